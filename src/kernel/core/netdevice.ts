@@ -1,0 +1,167 @@
+/**
+ * include/linux/netdevice.h: struct net_device and its ops, reduced to what the emulator uses.
+ * Behaviour lives in dev.ts (open/close/flags/carrier/promiscuity/xmit/receive), the drivers
+ * (drivers/*.ts) and the protocol layers; this file is the data.
+ */
+import type { LinkStats64, InfoData } from "../uapi/rtnetlink.ts";
+import type { KErr } from "../uapi/errno.ts";
+import type { SkBuff } from "./skbuff.ts";
+import type { Net } from "./net_namespace.ts";
+
+/** netdev_tx_t */
+export const NETDEV_TX_OK = 0;
+export const NETDEV_TX_BUSY = 0x10;
+
+/** rx_handler_result_t */
+export const RX_HANDLER_CONSUMED = 0;
+export const RX_HANDLER_ANOTHER = 1;
+export const RX_HANDLER_EXACT = 2;
+export const RX_HANDLER_PASS = 3;
+
+/** how dev_addr was set (NET_ADDR_*) */
+export const NET_ADDR_PERM = 0;
+export const NET_ADDR_RANDOM = 1;
+export const NET_ADDR_STOLEN = 2;
+export const NET_ADDR_SET = 3;
+
+/** priv_flags (IFF_* in netdevice.h, not the uapi ones) */
+export const IFF_EBRIDGE = 1 << 1;
+export const IFF_BRIDGE_PORT = 1 << 2;
+export const IFF_OVS_DATAPATH = 1 << 3;
+export const IFF_TX_SKB_SHARING = 1 << 4;
+export const IFF_UNICAST_FLT = 1 << 5;
+export const IFF_NO_QUEUE = 1 << 21;
+export const IFF_LIVE_ADDR_CHANGE = 1 << 15;
+export const IFF_OPENVSWITCH = 1 << 20;
+export const IFF_L3MDEV_MASTER = 1 << 17;
+
+export type RxHandler = (skb: SkBuff) => number; // RX_HANDLER_*; may replace skb.dev
+
+export interface NetDeviceOps {
+  /** ndo_open: called by dev_open after IFF_UP is set (return an error to refuse) */
+  open?(dev: NetDevice): KErr | undefined;
+  /** ndo_stop */
+  stop?(dev: NetDevice): void;
+  /** ndo_start_xmit: the frame starts at skb.data with its link-layer header */
+  startXmit(skb: SkBuff, dev: NetDevice): number;
+  /** ndo_get_iflink: the ifindex shown as @ifN / IFLA_LINK (veth peer) */
+  getIflink?(dev: NetDevice): number;
+  /** rtnl_link_ops->get_link_net: the netns of the link (veth peer's netns) */
+  getLinkNet?(dev: NetDevice): Net | undefined;
+  /** ndo_change_mtu */
+  changeMtu?(dev: NetDevice, mtu: number): KErr | undefined;
+  /** ndo_set_mac_address */
+  setMacAddress?(dev: NetDevice, addr: Uint8Array): KErr | undefined;
+  /** ndo_change_rx_flags (promiscuity/allmulti changed) */
+  changeRxFlags?(dev: NetDevice, change: number): void;
+  /** ndo_uninit: the device is going away (dev.ts calls it from unregister) */
+  uninit?(dev: NetDevice): void;
+  /** ndo_get_stats64 extras */
+  ethtoolStats?(dev: NetDevice): [string, number][];
+  /** ndo_add_slave / ndo_del_slave (a master device: bridge, bond) */
+  addSlave?(dev: NetDevice, slave: NetDevice): KErr | undefined;
+  delSlave?(dev: NetDevice, slave: NetDevice): KErr | undefined;
+}
+
+/** struct rtnl_link_ops: what `ip link add type KIND` creates and how it reports itself */
+export interface RtnlLinkOps {
+  kind: string;
+  /** fill IFLA_INFO_DATA */
+  fillInfo?(dev: NetDevice): InfoData | undefined;
+  /** fill IFLA_INFO_SLAVE_DATA for a port of this master */
+  fillSlaveInfo?(dev: NetDevice, slave: NetDevice): InfoData | undefined;
+  slaveKind?: string;
+  /** changelink */
+  changelink?(dev: NetDevice, data: InfoData): KErr | undefined;
+  changeSlave?(dev: NetDevice, slave: NetDevice, data: InfoData): KErr | undefined;
+  /** dellink (veth deletes its peer too) */
+  dellink?(dev: NetDevice): void;
+}
+
+export function emptyStats(): LinkStats64 {
+  return {
+    rx_packets: 0, tx_packets: 0, rx_bytes: 0, tx_bytes: 0, rx_errors: 0, tx_errors: 0,
+    rx_dropped: 0, tx_dropped: 0, multicast: 0, collisions: 0, rx_length_errors: 0,
+    rx_over_errors: 0, rx_crc_errors: 0, rx_frame_errors: 0, rx_fifo_errors: 0,
+    rx_missed_errors: 0, tx_aborted_errors: 0, tx_carrier_errors: 0, tx_fifo_errors: 0,
+    tx_heartbeat_errors: 0, tx_window_errors: 0, rx_compressed: 0, tx_compressed: 0, rx_nohandler: 0,
+  };
+}
+
+export class NetDevice {
+  name: string;
+  ifindex = 0;
+  net!: Net;
+  /** ARPHRD_* */
+  type: number;
+  /** IFF_* as the device has them (UP, BROADCAST, MULTICAST, LOOPBACK, NOARP, POINTOPOINT,
+   * PROMISC and ALLMULTI when the counters are non-zero); RUNNING/LOWER_UP/DORMANT are
+   * derived in dev_get_flags() from carrier and operstate */
+  flags: number;
+  /** flags the user set (dev->gflags: IFF_PROMISC/IFF_ALLMULTI via SIOCSIFFLAGS) */
+  gflags = 0;
+  privFlags = 0;
+  promiscuity = 0;
+  allmulti = 0;
+  /** netif_carrier_ok() */
+  carrier = true;
+  dormant = false;
+  /** IF_OPER_* */
+  operstate = 2;
+  linkmode = 0;
+  mtu = 1500;
+  minMtu = 68;
+  maxMtu = 65535;
+  hardHeaderLen = 14;
+  addrLen = 6;
+  devAddr: Uint8Array;
+  broadcast: Uint8Array;
+  permAddr: Uint8Array | undefined;
+  addrAssignType = NET_ADDR_PERM;
+  txQueueLen = 1000;
+  /** the root qdisc's kind as `ip link` shows it: "noop" until the device is first opened */
+  qdisc = "noop";
+  group = 0;
+  numTxQueues = 1;
+  numRxQueues = 1;
+  gsoMaxSize = 65536;
+  gsoMaxSegs = 65535;
+  tsoMaxSize = 524280;
+  tsoMaxSegs = 65535;
+  groMaxSize = 65536;
+  gsoIpv4MaxSize = 65536;
+  groIpv4MaxSize = 65536;
+  ifalias: string | undefined;
+  carrierUpCount = 0;
+  carrierDownCount = 0;
+  stats: LinkStats64 = emptyStats();
+  /** the master (bridge) this device is enslaved to */
+  master: NetDevice | undefined;
+  rxHandler: RxHandler | undefined;
+  rxHandlerData: unknown;
+  ops: NetDeviceOps;
+  linkOps: RtnlLinkOps | undefined;
+  /** driver-private state (netdev_priv) */
+  priv: unknown;
+  /** IPv4 per-device state (struct in_device *), set by devinet when registered */
+  ipPtr: unknown;
+  /** IPv6 per-device state (struct inet6_dev *) */
+  ip6Ptr: unknown;
+  /** bridge port state when enslaved to a bridge (struct net_bridge_port *) */
+  brPort: unknown;
+  /** the device is being unregistered */
+  dismantle = false;
+
+  constructor(name: string, type: number, flags: number, ops: NetDeviceOps, addr: Uint8Array, broadcast: Uint8Array) {
+    this.name = name;
+    this.type = type;
+    this.flags = flags;
+    this.ops = ops;
+    this.devAddr = addr;
+    this.broadcast = broadcast;
+  }
+
+  isUp(): boolean {
+    return (this.flags & 0x1) !== 0;
+  }
+}

@@ -1,0 +1,141 @@
+/**
+ * include/linux/skbuff.h: struct sk_buff, reduced. Bytes are the truth: `buf[data..tail)` is
+ * the packet as it is on the wire from the current layer down; headers are found by offsets.
+ */
+import type { NetDevice } from "./netdevice.ts";
+
+export const SKB_HEADROOM = 64;
+
+export class SkBuff {
+  buf: Uint8Array;
+  /** start of the current layer's data */
+  data: number;
+  /** end of the packet */
+  tail: number;
+  macHeader = -1;
+  networkHeader = -1;
+  transportHeader = -1;
+  /** the device it is on now (rx: the receiving device; tx: the device it is sent through) */
+  dev: NetDevice | undefined;
+  /** ifindex it arrived on first (skb->skb_iif) */
+  skbIif = 0;
+  /** PACKET_HOST / BROADCAST / MULTICAST / OTHERHOST / OUTGOING / LOOPBACK */
+  pktType = 0;
+  /** ETH_P_* in host order */
+  protocol = 0;
+  mark = 0;
+  priority = 0;
+  /** the route it follows (struct dst_entry *) */
+  dst: unknown = undefined;
+  /** conntrack (skb->_nfct) */
+  nfct: unknown = undefined;
+  ctinfo = 0;
+  /** the socket that sent it */
+  sk: unknown = undefined;
+  /** IP-layer control block (IPCB): flags, options, frag_max_size */
+  ipcbFlags = 0;
+  /** bridge input control block (BR_INPUT_SKB_CB) */
+  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; vlanFiltered?: boolean; proxyarpReplied?: boolean } | undefined;
+  /** VLAN tag carried out of band (skb->vlan_tci, with VLAN_TAG_PRESENT semantics via vlanPresent) */
+  vlanPresent = false;
+  vlanTci = 0;
+  vlanProto = 0;
+  /** br_netfilter state (nf_bridge_info) */
+  nfBridge: unknown = undefined;
+  /** the time (µs) the skb was created, for SO_TIMESTAMP */
+  tstamp = 0;
+  /** drop reason once freed with kfree_skb_reason */
+  dropReason: string | undefined;
+
+  constructor(len: number, headroom = SKB_HEADROOM) {
+    this.buf = new Uint8Array(headroom + len);
+    this.data = headroom;
+    this.tail = headroom + len;
+  }
+
+  /** an skb holding a copy of `bytes` with `headroom` bytes free in front */
+  static from(bytes: Uint8Array, headroom = SKB_HEADROOM): SkBuff {
+    const skb = new SkBuff(bytes.length, headroom);
+    skb.buf.set(bytes, headroom);
+    return skb;
+  }
+
+  get len(): number {
+    return this.tail - this.data;
+  }
+
+  /** the bytes from `data` to `tail` (a view, not a copy) */
+  bytes(): Uint8Array {
+    return this.buf.subarray(this.data, this.tail);
+  }
+
+  headroom(): number {
+    return this.data;
+  }
+
+  /** skb_push(): prepend n bytes; returns the new data offset */
+  push(n: number): number {
+    if (this.data < n) {
+      const grow = Math.max(n, SKB_HEADROOM);
+      const nb = new Uint8Array(this.buf.length + grow);
+      nb.set(this.buf, grow);
+      this.buf = nb;
+      this.data += grow;
+      this.tail += grow;
+      if (this.macHeader >= 0) this.macHeader += grow;
+      if (this.networkHeader >= 0) this.networkHeader += grow;
+      if (this.transportHeader >= 0) this.transportHeader += grow;
+    }
+    this.data -= n;
+    return this.data;
+  }
+
+  /** skb_pull(): drop n bytes from the front; returns the new data offset */
+  pull(n: number): number {
+    this.data += n;
+    return this.data;
+  }
+
+  /** skb_trim() */
+  trim(len: number): void {
+    if (this.data + len < this.tail) this.tail = this.data + len;
+  }
+
+  resetMacHeader(): void {
+    this.macHeader = this.data;
+  }
+  resetNetworkHeader(): void {
+    this.networkHeader = this.data;
+  }
+  resetTransportHeader(): void {
+    this.transportHeader = this.data;
+  }
+
+  /** skb_copy(): a full private copy (the emulator copies where Linux clones) */
+  copy(): SkBuff {
+    const c = new SkBuff(0, 0);
+    c.buf = this.buf.slice();
+    c.data = this.data;
+    c.tail = this.tail;
+    c.macHeader = this.macHeader;
+    c.networkHeader = this.networkHeader;
+    c.transportHeader = this.transportHeader;
+    c.dev = this.dev;
+    c.skbIif = this.skbIif;
+    c.pktType = this.pktType;
+    c.protocol = this.protocol;
+    c.mark = this.mark;
+    c.priority = this.priority;
+    c.dst = this.dst;
+    c.nfct = this.nfct;
+    c.ctinfo = this.ctinfo;
+    c.ipcbFlags = this.ipcbFlags;
+    c.brInputCb = this.brInputCb ? { ...this.brInputCb } : undefined;
+    c.vlanPresent = this.vlanPresent;
+    c.vlanTci = this.vlanTci;
+    c.vlanProto = this.vlanProto;
+    c.nfBridge = this.nfBridge;
+    c.tstamp = this.tstamp;
+    return c;
+  }
+}

@@ -1,0 +1,392 @@
+/**
+ * The typed rtnetlink boundary between userland tools and the emulated kernel.
+ *
+ * Keeps netlink's semantics (request flags, attribute presence, errno + extack, dumps) and
+ * drops its byte encoding: messages are plain objects whose attribute fields carry the
+ * kernel's names, so ported iproute2 code reads almost line for line. An attribute that the
+ * kernel would not put in a message is `undefined` here; printers test for presence exactly
+ * as iproute2 tests `tb[IFLA_X]`.
+ *
+ * include/uapi/linux/rtnetlink.h, if_link.h, if_addr.h, neighbour.h, fib_rules.h
+ */
+import type { KErr } from "./errno.ts";
+
+export type MacAddr = Uint8Array; // 6 bytes (or 4/16 for tunnels)
+export type Ipv4 = number; // host byte order, unsigned 32-bit
+
+export const AF_UNSPEC = 0;
+export const AF_INET = 2;
+export const AF_BRIDGE = 7;
+export const AF_INET6 = 10;
+export const AF_PACKET = 17;
+
+/** request flags (NLM_F_*) */
+export interface NlFlags {
+  create?: boolean;
+  excl?: boolean;
+  replace?: boolean;
+  append?: boolean;
+}
+
+// ------------------------------------------------------------------------------- links
+
+export interface IfInfoMsg {
+  family: number;
+  type: number; // ARPHRD_*
+  index: number;
+  flags: number; // IFF_*
+  change: number;
+}
+
+export interface LinkStats64 {
+  rx_packets: number;
+  tx_packets: number;
+  rx_bytes: number;
+  tx_bytes: number;
+  rx_errors: number;
+  tx_errors: number;
+  rx_dropped: number;
+  tx_dropped: number;
+  multicast: number;
+  collisions: number;
+  rx_length_errors: number;
+  rx_over_errors: number;
+  rx_crc_errors: number;
+  rx_frame_errors: number;
+  rx_fifo_errors: number;
+  rx_missed_errors: number;
+  tx_aborted_errors: number;
+  tx_carrier_errors: number;
+  tx_fifo_errors: number;
+  tx_heartbeat_errors: number;
+  tx_window_errors: number;
+  rx_compressed: number;
+  tx_compressed: number;
+  rx_nohandler: number;
+}
+
+/** IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA: kind-specific attributes keyed by their kernel names
+ * (IFLA_BR_*, IFLA_BRPORT_*, IFLA_VETH_PEER, IFLA_VXLAN_* ...). */
+export type InfoData = { [attr: string]: unknown };
+
+export interface LinkInfo {
+  IFLA_INFO_KIND?: string;
+  IFLA_INFO_DATA?: InfoData;
+  IFLA_INFO_SLAVE_KIND?: string;
+  IFLA_INFO_SLAVE_DATA?: InfoData;
+}
+
+export interface IflaAttrs {
+  IFLA_IFNAME?: string;
+  IFLA_ADDRESS?: MacAddr;
+  IFLA_BROADCAST?: MacAddr;
+  IFLA_PERM_ADDRESS?: MacAddr;
+  IFLA_MTU?: number;
+  IFLA_MIN_MTU?: number;
+  IFLA_MAX_MTU?: number;
+  IFLA_LINK?: number; // iflink (peer ifindex for veth)
+  IFLA_LINK_NETNSID?: number;
+  IFLA_MASTER?: number;
+  IFLA_QDISC?: string;
+  IFLA_OPERSTATE?: number;
+  IFLA_LINKMODE?: number;
+  IFLA_GROUP?: number;
+  IFLA_TXQLEN?: number;
+  IFLA_PROMISCUITY?: number;
+  IFLA_ALLMULTI?: number;
+  IFLA_NUM_TX_QUEUES?: number;
+  IFLA_NUM_RX_QUEUES?: number;
+  IFLA_GSO_MAX_SIZE?: number;
+  IFLA_GSO_MAX_SEGS?: number;
+  IFLA_TSO_MAX_SIZE?: number;
+  IFLA_TSO_MAX_SEGS?: number;
+  IFLA_GRO_MAX_SIZE?: number;
+  IFLA_GSO_IPV4_MAX_SIZE?: number;
+  IFLA_GRO_IPV4_MAX_SIZE?: number;
+  IFLA_CARRIER?: number;
+  IFLA_CARRIER_CHANGES?: number;
+  IFLA_CARRIER_UP_COUNT?: number;
+  IFLA_CARRIER_DOWN_COUNT?: number;
+  IFLA_PROTO_DOWN?: number;
+  IFLA_IFALIAS?: string;
+  IFLA_STATS64?: LinkStats64;
+  IFLA_LINKINFO?: LinkInfo;
+  /** IFLA_AF_SPEC > AF_INET6 > IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*) */
+  IFLA_INET6_ADDR_GEN_MODE?: number;
+  /** move to another netns: by name of a /run/netns entry (ip link set X netns NAME), by pid,
+   * or by an nsid of the requesting netns */
+  IFLA_NET_NS_NAME?: string;
+  IFLA_NET_NS_PID?: number;
+  IFLA_TARGET_NETNSID?: number;
+  /** AF_BRIDGE link messages (bridge link): IFLA_PROTINFO carries IFLA_BRPORT_* */
+  IFLA_PROTINFO?: InfoData;
+  IFLA_AF_SPEC_BRIDGE?: InfoData;
+}
+
+// ------------------------------------------------------------------------------ addresses
+
+export const IFA_F_SECONDARY = 0x01;
+export const IFA_F_NODAD = 0x02;
+export const IFA_F_OPTIMISTIC = 0x04;
+export const IFA_F_DADFAILED = 0x08;
+export const IFA_F_HOMEADDRESS = 0x10;
+export const IFA_F_DEPRECATED = 0x20;
+export const IFA_F_TENTATIVE = 0x40;
+export const IFA_F_PERMANENT = 0x80;
+export const IFA_F_MANAGETEMPADDR = 0x100;
+export const IFA_F_NOPREFIXROUTE = 0x200;
+export const IFA_F_MCAUTOJOIN = 0x400;
+export const IFA_F_STABLE_PRIVACY = 0x800;
+
+export interface IfAddrMsg {
+  family: number;
+  prefixlen: number;
+  flags: number; // low 8 bits of IFA_F_*
+  scope: number; // RT_SCOPE_*
+  index: number;
+}
+
+export interface IfaCacheInfo {
+  ifa_prefered: number; // seconds, 0xffffffff = forever
+  ifa_valid: number;
+  cstamp: number;
+  tstamp: number;
+}
+
+export interface IfaAttrs {
+  /** IPv4: 4 bytes; IPv6: 16 bytes */
+  IFA_ADDRESS?: Uint8Array;
+  IFA_LOCAL?: Uint8Array;
+  IFA_BROADCAST?: Uint8Array;
+  IFA_LABEL?: string;
+  IFA_FLAGS?: number;
+  IFA_CACHEINFO?: IfaCacheInfo;
+  IFA_RT_PRIORITY?: number;
+  IFA_PROTO?: number;
+}
+
+// --------------------------------------------------------------------------------- routes
+
+export const RTN_UNSPEC = 0;
+export const RTN_UNICAST = 1;
+export const RTN_LOCAL = 2;
+export const RTN_BROADCAST = 3;
+export const RTN_ANYCAST = 4;
+export const RTN_MULTICAST = 5;
+export const RTN_BLACKHOLE = 6;
+export const RTN_UNREACHABLE = 7;
+export const RTN_PROHIBIT = 8;
+export const RTN_THROW = 9;
+export const RTN_NAT = 10;
+
+export const RT_SCOPE_UNIVERSE = 0;
+export const RT_SCOPE_SITE = 200;
+export const RT_SCOPE_LINK = 253;
+export const RT_SCOPE_HOST = 254;
+export const RT_SCOPE_NOWHERE = 255;
+
+export const RTPROT_UNSPEC = 0;
+export const RTPROT_REDIRECT = 1;
+export const RTPROT_KERNEL = 2;
+export const RTPROT_BOOT = 3;
+export const RTPROT_STATIC = 4;
+export const RTPROT_DHCP = 16;
+
+export const RT_TABLE_UNSPEC = 0;
+export const RT_TABLE_COMPAT = 252;
+export const RT_TABLE_DEFAULT = 253;
+export const RT_TABLE_MAIN = 254;
+export const RT_TABLE_LOCAL = 255;
+
+export const RTNH_F_DEAD = 1;
+export const RTNH_F_PERVASIVE = 2;
+export const RTNH_F_ONLINK = 4;
+export const RTNH_F_OFFLOAD = 8;
+export const RTNH_F_LINKDOWN = 16;
+export const RTNH_F_UNRESOLVED = 32;
+
+export const RTM_F_NOTIFY = 0x100;
+export const RTM_F_CLONED = 0x200;
+export const RTM_F_EQUALIZE = 0x400;
+export const RTM_F_PREFIX = 0x800;
+export const RTM_F_LOOKUP_TABLE = 0x1000;
+export const RTM_F_FIB_MATCH = 0x2000;
+
+/** RTCF_* route cache flags reported in rtm_flags of RTM_GETROUTE answers */
+export const RTCF_NOTIFY = 0x00010000;
+export const RTCF_DIRECTDST = 0x00020000;
+export const RTCF_REDIRECTED = 0x00040000;
+export const RTCF_TPROXY = 0x00080000;
+export const RTCF_FAST = 0x00200000;
+export const RTCF_MASQ = 0x00400000;
+export const RTCF_SNAT = 0x00800000;
+export const RTCF_DOREDIRECT = 0x01000000;
+export const RTCF_DIRECTSRC = 0x04000000;
+export const RTCF_DNAT = 0x08000000;
+export const RTCF_BROADCAST = 0x10000000;
+export const RTCF_MULTICAST = 0x20000000;
+export const RTCF_REJECT = 0x40000000;
+export const RTCF_LOCAL = 0x80000000;
+
+export interface RtMsg {
+  family: number;
+  dst_len: number;
+  src_len: number;
+  tos: number;
+  table: number; // low 8 bits; RTA_TABLE carries the full id
+  protocol: number;
+  scope: number;
+  type: number; // RTN_*
+  flags: number; // RTNH_F_* | RTM_F_* | RTCF_*
+}
+
+export interface RtaCacheInfo {
+  rta_clntref: number;
+  rta_lastuse: number;
+  rta_expires: number; // jiffies->clock_t (centiseconds)
+  rta_error: number;
+  rta_used: number;
+  rta_id: number;
+  rta_ts: number;
+  rta_tsage: number;
+}
+
+export interface RtaMetrics {
+  RTAX_MTU?: number;
+  RTAX_WINDOW?: number;
+  RTAX_RTT?: number;
+  RTAX_ADVMSS?: number;
+  RTAX_HOPLIMIT?: number;
+  RTAX_LOCK?: number;
+}
+
+export interface RtaAttrs {
+  RTA_DST?: Uint8Array;
+  RTA_SRC?: Uint8Array;
+  RTA_IIF?: number;
+  RTA_OIF?: number;
+  RTA_GATEWAY?: Uint8Array;
+  RTA_PRIORITY?: number;
+  RTA_PREFSRC?: Uint8Array;
+  RTA_METRICS?: RtaMetrics;
+  RTA_TABLE?: number;
+  RTA_MARK?: number;
+  RTA_UID?: number;
+  RTA_CACHEINFO?: RtaCacheInfo;
+  RTA_PREF?: number;
+  RTA_EXPIRES?: number;
+  /** ip route get: the input device name given with `iif` is sent as RTA_IIF index */
+  RTA_IP_PROTO?: number;
+  RTA_SPORT?: number;
+  RTA_DPORT?: number;
+}
+
+// ------------------------------------------------------------------------------ neighbours
+
+export const NUD_INCOMPLETE = 0x01;
+export const NUD_REACHABLE = 0x02;
+export const NUD_STALE = 0x04;
+export const NUD_DELAY = 0x08;
+export const NUD_PROBE = 0x10;
+export const NUD_FAILED = 0x20;
+export const NUD_NOARP = 0x40;
+export const NUD_PERMANENT = 0x80;
+export const NUD_NONE = 0x00;
+
+export const NTF_USE = 0x01;
+export const NTF_SELF = 0x02;
+export const NTF_MASTER = 0x04;
+export const NTF_PROXY = 0x08;
+export const NTF_EXT_LEARNED = 0x10;
+export const NTF_OFFLOADED = 0x20;
+export const NTF_STICKY = 0x40;
+export const NTF_ROUTER = 0x80;
+
+export interface NdMsg {
+  family: number; // AF_INET for ARP, AF_BRIDGE for the bridge fdb
+  ifindex: number;
+  state: number; // NUD_*
+  flags: number; // NTF_*
+  type: number;
+}
+
+export interface NdaCacheInfo {
+  ndm_confirmed: number; // clock_t (centiseconds) ago
+  ndm_used: number;
+  ndm_updated: number;
+  ndm_refcnt: number;
+}
+
+export interface NdaAttrs {
+  NDA_DST?: Uint8Array;
+  NDA_LLADDR?: MacAddr;
+  NDA_CACHEINFO?: NdaCacheInfo;
+  NDA_PROBES?: number;
+  NDA_VLAN?: number;
+  NDA_MASTER?: number;
+  NDA_IFINDEX?: number;
+  NDA_PORT?: number;
+  NDA_VNI?: number;
+  NDA_PROTOCOL?: number;
+}
+
+// ---------------------------------------------------------------------------------- rules
+
+export const FR_ACT_TO_TBL = 1;
+export const FR_ACT_GOTO = 2;
+export const FR_ACT_NOP = 3;
+export const FR_ACT_BLACKHOLE = 6;
+export const FR_ACT_UNREACHABLE = 7;
+export const FR_ACT_PROHIBIT = 8;
+
+export interface FibRuleHdr {
+  family: number;
+  dst_len: number;
+  src_len: number;
+  tos: number;
+  table: number;
+  action: number; // FR_ACT_*
+  flags: number; // FIB_RULE_INVERT ...
+}
+
+export interface FraAttrs {
+  FRA_PRIORITY?: number;
+  FRA_TABLE?: number;
+  FRA_DST?: Uint8Array;
+  FRA_SRC?: Uint8Array;
+  FRA_FWMARK?: number;
+  FRA_FWMASK?: number;
+  FRA_IIFNAME?: string;
+  FRA_OIFNAME?: string;
+  FRA_GOTO?: number;
+  FRA_SUPPRESS_PREFIXLEN?: number;
+  FRA_SUPPRESS_IFGROUP?: number;
+  FRA_PROTOCOL?: number;
+  FRA_L3MDEV?: number;
+  FRA_UID_RANGE?: { start: number; end: number };
+}
+
+// ------------------------------------------------------------------------------- messages
+
+export type RtnlMsg =
+  | { type: "RTM_NEWLINK" | "RTM_DELLINK" | "RTM_GETLINK" | "RTM_SETLINK"; flags: NlFlags; ifi: IfInfoMsg; attrs: IflaAttrs }
+  | { type: "RTM_NEWADDR" | "RTM_DELADDR" | "RTM_GETADDR"; flags: NlFlags; ifa: IfAddrMsg; attrs: IfaAttrs }
+  | { type: "RTM_NEWROUTE" | "RTM_DELROUTE" | "RTM_GETROUTE"; flags: NlFlags; rtm: RtMsg; attrs: RtaAttrs }
+  | { type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" | "RTM_GETNEIGH"; flags: NlFlags; ndm: NdMsg; attrs: NdaAttrs }
+  | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs };
+
+export type LinkMsg = Extract<RtnlMsg, { ifi: IfInfoMsg }>;
+export type AddrMsg = Extract<RtnlMsg, { ifa: IfAddrMsg }>;
+export type RouteMsg = Extract<RtnlMsg, { rtm: RtMsg }>;
+export type NeighMsg = Extract<RtnlMsg, { ndm: NdMsg }>;
+export type RuleMsg = Extract<RtnlMsg, { frh: FibRuleHdr }>;
+
+/** An acknowledgement: success (possibly with an extack warning) or an errno with extack text. */
+export type NlAck = { ok: true; warning?: string } | ({ ok: false } & KErr);
+
+export interface Rtnetlink {
+  /** a request (NEW/DEL/SET, or a GET of one object): ack, and for GETs the answer */
+  talk(req: RtnlMsg): { ack: NlAck; answer?: RtnlMsg };
+  /** a dump (NLM_F_DUMP), filtered the way the kernel filters a dump request */
+  dump(req: RtnlMsg): RtnlMsg[];
+}

@@ -1,0 +1,120 @@
+/** Sockets as userland sees them: the calls ping, arping, traceroute, nc, dnsmasq make. */
+import type { KErr } from "./errno.ts";
+import type { Ipv4 } from "./rtnetlink.ts";
+
+export const SOCK_STREAM = 1;
+export const SOCK_DGRAM = 2;
+export const SOCK_RAW = 3;
+
+export const IPPROTO_IP = 0;
+export const IPPROTO_ICMP = 1;
+export const IPPROTO_IPIP = 4;
+export const IPPROTO_TCP = 6;
+export const IPPROTO_UDP = 17;
+export const IPPROTO_GRE = 47;
+export const IPPROTO_RAW = 255;
+
+export interface SockAddrIn {
+  family: 2; // AF_INET
+  addr: Ipv4;
+  port: number;
+}
+
+export interface SockAddrLl {
+  family: 17; // AF_PACKET
+  ifindex: number;
+  protocol: number; // ETH_P_*
+  pkttype?: number; // PACKET_*
+  hatype?: number;
+  addr?: Uint8Array;
+}
+
+export type SockAddr = SockAddrIn | SockAddrLl;
+
+/** socket options, by their C names; values are numbers, strings (SO_BINDTODEVICE) or booleans */
+export type SockOpt =
+  | "SO_BROADCAST"
+  | "SO_BINDTODEVICE"
+  | "SO_RCVBUF"
+  | "SO_SNDBUF"
+  | "SO_TIMESTAMP"
+  | "SO_MARK"
+  | "SO_DEBUG"
+  | "SO_REUSEADDR"
+  | "SO_REUSEPORT"
+  | "SO_KEEPALIVE"
+  | "SO_LINGER"
+  | "IP_TTL"
+  | "IP_TOS"
+  | "IP_RECVERR"
+  | "IP_RECVTTL"
+  | "IP_RETOPTS"
+  | "IP_MTU_DISCOVER"
+  | "IP_MULTICAST_TTL"
+  | "IP_MULTICAST_LOOP"
+  | "IP_MULTICAST_IF"
+  | "IP_HDRINCL"
+  | "IP_PKTINFO"
+  | "ICMP_FILTER"
+  | "PACKET_ADD_MEMBERSHIP"
+  | "TCP_NODELAY";
+
+export const IP_PMTUDISC_DONT = 0;
+export const IP_PMTUDISC_WANT = 1;
+export const IP_PMTUDISC_DO = 2;
+export const IP_PMTUDISC_PROBE = 3;
+
+/** struct sock_extended_err, as read from the error queue (IP_RECVERR) */
+export interface SockExtendedErr {
+  ee_errno: number; // errno number (e.g. EHOSTUNREACH)
+  ee_origin: number; // SO_EE_ORIGIN_ICMP = 2, SO_EE_ORIGIN_LOCAL = 1
+  ee_type: number; // ICMP type
+  ee_code: number; // ICMP code
+  ee_info: number; // e.g. the MTU for frag-needed
+  ee_data: number;
+  /** the address of the node that sent the error (SO_EE_OFFENDER) */
+  offender?: Ipv4;
+  /** the original datagram's payload as it was sent (what MSG_ERRQUEUE returns) */
+  payload: Uint8Array;
+}
+
+export const SO_EE_ORIGIN_NONE = 0;
+export const SO_EE_ORIGIN_LOCAL = 1;
+export const SO_EE_ORIGIN_ICMP = 2;
+
+export interface RecvMsg {
+  data: Uint8Array;
+  from: SockAddr;
+  /** IP_RECVTTL */
+  ttl?: number;
+  /** the receiving device (IP_PKTINFO / packet sockets) */
+  ifindex?: number;
+  /** simulated receive timestamp in µs (SO_TIMESTAMP) */
+  stamp: number;
+  /** packet sockets: the frame went out of this host (PACKET_OUTGOING) */
+  outgoing?: boolean;
+}
+
+export interface Socket {
+  readonly family: number;
+  readonly type: number;
+  readonly protocol: number;
+  bind(addr: SockAddr): KErr | undefined;
+  connect(addr: SockAddr): KErr | undefined;
+  getsockname(): SockAddr | KErr;
+  getpeername(): SockAddr | KErr;
+  setsockopt(name: SockOpt, value: number | string | boolean | Uint8Array): KErr | undefined;
+  getsockopt(name: SockOpt): number | string | KErr;
+  /** returns the bytes sent, or an error (ENETUNREACH, EMSGSIZE, EACCES for broadcast …) */
+  sendto(data: Uint8Array, addr?: SockAddr): number | KErr;
+  /** non-blocking receive; undefined when nothing is queued */
+  recvfrom(): RecvMsg | undefined;
+  /** non-blocking read of the error queue (MSG_ERRQUEUE) */
+  recvErr(): SockExtendedErr | undefined;
+  /** stream sockets */
+  listen?(backlog: number): KErr | undefined;
+  accept?(): Socket | undefined;
+  /** called (in simulator context) whenever data, an error or a connection arrives */
+  onReadable(cb: (() => void) | undefined): void;
+  close(): void;
+}

@@ -1,0 +1,76 @@
+/**
+ * What a process may ask of the kernel. Userland imports only `kernel/uapi`; the kernel
+ * implements this interface per (host, network namespace).
+ */
+import type { Micros, Block } from "../../sim/scheduler.ts";
+import type { KErr } from "./errno.ts";
+import type { Rtnetlink } from "./rtnetlink.ts";
+import type { Socket } from "./socket.ts";
+
+/** A legacy ioctl request, by its C name, with its struct as a plain object. */
+export interface IoctlReq {
+  /** SIOCGIFFLAGS, SIOCSIFFLAGS, SIOCSIFADDR, SIOCSIFNETMASK, SIOCSIFBRDADDR, SIOCSIFMTU,
+   * SIOCSIFHWADDR, SIOCADDRT, SIOCDELRT, SIOCSARP, SIOCDARP, SIOCBRADDBR, SIOCBRDELBR,
+   * SIOCBRADDIF, SIOCBRDELIF, SIOCETHTOOL … */
+  request: string;
+  ifname?: string;
+  [field: string]: unknown;
+}
+
+export interface VfsStat {
+  isDirectory: boolean;
+  isFile: boolean;
+  isSymlink?: boolean;
+  mode: number;
+  size: number;
+}
+
+/** The kernel's pseudo filesystems (/proc, /sys) as seen from one network namespace. */
+export interface KernelFs {
+  read(path: string): string | KErr;
+  /** a write as one write(2) of `data`; returns the kernel's error (EINVAL …) */
+  write(path: string, data: string): KErr | undefined;
+  readdir(path: string): string[] | KErr;
+  stat(path: string): VfsStat | KErr;
+  readlink?(path: string): string | KErr;
+}
+
+export interface Syscalls {
+  /** rtnetlink in the caller's network namespace */
+  readonly rtnl: Rtnetlink;
+  /** /proc and /sys as the caller's netns shows them */
+  readonly fs: KernelFs;
+
+  // network namespaces (/run/netns of this host)
+  netnsList(): string[];
+  netnsAdd(name: string): KErr | undefined;
+  netnsDel(name: string): KErr | undefined;
+  /** setns() into a named namespace: a Syscalls bound to it */
+  netnsEnter(name: string): Syscalls | KErr;
+  /** the names in /run/netns that refer to the caller's namespace */
+  netnsIdentify(): string[];
+  /** is the caller in the host's initial network namespace? */
+  readonly inInitNetns: boolean;
+  /** the name of the caller's named namespace, or "" in the root namespace */
+  readonly netnsName: string;
+
+  socket(family: number, type: number, protocol: number): Socket | KErr;
+  ioctl(req: IoctlReq): Record<string, unknown> | KErr;
+
+  // the machine
+  hostname(): string;
+  sethostname(name: string): void;
+  /** dmesg lines, formatted "[%5lu.%06lu] msg" */
+  dmesg(): string[];
+  /** init_module by name (modprobe); the list for lsmod */
+  loadModule(name: string): KErr | undefined;
+  modules(): { name: string; size: number; usedBy: string[] }[];
+
+  // simulated time and randomness
+  now(): Micros;
+  sleep(us: Micros): Promise<void>;
+  block(): Block;
+  random32(): number;
+  /** wall-clock seconds since the epoch at simulated time `now` (tcpdump timestamps, leases) */
+  wallclock(): number;
+}
