@@ -1,0 +1,231 @@
+/**
+ * ip/ip.c: the `ip` front end — global options, the ordered object table (its order defines
+ * the abbreviations: `ip a` is address, `ip r` route, `ip n` neighbor, `ip l` link), usage.
+ */
+import type { Process } from "../process.ts";
+import { Exit } from "../process.ts";
+import { AF_BRIDGE, AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
+import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
+import { IpCtx } from "../lib/context.ts";
+import { AF_MPLS, getUnsigned, invarg, matches, readFamily } from "../lib/utils.ts";
+import { doIpaddr } from "./ipaddress.ts";
+import { doIplink } from "./iplink.ts";
+import { doIproute } from "./iproute.ts";
+import { doIpneigh } from "./ipneigh.ts";
+import { doNetns } from "./ipnetns.ts";
+import { doIprule } from "./iprule.ts";
+
+export const VERSION = "6.1.0";
+
+/** ip/ip.c: usage() */
+export function ipUsage(ctx: IpCtx): never {
+  ctx.err(
+    "Usage: ip [ OPTIONS ] OBJECT { COMMAND | help }\n" +
+      "       ip [ -force ] -batch filename\n" +
+      "where  OBJECT := { address | addrlabel | amt | fou | help | ila | ioam | l2tp |\n" +
+      "                   link | macsec | maddress | monitor | mptcp | mroute | mrule |\n" +
+      "                   neighbor | neighbour | netconf | netns | nexthop | ntable |\n" +
+      "                   ntbl | route | rule | sr | tap | tcpmetrics |\n" +
+      "                   token | tunnel | tuntap | vrf | xfrm }\n" +
+      "       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] | -r[esolve] |\n" +
+      "                    -h[uman-readable] | -iec | -j[son] | -p[retty] |\n" +
+      "                    -f[amily] { inet | inet6 | mpls | bridge | link } |\n" +
+      "                    -4 | -6 | -M | -B | -0 |\n" +
+      "                    -l[oops] { maximum-addr-flush-attempts } | -br[ief] |\n" +
+      "                    -o[neline] | -t[imestamp] | -ts[hort] | -b[atch] [filename] |\n" +
+      "                    -rc[vbuf] [size] | -n[etns] name | -N[umeric] | -a[ll] |\n" +
+      "                    -c[olor]}\n",
+  );
+  return ctx.exit(-1);
+}
+
+type IpCmd = (ctx: IpCtx, argv: string[]) => Promise<number> | number;
+
+/** objects this port does not model: the real table keeps them so abbreviations resolve alike */
+function notModelled(name: string): IpCmd {
+  return (ctx) => {
+    ctx.err("ip %s: not supported by this emulator\n", name);
+    return -1;
+  };
+}
+
+/** ip/ip.c: cmds[] */
+const cmds: [string, IpCmd][] = [
+  ["address", doIpaddr],
+  ["addrlabel", notModelled("addrlabel")],
+  ["maddress", notModelled("maddress")],
+  ["route", doIproute],
+  ["rule", doIprule],
+  ["neighbor", doIpneigh],
+  ["neighbour", doIpneigh],
+  ["ntable", notModelled("ntable")],
+  ["ntbl", notModelled("ntbl")],
+  ["link", doIplink],
+  ["l2tp", notModelled("l2tp")],
+  ["fou", notModelled("fou")],
+  ["ila", notModelled("ila")],
+  ["macsec", notModelled("macsec")],
+  ["tunnel", notModelled("tunnel")],
+  ["tunl", notModelled("tunl")],
+  ["tuntap", notModelled("tuntap")],
+  ["tap", notModelled("tap")],
+  ["token", notModelled("token")],
+  ["tcpmetrics", notModelled("tcpmetrics")],
+  ["tcp_metrics", notModelled("tcp_metrics")],
+  ["monitor", notModelled("monitor")],
+  ["xfrm", notModelled("xfrm")],
+  ["mroute", notModelled("mroute")],
+  ["mrule", notModelled("mrule")],
+  ["netns", doNetns],
+  ["netconf", notModelled("netconf")],
+  ["vrf", notModelled("vrf")],
+  ["sr", notModelled("sr")],
+  ["nexthop", notModelled("nexthop")],
+  ["mptcp", notModelled("mptcp")],
+  ["ioam", notModelled("ioam")],
+  ["help", (ctx) => ipUsage(ctx)],
+  ["stats", notModelled("stats")],
+];
+
+/** ip/ip.c: do_cmd() */
+async function doCmd(ctx: IpCtx, argv0: string, argv: string[], final: boolean): Promise<number> {
+  for (const [name, func] of cmds) {
+    if (!matches(argv0, name)) return -(await func(ctx, argv.slice(1)));
+  }
+  if (final) ctx.err('Object "%s" is unknown, try "ip help".\n', argv0);
+  return 1;
+}
+
+/** ip/ip.c: main() */
+async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
+  let argv = argvIn;
+  const a0 = argv[0] ?? "ip";
+  const basename = a0.slice(a0.lastIndexOf("/") + 1);
+  let argc = argv.length;
+  while (argc > 1) {
+    let opt = argv[1]!;
+    if (opt === "--") {
+      argc--;
+      argv = argv.slice(1);
+      break;
+    }
+    if (opt[0] !== "-") break;
+    if (opt[1] === "-") opt = opt.slice(1);
+    if (!matches(opt, "-loops")) {
+      argc--;
+      argv = argv.slice(1);
+      if (argc <= 1) ipUsage(ctx);
+      ctx.maxFlushLoops = parseInt(argv[1]!, 10) || 0;
+    } else if (!matches(opt, "-family")) {
+      argc--;
+      argv = argv.slice(1);
+      if (argc <= 1) ipUsage(ctx);
+      if (argv[1] === "help") ipUsage(ctx);
+      else ctx.preferredFamily = readFamily(argv[1]!);
+      if (ctx.preferredFamily === AF_UNSPEC) invarg(ctx, "invalid protocol family", argv[1]!);
+    } else if (opt === "-4") ctx.preferredFamily = AF_INET;
+    else if (opt === "-6") ctx.preferredFamily = AF_INET6;
+    else if (opt === "-0") ctx.preferredFamily = AF_PACKET;
+    else if (opt === "-M") ctx.preferredFamily = AF_MPLS;
+    else if (opt === "-B") ctx.preferredFamily = AF_BRIDGE;
+    else if (!matches(opt, "-human") || !matches(opt, "-human-readable")) ++ctx.humanReadable;
+    else if (!matches(opt, "-iec")) ++ctx.useIec;
+    else if (!matches(opt, "-stats") || !matches(opt, "-statistics")) ++ctx.showStats;
+    else if (!matches(opt, "-details")) ++ctx.showDetails;
+    else if (!matches(opt, "-resolve")) ++ctx.resolveHosts;
+    else if (!matches(opt, "-oneline")) ++ctx.oneline;
+    else if (!matches(opt, "-timestamp")) ++ctx.timestamp;
+    else if (!matches(opt, "-tshort")) ++ctx.timestamp;
+    else if (!matches(opt, "-Version")) {
+      ctx.printf("ip utility, iproute2-%s, libbpf 1.1.2\n", VERSION);
+      return 0;
+    } else if (!matches(opt, "-force")) ++ctx.force;
+    else if (!matches(opt, "-batch")) {
+      argc--;
+      argv = argv.slice(1);
+      if (argc <= 1) ipUsage(ctx);
+      ctx.err("ip: -batch is not supported by this emulator\n");
+      return 1;
+    } else if (!matches(opt, "-brief")) ++ctx.brief;
+    else if (!matches(opt, "-json")) ++ctx.json;
+    else if (!matches(opt, "-pretty")) ++ctx.pretty;
+    else if (!matches(opt, "-rcvbuf")) {
+      argc--;
+      argv = argv.slice(1);
+      if (argc <= 1) ipUsage(ctx);
+      if (getUnsigned(argv[1], 0) === undefined) {
+        ctx.err("Invalid rcvbuf size '%s'\n", argv[1]);
+        ctx.exit(-1);
+      }
+    } else if (matchesColor(opt)) {
+      /* color output is off in the emulator */
+    } else if (!matches(opt, "-help")) ipUsage(ctx);
+    else if (!matches(opt, "-netns")) {
+      // NEXT_ARG()
+      argv = argv.slice(1);
+      if (--argc <= 1) {
+        ctx.err('Command line is not complete. Try option "help"\n');
+        ctx.exit(-1);
+      }
+      if (netnsSwitch(ctx, argv[1]!)) ctx.exit(-1);
+    } else if (!matches(opt, "-Numeric")) ++ctx.numeric;
+    else if (!matches(opt, "-all")) ctx.doAll = true;
+    else if (opt === "-echo") ++ctx.echoRequest;
+    else {
+      ctx.err('Option "%s" is unknown, try "ip -help".\n', opt);
+      ctx.exit(-1);
+    }
+    argc--;
+    argv = argv.slice(1);
+  }
+  ctx.SL = ctx.oneline ? "\\" : "\n";
+  await ctx.names.load();
+  if (basename.length > 2 && basename.startsWith("ip")) {
+    const ret = await doCmd(ctx, basename.slice(2), argv, false);
+    if (ret !== 1) return ret;
+  }
+  if (argc > 1) return doCmd(ctx, argv[1]!, argv.slice(1), true);
+  return ipUsage(ctx);
+}
+
+/** lib/color.c: matches_color() */
+export function matchesColor(arg: string): boolean {
+  const eq = arg.indexOf("=");
+  const dup = eq >= 0 ? arg.slice(0, eq) : arg;
+  const p = eq >= 0 ? arg.slice(eq + 1) : "";
+  if (matches(dup, "-color")) return false;
+  return p === "" || p === "always" || p === "auto" || p === "never";
+}
+
+/** lib/namespace.c: netns_switch(): 0, or -1 after printing the error */
+export function netnsSwitch(ctx: IpCtx, name: string): number {
+  const r = ctx.sys.netnsEnter(name);
+  if (isKErr(r)) {
+    ctx.err('Cannot open network namespace "%s": %s\n', name, strerror(r.errno));
+    return -1;
+  }
+  ctx.switchNetns(r);
+  return 0;
+}
+
+/** run an iproute2 main with exit handling and stdout buffering */
+export async function runTool(p: Process, main: (ctx: IpCtx, argv: string[]) => Promise<number>, prog: string): Promise<number> {
+  const ctx = new IpCtx(p, prog);
+  let code: number;
+  try {
+    code = (await main(ctx, p.argv)) & 0xff;
+  } catch (e) {
+    if (e instanceof Exit) code = e.code & 0xff;
+    else {
+      ctx.flush();
+      throw e;
+    }
+  }
+  ctx.flush();
+  return code;
+}
+
+/** the `ip` command */
+export function ip(p: Process): Promise<number> {
+  return runTool(p, ipMain, "ip");
+}

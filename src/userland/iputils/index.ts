@@ -1,0 +1,11 @@
+/** iputils (ping), Debian's arping and traceroute packages: the commands they install. */
+import type { CommandTable } from "../process.ts";
+import { ping } from "./ping.ts";
+import { traceroute } from "./traceroute.ts";
+
+export const iputilsCommands: CommandTable = {
+  ping,
+  ping4: ping,
+  traceroute,
+  "traceroute.db": traceroute,
+};

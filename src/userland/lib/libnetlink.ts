@@ -1,0 +1,56 @@
+/**
+ * lib/libnetlink.c: talking to rtnetlink, and how its errors reach the user:
+ * an extack message becomes "Error: <msg>." (or "Warning: <msg>." on success), a bare errno
+ * becomes "RTNETLINK answers: <strerror>".
+ */
+import type { IpCtx } from "./context.ts";
+import type { NlAck, RtnlMsg } from "../../kernel/uapi/rtnetlink.ts";
+import { strerror, errnoNumbers, type Errno } from "../../kernel/uapi/errno.ts";
+
+/** lib/libnetlink.c: print_ext_ack_msg() */
+function printExtAckMsg(ctx: IpCtx, isErr: boolean, msg: string): void {
+  ctx.err("%s: %s%s\n", isErr ? "Error" : "Warning", msg, msg.endsWith(".") ? "" : ".");
+}
+
+/** lib/libnetlink.c: nl_dump_ext_ack(): 1 when an error message was printed */
+export function nlDumpExtAck(ctx: IpCtx, ack: NlAck): number {
+  const msg = ack.ok ? ack.warning : ack.extack;
+  if (msg !== undefined && msg !== "") {
+    printExtAckMsg(ctx, !ack.ok, msg);
+    return ack.ok ? 0 : 1;
+  }
+  return 0;
+}
+
+/** lib/libnetlink.c: rtnl_talk_error() */
+function rtnlTalkError(ctx: IpCtx, ack: NlAck & { ok: false }): void {
+  if (nlDumpExtAck(ctx, ack)) return;
+  ctx.err("RTNETLINK answers: %s\n", strerror(ack.errno));
+}
+
+export interface TalkResult {
+  /** 0 or -1 as rtnl_talk() returns */
+  ret: number;
+  errno?: Errno;
+  answer?: RtnlMsg;
+}
+
+/** lib/libnetlink.c: rtnl_talk() — errors are printed here; `suppress` is rtnl_talk_suppress_rtnl_errmsg() */
+export function rtnlTalk(ctx: IpCtx, req: RtnlMsg, suppress = false): TalkResult {
+  const { ack, answer } = ctx.rtnl.talk(req);
+  if (!ack.ok) {
+    if (!suppress) rtnlTalkError(ctx, ack);
+    return { ret: -1, errno: ack.errno };
+  }
+  nlDumpExtAck(ctx, ack);
+  return answer ? { ret: 0, answer } : { ret: 0 };
+}
+
+/** rtnl_*dump_req() + rtnl_dump_filter(): the dump's messages */
+export function rtnlDump(ctx: IpCtx, req: RtnlMsg): RtnlMsg[] {
+  return ctx.rtnl.dump(req);
+}
+
+export function errnoValue(e: Errno): number {
+  return errnoNumbers[e];
+}

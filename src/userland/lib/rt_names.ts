@@ -1,0 +1,201 @@
+/**
+ * lib/rt_names.c: the rtnetlink names databases (protocols, scopes, tables, realms, dsfield,
+ * groups) — compiled-in defaults plus /etc/iproute2/* read through the process's filesystem —
+ * and ip/rtm_map.c (route types).
+ */
+import type { IpCtx } from "./context.ts";
+import { sprintf } from "./printf.ts";
+import { matches, strtoNum } from "./utils.ts";
+
+const CONFDIR = "/etc/iproute2";
+
+/** lib/rt_names.c: fread_id_name() over a whole file: [id, name] pairs, or the corrupt line */
+function parseIdNames(text: string): { entries: [number, string][]; corrupt?: string } {
+  const entries: [number, string][] = [];
+  for (const raw of text.split("\n")) {
+    const p = raw.replace(/^[ \t]+/, "");
+    if (p === "" || p.startsWith("#")) continue;
+    let m = /^0x([0-9a-fA-F]+)\s+(\S+)/.exec(p);
+    let id: number;
+    if (m) id = parseInt(m[1]!, 16) | 0;
+    else {
+      m = /^([+-]?\d+)\s+(\S+)/.exec(p);
+      if (!m) return { entries, corrupt: p.endsWith("\n") ? p : p + "\n" };
+      id = Number(m[1]) | 0;
+    }
+    entries.push([id, m[2]!]);
+  }
+  return { entries };
+}
+
+export class RtNames {
+  private rtprot: (string | undefined)[] = [];
+  private rtscope: (string | undefined)[] = [];
+  private rtrealm: (string | undefined)[] = [];
+  private rtdsfield: (string | undefined)[] = [];
+  /** table id -> names (hash in C; the first match in file order wins for a2n) */
+  private rttable: [number, string][] = [];
+  private group: [number, string][] = [];
+  private loaded = false;
+
+  constructor(private readonly ctx: IpCtx) {
+    const prot: [number, string][] = [
+      [0, "unspec"], [1, "redirect"], [2, "kernel"], [3, "boot"], [4, "static"], [8, "gated"],
+      [9, "ra"], [10, "mrt"], [11, "zebra"], [12, "bird"], [42, "babel"], [13, "dnrouted"],
+      [14, "xorp"], [15, "ntk"], [16, "dhcp"], [18, "keepalived"], [186, "bgp"], [187, "isis"],
+      [188, "ospf"], [189, "rip"], [192, "eigrp"],
+    ];
+    for (const [i, n] of prot) this.rtprot[i] = n;
+    this.rtscope[0] = "global";
+    this.rtscope[255] = "nowhere";
+    this.rtscope[254] = "host";
+    this.rtscope[253] = "link";
+    this.rtscope[200] = "site";
+    this.rtrealm[0] = "unknown";
+    this.rtdsfield[0] = "0";
+    this.rttable = [[253, "default"], [254, "main"], [255, "local"]];
+    this.group = [[0, "default"]];
+  }
+
+  /** reads the /etc/iproute2 databases (C reads each lazily; reading is async here) */
+  async load(): Promise<void> {
+    if (this.loaded) return;
+    this.loaded = true;
+    const p = this.ctx.p;
+    const read = async (name: string) => ({ name, text: await p.readFile(`${CONFDIR}/${name}`) });
+    const files = await Promise.all(
+      ["rt_protos", "rt_scopes", "rt_realms", "rt_dsfield", "rt_tables", "group"].map(read),
+    );
+    for (const { name, text } of files) {
+      if (text === undefined) continue;
+      const { entries, corrupt } = parseIdNames(text);
+      const path = `${CONFDIR}/${name}`;
+      const tab =
+        name === "rt_protos" ? this.rtprot : name === "rt_scopes" ? this.rtscope
+        : name === "rt_realms" ? this.rtrealm : name === "rt_dsfield" ? this.rtdsfield : undefined;
+      for (const [id, n] of entries) {
+        if (id < 0) continue;
+        if (tab) {
+          if (id > 256) continue;
+          tab[id] = n;
+        } else if (name === "rt_tables") this.rttable.unshift([id, n]);
+        else this.group.unshift([id, n]);
+      }
+      if (corrupt !== undefined) this.ctx.err("Database %s is corrupted at %s\n", path, corrupt);
+    }
+  }
+
+  private tabA2n(tab: (string | undefined)[], arg: string, base = 0): number | undefined {
+    for (let i = 0; i < 256; i++) if (tab[i] !== undefined && tab[i] === arg) return i;
+    const r = strtoNum(arg, base);
+    if (!r || r.rest !== "" || r.v < 0n || r.v > 255n) return undefined;
+    return Number(r.v);
+  }
+
+  /** lib/rt_names.c: rtnl_rtprot_n2a() */
+  rtnlRtprotN2a(id: number): string {
+    if (id < 0 || id >= 256 || this.ctx.numeric) return sprintf("%u", id);
+    return this.rtprot[id] ?? sprintf("%u", id);
+  }
+  /** lib/rt_names.c: rtnl_rtprot_a2n() */
+  rtnlRtprotA2n(arg: string): number | undefined {
+    return this.tabA2n(this.rtprot, arg);
+  }
+
+  /** lib/rt_names.c: rtnl_rtscope_n2a() */
+  rtnlRtscopeN2a(id: number): string {
+    if (id < 0 || id >= 256 || this.ctx.numeric) return sprintf("%d", id);
+    return this.rtscope[id] ?? sprintf("%d", id);
+  }
+  /** lib/rt_names.c: rtnl_rtscope_a2n() */
+  rtnlRtscopeA2n(arg: string): number | undefined {
+    return this.tabA2n(this.rtscope, arg);
+  }
+
+  /** lib/rt_names.c: rtnl_rtrealm_n2a() */
+  rtnlRtrealmN2a(id: number): string {
+    if (id < 0 || id >= 256 || this.ctx.numeric) return sprintf("%d", id);
+    return this.rtrealm[id] ?? sprintf("%d", id);
+  }
+  /** lib/rt_names.c: rtnl_rtrealm_a2n() */
+  rtnlRtrealmA2n(arg: string): number | undefined {
+    return this.tabA2n(this.rtrealm, arg);
+  }
+
+  /** lib/rt_names.c: rtnl_dsfield_n2a() */
+  rtnlDsfieldN2a(id: number): string {
+    if (id < 0 || id >= 256) return sprintf("%d", id);
+    if (!this.ctx.numeric && this.rtdsfield[id] !== undefined) return this.rtdsfield[id]!;
+    return sprintf("0x%02x", id);
+  }
+  /** lib/rt_names.c: rtnl_dsfield_a2n() */
+  rtnlDsfieldA2n(arg: string): number | undefined {
+    return this.tabA2n(this.rtdsfield, arg, 16);
+  }
+
+  /** lib/rt_names.c: rtnl_rttable_n2a() */
+  rtnlRttableN2a(id: number): string {
+    const e = this.rttable.find(([i]) => i === id);
+    if (!this.ctx.numeric && e) return e[1];
+    return sprintf("%u", id);
+  }
+  /** lib/rt_names.c: rtnl_rttable_a2n() */
+  rtnlRttableA2n(arg: string): number | undefined {
+    for (let b = 0; b < 256; b++) {
+      const e = this.rttable.find(([i, n]) => (i & 255) === b && n === arg);
+      if (e) return e[0];
+    }
+    const r = strtoNum(arg, 0);
+    if (!r || r.rest !== "" || r.v < 0n || r.v > 0xffffffffn) return undefined;
+    return Number(r.v);
+  }
+
+  /** lib/rt_names.c: rtnl_group_n2a() */
+  rtnlGroupN2a(id: number): string {
+    if (!this.ctx.numeric) {
+      for (let b = 0; b < 256; b++) {
+        const e = this.group.find(([i]) => (i & 255) === b && i === id);
+        if (e) return e[1];
+      }
+    }
+    return sprintf("%d", id);
+  }
+  /** lib/rt_names.c: rtnl_group_a2n() */
+  rtnlGroupA2n(arg: string): number | undefined {
+    for (let b = 0; b < 256; b++) {
+      const e = this.group.find(([i, n]) => (i & 255) === b && n === arg);
+      if (e) return e[0];
+    }
+    const r = strtoNum(arg, 0);
+    if (!r || r.rest !== "" || r.v < 0n) return undefined;
+    return Number(BigInt.asIntN(32, r.v));
+  }
+}
+
+export const RTN_XRESOLVE = 11;
+
+/** ip/rtm_map.c: rtnl_rtntype_n2a() */
+export function rtnlRtntypeN2a(ctx: IpCtx, id: number): string {
+  if (ctx.numeric) return sprintf("%d", id);
+  const names = ["none", "unicast", "local", "broadcast", "anycast", "multicast", "blackhole",
+    "unreachable", "prohibit", "throw", "nat", "xresolve"];
+  return names[id] ?? sprintf("%d", id);
+}
+
+/** ip/rtm_map.c: rtnl_rtntype_a2n() */
+export function rtnlRtntypeA2n(arg: string): number | undefined {
+  if (arg === "local") return 2;
+  if (arg === "nat") return 10;
+  if (!matches(arg, "broadcast") || arg === "brd") return 3;
+  if (!matches(arg, "anycast")) return 4;
+  if (!matches(arg, "multicast")) return 5;
+  if (!matches(arg, "prohibit")) return 8;
+  if (!matches(arg, "unreachable")) return 7;
+  if (!matches(arg, "blackhole")) return 6;
+  if (!matches(arg, "xresolve")) return 11;
+  if (!matches(arg, "unicast")) return 1;
+  if (arg === "throw") return 9;
+  const r = strtoNum(arg, 0);
+  if (!r || r.rest !== "" || r.v < 0n || r.v > 255n) return undefined;
+  return Number(r.v);
+}

@@ -1,0 +1,244 @@
+/**
+ * net-tools lib/inet.c (INET_resolve, INET_rresolve, INET_getnetmask, INET_sprint) with the
+ * name services it calls, as glibc's "files dns" does them on these hosts: /etc/hosts and
+ * /etc/networks are read from the host's filesystem; DNS has no server to ask (resolv.conf is
+ * empty and nothing listens on port 53), so a name lookup that reaches it fails with TRY_AGAIN
+ * ("Host name lookup failure"), and a reverse lookup gives no name.
+ */
+import type { Process } from "../../process.ts";
+import { isdigit, isspace, strtol } from "./util.ts";
+
+/** <netdb.h> h_errno values */
+export const HOST_NOT_FOUND = 1;
+export const TRY_AGAIN = 2;
+export const NO_RECOVERY = 3;
+export const NO_DATA = 4;
+
+/** glibc herror() texts */
+const hstrerrors = ["Resolver Error 0 (no error)", "Unknown host", "Host name lookup failure", "Unknown server error", "No address associated with name"];
+
+export function hstrerror(h: number): string {
+  return hstrerrors[h] ?? "Unknown resolver error";
+}
+
+/**
+ * glibc inet_aton(): "a", "a.b", "a.b.c", "a.b.c.d", each part decimal, octal (0…) or hex (0x…);
+ * trailing whitespace (and what follows it) is allowed. Returns the address in host order.
+ */
+export function inetAton(cp: string): number | undefined {
+  const parts: number[] = [];
+  let i = 0;
+  for (;;) {
+    if (!isdigit(cp[i])) return undefined;
+    let base = 10;
+    if (cp[i] === "0") {
+      if (cp[i + 1] === "x" || cp[i + 1] === "X") {
+        base = 16;
+        i += 2;
+      } else {
+        base = 8;
+        i++;
+      }
+    }
+    let val = 0;
+    let any = base === 8; // a lone "0" is a valid octal zero
+    for (;;) {
+      const c = cp[i];
+      if (c === undefined) break;
+      const d = parseInt(c, 16);
+      if (isdigit(c) && (base !== 8 || (c !== "8" && c !== "9"))) {
+        val = val * base + d;
+      } else if (base === 16 && !Number.isNaN(d)) {
+        val = val * 16 + d;
+      } else if (isdigit(c)) return undefined;
+      else break;
+      any = true;
+      if (val > 0xffffffff) return undefined;
+      i++;
+    }
+    if (!any) return undefined;
+    if (cp[i] === ".") {
+      if (parts.length >= 3 || val > 0xff) return undefined;
+      parts.push(val);
+      i++;
+      continue;
+    }
+    parts.push(val);
+    break;
+  }
+  if (i < cp.length && !isspace(cp[i])) return undefined;
+  const n = parts.length;
+  const last = parts[n - 1]!;
+  const max = [0xffffffff, 0xffffff, 0xffff, 0xff][n - 1]!;
+  if (last > max) return undefined;
+  let addr = 0;
+  for (let k = 0; k < n - 1; k++) addr = addr * 256 + parts[k]!;
+  return ((addr * 2 ** (8 * (4 - (n - 1)))) + last) >>> 0;
+}
+
+/** inet_ntoa() of a host-order address */
+export function inetNtoa(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
+}
+
+/** glibc inet_network(): "a[.b[.c[.d]]]", parts right-aligned */
+function inetNetwork(cp: string): number | undefined {
+  const parts = cp.split(".");
+  if (parts.length > 4) return undefined;
+  let v = 0;
+  for (const s of parts) {
+    const r = strtol(s, 0);
+    if (!r.ok || r.rest !== "" || r.v < 0 || r.v > 255) return undefined;
+    v = v * 256 + r.v;
+  }
+  return v >>> 0;
+}
+
+interface HostEnt {
+  addr: number;
+  names: string[];
+}
+interface NetEnt {
+  net: number;
+  names: string[];
+}
+
+function fields(line: string): string[] {
+  const h = line.indexOf("#");
+  return (h >= 0 ? line.slice(0, h) : line).split(/[ \t]+/).filter((s) => s !== "");
+}
+
+/** The name services of one process: /etc/hosts, /etc/networks, and the (absent) DNS. */
+export class Resolver {
+  hErrno = 0;
+  private hosts: HostEnt[] = [];
+  private nets: NetEnt[] = [];
+  /** INET_nn: the addr-to-name cache of INET_rresolve */
+  private cache: { addr: number; host: boolean; name: string }[] = [];
+
+  static async load(p: Process): Promise<Resolver> {
+    const r = new Resolver();
+    const hosts = (await p.readFile("/etc/hosts")) ?? "";
+    for (const line of hosts.split("\n")) {
+      const f = fields(line);
+      if (f.length < 2) continue;
+      const a = inetAton(f[0]!);
+      if (a === undefined || !/^\d+\.\d+\.\d+\.\d+$/.test(f[0]!)) continue;
+      r.hosts.push({ addr: a, names: f.slice(1) });
+    }
+    const networks = (await p.readFile("/etc/networks")) ?? "";
+    for (const line of networks.split("\n")) {
+      const f = fields(line);
+      if (f.length < 2) continue;
+      let addr = f[1]!;
+      const n = addr.split(".").length;
+      for (let k = n; k < 4; k++) addr += ".0";
+      const net = inetNetwork(addr);
+      if (net === undefined) continue;
+      r.nets.push({ net, names: [f[0]!, ...f.slice(2)] });
+    }
+    return r;
+  }
+
+  /** gethostbyname(): digits-and-dots are numeric only; then files, then dns */
+  gethostbyname(name: string): number | undefined {
+    if (isdigit(name[0]) && /^[0-9.]+$/.test(name)) {
+      const a = name.endsWith(".") ? undefined : inetAton(name);
+      if (a === undefined) this.hErrno = HOST_NOT_FOUND;
+      return a;
+    }
+    const lc = name.toLowerCase();
+    for (const h of this.hosts) if (h.names.some((n) => n.toLowerCase() === lc)) return h.addr;
+    this.hErrno = TRY_AGAIN;
+    return undefined;
+  }
+
+  /** gethostbyaddr(): files, then a dns that does not answer */
+  gethostbyaddr(addr: number): string | undefined {
+    for (const h of this.hosts) if (h.addr === addr) return h.names[0];
+    this.hErrno = TRY_AGAIN;
+    return undefined;
+  }
+
+  /** getnetbyname(): files only */
+  getnetbyname(name: string): number | undefined {
+    const lc = name.toLowerCase();
+    for (const n of this.nets) if (n.names.some((x) => x.toLowerCase() === lc)) return n.net;
+    this.hErrno = HOST_NOT_FOUND;
+    return undefined;
+  }
+
+  getnetbyaddr(net: number): string | undefined {
+    for (const n of this.nets) if (n.net === net) return n.names[0];
+    this.hErrno = HOST_NOT_FOUND;
+    return undefined;
+  }
+
+  /** herror(text) */
+  herror(p: Process, text: string): void {
+    p.stderr.write(`${text}: ${hstrerror(this.hErrno)}\n`);
+  }
+
+  /**
+   * lib/inet.c: INET_resolve() — 0 for a host, 1 for a network ("default" or /etc/networks),
+   * -1 when the name does not resolve (h_errno set).
+   */
+  inetResolve(name: string, hostfirst: boolean): { rc: number; addr: number } {
+    if (name === "default") return { rc: 1, addr: 0 };
+    const a = inetAton(name);
+    if (a !== undefined) return { rc: 0, addr: a };
+    if (hostfirst) {
+      const h = this.gethostbyname(name);
+      if (h !== undefined) return { rc: 0, addr: h };
+    }
+    const n = this.getnetbyname(name);
+    if (n !== undefined) return { rc: 1, addr: n };
+    if (hostfirst) return { rc: -1, addr: 0 };
+    const h = this.gethostbyname(name);
+    if (h === undefined) return { rc: -1, addr: 0 };
+    return { rc: 0, addr: h };
+  }
+
+  /** INET_input(type, buf): type 256 prefers host names; 0 tries networks first */
+  inetInput(type: number, name: string): { rc: number; addr: number } {
+    return this.inetResolve(name, type === 256);
+  }
+
+  /**
+   * lib/inet.c: INET_rresolve(). numeric & 0x8000: "default" instead of "*"; & 0x4000: a host
+   * even without host bits; & 0x0fff: no names at all.
+   */
+  inetRresolve(ad: number, numeric: number, netmask: number): string {
+    if (numeric & 0x0fff) return inetNtoa(ad);
+    if (ad === 0) {
+      if (netmask === 0) return numeric & 0x8000 ? "default" : "*";
+      return "0.0.0.0";
+    }
+    const host = (ad & ~netmask) !== 0 || (numeric & 0x4000) !== 0;
+    for (const c of this.cache) if (c.addr === ad && c.host === host) return c.name;
+    const name = (host ? this.gethostbyaddr(ad) : this.getnetbyaddr(ad)) ?? inetNtoa(ad);
+    this.cache.unshift({ addr: ad, host, name });
+    return name;
+  }
+
+  /** INET_sprint(sa, numeric): as INET_rresolve with netmask 0xffffff00 */
+  inetSprint(ad: number, numeric: number): string {
+    return this.inetRresolve(ad, numeric, 0xffffff00);
+  }
+}
+
+/**
+ * lib/inet.c: INET_getnetmask() — splits "addr/prefix": 0 without a slash, 1 with a valid one,
+ * -1 when the prefix is not a number. The mask is computed as the C code does on x86 (the
+ * shift count is taken mod 32).
+ */
+export function inetGetnetmask(adr: string): { rc: number; addr: string; mask: number; name: string } {
+  const slash = adr.indexOf("/");
+  if (slash < 0) return { rc: 0, addr: adr, mask: 0, name: "" };
+  const r = strtol(adr.slice(slash + 1), 0);
+  if (r.rest !== "" && r.ok) return { rc: -1, addr: adr.slice(0, slash), mask: 0, name: "" };
+  if (!r.ok && adr.slice(slash + 1) !== "") return { rc: -1, addr: adr.slice(0, slash), mask: 0, name: "" };
+  const prefix = r.v >>> 0;
+  const mask = ~(0xffffffff >>> (prefix & 31)) >>> 0;
+  return { rc: 1, addr: adr.slice(0, slash), mask, name: `/${prefix | 0}` };
+}
