@@ -1,0 +1,91 @@
+/**
+ * net/bridge/br.c: br_init() — registers the bridge's rtnl link ops, its AF_BRIDGE rtnetlink
+ * handlers, the legacy ioctls and the netdevice notifier (br_device_event).
+ */
+import type { NetDevice } from "../core/netdevice.ts";
+import {
+  NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU, NETDEV_DOWN, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_REGISTER,
+} from "../core/notifier.ts";
+import { AF_BRIDGE } from "../uapi/rtnetlink.ts";
+import type { NewlinkParams } from "../core/rtnetlink.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { registerNetdevice, registerIoctl, registerNetdeviceNotifier, rtnlLinkRegister, rtnlRegister } from "./br_compat.ts";
+import { brFdbChangeaddr } from "./br_fdb.ts";
+import { brSysfsInit } from "./br_sysfs.ts";
+import { brAddDelIf, brIoctlStub } from "./br_ioctl.ts";
+import { brDelIf, brDevRegistered, brDevSetup, brMtuAutoAdjust } from "./br_if.ts";
+import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brGetlinkDump, brLinkOps, brSetlink } from "./br_netlink.ts";
+import { brFromDev, brPortGet } from "./br_private.ts";
+import { brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpRecalculateBridgeId } from "./br_stp.ts";
+import { BR_STATE_DISABLED } from "./br_private.ts";
+
+/** br_device_event(): what happens to a port changes its bridge */
+function brDeviceEvent(event: number, dev: NetDevice): void {
+  if (event === NETDEV_REGISTER && brFromDev(dev)) {
+    brDevRegistered(dev);
+    return;
+  }
+  const p = brPortGet(dev);
+  if (!p) return;
+  const br = p.br;
+  switch (event) {
+    case NETDEV_CHANGEMTU:
+      brMtuAutoAdjust(br);
+      break;
+    case NETDEV_CHANGEADDR: {
+      const old = br.fdb.size ? [...br.fdb.values()].find((f) => f.dst === p && f.flags & 1)?.addr : undefined;
+      brFdbChangeaddr(p, old ?? new Uint8Array(6), dev.devAddr);
+      brStpRecalculateBridgeId(br);
+      break;
+    }
+    case NETDEV_CHANGE:
+    case NETDEV_UP:
+      brPortCarrierCheck(p);
+      break;
+    case NETDEV_DOWN:
+      if (br.dev.isUp() && p.state !== BR_STATE_DISABLED) brStpDisablePort(p);
+      break;
+    case NETDEV_UNREGISTER:
+      brDelIf(br, dev);
+      break;
+  }
+}
+
+let done = false;
+
+/** br_init() */
+export function brInit(): void {
+  if (done) return;
+  done = true;
+  rtnlLinkRegister({
+    ...brLinkOps,
+    /** br_dev_setup() */
+    alloc(name: string, net: Net, _p: NewlinkParams) {
+      return brDevSetup(net, name);
+    },
+    /** br_dev_newlink(): register, then apply IFLA_BR_* */
+    newlink(dev: NetDevice, p: NewlinkParams) {
+      const err = registerNetdevice(p.net, dev);
+      if (err) return err;
+      const br = brFromDev(dev)!;
+      if (p.attrs.IFLA_ADDRESS) brStpChangeBridgeId(br, p.attrs.IFLA_ADDRESS.slice(0, 6));
+      if (p.data) {
+        const e = brChangelink(dev, p.data);
+        if (e) return e;
+      }
+      return undefined;
+    },
+  });
+  rtnlRegister(AF_BRIDGE, "RTM_GETLINK", { dumpit: brGetlinkDump });
+  rtnlRegister(AF_BRIDGE, "RTM_SETLINK", { doit: brSetlink });
+  rtnlRegister(AF_BRIDGE, "RTM_DELLINK", { doit: brDellink });
+  rtnlRegister(AF_BRIDGE, "RTM_NEWNEIGH", { doit: brFdbAdd });
+  rtnlRegister(AF_BRIDGE, "RTM_DELNEIGH", { doit: brFdbDel });
+  rtnlRegister(AF_BRIDGE, "RTM_GETNEIGH", { dumpit: brFdbDump });
+  registerIoctl("SIOCBRADDBR", brIoctlStub);
+  registerIoctl("SIOCBRDELBR", brIoctlStub);
+  registerIoctl("SIOCBRADDIF", brAddDelIf);
+  registerIoctl("SIOCBRDELIF", brAddDelIf);
+  registerNetdeviceNotifier(brDeviceEvent);
+  brSysfsInit();
+}

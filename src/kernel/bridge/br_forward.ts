@@ -1,0 +1,93 @@
+/**
+ * net/bridge/br_forward.c: should_deliver(), __br_forward() with its NF_BR_FORWARD /
+ * NF_BR_LOCAL_OUT and NF_BR_POST_ROUTING hooks, br_dev_queue_push_xmit(), br_forward(),
+ * br_flood(). While the bridge handles a frame, skb.data is past the Ethernet header (the
+ * receive path pulled it, br_dev_xmit pulls it); br_dev_queue_push_xmit() pushes it back.
+ */
+import type { SkBuff } from "../core/skbuff.ts";
+import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook } from "../netfilter/core.ts";
+import { devQueueXmit, kfreeSkbReason } from "./br_compat.ts";
+import {
+  BR_BCAST_FLOOD, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED, BR_MCAST_FLOOD, BR_STATE_FORWARDING,
+  type NetBridge, type NetBridgePort,
+} from "./br_private.ts";
+
+export const BR_PKT_UNICAST = 0;
+export const BR_PKT_MULTICAST = 1;
+export const BR_PKT_BROADCAST = 2;
+
+const ETH_HLEN = 14;
+const VLAN_HLEN = 4;
+
+/** the offset of the Ethernet header of an skb (mac header if set, else data) */
+export function ethHdr(skb: SkBuff): number {
+  return skb.macHeader >= 0 ? skb.macHeader : skb.data;
+}
+
+/** should_deliver() */
+function shouldDeliver(p: NetBridgePort, skb: SkBuff): boolean {
+  if (p.state !== BR_STATE_FORWARDING) return false;
+  if (skb.dev === p.dev && !(p.flags & BR_HAIRPIN_MODE)) return false;
+  // br_skb_isolated(): from an isolated port to an isolated port
+  if (p.flags & BR_ISOLATED && skb.brInputCb?.srcPortIsolated) return false;
+  return true;
+}
+
+/** is_skb_forwardable() */
+function isSkbForwardable(skb: SkBuff): boolean {
+  const dev = skb.dev!;
+  if (!dev.isUp()) return false;
+  return skb.len <= dev.mtu + dev.hardHeaderLen + VLAN_HLEN;
+}
+
+/** br_dev_queue_push_xmit() */
+export function brDevQueuePushXmit(skb: SkBuff): void {
+  if (!isSkbForwardable(skb)) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_BIG");
+    return;
+  }
+  skb.push(ETH_HLEN);
+  devQueueXmit(skb);
+}
+
+/** br_forward_finish() */
+export function brForwardFinish(skb: SkBuff): void {
+  nfHook(NFPROTO_BRIDGE, NF_BR_POST_ROUTING, skb.dev!.net, skb, undefined, skb.dev, brDevQueuePushXmit);
+}
+
+/** __br_forward() */
+function __brForward(to: NetBridgePort, skb: SkBuff, localOrig: boolean): void {
+  let indev = skb.dev;
+  skb.dev = to.dev;
+  if (!localOrig) {
+    const net = indev!.net;
+    nfHook(NFPROTO_BRIDGE, NF_BR_FORWARD, net, skb, indev, skb.dev, brForwardFinish);
+  } else {
+    indev = undefined;
+    nfHook(NFPROTO_BRIDGE, NF_BR_LOCAL_OUT, skb.dev.net, skb, indev, skb.dev, brForwardFinish);
+  }
+}
+
+/** br_forward() */
+export function brForward(to: NetBridgePort | undefined, skb: SkBuff, localRcv: boolean, localOrig: boolean): void {
+  if (to && shouldDeliver(to, skb)) {
+    __brForward(to, localRcv ? skb.copy() : skb, localOrig);
+    return;
+  }
+  if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+}
+
+/** br_flood() */
+export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: boolean, localOrig: boolean): void {
+  let prev: NetBridgePort | undefined;
+  for (const p of br.ports) {
+    if (pktType === BR_PKT_UNICAST && !(p.flags & BR_FLOOD)) continue;
+    if (pktType === BR_PKT_MULTICAST && !(p.flags & BR_MCAST_FLOOD) && skb.dev !== br.dev) continue;
+    if (pktType === BR_PKT_BROADCAST && !(p.flags & BR_BCAST_FLOOD) && skb.dev !== br.dev) continue;
+    if (!shouldDeliver(p, skb)) continue;
+    if (prev) __brForward(prev, skb.copy(), localOrig);
+    prev = p;
+  }
+  if (prev) __brForward(prev, localRcv ? skb.copy() : skb, localOrig);
+  else if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+}

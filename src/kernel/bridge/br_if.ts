@@ -1,0 +1,285 @@
+/**
+ * net/bridge/br_if.c + br_device.c: creating/deleting bridges (br_add_bridge, br_dev_setup,
+ * br_dev_xmit, br_dev_open/stop, br_set_mac_address, br_change_mtu) and ports
+ * (br_add_if, br_del_if, new_nbp, del_nbp, port_cost, br_mtu_auto_adjust).
+ */
+import type { Net } from "../core/net_namespace.ts";
+import type { SkBuff } from "../core/skbuff.ts";
+import { rtnlLinkOpsGet } from "../core/rtnetlink.ts";
+import { IFF_EBRIDGE, IFF_BRIDGE_PORT, IFF_NO_QUEUE, NET_ADDR_RANDOM, NET_ADDR_SET, NetDevice, type NetDeviceOps } from "../core/netdevice.ts";
+import { ARPHRD_ETHER, IFF_BROADCAST, IFF_LOOPBACK, IFF_MULTICAST, IF_OPER_UNKNOWN } from "../uapi/if.ts";
+import { type KErr, kerr } from "../uapi/errno.ts";
+import {
+  devSetAllmulti, devSetPromiscuity, netdevMasterUpperDevLink, netdevRxHandlerRegister, netdevRxHandlerUnregister,
+  netdevUpperDevUnlink, netRng, netScheduler, registerNetdevice, unregisterNetdevice, devSetMtu,
+} from "./br_compat.ts";
+import { brFdbChangeMacAddress, brFdbDeleteByPort, brFdbFind, fdbAddLocal } from "./br_fdb.ts";
+import { BR_PKT_BROADCAST, BR_PKT_MULTICAST, BR_PKT_UNICAST, brFlood, brForward } from "./br_forward.ts";
+import { brHandleFrame } from "./br_input.ts";
+import { brMulticastOpen, brMulticastStop } from "./br_multicast.ts";
+import {
+  BR_MAX_PORTS, BR_STATE_DISABLED, brFromDev, brPortGet, isMulticastEther, isValidEther, NetBridge,
+  NetBridgePort,
+} from "./br_private.ts";
+import {
+  brInitPort, brSetState, brStpPortTimerInit, brStpChangeBridgeId, brStpDisableBridge,
+  brStpDisablePort, brStpEnableBridge, brStpEnablePort, brStpRecalculateBridgeId, brStpTimerInit, portUsable,
+} from "./br_stp.ts";
+
+/** all bridges, for netdevice events and dumps (a device knows its NetBridge through priv) */
+export function isBridgeDev(dev: NetDevice): boolean {
+  return (dev.privFlags & IFF_EBRIDGE) !== 0;
+}
+
+/** br_dev_xmit(): a frame sent through the bridge device */
+function brDevXmit(skb: SkBuff, dev: NetDevice): number {
+  const br = brFromDev(dev)!;
+  dev.stats.tx_packets++;
+  dev.stats.tx_bytes += skb.len;
+  skb.brInputCb = { brdev: dev };
+  skb.macHeader = skb.data;
+  const dest = skb.buf.slice(skb.data, skb.data + 6);
+  skb.pull(14);
+  if (isMulticastEther(dest)) {
+    const bc = dest.every((b) => b === 0xff);
+    brFlood(br, skb, bc ? BR_PKT_BROADCAST : BR_PKT_MULTICAST, false, true);
+  } else {
+    const dst = brFdbFind(br, dest, 0);
+    if (dst) brForward(dst.dst, skb, false, true);
+    else brFlood(br, skb, BR_PKT_UNICAST, false, true);
+  }
+  return 0;
+}
+
+const brDeviceOps: NetDeviceOps = {
+  /** br_dev_open() */
+  open(dev) {
+    const br = brFromDev(dev)!;
+    brStpEnableBridge(br);
+    brMulticastOpen(br);
+    return undefined;
+  },
+  /** br_dev_stop() */
+  stop(dev) {
+    const br = brFromDev(dev)!;
+    brStpDisableBridge(br);
+    brMulticastStop(br);
+  },
+  startXmit: brDevXmit,
+  /** br_change_mtu(): an MTU set by the user stops the auto adjustment */
+  changeMtu(dev, mtu) {
+    dev.mtu = mtu;
+    const br = brFromDev(dev)!;
+    if (!br.mtuAdjusting) br.mtuSetByUser = true;
+    return undefined;
+  },
+  /** br_set_mac_address() */
+  setMacAddress(dev, addr) {
+    if (!isValidEther(addr)) return kerr("EADDRNOTAVAIL");
+    const br = brFromDev(dev)!;
+    dev.addrAssignType = NET_ADDR_SET;
+    if (!br.bridgeId.addr.every((b, i) => b === addr[i])) {
+      brStpChangeBridgeId(br, addr);
+    } else {
+      const old = dev.devAddr.slice();
+      dev.devAddr = addr.slice();
+      brFdbChangeMacAddress(br, old, addr);
+    }
+    return undefined;
+  },
+  /** br_add_slave() */
+  addSlave(dev, slave) {
+    return brAddIf(brFromDev(dev)!, slave);
+  },
+  /** br_del_slave() */
+  delSlave(dev, slave) {
+    return brDelIf(brFromDev(dev)!, slave);
+  },
+  uninit(dev) {
+    const br = brFromDev(dev);
+    if (br) brDevDelete(br);
+  },
+};
+
+/** eth_random_addr() from the world's rng */
+function ethRandomAddr(net: Net, name: string): Uint8Array {
+  const rng = netRng(net);
+  let a: Uint8Array;
+  if (rng) a = rng.bytes(6);
+  else {
+    a = new Uint8Array(6);
+    let h = 2166136261;
+    for (let i = 0; i < name.length; i++) h = Math.imul(h ^ name.charCodeAt(i), 16777619);
+    for (let i = 0; i < 6; i++) a[i] = (h = Math.imul(h ^ i, 16777619)) >>> 24;
+  }
+  a[0] = (a[0]! & 0xfe) | 0x02;
+  return a;
+}
+
+/** br_dev_setup() + br_dev_init(): a bridge device, not yet registered */
+export function brDevSetup(net: Net, name: string): NetDevice {
+  const addr = ethRandomAddr(net, name);
+  const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, brDeviceOps, addr, new Uint8Array([255, 255, 255, 255, 255, 255]));
+  dev.net = net;
+  dev.addrAssignType = NET_ADDR_RANDOM;
+  dev.privFlags |= IFF_EBRIDGE | IFF_NO_QUEUE;
+  dev.txQueueLen = 1000;
+  dev.minMtu = 68;
+  dev.maxMtu = 65535;
+  dev.tsoMaxSize = 65536;
+  dev.operstate = IF_OPER_UNKNOWN; // alloc_netdev(): zeroed, until the link watch runs
+  const br = new NetBridge(dev);
+  dev.priv = br;
+  brStpTimerInit(br);
+  return dev;
+}
+
+/** the bridge's own local entry, once registered (br_fdb_change_mac_address at creation) */
+export function brDevRegistered(dev: NetDevice): void {
+  const br = brFromDev(dev);
+  if (br) fdbAddLocal(br, undefined, dev.devAddr, 0);
+}
+
+/** br_add_bridge(): SIOCBRADDBR / brctl addbr */
+export function brAddBridge(net: Net, name: string): KErr | undefined {
+  const dev = brDevSetup(net, name);
+  dev.linkOps = rtnlLinkOpsGet("bridge");
+  const err = registerNetdevice(net, dev);
+  if (err) return err;
+  brDevRegistered(dev);
+  return undefined;
+}
+
+/** br_dev_delete(): remove every port */
+export function brDevDelete(br: NetBridge): void {
+  for (const p of [...br.ports]) delNbp(p);
+  brFdbDeleteByPort(br, undefined, 0, true);
+  br.gcTimer.cancel();
+  br.helloTimer.cancel();
+  br.tcnTimer.cancel();
+  br.topologyChangeTimer.cancel();
+}
+
+/** br_del_bridge(): SIOCBRDELBR */
+export function brDelBridge(dev: NetDevice): KErr | undefined {
+  if (!isBridgeDev(dev)) return kerr("EPERM");
+  if (dev.isUp()) return kerr("EBUSY");
+  brDevDelete(brFromDev(dev)!);
+  unregisterNetdevice(dev);
+  return undefined;
+}
+
+/** port_cost(): from the link speed (veth reports 10000 Mb/s) */
+function portCost(dev: NetDevice): number {
+  const kind = dev.linkOps?.kind;
+  if (kind === "veth") return 2;
+  const speed = (dev as unknown as { speed?: number }).speed;
+  if (speed !== undefined) {
+    if (speed === 10000) return 2;
+    if (speed === 5000) return 3;
+    if (speed === 2500 || speed === 1000) return 4;
+    if (speed === 100) return 19;
+    if (speed === 10 || speed <= 0) return 100;
+    if (speed > 10000) return 1;
+  }
+  return 100;
+}
+
+/** find_portno() */
+function findPortno(br: NetBridge): number {
+  const used = new Set(br.ports.map((p) => p.portNo));
+  for (let i = 1; i < BR_MAX_PORTS; i++) if (!used.has(i)) return i;
+  return -1;
+}
+
+/** br_mtu_auto_adjust(): the bridge MTU follows the smallest port MTU */
+export function brMtuAutoAdjust(br: NetBridge): void {
+  if (br.mtuSetByUser) return;
+  // br_mtu_min(): the smallest port MTU, ETH_DATA_LEN without ports
+  const mtu = br.ports.length ? Math.min(...br.ports.map((p) => p.dev.mtu)) : 1500;
+  if (mtu === br.dev.mtu) return;
+  br.mtuAdjusting = true;
+  devSetMtu(br.dev, mtu);
+  br.mtuAdjusting = false;
+}
+
+/** br_add_if() */
+export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
+  if (dev.flags & IFF_LOOPBACK || dev.type !== ARPHRD_ETHER || dev.addrLen !== 6 || !isValidEther(dev.devAddr))
+    return kerr("EINVAL");
+  if (isBridgeDev(dev)) return kerr("ELOOP", "Can not enslave a bridge to a bridge");
+  if (dev.master || dev.privFlags & IFF_BRIDGE_PORT) return kerr("EBUSY");
+  if (dev === br.dev) return kerr("ELOOP");
+  const portNo = findPortno(br);
+  if (portNo < 0) return kerr("EXFULL" as never);
+  const s = netScheduler(br.dev.net);
+  const p = new NetBridgePort(br, dev, (fn, label) => s.timer(fn, label));
+  brStpPortTimerInit(p);
+  p.portNo = portNo;
+  p.pathCost = portCost(dev);
+  // new_nbp(): br_init_port() then disabled until the port is enabled
+  brInitPort(p);
+  brSetState(p, BR_STATE_DISABLED);
+  dev.brPort = p;
+  devSetAllmulti(dev, 1);
+  const err = netdevRxHandlerRegister(dev, brHandleFrame, p);
+  if (err) {
+    devSetAllmulti(dev, -1);
+    dev.brPort = undefined;
+    return err;
+  }
+  dev.privFlags |= IFF_BRIDGE_PORT;
+  const lerr = netdevMasterUpperDevLink(dev, br.dev);
+  if (lerr) {
+    dev.privFlags &= ~IFF_BRIDGE_PORT;
+    netdevRxHandlerUnregister(dev);
+    devSetAllmulti(dev, -1);
+    dev.brPort = undefined;
+    return lerr;
+  }
+  br.ports.push(p);
+  // nbp_update_port_count() -> br_manage_promisc(): all ports promiscuous without vlan filtering
+  devSetPromiscuity(dev, 1);
+  fdbAddLocal(br, p, dev.devAddr, 0);
+  brStpRecalculateBridgeId(br);
+  if (portUsable(p) && br.dev.isUp()) brStpEnablePort(p);
+  brMtuAutoAdjust(br);
+  brSetGsoLimits(br);
+  return undefined;
+}
+
+/** br_set_gso_limits(): the smallest TSO limits of the ports */
+function brSetGsoLimits(br: NetBridge): void {
+  if (!br.ports.length) return;
+  br.dev.tsoMaxSize = Math.min(...br.ports.map((p) => p.dev.tsoMaxSize));
+  br.dev.tsoMaxSegs = Math.min(...br.ports.map((p) => p.dev.tsoMaxSegs));
+}
+
+/** del_nbp() */
+function delNbp(p: NetBridgePort): void {
+  const br = p.br;
+  const dev = p.dev;
+  devSetAllmulti(dev, -1);
+  devSetPromiscuity(dev, -1);
+  brStpDisablePort(p);
+  br.ports.splice(br.ports.indexOf(p), 1);
+  brFdbDeleteByPort(br, p, 0, true);
+  netdevUpperDevUnlink(dev, br.dev);
+  netdevRxHandlerUnregister(dev);
+  dev.privFlags &= ~IFF_BRIDGE_PORT;
+  dev.brPort = undefined;
+  p.forwardDelayTimer.cancel();
+  p.holdTimer.cancel();
+  p.messageAgeTimer.cancel();
+}
+
+/** br_del_if() */
+export function brDelIf(br: NetBridge, dev: NetDevice): KErr | undefined {
+  const p = brPortGet(dev);
+  if (!p || p.br !== br) return kerr("EINVAL");
+  delNbp(p);
+  brStpRecalculateBridgeId(br);
+  brMtuAutoAdjust(br);
+  brSetGsoLimits(br);
+  return undefined;
+}

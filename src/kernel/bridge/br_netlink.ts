@@ -1,0 +1,515 @@
+/**
+ * net/bridge/br_netlink.c (rtnl_link_ops "bridge": newlink/changelink/fill_info/
+ * fill_slave_info, AF_BRIDGE RTM_GETLINK dump and RTM_SETLINK) and the AF_BRIDGE neighbour
+ * handlers of br_fdb.c (br_fdb_add, br_fdb_delete, br_fdb_dump) with rtnl_fdb_dump's walk.
+ * The kernel this mirrors is built without CONFIG_BRIDGE_VLAN_FILTERING (Debian's 6.18 lab
+ * kernel answers `bridge vlan add` with EOPNOTSUPP): no IFLA_BR_VLAN_PROTOCOL/… attributes.
+ */
+import type { Net } from "../core/net_namespace.ts";
+import type { NetDevice, RtnlLinkOps } from "../core/netdevice.ts";
+import { type KErr, kerr } from "../uapi/errno.ts";
+import {
+  AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_MASTER, NTF_SELF,
+  NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
+} from "../uapi/rtnetlink.ts";
+import { devGetFlags, devSetPromiscuity, netDevs, netScheduler, unregisterNetdevice } from "./br_compat.ts";
+import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
+import { brFdbFlush, brFdbDeleteByPort, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
+import { brDevDelete, isBridgeDev } from "./br_if.ts";
+import { brMulticastToggle } from "./br_multicast.ts";
+import {
+  BR_ADMIN_COST, BR_BCAST_FLOOD, BR_BPDU_GUARD, BR_FDB_LOCAL, BR_FDB_STATIC, BR_FDB_STICKY, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED,
+  BR_LEARNING, BR_LEARNING_SYNC, BR_MCAST_FLOOD, BR_MULTICAST_FAST_LEAVE, BR_MULTICAST_TO_UNICAST, BR_NEIGH_SUPPRESS, BR_PORT_LOCKED,
+  BR_PROXYARP, BR_PROXYARP_WIFI, BR_ROOT_BLOCK, BR_STATE_BLOCKING, BR_VLAN_TUNNEL, brFromDev, brPortGet, clockTToUs,
+  type NetBridge, type NetBridgePort, usToClockT,
+} from "./br_private.ts";
+import {
+  brLogState, brPortStateSelection, brSetAgeingTime, brSetForwardDelay, brSetHelloTime, brSetMaxAge,
+  brStpSetBridgePriority, brStpSetEnabled, brStpSetPathCost, brStpSetPortPriority, brTimerValue,
+} from "./br_stp.ts";
+
+const bid = (b: { prio: number; addr: Uint8Array }) => ({ prio: b.prio, addr: b.addr.slice() });
+
+/** br_fill_info(): IFLA_INFO_DATA of a bridge */
+export function brFillInfo(dev: NetDevice): InfoData | undefined {
+  const br = brFromDev(dev);
+  if (!br) return undefined;
+  return {
+    IFLA_BR_FORWARD_DELAY: usToClockT(br.forwardDelay),
+    IFLA_BR_HELLO_TIME: usToClockT(br.helloTime),
+    IFLA_BR_MAX_AGE: usToClockT(br.maxAge),
+    IFLA_BR_AGEING_TIME: usToClockT(br.ageingTime),
+    IFLA_BR_STP_STATE: br.stpEnabled,
+    IFLA_BR_PRIORITY: br.bridgeId.prio,
+    IFLA_BR_VLAN_FILTERING: br.vlanEnabled,
+    IFLA_BR_GROUP_FWD_MASK: br.groupFwdMask,
+    IFLA_BR_BRIDGE_ID: bid(br.bridgeId),
+    IFLA_BR_ROOT_ID: bid(br.designatedRoot),
+    IFLA_BR_ROOT_PORT: br.rootPort,
+    IFLA_BR_ROOT_PATH_COST: br.rootPathCost,
+    IFLA_BR_TOPOLOGY_CHANGE: br.topologyChange,
+    IFLA_BR_TOPOLOGY_CHANGE_DETECTED: br.topologyChangeDetected,
+    IFLA_BR_GROUP_ADDR: br.groupAddr.slice(),
+    IFLA_BR_MULTI_BOOLOPT: { optval: (br.noLinklocalLearn ? 1 : 0) | (br.mcastVlanSnooping ? 2 : 0), optmask: 0x7 },
+    IFLA_BR_HELLO_TIMER: brTimerValue(br, br.helloTimer),
+    IFLA_BR_TCN_TIMER: brTimerValue(br, br.tcnTimer),
+    IFLA_BR_TOPOLOGY_CHANGE_TIMER: brTimerValue(br, br.topologyChangeTimer),
+    IFLA_BR_GC_TIMER: brTimerValue(br, br.gcTimer),
+    IFLA_BR_MCAST_ROUTER: br.multicastRouter,
+    IFLA_BR_MCAST_SNOOPING: br.multicastSnooping,
+    IFLA_BR_MCAST_QUERY_USE_IFADDR: br.multicastQueryUseIfaddr,
+    IFLA_BR_MCAST_QUERIER: br.multicastQuerier,
+    IFLA_BR_MCAST_STATS_ENABLED: br.multicastStatsEnabled,
+    IFLA_BR_MCAST_HASH_ELASTICITY: br.hashElasticity,
+    IFLA_BR_MCAST_HASH_MAX: br.hashMax,
+    IFLA_BR_MCAST_LAST_MEMBER_CNT: br.lastMemberCount,
+    IFLA_BR_MCAST_STARTUP_QUERY_CNT: br.startupQueryCount,
+    IFLA_BR_MCAST_IGMP_VERSION: br.igmpVersion,
+    IFLA_BR_MCAST_MLD_VERSION: br.mldVersion,
+    IFLA_BR_MCAST_LAST_MEMBER_INTVL: br.lastMemberInterval,
+    IFLA_BR_MCAST_MEMBERSHIP_INTVL: br.membershipInterval,
+    IFLA_BR_MCAST_QUERIER_INTVL: br.querierInterval,
+    IFLA_BR_MCAST_QUERY_INTVL: br.queryInterval,
+    IFLA_BR_MCAST_QUERY_RESPONSE_INTVL: br.queryResponseInterval,
+    IFLA_BR_MCAST_STARTUP_QUERY_INTVL: br.startupQueryInterval,
+    IFLA_BR_NF_CALL_IPTABLES: br.nfCallIptables,
+    IFLA_BR_NF_CALL_IP6TABLES: br.nfCallIp6tables,
+    IFLA_BR_NF_CALL_ARPTABLES: br.nfCallArptables,
+  };
+}
+
+const onoff = (flags: number, f: number) => ((flags & f) !== 0 ? 1 : 0);
+
+/** br_port_fill_attrs(): IFLA_BRPORT_* (IFLA_INFO_SLAVE_DATA and AF_BRIDGE IFLA_PROTINFO) */
+export function brPortFillAttrs(p: NetBridgePort): InfoData {
+  const br = p.br;
+  return {
+    IFLA_BRPORT_STATE: p.state,
+    IFLA_BRPORT_PRIORITY: p.priority,
+    IFLA_BRPORT_COST: p.pathCost,
+    IFLA_BRPORT_MODE: onoff(p.flags, BR_HAIRPIN_MODE),
+    IFLA_BRPORT_GUARD: onoff(p.flags, BR_BPDU_GUARD),
+    IFLA_BRPORT_PROTECT: onoff(p.flags, BR_ROOT_BLOCK),
+    IFLA_BRPORT_FAST_LEAVE: onoff(p.flags, BR_MULTICAST_FAST_LEAVE),
+    IFLA_BRPORT_MCAST_TO_UCAST: onoff(p.flags, BR_MULTICAST_TO_UNICAST),
+    IFLA_BRPORT_LEARNING: onoff(p.flags, BR_LEARNING),
+    IFLA_BRPORT_UNICAST_FLOOD: onoff(p.flags, BR_FLOOD),
+    IFLA_BRPORT_MCAST_FLOOD: onoff(p.flags, BR_MCAST_FLOOD),
+    IFLA_BRPORT_BCAST_FLOOD: onoff(p.flags, BR_BCAST_FLOOD),
+    IFLA_BRPORT_PROXYARP: onoff(p.flags, BR_PROXYARP),
+    IFLA_BRPORT_PROXYARP_WIFI: onoff(p.flags, BR_PROXYARP_WIFI),
+    IFLA_BRPORT_ROOT_ID: bid(p.designatedRoot),
+    IFLA_BRPORT_BRIDGE_ID: bid(p.designatedBridge),
+    IFLA_BRPORT_DESIGNATED_PORT: p.designatedPort,
+    IFLA_BRPORT_DESIGNATED_COST: p.designatedCost,
+    IFLA_BRPORT_ID: p.portId,
+    IFLA_BRPORT_NO: p.portNo,
+    IFLA_BRPORT_TOPOLOGY_CHANGE_ACK: p.topologyChangeAck,
+    IFLA_BRPORT_CONFIG_PENDING: p.configPending,
+    IFLA_BRPORT_VLAN_TUNNEL: onoff(p.flags, BR_VLAN_TUNNEL),
+    IFLA_BRPORT_GROUP_FWD_MASK: p.groupFwdMask,
+    IFLA_BRPORT_NEIGH_SUPPRESS: onoff(p.flags, BR_NEIGH_SUPPRESS),
+    IFLA_BRPORT_ISOLATED: onoff(p.flags, BR_ISOLATED),
+    IFLA_BRPORT_LOCKED: onoff(p.flags, BR_PORT_LOCKED),
+    IFLA_BRPORT_MESSAGE_AGE_TIMER: brTimerValue(br, p.messageAgeTimer),
+    IFLA_BRPORT_FORWARD_DELAY_TIMER: brTimerValue(br, p.forwardDelayTimer),
+    IFLA_BRPORT_HOLD_TIMER: brTimerValue(br, p.holdTimer),
+    IFLA_BRPORT_MULTICAST_ROUTER: p.multicastRouter,
+  };
+}
+
+/** br_port_fill_slave_info() */
+export function brPortFillSlaveInfo(_dev: NetDevice, slave: NetDevice): InfoData | undefined {
+  const p = brPortGet(slave);
+  return p ? brPortFillAttrs(p) : undefined;
+}
+
+const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : Number(v ?? 0));
+
+/** br_changelink() (also the newlink data) */
+export function brChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
+  const br = brFromDev(dev);
+  if (!br || !data) return undefined;
+  if (data.IFLA_BR_FORWARD_DELAY !== undefined) {
+    if (brSetForwardDelay(br, clockTToUs(num(data.IFLA_BR_FORWARD_DELAY)))) return kerr("ERANGE");
+  }
+  if (data.IFLA_BR_HELLO_TIME !== undefined) {
+    if (brSetHelloTime(br, clockTToUs(num(data.IFLA_BR_HELLO_TIME)))) return kerr("ERANGE");
+  }
+  if (data.IFLA_BR_MAX_AGE !== undefined) {
+    if (brSetMaxAge(br, clockTToUs(num(data.IFLA_BR_MAX_AGE)))) return kerr("ERANGE");
+  }
+  if (data.IFLA_BR_AGEING_TIME !== undefined) brSetAgeingTime(br, clockTToUs(num(data.IFLA_BR_AGEING_TIME)));
+  if (data.IFLA_BR_STP_STATE !== undefined) brStpSetEnabled(br, num(data.IFLA_BR_STP_STATE));
+  if (data.IFLA_BR_PRIORITY !== undefined) brStpSetBridgePriority(br, num(data.IFLA_BR_PRIORITY) & 0xffff);
+  if (data.IFLA_BR_VLAN_FILTERING !== undefined && num(data.IFLA_BR_VLAN_FILTERING))
+    return kerr("EOPNOTSUPP");
+  if (data.IFLA_BR_GROUP_FWD_MASK !== undefined) {
+    const m = num(data.IFLA_BR_GROUP_FWD_MASK);
+    if (m & 0x4007) return kerr("EINVAL");
+    br.groupFwdMask = m;
+  }
+  if (data.IFLA_BR_GROUP_ADDR instanceof Uint8Array) {
+    const a = data.IFLA_BR_GROUP_ADDR;
+    if (!(a[0] === 1 && a[1] === 0x80 && a[2] === 0xc2 && a[3] === 0 && a[4] === 0 && (a[5]! & 0xf0) === 0)) return kerr("EINVAL");
+    if (a[5] === 1 || a[5] === 2) return kerr("EINVAL");
+    br.groupAddr = a.slice(0, 6);
+  }
+  if (data.IFLA_BR_FDB_FLUSH !== undefined) brFdbFlush(br);
+  if (data.IFLA_BR_MCAST_SNOOPING !== undefined) brMulticastToggle(br, num(data.IFLA_BR_MCAST_SNOOPING));
+  if (data.IFLA_BR_MCAST_ROUTER !== undefined) br.multicastRouter = num(data.IFLA_BR_MCAST_ROUTER);
+  if (data.IFLA_BR_MCAST_QUERIER !== undefined) br.multicastQuerier = num(data.IFLA_BR_MCAST_QUERIER) ? 1 : 0;
+  if (data.IFLA_BR_MCAST_QUERY_USE_IFADDR !== undefined) br.multicastQueryUseIfaddr = num(data.IFLA_BR_MCAST_QUERY_USE_IFADDR) ? 1 : 0;
+  if (data.IFLA_BR_MCAST_STATS_ENABLED !== undefined) br.multicastStatsEnabled = num(data.IFLA_BR_MCAST_STATS_ENABLED) ? 1 : 0;
+  if (data.IFLA_BR_MCAST_HASH_MAX !== undefined) br.hashMax = num(data.IFLA_BR_MCAST_HASH_MAX);
+  if (data.IFLA_BR_MCAST_LAST_MEMBER_CNT !== undefined) br.lastMemberCount = num(data.IFLA_BR_MCAST_LAST_MEMBER_CNT);
+  if (data.IFLA_BR_MCAST_STARTUP_QUERY_CNT !== undefined) br.startupQueryCount = num(data.IFLA_BR_MCAST_STARTUP_QUERY_CNT);
+  if (data.IFLA_BR_NF_CALL_IPTABLES !== undefined) br.nfCallIptables = num(data.IFLA_BR_NF_CALL_IPTABLES) ? 1 : 0;
+  if (data.IFLA_BR_NF_CALL_IP6TABLES !== undefined) br.nfCallIp6tables = num(data.IFLA_BR_NF_CALL_IP6TABLES) ? 1 : 0;
+  if (data.IFLA_BR_NF_CALL_ARPTABLES !== undefined) br.nfCallArptables = num(data.IFLA_BR_NF_CALL_ARPTABLES) ? 1 : 0;
+  if (data.IFLA_BR_MULTI_BOOLOPT !== undefined) {
+    const bm = data.IFLA_BR_MULTI_BOOLOPT as { optval: number; optmask: number };
+    if (bm.optmask & 1) br.noLinklocalLearn = bm.optval & 1 ? 1 : 0;
+    if (bm.optmask & 2) br.mcastVlanSnooping = bm.optval & 2 ? 1 : 0;
+  }
+  return undefined;
+}
+
+const portFlagAttrs: [string, number][] = [
+  ["IFLA_BRPORT_MODE", BR_HAIRPIN_MODE], ["IFLA_BRPORT_GUARD", BR_BPDU_GUARD],
+  ["IFLA_BRPORT_FAST_LEAVE", BR_MULTICAST_FAST_LEAVE], ["IFLA_BRPORT_PROTECT", BR_ROOT_BLOCK],
+  ["IFLA_BRPORT_LEARNING", BR_LEARNING], ["IFLA_BRPORT_UNICAST_FLOOD", BR_FLOOD],
+  ["IFLA_BRPORT_PROXYARP", BR_PROXYARP], ["IFLA_BRPORT_PROXYARP_WIFI", BR_PROXYARP_WIFI],
+  ["IFLA_BRPORT_MCAST_FLOOD", BR_MCAST_FLOOD], ["IFLA_BRPORT_MCAST_TO_UCAST", BR_MULTICAST_TO_UNICAST],
+  ["IFLA_BRPORT_BCAST_FLOOD", BR_BCAST_FLOOD], ["IFLA_BRPORT_NEIGH_SUPPRESS", BR_NEIGH_SUPPRESS],
+  ["IFLA_BRPORT_ISOLATED", BR_ISOLATED], ["IFLA_BRPORT_LOCKED", BR_PORT_LOCKED],
+  ["IFLA_BRPORT_VLAN_TUNNEL", BR_VLAN_TUNNEL], ["IFLA_BRPORT_LEARNING_SYNC", BR_LEARNING_SYNC],
+];
+
+/** br_setport(): IFLA_BRPORT_* from `ip link set X type bridge_slave …` or `bridge link set` */
+export function brSetport(p: NetBridgePort, tb: InfoData): KErr | undefined {
+  for (const [attr, flag] of portFlagAttrs) {
+    if (tb[attr] === undefined) continue;
+    if (num(tb[attr])) p.flags |= flag;
+    else p.flags &= ~flag;
+  }
+  if (tb.IFLA_BRPORT_COST !== undefined) {
+    const c = num(tb.IFLA_BRPORT_COST);
+    if (c < 1 || c > 65535) return kerr("ERANGE");
+    p.flags |= BR_ADMIN_COST;
+    brStpSetPathCost(p, c);
+  }
+  if (tb.IFLA_BRPORT_PRIORITY !== undefined) {
+    const pr = num(tb.IFLA_BRPORT_PRIORITY);
+    if (pr > 63) return kerr("ERANGE");
+    brStpSetPortPriority(p, pr);
+  }
+  if (tb.IFLA_BRPORT_STATE !== undefined) {
+    const st = num(tb.IFLA_BRPORT_STATE);
+    if (st > BR_STATE_BLOCKING) return kerr("EINVAL");
+    if (p.br.stpEnabled === 1) return kerr("EBUSY");
+    if (!p.dev.isUp() || (!p.dev.carrier && st !== 0)) return kerr("ENETDOWN");
+    p.state = st;
+    brLogState(p);
+    brPortStateSelection(p.br);
+  }
+  if (tb.IFLA_BRPORT_FLUSH !== undefined) brFdbDeleteByPort(p.br, p, 0, false);
+  if (tb.IFLA_BRPORT_GROUP_FWD_MASK !== undefined) {
+    const m = num(tb.IFLA_BRPORT_GROUP_FWD_MASK);
+    if (m & 0x4007) return kerr("EINVAL");
+    p.groupFwdMask = m;
+  }
+  if (tb.IFLA_BRPORT_MULTICAST_ROUTER !== undefined) p.multicastRouter = num(tb.IFLA_BRPORT_MULTICAST_ROUTER);
+  return undefined;
+}
+
+/** br_port_slave_changelink() */
+export function brPortSlaveChangelink(_br: NetDevice, slave: NetDevice, data: InfoData): KErr | undefined {
+  const p = brPortGet(slave);
+  if (!p) return kerr("EINVAL");
+  return brSetport(p, data);
+}
+
+export const brLinkOps: RtnlLinkOps = {
+  kind: "bridge",
+  slaveKind: "bridge",
+  fillInfo: brFillInfo,
+  fillSlaveInfo: brPortFillSlaveInfo,
+  changelink: brChangelink,
+  changeSlave: brPortSlaveChangelink,
+  /** br_dev_delete(): ports released, then the device unregistered */
+  dellink(dev: NetDevice) {
+    const br = brFromDev(dev);
+    if (br) brDevDelete(br);
+    unregisterNetdevice(dev);
+  },
+};
+
+// ----------------------------------------------------------------- AF_BRIDGE RTM_*LINK
+
+/** the devices of a namespace in ifindex order */
+export function netDevices(net: Net): NetDevice[] {
+  return netDevs(net);
+}
+
+/** br_fill_ifinfo() for a port (AF_BRIDGE link dump) */
+function brFillIfinfo(p: NetBridgePort): LinkMsg {
+  const dev = p.dev;
+  const attrs: IflaAttrs = {
+    IFLA_IFNAME: dev.name,
+    IFLA_MASTER: p.br.dev.ifindex,
+    IFLA_MTU: dev.mtu,
+    IFLA_OPERSTATE: dev.operstate,
+    IFLA_ADDRESS: dev.devAddr.slice(),
+    IFLA_PROTINFO: brPortFillAttrs(p),
+  };
+  const iflink = dev.ops.getIflink?.(dev);
+  if (iflink !== undefined && iflink !== dev.ifindex) attrs.IFLA_LINK = iflink;
+  return {
+    type: "RTM_NEWLINK",
+    flags: {},
+    ifi: { family: AF_BRIDGE, type: dev.type, index: dev.ifindex, flags: devGetFlags(dev), change: 0 },
+    attrs,
+  };
+}
+
+/** br_getlink() via rtnl_bridge_getlink(): every bridge port of the namespace */
+export function brGetlinkDump(net: Net, _req: RtnlMsg): RtnlMsg[] {
+  const out: RtnlMsg[] = [];
+  for (const dev of netDevices(net)) {
+    const p = brPortGet(dev);
+    if (p) out.push(brFillIfinfo(p));
+  }
+  return out;
+}
+
+function devByIndex(net: Net, ifindex: number): NetDevice | undefined {
+  return netDevices(net).find((d) => d.ifindex === ifindex);
+}
+
+/** net/core/rtnetlink.c: rtnl_bridge_setlink() → br_setlink() (the master's, or with
+ * `self` the device's own ndo_bridge_setlink) */
+export function brSetlink(net: Net, req: RtnlMsg): KErr | undefined {
+  if (!("ifi" in req)) return kerr("EINVAL");
+  const dev = devByIndex(net, req.ifi.index);
+  if (!dev) return kerr("ENODEV");
+  const af = req.attrs.IFLA_AF_SPEC_BRIDGE;
+  const flags = num(af?.IFLA_BRIDGE_FLAGS);
+  let err: KErr | undefined;
+  if (!flags || flags & 1) {
+    const p = brPortGet(dev);
+    if (!p) return kerr("EOPNOTSUPP");
+    err = brSetlinkPort(p, req.attrs.IFLA_PROTINFO, af);
+    if (err) return err;
+  }
+  if (flags & 2) {
+    // only a bridge device has ndo_bridge_setlink among the emulated drivers
+    if (!brFromDev(dev)) return kerr("EOPNOTSUPP");
+    if (af?.IFLA_BRIDGE_MODE !== undefined || af?.IFLA_BRIDGE_VLAN_INFO !== undefined) return kerr("EOPNOTSUPP");
+  }
+  return err;
+}
+
+/** net/core/rtnetlink.c: rtnl_bridge_dellink() → br_dellink(): only vlan entries are
+ * deleted this way, and this kernel has no vlan filtering */
+export function brDellink(net: Net, req: RtnlMsg): KErr | undefined {
+  if (!("ifi" in req)) return kerr("EINVAL");
+  const dev = devByIndex(net, req.ifi.index);
+  if (!dev) return kerr("ENODEV");
+  const af = req.attrs.IFLA_AF_SPEC_BRIDGE;
+  const flags = num(af?.IFLA_BRIDGE_FLAGS);
+  if (!flags || flags & 1) {
+    if (!brPortGet(dev)) return kerr("EOPNOTSUPP");
+    if (af?.IFLA_BRIDGE_VLAN_INFO !== undefined) return kerr("EOPNOTSUPP");
+  }
+  if (flags & 2) {
+    if (!brFromDev(dev)) return kerr("EOPNOTSUPP");
+    if (af?.IFLA_BRIDGE_VLAN_INFO !== undefined) return kerr("EOPNOTSUPP");
+  }
+  return undefined;
+}
+
+/** br_setlink() for a port */
+function brSetlinkPort(p: NetBridgePort, protinfo: InfoData | undefined, af: InfoData | undefined): KErr | undefined {
+  if (af && (af.IFLA_BRIDGE_VLAN_INFO !== undefined || af.IFLA_BRIDGE_MODE !== undefined)) return kerr("EOPNOTSUPP");
+  if (protinfo) return brSetport(p, protinfo);
+  return undefined;
+}
+
+// ------------------------------------------------------------------- AF_BRIDGE fdb
+
+function fdbFillInfo(br: NetBridge, f: ReturnType<typeof fdbListNewestFirst>[number], now: number): NeighMsg {
+  const dev = f.dst ? f.dst.dev : br.dev;
+  let state = NUD_REACHABLE;
+  if (f.flags & BR_FDB_LOCAL) state = NUD_PERMANENT;
+  else if (f.flags & BR_FDB_STATIC) state = NUD_NOARP;
+  else if (f.updated + holdTime(br) <= now) state = NUD_STALE;
+  let flags = 0;
+  if (f.flags & BR_FDB_STICKY) flags |= NTF_STICKY;
+  const attrs: NdaAttrs = {
+    NDA_LLADDR: f.addr.slice(),
+    NDA_MASTER: br.dev.ifindex,
+    NDA_CACHEINFO: {
+      ndm_confirmed: 0,
+      ndm_used: usToClockT(now - f.used),
+      ndm_updated: usToClockT(now - f.updated),
+      ndm_refcnt: 0,
+    },
+  };
+  if (f.vid) attrs.NDA_VLAN = f.vid;
+  return { type: "RTM_NEWNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex: dev.ifindex, state, flags, type: 0 }, attrs };
+}
+
+/** ndo_dflt_fdb_dump(): a device's unicast and multicast address lists as `self permanent` */
+function dfltFdbDump(dev: NetDevice): NeighMsg[] {
+  const d = dev as unknown as { uc?: Uint8Array[]; mc?: Uint8Array[] };
+  const out: NeighMsg[] = [];
+  for (const a of [...(d.uc ?? []), ...(d.mc ?? [])]) {
+    if (a.length !== 6) continue;
+    out.push({
+      type: "RTM_NEWNEIGH", flags: {},
+      ndm: { family: AF_BRIDGE, ifindex: dev.ifindex, state: NUD_PERMANENT, flags: NTF_SELF, type: 0 },
+      attrs: { NDA_LLADDR: a.slice() },
+    });
+  }
+  return out;
+}
+
+/** rtnl_fdb_dump(): per device, the master's entries for it, then its own (br_fdb_dump for a
+ * bridge: its address lists, then the entries without a port). Filters: NDA_MASTER (br), ifindex (brport). */
+export function brFdbDump(net: Net, req: RtnlMsg): RtnlMsg[] {
+  const filt = "ndm" in req ? req : undefined;
+  const brIdx = filt?.attrs.NDA_MASTER ?? 0;
+  const portIdx = filt?.ndm.ifindex ?? 0;
+  const now = netScheduler(net).now;
+  const out: RtnlMsg[] = [];
+  for (const dev of netDevices(net)) {
+    if (portIdx && dev.ifindex !== portIdx) continue;
+    const p = brPortGet(dev);
+    if (brIdx) {
+      const m = p ? p.br.dev.ifindex : isBridgeDev(dev) ? dev.ifindex : 0;
+      if (m !== brIdx) continue;
+    }
+    if (p) for (const f of fdbListNewestFirst(p.br)) if (f.dst === p) out.push(fdbFillInfo(p.br, f, now));
+    out.push(...dfltFdbDump(dev));
+    const br = brFromDev(dev);
+    if (br) for (const f of fdbListNewestFirst(br)) if (!f.dst) out.push(fdbFillInfo(br, f, now));
+  }
+  return out;
+}
+
+/** the device's address lists (dev->uc, dev->mc of net/core/dev_addr_lists.c), read
+ * structurally: core has no lists yet; ndo_dflt_fdb_add/del and the bridge's multicast
+ * snooper joins keep them here under these names */
+export function devAddrLists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
+  const d = dev as unknown as { uc?: Uint8Array[]; mc?: Uint8Array[] };
+  d.uc ??= [];
+  d.mc ??= [];
+  return { uc: d.uc, mc: d.mc };
+}
+
+const sameMac = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** br_fdb_add() on a port or (self) on the bridge device; fdb_add_entry()'s checks */
+function brFdbAddDev(dev: NetDevice, req: NeighMsg): KErr | undefined {
+  const p = brPortGet(dev);
+  const br = p ? p.br : brFromDev(dev);
+  if (!br) return kerr("EINVAL"); // "bridge: RTM_NEWNEIGH %s not a bridge port"
+  const state = req.ndm.state;
+  const sticky = (req.ndm.flags & NTF_STICKY) !== 0;
+  if (p && !(state & NUD_PERMANENT) && !(state & NUD_NOARP) && !(p.state === 2 || p.state === 3)) return kerr("EPERM");
+  if (!p && !(state & NUD_PERMANENT)) return kerr("EINVAL");
+  if (sticky && state & NUD_PERMANENT) return kerr("EINVAL");
+  const kind = state & NUD_PERMANENT ? "permanent" : state & NUD_NOARP ? "static" : "dynamic";
+  const e = fdbAddEntry(br, p, req.attrs.NDA_LLADDR!, req.attrs.NDA_VLAN ?? 0, kind, sticky,
+    req.flags.create ?? false, req.flags.excl ?? false, req.flags.replace ?? false);
+  return e ? kerr(e) : undefined;
+}
+
+/** ndo_dflt_fdb_add(): the device's own unicast/multicast lists */
+function ndoDfltFdbAdd(dev: NetDevice, req: NeighMsg): KErr | undefined {
+  if (req.ndm.state && !(req.ndm.state & NUD_PERMANENT)) return kerr("EINVAL"); // "FDB only supports static addresses"
+  const addr = req.attrs.NDA_LLADDR!;
+  const l = devAddrLists(dev);
+  const list = addr[0]! & 1 && !(addr[0] === 1 && addr[1] === 0x80 && addr[2] === 0xc2) ? l.mc : l.uc;
+  if (list.some((a) => sameMac(a, addr))) return req.flags.excl ? kerr("EEXIST") : undefined;
+  list.push(addr.slice());
+  devSetRxModeUc(dev);
+  return undefined;
+}
+
+/** __dev_set_rx_mode(): a device without unicast filtering goes promiscuous while its
+ * unicast list is not empty (dev->uc_promisc) */
+function devSetRxModeUc(dev: NetDevice): void {
+  if (!dev.isUp() || dev.privFlags & IFF_UNICAST_FLT) return;
+  const d = dev as unknown as { ucPromisc?: boolean };
+  const empty = devAddrLists(dev).uc.length === 0;
+  if (!empty && !d.ucPromisc) {
+    devSetPromiscuity(dev, 1);
+    d.ucPromisc = true;
+  } else if (empty && d.ucPromisc) {
+    devSetPromiscuity(dev, -1);
+    d.ucPromisc = false;
+  }
+}
+
+/** net/core/rtnetlink.c: rtnl_fdb_add() for AF_BRIDGE */
+export function brFdbAdd(net: Net, req: RtnlMsg): KErr | undefined {
+  if (!("ndm" in req)) return kerr("EINVAL");
+  if (!req.ndm.ifindex) return kerr("EINVAL", "invalid ifindex");
+  const dev = devByIndex(net, req.ndm.ifindex);
+  if (!dev) return kerr("ENODEV", "unknown ifindex");
+  const addr = req.attrs.NDA_LLADDR;
+  if (!addr || addr.length !== 6) return kerr("EINVAL", "invalid address");
+  if (dev.type !== 1) return kerr("EINVAL", "FDB add only supported for Ethernet devices");
+  let err: KErr | undefined = kerr("EOPNOTSUPP");
+  let flags = req.ndm.flags;
+  if ((!flags || flags & NTF_MASTER) && brPortGet(dev)) {
+    err = brFdbAddDev(dev, req);
+    if (err) return err;
+    flags &= ~NTF_MASTER;
+  }
+  if (flags & NTF_SELF) {
+    err = brFromDev(dev) ? brFdbAddDev(dev, req) : ndoDfltFdbAdd(dev, req);
+  }
+  return err;
+}
+
+/** net/core/rtnetlink.c: rtnl_fdb_del() for AF_BRIDGE */
+export function brFdbDel(net: Net, req: RtnlMsg): KErr | undefined {
+  if (!("ndm" in req)) return kerr("EINVAL");
+  if (!req.ndm.ifindex) return kerr("EINVAL", "invalid ifindex");
+  const dev = devByIndex(net, req.ndm.ifindex);
+  if (!dev) return kerr("ENODEV", "unknown ifindex");
+  const addr = req.attrs.NDA_LLADDR;
+  if (!addr || addr.length !== 6) return kerr("EINVAL", "invalid address");
+  let err: KErr | undefined = kerr("EOPNOTSUPP");
+  let flags = req.ndm.flags;
+  const vid = req.attrs.NDA_VLAN ?? 0;
+  const p = brPortGet(dev);
+  if ((!flags || flags & NTF_MASTER) && p) {
+    err = fdbDeleteByAddr(p.br, p, addr, vid) ? undefined : kerr("ENOENT");
+    if (err) return err;
+    flags &= ~NTF_MASTER;
+  }
+  if (flags & NTF_SELF) {
+    const br = brFromDev(dev);
+    if (br) err = fdbDeleteByAddr(br, undefined, addr, vid) ? undefined : kerr("ENOENT");
+    else {
+      // ndo_dflt_fdb_del(): dev_uc_del / dev_mc_del
+      const l = devAddrLists(dev);
+      const list = addr[0]! & 1 ? l.mc : l.uc;
+      const i = list.findIndex((a) => sameMac(a, addr));
+      if (i < 0) err = kerr("ENOENT");
+      else {
+        list.splice(i, 1);
+        devSetRxModeUc(dev);
+        err = undefined;
+      }
+    }
+  }
+  return err;
+}
+
+/** the state a port enters when its bridge is created by `ip link add … type bridge` */
+export { BR_STATE_BLOCKING };

@@ -1,0 +1,227 @@
+/**
+ * net/bridge/br_private.h: struct net_bridge, struct net_bridge_port, struct
+ * net_bridge_fdb_entry and the constants shared by the bridge files.
+ * Times are kept in jiffies-free form: µs of the world's scheduler; reported as clock_t.
+ */
+import type { NetDevice } from "../core/netdevice.ts";
+import type { Timer } from "../../sim/scheduler.ts";
+import { USEC_PER_SEC, HZ, USEC_PER_JIFFY } from "../../sim/scheduler.ts";
+
+export const BR_STATE_DISABLED = 0;
+export const BR_STATE_LISTENING = 1;
+export const BR_STATE_LEARNING = 2;
+export const BR_STATE_FORWARDING = 3;
+export const BR_STATE_BLOCKING = 4;
+export const brPortStateNames = ["disabled", "listening", "learning", "forwarding", "blocking"];
+
+export const BR_NO_STP = 0;
+export const BR_KERNEL_STP = 1;
+export const BR_USER_STP = 2;
+
+export const BR_PORT_BITS = 10;
+export const BR_MAX_PORTS = 1 << BR_PORT_BITS;
+
+/** port flags (include/linux/if_bridge.h BR_*) */
+export const BR_HAIRPIN_MODE = 1 << 0;
+export const BR_BPDU_GUARD = 1 << 1;
+export const BR_ROOT_BLOCK = 1 << 2;
+export const BR_MULTICAST_FAST_LEAVE = 1 << 3;
+export const BR_ADMIN_COST = 1 << 4;
+export const BR_LEARNING = 1 << 5;
+export const BR_FLOOD = 1 << 6;
+export const BR_PROMISC = 1 << 7;
+export const BR_PROXYARP = 1 << 8;
+export const BR_LEARNING_SYNC = 1 << 9;
+export const BR_PROXYARP_WIFI = 1 << 10;
+export const BR_MCAST_FLOOD = 1 << 11;
+export const BR_MULTICAST_TO_UNICAST = 1 << 12;
+export const BR_VLAN_TUNNEL = 1 << 13;
+export const BR_BCAST_FLOOD = 1 << 14;
+export const BR_NEIGH_SUPPRESS = 1 << 15;
+export const BR_ISOLATED = 1 << 16;
+export const BR_MRP_AWARE = 1 << 17;
+export const BR_MRP_LOST_CONT = 1 << 18;
+export const BR_MRP_LOST_IN_CONT = 1 << 19;
+export const BR_TX_FWD_OFFLOAD = 1 << 20;
+export const BR_PORT_LOCKED = 1 << 21;
+
+/** fdb entry flags (BR_FDB_*) */
+export const BR_FDB_LOCAL = 1 << 0;
+export const BR_FDB_STATIC = 1 << 1;
+export const BR_FDB_STICKY = 1 << 2;
+export const BR_FDB_ADDED_BY_USER = 1 << 3;
+export const BR_FDB_ADDED_BY_EXT_LEARN = 1 << 4;
+export const BR_FDB_OFFLOADED = 1 << 5;
+export const BR_FDB_NOTIFY = 1 << 6;
+
+/** bridge vlan flags (BRIDGE_VLAN_INFO_*) */
+export const BRIDGE_VLAN_INFO_MASTER = 1 << 0;
+export const BRIDGE_VLAN_INFO_PVID = 1 << 1;
+export const BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
+export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
+
+export const jiffies = (n: number): number => n * USEC_PER_JIFFY;
+/** jiffies_to_clock_t() of a duration in µs (USER_HZ 100 → centiseconds) */
+export function usToClockT(us: number): number {
+  const j = Math.floor(us / USEC_PER_JIFFY);
+  return Math.floor((j * 100) / HZ);
+}
+/** clock_t_to_jiffies() as µs */
+export function clockTToUs(c: number): number {
+  return Math.floor((c * HZ) / 100) * USEC_PER_JIFFY;
+}
+export const SEC = USEC_PER_SEC;
+
+export interface BridgeId {
+  prio: number; // 16 bits
+  addr: Uint8Array; // 6 bytes
+}
+
+export interface FdbEntry {
+  addr: Uint8Array;
+  vid: number;
+  dst: NetBridgePort | undefined;
+  flags: number;
+  /** µs of the last time it was refreshed / used */
+  updated: number;
+  used: number;
+}
+
+export interface BrVlan {
+  vid: number;
+  flags: number;
+}
+
+export class NetBridgePort {
+  portNo = 0;
+  portId = 0;
+  priority = 0x20;
+  pathCost = 100;
+  state = BR_STATE_DISABLED;
+  flags = BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD;
+  designatedRoot: BridgeId = { prio: 0, addr: new Uint8Array(6) };
+  designatedBridge: BridgeId = { prio: 0, addr: new Uint8Array(6) };
+  designatedCost = 0;
+  designatedPort = 0;
+  /** designated_age: when the designated bridge's info was born (µs) */
+  designatedAge = 0;
+  topologyChangeAck = 0;
+  configPending = 0;
+  groupFwdMask = 0;
+  multicastRouter = 1;
+  forwardDelayTimer: Timer;
+  messageAgeTimer: Timer;
+  holdTimer: Timer;
+  vlans = new Map<number, BrVlan>();
+  pvid = 0;
+  constructor(
+    readonly br: NetBridge,
+    readonly dev: NetDevice,
+    mk: (fn: () => void, label: string) => Timer,
+  ) {
+    this.forwardDelayTimer = mk(() => {}, "br_forward_delay_timer");
+    this.messageAgeTimer = mk(() => {}, "br_message_age_timer");
+    this.holdTimer = mk(() => {}, "br_hold_timer");
+  }
+}
+
+export class NetBridge {
+  ports: NetBridgePort[] = [];
+  /** fdb in insertion order; dumps walk it newest first (hlist_add_head) */
+  fdb = new Map<string, FdbEntry>();
+  bridgeId: BridgeId = { prio: 0x8000, addr: new Uint8Array(6) };
+  designatedRoot: BridgeId = { prio: 0x8000, addr: new Uint8Array(6) };
+  rootPort = 0;
+  rootPathCost = 0;
+  maxAge = 20 * SEC;
+  helloTime = 2 * SEC;
+  forwardDelay = 15 * SEC;
+  bridgeMaxAge = 20 * SEC;
+  bridgeHelloTime = 2 * SEC;
+  bridgeForwardDelay = 15 * SEC;
+  ageingTime = 300 * SEC;
+  /** bridge_ageing_time: the configured value (ageing_time is shortened during a topology change) */
+  bridgeAgeingTime = 300 * SEC;
+  stpEnabled = BR_NO_STP;
+  topologyChange = 0;
+  topologyChangeDetected = 0;
+  groupAddr = new Uint8Array([0x01, 0x80, 0xc2, 0, 0, 0]);
+  groupFwdMask = 0;
+  vlanEnabled = 0;
+  vlanProto = 0x8100;
+  defaultPvid = 1;
+  vlanStatsEnabled = 0;
+  vlanStatsPerPort = 0;
+  multicastSnooping = 1;
+  multicastRouter = 1;
+  multicastQuerier = 0;
+  multicastQueryUseIfaddr = 0;
+  hashElasticity = 16;
+  hashMax = 4096;
+  lastMemberCount = 2;
+  startupQueryCount = 2;
+  lastMemberInterval = 100; // clock_t
+  membershipInterval = 26000;
+  querierInterval = 25500;
+  queryInterval = 12500;
+  queryResponseInterval = 1000;
+  startupQueryInterval = 3124;
+  multicastStatsEnabled = 0;
+  igmpVersion = 2;
+  mldVersion = 1;
+  nfCallIptables = 0;
+  nfCallIp6tables = 0;
+  nfCallArptables = 0;
+  noLinklocalLearn = 0;
+  mcastVlanSnooping = 0;
+  vlans = new Map<number, BrVlan>();
+  /** BROPT_MTU_SET_BY_USER */
+  mtuSetByUser = false;
+  mtuAdjusting = false;
+  gcTimer!: Timer;
+  helloTimer!: Timer;
+  tcnTimer!: Timer;
+  topologyChangeTimer!: Timer;
+  constructor(readonly dev: NetDevice) {}
+}
+
+export function macKey(addr: Uint8Array, vid: number): string {
+  let s = "";
+  for (let i = 0; i < 6; i++) s += (addr[i]! | 0x100).toString(16).slice(1);
+  return `${s}/${vid}`;
+}
+
+export function macEqual(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function macCmp(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+export function isMulticastEther(a: Uint8Array): boolean {
+  return (a[0]! & 1) !== 0;
+}
+
+export function isZeroEther(a: Uint8Array): boolean {
+  return a.every((x) => x === 0);
+}
+
+export function isValidEther(a: Uint8Array): boolean {
+  return !isMulticastEther(a) && !isZeroEther(a);
+}
+
+export function brPortGet(dev: NetDevice): NetBridgePort | undefined {
+  return dev.brPort instanceof NetBridgePort ? dev.brPort : undefined;
+}
+
+export function brFromDev(dev: NetDevice): NetBridge | undefined {
+  return dev.priv instanceof NetBridge ? dev.priv : undefined;
+}
+
+/** br_make_port_id() */
+export function brMakePortId(priority: number, portNo: number): number {
+  return ((priority & 0x3f) << BR_PORT_BITS) | (portNo & (BR_MAX_PORTS - 1));
+}

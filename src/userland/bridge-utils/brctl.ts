@@ -1,0 +1,434 @@
+/**
+ * bridge-utils 1.7.1 brctl (brctl.c, brctl_cmd.c, brctl_disp.c, libbridge). The real tool reads
+ * /sys/class/net/<br>/bridge/* and brif/ and the binary brforward; this port asks rtnetlink for
+ * the same kernel values (IFLA_BR_*, IFLA_BRPORT_*, the AF_BRIDGE fdb dump) and uses the
+ * SIOCBR* ioctls for addbr/delbr/addif/delif as libbridge does. Output and messages are 1.7.1's.
+ */
+import type { Command, CommandTable, Process } from "../process.ts";
+import { isKErr, strerror, type KErr } from "../../kernel/uapi/errno.ts";
+import { AF_BRIDGE, AF_UNSPEC, type InfoData, type LinkMsg, type NeighMsg, NTF_SELF, NUD_NOARP, NUD_PERMANENT } from "../../kernel/uapi/rtnetlink.ts";
+import { sprintf } from "../lib/printf.ts";
+
+interface BrInfo {
+  link: LinkMsg;
+  data: InfoData;
+}
+
+function num(v: unknown): number {
+  return typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : Number(v ?? 0);
+}
+
+function links(p: Process): LinkMsg[] {
+  return p.sys.rtnl.dump({
+    type: "RTM_GETLINK", flags: {}, ifi: { family: AF_UNSPEC, type: 0, index: 0, flags: 0, change: 0 }, attrs: {},
+  }) as LinkMsg[];
+}
+
+function bridges(p: Process): Map<string, BrInfo> {
+  const m = new Map<string, BrInfo>();
+  for (const l of links(p)) {
+    const li = l.attrs.IFLA_LINKINFO;
+    if (li?.IFLA_INFO_KIND === "bridge") m.set(l.attrs.IFLA_IFNAME ?? "", { link: l, data: li.IFLA_INFO_DATA ?? {} });
+  }
+  return m;
+}
+
+/** ports of a bridge, by name (scandir of brif/ with alphasort) */
+function ports(p: Process, br: BrInfo): LinkMsg[] {
+  return links(p)
+    .filter((l) => l.attrs.IFLA_MASTER === br.link.ifi.index)
+    .sort((a, b) => ((a.attrs.IFLA_IFNAME ?? "") < (b.attrs.IFLA_IFNAME ?? "") ? -1 : 1));
+}
+
+/** libbridge: br_dump_bridge_id() — "8000.aae153d64f92" */
+function dumpBridgeId(id: unknown): string {
+  const o = (id ?? {}) as { prio?: number; addr?: Uint8Array };
+  let s = sprintf("%.2x%.2x.", ((o.prio ?? 0) >> 8) & 0xff, (o.prio ?? 0) & 0xff);
+  for (const b of o.addr ?? new Uint8Array(6)) s += sprintf("%.2x", b);
+  return s;
+}
+
+/** br_show_timer(): clock_t centiseconds as "%4i.%.2i" */
+function showTimer(c: number): string {
+  return sprintf("%4i.%.2i", Math.floor(c / 100), c % 100);
+}
+
+function ifindexOf(p: Process, name: string): number {
+  return links(p).find((l) => l.attrs.IFLA_IFNAME === name)?.ifi.index ?? 0;
+}
+
+const stateNames = ["disabled", "listening", "learning", "forwarding", "blocking"];
+
+function brChangelink(p: Process, br: BrInfo, data: InfoData): KErr | undefined {
+  const { ack } = p.sys.rtnl.talk({
+    type: "RTM_NEWLINK", flags: {},
+    ifi: { family: AF_UNSPEC, type: 0, index: br.link.ifi.index, flags: 0, change: 0 },
+    attrs: { IFLA_LINKINFO: { IFLA_INFO_KIND: "bridge", IFLA_INFO_DATA: data } },
+  });
+  return ack.ok ? undefined : ack;
+}
+
+type Sub = (p: Process, args: string[]) => number;
+
+const cmdAddbr: Sub = (p, [name]) => {
+  const r = p.sys.ioctl({ request: "SIOCBRADDBR", ifname: name });
+  if (isKErr(r)) {
+    if (r.errno === "EEXIST") p.stderr.write(`device ${name} already exists; can't create bridge with the same name\n`);
+    else p.stderr.write(`add bridge failed: ${strerror(r.errno)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+const cmdDelbr: Sub = (p, [name]) => {
+  const r = p.sys.ioctl({ request: "SIOCBRDELBR", ifname: name });
+  if (isKErr(r)) {
+    if (r.errno === "ENXIO") p.stderr.write(`bridge ${name} doesn't exist; can't delete it\n`);
+    else if (r.errno === "EBUSY") p.stderr.write(`bridge ${name} is still up; can't delete it\n`);
+    else p.stderr.write(`can't delete bridge ${name}: ${strerror(r.errno)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+const cmdAddif: Sub = (p, [brname, ...ifs]) => {
+  if (!ifindexOf(p, brname!)) {
+    p.stderr.write(`bridge ${brname} does not exist!\n`);
+    return 1;
+  }
+  let err = 0;
+  for (const ifname of ifs) {
+    const idx = ifindexOf(p, ifname);
+    if (!idx) {
+      p.stderr.write(`interface ${ifname} does not exist!\n`);
+      err = 1;
+      continue;
+    }
+    const r = p.sys.ioctl({ request: "SIOCBRADDIF", ifname: brname, ifindex: idx });
+    if (isKErr(r)) {
+      if (r.errno === "EBUSY") p.stderr.write(`device ${ifname} is already a member of a bridge; can't add it to bridge ${brname}.\n`);
+      else if (r.errno === "ELOOP") p.stderr.write(`device ${ifname} is a bridge device itself; can't add a bridge device to a bridge device.\n`);
+      else p.stderr.write(`can't add ${ifname} to bridge ${brname}: ${strerror(r.errno)}\n`);
+      err = 1;
+    }
+  }
+  return err;
+};
+
+const cmdDelif: Sub = (p, [brname, ...ifs]) => {
+  if (!ifindexOf(p, brname!)) {
+    p.stderr.write(`bridge ${brname} does not exist!\n`);
+    return 1;
+  }
+  let err = 0;
+  for (const ifname of ifs) {
+    const idx = ifindexOf(p, ifname);
+    if (!idx) {
+      p.stderr.write(`interface ${ifname} does not exist!\n`);
+      err = 1;
+      continue;
+    }
+    const r = p.sys.ioctl({ request: "SIOCBRDELIF", ifname: brname, ifindex: idx });
+    if (isKErr(r)) {
+      if (r.errno === "EINVAL") p.stderr.write(`device ${ifname} is not a port of ${brname}\n`);
+      else p.stderr.write(`can't delete ${ifname} from ${brname}: ${strerror(r.errno)}\n`);
+      err = 1;
+    }
+  }
+  return err;
+};
+
+function showBridge(p: Process, name: string, br: BrInfo): void {
+  let s = `${name}\t\t${dumpBridgeId(br.data.IFLA_BR_BRIDGE_ID)}\t${num(br.data.IFLA_BR_STP_STATE) ? "yes" : "no"}\t\t`;
+  const ps = ports(p, br);
+  if (!ps.length) s += "\n";
+  ps.forEach((l, i) => {
+    if (i) s += "\t\t\t\t\t\t\t";
+    s += `${l.attrs.IFLA_IFNAME}\n`;
+  });
+  p.stdout.write(s);
+}
+
+const header = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n";
+
+const cmdShow: Sub = (p, args) => {
+  const all = bridges(p);
+  if (!args.length) {
+    p.stdout.write(header);
+    for (const name of [...all.keys()].sort()) showBridge(p, name, all.get(name)!);
+    return 0;
+  }
+  let errs = 0;
+  let first = true;
+  for (const name of args) {
+    const br = all.get(name);
+    if (!br) {
+      p.stderr.write(`bridge ${name} does not exist!\n`);
+      errs++;
+      continue;
+    }
+    if (first) p.stdout.write(header);
+    first = false;
+    showBridge(p, name, br);
+  }
+  return errs > 0 ? 1 : 0;
+};
+
+const cmdShowmacs: Sub = (p, [brname]) => {
+  const br = bridges(p).get(brname!);
+  if (!br) {
+    p.stderr.write(`read of forward table failed: ${strerror("ENODEV")}\n`);
+    return 1;
+  }
+  const portNo = new Map<number, number>();
+  for (const l of p.sys.rtnl.dump({
+    type: "RTM_GETLINK", flags: {}, ifi: { family: AF_BRIDGE, type: 0, index: 0, flags: 0, change: 0 }, attrs: {},
+  }) as LinkMsg[]) {
+    if (l.attrs.IFLA_MASTER === br.link.ifi.index) portNo.set(l.ifi.index, num(l.attrs.IFLA_PROTINFO?.IFLA_BRPORT_NO));
+  }
+  const fdb = (p.sys.rtnl.dump({
+    type: "RTM_GETNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex: 0, state: 0, flags: 0, type: 0 },
+    attrs: { NDA_MASTER: br.link.ifi.index },
+  }) as NeighMsg[]).filter((n) => !(n.ndm.flags & NTF_SELF) && portNo.has(n.ndm.ifindex) && n.attrs.NDA_LLADDR);
+  const rows = fdb.map((n) => ({
+    port: portNo.get(n.ndm.ifindex)!,
+    mac: n.attrs.NDA_LLADDR!,
+    local: (n.ndm.state & NUD_PERMANENT) !== 0,
+    timer: n.ndm.state & (NUD_PERMANENT | NUD_NOARP) ? 0 : (n.attrs.NDA_CACHEINFO?.ndm_updated ?? 0),
+  }));
+  rows.sort((a, b) => {
+    if (a.port !== b.port) return a.port - b.port;
+    for (let i = 0; i < 6; i++) if (a.mac[i] !== b.mac[i]) return a.mac[i]! - b.mac[i]!;
+    return 0;
+  });
+  let s = "port no\tmac addr\t\tis local?\tageing timer\n";
+  for (const r of rows) {
+    s += sprintf("%3i\t", r.port);
+    s += `${[...r.mac].map((b) => sprintf("%.2x", b)).join(":")}\t`;
+    s += `${r.local ? "yes" : "no"}\t\t`;
+    s += `${showTimer(r.timer)}\n`;
+  }
+  p.stdout.write(s);
+  return 0;
+};
+
+function dumpInfo(p: Process, name: string, br: BrInfo): string {
+  const d = br.data;
+  let s = `${name}\n`;
+  s += ` bridge id\t\t${dumpBridgeId(d.IFLA_BR_BRIDGE_ID)}\n`;
+  s += ` designated root\t${dumpBridgeId(d.IFLA_BR_ROOT_ID)}\n`;
+  s += sprintf(" root port\t\t%4u\t\t\t", num(d.IFLA_BR_ROOT_PORT));
+  s += sprintf("path cost\t\t%4u\n", num(d.IFLA_BR_ROOT_PATH_COST));
+  s += ` max age\t\t${showTimer(num(d.IFLA_BR_MAX_AGE))}\t\t\tbridge max age\t\t${showTimer(num(d.IFLA_BR_MAX_AGE))}`;
+  s += `\n hello time\t\t${showTimer(num(d.IFLA_BR_HELLO_TIME))}\t\t\tbridge hello time\t${showTimer(num(d.IFLA_BR_HELLO_TIME))}`;
+  s += `\n forward delay\t\t${showTimer(num(d.IFLA_BR_FORWARD_DELAY))}\t\t\tbridge forward delay\t${showTimer(num(d.IFLA_BR_FORWARD_DELAY))}`;
+  s += `\n ageing time\t\t${showTimer(num(d.IFLA_BR_AGEING_TIME))}`;
+  s += `\n hello timer\t\t${showTimer(num(d.IFLA_BR_HELLO_TIMER))}\t\t\ttcn timer\t\t${showTimer(num(d.IFLA_BR_TCN_TIMER))}`;
+  s += `\n topology change timer\t${showTimer(num(d.IFLA_BR_TOPOLOGY_CHANGE_TIMER))}\t\t\tgc timer\t\t${showTimer(num(d.IFLA_BR_GC_TIMER))}`;
+  s += "\n flags\t\t\t";
+  if (num(d.IFLA_BR_TOPOLOGY_CHANGE)) s += "TOPOLOGY_CHANGE ";
+  if (num(d.IFLA_BR_TOPOLOGY_CHANGE_DETECTED)) s += "TOPOLOGY_CHANGE_DETECTED ";
+  s += "\n\n\n";
+  for (const l of ports(p, br)) {
+    const t = l.attrs.IFLA_LINKINFO?.IFLA_INFO_SLAVE_DATA ?? {};
+    const st = num(t.IFLA_BRPORT_STATE);
+    s += `${l.attrs.IFLA_IFNAME} (${num(t.IFLA_BRPORT_NO)})\n`;
+    s += sprintf(" port id\t\t%.4x", num(t.IFLA_BRPORT_ID));
+    s += sprintf("\t\t\tstate\t\t%15s\n", stateNames[st] ?? "<INVALID STATE>");
+    s += ` designated root\t${dumpBridgeId(t.IFLA_BRPORT_ROOT_ID)}`;
+    s += sprintf("\tpath cost\t\t%4i\n", num(t.IFLA_BRPORT_COST));
+    s += ` designated bridge\t${dumpBridgeId(t.IFLA_BRPORT_BRIDGE_ID)}`;
+    s += `\tmessage age timer\t${showTimer(num(t.IFLA_BRPORT_MESSAGE_AGE_TIMER))}`;
+    s += sprintf("\n designated port\t%.4x", num(t.IFLA_BRPORT_DESIGNATED_PORT));
+    s += `\t\t\tforward delay timer\t${showTimer(num(t.IFLA_BRPORT_FORWARD_DELAY_TIMER))}`;
+    s += sprintf("\n designated cost\t%4i", num(t.IFLA_BRPORT_DESIGNATED_COST));
+    s += `\t\t\thold timer\t\t${showTimer(num(t.IFLA_BRPORT_HOLD_TIMER))}`;
+    s += "\n flags\t\t\t";
+    if (num(t.IFLA_BRPORT_CONFIG_PENDING)) s += "CONFIG_PENDING ";
+    if (num(t.IFLA_BRPORT_TOPOLOGY_CHANGE_ACK)) s += "TOPOLOGY_CHANGE_ACK ";
+    if (num(t.IFLA_BRPORT_MODE)) s += sprintf("\n hairpin mode\t\t%4i", num(t.IFLA_BRPORT_MODE));
+    s += "\n\n";
+  }
+  return s;
+}
+
+const cmdShowstp: Sub = (p, [brname]) => {
+  const br = bridges(p).get(brname!);
+  if (!br) {
+    p.stderr.write(`bridge ${brname} does not exist!\n`);
+    return 1;
+  }
+  p.stdout.write(dumpInfo(p, brname!, br));
+  return 0;
+};
+
+function setter(attr: string, scale: (v: number) => number, what: string, bad = `bad ${what} value`): Sub {
+  return (p, [brname, val]) => {
+    const br = bridges(p).get(brname!);
+    if (!br) {
+      // the sysfs write fails: /sys/class/net/<br>/bridge/<attr> does not exist
+      p.stderr.write(`set ${what} failed: ${strerror("ENODEV")}\n`);
+      return 1;
+    }
+    const v = attr === "IFLA_BR_PRIORITY" ? scanI(val!) : scanF(val!);
+    if (v === undefined) {
+      p.stderr.write(`${bad}\n`);
+      return 1;
+    }
+    const e = brChangelink(p, br, { [attr]: scale(v) });
+    if (e) {
+      p.stderr.write(`set ${what} failed: ${strerror(e.errno)}\n`);
+      return 1;
+    }
+    return 0;
+  };
+}
+
+/** libbridge __tv_to_jiffies(): seconds (as a struct timeval) to centiseconds */
+/** libbridge port_set(): write /sys/class/net/<port>/brport/<name> */
+function portSet(p: Process, ifname: string, name: string, value: number): KErr | undefined {
+  return p.sys.fs.write(`/sys/class/net/${ifname}/brport/${name}`, `${value}\n`);
+}
+
+/** sscanf("%lf") */
+function scanF(s: string): number | undefined {
+  const m = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?/.exec(s);
+  return m ? Number.parseFloat(m[0]) : undefined;
+}
+
+/** sscanf("%i"): decimal, 0x hex or 0 octal, with a sign */
+function scanI(s: string): number | undefined {
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m) return undefined;
+  const t = m[2]!;
+  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : parseInt(t, 10);
+  return m[1] === "-" ? -v : v;
+}
+
+const cmdHairpin: Sub = (p, [brname, ifname, mode]) => {
+  let hairpin: number;
+  if (mode === "on" || mode === "yes" || mode === "1") hairpin = 1;
+  else if (mode === "off" || mode === "no" || mode === "0") hairpin = 0;
+  else {
+    p.stderr.write("expect on/off for argument\n");
+    return 1;
+  }
+  if (!ifindexOf(p, ifname!)) {
+    p.stderr.write(`interface ${ifname} does not exist!\n`);
+    return 1;
+  }
+  const e = portSet(p, ifname!, "hairpin_mode", hairpin);
+  if (e) {
+    p.stderr.write(`can't set ${ifname} to hairpin on bridge ${brname}: ${strerror(e.errno)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+const cmdSetpathcost: Sub = (p, [, ifname, val]) => {
+  const cost = scanI(val!);
+  if (cost === undefined) {
+    p.stderr.write("bad path cost value\n");
+    return 1;
+  }
+  const e = portSet(p, ifname!, "path_cost", cost >>> 0);
+  if (e) {
+    p.stderr.write(`set path cost failed: ${strerror(e.errno)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+const cmdSetportprio: Sub = (p, [, ifname, val]) => {
+  const prio = scanI(val!);
+  if (prio === undefined) {
+    p.stderr.write("bad path priority value\n");
+    return 1;
+  }
+  const e = portSet(p, ifname!, "priority", prio >>> 0);
+  if (e) {
+    p.stderr.write(`set port priority failed: ${strerror(e.errno)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+const cs = (v: number) => {
+  const sec = Math.trunc(v);
+  const usec = Math.trunc(1000000 * (v - sec));
+  return Math.trunc((1000000 * sec + usec) / 10000);
+};
+
+const cmdStp: Sub = (p, [brname, val]) => {
+  let stp: number;
+  if (val === "on" || val === "yes" || val === "1") stp = 1;
+  else if (val === "off" || val === "no" || val === "0") stp = 0;
+  else {
+    p.stderr.write("expect on/off for argument\n");
+    return 1;
+  }
+  const br = bridges(p).get(brname!);
+  if (!br) {
+    p.stderr.write(`set stp status failed: ${strerror("ENODEV")}\n`);
+    return 1;
+  }
+  const e = brChangelink(p, br, { IFLA_BR_STP_STATE: stp });
+  if (e) {
+    p.stderr.write(`set stp status failed: ${strerror(e.errno)}\n`);
+    return 1;
+  }
+  return 0;
+};
+
+/** brctl_cmd.c: command_table (name, nargs, func, help) */
+const commands: [string, number, Sub, string][] = [
+  ["addbr", 1, cmdAddbr, "<bridge>\t\tadd bridge"],
+  ["delbr", 1, cmdDelbr, "<bridge>\t\tdelete bridge"],
+  ["addif", 2, cmdAddif, "<bridge> <device>\tadd interface to bridge"],
+  ["delif", 2, cmdDelif, "<bridge> <device>\tdelete interface from bridge"],
+  ["hairpin", 3, cmdHairpin, "<bridge> <port> {on|off}\tturn hairpin on/off"],
+  ["setageing", 2, setter("IFLA_BR_AGEING_TIME", cs, "ageing time"), "<bridge> <time>\t\tset ageing time"],
+  ["setbridgeprio", 2, setter("IFLA_BR_PRIORITY", (v) => v & 0xffff, "bridge priority", "bad priority"), "<bridge> <prio>\t\tset bridge priority"],
+  ["setfd", 2, setter("IFLA_BR_FORWARD_DELAY", cs, "forward delay"), "<bridge> <time>\t\tset bridge forward delay"],
+  ["sethello", 2, setter("IFLA_BR_HELLO_TIME", cs, "hello timer"), "<bridge> <time>\t\tset hello time"],
+  ["setmaxage", 2, setter("IFLA_BR_MAX_AGE", cs, "max age"), "<bridge> <time>\t\tset max message age"],
+  ["setpathcost", 3, cmdSetpathcost, "<bridge> <port> <cost>\tset path cost"],
+  ["setportprio", 3, cmdSetportprio, "<bridge> <port> <prio>\tset port priority"],
+  ["show", 0, cmdShow, "[ <bridge> ]\t\tshow a list of bridges"],
+  ["showmacs", 1, cmdShowmacs, "<bridge>\t\tshow a list of mac addrs"],
+  ["showstp", 1, cmdShowstp, "<bridge>\t\tshow bridge stp info"],
+  ["stp", 2, cmdStp, "<bridge> {on|off}\tturn stp on/off"],
+];
+
+function help(p: Process): void {
+  let s = "Usage: brctl [commands]\ncommands:\n";
+  for (const [name, , , h] of commands) s += `\t${name.padEnd(10)}\t${h}\n`;
+  p.stdout.write(s);
+}
+
+/** brctl.c: main() */
+export const brctl: Command = async (p) => {
+  const argv = p.argv.slice(1);
+  if (argv[0] === "-V") {
+    p.stdout.write("bridge-utils, 1.7\n");
+    return 0;
+  }
+  if (!argv.length || argv[0] === "-h" || argv[0] === "--help") {
+    help(p);
+    return argv.length ? 0 : 1;
+  }
+  const cmd = commands.find((c) => c[0] === argv[0]);
+  if (!cmd) {
+    p.stderr.write(`never heard of command [${argv[0]}]\n`);
+    help(p);
+    return 1;
+  }
+  const args = argv.slice(1);
+  if (args.length < cmd[1]) {
+    p.stdout.write(`Incorrect number of arguments for command\nUsage: brctl ${cmd[0]} ${cmd[3]}\n`);
+    return 1;
+  }
+  return cmd[2](p, args);
+};
+
+export const bridgeUtilsCommands: CommandTable = { brctl };

@@ -1,0 +1,2 @@
+/** bridge-utils: brctl */
+export { bridgeUtilsCommands } from "./brctl.ts";

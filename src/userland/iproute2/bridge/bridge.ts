@@ -1,0 +1,551 @@
+/**
+ * iproute2 6.1 bridge/: bridge.c (options, object table), link.c (print_linkinfo,
+ * print_protinfo), fdb.c (print_fdb, fdb_show, fdb_modify), vlan.c (show: the kernel this
+ * mirrors has no CONFIG_BRIDGE_VLAN_FILTERING, so the dump is empty and add/del fail in it).
+ */
+import type { Command, CommandTable } from "../../process.ts";
+import { Exit } from "../../process.ts";
+import { IpCtx } from "../../lib/context.ts";
+import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../../lib/json_print.ts";
+import { rtnlTalk } from "../../lib/libnetlink.ts";
+import { atoi, duparg, incompleteCommand, invarg, matches, getU16, parseOnOff } from "../../lib/utils.ts";
+import { printNameAndLink } from "../ipaddress.ts";
+import {
+  AF_BRIDGE, type LinkMsg, type NeighMsg, NTF_EXT_LEARNED, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
+  NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE,
+} from "../../../kernel/uapi/rtnetlink.ts";
+import { IFF_RUNNING, IFF_UP } from "../../../kernel/uapi/if.ts";
+
+const stpStates = ["disabled", "listening", "learning", "forwarding", "blocking"];
+const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : Number(v ?? 0));
+
+/** bridge/link.c: print_link_flags() */
+function printLinkFlags(ctx: IpCtx, flagsIn: number, mdown: number): void {
+  let flags = flagsIn;
+  ctx.openJsonArray(PRINT_ANY, ctx.isJsonContext() ? "flags" : "<");
+  if (flags & IFF_UP && !(flags & IFF_RUNNING)) ctx.printString(PRINT_ANY, null, flags ? "%s," : "%s", "NO-CARRIER");
+  flags &= ~IFF_RUNNING;
+  const names: [string, number][] = [
+    ["LOOPBACK", 0x8], ["BROADCAST", 0x2], ["POINTOPOINT", 0x10], ["MULTICAST", 0x1000], ["NOARP", 0x80],
+    ["ALLMULTI", 0x200], ["PROMISC", 0x100], ["MASTER", 0x400], ["SLAVE", 0x800], ["DEBUG", 0x4],
+    ["DYNAMIC", 0x8000], ["AUTOMEDIA", 0x4000], ["PORTSEL", 0x2000], ["NOTRAILERS", 0x20], ["UP", 0x1],
+    ["LOWER_UP", 0x10000], ["DORMANT", 0x20000], ["ECHO", 0x40000],
+  ];
+  for (const [n, f] of names) {
+    if (flags & f) {
+      flags &= ~f;
+      ctx.printString(PRINT_ANY, null, flags ? "%s," : "%s", n);
+    }
+  }
+  if (flags) ctx.printHex(PRINT_ANY, null, "%x", flags);
+  if (mdown) ctx.printString(PRINT_ANY, null, ",%s", "M-DOWN");
+  ctx.closeJsonArray(PRINT_ANY, "> ");
+}
+
+/** bridge/link.c: print_protinfo() */
+function printProtinfo(ctx: IpCtx, t: Record<string, unknown>): void {
+  if (t.IFLA_BRPORT_STATE !== undefined) {
+    const s = num(t.IFLA_BRPORT_STATE);
+    if (s <= 4) ctx.printString(PRINT_ANY, "state", "state %s ", stpStates[s]!);
+    else ctx.printUint(PRINT_ANY, "state", "state (%d) ", s);
+  }
+  if (t.IFLA_BRPORT_PRIORITY !== undefined) ctx.printUint(PRINT_ANY, "priority", "priority %u ", num(t.IFLA_BRPORT_PRIORITY));
+  if (t.IFLA_BRPORT_COST !== undefined) ctx.printUint(PRINT_ANY, "cost", "cost %u ", num(t.IFLA_BRPORT_COST));
+  if (!ctx.showDetails) return;
+  if (!ctx.isJsonContext()) ctx.printf("%s    ", ctx.oneline ? "\\" : "\n");
+  const oo = (a: string, k: string) => {
+    if (t[a] !== undefined) ctx.printOnOff(PRINT_ANY, k, `${k} %s `, num(t[a]));
+  };
+  oo("IFLA_BRPORT_MODE", "hairpin");
+  oo("IFLA_BRPORT_GUARD", "guard");
+  oo("IFLA_BRPORT_PROTECT", "root_block");
+  oo("IFLA_BRPORT_FAST_LEAVE", "fastleave");
+  oo("IFLA_BRPORT_LEARNING", "learning");
+  oo("IFLA_BRPORT_LEARNING_SYNC", "learning_sync");
+  if (t.IFLA_BRPORT_UNICAST_FLOOD !== undefined) ctx.printOnOff(PRINT_ANY, "flood", "flood %s ", num(t.IFLA_BRPORT_UNICAST_FLOOD));
+  oo("IFLA_BRPORT_MCAST_FLOOD", "mcast_flood");
+  oo("IFLA_BRPORT_BCAST_FLOOD", "bcast_flood");
+  if (t.IFLA_BRPORT_MULTICAST_ROUTER !== undefined) ctx.printUint(PRINT_ANY, "mcast_router", "mcast_router %u ", num(t.IFLA_BRPORT_MULTICAST_ROUTER));
+  if (t.IFLA_BRPORT_MCAST_TO_UCAST !== undefined) ctx.printOnOff(PRINT_ANY, "mcast_to_unicast", "mcast_to_unicast %s ", num(t.IFLA_BRPORT_MCAST_TO_UCAST));
+  if (t.IFLA_BRPORT_NEIGH_SUPPRESS !== undefined) ctx.printOnOff(PRINT_ANY, "neigh_suppress", "neigh_suppress %s ", num(t.IFLA_BRPORT_NEIGH_SUPPRESS));
+  if (t.IFLA_BRPORT_VLAN_TUNNEL !== undefined) ctx.printOnOff(PRINT_ANY, "vlan_tunnel", "vlan_tunnel %s ", num(t.IFLA_BRPORT_VLAN_TUNNEL));
+  if (t.IFLA_BRPORT_BACKUP_PORT !== undefined)
+    ctx.printString(PRINT_ANY, "backup_port", "backup_port %s ", ctx.ll.llIndexToName(num(t.IFLA_BRPORT_BACKUP_PORT)));
+  oo("IFLA_BRPORT_ISOLATED", "isolated");
+  oo("IFLA_BRPORT_LOCKED", "locked");
+}
+
+/** bridge/link.c: print_linkinfo() */
+function printLinkinfo(ctx: IpCtx, n: LinkMsg, filterIndex: number): void {
+  if (filterIndex && filterIndex !== n.ifi.index) return;
+  const name = n.attrs.IFLA_IFNAME ?? "";
+  ctx.openJsonObject(null);
+  ctx.printInt(PRINT_ANY, "ifindex", "%d: ", n.ifi.index);
+  const mflag = printNameAndLink(ctx, "%s: ", name, n.attrs);
+  printLinkFlags(ctx, n.ifi.flags, mflag);
+  if (n.attrs.IFLA_MTU !== undefined) ctx.printInt(PRINT_ANY, "mtu", "mtu %u ", n.attrs.IFLA_MTU);
+  if (n.attrs.IFLA_MASTER !== undefined) ctx.printString(PRINT_ANY, "master", "master %s ", ctx.ll.llIndexToName(n.attrs.IFLA_MASTER));
+  if (n.attrs.IFLA_PROTINFO) printProtinfo(ctx, n.attrs.IFLA_PROTINFO);
+  ctx.printString(PRINT_FP, null, "%s", "\n");
+  ctx.closeJsonObject();
+}
+
+/** bridge/link.c: brlink_show() */
+function linkShow(ctx: IpCtx, argv: string[]): number {
+  let filterDev: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === "dev") {
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      if (filterDev) duparg(ctx, "dev", argv[i + 1]!);
+      filterDev = argv[++i];
+    }
+  }
+  let filterIndex = 0;
+  if (filterDev) {
+    filterIndex = ctx.ll.llNameToIndex(filterDev);
+    if (!filterIndex) {
+      ctx.err('Cannot find device "%s"\n', filterDev);
+      return -1;
+    }
+  }
+  const msgs = ctx.rtnl.dump({
+    type: "RTM_GETLINK", flags: {}, ifi: { family: AF_BRIDGE, type: 0, index: 0, flags: 0, change: 0 }, attrs: {},
+  }) as LinkMsg[];
+  ctx.newJsonObj(ctx.json);
+  for (const m of msgs) printLinkinfo(ctx, m, filterIndex);
+  ctx.deleteJsonObj();
+  return 0;
+}
+
+function linkUsage(ctx: IpCtx): never {
+  ctx.err(
+    "Usage: bridge link set dev DEV [ cost COST ] [ priority PRIO ] [ state STATE ]\n" +
+      "                               [ guard {on | off} ]\n" +
+      "                               [ hairpin {on | off} ]\n" +
+      "                               [ fastleave {on | off} ]\n" +
+      "                               [ root_block {on | off} ]\n" +
+      "                               [ learning {on | off} ]\n" +
+      "                               [ learning_sync {on | off} ]\n" +
+      "                               [ flood {on | off} ]\n" +
+      "                               [ mcast_router MULTICAST_ROUTER ]\n" +
+      "                               [ mcast_flood {on | off} ]\n" +
+      "                               [ bcast_flood {on | off} ]\n" +
+      "                               [ mcast_to_unicast {on | off} ]\n" +
+      "                               [ neigh_suppress {on | off} ]\n" +
+      "                               [ vlan_tunnel {on | off} ]\n" +
+      "                               [ isolated {on | off} ]\n" +
+      "                               [ locked {on | off} ]\n" +
+      "                               [ hwmode {vepa | veb} ]\n" +
+      "                               [ backup_port DEVICE ] [ nobackup_port ]\n" +
+      "                               [ self ] [ master ]\n" +
+      "       bridge link show [dev DEV]\n",
+  );
+  return ctx.exit(-1);
+}
+
+/** bridge/link.c: parse_stp_state() */
+function parseStpState(arg: string): number {
+  const i = stpStates.indexOf(arg);
+  return i;
+}
+
+const BRIDGE_FLAGS_MASTER = 1;
+const BRIDGE_FLAGS_SELF = 2;
+
+/** bridge/link.c: brlink_modify() */
+function linkModify(ctx: IpCtx, argv: string[]): number {
+  let d: string | undefined;
+  const onoff: Record<string, number> = {};
+  const order = ["guard", "hairpin", "fastleave", "root_block", "learning", "learning_sync", "flood", "mcast_flood",
+    "bcast_flood", "mcast_to_unicast", "neigh_suppress", "vlan_tunnel", "isolated", "locked"];
+  let cost = 0;
+  let priority = -1;
+  let state = -1;
+  let mcastRouter = -1;
+  let backup = -1;
+  let flags = 0;
+  let mode = -1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      return argv[++i]!;
+    };
+    if (a === "dev") d = next();
+    else if (order.includes(a)) {
+      const v = next();
+      const r = parseOnOff(ctx, a, v);
+      if (r === undefined) return -22; // parse_on_off(): ret = -EINVAL
+      onoff[a] = r;
+    } else if (a === "mcast_router") mcastRouter = atoi(next());
+    else if (a === "cost") cost = atoi(next()) >>> 0;
+    else if (a === "priority") priority = (atoi(next()) << 16) >> 16;
+    else if (a === "state") {
+      const v = next();
+      if (/^[+-]?\d+$/.test(v)) state = (parseInt(v, 10) << 24) >> 24;
+      else {
+        state = parseStpState(v);
+        if (state === -1) {
+          ctx.err("Error: invalid STP port state\n");
+          return -1;
+        }
+      }
+    } else if (a === "hwmode") {
+      const v = next();
+      flags = BRIDGE_FLAGS_SELF;
+      if (v === "vepa") mode = 1;
+      else if (v === "veb") mode = 0;
+      else {
+        ctx.err('Mode argument must be "vepa" or "veb".\n');
+        return -1;
+      }
+    } else if (a === "self") flags |= BRIDGE_FLAGS_SELF;
+    else if (a === "master") flags |= BRIDGE_FLAGS_MASTER;
+    else if (a === "backup_port") {
+      const v = next();
+      backup = ctx.ll.llNameToIndex(v);
+      if (!backup) {
+        ctx.err("Error: device %s does not exist\n", v);
+        return -1;
+      }
+    } else if (a === "nobackup_port") backup = 0;
+    else linkUsage(ctx);
+  }
+  if (d === undefined) {
+    ctx.err("Device is a required argument.\n");
+    return -1;
+  }
+  const index = ctx.ll.llNameToIndex(d);
+  if (!index) {
+    ctx.err('Cannot find bridge device "%s"\n', d);
+    return -1;
+  }
+  const attr: Record<string, string> = {
+    guard: "IFLA_BRPORT_GUARD", hairpin: "IFLA_BRPORT_MODE", fastleave: "IFLA_BRPORT_FAST_LEAVE",
+    root_block: "IFLA_BRPORT_PROTECT", flood: "IFLA_BRPORT_UNICAST_FLOOD", mcast_flood: "IFLA_BRPORT_MCAST_FLOOD",
+    bcast_flood: "IFLA_BRPORT_BCAST_FLOOD", mcast_to_unicast: "IFLA_BRPORT_MCAST_TO_UCAST", learning: "IFLA_BRPORT_LEARNING",
+    learning_sync: "IFLA_BRPORT_LEARNING_SYNC", neigh_suppress: "IFLA_BRPORT_NEIGH_SUPPRESS",
+    vlan_tunnel: "IFLA_BRPORT_VLAN_TUNNEL", isolated: "IFLA_BRPORT_ISOLATED", locked: "IFLA_BRPORT_LOCKED",
+  };
+  const prot: Record<string, unknown> = {};
+  for (const k of order) if (onoff[k] !== undefined) prot[attr[k]!] = onoff[k];
+  if (mcastRouter >= 0) prot.IFLA_BRPORT_MULTICAST_ROUTER = mcastRouter & 0xff;
+  if (cost > 0) prot.IFLA_BRPORT_COST = cost;
+  if (priority >= 0) prot.IFLA_BRPORT_PRIORITY = priority;
+  if (state >= 0) prot.IFLA_BRPORT_STATE = state;
+  if (backup !== -1) prot.IFLA_BRPORT_BACKUP_PORT = backup;
+  const attrs: LinkMsg["attrs"] = { IFLA_PROTINFO: prot };
+  if (mode >= 0 || flags > 0) {
+    const af: Record<string, unknown> = {};
+    if (flags > 0) af.IFLA_BRIDGE_FLAGS = flags;
+    if (mode >= 0) af.IFLA_BRIDGE_MODE = mode;
+    attrs.IFLA_AF_SPEC_BRIDGE = af;
+  }
+  const r = rtnlTalk(ctx, {
+    type: "RTM_SETLINK", flags: {}, ifi: { family: AF_BRIDGE, type: 0, index, flags: 0, change: 0 }, attrs,
+  });
+  return r.ret < 0 ? -1 : 0;
+}
+
+function stateN2a(s: number): string {
+  if (s & NUD_PERMANENT) return "permanent";
+  if (s & NUD_NOARP) return "static";
+  if (s & NUD_STALE) return "stale";
+  if (s & NUD_REACHABLE) return "";
+  return s ? String(s) : "";
+}
+
+/** bridge/fdb.c: print_fdb() */
+function printFdb(ctx: IpCtx, n: NeighMsg, filterIndex: number, filterDynamic: boolean): void {
+  if (n.ndm.family !== AF_BRIDGE) return;
+  if (filterIndex && filterIndex !== n.ndm.ifindex) return;
+  if (filterDynamic && n.ndm.state & NUD_PERMANENT) return;
+  const vid = n.attrs.NDA_VLAN ?? 0;
+  ctx.openJsonObject(null);
+  if (n.attrs.NDA_LLADDR) {
+    const mac = [...n.attrs.NDA_LLADDR].map((b) => (b | 0x100).toString(16).slice(1)).join(":");
+    ctx.printString(PRINT_ANY, "mac", "%s ", mac);
+  }
+  if (!filterIndex && n.ndm.ifindex) {
+    ctx.printString(PRINT_FP, null, "dev ", null);
+    ctx.printString(PRINT_ANY, "ifname", "%s ", ctx.ll.llIndexToName(n.ndm.ifindex));
+  }
+  if (vid) ctx.printUint(PRINT_ANY, "vlan", "vlan %hu ", vid);
+  if (ctx.showStats && n.attrs.NDA_CACHEINFO) {
+    const ci = n.attrs.NDA_CACHEINFO;
+    if (ctx.isJsonContext()) {
+      ctx.printUint(PRINT_JSON, "used", null, Math.floor(ci.ndm_used / 100));
+      ctx.printUint(PRINT_JSON, "updated", null, Math.floor(ci.ndm_updated / 100));
+    } else ctx.printf("used %d/%d ", Math.floor(ci.ndm_used / 100), Math.floor(ci.ndm_updated / 100));
+  }
+  ctx.openJsonArray(PRINT_JSON, ctx.isJsonContext() ? "flags" : "");
+  const f = n.ndm.flags;
+  if (f & NTF_SELF) ctx.printString(PRINT_ANY, null, "%s ", "self");
+  if (f & NTF_ROUTER) ctx.printString(PRINT_ANY, null, "%s ", "router");
+  if (f & NTF_EXT_LEARNED) ctx.printString(PRINT_ANY, null, "%s ", "extern_learn");
+  if (f & NTF_OFFLOADED) ctx.printString(PRINT_ANY, null, "%s ", "offload");
+  if (f & NTF_MASTER) ctx.printString(PRINT_ANY, null, "%s ", "master");
+  if (f & NTF_STICKY) ctx.printString(PRINT_ANY, null, "%s ", "sticky");
+  ctx.closeJsonArray(PRINT_JSON, null);
+  if (n.attrs.NDA_MASTER !== undefined) ctx.printString(PRINT_ANY, "master", "master %s ", ctx.ll.llIndexToName(n.attrs.NDA_MASTER));
+  ctx.printString(PRINT_ANY, "state", "%s\n", stateN2a(n.ndm.state));
+  ctx.closeJsonObject();
+}
+
+/** bridge/fdb.c: fdb_show() */
+function fdbShow(ctx: IpCtx, argv: string[]): number {
+  let filterDev: string | undefined;
+  let br: string | undefined;
+  let filterDynamic = false;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "dev") filterDev = argv[++i];
+    else if (a === "br" || a === "brport") {
+      if (a === "br") br = argv[++i];
+      else filterDev = argv[++i];
+    } else if (a === "dynamic") filterDynamic = true;
+    else if (a === "vlan" || a === "state") i++;
+    else if (filterDev === undefined) filterDev = a;
+  }
+  let brIndex = 0;
+  if (br) {
+    brIndex = ctx.ll.llNameToIndex(br);
+    if (!brIndex) {
+      ctx.err('Cannot find bridge device "%s"\n', br);
+      return -1;
+    }
+  }
+  let filterIndex = 0;
+  if (filterDev) {
+    filterIndex = ctx.ll.llNameToIndex(filterDev);
+    if (!filterIndex) {
+      ctx.err('Cannot find device "%s"\n', filterDev);
+      return -1;
+    }
+  }
+  const msgs = ctx.rtnl.dump({
+    type: "RTM_GETNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex: filterIndex, state: 0, flags: 0, type: 0 },
+    attrs: brIndex ? { NDA_MASTER: brIndex } : {},
+  }) as NeighMsg[];
+  ctx.newJsonObj(ctx.json);
+  for (const m of msgs) printFdb(ctx, m, filterIndex, filterDynamic);
+  ctx.deleteJsonObj();
+  return 0;
+}
+
+/** bridge/fdb.c: fdb_modify() */
+function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { create?: boolean; excl?: boolean; replace?: boolean; append?: boolean }, argv: string[]): number {
+  let addr: string | undefined;
+  let d: string | undefined;
+  let state = 0;
+  let flags = 0;
+  let vid = -1;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "dev") d = argv[++i];
+    else if (a === "local" || a === "permanent") state |= NUD_PERMANENT;
+    else if (a === "temp" || a === "static") state |= NUD_REACHABLE;
+    else if (a === "dynamic") {
+      state |= NUD_REACHABLE;
+      state &= ~NUD_NOARP;
+    } else if (a === "vlan") {
+      const v = getU16(argv[++i], 0);
+      if (v === undefined) invarg(ctx, "invalid vlan", argv[i]!);
+      vid = v;
+    } else if (a === "self") flags |= NTF_SELF;
+    else if (matches(a, "master") === false) flags |= NTF_MASTER;
+    else if (a === "router") flags |= NTF_ROUTER;
+    else if (a === "sticky") flags |= NTF_STICKY;
+    else if (a === "extern_learn") flags |= NTF_EXT_LEARNED;
+    else if (addr === undefined) addr = a;
+    else {
+      ctx.err('Error: either "dev" is duplicate, or "%s" is a garbage.\n', a);
+      return -1;
+    }
+  }
+  if (d === undefined || addr === undefined) {
+    ctx.err("Device and address are required arguments.\n");
+    return -1;
+  }
+  // fdb.c: "static" sets NUD_NOARP (state default is NUD_NOARP|NUD_PERMANENT in newer; 6.1: NUD_NOARP)
+  if (argv.includes("static")) state = (state & ~NUD_REACHABLE) | NUD_NOARP;
+  if (!(state & (NUD_PERMANENT | NUD_REACHABLE | NUD_NOARP))) state |= NUD_PERMANENT;
+  if (!(flags & (NTF_SELF | NTF_MASTER))) flags |= NTF_SELF;
+  // sscanf(addr, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx")
+  const parts = addr.split(":");
+  const mac = new Uint8Array(6);
+  let ok = parts.length >= 6;
+  for (let i = 0; ok && i < 6; i++) {
+    const m = /^\s*(?:0[xX])?([0-9a-fA-F]+)/.exec(parts[i]!);
+    if (!m) ok = false;
+    else mac[i] = parseInt(m[1]!.slice(-2), 16);
+  }
+  if (!ok) {
+    ctx.err("Invalid mac address %s\n", addr);
+    return -1;
+  }
+  const ifindex = ctx.ll.llNameToIndex(d);
+  if (!ifindex) {
+    ctx.err('Cannot find device "%s"\n', d);
+    return -1;
+  }
+  const r = rtnlTalk(ctx, {
+    type: cmd, flags: nlFlags, ndm: { family: AF_BRIDGE, ifindex, state, flags, type: 0 },
+    attrs: vid >= 0 ? { NDA_LLADDR: mac, NDA_VLAN: vid } : { NDA_LLADDR: mac },
+  });
+  return r.ret < 0 ? -1 : 0;
+}
+
+function doFdb(ctx: IpCtx, argv: string[]): number {
+  if (!argv.length) return fdbShow(ctx, []);
+  const [c, ...rest] = argv as [string, ...string[]];
+  if (matches(c, "add") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, excl: true }, rest);
+  if (matches(c, "append") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, append: true }, rest);
+  if (matches(c, "replace") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, replace: true }, rest);
+  if (matches(c, "delete") === false) return fdbModify(ctx, "RTM_DELNEIGH", {}, rest);
+  if (matches(c, "show") === false || matches(c, "lst") === false || matches(c, "list") === false) return fdbShow(ctx, rest);
+  ctx.err('Command "%s" is unknown, try "bridge fdb help".\n', c);
+  return ctx.exit(-1);
+}
+
+/** bridge/link.c: do_link() */
+function doLink(ctx: IpCtx, argv: string[]): number {
+  if (!argv.length) return linkShow(ctx, []);
+  const [c, ...rest] = argv as [string, ...string[]];
+  if (matches(c, "set") === false || matches(c, "change") === false) return linkModify(ctx, rest);
+  if (matches(c, "show") === false || matches(c, "lst") === false || matches(c, "list") === false) return linkShow(ctx, rest);
+  if (matches(c, "help") === false) linkUsage(ctx);
+  ctx.err('Command "%s" is unknown, try "bridge link help".\n', c);
+  return ctx.exit(-1);
+}
+
+function doVlan(ctx: IpCtx, argv: string[]): number {
+  const c = argv[0] ?? "show";
+  if (matches(c, "add") === false || matches(c, "delete") === false) {
+    // bridge/vlan.c: vlan_modify()
+    let d: string | undefined;
+    let vid = -1;
+    let vidEnd = -1;
+    let range = false;
+    let flags = 0;
+    let vflags = 0;
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i]!;
+      const next = (): string => {
+        if (i + 1 >= argv.length) incompleteCommand(ctx);
+        return argv[++i]!;
+      };
+      if (a === "dev") d = next();
+      else if (a === "vid") {
+        const v = next();
+        const dash = v.indexOf("-");
+        if (dash >= 0) {
+          vid = (atoi(v.slice(0, dash)) << 16) >> 16;
+          vidEnd = (atoi(v.slice(dash + 1)) << 16) >> 16;
+          range = true;
+        } else vid = (atoi(v) << 16) >> 16;
+      } else if (a === "self") flags |= BRIDGE_FLAGS_SELF;
+      else if (a === "master") flags |= BRIDGE_FLAGS_MASTER;
+      else if (a === "pvid") vflags |= 2;
+      else if (a === "untagged") vflags |= 4;
+      else if (matches(a, "help") === false) next();
+    }
+    if (d === undefined || vid === -1) {
+      ctx.err("Device and VLAN ID are required arguments.\n");
+      return -1;
+    }
+    const ifindex = ctx.ll.llNameToIndex(d);
+    if (!ifindex) {
+      ctx.err('Cannot find bridge device "%s"\n', d);
+      return -1;
+    }
+    if (vid >= 4096) {
+      ctx.err('Invalid VLAN ID "%hu"\n', vid);
+      return -1;
+    }
+    if (range && (vidEnd === -1 || vidEnd >= 4096 || vid >= vidEnd)) {
+      ctx.err('Invalid VLAN range "%hu-%hu"\n', vid, vidEnd);
+      return -1;
+    }
+    const af: Record<string, unknown> = { IFLA_BRIDGE_VLAN_INFO: { flags: vflags, vid, vidEnd: range ? vidEnd : undefined } };
+    if (flags) af.IFLA_BRIDGE_FLAGS = flags;
+    const r = rtnlTalk(ctx, {
+      type: matches(c, "add") === false ? "RTM_SETLINK" : "RTM_DELLINK", flags: {},
+      ifi: { family: AF_BRIDGE, type: 0, index: ifindex, flags: 0, change: 0 },
+      attrs: { IFLA_AF_SPEC_BRIDGE: af },
+    });
+    return r.ret < 0 ? -1 : 0;
+  }
+  if (matches(c, "show") === false || matches(c, "list") === false) {
+    // no CONFIG_BRIDGE_VLAN_FILTERING: the dump has no vlan information
+    ctx.newJsonObj(ctx.json);
+    if (!ctx.isJsonContext()) {
+      if (ctx.showStats) ctx.printf("%-16s  vlan-id\n", "port");
+      else ctx.printf("%-16s  %-9s\n", "port", "vlan-id");
+    }
+    ctx.deleteJsonObj();
+    return 0;
+  }
+  ctx.err('Command "%s" is unknown, try "bridge vlan help".\n', c);
+  return ctx.exit(-1);
+}
+
+function usage(ctx: IpCtx): never {
+  ctx.err(
+    "Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\n" +
+      "       bridge [ -force ] -batch filename\n" +
+      "where  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n" +
+      "       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |\n" +
+      "                    -o[neline] | -t[imestamp] | -n[etns] name |\n" +
+      "                    -com[pressvlans] -c[olor] -p[retty] -j[son] }\n",
+  );
+  return ctx.exit(-1);
+}
+
+/** bridge/bridge.c: main() */
+export const bridge: Command = async (p) => {
+  const ctx = new IpCtx(p, "bridge");
+  try {
+    let argv = p.argv.slice(1);
+    while (argv.length && argv[0]!.startsWith("-")) {
+      let opt = argv[0]!;
+      if (opt.startsWith("--")) opt = opt.slice(1);
+      if (matches(opt, "-help") === false) usage(ctx);
+      else if (matches(opt, "-Version") === false) {
+        ctx.p.stdout.write("bridge utility, 6.1.0\n");
+        return 0;
+      } else if (matches(opt, "-stats") === false || matches(opt, "-statistics") === false) ctx.showStats++;
+      else if (matches(opt, "-details") === false) ctx.showDetails++;
+      else if (matches(opt, "-oneline") === false) ctx.oneline++;
+      else if (matches(opt, "-json") === false) ctx.json++;
+      else if (matches(opt, "-pretty") === false) {
+        /* pretty json */
+      } else if (matches(opt, "-compressvlans") === false) ctx.compressVlans++;
+      else {
+        ctx.err('Option "%s" is unknown, try "bridge help".\n', argv[0]);
+        ctx.exit(-1);
+      }
+      argv = argv.slice(1);
+    }
+    if (!argv.length) usage(ctx);
+    const obj = argv[0]!;
+    const rest = argv.slice(1);
+    let r = 0;
+    if (matches(obj, "link") === false) r = doLink(ctx, rest);
+    else if (matches(obj, "fdb") === false) r = doFdb(ctx, rest);
+    else if (matches(obj, "vlan") === false) r = doVlan(ctx, rest);
+    else if (matches(obj, "help") === false) usage(ctx);
+    else {
+      ctx.err('Object "%s" is unknown, try "bridge help".\n', obj);
+      ctx.exit(-1);
+    }
+    ctx.flush();
+    return r & 0xff;
+  } catch (e) {
+    ctx.flush();
+    if (e instanceof Exit) return e.code;
+    throw e;
+  }
+};
+
+export const bridgeCommands: CommandTable = { bridge };

@@ -1,0 +1,2 @@
+/** iproute2 bridge/ */
+export { bridgeCommands } from "./bridge.ts";
