@@ -260,7 +260,17 @@ export interface RtaMetrics {
   RTAX_LOCK?: number;
 }
 
+/** struct rtnexthop + its RTA_GATEWAY: one next hop of RTA_MULTIPATH */
+export interface RtNexthop {
+  rtnh_flags: number; // RTNH_F_*
+  rtnh_hops: number; // weight - 1
+  rtnh_ifindex: number;
+  RTA_GATEWAY?: Uint8Array;
+}
+
 export interface RtaAttrs {
+  /** multipath routes (`nexthop via A nexthop via B`): present instead of RTA_GATEWAY/RTA_OIF */
+  RTA_MULTIPATH?: RtNexthop[];
   RTA_DST?: Uint8Array;
   RTA_SRC?: Uint8Array;
   RTA_IIF?: number;

@@ -1,0 +1,199 @@
+/**
+ * net/core/dev_ioctl.c: the legacy SIOC[GS]IF* requests on a device (dev_ifsioc_locked,
+ * dev_ifsioc). Parts own the rest with registerIoctl(): devinet (SIOCSIFADDR, SIOCGIFCONF …),
+ * the routing table (SIOCADDRT), ARP (SIOCSARP), the bridge (SIOCBR*).
+ */
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import type { IoctlReq } from "../uapi/syscalls.ts";
+import type { Net } from "./net_namespace.ts";
+import type { NetDevice } from "./netdevice.ts";
+import {
+  devGetByName, devGetByIndex, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress,
+  devChangeName, devChangeTxQueueLen,
+} from "./dev.ts";
+
+/** struct ethtool_ops, reduced to what `ethtool DEV|-i|-S` asks (net/ethtool/ioctl.c) */
+export interface EthtoolOps {
+  /** get_link (ethtool_op_get_link: the carrier) */
+  getLink?(dev: NetDevice): number;
+  getLinkKsettings?(dev: NetDevice): Record<string, unknown>;
+  getDrvinfo?(dev: NetDevice): { driver: string; version: string; fw_version?: string; bus_info?: string };
+  /** get_sset_count(ETH_SS_STATS) + get_strings + get_ethtool_stats in one */
+  getStats?(dev: NetDevice): [string, number][];
+}
+
+const ethtoolOps = new WeakMap<object, EthtoolOps>();
+
+/** dev->ethtool_ops: a driver attaches its ethtool ops to its netdev ops object */
+export function setEthtoolOps(netdevOps: object, ops: EthtoolOps): void {
+  ethtoolOps.set(netdevOps, ops);
+}
+
+/** include/linux/ethtool.h: ethtool_op_get_link() */
+export function ethtoolOpGetLink(dev: NetDevice): number {
+  return dev.carrier ? 1 : 0;
+}
+
+/** net/ethtool/ioctl.c: __dev_ethtool() for the commands the emulator knows */
+function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unknown> | KErr {
+  const dev = devOf(net, req.ifname);
+  if (isKErr(dev)) return dev;
+  const ops = ethtoolOps.get(dev.ops) ?? {};
+  switch (req.cmd) {
+    case "ETHTOOL_GLINK":
+      if (!ops.getLink) return kerr("EOPNOTSUPP");
+      /* ethtool_get_link(): a device that is not running has no link */
+      return { data: dev.isUp() ? ops.getLink(dev) : 0 };
+    case "ETHTOOL_GLINKSETTINGS":
+      if (!ops.getLinkKsettings) return kerr("EOPNOTSUPP");
+      return ops.getLinkKsettings(dev);
+    case "ETHTOOL_GDRVINFO": {
+      if (!ops.getDrvinfo) return kerr("EOPNOTSUPP");
+      const d = ops.getDrvinfo(dev);
+      return {
+        driver: d.driver, version: d.version, fw_version: d.fw_version ?? "", erom_version: "",
+        bus_info: d.bus_info ?? "", n_stats: ops.getStats ? ops.getStats(dev).length : 0,
+        n_priv_flags: 0, testinfo_len: 0, eedump_len: 0, regdump_len: 0,
+      };
+    }
+    case "ETHTOOL_GSTRINGS":
+      if (req.string_set !== "ETH_SS_STATS") return kerr("EOPNOTSUPP");
+      return { strings: ops.getStats ? ops.getStats(dev).map(([n]) => n) : [] };
+    case "ETHTOOL_GSTATS":
+      if (!ops.getStats) return kerr("EOPNOTSUPP");
+      return { data: ops.getStats(dev).map(([, v]) => v) };
+  }
+  return kerr("EOPNOTSUPP");
+}
+
+export type IoctlHandler = (net: Net, req: Record<string, unknown>) => Record<string, unknown> | KErr;
+
+const handlers = new Map<string, IoctlHandler>();
+
+/** a part takes over `request` (devinet: SIOCSIFADDR …; bridge: SIOCBRADDBR …) */
+export function registerIoctl(request: string, fn: IoctlHandler): void {
+  handlers.set(request, fn);
+}
+
+/** "eth0:1" names the device eth0 (dev_ioctl() cuts the alias label at the colon) */
+function devOf(net: Net, ifname: unknown): NetDevice | KErr {
+  if (typeof ifname !== "string") return kerr("EFAULT");
+  const c = ifname.indexOf(":");
+  const dev = devGetByName(net, c >= 0 ? ifname.slice(0, c) : ifname);
+  return dev ?? kerr("ENODEV");
+}
+
+function num(req: Record<string, unknown>, k: string): number {
+  const v = req[k];
+  return typeof v === "number" ? v : 0;
+}
+
+/** net/core/dev.c: dev_set_mtu(): an extack text goes to the log when there is no socket */
+function devSetMtuLogged(dev: NetDevice, mtu: number): KErr | undefined {
+  const e = devSetMtu(dev, mtu);
+  if (e?.extack) dev.net.host.dmesgLog(`${dev.name}: ${e.extack}`);
+  return e ? { errno: e.errno } : undefined;
+}
+
+/** net/core/dev_ioctl.c: dev_ioctl() */
+export function devIoctl(net: Net, req: IoctlReq): Record<string, unknown> | KErr {
+  const h = handlers.get(req.request);
+  if (h) return h(net, req);
+  switch (req.request) {
+    case "SIOCETHTOOL":
+      return devEthtool(net, req);
+    case "SIOCGIFNAME": {
+      /* get_user_ifreq + netdev_get_name() */
+      const dev = devGetByIndex(net, num(req, "ifindex"));
+      return dev ? { ifname: dev.name } : kerr("ENODEV");
+    }
+    case "SIOCGIFFLAGS":
+    case "SIOCGIFMETRIC":
+    case "SIOCGIFMTU":
+    case "SIOCGIFHWADDR":
+    case "SIOCGIFSLAVE":
+    case "SIOCGIFMAP":
+    case "SIOCGIFINDEX":
+    case "SIOCGIFTXQLEN": {
+      /* dev_ifsioc_locked() */
+      const dev = devOf(net, req.ifname);
+      if (isKErr(dev)) return dev;
+      switch (req.request) {
+        case "SIOCGIFFLAGS":
+          /* ifr_flags is a short */
+          return { flags: devGetFlags(dev) & 0xffff };
+        case "SIOCGIFMETRIC":
+          return { metric: 0 };
+        case "SIOCGIFMTU":
+          return { mtu: dev.mtu };
+        case "SIOCGIFHWADDR": {
+          const hw = new Uint8Array(14);
+          hw.set(dev.devAddr.subarray(0, Math.min(dev.addrLen, 14)));
+          return { hwaddr: hw, family: dev.type };
+        }
+        case "SIOCGIFSLAVE":
+          return kerr("EINVAL");
+        case "SIOCGIFMAP":
+          return { mem_start: 0, mem_end: 0, base_addr: 0, irq: 0, dma: 0, port: 0 };
+        case "SIOCGIFINDEX":
+          return { ifindex: dev.ifindex };
+        default:
+          return { qlen: dev.txQueueLen };
+      }
+    }
+    case "SIOCSIFFLAGS":
+    case "SIOCSIFMETRIC":
+    case "SIOCSIFMTU":
+    case "SIOCSIFHWADDR":
+    case "SIOCSIFHWBROADCAST":
+    case "SIOCSIFMAP":
+    case "SIOCSIFNAME":
+    case "SIOCSIFTXQLEN": {
+      /* dev_ifsioc() */
+      const dev = devOf(net, req.ifname);
+      if (isKErr(dev)) return dev;
+      let e: KErr | undefined;
+      switch (req.request) {
+        case "SIOCSIFFLAGS":
+          e = devChangeFlags(dev, num(req, "flags") & 0xffff);
+          break;
+        case "SIOCSIFMETRIC":
+          e = kerr("EOPNOTSUPP");
+          break;
+        case "SIOCSIFMTU":
+          e = devSetMtuLogged(dev, num(req, "mtu"));
+          break;
+        case "SIOCSIFHWADDR": {
+          const hw = req.hwaddr;
+          if (!(hw instanceof Uint8Array)) return kerr("EFAULT");
+          if (req.family !== undefined && num(req, "family") !== dev.type) return kerr("EINVAL");
+          e = devSetMacAddress(dev, hw);
+          break;
+        }
+        case "SIOCSIFHWBROADCAST": {
+          const hw = req.hwaddr;
+          if (!(hw instanceof Uint8Array)) return kerr("EFAULT");
+          if (num(req, "family") !== dev.type) return kerr("EINVAL");
+          dev.broadcast = hw.slice(0, dev.addrLen);
+          break;
+        }
+        case "SIOCSIFMAP":
+          e = kerr("EOPNOTSUPP");
+          break;
+        case "SIOCSIFNAME": {
+          const n = req.newname;
+          if (typeof n !== "string") return kerr("EFAULT");
+          e = devChangeName(dev, n);
+          break;
+        }
+        default: {
+          const q = num(req, "qlen");
+          if (q < 0) return kerr("EINVAL");
+          e = devChangeTxQueueLen(dev, q);
+        }
+      }
+      return e ? { errno: e.errno } : {};
+    }
+  }
+  return kerr("ENOTTY");
+}

@@ -1,0 +1,366 @@
+/**
+ * The packet-path half of net/core/dev.c: dev_queue_xmit(), the packet taps (ptype_all,
+ * dev_add_pack), netif_rx() onto the backlog, net_rx_action() (the NET_RX softirq, run on the
+ * world's scheduler with a budget), __netif_receive_skb_core() (taps, rx_handler, protocol
+ * handlers by ethertype), and eth_type_trans() (net/ethernet/eth.c).
+ *
+ * Device stats: Linux drivers count their own packets; here the core counts for every driver:
+ * tx when ndo_start_xmit accepts a frame (whole frame bytes), rx in netif_receive_skb (whole
+ * frame bytes), except the bridge device (IFF_EBRIDGE), which counts in br_pass_frame_up as
+ * Linux does.
+ */
+import type { SkBuff } from "./skbuff.ts";
+import type { NetDevice } from "./netdevice.ts";
+import type { Net } from "./net_namespace.ts";
+import type { Scheduler, Timer } from "../../sim/scheduler.ts";
+import type { Rng } from "../../sim/rng.ts";
+import { NETDEV_TX_OK, RX_HANDLER_CONSUMED, RX_HANDLER_ANOTHER, IFF_EBRIDGE } from "./netdevice.ts";
+import {
+  IFF_UP, IFF_LOOPBACK, ETH_P_ALL,
+  PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_LOOPBACK,
+} from "../uapi/if.ts";
+import { kfreeSkbReason } from "./drop.ts";
+import { readU16 } from "../../wire/addr.ts";
+
+// ------------------------------------------------------------------ world access
+
+/** the scheduler of the world a namespace lives in (net->host->world) */
+export function netSched(net: Net): Scheduler {
+  return net.host.world.sched;
+}
+
+/** the world's seeded random source */
+export function netRng(net: Net): Rng {
+  return net.host.world.rng;
+}
+
+// ------------------------------------------------------------------ packet types
+
+/**
+ * include/linux/netdevice.h: struct packet_type. `type` is ETH_P_ALL for a tap (AF_PACKET,
+ * tcpdump) or an ethertype; `dev` restricts it to one device. `func` must not keep or modify
+ * the skb: a tap copies the bytes it wants. `origDev` is the device the frame arrived on
+ * before an rx_handler (bridge) moved it.
+ */
+export interface PacketType {
+  type: number;
+  dev?: NetDevice | undefined;
+  func(skb: SkBuff, dev: NetDevice, pt: PacketType, origDev: NetDevice): void;
+  /** AF_PACKET: see frames sent by this host too (dev_queue_xmit_nit); default true for ETH_P_ALL */
+  ignoreOutgoing?: boolean;
+}
+
+/** per-netns tap lists (net->ptype_all, net->ptype_specific) */
+interface NetPtypes {
+  all: PacketType[];
+  specific: PacketType[];
+}
+const netPtypes = new WeakMap<Net, NetPtypes>();
+
+/** the protocol handlers (ptype_base, one per ethertype; registered by inetInit) */
+const ptypeBase = new Map<number, (skb: SkBuff, dev: NetDevice, origDev: NetDevice) => void>();
+
+function ptypesOf(net: Net): NetPtypes {
+  let p = netPtypes.get(net);
+  if (!p) netPtypes.set(net, (p = { all: [], specific: [] }));
+  return p;
+}
+
+/** net/core/dev.c: dev_add_pack() for a namespace's taps / specific handlers */
+export function devAddPack(net: Net, pt: PacketType): void {
+  const p = ptypesOf(net);
+  if (pt.type === ETH_P_ALL) p.all.push(pt);
+  else p.specific.push(pt);
+}
+
+/** net/core/dev.c: dev_remove_pack() */
+export function devRemovePack(net: Net, pt: PacketType): void {
+  const p = netPtypes.get(net);
+  if (!p) return;
+  const list = pt.type === ETH_P_ALL ? p.all : p.specific;
+  const i = list.indexOf(pt);
+  if (i >= 0) list.splice(i, 1);
+}
+
+/** net/core/dev.c: dev_add_pack() for the global protocol handlers (ARP, IPv4) */
+export function devAddProtocol(type: number, fn: (skb: SkBuff, dev: NetDevice, origDev: NetDevice) => void): void {
+  ptypeBase.set(type, fn);
+}
+
+// ------------------------------------------------------------------ transmit
+
+/** net/core/dev.c: dev_queue_xmit_nit(): show an outgoing frame to the taps */
+function devQueueXmitNit(skb: SkBuff, dev: NetDevice, taps: PacketType[]): void {
+  const saved = skb.pktType;
+  skb.pktType = PACKET_OUTGOING;
+  for (let i = 0; i < taps.length; i++) {
+    const pt = taps[i]!;
+    if (pt.ignoreOutgoing) continue;
+    if (pt.dev !== undefined && pt.dev !== dev) continue;
+    pt.func(skb, dev, pt, dev);
+  }
+  skb.pktType = saved;
+}
+
+/**
+ * net/core/dev.c: __dev_queue_xmit(). The frame starts at skb.data with its link-layer
+ * header. No qdisc (noqueue / a queue that never fills): taps, then ndo_start_xmit.
+ */
+export function devQueueXmit(skb: SkBuff): number {
+  const dev = skb.dev!;
+  if (!(dev.flags & IFF_UP)) {
+    // dev_queue_xmit on a down device: __dev_xmit_skb fails, counted as tx_dropped
+    dev.stats.tx_dropped++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "__dev_queue_xmit");
+    return -100; // -ENETDOWN
+  }
+  if (skb.macHeader < 0) skb.macHeader = skb.data;
+  const taps = netPtypes.get(dev.net)?.all;
+  if (taps !== undefined && taps.length) devQueueXmitNit(skb, dev, taps);
+  const len = skb.tail - skb.data;
+  const rc = dev.ops.startXmit(skb, dev);
+  if (rc === NETDEV_TX_OK) {
+    // the bridge counts in br_dev_xmit, loopback in loopback_xmit
+    if (!(dev.privFlags & IFF_EBRIDGE) && !(dev.flags & IFF_LOOPBACK)) {
+      dev.stats.tx_packets++;
+      dev.stats.tx_bytes += len;
+    }
+  }
+  return rc;
+}
+
+/** net/core/dev.c: dev_hard_header(): write the Ethernet header in front of skb.data */
+export function devHardHeader(skb: SkBuff, dev: NetDevice, type: number, daddr: Uint8Array, saddr?: Uint8Array): void {
+  if (dev.hardHeaderLen < 14) return; // eth_header_ops (Ethernet and loopback)
+  const o = skb.push(14);
+  const b = skb.buf;
+  b.set(daddr.subarray(0, 6), o);
+  b.set((saddr ?? dev.devAddr).subarray(0, 6), o + 6);
+  b[o + 12] = type >>> 8;
+  b[o + 13] = type & 0xff;
+  skb.macHeader = o;
+  skb.protocol = type;
+}
+
+// ------------------------------------------------------------------ receive: backlog + softirq
+
+/** net/core/dev.c sysctls (net.core.netdev_max_backlog, netdev_budget, dev_weight) */
+export const NETDEV_MAX_BACKLOG = 1000;
+export const NETDEV_BUDGET = 300;
+export const DEV_WEIGHT = 64;
+/** simulated time from netif_rx() to the softirq that processes the frame (wire + IRQ), and
+ * the CPU time one frame costs the softirq: a storm advances the clock instead of freezing it */
+export const NET_RX_DELAY_US = 5;
+export const NET_RX_COST_US = 1;
+
+/**
+ * struct softnet_data: one per world (one CPU). A ring of skbs; the NET_RX softirq runs as a
+ * scheduler event at the current time, processes at most NETDEV_BUDGET frames, and re-arms
+ * itself when work is left (so a storm advances in bounded steps, never recursively).
+ */
+class SoftnetData {
+  q: (SkBuff | undefined)[] = new Array(1024);
+  head = 0;
+  count = 0;
+  timer: Timer;
+  /** softnet_stat: processed, dropped, time_squeeze */
+  processed = 0;
+  dropped = 0;
+  timeSqueeze = 0;
+  constructor(sched: Scheduler) {
+    this.timer = sched.timer(() => netRxAction(this), "NET_RX");
+  }
+  push(skb: SkBuff): void {
+    if (this.count === this.q.length) {
+      const nq: (SkBuff | undefined)[] = new Array(this.q.length * 2);
+      for (let i = 0; i < this.count; i++) nq[i] = this.q[(this.head + i) % this.q.length];
+      this.q = nq;
+      this.head = 0;
+    }
+    this.q[(this.head + this.count) % this.q.length] = skb;
+    this.count++;
+  }
+  shift(): SkBuff {
+    const skb = this.q[this.head]!;
+    this.q[this.head] = undefined;
+    this.head = (this.head + 1) % this.q.length;
+    this.count--;
+    return skb;
+  }
+}
+
+const softnet = new WeakMap<Scheduler, SoftnetData>();
+
+function softnetOf(sched: Scheduler): SoftnetData {
+  let sd = softnet.get(sched);
+  if (!sd) softnet.set(sched, (sd = new SoftnetData(sched)));
+  return sd;
+}
+
+/** the softnet statistics of a world (/proc/net/softnet_stat) */
+export function softnetStat(sched: Scheduler): { processed: number; dropped: number; timeSqueeze: number; backlog: number } {
+  const sd = softnetOf(sched);
+  return { processed: sd.processed, dropped: sd.dropped, timeSqueeze: sd.timeSqueeze, backlog: sd.count };
+}
+
+/**
+ * net/ethernet/eth.c: eth_type_trans(): set the mac header, pull it, classify the frame
+ * (pkt_type) and return the ethertype (also stored in skb.protocol).
+ */
+export function ethTypeTrans(skb: SkBuff, dev: NetDevice): number {
+  skb.dev = dev;
+  skb.macHeader = skb.data;
+  const b = skb.buf;
+  const o = skb.data;
+  skb.pull(14);
+  if (b[o]! & 1) {
+    let bc = 0xff;
+    for (let i = 0; i < 6; i++) bc &= b[o + i]!;
+    skb.pktType = bc === 0xff ? PACKET_BROADCAST : PACKET_MULTICAST;
+  } else {
+    const a = dev.devAddr;
+    let same = true;
+    for (let i = 0; i < 6; i++) if (b[o + i] !== a[i]) { same = false; break; }
+    skb.pktType = same ? PACKET_HOST : PACKET_OTHERHOST;
+  }
+  skb.protocol = readU16(b, o + 12);
+  return skb.protocol;
+}
+
+/**
+ * net/core/dev.c: __dev_forward_skb() + netif_rx(): what veth does with a frame it sends:
+ * scrub it for the new namespace (skb_scrub_packet), classify it on `dev`, queue it.
+ * Returns NET_RX_SUCCESS (0) or NET_RX_DROP (1).
+ */
+export function devForwardSkb(dev: NetDevice, skb: SkBuff): number {
+  if (!(dev.flags & IFF_UP)) {
+    dev.stats.rx_dropped++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "__dev_forward_skb");
+    return 1;
+  }
+  // is_skb_forwardable(): a frame bigger than the receiver's MTU (+ header + VLAN) is dropped
+  if (skb.tail - skb.data > dev.mtu + dev.hardHeaderLen + 4) {
+    dev.stats.rx_dropped++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_BIG", "__dev_forward_skb");
+    return 1;
+  }
+  skbScrubPacket(skb, skb.dev?.net !== dev.net);
+  ethTypeTrans(skb, dev);
+  return netifRx(skb);
+}
+
+/** net/core/skbuff.c: skb_scrub_packet() */
+export function skbScrubPacket(skb: SkBuff, xnet: boolean): void {
+  skb.dst = undefined;
+  skb.sk = undefined;
+  skb.pktType = PACKET_HOST;
+  skb.skbIif = 0;
+  skb.ipcbFlags = 0;
+  skb.nfBridge = undefined;
+  if (xnet) {
+    skb.nfct = undefined;
+    skb.ctinfo = 0;
+    skb.mark = 0;
+  }
+}
+
+/**
+ * net/core/dev.c: netif_rx(): queue a received frame on the backlog. `skb.dev` is the
+ * receiving device. A frame still at its link-layer header (a driver that did not call
+ * eth_type_trans) is classified here.
+ */
+export function netifRx(skb: SkBuff): number {
+  const dev = skb.dev!;
+  if (skb.macHeader < 0 || skb.data === skb.macHeader) ethTypeTrans(skb, dev);
+  const sd = softnetOf(netSched(dev.net));
+  if (sd.count >= NETDEV_MAX_BACKLOG) {
+    sd.dropped++;
+    dev.stats.rx_dropped++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_CPU_BACKLOG", "enqueue_to_backlog");
+    return 1;
+  }
+  skb.tstamp = netSched(dev.net).now;
+  sd.push(skb);
+  if (!sd.timer.pending) sd.timer.mod(netSched(dev.net).now + NET_RX_DELAY_US); // ____napi_schedule + raise NET_RX
+  return 0;
+}
+
+/** net/core/dev.c: net_rx_action() + process_backlog(): drain with a budget, re-arm if left */
+function netRxAction(sd: SoftnetData): void {
+  let budget = NETDEV_BUDGET;
+  let n = 0;
+  while (sd.count > 0 && budget-- > 0) {
+    const skb = sd.shift();
+    sd.processed++;
+    n++;
+    netifReceiveSkb(skb);
+  }
+  if (sd.count > 0) {
+    // budget exhausted: ksoftirqd runs again once the CPU time of this batch has passed
+    sd.timeSqueeze++;
+    sd.timer.mod(sd.timer.when + n * NET_RX_COST_US);
+  }
+}
+
+/** net/core/dev.c: deliver_skb() to the taps of a list */
+function deliverTaps(skb: SkBuff, dev: NetDevice, origDev: NetDevice, list: PacketType[]): void {
+  for (let i = 0; i < list.length; i++) {
+    const pt = list[i]!;
+    if (pt.dev !== undefined && pt.dev !== dev) continue;
+    pt.func(skb, dev, pt, origDev);
+  }
+}
+
+/**
+ * net/core/dev.c: netif_receive_skb() / __netif_receive_skb_core(): rx stats, the taps,
+ * the device's rx_handler (bridge), then the protocol handler by ethertype.
+ */
+export function netifReceiveSkb(skb: SkBuff): void {
+  const origDev = skb.dev!;
+  if (!skb.skbIif) skb.skbIif = origDev.ifindex;
+  if (!(origDev.privFlags & IFF_EBRIDGE) && skb.pktType !== PACKET_LOOPBACK) {
+    origDev.stats.rx_packets++;
+    origDev.stats.rx_bytes += skb.tail - skb.macHeader;
+    if (skb.pktType === PACKET_MULTICAST) origDev.stats.multicast++;
+  }
+  skb.networkHeader = skb.data;
+  skb.transportHeader = -1;
+  let tapped = false;
+  for (;;) {
+    const dev = skb.dev!;
+    const ptypes = netPtypes.get(dev.net);
+    if (ptypes !== undefined && ptypes.all.length) {
+      deliverTaps(skb, dev, origDev, ptypes.all);
+      tapped = true;
+    }
+    const rxh = dev.rxHandler;
+    if (rxh !== undefined) {
+      const ret = rxh(skb);
+      if (ret === RX_HANDLER_CONSUMED) return;
+      if (ret === RX_HANDLER_ANOTHER) continue; // another_round with skb.dev changed
+    }
+    break;
+  }
+  const dev = skb.dev!;
+  const handler = ptypeBase.get(skb.protocol);
+  const ptypes = netPtypes.get(dev.net);
+  if (ptypes !== undefined && ptypes.specific.length) {
+    for (const pt of ptypes.specific) {
+      if (pt.type === skb.protocol && (pt.dev === undefined || pt.dev === dev)) {
+        pt.func(skb, dev, pt, origDev);
+        tapped = true;
+      }
+    }
+  }
+  if (handler !== undefined) {
+    handler(skb, dev, origDev);
+    return;
+  }
+  if (tapped) return; // the last tap was pt_prev: delivered, not dropped
+  // no pt_prev: dev_core_stats_rx_nohandler_inc() and drop
+  dev.stats.rx_nohandler++;
+  kfreeSkbReason(skb, "SKB_DROP_REASON_UNHANDLED_PROTO", "__netif_receive_skb_core");
+}
+
+/** PACKET_OTHERHOST and friends, re-exported for the protocol layers */
+export { PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_LOOPBACK, IFF_LOOPBACK };

@@ -1,0 +1,686 @@
+/**
+ * net/core/neighbour.c: neighbour tables, the NUD state machine on the world's scheduler,
+ * the queue of packets waiting for resolution, neigh_update(), and the RTM_*NEIGH handlers.
+ * Only one table exists for now (ARP, AF_INET); its protocol half (solicit, error report,
+ * constructor) is ipv4/arp.ts.
+ */
+import type { SkBuff } from "./skbuff.ts";
+import type { NetDevice } from "./netdevice.ts";
+import type { Net } from "./net_namespace.ts";
+import type { Timer } from "../../sim/scheduler.ts";
+import { HZ, USEC_PER_SEC } from "../../sim/scheduler.ts";
+import {
+  NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED, NUD_NOARP,
+  NUD_PERMANENT, NUD_NONE, NTF_ROUTER, NTF_PROXY, NTF_USE, AF_INET,
+  type NeighMsg, type NlAck,
+} from "../uapi/rtnetlink.ts";
+import { kerr, type KErr } from "../uapi/errno.ts";
+import { IFF_UP } from "../uapi/if.ts";
+import { netSched, netRng, devQueueXmit, devHardHeader } from "./dev_path.ts";
+import { kfreeSkbReason } from "./drop.ts";
+import { ipv4FromBytes, ipv4ToBytes } from "../../wire/addr.ts";
+
+export const NUD_IN_TIMER = NUD_INCOMPLETE | NUD_REACHABLE | NUD_DELAY | NUD_PROBE;
+export const NUD_VALID = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY;
+export const NUD_CONNECTED = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE;
+
+/** neigh_update() flags (NEIGH_UPDATE_F_*) */
+export const NEIGH_UPDATE_F_OVERRIDE = 1 << 0;
+export const NEIGH_UPDATE_F_WEAK_OVERRIDE = 1 << 1;
+export const NEIGH_UPDATE_F_OVERRIDE_ISROUTER = 1 << 2;
+export const NEIGH_UPDATE_F_USE = 1 << 3;
+export const NEIGH_UPDATE_F_MANAGED = 1 << 4;
+export const NEIGH_UPDATE_F_EXT_LEARNED = 1 << 5;
+export const NEIGH_UPDATE_F_ISROUTER = 1 << 6;
+export const NEIGH_UPDATE_F_ADMIN = 1 << 7;
+
+const MS = 1000;
+
+/** struct neigh_parms: the per-device (and per-table default) tunables, in µs / counts */
+export class NeighParms {
+  dev: NetDevice | undefined;
+  baseReachableTime = 30 * USEC_PER_SEC;
+  retransTime = 1 * USEC_PER_SEC;
+  delayProbeTime = 5 * USEC_PER_SEC;
+  gcStaleTime = 60 * USEC_PER_SEC;
+  ucastProbes = 3;
+  appProbes = 0;
+  mcastProbes = 3;
+  mcastReprobes = 0;
+  queueLenBytes = 212992;
+  proxyQlen = 64;
+  anycastDelay = 1 * USEC_PER_SEC;
+  proxyDelay = (8 * USEC_PER_SEC) / 10;
+  locktime = 1 * USEC_PER_SEC;
+  intervalProbeTimeMs = 5 * USEC_PER_SEC;
+  /** reachable_time: neigh_rand_reach_time(base) */
+  reachableTime = 0;
+  /** when reachable_time was last drawn (neigh_periodic_work redraws it every 300 s) */
+  reachableDrawn = 0;
+  constructor(dev: NetDevice | undefined) {
+    this.dev = dev;
+  }
+  copyFrom(p: NeighParms): void {
+    this.baseReachableTime = p.baseReachableTime;
+    this.retransTime = p.retransTime;
+    this.delayProbeTime = p.delayProbeTime;
+    this.gcStaleTime = p.gcStaleTime;
+    this.ucastProbes = p.ucastProbes;
+    this.appProbes = p.appProbes;
+    this.mcastProbes = p.mcastProbes;
+    this.mcastReprobes = p.mcastReprobes;
+    this.queueLenBytes = p.queueLenBytes;
+    this.proxyQlen = p.proxyQlen;
+    this.anycastDelay = p.anycastDelay;
+    this.proxyDelay = p.proxyDelay;
+    this.locktime = p.locktime;
+    this.reachableTime = p.reachableTime;
+  }
+}
+
+/** the protocol half of a table (struct neigh_ops + constructor), filled by arp.ts */
+export interface NeighOps {
+  /** arp_constructor(): set type, nud_state (NOARP …) and ha */
+  constructor(n: Neighbour): void;
+  /** arp_solicit(): send a probe; `skb` is the newest queued packet (for the source address) */
+  solicit(n: Neighbour, skb: SkBuff | undefined): void;
+  /** arp_error_report(): a queued packet could not be resolved (ICMP host unreachable) */
+  errorReport(n: Neighbour, skb: SkBuff): void;
+}
+
+/** struct neighbour */
+export class Neighbour {
+  readonly tbl: NeighTable;
+  readonly net: Net;
+  readonly dev: NetDevice;
+  readonly key: number;
+  parms: NeighParms;
+  ha = new Uint8Array(6);
+  nudState = NUD_NONE;
+  /** NTF_ROUTER (and NTF_EXT_LEARNED …) */
+  flags = 0;
+  /** RTN_* of the key (arp_constructor) */
+  type = 1;
+  confirmed = 0;
+  updated = 0;
+  used = 0;
+  probes = 0;
+  dead = false;
+  protocol = 0;
+  arpQueue: SkBuff[] = [];
+  arpQueueLen = 0;
+  timer: Timer;
+  constructor(tbl: NeighTable, dev: NetDevice, key: number, parms: NeighParms) {
+    this.tbl = tbl;
+    this.net = dev.net;
+    this.dev = dev;
+    this.key = key;
+    this.parms = parms;
+    this.timer = netSched(dev.net).timer(() => neighTimerHandler(this), "neigh");
+  }
+}
+
+/** a proxy entry (struct pneigh_entry): `ip neigh add proxy X dev D` */
+export interface PneighEntry {
+  key: number;
+  dev: NetDevice | undefined;
+  flags: number;
+  protocol: number;
+}
+
+/** struct neigh_table, per namespace (the kernel's is global and keyed by net; same effect) */
+export class NeighTable {
+  readonly net: Net;
+  readonly family: number;
+  readonly ops: NeighOps;
+  /** (ifindex, key) -> entry, in creation order (the dump order) */
+  readonly hash = new Map<number, Neighbour>();
+  readonly phash: PneighEntry[] = [];
+  readonly parms: NeighParms;
+  readonly devParms = new Map<NetDevice, NeighParms>();
+  gcThresh1 = 128;
+  gcThresh2 = 512;
+  gcThresh3 = 1024;
+  gcInterval = 30 * USEC_PER_SEC;
+  lastFlush = 0;
+  /** statistics (ndt_stats) */
+  stats = { allocs: 0, destroys: 0, hashGrows: 0, resFailed: 0, lookups: 0, hits: 0, forcedGcRuns: 0, unresDiscards: 0 };
+  constructor(net: Net, family: number, ops: NeighOps) {
+    this.net = net;
+    this.family = family;
+    this.ops = ops;
+    this.parms = new NeighParms(undefined);
+    this.parms.reachableTime = neighRandReachTime(net, this.parms.baseReachableTime);
+  }
+}
+
+const hkey = (dev: NetDevice, key: number): number => dev.ifindex * 4294967296 + key;
+
+/** net/core/neighbour.c: neigh_rand_reach_time(): base * [0.5, 1.5) */
+export function neighRandReachTime(net: Net, base: number): number {
+  if (!base) return 0;
+  const j = Math.floor(base / (USEC_PER_SEC / HZ)); // in jiffies, as the kernel draws it
+  const r = netRng(net).below(j) + (j >> 1);
+  return r * (USEC_PER_SEC / HZ);
+}
+
+/** the current reachable_time of a parms, redrawn every 300 s as neigh_periodic_work does */
+function reachableTime(n: Neighbour): number {
+  const p = n.parms;
+  const now = netSched(n.net).now;
+  if (now - p.reachableDrawn >= 300 * USEC_PER_SEC) {
+    p.reachableDrawn = now;
+    p.reachableTime = neighRandReachTime(n.net, p.baseReachableTime);
+  }
+  return p.reachableTime;
+}
+
+/** net/core/neighbour.c: neigh_parms_alloc() for a device (inherits the table's defaults) */
+export function neighParmsOf(tbl: NeighTable, dev: NetDevice | undefined): NeighParms {
+  if (!dev) return tbl.parms;
+  let p = tbl.devParms.get(dev);
+  if (!p) {
+    p = new NeighParms(dev);
+    p.copyFrom(tbl.parms);
+    tbl.devParms.set(dev, p);
+  }
+  return p;
+}
+
+/** net/core/neighbour.c: neigh_lookup() */
+export function neighLookup(tbl: NeighTable, key: number, dev: NetDevice): Neighbour | undefined {
+  tbl.stats.lookups++;
+  const n = tbl.hash.get(hkey(dev, key));
+  if (n) tbl.stats.hits++;
+  return n;
+}
+
+/** net/core/neighbour.c: __neigh_create() */
+export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice): Neighbour {
+  const existing = tbl.hash.get(hkey(dev, key));
+  if (existing) return existing;
+  const n = new Neighbour(tbl, dev, key, neighParmsOf(tbl, dev));
+  const now = netSched(tbl.net).now;
+  n.updated = now;
+  n.used = now;
+  tbl.ops.constructor(n);
+  // neigh_alloc(): confirmed = jiffies - (BASE_REACHABLE_TIME << 1)
+  n.confirmed = now - (n.parms.baseReachableTime << 1);
+  tbl.stats.allocs++;
+  tbl.hash.set(hkey(dev, key), n);
+  return n;
+}
+
+/** net/core/neighbour.c: neigh_del(): unhash and mark dead */
+function neighDel(n: Neighbour): void {
+  n.tbl.hash.delete(hkey(n.dev, n.key));
+  n.timer.cancel();
+  n.dead = true;
+  neighPurgeQueue(n, "SKB_DROP_REASON_NEIGH_DEAD");
+  n.tbl.stats.destroys++;
+}
+
+/** net/core/neighbour.c: neigh_remove_one(): unhash an entry now (arp -d, ip neigh del) */
+export function neighRemoveOne(n: Neighbour): void {
+  if (!n.dead) neighDel(n);
+}
+
+function neighPurgeQueue(n: Neighbour, reason: string): void {
+  const q = n.arpQueue;
+  n.arpQueue = [];
+  n.arpQueueLen = 0;
+  for (const skb of q) kfreeSkbReason(skb, reason, "neigh_purge");
+}
+
+/** SKB_TRUESIZE() of a queued packet: what unres_qlen_bytes counts */
+function skbTruesize(skb: SkBuff): number {
+  return ((skb.len + 63) & ~63) + 576;
+}
+
+/** net/core/neighbour.c: neigh_max_probes() */
+function neighMaxProbes(n: Neighbour): number {
+  const p = n.parms;
+  return p.ucastProbes + p.appProbes + (n.nudState & NUD_PROBE ? p.mcastReprobes : p.mcastProbes);
+}
+
+/** net/core/neighbour.c: neigh_probe() */
+function neighProbe(n: Neighbour): void {
+  const skb = n.arpQueue.length ? n.arpQueue[n.arpQueue.length - 1] : undefined;
+  n.tbl.ops.solicit(n, skb);
+  n.probes++;
+}
+
+/** net/core/neighbour.c: neigh_invalidate(): resolution failed, report the queued packets */
+function neighInvalidate(n: Neighbour): void {
+  n.tbl.stats.resFailed++;
+  while (n.nudState === NUD_FAILED && n.arpQueue.length) {
+    const skb = n.arpQueue.shift()!;
+    n.arpQueueLen -= skbTruesize(skb);
+    n.tbl.ops.errorReport(n, skb);
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NEIGH_FAILED", "neigh_invalidate");
+  }
+  n.arpQueue = [];
+  n.arpQueueLen = 0;
+}
+
+const retrans = (n: Neighbour): number => Math.max(n.parms.retransTime, USEC_PER_SEC / 100);
+
+/** net/core/neighbour.c: neigh_timer_handler() */
+function neighTimerHandler(n: Neighbour): void {
+  const now = netSched(n.net).now;
+  let state = n.nudState;
+  let next = now + USEC_PER_SEC;
+  let notify = false;
+  if (!(state & NUD_IN_TIMER)) return;
+  if (state & NUD_REACHABLE) {
+    const rt = reachableTime(n);
+    if (now <= n.confirmed + rt) {
+      next = n.confirmed + rt;
+    } else if (now <= n.used + n.parms.delayProbeTime) {
+      n.nudState = NUD_DELAY;
+      n.updated = now;
+      next = now + n.parms.delayProbeTime;
+    } else {
+      n.nudState = NUD_STALE;
+      n.updated = now;
+      notify = true;
+    }
+  } else if (state & NUD_DELAY) {
+    if (now <= n.confirmed + n.parms.delayProbeTime) {
+      n.nudState = NUD_REACHABLE;
+      n.updated = now;
+      notify = true;
+      next = n.confirmed + reachableTime(n);
+    } else {
+      n.nudState = NUD_PROBE;
+      n.updated = now;
+      n.probes = 0;
+      notify = true;
+      next = now + retrans(n);
+    }
+  } else {
+    next = now + retrans(n);
+  }
+  state = n.nudState;
+  if (state & (NUD_INCOMPLETE | NUD_PROBE) && n.probes >= neighMaxProbes(n)) {
+    n.nudState = NUD_FAILED;
+    n.updated = now;
+    notify = true;
+    neighInvalidate(n);
+    if (notify) neighNotify(n, "RTM_NEWNEIGH");
+    return;
+  }
+  if (n.nudState & NUD_IN_TIMER) n.timer.mod(next < now + USEC_PER_SEC / 2 / HZ ? now + USEC_PER_SEC / 2 / HZ : next);
+  if (n.nudState & (NUD_INCOMPLETE | NUD_PROBE)) neighProbe(n);
+  if (notify) neighNotify(n, "RTM_NEWNEIGH");
+}
+
+/**
+ * net/core/neighbour.c: __neigh_event_send(): start or continue resolution for an outgoing
+ * packet. Returns 0 when the entry can be used now, 1 when the skb was queued (or dropped).
+ */
+export function neighEventSend(n: Neighbour, skb: SkBuff | undefined): number {
+  const now = netSched(n.net).now;
+  n.used = now;
+  if (n.nudState & (NUD_CONNECTED | NUD_DELAY | NUD_PROBE)) return 0;
+  if (n.dead) {
+    if (skb) kfreeSkbReason(skb, "SKB_DROP_REASON_NEIGH_DEAD", "__neigh_event_send");
+    return 1;
+  }
+  let immediateProbe = false;
+  if (!(n.nudState & (NUD_STALE | NUD_INCOMPLETE))) {
+    if (n.parms.mcastProbes + n.parms.appProbes) {
+      n.probes = n.parms.ucastProbes;
+      n.timer.cancel();
+      n.nudState = NUD_INCOMPLETE;
+      n.updated = now;
+      immediateProbe = true;
+      n.timer.mod(now + retrans(n));
+    } else {
+      n.nudState = NUD_FAILED;
+      n.updated = now;
+      if (skb) kfreeSkbReason(skb, "SKB_DROP_REASON_NEIGH_FAILED", "__neigh_event_send");
+      return 1;
+    }
+  } else if (n.nudState & NUD_STALE) {
+    n.timer.cancel();
+    n.nudState = NUD_DELAY;
+    n.updated = now;
+    n.timer.mod(now + n.parms.delayProbeTime);
+  }
+  if (n.nudState === NUD_INCOMPLETE) {
+    if (skb) {
+      const ts = skbTruesize(skb);
+      while (n.arpQueueLen + ts > n.parms.queueLenBytes) {
+        const old = n.arpQueue.shift();
+        if (!old) break;
+        n.arpQueueLen -= skbTruesize(old);
+        n.tbl.stats.unresDiscards++;
+        kfreeSkbReason(old, "SKB_DROP_REASON_NEIGH_QUEUEFULL", "__neigh_event_send");
+      }
+      n.arpQueue.push(skb);
+      n.arpQueueLen += ts;
+    }
+    if (immediateProbe) neighProbe(n);
+    return 1;
+  }
+  return 0;
+}
+
+/** net/core/neighbour.c: neigh_resolve_output() / neigh_connected_output() / neigh_hh_output() */
+export function neighOutput(n: Neighbour, skb: SkBuff): number {
+  if (!(n.nudState & NUD_CONNECTED) && neighEventSend(n, skb)) return 0;
+  devHardHeader(skb, n.dev, skb.protocol || 0x0800, n.ha);
+  skb.dev = n.dev;
+  return devQueueXmit(skb);
+}
+
+/**
+ * net/core/neighbour.c: __neigh_update(). `lladdr` undefined keeps the current address.
+ * Returns 0 or a negative errno.
+ */
+export function neighUpdate(n: Neighbour, lladdr: Uint8Array | undefined, newState: number, flags: number): number {
+  const now = netSched(n.net).now;
+  const old = n.nudState;
+  let notify = false;
+  let updateIsrouter = flags & NEIGH_UPDATE_F_OVERRIDE_ISROUTER ? 1 : 0;
+  if (!(flags & NEIGH_UPDATE_F_ADMIN) && old & (NUD_NOARP | NUD_PERMANENT)) return 0;
+  if (n.dead) return -22;
+
+  if (!(newState & NUD_VALID)) {
+    n.timer.cancel();
+    n.nudState = newState;
+    notify = (old & NUD_VALID) !== 0;
+    if (old & (NUD_INCOMPLETE | NUD_PROBE) && newState & NUD_FAILED) {
+      neighInvalidate(n);
+      notify = true;
+    }
+    if (newState !== old) n.updated = now;
+    if (notify) neighNotify(n, "RTM_NEWNEIGH");
+    return 0;
+  }
+
+  let ll: Uint8Array;
+  let sameAddr: boolean;
+  if (!n.dev.addrLen) {
+    ll = n.ha;
+    sameAddr = true;
+  } else if (lladdr) {
+    sameAddr = (old & NUD_VALID) !== 0 && macEq(lladdr, n.ha);
+    ll = sameAddr ? n.ha : lladdr;
+  } else {
+    if (!(old & NUD_VALID)) return -22;
+    ll = n.ha;
+    sameAddr = true;
+  }
+  if (newState & NUD_CONNECTED) n.confirmed = now;
+
+  if (old & NUD_VALID) {
+    if (!sameAddr && !(flags & NEIGH_UPDATE_F_OVERRIDE)) {
+      updateIsrouter = 0;
+      if (flags & NEIGH_UPDATE_F_WEAK_OVERRIDE && old & NUD_CONNECTED) {
+        ll = n.ha;
+        sameAddr = true;
+        newState = NUD_STALE;
+      } else {
+        return 0;
+      }
+    } else if (sameAddr && newState === NUD_STALE && !(flags & NEIGH_UPDATE_F_ADMIN)) {
+      newState = old;
+    }
+  }
+  if (newState !== old || !sameAddr) n.updated = now;
+  if (newState !== old) {
+    n.timer.cancel();
+    if (newState & NUD_PROBE) n.probes = 0;
+    if (newState & NUD_IN_TIMER) n.timer.mod(now + (newState & NUD_REACHABLE ? reachableTime(n) : 0));
+    n.nudState = newState;
+    notify = true;
+  }
+  if (!sameAddr) {
+    n.ha.set(ll.subarray(0, 6));
+    if (!(newState & NUD_CONNECTED)) n.confirmed = now - (n.parms.baseReachableTime << 1);
+    notify = true;
+  }
+  if (newState !== old && !(old & NUD_VALID)) {
+    // resolved: send what waited (neigh->output for each queued skb)
+    const q = n.arpQueue;
+    n.arpQueue = [];
+    n.arpQueueLen = 0;
+    for (const skb of q) {
+      devHardHeader(skb, n.dev, skb.protocol || 0x0800, n.ha);
+      skb.dev = n.dev;
+      devQueueXmit(skb);
+    }
+  }
+  if (updateIsrouter) {
+    const r = flags & NEIGH_UPDATE_F_ISROUTER ? NTF_ROUTER : 0;
+    if ((n.flags & NTF_ROUTER) !== r) {
+      n.flags = (n.flags & ~NTF_ROUTER) | r;
+      notify = true;
+    }
+  }
+  if (notify) neighNotify(n, "RTM_NEWNEIGH");
+  return 0;
+}
+
+function macEq(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** net/core/neighbour.c: neigh_event_ns(): the peer told us its address (ARP request seen) */
+export function neighEventNs(tbl: NeighTable, lladdr: Uint8Array, key: number, dev: NetDevice): Neighbour {
+  const n = neighCreate(tbl, key, dev);
+  neighUpdate(n, lladdr, NUD_STALE, NEIGH_UPDATE_F_OVERRIDE);
+  return n;
+}
+
+/** net/core/neighbour.c: neigh_flush_dev() / neigh_ifdown(): a device went down/away */
+export function neighIfdown(tbl: NeighTable, dev: NetDevice | undefined, skipPerm: boolean): void {
+  for (const n of [...tbl.hash.values()]) {
+    if (dev && n.dev !== dev) continue;
+    if (skipPerm && n.nudState & NUD_PERMANENT) continue;
+    neighDel(n);
+  }
+  if (!skipPerm) {
+    for (let i = tbl.phash.length - 1; i >= 0; i--) if (!dev || tbl.phash[i]!.dev === dev) tbl.phash.splice(i, 1);
+  }
+}
+
+/** net/core/neighbour.c: neigh_changeaddr(): the device's address changed */
+export function neighChangeaddr(tbl: NeighTable, dev: NetDevice): void {
+  neighIfdown(tbl, dev, true);
+}
+
+/** net/core/neighbour.c: pneigh_lookup() */
+export function pneighLookup(tbl: NeighTable, key: number, dev: NetDevice | undefined): PneighEntry | undefined {
+  for (const p of tbl.phash) if (p.key === key && (p.dev === dev || p.dev === undefined)) return p;
+  return undefined;
+}
+
+// --------------------------------------------------------------------------- notifications
+
+export type NeighListener = (type: "RTM_NEWNEIGH" | "RTM_DELNEIGH", msg: NeighMsg, net: Net) => void;
+const listeners: NeighListener[] = [];
+
+/** subscribe to neighbour events (`ip monitor neigh`); the rtnetlink part may register here */
+export function registerNeighListener(fn: NeighListener): void {
+  listeners.push(fn);
+}
+
+function neighNotify(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH"): void {
+  if (!listeners.length) return;
+  const msg = neighFillInfo(n, type);
+  for (const l of listeners) l(type, msg, n.net);
+}
+
+// --------------------------------------------------------------------------- netlink
+
+const toClock = (us: number): number => Math.floor(us / (USEC_PER_SEC / 100));
+
+/** net/core/neighbour.c: neigh_fill_info() */
+export function neighFillInfo(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" = "RTM_NEWNEIGH"): NeighMsg {
+  const now = netSched(n.net).now;
+  const valid = (n.nudState & NUD_VALID) !== 0;
+  return {
+    type,
+    flags: {},
+    ndm: { family: n.tbl.family, ifindex: n.dev.ifindex, state: n.nudState, flags: n.flags, type: n.type },
+    attrs: {
+      NDA_DST: ipv4ToBytes(n.key),
+      NDA_LLADDR: valid ? n.ha.slice(0, n.dev.addrLen || 6) : undefined,
+      NDA_PROBES: n.probes,
+      NDA_CACHEINFO: {
+        ndm_confirmed: toClock(now - n.confirmed),
+        ndm_used: toClock(now - n.used),
+        ndm_updated: toClock(now - n.updated),
+        ndm_refcnt: n.timer.pending ? 1 : 0,
+      },
+      NDA_PROTOCOL: n.protocol || undefined,
+    },
+  };
+}
+
+/** net/core/neighbour.c: pneigh_fill_info() */
+export function pneighFillInfo(tbl: NeighTable, p: PneighEntry): NeighMsg {
+  return {
+    type: "RTM_NEWNEIGH",
+    flags: {},
+    ndm: { family: tbl.family, ifindex: p.dev ? p.dev.ifindex : 0, state: NUD_NONE, flags: p.flags | NTF_PROXY, type: 0 },
+    attrs: { NDA_DST: ipv4ToBytes(p.key), NDA_PROTOCOL: p.protocol || undefined },
+  };
+}
+
+function ack(e?: KErr): NlAck {
+  return e ? { ok: false, ...e } : { ok: true };
+}
+
+function devOf(net: Net, ifindex: number): NetDevice | undefined {
+  return net.devByIndex.get(ifindex);
+}
+
+/** net/core/neighbour.c: neigh_add() (RTM_NEWNEIGH) */
+export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
+  const { ndm, attrs } = req;
+  const net = tbl.net;
+  let dev: NetDevice | undefined;
+  if (!attrs.NDA_DST) return ack(kerr("EINVAL", "Network address not specified"));
+  if (ndm.ifindex) {
+    dev = devOf(net, ndm.ifindex);
+    if (!dev) return ack(kerr("ENODEV"));
+    if (attrs.NDA_LLADDR && attrs.NDA_LLADDR.length < dev.addrLen) return ack(kerr("EINVAL", "Invalid link address"));
+  }
+  if (attrs.NDA_DST.length < 4) return ack(kerr("EINVAL", "Invalid network address"));
+  const key = ipv4FromBytes(attrs.NDA_DST);
+  const proto = attrs.NDA_PROTOCOL ?? 0;
+  if (ndm.flags & NTF_PROXY) {
+    let p = pneighLookup(tbl, key, dev);
+    if (!p || p.dev !== dev) {
+      p = { key, dev, flags: 0, protocol: proto };
+      tbl.phash.push(p);
+    }
+    p.flags = ndm.flags & NTF_ROUTER ? NTF_ROUTER : 0;
+    if (proto) p.protocol = proto;
+    return ack();
+  }
+  if (!dev) return ack(kerr("EINVAL", "Device not specified"));
+  if (ndm.state & NUD_PERMANENT && (key >>> 28) === 0xe) return ack(kerr("EINVAL", "Invalid state for multicast address"));
+  let flags = NEIGH_UPDATE_F_ADMIN | NEIGH_UPDATE_F_OVERRIDE_ISROUTER;
+  let n = neighLookup(tbl, key, dev);
+  let created = false;
+  if (!n) {
+    if (!req.flags.create) return ack(kerr("ENOENT"));
+    n = neighCreate(tbl, key, dev);
+    created = true;
+  } else {
+    if (req.flags.excl) return ack(kerr("EEXIST"));
+    if (!req.flags.replace) flags &= ~(NEIGH_UPDATE_F_OVERRIDE | NEIGH_UPDATE_F_OVERRIDE_ISROUTER);
+  }
+  if (req.flags.replace || !req.flags.excl) flags |= NEIGH_UPDATE_F_OVERRIDE;
+  if (proto) n.protocol = proto;
+  if (ndm.flags & NTF_ROUTER) flags |= NEIGH_UPDATE_F_ISROUTER;
+  if (ndm.flags & NTF_USE) {
+    neighEventSend(n, undefined);
+    return ack();
+  }
+  if (!attrs.NDA_LLADDR && dev.addrLen && !(n.nudState & NUD_VALID) && ndm.state & NUD_VALID) {
+    // __neigh_update(): "No link layer address given"; the entry just made goes again
+    if (created) neighDel(n);
+    return ack(kerr("EINVAL", "No link layer address given"));
+  }
+  const err = neighUpdate(n, attrs.NDA_LLADDR, ndm.state, flags);
+  if (err && created) neighDel(n);
+  return err ? ack(kerr("EINVAL")) : ack();
+}
+
+/** net/core/neighbour.c: neigh_delete() (RTM_DELNEIGH) */
+export function neighDelete(tbl: NeighTable, req: NeighMsg): NlAck {
+  const { ndm, attrs } = req;
+  const net = tbl.net;
+  if (!attrs.NDA_DST) return ack(kerr("EINVAL", "Network address not specified"));
+  let dev: NetDevice | undefined;
+  if (ndm.ifindex) {
+    dev = devOf(net, ndm.ifindex);
+    if (!dev) return ack(kerr("ENODEV"));
+  }
+  const key = ipv4FromBytes(attrs.NDA_DST);
+  if (ndm.flags & NTF_PROXY) {
+    const i = tbl.phash.findIndex((p) => p.key === key && p.dev === dev);
+    if (i < 0) return ack(kerr("ENOENT"));
+    tbl.phash.splice(i, 1);
+    return ack();
+  }
+  if (!dev) return ack(kerr("EINVAL"));
+  const n = neighLookup(tbl, key, dev);
+  if (!n) return ack(kerr("ENOENT"));
+  neighUpdate(n, undefined, NUD_FAILED, NEIGH_UPDATE_F_OVERRIDE | NEIGH_UPDATE_F_ADMIN);
+  neighNotify(n, "RTM_DELNEIGH");
+  neighDel(n);
+  return ack();
+}
+
+/** net/core/neighbour.c: neigh_dump_table() + pneigh_dump_table() (NTF_PROXY in the request) */
+export function neighDump(tbl: NeighTable, req: NeighMsg | undefined): NeighMsg[] {
+  const out: NeighMsg[] = [];
+  if (req && req.ndm.flags & NTF_PROXY) {
+    for (const p of tbl.phash) if (!req.ndm.ifindex || p.dev?.ifindex === req.ndm.ifindex) out.push(pneighFillInfo(tbl, p));
+    return out;
+  }
+  const ifindex = req?.ndm.ifindex ?? 0;
+  const master = req?.attrs.NDA_MASTER;
+  for (const n of tbl.hash.values()) {
+    if (ifindex && n.dev.ifindex !== ifindex) continue;
+    if (master !== undefined && n.dev.master?.ifindex !== master) continue;
+    out.push(neighFillInfo(n));
+  }
+  return out;
+}
+
+/** net/core/neighbour.c: neigh_get() (RTM_GETNEIGH of one entry) */
+export function neighGet(tbl: NeighTable, req: NeighMsg): { ack: NlAck; answer?: NeighMsg } {
+  const { ndm, attrs } = req;
+  if (!attrs.NDA_DST) return { ack: ack(kerr("EINVAL", "Network address not specified")) };
+  const key = ipv4FromBytes(attrs.NDA_DST);
+  let dev: NetDevice | undefined;
+  if (ndm.ifindex) {
+    dev = devOf(tbl.net, ndm.ifindex);
+    if (!dev) return { ack: ack(kerr("ENODEV", "Unknown device ifindex")) };
+  }
+  if (ndm.flags & NTF_PROXY) {
+    const p = pneighLookup(tbl, key, dev);
+    if (!p) return { ack: ack(kerr("ENOENT", "Proxy neighbour entry not found")) };
+    return { ack: ack(), answer: pneighFillInfo(tbl, p) };
+  }
+  if (!dev) return { ack: ack(kerr("EINVAL", "No device specified")) };
+  const n = neighLookup(tbl, key, dev);
+  if (!n) return { ack: ack(kerr("ENOENT", "Neighbour entry not found")) };
+  return { ack: ack(), answer: neighFillInfo(n) };
+}
+
+/** a device is usable for ARP output */
+export function neighDevUp(dev: NetDevice): boolean {
+  return (dev.flags & IFF_UP) !== 0;
+}
+
+export { AF_INET, MS };

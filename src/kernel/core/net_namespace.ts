@@ -1,0 +1,160 @@
+/**
+ * net/core/net_namespace.c: struct net, pernet operations, and the peer netns ids (nsid)
+ * that appear as IFLA_LINK_NETNSID (`link-netnsid N`).
+ *
+ * Per-namespace state of a part lives in the part's own `WeakMap<Net, State>`, filled by the
+ * init of the pernet ops it registers (net_generic style); Net only holds what net/core owns.
+ */
+import type { NetDevice } from "./netdevice.ts";
+import type { Host } from "../world.ts";
+
+export interface PernetOperations {
+  init?(net: Net): void;
+  /** called while the namespace's devices still exist, in reverse registration order */
+  preExit?(net: Net): void;
+  exit?(net: Net): void;
+}
+
+/** NETNSA_NSID_NOT_ASSIGNED */
+export const NETNSA_NSID_NOT_ASSIGNED = -1;
+
+let netSerial = 0;
+
+export class Net {
+  readonly host: Host;
+  /** the /run/netns name it was created under ("" for a host's initial namespace) */
+  readonly name: string;
+  readonly serial = ++netSerial;
+  /** dev_base_head in ifindex order lives in devByIndex; names in devByName */
+  readonly devByName = new Map<string, NetDevice>();
+  readonly devByIndex = new Map<number, NetDevice>();
+  /** net->ifindex: the cyclic hint of dev_index_reserve() */
+  ifindex = 1;
+  /** net->netns_ids: the ids this namespace gave its peers */
+  readonly netnsIds = new Map<Net, number>();
+  /** the loopback device (net->loopback_dev) */
+  loopbackDev: NetDevice | undefined;
+  /** net->dev_base_seq */
+  devBaseSeq = 1;
+  /** false once cleanup_net() ran */
+  alive = true;
+
+  constructor(host: Host, name: string) {
+    this.host = host;
+    this.name = name;
+  }
+
+  /** the devices in dump order (for_each_netdev_dump walks dev_by_index: ifindex order) */
+  devices(): NetDevice[] {
+    return [...this.devByIndex.values()].sort((a, b) => a.ifindex - b.ifindex);
+  }
+
+  /** is this the host's initial namespace (init_net of the machine)? */
+  get isInit(): boolean {
+    return this.host.initNet === this;
+  }
+}
+
+/** pernet_list: subsystems first, then devices (first_device), as net_namespace.c keeps it */
+const pernetSubsys: PernetOperations[] = [];
+const pernetDevice: PernetOperations[] = [];
+const liveNets = new Set<Net>();
+
+function pernetList(): PernetOperations[] {
+  return [...pernetSubsys, ...pernetDevice];
+}
+
+/** net/core/net_namespace.c: register_pernet_subsys(): runs init on every namespace that
+ * already exists, then on every new one, before any pernet device op (so a protocol's
+ * per-namespace state exists when loopback registers) */
+export function registerPernetOps(ops: PernetOperations): void {
+  if (pernetSubsys.includes(ops) || pernetDevice.includes(ops)) return;
+  pernetSubsys.push(ops);
+  for (const net of liveNets) ops.init?.(net);
+}
+
+/** net/core/net_namespace.c: register_pernet_device(): after every subsystem (loopback) */
+export function registerPernetDevice(ops: PernetOperations): void {
+  if (pernetSubsys.includes(ops) || pernetDevice.includes(ops)) return;
+  pernetDevice.push(ops);
+  for (const net of liveNets) ops.init?.(net);
+}
+
+export function unregisterPernetOps(ops: PernetOperations): void {
+  for (const list of [pernetSubsys, pernetDevice]) {
+    const i = list.indexOf(ops);
+    if (i < 0) continue;
+    list.splice(i, 1);
+    for (const net of liveNets) ops.exit?.(net);
+  }
+}
+
+/** net/core/net_namespace.c: copy_net_ns() + setup_net() — a new namespace, every pernet init
+ * in order. `attach` runs before the inits (a host records its initial namespace there, so
+ * inits can tell init_net from the others). */
+export function setupNet(host: Host, name: string, attach?: (net: Net) => void): Net {
+  const net = new Net(host, name);
+  attach?.(net);
+  liveNets.add(net);
+  for (const ops of pernetList()) ops.init?.(net);
+  return net;
+}
+
+/** net/core/net_namespace.c: cleanup_net() — pre_exit and exit in reverse order, then the
+ * namespace is gone: every other namespace forgets its nsid */
+export function cleanupNet(net: Net): void {
+  if (!net.alive) return;
+  const ops = pernetList().reverse();
+  for (const o of ops) o.preExit?.(net);
+  for (const o of ops) o.exit?.(net);
+  net.alive = false;
+  liveNets.delete(net);
+  for (const other of liveNets) other.netnsIds.delete(net);
+  net.netnsIds.clear();
+}
+
+/** net/core/net_namespace.c: alloc_netid() — the lowest free id >= 0 (idr_alloc(..., 0, 0)) */
+function allocNetid(net: Net, peer: Net, reqid: number): number {
+  const used = new Set(net.netnsIds.values());
+  if (reqid >= 0) {
+    if (used.has(reqid)) return -1;
+    net.netnsIds.set(peer, reqid);
+    return reqid;
+  }
+  let id = 0;
+  while (used.has(id)) id++;
+  net.netnsIds.set(peer, id);
+  return id;
+}
+
+/** net/core/net_namespace.c: __peernet2id() */
+export function peernet2id(net: Net, peer: Net): number {
+  return net.netnsIds.get(peer) ?? NETNSA_NSID_NOT_ASSIGNED;
+}
+
+/** net/core/net_namespace.c: peernet2id_alloc() */
+export function peernet2idAlloc(net: Net, peer: Net): number {
+  if (!net.alive || !peer.alive) return NETNSA_NSID_NOT_ASSIGNED;
+  const id = net.netnsIds.get(peer);
+  if (id !== undefined) return id;
+  return allocNetid(net, peer, -1);
+}
+
+/** net/core/net_namespace.c: get_net_ns_by_id() */
+export function getNetNsById(net: Net, id: number): Net | undefined {
+  if (id < 0) return undefined;
+  for (const [peer, i] of net.netnsIds) if (i === id) return peer;
+  return undefined;
+}
+
+/** net/core/net_namespace.c: rtnl_net_newid() core: assign `nsid` (or the next free one when
+ * -1) to `peer`; EEXIST when the peer already has one or the id is taken */
+export function netnsSetId(net: Net, peer: Net, nsid: number): { errno: "EEXIST"; extack: string } | undefined {
+  if (net.netnsIds.has(peer)) return { errno: "EEXIST", extack: "Peer netns already has a nsid assigned" };
+  if (allocNetid(net, peer, nsid) < 0) return { errno: "EEXIST", extack: "The specified nsid is already used" };
+  return undefined;
+}
+
+export function forEachNet(fn: (net: Net) => void): void {
+  for (const net of liveNets) fn(net);
+}

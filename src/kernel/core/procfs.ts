@@ -1,0 +1,157 @@
+/**
+ * fs/proc + net/core/net-procfs.c: /proc/net/* (registered per file by the parts:
+ * registerProcNet("arp", net => text)), /proc/net/dev, /proc/sys (sysctl.ts), and the
+ * KernelFs a process sees: /proc and /sys of its namespace, with symlinks followed.
+ */
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import type { KernelFs, VfsStat } from "../uapi/syscalls.ts";
+import type { Net } from "./net_namespace.ts";
+import { sysctlLookup } from "./sysctl.ts";
+import { sysfsRoot, fsDir, fsFile, type FsNode } from "./sysfs.ts";
+
+const procNet = new Map<string, (net: Net) => string>();
+
+/** net/core/net_namespace.c + fs/proc/proc_net.c: proc_create_net(): /proc/net/<name> */
+export function registerProcNet(name: string, show: (net: Net) => string): void {
+  procNet.set(name, show);
+}
+
+function pad(v: number | string, w: number): string {
+  return String(v).padStart(w, " ");
+}
+
+/** net/core/net-procfs.c: dev_seq_show() */
+function devSeqShow(net: Net): string {
+  let out =
+    "Inter-|   Receive                                                |  Transmit\n" +
+    " face |bytes    packets errs drop fifo frame compressed multicast|bytes    packets errs drop fifo colls carrier compressed\n";
+  for (const dev of net.devices()) {
+    const s = dev.stats;
+    out += `${pad(dev.name, 6)}:${pad(s.rx_bytes, 8)} ${pad(s.rx_packets, 7)} ${pad(s.rx_errors, 4)} ` +
+      `${pad(s.rx_dropped + s.rx_missed_errors, 4)} ${pad(s.rx_fifo_errors, 4)} ` +
+      `${pad(s.rx_length_errors + s.rx_over_errors + s.rx_crc_errors + s.rx_frame_errors, 5)} ` +
+      `${pad(s.rx_compressed, 10)} ${pad(s.multicast, 9)} ${pad(s.tx_bytes, 8)} ${pad(s.tx_packets, 7)} ` +
+      `${pad(s.tx_errors, 4)} ${pad(s.tx_dropped, 4)} ${pad(s.tx_fifo_errors, 4)} ${pad(s.collisions, 5)} ` +
+      `${pad(s.tx_carrier_errors + s.tx_aborted_errors + s.tx_window_errors + s.tx_heartbeat_errors, 7)} ` +
+      `${pad(s.tx_compressed, 10)}\n`;
+  }
+  return out;
+}
+registerProcNet("dev", devSeqShow);
+
+/** /proc/sys/<rel> as a node */
+function sysctlNode(net: Net, rel: string): FsNode | undefined {
+  const r = sysctlLookup(net, rel);
+  if (!r) return undefined;
+  if ("entry" in r) {
+    const e = r.entry;
+    return e.write ? fsFile(e.mode, () => e.read(), (d) => e.write!(d)) : fsFile(e.mode, () => e.read());
+  }
+  return fsDir(() => {
+    const m = new Map<string, FsNode>();
+    for (const n of r.dir) {
+      const c = sysctlNode(net, rel === "" ? n : `${rel}/${n}`);
+      if (c) m.set(n, c);
+    }
+    return m;
+  }, 0o555);
+}
+
+function procRoot(net: Net): FsNode {
+  return fsDir(() => new Map<string, FsNode>([
+    ["net", fsDir(() => {
+      const m = new Map<string, FsNode>();
+      for (const [name, show] of [...procNet.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        m.set(name, fsFile(0o444, () => show(net)));
+      }
+      return m;
+    }, 0o555)],
+    ["sys", fsDir(() => {
+      const m = new Map<string, FsNode>();
+      const n = sysctlNode(net, "net");
+      if (n) m.set("net", n);
+      return m;
+    }, 0o555)],
+  ]), 0o555);
+}
+
+/** resolve `path` (absolute) to a node, following symlinks except a final one when asked */
+function resolve(root: FsNode, path: string, followLast = true, depth = 0): FsNode | KErr {
+  if (depth > 40) return kerr("ELOOP");
+  const parts = path.split("/").filter((s) => s !== "" && s !== ".");
+  const stack: string[] = [];
+  let node: FsNode = root;
+  const nodes: FsNode[] = [root];
+  for (let i = 0; i < parts.length; i++) {
+    const p = parts[i]!;
+    if (p === "..") {
+      if (stack.length) {
+        stack.pop();
+        nodes.pop();
+      }
+      node = nodes[nodes.length - 1]!;
+      continue;
+    }
+    if (node.kind !== "dir") return kerr("ENOTDIR");
+    const child = node.children().get(p);
+    if (!child) return kerr("ENOENT");
+    if (child.kind === "link" && (followLast || i < parts.length - 1)) {
+      const base = child.target.startsWith("/") ? "" : "/" + stack.join("/");
+      const rest = parts.slice(i + 1).join("/");
+      return resolve(root, `${base}/${child.target}/${rest}`, followLast, depth + 1);
+    }
+    stack.push(p);
+    nodes.push(child);
+    node = child;
+  }
+  return node;
+}
+
+/** the /proc and /sys of one namespace */
+export function createKernelFs(net: Net): KernelFs & { lstat(path: string): VfsStat | KErr } {
+  const root = (): FsNode => fsDir(() => new Map<string, FsNode>([["proc", procRoot(net)], ["sys", sysfsRoot(net)]]));
+  const lookup = (path: string, follow = true) => resolve(root(), path, follow);
+  return {
+    read(path) {
+      const n = lookup(path);
+      if (isKErr(n)) return n;
+      if (n.kind === "dir") return kerr("EISDIR");
+      if (n.kind === "link") return kerr("EINVAL");
+      if (!(n.mode & 0o444)) return kerr("EACCES");
+      return n.read();
+    },
+    write(path, data) {
+      const n = lookup(path);
+      if (isKErr(n)) return n;
+      if (n.kind === "dir") return kerr("EISDIR");
+      if (n.kind === "link" || !n.write || !(n.mode & 0o222)) return kerr("EACCES");
+      return n.write(data);
+    },
+    readdir(path) {
+      const n = lookup(path);
+      if (isKErr(n)) return n;
+      if (n.kind !== "dir") return kerr("ENOTDIR");
+      return [...n.children().keys()];
+    },
+    stat(path): VfsStat | KErr {
+      return statOf(lookup(path), path);
+    },
+    lstat(path): VfsStat | KErr {
+      return statOf(lookup(path, false), path);
+    },
+    readlink(path) {
+      const n = lookup(path, false);
+      if (isKErr(n)) return n;
+      if (n.kind !== "link") return kerr("EINVAL");
+      return n.target;
+    },
+  };
+}
+
+/** the stat of a node: directories, symlinks, files (sysfs files report 4096 bytes) */
+function statOf(n: FsNode | KErr, path: string): VfsStat | KErr {
+  if (isKErr(n)) return n;
+  if (n.kind === "dir") return { isDirectory: true, isFile: false, mode: 0o040000 | (n.mode ?? 0o555), size: 0 };
+  if (n.kind === "link") return { isDirectory: false, isFile: false, isSymlink: true, mode: 0o120777, size: 0 };
+  return { isDirectory: false, isFile: true, mode: 0o100000 | n.mode, size: path.startsWith("/sys/") ? 4096 : 0 };
+}

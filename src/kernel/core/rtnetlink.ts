@@ -1,0 +1,606 @@
+/**
+ * net/core/rtnetlink.c: the rtnetlink dispatcher (rtnetlink_rcv_msg: doit/dumpit by family and
+ * type, falling back to PF_UNSPEC), link kinds (rtnl_link_register), per-family IFLA_AF_SPEC
+ * ops (rtnl_af_register), and the link messages themselves: RTM_NEWLINK/SETLINK (rtnl_newlink,
+ * do_setlink), RTM_DELLINK, RTM_GETLINK and rtnl_fill_ifinfo().
+ */
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import {
+  AF_UNSPEC, type RtnlMsg, type LinkMsg, type IflaAttrs, type NlAck, type Rtnetlink, type InfoData,
+  type IfInfoMsg,
+} from "../uapi/rtnetlink.ts";
+import type { NetDevice, RtnlLinkOps } from "./netdevice.ts";
+import { NET_ADDR_SET } from "./netdevice.ts";
+import type { Net } from "./net_namespace.ts";
+import { peernet2idAlloc, getNetNsById } from "./net_namespace.ts";
+import {
+  devGetByIndex, devGetByName, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress, devChangeName,
+  devChangeNetNamespace, devChangeTxQueueLen, devSetAlias, devSetGroup, devValidateMtu, devGetIflink,
+  devGetValidName, unregisterNetdevice, netdevStateChange, netifRunning, linkwatchRunQueue,
+} from "./dev.ts";
+import { callNetdeviceNotifiers, NETDEV_CHANGEADDR } from "./notifier.ts";
+import { IF_OPER_DOWN, IF_OPER_UP, IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN } from "../uapi/if.ts";
+
+export type RtnlMsgType = RtnlMsg["type"];
+
+/** what a doit returns: an error, nothing (ack), or the answer of a GET (and an extack warning) */
+export type RtnlDoitResult =
+  | KErr
+  | undefined
+  | { answer?: RtnlMsg; warning?: string }
+  | { ack: NlAck; answer?: RtnlMsg | undefined };
+export type RtnlDoit = (net: Net, msg: any) => RtnlDoitResult;
+export type RtnlDumpit = (net: Net, msg: any) => RtnlMsg[];
+
+interface RtnlLink {
+  doit?: RtnlDoit;
+  dumpit?: RtnlDumpit;
+}
+
+const rtnlMsgHandlers = new Map<string, RtnlLink>();
+
+/** net/core/rtnetlink.c: rtnl_register() — merges doit/dumpit into what is registered */
+export function rtnlRegister(family: number, msgtype: RtnlMsgType | string, h: { doit?: RtnlDoit; dumpit?: RtnlDumpit }): void {
+  const key = `${family}/${msgtype}`;
+  const cur = rtnlMsgHandlers.get(key) ?? {};
+  if (h.doit) cur.doit = h.doit;
+  if (h.dumpit) cur.dumpit = h.dumpit;
+  rtnlMsgHandlers.set(key, cur);
+}
+
+/** net/core/rtnetlink.c: rtnl_get_link(): (family, type), falling back to PF_UNSPEC */
+function rtnlGetLink(family: number, msgtype: string): RtnlLink | undefined {
+  return rtnlMsgHandlers.get(`${family}/${msgtype}`) ?? rtnlMsgHandlers.get(`${AF_UNSPEC}/${msgtype}`);
+}
+
+function msgFamily(m: RtnlMsg): number {
+  if ("ifi" in m) return m.ifi.family;
+  if ("ifa" in m) return m.ifa.family;
+  if ("rtm" in m) return m.rtm.family;
+  if ("ndm" in m) return m.ndm.family;
+  return m.frh.family;
+}
+
+/** net/core/rtnetlink.c: rtnetlink_rcv_msg() for a request */
+export function rtnetlinkRcvMsg(net: Net, req: RtnlMsg): { ack: NlAck; answer?: RtnlMsg } {
+  const link = rtnlGetLink(msgFamily(req), req.type);
+  if (!link?.doit) return { ack: { ok: false, errno: "EOPNOTSUPP" } };
+  linkwatchRunQueue();
+  const r = link.doit(net, req);
+  /* rtnl_unlock(): the link watch work the request queued runs before the process goes on */
+  linkwatchRunQueue();
+  if (r === undefined) return { ack: { ok: true } };
+  if (isKErr(r)) return { ack: { ok: false, ...r } };
+  if ("ack" in r) return r.answer ? { ack: r.ack, answer: r.answer } : { ack: r.ack };
+  const ack: NlAck = r.warning !== undefined ? { ok: true, warning: r.warning } : { ok: true };
+  return r.answer ? { ack, answer: r.answer } : { ack };
+}
+
+/** net/core/rtnetlink.c: rtnetlink_rcv_msg() with NLM_F_DUMP */
+export function rtnetlinkDump(net: Net, req: RtnlMsg): RtnlMsg[] {
+  const link = rtnlGetLink(msgFamily(req), req.type);
+  if (!link?.dumpit) return [];
+  linkwatchRunQueue();
+  return link.dumpit(net, req);
+}
+
+/** the Rtnetlink a process of `net` talks to */
+export function rtnetlinkFor(net: Net): Rtnetlink {
+  return {
+    talk: (req) => rtnetlinkRcvMsg(net, req),
+    dump: (req) => rtnetlinkDump(net, req),
+  };
+}
+
+// ------------------------------------------------------------------------------ link kinds
+
+/** what rtnl_newlink hands a kind's newlink() */
+export interface NewlinkParams {
+  /** the namespace the request came from */
+  srcNet: Net;
+  /** the namespace the device is created in (IFLA_NET_NS_* or srcNet) */
+  net: Net;
+  /** IFLA_LINK_NETNSID's namespace, if given */
+  linkNet: Net | undefined;
+  ifi: IfInfoMsg;
+  attrs: IflaAttrs;
+  data: InfoData | undefined;
+}
+
+/** struct rtnl_link_ops with the kernel's setup/newlink split */
+export interface RtnlLinkKind extends RtnlLinkOps {
+  /** alloc_netdev() + ops->setup(): a new, unregistered device named `name` in `net` */
+  alloc(name: string, net: Net, p: NewlinkParams): NetDevice | KErr;
+  /** ops->validate */
+  validate?(p: NewlinkParams): KErr | undefined;
+  /** ops->newlink: register `dev` (and whatever goes with it, e.g. the veth peer) */
+  newlink(dev: NetDevice, p: NewlinkParams): KErr | undefined;
+}
+
+const linkOps = new Map<string, RtnlLinkKind>();
+
+/** net/core/rtnetlink.c: rtnl_link_register() */
+export function rtnlLinkRegister(ops: RtnlLinkKind): void {
+  linkOps.set(ops.kind, ops);
+}
+
+/** net/core/rtnetlink.c: rtnl_link_ops_get() */
+export function rtnlLinkOpsGet(kind: string): RtnlLinkKind | undefined {
+  return linkOps.get(kind);
+}
+
+// --------------------------------------------------------------------------- af ops
+
+/** struct rtnl_af_ops: a family's part of IFLA_AF_SPEC (addrconf: IFLA_INET6_ADDR_GEN_MODE) */
+export interface RtnlAfOps {
+  family: number;
+  /** fill_link_af: add this family's attributes of `dev` to `attrs` */
+  fillLinkAf?(dev: NetDevice, attrs: IflaAttrs): void;
+  /** validate_link_af + set_link_af: apply the family's attributes from a SETLINK (undefined
+   * when the message has none of them) */
+  setLinkAf?(dev: NetDevice, attrs: IflaAttrs): KErr | undefined;
+}
+
+const afOps: RtnlAfOps[] = [];
+
+/** net/core/rtnetlink.c: rtnl_af_register() */
+export function registerRtnlAfOps(ops: RtnlAfOps): void {
+  const i = afOps.findIndex((o) => o.family === ops.family);
+  if (i >= 0) afOps[i] = ops;
+  else afOps.push(ops);
+}
+
+// ---------------------------------------------------------------------------- fill_ifinfo
+
+/** net/core/rtnetlink.c: rtnl_fill_link_netnsid() */
+function linkNetOf(dev: NetDevice): Net | undefined {
+  return dev.ops.getLinkNet?.(dev);
+}
+
+/** net/core/rtnetlink.c: rtnl_fill_ifinfo() — the RTM_NEWLINK message describing `dev` as
+ * a process in `srcNet` sees it */
+export function rtnlFillIfinfo(srcNet: Net, dev: NetDevice, change = 0): LinkMsg {
+  const a: IflaAttrs = {};
+  a.IFLA_IFNAME = dev.name;
+  a.IFLA_TXQLEN = dev.txQueueLen;
+  a.IFLA_OPERSTATE = netifRunning(dev) ? dev.operstate : IF_OPER_DOWN;
+  a.IFLA_LINKMODE = dev.linkmode;
+  a.IFLA_MTU = dev.mtu;
+  a.IFLA_MIN_MTU = dev.minMtu;
+  a.IFLA_MAX_MTU = dev.maxMtu;
+  a.IFLA_GROUP = dev.group;
+  a.IFLA_PROMISCUITY = dev.promiscuity;
+  a.IFLA_ALLMULTI = dev.allmulti;
+  a.IFLA_NUM_TX_QUEUES = dev.numTxQueues;
+  a.IFLA_GSO_MAX_SEGS = dev.gsoMaxSegs;
+  a.IFLA_GSO_MAX_SIZE = dev.gsoMaxSize;
+  a.IFLA_GRO_MAX_SIZE = dev.groMaxSize;
+  a.IFLA_GSO_IPV4_MAX_SIZE = dev.gsoIpv4MaxSize;
+  a.IFLA_GRO_IPV4_MAX_SIZE = dev.groIpv4MaxSize;
+  a.IFLA_TSO_MAX_SIZE = dev.tsoMaxSize;
+  a.IFLA_TSO_MAX_SEGS = dev.tsoMaxSegs;
+  a.IFLA_NUM_RX_QUEUES = dev.numRxQueues;
+  a.IFLA_CARRIER = dev.carrier ? 1 : 0;
+  a.IFLA_CARRIER_CHANGES = dev.carrierUpCount + dev.carrierDownCount;
+  a.IFLA_CARRIER_UP_COUNT = dev.carrierUpCount;
+  a.IFLA_CARRIER_DOWN_COUNT = dev.carrierDownCount;
+  a.IFLA_PROTO_DOWN = 0;
+  if (dev.qdisc) a.IFLA_QDISC = dev.qdisc;
+  if (dev.addrLen) {
+    a.IFLA_ADDRESS = dev.devAddr.slice(0, dev.addrLen);
+    a.IFLA_BROADCAST = dev.broadcast.slice(0, dev.addrLen);
+  }
+  /* rtnl_fill_link_netnsid(): a device whose link is in another namespace */
+  let forceIflink = false;
+  if (dev.ops.getLinkNet) {
+    const linkNet = linkNetOf(dev);
+    if (linkNet && linkNet !== dev.net) {
+      const id = peernet2idAlloc(srcNet, linkNet);
+      a.IFLA_LINK_NETNSID = id;
+    }
+    forceIflink = true;
+  }
+  /* put_iflink */
+  const iflink = devGetIflink(dev);
+  if (forceIflink || iflink !== dev.ifindex) a.IFLA_LINK = iflink;
+  if (dev.master) a.IFLA_MASTER = dev.master.ifindex;
+  if (dev.permAddr && dev.permAddr.some((b) => b !== 0)) a.IFLA_PERM_ADDRESS = dev.permAddr.slice(0, dev.addrLen);
+  if (dev.ifalias !== undefined) a.IFLA_IFALIAS = dev.ifalias;
+  a.IFLA_STATS64 = { ...dev.stats };
+  /* rtnl_link_fill() + rtnl_link_slave_info_fill() */
+  if (dev.linkOps || dev.master?.linkOps?.fillSlaveInfo) {
+    const li: NonNullable<IflaAttrs["IFLA_LINKINFO"]> = {};
+    if (dev.master?.linkOps?.slaveKind) {
+      const m = dev.master;
+      li.IFLA_INFO_SLAVE_KIND = m.linkOps!.slaveKind!;
+      const sd = m.linkOps!.fillSlaveInfo?.(m, dev);
+      if (sd) li.IFLA_INFO_SLAVE_DATA = sd;
+    }
+    if (dev.linkOps) {
+      li.IFLA_INFO_KIND = dev.linkOps.kind;
+      const d = dev.linkOps.fillInfo?.(dev);
+      if (d) li.IFLA_INFO_DATA = d;
+    }
+    a.IFLA_LINKINFO = li;
+  }
+  /* rtnl_fill_link_af() */
+  for (const o of afOps) o.fillLinkAf?.(dev, a);
+  return {
+    type: "RTM_NEWLINK",
+    flags: {},
+    ifi: { family: AF_UNSPEC, type: dev.type, index: dev.ifindex, flags: devGetFlags(dev), change },
+    attrs: a,
+  };
+}
+
+/** net/core/rtnetlink.c: rtmsg_ifinfo() — nobody listens (no `ip monitor` yet), but building
+ * the message allocates the nsid of the link's namespace, as the kernel does */
+export function rtmsgIfinfo(_type: "RTM_NEWLINK" | "RTM_DELLINK", dev: NetDevice, _change = 0): void {
+  const linkNet = dev.ops.getLinkNet?.(dev);
+  if (linkNet && dev.net && linkNet !== dev.net) peernet2idAlloc(dev.net, linkNet);
+}
+
+// -------------------------------------------------------------------------------- helpers
+
+/** net/core/rtnetlink.c: rtnl_link_get_net_capable(): IFLA_NET_NS_PID / FD (here by /run/netns
+ * name) / IFLA_TARGET_NETNSID */
+function rtnlLinkGetNet(srcNet: Net, a: IflaAttrs): Net | KErr | undefined {
+  if (a.IFLA_NET_NS_NAME !== undefined) {
+    const n = srcNet.host.namedNetns.get(a.IFLA_NET_NS_NAME);
+    return n ?? kerr("EINVAL");
+  }
+  if (a.IFLA_NET_NS_PID !== undefined) {
+    /* processes are not modelled: pid 1 (init) is the host's initial namespace */
+    if (a.IFLA_NET_NS_PID === 1) return srcNet.host.initNet;
+    return kerr("ESRCH");
+  }
+  if (a.IFLA_TARGET_NETNSID !== undefined) {
+    const n = getNetNsById(srcNet, a.IFLA_TARGET_NETNSID);
+    return n ?? kerr("EINVAL");
+  }
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: validate_linkmsg() */
+function validateLinkmsg(dev: NetDevice | undefined, a: IflaAttrs): KErr | undefined {
+  if (dev) {
+    if (a.IFLA_ADDRESS && a.IFLA_ADDRESS.length < dev.addrLen) return kerr("EINVAL");
+    if (a.IFLA_BROADCAST && a.IFLA_BROADCAST.length < dev.addrLen) return kerr("EINVAL");
+  }
+  if (a.IFLA_GSO_MAX_SIZE !== undefined && a.IFLA_GSO_MAX_SIZE > 524280)
+    return kerr("EINVAL", "too big gso_max_size");
+  if (a.IFLA_GSO_MAX_SEGS !== undefined && a.IFLA_GSO_MAX_SEGS > 65535)
+    return kerr("EINVAL", "too big gso_max_segs");
+  if (a.IFLA_GRO_MAX_SIZE !== undefined && a.IFLA_GRO_MAX_SIZE > 524280)
+    return kerr("EINVAL", "too big gro_max_size");
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: rtnl_dev_get(): by IFLA_IFNAME */
+function rtnlDevGet(net: Net, a: IflaAttrs): NetDevice | undefined {
+  return a.IFLA_IFNAME !== undefined ? devGetByName(net, a.IFLA_IFNAME) : undefined;
+}
+
+/** net/core/rtnetlink.c: rtnl_dev_combine_flags() */
+function rtnlDevCombineFlags(dev: NetDevice, ifi: IfInfoMsg): number {
+  let flags = ifi.flags;
+  if (ifi.change) flags = (flags & ifi.change) | (devGetFlags(dev) & ~ifi.change);
+  return flags;
+}
+
+/** net/core/rtnetlink.c: set_operstate() */
+function setOperstate(dev: NetDevice, transition: number): void {
+  let operstate = dev.operstate;
+  switch (transition) {
+    case IF_OPER_UP:
+      if ((operstate === IF_OPER_DORMANT || operstate === IF_OPER_TESTING || operstate === IF_OPER_UNKNOWN) && !dev.dormant)
+        operstate = IF_OPER_UP;
+      break;
+    case IF_OPER_TESTING:
+      if (netifOperUpOrUnknown(operstate)) operstate = IF_OPER_TESTING;
+      break;
+    case IF_OPER_DORMANT:
+      if (netifOperUpOrUnknown(operstate)) operstate = IF_OPER_DORMANT;
+      break;
+  }
+  if (dev.operstate !== operstate) {
+    dev.operstate = operstate;
+    netdevStateChange(dev);
+  }
+}
+function netifOperUpOrUnknown(s: number): boolean {
+  return s === IF_OPER_UP || s === IF_OPER_UNKNOWN;
+}
+
+/** net/core/rtnetlink.c: do_set_master() */
+function doSetMaster(dev: NetDevice, ifindex: number): KErr | undefined {
+  const upper = dev.master;
+  if (upper) {
+    if (upper.ifindex === ifindex) return undefined;
+    if (!upper.ops.delSlave) return kerr("EOPNOTSUPP");
+    const e = upper.ops.delSlave(upper, dev);
+    if (e) return e;
+  }
+  if (ifindex) {
+    const m = devGetByIndex(dev.net, ifindex);
+    if (!m) return kerr("EINVAL");
+    if (!m.ops.addSlave) return kerr("EOPNOTSUPP");
+    const e = m.ops.addSlave(m, dev);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: do_setlink() */
+function doSetlink(_srcNet: Net, dev: NetDevice, ifi: IfInfoMsg, a: IflaAttrs, tgtNet: Net | undefined): KErr | undefined {
+  if (tgtNet) {
+    const e = devChangeNetNamespace(dev, tgtNet, a.IFLA_IFNAME);
+    if (e) return e;
+  }
+  if (a.IFLA_ADDRESS) {
+    const e = devSetMacAddress(dev, a.IFLA_ADDRESS);
+    if (e) return e;
+  }
+  if (a.IFLA_MTU !== undefined) {
+    const e = devSetMtu(dev, a.IFLA_MTU);
+    if (e) return e;
+  }
+  if (a.IFLA_GROUP !== undefined) devSetGroup(dev, a.IFLA_GROUP);
+  /* Interface selected by interface index but interface name provided implies that a name
+   * change has been requested. */
+  if (ifi.index > 0 && a.IFLA_IFNAME !== undefined) {
+    const e = devChangeName(dev, a.IFLA_IFNAME);
+    if (e) return e;
+  }
+  if (a.IFLA_IFALIAS !== undefined) {
+    const e = devSetAlias(dev, a.IFLA_IFALIAS);
+    if (e) return e;
+  }
+  if (a.IFLA_BROADCAST) {
+    dev.broadcast = a.IFLA_BROADCAST.slice(0, dev.addrLen);
+    callNetdeviceNotifiers(NETDEV_CHANGEADDR, dev);
+  }
+  if (ifi.flags || ifi.change) {
+    const e = devChangeFlags(dev, rtnlDevCombineFlags(dev, ifi));
+    if (e) return e;
+  }
+  if (a.IFLA_MASTER !== undefined) {
+    const e = doSetMaster(dev, a.IFLA_MASTER);
+    if (e) return e;
+  }
+  if (a.IFLA_CARRIER !== undefined) {
+    /* dev_change_carrier(): only devices with ndo_change_carrier (dummy, team) */
+    return kerr("EOPNOTSUPP");
+  }
+  if (a.IFLA_TXQLEN !== undefined) {
+    const e = devChangeTxQueueLen(dev, a.IFLA_TXQLEN);
+    if (e) return e;
+  }
+  if (a.IFLA_GSO_MAX_SIZE !== undefined) dev.gsoMaxSize = a.IFLA_GSO_MAX_SIZE;
+  if (a.IFLA_GSO_MAX_SEGS !== undefined) dev.gsoMaxSegs = a.IFLA_GSO_MAX_SEGS;
+  if (a.IFLA_GRO_MAX_SIZE !== undefined) dev.groMaxSize = a.IFLA_GRO_MAX_SIZE;
+  if (a.IFLA_OPERSTATE !== undefined) setOperstate(dev, a.IFLA_OPERSTATE);
+  if (a.IFLA_LINKMODE !== undefined) dev.linkmode = a.IFLA_LINKMODE;
+  if (a.IFLA_PROTO_DOWN !== undefined) {
+    if (a.IFLA_PROTO_DOWN) return kerr("EOPNOTSUPP", "Protodown not supported by device");
+  }
+  for (const o of afOps) {
+    const e = o.setLinkAf?.(dev, a);
+    if (e) return e;
+  }
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: rtnl_create_link() */
+export function rtnlCreateLink(net: Net, ifname: string, kind: RtnlLinkKind, p: NewlinkParams): NetDevice | KErr {
+  const a = p.attrs;
+  if (a.IFLA_NUM_TX_QUEUES !== undefined && (a.IFLA_NUM_TX_QUEUES < 1 || a.IFLA_NUM_TX_QUEUES > 4096))
+    return kerr("EINVAL", "Invalid number of transmit queues");
+  if (a.IFLA_NUM_RX_QUEUES !== undefined && (a.IFLA_NUM_RX_QUEUES < 1 || a.IFLA_NUM_RX_QUEUES > 4096))
+    return kerr("EINVAL", "Invalid number of receive queues");
+  /* the name is checked here and resolved ("veth%d") by register_netdevice(); the driver sees
+   * it as requested (a random MAC in lab mode is keyed on the name as typed) */
+  const name = devGetValidName(net, ifname);
+  if (typeof name !== "string") return name;
+  const dev = kind.alloc(ifname, net, p);
+  if (isKErr(dev)) return dev;
+  dev.net = net;
+  dev.linkOps = kind;
+  if (a.IFLA_NUM_TX_QUEUES !== undefined) dev.numTxQueues = a.IFLA_NUM_TX_QUEUES;
+  if (a.IFLA_NUM_RX_QUEUES !== undefined) dev.numRxQueues = a.IFLA_NUM_RX_QUEUES;
+  if (a.IFLA_MTU !== undefined) {
+    const e = devValidateMtu(dev, a.IFLA_MTU);
+    if (e) return e;
+    dev.mtu = a.IFLA_MTU;
+  }
+  if (a.IFLA_ADDRESS) {
+    dev.devAddr = a.IFLA_ADDRESS.slice(0, dev.addrLen);
+    dev.addrAssignType = NET_ADDR_SET;
+  }
+  if (a.IFLA_BROADCAST) dev.broadcast = a.IFLA_BROADCAST.slice(0, dev.addrLen);
+  if (a.IFLA_TXQLEN !== undefined) dev.txQueueLen = a.IFLA_TXQLEN;
+  if (a.IFLA_OPERSTATE !== undefined) dev.operstate = a.IFLA_OPERSTATE;
+  if (a.IFLA_LINKMODE !== undefined) dev.linkmode = a.IFLA_LINKMODE;
+  if (a.IFLA_GROUP !== undefined) dev.group = a.IFLA_GROUP >>> 0;
+  if (a.IFLA_GSO_MAX_SIZE !== undefined) dev.gsoMaxSize = a.IFLA_GSO_MAX_SIZE;
+  if (a.IFLA_GSO_MAX_SEGS !== undefined) dev.gsoMaxSegs = a.IFLA_GSO_MAX_SEGS;
+  if (a.IFLA_GRO_MAX_SIZE !== undefined) dev.groMaxSize = a.IFLA_GRO_MAX_SIZE;
+  return dev;
+}
+
+/** net/core/rtnetlink.c: rtnl_configure_link() */
+export function rtnlConfigureLink(dev: NetDevice, ifi: IfInfoMsg | undefined): KErr | undefined {
+  if (ifi && (ifi.flags || ifi.change)) {
+    const e = devChangeFlags(dev, rtnlDevCombineFlags(dev, ifi));
+    if (e) return e;
+  }
+  /* __dev_notify_flags(dev, old_flags, ~0U): the RTM_NEWLINK of a new device */
+  rtmsgIfinfo("RTM_NEWLINK", dev, ~0);
+  return undefined;
+}
+
+// ------------------------------------------------------------------------ the link doits
+
+/** net/core/rtnetlink.c: rtnl_newlink() / __rtnl_newlink() */
+function rtnlNewlink(net: Net, m: LinkMsg): RtnlDoitResult {
+  const a = m.attrs;
+  const ifi = m.ifi;
+  const kindName = a.IFLA_LINKINFO?.IFLA_INFO_KIND;
+  const ops = kindName !== undefined ? rtnlLinkOpsGet(kindName) : undefined;
+  let dev: NetDevice | undefined;
+  if (ifi.index > 0) dev = devGetByIndex(net, ifi.index);
+  else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
+  const linkSpecified = ifi.index > 0 || a.IFLA_IFNAME !== undefined;
+  const e = validateLinkmsg(dev, a);
+  if (e) return e;
+  const tgt = rtnlLinkGetNet(net, a);
+  if (isKErr(tgt)) return tgt;
+
+  if (dev) {
+    /* rtnl_changelink() */
+    if (m.flags.excl) return kerr("EEXIST");
+    if (m.flags.replace) return kerr("EOPNOTSUPP");
+    const data = a.IFLA_LINKINFO?.IFLA_INFO_DATA;
+    if (data && Object.keys(data).length) {
+      if (!ops || ops !== dev.linkOps || !ops.changelink) return kerr("EOPNOTSUPP");
+      const err = ops.changelink(dev, data);
+      if (err) return err;
+    }
+    const sdata = a.IFLA_LINKINFO?.IFLA_INFO_SLAVE_DATA;
+    if (sdata && Object.keys(sdata).length) {
+      const m2 = dev.master;
+      if (!m2?.linkOps?.changeSlave) return kerr("EOPNOTSUPP");
+      const err = m2.linkOps.changeSlave(m2, dev, sdata);
+      if (err) return err;
+    }
+    return doSetlink(net, dev, ifi, a, tgt && tgt !== dev.net ? tgt : undefined);
+  }
+  if (!m.flags.create) {
+    /* No dev found and NLM_F_CREATE not set. Requested dev does not exist, or it's for a group */
+    if (linkSpecified || a.IFLA_GROUP === undefined) return kerr("ENODEV");
+    return rtnlGroupChangelink(net, a.IFLA_GROUP, ifi, a);
+  }
+  if (a.IFLA_PROTINFO) return kerr("EOPNOTSUPP");
+  if (!ops) return kerr("EOPNOTSUPP", "Unknown device type");
+  /* rtnl_newlink_create() */
+  const destNet = tgt ?? net;
+  let linkNet: Net | undefined;
+  if (a.IFLA_LINK_NETNSID !== undefined) {
+    linkNet = getNetNsById(destNet, a.IFLA_LINK_NETNSID);
+    if (!linkNet) return kerr("EINVAL", "Unknown network namespace id");
+  }
+  const p: NewlinkParams = { srcNet: net, net: destNet, linkNet, ifi, attrs: a, data: a.IFLA_LINKINFO?.IFLA_INFO_DATA };
+  const ve = ops.validate?.(p);
+  if (ve) return ve;
+  const ifname = a.IFLA_IFNAME ?? `${ops.kind}%d`;
+  const nd = rtnlCreateLink(destNet, ifname, ops, p);
+  if (isKErr(nd)) return nd;
+  nd.ifindex = ifi.index;
+  const ne = ops.newlink(nd, p);
+  if (ne) return ne;
+  const ce = rtnlConfigureLink(nd, ifi);
+  if (ce) {
+    unregisterNetdevice(nd);
+    return ce;
+  }
+  if (a.IFLA_MASTER !== undefined) {
+    const me = doSetMaster(nd, a.IFLA_MASTER);
+    if (me) {
+      ops.dellink?.(nd);
+      unregisterNetdevice(nd);
+      return me;
+    }
+  }
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: rtnl_group_changelink() */
+function rtnlGroupChangelink(net: Net, group: number, ifi: IfInfoMsg, a: IflaAttrs): KErr | undefined {
+  for (const dev of net.devices()) {
+    if (dev.group === group) {
+      const e = doSetlink(net, dev, ifi, a, undefined);
+      if (e) return e;
+    }
+  }
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: rtnl_setlink() */
+function rtnlSetlink(net: Net, m: LinkMsg): RtnlDoitResult {
+  const a = m.attrs;
+  const tgt = rtnlLinkGetNet(net, a);
+  if (isKErr(tgt)) return tgt;
+  let dev: NetDevice | undefined;
+  if (m.ifi.index > 0) dev = devGetByIndex(net, m.ifi.index);
+  else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
+  else return kerr("EINVAL");
+  if (!dev) return kerr("ENODEV");
+  const e = validateLinkmsg(dev, a);
+  if (e) return e;
+  return doSetlink(net, dev, m.ifi, a, tgt && tgt !== dev.net ? tgt : undefined);
+}
+
+/** net/core/rtnetlink.c: rtnl_delete_link() */
+export function rtnlDeleteLink(dev: NetDevice): KErr | undefined {
+  const ops = dev.linkOps;
+  if (!ops || !ops.dellink) return kerr("EOPNOTSUPP");
+  ops.dellink(dev);
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: rtnl_dellink() */
+function rtnlDellink(net: Net, m: LinkMsg): RtnlDoitResult {
+  const a = m.attrs;
+  let dev: NetDevice | undefined;
+  if (m.ifi.index > 0) dev = devGetByIndex(net, m.ifi.index);
+  else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
+  else if (a.IFLA_GROUP !== undefined) {
+    /* rtnl_group_dellink() */
+    if (!a.IFLA_GROUP) return kerr("EPERM");
+    const devs = net.devices().filter((d) => d.group === a.IFLA_GROUP);
+    for (const d of devs) if (!d.linkOps?.dellink) return kerr("EOPNOTSUPP");
+    if (!devs.length) return kerr("ENODEV");
+    for (const d of devs) if (d.net === net) rtnlDeleteLink(d);
+    return undefined;
+  } else return kerr("EINVAL");
+  if (!dev) return kerr("ENODEV");
+  return rtnlDeleteLink(dev);
+}
+
+/** net/core/rtnetlink.c: rtnl_getlink() */
+function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
+  const a = m.attrs;
+  let dev: NetDevice | undefined;
+  if (m.ifi.index > 0) dev = devGetByIndex(net, m.ifi.index);
+  else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
+  else return kerr("EINVAL");
+  if (!dev) return kerr("ENODEV");
+  return { answer: rtnlFillIfinfo(net, dev) };
+}
+
+/** net/core/rtnetlink.c: rtnl_dump_ifinfo() with link_dump_filtered() (master, kind) */
+function rtnlDumpIfinfo(net: Net, m: LinkMsg): RtnlMsg[] {
+  const a = m.attrs;
+  const tgt = a.IFLA_TARGET_NETNSID !== undefined ? getNetNsById(net, a.IFLA_TARGET_NETNSID) : net;
+  if (!tgt) return [];
+  const masterIdx = a.IFLA_MASTER ?? 0;
+  const kind = a.IFLA_LINKINFO?.IFLA_INFO_KIND;
+  const kindOps = kind !== undefined ? rtnlLinkOpsGet(kind) : undefined;
+  const out: RtnlMsg[] = [];
+  for (const dev of tgt.devices()) {
+    if (masterIdx && dev.master?.ifindex !== masterIdx) continue;
+    if (kind !== undefined && (!kindOps || dev.linkOps !== kindOps)) continue;
+    const msg = rtnlFillIfinfo(net, dev);
+    if (tgt !== net) msg.attrs.IFLA_TARGET_NETNSID = a.IFLA_TARGET_NETNSID!;
+    out.push(msg);
+  }
+  return out;
+}
+
+/** net/core/rtnetlink.c: rtnetlink_init() — the link messages of PF_UNSPEC */
+export function rtnetlinkInit(): void {
+  rtnlRegister(AF_UNSPEC, "RTM_NEWLINK", { doit: rtnlNewlink });
+  rtnlRegister(AF_UNSPEC, "RTM_SETLINK", { doit: rtnlSetlink });
+  rtnlRegister(AF_UNSPEC, "RTM_DELLINK", { doit: rtnlDellink });
+  rtnlRegister(AF_UNSPEC, "RTM_GETLINK", { doit: rtnlGetlink, dumpit: rtnlDumpIfinfo });
+}

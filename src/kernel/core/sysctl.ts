@@ -1,0 +1,193 @@
+/**
+ * kernel/sysctl.c + net/sysctl_net.c: the per-namespace /proc/sys/net tree. Parts register
+ * tables of entries under a path (`registerNetSysctl(net, "net/ipv4/conf/eth0", table)`);
+ * entries read and write through their handlers with proc_dointvec semantics (helpers below).
+ * net/core/sysctl_net_core.c's per-namespace entries are registered here.
+ */
+import { kerr, type KErr } from "../uapi/errno.ts";
+import type { Net } from "./net_namespace.ts";
+import { registerPernetOps } from "./net_namespace.ts";
+
+/** struct ctl_table, reduced: its text form is produced and parsed by the handlers */
+export interface CtlTable {
+  procname: string;
+  /** 0o644, 0o444, 0o200 … */
+  mode: number;
+  read(): string | KErr;
+  write?(data: string): KErr | undefined;
+}
+
+/** per netns: directory path ("net/ipv4/conf/eth0") -> entries by name */
+const netSysctl = new WeakMap<Net, Map<string, Map<string, CtlTable>>>();
+
+function tablesOf(net: Net): Map<string, Map<string, CtlTable>> {
+  let m = netSysctl.get(net);
+  if (!m) netSysctl.set(net, (m = new Map()));
+  return m;
+}
+
+function normPath(path: string): string {
+  return path.split("/").filter((s) => s !== "").join("/");
+}
+
+/** net/sysctl_net.c: register_net_sysctl() — adds to what is registered under `path` */
+export function registerNetSysctl(net: Net, path: string, table: CtlTable[]): void {
+  const p = normPath(path);
+  const t = tablesOf(net);
+  let dir = t.get(p);
+  if (!dir) t.set(p, (dir = new Map()));
+  for (const e of table) dir.set(e.procname, e);
+}
+
+/** net/sysctl_net.c: unregister_net_sysctl_table() — the whole directory (and below) */
+export function unregisterNetSysctl(net: Net, path: string): void {
+  const p = normPath(path);
+  const t = tablesOf(net);
+  for (const k of [...t.keys()]) if (k === p || k.startsWith(p + "/")) t.delete(k);
+}
+
+/** an entry of /proc/sys (`rel` like "net/ipv4/ip_forward"), a directory listing, or ENOENT */
+export function sysctlLookup(net: Net, rel: string): { entry: CtlTable } | { dir: string[] } | undefined {
+  const p = normPath(rel);
+  const t = tablesOf(net);
+  const slash = p.lastIndexOf("/");
+  const dirPath = slash < 0 ? "" : p.slice(0, slash);
+  const name = slash < 0 ? p : p.slice(slash + 1);
+  const entry = t.get(dirPath)?.get(name);
+  if (entry) return { entry };
+  const names = new Set<string>();
+  for (const [k, v] of t) {
+    if (k === p) for (const n of v.keys()) names.add(n);
+    else if (p === "" || k.startsWith(p + "/")) {
+      const rest = p === "" ? k : k.slice(p.length + 1);
+      names.add(rest.split("/")[0]!);
+    }
+  }
+  if (names.size === 0 && p !== "") return undefined;
+  return { dir: [...names].sort() };
+}
+
+// -------------------------------------------------------------------- proc_dointvec & co
+
+const INT_MAX = 0x7fffffff;
+const INT_MIN = -0x80000000;
+
+/**
+ * kernel/sysctl.c: __do_proc_dointvec() write side: skip blanks, parse a decimal integer
+ * (optional sign), accept trailing blanks (and further values, which are ignored for a
+ * single int); anything else, an overflow, or nothing at all is EINVAL.
+ */
+export function procParseInts(data: string, max = 1): number[] | KErr {
+  const vals: number[] = [];
+  let s = data;
+  while (vals.length < max) {
+    s = s.replace(/^[\s]+/, "");
+    if (s === "") break;
+    const m = /^([+-]?)(\d+)/.exec(s);
+    if (!m) return kerr("EINVAL");
+    const after = s[m[0].length];
+    if (after !== undefined && !/\s/.test(after)) return kerr("EINVAL");
+    if (m[1] === "+") return kerr("EINVAL");
+    const n = Number(m[1] + m[2]);
+    if (n > INT_MAX || n < INT_MIN) return kerr("EINVAL");
+    vals.push(n);
+    s = s.slice(m[0].length);
+  }
+  if (vals.length === 0) return kerr("EINVAL");
+  return vals;
+}
+
+/** kernel/sysctl.c: proc_dointvec_minmax() as a CtlTable entry over get/set */
+export function procDointvecMinmax(
+  procname: string, get: () => number, set: (v: number) => KErr | undefined | void,
+  opts: { min?: number; max?: number; mode?: number } = {},
+): CtlTable {
+  return {
+    procname,
+    mode: opts.mode ?? 0o644,
+    read: () => `${get()}\n`,
+    write: (data: string) => {
+      const v = procParseInts(data);
+      if (!Array.isArray(v)) return v;
+      const x = v[0]!;
+      if ((opts.min !== undefined && x < opts.min) || (opts.max !== undefined && x > opts.max)) return kerr("EINVAL");
+      return set(x) ?? undefined;
+    },
+  };
+}
+
+/** kernel/sysctl.c: proc_dointvec() */
+export function procDointvec(procname: string, get: () => number, set: (v: number) => KErr | undefined | void, mode = 0o644): CtlTable {
+  return procDointvecMinmax(procname, get, set, { mode });
+}
+
+/** a read-only constant (global sysctls a non-initial namespace only shows) */
+export function procConst(procname: string, value: string, mode = 0o644): CtlTable {
+  return { procname, mode, read: () => `${value}\n`, write: () => kerr("EPERM") };
+}
+
+// ------------------------------------------------------------ net/core/sysctl_net_core.c
+
+export interface NetCoreSysctl {
+  somaxconn: number;
+  optmemMax: number;
+  rmemDefault: number;
+  wmemDefault: number;
+  tstampAllowData: number;
+  txrehash: number;
+  rpsDefaultMask: number;
+}
+
+const netCore = new WeakMap<Net, NetCoreSysctl>();
+
+/** net->core.* of a namespace */
+export function netCoreSysctl(net: Net): NetCoreSysctl {
+  let c = netCore.get(net);
+  if (!c) {
+    c = { somaxconn: 4096, optmemMax: 131072, rmemDefault: 212992, wmemDefault: 212992, tstampAllowData: 1, txrehash: 1, rpsDefaultMask: 0 };
+    netCore.set(net, c);
+  }
+  return c;
+}
+
+/** net/core/sysctl_net_core.c: sysctl_core_net_init() — netns_core_table (+ the global
+ * rmem_max/wmem_max and xfrm entries a namespace shows) */
+function sysctlCoreNetInit(net: Net): void {
+  const c = netCoreSysctl(net);
+  const SK_MIN = 2304; /* SOCK_MIN_SNDBUF / 2 */
+  registerNetSysctl(net, "net/core", [
+    procDointvecMinmax("optmem_max", () => c.optmemMax, (v) => void (c.optmemMax = v), { min: 0 }),
+    procDointvecMinmax("rmem_default", () => c.rmemDefault, (v) => void (c.rmemDefault = v), { min: SK_MIN }),
+    procConst("rmem_max", "4194304"),
+    {
+      procname: "rps_default_mask",
+      mode: 0o644,
+      read: () => `${c.rpsDefaultMask}\n`,
+      write: (d) => {
+        const m = /^\s*([0-9a-fA-F]+)\s*$/.exec(d);
+        if (!m) return kerr("EINVAL");
+        const v = parseInt(m[1]!, 16);
+        if (v > 3) return kerr("EINVAL");
+        c.rpsDefaultMask = v;
+        return undefined;
+      },
+    },
+    procDointvecMinmax("somaxconn", () => c.somaxconn, (v) => void (c.somaxconn = v), { min: 0 }),
+    procDointvecMinmax("tstamp_allow_data", () => c.tstampAllowData, (v) => void (c.tstampAllowData = v), { min: 0, max: 1 }),
+    procDointvecMinmax("txrehash", () => c.txrehash, (v) => void (c.txrehash = v), { min: 0, max: 1 }),
+    procDointvecMinmax("wmem_default", () => c.wmemDefault, (v) => void (c.wmemDefault = v), { min: SK_MIN }),
+    procConst("wmem_max", "4194304"),
+    procConst("xfrm_acq_expires", "30"),
+    procConst("xfrm_aevent_etime", "10"),
+    procConst("xfrm_aevent_rseqth", "2"),
+    procConst("xfrm_larval_drop", "1"),
+  ]);
+}
+
+let done = false;
+/** net/core/sysctl_net_core.c: sysctl_core_init() */
+export function sysctlCoreInit(): void {
+  if (done) return;
+  done = true;
+  registerPernetOps({ init: sysctlCoreNetInit, exit: (net) => unregisterNetSysctl(net, "net/core") });
+}

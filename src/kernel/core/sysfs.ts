@@ -1,0 +1,161 @@
+/**
+ * net/core/net-sysfs.c: /sys/class/net/<dev>/… of the caller's namespace. The core attributes
+ * are here; parts add their own directories and links under each device with
+ * registerSysfsNode() (bridge/, brif/, brport/, master, lower_*, upper_*).
+ */
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import type { NetDevice } from "./netdevice.ts";
+import type { Net } from "./net_namespace.ts";
+import { emptyStats } from "./netdevice.ts";
+import {
+  devChangeFlags, devSetMtu, devChangeTxQueueLen, devSetAlias, devSetGroup, devGetIflink, netifRunning,
+  netdevLowerDevs,
+} from "./dev.ts";
+import { ARPHRD_ETHER } from "../uapi/if.ts";
+
+/** a node of the kernel's pseudo filesystems */
+export type FsNode =
+  | { kind: "dir"; mode?: number; children(): Map<string, FsNode> }
+  | { kind: "file"; mode: number; read(): string | KErr; write?(data: string): KErr | undefined }
+  | { kind: "link"; target: string };
+
+export function fsDir(children: () => Map<string, FsNode>, mode = 0o755): FsNode {
+  return { kind: "dir", mode, children };
+}
+
+export function fsFile(mode: number, read: () => string | KErr, write?: (data: string) => KErr | undefined): FsNode {
+  return write ? { kind: "file", mode, read, write } : { kind: "file", mode, read };
+}
+
+/** extra per-device nodes registered by parts: name -> node for a device (or undefined) */
+const devNodes = new Map<string, (dev: NetDevice) => FsNode | undefined>();
+
+/** register `/sys/class/net/<dev>/<name>` for the devices `fn` returns a node for */
+export function registerSysfsNode(name: string, fn: (dev: NetDevice) => FsNode | undefined): void {
+  devNodes.set(name, fn);
+}
+
+/** lib/kstrtox.c: kstrtoul(buf, 0) as netdev_store() uses it (a trailing newline is allowed) */
+export function kstrtoul(data: string): number | KErr {
+  const s = data.endsWith("\n") ? data.slice(0, -1) : data;
+  let v: number;
+  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
+  else if (/^0[0-7]*$/.test(s)) v = parseInt(s, 8);
+  else if (/^\+?[1-9][0-9]*$/.test(s)) v = parseInt(s, 10);
+  else return kerr("EINVAL");
+  if (v > 0xffffffffffff) return kerr("ERANGE");
+  return v;
+}
+
+function hex(a: Uint8Array, n: number): string {
+  return [...a.slice(0, n)].map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+const operstates = ["unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"];
+
+/** net/core/net-sysfs.c: netdev_store(): parse, then apply under rtnl; errors from dev.ts */
+function store(set: (v: number) => KErr | undefined): (data: string) => KErr | undefined {
+  return (data) => {
+    const v = kstrtoul(data);
+    if (isKErr(v)) return v;
+    return set(v);
+  };
+}
+
+/** net/core/net-sysfs.c: the attributes of one device directory */
+function netdevDir(dev: NetDevice): Map<string, FsNode> {
+  const ro = (f: () => string | KErr) => fsFile(0o444, f);
+  const runningOnly = (f: () => string) => () => (netifRunning(dev) ? f() : kerr("EINVAL"));
+  const m = new Map<string, FsNode>();
+  m.set("addr_assign_type", ro(() => `${dev.addrAssignType}\n`));
+  m.set("addr_len", ro(() => `${dev.addrLen}\n`));
+  m.set("address", ro(() => `${hex(dev.devAddr, dev.addrLen)}\n`));
+  m.set("broadcast", ro(() => `${hex(dev.broadcast, dev.addrLen)}\n`));
+  m.set("carrier", fsFile(0o644, runningOnly(() => `${dev.carrier ? 1 : 0}\n`), () => kerr("EOPNOTSUPP")));
+  m.set("carrier_changes", ro(() => `${dev.carrierUpCount + dev.carrierDownCount}\n`));
+  m.set("carrier_down_count", ro(() => `${dev.carrierDownCount}\n`));
+  m.set("carrier_up_count", ro(() => `${dev.carrierUpCount}\n`));
+  m.set("dev_id", ro(() => "0x0\n"));
+  m.set("dev_port", ro(() => "0\n"));
+  m.set("dormant", ro(runningOnly(() => `${dev.dormant ? 1 : 0}\n`)));
+  const ethtool = dev.type === ARPHRD_ETHER && dev.linkOps?.kind === "veth";
+  m.set("duplex", ro(() => (netifRunning(dev) && ethtool ? "full\n" : kerr("EINVAL"))));
+  m.set("flags", fsFile(0o644, () => `0x${dev.flags.toString(16)}\n`, store((v) => devChangeFlags(dev, v))));
+  m.set("gro_flush_timeout", fsFile(0o644, () => "0\n", store(() => undefined)));
+  m.set("ifalias", fsFile(0o644, () => (dev.ifalias ? `${dev.ifalias}\n` : ""), (d) => devSetAlias(dev, d.endsWith("\n") ? d.slice(0, -1) : d)));
+  m.set("ifindex", ro(() => `${dev.ifindex}\n`));
+  m.set("iflink", ro(() => `${devGetIflink(dev)}\n`));
+  m.set("link_mode", ro(() => `${dev.linkmode}\n`));
+  m.set("mtu", fsFile(0o644, () => `${dev.mtu}\n`, store((v) => {
+    /* dev_set_mtu(): the extack text goes to the log when there is no netlink socket */
+    const e = devSetMtu(dev, v);
+    if (e?.extack) dev.net.host.dmesgLog(`${dev.name}: ${e.extack}`);
+    return e ? { errno: e.errno } : undefined;
+  })));
+  m.set("name_assign_type", ro(() => `${nameAssignType(dev)}\n`));
+  m.set("napi_defer_hard_irqs", fsFile(0o644, () => "0\n", store(() => undefined)));
+  m.set("netdev_group", fsFile(0o644, () => `${dev.group}\n`, store((v) => void devSetGroup(dev, v))));
+  m.set("operstate", ro(() => `${operstates[netifRunning(dev) ? dev.operstate : 2]}\n`));
+  m.set("power", fsDir(() => new Map([
+    ["async", ro(() => "disabled\n")], ["autosuspend_delay_ms", ro(() => kerr("EIO"))],
+    ["control", ro(() => "auto\n")], ["runtime_active_kids", ro(() => "0\n")],
+    ["runtime_active_time", ro(() => "0\n")], ["runtime_enabled", ro(() => "disabled\n")],
+    ["runtime_status", ro(() => "unsupported\n")], ["runtime_suspended_time", ro(() => "0\n")],
+    ["runtime_usage", ro(() => "0\n")],
+  ])));
+  m.set("proto_down", fsFile(0o644, () => "0\n", () => kerr("EOPNOTSUPP")));
+  m.set("queues", fsDir(() => {
+    const q = new Map<string, FsNode>();
+    for (let i = 0; i < dev.numRxQueues; i++) q.set(`rx-${i}`, fsDir(() => new Map()));
+    for (let i = 0; i < dev.numTxQueues; i++) q.set(`tx-${i}`, fsDir(() => new Map()));
+    return q;
+  }));
+  m.set("speed", ro(() => (netifRunning(dev) && ethtool ? "10000\n" : kerr("EINVAL"))));
+  m.set("statistics", fsDir(() => {
+    const s = new Map<string, FsNode>();
+    for (const k of Object.keys(emptyStats()).sort()) {
+      s.set(k, ro(() => `${(dev.stats as unknown as Record<string, number>)[k] ?? 0}\n`));
+    }
+    return s;
+  }));
+  m.set("subsystem", { kind: "link", target: "../../../../class/net" });
+  m.set("testing", ro(runningOnly(() => "0\n")));
+  m.set("threaded", fsFile(0o644, () => "0\n", store(() => undefined)));
+  m.set("tx_queue_len", fsFile(0o644, () => `${dev.txQueueLen}\n`, store((v) => devChangeTxQueueLen(dev, v))));
+  m.set("type", ro(() => `${dev.type}\n`));
+  m.set("uevent", fsFile(0o644, () => `INTERFACE=${dev.name}\nIFINDEX=${dev.ifindex}\n`, () => undefined));
+  /* net/core/dev.c: netdev_adjacent_sysfs_add(): master, upper_<dev>, lower_<dev> links */
+  if (dev.master) {
+    m.set("master", { kind: "link", target: `../${dev.master.name}` });
+    m.set(`upper_${dev.master.name}`, { kind: "link", target: `../${dev.master.name}` });
+  }
+  for (const lower of netdevLowerDevs(dev)) m.set(`lower_${lower.name}`, { kind: "link", target: `../${lower.name}` });
+  for (const [name, fn] of devNodes) {
+    const n = fn(dev);
+    if (n) m.set(name, n);
+  }
+  return new Map([...m.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0)));
+}
+
+/** NET_NAME_* as the emulator knows it: lo is predictable, the rest were named by the user */
+function nameAssignType(dev: NetDevice): number {
+  return dev.net?.loopbackDev === dev ? 2 : 3;
+}
+
+/** /sys as a namespace sees it: class/net links and devices/virtual/net directories */
+export function sysfsRoot(net: Net): FsNode {
+  const classNet = fsDir(() => {
+    const m = new Map<string, FsNode>();
+    for (const dev of net.devices()) m.set(dev.name, { kind: "link", target: `../../devices/virtual/net/${dev.name}` });
+    return m;
+  });
+  const virtNet = fsDir(() => {
+    const m = new Map<string, FsNode>();
+    for (const dev of net.devices()) m.set(dev.name, fsDir(() => netdevDir(dev)));
+    return m;
+  });
+  return fsDir(() => new Map<string, FsNode>([
+    ["class", fsDir(() => new Map([["net", classNet]]))],
+    ["devices", fsDir(() => new Map([["virtual", fsDir(() => new Map([["net", virtNet]]))]]))],
+  ]));
+}

@@ -1,0 +1,231 @@
+/**
+ * drivers/net/veth.c: virtual ethernet pairs. `ip link add A type veth peer name B [netns N]`;
+ * a frame sent on one end is received on the other (through __dev_forward_skb + netif_rx);
+ * the carrier of both ends is on only while both are up.
+ */
+import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, NET_ADDR_RANDOM } from "../core/netdevice.ts";
+import type { SkBuff } from "../core/skbuff.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import type { IfInfoMsg, IflaAttrs } from "../uapi/rtnetlink.ts";
+import { IFF_BROADCAST, IFF_MULTICAST, ARPHRD_ETHER, IFF_UP } from "../uapi/if.ts";
+import {
+  registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr,
+} from "../core/dev.ts";
+import {
+  rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, type NewlinkParams, type RtnlLinkKind,
+} from "../core/rtnetlink.ts";
+import { devForwardSkb } from "../core/dev_path.ts";
+import { kfreeSkbReason } from "../core/drop.ts";
+import { setEthtoolOps, ethtoolOpGetLink, type EthtoolOps } from "../core/dev_ioctl.ts";
+
+export const DRV_NAME = "veth";
+/** veth_get_num_queues(): one queue per possible CPU (the reference machines have 2) */
+export const VETH_NUM_QUEUES = 2;
+const ETH_MAX_MTU = 0xffff;
+const ETH_MIN_MTU = 68;
+
+interface VethPriv {
+  peer: NetDevice | undefined;
+}
+
+function priv(dev: NetDevice): VethPriv {
+  return dev.priv as VethPriv;
+}
+
+/** the other end of a veth (or undefined once it is gone) */
+export function vethPeer(dev: NetDevice): NetDevice | undefined {
+  return dev.linkOps === vethLinkOps ? priv(dev).peer : undefined;
+}
+
+/** drivers/net/veth.c: veth_xmit() */
+function vethXmit(skb: SkBuff, dev: NetDevice): number {
+  const rcv = priv(dev).peer;
+  const len = skb.tail - skb.data;
+  if (!rcv) {
+    dev.stats.tx_dropped++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "veth_xmit");
+    return NETDEV_TX_OK;
+  }
+  /* veth_forward_skb() -> __dev_forward_skb() + netif_rx() */
+  if (devForwardSkb(rcv, skb) !== 0) {
+    dev.stats.tx_dropped++;
+    return NETDEV_TX_OK;
+  }
+  void len;
+  return NETDEV_TX_OK;
+}
+
+/** drivers/net/veth.c: veth_open() */
+function vethOpen(dev: NetDevice): KErr | undefined {
+  const peer = priv(dev).peer;
+  if (!peer) return kerr("ENOTCONN");
+  if (peer.flags & IFF_UP) {
+    netifCarrierOn(dev);
+    netifCarrierOn(peer);
+  }
+  return undefined;
+}
+
+/** drivers/net/veth.c: veth_close() */
+function vethClose(dev: NetDevice): void {
+  const peer = priv(dev).peer;
+  netifCarrierOff(dev);
+  if (peer) netifCarrierOff(peer);
+}
+
+/** drivers/net/veth.c: veth_ethtool_ops */
+const vethEthtoolOps: EthtoolOps = {
+  getLink: ethtoolOpGetLink,
+  /** veth_get_link_ksettings() */
+  getLinkKsettings: () => ({
+    speed: 10000, duplex: 1, port: 0 /* PORT_TP */, phy_address: 0, autoneg: 0, transceiver: 0,
+    eth_tp_mdix: 0, supported: [], advertising: [], supported_ports: [],
+  }),
+  /** veth_get_drvinfo() */
+  getDrvinfo: () => ({ driver: DRV_NAME, version: "1.0" }),
+  /** veth_get_strings() + veth_get_ethtool_stats(): one queue is in use */
+  getStats: (dev) => [
+    ["peer_ifindex", priv(dev).peer?.ifindex ?? 0],
+    ["rx_queue_0_xdp_packets", 0], ["rx_queue_0_xdp_bytes", 0], ["rx_queue_0_drops", 0],
+    ["rx_queue_0_xdp_redirect", 0], ["rx_queue_0_xdp_drops", 0], ["rx_queue_0_xdp_tx", 0],
+    ["rx_queue_0_xdp_tx_errors", 0], ["tx_queue_0_xdp_xmit", 0], ["tx_queue_0_xdp_xmit_errors", 0],
+  ],
+};
+
+const vethNetdevOps = {
+  open: vethOpen,
+  stop: vethClose,
+  startXmit: vethXmit,
+  /** veth_get_iflink() */
+  getIflink: (dev: NetDevice) => priv(dev).peer?.ifindex ?? 0,
+  /** veth_get_link_net() */
+  getLinkNet: (dev: NetDevice): Net => priv(dev).peer?.net ?? dev.net,
+  setMacAddress: ethMacAddr,
+  changeMtu: (dev: NetDevice, mtu: number) => {
+    dev.mtu = mtu;
+    return undefined;
+  },
+};
+
+setEthtoolOps(vethNetdevOps, vethEthtoolOps);
+
+/** drivers/net/veth.c: veth_setup() (+ ether_setup) with eth_hw_addr_random() unless given */
+function vethSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
+  let addr: Uint8Array;
+  let assign = NET_ADDR_RANDOM;
+  if (attrs.IFLA_ADDRESS) {
+    addr = attrs.IFLA_ADDRESS.slice(0, 6);
+    assign = 3;
+  } else {
+    addr = net.host.world.randomMac(net.host, net.name, name);
+    /* in lab mode the kernel's runner passes `address MAC` to ip link add */
+    if (net.host.world.labMode) assign = 3;
+  }
+  const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, vethNetdevOps,
+    addr, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+  dev.addrAssignType = assign;
+  dev.privFlags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+  dev.mtu = 1500;
+  dev.minMtu = ETH_MIN_MTU;
+  dev.maxMtu = ETH_MAX_MTU;
+  dev.txQueueLen = 1000;
+  dev.numTxQueues = VETH_NUM_QUEUES;
+  dev.numRxQueues = VETH_NUM_QUEUES;
+  dev.priv = { peer: undefined } satisfies VethPriv;
+  dev.linkOps = vethLinkOps;
+  return dev;
+}
+
+/** drivers/net/veth.c: veth_newlink() */
+function vethNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
+  const peerReq = p.data?.IFLA_VETH_PEER as { ifi: IfInfoMsg; attrs: IflaAttrs } | undefined;
+  const tbp: IflaAttrs = peerReq?.attrs ?? {};
+  const ifmp = peerReq?.ifi;
+  /* the peer's namespace: rtnl_link_get_net(src_net, tbp) */
+  let peerNet: Net = p.srcNet;
+  if (tbp.IFLA_NET_NS_NAME !== undefined) {
+    const n = p.srcNet.host.namedNetns.get(tbp.IFLA_NET_NS_NAME);
+    if (!n) return kerr("EINVAL");
+    peerNet = n;
+  } else if (tbp.IFLA_NET_NS_PID !== undefined) {
+    if (tbp.IFLA_NET_NS_PID !== 1) return kerr("ESRCH");
+    peerNet = p.srcNet.host.initNet;
+  }
+  const ifname = tbp.IFLA_IFNAME ?? `${DRV_NAME}%d`;
+  const pp: NewlinkParams = { srcNet: p.srcNet, net: peerNet, linkNet: undefined, ifi: ifmp ?? p.ifi, attrs: tbp, data: undefined };
+  const peer = rtnlCreateLink(peerNet, ifname, vethLinkOps, pp);
+  if (isKErr(peer)) return peer;
+  if (ifmp && ifmp.index) peer.ifindex = ifmp.index;
+  let err = registerNetdevice(peerNet, peer);
+  if (err) return err;
+  netifCarrierOff(peer);
+  if (ifmp) {
+    err = rtnlConfigureLink(peer, ifmp);
+    if (err) {
+      unregisterNetdevice(peer);
+      return err;
+    }
+  }
+  /* register dev last: the peer takes the name and index checks first */
+  err = registerNetdevice(p.net, dev);
+  if (err) {
+    unregisterNetdevice(peer);
+    return err;
+  }
+  netifCarrierOff(dev);
+  /* tie the two together */
+  priv(dev).peer = peer;
+  priv(peer).peer = dev;
+  return undefined;
+}
+
+/** drivers/net/veth.c: veth_dellink() */
+function vethDellink(dev: NetDevice): void {
+  const peer = priv(dev).peer;
+  /* Note : dellink() is called from default_device_exit_batch(), before a rcu_synchronize() point. */
+  unregisterNetdevice(dev);
+  priv(dev).peer = undefined;
+  if (peer) {
+    priv(peer).peer = undefined;
+    unregisterNetdevice(peer);
+  }
+}
+
+export const vethLinkOps: RtnlLinkKind = {
+  kind: DRV_NAME,
+  alloc: (name, net, p) => vethSetup(name, net, p.attrs),
+  newlink: vethNewlink,
+  dellink: vethDellink,
+};
+
+/** link two fresh ends (a lab cable between two hosts): both DOWN, carrier off */
+export function vethCreatePair(aNet: Net, aName: string, bNet: Net, bName: string): KErr | undefined {
+  const a = vethSetup(aName, aNet, {});
+  const b = vethSetup(bName, bNet, {});
+  let err = registerNetdevice(bNet, b);
+  if (err) return err;
+  netifCarrierOff(b);
+  err = registerNetdevice(aNet, a);
+  if (err) {
+    unregisterNetdevice(b);
+    return err;
+  }
+  netifCarrierOff(a);
+  priv(a).peer = b;
+  priv(b).peer = a;
+  /* the runner moves the ends into place: each move's RTM_NEWLINK gives the peer's
+   * namespace its nsid (0 in a fresh host) before any command runs */
+  rtmsgIfinfo("RTM_NEWLINK", a);
+  rtmsgIfinfo("RTM_NEWLINK", b);
+  return undefined;
+}
+
+let done = false;
+
+/** drivers/net/veth.c: veth_init() */
+export function vethInit(): void {
+  if (done) return;
+  done = true;
+  rtnlLinkRegister(vethLinkOps);
+}

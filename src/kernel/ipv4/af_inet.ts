@@ -1,0 +1,245 @@
+/**
+ * net/ipv4/af_inet.c: inet_init() — registers the IPv4 packet path once per process:
+ * the ethertype handlers (ip_rcv, arp_rcv), the IP protocols (ICMP, UDP), the socket layer,
+ * the neighbour/route rtnetlink handlers, /proc/net/arp, the arp ioctls, the per-namespace
+ * sysctls (net.ipv4.icmp_*, ip_default_ttl, ping_group_range, neigh/DEV/*) and the device
+ * notifier that flushes the ARP table (arp_netdev_event / arp_ifdown).
+ */
+import type { Net } from "../core/net_namespace.ts";
+import type { NetDevice } from "../core/netdevice.ts";
+import { registerPernetOps } from "../core/net_namespace.ts";
+import { ETH_P_IP, ETH_P_ARP, IFF_NOARP } from "../uapi/if.ts";
+import { AF_INET, AF_UNSPEC, type NeighMsg, type RouteMsg } from "../uapi/rtnetlink.ts";
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import { USEC_PER_SEC } from "../../sim/scheduler.ts";
+import { devAddProtocol } from "../core/dev_path.ts";
+import { neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighRandReachTime, type NeighParms, type NeighTable } from "../core/neighbour.ts";
+import {
+  registerNetdeviceNotifier, NETDEV_DOWN, NETDEV_UNREGISTER, NETDEV_CHANGEADDR, NETDEV_CHANGE, NETDEV_REGISTER,
+  NETDEV_CHANGENAME, type NotifierInfo,
+} from "../core/notifier.ts";
+import { rtnlRegister } from "../core/rtnetlink.ts";
+import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
+import { registerProcNet } from "../core/procfs.ts";
+import { registerIoctl } from "../core/dev_ioctl.ts";
+import { setSockCreate } from "../syscalls.ts";
+import { ipRcv, inetAddProtocol, ipStats } from "./ip_input.ts";
+import { arpRcv, arpTable, arpTableIfAny, arpTableDrop, arpNetdevEvent, arpSeqShow, arpIoctl } from "./arp.ts";
+import { icmpRcv, ipv4Sysctl, icmpStats } from "./icmp.ts";
+import { udpInit, udpStats } from "./udp.ts";
+import { inetRtmGetroute, fnheDump } from "./route.ts";
+import { setRouteCacheDumpHook } from "./fib_frontend.ts";
+import { sockCreate } from "../socket/socket.ts";
+
+let done = false;
+
+/** net/ipv4/af_inet.c: inet_init() (idempotent: World calls it once per process) */
+export function inetInit(): void {
+  if (done) return;
+  done = true;
+  // arp_init(), ip_init() / dev_add_pack(&ip_packet_type)
+  devAddProtocol(ETH_P_IP, ipRcv);
+  devAddProtocol(ETH_P_ARP, arpRcv);
+  inetAddProtocol(1, icmpRcv);
+  udpInit();
+  setSockCreate(sockCreate);
+
+  // rtnetlink: neighbours (net/core/neighbour.c registers on PF_UNSPEC) and `ip route get`
+  const neighDoit = (fn: (t: NeighTable, m: NeighMsg) => { ok: true } | ({ ok: false } & KErr)) =>
+    (net: Net, m: NeighMsg) => {
+      if (m.ndm.family !== AF_INET && m.ndm.family !== AF_UNSPEC) return kerr("EAFNOSUPPORT");
+      return { ack: fn(arpTable(net), m) };
+    };
+  rtnlRegister(AF_UNSPEC, "RTM_NEWNEIGH", { doit: neighDoit(neighAdd) });
+  rtnlRegister(AF_UNSPEC, "RTM_DELNEIGH", { doit: neighDoit(neighDelete) });
+  rtnlRegister(AF_UNSPEC, "RTM_GETNEIGH", {
+    doit: (net: Net, m: NeighMsg) => {
+      if (m.ndm.family !== AF_INET && m.ndm.family !== AF_UNSPEC) return kerr("EAFNOSUPPORT");
+      return neighGet(arpTable(net), m);
+    },
+    dumpit: (net: Net, m: NeighMsg) => {
+      if (m.ndm.family !== AF_INET && m.ndm.family !== AF_UNSPEC) return [];
+      const t = arpTableIfAny(net);
+      return t ? neighDump(t, m) : [];
+    },
+  });
+  rtnlRegister(AF_INET, "RTM_GETROUTE", { doit: (net: Net, m: RouteMsg) => inetRtmGetroute(net, m) });
+  setRouteCacheDumpHook(fnheDump);
+
+  registerProcNet("arp", arpSeqShow);
+  registerProcNet("snmp", snmpSeqShow);
+  for (const r of ["SIOCSARP", "SIOCDARP", "SIOCGARP"]) registerIoctl(r, arpIoctl);
+
+  registerNetdeviceNotifier(arpNotifier);
+  registerPernetOps({
+    init(net: Net): void {
+      registerNetSysctl(net, "net/ipv4", ipv4SysctlTable(net));
+      registerNetSysctl(net, "net/ipv4/neigh/default", neighSysctlTable(net, arpTable(net).parms, true, arpTable(net)));
+    },
+    exit(net: Net): void {
+      arpTableDrop(net);
+    },
+  });
+}
+
+/** net/ipv4/arp.c: arp_netdev_event() + devinet's arp_ifdown() + neigh_sysctl_register() */
+function arpNotifier(event: number, dev: NetDevice, info?: NotifierInfo): void {
+  switch (event) {
+    case NETDEV_REGISTER:
+      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, neighSysctlTable(dev.net, neighParmsOf(arpTable(dev.net), dev), false));
+      break;
+    case NETDEV_CHANGENAME:
+      if (info?.oldName) unregisterNetSysctl(dev.net, `net/ipv4/neigh/${info.oldName}`);
+      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, neighSysctlTable(dev.net, neighParmsOf(arpTable(dev.net), dev), false));
+      break;
+    case NETDEV_CHANGEADDR:
+      arpNetdevEvent("CHANGEADDR", dev);
+      break;
+    case NETDEV_CHANGE:
+      if ((info?.flagsChanged ?? 0) & IFF_NOARP) arpNetdevEvent("CHANGEADDR", dev);
+      if (!dev.carrier) arpNetdevEvent("CHANGE_NOCARRIER", dev);
+      break;
+    case NETDEV_DOWN:
+      arpNetdevEvent("DOWN", dev);
+      break;
+    case NETDEV_UNREGISTER:
+      arpNetdevEvent("UNREGISTER", dev);
+      unregisterNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`);
+      arpTableIfAny(dev.net)?.devParms.delete(dev);
+      break;
+  }
+}
+
+// ------------------------------------------------------------------ sysctls
+
+function intEntry(procname: string, get: () => number, set: (v: number) => KErr | undefined | void, min?: number, max?: number): CtlTable {
+  return {
+    procname,
+    mode: 0o644,
+    read: () => `${get()}\n`,
+    write: (data: string) => {
+      const v = procParseInts(data);
+      if (isKErr(v)) return v;
+      const x = v[0]!;
+      if ((min !== undefined && x < min) || (max !== undefined && x > max)) return kerr("EINVAL");
+      return set(x) ?? undefined;
+    },
+  };
+}
+
+/** net/ipv4/sysctl_net_ipv4.c: the per-namespace entries the packet path owns */
+function ipv4SysctlTable(net: Net): CtlTable[] {
+  const s = ipv4Sysctl(net);
+  return [
+    intEntry("icmp_echo_ignore_all", () => s.icmpEchoIgnoreAll, (v) => void (s.icmpEchoIgnoreAll = v), 0, 1),
+    intEntry("icmp_echo_enable_probe", () => s.icmpEchoEnableProbe, (v) => void (s.icmpEchoEnableProbe = v), 0, 1),
+    intEntry("icmp_echo_ignore_broadcasts", () => s.icmpEchoIgnoreBroadcasts, (v) => void (s.icmpEchoIgnoreBroadcasts = v), 0, 1),
+    intEntry("icmp_ignore_bogus_error_responses", () => s.icmpIgnoreBogusErrorResponses, (v) => void (s.icmpIgnoreBogusErrorResponses = v), 0, 1),
+    intEntry("icmp_errors_use_inbound_ifaddr", () => s.icmpErrorsUseInboundIfaddr, (v) => void (s.icmpErrorsUseInboundIfaddr = v), 0, 1),
+    intEntry("icmp_ratelimit", () => s.icmpRatelimit, (v) => void (s.icmpRatelimit = v), 0),
+    intEntry("icmp_ratemask", () => s.icmpRatemask, (v) => void (s.icmpRatemask = v)),
+    intEntry("icmp_msgs_per_sec", () => s.icmpMsgsPerSec, (v) => void (s.icmpMsgsPerSec = v), 0),
+    intEntry("icmp_msgs_burst", () => s.icmpMsgsBurst, (v) => void (s.icmpMsgsBurst = v), 0),
+    intEntry("ip_default_ttl", () => s.ipDefaultTtl, (v) => void (s.ipDefaultTtl = v), 1, 255),
+    intEntry("ip_no_pmtu_disc", () => s.ipNoPmtuDisc, (v) => void (s.ipNoPmtuDisc = v)),
+    {
+      procname: "ping_group_range",
+      mode: 0o644,
+      read: () => `${s.pingGroupRange[0]}\t${s.pingGroupRange[1]}\n`,
+      write: (data: string) => {
+        const v = procParseInts(data, 2);
+        if (isKErr(v) || v.length !== 2) return kerr("EINVAL");
+        s.pingGroupRange = [v[0]!, v[1]!];
+        return undefined;
+      },
+    },
+    {
+      procname: "ip_local_port_range",
+      mode: 0o644,
+      read: () => `${s.ipLocalPortRange[0]}\t${s.ipLocalPortRange[1]}\n`,
+      write: (data: string) => {
+        const v = procParseInts(data, 2);
+        if (isKErr(v) || v.length !== 2 || v[0]! > v[1]! || v[0]! < 1 || v[1]! > 65535) return kerr("EINVAL");
+        s.ipLocalPortRange = [v[0]!, v[1]!];
+        return undefined;
+      },
+    },
+  ];
+}
+
+const HZ_USER = 100;
+const GC_SYSCTLS = false;
+
+/** net/core/neighbour.c: neigh_sysctl_register() — the entries of net/ipv4/neigh/{default,DEV} */
+function neighSysctlTable(net: Net, p: NeighParms, isDefault: boolean, tbl?: NeighTable): CtlTable[] {
+  // neigh_proc_base_reachable_time(): a new base draws a new reachable_time at once
+  const setBase = (us: number): void => {
+    p.baseReachableTime = us;
+    p.reachableTime = neighRandReachTime(net, us);
+  };
+  const secs = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
+    intEntry(name, () => Math.floor(get() / USEC_PER_SEC), (v) => set(v * USEC_PER_SEC), 0);
+  const userHz = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
+    intEntry(name, () => Math.floor(get() / (USEC_PER_SEC / HZ_USER)), (v) => set(v * (USEC_PER_SEC / HZ_USER)), 0);
+  const ms = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
+    intEntry(name, () => Math.floor(get() / 1000), (v) => set(v * 1000), 0);
+  const t: CtlTable[] = [
+    userHz("anycast_delay", () => p.anycastDelay, (v) => void (p.anycastDelay = v)),
+    intEntry("app_solicit", () => p.appProbes, (v) => void (p.appProbes = v), 0),
+    secs("base_reachable_time", () => p.baseReachableTime, setBase),
+    ms("base_reachable_time_ms", () => p.baseReachableTime, setBase),
+    secs("delay_first_probe_time", () => p.delayProbeTime, (v) => void (p.delayProbeTime = v)),
+    secs("gc_stale_time", () => p.gcStaleTime, (v) => void (p.gcStaleTime = v)),
+    ms("interval_probe_time_ms", () => p.intervalProbeTimeMs, (v) => void (p.intervalProbeTimeMs = v)),
+    userHz("locktime", () => p.locktime, (v) => void (p.locktime = v)),
+    intEntry("mcast_resolicit", () => p.mcastReprobes, (v) => void (p.mcastReprobes = v), 0),
+    intEntry("mcast_solicit", () => p.mcastProbes, (v) => void (p.mcastProbes = v), 0),
+    userHz("proxy_delay", () => p.proxyDelay, (v) => void (p.proxyDelay = v)),
+    intEntry("proxy_qlen", () => p.proxyQlen, (v) => void (p.proxyQlen = v), 0),
+    userHz("retrans_time", () => p.retransTime, (v) => void (p.retransTime = v)),
+    ms("retrans_time_ms", () => p.retransTime, (v) => void (p.retransTime = v)),
+    intEntry("ucast_solicit", () => p.ucastProbes, (v) => void (p.ucastProbes = v), 0),
+    // unres_qlen is unres_qlen_bytes / SKB_TRUESIZE(ETH_FRAME_LEN)
+    intEntry("unres_qlen", () => Math.floor(p.queueLenBytes / 2112) || 0, (v) => void (p.queueLenBytes = v * 2112), 0),
+    intEntry("unres_qlen_bytes", () => p.queueLenBytes, (v) => void (p.queueLenBytes = v), 0),
+  ];
+  // gc_interval and gc_thresh1..3 exist only in the initial namespace of a real machine; the
+  // kernel runner's hosts are namespaces and do not have them, so neither do ours
+  if (isDefault && tbl && GC_SYSCTLS) {
+    t.push(
+      secs("gc_interval", () => tbl.gcInterval, (v) => void (tbl.gcInterval = v)),
+      intEntry("gc_thresh1", () => tbl.gcThresh1, (v) => void (tbl.gcThresh1 = v), 0),
+      intEntry("gc_thresh2", () => tbl.gcThresh2, (v) => void (tbl.gcThresh2 = v), 0),
+      intEntry("gc_thresh3", () => tbl.gcThresh3, (v) => void (tbl.gcThresh3 = v), 0),
+    );
+  }
+  return t.sort((a, b) => (a.procname < b.procname ? -1 : 1));
+}
+
+// ------------------------------------------------------------------ /proc/net/snmp
+
+/** net/ipv4/proc.c: snmp_seq_show() (Ip, Icmp, IcmpMsg, Udp) */
+function snmpSeqShow(net: Net): string {
+  const ip = ipStats(net);
+  const ic = icmpStats(net);
+  const u = udpStats(net);
+  const fwd = 2; // ip_forward is devinet's; 1 = forwarding, 2 = not — read by the caller if needed
+  let out = "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits\n";
+  out += `Ip: ${fwd} ${ipv4Sysctl(net).ipDefaultTtl} ${ip.InReceives} ${ip.InHdrErrors} ${ip.InAddrErrors} ${ip.ForwDatagrams} ${ip.InUnknownProtos} ${ip.InDiscards} ${ip.InDelivers} ${ip.OutRequests} ${ip.OutDiscards} ${ip.OutNoRoutes} ${ip.ReasmTimeout} ${ip.ReasmReqds} ${ip.ReasmOKs} ${ip.ReasmFails} ${ip.FragOKs} ${ip.FragFails} ${ip.FragCreates} ${ip.OutRequests + ip.ForwDatagrams}\n`;
+  const inT = ic.inType;
+  const outT = ic.outType;
+  out += "Icmp: InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps OutAddrMasks OutAddrMaskReps\n";
+  out += `Icmp: ${ic.InMsgs} ${ic.InErrors} ${ic.InCsumErrors} ${inT[3]} ${inT[11]} ${inT[12]} ${inT[4]} ${inT[5]} ${inT[8]} ${inT[0]} ${inT[13]} ${inT[14]} ${inT[17]} ${inT[18]} ${ic.OutMsgs} ${ic.OutErrors} ${ic.OutRateLimitGlobal} ${ic.OutRateLimitHost} ${outT[3]} ${outT[11]} ${outT[12]} ${outT[4]} ${outT[5]} ${outT[8]} ${outT[0]} ${outT[13]} ${outT[14]} ${outT[17]} ${outT[18]}\n`;
+  const names: string[] = [];
+  const vals: number[] = [];
+  for (let t = 0; t < 256; t++) if (inT[t]) { names.push(`InType${t}`); vals.push(inT[t]!); }
+  for (let t = 0; t < 256; t++) if (outT[t]) { names.push(`OutType${t}`); vals.push(outT[t]!); }
+  if (names.length) out += `IcmpMsg: ${names.join(" ")}\nIcmpMsg: ${vals.join(" ")}\n`;
+  out += "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n";
+  out += "Tcp: 1 200 120000 -1 0 0 0 0 0 0 0 0 0 0 0\n";
+  out += "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors\n";
+  out += `Udp: ${u.InDatagrams} ${u.NoPorts} ${u.InErrors} ${u.OutDatagrams} ${u.RcvbufErrors} ${u.SndbufErrors} ${u.InCsumErrors} ${u.IgnoredMulti} ${u.MemErrors}\n`;
+  out += "UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors\n";
+  out += "UdpLite: 0 0 0 0 0 0 0 0 0\n";
+  return out;
+}

@@ -1,0 +1,494 @@
+/**
+ * net/ipv4/fib_trie.c (tables, longest-prefix match, insert/delete/dump/flush, /proc/net/route)
+ * + the lookup entry points of include/net/ip_fib.h (fib_lookup through the rules).
+ *
+ * A table keeps one Map per prefix length (key = the masked prefix) and the list of prefix
+ * lengths in use, longest first: a lookup probes at most 33 maps. Within one prefix the
+ * aliases (struct fib_alias) are ordered as fib_trie orders them: dscp descending, then
+ * priority ascending, then insertion (append/prepend) order.
+ */
+import type { NetDevice } from "../core/netdevice.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { registerPernetOps } from "../core/net_namespace.ts";
+import { kerr, isKErr, type KErr, type Errno } from "../uapi/errno.ts";
+import {
+  RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_DEFAULT, RTN_UNICAST, RTN_BROADCAST, RTN_MULTICAST, RTN_UNREACHABLE,
+  RTN_PROHIBIT, RTNH_F_DEAD, RTNH_F_LINKDOWN, RT_SCOPE_UNIVERSE,
+} from "../uapi/rtnetlink.ts";
+import { inetMakeMask } from "./devinet.ts";
+import {
+  fibProps, fibInfoEqual, ipIgnoreLinkdown, fibCreateInfo, fibNhMatch, fibMetricsMatch, fibDumpInfo, fibResultPrefsrc,
+  type FibInfo, type FibNh, type FibConfig,
+} from "./fib_semantics.ts";
+import { fibRulesLookup, fib4RulesInit, fibHasCustomRules, fibRulesInit } from "./fib_rules.ts";
+import { fibFrontendInit } from "./fib_frontend.ts";
+
+/** struct fib_alias */
+export interface FibAlias {
+  faInfo: FibInfo;
+  faDscp: number;
+  faType: number;
+  faSlen: number;
+  tbId: number;
+  key: number;
+  plen: number;
+}
+
+/** struct fib_table (with its trie) */
+export class FibTable {
+  readonly id: number;
+  /** byLen[plen]: key -> aliases */
+  readonly byLen: (Map<number, FibAlias[]> | undefined)[] = new Array(33);
+  /** prefix lengths in use, longest first */
+  lens: number[] = [];
+  constructor(id: number) {
+    this.id = id;
+  }
+
+  aliases(): FibAlias[] {
+    const out: FibAlias[] = [];
+    for (const m of this.byLen) if (m) for (const l of m.values()) out.push(...l);
+    return out;
+  }
+
+  private leaf(plen: number, key: number, create: boolean): FibAlias[] | undefined {
+    let m = this.byLen[plen];
+    if (!m) {
+      if (!create) return undefined;
+      m = this.byLen[plen] = new Map();
+      this.lens = this.byLen.map((x, i) => (x ? i : -1)).filter((i) => i >= 0).sort((a, b) => b - a);
+    }
+    let l = m.get(key);
+    if (!l && create) {
+      l = [];
+      m.set(key, l);
+    }
+    return l;
+  }
+
+  /** the leaf's alias list for key/plen */
+  find(key: number, plen: number): FibAlias[] | undefined {
+    return this.leaf(plen, key, false);
+  }
+
+  getOrCreate(key: number, plen: number): FibAlias[] {
+    return this.leaf(plen, key, true)!;
+  }
+
+  remove(fa: FibAlias): void {
+    const m = this.byLen[fa.plen];
+    const l = m?.get(fa.key);
+    if (!m || !l) return;
+    const i = l.indexOf(fa);
+    if (i >= 0) l.splice(i, 1);
+    if (!l.length) m.delete(fa.key);
+    if (!m.size) {
+      this.byLen[fa.plen] = undefined;
+      this.lens = this.lens.filter((x) => x !== fa.plen);
+    }
+  }
+}
+
+interface FibNet {
+  tables: Map<number, FibTable>;
+  /** fib_has_custom_local_routes */
+  customLocalRoutes: boolean;
+}
+
+const pernet = new WeakMap<Net, FibNet>();
+
+export function fibNet(net: Net): FibNet {
+  let s = pernet.get(net);
+  if (!s) {
+    s = { tables: new Map(), customLocalRoutes: false };
+    pernet.set(net, s);
+  }
+  return s;
+}
+
+/** net/ipv4/fib_frontend.c: fib_get_table() */
+export function fibGetTable(net: Net, id: number): FibTable | undefined {
+  return fibNet(net).tables.get(id === 0 ? RT_TABLE_MAIN : id);
+}
+
+/** net/ipv4/fib_frontend.c: fib_new_table() */
+export function fibNewTable(net: Net, id: number): FibTable {
+  if (id === 0) id = RT_TABLE_MAIN;
+  const s = fibNet(net);
+  let tb = s.tables.get(id);
+  if (!tb) {
+    tb = new FibTable(id);
+    s.tables.set(id, tb);
+  }
+  return tb;
+}
+
+/** fib_empty_table(): the first unused id from RT_TABLE_MIN (for rules without a table) */
+export function fibEmptyTable(net: Net): FibTable | undefined {
+  for (let id = 1; id <= RT_TABLE_LOCAL; id++) if (!fibGetTable(net, id)) return fibNewTable(net, id);
+  return undefined;
+}
+
+/** every table in fib_table_hash order (id & 255 bucket, newest first within a bucket) */
+export function fibTablesInDumpOrder(net: Net): FibTable[] {
+  const all = [...fibNet(net).tables.values()];
+  const order = new Map(all.map((t, i) => [t, i]));
+  return all.sort((a, b) => (a.id & 255) - (b.id & 255) || order.get(b)! - order.get(a)!);
+}
+
+/** all fib_info of a namespace (the fib_info_devhash walk of fib_sync_*) */
+export function fibAllInfos(net: Net): FibInfo[] {
+  const out: FibInfo[] = [];
+  for (const tb of fibNet(net).tables.values()) for (const fa of tb.aliases()) out.push(fa.faInfo);
+  return out;
+}
+
+// ---------------------------------------------------------------------------- lookups
+
+/** struct flowi4, as far as routing reads it */
+export interface Flowi4 {
+  daddr: number;
+  saddr?: number;
+  oif?: number;
+  iif?: number;
+  tos?: number;
+  mark?: number;
+  scope?: number;
+  uid?: number;
+  proto?: number;
+  anysrc?: boolean;
+}
+
+/** FIB_LOOKUP_* flags */
+export const FIB_LOOKUP_NOREF = 1;
+export const FIB_LOOKUP_IGNORE_LINKSTATE = 2;
+
+/** struct fib_result, flattened (res->fi and res->nhc are kept for callers that need more) */
+export interface FibResult {
+  type: number;
+  table: number;
+  prefix: number;
+  prefixlen: number;
+  scope: number;
+  /** the next hop gateway, 0 if none */
+  nhGw: number;
+  nhDev: NetDevice | undefined;
+  nhScope: number;
+  nhFlags: number;
+  /** FIB_RES_PREFSRC(): the route's src or the address inet_select_addr() picks */
+  prefsrc: number;
+  priority: number;
+  tos: number;
+  /** RTAX_MTU metric, 0 if none */
+  mtu: number;
+  fi: FibInfo;
+  nh: FibNh;
+}
+
+/** a fib_result: plain fields, prefsrc computed on demand (FIB_RES_PREFSRC) */
+class FibResultImpl implements FibResult {
+  type: number;
+  table: number;
+  prefix: number;
+  prefixlen: number;
+  scope: number;
+  nhGw: number;
+  nhDev: NetDevice | undefined;
+  nhScope: number;
+  nhFlags: number;
+  priority: number;
+  tos: number;
+  mtu: number;
+  fi: FibInfo;
+  nh: FibNh;
+  constructor(tb: FibTable, fa: FibAlias, nh: FibNh) {
+    const fi = fa.faInfo;
+    this.type = fa.faType;
+    this.table = tb.id;
+    this.prefix = fa.key;
+    this.prefixlen = fa.plen;
+    this.scope = fi.fibScope;
+    this.nhGw = nh.nhGw4;
+    this.nhDev = nh.nhDev;
+    this.nhScope = nh.nhScope;
+    this.nhFlags = nh.nhFlags;
+    this.priority = fi.fibPriority;
+    this.tos = fa.faDscp;
+    this.mtu = fi.metrics.RTAX_MTU ?? 0;
+    this.fi = fi;
+    this.nh = nh;
+  }
+  get prefsrc(): number {
+    return fibResultPrefsrc(this.fi, this.nh);
+  }
+}
+
+function makeResult(tb: FibTable, fa: FibAlias, nh: FibNh): FibResult {
+  return new FibResultImpl(tb, fa, nh);
+}
+
+/** the lookup misses are common (local table first): one shared, frozen error each */
+const E_AGAIN: KErr = Object.freeze({ errno: "EAGAIN" }) as KErr;
+const E_NETUNREACH: KErr = Object.freeze({ errno: "ENETUNREACH" }) as KErr;
+const MASKS: number[] = Array.from({ length: 33 }, (_, i) => inetMakeMask(i));
+
+/** net/ipv4/fib_trie.c: fib_table_lookup() — a result, a reject type's errno, or EAGAIN
+ * when nothing matched */
+export function fibTableLookup(tb: FibTable, fl: Flowi4, flags = 0): FibResult | KErr {
+  const daddr = fl.daddr >>> 0;
+  const fscope = fl.scope ?? RT_SCOPE_UNIVERSE;
+  const tos = fl.tos ?? 0;
+  for (const plen of tb.lens) {
+    const key = (daddr & MASKS[plen]!) >>> 0;
+    const l = tb.byLen[plen]?.get(key);
+    if (!l) continue;
+    for (const fa of l) {
+      const fi = fa.faInfo;
+      if (fa.faDscp && fa.faDscp !== (tos & 0xfc)) continue;
+      if (fi.fibDead) continue;
+      if (fi.fibScope < fscope) continue;
+      const err = fibProps[fa.faType]!.error;
+      if (err) return kerr(err);
+      if (fi.fibFlags & RTNH_F_DEAD) continue;
+      for (const nh of fi.fibNh) {
+        if (nh.nhFlags & RTNH_F_DEAD) continue;
+        if (nh.nhFlags & RTNH_F_LINKDOWN && !(flags & FIB_LOOKUP_IGNORE_LINKSTATE) && ipIgnoreLinkdown(nh.nhDev)) continue;
+        if (fl.oif && fl.oif !== nh.nhOif && fl.oif !== (nh.nhDev?.ifindex ?? -1)) continue;
+        return makeResult(tb, fa, nh);
+      }
+    }
+  }
+  return E_AGAIN;
+}
+
+/** include/net/ip_fib.h: fib_lookup() / net/ipv4/fib_rules.c: __fib_lookup() — the rules,
+ * then the tables they point to. ESRCH (no rule decided) becomes ENETUNREACH. */
+export function fibLookup(net: Net, fl: Flowi4, flags = 0): FibResult | KErr {
+  const r = fibRulesLookup(net, fl, flags);
+  if (isKErr(r) && (r.errno === "ESRCH" || r.errno === "EAGAIN")) return E_NETUNREACH;
+  return r;
+}
+
+/** used by fib_rules: look one table up */
+export function fibTableLookupById(net: Net, id: number, fl: Flowi4, flags: number): FibResult | KErr {
+  const tb = fibGetTable(net, id);
+  if (!tb) return E_AGAIN;
+  return fibTableLookup(tb, fl, flags);
+}
+
+// ------------------------------------------------------------------------- modification
+
+/** net/ipv4/fib_trie.c: fib_valid_key_len() */
+function fibValidKeyLen(key: number, plen: number): KErr | undefined {
+  if (plen > 32) return kerr("EINVAL", "Invalid prefix length");
+  if (plen < 32 && plen > 0 && (key << plen) >>> 0 !== 0) return kerr("EINVAL", "Invalid prefix for given prefix length");
+  if (plen === 0 && key !== 0) return kerr("EINVAL", "Invalid prefix for given prefix length");
+  return undefined;
+}
+
+/** net/ipv4/fib_trie.c: fib_find_alias() within one leaf of one slen: the index of the first
+ * alias with the same dscp and priority >= prio, or of the first with a lower dscp */
+function fibFindAlias(l: FibAlias[], dscp: number, prio: number): number {
+  for (let i = 0; i < l.length; i++) {
+    const fa = l[i]!;
+    if (fa.faDscp > dscp) continue;
+    if (fa.faInfo.fibPriority >= prio || fa.faDscp < dscp) return i;
+  }
+  return -1;
+}
+
+/** net/ipv4/fib_trie.c: fib_table_insert() */
+export function fibTableInsert(net: Net, tb: FibTable, cfg: FibConfig): KErr | undefined {
+  const key = cfg.dst >>> 0;
+  const plen = cfg.dstLen;
+  const e = fibValidKeyLen(key, plen);
+  if (e) return e;
+  const fi = fibCreateInfo(net, cfg);
+  if (isKErr(fi)) return fi;
+  const dscp = cfg.dscp;
+  const l = tb.find(key, plen);
+  let idx = l ? fibFindAlias(l, dscp, fi.fibPriority) : -1;
+  let fa = idx >= 0 ? l![idx] : undefined;
+  if (fa && fa.faDscp === dscp && fa.faInfo.fibPriority === fi.fibPriority) {
+    if (cfg.nlflags.excl) return kerr("EEXIST");
+    const first = idx;
+    let match = -1;
+    let i = idx;
+    for (; i < l!.length; i++) {
+      const f = l![i]!;
+      if (f.faDscp !== dscp || f.faInfo.fibPriority !== fi.fibPriority) break;
+      if (f.faType === cfg.type && fibInfoEqual(f.faInfo, fi)) {
+        match = i;
+        break;
+      }
+    }
+    if (cfg.nlflags.replace) {
+      if (match >= 0) return undefined;
+      const nfa: FibAlias = { faInfo: fi, faDscp: l![first]!.faDscp, faType: cfg.type, faSlen: 32 - plen, tbId: tb.id, key, plen };
+      l![first] = nfa;
+      if (tb.id === RT_TABLE_LOCAL && cfg.protocol !== 2) fibNet(net).customLocalRoutes = true;
+      return undefined;
+    }
+    if (match >= 0) return kerr("EEXIST");
+    if (cfg.nlflags.append) {
+      // insert before the first alias after the (dscp, priority) group
+      idx = i;
+      while (idx < l!.length && l![idx]!.faDscp === dscp && l![idx]!.faInfo.fibPriority === fi.fibPriority) idx++;
+    } else idx = first;
+  }
+  if (!cfg.nlflags.create) return kerr("ENOENT");
+  const nfa: FibAlias = { faInfo: fi, faDscp: dscp, faType: cfg.type, faSlen: 32 - plen, tbId: tb.id, key, plen };
+  const list = tb.getOrCreate(key, plen);
+  if (idx >= 0 && idx <= list.length) list.splice(idx, 0, nfa);
+  else list.push(nfa);
+  if (tb.id === RT_TABLE_LOCAL && cfg.protocol !== 2) fibNet(net).customLocalRoutes = true;
+  fa = nfa;
+  void fa;
+  return undefined;
+}
+
+/** net/ipv4/fib_trie.c: fib_table_delete() */
+export function fibTableDelete(net: Net, tb: FibTable, cfg: FibConfig): KErr | undefined {
+  void net;
+  const key = cfg.dst >>> 0;
+  const plen = cfg.dstLen;
+  const e = fibValidKeyLen(key, plen);
+  if (e) return e;
+  const l = tb.find(key, plen);
+  if (!l) return kerr("ESRCH");
+  const idx = fibFindAlias(l, cfg.dscp, 0);
+  if (idx < 0) return kerr("ESRCH");
+  for (let i = idx; i < l.length; i++) {
+    const fa = l[i]!;
+    const fi = fa.faInfo;
+    if (fa.faDscp !== cfg.dscp) break;
+    if ((!cfg.type || fa.faType === cfg.type) &&
+      (cfg.scope === 255 || fi.fibScope === cfg.scope) &&
+      (!cfg.prefsrc || fi.fibPrefsrc === cfg.prefsrc) &&
+      (!cfg.protocol || fi.fibProtocol === cfg.protocol) &&
+      fibNhMatch(cfg, fi) && fibMetricsMatch(cfg, fi)) {
+      tb.remove(fa);
+      return undefined;
+    }
+  }
+  return kerr("ESRCH");
+}
+
+/** net/ipv4/fib_trie.c: fib_table_flush() — drop aliases whose fib_info died */
+export function fibTableFlush(tb: FibTable, flushAll = false): number {
+  let found = 0;
+  for (const fa of tb.aliases()) {
+    if (flushAll || fa.faInfo.fibFlags & RTNH_F_DEAD) {
+      tb.remove(fa);
+      found++;
+    }
+  }
+  return found;
+}
+
+/** net/ipv4/fib_frontend.c: fib_flush() */
+export function fibFlush(net: Net): void {
+  let flushed = 0;
+  for (const tb of fibNet(net).tables.values()) flushed += fibTableFlush(tb);
+  if (flushed) routeFlushHooks.forEach((fn) => fn(net));
+}
+
+const routeFlushHooks: ((net: Net) => void)[] = [];
+/** rt_cache_flush() callers: the route cache (K2) registers here too */
+export function onFibFlush(fn: (net: Net) => void): void {
+  routeFlushHooks.push(fn);
+}
+
+/** the aliases of a table in fib_trie dump order: key ascending, then shorter prefix first,
+ * then list order */
+export function fibTableAliasesInOrder(tb: FibTable): FibAlias[] {
+  const keys: [number, number, FibAlias[]][] = [];
+  for (let plen = 0; plen <= 32; plen++) {
+    const m = tb.byLen[plen];
+    if (!m) continue;
+    for (const [key, l] of m) keys.push([key, plen, l]);
+  }
+  keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  const out: FibAlias[] = [];
+  for (const [, , l] of keys) out.push(...l);
+  return out;
+}
+
+/** net/ipv4/fib_trie.c: fib_table_dump() */
+export function fibTableDump(tb: FibTable, filter: { oif?: number; type?: number; protocol?: number; scope?: number } = {}) {
+  const out = [];
+  for (const fa of fibTableAliasesInOrder(tb)) {
+    if (filter.type && fa.faType !== filter.type) continue;
+    if (filter.protocol && fa.faInfo.fibProtocol !== filter.protocol) continue;
+    if (filter.oif && !fa.faInfo.fibNh.some((nh) => nh.nhDev?.ifindex === filter.oif)) continue;
+    out.push(fibDumpInfo("RTM_NEWROUTE", tb.id, fa.faType, fa.key, fa.plen, fa.faDscp, fa.faInfo));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------ /proc/net/route
+
+/** net/ipv4/fib_trie.c: fib_flag_trans() */
+function fibFlagTrans(type: number, mask: number, fi: FibInfo | undefined): number {
+  let flags = type === RTN_UNREACHABLE || type === RTN_PROHIBIT ? 0x0200 /* RTF_REJECT */ : 0;
+  if (fi && fi.fibNh[0]?.nhGw4) flags |= 0x0002; // RTF_GATEWAY
+  if (mask >>> 0 === 0xffffffff) flags |= 0x0004; // RTF_HOST
+  flags |= 0x0001; // RTF_UP
+  return flags;
+}
+
+/** __be32 printed with %08X on a little-endian machine */
+function be32hex(a: number): string {
+  const le = (((a & 0xff) << 24) | ((a & 0xff00) << 8) | ((a >>> 8) & 0xff00) | (a >>> 24)) >>> 0;
+  return le.toString(16).toUpperCase().padStart(8, "0");
+}
+
+/** net/ipv4/fib_trie.c: fib_route_seq_show() — /proc/net/route (table main only) */
+export function procNetRoute(net: Net): string {
+  const pad = (s: string) => s.padEnd(127, " ") + "\n";
+  let out = pad("Iface\tDestination\tGateway \tFlags\tRefCnt\tUse\tMetric\tMask\t\tMTU\tWindow\tIRTT");
+  const tb = fibGetTable(net, RT_TABLE_MAIN);
+  if (!tb) return out;
+  for (const fa of fibTableAliasesInOrder(tb)) {
+    if (fa.faType === RTN_BROADCAST || fa.faType === RTN_MULTICAST) continue;
+    const fi = fa.faInfo;
+    const mask = inetMakeMask(fa.plen);
+    const flags = fibFlagTrans(fa.faType, mask, fi);
+    const nh = fi.fibNh[0];
+    const advmss = fi.metrics.RTAX_ADVMSS ? fi.metrics.RTAX_ADVMSS + 40 : 0;
+    out += pad([
+      nh?.nhDev ? nh.nhDev.name : "*", be32hex(fa.key), be32hex(nh?.nhGw4 ?? 0), flags.toString(16).toUpperCase().padStart(4, "0"),
+      "0", "0", String(fi.fibPriority), be32hex(mask), String(advmss), String(fi.metrics.RTAX_WINDOW ?? 0),
+      String((fi.metrics.RTAX_RTT ?? 0) >>> 3),
+    ].join("\t"));
+  }
+  return out;
+}
+
+// ------------------------------------------------------------------------------ pernet
+
+function fibNetInit(net: Net): void {
+  const s = fibNet(net);
+  // fib4_rules_init(): local and main exist from the start; default only when used
+  if (!s.tables.has(RT_TABLE_MAIN)) fibNewTable(net, RT_TABLE_MAIN);
+  if (!s.tables.has(RT_TABLE_LOCAL)) fibNewTable(net, RT_TABLE_LOCAL);
+  fib4RulesInit(net);
+}
+
+function fibNetExit(net: Net): void {
+  pernet.delete(net);
+}
+
+let inited = false;
+/** net/ipv4/fib_frontend.c: ip_fib_init() — tables, rules, the rtnetlink handlers, the
+ * netdevice/inetaddr notifiers, SIOCADDRT/SIOCDELRT and /proc/net/route */
+export function fibInit(): void {
+  if (inited) return;
+  inited = true;
+  fibRulesInit();
+  registerPernetOps({ init: fibNetInit, exit: fibNetExit });
+  fibFrontendInit();
+}
+
+export { fibHasCustomRules, RT_TABLE_DEFAULT, RTN_UNICAST };
+export type { Errno };

@@ -1,0 +1,224 @@
+/**
+ * net/ipv4/ip_output.c: local output (__ip_local_out / ip_local_out), ip_output,
+ * ip_finish_output(2) to the neighbour layer, ip_mc_output (broadcast loopback copy), the IP
+ * ID selection (ip_select_ident) and ip_build_and_send_pkt-style header building for the
+ * kernel's own packets (ICMP, raw/ping/UDP sockets).
+ */
+import { SkBuff, SkBuff as SkBufCtor } from "../core/skbuff.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { ETH_P_IP, PACKET_LOOPBACK } from "../uapi/if.ts";
+import { RTCF_BROADCAST } from "../uapi/rtnetlink.ts";
+import { nfHook, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING } from "../netfilter/core.ts";
+import { kfreeSkbReason } from "../core/drop.ts";
+import { netifRx, netSched, netRng } from "../core/dev_path.ts";
+import { neighLookup, neighCreate, neighOutput } from "../core/neighbour.ts";
+import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
+import { readU32, writeU16, writeU32 } from "../../wire/addr.ts";
+import { ipSendCheck, iphHlen, iphTotLen, IP_DF } from "../../wire/ipv4.ts";
+import { type Rtable, ipv4Mtu, dstOutput, IPSKB_REROUTED, IPSKB_FRAG_PMTU } from "./route.ts";
+import { ipFragment, IGNORE_DF } from "./ip_fragment.ts";
+import { ipStats } from "./ip_input.ts";
+import { icmpOutCount } from "./icmp.ts";
+import { arpTable } from "./arp.ts";
+
+/** net/ipv4/ip_output.c: __ip_local_out(): finish the header, NF LOCAL_OUT */
+export function ipLocalOut(net: Net, skb: SkBuff): number {
+  const b = skb.buf;
+  const o = skb.networkHeader;
+  writeU16(b, o + 2, skb.tail - o);
+  ipSendCheck(b, o);
+  skb.protocol = ETH_P_IP;
+  const rt = skb.dst as Rtable;
+  nfHook(NFPROTO_IPV4, NF_INET_LOCAL_OUT, net, skb, undefined, rt.dev, dstOutputOk);
+  return 0;
+}
+
+function dstOutputOk(skb: SkBuff): void {
+  dstOutput((skb.dst as Rtable).dev.net, skb);
+}
+
+/** net/ipv4/ip_output.c: ip_output() */
+export function ipOutput(net: Net, skb: SkBuff): number {
+  const rt = skb.dst as Rtable;
+  const dev = rt.dev;
+  skb.dev = dev;
+  skb.protocol = ETH_P_IP;
+  if (skb.ipcbFlags & IPSKB_REROUTED) ipFinishOutput(skb);
+  else nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, skb, undefined, dev, ipFinishOutput);
+  return 0;
+}
+
+/** net/ipv4/ip_output.c: ip_mc_output() for broadcast routes: a copy loops back first */
+export function ipMcOutput(net: Net, skb: SkBuff): number {
+  const rt = skb.dst as Rtable;
+  const dev = rt.dev;
+  skb.dev = dev;
+  skb.protocol = ETH_P_IP;
+  if (rt.rtFlags & RTCF_BROADCAST) {
+    const sk = skb.sk as { mcLoop?: boolean } | undefined;
+    if (!sk || sk.mcLoop !== false) {
+      const n = skb.copy();
+      nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, n, undefined, dev, devLoopbackXmit);
+    }
+    if (skb.buf[skb.networkHeader + 8] === 0) {
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip_mc_output");
+      return 0;
+    }
+  }
+  nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, skb, undefined, dev, ipFinishOutput);
+  return 0;
+}
+
+/** net/core/dev.c: dev_loopback_xmit(): the looped copy of a broadcast, back up the stack */
+function devLoopbackXmit(skb: SkBuff): void {
+  skb.push(14); // make sure there is room for the (fake) mac header
+  skb.pull(14);
+  skb.macHeader = skb.data - 14;
+  skb.pktType = PACKET_LOOPBACK;
+  netifRx(skb);
+}
+
+/** include/net/ip.h: ip_skb_dst_mtu() */
+function ipSkbDstMtu(skb: SkBuff): number {
+  return ipv4Mtu(skb.dst as Rtable);
+}
+
+/** net/ipv4/ip_output.c: ip_finish_output() / __ip_finish_output() */
+export function ipFinishOutput(skb: SkBuff): void {
+  const rt = skb.dst as Rtable;
+  const mtu = ipSkbDstMtu(skb);
+  if (skb.tail - skb.networkHeader > mtu || skb.ipcbFlags & IPSKB_FRAG_PMTU && skb.tail - skb.networkHeader > mtu) {
+    ipFragment(rt.dev.net, skb, mtu, ipFinishOutput2);
+    return;
+  }
+  ipFinishOutput2(skb);
+}
+
+/** net/ipv4/ip_output.c: ip_finish_output2(): the next hop's neighbour */
+export function ipFinishOutput2(skb: SkBuff): void {
+  const rt = skb.dst as Rtable;
+  const dev = rt.dev;
+  const nexthop = rt.rtUsesGateway ? rt.rtGw4 : readU32(skb.buf, skb.networkHeader + 16);
+  const tbl = arpTable(dev.net);
+  let n = neighLookup(tbl, nexthop, dev);
+  if (!n) n = neighCreate(tbl, nexthop, dev);
+  skb.data = skb.networkHeader;
+  skb.protocol = ETH_P_IP;
+  neighOutput(n, skb);
+}
+
+/** net/ipv4/route.c: ip_rt_bug(): an input route used for output */
+export function ipRtBug(_net: Net, skb: SkBuff): number {
+  kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip_rt_bug");
+  return 0;
+}
+
+// ------------------------------------------------------------------ IP ID
+
+const IP_IDENTS_SZ = 2048;
+interface Idents {
+  ids: Uint16Array;
+  stamps: Float64Array;
+}
+const idents = new WeakMap<Net, Idents>();
+
+/** net/ipv4/route.c: ip_idents_reserve() (the buckets start random, as at boot) */
+function ipIdentsReserve(net: Net, hash: number, segs: number): number {
+  let t = idents.get(net);
+  if (!t) {
+    t = { ids: new Uint16Array(IP_IDENTS_SZ), stamps: new Float64Array(IP_IDENTS_SZ) };
+    const rng = netRng(net);
+    for (let i = 0; i < IP_IDENTS_SZ; i++) t.ids[i] = rng.u32() & 0xffff;
+    idents.set(net, t);
+  }
+  const bucket = hash % IP_IDENTS_SZ;
+  const now = Math.floor(netSched(net).now / (USEC_PER_SEC / HZ));
+  const old = t.stamps[bucket]!;
+  let delta = 0;
+  if (old !== now) {
+    t.stamps[bucket] = now;
+    delta = netRng(net).below(now - old);
+  }
+  const id = (t.ids[bucket]! + segs + delta) & 0xffff;
+  t.ids[bucket] = id;
+  return (id - segs) & 0xffff;
+}
+
+/** a cheap stand-in for siphash_3u32(daddr, saddr, proto, ip_id_key) */
+function idHash(daddr: number, saddr: number, proto: number): number {
+  let h = Math.imul(daddr ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ saddr ^ (h >>> 13), 0xc2b2ae35);
+  h = Math.imul(h ^ proto ^ (h >>> 16), 0x27d4eb2f);
+  return (h ^ (h >>> 15)) >>> 0;
+}
+
+/** include/net/ip.h: ip_select_ident_segs() — sk: a connected socket's inet_id counter */
+export function ipSelectIdent(net: Net, skb: SkBuff, sk: { inetDaddr: number; inetId: number } | undefined, segs = 1): void {
+  const b = skb.buf;
+  const o = skb.networkHeader;
+  let id: number;
+  if (sk && sk.inetDaddr) {
+    sk.inetId = (sk.inetId + segs) & 0xffff;
+    id = sk.inetId;
+  } else if ((b[o + 6]! << 8) & IP_DF) {
+    id = 0;
+  } else {
+    id = ipIdentsReserve(net, idHash(readU32(b, o + 16), readU32(b, o + 12), b[o + 9]!), segs);
+  }
+  writeU16(b, o + 4, id);
+}
+
+export { iphHlen, iphTotLen };
+
+// ------------------------------------------------------------------ building packets
+
+export interface IpSendParams {
+  saddr: number;
+  daddr: number;
+  protocol: number;
+  tos: number;
+  ttl: number;
+  /** set IP_DF */
+  df: boolean;
+  /** a connected socket's inet_id (ip_select_ident) */
+  sk?: { inetDaddr: number; inetId: number } | undefined;
+  /** skb->sk, for ip_mc_output's loop decision and errors */
+  owner?: unknown;
+  mark?: number;
+  /** allow fragmenting although DF (skb->ignore_df) */
+  ignoreDf?: boolean;
+}
+
+/**
+ * ip_append_data() + ip_push_pending_frames() (__ip_make_skb + ip_send_skb) for one
+ * datagram whose transport header and payload are `l4[0..len)` (already checksummed):
+ * builds the IP header, picks the ID, and sends it through ip_local_out().
+ */
+export function ipSendData(net: Net, rt: Rtable, p: IpSendParams, l4: Uint8Array, len: number): number {
+  const skb = new SkBufCtor(20 + len);
+  const o = skb.data;
+  skb.networkHeader = o;
+  skb.transportHeader = o + 20;
+  const b = skb.buf;
+  b[o] = 0x45;
+  b[o + 1] = p.tos;
+  writeU16(b, o + 2, 20 + len);
+  writeU16(b, o + 6, p.df ? IP_DF : 0);
+  b[o + 8] = p.ttl;
+  b[o + 9] = p.protocol;
+  writeU32(b, o + 12, p.saddr);
+  writeU32(b, o + 16, p.daddr);
+  b.set(l4.subarray(0, len), o + 20);
+  skb.dst = rt;
+  skb.dev = rt.dev;
+  skb.sk = p.owner;
+  skb.mark = p.mark ?? 0;
+  skb.protocol = ETH_P_IP;
+  if (p.ignoreDf) skb.ipcbFlags |= IGNORE_DF;
+  ipSelectIdent(net, skb, p.sk);
+  const st = ipStats(net);
+  st.OutRequests++;
+  st.OutOctets += 20 + len;
+  if (p.protocol === 1) icmpOutCount(net, l4[0]!);
+  return ipLocalOut(net, skb);
+}

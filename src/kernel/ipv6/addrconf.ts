@@ -1,0 +1,629 @@
+/**
+ * net/ipv6/addrconf.c, reduced to what a box with IPv6 left at its defaults shows: per-device
+ * inet6_dev, the link-local fe80::/64 EUI-64 address made when a device becomes ready (up
+ * with carrier), ::1/128 on lo, their routes (fe80::/64 in main, local and ff00::/8 in local),
+ * RTM_GETADDR/RTM_GETROUTE dumps for AF_INET6, IFLA_AF_SPEC AF_INET6 (addrgenmode), the
+ * net/ipv6/conf/{all,default,DEV}/* sysctls (disable_ipv6 acts) and /proc/net/if_inet6.
+ * There is no IPv6 packet path.
+ */
+import type { NetDevice } from "../core/netdevice.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { registerPernetOps } from "../core/net_namespace.ts";
+import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE,
+  NETDEV_CHANGENAME, NETDEV_CHANGEMTU, NOTIFY_DONE } from "../core/notifier.ts";
+import { rtnlRegister, registerRtnlAfOps, rtnetlinkRcvMsg } from "../core/rtnetlink.ts";
+import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
+import { registerProcNet } from "../core/procfs.ts";
+import { netifOperUp, netifRunning, devGetFlags, devGetIflink } from "../core/dev.ts";
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import {
+  AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE,
+  IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
+  RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN,
+  type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg,
+} from "../uapi/rtnetlink.ts";
+import { IFF_LOOPBACK, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
+import { registerUnspecDump } from "../ipv4/fib_frontend.ts";
+
+export const IN6_ADDR_GEN_MODE_EUI64 = 0;
+export const IN6_ADDR_GEN_MODE_NONE = 1;
+export const IN6_ADDR_GEN_MODE_STABLE_PRIVACY = 2;
+export const IN6_ADDR_GEN_MODE_RANDOM = 3;
+const IPV6_MIN_MTU = 1280;
+const INFINITY_LIFE_TIME = 0xffffffff;
+
+/** struct inet6_ifaddr, reduced */
+export interface Inet6Ifaddr {
+  addr: Uint8Array;
+  prefixLen: number;
+  scope: number; // RT_SCOPE_*
+  flags: number; // IFA_F_*
+  idev: Inet6Dev;
+  cstamp: number;
+  tstamp: number;
+}
+
+/** struct inet6_dev, reduced */
+export interface Inet6Dev {
+  dev: NetDevice;
+  addrList: Inet6Ifaddr[];
+  cnf: Map<string, number | string>;
+  /** IF_READY */
+  ready: boolean;
+  /** the multicast route ff00::/8 and fe80::/64 prefix route exist */
+  routes: { mroute: boolean };
+  /** the prefix routes addrconf_prefix_route() made (fe80::/64, an added address's prefix) */
+  prefixRoutes: { dst: Uint8Array; plen: number; metric: number; seq: number }[];
+  /** order in which routes were inserted (fib6 keeps insertion order among equals) */
+  mrouteSeq: number;
+  llSeq: number;
+  dadTimer: { cancel(): void } | undefined;
+}
+
+interface AddrconfNet {
+  all: Map<string, number | string>;
+  dflt: Map<string, number | string>;
+  seq: number;
+}
+
+const pernet = new WeakMap<Net, AddrconfNet>();
+
+/** net/ipv6/addrconf.c: ipv6_devconf / ipv6_devconf_dflt (Linux 6.18), as `sysctl` shows them */
+const DEVCONF_DEFAULTS: [string, number | string][] = [
+  ["accept_dad", 1], ["accept_ra", 1], ["accept_ra_defrtr", 1], ["accept_ra_from_local", 0],
+  ["accept_ra_min_hop_limit", 1], ["accept_ra_min_lft", 0], ["accept_ra_mtu", 1], ["accept_ra_pinfo", 1],
+  ["accept_ra_rt_info_max_plen", 0], ["accept_ra_rt_info_min_plen", 0], ["accept_ra_rtr_pref", 1],
+  ["accept_redirects", 1], ["accept_source_route", 0], ["accept_untracked_na", 0], ["addr_gen_mode", 0],
+  ["autoconf", 1], ["dad_transmits", 1], ["disable_ipv6", 0], ["disable_policy", 0],
+  ["drop_unicast_in_l2_multicast", 0], ["drop_unsolicited_na", 0], ["enhanced_dad", 1], ["force_forwarding", 0],
+  ["force_mld_version", 0], ["force_tllao", 0], ["forwarding", 0], ["hop_limit", 64],
+  ["ignore_routes_with_linkdown", 0], ["ioam6_enabled", 0], ["ioam6_id", 65535], ["ioam6_id_wide", 4294967295],
+  ["keep_addr_on_down", 0], ["max_addresses", 16], ["max_desync_factor", 600], ["mc_forwarding", 0],
+  ["mldv1_unsolicited_report_interval", 10000], ["mldv2_unsolicited_report_interval", 1000], ["mtu", 1280],
+  ["ndisc_evict_nocarrier", 1], ["ndisc_notify", 0], ["ndisc_tclass", 0], ["optimistic_dad", 0], ["proxy_ndp", 0],
+  ["ra_defrtr_metric", 1024], ["ra_honor_pio_life", 0], ["ra_honor_pio_pflag", 0], ["regen_max_retry", 3],
+  ["regen_min_advance", 2], ["router_probe_interval", 60], ["router_solicitation_delay", 1],
+  ["router_solicitation_interval", 4], ["router_solicitation_max_interval", 3600], ["router_solicitations", -1],
+  ["rpl_seg_enabled", 0], ["seg6_enabled", 0], ["seg6_require_hmac", 0], ["stable_secret", ""],
+  ["suppress_frag_ndisc", 1], ["temp_prefered_lft", 86400], ["temp_valid_lft", 604800], ["use_oif_addrs_only", 0],
+  ["use_optimistic", 0], ["use_tempaddr", 0],
+];
+const RO_ENTRIES = new Set(["mc_forwarding"]);
+
+function addrconfNet(net: Net): AddrconfNet {
+  let s = pernet.get(net);
+  if (!s) {
+    s = { all: new Map(DEVCONF_DEFAULTS), dflt: new Map(DEVCONF_DEFAULTS), seq: 0 };
+    // ipv6_devconf (all) differs from ipv6_devconf_dflt in accept_dad
+    s.all.set("accept_dad", 0);
+    pernet.set(net, s);
+  }
+  return s;
+}
+
+export function devInet6(dev: NetDevice): Inet6Dev | undefined {
+  return dev.ip6Ptr as Inet6Dev | undefined;
+}
+
+function now(net: Net): number {
+  const h = net.host as unknown as { world?: { sched?: { now: number } } };
+  return h.world?.sched?.now ?? 0;
+}
+
+function sched(net: Net): { after(d: number, fn: () => void, label?: string): { cancel(): void } } | undefined {
+  const h = net.host as unknown as { world?: { sched?: { after(d: number, fn: () => void, label?: string): { cancel(): void } } } };
+  return h.world?.sched;
+}
+
+function rand(net: Net, n: number): number {
+  const h = net.host as unknown as { world?: { rng?: { u32(): number } } };
+  const r = h.world?.rng;
+  return r ? r.u32() % n : 0;
+}
+
+// ---------------------------------------------------------------------------- inet6_dev
+
+/** net/ipv6/addrconf.c: ipv6_add_dev() */
+function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined {
+  if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) return undefined;
+  const s = addrconfNet(dev.net);
+  const cnf = new Map(s.dflt);
+  cnf.set("mtu", dev.mtu);
+  if (dev.flags & IFF_LOOPBACK) {
+    // ipv6_add_dev(): no DAD and no temporary addresses on loopback
+    cnf.set("accept_dad", -1);
+    cnf.set("use_tempaddr", -1);
+  }
+  const idev: Inet6Dev = {
+    dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
+    dadTimer: undefined,
+  };
+  dev.ip6Ptr = idev;
+  registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, confTable(dev.net, cnf, idev));
+  return idev;
+}
+
+/** net/ipv6/addrconf.c: addrconf_link_ready() */
+function addrconfLinkReady(dev: NetDevice): boolean {
+  return netifOperUp(dev) && dev.qdisc !== "noop";
+}
+
+/** net/ipv6/addrconf.c: ipv6_generate_eui64() for Ethernet-like devices */
+function ipv6GenerateEui64(dev: NetDevice): Uint8Array | undefined {
+  if (dev.type !== ARPHRD_ETHER || dev.addrLen !== 6) return undefined;
+  const a = dev.devAddr;
+  return Uint8Array.of(a[0]! ^ 2, a[1]!, a[2]!, 0xff, 0xfe, a[3]!, a[4]!, a[5]!);
+}
+
+function addAddr(idev: Inet6Dev, addr: Uint8Array, plen: number, scope: number, flags: number): Inet6Ifaddr {
+  const t = now(idev.dev.net);
+  const ifp: Inet6Ifaddr = { addr, prefixLen: plen, scope, flags, idev, cstamp: t, tstamp: t };
+  // ipv6_link_dev_addr(): before the first address of the same or a smaller source scope
+  const sc = ipv6AddrSrcScope(addr);
+  let i = 0;
+  while (i < idev.addrList.length && sc < ipv6AddrSrcScope(idev.addrList[i]!.addr)) i++;
+  idev.addrList.splice(i, 0, ifp);
+  return ifp;
+}
+
+/** include/net/ipv6.h: ipv6_addr_src_scope() (IPV6_ADDR_SCOPE_*) */
+function ipv6AddrSrcScope(a: Uint8Array): number {
+  if (a.slice(0, 15).every((b) => b === 0) && a[15] === 1) return 0x01;
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) return 0x02;
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0xc0) return 0x05;
+  if (a[0] === 0xff) return a[1]! & 0x0f;
+  return 0x0e;
+}
+
+/** net/ipv6/addrconf.c: ipv6_addr_scope() as RT_SCOPE_* (what RTM_NEWADDR reports) */
+function ipv6AddrRtScope(a: Uint8Array): number {
+  switch (ipv6AddrSrcScope(a)) {
+    case 0x01: return RT_SCOPE_HOST;
+    case 0x02: return RT_SCOPE_LINK;
+    case 0x05: return 200; // RT_SCOPE_SITE
+    default: return RT_SCOPE_UNIVERSE;
+  }
+}
+
+function prefixOf(a: Uint8Array, plen: number): Uint8Array {
+  const p = new Uint8Array(16);
+  for (let i = 0; i < 16; i++) {
+    const bits = Math.max(0, Math.min(8, plen - i * 8));
+    p[i] = a[i]! & ((0xff << (8 - bits)) & 0xff);
+  }
+  return p;
+}
+
+function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** net/ipv6/addrconf.c: addrconf_prefix_route() (metric IP6_RT_PRIO_ADDRCONF unless given) */
+function addrconfPrefixRoute(idev: Inet6Dev, addr: Uint8Array, plen: number, metric: number): void {
+  const dst = prefixOf(addr, plen);
+  const m = metric || 256;
+  if (idev.prefixRoutes.some((r) => r.plen === plen && r.metric === m && sameAddr(r.dst, dst))) return;
+  idev.prefixRoutes.push({ dst, plen, metric: m, seq: ++addrconfNet(idev.dev.net).seq });
+}
+
+/** net/ipv6/addrconf.c: ipv6_del_addr() + cleanup_prefix_route() */
+function ipv6DelAddr(ifp: Inet6Ifaddr): void {
+  const idev = ifp.idev;
+  idev.addrList = idev.addrList.filter((x) => x !== ifp);
+  if (ifp.flags & IFA_F_PERMANENT && !(ifp.flags & IFA_F_NOPREFIXROUTE)) {
+    const dst = prefixOf(ifp.addr, ifp.prefixLen);
+    const stillUsed = idev.addrList.some((x) => x.prefixLen === ifp.prefixLen && sameAddr(prefixOf(x.addr, x.prefixLen), dst));
+    if (!stillUsed) idev.prefixRoutes = idev.prefixRoutes.filter((r) => !(r.plen === ifp.prefixLen && sameAddr(r.dst, dst)));
+  }
+}
+
+/** net/ipv6/addrconf.c: inet6_rtm_newaddr() */
+export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
+  const ifm = m.ifa;
+  const pfx = m.attrs.IFA_ADDRESS ?? m.attrs.IFA_LOCAL;
+  if (!pfx || pfx.length !== 16) return kerr("EINVAL");
+  if (ifm.prefixlen > 128) return kerr("EINVAL", "ipv6: Invalid prefix length");
+  const dev = net.devices().find((d) => d.ifindex === ifm.index);
+  if (!dev) return kerr("ENODEV", "ipv6: Unable to find the interface");
+  const idev = devInet6(dev);
+  if (!idev) return kerr("ENOBUFS");
+  if (idev.cnf.get("disable_ipv6")) return kerr("EACCES", "ipv6: IPv6 is disabled on this device");
+  const flags = (m.attrs.IFA_FLAGS ?? ifm.flags) & (IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_NOPREFIXROUTE | IFA_F_MANAGETEMPADDR | IFA_F_MCAUTOJOIN);
+  const existing = idev.addrList.find((x) => sameAddr(x.addr, pfx));
+  if (existing) {
+    if (m.flags.excl || !m.flags.replace) return kerr("EEXIST", "ipv6: address already assigned");
+    return undefined;
+  }
+  if (pfx[0] === 0xff || pfx.every((b) => b === 0)) return kerr("EADDRNOTAVAIL", "ipv6: Invalid address");
+  // inet6_addr_add()
+  const metric = m.attrs.IFA_RT_PRIORITY ?? 0;
+  const ifp = addAddr(idev, pfx.slice(), ifm.prefixlen, ipv6AddrRtScope(pfx), IFA_F_PERMANENT | (flags & ~IFA_F_NODAD) | (flags & IFA_F_NODAD));
+  if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, pfx, ifm.prefixlen, metric);
+  if (flags & IFA_F_NODAD || !dev.carrier || !(dev.flags & IFF_UP)) {
+    ifp.flags &= ~IFA_F_TENTATIVE;
+    if (!(dev.flags & IFF_UP) || !dev.carrier) ifp.flags |= IFA_F_TENTATIVE;
+  } else {
+    ifp.flags |= IFA_F_TENTATIVE;
+    addrconfDadStart(ifp);
+  }
+  return undefined;
+}
+
+/** net/ipv6/addrconf.c: inet6_rtm_deladdr() / inet6_addr_del() */
+export function inet6RtmDeladdr(net: Net, m: AddrMsg): KErr | undefined {
+  const pfx = m.attrs.IFA_LOCAL ?? m.attrs.IFA_ADDRESS;
+  if (!pfx || pfx.length !== 16) return kerr("EINVAL");
+  if (m.ifa.prefixlen > 128) return kerr("EINVAL", "ipv6: Invalid prefix length");
+  const dev = net.devices().find((d) => d.ifindex === m.ifa.index);
+  if (!dev) return kerr("ENODEV", "ipv6: Unable to find the interface");
+  const idev = devInet6(dev);
+  if (!idev) return kerr("ENXIO", "ipv6: IPv6 is disabled on this device");
+  const ifp = idev.addrList.find((x) => x.prefixLen === m.ifa.prefixlen && sameAddr(x.addr, pfx));
+  if (!ifp) return kerr("EADDRNOTAVAIL", "ipv6: address not found");
+  ipv6DelAddr(ifp);
+  return undefined;
+}
+
+/**
+ * How long Duplicate Address Detection takes. On Linux an address stays tentative for a
+ * random [0, rtr_solicit_delay) wait plus one retrans_time (1-2 s); its local route appears
+ * when DAD completes. The lab runner does not advance simulated time between commands (the
+ * real runner spends ~0.5 s per command), so by default DAD completes at once; set
+ * `realistic` when the clock advances like the real one.
+ */
+export const dadConfig = { realistic: false };
+
+/** net/ipv6/addrconf.c: addrconf_dad_start() — the address stays tentative until DAD ends
+ * (rtr_solicit_delay-bounded random wait, then one NS and retrans_time 1 s); no packets */
+function addrconfDadStart(ifp: Inet6Ifaddr): void {
+  const net = ifp.idev.dev.net;
+  const s = sched(net);
+  if (!s || ifp.idev.dev.flags & IFF_LOOPBACK || !dadConfig.realistic) {
+    ifp.flags &= ~IFA_F_TENTATIVE;
+    return;
+  }
+  const delay = rand(net, 1_000_000) + 1_000_000;
+  ifp.idev.dadTimer = s.after(delay, () => {
+    ifp.flags &= ~IFA_F_TENTATIVE;
+    ifp.idev.dadTimer = undefined;
+  }, "addrconf_dad");
+}
+
+/** net/ipv6/addrconf.c: addrconf_dev_config() / init_loopback() */
+function addrconfDevConfig(idev: Inet6Dev): void {
+  const dev = idev.dev;
+  const s = addrconfNet(dev.net);
+  if (idev.cnf.get("disable_ipv6")) return;
+  if (dev.type === ARPHRD_LOOPBACK || dev.flags & IFF_LOOPBACK) {
+    // init_loopback(): ::1/128
+    if (!idev.addrList.some((a) => a.addr[15] === 1 && a.addr.slice(0, 15).every((b) => b === 0))) {
+      const a = new Uint8Array(16);
+      a[15] = 1;
+      addAddr(idev, a, 128, RT_SCOPE_HOST, IFA_F_PERMANENT);
+    }
+    return;
+  }
+  if (dev.type !== ARPHRD_ETHER) return;
+  // addrconf_add_dev(): the default multicast route
+  if (!idev.routes.mroute) {
+    idev.routes.mroute = true;
+    idev.mrouteSeq = ++s.seq;
+  }
+  if (idev.cnf.get("addr_gen_mode") === IN6_ADDR_GEN_MODE_NONE) return;
+  const eui = ipv6GenerateEui64(dev);
+  if (!eui) return;
+  const a = new Uint8Array(16);
+  a[0] = 0xfe;
+  a[1] = 0x80;
+  a.set(eui, 8);
+  if (idev.addrList.some((x) => x.addr.every((b, i) => b === a[i]))) return;
+  // addrconf_add_linklocal()
+  const ifp = addAddr(idev, a, 64, RT_SCOPE_LINK, IFA_F_PERMANENT | IFA_F_TENTATIVE);
+  addrconfPrefixRoute(idev, a, 64, 0);
+  addrconfDadStart(ifp);
+}
+
+/** net/ipv6/addrconf.c: addrconf_ifdown() */
+function addrconfIfdown(idev: Inet6Dev, unregister: boolean): void {
+  idev.ready = false;
+  idev.dadTimer?.cancel();
+  idev.dadTimer = undefined;
+  if (!idev.cnf.get("keep_addr_on_down") || unregister) idev.addrList = [];
+  idev.routes = { mroute: false };
+  idev.prefixRoutes = [];
+  void unregister;
+}
+
+/** net/ipv6/addrconf.c: addrconf_notify() */
+function addrconfNotify(event: number, dev: NetDevice): number {
+  let idev = devInet6(dev);
+  switch (event) {
+    case NETDEV_REGISTER:
+      if (!idev && dev.mtu >= IPV6_MIN_MTU) idev = ipv6AddDev(dev);
+      else if (!idev && dev.flags & IFF_LOOPBACK) idev = ipv6AddDev(dev);
+      break;
+    case NETDEV_UP:
+    case NETDEV_CHANGE:
+      if (idev && idev.cnf.get("disable_ipv6")) break;
+      if (event === NETDEV_UP) {
+        if (!addrconfLinkReady(dev)) break;
+        if (!idev) idev = ipv6AddDev(dev);
+        if (idev) idev.ready = true;
+      } else {
+        if (!addrconfLinkReady(dev)) break;
+        if (idev) {
+          if (idev.ready) break;
+          idev.ready = true;
+        }
+      }
+      if (idev) addrconfDevConfig(idev);
+      break;
+    case NETDEV_CHANGEMTU:
+      if (idev) idev.cnf.set("mtu", Math.max(IPV6_MIN_MTU, Math.min(Number(idev.cnf.get("mtu")), dev.mtu)));
+      break;
+    case NETDEV_DOWN:
+      if (idev) addrconfIfdown(idev, false);
+      break;
+    case NETDEV_UNREGISTER:
+      if (idev) {
+        addrconfIfdown(idev, true);
+        unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
+        dev.ip6Ptr = undefined;
+      }
+      break;
+    case NETDEV_CHANGENAME:
+      if (idev) {
+        unregisterNetSysctl(dev.net, `net/ipv6/conf/${lastOldName}`);
+        registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, confTable(dev.net, idev.cnf, idev));
+      }
+      break;
+  }
+  return NOTIFY_DONE;
+}
+
+let lastOldName = "";
+
+// ------------------------------------------------------------------------------ sysctl
+
+/** net/ipv6/addrconf.c: addrconf_disable_ipv6() for one device */
+function devDisableChange(idev: Inet6Dev): void {
+  const dev = idev.dev;
+  if (idev.cnf.get("disable_ipv6")) addrconfIfdown(idev, false);
+  else if (dev.flags & IFF_UP && addrconfLinkReady(dev)) {
+    idev.ready = true;
+    addrconfDevConfig(idev);
+  }
+}
+
+function confTable(net: Net, cnf: Map<string, number | string>, which: Inet6Dev | "all" | "default"): CtlTable[] {
+  return DEVCONF_DEFAULTS.map(([name]): CtlTable => ({
+    procname: name,
+    mode: RO_ENTRIES.has(name) ? 0o444 : name === "stable_secret" ? 0o600 : 0o644,
+    read: () => {
+      const v = cnf.get(name);
+      if (name === "stable_secret") return v ? `${v}\n` : kerr("EIO");
+      return `${v}\n`;
+    },
+    write: (data: string): KErr | undefined => {
+      if (RO_ENTRIES.has(name)) return kerr("EPERM");
+      if (name === "stable_secret") return kerr("EINVAL");
+      const vals = procParseInts(data);
+      if (isKErr(vals)) return vals;
+      const v = vals[0]!;
+      if (name === "addr_gen_mode" && (v < 0 || v > 3)) return kerr("EINVAL");
+      if (name === "disable_ipv6") {
+        const nv = v ? 1 : 0;
+        const old = cnf.get(name);
+        cnf.set(name, v);
+        if (which === "all") {
+          // addrconf_disable_change(): all devices and default follow
+          const s = addrconfNet(net);
+          s.dflt.set(name, v);
+          for (const d of net.devices()) {
+            const idev = devInet6(d);
+            if (!idev) continue;
+            const changed = (idev.cnf.get(name) ? 1 : 0) !== nv;
+            idev.cnf.set(name, v);
+            if (changed) devDisableChange(idev);
+          }
+        } else if (which !== "default") {
+          if ((old ? 1 : 0) !== nv) devDisableChange(which);
+        }
+        return undefined;
+      }
+      cnf.set(name, v);
+      if (which === "all" && name === "forwarding") {
+        addrconfNet(net).dflt.set(name, v);
+        for (const d of net.devices()) devInet6(d)?.cnf.set(name, v);
+      }
+      return undefined;
+    },
+  }));
+}
+
+function addrconfInitNet(net: Net): void {
+  const s = addrconfNet(net);
+  registerNetSysctl(net, "net/ipv6/conf/all", confTable(net, s.all, "all"));
+  registerNetSysctl(net, "net/ipv6/conf/default", confTable(net, s.dflt, "default"));
+}
+
+// ------------------------------------------------------------------------------ netlink
+
+/** net/ipv6/addrconf.c: inet6_fill_ifaddr() */
+function inet6FillIfaddr(ifp: Inet6Ifaddr): AddrMsg {
+  return {
+    type: "RTM_NEWADDR",
+    flags: {},
+    ifa: { family: AF_INET6, prefixlen: ifp.prefixLen, flags: ifp.flags & 0xff, scope: ifp.scope, index: ifp.idev.dev.ifindex },
+    attrs: {
+      IFA_ADDRESS: ifp.addr.slice(),
+      IFA_CACHEINFO: {
+        ifa_prefered: INFINITY_LIFE_TIME, ifa_valid: INFINITY_LIFE_TIME,
+        cstamp: Math.floor(ifp.cstamp / 10_000), tstamp: Math.floor(ifp.tstamp / 10_000),
+      },
+      IFA_FLAGS: ifp.flags,
+    },
+  };
+}
+
+/** net/ipv6/addrconf.c: inet6_dump_ifaddr() */
+export function inet6DumpIfaddr(net: Net, req: AddrMsg): AddrMsg[] {
+  const out: AddrMsg[] = [];
+  for (const dev of net.devices()) {
+    if (req.ifa.index && dev.ifindex !== req.ifa.index) continue;
+    const idev = devInet6(dev);
+    if (!idev) continue;
+    for (const ifp of idev.addrList) out.push(inet6FillIfaddr(ifp));
+  }
+  return out;
+}
+
+interface Rt6 {
+  table: number;
+  type: number;
+  dst: Uint8Array;
+  dstLen: number;
+  dev: NetDevice;
+  metric: number;
+  seq: number;
+  local: boolean;
+}
+
+function cmpAddr(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** the routes addrconf made, in fib6 dump order */
+function rt6Routes(net: Net): Rt6[] {
+  const out: Rt6[] = [];
+  for (const dev of net.devices()) {
+    const idev = devInet6(dev);
+    if (!idev || !(dev.flags & IFF_UP)) continue;
+    for (const r of idev.prefixRoutes) {
+      out.push({ table: RT_TABLE_MAIN, type: RTN_UNICAST, dst: r.dst, dstLen: r.plen, dev, metric: r.metric, seq: r.seq, local: false });
+    }
+    if (idev.routes.mroute) {
+      const p = new Uint8Array(16);
+      p[0] = 0xff;
+      out.push({ table: RT_TABLE_LOCAL, type: RTN_MULTICAST, dst: p, dstLen: 8, dev, metric: 256, seq: idev.mrouteSeq, local: false });
+    }
+    for (const ifp of idev.addrList) {
+      // __ipv6_ifa_notify(RTM_NEWADDR) inserts the local route once DAD has completed
+      if (ifp.flags & IFA_F_TENTATIVE) continue;
+      out.push({ table: RT_TABLE_LOCAL, type: RTN_LOCAL, dst: ifp.addr, dstLen: 128, dev, metric: 0, seq: 0, local: true });
+    }
+  }
+  return out.sort((a, b) => a.table - b.table || cmpAddr(a.dst, b.dst) || a.dstLen - b.dstLen || a.metric - b.metric || a.seq - b.seq);
+}
+
+/** net/ipv6/route.c: rt6_fill_node() */
+function rt6FillNode(r: Rt6): RouteMsg {
+  let flags = 0;
+  if (!r.local && !r.dev.carrier) flags |= RTNH_F_LINKDOWN;
+  return {
+    type: "RTM_NEWROUTE",
+    flags: {},
+    rtm: { family: AF_INET6, dst_len: r.dstLen, src_len: 0, tos: 0, table: r.table, protocol: RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: r.type, flags },
+    attrs: {
+      RTA_TABLE: r.table, RTA_DST: r.dst.slice(), RTA_OIF: r.dev.ifindex, RTA_PRIORITY: r.metric,
+      RTA_CACHEINFO: { rta_clntref: 0, rta_lastuse: 0, rta_expires: 0, rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0 },
+      RTA_PREF: 0,
+    },
+  };
+}
+
+/** net/ipv6/ip6_fib.c: inet6_dump_fib() */
+export function inet6DumpFib(net: Net, req: RouteMsg): RouteMsg[] {
+  const table = req.attrs.RTA_TABLE ?? req.rtm.table;
+  const oif = req.attrs.RTA_OIF;
+  return rt6Routes(net).filter((r) => (!table || r.table === table) && (!oif || r.dev.ifindex === oif)).map(rt6FillNode);
+}
+
+/** net/ipv6/addrconf.c: if6_seq_show() — /proc/net/if_inet6 */
+function procIfInet6(net: Net): string {
+  let out = "";
+  for (const dev of net.devices()) {
+    const idev = devInet6(dev);
+    if (!idev) continue;
+    for (const ifp of idev.addrList) {
+      const hex = [...ifp.addr].map((b) => b.toString(16).padStart(2, "0")).join("");
+      const scope = ifp.scope === RT_SCOPE_HOST ? 0x10 : ifp.scope === RT_SCOPE_LINK ? 0x20 : 0;
+      const h2 = (n: number) => (n & 0xff).toString(16).padStart(2, "0");
+      out += `${hex} ${h2(dev.ifindex)} ${h2(ifp.prefixLen)} ${h2(scope)} ${h2(ifp.flags)} ${dev.name.padStart(8, " ")}\n`;
+    }
+  }
+  return out;
+}
+
+/** net/ipv6/addrconf.c: inet6_fill_ifinfo() — what an AF_INET6 link dump (`ip -6 addr`) gets */
+function inet6FillIfinfo(idev: Inet6Dev): LinkMsg {
+  const dev = idev.dev;
+  const attrs: IflaAttrs = { IFLA_IFNAME: dev.name };
+  if (dev.addrLen) attrs.IFLA_ADDRESS = dev.devAddr.slice(0, dev.addrLen);
+  attrs.IFLA_MTU = dev.mtu;
+  const iflink = devGetIflink(dev);
+  if (dev.ifindex !== iflink) attrs.IFLA_LINK = iflink;
+  attrs.IFLA_OPERSTATE = netifRunning(dev) ? dev.operstate : 2 /* IF_OPER_DOWN */;
+  return {
+    type: "RTM_NEWLINK",
+    flags: {},
+    ifi: { family: AF_INET6, type: dev.type, index: dev.ifindex, flags: devGetFlags(dev), change: 0 },
+    attrs,
+  };
+}
+
+/** net/ipv6/addrconf.c: inet6_dump_ifinfo() */
+export function inet6DumpIfinfo(net: Net, req: LinkMsg): LinkMsg[] {
+  const out: LinkMsg[] = [];
+  for (const dev of net.devices()) {
+    if (req.ifi.index && dev.ifindex !== req.ifi.index) continue;
+    const idev = devInet6(dev);
+    if (idev) out.push(inet6FillIfinfo(idev));
+  }
+  return out;
+}
+
+let inited = false;
+
+/** net/ipv6/addrconf.c: addrconf_init() */
+export function addrconfInit(): void {
+  if (inited) return;
+  inited = true;
+  registerPernetOps({ init: addrconfInitNet, exit: (net) => pernet.delete(net) });
+  registerNetdeviceNotifier((event, dev, info) => {
+    if (event === NETDEV_CHANGENAME) lastOldName = info?.oldName ?? "";
+    return addrconfNotify(event, dev);
+  });
+  rtnlRegister(AF_INET6, "RTM_NEWADDR", { doit: (net: Net, m: AddrMsg) => inet6RtmNewaddr(net, m) });
+  rtnlRegister(AF_INET6, "RTM_DELADDR", { doit: (net: Net, m: AddrMsg) => inet6RtmDeladdr(net, m) });
+  rtnlRegister(AF_INET6, "RTM_GETADDR", { dumpit: (net: Net, m: AddrMsg) => inet6DumpIfaddr(net, m) });
+  rtnlRegister(AF_INET6, "RTM_GETLINK", {
+    dumpit: (net: Net, m: LinkMsg) => inet6DumpIfinfo(net, m),
+    // rtnetlink_rcv_msg(): no AF_INET6 doit, so the PF_UNSPEC one answers
+    doit: (net: Net, m: LinkMsg) => rtnetlinkRcvMsg(net, { ...m, ifi: { ...m.ifi, family: 0 } }),
+  });
+  rtnlRegister(AF_INET6, "RTM_GETROUTE", { dumpit: (net: Net, m: RouteMsg) => inet6DumpFib(net, m) });
+  registerUnspecDump("RTM_GETADDR", AF_INET6, (net: Net, m: RtnlMsg) => inet6DumpIfaddr(net, m as AddrMsg));
+  registerUnspecDump("RTM_GETROUTE", AF_INET6, (net: Net, m: RtnlMsg) => inet6DumpFib(net, m as RouteMsg));
+  registerRtnlAfOps({
+    family: AF_INET6,
+    fillLinkAf(dev: NetDevice, attrs: IflaAttrs): void {
+      const idev = devInet6(dev);
+      if (idev) attrs.IFLA_INET6_ADDR_GEN_MODE = Number(idev.cnf.get("addr_gen_mode") ?? 0);
+    },
+    setLinkAf(dev: NetDevice, attrs: IflaAttrs): KErr | undefined {
+      if (attrs.IFLA_INET6_ADDR_GEN_MODE === undefined) return undefined;
+      const idev = devInet6(dev);
+      if (!idev) return kerr("EAFNOSUPPORT");
+      const mode = attrs.IFLA_INET6_ADDR_GEN_MODE;
+      if (mode < 0 || mode > 3) return kerr("EINVAL");
+      idev.cnf.set("addr_gen_mode", mode);
+      return undefined;
+    },
+  });
+  registerProcNet("if_inet6", procIfInet6);
+}
+
+export { RT_SCOPE_UNIVERSE };

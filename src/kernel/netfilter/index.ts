@@ -1,0 +1,118 @@
+/**
+ * netfilter's module init and the ioctl requests userland (iptables, conntrack) uses.
+ * World (or af_inet) calls netfilterInit() once; ioctls go through core/dev_ioctl.ts.
+ */
+import type { Net } from "../core/net_namespace.ts";
+import { isKErr, kerr, type KErr } from "../uapi/errno.ts";
+import { IPS_ASSURED, IPS_SEEN_REPLY, type IptReplace, type NfConntrackTuple, type XtCountersInfo } from "../uapi/xtables.ts";
+import { IPT_TABLE_ORDER, iptAddCounters, iptDoReplace, iptGetEntries, iptGetInfo, iptTableNames } from "./ip_tables.ts";
+import { iptableInit } from "./iptable_tables.ts";
+import { nfConntrackDelete, nfConntrackDump } from "./nf_conntrack.ts";
+import { xtFindRevision } from "./x_tables.ts";
+import { NFPROTO_IPV4 } from "./core.ts";
+import { xtMatchesInit } from "./xt_matches.ts";
+import { xtTargetsInit } from "./xt_targets.ts";
+import { nfSetIpv4Ops } from "./nf_glue.ts";
+import { registerIoctl } from "../core/dev_ioctl.ts";
+import { registerProcNet } from "../core/procfs.ts";
+import { nfConntrackStandaloneInit } from "./nf_conntrack_standalone.ts";
+import { inetSelectAddr } from "../ipv4/devinet.ts";
+import { inetAddrType, inetAddrTypeDevTable } from "../ipv4/fib_frontend.ts";
+import { icmpSend } from "../ipv4/icmp.ts";
+
+export type NfIoctlHandler = (net: Net, req: Record<string, unknown>) => Record<string, unknown> | KErr;
+
+/** the ioctl requests netfilter answers, by name */
+export const nfIoctls: Record<string, NfIoctlHandler> = {
+  IPT_SO_GET_INFO: (net, req) => wrap(iptGetInfo(net, String(req["table"]))),
+  IPT_SO_GET_ENTRIES: (net, req) => wrap(iptGetEntries(net, String(req["table"]))),
+  IPT_SO_SET_REPLACE: (net, req) => wrap(iptDoReplace(net, req["replace"] as IptReplace)),
+  IPT_SO_SET_ADD_COUNTERS: (net, req) => {
+    const info = req["info"] as XtCountersInfo;
+    const e = iptAddCounters(net, info.name, info.counters);
+    return e ?? {};
+  },
+  IPT_SO_GET_REVISION_MATCH: (_net, req) => revision(String(req["name"]), Number(req["revision"]), false),
+  IPT_SO_GET_REVISION_TARGET: (_net, req) => revision(String(req["name"]), Number(req["revision"]), true),
+  /** ctnetlink IPCTNL_MSG_CT_GET dump: {entries: NfConntrackInfo[]} */
+  NFCT_GET: (net) => ({ entries: nfConntrackDump(net) }),
+  /** IPCTNL_MSG_CT_DELETE by id: {ids} -> {deleted} */
+  NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[]) }),
+  /** flush the table */
+  NFCT_FLUSH: (net) => ({ deleted: nfConntrackDelete(net, undefined) }),
+  /** /proc/net/ip_tables_names, in the order iptables-save prints them */
+  IPT_TABLE_NAMES: (net) => {
+    const names = iptTableNames(net);
+    return { names: IPT_TABLE_ORDER.filter((n) => names.includes(n)) };
+  },
+};
+
+function wrap<T extends object>(r: T | KErr): Record<string, unknown> | KErr {
+  return isKErr(r) ? r : (r as unknown as Record<string, unknown>);
+}
+
+function revision(name: string, rev: number, target: boolean): Record<string, unknown> | KErr {
+  const have = xtFindRevision(NFPROTO_IPV4, name, target);
+  if (have < 0) return kerr("ENOENT");
+  if (have < rev) return kerr("EPROTONOSUPPORT");
+  return { revision: have };
+}
+
+const PROTO_NAMES: Record<number, string> = { 1: "icmp", 6: "tcp", 17: "udp", 33: "dccp", 132: "sctp", 136: "udplite", 47: "gre" };
+
+function ipStr(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+function tupleText(t: NfConntrackTuple): string {
+  let s = `src=${ipStr(t.src)} dst=${ipStr(t.dst)} `;
+  if (t.protonum === 1) s += `type=${t.type} code=${t.code} id=${t.id} `;
+  else if (t.sport !== undefined) s += `sport=${t.sport} dport=${t.dport} `;
+  return s;
+}
+
+/** net/netfilter/nf_conntrack_standalone.c: ct_seq_show() — /proc/net/nf_conntrack */
+function ctSeqShow(net: Net): string {
+  let out = "";
+  for (const ct of nfConntrackDump(net)) {
+    const l4 = PROTO_NAMES[ct.orig.protonum] ?? "unknown";
+    out += `${"ipv4".padEnd(8)} 2 ${l4.padEnd(8)} ${ct.orig.protonum} ${ct.timeout} `;
+    if (ct.protoState) out += `${ct.protoState} `;
+    out += tupleText(ct.orig);
+    if (!(ct.status & IPS_SEEN_REPLY)) out += "[UNREPLIED] ";
+    out += tupleText(ct.reply);
+    if (ct.status & IPS_ASSURED) out += "[ASSURED] ";
+    out += `mark=${ct.mark} zone=${ct.zone} use=2\n`;
+  }
+  return out;
+}
+
+let done = false;
+
+/** RT_SCOPE_UNIVERSE */
+const RT_SCOPE_UNIVERSE = 0;
+
+/**
+ * Module init (World's kernelInit calls it once): the x_tables matches/targets, the ip
+ * tables, the ioctls iptables/conntrack use, and what netfilter needs of IPv4 and the machine
+ * (nf_glue.ts): addresses, ICMP errors, the clock, the Rng and the kernel log.
+ */
+export function netfilterInit(): void {
+  if (done) return;
+  done = true;
+  xtMatchesInit();
+  xtTargetsInit();
+  iptableInit();
+  for (const [k, h] of Object.entries(nfIoctls)) registerIoctl(k, h);
+  registerProcNet("nf_conntrack", ctSeqShow);
+  nfConntrackStandaloneInit();
+  nfSetIpv4Ops({
+    inetAddrType: (net, addr, dev) => (dev ? inetAddrTypeDevTable(net, dev, addr) : inetAddrType(net, addr)),
+    inetSelectAddr: (dev, dst) => inetSelectAddr(dev, dst, RT_SCOPE_UNIVERSE),
+    icmpSend: (skb, type, code) => icmpSend(skb, type, code, 0),
+    printk: (net, _level, line) => net.host.dmesgLog(line),
+    now: (net) => net.host.world.sched.now,
+    after: (net, us, fn) => net.host.world.sched.after(us, fn, "nf_conntrack_gc"),
+    random32: (net) => net.host.world.rng.u32(),
+  });
+}

@@ -1,0 +1,482 @@
+/**
+ * net/ipv4/netfilter/ip_tables.c: IPv4 packet filtering with whole-table replace.
+ *
+ * A table's rules are translated once per IPT_SO_SET_REPLACE (translate_table(): hook entry
+ * points, loop detection, match/target lookup and checkentry) into compiled entries that
+ * ipt_do_table() walks per packet with a jump stack, counting packets and bytes per rule.
+ * Tables are instantiated per namespace on first use (as xt_request_find_table_lock()
+ * loading iptable_filter & co.), so a namespace that never runs iptables has no hooks.
+ */
+import type { Net } from "../core/net_namespace.ts";
+import type { SkBuff } from "../core/skbuff.ts";
+import { kerr, type KErr } from "../uapi/errno.ts";
+import {
+  type IptEntry, type IptGetinfo, type IptReplace, type IptIp, type XtEntryExt,
+  IPT_F_FRAG, IPT_F_GOTO, IPT_INV_VIA_IN, IPT_INV_VIA_OUT, IPT_INV_SRCIP, IPT_INV_DSTIP,
+  IPT_INV_FRAG, IPT_INV_PROTO, XT_ERROR_TARGET, XT_RETURN, XT_STANDARD_TARGET,
+} from "../uapi/xtables.ts";
+import {
+  NF_ACCEPT, NF_DROP, NF_INET_NUMHOOKS, NFPROTO_IPV4, nfRegisterNetHook,
+  type NfHookOps, type NfHookState,
+} from "./core.ts";
+import {
+  XT_CONTINUE, xtFindMatch, xtFindTarget, type XtActionParam, type XtMatch, type XtTarget,
+} from "./x_tables.ts";
+
+/** one translated rule (struct ipt_entry with the kernel's match/target pointers resolved) */
+export interface IptCompiledEntry {
+  ip: IptIp;
+  inPrefix: boolean;
+  inName: string;
+  outPrefix: boolean;
+  outName: string;
+  matches: { m: XtMatch; data: Record<string, unknown>; st: unknown }[];
+  /** undefined: the standard target (verdict) or the error target */
+  target: XtTarget | undefined;
+  tdata: Record<string, unknown>;
+  tst: unknown;
+  verdict: number;
+  isError: boolean;
+  /** a built-in chain's policy whose chain keeps no counters */
+  noCount: boolean;
+  pcnt: number;
+  bcnt: number;
+  comefrom: number;
+}
+
+/** struct xt_table_info */
+export interface XtTableInfo {
+  validHooks: number;
+  hookEntry: number[];
+  underflow: number[];
+  entries: IptCompiledEntry[];
+  /** the user view, as replaced (without counters) */
+  user: IptEntry[];
+  /** the built-in chains whose policy counts (IptReplace.counterHooks) */
+  counterHooks: number;
+}
+
+/** struct xt_table */
+export interface XtTable {
+  name: string;
+  validHooks: number;
+  priority: number;
+  net: Net;
+  info: XtTableInfo;
+  ops: NfHookOps[];
+}
+
+/** a table template (iptable_filter, iptable_nat …): name, hooks, priority, hook fn */
+export interface IptTableTemplate {
+  name: string;
+  validHooks: number;
+  priority: number;
+  /** per-hook priority override (nat: dst -100 in PRE/OUT, src +100 in POST/IN) */
+  hookPriority?(hook: number): number;
+  /** pernet init of the table module (iptable_nat: nf_nat_ipv4_register_fn -> nf_ct_netns_get) */
+  onInit?(net: Net): void;
+  /** the hook function; default ipt_do_table */
+  hook?(table: XtTable, skb: SkBuff, state: NfHookState): number;
+}
+
+const templates = new Map<string, IptTableTemplate>();
+const netTables = new WeakMap<Net, Map<string, XtTable>>();
+
+/** the order iptables-save (nft) prints tables in */
+export const IPT_TABLE_ORDER = ["mangle", "security", "raw", "filter", "nat"];
+
+export function iptRegisterTemplate(t: IptTableTemplate): void {
+  templates.set(t.name, t);
+}
+
+/** ipt_alloc_initial_table(): one ACCEPT policy per valid hook, then the ERROR tail */
+export function iptAllocInitialTable(validHooks: number): IptReplace {
+  const entries: IptEntry[] = [];
+  const hookEntry: number[] = [];
+  const underflow: number[] = [];
+  for (let h = 0; h < NF_INET_NUMHOOKS; h++) {
+    hookEntry.push(0);
+    underflow.push(0);
+    if (!(validHooks & (1 << h))) continue;
+    hookEntry[h] = underflow[h] = entries.length;
+    entries.push(standardEntry(-NF_ACCEPT - 1));
+  }
+  entries.push(errorEntry("ERROR"));
+  return { name: "", validHooks, numEntries: entries.length, hookEntry, underflow, entries, counterHooks: 0 };
+}
+
+export function emptyIp(): IptIp {
+  return { src: 0, dst: 0, smsk: 0, dmsk: 0, iniface: "", outiface: "", proto: 0, flags: 0, invflags: 0 };
+}
+
+export function standardEntry(verdict: number): IptEntry {
+  return { ip: emptyIp(), matches: [], target: { name: XT_STANDARD_TARGET, revision: 0, data: { verdict } }, counters: { pcnt: 0, bcnt: 0 } };
+}
+
+export function errorEntry(errorname: string): IptEntry {
+  return { ip: emptyIp(), matches: [], target: { name: XT_ERROR_TARGET, revision: 0, data: { errorname } }, counters: { pcnt: 0, bcnt: 0 } };
+}
+
+/** the tables instantiated in `net` */
+export function iptTables(net: Net): Map<string, XtTable> {
+  let m = netTables.get(net);
+  if (!m) {
+    m = new Map();
+    netTables.set(net, m);
+  }
+  return m;
+}
+
+/**
+ * net/netfilter/x_tables.c: xt_request_find_table_lock(): the table, instantiating it in
+ * this namespace on first use (the table module's pernet init: ipt_register_table()).
+ */
+export function xtRequestFindTable(net: Net, name: string): XtTable | undefined {
+  const tables = iptTables(net);
+  const t = tables.get(name);
+  if (t) return t;
+  const tmpl = templates.get(name);
+  if (!tmpl) return undefined;
+  return iptRegisterTable(net, tmpl, iptAllocInitialTable(tmpl.validHooks));
+}
+
+/** net/ipv4/netfilter/ip_tables.c: ipt_register_table() */
+export function iptRegisterTable(net: Net, tmpl: IptTableTemplate, repl: IptReplace): XtTable {
+  const info = translateTable(net, tmpl.name, repl);
+  if ("errno" in info) throw new Error(`ipt_register_table ${tmpl.name}: ${info.errno}`);
+  const table: XtTable = { name: tmpl.name, validHooks: tmpl.validHooks, priority: tmpl.priority, net, info, ops: [] };
+  const fn = tmpl.hook ?? ((tb: XtTable, skb: SkBuff, st: NfHookState) => iptDoTable(tb, skb, st));
+  for (let h = 0; h < NF_INET_NUMHOOKS; h++) {
+    if (!(tmpl.validHooks & (1 << h))) continue;
+    const ops: NfHookOps = {
+      pf: NFPROTO_IPV4,
+      hooknum: h,
+      priority: tmpl.hookPriority ? tmpl.hookPriority(h) : tmpl.priority,
+      hook: (_priv, skb, state) => fn(table, skb, state),
+    };
+    table.ops.push(ops);
+  }
+  iptTables(net).set(tmpl.name, table);
+  tmpl.onInit?.(net);
+  for (const o of table.ops) nfRegisterNetHook(net, o);
+  return table;
+}
+
+function compileEntry(e: IptEntry): IptCompiledEntry {
+  const ip = { ...e.ip };
+  return {
+    ip,
+    inPrefix: ip.iniface.endsWith("+"),
+    inName: ip.iniface.endsWith("+") ? ip.iniface.slice(0, -1) : ip.iniface,
+    outPrefix: ip.outiface.endsWith("+"),
+    outName: ip.outiface.endsWith("+") ? ip.outiface.slice(0, -1) : ip.outiface,
+    matches: [],
+    target: undefined,
+    tdata: e.target.data,
+    tst: undefined,
+    verdict: e.target.name === XT_STANDARD_TARGET ? Number(e.target.data["verdict"]) : 0,
+    isError: e.target.name === XT_ERROR_TARGET,
+    noCount: false,
+    pcnt: e.counters?.pcnt ?? 0,
+    bcnt: e.counters?.bcnt ?? 0,
+    comefrom: 0,
+  };
+}
+
+function unconditional(e: IptEntry): boolean {
+  const ip = e.ip;
+  return e.matches.length === 0 && ip.src === 0 && ip.dst === 0 && ip.smsk === 0 && ip.dmsk === 0 &&
+    ip.iniface === "" && ip.outiface === "" && ip.proto === 0 && ip.flags === 0 && ip.invflags === 0;
+}
+
+/**
+ * net/ipv4/netfilter/ip_tables.c: mark_source_chains(): which hooks reach each entry;
+ * a jump into a chain already on the call path is a loop (ELOOP).
+ */
+function markSourceChains(repl: IptReplace, comefrom: number[]): KErr | undefined {
+  const n = repl.entries.length;
+  for (let hook = 0; hook < NF_INET_NUMHOOKS; hook++) {
+    if (!(repl.validHooks & (1 << hook))) continue;
+    const done = new Set<number>();
+    const walk = (start: number, path: Set<number>): KErr | undefined => {
+      for (let i = start; i < n; i++) {
+        const e = repl.entries[i]!;
+        comefrom[i]! |= 1 << hook;
+        if (e.target.name === XT_ERROR_TARGET) return undefined;
+        if (e.target.name !== XT_STANDARD_TARGET) continue;
+        const v = Number(e.target.data["verdict"]);
+        if (v < 0) {
+          if (unconditional(e)) return undefined;
+          continue;
+        }
+        if (v >= n || v < 0) return kerr("EINVAL");
+        if (v === i + 1) continue;
+        if (path.has(v)) return kerr("ELOOP");
+        if (!done.has(v)) {
+          const np = new Set(path);
+          np.add(v);
+          const err = walk(v, np);
+          if (err) return err;
+          done.add(v);
+        }
+        if ((e.ip.flags & IPT_F_GOTO) && unconditional(e)) return undefined;
+      }
+      return undefined;
+    };
+    const err = walk(repl.hookEntry[hook]!, new Set([repl.hookEntry[hook]!]));
+    if (err) return err;
+  }
+  return undefined;
+}
+
+/** net/ipv4/netfilter/ip_tables.c: translate_table() + find_check_entry() */
+export function translateTable(net: Net, table: string, repl: IptReplace): XtTableInfo | KErr {
+  const n = repl.entries.length;
+  if (n === 0 || repl.numEntries !== n) return kerr("EINVAL");
+  for (let h = 0; h < NF_INET_NUMHOOKS; h++) {
+    if (!(repl.validHooks & (1 << h))) continue;
+    const he = repl.hookEntry[h];
+    const uf = repl.underflow[h];
+    if (he === undefined || uf === undefined || he >= n || uf >= n) return kerr("EINVAL");
+    // check_underflow(): a base chain ends in an unconditional ACCEPT or DROP
+    const u = repl.entries[uf]!;
+    if (!unconditional(u) || u.target.name !== XT_STANDARD_TARGET) return kerr("EINVAL");
+    const v = -Number(u.target.data["verdict"]) - 1;
+    if (v !== NF_ACCEPT && v !== NF_DROP) return kerr("EINVAL");
+  }
+  if (repl.entries[n - 1]!.target.name !== XT_ERROR_TARGET) return kerr("EINVAL");
+  const comefrom = new Array<number>(n).fill(0);
+  const err = markSourceChains(repl, comefrom);
+  if (err) return err;
+  const entries: IptCompiledEntry[] = [];
+  for (let i = 0; i < n; i++) {
+    const e = repl.entries[i]!;
+    const c = compileEntry(e);
+    c.comefrom = comefrom[i]!;
+    const chk = { net, table, proto: e.ip.proto, invflags: e.ip.invflags, hookMask: comefrom[i]!, family: NFPROTO_IPV4 };
+    for (const me of e.matches) {
+      const m = xtFindMatch(NFPROTO_IPV4, me.name, me.revision);
+      if (!m) return kerr("ENOENT");
+      const bad = checkExt(m, chk, me);
+      if (bad) return bad;
+      c.matches.push({ m, data: me.data, st: m.compile ? m.compile(me.data) : undefined });
+    }
+    if (e.target.name === XT_STANDARD_TARGET) {
+      const v = c.verdict;
+      if (!Number.isInteger(v) || v < XT_RETURN || v >= n) return kerr("EINVAL");
+    } else if (!c.isError) {
+      const t = xtFindTarget(NFPROTO_IPV4, e.target.name, e.target.revision);
+      if (!t) return kerr("ENOENT");
+      const bad = checkExt(t, chk, e.target);
+      if (bad) return bad;
+      c.target = t;
+      c.tst = t.compile ? t.compile(e.target.data) : undefined;
+    }
+    entries.push(c);
+  }
+  const user = repl.entries.map((e) => ({ ...e, counters: { pcnt: 0, bcnt: 0 } }));
+  const counterHooks = repl.counterHooks ?? repl.validHooks;
+  for (let h = 0; h < NF_INET_NUMHOOKS; h++) {
+    if (repl.validHooks & (1 << h) && !(counterHooks & (1 << h))) entries[repl.underflow[h]!]!.noCount = true;
+  }
+  return { validHooks: repl.validHooks, hookEntry: repl.hookEntry.slice(), underflow: repl.underflow.slice(), entries, user, counterHooks };
+}
+
+/** xt_check_match()/xt_check_target(): table, hooks, protocol, then the module's own check */
+function checkExt(x: XtMatch | XtTarget, par: Parameters<NonNullable<XtMatch["checkentry"]>>[0], e: XtEntryExt): KErr | undefined {
+  if (x.table !== undefined && x.table !== par.table) return kerr("EINVAL");
+  if (x.hooks && par.hookMask & ~x.hooks) return kerr("EINVAL");
+  if (x.proto && (par.proto !== x.proto || par.invflags & IPT_INV_PROTO)) return kerr("EINVAL");
+  return x.checkentry ? x.checkentry(par, e.data) : undefined;
+}
+
+/** the IPv4 header fields ipt_do_table and the matches read, from skb.networkHeader */
+export function ipHdrOff(skb: SkBuff): number {
+  return skb.networkHeader >= 0 ? skb.networkHeader : skb.data;
+}
+
+function rd32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** net/ipv4/netfilter/ip_tables.c: ip_packet_match() */
+function ipPacketMatch(skb: SkBuff, nh: number, e: IptCompiledEntry, indev: string, outdev: string, isfrag: boolean): boolean {
+  const ipinfo = e.ip;
+  const b = skb.buf;
+  const saddr = rd32(b, nh + 12);
+  const daddr = rd32(b, nh + 16);
+  if ((((saddr & ipinfo.smsk) >>> 0) !== ipinfo.src) !== !!(ipinfo.invflags & IPT_INV_SRCIP)) return false;
+  if ((((daddr & ipinfo.dmsk) >>> 0) !== ipinfo.dst) !== !!(ipinfo.invflags & IPT_INV_DSTIP)) return false;
+  if (ipinfo.iniface !== "") {
+    const ok = e.inPrefix ? indev.startsWith(e.inName) : indev === e.inName;
+    if (ok === !!(ipinfo.invflags & IPT_INV_VIA_IN)) return false;
+  }
+  if (ipinfo.outiface !== "") {
+    const ok = e.outPrefix ? outdev.startsWith(e.outName) : outdev === e.outName;
+    if (ok === !!(ipinfo.invflags & IPT_INV_VIA_OUT)) return false;
+  }
+  if (ipinfo.proto && (b[nh + 9] !== ipinfo.proto) !== !!(ipinfo.invflags & IPT_INV_PROTO)) return false;
+  if ((!!(ipinfo.flags & IPT_F_FRAG) && !isfrag) !== !!(ipinfo.invflags & IPT_INV_FRAG)) return false;
+  return true;
+}
+
+/** the stack depth Linux allows (xt_jumpstack_alloc: the number of chains) */
+const XT_MAX_JUMPSTACK = 1024;
+
+/** net/ipv4/netfilter/ip_tables.c: ipt_do_table() */
+export function iptDoTable(table: XtTable, skb: SkBuff, state: NfHookState): number {
+  const hook = state.hook;
+  const info = table.info;
+  const entries = info.entries;
+  const nh = ipHdrOff(skb);
+  const b = skb.buf;
+  const indev = state.in ? state.in.name : "";
+  const outdev = state.out ? state.out.name : "";
+  const fragoff = (((b[nh + 6]! << 8) | b[nh + 7]!) & 0x1fff);
+  const acpar: XtActionParam = {
+    state, fragoff, thoff: nh + (b[nh]! & 0x0f) * 4, hotdrop: false, in: state.in, out: state.out,
+    net: state.net, hooknum: hook, family: NFPROTO_IPV4,
+  };
+  const stack: number[] = [];
+  let i = info.hookEntry[hook]!;
+  let verdict = NF_DROP;
+  for (;;) {
+    const e = entries[i]!;
+    let matched = ipPacketMatch(skb, nh, e, indev, outdev, fragoff !== 0);
+    if (matched) {
+      for (const mm of e.matches) {
+        if (!mm.m.match(skb, acpar, mm.data, mm.st)) {
+          matched = false;
+          break;
+        }
+      }
+    }
+    if (!matched) {
+      i++;
+      continue;
+    }
+    if (!e.noCount) {
+      e.pcnt += 1;
+      e.bcnt += skb.len;
+    }
+    if (!e.target) {
+      if (e.isError) {
+        // the ERROR target: a packet reached a chain head (Linux logs "error: ..." and drops)
+        verdict = NF_DROP;
+        break;
+      }
+      const v = e.verdict;
+      if (v < 0) {
+        if (v !== XT_RETURN) {
+          verdict = -v - 1;
+          break;
+        }
+        if (stack.length === 0) i = info.underflow[hook]!;
+        else i = stack.pop()! + 1;
+        continue;
+      }
+      if (v !== i + 1 && !(e.ip.flags & IPT_F_GOTO)) {
+        if (stack.length >= XT_MAX_JUMPSTACK) {
+          verdict = NF_DROP;
+          break;
+        }
+        stack.push(i);
+      }
+      i = v;
+      continue;
+    }
+    const tv = e.target.target(skb, acpar, e.tdata, e.tst);
+    if (tv === XT_CONTINUE) {
+      i++;
+      continue;
+    }
+    verdict = tv;
+    break;
+  }
+  if (acpar.hotdrop) return NF_DROP;
+  return verdict;
+}
+
+/**
+ * The table for a read: an instantiated one, or a template's initial table without
+ * instantiating it. iptables-nft creates a table only when it writes to it, so listing a
+ * table registers no hooks (and iptables-save does not show it).
+ */
+function tableForRead(net: Net, name: string): Pick<XtTable, "name" | "info"> | undefined {
+  const t = iptTables(net).get(name);
+  if (t) return t;
+  const tmpl = templates.get(name);
+  if (!tmpl) return undefined;
+  const info = translateTable(net, name, iptAllocInitialTable(tmpl.validHooks));
+  return "errno" in info ? undefined : { name, info };
+}
+
+/** do_ipt_get_ctl(IPT_SO_GET_INFO) */
+export function iptGetInfo(net: Net, name: string): IptGetinfo | KErr {
+  const t = tableForRead(net, name);
+  if (!t) return kerr("ENOENT");
+  const info = t.info;
+  return {
+    name: t.name, validHooks: info.validHooks, hookEntry: info.hookEntry.slice(), underflow: info.underflow.slice(),
+    numEntries: info.entries.length, size: info.entries.length, exists: iptTables(net).has(name),
+    counterHooks: info.counterHooks,
+  };
+}
+
+/** get_entries(): the rules with their counters now */
+export function iptGetEntries(net: Net, name: string): { name: string; entries: IptEntry[] } | KErr {
+  const t = tableForRead(net, name);
+  if (!t) return kerr("ENOENT");
+  const entries = t.info.user.map((u, i) => {
+    const c = t.info.entries[i]!;
+    return structuredCloneEntry(u, c.pcnt, c.bcnt, c.comefrom);
+  });
+  return { name: t.name, entries };
+}
+
+function structuredCloneEntry(e: IptEntry, pcnt: number, bcnt: number, comefrom: number): IptEntry {
+  return {
+    ip: { ...e.ip },
+    matches: e.matches.map((m) => ({ name: m.name, revision: m.revision, data: cloneData(m.data) })),
+    target: { name: e.target.name, revision: e.target.revision, data: cloneData(e.target.data) },
+    counters: { pcnt, bcnt },
+    comefrom,
+  };
+}
+
+function cloneData(d: Record<string, unknown>): Record<string, unknown> {
+  return JSON.parse(JSON.stringify(d)) as Record<string, unknown>;
+}
+
+/** do_replace(): translate the new blob, swap it in, hand back the old counters */
+export function iptDoReplace(net: Net, repl: IptReplace): { counters: { pcnt: number; bcnt: number }[] } | KErr {
+  const t = xtRequestFindTable(net, repl.name);
+  if (!t) return kerr("ENOENT");
+  if (repl.validHooks !== t.validHooks) return kerr("EINVAL");
+  const clean: IptReplace = {
+    ...repl,
+    entries: repl.entries.map((e) => structuredCloneEntry(e, e.counters?.pcnt ?? 0, e.counters?.bcnt ?? 0, 0)),
+  };
+  const info = translateTable(net, t.name, clean);
+  if ("errno" in info) return info;
+  const old = t.info.entries.map((e) => ({ pcnt: e.pcnt, bcnt: e.bcnt }));
+  t.info = info;
+  return { counters: old };
+}
+
+/** do_add_counters() */
+export function iptAddCounters(net: Net, name: string, counters: { pcnt: number; bcnt: number }[]): KErr | undefined {
+  const t = iptTables(net).get(name);
+  if (!t) return kerr("ENOENT");
+  if (counters.length !== t.info.entries.length) return kerr("EINVAL");
+  counters.forEach((c, i) => {
+    t.info.entries[i]!.pcnt += c.pcnt;
+    t.info.entries[i]!.bcnt += c.bcnt;
+  });
+  return undefined;
+}
+
+/** /proc/net/ip_tables_names */
+export function iptTableNames(net: Net): string[] {
+  return [...iptTables(net).keys()];
+}

@@ -1,0 +1,588 @@
+/**
+ * net/netfilter/nf_conntrack_core.c + nf_conntrack_proto_{icmp,udp,tcp,generic}.c +
+ * nf_conntrack_proto.c (the IPv4 hooks) + nf_nat_core.c/nf_nat_proto.c (tuple rewriting).
+ *
+ * A connection is two tuples (original, reply) in one per-namespace hash. A packet's tuple
+ * is looked up in PRE_ROUTING/LOCAL_OUT (-200); an unknown one creates an unconfirmed entry
+ * that is inserted ("confirmed") when the packet leaves POST_ROUTING or reaches LOCAL_IN.
+ * ICMP errors are attached to the connection of the packet they quote (RELATED). Timeouts
+ * are the kernel defaults; expired entries go at lookup and from one GC timer re-armed to
+ * the earliest expiry. Hooks exist only in namespaces that use conntrack (nf_ct_netns_get).
+ */
+import type { Net } from "../core/net_namespace.ts";
+import type { SkBuff } from "../core/skbuff.ts";
+import {
+  type NfConntrackInfo, type NfConntrackTuple, IPS_ASSURED, IPS_CONFIRMED, IPS_DST_NAT, IPS_DST_NAT_DONE,
+  IPS_NAT_MASK, IPS_SEEN_REPLY, IPS_SRC_NAT, IPS_SRC_NAT_DONE,
+} from "../uapi/xtables.ts";
+import {
+  NF_ACCEPT, NF_DROP, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
+  NF_IP_PRI_CONNTRACK, NF_IP_PRI_CONNTRACK_CONFIRM, NFPROTO_IPV4, nfRegisterNetHook, type NfHookOps,
+  type NfHookState,
+} from "./core.ts";
+import { ipHdrOff } from "./ip_tables.ts";
+import { nfIpv4Ops } from "./nf_glue.ts";
+import { hook2manip, NF_NAT_MANIP_SRC } from "./nf_nat.ts";
+import { NF_CT_SYSCTL_DEFAULTS } from "./nf_conntrack_defaults.ts";
+import { XT_STATE_ESTABLISHED, XT_STATE_NEW, XT_STATE_RELATED } from "./xt_matches.ts";
+import { NF_NAT_RANGE_MAP_IPS, NF_NAT_RANGE_PROTO_RANDOM, NF_NAT_RANGE_PROTO_RANDOM_FULLY, NF_NAT_RANGE_PROTO_SPECIFIED, type NatRange } from "./xt_targets.ts";
+
+/** enum ip_conntrack_info */
+export const IP_CT_ESTABLISHED = 0;
+export const IP_CT_RELATED = 1;
+export const IP_CT_NEW = 2;
+export const IP_CT_IS_REPLY = 3;
+export const IP_CT_ESTABLISHED_REPLY = 3;
+export const IP_CT_RELATED_REPLY = 4;
+
+export const IP_CT_DIR_ORIGINAL = 0;
+export const IP_CT_DIR_REPLY = 1;
+
+const SEC = 1_000_000;
+/** default TCP timeouts (nf_conntrack_proto_tcp.c); the per-netns sysctls override them */
+const GENERIC_TIMEOUT = 600 * SEC;
+const TCP_TIMEOUTS: Record<string, number> = {
+  SYN_SENT: 120 * SEC, SYN_RECV: 60 * SEC, ESTABLISHED: 432000 * SEC, FIN_WAIT: 120 * SEC, CLOSE_WAIT: 60 * SEC,
+  LAST_ACK: 30 * SEC, TIME_WAIT: 120 * SEC, CLOSE: 10 * SEC,
+};
+
+/** struct nf_conntrack_tuple (one direction) */
+export interface Tuple {
+  src: number;
+  dst: number;
+  proto: number;
+  /** tcp/udp ports; icmp: sport = id, dport = (type << 8) | code */
+  sport: number;
+  dport: number;
+}
+
+function tupleKey(t: Tuple): string {
+  return `${t.proto}:${t.src}:${t.dst}:${t.sport}:${t.dport}`;
+}
+
+/** icmp types that start a connection and the type of their answer (icmp_invmap) */
+const ICMP_INVMAP: Record<number, number> = { 8: 0, 13: 14, 15: 16, 17: 18, 0: 8, 14: 13, 16: 15, 18: 17 };
+const ICMP_NEW = new Set([8, 13, 15, 17]);
+const ICMP_ERRORS = new Set([3, 4, 5, 11, 12]);
+
+/** nf_ct_invert_tuple() */
+function invert(t: Tuple): Tuple {
+  if (t.proto === 1) {
+    const type = t.dport >> 8;
+    const inv = ICMP_INVMAP[type] ?? type;
+    return { src: t.dst, dst: t.src, proto: 1, sport: t.sport, dport: (inv << 8) | (t.dport & 0xff) };
+  }
+  return { src: t.dst, dst: t.src, proto: t.proto, sport: t.dport, dport: t.sport };
+}
+
+function rd16(b: Uint8Array, o: number): number {
+  return (b[o]! << 8) | b[o + 1]!;
+}
+function rd32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** nf_ct_get_tuple() from an IPv4 header at `nh` */
+function getTuple(b: Uint8Array, nh: number, end: number): Tuple | undefined {
+  const ihl = (b[nh]! & 0x0f) * 4;
+  const proto = b[nh + 9]!;
+  const th = nh + ihl;
+  const t: Tuple = { src: rd32(b, nh + 12), dst: rd32(b, nh + 16), proto, sport: 0, dport: 0 };
+  if (proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136) {
+    if (th + 4 > end) return undefined;
+    t.sport = rd16(b, th);
+    t.dport = rd16(b, th + 2);
+  } else if (proto === 1) {
+    if (th + 8 > end) return undefined;
+    t.sport = rd16(b, th + 4);
+    t.dport = (b[th]! << 8) | b[th + 1]!;
+  }
+  return t;
+}
+
+/** struct nf_conn */
+export class NfConn {
+  tuplehash: [Tuple, Tuple];
+  status = 0;
+  mark = 0;
+  /** absolute expiry (µs) */
+  timeout = 0;
+  id: number;
+  /** TCP state name */
+  tcpState: string | undefined;
+  /** UDP: when a replied flow counts as a stream (ct->proto.udp.stream_ts, creation + 2 s) */
+  streamTs = 0;
+  constructor(
+    readonly cnet: CtNet,
+    orig: Tuple,
+  ) {
+    this.tuplehash = [orig, invert(orig)];
+    this.id = cnet.nextId++;
+  }
+
+  // ---- CtView (xt_state / xt_conntrack) ----
+  stateBit(skb: SkBuff): number {
+    switch (skb.ctinfo % IP_CT_IS_REPLY) {
+      case IP_CT_ESTABLISHED: return XT_STATE_ESTABLISHED;
+      case IP_CT_RELATED: return XT_STATE_RELATED;
+      default: return XT_STATE_NEW;
+    }
+  }
+
+  // ---- NatConn (nf_nat_core) ----
+  natInitialized(manip: number): boolean {
+    return (this.status & (manip === NF_NAT_MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE)) !== 0;
+  }
+  isNew(skb: SkBuff): boolean {
+    return skb.ctinfo === IP_CT_NEW || skb.ctinfo === IP_CT_RELATED;
+  }
+  /** nf_nat_alloc_null_binding() */
+  natNullBinding(manip: number, _hook: number): void {
+    const ip = manip === NF_NAT_MANIP_SRC ? this.tuplehash[1].dst : this.tuplehash[1].src;
+    this.natSetupInfo({ flags: NF_NAT_RANGE_MAP_IPS, minAddr: ip, maxAddr: ip, minProto: 0, maxProto: 0 }, manip);
+  }
+  origDst(): number {
+    return this.tuplehash[0].dst;
+  }
+
+  /** nf_nat_setup_info(): choose the manipulated tuple (get_unique_tuple) and set the reply */
+  natSetupInfo(range: NatRange, manip: number, _skb?: SkBuff): number {
+    if (this.natInitialized(manip)) return NF_ACCEPT;
+    // the original tuple as the other manip left it: invert the current reply
+    const curr = invert(this.tuplehash[1]);
+    const nt: Tuple = { ...curr };
+    if (range.flags & NF_NAT_RANGE_MAP_IPS) {
+      if (manip === NF_NAT_MANIP_SRC) nt.src = range.minAddr;
+      else nt.dst = range.minAddr;
+    }
+    this.uniqueTuple(nt, range, manip, curr);
+    const changed = tupleKey(nt) !== tupleKey(curr);
+    this.tuplehash[1] = invert(nt);
+    if (changed) this.status |= manip === NF_NAT_MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+    this.status |= manip === NF_NAT_MANIP_SRC ? IPS_SRC_NAT_DONE : IPS_DST_NAT_DONE;
+    return NF_ACCEPT;
+  }
+
+  /** nf_nat_l4proto_unique_tuple(): keep the port/id when free, else search its range */
+  private uniqueTuple(nt: Tuple, range: NatRange, manip: number, curr: Tuple): void {
+    const proto = nt.proto;
+    if (proto !== 6 && proto !== 17 && proto !== 1 && proto !== 132 && proto !== 33) return;
+    const src = manip === NF_NAT_MANIP_SRC;
+    const get = () => (proto === 1 ? nt.sport : src ? nt.sport : nt.dport);
+    const set = (v: number) => {
+      if (proto === 1) nt.sport = v;
+      else if (src) nt.sport = v;
+      else nt.dport = v;
+    };
+    let min: number;
+    let span: number;
+    if (range.flags & NF_NAT_RANGE_PROTO_SPECIFIED) {
+      min = range.minProto;
+      span = range.maxProto - range.minProto + 1;
+      const cur = get();
+      if (!(range.flags & (NF_NAT_RANGE_PROTO_RANDOM | NF_NAT_RANGE_PROTO_RANDOM_FULLY)) && cur >= min && cur < min + span && !this.cnet.tupleTaken(nt, this)) return;
+    } else {
+      if (!(range.flags & (NF_NAT_RANGE_PROTO_RANDOM | NF_NAT_RANGE_PROTO_RANDOM_FULLY)) && !this.cnet.tupleTaken(nt, this)) return;
+      if (proto === 1) {
+        min = 0;
+        span = 65536;
+      } else {
+        const port = get();
+        if (port < 1024) {
+          // loose convention: >> 512 is reserved for privileged ports
+          if (port < 512) {
+            min = 1;
+            span = 511;
+          } else {
+            min = 600;
+            span = 1024 - 600;
+          }
+        } else {
+          min = 1024;
+          span = 65535 - 1024 + 1;
+        }
+      }
+    }
+    let off = range.flags & (NF_NAT_RANGE_PROTO_RANDOM | NF_NAT_RANGE_PROTO_RANDOM_FULLY)
+      ? nfIpv4Ops.random32(this.cnet.net) % span
+      : (get() - min + span) % span;
+    for (let i = 0; i < span; i++, off = (off + 1) % span) {
+      set(min + off);
+      if (!this.cnet.tupleTaken(nt, this)) return;
+    }
+    void curr;
+  }
+
+  /** nf_nat_packet(): rewrite the packet for the manip of this hook, if the conn has it */
+  natPacket(skb: SkBuff, hook: number): number {
+    const mtype = hook2manip(hook);
+    const dir = skb.ctinfo >= IP_CT_IS_REPLY ? IP_CT_DIR_REPLY : IP_CT_DIR_ORIGINAL;
+    let statusbit = mtype === NF_NAT_MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+    if (dir === IP_CT_DIR_REPLY) statusbit ^= IPS_NAT_MASK;
+    if (this.status & statusbit) {
+      const target = invert(this.tuplehash[dir === 0 ? 1 : 0]);
+      if (!natManipPkt(skb, ipHdrOff(skb), target, mtype)) return NF_DROP;
+    }
+    return NF_ACCEPT;
+  }
+
+  /**
+   * nf_nat_core.c: nf_nat_icmp_reply_translation(): an ICMP error about a NATed connection —
+   * rewrite the quoted packet back, recompute the ICMP checksum, then the outer header.
+   */
+  natIcmpReplyTranslation(skb: SkBuff, hook: number): boolean {
+    const b = skb.buf;
+    const nh = ipHdrOff(skb);
+    const th = nh + (b[nh]! & 0x0f) * 4;
+    if (th + 8 + 20 > skb.tail) return false;
+    const dir = skb.ctinfo >= IP_CT_IS_REPLY ? IP_CT_DIR_REPLY : IP_CT_DIR_ORIGINAL;
+    const manip = hook2manip(hook);
+    if (b[th] === 5 /* ICMP_REDIRECT */) {
+      if ((this.status & (IPS_SRC_NAT_DONE | IPS_DST_NAT_DONE)) !== (IPS_SRC_NAT_DONE | IPS_DST_NAT_DONE)) return false;
+      if (this.status & IPS_NAT_MASK) return false;
+    }
+    let statusbit = manip === NF_NAT_MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
+    if (dir === IP_CT_DIR_REPLY) statusbit ^= IPS_NAT_MASK;
+    if (!(this.status & statusbit)) return true;
+    const other = this.tuplehash[dir === 0 ? 1 : 0];
+    natManipPkt(skb, th + 8, other, manip === NF_NAT_MANIP_SRC ? 1 : 0);
+    // the ICMP checksum over the whole message, from scratch
+    b[th + 2] = 0;
+    b[th + 3] = 0;
+    let sum = 0;
+    for (let i = th; i < skb.tail; i += 2) sum += (b[i]! << 8) | (i + 1 < skb.tail ? b[i + 1]! : 0);
+    while (sum >>> 16) sum = (sum & 0xffff) + (sum >>> 16);
+    const c = (~sum) & 0xffff;
+    b[th + 2] = c >> 8;
+    b[th + 3] = c & 0xff;
+    const target = invert(other);
+    target.proto = 1;
+    natManipPkt(skb, nh, target, manip);
+    return true;
+  }
+
+  expiresIn(now: number): number {
+    return this.timeout - now;
+  }
+}
+
+/** include/net/checksum.h: inet_proto_csum_replace4/2 and csum_replace4 on a 16-bit field */
+function csumUpdate(b: Uint8Array, off: number, from: number, to: number, words: number): void {
+  let c = (~rd16(b, off)) & 0xffff;
+  for (let i = words - 1; i >= 0; i--) {
+    c += (~(from >>> (16 * i))) & 0xffff;
+    c += (to >>> (16 * i)) & 0xffff;
+  }
+  while (c >>> 16) c = (c & 0xffff) + (c >>> 16);
+  const r = (~c) & 0xffff;
+  b[off] = r >> 8;
+  b[off + 1] = r & 0xff;
+}
+
+function wr32(b: Uint8Array, o: number, v: number): void {
+  b[o] = v >>> 24;
+  b[o + 1] = (v >>> 16) & 255;
+  b[o + 2] = (v >>> 8) & 255;
+  b[o + 3] = v & 255;
+}
+
+/** nf_nat_ipv4_manip_pkt() + the l4 manip: set the source or destination to `target`'s */
+export function natManipPkt(skb: SkBuff, nh: number, target: Tuple, mtype: number): boolean {
+  const b = skb.buf;
+  const th = nh + (b[nh]! & 0x0f) * 4;
+  const proto = b[nh + 9]!;
+  const fragoff = rd16(b, nh + 6) & 0x1fff;
+  const addrOff = mtype === NF_NAT_MANIP_SRC ? nh + 12 : nh + 16;
+  const oldAddr = rd32(b, addrOff);
+  const newAddr = mtype === NF_NAT_MANIP_SRC ? target.src : target.dst;
+  if (fragoff === 0) {
+    if (proto === 6 || proto === 17) {
+      const portOff = mtype === NF_NAT_MANIP_SRC ? th : th + 2;
+      const oldPort = rd16(b, portOff);
+      const newPort = mtype === NF_NAT_MANIP_SRC ? target.sport : target.dport;
+      const csOff = proto === 6 ? th + 16 : th + 6;
+      const hasCsum = proto === 6 || rd16(b, csOff) !== 0;
+      if (hasCsum && csOff + 2 <= skb.tail) {
+        csumUpdate(b, csOff, oldAddr, newAddr, 2);
+        csumUpdate(b, csOff, oldPort, newPort, 1);
+        if (proto === 17 && rd16(b, csOff) === 0) {
+          b[csOff] = 0xff;
+          b[csOff + 1] = 0xff;
+        }
+      }
+      b[portOff] = newPort >> 8;
+      b[portOff + 1] = newPort & 255;
+    } else if (proto === 1 && th + 8 <= skb.tail) {
+      const type = b[th]!;
+      if (!ICMP_ERRORS.has(type)) {
+        const oldId = rd16(b, th + 4);
+        const newId = target.sport;
+        if (oldId !== newId) {
+          csumUpdate(b, th + 2, oldId, newId, 1);
+          b[th + 4] = newId >> 8;
+          b[th + 5] = newId & 255;
+        }
+      }
+    }
+  }
+  if (oldAddr !== newAddr) {
+    csumUpdate(b, nh + 10, oldAddr, newAddr, 2);
+    wr32(b, addrOff, newAddr);
+  }
+  return true;
+}
+
+/** per-namespace conntrack state (struct netns_ct + the hash) */
+export class CtNet {
+  hash = new Map<string, { ct: NfConn; dir: number }>();
+  nextId = 1;
+  gcTimer: { cancel(): void } | undefined;
+  gcAt = Infinity;
+  hooks: NfHookOps[] = [];
+  /** /proc/sys/net/netfilter values (seconds for timeouts) */
+  sysctl: Record<string, number> = Object.fromEntries(NF_CT_SYSCTL_DEFAULTS);
+  constructor(readonly net: Net) {}
+
+  tupleTaken(t: Tuple, ignore: NfConn): boolean {
+    // nf_nat_used_tuple(): is the reply (inverse) of `t` some other conn's tuple?
+    const h = this.hash.get(tupleKey(invert(t)));
+    return h !== undefined && h.ct !== ignore;
+  }
+
+  find(t: Tuple): { ct: NfConn; dir: number } | undefined {
+    const h = this.hash.get(tupleKey(t));
+    if (!h) return undefined;
+    if (h.ct.timeout <= nfIpv4Ops.now(this.net)) {
+      this.delete(h.ct);
+      return undefined;
+    }
+    return h;
+  }
+
+  insert(ct: NfConn): void {
+    this.hash.set(tupleKey(ct.tuplehash[0]), { ct, dir: 0 });
+    this.hash.set(tupleKey(ct.tuplehash[1]), { ct, dir: 1 });
+    ct.status |= IPS_CONFIRMED;
+    this.armGc(ct.timeout);
+  }
+
+  delete(ct: NfConn): void {
+    for (const d of [0, 1]) {
+      const k = tupleKey(ct.tuplehash[d]!);
+      if (this.hash.get(k)?.ct === ct) this.hash.delete(k);
+    }
+  }
+
+  conns(): NfConn[] {
+    const out: NfConn[] = [];
+    for (const h of this.hash.values()) if (h.dir === 0) out.push(h.ct);
+    return out;
+  }
+
+  /** gc_worker(): one timer at the earliest expiry */
+  armGc(at: number): void {
+    if (at >= this.gcAt) return;
+    this.gcTimer?.cancel();
+    this.gcAt = at;
+    const now = nfIpv4Ops.now(this.net);
+    this.gcTimer = nfIpv4Ops.after(this.net, Math.max(0, at - now), () => this.gc());
+  }
+
+  gc(): void {
+    this.gcTimer = undefined;
+    this.gcAt = Infinity;
+    const now = nfIpv4Ops.now(this.net);
+    let next = Infinity;
+    for (const ct of this.conns()) {
+      if (ct.timeout <= now) this.delete(ct);
+      else next = Math.min(next, ct.timeout);
+    }
+    if (next < Infinity) this.armGc(next);
+  }
+}
+
+const ctNets = new WeakMap<Net, CtNet>();
+
+export function ctNet(net: Net): CtNet {
+  let c = ctNets.get(net);
+  if (!c) {
+    c = new CtNet(net);
+    ctNets.set(net, c);
+  }
+  return c;
+}
+
+/** nf_conntrack_proto.c: nf_ct_netns_get(): register the IPv4 conntrack hooks once */
+export function nfCtNetnsGet(net: Net): void {
+  const c = ctNet(net);
+  if (c.hooks.length) return;
+  c.hooks = [
+    { pf: NFPROTO_IPV4, hooknum: NF_INET_PRE_ROUTING, priority: NF_IP_PRI_CONNTRACK, hook: (_p, skb, st) => ipv4ConntrackIn(skb, st) },
+    { pf: NFPROTO_IPV4, hooknum: NF_INET_LOCAL_OUT, priority: NF_IP_PRI_CONNTRACK, hook: (_p, skb, st) => ipv4ConntrackIn(skb, st) },
+    { pf: NFPROTO_IPV4, hooknum: NF_INET_POST_ROUTING, priority: NF_IP_PRI_CONNTRACK_CONFIRM, hook: (_p, skb, st) => ipv4Confirm(skb, st) },
+    { pf: NFPROTO_IPV4, hooknum: NF_INET_LOCAL_IN, priority: NF_IP_PRI_CONNTRACK_CONFIRM, hook: (_p, skb, st) => ipv4Confirm(skb, st) },
+  ];
+  for (const o of c.hooks) nfRegisterNetHook(net, o);
+}
+
+/** nf_conntrack_proto_tcp.c, reduced: the state after a segment with `flags` in `dir` */
+function tcpNextState(ct: NfConn, flags: number, dir: number): string {
+  const s = ct.tcpState ?? "NONE";
+  const SYN = 0x02, ACK = 0x10, FIN = 0x01, RST = 0x04;
+  if (flags & RST) return "CLOSE";
+  if (flags & SYN) {
+    if (flags & ACK) return dir === 1 && (s === "SYN_SENT" || s === "SYN_RECV") ? "SYN_RECV" : s;
+    return s === "NONE" || s === "CLOSE" || s === "TIME_WAIT" ? "SYN_SENT" : s;
+  }
+  if (flags & FIN) {
+    if (s === "ESTABLISHED") return "FIN_WAIT";
+    if (s === "FIN_WAIT" || s === "CLOSE_WAIT") return "LAST_ACK";
+    return s;
+  }
+  if (flags & ACK) {
+    if (s === "SYN_RECV" && dir === 0) return "ESTABLISHED";
+    if (s === "FIN_WAIT") return "CLOSE_WAIT";
+    if (s === "LAST_ACK") return "TIME_WAIT";
+  }
+  return s;
+}
+
+/** the protocol's packet(): refresh the timeout, move TCP's state, ASSURED */
+function ctPacket(ct: NfConn, skb: SkBuff, nh: number, dir: number): void {
+  const now = nfIpv4Ops.now(ct.cnet.net);
+  const proto = ct.tuplehash[0].proto;
+  const sc = ct.cnet.sysctl;
+  const ICMP_TIMEOUT = sc["nf_conntrack_icmp_timeout"]! * SEC;
+  const UDP_TIMEOUT = sc["nf_conntrack_udp_timeout"]! * SEC;
+  const UDP_TIMEOUT_STREAM = sc["nf_conntrack_udp_timeout_stream"]! * SEC;
+  const GENERIC_TIMEOUT = sc["nf_conntrack_generic_timeout"]! * SEC;
+  if (proto === 1) {
+    ct.timeout = now + ICMP_TIMEOUT;
+  } else if (proto === 17) {
+    // udp_packet(): still active two seconds after it started -> a stream, ASSURED
+    if (!ct.streamTs) ct.streamTs = now + 2 * SEC;
+    if (ct.status & IPS_SEEN_REPLY) {
+      if (now > ct.streamTs) {
+        ct.timeout = now + UDP_TIMEOUT_STREAM;
+        ct.status |= IPS_ASSURED;
+      } else ct.timeout = now + UDP_TIMEOUT;
+    } else ct.timeout = now + UDP_TIMEOUT;
+  } else if (proto === 6) {
+    const th = nh + (skb.buf[nh]! & 0x0f) * 4;
+    const flags = skb.buf[th + 13]!;
+    const st = tcpNextState(ct, flags, dir);
+    ct.tcpState = st === "NONE" ? "ESTABLISHED" : st;
+    if (ct.tcpState === "ESTABLISHED" && ct.status & IPS_SEEN_REPLY) ct.status |= IPS_ASSURED;
+    const t = sc[`nf_conntrack_tcp_timeout_${ct.tcpState.toLowerCase()}`];
+    ct.timeout = now + (t !== undefined ? t * SEC : TCP_TIMEOUTS[ct.tcpState] ?? GENERIC_TIMEOUT);
+  } else {
+    ct.timeout = now + GENERIC_TIMEOUT;
+  }
+}
+
+/** nf_conntrack_core.c: nf_conntrack_in() */
+export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
+  if (skb.nfct !== undefined) {
+    // a template (NOTRACK) or a packet looped back already tracked
+    return NF_ACCEPT;
+  }
+  const c = ctNet(state.net);
+  const nh = ipHdrOff(skb);
+  const b = skb.buf;
+  if ((rd16(b, nh + 6) & 0x1fff) !== 0) return NF_ACCEPT; // non-first fragment: defrag not emulated
+  const t = getTuple(b, nh, skb.tail);
+  if (!t) return NF_ACCEPT;
+  if (t.proto === 1) {
+    const type = t.dport >> 8;
+    if (ICMP_ERRORS.has(type)) return icmpErrorRelated(c, skb, nh);
+    if (!ICMP_NEW.has(type) && !c.find(t)) return NF_ACCEPT; // icmp_new(): not a request -> INVALID
+  }
+  let h = c.find(t);
+  if (!h) {
+    if (t.proto === 6) {
+      const th = nh + (b[nh]! & 0x0f) * 4;
+      const flags = b[th + 13]!;
+      // tcp_new(): only a SYN (or a mid-stream pickup, nf_conntrack_tcp_loose=1) starts one
+      if (flags & 0x04) return NF_ACCEPT;
+    }
+    const ct = new NfConn(c, t);
+    skb.nfct = ct;
+    skb.ctinfo = IP_CT_NEW;
+    ctPacket(ct, skb, nh, 0);
+    return NF_ACCEPT;
+  }
+  const ct = h.ct;
+  if (h.dir === IP_CT_DIR_REPLY) {
+    skb.ctinfo = IP_CT_ESTABLISHED_REPLY;
+    ct.status |= IPS_SEEN_REPLY;
+  } else {
+    skb.ctinfo = ct.status & IPS_SEEN_REPLY ? IP_CT_ESTABLISHED : IP_CT_NEW;
+  }
+  skb.nfct = ct;
+  ctPacket(ct, skb, nh, h.dir);
+  return NF_ACCEPT;
+}
+
+/** nf_conntrack_proto_icmp.c: nf_conntrack_icmpv4_error(): RELATED to the quoted packet's conn */
+function icmpErrorRelated(c: CtNet, skb: SkBuff, nh: number): number {
+  const b = skb.buf;
+  const th = nh + (b[nh]! & 0x0f) * 4;
+  const inner = th + 8;
+  if (inner + 20 > skb.tail) return NF_ACCEPT;
+  const it = getTuple(b, inner, skb.tail);
+  if (!it) return NF_ACCEPT;
+  const h = c.find(invert(it));
+  if (!h) return NF_ACCEPT;
+  skb.nfct = h.ct;
+  skb.ctinfo = h.dir === IP_CT_DIR_REPLY ? IP_CT_RELATED_REPLY : IP_CT_RELATED;
+  return NF_ACCEPT;
+}
+
+/** nf_conntrack_core.c: __nf_conntrack_confirm() */
+export function ipv4Confirm(skb: SkBuff, state: NfHookState): number {
+  const ct = skb.nfct as NfConn | undefined;
+  if (!(ct instanceof NfConn)) return NF_ACCEPT;
+  if (skb.ctinfo >= IP_CT_IS_REPLY && skb.ctinfo !== IP_CT_RELATED_REPLY) return NF_ACCEPT;
+  if (ct.status & IPS_CONFIRMED) return NF_ACCEPT;
+  const c = ctNet(state.net);
+  // a clash with a conn confirmed meanwhile: drop (nf_ct_resolve_clash would merge)
+  if (c.hash.has(tupleKey(ct.tuplehash[0])) || c.hash.has(tupleKey(ct.tuplehash[1]))) return NF_DROP;
+  c.insert(ct);
+  return NF_ACCEPT;
+}
+
+/** the netns's entries as userland sees them (ctnetlink dump) */
+export function nfConntrackDump(net: Net): NfConntrackInfo[] {
+  const c = ctNets.get(net);
+  if (!c) return [];
+  const now = nfIpv4Ops.now(net);
+  const out: NfConntrackInfo[] = [];
+  for (const ct of c.conns()) {
+    if (ct.timeout <= now) continue;
+    out.push({
+      l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]),
+      timeout: Math.floor((ct.timeout - now) / SEC), protoState: ct.tuplehash[0].proto === 6 ? ct.tcpState : undefined,
+      status: ct.status, mark: ct.mark, use: 1, id: ct.id, zone: 0,
+    });
+  }
+  return out;
+}
+
+function userTuple(t: Tuple): NfConntrackTuple {
+  if (t.proto === 1) return { src: t.src, dst: t.dst, protonum: 1, type: t.dport >> 8, code: t.dport & 0xff, id: t.sport };
+  if (t.proto === 6 || t.proto === 17 || t.proto === 132 || t.proto === 33) return { src: t.src, dst: t.dst, protonum: t.proto, sport: t.sport, dport: t.dport };
+  return { src: t.src, dst: t.dst, protonum: t.proto };
+}
+
+/** ctnetlink delete / flush: by id (undefined: all); returns the removed entries */
+export function nfConntrackDelete(net: Net, ids: number[] | undefined): number {
+  const c = ctNets.get(net);
+  if (!c) return 0;
+  let n = 0;
+  for (const ct of c.conns()) {
+    if (ids && !ids.includes(ct.id)) continue;
+    c.delete(ct);
+    n++;
+  }
+  return n;
+}

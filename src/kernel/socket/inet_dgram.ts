@@ -1,0 +1,113 @@
+/**
+ * net/ipv4/datagram.c (ip4_datagram_connect) + the sendmsg half shared by raw, ping and UDP
+ * sockets: the output route for a datagram (oif from SO_BINDTODEVICE, broadcast permission),
+ * and ip_append_data()'s MTU rules (EMSGSIZE + a local error with IP_PMTUDISC_DO, DF choice,
+ * TTL from IP_TTL / ip_default_ttl).
+ */
+import type { InetSock } from "./sock.ts";
+import { TCP_ESTABLISHED } from "./sock.ts";
+import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
+import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
+import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
+import { RTCF_BROADCAST, RT_SCOPE_UNIVERSE } from "../uapi/rtnetlink.ts";
+import { ipv4IsMulticast } from "../../wire/addr.ts";
+import { type Rtable, type Flowi4, ipRouteOutputKey, ipv4Mtu } from "../ipv4/route.ts";
+import { ipSendData } from "../ipv4/ip_output.ts";
+import { ipv4Sysctl } from "../ipv4/icmp.ts";
+import { ipStats } from "../ipv4/ip_input.ts";
+
+const IP_PMTUDISC_OMIT = 5;
+
+/** the output route for a datagram of `sk` to daddr (ip_route_output_flow + the broadcast check) */
+export function inetRouteDgram(sk: InetSock, daddr: number, proto: number, fl4out: Flowi4): Rtable | KErr {
+  let oif = sk.boundDevIf;
+  let saddr = sk.inetSaddr;
+  if (ipv4IsMulticast(daddr)) {
+    if (!oif) oif = sk.mcIndex;
+  }
+  fl4out.daddr = daddr;
+  fl4out.saddr = saddr;
+  fl4out.oif = oif;
+  fl4out.iif = 1;
+  fl4out.tos = sk.tos & 0x1e;
+  fl4out.mark = sk.mark;
+  fl4out.scope = RT_SCOPE_UNIVERSE;
+  fl4out.proto = proto;
+  fl4out.uid = 0;
+  fl4out.anysrc = false;
+  const rt = ipRouteOutputKey(sk.net, fl4out);
+  if (isKErr(rt)) {
+    if (rt.errno === "ENETUNREACH") ipStats(sk.net).OutNoRoutes++;
+    return rt;
+  }
+  if (rt.rtFlags & RTCF_BROADCAST && !sk.broadcast) return kerr("EACCES");
+  void saddr;
+  return rt;
+}
+
+/** include/net/ip.h: ip_sk_use_pmtu() / ip_sk_ignore_df() / ip_dont_fragment() */
+function useDstMtu(sk: InetSock): boolean {
+  return sk.pmtudisc < IP_PMTUDISC_PROBE;
+}
+function ignoreDf(sk: InetSock): boolean {
+  return sk.pmtudisc < IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_OMIT;
+}
+
+/** net/ipv4/ip_sockglue.c: ip_local_error() */
+export function ipLocalError(sk: InetSock, err: number, daddr: number, port: number, info: number): void {
+  if (!sk.recverr) return;
+  void daddr;
+  void port;
+  sk.queueErr({ ee_errno: err, ee_origin: SO_EE_ORIGIN_LOCAL, ee_type: 0, ee_code: 0, ee_info: info, ee_data: 0, payload: new Uint8Array(0) });
+}
+
+/**
+ * ip_append_data() + ip_push_pending_frames() for one datagram whose transport part is
+ * l4[0..len). Returns len or the error.
+ */
+export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: number, l4: Uint8Array, len: number, dport = 0): number | KErr {
+  const dstMtu = ipv4Mtu(rt);
+  const mtu = useDstMtu(sk) ? dstMtu : rt.dev.mtu;
+  const maxnonfrag = ignoreDf(sk) ? 0xffff : mtu;
+  if (len > maxnonfrag - 20) {
+    ipLocalError(sk, errnoNumbers.EMSGSIZE, fl4.daddr, dport, mtu);
+    return kerr("EMSGSIZE");
+  }
+  if (20 + len > 0xffff) return kerr("EMSGSIZE");
+  const df = sk.pmtudisc === IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_PROBE ||
+    (20 + len <= dstMtu && (sk.pmtudisc === IP_PMTUDISC_DO || (sk.pmtudisc === IP_PMTUDISC_WANT && !rt.rtMtuLocked)));
+  let ttl: number;
+  if (ipv4IsMulticast(fl4.daddr)) ttl = sk.mcTtl;
+  else ttl = sk.ucTtl === -1 ? ipv4Sysctl(sk.net).ipDefaultTtl : sk.ucTtl;
+  ipSendData(sk.net, rt, {
+    saddr: fl4.saddr, daddr: fl4.daddr, protocol: proto, tos: sk.tos, ttl, df,
+    sk: sk.state === TCP_ESTABLISHED ? sk : undefined, owner: sk, mark: sk.mark, ignoreDf: ignoreDf(sk),
+  }, l4, len);
+  return len;
+}
+
+/** net/ipv4/datagram.c: __ip4_datagram_connect() */
+export function ip4DatagramConnect(sk: InetSock, addr: SockAddr, proto: number, autobind?: () => KErr | undefined): KErr | undefined {
+  if (addr.family !== 2) {
+    if ((addr.family as number) === 0) {
+      // AF_UNSPEC: disconnect
+      sk.inetDaddr = 0;
+      sk.inetDport = 0;
+      sk.state = 7;
+      return undefined;
+    }
+    return kerr("EAFNOSUPPORT");
+  }
+  const a = addr as SockAddrIn;
+  const fl4 = {} as Flowi4;
+  const rt = inetRouteDgram(sk, a.addr, proto, fl4);
+  if (isKErr(rt)) return rt;
+  if (!sk.inetSaddr) sk.inetSaddr = fl4.saddr;
+  if (!sk.inetRcvSaddr) sk.inetRcvSaddr = fl4.saddr;
+  sk.inetDaddr = a.addr;
+  sk.inetDport = a.port;
+  sk.state = TCP_ESTABLISHED;
+  sk.inetId = sk.net.host.world.rng.u32() & 0xffff;
+  if (autobind) return autobind();
+  return undefined;
+}

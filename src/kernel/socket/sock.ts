@@ -1,0 +1,278 @@
+/**
+ * net/core/sock.c + include/net/inet_sock.h: the state every emulated socket shares (the
+ * receive queue and its rcvbuf accounting, the error queue, SOL_SOCKET/SOL_IP options) and
+ * the wake-up of a reader (sk_data_ready -> the onReadable callback).
+ */
+import type { Net } from "../core/net_namespace.ts";
+import type { NetDevice } from "../core/netdevice.ts";
+import type { Socket, SockAddr, SockOpt, RecvMsg, SockExtendedErr } from "../uapi/socket.ts";
+import { IP_PMTUDISC_WANT } from "../uapi/socket.ts";
+import { kerr, type KErr } from "../uapi/errno.ts";
+
+/** net.core.rmem_default / wmem_default / rmem_max */
+export const SK_RMEM_DEFAULT = 212992;
+export const SK_WMEM_DEFAULT = 212992;
+export const SK_RMEM_MAX = 212992;
+export const SK_WMEM_MAX = 212992;
+/** what one queued datagram costs against rcvbuf (its skb truesize) */
+export function truesize(len: number): number {
+  return ((len + 14 + 63) & ~63) + 576;
+}
+
+export const TCP_ESTABLISHED = 1;
+export const TCP_CLOSE = 7;
+
+/** struct inet_sock + struct sock, the parts the datagram protocols use */
+export abstract class InetSock implements Socket {
+  readonly family: number = 2;
+  abstract readonly type: number;
+  readonly protocol: number;
+  readonly net: Net;
+  /** sk_state: TCP_ESTABLISHED once connected */
+  state = TCP_CLOSE;
+  // addresses (host order)
+  inetSaddr = 0;
+  inetRcvSaddr = 0;
+  inetDaddr = 0;
+  inetDport = 0;
+  /** inet_num: the local port / ICMP ident / raw protocol */
+  inetNum = 0;
+  inetSport = 0;
+  inetId = 0;
+  // options
+  ucTtl = -1;
+  tos = 0;
+  mcTtl = 1;
+  mcLoop = true;
+  mcIndex = 0;
+  recverr = false;
+  recvttl = false;
+  pktinfo = false;
+  broadcast = false;
+  boundDevIf = 0;
+  mark = 0;
+  pmtudisc = IP_PMTUDISC_WANT;
+  hdrincl = false;
+  timestamp = false;
+  reuseaddr = false;
+  reuseport = false;
+  debug = false;
+  rcvbuf = SK_RMEM_DEFAULT;
+  sndbuf = SK_WMEM_DEFAULT;
+  rmemAlloc = 0;
+  /** sk_err: a pending hard error, returned by the next send */
+  skErr: KErr | undefined;
+  closed = false;
+  protected rq: RecvMsg[] = [];
+  protected rqHead = 0;
+  protected eq: SockExtendedErr[] = [];
+  private cb: (() => void) | undefined;
+
+  constructor(net: Net, protocol: number) {
+    this.net = net;
+    this.protocol = protocol;
+  }
+
+  // -------------------------------------------------------------- queues
+
+  /** sock_queue_rcv_skb(): false when the receive buffer is full (the caller drops) */
+  queueRcv(m: RecvMsg): boolean {
+    const ts = truesize(m.data.length);
+    if (this.rmemAlloc + ts > this.rcvbuf && this.rq.length - this.rqHead > 0) return false;
+    this.rmemAlloc += ts;
+    this.rq.push(m);
+    this.dataReady();
+    return true;
+  }
+
+  /** sock_queue_err_skb() */
+  queueErr(e: SockExtendedErr): void {
+    if (this.eq.length > 64) return;
+    this.eq.push(e);
+    this.dataReady();
+  }
+
+  /** sk_data_ready / sk_error_report */
+  dataReady(): void {
+    this.cb?.();
+  }
+
+  recvfrom(): RecvMsg | undefined {
+    if (this.rqHead >= this.rq.length) return undefined;
+    const m = this.rq[this.rqHead]!;
+    this.rq[this.rqHead++] = undefined as unknown as RecvMsg;
+    if (this.rqHead > 64 && this.rqHead * 2 > this.rq.length) {
+      this.rq = this.rq.slice(this.rqHead);
+      this.rqHead = 0;
+    }
+    this.rmemAlloc -= truesize(m.data.length);
+    return m;
+  }
+
+  recvErr(): SockExtendedErr | undefined {
+    const e = this.eq.shift();
+    if (e && this.skErr && this.eq.length === 0) this.skErr = undefined;
+    return e;
+  }
+
+  onReadable(cb: (() => void) | undefined): void {
+    this.cb = cb;
+  }
+
+  close(): void {
+    this.cb = undefined;
+    this.closed = true;
+    this.unhash();
+  }
+
+  /** remove the socket from its protocol's lookup table */
+  protected abstract unhash(): void;
+
+  // -------------------------------------------------------------- addresses
+
+  getsockname(): SockAddr | KErr {
+    return { family: 2, addr: this.inetRcvSaddr || this.inetSaddr, port: this.inetSport };
+  }
+
+  getpeername(): SockAddr | KErr {
+    if (this.state !== TCP_ESTABLISHED) return kerr("ENOTCONN");
+    return { family: 2, addr: this.inetDaddr, port: this.inetDport };
+  }
+
+  abstract bind(addr: SockAddr): KErr | undefined;
+  abstract connect(addr: SockAddr): KErr | undefined;
+  abstract sendto(data: Uint8Array, addr?: SockAddr): number | KErr;
+
+  /** the device SO_BINDTODEVICE names */
+  boundDev(): NetDevice | undefined {
+    return this.boundDevIf ? this.net.devByIndex.get(this.boundDevIf) : undefined;
+  }
+
+  // -------------------------------------------------------------- options
+
+  /** sock_setsockopt() + do_ip_setsockopt() */
+  setsockopt(name: SockOpt, value: number | string | boolean | Uint8Array): KErr | undefined {
+    const v = typeof value === "boolean" ? (value ? 1 : 0) : typeof value === "number" ? value : 0;
+    switch (name) {
+      case "SO_BROADCAST":
+        this.broadcast = v !== 0;
+        return undefined;
+      case "SO_BINDTODEVICE": {
+        const nm = typeof value === "string" ? value : "";
+        if (nm === "") {
+          this.boundDevIf = 0;
+          return undefined;
+        }
+        const d = this.net.devByName.get(nm);
+        if (!d) return kerr("ENODEV");
+        this.boundDevIf = d.ifindex;
+        return undefined;
+      }
+      case "SO_RCVBUF":
+        this.rcvbuf = Math.max(2304, Math.min(v, SK_RMEM_MAX) * 2);
+        return undefined;
+      case "SO_SNDBUF":
+        this.sndbuf = Math.max(4608, Math.min(v, SK_WMEM_MAX) * 2);
+        return undefined;
+      case "SO_TIMESTAMP":
+        this.timestamp = v !== 0;
+        return undefined;
+      case "SO_MARK":
+        this.mark = v >>> 0;
+        return undefined;
+      case "SO_DEBUG":
+        this.debug = v !== 0;
+        return undefined;
+      case "SO_REUSEADDR":
+        this.reuseaddr = v !== 0;
+        return undefined;
+      case "SO_REUSEPORT":
+        this.reuseport = v !== 0;
+        return undefined;
+      case "SO_KEEPALIVE":
+      case "SO_LINGER":
+        return undefined;
+      case "IP_TTL":
+        if (v === -1) this.ucTtl = -1;
+        else if (v < 1 || v > 255) return kerr("EINVAL");
+        else this.ucTtl = v;
+        return undefined;
+      case "IP_TOS":
+        this.tos = (v & ~3) | (this.tos & 3);
+        return undefined;
+      case "IP_RECVERR":
+        this.recverr = v !== 0;
+        if (!this.recverr) this.eq.length = 0;
+        return undefined;
+      case "IP_RECVTTL":
+        this.recvttl = v !== 0;
+        return undefined;
+      case "IP_RETOPTS":
+      case "TCP_NODELAY":
+        return undefined;
+      case "IP_PKTINFO":
+        this.pktinfo = v !== 0;
+        return undefined;
+      case "IP_MTU_DISCOVER":
+        if (v < 0 || v > 5) return kerr("EINVAL");
+        this.pmtudisc = v;
+        return undefined;
+      case "IP_MULTICAST_TTL":
+        if (v < -1 || v > 255) return kerr("EINVAL");
+        this.mcTtl = v === -1 ? 1 : v;
+        return undefined;
+      case "IP_MULTICAST_LOOP":
+        this.mcLoop = v !== 0;
+        return undefined;
+      case "IP_MULTICAST_IF":
+        this.mcIndex = v;
+        return undefined;
+      case "IP_HDRINCL":
+        if (this.type !== 3) return kerr("ENOPROTOOPT");
+        this.hdrincl = v !== 0;
+        return undefined;
+      default:
+        return this.protoSetsockopt(name, value);
+    }
+  }
+
+  protected protoSetsockopt(_name: SockOpt, _value: number | string | boolean | Uint8Array): KErr | undefined {
+    return kerr("ENOPROTOOPT");
+  }
+
+  getsockopt(name: SockOpt): number | string | KErr {
+    switch (name) {
+      case "SO_RCVBUF":
+        return this.rcvbuf;
+      case "SO_SNDBUF":
+        return this.sndbuf;
+      case "SO_BROADCAST":
+        return this.broadcast ? 1 : 0;
+      case "SO_MARK":
+        return this.mark;
+      case "SO_BINDTODEVICE":
+        return this.boundDev()?.name ?? "";
+      case "IP_TTL":
+        return this.ucTtl === -1 ? 64 : this.ucTtl;
+      case "IP_TOS":
+        return this.tos;
+      case "IP_MTU_DISCOVER":
+        return this.pmtudisc;
+      case "IP_RECVERR":
+        return this.recverr ? 1 : 0;
+      case "IP_MULTICAST_TTL":
+        return this.mcTtl;
+      case "IP_MULTICAST_LOOP":
+        return this.mcLoop ? 1 : 0;
+      default:
+        return kerr("ENOPROTOOPT");
+    }
+  }
+
+  /** sock_error(): take the pending error */
+  sockError(): KErr | undefined {
+    const e = this.skErr;
+    this.skErr = undefined;
+    return e;
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * net/socket.c: __sock_create() and net/ipv4/af_inet.c: inet_create() — which protocol
+ * implementation a socket(family, type, protocol) call gets. The caller is root (iputils'
+ * capabilities): raw sockets are allowed; ICMP datagram sockets follow ping_group_range.
+ */
+import type { Net } from "../core/net_namespace.ts";
+import type { Socket } from "../uapi/socket.ts";
+import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, IPPROTO_ICMP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_TCP } from "../uapi/socket.ts";
+import { AF_INET, AF_PACKET, AF_INET6 } from "../uapi/rtnetlink.ts";
+import { kerr, type KErr } from "../uapi/errno.ts";
+import { RawSock } from "../ipv4/raw.ts";
+import { PingSock, pingAllowed } from "../ipv4/ping.ts";
+import { UdpSock } from "../ipv4/udp.ts";
+import { PacketSock } from "./af_packet.ts";
+
+/** net/socket.c: __sock_create() */
+export function sockCreate(net: Net, family: number, type: number, protocol: number): Socket | KErr {
+  if (family === AF_INET) return inetCreate(net, type, protocol);
+  if (family === AF_PACKET) {
+    if (type !== SOCK_RAW && type !== SOCK_DGRAM) return kerr("ESOCKTNOSUPPORT");
+    return new PacketSock(net, type, protocol);
+  }
+  if (family === AF_INET6) return kerr("EAFNOSUPPORT");
+  return kerr("EAFNOSUPPORT");
+}
+
+/** net/ipv4/af_inet.c: inet_create() over inetsw[] */
+function inetCreate(net: Net, type: number, protocol: number): Socket | KErr {
+  switch (type) {
+    case SOCK_DGRAM:
+      if (protocol === IPPROTO_IP || protocol === IPPROTO_UDP) return new UdpSock(net);
+      if (protocol === IPPROTO_ICMP) {
+        if (!pingAllowed(net)) return kerr("EACCES");
+        return new PingSock(net);
+      }
+      return kerr("EPROTONOSUPPORT");
+    case SOCK_RAW:
+      if (protocol < 0 || protocol > 255) return kerr("EINVAL");
+      if (protocol === IPPROTO_IP) return kerr("EPROTONOSUPPORT");
+      return new RawSock(net, protocol);
+    case SOCK_STREAM:
+      if (protocol === IPPROTO_IP || protocol === IPPROTO_TCP) return kerr("EPROTONOSUPPORT"); // no TCP yet
+      return kerr("EPROTONOSUPPORT");
+    default:
+      return kerr("ESOCKTNOSUPPORT");
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The system calls of a process in (host, network namespace): what `uapi/syscalls.ts`
+ * promises userland, implemented over the kernel parts.
+ */
+import { kerr, type KErr } from "./uapi/errno.ts";
+import type { Syscalls, IoctlReq, VfsStat } from "./uapi/syscalls.ts";
+import type { Socket } from "./uapi/socket.ts";
+import type { Timer } from "../sim/scheduler.ts";
+import type { Net } from "./core/net_namespace.ts";
+import { peernet2id, netnsSetId } from "./core/net_namespace.ts";
+import type { Host } from "./world.ts";
+import { rtnetlinkFor } from "./core/rtnetlink.ts";
+import { createKernelFs } from "./core/procfs.ts";
+import { devIoctl } from "./core/dev_ioctl.ts";
+import { linkwatchRunQueue } from "./core/dev.ts";
+import { sockCreate } from "./socket/socket.ts";
+
+/** net/socket.c: __sock_create() of the socket layer (K2's sockCreate in socket/socket.ts) */
+export type SockCreate = (net: Net, family: number, type: number, protocol: number) => Socket | KErr;
+
+let sockCreateFn: SockCreate = sockCreate;
+/** replace the socket layer (tests) */
+export function setSockCreate(fn: SockCreate): void {
+  sockCreateFn = fn;
+}
+
+/** the nsid adapter ip/ipnetns.ts looks for (RTM_GETNSID / RTM_NEWNSID by /run/netns name) */
+export interface NsidSyscalls {
+  netnsId(name: string): number;
+  netnsSetId(name: string, nsid: number): KErr | undefined;
+}
+
+/** the cancellable simulator timer iputils' poll() loops look for (`sys.timer(fn)`) */
+export interface TimerSyscalls {
+  timer(fn: () => void, label?: string): Timer;
+}
+
+export function createSyscalls(host: Host, net: Net): Syscalls & NsidSyscalls & TimerSyscalls {
+  const world = host.world;
+  const rtnl = rtnetlinkFor(net);
+  const kfs = createKernelFs(net);
+  /* a write to /proc or /sys may change links; reads see the link watch done */
+  const fs: Syscalls["fs"] & { lstat(path: string): VfsStat | KErr } = {
+    read: (p) => (linkwatchRunQueue(), kfs.read(p)),
+    write: (p, d) => {
+      const r = kfs.write(p, d);
+      linkwatchRunQueue();
+      return r;
+    },
+    readdir: (p) => kfs.readdir(p),
+    stat: (p) => kfs.stat(p),
+    /* stat() without following a final symlink (ls -l /sys/class/net) */
+    lstat: (p) => kfs.lstat(p),
+    readlink: (p) => kfs.readlink!(p),
+  };
+  const sys: Syscalls & NsidSyscalls & TimerSyscalls = {
+    rtnl,
+    fs,
+    /* /run/netns is a tmpfs: readdir lists the newest entry first */
+    netnsList: () => [...host.namedNetns.keys()].reverse(),
+    netnsAdd: (name) => host.netnsAdd(name),
+    netnsDel: (name) => host.netnsDel(name),
+    netnsEnter: (name) => {
+      const n = host.namedNetns.get(name);
+      if (!n) return kerr("ENOENT");
+      return host.syscalls(n);
+    },
+    netnsIdentify: () => [...host.namedNetns.entries()].filter(([, n]) => n === net).map(([k]) => k).reverse(),
+    get inInitNetns() {
+      return net === host.initNet;
+    },
+    get netnsName() {
+      return net.name;
+    },
+    socket: (family, type, protocol) => {
+      return sockCreateFn(net, family, type, protocol);
+    },
+    ioctl: (req: IoctlReq) => {
+      linkwatchRunQueue();
+      const r = devIoctl(net, req);
+      linkwatchRunQueue();
+      return r;
+    },
+    hostname: () => host.hostname,
+    sethostname: (name) => {
+      host.hostname = name;
+    },
+    dmesg: () => host.dmesg(),
+    loadModule: (name) => host.loadModule(name),
+    modules: () => host.modules.map((m) => ({ ...m, usedBy: [...m.usedBy] })),
+    now: () => world.sched.now,
+    sleep: (us) => world.sched.sleep(us),
+    block: () => world.sched.block(),
+    random32: () => world.rng.u32(),
+    wallclock: () => world.epoch + world.sched.now / 1_000_000,
+    timer: (fn, label) => world.sched.timer(fn, label),
+    /* rtnl_net_getid(): peernet2id without allocation */
+    netnsId: (name) => {
+      const peer = host.namedNetns.get(name);
+      if (!peer) return -1;
+      return peernet2id(net, peer);
+    },
+    /* rtnl_net_newid() */
+    netnsSetId: (name, nsid) => {
+      const peer = host.namedNetns.get(name);
+      if (!peer) return kerr("ENOENT");
+      return netnsSetId(net, peer, nsid);
+    },
+  };
+  return sys;
+}

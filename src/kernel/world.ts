@@ -1,0 +1,198 @@
+/**
+ * The world: one scheduler, one seeded random source, the hosts (machines, each with its
+ * initial network namespace, /run/netns, hostname, dmesg ring and modules) and the cables
+ * between them (veth pairs across two hosts' initial namespaces, as the kernel lab runner
+ * builds them).
+ */
+import { Scheduler, USEC_PER_SEC } from "../sim/scheduler.ts";
+import { Rng } from "../sim/rng.ts";
+import { kerr, type KErr } from "./uapi/errno.ts";
+import { IFF_UP } from "./uapi/if.ts";
+import type { Syscalls } from "./uapi/syscalls.ts";
+import { Net, setupNet, cleanupNet } from "./core/net_namespace.ts";
+import { devChangeFlags, devChangeNetNamespace, unregisterNetdevice, devGetFlags, linkwatchRunQueue } from "./core/dev.ts";
+import { rtnetlinkInit } from "./core/rtnetlink.ts";
+import { sysctlCoreInit } from "./core/sysctl.ts";
+import { loopbackInit } from "./drivers/loopback.ts";
+import { vethInit, vethCreatePair } from "./drivers/veth.ts";
+import { createSyscalls } from "./syscalls.ts";
+import { brInit } from "./bridge/br.ts";
+import { devinetInit } from "./ipv4/devinet.ts";
+import { fibInit } from "./ipv4/fib.ts";
+import { addrconfInit } from "./ipv6/addrconf.ts";
+import { inetInit } from "./ipv4/af_inet.ts";
+import { netfilterInit } from "./netfilter/index.ts";
+
+export interface WorldOptions {
+  seed?: string;
+  /** lab mode: the MAC of a device whose driver would draw a random one (LAB-FORMAT.md) */
+  labMac?: (host: string, netns: string, ifname: string) => Uint8Array | undefined;
+  /** wall-clock seconds since the epoch at simulated time 0 */
+  epoch?: number;
+}
+
+let kernelInitDone = false;
+
+/** start_kernel() for the parts: each init registers its pernet ops, rtnl handlers,
+ * notifiers and link kinds once per process. Loopback first: lo is ifindex 1 everywhere. */
+function kernelInit(): void {
+  if (kernelInitDone) return;
+  kernelInitDone = true;
+  loopbackInit();
+  rtnetlinkInit();
+  sysctlCoreInit();
+  vethInit();
+  /* inet_init(): arp_init() first, then ip_rt_init() -> devinet_init(), ip_fib_init() */
+  inetInit();
+  devinetInit();
+  fibInit();
+  addrconfInit();
+  netfilterInit();
+  brInit();
+}
+
+/** the modules a host has loaded at boot (the lab runner's kernel: br_netfilter loaded) */
+const BOOT_MODULES: { name: string; size: number; usedBy: string[] }[] = [
+  { name: "br_netfilter", size: 32768, usedBy: [] },
+  { name: "bridge", size: 421888, usedBy: ["br_netfilter"] },
+  { name: "stp", size: 12288, usedBy: ["bridge"] },
+  { name: "llc", size: 16384, usedBy: ["bridge", "stp"] },
+  { name: "veth", size: 45056, usedBy: [] },
+];
+const KNOWN_MODULES = new Set([
+  "br_netfilter", "bridge", "stp", "llc", "veth", "nf_conntrack", "nf_nat", "iptable_filter",
+  "iptable_nat", "iptable_mangle", "iptable_raw", "ip_tables", "x_tables", "nf_defrag_ipv4",
+  "xt_conntrack", "xt_MASQUERADE", "xt_LOG", "nf_log_syslog", "tun", "vxlan", "macvlan",
+]);
+
+export class Host {
+  readonly name: string;
+  readonly world: World;
+  readonly initNet!: Net;
+  /** /run/netns: name -> namespace, in creation order */
+  readonly namedNetns = new Map<string, Net>();
+  hostname: string;
+  private readonly dmesgRing: string[] = [];
+  readonly modules: { name: string; size: number; usedBy: string[] }[] = BOOT_MODULES.map((m) => ({ ...m, usedBy: [...m.usedBy] }));
+  private readonly sysCache = new WeakMap<Net, Syscalls>();
+
+  constructor(world: World, name: string) {
+    this.world = world;
+    this.name = name;
+    this.hostname = name;
+    setupNet(this, "", (net) => ((this as { initNet: Net }).initNet = net));
+  }
+
+  /** printk into this machine's ring, "[%5lu.%06lu] msg" from simulated time since boot */
+  dmesgLog(msg: string): void {
+    const t = this.world.sched.now - this.world.bootTime;
+    const sec = Math.floor(t / USEC_PER_SEC);
+    const usec = t % USEC_PER_SEC;
+    this.dmesgRing.push(`[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] ${msg}`);
+    if (this.dmesgRing.length > 4096) this.dmesgRing.shift();
+  }
+
+  dmesg(): string[] {
+    return this.dmesgRing.slice();
+  }
+
+  /** the Syscalls of processes in `net` (one object per namespace, for as long as it lives) */
+  syscalls(net: Net): Syscalls {
+    const cached = this.sysCache.get(net);
+    if (cached) return cached;
+    const s = createSyscalls(this, net);
+    this.sysCache.set(net, s);
+    return s;
+  }
+
+  /** ip netns add: a new namespace mounted at /run/netns/NAME */
+  netnsAdd(name: string): KErr | undefined {
+    if (this.namedNetns.has(name)) return kerr("EEXIST");
+    this.namedNetns.set(name, setupNet(this, name));
+    return undefined;
+  }
+
+  /** ip netns delete: unmount; the namespace dies when no other name refers to it */
+  netnsDel(name: string): KErr | undefined {
+    const net = this.namedNetns.get(name);
+    if (!net) return kerr("ENOENT");
+    this.namedNetns.delete(name);
+    for (const n of this.namedNetns.values()) if (n === net) return undefined;
+    destroyNet(net);
+    linkwatchRunQueue();
+    return undefined;
+  }
+
+  loadModule(name: string): KErr | undefined {
+    const n = name.replace(/-/g, "_");
+    if (this.modules.some((m) => m.name === n)) return undefined;
+    if (!KNOWN_MODULES.has(n)) return kerr("ENOENT");
+    this.modules.unshift({ name: n, size: 16384, usedBy: [] });
+    return undefined;
+  }
+}
+
+/** net/core/dev.c: default_device_exit_batch() + cleanup_net(): devices with rtnl link ops are
+ * deleted (a veth takes its peer along), others go back to the initial namespace, lo dies */
+export function destroyNet(net: Net): void {
+  const init = net.host.initNet;
+  for (const dev of net.devices().reverse()) {
+    if (dev.net !== net || dev === net.loopbackDev) continue;
+    if (dev.linkOps?.dellink) dev.linkOps.dellink(dev);
+    else if (devChangeNetNamespace(dev, init, "dev%d")) unregisterNetdevice(dev);
+  }
+  for (const dev of net.devices().reverse()) unregisterNetdevice(dev);
+  cleanupNet(net);
+}
+
+export class World {
+  readonly sched = new Scheduler();
+  readonly rng: Rng;
+  readonly hosts = new Map<string, Host>();
+  readonly labMac: WorldOptions["labMac"];
+  readonly epoch: number;
+  readonly bootTime: number;
+
+  constructor(opts: WorldOptions = {}) {
+    kernelInit();
+    this.rng = new Rng(opts.seed ?? "tuxnet");
+    this.labMac = opts.labMac;
+    this.epoch = opts.epoch ?? 1_764_547_200;
+    this.bootTime = this.sched.now;
+  }
+
+  get labMode(): boolean {
+    return this.labMac !== undefined;
+  }
+
+  /** a machine: its initial namespace with lo up (as the lab runner leaves it) */
+  addHost(name: string): Host {
+    const existing = this.hosts.get(name);
+    if (existing) return existing;
+    const h = new Host(this, name);
+    this.hosts.set(name, h);
+    const lo = h.initNet.loopbackDev;
+    if (lo) devChangeFlags(lo, devGetFlags(lo) | IFF_UP);
+    linkwatchRunQueue();
+    return h;
+  }
+
+  /** a cable: a veth pair between two hosts' initial namespaces, both ends DOWN */
+  addCable(aHost: string, aIf: string, bHost: string, bIf: string): void {
+    const a = this.hosts.get(aHost) ?? this.addHost(aHost);
+    const b = this.hosts.get(bHost) ?? this.addHost(bHost);
+    /* the carrier events of the new ends are handled by the link watch later, once the
+     * following cables exist too (the kernel's runner builds them all, then the work runs) */
+    const err = vethCreatePair(a.initNet, aIf, b.initNet, bIf);
+    if (err) throw new Error(`cable ${aHost}:${aIf} ${bHost}:${bIf}: ${err.errno}`);
+  }
+
+  /** net/ethernet/eth.c: eth_random_addr() — or the lab's MAC in lab mode */
+  randomMac(host: Host, netnsName: string, ifname: string): Uint8Array {
+    const m = this.labMac?.(host.name, netnsName, ifname);
+    if (m) return m.slice(0, 6);
+    const a = this.rng.bytes(6);
+    a[0] = (a[0]! & 0xfe) | 0x02;
+    return a;
+  }
+}
