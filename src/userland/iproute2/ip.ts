@@ -102,6 +102,7 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
   const a0 = argv[0] ?? "ip";
   const basename = a0.slice(a0.lastIndexOf("/") + 1);
   let argc = argv.length;
+  let batchFile: string | undefined;
   while (argc > 1) {
     let opt = argv[1]!;
     if (opt === "--") {
@@ -144,8 +145,7 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
       argc--;
       argv = argv.slice(1);
       if (argc <= 1) ipUsage(ctx);
-      ctx.err("ip: -batch is not supported by this emulator\n");
-      return 1;
+      batchFile = argv[1]!;
     } else if (!matches(opt, "-brief")) ++ctx.brief;
     else if (!matches(opt, "-json")) ++ctx.json;
     else if (!matches(opt, "-pretty")) ++ctx.pretty;
@@ -180,12 +180,97 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
   }
   ctx.SL = ctx.oneline ? "\\" : "\n";
   await ctx.names.load();
+  if (batchFile !== undefined) return batch(ctx, batchFile);
   if (basename.length > 2 && basename.startsWith("ip")) {
     const ret = await doCmd(ctx, basename.slice(2), argv, false);
     if (ret !== 1) return ret;
   }
   if (argc > 1) return doCmd(ctx, argv[1]!, argv.slice(1), true);
   return ipUsage(ctx);
+}
+
+/** lib/utils.c: getcmdline() over a whole text: [line number, command line] */
+function getcmdlines(ctx: IpCtx, text: string): [number, string][] {
+  const raw = text.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  const out: [number, string][] = [];
+  let no = 0;
+  for (let i = 0; i < raw.length; i++) {
+    let line = raw[i]!;
+    no++;
+    const hash = line.indexOf("#");
+    if (hash >= 0) line = line.slice(0, hash);
+    while (line.includes("\\\n")) {
+      if (i + 1 >= raw.length) {
+        ctx.err("Missing continuation line\n");
+        return out;
+      }
+      let l1 = raw[++i]!;
+      no++;
+      const h1 = l1.indexOf("#");
+      if (h1 >= 0) l1 = l1.slice(0, h1);
+      line = line.slice(0, line.indexOf("\\\n")) + l1;
+    }
+    out.push([no, line]);
+  }
+  return out;
+}
+
+/** lib/utils.c: makeargs() */
+function makeargs(ctx: IpCtx, line: string): string[] {
+  const ws = " \t\r\n";
+  const argv: string[] = [];
+  let i = 0;
+  while (i < line.length) {
+    while (i < line.length && ws.includes(line[i]!)) i++;
+    if (i >= line.length) break;
+    if (argv.length >= 100 - 1) {
+      ctx.err("Too many arguments to command\n");
+      ctx.exit(1);
+    }
+    const c = line[i]!;
+    if (c === "'" || c === '"') {
+      const end = line.indexOf(c, i + 1);
+      if (end < 0) {
+        ctx.err("Unterminated quoted string\n");
+        ctx.exit(1);
+      }
+      argv.push(line.slice(i + 1, end));
+      i = end + 1;
+    } else {
+      let j = i;
+      while (j < line.length && !ws.includes(line[j]!)) j++;
+      argv.push(line.slice(i, j));
+      i = j + 1;
+    }
+  }
+  return argv;
+}
+
+/** ip/ip.c: batch() + lib/utils.c: do_batch() with ip_batch_cmd() */
+async function batch(ctx: IpCtx, name: string): Promise<number> {
+  const origFamily = ctx.preferredFamily;
+  ctx.batchMode = 1;
+  let text: string | undefined;
+  if (name === "-") text = ctx.p.stdin;
+  else {
+    text = await ctx.p.readFile(name);
+    if (text === undefined) {
+      ctx.err('Cannot open file "%s" for reading: %s\n', name, "No such file or directory");
+      return 1;
+    }
+  }
+  let ret = 0;
+  for (const [no, line] of getcmdlines(ctx, text)) {
+    const largv = makeargs(ctx, line);
+    if (!largv.length) continue;
+    ctx.preferredFamily = origFamily;
+    if (await doCmd(ctx, largv[0]!, largv, true)) {
+      ctx.err("Command failed %s:%d\n", name, no);
+      ret = 1;
+      if (!ctx.force) break;
+    }
+  }
+  return ret;
 }
 
 /** lib/color.c: matches_color() */

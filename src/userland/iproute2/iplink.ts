@@ -16,6 +16,8 @@ import { getOperstate, ipaddrListLink } from "./ipaddress.ts";
 import { getLinkKind, registerLinkUtil } from "./link_util.ts";
 import { getNetnsidFromName, setNetnsidFromName } from "./ipnetns.ts";
 import "./iplink_bridge.ts";
+import "./iplink_vlan.ts";
+import "./iplink_vxlan.ts";
 
 const GSO_MAX_SEGS = 65535;
 const IFALIASZ = 256;
@@ -491,8 +493,16 @@ registerLinkUtil({
 function doHelp(ctx: IpCtx, argv: string[]): void {
   if (argv.length <= 0) iplinkUsage(ctx);
   const lu = getLinkKind(argv[0]!);
-  if (lu?.printHelp) lu.printHelp(ctx, argv.slice(1));
-  else iplinkUsage(ctx);
+  if (lu?.printHelp) {
+    // print_help(lu, argc, argv, stdout): the explain texts the parsers send to stderr go to stdout here
+    const err = ctx.err;
+    ctx.err = (fmt: string, ...args: unknown[]) => ctx.printf(fmt, ...args);
+    try {
+      lu.printHelp(ctx, argv.slice(1));
+    } finally {
+      ctx.err = err;
+    }
+  } else iplinkUsage(ctx);
 }
 
 /** ip/iplink.c: do_iplink() */

@@ -19,7 +19,7 @@ import {
   getUnsigned, incompleteCommand, inetAddrMatch, invarg, matches, newPrefix, nodev, prefixBytes,
   readFamily, rtAddrN2a, type InetPrefix,
 } from "../lib/utils.ts";
-import { rtnlTalk } from "../lib/libnetlink.ts";
+import { rtnlDumpFilter, rtnlTalk } from "../lib/libnetlink.ts";
 import { rtnlRtntypeA2n, rtnlRtntypeN2a } from "../lib/rt_names.ts";
 
 const RTNH_F_TRAP = 64;
@@ -591,7 +591,7 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
   return 0;
 }
 
-function routeDump(ctx: IpCtx, family: number, f: RouteFilter): RouteMsg[] {
+function routeDump(ctx: IpCtx, family: number, f: RouteFilter): RouteMsg[] | undefined {
   const req: RouteMsg = {
     type: "RTM_GETROUTE",
     flags: {},
@@ -601,7 +601,7 @@ function routeDump(ctx: IpCtx, family: number, f: RouteFilter): RouteMsg[] {
   if (f.tb >= 256) req.attrs.RTA_TABLE = f.tb;
   if (f.cloned) req.rtm.flags |= RTM_F_CLONED;
   if (f.oif) req.attrs.RTA_OIF = f.oif;
-  return ctx.rtnl.dump(req) as RouteMsg[];
+  return rtnlDumpFilter(ctx, req) as RouteMsg[] | undefined;
 }
 
 /** ip/iproute.c: iproute_flush() */
@@ -614,7 +614,12 @@ function iprouteFlush(ctx: IpCtx, family: number, f: RouteFilter): number {
   let round = 0;
   for (;;) {
     f.flushed = 0;
-    for (const n of routeDump(ctx, family, f)) {
+    const msgs = routeDump(ctx, family, f);
+    if (!msgs) {
+      ctx.err("Flush terminated\n");
+      return -2;
+    }
+    for (const n of msgs) {
       const ret = printRoute(ctx, n);
       if (ret < 0) {
         ctx.err("Flush terminated\n");
@@ -775,6 +780,10 @@ function iprouteListFlushOrSave(ctx: IpCtx, argvIn: string[], action: number): n
   f.mark = mark;
   if (action === IPROUTE_FLUSH) return iprouteFlush(ctx, dumpFamily, f);
   const msgs = routeDump(ctx, dumpFamily, f);
+  if (!msgs) {
+    ctx.err("Dump terminated\n");
+    return -2;
+  }
   ctx.newJsonObj(ctx.json);
   for (const n of msgs) printRoute(ctx, n);
   ctx.deleteJsonObj();

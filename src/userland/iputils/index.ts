@@ -2,10 +2,12 @@
 import type { CommandTable } from "../process.ts";
 import { ping } from "./ping.ts";
 import { traceroute } from "./traceroute.ts";
+import { arping } from "./arping.ts";
 
 export const iputilsCommands: CommandTable = {
   ping,
   ping4: ping,
   traceroute,
   "traceroute.db": traceroute,
+  arping,
 };

@@ -5,7 +5,7 @@
  */
 import type { IpCtx } from "./context.ts";
 import type { NlAck, RtnlMsg } from "../../kernel/uapi/rtnetlink.ts";
-import { strerror, errnoNumbers, type Errno } from "../../kernel/uapi/errno.ts";
+import { strerror, errnoNumbers, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
 
 /** lib/libnetlink.c: print_ext_ack_msg() */
 function printExtAckMsg(ctx: IpCtx, isErr: boolean, msg: string): void {
@@ -49,6 +49,44 @@ export function rtnlTalk(ctx: IpCtx, req: RtnlMsg, suppress = false): TalkResult
 /** rtnl_*dump_req() + rtnl_dump_filter(): the dump's messages */
 export function rtnlDump(ctx: IpCtx, req: RtnlMsg): RtnlMsg[] {
   return ctx.rtnl.dump(req);
+}
+
+/**
+ * A dump the kernel ended with an error (netlink_dump_done() with a negative status and maybe
+ * an extack). PROPOSED uapi addition: `Rtnetlink.dump()` may return its array with an
+ * `error` property `{errno, extack?}`; a kernel that never sets it is unaffected.
+ */
+export type DumpResult = RtnlMsg[] & { error?: KErr };
+
+/** lib/libnetlink.c: rtnl_dump_done() for an error status: prints as iproute2 does */
+function rtnlDumpDone(ctx: IpCtx, e: KErr): void {
+  if (e.extack !== undefined && e.extack !== "") {
+    ctx.err("Error: %s%s\n", e.extack, e.extack.endsWith(".") ? "" : ".");
+    return;
+  }
+  switch (e.errno) {
+    case "ENOENT":
+    case "EOPNOTSUPP":
+      return;
+    case "EMSGSIZE":
+      ctx.err("Error: Buffer too small for object.\n");
+      return;
+    default:
+      ctx.err("RTNETLINK answers: %s\n", strerror(e.errno));
+  }
+}
+
+/**
+ * rtnl_dump_filter(): the messages, or undefined when the dump failed (the error is printed;
+ * the caller prints "Dump terminated" and exits as its C counterpart does).
+ */
+export function rtnlDumpFilter(ctx: IpCtx, req: RtnlMsg): RtnlMsg[] | undefined {
+  const msgs = ctx.rtnl.dump(req) as DumpResult;
+  if (msgs.error) {
+    rtnlDumpDone(ctx, msgs.error);
+    return undefined;
+  }
+  return msgs;
 }
 
 export function errnoValue(e: Errno): number {

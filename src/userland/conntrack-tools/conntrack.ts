@@ -1,0 +1,235 @@
+/**
+ * conntrack-tools 1.4.7: src/conntrack.c (the -L/-D/-F commands and their filters) with the
+ * entry text of libnetfilter_conntrack's __snprintf_conntrack_default().
+ */
+import type { Process } from "../process.ts";
+import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
+import { IPS_ASSURED, IPS_SEEN_REPLY, IPS_DST_NAT, IPS_SRC_NAT, type NfConntrackInfo, type NfConntrackTuple } from "../../kernel/uapi/xtables.ts";
+
+const PROG = "conntrack";
+const VERSION = "1.4.7";
+
+const PROTOS: Record<string, number> = { tcp: 6, udp: 17, icmp: 1, sctp: 132, dccp: 33, udplite: 136, gre: 47, icmpv6: 58 };
+const PROTO_NAMES: Record<number, string> = { 6: "tcp", 17: "udp", 1: "icmp", 132: "sctp", 33: "dccp", 136: "udplite", 47: "gre", 58: "icmpv6" };
+
+class CtExit extends Error {
+  constructor(public readonly code: number, public readonly text: string) {
+    super(text);
+  }
+}
+
+/** conntrack.c: exit_error() */
+function exitError(code: number, msg: string, tryHelp = code === 2): never {
+  let s = `${PROG} v${VERSION} (conntrack-tools): ${msg}\n`;
+  if (tryHelp) s += `Try \`${PROG} -h' or '${PROG} --help' for more information.\n`;
+  throw new CtExit(code, s);
+}
+
+function ipStr(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+/** inet_aton(): a.b.c.d, a.b.c (c 16 bits), a.b (b 24 bits), a */
+function parseIp(s: string): number | undefined {
+  if (!/^\d+(\.\d+){0,3}$/.test(s)) return undefined;
+  const p = s.split(".").map(Number);
+  const last = p.pop()!;
+  if (p.some((x) => x > 255) || last >= 2 ** (8 * (4 - p.length))) return undefined;
+  let v = 0;
+  p.forEach((x, i) => (v |= x << (24 - 8 * i)));
+  return (v | last) >>> 0;
+}
+
+function tupleText(t: NfConntrackTuple): string {
+  let s = `src=${ipStr(t.src)} dst=${ipStr(t.dst)} `;
+  if (t.protonum === 1) s += `type=${t.type} code=${t.code} id=${t.id} `;
+  else if (t.sport !== undefined) s += `sport=${t.sport} dport=${t.dport} `;
+  return s;
+}
+
+/** libnetfilter_conntrack: __snprintf_conntrack_default() */
+export function snprintfConntrack(ct: NfConntrackInfo, extended: boolean, showId: boolean): string {
+  let s = "";
+  if (extended) s += `${"ipv4".padEnd(8)} 2 `;
+  const pname = PROTO_NAMES[ct.orig.protonum] ?? "unknown";
+  s += `${pname.padEnd(8)} ${ct.orig.protonum} `;
+  s += `${ct.timeout} `;
+  if (ct.protoState) s += `${ct.protoState} `;
+  s += tupleText(ct.orig);
+  if (!(ct.status & IPS_SEEN_REPLY)) s += "[UNREPLIED] ";
+  s += tupleText(ct.reply);
+  if (ct.status & IPS_ASSURED) s += "[ASSURED] ";
+  s += `mark=${ct.mark} `;
+  if (showId) s += `id=${ct.id} `;
+  s += `use=${ct.use}`;
+  return s;
+}
+
+interface Filter {
+  proto?: number;
+  origSrc?: number;
+  origDst?: number;
+  replySrc?: number;
+  replyDst?: number;
+  sport?: number;
+  dport?: number;
+  mark?: number;
+  srcNat?: boolean;
+  dstNat?: boolean;
+  state?: string;
+}
+
+function matches(ct: NfConntrackInfo, f: Filter): boolean {
+  if (f.proto !== undefined && ct.orig.protonum !== f.proto) return false;
+  if (f.origSrc !== undefined && ct.orig.src !== f.origSrc) return false;
+  if (f.origDst !== undefined && ct.orig.dst !== f.origDst) return false;
+  if (f.replySrc !== undefined && ct.reply.src !== f.replySrc) return false;
+  if (f.replyDst !== undefined && ct.reply.dst !== f.replyDst) return false;
+  if (f.sport !== undefined && ct.orig.sport !== f.sport) return false;
+  if (f.dport !== undefined && ct.orig.dport !== f.dport) return false;
+  if (f.mark !== undefined && ct.mark !== f.mark) return false;
+  if (f.srcNat && !(ct.status & IPS_SRC_NAT)) return false;
+  if (f.dstNat && !(ct.status & IPS_DST_NAT)) return false;
+  if (f.state !== undefined && ct.protoState !== f.state) return false;
+  return true;
+}
+
+/** conntrack.c: usage() */
+const USAGE = "Command line interface for the connection tracking system. Version 1.4.7\nUsage: conntrack [commands] [options]\n\nCommands:\n  -L [table] [options]\t\tList conntrack or expectation table\n  -G [table] parameters\t\tGet conntrack or expectation\n  -D [table] parameters\t\tDelete conntrack or expectation\n  -I [table] parameters\t\tCreate a conntrack or expectation\n  -U [table] parameters\t\tUpdate a conntrack\n  -E [table] [options]\t\tShow events\n  -F [table]\t\t\tFlush table\n  -C [table]\t\t\tShow counter\n  -S\t\t\t\tShow statistics\n\nTables: conntrack, expect, dying, unconfirmed\n\nConntrack parameters and options:\n  -n, --src-nat ip\t\t\tsource NAT ip\n  -g, --dst-nat ip\t\t\tdestination NAT ip\n  -j, --any-nat ip\t\t\tsource or destination NAT ip\n  -m, --mark mark\t\t\tSet mark\n  -c, --secmark secmark\t\t\tSet selinux secmark\n  -e, --event-mask eventmask\t\tEvent mask, eg. NEW,DESTROY\n  -z, --zero \t\t\t\tZero counters while listing\n  -o, --output type[,...]\t\tOutput format, eg. xml\n  -l, --label label[,...]\t\tconntrack labels\n\nExpectation parameters and options:\n  --tuple-src ip\tSource address in expect tuple\n  --tuple-dst ip\tDestination address in expect tuple\n\nUpdating parameters and options:\n  --label-add label\tAdd label\n  --label-del label\tDelete label\n\nCommon parameters and options:\n  -s, --src, --orig-src ip\t\tSource address from original direction\n  -d, --dst, --orig-dst ip\t\tDestination address from original direction\n  -r, --reply-src ip\t\tSource addres from reply direction\n  -q, --reply-dst ip\t\tDestination address from reply direction\n  -p, --protonum proto\t\tLayer 4 Protocol, eg. 'tcp'\n  -f, --family proto\t\tLayer 3 Protocol, eg. 'ipv6'\n  -t, --timeout timeout\t\tSet timeout\n  -u, --status status\t\tSet status, eg. ASSURED\n  -w, --zone value\t\tSet conntrack zone\n  --orig-zone value\t\tSet zone for original direction\n  --reply-zone value\t\tSet zone for reply direction\n  -b, --buffer-size\t\tNetlink socket buffer size\n  --mask-src ip\t\t\tSource mask address\n  --mask-dst ip\t\t\tDestination mask address\n\n";
+
+const CMD_LIST = 1;
+const CMD_DELETE = 2;
+const CMD_FLUSH = 4;
+const CMD_COUNT = 8;
+
+export async function conntrackMain(p: Process): Promise<number> {
+  try {
+    return run(p);
+  } catch (e) {
+    if (e instanceof CtExit) {
+      p.stderr.write(e.text);
+      return e.code;
+    }
+    throw e;
+  }
+}
+
+function run(p: Process): number {
+  const argv = p.argv;
+  let cmd = 0;
+  const f: Filter = {};
+  let extended = false;
+  let showId = false;
+  const needArg = (i: number, opt: string): string => {
+    const a = argv[i];
+    if (a === undefined) exitError(2, `option \`${opt}' requires an argument`);
+    return a;
+  };
+  const addr = (s: string): number => {
+    const a = parseIp(s);
+    if (a === undefined) exitError(2, `Bad IP address \`${s}'`);
+    return a;
+  };
+  const setCmd = (c: number, name: string) => {
+    if (cmd && cmd !== c) exitError(2, `Invalid parameters: ${name}`);
+    cmd = c;
+  };
+  for (let i = 1; i < argv.length; i++) {
+    const a = argv[i]!;
+    switch (a) {
+      case "-L": case "--dump":
+        setCmd(CMD_LIST, a);
+        if (argv[i + 1] === "conntrack") i++;
+        break;
+      case "-D": case "--delete":
+        setCmd(CMD_DELETE, a);
+        break;
+      case "-F": case "--flush":
+        setCmd(CMD_FLUSH, a);
+        if (argv[i + 1] === "conntrack") i++;
+        break;
+      case "-C": case "--count":
+        setCmd(CMD_COUNT, a);
+        break;
+      case "-p": case "--proto": {
+        const v = needArg(++i, a);
+        const n = /^\d+$/.test(v) ? Number(v) : PROTOS[v.toLowerCase()];
+        if (n === undefined) exitError(2, `\`${v}' unsupported protocol`);
+        f.proto = n;
+        break;
+      }
+      case "-s": case "--src": case "--orig-src":
+        f.origSrc = addr(needArg(++i, a));
+        break;
+      case "-d": case "--dst": case "--orig-dst":
+        f.origDst = addr(needArg(++i, a));
+        break;
+      case "-r": case "--reply-src":
+        f.replySrc = addr(needArg(++i, a));
+        break;
+      case "-q": case "--reply-dst":
+        f.replyDst = addr(needArg(++i, a));
+        break;
+      case "--sport": case "--orig-port-src":
+        f.sport = Number(needArg(++i, a));
+        break;
+      case "--dport": case "--orig-port-dst":
+        f.dport = Number(needArg(++i, a));
+        break;
+      case "-m": case "--mark":
+        f.mark = Number(needArg(++i, a));
+        break;
+      case "--state":
+        f.state = needArg(++i, a).toUpperCase();
+        break;
+      case "-n": case "--src-nat":
+        f.srcNat = true;
+        break;
+      case "-g": case "--dst-nat":
+        f.dstNat = true;
+        break;
+      case "-f": case "--family":
+        if (needArg(++i, a) !== "ipv4") exitError(2, `unknown layer 3 protocol`);
+        break;
+      case "-o": case "--output":
+        for (const o of needArg(++i, a).split(",")) {
+          if (o === "extended") extended = true;
+          else if (o === "id") showId = true;
+        }
+        break;
+      case "-e": case "--event-mask": case "-z": case "--zero":
+        break;
+      case "-V": case "--version":
+        p.stdout.write(`${PROG} v${VERSION} (conntrack-tools)\n`);
+        return 0;
+      default:
+        exitError(2, `unknown option \`${a}'`);
+    }
+  }
+  if (!cmd) {
+    p.stdout.write(USAGE);
+    return 0;
+  }
+  const r = p.sys.ioctl({ request: "NFCT_GET" });
+  if (isKErr(r)) exitError(1, `Operation failed: ${strerror(r.errno)}`, false);
+  const entries = (r["entries"] as NfConntrackInfo[]).filter((c) => matches(c, f));
+  if (cmd === CMD_FLUSH) {
+    p.sys.ioctl({ request: "NFCT_FLUSH" });
+    p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): connection tracking table has been emptied.\n`);
+    return 0;
+  }
+  if (cmd === CMD_COUNT) {
+    p.stdout.write(`${entries.length}\n`);
+    return 0;
+  }
+  let out = "";
+  for (const ct of entries) out += snprintfConntrack(ct, extended, showId) + "\n";
+  p.stdout.write(out);
+  if (cmd === CMD_DELETE) {
+    p.sys.ioctl({ request: "NFCT_DELETE", ids: entries.map((c) => c.id) });
+    p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been deleted.\n`);
+    return entries.length ? 0 : 1;
+  }
+  p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been shown.\n`);
+  return 0;
+}

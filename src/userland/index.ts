@@ -1,0 +1,26 @@
+/**
+ * The command table: every tool's name -> implementation, merged from the packages' tables
+ * (what `PATH` holds on the emulated machine).
+ */
+import type { CommandTable } from "./process.ts";
+import { ipCommands } from "./iproute2/index.ts";
+import { bridgeCommands } from "./iproute2/bridge/index.ts";
+import { bridgeUtilsCommands } from "./bridge-utils/index.ts";
+import { iputilsCommands } from "./iputils/index.ts";
+import { netToolsCommands } from "./net-tools/index.ts";
+import { ethtoolCommands } from "./ethtool/index.ts";
+import { procpsCommands } from "./procps/index.ts";
+import { kmodCommands } from "./kmod/index.ts";
+
+export const commands: CommandTable = {
+  ...ipCommands,
+  ...bridgeCommands,
+  ...bridgeUtilsCommands,
+  ...iputilsCommands,
+  ...netToolsCommands,
+  ...ethtoolCommands,
+  ...procpsCommands,
+  ...kmodCommands,
+};
+
+export default commands;

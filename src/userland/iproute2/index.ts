@@ -1,0 +1,7 @@
+/** iproute2: the commands its package installs (bridge is in ./bridge/index.ts). */
+import type { CommandTable } from "../process.ts";
+import { ip } from "./ip.ts";
+
+export const ipCommands: CommandTable = {
+  ip,
+};

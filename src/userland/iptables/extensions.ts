@@ -1,0 +1,931 @@
+/**
+ * iptables extensions/libxt_*.c and libipt_*.c: per match/target, its options (parse),
+ * its `-L` text (print) and its `-S`/iptables-save text (save), as in iptables 1.8.9.
+ */
+import { SERVICES } from "./services.ts";
+import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
+
+export interface Ext {
+  name: string;
+  /** the kernel's name when this is an alias (NOTRACK -> CT) */
+  realName?: string;
+  revision: number;
+  kind: "match" | "target";
+  /** long options: name -> takes an argument */
+  opts: Record<string, boolean>;
+  init(): Record<string, any>;
+  parse(opt: string, arg: string, invert: boolean, d: Record<string, any>, ctx: ParseCtx): void;
+  final?(d: Record<string, any>, ctx: ParseCtx): void;
+  print(d: Record<string, any>, numeric: boolean, proto: number): string;
+  save(d: Record<string, any>): string;
+  /** the target name -S prints (alias) */
+  saveName?(d: Record<string, any>): string;
+}
+
+export interface ParseCtx {
+  proto: number;
+  invflags: number;
+  seen: Set<string>;
+  /** argv[optind++] for options with two arguments (--tcp-flags MASK COMP) */
+  nextArg(): string | undefined;
+}
+
+export function portToService(port: number, proto: string): string | undefined {
+  return SERVICES[proto]?.[port];
+}
+
+function serviceToPort(name: string, proto: string): number | undefined {
+  for (const [p, n] of Object.entries(SERVICES[proto] ?? {})) if (n === name) return Number(p);
+  return undefined;
+}
+
+/** xtables_parse_port() */
+function parsePort(s: string, proto: string): number {
+  if (/^\d+$/.test(s) && Number(s) <= 65535) return Number(s);
+  const p = serviceToPort(s, proto);
+  if (p !== undefined) return p;
+  xtablesError(PARAMETER_PROBLEM, `invalid port/service \`${s}' specified`);
+}
+
+/** xtables_parse_port range "a:b" */
+function parsePorts(s: string, proto: string): [number, number] {
+  const i = s.indexOf(":");
+  if (i < 0) {
+    const p = parsePort(s, proto);
+    return [p, p];
+  }
+  const a = i === 0 ? 0 : parsePort(s.slice(0, i), proto);
+  const b = i === s.length - 1 ? 65535 : parsePort(s.slice(i + 1), proto);
+  if (a > b) xtablesError(PARAMETER_PROBLEM, `invalid portrange (min > max)`);
+  return [a, b];
+}
+
+function printPort(port: number, numeric: boolean, proto: string): string {
+  const s = numeric ? undefined : portToService(port, proto);
+  return s ?? String(port);
+}
+
+function printPorts(name: string, min: number, max: number, invert: boolean, numeric: boolean, proto: string): string {
+  const inv = invert ? "!" : "";
+  if (min !== 0 || max !== 0xffff || invert) {
+    if (min === max) return ` ${name}:${inv}${printPort(min, numeric, proto)}`;
+    return ` ${name}s:${inv}${printPort(min, numeric, proto)}:${printPort(max, numeric, proto)}`;
+  }
+  return "";
+}
+
+const TCP_FLAGS: [string, number][] = [["FIN", 0x01], ["SYN", 0x02], ["RST", 0x04], ["PSH", 0x08], ["ACK", 0x10], ["URG", 0x20], ["ALL", 0x3f], ["NONE", 0]];
+
+function printTcpf(flags: number): string {
+  const out: string[] = [];
+  while (flags) {
+    let i = 0;
+    while ((flags & TCP_FLAGS[i]![1]) === 0) i++;
+    out.push(TCP_FLAGS[i]![0]);
+    flags &= ~TCP_FLAGS[i]![1];
+  }
+  return out.length ? out.join(",") : "NONE";
+}
+
+function parseTcpFlags(s: string): number {
+  let r = 0;
+  for (const f of s.split(",")) {
+    const e = TCP_FLAGS.find(([n]) => n === f.toUpperCase());
+    if (!e) xtablesError(PARAMETER_PROBLEM, `Unknown TCP flag \`${f}'`);
+    r |= e[1];
+  }
+  return r;
+}
+
+function hex(n: number): string {
+  return "0x" + (n >>> 0).toString(16);
+}
+
+/** xtables_save_string() */
+export function saveString(v: string): string {
+  if (/^[_\-0-9a-zA-Z]+$/.test(v)) return " " + v;
+  return ' "' + v.replace(/(["\\'])/g, "\\$1") + '"';
+}
+
+function parseUint(s: string, max: number, what: string): number {
+  const n = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^\d+$/.test(s) ? Number(s) : NaN;
+  if (!Number.isFinite(n) || n > max) xtablesError(PARAMETER_PROBLEM, `Bad ${what} value "${s}"`);
+  return n;
+}
+
+function parseMarkMask(s: string): [number, number] {
+  const [a, b] = s.split("/");
+  const v = parseUint(a!, 0xffffffff, "mark");
+  return [v, b === undefined ? 0xffffffff : parseUint(b, 0xffffffff, "mask")];
+}
+
+function ipToStr(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+export function parseIp(s: string): number | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
+  if (!m) return undefined;
+  const p = m.slice(1).map(Number);
+  if (p.some((x) => x > 255)) return undefined;
+  return ((p[0]! << 24) | (p[1]! << 16) | (p[2]! << 8) | p[3]!) >>> 0;
+}
+
+// ---- tcp / udp (libxt_tcp.c, libxt_udp.c) ----
+function tcpudp(name: "tcp" | "udp"): Ext {
+  const isTcp = name === "tcp";
+  const opts: Record<string, boolean> = { "source-port": true, sport: true, "destination-port": true, dport: true };
+  if (isTcp) Object.assign(opts, { syn: false, "tcp-flags": true, "tcp-option": true });
+  return {
+    name, revision: 0, kind: "match", opts,
+    init: () => (isTcp ? { spts: [0, 0xffff], dpts: [0, 0xffff], option: 0, flg_mask: 0, flg_cmp: 0, invflags: 0 } : { spts: [0, 0xffff], dpts: [0, 0xffff], invflags: 0 }),
+    parse(opt, arg, invert, d, ctx) {
+      const once = (k: string, what: string) => {
+        if (ctx.seen.has(name + k)) xtablesError(PARAMETER_PROBLEM, `Only one \`${what}' allowed`);
+        ctx.seen.add(name + k);
+      };
+      if (opt === "sport" || opt === "source-port") {
+        once("s", "--source-port");
+        d["spts"] = parsePorts(arg, name);
+        if (invert) d["invflags"] |= 1;
+      } else if (opt === "dport" || opt === "destination-port") {
+        once("d", "--destination-port");
+        d["dpts"] = parsePorts(arg, name);
+        if (invert) d["invflags"] |= 2;
+      } else if (opt === "syn") {
+        if (ctx.seen.has(name + "f")) xtablesError(PARAMETER_PROBLEM, "Only one of `--syn' or `--tcp-flags'  allowed");
+        ctx.seen.add(name + "f");
+        d["flg_mask"] = 0x17;
+        d["flg_cmp"] = 0x02;
+        if (invert) d["invflags"] |= 4;
+      } else if (opt === "tcp-flags") {
+        if (ctx.seen.has(name + "f")) xtablesError(PARAMETER_PROBLEM, "Only one of `--syn' or `--tcp-flags'  allowed");
+        ctx.seen.add(name + "f");
+        const c = ctx.nextArg();
+        if (c === undefined) xtablesError(PARAMETER_PROBLEM, "--tcp-flags requires two args.");
+        d["flg_mask"] = parseTcpFlags(arg);
+        d["flg_cmp"] = parseTcpFlags(c);
+        if (invert) d["invflags"] |= 4;
+      } else if (opt === "tcp-option") {
+        d["option"] = parseUint(arg, 255, "TCP option");
+        if (invert) d["invflags"] |= 8;
+      }
+    },
+    print(d, numeric) {
+      let s = ` ${name}`;
+      s += printPorts("spt", d["spts"][0], d["spts"][1], !!(d["invflags"] & 1), numeric, name);
+      s += printPorts("dpt", d["dpts"][0], d["dpts"][1], !!(d["invflags"] & 2), numeric, name);
+      if (isTcp) {
+        if (d["option"] || d["invflags"] & 8) s += ` option=${d["invflags"] & 8 ? "!" : ""}${d["option"]}`;
+        if (d["flg_mask"] || d["invflags"] & 4) {
+          s += ` flags:${d["invflags"] & 4 ? "!" : ""}`;
+          if (numeric) s += `0x${d["flg_mask"].toString(16).toUpperCase().padStart(2, "0")}/0x${d["flg_cmp"].toString(16).toUpperCase().padStart(2, "0")}`;
+          else s += `${printTcpf(d["flg_mask"])}/${printTcpf(d["flg_cmp"])}`;
+        }
+      }
+      return s;
+    },
+    save(d) {
+      let s = "";
+      for (const [k, opt, bit] of [["spts", "sport", 1], ["dpts", "dport", 2]] as const) {
+        const p = d[k];
+        if (p[0] !== 0 || p[1] !== 0xffff) {
+          if (d["invflags"] & bit) s += " !";
+          s += p[0] !== p[1] ? ` --${opt} ${p[0]}:${p[1]}` : ` --${opt} ${p[0]}`;
+        }
+      }
+      if (isTcp) {
+        if (d["option"] || d["invflags"] & 8) s += `${d["invflags"] & 8 ? " !" : ""} --tcp-option ${d["option"]}`;
+        if (d["flg_mask"] || d["invflags"] & 4) s += `${d["invflags"] & 4 ? " !" : ""} --tcp-flags ${printTcpf(d["flg_mask"])} ${printTcpf(d["flg_cmp"])}`;
+      }
+      return s;
+    },
+  };
+}
+
+// ---- icmp (libipt_icmp.c) ----
+const ICMP_CODES: [string, number, number, number][] = [
+  ["any", 0xff, 0, 0xff], ["echo-reply", 0, 0, 0xff], ["destination-unreachable", 3, 0, 0xff],
+  ["network-unreachable", 3, 0, 0], ["host-unreachable", 3, 1, 1], ["protocol-unreachable", 3, 2, 2],
+  ["port-unreachable", 3, 3, 3], ["fragmentation-needed", 3, 4, 4], ["source-route-failed", 3, 5, 5],
+  ["network-unknown", 3, 6, 6], ["host-unknown", 3, 7, 7], ["network-prohibited", 3, 9, 9],
+  ["host-prohibited", 3, 10, 10], ["TOS-network-unreachable", 3, 11, 11], ["TOS-host-unreachable", 3, 12, 12],
+  ["communication-prohibited", 3, 13, 13], ["host-precedence-violation", 3, 14, 14], ["precedence-cutoff", 3, 15, 15],
+  ["source-quench", 4, 0, 0xff], ["redirect", 5, 0, 0xff], ["network-redirect", 5, 0, 0], ["host-redirect", 5, 1, 1],
+  ["TOS-network-redirect", 5, 2, 2], ["TOS-host-redirect", 5, 3, 3], ["echo-request", 8, 0, 0xff],
+  ["router-advertisement", 9, 0, 0xff], ["router-solicitation", 10, 0, 0xff], ["time-exceeded", 11, 0, 0xff],
+  ["ttl-zero-during-transit", 11, 0, 0], ["ttl-zero-during-reassembly", 11, 1, 1], ["parameter-problem", 12, 0, 0xff],
+  ["ip-header-bad", 12, 0, 0], ["required-option-missing", 12, 1, 1], ["timestamp-request", 13, 0, 0xff],
+  ["timestamp-reply", 14, 0, 0xff], ["address-mask-request", 17, 0, 0xff], ["address-mask-reply", 18, 0, 0xff],
+];
+const ICMP_ALIASES: Record<string, string> = { pong: "echo-reply", ping: "echo-request" };
+
+const icmp: Ext = {
+  name: "icmp", revision: 0, kind: "match", opts: { "icmp-type": true },
+  init: () => ({ type: 0xff, code: [0, 0xff], invflags: 0 }),
+  parse(_o, arg, invert, d) {
+    const name = ICMP_ALIASES[arg] ?? arg;
+    const hits = ICMP_CODES.filter(([n]) => n.startsWith(name));
+    const exact = ICMP_CODES.find(([n]) => n === name);
+    if (exact || hits.length === 1) {
+      const e = exact ?? hits[0]!;
+      d["type"] = e[1];
+      d["code"] = [e[2], e[3]];
+    } else if (hits.length > 1) {
+      xtablesError(PARAMETER_PROBLEM, `Ambiguous ICMP type \`${arg}': \`${hits[0]![0]}' or \`${hits[1]![0]}'?`);
+    } else {
+      const m = /^(\d+)(?:\/(\d+))?$/.exec(arg);
+      if (!m || Number(m[1]) > 255 || (m[2] !== undefined && Number(m[2]) > 255)) xtablesError(PARAMETER_PROBLEM, `Unknown ICMP type \`${arg}'`);
+      d["type"] = Number(m[1]);
+      d["code"] = m[2] === undefined ? [0, 0xff] : [Number(m[2]), Number(m[2])];
+    }
+    if (invert) d["invflags"] |= 1;
+  },
+  print(d, numeric) {
+    const inv = !!(d["invflags"] & 1);
+    let s = " icmp";
+    if (!numeric) {
+      const e = ICMP_CODES.find(([, t, a, b]) => t === d["type"] && a === d["code"][0] && b === d["code"][1]);
+      if (e) return `${s} ${inv ? "!" : ""}${e[0]}`;
+    }
+    if (inv) s += " !";
+    s += `type ${d["type"]}`;
+    if (d["code"][0] === d["code"][1]) s += ` code ${d["code"][0]}`;
+    else if (d["code"][0] !== 0 || d["code"][1] !== 0xff) s += ` codes ${d["code"][0]}-${d["code"][1]}`;
+    return s;
+  },
+  save(d) {
+    let s = d["invflags"] & 1 ? " !" : "";
+    if (d["type"] === 0xff) return s + " --icmp-type any";
+    s += ` --icmp-type ${d["type"]}`;
+    if (d["code"][0] !== 0 || d["code"][1] !== 0xff) s += `/${d["code"][0]}`;
+    return s;
+  },
+};
+
+// ---- comment ----
+const comment: Ext = {
+  name: "comment", revision: 0, kind: "match", opts: { comment: true },
+  init: () => ({ comment: "" }),
+  parse(_o, arg, invert, d, ctx) {
+    if (invert) xtablesError(PARAMETER_PROBLEM, "comment: unexpected `!'");
+    if (arg.length > 255) xtablesError(PARAMETER_PROBLEM, `comment: argument too long (${arg.length} > 255)`);
+    d["comment"] = arg;
+    ctx.seen.add("comment");
+  },
+  final(d, ctx) {
+    if (!ctx.seen.has("comment")) xtablesError(PARAMETER_PROBLEM, 'comment: option "--comment" must be specified\n');
+    void d;
+  },
+  print: (d) => ` /* ${d["comment"]} */`,
+  save: (d) => ` --comment${saveString(d["comment"])}`,
+};
+
+// ---- state / conntrack (libxt_conntrack.c) ----
+const STATES: [string, number][] = [["INVALID", 1], ["NEW", 8], ["RELATED", 4], ["ESTABLISHED", 2], ["UNTRACKED", 64], ["SNAT", 128], ["DNAT", 256]];
+function parseStates(s: string, ct: boolean): number {
+  let m = 0;
+  for (const w of s.split(",")) {
+    const e = STATES.find(([n]) => n === w.toUpperCase() && (ct || n !== "SNAT" && n !== "DNAT"));
+    if (!e) xtablesError(PARAMETER_PROBLEM, ct ? `Bad ctstate "${w}"` : `Bad state "${w}"`);
+    m |= e[1];
+  }
+  return m;
+}
+function printStates(m: number): string {
+  const out = STATES.filter(([, b]) => m & b).map(([n]) => n);
+  return out.length ? out.join(",") : "NONE";
+}
+const state: Ext = {
+  name: "state", revision: 0, kind: "match", opts: { state: true },
+  init: () => ({ statemask: 0, invert: 0 }),
+  parse(_o, arg, invert, d) {
+    d["statemask"] = parseStates(arg, false);
+    if (invert) d["invert"] = 1;
+  },
+  final(d) {
+    if (!d["statemask"]) xtablesError(PARAMETER_PROBLEM, 'state: option "--state" must be specified\n');
+  },
+  print: (d) => `${d["invert"] ? " !" : ""} state ${printStates(d["statemask"])}`,
+  save: (d) => `${d["invert"] ? " !" : ""} --state ${printStates(d["statemask"])}`,
+};
+const conntrack: Ext = {
+  name: "conntrack", revision: 3, kind: "match", opts: { ctstate: true, ctstatus: true },
+  init: () => ({ match_flags: 0, invert_flags: 0, state_mask: 0, status_mask: 0 }),
+  parse(o, arg, invert, d) {
+    if (o === "ctstate") {
+      d["state_mask"] = parseStates(arg, true);
+      d["match_flags"] |= 1;
+      if (invert) d["invert_flags"] |= 1;
+    } else {
+      const names: Record<string, number> = { NONE: 0, EXPECTED: 1, SEEN_REPLY: 2, ASSURED: 4, CONFIRMED: 8 };
+      let m = 0;
+      for (const w of arg.split(",")) {
+        const v = names[w.toUpperCase()];
+        if (v === undefined) xtablesError(PARAMETER_PROBLEM, `Bad ctstatus "${w}"`);
+        m |= v;
+      }
+      d["status_mask"] = m;
+      d["match_flags"] |= 0x40;
+      if (invert) d["invert_flags"] |= 0x40;
+    }
+  },
+  final(d) {
+    if (!d["match_flags"]) xtablesError(PARAMETER_PROBLEM, "conntrack: At least one option is required");
+  },
+  print(d) {
+    let s = "";
+    if (d["match_flags"] & 1) s += `${d["invert_flags"] & 1 ? " !" : ""} ctstate ${printStates(d["state_mask"])}`;
+    if (d["match_flags"] & 0x40) s += `${d["invert_flags"] & 0x40 ? " !" : ""} ctstatus ${statusNames(d["status_mask"])}`;
+    return s;
+  },
+  save(d) {
+    let s = "";
+    if (d["match_flags"] & 1) s += `${d["invert_flags"] & 1 ? " !" : ""} --ctstate ${printStates(d["state_mask"])}`;
+    if (d["match_flags"] & 0x40) s += `${d["invert_flags"] & 0x40 ? " !" : ""} --ctstatus ${statusNames(d["status_mask"])}`;
+    return s;
+  },
+};
+function statusNames(m: number): string {
+  const out = [["EXPECTED", 1], ["SEEN_REPLY", 2], ["ASSURED", 4], ["CONFIRMED", 8]].filter(([, b]) => m & (b as number)).map(([n]) => n);
+  return out.length ? out.join(",") : "NONE";
+}
+
+// ---- multiport (libxt_multiport.c, revision 1) ----
+const multiport: Ext = {
+  name: "multiport", revision: 1, kind: "match",
+  opts: { "source-ports": true, sports: true, "destination-ports": true, dports: true, ports: true },
+  init: () => ({ flags: 0, count: 0, ports: [], pflags: [], invert: 0 }),
+  parse(o, arg, invert, d, ctx) {
+    const proto = ctx.proto === 6 ? "tcp" : ctx.proto === 17 ? "udp" : "";
+    if (!proto) xtablesError(PARAMETER_PROBLEM, "multiport needs `-p tcp', `-p udp', `-p udplite', `-p sctp' or `-p dccp'");
+    d["flags"] = o.startsWith("s") ? 0 : o.startsWith("d") ? 1 : 2;
+    const ports: number[] = [];
+    const pflags: number[] = [];
+    for (const part of arg.split(",")) {
+      const i = part.indexOf(":");
+      if (i >= 0) {
+        const a = parsePort(part.slice(0, i), proto);
+        const b = parsePort(part.slice(i + 1), proto);
+        if (a >= b) xtablesError(PARAMETER_PROBLEM, "invalid portrange specified");
+        ports.push(a, b);
+        pflags.push(1, 0);
+      } else {
+        ports.push(parsePort(part, proto));
+        pflags.push(0);
+      }
+    }
+    if (ports.length > 15) xtablesError(PARAMETER_PROBLEM, "too many ports specified");
+    d["ports"] = ports;
+    d["pflags"] = pflags;
+    d["count"] = ports.length;
+    if (invert) d["invert"] = 1;
+  },
+  final(d) {
+    if (!d["count"]) xtablesError(PARAMETER_PROBLEM, "multiport expection an option");
+  },
+  print(d, numeric, ipproto) {
+    const proto = ipproto === 17 ? "udp" : "tcp";
+    let s = " multiport " + ["sports ", "dports ", "ports "][d["flags"]]! + (d["invert"] ? "! " : "");
+    s += joinPorts(d, (p) => printPort(p, numeric, proto));
+    return s;
+  },
+  save(d) {
+    return `${d["invert"] ? " !" : ""} --${["sports", "dports", "ports"][d["flags"]]} ${joinPorts(d, String)}`;
+  },
+};
+function joinPorts(d: Record<string, any>, f: (p: number) => string): string {
+  const out: string[] = [];
+  for (let i = 0; i < d["count"]; i++) {
+    if (d["pflags"][i]) {
+      out.push(`${f(d["ports"][i])}:${f(d["ports"][i + 1])}`);
+      i++;
+    } else out.push(f(d["ports"][i]));
+  }
+  return out.join(",");
+}
+
+// ---- iprange (libxt_iprange.c, revision 1) ----
+const iprange: Ext = {
+  name: "iprange", revision: 1, kind: "match", opts: { "src-range": true, "dst-range": true },
+  init: () => ({ flags: 0, src_min: 0, src_max: 0, dst_min: 0, dst_max: 0 }),
+  parse(o, arg, invert, d) {
+    const [a, b] = arg.split("-");
+    const lo = parseIp(a!);
+    const hi = b === undefined ? lo : parseIp(b);
+    if (lo === undefined) xtablesError(PARAMETER_PROBLEM, `iprange: Bad value for "--${o}" option: "${a}"`);
+    if (hi === undefined) xtablesError(PARAMETER_PROBLEM, `iprange: Bad value for "--${o}" option: "${b}"`);
+    if (o === "src-range") {
+      d["flags"] |= 1 | (invert ? 0x10 : 0);
+      d["src_min"] = lo;
+      d["src_max"] = hi;
+    } else {
+      d["flags"] |= 2 | (invert ? 0x20 : 0);
+      d["dst_min"] = lo;
+      d["dst_max"] = hi;
+    }
+  },
+  final(d) {
+    if (!(d["flags"] & 3)) xtablesError(PARAMETER_PROBLEM, "iprange match: You must specify `--src-range' or `--dst-range'");
+  },
+  print(d) {
+    let s = "";
+    if (d["flags"] & 1) s += ` source IP range${d["flags"] & 0x10 ? " !" : ""} ${ipToStr(d["src_min"])}-${ipToStr(d["src_max"])}`;
+    if (d["flags"] & 2) s += ` destination IP range${d["flags"] & 0x20 ? " !" : ""} ${ipToStr(d["dst_min"])}-${ipToStr(d["dst_max"])}`;
+    return s;
+  },
+  save(d) {
+    let s = "";
+    if (d["flags"] & 1) s += `${d["flags"] & 0x10 ? " !" : ""} --src-range ${ipToStr(d["src_min"])}-${ipToStr(d["src_max"])}`;
+    if (d["flags"] & 2) s += `${d["flags"] & 0x20 ? " !" : ""} --dst-range ${ipToStr(d["dst_min"])}-${ipToStr(d["dst_max"])}`;
+    return s;
+  },
+};
+
+// ---- addrtype (libxt_addrtype.c, revision 1) ----
+const RTN_NAMES = ["UNSPEC", "UNICAST", "LOCAL", "BROADCAST", "ANYCAST", "MULTICAST", "BLACKHOLE", "UNREACHABLE", "PROHIBIT", "THROW", "NAT", "XRESOLVE"];
+function parseTypes(s: string): number {
+  let m = 0;
+  for (const w of s.split(",")) {
+    const i = RTN_NAMES.indexOf(w.toUpperCase());
+    if (i < 0) xtablesError(PARAMETER_PROBLEM, `addrtype: bad type "${w}"`);
+    m |= 1 << i;
+  }
+  return m;
+}
+function printTypes(m: number): string {
+  return RTN_NAMES.filter((_, i) => m & (1 << i)).join(",");
+}
+const addrtype: Ext = {
+  name: "addrtype", revision: 1, kind: "match", opts: { "src-type": true, "dst-type": true, "limit-iface-in": false, "limit-iface-out": false },
+  init: () => ({ source: 0, dest: 0, flags: 0 }),
+  parse(o, arg, invert, d) {
+    if (o === "src-type") {
+      d["source"] = parseTypes(arg);
+      if (invert) d["flags"] |= 1;
+    } else if (o === "dst-type") {
+      d["dest"] = parseTypes(arg);
+      if (invert) d["flags"] |= 2;
+    } else if (o === "limit-iface-in") d["flags"] |= 4;
+    else d["flags"] |= 8;
+  },
+  final(d) {
+    if (!d["source"] && !d["dest"]) xtablesError(PARAMETER_PROBLEM, "addrtype: you must specify --src-type or --dst-type");
+  },
+  print(d) {
+    let s = " ADDRTYPE match";
+    if (d["source"]) s += ` src-type ${d["flags"] & 1 ? "!" : ""}${printTypes(d["source"])}`;
+    if (d["dest"]) s += ` dst-type ${d["flags"] & 2 ? "!" : ""}${printTypes(d["dest"])}`;
+    if (d["flags"] & 4) s += " limit-in";
+    if (d["flags"] & 8) s += " limit-out";
+    return s;
+  },
+  save(d) {
+    let s = "";
+    if (d["source"]) s += `${d["flags"] & 1 ? " !" : ""} --src-type ${printTypes(d["source"])}`;
+    if (d["dest"]) s += `${d["flags"] & 2 ? " !" : ""} --dst-type ${printTypes(d["dest"])}`;
+    if (d["flags"] & 4) s += " --limit-iface-in";
+    if (d["flags"] & 8) s += " --limit-iface-out";
+    return s;
+  },
+};
+
+// ---- mac ----
+const mac: Ext = {
+  name: "mac", revision: 0, kind: "match", opts: { "mac-source": true },
+  init: () => ({ srcaddr: [0, 0, 0, 0, 0, 0], invert: 0 }),
+  parse(_o, arg, invert, d) {
+    const p = arg.split(":");
+    if (p.length !== 6 || p.some((x) => !/^[0-9a-fA-F]{1,2}$/.test(x))) xtablesError(PARAMETER_PROBLEM, "Invalid MAC address specified.");
+    d["srcaddr"] = p.map((x) => parseInt(x, 16));
+    if (invert) d["invert"] = 1;
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, 'mac: option "--mac-source" must be specified\n');
+    delete d["__set"];
+  },
+  print: (d) => ` MAC${d["invert"] ? " !" : ""} ${macStr(d["srcaddr"])}`,
+  save: (d) => `${d["invert"] ? " !" : ""} --mac-source ${macStr(d["srcaddr"])}`,
+};
+function macStr(a: number[]): string {
+  return a.map((x) => x.toString(16).toUpperCase().padStart(2, "0")).join(":");
+}
+
+// ---- mark (match, revision 1) ----
+const markMatch: Ext = {
+  name: "mark", revision: 1, kind: "match", opts: { mark: true },
+  init: () => ({ mark: 0, mask: 0xffffffff, invert: 0 }),
+  parse(_o, arg, invert, d) {
+    const [a, b] = arg.split("/");
+    const num = (x: string) => (/^0x[0-9a-f]+$/i.test(x) ? parseInt(x, 16) : /^\d+$/.test(x) ? Number(x) : NaN);
+    const m = num(a!);
+    const k = b === undefined ? 0xffffffff : num(b);
+    if (!(m <= 0xffffffff) || !(k <= 0xffffffff)) xtablesError(PARAMETER_PROBLEM, 'mark: bad integer value for option "--mark", or out of range.\n');
+    d["mark"] = m;
+    d["mask"] = k;
+    if (invert) d["invert"] = 1;
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, 'mark: option "--mark" must be specified\n');
+    delete d["__set"];
+  },
+  print: (d) => ` mark match${d["invert"] ? " !" : ""} ${hex(d["mark"])}${d["mask"] !== 0xffffffff ? "/" + hex(d["mask"]) : ""}`,
+  save: (d) => `${d["invert"] ? " !" : ""} --mark ${hex(d["mark"])}${d["mask"] !== 0xffffffff ? "/" + hex(d["mask"]) : ""}`,
+};
+
+// ---- physdev ----
+const physdev: Ext = {
+  name: "physdev", revision: 0, kind: "match",
+  opts: { "physdev-in": true, "physdev-out": true, "physdev-is-in": false, "physdev-is-out": false, "physdev-is-bridged": false },
+  init: () => ({ physindev: "", physoutdev: "", invert: 0, bitmask: 0 }),
+  parse(o, arg, invert, d) {
+    const bit = { "physdev-in": 1, "physdev-out": 2, "physdev-is-bridged": 4, "physdev-is-in": 8, "physdev-is-out": 16 }[o]!;
+    if (o === "physdev-in") d["physindev"] = arg;
+    if (o === "physdev-out") d["physoutdev"] = arg;
+    d["bitmask"] |= bit;
+    if (invert) d["invert"] |= bit;
+  },
+  final(d) {
+    if (!d["bitmask"]) xtablesError(PARAMETER_PROBLEM, "PHYSDEV: no physdev option specified");
+  },
+  print(d) {
+    return " PHYSDEV match" + physdevOpts(d);
+  },
+  save: (d) => physdevOpts(d),
+};
+function physdevOpts(d: Record<string, any>): string {
+  let s = "";
+  const inv = (b: number) => (d["invert"] & b ? " !" : "");
+  if (d["bitmask"] & 8) s += `${inv(8)} --physdev-is-in`;
+  if (d["bitmask"] & 1) s += `${inv(1)} --physdev-in ${d["physindev"]}`;
+  if (d["bitmask"] & 16) s += `${inv(16)} --physdev-is-out`;
+  if (d["bitmask"] & 2) s += `${inv(2)} --physdev-out ${d["physoutdev"]}`;
+  if (d["bitmask"] & 4) s += `${inv(4)} --physdev-is-bridged`;
+  return s;
+}
+
+// ---- length ----
+const length: Ext = {
+  name: "length", revision: 0, kind: "match", opts: { length: true },
+  init: () => ({ min: 0, max: 0xffff, invert: 0 }),
+  parse(_o, arg, invert, d) {
+    const [a, b] = arg.split(":");
+    const num = (x: string) => {
+      if (!/^\d+$/.test(x) || Number(x) > 0xffff) xtablesError(PARAMETER_PROBLEM, `length: bad value for option "--length" near "${x}", or out of range (0-65535).\n`);
+      return Number(x);
+    };
+    d["min"] = a === "" ? 0 : num(a!);
+    d["max"] = b === undefined ? d["min"] : b === "" ? 0xffff : num(b);
+    if (invert) d["invert"] = 1;
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, 'length: option "--length" must be specified\n');
+    delete d["__set"];
+  },
+  print: (d) => ` length ${d["invert"] ? "!" : ""}${d["min"] === d["max"] ? d["min"] : `${d["min"]}:${d["max"]}`}`,
+  save: (d) => `${d["invert"] ? " !" : ""} --length ${d["min"] === d["max"] ? d["min"] : `${d["min"]}:${d["max"]}`}`,
+};
+
+// ---- ttl (libipt_ttl.c) ----
+const ttl: Ext = {
+  name: "ttl", revision: 0, kind: "match", opts: { "ttl-eq": true, "ttl-lt": true, "ttl-gt": true },
+  init: () => ({ mode: 0, ttl: 0 }),
+  parse(o, arg, invert, d) {
+    if (!/^\d+$/.test(arg) || Number(arg) > 255) xtablesError(PARAMETER_PROBLEM, `ttl: bad value for option "--${o}", or out of range (0-255).\n`);
+    d["ttl"] = Number(arg);
+    d["mode"] = o === "ttl-eq" ? (invert ? 1 : 0) : o === "ttl-lt" ? 2 : 3;
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "TTL match: You must specify one of `--ttl-eq', `--ttl-lt', `--ttl-gt");
+    delete d["__set"];
+  },
+  print: (d) => ` TTL match TTL ${["==", "!=", "<", ">"][d["mode"]]} ${d["ttl"]}`,
+  save: (d) => [` --ttl-eq ${d["ttl"]}`, ` ! --ttl-eq ${d["ttl"]}`, ` --ttl-lt ${d["ttl"]}`, ` --ttl-gt ${d["ttl"]}`][d["mode"]]!,
+};
+
+// ---- limit ----
+const XT_LIMIT_SCALE = 10000;
+const RATES: [string, number][] = [["day", XT_LIMIT_SCALE * 86400], ["hour", XT_LIMIT_SCALE * 3600], ["min", XT_LIMIT_SCALE * 60], ["sec", XT_LIMIT_SCALE]];
+function printRate(period: number): string {
+  let i = 1;
+  for (; i < RATES.length; i++) {
+    const mult = RATES[i]![1];
+    if (period > mult || Math.floor(mult / period) < mult % period) break;
+  }
+  return ` ${Math.floor(RATES[i - 1]![1] / period)}/${RATES[i - 1]![0]}`;
+}
+const limit: Ext = {
+  name: "limit", revision: 0, kind: "match", opts: { limit: true, "limit-burst": true },
+  init: () => ({ avg: (XT_LIMIT_SCALE * 3600) / 3, burst: 5 }),
+  parse(o, arg, invert, d) {
+    if (invert) xtablesError(PARAMETER_PROBLEM, "limit does not support invert");
+    if (o === "limit") {
+      const m = /^(\d+)(?:\/(s|sec|second|m|min|minute|h|hour|d|day)[a-z]*)?$/.exec(arg);
+      if (!m || Number(m[1]) === 0) xtablesError(PARAMETER_PROBLEM, `bad rate "${arg}"'`);
+      const u = m[2] ?? "s";
+      const mult = u.startsWith("d") ? 86400 : u.startsWith("h") ? 3600 : u.startsWith("m") ? 60 : 1;
+      d["avg"] = Math.floor((XT_LIMIT_SCALE * mult) / Number(m[1]));
+    } else d["burst"] = parseUint(arg, 10000, "burst") || 5;
+  },
+  print: (d) => ` limit: avg${printRate(d["avg"])} burst ${d["burst"]}`,
+  save: (d) => ` --limit${printRate(d["avg"])}${d["burst"] !== 5 ? ` --limit-burst ${d["burst"]}` : ""}`,
+};
+
+// ================= targets =================
+const REJECT_WITH: [string, string][] = [
+  ["icmp-net-unreachable", "net-unreach"], ["icmp-host-unreachable", "host-unreach"],
+  ["icmp-proto-unreachable", "proto-unreach"], ["icmp-port-unreachable", "port-unreach"],
+  ["echo-reply", "echoreply"], ["icmp-net-prohibited", "net-prohib"], ["icmp-host-prohibited", "host-prohib"],
+  ["tcp-reset", "tcp-rst"], ["icmp-admin-prohibited", "admin-prohib"],
+];
+const REJECT: Ext = {
+  name: "REJECT", revision: 0, kind: "target", opts: { "reject-with": true },
+  init: () => ({ with: 3 }),
+  parse(_o, arg, _i, d) {
+    const i = REJECT_WITH.findIndex(([a, b]) => a === arg || b === arg);
+    if (i < 0 || i === 4) xtablesError(PARAMETER_PROBLEM, `unknown reject type "${arg}"`);
+    d["with"] = i;
+  },
+  print: (d) => ` reject-with ${REJECT_WITH[d["with"]]![0]}`,
+  save: (d) => ` --reject-with ${REJECT_WITH[d["with"]]![0]}`,
+};
+
+const LOG_LEVELS = ["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"];
+const LOG: Ext = {
+  name: "LOG", revision: 0, kind: "target",
+  opts: { "log-level": true, "log-prefix": true, "log-tcp-sequence": false, "log-tcp-options": false, "log-ip-options": false, "log-uid": false, "log-macdecode": false },
+  init: () => ({ level: 4, logflags: 0, prefix: "" }),
+  parse(o, arg, _i, d) {
+    if (o === "log-level") {
+      const alias: Record<string, number> = { panic: 0, warning: 4 };
+      const i = /^\d$/.test(arg) ? Number(arg) : LOG_LEVELS.indexOf(arg) >= 0 ? LOG_LEVELS.indexOf(arg) : alias[arg] ?? -1;
+      if (i < 0 || i > 7) xtablesError(PARAMETER_PROBLEM, `log level "${arg}" unknown\n`);
+      d["level"] = i;
+    } else if (o === "log-prefix") {
+      // xtables copies the prefix into a 30-byte field: longer ones are cut
+      d["prefix"] = arg.slice(0, 29);
+    } else {
+      d["logflags"] |= { "log-tcp-sequence": 1, "log-tcp-options": 2, "log-ip-options": 4, "log-uid": 8, "log-macdecode": 0x20 }[o]!;
+    }
+  },
+  print(d, numeric) {
+    let s = " LOG";
+    if (numeric) s += ` flags ${d["logflags"]} level ${d["level"]}`;
+    else {
+      s += ` level ${LOG_LEVELS[d["level"]]}`;
+      if (d["logflags"] & 1) s += " tcp-sequence";
+      if (d["logflags"] & 2) s += " tcp-options";
+      if (d["logflags"] & 4) s += " ip-options";
+      if (d["logflags"] & 8) s += " uid";
+      if (d["logflags"] & 0x20) s += " macdecode";
+    }
+    if (d["prefix"]) s += ` prefix "${d["prefix"]}"`;
+    return s;
+  },
+  save(d) {
+    let s = "";
+    if (d["prefix"]) s += ` --log-prefix${saveString(d["prefix"])}`;
+    if (d["level"] !== 4) s += ` --log-level ${d["level"]}`;
+    if (d["logflags"] & 1) s += " --log-tcp-sequence";
+    if (d["logflags"] & 2) s += " --log-tcp-options";
+    if (d["logflags"] & 4) s += " --log-ip-options";
+    if (d["logflags"] & 8) s += " --log-uid";
+    if (d["logflags"] & 0x20) s += " --log-macdecode";
+    return s;
+  },
+};
+
+const MARK: Ext = {
+  name: "MARK", revision: 2, kind: "target", opts: { "set-mark": true, "set-xmark": true, "and-mark": true, "or-mark": true, "xor-mark": true },
+  init: () => ({ mark: 0, mask: 0 }),
+  parse(o, arg, _i, d) {
+    const [m, k] = parseMarkMask(arg);
+    if (o === "set-xmark") { d["mark"] = m; d["mask"] = k; }
+    else if (o === "set-mark") { d["mark"] = m; d["mask"] = (m | k) >>> 0; }
+    else if (o === "and-mark") { d["mark"] = 0; d["mask"] = (~m) >>> 0; }
+    else if (o === "or-mark") { d["mark"] = d["mask"] = m; }
+    else { d["mark"] = m; d["mask"] = 0; }
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "MARK: One of the --set-xmark, --{and,or,xor,set}-mark options is required");
+    delete d["__set"];
+  },
+  print(d) {
+    if (d["mark"] === 0) return ` MARK and ${hex(~d["mask"])}`;
+    if (d["mark"] === d["mask"]) return ` MARK or ${hex(d["mark"])}`;
+    if (d["mask"] === 0) return ` MARK xor ${hex(d["mark"])}`;
+    if (d["mask"] === 0xffffffff) return ` MARK set ${hex(d["mark"])}`;
+    return ` MARK xset ${hex(d["mark"])}/${hex(d["mask"])}`;
+  },
+  save: (d) => ` --set-xmark ${hex(d["mark"])}/${hex(d["mask"])}`,
+};
+
+const CONNMARK: Ext = {
+  name: "CONNMARK", revision: 1, kind: "target",
+  opts: { "set-mark": true, "set-xmark": true, "save-mark": false, "restore-mark": false, nfmask: true, ctmask: true, mask: true },
+  init: () => ({ ctmark: 0, ctmask: 0, nfmask: 0xffffffff, mode: 0 }),
+  parse(o, arg, _i, d) {
+    if (o === "set-xmark" || o === "set-mark" || o === "save-mark" || o === "restore-mark") d["__set"] = 1;
+    if (o === "set-xmark" || o === "set-mark") {
+      const [m, k] = parseMarkMask(arg);
+      d["mode"] = 0;
+      d["ctmark"] = m;
+      d["ctmask"] = o === "set-mark" ? (m | k) >>> 0 : k;
+    } else if (o === "save-mark" || o === "restore-mark") {
+      d["mode"] = o === "save-mark" ? 1 : 2;
+      d["ctmask"] = 0xffffffff;
+      d["nfmask"] = 0xffffffff;
+    } else if (o === "nfmask") d["nfmask"] = parseUint(arg, 0xffffffff, "mask");
+    else if (o === "ctmask") d["ctmask"] = parseUint(arg, 0xffffffff, "mask");
+    else { d["nfmask"] = d["ctmask"] = parseUint(arg, 0xffffffff, "mask"); }
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "CONNMARK target: No operation specified");
+    delete d["__set"];
+  },
+  print(d) {
+    if (d["mode"] === 0) {
+      if (d["ctmark"] === 0) return ` CONNMARK and ${hex(~d["ctmask"])}`;
+      if (d["ctmark"] === d["ctmask"]) return ` CONNMARK or ${hex(d["ctmark"])}`;
+      if (d["ctmask"] === 0) return ` CONNMARK xor ${hex(d["ctmark"])}`;
+      if (d["ctmask"] === 0xffffffff) return ` CONNMARK set ${hex(d["ctmark"])}`;
+      return ` CONNMARK xset ${hex(d["ctmark"])}/${hex(d["ctmask"])}`;
+    }
+    const w = d["mode"] === 1 ? "save" : "restore";
+    if (d["nfmask"] === 0xffffffff && d["ctmask"] === 0xffffffff) return ` CONNMARK ${w}`;
+    if (d["nfmask"] === d["ctmask"]) return ` CONNMARK ${w} mask ${hex(d["nfmask"])}`;
+    return ` CONNMARK ${w} nfmask ${hex(d["nfmask"])} ctmask ~${hex(d["ctmask"])}`;
+  },
+  save(d) {
+    if (d["mode"] === 0) return ` --set-xmark ${hex(d["ctmark"])}/${hex(d["ctmask"])}`;
+    return ` --${d["mode"] === 1 ? "save" : "restore"}-mark --nfmask ${hex(d["nfmask"])} --ctmask ${hex(d["ctmask"])}`;
+  },
+};
+
+const TTL: Ext = {
+  name: "TTL", revision: 0, kind: "target", opts: { "ttl-set": true, "ttl-inc": true, "ttl-dec": true },
+  init: () => ({ mode: 0, ttl: 0 }),
+  parse(o, arg, _i, d) {
+    d["ttl"] = parseUint(arg, 255, "TTL");
+    d["mode"] = o === "ttl-set" ? 0 : o === "ttl-inc" ? 1 : 2;
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "TTL: You must specify an action");
+    delete d["__set"];
+  },
+  print: (d) => [` TTL set to ${d["ttl"]}`, ` TTL increment by ${d["ttl"]}`, ` TTL decrement by ${d["ttl"]}`][d["mode"]]!,
+  save: (d) => [` --ttl-set ${d["ttl"]}`, ` --ttl-inc ${d["ttl"]}`, ` --ttl-dec ${d["ttl"]}`][d["mode"]]!,
+};
+
+const XT_CT_NOTRACK = 1;
+const XT_CT_NOTRACK_ALIAS = 1 << 5;
+const CT: Ext = {
+  name: "CT", revision: 2, kind: "target", opts: { notrack: false, zone: true },
+  init: () => ({ flags: 0, zone: 0 }),
+  parse(o, arg, _i, d) {
+    if (o === "notrack") d["flags"] |= XT_CT_NOTRACK;
+    else d["zone"] = parseUint(arg, 0xffff, "zone");
+  },
+  print: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? " NOTRACK" : ` CT${d["flags"] & XT_CT_NOTRACK ? " notrack" : ""}${d["zone"] ? ` zone ${d["zone"]}` : ""}`),
+  save: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? "" : `${d["flags"] & XT_CT_NOTRACK ? " --notrack" : ""}${d["zone"] ? ` --zone ${d["zone"]}` : ""}`),
+  saveName: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? "NOTRACK" : "CT"),
+};
+const NOTRACK: Ext = {
+  ...CT, name: "NOTRACK", realName: "CT", opts: {},
+  init: () => ({ flags: XT_CT_NOTRACK | XT_CT_NOTRACK_ALIAS, zone: 0 }),
+};
+
+/** nf_nat_range parsing: ADDR[-ADDR][:PORT[-PORT]] */
+function parseToRange(arg: string, ctx: ParseCtx, what: string): Record<string, number> {
+  const r = { flags: 0, min_addr: 0, max_addr: 0, min_proto: 0, max_proto: 0 };
+  let addr = arg;
+  let ports: string | undefined;
+  const c = arg.indexOf(":");
+  if (c >= 0) {
+    addr = arg.slice(0, c);
+    ports = arg.slice(c + 1);
+  }
+  if (ports !== undefined) {
+    if (ctx.proto !== 6 && ctx.proto !== 17 && ctx.proto !== 132 && ctx.proto !== 33 && ctx.proto !== 1)
+      xtablesError(PARAMETER_PROBLEM, "Need TCP, UDP, SCTP or DCCP with port specification");
+    const [a, b] = ports.split("-");
+    r.min_proto = parseUint(a!, 65535, "port");
+    r.max_proto = b === undefined ? r.min_proto : parseUint(b, 65535, "port");
+    r.flags |= 2;
+  }
+  if (addr !== "") {
+    const [a, b] = addr.split("-");
+    const lo = parseIp(a!);
+    const hi = b === undefined ? lo : parseIp(b);
+    if (lo === undefined || hi === undefined) xtablesError(PARAMETER_PROBLEM, `Bad IP address "${a}"`);
+    r.min_addr = lo;
+    r.max_addr = hi;
+    r.flags |= 1;
+  }
+  void what;
+  return r;
+}
+function printRange(d: Record<string, any>): string {
+  let s = "";
+  if (d["flags"] & 1) {
+    s += ipToStr(d["min_addr"]);
+    if (d["max_addr"] !== d["min_addr"]) s += "-" + ipToStr(d["max_addr"]);
+  }
+  if (d["flags"] & 2) {
+    s += ":" + d["min_proto"];
+    if (d["max_proto"] !== d["min_proto"]) s += "-" + d["max_proto"];
+  }
+  return s;
+}
+function natTarget(name: "SNAT" | "DNAT"): Ext {
+  const opt = name === "SNAT" ? "to-source" : "to-destination";
+  return {
+    name, revision: name === "SNAT" ? 1 : 2, kind: "target", opts: { [opt]: true, random: false, persistent: false, "random-fully": false },
+    init: () => ({ flags: 0, min_addr: 0, max_addr: 0, min_proto: 0, max_proto: 0 }),
+    parse(o, arg, _i, d, ctx) {
+      if (o === opt) {
+        if (ctx.seen.has(name + "to")) xtablesError(PARAMETER_PROBLEM, `${name}: Multiple --${opt} not supported`);
+        ctx.seen.add(name + "to");
+        Object.assign(d, parseToRange(arg, ctx, name), { flags: (d["flags"] & ~3) | parseToRange(arg, ctx, name)["flags"]! });
+      } else if (o === "random") d["flags"] |= 4;
+      else if (o === "persistent") d["flags"] |= 8;
+      else d["flags"] |= 16;
+    },
+    final(d) {
+      if (!(d["flags"] & 3)) xtablesError(PARAMETER_PROBLEM, `${name}: option "--${opt}" must be specified\n`);
+    },
+    print(d) {
+      let s = ` to:${printRange(d)}`;
+      if (d["flags"] & 4) s += " random";
+      if (d["flags"] & 16) s += " random-fully";
+      if (d["flags"] & 8) s += " persistent";
+      return s;
+    },
+    save(d) {
+      let s = ` --${opt} ${printRange(d)}`;
+      if (d["flags"] & 4) s += " --random";
+      if (d["flags"] & 16) s += " --random-fully";
+      if (d["flags"] & 8) s += " --persistent";
+      return s;
+    },
+  };
+}
+function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
+  return {
+    name, revision: 0, kind: "target", opts: { "to-ports": true, random: false, "random-fully": false },
+    init: () => ({ rangesize: 1, range: [{ flags: 0, min_ip: 0, max_ip: 0, min: 0, max: 0 }] }),
+    parse(o, arg, _i, d, ctx) {
+      const r = d["range"][0];
+      if (o === "to-ports") {
+        if (ctx.proto !== 6 && ctx.proto !== 17 && ctx.proto !== 132 && ctx.proto !== 33)
+          xtablesError(PARAMETER_PROBLEM, "Need TCP, UDP, SCTP or DCCP with port specification");
+        const [a, b] = arg.split("-");
+        r.min = parseUint(a!, 65535, "port");
+        r.max = b === undefined ? r.min : parseUint(b, 65535, "port");
+        r.flags |= 2;
+      } else if (o === "random") r.flags |= 4;
+      else r.flags |= 16;
+    },
+    print(d) {
+      const r = d["range"][0];
+      let s = "";
+      if (r.flags & 2) s += ` ${name === "MASQUERADE" ? "masq" : "redir"} ports: ${r.min}${r.max !== r.min ? "-" + r.max : ""}`;
+      if (name === "REDIRECT" && r.flags & 2) s = ` redir ports ${r.min}${r.max !== r.min ? "-" + r.max : ""}`;
+      if (r.flags & 4) s += " random";
+      if (r.flags & 16) s += " random-fully";
+      return s;
+    },
+    save(d) {
+      const r = d["range"][0];
+      let s = "";
+      if (r.flags & 2) s += ` --to-ports ${r.min}${r.max !== r.min ? "-" + r.max : ""}`;
+      if (r.flags & 4) s += " --random";
+      if (r.flags & 16) s += " --random-fully";
+      return s;
+    },
+  };
+}
+
+export const MATCHES: Ext[] = [tcpudp("tcp"), tcpudp("udp"), icmp, comment, state, conntrack, multiport, iprange, addrtype, mac, markMatch, physdev, length, ttl, limit];
+export const TARGETS: Ext[] = [REJECT, LOG, MARK, CONNMARK, TTL, CT, NOTRACK, natTarget("SNAT"), natTarget("DNAT"), portsTarget("MASQUERADE"), portsTarget("REDIRECT")];
+
+export function findMatch(name: string): Ext | undefined {
+  return MATCHES.find((m) => m.name === name);
+}
+export function findTarget(name: string): Ext | undefined {
+  return TARGETS.find((t) => t.name === name);
+}
+/** the userland extension for a kernel match/target entry (alias-aware) */
+export function extForEntry(kind: "match" | "target", name: string, data: Record<string, any>): Ext | undefined {
+  if (kind === "match") {
+    return findMatch(name);
+  }
+  if (name === "CT" && data["flags"] & XT_CT_NOTRACK_ALIAS) return NOTRACK;
+  return findTarget(name);
+}

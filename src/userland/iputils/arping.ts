@@ -1,0 +1,696 @@
+/**
+ * arping 2.23 (Thomas Habets) src/arping.c — the arping the lab machines run (Debian's `arping`
+ * package), IPv4 ping mode: ARP requests on a packet socket, replies matched as pingip_recv()
+ * does, Timeout lines, the statistics block and the exit status (main, pingip_send,
+ * pingip_recv, ping_recv, wait_time, ts2str, arping_lookupdev).
+ *
+ * Kernel contract used: socket(AF_PACKET, SOCK_RAW, ETH_P_ARP) (protocol in host order),
+ * bind({family: 17, ifindex, protocol: 0x0806}), sendto(whole Ethernet frame, {family: 17,
+ * ifindex, protocol: 0x0806, addr: destination MAC}); recvfrom() yields whole frames with
+ * `stamp` (µs) and `outgoing` for our own transmissions.
+ */
+import type { Process } from "../process.ts";
+import type { Socket } from "../../kernel/uapi/socket.ts";
+import { SOCK_RAW } from "../../kernel/uapi/socket.ts";
+import type { AddrMsg, LinkMsg, RouteMsg } from "../../kernel/uapi/rtnetlink.ts";
+import { AF_INET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
+import { IFF_LOOPBACK, IFF_POINTOPOINT, IFF_UP } from "../../kernel/uapi/if.ts";
+import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
+import { sprintf } from "../lib/printf.ts";
+import { getopt, inetAton, ntoa, procTimer } from "./common.ts";
+
+const VERSION = "2.23";
+const AF_PACKET = 17;
+const ETH_P_ARP = 0x0806;
+const ETH_ALEN = 6;
+const ARPOP_REQUEST = 1;
+const ARPOP_REPLY = 2;
+const ETHXMAS = new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]);
+const ETHNULL = new Uint8Array(6);
+
+const enum Display {
+  NORMAL,
+  QUIET,
+  RAW,
+  RRAW,
+  RAWRAW,
+  DOT,
+}
+
+class Exit2 extends Error {
+  constructor(readonly code: number) {
+    super(`exit ${code}`);
+  }
+}
+
+interface Iface {
+  name: string;
+  index: number;
+  flags: number;
+  mac: Uint8Array;
+  /** first IPv4 address (host order), or undefined */
+  ip: number | undefined;
+}
+
+function macStr(a: Uint8Array): string {
+  return Array.from(a.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+/** get_mac_addr(): "xx:xx:xx:xx:xx:xx" (also '-' or '.' separated hex pairs) */
+function parseMac(s: string): Uint8Array | undefined {
+  const m = /^([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})$/.exec(s);
+  if (!m) return undefined;
+  return Uint8Array.from(m.slice(1, 7).map((x) => parseInt(x, 16)));
+}
+
+function isMacAddr(s: string): boolean {
+  return /^[0-9a-fA-F]{1,2}([:.-][0-9a-fA-F]{1,2}){5}$/.test(s);
+}
+
+/** ts2str() */
+function ts2str(deltaUs: number): string {
+  let f = deltaUs * 1000;
+  let exp = 0;
+  while (f > 1000) {
+    exp += 3;
+    f /= 1000;
+  }
+  switch (exp) {
+    case 0:
+      return sprintf("%.3f nsec", f);
+    case 3:
+      return sprintf("%.3f usec", f);
+    case 6:
+      return sprintf("%.3f msec", f);
+    case 9:
+      return sprintf("%.3f sec", f);
+    case 12:
+      return sprintf("%.3f sec", f * 1000);
+  }
+  return sprintf("%.3fe%d sec", f, exp - 9);
+}
+
+function fmt3(v: number): string {
+  return Number.isNaN(v) ? "-nan" : sprintf("%.3f", v);
+}
+
+class Arping {
+  out = "";
+  display = Display.NORMAL;
+  verbose = 0;
+  beep = false;
+  reverseBeep = false;
+  addrMustBeSame = false;
+  promisc = false;
+  sendReply = false;
+  unsolicited = false;
+  alsototal = false;
+  finddup = false;
+  maxcount = -1;
+  maxReplies = 0xffffffff;
+  deadline = -1;
+  packetwait = 1000000;
+  srcip = 0;
+  dstip = 0xffffffff;
+  srcmac: Uint8Array = new Uint8Array(6);
+  dstmac: Uint8Array = ETHXMAS.slice();
+  numsent = 0;
+  numrecvd = 0;
+  dupfound = false;
+  lastreplymac: Uint8Array = new Uint8Array(6);
+  lastpacketsent = 0;
+  statsMin = -1;
+  statsMax = 0;
+  statsTotal = 0;
+  statsTotalSq = 0;
+  timeToDie = false;
+  iface!: Iface;
+  sock!: Socket;
+
+  constructor(readonly p: Process) {}
+
+  printf(fmt: string, ...args: unknown[]): void {
+    this.out += args.length ? sprintf(fmt, ...args) : fmt;
+  }
+
+  flush(): void {
+    if (this.out) this.p.stdout.write(this.out);
+    this.out = "";
+  }
+
+  err(s: string): void {
+    this.flush();
+    this.p.stderr.write(s);
+  }
+
+  exit(code: number): never {
+    throw new Exit2(code);
+  }
+
+  /** standard_usage() + usage() */
+  usage(ret: number): never {
+    this.printf(
+      `ARPing ${VERSION}, by Thomas Habets <thomas@habets.se>\n` +
+        "usage: arping [ -0aAbdDeFpPqrRuUv ] [ -w <sec> ] [ -W <sec> ] [ -S <host/ip> ]\n" +
+        "              [ -T <host/ip ] [ -s <MAC> ] [ -t <MAC> ] [ -c <count> ]\n" +
+        "              [ -C <count> ] [ -i <interface> ] [ -m <type> ] [ -g <group> ]\n" +
+        "              [ -V <vlan> ] [ -Q <priority> ] <host/ip/MAC | -B>\n" +
+        "For complete usage info, use --help or check the manpage.\n",
+    );
+    this.exit(ret);
+  }
+
+  // ------------------------------------------------------------------ the machine
+
+  links(): LinkMsg[] {
+    return this.p.sys.rtnl.dump({
+      type: "RTM_GETLINK",
+      flags: {},
+      ifi: { family: AF_UNSPEC, type: 0, index: 0, flags: 0, change: 0 },
+      attrs: {},
+    }) as LinkMsg[];
+  }
+
+  addrs(): AddrMsg[] {
+    return this.p.sys.rtnl.dump({
+      type: "RTM_GETADDR",
+      flags: {},
+      ifa: { family: AF_INET, prefixlen: 0, flags: 0, scope: 0, index: 0 },
+      attrs: {},
+    }) as AddrMsg[];
+  }
+
+  static be32(a: Uint8Array | undefined): number {
+    if (!a || a.length < 4) return 0;
+    return ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
+  }
+
+  /** libnet_init() on a named device: its MAC and first IPv4 address */
+  getIface(name: string): Iface | undefined {
+    const l = this.links().find((x) => x.attrs.IFLA_IFNAME === name);
+    if (!l) return undefined;
+    const a = this.addrs().find((x) => x.ifa.index === l.ifi.index);
+    return {
+      name,
+      index: l.ifi.index,
+      flags: l.ifi.flags,
+      mac: l.attrs.IFLA_ADDRESS ?? new Uint8Array(6),
+      ip: a ? Arping.be32(a.attrs.IFA_LOCAL ?? a.attrs.IFA_ADDRESS) : undefined,
+    };
+  }
+
+  /** findif_getifaddrs.c: arping_lookupdev() — the up, non-loopback interface on dstip's subnet with the longest mask */
+  lookupdev(dstip: number): string | undefined {
+    const links = new Map(this.links().map((l) => [l.ifi.index, l]));
+    let best: string | undefined;
+    let bestMask = 0;
+    let matches = 0;
+    for (const a of this.addrs()) {
+      const l = links.get(a.ifa.index);
+      if (!l || !(l.ifi.flags & IFF_UP) || l.ifi.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) continue;
+      const addr = Arping.be32(a.attrs.IFA_LOCAL ?? a.attrs.IFA_ADDRESS);
+      const mask = a.ifa.prefixlen === 0 ? 0 : (~0 << (32 - a.ifa.prefixlen)) >>> 0;
+      if (((addr & mask) >>> 0) !== ((dstip & mask) >>> 0)) continue;
+      matches++;
+      if (mask > bestMask) {
+        best = l.attrs.IFLA_IFNAME;
+        bestMask = mask;
+      }
+    }
+    if (matches && best === undefined) best = this.lookupdevDefault();
+    if (matches && this.verbose) this.printf("arping: Autodetected interface %s\n", best);
+    return matches ? best : undefined;
+  }
+
+  /** arping_lookupdev_default(): pcap_lookupdev() — the first up, non-loopback device */
+  lookupdevDefault(): string | undefined {
+    for (const l of this.links()) if (l.ifi.flags & IFF_UP && !(l.ifi.flags & IFF_LOOPBACK)) return l.attrs.IFLA_IFNAME;
+    return undefined;
+  }
+
+  /** route lookup used by arping when nothing matched (kept for -v diagnostics) */
+  routeDev(dstip: number): number {
+    const r = this.p.sys.rtnl.talk({
+      type: "RTM_GETROUTE",
+      flags: {},
+      rtm: { family: AF_INET, dst_len: 32, src_len: 0, tos: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0 },
+      attrs: { RTA_DST: Uint8Array.of(dstip >>> 24, (dstip >>> 16) & 0xff, (dstip >>> 8) & 0xff, dstip & 0xff) },
+    });
+    return r.ack.ok && r.answer ? ((r.answer as RouteMsg).attrs.RTA_OIF ?? 0) : 0;
+  }
+
+  /** xresolve(): dotted quad only (no resolver on the lab machines) */
+  xresolve(name: string): number | undefined {
+    if (name === "255.255.255.255") return 0xffffffff;
+    const a = inetAton(name);
+    if (a === undefined || a === 0xffffffff) return undefined;
+    return a;
+  }
+
+  // ------------------------------------------------------------------ packets
+
+  /** pingip_send() */
+  pingipSend(): void {
+    const f = new Uint8Array(14 + 28 + 16);
+    f.set(this.dstmac, 0);
+    f.set(this.srcmac, 6);
+    f[12] = 0x08;
+    f[13] = 0x06;
+    const a = 14;
+    f[a + 1] = 1; // ARPHRD_ETHER
+    f[a + 2] = 0x08; // ETHERTYPE_IP
+    f[a + 4] = ETH_ALEN;
+    f[a + 5] = 4;
+    f[a + 7] = this.sendReply ? ARPOP_REPLY : ARPOP_REQUEST;
+    f.set(this.srcmac, a + 8);
+    f.set([this.srcip >>> 24, (this.srcip >>> 16) & 0xff, (this.srcip >>> 8) & 0xff, this.srcip & 0xff], a + 14);
+    f.set(this.unsolicited ? ETHXMAS : this.sendReply ? this.dstmac : ETHNULL, a + 18);
+    f.set([this.dstip >>> 24, (this.dstip >>> 16) & 0xff, (this.dstip >>> 8) & 0xff, this.dstip & 0xff], a + 24);
+    const r = this.sock.sendto(f, { family: AF_PACKET, ifindex: this.iface.index, protocol: ETH_P_ARP, addr: this.dstmac });
+    if (isKErr(r)) {
+      this.err(`arping: libnet_write(): libnet_write_link(): only -1 bytes written (${strerror(r.errno)})\n`);
+      this.timeToDie = true;
+    }
+    this.lastpacketsent = this.p.sys.now();
+    this.numsent++;
+  }
+
+  /** update_stats() */
+  updateStats(sample: number): void {
+    if (this.statsMin < 0 || sample < this.statsMin) this.statsMin = sample;
+    if (sample > this.statsMax) this.statsMax = sample;
+    this.statsTotal += sample;
+    this.statsTotalSq += sample * sample;
+  }
+
+  /** pingip_recv() */
+  pingipRecv(pkt: Uint8Array, arrival: number): void {
+    if (pkt.length < 14 + 8 + 2 * (ETH_ALEN + 4)) return;
+    const a = 14;
+    const pktSrcmac = pkt.subarray(6, 12);
+    if (pkt[a + 4] !== ETH_ALEN) return;
+    if (pkt[a + 5] !== 4) return;
+    if (((pkt[a + 6]! << 8) | pkt[a + 7]!) !== ARPOP_REPLY) return;
+    if (((pkt[a + 2]! << 8) | pkt[a + 3]!) !== 0x0800) return;
+    if (((pkt[a]! << 8) | pkt[a + 1]!) !== 1) return;
+    if (this.addrMustBeSame && macStr(pkt.subarray(a + 8, a + 14)) !== macStr(this.dstmac)) return;
+    if (!this.promisc && macStr(pkt.subarray(a + 18, a + 24)) !== macStr(this.srcmac)) return;
+    const ip = ((pkt[a + 14]! << 24) | (pkt[a + 15]! << 16) | (pkt[a + 16]! << 8) | pkt[a + 17]!) >>> 0;
+    if (ip !== this.dstip) return;
+    const delta = arrival - this.lastpacketsent;
+    this.updateStats(delta / 1e6);
+    if (this.beep) this.printf("\x07");
+    switch (this.display) {
+      case Display.DOT:
+        this.printf("!");
+        break;
+      case Display.NORMAL:
+        this.printf("%d bytes from %s (%s): index=%d", pkt.length, macStr(pktSrcmac), ntoa(ip), this.numrecvd);
+        if (this.alsototal) this.printf("/%u", this.numsent - 1);
+        this.printf(" time=%s", ts2str(delta));
+        break;
+      case Display.QUIET:
+        break;
+      case Display.RAWRAW:
+        this.printf("%s %s", macStr(pktSrcmac), ntoa(ip));
+        break;
+      case Display.RRAW:
+        this.printf("%s", ntoa(ip));
+        break;
+      case Display.RAW:
+        this.printf("%s", macStr(pktSrcmac));
+        break;
+    }
+    if (this.display !== Display.QUIET && this.display !== Display.DOT) this.printf("\n");
+    this.flush();
+    if (this.numrecvd && macStr(this.lastreplymac) !== macStr(pktSrcmac)) this.dupfound = true;
+    this.lastreplymac = pktSrcmac.slice();
+    this.numrecvd++;
+    if (this.numrecvd >= this.maxReplies) this.timeToDie = true;
+  }
+
+  /** wait_time() */
+  waitTime(): number {
+    if (this.deadline < 0) return this.packetwait;
+    const maxWait = this.deadline - this.p.sys.now() / 1e6;
+    if (maxWait < 0) return 0;
+    if (maxWait > this.packetwait / 1e6) return this.packetwait;
+    return Math.trunc(maxWait * 1e6);
+  }
+
+  /** ping_recv(): dispatch replies until `packetwait` µs have passed (or -C is reached) */
+  async pingRecv(packetwait: number): Promise<void> {
+    const sys = this.p.sys;
+    const end = sys.now() + packetwait;
+    const oldReceived = this.numrecvd;
+    for (;;) {
+      let m = this.sock.recvfrom();
+      while (m) {
+        if (!m.outgoing) this.pingipRecv(m.data, m.stamp);
+        if (this.timeToDie) return;
+        m = this.sock.recvfrom();
+      }
+      const now = sys.now();
+      if (now >= end) break;
+      // select(): a packet or the timeout, whichever comes first
+      const b = sys.block();
+      let fired = false;
+      const t = procTimer(sys, () => {
+        fired = true;
+        b.unblock();
+      }, "arping");
+      t.mod(end);
+      this.sock.onReadable(() => b.unblock());
+      await b.promise;
+      this.sock.onReadable(undefined);
+      t.cancel();
+      if (fired) {
+        let m2 = this.sock.recvfrom();
+        while (m2) {
+          if (!m2.outgoing) this.pingipRecv(m2.data, m2.stamp);
+          if (this.timeToDie) return;
+          m2 = this.sock.recvfrom();
+        }
+        break;
+      }
+      if (this.p.signal.aborted) {
+        this.timeToDie = true;
+        return;
+      }
+    }
+    if (this.numrecvd === oldReceived) {
+      if (this.reverseBeep) this.printf("\x07");
+      if (this.display === Display.NORMAL) this.printf("Timeout\n");
+      else if (this.display === Display.DOT) this.printf(".");
+      this.flush();
+    }
+  }
+
+  async main(argv: string[]): Promise<number> {
+    for (const a of argv.slice(1)) {
+      if (a === "--help") {
+        this.usage(0);
+      }
+    }
+    let srcipOpt: string | undefined;
+    let dstipOpt: string | undefined;
+    let dstipGiven = false;
+    let optB = false;
+    let optT = false;
+    let optU = false;
+    let srcmacOpt: string | undefined;
+    let dstmacOpt: string | undefined;
+    let ifname: string | undefined;
+    let dontLookupdev = false;
+    let mode: "NONE" | "PINGIP" | "PINGMAC" = "NONE";
+    const { opts, operands } = getopt(this.p, argv.slice(1), "0aAbBC:c:dDeFg:hi:I:m:pPqQ:rRs:S:t:T:uUvV:w:W:zZ");
+    for (const o of opts) {
+      switch (o.opt) {
+        case "0":
+          srcipOpt = "0.0.0.0";
+          break;
+        case "a":
+          this.beep = true;
+          break;
+        case "A":
+          this.addrMustBeSame = true;
+          break;
+        case "b":
+          srcipOpt = "255.255.255.255";
+          break;
+        case "B":
+          dstipOpt = "255.255.255.255";
+          dstipGiven = true;
+          optB = true;
+          break;
+        case "c":
+          this.maxcount = parseInt(o.arg, 10) || 0;
+          break;
+        case "C":
+          this.maxReplies = (parseInt(o.arg, 10) || 0) >>> 0;
+          break;
+        case "d":
+          this.finddup = true;
+          break;
+        case "D":
+          this.display = Display.DOT;
+          break;
+        case "e":
+          this.reverseBeep = true;
+          break;
+        case "F":
+          dontLookupdev = true;
+          break;
+        case "h":
+          this.usage(0);
+          break;
+        case "g":
+        case "m":
+        case "z":
+        case "Z":
+          break;
+        case "i":
+          if (o.arg.includes(":")) {
+            this.err(
+              "arping: If you're trying to feed me an interface alias then you don't really\n" +
+                "know what this programs does, do you?\nUse -I if you really mean it (undocumented on purpose)\n",
+            );
+            this.exit(1);
+          }
+          ifname = o.arg;
+          break;
+        case "I":
+          ifname = o.arg;
+          break;
+        case "p":
+          this.promisc = true;
+          break;
+        case "P":
+          this.sendReply = true;
+          break;
+        case "q":
+          this.display = Display.QUIET;
+          break;
+        case "Q":
+        case "V":
+          this.err("arping: 802.1Q is not supported by this emulator\n");
+          this.exit(1);
+          break;
+        case "r":
+          this.display = this.display === Display.RRAW ? Display.RAWRAW : Display.RAW;
+          break;
+        case "R":
+          this.display = this.display === Display.RAW ? Display.RAWRAW : Display.RRAW;
+          break;
+        case "s":
+          srcmacOpt = o.arg;
+          break;
+        case "S":
+          srcipOpt = o.arg;
+          break;
+        case "t":
+          dstmacOpt = o.arg;
+          mode = "PINGIP";
+          break;
+        case "T":
+          optT = true;
+          dstipOpt = o.arg;
+          mode = "PINGMAC";
+          break;
+        case "u":
+          this.alsototal = true;
+          break;
+        case "U":
+          optU = true;
+          this.unsolicited = true;
+          mode = "PINGIP";
+          break;
+        case "v":
+          this.verbose++;
+          break;
+        case "w":
+          this.deadline = parseFloat(o.arg) || 0;
+          break;
+        case "W":
+          this.packetwait = Math.trunc(1000000 * (parseFloat(o.arg) || 0)) >>> 0;
+          break;
+        default:
+          if (o.msg) this.err(o.msg);
+          this.usage(1);
+      }
+    }
+    if (operands.length > 1) {
+      this.err("arping: Too many args on command line. Expected at most one.\n");
+      this.exit(1);
+    }
+    if ((mode === "PINGIP" && optT) || (mode === "PINGMAC" && (optB || dstmacOpt !== undefined || optU))) {
+      this.err("arping: -T can only be used to ping MAC and -BtU only to ping IPs");
+      this.exit(1);
+    }
+    if (optT && optB) {
+      this.err("arping: -B can't be used with -T, since they set the same thing\n");
+      this.exit(1);
+    }
+    if (srcmacOpt !== undefined) {
+      const m = parseMac(srcmacOpt);
+      if (!m) {
+        this.err(`arping: Weird MAC addr ${srcmacOpt}\n`);
+        this.exit(1);
+      }
+      this.srcmac = m;
+    }
+    if (dstmacOpt !== undefined) {
+      const m = parseMac(dstmacOpt);
+      if (!m) {
+        this.err(`Illegal MAC addr ${dstmacOpt}\n`);
+        this.exit(1);
+      }
+      this.dstmac = m;
+    }
+    if (srcipOpt !== undefined) {
+      const a = srcipOpt === "255.255.255.255" ? 0xffffffff : this.xresolve(srcipOpt);
+      if (a === undefined) {
+        this.err(`arping: Can't resolve ${srcipOpt}, or ${srcipOpt} is broadcast. If it is, use -b instead of -S\n`);
+        this.exit(1);
+      }
+      this.srcip = a;
+    }
+    if (dstipOpt !== undefined) {
+      const a = this.xresolve(dstipOpt);
+      if (a === undefined) {
+        this.err(`arping: Can't resolve ${dstipOpt}, or ${dstipOpt} is broadcast. If it is, use -B instead of -T\n`);
+        this.exit(1);
+      }
+      this.dstip = a;
+    }
+    if (this.finddup && this.maxcount === -1) this.maxcount = 3;
+    let parm = operands[0];
+    if (this.finddup && parm === undefined) {
+      dstipGiven = true;
+      const ifc = ifname !== undefined ? this.getIface(ifname) : undefined;
+      this.dstip = ifc?.ip ?? 0xffffffff;
+      if (this.verbose) this.printf("defaulting to checking dup for %s\n", ntoa(this.dstip));
+    }
+    if (mode === "NONE") {
+      if (parm !== undefined) mode = isMacAddr(parm) ? "PINGMAC" : "PINGIP";
+      else if (dstipGiven) {
+        mode = "PINGIP";
+        parm = ntoa(this.dstip);
+      }
+    }
+    if (parm === undefined) this.usage(1);
+    if (mode === "PINGIP" && !dstipGiven) {
+      if (isMacAddr(parm)) {
+        this.err("arping: Options given only apply to IP ping, but MAC address given as argument\n");
+        this.exit(1);
+      }
+      const a = this.xresolve(parm);
+      if (a === undefined) {
+        this.err(`arping: Can't resolve ${parm}\n`);
+        this.exit(1);
+      }
+      this.dstip = a;
+      parm = ntoa(a);
+    }
+    if (mode === "PINGMAC") {
+      this.err("arping: MAC ping (ICMP to a MAC address) is not supported by this emulator\n");
+      this.exit(1);
+    }
+    const target = parm;
+    if (ifname === undefined) {
+      if (!dontLookupdev) ifname = this.lookupdev(this.dstip);
+      if (ifname === undefined) {
+        ifname = this.lookupdevDefault();
+        if (ifname !== undefined && !dontLookupdev) {
+          this.err(
+            "arping: Unable to automatically find interface to use. Is it on the local LAN?\n" +
+              `arping: Use -i to manually specify interface. Guessing interface ${ifname}.\n`,
+          );
+        }
+      }
+      if (ifname === undefined) {
+        this.err("arping: Gave up looking for interface to use: No matching interface found using getifaddrs().\n");
+        this.exit(1);
+      }
+      if (ifname === "ipsec" || ifname === "lo") {
+        this.err(`arping: Um.. ${ifname} looks like the wrong interface to use. Is it? (-i switch)\n`);
+        this.err("arping: using it anyway this time\n");
+      }
+    }
+    const ifc = this.getIface(ifname);
+    if (!ifc) {
+      this.err(`arping: libnet_init(LIBNET_LINK, <null>): libnet_check_iface() ioctl: No such device\n`);
+      this.exit(1);
+    }
+    this.iface = ifc;
+    const s = this.p.sys.socket(AF_PACKET, SOCK_RAW, ETH_P_ARP);
+    if (isKErr(s)) {
+      this.err(`arping: pcap_open_live(): ${ifname}: socket: ${strerror(s.errno)}\n`);
+      this.exit(1);
+    }
+    this.sock = s;
+    const be = s.bind({ family: AF_PACKET, ifindex: ifc.index, protocol: ETH_P_ARP });
+    if (be) {
+      this.err(`arping: pcap_open_live(): ${ifname}: ${strerror(be.errno)}\n`);
+      s.close();
+      this.exit(1);
+    }
+    try {
+      if (srcmacOpt === undefined) this.srcmac = ifc.mac.slice(0, 6);
+      if (srcipOpt === undefined) {
+        if (ifc.ip === undefined) {
+          this.err(
+            `arping: Unable to get the IPv4 address of interface ${ifname}:\n` +
+              `arping: libnet_get_ipaddr4(): can't get ip address\narping: Use -S to specify address manually.\n`,
+          );
+          this.exit(1);
+        }
+        this.srcip = ifc.ip;
+      }
+      if (this.verbose)
+        this.printf("This box:   Interface: %s  IP: %s   MAC address: %s\n", ifname, ntoa(ifc.ip ?? 0xffffffff), macStr(this.srcmac));
+      if (this.display === Display.NORMAL) this.printf("ARPING %s\n", parm);
+      this.flush();
+      if (this.deadline > 0) this.deadline += this.p.sys.now() / 1e6;
+      for (let c = 0; (this.maxcount < 0 || c < this.maxcount) && !this.timeToDie; c++) {
+        this.pingipSend();
+        const w = this.waitTime();
+        if (w === 0) break;
+        await this.pingRecv(w);
+        if (this.p.signal.aborted) this.timeToDie = true;
+      }
+    } finally {
+      s.close();
+    }
+    const succ = 100.0 - (100.0 * this.numrecvd) / this.numsent;
+    if (this.display === Display.DOT) {
+      this.printf("\t%3.0f%% packet loss (%d extra)\n", succ < 0 ? 0 : succ, succ < 0 ? this.numrecvd - this.numsent : 0);
+    } else if (this.display === Display.NORMAL) {
+      this.printf(
+        "\n--- %s statistics ---\n%d packets transmitted, %d packets received, %3.0f%% unanswered (%d extra)\n",
+        target, this.numsent, this.numrecvd, succ < 0 ? 0 : succ, succ < 0 ? this.numrecvd - this.numsent : 0,
+      );
+      if (this.numrecvd) {
+        const avg = this.statsTotal / this.numrecvd;
+        const sd = Math.sqrt(this.statsTotalSq / this.numrecvd - avg * avg);
+        this.printf("rtt min/avg/max/std-dev = %s/%s/%s/%s ms", fmt3(1000 * this.statsMin), fmt3(1000 * avg), fmt3(1000 * this.statsMax), fmt3(1000 * sd));
+      }
+      this.printf("\n");
+    }
+    return this.finddup ? (this.dupfound ? 1 : 0) : this.numrecvd ? 0 : 1;
+  }
+}
+
+/** the `arping` command */
+export async function arping(p: Process): Promise<number> {
+  const a = new Arping(p);
+  let code: number;
+  try {
+    code = await a.main(p.argv);
+  } catch (e) {
+    if (!(e instanceof Exit2)) throw e;
+    code = e.code;
+  }
+  a.flush();
+  return code & 0xff;
+}

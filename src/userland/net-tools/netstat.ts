@@ -1,0 +1,321 @@
+/**
+ * net-tools 2.10 netstat.c: the interface table (-i, from /proc/net/dev + SIOCGIF*) and the
+ * routing table (-r, lib/inet_gr.c over /proc/net/route). Socket listings, -s and -g are not
+ * modelled yet (they print what the real tool prints when the kernel has nothing to show).
+ */
+import type { Process } from "../process.ts";
+import { Exit } from "../process.ts";
+import { aftransLongNames, aftransOpt, printAflist } from "./lib/af.ts";
+import { Resolver } from "./lib/inet.ts";
+import { procHexAddr, routeInfo } from "./lib/inet_gr.ts";
+import { sprintf } from "../lib/printf.ts";
+import { parsesnmp, parsesnmp6 } from "./statistics.ts";
+import { IfList } from "./lib/interface.ts";
+import {
+  E_OPTERR, E_USAGE, E_VERSION, FEATURES, FLAG_CACHE, FLAG_EXT, FLAG_FIB, FLAG_NUM, FLAG_NUM_HOST, FLAG_NUM_PORT,
+  FLAG_NUM_USER, FLAG_SYM, FLAG_VERBOSE, RELEASE, getoptLong, type LongOpt,
+} from "./lib/util.ts";
+
+const DFLT_AF = "inet";
+
+/** netstat.c: usage() */
+function usage(p: Process, rc: number): never {
+  const s =
+    "usage: netstat [-vWeenNcCF] [<Af>] -r         netstat {-V|--version|-h|--help}\n" +
+    "       netstat [-vWnNcaeol] [<Socket> ...]\n" +
+    "       netstat { [-vWeenNac] -i | [-cnNe] -M | -s [-6tuw] }\n\n" +
+    "        -r, --route              display routing table\n" +
+    "        -i, --interfaces         display interface table\n" +
+    "        -g, --groups             display multicast group memberships\n" +
+    "        -s, --statistics         display networking statistics (like SNMP)\n" +
+    "        -M, --masquerade         display masqueraded connections\n\n" +
+    "        -v, --verbose            be verbose\n" +
+    "        -W, --wide               don't truncate IP addresses\n" +
+    "        -n, --numeric            don't resolve names\n" +
+    "        --numeric-hosts          don't resolve host names\n" +
+    "        --numeric-ports          don't resolve port names\n" +
+    "        --numeric-users          don't resolve user names\n" +
+    "        -N, --symbolic           resolve hardware names\n" +
+    "        -e, --extend             display other/more information\n" +
+    "        -p, --programs           display PID/Program name for sockets\n" +
+    "        -o, --timers             display timers\n" +
+    "        -c, --continuous         continuous listing\n\n" +
+    "        -l, --listening          display listening server sockets\n" +
+    "        -a, --all                display all sockets (default: connected)\n" +
+    "        -F, --fib                display Forwarding Information Base (default)\n" +
+    "        -C, --cache              display routing cache instead of FIB\n" +
+    "        -Z, --context            display SELinux security context for sockets\n" +
+    "\n  <Socket>={-t|--tcp} {-u|--udp} {-U|--udplite} {-S|--sctp} {-w|--raw}\n" +
+    "           {-x|--unix} --ax25 --ipx --netrom\n" +
+    `  <AF>=Use '-6|-4' or '-A <af>' or '--<af>'; default: ${DFLT_AF}\n` +
+    "  List of possible address families (which support routing):\n";
+  if (rc) p.stderr.write(s);
+  else p.stdout.write(s);
+  printAflist(p, 1);
+  throw new Exit(rc);
+}
+
+/** netstat.c: iface_info() */
+function ifaceInfo(p: Process, flagExp: number, flagAll: number): number {
+  const ifl = new IfList(p, p.sys);
+  p.stdout.write("Kernel Interface table\n");
+  if (flagExp < 2) {
+    ifl.short = true;
+    p.stdout.write("Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n");
+  }
+  if (ifl.forAll((ife) => ifl.doPrint(ife, flagAll > 0)) < 0) {
+    p.stderr.write("missing interface information");
+    throw new Exit(1);
+  }
+  return 0;
+}
+
+async function netstatMain(p: Process): Promise<number> {
+  let afname = "";
+  const f = { all: 0, lst: 0, cnt: 0, exp: 1, int: 0, rou: 0, sta: 0, mas: 0, not: 0, cf: 0, ver: 0, tcp: 0, udp: 0, raw: 0, unx: 0, sctp: 0 };
+  const longopts: LongOpt[] = [
+    ...aftransLongNames.map((name) => ({ name, hasArg: 0 as const, val: `\u0001${name}` })),
+    { name: "version", hasArg: 0, val: "V" }, { name: "interfaces", hasArg: 0, val: "i" },
+    { name: "help", hasArg: 0, val: "h" }, { name: "route", hasArg: 0, val: "r" },
+    { name: "masquerade", hasArg: 0, val: "M" }, { name: "protocol", hasArg: 1, val: "A" },
+    { name: "tcp", hasArg: 0, val: "t" }, { name: "sctp", hasArg: 0, val: "S" }, { name: "udp", hasArg: 0, val: "u" },
+    { name: "udplite", hasArg: 0, val: "U" }, { name: "raw", hasArg: 0, val: "w" }, { name: "unix", hasArg: 0, val: "x" },
+    { name: "l2cap", hasArg: 0, val: "2" }, { name: "rfcomm", hasArg: 0, val: "f" },
+    { name: "listening", hasArg: 0, val: "l" }, { name: "all", hasArg: 0, val: "a" },
+    { name: "timers", hasArg: 0, val: "o" }, { name: "continuous", hasArg: 0, val: "c" },
+    { name: "extend", hasArg: 0, val: "e" }, { name: "programs", hasArg: 0, val: "p" },
+    { name: "verbose", hasArg: 0, val: "v" }, { name: "statistics", hasArg: 0, val: "s" },
+    { name: "wide", hasArg: 0, val: "W" }, { name: "numeric", hasArg: 0, val: "n" },
+    { name: "numeric-hosts", hasArg: 0, val: "!" }, { name: "numeric-ports", hasArg: 0, val: "@" },
+    { name: "numeric-users", hasArg: 0, val: "#" }, { name: "symbolic", hasArg: 0, val: "N" },
+    { name: "cache", hasArg: 0, val: "C" }, { name: "fib", hasArg: 0, val: "F" },
+    { name: "groups", hasArg: 0, val: "g" }, { name: "context", hasArg: 0, val: "Z" },
+  ];
+  const { opts } = getoptLong(p, p.argv, "A:CFMacdeghilnNoprsStuUvVWw2fx64?Z", longopts);
+  const af = (name: string): void => {
+    const r = aftransOpt(p, afname, name);
+    if (r === undefined) throw new Exit(1);
+    afname = r;
+  };
+  for (const [c, optarg] of opts) {
+    if (c.startsWith("\u0001")) {
+      af(c.slice(1));
+      continue;
+    }
+    switch (c) {
+      case "A":
+        af(optarg ?? "");
+        break;
+      case "M":
+        f.mas++;
+        break;
+      case "a":
+        f.all++;
+        break;
+      case "l":
+        f.lst++;
+        break;
+      case "c":
+        f.cnt++;
+        break;
+      case "e":
+        f.exp++;
+        break;
+      case "i":
+        f.int++;
+        break;
+      case "n":
+        f.not |= FLAG_NUM;
+        break;
+      case "!":
+        f.not |= FLAG_NUM_HOST;
+        break;
+      case "@":
+        f.not |= FLAG_NUM_PORT;
+        break;
+      case "#":
+        f.not |= FLAG_NUM_USER;
+        break;
+      case "N":
+        f.not |= FLAG_SYM;
+        break;
+      case "C":
+        f.cf |= FLAG_CACHE;
+        break;
+      case "F":
+        f.cf |= FLAG_FIB;
+        break;
+      case "6":
+        af("inet6");
+        break;
+      case "4":
+        af("inet");
+        break;
+      case "V":
+        p.stdout.write(`${RELEASE}\n${FEATURES}\n`);
+        return E_VERSION;
+      case "v":
+        f.ver |= FLAG_VERBOSE;
+        break;
+      case "r":
+        f.rou++;
+        break;
+      case "t":
+        f.tcp++;
+        break;
+      case "S":
+        f.sctp++;
+        break;
+      case "u":
+        f.udp++;
+        break;
+      case "w":
+        f.raw++;
+        break;
+      case "x":
+        af("unix");
+        f.unx++;
+        break;
+      case "Z":
+        p.stderr.write("SELinux is not enabled on this machine.\n");
+        return 1;
+      case "?":
+        usage(p, E_OPTERR);
+        break;
+      case "h":
+        usage(p, E_USAGE);
+        break;
+      case "s":
+        f.sta++;
+        break;
+      default:
+        break;
+    }
+  }
+  if (f.int + f.rou + f.mas + f.sta > 1) usage(p, E_OPTERR);
+  if (f.rou) {
+    if (!afname) afname = DFLT_AF;
+    if (f.exp === 2) f.exp = 1;
+    else if (f.exp === 1) f.exp = 2;
+    let options = (f.exp & FLAG_EXT) | f.not | f.cf | f.ver;
+    if (!f.cf) options |= FLAG_FIB;
+    return routeInfo(p, await Resolver.load(p), afname, options);
+  }
+  if (f.int) return ifaceInfo(p, f.exp, f.all);
+  if (f.sta) {
+    // main(): with -s and no protocol flag, every protocol is shown
+    if (!(f.tcp || f.udp || f.raw)) f.tcp = f.udp = f.raw = f.sctp = 1;
+    if (!afname) afname = DFLT_AF;
+    if (afname === "inet") parsesnmp(p, f.raw > 0, f.tcp > 0, f.udp > 0, f.sctp > 0);
+    else if (afname === "inet6") parsesnmp6(p, f.raw > 0, f.tcp > 0, f.udp > 0);
+    else {
+      p.stdout.write(`netstat: No statistics support for specified address family: ${afname}\n`);
+      return 1;
+    }
+    return 0;
+  }
+  const flagArg = f.tcp + f.udp + f.raw + f.unx;
+  const res = await Resolver.load(p);
+  const services = await loadServices(p);
+  const mode = f.all ? "(servers and established)" : f.lst ? "(only servers)" : "(w/o servers)";
+  let out = "";
+  if (!flagArg || f.tcp || f.udp || f.raw) {
+    out += `Active Internet connections ${mode}`;
+    out += "\nProto Recv-Q Send-Q Local Address           Foreign Address         State      ";
+    if (f.exp > 1) out += " User       Inode     ";
+    out += "\n";
+    const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp };
+    if (!flagArg || f.tcp) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
+    if (!flagArg || f.udp) out += inetRows(p, "/proc/net/udp", "udp", sockets);
+    if (!flagArg || f.raw) out += inetRows(p, "/proc/net/raw", "raw", sockets);
+  }
+  if (!flagArg || f.unx) {
+    out += `Active UNIX domain sockets ${mode}\n`;
+    out += "Proto RefCnt Flags       Type       State         I-Node   Path\n";
+  }
+  p.stdout.write(out);
+  return 0;
+}
+
+const TCP_STATES = ["", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"];
+
+interface SockOpts {
+  res: Resolver;
+  services: Map<string, string>;
+  numHost: boolean;
+  numPort: boolean;
+  all: number;
+  lst: number;
+  exp: number;
+}
+
+/** /etc/services: "port/proto" -> name */
+async function loadServices(p: Process): Promise<Map<string, string>> {
+  const m = new Map<string, string>();
+  const text = (await p.readFile("/etc/services")) ?? "";
+  for (const line of text.split("\n")) {
+    const f = line.replace(/#.*$/, "").trim().split(/\s+/);
+    if (f.length < 2 || !/^\d+\/\w+$/.test(f[1]!)) continue;
+    if (!m.has(f[1]!)) m.set(f[1]!, f[0]!);
+  }
+  return m;
+}
+
+/** netstat.c: addr_do_one() (IPv4) */
+function addrDoOne(o: SockOpts, addr: number, port: number, proto: string): string {
+  const saddr = o.res.inetSprint(addr, o.numHost ? 4 : 0);
+  const sport = port === 0 ? "*" : o.numPort ? String(port) : o.services.get(`${port}/${proto}`) ?? String(port);
+  let addrLen = saddr.length;
+  let portLen = sport.length;
+  if (addrLen + portLen > 22) {
+    portLen = Math.min(portLen, 22 - 4);
+    addrLen = 22 - portLen;
+    return `${saddr.slice(0, addrLen)}:${sport.slice(0, portLen)}`;
+  }
+  return `${saddr}:${sport}`;
+}
+
+/** netstat.c: tcp_do_one() / udp_do_one() / raw_do_one() for the IPv4 lines of a /proc/net table */
+function inetRows(p: Process, path: string, prot: string, o: SockOpts): string {
+  const text = p.sys.fs.read(path);
+  if (typeof text !== "string") return "";
+  let out = "";
+  for (const line of text.split("\n").slice(1)) {
+    const m = /^\s*\d+:\s+([0-9A-Fa-f]{8}):([0-9A-Fa-f]+)\s+([0-9A-Fa-f]{8}):([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+):([0-9A-Fa-f]+)\s+\S+\s+\S+\s+(\d+)\s+\d+\s+(\d+)/.exec(line);
+    if (!m) continue;
+    const local = procHexAddr(m[1]!);
+    const lport = parseInt(m[2]!, 16);
+    const rem = procHexAddr(m[3]!);
+    const rport = parseInt(m[4]!, 16);
+    const state = parseInt(m[5]!, 16);
+    const txq = parseInt(m[6]!, 16);
+    const rxq = parseInt(m[7]!, 16);
+    const uid = m[8]!;
+    const inode = m[9]!;
+    let st: string;
+    if (prot === "tcp") {
+      if (!o.all && ((o.lst && rport) || (!o.lst && !rport))) continue;
+      st = TCP_STATES[state] ?? "UNKNOWN";
+    } else {
+      const notnull = rem !== 0 || rport !== 0;
+      if (!(o.all || (notnull && !o.lst) || (!notnull && o.lst))) continue;
+      st = prot === "udp" ? (state === 1 ? "ESTABLISHED" : "") : String(state);
+    }
+    const l = addrDoOne(o, local, lport, prot);
+    const r = addrDoOne(o, rem, rport, prot);
+    out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, rxq, txq, Math.max(23, l.length), l, Math.max(23, r.length), r, st);
+    if (o.exp > 1) out += sprintf(" %-10s %-10s", uid, inode);
+    out += "\n";
+  }
+  return out;
+}
+
+/** the `netstat` command */
+export async function netstat(p: Process): Promise<number> {
+  try {
+    return (await netstatMain(p)) & 0xff;
+  } catch (e) {
+    if (e instanceof Exit) return e.code & 0xff;
+    throw e;
+  }
+}
