@@ -1,0 +1,110 @@
+/**
+ * The tuxnet command line (Node only).
+ *   tuxnet run [--json] LAB     run a lab; a terminal-like log, or the transcript (JSON lines)
+ *   tuxnet shell [LAB]          an interactive shell on the lab's hosts (@HOST switches host)
+ *   tuxnet diff KERNEL ACTUAL [--quiet]   compare transcripts as labtool does; last line = score
+ *   tuxnet expand LAB           the lab with a state dump after every command (labtool expand)
+ */
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { diffTranscripts, markDumps } from "../lab/normalize.ts";
+import { LabError, expandLab, parseLab, type Lab } from "../lab/parse.ts";
+import { runLab } from "../lab/runner.ts";
+import { entryLine, parseJsonl, type Entry } from "../lab/transcript.ts";
+
+const USAGE = `usage: tuxnet run [--json] LAB
+       tuxnet shell [LAB]
+       tuxnet diff KERNEL.jsonl ACTUAL.jsonl [--quiet]
+       tuxnet expand LAB
+`;
+
+function labName(path: string): string {
+  return basename(path).replace(/\.[^.]*$/, "");
+}
+
+export function loadLab(path: string): Lab {
+  return parseLab(readFileSync(path, "utf8"), labName(path), path);
+}
+
+/** what a terminal shows for one command */
+export function terminalText(e: Entry): string {
+  return `root@${e.host}:~# ${e.cmd}\n${e.stdout}${e.stderr}`;
+}
+
+async function cmdRun(args: string[]): Promise<number> {
+  const json = args.includes("--json");
+  const files = args.filter((a) => !a.startsWith("--"));
+  if (files.length !== 1) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const lab = loadLab(files[0]!);
+  // the kernel and the tools load only for the verbs that need them
+  const { makeKernelWorld } = await import("../lab/kernel.ts");
+  const { commands } = await import("../userland/index.ts");
+  const ac = new AbortController();
+  process.once("SIGINT", () => ac.abort());
+  await runLab(lab, {
+    commands,
+    makeWorld: makeKernelWorld,
+    signal: ac.signal,
+    onEntry: (e) => {
+      if (json) {
+        const { dump: _d, ...plain } = e;
+        process.stdout.write(entryLine(plain) + "\n");
+      } else process.stdout.write(terminalText(e));
+    },
+  });
+  return 0;
+}
+
+function cmdDiff(args: string[]): number {
+  const quiet = args.includes("--quiet");
+  const files = args.filter((a) => !a.startsWith("--"));
+  if (files.length !== 2) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const expected = parseJsonl(readFileSync(files[0]!, "utf8"));
+  const actual = markDumps(parseJsonl(readFileSync(files[1]!, "utf8")));
+  const name = basename(files[0]!).split(".")[0]!;
+  const r = diffTranscripts(expected, actual, name);
+  if (!quiet) process.stdout.write(r.report);
+  process.stdout.write(r.score + "\n");
+  return 0;
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [verb, ...rest] = argv;
+  try {
+    switch (verb) {
+      case "run":
+        return await cmdRun(rest);
+      case "shell":
+        return await (await import("./repl.ts")).repl(rest[0] ? loadLab(rest[0]) : undefined);
+      case "diff":
+        return cmdDiff(rest);
+      case "expand":
+        if (!rest[0]) break;
+        process.stdout.write(expandLab(readFileSync(rest[0], "utf8"), labName(rest[0])));
+        return 0;
+      case "-h":
+      case "--help":
+      case "help":
+        process.stdout.write(USAGE);
+        return 0;
+    }
+  } catch (e) {
+    if (e instanceof LabError) {
+      process.stderr.write(`tuxnet: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof Error && "code" in e && e.code === "ENOENT") {
+      process.stderr.write(`tuxnet: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+  process.stderr.write(USAGE);
+  return 2;
+}

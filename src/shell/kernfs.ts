@@ -1,0 +1,228 @@
+/**
+ * just-bash filesystems backed by the kernel: /proc and /sys of one network namespace
+ * (`Syscalls.fs`, a KernelFs), and /run/netns of a host (its named namespaces).
+ *
+ * just-bash routes a path under a mount point to the mounted filesystem with the mount point
+ * stripped; the kernel wants the full path, so each adapter puts it back.
+ *
+ * A failing write must not throw: just-bash rejects the whole exec when a redirect's write
+ * throws. The kernel's error is recorded instead (`lastWriteError`) and the write is dropped,
+ * as a failed write(2) leaves the file unchanged.
+ */
+import type { FsStat, IFileSystem } from "just-bash";
+import type { KernelFs, Syscalls, VfsStat } from "../kernel/uapi/syscalls.ts";
+import { isKErr, strerror, type KErr } from "../kernel/uapi/errno.ts";
+
+const EPOCH = new Date(0);
+
+/** an Error shaped like Node's fs errors, which just-bash turns into tool messages */
+export function fsError(e: KErr, op: string, path: string): Error {
+  const err = new Error(`${e.errno}: ${strerror(e.errno).toLowerCase()}, ${op} '${path}'`) as Error & {
+    code: string;
+  };
+  err.code = e.errno;
+  return err;
+}
+
+function eperm(op: string, path: string): Error {
+  return fsError({ errno: "EPERM" }, op, path);
+}
+
+function normalize(path: string): string {
+  const out: string[] = [];
+  for (const part of path.split("/")) {
+    if (part === "" || part === ".") continue;
+    if (part === "..") out.pop();
+    else out.push(part);
+  }
+  return "/" + out.join("/");
+}
+
+function toStat(s: VfsStat): FsStat {
+  return {
+    isFile: s.isFile,
+    isDirectory: s.isDirectory,
+    isSymbolicLink: s.isSymlink ?? false,
+    mode: s.mode,
+    size: s.size,
+    mtime: EPOCH,
+  };
+}
+
+function toText(content: string | Uint8Array): string {
+  if (typeof content === "string") return content;
+  let s = "";
+  for (const b of content) s += String.fromCharCode(b);
+  return s;
+}
+
+/** Common read-only-structure filesystem over a path -> node function set. */
+abstract class LiveFs implements IFileSystem {
+  /** writes the kernel refused since the last check, newest last */
+  writeErrors: { path: string; err: KErr }[] = [];
+
+  constructor(protected readonly mountPoint: string) {}
+
+  protected full(path: string): string {
+    const p = normalize(path);
+    return p === "/" ? this.mountPoint : this.mountPoint + p;
+  }
+
+  protected abstract kread(path: string): string | KErr;
+  protected abstract kwrite(path: string, data: string): KErr | undefined;
+  protected abstract kreaddir(path: string): string[] | KErr;
+  protected abstract kstat(path: string): VfsStat | KErr;
+  protected kreadlink(path: string): string | KErr {
+    return { errno: "EINVAL", extack: path };
+  }
+
+  async readFile(path: string): Promise<string> {
+    const full = this.full(path);
+    const r = this.kread(full);
+    if (isKErr(r)) throw fsError(r, "open", full);
+    return r;
+  }
+  async readFileBuffer(path: string): Promise<Uint8Array> {
+    const s = await this.readFile(path);
+    return new TextEncoder().encode(s);
+  }
+  async writeFile(path: string, content: string | Uint8Array): Promise<void> {
+    const data = toText(content);
+    // a redirect first opens (truncates) the file with an empty write: nothing to do
+    if (data === "") {
+      const st = this.kstat(this.full(path));
+      if (isKErr(st)) this.writeErrors.push({ path: this.full(path), err: st });
+      return;
+    }
+    const full = this.full(path);
+    const e = this.kwrite(full, data);
+    if (e) this.writeErrors.push({ path: full, err: e });
+  }
+  async appendFile(path: string, content: string | Uint8Array): Promise<void> {
+    return this.writeFile(path, content);
+  }
+  async exists(path: string): Promise<boolean> {
+    return !isKErr(this.kstat(this.full(path)));
+  }
+  async stat(path: string): Promise<FsStat> {
+    const full = this.full(path);
+    const r = this.kstat(full);
+    if (isKErr(r)) throw fsError(r, "stat", full);
+    return toStat(r);
+  }
+  async lstat(path: string): Promise<FsStat> {
+    const full = this.full(path);
+    const r = this.kstat(full);
+    if (isKErr(r)) throw fsError(r, "lstat", full);
+    return toStat(r);
+  }
+  async mkdir(path: string): Promise<void> {
+    throw eperm("mkdir", this.full(path));
+  }
+  async readdir(path: string): Promise<string[]> {
+    const full = this.full(path);
+    const r = this.kreaddir(full);
+    if (isKErr(r)) throw fsError(r, "scandir", full);
+    return r;
+  }
+  async readdirWithFileTypes(path: string) {
+    const full = this.full(path);
+    const names = await this.readdir(path);
+    return names.map((name) => {
+      const st = this.kstat(full === "/" ? "/" + name : `${full}/${name}`);
+      const s = isKErr(st) ? undefined : st;
+      return {
+        name,
+        isFile: s?.isFile ?? false,
+        isDirectory: s?.isDirectory ?? false,
+        isSymbolicLink: s?.isSymlink ?? false,
+      };
+    });
+  }
+  async rm(path: string): Promise<void> {
+    throw eperm("rm", this.full(path));
+  }
+  async cp(_src: string, dest: string): Promise<void> {
+    throw eperm("cp", this.full(dest));
+  }
+  async mv(src: string): Promise<void> {
+    throw eperm("rename", this.full(src));
+  }
+  resolvePath(base: string, path: string): string {
+    return path.startsWith("/") ? normalize(path) : normalize(base + "/" + path);
+  }
+  getAllPaths(): string[] {
+    return [];
+  }
+  async chmod(path: string): Promise<void> {
+    throw eperm("chmod", this.full(path));
+  }
+  async symlink(_t: string, linkPath: string): Promise<void> {
+    throw eperm("symlink", this.full(linkPath));
+  }
+  async link(_e: string, newPath: string): Promise<void> {
+    throw eperm("link", this.full(newPath));
+  }
+  async readlink(path: string): Promise<string> {
+    const full = this.full(path);
+    const r = this.kreadlink(full);
+    if (isKErr(r)) throw fsError(r, "readlink", full);
+    return r;
+  }
+  async realpath(path: string): Promise<string> {
+    return normalize(path);
+  }
+  async utimes(): Promise<void> {}
+}
+
+/** /proc or /sys of one network namespace, live from the kernel. */
+export class KernelMountFs extends LiveFs {
+  constructor(
+    mountPoint: string,
+    private readonly kfs: KernelFs,
+  ) {
+    super(mountPoint);
+  }
+  protected kread(path: string) {
+    return this.kfs.read(path);
+  }
+  protected kwrite(path: string, data: string) {
+    return this.kfs.write(path, data);
+  }
+  protected kreaddir(path: string) {
+    return this.kfs.readdir(path);
+  }
+  protected kstat(path: string) {
+    return this.kfs.stat(path);
+  }
+  protected override kreadlink(path: string) {
+    return this.kfs.readlink ? this.kfs.readlink(path) : super.kreadlink(path);
+  }
+}
+
+/** /run/netns of a host: one empty file per named namespace (`ip netns add` creates them). */
+export class NetnsDirFs extends LiveFs {
+  constructor(private readonly sys: Syscalls) {
+    super("/run/netns");
+  }
+  protected kread(path: string): string | KErr {
+    const st = this.kstat(path);
+    if (isKErr(st)) return st;
+    if (st.isDirectory) return { errno: "EISDIR" };
+    return "";
+  }
+  protected kwrite(): KErr | undefined {
+    return { errno: "EPERM" };
+  }
+  protected kreaddir(path: string): string[] | KErr {
+    if (path !== "/run/netns") return { errno: "ENOTDIR" };
+    return this.sys.netnsList().slice().sort();
+  }
+  protected kstat(path: string): VfsStat | KErr {
+    if (path === "/run/netns") return { isDirectory: true, isFile: false, mode: 0o40755, size: 40 };
+    const name = path.slice("/run/netns/".length);
+    if (!name.includes("/") && this.sys.netnsList().includes(name))
+      return { isDirectory: false, isFile: true, mode: 0o100444, size: 0 };
+    return { errno: "ENOENT" };
+  }
+}

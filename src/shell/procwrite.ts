@@ -1,0 +1,96 @@
+/**
+ * Redirections into /proc and /sys, with bash's errors.
+ *
+ * A write the kernel refuses (`echo abc > /proc/sys/net/ipv4/ip_forward` → EINVAL) makes bash
+ * print `bash: echo: write error: Invalid argument` and the command fail; just-bash cannot
+ * report a failing write (a throwing filesystem rejects the whole exec). So a transform
+ * plugin turns `CMD … > /proc/X` (and `>>`, `>|`, on fd 1) at the end of a pipeline into
+ * `CMD … | __kwrite CMD /proc/X`, and `__kwrite` does the open and the one write(2) through
+ * the kernel, printing what bash prints when either fails.
+ */
+import type { TransformPlugin, WordNode } from "just-bash";
+import { isKErr, strerror } from "../kernel/uapi/errno.ts";
+import type { Syscalls } from "../kernel/uapi/syscalls.ts";
+
+type AnyNode = { [k: string]: unknown };
+const isNode = (x: unknown): x is AnyNode => typeof x === "object" && x !== null;
+
+function literal(value: string): WordNode {
+  return { type: "Word", parts: [{ type: "Literal", value }] } as WordNode;
+}
+
+function kernelTarget(w: unknown): boolean {
+  if (!isNode(w) || w.type !== "Word") return false;
+  const p0 = (w.parts as AnyNode[])[0];
+  if (!p0) return false;
+  const v = p0.type === "Literal" || p0.type === "SingleQuoted" ? String(p0.value) : "";
+  return v.startsWith("/proc/") || v.startsWith("/sys/");
+}
+
+function commandName(cmd: AnyNode): string {
+  const name = cmd.name as WordNode | null;
+  const p0 = name?.parts.length === 1 ? name.parts[0] : undefined;
+  return p0 && p0.type === "Literal" ? p0.value : "";
+}
+
+function rewrite(node: unknown): void {
+  if (Array.isArray(node)) {
+    for (const n of node) rewrite(n);
+    return;
+  }
+  if (!isNode(node)) return;
+  if (node.type === "Pipeline") {
+    const cmds = node.commands as AnyNode[];
+    const last = cmds[cmds.length - 1];
+    if (last && last.type === "SimpleCommand" && last.name) {
+      const reds = last.redirections as AnyNode[];
+      const i = reds.findIndex(
+        (r) => (r.fd === null || r.fd === 1) && (r.operator === ">" || r.operator === ">>" || r.operator === ">|") && kernelTarget(r.target),
+      );
+      if (i >= 0 && !reds.some((r, j) => j !== i && (r.fd === null || r.fd === 1) && r.operator !== "<")) {
+        const target = reds[i]!.target as WordNode;
+        last.redirections = reds.filter((_, j) => j !== i);
+        cmds.push({
+          type: "SimpleCommand",
+          assignments: [],
+          redirections: [],
+          name: literal("__kwrite"),
+          args: [literal(commandName(last) || "bash"), target],
+        });
+        if (Array.isArray(node.pipeStderr)) (node.pipeStderr as boolean[]).push(false);
+      }
+    }
+  }
+  for (const k of Object.keys(node)) {
+    if (k === "type") continue;
+    const v = node[k];
+    if (isNode(v)) rewrite(v);
+  }
+}
+
+export const procWritePlugin: TransformPlugin = {
+  name: "tuxnet-proc-write",
+  transform({ ast }) {
+    rewrite(ast);
+    return { ast };
+  },
+};
+
+const BASH_BUILTINS = new Set(["echo", "printf", "cat"]);
+
+/** `__kwrite CMD PATH`: stdin -> one write(2) of PATH through the kernel's /proc and /sys. */
+export function kwrite(sys: Syscalls, args: string[], cwd: string, data: string): { stderr: string; exitCode: number } {
+  const cmd = args[0] ?? "bash";
+  const shown = args[1] ?? "";
+  const path = shown.startsWith("/") ? shown : `${cwd.replace(/\/$/, "")}/${shown}`;
+  const st = sys.fs.stat(path);
+  if (isKErr(st)) return { stderr: `bash: ${shown}: ${strerror(st.errno)}\n`, exitCode: 1 };
+  if (st.isDirectory) return { stderr: `bash: ${shown}: Is a directory\n`, exitCode: 1 };
+  if (data === "") return { stderr: "", exitCode: 0 };
+  const e = sys.fs.write(path, data);
+  if (e) {
+    const who = BASH_BUILTINS.has(cmd) && cmd !== "cat" ? `bash: ${cmd}` : cmd;
+    return { stderr: `${who}: write error: ${strerror(e.errno)}\n`, exitCode: 1 };
+  }
+  return { stderr: "", exitCode: 0 };
+}
