@@ -386,7 +386,7 @@ const multiport: Ext = {
   },
   print(d, numeric, ipproto) {
     const proto = ipproto === 17 ? "udp" : "tcp";
-    let s = " multiport " + ["sports ", "dports ", "ports "][d["flags"]]! + (d["invert"] ? "! " : "");
+    let s = " multiport " + ["sports ", "dports ", "ports "][d["flags"]]! + (d["invert"] ? " !" : "");
     s += joinPorts(d, (p) => printPort(p, numeric, proto));
     return s;
   },
@@ -509,7 +509,7 @@ const mac: Ext = {
   save: (d) => `${d["invert"] ? " !" : ""} --mac-source ${macStr(d["srcaddr"])}`,
 };
 function macStr(a: number[]): string {
-  return a.map((x) => x.toString(16).toUpperCase().padStart(2, "0")).join(":");
+  return a.map((x) => x.toString(16).padStart(2, "0")).join(":");
 }
 
 // ---- mark (match, revision 1) ----

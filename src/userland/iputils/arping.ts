@@ -151,7 +151,7 @@ class Arping {
   usage(ret: number): never {
     this.printf(
       `ARPing ${VERSION}, by Thomas Habets <thomas@habets.se>\n` +
-        "usage: arping [ -0aAbdDeFpPqrRuUv ] [ -w <sec> ] [ -W <sec> ] [ -S <host/ip> ]\n" +
+        "usage: arping [ -0aAbdDeFpPqrRuUvzZ ] [ -w <sec> ] [ -W <sec> ] [ -S <host/ip> ]\n" +
         "              [ -T <host/ip ] [ -s <MAC> ] [ -t <MAC> ] [ -c <count> ]\n" +
         "              [ -C <count> ] [ -i <interface> ] [ -m <type> ] [ -g <group> ]\n" +
         "              [ -V <vlan> ] [ -Q <priority> ] <host/ip/MAC | -B>\n" +
