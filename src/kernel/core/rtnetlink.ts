@@ -447,6 +447,11 @@ function rtnlNewlink(net: Net, m: LinkMsg): RtnlDoitResult {
   const ifi = m.ifi;
   const kindName = a.IFLA_LINKINFO?.IFLA_INFO_KIND;
   const ops = kindName !== undefined ? rtnlLinkOpsGet(kindName) : undefined;
+  /* rtnl_newlink(): the kind's validate() runs before the device is even looked up */
+  if (ops?.validate) {
+    const ve = ops.validate({ srcNet: net, net, linkNet: undefined, ifi, attrs: a, data: a.IFLA_LINKINFO?.IFLA_INFO_DATA });
+    if (ve) return ve;
+  }
   let dev: NetDevice | undefined;
   if (ifi.index > 0) dev = devGetByIndex(net, ifi.index);
   else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
@@ -490,8 +495,6 @@ function rtnlNewlink(net: Net, m: LinkMsg): RtnlDoitResult {
     if (!linkNet) return kerr("EINVAL", "Unknown network namespace id");
   }
   const p: NewlinkParams = { srcNet: net, net: destNet, linkNet, ifi, attrs: a, data: a.IFLA_LINKINFO?.IFLA_INFO_DATA };
-  const ve = ops.validate?.(p);
-  if (ve) return ve;
   const ifname = a.IFLA_IFNAME ?? `${ops.kind}%d`;
   const nd = rtnlCreateLink(destNet, ifname, ops, p);
   if (isKErr(nd)) return nd;

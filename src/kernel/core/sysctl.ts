@@ -136,6 +136,9 @@ export interface NetCoreSysctl {
   tstampAllowData: number;
   txrehash: number;
   rpsDefaultMask: number;
+  /** global sysctls in the kernel (sysctl_rmem_max …); the reference machines set 4 MiB */
+  rmemMax: number;
+  wmemMax: number;
 }
 
 const netCore = new WeakMap<Net, NetCoreSysctl>();
@@ -144,7 +147,7 @@ const netCore = new WeakMap<Net, NetCoreSysctl>();
 export function netCoreSysctl(net: Net): NetCoreSysctl {
   let c = netCore.get(net);
   if (!c) {
-    c = { somaxconn: 4096, optmemMax: 131072, rmemDefault: 212992, wmemDefault: 212992, tstampAllowData: 1, txrehash: 1, rpsDefaultMask: 0 };
+    c = { somaxconn: 4096, optmemMax: 131072, rmemDefault: 212992, wmemDefault: 212992, tstampAllowData: 1, txrehash: 1, rpsDefaultMask: 0, rmemMax: 4194304, wmemMax: 4194304 };
     netCore.set(net, c);
   }
   return c;
@@ -158,7 +161,7 @@ function sysctlCoreNetInit(net: Net): void {
   registerNetSysctl(net, "net/core", [
     procDointvecMinmax("optmem_max", () => c.optmemMax, (v) => void (c.optmemMax = v), { min: 0 }),
     procDointvecMinmax("rmem_default", () => c.rmemDefault, (v) => void (c.rmemDefault = v), { min: SK_MIN }),
-    procConst("rmem_max", "4194304"),
+    procDointvecMinmax("rmem_max", () => c.rmemMax, (v) => void (c.rmemMax = v), { min: SK_MIN }),
     {
       procname: "rps_default_mask",
       mode: 0o644,
@@ -176,7 +179,7 @@ function sysctlCoreNetInit(net: Net): void {
     procDointvecMinmax("tstamp_allow_data", () => c.tstampAllowData, (v) => void (c.tstampAllowData = v), { min: 0, max: 1 }),
     procDointvecMinmax("txrehash", () => c.txrehash, (v) => void (c.txrehash = v), { min: 0, max: 1 }),
     procDointvecMinmax("wmem_default", () => c.wmemDefault, (v) => void (c.wmemDefault = v), { min: SK_MIN }),
-    procConst("wmem_max", "4194304"),
+    procDointvecMinmax("wmem_max", () => c.wmemMax, (v) => void (c.wmemMax = v), { min: SK_MIN }),
     procConst("xfrm_acq_expires", "30"),
     procConst("xfrm_aevent_etime", "10"),
     procConst("xfrm_aevent_rseqth", "2"),

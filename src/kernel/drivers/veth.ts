@@ -10,7 +10,7 @@ import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import type { IfInfoMsg, IflaAttrs } from "../uapi/rtnetlink.ts";
 import { IFF_BROADCAST, IFF_MULTICAST, ARPHRD_ETHER, IFF_UP } from "../uapi/if.ts";
 import {
-  registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr,
+  registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr, isValidEtherAddr,
 } from "../core/dev.ts";
 import {
   rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, type NewlinkParams, type RtnlLinkKind,
@@ -41,7 +41,6 @@ export function vethPeer(dev: NetDevice): NetDevice | undefined {
 /** drivers/net/veth.c: veth_xmit() */
 function vethXmit(skb: SkBuff, dev: NetDevice): number {
   const rcv = priv(dev).peer;
-  const len = skb.tail - skb.data;
   if (!rcv) {
     dev.stats.tx_dropped++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "veth_xmit");
@@ -52,7 +51,6 @@ function vethXmit(skb: SkBuff, dev: NetDevice): number {
     dev.stats.tx_dropped++;
     return NETDEV_TX_OK;
   }
-  void len;
   return NETDEV_TX_OK;
 }
 
@@ -137,11 +135,31 @@ function vethSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
   return dev;
 }
 
+/** drivers/net/veth.c: is_valid_veth_mtu() */
+function isValidVethMtu(mtu: number): boolean {
+  return mtu >= ETH_MIN_MTU && mtu <= ETH_MAX_MTU;
+}
+
+/** drivers/net/veth.c: veth_validate() */
+function vethValidate(tb: IflaAttrs): KErr | undefined {
+  if (tb.IFLA_ADDRESS) {
+    if (tb.IFLA_ADDRESS.length !== 6) return kerr("EINVAL");
+    if (!isValidEtherAddr(tb.IFLA_ADDRESS)) return kerr("EADDRNOTAVAIL");
+  }
+  if (tb.IFLA_MTU !== undefined && !isValidVethMtu(tb.IFLA_MTU)) return kerr("EINVAL");
+  return undefined;
+}
+
 /** drivers/net/veth.c: veth_newlink() */
 function vethNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
   const peerReq = p.data?.IFLA_VETH_PEER as { ifi: IfInfoMsg; attrs: IflaAttrs } | undefined;
-  const tbp: IflaAttrs = peerReq?.attrs ?? {};
+  /* without "peer …" the peer is made from the same attributes as the device */
+  const tbp: IflaAttrs = peerReq ? peerReq.attrs : p.attrs;
   const ifmp = peerReq?.ifi;
+  if (peerReq) {
+    const e = vethValidate(tbp);
+    if (e) return e;
+  }
   /* the peer's namespace: rtnl_link_get_net(src_net, tbp) */
   let peerNet: Net = p.srcNet;
   if (tbp.IFLA_NET_NS_NAME !== undefined) {
@@ -152,8 +170,11 @@ function vethNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
     if (tbp.IFLA_NET_NS_PID !== 1) return kerr("ESRCH");
     peerNet = p.srcNet.host.initNet;
   }
-  const ifname = tbp.IFLA_IFNAME ?? `${DRV_NAME}%d`;
-  const pp: NewlinkParams = { srcNet: p.srcNet, net: peerNet, linkNet: undefined, ifi: ifmp ?? p.ifi, attrs: tbp, data: undefined };
+  const ifname = (ifmp && tbp.IFLA_IFNAME) || `${DRV_NAME}%d`;
+  /* eth_hw_addr_random(peer) unless "peer … address" gave one */
+  const peerAttrs: IflaAttrs = { ...tbp };
+  if (!ifmp) delete peerAttrs.IFLA_ADDRESS;
+  const pp: NewlinkParams = { srcNet: p.srcNet, net: peerNet, linkNet: undefined, ifi: ifmp ?? p.ifi, attrs: peerAttrs, data: undefined };
   const peer = rtnlCreateLink(peerNet, ifname, vethLinkOps, pp);
   if (isKErr(peer)) return peer;
   if (ifmp && ifmp.index) peer.ifindex = ifmp.index;
@@ -195,6 +216,7 @@ function vethDellink(dev: NetDevice): void {
 export const vethLinkOps: RtnlLinkKind = {
   kind: DRV_NAME,
   alloc: (name, net, p) => vethSetup(name, net, p.attrs),
+  validate: (p) => vethValidate(p.attrs),
   newlink: vethNewlink,
   dellink: vethDellink,
 };

@@ -101,8 +101,8 @@ export class RawSock extends InetSock {
 
   /** net/ipv4/raw.c: raw_sendmsg() */
   sendto(data: Uint8Array, addr?: SockAddr): number | KErr {
-    const pending = this.sockError();
-    if (pending) return pending;
+    // no sock_error() here: raw datagrams are built by ip_append_data() with transhdrlen 0,
+    // which allocates with sock_wmalloc() and never looks at sk_err (ping and UDP do)
     const len = data.length;
     if (len > 0xffff) return kerr("EMSGSIZE");
     let daddr: number;

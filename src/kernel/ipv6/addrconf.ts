@@ -19,7 +19,8 @@ import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
-  RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN,
+  RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTN_BLACKHOLE,
+  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW,
   type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
@@ -360,12 +361,35 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       if (idev) addrconfDevConfig(idev);
       break;
     case NETDEV_CHANGEMTU:
-      if (idev) idev.cnf.set("mtu", Math.max(IPV6_MIN_MTU, Math.min(Number(idev.cnf.get("mtu")), dev.mtu)));
+      /* if MTU under IPV6_MIN_MTU stop IPv6 on this interface. */
+      if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) {
+        if (idev) {
+          rt6FlushDev(dev);
+          addrconfIfdown(idev, true);
+          unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
+          dev.ip6Ptr = undefined;
+        }
+        break;
+      }
+      if (idev) {
+        // rt6_mtu_change(): the device's IPv6 mtu follows
+        idev.cnf.set("mtu", dev.mtu);
+        break;
+      }
+      /* allocate new idev */
+      idev = ipv6AddDev(dev);
+      if (!idev) break;
+      /* device is still not ready */
+      if (!(dev.flags & IFF_UP) || !addrconfLinkReady(dev)) break;
+      idev.ready = true;
+      addrconfDevConfig(idev);
       break;
     case NETDEV_DOWN:
+      rt6FlushDev(dev);
       if (idev) addrconfIfdown(idev, false);
       break;
     case NETDEV_UNREGISTER:
+      rt6FlushDev(dev);
       if (idev) {
         addrconfIfdown(idev, true);
         unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
@@ -488,6 +512,113 @@ interface Rt6 {
   metric: number;
   seq: number;
   local: boolean;
+  gw?: Uint8Array;
+  protocol?: number;
+}
+
+/** net/ipv6/route.c, reduced to static routes (ip -6 route add/del): they are listed, never
+ * looked up by a packet path */
+const staticRoutes = new WeakMap<Net, Rt6[]>();
+
+function staticRoutesOf(net: Net): Rt6[] {
+  let l = staticRoutes.get(net);
+  if (!l) staticRoutes.set(net, (l = []));
+  return l;
+}
+
+function bitAt(a: Uint8Array, i: number): number {
+  return (a[i >> 3]! >> (7 - (i & 7))) & 1;
+}
+
+/** fib6 tree walk order: by address bits; a prefix after the more specific ones it holds */
+function cmpFib6(a: Rt6, b: Rt6): number {
+  const n = Math.min(a.dstLen, b.dstLen);
+  for (let i = 0; i < n; i++) {
+    const x = bitAt(a.dst, i);
+    const y = bitAt(b.dst, i);
+    if (x !== y) return x - y;
+  }
+  if (a.dstLen !== b.dstLen) return b.dstLen - a.dstLen;
+  return a.metric - b.metric || a.seq - b.seq;
+}
+
+function prefixCovers(r: Rt6, addr: Uint8Array): boolean {
+  for (let i = 0; i < r.dstLen; i++) if (bitAt(r.dst, i) !== bitAt(addr, i)) return false;
+  return true;
+}
+
+/** net/ipv6/route.c: ip6_route_add() (rtm_to_fib6_config + ip6_route_info_create) */
+export function inet6RtmNewroute(net: Net, m: RouteMsg): KErr | undefined {
+  const r = m.rtm;
+  const a = m.attrs;
+  const table = a.RTA_TABLE ?? (r.table || RT_TABLE_MAIN);
+  const dst = a.RTA_DST ? prefixOf(a.RTA_DST, r.dst_len) : new Uint8Array(16);
+  if (r.dst_len > 128) return kerr("EINVAL");
+  const reject = r.type === RTN_BLACKHOLE || r.type === RTN_UNREACHABLE || r.type === RTN_PROHIBIT || r.type === RTN_THROW;
+  let dev = a.RTA_OIF ? net.devices().find((d) => d.ifindex === a.RTA_OIF) : undefined;
+  if (a.RTA_OIF && !dev) return kerr("ENODEV");
+  const gw = a.RTA_GATEWAY && a.RTA_GATEWAY.length === 16 && a.RTA_GATEWAY.some((x) => x) ? a.RTA_GATEWAY.slice() : undefined;
+  if (reject) dev = net.loopbackDev ?? net.devices()[0];
+  else if (gw) {
+    // ip6_validate_gw(): the gateway must be on a connected prefix (of dev, when given)
+    const isLL = gw[0] === 0xfe && (gw[1]! & 0xc0) === 0x80;
+    if (!isLL) {
+      const conn = rt6Routes(net).filter((x) => !x.gw && x.type === RTN_UNICAST && (!dev || x.dev === dev) && prefixCovers(x, gw))
+        .sort((x, y) => y.dstLen - x.dstLen)[0];
+      if (!conn) return kerr("EHOSTUNREACH");
+      dev = dev ?? conn.dev;
+    } else if (!dev) return kerr("EINVAL", "Egress device not specified");
+  } else if (!dev) return kerr("ENODEV");
+  if (!dev) return kerr("ENODEV");
+  if (!reject && !(dev.flags & IFF_UP)) return kerr("ENETDOWN", "Nexthop device is not up");
+  const metric = a.RTA_PRIORITY || 1024;
+  const list = staticRoutesOf(net);
+  const nr: Rt6 = {
+    table, type: r.type || RTN_UNICAST, dst, dstLen: r.dst_len, dev, metric, seq: ++addrconfNet(net).seq, local: false,
+    protocol: r.protocol || 3 /* RTPROT_BOOT */,
+  };
+  if (gw) nr.gw = gw;
+  const same = rt6Routes(net).find((x) => x.table === table && x.dstLen === r.dst_len && x.metric === metric && sameAddr(x.dst, dst));
+  if (same) {
+    if (m.flags.excl || !m.flags.replace) return kerr("EEXIST");
+    const i = list.indexOf(same);
+    if (i >= 0) list[i] = nr;
+    return undefined;
+  }
+  if (!m.flags.create) return kerr("ENOENT");
+  list.push(nr);
+  return undefined;
+}
+
+/** net/ipv6/route.c: ip6_route_del() */
+export function inet6RtmDelroute(net: Net, m: RouteMsg): KErr | undefined {
+  const r = m.rtm;
+  const a = m.attrs;
+  const table = a.RTA_TABLE ?? (r.table || RT_TABLE_MAIN);
+  const dst = a.RTA_DST ? prefixOf(a.RTA_DST, r.dst_len) : new Uint8Array(16);
+  const gw = a.RTA_GATEWAY;
+  const list = staticRoutesOf(net);
+  const all = rt6Routes(net);
+  const hit = all.find((x) => x.table === table && x.dstLen === r.dst_len && sameAddr(x.dst, dst) &&
+    (!a.RTA_OIF || x.dev.ifindex === a.RTA_OIF) && (!gw || (!!x.gw && sameAddr(x.gw, gw))) &&
+    (!a.RTA_PRIORITY || x.metric === a.RTA_PRIORITY) && (!r.protocol || (x.protocol ?? RTPROT_KERNEL) === r.protocol) && !x.local);
+  if (!hit) return kerr("ESRCH");
+  const i = list.indexOf(hit);
+  if (i >= 0) list.splice(i, 1);
+  else {
+    // an addrconf prefix route
+    const idev = devInet6(hit.dev);
+    if (idev) idev.prefixRoutes = idev.prefixRoutes.filter((p) => !(p.plen === hit.dstLen && sameAddr(p.dst, hit.dst)));
+    if (idev && hit.type === RTN_MULTICAST) idev.routes.mroute = false;
+  }
+  return undefined;
+}
+
+/** rt6_sync_down_dev() for NETDEV_DOWN/UNREGISTER: static routes through the device go */
+function rt6FlushDev(dev: NetDevice): void {
+  const list = staticRoutes.get(dev.net);
+  if (!list) return;
+  staticRoutes.set(dev.net, list.filter((x) => x.dev !== dev || x.type !== RTN_UNICAST));
 }
 
 function cmpAddr(a: Uint8Array, b: Uint8Array): number {
@@ -515,19 +646,24 @@ function rt6Routes(net: Net): Rt6[] {
       out.push({ table: RT_TABLE_LOCAL, type: RTN_LOCAL, dst: ifp.addr, dstLen: 128, dev, metric: 0, seq: 0, local: true });
     }
   }
-  return out.sort((a, b) => a.table - b.table || cmpAddr(a.dst, b.dst) || a.dstLen - b.dstLen || a.metric - b.metric || a.seq - b.seq);
+  for (const r of staticRoutes.get(net) ?? []) out.push(r);
+  return out.sort((a, b) => (a.table & 255) - (b.table & 255) || a.table - b.table || cmpFib6(a, b));
 }
 
 /** net/ipv6/route.c: rt6_fill_node() */
 function rt6FillNode(r: Rt6): RouteMsg {
   let flags = 0;
-  if (!r.local && !r.dev.carrier) flags |= RTNH_F_LINKDOWN;
+  if (!r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && !r.dev.carrier) flags |= RTNH_F_LINKDOWN;
   return {
     type: "RTM_NEWROUTE",
     flags: {},
-    rtm: { family: AF_INET6, dst_len: r.dstLen, src_len: 0, tos: 0, table: r.table, protocol: RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: r.type, flags },
+    rtm: {
+      family: AF_INET6, dst_len: r.dstLen, src_len: 0, tos: 0, table: r.table < 256 ? r.table : 252, protocol: r.protocol ?? RTPROT_KERNEL,
+      scope: RT_SCOPE_UNIVERSE, type: r.type, flags,
+    },
     attrs: {
-      RTA_TABLE: r.table, RTA_DST: r.dst.slice(), RTA_OIF: r.dev.ifindex, RTA_PRIORITY: r.metric,
+      RTA_TABLE: r.table, ...(r.dstLen ? { RTA_DST: r.dst.slice() } : {}), ...(r.gw ? { RTA_GATEWAY: r.gw.slice() } : {}),
+      RTA_OIF: r.dev.ifindex, RTA_PRIORITY: r.metric,
       RTA_CACHEINFO: { rta_clntref: 0, rta_lastuse: 0, rta_expires: 0, rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0 },
       RTA_PREF: 0,
     },
@@ -605,6 +741,8 @@ export function addrconfInit(): void {
     doit: (net: Net, m: LinkMsg) => rtnetlinkRcvMsg(net, { ...m, ifi: { ...m.ifi, family: 0 } }),
   });
   rtnlRegister(AF_INET6, "RTM_GETROUTE", { dumpit: (net: Net, m: RouteMsg) => inet6DumpFib(net, m) });
+  rtnlRegister(AF_INET6, "RTM_NEWROUTE", { doit: (net: Net, m: RouteMsg) => inet6RtmNewroute(net, m) });
+  rtnlRegister(AF_INET6, "RTM_DELROUTE", { doit: (net: Net, m: RouteMsg) => inet6RtmDelroute(net, m) });
   registerUnspecDump("RTM_GETADDR", AF_INET6, (net: Net, m: RtnlMsg) => inet6DumpIfaddr(net, m as AddrMsg));
   registerUnspecDump("RTM_GETROUTE", AF_INET6, (net: Net, m: RtnlMsg) => inet6DumpFib(net, m as RouteMsg));
   registerRtnlAfOps({

@@ -6,16 +6,27 @@ import type { Process } from "../../../src/userland/process.ts";
 import { Exit } from "../../../src/userland/process.ts";
 import { ip } from "../../../src/userland/iproute2/ip.ts";
 
+/** names drawn by the running command: counted (k) only if the command succeeds, as the
+ * kernel runner's `ip link add … address MAC` wrapper counts them */
+const count = new Map<string, number>();
+let pending: string[] = [];
+
 /** LAB-FORMAT.md's lab_mac(host, netns, ifname, k) */
 export function labMacFn(): (host: string, netns: string, ifname: string) => Uint8Array {
-  const count = new Map<string, number>();
+  count.clear();
+  pending = [];
   return (host, netns, ifname) => {
     const key = `${host}/${netns || "-"}/${ifname}`;
     const k = count.get(key) ?? 0;
-    count.set(key, k + 1);
+    pending.push(key);
     const h = createHash("sha256").update(`${key}/${k}`, "utf8").digest();
     return new Uint8Array([(h[0]! & 0xfe) | 0x02, h[1]!, h[2]!, h[3]!, h[4]!, h[5]!]);
   };
+}
+
+function settleMacs(ok: boolean): void {
+  if (ok) for (const key of pending) count.set(key, (count.get(key) ?? 0) + 1);
+  pending = [];
 }
 
 export interface RunResult {
@@ -65,6 +76,7 @@ export async function run(sys: Syscalls, line: string | string[]): Promise<RunRe
   };
   const p = exec(argv, sys);
   const code = driving ? await driving.sched.drive(p, () => new Promise<void>((r) => setImmediate(r))) : await p;
+  settleMacs(code === 0);
   return { code, out, err };
 }
 
@@ -74,6 +86,9 @@ export function labWorld(hosts: string[], cables: [string, string, string, strin
   driveWith(world);
   const h: Record<string, Host> = {};
   for (const n of hosts) h[n] = world.addHost(n);
-  for (const c of cables) world.addCable(...c);
+  for (const c of cables) {
+    world.addCable(...c);
+    settleMacs(true);
+  }
   return { world, h };
 }
