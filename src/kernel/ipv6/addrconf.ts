@@ -677,6 +677,38 @@ export function inet6DumpFib(net: Net, req: RouteMsg): RouteMsg[] {
   return rt6Routes(net).filter((r) => (!table || r.table === table) && (!oif || r.dev.ifindex === oif)).map(rt6FillNode);
 }
 
+/** net/ipv6/route.c: ipv6_route_native_seq_show() — /proc/net/ipv6_route (route -A inet6):
+ * every table (main, local, others by id) in fib6 walk order, each ending with its root's
+ * null entry when it has no default route */
+function procIpv6Route(net: Net): string {
+  const hex = (a: Uint8Array) => [...a].map((b) => b.toString(16).padStart(2, "0")).join("");
+  const h8 = (n: number) => (n >>> 0).toString(16).padStart(8, "0");
+  const zero = "0".repeat(32);
+  const RTF_UP = 0x1;
+  const RTF_GATEWAY = 0x2;
+  const RTF_REJECT = 0x200;
+  const RTF_NONEXTHOP = 0x200000;
+  const RTF_LOCAL = 0x80000000;
+  const all = rt6Routes(net);
+  const tables = [...new Set([RT_TABLE_MAIN, RT_TABLE_LOCAL, ...all.map((r) => r.table)])].sort((a, b) => (a & 255) - (b & 255) || a - b);
+  const lo = net.loopbackDev?.name ?? "lo";
+  let out = "";
+  for (const t of tables) {
+    const rs = all.filter((r) => r.table === t);
+    for (const r of rs) {
+      let flags = RTF_UP;
+      if (r.gw) flags |= RTF_GATEWAY;
+      if (r.local) flags |= RTF_LOCAL | RTF_NONEXTHOP;
+      if (r.type === RTN_BLACKHOLE || r.type === RTN_UNREACHABLE || r.type === RTN_PROHIBIT) flags = RTF_REJECT | RTF_NONEXTHOP;
+      out += `${hex(r.dst)} ${h8(r.dstLen).slice(6)} ${zero} 00 ${r.gw ? hex(r.gw) : zero} ${h8(r.metric)} ${h8(r.local ? 2 : 1)} ${h8(0)} ${h8(flags)} ${r.dev.name.padStart(8, " ")}\n`;
+    }
+    if (!rs.some((r) => r.dstLen === 0)) {
+      out += `${zero} 00 ${zero} 00 ${zero} ffffffff 00000001 00000000 00200200 ${lo.padStart(8, " ")}\n`;
+    }
+  }
+  return out;
+}
+
 /** net/ipv6/addrconf.c: if6_seq_show() — /proc/net/if_inet6 */
 function procIfInet6(net: Net): string {
   let out = "";
@@ -762,6 +794,7 @@ export function addrconfInit(): void {
     },
   });
   registerProcNet("if_inet6", procIfInet6);
+  registerProcNet("ipv6_route", procIpv6Route);
 }
 
 export { RT_SCOPE_UNIVERSE };

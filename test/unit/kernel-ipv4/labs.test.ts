@@ -14,7 +14,7 @@ import { fileURLToPath } from "node:url";
 import { scoreLab } from "../../harness/labs.ts";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const floors: Record<string, number> = { a: 64, b: 50, c: 52, d: 27, e: 17, f: 41, i: 34 };
+const floors: Record<string, number> = { a: 64, b: 50, c: 52, d: 27, e: 17, f: 41, i: 34, j: 23, k: 13 };
 
 for (const [name, floor] of Object.entries(floors)) {
   test(`kernel transcript k1b-${name}`, { timeout: 120_000 }, async () => {
