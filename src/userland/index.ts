@@ -11,6 +11,8 @@ import { netToolsCommands } from "./net-tools/index.ts";
 import { ethtoolCommands } from "./ethtool/index.ts";
 import { procpsCommands } from "./procps/index.ts";
 import { kmodCommands } from "./kmod/index.ts";
+import { iptablesCommands } from "./iptables/index.ts";
+import { conntrackCommands } from "./conntrack-tools/index.ts";
 
 export const commands: CommandTable = {
   ...ipCommands,
@@ -21,6 +23,8 @@ export const commands: CommandTable = {
   ...ethtoolCommands,
   ...procpsCommands,
   ...kmodCommands,
+  ...iptablesCommands,
+  ...conntrackCommands,
 };
 
 export default commands;
