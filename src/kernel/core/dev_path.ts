@@ -293,6 +293,11 @@ function netRxAction(sd: SoftnetData): void {
     const skb = sd.shift();
     sd.processed++;
     n++;
+    if (skb.dev!.dismantle || !(skb.dev!.flags & IFF_UP)) {
+      // flush_backlog(): the device went away (or down) while the frame waited
+      kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "flush_backlog");
+      continue;
+    }
     netifReceiveSkb(skb);
   }
   if (sd.count > 0) {
@@ -317,10 +322,10 @@ function deliverTaps(skb: SkBuff, dev: NetDevice, origDev: NetDevice, list: Pack
  */
 export function netifReceiveSkb(skb: SkBuff): void {
   const origDev = skb.dev!;
-  if (!skb.skbIif) skb.skbIif = origDev.ifindex;
   if (!(origDev.privFlags & IFF_EBRIDGE) && skb.pktType !== PACKET_LOOPBACK) {
     origDev.stats.rx_packets++;
-    origDev.stats.rx_bytes += skb.tail - skb.macHeader;
+    // loopback_xmit() counts skb->len after eth_type_trans(); drivers count the whole frame
+    origDev.stats.rx_bytes += origDev.flags & IFF_LOOPBACK ? skb.tail - skb.data : skb.tail - skb.macHeader;
     if (skb.pktType === PACKET_MULTICAST) origDev.stats.multicast++;
   }
   skb.networkHeader = skb.data;
@@ -328,6 +333,7 @@ export function netifReceiveSkb(skb: SkBuff): void {
   let tapped = false;
   for (;;) {
     const dev = skb.dev!;
+    skb.skbIif = dev.ifindex; // another_round: skb->skb_iif = skb->dev->ifindex
     const ptypes = netPtypes.get(dev.net);
     if (ptypes !== undefined && ptypes.all.length) {
       deliverTaps(skb, dev, origDev, ptypes.all);

@@ -21,12 +21,15 @@ import {
 import { rtnlRegister } from "../core/rtnetlink.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
 import { registerProcNet } from "../core/procfs.ts";
+import { inetConfGet } from "./devinet.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { setSockCreate } from "../syscalls.ts";
 import { ipRcv, inetAddProtocol, ipStats } from "./ip_input.ts";
 import { arpRcv, arpTable, arpTableIfAny, arpTableDrop, arpNetdevEvent, arpSeqShow, arpIoctl } from "./arp.ts";
 import { icmpRcv, ipv4Sysctl, icmpStats } from "./icmp.ts";
-import { udpInit, udpStats } from "./udp.ts";
+import { udpInit, udpStats, udpSockets } from "./udp.ts";
+import { rawSockets } from "./raw.ts";
+import type { InetSock } from "../socket/sock.ts";
 import { inetRtmGetroute, fnheDump } from "./route.ts";
 import { setRouteCacheDumpHook } from "./fib_frontend.ts";
 import { sockCreate } from "../socket/socket.ts";
@@ -68,6 +71,9 @@ export function inetInit(): void {
 
   registerProcNet("arp", arpSeqShow);
   registerProcNet("snmp", snmpSeqShow);
+  registerProcNet("udp", udp4SeqShow);
+  registerProcNet("raw", rawSeqShow);
+  registerProcNet("tcp", () => "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode".padEnd(149) + "\n");
   for (const r of ["SIOCSARP", "SIOCDARP", "SIOCGARP"]) registerIoctl(r, arpIoctl);
 
   registerNetdeviceNotifier(arpNotifier);
@@ -216,6 +222,35 @@ function neighSysctlTable(net: Net, p: NeighParms, isDefault: boolean, tbl?: Nei
   return t.sort((a, b) => (a.procname < b.procname ? -1 : 1));
 }
 
+// ------------------------------------------------------------------ /proc/net/udp, raw
+
+/** %08X of a __be32 read as a little-endian u32, %04X of a port */
+function hexAddr(a: number): string {
+  const le = (((a & 0xff) << 24) | (((a >>> 8) & 0xff) << 16) | (((a >>> 16) & 0xff) << 8) | (a >>> 24)) >>> 0;
+  return le.toString(16).toUpperCase().padStart(8, "0");
+}
+const hex = (v: number, w: number): string => v.toString(16).toUpperCase().padStart(w, "0");
+
+function sockLine(sl: string, sk: InetSock, srcp: number, rq: number): string {
+  return `${sl}: ${hexAddr(sk.inetRcvSaddr)}:${hex(srcp, 4)} ${hexAddr(sk.inetDaddr)}:${hex(sk.inetDport, 4)} ` +
+    `${hex(sk.state, 2)} ${hex(0, 8)}:${hex(rq, 8)} 00:00000000 00000000 ${"0".padStart(5)} ${"0".padStart(8)} ${sk.ino} 2 0000000000000000 ${sk.drops}`;
+}
+
+/** net/ipv4/udp.c: udp4_seq_show() (lines padded to 127 columns) */
+function udp4SeqShow(net: Net): string {
+  let out = "   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops".padEnd(127) + "\n";
+  const socks = udpSockets(net).slice().sort((x, y) => (x.inetNum & 127) - (y.inetNum & 127));
+  for (const sk of socks) out += sockLine(String(sk.inetNum & 127).padStart(5), sk, sk.inetNum, sk.rmemAlloc).padEnd(127) + "\n";
+  return out;
+}
+
+/** net/ipv4/raw.c: raw_seq_show() */
+function rawSeqShow(net: Net): string {
+  let out = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n";
+  for (const sk of rawSockets(net)) out += sockLine(String(sk.inetNum).padStart(4), sk, sk.inetNum, sk.rmemAlloc) + "\n";
+  return out;
+}
+
 // ------------------------------------------------------------------ /proc/net/snmp
 
 /** net/ipv4/proc.c: snmp_seq_show() (Ip, Icmp, IcmpMsg, Udp) */
@@ -223,9 +258,9 @@ function snmpSeqShow(net: Net): string {
   const ip = ipStats(net);
   const ic = icmpStats(net);
   const u = udpStats(net);
-  const fwd = 2; // ip_forward is devinet's; 1 = forwarding, 2 = not — read by the caller if needed
+  const fwd = inetConfGet(net, "forwarding") ? 1 : 2; // IPV4_DEVCONF_ALL(net, FORWARDING) ? 1 : 2
   let out = "Ip: Forwarding DefaultTTL InReceives InHdrErrors InAddrErrors ForwDatagrams InUnknownProtos InDiscards InDelivers OutRequests OutDiscards OutNoRoutes ReasmTimeout ReasmReqds ReasmOKs ReasmFails FragOKs FragFails FragCreates OutTransmits\n";
-  out += `Ip: ${fwd} ${ipv4Sysctl(net).ipDefaultTtl} ${ip.InReceives} ${ip.InHdrErrors} ${ip.InAddrErrors} ${ip.ForwDatagrams} ${ip.InUnknownProtos} ${ip.InDiscards} ${ip.InDelivers} ${ip.OutRequests} ${ip.OutDiscards} ${ip.OutNoRoutes} ${ip.ReasmTimeout} ${ip.ReasmReqds} ${ip.ReasmOKs} ${ip.ReasmFails} ${ip.FragOKs} ${ip.FragFails} ${ip.FragCreates} ${ip.OutRequests + ip.ForwDatagrams}\n`;
+  out += `Ip: ${fwd} ${ipv4Sysctl(net).ipDefaultTtl} ${ip.InReceives} ${ip.InHdrErrors} ${ip.InAddrErrors} ${ip.ForwDatagrams} ${ip.InUnknownProtos} ${ip.InDiscards} ${ip.InDelivers} ${ip.OutRequests} ${ip.OutDiscards} ${ip.OutNoRoutes} ${ip.ReasmTimeout} ${ip.ReasmReqds} ${ip.ReasmOKs} ${ip.ReasmFails} ${ip.FragOKs} ${ip.FragFails} ${ip.FragCreates} ${ip.OutTransmits}\n`;
   const inT = ic.inType;
   const outT = ic.outType;
   out += "Icmp: InMsgs InErrors InCsumErrors InDestUnreachs InTimeExcds InParmProbs InSrcQuenchs InRedirects InEchos InEchoReps InTimestamps InTimestampReps InAddrMasks InAddrMaskReps OutMsgs OutErrors OutRateLimitGlobal OutRateLimitHost OutDestUnreachs OutTimeExcds OutParmProbs OutSrcQuenchs OutRedirects OutEchos OutEchoReps OutTimestamps OutTimestampReps OutAddrMasks OutAddrMaskReps\n";

@@ -314,7 +314,11 @@ export function arpProcess(skb: SkBuff): void {
   const addrType = { v: -1 };
   let isGarp = false;
   const accept = arpAccept(dev, sip);
-  if (n || accept) isGarp = arpIsGarp(net, dev, addrType, op, sip, tip, sha, tha);
+  if (n || accept) {
+    isGarp = arpIsGarp(net, dev, addrType, op, sip, tip, sha, tha);
+    // drop_gratuitous_arp: a gratuitous ARP changes nothing
+    if (isGarp && inDevConf(dev, "drop_gratuitous_arp")) return finish("SKB_DROP_REASON_NOT_SPECIFIED");
+  }
   if (accept) {
     if (!n && (isGarp || (op === ARPOP_REPLY && (addrType.v === RTN_UNICAST || (addrType.v < 0 && inetAddrType(net, sip) === RTN_UNICAST))))) {
       n = neighCreate(tbl, sip, dev);

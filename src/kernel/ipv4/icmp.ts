@@ -183,7 +183,8 @@ export function fibComputeSpecDst(skb: SkBuff): number {
   const dev = skb.dev!;
   const rt = skb.dst as Rtable;
   const o = skb.networkHeader;
-  if ((rt.rtFlags & (RTCF_BROADCAST | RTCF_MULTICAST | RTCF_LOCAL)) === RTCF_LOCAL) return readU32(skb.buf, o + 16);
+  // (>>> 0: RTCF_LOCAL is bit 31, and JS bit operations are signed)
+  if ((rt.rtFlags & (RTCF_BROADCAST | RTCF_MULTICAST | RTCF_LOCAL)) >>> 0 === RTCF_LOCAL) return readU32(skb.buf, o + 16);
   const saddr = readU32(skb.buf, o + 12);
   let scope = RT_SCOPE_UNIVERSE;
   if (saddr >>> 24 !== 0) {

@@ -46,6 +46,9 @@ export function ipForward(skb: SkBuff): void {
       reason = "SKB_DROP_REASON_IP_INHDR";
       break drop;
     }
+    // ForwDatagrams: every datagram that passed the TTL check (IPSTATS_MIB_INFORWDATAGRAMS in
+    // 6.x; the transcripts count the ones that then fail the MTU check too)
+    ipStats(net).ForwDatagrams++;
     const rt = skb.dst as Rtable;
     skb.ipcbFlags |= IPSKB_FORWARDED;
     const mtu = ipv4Mtu(rt);
@@ -67,7 +70,7 @@ export function ipForward(skb: SkBuff): void {
 function ipForwardFinish(skb: SkBuff): void {
   const rt = skb.dst as Rtable;
   const net = rt.dev.net;
-  ipStats(net).ForwDatagrams++;
+  ipStats(net).OutForwDatagrams++;
   skb.data = skb.networkHeader;
   dstOutput(net, skb);
 }

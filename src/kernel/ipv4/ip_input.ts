@@ -27,6 +27,7 @@ export interface IpMib {
   ReasmOKs: number; ReasmFails: number; FragOKs: number; FragFails: number; FragCreates: number;
   OutTransmits: number; InNoRoutes: number; InTruncatedPkts: number; InCsumErrors: number;
   InBcastPkts: number; OutBcastPkts: number; InOctets: number; OutOctets: number;
+  OutForwDatagrams: number;
 }
 
 const mibs = new WeakMap<Net, IpMib>();
@@ -38,7 +39,7 @@ export function ipStats(net: Net): IpMib {
       InDiscards: 0, InDelivers: 0, OutRequests: 0, OutDiscards: 0, OutNoRoutes: 0, ReasmTimeout: 0,
       ReasmReqds: 0, ReasmOKs: 0, ReasmFails: 0, FragOKs: 0, FragFails: 0, FragCreates: 0,
       OutTransmits: 0, InNoRoutes: 0, InTruncatedPkts: 0, InCsumErrors: 0, InBcastPkts: 0,
-      OutBcastPkts: 0, InOctets: 0, OutOctets: 0,
+      OutBcastPkts: 0, InOctets: 0, OutOctets: 0, OutForwDatagrams: 0,
     };
     mibs.set(net, m);
   }

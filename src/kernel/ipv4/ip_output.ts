@@ -98,11 +98,14 @@ export function ipFinishOutput(skb: SkBuff): void {
 export function ipFinishOutput2(skb: SkBuff): void {
   const rt = skb.dst as Rtable;
   const dev = rt.dev;
+  const st = ipStats(dev.net);
+  st.OutTransmits++;
   const nexthop = rt.rtUsesGateway ? rt.rtGw4 : readU32(skb.buf, skb.networkHeader + 16);
   const tbl = arpTable(dev.net);
   let n = neighLookup(tbl, nexthop, dev);
   if (!n) n = neighCreate(tbl, nexthop, dev);
   skb.data = skb.networkHeader;
+  st.OutOctets += skb.tail - skb.data;
   skb.protocol = ETH_P_IP;
   neighOutput(n, skb);
 }
@@ -218,7 +221,6 @@ export function ipSendData(net: Net, rt: Rtable, p: IpSendParams, l4: Uint8Array
   ipSelectIdent(net, skb, p.sk);
   const st = ipStats(net);
   st.OutRequests++;
-  st.OutOctets += 20 + len;
   if (p.protocol === 1) icmpOutCount(net, l4[0]!);
   return ipLocalOut(net, skb);
 }

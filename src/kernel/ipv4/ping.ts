@@ -20,7 +20,7 @@ import {
   ICMP_ECHO, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_TIME_EXCEEDED, ICMP_SOURCE_QUENCH,
   ICMP_PARAMETERPROB, ICMP_REDIRECT, NR_ICMP_UNREACH,
 } from "../../wire/icmp.ts";
-import type { Flowi4 } from "./route.ts";
+import { type Flowi4, inetIif } from "./route.ts";
 import { inetAddrType } from "./devinet.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import { ipIcmpError, ICMP_ERR_CONVERT, errnoName } from "./raw.ts";
@@ -156,7 +156,7 @@ function pingLookup(net: Net, ident: number, daddr: number, dif: number): PingSo
 export function pingRcv(skb: SkBuff): void {
   const net = skb.dev!.net;
   const ident = readU16(skb.buf, skb.data + 4);
-  const sk = pingLookup(net, ident, readU32(skb.buf, skb.networkHeader + 16), skb.skbIif || skb.dev!.ifindex);
+  const sk = pingLookup(net, ident, readU32(skb.buf, skb.networkHeader + 16), inetIif(skb));
   if (!sk) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_NO_SOCKET", "ping_rcv");
     return;
@@ -178,7 +178,7 @@ export function pingErr(skb: SkBuff, info: number): void {
   const icmph = inner + ihl;
   if (skb.tail < icmph + 8) return;
   const ident = readU16(b, icmph + 4);
-  const sk = pingLookup(net, ident, readU32(b, inner + 12), skb.skbIif || skb.dev!.ifindex);
+  const sk = pingLookup(net, ident, readU32(b, inner + 12), inetIif(skb));
   if (!sk) return;
   const type = b[o]!;
   const code = b[o + 1]!;

@@ -16,7 +16,7 @@ import { netSched } from "../core/dev_path.ts";
 import { readU32, writeU16, writeU32 } from "../../wire/addr.ts";
 import { ipSendCheck } from "../../wire/ipv4.ts";
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_TIME_EXCEEDED, ICMP_SOURCE_QUENCH, ICMP_PARAMETERPROB, ICMP_REDIRECT, NR_ICMP_UNREACH } from "../../wire/icmp.ts";
-import { type Flowi4, ipv4Mtu } from "./route.ts";
+import { type Flowi4, ipv4Mtu, inetIif } from "./route.ts";
 import { inetAddrType } from "./devinet.ts";
 import { ipSelectIdent, ipLocalOut } from "./ip_output.ts";
 import { icmpOutCount } from "./icmp.ts";
@@ -43,6 +43,11 @@ export const ICMP_ERR_CONVERT: [number, boolean][] = [
 ];
 
 const rawHash = new WeakMap<Net, RawSock[]>();
+/** the raw sockets of a namespace (for /proc/net/raw) */
+export function rawSockets(net: Net): readonly RawSock[] {
+  return rawHash.get(net) ?? [];
+}
+
 function rawList(net: Net): RawSock[] {
   let l = rawHash.get(net);
   if (!l) rawHash.set(net, (l = []));
@@ -174,7 +179,7 @@ export function rawLocalDeliver(skb: SkBuff, protocol: number): boolean {
   const n = skb.networkHeader;
   const saddr = readU32(b, n + 12);
   const daddr = readU32(b, n + 16);
-  const dif = skb.skbIif || skb.dev!.ifindex;
+  const dif = inetIif(skb);
   let delivered = false;
   for (const sk of l) {
     if (!rawV4Match(sk, protocol, saddr, daddr, dif)) continue;
@@ -208,7 +213,7 @@ export function rawIcmpError(skb: SkBuff, protocol: number, info: number): void 
   // the quoted datagram went from us (saddr) to daddr
   const daddr = readU32(b, inner + 16);
   const saddr = readU32(b, inner + 12);
-  const dif = skb.skbIif || skb.dev!.ifindex;
+  const dif = inetIif(skb);
   for (const sk of l) {
     if (!rawV4Match(sk, protocol, daddr, saddr, dif)) continue;
     rawErr(sk, skb, info);

@@ -13,7 +13,7 @@ import type { Net } from "../core/net_namespace.ts";
 import {
   RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTN_UNREACHABLE, RTN_BLACKHOLE,
   RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_COMPAT, RTPROT_UNSPEC, AF_INET,
-  RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, RTCF_DOREDIRECT, RTCF_REDIRECTED, RTM_F_CLONED, RTM_F_LOOKUP_TABLE,
+  RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, RTCF_DOREDIRECT, RTCF_REDIRECTED, RTM_F_CLONED, RTM_F_LOOKUP_TABLE, RTM_F_FIB_MATCH,
   type RouteMsg, type NlAck, type RtaMetrics,
 } from "../uapi/rtnetlink.ts";
 import { kerr, errnoNumbers, type KErr, type Errno, isKErr } from "../uapi/errno.ts";
@@ -25,11 +25,12 @@ import {
   ipv4IsMulticast, ipv4IsLbcast, ipv4IsZeronet, ipv4IsLoopback, ipv4IsLocalMulticast,
   ipv4FromBytes, ipv4ToBytes,
 } from "../../wire/addr.ts";
-import { inetSelectAddr, devInDevice, inDevConf, inDevForward, ipDevFind, inetAddrType } from "./devinet.ts";
+import { inetSelectAddr, devInDevice, inDevConf, inDevForward, inetAddrType } from "./devinet.ts";
 import { neighLookup, neighCreate, neighEventSend, NUD_VALID } from "../core/neighbour.ts";
 import { arpTable } from "./arp.ts";
 import { fibLookup, fibValidateSource } from "./fib_frontend.ts";
 import { fibHasCustomRules } from "./fib_rules.ts";
+import { fibGetTable, fibTableDump } from "./fib.ts";
 import { ipLocalDeliver } from "./ip_input.ts";
 import { ipForward } from "./ip_forward.ts";
 import { ipOutput, ipMcOutput, ipRtBug } from "./ip_output.ts";
@@ -102,11 +103,20 @@ export class Rtable {
   table = 0;
   /** broadcast/multicast output through ip_mc_output (loops a copy back) */
   mcOutput = false;
+  /** the fib result it was made from (RTM_F_FIB_MATCH) */
+  fibRes: FibRes | undefined;
   constructor(dev: NetDevice, flags: number, type: number) {
     this.dev = dev;
     this.rtFlags = flags;
     this.rtType = type;
   }
+}
+
+/** include/net/route.h: inet_iif(): the input interface sockets match SO_BINDTODEVICE against */
+export function inetIif(skb: SkBuff): number {
+  const rt = skb.dst as Rtable | undefined;
+  if (rt !== undefined && rt.rtIif) return rt.rtIif;
+  return skb.skbIif || (skb.dev ? skb.dev.ifindex : 0);
 }
 
 /** the skb's route (skb_rtable) */
@@ -304,6 +314,7 @@ function rtSetNexthop(net: Net, rt: Rtable, daddr: number, res: FibRes | undefin
     }
     rt.metricMtu = res.mtu || 0;
     rt.table = resTableId(net, res);
+    rt.fibRes = res;
   }
   const f = findException(net, daddr);
   if (f && (!f.dev || f.dev === rt.dev)) {
@@ -323,6 +334,18 @@ function rtSetNexthop(net: Net, rt: Rtable, daddr: number, res: FibRes | undefin
 }
 
 // ------------------------------------------------------------------ output
+
+/** net/ipv4/devinet.c: __ip_dev_find(): the device holding `addr` (no allocation: it runs for
+ * every datagram sent with a source address) */
+function ipDevFindFast(net: Net, addr: number): NetDevice | undefined {
+  for (const d of net.devByIndex.values()) {
+    const ind = devInDevice(d);
+    if (ind === undefined) continue;
+    const l = ind.ifaList;
+    for (let i = 0; i < l.length; i++) if (l[i]!.ifaLocal === addr) return d;
+  }
+  return undefined;
+}
 
 /** route.c: fib_result_prefsrc() via fib_select_path() */
 function fibResultPrefsrc(res: FibRes): number {
@@ -369,12 +392,12 @@ export function ipRouteOutputKey(net: Net, fl4: Flowi4): Rtable | KErr {
   if (fl4.saddr) {
     if (ipv4IsMulticast(fl4.saddr) || ipv4IsLbcast(fl4.saddr) || ipv4IsZeronet(fl4.saddr)) return kerr("EINVAL");
     if (fl4.oif === 0 && (ipv4IsMulticast(fl4.daddr) || ipv4IsLbcast(fl4.daddr))) {
-      devOut = ipDevFind(net, fl4.saddr);
-      if (!devOut) return kerr("EINVAL");
+      devOut = ipDevFindFast(net, fl4.saddr);
+      if (!devOut) return kerr("ENETUNREACH");
       fl4.oif = devOut.ifindex;
       return mkrouteOutput(net, undefined, fl4, origOif, devOut, flags, type);
     }
-    if (!fl4.anysrc && !ipDevFind(net, fl4.saddr)) return kerr("EINVAL");
+    if (!fl4.anysrc && !ipDevFindFast(net, fl4.saddr)) return kerr("ENETUNREACH");
   }
   if (fl4.oif) {
     devOut = net.devByIndex.get(fl4.oif);
@@ -394,7 +417,7 @@ export function ipRouteOutputKey(net: Net, fl4: Flowi4): Rtable | KErr {
     if (!fl4.daddr) fl4.daddr = fl4.saddr = 0x7f000001;
     devOut = net.loopbackDev!;
     fl4.oif = 1;
-    return mkrouteOutput(net, { ...emptyRes(), type: RTN_LOCAL }, fl4, origOif, devOut, flags | RTCF_LOCAL, RTN_LOCAL);
+    return mkrouteOutput(net, undefined, fl4, origOif, devOut, flags | RTCF_LOCAL, RTN_LOCAL);
   }
   const r = fibLookup(net, fl4);
   if (isKErr(r)) {
@@ -412,7 +435,9 @@ export function ipRouteOutputKey(net: Net, fl4: Flowi4): Rtable | KErr {
     devOut = net.loopbackDev!;
     fl4.oif = devOut.ifindex;
     flags |= RTCF_LOCAL;
-    return mkrouteOutput(net, res, fl4, origOif, devOut, flags, type);
+    // "make sure orig_oif points to fib result device even though packet rx/tx happens over
+    // loopback": sockets bound to that device receive what comes back through lo
+    return mkrouteOutput(net, res, fl4, res.nhDev ? res.nhDev.ifindex : origOif, devOut, flags, type);
   }
   if (!fl4.saddr) fl4.saddr = fibResultPrefsrc(res);
   devOut = res.nhDev;
@@ -677,7 +702,7 @@ function rtFillInfo(net: Net, dst: number, src: number, rt: Rtable, tableId: num
       family: AF_INET,
       dst_len: 32,
       src_len: src ? 32 : 0,
-      tos: fl4?.tos ?? 0,
+      tos: rt.fibRes?.tos ?? 0, // res.dscp: the matched route's tos, not the request's
       table: tableId < 256 ? tableId : RT_TABLE_COMPAT,
       protocol: RTPROT_UNSPEC,
       scope: RT_SCOPE_UNIVERSE,
@@ -784,6 +809,16 @@ export function inetRtmGetroute(net: Net, req: RouteMsg): { ack: NlAck; answer?:
   }
   // RT_TABLE_MAIN unless the request asks for the table that matched (RTM_F_LOOKUP_TABLE)
   const tableId = req.rtm.flags & RTM_F_LOOKUP_TABLE ? rt.table : RT_TABLE_MAIN;
+  if (req.rtm.flags & RTM_F_FIB_MATCH) {
+    // fib_dump_info() of the route that matched
+    const res = rt.fibRes;
+    if (!res) return fail(kerr("EHOSTUNREACH"));
+    const tb = fibGetTable(net, res.table);
+    const m = tb ? fibTableDump(tb).find((r) => r.rtm.dst_len === res.prefixlen && (r.attrs.RTA_DST ? ipv4FromBytes(r.attrs.RTA_DST) : 0) === res.prefix &&
+      (r.attrs.RTA_PRIORITY ?? 0) === res.priority && r.rtm.tos === res.tos) : undefined;
+    if (!m) return fail(kerr("EHOSTUNREACH"));
+    return { ack: { ok: true }, answer: m as RouteMsg };
+  }
   return { ack: { ok: true }, answer: rtFillInfo(net, dst, src, rt, tableId, fl4, iif, uidSet) };
 }
 
@@ -794,3 +829,27 @@ function errnoName(n: number): Errno {
 }
 
 export { RTN_MULTICAST };
+
+/**
+ * net/ipv4/netfilter.c: ip_route_me_harder(): a netfilter hook changed the addresses (or the
+ * mark) of a locally generated packet; route it again. Returns 0 or a negative errno (the
+ * caller drops the skb with SKB_DROP_REASON_IP_OUTNOROUTES, as Linux does).
+ */
+export function ipRouteMeHarder(net: Net, skb: SkBuff): number {
+  const b = skb.buf;
+  const o = skb.networkHeader;
+  const saddr = ipv4FromBytes(b, o + 12);
+  const daddr = ipv4FromBytes(b, o + 16);
+  const old = skb.dst as Rtable | undefined;
+  const local = inetAddrType(net, saddr) === RTN_LOCAL;
+  const fl4: Flowi4 = {
+    daddr, saddr: local ? saddr : 0, oif: 0, iif: 1, tos: b[o + 1]! & 0x1e, mark: skb.mark,
+    scope: RT_SCOPE_UNIVERSE, proto: b[o + 9]!, uid: 0, anysrc: true,
+  };
+  const r = ipRouteOutputKey(net, fl4);
+  if (isKErr(r)) return -errnoNumbers[r.errno];
+  skb.dst = r;
+  skb.dev = r.dev;
+  void old;
+  return 0;
+}

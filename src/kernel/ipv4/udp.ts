@@ -21,7 +21,7 @@ import {
   ICMP_DEST_UNREACH, ICMP_PORT_UNREACH, ICMP_FRAG_NEEDED, ICMP_TIME_EXCEEDED, ICMP_SOURCE_QUENCH,
   ICMP_PARAMETERPROB, ICMP_REDIRECT, NR_ICMP_UNREACH,
 } from "../../wire/icmp.ts";
-import { type Rtable, type Flowi4 } from "./route.ts";
+import { type Rtable, type Flowi4, inetIif } from "./route.ts";
 import { inetAddrType } from "./devinet.ts";
 import { ipv4Sysctl, icmpSend, inetAddErrHandler, icmpStats } from "./icmp.ts";
 import { inetAddProtocol } from "./ip_input.ts";
@@ -252,7 +252,7 @@ export function udpRcv(skb: SkBuff): void {
   const rt = skb.dst as Rtable;
   const sport = readU16(b, o);
   const dport = readU16(b, o + 2);
-  const sk = udp4LibLookup(net, saddr, sport, daddr, dport, skb.skbIif || skb.dev!.ifindex);
+  const sk = udp4LibLookup(net, saddr, sport, daddr, dport, inetIif(skb));
   if (sk) {
     if (!sk.deliver(skb)) {
       st.RcvbufErrors++;
@@ -285,7 +285,7 @@ export function udpErr(skb: SkBuff, info: number): void {
   const type = b[o]!;
   const code = b[o + 1]!;
   // the quoted datagram went from us (its saddr:sport) to daddr:dport
-  const sk = udp4LibLookup(net, readU32(b, inner + 16), readU16(b, uh + 2), readU32(b, inner + 12), readU16(b, uh), skb.skbIif || skb.dev!.ifindex);
+  const sk = udp4LibLookup(net, readU32(b, inner + 16), readU16(b, uh + 2), readU32(b, inner + 12), readU16(b, uh), inetIif(skb));
   if (!sk) {
     icmpStats(net).InErrors++;
     return;

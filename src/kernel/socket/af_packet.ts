@@ -85,7 +85,9 @@ export class PacketSock implements Socket, PacketType {
       hatype: dev.type,
       addr: skb.buf.slice(mac + 6, mac + 12),
     };
-    this.rq.push({ data, from: ll, ifindex: origDev.ifindex, stamp: netSched(this.net).now, outgoing: skb.pktType === PACKET_OUTGOING });
+    // rx frames carry the netif_rx() time; tx frames are seen as they leave (now)
+    const stamp = skb.pktType === PACKET_OUTGOING || !skb.tstamp ? netSched(this.net).now : skb.tstamp;
+    this.rq.push({ data, from: ll, ifindex: origDev.ifindex, stamp, outgoing: skb.pktType === PACKET_OUTGOING });
     this.cb?.();
   }
 

@@ -19,6 +19,8 @@ export function truesize(len: number): number {
   return ((len + 14 + 63) & ~63) + 576;
 }
 
+let inoNext = 20000;
+
 export const TCP_ESTABLISHED = 1;
 export const TCP_CLOSE = 7;
 
@@ -63,6 +65,10 @@ export abstract class InetSock implements Socket {
   /** sk_err: a pending hard error, returned by the next send */
   skErr: KErr | undefined;
   closed = false;
+  /** sock_i_ino(): the socket inode number /proc/net/* shows */
+  readonly ino = ++inoNext;
+  /** sk_drops */
+  drops = 0;
   protected rq: RecvMsg[] = [];
   protected rqHead = 0;
   protected eq: SockExtendedErr[] = [];
@@ -78,7 +84,10 @@ export abstract class InetSock implements Socket {
   /** sock_queue_rcv_skb(): false when the receive buffer is full (the caller drops) */
   queueRcv(m: RecvMsg): boolean {
     const ts = truesize(m.data.length);
-    if (this.rmemAlloc + ts > this.rcvbuf && this.rq.length - this.rqHead > 0) return false;
+    if (this.rmemAlloc + ts > this.rcvbuf && this.rq.length - this.rqHead > 0) {
+      this.drops++;
+      return false;
+    }
     this.rmemAlloc += ts;
     this.rq.push(m);
     this.dataReady();

@@ -26,6 +26,8 @@ export function norm(s: string): string {
     .replace(/rtt min\/avg\/max\/std-dev = .*/g, "rtt <t>")
     // the ages of entries depend on how long each real command took
     .replace(/used [0-9]+\/[0-9]+\/[0-9]+/g, "used <age>")
+    // interface packet/byte counters (labtool normalizes them too)
+    .replace(/^( +[0-9]+)+ *$/gm, "<counters>")
     .split("\n").sort().join("\n");
 }
 

@@ -80,3 +80,17 @@ test("AF_PACKET: a tap sees ARP and ICMP both ways", async () => {
   assert.deepEqual(seen, ["out 806 4", "in 806 0", "out 800 4", "in 800 0"]);
   void world;
 });
+
+test("/proc/net/udp and /proc/net/raw list the sockets", async () => {
+  const { a } = await pair();
+  const u = a.socket(2, 2, 0) as Socket;
+  u.bind({ family: 2, addr: ip("10.0.0.1"), port: 53 });
+  const r = a.socket(2, 3, 1) as Socket;
+  const udp = a.fs.read("/proc/net/udp") as string;
+  const lines = udp.split("\n");
+  assert.equal(lines[0]!.length, 127);
+  assert.match(lines[1]!, /^ {3}53: 0100000A:0035 00000000:0000 07 00000000:00000000 00:00000000 00000000 {5}0 {8}0 \d+ 2 0{16} 0 *$/);
+  assert.match(a.fs.read("/proc/net/raw") as string, /\n {3}1: 00000000:0001 00000000:0000 07 /);
+  r.close();
+  assert.doesNotMatch(a.fs.read("/proc/net/raw") as string, /\n {3}1: /);
+});
