@@ -175,7 +175,8 @@ function fibCheckNhNongw(net: Net, nh: FibNh): KErr | undefined {
   if (!dev || !devInDevice(dev)) return kerr("ENODEV");
   if (!(dev.flags & IFF_UP)) return kerr("ENETDOWN", "Device for nexthop is not up");
   nh.nhDev = dev;
-  nh.nhScope = RT_SCOPE_LINK;
+  /* 6.x: the 2022 change to RT_SCOPE_LINK was reverted ("Revert fib_check_nh_nongw scope") */
+  nh.nhScope = RT_SCOPE_HOST;
   if (!dev.carrier) nh.nhFlags |= RTNH_F_LINKDOWN;
   return undefined;
 }
