@@ -1,7 +1,8 @@
 /**
  * The tuxnet command line (Node only).
  *   tuxnet run [--json] LAB     run a lab; a terminal-like log, or the transcript (JSON lines)
- *   tuxnet shell [LAB]          an interactive shell on the lab's hosts (@HOST switches host)
+ *   tuxnet shell [--fast] [LAB] an interactive shell on the lab's hosts (@HOST switches host);
+ *                               simulated time follows the wall clock unless --fast
  *   tuxnet diff KERNEL ACTUAL [--quiet]   compare transcripts as labtool does; last line = score
  *   tuxnet expand LAB           the lab with a state dump after every command (labtool expand)
  */
@@ -13,7 +14,7 @@ import { runLab } from "../lab/runner.ts";
 import { entryLine, parseJsonl, type Entry } from "../lab/transcript.ts";
 
 const USAGE = `usage: tuxnet run [--json] LAB
-       tuxnet shell [LAB]
+       tuxnet shell [--fast] [LAB]
        tuxnet diff KERNEL.jsonl ACTUAL.jsonl [--quiet]
        tuxnet expand LAB
 `;
@@ -45,6 +46,9 @@ async function cmdRun(args: string[]): Promise<number> {
   const ac = new AbortController();
   process.once("SIGINT", () => ac.abort());
   await runLab(lab, {
+    onBuilt: (world) => {
+      for (const e of world.setupErrors) process.stderr.write(`tuxnet: ${e}\n`);
+    },
     commands,
     makeWorld: makeKernelWorld,
     signal: ac.signal,
@@ -75,13 +79,22 @@ function cmdDiff(args: string[]): number {
 }
 
 export async function main(argv: string[]): Promise<number> {
+  // `tuxnet run LAB | head`: a closed pipe ends the run quietly, as for any Unix tool
+  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+    throw e;
+  });
   const [verb, ...rest] = argv;
   try {
     switch (verb) {
       case "run":
         return await cmdRun(rest);
       case "shell":
-        return await (await import("./repl.ts")).repl(rest[0] ? loadLab(rest[0]) : undefined);
+      {
+        const fast = rest.includes("--fast");
+        const file = rest.find((a) => !a.startsWith("--"));
+        return await (await import("./repl.ts")).repl(file ? loadLab(file) : undefined, { fast });
+      }
       case "diff":
         return cmdDiff(rest);
       case "expand":

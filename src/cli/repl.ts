@@ -10,6 +10,8 @@ import { createInterface } from "node:readline";
 import { makeKernelWorld } from "../lab/kernel.ts";
 import { parseLab, type Lab } from "../lab/parse.ts";
 import { LabWorld } from "../lab/world.ts";
+import { parse } from "just-bash";
+import type { Scheduler } from "../sim/scheduler.ts";
 import { commands } from "../userland/index.ts";
 
 const HISTORY = join(homedir(), ".tuxnet_history");
@@ -22,10 +24,50 @@ function loadHistory(): string[] {
   }
 }
 
-export async function repl(lab?: Lab): Promise<number> {
+/**
+ * Pace the simulated clock to the wall clock while a command runs at the prompt: a job that
+ * lets real time pass (simulated time stands still meanwhile, as it is not blocked), then
+ * sleeps on the simulator up to the matching simulated time. `ping` prints once a second,
+ * and the event loop stays free for Ctrl-C.
+ */
+function startPacer(sched: Scheduler): () => void {
+  let stop = false;
+  const t0 = performance.now();
+  const s0 = sched.now;
+  void sched.track(
+    (async () => {
+      while (!stop) {
+        await new Promise<void>((r) => setTimeout(r, 20));
+        if (stop) break;
+        const target = Math.floor(s0 + (performance.now() - t0) * 1000);
+        if (target > sched.now) await sched.sleep(target - sched.now);
+      }
+    })(),
+  );
+  return () => {
+    stop = true;
+  };
+}
+
+/** one simple command, no redirection, not in the background: its tools may stream */
+function streamable(line: string): boolean {
+  try {
+    const ast = parse(line);
+    if (ast.statements.length !== 1) return false;
+    const st = ast.statements[0]!;
+    if (st.background || st.pipelines.length !== 1) return false;
+    const cmds = st.pipelines[0]!.commands;
+    return cmds.length === 1 && cmds[0]!.type === "SimpleCommand" && cmds[0]!.redirections.length === 0;
+  } catch {
+    return false;
+  }
+}
+
+export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<number> {
   const theLab = lab ?? parseLab("#% host host\n", "shell");
   const world = new LabWorld({ commands, makeWorld: makeKernelWorld });
   await world.build(theLab);
+  for (const e of world.setupErrors) process.stderr.write(`tuxnet: ${e}\n`);
   // a lab's commands run first, as `tuxnet run` would, then the prompt
   for (const { host, cmd } of theLab.steps) {
     const r = await world.run(host, cmd, { timeoutSec: theLab.timeout });
@@ -49,9 +91,15 @@ export async function repl(lab?: Lab): Promise<number> {
       const out = node.shell.orphanOutput.splice(0);
       for (const o of out) process.stdout.write(o);
     }
-    rl.setPrompt(`root@${current}:~# `);
+    const cwd = here();
+    const shown = cwd === "/root" ? "~" : cwd.startsWith("/root/") ? "~" + cwd.slice(5) : cwd;
+    rl.setPrompt(`root@${current}:${shown}# `);
     rl.prompt();
   };
+  // each host's shell state (cwd, variables) carries from one line to the next, as in a
+  // terminal (a lab's lines do not share it)
+  const state = new Map<string, { cwd: string; env: Record<string, string> }>();
+  const here = () => state.get(current)?.cwd ?? "/root";
   let running: AbortController | undefined;
   rl.on("SIGINT", () => {
     if (running) running.abort();
@@ -85,8 +133,20 @@ export async function repl(lab?: Lab): Promise<number> {
     if (cmd) {
       running = new AbortController();
       try {
-        const r = await world.run(current, cmd, { signal: running.signal });
+        const st = state.get(current);
+        const stopPacer = opts.fast ? () => {} : startPacer(world.sched);
+        const r = await world
+          .run(current, cmd, {
+            signal: running.signal,
+            ...(st ? { cwd: st.cwd, env: st.env } : {}),
+            ...(streamable(cmd) ? { tty: { write: (s: string) => void process.stdout.write(s) } } : {}),
+          })
+          .finally(stopPacer);
         process.stdout.write(r.stdout + r.stderr);
+        if (r.env) {
+          const { PWD, OLDPWD: _o, SHLVL: _s, HOSTNAME: _h, SHELL: _sh, BASH: _b, ...vars } = r.env;
+          state.set(current, { cwd: PWD ?? here(), env: vars });
+        }
       } catch (e) {
         process.stdout.write(`tuxnet: ${e instanceof Error ? e.message : String(e)}\n`);
       } finally {

@@ -113,7 +113,17 @@ export class LabWorld {
   }
 
   /** Run one command line on a node, driving the simulator until it is done. */
-  async run(name: string, cmd: string, opts: { timeoutSec?: number; signal?: AbortSignal } = {}): Promise<ShellResult> {
+  async run(
+    name: string,
+    cmd: string,
+    opts: {
+      timeoutSec?: number;
+      signal?: AbortSignal;
+      cwd?: string;
+      env?: Record<string, string>;
+      tty?: { write(s: string): void };
+    } = {},
+  ): Promise<ShellResult> {
     const node = this.node(name);
     const sched = this.world.sched;
     const ac = new AbortController();
@@ -139,7 +149,12 @@ export class LabWorld {
               "lab command timeout",
             );
           }
-          return node.shell.exec(cmd, { signal: ac.signal });
+          return node.shell.exec(cmd, {
+            signal: ac.signal,
+            ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
+            ...(opts.env !== undefined ? { env: opts.env } : {}),
+            ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
+          });
         },
         (e) => ({ stdout: "", stderr: `tuxnet: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 }),
       );
@@ -150,10 +165,19 @@ export class LabWorld {
     }
   }
 
-  /** Run a setup command; its failure is the lab's failure. */
+  /** let `us` of simulated time pass (0: run only what is due now) */
+  async advance(us: number): Promise<void> {
+    const sched = this.world.sched;
+    await runJob(sched, () => sched.sleep(us), () => undefined);
+  }
+
+  /** what went wrong while building (labtool would stop; we carry on and say so) */
+  readonly setupErrors: string[] = [];
+
+  /** Run a setup command (labtool runs them under `set -e`). */
   private async setup(name: string, cmd: string): Promise<void> {
     const r = await this.run(name, cmd, { timeoutSec: 10 });
-    if (r.exitCode !== 0) throw new Error(`${name}: setup \`${cmd}\` failed (${r.exitCode}): ${r.stderr.trim()}`);
+    if (r.exitCode !== 0) this.setupErrors.push(`${name}: setup \`${cmd}\` failed (${r.exitCode}): ${r.stderr.trim()}`);
   }
 
   /** labtool.py: KernelWorld.build() */
@@ -181,7 +205,11 @@ export class LabWorld {
       }
       // cables take lab_mac(host, "", ifname, 0) without counting the name (labtool calls
       // the real ip directly, not through its shim)
-      this.world.addCable(this.node(a).name, ifa, this.node(b).name, bIf!);
+      try {
+        this.world.addCable(this.node(a).name, ifa, this.node(b).name, bIf!);
+      } catch (e) {
+        this.setupErrors.push(`link ${a}:${ifa} ${b}: ${e instanceof Error ? e.message : String(e)}`);
+      }
       this.pendingMacs = [];
       if (isSwitch) await this.setup(b, `ip link set ${bIf} master br0 && ip link set ${bIf} up`);
     }

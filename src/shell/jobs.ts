@@ -74,6 +74,18 @@ export const jobControlPlugin: TransformPlugin = {
   transform({ ast }) {
     // the AST is this exec's own parse: rewrite it in place
     rewrite(ast);
+    (ast.statements as unknown[]).unshift({
+      type: "Statement",
+      background: false,
+      operators: [],
+      pipelines: [
+        {
+          type: "Pipeline",
+          negated: false,
+          commands: [{ type: "SimpleCommand", assignments: [], redirections: [], name: word("__session"), args: [] }],
+        },
+      ],
+    });
     return { ast };
   },
 };

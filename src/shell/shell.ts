@@ -24,11 +24,21 @@ import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
 import { KernelMountFs, NetnsDirFs } from "./kernfs.ts";
 import { kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
+import { dateOutput } from "./date.ts";
+import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
+
+/** the environment variable naming the kill switch of a `timeout`'s child */
+const KILL_VAR = "TUXNET_KILL";
+/** the environment variable naming the terminal a command line may write to directly */
+const TTY_VAR = "TUXNET_TTY";
+const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR]);
 
 export interface ShellResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** the shell's variables when the line ended (a REPL carries them, and PWD, to the next) */
+  env?: Record<string, string>;
 }
 
 export interface ExecOptions {
@@ -38,6 +48,12 @@ export interface ExecOptions {
   env?: Record<string, string>;
   stdin?: string;
   signal?: AbortSignal;
+  /**
+   * a terminal: tools of this line write to it as they run (and see isatty), instead of
+   * into the result. For a line that is one simple command with no redirection (the REPL
+   * checks); other output would come out of order.
+   */
+  tty?: { write(s: string): void };
 }
 
 /** Our own face of the shell, so the interpreter behind it can change. */
@@ -149,6 +165,9 @@ export class HostShell implements Shell {
   private readonly onToolExit: HostShellOptions["onToolExit"];
   private readonly bashes = new WeakMap<Syscalls, Bash>();
   private readonly sessions = new Map<string, JobSession>();
+  private readonly kills = new Map<string, AbortController>();
+  private readonly ttys = new Map<string, { write(s: string): void }>();
+  private nextKill = 1;
   private nextSession = 1;
   private nextPid = 1000;
   /** output of background jobs that outlived their line (the REPL prints it) */
@@ -194,7 +213,7 @@ export class HostShell implements Shell {
     // env/printenv with no operand: the exported environment (just-bash lists every shell
     // variable); with operands, just-bash's own
     const envList = (ctx: ResolvedCommandContext) =>
-      Object.entries(this.envOf(ctx)).filter(([k]) => k !== JOB_SESSION_VAR);
+      Object.entries(this.envOf(ctx)).filter(([k]) => !INTERNAL_VARS.has(k));
     custom.push(
       defineCommand("env", async (args, ctx) => {
         if (args.length > 0 && ctx.origCommand) return ctx.origCommand(args);
@@ -207,14 +226,74 @@ export class HostShell implements Shell {
         return { stdout: lines.join("") + "_=/usr/bin/printenv\n", stderr: "", exitCode: 0 };
       }),
     );
+    if (!this.commands.date) {
+      custom.push(
+        defineCommand("date", async (args, ctx) => {
+          const t = sys.wallclock();
+          const out = dateOutput(args, Math.floor(t), Math.floor((t % 1) * 1e6));
+          if (out === undefined && ctx.origCommand) return ctx.origCommand(args);
+          return { stdout: out ?? "", stderr: "", exitCode: 0 };
+        }),
+      );
+    }
+    // GNU ls names a missing operand differently from just-bash's ls
+    custom.push(
+      defineCommand("ls", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: ls: command not found\n", exitCode: 127 };
+        const r = await ctx.origCommand(args);
+        return {
+          ...r,
+          stderr: r.stderr.replace(/^ls: (.+): No such file or directory$/gm, "ls: cannot access '$1': No such file or directory"),
+        };
+      }),
+    );
+    // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
+    // locale. Plain sorts (-u, -r, files or stdin) are done here, the rest by just-bash.
+    custom.push(
+      defineCommand("sort", async (args, ctx) => {
+        const flags = args.filter((a) => a.startsWith("-") && a !== "-");
+        const files = args.filter((a) => !a.startsWith("-") || a === "-");
+        if (flags.some((f) => !/^-[ur]+$/.test(f)) || !ctx.origCommand) {
+          return ctx.origCommand ? ctx.origCommand(args) : { stdout: "", stderr: "", exitCode: 2 };
+        }
+        const unique = flags.some((f) => f.includes("u"));
+        const reverse = flags.some((f) => f.includes("r"));
+        let text = "";
+        for (const f of files.length ? files : ["-"]) {
+          if (f === "-") text += ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "";
+          else {
+            try {
+              text += await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, f));
+            } catch {
+              return { stdout: "", stderr: `sort: cannot read: ${f}: No such file or directory\n`, exitCode: 2 };
+            }
+          }
+          if (text && !text.endsWith("\n")) text += "\n";
+        }
+        const lines = text.split("\n");
+        lines.pop();
+        const enc = new TextEncoder();
+        const cmp = (a: string, b: string) => {
+          const x = enc.encode(a);
+          const y = enc.encode(b);
+          for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+          return x.length - y.length;
+        };
+        lines.sort((a, b) => (reverse ? cmp(b, a) : cmp(a, b)));
+        const out = unique ? lines.filter((l, i) => i === 0 || cmp(l, lines[i - 1]!) !== 0) : lines;
+        return { stdout: out.map((l) => l + "\n").join(""), stderr: "", exitCode: 0 };
+      }),
+    );
     custom.push(
       defineCommand("__kwrite", async (args, ctx) => ({
         stdout: "",
         ...kwrite(sys, args, ctx.cwd, ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : ""),
       })),
     );
+    if (!this.commands.timeout) custom.push(defineCommand("timeout", (args, ctx) => this.timeout(args, ctx, sys)));
     custom.push(defineCommand("__bg", (args, ctx) => this.bg(args, ctx, sys)));
     custom.push(defineCommand("__wait", (args, ctx) => this.wait(args, ctx)));
+    custom.push(defineCommand("__session", (_args, ctx) => this.session(ctx)));
     b = new Bash({
       fs,
       cwd: "/root",
@@ -248,22 +327,29 @@ export class HostShell implements Shell {
     const sid = String(this.nextSession++);
     const session: JobSession = { pending: 0, lastCode: 0, waiters: [], lateStdout: "", lateStderr: "", open: true };
     this.sessions.set(sid, session);
+    const tty: Record<string, string> = opts.tty ? { [TTY_VAR]: sid } : {};
+    if (opts.tty) this.ttys.set(sid, opts.tty);
     try {
       const r = await bash.exec(script, {
         cwd: opts.cwd ?? "/root",
-        env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid },
+        env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
       });
+      const env: Record<string, string> = {};
+      for (const [k, v] of Object.entries(r.env ?? {}))
+        if (!INTERNAL_VARS.has(k) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
       return {
         stdout: r.stdout + session.lateStdout,
         stderr: bashLinePrefix(r.stderr + session.lateStderr, script),
         exitCode: r.exitCode,
+        env,
       };
     } finally {
       session.open = false;
       this.sessions.delete(sid);
+      this.ttys.delete(sid);
     }
   }
 
@@ -280,8 +366,22 @@ export class HostShell implements Shell {
   }
 
   private sessionOf(ctx: ResolvedCommandContext): JobSession | undefined {
-    const sid = ctx.env.get(JOB_SESSION_VAR) ?? ctx.exportedEnv?.[JOB_SESSION_VAR];
+    const sid = ctx.env.get(JOB_SESSION_VAR);
     return sid ? this.sessions.get(sid) : undefined;
+  }
+
+  /**
+   * `__session`, the first command of every script (the job-control plugin puts it there): a
+   * shell that has no job table of its own yet (a nested `bash -c`, a background job's
+   * shell) gets one, so its `wait` waits for its own children only, as in bash.
+   */
+  private async session(ctx: ResolvedCommandContext) {
+    if (!this.sessionOf(ctx)) {
+      const sid = String(this.nextSession++);
+      this.sessions.set(sid, { pending: 0, lastCode: 0, waiters: [], lateStdout: "", lateStderr: "", open: true });
+      await ctx.assignShellVariable?.(JOB_SESSION_VAR, sid);
+    }
+    return { stdout: "", stderr: "", exitCode: 0 };
   }
 
   private envOf(ctx: ResolvedCommandContext): Record<string, string> {
@@ -331,12 +431,80 @@ export class HostShell implements Shell {
 
   private async wait(_args: string[], ctx: ResolvedCommandContext) {
     const session = this.sessionOf(ctx);
-    if (!session || session.pending === 0) return { stdout: "", stderr: "", exitCode: 0 };
-    const b = this.sched.block();
-    session.waiters.push(b);
-    await b.promise;
+    if (!session) return { stdout: "", stderr: "", exitCode: 0 };
+    if (session.pending > 0) {
+      const b = this.sched.block();
+      session.waiters.push(b);
+      await b.promise;
+    }
+    // what the jobs printed shows up here, after what the line printed before `wait`
+    const stdout = session.lateStdout;
+    const stderr = session.lateStderr;
+    session.lateStdout = "";
+    session.lateStderr = "";
     // bash: with no operand, wait returns 0 once every job is done
-    return { stdout: "", stderr: "", exitCode: 0 };
+    return { stdout, stderr, exitCode: 0 };
+  }
+
+  /** is `name` something bash would find (a tool, a just-bash command, a path)? */
+  private isCommand(name: string, ctx: ResolvedCommandContext): boolean {
+    if (name.includes("/")) return true;
+    if (this.commands[name]) return true;
+    return ctx.getRegisteredCommands?.().includes(name) ?? true;
+  }
+
+  /** coreutils timeout on the simulated clock */
+  private async timeout(args: string[], ctx: ResolvedCommandContext, sys: Syscalls) {
+    const a = parseTimeoutArgs(args);
+    if (typeof a === "string") return { stdout: "", stderr: a, exitCode: 125 };
+    const cmd = a.argv[0]!;
+    if (!this.isCommand(cmd, ctx))
+      return { stdout: "", stderr: `timeout: failed to run command '${cmd}': No such file or directory\n`, exitCode: 127 };
+    const id = String(this.nextKill++);
+    const kill = new AbortController();
+    this.kills.set(id, kill);
+    let timedOut = false;
+    const t =
+      a.seconds > 0
+        ? this.sched.after(
+            Math.round(a.seconds * 1_000_000),
+            () => {
+              timedOut = true;
+              kill.abort();
+            },
+            "timeout",
+          )
+        : undefined;
+    try {
+      const r = await this.bashFor(sys).exec(a.argv.map(shellQuote).join(" "), {
+        cwd: ctx.cwd,
+        env: { ...this.envOf(ctx), [KILL_VAR]: id, ...(ctx.env.get(TTY_VAR) ? { [TTY_VAR]: ctx.env.get(TTY_VAR)! } : {}) },
+        replaceEnv: true,
+        ...(ctx.stdin ? { stdin: decodeBytesToUtf8(ctx.stdin) } : {}),
+      });
+      let stderr = r.stderr;
+      if (timedOut && a.verbose) stderr += `timeout: sending signal ${a.signal} to command '${cmd}'\n`;
+      const code = timedOut ? (a.preserveStatus ? 128 + signalNumber(a.signal) : 124) : r.exitCode;
+      return { stdout: r.stdout, stderr, exitCode: code };
+    } finally {
+      t?.cancel();
+      this.kills.delete(id);
+    }
+  }
+
+  /** the tool's Process.signal: the exec's abort, or a `timeout` above it firing */
+  private signalFor(ctx: ResolvedCommandContext, env: Record<string, string>): AbortSignal {
+    const kid = ctx.env.get(KILL_VAR) ?? env[KILL_VAR];
+    const kill = kid ? this.kills.get(kid) : undefined;
+    const base = ctx.signal;
+    if (!kill) return base ?? NEVER;
+    if (!base) return kill.signal;
+    const both = new AbortController();
+    const fire = () => both.abort();
+    if (base.aborted || kill.signal.aborted) both.abort();
+    base.addEventListener("abort", fire);
+    kill.signal.addEventListener("abort", fire);
+    return both.signal;
   }
 
   /** Run a tuxnet tool as a process of namespace `sys`. */
@@ -352,21 +520,26 @@ export class HostShell implements Shell {
     const env = this.envOf(ctx);
     const cwd = ctx.cwd;
     const fs = this.bashFor(sys).fs;
+    const ttyId = ctx.env.get(TTY_VAR);
+    const tty = ttyId ? this.ttys.get(ttyId) : undefined;
     const resolve = (path: string) => fs.resolvePath(cwd, path);
     const p: Process = {
       argv: [name, ...args],
       env,
       cwd,
       stdin: ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "",
-      stdout: { write: (s: string) => void (stdout += s) },
-      stderr: { write: (s: string) => void (stderr += s) },
+      stdout: { write: (s: string) => (tty ? tty.write(s) : void (stdout += s)) },
+      stderr: { write: (s: string) => (tty ? tty.write(s) : void (stderr += s)) },
       sys,
-      signal: ctx.signal ?? NEVER,
-      isatty: false,
+      signal: this.signalFor(ctx, env),
+      isatty: tty !== undefined,
       spawn: async (argv: string[], child: Syscalls) => {
+        const kid = ctx.env.get(KILL_VAR);
+        const tid = ctx.env.get(TTY_VAR);
         const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" "), {
           cwd,
-          env,
+          // a `timeout` above reaches the child too, and so does the terminal
+          env: { ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}) },
           replaceEnv: true,
           ...(p.stdin ? { stdin: p.stdin } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),

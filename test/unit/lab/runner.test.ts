@@ -58,7 +58,7 @@ test("world built in labtool's order; lab MACs counted only after ip succeeds; t
       "@host1 ip fail v0\nip fail v0\nip link add v0\nip link add v0\nsleep 100\nnow\n(sleep 1; now) & now\n@host2 hostname; now\n",
     "t",
   );
-  const { entries } = await runLab(lab, { commands, makeWorld: factory });
+  const { entries } = await runLab(lab, { commands, makeWorld: factory, gapUs: 0 });
   assert.deepEqual(log.slice(0, 8), [
     "host host1",
     "host1: ip link set lo up",

@@ -33,7 +33,10 @@ function setup() {
     },
   };
   const sh = new HostShell({ root: asSys(h.root), commands, sched: h.sched });
-  const run = (cmd: string) => h.sched.drive(sh.exec(cmd), macrotask);
+  const run = async (cmd: string) => {
+    const { env: _env, ...r } = await h.sched.drive(sh.exec(cmd), macrotask);
+    return r;
+  };
   return { h, sh, run };
 }
 
@@ -42,7 +45,7 @@ test("custom commands, pipes, exit codes, not found", async () => {
   assert.deepEqual(await run("echo hi | where; echo $?"), { stdout: "[] /root hi\n3\n", stderr: "", exitCode: 0 });
   const r = await run("nosuch x");
   assert.equal(r.exitCode, 127);
-  assert.equal(r.stderr, "bash: nosuch: command not found\n");
+  assert.equal(r.stderr, "bash: line 1: nosuch: command not found\n");
 });
 
 test("sleep and background jobs run on the simulated clock", async () => {
@@ -77,12 +80,12 @@ test("redirections into /proc report the kernel's errors as bash does", async ()
   const { h, run } = setup();
   assert.deepEqual(await run("echo abc > /proc/sys/net/ipv4/ip_forward; echo $?"), {
     stdout: "1\n",
-    stderr: "bash: echo: write error: Invalid argument\n",
+    stderr: "bash: line 1: echo: write error: Invalid argument\n",
     exitCode: 0,
   });
   assert.deepEqual(await run("echo 1 > /proc/sys/nope"), {
     stdout: "",
-    stderr: "bash: /proc/sys/nope: No such file or directory\n",
+    stderr: "bash: line 1: /proc/sys/nope: No such file or directory\n",
     exitCode: 1,
   });
   await run("F=/proc/sys/net/ipv4/ip_forward; echo 7 >$F && cat $F");
@@ -90,4 +93,45 @@ test("redirections into /proc report the kernel's errors as bash does", async ()
   // the job-control rewrite and this one compose
   await run("(echo 5 > /proc/sys/net/ipv4/ip_forward) & wait");
   assert.equal(h.root.ipForward, "5");
+});
+
+test("timeout runs on the simulated clock and signals the tool", async () => {
+  const { h, run } = setup();
+  const t0 = h.sched.now;
+  const r = await run("timeout 2 sleep 10; echo rc=$?; now");
+  assert.equal(r.stdout, `rc=124\n${t0 + 2_000_000}\n`);
+  assert.equal((await run("timeout 5 sleep 1; echo rc=$?")).stdout, "rc=0\n");
+  await run("mkns t");
+  const t1 = h.sched.now;
+  assert.equal((await run("timeout 1 nsx t sleep 9; echo rc=$?; now")).stdout, `rc=124\n${t1 + 1_000_000}\n`);
+  assert.deepEqual(await run("timeout 1 nosuch"), {
+    stdout: "",
+    stderr: "timeout: failed to run command 'nosuch': No such file or directory\n",
+    exitCode: 127,
+  });
+  assert.equal((await run("timeout x y")).exitCode, 125);
+});
+
+test("nested shells wait for their own jobs; job output appears at wait", async () => {
+  const { h, run } = setup();
+  const t0 = h.sched.now;
+  const r = await run("bash -c 'sleep 1 & sleep 2 & wait; now'; (sleep 0.5; echo bg) & echo fg; wait; echo end");
+  assert.equal(r.stdout, `${t0 + 2_000_000}\nfg\nbg\nend\n`);
+  const e = await run("env");
+  assert.doesNotMatch(e.stdout, /TUXNET/);
+});
+
+test("sort collates as the C locale; ls names a missing file as GNU ls", async () => {
+  const { run } = setup();
+  assert.equal((await run("printf 'b\\nB\\n_\\na\\n10\\n9\\na\\n' | sort -u")).stdout, "10\n9\nB\n_\na\nb\n");
+  assert.deepEqual(await run("ls /nonexistent"), {
+    stdout: "",
+    stderr: "ls: cannot access '/nonexistent': No such file or directory\n",
+    exitCode: 2,
+  });
+});
+
+test("date reads the world's clock", async () => {
+  const { run } = setup();
+  assert.equal((await run("date -u; sleep 61; date +%F_%T_%s")).stdout, "Tue Nov 14 22:13:20 UTC 2023\n2023-11-14_22:14:21_1700000061\n");
 });
