@@ -13,6 +13,7 @@ import { procpsCommands } from "./procps/index.ts";
 import { kmodCommands } from "./kmod/index.ts";
 import { iptablesCommands } from "./iptables/index.ts";
 import { conntrackCommands } from "./conntrack-tools/index.ts";
+import { ebtablesCommands } from "./ebtables/index.ts";
 
 export const commands: CommandTable = {
   ...ipCommands,
@@ -25,6 +26,7 @@ export const commands: CommandTable = {
   ...kmodCommands,
   ...iptablesCommands,
   ...conntrackCommands,
+  ...ebtablesCommands,
 };
 
 export default commands;

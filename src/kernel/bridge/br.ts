@@ -12,6 +12,7 @@ import type { Net } from "../core/net_namespace.ts";
 import { registerNetdevice, registerIoctl, registerNetdeviceNotifier, rtnlLinkRegister, rtnlRegister } from "./br_compat.ts";
 import { brFdbChangeaddr } from "./br_fdb.ts";
 import { brSysfsInit } from "./br_sysfs.ts";
+import { brNetfilterInit } from "./br_netfilter.ts";
 import { brAddDelIf, brIoctlStub } from "./br_ioctl.ts";
 import { brDelIf, brDevRegistered, brDevSetup, brMtuAutoAdjust } from "./br_if.ts";
 import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brGetlinkDump, brLinkOps, brSetlink } from "./br_netlink.ts";
@@ -88,4 +89,5 @@ export function brInit(): void {
   registerIoctl("SIOCBRDELIF", brAddDelIf);
   registerNetdeviceNotifier(brDeviceEvent);
   brSysfsInit();
+  brNetfilterInit(); // br_netfilter is loaded on the lab machines
 }

@@ -11,6 +11,8 @@ import { nfConntrackDelete, nfConntrackDump } from "./nf_conntrack.ts";
 import { xtFindRevision } from "./x_tables.ts";
 import { NFPROTO_IPV4 } from "./core.ts";
 import { xtMatchesInit } from "./xt_matches.ts";
+import { ebtDoReplace, ebtGetEntries, ebtablesInit } from "./ebtables.ts";
+import type { EbtTableInfo } from "../uapi/ebtables.ts";
 import { xtTargetsInit } from "./xt_targets.ts";
 import { nfSetIpv4Ops } from "./nf_glue.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
@@ -19,6 +21,7 @@ import { nfConntrackStandaloneInit } from "./nf_conntrack_standalone.ts";
 import { inetSelectAddr } from "../ipv4/devinet.ts";
 import { inetAddrType, inetAddrTypeDevTable } from "../ipv4/fib_frontend.ts";
 import { icmpSend } from "../ipv4/icmp.ts";
+import { ipRouteMeHarder } from "../ipv4/route.ts";
 
 export type NfIoctlHandler = (net: Net, req: Record<string, unknown>) => Record<string, unknown> | KErr;
 
@@ -40,6 +43,9 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
   NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[]) }),
   /** flush the table */
   NFCT_FLUSH: (net) => ({ deleted: nfConntrackDelete(net, undefined) }),
+  /** ebtables: a bridge table whole, and its replacement (uapi/ebtables.ts) */
+  EBT_SO_GET_ENTRIES: (net, req) => wrap(ebtGetEntries(net, String(req["table"]))),
+  EBT_SO_SET_ENTRIES: (net, req) => ebtDoReplace(net, req["replace"] as EbtTableInfo) ?? {},
   /** /proc/net/ip_tables_names, in the order iptables-save prints them */
   IPT_TABLE_NAMES: (net) => {
     const names = iptTableNames(net);
@@ -103,6 +109,7 @@ export function netfilterInit(): void {
   xtMatchesInit();
   xtTargetsInit();
   iptableInit();
+  ebtablesInit();
   for (const [k, h] of Object.entries(nfIoctls)) registerIoctl(k, h);
   registerProcNet("nf_conntrack", ctSeqShow);
   nfConntrackStandaloneInit();
@@ -114,5 +121,6 @@ export function netfilterInit(): void {
     now: (net) => net.host.world.sched.now,
     after: (net, us, fn) => net.host.world.sched.after(us, fn, "nf_conntrack_gc"),
     random32: (net) => net.host.world.rng.u32(),
+    ipRouteMeHarder,
   });
 }

@@ -7,9 +7,10 @@ import type { SkBuff } from "../core/skbuff.ts";
 import {
   NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
   NF_IP_PRI_FILTER, NF_IP_PRI_MANGLE, NF_IP_PRI_NAT_DST, NF_IP_PRI_NAT_SRC, NF_IP_PRI_RAW,
-  NF_IP_PRI_SECURITY, NF_ACCEPT, type NfHookState,
+  NF_IP_PRI_SECURITY, NF_ACCEPT, NF_DROP, NF_STOLEN, nfDropErr, type NfHookState,
 } from "./core.ts";
-import { iptDoTable, iptRegisterTemplate, type XtTable } from "./ip_tables.ts";
+import { ipHdrOff, iptDoTable, iptRegisterTemplate, type XtTable } from "./ip_tables.ts";
+import { nfIpv4Ops } from "./nf_glue.ts";
 import { natTableHook } from "./nf_nat.ts";
 import { nfCtNetnsGet } from "./nf_conntrack.ts";
 
@@ -19,9 +20,34 @@ const FWD = 1 << NF_INET_FORWARD;
 const OUT = 1 << NF_INET_LOCAL_OUT;
 const POST = 1 << NF_INET_POST_ROUTING;
 
-/** net/ipv4/netfilter/iptable_mangle.c: ipt_mangle_out() re-routes when mark/addresses change;
- * the re-route is ip_route_me_harder(), left to the output path here */
+/** net/ipv4/netfilter/iptable_mangle.c: ipt_mangle_out(): a local packet whose mark,
+ * addresses or TOS the table changed is routed again (ip_route_me_harder) */
+function iptMangleOut(table: XtTable, skb: SkBuff, state: NfHookState): number {
+  const b = skb.buf;
+  const nh = ipHdrOff(skb);
+  const mark = skb.mark;
+  const tos = b[nh + 1]!;
+  const saddr = rd32(b, nh + 12);
+  const daddr = rd32(b, nh + 16);
+  const ret = iptDoTable(table, skb, state);
+  // Reroute for ANY change
+  if (ret !== NF_DROP && ret !== NF_STOLEN) {
+    const nh2 = ipHdrOff(skb);
+    if (rd32(skb.buf, nh2 + 12) !== saddr || rd32(skb.buf, nh2 + 16) !== daddr || skb.mark !== mark || skb.buf[nh2 + 1] !== tos) {
+      const err = nfIpv4Ops.ipRouteMeHarder(state.net, skb);
+      if (err < 0) return nfDropErr(err);
+    }
+  }
+  return ret;
+}
+
+function rd32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** net/ipv4/netfilter/iptable_mangle.c: iptable_mangle_hook() */
 function iptableMangleHook(table: XtTable, skb: SkBuff, state: NfHookState): number {
+  if (state.hook === NF_INET_LOCAL_OUT) return iptMangleOut(table, skb, state);
   return iptDoTable(table, skb, state);
 }
 

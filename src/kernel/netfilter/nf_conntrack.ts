@@ -112,6 +112,8 @@ export class NfConn {
   tcpState: string | undefined;
   /** UDP: when a replied flow counts as a stream (ct->proto.udp.stream_ts, creation + 2 s) */
   streamTs = 0;
+  /** nf_conn_nat.masq_index: the device MASQUERADE chose the source address of (0: none) */
+  masqIndex = 0;
   constructor(
     readonly cnet: CtNet,
     orig: Tuple,
@@ -572,6 +574,22 @@ function userTuple(t: Tuple): NfConntrackTuple {
   if (t.proto === 1) return { src: t.src, dst: t.dst, protonum: 1, type: t.dport >> 8, code: t.dport & 0xff, id: t.sport };
   if (t.proto === 6 || t.proto === 17 || t.proto === 132 || t.proto === 33) return { src: t.src, dst: t.dst, protonum: t.proto, sport: t.sport, dport: t.dport };
   return { src: t.src, dst: t.dst, protonum: t.proto };
+}
+
+/**
+ * net/netfilter/nf_conntrack_core.c: nf_ct_iterate_cleanup_net(): delete every entry `kill`
+ * selects; returns how many went.
+ */
+export function nfCtIterateCleanupNet(net: Net, kill: (ct: NfConn) => boolean): number {
+  const c = ctNets.get(net);
+  if (!c) return 0;
+  let n = 0;
+  for (const ct of c.conns()) {
+    if (!kill(ct)) continue;
+    c.delete(ct);
+    n++;
+  }
+  return n;
 }
 
 /** ctnetlink delete / flush: by id (undefined: all); returns the removed entries */

@@ -37,6 +37,9 @@ export interface NfIpv4Ops {
   after(net: Net, us: number, fn: () => void): { cancel(): void };
   /** get_random_u32() from the world's Rng */
   random32(net: Net): number;
+  /** net/ipv4/netfilter.c: ip_route_me_harder(): route a local packet again (sets skb.dst);
+   * 0 or a negative errno */
+  ipRouteMeHarder(net: Net, skb: SkBuff): number;
 }
 
 export const nfIpv4Ops: NfIpv4Ops = {
@@ -48,6 +51,7 @@ export const nfIpv4Ops: NfIpv4Ops = {
   now: () => 0,
   after: () => ({ cancel() {} }),
   random32: () => 0,
+  ipRouteMeHarder: () => 0,
 };
 
 /** called by the parts that implement them (ipv4/af_inet.ts, world) */

@@ -5,7 +5,8 @@
  * Without a conntrack entry (conntrack not loaded, NOTRACK) the nat table is not consulted.
  */
 import type { SkBuff } from "../core/skbuff.ts";
-import { NF_ACCEPT, NF_DROP, NF_INET_LOCAL_OUT, NF_INET_PRE_ROUTING, type NfHookState } from "./core.ts";
+import { NF_ACCEPT, NF_DROP, NF_INET_LOCAL_OUT, NF_INET_PRE_ROUTING, nfDropErr, type NfHookState } from "./core.ts";
+import { nfIpv4Ops } from "./nf_glue.ts";
 import { ipHdrOff, iptDoTable, type XtTable } from "./ip_tables.ts";
 
 /** enum nf_nat_manip_type */
@@ -35,8 +36,29 @@ export interface NatConn {
 const IP_CT_RELATED = 1;
 const IP_CT_RELATED_REPLY = 4;
 
-/** net/netfilter/nf_nat_core.c: nf_nat_inet_fn() with iptable_nat_do_chain() as the lookup */
+/**
+ * net/netfilter/nf_nat_proto.c: nf_nat_ipv4_local_fn() (and nf_nat_ipv4_fn() for the other
+ * hooks): in OUTPUT, a packet whose destination NAT changed is routed again
+ * (ip_route_me_harder), so DNAT of local traffic leaves through the right device.
+ */
 export function natTableHook(table: XtTable, skb: SkBuff, state: NfHookState): number {
+  if (state.hook !== NF_INET_LOCAL_OUT) return nfNatInetFn(table, skb, state);
+  const daddr = rd32(skb.buf, ipHdrOff(skb) + 16);
+  const ret = nfNatInetFn(table, skb, state);
+  if (ret !== NF_ACCEPT) return ret;
+  if (rd32(skb.buf, ipHdrOff(skb) + 16) !== daddr) {
+    const err = nfIpv4Ops.ipRouteMeHarder(state.net, skb);
+    if (err < 0) return nfDropErr(err);
+  }
+  return ret;
+}
+
+function rd32(b: Uint8Array, o: number): number {
+  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+}
+
+/** net/netfilter/nf_nat_core.c: nf_nat_inet_fn() with iptable_nat_do_chain() as the lookup */
+function nfNatInetFn(table: XtTable, skb: SkBuff, state: NfHookState): number {
   const ct = skb.nfct as NatConn | undefined;
   if (!ct || typeof ct.natInitialized !== "function") return NF_ACCEPT;
   const manip = hook2manip(state.hook);

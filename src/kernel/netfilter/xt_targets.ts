@@ -3,6 +3,7 @@
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr } from "../uapi/errno.ts";
+import { IPS_SRC_NAT_DONE } from "../uapi/xtables.ts";
 import {
   NF_ACCEPT, NF_DROP, NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT,
   NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
@@ -11,7 +12,9 @@ import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { NF_NAT_MANIP_DST, NF_NAT_MANIP_SRC } from "./nf_nat.ts";
 import { XT_CONTINUE, xtRegisterTarget, type XtActionParam, type XtChkParam } from "./x_tables.ts";
-import { nfCtNetnsGet } from "./nf_conntrack.ts";
+import { nfCtIterateCleanupNet, nfCtNetnsGet, type NfConn } from "./nf_conntrack.ts";
+import type { NetDevice } from "../core/netdevice.ts";
+import { NETDEV_DOWN, registerInetaddrNotifier, registerNetdeviceNotifier } from "../core/notifier.ts";
 
 /** the checkentry of targets that need conntrack: nf_ct_netns_get() */
 const ctGet = (p: XtChkParam): undefined => {
@@ -60,6 +63,8 @@ export interface NatSetupConn {
   origDst(): number;
   /** nf_ct_is_template / untracked */
   untracked?: boolean;
+  /** nf_conn_nat.masq_index */
+  masqIndex?: number;
 }
 
 function ctOf(skb: SkBuff): NatSetupConn | undefined {
@@ -256,7 +261,37 @@ function masqueradeTg(skb: SkBuff, par: XtActionParam, d: any): number {
   const newsrc = nfIpv4Ops.inetSelectAddr(par.out, ct.origDst());
   if (!newsrc) return NF_DROP;
   const r = d.range[0];
+  ct.masqIndex = par.out.ifindex;
   return ct.natSetupInfo({ flags: r.flags | NF_NAT_RANGE_MAP_IPS, minAddr: newsrc, maxAddr: newsrc, minProto: r.min, maxProto: r.max }, NF_NAT_MANIP_SRC, skb);
+}
+
+/** net/netfilter/nf_nat_masquerade.c: device_cmp() */
+function masqDeviceCmp(ct: NfConn, ifindex: number): boolean {
+  return (ct.status & IPS_SRC_NAT_DONE) !== 0 && ct.masqIndex === ifindex;
+}
+
+/** net/netfilter/nf_nat_masquerade.c: masq_device_event(): a device going down forgets the
+ * connections masqueraded through it (Linux does it from a work item, right after) */
+function masqDeviceEvent(event: number, dev: NetDevice): void {
+  if (event !== NETDEV_DOWN) return;
+  nfCtIterateCleanupNet(dev.net, (ct) => masqDeviceCmp(ct, dev.ifindex));
+}
+
+/** net/netfilter/nf_nat_masquerade.c: masq_inet_event() + inet_cmp(): an address removed from
+ * a device forgets the connections masqueraded to it */
+function masqInetEvent(event: number, ifa: unknown): void {
+  if (event !== NETDEV_DOWN) return;
+  const a = ifa as { ifaLocal: number; ifaDev: { dev: NetDevice; dead: boolean } };
+  // the device is being unregistered: masq_device_event() does the work
+  if (a.ifaDev.dead) return;
+  const dev = a.ifaDev.dev;
+  nfCtIterateCleanupNet(dev.net, (ct) => masqDeviceCmp(ct, dev.ifindex) && ct.tuplehash[1].dst === a.ifaLocal);
+}
+
+/** nf_nat_masquerade_inet_register_notifiers() */
+export function nfNatMasqueradeRegisterNotifiers(): void {
+  registerNetdeviceNotifier(masqDeviceEvent);
+  registerInetaddrNotifier(masqInetEvent);
 }
 
 /** net/netfilter/nf_nat_redirect.c: nf_nat_redirect_ipv4() */
@@ -288,6 +323,7 @@ export function xtTargetsInit(): void {
   xtRegisterTarget({ name: "SNAT", revision: 2, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet });
   xtRegisterTarget({ name: "DNAT", revision: 1, family: F, table: "nat", hooks: PRE | OUT, target: dnatTg, checkentry: ctGet });
   xtRegisterTarget({ name: "DNAT", revision: 2, family: F, table: "nat", hooks: PRE | OUT, target: dnatTg, checkentry: ctGet });
+  nfNatMasqueradeRegisterNotifiers();
   xtRegisterTarget({ name: "MASQUERADE", revision: 0, family: F, table: "nat", hooks: POST, target: masqueradeTg, checkentry: ctGet });
   xtRegisterTarget({ name: "REDIRECT", revision: 0, family: F, table: "nat", hooks: PRE | OUT, target: redirectTg, checkentry: ctGet });
 }

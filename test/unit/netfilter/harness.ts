@@ -8,6 +8,7 @@ import { netfilterInit, nfIoctls } from "../../../src/kernel/netfilter/index.ts"
 import type { Command, Process } from "../../../src/userland/process.ts";
 import { iptablesCommands } from "../../../src/userland/iptables/index.ts";
 import { conntrackCommands } from "../../../src/userland/conntrack-tools/index.ts";
+import { ebtablesCommands } from "../../../src/userland/ebtables/index.ts";
 
 /** a namespace of a minimal machine: the world's clock and Rng, a dmesg ring */
 export function makeNet(): Net & { dmesg: string[]; sched: Scheduler } {
@@ -33,7 +34,7 @@ export function fakeSys(net: Net, wallclock = 1795336000): Syscalls {
 export async function run(sys: Syscalls, argv: string[], stdin = ""): Promise<{ exit: number; stdout: string; stderr: string }> {
   let stdout = "";
   let stderr = "";
-  const cmd: Command | undefined = iptablesCommands[argv[0]!] ?? conntrackCommands[argv[0]!];
+  const cmd: Command | undefined = iptablesCommands[argv[0]!] ?? conntrackCommands[argv[0]!] ?? ebtablesCommands[argv[0]!];
   if (!cmd) throw new Error(`no command ${argv[0]}`);
   const p: Process = {
     argv, env: {}, cwd: "/root", stdin, isatty: false, sys,
