@@ -1,0 +1,97 @@
+/**
+ * net/ipv6/ip6_input.c: ipv6_rcv() for ETH_P_IPV6, reduced to what link-up traffic needs:
+ * a frame is handled (so no rx_nohandler), checked like ip6_rcv_core() does, and consumed.
+ * The one thing acted on is Duplicate Address Detection (net/ipv6/ndisc.c: ndisc_recv_ns()):
+ * a neighbour solicitation from :: for one of our tentative addresses fails our DAD, unless it
+ * carries our own nonce (our NS looped back).
+ *
+ * Not modelled: routing and delivery of IPv6 (ICMPv6 echo, NA replies, UDP/TCP over IPv6),
+ * MLD queries, router advertisements, the Ip6In* SNMP counters.
+ */
+import type { SkBuff } from "../core/skbuff.ts";
+import type { NetDevice } from "../core/netdevice.ts";
+import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_path.ts";
+import { kfreeSkbReason } from "../core/drop.ts";
+import { devInet6 } from "./addrconf.ts";
+import { ETH_P_IPV6 } from "../uapi/if.ts";
+import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC } from "../uapi/rtnetlink.ts";
+import { IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, ipv6AddrIsMulticast, icmpv6Csum } from "./ip6_output.ts";
+import { ipv6ChkMcastAddr } from "./mcast.ts";
+import {
+  NDISC_NEIGHBOUR_SOLICITATION, ND_OPT_NONCE, ipv6GetIfaddr, ifaDadNonce, addrconfDadFailure, ipv6AddrIsSolictMult,
+} from "./ndisc.ts";
+
+/** net/ipv6/ip6_input.c: ipv6_rcv() / ip6_rcv_core() */
+export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
+  if (skb.pktType === PACKET_OTHERHOST) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_OTHERHOST", "ip6_rcv_core");
+    return;
+  }
+  const idev = devInet6(dev);
+  if (!idev || idev.cnf.get("disable_ipv6")) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_rcv_core");
+    return;
+  }
+  const b = skb.buf;
+  const o = skb.data;
+  if (skb.len < IPV6_HDRLEN || b[o]! >>> 4 !== 6) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INHDR", "ip6_rcv_core");
+    return;
+  }
+  const plen = (b[o + 4]! << 8) | b[o + 5]!;
+  if (plen + IPV6_HDRLEN > skb.len) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_SMALL", "ip6_rcv_core");
+    return;
+  }
+  skb.networkHeader = o;
+  const saddr = b.slice(o + 8, o + 24);
+  const daddr = b.slice(o + 24, o + 40);
+  if (skb.pktType === PACKET_LOOPBACK) return;
+  // ip6_mc_input(): a group nobody here joined is not for us
+  if (ipv6AddrIsMulticast(daddr) && !ipv6ChkMcastAddr(dev, daddr)) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
+    return;
+  }
+  if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
+  const t = o + IPV6_HDRLEN;
+  // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0
+  if (plen < 4 || icmpv6Csum(b, t, plen, saddr, daddr) !== 0xffff) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_ICMP_CSUM", "icmpv6_rcv");
+    return;
+  }
+  if (b[t] === NDISC_NEIGHBOUR_SOLICITATION) ndiscRecvNs(skb, dev, t, plen, saddr, daddr, b[o + 7]!);
+}
+
+/** net/ipv6/ndisc.c: ndisc_recv_ns(), the DAD part */
+function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array, hopLimit: number): void {
+  const b = skb.buf;
+  if (hopLimit !== 255 || len < 24 || b[t + 1] !== 0) return; // ndisc_rcv(): invalid, dropped
+  const target = b.slice(t + 8, t + 24);
+  if (ipv6AddrIsMulticast(target)) return;
+  const dad = ipv6AddrAny(saddr);
+  if (dad && !ipv6AddrIsSolictMult(daddr)) return;
+  // options: the nonce
+  let nonce: Uint8Array | undefined;
+  for (let p = t + 24; p + 2 <= t + len; ) {
+    const olen = b[p + 1]! * 8;
+    if (!olen) return;
+    if (b[p] === ND_OPT_NONCE && olen === 8) nonce = b.slice(p + 2, p + 8);
+    p += olen;
+  }
+  const ifp = ipv6GetIfaddr(dev, target);
+  if (!ifp) return;
+  if (!(ifp.flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)) || !dad) return; // a normal NS: NA not modelled
+  const ours = ifaDadNonce(ifp);
+  if (nonce && ours && nonce.every((x, i) => x === ours[i])) return; // our NS looped back
+  // we are colliding with another node who is doing DAD
+  addrconfDadFailure(skb, ifp);
+}
+
+let inited = false;
+
+/** net/ipv6/af_inet6.c: ipv6_packet_init(): dev_add_pack(&ipv6_packet_type) */
+export function ipv6PacketInit(): void {
+  if (inited) return;
+  inited = true;
+  devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev));
+}

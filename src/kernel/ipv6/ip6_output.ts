@@ -1,0 +1,137 @@
+/**
+ * net/ipv6/ip6_output.c, the part ND and MLD need: the IPv6 header (ip6_flow_hdr,
+ * ip6_nd_hdr, ip6_mc_hdr), the ICMPv6 checksum over the pseudo-header (csum_ipv6_magic), and
+ * output of a packet to a multicast group on one device (ip6_finish_output2 for a multicast
+ * destination: the neighbour is NUD_NOARP with the mapped 33:33:xx:xx:xx:xx address).
+ *
+ * Not modelled: the FIB6 route lookup, unicast neighbour resolution, fragmentation, the
+ * multicast loopback copy (dev_loopback_xmit: AF_PACKET taps ignore PACKET_LOOPBACK anyway),
+ * netfilter (NF_INET_LOCAL_OUT / POST_ROUTING for IPv6) and the Ip6Out* SNMP counters.
+ */
+import type { NetDevice } from "../core/netdevice.ts";
+import { SkBuff } from "../core/skbuff.ts";
+import { devQueueXmit, devHardHeader } from "../core/dev_path.ts";
+import { kfreeSkbReason } from "../core/drop.ts";
+import { csumPartial, csumFold } from "../../wire/checksum.ts";
+import { ETH_P_IPV6, ARPHRD_ETHER } from "../uapi/if.ts";
+
+export const IPV6_HDRLEN = 40;
+export const NEXTHDR_HOP = 0;
+export const NEXTHDR_ICMP = 58;
+export const IPPROTO_ICMPV6 = 58;
+/** the headroom an skb built by ND/MLD reserves (LL_RESERVED_SPACE + the IPv6 header) */
+export const IP6_HEADROOM = 14 + IPV6_HDRLEN + 16;
+
+/** in6addr_any */
+export const IN6ADDR_ANY = new Uint8Array(16);
+
+/** include/net/addrconf.h: ipv6_addr_any() */
+export function ipv6AddrAny(a: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i]) return false;
+  return true;
+}
+
+export function ipv6AddrEqual(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+export function ipv6AddrIsMulticast(a: Uint8Array): boolean {
+  return a[0] === 0xff;
+}
+
+/** include/net/ipv6.h: IPV6_ADDR_MC_SCOPE() */
+export function ipv6AddrMcScope(a: Uint8Array): number {
+  return a[1]! & 0x0f;
+}
+
+/** parse "ff02::1:ff00:1"-style text (tests, constants) */
+export function in6Addr(s: string): Uint8Array {
+  const out = new Uint8Array(16);
+  const [head, tail] = s.includes("::") ? s.split("::") as [string, string] : [s, undefined];
+  const h = head ? head.split(":") : [];
+  const t = tail ? tail.split(":") : [];
+  const words = tail === undefined ? h : [...h, ...new Array<string>(8 - h.length - t.length).fill("0"), ...t];
+  words.forEach((w, i) => {
+    const v = parseInt(w || "0", 16);
+    out[i * 2] = v >>> 8;
+    out[i * 2 + 1] = v & 0xff;
+  });
+  return out;
+}
+
+/** include/net/ip6_checksum.h: csum_ipv6_magic(): fold the pseudo-header and a partial sum */
+export function csumIpv6Magic(saddr: Uint8Array, daddr: Uint8Array, len: number, proto: number, sum: number): number {
+  sum = csumPartial(saddr, 0, 16, sum);
+  sum = csumPartial(daddr, 0, 16, sum);
+  sum += Math.floor(len / 0x10000) + (len & 0xffff) + proto;
+  return csumFold(sum);
+}
+
+/** the ICMPv6 checksum of buf[off..off+len) (the checksum field must be zero) */
+export function icmpv6Csum(buf: Uint8Array, off: number, len: number, saddr: Uint8Array, daddr: Uint8Array): number {
+  const c = csumIpv6Magic(saddr, daddr, len, IPPROTO_ICMPV6, csumPartial(buf, off, len));
+  return c === 0 ? 0xffff : c;
+}
+
+/**
+ * include/net/ipv6.h: ip6_flow_hdr() + the rest of the fixed header, written at skb.data
+ * after pushing 40 bytes (ip6_nd_hdr / ip6_mc_hdr): version 6, traffic class, flow label 0.
+ */
+export function ip6PushHdr(skb: SkBuff, saddr: Uint8Array, daddr: Uint8Array, nexthdr: number, hopLimit: number, tclass = 0): void {
+  const payloadLen = skb.len;
+  const o = skb.push(IPV6_HDRLEN);
+  const b = skb.buf;
+  b[o] = 0x60 | (tclass >>> 4);
+  b[o + 1] = (tclass & 0x0f) << 4;
+  b[o + 2] = 0;
+  b[o + 3] = 0;
+  b[o + 4] = payloadLen >>> 8;
+  b[o + 5] = payloadLen & 0xff;
+  b[o + 6] = nexthdr;
+  b[o + 7] = hopLimit;
+  b.set(saddr.subarray(0, 16), o + 8);
+  b.set(daddr.subarray(0, 16), o + 24);
+  skb.networkHeader = o;
+  skb.protocol = ETH_P_IPV6;
+}
+
+/** include/net/if_inet6.h: ipv6_eth_mc_map() */
+export function ipv6EthMcMap(addr: Uint8Array): Uint8Array {
+  return Uint8Array.of(0x33, 0x33, addr[12]!, addr[13]!, addr[14]!, addr[15]!);
+}
+
+/** net/ipv6/ndisc.c: ndisc_mc_map() — the link-layer address of a multicast group on `dev`,
+ * undefined where Linux answers -EINVAL (dir 0: loopback and other non-Ethernet types) */
+export function ndiscMcMap(addr: Uint8Array, dev: NetDevice, dir: 0 | 1): Uint8Array | undefined {
+  if (dev.type === ARPHRD_ETHER) return ipv6EthMcMap(addr);
+  if (dir) return dev.broadcast.slice(0, dev.addrLen);
+  return undefined;
+}
+
+/** an skb with room for the link-layer and IPv6 headers, holding `len` bytes of payload */
+export function ip6AllocSkb(len: number): SkBuff {
+  const skb = new SkBuff(len, IP6_HEADROOM);
+  skb.transportHeader = skb.data;
+  return skb;
+}
+
+/**
+ * net/ipv6/ip6_output.c: ip6_output() -> ip6_finish_output2() for a packet (starting at its
+ * IPv6 header) to the multicast group `daddr` through `dev`. Returns NET_XMIT_* / -errno.
+ */
+export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
+  // ip6_output(): no inet6_dev or IPv6 disabled on the device
+  const idev = dev.ip6Ptr as { cnf?: Map<string, number | string> } | undefined;
+  if (!idev || Number(idev.cnf?.get("disable_ipv6") ?? 0)) {
+    skb.dev = dev;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_output");
+    return 0;
+  }
+  skb.dev = dev;
+  skb.protocol = ETH_P_IPV6;
+  const ha = ndiscMcMap(daddr, dev, 1);
+  if (ha === undefined) return -22;
+  devHardHeader(skb, dev, ETH_P_IPV6, ha);
+  return devQueueXmit(skb);
+}

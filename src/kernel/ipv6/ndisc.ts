@@ -1,0 +1,554 @@
+/**
+ * net/ipv6/ndisc.c (sending neighbour and router solicitations) and the packet-sending half
+ * of net/ipv6/addrconf.c that runs when a link comes up: Duplicate Address Detection
+ * (addrconf_dad_start/_begin/_kick/_work/_completed, one NS from :: to the solicited-node
+ * group with a nonce after a random delay below rtr_solicit_delay, the address tentative
+ * until retrans_time later), the solicited-node group joins (addrconf_join_solict), router
+ * solicitations after DAD of the first link-local address (rtr_solicits -1: forever, with the
+ * RFC 3315 s14 backoff up to rtr_solicit_max_interval), and the MLD hooks of addrconf_notify /
+ * addrconf_ifdown (ipv6_mc_up/down/destroy).
+ *
+ * addrconf.ts owns the addresses (struct inet6_ifaddr) and their netlink side; this file
+ * keeps the DAD/RS state beside them in WeakMaps. `ndiscInit()` registers a netdevice
+ * notifier after addrconf's that drives the link-up work; addrconf calls
+ * `addrconfDadStart(ifp)` for an address it adds and `addrconfLeaveSolict(ifp)` for one it
+ * deletes.
+ */
+import type { NetDevice } from "../core/netdevice.ts";
+import type { SkBuff } from "../core/skbuff.ts";
+import type { Timer } from "../../sim/scheduler.ts";
+import type { Inet6Dev, Inet6Ifaddr } from "./addrconf.ts";
+import { devInet6, dadConfig } from "./addrconf.ts";
+import {
+  registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE, NOTIFY_DONE,
+} from "../core/notifier.ts";
+import { netSched, netRng } from "../core/dev_path.ts";
+import { netifOperUp } from "../core/dev.ts";
+import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC, IFA_F_DADFAILED, IFA_F_NODAD, IFA_F_PERMANENT, RT_SCOPE_LINK } from "../uapi/rtnetlink.ts";
+import { IFF_UP, IFF_LOOPBACK, IFF_NOARP, IFF_MULTICAST, IFF_SLAVE, ARPHRD_TUNNEL } from "../uapi/if.ts";
+import { HZ } from "../../sim/scheduler.ts";
+import {
+  ip6AllocSkb, ip6PushHdr, icmpv6Csum, ip6OutputMulticast, ipv6AddrAny, ipv6AddrEqual, NEXTHDR_ICMP, IN6ADDR_ANY,
+} from "./ip6_output.ts";
+import {
+  __ipv6DevMcInc, __ipv6DevMcDec, ipv6McUp, ipv6McDown, ipv6McInitDev, ipv6McDestroyDev, ipv6McDadComplete,
+  ipv6GetLladdr, igmp6Init, modDelayedWork, randomBelow, msecsToJiffies, IN6ADDR_LINKLOCAL_ALLROUTERS,
+} from "./mcast.ts";
+
+/** ICMPv6 ND message types (include/net/ndisc.h) */
+export const NDISC_ROUTER_SOLICITATION = 133;
+export const NDISC_ROUTER_ADVERTISEMENT = 134;
+export const NDISC_NEIGHBOUR_SOLICITATION = 135;
+export const NDISC_NEIGHBOUR_ADVERTISEMENT = 136;
+export const NDISC_REDIRECT = 137;
+/** ND options */
+export const ND_OPT_SOURCE_LL_ADDR = 1;
+export const ND_OPT_TARGET_LL_ADDR = 2;
+export const ND_OPT_NONCE = 14;
+
+/** neigh_parms RETRANS_TIME of nd_tbl: 1000 ms */
+const ND_RETRANS_TIME_MS = 1000;
+
+/** inet6_ifaddr.state */
+const enum IfaState { PREDAD, DAD, POSTDAD, ERRDAD, DEAD }
+
+/** the DAD half of struct inet6_ifaddr */
+interface DadState {
+  state: IfaState;
+  probes: number;
+  nonce: Uint8Array | undefined;
+  timer: Timer;
+  /** addrconf_join_solict() ran for this address */
+  solicitJoined: boolean;
+}
+
+/** the RS/readiness half of struct inet6_dev */
+interface NdDev {
+  idev: Inet6Dev;
+  ready: boolean;
+  rsTimer: Timer;
+  rsInterval: number;
+  rsProbes: number;
+  rsSent: boolean;
+  raRcvd: boolean;
+  /** the addresses whose DAD state lives here */
+  ifas: Set<Inet6Ifaddr>;
+}
+
+const dadState = new WeakMap<Inet6Ifaddr, DadState>();
+const ndDevs = new WeakMap<Inet6Dev, NdDev>();
+/** dev -> its inet6_dev as last seen (addrconf clears dev.ip6Ptr before our NETDEV_UNREGISTER) */
+const lastIdev = new WeakMap<NetDevice, Inet6Dev>();
+
+function ndDev(idev: Inet6Dev): NdDev {
+  let s = ndDevs.get(idev);
+  if (!s) {
+    s = {
+      idev, ready: false, rsTimer: netSched(idev.dev.net).timer(() => addrconfRsTimer(idev), "addrconf_rs_timer"),
+      rsInterval: 0, rsProbes: 0, rsSent: false, raRcvd: false, ifas: new Set(),
+    };
+    ndDevs.set(idev, s);
+  }
+  return s;
+}
+
+function cnf(idev: Inet6Dev, name: string, dflt: number): number {
+  const v = idev.cnf.get(name);
+  return v === undefined ? dflt : Number(v);
+}
+
+/** DAD timings collapse to 0 unless addrconf's dadConfig says the clock runs as on Linux */
+function dadDelay(j: number): number {
+  return dadConfig.realistic ? j : 0;
+}
+
+// ---------------------------------------------------------------------------- addresses
+
+/** net/ipv6/addrconf.c: addrconf_addr_solict_mult(): ff02::1:ffXX:XXXX */
+export function addrconfAddrSolictMult(addr: Uint8Array): Uint8Array {
+  const m = new Uint8Array(16);
+  m[0] = 0xff;
+  m[1] = 0x02;
+  m[11] = 0x01;
+  m[12] = 0xff;
+  m[13] = addr[13]!;
+  m[14] = addr[14]!;
+  m[15] = addr[15]!;
+  return m;
+}
+
+/** include/net/addrconf.h: ipv6_addr_is_solict_mult() */
+export function ipv6AddrIsSolictMult(a: Uint8Array): boolean {
+  return a[0] === 0xff && a[1] === 0x02 && a.subarray(2, 11).every((x) => x === 0) && a[11] === 1 && a[12] === 0xff;
+}
+
+/** net/ipv6/addrconf.c: addrconf_join_solict() */
+function addrconfJoinSolict(idev: Inet6Dev, addr: Uint8Array): void {
+  if (idev.dev.flags & (IFF_LOOPBACK | IFF_NOARP)) return;
+  __ipv6DevMcInc(idev, addrconfAddrSolictMult(addr));
+}
+
+/** net/ipv6/addrconf.c: addrconf_leave_solict() */
+function addrconfLeaveSolictAddr(idev: Inet6Dev, addr: Uint8Array): void {
+  if (idev.dev.flags & (IFF_LOOPBACK | IFF_NOARP)) return;
+  __ipv6DevMcDec(idev, addrconfAddrSolictMult(addr));
+}
+
+function dadOf(ifp: Inet6Ifaddr): DadState {
+  let d = dadState.get(ifp);
+  if (!d) {
+    const net = ifp.idev.dev.net;
+    d = { state: IfaState.PREDAD, probes: 0, nonce: undefined, timer: netSched(net).timer(() => addrconfDadWork(ifp), "addrconf_dad_work"), solicitJoined: false };
+    dadState.set(ifp, d);
+    ndDev(ifp.idev).ifas.add(ifp);
+  }
+  return d;
+}
+
+/**
+ * __ipv6_ifa_notify(RTM_DELADDR)'s addrconf_leave_solict() and the DAD work's end: addrconf
+ * calls this when it removes an address (ipv6_del_addr, addrconf_ifdown).
+ */
+export function addrconfLeaveSolict(ifp: Inet6Ifaddr): void {
+  const d = dadState.get(ifp);
+  if (!d) return;
+  d.timer.cancel();
+  d.state = IfaState.DEAD;
+  ndDevs.get(ifp.idev)?.ifas.delete(ifp);
+  if (d.solicitJoined) {
+    d.solicitJoined = false;
+    addrconfLeaveSolictAddr(ifp.idev, ifp.addr);
+  }
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_start() — addrconf calls it for a new address (instead
+ * of clearing IFA_F_TENTATIVE itself); the address must carry IFA_F_TENTATIVE unless NODAD */
+export function addrconfDadStart(ifp: Inet6Ifaddr): void {
+  const d = dadOf(ifp);
+  if (d.state === IfaState.DEAD) return;
+  d.state = IfaState.PREDAD;
+  modDelayedWork(ifp.idev.dev.net, d.timer, 0);
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_begin() */
+function addrconfDadBegin(ifp: Inet6Ifaddr): void {
+  const idev = ifp.idev;
+  const dev = idev.dev;
+  const d = dadOf(ifp);
+  if (!d.solicitJoined) {
+    d.solicitJoined = true;
+    addrconfJoinSolict(idev, ifp.addr);
+  }
+  if (d.state === IfaState.DEAD) return;
+  // (net.ipv6.conf.all.accept_dad is 0 by default and addrconf keeps it private: the device's
+  // value decides)
+  const acceptDad = cnf(idev, "accept_dad", 1);
+  if (dev.flags & (IFF_NOARP | IFF_LOOPBACK) || acceptDad < 1 ||
+      !(ifp.flags & IFA_F_TENTATIVE) || ifp.flags & IFA_F_NODAD) {
+    const sendNa = (ifp.flags & IFA_F_TENTATIVE) !== 0 && !(ifp.flags & IFA_F_OPTIMISTIC);
+    ifp.flags &= ~(IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED);
+    addrconfDadCompleted(ifp, sendNa);
+    return;
+  }
+  if (!ndDev(idev).ready || !(dev.flags & IFF_UP)) {
+    // addrconf_dad_stop(ifp, 0): a permanent address stays tentative until the link is ready
+    addrconfDadStop(ifp, false);
+    return;
+  }
+  addrconfDadKick(ifp);
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_stop() */
+function addrconfDadStop(ifp: Inet6Ifaddr, dadFailed: boolean): void {
+  const d = dadOf(ifp);
+  d.timer.cancel();
+  if (ifp.flags & IFA_F_PERMANENT) {
+    ifp.flags |= IFA_F_TENTATIVE;
+    if (dadFailed) ifp.flags |= IFA_F_DADFAILED;
+  }
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_kick() */
+function addrconfDadKick(ifp: Inet6Ifaddr): void {
+  const idev = ifp.idev;
+  const net = idev.dev.net;
+  const d = dadOf(ifp);
+  const rtrSolicitDelay = cnf(idev, "router_solicitation_delay", 1) * HZ;
+  const randNum = ifp.flags & IFA_F_OPTIMISTIC ? 0 : randomBelow(net, rtrSolicitDelay || 1);
+  d.nonce = undefined;
+  if (cnf(idev, "enhanced_dad", 1)) {
+    let n: Uint8Array;
+    do n = netRng(net).bytes(6);
+    while (n.every((x) => x === 0));
+    d.nonce = n;
+  }
+  d.probes = cnf(idev, "dad_transmits", 1);
+  d.state = IfaState.DAD;
+  modDelayedWork(net, d.timer, dadDelay(randNum));
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_work() */
+function addrconfDadWork(ifp: Inet6Ifaddr): void {
+  const idev = ifp.idev;
+  const d = dadOf(ifp);
+  if (!idev.addrList.includes(ifp)) {
+    // deleted behind our back (INET6_IFADDR_STATE_DEAD)
+    addrconfLeaveSolict(ifp);
+    return;
+  }
+  if (d.state === IfaState.PREDAD) {
+    d.state = IfaState.DAD;
+    addrconfDadBegin(ifp);
+    return;
+  }
+  if (d.state === IfaState.ERRDAD) {
+    d.state = IfaState.POSTDAD;
+    addrconfDadStop(ifp, true);
+    return;
+  }
+  if (d.state !== IfaState.DAD) return;
+  if (!ndDev(idev).ready) {
+    addrconfDadStop(ifp, false);
+    return;
+  }
+  if (ifp.flags & IFA_F_DADFAILED) return;
+  if (d.probes === 0) {
+    // DAD was successful
+    const sendNa = (ifp.flags & IFA_F_TENTATIVE) !== 0 && !(ifp.flags & IFA_F_OPTIMISTIC);
+    ifp.flags &= ~(IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED);
+    addrconfDadCompleted(ifp, sendNa);
+    return;
+  }
+  d.probes--;
+  modDelayedWork(idev.dev.net, d.timer, dadDelay(Math.max(msecsToJiffies(ND_RETRANS_TIME_MS), HZ / 100)));
+  // send a neighbour solicitation for our addr
+  ndiscSendNs(idev.dev, ifp.addr, addrconfAddrSolictMult(ifp.addr), IN6ADDR_ANY, d.nonce);
+}
+
+/** net/ipv6/addrconf.c: ipv6_lonely_lladdr() */
+function ipv6LonelyLladdr(ifp: Inet6Ifaddr): boolean {
+  for (const it of ifp.idev.addrList) {
+    if (it !== ifp && it.scope === RT_SCOPE_LINK &&
+        (it.flags & (IFA_F_PERMANENT | IFA_F_TENTATIVE | IFA_F_OPTIMISTIC | IFA_F_DADFAILED)) === IFA_F_PERMANENT) {
+      return false;
+    }
+  }
+  return true;
+}
+
+/** net/ipv6/addrconf.c: ipv6_accept_ra() */
+function ipv6AcceptRa(idev: Inet6Dev): boolean {
+  return cnf(idev, "forwarding", 0) ? cnf(idev, "accept_ra", 1) === 2 : cnf(idev, "accept_ra", 1) !== 0;
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_completed() */
+function addrconfDadCompleted(ifp: Inet6Ifaddr, sendNa: boolean): void {
+  const idev = ifp.idev;
+  const dev = idev.dev;
+  const d = dadOf(ifp);
+  d.timer.cancel();
+  d.state = IfaState.POSTDAD;
+  // ipv6_ifa_notify(RTM_NEWADDR): addrconf's route dump shows the local route once not tentative
+  const sendMld = ifp.scope === RT_SCOPE_LINK && ipv6LonelyLladdr(ifp);
+  const sendRs = sendMld && ipv6AcceptRa(idev) && cnf(idev, "router_solicitations", -1) !== 0 &&
+    !(dev.flags & IFF_LOOPBACK) && dev.type !== ARPHRD_TUNNEL;
+  // while DAD is in progress the MLD reports' source is ::; report again from the new address
+  if (sendMld) ipv6McDadComplete(idev);
+  if (sendNa && cnf(idev, "ndisc_notify", 0)) {
+    // unsolicited NA (ndisc_notify): not modelled
+  }
+  if (sendRs) {
+    const lladdr = ipv6GetLladdr(idev, IFA_F_TENTATIVE);
+    if (!lladdr) return;
+    ndiscSendRs(dev, lladdr, IN6ADDR_LINKLOCAL_ALLROUTERS);
+    const s = ndDev(idev);
+    s.rsInterval = rfc3315S14BackoffInit(dev, cnf(idev, "router_solicitation_interval", 4) * HZ);
+    s.rsProbes = 1;
+    s.rsSent = true;
+    modDelayedWork(dev.net, s.rsTimer, s.rsInterval);
+  }
+}
+
+/** net/ipv6/addrconf.c: rfc3315_s14_backoff_init() */
+function rfc3315S14BackoffInit(dev: NetDevice, irt: number): number {
+  return Math.floor(((900000 + randomBelow(dev.net, 200001)) * irt) / 1000000);
+}
+
+/** net/ipv6/addrconf.c: rfc3315_s14_backoff_update() */
+function rfc3315S14BackoffUpdate(dev: NetDevice, rt: number, mrt: number): number {
+  let tmp = Math.floor(((1900000 + randomBelow(dev.net, 200001)) * rt) / 1000000);
+  if (tmp > mrt) tmp = Math.floor(((900000 + randomBelow(dev.net, 200001)) * mrt) / 1000000);
+  return tmp;
+}
+
+/** net/ipv6/addrconf.c: addrconf_rs_timer() */
+function addrconfRsTimer(idev: Inet6Dev): void {
+  const s = ndDev(idev);
+  const dev = idev.dev;
+  if (!s.ready || !ipv6AcceptRa(idev) || s.raRcvd) return;
+  const rtrSolicits = cnf(idev, "router_solicitations", -1);
+  if (s.rsProbes++ < rtrSolicits || rtrSolicits < 0) {
+    const lladdr = ipv6GetLladdr(idev, IFA_F_TENTATIVE);
+    if (!lladdr) return;
+    ndiscSendRs(dev, lladdr, IN6ADDR_LINKLOCAL_ALLROUTERS);
+    s.rsInterval = rfc3315S14BackoffUpdate(dev, s.rsInterval, cnf(idev, "router_solicitation_max_interval", 3600) * HZ);
+    // the wait after the last probe can be shorter
+    modDelayedWork(dev.net, s.rsTimer, s.rsProbes === rtrSolicits ? cnf(idev, "router_solicitation_delay", 1) * HZ : s.rsInterval);
+  }
+  // else: pr_debug("%s: no IPv6 routers present\n")
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_run() — the link became ready: DAD every tentative address */
+function addrconfDadRun(idev: Inet6Dev): void {
+  for (const ifp of idev.addrList.slice()) {
+    const d = dadState.get(ifp);
+    if (!d) {
+      // an address addrconf made without calling addrconfDadStart (it cleared TENTATIVE
+      // itself): give it the DAD Linux would have run
+      if (idev.dev.flags & IFF_LOOPBACK) continue;
+      if (!(ifp.flags & IFA_F_NODAD)) ifp.flags |= IFA_F_TENTATIVE;
+      addrconfDadStart(ifp);
+      continue;
+    }
+    if (ifp.flags & IFA_F_TENTATIVE && d.state === IfaState.DAD) addrconfDadKick(ifp);
+  }
+}
+
+/** net/ipv6/addrconf.c: addrconf_dad_failure() — another node uses (or tests) our address */
+export function addrconfDadFailure(skb: SkBuff, ifp: Inet6Ifaddr): void {
+  const dev = ifp.idev.dev;
+  const src = skb.macHeader >= 0 ? skb.buf.subarray(skb.macHeader + 6, skb.macHeader + 12) : new Uint8Array(6);
+  const mac = [...src].map((x) => x.toString(16).padStart(2, "0")).join(":");
+  dev.net.host.dmesgLog(`IPv6: ${dev.name}: IPv6 duplicate address ${in6Ntop(ifp.addr)} used by ${mac} detected!`);
+  const d = dadOf(ifp);
+  if (d.state !== IfaState.DEAD) d.state = IfaState.ERRDAD;
+  modDelayedWork(dev.net, d.timer, 0);
+}
+
+/** %pI6c: RFC 5952 text of an IPv6 address */
+export function in6Ntop(a: Uint8Array): string {
+  const w: number[] = [];
+  for (let i = 0; i < 8; i++) w.push((a[i * 2]! << 8) | a[i * 2 + 1]!);
+  let best = -1;
+  let bestLen = 0;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) { i++; continue; }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) { best = i; bestLen = j - i; }
+    i = j;
+  }
+  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(":");
+  if (bestLen < 2) return hex(w);
+  return `${hex(w.slice(0, best))}::${hex(w.slice(best + bestLen))}`;
+}
+
+/** the address of `dev` equal to `addr` (ipv6_get_ifaddr on one device) */
+export function ipv6GetIfaddr(dev: NetDevice, addr: Uint8Array): Inet6Ifaddr | undefined {
+  return devInet6(dev)?.addrList.find((x) => ipv6AddrEqual(x.addr, addr));
+}
+
+/** the DAD nonce an address sent its NS with (ifp->dad_nonce) */
+export function ifaDadNonce(ifp: Inet6Ifaddr): Uint8Array | undefined {
+  return dadState.get(ifp)?.nonce;
+}
+
+// ----------------------------------------------------------------------------- sending
+
+/** net/ipv6/ndisc.c: ndisc_fill_addr_option(): type, length in 8-octet units, the address */
+function ndiscFillAddrOption(b: Uint8Array, o: number, type: number, addr: Uint8Array): number {
+  const space = (addr.length + 2 + 7) & ~7;
+  b[o] = type;
+  b[o + 1] = space >>> 3;
+  b.set(addr, o + 2);
+  return space;
+}
+
+/** net/ipv6/ndisc.c: ndisc_send_skb(): the ICMPv6 checksum, ip6_nd_hdr (hop limit 255), out */
+function ndiscSendSkb(skb: SkBuff, dev: NetDevice, daddr: Uint8Array, saddr: Uint8Array): void {
+  const b = skb.buf;
+  const o = skb.data;
+  const len = skb.len;
+  const csum = icmpv6Csum(b, o, len, saddr, daddr);
+  b[o + 2] = csum >>> 8;
+  b[o + 3] = csum & 0xff;
+  const idev = devInet6(dev);
+  ip6PushHdr(skb, saddr, daddr, NEXTHDR_ICMP, 255, idev ? cnf(idev, "ndisc_tclass", 0) : 0);
+  ip6OutputMulticast(skb, dev, daddr);
+}
+
+/** net/ipv6/ndisc.c: ndisc_send_ns() (multicast destinations only: DAD, solicited-node) */
+export function ndiscSendNs(dev: NetDevice, solicit: Uint8Array, daddr: Uint8Array, saddr: Uint8Array, nonce?: Uint8Array): void {
+  if (!(dev.flags & IFF_UP) || daddr[0] !== 0xff) return;
+  const incOpt = !ipv6AddrAny(saddr);
+  let optlen = 0;
+  if (incOpt) optlen += (dev.addrLen + 2 + 7) & ~7;
+  if (nonce) optlen += 8;
+  const skb = ip6AllocSkb(24 + optlen);
+  const b = skb.buf;
+  let o = skb.data;
+  b[o] = NDISC_NEIGHBOUR_SOLICITATION;
+  b.set(solicit.subarray(0, 16), o + 8);
+  o += 24;
+  if (incOpt) o += ndiscFillAddrOption(b, o, ND_OPT_SOURCE_LL_ADDR, dev.devAddr.subarray(0, dev.addrLen));
+  if (nonce) {
+    b[o] = ND_OPT_NONCE;
+    b[o + 1] = 1;
+    b.set(nonce.subarray(0, 6), o + 2);
+  }
+  ndiscSendSkb(skb, dev, daddr, saddr);
+}
+
+/** net/ipv6/ndisc.c: ndisc_send_rs() */
+export function ndiscSendRs(dev: NetDevice, saddr: Uint8Array, daddr: Uint8Array): void {
+  if (!(dev.flags & IFF_UP)) return;
+  const sendSllao = !ipv6AddrAny(saddr);
+  const optlen = sendSllao ? (dev.addrLen + 2 + 7) & ~7 : 0;
+  const skb = ip6AllocSkb(8 + optlen);
+  const b = skb.buf;
+  const o = skb.data;
+  b[o] = NDISC_ROUTER_SOLICITATION;
+  if (sendSllao) ndiscFillAddrOption(b, o + 8, ND_OPT_SOURCE_LL_ADDR, dev.devAddr.subarray(0, dev.addrLen));
+  ndiscSendSkb(skb, dev, daddr, saddr);
+}
+
+// ------------------------------------------------------------------ the netdevice events
+
+/** net/ipv6/addrconf.c: addrconf_link_ready() (carrier too: operstate follows it only once the
+ * link watch has run) */
+function addrconfLinkReady(dev: NetDevice): boolean {
+  return dev.carrier && netifOperUp(dev) && dev.qdisc !== "noop";
+}
+
+/** the link became ready (IF_READY): addrconf_dev_config() -> ipv6_find_idev() ->
+ * ipv6_mc_up(), then addrconf_dad_run(). The notifier calls it; addrconf calls it where it
+ * configures a device outside the notifier (disable_ipv6 back to 0). */
+export function ndiscDevReady(idev: Inet6Dev): void {
+  const dev = idev.dev;
+  ipv6McInitDev(idev);
+  lastIdev.set(dev, idev);
+  const s = ndDev(idev);
+  if (s.ready) return;
+  s.ready = true;
+  if (dev.flags & IFF_UP && dev.flags & IFF_MULTICAST) ipv6McUp(idev);
+  addrconfDadRun(idev);
+}
+
+/** ipv6_add_dev()'s multicast part, once per inet6_dev */
+function ensureMcInit(dev: NetDevice): Inet6Dev | undefined {
+  const idev = devInet6(dev);
+  if (!idev) return undefined;
+  lastIdev.set(dev, idev);
+  ipv6McInitDev(idev);
+  return idev;
+}
+
+/** net/ipv6/addrconf.c: addrconf_ifdown()'s address, RS and MLD steps (the notifier calls it
+ * on NETDEV_DOWN/UNREGISTER; addrconf calls it where it runs addrconf_ifdown itself, e.g.
+ * disable_ipv6) */
+export function ndiscIfdown(idev: Inet6Dev, unregister: boolean): void {
+  const s = ndDev(idev);
+  s.rsTimer.cancel();
+  s.ready = false;
+  s.rsSent = false;
+  s.raRcvd = false;
+  for (const ifp of [...s.ifas]) {
+    const d = dadState.get(ifp)!;
+    d.timer.cancel();
+    const kept = !unregister && idev.addrList.includes(ifp);
+    if (kept) {
+      d.state = IfaState.PREDAD;
+      if (!(ifp.flags & IFA_F_NODAD)) ifp.flags |= IFA_F_TENTATIVE;
+    } else {
+      addrconfLeaveSolict(ifp);
+    }
+  }
+  if (unregister) ipv6McDestroyDev(idev);
+  else ipv6McDown(idev);
+}
+
+/** net/ipv6/addrconf.c: addrconf_notify(), the steps after addrconf.ts's own */
+function ndiscNetdevEvent(event: number, dev: NetDevice): number {
+  switch (event) {
+    case NETDEV_REGISTER:
+      ensureMcInit(dev);
+      break;
+    case NETDEV_UP:
+    case NETDEV_CHANGE: {
+      if (dev.flags & IFF_SLAVE) break;
+      const idev = ensureMcInit(dev);
+      if (!idev || idev.cnf.get("disable_ipv6")) break;
+      const s = ndDev(idev);
+      if (!addrconfLinkReady(dev)) break;
+      if (s.ready) {
+        // already configured: resend MLD reports (we may have roamed)
+        if (event === NETDEV_CHANGE) ipv6McUp(idev);
+        break;
+      }
+      ndiscDevReady(idev);
+      break;
+    }
+    case NETDEV_DOWN: {
+      const idev = devInet6(dev) ?? lastIdev.get(dev);
+      if (idev) ndiscIfdown(idev, false);
+      break;
+    }
+    case NETDEV_UNREGISTER: {
+      const idev = lastIdev.get(dev);
+      if (idev) ndiscIfdown(idev, true);
+      lastIdev.delete(dev);
+      break;
+    }
+  }
+  return NOTIFY_DONE;
+}
+
+let inited = false;
+
+/** net/ipv6/ndisc.c: ndisc_init() + the addrconf hooks; call after addrconfInit() */
+export function ndiscInit(): void {
+  if (inited) return;
+  inited = true;
+  igmp6Init();
+  registerNetdeviceNotifier(ndiscNetdevEvent);
+}
