@@ -3,16 +3,15 @@
  * promises userland, implemented over the kernel parts.
  */
 import { kerr, type KErr } from "./uapi/errno.ts";
-import type { Syscalls, IoctlReq, VfsStat } from "./uapi/syscalls.ts";
+import type { Syscalls, IoctlReq } from "./uapi/syscalls.ts";
 import type { Socket } from "./uapi/socket.ts";
-import type { Timer } from "../sim/scheduler.ts";
 import type { Net } from "./core/net_namespace.ts";
 import { peernet2id, netnsSetId } from "./core/net_namespace.ts";
 import type { Host } from "./world.ts";
 import { rtnetlinkFor } from "./core/rtnetlink.ts";
 import { createKernelFs } from "./core/procfs.ts";
 import { devIoctl } from "./core/dev_ioctl.ts";
-import { linkwatchRunQueue } from "./core/dev.ts";
+import { linkwatchRunPending } from "./core/dev.ts";
 import { sockCreate } from "./socket/socket.ts";
 
 /** net/socket.c: __sock_create() of the socket layer (K2's sockCreate in socket/socket.ts) */
@@ -24,27 +23,16 @@ export function setSockCreate(fn: SockCreate): void {
   sockCreateFn = fn;
 }
 
-/** the nsid adapter ip/ipnetns.ts looks for (RTM_GETNSID / RTM_NEWNSID by /run/netns name) */
-export interface NsidSyscalls {
-  netnsId(name: string): number;
-  netnsSetId(name: string, nsid: number): KErr | undefined;
-}
-
-/** the cancellable simulator timer iputils' poll() loops look for (`sys.timer(fn)`) */
-export interface TimerSyscalls {
-  timer(fn: () => void, label?: string): Timer;
-}
-
-export function createSyscalls(host: Host, net: Net): Syscalls & NsidSyscalls & TimerSyscalls {
+export function createSyscalls(host: Host, net: Net): Syscalls {
   const world = host.world;
   const rtnl = rtnetlinkFor(net);
   const kfs = createKernelFs(net);
   /* a write to /proc or /sys may change links; reads see the link watch done */
-  const fs: Syscalls["fs"] & { lstat(path: string): VfsStat | KErr } = {
-    read: (p) => (linkwatchRunQueue(), kfs.read(p)),
+  const fs: Syscalls["fs"] = {
+    read: (p) => (linkwatchRunPending(net), kfs.read(p)),
     write: (p, d) => {
       const r = kfs.write(p, d);
-      linkwatchRunQueue();
+      linkwatchRunPending(net);
       return r;
     },
     readdir: (p) => kfs.readdir(p),
@@ -53,7 +41,7 @@ export function createSyscalls(host: Host, net: Net): Syscalls & NsidSyscalls & 
     lstat: (p) => kfs.lstat(p),
     readlink: (p) => kfs.readlink!(p),
   };
-  const sys: Syscalls & NsidSyscalls & TimerSyscalls = {
+  const sys: Syscalls = {
     rtnl,
     fs,
     /* /run/netns is a tmpfs: readdir lists the newest entry first */
@@ -76,9 +64,9 @@ export function createSyscalls(host: Host, net: Net): Syscalls & NsidSyscalls & 
       return sockCreateFn(net, family, type, protocol);
     },
     ioctl: (req: IoctlReq) => {
-      linkwatchRunQueue();
+      linkwatchRunPending(net);
       const r = devIoctl(net, req);
-      linkwatchRunQueue();
+      linkwatchRunPending(net);
       return r;
     },
     hostname: () => host.hostname,

@@ -10,7 +10,7 @@ import { kerr, type KErr } from "./uapi/errno.ts";
 import { IFF_UP } from "./uapi/if.ts";
 import type { Syscalls } from "./uapi/syscalls.ts";
 import { Net, setupNet, cleanupNet } from "./core/net_namespace.ts";
-import { devChangeFlags, devChangeNetNamespace, unregisterNetdevice, devGetFlags, linkwatchRunQueue } from "./core/dev.ts";
+import { devChangeFlags, devChangeNetNamespace, unregisterNetdevice, devGetFlags, linkwatchRunPending } from "./core/dev.ts";
 import { rtnetlinkInit } from "./core/rtnetlink.ts";
 import { sysctlCoreInit } from "./core/sysctl.ts";
 import { loopbackInit } from "./drivers/loopback.ts";
@@ -20,8 +20,15 @@ import { brInit } from "./bridge/br.ts";
 import { devinetInit } from "./ipv4/devinet.ts";
 import { fibInit } from "./ipv4/fib.ts";
 import { addrconfInit } from "./ipv6/addrconf.ts";
+import { igmpInit } from "./ipv4/igmp.ts";
+import { ndiscInit } from "./ipv6/ndisc.ts";
+import { ipv6PacketInit } from "./ipv6/ip6_input.ts";
+import { devAddrListsInit } from "./core/dev_addr_lists.ts";
 import { inetInit } from "./ipv4/af_inet.ts";
 import { netfilterInit } from "./netfilter/index.ts";
+import { kmodLoad } from "./drivers/kmod.ts";
+import { devicesInit } from "./drivers/devices.ts";
+import { ovsInit } from "./openvswitch/index.ts";
 
 export interface WorldOptions {
   seed?: string;
@@ -47,8 +54,14 @@ function kernelInit(): void {
   devinetInit();
   fibInit();
   addrconfInit();
+  igmpInit(); // after devinetInit: notifier order = Linux's
+  ndiscInit(); // after addrconfInit
+  ipv6PacketInit(); // ETH_P_IPV6 handler
   netfilterInit();
   brInit();
+  devicesInit();
+  ovsInit();
+  devAddrListsInit(); // last: its UNREGISTER flush runs after the others
 }
 
 /** the modules a host has loaded at boot (the lab runner's kernel: br_netfilter loaded) */
@@ -119,13 +132,16 @@ export class Host {
     this.namedNetns.delete(name);
     for (const n of this.namedNetns.values()) if (n === net) return undefined;
     destroyNet(net);
-    linkwatchRunQueue();
+    linkwatchRunPending(this.initNet);
     return undefined;
   }
 
   loadModule(name: string): KErr | undefined {
     const n = name.replace(/-/g, "_");
     if (this.modules.some((m) => m.name === n)) return undefined;
+    /* the drivers' own modules (dependencies, module_init per machine) */
+    const r = kmodLoad(this, n);
+    if (r !== null) return r;
     if (!KNOWN_MODULES.has(n)) return kerr("ENOENT");
     this.modules.unshift({ name: n, size: 16384, usedBy: [] });
     return undefined;
@@ -173,7 +189,7 @@ export class World {
     this.hosts.set(name, h);
     const lo = h.initNet.loopbackDev;
     if (lo) devChangeFlags(lo, devGetFlags(lo) | IFF_UP);
-    linkwatchRunQueue();
+    linkwatchRunPending(h.initNet);
     return h;
   }
 
@@ -181,10 +197,10 @@ export class World {
   addCable(aHost: string, aIf: string, bHost: string, bIf: string): void {
     const a = this.hosts.get(aHost) ?? this.addHost(aHost);
     const b = this.hosts.get(bHost) ?? this.addHost(bHost);
-    /* the carrier events of the new ends are handled by the link watch later, once the
-     * following cables exist too (the kernel's runner builds them all, then the work runs) */
     const err = vethCreatePair(a.initNet, aIf, b.initNet, bIf);
     if (err) throw new Error(`cable ${aHost}:${aIf} ${bHost}:${bIf}: ${err.errno}`);
+    /* the carrier events of the new ends go to the link watch: at once, or when its one
+     * non-urgent run per second allows */
   }
 
   /** net/ethernet/eth.c: eth_random_addr() — or the lab's MAC in lab mode */

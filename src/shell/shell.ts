@@ -32,6 +32,8 @@ const KILL_VAR = "TUXNET_KILL";
 /** the environment variable naming the terminal a command line may write to directly */
 const TTY_VAR = "TUXNET_TTY";
 const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR]);
+/** simulated µs an external command costs before it runs (fork + exec on a real machine) */
+export const EXEC_COST_US = 1000;
 
 export interface ShellResult {
   stdout: string;
@@ -567,6 +569,9 @@ export class HostShell implements Shell {
     };
     let code: number;
     try {
+      // fork + exec of a real tool costs about a millisecond; charging it on the simulated
+      // clock lets timers, link watch and the softirq run between commands as they do on Linux
+      if (EXEC_COST_US > 0) await this.sleep(EXEC_COST_US, p.signal);
       code = await cmd(p);
     } catch (e) {
       if (e instanceof Exit) code = e.code;

@@ -14,6 +14,7 @@ import { kmodCommands } from "./kmod/index.ts";
 import { iptablesCommands } from "./iptables/index.ts";
 import { conntrackCommands } from "./conntrack-tools/index.ts";
 import { ebtablesCommands } from "./ebtables/index.ts";
+import { ovsCommands } from "./ovs/index.ts";
 
 export const commands: CommandTable = {
   ...ipCommands,
@@ -27,6 +28,7 @@ export const commands: CommandTable = {
   ...iptablesCommands,
   ...conntrackCommands,
   ...ebtablesCommands,
+  ...ovsCommands,
 };
 
 export default commands;

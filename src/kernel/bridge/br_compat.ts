@@ -24,6 +24,8 @@ export {
   netdevRxHandlerUnregister,
   netdevMasterUpperDevLink,
   netdevUpperDevUnlink,
+  netifRunning,
+  setNetnsLocal,
 } from "../core/dev.ts";
 export { devQueueXmit, netifReceiveSkb, netSched, netRng } from "../core/dev_path.ts";
 export { kfreeSkbReason } from "../core/drop.ts";

@@ -11,7 +11,7 @@ import { ARPHRD_ETHER, IFF_BROADCAST, IFF_LOOPBACK, IFF_MULTICAST, IF_OPER_UNKNO
 import { type KErr, kerr } from "../uapi/errno.ts";
 import {
   devSetAllmulti, devSetPromiscuity, netdevMasterUpperDevLink, netdevRxHandlerRegister, netdevRxHandlerUnregister,
-  netdevUpperDevUnlink, netRng, netScheduler, registerNetdevice, unregisterNetdevice, devSetMtu,
+  netdevUpperDevUnlink, netRng, netScheduler, registerNetdevice, unregisterNetdevice, devSetMtu, setNetnsLocal,
 } from "./br_compat.ts";
 import { brFdbChangeMacAddress, brFdbDeleteByPort, brFdbFind, fdbAddLocal } from "./br_fdb.ts";
 import { BR_PKT_BROADCAST, BR_PKT_MULTICAST, BR_PKT_UNICAST, brFlood, brForward } from "./br_forward.ts";
@@ -128,6 +128,8 @@ export function brDevSetup(net: Net, name: string): NetDevice {
   dev.maxMtu = 65535;
   dev.tsoMaxSize = 65536;
   dev.operstate = IF_OPER_UNKNOWN; // alloc_netdev(): zeroed, until the link watch runs
+  /* dev->netns_immutable = true: a bridge cannot change namespace */
+  setNetnsLocal(dev);
   const br = new NetBridge(dev);
   dev.priv = br;
   brStpTimerInit(br);

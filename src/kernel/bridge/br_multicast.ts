@@ -4,27 +4,25 @@
  * which puts 01:00:5e:00:00:6a and 33:33:00:00:00:6a on the bridge's multicast list (shown
  * by `bridge fdb show` as `self permanent`). No mdb: multicast is flooded.
  */
-import type { NetDevice } from "../core/netdevice.ts";
 import type { NetBridge } from "./br_private.ts";
-import { devAddrLists } from "./br_netlink.ts";
+import { ipMcIncGroup, ipMcDecGroup, INADDR_ALLSNOOPERS_GROUP } from "../ipv4/igmp.ts";
+import { ipv6DevMcInc, ipv6DevMcDec } from "../ipv6/mcast.ts";
+import { in6Addr } from "../ipv6/ip6_output.ts";
 
-const SNOOPERS = [new Uint8Array([0x01, 0x00, 0x5e, 0, 0, 0x6a]), new Uint8Array([0x33, 0x33, 0, 0, 0, 0x6a])];
+/** ff02::6a, all-snoopers */
+const IN6ADDR_ALLSNOOPERS = in6Addr("ff02::6a");
 
-function mcDel(dev: NetDevice, a: Uint8Array): void {
-  const mc = devAddrLists(dev).mc;
-  const i = mc.findIndex((x) => x.every((b, k) => b === a[k]));
-  if (i >= 0) mc.splice(i, 1);
-}
-
-/** br_multicast_join_snoopers() */
+/** br_multicast_join_snoopers(): through the protocols, which add the link addresses
+ * (01:00:5e:00:00:6a, 33:33:00:00:00:6a) and show the groups in /proc/net/igmp{,6} */
 export function brMulticastJoinSnoopers(br: NetBridge): void {
-  const mc = devAddrLists(br.dev).mc;
-  for (const a of SNOOPERS) if (!mc.some((x) => x.every((b, k) => b === a[k]))) mc.push(a.slice());
+  ipMcIncGroup(br.dev, INADDR_ALLSNOOPERS_GROUP);
+  ipv6DevMcInc(br.dev, IN6ADDR_ALLSNOOPERS);
 }
 
 /** br_multicast_leave_snoopers() */
 export function brMulticastLeaveSnoopers(br: NetBridge): void {
-  for (const a of SNOOPERS) mcDel(br.dev, a);
+  ipMcDecGroup(br.dev, INADDR_ALLSNOOPERS_GROUP);
+  ipv6DevMcDec(br.dev, IN6ADDR_ALLSNOOPERS);
 }
 
 /** br_multicast_open() */

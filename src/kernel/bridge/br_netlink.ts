@@ -12,7 +12,8 @@ import {
   AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_MASTER, NTF_SELF,
   NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
 } from "../uapi/rtnetlink.ts";
-import { devGetFlags, devSetPromiscuity, netDevs, netScheduler, unregisterNetdevice } from "./br_compat.ts";
+import { devGetFlags, devSetPromiscuity, netDevs, netifRunning, netScheduler, unregisterNetdevice } from "./br_compat.ts";
+import { IF_OPER_DOWN } from "../uapi/if.ts";
 import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
 import { brFdbFlush, brFdbDeleteByPort, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
 import { brDevDelete, isBridgeDev } from "./br_if.ts";
@@ -259,7 +260,7 @@ function brFillIfinfo(p: NetBridgePort): LinkMsg {
     IFLA_IFNAME: dev.name,
     IFLA_MASTER: p.br.dev.ifindex,
     IFLA_MTU: dev.mtu,
-    IFLA_OPERSTATE: dev.operstate,
+    IFLA_OPERSTATE: netifRunning(dev) ? dev.operstate : IF_OPER_DOWN,
     IFLA_ADDRESS: dev.devAddr.slice(),
     IFLA_PROTINFO: brPortFillAttrs(p),
   };

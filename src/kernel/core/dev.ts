@@ -12,6 +12,7 @@ import {
 } from "../uapi/if.ts";
 import { NetDevice, NET_ADDR_SET, IFF_LIVE_ADDR_CHANGE, IFF_NO_QUEUE, type RxHandler } from "./netdevice.ts";
 import type { Net } from "./net_namespace.ts";
+import { USEC_PER_SEC, type Scheduler, type Timer, type Micros } from "../../sim/scheduler.ts";
 import { peernet2idAlloc } from "./net_namespace.ts";
 import {
   callNetdeviceNotifiers, notifierRefused, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN,
@@ -187,11 +188,37 @@ export function unregisterNetdevice(dev: NetDevice): void {
 
 // ------------------------------------------------------------------------------ open/close
 
-/** net/sched/sch_generic.c: dev_activate() — the first open attaches the default qdisc */
+/**
+ * The tx queue's qdisc pair: `dev.qdisc` is the root qdisc (txq->qdisc_sleeping, what `ip link`
+ * shows); `txActive` says whether txq->qdisc points at it (dev_activate() with carrier) or at
+ * noop_qdisc (never opened, deactivated, or opened without carrier).
+ */
+const txActive = new WeakSet<NetDevice>();
+
+/** include/net/sch_generic.h: qdisc_tx_changing() — txq->qdisc != txq->qdisc_sleeping */
+export function qdiscTxChanging(dev: NetDevice): boolean {
+  return dev.qdisc !== "noop" && !txActive.has(dev);
+}
+
+/** net/sched/sch_generic.c: dev_activate() — the first open attaches the default qdisc;
+ * the queues switch to it only with carrier ("delay activation until next carrier-on event") */
 function devActivate(dev: NetDevice): void {
   if (dev.qdisc === "noop") {
     dev.qdisc = dev.privFlags & IFF_NO_QUEUE || dev.txQueueLen === 0 ? "noqueue" : DEFAULT_QDISC;
   }
+  if (!dev.carrier) return;
+  txActive.add(dev);
+}
+
+/** net/sched/sch_generic.c: dev_deactivate() — the queues go back to noop_qdisc */
+function devDeactivate(dev: NetDevice): void {
+  txActive.delete(dev);
+}
+
+/** net/sched/sch_generic.c: dev_shutdown() — the root qdisc goes back to noop */
+function devShutdown(dev: NetDevice): void {
+  txActive.delete(dev);
+  dev.qdisc = "noop";
 }
 
 /** net/core/dev.c: __dev_open() */
@@ -223,6 +250,7 @@ export function devOpen(dev: NetDevice): KErr | undefined {
 function __devClose(dev: NetDevice): void {
   if (!dev.isUp()) return;
   callNetdeviceNotifiers(NETDEV_GOING_DOWN, dev);
+  devDeactivate(dev);
   dev.flags &= ~IFF_UP;
   dev.ops.stop?.(dev);
 }
@@ -398,52 +426,188 @@ export function linkwatchInitDev(dev: NetDevice): void {
 
 /** net/core/link_watch.c: linkwatch_do_dev() */
 function linkwatchDoDev(dev: NetDevice): void {
-  if (!devIsRegistered(dev)) return;
+  /* We are about to handle this device, so new events can be accepted */
+  lwPending.delete(dev);
   rfc2863Policy(dev);
-  if (dev.isUp()) {
+  if (dev.flags & IFF_UP) {
     if (dev.carrier) devActivate(dev);
+    else devDeactivate(dev);
     netdevStateChange(dev);
   }
 }
 
 /**
- * lweventlist: devices whose link state changed. The kernel handles them from a work item,
- * after the code that fired the event has finished (a veth computes its operstate once both
- * ends know each other). Here the queue runs when the system call that fired the events
- * returns (linkwatchRunQueue, called by syscalls.ts), or at the current simulated time for
- * events fired from timers and the packet path. The kernel's one-per-second limit on
- * non-urgent events is not modelled.
+ * The link watch of one kernel (all hosts of a world share it, as all namespaces of a machine
+ * share Linux's): lweventlist, LW_URGENT, linkwatch_nextevent and the delayed work
+ * linkwatch_work, a timer on the world's scheduler. Linux runs the work from a kworker that
+ * waits for RTNL; here the work runs when its timer fires or, when it is already due, as soon
+ * as the system call that holds "RTNL" returns (linkwatchRunPending).
  */
-const lweventlist = new Set<NetDevice>();
-const lwTimers = new WeakMap<object, { pending: boolean; mod(when: number): void }>();
+interface LinkWatch {
+  sched: Scheduler;
+  /** lweventlist */
+  list: NetDevice[];
+  /** LW_URGENT in linkwatch_flags */
+  urgent: boolean;
+  /** linkwatch_nextevent (µs): at most one non-urgent run per second */
+  nextevent: Micros;
+  /** linkwatch_work */
+  work: Timer;
+}
+const linkwatches = new WeakMap<Scheduler, LinkWatch>();
+/** __LINK_STATE_LINKWATCH_PENDING */
+const lwPending = new WeakSet<NetDevice>();
+
+function linkwatchOf(sched: Scheduler): LinkWatch {
+  let lw = linkwatches.get(sched);
+  if (!lw) {
+    const w: LinkWatch = {
+      sched,
+      list: [],
+      urgent: false,
+      /* the machine booted long ago: the first event may run at once */
+      nextevent: sched.now - 2 * USEC_PER_SEC,
+      work: sched.timer(() => linkwatchEvent(w), "linkwatch"),
+    };
+    linkwatches.set(sched, (lw = w));
+  }
+  return lw;
+}
+
+function devSched(dev: NetDevice): Scheduler | undefined {
+  return dev.net?.host?.world?.sched;
+}
+
+/**
+ * Lab mode: on the kernel runner, the link watch has just run when a lab's first command
+ * starts (labtool creates the cables, or tears the previous world down, right before), so
+ * linkwatch_nextevent is a second away (seen in the seeds' kernel transcripts). A full run now.
+ */
+export function linkwatchJustRan(sched: Scheduler): void {
+  __linkwatchRunQueue(linkwatchOf(sched), false);
+}
+
+/** net/core/link_watch.c: linkwatch_urgent_event() */
+function linkwatchUrgentEvent(dev: NetDevice): boolean {
+  if (!netifRunning(dev)) return false;
+  if (dev.ifindex !== devGetIflink(dev)) return true;
+  /* netif_is_lag_port() / netif_is_lag_master(): no bonding or team here */
+  return dev.carrier && qdiscTxChanging(dev);
+}
+
+/** net/core/link_watch.c: linkwatch_add_event() */
+function linkwatchAddEvent(lw: LinkWatch, dev: NetDevice): void {
+  if (!lw.list.includes(dev)) lw.list.push(dev);
+}
+
+/** net/core/link_watch.c: linkwatch_schedule_work() */
+function linkwatchScheduleWork(lw: LinkWatch, urgent: boolean): void {
+  const now = lw.sched.now;
+  /* unsigned long delay = linkwatch_nextevent - jiffies: a past nextevent wraps to huge */
+  let delay = lw.nextevent - now;
+  if (lw.urgent) return;
+  /* Minimise down-time: drop delay for up event. */
+  if (urgent) {
+    lw.urgent = true;
+    delay = 0;
+  }
+  /* If we wrap around we'll delay it by at most HZ. */
+  if (delay < 0 || delay > USEC_PER_SEC) delay = 0;
+  /* If urgent, schedule immediate execution; otherwise, don't override the existing timer. */
+  if (lw.urgent) lw.work.mod(now);
+  else if (!lw.work.pending) lw.work.mod(now + delay);
+}
+
+/** net/core/link_watch.c: __linkwatch_run_queue() */
+function __linkwatchRunQueue(lw: LinkWatch, urgentOnly: boolean): void {
+  const MAX_DO_DEV_PER_LOOP = 100;
+  let doDev = MAX_DO_DEV_PER_LOOP;
+  /* Give urgent case more budget */
+  if (urgentOnly) doDev += MAX_DO_DEV_PER_LOOP;
+  const now = lw.sched.now;
+  /* Limit the number of linkwatch events to one per second so that a runaway driver does
+   * not cause a storm of messages on the netlink socket. This limit does not apply to up
+   * events while the device qdisc is down. */
+  if (!urgentOnly) lw.nextevent = now + USEC_PER_SEC;
+  /* Limit wrap-around effect on delay. */
+  else if (lw.nextevent > now + USEC_PER_SEC) lw.nextevent = now;
+  lw.urgent = false;
+  const wrk = lw.list;
+  lw.list = [];
+  while (wrk.length && doDev > 0) {
+    const dev = wrk.shift()!;
+    if (!devIsRegistered(dev) || (urgentOnly && !linkwatchUrgentEvent(dev))) {
+      lw.list.push(dev);
+      continue;
+    }
+    linkwatchDoDev(dev);
+    doDev--;
+  }
+  /* Add the remaining work back to lweventlist */
+  lw.list.push(...wrk);
+  if (lw.list.length) linkwatchScheduleWork(lw, false);
+}
+
+/** net/core/link_watch.c: linkwatch_event() — the work item, under RTNL */
+function linkwatchEvent(lw: LinkWatch): void {
+  lw.work.cancel();
+  __linkwatchRunQueue(lw, lw.nextevent > lw.sched.now);
+}
 
 /** net/core/link_watch.c: linkwatch_fire_event() */
 export function linkwatchFireEvent(dev: NetDevice): void {
-  lweventlist.add(dev);
-  const sched = dev.net?.host?.world?.sched;
+  const sched = devSched(dev);
   if (!sched) return;
-  let t = lwTimers.get(sched);
-  if (!t) lwTimers.set(sched, (t = sched.timer(linkwatchRunQueue, "linkwatch")));
-  if (!t.pending) t.mod(sched.now);
+  const lw = linkwatchOf(sched);
+  const urgent = linkwatchUrgentEvent(dev);
+  if (!lwPending.has(dev)) {
+    lwPending.add(dev);
+    linkwatchAddEvent(lw, dev);
+  } else if (!urgent) return;
+  linkwatchScheduleWork(lw, urgent);
 }
 
-/** net/core/link_watch.c: linkwatch_run_queue() */
-export function linkwatchRunQueue(): void {
-  for (let n = 0; lweventlist.size && n < 100000; n++) {
-    const dev: NetDevice = lweventlist.values().next().value!;
-    lweventlist.delete(dev);
-    linkwatchDoDev(dev);
-  }
+/**
+ * The kworker running linkwatch_event() waits for RTNL: when a system call that may have
+ * fired events returns, work that is due by now runs before the process goes on (the next
+ * command of a script sees it done). Work delayed to linkwatch_nextevent waits for its time.
+ */
+export function linkwatchRunPending(net: Net): void {
+  const sched = net.host?.world?.sched;
+  if (!sched) return;
+  const lw = linkwatches.get(sched);
+  if (lw?.work.pending && lw.work.when <= sched.now) linkwatchEvent(lw);
+}
+
+/** net/core/link_watch.c: linkwatch_run_queue() — run everything now (unregister paths) */
+export function linkwatchRunQueue(net?: Net): void {
+  const sched = net?.host?.world?.sched;
+  if (!sched) return;
+  const lw = linkwatches.get(sched);
+  if (lw) __linkwatchRunQueue(lw, false);
 }
 
 /** net/core/link_watch.c: linkwatch_sync_dev() */
 export function linkwatchSyncDev(dev: NetDevice): void {
-  if (lweventlist.delete(dev)) linkwatchDoDev(dev);
+  const sched = devSched(dev);
+  const lw = sched && linkwatches.get(sched);
+  if (!lw) return;
+  const i = lw.list.indexOf(dev);
+  if (i < 0) return;
+  lw.list.splice(i, 1);
+  linkwatchDoDev(dev);
 }
 
 /** net/core/link_watch.c: linkwatch_forget_dev() */
 function linkwatchForgetDev(dev: NetDevice): void {
-  if (lweventlist.delete(dev)) rfc2863Policy(dev);
+  const sched = devSched(dev);
+  const lw = sched && linkwatches.get(sched);
+  if (!lw) return;
+  const i = lw.list.indexOf(dev);
+  if (i < 0) return;
+  lw.list.splice(i, 1);
+  lwPending.delete(dev);
+  rfc2863Policy(dev);
 }
 
 /** net/core/dev.c: netdev_state_change() */
@@ -618,8 +782,8 @@ export function devChangeNetNamespace(dev: NetDevice, net: Net, pat?: string, ne
   devClose(dev);
   /* And unlink it from device chain */
   unlistNetdevice(dev);
-  /* dev_shutdown(): the root qdisc goes back to noop until the next open */
-  dev.qdisc = "noop";
+  /* Shutdown queueing discipline: the root qdisc goes back to noop until the next open */
+  devShutdown(dev);
   dev.dismantle = true;
   /* Notify protocols, that we are about to destroy this device (a bridge releases its port) */
   callNetdeviceNotifiers(NETDEV_UNREGISTER, dev);

@@ -10,6 +10,7 @@ import type { NetDevice } from "./netdevice.ts";
 import {
   devGetByName, devGetByIndex, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress,
   devChangeName, devChangeTxQueueLen,
+  linkwatchSyncDev,
 } from "./dev.ts";
 
 /** struct ethtool_ops, reduced to what `ethtool DEV|-i|-S` asks (net/ethtool/ioctl.c) */
@@ -29,8 +30,10 @@ export function setEthtoolOps(netdevOps: object, ops: EthtoolOps): void {
   ethtoolOps.set(netdevOps, ops);
 }
 
-/** include/linux/ethtool.h: ethtool_op_get_link() */
+/** net/ethtool/ioctl.c: ethtool_op_get_link() */
 export function ethtoolOpGetLink(dev: NetDevice): number {
+  /* Synchronize carrier state with link watch, see also rtnl_getlink() */
+  linkwatchSyncDev(dev);
   return dev.carrier ? 1 : 0;
 }
 

@@ -271,7 +271,8 @@ export function skbScrubPacket(skb: SkBuff, xnet: boolean): void {
  */
 export function netifRx(skb: SkBuff): number {
   const dev = skb.dev!;
-  if (skb.macHeader < 0 || skb.data === skb.macHeader) ethTypeTrans(skb, dev);
+  /* (a device without a link-layer header — ip tunnels — has nothing to classify) */
+  if (dev.hardHeaderLen >= 14 && (skb.macHeader < 0 || skb.data === skb.macHeader)) ethTypeTrans(skb, dev);
   const sd = softnetOf(netSched(dev.net));
   if (sd.count >= NETDEV_MAX_BACKLOG) {
     sd.dropped++;

@@ -107,7 +107,7 @@ export class NetDevice {
   carrier = true;
   dormant = false;
   /** IF_OPER_* */
-  operstate = 2;
+  operstate = 0;
   linkmode = 0;
   mtu = 1500;
   minMtu = 68;

@@ -16,6 +16,13 @@ export function registerProcNet(name: string, show: (net: Net) => string): void 
   procNet.set(name, show);
 }
 
+const procNetNodes = new Map<string, (net: Net) => FsNode | undefined>();
+
+/** proc_mkdir() under /proc/net: a directory (or file) a part builds itself (8021q: vlan/) */
+export function registerProcNetNode(name: string, fn: (net: Net) => FsNode | undefined): void {
+  procNetNodes.set(name, fn);
+}
+
 function pad(v: number | string, w: number): string {
   return String(v).padStart(w, " ");
 }
@@ -63,6 +70,10 @@ function procRoot(net: Net): FsNode {
       const m = new Map<string, FsNode>();
       for (const [name, show] of [...procNet.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         m.set(name, fsFile(0o444, () => show(net)));
+      }
+      for (const [name, fn] of procNetNodes) {
+        const n = fn(net);
+        if (n) m.set(name, n);
       }
       return m;
     }, 0o555)],

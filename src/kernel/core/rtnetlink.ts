@@ -16,7 +16,7 @@ import { peernet2idAlloc, getNetNsById } from "./net_namespace.ts";
 import {
   devGetByIndex, devGetByName, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress, devChangeName,
   devChangeNetNamespace, devChangeTxQueueLen, devSetAlias, devSetGroup, devValidateMtu, devGetIflink,
-  devGetValidName, unregisterNetdevice, netdevStateChange, netifRunning, linkwatchRunQueue,
+  devGetValidName, unregisterNetdevice, netdevStateChange, netifRunning, linkwatchRunPending, linkwatchSyncDev,
 } from "./dev.ts";
 import { callNetdeviceNotifiers, NETDEV_CHANGEADDR } from "./notifier.ts";
 import { IF_OPER_DOWN, IF_OPER_UP, IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN } from "../uapi/if.ts";
@@ -65,10 +65,10 @@ function msgFamily(m: RtnlMsg): number {
 export function rtnetlinkRcvMsg(net: Net, req: RtnlMsg): { ack: NlAck; answer?: RtnlMsg } {
   const link = rtnlGetLink(msgFamily(req), req.type);
   if (!link?.doit) return { ack: { ok: false, errno: "EOPNOTSUPP" } };
-  linkwatchRunQueue();
+  linkwatchRunPending(net);
   const r = link.doit(net, req);
-  /* rtnl_unlock(): the link watch work the request queued runs before the process goes on */
-  linkwatchRunQueue();
+  /* rtnl_unlock(): link watch work that is due runs before the process goes on */
+  linkwatchRunPending(net);
   if (r === undefined) return { ack: { ok: true } };
   if (isKErr(r)) return { ack: { ok: false, ...r } };
   if ("ack" in r) return r.answer ? { ack: r.ack, answer: r.answer } : { ack: r.ack };
@@ -80,7 +80,7 @@ export function rtnetlinkRcvMsg(net: Net, req: RtnlMsg): { ack: NlAck; answer?: 
 export function rtnetlinkDump(net: Net, req: RtnlMsg): RtnlMsg[] {
   const link = rtnlGetLink(msgFamily(req), req.type);
   if (!link?.dumpit) return [];
-  linkwatchRunQueue();
+  linkwatchRunPending(net);
   return link.dumpit(net, req);
 }
 
@@ -578,6 +578,11 @@ function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
   else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
   else return kerr("EINVAL");
   if (!dev) return kerr("ENODEV");
+  /* Synchronize the carrier state so we don't report a state that we're not actually going
+   * to honour immediately; if the driver just did a carrier off->on transition, we can only
+   * TX if link watch work has run, but without this we'd already report carrier on, even if
+   * it doesn't work yet. */
+  linkwatchSyncDev(dev);
   return { answer: rtnlFillIfinfo(net, dev) };
 }
 

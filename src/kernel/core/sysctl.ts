@@ -154,14 +154,17 @@ export function netCoreSysctl(net: Net): NetCoreSysctl {
 }
 
 /** net/core/sysctl_net_core.c: sysctl_core_net_init() — netns_core_table (+ the global
- * rmem_max/wmem_max and xfrm entries a namespace shows) */
+ * rmem/wmem_default/max and xfrm entries a namespace shows). A lab host is never init_net:
+ * entries whose data is global, not per namespace, lose their write bits there
+ * ("tmp->mode &= ~0222"; `ls -l /proc/sys/net/core` on the reference kernel). */
 function sysctlCoreNetInit(net: Net): void {
   const c = netCoreSysctl(net);
   const SK_MIN = 2304; /* SOCK_MIN_SNDBUF / 2 */
+  const GLOBAL = { mode: 0o444 };
   registerNetSysctl(net, "net/core", [
     procDointvecMinmax("optmem_max", () => c.optmemMax, (v) => void (c.optmemMax = v), { min: 0 }),
-    procDointvecMinmax("rmem_default", () => c.rmemDefault, (v) => void (c.rmemDefault = v), { min: SK_MIN }),
-    procDointvecMinmax("rmem_max", () => c.rmemMax, (v) => void (c.rmemMax = v), { min: SK_MIN }),
+    procDointvecMinmax("rmem_default", () => c.rmemDefault, (v) => void (c.rmemDefault = v), { min: SK_MIN, ...GLOBAL }),
+    procDointvecMinmax("rmem_max", () => c.rmemMax, (v) => void (c.rmemMax = v), { min: SK_MIN, ...GLOBAL }),
     {
       procname: "rps_default_mask",
       mode: 0o644,
@@ -178,8 +181,8 @@ function sysctlCoreNetInit(net: Net): void {
     procDointvecMinmax("somaxconn", () => c.somaxconn, (v) => void (c.somaxconn = v), { min: 0 }),
     procDointvecMinmax("tstamp_allow_data", () => c.tstampAllowData, (v) => void (c.tstampAllowData = v), { min: 0, max: 1 }),
     procDointvecMinmax("txrehash", () => c.txrehash, (v) => void (c.txrehash = v), { min: 0, max: 1 }),
-    procDointvecMinmax("wmem_default", () => c.wmemDefault, (v) => void (c.wmemDefault = v), { min: SK_MIN }),
-    procDointvecMinmax("wmem_max", () => c.wmemMax, (v) => void (c.wmemMax = v), { min: SK_MIN }),
+    procDointvecMinmax("wmem_default", () => c.wmemDefault, (v) => void (c.wmemDefault = v), { min: SK_MIN, ...GLOBAL }),
+    procDointvecMinmax("wmem_max", () => c.wmemMax, (v) => void (c.wmemMax = v), { min: SK_MIN, ...GLOBAL }),
     procConst("xfrm_acq_expires", "30"),
     procConst("xfrm_aevent_etime", "10"),
     procConst("xfrm_aevent_rseqth", "2"),

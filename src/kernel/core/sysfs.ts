@@ -10,6 +10,7 @@ import { emptyStats } from "./netdevice.ts";
 import {
   devChangeFlags, devSetMtu, devChangeTxQueueLen, devSetAlias, devSetGroup, devGetIflink, netifRunning,
   netdevLowerDevs,
+  linkwatchSyncDev,
 } from "./dev.ts";
 import { ARPHRD_ETHER } from "../uapi/if.ts";
 
@@ -71,7 +72,8 @@ function netdevDir(dev: NetDevice): Map<string, FsNode> {
   m.set("addr_len", ro(() => `${dev.addrLen}\n`));
   m.set("address", ro(() => `${hex(dev.devAddr, dev.addrLen)}\n`));
   m.set("broadcast", ro(() => `${hex(dev.broadcast, dev.addrLen)}\n`));
-  m.set("carrier", fsFile(0o644, runningOnly(() => `${dev.carrier ? 1 : 0}\n`), () => kerr("EOPNOTSUPP")));
+  /* carrier_show(): Synchronize carrier state with link watch, see also rtnl_getlink() */
+  m.set("carrier", fsFile(0o644, runningOnly(() => (linkwatchSyncDev(dev), `${dev.carrier ? 1 : 0}\n`)), () => kerr("EOPNOTSUPP")));
   m.set("carrier_changes", ro(() => `${dev.carrierUpCount + dev.carrierDownCount}\n`));
   m.set("carrier_down_count", ro(() => `${dev.carrierDownCount}\n`));
   m.set("carrier_up_count", ro(() => `${dev.carrierUpCount}\n`));

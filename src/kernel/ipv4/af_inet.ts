@@ -28,6 +28,7 @@ import { ipRcv, inetAddProtocol, ipStats } from "./ip_input.ts";
 import { arpRcv, arpTable, arpTableIfAny, arpTableDrop, arpNetdevEvent, arpSeqShow, arpIoctl } from "./arp.ts";
 import { icmpRcv, ipv4Sysctl, icmpStats } from "./icmp.ts";
 import { udpInit, udpStats, udpSockets } from "./udp.ts";
+import { tcpInit, tcpSnmpLine } from "./tcp_ipv4.ts";
 import { rawSockets } from "./raw.ts";
 import type { InetSock } from "../socket/sock.ts";
 import { inetRtmGetroute, fnheDump } from "./route.ts";
@@ -45,6 +46,7 @@ export function inetInit(): void {
   devAddProtocol(ETH_P_ARP, arpRcv);
   inetAddProtocol(1, icmpRcv);
   udpInit();
+  tcpInit();
   setSockCreate(sockCreate);
 
   // rtnetlink: neighbours (net/core/neighbour.c registers on PF_UNSPEC) and `ip route get`
@@ -73,7 +75,6 @@ export function inetInit(): void {
   registerProcNet("snmp", snmpSeqShow);
   registerProcNet("udp", udp4SeqShow);
   registerProcNet("raw", rawSeqShow);
-  registerProcNet("tcp", () => "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode".padEnd(149) + "\n");
   for (const r of ["SIOCSARP", "SIOCDARP", "SIOCGARP"]) registerIoctl(r, arpIoctl);
 
   registerNetdeviceNotifier(arpNotifier);
@@ -271,7 +272,7 @@ function snmpSeqShow(net: Net): string {
   for (let t = 0; t < 256; t++) if (outT[t]) { names.push(`OutType${t}`); vals.push(outT[t]!); }
   if (names.length) out += `IcmpMsg: ${names.join(" ")}\nIcmpMsg: ${vals.join(" ")}\n`;
   out += "Tcp: RtoAlgorithm RtoMin RtoMax MaxConn ActiveOpens PassiveOpens AttemptFails EstabResets CurrEstab InSegs OutSegs RetransSegs InErrs OutRsts InCsumErrors\n";
-  out += "Tcp: 1 200 120000 -1 0 0 0 0 0 0 0 0 0 0 0\n";
+  out += tcpSnmpLine(net);
   out += "Udp: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors\n";
   out += `Udp: ${u.InDatagrams} ${u.NoPorts} ${u.InErrors} ${u.OutDatagrams} ${u.RcvbufErrors} ${u.SndbufErrors} ${u.InCsumErrors} ${u.IgnoredMulti} ${u.MemErrors}\n`;
   out += "UdpLite: InDatagrams NoPorts InErrors OutDatagrams RcvbufErrors SndbufErrors InCsumErrors IgnoredMulti MemErrors\n";

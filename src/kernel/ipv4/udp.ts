@@ -219,6 +219,19 @@ export function udp4LibLookup(net: Net, saddr: number, sport: number, daddr: num
   return best;
 }
 
+/** udp_tunnel_sock_cfg.encap_rcv of the kernel's UDP tunnel sockets, by (netns, port) */
+export type UdpEncapRcv = (skb: SkBuff) => void;
+const udpEncap = new WeakMap<Net, Map<number, UdpEncapRcv>>();
+
+/** net/ipv4/udp_tunnel_core.c: udp_sock_create4() + setup_udp_tunnel_sock(), reduced to the
+ * receive hook of a socket bound to INADDR_ANY:port (undefined closes it) */
+export function udpTunnelSockSet(net: Net, port: number, fn: UdpEncapRcv | undefined): void {
+  let m = udpEncap.get(net);
+  if (!m) udpEncap.set(net, (m = new Map()));
+  if (fn) m.set(port, fn);
+  else m.delete(port);
+}
+
 /** net/ipv4/udp.c: udp_rcv() / __udp4_lib_rcv() — skb.data at the UDP header */
 export function udpRcv(skb: SkBuff): void {
   const net = skb.dev!.net;
@@ -252,6 +265,13 @@ export function udpRcv(skb: SkBuff): void {
   const rt = skb.dst as Rtable;
   const sport = readU16(b, o);
   const dport = readU16(b, o + 2);
+  /* a kernel UDP tunnel socket (vxlan): udp_queue_rcv_one_skb() -> encap_rcv */
+  const encap = udpEncap.get(net)?.get(dport);
+  if (encap !== undefined) {
+    st.InDatagrams++;
+    encap(skb);
+    return;
+  }
   const sk = udp4LibLookup(net, saddr, sport, daddr, dport, inetIif(skb));
   if (sk) {
     if (!sk.deliver(skb)) {

@@ -4,7 +4,7 @@
  * with carrier), ::1/128 on lo, their routes (fe80::/64 in main, local and ff00::/8 in local),
  * RTM_GETADDR/RTM_GETROUTE dumps for AF_INET6, IFLA_AF_SPEC AF_INET6 (addrgenmode), the
  * net/ipv6/conf/{all,default,DEV}/* sysctls (disable_ipv6 acts) and /proc/net/if_inet6.
- * There is no IPv6 packet path.
+ * DAD, solicited-node joins, MLD and router solicitations are ndisc.ts's (and mcast.ts's).
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
@@ -25,6 +25,7 @@ import {
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
 import { registerUnspecDump } from "../ipv4/fib_frontend.ts";
+import { addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady } from "./ndisc.ts";
 
 export const IN6_ADDR_GEN_MODE_EUI64 = 0;
 export const IN6_ADDR_GEN_MODE_NONE = 1;
@@ -109,17 +110,6 @@ export function devInet6(dev: NetDevice): Inet6Dev | undefined {
 function now(net: Net): number {
   const h = net.host as unknown as { world?: { sched?: { now: number } } };
   return h.world?.sched?.now ?? 0;
-}
-
-function sched(net: Net): { after(d: number, fn: () => void, label?: string): { cancel(): void } } | undefined {
-  const h = net.host as unknown as { world?: { sched?: { after(d: number, fn: () => void, label?: string): { cancel(): void } } } };
-  return h.world?.sched;
-}
-
-function rand(net: Net, n: number): number {
-  const h = net.host as unknown as { world?: { rng?: { u32(): number } } };
-  const r = h.world?.rng;
-  return r ? r.u32() % n : 0;
 }
 
 // ---------------------------------------------------------------------------- inet6_dev
@@ -212,6 +202,7 @@ function addrconfPrefixRoute(idev: Inet6Dev, addr: Uint8Array, plen: number, met
 function ipv6DelAddr(ifp: Inet6Ifaddr): void {
   const idev = ifp.idev;
   idev.addrList = idev.addrList.filter((x) => x !== ifp);
+  addrconfLeaveSolict(ifp);
   if (ifp.flags & IFA_F_PERMANENT && !(ifp.flags & IFA_F_NOPREFIXROUTE)) {
     const dst = prefixOf(ifp.addr, ifp.prefixLen);
     const stillUsed = idev.addrList.some((x) => x.prefixLen === ifp.prefixLen && sameAddr(prefixOf(x.addr, x.prefixLen), dst));
@@ -241,13 +232,9 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
   const metric = m.attrs.IFA_RT_PRIORITY ?? 0;
   const ifp = addAddr(idev, pfx.slice(), ifm.prefixlen, ipv6AddrRtScope(pfx), IFA_F_PERMANENT | (flags & ~IFA_F_NODAD) | (flags & IFA_F_NODAD));
   if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, pfx, ifm.prefixlen, metric);
-  if (flags & IFA_F_NODAD || !dev.carrier || !(dev.flags & IFF_UP)) {
-    ifp.flags &= ~IFA_F_TENTATIVE;
-    if (!(dev.flags & IFF_UP) || !dev.carrier) ifp.flags |= IFA_F_TENTATIVE;
-  } else {
-    ifp.flags |= IFA_F_TENTATIVE;
-    addrconfDadStart(ifp);
-  }
+  // Linux starts DAD for every new address; it stays tentative until the link is ready
+  if (!(flags & IFA_F_NODAD)) ifp.flags |= IFA_F_TENTATIVE;
+  addrconfDadStart(ifp);
   return undefined;
 }
 
@@ -269,26 +256,14 @@ export function inet6RtmDeladdr(net: Net, m: AddrMsg): KErr | undefined {
 /**
  * How long Duplicate Address Detection takes. On Linux an address stays tentative for a
  * random [0, rtr_solicit_delay) wait plus one retrans_time (1-2 s); its local route appears
- * when DAD completes. The lab runner does not advance simulated time between commands (the
- * real runner spends ~0.5 s per command), so by default DAD completes at once; set
- * `realistic` when the clock advances like the real one.
+ * when DAD completes. ndisc.ts runs DAD; with `realistic` false its delays collapse to 0 (the
+ * address leaves tentative on the next scheduler run), with it true they are Linux's.
  */
 export const dadConfig = { realistic: false };
 
-/** net/ipv6/addrconf.c: addrconf_dad_start() — the address stays tentative until DAD ends
- * (rtr_solicit_delay-bounded random wait, then one NS and retrans_time 1 s); no packets */
+/** net/ipv6/addrconf.c: addrconf_dad_start() — ndisc.ts sends the NS and ends DAD */
 function addrconfDadStart(ifp: Inet6Ifaddr): void {
-  const net = ifp.idev.dev.net;
-  const s = sched(net);
-  if (!s || ifp.idev.dev.flags & IFF_LOOPBACK || !dadConfig.realistic) {
-    ifp.flags &= ~IFA_F_TENTATIVE;
-    return;
-  }
-  const delay = rand(net, 1_000_000) + 1_000_000;
-  ifp.idev.dadTimer = s.after(delay, () => {
-    ifp.flags &= ~IFA_F_TENTATIVE;
-    ifp.idev.dadTimer = undefined;
-  }, "addrconf_dad");
+  ndiscDadStart(ifp);
 }
 
 /** net/ipv6/addrconf.c: addrconf_dev_config() / init_loopback() */
@@ -413,10 +388,13 @@ let lastOldName = "";
 /** net/ipv6/addrconf.c: addrconf_disable_ipv6() for one device */
 function devDisableChange(idev: Inet6Dev): void {
   const dev = idev.dev;
-  if (idev.cnf.get("disable_ipv6")) addrconfIfdown(idev, false);
-  else if (dev.flags & IFF_UP && addrconfLinkReady(dev)) {
+  if (idev.cnf.get("disable_ipv6")) {
+    addrconfIfdown(idev, false);
+    ndiscIfdown(idev, false);
+  } else if (dev.flags & IFF_UP && addrconfLinkReady(dev)) {
     idev.ready = true;
     addrconfDevConfig(idev);
+    ndiscDevReady(idev);
   }
 }
 

@@ -11,6 +11,7 @@ import { kerr, type KErr } from "../uapi/errno.ts";
 import { RawSock } from "../ipv4/raw.ts";
 import { PingSock, pingAllowed } from "../ipv4/ping.ts";
 import { UdpSock } from "../ipv4/udp.ts";
+import { TcpSock } from "../ipv4/tcp.ts";
 import { PacketSock } from "./af_packet.ts";
 
 /** net/socket.c: __sock_create() */
@@ -39,7 +40,7 @@ function inetCreate(net: Net, type: number, protocol: number): Socket | KErr {
       if (protocol === IPPROTO_IP) return kerr("EPROTONOSUPPORT");
       return new RawSock(net, protocol);
     case SOCK_STREAM:
-      if (protocol === IPPROTO_IP || protocol === IPPROTO_TCP) return kerr("EPROTONOSUPPORT"); // no TCP yet
+      if (protocol === IPPROTO_IP || protocol === IPPROTO_TCP) return new TcpSock(net);
       return kerr("EPROTONOSUPPORT");
     default:
       return kerr("ESOCKTNOSUPPORT");

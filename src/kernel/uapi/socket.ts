@@ -57,7 +57,9 @@ export type SockOpt =
   | "IP_PKTINFO"
   | "ICMP_FILTER"
   | "PACKET_ADD_MEMBERSHIP"
-  | "TCP_NODELAY";
+  | "TCP_NODELAY"
+  /** getsockopt only: the pending error (errno number), cleared by reading */
+  | "SO_ERROR";
 
 export const IP_PMTUDISC_DONT = 0;
 export const IP_PMTUDISC_WANT = 1;
@@ -111,9 +113,18 @@ export interface Socket {
   recvfrom(): RecvMsg | undefined;
   /** non-blocking read of the error queue (MSG_ERRQUEUE) */
   recvErr(): SockExtendedErr | undefined;
-  /** stream sockets */
+  /**
+   * stream sockets (SOCK_STREAM): connect() answers EINPROGRESS and the socket turns
+   * readable when the handshake is over — getpeername() then succeeds, or
+   * getsockopt("SO_ERROR") says why not. recvfrom() gives a zero-length message once at end of
+   * stream (read(2) = 0), then undefined; recvErr() then reports the hang-up (ee_origin 0,
+   * ee_errno = the connection's error or 0), as poll's POLLHUP/POLLERR. accept() is
+   * non-blocking (undefined = EAGAIN); the listener turns readable when a connection is queued.
+   */
   listen?(backlog: number): KErr | undefined;
   accept?(): Socket | undefined;
+  /** shutdown(2): how = SHUT_RD 0, SHUT_WR 1, SHUT_RDWR 2 */
+  shutdown?(how: number): KErr | undefined;
   /** called (in simulator context) whenever data, an error or a connection arrives */
   onReadable(cb: (() => void) | undefined): void;
   close(): void;

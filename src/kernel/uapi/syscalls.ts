@@ -2,7 +2,7 @@
  * What a process may ask of the kernel. Userland imports only `kernel/uapi`; the kernel
  * implements this interface per (host, network namespace).
  */
-import type { Micros, Block } from "../../sim/scheduler.ts";
+import type { Micros, Block, Timer } from "../../sim/scheduler.ts";
 import type { KErr } from "./errno.ts";
 import type { Rtnetlink } from "./rtnetlink.ts";
 import type { Socket } from "./socket.ts";
@@ -32,6 +32,8 @@ export interface KernelFs {
   write(path: string, data: string): KErr | undefined;
   readdir(path: string): string[] | KErr;
   stat(path: string): VfsStat | KErr;
+  /** stat() without following a final symlink (`ls -l /sys/class/net`) */
+  lstat?(path: string): VfsStat | KErr;
   readlink?(path: string): string | KErr;
 }
 
@@ -53,6 +55,13 @@ export interface Syscalls {
   readonly inInitNetns: boolean;
   /** the name of the caller's named namespace, or "" in the root namespace */
   readonly netnsName: string;
+  /** RTM_GETNSID by /run/netns name (rtnl_net_getid: peernet2id without allocating): the nsid
+   * the caller's namespace has assigned to namespace NAME, -1 if none. The kernel always has
+   * it; optional only for test doubles. */
+  netnsId?(name: string): number;
+  /** RTM_NEWNSID by /run/netns name (rtnl_net_newid): assign NSID (-1: the next free one) to
+   * namespace NAME in the caller's namespace; the error carries the kernel's extack */
+  netnsSetId?(name: string, nsid: number): KErr | undefined;
 
   socket(family: number, type: number, protocol: number): Socket | KErr;
   ioctl(req: IoctlReq): Record<string, unknown> | KErr;
@@ -70,6 +79,10 @@ export interface Syscalls {
   now(): Micros;
   sleep(us: Micros): Promise<void>;
   block(): Block;
+  /** a cancellable timer on the world's clock (mod(when)/cancel()), for a process that waits
+   * for "a packet or a timeout" (iputils' poll() loops); fn runs in simulator context. The
+   * kernel always has it; optional only for test doubles. */
+  timer?(fn: () => void, label?: string): Timer;
   random32(): number;
   /** wall-clock seconds since the epoch at simulated time `now` (tcpdump timestamps, leases) */
   wallclock(): number;

@@ -154,8 +154,10 @@ const header = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n";
 const cmdShow: Sub = (p, args) => {
   const all = bridges(p);
   if (!args.length) {
-    p.stdout.write(header);
-    for (const name of [...all.keys()].sort()) showBridge(p, name, all.get(name)!);
+    /* show_bridge() prints the header before the first bridge: none, no header */
+    const names = [...all.keys()].sort();
+    if (names.length) p.stdout.write(header);
+    for (const name of names) showBridge(p, name, all.get(name)!);
     return 0;
   }
   let errs = 0;
@@ -285,10 +287,19 @@ function setter(attr: string, scale: (v: number) => number, what: string, bad = 
 }
 
 /** libbridge __tv_to_jiffies(): seconds (as a struct timeval) to centiseconds */
-/** libbridge port_set(): write /sys/class/net/<port>/brport/<name> */
-function portSet(p: Process, ifname: string, name: string, value: number): KErr | undefined {
-  return p.sys.fs.write(`/sys/class/net/${ifname}/brport/${name}`, `${value}\n`);
+/** libbridge port_set(): write /sys/class/net/<port>/brport/<name>; when that file cannot be
+ * opened, fall back to the old SIOCDEVPRIVATE ioctl on the port (BRCTL_SET_PATH_COST …) */
+function portSet(p: Process, ifname: string, name: string, value: number, oldcode: number): KErr | undefined {
+  const e = p.sys.fs.write(`/sys/class/net/${ifname}/brport/${name}`, `${value}\n`);
+  if (!e || e.errno !== "ENOENT") return e;
+  const r = p.sys.ioctl({ request: "SIOCDEVPRIVATE", ifname: ifname.slice(0, 16), args: [oldcode, value, 0, 0] });
+  return isKErr(r) ? r : undefined;
 }
+
+/** linux/if_bridge.h: the old BRCTL_* ioctl codes libbridge falls back to */
+const BRCTL_SET_PORT_PRIORITY = 16;
+const BRCTL_SET_PATH_COST = 17;
+const BRCTL_SET_BRIDGE_HAIRPIN = 0; /* hairpin has no old ioctl: libbridge passes 0 */
 
 /** sscanf("%lf") */
 function scanF(s: string): number | undefined {
@@ -317,7 +328,7 @@ const cmdHairpin: Sub = (p, [brname, ifname, mode]) => {
     p.stderr.write(`interface ${ifname} does not exist!\n`);
     return 1;
   }
-  const e = portSet(p, ifname!, "hairpin_mode", hairpin);
+  const e = portSet(p, ifname!, "hairpin_mode", hairpin, BRCTL_SET_BRIDGE_HAIRPIN);
   if (e) {
     p.stderr.write(`can't set ${ifname} to hairpin on bridge ${brname}: ${strerror(e.errno)}\n`);
     return 1;
@@ -331,7 +342,7 @@ const cmdSetpathcost: Sub = (p, [, ifname, val]) => {
     p.stderr.write("bad path cost value\n");
     return 1;
   }
-  const e = portSet(p, ifname!, "path_cost", cost >>> 0);
+  const e = portSet(p, ifname!, "path_cost", cost >>> 0, BRCTL_SET_PATH_COST);
   if (e) {
     p.stderr.write(`set path cost failed: ${strerror(e.errno)}\n`);
     return 1;
@@ -345,7 +356,7 @@ const cmdSetportprio: Sub = (p, [, ifname, val]) => {
     p.stderr.write("bad path priority value\n");
     return 1;
   }
-  const e = portSet(p, ifname!, "priority", prio >>> 0);
+  const e = portSet(p, ifname!, "priority", prio >>> 0, BRCTL_SET_PORT_PRIORITY);
   if (e) {
     p.stderr.write(`set port priority failed: ${strerror(e.errno)}\n`);
     return 1;

@@ -2,6 +2,8 @@
  * ip/ip.c: the `ip` front end — global options, the ordered object table (its order defines
  * the abbreviations: `ip a` is address, `ip r` route, `ip n` neighbor, `ip l` link), usage.
  */
+import { doIptunnel } from "./iptunnel.ts";
+import { doIptuntap } from "./iptuntap.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
@@ -65,10 +67,10 @@ const cmds: [string, IpCmd][] = [
   ["fou", notModelled("fou")],
   ["ila", notModelled("ila")],
   ["macsec", notModelled("macsec")],
-  ["tunnel", notModelled("tunnel")],
-  ["tunl", notModelled("tunl")],
-  ["tuntap", notModelled("tuntap")],
-  ["tap", notModelled("tap")],
+  ["tunnel", doIptunnel],
+  ["tunl", doIptunnel],
+  ["tuntap", doIptuntap],
+  ["tap", doIptuntap],
   ["token", notModelled("token")],
   ["tcpmetrics", notModelled("tcpmetrics")],
   ["tcp_metrics", notModelled("tcp_metrics")],

@@ -18,6 +18,10 @@ import { getNetnsidFromName, setNetnsidFromName } from "./ipnetns.ts";
 import "./iplink_bridge.ts";
 import "./iplink_vlan.ts";
 import "./iplink_vxlan.ts";
+import "./iplink_iptnl.ts";
+import "./iplink_macvlan.ts";
+import "./iplink_gre.ts";
+import "./iptuntap.ts";
 
 const GSO_MAX_SEGS = 65535;
 const IFALIASZ = 256;

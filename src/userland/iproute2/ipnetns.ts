@@ -4,39 +4,29 @@
  */
 import type { IpCtx } from "../lib/context.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
-import type { KErr } from "../../kernel/uapi/errno.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { PRINT_ANY, PRINT_FP } from "../lib/json_print.ts";
 import { duparg, getInteger, invarg, matches } from "../lib/utils.ts";
 
 const NETNS_RUN_DIR = "/run/netns";
 
-/**
- * ADAPTER (until kernel/uapi/syscalls.ts has them): the nsid the caller's namespace has
- * assigned to the namespace named NAME (peernet2id, RTM_GETNSID with NETNSA_FD), -1 if none;
- * and RTM_NEWNSID. iproute2 uses these for `ip netns list` "(id: N)", `link-netns NAME`,
- * `ip link … link-netns`, `ip netns set` and `ip netns list-id`.
- */
-interface NsidSyscalls {
-  netnsId?(name: string): number;
-  netnsSetId?(name: string, nsid: number): KErr | undefined;
-}
-
-/** ip/ipnetns.c: get_netnsid_from_name() */
+/** ip/ipnetns.c: get_netnsid_from_name() — RTM_GETNSID with NETNSA_FD of /run/netns/NAME */
 export function getNetnsidFromName(ctx: IpCtx, name: string): number {
-  const s = ctx.sys as Syscalls & NsidSyscalls;
+  const s = ctx.sys;
   if (!s.netnsId) return -1;
   if (!s.netnsList().includes(name)) return -1;
   return s.netnsId(name);
 }
 
-/** ip/ipnetns.c: set_netnsid_from_name() */
+/** ip/ipnetns.c: set_netnsid_from_name() — RTM_NEWNSID; rtnl_talk() prints the kernel's
+ * extack ("Error: %s.") when it has one, else "RTNETLINK answers: %s" */
 export function setNetnsidFromName(ctx: IpCtx, name: string, nsid: number): number {
-  const s = ctx.sys as Syscalls & NsidSyscalls;
+  const s = ctx.sys;
   if (!s.netnsSetId) return -1;
   const e = s.netnsSetId(name, nsid);
   if (e) {
-    ctx.err("RTNETLINK answers: %s\n", strerror(e.errno));
+    if (e.extack) ctx.err("Error: %s.\n", e.extack);
+    else ctx.err("RTNETLINK answers: %s\n", strerror(e.errno));
     return -2;
   }
   return 0;

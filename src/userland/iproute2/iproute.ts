@@ -924,11 +924,10 @@ function iprouteGet(ctx: IpCtx, argvIn: string[]): number {
       ctx.err("Not a route?\n");
       return -1;
     }
+    /* iproute2 turns the answer's RTA_PREFSRC into RTA_SRC in the answer buffer, then sends
+     * the original request (req.n) again: the second lookup is the first one repeated */
     const ra = (ans as RouteMsg).attrs;
-    if (ra.RTA_PREFSRC) {
-      req.attrs.RTA_SRC = ra.RTA_PREFSRC;
-      r.src_len = 8 * ra.RTA_PREFSRC.length;
-    } else if (!ra.RTA_SRC) {
+    if (!ra.RTA_PREFSRC && !ra.RTA_SRC) {
       ctx.err("Failed to connect the route\n");
       return -1;
     }

@@ -619,7 +619,7 @@ class Arping {
     }
     const ifc = this.getIface(ifname);
     if (!ifc) {
-      this.err(`arping: libnet_init(LIBNET_LINK, <null>): libnet_check_iface() ioctl: No such device\n`);
+      this.err(`arping: libnet_init(LIBNET_LINK, ${ifname}): libnet_check_iface() ioctl: No such device\n`);
       this.exit(1);
     }
     this.iface = ifc;

@@ -257,11 +257,9 @@ export class WallClock {
 }
 
 /**
- * ADAPTER (P → K1): a timer that fires in simulator context, which the poll()-with-timeout loops
- * of these tools need (Syscalls has `sleep` and `block`, but a process that waits for "a packet
- * or a timeout" needs a cancellable timer: see the report). Uses `sys.timer(fn)` when the
- * kernel provides it (the sim Timer: mod(when)/cancel()), else the scheduler the Syscalls
- * object carries.
+ * A timer that fires in simulator context, which the poll()-with-timeout loops of these tools
+ * need (a process that waits for "a packet or a timeout"): Syscalls' `timer(fn)`, the world's
+ * cancellable Timer (mod(when)/cancel()).
  */
 export interface ProcTimer {
   mod(when: Micros): void;
@@ -269,18 +267,9 @@ export interface ProcTimer {
   readonly pending: boolean;
 }
 
-interface TimerSource {
-  timer?: (fn: () => void, label?: string) => ProcTimer;
-  sched?: { timer(fn: () => void, label?: string): ProcTimer };
-  world?: { sched?: { timer(fn: () => void, label?: string): ProcTimer } };
-}
-
 export function procTimer(sys: Syscalls, fn: () => void, label: string): ProcTimer {
-  const s = sys as unknown as TimerSource;
-  if (typeof s.timer === "function") return s.timer(fn, label);
-  if (s.sched && typeof s.sched.timer === "function") return s.sched.timer(fn, label);
-  if (s.world?.sched && typeof s.world.sched.timer === "function") return s.world.sched.timer(fn, label);
-  throw new Error("iputils: Syscalls offers no simulator timer (need sys.timer(fn))");
+  if (!sys.timer) throw new Error("iputils: Syscalls offers no simulator timer (sys.timer)");
+  return sys.timer(fn, label);
 }
 
 /** the ICMP/IP checksum (RFC 1071) over b[off, off+len) */

@@ -12,6 +12,11 @@ import { devOpen, devGetByName } from "../../../src/kernel/core/dev.ts";
 import { rtnetlinkFor, rtnetlinkInit } from "../../../src/kernel/core/rtnetlink.ts";
 import { vethCreatePair, vethInit } from "../../../src/kernel/drivers/veth.ts";
 import { brInit } from "../../../src/kernel/bridge/br.ts";
+import { devinetInit } from "../../../src/kernel/ipv4/devinet.ts";
+import { igmpInit } from "../../../src/kernel/ipv4/igmp.ts";
+import { addrconfInit } from "../../../src/kernel/ipv6/addrconf.ts";
+import { ndiscInit } from "../../../src/kernel/ipv6/ndisc.ts";
+import { devAddrListsInit } from "../../../src/kernel/core/dev_addr_lists.ts";
 import { brIoctlStub, brAddDelIf } from "../../../src/kernel/bridge/br_ioctl.ts";
 import type { Syscalls, IoctlReq } from "../../../src/kernel/uapi/syscalls.ts";
 import type { Process } from "../../../src/userland/process.ts";
@@ -32,11 +37,18 @@ function world() {
   const randomMac = () => new Uint8Array([0x02, 0, 0, 0, 0, ++k]);
   const log: string[] = [];
   const host = { world: { sched, rng, randomMac }, dmesgLog: (m: string) => log.push(m), name: "h" } as unknown as Parameters<typeof setupNet>[0];
-  const net = setupNet(host, "");
-  (host as unknown as { initNet: Net }).initNet = net;
   rtnetlinkInit();
+  // the bridge joins its snooper groups through IGMP and MLD (br_multicast_join_snoopers),
+  // on the in_device and inet6_dev that devinet and addrconf give a device: world.ts's order
+  devinetInit();
+  addrconfInit();
+  igmpInit();
+  ndiscInit();
   brInit();
   vethInit();
+  devAddrListsInit();
+  const net = setupNet(host, "");
+  (host as unknown as { initNet: Net }).initNet = net;
   const sys = {
     rtnl: rtnetlinkFor(net),
     ioctl: (req: IoctlReq) => (req.request === "SIOCBRADDBR" || req.request === "SIOCBRDELBR" ? brIoctlStub(net, req) : brAddDelIf(net, req)),
@@ -105,11 +117,16 @@ test("bridge fdb: show, add, del; brctl showmacs", async () => {
   vethCreatePair(net, "veth0", net, "veth1");
   await run(sys, "brctl addif br1 veth0");
   const m0 = [...devGetByName(net, "veth0")!.devAddr].map((b) => b.toString(16).padStart(2, "0")).join(":");
-  assert.equal((await run(sys, "bridge fdb show br br1")).out, `${m0} dev veth0 master br1 permanent\n`);
+  // ipv6_add_dev() joins ff02::1 at NETDEV_REGISTER, so even a down device has 33:33:00:00:00:01
+  // on its multicast list (`self permanent`)
+  assert.equal((await run(sys, "bridge fdb show br br1")).out,
+    `33:33:00:00:00:01 dev br1 self permanent\n${m0} dev veth0 master br1 permanent\n33:33:00:00:00:01 dev veth0 self permanent\n`);
   assert.equal((await run(sys, "bridge fdb add 02:11:22:33:44:55 dev veth0 master static")).rc, 0);
-  assert.equal((await run(sys, "bridge fdb show dev veth0")).out, `02:11:22:33:44:55 master br1 static\n${m0} master br1 permanent\n`);
+  assert.equal((await run(sys, "bridge fdb show dev veth0")).out, `02:11:22:33:44:55 master br1 static\n${m0} master br1 permanent\n33:33:00:00:00:01 self permanent\n`);
   assert.equal((await run(sys, "bridge -j fdb show br br1")).out,
-    `[{"mac":"02:11:22:33:44:55","ifname":"veth0","flags":[],"master":"br1","state":"static"},{"mac":"${m0}","ifname":"veth0","flags":[],"master":"br1","state":"permanent"}]\n`);
+    `[{"mac":"33:33:00:00:00:01","ifname":"br1","flags":["self"],"state":"permanent"},` +
+    `{"mac":"02:11:22:33:44:55","ifname":"veth0","flags":[],"master":"br1","state":"static"},{"mac":"${m0}","ifname":"veth0","flags":[],"master":"br1","state":"permanent"},` +
+    `{"mac":"33:33:00:00:00:01","ifname":"veth0","flags":["self"],"state":"permanent"}]\n`);
   assert.equal((await run(sys, "brctl showmacs br1")).out,
     `port no\tmac addr\t\tis local?\tageing timer\n  1\t${m0}\tyes\t\t   0.00\n  1\t02:11:22:33:44:55\tno\t\t   0.00\n`);
   assert.equal((await run(sys, "bridge fdb del 02:11:22:33:44:55 dev veth0 master")).rc, 0);

@@ -1,0 +1,512 @@
+/**
+ * drivers/net/vxlan/vxlan_core.c (IPv4 underlay): an Ethernet device whose frames travel in
+ * UDP (RFC 7348). `ip link add vxlan0 type vxlan id VNI remote R [local L] [dev D]
+ * [dstport P] [nolearning]`. Transmit looks the destination MAC up in the device's FDB
+ * (learned from received packets' outer source), else floods to the all-zeros entries (the
+ * `remote`); each copy gets VXLAN + UDP (source port from the inner flow's hash) + IPv4
+ * headers and leaves through ip_local_out. Receive is the encap_rcv of a UDP socket bound to
+ * the port in the namespace of the device.
+ *
+ * Not modelled yet: IPv6 underlay, multicast groups (IGMP join), `bridge fdb` on vxlan
+ * devices (RTM_NEWNEIGH AF_BRIDGE is the bridge part's), proxy/l2miss/l3miss, GBP/GPE.
+ */
+import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, NET_ADDR_RANDOM, NET_ADDR_SET } from "../core/netdevice.ts";
+import type { SkBuff } from "../core/skbuff.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import type { InfoData, IflaAttrs, NeighMsg } from "../uapi/rtnetlink.ts";
+import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP, ARPHRD_ETHER, PACKET_HOST } from "../uapi/if.ts";
+import { registerNetdevice, unregisterNetdevice, ethMacAddr, devGetByIndex, isValidEtherAddr } from "../core/dev.ts";
+import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
+import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
+import { netifRx, netSched } from "../core/dev_path.ts";
+import { setEthtoolOps } from "../core/dev_ioctl.ts";
+import { readU16, readU32, writeU16, writeU32, macToString } from "../../wire/addr.ts";
+import { ipRouteOutputKey, flowi4 } from "../ipv4/route.ts";
+import { udpTunnelSockSet } from "../ipv4/udp.ts";
+import { iptunnelXmit } from "./ip_tunnel.ts";
+import { registerKernelModule, requestModule } from "./kmod.ts";
+import { USEC_PER_SEC } from "../../sim/scheduler.ts";
+import { csumPartial, csumFold, csumTcpudpNofold } from "../../wire/checksum.ts";
+
+export const IANA_VXLAN_UDP_PORT = 4789;
+/** module parameter udp_port: the Linux default when no dstport is given (not IANA's) */
+const vxlanPort = 8472;
+const VXLAN_HLEN = 8 + 8; // vxlanhdr + udphdr
+const VXLAN_HEADROOM = 20 + 8 + 8 + 14; // iphdr + udphdr + vxlanhdr + ethhdr
+const FDB_AGE_DEFAULT = 300;
+const IPPROTO_UDP = 17;
+/** net.ipv4.ip_local_port_range defaults: the range udp_flow_src_port() maps into */
+const PORT_MIN = 32768;
+const PORT_MAX = 60999;
+
+interface VxlanRdst {
+  ip: number;
+  port: number;
+  vni: number;
+  ifindex: number;
+}
+
+interface VxlanFdb {
+  mac: Uint8Array;
+  remotes: VxlanRdst[];
+  updated: number;
+  used: number;
+  /** NUD_PERMANENT (static) vs NUD_REACHABLE (learned) */
+  permanent: boolean;
+}
+
+export interface VxlanConfig {
+  vni: number;
+  remote: number;
+  saddr: number;
+  dstPort: number;
+  portMin: number;
+  portMax: number;
+  ttl: number;
+  tos: number;
+  learning: boolean;
+  ageInterval: number;
+  addrmax: number;
+  link: number;
+  udpCsum: boolean;
+}
+
+interface VxlanDev {
+  dev: NetDevice;
+  net: Net;
+  cfg: VxlanConfig;
+  fdb: Map<string, VxlanFdb>;
+}
+
+function priv(dev: NetDevice): VxlanDev {
+  return dev.priv as VxlanDev;
+}
+
+const ZERO_MAC = "00:00:00:00:00:00";
+
+/** the vxlan devices of a namespace by (port, vni): struct vxlan_sock's hash */
+const vnNets = new WeakMap<Net, Set<NetDevice>>();
+
+function vnNet(net: Net): Set<NetDevice> {
+  let s = vnNets.get(net);
+  if (!s) vnNets.set(net, (s = new Set()));
+  return s;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_vs_find_vni() */
+function vxlanFindVni(net: Net, port: number, vni: number): NetDevice | undefined {
+  for (const d of vnNet(net)) {
+    const v = priv(d);
+    if (v.cfg.vni === vni && v.cfg.dstPort === port) return d;
+  }
+  return undefined;
+}
+
+/** a stand-in for skb_get_hash(): a mix of the inner frame's addresses (flow dissector keys) */
+function innerFlowHash(b: Uint8Array, o: number, len: number): number {
+  let h = 0x811c9dc5;
+  const end = Math.min(len, 14 + 20);
+  for (let i = 0; i < end; i++) {
+    /* the dissector hashes addresses and ports, not TTL/ID/checksum */
+    if (i >= 14 + 4 && i < 14 + 12) continue;
+    h = Math.imul(h ^ b[o + i]!, 0x01000193);
+  }
+  return h >>> 0;
+}
+
+/** include/net/udp.h: udp_flow_src_port() */
+function udpFlowSrcPort(hash: number, min: number, max: number): number {
+  if (min >= max) {
+    min = PORT_MIN;
+    max = PORT_MAX;
+  }
+  return Number((BigInt(hash) * BigInt(max - min)) >> 32n) + min;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_xmit_one() for an IPv4 remote */
+function vxlanXmitOne(skb: SkBuff, dev: NetDevice, rdst: VxlanRdst): void {
+  const v = priv(dev);
+  const cfg = v.cfg;
+  const dst = rdst.ip;
+  const dstPort = rdst.port || cfg.dstPort;
+  const vni = rdst.vni;
+  const innerOff = skb.data;
+  const innerLen = skb.len;
+  const fl4 = flowi4(dst, cfg.saddr, rdst.ifindex || cfg.link);
+  fl4.proto = IPPROTO_UDP;
+  fl4.tos = cfg.tos & 0x1e;
+  const rt = ipRouteOutputKey(v.net, fl4);
+  if (isKErr(rt)) {
+    dev.stats.tx_carrier_errors++;
+    dev.stats.tx_errors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "vxlan_xmit_one");
+    return;
+  }
+  if (rt.dev === dev) {
+    dev.stats.collisions++;
+    dev.stats.tx_errors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "vxlan_xmit_one");
+    return;
+  }
+  const sport = udpFlowSrcPort(innerFlowHash(skb.buf, innerOff, innerLen), cfg.portMin, cfg.portMax);
+  /* vxlan_build_skb(): the VXLAN header, then udp_tunnel_xmit_skb(): the UDP header */
+  let o = skb.push(8);
+  const b = () => skb.buf;
+  b()[o] = 0x08;
+  b()[o + 1] = 0;
+  b()[o + 2] = 0;
+  b()[o + 3] = 0;
+  writeU32(b(), o + 4, (vni << 8) >>> 0);
+  o = skb.push(8);
+  writeU16(b(), o, sport);
+  writeU16(b(), o + 2, dstPort);
+  writeU16(b(), o + 4, innerLen + VXLAN_HLEN);
+  writeU16(b(), o + 6, 0);
+  skb.transportHeader = o;
+  if (cfg.udpCsum) {
+    /* udp_set_csum(): the checksum over the pseudo header and the whole datagram */
+    const ulen = innerLen + VXLAN_HLEN;
+    let c = csumFold(csumTcpudpNofold(fl4.saddr, dst, ulen, IPPROTO_UDP, csumPartial(b(), o, ulen)));
+    if (c === 0) c = 0xffff;
+    writeU16(b(), o + 6, c);
+  }
+  let ttl = cfg.ttl;
+  if (!ttl) ttl = 64; // ip4_dst_hoplimit()
+  const tos = cfg.tos === 1 ? 0 : cfg.tos;
+  iptunnelXmit(v.net, rt, skb, fl4.saddr, dst, IPPROTO_UDP, tos, ttl, 0, skb.mark);
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_xmit() */
+function vxlanXmit(skb: SkBuff, dev: NetDevice): number {
+  const v = priv(dev);
+  const b = skb.buf;
+  const o = skb.data;
+  const dmac = macToString(b, o);
+  const now = netSched(v.net).now;
+  let f = (b[o]! & 1) === 0 ? v.fdb.get(dmac) : undefined;
+  if (f) f.used = now;
+  if (!f) {
+    f = v.fdb.get(ZERO_MAC);
+    if (!f) {
+      dev.stats.tx_dropped++;
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NO_TX_TARGET", "vxlan_xmit");
+      return 1;
+    }
+  }
+  const remotes = f.remotes;
+  for (let i = 0; i < remotes.length; i++) {
+    const copy = i === remotes.length - 1 ? skb : skb.copy();
+    vxlanXmitOne(copy, dev, remotes[i]!);
+  }
+  if (!remotes.length) consumeSkb(skb);
+  return NETDEV_TX_OK;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_snoop(): learn (or move) a source MAC */
+function vxlanSnoop(v: VxlanDev, srcIp: number, mac: Uint8Array): void {
+  const key = macToString(mac);
+  const now = netSched(v.net).now;
+  const f = v.fdb.get(key);
+  if (f) {
+    if (f.remotes[0] && f.remotes[0].ip === srcIp) {
+      f.used = now;
+      return;
+    }
+    if (f.permanent) return;
+    f.remotes = [{ ip: srcIp, port: 0, vni: v.cfg.vni, ifindex: 0 }];
+    f.updated = now;
+    return;
+  }
+  if (v.cfg.addrmax && v.fdb.size >= v.cfg.addrmax) return;
+  v.fdb.set(key, { mac: mac.slice(0, 6), remotes: [{ ip: srcIp, port: 0, vni: v.cfg.vni, ifindex: 0 }], updated: now, used: now, permanent: false });
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_rcv() — skb.data at the UDP header */
+function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
+  const b = skb.buf;
+  const u = skb.data;
+  if (skb.len < VXLAN_HLEN + 14) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_SMALL", "vxlan_rcv");
+    return;
+  }
+  const h = u + 8;
+  if (!(b[h]! & 0x08)) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_INVALID_HDR", "vxlan_rcv");
+    return;
+  }
+  const vni = readU32(b, h + 4) >>> 8;
+  const dev = vxlanFindVni(net, port, vni);
+  if (!dev || !(dev.flags & IFF_UP)) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND", "vxlan_rcv");
+    return;
+  }
+  const v = priv(dev);
+  const saddr = readU32(b, skb.networkHeader + 12);
+  const inner = h + 8;
+  const smac = b.subarray(inner + 6, inner + 12);
+  /* vxlan_set_mac(): drop frames from ourselves; learn */
+  let same = true;
+  for (let i = 0; i < 6; i++) if (smac[i] !== dev.devAddr[i]) same = false;
+  if (same) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_LOCAL_MAC", "vxlan_rcv");
+    return;
+  }
+  if (v.cfg.learning) vxlanSnoop(v, saddr, smac);
+  /* __iptunnel_pull_header() + skb_scrub_packet() */
+  skb.data = inner;
+  skb.dst = undefined;
+  skb.sk = undefined;
+  skb.nfct = undefined;
+  skb.ctinfo = 0;
+  skb.ipcbFlags = 0;
+  skb.pktType = PACKET_HOST;
+  skb.macHeader = -1;
+  skb.networkHeader = -1;
+  skb.transportHeader = -1;
+  skb.dev = dev;
+  netifRx(skb);
+}
+
+const vxlanNetdevOps = {
+  startXmit: vxlanXmit,
+  setMacAddress: ethMacAddr,
+  /** vxlan_open(): the UDP socket on the port */
+  open: (dev: NetDevice): KErr | undefined => {
+    const v = priv(dev);
+    const port = v.cfg.dstPort;
+    udpTunnelSockSet(v.net, port, (skb) => vxlanRcv(v.net, port, skb));
+    return undefined;
+  },
+  /** vxlan_stop(): the socket goes when no device of the namespace uses the port */
+  stop: (dev: NetDevice): void => {
+    const v = priv(dev);
+    for (const d of vnNet(v.net)) if (d !== dev && d.flags & IFF_UP && priv(d).cfg.dstPort === v.cfg.dstPort) return;
+    udpTunnelSockSet(v.net, v.cfg.dstPort, undefined);
+    /* vxlan_flush(): learned entries go */
+    for (const [k, f] of v.fdb) if (!f.permanent) v.fdb.delete(k);
+  },
+  uninit: (dev: NetDevice): void => {
+    vnNet(priv(dev).net).delete(dev);
+  },
+  changeMtu: (dev: NetDevice, mtu: number): KErr | undefined => {
+    dev.mtu = mtu;
+    return undefined;
+  },
+};
+
+setEthtoolOps(vxlanNetdevOps, { getLink: () => 1, getDrvinfo: () => ({ driver: "vxlan", version: "0.1" }) });
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_setup() (ether_setup + eth_hw_addr_random) */
+function vxlanSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
+  const given = attrs.IFLA_ADDRESS;
+  const addr = given ? given.slice(0, 6) : net.host.world.randomMac(net.host, net.name, name);
+  const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, vxlanNetdevOps, addr,
+    new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
+  dev.addrAssignType = given || net.host.world.labMode ? NET_ADDR_SET : NET_ADDR_RANDOM;
+  dev.privFlags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+  dev.mtu = 1500;
+  dev.minMtu = 68;
+  dev.maxMtu = 65535;
+  dev.tsoMaxSize = 65536; // TSO_LEGACY_MAX_SIZE until a lower device is inherited
+  dev.txQueueLen = 1000;
+  dev.net = net;
+  dev.priv = {
+    dev, net, fdb: new Map(),
+    cfg: {
+      vni: 0, remote: 0, saddr: 0, dstPort: vxlanPort, portMin: 0, portMax: 0, ttl: 0, tos: 0,
+      learning: true, ageInterval: FDB_AGE_DEFAULT, addrmax: 0, link: 0, udpCsum: true,
+    },
+  } satisfies VxlanDev;
+  return dev;
+}
+
+function addr4(v: unknown): number | undefined {
+  if (v instanceof Uint8Array && v.length === 4) return readU32(v, 0);
+  return undefined;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_nl2conf() (IPv4 part) */
+function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig): KErr | undefined {
+  if (!data) return kerr("EINVAL", "Virtual Network Identifier not specified");
+  const n = (k: string) => (typeof data[k] === "number" ? (data[k] as number) : typeof data[k] === "boolean" ? (data[k] ? 1 : 0) : undefined);
+  if (n("IFLA_VXLAN_ID") === undefined) return kerr("EINVAL", "Virtual Network Identifier not specified");
+  cfg.vni = n("IFLA_VXLAN_ID")!;
+  if (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array || data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array)
+    return kerr("EPFNOSUPPORT", "IPv6 underlay is not modelled");
+  const g = addr4(data["IFLA_VXLAN_GROUP"]);
+  if (g !== undefined) cfg.remote = g;
+  const l = addr4(data["IFLA_VXLAN_LOCAL"]);
+  if (l !== undefined) cfg.saddr = l;
+  if (n("IFLA_VXLAN_LINK") !== undefined) cfg.link = n("IFLA_VXLAN_LINK")!;
+  if (n("IFLA_VXLAN_TOS") !== undefined) cfg.tos = n("IFLA_VXLAN_TOS")!;
+  if (n("IFLA_VXLAN_TTL") !== undefined) cfg.ttl = n("IFLA_VXLAN_TTL")!;
+  if (n("IFLA_VXLAN_LEARNING") !== undefined) cfg.learning = !!n("IFLA_VXLAN_LEARNING");
+  if (n("IFLA_VXLAN_AGEING") !== undefined) cfg.ageInterval = n("IFLA_VXLAN_AGEING")!;
+  if (n("IFLA_VXLAN_LIMIT") !== undefined) cfg.addrmax = n("IFLA_VXLAN_LIMIT")!;
+  const pr = data["IFLA_VXLAN_PORT_RANGE"] as { low: number; high: number } | undefined;
+  if (pr) {
+    cfg.portMin = pr.low;
+    cfg.portMax = pr.high;
+  }
+  if (n("IFLA_VXLAN_PORT") !== undefined) cfg.dstPort = n("IFLA_VXLAN_PORT")!;
+  if (n("IFLA_VXLAN_UDP_CSUM") !== undefined) cfg.udpCsum = !!n("IFLA_VXLAN_UDP_CSUM");
+  return undefined;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_newlink() -> __vxlan_dev_create() */
+function vxlanNewlink(dev: NetDevice, p: { net: Net; attrs: IflaAttrs; data: InfoData | undefined }): KErr | undefined {
+  const v = priv(dev);
+  const e = vxlanNl2conf(p.data, v.cfg);
+  if (e) return e;
+  /* vxlan_config_validate() */
+  if ((v.cfg.remote >>> 28) === 0xe) return kerr("EPFNOSUPPORT", "Multicast groups are not modelled");
+  if (vxlanFindVni(p.net, v.cfg.dstPort, v.cfg.vni)) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
+  let lower: NetDevice | undefined;
+  if (v.cfg.link) {
+    lower = devGetByIndex(p.net, v.cfg.link);
+    if (!lower) return kerr("ENODEV", "Invalid local interface, device not found");
+  }
+  /* vxlan_config_apply() */
+  if (p.attrs.IFLA_MTU === undefined && lower) dev.mtu = lower.mtu - VXLAN_HEADROOM;
+  if (lower) {
+    /* netif_inherit_tso_max() */
+    dev.tsoMaxSize = lower.tsoMaxSize;
+    dev.tsoMaxSegs = lower.tsoMaxSegs;
+  }
+  const err = registerNetdevice(p.net, dev);
+  if (err) return err;
+  v.net = p.net;
+  vnNet(p.net).add(dev);
+  /* the default destination: an all-zeros FDB entry for `remote` */
+  if (v.cfg.remote) {
+    v.fdb.set(ZERO_MAC, {
+      mac: new Uint8Array(6), remotes: [{ ip: v.cfg.remote, port: 0, vni: v.cfg.vni, ifindex: v.cfg.link }],
+      updated: 0, used: 0, permanent: true,
+    });
+  }
+  return undefined;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fill_info() (IPv4) */
+function vxlanFillInfo(dev: NetDevice): InfoData {
+  const c = priv(dev).cfg;
+  const a4 = (x: number) => {
+    const b = new Uint8Array(4);
+    writeU32(b, 0, x);
+    return b;
+  };
+  const d: InfoData = { IFLA_VXLAN_ID: c.vni };
+  if (c.remote) d["IFLA_VXLAN_GROUP"] = a4(c.remote);
+  if (c.link) d["IFLA_VXLAN_LINK"] = c.link;
+  if (c.saddr) d["IFLA_VXLAN_LOCAL"] = a4(c.saddr);
+  Object.assign(d, {
+    IFLA_VXLAN_TTL: c.ttl, IFLA_VXLAN_DF: 0, IFLA_VXLAN_TOS: c.tos, IFLA_VXLAN_LABEL: 0,
+    IFLA_VXLAN_LEARNING: c.learning ? 1 : 0, IFLA_VXLAN_PROXY: 0, IFLA_VXLAN_RSC: 0, IFLA_VXLAN_L2MISS: 0,
+    IFLA_VXLAN_L3MISS: 0, IFLA_VXLAN_COLLECT_METADATA: 0, IFLA_VXLAN_AGEING: c.ageInterval,
+    IFLA_VXLAN_LIMIT: c.addrmax, IFLA_VXLAN_PORT: c.dstPort, IFLA_VXLAN_UDP_CSUM: c.udpCsum ? 1 : 0,
+    IFLA_VXLAN_UDP_ZERO_CSUM6_TX: 0, IFLA_VXLAN_UDP_ZERO_CSUM6_RX: 0, IFLA_VXLAN_REMCSUM_TX: 0,
+    IFLA_VXLAN_REMCSUM_RX: 0, IFLA_VXLAN_PORT_RANGE: { low: c.portMin, high: c.portMax },
+  });
+  return d;
+}
+
+/** the FDB of a vxlan device as `bridge fdb show dev X` would list it (for the bridge part) */
+export function vxlanFdbEntries(dev: NetDevice): { mac: Uint8Array; dst: number; permanent: boolean; updated: number; used: number }[] {
+  if (dev.linkOps !== vxlanLinkOps) return [];
+  const out = [];
+  for (const f of priv(dev).fdb.values()) for (const r of f.remotes) out.push({ mac: f.mac, dst: r.ip, permanent: f.permanent, updated: f.updated, used: f.used });
+  return out;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_create()/vxlan_fdb_append() for `bridge fdb
+ * add|append MAC dev vxlan0 dst IP` (for the bridge part's RTM_NEWNEIGH) */
+export function vxlanFdbAdd(dev: NetDevice, mac: Uint8Array, dst: number, append: boolean): KErr | undefined {
+  if (dev.linkOps !== vxlanLinkOps) return kerr("EOPNOTSUPP");
+  if (!isValidEtherAddr(mac) && mac.some((b) => b)) return kerr("EINVAL");
+  const v = priv(dev);
+  const key = macToString(mac);
+  const f = v.fdb.get(key);
+  const now = netSched(v.net).now;
+  const rd = { ip: dst, port: 0, vni: v.cfg.vni, ifindex: 0 };
+  if (f) {
+    if (!append) return kerr("EEXIST");
+    if (f.remotes.some((r) => r.ip === dst)) return kerr("EEXIST");
+    f.remotes.push(rd);
+    return undefined;
+  }
+  v.fdb.set(key, { mac: mac.slice(0, 6), remotes: [rd], updated: now, used: now, permanent: true });
+  return undefined;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_delete() for `bridge fdb del MAC dev vxlan0 [dst IP]` */
+export function vxlanFdbDel(dev: NetDevice, mac: Uint8Array, dst: number | undefined): KErr | undefined {
+  if (dev.linkOps !== vxlanLinkOps) return kerr("EOPNOTSUPP");
+  const v = priv(dev);
+  const key = macToString(mac);
+  const f = v.fdb.get(key);
+  if (!f) return kerr("ENOENT");
+  if (dst === undefined) {
+    v.fdb.delete(key);
+    return undefined;
+  }
+  const i = f.remotes.findIndex((r) => r.ip === dst);
+  if (i < 0) return kerr("ENOENT");
+  f.remotes.splice(i, 1);
+  if (!f.remotes.length) v.fdb.delete(key);
+  return undefined;
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_dump() + vxlan_fdb_info(): one RTM_NEWNEIGH per
+ * remote, NTF_SELF, NDA_DST (and NDA_CACHEINFO in clock ticks), as `bridge fdb show` reads them */
+export function vxlanFdbDump(dev: NetDevice): NeighMsg[] {
+  if (dev.linkOps !== vxlanLinkOps) return [];
+  const v = priv(dev);
+  const now = netSched(v.net).now;
+  const ticks = (us: number) => Math.floor(us / 10_000);
+  const out: NeighMsg[] = [];
+  for (const f of v.fdb.values()) {
+    for (const r of f.remotes) {
+      const dst = new Uint8Array(4);
+      writeU32(dst, 0, r.ip);
+      out.push({
+        type: "RTM_NEWNEIGH", flags: {},
+        ndm: { family: 7 /* AF_BRIDGE */, ifindex: dev.ifindex, state: f.permanent ? 0x80 : 0x02, flags: 0x02 /* NTF_SELF */, type: 1 /* RTN_UNICAST */ },
+        attrs: {
+          NDA_LLADDR: f.mac.slice(), NDA_DST: dst,
+          NDA_CACHEINFO: { ndm_confirmed: 0, ndm_used: ticks(now - f.used), ndm_updated: ticks(now - f.updated), ndm_refcnt: 0 },
+        },
+      });
+    }
+  }
+  return out;
+}
+
+export const vxlanLinkOps: RtnlLinkKind = {
+  kind: "vxlan",
+  alloc: (name, net, p) => vxlanSetup(name, net, p.attrs),
+  validate: (p) => {
+    requestModule(p.srcNet, "rtnl-link-vxlan");
+    if (p.attrs.IFLA_ADDRESS) {
+      if (p.attrs.IFLA_ADDRESS.length !== 6) return kerr("EINVAL", "Provided link layer address is not Ethernet");
+      if (!isValidEtherAddr(p.attrs.IFLA_ADDRESS)) return kerr("EADDRNOTAVAIL", "Provided Ethernet address is not unicast");
+    }
+    const id = p.data?.["IFLA_VXLAN_ID"];
+    if (typeof id === "number" && id >= 1 << 24) return kerr("ERANGE", "VXLAN ID must be lower than 16777216");
+    return undefined;
+  },
+  newlink: (dev, p) => vxlanNewlink(dev, p),
+  dellink: (dev) => unregisterNetdevice(dev),
+  fillInfo: vxlanFillInfo,
+};
+
+let done = false;
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_init_module() */
+export function vxlanInit(): void {
+  if (done) return;
+  done = true;
+  rtnlLinkRegister(vxlanLinkOps);
+  registerKernelModule({ name: "vxlan", size: 147456, deps: ["ip6_udp_tunnel", "udp_tunnel"], aliases: ["rtnl-link-vxlan"] });
+  void USEC_PER_SEC;
+}

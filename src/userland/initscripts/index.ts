@@ -1,0 +1,2 @@
+/** RHEL initscripts: ifup / ifdown over /etc/sysconfig/network-scripts */
+export { initscriptsCommands } from "./ifup.ts";

@@ -1,0 +1,590 @@
+/**
+ * nc — netcat-openbsd 1.219 (Debian 12's `netcat-openbsd`): netcat.c main() (option parsing,
+ * the "cruft" checks and their messages), build_ports()/strtoport(), remote_connect(),
+ * timeout_connect(), local_listen(), udptest(), connection_info(), report_sock() and the
+ * readwrite() poll loop, for AF_INET over the emulated kernel's sockets.
+ *
+ * Kernel contract: socket(AF_INET, SOCK_DGRAM|SOCK_STREAM, 0), bind, connect, sendto,
+ * recvfrom, onReadable. A pending socket error (what read(2)/poll(2) report as POLLERR after
+ * an ICMP port unreachable) is taken from the error queue: the socket is opened with
+ * IP_RECVERR so that the uapi's recvErr() shows it (ADAPTER: the uapi has no SO_ERROR).
+ * TCP: when the kernel refuses SOCK_STREAM sockets, remote_connect() skips the address as the
+ * C code does when socket(2) fails (no message, exit 1).
+ */
+import type { Process } from "../process.ts";
+import { Exit } from "../process.ts";
+import type { Socket, SockAddrIn, RecvMsg } from "../../kernel/uapi/socket.ts";
+import { SOCK_DGRAM, SOCK_STREAM } from "../../kernel/uapi/socket.ts";
+import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
+import { isKErr, errnoNumbers, strerrorText, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
+import { SERVICES } from "../iptables/services.ts";
+import { getaddrinfo, inetAton, ntoa, procTimer, NameCache } from "../iputils/common.ts";
+
+const PORT_MAX = 65535;
+const BUFSIZE = 16384;
+const UDP_SCAN_TIMEOUT = 3;
+
+/** the errno name of a number (SO_ERROR, ee_errno) */
+function errnoName(n: number): Errno | undefined {
+  for (const [k, v] of Object.entries(errnoNumbers)) if (v === n) return k as Errno;
+  return undefined;
+}
+/** simulated duration of a send (see yieldNow) */
+const SYSCALL_US = 50;
+
+const USAGE =
+  "usage: nc [-46CDdFhklNnrStUuvZz] [-I length] [-i interval] [-M ttl]\n" +
+  "\t  [-m minttl] [-O length] [-P proxy_username] [-p source_port]\n" +
+  "\t  [-q seconds] [-s sourceaddr] [-T keyword] [-V rtable] [-W recvlimit]\n" +
+  "\t  [-w timeout] [-X proxy_protocol] [-x proxy_address[:port]]\n" +
+  "\t  [destination] [port]\n";
+
+/** help(): the header and the command summary around USAGE (nc -h, on stderr, exit 0) */
+const HELP_HEAD = "OpenBSD netcat (Debian patchlevel 1.219-1)\n";
+const HELP_SUMMARY = `	Command Summary:
+		-4		Use IPv4
+		-6		Use IPv6
+		-b		Allow broadcast
+		-C		Send CRLF as line-ending
+		-D		Enable the debug socket option
+		-d		Detach from stdin
+		-F		Pass socket fd
+		-h		This help text
+		-I length	TCP receive buffer length
+		-i interval	Delay interval for lines sent, ports scanned
+		-k		Keep inbound sockets open for multiple connects
+		-l		Listen mode, for inbound connects
+		-M ttl		Outgoing TTL / Hop Limit
+		-m minttl	Minimum incoming TTL / Hop Limit
+		-N		Shutdown the network socket after EOF on stdin
+		-n		Suppress name/port resolutions
+		-O length	TCP send buffer length
+		-P proxyuser	Username for proxy authentication
+		-p port		Specify local port for remote connects
+		-q secs		quit after EOF on stdin and delay of secs
+		-r		Randomize remote ports
+		-S		Enable the TCP MD5 signature option
+		-s sourceaddr	Local source address
+		-T keyword	TOS value
+		-t		Answer TELNET negotiation
+		-U		Use UNIX domain socket
+		-u		UDP mode
+		-V rtable	Specify alternate routing table
+		-v		Verbose
+		-W recvlimit	Terminate after receiving a number of packets
+		-w timeout	Timeout for connects and final net reads
+		-X proto	Proxy protocol: "4", "5" (SOCKS) or "connect"
+		-x addr[:port]	Specify proxy address and port
+		-Z		DCCP mode
+		-z		Zero-I/O mode [used for scanning]
+	Port numbers can be individual or ranges: lo-hi [inclusive]
+`;
+
+const OPTSTRING = "46bCDdFhI:i:klM:m:NnO:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
+
+
+class Nc {
+  lflag = false;
+  kflag = false;
+  nflag = false;
+  uflag = false;
+  vflag = 0;
+  zflag = false;
+  dflag = false;
+  Nflag = false;
+  pflag: string | undefined;
+  sflag: string | undefined;
+  /** poll timeout in ms, -1 = forever */
+  timeout = -1;
+  qflag = -1;
+  recvlimit = 0;
+  recvcount = 0;
+  stdin: Uint8Array;
+  stdinPos = 0;
+
+  constructor(readonly p: Process) {
+    this.stdin = new TextEncoder().encode(p.stdin);
+  }
+
+  /** err(3) / warn(3): "nc: msg: strerror" */
+  warn(msg: string, e?: Errno): void {
+    this.p.stderr.write(`nc: ${msg}${e ? `: ${strerrorText[e]}` : ""}\n`);
+  }
+  errx(code: number, msg: string): never {
+    this.p.stderr.write(`nc: ${msg}\n`);
+    throw new Exit(code);
+  }
+  err(code: number, msg: string, e: Errno): never {
+    this.warn(msg, e);
+    throw new Exit(code);
+  }
+  usage(ret: number): never {
+    this.p.stderr.write(USAGE);
+    if (ret) throw new Exit(ret);
+    throw new Exit(0);
+  }
+
+  /** strtonum(3)-based strtoport(): "port number too large: 70000" */
+  strtoport(s: string): number {
+    const m = /^\s*[+-]?\d+$/.exec(s);
+    if (!m) this.errx(1, `port number invalid: ${s}`);
+    const v = Number(s.trim());
+    if (v < 1) this.errx(1, `port number too small: ${s}`);
+    if (v > PORT_MAX) this.errx(1, `port number too large: ${s}`);
+    return v;
+  }
+
+  /** build_ports(): "lo-hi" ranges or one port */
+  buildPorts(p: string): string[] {
+    const dash = p.indexOf("-");
+    if (dash > 0) {
+      let lo = this.strtoport(p.slice(0, dash));
+      let hi = this.strtoport(p.slice(dash + 1));
+      if (lo > hi) [lo, hi] = [hi, lo];
+      const out: string[] = [];
+      for (let i = lo; i <= hi; i++) out.push(String(i));
+      return out;
+    }
+    this.strtoport(p);
+    return [p];
+  }
+
+  // ---------------------------------------------------------------- waiting
+
+  /** poll(2) on one socket (and nothing else): resolves when readable, on timeout (ms) or abort */
+  async waitReadable(sk: Socket, ms: number): Promise<"ready" | "timeout" | "abort"> {
+    const sys = this.p.sys;
+    if (this.p.signal.aborted) return "abort";
+    const b = sys.block();
+    let why: "ready" | "timeout" | "abort" = "ready";
+    const t = procTimer(sys, () => {
+      why = "timeout";
+      b.unblock();
+    }, "nc");
+    if (ms >= 0) t.mod(sys.now() + ms * 1000);
+    const onAbort = () => {
+      why = "abort";
+      b.unblock();
+    };
+    this.p.signal.addEventListener("abort", onAbort);
+    sk.onReadable(() => b.unblock());
+    await b.promise;
+    sk.onReadable(undefined);
+    t.cancel();
+    this.p.signal.removeEventListener("abort", onAbort);
+    return why;
+  }
+
+  /**
+   * The time one write(2) takes: on Linux the softirqs a send triggers (veth peers, a router,
+   * the ICMP error coming back) run before the syscall returns; here they are scheduler events
+   * a few µs apart (NET_RX_DELAY_US per hop), so the process lets them run first.
+   */
+  async yieldNow(): Promise<void> {
+    await this.p.sys.sleep(SYSCALL_US);
+  }
+
+  // ---------------------------------------------------------------- sockets
+
+  async resolve(host: string, port: string): Promise<SockAddrIn> {
+    const a = await getaddrinfo(this.p, host);
+    if (typeof a === "string") this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${a}`);
+    return { family: 2, addr: a.addr, port: Number(port) };
+  }
+
+  /** remote_connect() */
+  async remoteConnect(host: string, port: string): Promise<Socket | undefined> {
+    const dst = await this.resolve(host, port);
+    this.ipaddr = ntoa(dst.addr);
+    const s = this.p.sys.socket(AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
+    if (isKErr(s)) return undefined;
+    if (this.sflag || this.pflag) {
+      let addr = 0;
+      if (this.sflag) {
+        const a = inetAton(this.sflag);
+        if (a === undefined) this.errx(1, `getaddrinfo: Name or service not known`);
+        addr = a;
+      }
+      const e = s.bind({ family: 2, addr, port: this.pflag ? Number(this.pflag) : 0 });
+      if (e) this.err(1, "bind failed", e.errno);
+    }
+    if (this.uflag) s.setsockopt("IP_RECVERR", 1);
+    const e = await this.timeoutConnect(s, dst);
+    if (!e) return s;
+    if (this.vflag) {
+      // only print the IP if there is something to report
+      const h = this.nflag || host === this.ipaddr ? host : `${host} (${this.ipaddr})`;
+      this.warn(`connect to ${h} port ${port} (${this.uflag ? "udp" : "tcp"}) ${e.timedOut ? "timed out" : "failed"}`, e.errno);
+    }
+    s.close();
+    return undefined;
+  }
+
+  /**
+   * timeout_connect(): connect(); a stream socket answers EINPROGRESS and poll() waits (up to
+   * -w) for the handshake, then SO_ERROR says how it went. A poll timeout leaves errno at
+   * EINPROGRESS, which is what Debian's message prints ("timed out: Operation now in progress").
+   */
+  async timeoutConnect(s: Socket, dst: SockAddrIn): Promise<(KErr & { timedOut?: boolean }) | undefined> {
+    const e = s.connect(dst);
+    if (!e) return undefined;
+    if (e.errno !== "EINPROGRESS") return e;
+    for (;;) {
+      const r = await this.waitReadable(s, this.timeout);
+      if (r === "timeout") return { errno: "EINPROGRESS", timedOut: true };
+      if (r === "abort") throw new Exit(1);
+      const pn = s.getpeername();
+      if (!isKErr(pn)) return undefined;
+      const so = s.getsockopt("SO_ERROR");
+      if (typeof so === "number" && so) return { errno: errnoName(so) ?? "ECONNREFUSED" };
+      if (isKErr(so)) return so;
+    }
+  }
+
+  /**
+   * udptest(): two writes (the second fails with ECONNREFUSED once the port unreachable came
+   * back), then one write a second for the -w timeout (UDP_SCAN_TIMEOUT, 3 s, without -w).
+   */
+  async udptest(s: Socket): Promise<number> {
+    const write = async (): Promise<KErr | undefined> => {
+      const r = s.sendto(new Uint8Array([0x58]));
+      await this.yieldNow();
+      return isKErr(r) ? r : undefined;
+    };
+    if (await write()) return -1;
+    const e2 = await write();
+    if (e2 && e2.errno === "ECONNREFUSED") return -1;
+    const t = this.timeout === -1 ? UDP_SCAN_TIMEOUT : Math.floor(this.timeout / 1000);
+    for (let i = 0; i < t; i++) {
+      await this.p.sys.sleep(1_000_000);
+      const e = await write();
+      if (e && e.errno === "ECONNREFUSED") return -1;
+    }
+    return 1;
+  }
+
+  /** connection_info() */
+  connectionInfo(host: string, port: string, proto: "udp" | "tcp", ipaddr: string): void {
+    const service = this.nflag ? "*" : (SERVICES[proto]?.[Number(port)] ?? "*");
+    // if there is something to report, print the IP
+    const ip = !this.nflag && host !== ipaddr ? ` (${ipaddr})` : "";
+    this.p.stderr.write(`Connection to ${host}${ip} ${port} port [${proto}/${service}] succeeded!\n`);
+  }
+
+  /**
+   * report_sock(): getnameinfo(NI_NUMERICSERV, + NI_NUMERICHOST with -n); a name that the
+   * files do not know fails as glibc fails without a reachable DNS server (EAI_AGAIN), which
+   * Debian's nc reports with warnx and goes on.
+   */
+  reportSock(msg: string, a: SockAddrIn): void {
+    let host = ntoa(a.addr);
+    if (!this.nflag) {
+      const n = this.names.lookup(a.addr);
+      if (!n) {
+        this.p.stderr.write("nc: getnameinfo: Temporary failure in name resolution\n");
+        return;
+      }
+      host = n;
+    }
+    this.p.stderr.write(`${msg} on ${host} ${a.port}\n`);
+  }
+
+  readonly names = new NameCache();
+  /** remote_connect()'s ipaddr: the numeric form of the address connected to */
+  ipaddr = "";
+
+  /** local_listen() */
+  localListen(host: string | undefined, port: string): Socket | Errno {
+    let addr = 0;
+    if (host) {
+      const a = inetAton(host);
+      if (a === undefined) this.errx(1, "getaddrinfo: Temporary failure in name resolution");
+      addr = a;
+    }
+    const s = this.p.sys.socket(AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
+    if (isKErr(s)) return s.errno;
+    s.setsockopt("SO_REUSEPORT", 1);
+    if (this.uflag) s.setsockopt("IP_RECVERR", 1);
+    const e = s.bind({ family: 2, addr, port: Number(port) });
+    if (e) {
+      s.close();
+      return e.errno;
+    }
+    if (!this.uflag && s.listen) {
+      const le = s.listen(1);
+      if (le) this.err(1, "listen", le.errno);
+    }
+    if (this.vflag) {
+      const sn = s.getsockname();
+      if (!isKErr(sn) && sn.family === 2) this.reportSock(this.uflag ? "Bound" : "Listening", sn);
+    }
+    return s;
+  }
+
+  // ---------------------------------------------------------------- readwrite()
+
+  /**
+   * readwrite(): stdin -> network, network -> stdout, until both directions are done, the
+   * -w timeout passes with nothing to do, or a socket error (POLLERR).
+   * `first` is a datagram already taken off the socket (the UDP listener's MSG_PEEK).
+   */
+  async readwrite(s: Socket, first?: RecvMsg): Promise<void> {
+    let stdinOpen = !this.dflag;
+    let netOut = true;
+    let netIn = true;
+    let stdoutOpen = true;
+    if (first) {
+      this.p.stdout.write(new TextDecoder().decode(first.data));
+      if (this.recvlimit > 0 && ++this.recvcount >= this.recvlimit) return;
+    }
+    for (;;) {
+      if (!stdinOpen && !netIn) return;
+      if (!netOut && !stdoutOpen) return;
+      if (this.lflag && !netIn) return;
+      // stdin: all of it is available at once; write it out in BUFSIZE reads
+      if (stdinOpen && netOut) {
+        while (this.stdinPos < this.stdin.length) {
+          const chunk = this.stdin.subarray(this.stdinPos, this.stdinPos + BUFSIZE);
+          this.stdinPos += chunk.length;
+          const r = s.sendto(chunk);
+          if (isKErr(r)) {
+            netOut = false;
+            break;
+          }
+          await this.yieldNow();
+        }
+        stdinOpen = false;
+        // stdin gone and queue empty: -N shuts the connection down for writing
+        if (netOut && this.Nflag && s.type === SOCK_STREAM) s.shutdown?.(1);
+        netOut = false;
+        continue;
+      }
+      if (!stdinOpen) netOut = false;
+      // network in: data, end of stream (a zero-length read) or an error (POLLERR)
+      let m = s.recvfrom();
+      let err = m ? undefined : s.recvErr();
+      if (!m && !err) {
+        const r = await this.waitReadable(s, this.timeout);
+        if (r !== "ready") return;
+        m = s.recvfrom();
+        if (!m) err = s.recvErr();
+        if (!m && !err) continue;
+      }
+      if (!m || (s.type === SOCK_STREAM && m.data.length === 0)) {
+        netIn = false;
+        if (!m) stdoutOpen = false;
+        continue;
+      }
+      this.p.stdout.write(new TextDecoder().decode(m.data));
+      if (this.recvlimit > 0 && ++this.recvcount >= this.recvlimit) {
+        netIn = false;
+        stdinOpen = false;
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- main
+
+  async main(): Promise<number> {
+    const args = this.p.argv.slice(1);
+    // getopt(3), stopping at the first bad option as the C loop does (usage after the message)
+    let i = 0;
+    const operands: string[] = [];
+    while (i < args.length) {
+      const a = args[i]!;
+      if (a === "--") {
+        operands.push(...args.slice(i + 1));
+        break;
+      }
+      if (a.length < 2 || a[0] !== "-") {
+        operands.push(a);
+        i++;
+        continue;
+      }
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j]!;
+        const k = OPTSTRING.indexOf(c);
+        if (k < 0 || c === ":") {
+          this.p.stderr.write(`nc: invalid option -- '${c}'\n`);
+          this.usage(1);
+        }
+        let optarg = "";
+        if (OPTSTRING[k + 1] === ":") {
+          if (j + 1 < a.length) optarg = a.slice(j + 1);
+          else if (i + 1 < args.length) optarg = args[++i]!;
+          else {
+            this.p.stderr.write(`nc: option requires an argument -- '${c}'\n`);
+            this.usage(1);
+          }
+          j = a.length;
+        }
+        this.option(c, optarg);
+      }
+      i++;
+    }
+
+    let host: string | undefined;
+    let uport: string | undefined;
+    const argc = operands.length;
+    if (argc === 0 && this.lflag) {
+      if (this.zflag) this.errx(1, "cannot use -z and -l");
+      uport = this.pflag;
+    } else if (argc === 1 && this.lflag) {
+      if (this.zflag) this.errx(1, "cannot use -z and -l");
+      uport = operands[0];
+    } else if (argc === 2 && this.lflag) {
+      if (this.zflag) this.errx(1, "cannot use -z and -l");
+      host = operands[0];
+      uport = operands[1];
+    } else if (argc >= 1 && !this.lflag) {
+      host = operands[0];
+      uport = operands[1];
+    } else {
+      this.usage(1);
+    }
+    if (!uport) this.errx(1, "missing port number");
+    if (this.lflag && this.pflag && argc > 0) this.usage(1);
+
+    if (this.lflag) {
+      if (this.vflag && !this.nflag) await this.names.load(this.p);
+      return this.listenLoop(host, uport);
+    }
+
+    const portlist = this.buildPorts(uport);
+    let ret = 1;
+    let s: Socket | undefined;
+    for (const port of portlist) {
+      s?.close();
+      s = await this.remoteConnect(host!, port);
+      if (!s) continue;
+      ret = 0;
+      if (this.vflag || this.zflag) {
+        let printInfo = 1;
+        if (this.uflag) {
+          printInfo = await this.udptest(s);
+          if (printInfo === -1) {
+            ret = 1;
+            continue;
+          }
+        }
+        // Debian: the success line is verbose output
+        if (printInfo === 1 && this.vflag) this.connectionInfo(host!, port, this.uflag ? "udp" : "tcp", this.ipaddr);
+      }
+      if (!this.zflag) await this.readwrite(s);
+    }
+    s?.close();
+    return ret;
+  }
+
+  option(c: string, optarg: string): void {
+    switch (c) {
+      case "l":
+        this.lflag = true;
+        break;
+      case "k":
+        this.kflag = true;
+        break;
+      case "n":
+        this.nflag = true;
+        break;
+      case "u":
+        this.uflag = true;
+        break;
+      case "v":
+        this.vflag++;
+        break;
+      case "z":
+        this.zflag = true;
+        break;
+      case "d":
+        this.dflag = true;
+        break;
+      case "N":
+        this.Nflag = true;
+        break;
+      case "p":
+        this.pflag = optarg;
+        break;
+      case "s":
+        this.sflag = optarg;
+        break;
+      case "h":
+        this.p.stderr.write(HELP_HEAD + USAGE + HELP_SUMMARY);
+        throw new Exit(0);
+      case "w": {
+        const v = Number(optarg);
+        if (!/^\d+$/.test(optarg) || v > 100000000) this.errx(1, `timeout ${/^\d+$/.test(optarg) ? "too large" : "invalid"}: ${optarg}`);
+        this.timeout = v * 1000;
+        break;
+      }
+      case "q":
+        this.qflag = Number(optarg);
+        break;
+      case "W":
+        this.recvlimit = Number(optarg);
+        break;
+      default:
+        // accepted, without effect here (-4 -6 -b -C -D -F -I -i -M -m -O -P -r -S -T -t -U -V -X -x -Z)
+        break;
+    }
+  }
+
+  /** the listen half of main(): one peer (or several with -k) */
+  async listenLoop(host: string | undefined, uport: string): Promise<number> {
+    for (;;) {
+      const s = this.localListen(host, uport);
+      // err(1, NULL): "nc: <strerror>"
+      if (typeof s === "string") {
+        this.p.stderr.write(`nc: ${strerrorText[s]}\n`);
+        throw new Exit(1);
+      }
+      if (this.uflag) {
+        if (this.kflag) {
+          await this.readwrite(s);
+        } else {
+          // recvfrom(MSG_PEEK) waits for a caller, then connect() to it
+          let m = s.recvfrom();
+          while (!m) {
+            const r = await this.waitReadable(s, -1);
+            if (r === "abort") {
+              s.close();
+              return 1;
+            }
+            m = s.recvfrom();
+            s.recvErr();
+          }
+          const from = m.from as SockAddrIn;
+          const e = s.connect(from);
+          if (e) this.err(1, "connect", e.errno);
+          if (this.vflag) this.reportSock("Connection received", from);
+          await this.readwrite(s, m);
+        }
+      } else {
+        // stream: accept() a connection, then talk to it
+        let c = s.accept?.();
+        while (!c) {
+          const r = await this.waitReadable(s, -1);
+          if (r === "abort") {
+            s.close();
+            return 1;
+          }
+          c = s.accept?.();
+        }
+        if (this.vflag) {
+          const pn = c.getpeername();
+          if (!isKErr(pn) && pn.family === 2) this.reportSock("Connection received", pn);
+        }
+        await this.readwrite(c);
+        c.close();
+      }
+      s.close();
+      if (!this.kflag) break;
+    }
+    return 0;
+  }
+}
+
+export async function nc(p: Process): Promise<number> {
+  return new Nc(p).main();
+}
+

@@ -1,0 +1,689 @@
+/**
+ * tcpdump 4.99.3 (libpcap 1.10.3), Debian 12's `tcpdump`: tcpdump.c main() (getopt_long loop,
+ * the -r / live-capture paths, open_interface()'s messages, the "verbose output suppressed" and
+ * "listening on" lines, pcap_loop with -c, info() at the end and on SIGTERM/SIGINT, print_usage,
+ * print_version) over an AF_PACKET socket, with libpcap's savefile writer/reader (-w / -r,
+ * wire/pcap.ts) and filter language (gencode.ts, compiled once into a predicate).
+ *
+ * Kernel contract: socket(AF_PACKET, SOCK_RAW, ETH_P_ALL) bound to one interface (or to none
+ * for `-i any`, where frames are given the LINUX_SLL2 header libpcap builds), recvfrom()
+ * yielding whole frames with `stamp`, `ifindex`, `from.pkttype`; onReadable wakes the loop.
+ */
+import type { Process } from "../process.ts";
+import { Exit } from "../process.ts";
+import type { Socket, SockAddrLl, RecvMsg } from "../../kernel/uapi/socket.ts";
+import { SOCK_RAW } from "../../kernel/uapi/socket.ts";
+import type { LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
+import { AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
+import { IFF_UP } from "../../kernel/uapi/if.ts";
+import { isKErr } from "../../kernel/uapi/errno.ts";
+import {
+  LINKTYPE_ETHERNET,
+  LINKTYPE_LINUX_SLL,
+  LINKTYPE_LINUX_SLL2,
+  parsePcap,
+  pcapFileHeader,
+  pcapRecord,
+  bytesToLatin1,
+  latin1ToBytes,
+  type PcapRecord,
+} from "../../wire/pcap.ts";
+import { SERVICES } from "../iptables/services.ts";
+import { NameCache, WallClock, procTimer } from "../iputils/common.ts";
+import { compileFilter, FilterError, type Pkt } from "./gencode.ts";
+import { printPacket, tsFormat, type Ndo } from "./print.ts";
+
+const AF_PACKET = 17;
+const ETH_P_ALL = 0x0003;
+const MAXIMUM_SNAPLEN = 262144;
+/** how long after the last counted packet the capture socket stays open (µs) */
+const LINGER_US = 1000;
+
+const VERSION = "tcpdump version 4.99.3\nlibpcap version 1.10.3 (with TPACKET_V3)\nOpenSSL 3.0.19 27 Jan 2026\n";
+
+const USAGE =
+  VERSION +
+  "Usage: tcpdump [-AbdDefhHIJKlLnNOpqStuUvxX#] [ -B size ] [ -c count ] [--count]\n" +
+  "\t\t[ -C file_size ] [ -E algo:secret ] [ -F file ] [ -G seconds ]\n" +
+  "\t\t[ -i interface ] [ --immediate-mode ] [ -j tstamptype ]\n" +
+  "\t\t[ -M secret ] [ --number ] [ --print ] [ -Q in|out|inout ]\n" +
+  "\t\t[ -r file ] [ -s snaplen ] [ -T type ] [ --version ]\n" +
+  "\t\t[ -V file ] [ -w file ] [ -W filecount ] [ -y datalinktype ]\n" +
+  "\t\t[ --time-stamp-precision precision ] [ --micro ] [ --nano ]\n" +
+  "\t\t[ -z postrotate-command ] [ -Z user ] [ expression ]\n";
+
+/** SHORTOPTS of tcpdump.c on Linux (B, D, I, j, J, Q available) */
+const SHORTOPTS = "aAbB:c:C:dDeE:fF:G:hHi:Ij:JKlLm:M:nNOpqQ:r:s:StT:uUvV:w:W:xXy:Yz:Z:#";
+
+const LONGOPTS: Record<string, { arg: boolean; id: string }> = {
+  "buffer-size": { arg: true, id: "B" },
+  "list-interfaces": { arg: false, id: "D" },
+  "list-time-stamp-types": { arg: false, id: "J" },
+  interface: { arg: true, id: "i" },
+  "monitor-mode": { arg: false, id: "I" },
+  "time-stamp-type": { arg: true, id: "j" },
+  "no-promiscuous-mode": { arg: false, id: "p" },
+  snapshot_length: { arg: true, id: "s" },
+  "snapshot-length": { arg: true, id: "s" },
+  "relinquish-privileges": { arg: true, id: "Z" },
+  "immediate-mode": { arg: false, id: "immediate" },
+  count: { arg: false, id: "count" },
+  number: { arg: false, id: "#" },
+  print: { arg: false, id: "print" },
+  version: { arg: false, id: "version" },
+  help: { arg: false, id: "h" },
+  direction: { arg: true, id: "Q" },
+  micro: { arg: false, id: "micro" },
+  nano: { arg: false, id: "nano" },
+};
+
+class Tcpdump {
+  ndo: Ndo;
+  cnt = -1;
+  device: string | undefined;
+  rfile: string | undefined;
+  wfile: string | undefined;
+  snaplen = 0;
+  tflag = 0;
+  lflag = false;
+  print = false;
+  countOnly = false;
+  numberFlag = false;
+  direction: "in" | "out" | "inout" = "inout";
+  names = new NameCache();
+  packetsCaptured = 0;
+  packetNumber = 0;
+  recvByFilter = 0;
+  dropped = 0;
+  out = "";
+  dumped: PcapRecord[] = [];
+  firstTs: number | undefined;
+  prevTs: number | undefined;
+  ifnames = new Map<number, string>();
+  /** /etc/hosts, for filter host names (pcap_nametoaddr: gethostbyname over files; no DNS here) */
+  hostsByName = new Map<string, number>();
+  async loadHosts(): Promise<void> {
+    const text = (await this.p.readFile("/etc/hosts")) ?? "";
+    for (const raw of text.split("\n")) {
+      const f = raw.replace(/#.*/, "").trim().split(/\s+/);
+      const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(f[0] ?? "");
+      if (!m || f.length < 2) continue;
+      const a = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+      for (const n of f.slice(1)) if (!this.hostsByName.has(n.toLowerCase())) this.hostsByName.set(n.toLowerCase(), a);
+    }
+  }
+  /** the capture's DLT (EN10MB, LINUX_SLL, LINUX_SLL2) */
+  linktype = LINKTYPE_ETHERNET;
+  /** handlep->lo_ifindex */
+  loIndex = 0;
+
+  constructor(readonly p: Process) {
+    this.ndo = {
+      eflag: 0,
+      vflag: 0,
+      qflag: 0,
+      nflag: 0,
+      Kflag: false,
+      hostName: (a) => this.names.lookup(a) || undefined,
+      servName: (proto, port) => SERVICES[proto]?.[port],
+    };
+  }
+
+  /** error(): "tcpdump: msg" and exit 1 */
+  error(msg: string): never {
+    this.flush();
+    this.p.stderr.write(`tcpdump: ${msg}\n`);
+    throw new Exit(1);
+  }
+  warning(msg: string): void {
+    this.p.stderr.write(`tcpdump: WARNING: ${msg}\n`);
+  }
+  flush(): void {
+    if (this.out) this.p.stdout.write(this.out);
+    this.out = "";
+  }
+
+  usage(code: number): never {
+    this.p.stderr.write(USAGE);
+    throw new Exit(code);
+  }
+
+  // ------------------------------------------------------------------ options
+
+  parseArgs(): string[] {
+    const args = this.p.argv.slice(1);
+    const operands: string[] = [];
+    for (let i = 0; i < args.length; i++) {
+      const a = args[i]!;
+      if (a === "--") {
+        operands.push(...args.slice(i + 1));
+        break;
+      }
+      if (a.startsWith("--")) {
+        const eq = a.indexOf("=");
+        const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+        const matches = Object.keys(LONGOPTS).filter((k) => k.startsWith(name));
+        const exact = LONGOPTS[name] ? name : matches.length === 1 ? matches[0] : undefined;
+        if (!exact) {
+          this.p.stderr.write(
+            matches.length > 1 ? `tcpdump: option '${a}' is ambiguous\n` : `tcpdump: unrecognized option '${a}'\n`,
+          );
+          this.usage(1);
+        }
+        const o = LONGOPTS[exact]!;
+        let arg = "";
+        if (o.arg) {
+          if (eq >= 0) arg = a.slice(eq + 1);
+          else if (i + 1 < args.length) arg = args[++i]!;
+          else {
+            this.p.stderr.write(`tcpdump: option '--${exact}' requires an argument\n`);
+            this.usage(1);
+          }
+        } else if (eq >= 0) {
+          this.p.stderr.write(`tcpdump: option '--${exact}' doesn't allow an argument\n`);
+          this.usage(1);
+        }
+        this.option(o.id, arg);
+        continue;
+      }
+      if (a.length < 2 || a[0] !== "-") {
+        operands.push(a);
+        continue;
+      }
+      for (let j = 1; j < a.length; j++) {
+        const c = a[j]!;
+        const k = SHORTOPTS.indexOf(c);
+        if (k < 0 || c === ":") {
+          this.p.stderr.write(`tcpdump: invalid option -- '${c}'\n`);
+          this.usage(1);
+        }
+        let arg = "";
+        if (SHORTOPTS[k + 1] === ":") {
+          if (j + 1 < a.length) arg = a.slice(j + 1);
+          else if (i + 1 < args.length) arg = args[++i]!;
+          else {
+            this.p.stderr.write(`tcpdump: option requires an argument -- '${c}'\n`);
+            this.usage(1);
+          }
+          j = a.length;
+        }
+        this.option(c, arg);
+      }
+    }
+    return operands;
+  }
+
+  option(c: string, arg: string): void {
+    const ndo = this.ndo;
+    switch (c) {
+      case "c": {
+        const n = atoi(arg);
+        if (n <= 0) this.error(`invalid packet count ${arg}`);
+        this.cnt = n;
+        break;
+      }
+      case "e":
+        ndo.eflag++;
+        break;
+      case "i":
+        this.device = arg;
+        break;
+      case "K":
+        ndo.Kflag = true;
+        break;
+      case "S":
+        ndo.Sflag = true;
+        break;
+      case "x":
+        ndo.xflag = (ndo.xflag ?? 0) + 1;
+        break;
+      case "X":
+        ndo.Xflag = (ndo.Xflag ?? 0) + 1;
+        break;
+      case "A":
+        ndo.Aflag = true;
+        break;
+      case "l":
+        this.lflag = true;
+        break;
+      case "n":
+        ndo.nflag++;
+        break;
+      case "q":
+        ndo.qflag++;
+        break;
+      case "r":
+        this.rfile = arg;
+        break;
+      case "s": {
+        const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(arg.trim());
+        const v = m ? Number(arg.trim().startsWith("0") && !/^0[xX]/.test(arg.trim()) && arg.trim() !== "0" ? parseInt(arg.trim(), 8) : Number(arg.trim())) : NaN;
+        if (!m || v < 0 || v > MAXIMUM_SNAPLEN) this.error(`invalid snaplen ${arg} (must be >= 0 and <= ${MAXIMUM_SNAPLEN})`);
+        this.snaplen = v;
+        break;
+      }
+      case "t":
+        this.tflag++;
+        break;
+      case "v":
+        ndo.vflag++;
+        break;
+      case "w":
+        this.wfile = arg;
+        break;
+      case "Q":
+        if (arg === "in" || arg === "out" || arg === "inout") this.direction = arg;
+        else this.error(`unknown capture direction '${arg}'`);
+        break;
+      case "#":
+        this.numberFlag = true;
+        break;
+      case "print":
+        this.print = true;
+        break;
+      case "count":
+        this.countOnly = true;
+        break;
+      case "version":
+        this.p.stdout.write(VERSION);
+        throw new Exit(0);
+      case "h":
+        this.p.stdout.write(USAGE);
+        throw new Exit(0);
+      case "D":
+        this.listInterfaces();
+        throw new Exit(0);
+      default:
+        // accepted without effect: -A -b -B -C -d -E -f -F -G -H -I -j -J -L -m -M -N -O -p -S
+        // -T -u -U -V -W -x -X -y -Y -z -Z --immediate-mode --micro --nano
+        break;
+    }
+  }
+
+  // ------------------------------------------------------------------ interfaces
+
+  links(): LinkMsg[] {
+    const r = this.p.sys.rtnl.dump({
+      type: "RTM_GETLINK",
+      flags: {},
+      ifi: { family: AF_UNSPEC, type: 0, index: 0, flags: 0, change: 0 },
+      attrs: {},
+    });
+    return isKErr(r) ? [] : (r as LinkMsg[]);
+  }
+
+  /**
+   * pcap_findalldevs() (pcap-linux.c + pcap.c add_dev()): the netdevices, "any" and the
+   * pseudo-devices of Debian's libpcap, kept sorted by get_figure_of_merit() (equal ones in
+   * the order they were added).
+   */
+  findAllDevs(): { name: string; desc: string; flags: string[] }[] {
+    type Dev = { name: string; desc: string; flags: string[]; merit: number };
+    const devs: Dev[] = [];
+    const add = (d: Omit<Dev, "merit">, up: boolean, running: boolean, lo: boolean, disconnected: boolean) => {
+      let n: number;
+      if (d.name === "any") n = 0x1fffffff;
+      else {
+        const m = /(\d+)$/.exec(d.name);
+        n = m ? Number(m[1]) + 1 : 0;
+      }
+      if (!running) n |= 0x80000000;
+      if (!up) n |= 0x40000000;
+      if (lo) n |= 0x20000000;
+      if (disconnected) n |= 0x10000000;
+      n >>>= 0;
+      let k = devs.length;
+      while (k > 0 && devs[k - 1]!.merit > n) k--;
+      devs.splice(k, 0, { ...d, merit: n });
+    };
+    for (const l of this.links()) {
+      const f = l.ifi.flags;
+      const up = (f & IFF_UP) !== 0;
+      const running = (f & 0x40) !== 0;
+      const lo = (f & 0x8) !== 0;
+      const flags = [up ? "Up" : "", running ? "Running" : "", lo ? "Loopback" : ""].filter(Boolean);
+      // connection status: the carrier of an up device (unknown when down, n/a for lo)
+      let disconnected = false;
+      if (!lo && up) {
+        if (running) flags.push("Connected");
+        else {
+          flags.push("Disconnected");
+          disconnected = true;
+        }
+      }
+      add({ name: String(l.attrs.IFLA_IFNAME), desc: "", flags }, up, running, lo, disconnected);
+    }
+    add({ name: "any", desc: "Pseudo-device that captures on all interfaces", flags: ["Up", "Running"] }, true, true, false, false);
+    add({ name: "bluetooth-monitor", desc: "Bluetooth Linux Monitor", flags: ["Wireless"] }, false, false, false, false);
+    add({ name: "nflog", desc: "Linux netfilter log (NFLOG) interface", flags: [] }, false, false, false, false);
+    add({ name: "nfqueue", desc: "Linux netfilter queue (NFQUEUE) interface", flags: [] }, false, false, false, false);
+    add({ name: "dbus-system", desc: "D-Bus system bus", flags: [] }, false, false, false, false);
+    add({ name: "dbus-session", desc: "D-Bus session bus", flags: [] }, false, false, false, false);
+    return devs;
+  }
+
+  /** tcpdump.c: show_devices_and_exit() */
+  listInterfaces(): void {
+    let i = 1;
+    for (const d of this.findAllDevs()) {
+      this.p.stdout.write(`${i++}.${d.name}${d.desc ? ` (${d.desc})` : ""} [${d.flags.length ? d.flags.join(", ") : "none"}]\n`);
+    }
+  }
+
+  // ------------------------------------------------------------------ printing
+
+  tsString(sec: number, usec: number): string {
+    const us = sec * 1e6 + usec;
+    switch (this.tflag) {
+      case 1:
+        return "";
+      case 2:
+        return `${sec}.${String(usec).padStart(6, "0")} `;
+      case 3: {
+        const d = this.prevTs === undefined ? 0 : us - this.prevTs;
+        this.prevTs = us;
+        return tsFormat(Math.floor(d / 1e6), d % 1e6);
+      }
+      case 4:
+        return `${civilDate(Math.floor(sec / 86400))} ${tsFormat(sec, usec)}`;
+      case 5: {
+        if (this.firstTs === undefined) this.firstTs = us;
+        const d = us - this.firstTs;
+        return tsFormat(Math.floor(d / 1e6), d % 1e6);
+      }
+      default:
+        return tsFormat(sec, usec);
+    }
+  }
+
+  /** print_packet(): one line per packet */
+  printOne(dlt: number, rec: PcapRecord): void {
+    this.packetNumber++;
+    if (this.countOnly) return;
+    let line = "";
+    if (this.numberFlag) line += `${String(this.packetNumber).padStart(5)}  `;
+    line += this.tsString(rec.tsSec, rec.tsUsec);
+    line += printPacket(this.ndo, dlt, rec.data, rec.len, (i) => this.ifnames.get(i) ?? `[${i}]`);
+    this.out += line + "\n";
+    if (this.lflag) this.flush();
+  }
+
+  // ------------------------------------------------------------------ -r
+
+  async readFile(rfile: string, filterExpr: string): Promise<number> {
+    // ADAPTER: Process has text files only; a shell that offers readFileBytes gets exact bytes
+    const bin = this.p as Process & { readFileBytes?: (path: string) => Promise<Uint8Array | undefined> };
+    let bytes: Uint8Array | undefined;
+    if (bin.readFileBytes) bytes = await bin.readFileBytes(rfile);
+    else {
+      const text = await this.p.readFile(rfile);
+      if (text !== undefined) bytes = latin1ToBytes(text);
+    }
+    if (bytes === undefined) this.error(`${rfile}: No such file or directory`);
+    const f = parsePcap(bytes);
+    if ("error" in f) this.error(f.error);
+    const dlt = f.linktype;
+    const dltName = DLT_NAMES[dlt];
+    this.p.stderr.write(`reading from file ${rfile}${dltName ? `, link-type ${dltName}` : `, link-type ${dlt}`}, snapshot length ${f.snaplen}\n`);
+    if (dlt === LINKTYPE_LINUX_SLL2) this.p.stderr.write("Warning: interface names might be incorrect\n");
+    const match = this.compile(filterExpr);
+    if (this.wfile) await this.dumpOpen(dlt, f.snaplen);
+    for (const r of f.records) {
+      if (!match(this.pktView(dlt, r.data, r.len))) continue;
+      this.packetsCaptured++;
+      if (this.wfile) this.dumped.push(r);
+      if (!this.wfile || this.print) this.printOne(dlt, r);
+      if (this.cnt > 0 && this.packetsCaptured >= this.cnt) break;
+    }
+    this.flush();
+    if (this.countOnly) this.p.stdout.write(`${this.packetsCaptured} packet${this.packetsCaptured === 1 ? "" : "s"}\n`);
+    if (this.wfile) await this.writeDump(dlt, f.snaplen);
+    return 0;
+  }
+
+  pktView(dlt: number, b: Uint8Array, len: number): Pkt {
+    if (dlt === LINKTYPE_LINUX_SLL2) return { b, len, typeOff: 0, nlOff: 20 };
+    if (dlt === LINKTYPE_LINUX_SLL) return { b, len, typeOff: 14, nlOff: 16 };
+    return { b, len, typeOff: 12, nlOff: 14 };
+  }
+
+  compile(expr: string): (p: Pkt) => boolean {
+    try {
+      return compileFilter(expr, {
+        host: (name) => this.hostsByName.get(name.toLowerCase()),
+        service: (name, proto) => {
+          const t = SERVICES[proto] ?? {};
+          for (const [k, v] of Object.entries(t)) if (v === name) return Number(k);
+          return undefined;
+        },
+      });
+    } catch (e) {
+      if (e instanceof FilterError) this.error(e.message);
+      throw e;
+    }
+  }
+
+  async writeDump(linktype: number, snaplen: number): Promise<void> {
+    const parts = [pcapFileHeader(snaplen, linktype), ...this.dumped.map(pcapRecord)];
+    let n = 0;
+    for (const x of parts) n += x.length;
+    const all = new Uint8Array(n);
+    let o = 0;
+    for (const x of parts) {
+      all.set(x, o);
+      o += x.length;
+    }
+    const bin = this.p as Process & { writeFileBytes?: (path: string, data: Uint8Array) => Promise<boolean> };
+    const ok = bin.writeFileBytes ? await bin.writeFileBytes(this.wfile!, all) : await this.p.writeFile(this.wfile!, bytesToLatin1(all));
+    if (!ok) this.error(`${this.wfile}: No such file or directory`);
+  }
+
+  /** pcap_dump_open(): create the file (with its header) before capturing */
+  async dumpOpen(linktype: number, snaplen: number): Promise<void> {
+    const saved = this.dumped;
+    this.dumped = [];
+    await this.writeDump(linktype, snaplen);
+    this.dumped = saved;
+  }
+
+  // ------------------------------------------------------------------ live capture
+
+  async main(): Promise<number> {
+    const operands = this.parseArgs();
+    const filterExpr = operands.join(" ");
+    if (!this.ndo.nflag) await this.names.load(this.p);
+    if (filterExpr) await this.loadHosts();
+    if (this.rfile) return this.readFile(this.rfile, filterExpr);
+
+    const links = this.links();
+    for (const l of links) {
+      this.ifnames.set(l.ifi.index, String(l.attrs.IFLA_IFNAME));
+      if (l.ifi.flags & 0x8) this.loIndex = l.ifi.index;
+    }
+    let device = this.device;
+    // "-i any" asks for LINUX_SLL2 (tcpdump.c sets it for the name "any"); "any" reached by
+    // an interface number keeps libpcap's default, LINUX_SLL
+    let linktype = device === "any" ? LINKTYPE_LINUX_SLL2 : LINKTYPE_ETHERNET;
+    if (device === undefined) {
+      // pcap_lookupdev(): the first device of pcap_findalldevs()
+      device = this.findAllDevs()[0]!.name;
+    }
+    if (device !== "any" && !links.some((x) => x.attrs.IFLA_IFNAME === device) && /^\d+$/.test(device)) {
+      // parse_interface_number() + find_interface_by_number(): the Nth device of -D
+      const n = Number(device);
+      const devs = this.findAllDevs();
+      if (n < 1 || n > devs.length) this.error(`Invalid adapter index`);
+      device = devs[n - 1]!.name;
+      if (device === "any") linktype = LINKTYPE_LINUX_SLL;
+    }
+    const any = device === "any";
+    let ifindex = 0;
+    if (!any) {
+      const l = links.find((x) => x.attrs.IFLA_IFNAME === device);
+      if (!l) this.error(`${device}: No such device exists\n(No such device exists)`);
+      if (!(l.ifi.flags & IFF_UP)) this.error(`${device}: That device is not up`);
+      ifindex = l.ifi.index;
+    }
+    this.linktype = linktype;
+    const dlt = linktype;
+    const snaplen = this.snaplen === 0 ? MAXIMUM_SNAPLEN : this.snaplen;
+    const match = this.compile(filterExpr);
+
+    const s = this.p.sys.socket(AF_PACKET, SOCK_RAW, ETH_P_ALL);
+    if (isKErr(s)) this.error(`${device}: You don't have permission to perform this capture on that device\n(socket: Operation not permitted)`);
+    const be = s.bind({ family: 17, ifindex, protocol: ETH_P_ALL });
+    if (be) this.error(`${device}: ${be.errno}`);
+
+    if (this.wfile) await this.dumpOpen(linktype, snaplen);
+    // on "any" tcpdump asks for DLT_LINUX_SLL2 and reports it (the -y path)
+    if (linktype === LINKTYPE_LINUX_SLL2) this.p.stderr.write("tcpdump: data link type LINUX_SLL2\n");
+    if (!this.ndo.vflag && !this.wfile) {
+      this.p.stderr.write("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n");
+    } else this.p.stderr.write("tcpdump: ");
+    this.p.stderr.write(`listening on ${device}, link-type ${DLT_NAMES[linktype]}, snapshot length ${snaplen} bytes\n`);
+
+    const clock = new WallClock(this.p.sys);
+    const done = await this.loop(s, (m) => {
+      let data = m.data;
+      const from = m.from as SockAddrLl;
+      if (any) data = cookedHeader(linktype, data, from, m.ifindex ?? from.ifindex);
+      const origLen = data.length;
+      if (!match(this.pktView(linktype, data, origLen))) return false;
+      this.recvByFilter++;
+      // pcap-linux.c: an outgoing frame on the loopback device comes back as incoming; the
+      // kernel counted it, libpcap skips it
+      if (m.outgoing && this.loIndex && (m.ifindex ?? from.ifindex) === this.loIndex) return false;
+      // pcap_setdirection(): also a userland check in libpcap on Linux
+      if (this.direction === "in" && m.outgoing) return false;
+      if (this.direction === "out" && !m.outgoing) return false;
+      const us = clock.us(m.stamp);
+      const rec: PcapRecord = { tsSec: Math.floor(us / 1e6), tsUsec: us % 1e6, len: origLen, data: data.length > snaplen ? data.slice(0, snaplen) : data };
+      this.packetsCaptured++;
+      if (this.wfile) this.dumped.push(rec);
+      if (!this.wfile || this.print) this.printOne(dlt, rec);
+      return this.cnt > 0 && this.packetsCaptured >= this.cnt;
+    });
+    if (done) await this.linger(s, match, any);
+    s.close();
+    // pcap_loop() returned -2 (pcap_breakloop from the signal handler): an extra newline
+    if (!done) this.out += "\n";
+    this.flush();
+    if (this.wfile) await this.writeDump(linktype, snaplen);
+    this.info();
+    return 0;
+  }
+
+  /** info(1): the statistics on stderr */
+  info(): void {
+    const pl = (n: number) => (n === 1 ? "" : "s");
+    this.p.stderr.write(
+      `${this.packetsCaptured} packet${pl(this.packetsCaptured)} captured\n` +
+        `${this.recvByFilter} packet${pl(this.recvByFilter)} received by filter\n` +
+        `${this.dropped} packet${pl(this.dropped)} dropped by kernel\n`,
+    );
+  }
+
+  /**
+   * After the count is reached tcpdump still takes a moment to close the socket; packets that
+   * pass the filter meanwhile show in "received by filter" (the ring's tp_packets) but are not
+   * printed.
+   */
+  async linger(s: Socket, match: (p: Pkt) => boolean, any: boolean): Promise<void> {
+    const end = this.p.sys.now() + LINGER_US;
+    for (;;) {
+      let m = s.recvfrom();
+      while (m) {
+        const data = any ? cookedHeader(this.linktype, m.data, m.from as SockAddrLl, m.ifindex ?? 0) : m.data;
+        if (match(this.pktView(this.linktype, data, data.length))) this.recvByFilter++;
+        m = s.recvfrom();
+      }
+      const left = end - this.p.sys.now();
+      if (left <= 0 || this.p.signal.aborted) return;
+      const b = this.p.sys.block();
+      const t = procTimer(this.p.sys, () => b.unblock(), "tcpdump");
+      t.mod(end);
+      s.onReadable(() => b.unblock());
+      await b.promise;
+      s.onReadable(undefined);
+      t.cancel();
+    }
+  }
+
+  /** pcap_loop(): handle packets until `handle` says the count is reached or a signal comes */
+  async loop(s: Socket, handle: (m: RecvMsg) => boolean): Promise<boolean> {
+    const sys = this.p.sys;
+    for (;;) {
+      let m = s.recvfrom();
+      while (m) {
+        if (handle(m)) return true;
+        m = s.recvfrom();
+      }
+      if (this.p.signal.aborted) return false;
+      const b = sys.block();
+      const onAbort = () => b.unblock();
+      this.p.signal.addEventListener("abort", onAbort);
+      s.onReadable(() => b.unblock());
+      await b.promise;
+      s.onReadable(undefined);
+      this.p.signal.removeEventListener("abort", onAbort);
+    }
+  }
+}
+
+/** libpcap pcap-linux.c: the struct sll_header / sll2_header it puts before a frame on "any" */
+function cookedHeader(linktype: number, frame: Uint8Array, from: SockAddrLl, ifindex: number): Uint8Array {
+  const proto = frame.length >= 14 ? (frame[12]! << 8) | frame[13]! : 0;
+  const payload = frame.subarray(Math.min(14, frame.length));
+  if (linktype === LINKTYPE_LINUX_SLL) {
+    const out = new Uint8Array(16 + payload.length);
+    const v = new DataView(out.buffer);
+    v.setUint16(0, from.pkttype ?? 0);
+    v.setUint16(2, from.hatype ?? 1);
+    v.setUint16(4, 6);
+    out.set(frame.subarray(6, 12), 6);
+    v.setUint16(14, proto);
+    out.set(payload, 16);
+    return out;
+  }
+  const out = new Uint8Array(20 + payload.length);
+  const v = new DataView(out.buffer);
+  v.setUint16(0, proto);
+  v.setUint16(2, 0);
+  v.setUint32(4, ifindex);
+  v.setUint16(8, from.hatype ?? 1);
+  out[10] = from.pkttype ?? 0;
+  out[11] = 6;
+  out.set(frame.subarray(6, 12), 12);
+  out.set(payload, 20);
+  return out;
+}
+
+const DLT_NAMES: Record<number, string> = {
+  [LINKTYPE_ETHERNET]: "EN10MB (Ethernet)",
+  [LINKTYPE_LINUX_SLL]: "LINUX_SLL (Linux cooked v1)",
+  [LINKTYPE_LINUX_SLL2]: "LINUX_SLL2 (Linux cooked v2)",
+};
+
+/** days since 1970-01-01 -> "YYYY-MM-DD" (UTC, proleptic Gregorian; days_from_civil inverse) */
+function civilDate(z: number): string {
+  z += 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
+}
+
+function atoi(s: string): number {
+  const m = /^\s*([+-]?\d+)/.exec(s);
+  return m ? Number(m[1]) : 0;
+}
+
+export async function tcpdump(p: Process): Promise<number> {
+  return new Tcpdump(p).main();
+}
+
