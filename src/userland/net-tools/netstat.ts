@@ -9,6 +9,7 @@ import { aftransLongNames, aftransOpt, printAflist } from "./lib/af.ts";
 import { Resolver } from "./lib/inet.ts";
 import { procHexAddr, routeInfo } from "./lib/inet_gr.ts";
 import { sprintf } from "../lib/printf.ts";
+import { inetNtop6 } from "../lib/utils.ts";
 import { parsesnmp, parsesnmp6 } from "./statistics.ts";
 import { IfList } from "./lib/interface.ts";
 import {
@@ -72,7 +73,7 @@ function ifaceInfo(p: Process, flagExp: number, flagAll: number): number {
 
 async function netstatMain(p: Process): Promise<number> {
   let afname = "";
-  const f = { all: 0, lst: 0, cnt: 0, exp: 1, int: 0, rou: 0, sta: 0, mas: 0, not: 0, cf: 0, ver: 0, tcp: 0, udp: 0, raw: 0, unx: 0, sctp: 0 };
+  const f = { all: 0, lst: 0, cnt: 0, exp: 1, int: 0, rou: 0, sta: 0, mas: 0, not: 0, cf: 0, ver: 0, tcp: 0, udp: 0, raw: 0, unx: 0, sctp: 0, igmp: 0, prg: 0 };
   const longopts: LongOpt[] = [
     ...aftransLongNames.map((name) => ({ name, hasArg: 0 as const, val: `\u0001${name}` })),
     { name: "version", hasArg: 0, val: "V" }, { name: "interfaces", hasArg: 0, val: "i" },
@@ -188,6 +189,12 @@ async function netstatMain(p: Process): Promise<number> {
       case "s":
         f.sta++;
         break;
+      case "g":
+        f.igmp++;
+        break;
+      case "p":
+        f.prg++;
+        break;
       default:
         break;
     }
@@ -214,7 +221,7 @@ async function netstatMain(p: Process): Promise<number> {
     }
     return 0;
   }
-  const flagArg = f.tcp + f.udp + f.raw + f.unx;
+  const flagArg = f.tcp + f.udp + f.raw + f.unx + f.igmp;
   const res = await Resolver.load(p);
   const services = await loadServices(p);
   const mode = f.all ? "(servers and established)" : f.lst ? "(only servers)" : "(w/o servers)";
@@ -223,11 +230,19 @@ async function netstatMain(p: Process): Promise<number> {
     out += `Active Internet connections ${mode}`;
     out += "\nProto Recv-Q Send-Q Local Address           Foreign Address         State      ";
     if (f.exp > 1) out += " User       Inode     ";
+    /* print_progname_banner() */
+    if (f.prg) out += sprintf(" %-20s", "PID/Program name");
     out += "\n";
-    const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp };
+    const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp, prg: f.prg };
     if (!flagArg || f.tcp) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
     if (!flagArg || f.udp) out += inetRows(p, "/proc/net/udp", "udp", sockets);
     if (!flagArg || f.raw) out += inetRows(p, "/proc/net/raw", "raw", sockets);
+  }
+  if (f.igmp) {
+    out += "IPv6/IPv4 Group Memberships\n";
+    out += "Interface       RefCnt Group\n";
+    out += "--------------- ------ ---------------------\n";
+    out += igmpInfo(p, res, (f.not & FLAG_NUM_HOST) !== 0);
   }
   if (!flagArg || f.unx) {
     out += `Active UNIX domain sockets ${mode}\n`;
@@ -247,6 +262,7 @@ interface SockOpts {
   all: number;
   lst: number;
   exp: number;
+  prg: number;
 }
 
 /** /etc/services: "port/proto" -> name */
@@ -305,7 +321,60 @@ function inetRows(p: Process, path: string, prot: string, o: SockOpts): string {
     const r = addrDoOne(o, rem, rport, prot);
     out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, rxq, txq, Math.max(23, l.length), l, Math.max(23, r.length), r, st);
     if (o.exp > 1) out += sprintf(" %-10s %-10s", uid, inode);
+    /* finish_this_one(): prg_cache_get() — no process owns an emulated socket's inode */
+    if (o.prg) out += sprintf(" %-20s", "-");
     out += "\n";
+  }
+  return out;
+}
+
+/** netstat.c: igmp_info() — INFO_GUTS6(/proc/net/igmp, /proc/net/igmp6, igmp_do_one) */
+function igmpInfo(p: Process, res: Resolver, numHost: boolean): string {
+  let out = "";
+  const v4 = p.sys.fs.read("/proc/net/igmp");
+  if (typeof v4 === "string") {
+    let idxFlag = false;
+    let device = "";
+    v4.split("\n").forEach((line, lnr) => {
+      if (line === "") return;
+      if (lnr === 0) {
+        idxFlag = line.startsWith("Idx");
+        return;
+      }
+      if (line[0] !== "\t") {
+        /* sscanf("%d\t%15c"): the device column, cut at the last ':' */
+        const m = idxFlag ? /^\s*-?\d+\t(.{0,15})/.exec(line) : /^(.{0,15})/.exec(line);
+        if (!m) {
+          p.stderr.write(`warning, got bogus igmp line ${lnr}.\n`);
+          return;
+        }
+        device = m[1]!;
+        const c = device.lastIndexOf(":");
+        if (c >= 0) device = device.slice(0, c);
+        return;
+      }
+      const m = /^\t([0-9A-Fa-f]{1,8})\s+(-?\d+)/.exec(line);
+      if (!m) {
+        p.stderr.write(`warning, got bogus igmp line ${lnr}.\n`);
+        return;
+      }
+      const addr = procHexAddr(m[1]!);
+      out += sprintf("%-15s %-6d %s\n", device, Number(m[2]), res.inetSprint(addr, numHost ? 4 : 0));
+    });
+  }
+  const v6 = p.sys.fs.read("/proc/net/igmp6");
+  if (typeof v6 === "string") {
+    v6.split("\n").forEach((line, lnr) => {
+      if (line === "") return;
+      const m = /^\s*(-?\d+)\s+(\S{1,15})\s+([0-9A-Fa-f]{1,64})\s+(-?\d+)/.exec(line);
+      if (!m) {
+        p.stderr.write(`warning, got bogus igmp6 line ${lnr}.\n`);
+        return;
+      }
+      const a = new Uint8Array(16);
+      for (let i = 0; i < 16; i++) a[i] = parseInt(m[3]!.slice(2 * i, 2 * i + 2) || "0", 16);
+      out += sprintf("%-15s %-6d %s\n", m[2]!, Number(m[4]), inetNtop6(a));
+    });
   }
   return out;
 }
