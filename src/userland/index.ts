@@ -14,7 +14,10 @@ import { kmodCommands } from "./kmod/index.ts";
 import { iptablesCommands } from "./iptables/index.ts";
 import { conntrackCommands } from "./conntrack-tools/index.ts";
 import { ebtablesCommands } from "./ebtables/index.ts";
+import { tcpdumpCommands } from "./tcpdump/index.ts";
+import { netcatCommands } from "./netcat/index.ts";
 import { ovsCommands } from "./ovs/index.ts";
+import { coreutilsCommands } from "./coreutils/index.ts";
 
 export const commands: CommandTable = {
   ...ipCommands,
@@ -28,7 +31,10 @@ export const commands: CommandTable = {
   ...iptablesCommands,
   ...conntrackCommands,
   ...ebtablesCommands,
+  ...tcpdumpCommands,
+  ...netcatCommands,
   ...ovsCommands,
+  ...coreutilsCommands,
 };
 
 export default commands;

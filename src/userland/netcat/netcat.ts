@@ -7,9 +7,11 @@
  * Kernel contract: socket(AF_INET, SOCK_DGRAM|SOCK_STREAM, 0), bind, connect, sendto,
  * recvfrom, onReadable. A pending socket error (what read(2)/poll(2) report as POLLERR after
  * an ICMP port unreachable) is taken from the error queue: the socket is opened with
- * IP_RECVERR so that the uapi's recvErr() shows it (ADAPTER: the uapi has no SO_ERROR).
- * TCP: when the kernel refuses SOCK_STREAM sockets, remote_connect() skips the address as the
- * C code does when socket(2) fails (no message, exit 1).
+ * IP_RECVERR so that the uapi's recvErr() shows it (read(2)'s ECONNREFUSED on a UDP socket).
+ * TCP follows the uapi's stream contract: connect() answers EINPROGRESS, poll + SO_ERROR /
+ * getpeername() finish it, a zero-length recvfrom() is end of stream, -N is shutdown(SHUT_WR).
+ * Sends wait SYSCALL_US so that what they trigger (an ICMP error, an ACK) is back before the
+ * next syscall, as on Linux where those softirqs run inside the send.
  */
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
