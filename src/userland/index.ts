@@ -16,6 +16,8 @@ import { conntrackCommands } from "./conntrack-tools/index.ts";
 import { ebtablesCommands } from "./ebtables/index.ts";
 import { tcpdumpCommands } from "./tcpdump/index.ts";
 import { netcatCommands } from "./netcat/index.ts";
+import { curlCommands } from "./curl/index.ts";
+import { httpdCommands } from "./httpd/index.ts";
 import { ovsCommands } from "./ovs/index.ts";
 import { coreutilsCommands } from "./coreutils/index.ts";
 
@@ -33,6 +35,8 @@ export const commands: CommandTable = {
   ...ebtablesCommands,
   ...tcpdumpCommands,
   ...netcatCommands,
+  ...curlCommands,
+  ...httpdCommands,
   ...ovsCommands,
   ...coreutilsCommands,
 };

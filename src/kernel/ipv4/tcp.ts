@@ -138,10 +138,15 @@ export class TcpSock extends InetSock implements Socket {
   retransmits = 0;
   backoff = 0;
   ackPending = false;
-  /** quickack credit (icsk_ack.quick) and pingpong mode */
-  quick = 16;
+  /** quickack credit (icsk_ack.quick), pingpong mode and icsk_ack.ato (0 until data came) */
+  quick = 0;
+  ato = 0;
   pingpong = false;
   srtt = 0;
+  /** snd_cwnd (TCP_INIT_CWND 10), snd_ssthresh (TCP_INFINITE_SSTHRESH until a loss) */
+  sndCwnd = 10;
+  sndSsthresh = 0x7fffffff;
+  sndCwndCnt = 0;
   rttSeq = 0;
   rttStamp = -1;
   // hashing
@@ -230,7 +235,8 @@ export class TcpSock extends InetSock implements Socket {
   /** net/ipv4/af_inet.c: inet_listen() */
   listen(backlog: number): KErr | undefined {
     if (this.state !== TCP_CLOSE && this.state !== TCP_LISTEN) return kerr("EINVAL");
-    this.maxAckBacklog = Math.min(Math.max(backlog, 0), SOMAXCONN);
+    // (unsigned) backlog, capped by net.core.somaxconn
+    this.maxAckBacklog = backlog < 0 ? SOMAXCONN : Math.min(backlog, SOMAXCONN);
     if (this.state === TCP_LISTEN) return undefined;
     return inetCskListenStart(this);
   }
@@ -253,7 +259,8 @@ export class TcpSock extends InetSock implements Socket {
     if (err) return err;
     if (this.shutdownFlags & SEND_SHUTDOWN) return kerr("EPIPE");
     if (this.state === TCP_SYN_SENT || this.state === TCP_SYN_RECV) return kerr("EAGAIN");
-    if (this.state !== TCP_ESTABLISHED && this.state !== TCP_CLOSE_WAIT) return kerr(this.state === TCP_CLOSE && !this.inetDport ? "ENOTCONN" : "EPIPE");
+    // sk_stream_wait_connect(): any other state is EPIPE (never connected included)
+    if (this.state !== TCP_ESTABLISHED && this.state !== TCP_CLOSE_WAIT) return kerr("EPIPE");
     if (!data.length) return 0;
     const need = this.wqLen + data.length;
     if (need > this.wq.length) {
@@ -468,10 +475,10 @@ export function tcp4SeqShow(net: Net): string {
       const txq = listen ? 0 : (sk.writeSeq - sk.sndUna) >>> 0;
       const rxq = listen ? sk.acceptQueue.length : Math.max(0, (sk.rcvNxt - sk.copiedSeq) | 0);
       const rto = clockT(sk.rto);
-      const ato = listen ? 0 : clockT(TCP_DELACK_MIN);
+      const ato = listen ? 0 : clockT(sk.ato);
       const qp = listen ? 0 : (sk.quick << 1) | (sk.pingpong ? 1 : 0);
-      const ssthresh = listen ? 0 : -1;
-      line = `${sl}: ${src} ${dst} ${hex(sk.state, 2)} ${hex(txq, 8)}:${hex(rxq, 8)} ${hex(tr, 2)}:${hex(clockT(when), 8)} ${hex(sk.retransmits, 8)} ${"0".padStart(5)} ${"0".padStart(8)} ${sk.ino} 1 0000000000000000 ${rto} ${ato} ${qp} 10 ${ssthresh}`;
+      const ssthresh = listen ? 0 : sk.sndSsthresh >= 0x7fffffff ? -1 : sk.sndSsthresh;
+      line = `${sl}: ${src} ${dst} ${hex(sk.state, 2)} ${hex(txq, 8)}:${hex(rxq, 8)} ${hex(tr, 2)}:${hex(clockT(when), 8)} ${hex(sk.retransmits, 8)} ${"0".padStart(5)} ${"0".padStart(8)} ${sk.ino} 1 0000000000000000 ${rto} ${ato} ${qp} ${sk.sndCwnd} ${ssthresh}`;
     }
     out += line.padEnd(TMPSZ - 1) + "\n";
   }

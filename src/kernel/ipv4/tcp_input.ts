@@ -25,6 +25,10 @@ import { inetEhashInsert, inetBindHash } from "./inet_hashtables.ts";
 import { skAcceptqIsFull, inetCskReqskQueueAdd } from "./inet_connection_sock.ts";
 import { netRng } from "../core/dev_path.ts";
 
+/** include/net/tcp.h */
+const TCP_MAX_QUICKACKS = 16;
+const TCP_ATO_MIN = 40_000;
+
 /** one received segment, parsed (TCP_SKB_CB) */
 export interface TcpSeg {
   skb: SkBuff;
@@ -132,6 +136,13 @@ function tcpAck(sk: TcpSock, seg: TcpSeg): boolean {
   }
   sk.sndUna = ack >>> 0;
   acked -= data;
+  // tcp_cong_avoid(): Reno's slow start and congestion avoidance, per acked segment
+  const segs = Math.max(1, Math.ceil(data / Math.max(sk.mssCache, 1)));
+  if (sk.sndCwnd < sk.sndSsthresh) sk.sndCwnd = Math.min(sk.sndCwnd + segs, sk.sndSsthresh);
+  else if (++sk.sndCwndCnt >= sk.sndCwnd) {
+    sk.sndCwndCnt = 0;
+    sk.sndCwnd++;
+  }
   tcpAckUpdateRtt(sk);
   sk.retransmits = 0;
   sk.backoff = 0;
@@ -149,7 +160,6 @@ function finAcked(sk: TcpSock): boolean {
 function tcpAckSndCheck(sk: TcpSock, ofo: boolean): void {
   if (!sk.ackPending) return;
   if (ofo || ((sk.rcvNxt - sk.rcvWup) >>> 0) > sk.mssCache || (sk.quick > 0 && !sk.pingpong)) {
-    if (sk.quick > 0) sk.quick--;
     sk.ackPending = false;
     tcpSendAck(sk);
     return;
@@ -319,6 +329,11 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
           return;
         }
         if (sk.state === TCP_ESTABLISHED || sk.state === TCP_FIN_WAIT1 || sk.state === TCP_FIN_WAIT2) {
+          // tcp_event_data_recv(): the first data starts quickack mode
+          if (!sk.ato) {
+            sk.quick = Math.min(Math.floor(sk.rcvWnd / (2 * Math.max(sk.mssCache, 1))), TCP_MAX_QUICKACKS);
+            sk.ato = TCP_ATO_MIN;
+          }
           sk.queueData(b.slice(doff, doff + len));
           sk.rcvNxt = (sk.rcvNxt + len) >>> 0;
           sk.ackPending = true;

@@ -186,6 +186,8 @@ function tcpTransmitSkb(sk: TcpSock, seq: number, flags: number, payload?: Uint8
 
 /** tcp_event_ack_sent(): an ACK went out, the delayed one is no longer due */
 function tcpEventAckSent(sk: TcpSock): void {
+  // tcp_dec_quickack_mode()
+  if (sk.quick > 0) sk.quick--;
   sk.ackPending = false;
   sk.delackTimer?.cancel();
 }
@@ -261,6 +263,8 @@ export function tcpWriteXmit(sk: TcpSock, push: boolean): void {
       const wndLeft = ((sk.sndUna + sk.sndWnd - sk.sndNxt) | 0);
       let len = Math.min(avail, sk.mssCache, Math.max(wndLeft, 0));
       if (len <= 0) break;
+      // tcp_cwnd_test(): no more segments in flight than the congestion window
+      if (Math.ceil(((sk.sndNxt - sk.sndUna) | 0) / sk.mssCache) >= sk.sndCwnd) break;
       // tcp_nagle_test(): a partial segment waits while data is in flight
       if (len < sk.mssCache && len === avail && !sk.nodelay && !push && sk.sndNxt !== sk.sndUna && !sk.finQueued) break;
       len = Math.max(len, 0);

@@ -48,6 +48,13 @@ function tcpWriteTimeout(sk: TcpSock): boolean {
 export function tcpRetransmitTimer(sk: TcpSock): void {
   if (sk.sndUna === sk.sndNxt && sk.state !== TCP_SYN_SENT && sk.state !== TCP_SYN_RECV) return;
   if (tcpWriteTimeout(sk)) return;
+  // tcp_enter_loss(): halve ssthresh, restart from one segment
+  if (sk.retransmits === 0 && sk.state !== TCP_SYN_SENT && sk.state !== TCP_SYN_RECV) {
+    const inflight = Math.max(1, Math.ceil(((sk.sndNxt - sk.sndUna) | 0) / Math.max(sk.mssCache, 1)));
+    sk.sndSsthresh = Math.max(Math.floor(Math.min(sk.sndCwnd, inflight) / 2), 2);
+  }
+  sk.sndCwnd = 1;
+  sk.sndCwndCnt = 0;
   tcpRetransmitSkb(sk);
   sk.retransmits++;
   sk.backoff++;

@@ -62,6 +62,8 @@ interface Config {
   userAgent: string;
   writeOut: string | undefined;
   location: boolean;
+  /** -d: a POST body (application/x-www-form-urlencoded) */
+  data: string | undefined;
   urls: string[];
 }
 
@@ -83,6 +85,7 @@ const LONG: Record<string, { short?: string; arg: boolean }> = {
   url: { arg: true },
   "no-progress-meter": { arg: false },
   location: { short: "L", arg: false },
+  data: { short: "d", arg: true },
 };
 const SHORT: Record<string, string> = {};
 for (const [k, v] of Object.entries(LONG)) if (v.short) SHORT[v.short] = k;
@@ -91,7 +94,7 @@ class Curl {
   cfg: Config = {
     silent: false, showError: false, verbose: false, head: false, include: false, fail: false,
     output: undefined, maxTime: 0, connectTimeout: 0, method: undefined, headers: [],
-    userAgent: `curl/${CURL_VERSION}`, writeOut: undefined, location: false, urls: [],
+    userAgent: `curl/${CURL_VERSION}`, writeOut: undefined, location: false, data: undefined, urls: [],
   };
   noProgressMeter = false;
   /** progress meter state (lib/progress.c) */
@@ -145,6 +148,7 @@ class Curl {
         case "url": c.urls.push(v); break;
         case "no-progress-meter": this.noProgressMeter = true; break;
         case "location": c.location = true; break;
+        case "data": c.data = c.data === undefined ? v : `${c.data}&${v}`; break;
       }
     };
     for (let i = 0; i < args.length; i++) {
@@ -418,7 +422,7 @@ class Curl {
   /** lib/http.c: send the request, read the response */
   async http(sk: Socket, path: string): Promise<void> {
     const c = this.cfg;
-    const method = c.method ?? (c.head ? "HEAD" : "GET");
+    const method = c.method ?? (c.head ? "HEAD" : c.data !== undefined ? "POST" : "GET");
     const hostHdr = this.port === 80 ? this.host : `${this.host}:${this.port}`;
     const lines = [`${method} ${path} HTTP/1.1`];
     const custom = new Set(c.headers.map((h) => h.split(":")[0]!.trim().toLowerCase()));
@@ -426,10 +430,18 @@ class Curl {
     if (!custom.has("user-agent") && c.userAgent) lines.push(`User-Agent: ${c.userAgent}`);
     if (!custom.has("accept")) lines.push("Accept: */*");
     for (const h of c.headers) if (/:\s*\S/.test(h)) lines.push(h);
-    const req = lines.map((l) => `${l}\r\n`).join("") + "\r\n";
+    const body = c.data !== undefined ? enc.encode(c.data) : undefined;
+    if (body) {
+      lines.push(`Content-Length: ${body.length}`);
+      if (!custom.has("content-type")) lines.push("Content-Type: application/x-www-form-urlencoded");
+    }
+    const req = lines.map((l) => `${l}\r\n`).join("") + "\r\n" + (c.data ?? "");
     if (c.verbose) {
       for (const l of lines) this.err(`> ${l}\r\n`);
       this.err("> \r\n");
+      if (body) {
+        if (!this.p.isatty) this.err(`} [${body.length} bytes data]\n`);
+      }
     }
     sk.sendto(enc.encode(req));
     // the response

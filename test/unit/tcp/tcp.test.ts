@@ -111,3 +111,30 @@ test("TCP: a lost segment is retransmitted after the RTO, with backoff", async (
   const tcp = snmp.split("\n").filter((l) => l.startsWith("Tcp:"))[1]!.split(" ");
   assert.ok(Number(tcp[12]) >= 2, `RetransSegs ${tcp[12]}`);
 });
+
+test("TCP: bind over a TIME_WAIT needs SO_REUSEADDR; two listeners conflict", async () => {
+  const { world, a, b } = await pair();
+  const mk = (reuse: boolean) => {
+    const s = b.socket(2, 1, 0) as Socket;
+    if (reuse) s.setsockopt("SO_REUSEADDR", 1);
+    return s;
+  };
+  const srv = mk(true);
+  srv.bind({ family: 2, addr: 0, port: 80 });
+  srv.listen!(5);
+  assert.deepEqual(mk(true).bind({ family: 2, addr: 0, port: 80 }), { errno: "EADDRINUSE" });
+  const cli = a.socket(2, 1, 0) as Socket;
+  cli.connect({ family: 2, addr: ip("10.0.0.2"), port: 80 });
+  world.sched.runUntil(world.sched.now + 50_000);
+  const c = srv.accept!()!;
+  c.close(); // the server closes first: its side goes to TIME_WAIT
+  world.sched.runUntil(world.sched.now + 50_000);
+  cli.close();
+  srv.close();
+  world.sched.runUntil(world.sched.now + 50_000);
+  assert.match(b.fs.read("/proc/net/tcp") as string, / 06 /);
+  assert.deepEqual(mk(false).bind({ family: 2, addr: 0, port: 80 }), { errno: "EADDRINUSE" });
+  const again = mk(true);
+  assert.equal(again.bind({ family: 2, addr: 0, port: 80 }), undefined);
+  assert.equal(again.listen!(5), undefined);
+});
