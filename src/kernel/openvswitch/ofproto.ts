@@ -7,7 +7,7 @@
 import type { OfpAction, OfpFlowMod, OfpFlowStats, OfpMatch } from "../uapi/openvswitch.ts";
 import { OFPP_ALL, OFPP_FLOOD, OFPP_IN_PORT, OFPP_LOCAL, OFPP_NORMAL, OFPP_NONE } from "../uapi/openvswitch.ts";
 import type { Scheduler } from "../../sim/scheduler.ts";
-import { ovsVportSend, type Vport } from "./datapath.ts";
+import { ovsVportOf, ovsVportSend, type Vport } from "./datapath.ts";
 
 const USEC = 1_000_000;
 /** lib/mac-learning.h: MAC_ENTRY_DEFAULT_IDLE_TIME */
@@ -23,11 +23,22 @@ export interface OfPort {
   vport: Vport | undefined;
   /** patch: the peer interface name */
   peer: string | undefined;
-  /** Port.tag / Port.trunks (bundle VLAN config) */
+  /** Port.tag / Port.trunks / Port.vlan_mode (bundle VLAN config, bridge.c port_configure()) */
   tag: number | undefined;
   trunks: number[];
+  vlanMode?: VlanMode;
   /** netdev_vport's own random MAC (patch ports have no device) */
   hwaddr?: Uint8Array;
+}
+
+/** enum port_vlan_mode (dot1q-tunnel is not modelled: treated as trunk) */
+export type VlanMode = "access" | "trunk" | "native-tagged" | "native-untagged";
+
+/** bridge.c port_configure(): vlan_mode, or access with a tag, trunk without */
+export function portVlanMode(vlanMode: string | undefined, tag: number | undefined): VlanMode {
+  if (vlanMode === "access" || vlanMode === "native-tagged" || vlanMode === "native-untagged") return vlanMode;
+  if (vlanMode !== undefined) return "trunk";
+  return tag !== undefined ? "access" : "trunk";
 }
 
 export interface Rule {
@@ -253,7 +264,7 @@ export class Ofproto {
       if (peer && peer.port.peer === p.name) peer.br.receive(peer.port, pkt, depth + 1);
       return;
     }
-    if (p.vport) ovsVportSend(p.vport, pkt);
+    if (p.vport && ovsVportOf(p.vport.dev) === p.vport) ovsVportSend(p.vport, pkt);
   }
 
   // ---------------------------------------------------------------- NORMAL
@@ -262,15 +273,8 @@ export class Ofproto {
   private xlateNormal(inPort: OfPort, pkt: Uint8Array, depth: number): void {
     const tagged = pkt.length >= 18 && pkt[12] === 0x81 && pkt[13] === 0x00;
     const frameVid = tagged ? ((pkt[14]! << 8) | pkt[15]!) & 0xfff : 0;
-    /* input_vid_is_valid() + input_vid_to_vlan() */
-    let vlan: number;
-    if (inPort.tag !== undefined) {
-      if (frameVid !== 0) return; // access port: tagged frames are dropped
-      vlan = inPort.tag;
-    } else {
-      vlan = frameVid;
-      if (inPort.trunks.length && !inPort.trunks.includes(vlan)) return;
-    }
+    if (!inputVidIsValid(frameVid, inPort)) return;
+    const vlan = inputTranslate(inPort, frameVid);
     const dst = pkt.subarray(0, 6);
     const src = pkt.subarray(6, 12);
     const now = this.sched.now;
@@ -295,11 +299,14 @@ export class Ofproto {
     }
   }
 
-  /** output_normal(): the frame with the tag the output port wants */
+  /** output_normal() + xvlan_output_translate(): the frame with the tag the port wants */
   private outputNormal(p: OfPort, pkt: Uint8Array, vlan: number, depth: number): void {
     if (!portIncludesVlan(p, vlan)) return;
+    const mode = p.vlanMode ?? portVlanMode(undefined, p.tag);
+    let outVid = vlan;
+    if (mode === "access" || (mode === "native-untagged" && vlan === p.tag)) outVid = 0;
     let out = vlanStrip(pkt);
-    if (p.tag === undefined && vlan !== 0) out = vlanSet(out, vlan, undefined);
+    if (outVid !== 0) out = vlanSet(out, outVid, undefined);
     this.sendToPort(p, out, depth);
   }
 
@@ -325,10 +332,41 @@ export class Ofproto {
   }
 }
 
+/** ofproto-dpif-xlate.c: xbundle_trunks_vlan() */
+function trunksVlan(p: OfPort, vlan: number): boolean {
+  return (p.vlanMode ?? portVlanMode(undefined, p.tag)) !== "access" && (!p.trunks.length || p.trunks.includes(vlan));
+}
+
 /** ofproto-dpif-xlate.c: xbundle_includes_vlan() */
 function portIncludesVlan(p: OfPort, vlan: number): boolean {
-  if (p.tag !== undefined) return p.tag === vlan;
-  return !p.trunks.length || p.trunks.includes(vlan);
+  if ((p.vlanMode ?? portVlanMode(undefined, p.tag)) === "access") return vlan === p.tag;
+  return trunksVlan(p, vlan);
+}
+
+/** ofproto-dpif-xlate.c: input_vid_is_valid() */
+function inputVidIsValid(vid: number, p: OfPort): boolean {
+  switch (p.vlanMode ?? portVlanMode(undefined, p.tag)) {
+    case "access":
+      return vid === 0;
+    case "native-untagged":
+    case "native-tagged":
+      if (!vid) return true;
+      return trunksVlan(p, vid);
+    case "trunk":
+      return trunksVlan(p, vid);
+  }
+}
+
+/** ofproto-dpif-xlate.c: xvlan_input_translate() */
+function inputTranslate(p: OfPort, vid: number): number {
+  switch (p.vlanMode ?? portVlanMode(undefined, p.tag)) {
+    case "access":
+      return p.tag ?? 0;
+    case "trunk":
+      return vid;
+    default:
+      return vid || (p.tag ?? 0);
+  }
 }
 
 // -------------------------------------------------------------------- frames and matching

@@ -18,7 +18,7 @@ import {
   ovsDpCmdDel, ovsDpCmdNew, ovsDpDetachPort, ovsVportAddInternal, ovsVportAddNetdev, ovsVportOf, OVSP_LOCAL,
   type Datapath, type Vport,
 } from "./datapath.ts";
-import { macStr, Ofproto, type OfPort } from "./ofproto.ts";
+import { macStr, Ofproto, portVlanMode, type OfPort } from "./ofproto.ts";
 
 export const OVS_VERSION = "3.1.0";
 const DP_NAME = "ovs-system";
@@ -104,7 +104,8 @@ export class Vswitchd {
 
   private portRemove(br: Bridge, p: OfPort): void {
     br.ofproto.removePort(p);
-    if (p.vport) ovsDpDetachPort(p.vport);
+    /* (a vport the datapath already released — device gone or moved away — is not ours) */
+    if (p.vport && ovsVportOf(p.vport.dev) === p.vport) ovsDpDetachPort(p.vport);
     p.vport = undefined;
   }
 
@@ -127,7 +128,7 @@ export class Vswitchd {
     for (const p of [...of.ports.values()]) {
       const w = want.get(p.name);
       if (!w || ifaceType(w.iface) !== p.type || (p.type === "patch" && w.iface.options.peer !== p.peer) ||
-        (p.vport !== undefined && p.vport.dev.dismantle)) this.portRemove(br, p);
+        (p.vport !== undefined && ovsVportOf(p.vport.dev) !== p.vport)) this.portRemove(br, p);
     }
     for (const [name, { port, iface }] of want) {
       let p = of.portByName(name);
@@ -146,6 +147,7 @@ export class Vswitchd {
       iface.mac_in_use = p.vport ? macStr(p.vport.dev.devAddr) : undefined;
       p.tag = port.tag;
       p.trunks = [...port.trunks];
+      p.vlanMode = portVlanMode(port.vlan_mode, port.tag);
     }
     /* bridge_configure_mac(): the local port takes bridge_pick_local_hw_addr() */
     const local = of.ports.get(OFPP_LOCAL);

@@ -167,3 +167,47 @@ test("ovs-vsctl against the host's switch: devices, exit codes, NORMAL forwardin
   assert.equal(a0.master, undefined);
   assert.equal(a0.promiscuity, 0);
 });
+
+test("NORMAL: trunk, native-untagged and access ports (xvlan_input/output_translate)", async () => {
+  const world = new World({ seed: "ovs-vlan" });
+  const h = world.addHost("h");
+  const net = h.initNet;
+  for (const x of ["a", "b", "c"]) assert.equal(vethCreatePair(net, `${x}0`, net, `${x}1`), undefined);
+  assert.equal((await run(h, ["ovs-vsctl", "add-br", "br0"])).code, 0);
+  const r = await run(h, [
+    "ovs-vsctl", "add-port", "br0", "a0", "trunks=10,20", "--", "add-port", "br0", "b0", "tag=10", "vlan_mode=native-untagged",
+    "--", "add-port", "br0", "c0", "tag=20",
+  ]);
+  assert.equal(r.code, 0, r.err);
+  for (const n of ["a0", "a1", "b0", "b1", "c0", "c1"]) h.syscalls(net).ioctl({ request: "SIOCSIFFLAGS", ifname: n, flags: 0x1003 });
+  world.sched.runUntil(world.sched.now + 2_000_000);
+  const seen: { dev: string; vid: number | undefined }[] = [];
+  for (const n of ["a1", "b1", "c1"]) {
+    devAddPack(net, {
+      type: 0x0003, dev: devGetByName(net, n)!,
+      func: (skb: SkBuff) => {
+        const b = skb.buf.subarray(skb.macHeader);
+        if (b[6] !== 0x02 || b[11] !== 0x0b) return; // only our test frames
+        seen.push({ dev: n, vid: b[12] === 0x81 && b[13] === 0 ? ((b[14]! << 8) | b[15]!) & 0xfff : undefined });
+      },
+    } as never);
+  }
+  const send = (ifname: string, f: Uint8Array) => {
+    const skb = SkBuff.from(f);
+    skb.dev = devGetByName(net, ifname)!;
+    devQueueXmit(skb);
+    world.sched.runUntil(world.sched.now + 100_000);
+  };
+  /* untagged on the native-untagged port: VLAN 10, tagged on the trunk, not to the VLAN 20 access port */
+  send("b1", frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:00:0b", 0x88b5, new Array(46).fill(0)));
+  assert.deepEqual(seen.filter((s) => s.dev !== "b1"), [{ dev: "a1", vid: 10 }]);
+  seen.length = 0;
+  /* VLAN 20 from the trunk: untagged to the access port, tagged to the native port (it trunks all) */
+  send("a1", frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:01:0b", 0x88b5, new Array(46).fill(0), 20));
+  assert.deepEqual(seen.filter((s) => s.dev !== "a1").sort((x, y) => x.dev.localeCompare(y.dev)), [{ dev: "b1", vid: 20 }, { dev: "c1", vid: undefined }]);
+  seen.length = 0;
+  /* VLAN 10 from the trunk to the native-untagged port: sent untagged; VLAN 30 is not trunked: dropped */
+  send("a1", frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:02:0b", 0x88b5, new Array(46).fill(0), 10));
+  send("a1", frame("ff:ff:ff:ff:ff:ff", "02:00:00:00:03:0b", 0x88b5, new Array(46).fill(0), 30));
+  assert.deepEqual(seen.filter((s) => s.dev !== "a1"), [{ dev: "b1", vid: undefined }]);
+});
