@@ -1,15 +1,11 @@
-/** A world whose kernel has the B2 parts initialised after world.ts's own inits (until the
- * lead adds them to kernelInit), plus a tap that records every frame a namespace sends. */
+/** A world (world.ts's kernelInit now runs devAddrListsInit/igmpInit/ndiscInit/ipv6PacketInit)
+ * with a handle on its kernel World, plus a tap that records every frame a namespace sends. */
 import { createWorld, type TuxWorld } from "../../../src/index.ts";
 import { World } from "../../../src/kernel/world.ts";
 import type { KernelWorldLike } from "../../../src/lab/world.ts";
 import type { Net } from "../../../src/kernel/core/net_namespace.ts";
 import { devAddPack } from "../../../src/kernel/core/dev_path.ts";
 import { PACKET_OUTGOING, ETH_P_ALL } from "../../../src/kernel/uapi/if.ts";
-import { devAddrListsInit } from "../../../src/kernel/core/dev_addr_lists.ts";
-import { igmpInit } from "../../../src/kernel/ipv4/igmp.ts";
-import { ndiscInit } from "../../../src/kernel/ipv6/ndisc.ts";
-import { ipv6PacketInit } from "../../../src/kernel/ipv6/ip6_input.ts";
 
 export interface Frame {
   t: number;
@@ -22,10 +18,6 @@ export function b2World(): { w: TuxWorld; kw: () => World } {
   const w = createWorld({
     makeWorld: (opts) => {
       const k = new World(opts);
-      devAddrListsInit();
-      igmpInit();
-      ndiscInit();
-      ipv6PacketInit();
       kworld = k;
       return k as unknown as KernelWorldLike;
     },
