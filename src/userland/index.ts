@@ -16,6 +16,11 @@ import { conntrackCommands } from "./conntrack-tools/index.ts";
 import { ebtablesCommands } from "./ebtables/index.ts";
 import { tcpdumpCommands } from "./tcpdump/index.ts";
 import { netcatCommands } from "./netcat/index.ts";
+import { dnsmasqCommands } from "./dnsmasq/index.ts";
+import { dhclientCommands } from "./dhclient/index.ts";
+import { busyboxCommands } from "./busybox/index.ts";
+import { virshCommands } from "./libvirt/index.ts";
+import { initscriptsCommands } from "./initscripts/index.ts";
 import { curlCommands } from "./curl/index.ts";
 import { httpdCommands } from "./httpd/index.ts";
 import { ovsCommands } from "./ovs/index.ts";
@@ -35,6 +40,11 @@ export const commands: CommandTable = {
   ...ebtablesCommands,
   ...tcpdumpCommands,
   ...netcatCommands,
+  ...dnsmasqCommands,
+  ...dhclientCommands,
+  ...busyboxCommands,
+  ...virshCommands,
+  ...initscriptsCommands,
   ...curlCommands,
   ...httpdCommands,
   ...ovsCommands,

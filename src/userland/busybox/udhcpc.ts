@@ -27,12 +27,47 @@ const ETH_P_IP = 0x0800;
 /** common.c: dhcp_optflags[] entries with OPTION_REQ (the default parameter request list) */
 const PRL = [1, 3, 6, 12, 15, 28, 42];
 
-function usage(p: Process): number {
-  p.stderr.write(
-    `BusyBox v${VERSION} (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.\n\n` +
-      "Usage: udhcpc [-fbq" + "aRB] [-t N] [-T SEC] [-A SEC|-n] [-i IFACE] [-s PROG]\n" +
-      "\t[-p PIDFILE] [-B] [-x OPT:VAL]... [-O OPT]... [-r IP] [-V VENDOR] [-F NAME] [-C]\n",
-  );
+/** the applet's usage text (busybox --help / a bad option) */
+const USAGE = `BusyBox v1.35.0 (Debian 1:1.35.0-4+deb12u1+b1) multi-call binary.
+
+Usage: udhcpc [-fbqRB] [-a[MSEC]] [-t N] [-T SEC] [-A SEC|-n]
+	[-i IFACE] [-s PROG] [-p PIDFILE]
+	[-oC] [-r IP] [-V VENDOR] [-F NAME] [-x OPT:VAL]... [-O OPT]...
+
+	-i IFACE	Interface to use (default eth0)
+	-s PROG		Run PROG at DHCP events (default /etc/udhcpc/default.script)
+	-p FILE		Create pidfile
+	-B		Request broadcast replies
+	-t N		Send up to N discover packets (default 3)
+	-T SEC		Pause between packets (default 3)
+	-A SEC		Wait if lease is not obtained (default 20)
+	-b		Background if lease is not obtained
+	-n		Exit if lease is not obtained
+	-q		Exit after obtaining lease
+	-R		Release IP on exit
+	-f		Run in foreground
+	-S		Log to syslog too
+	-a[MSEC]	Validate offered address with ARP ping
+	-r IP		Request this IP address
+	-o		Don't request any options (unless -O is given)
+	-O OPT		Request option OPT from server (cumulative)
+	-x OPT:VAL	Include option OPT in sent packets (cumulative)
+			Examples of string, numeric, and hex byte opts:
+			-x hostname:bbox - option 12
+			-x lease:3600 - option 51 (lease time)
+			-x 0x3d:0100BEEFC0FFEE - option 61 (client id)
+			-x 14:'"dumpfile"' - option 14 (shell-quoted)
+	-F NAME		Ask server to update DNS mapping for NAME
+	-V VENDOR	Vendor identifier (default 'udhcp VERSION')
+	-C		Don't send MAC as client identifier
+Signals:
+	USR1	Renew lease
+	USR2	Release lease
+`;
+
+function usage(p: Process, bad?: string): number {
+  if (bad) p.stderr.write(`udhcpc: ${bad}\n`);
+  p.stderr.write(USAGE);
   return 1;
 }
 
@@ -200,12 +235,17 @@ export async function udhcpc(p: Process): Promise<number> {
   const withArg = new Set(["i", "t", "T", "A", "s", "p", "r", "x", "O", "V", "F", "H", "h", "P", "c"]);
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
+    if (a === "--help") {
+      // busybox: --help prints the usage to stderr and exits 0
+      p.stderr.write(USAGE);
+      return 0;
+    }
     if (!a.startsWith("-") || a === "-") return usage(p);
     if (a.startsWith("--")) {
       const [name, val] = a.slice(2).split("=", 2);
       const map: Record<string, string> = { interface: "i", now: "n", quit: "q", foreground: "f", background: "b", retries: "t", timeout: "T", tryagain: "A", script: "s", pidfile: "p", request: "r", "release": "R", "clientid-none": "C", "broadcast": "B", "vendorclass": "V", hostname: "H" };
       const c = map[name!];
-      if (!c) return usage(p);
+      if (!c) return usage(p, `unrecognized option '${a}'`);
       const v = withArg.has(c) ? (val ?? args[++i]) : undefined;
       if (withArg.has(c) && v === undefined) return usage(p);
       if (!apply(o, c, v)) return usage(p);
@@ -222,7 +262,7 @@ export async function udhcpc(p: Process): Promise<number> {
         if (!apply(o, c, v)) return usage(p);
         break;
       }
-      if (!apply(o, c, undefined)) return usage(p);
+      if (!apply(o, c, undefined)) return usage(p, `invalid option -- '${c}'`);
     }
   }
   const ifc = ifaceByName(p.sys, o.iface);

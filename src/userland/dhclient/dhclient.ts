@@ -12,7 +12,7 @@ import type { Process, CommandTable } from "../process.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import type { Socket } from "../../kernel/uapi/socket.ts";
 import { SOCK_RAW, SOCK_DGRAM } from "../../kernel/uapi/socket.ts";
-import { AF_INET, AF_PACKET } from "../../kernel/uapi/rtnetlink.ts";
+import { AF_INET, AF_PACKET, type AddrMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { ipv4ToString, macToString } from "../../wire/addr.ts";
 import type { Timer } from "../../sim/scheduler.ts";
@@ -286,6 +286,143 @@ class Client {
   }
 }
 
+// --------------------------------------------------------------------------- the daemon
+
+/**
+ * dhclient after finish_daemon(): state_bound() at the renewal time sends DHCPREQUEST
+ * (RENEWING: unicast to the server from the leased address over the fallback socket; after
+ * the rebind time REBINDING: broadcast over LPF), dhcpack() + script RENEW (`ip -4 addr
+ * change … valid_lft`, done here as the same RTM_NEWADDR/NLM_F_REPLACE), and EXPIRE (the
+ * address goes). Everything runs in simulator context (timers and socket callbacks): the
+ * foreground process is gone.
+ */
+class BoundClient {
+  private timer: Timer;
+  private state: "BOUND" | "RENEWING" | "REBINDING" = "BOUND";
+  private interval = 0;
+  private stopped = false;
+
+  constructor(
+    readonly sys: Syscalls, readonly c: Client, readonly fb: Socket | undefined,
+    public lease: ClientLease, readonly db: Map<string, ClientLease>,
+  ) {
+    this.timer = sys.timer!(() => this.tick(), "dhclient");
+    c.sock?.onReadable(() => this.onFrames());
+    fb?.onReadable(() => this.onUdp());
+  }
+
+  stop(): void {
+    this.stopped = true;
+    this.timer.cancel();
+    this.c.close();
+    this.fb?.onReadable(undefined);
+    this.fb?.close();
+  }
+
+  armRenewal(): void {
+    this.state = "BOUND";
+    this.interval = 0;
+    this.timer.mod(this.lease.renewal);
+  }
+
+  private random(): number {
+    return this.sys.random32() & 0x7fffffff;
+  }
+
+  /** state_bound() / send_request() */
+  private tick(): void {
+    if (this.stopped) return;
+    const now = this.sys.now();
+    const l = this.lease;
+    if (now >= l.expiry) {
+      // EXPIRE: the script removes the address; the client would start over (not modelled)
+      this.expire();
+      return;
+    }
+    if (this.state === "BOUND") {
+      this.state = "RENEWING";
+      this.c.xid = this.sys.random32() >>> 0;
+    }
+    if (now >= l.rebind) this.state = "REBINDING";
+    if (!this.interval) this.interval = INITIAL_INTERVAL;
+    else this.interval += (this.random() >> 2) % (2 * this.interval);
+    if (this.interval > BACKOFF_CUTOFF) this.interval = BACKOFF_CUTOFF / 2 + ((this.random() >> 2) % BACKOFF_CUTOFF);
+    const pk = this.c.packet(DHCPREQUEST);
+    pk.ciaddr = l.address;
+    const data = buildDhcp(pk, BOOTP_MIN_LEN);
+    if (this.state === "RENEWING" && this.fb) this.fb.sendto(data, { family: 2, addr: l.server, port: DHCP_SERVER_PORT });
+    else {
+      const f = buildUdpFrame(this.c.ifc.mac, BCAST_MAC, l.address, 0xffffffff, DHCP_CLIENT_PORT, DHCP_SERVER_PORT, data);
+      this.c.sock?.sendto(f, { family: 17, ifindex: this.c.ifc.index, protocol: 0x0800, addr: BCAST_MAC });
+    }
+    let next = now + this.interval * 1_000_000;
+    if (next > l.expiry) next = l.expiry + 1;
+    this.timer.mod(next);
+  }
+
+  private onFrames(): void {
+    if (this.state === "BOUND") {
+      this.c.drain();
+      return;
+    }
+    for (const pk of this.c.drain()) this.reply(pk);
+  }
+
+  private onUdp(): void {
+    for (let m = this.fb!.recvfrom(); m; m = this.fb!.recvfrom()) {
+      if (this.state === "BOUND") continue;
+      const pk = parseDhcp(m.data);
+      if (pk && pk.op === BOOTREPLY && pk.xid === this.c.xid) this.reply(pk);
+    }
+  }
+
+  private reply(pk: DhcpPacket): void {
+    const t = msgType(pk);
+    if (t === DHCPNAK) {
+      this.expire();
+      return;
+    }
+    if (t !== DHCPACK || pk.yiaddr !== this.lease.address) return;
+    const l = this.c.leaseOf(pk);
+    this.lease = l;
+    this.db.set(this.c.ifc.name, l);
+    this.renewAddress(l);
+    this.armRenewal();
+  }
+
+  /** script RENEW: ip -4 addr change ADDR/MASK broadcast B dev IF label IF valid_lft LT preferred_lft LT */
+  private renewAddress(l: ClientLease): void {
+    const a = new Uint8Array(4);
+    new DataView(a.buffer).setUint32(0, l.address);
+    const attrs: AddrMsg["attrs"] = {
+      IFA_LOCAL: a, IFA_ADDRESS: a.slice(), IFA_LABEL: this.c.ifc.name,
+      IFA_CACHEINFO: { ifa_prefered: l.leaseTime >>> 0, ifa_valid: l.leaseTime >>> 0, cstamp: 0, tstamp: 0 },
+    };
+    if (l.broadcast !== undefined) {
+      const b = new Uint8Array(4);
+      new DataView(b.buffer).setUint32(0, l.broadcast);
+      attrs.IFA_BROADCAST = b;
+    }
+    this.sys.rtnl.talk({
+      type: "RTM_NEWADDR", flags: { replace: true },
+      ifa: { family: AF_INET, prefixlen: maskLen(l.netmask), flags: 0, scope: 0, index: this.c.ifc.index }, attrs,
+    });
+  }
+
+  private expire(): void {
+    const a = new Uint8Array(4);
+    new DataView(a.buffer).setUint32(0, this.lease.address);
+    this.sys.rtnl.talk({
+      type: "RTM_DELADDR", flags: {},
+      ifa: { family: AF_INET, prefixlen: maskLen(this.lease.netmask), flags: 0, scope: 0, index: this.c.ifc.index },
+      attrs: { IFA_LOCAL: a, IFA_ADDRESS: a.slice() },
+    });
+    this.db.delete(this.c.ifc.name);
+    dhclientRunning(this.sys).delete(this.c.ifc.name);
+    this.stop();
+  }
+}
+
 // --------------------------------------------------------------------------- dhclient-script
 
 async function run(p: Process, argv: string[]): Promise<number> {
@@ -335,9 +472,18 @@ async function scriptRelease(p: Process, ifname: string): Promise<void> {
 
 // --------------------------------------------------------------------------- main
 
-function usage(p: Process): number {
+/** omapip/errwarn.c: log_fatal()'s closing text */
+const BUG_TEXT =
+  "\nIf you think you have received this message due to a bug rather\n" +
+  "than a configuration issue please read the section on submitting\n" +
+  "bugs on either our web page at www.isc.org or in the README file\n" +
+  "before submitting a bug.  These pages explain the proper\n" +
+  "process and the information we find helpful for debugging.\n\nexiting.\n";
+
+/** client/dhclient.c: usage() — log_fatal after the banner, which is always printed here */
+function usage(p: Process, bad?: string): number {
   p.stderr.write(
-    BANNER.trimEnd() + "\n" +
+    BANNER.trimEnd() + "\n" + (bad ? `Unknown command: ${bad}\n` : "") +
       "Usage: dhclient [-4|-6] [-SNTPRI1dvrxi] [-nw] [-p <port>] [-D LL|LLT]\n" +
       "                [--dad-wait-time <seconds>] [--prefix-len-hint <length>]\n" +
       "                [--decline-wait-time <seconds>]\n" +
@@ -346,7 +492,7 @@ function usage(p: Process): number {
       "                [-df duid-file] [-lf lease-file]\n" +
       "                [-pf pid-file] [--no-pid] [-e VAR=val]\n" +
       "                [-sf script-file] [interface]*\n" +
-      "       dhclient {--version|--help|-h}\n",
+      "       dhclient {--version|--help|-h}\n" + BUG_TEXT,
   );
   return 1;
 }
@@ -401,7 +547,7 @@ export async function dhclient(p: Process): Promise<number> {
       case "--help":
         return usage(p);
       default:
-        if (a.startsWith("-")) return usage(p);
+        if (a.startsWith("-")) return usage(p, a);
         ifnames.push(a);
     }
   }
@@ -425,15 +571,22 @@ export async function dhclient(p: Process): Promise<number> {
 
   const names = ifnames.length ? ifnames : release || exitMode ? [...db.keys()] : ["eth0"];
   const ifcs: Iface[] = [];
+  // log_fatal(): the message and the closing text go to stderr only with -v
+  const fatal = (msg: string): number => {
+    if (verbose) p.stderr.write(msg + "\n" + BUG_TEXT);
+    return 1;
+  };
   for (const n of names) {
+    // PREINIT: the script brings the link up (and `ip` complains about a missing device)
+    if (!release && !exitMode) await run(p, ["ip", "link", "set", "dev", n, "up"]);
     const ifc = ifaceByName(sys, n);
     if (!ifc) {
-      p.stderr.write(`Cannot find device "${n}"\n`);
-      continue;
+      if (release || exitMode) p.stderr.write(`Cannot find device "${n}"\n`);
+      return fatal("Failed to get interface index: No such device");
     }
+    if (ifc.type !== 1) return fatal(`Unsupported device type ${ifc.type} for "${n}"`);
     ifcs.push(ifc);
   }
-  if (!ifcs.length && !(release || exitMode)) return 1;
 
   for (const ifc of ifcs) {
     const mac = macToString(ifc.mac);
@@ -493,8 +646,6 @@ export async function dhclient(p: Process): Promise<number> {
 
   let status = 0;
   for (const ifc of ifcs) {
-    // PREINIT: the script brings the link up
-    await run(p, ["ip", "link", "set", "dev", ifc.name, "up"]);
     const c = new Client(p, ifc, verbose);
     if (!c.open()) return 1;
     // the fallback socket on 0.0.0.0:68 (no port unreachables for our replies)
@@ -544,15 +695,10 @@ export async function dhclient(p: Process): Promise<number> {
     // add_timeout(): a timeout past TIME_MAX is clamped, with a message
     if (renewIn >= 2147483647) c.log("Timeout too large reducing to: 2147483646 (TIME_MAX - 1)");
     c.log(`bound to ${ipv4ToString(lease.address)} -- renewal in ${renewIn} seconds.`);
-    // the daemon: keeps its sockets; renewal is not modelled past the lab's horizon
-    c.close();
-    running.set(ifc.name, {
-      ifname: ifc.name,
-      lease,
-      stop: () => {
-        if (!isKErr(fb)) fb.close();
-      },
-    });
+    // the daemon: renews in the background on the simulated clock
+    const d = new BoundClient(sys, c, isKErr(fb) ? undefined : fb, lease, db);
+    d.armRenewal();
+    running.set(ifc.name, { ifname: ifc.name, lease, stop: () => d.stop() });
   }
   return status;
 }

@@ -28,6 +28,8 @@ import {
 import { listIfaces, listIfaddrs, prefixMask, type Iface, type Ifaddr } from "./netif.ts";
 
 const VERSION = "2.89";
+/** Debian 12's dnsmasq-base build */
+const COMPILE_OPTS = "IPv6 GNU-getopt DBus no-UBus i18n IDN2 DHCP DHCPv6 no-Lua TFTP conntrack ipset nftset auth cryptohash DNSSEC loop-detect inotify dumpfile";
 /** config.h */
 const PING_WAIT = 3;
 const PING_CACHE_TIME = 30;
@@ -84,6 +86,7 @@ interface Options {
   authoritative: boolean;
   leaseMax: number;
   leasefileRo: boolean;
+  noResolv: boolean;
   dhcpScript: string | undefined;
   hostsFiles: string[];
   addnHosts: string[];
@@ -189,6 +192,16 @@ export class DnsmasqDaemon {
       }
     }
     return undefined;
+  }
+
+  /** log.c: my_syslog() — to stderr in debug mode (-d), to syslog (not modelled) otherwise */
+  log(line: string): void {
+    if (this.opts.debug && this.alive) this.p.stderr.write(line + "\n");
+  }
+
+  /** rfc2131.c: log_packet() */
+  private logPacket(type: string, iface: string, addr: number | undefined, mac: Uint8Array, text?: string): void {
+    this.log(`dnsmasq-dhcp: ${type}(${iface}) ${addr ? ipv4ToString(addr) + " " : ""}${macToString(mac)} ${text ?? ""}`);
   }
 
   private die(msg: string, code: number): number {
@@ -354,6 +367,7 @@ export class DnsmasqDaemon {
     void from;
     switch (type) {
       case DHCPDISCOVER: {
+        this.logPacket("DHCPDISCOVER", ifc.name, getU32(mess, OPTION_REQUESTED_IP), mac, config?.ignore ? "ignored" : undefined);
         if (config?.ignore) return;
         // only an address picked by address_allocate() is pinged (config, lease and requested
         // addresses are offered at once)
@@ -374,6 +388,7 @@ export class DnsmasqDaemon {
         const chosen = addr;
         const offer = () => {
           if (!this.alive) return;
+          this.logPacket("DHCPOFFER", ifc.name, chosen, mac);
           this.sendReply(s, ifc, ctx, mess, DHCPOFFER, chosen, leaseTime, config);
         };
         if (ping && this.pingSock && !this.opts.noPing) {
@@ -390,6 +405,7 @@ export class DnsmasqDaemon {
         if (config?.ignore) return;
         const sid = getU32(mess, OPTION_SERVER_IDENTIFIER);
         const req = getU32(mess, OPTION_REQUESTED_IP);
+        if (sid === undefined || sid === ctx.local) this.logPacket("DHCPREQUEST", ifc.name, req ?? mess.ciaddr, mac);
         let addr: number;
         if (req !== undefined) {
           if (sid !== undefined && sid !== ctx.local) {
@@ -410,6 +426,7 @@ export class DnsmasqDaemon {
         }
         if (message) {
           if (sid === undefined && !this.opts.authoritative && !lease) return;
+          this.logPacket("DHCPNAK", ifc.name, req ?? mess.ciaddr, mac, message);
           this.sendNak(s, ifc, ctx, mess, message);
           return;
         }
@@ -430,12 +447,14 @@ export class DnsmasqDaemon {
         l.expires = leaseTime === 0xffffffff ? 0 : this.wallNow() + leaseTime;
         l.iface = ifc.name;
         this.writeLeases();
+        this.logPacket("DHCPACK", ifc.name, addr, mac, l.hostname || undefined);
         this.sendReply(s, ifc, ctx, mess, DHCPACK, addr, leaseTime, config);
         return;
       }
       case DHCPRELEASE: {
         const sid = getU32(mess, OPTION_SERVER_IDENTIFIER);
         if (sid !== undefined && sid !== ctx.local) return;
+        this.logPacket("DHCPRELEASE", ifc.name, mess.ciaddr, mac);
         const l = this.leaseByAddr(mess.ciaddr);
         if (l && macEq(l.mac, mac)) {
           this.leases.splice(this.leases.indexOf(l), 1);
@@ -617,8 +636,10 @@ export class DnsmasqDaemon {
       const known = this.lookupName(name).length > 0;
       const ans = new Uint8Array(qend + addrs.length * 16);
       ans.set(q.subarray(0, qend));
-      ans[2] = 0x80 | (q[2]! & 0x79) | 0x04; // QR, opcode, RD copied, AA
-      ans[3] = 0x80 | (addrs.length || known ? 0 : 5); // RA; REFUSED without upstream servers
+      // QR, opcode and RD copied, AA for what it answers itself; RA; REFUSED for what it would
+      // forward (no upstream servers)
+      ans[2] = 0x80 | (q[2]! & 0x79) | (known ? 0x04 : 0);
+      ans[3] = 0x80 | (addrs.length || known ? 0 : 5);
       writeU16(ans, 6, addrs.length);
       writeU16(ans, 8, 0);
       writeU16(ans, 10, 0);
@@ -837,6 +858,9 @@ function applyOption(o: Options, key: string, arg: string | undefined, confQueue
     case "leasefilero":
       o.leasefileRo = true;
       break;
+    case "R":
+      o.noResolv = true;
+      break;
     case "6":
       o.dhcpScript = need();
       break;
@@ -917,11 +941,17 @@ export async function dnsmasq(p: Process): Promise<number> {
     conffile: CONFFILE, foreground: false, debug: false, interfaces: [], exceptInterfaces: [],
     listenAddresses: [], bindInterfaces: false, ranges: [], hosts: [], leasefile: LEASEFILE,
     pidfile: RUNFILE, port: 53, domain: undefined, noHosts: false, noPing: false, authoritative: false, leaseMax: 1000,
-    leasefileRo: false, dhcpScript: undefined, hostsFiles: [], addnHosts: [],
+    leasefileRo: false, noResolv: false, dhcpScript: undefined, hostsFiles: [], addnHosts: [],
   };
   const args = p.argv.slice(1);
   if (args.includes("--version") || args.includes("-v")) {
-    p.stdout.write(`Dnsmasq version ${VERSION}  Copyright (c) 2000-2022 Simon Kelley\n`);
+    p.stdout.write(
+      `Dnsmasq version ${VERSION}  Copyright (c) 2000-2022 Simon Kelley\n` +
+        `Compile time options: ${COMPILE_OPTS}\n\n` +
+        "This software comes with ABSOLUTELY NO WARRANTY.\n" +
+        "Dnsmasq is free software, and you are welcome to redistribute it\n" +
+        "under the terms of the GNU General Public License, version 2 or 3.\n",
+    );
     return 0;
   }
   const confQueue: string[] = [];
@@ -970,7 +1000,27 @@ export async function dnsmasq(p: Process): Promise<number> {
   if (o.pidfile) await p.writeFile(o.pidfile, `${1000 + (p.sys.random32() % 30000)}\n`);
   register(d);
   if (o.debug) {
-    p.stderr.write(`dnsmasq: started, version ${VERSION} cachesize 150\n`);
+    // dnsmasq.c: main()'s start-up log
+    d.log(o.port ? `dnsmasq: started, version ${VERSION} cachesize 150` : `dnsmasq: started, version ${VERSION} DNS disabled`);
+    d.log(`dnsmasq: compile time options: ${COMPILE_OPTS}`);
+    for (const r of o.ranges) {
+      d.log(`dnsmasq-dhcp: DHCP, IP range ${ipv4ToString(r.start)} -- ${ipv4ToString(r.end)}, lease time ${prettyTime(r.lease)}`);
+    }
+    if (o.port) {
+      if (o.noResolv) d.log("dnsmasq: warning: no upstream servers configured");
+      else {
+        const rc = (await p.readFile("/etc/resolv.conf")) ?? "";
+        if (!/^\s*nameserver\s/m.test(rc)) d.log("dnsmasq: no servers found in /etc/resolv.conf, will retry");
+      }
+      if (!o.noHosts) {
+        let n = 0;
+        for (const line of hostsFile.split("\n")) {
+          const f = line.replace(/#.*/, "").trim().split(/\s+/);
+          if (f.length > 1) n += f.length - 1;
+        }
+        d.log(`dnsmasq: read /etc/hosts - ${n} names`);
+      }
+    }
   }
   if (!o.foreground) return 0;
   // -d / -k: serve until signalled
@@ -979,8 +1029,21 @@ export async function dnsmasq(p: Process): Promise<number> {
     p.signal.addEventListener("abort", () => b.unblock());
     await b.promise;
   }
+  d.log("dnsmasq: exiting on receipt of SIGTERM");
   d.stop();
   return 0;
+}
+
+/** util.c: prettyprint_time() */
+function prettyTime(t: number): string {
+  if (t === 0xffffffff) return "infinite";
+  let out = "";
+  const d = Math.floor(t / 86400), h = Math.floor((t % 86400) / 3600), m = Math.floor((t % 3600) / 60), s = t % 60;
+  if (d) out += `${d}d`;
+  if (h) out += `${h}h`;
+  if (m) out += `${m}m`;
+  if (s) out += `${s}s`;
+  return out || "0s";
 }
 
 export const dnsmasqCommands: CommandTable = { dnsmasq };
