@@ -205,7 +205,9 @@ export class World {
 
   /** net/ethernet/eth.c: eth_random_addr() — or the lab's MAC in lab mode */
   randomMac(host: Host, netnsName: string, ifname: string): Uint8Array {
-    const m = this.labMac?.(host.name, netnsName, ifname);
+    /* labtool's `ip` shim only adds `address MAC` for a device the command names: a
+     * template name (`ip link add type veth`, a veth peer without `name`) stays random */
+    const m = ifname.includes("%") ? undefined : this.labMac?.(host.name, netnsName, ifname);
     if (m) return m.slice(0, 6);
     const a = this.rng.bytes(6);
     a[0] = (a[0]! & 0xfe) | 0x02;

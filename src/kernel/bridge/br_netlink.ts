@@ -8,6 +8,7 @@
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice, RtnlLinkOps } from "../core/netdevice.ts";
 import { type KErr, kerr } from "../uapi/errno.ts";
+import { ndoFdbOpsOf } from "../core/rtnetlink.ts";
 import {
   AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_MASTER, NTF_SELF,
   NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
@@ -392,7 +393,8 @@ export function brFdbDump(net: Net, req: RtnlMsg): RtnlMsg[] {
       if (m !== brIdx) continue;
     }
     if (p) for (const f of fdbListNewestFirst(p.br)) if (f.dst === p) out.push(fdbFillInfo(p.br, f, now));
-    out.push(...dfltFdbDump(dev));
+    const ops = ndoFdbOpsOf(dev);
+    out.push(...(ops?.fdbDump ? ops.fdbDump(dev) : dfltFdbDump(dev)));
     const br = brFromDev(dev);
     if (br) for (const f of fdbListNewestFirst(br)) if (!f.dst) out.push(fdbFillInfo(br, f, now));
   }
@@ -430,6 +432,7 @@ function brFdbAddDev(dev: NetDevice, req: NeighMsg): KErr | undefined {
 /** ndo_dflt_fdb_add(): the device's own unicast/multicast lists */
 function ndoDfltFdbAdd(dev: NetDevice, req: NeighMsg): KErr | undefined {
   if (req.ndm.state && !(req.ndm.state & NUD_PERMANENT)) return kerr("EINVAL"); // "FDB only supports static addresses"
+  if (req.attrs.NDA_VLAN) return kerr("EINVAL"); // "vlans aren't supported yet for dev_uc|mc_add()"
   const addr = req.attrs.NDA_LLADDR!;
   const l = devAddrLists(dev);
   const list = addr[0]! & 1 && !(addr[0] === 1 && addr[1] === 0x80 && addr[2] === 0xc2) ? l.mc : l.uc;
@@ -471,7 +474,10 @@ export function brFdbAdd(net: Net, req: RtnlMsg): KErr | undefined {
     flags &= ~NTF_MASTER;
   }
   if (flags & NTF_SELF) {
-    err = brFromDev(dev) ? brFdbAddDev(dev, req) : ndoDfltFdbAdd(dev, req);
+    const ops = ndoFdbOpsOf(dev);
+    if (brFromDev(dev)) err = brFdbAddDev(dev, req);
+    else if (ops?.fdbAdd) err = ops.fdbAdd(req.ndm, req.attrs, dev, addr, req.attrs.NDA_VLAN ?? 0, req.flags);
+    else err = ndoDfltFdbAdd(dev, req);
   }
   return err;
 }
@@ -495,7 +501,9 @@ export function brFdbDel(net: Net, req: RtnlMsg): KErr | undefined {
   }
   if (flags & NTF_SELF) {
     const br = brFromDev(dev);
+    const ops = ndoFdbOpsOf(dev);
     if (br) err = fdbDeleteByAddr(br, undefined, addr, vid) ? undefined : kerr("ENOENT");
+    else if (ops?.fdbDel) err = ops.fdbDel(req.ndm, req.attrs, dev, addr, vid);
     else {
       // ndo_dflt_fdb_del(): dev_uc_del / dev_mc_del
       const l = devAddrLists(dev);

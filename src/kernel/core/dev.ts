@@ -478,15 +478,6 @@ function devSched(dev: NetDevice): Scheduler | undefined {
   return dev.net?.host?.world?.sched;
 }
 
-/**
- * Lab mode: on the kernel runner, the link watch has just run when a lab's first command
- * starts (labtool creates the cables, or tears the previous world down, right before), so
- * linkwatch_nextevent is a second away (seen in the seeds' kernel transcripts). A full run now.
- */
-export function linkwatchJustRan(sched: Scheduler): void {
-  __linkwatchRunQueue(linkwatchOf(sched), false);
-}
-
 /** net/core/link_watch.c: linkwatch_urgent_event() */
 function linkwatchUrgentEvent(dev: NetDevice): boolean {
   if (!netifRunning(dev)) return false;

@@ -12,6 +12,7 @@ import {
   devChangeName, devChangeTxQueueLen,
   linkwatchSyncDev,
 } from "./dev.ts";
+import { devMcAddGlobal, devMcDelGlobal } from "./dev_addr_lists.ts";
 
 /** struct ethtool_ops, reduced to what `ethtool DEV|-i|-S` asks (net/ethtool/ioctl.c) */
 export interface EthtoolOps {
@@ -200,3 +201,20 @@ export function devIoctl(net: Net, req: IoctlReq): Record<string, unknown> | KEr
   }
   return kerr("ENOTTY");
 }
+
+/**
+ * net/core/dev_ioctl.c: dev_ifsioc(): SIOCADDMULTI / SIOCDELMULTI (`ip maddr add|del`):
+ * dev_mc_add_global() / dev_mc_del_global(). A device without ndo_set_rx_mode (loopback,
+ * the L3 tunnels: no link-layer address) answers EINVAL.
+ */
+function devIfsiocMulti(net: Net, req: Record<string, unknown>): Record<string, unknown> | KErr {
+  const dev = devOf(net, req.ifname);
+  if (isKErr(dev)) return dev;
+  const addr = req.hwaddr;
+  if (!(addr instanceof Uint8Array)) return kerr("EFAULT");
+  if (dev.flags & 0x8 /* IFF_LOOPBACK */ || !dev.addrLen || (req.sa_family ?? 0) !== 0) return kerr("EINVAL");
+  const e = req.request === "SIOCADDMULTI" ? devMcAddGlobal(dev, addr.subarray(0, dev.addrLen)) : devMcDelGlobal(dev, addr.subarray(0, dev.addrLen));
+  return e ? { errno: e.errno } : {};
+}
+registerIoctl("SIOCADDMULTI", devIfsiocMulti);
+registerIoctl("SIOCDELMULTI", devIfsiocMulti);

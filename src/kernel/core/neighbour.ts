@@ -93,7 +93,8 @@ export class Neighbour {
   readonly tbl: NeighTable;
   readonly net: Net;
   readonly dev: NetDevice;
-  readonly key: number;
+  /** primary_key: arp_constructor() rewrites it to 0.0.0.0 on loopback/point-to-point devices */
+  key: number;
   parms: NeighParms;
   ha = new Uint8Array(6);
   nudState = NUD_NONE;
@@ -204,10 +205,16 @@ export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice): Neigh
   n.updated = now;
   n.used = now;
   tbl.ops.constructor(n);
+  /* the hash is taken after the constructor (which may rewrite the key): an entry with the
+   * final key that already exists is the one returned */
+  if (n.key !== key) {
+    const same = tbl.hash.get(hkey(dev, n.key));
+    if (same) return same;
+  }
   // neigh_alloc(): confirmed = jiffies - (BASE_REACHABLE_TIME << 1)
   n.confirmed = now - (n.parms.baseReachableTime << 1);
   tbl.stats.allocs++;
-  tbl.hash.set(hkey(dev, key), n);
+  tbl.hash.set(hkey(dev, n.key), n);
   return n;
 }
 
@@ -586,7 +593,7 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
   }
   if (!dev) return ack(kerr("EINVAL", "Device not specified"));
   if (ndm.state & NUD_PERMANENT && (key >>> 28) === 0xe) return ack(kerr("EINVAL", "Invalid state for multicast address"));
-  let flags = NEIGH_UPDATE_F_ADMIN | NEIGH_UPDATE_F_OVERRIDE_ISROUTER;
+  let flags = NEIGH_UPDATE_F_ADMIN | NEIGH_UPDATE_F_OVERRIDE | NEIGH_UPDATE_F_OVERRIDE_ISROUTER;
   let n = neighLookup(tbl, key, dev);
   let created = false;
   if (!n) {
@@ -597,7 +604,6 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
     if (req.flags.excl) return ack(kerr("EEXIST"));
     if (!req.flags.replace) flags &= ~(NEIGH_UPDATE_F_OVERRIDE | NEIGH_UPDATE_F_OVERRIDE_ISROUTER);
   }
-  if (req.flags.replace || !req.flags.excl) flags |= NEIGH_UPDATE_F_OVERRIDE;
   if (proto) n.protocol = proto;
   if (ndm.flags & NTF_ROUTER) flags |= NEIGH_UPDATE_F_ISROUTER;
   if (ndm.flags & NTF_USE) {

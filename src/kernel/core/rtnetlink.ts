@@ -7,7 +7,7 @@
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_UNSPEC, type RtnlMsg, type LinkMsg, type IflaAttrs, type NlAck, type Rtnetlink, type InfoData,
-  type IfInfoMsg,
+  type IfInfoMsg, type NeighMsg, type NdaAttrs,
 } from "../uapi/rtnetlink.ts";
 import type { NetDevice, RtnlLinkOps } from "./netdevice.ts";
 import { NET_ADDR_SET } from "./netdevice.ts";
@@ -22,6 +22,30 @@ import { callNetdeviceNotifiers, NETDEV_CHANGEADDR } from "./notifier.ts";
 import { IF_OPER_DOWN, IF_OPER_UP, IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN } from "../uapi/if.ts";
 
 export type RtnlMsgType = RtnlMsg["type"];
+
+/**
+ * struct net_device_ops: ndo_fdb_add / ndo_fdb_del / ndo_fdb_dump of a driver with an FDB of
+ * its own (vxlan). rtnl_fdb_add/del/dump (the bridge part's AF_BRIDGE handlers) call them for
+ * `bridge fdb … self` on such a device; a device without them gets ndo_dflt_fdb_*.
+ */
+export interface NdoFdbOps {
+  /** `nlFlags` are the request's NLM_F_* (create, excl, replace, append) */
+  fdbAdd?(ndm: NeighMsg["ndm"], attrs: NdaAttrs, dev: NetDevice, addr: Uint8Array, vid: number, nlFlags: NeighMsg["flags"]): KErr | undefined;
+  fdbDel?(ndm: NeighMsg["ndm"], attrs: NdaAttrs, dev: NetDevice, addr: Uint8Array, vid: number): KErr | undefined;
+  fdbDump?(dev: NetDevice): NeighMsg[];
+}
+
+const ndoFdbOps = new WeakMap<object, NdoFdbOps>();
+
+/** dev->netdev_ops->ndo_fdb_*: a driver attaches them to its netdev ops object */
+export function setNdoFdbOps(netdevOps: object, ops: NdoFdbOps): void {
+  ndoFdbOps.set(netdevOps, ops);
+}
+
+/** the device's ndo_fdb_* (undefined: none, use ndo_dflt_fdb_*) */
+export function ndoFdbOpsOf(dev: NetDevice): NdoFdbOps | undefined {
+  return ndoFdbOps.get(dev.ops);
+}
 
 /** what a doit returns: an error, nothing (ack), or the answer of a GET (and an extack warning) */
 export type RtnlDoitResult =
@@ -441,10 +465,21 @@ export function rtnlConfigureLink(dev: NetDevice, ifi: IfInfoMsg | undefined): K
 
 // ------------------------------------------------------------------------ the link doits
 
+/** lib/nlattr.c: validate_nla() for ifla_policy's [IFLA_IFNAME] = { NLA_STRING, IFNAMSIZ - 1 }
+ * (nlmsg_parse_deprecated() in rtnl_newlink()/rtnl_setlink(), before anything else) */
+function iflaPolicyValidate(a: IflaAttrs): KErr | undefined {
+  if (a.IFLA_IFNAME !== undefined && new TextEncoder().encode(a.IFLA_IFNAME).length > 15) {
+    return kerr("ERANGE", "Attribute failed policy validation");
+  }
+  return undefined;
+}
+
 /** net/core/rtnetlink.c: rtnl_newlink() / __rtnl_newlink() */
 function rtnlNewlink(net: Net, m: LinkMsg): RtnlDoitResult {
   const a = m.attrs;
   const ifi = m.ifi;
+  const pe = iflaPolicyValidate(a);
+  if (pe) return pe;
   const kindName = a.IFLA_LINKINFO?.IFLA_INFO_KIND;
   const ops = kindName !== undefined ? rtnlLinkOpsGet(kindName) : undefined;
   /* rtnl_newlink(): the kind's validate() runs before the device is even looked up */
@@ -531,6 +566,8 @@ function rtnlGroupChangelink(net: Net, group: number, ifi: IfInfoMsg, a: IflaAtt
 /** net/core/rtnetlink.c: rtnl_setlink() */
 function rtnlSetlink(net: Net, m: LinkMsg): RtnlDoitResult {
   const a = m.attrs;
+  const pe = iflaPolicyValidate(a);
+  if (pe) return pe;
   const tgt = rtnlLinkGetNet(net, a);
   if (isKErr(tgt)) return tgt;
   let dev: NetDevice | undefined;

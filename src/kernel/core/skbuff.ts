@@ -5,6 +5,7 @@
 import type { NetDevice } from "./netdevice.ts";
 
 export const SKB_HEADROOM = 64;
+const NO_BYTES = new Uint8Array(0);
 
 export class SkBuff {
   buf: Uint8Array;
@@ -48,7 +49,8 @@ export class SkBuff {
   dropReason: string | undefined;
 
   constructor(len: number, headroom = SKB_HEADROOM) {
-    this.buf = new Uint8Array(headroom + len);
+    // copy() replaces the buffer at once: no throw-away allocation for it
+    this.buf = len === 0 && headroom === 0 ? NO_BYTES : new Uint8Array(headroom + len);
     this.data = headroom;
     this.tail = headroom + len;
   }
@@ -130,7 +132,11 @@ export class SkBuff {
     c.nfct = this.nfct;
     c.ctinfo = this.ctinfo;
     c.ipcbFlags = this.ipcbFlags;
-    c.brInputCb = this.brInputCb ? { ...this.brInputCb } : undefined;
+    const cb = this.brInputCb;
+    c.brInputCb =
+      cb === undefined
+        ? undefined
+        : { brdev: cb.brdev, srcPortIsolated: cb.srcPortIsolated, vlanFiltered: cb.vlanFiltered, proxyarpReplied: cb.proxyarpReplied };
     c.vlanPresent = this.vlanPresent;
     c.vlanTci = this.vlanTci;
     c.vlanProto = this.vlanProto;

@@ -118,7 +118,7 @@ function vethSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
   } else {
     addr = net.host.world.randomMac(net.host, net.name, name);
     /* in lab mode the kernel's runner passes `address MAC` to ip link add */
-    if (net.host.world.labMode) assign = 3;
+    if (net.host.world.labMode && !name.includes("%")) assign = 3;
   }
   const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, vethNetdevOps,
     addr, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
@@ -236,10 +236,13 @@ export function vethCreatePair(aNet: Net, aName: string, bNet: Net, bName: strin
   netifCarrierOff(a);
   priv(a).peer = b;
   priv(b).peer = a;
-  /* the runner moves the ends into place: each move's RTM_NEWLINK gives the peer's
-   * namespace its nsid (0 in a fresh host) before any command runs */
+  /* labtool makes a cable with `ip link add A netns PID_A type veth peer name B netns
+   * PID_B`: veth_newlink() configures the peer while its priv->peer is still unset (no link
+   * net, no nsid), and only the device's RTM_NEWLINK (rtnl_configure_link()) gives A's
+   * namespace an nsid for B's. B allocates one for A when something first fills a message
+   * about B (a dump, a flag change) — so a host at the B end of several cables numbers them
+   * in that order, not in cable order */
   rtmsgIfinfo("RTM_NEWLINK", a);
-  rtmsgIfinfo("RTM_NEWLINK", b);
   return undefined;
 }
 

@@ -5,6 +5,7 @@
 import type { IpCtx } from "../lib/context.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
+import { SPAWN_EACCES, SPAWN_ENOENT } from "../process.ts";
 import { PRINT_ANY, PRINT_FP } from "../lib/json_print.ts";
 import { duparg, getInteger, invarg, matches } from "../lib/utils.ts";
 
@@ -131,7 +132,13 @@ async function cmdExec(ctx: IpCtx, argv: string[], nsname: string): Promise<numb
   ctx.flush();
   const sys = nsEnter(ctx, nsname);
   if (!sys) return -1;
-  return ctx.p.spawn(argv, sys);
+  const rc = await ctx.p.spawn(argv, sys, { exec: true });
+  if (rc === SPAWN_ENOENT || rc === SPAWN_EACCES) {
+    // the child's execvp() failed: it prints and _exit(1)s
+    ctx.err('exec of "%s" failed: %s\n', argv[0] ?? "", strerror(rc === SPAWN_ENOENT ? "ENOENT" : "EACCES"));
+    return 1;
+  }
+  return rc;
 }
 
 /** ip/ipnetns.c: netns_exec() */

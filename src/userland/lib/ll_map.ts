@@ -105,7 +105,8 @@ export class LlMap {
   /** lib/ll_map.c: ll_name_to_index() */
   llNameToIndex(name: string | undefined): number {
     if (name === undefined) return 0;
-    this.ensure();
+    // as iproute2: the cache holds only what earlier dumps remembered; otherwise ask the
+    // kernel for this one link (an RTM_GETLINK request, which also syncs its link watch)
     const im = this.byName.get(name);
     if (im) return im.index;
     let idx = this.llLinkGet(name, 0);
