@@ -28,12 +28,31 @@ export interface Process {
    * Run another command line (argv, not re-parsed) as a child in the namespace of `sys`
    * (ip netns exec, nsenter, timeout); its output goes to this process's stdout/stderr.
    * Returns the child's exit status (127 and bash's message when not found).
+   * With `opts.exec` the spawner execs argv[0] itself (execvp, as ip netns exec does): when
+   * no such command exists nothing is printed and the result is `SPAWN_ENOENT` (or
+   * `SPAWN_EACCES` for a directory or a file that is not executable), so the tool prints its
+   * own message.
    */
-  spawn(argv: string[], sys: Syscalls): Promise<number>;
+  spawn(argv: string[], sys: Syscalls, opts?: SpawnOptions): Promise<number>;
   /** read a file of the host's filesystem (e.g. /etc/hosts, /etc/iproute2/rt_tables) */
   readFile(path: string): Promise<string | undefined>;
+  /** false when the file cannot be written (missing directory, a directory, /proc …) */
   writeFile(path: string, data: string, append?: boolean): Promise<boolean>;
+  /** a binary file, byte for byte (pcap files); undefined when it cannot be read */
+  readFileBytes?(path: string): Promise<Uint8Array | undefined>;
+  /** write a binary file byte for byte; false when it cannot be written */
+  writeFileBytes?(path: string, data: Uint8Array, append?: boolean): Promise<boolean>;
 }
+
+export interface SpawnOptions {
+  /** execvp argv[0] directly: report "not found" as SPAWN_ENOENT/SPAWN_EACCES, print nothing */
+  exec?: boolean;
+}
+
+/** spawn({exec: true}) result: execvp failed with ENOENT (nothing was printed) */
+export const SPAWN_ENOENT = -2;
+/** spawn({exec: true}) result: execvp failed with EACCES (a directory, not executable) */
+export const SPAWN_EACCES = -13;
 
 /** exit(n) from deep inside a tool */
 export class Exit extends Error {

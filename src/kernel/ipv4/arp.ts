@@ -68,6 +68,8 @@ const arpOps: NeighOps = {
   /** net/ipv4/arp.c: arp_constructor() */
   constructor(n: Neighbour): void {
     const dev = n.dev;
+    /* loopback and point-to-point devices have one neighbour, keyed INADDR_ANY */
+    if (dev.flags & (IFF_LOOPBACK | IFF_POINTOPOINT)) n.key = 0;
     n.type = inetAddrType(n.net, n.key);
     if (dev.hardHeaderLen < 14) {
       n.nudState = NUD_NOARP;
@@ -367,7 +369,8 @@ export function arpSeqShow(net: Net): string {
   const t = tables.get(net);
   if (!t) return out;
   for (const n of t.hash.values()) {
-    if (n.nudState & NUD_NOARP && n.dev.flags & IFF_LOOPBACK) continue;
+    /* neigh_seq_start(NEIGH_SEQ_SKIP_NOARP): an entry whose only state is NOARP is not listed */
+    if (!(n.nudState & ~NUD_NOARP)) continue;
     const hatype = n.dev.type === 772 ? 772 : n.dev.type;
     let flags = 0;
     if (n.nudState & NUD_PERMANENT) flags |= 0x04; // ATF_PERM
@@ -413,9 +416,22 @@ function arpDevFor(net: Net, r: ArpReq, ip: number): NetDevice | KErr {
     const d = net.devByName.get(r.arp_dev);
     return d ?? kerr("ENODEV");
   }
-  const rt = ipRouteOutputKey(net, flowi4(ip));
+  /* ip_route_output(net, ip, 0, 0, 0, RT_SCOPE_LINK): only an on-link destination has a device */
+  const rt = ipRouteOutputKey(net, { ...flowi4(ip), scope: RT_SCOPE_LINK });
   if ("errno" in rt) return rt;
   return rt.dev;
+}
+
+/** net/core/dev.c: dev_getbyhwaddr_rcu() */
+function devGetByHwaddr(net: Net, type: number, ha: Uint8Array | undefined): NetDevice | undefined {
+  if (!ha) return undefined;
+  for (const d of net.devByName.values()) {
+    if (d.type !== type) continue;
+    let same = d.devAddr.length > 0;
+    for (let i = 0; i < d.devAddr.length && same; i++) if (d.devAddr[i] !== ha[i]) same = false;
+    if (same) return d;
+  }
+  return undefined;
 }
 
 /** net/ipv4/arp.c: arp_ioctl() — SIOCSARP / SIOCDARP / SIOCGARP */
@@ -429,8 +445,13 @@ export function arpIoctl(net: Net, req: Record<string, unknown>): Record<string,
       if (flags & ATF_PUBL) {
         // arp_req_set_public(): a proxy entry (the netmask form is the old proxy_arp switch)
         if (flags & ATF_NETMASK && r.arp_netmask === 0) return {};
-        const dev = r.arp_dev ? net.devByName.get(r.arp_dev) : undefined;
+        let dev = r.arp_dev ? net.devByName.get(r.arp_dev) : undefined;
         if (r.arp_dev && !dev) return kerr("ENODEV");
+        /* a published entry without a device belongs to the device that has the given MAC */
+        if (!dev && flags & ATF_COM) {
+          dev = devGetByHwaddr(net, r.arp_ha_family ?? 1, r.arp_ha);
+          if (!dev) return kerr("ENODEV");
+        }
         if (!pneighLookup(tbl, ip, dev)) tbl.phash.push({ key: ip, dev, flags: 0, protocol: 0 });
         return {};
       }

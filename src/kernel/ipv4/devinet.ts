@@ -25,6 +25,7 @@ import { devGetByIndex, devGetByName, devChangeFlags } from "../core/dev.ts";
 import { rtnlRegister } from "../core/rtnetlink.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts } from "../core/sysctl.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
+import { ipRtNetnsSysctlTable } from "./route.ts";
 
 // ------------------------------------------------------------------------- address helpers
 
@@ -497,12 +498,21 @@ export function inetConfirmAddr(net: Net, inDev: InDevice | undefined, dst: numb
 
 /** net/ipv4/devinet.c: __ip_dev_find(): the device that has `addr` as a local address */
 export function ipDevFind(net: Net, addr: number): NetDevice | undefined {
-  for (const d of glue_forEachNetdev(net)) {
+  // the first in ifindex order, without sorting a copy of the device list per packet
+  let found: NetDevice | undefined;
+  for (const d of net.devByIndex.values()) {
+    if (found !== undefined && d.ifindex > found.ifindex) continue;
     const ind = devInDevice(d);
-    if (!ind) continue;
-    for (const ifa of ind.ifaList) if (ifa.ifaLocal === addr) return d;
+    if (ind === undefined) continue;
+    const l = ind.ifaList;
+    for (let i = 0; i < l.length; i++) {
+      if (l[i]!.ifaLocal === addr) {
+        found = d;
+        break;
+      }
+    }
   }
-  return undefined;
+  return found;
 }
 
 /** fib_frontend.c: inet_addr_type() re-exported for the packet path */
@@ -979,7 +989,34 @@ function devinetInitNet(net: Net): void {
       if (typeof v !== "number") return v;
       return devinetSysctlForward(net, s.all, "all", v);
     },
-  }]);
+  },
+  /* sysctl_net_ipv4.c: ipv4_net_table's other forwarding knobs (stored; the forward path
+   * neither re-maps skb->priority nor uses the PMTU differently in this model) */
+  fwdKnob(net, "ip_forward_update_priority", 1, 0, 1),
+  fwdKnob(net, "ip_forward_use_pmtu", 0, 0, 1)]);
+  registerNetSysctl(net, "net/ipv4/route", ipRtNetnsSysctlTable(net, () => glue_rtCacheFlush(net)));
+}
+
+const fwdKnobs = new WeakMap<Net, Map<string, number>>();
+
+/** an integer entry of ipv4_net_table kept per namespace (proc_dou8vec_minmax) */
+function fwdKnob(net: Net, procname: string, dflt: number, min: number, max: number): ConfEntry {
+  let m = fwdKnobs.get(net);
+  if (!m) fwdKnobs.set(net, (m = new Map()));
+  m.set(procname, dflt);
+  const vals = m;
+  return {
+    procname,
+    mode: 0o644,
+    read: () => `${vals.get(procname)}\n`,
+    write: (data: string) => {
+      const v = parseIntvec(data);
+      if (typeof v !== "number") return v;
+      if (v < min || v > max) return kerr("EINVAL");
+      vals.set(procname, v);
+      return undefined;
+    },
+  };
 }
 
 function devinetExitNet(net: Net): void {

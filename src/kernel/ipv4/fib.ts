@@ -156,6 +156,9 @@ export interface Flowi4 {
   scope?: number;
   uid?: number;
   proto?: number;
+  /** fl4_sport / fl4_dport (fib rule port ranges) */
+  sport?: number;
+  dport?: number;
   anysrc?: boolean;
 }
 

@@ -48,7 +48,14 @@ function inetDevAddrType(net: Net, dev: NetDevice | undefined, addr: number, tbI
   const tb = fibGetTable(net, tbId);
   if (tb) {
     ret = RTN_UNICAST;
-    const res = fibTableLookup(tb, { daddr: addr });
+    let res = fibTableLookup(tb, { daddr: addr });
+    /* fib_new_table(): without custom rules the local table is an alias of main's trie, so a
+     * lookup in either sees the routes of both (the longest prefix wins) */
+    if ((tbId === RT_TABLE_MAIN || tbId === RT_TABLE_LOCAL) && !fibHasCustomRules(net)) {
+      const other = fibGetTable(net, tbId === RT_TABLE_MAIN ? RT_TABLE_LOCAL : RT_TABLE_MAIN);
+      const r2 = other ? fibTableLookup(other, { daddr: addr }) : undefined;
+      if (r2 && !isKErr(r2) && (isKErr(res) || r2.prefixlen > res.prefixlen || (r2.prefixlen === res.prefixlen && r2.table === RT_TABLE_LOCAL))) res = r2;
+    }
     if (!isKErr(res)) {
       if (!dev || dev === res.nh.nhDev) ret = res.type;
     }
@@ -138,9 +145,13 @@ export function fibValidateSourceK(net: Net, p: { src: number; dst: number; tos:
 
 /** net/ipv4/devinet.c: inet_lookup_ifaddr_rcu() */
 function inetLookupIfaddr(net: Net, addr: number): boolean {
-  for (const d of glue_forEachNetdev(net)) {
+  // runs for every received packet (fib_validate_source): the order of the devices does not
+  // matter for a yes/no answer, so no sorted copy of the device list (Linux: a hash lookup)
+  for (const d of net.devByIndex.values()) {
     const ind = devInDevice(d);
-    if (ind && ind.ifaList.some((f) => f.ifaLocal === addr)) return true;
+    if (ind === undefined) continue;
+    const l = ind.ifaList;
+    for (let i = 0; i < l.length; i++) if (l[i]!.ifaLocal === addr) return true;
   }
   return false;
 }
@@ -227,7 +238,11 @@ export function inetDumpFib(net: Net, m: RouteMsg): RouteMsg[] {
   const filter = { oif: m.attrs.RTA_OIF, type: m.rtm.type, protocol: m.rtm.protocol };
   if (tableId) {
     const tb = fibGetTable(net, tableId);
-    if (!tb) return [];
+    if (!tb) {
+      /* an AF_UNSPEC dump (rtnl_dump_all) skips the family; an AF_INET one fails */
+      if (m.rtm.family !== AF_INET) return [];
+      return Object.assign([] as RouteMsg[], { error: kerr("ENOENT", "ipv4: FIB table does not exist") });
+    }
     return fibTableDump(tb, filter);
   }
   const out: RouteMsg[] = [];

@@ -43,6 +43,12 @@ export interface FibRule {
   proto: number;
   l3mdev: number;
   uidRange: { start: number; end: number } | undefined;
+  /** ip_proto, sport_range, dport_range (0 / undefined: any) */
+  ipProto: number;
+  sportRange: { start: number; end: number } | undefined;
+  dportRange: { start: number; end: number } | undefined;
+  /** fib4_rule: tclassid (FRA_FLOW, the realms) */
+  tclassid: number;
   src: number;
   srcLen: number;
   dst: number;
@@ -79,6 +85,7 @@ function newRule(pref: number, table: number): FibRule {
   return {
     pref, table, action: FR_ACT_TO_TBL, flags: 0, mark: 0, markMask: 0, iifname: "", oifname: "", iifindex: 0,
     oifindex: 0, target: 0, suppressPrefixlen: -1, suppressIfgroup: -1, proto: 0, l3mdev: 0, uidRange: undefined,
+    ipProto: 0, sportRange: undefined, dportRange: undefined, tclassid: 0,
     src: 0, srcLen: 0, dst: 0, dstLen: 0, tos: 0,
   };
 }
@@ -103,6 +110,20 @@ export function fib4RulesInit(net: Net): void {
 
 const MASKS: number[] = Array.from({ length: 33 }, (_, i) => inetMakeMask(i));
 
+/** include/net/fib_rules.h: fib_rule_port_inrange() */
+function portInRange(a: { start: number; end: number }, port: number): boolean {
+  return port >= a.start && port <= a.end;
+}
+
+/** include/net/fib_rules.h: fib_rule_port_range_valid() */
+function portRangeValid(a: { start: number; end: number }): boolean {
+  return a.start !== 0 && a.end !== 0 && a.end < 0xffff && a.start <= a.end;
+}
+
+function samePortRange(a: FibRule["sportRange"], b: FibRule["sportRange"]): boolean {
+  return (!a && !b) || (!!a && !!b && a.start === b.start && a.end === b.end);
+}
+
 /** net/core/fib_rules.c: fib_rule_match() + net/ipv4/fib_rules.c: fib4_rule_match() */
 function fibRuleMatch(r: FibRule, fl: Flowi4): boolean {
   let ret = true;
@@ -111,6 +132,9 @@ function fibRuleMatch(r: FibRule, fl: Flowi4): boolean {
   else if (r.oifindex && r.oifindex !== (fl.oif ?? 0)) ret = false;
   else if (((r.mark ^ (fl.mark ?? 0)) & r.markMask) !== 0) ret = false;
   else if (r.uidRange && ((fl.uid ?? 0) < r.uidRange.start || (fl.uid ?? 0) > r.uidRange.end)) ret = false;
+  else if (r.ipProto && r.ipProto !== (fl.proto ?? 0)) ret = false;
+  else if (r.sportRange && !portInRange(r.sportRange, fl.sport ?? 0)) ret = false;
+  else if (r.dportRange && !portInRange(r.dportRange, fl.dport ?? 0)) ret = false;
   else {
     const srcmask = MASKS[r.srcLen]!;
     const dstmask = MASKS[r.dstLen]!;
@@ -211,7 +235,17 @@ function fibNl2rule(net: Net, m: RuleMsg, rules: FibRule[], forDelete: boolean):
   if (tb.FRA_L3MDEV !== undefined) r.l3mdev = tb.FRA_L3MDEV;
   if (r.l3mdev && r.table) return kerr("EINVAL", "l3mdev and table are mutually exclusive");
   if (tb.FRA_UID_RANGE) r.uidRange = { ...tb.FRA_UID_RANGE };
+  if (tb.FRA_IP_PROTO !== undefined) r.ipProto = tb.FRA_IP_PROTO & 0xff;
+  if (tb.FRA_SPORT_RANGE) {
+    if (!portRangeValid(tb.FRA_SPORT_RANGE)) return kerr("EINVAL", "Invalid sport range");
+    r.sportRange = { ...tb.FRA_SPORT_RANGE };
+  }
+  if (tb.FRA_DPORT_RANGE) {
+    if (!portRangeValid(tb.FRA_DPORT_RANGE)) return kerr("EINVAL", "Invalid dport range");
+    r.dportRange = { ...tb.FRA_DPORT_RANGE };
+  }
   // fib4_rule_configure()
+  if (frh.family === AF_INET && tb.FRA_FLOW !== undefined) r.tclassid = tb.FRA_FLOW >>> 0;
   if (frh.tos & 0x03) return kerr("EINVAL", "Invalid tos");
   if (frh.family === AF_INET && (frh.src_len > 32 || frh.dst_len > 32)) return kerr("EINVAL");
   if (frh.family === AF_INET6) {
@@ -246,7 +280,10 @@ function ruleExists(rules: FibRule[], frh: RuleMsg["frh"], tb: FraAttrs, rule: F
     if (r.action !== rule.action || r.table !== rule.table || r.pref !== rule.pref || r.iifname !== rule.iifname ||
       r.oifname !== rule.oifname || r.mark !== rule.mark || r.suppressIfgroup !== rule.suppressIfgroup ||
       r.suppressPrefixlen !== rule.suppressPrefixlen || r.markMask !== rule.markMask || r.l3mdev !== rule.l3mdev ||
-      !sameUid(r.uidRange, rule.uidRange) || r.proto !== rule.proto || r.target !== rule.target) continue;
+      !sameUid(r.uidRange, rule.uidRange) || r.proto !== rule.proto || r.target !== rule.target ||
+      r.ipProto !== rule.ipProto || !samePortRange(r.sportRange, rule.sportRange) ||
+      !samePortRange(r.dportRange, rule.dportRange)) continue;
+    if (tb.FRA_FLOW !== undefined && r.tclassid !== rule.tclassid) continue;
     // fib4_rule_compare()
     if (frh.src_len && r.srcLen !== frh.src_len) continue;
     if (frh.dst_len && r.dstLen !== frh.dst_len) continue;
@@ -273,6 +310,10 @@ function ruleFind(rules: FibRule[], frh: RuleMsg["frh"], tb: FraAttrs, rule: Fib
     if (rule.l3mdev && r.l3mdev !== rule.l3mdev) continue;
     if (rule.uidRange && !sameUid(r.uidRange, rule.uidRange)) continue;
     if (rule.proto && r.proto !== rule.proto) continue;
+    if (rule.ipProto && r.ipProto !== rule.ipProto) continue;
+    if (rule.sportRange && !samePortRange(r.sportRange, rule.sportRange)) continue;
+    if (rule.dportRange && !samePortRange(r.dportRange, rule.dportRange)) continue;
+    if (tb.FRA_FLOW !== undefined && r.tclassid !== rule.tclassid) continue;
     if (frh.src_len && r.srcLen !== frh.src_len) continue;
     if (frh.dst_len && r.dstLen !== frh.dst_len) continue;
     if (frh.tos && r.tos !== frh.tos) continue;
@@ -355,6 +396,11 @@ function fibNlFillRule(family: number, rule: FibRule, rules: FibRule[]): RuleMsg
   if (rule.l3mdev) a.FRA_L3MDEV = rule.l3mdev;
   if (rule.uidRange) a.FRA_UID_RANGE = { ...rule.uidRange };
   a.FRA_PROTOCOL = rule.proto;
+  if (rule.ipProto) a.FRA_IP_PROTO = rule.ipProto;
+  if (rule.sportRange) a.FRA_SPORT_RANGE = { ...rule.sportRange };
+  if (rule.dportRange) a.FRA_DPORT_RANGE = { ...rule.dportRange };
+  /* fib4_rule_fill(): FRA_FLOW when the rule has realms */
+  if (family === AF_INET && rule.tclassid) a.FRA_FLOW = rule.tclassid;
   if (rule.dstLen) a.FRA_DST = family === AF_INET ? ipv4ToBytes(rule.dst) : (rule.dst6 ?? new Uint8Array(16)).slice();
   if (rule.srcLen) a.FRA_SRC = family === AF_INET ? ipv4ToBytes(rule.src) : (rule.src6 ?? new Uint8Array(16)).slice();
   return {

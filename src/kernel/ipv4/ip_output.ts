@@ -163,7 +163,8 @@ export function ipSelectIdent(net: Net, skb: SkBuff, sk: { inetDaddr: number; in
   if (sk && sk.inetDaddr) {
     sk.inetId = (sk.inetId + segs) & 0xffff;
     id = sk.inetId;
-  } else if ((b[o + 6]! << 8) & IP_DF) {
+  } else if ((b[o + 6]! << 8) & IP_DF && !(skb.ipcbFlags & IGNORE_DF)) {
+    /* DF and no fragmenting allowed: the ID is never used */
     id = 0;
   } else {
     id = ipIdentsReserve(net, idHash(readU32(b, o + 16), readU32(b, o + 12), b[o + 9]!), segs);

@@ -218,6 +218,76 @@ export function inetPeerXrlimAllow(net: Net, peer: InetPeer, timeout: number): b
 /** net.ipv4.route.* sysctls (defaults) */
 export const IP_RT_MTU_EXPIRES = 600 * USEC_PER_SEC;
 export const IP_RT_MIN_PMTU = 552;
+const IP_RT_MIN_ADVMSS = 256;
+
+/** the per-namespace values of ipv4_route_netns_table (net->ipv4.ip_rt_*) */
+interface RtSysctl {
+  minPmtu: number;
+  /** µs */
+  mtuExpires: number;
+  minAdvmss: number;
+}
+const rtSysctls = new WeakMap<Net, RtSysctl>();
+function rtSysctl(net: Net): RtSysctl {
+  let s = rtSysctls.get(net);
+  if (!s) rtSysctls.set(net, (s = { minPmtu: IP_RT_MIN_PMTU, mtuExpires: IP_RT_MTU_EXPIRES, minAdvmss: IP_RT_MIN_ADVMSS }));
+  return s;
+}
+
+/** include/net/net_namespace.h: fnhe_genid_bump() — every next-hop exception (learned PMTU,
+ * redirect) goes stale: rt_bind_exception() resets a stale one and the dump skips it, which is
+ * what dropping them does */
+export function fnheGenidBump(net: Net): void {
+  routeNet(net).fnhe.clear();
+}
+
+/** a sysctl entry as core/sysctl.ts takes it */
+export interface RtCtlEntry {
+  procname: string;
+  mode: number;
+  read(): string | KErr;
+  write?(data: string): KErr | undefined;
+}
+
+/** proc_dointvec(): one integer, leading/trailing white space allowed */
+function parseOneInt(data: string): number | KErr {
+  const m = /^\s*([+-]?\d+)\s*$/.exec(data);
+  return m ? Number(m[1]) : kerr("EINVAL");
+}
+
+/** net/ipv4/route.c: ipv4_route_netns_table (sysctl_route_net_init) — net/ipv4/route/ of a namespace */
+export function ipRtNetnsSysctlTable(net: Net, flush: () => void): RtCtlEntry[] {
+  const s = rtSysctl(net);
+  const int = (procname: string, get: () => number, set: (v: number) => void, min?: number): RtCtlEntry => ({
+    procname,
+    mode: 0o644,
+    read: () => `${get()}\n`,
+    write: (data) => {
+      const v = parseOneInt(data);
+      if (isKErr(v)) return v;
+      if (min !== undefined && v < min) return kerr("EINVAL");
+      set(v);
+      return undefined;
+    },
+  });
+  return [
+    {
+      /* ipv4_sysctl_rtcache_flush(): write-only, any write flushes the cache */
+      procname: "flush",
+      mode: 0o200,
+      read: () => kerr("EACCES"),
+      write: () => {
+        flush();
+        fnheGenidBump(net);
+        return undefined;
+      },
+    },
+    int("min_pmtu", () => s.minPmtu, (v) => void (s.minPmtu = v), 68),
+    /* proc_dointvec_jiffies: seconds */
+    int("mtu_expires", () => Math.floor(s.mtuExpires / USEC_PER_SEC), (v) => void (s.mtuExpires = v * USEC_PER_SEC)),
+    int("min_adv_mss", () => s.minAdvmss, (v) => void (s.minAdvmss = v)),
+  ];
+}
 export const IP_RT_GC_TIMEOUT = 300 * USEC_PER_SEC;
 export const IP_RT_ERROR_COST = HZ;
 export const IP_RT_ERROR_BURST = 5 * HZ;
@@ -257,16 +327,17 @@ export function ipRtUpdatePmtu(net: Net, rt: Rtable | undefined, daddr: number, 
   if (rt?.rtMtuLocked) return;
   if (old < mtu) return;
   let lock = false;
-  if (mtu < IP_RT_MIN_PMTU) {
+  const rs = rtSysctl(net);
+  if (mtu < rs.minPmtu) {
     lock = true;
-    mtu = Math.min(old, IP_RT_MIN_PMTU);
+    mtu = Math.min(old, rs.minPmtu);
   }
   const now = netSched(net).now;
   const f = findException(net, daddr);
-  if (f && f.pmtu === mtu && !lock && now < f.expires - IP_RT_MTU_EXPIRES / 2) return;
+  if (f && f.pmtu === mtu && !lock && now < f.expires - rs.mtuExpires / 2) return;
   const res = fibLookup(net, flowi4(daddr));
   if (isKErr(res)) return;
-  updateOrCreateFnhe(net, (res as FibRes).nhDev, daddr, 0, mtu, lock, now + IP_RT_MTU_EXPIRES);
+  updateOrCreateFnhe(net, (res as FibRes).nhDev, daddr, 0, mtu, lock, now + rs.mtuExpires);
 }
 
 /** route.c: __ip_do_redirect(): a router (`oldGw`) said to use `newGw` for `daddr` */
@@ -817,7 +888,12 @@ export function inetRtmGetroute(net: Net, req: RouteMsg): { ack: NlAck; answer?:
     const m = tb ? fibTableDump(tb).find((r) => r.rtm.dst_len === res.prefixlen && (r.attrs.RTA_DST ? ipv4FromBytes(r.attrs.RTA_DST) : 0) === res.prefix &&
       (r.attrs.RTA_PRIORITY ?? 0) === res.priority && r.rtm.tos === res.tos) : undefined;
     if (!m) return fail(kerr("EHOSTUNREACH"));
-    return { ack: { ok: true }, answer: m as RouteMsg };
+    // fri.tb_id = table_id: the table the lookup reports (main when local is merged into it)
+    const fri = m as RouteMsg;
+    return {
+      ack: { ok: true },
+      answer: { ...fri, rtm: { ...fri.rtm, table: tableId < 256 ? tableId : RT_TABLE_COMPAT }, attrs: { ...fri.attrs, RTA_TABLE: tableId } },
+    };
   }
   return { ack: { ok: true }, answer: rtFillInfo(net, dst, src, rt, tableId, fl4, iif, uidSet) };
 }

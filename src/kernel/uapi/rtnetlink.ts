@@ -374,6 +374,11 @@ export interface FraAttrs {
   FRA_PROTOCOL?: number;
   FRA_L3MDEV?: number;
   FRA_UID_RANGE?: { start: number; end: number };
+  /** the realms (tclassid: src realm << 16 | dst realm) */
+  FRA_FLOW?: number;
+  FRA_IP_PROTO?: number;
+  FRA_SPORT_RANGE?: { start: number; end: number };
+  FRA_DPORT_RANGE?: { start: number; end: number };
 }
 
 // ------------------------------------------------------------------------------- messages

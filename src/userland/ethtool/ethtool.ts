@@ -1,5 +1,6 @@
 /**
- * ethtool 6.1 ethtool.c (+ netlink/settings.c for the default report): DEV, -i, -S.
+ * ethtool 6.1 ethtool.c (+ netlink/settings.c for the default report, netlink/features.c,
+ * channels.c, rings.c): DEV, -i, -S, -k, -K, -l, -g.
  * The kernel is reached through one ioctl, SIOCETHTOOL, whose request names the ethtool
  * command; the answers are plain objects:
  *
@@ -12,6 +13,15 @@
  *        n_priv_flags, testinfo_len, eedump_len, regdump_len}
  *   cmd:"ETHTOOL_GSTRINGS", string_set:"ETH_SS_STATS" -> {strings: string[]}
  *   cmd:"ETHTOOL_GSTATS" -> {data: number[]}
+ *   cmd:"ETHTOOL_GSTRINGS", string_set:"ETH_SS_FEATURES" -> {strings: string[]} (netdev_features_strings by bit)
+ *   cmd:"ETHTOOL_MSG_FEATURES_GET" -> {hw, wanted, active, nochange: boolean[]} (indexed like those strings)
+ *   cmd:"ETHTOOL_MSG_FEATURES_SET", bits:[name, on][] -> {wanted_val, wanted_mask, active_val,
+ *        active_mask: boolean[]} (ethnl_set_features' reply: requested bits that ended up different,
+ *        and every bit whose active value changed), or KErr {errno:"EOPNOTSUPP", extack:"bit name
+ *        not found", bit: index of the rejected entry}
+ *   cmd:"ETHTOOL_GCHANNELS" -> {max_rx, max_tx, max_other, max_combined, rx_count, tx_count,
+ *        other_count, combined_count} (0: not reported)
+ *   cmd:"ETHTOOL_GRINGPARAM" -> only the error of a driver without get_ringparam is used
  * Errors are KErr: ENODEV (no such device), EOPNOTSUPP (the driver lacks the operation).
  */
 import type { Process } from "../process.ts";
@@ -142,6 +152,271 @@ function doGnicstats(p: Process, dev: string): number {
   return 0;
 }
 
+/** netlink/netlink.c: the error of a GET request the driver does not implement (nlsock_process_reply) */
+function nlError(p: Process, e: KErr): number {
+  p.stderr.write(`netlink error: ${strerror(e.errno)}\n`);
+  return 1;
+}
+
+/** netlink/channels.c: show_u32() — a zero (absent) attribute prints n/a */
+function showU32(label: string, v: unknown): string {
+  return typeof v === "number" && v > 0 ? `${label}${v}\n` : `${label}n/a\n`;
+}
+
+/**
+ * netlink/channels.c: nl_gchannels() / channels_reply_cb(). The kernel answers
+ * cmd:"ETHTOOL_GCHANNELS" with {max_rx, max_tx, max_other, max_combined, rx_count, tx_count,
+ * other_count, combined_count} (ethtool_channels; 0 = not reported).
+ */
+function doGchannels(p: Process, dev: string): number {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_GCHANNELS");
+  if (isKErr(r)) {
+    if (r.errno === "ENODEV") {
+      p.stderr.write("netlink error: no device matches name (offset 24)\nnetlink error: No such device\n");
+      return 1;
+    }
+    return nlError(p, r);
+  }
+  p.stdout.write(
+    `Channel parameters for ${dev}:\nPre-set maximums:\n` +
+      showU32("RX:\t\t", r["max_rx"]) + showU32("TX:\t\t", r["max_tx"]) +
+      showU32("Other:\t\t", r["max_other"]) + showU32("Combined:\t", r["max_combined"]) +
+      "Current hardware settings:\n" +
+      showU32("RX:\t\t", r["rx_count"]) + showU32("TX:\t\t", r["tx_count"]) +
+      showU32("Other:\t\t", r["other_count"]) + showU32("Combined:\t", r["combined_count"]),
+  );
+  return 0;
+}
+
+/** netlink/rings.c: nl_gring() — only the driver-without-get_ringparam answer is modelled */
+function doGring(p: Process, dev: string): number {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_GRINGPARAM");
+  if (isKErr(r)) {
+    if (r.errno === "ENODEV") {
+      p.stderr.write("netlink error: no device matches name (offset 24)\nnetlink error: No such device\n");
+      return 1;
+    }
+    return nlError(p, r);
+  }
+  p.stderr.write("ethtool: option -g is not supported by this emulator\n");
+  return 1;
+}
+
+// ---------------------------------------------------------------------------- -k / -K
+
+/** common.c: off_flag_def[] — the legacy offload flags and the kernel features they group */
+const OFF_FLAG_DEF: [short: string, long: string, kernel: string][] = [
+  ["rx", "rx-checksumming", "rx-checksum"],
+  ["tx", "tx-checksumming", "tx-checksum-*"],
+  ["sg", "scatter-gather", "tx-scatter-gather*"],
+  ["tso", "tcp-segmentation-offload", "tx-tcp*-segmentation"],
+  ["ufo", "udp-fragmentation-offload", "tx-udp-fragmentation"],
+  ["gso", "generic-segmentation-offload", "tx-generic-segmentation"],
+  ["gro", "generic-receive-offload", "rx-gro"],
+  ["lro", "large-receive-offload", "rx-lro"],
+  ["rxvlan", "rx-vlan-offload", "rx-vlan-hw-parse"],
+  ["txvlan", "tx-vlan-offload", "tx-vlan-hw-insert"],
+  ["ntuple", "ntuple-filters", "rx-ntuple-filter"],
+  ["rxhash", "receive-hashing", "rx-hashing"],
+];
+
+/** netlink/features.c: flag_pattern_match() — at most one '*' */
+function flagPatternMatch(name: string, pattern: string): boolean {
+  const ast = pattern.indexOf("*");
+  if (ast < 0) return name === pattern;
+  if (name.length + 1 < pattern.length) return false;
+  if (name.slice(0, ast) !== pattern.slice(0, ast)) return false;
+  const tail = pattern.slice(ast + 1);
+  return name.slice(name.length - tail.length) === tail;
+}
+
+function bools(r: Record<string, unknown>, k: string): boolean[] {
+  const v = r[k];
+  return Array.isArray(v) ? v.map(Boolean) : [];
+}
+
+/** the ETH_SS_FEATURES string set (netdev_features_strings, by bit) */
+function featureNames(p: Process, dev: string): string[] | KErr {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_GSTRINGS", { string_set: "ETH_SS_FEATURES" });
+  return isKErr(r) ? r : strs(r, "strings");
+}
+
+/** netlink/netlink.c: the extack of a request on a device that does not exist */
+function nlNoDevice(p: Process): void {
+  p.stderr.write("netlink error: no device matches name (offset 24)\nnetlink error: No such device\n");
+}
+
+/**
+ * netlink/features.c: nl_gfeatures() + dump_features(). The kernel answers
+ * cmd:"ETHTOOL_MSG_FEATURES_GET" with {hw, wanted, active, nochange}: boolean[] indexed like
+ * the ETH_SS_FEATURES strings.
+ */
+function doGfeatures(p: Process, dev: string, extra: string[]): number {
+  if (extra.length > 0) {
+    p.stderr.write(`ethtool: unexpected parameter '${extra[0]}'\n`);
+    return 1;
+  }
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_FEATURES_GET");
+  if (isKErr(r)) {
+    if (r.errno === "ENODEV") nlNoDevice(p);
+    else nlError(p, r);
+    return 1;
+  }
+  const names = featureNames(p, dev);
+  if (isKErr(names)) return nlError(p, names);
+  const hw = bools(r, "hw");
+  const wanted = bools(r, "wanted");
+  const active = bools(r, "active");
+  const nochange = bools(r, "nochange");
+  const count = names.length;
+  let out = `Features for ${dev}:\n`;
+  const dumpFeature = (idx: number, name: string, prefix: string): void => {
+    if (!name) return;
+    let suffix = "";
+    if (!hw[idx] || nochange[idx]) suffix = " [fixed]";
+    else if (!!active[idx] !== !!wanted[idx]) suffix = wanted[idx] ? " [requested on]" : " [requested off]";
+    out += `${prefix}${name}: ${active[idx] ? "on" : "off"}${suffix}\n`;
+  };
+  /* map netdev features to legacy flags */
+  const flagOf: number[] = [];
+  for (let i = 0; i < count; i++) {
+    flagOf[i] = -1;
+    const name = names[i] ?? "";
+    if (!name) continue;
+    const j = OFF_FLAG_DEF.findIndex(([, , k]) => flagPatternMatch(name, k));
+    if (j >= 0) flagOf[i] = j;
+  }
+  /* legacy flags and their matching features first */
+  OFF_FLAG_DEF.forEach(([short, long], i) => {
+    if (short === "ufo") return; /* no kernel with netlink supports UFO */
+    let nMatch = 0;
+    let value = false;
+    for (let j = 0; j < count; j++) {
+      if (flagOf[j] !== i) continue;
+      nMatch++;
+      value = value || !!active[j];
+    }
+    if (nMatch !== 1) out += `${long}: ${value ? "on" : "off"}\n`;
+    if (nMatch === 0) return;
+    for (let j = 0; j < count; j++) {
+      if (flagOf[j] !== i) continue;
+      if (nMatch === 1) dumpFeature(j, long, "");
+      else dumpFeature(j, names[j] ?? "", "\t");
+    }
+  });
+  /* then the features no legacy flag covers */
+  for (let i = 0; i < count; i++) if (flagOf[i] === -1) dumpFeature(i, names[i] ?? "", "");
+  p.stdout.write(out);
+  return 0;
+}
+
+/** netlink attribute length, padded (NLA_ALIGN) */
+function nlaAlign(n: number): number {
+  return (n + 3) & ~3;
+}
+
+/**
+ * netlink/features.c: nl_sfeatures() + fill_sfeatures_bitmap() + show_feature_changes(). The
+ * request is cmd:"ETHTOOL_MSG_FEATURES_SET" with bits: [name, on][]; the kernel answers
+ * {wanted_val, wanted_mask, active_val, active_mask}: boolean[] (the requested bits that ended
+ * up different, and every bit that changed), or a KErr whose `bit` is the index of the entry
+ * it rejected ("bit name not found").
+ */
+function doSfeatures(p: Process, dev: string, args: string[]): number {
+  let names = featureNames(p, dev);
+  if (isKErr(names)) {
+    if (names.errno !== "ENODEV") return nlError(p, names);
+    names = [];
+  }
+  const reqMask = new Set<number>();
+  const bits: [string, boolean][] = [];
+  let i = 0;
+  while (i < args.length) {
+    if (args[i] === "--") {
+      i++;
+      break;
+    }
+    if (i + 1 >= args.length || (args[i + 1] !== "on" && args[i + 1] !== "off")) {
+      p.stderr.write(`ethtool (-K): flag '${args[i + 1] ?? "(null)"}' for parameter '(null)' is not followed by 'on' or 'off'\n`);
+      return 234;
+    }
+    const flag = args[i]!;
+    const val = args[i + 1] === "on";
+    /* fill_legacy_flag(): a legacy name stands for every feature its pattern matches */
+    const legacy = OFF_FLAG_DEF.find(([s, l]) => flag === s || flag === l);
+    if (legacy) {
+      names.forEach((n, j) => {
+        if (n && flagPatternMatch(n, legacy[2])) {
+          bits.push([n, val]);
+          reqMask.add(j);
+        }
+      });
+    } else {
+      bits.push([flag, val]);
+      const idx = names.indexOf(flag);
+      if (idx >= 0) reqMask.add(idx);
+    }
+    i += 2;
+  }
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_FEATURES_SET", { bits });
+  if (isKErr(r)) {
+    if (r.errno === "ENODEV") {
+      nlNoDevice(p);
+      return 92;
+    }
+    const bad = (r as KErr & { bit?: number }).bit;
+    if (r.extack && bad !== undefined) {
+      /* the offset of the rejected ETHTOOL_A_BITSET_BIT_NAME in the request */
+      let off = 16 + 4 + 4 + nlaAlign(4 + dev.length + 1) + 8 + 4 + 4;
+      for (let k = 0; k < bad; k++) off += 4 + nlaAlign(4 + bits[k]![0].length + 1) + (bits[k]![1] ? 4 : 0);
+      p.stderr.write(`netlink error: ${r.extack} (offset ${off + 4})\n`);
+    }
+    p.stderr.write(`netlink error: ${strerror(r.errno)}\n`);
+    return 92;
+  }
+  const wantedVal = bools(r, "wanted_val");
+  const wantedMask = bools(r, "wanted_mask");
+  const activeVal = bools(r, "active_val");
+  const activeMask = bools(r, "active_mask");
+  let nothingChanged = true;
+  let diff = false;
+  for (let k = 0; k < names.length; k++) {
+    if (!!wantedMask[k] !== reqMask.has(k)) nothingChanged = false;
+    if (wantedMask[k] || (activeMask[k] && !reqMask.has(k))) diff = true;
+  }
+  if (diff) {
+    let out = "Actual changes:\n";
+    names.forEach((name, k) => {
+      if (!wantedMask[k] && !activeMask[k]) return;
+      out += `${name}: `;
+      if (wantedMask[k]) out += `${wantedVal[k] ? "off" : "on"} [requested ${wantedVal[k] ? "on" : "off"}]`;
+      else if (!reqMask.has(k)) out += `${activeVal[k] ? "on" : "off"} [not requested]`;
+      else out += activeVal[k] ? "on" : "off";
+      out += "\n";
+    });
+    p.stdout.write(out);
+  }
+  if (nothingChanged) {
+    p.stderr.write("Could not change any device features\n");
+    return 1;
+  }
+  return 0;
+}
+
+/** ethtool.c: args[] — every option ethtool 6.1 knows (short and long spellings) */
+const KNOWN_OPTS = new Set(
+  ("-s --change -a --show-pause -A --pause -c --show-coalesce -C --coalesce -g --show-ring -G --set-ring " +
+    "-k --show-features --show-offload -K --features --offload -i --driver -d --register-dump " +
+    "-e --eeprom-dump -E --change-eeprom -r --negotiate -p --identify -t --test -S --statistics " +
+    "--phy-statistics -n -u --show-nfc --show-ntuple -N -U --config-nfc --config-ntuple " +
+    "-T --show-time-stamping -x --show-rxfh-indir --show-rxfh -X --set-rxfh-indir --rxfh -f --flash " +
+    "-P --show-permaddr -w --get-dump -W --set-dump -l --show-channels -L --set-channels -h --help " +
+    "--version -m --dump-module-eeprom --module-info --show-eee --set-eee --set-phy-tunable " +
+    "--get-phy-tunable --get-tunable --set-tunable --reset --show-fec --set-fec -Q --per-queue " +
+    "--cable-test --cable-test-tdr --show-tunnels --monitor --show-module --set-module " +
+    "--show-priv-flags --set-priv-flags --show-pse --set-pse").split(" "),
+);
+
 function badArgs(p: Process): number {
   p.stderr.write("ethtool: bad command line argument(s)\nFor more information run ethtool -h\n");
   return 1;
@@ -158,7 +433,17 @@ export async function ethtool(p: Process): Promise<number> {
   }
   if (a === "-i" || a === "--driver") return args.length === 2 ? doGdrv(p, args[1]!) : badArgs(p);
   if (a === "-S" || a === "--statistics") return args.length === 2 ? doGnicstats(p, args[1]!) : badArgs(p);
+  if (a === "-k" || a === "--show-features" || a === "--show-offload") {
+    return args.length >= 2 ? doGfeatures(p, args[1]!, args.slice(2)) : badArgs(p);
+  }
+  if (a === "-K" || a === "--features" || a === "--offload") {
+    return args.length >= 3 ? doSfeatures(p, args[1]!, args.slice(2)) : badArgs(p);
+  }
+  if (a === "-l" || a === "--show-channels") return args.length === 2 ? doGchannels(p, args[1]!) : badArgs(p);
+  if (a === "-g" || a === "--show-ring") return args.length === 2 ? doGring(p, args[1]!) : badArgs(p);
   if (a.startsWith("-")) {
+    /* find_option() fails: exit_bad_args() */
+    if (!KNOWN_OPTS.has(a)) return badArgs(p);
     p.stderr.write(`ethtool: option ${a} is not supported by this emulator\n`);
     return 1;
   }

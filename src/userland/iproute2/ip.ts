@@ -16,6 +16,7 @@ import { doIproute } from "./iproute.ts";
 import { doIpneigh } from "./ipneigh.ts";
 import { doNetns } from "./ipnetns.ts";
 import { doIprule } from "./iprule.ts";
+import { doMultiaddr } from "./ipmaddr.ts";
 
 export const VERSION = "6.1.0";
 
@@ -55,7 +56,7 @@ function notModelled(name: string): IpCmd {
 const cmds: [string, IpCmd][] = [
   ["address", doIpaddr],
   ["addrlabel", notModelled("addrlabel")],
-  ["maddress", notModelled("maddress")],
+  ["maddress", doMultiaddr],
   ["route", doIproute],
   ["rule", doIprule],
   ["neighbor", doIpneigh],

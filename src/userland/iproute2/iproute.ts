@@ -20,6 +20,7 @@ import {
   readFamily, rtAddrN2a, type InetPrefix,
 } from "../lib/utils.ts";
 import { rtnlDumpFilter, rtnlTalk } from "../lib/libnetlink.ts";
+import { strerror } from "../../kernel/uapi/errno.ts";
 import { rtnlRtntypeA2n, rtnlRtntypeN2a } from "../lib/rt_names.ts";
 
 const RTNH_F_TRAP = 64;
@@ -604,10 +605,28 @@ function routeDump(ctx: IpCtx, family: number, f: RouteFilter): RouteMsg[] | und
   return rtnlDumpFilter(ctx, req) as RouteMsg[] | undefined;
 }
 
+/** ip/iproute.c: iproute_flush_cache() — "-1" into /proc/sys/net/ipv4/route/flush */
+function iprouteFlushCache(ctx: IpCtx): number {
+  const ROUTE_FLUSH_PATH = "/proc/sys/net/ipv4/route/flush";
+  const e = ctx.sys.fs.write(ROUTE_FLUSH_PATH, "-1");
+  if (e) {
+    if (e.errno === "ENOENT" || e.errno === "EACCES" || e.errno === "EPERM") {
+      ctx.err('Cannot open "%s": %s\n', ROUTE_FLUSH_PATH, strerror(e.errno));
+    } else {
+      ctx.err("Cannot flush routing cache\n");
+    }
+    return -1;
+  }
+  return 0;
+}
+
 /** ip/iproute.c: iproute_flush() */
 function iprouteFlush(ctx: IpCtx, family: number, f: RouteFilter): number {
   if (f.cloned) {
-    if (family !== AF_INET6 && ctx.showStats) ctx.printf("*** IPv4 routing cache is flushed.\n");
+    if (family !== AF_INET6) {
+      iprouteFlushCache(ctx);
+      if (ctx.showStats) ctx.printf("*** IPv4 routing cache is flushed.\n");
+    }
     if (family === AF_INET) return 0;
   }
   f.flushing = true;

@@ -353,7 +353,7 @@ function igmpInfo(p: Process, res: Resolver, numHost: boolean): string {
         if (c >= 0) device = device.slice(0, c);
         return;
       }
-      const m = /^\t([0-9A-Fa-f]{1,8})\s+(-?\d+)/.exec(line);
+      const m = /^\s+([0-9A-Fa-f]{1,8})\s+(-?\d+)/.exec(line); /* "\t%8[0-9A-Fa-f] %d": \t skips any white space */
       if (!m) {
         p.stderr.write(`warning, got bogus igmp line ${lnr}.\n`);
         return;

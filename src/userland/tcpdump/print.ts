@@ -967,6 +967,7 @@ function tcpPrint(c: Ctx, bp: number, length: number, iph: number): void {
   c.print(`${src}.${c.port("tcp", sport)} > ${dst}.${c.port("tcp", dport)}: `);
   c.check(bp, 20);
   let hlen = (c.u8(bp + 12) >> 4) * 4;
+  const hlen0 = hlen;
   if (hlen < 20) {
     c.print(` tcp ${length - hlen} [bad hdr length ${hlen} - too short, < 20]`);
     return;
@@ -1100,6 +1101,185 @@ function tcpPrint(c: Ctx, bp: number, length: number, iph: number): void {
     c.print("]");
   }
   c.print(`, length ${length}`);
+  if (length === 0) return;
+  // "Decode payload if necessary"
+  if (!c.ttest(bp, hlen0)) {
+    c.print(` [remaining caplen(${Math.max(0, c.snapend - bp)}) < header length(${hlen0})]`);
+    throw new Trunc();
+  }
+  const pp = bp + hlen0;
+  if (flags & 0x04 && c.ndo.vflag) {
+    printTcpRstData(c, pp, length);
+    return;
+  }
+  const isPort = (pt: number): boolean => sport === pt || dport === pt;
+  // print-tcp.c's port chain, in its order; the printers not ported here (telnet, bgp, pptp,
+  // redis, ssh, netbios, smb, beep, openflow) still take their ports first
+  if (isPort(TELNET_PORT)) return;
+  if (isPort(SMTP_PORT)) {
+    c.print(": ");
+    c.protocol = "smtp";
+    txtprotoPrint(c, pp, length, null, 0);
+  } else if (isPort(WHOIS_PORT)) {
+    c.print(": ");
+    c.protocol = "whois";
+    txtprotoPrint(c, pp, length, null, 0);
+  } else if ([BGP_PORT, PPTP_PORT, REDIS_PORT, SSH_PORT, NETBIOS_SSN_PORT, SMB_PORT, BEEP_PORT, OPENFLOW_PORT_OLD, OPENFLOW_PORT_IANA].some(isPort)) {
+    return;
+  } else if (isPort(FTP_PORT)) {
+    c.print(": ");
+    c.protocol = "ftp";
+    txtprotoPrint(c, pp, length, null, 0);
+  } else if (isPort(HTTP_PORT) || isPort(HTTP_PORT_ALT)) {
+    c.print(": ");
+    httpPrint(c, pp, length);
+  } else if (isPort(RTSP_PORT) || isPort(RTSP_PORT_ALT)) {
+    c.print(": ");
+    c.protocol = "rtsp";
+    txtprotoPrint(c, pp, length, RTSP_CMDS, RESP_CODE_SECOND_TOKEN);
+  }
+}
+
+/** tcp.h */
+const FTP_PORT = 21;
+const SSH_PORT = 22;
+const TELNET_PORT = 23;
+const SMTP_PORT = 25;
+const WHOIS_PORT = 43;
+const HTTP_PORT = 80;
+const NETBIOS_SSN_PORT = 139;
+const BGP_PORT = 179;
+const SMB_PORT = 445;
+const RTSP_PORT = 554;
+const PPTP_PORT = 1723;
+const REDIS_PORT = 6379;
+const OPENFLOW_PORT_OLD = 6633;
+const OPENFLOW_PORT_IANA = 6653;
+const HTTP_PORT_ALT = 8080;
+const RTSP_PORT_ALT = 8554;
+const BEEP_PORT = 10288;
+/** print-rtsp.c: rtspcmds */
+const RTSP_CMDS = ["DESCRIBE", "ANNOUNCE", "GET_PARAMETER", "OPTIONS", "PAUSE", "PLAY", "RECORD", "REDIRECT", "SETUP", "SET_PARAMETER", "TEARDOWN"];
+const MAX_RST_DATA_LEN = 30;
+
+/** print-tcp.c: print_tcp_rst_data() */
+function printTcpRstData(c: Ctx, sp: number, length: number): void {
+  c.print(c.ttest(sp, length) ? " [RST" : " [!RST");
+  if (length > MAX_RST_DATA_LEN) {
+    length = MAX_RST_DATA_LEN;
+    c.print("+");
+  }
+  c.print(" ");
+  while (length && sp < c.snapend) {
+    c.print(fnPrintChar(c.u8(sp)));
+    sp++;
+    length--;
+  }
+  c.print("]");
+}
+
+/** util-print.c: fn_print_char() */
+function fnPrintChar(ch: number): string {
+  let s = "";
+  if (ch >= 0x80) {
+    s += "M-";
+    ch &= 0x7f;
+  }
+  if (ch < 0x20 || ch === 0x7f) s += "^" + String.fromCharCode(ch ^ 0x40);
+  else s += String.fromCharCode(ch);
+  return s;
+}
+
+/** print-http.c: httpcmds (includes WebDAV requests) */
+const HTTP_CMDS = [
+  "GET", "PUT", "COPY", "HEAD", "LOCK", "MOVE", "POLL", "POST", "BCOPY", "BMOVE", "MKCOL", "TRACE", "LABEL", "MERGE",
+  "DELETE", "SEARCH", "UNLOCK", "REPORT", "UPDATE", "NOTIFY", "BDELETE", "CONNECT", "OPTIONS", "CHECKIN", "PROPFIND",
+  "CHECKOUT", "CCM_POST", "SUBSCRIBE", "PROPPATCH", "BPROPFIND", "BPROPPATCH", "UNCHECKOUT", "MKACTIVITY",
+  "MKWORKSPACE", "UNSUBSCRIBE", "RPC_CONNECT", "VERSION-CONTROL", "BASELINE-CONTROL",
+];
+const RESP_CODE_SECOND_TOKEN = 0x00000001;
+const MAX_TOKEN = 128;
+
+/** print-http.c: http_print() */
+function httpPrint(c: Ctx, pp: number, len: number): void {
+  c.protocol = "http";
+  txtprotoPrint(c, pp, len, HTTP_CMDS, RESP_CODE_SECOND_TOKEN);
+}
+
+const isPrintAscii = (ch: number): boolean => ch >= 0x20 && ch <= 0x7e;
+
+/** util-print.c: fetch_token(): the index after the token and its trailing blanks, 0 on error */
+function fetchToken(c: Ctx, pp: number, idx: number, len: number, tbuflen: number): { idx: number; token: string } {
+  let token = "";
+  for (; idx < len; idx++) {
+    if (!c.ttest(pp + idx, 1)) return { idx: 0, token };
+    const ch = c.u8(pp + idx);
+    if (ch >= 0x80) return { idx: 0, token };
+    if (ch === 0x20 || ch === 0x09 || ch === 0x0d || ch === 0x0a) break;
+    if (!isPrintAscii(ch)) return { idx: 0, token };
+    if (token.length + 2 > tbuflen) return { idx: 0, token };
+    token += String.fromCharCode(ch);
+  }
+  if (token.length === 0) return { idx: 0, token };
+  for (; idx < len; idx++) {
+    if (!c.ttest(pp + idx, 1)) break;
+    const ch = c.u8(pp + idx);
+    if (ch === 0x0d || ch === 0x0a) break;
+    if (!isPrintAscii(ch)) break;
+    if (ch !== 0x20 && ch !== 0x09) break;
+  }
+  return { idx, token };
+}
+
+/** util-print.c: print_txt_line(): the index after the line ending, 0 if none or binary */
+function printTxtLine(c: Ctx, prefix: string, pp: number, idx: number, len: number): number {
+  const start = idx;
+  const text = (n: number): string => String.fromCharCode(...c.b.subarray(pp + start, pp + start + n));
+  while (idx < len) {
+    const ch = c.u8(pp + idx);
+    if (ch === 0x0a) {
+      c.print(prefix + text(idx - start));
+      return idx + 1;
+    } else if (ch === 0x0d) {
+      if (idx + 1 >= len) return 0;
+      if (c.u8(pp + idx + 1) === 0x0a) {
+        c.print(prefix + text(idx - start));
+        return idx + 2;
+      }
+      return 0;
+    } else if (!isPrintAscii(ch) && ch !== 0x09) {
+      return 0;
+    }
+    idx++;
+  }
+  c.print(prefix + text(idx - start));
+  return 0;
+}
+
+/** util-print.c: txtproto_print() */
+function txtprotoPrint(c: Ctx, pp: number, len: number, cmds: string[] | null, flags: number): void {
+  let printThis = false;
+  if (cmds !== null) {
+    let t = fetchToken(c, pp, 0, len, MAX_TOKEN + 1);
+    if (t.idx !== 0) {
+      const tok = t.token.toUpperCase();
+      if (cmds.includes(tok)) printThis = true;
+      if (flags & RESP_CODE_SECOND_TOKEN) t = fetchToken(c, pp, t.idx, len, MAX_TOKEN + 1);
+      if (t.idx !== 0 && /^[0-9]{3}$/.test(t.token)) printThis = true;
+    }
+  } else {
+    printThis = true;
+  }
+  // nd_print_protocol_caps()
+  c.print(c.protocol.toUpperCase());
+  if (!printThis) return;
+  if (c.ndo.vflag) {
+    c.print(`, length: ${len}`);
+    let eol = 0;
+    for (let idx = 0; idx < len && (eol = printTxtLine(c, "\n\t", pp, idx, len)) !== 0; idx = eol);
+  } else {
+    printTxtLine(c, ": ", pp, 0, len);
+  }
 }
 
 // ------------------------------------------------------------------------- IPv6

@@ -8,10 +8,13 @@ import { Exit } from "../../process.ts";
 import { IpCtx } from "../../lib/context.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../../lib/json_print.ts";
 import { rtnlTalk } from "../../lib/libnetlink.ts";
-import { atoi, duparg, incompleteCommand, invarg, matches, getU16, parseOnOff } from "../../lib/utils.ts";
+import {
+  atoi, duparg, duparg2, formatHost, getAddr, getUnsigned, incompleteCommand, invarg, matches, nodev, parseOnOff,
+  type InetPrefix,
+} from "../../lib/utils.ts";
 import { printNameAndLink } from "../ipaddress.ts";
 import {
-  AF_BRIDGE, type LinkMsg, type NeighMsg, NTF_EXT_LEARNED, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
+  AF_BRIDGE, AF_INET, AF_INET6, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_USE, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
   NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE,
 } from "../../../kernel/uapi/rtnetlink.ts";
 import { IFF_RUNNING, IFF_UP } from "../../../kernel/uapi/if.ts";
@@ -270,7 +273,22 @@ function printFdb(ctx: IpCtx, n: NeighMsg, filterIndex: number, filterDynamic: b
     ctx.printString(PRINT_FP, null, "dev ", null);
     ctx.printString(PRINT_ANY, "ifname", "%s ", ctx.ll.llIndexToName(n.ndm.ifindex));
   }
+  if (n.attrs.NDA_DST) {
+    const fam = n.attrs.NDA_DST.length === 16 ? AF_INET6 : AF_INET;
+    ctx.printString(PRINT_FP, null, "dst ", null);
+    ctx.printString(PRINT_ANY, "dst", "%s ", formatHost(fam, n.attrs.NDA_DST));
+  }
   if (vid) ctx.printUint(PRINT_ANY, "vlan", "vlan %hu ", vid);
+  if (n.attrs.NDA_PORT !== undefined) ctx.printUint(PRINT_ANY, "port", "port %u ", n.attrs.NDA_PORT);
+  if (n.attrs.NDA_VNI !== undefined) ctx.printUint(PRINT_ANY, "vni", "vni %u ", n.attrs.NDA_VNI);
+  const xa = n.attrs as Record<string, unknown>;
+  if (typeof xa.NDA_SRC_VNI === "number") ctx.printUint(PRINT_ANY, "src_vni", "src_vni %u ", xa.NDA_SRC_VNI);
+  if (n.attrs.NDA_IFINDEX !== undefined) {
+    if (xa.NDA_LINK_NETNSID !== undefined) ctx.printUint(PRINT_ANY, "viaIfIndex", "via ifindex %u ", n.attrs.NDA_IFINDEX);
+    else ctx.printString(PRINT_ANY, "viaIf", "via %s ", ctx.ll.llIndexToName(n.attrs.NDA_IFINDEX));
+  }
+  if (typeof xa.NDA_NH_ID === "number") ctx.printUint(PRINT_ANY, "nhid", "nhid %u ", xa.NDA_NH_ID);
+  if (typeof xa.NDA_LINK_NETNSID === "number") ctx.printUint(PRINT_ANY, "linkNetNsId", "link-netnsid %d ", xa.NDA_LINK_NETNSID);
   if (ctx.showStats && n.attrs.NDA_CACHEINFO) {
     const ci = n.attrs.NDA_CACHEINFO;
     if (ctx.isJsonContext()) {
@@ -337,40 +355,95 @@ function fdbShow(ctx: IpCtx, argv: string[]): number {
 function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { create?: boolean; excl?: boolean; replace?: boolean; append?: boolean }, argv: string[]): number {
   let addr: string | undefined;
   let d: string | undefined;
-  let state = 0;
+  let state = NUD_NOARP;
   let flags = 0;
   let vid = -1;
+  let dst: InetPrefix | undefined;
+  let port = 0;
+  let vni = -1;
+  let srcVni = -1;
+  let via = 0;
+  let nhid = 0;
+  // strtoul(*argv, &endptr, 0): the value, or undefined when characters are left over
+  const strtoul = (v: string): number | undefined => {
+    const m = /^\s*[+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(v);
+    if (!m) return undefined;
+    const t = m[1]!;
+    return /^0[xX]/.test(t) ? parseInt(t, 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : parseInt(t, 10);
+  };
   for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "dev") d = argv[++i];
-    else if (a === "local" || a === "permanent") state |= NUD_PERMANENT;
-    else if (a === "temp" || a === "static") state |= NUD_REACHABLE;
-    else if (a === "dynamic") {
-      state |= NUD_REACHABLE;
-      state &= ~NUD_NOARP;
-    } else if (a === "vlan") {
-      const v = getU16(argv[++i], 0);
-      if (v === undefined) invarg(ctx, "invalid vlan", argv[i]!);
-      vid = v;
+    let a = argv[i]!;
+    const next = (): string => {
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      return argv[++i]!;
+    };
+    if (a === "dev") d = next();
+    else if (a === "dst") {
+      const v = next();
+      if (dst) duparg2(ctx, "dst", v);
+      dst = getAddr(ctx, v, ctx.preferredFamily);
+    } else if (a === "nhid") {
+      const v = next();
+      const n = getUnsigned(v, 0);
+      if (n === undefined) invarg(ctx, '"id" value is invalid\n', v);
+      nhid = n;
+    } else if (a === "port") {
+      const v = next();
+      const n = strtoul(v);
+      if (n === undefined) {
+        // getservbyname(*argv, "udp")
+        const svc: Record<string, number> = { vxlan: 4789, domain: 53, bootps: 67, bootpc: 68, tftp: 69, ntp: 123, snmp: 161, syslog: 514 };
+        if (svc[v] === undefined) invarg(ctx, "invalid port\n", v);
+        port = svc[v]!;
+      } else if (n > 0xffff) invarg(ctx, "invalid port\n", v);
+      else port = n;
+    } else if (a === "vni") {
+      const v = next();
+      const n = strtoul(v);
+      if (n === undefined || n >= 1 << 24) invarg(ctx, "invalid VNI\n", v);
+      vni = n;
+    } else if (a === "src_vni") {
+      const v = next();
+      const n = strtoul(v);
+      if (n === undefined || n >= 1 << 24) invarg(ctx, "invalid src VNI\n", v);
+      srcVni = n;
+    } else if (a === "via") {
+      const v = next();
+      via = ctx.ll.llNameToIndex(v);
+      if (!via) ctx.exit(nodev(ctx, v));
     } else if (a === "self") flags |= NTF_SELF;
     else if (matches(a, "master") === false) flags |= NTF_MASTER;
-    else if (a === "router") flags |= NTF_ROUTER;
-    else if (a === "sticky") flags |= NTF_STICKY;
-    else if (a === "extern_learn") flags |= NTF_EXT_LEARNED;
-    else if (addr === undefined) addr = a;
+    else if (matches(a, "router") === false) flags |= NTF_ROUTER;
+    else if (matches(a, "local") === false || matches(a, "permanent") === false) state |= NUD_PERMANENT;
+    else if (matches(a, "temp") === false || matches(a, "static") === false) state |= NUD_REACHABLE;
+    else if (matches(a, "dynamic") === false) {
+      state |= NUD_REACHABLE;
+      state &= ~NUD_NOARP;
+    } else if (matches(a, "vlan") === false) {
+      if (vid >= 0) duparg2(ctx, "vlan", a);
+      vid = (atoi(next()) << 16) >> 16;
+    } else if (matches(a, "use") === false) flags |= NTF_USE;
+    else if (matches(a, "extern_learn") === false) flags |= NTF_EXT_LEARNED;
+    else if (matches(a, "sticky") === false) flags |= NTF_STICKY;
     else {
-      ctx.err('Error: either "dev" is duplicate, or "%s" is a garbage.\n', a);
-      return -1;
+      if (a === "to") a = next();
+      if (matches(a, "help") === false) fdbUsage(ctx);
+      if (addr !== undefined) duparg2(ctx, "to", a);
+      addr = a;
     }
   }
   if (d === undefined || addr === undefined) {
     ctx.err("Device and address are required arguments.\n");
     return -1;
   }
-  // fdb.c: "static" sets NUD_NOARP (state default is NUD_NOARP|NUD_PERMANENT in newer; 6.1: NUD_NOARP)
-  if (argv.includes("static")) state = (state & ~NUD_REACHABLE) | NUD_NOARP;
-  if (!(state & (NUD_PERMANENT | NUD_REACHABLE | NUD_NOARP))) state |= NUD_PERMANENT;
+  if (nhid && (dst || port || vni !== -1)) {
+    ctx.err("dst, port, vni are mutually exclusive with nhid\n");
+    return -1;
+  }
+  /* Assume self */
   if (!(flags & (NTF_SELF | NTF_MASTER))) flags |= NTF_SELF;
+  /* Assume permanent */
+  if (!(state & (NUD_PERMANENT | NUD_REACHABLE))) state |= NUD_PERMANENT;
   // sscanf(addr, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx")
   const parts = addr.split(":");
   const mac = new Uint8Array(6);
@@ -384,16 +457,40 @@ function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { 
     ctx.err("Invalid mac address %s\n", addr);
     return -1;
   }
+  const attrs: NdaAttrs = { NDA_LLADDR: mac };
+  if (dst) attrs.NDA_DST = dst.data.slice(0, dst.bytelen);
+  if (vid >= 0) attrs.NDA_VLAN = vid & 0xffff;
+  if (nhid > 0) (attrs as Record<string, unknown>).NDA_NH_ID = nhid;
+  if (port) attrs.NDA_PORT = port;
+  if (vni !== -1) attrs.NDA_VNI = vni;
+  if (srcVni !== -1) (attrs as Record<string, unknown>).NDA_SRC_VNI = srcVni;
+  if (via) attrs.NDA_IFINDEX = via;
   const ifindex = ctx.ll.llNameToIndex(d);
-  if (!ifindex) {
-    ctx.err('Cannot find device "%s"\n', d);
-    return -1;
-  }
+  if (!ifindex) return nodev(ctx, d);
   const r = rtnlTalk(ctx, {
-    type: cmd, flags: nlFlags, ndm: { family: AF_BRIDGE, ifindex, state, flags, type: 0 },
-    attrs: vid >= 0 ? { NDA_LLADDR: mac, NDA_VLAN: vid } : { NDA_LLADDR: mac },
+    type: cmd, flags: nlFlags, ndm: { family: AF_BRIDGE, ifindex, state, flags, type: 0 }, attrs,
   });
   return r.ret < 0 ? -1 : 0;
+}
+
+/** bridge/fdb.c: usage() */
+function fdbUsage(ctx: IpCtx): never {
+  ctx.err(
+    "Usage: bridge fdb { add | append | del | replace } ADDR dev DEV\n" +
+      "              [ self ] [ master ] [ use ] [ router ] [ extern_learn ]\n" +
+      "              [ sticky ] [ local | static | dynamic ] [ vlan VID ]\n" +
+      "              { [ dst IPADDR ] [ port PORT] [ vni VNI ] | [ nhid NHID ] }\n" +
+      "\t       [ via DEV ] [ src_vni VNI ]\n" +
+      "       bridge fdb [ show [ br BRDEV ] [ brport DEV ] [ vlan VID ]\n" +
+      "              [ state STATE ] [ dynamic ] ]\n" +
+      "       bridge fdb get [ to ] LLADDR [ br BRDEV ] { brport | dev } DEV\n" +
+      "              [ vlan VID ] [ vni VNI ] [ self ] [ master ] [ dynamic ]\n" +
+      "       bridge fdb flush dev DEV [ brport DEV ] [ vlan VID ]\n" +
+      "              [ self ] [ master ] [ [no]permanent | [no]static | [no]dynamic ]\n" +
+      "              [ [no]added_by_user ] [ [no]extern_learn ] [ [no]sticky ]\n" +
+      "              [ [no]offloaded ]\n",
+  );
+  return ctx.exit(-1);
 }
 
 function doFdb(ctx: IpCtx, argv: string[]): number {

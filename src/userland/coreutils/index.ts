@@ -1,0 +1,1 @@
+export { coreutilsCommands } from "./uname.ts";
