@@ -39,6 +39,13 @@ for (const path of findLabs(labsDir)) {
 }
 
 after(() => {
+  const all = Object.values(scores);
+  const sum = (f: (b: Baseline[string]) => number) => all.reduce((a, b) => a + f(b), 0);
+  const full = all.filter((b) => b.commands === b.of).length;
+  console.log(
+    `# labs: ${all.length} labs, ${full} at 100%; ${sum((b) => b.commands)}/${sum((b) => b.of)} commands ` +
+      `and ${sum((b) => b.dumps)}/${sum((b) => b.dumpsOf)} state dumps match the kernel`,
+  );
   if (!update) return;
   const merged: Baseline = { ...baseline, ...scores };
   const sorted: Baseline = {};
