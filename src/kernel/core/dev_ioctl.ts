@@ -198,6 +198,13 @@ export function devIoctl(net: Net, req: IoctlReq): Record<string, unknown> | KEr
       }
       return e ? { errno: e.errno } : {};
     }
+    case "SIOCDEVPRIVATE": {
+      /* dev_ifsioc(): no such device → ENODEV; dev_siocdevprivate(): a device without
+       * ndo_siocdevprivate → EOPNOTSUPP (a part owning one registers the request) */
+      const dev = devOf(net, req.ifname);
+      if (isKErr(dev)) return dev;
+      return kerr("EOPNOTSUPP");
+    }
   }
   return kerr("ENOTTY");
 }

@@ -7,17 +7,19 @@
  * headers and leaves through ip_local_out. Receive is the encap_rcv of a UDP socket bound to
  * the port in the namespace of the device.
  *
- * Not modelled yet: IPv6 underlay, multicast groups (IGMP join), `bridge fdb` on vxlan
- * devices (RTM_NEWNEIGH AF_BRIDGE is the bridge part's), proxy/l2miss/l3miss, GBP/GPE.
+ * `bridge fdb add|append|replace|del|show … dev vxlan0 [dst IP] [port P] [vni N] [via DEV]`
+ * reach the FDB through ndo_fdb_add/del/dump (setNdoFdbOps; the bridge part's rtnl_fdb_*).
+ * Not modelled yet: IPv6 underlay, multicast groups (IGMP join), nexthop ids, src_vni /
+ * collect_metadata, proxy/l2miss/l3miss, GBP/GPE.
  */
 import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, NET_ADDR_RANDOM, NET_ADDR_SET } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
-import type { InfoData, IflaAttrs, NeighMsg } from "../uapi/rtnetlink.ts";
+import type { InfoData, IflaAttrs, NdaAttrs, NeighMsg } from "../uapi/rtnetlink.ts";
 import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP, ARPHRD_ETHER, PACKET_HOST } from "../uapi/if.ts";
 import { registerNetdevice, unregisterNetdevice, ethMacAddr, devGetByIndex, isValidEtherAddr } from "../core/dev.ts";
-import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
+import { rtnlLinkRegister, setNdoFdbOps, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netifRx, netSched } from "../core/dev_path.ts";
 import { setEthtoolOps } from "../core/dev_ioctl.ts";
@@ -54,10 +56,16 @@ interface VxlanFdb {
   used: number;
   /** NUD_PERMANENT (static) vs NUD_REACHABLE (learned) */
   permanent: boolean;
+  /** fdb->state (NUD_*) when set by `bridge fdb`; else from `permanent` */
+  state?: number;
+  /** fdb->flags (NTF_*) */
+  flags?: number;
 }
 
 export interface VxlanConfig {
   vni: number;
+  /** the IPv6 flow label (IFLA_VXLAN_LABEL & IPV6_FLOWLABEL_MASK) */
+  label?: number;
   remote: number;
   saddr: number;
   dstPort: number;
@@ -341,6 +349,7 @@ function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig): KErr | unde
   if (n("IFLA_VXLAN_LINK") !== undefined) cfg.link = n("IFLA_VXLAN_LINK")!;
   if (n("IFLA_VXLAN_TOS") !== undefined) cfg.tos = n("IFLA_VXLAN_TOS")!;
   if (n("IFLA_VXLAN_TTL") !== undefined) cfg.ttl = n("IFLA_VXLAN_TTL")!;
+  if (n("IFLA_VXLAN_LABEL") !== undefined) cfg.label = n("IFLA_VXLAN_LABEL")! & 0x000fffff; /* IPV6_FLOWLABEL_MASK */
   if (n("IFLA_VXLAN_LEARNING") !== undefined) cfg.learning = !!n("IFLA_VXLAN_LEARNING");
   if (n("IFLA_VXLAN_AGEING") !== undefined) cfg.ageInterval = n("IFLA_VXLAN_AGEING")!;
   if (n("IFLA_VXLAN_LIMIT") !== undefined) cfg.addrmax = n("IFLA_VXLAN_LIMIT")!;
@@ -359,7 +368,8 @@ function vxlanNewlink(dev: NetDevice, p: { net: Net; attrs: IflaAttrs; data: Inf
   const v = priv(dev);
   const e = vxlanNl2conf(p.data, v.cfg);
   if (e) return e;
-  /* vxlan_config_validate() */
+  /* vxlan_config_validate() (IPv4 only here: use_ipv6 is false) */
+  if (v.cfg.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
   if ((v.cfg.remote >>> 28) === 0xe) return kerr("EPFNOSUPPORT", "Multicast groups are not modelled");
   if (vxlanFindVni(p.net, v.cfg.dstPort, v.cfg.vni)) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
   let lower: NetDevice | undefined;
@@ -419,68 +429,166 @@ export function vxlanFdbEntries(dev: NetDevice): { mac: Uint8Array; dst: number;
   return out;
 }
 
-/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_create()/vxlan_fdb_append() for `bridge fdb
- * add|append MAC dev vxlan0 dst IP` (for the bridge part's RTM_NEWNEIGH) */
-export function vxlanFdbAdd(dev: NetDevice, mac: Uint8Array, dst: number, append: boolean): KErr | undefined {
-  if (dev.linkOps !== vxlanLinkOps) return kerr("EOPNOTSUPP");
-  if (!isValidEtherAddr(mac) && mac.some((b) => b)) return kerr("EINVAL");
-  const v = priv(dev);
+const NUD_REACHABLE = 0x02;
+const NUD_NOARP = 0x40;
+const NUD_PERMANENT = 0x80;
+const NTF_SELF = 0x02;
+const NTF_USE = 0x01;
+
+const isMulticastOrZero = (mac: Uint8Array): boolean => (mac[0]! & 1) === 1 || mac.every((b) => !b);
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_parse() (IPv4): the remote a request names */
+function vxlanFdbParse(v: VxlanDev, attrs: NdaAttrs): VxlanRdst | KErr {
+  let ip = 0;
+  if (attrs.NDA_DST) {
+    /* vxlan_nla_get_addr(): an IPv6 address parses, but the IPv4 device has no use for it */
+    if (attrs.NDA_DST.length === 16) return { errno: "EAFNOSUPPORT" };
+    if (attrs.NDA_DST.length !== 4) return kerr("EAFNOSUPPORT", "Unsupported address family");
+    ip = readU32(attrs.NDA_DST, 0);
+  }
+  const port = attrs.NDA_PORT ?? v.cfg.dstPort;
+  const vni = attrs.NDA_VNI ?? v.cfg.vni;
+  let ifindex = 0;
+  if (attrs.NDA_IFINDEX !== undefined) {
+    ifindex = attrs.NDA_IFINDEX;
+    if (!devGetByIndex(v.net, ifindex)) return kerr("EADDRNOTAVAIL", "Device not found");
+  }
+  return { ip, port, vni, ifindex };
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_find_rdst() */
+function vxlanFdbFindRdst(v: VxlanDev, f: VxlanFdb, rd: VxlanRdst): number {
+  const port = (r: VxlanRdst) => r.port || v.cfg.dstPort;
+  return f.remotes.findIndex((r) => r.ip === rd.ip && port(r) === port(rd) && r.vni === rd.vni && r.ifindex === rd.ifindex);
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_update() (+ _existing / _create, vxlan_fdb_replace,
+ * vxlan_fdb_append) */
+function vxlanFdbUpdate(v: VxlanDev, mac: Uint8Array, rd: VxlanRdst, state: number, nlFlags: NeighMsg["flags"], ndmFlags: number): KErr | undefined {
   const key = macToString(mac);
   const f = v.fdb.get(key);
   const now = netSched(v.net).now;
-  const rd = { ip: dst, port: 0, vni: v.cfg.vni, ifindex: 0 };
   if (f) {
-    if (!append) return kerr("EEXIST");
-    if (f.remotes.some((r) => r.ip === dst)) return kerr("EEXIST");
-    f.remotes.push(rd);
+    if (nlFlags.excl) return kerr("EEXIST");
+    /* vxlan_fdb_update_existing() */
+    const fdbFlags = ndmFlags & ~NTF_USE;
+    if ((f.state ?? (f.permanent ? NUD_PERMANENT | NUD_REACHABLE : NUD_REACHABLE)) !== state || (f.flags ?? NTF_SELF) !== fdbFlags) {
+      f.state = state;
+      f.flags = fdbFlags;
+      f.permanent = (state & (NUD_PERMANENT | NUD_NOARP)) !== 0;
+      f.updated = now;
+    }
+    if (nlFlags.replace) {
+      /* Only change unicasts */
+      if (isMulticastOrZero(f.mac)) return kerr("EOPNOTSUPP", "Cannot replace non-unicast fdb entries");
+      if (f.remotes.length) f.remotes[0] = rd;
+    }
+    if (nlFlags.append && isMulticastOrZero(f.mac) && vxlanFdbFindRdst(v, f, rd) < 0) f.remotes.push(rd);
+    if (ndmFlags & NTF_USE) f.used = now;
     return undefined;
   }
-  v.fdb.set(key, { mac: mac.slice(0, 6), remotes: [rd], updated: now, used: now, permanent: true });
+  if (!nlFlags.create) return kerr("ENOENT");
+  /* Disallow replace to add a multicast entry */
+  if (nlFlags.replace && isMulticastOrZero(mac)) return kerr("EOPNOTSUPP");
+  /* vxlan_fdb_update_create() */
+  if (v.cfg.addrmax && v.fdb.size >= v.cfg.addrmax) return kerr("ENOSPC");
+  v.fdb.set(key, {
+    mac: mac.slice(0, 6), remotes: [rd], updated: now, used: now, permanent: (state & (NUD_PERMANENT | NUD_NOARP)) !== 0,
+    state, flags: ndmFlags & ~NTF_USE,
+  });
   return undefined;
 }
 
-/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_delete() for `bridge fdb del MAC dev vxlan0 [dst IP]` */
-export function vxlanFdbDel(dev: NetDevice, mac: Uint8Array, dst: number | undefined): KErr | undefined {
-  if (dev.linkOps !== vxlanLinkOps) return kerr("EOPNOTSUPP");
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_add() — ndo_fdb_add (`bridge fdb add|append|replace
+ * MAC dev vxlan0 dst IP [port P] [vni N] [via DEV]`) */
+function vxlanFdbAddNl(ndm: NeighMsg["ndm"], attrs: NdaAttrs, dev: NetDevice, addr: Uint8Array, _vid: number, nlFlags: NeighMsg["flags"]): KErr | undefined {
   const v = priv(dev);
-  const key = macToString(mac);
+  if (!(ndm.state & (NUD_PERMANENT | NUD_REACHABLE))) {
+    dev.net.host.dmesgLog(`vxlan: RTM_NEWNEIGH with invalid state 0x${ndm.state.toString(16)}`);
+    return kerr("EINVAL");
+  }
+  if (!attrs.NDA_DST) return kerr("EINVAL");
+  const rd = vxlanFdbParse(v, attrs);
+  if (isKErr(rd)) return rd;
+  return vxlanFdbUpdate(v, addr, rd, ndm.state, nlFlags, ndm.flags);
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_delete() + __vxlan_fdb_delete() — ndo_fdb_del */
+function vxlanFdbDelNl(_ndm: NeighMsg["ndm"], attrs: NdaAttrs, dev: NetDevice, addr: Uint8Array): KErr | undefined {
+  const v = priv(dev);
+  const rd = vxlanFdbParse(v, attrs);
+  if (isKErr(rd) && rd.extack) return rd;
+  const key = macToString(addr);
   const f = v.fdb.get(key);
   if (!f) return kerr("ENOENT");
-  if (dst === undefined) {
-    v.fdb.delete(key);
-    return undefined;
+  let i = -1;
+  if (isKErr(rd)) return undefined; // an IPv6 remote: never on this list
+  if (rd.ip) {
+    i = vxlanFdbFindRdst(v, f, rd);
+    /* no such remote: nothing to do, and no error ("goto out; … return 0") */
+    if (i < 0) return undefined;
   }
-  const i = f.remotes.findIndex((r) => r.ip === dst);
-  if (i < 0) return kerr("ENOENT");
-  f.remotes.splice(i, 1);
-  if (!f.remotes.length) v.fdb.delete(key);
+  /* remove a destination if it's not the only one on the list, otherwise destroy the fdb entry */
+  if (i >= 0 && f.remotes.length > 1) f.remotes.splice(i, 1);
+  else v.fdb.delete(key);
   return undefined;
+}
+
+/** vxlan_fdb_create()/vxlan_fdb_append() as `bridge fdb add|append MAC dev vxlan0 dst IP` does them */
+export function vxlanFdbAdd(dev: NetDevice, mac: Uint8Array, dst: number, append: boolean): KErr | undefined {
+  if (dev.linkOps !== vxlanLinkOps) return kerr("EOPNOTSUPP");
+  const a = new Uint8Array(4);
+  writeU32(a, 0, dst);
+  return vxlanFdbAddNl({ family: 7, ifindex: dev.ifindex, state: NUD_PERMANENT | NUD_NOARP, flags: NTF_SELF, type: 0 }, { NDA_DST: a }, dev, mac, 0,
+    append ? { create: true, append: true } : { create: true, excl: true });
+}
+
+/** vxlan_fdb_delete() as `bridge fdb del MAC dev vxlan0 [dst IP]` does it */
+export function vxlanFdbDel(dev: NetDevice, mac: Uint8Array, dst: number | undefined): KErr | undefined {
+  if (dev.linkOps !== vxlanLinkOps) return kerr("EOPNOTSUPP");
+  const attrs: NdaAttrs = {};
+  if (dst !== undefined) {
+    attrs.NDA_DST = new Uint8Array(4);
+    writeU32(attrs.NDA_DST, 0, dst);
+  }
+  return vxlanFdbDelNl({ family: 7, ifindex: dev.ifindex, state: 0, flags: NTF_SELF, type: 0 }, attrs, dev, mac);
 }
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_fdb_dump() + vxlan_fdb_info(): one RTM_NEWNEIGH per
- * remote, NTF_SELF, NDA_DST (and NDA_CACHEINFO in clock ticks), as `bridge fdb show` reads them */
+ * remote, as `bridge fdb show` reads them */
 export function vxlanFdbDump(dev: NetDevice): NeighMsg[] {
   if (dev.linkOps !== vxlanLinkOps) return [];
   const v = priv(dev);
   const now = netSched(v.net).now;
   const ticks = (us: number) => Math.floor(us / 10_000);
   const out: NeighMsg[] = [];
-  for (const f of v.fdb.values()) {
+  /* vxlan->fdb_list (rhashtable since 6.16): entries are added at its head, newest first */
+  for (const f of [...v.fdb.values()].reverse()) {
     for (const r of f.remotes) {
-      const dst = new Uint8Array(4);
-      writeU32(dst, 0, r.ip);
+      const attrs: NdaAttrs = { NDA_LLADDR: f.mac.slice() };
+      if (r.ip) {
+        attrs.NDA_DST = new Uint8Array(4);
+        writeU32(attrs.NDA_DST, 0, r.ip);
+      }
+      if (r.port && r.port !== v.cfg.dstPort) attrs.NDA_PORT = r.port;
+      if (r.vni !== v.cfg.vni) attrs.NDA_VNI = r.vni;
+      if (r.ifindex) attrs.NDA_IFINDEX = r.ifindex;
+      attrs.NDA_CACHEINFO = { ndm_confirmed: 0, ndm_used: ticks(now - f.used), ndm_updated: ticks(now - f.updated), ndm_refcnt: 0 };
       out.push({
         type: "RTM_NEWNEIGH", flags: {},
-        ndm: { family: 7 /* AF_BRIDGE */, ifindex: dev.ifindex, state: f.permanent ? 0x80 : 0x02, flags: 0x02 /* NTF_SELF */, type: 1 /* RTN_UNICAST */ },
-        attrs: {
-          NDA_LLADDR: f.mac.slice(), NDA_DST: dst,
-          NDA_CACHEINFO: { ndm_confirmed: 0, ndm_used: ticks(now - f.used), ndm_updated: ticks(now - f.updated), ndm_refcnt: 0 },
+        ndm: {
+          family: 7 /* AF_BRIDGE */, ifindex: dev.ifindex,
+          state: f.state ?? (f.permanent ? NUD_PERMANENT | NUD_REACHABLE : NUD_REACHABLE), flags: f.flags ?? NTF_SELF,
+          type: 1 /* RTN_UNICAST */,
         },
+        attrs,
       });
     }
   }
   return out;
 }
+
+setNdoFdbOps(vxlanNetdevOps, { fdbAdd: vxlanFdbAddNl, fdbDel: vxlanFdbDelNl, fdbDump: vxlanFdbDump });
 
 export const vxlanLinkOps: RtnlLinkKind = {
   kind: "vxlan",

@@ -217,8 +217,34 @@ export function nfHook(
     okfn(skb);
     return;
   }
-  const state: NfHookState = { hook, pf, in: indev, out: outdev, net, okfn };
-  if (nfHookSlow(skb, state, entries, 0) === 1) okfn(skb);
+  // Linux keeps nf_hook_state on the stack: one per nesting depth here, no garbage per
+  // packet (a hook uses its state while it runs and keeps none of it)
+  const state = stateAt(stateDepth++);
+  state.hook = hook;
+  state.pf = pf;
+  state.in = indev;
+  state.out = outdev;
+  state.net = net;
+  state.okfn = okfn;
+  let v: number;
+  try {
+    v = nfHookSlow(skb, state, entries, 0);
+  } finally {
+    stateDepth--;
+  }
+  if (v === 1) okfn(skb);
+}
+
+/** the nf_hook_state "stack" of nfHook(), one per nesting depth (hooks call NF_HOOK again) */
+const statePool: NfHookState[] = [];
+let stateDepth = 0;
+function stateAt(d: number): NfHookState {
+  let s = statePool[d];
+  if (s === undefined) {
+    s = { hook: 0, pf: 0, in: undefined, out: undefined, net: undefined as unknown as Net, okfn: (_skb: SkBuff) => {} };
+    statePool[d] = s;
+  }
+  return s;
 }
 
 /**

@@ -54,6 +54,141 @@ export interface XtTableInfo {
   user: IptEntry[];
   /** the built-in chains whose policy counts (IptReplace.counterHooks) */
   counterHooks: number;
+  /** ip_packet_match()'s fields of every entry, flattened once per replace */
+  fast: IptFastMatch;
+}
+
+/**
+ * The struct ipt_ip part of every entry in flat typed arrays, so ipt_do_table() skips the
+ * entries whose IP header fields do not match with integer compares only, before it looks
+ * at any match or target (what ip_packet_match() does on the packed blob in Linux).
+ */
+export interface IptFastMatch {
+  src: Int32Array;
+  smsk: Int32Array;
+  dst: Int32Array;
+  dmsk: Int32Array;
+  proto: Int32Array;
+  /** FB_* */
+  bits: Int32Array;
+  /** 1 + the index in `runs` of the run holding the entry, 0: none */
+  run: Int32Array;
+  runs: IptAddrRun[];
+}
+
+/**
+ * A run of consecutive entries that all test the same address field (source or destination)
+ * under the same mask, not inverted: only those whose address equals the packet's can match,
+ * so the walk jumps straight to them (the others would fail ip_packet_match() on that field
+ * anyway). Built once per replace; changes what is looked at, never a verdict or a counter.
+ */
+interface IptAddrRun {
+  /** true: the destination address */
+  dst: boolean;
+  mask: number;
+  /** the first entry after the run */
+  end: number;
+  /** runKey(address): the entries of the run with that address, ascending */
+  byKey: Map<number, Int32Array>;
+}
+
+/** a small-integer (Smi) key of a masked address; collisions only cost a full check */
+function runKey(a: number): number {
+  return (a ^ (a >>> 16)) & 0x3fffffff;
+}
+
+/** runs shorter than this are walked entry by entry */
+const IPT_MIN_RUN = 8;
+let addrRuns = true;
+
+/** tests: build tables without address runs (every entry walked), to compare verdicts */
+export function iptSetAddrRuns(on: boolean): void {
+  addrRuns = on;
+}
+
+function compileRuns(f: IptFastMatch, n: number): void {
+  for (const dst of [false, true]) {
+    const msk = dst ? f.dmsk : f.smsk;
+    const val = dst ? f.dst : f.src;
+    const inv = dst ? FB_INV_DST : FB_INV_SRC;
+    const ok = (i: number) => f.run[i] === 0 && msk[i] !== 0 && !(f.bits[i]! & inv);
+    for (let i = 0; i < n;) {
+      if (!ok(i)) {
+        i++;
+        continue;
+      }
+      let j = i + 1;
+      while (j < n && ok(j) && msk[j] === msk[i]) j++;
+      if (j - i >= IPT_MIN_RUN) {
+        const lists = new Map<number, number[]>();
+        for (let k = i; k < j; k++) {
+          const key = runKey(val[k]!);
+          let l = lists.get(key);
+          if (!l) lists.set(key, (l = []));
+          l.push(k);
+        }
+        const byKey = new Map<number, Int32Array>();
+        for (const [k, l] of lists) byKey.set(k, Int32Array.from(l));
+        f.runs.push({ dst, mask: msk[i]!, end: j, byKey });
+        f.run.fill(f.runs.length, i, j);
+      }
+      i = j;
+    }
+  }
+}
+
+/** the first entry >= i of `run` that may match the packet's address (run.end: none) */
+function runNext(run: IptAddrRun, i: number, saddr: number, daddr: number): number {
+  const l = run.byKey.get(runKey((run.dst ? daddr : saddr) & run.mask));
+  if (l === undefined) return run.end;
+  let lo = 0;
+  let hi = l.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (l[mid]! < i) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo < l.length ? l[lo]! : run.end;
+}
+
+const FB_INV_SRC = 0x01;
+const FB_INV_DST = 0x02;
+const FB_PROTO = 0x04;
+const FB_INV_PROTO = 0x08;
+/** -i or -o given: compare names in ifaceMatch() */
+const FB_IFACE = 0x10;
+/** the entry never matches a non-first fragment / a first fragment or unfragmented packet */
+const FB_FAIL_FRAG = 0x20;
+const FB_FAIL_NOFRAG = 0x40;
+
+function compileFast(entries: IptCompiledEntry[]): IptFastMatch {
+  const n = entries.length;
+  const f: IptFastMatch = {
+    src: new Int32Array(n), smsk: new Int32Array(n), dst: new Int32Array(n), dmsk: new Int32Array(n),
+    proto: new Int32Array(n), bits: new Int32Array(n), run: new Int32Array(n), runs: [],
+  };
+  for (let i = 0; i < n; i++) {
+    const ip = entries[i]!.ip;
+    f.src[i] = ip.src | 0;
+    f.smsk[i] = ip.smsk | 0;
+    f.dst[i] = ip.dst | 0;
+    f.dmsk[i] = ip.dmsk | 0;
+    f.proto[i] = ip.proto;
+    let bits = 0;
+    if (ip.invflags & IPT_INV_SRCIP) bits |= FB_INV_SRC;
+    if (ip.invflags & IPT_INV_DSTIP) bits |= FB_INV_DST;
+    if (ip.proto) bits |= FB_PROTO;
+    if (ip.invflags & IPT_INV_PROTO) bits |= FB_INV_PROTO;
+    if (ip.iniface !== "" || ip.outiface !== "") bits |= FB_IFACE;
+    // (IPT_F_FRAG && !isfrag) !== IPT_INV_FRAG fails the entry
+    const fFrag = (ip.flags & IPT_F_FRAG) !== 0;
+    const invFrag = (ip.invflags & IPT_INV_FRAG) !== 0;
+    if (invFrag) bits |= FB_FAIL_FRAG;
+    if (fFrag !== invFrag) bits |= FB_FAIL_NOFRAG;
+    f.bits[i] = bits;
+  }
+  if (addrRuns) compileRuns(f, n);
+  return f;
 }
 
 /** struct xt_table */
@@ -279,7 +414,10 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
   for (let h = 0; h < NF_INET_NUMHOOKS; h++) {
     if (repl.validHooks & (1 << h) && !(counterHooks & (1 << h))) entries[repl.underflow[h]!]!.noCount = true;
   }
-  return { validHooks: repl.validHooks, hookEntry: repl.hookEntry.slice(), underflow: repl.underflow.slice(), entries, user, counterHooks };
+  return {
+    validHooks: repl.validHooks, hookEntry: repl.hookEntry.slice(), underflow: repl.underflow.slice(), entries, user,
+    counterHooks, fast: compileFast(entries),
+  };
 }
 
 /** xt_check_match()/xt_check_target(): table, hooks, protocol, then the module's own check */
@@ -295,103 +433,144 @@ export function ipHdrOff(skb: SkBuff): number {
   return skb.networkHeader >= 0 ? skb.networkHeader : skb.data;
 }
 
-function rd32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
-/** net/ipv4/netfilter/ip_tables.c: ip_packet_match() */
-function ipPacketMatch(skb: SkBuff, nh: number, e: IptCompiledEntry, indev: string, outdev: string, isfrag: boolean): boolean {
+/** ip_packet_match(), the interface part: -i/-o names (a trailing "+" is a prefix) */
+function ifaceMatch(e: IptCompiledEntry, state: NfHookState): boolean {
   const ipinfo = e.ip;
-  const b = skb.buf;
-  const saddr = rd32(b, nh + 12);
-  const daddr = rd32(b, nh + 16);
-  if ((((saddr & ipinfo.smsk) >>> 0) !== ipinfo.src) !== !!(ipinfo.invflags & IPT_INV_SRCIP)) return false;
-  if ((((daddr & ipinfo.dmsk) >>> 0) !== ipinfo.dst) !== !!(ipinfo.invflags & IPT_INV_DSTIP)) return false;
   if (ipinfo.iniface !== "") {
+    const indev = state.in ? state.in.name : "";
     const ok = e.inPrefix ? indev.startsWith(e.inName) : indev === e.inName;
     if (ok === !!(ipinfo.invflags & IPT_INV_VIA_IN)) return false;
   }
   if (ipinfo.outiface !== "") {
+    const outdev = state.out ? state.out.name : "";
     const ok = e.outPrefix ? outdev.startsWith(e.outName) : outdev === e.outName;
     if (ok === !!(ipinfo.invflags & IPT_INV_VIA_OUT)) return false;
   }
-  if (ipinfo.proto && (b[nh + 9] !== ipinfo.proto) !== !!(ipinfo.invflags & IPT_INV_PROTO)) return false;
-  if ((!!(ipinfo.flags & IPT_F_FRAG) && !isfrag) !== !!(ipinfo.invflags & IPT_INV_FRAG)) return false;
   return true;
 }
 
 /** the stack depth Linux allows (xt_jumpstack_alloc: the number of chains) */
 const XT_MAX_JUMPSTACK = 1024;
 
+/** the xt_action_param of ipt_do_table(), one per nesting depth (a target may send a packet
+ * that crosses another table: REJECT -> icmp_send -> OUTPUT), like Linux's on-stack one */
+const acparPool: XtActionParam[] = [];
+let acparDepth = 0;
+
 /** net/ipv4/netfilter/ip_tables.c: ipt_do_table() */
 export function iptDoTable(table: XtTable, skb: SkBuff, state: NfHookState): number {
   const hook = state.hook;
   const info = table.info;
   const entries = info.entries;
+  const fast = info.fast;
+  const fsrc = fast.src, fsmsk = fast.smsk, fdst = fast.dst, fdmsk = fast.dmsk, fproto = fast.proto, fbits = fast.bits;
+  const frun = fast.run, runs = fast.runs;
   const nh = ipHdrOff(skb);
   const b = skb.buf;
-  const indev = state.in ? state.in.name : "";
-  const outdev = state.out ? state.out.name : "";
+  const saddr = (b[nh + 12]! << 24) | (b[nh + 13]! << 16) | (b[nh + 14]! << 8) | b[nh + 15]!;
+  const daddr = (b[nh + 16]! << 24) | (b[nh + 17]! << 16) | (b[nh + 18]! << 8) | b[nh + 19]!;
+  const pproto = b[nh + 9]!;
   const fragoff = (((b[nh + 6]! << 8) | b[nh + 7]!) & 0x1fff);
-  const acpar: XtActionParam = {
-    state, fragoff, thoff: nh + (b[nh]! & 0x0f) * 4, hotdrop: false, in: state.in, out: state.out,
-    net: state.net, hooknum: hook, family: NFPROTO_IPV4,
-  };
-  const stack: number[] = [];
+  const failMask = fragoff !== 0 ? FB_FAIL_FRAG : FB_FAIL_NOFRAG;
+  let acpar = acparPool[acparDepth];
+  if (acpar === undefined) {
+    acpar = {
+      state, fragoff: 0, thoff: 0, hotdrop: false, in: undefined, out: undefined,
+      net: state.net, hooknum: 0, family: NFPROTO_IPV4,
+    };
+    acparPool[acparDepth] = acpar;
+  }
+  acpar.state = state;
+  acpar.fragoff = fragoff;
+  acpar.thoff = nh + (b[nh]! & 0x0f) * 4;
+  acpar.hotdrop = false;
+  acpar.in = state.in;
+  acpar.out = state.out;
+  acpar.net = state.net;
+  acpar.hooknum = hook;
+  acpar.family = NFPROTO_IPV4;
+  acparDepth++;
+  let stack: number[] | undefined;
   let i = info.hookEntry[hook]!;
   let verdict = NF_DROP;
-  for (;;) {
-    const e = entries[i]!;
-    let matched = ipPacketMatch(skb, nh, e, indev, outdev, fragoff !== 0);
-    if (matched) {
-      for (const mm of e.matches) {
+  try {
+    for (;;) {
+      // ip_packet_match() on the flat fields: skip to the first entry whose IP header part
+      // matches (every chain ends in an unconditional policy/RETURN, the table in ERROR)
+      for (;;) {
+        const r = frun[i]!;
+        if (r !== 0) {
+          const j = runNext(runs[r - 1]!, i, saddr, daddr);
+          if (j !== i) {
+            i = j;
+            continue;
+          }
+        }
+        const bits = fbits[i]!;
+        if (
+          (((saddr & fsmsk[i]!) !== fsrc[i]) ? FB_INV_SRC : 0) === (bits & FB_INV_SRC) &&
+          (((daddr & fdmsk[i]!) !== fdst[i]) ? FB_INV_DST : 0) === (bits & FB_INV_DST) &&
+          (!(bits & FB_PROTO) || ((pproto !== fproto[i]) ? FB_INV_PROTO : 0) === (bits & FB_INV_PROTO)) &&
+          !(bits & failMask) &&
+          (!(bits & FB_IFACE) || ifaceMatch(entries[i]!, state))
+        ) break;
+        i++;
+      }
+      const e = entries[i]!;
+      let matched = true;
+      const ms = e.matches;
+      for (let k = 0; k < ms.length; k++) {
+        const mm = ms[k]!;
         if (!mm.m.match(skb, acpar, mm.data, mm.st)) {
           matched = false;
           break;
         }
       }
-    }
-    if (!matched) {
-      i++;
-      continue;
-    }
-    if (!e.noCount) {
-      e.pcnt += 1;
-      e.bcnt += skb.len;
-    }
-    if (!e.target) {
-      if (e.isError) {
-        // the ERROR target: a packet reached a chain head (Linux logs "error: ..." and drops)
-        verdict = NF_DROP;
-        break;
-      }
-      const v = e.verdict;
-      if (v < 0) {
-        if (v !== XT_RETURN) {
-          verdict = -v - 1;
-          break;
-        }
-        if (stack.length === 0) i = info.underflow[hook]!;
-        else i = stack.pop()! + 1;
+      if (!matched) {
+        i++;
         continue;
       }
-      if (v !== i + 1 && !(e.ip.flags & IPT_F_GOTO)) {
-        if (stack.length >= XT_MAX_JUMPSTACK) {
+      if (!e.noCount) {
+        e.pcnt += 1;
+        e.bcnt += skb.len;
+      }
+      if (!e.target) {
+        if (e.isError) {
+          // the ERROR target: a packet reached a chain head (Linux logs "error: ..." and drops)
           verdict = NF_DROP;
           break;
         }
-        stack.push(i);
+        const v = e.verdict;
+        if (v < 0) {
+          if (v !== XT_RETURN) {
+            verdict = -v - 1;
+            break;
+          }
+          if (stack === undefined || stack.length === 0) i = info.underflow[hook]!;
+          else i = stack.pop()! + 1;
+          continue;
+        }
+        if (v !== i + 1 && !(e.ip.flags & IPT_F_GOTO)) {
+          if (stack === undefined) stack = [];
+          if (stack.length >= XT_MAX_JUMPSTACK) {
+            verdict = NF_DROP;
+            break;
+          }
+          stack.push(i);
+        }
+        i = v;
+        continue;
       }
-      i = v;
-      continue;
+      const tv = e.target.target(skb, acpar, e.tdata, e.tst);
+      if (tv === XT_CONTINUE) {
+        i++;
+        continue;
+      }
+      verdict = tv;
+      break;
     }
-    const tv = e.target.target(skb, acpar, e.tdata, e.tst);
-    if (tv === XT_CONTINUE) {
-      i++;
-      continue;
-    }
-    verdict = tv;
-    break;
+  } finally {
+    acparDepth--;
   }
   if (acpar.hotdrop) return NF_DROP;
   return verdict;

@@ -60,6 +60,33 @@ function tupleKey(t: Tuple): string {
   return `${t.proto}:${t.src}:${t.dst}:${t.sport}:${t.dport}`;
 }
 
+/** nf_conntrack_core.c: hash_conntrack_raw(): a tuple's bucket in CtNet.index, so a
+ * packet's lookup builds no string (a small integer key: V8 keeps it unboxed) */
+function tupleHash(src: number, dst: number, proto: number, sport: number, dport: number): number {
+  let h = Math.imul(src ^ 0x9e3779b9, 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ dst, 0xc2b2ae35);
+  h = Math.imul(h ^ (h >>> 16) ^ ((proto << 16) | sport), 0x85ebca6b);
+  h = Math.imul(h ^ (h >>> 13) ^ dport, 0xc2b2ae35);
+  return (h ^ (h >>> 16)) & 0x3fffffff;
+}
+
+/** one tuple in a CtNet.index bucket (struct nf_conntrack_tuple_hash on its hlist) */
+interface CtHashNode {
+  src: number;
+  dst: number;
+  proto: number;
+  sport: number;
+  dport: number;
+  h: CtHashEntry;
+  next: CtHashNode | undefined;
+}
+
+/** what a tuple's lookup finds: the conn and the direction of that tuple */
+export interface CtHashEntry {
+  ct: NfConn;
+  dir: number;
+}
+
 /** icmp types that start a connection and the type of their answer (icmp_invmap) */
 const ICMP_INVMAP: Record<number, number> = { 8: 0, 13: 14, 15: 16, 17: 18, 0: 8, 14: 13, 16: 15, 18: 17 };
 const ICMP_NEW = new Set([8, 13, 15, 17]);
@@ -84,21 +111,34 @@ function rd32(b: Uint8Array, o: number): number {
 
 /** nf_ct_get_tuple() from an IPv4 header at `nh` */
 function getTuple(b: Uint8Array, nh: number, end: number): Tuple | undefined {
+  const t: Tuple = { src: 0, dst: 0, proto: 0, sport: 0, dport: 0 };
+  return getTupleInto(b, nh, end, t) ? t : undefined;
+}
+
+/** nf_ct_get_tuple() into `t` (false: truncated) */
+function getTupleInto(b: Uint8Array, nh: number, end: number, t: Tuple): boolean {
   const ihl = (b[nh]! & 0x0f) * 4;
   const proto = b[nh + 9]!;
   const th = nh + ihl;
-  const t: Tuple = { src: rd32(b, nh + 12), dst: rd32(b, nh + 16), proto, sport: 0, dport: 0 };
+  t.src = rd32(b, nh + 12);
+  t.dst = rd32(b, nh + 16);
+  t.proto = proto;
+  t.sport = 0;
+  t.dport = 0;
   if (proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136) {
-    if (th + 4 > end) return undefined;
+    if (th + 4 > end) return false;
     t.sport = rd16(b, th);
     t.dport = rd16(b, th + 2);
   } else if (proto === 1) {
-    if (th + 8 > end) return undefined;
+    if (th + 8 > end) return false;
     t.sport = rd16(b, th + 4);
     t.dport = (b[th]! << 8) | b[th + 1]!;
   }
-  return t;
+  return true;
 }
+
+/** the tuple of the packet nf_conntrack_in() is looking at (Linux: on its stack) */
+const pktTuple: Tuple = { src: 0, dst: 0, proto: 0, sport: 0, dport: 0 };
 
 /** struct nf_conn */
 export class NfConn {
@@ -114,6 +154,9 @@ export class NfConn {
   streamTs = 0;
   /** nf_conn_nat.masq_index: the device MASQUERADE chose the source address of (0: none) */
   masqIndex = 0;
+  /** natPacket()'s targets per direction, invert(tuplehash[other]), cached per tuple object */
+  private natTargetOf: (Tuple | undefined)[] = [undefined, undefined];
+  private natTarget: (Tuple | undefined)[] = [undefined, undefined];
   constructor(
     readonly cnet: CtNet,
     orig: Tuple,
@@ -222,7 +265,13 @@ export class NfConn {
     let statusbit = mtype === NF_NAT_MANIP_SRC ? IPS_SRC_NAT : IPS_DST_NAT;
     if (dir === IP_CT_DIR_REPLY) statusbit ^= IPS_NAT_MASK;
     if (this.status & statusbit) {
-      const target = invert(this.tuplehash[dir === 0 ? 1 : 0]);
+      const other = this.tuplehash[dir === 0 ? 1 : 0];
+      let target = this.natTarget[dir];
+      if (target === undefined || this.natTargetOf[dir] !== other) {
+        target = invert(other);
+        this.natTarget[dir] = target;
+        this.natTargetOf[dir] = other;
+      }
       if (!natManipPkt(skb, ipHdrOff(skb), target, mtype)) return NF_DROP;
     }
     return NF_ACCEPT;
@@ -336,7 +385,10 @@ export function natManipPkt(skb: SkBuff, nh: number, target: Tuple, mtype: numbe
 
 /** per-namespace conntrack state (struct netns_ct + the hash) */
 export class CtNet {
-  hash = new Map<string, { ct: NfConn; dir: number }>();
+  /** every tuple, in insertion order (conns() lists in this order) */
+  hash = new Map<string, CtHashEntry>();
+  /** the same tuples by tupleHash(): the per-packet lookup (find/lookup) */
+  index = new Map<number, CtHashNode>();
   nextId = 1;
   gcTimer: { cancel(): void } | undefined;
   gcAt = Infinity;
@@ -351,8 +403,48 @@ export class CtNet {
     return h !== undefined && h.ct !== ignore;
   }
 
-  find(t: Tuple): { ct: NfConn; dir: number } | undefined {
-    const h = this.hash.get(tupleKey(t));
+  /** the entry of tuple `t` (hash.get(tupleKey(t)) without building the key) */
+  lookup(t: Tuple): CtHashEntry | undefined {
+    const src = t.src, dst = t.dst, proto = t.proto, sport = t.sport, dport = t.dport;
+    let n = this.index.get(tupleHash(src, dst, proto, sport, dport));
+    while (n !== undefined) {
+      if (n.src === src && n.dst === dst && n.proto === proto && n.sport === sport && n.dport === dport) return n.h;
+      n = n.next;
+    }
+    return undefined;
+  }
+
+  /** hash.set(tupleKey(t), h) and the same in the index */
+  private setTuple(t: Tuple, h: CtHashEntry): void {
+    this.hash.set(tupleKey(t), h);
+    const k = tupleHash(t.src, t.dst, t.proto, t.sport, t.dport);
+    const head = this.index.get(k);
+    for (let n = head; n !== undefined; n = n.next) {
+      if (n.src === t.src && n.dst === t.dst && n.proto === t.proto && n.sport === t.sport && n.dport === t.dport) {
+        n.h = h;
+        return;
+      }
+    }
+    this.index.set(k, { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport, h, next: head });
+  }
+
+  /** hash.delete(tupleKey(t)) and the same in the index */
+  private deleteTuple(t: Tuple): void {
+    this.hash.delete(tupleKey(t));
+    const k = tupleHash(t.src, t.dst, t.proto, t.sport, t.dport);
+    let prev: CtHashNode | undefined;
+    for (let n = this.index.get(k); n !== undefined; prev = n, n = n.next) {
+      if (n.src === t.src && n.dst === t.dst && n.proto === t.proto && n.sport === t.sport && n.dport === t.dport) {
+        if (prev) prev.next = n.next;
+        else if (n.next) this.index.set(k, n.next);
+        else this.index.delete(k);
+        return;
+      }
+    }
+  }
+
+  find(t: Tuple): CtHashEntry | undefined {
+    const h = this.lookup(t);
     if (!h) return undefined;
     if (h.ct.timeout <= nfIpv4Ops.now(this.net)) {
       this.delete(h.ct);
@@ -362,16 +454,16 @@ export class CtNet {
   }
 
   insert(ct: NfConn): void {
-    this.hash.set(tupleKey(ct.tuplehash[0]), { ct, dir: 0 });
-    this.hash.set(tupleKey(ct.tuplehash[1]), { ct, dir: 1 });
+    this.setTuple(ct.tuplehash[0], { ct, dir: 0 });
+    this.setTuple(ct.tuplehash[1], { ct, dir: 1 });
     ct.status |= IPS_CONFIRMED;
     this.armGc(ct.timeout);
   }
 
   delete(ct: NfConn): void {
-    for (const d of [0, 1]) {
-      const k = tupleKey(ct.tuplehash[d]!);
-      if (this.hash.get(k)?.ct === ct) this.hash.delete(k);
+    for (let d = 0; d < 2; d++) {
+      const t = ct.tuplehash[d]!;
+      if (this.lookup(t)?.ct === ct) this.deleteTuple(t);
     }
   }
 
@@ -454,18 +546,15 @@ function ctPacket(ct: NfConn, skb: SkBuff, nh: number, dir: number): void {
   const now = nfIpv4Ops.now(ct.cnet.net);
   const proto = ct.tuplehash[0].proto;
   const sc = ct.cnet.sysctl;
-  const ICMP_TIMEOUT = sc["nf_conntrack_icmp_timeout"]! * SEC;
-  const UDP_TIMEOUT = sc["nf_conntrack_udp_timeout"]! * SEC;
-  const UDP_TIMEOUT_STREAM = sc["nf_conntrack_udp_timeout_stream"]! * SEC;
-  const GENERIC_TIMEOUT = sc["nf_conntrack_generic_timeout"]! * SEC;
   if (proto === 1) {
-    ct.timeout = now + ICMP_TIMEOUT;
+    ct.timeout = now + sc["nf_conntrack_icmp_timeout"]! * SEC;
   } else if (proto === 17) {
+    const UDP_TIMEOUT = sc["nf_conntrack_udp_timeout"]! * SEC;
     // udp_packet(): still active two seconds after it started -> a stream, ASSURED
     if (!ct.streamTs) ct.streamTs = now + 2 * SEC;
     if (ct.status & IPS_SEEN_REPLY) {
       if (now > ct.streamTs) {
-        ct.timeout = now + UDP_TIMEOUT_STREAM;
+        ct.timeout = now + sc["nf_conntrack_udp_timeout_stream"]! * SEC;
         ct.status |= IPS_ASSURED;
       } else ct.timeout = now + UDP_TIMEOUT;
     } else ct.timeout = now + UDP_TIMEOUT;
@@ -476,9 +565,9 @@ function ctPacket(ct: NfConn, skb: SkBuff, nh: number, dir: number): void {
     ct.tcpState = st === "NONE" ? "ESTABLISHED" : st;
     if (ct.tcpState === "ESTABLISHED" && ct.status & IPS_SEEN_REPLY) ct.status |= IPS_ASSURED;
     const t = sc[`nf_conntrack_tcp_timeout_${ct.tcpState.toLowerCase()}`];
-    ct.timeout = now + (t !== undefined ? t * SEC : TCP_TIMEOUTS[ct.tcpState] ?? GENERIC_TIMEOUT);
+    ct.timeout = now + (t !== undefined ? t * SEC : TCP_TIMEOUTS[ct.tcpState] ?? sc["nf_conntrack_generic_timeout"]! * SEC);
   } else {
-    ct.timeout = now + GENERIC_TIMEOUT;
+    ct.timeout = now + sc["nf_conntrack_generic_timeout"]! * SEC;
   }
 }
 
@@ -492,8 +581,8 @@ export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
   const nh = ipHdrOff(skb);
   const b = skb.buf;
   if ((rd16(b, nh + 6) & 0x1fff) !== 0) return NF_ACCEPT; // non-first fragment: defrag not emulated
-  const t = getTuple(b, nh, skb.tail);
-  if (!t) return NF_ACCEPT;
+  const t = pktTuple;
+  if (!getTupleInto(b, nh, skb.tail, t)) return NF_ACCEPT;
   if (t.proto === 1) {
     const type = t.dport >> 8;
     if (ICMP_ERRORS.has(type)) return icmpErrorRelated(c, skb, nh);
@@ -507,13 +596,14 @@ export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
       // tcp_new(): only a SYN (or a mid-stream pickup, nf_conntrack_tcp_loose=1) starts one
       if (flags & 0x04) return NF_ACCEPT;
     }
-    const ct = new NfConn(c, t);
+    const ct = new NfConn(c, { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport });
     skb.nfct = ct;
     skb.ctinfo = IP_CT_NEW;
     ctPacket(ct, skb, nh, 0);
     return NF_ACCEPT;
   }
   const ct = h.ct;
+  const seenReply = ct.status & IPS_SEEN_REPLY;
   if (h.dir === IP_CT_DIR_REPLY) {
     skb.ctinfo = IP_CT_ESTABLISHED_REPLY;
     ct.status |= IPS_SEEN_REPLY;
@@ -521,8 +611,19 @@ export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
     skb.ctinfo = ct.status & IPS_SEEN_REPLY ? IP_CT_ESTABLISHED : IP_CT_NEW;
   }
   skb.nfct = ct;
+  if (t.proto === 6 && !seenReply && b[nh + (b[nh]! & 0x0f) * 4 + 13]! & 0x04) {
+    // nf_conntrack_proto_tcp.c: tcp_packet(): "If only reply is a RST, we can consider
+    // ourselves not to have an established connection ... delete the conntrack immediately."
+    nfCtKill(c, ct);
+    return NF_ACCEPT;
+  }
   ctPacket(ct, skb, nh, h.dir);
   return NF_ACCEPT;
+}
+
+/** nf_conntrack_core.c: nf_ct_kill(): unlink a confirmed entry from the table now */
+function nfCtKill(c: CtNet, ct: NfConn): void {
+  c.delete(ct);
 }
 
 /** nf_conntrack_proto_icmp.c: nf_conntrack_icmpv4_error(): RELATED to the quoted packet's conn */
