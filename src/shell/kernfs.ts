@@ -57,7 +57,7 @@ function toText(content: string | Uint8Array): string {
 }
 
 /** Common read-only-structure filesystem over a path -> node function set. */
-abstract class LiveFs implements IFileSystem {
+export abstract class LiveFs implements IFileSystem {
   /** writes the kernel refused since the last check, newest last */
   writeErrors: { path: string; err: KErr }[] = [];
 
@@ -74,6 +74,10 @@ abstract class LiveFs implements IFileSystem {
   protected abstract kstat(path: string): VfsStat | KErr;
   protected kreadlink(path: string): string | KErr {
     return { errno: "EINVAL", extack: path };
+  }
+  /** stat() without following a final symlink; the same as kstat where nothing is a link */
+  protected klstat(path: string): VfsStat | KErr {
+    return this.kstat(path);
   }
 
   async readFile(path: string): Promise<string> {
@@ -112,7 +116,7 @@ abstract class LiveFs implements IFileSystem {
   }
   async lstat(path: string): Promise<FsStat> {
     const full = this.full(path);
-    const r = this.kstat(full);
+    const r = this.klstat(full);
     if (isKErr(r)) throw fsError(r, "lstat", full);
     return toStat(r);
   }
@@ -129,7 +133,7 @@ abstract class LiveFs implements IFileSystem {
     const full = this.full(path);
     const names = await this.readdir(path);
     return names.map((name) => {
-      const st = this.kstat(full === "/" ? "/" + name : `${full}/${name}`);
+      const st = this.klstat(full === "/" ? "/" + name : `${full}/${name}`);
       const s = isKErr(st) ? undefined : st;
       return {
         name,
@@ -198,6 +202,9 @@ export class KernelMountFs extends LiveFs {
   protected override kreadlink(path: string) {
     return this.kfs.readlink ? this.kfs.readlink(path) : super.kreadlink(path);
   }
+  protected override klstat(path: string) {
+    return this.kfs.lstat ? this.kfs.lstat(path) : this.kfs.stat(path);
+  }
 }
 
 /** /run/netns of a host: one empty file per named namespace (`ip netns add` creates them). */
@@ -224,5 +231,101 @@ export class NetnsDirFs extends LiveFs {
     if (!name.includes("/") && this.sys.netnsList().includes(name))
       return { isDirectory: false, isFile: true, mode: 0o100444, size: 0 };
     return { errno: "ENOENT" };
+  }
+}
+
+/** xorshift32 over a seed from the world's Rng: /dev/urandom without draining the world's stream */
+function pseudoRandomBytes(seed: number, n: number): Uint8Array {
+  let x = seed >>> 0 || 0x9e3779b9;
+  const out = new Uint8Array(n);
+  for (let i = 0; i < n; i++) {
+    x ^= x << 13;
+    x >>>= 0;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    x >>>= 0;
+    out[i] = x & 0xff;
+  }
+  return out;
+}
+
+/** what a read of an endless device returns at once (enough for `head -c`, `dd count=`) */
+const DEV_READ_BYTES = 1 << 16;
+
+/**
+ * /dev of a host (drivers/char/mem.c's null, zero, full, random, urandom, and the
+ * /proc/self/fd links bash opens). Redirections to /dev/stdout and /dev/stderr are bash's own
+ * (just-bash routes them to the command's streams before the filesystem sees them).
+ */
+export class DevFs extends LiveFs {
+  private static readonly CHR: Record<string, number> = { null: 0o20666, zero: 0o20666, full: 0o20666, random: 0o20666, urandom: 0o20666, tty: 0o20666 };
+  private static readonly LINKS: Record<string, string> = {
+    fd: "/proc/self/fd",
+    stdin: "/proc/self/fd/0",
+    stdout: "/proc/self/fd/1",
+    stderr: "/proc/self/fd/2",
+  };
+  constructor(private readonly random32: () => number) {
+    super("/dev");
+  }
+  private bytes(name: string): Uint8Array | KErr {
+    switch (name) {
+      case "null":
+      case "stdin":
+      case "stdout":
+      case "stderr":
+      case "tty":
+        return new Uint8Array(0);
+      case "zero":
+      case "full":
+        return new Uint8Array(DEV_READ_BYTES);
+      case "random":
+      case "urandom":
+        return pseudoRandomBytes(this.random32(), DEV_READ_BYTES);
+      default:
+        return { errno: "ENOENT" };
+    }
+  }
+  private name(path: string): string {
+    return path.slice("/dev/".length);
+  }
+  protected kread(path: string): string | KErr {
+    if (path === "/dev" || path === "/dev/fd") return { errno: "EISDIR" };
+    const b = this.bytes(this.name(path));
+    return isKErr(b) ? b : toText(b);
+  }
+  override async readFileBuffer(path: string): Promise<Uint8Array> {
+    const full = this.full(path);
+    if (full === "/dev" || full === "/dev/fd") throw fsError({ errno: "EISDIR" }, "read", full);
+    const b = this.bytes(this.name(full));
+    if (isKErr(b)) throw fsError(b, "open", full);
+    return b;
+  }
+  protected kwrite(path: string): KErr | undefined {
+    const name = this.name(path);
+    if (name === "full") return { errno: "ENOSPC" };
+    if (name in DevFs.CHR || name in DevFs.LINKS) return undefined;
+    return { errno: "EACCES" };
+  }
+  protected kreaddir(path: string): string[] | KErr {
+    if (path === "/dev") return [...Object.keys(DevFs.CHR), ...Object.keys(DevFs.LINKS)].sort();
+    if (path === "/dev/fd") return ["0", "1", "2"];
+    return { errno: "ENOTDIR" };
+  }
+  protected kstat(path: string): VfsStat | KErr {
+    if (path === "/dev" || path === "/dev/fd") return { isDirectory: true, isFile: false, mode: 0o40755, size: 0 };
+    const name = this.name(path);
+    // the character devices read and write like files for the shell's commands
+    if (name in DevFs.CHR || name in DevFs.LINKS || /^fd\/[012]$/.test(name))
+      return { isDirectory: false, isFile: true, mode: DevFs.CHR[name] ?? 0o20620, size: 0 };
+    return { errno: "ENOENT" };
+  }
+  protected override klstat(path: string): VfsStat | KErr {
+    const name = this.name(path);
+    if (name in DevFs.LINKS) return { isDirectory: false, isFile: false, isSymlink: true, mode: 0o120777, size: DevFs.LINKS[name]!.length };
+    return this.kstat(path);
+  }
+  protected override kreadlink(path: string): string | KErr {
+    return DevFs.LINKS[this.name(path)] ?? { errno: "EINVAL" };
   }
 }

@@ -86,6 +86,8 @@ export function kwrite(sys: Syscalls, args: string[], cwd: string, data: string)
   const st = sys.fs.stat(path);
   if (isKErr(st)) return { stderr: `bash: ${shown}: ${strerror(st.errno)}\n`, exitCode: 1 };
   if (st.isDirectory) return { stderr: `bash: ${shown}: Is a directory\n`, exitCode: 1 };
+  // open(O_WRONLY) of a file without a write bit: kernfs refuses it even for root
+  if ((st.mode & 0o222) === 0) return { stderr: `bash: ${shown}: Permission denied\n`, exitCode: 1 };
   if (data === "") return { stderr: "", exitCode: 0 };
   const e = sys.fs.write(path, data);
   if (e) {

@@ -12,6 +12,7 @@ import {
   InMemoryFs,
   MountableFs,
   decodeBytesToUtf8,
+  latin1FromBytes,
   defineCommand,
   type Command as BashCommand,
   type ResolvedCommandContext,
@@ -19,9 +20,16 @@ import {
 } from "just-bash";
 import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
-import { Exit, type CommandTable, type Process } from "../userland/process.ts";
+import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
+import { execLookup, fixCatErrors, readFileBytes, writeFileChecked } from "./fileio.ts";
+import { lsLong, lsLongArgs } from "./ls.ts";
+import { lsFsArgs, lsLongFs } from "./lsfs.ts";
+import { SimClockFs } from "./simfs.ts";
+import { xxd } from "./xxd.ts";
+import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Route } from "./output.ts";
+import { ToolIo, settle, type IoHost } from "./toolio.ts";
 import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
-import { KernelMountFs, NetnsDirFs } from "./kernfs.ts";
+import { DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
 import { kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
@@ -31,7 +39,7 @@ import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
 const KILL_VAR = "TUXNET_KILL";
 /** the environment variable naming the terminal a command line may write to directly */
 const TTY_VAR = "TUXNET_TTY";
-const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR]);
+const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
 export const EXEC_COST_US = 1000;
 
@@ -39,6 +47,8 @@ export interface ShellResult {
   stdout: string;
   stderr: string;
   exitCode: number;
+  /** stdout and stderr interleaved in the order they were written (what a terminal shows) */
+  output?: string;
   /** the shell's variables when the line ended (a REPL carries them, and PWD, to the next) */
   env?: Record<string, string>;
 }
@@ -158,7 +168,18 @@ function bashLinePrefix(stderr: string, script: string): string {
 
 const NEVER = new AbortController().signal;
 
-export class HostShell implements Shell {
+/** aborted when either is */
+function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
+  if (a === NEVER) return b;
+  const both = new AbortController();
+  const fire = () => both.abort();
+  if (a.aborted || b.aborted) both.abort();
+  a.addEventListener("abort", fire);
+  b.addEventListener("abort", fire);
+  return both.signal;
+}
+
+export class HostShell implements Shell, IoHost {
   /** the host's own files (/root, /etc, /tmp …), shared by all its namespaces */
   readonly fs: InMemoryFs;
   readonly root: Syscalls;
@@ -174,6 +195,15 @@ export class HostShell implements Shell {
   private nextPid = 1000;
   /** output of background jobs that outlived their line (the REPL prints it) */
   orphanOutput: string[] = [];
+  /** the output of the lines running now, in time order (output.ts) */
+  readonly logs = new Map<string, OutLog>();
+  /** `| head -N` readers of the pipelines running now */
+  readonly pipes = new Map<string, PipeLimit>();
+  nextPipe = 1;
+  private nextLog = 1;
+  now(): number {
+    return this.sched.now;
+  }
 
   constructor(opts: HostShellOptions) {
     this.root = opts.root;
@@ -181,7 +211,7 @@ export class HostShell implements Shell {
     this.commands = opts.commands;
     this.onToolExit = opts.onToolExit;
     const hostname = opts.root.hostname();
-    this.fs = new InMemoryFs({
+    this.fs = new SimClockFs(() => opts.root.wallclock(), {
       "/etc/hostname": hostname + "\n",
       "/etc/hosts": `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`,
       "/etc/resolv.conf": "",
@@ -201,6 +231,7 @@ export class HostShell implements Shell {
     fs.mount("/proc", new KernelMountFs("/proc", sys.fs));
     fs.mount("/sys", new KernelMountFs("/sys", sys.fs));
     fs.mount("/run/netns", new NetnsDirFs(sys));
+    fs.mount("/dev", new DevFs(() => sys.random32()));
     const custom: BashCommand[] = [];
     for (const [name, cmd] of Object.entries(this.commands)) {
       custom.push(defineCommand(name, (args, ctx) => this.runTool(name, cmd, args, ctx, sys)));
@@ -242,11 +273,46 @@ export class HostShell implements Shell {
     custom.push(
       defineCommand("ls", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: ls: command not found\n", exitCode: 127 };
+        // ls -l of /sys: GNU's long format with the kernel's symlinks (ls.ts)
+        const long = lsLongArgs(args);
+        if (long && long.paths.every((a) => ctx.fs.resolvePath(ctx.cwd, a).startsWith("/sys/")))
+          return lsLong(sys.fs, long, ctx.cwd, sys.wallclock());
+        // ls -l of the host's own files: root's, with the simulated clock's mtimes (lsfs.ts)
+        const own = lsFsArgs(args);
+        if (own && (own.paths.length ? own.paths : ["."]).every((a) => !/^\/(sys|proc|dev|run\/netns)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
+          return lsLongFs(ctx.fs, own, ctx.cwd, sys.wallclock());
         const r = await ctx.origCommand(args);
         return {
           ...r,
           stderr: r.stderr.replace(/^ls: (.+): No such file or directory$/gm, "ls: cannot access '$1': No such file or directory"),
         };
+      }),
+    );
+    // cat names the real errno of /sys and /proc files (just-bash's says ENOENT for all)
+    custom.push(
+      defineCommand("cat", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: cat: command not found\n", exitCode: 127 };
+        const r = await ctx.origCommand(args);
+        if (!r.stderr) return r;
+        return { ...r, stderr: await fixCatErrors(r.stderr, ctx.fs, sys.fs, ctx.cwd) };
+      }),
+    );
+    if (!this.commands.xxd)
+      custom.push(
+        defineCommand("xxd", (args, ctx) =>
+          xxd(args, {
+            stdin: Uint8Array.from(ctx.stdin ? latin1FromBytes(ctx.stdin) : "", (ch) => ch.charCodeAt(0) & 0xff),
+            readFile: (f) => readFileBytes(ctx.fs, ctx.fs.resolvePath(ctx.cwd, f)),
+          }),
+        ),
+      );
+    // od -c: GNU pads every field to 4 columns after the offset; just-bash adds a space
+    custom.push(
+      defineCommand("od", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: od: command not found\n", exitCode: 127 };
+        const r = await ctx.origCommand(args);
+        if (!args.includes("-c") || args.some((a) => a.startsWith("-") && a !== "-c")) return r;
+        return { ...r, stdout: r.stdout.replace(/^([0-7]{7}) (?=.)/gm, "$1") };
       }),
     );
     // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
@@ -294,6 +360,15 @@ export class HostShell implements Shell {
     );
     if (!this.commands.timeout) custom.push(defineCommand("timeout", (args, ctx) => this.timeout(args, ctx, sys)));
     custom.push(defineCommand("__bg", (args, ctx) => this.bg(args, ctx, sys)));
+    custom.push(
+      defineCommand("__tool", (args, ctx) => {
+        const [flags = "", name = "", ...rest] = args;
+        const tool = this.commands[name];
+        if (tool) return this.runTool(name, tool, rest, ctx, sys, flags);
+        return this.timeout(rest, ctx, sys, flags);
+      }),
+    );
+    custom.push(defineCommand("__mark", async (args, ctx) => this.mark(args, ctx)));
     custom.push(defineCommand("__wait", (args, ctx) => this.wait(args, ctx)));
     custom.push(defineCommand("__session", (_args, ctx) => this.session(ctx)));
     b = new Bash({
@@ -314,6 +389,7 @@ export class HostShell implements Shell {
     b.registerTransformPlugin(bashVarsPlugin(sys));
     b.registerTransformPlugin(procWritePlugin);
     b.registerTransformPlugin(jobControlPlugin);
+    b.registerTransformPlugin(outputPlugin((n) => this.isToolName(n)));
     this.bashes.set(sys, b);
     return b;
   }
@@ -331,10 +407,13 @@ export class HostShell implements Shell {
     this.sessions.set(sid, session);
     const tty: Record<string, string> = opts.tty ? { [TTY_VAR]: sid } : {};
     if (opts.tty) this.ttys.set(sid, opts.tty);
+    const log = new OutLog();
+    const route: Route = { log: String(this.nextLog++), o: "1", e: "2", pipe: "" };
+    this.logs.set(route.log, log);
     try {
       const r = await bash.exec(script, {
         cwd: opts.cwd ?? "/root",
-        env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty },
+        env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:` },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
         ...(opts.signal ? { signal: opts.signal } : {}),
@@ -342,14 +421,19 @@ export class HostShell implements Shell {
       const env: Record<string, string> = {};
       for (const [k, v] of Object.entries(r.env ?? {}))
         if (!INTERNAL_VARS.has(k) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
+      settle(this, route, r);
       return {
-        stdout: r.stdout + session.lateStdout,
-        stderr: bashLinePrefix(r.stderr + session.lateStderr, script),
+        stdout: log.text(1) + session.lateStdout,
+        stderr: bashLinePrefix(log.text(2) + session.lateStderr, script),
+        output:
+          log.combined((fd, t) => (fd === 2 ? bashLinePrefix(t, script) : t)) + session.lateStdout + bashLinePrefix(session.lateStderr, script),
         exitCode: r.exitCode,
         env,
       };
     } finally {
       session.open = false;
+      log.open = false;
+      this.logs.delete(route.log);
       this.sessions.delete(sid);
       this.ttys.delete(sid);
     }
@@ -359,11 +443,24 @@ export class HostShell implements Shell {
   sleep(us: number, signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.resolve();
     const b = this.sched.block();
-    const t = this.sched.after(us, () => b.unblock(), "sleep");
-    signal?.addEventListener("abort", () => {
+    if (!signal || signal === NEVER) {
+      this.sched.after(us, () => b.unblock(), "sleep");
+      return b.promise;
+    }
+    // the listener goes when the sleep ends: a line's signal outlives thousands of commands
+    const onAbort = () => {
       t.cancel();
       b.unblock();
-    });
+    };
+    const t = this.sched.after(
+      us,
+      () => {
+        signal.removeEventListener("abort", onAbort);
+        b.unblock();
+      },
+      "sleep",
+    );
+    signal.addEventListener("abort", onAbort, { once: true });
     return b.promise;
   }
 
@@ -396,6 +493,12 @@ export class HostShell implements Shell {
     const session = this.sessionOf(ctx);
     const bash = this.bashFor(sys);
     const env = this.envOf(ctx);
+    // the job's fds 1 and 2 are where this shell's were at `&` (output.ts): the same log
+    const parent = parseRoute(ctx.env.get(IO_VAR));
+    const at = args[1] ?? "--";
+    const via = (c: string | undefined): "1" | "2" | "-" => (c === "1" ? parent!.o : c === "2" ? parent!.e : "-");
+    const route: Route | undefined = parent && this.logs.has(parent.log) ? { log: parent.log, o: via(at[0]), e: via(at[1]), pipe: "" } : undefined;
+    env[IO_VAR] = route && (route.o !== "-" || route.e !== "-") ? `${route.log}:${route.o}${route.e}:` : "";
     if (session) session.pending++;
     const finish = (code: number) => {
       if (session) {
@@ -411,14 +514,15 @@ export class HostShell implements Shell {
     };
     void this.sched.track(
       bash.exec(src, { cwd: ctx.cwd, env, replaceEnv: true }).then(
-        (r) => {
+        (res) => {
+          const r = settle(this, route, res);
           if (session?.open) {
             session.lateStdout += r.stdout;
             session.lateStderr += r.stderr;
           } else if (r.stdout || r.stderr) {
             this.orphanOutput.push(r.stdout + r.stderr);
           }
-          return finish(r.exitCode);
+          return finish(res.exitCode);
         },
         (e: unknown) => {
           this.orphanOutput.push(`bash: ${String(e)}\n`);
@@ -448,6 +552,25 @@ export class HostShell implements Shell {
     return { stdout, stderr, exitCode: 0 };
   }
 
+  /** `__mark STATUS FLAGS OE` (output.ts): a sentinel on each direct fd, and $? back */
+  private mark(args: string[], ctx: ResolvedCommandContext) {
+    const [status = "0", flags = "", oe = "--"] = args;
+    const code = flags.includes("e") ? 0 : Number(status) || 0;
+    const route = parseRoute(ctx.env.get(IO_VAR));
+    const log = route ? this.logs.get(route.log) : undefined;
+    if (!route || !log?.open) return { stdout: "", stderr: "", exitCode: code };
+    const put = (c: string | undefined) => {
+      const fd = c === "1" ? route.o : c === "2" ? route.e : "-";
+      return fd === "-" ? "" : sentinel(log.mark(fd === "1" ? 1 : 2));
+    };
+    return { stdout: put(oe[0]), stderr: oe[1] === "=" ? "" : put(oe[1]), exitCode: code };
+  }
+
+  /** the commands whose output output.ts routes */
+  private isToolName(name: string): boolean {
+    return Object.hasOwn(this.commands, name) || (name === "timeout" && !this.commands.timeout);
+  }
+
   /** is `name` something bash would find (a tool, a just-bash command, a path)? */
   private isCommand(name: string, ctx: ResolvedCommandContext): boolean {
     if (name.includes("/")) return true;
@@ -456,7 +579,7 @@ export class HostShell implements Shell {
   }
 
   /** coreutils timeout on the simulated clock */
-  private async timeout(args: string[], ctx: ResolvedCommandContext, sys: Syscalls) {
+  private async timeout(args: string[], ctx: ResolvedCommandContext, sys: Syscalls, flags = "rr") {
     const a = parseTimeoutArgs(args);
     if (typeof a === "string") return { stdout: "", stderr: a, exitCode: 125 };
     const cmd = a.argv[0]!;
@@ -477,20 +600,27 @@ export class HostShell implements Shell {
             "timeout",
           )
         : undefined;
+    const io = new ToolIo(this, ctx.env.get(IO_VAR), flags);
     try {
-      const r = await this.bashFor(sys).exec(a.argv.map(shellQuote).join(" "), {
+      const r = await this.bashFor(sys).exec(a.argv.map(shellQuote).join(" ") + io.childSuffix(), {
         cwd: ctx.cwd,
-        env: { ...this.envOf(ctx), [KILL_VAR]: id, ...(ctx.env.get(TTY_VAR) ? { [TTY_VAR]: ctx.env.get(TTY_VAR)! } : {}) },
+        env: {
+          ...this.envOf(ctx),
+          [KILL_VAR]: id,
+          ...(ctx.env.get(TTY_VAR) ? { [TTY_VAR]: ctx.env.get(TTY_VAR)! } : {}),
+          ...io.childEnv(),
+        },
         replaceEnv: true,
         ...(ctx.stdin ? { stdin: decodeBytesToUtf8(ctx.stdin) } : {}),
       });
-      let stderr = r.stderr;
-      if (timedOut && a.verbose) stderr += `timeout: sending signal ${a.signal} to command '${cmd}'\n`;
+      io.childDone(r);
+      if (timedOut && a.verbose) io.err(`timeout: sending signal ${a.signal} to command '${cmd}'\n`);
       const code = timedOut ? (a.preserveStatus ? 128 + signalNumber(a.signal) : 124) : r.exitCode;
-      return { stdout: r.stdout, stderr, exitCode: code };
+      return { stdout: io.stdout, stderr: io.stderr, exitCode: code };
     } finally {
       t?.cancel();
       this.kills.delete(id);
+      io.close();
     }
   }
 
@@ -516,56 +646,57 @@ export class HostShell implements Shell {
     args: string[],
     ctx: ResolvedCommandContext,
     sys: Syscalls,
+    flags = "rr",
   ) {
-    let stdout = "";
-    let stderr = "";
     const env = this.envOf(ctx);
+    delete env[IO_VAR];
     const cwd = ctx.cwd;
     const fs = this.bashFor(sys).fs;
     const ttyId = ctx.env.get(TTY_VAR);
     const tty = ttyId ? this.ttys.get(ttyId) : undefined;
     const resolve = (path: string) => fs.resolvePath(cwd, path);
+    // where fds 1 and 2 lead (output.ts); SIGPIPE from a `| head` that is gone
+    const io = new ToolIo(this, ctx.env.get(IO_VAR), flags, tty);
     const p: Process = {
       argv: [name, ...args],
       env,
       cwd,
       stdin: ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "",
-      stdout: { write: (s: string) => (tty ? tty.write(s) : void (stdout += s)) },
-      stderr: { write: (s: string) => (tty ? tty.write(s) : void (stderr += s)) },
+      stdout: { write: (s: string) => io.out(s) },
+      stderr: { write: (s: string) => io.err(s) },
       sys,
-      signal: this.signalFor(ctx, env),
+      signal: anySignal(this.signalFor(ctx, env), io.kill.signal),
       isatty: tty !== undefined,
-      spawn: async (argv: string[], child: Syscalls) => {
+      spawn: async (argv: string[], child: Syscalls, sopts?: SpawnOptions) => {
+        if (sopts?.exec) {
+          const e = await execLookup(fs, cwd, argv[0] ?? "", (n) => this.isCommand(n, ctx));
+          if (e) return e;
+        }
         const kid = ctx.env.get(KILL_VAR);
         const tid = ctx.env.get(TTY_VAR);
-        const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" "), {
+        const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" ") + io.childSuffix(), {
           cwd,
-          // a `timeout` above reaches the child too, and so does the terminal
-          env: { ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}) },
+          // a `timeout` above reaches the child too, and so does the terminal; it writes
+          // where this process's fds lead
+          env: { ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv() },
           replaceEnv: true,
           ...(p.stdin ? { stdin: p.stdin } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
-        stdout += r.stdout;
-        stderr += r.stderr;
+        io.childDone(r);
         return r.exitCode;
       },
       readFile: async (path: string) => {
         try {
+          // a missing file is the common case (iproute2's optional databases): no exception
           return await fs.readFile(resolve(path));
         } catch {
           return undefined;
         }
       },
-      writeFile: async (path: string, data: string, append?: boolean) => {
-        try {
-          if (append) await fs.appendFile(resolve(path), data);
-          else await fs.writeFile(resolve(path), data);
-          return true;
-        } catch {
-          return false;
-        }
-      },
+      writeFile: (path: string, data: string, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
+      readFileBytes: (path: string) => readFileBytes(fs, resolve(path)),
+      writeFileBytes: (path: string, data: Uint8Array, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
     };
     let code: number;
     try {
@@ -576,12 +707,15 @@ export class HostShell implements Shell {
     } catch (e) {
       if (e instanceof Exit) code = e.code;
       else {
-        stderr += `${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`;
+        io.err(`${name}: internal error: ${e instanceof Error ? e.message : String(e)}\n`);
         code = 1;
       }
     }
+    io.close();
+    // killed by SIGPIPE: 128 + 13
+    if (io.sigpipe) code = 141;
     code &= 0xff;
     this.onToolExit?.(name, p.argv, code);
-    return { stdout, stderr, exitCode: code };
+    return { stdout: io.stdout, stderr: io.stderr, exitCode: code };
   }
 }

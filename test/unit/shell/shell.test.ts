@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { HostShell } from "../../../src/shell/shell.ts";
+import { EXEC_COST_US as C, HostShell } from "../../../src/shell/shell.ts";
 import type { CommandTable } from "../../../src/userland/process.ts";
 import { FakeHost, asSys } from "./fake.ts";
 
@@ -34,7 +34,7 @@ function setup() {
   };
   const sh = new HostShell({ root: asSys(h.root), commands, sched: h.sched });
   const run = async (cmd: string) => {
-    const { env: _env, ...r } = await h.sched.drive(sh.exec(cmd), macrotask);
+    const { env: _env, output: _output, ...r } = await h.sched.drive(sh.exec(cmd), macrotask);
     return r;
   };
   return { h, sh, run };
@@ -51,10 +51,11 @@ test("custom commands, pipes, exit codes, not found", async () => {
 test("sleep and background jobs run on the simulated clock", async () => {
   const { h, run } = setup();
   const r = await run("sleep 2; now; (sleep 3; now) & sleep 1; now; wait; now");
-  assert.equal(r.stdout, "2000000\n3000000\n5000000\n5000000\n");
-  assert.equal(h.sched.now, 5_000_000);
+  // each tool run costs C µs (fork + exec) before it starts
+  assert.equal(r.stdout, [2e6 + 2 * C, 3e6 + 4 * C, 5e6 + 4 * C, 5e6 + 5 * C].map((t) => `${t}\n`).join(""));
+  assert.equal(h.sched.now, 5e6 + 5 * C);
   const r2 = await run("sleep 1 & sleep 2 & wait; now");
-  assert.equal(r2.stdout, "7000000\n");
+  assert.equal(r2.stdout, `${7e6 + 7 * C}\n`);
   const r3 = await run("sleep x");
   assert.equal(r3.stderr, "sleep: invalid time interval 'x'\nTry 'sleep --help' for more information.\n");
 });
@@ -99,11 +100,11 @@ test("timeout runs on the simulated clock and signals the tool", async () => {
   const { h, run } = setup();
   const t0 = h.sched.now;
   const r = await run("timeout 2 sleep 10; echo rc=$?; now");
-  assert.equal(r.stdout, `rc=124\n${t0 + 2_000_000}\n`);
+  assert.equal(r.stdout, `rc=124\n${t0 + 2_000_000 + C}\n`);
   assert.equal((await run("timeout 5 sleep 1; echo rc=$?")).stdout, "rc=0\n");
   await run("mkns t");
   const t1 = h.sched.now;
-  assert.equal((await run("timeout 1 nsx t sleep 9; echo rc=$?; now")).stdout, `rc=124\n${t1 + 1_000_000}\n`);
+  assert.equal((await run("timeout 1 nsx t sleep 9; echo rc=$?; now")).stdout, `rc=124\n${t1 + 1_000_000 + C}\n`);
   assert.deepEqual(await run("timeout 1 nosuch"), {
     stdout: "",
     stderr: "timeout: failed to run command 'nosuch': No such file or directory\n",
@@ -116,7 +117,7 @@ test("nested shells wait for their own jobs; job output appears at wait", async 
   const { h, run } = setup();
   const t0 = h.sched.now;
   const r = await run("bash -c 'sleep 1 & sleep 2 & wait; now'; (sleep 0.5; echo bg) & echo fg; wait; echo end");
-  assert.equal(r.stdout, `${t0 + 2_000_000}\nfg\nbg\nend\n`);
+  assert.equal(r.stdout, `${t0 + 2_000_000 + 2 * C}\nfg\nbg\nend\n`);
   const e = await run("env");
   assert.doesNotMatch(e.stdout, /TUXNET/);
 });

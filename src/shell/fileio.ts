@@ -1,0 +1,113 @@
+/**
+ * The host filesystem as a process sees it through open(2)/execvp(3): what just-bash's
+ * in-memory filesystem does more leniently (it creates missing parent directories on write,
+ * has only text helpers) is checked here the way the kernel would refuse it.
+ */
+import type { IFileSystem } from "just-bash";
+import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
+import type { KernelFs } from "../kernel/uapi/syscalls.ts";
+import { isKErr, strerror } from "../kernel/uapi/errno.ts";
+
+function dirname(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i <= 0 ? "/" : path.slice(0, i);
+}
+
+/**
+ * The system trees whose directories the installed packages own (/etc/libvirt/…,
+ * /var/lib/libvirt/…, /run/…): the host's filesystem does not list them all, so a tool's
+ * state file there gets its directory made as if the package had shipped it.
+ */
+const PACKAGE_TREES = ["/etc/", "/var/", "/run/", "/usr/", "/opt/", "/srv/"];
+
+/** fs/namei.c: open(path, O_WRONLY|O_CREAT): the parent must be a directory, path not one */
+export async function canCreate(fs: IFileSystem, path: string): Promise<boolean> {
+  try {
+    const d = await fs.stat(dirname(path));
+    if (!d.isDirectory) return false;
+  } catch {
+    if (!PACKAGE_TREES.some((t) => path.startsWith(t))) return false;
+  }
+  try {
+    const st = await fs.stat(path);
+    return !st.isDirectory;
+  } catch {
+    return true;
+  }
+}
+
+/** write(2) of a whole file, byte for byte; false as open(2) would fail */
+export async function writeFileChecked(
+  fs: IFileSystem,
+  path: string,
+  data: string | Uint8Array,
+  append = false,
+): Promise<boolean> {
+  if (!(await canCreate(fs, path))) return false;
+  try {
+    if (append) await fs.appendFile(path, data);
+    else await fs.writeFile(path, data);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function readFileBytes(fs: IFileSystem, path: string): Promise<Uint8Array | undefined> {
+  try {
+    const st = await fs.stat(path);
+    if (st.isDirectory) return undefined;
+    return await fs.readFileBuffer(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * execvp(3) of argv[0]: 0 when it would run, SPAWN_ENOENT when there is no such command
+ * (or file), SPAWN_EACCES when the path names a directory. `known` says whether a bare name
+ * is a command of the shell.
+ */
+export async function execLookup(fs: IFileSystem, cwd: string, argv0: string, known: (name: string) => boolean) {
+  if (argv0 === "") return SPAWN_ENOENT;
+  if (!argv0.includes("/")) return known(argv0) ? 0 : SPAWN_ENOENT;
+  try {
+    const st = await fs.stat(fs.resolvePath(cwd, argv0));
+    if (st.isDirectory) return SPAWN_EACCES;
+    return 0;
+  } catch {
+    return SPAWN_ENOENT;
+  }
+}
+
+/**
+ * The strerror() that open(2)+read(2) of `path` really fails with, where just-bash's
+ * commands say "No such file or directory" for every failure: the kernel's error for /proc
+ * and /sys (EINVAL from a sysfs show(), EACCES from a write-only file), EISDIR for a
+ * directory. undefined when it is ENOENT after all.
+ */
+export async function readErrorOf(fs: IFileSystem, kfs: KernelFs, path: string): Promise<string | undefined> {
+  if (path.startsWith("/proc/") || path.startsWith("/sys/")) {
+    const r = kfs.read(path);
+    if (isKErr(r) && r.errno !== "ENOENT") return strerror(r.errno);
+  }
+  try {
+    if ((await fs.stat(path)).isDirectory) return strerror("EISDIR");
+  } catch {
+    /* ENOENT indeed */
+  }
+  return undefined;
+}
+
+/** cat's messages with the real errno (see readErrorOf) */
+export async function fixCatErrors(stderr: string, fs: IFileSystem, kfs: KernelFs, cwd: string): Promise<string> {
+  if (!stderr.includes(": No such file or directory")) return stderr;
+  const lines = stderr.split("\n");
+  for (let i = 0; i < lines.length; i++) {
+    const m = /^cat: (.+): No such file or directory$/.exec(lines[i]!);
+    if (!m) continue;
+    const why = await readErrorOf(fs, kfs, fs.resolvePath(cwd, m[1]!));
+    if (why) lines[i] = `cat: ${m[1]}: ${why}`;
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,173 @@
+/**
+ * GNU ls -l (coreutils src/ls.c: print_long_format) over the host's own files (/tmp, /root,
+ * /etc …), which just-bash's ls prints as `user user` with fixed modes and the real machine's
+ * clock. Every file belongs to root (uid 0, gid 0); modes, link counts, sizes and mtimes come
+ * from the filesystem, whose times are the simulated wall clock (simfs.ts). Block counts are
+ * those of ext4 (4 KiB blocks, fast symlinks), for the `total` line.
+ *
+ * Handles `-l` with any of `-a -A -d -n` and operands (none: `.`); the caller gives anything
+ * else to just-bash.
+ */
+import type { IFileSystem, FsStat } from "just-bash";
+import { strftime } from "./date.ts";
+
+export interface LsOpts {
+  all: boolean;
+  almostAll: boolean;
+  dir: boolean;
+  numeric: boolean;
+  paths: string[];
+}
+
+/** the options this port handles (`-l` required), or undefined */
+export function lsFsArgs(args: string[]): LsOpts | undefined {
+  const o: LsOpts = { all: false, almostAll: false, dir: false, numeric: false, paths: [] };
+  let long = false;
+  let operands = false;
+  for (const a of args) {
+    if (!operands && a === "--") operands = true;
+    else if (!operands && a.startsWith("-") && a.length > 1) {
+      for (const c of a.slice(1)) {
+        if (c === "l") long = true;
+        else if (c === "a") o.all = true;
+        else if (c === "A") o.almostAll = true;
+        else if (c === "d") o.dir = true;
+        else if (c === "n") {
+          o.numeric = true;
+          long = true;
+        } else return undefined;
+      }
+    } else o.paths.push(a);
+  }
+  if (!long) return undefined;
+  return o;
+}
+
+/** src/ls.c: filemodestring() (+ the setuid/setgid/sticky letters) */
+function modeString(st: FsStat): string {
+  const t = st.isSymbolicLink ? "l" : st.isDirectory ? "d" : "-";
+  const m = st.isSymbolicLink ? 0o777 : st.mode;
+  const bit = (r: number, w: number, x: number, special: number, ch: string) =>
+    (m & r ? "r" : "-") + (m & w ? "w" : "-") + (m & special ? (m & x ? ch : ch.toUpperCase()) : m & x ? "x" : "-");
+  return t + bit(0o400, 0o200, 0o100, 0o4000, "s") + bit(0o40, 0o20, 0o10, 0o2000, "s") + bit(0o4, 0o2, 0o1, 0o1000, "t");
+}
+
+const byteCmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+interface Row {
+  mode: string;
+  nlink: number;
+  size: number;
+  /** 1 KiB blocks (st_blocks / 2) */
+  blocks: number;
+  mtime: number;
+  name: string;
+}
+
+/** src/ls.c: the date column — "%b %e %H:%M" within the last six months, else "%b %e  %Y" */
+function dateColumn(when: number, now: number): string {
+  const sixMonthsAgo = now - (31556952 / 2);
+  const recent = sixMonthsAgo < when && when <= now + 1;
+  return strftime(recent ? "%b %e %H:%M" : "%b %e  %Y", when);
+}
+
+/** `ls -l …` of the host's files: stdout, stderr, exit status */
+export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallclock: number) {
+  const now = Math.floor(wallclock);
+  const abs = (p: string) => fs.resolvePath(cwd, p);
+  const lstat = async (p: string): Promise<FsStat | undefined> => {
+    try {
+      return await fs.lstat(p);
+    } catch {
+      return undefined;
+    }
+  };
+  const nlinkOf = async (path: string, st: FsStat): Promise<number> => {
+    if (!st.isDirectory) return 1;
+    let n = 2;
+    try {
+      for (const c of await fs.readdir(path)) {
+        const cs = await lstat(path === "/" ? `/${c}` : `${path}/${c}`);
+        if (cs?.isDirectory) n++;
+      }
+    } catch {
+      /* unreadable: 2 */
+    }
+    return n;
+  };
+  const row = async (path: string, name: string, st: FsStat): Promise<Row> => {
+    let shown = name;
+    let size = st.isDirectory ? 4096 : st.size;
+    if (st.isSymbolicLink) {
+      try {
+        const t = await fs.readlink(path);
+        shown += ` -> ${t}`;
+        size = new TextEncoder().encode(t).length;
+      } catch {
+        /* no target */
+      }
+    }
+    const blocks = st.isSymbolicLink ? 0 : st.isDirectory ? 4 : Math.ceil(size / 4096) * 4;
+    const mtime = Math.floor((st.mtime?.getTime() ?? 0) / 1000);
+    return { mode: modeString(st), nlink: await nlinkOf(path, st), size, blocks, mtime, name: shown };
+  };
+  const owner = o.numeric ? "0" : "root";
+  const render = (rows: Row[]): string => {
+    const wl = Math.max(...rows.map((r) => String(r.nlink).length));
+    const ws = Math.max(...rows.map((r) => String(r.size).length));
+    return rows
+      .map((r) => `${r.mode} ${String(r.nlink).padStart(wl)} ${owner} ${owner} ${String(r.size).padStart(ws)} ${dateColumn(r.mtime, now)} ${r.name}\n`)
+      .join("");
+  };
+  let stdout = "";
+  let stderr = "";
+  let code = 0;
+  const files: Row[] = [];
+  const dirs: string[] = [];
+  const operands = o.paths.length ? o.paths : ["."];
+  for (const p of operands) {
+    const full = abs(p);
+    // with -l a symlink operand is listed, not followed (unless it ends in a slash)
+    let st = await lstat(full);
+    if (st && p.endsWith("/") && st.isSymbolicLink) {
+      try {
+        st = await fs.stat(full);
+      } catch {
+        st = undefined;
+      }
+    }
+    if (!st) {
+      stderr += `ls: cannot access '${p}': No such file or directory\n`;
+      code = 2;
+      continue;
+    }
+    if (st.isDirectory && !o.dir) dirs.push(p);
+    else files.push(await row(full, p, st));
+  }
+  files.sort((a, b) => byteCmp(a.name, b.name));
+  dirs.sort(byteCmp);
+  if (files.length) stdout += render(files);
+  const many = operands.length > 1;
+  for (const [i, d] of dirs.entries()) {
+    const full = abs(d);
+    if (files.length || i > 0) stdout += "\n";
+    if (many) stdout += `${d}:\n`;
+    let names: string[];
+    try {
+      names = await fs.readdir(full);
+    } catch {
+      stderr += `ls: cannot open directory '${d}': Permission denied\n`;
+      code = 2;
+      continue;
+    }
+    const list = o.all ? [".", "..", ...names] : o.almostAll ? names : names.filter((n) => !n.startsWith("."));
+    const rows: Row[] = [];
+    for (const n of list.slice().sort(byteCmp)) {
+      const p = n === "." ? full : n === ".." ? full.replace(/\/[^/]+$/, "") || "/" : full === "/" ? `/${n}` : `${full}/${n}`;
+      const st = n === "." || n === ".." ? await lstat(p) : await lstat(p);
+      if (st) rows.push(await row(p, n, st));
+    }
+    stdout += `total ${rows.reduce((s, r) => s + r.blocks, 0)}\n` + (rows.length ? render(rows) : "");
+  }
+  return { stdout, stderr, exitCode: code };
+}

@@ -1,0 +1,439 @@
+/**
+ * Where output goes, in time order.
+ *
+ * just-bash collects each command's stdout and stderr as two strings and combines them when
+ * the command ends, so on its own a line prints stdout before stderr under `2>&1`, and a
+ * background job's output only when it ends. Real bash has one file per descriptor, written
+ * to as things happen. This file closes the gap:
+ *
+ * - A transform plugin (`outputPlugin`) follows, at parse time, where fds 1 and 2 of every
+ *   command point: to the exec's own stdout/stderr ("1", "2": *direct*) or somewhere else
+ *   (a file, a pipe, a command substitution). It rewrites each tool command `NAME ARGS` into
+ *   `__tool FLAGS NAME ARGS`, FLAGS saying where the tool's stdout and stderr go (so a tool
+ *   under `2>&1` writes both into one ordered stream), and whether a `| head -N` reads its
+ *   stdout (a write after head is gone is SIGPIPE).
+ * - A top-level line has an `OutLog`: direct tool writes (also from background jobs, and
+ *   from children of `ip netns exec`, `timeout`) are appended to it as they happen. Builtins
+ *   (echo …) still write into just-bash's result; after every direct statement the plugin
+ *   puts `__mark $? OUT ERR`, which prints a sentinel and records its place in the log, so
+ *   the result text between two sentinels is put back where it was written.
+ * - The route of an exec (which log, which log fd its fds 1 and 2 feed, which pipe limit) is
+ *   the environment variable IO_VAR, set by whoever starts the exec.
+ */
+import type { TransformPlugin, WordNode } from "just-bash";
+
+/** the environment variable carrying an exec's output route: `LOG:OE:PIPE` */
+export const IO_VAR = "TUXNET_IO";
+
+const S0 = "\uE000";
+const S1 = "\uE001";
+const SENTINEL = /\uE000(\d+)\uE001/g;
+export const sentinel = (id: number) => `${S0}${id}${S1}`;
+export const stripSentinels = (s: string) => (s.includes(S0) ? s.replace(SENTINEL, "") : s);
+
+type Fd = 1 | 2;
+
+interface Entry {
+  fd: Fd;
+  text: string;
+}
+
+/** one line's output, both descriptors, in the order it was written */
+export class OutLog {
+  private entries: Entry[] = [];
+  private marks = new Map<number, Entry>();
+  private nextMark = 1;
+  open = true;
+
+  write(fd: Fd, text: string): void {
+    if (text) this.entries.push({ fd, text });
+  }
+
+  /** a place in the log the result text up to the matching sentinel goes to */
+  mark(fd: Fd): number {
+    const id = this.nextMark++;
+    const e: Entry = { fd, text: "" };
+    this.entries.push(e);
+    this.marks.set(id, e);
+    return id;
+  }
+
+  /** put an exec's result text for `fd` back: each piece where its sentinel's mark is */
+  splice(fd: Fd, text: string): void {
+    if (!text.includes(S0)) {
+      this.write(fd, text);
+      return;
+    }
+    let last = 0;
+    for (const m of text.matchAll(SENTINEL)) {
+      const seg = text.slice(last, m.index);
+      last = m.index + m[0].length;
+      const e = this.marks.get(Number(m[1]));
+      if (e) {
+        e.text = seg;
+        this.marks.delete(Number(m[1]));
+      } else this.write(fd, seg);
+    }
+    this.write(fd, text.slice(last));
+  }
+
+  text(fd: Fd): string {
+    let s = "";
+    for (const e of this.entries) if (e.fd === fd) s += e.text;
+    return s;
+  }
+
+  /** both fds as a terminal shows them, in the order written; `fix` rewrites each piece */
+  combined(fix: (fd: Fd, text: string) => string = (_fd, t) => t): string {
+    let s = "";
+    for (const e of this.entries) if (e.text) s += fix(e.fd, e.text);
+    return s;
+  }
+}
+
+/** `| head -N` after a producer: after N lines, a write at a later time gets SIGPIPE */
+export class PipeLimit {
+  lines = 0;
+  /** simulated time the reader got its N-th line (head exits right after) */
+  fullAt: number | undefined;
+  broken = false;
+  /** the writers to signal when the pipe breaks */
+  readonly kills = new Set<AbortController>();
+  constructor(readonly max: number) {}
+
+  /** may `s` be written at time `now`? counts its lines; false once the pipe is broken */
+  accept(s: string, now: number): boolean {
+    if (this.broken) return false;
+    if (this.fullAt !== undefined && now > this.fullAt) {
+      this.broken = true;
+      for (const k of this.kills) k.abort();
+      return false;
+    }
+    for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) this.lines++;
+    if (this.fullAt === undefined && this.lines >= this.max) this.fullAt = now;
+    return true;
+  }
+}
+
+/** where an exec's fd 1 and fd 2 go: a log fd, or its own result ("-") */
+export interface Route {
+  log: string;
+  o: "1" | "2" | "-";
+  e: "1" | "2" | "-";
+  pipe: string;
+}
+
+export function parseRoute(v: string | undefined): Route | undefined {
+  if (!v) return undefined;
+  const [log = "", oe = "--", pipe = ""] = v.split(":");
+  return { log, o: (oe[0] ?? "-") as Route["o"], e: (oe[1] ?? "-") as Route["e"], pipe };
+}
+
+export function formatRoute(r: Route): string {
+  return `${r.log}:${r.o}${r.e}:${r.pipe}`;
+}
+
+/**
+ * `__tool` FLAGS: stdout dest then stderr dest, each "1"/"2" (the exec's fd, direct), "r"
+ * (the tool's own result), stderr also "o" (into the tool's own stdout result: `2>&1` into
+ * a file or a pipe); then optionally `h<N>` (a `head -N` reads stdout).
+ */
+export interface ToolFlags {
+  out: "1" | "2" | "r";
+  err: "1" | "2" | "r" | "o";
+  head: number | undefined;
+}
+
+export function parseFlags(f: string): ToolFlags {
+  const m = /^([12r])([12ro])(?:h(\d+))?$/.exec(f);
+  if (!m) return { out: "r", err: "r", head: undefined };
+  return { out: m[1] as ToolFlags["out"], err: m[2] as ToolFlags["err"], head: m[3] ? Number(m[3]) : undefined };
+}
+
+// ---------------------------------------------------------------------------------------
+// the transform plugin
+
+type AnyNode = { [k: string]: unknown };
+const isNode = (x: unknown): x is AnyNode => typeof x === "object" && x !== null;
+
+function lit(value: string): WordNode {
+  return { type: "Word", parts: [{ type: "Literal", value }] } as WordNode;
+}
+
+/** the literal text of a word, or undefined if it expands */
+function literalOf(w: unknown): string | undefined {
+  if (!isNode(w) || w.type !== "Word") return undefined;
+  let s = "";
+  for (const p of w.parts as AnyNode[]) {
+    if (p.type === "Literal" || p.type === "SingleQuoted" || p.type === "Escaped") s += String(p.value);
+    else return undefined;
+  }
+  return s;
+}
+
+/** where each fd points: "1"/"2" = the exec's own fds, "xN" = anything else */
+type Fds = Map<number, string>;
+
+class Walker {
+  private other = 0;
+  marks = false;
+  constructor(private readonly isTool: (name: string) => boolean) {}
+
+  private fresh(): string {
+    return `x${++this.other}`;
+  }
+
+  /** the fds after a redirection list (bash applies them left to right) */
+  private apply(fds: Fds, reds: AnyNode[]): Fds {
+    if (!reds.length) return fds;
+    const out = new Map(fds);
+    for (const r of reds) {
+      const op = String(r.operator);
+      if (op === "&>" || op === "&>>") {
+        const x = this.fresh();
+        out.set(1, x);
+        out.set(2, x);
+        continue;
+      }
+      const fd = typeof r.fd === "number" ? r.fd : op.startsWith("<") ? 0 : 1;
+      if (op === ">&" || op === "<&") {
+        const t = literalOf(r.target);
+        if (t !== undefined && /^\d+$/.test(t)) out.set(fd, out.get(Number(t)) ?? this.fresh());
+        else if (op === ">&" && r.fd === null && t !== "-") {
+          // `>& file` is `&> file`
+          const x = this.fresh();
+          out.set(1, x);
+          out.set(2, x);
+        } else out.set(fd, this.fresh());
+        continue;
+      }
+      if (op === "<" || op === "<<" || op === "<<-" || op === "<<<") {
+        if (fd !== 0) out.set(fd, this.fresh());
+        continue;
+      }
+      out.set(fd, this.fresh());
+    }
+    return out;
+  }
+
+  private direct(d: string | undefined): d is "1" | "2" {
+    return d === "1" || d === "2";
+  }
+
+  statements(list: unknown, fds: Fds, markable: boolean): void {
+    if (!Array.isArray(list)) return;
+    const o = fds.get(1);
+    const e = fds.get(2);
+    const mark = markable && (this.direct(o) || this.direct(e));
+    for (let i = 0; i < list.length; i++) {
+      this.statement(list[i] as AnyNode, fds);
+      if (mark) {
+        list.splice(++i, 0, this.markStatement(this.direct(o) ? o : "-", this.direct(e) ? (e === o ? "=" : e) : "-"));
+        this.marks = true;
+      }
+    }
+  }
+
+  private markStatement(o: string, e: string): AnyNode {
+    const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] };
+    const flags = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "-", operation: null }] };
+    return {
+      type: "Statement",
+      background: false,
+      operators: [],
+      pipelines: [
+        {
+          type: "Pipeline",
+          negated: false,
+          commands: [{ type: "SimpleCommand", assignments: [], redirections: [], name: lit("__mark"), args: [status, flags, lit(o + e)] }],
+        },
+      ],
+    };
+  }
+
+  private statement(st: AnyNode, fds: Fds): void {
+    for (const p of (st.pipelines as AnyNode[]) ?? []) this.pipeline(p, fds);
+  }
+
+  private pipeline(p: AnyNode, fds: Fds): void {
+    const cmds = (p.commands as AnyNode[]) ?? [];
+    const pipeStderr = (p.pipeStderr as boolean[] | undefined) ?? [];
+    for (let i = 0; i < cmds.length; i++) {
+      let f = fds;
+      let head: number | undefined;
+      if (i < cmds.length - 1) {
+        const x = this.fresh();
+        f = new Map(fds);
+        f.set(1, x);
+        if (pipeStderr[i]) f.set(2, x);
+        head = headLimit(cmds[i + 1]!);
+      }
+      this.command(cmds[i]!, f, head);
+    }
+  }
+
+  private command(c: AnyNode, fds: Fds, head: number | undefined): void {
+    const reds = (c.redirections as AnyNode[]) ?? [];
+    this.words(reds, fds);
+    if (c.type === "SimpleCommand") return this.simple(c, fds, head);
+    const inner = this.apply(fds, reds);
+    const markable = this.direct(inner.get(1)) || this.direct(inner.get(2));
+    switch (c.type) {
+      case "Group":
+      case "Subshell":
+        return this.statements(c.body, inner, markable);
+      case "If":
+        // no marks in conditions: under set -e a mark returns 0, not the condition's status
+        for (const cl of (c.clauses as AnyNode[]) ?? []) {
+          this.statements(cl.condition, inner, false);
+          this.statements(cl.body, inner, markable);
+        }
+        return this.statements(c.elseBody, inner, markable);
+      case "For":
+      case "CStyleFor":
+        this.words(c.words, inner);
+        return this.statements(c.body, inner, markable);
+      case "While":
+      case "Until":
+        this.statements(c.condition, inner, false);
+        return this.statements(c.body, inner, markable);
+      case "Case":
+        this.words(c.word, inner);
+        for (const it of (c.items as AnyNode[]) ?? []) this.statements(it.body, inner, markable);
+        return;
+      case "FunctionDef": {
+        // runs later, wherever it is called: its output goes into the result
+        const x: Fds = new Map([
+          [1, this.fresh()],
+          [2, this.fresh()],
+        ]);
+        const body = c.body as AnyNode;
+        if (isNode(body)) this.command(body, x, undefined);
+        return;
+      }
+      default:
+        this.words(c, inner);
+    }
+  }
+
+  private simple(c: AnyNode, fds: Fds, head: number | undefined): void {
+    this.words(c.assignments, fds);
+    this.words(c.args, fds);
+    const reds = (c.redirections as AnyNode[]) ?? [];
+    const name = literalOf(c.name);
+    if (name !== undefined && this.isTool(name)) {
+      const f = this.apply(fds, reds);
+      const o = f.get(1)!;
+      const e = f.get(2)!;
+      const out = this.direct(o) ? o : "r";
+      const err = this.direct(e) ? e : e === o ? "o" : "r";
+      c.args = [lit(out + err + (head !== undefined ? `h${head}` : "")), lit(name), ...((c.args as WordNode[]) ?? [])];
+      c.name = lit("__tool");
+      return;
+    }
+    // fds 1 and 2 are one stream: a command's own `>&2`/`2>&1` are no-ops, and `2>&1` makes
+    // just-bash keep its stdout and stderr in one result (one command's worth of order)
+    if (fds.get(1) === fds.get(2) && name !== "__bg" && name !== "__mark") {
+      const touches = reds.filter((r) => r.fd === 1 || r.fd === 2 || (r.fd === null && !String(r.operator).startsWith("<")));
+      const dup = (r: AnyNode) => {
+        const t = literalOf(r.target);
+        return r.operator === ">&" && (t === "1" || t === "2") && Number(t) !== (r.fd ?? 1);
+      };
+      if (touches.every(dup)) {
+        c.redirections = [
+          { type: "Redirection", fd: 2, operator: ">&", target: lit("1") },
+          ...reds.filter((r) => !touches.includes(r)),
+        ];
+      }
+    }
+    if (name === "__bg") {
+      // the job's fds 1 and 2: where this shell's are here
+      const o = fds.get(1);
+      const e = fds.get(2);
+      (c.args as WordNode[]).push(lit((this.direct(o) ? o : "-") + (this.direct(e) ? e : "-")));
+    }
+  }
+
+  /** command substitutions inside words: their stdout is captured, stderr is ours */
+  private words(n: unknown, fds: Fds): void {
+    if (Array.isArray(n)) {
+      for (const x of n) this.words(x, fds);
+      return;
+    }
+    if (!isNode(n)) return;
+    if (n.type === "CommandSubstitution" || n.type === "ProcessSubstitution") {
+      const body = n.body as AnyNode;
+      const f: Fds = new Map([
+        [1, this.fresh()],
+        [2, fds.get(2) ?? this.fresh()],
+      ]);
+      if (isNode(body)) this.statements(body.statements, f, false);
+      return;
+    }
+    for (const k of Object.keys(n)) {
+      if (k === "type") continue;
+      const v = n[k];
+      if (isNode(v)) this.words(v, fds);
+    }
+  }
+}
+
+/** `head`, `head -N`, `head -n N`, `head -nN`, `head -n N` with literal args only */
+function headLimit(c: AnyNode): number | undefined {
+  if (c.type !== "SimpleCommand" || literalOf(c.name) !== "head") return undefined;
+  const args = ((c.args as unknown[]) ?? []).map(literalOf);
+  if (args.some((a) => a === undefined)) return undefined;
+  const a = args as string[];
+  if (a.length === 0) return 10;
+  let m: RegExpExecArray | null;
+  if (a.length === 1 && (m = /^-n?(\d+)$/.exec(a[0]!))) return Number(m[1]);
+  if (a.length === 2 && (a[0] === "-n" || a[0] === "--lines") && /^\d+$/.test(a[1]!)) return Number(a[1]);
+  return undefined;
+}
+
+/**
+ * Does the script spend simulated time (so other jobs' output can come in between), and
+ * does it not read PIPESTATUS (which a mark would clobber)?
+ */
+function wantsMarks(ast: AnyNode, isTool: (n: string) => boolean): boolean {
+  let found = false;
+  let pipestatus = false;
+  const visit = (n: unknown): void => {
+    if (pipestatus) return;
+    if (Array.isArray(n)) {
+      for (const x of n) visit(x);
+      return;
+    }
+    if (!isNode(n)) return;
+    if (n.type === "SimpleCommand") {
+      const name = literalOf(n.name);
+      if (name === undefined || isTool(name) || name === "__bg" || name === "__wait" || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".")
+        found = true;
+    }
+    if (n.type === "ParameterExpansion" && String(n.parameter).startsWith("PIPESTATUS")) pipestatus = true;
+    for (const k of Object.keys(n)) if (k !== "type" && isNode(n[k])) visit(n[k]);
+  };
+  visit(ast);
+  return found && !pipestatus;
+}
+
+/**
+ * The plugin: run it after the job-control plugin (it reads `__bg`). `isTool(name)`: the
+ * commands whose writes it routes (the tuxnet tools, timeout).
+ */
+export function outputPlugin(isTool: (name: string) => boolean): TransformPlugin {
+  return {
+    name: "tuxnet-output",
+    transform({ ast }) {
+      const root = ast as unknown as AnyNode;
+      const w = new Walker(isTool);
+      const fds: Fds = new Map([
+        [1, "1"],
+        [2, "2"],
+      ]);
+      const markable = wantsMarks(root, isTool);
+      w.statements(root.statements, fds, markable);
+      return { ast };
+    },
+  };
+}

@@ -1,0 +1,138 @@
+/**
+ * The standard output and error of one tool process (see output.ts): each write goes where
+ * the tool's fd points, the line's log (direct, in time order) or the tool's own result (a
+ * file, a pipe, a command substitution, which just-bash routes), through a `| head` limit.
+ */
+import { OutLog, PipeLimit, formatRoute, parseFlags, parseRoute, stripSentinels, IO_VAR, type Route } from "./output.ts";
+
+/** the shell state the routing reads */
+export interface IoHost {
+  logs: Map<string, OutLog>;
+  pipes: Map<string, PipeLimit>;
+  nextPipe: number;
+  orphanOutput: string[];
+  now(): number;
+}
+
+type Dest = { log: 1 | 2 } | { res: "out" | "err" };
+
+function sameDest(a: Dest, b: Dest): boolean {
+  return "log" in a ? "log" in b && a.log === b.log : "res" in b && a.res === b.res;
+}
+
+/** a finished exec's result: what went to a log fd is put in the log, the rest returned */
+export function settle(host: IoHost, route: Route | undefined, r: { stdout: string; stderr: string }) {
+  const log = route ? host.logs.get(route.log) : undefined;
+  let stdout = "";
+  let stderr = "";
+  const put = (fd: "1" | "2" | "-", text: string, own: "out" | "err") => {
+    if (!text) return;
+    if (fd === "-" || !route) {
+      if (own === "out") stdout += stripSentinels(text);
+      else stderr += stripSentinels(text);
+    } else if (log?.open) log.splice(fd === "1" ? 1 : 2, text);
+    else host.orphanOutput.push(stripSentinels(text));
+  };
+  put(route?.o ?? "-", r.stdout, "out");
+  put(route?.e ?? "-", r.stderr, "err");
+  return { stdout, stderr };
+}
+
+export class ToolIo {
+  stdout = "";
+  stderr = "";
+  /** the process got SIGPIPE (its reader is gone) */
+  sigpipe = false;
+  /** aborted on SIGPIPE */
+  readonly kill = new AbortController();
+  private readonly route: Route | undefined;
+  private readonly outDest: Dest;
+  private readonly errDest: Dest;
+  private readonly pipe: PipeLimit | undefined;
+  private readonly pipeId: string;
+  private ownsPipe = false;
+
+  constructor(
+    private readonly host: IoHost,
+    routeVar: string | undefined,
+    flagStr: string,
+    private readonly tty?: { write(s: string): void },
+  ) {
+    this.route = parseRoute(routeVar);
+    const f = parseFlags(flagStr);
+    // the exec's fd 1 or 2: the log fd its route feeds, or the tool's result on that fd
+    const direct = (d: "1" | "2"): Dest => {
+      const m = d === "1" ? this.route?.o : this.route?.e;
+      const log = this.route ? host.logs.get(this.route.log) : undefined;
+      if (log && (m === "1" || m === "2")) return { log: m === "1" ? 1 : 2 };
+      return { res: d === "1" ? "out" : "err" };
+    };
+    this.outDest = f.out === "r" ? { res: "out" } : direct(f.out);
+    this.errDest = f.err === "r" ? { res: "err" } : f.err === "o" ? { res: "out" } : direct(f.err);
+    if (f.head !== undefined) {
+      this.pipe = new PipeLimit(f.head);
+      this.pipeId = String(host.nextPipe++);
+      this.ownsPipe = true;
+      host.pipes.set(this.pipeId, this.pipe);
+    } else if (f.out === "1" && this.route?.pipe) {
+      this.pipeId = this.route.pipe;
+      this.pipe = host.pipes.get(this.pipeId);
+    } else this.pipeId = "";
+    this.pipe?.kills.add(this.kill);
+  }
+
+  private send(d: Dest, s: string, limited: boolean): void {
+    if (!s || this.sigpipe) return;
+    if (limited && this.pipe && !this.pipe.accept(s, this.host.now())) {
+      this.sigpipe = true;
+      this.kill.abort();
+      return;
+    }
+    if (this.tty) return this.tty.write(s);
+    if ("res" in d) {
+      if (d.res === "out") this.stdout += s;
+      else this.stderr += s;
+      return;
+    }
+    const log = this.route ? this.host.logs.get(this.route.log) : undefined;
+    if (log?.open) log.write(d.log, s);
+    else this.host.orphanOutput.push(s);
+  }
+
+  out(s: string): void {
+    this.send(this.outDest, s, true);
+  }
+  err(s: string): void {
+    this.send(this.errDest, s, sameDest(this.errDest, this.outDest));
+  }
+
+  /** the route of a child exec writing to this process's fds (ip netns exec, timeout) */
+  childEnv(): Record<string, string> {
+    const fd = (d: Dest): "1" | "2" | "-" => ("log" in d ? (d.log === 1 ? "1" : "2") : "-");
+    const o = fd(this.outDest);
+    const e = fd(this.errDest);
+    if (o === "-" && e === "-" && !this.pipeId) return { [IO_VAR]: "" };
+    return { [IO_VAR]: formatRoute({ log: this.route?.log ?? "", o, e, pipe: this.pipeId }) };
+  }
+
+  /** a child's result fds both end in one of ours: run it with `2>&1` so it keeps the order */
+  childSuffix(): string {
+    if ("res" in this.outDest && sameDest(this.outDest, this.errDest)) return this.outDest.res === "out" ? " 2>&1" : " 1>&2";
+    return "";
+  }
+
+  /** a child exec ended: its logged output is spliced into the log, the rest written */
+  childDone(r: { stdout: string; stderr: string }): void {
+    const rest = settle(this.host, parseRoute(this.childEnv()[IO_VAR]), r);
+    // the child's writes went through the pipe limit already
+    this.send(this.outDest, rest.stdout, false);
+    this.send(this.errDest, rest.stderr, false);
+    if (this.pipe?.broken) this.sigpipe = true;
+  }
+
+  /** the process exited: drop its pipe limit */
+  close(): void {
+    this.pipe?.kills.delete(this.kill);
+    if (this.ownsPipe) this.host.pipes.delete(this.pipeId);
+  }
+}

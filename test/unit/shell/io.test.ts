@@ -1,0 +1,148 @@
+/** Output order (2>&1, background jobs), SIGPIPE into `| head`, /dev, binary files, exec lookup. */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { HostShell } from "../../../src/shell/shell.ts";
+import { SPAWN_EACCES, SPAWN_ENOENT, type CommandTable, type Process } from "../../../src/userland/process.ts";
+import { FakeHost, asSys } from "./fake.ts";
+
+const macrotask = () => new Promise<void>((r) => setImmediate(r));
+
+function setup() {
+  const h = new FakeHost("h1");
+  const tick = (p: Process, us: number) =>
+    new Promise<void>((r) => {
+      const b = h.sched.block();
+      h.sched.after(us, () => (b.unblock(), r()), "tick");
+    });
+  const commands: CommandTable = {
+    mix: async (p) => {
+      p.stdout.write("o1\n");
+      p.stderr.write("e1\n");
+      p.stdout.write("o2\n");
+      return 1;
+    },
+    tick: async (p) => {
+      for (let i = 0; i < Number(p.argv[1]); i++) {
+        p.stdout.write(`tick${i}\n`);
+        await tick(p, 1_000_000);
+      }
+      return 0;
+    },
+    forever: async (p) => {
+      let i = 0;
+      while (!p.signal.aborted) {
+        p.stdout.write(`line${i++}\n`);
+        await tick(p, 100_000);
+      }
+      p.stderr.write("stopped\n");
+      return 0;
+    },
+    wbin: async (p) => {
+      const ok = await p.writeFileBytes!(p.argv[1]!, new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1, 0, 0xff, 10]));
+      p.stdout.write(`${ok}\n`);
+      return ok ? 0 : 1;
+    },
+    rbin: async (p) => {
+      const b = await p.readFileBytes!(p.argv[1]!);
+      p.stdout.write(`${b ? [...b].join(",") : "none"}\n`);
+      return 0;
+    },
+    xns: async (p) => {
+      const s = p.sys.netnsEnter(p.argv[1]!);
+      if ("errno" in s) return 2;
+      const rc = await p.spawn(p.argv.slice(2), s, { exec: true });
+      if (rc === SPAWN_ENOENT) p.stderr.write("ENOENT\n");
+      else if (rc === SPAWN_EACCES) p.stderr.write("EACCES\n");
+      return rc < 0 ? 1 : rc;
+    },
+    mkns: async (p) => {
+      p.sys.netnsAdd(p.argv[1]!);
+      return 0;
+    },
+  };
+  const sh = new HostShell({ root: asSys(h.root), commands, sched: h.sched });
+  const run = async (cmd: string) => {
+    const { env: _env, output: _output, ...r } = await h.sched.drive(sh.exec(cmd), macrotask);
+    return r;
+  };
+  return { h, sh, run };
+}
+
+test("2>&1 and |& keep a tool's writes in time order", async () => {
+  const { run } = setup();
+  assert.deepEqual(await run("mix 2>&1"), { stdout: "o1\ne1\no2\n", stderr: "", exitCode: 1 });
+  assert.equal((await run("mix 2>&1 | cat")).stdout, "o1\ne1\no2\n");
+  assert.equal((await run("mix |& cat")).stdout, "o1\ne1\no2\n");
+  assert.equal((await run("{ mix; echo out; mix; } 2>&1")).stdout, "o1\ne1\no2\nout\no1\ne1\no2\n");
+  assert.deepEqual(await run("mix 2>&1 >/dev/null"), { stdout: "e1\n", stderr: "", exitCode: 1 });
+  assert.equal((await run('x=$(mix 2>&1); echo "[$x]"')).stdout, "[o1\ne1\no2]\n");
+  assert.deepEqual(await run("mix; echo x"), { stdout: "o1\no2\nx\n", stderr: "e1\n", exitCode: 0 });
+  // what a terminal shows: both fds in the order written
+  const { h, sh } = setup();
+  const r = await h.sched.drive(sh.exec("sleep 0.1; mix; echo x; nosuch"), macrotask);
+  assert.equal(r.output, "o1\ne1\no2\nx\nbash: line 1: nosuch: command not found\n");
+});
+
+test("background output comes out when it is written", async () => {
+  const { run } = setup();
+  assert.equal((await run("tick 3 & sleep 1.5; echo mid; wait; echo end")).stdout, "tick0\ntick1\nmid\ntick2\nend\n");
+  assert.equal(
+    (await run("(sleep 0.2; echo bg1; sleep 0.4; echo bg2) & echo fg1; sleep 0.4; echo fg2; wait")).stdout,
+    "fg1\nbg1\nfg2\nbg2\n",
+  );
+  // $? and PIPESTATUS survive
+  assert.equal((await run("sleep 0.1; false; echo $?; false && true; echo $?")).stdout, "1\n1\n");
+});
+
+test("a producer into head is killed by SIGPIPE once head is gone", async () => {
+  const { run } = setup();
+  assert.deepEqual(await run("forever | head -3; echo ${PIPESTATUS[@]}"), {
+    stdout: "line0\nline1\nline2\n141 0\n",
+    stderr: "",
+    exitCode: 0,
+  });
+  assert.equal((await run("timeout 5 forever | head -n 2")).stdout, "line0\nline1\n");
+});
+
+test("/dev: null, zero, urandom, stdout, stderr", async () => {
+  const { run } = setup();
+  assert.deepEqual(await run("cat </dev/null; echo rc=$?; echo x >/dev/null; cat /dev/null | wc -c"), {
+    stdout: "rc=0\n0\n",
+    stderr: "",
+    exitCode: 0,
+  });
+  assert.equal((await run("head -c 4 /dev/zero | od -c")).stdout, "0000000  \\0  \\0  \\0  \\0\n0000004\n");
+  assert.equal((await run("head -c 16 /dev/urandom | wc -c")).stdout, "16\n");
+  assert.deepEqual(await run("echo a >/dev/stdout; echo b >/dev/stderr"), { stdout: "a\n", stderr: "b\n", exitCode: 0 });
+});
+
+test("binary files byte for byte; no file in a missing directory", async () => {
+  const { run } = setup();
+  assert.equal(
+    (await run("wbin /tmp/b; wc -c /tmp/b; od -c /tmp/b; rbin /tmp/b")).stdout,
+    "true\n7 /tmp/b\n0000000 324 303 262 241  \\0 377  \\n\n0000007\n212,195,178,161,0,255,10\n",
+  );
+  assert.deepEqual(await run("wbin /nodir/b; echo rc=$?; ls /nodir"), {
+    stdout: "false\nrc=1\n",
+    stderr: "ls: cannot access '/nodir': No such file or directory\n",
+    exitCode: 2,
+  });
+  assert.equal((await run("rbin /nonexistent; rbin /tmp")).stdout, "none\nnone\n");
+});
+
+test("spawn({exec}) reports a command that is not there instead of running bash", async () => {
+  const { run } = setup();
+  await run("mkns n1");
+  assert.deepEqual(await run("xns n1 nosuch; echo rc=$?"), { stdout: "rc=1\n", stderr: "ENOENT\n", exitCode: 0 });
+  assert.deepEqual(await run("xns n1 /etc; xns n1 /no/such"), { stdout: "", stderr: "EACCES\nENOENT\n", exitCode: 1 });
+  assert.deepEqual(await run("xns n1 mix 2>&1"), { stdout: "o1\ne1\no2\n", stderr: "", exitCode: 1 });
+});
+
+test("cat names the real error", async () => {
+  const { run } = setup();
+  assert.deepEqual(await run("cat /etc /proc/sys/net/ipv4/ip_forward /nonexistent"), {
+    stdout: "0\n",
+    stderr: "cat: /etc: Is a directory\ncat: /nonexistent: No such file or directory\n",
+    exitCode: 1,
+  });
+});

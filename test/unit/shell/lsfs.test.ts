@@ -1,0 +1,45 @@
+/** ls -l of the host's own files (lsfs.ts) on the simulated clock (simfs.ts): root's files, GNU's format */
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { HostShell } from "../../../src/shell/shell.ts";
+import { FakeHost, asSys } from "./fake.ts";
+
+const macrotask = () => new Promise<void>((r) => setImmediate(r));
+
+function setup() {
+  const h = new FakeHost("h1");
+  const sh = new HostShell({ root: asSys(h.root), commands: {}, sched: h.sched });
+  const run = async (cmd: string) => {
+    const { env: _env, output: _output, ...r } = await h.sched.drive(sh.exec(cmd), macrotask);
+    return r;
+  };
+  return { run };
+}
+
+test("ls -la /tmp: root-owned, sticky /tmp, mtimes from the world's wall clock", async () => {
+  const { run } = setup();
+  // 1_700_000_000 = Tue Nov 14 22:13:20 UTC 2023
+  assert.equal(
+    (await run("ls -la /tmp")).stdout,
+    "total 8\n" +
+      "drwxrwxrwt  2 root root 4096 Nov 14 22:13 .\n" +
+      "drwxr-xr-x 10 root root 4096 Nov 14 22:13 ..\n" +
+      "-rw-r--r--  1 root root    0 Nov 14 22:13 .keep\n",
+  );
+  await run("sleep 120; echo hello > /tmp/a.txt; mkdir /tmp/d; ln -s a.txt /tmp/l; sleep 60; touch /tmp/e");
+  assert.equal(
+    (await run("ls -l /tmp")).stdout,
+    "total 8\n" +
+      "-rw-r--r-- 1 root root    6 Nov 14 22:15 a.txt\n" +
+      "drwxr-xr-x 2 root root 4096 Nov 14 22:15 d\n" +
+      "-rw-r--r-- 1 root root    0 Nov 14 22:16 e\n" +
+      "lrwxrwxrwx 1 root root    5 Nov 14 22:15 l -> a.txt\n",
+  );
+  assert.equal((await run("ls -ld /tmp")).stdout, "drwxrwxrwt 3 root root 4096 Nov 14 22:16 /tmp\n");
+  assert.equal((await run("ls -ln /tmp/a.txt")).stdout, "-rw-r--r-- 1 0 0 6 Nov 14 22:15 /tmp/a.txt\n");
+  assert.deepEqual(await run("ls -l /tmp/nope"), {
+    stdout: "",
+    stderr: "ls: cannot access '/tmp/nope': No such file or directory\n",
+    exitCode: 2,
+  });
+});
