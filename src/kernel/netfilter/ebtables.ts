@@ -165,7 +165,14 @@ export function ebtDoReplace(net: Net, repl: EbtTableInfo): KErr | undefined {
 function ebtDevCheck(entry: string, dev: NetDevice | undefined): boolean {
   if (!entry) return false;
   if (!dev) return true;
-  if (entry.endsWith("+")) return !dev.name.startsWith(entry.slice(0, -1));
+  const last = entry.length - 1;
+  if (entry.charCodeAt(last) === 0x2b /* + */) {
+    // "eth+": a prefix, compared in place
+    const name = dev.name;
+    if (name.length < last) return true;
+    for (let i = 0; i < last; i++) if (name.charCodeAt(i) !== entry.charCodeAt(i)) return true;
+    return false;
+  }
   return dev.name !== entry;
 }
 
@@ -244,7 +251,8 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
   const found = info.chains.find((c) => c.hook === state.hook);
   if (!found) return NF_ACCEPT;
   let chain: EbtChain = found;
-  const stack: { chain: EbtChain; i: number }[] = [];
+  // the jump stack, allocated on the first jump (most walks never jump)
+  let stack: { chain: EbtChain; i: number }[] | undefined;
   let i = 0;
   for (;;) {
     if (i >= chain.entries.length) {
@@ -257,7 +265,15 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
     const e: EbtEntry = chain.entries[i]!;
     i++;
     if (ebtBasicMatch(e, skb, state.in, state.out)) continue;
-    if (!e.matches.every((m) => m.name !== "ip" || ebtIpMt(skb, m.data))) continue;
+    let ok = true;
+    for (let k = 0; k < e.matches.length; k++) {
+      const m = e.matches[k]!;
+      if (m.name === "ip" && !ebtIpMt(skb, m.data)) {
+        ok = false;
+        break;
+      }
+    }
+    if (!ok) continue;
     e.pcnt++;
     e.bcnt += skb.len;
     switch (e.target) {
@@ -268,7 +284,7 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
       case "DROP":
         return NF_DROP;
       case "RETURN": {
-        const top = stack.pop();
+        const top = stack?.pop();
         if (!top) continue; // in a base chain RETURN acts as CONTINUE
         chain = top.chain;
         i = top.i;
@@ -277,7 +293,7 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
       default: {
         const to: EbtChain | undefined = info.chains.find((c) => c.name === e.target);
         if (!to) return NF_DROP;
-        stack.push({ chain, i });
+        (stack ??= []).push({ chain, i });
         chain = to;
         i = 0;
       }

@@ -624,7 +624,50 @@ function structuredCloneEntry(e: IptEntry, pcnt: number, bcnt: number, comefrom:
 }
 
 function cloneData(d: Record<string, unknown>): Record<string, unknown> {
-  return JSON.parse(JSON.stringify(d)) as Record<string, unknown>;
+  return jsonClone(d) as Record<string, unknown>;
+}
+
+/**
+ * JSON.parse(JSON.stringify(v)) of a match/target payload without the text in between (get
+ * and replace copy every entry of a table): plain objects and arrays are copied with JSON's
+ * rules (undefined/functions dropped, or null in arrays; NaN/Infinity null; -0 is 0); anything
+ * else (toJSON, class instances, typed arrays) goes through JSON itself.
+ */
+function jsonClone(v: unknown): unknown {
+  if (v === null) return null;
+  switch (typeof v) {
+    case "number":
+      return Number.isFinite(v) ? (v === 0 ? 0 : v) : null;
+    case "string":
+    case "boolean":
+      return v;
+    case "object":
+      break;
+    default:
+      return undefined;
+  }
+  const o = v as Record<string, unknown>;
+  if (Array.isArray(o)) {
+    if (Object.getPrototypeOf(o) !== Array.prototype) return JSON.parse(JSON.stringify(o)) as unknown;
+    const out = new Array<unknown>(o.length);
+    for (let k = 0; k < o.length; k++) {
+      const c = jsonClone(o[k]);
+      out[k] = c === undefined ? null : c;
+    }
+    return out;
+  }
+  const proto = Object.getPrototypeOf(o) as unknown;
+  if ((proto !== Object.prototype && proto !== null) || typeof o["toJSON"] === "function") {
+    return JSON.parse(JSON.stringify(o)) as unknown;
+  }
+  const out: Record<string, unknown> = {};
+  for (const k of Object.keys(o)) {
+    const c = jsonClone(o[k]);
+    if (c === undefined) continue;
+    if (k === "__proto__") Object.defineProperty(out, k, { value: c, enumerable: true, writable: true, configurable: true });
+    else out[k] = c;
+  }
+  return out;
 }
 
 /** do_replace(): translate the new blob, swap it in, hand back the old counters */
