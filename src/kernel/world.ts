@@ -205,9 +205,12 @@ export class World {
 
   /** net/ethernet/eth.c: eth_random_addr() — or the lab's MAC in lab mode */
   randomMac(host: Host, netnsName: string, ifname: string): Uint8Array {
-    /* labtool's `ip` shim only adds `address MAC` for a device the command names: a
-     * template name (`ip link add type veth`, a veth peer without `name`) stays random */
-    const m = ifname.includes("%") ? undefined : this.labMac?.(host.name, netnsName, ifname);
+    /* labtool's `ip` shim only adds `address MAC` for a device the command names (keyed by
+     * the name as given, `vv%d` included): the kernel's own template for an unnamed device
+     * (`ip link add type veth` -> "veth%d", a veth peer without `name`) stays random. (An
+     * explicit `name veth%d` would get a lab MAC on Linux; not told apart here.) */
+    const unnamed = /^(veth|vxlan|macvlan|macvtap|dummy|geneve|ifb|netkit)%d$/.test(ifname);
+    const m = unnamed ? undefined : this.labMac?.(host.name, netnsName, ifname);
     if (m) return m.slice(0, 6);
     const a = this.rng.bytes(6);
     a[0] = (a[0]! & 0xfe) | 0x02;

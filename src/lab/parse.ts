@@ -36,10 +36,9 @@ function pySplit(s: string): string[] {
   return s.split(/\s+/).filter((w) => w !== "");
 }
 
-/** labtool.py: Lab._parse() */
-export function parseLab(text: string, name = "lab", path = name): Lab {
-  const lab: Lab = { name, hosts: [], switches: [], links: [], steps: [], timeout: 60, directives: [] };
-  let current: string | undefined;
+/** labtool.py: Lab._parse()'s first pass: a line ending in a backslash (not a comment)
+ * continues on the next one; the result has one entry per logical line */
+export function joinContinuations(text: string): string[] {
   const joined: string[] = [];
   let buf = "";
   for (const raw of text.split("\n")) {
@@ -51,6 +50,14 @@ export function parseLab(text: string, name = "lab", path = name): Lab {
     buf = "";
   }
   if (buf) joined.push(buf);
+  return joined;
+}
+
+/** labtool.py: Lab._parse() */
+export function parseLab(text: string, name = "lab", path = name): Lab {
+  const lab: Lab = { name, hosts: [], switches: [], links: [], steps: [], timeout: 60, directives: [] };
+  let current: string | undefined;
+  const joined = joinContinuations(text);
   joined.forEach((line, i) => {
     const lineno = i + 1;
     const s = line.trim();

@@ -12,7 +12,8 @@ import type { Scheduler } from "../sim/scheduler.ts";
 import { HostShell, type ShellResult } from "../shell/shell.ts";
 import { runJob } from "../shell/drive.ts";
 import type { CommandTable } from "../userland/process.ts";
-import { LabMacs } from "./labmac.ts";
+import { LabMacs, macString } from "./labmac.ts";
+import { labIpArgv } from "./ipshim.ts";
 import { nodeKind, type Lab } from "./parse.ts";
 
 export interface KernelHostLike {
@@ -64,8 +65,8 @@ export class LabWorld {
   private readonly commands: CommandTable;
 
   constructor(opts: LabWorldOptions) {
-    this.commands = opts.commands;
     const useLab = opts.labMacs ?? true;
+    this.commands = useLab ? this.withIpShim(opts.commands) : opts.commands;
     this.world = opts.makeWorld({
       seed: opts.seed ?? "tuxnet",
       ...(useLab
@@ -81,6 +82,26 @@ export class LabWorld {
 
   get sched(): Scheduler {
     return this.world.sched;
+  }
+
+  /** labtool's `ip` shim: `ip link add NAME … type KIND` runs with `address <lab MAC>`
+   * inserted (src/lab/ipshim.ts); the names it used count once `ip` succeeded */
+  private withIpShim(commands: CommandTable): CommandTable {
+    const ip = commands["ip"];
+    if (!ip) return commands;
+    const shimmed: CommandTable[string] = (p) => {
+      const host = p.sys.hostname();
+      p.argv = labIpArgv(
+        p.argv,
+        (netns, ifname) => {
+          this.pendingMacs.push([host, netns, ifname]);
+          return macString(this.macs.peek(host, netns, ifname));
+        },
+        () => p.sys.netnsIdentify().join("\n"),
+      );
+      return ip(p);
+    };
+    return { ...commands, ip: shimmed };
   }
 
   /** Add a machine (a host or a switch node) with its shell. */

@@ -5,7 +5,11 @@ export class Rng {
   private s2: number;
   private s3: number;
 
+  /** the seed, kept for fork() */
+  private readonly seed: string;
+
   constructor(seed: string | number = 1) {
+    this.seed = String(seed);
     // splitmix32 over a string hash to fill the state
     let h = typeof seed === "number" ? seed >>> 0 : fnv1a(seed);
     const next = () => {
@@ -19,6 +23,15 @@ export class Rng {
     this.s1 = next();
     this.s2 = next();
     this.s3 = next() | 1;
+  }
+
+  /**
+   * An independent stream derived from this one's seed and `label` only (not from the draws
+   * made so far): a part whose output must not shift when another part draws one more number
+   * (Open vSwitch UUIDs) takes its own. Same seed and label, same stream.
+   */
+  fork(label: string): Rng {
+    return new Rng(`${this.seed}\u0000${label}`);
   }
 
   /** a uniformly distributed 32-bit unsigned integer */

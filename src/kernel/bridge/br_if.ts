@@ -8,7 +8,8 @@ import type { SkBuff } from "../core/skbuff.ts";
 import { rtnlLinkOpsGet } from "../core/rtnetlink.ts";
 import { IFF_EBRIDGE, IFF_BRIDGE_PORT, IFF_NO_QUEUE, NET_ADDR_RANDOM, NET_ADDR_SET, NetDevice, type NetDeviceOps } from "../core/netdevice.ts";
 import { ARPHRD_ETHER, IFF_BROADCAST, IFF_LOOPBACK, IFF_MULTICAST, IF_OPER_UNKNOWN } from "../uapi/if.ts";
-import { type KErr, kerr } from "../uapi/errno.ts";
+import { type KErr, kerr, isKErr } from "../uapi/errno.ts";
+import { ethtoolGetLinkKsettings, ethtoolOpGetLink, setEthtoolOps } from "../core/dev_ioctl.ts";
 import {
   devSetAllmulti, devSetPromiscuity, netdevMasterUpperDevLink, netdevRxHandlerRegister, netdevRxHandlerUnregister,
   netdevUpperDevUnlink, netRng, netScheduler, registerNetdevice, unregisterNetdevice, devSetMtu, setNetnsLocal,
@@ -101,6 +102,12 @@ const brDeviceOps: NetDeviceOps = {
   },
 };
 
+/** net/bridge/br_device.c: br_ethtool_ops — br_getinfo() and ethtool_op_get_link() */
+setEthtoolOps(brDeviceOps, {
+  getLink: ethtoolOpGetLink,
+  getDrvinfo: () => ({ driver: "bridge", version: "2.3", fw_version: "N/A", bus_info: "N/A" }),
+});
+
 /** eth_random_addr() from the world's rng */
 function ethRandomAddr(net: Net, name: string): Uint8Array {
   const rng = netRng(net);
@@ -171,20 +178,27 @@ export function brDelBridge(dev: NetDevice): KErr | undefined {
   return undefined;
 }
 
-/** port_cost(): from the link speed (veth reports 10000 Mb/s) */
+/** net/bridge/br_if.c: port_cost() — from the link speed (__ethtool_get_link_ksettings) */
 function portCost(dev: NetDevice): number {
-  const kind = dev.linkOps?.kind;
-  if (kind === "veth") return 2;
-  const speed = (dev as unknown as { speed?: number }).speed;
-  if (speed !== undefined) {
-    if (speed === 10000) return 2;
-    if (speed === 5000) return 3;
-    if (speed === 2500 || speed === 1000) return 4;
-    if (speed === 100) return 19;
-    if (speed === 10 || speed <= 0) return 100;
-    if (speed > 10000) return 1;
+  const ecmd = ethtoolGetLinkKsettings(dev);
+  if (!isKErr(ecmd)) {
+    const speed = typeof ecmd.speed === "number" ? ecmd.speed : -1;
+    switch (speed) {
+      case 10000: return 2; /* SPEED_10000 */
+      case 5000: return 3;
+      case 2500: return 4;
+      case 1000: return 4;
+      case 100: return 19;
+      case 10: return 100;
+      case -1: return 100; /* SPEED_UNKNOWN */
+      default:
+        if (speed > 10000) return 1;
+    }
   }
-  return 100;
+  /* Old silly heuristics based on name */
+  if (dev.name.startsWith("lec")) return 7;
+  if (dev.name.startsWith("plip")) return 2500;
+  return 100; /* assume old 10Mbps */
 }
 
 /** find_portno() */

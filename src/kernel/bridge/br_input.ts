@@ -40,11 +40,17 @@ export function brHandleFrameFinish(skb: SkBuff): void {
   }
   const br = p.br;
   const h = ethHdr(skb);
-  const dest = skb.buf.slice(h, h + 6);
-  const src = skb.buf.subarray(h + 6, h + 12);
   const vid = 0;
-  if (p.flags & BR_LEARNING) brFdbUpdate(br, p, src, vid);
-  skb.brInputCb = { ...(skb.brInputCb ?? {}), brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0 };
+  if (p.flags & BR_LEARNING) brFdbUpdate(br, p, skb.buf.subarray(h + 6, h + 12), vid);
+  // the learning above reads the source in place; the destination is read below, after any
+  // hook ran, as Linux reads eth_hdr(skb)->h_dest
+  const dest = skb.buf.subarray(h, h + 6);
+  const cb = skb.brInputCb;
+  if (cb === undefined) skb.brInputCb = { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0 };
+  else {
+    cb.brdev = br.dev;
+    cb.srcPortIsolated = (p.flags & BR_ISOLATED) !== 0;
+  }
   if (p.state === BR_STATE_LEARNING) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
     return;
@@ -52,7 +58,7 @@ export function brHandleFrameFinish(skb: SkBuff): void {
   let localRcv = (br.dev.flags & IFF_PROMISC) !== 0;
   let pktType = BR_PKT_UNICAST;
   if (isMulticastEther(dest)) {
-    if (dest.every((b) => b === 0xff)) {
+    if ((dest[0]! & dest[1]! & dest[2]! & dest[3]! & dest[4]! & dest[5]!) === 0xff) {
       pktType = BR_PKT_BROADCAST;
       localRcv = true;
     } else {

@@ -14,7 +14,10 @@ function devByName(net: Net, name: unknown) {
 
 /** br_ioctl_stub(): SIOCBRADDBR / SIOCBRDELBR, the name in `ifname` */
 export function brIoctlStub(net: Net, req: Record<string, unknown>): Record<string, unknown> | KErr {
-  const name = String(req.ifname ?? "");
+  /* copy_from_user(buf, uarg, IFNAMSIZ); buf[IFNAMSIZ-1] = 0: a longer name is cut to 15
+   * bytes (`brctl addbr averyveryverylongname` makes "averyveryverylo") */
+  const bytes = new TextEncoder().encode(String(req.ifname ?? ""));
+  const name = new TextDecoder().decode(bytes.subarray(0, 15));
   if (req.request === "SIOCBRADDBR") {
     if (devByName(net, name)) return kerr("EEXIST");
     if (name.length >= 16 || name === "" || name.includes("/") || /\s/.test(name)) return kerr("EINVAL");

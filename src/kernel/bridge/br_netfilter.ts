@@ -234,7 +234,10 @@ function brNfForwardIp(_priv: unknown, skb: SkBuff, state: NfHookState): number 
   const old = nfBridgeInfoGet(skb);
   if (!old) return NF_ACCEPT;
   // nf_bridge_unshare(): flooded copies share it and get different physoutdevs
-  const nfb: NfBridgeInfo = { ...old };
+  const nfb: NfBridgeInfo = {
+    physindev: old.physindev, physoutdev: old.physoutdev, inPrerouting: old.inPrerouting,
+    pktOtherhost: old.pktOtherhost, ipv4Daddr: old.ipv4Daddr, arpIndev: old.arpIndev,
+  };
   skb.nfBridge = nfb;
   const parent = bridgeParent(state.out);
   if (!parent) return NF_DROP;

@@ -186,9 +186,9 @@ export class NetBridge {
 }
 
 export function macKey(addr: Uint8Array, vid: number): string {
-  let s = "";
-  for (let i = 0; i < 6; i++) s += (addr[i]! | 0x100).toString(16).slice(1);
-  return `${s}/${vid}`;
+  // the fdb hash key (fdb_rhash_params: addr + vid): three 16-bit halves and the vid as
+  // char codes, built per frame without garbage beyond the key itself
+  return String.fromCharCode((addr[0]! << 8) | addr[1]!, (addr[2]! << 8) | addr[3]!, (addr[4]! << 8) | addr[5]!, vid);
 }
 
 export function macEqual(a: Uint8Array, b: Uint8Array): boolean {
@@ -206,7 +206,7 @@ export function isMulticastEther(a: Uint8Array): boolean {
 }
 
 export function isZeroEther(a: Uint8Array): boolean {
-  return a.every((x) => x === 0);
+  return (a[0]! | a[1]! | a[2]! | a[3]! | a[4]! | a[5]!) === 0;
 }
 
 export function isValidEther(a: Uint8Array): boolean {

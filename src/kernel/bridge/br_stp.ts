@@ -684,6 +684,9 @@ export function brSetMaxAge(br: NetBridge, t: number): "ERANGE" | undefined {
 export function brSetAgeingTime(br: NetBridge, t: number): void {
   br.bridgeAgeingTime = t;
   if (!br.topologyChange) br.ageingTime = t;
+  /* mod_delayed_work(system_long_wq, &br->gc_work, 0): the gc runs now and re-arms itself
+   * (up or not: `brctl showstp` of a down bridge then shows a gc timer near ageing_time) */
+  br.gcTimer?.mod(now(br));
 }
 
 /** br_stp_change_bridge_id() */

@@ -63,7 +63,9 @@ function hwAddrAddEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, glob
     if (global) {
       /* check if addr is already used as global */
       if (m.global) return undefined;
+      /* ha->global_use = true (what /proc/net/dev_mcast prints as the 4th column) */
       m.global = true;
+      m.globalUse = true;
     }
     m.refcount++;
     return undefined;
@@ -85,6 +87,7 @@ function hwAddrDelEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, glob
   if (global) {
     if (!m.global) return kerr("ENOENT");
     m.global = false;
+    m.globalUse = false;
   }
   if (--m.refcount) return undefined;
   list.splice(i, 1);

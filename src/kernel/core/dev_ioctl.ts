@@ -13,6 +13,7 @@ import {
   linkwatchSyncDev,
 } from "./dev.ts";
 import { devMcAddGlobal, devMcDelGlobal } from "./dev_addr_lists.ts";
+import { NETDEV_FEATURE_STRINGS, ethnlFeaturesGet, ethnlSetFeatures } from "./netdev_features.ts";
 
 /** struct ethtool_ops, reduced to what `ethtool DEV|-i|-S` asks (net/ethtool/ioctl.c) */
 export interface EthtoolOps {
@@ -22,6 +23,11 @@ export interface EthtoolOps {
   getDrvinfo?(dev: NetDevice): { driver: string; version: string; fw_version?: string; bus_info?: string };
   /** get_sset_count(ETH_SS_STATS) + get_strings + get_ethtool_stats in one */
   getStats?(dev: NetDevice): [string, number][];
+  /** get_channels (struct ethtool_channels; 0 = not reported) */
+  getChannels?(dev: NetDevice): {
+    max_rx: number; max_tx: number; max_other: number; max_combined: number;
+    rx_count: number; tx_count: number; other_count: number; combined_count: number;
+  };
 }
 
 const ethtoolOps = new WeakMap<object, EthtoolOps>();
@@ -36,6 +42,16 @@ export function ethtoolOpGetLink(dev: NetDevice): number {
   /* Synchronize carrier state with link watch, see also rtnl_getlink() */
   linkwatchSyncDev(dev);
   return dev.carrier ? 1 : 0;
+}
+
+/**
+ * net/ethtool/ioctl.c: __ethtool_get_link_ksettings() — the driver's get_link_ksettings, or
+ * EOPNOTSUPP without one (the bridge's port_cost(), stacked drivers asking their lower device)
+ */
+export function ethtoolGetLinkKsettings(dev: NetDevice): Record<string, unknown> | KErr {
+  const ops = ethtoolOps.get(dev.ops);
+  if (!ops?.getLinkKsettings) return kerr("EOPNOTSUPP");
+  return ops.getLinkKsettings(dev);
 }
 
 /** net/ethtool/ioctl.c: __dev_ethtool() for the commands the emulator knows */
@@ -61,11 +77,26 @@ function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unkn
       };
     }
     case "ETHTOOL_GSTRINGS":
+      /* __ethtool_get_sset_count(): the features set is the core's, for every device */
+      if (req.string_set === "ETH_SS_FEATURES") return { strings: [...NETDEV_FEATURE_STRINGS] };
       if (req.string_set !== "ETH_SS_STATS") return kerr("EOPNOTSUPP");
       return { strings: ops.getStats ? ops.getStats(dev).map(([n]) => n) : [] };
     case "ETHTOOL_GSTATS":
       if (!ops.getStats) return kerr("EOPNOTSUPP");
       return { data: ops.getStats(dev).map(([, v]) => v) };
+    case "ETHTOOL_MSG_FEATURES_GET":
+      return ethnlFeaturesGet(dev);
+    case "ETHTOOL_MSG_FEATURES_SET": {
+      const bits = Array.isArray(req.bits) ? (req.bits as [string, boolean][]) : [];
+      return ethnlSetFeatures(dev, bits);
+    }
+    case "ETHTOOL_GCHANNELS":
+      /* net/ethtool/channels.c: channels_prepare_data() */
+      if (!ops.getChannels) return kerr("EOPNOTSUPP");
+      return { ...ops.getChannels(dev) };
+    case "ETHTOOL_GRINGPARAM":
+      /* net/ethtool/rings.c: rings_prepare_data(): no get_ringparam in any modelled driver */
+      return kerr("EOPNOTSUPP");
   }
   return kerr("EOPNOTSUPP");
 }

@@ -273,16 +273,17 @@ export function netifRx(skb: SkBuff): number {
   const dev = skb.dev!;
   /* (a device without a link-layer header — ip tunnels — has nothing to classify) */
   if (dev.hardHeaderLen >= 14 && (skb.macHeader < 0 || skb.data === skb.macHeader)) ethTypeTrans(skb, dev);
-  const sd = softnetOf(netSched(dev.net));
+  const sched = netSched(dev.net);
+  const sd = softnetOf(sched);
   if (sd.count >= NETDEV_MAX_BACKLOG) {
     sd.dropped++;
     dev.stats.rx_dropped++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_CPU_BACKLOG", "enqueue_to_backlog");
     return 1;
   }
-  skb.tstamp = netSched(dev.net).now;
+  skb.tstamp = sched.now;
   sd.push(skb);
-  if (!sd.timer.pending) sd.timer.mod(netSched(dev.net).now + NET_RX_DELAY_US); // ____napi_schedule + raise NET_RX
+  if (!sd.timer.pending) sd.timer.mod(sched.now + NET_RX_DELAY_US); // ____napi_schedule + raise NET_RX
   return 0;
 }
 

@@ -79,6 +79,8 @@ function procRoot(net: Net): FsNode {
     }, 0o555)],
     ["sys", fsDir(() => {
       const m = new Map<string, FsNode>();
+      const k = sysctlNode(net, "kernel");
+      if (k) m.set("kernel", k);
       const n = sysctlNode(net, "net");
       if (n) m.set("net", n);
       return m;

@@ -190,10 +190,51 @@ function sysctlCoreNetInit(net: Net): void {
   ]);
 }
 
+/** kernel/sysctl.c: proc_dostring() write side — up to the first newline (or NUL), at most
+ * maxlen-1 characters kept */
+function procDostringWrite(data: string, maxlen: number): string {
+  let end = data.length;
+  for (let i = 0; i < data.length; i++) {
+    if (data[i] === "\n" || data[i] === "\0") {
+      end = i;
+      break;
+    }
+  }
+  return data.slice(0, Math.min(end, maxlen - 1));
+}
+
+/** kernel/utsname_sysctl.c: uts_kern_table — /proc/sys/kernel/{hostname,domainname,osrelease,
+ * ostype} of the machine (its UTS namespace: one per host). The release matches `uname -r`. */
+function utsSysctlNetInit(net: Net): void {
+  const NEW_UTS_LEN = 64;
+  const host = net.host;
+  registerNetSysctl(net, "kernel", [
+    {
+      procname: "domainname",
+      mode: 0o644,
+      read: () => "(none)\n",
+      write: () => undefined,
+    },
+    {
+      procname: "hostname",
+      mode: 0o644,
+      /* proc_do_uts_string(): a copy of the string under uts_sem */
+      read: () => `${host.hostname}\n`,
+      write: (d) => {
+        host.hostname = procDostringWrite(d, NEW_UTS_LEN + 1);
+        return undefined;
+      },
+    },
+    { procname: "osrelease", mode: 0o444, read: () => "6.18.0\n" },
+    { procname: "ostype", mode: 0o444, read: () => "Linux\n" },
+  ]);
+}
+
 let done = false;
-/** net/core/sysctl_net_core.c: sysctl_core_init() */
+/** net/core/sysctl_net_core.c: sysctl_core_init() (+ kernel/utsname_sysctl.c: utsname_sysctl_init()) */
 export function sysctlCoreInit(): void {
   if (done) return;
   done = true;
   registerPernetOps({ init: sysctlCoreNetInit, exit: (net) => unregisterNetSysctl(net, "net/core") });
+  registerPernetOps({ init: utsSysctlNetInit, exit: (net) => unregisterNetSysctl(net, "kernel") });
 }

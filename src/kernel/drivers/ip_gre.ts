@@ -32,10 +32,10 @@ import { ICMP_DEST_UNREACH, ICMP_PORT_UNREACH } from "../../wire/icmp.ts";
 import {
   type IpTunnelKind, ipTunnelSetupDev, ipTunnelXmit, ipTunnelRcv, ipTunnelLookup, ipTunnelCtl, itnOf,
   ipTunnelNewlink, ipTunnelChangelink, ipTunnelDellink, ipTunnelUninit, ipTunnelChangeMtu, ipTunnelGetIflink,
-  ipTunnelGetLinkNet, ipTunnelRegisterOps, ipTunnelRegisterPernet, ipTunnelInitNet, ipTunnelIoctlInit, tunnelOf,
+  ipTunnelGetLinkNet, ipTunnelRegisterOps, ipTunnelRegisterDriver, ipTunnelIoctlInit, tunnelOf,
   TUNNEL_XMIT_DROPPED,
 } from "./ip_tunnel.ts";
-import { registerKernelModule, requestModule, hostNets, moduleLoaded } from "./kmod.ts";
+import { registerKernelModule, requestModule, moduleLoaded } from "./kmod.ts";
 import { inetProtoAbsent } from "./tunnel4.ts";
 
 export const ETH_P_TEB = 0x6558;
@@ -463,22 +463,17 @@ export function ipgreInit(): void {
   if (done) return;
   done = true;
   ipTunnelIoctlInit();
-  registerKernelModule({ name: "ip_tunnel", size: 36864, deps: [] });
   registerKernelModule({
     name: "gre", size: 12288, deps: [],
     init: (host) => host.dmesgLog("gre: GRE over IPv4 demultiplexor driver"),
   });
-  registerKernelModule({
+  ipTunnelRegisterDriver({
     name: "ip_gre",
     size: 49152,
     deps: ["ip_tunnel", "gre"],
     aliases: ["rtnl-link-gre", "rtnl-link-gretap", "rtnl-link-erspan", "netdev-gre0", "netdev-gretap0", "netdev-erspan0"],
-    init: (host) => {
-      host.dmesgLog("ip_gre: GRE over IPv4 tunneling driver");
-      for (const kind of [ipgreKind, gretapKind, erspanKind]) for (const net of hostNets(host)) ipTunnelInitNet(net, kind);
-    },
-  });
-  for (const kind of [ipgreKind, gretapKind, erspanKind]) ipTunnelRegisterPernet(kind);
+    banner: "ip_gre: GRE over IPv4 tunneling driver",
+  }, [ipgreKind, gretapKind, erspanKind]);
   inetAddProtocol(IPPROTO_GRE, greDemuxRcv);
   rtnlLinkRegister(ipgreLinkOps);
   rtnlLinkRegister(gretapLinkOps);

@@ -32,7 +32,7 @@ import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from "../../wire/icmp.ts";
 import { ipRouteOutputKey, flowi4, ipv4Mtu, type Rtable } from "../ipv4/route.ts";
 import { ipLocalOut, ipSelectIdent } from "../ipv4/ip_output.ts";
 import { icmpSend } from "../ipv4/icmp.ts";
-import { requestModule, moduleLoaded } from "./kmod.ts";
+import { requestModule, moduleLoaded, registerKernelModule, hostNets } from "./kmod.ts";
 
 export const ETH_DATA_LEN = 1500;
 export const ETH_MIN_MTU = 68;
@@ -334,6 +334,29 @@ export function ipTunnelRegisterPernet(kind: IpTunnelKind): void {
   });
 }
 
+/**
+ * module_init() of a driver built on ip_tunnel.ko (ipip, sit, ip_gre): the module and its
+ * dependencies, its banner, and register_pernet_device() of each kind it provides — the
+ * fallback devices in every namespace that exists when it loads, and in every later one.
+ */
+export function ipTunnelRegisterDriver(
+  mod: { name: string; size: number; deps: string[]; aliases: string[]; banner: string },
+  kinds: IpTunnelKind[],
+): void {
+  registerKernelModule({ name: "ip_tunnel", size: 36864, deps: [] });
+  registerKernelModule({
+    name: mod.name,
+    size: mod.size,
+    deps: mod.deps,
+    aliases: mod.aliases,
+    init: (host) => {
+      host.dmesgLog(mod.banner);
+      for (const kind of kinds) for (const net of hostNets(host)) ipTunnelInitNet(net, kind);
+    },
+  });
+  for (const kind of kinds) ipTunnelRegisterPernet(kind);
+}
+
 /** net/ipv4/ip_tunnel.c: ip_tunnel_update() */
 function ipTunnelUpdate(itn: IpTunnelNet, t: IpTunnel, dev: NetDevice, p: IpTunnelParm, setMtu: boolean, fwmark: number): void {
   ipTunnelDel(itn, t);
@@ -617,6 +640,27 @@ export function ipTunnelRcv(t: IpTunnel, skb: SkBuff, innerProto: number, tpiFla
 }
 
 // ------------------------------------------------------------------ netlink
+
+/**
+ * the receive path ipip_tunnel_rcv() and ipip6_rcv() share: the tunnel of the outer addresses
+ * (no key), its protocol check, iptunnel_pull_header() and ip_tunnel_rcv() with innerProto.
+ * 0 = taken, -1 = not ours (the next xfrm4 tunnel handler gets it).
+ */
+export function ipTunnelRcvNoKey(kind: IpTunnelKind, skb: SkBuff, ipproto: number, innerProto: number, fn: string): number {
+  const dev = skb.dev!;
+  const itn = itnOf(kind, dev.net);
+  const o = skb.networkHeader;
+  const t = ipTunnelLookup(itn, dev.ifindex, TUNNEL_NO_KEY, readU32(skb.buf, o + 12), readU32(skb.buf, o + 16), 0);
+  if (!t) return -1;
+  if (t.parms.iph.protocol !== ipproto && t.parms.iph.protocol !== 0) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", fn);
+    return 0;
+  }
+  /* iptunnel_pull_header(skb, 0, htons(innerProto), false): data is at the inner header */
+  skb.data = skb.transportHeader;
+  ipTunnelRcv(t, skb, innerProto, 0, 0);
+  return 0;
+}
 
 /** net/ipv4/ip_tunnel_core.c: ip_tunnel_netlink_parms() */
 export function ipTunnelNetlinkParms(data: InfoData | undefined, p: IpTunnelParm): void {

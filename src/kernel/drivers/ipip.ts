@@ -14,15 +14,15 @@ import { type IpTunnelParm, emptyTunnelParm, IPPROTO_IPIP, IPPROTO_MPLS, SIOCADD
 import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { setEthtoolOps } from "../core/dev_ioctl.ts";
-import { readU32, writeU32 } from "../../wire/addr.ts";
+import { writeU32 } from "../../wire/addr.ts";
 import { IP_DF } from "../../wire/ipv4.ts";
 import {
-  type IpTunnelKind, ipTunnelSetupDev, ipTunnelXmit, ipTunnelRcv, ipTunnelLookup, ipTunnelCtl, itnOf,
+  type IpTunnelKind, ipTunnelSetupDev, ipTunnelXmit, ipTunnelRcvNoKey, ipTunnelCtl,
   ipTunnelNetlinkParms, ipTunnelNewlink, ipTunnelChangelink, ipTunnelDellink, ipTunnelUninit,
   ipTunnelChangeMtu, ipTunnelGetIflink, ipTunnelGetLinkNet, ipTunnelFillInfo, ipTunnelRegisterOps,
-  ipTunnelRegisterPernet, ipTunnelInitNet, ipTunnelIoctlInit, tunnelOf, TUNNEL_NO_KEY, TUNNEL_XMIT_DROPPED,
+  ipTunnelRegisterDriver, ipTunnelIoctlInit, tunnelOf, TUNNEL_XMIT_DROPPED,
 } from "./ip_tunnel.ts";
-import { registerKernelModule, requestModule, hostNets } from "./kmod.ts";
+import { requestModule } from "./kmod.ts";
 import { tunnel4Init, xfrm4TunnelRegister } from "./tunnel4.ts";
 
 /** net/ipv4/ipip.c: ipip_tunnel_xmit() */
@@ -46,20 +46,7 @@ function ipipTunnelXmit(skb: SkBuff, dev: NetDevice): number {
 
 /** net/ipv4/ipip.c: ipip_tunnel_rcv(): 0 = taken, -1 = not ours */
 function ipipTunnelRcv(skb: SkBuff, ipproto: number): number {
-  const dev = skb.dev!;
-  const net = dev.net;
-  const itn = itnOf(ipipKind, net);
-  const o = skb.networkHeader;
-  const t = ipTunnelLookup(itn, dev.ifindex, TUNNEL_NO_KEY, readU32(skb.buf, o + 12), readU32(skb.buf, o + 16), 0);
-  if (!t) return -1;
-  if (t.parms.iph.protocol !== ipproto && t.parms.iph.protocol !== 0) {
-    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ipip_tunnel_rcv");
-    return 0;
-  }
-  /* iptunnel_pull_header(skb, 0, htons(ETH_P_IP), false): data is at the inner header */
-  skb.data = skb.transportHeader;
-  ipTunnelRcv(t, skb, ETH_P_IP, 0, 0);
-  return 0;
+  return ipTunnelRcvNoKey(ipipKind, skb, ipproto, ETH_P_IP, "ipip_tunnel_rcv");
 }
 
 /** net/ipv4/ipip.c: ipip_tunnel_ctl() */
@@ -163,19 +150,14 @@ export function ipipInit(): void {
   done = true;
   tunnel4Init();
   ipTunnelIoctlInit();
-  registerKernelModule({ name: "ip_tunnel", size: 36864, deps: [] });
-  registerKernelModule({
+  /* register_pernet_device(&ipip_net_ops): tunl0 in each namespace */
+  ipTunnelRegisterDriver({
     name: "ipip",
     size: 20480,
     deps: ["ip_tunnel", "tunnel4"],
     aliases: ["rtnl-link-ipip", "netdev-tunl0"],
-    /* register_pernet_device(&ipip_net_ops): tunl0 in each existing namespace */
-    init: (host) => {
-      host.dmesgLog("ipip: IPv4 and MPLS over IPv4 tunneling driver");
-      for (const net of hostNets(host)) ipTunnelInitNet(net, ipipKind);
-    },
-  });
-  ipTunnelRegisterPernet(ipipKind);
+    banner: "ipip: IPv4 and MPLS over IPv4 tunneling driver",
+  }, [ipipKind]);
   xfrm4TunnelRegister({ handler: (skb) => ipipTunnelRcv(skb, IPPROTO_IPIP), priority: 1, module: "ipip" }, "AF_INET");
   rtnlLinkRegister(ipipLinkOps);
 }

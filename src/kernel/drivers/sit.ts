@@ -22,15 +22,14 @@ import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { registerIoctl, setEthtoolOps } from "../core/dev_ioctl.ts";
 import { devGetByName } from "../core/dev.ts";
-import { readU32 } from "../../wire/addr.ts";
 import { IP_DF } from "../../wire/ipv4.ts";
 import {
-  type IpTunnelKind, ipTunnelSetupDev, ipTunnelXmit, ipTunnelRcv, ipTunnelLookup, ipTunnelCtl, itnOf,
+  type IpTunnelKind, ipTunnelSetupDev, ipTunnelXmit, ipTunnelRcvNoKey, ipTunnelCtl, itnOf,
   ipTunnelNetlinkParms, ipTunnelNewlink, ipTunnelChangelink, ipTunnelDellink, ipTunnelUninit,
-  ipTunnelGetIflink, ipTunnelGetLinkNet, ipTunnelFillInfo, ipTunnelRegisterOps, ipTunnelRegisterPernet,
-  ipTunnelInitNet, ipTunnelIoctlInit, tunnelOf, isIpTunnel, TUNNEL_NO_KEY, TUNNEL_XMIT_DROPPED,
+  ipTunnelGetIflink, ipTunnelGetLinkNet, ipTunnelFillInfo, ipTunnelRegisterOps, ipTunnelRegisterDriver,
+  ipTunnelIoctlInit, tunnelOf, isIpTunnel, TUNNEL_XMIT_DROPPED,
 } from "./ip_tunnel.ts";
-import { registerKernelModule, requestModule, hostNets } from "./kmod.ts";
+import { requestModule } from "./kmod.ts";
 import { tunnel4Init, xfrm4TunnelRegister } from "./tunnel4.ts";
 
 const IPV6_MIN_MTU = 1280;
@@ -80,18 +79,7 @@ function sitTunnelXmit(skb: SkBuff, dev: NetDevice): number {
 
 /** net/ipv6/sit.c: ipip6_rcv() (and ipip_rcv for 4in4 on sit): 0 = taken, -1 = not ours */
 function sitRcv(skb: SkBuff, proto: number): number {
-  const dev = skb.dev!;
-  const itn = itnOf(sitKind, dev.net);
-  const o = skb.networkHeader;
-  const t = ipTunnelLookup(itn, dev.ifindex, TUNNEL_NO_KEY, readU32(skb.buf, o + 12), readU32(skb.buf, o + 16), 0);
-  if (!t) return -1;
-  if (t.parms.iph.protocol !== proto && t.parms.iph.protocol !== 0) {
-    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ipip6_rcv");
-    return 0;
-  }
-  skb.data = skb.transportHeader;
-  ipTunnelRcv(t, skb, proto === IPPROTO_IPV6 ? ETH_P_IPV6 : 0x0800, 0, 0);
-  return 0;
+  return ipTunnelRcvNoKey(sitKind, skb, proto, proto === IPPROTO_IPV6 ? ETH_P_IPV6 : 0x0800, "ipip6_rcv");
 }
 
 /** net/ipv6/sit.c: ipip6_tunnel_ctl() — the checks, then the shared ip_tunnel_ctl() */
@@ -239,18 +227,13 @@ export function sitInit(): void {
   done = true;
   tunnel4Init();
   ipTunnelIoctlInit();
-  registerKernelModule({ name: "ip_tunnel", size: 36864, deps: [] });
-  registerKernelModule({
+  ipTunnelRegisterDriver({
     name: "sit",
     size: 45056,
     deps: ["ip_tunnel", "tunnel4"],
     aliases: ["rtnl-link-sit", "netdev-sit0"],
-    init: (host) => {
-      host.dmesgLog("sit: IPv6, IPv4 and MPLS over IPv4 tunneling driver");
-      for (const net of hostNets(host)) ipTunnelInitNet(net, sitKind);
-    },
-  });
-  ipTunnelRegisterPernet(sitKind);
+    banner: "sit: IPv6, IPv4 and MPLS over IPv4 tunneling driver",
+  }, [sitKind]);
   xfrm4TunnelRegister({ handler: (skb) => sitRcv(skb, IPPROTO_IPV6), priority: 1, module: "sit" }, "AF_INET6");
   xfrm4TunnelRegister({ handler: (skb) => sitRcv(skb, IPPROTO_IPIP), priority: 2, module: "sit" }, "AF_INET");
   registerIoctl("SIOCGET6RD", sitGet6rd);

@@ -82,6 +82,11 @@ const vethEthtoolOps: EthtoolOps = {
   }),
   /** veth_get_drvinfo() */
   getDrvinfo: () => ({ driver: DRV_NAME, version: "1.0" }),
+  /** veth_get_channels(): num_rx/tx_queues are the possible CPUs of the recording machine (2),
+   * one of each in use */
+  getChannels: () => ({
+    max_rx: 2, max_tx: 2, max_other: 0, max_combined: 0, rx_count: 1, tx_count: 1, other_count: 0, combined_count: 0,
+  }),
   /** veth_get_strings() + veth_get_ethtool_stats(): one queue is in use */
   getStats: (dev) => [
     ["peer_ifindex", priv(dev).peer?.ifindex ?? 0],
@@ -118,7 +123,7 @@ function vethSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
   } else {
     addr = net.host.world.randomMac(net.host, net.name, name);
     /* in lab mode the kernel's runner passes `address MAC` to ip link add */
-    if (net.host.world.labMode && !name.includes("%")) assign = 3;
+    if (net.host.world.labMode && name !== `${DRV_NAME}%d`) assign = 3;
   }
   const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, vethNetdevOps,
     addr, new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));

@@ -22,7 +22,7 @@ import { registerNetdevice, unregisterNetdevice, ethMacAddr, devGetByIndex, isVa
 import { rtnlLinkRegister, setNdoFdbOps, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netifRx, netSched } from "../core/dev_path.ts";
-import { setEthtoolOps } from "../core/dev_ioctl.ts";
+import { setEthtoolOps, ethtoolGetLinkKsettings } from "../core/dev_ioctl.ts";
 import { readU16, readU32, writeU16, writeU32, macToString } from "../../wire/addr.ts";
 import { ipRouteOutputKey, flowi4 } from "../ipv4/route.ts";
 import { udpTunnelSockSet } from "../ipv4/udp.ts";
@@ -303,7 +303,26 @@ const vxlanNetdevOps = {
   },
 };
 
-setEthtoolOps(vxlanNetdevOps, { getLink: () => 1, getDrvinfo: () => ({ driver: "vxlan", version: "0.1" }) });
+setEthtoolOps(vxlanNetdevOps, {
+  getLink: () => 1,
+  getDrvinfo: () => ({ driver: "vxlan", version: "0.1" }),
+  getLinkKsettings: (dev) => vxlanGetLinkKsettings(dev),
+});
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_get_link_ksettings() — the lower device's, if any */
+function vxlanGetLinkKsettings(dev: NetDevice): Record<string, unknown> {
+  const vxlan = priv(dev);
+  const lowerdev = vxlan.cfg.link ? devGetByIndex(vxlan.net, vxlan.cfg.link) : undefined;
+  if (!lowerdev) {
+    return { speed: SPEED_UNKNOWN, duplex: DUPLEX_UNKNOWN, port: PORT_OTHER, phy_address: 0, autoneg: 0, transceiver: 0 };
+  }
+  const r = ethtoolGetLinkKsettings(lowerdev);
+  /* __ethtool_get_link_ksettings(lowerdev)'s error is vxlan's: ethtool shows "No data available" */
+  return isKErr(r) ? { speed: SPEED_UNKNOWN, duplex: DUPLEX_UNKNOWN, port: PORT_OTHER, phy_address: 0, autoneg: 0, transceiver: 0 } : r;
+}
+const SPEED_UNKNOWN = -1;
+const DUPLEX_UNKNOWN = 0xff;
+const PORT_OTHER = 0xff;
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_setup() (ether_setup + eth_hw_addr_random) */
 function vxlanSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {

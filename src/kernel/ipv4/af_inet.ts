@@ -73,6 +73,7 @@ export function inetInit(): void {
 
   registerProcNet("arp", arpSeqShow);
   registerProcNet("snmp", snmpSeqShow);
+  registerProcNet("netstat", netstatSeqShow);
   registerProcNet("udp", udp4SeqShow);
   registerProcNet("raw", rawSeqShow);
   for (const r of ["SIOCSARP", "SIOCDARP", "SIOCGARP"]) registerIoctl(r, arpIoctl);
@@ -253,6 +254,70 @@ function rawSeqShow(net: Net): string {
 }
 
 // ------------------------------------------------------------------ /proc/net/snmp
+
+/** net/ipv4/proc.c: snmp4_net_list[] (the TcpExt names of Linux 6.18, in order) */
+const TCPEXT_NAMES: readonly string[] = [
+  "SyncookiesSent SyncookiesRecv SyncookiesFailed EmbryonicRsts PruneCalled RcvPruned OfoPruned",
+  "OutOfWindowIcmps LockDroppedIcmps ArpFilter TW TWRecycled TWKilled PAWSActive PAWSEstab",
+  "BeyondWindow TSEcrRejected PAWSOldAck PAWSTimewait DelayedACKs DelayedACKLocked DelayedACKLost",
+  "ListenOverflows ListenDrops TCPHPHits TCPPureAcks TCPHPAcks TCPRenoRecovery TCPSackRecovery",
+  "TCPSACKReneging TCPSACKReorder TCPRenoReorder TCPTSReorder TCPFullUndo TCPPartialUndo",
+  "TCPDSACKUndo TCPLossUndo TCPLostRetransmit TCPRenoFailures TCPSackFailures TCPLossFailures",
+  "TCPFastRetrans TCPSlowStartRetrans TCPTimeouts TCPLossProbes TCPLossProbeRecovery",
+  "TCPRenoRecoveryFail TCPSackRecoveryFail TCPRcvCollapsed TCPBacklogCoalesce TCPDSACKOldSent",
+  "TCPDSACKOfoSent TCPDSACKRecv TCPDSACKOfoRecv TCPAbortOnData TCPAbortOnClose TCPAbortOnMemory",
+  "TCPAbortOnTimeout TCPAbortOnLinger TCPAbortFailed TCPMemoryPressures TCPMemoryPressuresChrono",
+  "TCPSACKDiscard TCPDSACKIgnoredOld TCPDSACKIgnoredNoUndo TCPSpuriousRTOs TCPMD5NotFound",
+  "TCPMD5Unexpected TCPMD5Failure TCPSackShifted TCPSackMerged TCPSackShiftFallback TCPBacklogDrop",
+  "PFMemallocDrop TCPMinTTLDrop TCPDeferAcceptDrop IPReversePathFilter TCPTimeWaitOverflow",
+  "TCPReqQFullDoCookies TCPReqQFullDrop TCPRetransFail TCPRcvCoalesce TCPOFOQueue TCPOFODrop",
+  "TCPOFOMerge TCPChallengeACK TCPSYNChallenge TCPFastOpenActive TCPFastOpenActiveFail",
+  "TCPFastOpenPassive TCPFastOpenPassiveFail TCPFastOpenListenOverflow TCPFastOpenCookieReqd",
+  "TCPFastOpenBlackhole TCPSpuriousRtxHostQueues BusyPollRxPackets TCPAutoCorking",
+  "TCPFromZeroWindowAdv TCPToZeroWindowAdv TCPWantZeroWindowAdv TCPSynRetrans TCPOrigDataSent",
+  "TCPHystartTrainDetect TCPHystartTrainCwnd TCPHystartDelayDetect TCPHystartDelayCwnd",
+  "TCPACKSkippedSynRecv TCPACKSkippedPAWS TCPACKSkippedSeq TCPACKSkippedFinWait2",
+  "TCPACKSkippedTimeWait TCPACKSkippedChallenge TCPWinProbe TCPKeepAlive TCPMTUPFail TCPMTUPSuccess",
+  "TCPDelivered TCPDeliveredCE TCPAckCompressed TCPZeroWindowDrop TCPRcvQDrop TCPWqueueTooBig",
+  "TCPFastOpenPassiveAltKey TcpTimeoutRehash TcpDuplicateDataRehash TCPDSACKRecvSegs",
+  "TCPDSACKIgnoredDubious TCPMigrateReqSuccess TCPMigrateReqFailure TCPPLBRehash TCPAORequired",
+  "TCPAOBad TCPAOKeyNotFound TCPAOGood TCPAODroppedIcmps",
+].join(" ").split(" ");
+
+/** net/mptcp/mib.c: mptcp_snmp_list[] (MPTcpExt, Linux 6.18) */
+const MPTCPEXT_NAMES: readonly string[] = [
+  "MPCapableSYNRX MPCapableSYNTX MPCapableSYNACKRX MPCapableACKRX MPCapableFallbackACK",
+  "MPCapableFallbackSYNACK MPCapableSYNTXDrop MPCapableSYNTXDisabled MPCapableEndpAttempt",
+  "MPFallbackTokenInit MPTCPRetrans MPJoinNoTokenFound MPJoinSynRx MPJoinSynBackupRx MPJoinSynAckRx",
+  "MPJoinSynAckBackupRx MPJoinSynAckHMacFailure MPJoinAckRx MPJoinAckHMacFailure MPJoinRejected",
+  "MPJoinSynTx MPJoinSynTxCreatSkErr MPJoinSynTxBindErr MPJoinSynTxConnectErr DSSNotMatching",
+  "DSSCorruptionFallback DSSCorruptionReset InfiniteMapTx InfiniteMapRx DSSNoMatchTCP DataCsumErr",
+  "OFOQueueTail OFOQueue OFOMerge NoDSSInWindow DuplicateData AddAddr AddAddrTx AddAddrTxDrop",
+  "EchoAdd EchoAddTx EchoAddTxDrop PortAdd AddAddrDrop MPJoinPortSynRx MPJoinPortSynAckRx",
+  "MPJoinPortAckRx MismatchPortSynRx MismatchPortAckRx RmAddr RmAddrDrop RmAddrTx RmAddrTxDrop",
+  "RmSubflow MPPrioTx MPPrioRx MPFailTx MPFailRx MPFastcloseTx MPFastcloseRx MPRstTx MPRstRx",
+  "SubflowStale SubflowRecover SndWndShared RcvWndShared RcvWndConflictUpdate RcvWndConflict",
+  "MPCurrEstab Blackhole MPCapableDataFallback MD5SigFallback DssFallback SimultConnectFallback",
+  "FallbackFailed WinProbe",
+].join(" ").split(" ");
+
+/** net/ipv4/proc.c: netstat_seq_show() — TcpExt (no counters kept: zeros), IpExt, then
+ * mptcp_seq_show()'s MPTcpExt */
+function netstatSeqShow(net: Net): string {
+  const ip = ipStats(net);
+  let out = `TcpExt: ${TCPEXT_NAMES.join(" ")}\nTcpExt:${" 0".repeat(TCPEXT_NAMES.length)}\n`;
+  const ipext: [string, number][] = [
+    ["InNoRoutes", ip.InNoRoutes], ["InTruncatedPkts", ip.InTruncatedPkts], ["InMcastPkts", ip.InMcastPkts],
+    ["OutMcastPkts", ip.OutMcastPkts], ["InBcastPkts", ip.InBcastPkts], ["OutBcastPkts", ip.OutBcastPkts],
+    ["InOctets", ip.InOctets], ["OutOctets", ip.OutOctets], ["InMcastOctets", ip.InMcastOctets],
+    ["OutMcastOctets", ip.OutMcastOctets], ["InBcastOctets", ip.InBcastOctets], ["OutBcastOctets", ip.OutBcastOctets],
+    ["InCsumErrors", ip.InCsumErrors], ["InNoECTPkts", ip.InNoECTPkts], ["InECT1Pkts", ip.InECT1Pkts],
+    ["InECT0Pkts", ip.InECT0Pkts], ["InCEPkts", ip.InCEPkts], ["ReasmOverlaps", ip.ReasmOverlaps],
+  ];
+  out += `IpExt: ${ipext.map(([n]) => n).join(" ")}\nIpExt: ${ipext.map(([, v]) => v).join(" ")}\n`;
+  out += `MPTcpExt: ${MPTCPEXT_NAMES.join(" ")}\nMPTcpExt:${" 0".repeat(MPTCPEXT_NAMES.length)}\n`;
+  return out;
+}
 
 /** net/ipv4/proc.c: snmp_seq_show() (Ip, Icmp, IcmpMsg, Udp) */
 function snmpSeqShow(net: Net): string {

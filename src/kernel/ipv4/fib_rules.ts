@@ -274,6 +274,20 @@ function samePrefix(family: number, v4: number, v6: Uint8Array | undefined, b: U
   return !!v6 && v6.length === b.length && v6.every((x, i) => x === b[i]);
 }
 
+/**
+ * net/ipv4/fib_rules.c: fib4_rule_compare() (fib6_rule_compare() for AF_INET6 rules): the
+ * ops->compare that rule_exists() and rule_find() end with; `rule` holds the parsed FRA_FLOW
+ */
+function fib4RuleCompare(r: FibRule, frh: RuleMsg["frh"], tb: FraAttrs, rule: FibRule): boolean {
+  if (frh.src_len && r.srcLen !== frh.src_len) return false;
+  if (frh.dst_len && r.dstLen !== frh.dst_len) return false;
+  if (frh.tos && r.tos !== frh.tos) return false;
+  if (tb.FRA_FLOW !== undefined && r.tclassid !== rule.tclassid) return false;
+  if (frh.src_len && tb.FRA_SRC && !samePrefix(frh.family, r.src, r.src6, tb.FRA_SRC)) return false;
+  if (frh.dst_len && tb.FRA_DST && !samePrefix(frh.family, r.dst, r.dst6, tb.FRA_DST)) return false;
+  return true;
+}
+
 /** net/core/fib_rules.c: rule_exists() */
 function ruleExists(rules: FibRule[], frh: RuleMsg["frh"], tb: FraAttrs, rule: FibRule): boolean {
   for (const r of rules) {
@@ -283,13 +297,7 @@ function ruleExists(rules: FibRule[], frh: RuleMsg["frh"], tb: FraAttrs, rule: F
       !sameUid(r.uidRange, rule.uidRange) || r.proto !== rule.proto || r.target !== rule.target ||
       r.ipProto !== rule.ipProto || !samePortRange(r.sportRange, rule.sportRange) ||
       !samePortRange(r.dportRange, rule.dportRange)) continue;
-    if (tb.FRA_FLOW !== undefined && r.tclassid !== rule.tclassid) continue;
-    // fib4_rule_compare()
-    if (frh.src_len && r.srcLen !== frh.src_len) continue;
-    if (frh.dst_len && r.dstLen !== frh.dst_len) continue;
-    if (frh.tos && r.tos !== frh.tos) continue;
-    if (frh.src_len && tb.FRA_SRC && !samePrefix(frh.family, r.src, r.src6, tb.FRA_SRC)) continue;
-    if (frh.dst_len && tb.FRA_DST && !samePrefix(frh.family, r.dst, r.dst6, tb.FRA_DST)) continue;
+    if (!fib4RuleCompare(r, frh, tb, rule)) continue;
     return true;
   }
   return false;
@@ -313,12 +321,7 @@ function ruleFind(rules: FibRule[], frh: RuleMsg["frh"], tb: FraAttrs, rule: Fib
     if (rule.ipProto && r.ipProto !== rule.ipProto) continue;
     if (rule.sportRange && !samePortRange(r.sportRange, rule.sportRange)) continue;
     if (rule.dportRange && !samePortRange(r.dportRange, rule.dportRange)) continue;
-    if (tb.FRA_FLOW !== undefined && r.tclassid !== rule.tclassid) continue;
-    if (frh.src_len && r.srcLen !== frh.src_len) continue;
-    if (frh.dst_len && r.dstLen !== frh.dst_len) continue;
-    if (frh.tos && r.tos !== frh.tos) continue;
-    if (frh.src_len && tb.FRA_SRC && !samePrefix(frh.family, r.src, r.src6, tb.FRA_SRC)) continue;
-    if (frh.dst_len && tb.FRA_DST && !samePrefix(frh.family, r.dst, r.dst6, tb.FRA_DST)) continue;
+    if (!fib4RuleCompare(r, frh, tb, rule)) continue;
     return r;
   }
   return undefined;

@@ -28,6 +28,12 @@ export interface IpMib {
   OutTransmits: number; InNoRoutes: number; InTruncatedPkts: number; InCsumErrors: number;
   InBcastPkts: number; OutBcastPkts: number; InOctets: number; OutOctets: number;
   OutForwDatagrams: number;
+  /** IpExt of /proc/net/netstat */
+  InMcastPkts: number; OutMcastPkts: number; InMcastOctets: number; OutMcastOctets: number;
+  InBcastOctets: number; OutBcastOctets: number;
+  /** IPSTATS_MIB_NOECTPKTS + (tos & INET_ECN_MASK): NoECT, ECT(1), ECT(0), CE */
+  InNoECTPkts: number; InECT1Pkts: number; InECT0Pkts: number; InCEPkts: number;
+  ReasmOverlaps: number;
 }
 
 const mibs = new WeakMap<Net, IpMib>();
@@ -40,6 +46,8 @@ export function ipStats(net: Net): IpMib {
       ReasmReqds: 0, ReasmOKs: 0, ReasmFails: 0, FragOKs: 0, FragFails: 0, FragCreates: 0,
       OutTransmits: 0, InNoRoutes: 0, InTruncatedPkts: 0, InCsumErrors: 0, InBcastPkts: 0,
       OutBcastPkts: 0, InOctets: 0, OutOctets: 0, OutForwDatagrams: 0,
+      InMcastPkts: 0, OutMcastPkts: 0, InMcastOctets: 0, OutMcastOctets: 0, InBcastOctets: 0,
+      OutBcastOctets: 0, InNoECTPkts: 0, InECT1Pkts: 0, InECT0Pkts: 0, InCEPkts: 0, ReasmOverlaps: 0,
     };
     mibs.set(net, m);
   }
@@ -73,6 +81,13 @@ export function ipRcv(skb: SkBuff, dev: NetDevice, _origDev: NetDevice): void {
     if (skb.len < 20) break hdr;
     const ihl = b[o]! & 0xf;
     if (ihl < 5 || b[o]! >>> 4 !== 4) break hdr;
+    /* __IP_ADD_STATS(net, IPSTATS_MIB_NOECTPKTS + (iph->tos & INET_ECN_MASK), 1) */
+    switch (b[o + 1]! & 3) {
+      case 0: st.InNoECTPkts++; break;
+      case 1: st.InECT1Pkts++; break;
+      case 2: st.InECT0Pkts++; break;
+      default: st.InCEPkts++;
+    }
     if (skb.len < ihl * 4) break hdr;
     if (!ipFastCsumOk(b, o)) {
       st.InCsumErrors++;
@@ -109,8 +124,16 @@ export function ipRcvFinish(skb: SkBuff): void {
     }
   }
   const rt = skb.dst as Rtable;
-  if (rt.rtType === RTN_BROADCAST) ipStats(dev.net).InBcastPkts++;
-  else if (rt.rtType !== RTN_MULTICAST && (skb.pktType === PACKET_BROADCAST || skb.pktType === PACKET_MULTICAST)) {
+  if (rt.rtType === RTN_MULTICAST) {
+    /* __IP_UPD_PO_STATS(net, IPSTATS_MIB_INMCAST, skb->len) */
+    const st = ipStats(dev.net);
+    st.InMcastPkts++;
+    st.InMcastOctets += skb.len;
+  } else if (rt.rtType === RTN_BROADCAST) {
+    const st = ipStats(dev.net);
+    st.InBcastPkts++;
+    st.InBcastOctets += skb.len;
+  } else if (rt.rtType !== RTN_MULTICAST && (skb.pktType === PACKET_BROADCAST || skb.pktType === PACKET_MULTICAST)) {
     if (inDevConf(dev, "drop_unicast_in_l2_multicast")) {
       kfreeSkbReason(skb, "SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST", "ip_rcv_finish_core");
       return;

@@ -7,7 +7,7 @@
 import { SkBuff, SkBuff as SkBufCtor } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { ETH_P_IP, PACKET_LOOPBACK } from "../uapi/if.ts";
-import { RTCF_BROADCAST } from "../uapi/rtnetlink.ts";
+import { RTCF_BROADCAST, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { nfHook, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING } from "../netfilter/core.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { netifRx, netSched, netRng } from "../core/dev_path.ts";
@@ -100,6 +100,14 @@ export function ipFinishOutput2(skb: SkBuff): void {
   const dev = rt.dev;
   const st = ipStats(dev.net);
   st.OutTransmits++;
+  if (rt.rtType === RTN_MULTICAST) {
+    /* IP_UPD_PO_STATS(net, IPSTATS_MIB_OUTMCAST, skb->len) */
+    st.OutMcastPkts++;
+    st.OutMcastOctets += skb.tail - skb.networkHeader;
+  } else if (rt.rtType === RTN_BROADCAST) {
+    st.OutBcastPkts++;
+    st.OutBcastOctets += skb.tail - skb.networkHeader;
+  }
   const nexthop = rt.rtUsesGateway ? rt.rtGw4 : readU32(skb.buf, skb.networkHeader + 16);
   const tbl = arpTable(dev.net);
   let n = neighLookup(tbl, nexthop, dev);

@@ -11,9 +11,11 @@ import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
 import { RTN_LOCAL, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
-import { inetRouteDgram, inetPushDgram, ip4DatagramConnect } from "../socket/inet_dgram.ts";
+import {
+  inetRouteDgram, inetPushDgram, ip4DatagramConnect, portHash, skAddNode, skDelNode, dgramQueueRcv, type PortHash,
+} from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
-import { netSched, netRng } from "../core/dev_path.ts";
+import { netRng } from "../core/dev_path.ts";
 import { readU16, readU32, writeU16 } from "../../wire/addr.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 import {
@@ -25,11 +27,9 @@ import { inetAddrType } from "./devinet.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import { ipIcmpError, ICMP_ERR_CONVERT, errnoName } from "./raw.ts";
 
-const pingTables = new WeakMap<Net, Map<number, PingSock[]>>();
-function pingTable(net: Net): Map<number, PingSock[]> {
-  let t = pingTables.get(net);
-  if (!t) pingTables.set(net, (t = new Map()));
-  return t;
+const pingTables = new WeakMap<Net, PortHash<PingSock>>();
+function pingTable(net: Net): PortHash<PingSock> {
+  return portHash(pingTables, net);
 }
 
 /** net/ipv4/ping.c: ping_group_range check (the caller is root: gid 0) */
@@ -48,12 +48,7 @@ export class PingSock extends InetSock {
   }
 
   protected unhash(): void {
-    if (!this.inetNum) return;
-    const l = pingTable(this.net).get(this.inetNum);
-    if (!l) return;
-    const i = l.indexOf(this);
-    if (i >= 0) l.splice(i, 1);
-    if (!l.length) pingTable(this.net).delete(this.inetNum);
+    if (this.inetNum) skDelNode(pingTable(this.net), this.inetNum, this);
   }
 
   /** net/ipv4/ping.c: ping_get_port(): ident 0 picks the next free one */
@@ -71,9 +66,7 @@ export class PingSock extends InetSock {
     }
     this.inetNum = ident;
     this.inetSport = ident;
-    let l = t.get(ident);
-    if (!l) t.set(ident, (l = []));
-    l.push(this);
+    skAddNode(t, ident, this);
     return undefined;
   }
 
@@ -129,14 +122,7 @@ export class PingSock extends InetSock {
 
   /** ping_queue_rcv_skb(): the ICMP message without the IP header */
   deliver(skb: SkBuff): boolean {
-    const n = skb.networkHeader;
-    return this.queueRcv({
-      data: skb.buf.slice(skb.transportHeader, skb.tail),
-      from: { family: 2, addr: readU32(skb.buf, n + 12), port: 0 },
-      ttl: this.recvttl ? skb.buf[n + 8] : undefined,
-      ifindex: skb.skbIif || skb.dev?.ifindex,
-      stamp: skb.tstamp || netSched(this.net).now,
-    });
+    return dgramQueueRcv(this, skb, skb.buf.slice(skb.transportHeader, skb.tail), 0);
   }
 }
 

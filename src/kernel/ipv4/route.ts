@@ -30,7 +30,7 @@ import { neighLookup, neighCreate, neighEventSend, NUD_VALID } from "../core/nei
 import { arpTable } from "./arp.ts";
 import { fibLookup, fibValidateSource } from "./fib_frontend.ts";
 import { fibHasCustomRules } from "./fib_rules.ts";
-import { fibGetTable, fibTableDump } from "./fib.ts";
+import { fibGetTable, fibTableDump, type FibResult } from "./fib.ts";
 import { ipLocalDeliver } from "./ip_input.ts";
 import { ipForward } from "./ip_forward.ts";
 import { ipOutput, ipMcOutput, ipRtBug } from "./ip_output.ts";
@@ -56,22 +56,8 @@ export function flowi4(daddr: number, saddr = 0, oif = 0): Flowi4 {
   return { daddr, saddr, oif, iif: 1, tos: 0, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 0, uid: 0 };
 }
 
-/** what K1b's fib_lookup() gives back (struct fib_result, flattened) */
-export interface FibRes {
-  type: number;
-  table: number;
-  prefix: number;
-  prefixlen: number;
-  scope: number;
-  nhGw: number;
-  nhDev: NetDevice | undefined;
-  nhScope: number;
-  nhFlags: number;
-  prefsrc: number;
-  priority: number;
-  tos: number;
-  mtu: number;
-}
+/** what fib_lookup() gives back (struct fib_result, flattened), without its fib_info/nexthop */
+export type FibRes = Omit<FibResult, "fi" | "nh">;
 
 export const ROUTE_INPUT_LOCAL = 0;
 export const ROUTE_INPUT_FORWARD = 1;

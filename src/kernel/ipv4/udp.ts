@@ -11,9 +11,11 @@ import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
 import { RTN_LOCAL, RTN_MULTICAST, RTN_BROADCAST, RTCF_BROADCAST, RTCF_MULTICAST } from "../uapi/rtnetlink.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
-import { inetRouteDgram, inetPushDgram, ip4DatagramConnect } from "../socket/inet_dgram.ts";
+import {
+  inetRouteDgram, inetPushDgram, ip4DatagramConnect, portHash, skAddNode, skDelNode, dgramQueueRcv, type PortHash,
+} from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
-import { netSched, netRng } from "../core/dev_path.ts";
+import { netRng } from "../core/dev_path.ts";
 import { readU16, readU32 } from "../../wire/addr.ts";
 import { csumPartial, csumFold, csumTcpudpNofold } from "../../wire/checksum.ts";
 import { udpWrite } from "../../wire/udp.ts";
@@ -43,11 +45,9 @@ export function udpStats(net: Net): UdpMib {
 }
 
 /** udp_table: port -> sockets */
-const udpTables = new WeakMap<Net, Map<number, UdpSock[]>>();
-function udpTable(net: Net): Map<number, UdpSock[]> {
-  let t = udpTables.get(net);
-  if (!t) udpTables.set(net, (t = new Map()));
-  return t;
+const udpTables = new WeakMap<Net, PortHash<UdpSock>>();
+function udpTable(net: Net): PortHash<UdpSock> {
+  return portHash(udpTables, net);
 }
 
 /** every UDP socket of a namespace (for /proc/net/udp and ss) */
@@ -67,13 +67,7 @@ export class UdpSock extends InetSock {
   }
 
   protected unhash(): void {
-    if (!this.inetNum) return;
-    const t = udpTable(this.net);
-    const l = t.get(this.inetNum);
-    if (!l) return;
-    const i = l.indexOf(this);
-    if (i >= 0) l.splice(i, 1);
-    if (!l.length) t.delete(this.inetNum);
+    if (this.inetNum) skDelNode(udpTable(this.net), this.inetNum, this);
   }
 
   /** net/ipv4/udp.c: udp_lib_get_port() */
@@ -111,9 +105,7 @@ export class UdpSock extends InetSock {
     }
     this.inetNum = snum;
     this.inetSport = snum;
-    let l = t.get(snum);
-    if (!l) t.set(snum, (l = []));
-    l.push(this);
+    skAddNode(t, snum, this);
     return undefined;
   }
 
@@ -175,15 +167,8 @@ export class UdpSock extends InetSock {
   }
 
   deliver(skb: SkBuff): boolean {
-    const n = skb.networkHeader;
     const t = skb.transportHeader;
-    return this.queueRcv({
-      data: skb.buf.slice(t + 8, t + readU16(skb.buf, t + 4)),
-      from: { family: 2, addr: readU32(skb.buf, n + 12), port: readU16(skb.buf, t) },
-      ttl: this.recvttl ? skb.buf[n + 8] : undefined,
-      ifindex: skb.skbIif || skb.dev?.ifindex,
-      stamp: skb.tstamp || netSched(this.net).now,
-    });
+    return dgramQueueRcv(this, skb, skb.buf.slice(t + 8, t + readU16(skb.buf, t + 4)), readU16(skb.buf, t));
   }
 }
 

@@ -6,6 +6,7 @@
  * net/ipv6/conf/{all,default,DEV}/* sysctls (disable_ipv6 acts) and /proc/net/if_inet6.
  * DAD, solicited-node joins, MLD and router solicitations are ndisc.ts's (and mcast.ts's).
  */
+import { snmp6SeqShow } from "./proc.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
@@ -777,6 +778,7 @@ export function addrconfInit(): void {
   });
   registerProcNet("if_inet6", procIfInet6);
   registerProcNet("ipv6_route", procIpv6Route);
+  registerProcNet("snmp6", snmp6SeqShow); /* net/ipv6/proc.c: ipv6_proc_init_net() */
 }
 
 export { RT_SCOPE_UNIVERSE };

@@ -17,6 +17,7 @@ import { ETH_P_IPV6 } from "../uapi/if.ts";
 import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC } from "../uapi/rtnetlink.ts";
 import { IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, ipv6AddrIsMulticast, icmpv6Csum } from "./ip6_output.ts";
 import { ipv6ChkMcastAddr } from "./mcast.ts";
+import { ipv6Stats } from "./proc.ts";
 import {
   NDISC_NEIGHBOUR_SOLICITATION, ND_OPT_NONCE, ipv6GetIfaddr, ifaDadNonce, addrconfDadFailure, ipv6AddrIsSolictMult,
 } from "./ndisc.ts";
@@ -28,7 +29,12 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   const idev = devInet6(dev);
+  const st = ipv6Stats(dev.net);
+  /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
+  st.ip.InReceives++;
+  st.ip.InOctets += skb.len;
   if (!idev || idev.cnf.get("disable_ipv6")) {
+    st.ip.InDiscards++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_rcv_core");
     return;
   }
@@ -37,6 +43,13 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   if (skb.len < IPV6_HDRLEN || b[o]! >>> 4 !== 6) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INHDR", "ip6_rcv_core");
     return;
+  }
+  /* IPSTATS_MIB_NOECTPKTS + (ipv6_get_dsfield(hdr) & INET_ECN_MASK) */
+  switch ((b[o + 1]! >>> 4) & 3) {
+    case 0: st.ip.InNoECTPkts++; break;
+    case 1: st.ip.InECT1Pkts++; break;
+    case 2: st.ip.InECT0Pkts++; break;
+    default: st.ip.InCEPkts++;
   }
   const plen = (b[o + 4]! << 8) | b[o + 5]!;
   if (plen + IPV6_HDRLEN > skb.len) {
@@ -47,6 +60,11 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   const saddr = b.slice(o + 8, o + 24);
   const daddr = b.slice(o + 24, o + 40);
   if (skb.pktType === PACKET_LOOPBACK) return;
+  if (ipv6AddrIsMulticast(daddr)) {
+    /* ip6_mc_input(): IPSTATS_MIB_INMCAST */
+    st.ip.InMcastPkts++;
+    st.ip.InMcastOctets += skb.len;
+  }
   // ip6_mc_input(): a group nobody here joined is not for us
   if (ipv6AddrIsMulticast(daddr) && !ipv6ChkMcastAddr(dev, daddr)) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
@@ -55,10 +73,16 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
   const t = o + IPV6_HDRLEN;
   // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0
+  /* ip6_input_finish(): InDelivers; icmpv6_rcv(): ICMP6_MIB_INMSGS, then the checksum */
+  st.ip.InDelivers++;
+  st.icmp.InMsgs++;
   if (plen < 4 || icmpv6Csum(b, t, plen, saddr, daddr) !== 0xffff) {
+    st.icmp.InCsumErrors++;
+    st.icmp.InErrors++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_ICMP_CSUM", "icmpv6_rcv");
     return;
   }
+  st.inType[b[t]!]!++;
   if (b[t] === NDISC_NEIGHBOUR_SOLICITATION) ndiscRecvNs(skb, dev, t, plen, saddr, daddr, b[o + 7]!);
 }
 

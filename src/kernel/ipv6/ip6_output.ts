@@ -14,6 +14,7 @@ import { devQueueXmit, devHardHeader } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER } from "../uapi/if.ts";
+import { ipv6Stats } from "./proc.ts";
 
 export const IPV6_HDRLEN = 40;
 export const NEXTHDR_HOP = 0;
@@ -132,6 +133,25 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   skb.protocol = ETH_P_IPV6;
   const ha = ndiscMcMap(daddr, dev, 1);
   if (ha === undefined) return -22;
+  /* ndisc_send_skb() / mld_sendpack(): OutRequests; ip6_finish_output2(): OUTMCAST and OUT
+   * (OutTransmits, OutOctets); then ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS */
+  const st = ipv6Stats(dev.net);
+  const len = skb.tail - skb.data;
+  st.ip.OutRequests++;
+  st.ip.OutMcastPkts++;
+  st.ip.OutMcastOctets += len;
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  const b = skb.buf;
+  const o = skb.data;
+  /* the ICMPv6 header: right after the IPv6 header, or after a hop-by-hop one (MLD) */
+  const t = b[o + 6] === NEXTHDR_ICMP ? o + IPV6_HDRLEN : b[o + 6] === NEXTHDR_HOP && b[o + IPV6_HDRLEN] === NEXTHDR_ICMP ? o + IPV6_HDRLEN + (b[o + IPV6_HDRLEN + 1]! + 1) * 8 : -1;
+  const type = t >= 0 && t < skb.tail ? b[t]! : -1;
   devHardHeader(skb, dev, ETH_P_IPV6, ha);
-  return devQueueXmit(skb);
+  const r = devQueueXmit(skb);
+  if (type >= 0) {
+    st.outType[type]!++;
+    st.icmp.OutMsgs++;
+  }
+  return r;
 }

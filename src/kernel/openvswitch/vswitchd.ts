@@ -6,6 +6,7 @@
  * requests described in uapi/openvswitch.ts (the db socket and the bridges' mgmt sockets).
  */
 import type { Host } from "../world.ts";
+import type { Rng } from "../../sim/rng.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { isKErr, kerr, type KErr } from "../uapi/errno.ts";
@@ -188,7 +189,7 @@ export class Vswitchd {
       const peer = iface.options.peer;
       if (!peer) return `${name}: patch type requires valid 'peer' argument`;
       if (peer === name) return `${name}: patch interface peer must not be self`;
-      const hwaddr = this.host.world.rng.bytes(6);
+      const hwaddr = ovsRng(this.host).bytes(6);
       hwaddr[0] = (hwaddr[0]! & 0xfe) | 0x02; // netdev_vport_construct(): eth_addr_random()
       const p: OfPort = { ofport: of.allocOfport(iface.ofport_request), name, type, vport: undefined, peer, tag: undefined, trunks: [], hwaddr };
       of.ports.set(p.ofport, p);
@@ -250,9 +251,23 @@ function cmp(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-/** lib/uuid.c: uuid_generate() (version 4) from the world's random source */
+const ovsRngs = new WeakMap<Host, Rng>();
+
+/** the random source of a host's OVS daemons: a stream of its own, derived from the world's
+ * seed and the host's name, so that no other part's draws shift the UUIDs `ovs-vsctl show`
+ * prints */
+function ovsRng(host: Host): Rng {
+  let r = ovsRngs.get(host);
+  if (!r) {
+    r = host.world.rng.fork(`openvswitch/${host.name}`);
+    ovsRngs.set(host, r);
+  }
+  return r;
+}
+
+/** lib/uuid.c: uuid_generate() (version 4) from the OVS random source */
 export function uuidGenerate(host: Host): string {
-  const b = host.world.rng.bytes(16);
+  const b = ovsRng(host).bytes(16);
   b[6] = (b[6]! & 0x0f) | 0x40;
   b[8] = (b[8]! & 0x3f) | 0x80;
   const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");

@@ -5,12 +5,15 @@
  * TTL from IP_TTL / ip_default_ttl).
  */
 import type { InetSock } from "./sock.ts";
+import type { Net } from "../core/net_namespace.ts";
+import type { SkBuff } from "../core/skbuff.ts";
+import { netSched } from "../core/dev_path.ts";
 import { TCP_ESTABLISHED } from "./sock.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
 import { RTCF_BROADCAST, RT_SCOPE_UNIVERSE } from "../uapi/rtnetlink.ts";
-import { ipv4IsMulticast } from "../../wire/addr.ts";
+import { ipv4IsMulticast, readU32 } from "../../wire/addr.ts";
 import { type Rtable, type Flowi4, ipRouteOutputKey, ipv4Mtu } from "../ipv4/route.ts";
 import { ipSendData } from "../ipv4/ip_output.ts";
 import { ipv4Sysctl } from "../ipv4/icmp.ts";
@@ -84,6 +87,44 @@ export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: numb
     sk: sk.state === TCP_ESTABLISHED ? sk : undefined, owner: sk, mark: sk.mark, ignoreDf: ignoreDf(sk),
   }, l4, len);
   return len;
+}
+
+/** a protocol's port hash (udp_table, ping_table): port -> the sockets bound to it */
+export type PortHash<S> = Map<number, S[]>;
+
+/** the namespace's port hash of a protocol, created on first use */
+export function portHash<S>(tables: WeakMap<Net, PortHash<S>>, net: Net): PortHash<S> {
+  let t = tables.get(net);
+  if (!t) tables.set(net, (t = new Map()));
+  return t;
+}
+
+/** include/net/sock.h: sk_add_node() — sk is now bound to port */
+export function skAddNode<S>(t: PortHash<S>, port: number, sk: S): void {
+  let l = t.get(port);
+  if (!l) t.set(port, (l = []));
+  l.push(sk);
+}
+
+/** include/net/sock.h: sk_del_node_init() — sk leaves its port's chain */
+export function skDelNode<S>(t: PortHash<S>, port: number, sk: S): void {
+  const l = t.get(port);
+  if (!l) return;
+  const i = l.indexOf(sk);
+  if (i >= 0) l.splice(i, 1);
+  if (!l.length) t.delete(port);
+}
+
+/** sock_queue_rcv_skb() of a datagram socket: the payload, its sender and the cmsg data */
+export function dgramQueueRcv(sk: InetSock, skb: SkBuff, data: Uint8Array, sport: number): boolean {
+  const n = skb.networkHeader;
+  return sk.queueRcv({
+    data,
+    from: { family: 2, addr: readU32(skb.buf, n + 12), port: sport },
+    ttl: sk.recvttl ? skb.buf[n + 8] : undefined,
+    ifindex: skb.skbIif || skb.dev?.ifindex,
+    stamp: skb.tstamp || netSched(sk.net).now,
+  });
 }
 
 /** net/ipv4/datagram.c: __ip4_datagram_connect() */

@@ -101,10 +101,27 @@ export abstract class InetSock implements Socket {
     this.dataReady();
   }
 
-  /** sk_data_ready / sk_error_report */
+  /**
+   * sk_data_ready / sk_error_report: wake the process. It runs once the softirq that queued
+   * the data is over (the NET_RX run drains every frame its own processing queued), not in
+   * the middle of it: a reader sees everything that softirq delivered, e.g. the sk_err of an
+   * ICMP error that came in behind a queued packet, which recvmsg() reports first
+   */
   dataReady(): void {
-    this.cb?.();
+    if (!this.cb) return;
+    const sched = this.net?.host?.world?.sched;
+    if (!sched) {
+      this.cb();
+      return;
+    }
+    if (this.wakePending) return;
+    this.wakePending = true;
+    sched.after(0, () => {
+      this.wakePending = false;
+      this.cb?.();
+    }, "sk_data_ready");
   }
+  private wakePending = false;
 
   recvfrom(): RecvMsg | undefined {
     if (this.rqHead >= this.rq.length) return undefined;

@@ -9,7 +9,7 @@
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
-import { sprintf } from "../lib/printf.ts";
+import { StdioOut } from "../lib/stdio.ts";
 import { getAftype } from "./lib/af.ts";
 import { getHwntype, getHwtype, printHwlist, type HwType } from "./lib/hw.ts";
 import { Resolver, inetNtoa } from "./lib/inet.ts";
@@ -26,7 +26,7 @@ const ATF_NETMASK = 0x20;
 const ATF_DONTPUB = 0x40;
 const ATF_MAGIC = 0x80;
 
-class Arp {
+class Arp extends StdioOut {
   optN = 0;
   optV = 0;
   optA = 0;
@@ -36,25 +36,12 @@ class Arp {
   hwSet = false;
   device = "";
   title = 0;
-  out = "";
 
   constructor(
-    readonly p: Process,
+    p: Process,
     readonly res: Resolver,
-  ) {}
-
-  printf(fmt: string, ...args: unknown[]): void {
-    this.out += args.length ? sprintf(fmt, ...args) : fmt;
-  }
-
-  flush(): void {
-    if (this.out) this.p.stdout.write(this.out);
-    this.out = "";
-  }
-
-  err(s: string): void {
-    this.flush();
-    this.p.stderr.write(s);
+  ) {
+    super(p);
   }
 
   usage(rc: number): never {

@@ -54,12 +54,22 @@ class Ifconfig {
 
   /** set_flag() */
   setFlag(ifname: string, flag: number): number {
+    return this.chgFlags(ifname, (fl) => fl | flag);
+  }
+
+  /** clr_flag() */
+  clrFlag(ifname: string, flag: number): number {
+    return this.chgFlags(ifname, (fl) => fl & ~flag);
+  }
+
+  /** the SIOCGIFFLAGS, SIOCSIFFLAGS round trip that set_flag() and clr_flag() both make */
+  private chgFlags(ifname: string, change: (flags: number) => number): number {
     const fl = siocgifflags(this.sys, ifname);
     if (isKErr(fl)) {
       this.err(`${ifname}: ERROR while getting interface flags: ${strerror(fl.errno)}\n`);
       return -1;
     }
-    const e = siocsifflags(this.sys, ifname, fl | flag);
+    const e = siocsifflags(this.sys, ifname, change(fl));
     if (e) {
       this.err(`SIOCSIFFLAGS: ${strerror(e.errno)}\n`);
       return -1;
@@ -67,19 +77,23 @@ class Ifconfig {
     return 0;
   }
 
-  /** clr_flag() */
-  clrFlag(ifname: string, flag: number): number {
-    const fl = siocgifflags(this.sys, ifname);
-    if (isKErr(fl)) {
-      this.err(`${ifname}: ERROR while getting interface flags: ${strerror(fl.errno)}\n`);
-      return -1;
-    }
-    const e = siocsifflags(this.sys, ifname, fl & ~flag);
+  /** `if (ioctl(skfd, REQUEST, &ifr) < 0) { perror("REQUEST"); goterr = 1; }` */
+  siocsifOrErr(request: string, ifname: string, fields: Record<string, unknown>): void {
+    const e = siocsif(this.sys, request, ifname, fields);
     if (e) {
-      this.err(`SIOCSIFFLAGS: ${strerror(e.errno)}\n`);
-      return -1;
+      this.err(`${request}: ${strerror(e.errno)}\n`);
+      this.goterr = 1;
     }
-    return 0;
+  }
+
+  /** `if (ap->input(0, host, &sa) < 0) { ap->herror(host); goterr = 1; }` */
+  resolveOrErr(host: string): number | undefined {
+    const addr = this.resolve(host);
+    if (addr === undefined) {
+      this.res.herror(this.p, host);
+      this.goterr = 1;
+    }
+    return addr;
   }
 
   /** test_flag() */
@@ -195,9 +209,10 @@ class Ifconfig {
       return;
     }
     if (del && this.optV) this.err(`now deleting: ioctl(SIOCDIFADDR,{ifindex=${idx},prefixlen=${plen}})\n`);
-    const e = inet6Ioctl(this.sys, del ? "SIOCDIFADDR" : what === "tunnel" ? "SIOCSIFDSTADDR" : "SIOCSIFADDR", idx, a, plen);
+    const request = del ? "SIOCDIFADDR" : what === "tunnel" ? "SIOCSIFDSTADDR" : "SIOCSIFADDR";
+    const e = inet6Ioctl(this.sys, request, idx, a, plen);
     if (e) {
-      this.err(`${del ? "SIOCDIFADDR" : what === "tunnel" ? "SIOCSIFDSTADDR" : "SIOCSIFADDR"}: ${strerror(e.errno)}\n`);
+      this.err(`${request}: ${strerror(e.errno)}\n`);
       this.goterr = 1;
     }
   }
@@ -305,11 +320,7 @@ class Ifconfig {
           continue;
         case "mtu": {
           const mtu = atoi(next());
-          const e = siocsif(this.sys, "SIOCSIFMTU", ifname, { mtu });
-          if (e) {
-            this.err(`SIOCSIFMTU: ${strerror(e.errno)}\n`);
-            this.goterr = 1;
-          }
+          this.siocsifOrErr("SIOCSIFMTU", ifname, { mtu });
           k++;
           continue;
         }
@@ -327,48 +338,24 @@ class Ifconfig {
           continue;
         case "broadcast": {
           if (k + 1 < argv.length) {
-            const host = argv[++k]!;
-            const addr = this.resolve(host);
-            if (addr === undefined) {
-              this.res.herror(this.p, host);
-              this.goterr = 1;
-              k++;
-              continue;
-            }
-            const e = siocsif(this.sys, "SIOCSIFBRDADDR", ifname, { broadaddr: addr });
-            if (e) {
-              this.err(`SIOCSIFBRDADDR: ${strerror(e.errno)}\n`);
-              this.goterr = 1;
-            }
+            const addr = this.resolveOrErr(argv[++k]!);
             k++;
+            if (addr === undefined) continue;
+            this.siocsifOrErr("SIOCSIFBRDADDR", ifname, { broadaddr: addr });
           } else k++;
           this.goterr |= this.setFlag(ifname, IFF_BROADCAST);
           continue;
         }
         case "dstaddr": {
-          const host = next();
-          const addr = this.resolve(host);
-          if (addr === undefined) {
-            this.res.herror(this.p, host);
-            this.goterr = 1;
-            k++;
-            continue;
-          }
-          const e = siocsif(this.sys, "SIOCSIFDSTADDR", ifname, { dstaddr: addr });
-          if (e) {
-            this.err(`SIOCSIFDSTADDR: ${strerror(e.errno)}\n`);
-            this.goterr = 1;
-          }
+          const addr = this.resolveOrErr(next());
           k++;
+          if (addr !== undefined) this.siocsifOrErr("SIOCSIFDSTADDR", ifname, { dstaddr: addr });
           continue;
         }
         case "netmask": {
           if (k + 1 >= argv.length || didnetmask) this.usage(E_OPTERR);
-          const host = argv[++k]!;
-          const addr = this.resolve(host);
+          const addr = this.resolveOrErr(argv[++k]!);
           if (addr === undefined) {
-            this.res.herror(this.p, host);
-            this.goterr = 1;
             k++;
             continue;
           }
@@ -379,21 +366,13 @@ class Ifconfig {
         }
         case "txqueuelen": {
           const qlen = strtoul0(next());
-          const e = siocsif(this.sys, "SIOCSIFTXQLEN", ifname, { qlen });
-          if (e) {
-            this.err(`SIOCSIFTXQLEN: ${strerror(e.errno)}\n`);
-            this.goterr = 1;
-          }
+          this.siocsifOrErr("SIOCSIFTXQLEN", ifname, { qlen });
           k++;
           continue;
         }
         case "name": {
           const newname = next().slice(0, 15);
-          const e = siocsif(this.sys, "SIOCSIFNAME", ifname, { newname });
-          if (e) {
-            this.err(`SIOCSIFNAME: ${strerror(e.errno)}\n`);
-            this.goterr = 1;
-          }
+          this.siocsifOrErr("SIOCSIFNAME", ifname, { newname });
           k++;
           continue;
         }
@@ -409,26 +388,17 @@ class Ifconfig {
         }
         case "-pointopoint":
         case "-pointtopoint":
-          k++;
-          this.goterr |= this.clrFlag(ifname, IFF_POINTOPOINT);
-          if (this.testFlag(ifname, IFF_POINTOPOINT) > 0) this.err(`Warning: Interface ${ifname} still in POINTOPOINT mode.\n`);
+          flagOp(false, IFF_POINTOPOINT, "POINTOPOINT mode.");
           continue;
         case "pointopoint":
         case "pointtopoint": {
           if (k + 1 < argv.length) {
-            const host = argv[++k]!;
-            const addr = this.resolve(host);
+            const addr = this.resolveOrErr(argv[++k]!);
             if (addr === undefined) {
-              this.res.herror(this.p, host);
-              this.goterr = 1;
               k++;
               continue;
             }
-            const e = siocsif(this.sys, "SIOCSIFDSTADDR", ifname, { dstaddr: addr });
-            if (e) {
-              this.err(`SIOCSIFDSTADDR: ${strerror(e.errno)}\n`);
-              this.goterr = 1;
-            }
+            this.siocsifOrErr("SIOCSIFDSTADDR", ifname, { dstaddr: addr });
           }
           this.goterr |= this.setFlag(ifname, IFF_POINTOPOINT);
           k++;
@@ -469,10 +439,8 @@ class Ifconfig {
             k++;
             continue;
           }
-          const r = this.res.inetInput(0, arg);
-          if (r.rc < 0) {
-            this.res.herror(this.p, arg);
-            this.goterr = 1;
+          const addr = this.resolveOrErr(arg);
+          if (addr === undefined) {
             k++;
             continue;
           }
@@ -483,7 +451,7 @@ class Ifconfig {
             k++;
             continue;
           }
-          this.setIfstate(ifname, r.addr, nmbc.nm, nmbc.bc, a === "add");
+          this.setIfstate(ifname, addr, nmbc.nm, nmbc.bc, a === "add");
           k++;
           continue;
         }
@@ -523,11 +491,7 @@ class Ifconfig {
         this.err("ifconfig: `--help' gives usage information.\n");
         throw new Exit(1);
       }
-      const e = siocsif(this.sys, "SIOCSIFADDR", ifname, { addr: r.addr });
-      if (e) {
-        this.err(`SIOCSIFADDR: ${strerror(e.errno)}\n`);
-        this.goterr = 1;
-      }
+      this.siocsifOrErr("SIOCSIFADDR", ifname, { addr: r.addr });
       // no set_flag() for an alias set to 0.0.0.0 or ending in '-' (it is deleted already)
       let bringUp = true;
       if (ifname.includes(":")) {

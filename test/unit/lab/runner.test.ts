@@ -6,6 +6,7 @@ import { macString } from "../../../src/lab/labmac.ts";
 import type { KernelWorldLike, WorldFactoryOptions } from "../../../src/lab/world.ts";
 import type { CommandTable } from "../../../src/userland/process.ts";
 import { Scheduler } from "../../../src/sim/scheduler.ts";
+import { EXEC_COST_US } from "../../../src/shell/shell.ts";
 import { FakeHost, asSys } from "../shell/fake.ts";
 
 /** a stand-in kernel world: hosts are FakeHosts sharing one scheduler */
@@ -77,9 +78,13 @@ test("world built in labtool's order; lab MACs counted only after ip succeeds; t
   assert.equal(out[0]![1], out[2]![1]);
   assert.notEqual(out[2]![1], out[3]![1]);
   assert.deepEqual(out[4], [124, ""]);
-  assert.deepEqual(out[5], [0, "5000000\n"]);
-  assert.deepEqual(out[6], [0, "5000000\n"]);
+  // every command the shell runs costs EXEC_COST_US (1 ms) of simulated time: the 8 commands
+  // that built the world and the 4 `ip` lines put the timed-out line's start at 12 ms, so it
+  // is killed at 5.012 s and `now` (1 ms itself) prints 5.013 s; each later `now` adds 1 ms
+  assert.equal(EXEC_COST_US, 1000);
+  assert.deepEqual(out[5], [0, "5013000\n"]);
+  assert.deepEqual(out[6], [0, "5014000\n"]);
   // the background job (sleep 1) outlives its line; host2's next line does not sleep, so
   // the clock must not move on to the job's wake-up at 6 s
-  assert.deepEqual(out[7], [0, "host2\n5000000\n"]);
+  assert.deepEqual(out[7], [0, "host2\n5015000\n"]);
 });

@@ -324,6 +324,11 @@ export function longFlags(flags: number): string {
   return s;
 }
 
+/** the units below EiB of the RX/TX bytes lines, largest first */
+const SHORT_UNITS: readonly (readonly [bigint, string])[] = [
+  [1125899906842624n, "PiB"], [1099511627776n, "TiB"], [1073741824n, "GiB"], [1048576n, "MiB"], [1024n, "KiB"],
+];
+
 /** the "(x.x KiB)" of the RX/TX bytes lines */
 function shortBytes(n: number): [number, number, string] {
   // C does this in unsigned 64-bit integer arithmetic
@@ -331,23 +336,16 @@ function shortBytes(n: number): [number, number, string] {
   let short = b * 10n;
   let ext = "B";
   if (b > 1152921504606846976n) {
-    short = b / 115292150460684697n;
+    short = b / 115292150460684697n; // sic: net-tools divides the bytes, not bytes*10, for EiB
     ext = "EiB";
-  } else if (b > 1125899906842624n) {
-    short /= 1125899906842624n;
-    ext = "PiB";
-  } else if (b > 1099511627776n) {
-    short /= 1099511627776n;
-    ext = "TiB";
-  } else if (b > 1073741824n) {
-    short /= 1073741824n;
-    ext = "GiB";
-  } else if (b > 1048576n) {
-    short /= 1048576n;
-    ext = "MiB";
-  } else if (b > 1024n) {
-    short /= 1024n;
-    ext = "KiB";
+  } else {
+    for (const [unit, name] of SHORT_UNITS) {
+      if (b > unit) {
+        short /= unit;
+        ext = name;
+        break;
+      }
+    }
   }
   return [Number(short / 10n), Number(short % 10n), ext];
 }

@@ -58,16 +58,21 @@ function be32(a: Uint8Array | undefined): number {
   return ((a[0]! << 24) | (a[1]! << 16) | (a[2]! << 8) | a[3]!) >>> 0;
 }
 
-/** devinet_ioctl()'s lookup: the first IPv4 address whose label is `name` */
-function getIfa(sys: Syscalls, name: string): AddrMsg | KErr {
-  const l = getLink(sys, name);
-  if (isKErr(l)) return l;
-  const all = sys.rtnl.dump({
+/** every IPv4 address of the namespace (what devinet_ioctl() and inet_gifconf() walk) */
+function inetAddrs(sys: Syscalls): AddrMsg[] {
+  return sys.rtnl.dump({
     type: "RTM_GETADDR",
     flags: {},
     ifa: { family: AF_INET, prefixlen: 0, flags: 0, scope: 0, index: 0 },
     attrs: {},
   }) as AddrMsg[];
+}
+
+/** devinet_ioctl()'s lookup: the first IPv4 address whose label is `name` */
+function getIfa(sys: Syscalls, name: string): AddrMsg | KErr {
+  const l = getLink(sys, name);
+  if (isKErr(l)) return l;
+  const all = inetAddrs(sys);
   for (const a of all) {
     if (a.ifa.index !== l.ifi.index) continue;
     if ((a.attrs.IFA_LABEL ?? "") === name) return a;
@@ -111,12 +116,7 @@ function rtnlAnswer(sys: Syscalls, req: Record<string, unknown> & { request: str
       };
     }
     case "SIOCGIFCONF": {
-      const all = sys.rtnl.dump({
-        type: "RTM_GETADDR",
-        flags: {},
-        ifa: { family: AF_INET, prefixlen: 0, flags: 0, scope: 0, index: 0 },
-        attrs: {},
-      }) as AddrMsg[];
+      const all = inetAddrs(sys);
       return { ifc: all.map((a) => ({ ifname: a.attrs.IFA_LABEL ?? "", addr: be32(a.attrs.IFA_LOCAL) })) };
     }
   }

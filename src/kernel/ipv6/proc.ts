@@ -1,0 +1,77 @@
+/**
+ * net/ipv6/proc.c: /proc/net/snmp6 — the per-namespace IPv6, ICMPv6 and UDPv6 MIBs
+ * (snmp6_seq_show(): "%-32s\t%lu" per item, the ICMPv6 per-type counters that are not zero
+ * after the ICMPv6 list). The emulator's IPv6 sends only link-local multicast (ndisc, MLD);
+ * ip6OutputMulticast() counts what it transmits here.
+ */
+import type { Net } from "../core/net_namespace.ts";
+
+/** snmp6_ipstats_list[] (Linux 6.18) */
+const IP6_ITEMS = [
+  "InReceives", "InHdrErrors", "InTooBigErrors", "InNoRoutes", "InAddrErrors", "InUnknownProtos",
+  "InTruncatedPkts", "InDiscards", "InDelivers", "OutForwDatagrams", "OutRequests", "OutDiscards",
+  "OutNoRoutes", "ReasmTimeout", "ReasmReqds", "ReasmOKs", "ReasmFails", "FragOKs", "FragFails",
+  "FragCreates", "InMcastPkts", "OutMcastPkts", "InOctets", "OutOctets", "InMcastOctets",
+  "OutMcastOctets", "InBcastOctets", "OutBcastOctets", "InNoECTPkts", "InECT1Pkts", "InECT0Pkts",
+  "InCEPkts", "OutTransmits",
+] as const;
+
+/** snmp6_icmp6_list[]: the counters, then the In/Out per-type items by ICMPv6 type */
+const ICMP6_COUNTERS = ["InMsgs", "InErrors", "OutMsgs", "OutErrors", "InCsumErrors", "OutRateLimitHost"] as const;
+const ICMP6_TYPES: [string, number][] = [
+  ["DestUnreachs", 1], ["PktTooBigs", 2], ["TimeExcds", 3], ["ParmProblems", 4], ["Echos", 128],
+  ["EchoReplies", 129], ["GroupMembQueries", 130], ["GroupMembResponses", 131],
+  ["GroupMembReductions", 132], ["RouterSolicits", 133], ["RouterAdvertisements", 134],
+  ["NeighborSolicits", 135], ["NeighborAdvertisements", 136], ["Redirects", 137], ["MLDv2Reports", 143],
+];
+
+/** snmp6_udp6_list[] (and the UdpLite6 one without IgnoredMulti) */
+const UDP6_ITEMS = ["InDatagrams", "NoPorts", "InErrors", "OutDatagrams", "RcvbufErrors", "SndbufErrors", "InCsumErrors", "IgnoredMulti", "MemErrors"] as const;
+const UDPLITE6_ITEMS = ["InDatagrams", "NoPorts", "InErrors", "OutDatagrams", "RcvbufErrors", "SndbufErrors", "InCsumErrors", "MemErrors"] as const;
+
+export interface Ipv6Mib {
+  ip: Record<(typeof IP6_ITEMS)[number], number>;
+  icmp: Record<(typeof ICMP6_COUNTERS)[number], number>;
+  /** ICMP6MSGIN/OUT_INC_STATS by type */
+  inType: number[];
+  outType: number[];
+  udp: Record<(typeof UDP6_ITEMS)[number], number>;
+}
+
+const mibs = new WeakMap<Net, Ipv6Mib>();
+
+function zeros<K extends string>(names: readonly K[]): Record<K, number> {
+  const r = {} as Record<K, number>;
+  for (const n of names) r[n] = 0;
+  return r;
+}
+
+/** net->mib.ipv6_statistics, icmpv6_statistics, icmpv6msg_statistics, udp_stats_in6 */
+export function ipv6Stats(net: Net): Ipv6Mib {
+  let m = mibs.get(net);
+  if (!m) {
+    m = { ip: zeros(IP6_ITEMS), icmp: zeros(ICMP6_COUNTERS), inType: new Array(256).fill(0), outType: new Array(256).fill(0), udp: zeros(UDP6_ITEMS) };
+    mibs.set(net, m);
+  }
+  return m;
+}
+
+function item(name: string, v: number): string {
+  return `${name.padEnd(32)}\t${v}\n`;
+}
+
+/** net/ipv6/proc.c: snmp6_seq_show() */
+export function snmp6SeqShow(net: Net): string {
+  const m = ipv6Stats(net);
+  let out = "";
+  for (const n of IP6_ITEMS) out += item(`Ip6${n}`, m.ip[n]);
+  /* snmp6_seq_show_icmpv6(): the MIB, then the per-type in/out counts */
+  for (const n of ICMP6_COUNTERS) out += item(`Icmp6${n}`, m.icmp[n]);
+  for (const [n, t] of ICMP6_TYPES) out += item(`Icmp6In${n}`, m.inType[t]!);
+  for (const [n, t] of ICMP6_TYPES) out += item(`Icmp6Out${n}`, m.outType[t]!);
+  for (let t = 0; t < 256; t++) if (m.inType[t]) out += item(`Icmp6InType${t}`, m.inType[t]!);
+  for (let t = 0; t < 256; t++) if (m.outType[t]) out += item(`Icmp6OutType${t}`, m.outType[t]!);
+  for (const n of UDP6_ITEMS) out += item(`Udp6${n}`, m.udp[n]);
+  for (const n of UDPLITE6_ITEMS) out += item(`UdpLite6${n}`, 0);
+  return out;
+}
