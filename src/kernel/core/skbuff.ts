@@ -7,6 +7,36 @@ import type { NetDevice } from "./netdevice.ts";
 export const SKB_HEADROOM = 64;
 const NO_BYTES = new Uint8Array(0);
 
+/*
+ * Packet buffers come from 64 KiB slabs (as the kernel's kmalloc caches): a view into a
+ * shared ArrayBuffer costs a fraction of a `new Uint8Array(n)` of its own, whose backing
+ * store is allocated outside the JS heap once n is over 64 bytes (every frame is). A slab is
+ * freed by the garbage collector when no buffer in it is referenced any more.
+ */
+const SLAB_SIZE = 1 << 16;
+const SLAB_MAX_OBJ = 4096;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabOff = 0;
+
+/** zeroed bytes for a packet buffer (kmalloc_reserve()) */
+export function skbAllocBytes(n: number): Uint8Array {
+  if (n > SLAB_MAX_OBJ) return new Uint8Array(n);
+  if (slabOff + n > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabOff = 0;
+  }
+  const a = new Uint8Array(slab, slabOff, n);
+  slabOff += (n + 7) & ~7;
+  return a;
+}
+
+/** a copy of `src` in a packet buffer */
+export function skbCopyBytes(src: Uint8Array): Uint8Array {
+  const a = skbAllocBytes(src.length);
+  a.set(src);
+  return a;
+}
+
 export class SkBuff {
   buf: Uint8Array;
   /** start of the current layer's data */
@@ -50,7 +80,7 @@ export class SkBuff {
 
   constructor(len: number, headroom = SKB_HEADROOM) {
     // copy() replaces the buffer at once: no throw-away allocation for it
-    this.buf = len === 0 && headroom === 0 ? NO_BYTES : new Uint8Array(headroom + len);
+    this.buf = len === 0 && headroom === 0 ? NO_BYTES : skbAllocBytes(headroom + len);
     this.data = headroom;
     this.tail = headroom + len;
   }
@@ -79,7 +109,7 @@ export class SkBuff {
   push(n: number): number {
     if (this.data < n) {
       const grow = Math.max(n, SKB_HEADROOM);
-      const nb = new Uint8Array(this.buf.length + grow);
+      const nb = skbAllocBytes(this.buf.length + grow);
       nb.set(this.buf, grow);
       this.buf = nb;
       this.data += grow;
@@ -116,7 +146,7 @@ export class SkBuff {
   /** skb_copy(): a full private copy (the emulator copies where Linux clones) */
   copy(): SkBuff {
     const c = new SkBuff(0, 0);
-    c.buf = this.buf.slice();
+    c.buf = skbCopyBytes(this.buf);
     c.data = this.data;
     c.tail = this.tail;
     c.macHeader = this.macHeader;

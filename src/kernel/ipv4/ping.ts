@@ -122,7 +122,7 @@ export class PingSock extends InetSock {
 
   /** ping_queue_rcv_skb(): the ICMP message without the IP header */
   deliver(skb: SkBuff): boolean {
-    return dgramQueueRcv(this, skb, skb.buf.slice(skb.transportHeader, skb.tail), 0);
+    return dgramQueueRcv(this, skb, skbCopyBytes(skb.buf.subarray(skb.transportHeader, skb.tail)), 0);
   }
 }
 

@@ -193,7 +193,7 @@ export function rawLocalDeliver(skb: SkBuff, protocol: number): boolean {
 /** net/ipv4/raw.c: raw_rcv() / raw_rcv_skb(): queue a copy from the IP header on */
 function rawRcv(sk: RawSock, skb: SkBuff): void {
   const n = skb.networkHeader;
-  const data = skb.buf.slice(n, skb.tail);
+  const data = skbCopyBytes(skb.buf.subarray(n, skb.tail));
   const ok = sk.queueRcv({
     data,
     from: { family: 2, addr: readU32(skb.buf, n + 12), port: 0 },

@@ -168,7 +168,7 @@ export class UdpSock extends InetSock {
 
   deliver(skb: SkBuff): boolean {
     const t = skb.transportHeader;
-    return dgramQueueRcv(this, skb, skb.buf.slice(t + 8, t + readU16(skb.buf, t + 4)), readU16(skb.buf, t));
+    return dgramQueueRcv(this, skb, skbCopyBytes(skb.buf.subarray(t + 8, t + readU16(skb.buf, t + 4))), readU16(skb.buf, t));
   }
 }
 

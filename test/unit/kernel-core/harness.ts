@@ -1,5 +1,6 @@
 /** A World + a tiny Process to run userland tools against the emulated kernel in tests. */
 import { createHash } from "node:crypto";
+import assert from "node:assert/strict";
 import { World, type Host } from "../../../src/kernel/world.ts";
 import type { Syscalls } from "../../../src/kernel/uapi/syscalls.ts";
 import type { Process } from "../../../src/userland/process.ts";
@@ -78,6 +79,29 @@ export async function run(sys: Syscalls, line: string | string[]): Promise<RunRe
   const code = driving ? await driving.sched.drive(p, () => new Promise<void>((r) => setImmediate(r))) : await p;
   settleMacs(code === 0);
   return { code, out, err };
+}
+
+/**
+ * run `cmd` and check its stderr, stdout (through `norm`: what the emulator does not produce
+ * yet, stripped from both sides) and exit code against the kernel transcript's
+ */
+export async function expectRun(
+  sys: Syscalls, cmd: string, code: number, out: string, err = "", norm: (s: string) => string = (s) => s,
+): Promise<void> {
+  const r = await run(sys, cmd);
+  assert.equal(r.err, err, `stderr of ${cmd}`);
+  assert.equal(norm(r.out), norm(out), `stdout of ${cmd}`);
+  assert.equal(r.code, code, `exit of ${cmd}`);
+}
+
+/** hosts a and b cabled eth0 to eth0, with 10.0.0.1/24 and 10.0.0.2/24 on links that are up */
+export async function cabledPair(): Promise<{ world: World; a: Syscalls; b: Syscalls }> {
+  const { world, h } = labWorld(["a", "b"], [["a", "eth0", "b", "eth0"]]);
+  const a = h.a!.syscalls(h.a!.initNet);
+  const b = h.b!.syscalls(h.b!.initNet);
+  for (const l of ["ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up"]) await run(a, l);
+  for (const l of ["ip addr add 10.0.0.2/24 dev eth0", "ip link set eth0 up"]) await run(b, l);
+  return { world, a, b };
 }
 
 /** the kernel runner's world: hosts, then cables, in lab mode */

@@ -5,7 +5,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { labWorld, run } from "./harness.ts";
+import { labWorld, expectRun as expectRunNorm } from "./harness.ts";
 import { isKErr } from "../../../src/kernel/uapi/errno.ts";
 
 const strip6 = (s: string) => s.replace(/addrgenmode eui64 /g, "").replace(/"inet6_addr_gen_mode":"eui64",/g, "");
@@ -17,12 +17,8 @@ function setup() {
   return { world, h1, h2, s1: h1.syscalls(h1.initNet), s2: h2.syscalls(h2.initNet) };
 }
 
-async function expectRun(sys: Parameters<typeof run>[0], cmd: string, code: number, out: string, err = "") {
-  const r = await run(sys, cmd);
-  assert.equal(r.err, err, `stderr of ${cmd}`);
-  assert.equal(strip6(r.out), strip6(out), `stdout of ${cmd}`);
-  assert.equal(r.code, code, `exit of ${cmd}`);
-}
+const expectRun = (sys: Parameters<typeof expectRunNorm>[0], cmd: string, code: number, out: string, err = "") =>
+  expectRunNorm(sys, cmd, code, out, err, strip6);
 
 const LO = "1: lo: <LOOPBACK,UP,LOWER_UP> mtu 65536 qdisc noqueue state UNKNOWN mode DEFAULT group default qlen 1000\n" +
   "    link/loopback 00:00:00:00:00:00 brd 00:00:00:00:00:00\n";
