@@ -13,7 +13,7 @@
  * only for the line's own children, as bash does); `__wait` waits for them while counting as
  * blocked on the simulator, so simulated time advances for the jobs it waits on.
  */
-import { serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
+import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
 
 /** the environment variable that carries the job session of a top-level command line */
 export const JOB_SESSION_VAR = "TUXNET_JOBS";
@@ -60,6 +60,9 @@ function rewrite(node: unknown): void {
     const name = node.name as WordNode | null;
     const p0 = name?.parts.length === 1 ? name.parts[0] : undefined;
     if (p0 && p0.type === "Literal" && p0.value === "wait") node.name = word("__wait");
+    // bash's kill and jobs builtins know the job table and the host's processes
+    if (p0 && p0.type === "Literal" && p0.value === "kill") node.name = word("__kill");
+    if (p0 && p0.type === "Literal" && p0.value === "jobs") node.name = word("__jobs");
   }
   if (t === "ParameterExpansion" && node.parameter === "!") node.parameter = "__LASTBG";
   for (const k of Object.keys(node)) {
@@ -103,4 +106,60 @@ export interface JobSession {
   lateStdout: string;
   lateStderr: string;
   open: boolean;
+  /** the job table (bash's jobs[]): jobs still running, by job number */
+  jobs?: Job[];
+  /** exit statuses of finished background pids, for `wait PID` (bash's bgpids) */
+  statuses?: Map<number, number>;
+}
+
+/** one background job of a shell */
+export interface Job {
+  /** job number, [1] */
+  n: number;
+  /** pid of the job's process ($!) */
+  pid: number;
+  /** the command as bash prints it in `jobs` */
+  text: string;
+  /** `wait PID`/`wait %N` blocked on this job */
+  waiters: { unblock(): void }[];
+}
+
+/** bash builtins: a background builtin runs in a forked bash, not in a program of its own */
+const BUILTINS = new Set(
+  (": . [ alias bg bind break builtin caller cd command compgen complete compopt continue declare dirs disown echo " +
+    "enable eval exec exit export false fc fg getopts hash help history jobs kill let local logout mapfile popd " +
+    "printf pushd pwd read readarray readonly return set shift shopt source suspend test times trap true type " +
+    "typeset ulimit umask unalias unset wait").split(" "),
+);
+
+/**
+ * A background statement that is one simple command (`sleep 10`, `dnsmasq -d … > log`): bash
+ * forks and the child execs the program, so the job's pid is that program's. Undefined for
+ * anything else (a pipeline, a list, a subshell, a builtin: the job is a forked bash).
+ */
+export function simpleCommand(src: string): { comm: string; args: string[] } | undefined {
+  let ast: ScriptNode;
+  try {
+    ast = parse(src);
+  } catch {
+    return undefined;
+  }
+  if (ast.statements.length !== 1) return undefined;
+  const st = ast.statements[0]!;
+  if (st.pipelines.length !== 1 || st.pipelines[0]!.commands.length !== 1) return undefined;
+  const c = st.pipelines[0]!.commands[0]!;
+  if (c.type !== "SimpleCommand" || !c.name) return undefined;
+  const lit = (w: WordNode): string | undefined => {
+    let s = "";
+    for (const p of w.parts) {
+      if (p.type === "Literal" || p.type === "SingleQuoted" || p.type === "Escaped") s += p.value;
+      else return undefined;
+    }
+    return s;
+  };
+  const name = lit(c.name);
+  if (!name || BUILTINS.has(name) || name.startsWith("__")) return undefined;
+  const base = name.slice(name.lastIndexOf("/") + 1);
+  const args = c.args.map((w) => lit(w)).filter((a): a is string => a !== undefined);
+  return { comm: base.slice(0, 15), args: [name, ...args] };
 }

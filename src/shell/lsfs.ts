@@ -5,8 +5,8 @@
  * from the filesystem, whose times are the simulated wall clock (simfs.ts). Block counts are
  * those of ext4 (4 KiB blocks, fast symlinks), for the `total` line.
  *
- * Handles `-l` with any of `-a -A -d -n` and operands (none: `.`); the caller gives anything
- * else to just-bash.
+ * Handles `-l` with any of `-a -A -d -n -h -t -S -r -1` and operands (none: `.`); the caller
+ * gives anything else to just-bash.
  */
 import type { IFileSystem, FsStat } from "just-bash";
 import { strftime } from "./date.ts";
@@ -16,12 +16,16 @@ export interface LsOpts {
   almostAll: boolean;
   dir: boolean;
   numeric: boolean;
+  human: boolean;
+  /** sort key: name, mtime (-t), size (-S) */
+  sort: "name" | "time" | "size";
+  reverse: boolean;
   paths: string[];
 }
 
 /** the options this port handles (`-l` required), or undefined */
 export function lsFsArgs(args: string[]): LsOpts | undefined {
-  const o: LsOpts = { all: false, almostAll: false, dir: false, numeric: false, paths: [] };
+  const o: LsOpts = { all: false, almostAll: false, dir: false, numeric: false, human: false, sort: "name", reverse: false, paths: [] };
   let long = false;
   let operands = false;
   for (const a of args) {
@@ -32,6 +36,11 @@ export function lsFsArgs(args: string[]): LsOpts | undefined {
         else if (c === "a") o.all = true;
         else if (c === "A") o.almostAll = true;
         else if (c === "d") o.dir = true;
+        else if (c === "h") o.human = true;
+        else if (c === "t") o.sort = "time";
+        else if (c === "S") o.sort = "size";
+        else if (c === "r") o.reverse = true;
+        else if (c === "1") continue;
         else if (c === "n") {
           o.numeric = true;
           long = true;
@@ -54,13 +63,42 @@ function modeString(st: FsStat): string {
 
 const byteCmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 
+/**
+ * gnulib human.c: human_readable() as ls -h asks (autoscale, base 1024, "K" "M" …, rounding
+ * up): one decimal below 10, whole numbers above
+ */
+export function humanSize(n: number): string {
+  if (n < 1024) return String(n);
+  const units = "KMGTPEZY";
+  let v = n;
+  let i = -1;
+  while (v >= 1024 && i < units.length - 1) {
+    v /= 1024;
+    i++;
+  }
+  if (v < 10) {
+    const t = Math.ceil(v * 10 - 1e-9) / 10;
+    if (t < 10) return `${t.toFixed(1)}${units[i]}`;
+    v = t;
+  }
+  let w = Math.ceil(v - 1e-9);
+  if (w >= 1024 && i < units.length - 1) {
+    w = 1;
+    i++;
+    return `${w.toFixed(1)}${units[i]}`;
+  }
+  return `${w}${units[i]}`;
+}
+
 interface Row {
   mode: string;
   nlink: number;
   size: number;
   /** 1 KiB blocks (st_blocks / 2) */
   blocks: number;
+  /** seconds (the column) and milliseconds (the -t order) */
   mtime: number;
+  mtimeMs: number;
   name: string;
 }
 
@@ -108,16 +146,28 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
       }
     }
     const blocks = st.isSymbolicLink ? 0 : st.isDirectory ? 4 : Math.ceil(size / 4096) * 4;
-    const mtime = Math.floor((st.mtime?.getTime() ?? 0) / 1000);
-    return { mode: modeString(st), nlink: await nlinkOf(path, st), size, blocks, mtime, name: shown };
+    const mtimeMs = st.mtime?.getTime() ?? 0;
+    const mtime = Math.floor(mtimeMs / 1000);
+    return { mode: modeString(st), nlink: await nlinkOf(path, st), size, blocks, mtime, mtimeMs, name: shown };
   };
   const owner = o.numeric ? "0" : "root";
+  const sizeStr = (n: number) => (o.human ? humanSize(n) : String(n));
   const render = (rows: Row[]): string => {
     const wl = Math.max(...rows.map((r) => String(r.nlink).length));
-    const ws = Math.max(...rows.map((r) => String(r.size).length));
+    const ws = Math.max(...rows.map((r) => sizeStr(r.size).length));
     return rows
-      .map((r) => `${r.mode} ${String(r.nlink).padStart(wl)} ${owner} ${owner} ${String(r.size).padStart(ws)} ${dateColumn(r.mtime, now)} ${r.name}\n`)
+      .map((r) => `${r.mode} ${String(r.nlink).padStart(wl)} ${owner} ${owner} ${sizeStr(r.size).padStart(ws)} ${dateColumn(r.mtime, now)} ${r.name}\n`)
       .join("");
+  };
+  /* src/ls.c: sort_files() — by name, -t newest first, -S largest first (ties by name); -r reverses */
+  const order = (rows: Row[], key: (r: Row) => string): Row[] => {
+    const cmp = (a: Row, b: Row): number => {
+      if (o.sort === "time" && a.mtimeMs !== b.mtimeMs) return b.mtimeMs - a.mtimeMs;
+      if (o.sort === "size" && a.size !== b.size) return b.size - a.size;
+      return byteCmp(key(a), key(b));
+    };
+    const r = rows.slice().sort(cmp);
+    return o.reverse ? r.reverse() : r;
   };
   let stdout = "";
   let stderr = "";
@@ -144,9 +194,10 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
     if (st.isDirectory && !o.dir) dirs.push(p);
     else files.push(await row(full, p, st));
   }
-  files.sort((a, b) => byteCmp(a.name, b.name));
+  const fileRows = order(files, (r) => r.name);
   dirs.sort(byteCmp);
-  if (files.length) stdout += render(files);
+  if (o.reverse) dirs.reverse();
+  if (fileRows.length) stdout += render(fileRows);
   const many = operands.length > 1;
   for (const [i, d] of dirs.entries()) {
     const full = abs(d);
@@ -161,13 +212,20 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
       continue;
     }
     const list = o.all ? [".", "..", ...names] : o.almostAll ? names : names.filter((n) => !n.startsWith("."));
-    const rows: Row[] = [];
+    let rows: Row[] = [];
+    const names0 = new Map<Row, string>();
     for (const n of list.slice().sort(byteCmp)) {
       const p = n === "." ? full : n === ".." ? full.replace(/\/[^/]+$/, "") || "/" : full === "/" ? `/${n}` : `${full}/${n}`;
-      const st = n === "." || n === ".." ? await lstat(p) : await lstat(p);
-      if (st) rows.push(await row(p, n, st));
+      const st = await lstat(p);
+      if (st) {
+        const r = await row(p, n, st);
+        names0.set(r, n);
+        rows.push(r);
+      }
     }
-    stdout += `total ${rows.reduce((s, r) => s + r.blocks, 0)}\n` + (rows.length ? render(rows) : "");
+    rows = order(rows, (r) => names0.get(r) ?? r.name);
+    const total = rows.reduce((s, r) => s + r.blocks, 0);
+    stdout += `total ${o.human ? humanSize(total * 1024) : total}\n` + (rows.length ? render(rows) : "");
   }
   return { stdout, stderr, exitCode: code };
 }

@@ -25,6 +25,7 @@ import { execLookup, fixCatErrors, readFileBytes, writeFileChecked } from "./fil
 import { lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
+import { statArgs, statFs } from "./stat.ts";
 import { xxd } from "./xxd.ts";
 import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Route } from "./output.ts";
 import { ToolIo, settle, type IoHost } from "./toolio.ts";
@@ -34,12 +35,21 @@ import { kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
+import { ProcTable, type ProcEntry } from "./proctab.ts";
+import { daemonSnapshot, daemonsStarted } from "./daemons.ts";
+import { jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
+import { simpleCommand, type Job } from "./jobs.ts";
+import type { ProcApi } from "../userland/procps/ps.ts";
 
 /** the environment variable naming the kill switch of a `timeout`'s child */
 const KILL_VAR = "TUXNET_KILL";
 /** the environment variable naming the terminal a command line may write to directly */
 const TTY_VAR = "TUXNET_TTY";
-const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR]);
+/** the environment variable carrying the pid of the shell running a command (its tools' ppid) */
+const PID_VAR = "TUXNET_PID";
+/** a background job that is one simple command: the pid its tool takes (bash forks, then execs) */
+const EXECPID_VAR = "TUXNET_EXECPID";
+const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
 export const EXEC_COST_US = 1000;
 
@@ -168,6 +178,9 @@ function bashLinePrefix(stderr: string, script: string): string {
 
 const NEVER = new AbortController().signal;
 
+/** job processes a tool has taken over (a job runs its one command once) */
+const claimed = new WeakSet<object>();
+
 /** aborted when either is */
 function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
   if (a === NEVER) return b;
@@ -192,7 +205,16 @@ export class HostShell implements Shell, IoHost {
   private readonly ttys = new Map<string, { write(s: string): void }>();
   private nextKill = 1;
   private nextSession = 1;
-  private nextPid = 1000;
+  /** the host's processes (proctab.ts): tools, background jobs, daemons */
+  readonly procs: ProcTable;
+  /**
+   * an interactive shell (the REPL): one job table for every line, `[1] PID` when a job
+   * starts, `[1]+  Done …` notices (in orphanOutput), no `line 1:` in messages
+   */
+  interactive = false;
+  /** an interactive shell's job notices, `[1]+  Done  sleep 2` (printed before the prompt) */
+  notices: string[] = [];
+  private interactiveSession: JobSession | undefined;
   /** output of background jobs that outlived their line (the REPL prints it) */
   orphanOutput: string[] = [];
   /** the output of the lines running now, in time order (output.ts) */
@@ -210,6 +232,9 @@ export class HostShell implements Shell, IoHost {
     this.sched = opts.sched;
     this.commands = opts.commands;
     this.onToolExit = opts.onToolExit;
+    // a signal lands when the sender next lets time pass, as a real kill(2) races the
+    // sender's next builtins (bash's `kill %1; jobs` still lists the job as Running)
+    this.procs = new ProcTable(() => opts.root.wallclock(), (fn) => void this.sched.after(0, fn, "signal"));
     const hostname = opts.root.hostname();
     this.fs = new SimClockFs(() => opts.root.wallclock(), {
       "/etc/hostname": hostname + "\n",
@@ -288,6 +313,17 @@ export class HostShell implements Shell, IoHost {
         };
       }),
     );
+    // stat of the host's own files: root's, GNU's formats (stat.ts)
+    if (!this.commands.stat)
+      custom.push(
+        defineCommand("stat", async (args, ctx) => {
+          if (!ctx.origCommand) return { stdout: "", stderr: "bash: stat: command not found\n", exitCode: 127 };
+          const o = statArgs(args);
+          if (o && o.paths.every((a) => !/^\/(sys|proc|dev|run\/netns)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
+            return statFs(ctx.fs, o, ctx.cwd);
+          return ctx.origCommand(args);
+        }),
+      );
     // cat names the real errno of /sys and /proc files (just-bash's says ENOENT for all)
     custom.push(
       defineCommand("cat", async (args, ctx) => {
@@ -370,6 +406,8 @@ export class HostShell implements Shell, IoHost {
     );
     custom.push(defineCommand("__mark", async (args, ctx) => this.mark(args, ctx)));
     custom.push(defineCommand("__wait", (args, ctx) => this.wait(args, ctx)));
+    custom.push(defineCommand("__kill", async (args, ctx) => killBuiltin(args, this.sessionOf(ctx), this.procs)));
+    custom.push(defineCommand("__jobs", async (args, ctx) => jobsBuiltin(args, this.sessionOf(ctx))));
     custom.push(defineCommand("__session", (_args, ctx) => this.session(ctx)));
     b = new Bash({
       fs,
@@ -403,8 +441,15 @@ export class HostShell implements Shell, IoHost {
     const sys = opts.sys ?? this.root;
     const bash = this.bashFor(sys);
     const sid = String(this.nextSession++);
-    const session: JobSession = { pending: 0, lastCode: 0, waiters: [], lateStdout: "", lateStderr: "", open: true };
+    // an interactive shell keeps one job table for all its lines
+    const session: JobSession = this.interactive
+      ? (this.interactiveSession ??= { pending: 0, lastCode: 0, waiters: [], lateStdout: "", lateStderr: "", open: false })
+      : { pending: 0, lastCode: 0, waiters: [], lateStdout: "", lateStderr: "", open: true };
+    session.open = true;
     this.sessions.set(sid, session);
+    // the line's shell is a process too (`bash -c LINE`); its tools are its children
+    const lineKill = new AbortController();
+    const line = this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: "bash", args: ["bash", "-c", script], leader: true }, lineKill);
     const tty: Record<string, string> = opts.tty ? { [TTY_VAR]: sid } : {};
     if (opts.tty) this.ttys.set(sid, opts.tty);
     const log = new OutLog();
@@ -413,24 +458,29 @@ export class HostShell implements Shell, IoHost {
     try {
       const r = await bash.exec(script, {
         cwd: opts.cwd ?? "/root",
-        env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:` },
+        env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:`, [PID_VAR]: String(line.pid) },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
-        ...(opts.signal ? { signal: opts.signal } : {}),
+        signal: anySignal(opts.signal ?? NEVER, lineKill.signal),
       });
       const env: Record<string, string> = {};
+      if (line.killedBy) r.stderr = r.stderr.replace(/^bash: execution aborted\n/m, "");
       for (const [k, v] of Object.entries(r.env ?? {}))
         if (!INTERNAL_VARS.has(k) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
       settle(this, route, r);
+      // an interactive shell names no line in its messages
+      const prefix = (t: string) => (this.interactive ? t : bashLinePrefix(t, script));
+      const late = { o: session.lateStdout, e: session.lateStderr };
+      session.lateStdout = session.lateStderr = "";
       return {
-        stdout: log.text(1) + session.lateStdout,
-        stderr: bashLinePrefix(log.text(2) + session.lateStderr, script),
-        output:
-          log.combined((fd, t) => (fd === 2 ? bashLinePrefix(t, script) : t)) + session.lateStdout + bashLinePrefix(session.lateStderr, script),
-        exitCode: r.exitCode,
+        stdout: log.text(1) + late.o,
+        stderr: prefix(log.text(2) + late.e),
+        output: log.combined((fd, t) => (fd === 2 ? prefix(t) : t)) + late.o + prefix(late.e),
+        exitCode: line.killedBy ? 128 + line.killedBy : r.exitCode,
         env,
       };
     } finally {
+      this.procs.remove(line.pid);
       session.open = false;
       log.open = false;
       this.logs.delete(route.log);
@@ -499,8 +549,55 @@ export class HostShell implements Shell, IoHost {
     const via = (c: string | undefined): "1" | "2" | "-" => (c === "1" ? parent!.o : c === "2" ? parent!.e : "-");
     const route: Route | undefined = parent && this.logs.has(parent.log) ? { log: parent.log, o: via(at[0]), e: via(at[1]), pipe: "" } : undefined;
     env[IO_VAR] = route && (route.o !== "-" || route.e !== "-") ? `${route.log}:${route.o}${route.e}:` : "";
+    // the job's process: bash forks; a simple command's child execs the tool (same pid)
+    const pid = this.procs.allocPid();
+    const simple = simpleCommand(src);
+    const kill = new AbortController();
+    const proc = this.procs.add(
+      {
+        pid,
+        ppid: Number(ctx.env.get(PID_VAR)) || 1,
+        comm: simple ? simple.comm : "bash",
+        // a forked bash keeps its parent's command line
+        args: simple ? simple.args : (this.procs.get(Number(ctx.env.get(PID_VAR)))?.args ?? ["bash", "-c", src]),
+      },
+      kill,
+    );
+    // a forked bash of a non-interactive shell ignores SIGINT and SIGQUIT (and its children)
+    if (!simple && !this.interactive) proc.ignored = new Set([2, 3]);
+    env[PID_VAR] = String(pid);
+    if (simple) env[EXECPID_VAR] = String(pid);
+    else delete env[EXECPID_VAR];
+    let job: Job | undefined;
+    let notice = "";
+    if (session) {
+      session.jobs ??= [];
+      const n = session.jobs.reduce((m, j) => Math.max(m, j.n), 0) + 1;
+      job = { n, pid, text: src.replace(/\n$/, ""), waiters: [] };
+      session.jobs.push(job);
+      if (this.interactive) notice = `[${n}] ${pid}\n`;
+    }
     if (session) session.pending++;
-    const finish = (code: number) => {
+    const finish = (exit: number) => {
+      const code = proc.killedBy ? 128 + proc.killedBy : exit;
+      this.procs.remove(pid);
+      if (session && job) {
+        const jobs = session.jobs ?? [];
+        const i = jobs.indexOf(job);
+        const mark = i === jobs.length - 1 ? "+" : i === jobs.length - 2 ? "-" : " ";
+        if (i >= 0) jobs.splice(i, 1);
+        (session.statuses ??= new Map()).set(pid, code);
+        for (const w of job.waiters.splice(0)) w.unblock();
+        const sig = proc.killedBy;
+        if (this.interactive) {
+          this.notices.push(jobLine(job, mark, jobStatus(code, sig), false, false));
+        } else if (sig && sig !== 2 && sig !== 13 && sig !== 15) {
+          // jobs.c: notify_of_job_status() of a non-interactive shell
+          const msg = `bash: line 1: ${String(pid).padStart(5)} ${jobStatus(code, sig).padEnd(24)}${job.text}\n`;
+          if (session.open) session.lateStderr += msg;
+          else this.orphanOutput.push(msg);
+        }
+      }
       if (session) {
         session.pending--;
         session.lastCode = code;
@@ -513,8 +610,12 @@ export class HostShell implements Shell, IoHost {
       return code;
     };
     void this.sched.track(
-      bash.exec(src, { cwd: ctx.cwd, env, replaceEnv: true }).then(
+      // a simple command's signal goes to its program (its redirections still complete); a
+      // forked bash's ends the whole job
+      bash.exec(src, { cwd: ctx.cwd, env, replaceEnv: true, ...(simple ? {} : { signal: kill.signal }) }).then(
         (res) => {
+          // a job killed by a signal ends silently (its status tells)
+          if (proc.killedBy) res = { ...res, stderr: res.stderr.replace(/^bash: execution aborted\n/m, "") };
           const r = settle(this, route, res);
           if (session?.open) {
             session.lateStdout += r.stdout;
@@ -530,13 +631,33 @@ export class HostShell implements Shell, IoHost {
         },
       ),
     );
-    const pid = this.nextPid++;
     await ctx.assignShellVariable?.("__LASTBG", String(pid));
-    return { stdout: "", stderr: "", exitCode: 0 };
+    return { stdout: "", stderr: notice, exitCode: 0 };
   }
 
-  private async wait(_args: string[], ctx: ResolvedCommandContext) {
+  private async wait(args: string[], ctx: ResolvedCommandContext) {
     const session = this.sessionOf(ctx);
+    if (args.some((a) => a !== "-n" && a !== "-f")) {
+      // wait PID / wait %N: the status of that job (builtins/wait.def)
+      const t = waitTargets(args, session);
+      let code = 0;
+      for (const j of t.jobs) {
+        if (typeof j === "number") {
+          code = session?.statuses?.get(j) ?? 127;
+          session?.statuses?.delete(j);
+          continue;
+        }
+        const b = this.sched.block();
+        j.waiters.push(b);
+        await b.promise;
+        code = session?.statuses?.get(j.pid) ?? 0;
+        session?.statuses?.delete(j.pid);
+      }
+      const stdout = session?.lateStdout ?? "";
+      const stderr = (session?.lateStderr ?? "") + (t.error?.stderr ?? "");
+      if (session) session.lateStdout = session.lateStderr = "";
+      return { stdout, stderr, exitCode: t.error ? t.error.exitCode : code };
+    }
     if (!session) return { stdout: "", stderr: "", exitCode: 0 };
     if (session.pending > 0) {
       const b = this.sched.block();
@@ -650,6 +771,25 @@ export class HostShell implements Shell, IoHost {
   ) {
     const env = this.envOf(ctx);
     delete env[IO_VAR];
+    // the tool's process: a job's own pid when the job is this one command, else a new one
+    const claim = Number(ctx.env.get(EXECPID_VAR) ?? env[EXECPID_VAR]) || 0;
+    const ppid = Number(ctx.env.get(PID_VAR) ?? env[PID_VAR]) || 1;
+    delete env[PID_VAR];
+    delete env[EXECPID_VAR];
+    const job = claim ? this.procs.get(claim) : undefined;
+    const pkill = new AbortController();
+    let proc: ProcEntry;
+    if (job && job.comm === name.slice(0, 15) && !claimed.has(job)) {
+      // the job's child execs the program: same pid, and now SIGINT/SIGQUIT are ignored
+      proc = job;
+      claimed.add(job);
+      proc.args = [name, ...args];
+    } else {
+      proc = this.procs.add({ pid: this.procs.allocPid(), ppid, comm: name.slice(0, 15), args: [name, ...args] }, pkill);
+      // signals ignored by the parent stay ignored across fork and exec
+      const parent = this.procs.get(ppid);
+      if (parent?.ignored) proc.ignored = new Set(parent.ignored);
+    }
     const cwd = ctx.cwd;
     const fs = this.bashFor(sys).fs;
     const ttyId = ctx.env.get(TTY_VAR);
@@ -665,7 +805,7 @@ export class HostShell implements Shell, IoHost {
       stdout: { write: (s: string) => io.out(s) },
       stderr: { write: (s: string) => io.err(s) },
       sys,
-      signal: anySignal(this.signalFor(ctx, env), io.kill.signal),
+      signal: anySignal(anySignal(this.signalFor(ctx, env), io.kill.signal), (proc.kill ?? pkill).signal),
       isatty: tty !== undefined,
       spawn: async (argv: string[], child: Syscalls, sopts?: SpawnOptions) => {
         if (sopts?.exec) {
@@ -674,11 +814,33 @@ export class HostShell implements Shell, IoHost {
         }
         const kid = ctx.env.get(KILL_VAR);
         const tid = ctx.env.get(TTY_VAR);
+        const tool = sopts?.exec && argv[0] ? this.commands[argv[0]] : undefined;
+        if (tool) {
+          // execvp() of one of our tools (ip netns exec NS ping …): run it as the child exec
+          // below would, with the same environment and fds, but without a shell in between
+          // (a bash exec per child is most of the cost of `ip netns exec` in a loop: bench c)
+          const cenv: Record<string, string> = {
+            ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), [PID_VAR]: String(proc.pid),
+          };
+          const suffix = io.childSuffix();
+          const cctx = {
+            env: new Map(Object.entries(cenv)),
+            exportedEnv: cenv,
+            cwd,
+            stdin: p.stdin ? new TextEncoder().encode(p.stdin) : undefined,
+            signal: ctx.signal,
+            getRegisteredCommands: ctx.getRegisteredCommands,
+          } as unknown as ResolvedCommandContext;
+          const flags = suffix === " 2>&1" ? "11" : suffix === " 1>&2" ? "22" : "12";
+          const r = await this.runTool(argv[0]!, tool, argv.slice(1), cctx, child, flags);
+          io.childDone(r);
+          return r.exitCode;
+        }
         const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" ") + io.childSuffix(), {
           cwd,
           // a `timeout` above reaches the child too, and so does the terminal; it writes
           // where this process's fds lead
-          env: { ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv() },
+          env: { ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), [PID_VAR]: String(proc.pid) },
           replaceEnv: true,
           ...(p.stdin ? { stdin: p.stdin } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
@@ -698,11 +860,16 @@ export class HostShell implements Shell, IoHost {
       readFileBytes: (path: string) => readFileBytes(fs, resolve(path)),
       writeFileBytes: (path: string, data: Uint8Array, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
     };
+    // the host's process table, for ps, kill, pgrep, pkill, killall (procps/ps.ts: ProcApi)
+    (p as Process & { procs?: ProcApi }).procs = this.procs.api(proc.pid);
+    const daemonsBefore = daemonSnapshot(name, sys);
     let code: number;
     try {
       // fork + exec of a real tool costs about a millisecond; charging it on the simulated
       // clock lets timers, link watch and the softirq run between commands as they do on Linux
       if (EXEC_COST_US > 0) await this.sleep(EXEC_COST_US, p.signal);
+      // a background job's child, once set up, ignores SIGINT and SIGQUIT (bash, no job control)
+      if (proc === job && !this.interactive) proc.ignored = new Set([2, 3]);
       code = await cmd(p);
     } catch (e) {
       if (e instanceof Exit) code = e.code;
@@ -712,9 +879,18 @@ export class HostShell implements Shell, IoHost {
       }
     }
     io.close();
+    if (proc !== job) this.procs.remove(proc.pid);
+    // killed by a signal: 128 + N
+    if (proc.killedBy) code = 128 + proc.killedBy;
     // killed by SIGPIPE: 128 + 13
     if (io.sigpipe) code = 141;
     code &= 0xff;
+    // a daemon that forked keeps a pid while it serves
+    if (daemonsBefore && !proc.killedBy)
+      for (const d of daemonsStarted(name, sys, daemonsBefore)) {
+        const e = this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: proc.comm, args: proc.args }, undefined, () => d.stop());
+        e.alive = () => d.alive();
+      }
     this.onToolExit?.(name, p.argv, code);
     return { stdout: io.stdout, stderr: io.stderr, exitCode: code };
   }

@@ -10,6 +10,8 @@
  * the GET_* macros' longjmp does.
  */
 import { sprintf } from "../lib/printf.ts";
+import { grePrint } from "./print-gre.ts";
+import { otvPrint, vxlanPrint, OTV_PORT, VXLAN_PORT } from "./print-vxlan.ts";
 
 export interface Ndo {
   eflag: number;
@@ -32,10 +34,10 @@ export interface Ndo {
   servName(proto: "tcp" | "udp", port: number): string | undefined;
 }
 
-class Trunc extends Error {}
+export class Trunc extends Error {}
 
 /** the packet being printed: bytes, the end of the captured data, output */
-class Ctx {
+export class Ctx {
   out = "";
   protocol = "";
   /** ndo_ll_hdr_len: the link-layer header the hex dumps skip */
@@ -154,22 +156,19 @@ function cksumShouldbe(sum: number, computed: number): number {
 
 // ------------------------------------------------------------------------- tables
 
+/** print-ether.c: ethertype_values[] (the first name of a value wins, as tok2str finds it) */
 export const ETHERTYPES: Record<number, string> = {
-  0x0800: "IPv4",
-  0x0806: "ARP",
-  0x8035: "Reverse ARP",
-  0x86dd: "IPv6",
-  0x8100: "802.1Q",
-  0x88a8: "802.1Q-QinQ",
-  0x9100: "802.1Q-9100",
-  0x8847: "MPLS unicast",
-  0x8848: "MPLS multicast",
-  0x88cc: "LLDP",
-  0x8863: "PPPoE D",
-  0x8864: "PPPoE S",
-  0x88e5: "MACsec",
-  0x9000: "Loopback",
-  0x6558: "Transparent Ethernet Bridging",
+  0x0800: "IPv4", 0x8847: "MPLS unicast", 0x8848: "MPLS multicast", 0x86dd: "IPv6", 0x8100: "802.1Q",
+  0x9100: "802.1Q-9100", 0x88a8: "802.1Q-QinQ", 0x9200: "802.1Q-9200", 0x88e5: "802.1AE MACsec",
+  0x0200: "PUP", 0x0806: "ARP", 0x8035: "Reverse ARP", 0x0600: "NS", 0x0500: "Sprite", 0x1000: "Trail",
+  0x6001: "MOP DL", 0x6002: "MOP RC", 0x6003: "DN", 0x6004: "LAT", 0x6007: "SCA", 0x6558: "TEB",
+  0x8038: "Lanbridge", 0x803c: "DEC DNS", 0x803e: "DEC DTS", 0x805b: "VEXP", 0x805c: "VPROD",
+  0x809b: "Appletalk", 0x80f3: "Appletalk ARP", 0x8137: "IPX", 0x880b: "PPP", 0x8808: "MPCP",
+  0x8809: "Slow Protocols", 0x8863: "PPPoE D", 0x8864: "PPPoE S", 0x888e: "EAPOL", 0x8899: "Realtek protocols",
+  0x886f: "MS NLB heartbeat", 0x8870: "Jumbo", 0x894f: "NSH", 0x9000: "Loopback", 0xfefe: "OSI",
+  0x00fe: "GRE-OSI", 0xabcd: "CFM (old)", 0x8902: "CFM", 0x893a: "IEEE1905.1", 0x88cc: "LLDP", 0x88ca: "TIPC",
+  0x0707: "GeoNet (old)", 0x8947: "GeoNet", 0x1111: "CALM FAST", 0x88a2: "AoE", 0x88f7: "PTP",
+  0xd28b: "Arista Vendor Specific Protocol",
 };
 
 const IPPROTO: Record<number, string> = {
@@ -219,7 +218,7 @@ function etherTypePrint(c: Ctx, type: number): void {
 }
 
 /** print-ether.c: ether_common_print() for plain Ethernet (and 802.1Q tags) */
-function etherPrint(c: Ctx, p: number, length: number, caplen: number): void {
+export function etherPrint(c: Ctx, p: number, length: number, caplen: number): void {
   c.protocol = "ether";
   if (caplen < 14) {
     c.print("[|ether]");
@@ -369,7 +368,7 @@ function arpPrint(c: Ctx, p: number, length: number): void {
 // ------------------------------------------------------------------------- IPv4
 
 /** print-ip.c: ip_print() */
-function ipPrint(c: Ctx, p: number, length: number): void {
+export function ipPrint(c: Ctx, p: number, length: number): void {
   c.protocol = "ip";
   const vhl = c.u8(p);
   if (vhl >> 4 !== 4) {
@@ -379,7 +378,11 @@ function ipPrint(c: Ctx, p: number, length: number): void {
     return;
   }
   if (!c.ndo.eflag) c.print("IP ");
-  c.check(p, 20);
+  /* ND_TCHECK_SIZE(ip): nd_print_trunc() and a normal return, not the GET_ longjmp */
+  if (!c.ttest(p, 20)) {
+    c.print(" [|ip]");
+    return;
+  }
   if (length < 20) {
     c.print(`truncated-ip ${length}`);
     return;
@@ -455,6 +458,17 @@ function ipDemuxPrint(c: Ctx, bp: number, length: number, iph: number, fragmente
       return;
     case 6:
       tcpPrint(c, bp, length, iph);
+      return;
+    case 4:
+      /* ipv4-in-ip encapsulation */
+      ipPrint(c, bp, length);
+      return;
+    case 41:
+      /* ip6-in-ip encapsulation */
+      ip6Print(c, bp, length);
+      return;
+    case 47:
+      grePrint(c, bp, length);
       return;
     default: {
       const pn = PROTONAMES[nh];
@@ -654,6 +668,14 @@ function udpPrint(c: Ctx, bp: number, length: number, iph: number, fragmented: b
   }
   if (!c.ndo.qflag && (sport === 67 || dport === 67 || sport === 68 || dport === 68)) {
     bootpPrint(c, bp + 8, length);
+    return;
+  }
+  if (!c.ndo.qflag && (sport === OTV_PORT || dport === OTV_PORT)) {
+    otvPrint(c, bp + 8, length);
+    return;
+  }
+  if (!c.ndo.qflag && (sport === VXLAN_PORT || dport === VXLAN_PORT)) {
+    vxlanPrint(c, bp + 8, length);
     return;
   }
   if (ulen > length && !fragmented) c.print(`UDP, bad length ${ulen} > ${length}`);
@@ -1285,7 +1307,7 @@ function txtprotoPrint(c: Ctx, pp: number, len: number, cmds: string[] | null, f
 // ------------------------------------------------------------------------- IPv6
 
 /** print-ip6.c: ip6_print() (hop-by-hop options skipped, no other extension headers) */
-function ip6Print(c: Ctx, p: number, length: number): void {
+export function ip6Print(c: Ctx, p: number, length: number): void {
   c.protocol = "ip6";
   c.check(p, 40);
   if (!c.ndo.eflag) c.print("IP6 ");
@@ -1322,6 +1344,16 @@ function ip6Print(c: Ctx, p: number, length: number): void {
       return;
     case 6:
       tcpPrint(c, q, len, p);
+      return;
+    /* ip_demux_print(): ipv4-in-ip6, ip6-in-ip6 (ip6tnl), GRE (ip6gre) */
+    case 4:
+      ipPrint(c, q, len);
+      return;
+    case 41:
+      ip6Print(c, q, len);
+      return;
+    case 47:
+      grePrint(c, q, len);
       return;
     default:
       c.print(`ip-proto-${nh} ${len}`);

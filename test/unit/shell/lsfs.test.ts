@@ -37,9 +37,36 @@ test("ls -la /tmp: root-owned, sticky /tmp, mtimes from the world's wall clock",
   );
   assert.equal((await run("ls -ld /tmp")).stdout, "drwxrwxrwt 3 root root 4096 Nov 14 22:16 /tmp\n");
   assert.equal((await run("ls -ln /tmp/a.txt")).stdout, "-rw-r--r-- 1 0 0 6 Nov 14 22:15 /tmp/a.txt\n");
+  assert.equal(
+    (await run("ls -lhtr /tmp")).stdout,
+    // same mtime: -r reverses the name order of the tie too (GNU's comparator is negated)
+    "total 8.0K\n" +
+      "lrwxrwxrwx 1 root root    5 Nov 14 22:15 l -> a.txt\n" +
+      "drwxr-xr-x 2 root root 4.0K Nov 14 22:15 d\n" +
+      "-rw-r--r-- 1 root root    6 Nov 14 22:15 a.txt\n" +
+      "-rw-r--r-- 1 root root    0 Nov 14 22:16 e\n",
+  );
   assert.deepEqual(await run("ls -l /tmp/nope"), {
     stdout: "",
     stderr: "ls: cannot access '/tmp/nope': No such file or directory\n",
     exitCode: 2,
+  });
+});
+
+test("stat: root's files, GNU's -c specifiers and errors", async () => {
+  const { run } = setup();
+  await run("sleep 5; echo hello > /tmp/a.txt; ln -s a.txt /tmp/l");
+  assert.equal(
+    (await run("stat -c '%U %G %u %g %a %A %s %F %h %Y|%N' /tmp/.keep /tmp/a.txt /tmp/l /tmp")).stdout,
+    "root root 0 0 644 -rw-r--r-- 0 regular empty file 1 1700000000|'/tmp/.keep'\n" +
+      "root root 0 0 644 -rw-r--r-- 6 regular file 1 1700000005|'/tmp/a.txt'\n" +
+      "root root 0 0 777 lrwxrwxrwx 5 symbolic link 1 1700000005|'/tmp/l' -> 'a.txt'\n" +
+      "root root 0 0 1777 drwxrwxrwt 4096 directory 2 1700000005|'/tmp'\n",
+  );
+  assert.equal((await run("stat -c '%y' /tmp/a.txt")).stdout, "2023-11-14 22:13:25.001000000 +0000\n");
+  assert.deepEqual(await run("stat /nope"), {
+    stdout: "",
+    stderr: "stat: cannot statx '/nope': No such file or directory\n",
+    exitCode: 1,
   });
 });

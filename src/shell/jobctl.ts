@@ -1,0 +1,221 @@
+/**
+ * bash's job-control builtins over the shell's job table and the host's process table:
+ * `kill` (builtins/kill.def), `jobs` (builtins/jobs.def), the operands of `wait`
+ * (builtins/wait.def), and the job status words of jobs.c (pretty_print_job).
+ */
+import type { Job, JobSession } from "./jobs.ts";
+import type { ProcTable } from "./proctab.ts";
+import { SIGTERM, signalFromSpec, signalName } from "../userland/procps/kill.ts";
+
+export interface BuiltinResult {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
+}
+
+const KILL_USAGE = "kill: usage: kill [-s sigspec | -n signum | -sigspec] pid | jobspec ... or kill -l [sigspec]\n";
+
+/** siglist.c / strsignal(): the words bash prints for a job killed by a signal */
+const SIGNAL_WORDS: Record<number, string> = {
+  1: "Hangup", 2: "Interrupt", 3: "Quit", 4: "Illegal instruction", 5: "Trace/breakpoint trap", 6: "Aborted",
+  7: "Bus error", 8: "Floating point exception", 9: "Killed", 10: "User defined signal 1", 11: "Segmentation fault",
+  12: "User defined signal 2", 13: "Broken pipe", 14: "Alarm clock", 15: "Terminated", 16: "Stack fault",
+  24: "CPU time limit exceeded", 25: "File size limit exceeded", 26: "Virtual timer expired",
+  27: "Profiling timer expired", 29: "I/O possible", 30: "Power failure", 31: "Bad system call",
+};
+
+export function signalWord(sig: number): string {
+  return SIGNAL_WORDS[sig] ?? (sig >= 34 && sig <= 64 ? `Real-time signal ${sig - 34}` : `Unknown signal ${sig}`);
+}
+
+/** jobs.c: the status column of a job ("Running", "Done", "Exit 1", "Terminated") */
+export function jobStatus(code: number | undefined, signal?: number): string {
+  if (code === undefined) return "Running";
+  if (signal) return signalWord(signal);
+  return code === 0 ? "Done" : `Exit ${code}`;
+}
+
+/** `[1]+  Running                 sleep 10 &` (pretty_print_job, JLIST_STANDARD/LONG) */
+export function jobLine(j: Job, mark: string, status: string, long = false, running = true): string {
+  const head = `[${j.n}]${mark}` + (long ? ` ${j.pid} ` : "  ");
+  return `${head}${status.padEnd(24)}${j.text}${running ? " &" : ""}\n`;
+}
+
+/** jobs.c: the current (+) and previous (-) job marks */
+function marks(jobs: Job[]): Map<Job, string> {
+  const m = new Map<Job, string>();
+  jobs.forEach((j, i) => m.set(j, i === jobs.length - 1 ? "+" : i === jobs.length - 2 ? "-" : " "));
+  return m;
+}
+
+/** jobs.c: get_job_spec(): %N, %%, %+, %-, %name, %?text; undefined: no such job */
+export function findJob(session: JobSession | undefined, spec: string): Job | undefined {
+  const jobs = session?.jobs ?? [];
+  const s = spec.slice(1);
+  if (s === "" || s === "%" || s === "+") return jobs[jobs.length - 1];
+  if (s === "-") return jobs[jobs.length - 2] ?? jobs[jobs.length - 1];
+  if (/^\d+$/.test(s)) return jobs.find((j) => j.n === Number(s));
+  if (s.startsWith("?")) return jobs.find((j) => j.text.includes(s.slice(1)));
+  return jobs.find((j) => j.text.startsWith(s));
+}
+
+/** `kill -l`: bash's display_signal_list() table */
+function signalTable(): string {
+  let out = "";
+  let col = 0;
+  for (let i = 1; i <= 64; i++) {
+    if (i === 32 || i === 33) continue;
+    out += `${String(i).padStart(2)}) SIG${signalName(i)}`;
+    if (++col < 5) out += "\t";
+    else {
+      out += "\n";
+      col = 0;
+    }
+  }
+  if (col) out += "\n";
+  return out;
+}
+
+/** builtins/kill.def: kill_builtin() */
+export function killBuiltin(args: string[], session: JobSession | undefined, procs: ProcTable): BuiltinResult {
+  let stdout = "";
+  let stderr = "";
+  let sig = SIGTERM;
+  let i = 0;
+  if (args.length === 0) return { stdout, stderr: KILL_USAGE, exitCode: 2 };
+  const bad = (msg: string, code = 1): BuiltinResult => ({ stdout, stderr: stderr + `bash: kill: ${msg}\n`, exitCode: code });
+  while (i < args.length) {
+    const a = args[i]!;
+    if (a === "-l" || a === "-L" || a === "--list") {
+      const rest = args.slice(i + 1);
+      if (rest.length === 0) return { stdout: signalTable(), stderr, exitCode: 0 };
+      let rc = 0;
+      for (const r of rest) {
+        if (/^\d+$/.test(r)) {
+          let n = Number(r);
+          if (n > 128) n -= 128;
+          if (n < 1 || n > 64 || n === 32 || n === 33) {
+            stderr += `bash: kill: ${r}: invalid signal specification\n`;
+            rc = 1;
+          } else stdout += signalName(n) + "\n";
+        } else {
+          const n = signalFromSpec(r);
+          if (n === undefined || n === 0) {
+            stderr += `bash: kill: ${r}: invalid signal specification\n`;
+            rc = 1;
+          } else stdout += `${n}\n`;
+        }
+      }
+      return { stdout, stderr, exitCode: rc };
+    }
+    if (a === "-s" || a === "-n") {
+      const v = args[i + 1];
+      if (v === undefined) return bad(`${a}: option requires an argument`);
+      const n = signalFromSpec(v);
+      if (n === undefined) return bad(`${v}: invalid signal specification`);
+      sig = n;
+      i += 2;
+      continue;
+    }
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (a.startsWith("-") && a.length > 1 && !(a.length > 1 && /^-\d+$/.test(a) && i > 0)) {
+      const n = signalFromSpec(a.slice(1));
+      if (n === undefined) return bad(`${a.slice(1)}: invalid signal specification`);
+      sig = n;
+      i++;
+      continue;
+    }
+    break;
+  }
+  const targets = args.slice(i);
+  if (targets.length === 0) return { stdout, stderr: stderr + KILL_USAGE, exitCode: 2 };
+  let rc = 0;
+  for (const t of targets) {
+    if (/^-?\d+$/.test(t)) {
+      const pid = Number(t);
+      if (procs.kill(Math.abs(pid), sig)) {
+        stderr += `bash: kill: (${t}) - No such process\n`;
+        rc = 1;
+      }
+    } else if (t.startsWith("%")) {
+      const j = findJob(session, t);
+      if (!j) {
+        stderr += `bash: kill: ${t}: no such job\n`;
+        rc = 1;
+      } else procs.kill(j.pid, sig);
+    } else {
+      stderr += `bash: kill: ${t}: arguments must be process or job IDs\n`;
+      rc = 1;
+    }
+  }
+  return { stdout, stderr, exitCode: rc };
+}
+
+/** builtins/jobs.def: jobs [-lp] [jobspec…] */
+export function jobsBuiltin(args: string[], session: JobSession | undefined): BuiltinResult {
+  const jobs = session?.jobs ?? [];
+  let long = false;
+  let pids = false;
+  let running = false;
+  const specs: string[] = [];
+  for (const a of args) {
+    if (a.startsWith("-") && a.length > 1) {
+      for (const ch of a.slice(1)) {
+        if (ch === "l") long = true;
+        else if (ch === "p") pids = true;
+        else if (ch === "r" || ch === "n") running = true;
+        else if (ch === "s") return { stdout: "", stderr: "", exitCode: 0 };
+        else
+          return {
+            stdout: "",
+            stderr: `bash: jobs: -${ch}: invalid option\njobs: usage: jobs [-lnprs] [jobspec ...] or jobs -x command [args]\n`,
+            exitCode: 2,
+          };
+      }
+    } else specs.push(a);
+  }
+  void running;
+  const m = marks(jobs);
+  let stdout = "";
+  let stderr = "";
+  let rc = 0;
+  const sel: Job[] = [];
+  if (specs.length === 0) sel.push(...jobs);
+  for (const s of specs) {
+    const j = s.startsWith("%") || /^\d+$/.test(s) ? findJob(session, s.startsWith("%") ? s : "%" + s) : undefined;
+    if (!j) {
+      stderr += `bash: jobs: ${s}: no such job\n`;
+      rc = 1;
+    } else sel.push(j);
+  }
+  for (const j of sel) stdout += pids ? `${j.pid}\n` : jobLine(j, m.get(j) ?? " ", "Running", long);
+  return { stdout, stderr, exitCode: rc };
+}
+
+/** what `wait` operands name: the jobs to wait for, or bash's error */
+export function waitTargets(
+  args: string[],
+  session: JobSession | undefined,
+): { jobs: (Job | number)[]; error?: BuiltinResult } {
+  const out: (Job | number)[] = [];
+  for (const a of args) {
+    if (a === "-n" || a === "-f") continue;
+    if (a.startsWith("%")) {
+      const j = findJob(session, a);
+      if (!j) return { jobs: out, error: { stdout: "", stderr: `bash: wait: ${a}: no such job\n`, exitCode: 127 } };
+      out.push(j);
+      continue;
+    }
+    if (!/^\d+$/.test(a))
+      return { jobs: out, error: { stdout: "", stderr: `bash: wait: \`${a}': not a pid or valid job spec\n`, exitCode: 2 } };
+    const pid = Number(a);
+    const j = session?.jobs?.find((x) => x.pid === pid);
+    if (j) out.push(j);
+    else if (session?.statuses?.has(pid)) out.push(pid);
+    else return { jobs: out, error: { stdout: "", stderr: `bash: wait: pid ${a} is not a child of this shell\n`, exitCode: 127 } };
+  }
+  return { jobs: out };
+}
