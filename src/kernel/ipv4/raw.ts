@@ -20,7 +20,7 @@ import { type Flowi4, ipv4Mtu, inetIif } from "./route.ts";
 import { inetAddrType } from "./devinet.ts";
 import { ipSelectIdent, ipLocalOut } from "./ip_output.ts";
 import { icmpOutCount } from "./icmp.ts";
-import { SkBuff as SkBuffCtor } from "../core/skbuff.ts";
+import { SkBuff as SkBuffCtor, skbCopyBytes } from "../core/skbuff.ts";
 
 /** icmp_err_convert[]: errno and fatality of each DEST_UNREACH code */
 export const ICMP_ERR_CONVERT: [number, boolean][] = [

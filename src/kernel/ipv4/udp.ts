@@ -5,6 +5,7 @@
  * __udp4_lib_err (errors to the socket: traceroute's ECONNREFUSED / EHOSTUNREACH).
  */
 import type { SkBuff } from "../core/skbuff.ts";
+import { skbCopyBytes } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";

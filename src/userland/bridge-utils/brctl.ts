@@ -91,8 +91,12 @@ const cmdDelbr: Sub = (p, [name]) => {
   return 0;
 };
 
-const cmdAddif: Sub = (p, [brname, ...ifs]) => {
-  if (!ifindexOf(p, brname!)) {
+/**
+ * the loop br_cmd_addif() and br_cmd_delif() share: the bridge must exist, then `request`
+ * (SIOCBRADDIF / SIOCBRDELIF) for each interface named, `failed` writing the message of an error
+ */
+function brIfEach(p: Process, brname: string, ifs: string[], request: string, failed: (ifname: string, e: KErr) => void): number {
+  if (!ifindexOf(p, brname)) {
     p.stderr.write(`bridge ${brname} does not exist!\n`);
     return 1;
   }
@@ -104,39 +108,27 @@ const cmdAddif: Sub = (p, [brname, ...ifs]) => {
       err = 1;
       continue;
     }
-    const r = p.sys.ioctl({ request: "SIOCBRADDIF", ifname: brname, ifindex: idx });
+    const r = p.sys.ioctl({ request, ifname: brname, ifindex: idx });
     if (isKErr(r)) {
-      if (r.errno === "EBUSY") p.stderr.write(`device ${ifname} is already a member of a bridge; can't add it to bridge ${brname}.\n`);
-      else if (r.errno === "ELOOP") p.stderr.write(`device ${ifname} is a bridge device itself; can't add a bridge device to a bridge device.\n`);
-      else p.stderr.write(`can't add ${ifname} to bridge ${brname}: ${strerror(r.errno)}\n`);
+      failed(ifname, r);
       err = 1;
     }
   }
   return err;
-};
+}
 
-const cmdDelif: Sub = (p, [brname, ...ifs]) => {
-  if (!ifindexOf(p, brname!)) {
-    p.stderr.write(`bridge ${brname} does not exist!\n`);
-    return 1;
-  }
-  let err = 0;
-  for (const ifname of ifs) {
-    const idx = ifindexOf(p, ifname);
-    if (!idx) {
-      p.stderr.write(`interface ${ifname} does not exist!\n`);
-      err = 1;
-      continue;
-    }
-    const r = p.sys.ioctl({ request: "SIOCBRDELIF", ifname: brname, ifindex: idx });
-    if (isKErr(r)) {
-      if (r.errno === "EINVAL") p.stderr.write(`device ${ifname} is not a port of ${brname}\n`);
-      else p.stderr.write(`can't delete ${ifname} from ${brname}: ${strerror(r.errno)}\n`);
-      err = 1;
-    }
-  }
-  return err;
-};
+const cmdAddif: Sub = (p, [brname, ...ifs]) =>
+  brIfEach(p, brname!, ifs, "SIOCBRADDIF", (ifname, r) => {
+    if (r.errno === "EBUSY") p.stderr.write(`device ${ifname} is already a member of a bridge; can't add it to bridge ${brname}.\n`);
+    else if (r.errno === "ELOOP") p.stderr.write(`device ${ifname} is a bridge device itself; can't add a bridge device to a bridge device.\n`);
+    else p.stderr.write(`can't add ${ifname} to bridge ${brname}: ${strerror(r.errno)}\n`);
+  });
+
+const cmdDelif: Sub = (p, [brname, ...ifs]) =>
+  brIfEach(p, brname!, ifs, "SIOCBRDELIF", (ifname, r) => {
+    if (r.errno === "EINVAL") p.stderr.write(`device ${ifname} is not a port of ${brname}\n`);
+    else p.stderr.write(`can't delete ${ifname} from ${brname}: ${strerror(r.errno)}\n`);
+  });
 
 function showBridge(p: Process, name: string, br: BrInfo): void {
   let s = `${name}\t\t${dumpBridgeId(br.data.IFLA_BR_BRIDGE_ID)}\t${num(br.data.IFLA_BR_STP_STATE) ? "yes" : "no"}\t\t`;
@@ -336,33 +328,26 @@ const cmdHairpin: Sub = (p, [brname, ifname, mode]) => {
   return 0;
 };
 
-const cmdSetpathcost: Sub = (p, [, ifname, val]) => {
-  const cost = scanI(val!);
-  if (cost === undefined) {
-    p.stderr.write("bad path cost value\n");
+/** br_cmd_setpathcost() / br_cmd_setportprio(): sscanf("%i"), then the port's sysfs value */
+function portSetCmd(p: Process, ifname: string, val: string, attr: string, legacy: number, bad: string, failed: string): number {
+  const v = scanI(val);
+  if (v === undefined) {
+    p.stderr.write(`${bad}\n`);
     return 1;
   }
-  const e = portSet(p, ifname!, "path_cost", cost >>> 0, BRCTL_SET_PATH_COST);
+  const e = portSet(p, ifname, attr, v >>> 0, legacy);
   if (e) {
-    p.stderr.write(`set path cost failed: ${strerror(e.errno)}\n`);
+    p.stderr.write(`${failed}: ${strerror(e.errno)}\n`);
     return 1;
   }
   return 0;
-};
+}
 
-const cmdSetportprio: Sub = (p, [, ifname, val]) => {
-  const prio = scanI(val!);
-  if (prio === undefined) {
-    p.stderr.write("bad path priority value\n");
-    return 1;
-  }
-  const e = portSet(p, ifname!, "priority", prio >>> 0, BRCTL_SET_PORT_PRIORITY);
-  if (e) {
-    p.stderr.write(`set port priority failed: ${strerror(e.errno)}\n`);
-    return 1;
-  }
-  return 0;
-};
+const cmdSetpathcost: Sub = (p, [, ifname, val]) =>
+  portSetCmd(p, ifname!, val!, "path_cost", BRCTL_SET_PATH_COST, "bad path cost value", "set path cost failed");
+
+const cmdSetportprio: Sub = (p, [, ifname, val]) =>
+  portSetCmd(p, ifname!, val!, "priority", BRCTL_SET_PORT_PRIORITY, "bad path priority value", "set port priority failed");
 
 const cs = (v: number) => {
   const sec = Math.trunc(v);

@@ -12,27 +12,7 @@ export type WaitResult = "ready" | "timeout" | "abort";
 
 /** poll() on one socket until readable, `deadline` (µs of the simulated clock, -1: none) or abort */
 export async function waitReadable(p: Process, sk: Socket, deadline: number): Promise<WaitResult> {
-  const sys = p.sys;
-  if (p.signal.aborted) return "abort";
-  if (deadline >= 0 && sys.now() >= deadline) return "timeout";
-  const b = sys.block();
-  let why: WaitResult = "ready";
-  const t = deadline >= 0 ? procTimer(sys, () => {
-    why = "timeout";
-    b.unblock();
-  }, "poll") : undefined;
-  t?.mod(deadline);
-  const onAbort = () => {
-    why = "abort";
-    b.unblock();
-  };
-  p.signal.addEventListener("abort", onAbort);
-  sk.onReadable(() => b.unblock());
-  await b.promise;
-  sk.onReadable(undefined);
-  t?.cancel();
-  p.signal.removeEventListener("abort", onAbort);
-  return why;
+  return waitAny(p, [sk], deadline);
 }
 
 /** poll() on several sockets: one wait (a process blocks on one thing at a time) */

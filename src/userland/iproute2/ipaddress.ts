@@ -20,8 +20,9 @@ import {
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
 import { sprintf } from "../lib/printf.ts";
 import {
-  PREFIXLEN_SPECIFIED, checkIfname, duparg, duparg2, familyName, formatHost, getAddr, getPrefix,
-  getU32, inetAddrMatchRta, invarg, llAddrN2a, matches, newPrefix, nodev, prefixBytes, type InetPrefix,
+  checkIfname, duparg, duparg2, familyName, formatHost, getAddr, getPrefix, getU32, incompleteCommand,
+  inetAddrMatchRta, invarg, llAddrN2a, matches, newPrefix, nodev, prefixBytes, PREFIXLEN_SPECIFIED,
+  type InetPrefix,
 } from "../lib/utils.ts";
 import { llTypeN2a } from "../lib/ll_map.ts";
 import { rtnlTalk } from "../lib/libnetlink.ts";
@@ -808,10 +809,7 @@ export function ipaddrListFlushOrSave(ctx: IpCtx, argvIn: string[], action: numb
   }
   const next = (): string => {
     argv = argv.slice(1);
-    if (argv.length <= 0) {
-      ctx.err('Command line is not complete. Try option "help"\n');
-      ctx.exit(-1);
-    }
+    if (argv.length <= 0) incompleteCommand(ctx);
     return argv[0]!;
   };
   while (argv.length > 0) {
@@ -975,10 +973,7 @@ function ipaddrModify(ctx: IpCtx, cmd: "RTM_NEWADDR" | "RTM_DELADDR", flags: Add
   let ifaFlags = 0;
   const next = (): string => {
     argv = argv.slice(1);
-    if (argv.length <= 0) {
-      ctx.err('Command line is not complete. Try option "help"\n');
-      ctx.exit(-1);
-    }
+    if (argv.length <= 0) incompleteCommand(ctx);
     return argv[0]!;
   };
   while (argv.length > 0) {

@@ -8,8 +8,10 @@ import type { InfoData, LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { GRE_CSUM, GRE_KEY, GRE_SEQ } from "../../kernel/uapi/if_tunnel.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
-import { formatHost, getAddr, getAddr1, getU8, getUnsigned, inetNtop4, invarg, matches, newPrefix, nodev } from "../lib/utils.ts";
+import { getAddr, getU8, getUnsigned, incompleteCommand, inetNtop4, invarg, matches, nodev } from "../lib/utils.ts";
+import { ipv4ToBytes } from "../../wire/addr.ts";
 import { registerLinkUtil } from "./link_util.ts";
+import { tnlParseKey, tnlPrintEndpoint } from "./tunnel.ts";
 
 /** ip/link_gre.c: gre_print_help() */
 function printHelp(ctx: IpCtx, id: string): void {
@@ -43,28 +45,6 @@ function printHelp(ctx: IpCtx, id: string): void {
   );
 }
 
-/** ip/tunnel.c: tnl_parse_key() (host order) */
-function tnlParseKey(ctx: IpCtx, name: string, key: string): number {
-  if (key.includes(".")) {
-    const p = newPrefix();
-    if (getAddr1(undefined, p, key, AF_INET)) {
-      ctx.err('Error: an IP address is expected rather than "%s"\n', key);
-      ctx.exit(1);
-    }
-    return ((p.data[0]! << 24) | (p.data[1]! << 16) | (p.data[2]! << 8) | p.data[3]!) >>> 0;
-  }
-  const v = getUnsigned(key, 0);
-  if (v === undefined) {
-    ctx.err('invalid value for "%s": "%s"; it should be an unsigned integer\n', name, key);
-    ctx.exit(-1);
-  }
-  return v >>> 0;
-}
-
-function a4(v: number): Uint8Array {
-  return Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff);
-}
-
 /** ip/link_gre.c: gre_parse_opt() (creation; the existing tunnel's values are not re-read) */
 function greParseOpt(ctx: IpCtx, id: string, argv: string[], data: InfoData): number {
   let iflags = 0;
@@ -83,10 +63,7 @@ function greParseOpt(ctx: IpCtx, id: string, argv: string[], data: InfoData): nu
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
-      if (i + 1 >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
       return argv[++i]!;
     };
     if (!matches(a, "key")) {
@@ -190,8 +167,8 @@ function greParseOpt(ctx: IpCtx, id: string, argv: string[], data: InfoData): nu
     data["IFLA_GRE_COLLECT_METADATA"] = true;
     return 0;
   }
-  data["IFLA_GRE_IKEY"] = a4(ikey);
-  data["IFLA_GRE_OKEY"] = a4(okey);
+  data["IFLA_GRE_IKEY"] = ipv4ToBytes(ikey);
+  data["IFLA_GRE_OKEY"] = ipv4ToBytes(okey);
   data["IFLA_GRE_IFLAGS"] = iflags;
   data["IFLA_GRE_OFLAGS"] = oflags;
   if (saddr) data["IFLA_GRE_LOCAL"] = saddr;
@@ -209,16 +186,6 @@ function num(tb: InfoData, k: string): number | undefined {
   const v = tb[k];
   if (typeof v === "boolean") return v ? 1 : 0;
   return typeof v === "number" ? v : undefined;
-}
-
-/** ip/tunnel.c: tnl_print_endpoint() */
-function tnlPrintEndpoint(ctx: IpCtx, name: string, rta: unknown): void {
-  let value: string;
-  if (!(rta instanceof Uint8Array) || rta.every((b) => b === 0)) value = "any";
-  else value = formatHost(AF_INET, rta);
-  if (ctx.isJsonContext()) ctx.printString(PRINT_ANY, name, null, value);
-  else ctx.printf("%s %s", name, value);
-  ctx.printString(PRINT_FP, null, " ", null);
 }
 
 /** ip/link_gre.c: gre_print_opt() */

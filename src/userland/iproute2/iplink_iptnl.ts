@@ -8,8 +8,9 @@ import type { InfoData, LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { IPPROTO_IPIP, IPPROTO_IPV6, IPPROTO_MPLS, SIT_ISATAP } from "../../kernel/uapi/if_tunnel.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
-import { formatHost, getAddr, getU8, getUnsigned, inetNtop6, invarg, matches, nodev } from "../lib/utils.ts";
+import { formatHost, getAddr, getU8, getUnsigned, incompleteCommand, inetNtop6, invarg, matches, nodev } from "../lib/utils.ts";
 import { registerLinkUtil } from "./link_util.ts";
+import { tnlPrintEndpoint } from "./tunnel.ts";
 
 /** ip/link_iptnl.c: iptunnel_print_help() */
 function printHelp(ctx: IpCtx, id: string): void {
@@ -57,10 +58,7 @@ function iptunnelParseOpt(ctx: IpCtx, id: string, argv: string[], data: InfoData
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
-      if (i + 1 >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
       return argv[++i]!;
     };
     if (a === "mode") {
@@ -133,18 +131,6 @@ function num(tb: InfoData, k: string): number | undefined {
   if (v === undefined) return undefined;
   if (typeof v === "boolean") return v ? 1 : 0;
   return typeof v === "number" ? v : 0;
-}
-
-/** ip/tunnel.c: tnl_print_endpoint() */
-function tnlPrintEndpoint(ctx: IpCtx, name: string, rta: unknown): void {
-  let value: string;
-  if (!(rta instanceof Uint8Array)) value = "any";
-  else if (rta.every((b) => b === 0)) value = "any";
-  else value = formatHost(AF_INET, rta);
-  /* print_string_name_value() */
-  if (ctx.isJsonContext()) ctx.printString(PRINT_ANY, name, null, value);
-  else ctx.printf("%s %s", name, value);
-  ctx.printString(PRINT_FP, null, " ", null);
 }
 
 /** ip/link_iptnl.c: iptunnel_print_opt() */

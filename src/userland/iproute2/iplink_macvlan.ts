@@ -6,7 +6,7 @@
 import type { IpCtx } from "../lib/context.ts";
 import type { InfoData, LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_ANY } from "../lib/json_print.ts";
-import { getU32, matches } from "../lib/utils.ts";
+import { getU32, incompleteCommand, matches } from "../lib/utils.ts";
 import { registerLinkUtil } from "./link_util.ts";
 
 export const MACVLAN_MODE_PRIVATE = 1;
@@ -45,10 +45,7 @@ function macvlanParseOpt(ctx: IpCtx, id: string, argv: string[], data: InfoData)
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
-      if (i + 1 >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
       return argv[++i]!;
     };
     if (!matches(a, "mode")) {

@@ -308,6 +308,26 @@ function scanRange(arg: string, max: number): { n: number; start: number; end: n
   return { n: 2, start, end: Number(m[2]) % (max + 1) };
 }
 
+/** the `fwmark MARK[/MASK]` argument, each part get_u32(…, 0) */
+function fwmarkArg(ctx: IpCtx, arg: string): { mark: number; mask?: number } {
+  const slash = arg.indexOf("/");
+  const markS = slash >= 0 ? arg.slice(0, slash) : arg;
+  const mark = getU32(markS, 0);
+  if (mark === undefined) invarg(ctx, "fwmark value is invalid\n", markS);
+  if (slash < 0) return { mark };
+  const mask = getU32(arg.slice(slash + 1), 0);
+  if (mask === undefined) invarg(ctx, "fwmask value is invalid\n", arg.slice(slash + 1));
+  return { mark, mask };
+}
+
+/** the `sport`/`dport` argument: sscanf(arg, "%hu-%hu"), a single port being start = end */
+function portRange(ctx: IpCtx, what: string, arg: string): { start: number; end: number } {
+  const r = scanRange(arg, 0xffff);
+  if (r.n === 1) r.end = r.start;
+  else if (r.n !== 2) invarg(ctx, what === "sport" ? "invalid port range\n" : "invalid dport range\n", arg);
+  return { start: r.start, end: r.end };
+}
+
 const IPRULE_LIST = 0;
 const IPRULE_FLUSH = 1;
 const IPRULE_SAVE = 2;
@@ -353,17 +373,9 @@ function ipruleListFlushOrSave(ctx: IpCtx, argvIn: string[], action: number): nu
       f.tos = tos;
       f.tosmask = 1;
     } else if (a === "fwmark") {
-      const v = next();
-      const slash = v.indexOf("/");
-      const markS = slash >= 0 ? v.slice(0, slash) : v;
-      const fwmark = getU32(markS, 0);
-      if (fwmark === undefined) invarg(ctx, "fwmark value is invalid\n", markS);
-      f.fwmark = fwmark;
-      if (slash >= 0) {
-        const fwmask = getU32(v.slice(slash + 1), 0);
-        if (fwmask === undefined) invarg(ctx, "fwmask value is invalid\n", v.slice(slash + 1));
-        f.fwmask = fwmask;
-      }
+      const m = fwmarkArg(ctx, next());
+      f.fwmark = m.mark;
+      if (m.mask !== undefined) f.fwmask = m.mask;
     } else if (a === "dev" || a === "iif") {
       const v = next();
       if (checkIfname(v)) invarg(ctx, '"iif"/"dev" not a valid ifname', v);
@@ -410,12 +422,9 @@ function ipruleListFlushOrSave(ctx: IpCtx, argvIn: string[], action: number): nu
       if (ipproto < 0) invarg(ctx, 'Invalid "ipproto" value\n', v);
       f.ipproto = ipproto;
     } else if (a === "sport" || a === "dport") {
-      const v = next();
-      const r = scanRange(v, 0xffff);
-      if (r.n === 1) r.end = r.start;
-      else if (r.n !== 2) invarg(ctx, a === "sport" ? "invalid port range\n" : "invalid dport range\n", v);
-      if (a === "sport") f.sport = { start: r.start, end: r.end };
-      else f.dport = { start: r.start, end: r.end };
+      const r = portRange(ctx, a, next());
+      if (a === "sport") f.sport = r;
+      else f.dport = r;
     } else {
       let v = a;
       if (!matches(v, "dst") || !matches(v, "to")) v = next();
@@ -532,17 +541,9 @@ function ipruleModify(ctx: IpCtx, cmd: "RTM_NEWRULE" | "RTM_DELRULE", argvIn: st
       if (tos === undefined) invarg(ctx, "TOS value is invalid\n", v);
       req.frh.tos = tos;
     } else if (a === "fwmark") {
-      const v = next();
-      const slash = v.indexOf("/");
-      const markS = slash >= 0 ? v.slice(0, slash) : v;
-      const fwmark = getU32(markS, 0);
-      if (fwmark === undefined) invarg(ctx, "fwmark value is invalid\n", markS);
-      tb.FRA_FWMARK = fwmark;
-      if (slash >= 0) {
-        const fwmask = getU32(v.slice(slash + 1), 0);
-        if (fwmask === undefined) invarg(ctx, "fwmask value is invalid\n", v.slice(slash + 1));
-        tb.FRA_FWMASK = fwmask;
-      }
+      const m = fwmarkArg(ctx, next());
+      tb.FRA_FWMARK = m.mark;
+      if (m.mask !== undefined) tb.FRA_FWMASK = m.mask;
     } else if (!matches(a, "realms")) {
       const v = next();
       const realm = getRtRealmsOrRaw(ctx, v);
@@ -607,12 +608,9 @@ function ipruleModify(ctx: IpCtx, cmd: "RTM_NEWRULE" | "RTM_DELRULE", argvIn: st
       if (ipproto < 0) invarg(ctx, 'Invalid "ipproto" value\n', v);
       tb.FRA_IP_PROTO = ipproto;
     } else if (a === "sport" || a === "dport") {
-      const v = next();
-      const r = scanRange(v, 0xffff);
-      if (r.n === 1) r.end = r.start;
-      else if (r.n !== 2) invarg(ctx, a === "sport" ? "invalid port range\n" : "invalid dport range\n", v);
-      if (a === "sport") tb.FRA_SPORT_RANGE = { start: r.start, end: r.end };
-      else tb.FRA_DPORT_RANGE = { start: r.start, end: r.end };
+      const r = portRange(ctx, a, next());
+      if (a === "sport") tb.FRA_SPORT_RANGE = r;
+      else tb.FRA_DPORT_RANGE = r;
     } else {
       let v = a;
       let type: number;

@@ -13,9 +13,10 @@ import {
 } from "../../kernel/uapi/if_tunnel.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
 import {
-  checkIfname, duparg2, formatHost, getAddr1, getU8, getUnsigned, inetNtop6, invarg, matches, newPrefix, nodev, rtAddrN2a,
+  checkIfname, duparg2, formatHost, getU8, incompleteCommand, inetNtop6, invarg, matches, nodev, rtAddrN2a,
 } from "../lib/utils.ts";
-import { readU32, writeU32 } from "../../wire/addr.ts";
+import { ipv4ToBytes } from "../../wire/addr.ts";
+import { getAddr32, tnlParseKey } from "./tunnel.ts";
 
 const IP_DF = 0x4000;
 const ARPHRD_TUNNEL = 768;
@@ -43,16 +44,6 @@ function usage(ctx: IpCtx): never {
   return ctx.exit(-1);
 }
 
-/** lib/utils.c: get_addr32() (host order) */
-function getAddr32(ctx: IpCtx, name: string): number {
-  const addr = newPrefix();
-  if (getAddr1(undefined, addr, name, AF_INET)) {
-    ctx.err('Error: an IP address is expected rather than "%s"\n', name);
-    ctx.exit(1);
-  }
-  return addr.data.length ? readU32(Uint8Array.from(addr.data.slice(0, 4)), 0) : 0;
-}
-
 function inMulticast(a: number): boolean {
   return (a >>> 28) === 0xe;
 }
@@ -64,17 +55,6 @@ function setTunnelProto(ctx: IpCtx, p: IpTunnelParm, proto: number): void {
     ctx.exit(-1);
   }
   p.iph.protocol = proto;
-}
-
-/** ip/tunnel.c: tnl_parse_key() (host order) */
-function tnlParseKey(ctx: IpCtx, name: string, key: string): number {
-  if (key.includes(".")) return getAddr32(ctx, key);
-  const v = getUnsigned(key, 0);
-  if (v === undefined) {
-    ctx.err('invalid value for "%s": "%s"; it should be an unsigned integer\n', name, key);
-    ctx.exit(-1);
-  }
-  return v >>> 0;
 }
 
 /** ip/tunnel.c: tnl_get_ioctl() */
@@ -122,10 +102,7 @@ function parseArgs(ctx: IpCtx, argv: string[], cmd: string): IpTunnelParm {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
-      if (i + 1 >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
       return argv[++i]!;
     };
     if (a === "mode") {
@@ -305,12 +282,6 @@ function tnlStrproto(proto: number): string {
   }
 }
 
-function a4(v: number): Uint8Array {
-  const b = new Uint8Array(4);
-  writeU32(b, 0, v);
-  return b;
-}
-
 /** ip/tunnel.c: tnl_print_gre_flags() */
 export function tnlPrintGreFlags(ctx: IpCtx, proto: number, iFlags: number, oFlags: number, iKey: number, oKey: number): void {
   if (iFlags & GRE_KEY && oFlags & GRE_KEY && oKey === iKey) ctx.printUint(PRINT_ANY, "key", " key %u", iKey >>> 0);
@@ -346,9 +317,9 @@ function printTunnel(ctx: IpCtx, p: IpTunnelParm): void {
   ctx.printString(PRINT_ANY, "ifname", "%s: ", p.name);
   ctx.printString(PRINT_ANY, "mode", "%s ", `${tnlStrproto(p.iph.protocol)}/ip`);
   ctx.printNull(PRINT_FP, null, "remote ", null);
-  ctx.printString(PRINT_ANY, "remote", "%s ", p.iph.daddr || ctx.isJsonContext() ? formatHost(AF_INET, a4(p.iph.daddr)) : "any");
+  ctx.printString(PRINT_ANY, "remote", "%s ", p.iph.daddr || ctx.isJsonContext() ? formatHost(AF_INET, ipv4ToBytes(p.iph.daddr)) : "any");
   ctx.printNull(PRINT_FP, null, "local ", null);
-  ctx.printString(PRINT_ANY, "local", "%s", p.iph.saddr || ctx.isJsonContext() ? rtAddrN2a(AF_INET, a4(p.iph.saddr)) : "any");
+  ctx.printString(PRINT_ANY, "local", "%s", p.iph.saddr || ctx.isJsonContext() ? rtAddrN2a(AF_INET, ipv4ToBytes(p.iph.saddr)) : "any");
   if (p.link) {
     const n = ctx.ll.llIndexToName(p.link);
     if (n) ctx.printString(PRINT_ANY, "dev", " dev %s", n);
@@ -373,7 +344,7 @@ function printTunnel(ctx: IpCtx, p: IpTunnelParm): void {
       ctx.printString(PRINT_ANY, "6rd-prefix", " 6rd-prefix %s", inetNtop6(r.prefix as Uint8Array));
       ctx.printUint(PRINT_ANY, "6rd-prefixlen", "/%u", r.prefixlen as number);
       if (r.relay_prefix) {
-        ctx.printString(PRINT_ANY, "6rd-relay_prefix", " 6rd-relay_prefix %s", formatHost(AF_INET, a4(r.relay_prefix as number)));
+        ctx.printString(PRINT_ANY, "6rd-relay_prefix", " 6rd-relay_prefix %s", formatHost(AF_INET, ipv4ToBytes(r.relay_prefix as number)));
         ctx.printUint(PRINT_ANY, "6rd-relay_prefixlen", "/%u", r.relay_prefixlen as number);
       }
     }

@@ -8,7 +8,7 @@ import type { IpCtx } from "../lib/context.ts";
 import { isKErr, strerror, type KErr } from "../../kernel/uapi/errno.ts";
 import { AF_UNSPEC, type InfoData, type LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
-import { checkIfname, duparg2, invarg, matches } from "../lib/utils.ts";
+import { checkIfname, duparg2, incompleteCommand, invarg, matches } from "../lib/utils.ts";
 import { registerLinkUtil } from "./link_util.ts";
 
 const IFF_TUN = 0x0001;
@@ -111,10 +111,7 @@ function parseArgs(ctx: IpCtx, argv: string[], ids: { uid: number; gid: number }
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
-      if (i + 1 >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
       return argv[++i]!;
     };
     if (!matches(a, "mode")) {

@@ -17,6 +17,7 @@ import { AF_INET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_POINTOPOINT, IFF_UP } from "../../kernel/uapi/if.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { sprintf } from "../lib/printf.ts";
+import { StdioOut } from "../lib/stdio.ts";
 import { getopt, inetAton, ntoa, procTimer } from "./common.ts";
 
 const VERSION = "2.23";
@@ -94,8 +95,7 @@ function fmt3(v: number): string {
   return Number.isNaN(v) ? "-nan" : sprintf("%.3f", v);
 }
 
-class Arping {
-  out = "";
+class Arping extends StdioOut {
   display = Display.NORMAL;
   verbose = 0;
   beep = false;
@@ -126,22 +126,6 @@ class Arping {
   timeToDie = false;
   iface!: Iface;
   sock!: Socket;
-
-  constructor(readonly p: Process) {}
-
-  printf(fmt: string, ...args: unknown[]): void {
-    this.out += args.length ? sprintf(fmt, ...args) : fmt;
-  }
-
-  flush(): void {
-    if (this.out) this.p.stdout.write(this.out);
-    this.out = "";
-  }
-
-  err(s: string): void {
-    this.flush();
-    this.p.stderr.write(s);
-  }
 
   exit(code: number): never {
     throw new Exit2(code);

@@ -14,6 +14,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { runLabText, type Entry } from "../../../src/index.ts";
+import { joinContinuations } from "../../../src/lab/parse.ts";
 
 const dir = join(fileURLToPath(import.meta.url), "..", "..", "..", "..", "examples");
 
@@ -26,17 +27,7 @@ interface Promised {
 
 /** the `#?` promises per step, in the order parseLab (labtool's Lab._parse) makes steps */
 export function labPromises(text: string): Promised[] {
-  const joined: string[] = [];
-  let buf = "";
-  for (const raw of text.split("\n")) {
-    if (raw.endsWith("\\") && !raw.trimStart().startsWith("#")) {
-      buf += raw.slice(0, -1) + " ";
-      continue;
-    }
-    joined.push(buf + raw);
-    buf = "";
-  }
-  if (buf) joined.push(buf);
+  const joined = joinContinuations(text);
   const out: Promised[] = [];
   let pending: Promised = { has: [], todoHas: [] };
   for (const line of joined) {

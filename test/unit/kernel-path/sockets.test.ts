@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inetInit } from "../../../src/kernel/ipv4/af_inet.ts";
-import { labWorld, run, tools } from "../kernel-core/harness.ts";
+import { run, tools, cabledPair } from "../kernel-core/harness.ts";
 import { iputilsCommands } from "../../../src/userland/iputils/index.ts";
 import { isKErr } from "../../../src/kernel/uapi/errno.ts";
 import type { Socket, SockAddrIn, SockAddrLl } from "../../../src/kernel/uapi/socket.ts";
@@ -10,14 +10,7 @@ import type { Socket, SockAddrIn, SockAddrLl } from "../../../src/kernel/uapi/so
 inetInit();
 Object.assign(tools, iputilsCommands);
 
-async function pair() {
-  const { world, h } = labWorld(["a", "b"], [["a", "eth0", "b", "eth0"]]);
-  const a = h.a!.syscalls(h.a!.initNet);
-  const b = h.b!.syscalls(h.b!.initNet);
-  for (const l of ["ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up"]) await run(a, l);
-  for (const l of ["ip addr add 10.0.0.2/24 dev eth0", "ip link set eth0 up"]) await run(b, l);
-  return { world, a, b };
-}
+const pair = cabledPair;
 
 const ip = (s: string) => s.split(".").reduce((x, y) => x * 256 + Number(y), 0) >>> 0;
 

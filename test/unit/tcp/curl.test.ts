@@ -2,22 +2,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inetInit } from "../../../src/kernel/ipv4/af_inet.ts";
-import { labWorld, run, tools, driveWith } from "../kernel-core/harness.ts";
+import { run, tools, cabledPair } from "../kernel-core/harness.ts";
 import { curlCommands } from "../../../src/userland/curl/index.ts";
 import type { Socket } from "../../../src/kernel/uapi/socket.ts";
 
 inetInit();
 Object.assign(tools, curlCommands);
 
-async function pair() {
-  const { world, h } = labWorld(["a", "b"], [["a", "eth0", "b", "eth0"]]);
-  const a = h.a!.syscalls(h.a!.initNet);
-  const b = h.b!.syscalls(h.b!.initNet);
-  for (const l of ["ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up"]) await run(a, l);
-  for (const l of ["ip addr add 10.0.0.2/24 dev eth0", "ip link set eth0 up"]) await run(b, l);
-  driveWith(world);
-  return { world, a, b };
-}
+const pair = cabledPair;
 
 /** an HTTP/1.0 responder living in simulator callbacks */
 function responder(srv: Socket, body: string): void {

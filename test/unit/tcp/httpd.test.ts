@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inetInit } from "../../../src/kernel/ipv4/af_inet.ts";
-import { labWorld, run, tools, driveWith } from "../kernel-core/harness.ts";
+import { tools, cabledPair } from "../kernel-core/harness.ts";
 import { curlCommands } from "../../../src/userland/curl/index.ts";
 import { python3 } from "../../../src/userland/httpd/http_server.ts";
 import type { Process } from "../../../src/userland/process.ts";
@@ -49,12 +49,7 @@ function serve(sys: Syscalls, argv: string[], world: { sched: { track<T>(p: Prom
 }
 
 test("python3 -m http.server serves files and listings; curl reads them", async () => {
-  const { world, h } = labWorld(["a", "b"], [["a", "eth0", "b", "eth0"]]);
-  const a = h.a!.syscalls(h.a!.initNet);
-  const b = h.b!.syscalls(h.b!.initNet);
-  for (const l of ["ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up"]) await run(a, l);
-  for (const l of ["ip addr add 10.0.0.2/24 dev eth0", "ip link set eth0 up"]) await run(b, l);
-  driveWith(world);
+  const { world, a, b } = await cabledPair();
   const srv = serve(b, ["python3", "-m", "http.server", "80"], world);
   let r = await curlJob(world, a, "curl -s http://10.0.0.2/a.txt");
   assert.equal(r.out, "A\n");

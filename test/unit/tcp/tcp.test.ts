@@ -2,20 +2,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { inetInit } from "../../../src/kernel/ipv4/af_inet.ts";
-import { labWorld, run } from "../kernel-core/harness.ts";
+import { run, cabledPair } from "../kernel-core/harness.ts";
 import { isKErr } from "../../../src/kernel/uapi/errno.ts";
 import type { Socket, SockAddrIn } from "../../../src/kernel/uapi/socket.ts";
 
 inetInit();
 
-async function pair() {
-  const { world, h } = labWorld(["a", "b"], [["a", "eth0", "b", "eth0"]]);
-  const a = h.a!.syscalls(h.a!.initNet);
-  const b = h.b!.syscalls(h.b!.initNet);
-  for (const l of ["ip addr add 10.0.0.1/24 dev eth0", "ip link set eth0 up"]) await run(a, l);
-  for (const l of ["ip addr add 10.0.0.2/24 dev eth0", "ip link set eth0 up"]) await run(b, l);
-  return { world, a, b };
-}
+const pair = cabledPair;
 const ip = (s: string) => s.split(".").reduce((x, y) => x * 256 + Number(y), 0) >>> 0;
 const enc = (s: string) => new TextEncoder().encode(s);
 const dec = (b: Uint8Array) => new TextDecoder().decode(b);
