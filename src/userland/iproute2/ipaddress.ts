@@ -18,6 +18,7 @@ import {
   IFF_PORTSEL, IFF_NOTRAILERS, IFF_LOWER_UP, IFF_DORMANT, IFF_ECHO,
 } from "../../kernel/uapi/if.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
+import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { sprintf } from "../lib/printf.ts";
 import {
   checkIfname, duparg, duparg2, familyName, formatHost, getAddr, getPrefix, getU32, incompleteCommand,
@@ -153,7 +154,16 @@ export function getOperstate(name: string): number {
 
 /** ip/ipaddress.c: print_queuelen() */
 function printQueuelen(ctx: IpCtx, tb: IflaAttrs): void {
-  const qlen = tb.IFLA_TXQLEN;
+  let qlen = tb.IFLA_TXQLEN;
+  if (qlen === undefined) {
+    // no IFLA_TXQLEN (the AF_INET6 link dump): ask the legacy ioctl, as iproute2 does
+    const r = ctx.sys.ioctl({ request: "SIOCGIFTXQLEN", ifname: tb.IFLA_IFNAME });
+    if (isKErr(r)) {
+      ctx.err("ioctl(SIOCGIFTXQLEN) failed: %s\n", strerror(r.errno));
+      return;
+    }
+    qlen = Number(r.qlen);
+  }
   if (qlen) ctx.printInt(PRINT_ANY, "txqlen", "qlen %d", qlen);
 }
 

@@ -99,7 +99,8 @@ export class LlMap {
   llIndexToFlags(idx: number): number {
     if (idx === 0) return 0;
     this.ensure();
-    return this.byIndex.get(idx)?.flags ?? 0;
+    // an index not in the cache gives -1 (all flags), so the caller prints no M-DOWN
+    return this.byIndex.get(idx)?.flags ?? -1;
   }
 
   /** lib/ll_map.c: ll_name_to_index() */
