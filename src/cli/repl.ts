@@ -73,6 +73,9 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
     const r = await world.run(host, cmd, { timeoutSec: theLab.timeout });
     process.stdout.write(`root@${host}:~# ${cmd}\n${r.stdout}${r.stderr}`);
   }
+  // from here on the hosts' shells are interactive bash: one job table per host across lines,
+  // `[1] PID` when a job starts, `[1]+  Done …` before the prompt, no `line 1:` in messages
+  for (const node of world.nodes.values()) node.shell.interactive = true;
   let current = theLab.steps.length ? theLab.steps[theLab.steps.length - 1]!.host : [...world.nodes.keys()][0]!;
   const rl = createInterface({
     input: process.stdin,
@@ -90,7 +93,10 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
     for (const node of world.nodes.values()) {
       const out = node.shell.orphanOutput.splice(0);
       for (const o of out) process.stdout.write(o);
+      // bash reports finished jobs before the next prompt
+      for (const n of node.shell.notices.splice(0)) process.stdout.write(n);
     }
+    promptAt = performance.now();
     const cwd = here();
     const shown = cwd === "/root" ? "~" : cwd.startsWith("/root/") ? "~" + cwd.slice(5) : cwd;
     rl.setPrompt(`root@${current}:${shown}# `);
@@ -101,6 +107,8 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
   const state = new Map<string, { cwd: string; env: Record<string, string> }>();
   const here = () => state.get(current)?.cwd ?? "/root";
   let running: AbortController | undefined;
+  /** when the last prompt was shown: the time the user took passes on the simulated clock too */
+  let promptAt = performance.now();
   rl.on("SIGINT", () => {
     if (running) running.abort();
     else {
@@ -130,6 +138,11 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
       cmd = m[2]!;
     }
     if (cmd === "exit" || cmd === "logout") break;
+    // link watch, timers and background jobs ran on while the user typed (not with --fast)
+    if (!opts.fast) {
+      const idle = Math.floor((performance.now() - promptAt) * 1000);
+      if (idle > 0) await world.advance(idle);
+    }
     if (cmd) {
       running = new AbortController();
       try {
@@ -142,7 +155,8 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
             ...(streamable(cmd) ? { tty: { write: (s: string) => void process.stdout.write(s) } } : {}),
           })
           .finally(stopPacer);
-        process.stdout.write(r.stdout + r.stderr);
+        // a terminal shows stdout and stderr as they were written
+        process.stdout.write(r.output ?? r.stdout + r.stderr);
         if (r.env) {
           const { PWD, OLDPWD: _o, SHLVL: _s, HOSTNAME: _h, SHELL: _sh, BASH: _b, ...vars } = r.env;
           state.set(current, { cwd: PWD ?? here(), env: vars });
@@ -152,6 +166,8 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
       } finally {
         running = undefined;
       }
+      // what is due now (a signal the line sent) runs before the prompt reports on jobs
+      await world.advance(0);
     }
     prompt();
   }

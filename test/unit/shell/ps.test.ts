@@ -20,7 +20,11 @@ function setup(interactive = false) {
     killall: procpsCommands.killall!,
     // a foreground server: serves until signalled, then exits 0 as a handler would not
     serve: async (p) => {
-      if (!p.signal.aborted) await new Promise<void>((r) => p.signal.addEventListener("abort", () => r()));
+      if (!p.signal.aborted) {
+        const b = p.sys.block();
+        p.signal.addEventListener("abort", () => b.unblock());
+        await b.promise;
+      }
       p.stdout.write("bye\n");
       return 0;
     },

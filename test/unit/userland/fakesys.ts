@@ -15,7 +15,7 @@ export function link(index: number, name: string, type = 1, flags = 0x1043): Lin
     type: "RTM_NEWLINK",
     flags: {},
     ifi: { family: 0, type, index, flags, change: 0 },
-    attrs: { IFLA_IFNAME: name, IFLA_MTU: 1500, IFLA_ADDRESS: new Uint8Array([2, 0, 0, 0, 0, index]) },
+    attrs: { IFLA_IFNAME: name, IFLA_MTU: 1500, IFLA_TXQLEN: 0, IFLA_ADDRESS: new Uint8Array([2, 0, 0, 0, 0, index]) },
   };
 }
 
