@@ -178,6 +178,19 @@ function bashLinePrefix(stderr: string, script: string): string {
 
 const NEVER = new AbortController().signal;
 
+/** run `fn` (up to its first await) without V8 capturing stack traces for its errors */
+function noStackTrace<T>(fn: () => T): T {
+  const E = Error as { stackTraceLimit?: number };
+  const lim = E.stackTraceLimit;
+  if (typeof lim !== "number") return fn();
+  E.stackTraceLimit = 0;
+  try {
+    return fn();
+  } finally {
+    E.stackTraceLimit = lim;
+  }
+}
+
 /** job processes a tool has taken over (a job runs its one command once) */
 const claimed = new WeakSet<object>();
 
@@ -215,6 +228,7 @@ export class HostShell implements Shell, IoHost {
   /** an interactive shell's job notices, `[1]+  Done  sleep 2` (printed before the prompt) */
   notices: string[] = [];
   private interactiveSession: JobSession | undefined;
+  private interactiveBash: ProcEntry | undefined;
   /** output of background jobs that outlived their line (the REPL prints it) */
   orphanOutput: string[] = [];
   /** the output of the lines running now, in time order (output.ts) */
@@ -449,7 +463,10 @@ export class HostShell implements Shell, IoHost {
     this.sessions.set(sid, session);
     // the line's shell is a process too (`bash -c LINE`); its tools are its children
     const lineKill = new AbortController();
-    const line = this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: "bash", args: ["bash", "-c", script], leader: true }, lineKill);
+    // (an interactive shell is one bash on the terminal for all its lines)
+    const line = this.interactive
+      ? (this.interactiveBash ??= this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: "bash", args: ["-bash"], leader: true, tty: "pts/0" }))
+      : this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: "bash", args: ["bash", "-c", script], leader: true }, lineKill);
     const tty: Record<string, string> = opts.tty ? { [TTY_VAR]: sid } : {};
     if (opts.tty) this.ttys.set(sid, opts.tty);
     const log = new OutLog();
@@ -480,7 +497,7 @@ export class HostShell implements Shell, IoHost {
         env,
       };
     } finally {
-      this.procs.remove(line.pid);
+      if (line !== this.interactiveBash) this.procs.remove(line.pid);
       session.open = false;
       log.open = false;
       this.logs.delete(route.log);
@@ -552,11 +569,15 @@ export class HostShell implements Shell, IoHost {
     // the job's process: bash forks; a simple command's child execs the tool (same pid)
     const pid = this.procs.allocPid();
     const simple = simpleCommand(src);
+    // a tuxnet tool takes the job's pid and its signals; anything else (timeout, a just-bash
+    // command) is ended by ending the job's exec
+    const claimable = simple !== undefined && (Object.hasOwn(this.commands, simple.comm) || simple.comm === "sleep");
     const kill = new AbortController();
     const proc = this.procs.add(
       {
         pid,
         ppid: Number(ctx.env.get(PID_VAR)) || 1,
+        tty: this.procs.get(Number(ctx.env.get(PID_VAR)))?.tty ?? "?",
         comm: simple ? simple.comm : "bash",
         // a forked bash keeps its parent's command line
         args: simple ? simple.args : (this.procs.get(Number(ctx.env.get(PID_VAR)))?.args ?? ["bash", "-c", src]),
@@ -566,7 +587,7 @@ export class HostShell implements Shell, IoHost {
     // a forked bash of a non-interactive shell ignores SIGINT and SIGQUIT (and its children)
     if (!simple && !this.interactive) proc.ignored = new Set([2, 3]);
     env[PID_VAR] = String(pid);
-    if (simple) env[EXECPID_VAR] = String(pid);
+    if (claimable) env[EXECPID_VAR] = String(pid);
     else delete env[EXECPID_VAR];
     let job: Job | undefined;
     let notice = "";
@@ -612,7 +633,7 @@ export class HostShell implements Shell, IoHost {
     void this.sched.track(
       // a simple command's signal goes to its program (its redirections still complete); a
       // forked bash's ends the whole job
-      bash.exec(src, { cwd: ctx.cwd, env, replaceEnv: true, ...(simple ? {} : { signal: kill.signal }) }).then(
+      bash.exec(src, { cwd: ctx.cwd, env, replaceEnv: true, ...(claimable ? {} : { signal: kill.signal }) }).then(
         (res) => {
           // a job killed by a signal ends silently (its status tells)
           if (proc.killedBy) res = { ...res, stderr: res.stderr.replace(/^bash: execution aborted\n/m, "") };
@@ -729,6 +750,8 @@ export class HostShell implements Shell, IoHost {
           ...this.envOf(ctx),
           [KILL_VAR]: id,
           ...(ctx.env.get(TTY_VAR) ? { [TTY_VAR]: ctx.env.get(TTY_VAR)! } : {}),
+          // timeout's child is a child of the shell that runs timeout (it has no pid of its own here)
+          ...(ctx.env.get(PID_VAR) ? { [PID_VAR]: ctx.env.get(PID_VAR)! } : {}),
           ...io.childEnv(),
         },
         replaceEnv: true,
@@ -785,9 +808,9 @@ export class HostShell implements Shell, IoHost {
       claimed.add(job);
       proc.args = [name, ...args];
     } else {
-      proc = this.procs.add({ pid: this.procs.allocPid(), ppid, comm: name.slice(0, 15), args: [name, ...args] }, pkill);
-      // signals ignored by the parent stay ignored across fork and exec
+      // a child has its parent's terminal, and signals the parent ignores stay ignored
       const parent = this.procs.get(ppid);
+      proc = this.procs.add({ pid: this.procs.allocPid(), ppid, comm: name.slice(0, 15), args: [name, ...args], tty: parent?.tty ?? "?" }, pkill);
       if (parent?.ignored) proc.ignored = new Set(parent.ignored);
     }
     const cwd = ctx.cwd;
@@ -850,8 +873,9 @@ export class HostShell implements Shell, IoHost {
       },
       readFile: async (path: string) => {
         try {
-          // a missing file is the common case (iproute2's optional databases): no exception
-          return await fs.readFile(resolve(path));
+          // a missing file is the common case (iproute2's optional databases, 5 per `ip`):
+          // its ENOENT error would cost a stack trace nobody reads (thrown before any await)
+          return await noStackTrace(() => fs.readFile(resolve(path)));
         } catch {
           return undefined;
         }

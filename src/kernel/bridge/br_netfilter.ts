@@ -258,11 +258,12 @@ const NF_ARP_FORWARD = 2;
 
 /** br_nf_forward_arp() */
 function brNfForwardArp(_priv: unknown, skb: SkBuff, state: NfHookState): number {
+  // (the checks that only say NF_ACCEPT, cheapest first: most bridged frames are not ARP)
+  if (!isArp(skb)) return NF_ACCEPT;
   const p = state.out ? brPortGet(state.out) : undefined;
   if (!p) return NF_ACCEPT;
   const br = p.br;
   if (!brnfNet(state.net).callArptables && !br.nfCallArptables) return NF_ACCEPT;
-  if (!isArp(skb)) return NF_ACCEPT;
   // arp_hdr(skb)->ar_pln
   if (skb.len < 6 || skb.buf[skb.data + 5] !== 4) return NF_ACCEPT;
   if (nfHookEntries(state.net, NFPROTO_ARP, NF_ARP_FORWARD).length === 0) return NF_ACCEPT;
@@ -282,9 +283,9 @@ function brNfDevQueueXmit(skb: SkBuff): void {
 /** br_nf_post_routing() */
 function brNfPostRouting(_priv: unknown, skb: SkBuff, state: NfHookState): number {
   const nfb = nfBridgeInfoGet(skb);
-  const realoutdev = bridgeParent(skb.dev);
   // came in on a bridge, delivered locally and now routed: POST_ROUTING already ran
   if (!nfb || !nfb.physoutdev) return NF_ACCEPT;
+  const realoutdev = bridgeParent(skb.dev);
   if (!realoutdev) return NF_DROP;
   if (!isIp(skb)) return NF_ACCEPT;
   if (skb.pktType === PACKET_OTHERHOST) {

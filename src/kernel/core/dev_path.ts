@@ -66,11 +66,17 @@ function ptypesOf(net: Net): NetPtypes {
   return p;
 }
 
+/** how many taps / specific handlers are registered in all namespaces: with none (no
+ * tcpdump, no dhclient anywhere) the packet path skips looking for them per frame, as
+ * Linux's static keys (netstamp_needed, ptype lists checked with list_empty) do */
+let ptypeCount = 0;
+
 /** net/core/dev.c: dev_add_pack() for a namespace's taps / specific handlers */
 export function devAddPack(net: Net, pt: PacketType): void {
   const p = ptypesOf(net);
   if (pt.type === ETH_P_ALL) p.all.push(pt);
   else p.specific.push(pt);
+  ptypeCount++;
 }
 
 /** net/core/dev.c: dev_remove_pack() */
@@ -79,7 +85,10 @@ export function devRemovePack(net: Net, pt: PacketType): void {
   if (!p) return;
   const list = pt.type === ETH_P_ALL ? p.all : p.specific;
   const i = list.indexOf(pt);
-  if (i >= 0) list.splice(i, 1);
+  if (i >= 0) {
+    list.splice(i, 1);
+    ptypeCount--;
+  }
 }
 
 /** net/core/dev.c: dev_add_pack() for the global protocol handlers (ARP, IPv4) */
@@ -115,7 +124,7 @@ export function devQueueXmit(skb: SkBuff): number {
     return -100; // -ENETDOWN
   }
   if (skb.macHeader < 0) skb.macHeader = skb.data;
-  const taps = netPtypes.get(dev.net)?.all;
+  const taps = ptypeCount === 0 ? undefined : netPtypes.get(dev.net)?.all;
   if (taps !== undefined && taps.length) devQueueXmitNit(skb, dev, taps);
   const len = skb.tail - skb.data;
   const rc = dev.ops.startXmit(skb, dev);
@@ -333,10 +342,13 @@ export function netifReceiveSkb(skb: SkBuff): void {
   skb.networkHeader = skb.data;
   skb.transportHeader = -1;
   let tapped = false;
+  let ptypes: NetPtypes | undefined;
+  let ptypesNet: Net | undefined;
   for (;;) {
     const dev = skb.dev!;
     skb.skbIif = dev.ifindex; // another_round: skb->skb_iif = skb->dev->ifindex
-    const ptypes = netPtypes.get(dev.net);
+    ptypesNet = dev.net;
+    ptypes = ptypeCount === 0 ? undefined : netPtypes.get(ptypesNet);
     if (ptypes !== undefined && ptypes.all.length) {
       deliverTaps(skb, dev, origDev, ptypes.all);
       tapped = true;
@@ -351,7 +363,8 @@ export function netifReceiveSkb(skb: SkBuff): void {
   }
   const dev = skb.dev!;
   const handler = ptypeBase.get(skb.protocol);
-  const ptypes = netPtypes.get(dev.net);
+  // (the namespace's lists were looked up above unless the rx_handler moved the skb)
+  if (dev.net !== ptypesNet || (ptypes === undefined && ptypeCount !== 0)) ptypes = ptypeCount === 0 ? undefined : netPtypes.get(dev.net);
   if (ptypes !== undefined && ptypes.specific.length) {
     for (const pt of ptypes.specific) {
       if (pt.type === skb.protocol && (pt.dev === undefined || pt.dev === dev)) {

@@ -61,6 +61,8 @@ export interface Inet6Dev {
   mrouteSeq: number;
   llSeq: number;
   dadTimer: { cancel(): void } | undefined;
+  /** mcast.ts's state of the device (struct inet6_dev's mc_list & co.), set on first use */
+  mc?: unknown;
 }
 
 interface AddrconfNet {

@@ -57,19 +57,20 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   skb.networkHeader = o;
-  const saddr = b.slice(o + 8, o + 24);
-  const daddr = b.slice(o + 24, o + 40);
   if (skb.pktType === PACKET_LOOPBACK) return;
-  if (ipv6AddrIsMulticast(daddr)) {
+  if (b[o + 24] === 0xff) {
     /* ip6_mc_input(): IPSTATS_MIB_INMCAST */
     st.ip.InMcastPkts++;
     st.ip.InMcastOctets += skb.len;
+    // a group nobody here joined is not for us: the link-up chatter of every other port of a
+    // bridge ends here, read in place (no copies of the addresses for it)
+    if (!ipv6ChkMcastAddr(dev, b.subarray(o + 24, o + 40))) {
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
+      return;
+    }
   }
-  // ip6_mc_input(): a group nobody here joined is not for us
-  if (ipv6AddrIsMulticast(daddr) && !ipv6ChkMcastAddr(dev, daddr)) {
-    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
-    return;
-  }
+  const saddr = b.slice(o + 8, o + 24);
+  const daddr = b.slice(o + 24, o + 40);
   if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
   const t = o + IPV6_HDRLEN;
   // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0

@@ -83,11 +83,15 @@ export interface Mc6Dev {
 const mcState = new WeakMap<Inet6Dev, Mc6Dev>();
 
 function mcDev(idev: Inet6Dev): Mc6Dev {
-  let s = mcState.get(idev);
+  // on the inet6_dev itself, as Linux has it: every multicast frame a device receives asks
+  let s = idev.mc as Mc6Dev | undefined;
+  if (s !== undefined) return s;
+  s = mcState.get(idev);
   if (!s) {
     s = { dev: idev.dev, mcList: [], mcTomb: [], qrv: MLD_QRV_DEFAULT, ifcCount: 0, dadCount: 0, ifcTimer: undefined, dadTimer: undefined, inited: false, dead: false };
     mcState.set(idev, s);
   }
+  idev.mc = s;
   return s;
 }
 
@@ -255,7 +259,9 @@ export function ipv6DevMcDec(dev: NetDevice, addr: Uint8Array): number {
 export function ipv6ChkMcastAddr(dev: NetDevice, group: Uint8Array): boolean {
   const idev = devInet6(dev);
   if (!idev) return false;
-  return mcDev(idev).mcList.some((m) => ipv6AddrEqual(m.addr, group));
+  const l = mcDev(idev).mcList;
+  for (let i = 0; i < l.length; i++) if (ipv6AddrEqual(l[i]!.addr, group)) return true;
+  return false;
 }
 
 // --------------------------------------------------------------------- device up/down/init
