@@ -241,17 +241,24 @@ const COMBINE: Record<string, Combine> = {
   medium_id: "dev", tag: "dev", force_igmp_version: "max",
 };
 
+/** per conf name, resolved once: its index and how "all" combines with it (inDevConf runs
+ * several times per forwarded packet) */
+const CONF_SPEC = new Map<string, { i: number; how: Combine }>(
+  [...DEVCONF_BY_NAME].map(([n, i]) => [n, { i, how: COMBINE[n] ?? "dev" }]),
+);
+
 /** IN_DEV_<NAME>(in_dev): the effective value the stack uses (IN_DEV_ACCEPT_REDIRECTS depends
  * on forwarding: AND when forwarding, OR otherwise) */
 export function inDevConf(dev: NetDevice, name: string): number {
   const ind = devInDevice(dev);
   if (!ind) return 0;
-  const i = DEVCONF_BY_NAME.get(name);
-  if (i === undefined) throw new Error(`devinet: unknown conf ${name}`);
+  const spec = CONF_SPEC.get(name);
+  if (spec === undefined) throw new Error(`devinet: unknown conf ${name}`);
+  const i = spec.i;
   const all = devinetNet(dev.net).all.get(i);
   const v = ind.cnf.get(i);
-  let how = COMBINE[name] ?? "dev";
-  if (name === "accept_redirects") how = ind.cnf.get(IPV4_DEVCONF.FORWARDING) ? "and" : "or";
+  let how = spec.how;
+  if (i === IPV4_DEVCONF.ACCEPT_REDIRECTS) how = ind.cnf.get(IPV4_DEVCONF.FORWARDING) ? "and" : "or";
   switch (how) {
     case "and": return all && v ? 1 : 0;
     case "or": return all || v ? 1 : 0;
