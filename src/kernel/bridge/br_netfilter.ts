@@ -343,7 +343,7 @@ function brnfSysctlCallTables(name: string, b: BrnfNet, key: Exclude<keyof BrnfN
 /** br_netfilter_sysctl_init_net() */
 function brNetfilterSysctlInitNet(net: Net): void {
   const b = brnfNet(net);
-  registerNetSysctl(net, "net/bridge", [
+  registerNetSysctl(net, "net/bridge", () => [
     brnfSysctlCallTables("bridge-nf-call-arptables", b, "callArptables"),
     brnfSysctlCallTables("bridge-nf-call-iptables", b, "callIptables"),
     brnfSysctlCallTables("bridge-nf-call-ip6tables", b, "callIp6tables"),

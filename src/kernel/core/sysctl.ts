@@ -17,26 +17,50 @@ export interface CtlTable {
   write?(data: string): KErr | undefined;
 }
 
-/** per netns: directory path ("net/ipv4/conf/eth0") -> entries by name */
-const netSysctl = new WeakMap<Net, Map<string, Map<string, CtlTable>>>();
+/**
+ * One directory of the tree: its entries, and the tables registered under it that nobody has
+ * looked at yet. A table is built the first time its directory is read: a namespace carries
+ * a few hundred entries per device (ipv4/ipv6 conf, neigh), which would otherwise cost
+ * their closures on every `ip netns add` and `ip link add` whether or not anyone reads them.
+ */
+interface SysctlDir {
+  entries: Map<string, CtlTable>;
+  pending: (() => CtlTable[])[];
+}
 
-function tablesOf(net: Net): Map<string, Map<string, CtlTable>> {
+/** per netns: directory path ("net/ipv4/conf/eth0") -> its directory */
+const netSysctl = new WeakMap<Net, Map<string, SysctlDir>>();
+
+function tablesOf(net: Net): Map<string, SysctlDir> {
   let m = netSysctl.get(net);
   if (!m) netSysctl.set(net, (m = new Map()));
   return m;
+}
+
+function entriesOf(dir: SysctlDir): Map<string, CtlTable> {
+  if (dir.pending.length) {
+    const p = dir.pending;
+    dir.pending = [];
+    for (const make of p) for (const e of make()) dir.entries.set(e.procname, e);
+  }
+  return dir.entries;
 }
 
 function normPath(path: string): string {
   return path.split("/").filter((s) => s !== "").join("/");
 }
 
-/** net/sysctl_net.c: register_net_sysctl() — adds to what is registered under `path` */
-export function registerNetSysctl(net: Net, path: string, table: CtlTable[]): void {
+/**
+ * net/sysctl_net.c: register_net_sysctl() — adds to what is registered under `path`. A table
+ * may be given as a function that builds it: it runs when the directory is first read.
+ */
+export function registerNetSysctl(net: Net, path: string, table: CtlTable[] | (() => CtlTable[])): void {
   const p = normPath(path);
   const t = tablesOf(net);
   let dir = t.get(p);
-  if (!dir) t.set(p, (dir = new Map()));
-  for (const e of table) dir.set(e.procname, e);
+  if (!dir) t.set(p, (dir = { entries: new Map(), pending: [] }));
+  if (typeof table === "function") dir.pending.push(table);
+  else for (const e of table) dir.entries.set(e.procname, e);
 }
 
 /** net/sysctl_net.c: unregister_net_sysctl_table() — the whole directory (and below) */
@@ -53,11 +77,12 @@ export function sysctlLookup(net: Net, rel: string): { entry: CtlTable } | { dir
   const slash = p.lastIndexOf("/");
   const dirPath = slash < 0 ? "" : p.slice(0, slash);
   const name = slash < 0 ? p : p.slice(slash + 1);
-  const entry = t.get(dirPath)?.get(name);
+  const d = t.get(dirPath);
+  const entry = d ? entriesOf(d).get(name) : undefined;
   if (entry) return { entry };
   const names = new Set<string>();
   for (const [k, v] of t) {
-    if (k === p) for (const n of v.keys()) names.add(n);
+    if (k === p) for (const n of entriesOf(v).keys()) names.add(n);
     else if (p === "" || k.startsWith(p + "/")) {
       const rest = p === "" ? k : k.slice(p.length + 1);
       names.add(rest.split("/")[0]!);
@@ -161,7 +186,7 @@ function sysctlCoreNetInit(net: Net): void {
   const c = netCoreSysctl(net);
   const SK_MIN = 2304; /* SOCK_MIN_SNDBUF / 2 */
   const GLOBAL = { mode: 0o444 };
-  registerNetSysctl(net, "net/core", [
+  registerNetSysctl(net, "net/core", () => [
     procDointvecMinmax("optmem_max", () => c.optmemMax, (v) => void (c.optmemMax = v), { min: 0 }),
     procDointvecMinmax("rmem_default", () => c.rmemDefault, (v) => void (c.rmemDefault = v), { min: SK_MIN, ...GLOBAL }),
     procDointvecMinmax("rmem_max", () => c.rmemMax, (v) => void (c.rmemMax = v), { min: SK_MIN, ...GLOBAL }),
@@ -208,7 +233,7 @@ function procDostringWrite(data: string, maxlen: number): string {
 function utsSysctlNetInit(net: Net): void {
   const NEW_UTS_LEN = 64;
   const host = net.host;
-  registerNetSysctl(net, "kernel", [
+  registerNetSysctl(net, "kernel", () => [
     {
       procname: "domainname",
       mode: 0o644,

@@ -81,8 +81,9 @@ export function inetInit(): void {
   registerNetdeviceNotifier(arpNotifier);
   registerPernetOps({
     init(net: Net): void {
-      registerNetSysctl(net, "net/ipv4", ipv4SysctlTable(net));
-      registerNetSysctl(net, "net/ipv4/neigh/default", neighSysctlTable(net, arpTable(net).parms, true, arpTable(net)));
+      registerNetSysctl(net, "net/ipv4", () => ipv4SysctlTable(net));
+      const tbl = arpTable(net);
+      registerNetSysctl(net, "net/ipv4/neigh/default", () => neighSysctlTable(net, tbl.parms, true, tbl));
     },
     exit(net: Net): void {
       arpTableDrop(net);
@@ -93,13 +94,17 @@ export function inetInit(): void {
 /** net/ipv4/arp.c: arp_netdev_event() + devinet's arp_ifdown() + neigh_sysctl_register() */
 function arpNotifier(event: number, dev: NetDevice, info?: NotifierInfo): void {
   switch (event) {
-    case NETDEV_REGISTER:
-      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, neighSysctlTable(dev.net, neighParmsOf(arpTable(dev.net), dev), false));
+    case NETDEV_REGISTER: {
+      const parms = neighParmsOf(arpTable(dev.net), dev);
+      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, () => neighSysctlTable(dev.net, parms, false));
       break;
-    case NETDEV_CHANGENAME:
+    }
+    case NETDEV_CHANGENAME: {
       if (info?.oldName) unregisterNetSysctl(dev.net, `net/ipv4/neigh/${info.oldName}`);
-      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, neighSysctlTable(dev.net, neighParmsOf(arpTable(dev.net), dev), false));
+      const parms = neighParmsOf(arpTable(dev.net), dev);
+      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, () => neighSysctlTable(dev.net, parms, false));
       break;
+    }
     case NETDEV_CHANGEADDR:
       arpNetdevEvent("CHANGEADDR", dev);
       break;

@@ -974,7 +974,7 @@ function devinetSysctlForward(net: Net, cnf: Ipv4Devconf, which: "all" | "defaul
 
 function devinetSysctlRegister(inDev: InDevice): void {
   const dev = inDev.dev;
-  glue_registerSysctl(dev.net, `net/ipv4/conf/${dev.name}`, confTable(dev.net, inDev.cnf, dev));
+  glue_registerSysctl(dev.net, `net/ipv4/conf/${dev.name}`, () => confTable(dev.net, inDev.cnf, dev));
 }
 
 function devinetSysctlUnregister(inDev: InDevice): void {
@@ -984,8 +984,8 @@ function devinetSysctlUnregister(inDev: InDevice): void {
 /** net/ipv4/devinet.c: devinet_init_net() */
 function devinetInitNet(net: Net): void {
   const s = devinetNet(net);
-  glue_registerSysctl(net, "net/ipv4/conf/all", confTable(net, s.all, "all"));
-  glue_registerSysctl(net, "net/ipv4/conf/default", confTable(net, s.dflt, "default"));
+  glue_registerSysctl(net, "net/ipv4/conf/all", () => confTable(net, s.all, "all"));
+  glue_registerSysctl(net, "net/ipv4/conf/default", () => confTable(net, s.dflt, "default"));
   // ctl_forward_entry: net/ipv4/ip_forward is conf/all/forwarding
   glue_registerSysctl(net, "net/ipv4", [{
     procname: "ip_forward",
@@ -1165,7 +1165,7 @@ export function registerRtCacheFlush(fn: (net: Net) => void): void {
   if (!rtFlushHooks.includes(fn)) rtFlushHooks.push(fn);
 }
 
-export function glue_registerSysctl(net: Net, path: string, table: ConfEntry[]): void {
+export function glue_registerSysctl(net: Net, path: string, table: ConfEntry[] | (() => ConfEntry[])): void {
   registerNetSysctl(net, path, table);
 }
 

@@ -133,7 +133,7 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined {
     dadTimer: undefined,
   };
   dev.ip6Ptr = idev;
-  registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, confTable(dev.net, cnf, idev));
+  registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, cnf, idev));
   return idev;
 }
 
@@ -380,8 +380,9 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       break;
     case NETDEV_CHANGENAME:
       if (idev) {
+        const d = idev;
         unregisterNetSysctl(dev.net, `net/ipv6/conf/${lastOldName}`);
-        registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, confTable(dev.net, idev.cnf, idev));
+        registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, d.cnf, d));
       }
       break;
   }
@@ -453,8 +454,8 @@ function confTable(net: Net, cnf: Map<string, number | string>, which: Inet6Dev 
 
 function addrconfInitNet(net: Net): void {
   const s = addrconfNet(net);
-  registerNetSysctl(net, "net/ipv6/conf/all", confTable(net, s.all, "all"));
-  registerNetSysctl(net, "net/ipv6/conf/default", confTable(net, s.dflt, "default"));
+  registerNetSysctl(net, "net/ipv6/conf/all", () => confTable(net, s.all, "all"));
+  registerNetSysctl(net, "net/ipv6/conf/default", () => confTable(net, s.dflt, "default"));
 }
 
 // ------------------------------------------------------------------------------ netlink

@@ -14,7 +14,7 @@ const NF_LOG_DEFAULT = ["NONE", "NONE", "nf_log_ipv4", "nf_log_arp", "NONE", "nf
 
 function nfConntrackPernetInit(net: Net): void {
   const c = ctNet(net);
-  const table: CtlTable[] = NF_CT_SYSCTL_DEFAULTS.map(([name]) => {
+  const table = (): CtlTable[] => NF_CT_SYSCTL_DEFAULTS.map(([name]) => {
     if (name === "nf_conntrack_count") {
       return { procname: name, mode: 0o444, read: () => `${c.conns().length}\n` };
     }
@@ -23,7 +23,7 @@ function nfConntrackPernetInit(net: Net): void {
     });
   });
   registerNetSysctl(net, "net/netfilter", table);
-  registerNetSysctl(net, "net/netfilter/nf_log", NF_LOG_DEFAULT.map((v, i) => ({
+  registerNetSysctl(net, "net/netfilter/nf_log", () => NF_LOG_DEFAULT.map((v, i) => ({
     procname: String(i), mode: 0o644, read: () => `${v}\n`,
   })));
 }
