@@ -234,6 +234,36 @@ export class NetnsDirFs extends LiveFs {
   }
 }
 
+/**
+ * /usr/bin of a host: one executable per command the shell knows (tools, coreutils), so that
+ * bash's PATH search finds each at once and hashes it. (The shell's own plumbing commands,
+ * `__tool` and the like, are found here too but not listed.) Writing here is refused.
+ */
+export class BinDirFs extends LiveFs {
+  constructor(private readonly has: (name: string) => boolean, private readonly list: () => string[]) {
+    super("/usr/bin");
+  }
+  protected kread(path: string): string | KErr {
+    const st = this.kstat(path);
+    if (isKErr(st)) return st;
+    if (st.isDirectory) return { errno: "EISDIR" };
+    return "";
+  }
+  protected kwrite(): KErr | undefined {
+    return { errno: "EPERM" };
+  }
+  protected kreaddir(path: string): string[] | KErr {
+    if (path !== "/usr/bin") return { errno: "ENOTDIR" };
+    return this.list().filter((n) => !n.startsWith("__")).sort();
+  }
+  protected kstat(path: string): VfsStat | KErr {
+    if (path === "/usr/bin") return { isDirectory: true, isFile: false, mode: 0o40755, size: 4096 };
+    const name = path.slice("/usr/bin/".length);
+    if (!name.includes("/") && this.has(name)) return { isDirectory: false, isFile: true, mode: 0o100755, size: 0 };
+    return { errno: "ENOENT" };
+  }
+}
+
 /** xorshift32 over a seed from the world's Rng: /dev/urandom without draining the world's stream */
 function pseudoRandomBytes(seed: number, n: number): Uint8Array {
   let x = seed >>> 0 || 0x9e3779b9;

@@ -225,12 +225,18 @@ class Walker {
     const o = fds.get(1);
     const e = fds.get(2);
     const mark = markable && (this.direct(o) || this.direct(e));
+    // a mark goes before each statement that may write to the log directly (a tool, a job,
+    // time passing), so the result text of the statements before it goes where it was
+    // written; none is needed after a statement that leaves no result text (a bare tool)
+    let quiet = false;
     for (let i = 0; i < list.length; i++) {
-      this.statement(list[i] as AnyNode, fds);
-      if (mark) {
-        list.splice(++i, 0, this.markStatement(this.direct(o) ? o : "-", this.direct(e) ? (e === o ? "=" : e) : "-"));
+      const st = list[i] as AnyNode;
+      if (mark && !quiet && spendsTime(st, this.isTool)) {
+        list.splice(i++, 0, this.markStatement(this.direct(o) ? o : "-", this.direct(e) ? (e === o ? "=" : e) : "-"));
         this.marks = true;
       }
+      quiet = mark && bareTools(st, this.isTool);
+      this.statement(st, fds);
     }
   }
 
@@ -391,12 +397,39 @@ function headLimit(c: AnyNode): number | undefined {
   return undefined;
 }
 
+/** a command that may write to the log directly or let time pass (other jobs write then) */
+function timeCommand(n: AnyNode, isTool: (n: string) => boolean): boolean {
+  const name = literalOf(n.name);
+  return name === undefined || isTool(name) || name === "__tool" || name === "__bg" || name === "__wait" || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".";
+}
+
+/** does anything in `n` spend simulated time (or write to the log directly)? */
+function spendsTime(n: unknown, isTool: (n: string) => boolean): boolean {
+  if (Array.isArray(n)) return n.some((x) => spendsTime(x, isTool));
+  if (!isNode(n)) return false;
+  if (n.type === "SimpleCommand" && timeCommand(n, isTool)) return true;
+  for (const k of Object.keys(n)) if (k !== "type" && isNode(n[k]) && spendsTime(n[k], isTool)) return true;
+  return false;
+}
+
+/** a statement of tools only, each a pipeline of one, unredirected: it leaves no result text */
+function bareTools(st: AnyNode, isTool: (n: string) => boolean): boolean {
+  if (st.background) return false;
+  const ps = (st.pipelines as AnyNode[]) ?? [];
+  return ps.length > 0 && ps.every((p) => {
+    const cs = (p.commands as AnyNode[]) ?? [];
+    if (cs.length !== 1) return false;
+    const c = cs[0]!;
+    const name = literalOf(c.name);
+    return c.type === "SimpleCommand" && name !== undefined && isTool(name) && !((c.redirections as unknown[]) ?? []).length && !((c.assignments as unknown[]) ?? []).length;
+  });
+}
+
 /**
  * Does the script spend simulated time (so other jobs' output can come in between), and
  * does it not read PIPESTATUS (which a mark would clobber)?
  */
 function wantsMarks(ast: AnyNode, isTool: (n: string) => boolean): boolean {
-  let found = false;
   let pipestatus = false;
   const visit = (n: unknown): void => {
     if (pipestatus) return;
@@ -405,16 +438,11 @@ function wantsMarks(ast: AnyNode, isTool: (n: string) => boolean): boolean {
       return;
     }
     if (!isNode(n)) return;
-    if (n.type === "SimpleCommand") {
-      const name = literalOf(n.name);
-      if (name === undefined || isTool(name) || name === "__bg" || name === "__wait" || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".")
-        found = true;
-    }
     if (n.type === "ParameterExpansion" && String(n.parameter).startsWith("PIPESTATUS")) pipestatus = true;
     for (const k of Object.keys(n)) if (k !== "type" && isNode(n[k])) visit(n[k]);
   };
   visit(ast);
-  return found && !pipestatus;
+  return !pipestatus && spendsTime(ast, isTool);
 }
 
 /**

@@ -14,6 +14,7 @@ import {
   decodeBytesToUtf8,
   latin1FromBytes,
   defineCommand,
+  getCommandNames,
   type Command as BashCommand,
   type ResolvedCommandContext,
   type TransformPlugin,
@@ -30,7 +31,7 @@ import { xxd } from "./xxd.ts";
 import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Route } from "./output.ts";
 import { ToolIo, settle, type IoHost } from "./toolio.ts";
 import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
-import { DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
+import { BinDirFs, DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
 import { kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
@@ -178,6 +179,11 @@ function bashLinePrefix(stderr: string, script: string): string {
 
 const NEVER = new AbortController().signal;
 
+/** just-bash's note that a killed exec stopped (after the sentinels of its marks, if any) */
+function dropAborted(stderr: string): string {
+  return stderr.replace(/^((?:\uE000\d+\uE001)*)bash: execution aborted\n/m, "$1");
+}
+
 /** run `fn` (up to its first await) without V8 capturing stack traces for its errors */
 function noStackTrace<T>(fn: () => T): T {
   const E = Error as { stackTraceLimit?: number };
@@ -272,6 +278,8 @@ export class HostShell implements Shell, IoHost {
     fs.mount("/run/netns", new NetnsDirFs(sys));
     fs.mount("/dev", new DevFs(() => sys.random32()));
     const custom: BashCommand[] = [];
+    const names = new Set(getCommandNames());
+    fs.mount("/usr/bin", new BinDirFs((n) => names.has(n), () => [...names]));
     for (const [name, cmd] of Object.entries(this.commands)) {
       custom.push(defineCommand(name, (args, ctx) => this.runTool(name, cmd, args, ctx, sys)));
     }
@@ -423,6 +431,7 @@ export class HostShell implements Shell, IoHost {
     custom.push(defineCommand("__kill", async (args, ctx) => killBuiltin(args, this.sessionOf(ctx), this.procs)));
     custom.push(defineCommand("__jobs", async (args, ctx) => jobsBuiltin(args, this.sessionOf(ctx))));
     custom.push(defineCommand("__session", (_args, ctx) => this.session(ctx)));
+    for (const c of custom) names.add(c.name);
     b = new Bash({
       fs,
       cwd: "/root",
@@ -481,7 +490,7 @@ export class HostShell implements Shell, IoHost {
         signal: anySignal(opts.signal ?? NEVER, lineKill.signal),
       });
       const env: Record<string, string> = {};
-      if (line.killedBy) r.stderr = r.stderr.replace(/^bash: execution aborted\n/m, "");
+      if (line.killedBy) r.stderr = dropAborted(r.stderr);
       for (const [k, v] of Object.entries(r.env ?? {}))
         if (!INTERNAL_VARS.has(k) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
       settle(this, route, r);
@@ -636,7 +645,7 @@ export class HostShell implements Shell, IoHost {
       bash.exec(src, { cwd: ctx.cwd, env, replaceEnv: true, ...(claimable ? {} : { signal: kill.signal }) }).then(
         (res) => {
           // a job killed by a signal ends silently (its status tells)
-          if (proc.killedBy) res = { ...res, stderr: res.stderr.replace(/^bash: execution aborted\n/m, "") };
+          if (proc.killedBy) res = { ...res, stderr: dropAborted(res.stderr) };
           const r = settle(this, route, res);
           if (session?.open) {
             session.lateStdout += r.stdout;

@@ -23,7 +23,7 @@ test("ls -la /tmp: root-owned, sticky /tmp, mtimes from the world's wall clock",
     (await run("ls -la /tmp")).stdout,
     "total 8\n" +
       "drwxrwxrwt  2 root root 4096 Nov 14 22:13 .\n" +
-      "drwxr-xr-x 10 root root 4096 Nov 14 22:13 ..\n" +
+      "drwxr-xr-x 11 root root 4096 Nov 14 22:13 ..\n" +
       "-rw-r--r--  1 root root    0 Nov 14 22:13 .keep\n",
   );
   await run("sleep 120; echo hello > /tmp/a.txt; mkdir /tmp/d; ln -s a.txt /tmp/l; sleep 60; touch /tmp/e");
