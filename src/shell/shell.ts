@@ -200,20 +200,30 @@ function noStackTrace<T>(fn: () => T): T {
 /** job processes a tool has taken over (a job runs its one command once) */
 const claimed = new WeakSet<object>();
 
-/** aborted when either is */
-function anySignal(a: AbortSignal, b: AbortSignal): AbortSignal {
-  if (a === NEVER) return b;
+/**
+ * A signal aborted when any of `sources` is; `dispose()` detaches it from them. A tool's
+ * signal must be detached when the tool exits: just-bash aborts each command's context
+ * signal once the command is done, and every listener still on it would fire then.
+ */
+function linkSignals(...sources: AbortSignal[]): { signal: AbortSignal; dispose(): void } {
+  const live = sources.filter((s) => s !== NEVER);
+  if (live.length === 0) return { signal: NEVER, dispose() {} };
+  if (live.length === 1) return { signal: live[0]!, dispose() {} };
   const both = new AbortController();
   const fire = () => both.abort();
-  if (a.aborted || b.aborted) both.abort();
-  a.addEventListener("abort", fire);
-  b.addEventListener("abort", fire);
-  return both.signal;
+  for (const s of live) {
+    if (s.aborted) {
+      both.abort();
+      return { signal: both.signal, dispose() {} };
+    }
+  }
+  for (const s of live) s.addEventListener("abort", fire);
+  return { signal: both.signal, dispose: () => live.forEach((s) => s.removeEventListener("abort", fire)) };
 }
 
 export class HostShell implements Shell, IoHost {
   /** the host's own files (/root, /etc, /tmp …), shared by all its namespaces */
-  readonly fs: InMemoryFs;
+  readonly fs: SimClockFs;
   readonly root: Syscalls;
   readonly sched: Scheduler;
   private readonly commands: CommandTable;
@@ -481,13 +491,14 @@ export class HostShell implements Shell, IoHost {
     const log = new OutLog();
     const route: Route = { log: String(this.nextLog++), o: "1", e: "2", pipe: "" };
     this.logs.set(route.log, log);
+    const lineSignal = linkSignals(opts.signal ?? NEVER, lineKill.signal);
     try {
       const r = await bash.exec(script, {
         cwd: opts.cwd ?? "/root",
         env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:`, [PID_VAR]: String(line.pid) },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
-        signal: anySignal(opts.signal ?? NEVER, lineKill.signal),
+        signal: lineSignal.signal,
       });
       const env: Record<string, string> = {};
       if (line.killedBy) r.stderr = dropAborted(r.stderr);
@@ -506,6 +517,7 @@ export class HostShell implements Shell, IoHost {
         env,
       };
     } finally {
+      lineSignal.dispose();
       if (line !== this.interactiveBash) this.procs.remove(line.pid);
       session.open = false;
       log.open = false;
@@ -777,19 +789,27 @@ export class HostShell implements Shell, IoHost {
     }
   }
 
-  /** the tool's Process.signal: the exec's abort, or a `timeout` above it firing */
-  private signalFor(ctx: ResolvedCommandContext, env: Record<string, string>): AbortSignal {
+  /** what ends a tool besides its own kill: the exec's abort, and a `timeout` above it firing */
+  private killSources(ctx: ResolvedCommandContext, env: Record<string, string>): AbortSignal[] {
     const kid = ctx.env.get(KILL_VAR) ?? env[KILL_VAR];
     const kill = kid ? this.kills.get(kid) : undefined;
-    const base = ctx.signal;
-    if (!kill) return base ?? NEVER;
-    if (!base) return kill.signal;
-    const both = new AbortController();
-    const fire = () => both.abort();
-    if (base.aborted || kill.signal.aborted) both.abort();
-    base.addEventListener("abort", fire);
-    kill.signal.addEventListener("abort", fire);
-    return both.signal;
+    return [ctx.signal ?? NEVER, kill?.signal ?? NEVER];
+  }
+
+  /** files of /etc found missing, valid while the host's files are at `missingVersion` */
+  private readonly missing = new Set<string>();
+  private missingVersion = -1;
+
+  private knownMissing(path: string): boolean {
+    if (this.fs.version !== this.missingVersion) {
+      this.missing.clear();
+      this.missingVersion = this.fs.version;
+    }
+    return this.missing.has(path);
+  }
+
+  private noteMissing(path: string, version: number): void {
+    if (version === this.fs.version && version === this.missingVersion) this.missing.add(path);
   }
 
   /** Run a tuxnet tool as a process of namespace `sys`. */
@@ -829,6 +849,7 @@ export class HostShell implements Shell, IoHost {
     const resolve = (path: string) => fs.resolvePath(cwd, path);
     // where fds 1 and 2 lead (output.ts); SIGPIPE from a `| head` that is gone
     const io = new ToolIo(this, ctx.env.get(IO_VAR), flags, tty);
+    const signal = linkSignals(...this.killSources(ctx, env), io.kill.signal, (proc.kill ?? pkill).signal);
     const p: Process = {
       argv: [name, ...args],
       env,
@@ -837,7 +858,7 @@ export class HostShell implements Shell, IoHost {
       stdout: { write: (s: string) => io.out(s) },
       stderr: { write: (s: string) => io.err(s) },
       sys,
-      signal: anySignal(anySignal(this.signalFor(ctx, env), io.kill.signal), (proc.kill ?? pkill).signal),
+      signal: signal.signal,
       isatty: tty !== undefined,
       spawn: async (argv: string[], child: Syscalls, sopts?: SpawnOptions) => {
         if (sopts?.exec) {
@@ -881,11 +902,17 @@ export class HostShell implements Shell, IoHost {
         return r.exitCode;
       },
       readFile: async (path: string) => {
+        const full = resolve(path);
+        // a missing file is the common case (iproute2's optional databases, 5 per `ip`): a
+        // file of /etc known missing since the host's files last changed is not looked for
+        const etc = full.startsWith("/etc/");
+        if (etc && this.knownMissing(full)) return undefined;
+        const v = this.fs.version;
         try {
-          // a missing file is the common case (iproute2's optional databases, 5 per `ip`):
           // its ENOENT error would cost a stack trace nobody reads (thrown before any await)
-          return await noStackTrace(() => fs.readFile(resolve(path)));
+          return await noStackTrace(() => fs.readFile(full));
         } catch {
+          if (etc) this.noteMissing(full, v);
           return undefined;
         }
       },
@@ -912,6 +939,7 @@ export class HostShell implements Shell, IoHost {
       }
     }
     io.close();
+    signal.dispose();
     if (proc !== job) this.procs.remove(proc.pid);
     // killed by a signal: 128 + N
     if (proc.killedBy) code = 128 + proc.killedBy;

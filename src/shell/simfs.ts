@@ -23,6 +23,8 @@ const STD_MODES: Record<string, number> = { "/tmp": 0o1777, "/root": 0o700, "/va
 export class SimClockFs extends InMemoryFs {
   /** seconds since the epoch, fractional (Syscalls.wallclock) */
   private readonly clock: () => number;
+  /** bumped by every change to the tree (what a reader's cache of it checks) */
+  version = 0;
 
   constructor(clock: () => number, initialFiles?: ConstructorParameters<typeof InMemoryFs>[0]) {
     super(initialFiles);
@@ -66,6 +68,11 @@ export class SimClockFs extends InMemoryFs {
    * utimes(2) from just-bash's `touch` carries the real machine's time: a touch is "now" on
    * the simulated clock (so `touch -d DATE` is not honoured).
    */
+  override async chmod(path: string, mode: number): Promise<void> {
+    this.version++;
+    await super.chmod(path, mode);
+  }
+
   override async utimes(path: string, _atime: Date, _mtime: Date): Promise<void> {
     const d = this.date();
     await super.utimes(path, d, d);
@@ -81,46 +88,54 @@ export class SimClockFs extends InMemoryFs {
   }
 
   override async writeFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
+    this.version++;
     const had = await this.existed(path);
     await super.writeFile(path, content, options);
     await this.touch([path], !had);
   }
 
   override async appendFile(path: string, content: FileContent, options?: WriteOpts): Promise<void> {
+    this.version++;
     const had = await this.existed(path);
     await super.appendFile(path, content, options);
     await this.touch([path], !had);
   }
 
   override async mkdir(path: string, options?: MkdirOpts): Promise<void> {
+    this.version++;
     const had = await this.existed(path);
     await super.mkdir(path, options);
     if (!had) await this.touch([path], true);
   }
 
   override async rm(path: string, options?: RmOpts): Promise<void> {
+    this.version++;
     await super.rm(path, options);
     await this.touch([parentOf(path)], false);
   }
 
   override async cp(src: string, dest: string, options?: CpOpts): Promise<void> {
+    this.version++;
     const had = await this.existed(dest);
     await super.cp(src, dest, options);
     await this.touch([dest], !had);
   }
 
   override async mv(src: string, dest: string): Promise<void> {
+    this.version++;
     await super.mv(src, dest);
     /* rename(2) keeps the file's mtime; both directories change */
     await this.touch([parentOf(src), parentOf(dest)], false);
   }
 
   override async symlink(target: string, linkPath: string): Promise<void> {
+    this.version++;
     await super.symlink(target, linkPath);
     await this.touch([linkPath], true);
   }
 
   override async link(existingPath: string, newPath: string): Promise<void> {
+    this.version++;
     await super.link(existingPath, newPath);
     await this.touch([parentOf(newPath)], false);
   }

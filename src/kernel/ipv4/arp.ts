@@ -257,34 +257,36 @@ function arpIsGarp(net: Net, dev: NetDevice, addrType: { v: number }, op: number
 }
 
 /** net/ipv4/arp.c: arp_process() */
+/** arp_process()'s end: consumed, or dropped for `reason` */
+function arpFinish(skb: SkBuff, reason?: string): void {
+  if (reason) kfreeSkbReason(skb, reason, "arp_process");
+  else consumeSkb(skb);
+}
+
 export function arpProcess(skb: SkBuff): void {
   const dev = skb.dev!;
   const net = dev.net;
   const b = skb.buf;
   const o = skb.networkHeader;
   const inDev = devInDevice(dev);
-  const finish = (reason?: string): void => {
-    if (reason) kfreeSkbReason(skb, reason, "arp_process");
-    else consumeSkb(skb);
-  };
-  if (!inDev) return finish("SKB_DROP_REASON_NOT_SPECIFIED");
+  if (!inDev) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
   const hrd = readU16(b, o);
   const pro = readU16(b, o + 2);
   const op = readU16(b, o + 6);
   const devType = dev.type === 772 ? ARPHRD_ETHER : dev.type;
-  if (pro !== 0x0800 || hrd !== devType) return finish("SKB_DROP_REASON_NOT_SPECIFIED");
-  if (op !== ARPOP_REPLY && op !== ARPOP_REQUEST) return finish("SKB_DROP_REASON_NOT_SPECIFIED");
+  if (pro !== 0x0800 || hrd !== devType) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+  if (op !== ARPOP_REPLY && op !== ARPOP_REQUEST) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
   const sha = b.slice(o + ARP_SHA, o + ARP_SHA + 6);
   const sip = readU32(b, o + 14);
   const tha = b.slice(o + ARP_THA, o + ARP_THA + 6);
   const tip = readU32(b, o + 24);
-  if (ipv4IsMulticast(tip) || (!inDevConf(dev, "route_localnet") && ipv4IsLoopback(tip))) return finish("SKB_DROP_REASON_IP_INVALID_DEST");
+  if (ipv4IsMulticast(tip) || (!inDevConf(dev, "route_localnet") && ipv4IsLoopback(tip))) return arpFinish(skb, "SKB_DROP_REASON_IP_INVALID_DEST");
   if (sip === 0) {
     // RFC 2131 duplicate address detection probe
     if (op === ARPOP_REQUEST && inetAddrType(net, tip) === RTN_LOCAL && !arpIgnore(dev, sip, tip)) {
       arpSend(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, dev.devAddr, sha);
     }
-    return finish();
+    return arpFinish(skb);
   }
   if (op === ARPOP_REQUEST && ipRouteInputNoref(skb, tip, sip, 0, dev) === 0) {
     const rt = skb.dst as Rtable;
@@ -296,7 +298,7 @@ export function arpProcess(skb: SkBuff): void {
         neighEventNs(arpTable(net), sha, sip, dev);
         arpSend(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, dev.devAddr, sha);
       }
-      return finish();
+      return arpFinish(skb);
     } else if (inDevForward(dev)) {
       if (addrType === RTN_UNICAST && (arpFwdProxy(dev, dev, rt) || (rt.dev !== dev && pneighLookup(arpTable(net), tip, dev)))) {
         neighEventNs(arpTable(net), sha, sip, dev);
@@ -306,7 +308,7 @@ export function arpProcess(skb: SkBuff): void {
         } else {
           pneighEnqueue(net, dev, sip, tip, sha);
         }
-        return finish();
+        return arpFinish(skb);
       }
     }
   }
@@ -319,7 +321,7 @@ export function arpProcess(skb: SkBuff): void {
   if (n || accept) {
     isGarp = arpIsGarp(net, dev, addrType, op, sip, tip, sha, tha);
     // drop_gratuitous_arp: a gratuitous ARP changes nothing
-    if (isGarp && inDevConf(dev, "drop_gratuitous_arp")) return finish("SKB_DROP_REASON_NOT_SPECIFIED");
+    if (isGarp && inDevConf(dev, "drop_gratuitous_arp")) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
   }
   if (accept) {
     if (!n && (isGarp || (op === ARPOP_REPLY && (addrType.v === RTN_UNICAST || (addrType.v < 0 && inetAddrType(net, sip) === RTN_UNICAST))))) {
@@ -333,7 +335,7 @@ export function arpProcess(skb: SkBuff): void {
     if (op !== ARPOP_REPLY || skb.pktType !== PACKET_HOST) state = NUD_STALE;
     neighUpdate(n, sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   }
-  finish();
+  arpFinish(skb);
 }
 
 /** net/core/neighbour.c: pneigh_enqueue(): a proxied reply after a random proxy_delay */
