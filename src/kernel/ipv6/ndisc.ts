@@ -488,6 +488,7 @@ function ensureMcInit(dev: NetDevice): Inet6Dev | undefined {
  * disable_ipv6) */
 export function ndiscIfdown(idev: Inet6Dev, unregister: boolean): void {
   const s = ndDev(idev);
+  const wasReady = s.ready;
   s.rsTimer.cancel();
   s.ready = false;
   s.rsSent = false;
@@ -503,8 +504,10 @@ export function ndiscIfdown(idev: Inet6Dev, unregister: boolean): void {
       addrconfLeaveSolict(ifp);
     }
   }
+  // a device that never became ready (disable_ipv6 set while it is down) keeps the groups
+  // ipv6_add_dev() joined in its filter: ff02::1 stays as 33:33:00:00:00:01
   if (unregister) ipv6McDestroyDev(idev);
-  else ipv6McDown(idev);
+  else if (wasReady) ipv6McDown(idev);
 }
 
 /** net/ipv6/addrconf.c: addrconf_notify(), the steps after addrconf.ts's own */

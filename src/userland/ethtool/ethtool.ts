@@ -91,11 +91,15 @@ function doGset(p: Process, dev: string): number {
     const duplex = num(ls, "duplex", 0xff);
     out += `\tDuplex: ${duplex === 0 ? "Half" : duplex === 1 ? "Full" : "Unknown! (255)"}\n`;
     out += `\tAuto-negotiation: ${autoneg ? "on" : "off"}\n`;
-    out += `\tPort: ${PORTS[num(ls, "port", 0xff)] ?? "Unknown!"}\n`;
+    const port = num(ls, "port", 0xff);
+    out += `\tPort: ${PORTS[port] ?? "Unknown!"}\n`;
     out += `\tPHYAD: ${num(ls, "phy_address")}\n`;
     out += `\tTransceiver: ${num(ls, "transceiver") ? "external" : "internal"}\n`;
-    const mdix = num(ls, "eth_tp_mdix");
-    out += `\tMDI-X: ${mdix === 1 ? "off" : mdix === 2 ? "on" : "Unknown"}\n`;
+    // netlink/settings.c: linkinfo_reply_cb() shows MDI-X for twisted pair only
+    if (port === 0 /* PORT_TP */) {
+      const mdix = num(ls, "eth_tp_mdix");
+      out += `\tMDI-X: ${mdix === 1 ? "off" : mdix === 2 ? "on" : "Unknown"}\n`;
+    }
   }
   const l = ethtoolIoctl(p, dev, "ETHTOOL_GLINK");
   if (!isKErr(l)) out += `\tLink detected: ${num(l, "data") ? "yes" : "no"}\n`;
