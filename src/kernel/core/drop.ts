@@ -69,8 +69,6 @@ export interface DropEvent {
 
 export type DropTracer = (ev: DropEvent) => void;
 const tracers: DropTracer[] = [];
-/** drops per reason per namespace */
-const counters = new WeakMap<Net, Map<string, number>>();
 /** reused event object: tracers must copy what they keep */
 const ev: DropEvent = { skb: undefined as unknown as SkBuff, reason: "", net: undefined, where: undefined };
 
@@ -88,8 +86,7 @@ export function kfreeSkbReason(skb: SkBuff, reason: SkbDropReason | string, wher
   skb.dropReason = reason;
   const net = skb.dev?.net;
   if (net) {
-    let m = counters.get(net);
-    if (!m) counters.set(net, (m = new Map()));
+    const m = (net.dropCounts ??= new Map());
     m.set(reason, (m.get(reason) ?? 0) + 1);
   }
   if (tracers.length) {
@@ -114,7 +111,7 @@ export function consumeSkb(_skb: SkBuff): void {
 
 /** the drop counters of a namespace (reason -> count) */
 export function dropCounts(net: Net): ReadonlyMap<string, number> {
-  return counters.get(net) ?? new Map();
+  return net.dropCounts ?? new Map();
 }
 
 nfSetDropHandler((skb, reason) => kfreeSkbReason(skb, reason, "nf_hook_slow"));

@@ -38,6 +38,8 @@ export class Net {
   devBaseSeq = 1;
   /** false once cleanup_net() ran */
   alive = true;
+  /** drops per reason (drop.ts: the kfree_skb tracepoint's counts) */
+  dropCounts: Map<string, number> | undefined;
 
   constructor(host: Host, name: string) {
     this.host = host;

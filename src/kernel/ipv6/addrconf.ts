@@ -63,6 +63,8 @@ export interface Inet6Dev {
   dadTimer: { cancel(): void } | undefined;
   /** mcast.ts's state of the device (struct inet6_dev's mc_list & co.), set on first use */
   mc?: unknown;
+  /** its namespace's IPv6 MIB (proc.ts), set on first use: ip6_input.c counts every frame */
+  mib?: unknown;
 }
 
 interface AddrconfNet {

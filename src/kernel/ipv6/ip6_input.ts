@@ -16,8 +16,8 @@ import { devInet6 } from "./addrconf.ts";
 import { ETH_P_IPV6 } from "../uapi/if.ts";
 import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC } from "../uapi/rtnetlink.ts";
 import { IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, ipv6AddrIsMulticast, icmpv6Csum } from "./ip6_output.ts";
-import { ipv6ChkMcastAddr } from "./mcast.ts";
-import { ipv6Stats } from "./proc.ts";
+import { ipv6ChkMcastAddrAt } from "./mcast.ts";
+import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
 import {
   NDISC_NEIGHBOUR_SOLICITATION, ND_OPT_NONCE, ipv6GetIfaddr, ifaDadNonce, addrconfDadFailure, ipv6AddrIsSolictMult,
 } from "./ndisc.ts";
@@ -29,7 +29,7 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   const idev = devInet6(dev);
-  const st = ipv6Stats(dev.net);
+  const st = idev ? ((idev.mib ??= ipv6Stats(dev.net)) as Ipv6Mib) : ipv6Stats(dev.net);
   /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
   st.ip.InReceives++;
   st.ip.InOctets += skb.len;
@@ -64,7 +64,7 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     st.ip.InMcastOctets += skb.len;
     // a group nobody here joined is not for us: the link-up chatter of every other port of a
     // bridge ends here, read in place (no copies of the addresses for it)
-    if (!ipv6ChkMcastAddr(dev, b.subarray(o + 24, o + 40))) {
+    if (!ipv6ChkMcastAddrAt(dev, b, o + 24)) {
       kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
       return;
     }

@@ -255,6 +255,19 @@ export function ipv6DevMcDec(dev: NetDevice, addr: Uint8Array): number {
   return __ipv6DevMcDec(idev, addr);
 }
 
+/** ipv6_chk_mcast_addr() on the group at `b[off..off+16)`, read in place (the receive path) */
+export function ipv6ChkMcastAddrAt(dev: NetDevice, b: Uint8Array, off: number): boolean {
+  const idev = devInet6(dev);
+  if (!idev) return false;
+  const l = mcDev(idev).mcList;
+  outer: for (let i = 0; i < l.length; i++) {
+    const a = l[i]!.addr;
+    for (let j = 15; j >= 0; j--) if (a[j] !== b[off + j]) continue outer;
+    return true;
+  }
+  return false;
+}
+
 /** net/ipv6/mcast.c: ipv6_chk_mcast_addr() (no source filter) */
 export function ipv6ChkMcastAddr(dev: NetDevice, group: Uint8Array): boolean {
   const idev = devInet6(dev);
