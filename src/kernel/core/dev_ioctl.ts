@@ -19,7 +19,7 @@ import { NETDEV_FEATURE_STRINGS, ethnlFeaturesGet, ethnlSetFeatures } from "./ne
 export interface EthtoolOps {
   /** get_link (ethtool_op_get_link: the carrier) */
   getLink?(dev: NetDevice): number;
-  getLinkKsettings?(dev: NetDevice): Record<string, unknown>;
+  getLinkKsettings?(dev: NetDevice): Record<string, unknown> | KErr;
   getDrvinfo?(dev: NetDevice): { driver: string; version: string; fw_version?: string; bus_info?: string };
   /** get_sset_count(ETH_SS_STATS) + get_strings + get_ethtool_stats in one */
   getStats?(dev: NetDevice): [string, number][];

@@ -28,7 +28,7 @@ import { registerNetdeviceNotifier, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE, NETDE
 import { rtnlLinkRegister, type RtnlLinkKind, type NewlinkParams } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { devQueueXmit, devForwardSkb, netifRx } from "../core/dev_path.ts";
-import { setEthtoolOps } from "../core/dev_ioctl.ts";
+import { ethtoolGetLinkKsettings, setEthtoolOps } from "../core/dev_ioctl.ts";
 import { registerKernelModule, requestModule } from "./kmod.ts";
 
 export const MACVLAN_MODE_PRIVATE = 1;
@@ -248,6 +248,8 @@ const macvlanNetdevOps = {
 /** drivers/net/macvlan.c: macvlan_ethtool_ops */
 setEthtoolOps(macvlanNetdevOps, {
   getLink: (dev) => (dev.carrier ? 1 : 0),
+  /** macvlan_ethtool_get_link_ksettings(): the lower device's */
+  getLinkKsettings: (dev) => ethtoolGetLinkKsettings(vlanOf(dev).lowerdev),
   getDrvinfo: () => ({ driver: "macvlan", version: "0.1" }),
 });
 

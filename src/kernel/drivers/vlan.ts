@@ -29,7 +29,7 @@ import {
 import { rtnlLinkRegister, type RtnlLinkKind, type NewlinkParams } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { devAddProtocol, devQueueXmit, netifReceiveSkb } from "../core/dev_path.ts";
-import { setEthtoolOps } from "../core/dev_ioctl.ts";
+import { ethtoolGetLinkKsettings, setEthtoolOps } from "../core/dev_ioctl.ts";
 import { registerProcNetNode } from "../core/procfs.ts";
 import { fsDir, fsFile, type FsNode } from "../core/sysfs.ts";
 import { readU16, writeU16 } from "../../wire/addr.ts";
@@ -222,6 +222,8 @@ const vlanNetdevOps = {
 /** net/8021q/vlan_dev.c: vlan_ethtool_ops */
 setEthtoolOps(vlanNetdevOps, {
   getLink: (dev) => (dev.carrier ? 1 : 0),
+  /** vlan_ethtool_get_link_ksettings(): the real device's (a bridge port's cost follows it) */
+  getLinkKsettings: (dev) => ethtoolGetLinkKsettings(vlanOf(dev).realDev),
   getDrvinfo: () => ({ driver: "802.1Q VLAN Support", version: "1.8", fw_version: "N/A" }),
 });
 
