@@ -295,8 +295,30 @@ export class DevFs extends LiveFs {
     stdout: "/proc/self/fd/1",
     stderr: "/proc/self/fd/2",
   };
-  constructor(private readonly random32: () => number) {
+  constructor(private readonly random32: () => number, private readonly sys?: Syscalls) {
     super("/dev");
+  }
+  /**
+   * bash's redir.c: redir_special_open() -> netopen(): /dev/udp/HOST/PORT is a connected
+   * datagram socket, each write of the redirected command one datagram (the socket is bash's,
+   * not the kernel's /dev). Numeric hosts and ports; /dev/tcp is not modelled.
+   */
+  private netWrite(proto: string, host: string, port: string, data: string): KErr | undefined {
+    const sys = this.sys;
+    if (!sys || proto !== "udp") return { errno: "ENOENT" };
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(host);
+    if (!m || !/^\d+$/.test(port) || Number(port) > 65535) return { errno: "ENOENT" };
+    const addr = ((Number(m[1]) << 24) | (Number(m[2]) << 16) | (Number(m[3]) << 8) | Number(m[4])) >>> 0;
+    const s = sys.socket(2 /* AF_INET */, 2 /* SOCK_DGRAM */, 0);
+    if (isKErr(s)) return s;
+    try {
+      const e = s.connect({ family: 2, addr, port: Number(port) });
+      if (e) return e;
+      const r = s.sendto(new TextEncoder().encode(data));
+      return isKErr(r) ? r : undefined;
+    } finally {
+      s.close();
+    }
   }
   private bytes(name: string): Uint8Array | KErr {
     switch (name) {
@@ -331,8 +353,10 @@ export class DevFs extends LiveFs {
     if (isKErr(b)) throw fsError(b, "open", full);
     return b;
   }
-  protected kwrite(path: string): KErr | undefined {
+  protected kwrite(path: string, data: string): KErr | undefined {
     const name = this.name(path);
+    const net = /^(tcp|udp)\/([^/]+)\/([^/]+)$/.exec(name);
+    if (net) return this.netWrite(net[1]!, net[2]!, net[3]!, data);
     if (name === "full") return { errno: "ENOSPC" };
     if (name in DevFs.CHR || name in DevFs.LINKS) return undefined;
     return { errno: "EACCES" };

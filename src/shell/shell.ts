@@ -28,6 +28,7 @@ import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
 import { statArgs, statFs } from "./stat.ts";
 import { xxd } from "./xxd.ts";
+import { od } from "../userland/coreutils/od.ts";
 import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Route } from "./output.ts";
 import { ToolIo, settle, type IoHost } from "./toolio.ts";
 import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
@@ -286,13 +287,15 @@ export class HostShell implements Shell, IoHost {
     fs.mount("/proc", new KernelMountFs("/proc", sys.fs));
     fs.mount("/sys", new KernelMountFs("/sys", sys.fs));
     fs.mount("/run/netns", new NetnsDirFs(sys));
-    fs.mount("/dev", new DevFs(() => sys.random32()));
+    fs.mount("/dev", new DevFs(() => sys.random32(), sys));
     const custom: BashCommand[] = [];
     const names = new Set(getCommandNames());
     fs.mount("/usr/bin", new BinDirFs((n) => names.has(n), () => [...names]));
     for (const [name, cmd] of Object.entries(this.commands)) {
       custom.push(defineCommand(name, (args, ctx) => this.runTool(name, cmd, args, ctx, sys)));
     }
+    // od is GNU's (userland/coreutils/od.ts) even with a command table that lacks it
+    if (!this.commands.od) custom.push(defineCommand("od", (args, ctx) => this.runTool("od", od, args, ctx, sys)));
     if (!this.commands.sleep) {
       const sleep = (p: Process) => sleepCommand(p, (us, signal) => this.sleep(us, signal));
       custom.push(defineCommand("sleep", (args, ctx) => this.runTool("sleep", sleep, args, ctx, sys)));
@@ -374,15 +377,20 @@ export class HostShell implements Shell, IoHost {
           }),
         ),
       );
-    // od -c: GNU pads every field to 4 columns after the offset; just-bash adds a space
-    custom.push(
-      defineCommand("od", async (args, ctx) => {
-        if (!ctx.origCommand) return { stdout: "", stderr: "bash: od: command not found\n", exitCode: 127 };
-        const r = await ctx.origCommand(args);
-        if (!args.includes("-c") || args.some((a) => a.startsWith("-") && a !== "-c")) return r;
-        return { ...r, stdout: r.stdout.replace(/^([0-7]{7}) (?=.)/gm, "$1") };
-      }),
-    );
+    // printf '\x85' or '\205' writes the byte 0x85; just-bash's gives the character U+0085,
+    // which a pipe or a file would get UTF-8 encoded. With only ASCII in the arguments such a
+    // character can only come from an escape: the output is bytes then. (Not echo -e: a
+    // wrapper costs every echo a second command run, and binary data is printf's job.)
+    for (const name of ["printf"])
+      custom.push(
+        defineCommand(name, async (args, ctx) => {
+          if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${name}: command not found\n`, exitCode: 127 };
+          const r = await ctx.origCommand(args);
+          if (!/[\x80-\xff]/.test(r.stdout) || /[^\x00-\xff]/.test(r.stdout) || r.stdoutKind === "bytes") return r;
+          if (args.some((a) => /[^\x00-\x7f]/.test(a))) return r;
+          return { ...r, stdoutKind: "bytes" as const };
+        }),
+      );
     // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
     // locale. Plain sorts (-u, -r, files or stdin) are done here, the rest by just-bash.
     custom.push(
@@ -855,7 +863,10 @@ export class HostShell implements Shell, IoHost {
       env,
       cwd,
       stdin: ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "",
-      stdout: { write: (s: string) => io.out(s) },
+      get stdinBytes() {
+        return ctx.stdin ? Uint8Array.from(latin1FromBytes(ctx.stdin), (c) => c.charCodeAt(0)) : new Uint8Array(0);
+      },
+      stdout: { write: (s: string) => io.out(s), writeBytes: (b: Uint8Array) => io.outBytes(b) },
       stderr: { write: (s: string) => io.err(s) },
       sys,
       signal: signal.signal,
@@ -880,7 +891,7 @@ export class HostShell implements Shell, IoHost {
             env: new Map(Object.entries(cenv)),
             exportedEnv: cenv,
             cwd,
-            stdin: p.stdin ? new TextEncoder().encode(p.stdin) : undefined,
+            stdin: ctx.stdin,
             signal: ctx.signal,
             getRegisteredCommands: ctx.getRegisteredCommands,
           } as unknown as ResolvedCommandContext;
@@ -895,7 +906,7 @@ export class HostShell implements Shell, IoHost {
           // where this process's fds lead
           env: { ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), [PID_VAR]: String(proc.pid) },
           replaceEnv: true,
-          ...(p.stdin ? { stdin: p.stdin } : {}),
+          ...(ctx.stdin && latin1FromBytes(ctx.stdin) ? { stdin: latin1FromBytes(ctx.stdin), stdinKind: "bytes" as const } : {}),
           ...(ctx.signal ? { signal: ctx.signal } : {}),
         });
         io.childDone(r);
@@ -953,6 +964,6 @@ export class HostShell implements Shell, IoHost {
         e.alive = () => d.alive();
       }
     this.onToolExit?.(name, p.argv, code);
-    return { stdout: io.stdout, stderr: io.stderr, exitCode: code };
+    return { stdout: io.stdout, stderr: io.stderr, exitCode: code, ...(io.stdoutBytes ? { stdoutKind: "bytes" as const } : {}) };
   }
 }

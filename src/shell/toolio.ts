@@ -3,6 +3,7 @@
  * the tool's fd points, the line's log (direct, in time order) or the tool's own result (a
  * file, a pipe, a command substitution, which just-bash routes), through a `| head` limit.
  */
+import { decodeBytesToUtf8, unsafeBytesFromLatin1 } from "just-bash";
 import { OutLog, PipeLimit, formatRoute, parseFlags, parseRoute, stripSentinels, IO_VAR, type Route } from "./output.ts";
 
 /** the shell state the routing reads */
@@ -12,6 +13,18 @@ export interface IoHost {
   nextPipe: number;
   orphanOutput: string[];
   now(): number;
+}
+
+/** bytes as a latin1 string, one char a byte (just-bash's ByteString) */
+function latin1(b: Uint8Array): string {
+  let s = "";
+  for (let i = 0; i < b.length; i += 0x2000) s += String.fromCharCode(...b.subarray(i, i + 0x2000));
+  return s;
+}
+
+/** text as the latin1 string of its UTF-8 bytes */
+function utf8Latin1(s: string): string {
+  return /^[\x00-\x7f]*$/.test(s) ? s : latin1(new TextEncoder().encode(s));
 }
 
 type Dest = { log: 1 | 2 } | { res: "out" | "err" };
@@ -41,6 +54,8 @@ export function settle(host: IoHost, route: Route | undefined, r: { stdout: stri
 export class ToolIo {
   stdout = "";
   stderr = "";
+  /** stdout holds bytes, one char each (outBytes was called): the exec's stdoutKind "bytes" */
+  stdoutBytes = false;
   /** the process got SIGPIPE (its reader is gone) */
   sigpipe = false;
   /** aborted on SIGPIPE */
@@ -81,7 +96,7 @@ export class ToolIo {
     this.pipe?.kills.add(this.kill);
   }
 
-  private send(d: Dest, s: string, limited: boolean): void {
+  private send(d: Dest, s: string, limited: boolean, raw = false): void {
     if (!s || this.sigpipe) return;
     if (limited && this.pipe && !this.pipe.accept(s, this.host.now())) {
       this.sigpipe = true;
@@ -90,7 +105,7 @@ export class ToolIo {
     }
     if (this.tty) return this.tty.write(s);
     if ("res" in d) {
-      if (d.res === "out") this.stdout += s;
+      if (d.res === "out") this.stdout += this.stdoutBytes && !raw ? utf8Latin1(s) : s;
       else this.stderr += s;
       return;
     }
@@ -101,6 +116,21 @@ export class ToolIo {
 
   out(s: string): void {
     this.send(this.outDest, s, true);
+  }
+  /**
+   * Raw bytes on stdout: into a pipe, a file or a command substitution they go byte for byte
+   * (the result becomes a latin1 byte string, stdoutKind "bytes", its text UTF-8 encoded);
+   * a terminal shows their UTF-8 decoding.
+   */
+  outBytes(b: Uint8Array): void {
+    if (this.tty || !("res" in this.outDest && this.outDest.res === "out")) return this.out(new TextDecoder().decode(b));
+    this.toBytes();
+    this.send(this.outDest, latin1(b), true, true);
+  }
+  private toBytes(): void {
+    if (this.stdoutBytes) return;
+    this.stdout = utf8Latin1(this.stdout);
+    this.stdoutBytes = true;
   }
   err(s: string): void {
     this.send(this.errDest, s, sameDest(this.errDest, this.outDest));
@@ -122,10 +152,13 @@ export class ToolIo {
   }
 
   /** a child exec ended: its logged output is spliced into the log, the rest written */
-  childDone(r: { stdout: string; stderr: string }): void {
+  childDone(r: { stdout: string; stderr: string; stdoutKind?: "text" | "bytes" }): void {
     const rest = settle(this.host, parseRoute(this.childEnv()[IO_VAR]), r);
-    // the child's writes went through the pipe limit already
-    this.send(this.outDest, rest.stdout, false);
+    // the child's writes went through the pipe limit already; its bytes stay bytes
+    const bytes = r.stdoutKind === "bytes" && rest.stdout !== "" && "res" in this.outDest && this.outDest.res === "out";
+    if (bytes) this.toBytes();
+    const text = r.stdoutKind === "bytes" && !bytes ? decodeBytesToUtf8(unsafeBytesFromLatin1(rest.stdout)) : rest.stdout;
+    this.send(this.outDest, text, false, bytes);
     this.send(this.errDest, rest.stderr, false);
     if (this.pipe?.broken) this.sigpipe = true;
   }

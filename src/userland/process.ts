@@ -7,6 +7,8 @@ import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 
 export interface Output {
   write(s: string): void;
+  /** raw bytes (nc's network data, binary files): they reach a pipe or a file byte for byte */
+  writeBytes?(b: Uint8Array): void;
 }
 
 export interface Process {
@@ -16,6 +18,8 @@ export interface Process {
   cwd: string;
   /** all of standard input (commands run with their whole input, as just-bash gives it) */
   stdin: string;
+  /** standard input byte for byte (stdin is its UTF-8 decoding) */
+  stdinBytes?: Uint8Array;
   stdout: Output;
   stderr: Output;
   /** the kernel, bound to this process's host and network namespace */

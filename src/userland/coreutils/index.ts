@@ -1,1 +1,5 @@
-export { coreutilsCommands } from "./uname.ts";
+import type { CommandTable } from "../process.ts";
+import { odCommands } from "./od.ts";
+import { coreutilsCommands as unameCommands } from "./uname.ts";
+
+export const coreutilsCommands: CommandTable = { ...unameCommands, ...odCommands };

@@ -105,7 +105,13 @@ class Nc {
   stdinPos = 0;
 
   constructor(readonly p: Process) {
-    this.stdin = new TextEncoder().encode(p.stdin);
+    this.stdin = p.stdinBytes ?? new TextEncoder().encode(p.stdin);
+  }
+
+  /** write(1, buf): the network's bytes, unchanged */
+  writeOut(data: Uint8Array): void {
+    if (this.p.stdout.writeBytes) this.p.stdout.writeBytes(data);
+    else this.p.stdout.write(new TextDecoder().decode(data));
   }
 
   /** err(3) / warn(3): "nc: msg: strerror" */
@@ -336,7 +342,7 @@ class Nc {
     let netIn = true;
     let stdoutOpen = true;
     if (first) {
-      this.p.stdout.write(new TextDecoder().decode(first.data));
+      this.writeOut(first.data);
       if (this.recvlimit > 0 && ++this.recvcount >= this.recvlimit) return;
     }
     for (;;) {
@@ -377,7 +383,7 @@ class Nc {
         if (!m) stdoutOpen = false;
         continue;
       }
-      this.p.stdout.write(new TextDecoder().decode(m.data));
+      this.writeOut(m.data);
       if (this.recvlimit > 0 && ++this.recvcount >= this.recvlimit) {
         netIn = false;
         stdinOpen = false;

@@ -37,6 +37,16 @@ function setup() {
       p.stderr.write("stopped\n");
       return 0;
     },
+    // a tool writing raw bytes (nc's network data)
+    bytes: async (p) => {
+      p.stdout.writeBytes!(new Uint8Array([0x12, 0x85, 0x80, 0xff, 0x0a]));
+      return 0;
+    },
+    // a tool reading its stdin byte for byte
+    stdinhex: async (p) => {
+      p.stdout.write([...p.stdinBytes!].map((b) => b.toString(16)).join(",") + "\n");
+      return 0;
+    },
     wbin: async (p) => {
       const ok = await p.writeFileBytes!(p.argv[1]!, new Uint8Array([0xd4, 0xc3, 0xb2, 0xa1, 0, 0xff, 10]));
       p.stdout.write(`${ok}\n`);
@@ -145,4 +155,15 @@ test("cat names the real error", async () => {
     stderr: "cat: /etc: Is a directory\ncat: /nonexistent: No such file or directory\n",
     exitCode: 1,
   });
+});
+
+test("binary output survives pipes, files and od (GNU od's formats)", async () => {
+  const { run } = setup();
+  assert.equal((await run("bytes | od -An -tx1")).stdout, " 12 85 80 ff 0a\n");
+  assert.equal((await run("bytes | stdinhex")).stdout, "12,85,80,ff,a\n");
+  assert.equal((await run("bytes > /tmp/x; od -A d -t x1 -N 3 /tmp/x; wc -c < /tmp/x")).stdout, "0000000 12 85 80\n0000003\n5\n");
+  assert.equal((await run("printf '\\x85\\xff' | od -An -tx1; printf 'é' | od -An -tx1")).stdout, " 85 ff\n c3 a9\n");
+  assert.equal((await run("head -c 40 /dev/zero | od -tx2 -w8")).stdout, "0000000 0000 0000 0000 0000\n*\n0000050\n");
+  assert.equal((await run("printf 'ab\\n' | od -a -tx1z")).stdout, `0000000   a   b  nl\n         61  62  0a${" ".repeat(54)}>ab.<\n0000003\n`);
+  assert.deepEqual(await run("od -A q /dev/null"), { stdout: "", stderr: "od: invalid output address radix 'q'; it must be one character from [doxn]\n", exitCode: 1 });
 });
