@@ -7,7 +7,7 @@ import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Socket, SockAddr, SockOpt, RecvMsg, SockExtendedErr } from "../uapi/socket.ts";
 import { IP_PMTUDISC_WANT } from "../uapi/socket.ts";
-import { kerr, type KErr } from "../uapi/errno.ts";
+import { errnoNumbers, kerr, type KErr } from "../uapi/errno.ts";
 
 /** net.core.rmem_default / wmem_default / rmem_max */
 export const SK_RMEM_DEFAULT = 212992;
@@ -290,6 +290,11 @@ export abstract class InetSock implements Socket {
         return this.mcTtl;
       case "IP_MULTICAST_LOOP":
         return this.mcLoop ? 1 : 0;
+      case "SO_ERROR": {
+        // net/core/sock.c: sk_getsockopt() SO_ERROR -> sock_error()
+        const e = this.sockError();
+        return e ? (errnoNumbers[e.errno as keyof typeof errnoNumbers] ?? 0) : 0;
+      }
       default:
         return kerr("ENOPROTOOPT");
     }

@@ -11,6 +11,7 @@ import {
 } from "../../kernel/uapi/xtables.ts";
 import { extForEntry, findMatch, findTarget, parseIp, type Ext, type ParseCtx } from "./extensions.ts";
 import { iptablesHelp } from "./help.ts";
+import { StubResolver } from "../lib/resolv.ts";
 import { IptcHandle, STANDARD_TARGETS, sameRule, zeroIp, type Chain, type Rule } from "./libiptc.ts";
 import {
   OTHER_PROBLEM, PARAMETER_PROBLEM, RESOURCE_PROBLEM, VERSION_PROBLEM, XtablesError, renderXtablesError, xtablesError,
@@ -732,12 +733,42 @@ function printHeader(format: number, c: Chain, refs: number): string {
   return s + "\n";
 }
 
+/** xtables.c: xtables_ipaddr_to_anyname() (names looked up beforehand by resolveListNames) */
 function addrName(a: number, numeric: boolean, hostsRev: Map<number, string>): string {
   if (!numeric) {
     const n = hostsRev.get(a);
     if (n) return n;
   }
   return ipStr(a);
+}
+
+/**
+ * The name lookups list_entries() makes while it prints: ipaddr_to_host() (getnameinfo with
+ * NI_NAMEREQD: /etc/hosts, then DNS) for every source and destination that is not "anywhere",
+ * in print order, one lookup per occurrence as iptables keeps no cache. Done after the table
+ * (and so its counters) was read, before printing; names DNS gives join ctx.hostsRev.
+ */
+async function resolveListNames(ctx: IptCtx, h: IptcHandle, cs: CmdState): Promise<void> {
+  if (cs.numeric) return;
+  const chains = cs.chain ? [h.findChain(cs.chain)] : h.chains;
+  const rules: Rule[] = [];
+  for (const c of chains) {
+    if (!c) return;
+    if (cs.rulenum) {
+      const r = c.rules[cs.rulenum - 1];
+      if (r) rules.push(r);
+    } else rules.push(...c.rules);
+  }
+  const files = new Set(ctx.hostsRev.keys());
+  let dns: StubResolver | undefined;
+  for (const r of rules) {
+    for (const [a, m] of [[r.ip.src, r.ip.smsk], [r.ip.dst, r.ip.dmsk]] as const) {
+      if (m === 0 || files.has(a)) continue;
+      dns ??= await StubResolver.load(ctx.p);
+      const name = await dns.gethostbyaddr(a);
+      if (name) ctx.hostsRev.set(a, name);
+    }
+  }
 }
 
 /** nft-ipv4.c: nft_ipv4_print_rule() through print_rule_details(), print_fragment(), print_ifaces(), print_ipv4_addresses() */
@@ -1055,7 +1086,9 @@ function opName(cs: CmdState): string {
 }
 
 /** parse + run one iptables command line against a (cached) handle; restore passes its table */
-export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out: string[] = []): { dirty: boolean; out: string; table: string; op: string; what: string } {
+export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out?: string[]): RunResult;
+export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable: string | undefined, counters: { pcnt: number; bcnt: number } | undefined, out: string[], lookups: true): Promise<RunResult>;
+export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out: string[] = [], lookups = false): RunResult | Promise<RunResult> {
   const cs = doParse(argv, ctx.hosts, restoreTable);
   if (counters) cs.counters = counters;
   let h = handles.get(cs.table);
@@ -1063,6 +1096,16 @@ export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHan
     h = openTable(ctx, cs.table);
     handles.set(cs.table, h);
   }
+  if (lookups && cs.command & CMD_LIST) {
+    const hh = h;
+    return resolveListNames(ctx, hh, cs).then(() => finishOne(ctx, cs, hh, out));
+  }
+  return finishOne(ctx, cs, h, out);
+}
+
+type RunResult = { dirty: boolean; out: string; table: string; op: string; what: string };
+
+function finishOne(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[]): RunResult {
   const dirty = doCommand(ctx, cs, h, out);
   const what = cs.command & (CMD_APPEND | CMD_INSERT | CMD_REPLACE | CMD_DELETE | CMD_DELETE_NUM) ? `rule in chain ${cs.chain}` : `chain ${cs.chain}`;
   return { dirty, out: out.join(""), table: cs.table, op: opName(cs), what };
@@ -1096,7 +1139,7 @@ export async function iptablesMain(p: Process): Promise<number> {
   const out: string[] = [];
   try {
     const handles = new Map<string, IptcHandle>();
-    const r = runOne(ctx, p.argv, handles, undefined, undefined, out);
+    const r = await runOne(ctx, p.argv, handles, undefined, undefined, out, true);
     if (r.out) p.stdout.write(r.out);
     if (r.dirty) commit(handles.get(r.table)!, r.op, r.what);
     return 0;

@@ -308,7 +308,7 @@ class Arp extends StdioOut {
   }
 
   /** arp_show() */
-  arpShow(name: string | undefined): number {
+  async arpShow(name: string | undefined): Promise<number> {
     let host = "";
     if (name !== undefined) {
       const a = this.input(name);
@@ -348,6 +348,7 @@ class Arp extends StdioOut {
         if (this.optN) hostname = "?";
         else {
           const r = this.res.inetInput(0, ip);
+          if (r.rc >= 0) await this.res.prefetchRresolve(this.p, r.addr, this.optN | 0x8000, 0xffffff00);
           hostname = r.rc < 0 ? ip : this.res.inetSprint(r.addr, this.optN | 0x8000);
           if (hostname === ip) hostname = "?";
         }

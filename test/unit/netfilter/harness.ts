@@ -27,6 +27,9 @@ export function fakeSys(net: Net, wallclock = 1795336000): Syscalls {
       return h(net, req as Record<string, unknown>);
     },
     wallclock: () => wallclock,
+    // no IPv4 sockets here: a name lookup of iptables -L fails at once, as without a stack
+    socket: () => ({ errno: "EAFNOSUPPORT" }),
+    random32: () => 0,
   };
   return sys as unknown as Syscalls;
 }

@@ -1,12 +1,14 @@
 /**
  * net-tools lib/inet.c (INET_resolve, INET_rresolve, INET_getnetmask, INET_sprint) with the
  * name services it calls, as glibc's "files dns" does them on these hosts: /etc/hosts and
- * /etc/networks are read from the host's filesystem; DNS has no server to ask (resolv.conf is
- * empty and nothing listens on port 53), so a name lookup that reaches it fails with TRY_AGAIN
- * ("Host name lookup failure"), and a reverse lookup gives no name.
+ * /etc/networks are read from the host's filesystem. A reverse lookup that reaches DNS asks the
+ * servers of resolv.conf (lib/resolv.ts; 127.0.0.1 when it names none) through the kernel where
+ * the caller prefetches it (prefetchRresolve); a forward lookup that reaches DNS fails with
+ * TRY_AGAIN ("Host name lookup failure") without asking.
  */
 import type { Process } from "../../process.ts";
 import { isdigit, isspace, strtol } from "./util.ts";
+import { StubResolver } from "../../lib/resolv.ts";
 
 /** <netdb.h> h_errno values */
 export const HOST_NOT_FOUND = 1;
@@ -153,11 +155,31 @@ export class Resolver {
     return undefined;
   }
 
-  /** gethostbyaddr(): files, then a dns that does not answer */
+  /** gethostbyaddr(): files, then dns (the answer prefetchRresolve() got, if it asked) */
   gethostbyaddr(addr: number): string | undefined {
     for (const h of this.hosts) if (h.addr === addr) return h.names[0];
+    const n = this.dnsNames.get(addr);
+    if (n) return n;
     this.hErrno = TRY_AGAIN;
     return undefined;
+  }
+
+  private dns: StubResolver | undefined;
+  private dnsNames = new Map<number, string | undefined>();
+
+  /**
+   * The DNS query gethostbyaddr() makes inside INET_rresolve(ad, numeric, netmask), run ahead of
+   * that synchronous call: a PTR query through the kernel (glibc's stub resolver) when the
+   * address is a host, not cached, and not in /etc/hosts.
+   */
+  async prefetchRresolve(p: Process, ad: number, numeric: number, netmask: number): Promise<void> {
+    if (numeric & 0x0fff || ad === 0) return;
+    const host = (ad & ~netmask) !== 0 || (numeric & 0x4000) !== 0;
+    if (!host || this.dnsNames.has(ad)) return;
+    if (this.cache.some((c) => c.addr === ad && c.host)) return;
+    if (this.hosts.some((h) => h.addr === ad)) return;
+    this.dns ??= await StubResolver.load(p);
+    this.dnsNames.set(ad, await this.dns.gethostbyaddr(ad));
   }
 
   /** getnetbyname(): files only */
