@@ -11,11 +11,11 @@ import type { Timer } from "../../sim/scheduler.ts";
 import { HZ, USEC_PER_SEC } from "../../sim/scheduler.ts";
 import {
   NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED, NUD_NOARP,
-  NUD_PERMANENT, NUD_NONE, NTF_ROUTER, NTF_PROXY, NTF_USE, AF_INET,
+  NUD_PERMANENT, NUD_NONE, NTF_ROUTER, NTF_PROXY, NTF_USE, NTF_EXT_LEARNED, AF_INET,
   type NeighMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
-import { IFF_UP } from "../uapi/if.ts";
+import { IFF_LOOPBACK, IFF_UP } from "../uapi/if.ts";
 import { netSched, netRng, devQueueXmit, devHardHeader } from "./dev_path.ts";
 import { kfreeSkbReason } from "./drop.ts";
 import { ipv4FromBytes, ipv4ToBytes } from "../../wire/addr.ts";
@@ -86,6 +86,10 @@ export interface NeighOps {
   solicit(n: Neighbour, skb: SkBuff | undefined): void;
   /** arp_error_report(): a queued packet could not be resolved (ICMP host unreachable) */
   errorReport(n: Neighbour, skb: SkBuff): void;
+  /** tbl->id ("arp_cache") */
+  id: string;
+  /** tbl->is_multicast(): such entries are always collectable */
+  isMulticast?(key: number): boolean;
 }
 
 /** struct neighbour */
@@ -129,7 +133,46 @@ export interface PneighEntry {
   protocol: number;
 }
 
-/** struct neigh_table, per namespace (the kernel's is global and keyed by net; same effect) */
+/**
+ * The part of struct neigh_table that is one per kernel, shared by every namespace of a host
+ * (arp_tbl is global; its entries are keyed by net): the garbage collector's thresholds,
+ * its list and its periodic work. A host's 100 namespaces that each learn 99 neighbours
+ * fill one table of 1024, as they do on Linux.
+ */
+export class NeighGc {
+  gcThresh1 = 128;
+  gcThresh2 = 512;
+  gcThresh3 = 1024;
+  gcInterval = 30 * USEC_PER_SEC;
+  /** tbl->last_flush: the last forced collection */
+  lastFlush = 0;
+  /** tbl->gc_list (its size is tbl->gc_entries): the entries the collector may remove, oldest first */
+  readonly gcList = new Set<Neighbour>();
+  /** tbl->entries: every entry, exempt ones too */
+  entries = 0;
+  /** the namespaces' tables */
+  readonly tables = new Set<NeighTable>();
+  /** tbl->gc_work, armed while the table holds gc_thresh1 entries or more */
+  work: Timer | undefined;
+  /** when the periodic work first ran (neigh_table_init(): after reachable_time); it recurs every base_reachable_time/2 */
+  workEpoch = -1;
+  /** net_ratelimit() of "neighbor table overflow!": messages in the current 5 s window */
+  rlBegin = -1;
+  rlPrinted = 0;
+  rlMissed = 0;
+}
+
+const gcs = new WeakMap<object, Map<number, NeighGc>>();
+
+function neighGcOf(net: Net, family: number): NeighGc {
+  let m = gcs.get(net.host);
+  if (!m) gcs.set(net.host, (m = new Map()));
+  let g = m.get(family);
+  if (!g) m.set(family, (g = new NeighGc()));
+  return g;
+}
+
+/** struct neigh_table, per namespace (the kernel's is global and keyed by net; its global part is NeighGc) */
 export class NeighTable {
   readonly net: Net;
   readonly family: number;
@@ -139,20 +182,36 @@ export class NeighTable {
   readonly phash: PneighEntry[] = [];
   readonly parms: NeighParms;
   readonly devParms = new Map<NetDevice, NeighParms>();
-  gcThresh1 = 128;
-  gcThresh2 = 512;
-  gcThresh3 = 1024;
-  gcInterval = 30 * USEC_PER_SEC;
-  lastFlush = 0;
+  readonly gc: NeighGc;
   /** statistics (ndt_stats) */
-  stats = { allocs: 0, destroys: 0, hashGrows: 0, resFailed: 0, lookups: 0, hits: 0, forcedGcRuns: 0, unresDiscards: 0 };
+  stats = {
+    allocs: 0, destroys: 0, hashGrows: 0, resFailed: 0, lookups: 0, hits: 0, forcedGcRuns: 0, periodicGcRuns: 0,
+    unresDiscards: 0, tableFulls: 0,
+  };
   constructor(net: Net, family: number, ops: NeighOps) {
     this.net = net;
     this.family = family;
     this.ops = ops;
     this.parms = new NeighParms(undefined);
     this.parms.reachableTime = neighRandReachTime(net, this.parms.baseReachableTime);
+    this.gc = neighGcOf(net, family);
+    this.gc.tables.add(this);
   }
+  /* the thresholds are the kernel's, whichever namespace's sysctl sets them */
+  get gcThresh1(): number { return this.gc.gcThresh1; }
+  set gcThresh1(v: number) { this.gc.gcThresh1 = v; }
+  get gcThresh2(): number { return this.gc.gcThresh2; }
+  set gcThresh2(v: number) { this.gc.gcThresh2 = v; }
+  get gcThresh3(): number { return this.gc.gcThresh3; }
+  set gcThresh3(v: number) { this.gc.gcThresh3 = v; }
+  get gcInterval(): number { return this.gc.gcInterval; }
+  set gcInterval(v: number) { this.gc.gcInterval = v; }
+}
+
+/** the namespace is gone: its table leaves the kernel's (its entries went with neigh_ifdown) */
+export function neighTableRelease(tbl: NeighTable): void {
+  for (const n of [...tbl.hash.values()]) neighDel(n);
+  tbl.gc.tables.delete(tbl);
 }
 
 const hkey = (dev: NetDevice, key: number): number => dev.ifindex * 4294967296 + key;
@@ -196,12 +255,104 @@ export function neighLookup(tbl: NeighTable, key: number, dev: NetDevice): Neigh
   return n;
 }
 
-/** net/core/neighbour.c: __neigh_create() */
-export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice): Neighbour {
+/** net/core/neighbour.c: neigh_forced_gc(): drop old unreferenced entries, oldest first,
+ * down to gc_thresh2; returns how many went */
+function neighForcedGc(tbl: NeighTable, gcEntries: number): number {
+  const g = tbl.gc;
+  const now = netSched(tbl.net).now;
+  const tref = now - 5 * USEC_PER_SEC;
+  const maxClean = gcEntries - g.gcThresh2;
+  let shrunk = 0;
+  tbl.stats.forcedGcRuns++;
+  for (const n of g.gcList) {
+    // refcount 1: nothing but the table holds it (a pending timer holds a reference)
+    if (n.nudState & NUD_IN_TIMER) continue;
+    if (n.nudState === NUD_FAILED || n.nudState === NUD_NOARP || n.tbl.ops.isMulticast?.(n.key) || !(n.updated >= tref && n.updated <= now)) {
+      neighDel(n);
+      neighNotify(n, "RTM_DELNEIGH");
+      shrunk++;
+    }
+    if (shrunk >= maxClean) break;
+  }
+  g.lastFlush = now;
+  return shrunk;
+}
+
+/** net_info_ratelimited() (net_ratelimit: 10 messages per 5 s, then a count of those missed) */
+function neighOverflowMessage(tbl: NeighTable): void {
+  const g = tbl.gc;
+  const now = netSched(tbl.net).now;
+  const log = (net: Net, msg: string) => net.host.dmesgLog(msg);
+  if (g.rlBegin < 0 || now >= g.rlBegin + 5 * USEC_PER_SEC) {
+    if (g.rlMissed) log(tbl.net, `net_ratelimit: ${g.rlMissed} callbacks suppressed`);
+    g.rlBegin = now;
+    g.rlPrinted = 0;
+    g.rlMissed = 0;
+  }
+  if (g.rlPrinted < 10) {
+    g.rlPrinted++;
+    log(tbl.net, `neighbour: ${tbl.ops.id}: neighbor table overflow!`);
+  } else g.rlMissed++;
+}
+
+/**
+ * net/core/neighbour.c: neigh_periodic_work(): every base_reachable_time/2 while the kernel's
+ * table holds gc_thresh1 entries or more, entries nobody holds that failed or were not used
+ * for gc_staletime go.
+ */
+function neighPeriodicWork(g: NeighGc, tbl: NeighTable): void {
+  const now = netSched(tbl.net).now;
+  g.work = undefined;
+  for (const t of g.tables) t.stats.periodicGcRuns++;
+  if (g.entries < g.gcThresh1) return;
+  for (const t of [...g.tables]) {
+    for (const n of [...t.hash.values()]) {
+      const state = n.nudState;
+      if (state & (NUD_PERMANENT | NUD_IN_TIMER) || n.flags & NTF_EXT_LEARNED) continue;
+      if (n.used < n.confirmed && n.confirmed <= now) n.used = n.confirmed;
+      if (state === NUD_FAILED || !(now >= n.used && now < n.used + n.parms.gcStaleTime)) {
+        neighDel(n);
+        neighNotify(n, "RTM_DELNEIGH");
+      }
+    }
+  }
+  neighArmPeriodic(g, tbl);
+}
+
+/** keep gc_work queued while it has something to look at (it recurs on the boot-time grid) */
+function neighArmPeriodic(g: NeighGc, tbl: NeighTable): void {
+  if (g.work?.pending || g.entries < g.gcThresh1) return;
+  const sched = netSched(tbl.net);
+  const now = sched.now;
+  const period = Math.max(tbl.parms.baseReachableTime >> 1, 1);
+  // neigh_table_init() queues the first run after reachable_time, from boot (time 0)
+  if (g.workEpoch < 0) g.workEpoch = tbl.parms.reachableTime;
+  const when = now < g.workEpoch ? g.workEpoch : g.workEpoch + Math.ceil((now - g.workEpoch + 1) / period) * period;
+  g.work = sched.timer(() => neighPeriodicWork(g, tbl), "neigh_periodic_work");
+  g.work.mod(when);
+}
+
+/**
+ * net/core/neighbour.c: __neigh_create() (___neigh_create() + neigh_alloc()). An entry that
+ * is not exempt from garbage collection counts against the kernel's gc_thresh2/3: past
+ * gc_thresh3 with nothing to collect there is none (ENOBUFS: undefined).
+ */
+export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice, exemptFromGc = (dev.flags & IFF_LOOPBACK) !== 0): Neighbour | undefined {
   const existing = tbl.hash.get(hkey(dev, key));
   if (existing) return existing;
-  const n = new Neighbour(tbl, dev, key, neighParmsOf(tbl, dev));
   const now = netSched(tbl.net).now;
+  const g = tbl.gc;
+  if (!exemptFromGc) {
+    const entries = g.gcList.size;
+    if (entries >= g.gcThresh3 || (entries >= g.gcThresh2 && now > g.lastFlush + 5 * USEC_PER_SEC)) {
+      if (!neighForcedGc(tbl, entries + 1) && entries >= g.gcThresh3) {
+        neighOverflowMessage(tbl);
+        tbl.stats.tableFulls++;
+        return undefined;
+      }
+    }
+  }
+  const n = new Neighbour(tbl, dev, key, neighParmsOf(tbl, dev));
   n.updated = now;
   n.used = now;
   tbl.ops.constructor(n);
@@ -215,11 +366,26 @@ export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice): Neigh
   n.confirmed = now - (n.parms.baseReachableTime << 1);
   tbl.stats.allocs++;
   tbl.hash.set(hkey(dev, n.key), n);
+  if (!exemptFromGc) g.gcList.add(n);
+  g.entries++;
+  neighArmPeriodic(g, tbl);
   return n;
+}
+
+/** net/core/neighbour.c: neigh_update_gc_list(): permanent (or externally learned) entries are not collected */
+function neighUpdateGcList(n: Neighbour): void {
+  const g = n.tbl.gc;
+  const exempt = (n.nudState & NUD_PERMANENT) !== 0 || (n.flags & NTF_EXT_LEARNED) !== 0;
+  if (exempt) g.gcList.delete(n);
+  else if (!g.gcList.has(n)) g.gcList.add(n);
 }
 
 /** net/core/neighbour.c: neigh_del(): unhash and mark dead */
 function neighDel(n: Neighbour): void {
+  if (n.dead) return;
+  const g = n.tbl.gc;
+  g.gcList.delete(n);
+  g.entries--;
   n.tbl.hash.delete(hkey(n.dev, n.key));
   n.timer.cancel();
   n.dead = true;
@@ -403,6 +569,7 @@ export function neighUpdate(n: Neighbour, lladdr: Uint8Array | undefined, newSta
       notify = true;
     }
     if (newState !== old) n.updated = now;
+    if ((newState ^ old) & NUD_PERMANENT) neighUpdateGcList(n);
     if (notify) neighNotify(n, "RTM_NEWNEIGH");
     return 0;
   }
@@ -460,6 +627,7 @@ export function neighUpdate(n: Neighbour, lladdr: Uint8Array | undefined, newSta
       devQueueXmit(skb);
     }
   }
+  if ((newState ^ old) & NUD_PERMANENT) neighUpdateGcList(n);
   if (updateIsrouter) {
     const r = flags & NEIGH_UPDATE_F_ISROUTER ? NTF_ROUTER : 0;
     if ((n.flags & NTF_ROUTER) !== r) {
@@ -476,10 +644,11 @@ function macEq(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** net/core/neighbour.c: neigh_event_ns(): the peer told us its address (ARP request seen) */
-export function neighEventNs(tbl: NeighTable, lladdr: Uint8Array, key: number, dev: NetDevice): Neighbour {
+/** net/core/neighbour.c: neigh_event_ns(): the peer told us its address (ARP request seen);
+ * nothing when the table is full */
+export function neighEventNs(tbl: NeighTable, lladdr: Uint8Array, key: number, dev: NetDevice): Neighbour | undefined {
   const n = neighCreate(tbl, key, dev);
-  neighUpdate(n, lladdr, NUD_STALE, NEIGH_UPDATE_F_OVERRIDE);
+  if (n) neighUpdate(n, lladdr, NUD_STALE, NEIGH_UPDATE_F_OVERRIDE);
   return n;
 }
 
@@ -598,7 +767,9 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
   let created = false;
   if (!n) {
     if (!req.flags.create) return ack(kerr("ENOENT"));
-    n = neighCreate(tbl, key, dev);
+    // neigh_add(): a permanent (or externally learned) entry is exempt from the collector
+    n = neighCreate(tbl, key, dev, (ndm.state & NUD_PERMANENT) !== 0);
+    if (!n) return ack(kerr("ENOBUFS"));
     created = true;
   } else {
     if (req.flags.excl) return ack(kerr("EEXIST"));

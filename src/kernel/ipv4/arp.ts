@@ -21,6 +21,7 @@ import { devQueueXmit, devHardHeader, netSched } from "../core/dev_path.ts";
 import {
   NeighTable, type Neighbour, type NeighOps, neighLookup, neighCreate, neighUpdate, neighEventNs, pneighLookup,
   neighIfdown, NUD_VALID, NEIGH_UPDATE_F_OVERRIDE, NEIGH_UPDATE_F_ADMIN, neighChangeaddr, neighRemoveOne,
+  neighTableRelease,
 } from "../core/neighbour.ts";
 import { nfHook, NFPROTO_ARP } from "../netfilter/core.ts";
 import { readU16, readU32, ipv4IsMulticast, ipv4IsLoopback, macToString } from "../../wire/addr.ts";
@@ -50,7 +51,10 @@ export function arpTableIfAny(net: Net): NeighTable | undefined {
 
 export function arpTableDrop(net: Net): void {
   const t = tables.get(net);
-  if (t) neighIfdown(t, undefined, false);
+  if (t) {
+    neighIfdown(t, undefined, false);
+    neighTableRelease(t);
+  }
   tables.delete(net);
 }
 
@@ -65,6 +69,9 @@ function arpMcMap(addr: number, ha: Uint8Array): void {
 }
 
 const arpOps: NeighOps = {
+  id: "arp_cache",
+  /** arp_is_multicast() */
+  isMulticast: (key: number) => key >>> 28 === 0xe,
   /** net/ipv4/arp.c: arp_constructor() */
   constructor(n: Neighbour): void {
     const dev = n.dev;
@@ -462,7 +469,8 @@ export function arpIoctl(net: Net, req: Record<string, unknown>): Record<string,
       const dev = arpDevFor(net, r, ip);
       if ("errno" in dev) return dev;
       if ((r.arp_ha_family ?? dev.type) !== (dev.type === 772 ? 1 : dev.type) && dev.type !== 772) return kerr("EINVAL");
-      const n = neighCreate(tbl, ip, dev);
+      const n = neighCreate(tbl, ip, dev, (flags & ATF_PERM) !== 0);
+      if (!n) return kerr("ENOBUFS");
       const state = flags & ATF_PERM ? NUD_PERMANENT : NUD_STALE;
       const err = neighUpdate(n, flags & ATF_COM ? r.arp_ha : undefined, state, NEIGH_UPDATE_F_OVERRIDE | NEIGH_UPDATE_F_ADMIN);
       return err ? kerr("EINVAL") : {};

@@ -112,6 +112,11 @@ export function ipFinishOutput2(skb: SkBuff): void {
   const tbl = arpTable(dev.net);
   let n = neighLookup(tbl, nexthop, dev);
   if (!n) n = neighCreate(tbl, nexthop, dev);
+  if (!n) {
+    // "No header cache and no neighbour!": the neighbour table is full
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NEIGH_CREATEFAIL", "ip_finish_output2");
+    return;
+  }
   skb.data = skb.networkHeader;
   st.OutOctets += skb.tail - skb.data;
   skb.protocol = ETH_P_IP;
@@ -231,5 +236,22 @@ export function ipSendData(net: Net, rt: Rtable, p: IpSendParams, l4: Uint8Array
   const st = ipStats(net);
   st.OutRequests++;
   if (p.protocol === 1) icmpOutCount(net, l4[0]!);
-  return ipLocalOut(net, skb);
+  ipLocalOut(net, skb);
+  return ipLocalOutErrno(skb);
+}
+
+/**
+ * What a local sender's sendmsg() gets back for an skb ip_local_out() dropped on its way out
+ * (the path is synchronous up to the device queue): a netfilter drop is -EPERM
+ * (nf_hook_slow()), no room for a neighbour -ENOBUFS (ip_finish_output2()); else 0.
+ */
+export function ipLocalOutErrno(skb: SkBuff): number {
+  switch (skb.dropReason) {
+    case "SKB_DROP_REASON_NETFILTER_DROP":
+      return -1; // -EPERM
+    case "SKB_DROP_REASON_NEIGH_CREATEFAIL":
+      return -105; // -ENOBUFS
+    default:
+      return 0;
+  }
 }

@@ -118,7 +118,7 @@ export class PingSock extends InetSock {
     b[2] = 0;
     b[3] = 0;
     writeU16(b, 2, ipComputeCsum(b, 0, len));
-    return inetPushDgram(this, rt, fl4, 1, b, len);
+    return inetPushDgram(this, rt, fl4, 1, b, len, 0, true);
   }
 
   /** ping_queue_rcv_skb(): the ICMP message without the IP header */

@@ -18,7 +18,7 @@ import { ipSendCheck } from "../../wire/ipv4.ts";
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_TIME_EXCEEDED, ICMP_SOURCE_QUENCH, ICMP_PARAMETERPROB, ICMP_REDIRECT, NR_ICMP_UNREACH } from "../../wire/icmp.ts";
 import { type Flowi4, ipv4Mtu, inetIif } from "./route.ts";
 import { inetAddrType } from "./devinet.ts";
-import { ipSelectIdent, ipLocalOut } from "./ip_output.ts";
+import { ipSelectIdent, ipLocalOut, ipLocalOutErrno } from "./ip_output.ts";
 import { icmpOutCount } from "./icmp.ts";
 import { SkBuff as SkBuffCtor, skbCopyBytes } from "../core/skbuff.ts";
 
@@ -153,6 +153,9 @@ export class RawSock extends InetSock {
     skb.mark = this.mark;
     if (b[o + 9] === 1 && len >= ihl + 1) icmpOutCount(this.net, b[o + ihl]!);
     ipLocalOut(this.net, skb);
+    const err = ipLocalOutErrno(skb);
+    if (err === -1) return kerr("EPERM");
+    if (err === -105 && this.recverr) return kerr("ENOBUFS");
     return len;
   }
 }

@@ -338,6 +338,7 @@ export function ipDoRedirect(net: Net, dev: NetDevice, daddr: number, oldGw: num
   } else if (inetAddrType(net, newGw) !== RTN_UNICAST) return;
   const tbl = arpTable(net);
   const n = neighLookup(tbl, newGw, dev) ?? neighCreate(tbl, newGw, dev);
+  if (!n) return;
   if (!(n.nudState & NUD_VALID)) {
     neighEventSend(n, undefined);
     return;

@@ -68,7 +68,7 @@ export function ipLocalError(sk: InetSock, err: number, daddr: number, port: num
  * ip_append_data() + ip_push_pending_frames() for one datagram whose transport part is
  * l4[0..len). Returns len or the error.
  */
-export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: number, l4: Uint8Array, len: number, dport = 0): number | KErr {
+export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: number, l4: Uint8Array, len: number, dport = 0, pingSock = false): number | KErr {
   const dstMtu = ipv4Mtu(rt);
   const mtu = useDstMtu(sk) ? dstMtu : rt.dev.mtu;
   const maxnonfrag = ignoreDf(sk) ? 0xffff : mtu;
@@ -82,10 +82,13 @@ export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: numb
   let ttl: number;
   if (ipv4IsMulticast(fl4.daddr)) ttl = sk.mcTtl;
   else ttl = sk.ucTtl === -1 ? ipv4Sysctl(sk.net).ipDefaultTtl : sk.ucTtl;
-  ipSendData(sk.net, rt, {
+  const err = ipSendData(sk.net, rt, {
     saddr: fl4.saddr, daddr: fl4.daddr, protocol: proto, tos: sk.tos, ttl, df,
     sk: sk.state === TCP_ESTABLISHED ? sk : undefined, owner: sk, mark: sk.mark, ignoreDf: ignoreDf(sk),
   }, l4, len);
+  if (err === -1) return kerr("EPERM");
+  // udp_send_skb(), raw_sendmsg(): ENOBUFS only to a socket that asked for errors (IP_RECVERR)
+  if (err === -105 && (sk.recverr || pingSock /* ping_v4_sendmsg() always */)) return kerr("ENOBUFS");
   return len;
 }
 
