@@ -302,6 +302,7 @@ export function ovsInit(): void {
   if (done) return;
   done = true;
   registerIoctl("OVSDB_GET", (net) => ({ db: clone(vswitchdOf(net.host).db) }));
+  registerIoctl("OVSDB_UUID", (net) => ({ uuid: uuidGenerate(net.host) }));
   registerIoctl("OVSDB_TRANSACT", (net, req) => {
     const vs = vswitchdOf(net.host);
     vs.db = clone(req.db as OvsDb);

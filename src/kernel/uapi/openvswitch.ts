@@ -7,6 +7,9 @@
  * first two channels are `Syscalls.ioctl()` requests carrying these objects:
  *
  *   { request: "OVSDB_GET" }                     -> { db: OvsDb }
+ *   { request: "OVSDB_UUID" }                    -> { uuid: string } (a new row's UUID:
+ *                                                   ovsdb-server assigns them, from its own
+ *                                                   random source)
  *   { request: "OVSDB_TRANSACT", db: OvsDb }     -> { db: OvsDb } (after vswitchd reconfigured:
  *                                                   interfaces carry ofport/error)
  *   { request: "OFPT_FLOW_MOD", bridge, mod: OfpFlowMod }   -> {} | KErr (ENODEV: no bridge)

@@ -111,19 +111,11 @@ function findIface(c: Cache, name: string, mustExist: boolean): VIface | undefin
   return iface;
 }
 
+/** a new row's UUID: ovsdb-server assigns it (ovsdb_execute_insert(): uuid_generate()) */
 function uuid(c: Ctx): string {
-  const b = new Uint8Array(16);
-  for (let i = 0; i < 16; i += 4) {
-    const r = c.p.sys.random32();
-    b[i] = r >>> 24;
-    b[i + 1] = (r >>> 16) & 0xff;
-    b[i + 2] = (r >>> 8) & 0xff;
-    b[i + 3] = r & 0xff;
-  }
-  b[6] = (b[6]! & 0x0f) | 0x40;
-  b[8] = (b[8]! & 0x3f) | 0x80;
-  const h = Array.from(b, (x) => x.toString(16).padStart(2, "0")).join("");
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+  const r = c.p.sys.ioctl({ request: "OVSDB_UUID" });
+  if (isKErr(r)) ctlFatal("transaction error: {\"error\":\"I/O error\"}");
+  return r.uuid as string;
 }
 
 function newIface(c: Ctx, name: string, type = ""): OvsdbInterface {
