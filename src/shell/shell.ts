@@ -929,6 +929,15 @@ export class HostShell implements Shell, IoHost {
       },
       writeFile: (path: string, data: string, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
       readFileBytes: (path: string) => readFileBytes(fs, resolve(path)),
+      readdir: async (path: string) => {
+        const full = resolve(path);
+        try {
+          if (!(await noStackTrace(() => fs.stat(full))).isDirectory) return undefined;
+          return await fs.readdir(full);
+        } catch {
+          return undefined;
+        }
+      },
       writeFileBytes: (path: string, data: Uint8Array, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
     };
     // the host's process table, for ps, kill, pgrep, pkill, killall (procps/ps.ts: ProcApi)

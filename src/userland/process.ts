@@ -43,6 +43,8 @@ export interface Process {
   /** false when the file cannot be written (missing directory, a directory, /proc …) */
   writeFile(path: string, data: string, append?: boolean): Promise<boolean>;
   /** a binary file, byte for byte (pcap files); undefined when it cannot be read */
+  /** a directory's entries (undefined when `path` is not a directory) */
+  readdir?(path: string): Promise<string[] | undefined>;
   readFileBytes?(path: string): Promise<Uint8Array | undefined>;
   /** write a binary file byte for byte; false when it cannot be written */
   writeFileBytes?(path: string, data: Uint8Array, append?: boolean): Promise<boolean>;
