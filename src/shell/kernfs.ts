@@ -207,10 +207,20 @@ export class KernelMountFs extends LiveFs {
   }
 }
 
-/** /run/netns of a host: one empty file per named namespace (`ip netns add` creates them). */
-export class NetnsDirFs extends LiveFs {
-  constructor(private readonly sys: Syscalls) {
-    super("/run/netns");
+/**
+ * A directory of empty files that stand for something the shell or the kernel lists: the
+ * names come from `list`, `has` answers for one (it may know more names than it lists).
+ * Writing is refused.
+ */
+class FlatDirFs extends LiveFs {
+  constructor(
+    mountPoint: string,
+    private readonly list: () => string[],
+    private readonly has: (name: string) => boolean,
+    private readonly dirSize: number,
+    private readonly fileMode: number,
+  ) {
+    super(mountPoint);
   }
   protected kread(path: string): string | KErr {
     const st = this.kstat(path);
@@ -222,45 +232,32 @@ export class NetnsDirFs extends LiveFs {
     return { errno: "EPERM" };
   }
   protected kreaddir(path: string): string[] | KErr {
-    if (path !== "/run/netns") return { errno: "ENOTDIR" };
-    return this.sys.netnsList().slice().sort();
+    if (path !== this.mountPoint) return { errno: "ENOTDIR" };
+    return this.list().slice().sort();
   }
   protected kstat(path: string): VfsStat | KErr {
-    if (path === "/run/netns") return { isDirectory: true, isFile: false, mode: 0o40755, size: 40 };
-    const name = path.slice("/run/netns/".length);
-    if (!name.includes("/") && this.sys.netnsList().includes(name))
-      return { isDirectory: false, isFile: true, mode: 0o100444, size: 0 };
+    if (path === this.mountPoint) return { isDirectory: true, isFile: false, mode: 0o40755, size: this.dirSize };
+    const name = path.slice(this.mountPoint.length + 1);
+    if (!name.includes("/") && this.has(name)) return { isDirectory: false, isFile: true, mode: this.fileMode, size: 0 };
     return { errno: "ENOENT" };
+  }
+}
+
+/** /run/netns of a host: one empty file per named namespace (`ip netns add` creates them). */
+export class NetnsDirFs extends FlatDirFs {
+  constructor(sys: Syscalls) {
+    super("/run/netns", () => sys.netnsList(), (n) => sys.netnsList().includes(n), 40, 0o100444);
   }
 }
 
 /**
  * /usr/bin of a host: one executable per command the shell knows (tools, coreutils), so that
  * bash's PATH search finds each at once and hashes it. (The shell's own plumbing commands,
- * `__tool` and the like, are found here too but not listed.) Writing here is refused.
+ * `__tool` and the like, are found here too but not listed.)
  */
-export class BinDirFs extends LiveFs {
-  constructor(private readonly has: (name: string) => boolean, private readonly list: () => string[]) {
-    super("/usr/bin");
-  }
-  protected kread(path: string): string | KErr {
-    const st = this.kstat(path);
-    if (isKErr(st)) return st;
-    if (st.isDirectory) return { errno: "EISDIR" };
-    return "";
-  }
-  protected kwrite(): KErr | undefined {
-    return { errno: "EPERM" };
-  }
-  protected kreaddir(path: string): string[] | KErr {
-    if (path !== "/usr/bin") return { errno: "ENOTDIR" };
-    return this.list().filter((n) => !n.startsWith("__")).sort();
-  }
-  protected kstat(path: string): VfsStat | KErr {
-    if (path === "/usr/bin") return { isDirectory: true, isFile: false, mode: 0o40755, size: 4096 };
-    const name = path.slice("/usr/bin/".length);
-    if (!name.includes("/") && this.has(name)) return { isDirectory: false, isFile: true, mode: 0o100755, size: 0 };
-    return { errno: "ENOENT" };
+export class BinDirFs extends FlatDirFs {
+  constructor(has: (name: string) => boolean, list: () => string[]) {
+    super("/usr/bin", () => list().filter((n) => !n.startsWith("__")), has, 4096, 0o100755);
   }
 }
 
