@@ -1,7 +1,8 @@
 /**
- * GNU ls -l over the kernel's /sys (coreutils src/ls.c's long format), which just-bash's ls
- * cannot show: symlinks (`lo -> ../../devices/virtual/net/lo`), root's files, sysfs sizes.
- * Only plain `ls -l [-a] PATH…` with every operand under /sys; anything else is just-bash's.
+ * GNU ls -l over the kernel's /sys and /proc/PID (coreutils src/ls.c's long format), which
+ * just-bash's ls cannot show: symlinks (`lo -> ../../devices/virtual/net/lo`, `3 -> socket:[N]`)
+ * with their own permissions and sizes, root's files, sysfs sizes. Only plain
+ * `ls -l [-a] PATH…` with every operand under /sys or /proc/PID; anything else is just-bash's.
  */
 import type { KernelFs, VfsStat } from "../kernel/uapi/syscalls.ts";
 import { isKErr, strerror } from "../kernel/uapi/errno.ts";
@@ -28,7 +29,7 @@ export function lsLongArgs(args: string[]): { all: boolean; paths: string[] } | 
 /** src/ls.c: filemodestring() */
 function modeString(st: VfsStat): string {
   const t = st.isSymlink ? "l" : st.isDirectory ? "d" : "-";
-  const m = st.isSymlink ? 0o777 : st.mode;
+  const m = st.mode;
   let s = t;
   for (const shift of [6, 3, 0]) {
     const b = (m >> shift) & 7;
@@ -68,7 +69,7 @@ export function lsLong(kfs: KernelFs, opts: { all: boolean; paths: string[] }, c
       const t = kfs.readlink(path);
       if (!isKErr(t)) shown += ` -> ${t}`;
     }
-    return { mode: modeString(st), nlink: nlinkOf(path, st), size: st.isSymlink ? 0 : st.isDirectory ? 0 : st.size, name: shown };
+    return { mode: modeString(st), nlink: nlinkOf(path, st), size: st.isDirectory ? 0 : st.size, name: shown };
   };
   const render = (rows: Row[]): string => {
     const wl = Math.max(...rows.map((r) => String(r.nlink).length));

@@ -43,6 +43,27 @@ export interface ProcEntry extends ProcInfo {
   deliver(sig: number): void;
   /** a daemon's liveness (it may stop by itself); undefined: alive until removed */
   alive?(): boolean;
+  /**
+   * its open files beyond 0-2 (fs/file.c's fdtable): the sockets it made (socket(2),
+   * accept(2)), by fd; a daemon that forked shares its parent's table
+   */
+  fds?: Map<number, FdFile>;
+}
+
+/** an open file of a process, as /proc/PID/fd/N shows it */
+export interface FdFile {
+  /** what readlink(2) of /proc/PID/fd/N gives: `socket:[INODE]` */
+  link: string;
+  /** its open mode, for the link's permissions (sockets are read-write) */
+  mode: "r" | "w" | "rw";
+}
+
+/** fs/file.c: alloc_fd(): the lowest free descriptor (0, 1 and 2 are the standard streams) */
+export function fdAlloc(fds: Map<number, FdFile>, file: FdFile): number {
+  let fd = 3;
+  while (fds.has(fd)) fd++;
+  fds.set(fd, file);
+  return fd;
 }
 
 /** the first pid a host hands out: six digits, as on the long-running machines the lab transcripts come from (bash pads pids to 5 columns, ps to 7) */

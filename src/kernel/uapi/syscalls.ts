@@ -64,6 +64,9 @@ export interface Syscalls {
   netnsSetId?(name: string, nsid: number): KErr | undefined;
 
   socket(family: number, type: number, protocol: number): Socket | KErr;
+  /** the namespace's own Syscalls object when this one is a process's view of it (the shell
+   * gives each process one that keeps its fd table): the key for per-namespace state */
+  readonly ns?: Syscalls;
   ioctl(req: IoctlReq): Record<string, unknown> | KErr;
 
   // the machine

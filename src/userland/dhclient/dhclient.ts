@@ -70,13 +70,13 @@ const clients = new WeakMap<Syscalls, Map<string, RunningClient>>();
 const leaseDb = new WeakMap<Syscalls, Map<string, ClientLease>>();
 
 export function dhclientRunning(sys: Syscalls): Map<string, RunningClient> {
-  let m = clients.get(sys);
-  if (!m) clients.set(sys, (m = new Map()));
+  let m = clients.get(sys.ns ?? sys);
+  if (!m) clients.set(sys.ns ?? sys, (m = new Map()));
   return m;
 }
 function leases(sys: Syscalls): Map<string, ClientLease> {
-  let m = leaseDb.get(sys);
-  if (!m) leaseDb.set(sys, (m = new Map()));
+  let m = leaseDb.get(sys.ns ?? sys);
+  if (!m) leaseDb.set(sys.ns ?? sys, (m = new Map()));
   return m;
 }
 

@@ -679,19 +679,19 @@ function macEq(a: Uint8Array, b: Uint8Array): boolean {
 
 const running = new WeakMap<Syscalls, DnsmasqDaemon[]>();
 function register(d: DnsmasqDaemon): void {
-  let l = running.get(d.sys);
-  if (!l) running.set(d.sys, (l = []));
+  let l = running.get(d.sys.ns ?? d.sys);
+  if (!l) running.set(d.sys.ns ?? d.sys, (l = []));
   l.push(d);
 }
 function unregister(d: DnsmasqDaemon): void {
-  const l = running.get(d.sys);
+  const l = running.get(d.sys.ns ?? d.sys);
   if (!l) return;
   const i = l.indexOf(d);
   if (i >= 0) l.splice(i, 1);
 }
 /** the dnsmasq daemons running in a namespace */
 export function dnsmasqDaemons(sys: Syscalls): DnsmasqDaemon[] {
-  return running.get(sys) ?? [];
+  return running.get(sys.ns ?? sys) ?? [];
 }
 
 // --------------------------------------------------------------------------- option.c

@@ -233,7 +233,8 @@ async function netstatMain(p: Process): Promise<number> {
     /* print_progname_banner() */
     if (f.prg) out += sprintf(" %-20s", "PID/Program name");
     out += "\n";
-    const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp, prg: f.prg };
+    const prgs = f.prg ? prgCacheLoad(p) : undefined;
+    const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp, prgs };
     if (!flagArg || f.tcp) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
     if (!flagArg || f.udp) out += inetRows(p, "/proc/net/udp", "udp", sockets);
     if (!flagArg || f.raw) out += inetRows(p, "/proc/net/raw", "raw", sockets);
@@ -262,7 +263,60 @@ interface SockOpts {
   all: number;
   lst: number;
   exp: number;
-  prg: number;
+  /** prg_cache: socket inode -> "PID/name" (-p) */
+  prgs: Map<string, string> | undefined;
+}
+
+/** netstat.c: PROGNAME_WIDTH, the size of "PID/name" with its NUL */
+const PROGNAME_WIDTH = 20;
+
+/** netstat.c: extract_type_1_socket_inode() ("socket:[12345]") and _type_2_ ("[0000]:12345") */
+function socketInode(lname: string): string | undefined {
+  let digits: string | undefined;
+  if (lname.length >= "socket:[".length + 3 && lname.startsWith("socket:[") && lname.endsWith("]")) digits = lname.slice(8, -1);
+  else if (lname.length >= "[0000]:".length + 1 && lname.startsWith("[0000]:")) digits = lname.slice(7);
+  if (digits === undefined) return undefined;
+  /* strtoul(s, &end, 0): the whole string must be a number, in any base C accepts */
+  const m = /^\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(digits);
+  if (!m) return undefined;
+  const v = m[1]!.length > 1 && m[1]![0] === "0" ? (/^0[xX]/.test(m[1]!) ? parseInt(m[1]!.slice(2), 16) : parseInt(m[1]!, 8)) : Number(m[1]);
+  return String(v);
+}
+
+/**
+ * netstat.c: prg_cache_load(): every /proc/PID/fd/N that links to a socket, by inode, to
+ * "PID/name" — name being argv[0] of /proc/PID/cmdline (its basename when it is a path); the
+ * first process found keeps an inode
+ */
+function prgCacheLoad(p: Process): Map<string, string> {
+  const cache = new Map<string, string>();
+  const fs = p.sys.fs;
+  const pids = fs.readdir("/proc");
+  if (!Array.isArray(pids)) return cache;
+  for (const pid of pids) {
+    if (!/^\d*$/.test(pid)) continue;
+    const fds = fs.readdir(`/proc/${pid}/fd`);
+    if (!Array.isArray(fds)) continue;
+    let cmdlp: string | undefined;
+    for (const fd of fds) {
+      if (!/^\d/.test(fd)) continue;
+      const lname = fs.readlink?.(`/proc/${pid}/fd/${fd}`);
+      if (typeof lname !== "string") continue;
+      /* readlink() into lname[30] */
+      const inode = socketInode(lname.slice(0, 29));
+      if (inode === undefined) continue;
+      if (cmdlp === undefined) {
+        const cmd = fs.read(`/proc/${pid}/cmdline`);
+        if (typeof cmd !== "string") continue;
+        /* cmdlbuf[512]: argv[0], as a C string */
+        const argv0 = cmd.slice(0, 511).split("\0")[0]!;
+        cmdlp = argv0.startsWith("/") ? argv0.slice(argv0.lastIndexOf("/") + 1) : argv0;
+      }
+      /* snprintf(finbuf[PROGNAME_WIDTH], "%s/%s") */
+      if (!cache.has(inode)) cache.set(inode, `${pid}/${cmdlp}`.slice(0, PROGNAME_WIDTH - 1));
+    }
+  }
+  return cache;
 }
 
 /** /etc/services: "port/proto" -> name */
@@ -321,8 +375,8 @@ function inetRows(p: Process, path: string, prot: string, o: SockOpts): string {
     const r = addrDoOne(o, rem, rport, prot);
     out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, rxq, txq, Math.max(23, l.length), l, Math.max(23, r.length), r, st);
     if (o.exp > 1) out += sprintf(" %-10s %-10s", uid, inode);
-    /* finish_this_one(): prg_cache_get() — no process owns an emulated socket's inode */
-    if (o.prg) out += sprintf(" %-20s", "-");
+    /* finish_this_one(): prg_cache_get() */
+    if (o.prgs) out += sprintf(" %-20s", o.prgs.get(String(Number(inode))) ?? "-");
     out += "\n";
   }
   return out;
