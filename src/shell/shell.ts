@@ -39,6 +39,7 @@ import { dateOutput } from "./date.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
 import { ProcTable, type ProcEntry } from "./proctab.ts";
 import { daemonSnapshot, daemonsStarted } from "./daemons.ts";
+import { procPidFs, taskSyscalls } from "./procpid.ts";
 import { jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
 import { simpleCommand, type Job } from "./jobs.ts";
 import type { ProcApi } from "../userland/procps/ps.ts";
@@ -109,6 +110,42 @@ const RT_TABLES = `#
 #
 #1\tinr.ruhep
 `;
+
+/**
+ * coreutils tr.c: unquote() — a SET's backslash escapes (\NNN octal of 1 to 3 digits, \\,
+ * \a \b \f \n \r \t \v, \c for any other c) as the characters they stand for, in the form
+ * just-bash's tr reads literally (a backslash, `-` and `[` stay escaped).
+ */
+export function trUnescape(set: string): string {
+  if (!set.includes("\\")) return set;
+  const C: Record<string, string> = { a: "\x07", b: "\b", f: "\f", n: "\n", r: "\r", t: "\t", v: "\v" };
+  let out = "";
+  for (let i = 0; i < set.length; i++) {
+    const c = set[i]!;
+    if (c !== "\\" || i + 1 === set.length) {
+      out += c;
+      continue;
+    }
+    let ch: string;
+    const m = /^[0-7]{1,3}/.exec(set.slice(i + 1));
+    if (m) {
+      let v = parseInt(m[0], 8);
+      let len = m[0].length;
+      // a third digit that would overflow a byte is not part of the escape
+      if (v > 0o377) {
+        v = parseInt(m[0].slice(0, 2), 8);
+        len = 2;
+      }
+      ch = String.fromCharCode(v);
+      i += len;
+    } else {
+      const e = set[++i]!;
+      ch = C[e] ?? e;
+    }
+    out += ch === "\\" || ch === "-" || ch === "[" ? "\\" + ch : ch;
+  }
+  return out;
+}
 
 export function shellQuote(a: string): string {
   if (a !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(a)) return a;
@@ -284,7 +321,9 @@ export class HostShell implements Shell, IoHost {
     let b = this.bashes.get(sys);
     if (b) return b;
     const fs = new MountableFs({ base: this.fs });
-    fs.mount("/proc", new KernelMountFs("/proc", sys.fs));
+    // /proc/PID of the host's processes over the namespace's /proc (procpid.ts)
+    const procfs = procPidFs(sys.fs, this.procs);
+    fs.mount("/proc", new KernelMountFs("/proc", procfs));
     fs.mount("/sys", new KernelMountFs("/sys", sys.fs));
     fs.mount("/run/netns", new NetnsDirFs(sys));
     fs.mount("/dev", new DevFs(() => sys.random32(), sys));
@@ -335,8 +374,8 @@ export class HostShell implements Shell, IoHost {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: ls: command not found\n", exitCode: 127 };
         // ls -l of /sys: GNU's long format with the kernel's symlinks (ls.ts)
         const long = lsLongArgs(args);
-        if (long && long.paths.every((a) => ctx.fs.resolvePath(ctx.cwd, a).startsWith("/sys/")))
-          return lsLong(sys.fs, long, ctx.cwd, sys.wallclock());
+        if (long && long.paths.every((a) => /^\/(sys\/|proc\/\d+(\/|$))/.test(ctx.fs.resolvePath(ctx.cwd, a))))
+          return lsLong(procfs, long, ctx.cwd, sys.wallclock());
         // ls -l of the host's own files: root's, with the simulated clock's mtimes (lsfs.ts)
         const own = lsFsArgs(args);
         if (own && (own.paths.length ? own.paths : ["."]).every((a) => !/^\/(sys|proc|dev|run\/netns)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
@@ -391,6 +430,14 @@ export class HostShell implements Shell, IoHost {
           return { ...r, stdoutKind: "bytes" as const };
         }),
       );
+    // tr's SETs with GNU's escapes (\NNN octal, \a \b \f \v, a range of escapes): just-bash
+    // knows \n \t \r and reads `\0` as `0`; each escape becomes the character it stands for
+    custom.push(
+      defineCommand("tr", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: tr: command not found\n", exitCode: 127 };
+        return ctx.origCommand(args.map((a, i) => (i > 0 && args[i - 1] === "--") || !a.startsWith("-") || a === "-" ? trUnescape(a) : a));
+      }),
+    );
     // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
     // locale. Plain sorts (-u, -r, files or stdin) are done here, the rest by just-bash.
     custom.push(
@@ -868,10 +915,12 @@ export class HostShell implements Shell, IoHost {
       },
       stdout: { write: (s: string) => io.out(s), writeBytes: (b: Uint8Array) => io.outBytes(b) },
       stderr: { write: (s: string) => io.err(s) },
-      sys,
+      // its own view of the kernel: the sockets it makes enter its fd table (procpid.ts)
+      sys: taskSyscalls(sys, proc, this.procs),
       signal: signal.signal,
       isatty: tty !== undefined,
-      spawn: async (argv: string[], child: Syscalls, sopts?: SpawnOptions) => {
+      spawn: async (argv: string[], view: Syscalls, sopts?: SpawnOptions) => {
+        const child = view.ns ?? view;
         if (sopts?.exec) {
           const e = await execLookup(fs, cwd, argv[0] ?? "", (n) => this.isCommand(n, ctx));
           if (e) return e;
@@ -967,11 +1016,17 @@ export class HostShell implements Shell, IoHost {
     if (io.sigpipe) code = 141;
     code &= 0xff;
     // a daemon that forked keeps a pid while it serves
+    let forked = false;
     if (daemonsBefore && !proc.killedBy)
       for (const d of daemonsStarted(name, sys, daemonsBefore)) {
         const e = this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: proc.comm, args: proc.args }, undefined, () => d.stop());
         e.alive = () => d.alive();
+        // the forked child keeps the descriptors (the sockets it serves on)
+        e.fds = proc.fds;
+        forked = true;
       }
+    // at exit a process's descriptors close
+    if (!forked) delete proc.fds;
     this.onToolExit?.(name, p.argv, code);
     return { stdout: io.stdout, stderr: io.stderr, exitCode: code, ...(io.stdoutBytes ? { stdoutKind: "bytes" as const } : {}) };
   }
