@@ -142,6 +142,9 @@ export class TcpSock extends InetSock implements Socket {
   quick = 0;
   ato = 0;
   pingpong = false;
+  /** icsk_ack.rcv_mss (0 until tcp_initialize_rcv_mss()) and icsk_ack.last_seg_size */
+  rcvMss = 0;
+  lastSegSize = 0;
   srtt = 0;
   /** snd_cwnd (TCP_INIT_CWND 10), snd_ssthresh (TCP_INFINITE_SSTHRESH until a loss) */
   sndCwnd = 10;

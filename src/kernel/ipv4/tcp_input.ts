@@ -8,12 +8,12 @@
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr } from "../uapi/errno.ts";
 import { readU16, readU32 } from "../../wire/addr.ts";
-import { TCP_FIN, TCP_SYN, TCP_RST, TCP_ACK } from "../../wire/tcp.ts";
+import { TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG } from "../../wire/tcp.ts";
 import {
   TcpSock, type TcpOptionsReceived, before, after, tcpStats,
   TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT,
   TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING, TCP_TIMEWAIT_LEN, TCP_FIN_TIMEOUT,
-  TCP_TIMEOUT_INIT, TCP_RTO_MIN, RCV_SHUTDOWN,
+  TCP_TIMEOUT_INIT, TCP_RTO_MIN, RCV_SHUTDOWN, TCP_MSS_DEFAULT,
 } from "./tcp.ts";
 import {
   TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP,
@@ -27,6 +27,8 @@ import { netRng } from "../core/dev_path.ts";
 
 /** include/net/tcp.h */
 const TCP_MAX_QUICKACKS = 16;
+/** include/net/tcp.h: TCP_MIN_MSS */
+const TCP_MIN_MSS = 88;
 const TCP_ATO_MIN = 40_000;
 
 /** one received segment, parsed (TCP_SKB_CB) */
@@ -154,6 +156,41 @@ function tcpAck(sk: TcpSock, seg: TcpSeg): boolean {
 /** is our FIN acknowledged? */
 function finAcked(sk: TcpSock): boolean {
   return sk.finQueued && sk.sndUna === sk.writeSeq;
+}
+
+/** net/ipv4/tcp_input.c: tcp_initialize_rcv_mss() (tcp_init_transfer(), here at the first data) */
+function tcpInitializeRcvMss(sk: TcpSock): void {
+  let hint = Math.min(sk.advmss, sk.mssCache);
+  hint = Math.min(hint, Math.floor(sk.rcvWnd / 2));
+  hint = Math.min(hint, TCP_MSS_DEFAULT);
+  sk.rcvMss = Math.max(hint, TCP_MIN_MSS);
+}
+
+/** net/ipv4/tcp_input.c: tcp_measure_rcv_mss(); `len` bytes of data, a header of `hdrLen` */
+function tcpMeasureRcvMss(sk: TcpSock, len: number, hdrLen: number, flags: number): void {
+  if (!sk.rcvMss) tcpInitializeRcvMss(sk);
+  const lss = sk.lastSegSize;
+  sk.lastSegSize = 0;
+  if (len >= sk.rcvMss) {
+    sk.rcvMss = Math.min(len, sk.advmss);
+    return;
+  }
+  // a small segment: a full-sized one of a peer with a small MSS (not a FIN/URG/SYN/PSH remnant)
+  len += hdrLen;
+  const remnant = (flags & (TCP_FIN | TCP_SYN | TCP_PSH | TCP_URG)) !== 0;
+  if (len >= TCP_MSS_DEFAULT + 20 || (len >= TCP_MIN_MSS + 20 && !remnant)) {
+    len -= sk.tstampOk ? 32 : 20;
+    sk.lastSegSize = len;
+    if (len === lss) sk.rcvMss = len;
+  }
+}
+
+/** net/ipv4/tcp_input.c: tcp_incr_quickack() */
+function tcpIncrQuickack(sk: TcpSock, maxQuickacks: number): void {
+  let quickacks = Math.floor(sk.rcvWnd / (2 * sk.rcvMss));
+  if (quickacks === 0) quickacks = 2;
+  quickacks = Math.min(quickacks, maxQuickacks);
+  if (quickacks > sk.quick) sk.quick = quickacks;
 }
 
 /** net/ipv4/tcp_input.c: __tcp_ack_snd_check() */
@@ -330,8 +367,9 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
         }
         if (sk.state === TCP_ESTABLISHED || sk.state === TCP_FIN_WAIT1 || sk.state === TCP_FIN_WAIT2) {
           // tcp_event_data_recv(): the first data starts quickack mode
+          tcpMeasureRcvMss(sk, len, seg.doff, seg.flags);
           if (!sk.ato) {
-            sk.quick = Math.min(Math.floor(sk.rcvWnd / (2 * Math.max(sk.mssCache, 1))), TCP_MAX_QUICKACKS);
+            tcpIncrQuickack(sk, TCP_MAX_QUICKACKS);
             sk.ato = TCP_ATO_MIN;
           }
           sk.queueData(b.slice(doff, doff + len));
