@@ -1,7 +1,8 @@
 /**
  * curl 7.88.1 (Debian 12), HTTP/1.1 over IPv4 only. The parts kept from curl's source:
  * src/tool_getparam.c (the option table, long options and bundled short ones, "option X: is
- * unknown"), src/tool_operate.c (one transfer per URL, -o, exit codes), src/tool_cb_dbg.c
+ * unknown"), src/tool_operate.c (one transfer per URL, -o, exit codes; -Z's parallel_transfers()
+ * with src/tool_progress.c's combined meter), src/tool_cb_dbg.c
  * (the -v trace: "* ", "> ", "< ", "{ [N bytes data]"), lib/progress.c (the progress meter
  * on stderr when the body does not go to a terminal), lib/connect.c + lib/cf-socket.c
  * ("Trying", "Connected to", "Failed to connect to H port P after N ms: ...", timeouts),
@@ -15,7 +16,9 @@ import { SOCK_STREAM } from "../../kernel/uapi/socket.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, strerrorText, type Errno } from "../../kernel/uapi/errno.ts";
 import { ipv4ToString } from "../../wire/addr.ts";
-import { getaddrinfo } from "../iputils/common.ts";
+import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
+import type { Block } from "../../sim/scheduler.ts";
+import { getaddrinfo, procTimer } from "../iputils/common.ts";
 import { waitReadable, readSome, connectResult, enc } from "./stream.ts";
 
 export const CURL_VERSION = "7.88.1";
@@ -65,7 +68,15 @@ interface Config {
   /** -d: a POST body (application/x-www-form-urlencoded) */
   data: string | undefined;
   urls: string[];
+  /** -Z, --parallel-max, --parallel-immediate (global->parallel, parallel_max, parallel_connect) */
+  parallel: boolean;
+  parallelMax: number;
+  parallelImmediate: boolean;
 }
+
+/** src/tool_operate.h: PARALLEL_DEFAULT; src/tool_getparam.c: MAX_PARALLEL */
+const PARALLEL_DEFAULT = 50;
+const MAX_PARALLEL = 300;
 
 /** src/tool_getparam.c: the options understood here; true = takes an argument */
 const LONG: Record<string, { short?: string; arg: boolean }> = {
@@ -86,6 +97,9 @@ const LONG: Record<string, { short?: string; arg: boolean }> = {
   "no-progress-meter": { arg: false },
   location: { short: "L", arg: false },
   data: { short: "d", arg: true },
+  parallel: { short: "Z", arg: false },
+  "parallel-max": { arg: true },
+  "parallel-immediate": { arg: false },
 };
 const SHORT: Record<string, string> = {};
 for (const [k, v] of Object.entries(LONG)) if (v.short) SHORT[v.short] = k;
@@ -95,6 +109,7 @@ class Curl {
     silent: false, showError: false, verbose: false, head: false, include: false, fail: false,
     output: undefined, maxTime: 0, connectTimeout: 0, method: undefined, headers: [],
     userAgent: `curl/${CURL_VERSION}`, writeOut: undefined, location: false, data: undefined, urls: [],
+    parallel: false, parallelMax: PARALLEL_DEFAULT, parallelImmediate: false,
   };
   noProgressMeter = false;
   /** progress meter state (lib/progress.c) */
@@ -149,6 +164,18 @@ class Curl {
         case "no-progress-meter": this.noProgressMeter = true; break;
         case "location": c.location = true; break;
         case "data": c.data = c.data === undefined ? v : `${c.data}&${v}`; break;
+        case "parallel": c.parallel = true; break;
+        case "parallel-immediate": c.parallelImmediate = true; break;
+        case "parallel-max": {
+          // str2unum(), then clamped: above MAX_PARALLEL is MAX_PARALLEL, below 1 the default
+          const n = /^\s*[+-]?\d+$/.test(v) ? Number(v) : NaN;
+          if (!(n >= 0)) {
+            this.err(`curl: option ${opt}: expected a ${Number.isNaN(n) ? "proper" : "positive"} numerical parameter\n`);
+            this.helpHint();
+          }
+          c.parallelMax = n > MAX_PARALLEL ? MAX_PARALLEL : n < 1 ? PARALLEL_DEFAULT : n;
+          break;
+        }
       }
     };
     for (let i = 0; i < args.length; i++) {
@@ -401,6 +428,7 @@ class Curl {
       }
     }
     this.info(`Connected to ${this.host} (${addr}) port ${this.port} (#0)`);
+    this.onEvent?.();
     return sk;
   }
 
@@ -444,6 +472,8 @@ class Curl {
       }
     }
     sk.sendto(enc.encode(req));
+    if (body) this.uploaded = this.uploadTotal = body.length;
+    this.onEvent?.();
     // the response
     const dec = new TextDecoder("utf-8");
     let buf: Uint8Array = new Uint8Array(0);
@@ -462,6 +492,7 @@ class Curl {
         this.tracedData = true;
       }
       this.downloaded += data.length;
+      this.onEvent?.();
       if (!c.head && !(c.fail && this.httpCode >= 400)) this.write(dec.decode(data, { stream: true }));
     };
     let chunkBuf: Uint8Array = new Uint8Array(0);
@@ -580,6 +611,11 @@ class Curl {
     this.keepAlive = !http10 && !untilClose;
   }
   keepAlive = false;
+  /** -d bytes sent, of how many (the xferinfo callback's ulnow / ultotal) */
+  uploaded = 0;
+  uploadTotal = 0;
+  /** a parallel run's multi loop wants to hear of progress (curl_multi_poll returning) */
+  onEvent: (() => void) | undefined;
   location: string | undefined;
   outputOk = true;
   outputOpened = false;
@@ -617,49 +653,383 @@ class Curl {
     this.p.stdout.write(s);
   }
 
+  /** one URL: the transfer and its redirects, as libcurl runs it (Curl_pgrsDone included) */
+  async runOne(url: string): Promise<{ code: number; err?: CurlError }> {
+    this.downloaded = 0;
+    this.expected = -1;
+    this.httpCode = 0;
+    this.pgrsHeaderShown = false;
+    this.pgrsLastShow = -1;
+    this.body = [];
+    this.port = 80;
+    this.outputOk = true;
+    this.outputOpened = false;
+    try {
+      // -L: follow redirects (lib/transfer.c Curl_follow), at most 50
+      let u = url;
+      for (let hops = 0; ; hops++) {
+        this.location = undefined;
+        await this.transfer(u);
+        if (!this.cfg.location || !this.location || this.httpCode < 300 || this.httpCode > 399) break;
+        if (hops >= 50) throw new CurlError(47, "Maximum (50) redirects followed");
+        u = resolveUrl(u, this.location);
+        this.info(`Issue another request to this URL: '${u}'`);
+      }
+      this.progressDone();
+      if (this.cfg.verbose) this.err(this.keepAlive ? `* Connection #0 to host ${this.host} left intact\n` : "* Closing connection 0\n");
+      return { code: CURLE_OK };
+    } catch (e) {
+      if (!(e instanceof CurlError)) throw e;
+      if (e.progressDone) this.progressDone();
+      if (this.cfg.verbose && e.progressDone) this.err("* Closing connection 0\n");
+      return { code: e.code, err: e };
+    }
+  }
+
+  /** src/tool_operate.c: post_per_transfer(): the error message, the output file, -w */
+  async postTransfer(r: { code: number; err?: CurlError }): Promise<void> {
+    if (r.err && (!this.cfg.silent || this.cfg.showError)) this.err(`curl: (${r.err.code}) ${r.err.message}\n`);
+    if (this.cfg.output && this.cfg.output !== "-" && this.cfg.output !== "/dev/null" && this.outputOk && this.body.length) {
+      await this.p.writeFile(this.cfg.output, this.body.join(""));
+    }
+    this.writeOut();
+  }
+
   async main(): Promise<number> {
     this.parseArgs(this.p.argv.slice(1));
     if (!this.cfg.urls.length) {
       this.helpHint();
     }
+    if (this.cfg.parallel) return new Parallel(this).run();
     let code = CURLE_OK;
     for (const url of this.cfg.urls) {
-      this.downloaded = 0;
-      this.expected = -1;
-      this.httpCode = 0;
-      this.pgrsHeaderShown = false;
-      this.pgrsLastShow = -1;
-      this.body = [];
-      this.port = 80;
-      this.outputOk = true;
-      this.outputOpened = false;
-      try {
-        // -L: follow redirects (lib/transfer.c Curl_follow), at most 50
-        let u = url;
-        for (let hops = 0; ; hops++) {
-          this.location = undefined;
-          await this.transfer(u);
-          if (!this.cfg.location || !this.location || this.httpCode < 300 || this.httpCode > 399) break;
-          if (hops >= 50) throw new CurlError(47, "Maximum (50) redirects followed");
-          u = resolveUrl(u, this.location);
-          this.info(`Issue another request to this URL: '${u}'`);
-        }
-        this.progressDone();
-        if (this.cfg.verbose) this.err(this.keepAlive ? `* Connection #0 to host ${this.host} left intact\n` : "* Closing connection 0\n");
-        code = CURLE_OK;
-      } catch (e) {
-        if (!(e instanceof CurlError)) throw e;
-        if (e.progressDone) this.progressDone();
-        if (this.cfg.verbose && e.progressDone) this.err("* Closing connection 0\n");
-        if (!this.cfg.silent || this.cfg.showError) this.err(`curl: (${e.code}) ${e.message}\n`);
-        code = e.code;
-      }
-      if (this.cfg.output && this.cfg.output !== "-" && this.cfg.output !== "/dev/null" && this.outputOk && this.body.length) {
-        await this.p.writeFile(this.cfg.output, this.body.join(""));
-      }
-      this.writeOut();
+      const r = await this.runOne(url);
+      await this.postTransfer(r);
+      code = r.code;
     }
     return code;
+  }
+}
+
+/** one transfer of a parallel run (src/tool_operate.h: struct per_transfer) */
+interface PerTransfer {
+  url: string;
+  curl: Curl | undefined;
+  added: boolean;
+  done: boolean;
+  dltotalAdded: boolean;
+  ultotalAdded: boolean;
+  result?: { code: number; err?: CurlError };
+  failure?: unknown;
+}
+
+/**
+ * The tasks of one process (a multi handle's transfers): the process waits on the simulator
+ * only while every task waits. Each task blocks through `sys()`, whose block() and sleep()
+ * are counted here; the scheduler sees one block when the last running task blocks.
+ */
+class Tasks {
+  private running = 1;
+  private outer: Block | undefined;
+  constructor(private readonly base: Syscalls) {}
+
+  private idle(): void {
+    if (this.running === 0 && !this.outer) this.outer = this.base.block();
+  }
+  private busy(): void {
+    const o = this.outer;
+    this.outer = undefined;
+    o?.unblock();
+  }
+  block(): Block {
+    this.running--;
+    this.idle();
+    let done = false;
+    let resolve!: () => void;
+    const promise = new Promise<void>((r) => (resolve = r));
+    return {
+      promise,
+      unblock: () => {
+        if (done) return;
+        done = true;
+        this.running++;
+        this.busy();
+        resolve();
+      },
+    };
+  }
+  sleep(us: number): Promise<void> {
+    const b = this.block();
+    procTimer(this.base, () => b.unblock(), "sleep").mod(this.base.now() + us);
+    return b.promise;
+  }
+  /** a task starts / ends */
+  start(): void {
+    this.running++;
+    this.busy();
+  }
+  end(): void {
+    this.running--;
+    this.idle();
+  }
+  /** the system calls of a task: the process's, with block() and sleep() counted here */
+  sys(): Syscalls {
+    const s = Object.create(this.base) as Syscalls;
+    s.block = () => this.block();
+    s.sleep = (us: number) => this.sleep(us);
+    return s;
+  }
+}
+
+/**
+ * src/tool_operate.c: parallel_transfers() / add_parallel_transfers() — up to --parallel-max
+ * transfers at once on one multi handle — and src/tool_progress.c: progress_meter(), the
+ * combined meter that replaces the per-transfer one.
+ */
+class Parallel {
+  readonly p: Process;
+  readonly cfg: Config;
+  readonly tasks: Tasks;
+  readonly sys: Syscalls;
+  /** the transfer list (transfers; all_pers is its length) */
+  pers: PerTransfer[] = [];
+  /** URLs turned into transfers so far (all_xfers) */
+  allXfers = 0;
+  allAdded = 0;
+  // tool_progress.c's statics
+  headerShown = false;
+  stamp = -Infinity;
+  allDltotal = 0;
+  allUltotal = 0;
+  allDlalready = 0;
+  allUlalready = 0;
+  speedIndex = 0;
+  indexWrapped = false;
+  speedStore: { dl: number; ul: number; stamp: number }[] = [];
+  /** a transfer did something: curl_multi_poll() returns */
+  private wake: (() => void) | undefined;
+  private kicked = false;
+
+  constructor(readonly top: Curl) {
+    this.p = top.p;
+    this.cfg = top.cfg;
+    this.tasks = new Tasks(top.p.sys);
+    this.sys = this.tasks.sys();
+  }
+
+  kick(): void {
+    if (this.wake) this.wake();
+    else this.kicked = true;
+  }
+
+  /** curl_multi_poll(): until a transfer has news, `ms` pass, or a signal */
+  async poll(ms: number): Promise<void> {
+    if (this.kicked || this.p.signal.aborted) {
+      this.kicked = false;
+      return;
+    }
+    const b = this.tasks.block();
+    const t = procTimer(this.p.sys, () => b.unblock(), "curl_multi_poll");
+    t.mod(this.p.sys.now() + ms * 1000);
+    const onAbort = () => b.unblock();
+    this.p.signal.addEventListener("abort", onAbort);
+    this.wake = () => b.unblock();
+    await b.promise;
+    this.wake = undefined;
+    this.kicked = false;
+    t.cancel();
+    this.p.signal.removeEventListener("abort", onAbort);
+  }
+
+  /** create_transfer(): the next URL becomes a transfer */
+  createTransfer(): void {
+    const url = this.cfg.urls[this.allXfers];
+    if (url === undefined) return;
+    this.allXfers++;
+    this.pers.push({ url, curl: undefined, added: false, done: false, dltotalAdded: false, ultotalAdded: false });
+  }
+
+  /** add_parallel_transfers(): start transfers up to parallel_max; [more, added] */
+  addParallelTransfers(): [boolean, boolean] {
+    let added = false;
+    const max = this.cfg.parallelMax;
+    if (this.pers.length < max * 2) this.createTransfer();
+    let i = 0;
+    for (; i < this.pers.length && this.allAdded < max; i++) {
+      const per = this.pers[i]!;
+      if (per.added) continue;
+      per.added = true;
+      this.launch(per);
+      this.createTransfer();
+      this.allAdded++;
+      added = true;
+    }
+    return [i < this.pers.length, added];
+  }
+
+  /** curl_multi_add_handle(): the transfer runs as a task of this process */
+  launch(per: PerTransfer): void {
+    const child = Object.create(this.p) as Process;
+    child.sys = this.sys;
+    const c = new Curl(child);
+    c.cfg = this.cfg;
+    // CURLOPT_XFERINFOFUNCTION replaces libcurl's own meter
+    c.noProgressMeter = true;
+    c.onEvent = () => this.kick();
+    per.curl = c;
+    this.tasks.start();
+    void c.runOne(per.url).then(
+      (r) => {
+        per.result = r;
+      },
+      (e: unknown) => {
+        per.failure = e;
+      },
+    ).finally(() => {
+      per.done = true;
+      this.tasks.end();
+      this.kick();
+    });
+  }
+
+  async run(): Promise<number> {
+    const now = () => this.p.sys.now();
+    const start = now();
+    let result = CURLE_OK;
+    let tick = Math.floor(this.p.sys.wallclock());
+    let [more] = this.addParallelTransfers();
+    let stillRunning = true;
+    let first = true;
+    while (stillRunning || more) {
+      // the first poll returns at once: a new handle's timeout is 0
+      if (!first) await this.poll(1000);
+      first = false;
+      stillRunning = this.pers.some((per) => per.added && !per.done);
+      this.progressMeter(start, false);
+      let checkmore = false;
+      for (const ended of this.pers.filter((per) => per.done)) {
+        if (ended.failure !== undefined) throw ended.failure;
+        const r = ended.result!;
+        await ended.curl!.postTransfer(r);
+        this.progressFinalize(ended);
+        this.allAdded--;
+        checkmore = true;
+        if (r.code) result = r.code;
+        this.pers = this.pers.filter((x) => x !== ended);
+      }
+      if (!checkmore) {
+        const tock = Math.floor(this.p.sys.wallclock());
+        if (tick !== tock) {
+          checkmore = true;
+          tick = tock;
+        }
+      }
+      if (checkmore) {
+        const [m, added] = this.addParallelTransfers();
+        more = m;
+        if (added) stillRunning = true;
+      }
+    }
+    this.progressMeter(start, true);
+    return result;
+  }
+
+  /** tool_progress.c: progress_finalize() */
+  progressFinalize(per: PerTransfer): void {
+    const c = per.curl!;
+    this.allDlalready += c.downloaded;
+    this.allUlalready += c.uploaded;
+    if (!per.dltotalAdded) {
+      this.allDltotal += Math.max(c.expected, 0);
+      per.dltotalAdded = true;
+    }
+    if (!per.ultotalAdded) {
+      this.allUltotal += c.uploadTotal;
+      per.ultotalAdded = true;
+    }
+  }
+
+  /** tool_progress.c: progress_meter() — at most every 500 ms, and the final one */
+  progressMeter(start: number, final: boolean): void {
+    // global->noprogress: -s, --no-progress-meter, or the body going to a terminal
+    if (!this.top.showProgress()) return;
+    const now = this.p.sys.now();
+    // tvdiff(): milliseconds
+    const tvdiff = (a: number, b: number) => Math.trunc((a - b) / 1000);
+    const diff = tvdiff(now, this.stamp);
+    if (!this.headerShown) {
+      this.headerShown = true;
+      this.p.stderr.write("DL% UL%  Dled  Uled  Xfers  Live Total     Current  Left    Speed\n");
+    }
+    if (!final && !(diff > 500)) return;
+    const spent = Math.trunc(tvdiff(now, start) / 1000);
+    let dlpercen = "--";
+    let ulpercen = "--";
+    let allDlnow = this.allDlalready;
+    let allUlnow = this.allUlalready;
+    let dlknown = true;
+    let ulknown = true;
+    let allRunning = 0;
+    this.stamp = now;
+    for (const per of this.pers) {
+      const c = per.curl;
+      // xferinfo_cb(): what the transfer reported so far (nothing before it was added)
+      const dlnow = c?.downloaded ?? 0;
+      const dltotal = c ? Math.max(c.expected, 0) : 0;
+      const ulnow = c?.uploaded ?? 0;
+      const ultotal = c?.uploadTotal ?? 0;
+      allDlnow += dlnow;
+      allUlnow += ulnow;
+      if (!dltotal) dlknown = false;
+      else if (!per.dltotalAdded) {
+        this.allDltotal += dltotal;
+        per.dltotalAdded = true;
+      }
+      if (!ultotal) ulknown = false;
+      else if (!per.ultotalAdded) {
+        this.allUltotal += ultotal;
+        per.ultotalAdded = true;
+      }
+      if (per.added) allRunning++;
+    }
+    if (dlknown && this.allDltotal) dlpercen = String(Math.trunc((allDlnow * 100) / this.allDltotal)).padStart(3);
+    if (ulknown && this.allUltotal) ulpercen = String(Math.trunc((allUlnow * 100) / this.allUltotal)).padStart(3);
+    // the transfer speed, the higher of the two, over the last SPEEDCNT samples
+    const SPEEDCNT = 10;
+    this.speedStore[this.speedIndex] = { dl: allDlnow, ul: allUlnow, stamp: now };
+    if (++this.speedIndex >= SPEEDCNT) {
+      this.indexWrapped = true;
+      this.speedIndex = 0;
+    }
+    let deltams: number;
+    let dl: number;
+    let ul: number;
+    if (this.indexWrapped) {
+      const old = this.speedStore[this.speedIndex]!;
+      deltams = tvdiff(now, old.stamp);
+      dl = allDlnow - old.dl;
+      ul = allUlnow - old.ul;
+    } else {
+      deltams = tvdiff(now, start);
+      dl = allDlnow;
+      ul = allUlnow;
+    }
+    if (!deltams) deltams++;
+    const dls = Math.trunc(dl / (deltams / 1000));
+    const uls = Math.trunc(ul / (deltams / 1000));
+    const speed = dls > uls ? dls : uls;
+    let timeLeft = Curl.time2str(0);
+    let timeTotal = Curl.time2str(0);
+    if (dlknown && speed) {
+      timeLeft = Curl.time2str(Math.trunc((this.allDltotal - allDlnow) / speed));
+      timeTotal = Curl.time2str(Math.trunc(this.allDltotal / speed));
+    }
+    const timeSpent = Curl.time2str(spent);
+    const n5 = (v: number) => String(v).padStart(5);
+    this.p.stderr.write(
+      `\r${dlpercen.padEnd(3)} ${ulpercen.padEnd(3)} ${Curl.max5(allDlnow)} ${Curl.max5(allUlnow)} ${n5(this.allXfers)} ${n5(allRunning)}  ` +
+        `${timeTotal} ${timeSpent} ${timeLeft} ${Curl.max5(speed)} ${(final ? "\n" : "").padStart(5)}`,
+    );
   }
 }
 

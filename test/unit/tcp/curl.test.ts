@@ -62,3 +62,22 @@ test("curl GET, -v, -I, refused, timeouts", async () => {
   assert.equal(r.code, 2);
   assert.equal(r.err, "curl: try 'curl --help' or 'curl --manual' for more information\n");
 });
+
+test("curl -Z: transfers at once, the parallel meter (tool_progress.c)", async () => {
+  const { a, b } = await pair();
+  const srv = b.socket(2, 1, 0) as Socket;
+  srv.bind({ family: 2, addr: 0, port: 80 });
+  srv.listen!(5);
+  responder(srv, "hello\n");
+  let r = await run(a, "curl -Z http://10.0.0.2/x http://10.0.0.2/y");
+  assert.equal(r.code, 0);
+  assert.equal(r.out, "hello\nhello\n");
+  assert.match(r.err, /^DL% UL%  Dled  Uled  Xfers  Live Total     Current  Left    Speed\n\r--  --      0     0     2     2  --:--:-- --:--:-- --:--:--     0      \r100 --     12     0     2     0  --:--:-- --:--:-- --:--:-- +\d+ {5}\n$/);
+  r = await run(a, "curl -Zs http://10.0.0.2/x http://10.0.0.2:81/");
+  assert.equal(r.code, 7);
+  assert.equal(r.out, "hello\n");
+  assert.equal(r.err, "");
+  r = await run(a, "curl --parallel-max x http://10.0.0.2/x");
+  assert.equal(r.code, 2);
+  assert.match(r.err, /^curl: option --parallel-max: expected a proper numerical parameter\n/);
+});
