@@ -135,17 +135,19 @@ export function formatRoute(r: Route): string {
 
 /**
  * `__tool` FLAGS: stdout dest then stderr dest, each "1"/"2" (the exec's fd, direct), "r"
- * (the tool's own result), stderr also "o" (into the tool's own stdout result: `2>&1` into
- * a file or a pipe); then optionally `h<N>` (a `head -N` reads stdout).
+ * (the tool's own result), "f" (a file the tool writes as it goes: `@!E` (where fd 2 was
+ * before the redirections) and `@1> WORD` / `@2>> WORD` arguments follow FLAGS), stderr also
+ * "o" (where stdout goes: `2>&1` into a file or a pipe); then optionally `h<N>` (a `head -N`
+ * reads stdout).
  */
 export interface ToolFlags {
-  out: "1" | "2" | "r";
-  err: "1" | "2" | "r" | "o";
+  out: "1" | "2" | "r" | "f";
+  err: "1" | "2" | "r" | "o" | "f";
   head: number | undefined;
 }
 
 export function parseFlags(f: string): ToolFlags {
-  const m = /^([12r])([12ro])(?:h(\d+))?$/.exec(f);
+  const m = /^([12rf])([12rof])(?:h(\d+))?$/.exec(f);
   if (!m) return { out: "r", err: "r", head: undefined };
   return { out: m[1] as ToolFlags["out"], err: m[2] as ToolFlags["err"], head: m[3] ? Number(m[3]) : undefined };
 }
@@ -328,6 +330,27 @@ class Walker {
     const reds = (c.redirections as AnyNode[]) ?? [];
     const name = literalOf(c.name);
     if (name !== undefined && this.isTool(name)) {
+      const files = name === "timeout" ? undefined : fileRedirections(reds);
+      if (files) {
+        // the tool writes its files itself, as it goes (a daemon's log, `nc -l > f &`)
+        const o = fds.get(1)!;
+        const e = fds.get(2)!;
+        const out = files.out ? "f" : this.direct(o) ? o : "r";
+        const err = files.err ? (files.err === files.out ? "o" : "f") : this.direct(e) ? e : e === o ? "o" : "r";
+        const redir = (fd: 1 | 2, t: FileTarget) => [lit(`@${fd}${t.append ? ">>" : ">"}`), t.word as WordNode];
+        c.args = [
+          lit(out + err + (head !== undefined && !files.out ? `h${head}` : "")),
+          // where bash's own message goes when a file cannot be opened: fd 2 as it was
+          lit(`@!${this.direct(e) ? e : "r"}`),
+          ...(files.out ? redir(1, files.out) : []),
+          ...(files.err && files.err !== files.out ? redir(2, files.err) : []),
+          lit(name),
+          ...((c.args as WordNode[]) ?? []),
+        ];
+        c.redirections = [];
+        c.name = lit("__tool");
+        return;
+      }
       const f = this.apply(fds, reds);
       const o = f.get(1)!;
       const e = f.get(2)!;
@@ -382,6 +405,47 @@ class Walker {
       if (isNode(v)) this.words(v, fds);
     }
   }
+}
+
+interface FileTarget {
+  word: unknown;
+  append: boolean;
+}
+
+/**
+ * A tool's redirections when they send its stdout and/or stderr to files and do nothing
+ * else (`> f`, `>> f`, `2> f`, `&> f`, `> f 2>&1`): the files, applied left to right as
+ * bash does; undefined for anything else (input, other fds, a dup before the file, the
+ * kernel's files, /dev/null), which just-bash keeps doing after the tool ends.
+ */
+function fileRedirections(reds: AnyNode[]): { out?: FileTarget; err?: FileTarget } | undefined {
+  if (!reds.length) return undefined;
+  let out: FileTarget | undefined;
+  let err: FileTarget | undefined;
+  for (const r of reds) {
+    const op = String(r.operator);
+    const fd = typeof r.fd === "number" ? r.fd : null;
+    if (op === ">&") {
+      const t = literalOf(r.target);
+      if ((fd === 2 && t === "1" && out) || ((fd === 1 || fd === null) && t === "2" && err)) {
+        if (fd === 2) err = out;
+        else out = err;
+        continue;
+      }
+      return undefined;
+    }
+    if (op !== ">" && op !== ">>" && op !== ">|" && op !== "&>" && op !== "&>>") return undefined;
+    const lt = literalOf(r.target);
+    if (lt !== undefined && (lt === "/dev/null" || /^\/(proc|sys|dev)(\/|$)/.test(lt))) return undefined;
+    const t: FileTarget = { word: r.target, append: op === ">>" || op === "&>>" };
+    if (op === "&>" || op === "&>>") {
+      if (fd !== null) return undefined;
+      out = err = t;
+    } else if (fd === 1 || fd === null) out = t;
+    else if (fd === 2) err = t;
+    else return undefined;
+  }
+  return out || err ? { ...(out ? { out } : {}), ...(err ? { err } : {}) } : undefined;
 }
 
 /** `head`, `head -N`, `head -n N`, `head -nN`, `head -n N` with literal args only */

@@ -16,6 +16,7 @@ import {
   defineCommand,
   getCommandNames,
   type Command as BashCommand,
+  type IFileSystem,
   type ResolvedCommandContext,
   type TransformPlugin,
 } from "just-bash";
@@ -30,7 +31,7 @@ import { statArgs, statFs } from "./stat.ts";
 import { xxd } from "./xxd.ts";
 import { od } from "../userland/coreutils/od.ts";
 import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Route } from "./output.ts";
-import { ToolIo, settle, type IoHost } from "./toolio.ts";
+import { ToolIo, settle, type FileSink, type IoHost } from "./toolio.ts";
 import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
 import { BinDirFs, DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
 import { kwrite, procWritePlugin } from "./procwrite.ts";
@@ -233,6 +234,29 @@ function noStackTrace<T>(fn: () => T): T {
   } finally {
     E.stackTraceLimit = lim;
   }
+}
+
+/** the files a tool's stdout/stderr are redirected to, which it writes itself (output.ts) */
+type ToolFiles = { out?: { path: string; append: boolean }; err?: { path: string; append: boolean }; shellErr?: "1" | "2" | "r" };
+
+/**
+ * open(2) of a redirection's file as bash does before exec (O_TRUNC for `>`, O_APPEND for
+ * `>>`): a sink the tool's writes go to in order, as they happen; or bash's error text
+ */
+async function openToolFile(fs: IFileSystem, path: string, append: boolean): Promise<(FileSink & { done(): Promise<void> }) | string> {
+  try {
+    if ((await fs.stat(path)).isDirectory) return "Is a directory";
+  } catch {
+    /* a new file */
+  }
+  if (!(await writeFileChecked(fs, path, "", append))) return "No such file or directory";
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    write(data: string | Uint8Array) {
+      chain = chain.then(() => writeFileChecked(fs, path, data, true));
+    },
+    done: () => chain.then(() => undefined),
+  };
 }
 
 /** job processes a tool has taken over (a job runs its one command once) */
@@ -485,9 +509,17 @@ export class HostShell implements Shell, IoHost {
     custom.push(defineCommand("__bg", (args, ctx) => this.bg(args, ctx, sys)));
     custom.push(
       defineCommand("__tool", (args, ctx) => {
-        const [flags = "", name = "", ...rest] = args;
+        const [flags = "", ...more] = args;
+        // `@1> FILE`, `@2>> FILE`: files the tool writes itself (output.ts)
+        const files: ToolFiles = {};
+        if (/^@![12r]$/.test(more[0] ?? "")) files.shellErr = more.shift()![2] as "1" | "2" | "r";
+        while (more.length >= 2 && /^@[12]>>?$/.test(more[0]!)) {
+          const [r, path] = more.splice(0, 2) as [string, string];
+          files[r[1] === "1" ? "out" : "err"] = { path, append: r.endsWith(">>") };
+        }
+        const [name = "", ...rest] = more;
         const tool = this.commands[name];
-        if (tool) return this.runTool(name, tool, rest, ctx, sys, flags);
+        if (tool) return this.runTool(name, tool, rest, ctx, sys, flags, files);
         return this.timeout(rest, ctx, sys, flags);
       }),
     );
@@ -875,6 +907,7 @@ export class HostShell implements Shell, IoHost {
     ctx: ResolvedCommandContext,
     sys: Syscalls,
     flags = "rr",
+    files: ToolFiles = {},
   ) {
     const env = this.envOf(ctx);
     delete env[IO_VAR];
@@ -902,8 +935,26 @@ export class HostShell implements Shell, IoHost {
     const ttyId = ctx.env.get(TTY_VAR);
     const tty = ttyId ? this.ttys.get(ttyId) : undefined;
     const resolve = (path: string) => fs.resolvePath(cwd, path);
+    // its files: bash opens them before the program runs (a file it cannot open: no program)
+    const sinks: { out?: FileSink & { done(): Promise<void> }; err?: FileSink & { done(): Promise<void> } } = {};
+    let openError: string | undefined;
+    for (const which of ["out", "err"] as const) {
+      const f = files[which];
+      if (!f || openError) continue;
+      const sink = await openToolFile(fs, resolve(f.path), f.append);
+      if (typeof sink === "string") openError = `bash: ${f.path}: ${sink}\n`;
+      else sinks[which] = sink;
+    }
+    if (openError) {
+      // bash reports it on the shell's own stderr (where fd 2 pointed before the redirections)
+      const io = new ToolIo(this, ctx.env.get(IO_VAR), `r${files.shellErr ?? "r"}`, tty);
+      io.err(openError);
+      io.close();
+      if (proc !== job) this.procs.remove(proc.pid);
+      return { stdout: io.stdout, stderr: io.stderr, exitCode: 1 };
+    }
     // where fds 1 and 2 lead (output.ts); SIGPIPE from a `| head` that is gone
-    const io = new ToolIo(this, ctx.env.get(IO_VAR), flags, tty);
+    const io = new ToolIo(this, ctx.env.get(IO_VAR), flags, tty, sinks);
     const signal = linkSignals(...this.killSources(ctx, env), io.kill.signal, (proc.kill ?? pkill).signal);
     const p: Process = {
       argv: [name, ...args],
@@ -1009,6 +1060,8 @@ export class HostShell implements Shell, IoHost {
     }
     io.close();
     signal.dispose();
+    await sinks.out?.done();
+    await sinks.err?.done();
     if (proc !== job) this.procs.remove(proc.pid);
     // killed by a signal: 128 + N
     if (proc.killedBy) code = 128 + proc.killedBy;

@@ -27,10 +27,16 @@ function utf8Latin1(s: string): string {
   return /^[\x00-\x7f]*$/.test(s) ? s : latin1(new TextEncoder().encode(s));
 }
 
-type Dest = { log: 1 | 2 } | { res: "out" | "err" };
+/** a file a tool writes itself, as it goes (`> f`, `>> f`): output.ts's "f" */
+export interface FileSink {
+  write(data: string | Uint8Array): void;
+}
+
+type Dest = { log: 1 | 2 } | { res: "out" | "err" } | { file: FileSink };
 
 function sameDest(a: Dest, b: Dest): boolean {
-  return "log" in a ? "log" in b && a.log === b.log : "res" in b && a.res === b.res;
+  if ("file" in a) return "file" in b && a.file === b.file;
+  return "log" in a ? "log" in b && a.log === b.log : "res" in a && "res" in b && a.res === b.res;
 }
 
 /** a finished exec's result: what went to a log fd is put in the log, the rest returned */
@@ -72,6 +78,7 @@ export class ToolIo {
     routeVar: string | undefined,
     flagStr: string,
     private readonly tty?: { write(s: string): void },
+    files: { out?: FileSink; err?: FileSink } = {},
   ) {
     this.route = parseRoute(routeVar);
     const f = parseFlags(flagStr);
@@ -82,8 +89,12 @@ export class ToolIo {
       if (log && (m === "1" || m === "2")) return { log: m === "1" ? 1 : 2 };
       return { res: d === "1" ? "out" : "err" };
     };
-    this.outDest = f.out === "r" ? { res: "out" } : direct(f.out);
-    this.errDest = f.err === "r" ? { res: "err" } : f.err === "o" ? { res: "out" } : direct(f.err);
+    this.outDest = f.out === "f" && files.out ? { file: files.out } : f.out === "r" || f.out === "f" ? { res: "out" } : direct(f.out);
+    this.errDest =
+      f.err === "f" && files.err ? { file: files.err }
+      : f.err === "o" ? this.outDest
+      : f.err === "r" || f.err === "f" ? { res: "err" }
+      : direct(f.err);
     if (f.head !== undefined) {
       this.pipe = new PipeLimit(f.head);
       this.pipeId = String(host.nextPipe++);
@@ -103,6 +114,7 @@ export class ToolIo {
       this.kill.abort();
       return;
     }
+    if ("file" in d) return d.file.write(s);
     if (this.tty) return this.tty.write(s);
     if ("res" in d) {
       if (d.res === "out") this.stdout += this.stdoutBytes && !raw ? utf8Latin1(s) : s;
@@ -123,6 +135,10 @@ export class ToolIo {
    * a terminal shows their UTF-8 decoding.
    */
   outBytes(b: Uint8Array): void {
+    if ("file" in this.outDest) {
+      if (b.length && !this.sigpipe) this.outDest.file.write(b);
+      return;
+    }
     if (this.tty || !("res" in this.outDest && this.outDest.res === "out")) return this.out(new TextDecoder().decode(b));
     this.toBytes();
     this.send(this.outDest, latin1(b), true, true);
@@ -147,6 +163,7 @@ export class ToolIo {
 
   /** a child's result fds both end in one of ours: run it with `2>&1` so it keeps the order */
   childSuffix(): string {
+    if ("file" in this.outDest && sameDest(this.outDest, this.errDest)) return " 2>&1";
     if ("res" in this.outDest && sameDest(this.outDest, this.errDest)) return this.outDest.res === "out" ? " 2>&1" : " 1>&2";
     return "";
   }
@@ -155,6 +172,11 @@ export class ToolIo {
   childDone(r: { stdout: string; stderr: string; stdoutKind?: "text" | "bytes" }): void {
     const rest = settle(this.host, parseRoute(this.childEnv()[IO_VAR]), r);
     // the child's writes went through the pipe limit already; its bytes stay bytes
+    if ("file" in this.outDest && r.stdoutKind === "bytes" && rest.stdout !== "") {
+      this.outDest.file.write(Uint8Array.from(rest.stdout, (c) => c.charCodeAt(0)));
+      this.send(this.errDest, rest.stderr, false);
+      return;
+    }
     const bytes = r.stdoutKind === "bytes" && rest.stdout !== "" && "res" in this.outDest && this.outDest.res === "out";
     if (bytes) this.toBytes();
     const text = r.stdoutKind === "bytes" && !bytes ? decodeBytesToUtf8(unsafeBytesFromLatin1(rest.stdout)) : rest.stdout;

@@ -167,3 +167,15 @@ test("binary output survives pipes, files and od (GNU od's formats)", async () =
   assert.equal((await run("printf 'ab\\n' | od -a -tx1z")).stdout, `0000000   a   b  nl\n         61  62  0a${" ".repeat(54)}>ab.<\n0000003\n`);
   assert.deepEqual(await run("od -A q /dev/null"), { stdout: "", stderr: "od: invalid output address radix 'q'; it must be one character from [doxn]\n", exitCode: 1 });
 });
+
+test("a tool writes its redirected files as it goes; bash's open errors", async () => {
+  const { run } = setup();
+  // a job's file fills while it runs (a daemon's log, `nc -l > f &`)
+  assert.equal((await run("tick 3 > /tmp/t & sleep 1.5; cat /tmp/t; wait; cat /tmp/t")).stdout, "tick0\ntick1\ntick0\ntick1\ntick2\n");
+  assert.equal((await run("mix > /tmp/m 2>&1; cat /tmp/m")).stdout, "o1\ne1\no2\n");
+  assert.equal((await run("mix &> /tmp/m2; mix >> /tmp/m2 2>/tmp/m3; cat /tmp/m2 /tmp/m3")).stdout, "o1\ne1\no2\no1\no2\ne1\n");
+  assert.deepEqual(await run("mix > /nonexistent/f; echo rc=$?"), {
+    stdout: "rc=1\n", stderr: "bash: line 1: /nonexistent/f: No such file or directory\n", exitCode: 0,
+  });
+  assert.equal((await run("mix > /tmp; echo rc=$?")).stderr, "bash: line 1: /tmp: Is a directory\n");
+});
