@@ -9,8 +9,9 @@
  * frame bytes), except the bridge device (IFF_EBRIDGE), which counts in br_pass_frame_up as
  * Linux does.
  */
-import type { SkBuff } from "./skbuff.ts";
+import { CHECKSUM_PARTIAL, skbChecksumHelp, type SkBuff } from "./skbuff.ts";
 import type { NetDevice } from "./netdevice.ts";
+import { netdevCsumOffload } from "./netdev_features.ts";
 import type { Net } from "./net_namespace.ts";
 import type { Scheduler, Timer } from "../../sim/scheduler.ts";
 import type { Rng } from "../../sim/rng.ts";
@@ -124,6 +125,8 @@ export function devQueueXmit(skb: SkBuff): number {
     return -100; // -ENETDOWN
   }
   if (skb.macHeader < 0) skb.macHeader = skb.data;
+  // validate_xmit_skb(): a device that cannot finish a partial checksum gets it done here
+  if (skb.ipSummed === CHECKSUM_PARTIAL && !netdevCsumOffload(dev)) skbChecksumHelp(skb);
   const taps = ptypeCount === 0 ? undefined : netPtypes.get(dev.net)?.all;
   if (taps !== undefined && taps.length) devQueueXmitNit(skb, dev, taps);
   const len = skb.tail - skb.data;

@@ -196,3 +196,15 @@ export function ethnlSetFeatures(dev: NetDevice, bits: [string, boolean][]): Rec
     active_mask: toBools(oldActive ^ newActive),
   };
 }
+
+/**
+ * Can the device finish a CHECKSUM_PARTIAL checksum (NETIF_F_HW_CSUM / IP_CSUM)? The
+ * modelled drivers' feature words say; of the rest, every virtual device offloads it
+ * (dummy, vlan, macvlan, vxlan, ip tunnels, OVS ports) but tun/tap, which hands its frames
+ * to a program.
+ */
+export function netdevCsumOffload(dev: NetDevice): boolean {
+  const s = netdevFeatures(dev);
+  if (s) return (s.features & (NETIF_F_HW_CSUM | NETIF_F_IP_CSUM)) !== 0n;
+  return dev.linkOps?.kind !== "tun";
+}

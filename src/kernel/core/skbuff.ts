@@ -77,6 +77,13 @@ export class SkBuff {
   tstamp = 0;
   /** drop reason once freed with kfree_skb_reason */
   dropReason: string | undefined;
+  /**
+   * ip_summed: CHECKSUM_PARTIAL when the transport checksum at csumStart + csumOffset holds
+   * only the pseudo-header sum, to be finished by the device (or skb_checksum_help())
+   */
+  ipSummed = 0;
+  csumStart = 0;
+  csumOffset = 0;
 
   constructor(len: number, headroom = SKB_HEADROOM) {
     // copy() replaces the buffer at once: no throw-away allocation for it
@@ -172,6 +179,35 @@ export class SkBuff {
     c.vlanProto = this.vlanProto;
     c.nfBridge = this.nfBridge;
     c.tstamp = this.tstamp;
+    c.ipSummed = this.ipSummed;
+    c.csumStart = this.csumStart;
+    c.csumOffset = this.csumOffset;
     return c;
   }
+}
+
+/** skb->ip_summed values */
+export const CHECKSUM_NONE = 0;
+export const CHECKSUM_UNNECESSARY = 1;
+export const CHECKSUM_COMPLETE = 2;
+export const CHECKSUM_PARTIAL = 3;
+
+/**
+ * net/core/dev.c: skb_checksum_help(): finish a CHECKSUM_PARTIAL checksum in software (a
+ * device that cannot, IP fragmentation): the sum from csum_start to the end, folded, into
+ * the field (0 becomes CSUM_MANGLED_0)
+ */
+export function skbChecksumHelp(skb: SkBuff): void {
+  if (skb.ipSummed !== CHECKSUM_PARTIAL) return;
+  const b = skb.buf;
+  let sum = 0;
+  let i = skb.csumStart;
+  for (; i + 1 < skb.tail; i += 2) sum += (b[i]! << 8) | b[i + 1]!;
+  if (i < skb.tail) sum += b[i]! << 8;
+  while (sum > 0xffff) sum = (sum & 0xffff) + Math.floor(sum / 0x10000);
+  const c = ~sum & 0xffff || 0xffff;
+  const at = skb.csumStart + skb.csumOffset;
+  b[at] = c >> 8;
+  b[at + 1] = c & 0xff;
+  skb.ipSummed = CHECKSUM_NONE;
 }

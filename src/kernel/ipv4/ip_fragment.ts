@@ -3,7 +3,7 @@
  * into new skbs of at most mtu bytes, 8-byte aligned offsets, MF on all but the last) and
  * a minimal net/ipv4/ip_fragment.c reassembly (ip_defrag) with the 30 s timer.
  */
-import { SkBuff } from "../core/skbuff.ts";
+import { SkBuff, skbChecksumHelp } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { netSched } from "../core/dev_path.ts";
@@ -17,6 +17,8 @@ import { ipStats } from "./ip_input.ts";
 
 /** net/ipv4/ip_output.c: ip_fragment(): DF set and not allowed -> frag needed */
 export function ipFragment(net: Net, skb: SkBuff, mtu: number, output: (skb: SkBuff) => void): number {
+  // ip_do_fragment(): a partial checksum is finished before the packet is cut
+  skbChecksumHelp(skb);
   const b = skb.buf;
   const o = skb.networkHeader;
   const fragOff = readU16(b, o + 6);

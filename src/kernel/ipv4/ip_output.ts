@@ -4,7 +4,7 @@
  * ID selection (ip_select_ident) and ip_build_and_send_pkt-style header building for the
  * kernel's own packets (ICMP, raw/ping/UDP sockets).
  */
-import { SkBuff, SkBuff as SkBufCtor } from "../core/skbuff.ts";
+import { SkBuff, SkBuff as SkBufCtor, CHECKSUM_PARTIAL } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { ETH_P_IP, PACKET_LOOPBACK } from "../uapi/if.ts";
 import { RTCF_BROADCAST, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
@@ -204,6 +204,8 @@ export interface IpSendParams {
   mark?: number;
   /** allow fragmenting although DF (skb->ignore_df) */
   ignoreDf?: boolean;
+  /** the transport checksum is left to the device (CHECKSUM_PARTIAL): its offset in l4 */
+  csumOffset?: number;
 }
 
 /**
@@ -232,6 +234,11 @@ export function ipSendData(net: Net, rt: Rtable, p: IpSendParams, l4: Uint8Array
   skb.mark = p.mark ?? 0;
   skb.protocol = ETH_P_IP;
   if (p.ignoreDf) skb.ipcbFlags |= IGNORE_DF;
+  if (p.csumOffset !== undefined) {
+    skb.ipSummed = CHECKSUM_PARTIAL;
+    skb.csumStart = o + 20;
+    skb.csumOffset = p.csumOffset;
+  }
   ipSelectIdent(net, skb, p.sk);
   const st = ipStats(net);
   st.OutRequests++;

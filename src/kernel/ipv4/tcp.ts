@@ -94,6 +94,8 @@ export interface TcpOptionsReceived {
 
 export class TcpSock extends InetSock implements Socket {
   readonly type = 1;
+  /** the namespace's control socket (net->ipv4.tcp_sk): RSTs and TIME_WAIT ACKs */
+  ctl = false;
   // sequence space (struct tcp_sock)
   iss = 0;
   sndUna = 0;

@@ -4,7 +4,7 @@
  * then listeners; RST to closed ports), tcp_v4_send_reset(), tcp_v4_err() (ICMP errors) and
  * the registration with the IP layer (tcp_protocol) and /proc/net/tcp.
  */
-import type { SkBuff } from "../core/skbuff.ts";
+import { CHECKSUM_PARTIAL, type SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SockAddrIn } from "../uapi/socket.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
@@ -104,7 +104,10 @@ export function tcpV4SendReset(skb: SkBuff, anysrc = false): void {
 const ctlSocks = new WeakMap<Net, TcpSock>();
 function ctlSock(net: Net): TcpSock {
   let s = ctlSocks.get(net);
-  if (!s) ctlSocks.set(net, (s = new TcpSock(net)));
+  if (!s) {
+    ctlSocks.set(net, (s = new TcpSock(net)));
+    s.ctl = true;
+  }
   return s;
 }
 
@@ -129,7 +132,8 @@ export function tcpV4Rcv(skb: SkBuff): void {
   }
   const saddr = readU32(b, n + 12);
   const daddr = readU32(b, n + 16);
-  if (csumFold(csumTcpudpNofold(saddr, daddr, len, 6, csumPartial(b, o, len))) !== 0) {
+  // skb_csum_unnecessary(): a CHECKSUM_PARTIAL segment from this machine is not checked
+  if (skb.ipSummed !== CHECKSUM_PARTIAL && csumFold(csumTcpudpNofold(saddr, daddr, len, 6, csumPartial(b, o, len))) !== 0) {
     st.InCsumErrors++;
     st.InErrs++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_TCP_CSUM", "tcp_v4_rcv");

@@ -159,10 +159,14 @@ export function tcpTransmit(
   if (payload) b.set(payload, hlen);
   const len = hlen + plen;
   const src = saddr || fl4.saddr;
-  writeU16(b, 16, csumFold(csumTcpudpNofold(src, daddr, len, 6, csumPartial(b, 0, len))));
+  // tcp_v4_send_check(): a socket's segments leave CHECKSUM_PARTIAL, the field holding the
+  // pseudo-header sum; the replies of the control socket (RST, TIME_WAIT ACK:
+  // ip_send_unicast_reply()) are summed in full
+  const partial = !sk.ctl;
+  writeU16(b, 16, partial ? ~csumFold(csumTcpudpNofold(src, daddr, len, 6)) & 0xffff : csumFold(csumTcpudpNofold(src, daddr, len, 6, csumPartial(b, 0, len))));
   ipSendData(net, rt, {
     saddr: src, daddr, protocol: 6, tos: sk.tos, ttl, df: true,
-    sk: idSk, owner: sk, mark: sk.mark,
+    sk: idSk, owner: sk, mark: sk.mark, ...(partial ? { csumOffset: 16 } : {}),
   }, b, len);
   tcpStats(net).OutSegs++;
   return true;

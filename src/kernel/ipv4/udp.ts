@@ -5,7 +5,7 @@
  * __udp4_lib_err (errors to the socket: traceroute's ECONNREFUSED / EHOSTUNREACH).
  */
 import type { SkBuff } from "../core/skbuff.ts";
-import { skbCopyBytes } from "../core/skbuff.ts";
+import { CHECKSUM_PARTIAL, skbCopyBytes } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
@@ -161,7 +161,7 @@ export class UdpSock extends InetSock {
     const b = this.scratch;
     b.set(data, 8);
     udpWrite(b, 0, this.inetSport, dport, ulen, fl4.saddr, fl4.daddr);
-    const r = inetPushDgram(this, rt as Rtable, fl4, 17, b, ulen, dport);
+    const r = inetPushDgram(this, rt as Rtable, fl4, 17, b, ulen, dport, false, true);
     if (isKErr(r)) return r;
     udpStats(this.net).OutDatagrams++;
     return len;
@@ -239,7 +239,7 @@ export function udpRcv(skb: SkBuff): void {
   }
   const saddr = readU32(b, n + 12);
   const daddr = readU32(b, n + 16);
-  if (readU16(b, o + 6) !== 0) {
+  if (readU16(b, o + 6) !== 0 && skb.ipSummed !== CHECKSUM_PARTIAL) {
     const c = csumFold(csumTcpudpNofold(saddr, daddr, ulen, 17, csumPartial(b, o, ulen)));
     if (c !== 0) {
       st.InCsumErrors++;

@@ -10,7 +10,7 @@
  * the earliest expiry. Hooks exist only in namespaces that use conntrack (nf_ct_netns_get).
  */
 import type { Net } from "../core/net_namespace.ts";
-import type { SkBuff } from "../core/skbuff.ts";
+import { CHECKSUM_PARTIAL, type SkBuff } from "../core/skbuff.ts";
 import {
   type NfConntrackInfo, type NfConntrackTuple, IPS_ASSURED, IPS_CONFIRMED, IPS_DST_NAT, IPS_DST_NAT_DONE,
   IPS_NAT_MASK, IPS_SEEN_REPLY, IPS_SRC_NAT, IPS_SRC_NAT_DONE,
@@ -330,6 +330,19 @@ function csumUpdate(b: Uint8Array, off: number, from: number, to: number, words:
   b[off + 1] = r & 0xff;
 }
 
+/** inet_proto_csum_replace4() on a CHECKSUM_PARTIAL field: the uncomplemented pseudo-header
+ * sum moves from `from` to `to` */
+function csumUpdatePartial(b: Uint8Array, off: number, from: number, to: number): void {
+  let c = rd16(b, off);
+  for (let i = 1; i >= 0; i--) {
+    c += (~(from >>> (16 * i))) & 0xffff;
+    c += (to >>> (16 * i)) & 0xffff;
+  }
+  while (c >>> 16) c = (c & 0xffff) + (c >>> 16);
+  b[off] = c >> 8;
+  b[off + 1] = c & 0xff;
+}
+
 function wr32(b: Uint8Array, o: number, v: number): void {
   b[o] = v >>> 24;
   b[o + 1] = (v >>> 16) & 255;
@@ -353,7 +366,11 @@ export function natManipPkt(skb: SkBuff, nh: number, target: Tuple, mtype: numbe
       const newPort = mtype === NF_NAT_MANIP_SRC ? target.sport : target.dport;
       const csOff = proto === 6 ? th + 16 : th + 6;
       const hasCsum = proto === 6 || rd16(b, csOff) !== 0;
-      if (hasCsum && csOff + 2 <= skb.tail) {
+      if (hasCsum && csOff + 2 <= skb.tail && skb.ipSummed === CHECKSUM_PARTIAL) {
+        // inet_proto_csum_replace4(..., pseudohdr): the field is the pseudo-header sum, which
+        // has the address but not the port
+        csumUpdatePartial(b, csOff, oldAddr, newAddr);
+      } else if (hasCsum && csOff + 2 <= skb.tail) {
         csumUpdate(b, csOff, oldAddr, newAddr, 2);
         csumUpdate(b, csOff, oldPort, newPort, 1);
         if (proto === 17 && rd16(b, csOff) === 0) {

@@ -10,7 +10,7 @@
  * ofproto tables directly (ovs_dp_process_packet -> xlate, in one step).
  */
 import type { Net } from "../core/net_namespace.ts";
-import { SkBuff } from "../core/skbuff.ts";
+import { SkBuff, skbChecksumHelp } from "../core/skbuff.ts";
 import {
   IFF_LIVE_ADDR_CHANGE, IFF_NO_QUEUE, IFF_OPENVSWITCH, IFF_OVS_DATAPATH, IFF_TX_SKB_SHARING, NET_ADDR_RANDOM,
   NET_ADDR_SET, NETDEV_TX_OK, NetDevice, RX_HANDLER_CONSUMED, type NetDeviceOps, type RtnlLinkOps,
@@ -59,6 +59,9 @@ export function ovsVportOf(dev: NetDevice): Vport | undefined {
 
 /** vport.c: ovs_vport_receive(): the frame (from its Ethernet header) into the datapath */
 function ovsVportReceive(vport: Vport, skb: SkBuff): void {
+  // the switch works on frames: a partial checksum is finished as it comes in (Linux
+  // carries it through the datapath; the bytes differ only in that field)
+  skbChecksumHelp(skb);
   const frame = skb.buf.slice(skb.data, skb.tail);
   consumeSkb(skb);
   if (vport.receive) vport.receive(vport, frame);

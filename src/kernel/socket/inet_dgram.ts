@@ -4,6 +4,8 @@
  * and ip_append_data()'s MTU rules (EMSGSIZE + a local error with IP_PMTUDISC_DO, DF choice,
  * TTL from IP_TTL / ip_default_ttl).
  */
+import { netdevCsumOffload } from "../core/netdev_features.ts";
+import { csumFold, csumTcpudpNofold } from "../../wire/checksum.ts";
 import type { InetSock } from "./sock.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
@@ -68,7 +70,7 @@ export function ipLocalError(sk: InetSock, err: number, daddr: number, port: num
  * ip_append_data() + ip_push_pending_frames() for one datagram whose transport part is
  * l4[0..len). Returns len or the error.
  */
-export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: number, l4: Uint8Array, len: number, dport = 0, pingSock = false): number | KErr {
+export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: number, l4: Uint8Array, len: number, dport = 0, pingSock = false, udpCsum = false): number | KErr {
   const dstMtu = ipv4Mtu(rt);
   const mtu = useDstMtu(sk) ? dstMtu : rt.dev.mtu;
   const maxnonfrag = ignoreDf(sk) ? 0xffff : mtu;
@@ -82,9 +84,18 @@ export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: numb
   let ttl: number;
   if (ipv4IsMulticast(fl4.daddr)) ttl = sk.mcTtl;
   else ttl = sk.ucTtl === -1 ? ipv4Sysctl(sk.net).ipDefaultTtl : sk.ucTtl;
+  // __ip_append_data(): a datagram that fits the MTU, through a device that finishes
+  // checksums, leaves CHECKSUM_PARTIAL (udp4_hwcsum(): the field holds the pseudo-header sum)
+  const partial = udpCsum && 20 + len <= mtu && netdevCsumOffload(rt.dev) && (l4[6]! | l4[7]!) !== 0;
+  if (partial) {
+    const c = ~csumFold(csumTcpudpNofold(fl4.saddr, fl4.daddr, len, 17)) & 0xffff;
+    l4[6] = c >> 8;
+    l4[7] = c & 0xff;
+  }
   const err = ipSendData(sk.net, rt, {
     saddr: fl4.saddr, daddr: fl4.daddr, protocol: proto, tos: sk.tos, ttl, df,
     sk: sk.state === TCP_ESTABLISHED ? sk : undefined, owner: sk, mark: sk.mark, ignoreDf: ignoreDf(sk),
+    ...(partial ? { csumOffset: 6 } : {}),
   }, l4, len);
   if (err === -1) return kerr("EPERM");
   // udp_send_skb(), raw_sendmsg(): ENOBUFS only to a socket that asked for errors (IP_RECVERR)
