@@ -7,6 +7,10 @@
  * plugin turns `CMD … > /proc/X` (and `>>`, `>|`, on fd 1) at the end of a pipeline into
  * `CMD … | __kwrite CMD /proc/X`, and `__kwrite` does the open and the one write(2) through
  * the kernel, printing what bash prints when either fails.
+ *
+ * The same for echo, printf and cat into an ordinary file (`CMD … | __fwrite > FILE`):
+ * just-bash's file system makes missing directories on the way, where bash's open(2) fails
+ * (`bash: /no/dir/f: No such file or directory`, status 1).
  */
 import type { TransformPlugin, WordNode } from "just-bash";
 import { isKErr, strerror } from "../kernel/uapi/errno.ts";
@@ -33,6 +37,17 @@ function commandName(cmd: AnyNode): string {
   return p0 && p0.type === "Literal" ? p0.value : "";
 }
 
+/** an ordinary file: not the kernel's, not /dev (literal prefix only; `$x` targets count) */
+function fileTarget(w: unknown): boolean {
+  if (!isNode(w) || w.type !== "Word") return false;
+  const p0 = (w.parts as AnyNode[])[0];
+  if (!p0) return false;
+  const v = p0.type === "Literal" || p0.type === "SingleQuoted" ? String(p0.value) : "";
+  return !/^\/(proc|sys|dev)(\/|$)/.test(v);
+}
+
+const FILE_WRITERS = new Set(["echo", "printf", "cat"]);
+
 function rewrite(node: unknown): void {
   if (Array.isArray(node)) {
     for (const n of node) rewrite(n);
@@ -42,6 +57,23 @@ function rewrite(node: unknown): void {
   if (node.type === "Pipeline") {
     const cmds = node.commands as AnyNode[];
     const last = cmds[cmds.length - 1];
+    if (last && last.type === "SimpleCommand" && last.name && FILE_WRITERS.has(commandName(last))) {
+      // `echo … > f` alone on fds 1 and 2: the open is __fwrite's
+      const reds = last.redirections as AnyNode[];
+      const outs = reds.filter((r) => r.fd === null || r.fd === 1 || r.fd === 2 || String(r.operator).startsWith("&"));
+      const r = outs[0];
+      if (outs.length === 1 && r && (r.fd === null || r.fd === 1) && (r.operator === ">" || r.operator === ">>" || r.operator === ">|") && fileTarget(r.target)) {
+        last.redirections = reds.filter((x) => x !== r);
+        cmds.push({
+          type: "SimpleCommand",
+          assignments: [],
+          redirections: [],
+          name: literal("__fwrite"),
+          args: [literal(r.operator === ">>" ? ">>" : ">"), r.target as WordNode],
+        });
+        if (Array.isArray(node.pipeStderr)) (node.pipeStderr as boolean[]).push(false);
+      }
+    }
     if (last && last.type === "SimpleCommand" && last.name) {
       const reds = last.redirections as AnyNode[];
       const i = reds.findIndex(

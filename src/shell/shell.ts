@@ -407,7 +407,7 @@ export class HostShell implements Shell, IoHost {
         const r = await ctx.origCommand(args);
         return {
           ...r,
-          stderr: r.stderr.replace(/^ls: (.+): No such file or directory$/gm, "ls: cannot access '$1': No such file or directory"),
+          stderr: r.stderr.replace(/^ls: (?!cannot access )(.+): No such file or directory$/gm, "ls: cannot access '$1': No such file or directory"),
         };
       }),
     );
@@ -497,6 +497,18 @@ export class HostShell implements Shell, IoHost {
         lines.sort((a, b) => (reverse ? cmp(b, a) : cmp(a, b)));
         const out = unique ? lines.filter((l, i) => i === 0 || cmp(l, lines[i - 1]!) !== 0) : lines;
         return { stdout: out.map((l) => l + "\n").join(""), stderr: "", exitCode: 0 };
+      }),
+    );
+    // `CMD … | __fwrite >|>> FILE` (procwrite.ts): bash's open(2) of a redirection, then the bytes
+    custom.push(
+      defineCommand("__fwrite", async (args, ctx) => {
+        const [mode = ">", target = ""] = args;
+        const path = fs.resolvePath(ctx.cwd, target);
+        const sink = await openToolFile(fs, path, mode === ">>");
+        if (typeof sink === "string") return { stdout: "", stderr: `bash: ${target}: ${sink}\n`, exitCode: 1 };
+        if (ctx.stdin) sink.write(Uint8Array.from(latin1FromBytes(ctx.stdin), (c) => c.charCodeAt(0)));
+        await sink.done();
+        return { stdout: "", stderr: "", exitCode: 0 };
       }),
     );
     custom.push(

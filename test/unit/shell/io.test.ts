@@ -179,3 +179,13 @@ test("a tool writes its redirected files as it goes; bash's open errors", async 
   });
   assert.equal((await run("mix > /tmp; echo rc=$?")).stderr, "bash: line 1: /tmp: Is a directory\n");
 });
+
+test("echo/printf/cat into a missing directory: bash's open error, no directory made", async () => {
+  const { run } = setup();
+  assert.deepEqual(await run("echo hi > /nonexistent/f; echo rc=$?; ls -d /nonexistent"), {
+    stdout: "rc=1\n",
+    stderr: "bash: line 1: /nonexistent/f: No such file or directory\nls: cannot access '/nonexistent': No such file or directory\n",
+    exitCode: 2,
+  });
+  assert.equal((await run("echo a > /tmp/x; printf 'b\\n' >> /tmp/x; cat /tmp/x > /tmp/y; cat /tmp/y")).stdout, "a\nb\n");
+});
