@@ -267,10 +267,24 @@ export function fibTableLookup(tb: FibTable, fl: Flowi4, flags = 0): FibResult |
 /** include/net/ip_fib.h: fib_lookup() / net/ipv4/fib_rules.c: __fib_lookup() — the rules,
  * then the tables they point to. ESRCH (no rule decided) becomes ENETUNREACH. */
 export function fibLookup(net: Net, fl: Flowi4, flags = 0): FibResult | KErr {
+  if (!fibHasCustomRules(net)) {
+    // fib_lookup() without custom rules: the tables the three default rules name, in their
+    // order (Linux merges local into main then; the answer is the same)
+    for (let i = 0; i < DEFAULT_RULE_TABLES.length; i++) {
+      const tb = fibGetTable(net, DEFAULT_RULE_TABLES[i]!);
+      if (!tb) continue;
+      const r = fibTableLookup(tb, fl, flags);
+      if (!isKErr(r) || r.errno !== "EAGAIN") return r;
+    }
+    return E_NETUNREACH;
+  }
   const r = fibRulesLookup(net, fl, flags);
   if (isKErr(r) && (r.errno === "ESRCH" || r.errno === "EAGAIN")) return E_NETUNREACH;
   return r;
 }
+
+/** local, main, default: what the default rules look up, in order */
+const DEFAULT_RULE_TABLES = [255, 254, 253];
 
 /** used by fib_rules: look one table up */
 export function fibTableLookupById(net: Net, id: number, fl: Flowi4, flags: number): FibResult | KErr {
