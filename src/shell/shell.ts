@@ -333,7 +333,6 @@ export class HostShell implements Shell, IoHost {
       "/etc/hosts": `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`,
       "/etc/resolv.conf": "",
       "/etc/iproute2/rt_tables": RT_TABLES,
-      "/root/.bashrc": "",
       "/tmp/.keep": "",
       "/var/lib/misc/.keep": "",
       ...opts.files,

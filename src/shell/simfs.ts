@@ -28,10 +28,16 @@ export class SimClockFs extends InMemoryFs {
 
   constructor(clock: () => number, initialFiles?: ConstructorParameters<typeof InMemoryFs>[0]) {
     super(initialFiles);
+    // a lab host's home is empty (labtool's hosts have nothing in /root)
+    if (!this.existsSyncDir("/root")) this.mkdirSync("/root", { recursive: true });
     this.clock = clock;
     const now = this.date();
     for (const p of this.getAllPaths()) void this.stamp(p, now);
     for (const [p, m] of Object.entries(STD_MODES)) void super.chmod(p, m).catch(() => undefined);
+  }
+
+  private existsSyncDir(path: string): boolean {
+    return (this as unknown as { data?: Map<string, unknown> }).data?.has(path) ?? false;
   }
 
   private date(): Date {
