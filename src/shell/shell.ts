@@ -461,6 +461,16 @@ export class HostShell implements Shell, IoHost {
         return ctx.origCommand(args.map((a, i) => (i > 0 && args[i - 1] === "--") || !a.startsWith("-") || a === "-" ? trUnescape(a) : a));
       }),
     );
+    // uniq -c: coreutils prints the count as "%7d " (just-bash as "%4d ")
+    custom.push(
+      defineCommand("uniq", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: uniq: command not found\n", exitCode: 127 };
+        const r = await ctx.origCommand(args);
+        const counted = args.some((a) => a === "--count" || (/^-[a-zA-Z]+$/.test(a) && a.includes("c")));
+        if (!counted || r.exitCode !== 0) return r;
+        return { ...r, stdout: r.stdout.replace(/^ *(\d+) /gm, (_m, n: string) => `${n.padStart(7)} `) };
+      }),
+    );
     // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
     // locale. Plain sorts (-u, -r, files or stdin) are done here, the rest by just-bash.
     custom.push(
