@@ -13,6 +13,7 @@ import { createKernelFs } from "./core/procfs.ts";
 import { devIoctl } from "./core/dev_ioctl.ts";
 import { linkwatchRunPending } from "./core/dev.ts";
 import { sockCreate } from "./socket/socket.ts";
+import { inetDiagDump } from "./ipv4/inet_diag.ts";
 
 /** net/socket.c: __sock_create() of the socket layer (K2's sockCreate in socket/socket.ts) */
 export type SockCreate = (net: Net, family: number, type: number, protocol: number) => Socket | KErr;
@@ -63,6 +64,7 @@ export function createSyscalls(host: Host, net: Net): Syscalls {
     socket: (family, type, protocol) => {
       return sockCreateFn(net, family, type, protocol);
     },
+    inetDiag: (req) => inetDiagDump(net, req, world.sched.now),
     ioctl: (req: IoctlReq) => {
       linkwatchRunPending(net);
       const r = devIoctl(net, req);

@@ -30,6 +30,7 @@ import { icmpRcv, ipv4Sysctl, icmpStats } from "./icmp.ts";
 import { udpInit, udpStats, udpSockets } from "./udp.ts";
 import { tcpInit, tcpSnmpLine } from "./tcp_ipv4.ts";
 import { rawSockets } from "./raw.ts";
+import { sockstatSeqShow, sockstat6SeqShow } from "./inet_diag.ts";
 import type { InetSock } from "../socket/sock.ts";
 import { inetRtmGetroute, fnheDump } from "./route.ts";
 import { setRouteCacheDumpHook } from "./fib_frontend.ts";
@@ -76,6 +77,8 @@ export function inetInit(): void {
   registerProcNet("netstat", netstatSeqShow);
   registerProcNet("udp", udp4SeqShow);
   registerProcNet("raw", rawSeqShow);
+  registerProcNet("sockstat", sockstatSeqShow);
+  registerProcNet("sockstat6", sockstat6SeqShow);
   for (const r of ["SIOCSARP", "SIOCDARP", "SIOCGARP"]) registerIoctl(r, arpIoctl);
 
   registerNetdeviceNotifier(arpNotifier);

@@ -208,6 +208,8 @@ export class TcpSock extends InetSock implements Socket {
       this.inetRcvSaddr = this.inetSaddr = 0;
       return e;
     }
+    if (this.inetRcvSaddr) this.userlocks |= 4;
+    if (a.port) this.userlocks |= 8;
     return undefined;
   }
 

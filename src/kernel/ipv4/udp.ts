@@ -124,6 +124,8 @@ export class UdpSock extends InetSock {
       this.inetRcvSaddr = this.inetSaddr = 0;
       return e;
     }
+    if (this.inetRcvSaddr) this.userlocks |= 4;
+    if (a.port) this.userlocks |= 8;
     return undefined;
   }
 

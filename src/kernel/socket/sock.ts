@@ -53,6 +53,9 @@ export abstract class InetSock implements Socket {
   broadcast = false;
   boundDevIf = 0;
   mark = 0;
+  /** sk_userlocks: SOCK_BINDADDR_LOCK (4) and SOCK_BINDPORT_LOCK (8) after a bind() that named
+   * them (inet_diag's "autobound" is a socket without the port lock) */
+  userlocks = 0;
   pmtudisc = IP_PMTUDISC_WANT;
   hdrincl = false;
   timestamp = false;

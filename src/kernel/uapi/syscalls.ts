@@ -6,6 +6,7 @@ import type { Micros, Block, Timer } from "../../sim/scheduler.ts";
 import type { KErr } from "./errno.ts";
 import type { Rtnetlink } from "./rtnetlink.ts";
 import type { Socket } from "./socket.ts";
+import type { InetDiagMsg, InetDiagReq } from "./inet_diag.ts";
 
 /** A legacy ioctl request, by its C name, with its struct as a plain object. */
 export interface IoctlReq {
@@ -64,6 +65,9 @@ export interface Syscalls {
   netnsSetId?(name: string, nsid: number): KErr | undefined;
 
   socket(family: number, type: number, protocol: number): Socket | KErr;
+  /** NETLINK_SOCK_DIAG: the inet sockets of the caller's namespace (inet_diag dump); the kernel
+   * always has it, optional only for test doubles */
+  inetDiag?(req: InetDiagReq): InetDiagMsg[] | KErr;
   /** the namespace's own Syscalls object when this one is a process's view of it (the shell
    * gives each process one that keeps its fd table): the key for per-namespace state */
   readonly ns?: Syscalls;
