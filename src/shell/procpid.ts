@@ -15,9 +15,9 @@ function fdInstall(s: Socket, fds: Map<number, FdFile>): Socket {
   /* sock_i_ino(): the inode /proc/net/{tcp,udp,raw} show (sockets without one stay unlisted) */
   const ino = (s as Socket & { ino?: unknown }).ino;
   if (typeof ino !== "number") return s;
-  const file: FdFile = { link: `socket:[${ino}]`, mode: "rw" };
-  const fd = fdAlloc(fds, file);
   const close = s.close.bind(s);
+  const file: FdFile = { link: `socket:[${ino}]`, mode: "rw", close: () => s.close() };
+  const fd = fdAlloc(fds, file);
   s.close = () => {
     if (fds.get(fd) === file) fds.delete(fd);
     close();

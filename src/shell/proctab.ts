@@ -56,6 +56,15 @@ export interface FdFile {
   link: string;
   /** its open mode, for the link's permissions (sockets are read-write) */
   mode: "r" | "w" | "rw";
+  /** close(2) of it (exit_files() closes what a process leaves open) */
+  close?(): void;
+}
+
+/** kernel/exit.c: exit_files(): a process's last close of the files it still holds */
+export function exitFiles(fds: Map<number, FdFile> | undefined): void {
+  if (!fds) return;
+  for (const f of [...fds.values()]) f.close?.();
+  fds.clear();
 }
 
 /** fs/file.c: alloc_fd(): the lowest free descriptor (0, 1 and 2 are the standard streams) */

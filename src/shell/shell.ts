@@ -38,7 +38,7 @@ import { kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
-import { ProcTable, type ProcEntry } from "./proctab.ts";
+import { ProcTable, exitFiles, type ProcEntry } from "./proctab.ts";
 import { daemonSnapshot, daemonsStarted } from "./daemons.ts";
 import { procPidFs, taskSyscalls } from "./procpid.ts";
 import { jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
@@ -1099,8 +1099,11 @@ export class HostShell implements Shell, IoHost {
         e.fds = proc.fds;
         forked = true;
       }
-    // at exit a process's descriptors close
-    if (!forked) delete proc.fds;
+    // at exit a process's descriptors close (a killed nc's connecting socket too)
+    if (!forked) {
+      exitFiles(proc.fds);
+      delete proc.fds;
+    }
     this.onToolExit?.(name, p.argv, code);
     return { stdout: io.stdout, stderr: io.stderr, exitCode: code, ...(io.stdoutBytes ? { stdoutKind: "bytes" as const } : {}) };
   }

@@ -408,6 +408,9 @@ export class TcpSock extends InetSock implements Socket {
     const unread = this.rqBytes();
     this.rq = [];
     this.rqHead = 0;
+    // tcp_time_wait() handed the connection to a timewait sock and closed the socket the
+    // program holds: here one object is both, and the TIME_WAIT half lives on
+    if (this.state === TCP_TIME_WAIT) return;
     if (this.state === TCP_CLOSE) {
       this.tcpDone(undefined);
       return;
