@@ -12,6 +12,7 @@ import { rtnetlinkFor } from "./core/rtnetlink.ts";
 import { createKernelFs } from "./core/procfs.ts";
 import { devIoctl } from "./core/dev_ioctl.ts";
 import { linkwatchRunPending } from "./core/dev.ts";
+import { doSoftirq } from "./core/dev_path.ts";
 import { sockCreate } from "./socket/socket.ts";
 import { inetDiagDump } from "./ipv4/inet_diag.ts";
 
@@ -62,7 +63,16 @@ export function createSyscalls(host: Host, net: Net): Syscalls {
       return net.name;
     },
     socket: (family, type, protocol) => {
-      return sockCreateFn(net, family, type, protocol);
+      const sk = sockCreateFn(net, family, type, protocol);
+      if ("errno" in sk) return sk;
+      // the transmit path's local_bh_enable() runs NET_RX before sendmsg() returns
+      const sendto = sk.sendto;
+      sk.sendto = (data, addr) => {
+        const r = sendto.call(sk, data, addr);
+        doSoftirq(net);
+        return r;
+      };
+      return sk;
     },
     inetDiag: (req) => inetDiagDump(net, req, world.sched.now),
     ioctl: (req: IoctlReq) => {

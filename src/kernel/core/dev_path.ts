@@ -179,6 +179,10 @@ class SoftnetData {
   processed = 0;
   dropped = 0;
   timeSqueeze = 0;
+  /** net_rx_action() is on the stack (softirq context) */
+  running = false;
+  /** in a syscall's do_softirq(): how far past `now` the CPU has got with the frames */
+  busy = 0;
   constructor(sched: Scheduler) {
     this.timer = sched.timer(() => netRxAction(this), "NET_RX");
   }
@@ -207,6 +211,13 @@ function softnetOf(sched: Scheduler): SoftnetData {
   let sd = softnet.get(sched);
   if (!sd) softnet.set(sched, (sd = new SoftnetData(sched)));
   return sd;
+}
+
+/** the time a frame being handled now carries (netif_rx stamps, socket error queues) */
+export function netNow(net: Net): number {
+  const sched = netSched(net);
+  const sd = softnet.get(sched);
+  return sd === undefined ? sched.now : sched.now + sd.busy;
 }
 
 /** the softnet statistics of a world (/proc/net/softnet_stat) */
@@ -293,7 +304,7 @@ export function netifRx(skb: SkBuff): number {
     kfreeSkbReason(skb, "SKB_DROP_REASON_CPU_BACKLOG", "enqueue_to_backlog");
     return 1;
   }
-  skb.tstamp = sched.now;
+  skb.tstamp = sched.now + sd.busy;
   sd.push(skb);
   if (!sd.timer.pending) sd.timer.mod(sched.now + NET_RX_DELAY_US); // ____napi_schedule + raise NET_RX
   return 0;
@@ -301,10 +312,53 @@ export function netifRx(skb: SkBuff): number {
 
 /** net/core/dev.c: net_rx_action() + process_backlog(): drain with a budget, re-arm if left */
 function netRxAction(sd: SoftnetData): void {
+  sd.running = true;
+  const n = netRxBatch(sd);
+  sd.running = false;
+  if (sd.count > 0) {
+    // budget exhausted: ksoftirqd runs again once the CPU time of this batch has passed
+    sd.timeSqueeze++;
+    sd.timer.mod(sd.timer.when + n * NET_RX_COST_US);
+  }
+}
+
+/** kernel/softirq.c: MAX_SOFTIRQ_RESTART */
+const MAX_SOFTIRQ_RESTART = 10;
+
+/**
+ * kernel/softirq.c: do_softirq() from local_bh_enable() when a system call's transmit path
+ * (rcu_read_unlock_bh() in __dev_queue_xmit()) leaves NET_RX pending: the frame a process
+ * sends crosses veths, bridges and routers, and any reply comes back, inside the syscall,
+ * before the process sends its next one. __do_softirq() restarts at most
+ * MAX_SOFTIRQ_RESTART times; what is left waits for ksoftirqd (the timer).
+ */
+export function doSoftirq(net: Net): void {
+  const sd = softnet.get(netSched(net));
+  if (sd === undefined || sd.running || !sd.timer.pending || sd.count === 0) return;
+  sd.timer.cancel();
+  sd.running = true;
+  const now = netSched(net).now;
+  for (let i = 0; i < MAX_SOFTIRQ_RESTART && sd.count > 0; i++) netRxBatch(sd, now);
+  sd.running = false;
+  sd.busy = 0;
+  if (sd.count > 0) {
+    sd.timeSqueeze++;
+    sd.timer.mod(netSched(net).now + NET_RX_COST_US);
+  }
+}
+
+/**
+ * process_backlog() for one budget; returns the frames processed. In a syscall's softirq
+ * (`now` given) each frame is handled NET_RX_DELAY_US after it was queued, on a clock of its
+ * own (sd.busy): what it sends on and what it delivers carry that time, so an RTT measured
+ * from timestamps is the flight's, not zero.
+ */
+function netRxBatch(sd: SoftnetData, now?: number): number {
   let budget = NETDEV_BUDGET;
   let n = 0;
   while (sd.count > 0 && budget-- > 0) {
     const skb = sd.shift();
+    if (now !== undefined) sd.busy = Math.max(sd.busy, skb.tstamp - now + NET_RX_DELAY_US);
     sd.processed++;
     n++;
     if (skb.dev!.dismantle || !(skb.dev!.flags & IFF_UP)) {
@@ -314,11 +368,7 @@ function netRxAction(sd: SoftnetData): void {
     }
     netifReceiveSkb(skb);
   }
-  if (sd.count > 0) {
-    // budget exhausted: ksoftirqd runs again once the CPU time of this batch has passed
-    sd.timeSqueeze++;
-    sd.timer.mod(sd.timer.when + n * NET_RX_COST_US);
-  }
+  return n;
 }
 
 /** net/core/dev.c: deliver_skb() to the taps of a list */

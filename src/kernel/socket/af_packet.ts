@@ -179,8 +179,10 @@ export class PacketSock implements Socket, PacketType {
     return undefined;
   }
 
+  /** poll(): a reader that starts waiting while frames are already queued wakes at once */
   onReadable(cb: (() => void) | undefined): void {
     this.cb = cb;
+    if (cb && this.rq.length) netSched(this.net).after(0, () => this.cb?.(), "sk_data_ready");
   }
 
   close(): void {

@@ -3,6 +3,7 @@
  * receive queue and its rcvbuf accounting, the error queue, SOL_SOCKET/SOL_IP options) and
  * the wake-up of a reader (sk_data_ready -> the onReadable callback).
  */
+import { netNow } from "../core/dev_path.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Socket, SockAddr, SockOpt, RecvMsg, SockExtendedErr } from "../uapi/socket.ts";
@@ -92,6 +93,10 @@ export abstract class InetSock implements Socket {
       return false;
     }
     this.rmemAlloc += ts;
+    if (this.net?.host?.world) {
+      const at = netNow(this.net);
+      if (at > this.net.host.world.sched.now) m.at = at;
+    }
     this.rq.push(m);
     this.dataReady();
     return true;
@@ -100,6 +105,7 @@ export abstract class InetSock implements Socket {
   /** sock_queue_err_skb() */
   queueErr(e: SockExtendedErr): void {
     if (this.eq.length > 64) return;
+    if (e.stamp === undefined && this.net?.host?.world) e.stamp = netNow(this.net);
     this.eq.push(e);
     this.dataReady();
   }
@@ -117,18 +123,33 @@ export abstract class InetSock implements Socket {
       this.cb();
       return;
     }
-    if (this.wakePending) return;
+    // a frame handled inside a sender's syscall arrives when its flight is over
+    this.wakeAt(netNow(this.net));
+  }
+
+  /** wake the reader at `t` unless a wake-up at or before it is already due */
+  private wakeAt(t: number): void {
+    if (this.wakePending && this.wakeWhen <= t) return;
+    const sched = this.net.host.world.sched;
     this.wakePending = true;
-    sched.after(0, () => {
+    this.wakeWhen = t;
+    sched.after(t - sched.now, () => {
+      if (this.wakeWhen !== t) return;
       this.wakePending = false;
       this.cb?.();
     }, "sk_data_ready");
   }
   private wakePending = false;
+  private wakeWhen = 0;
 
   recvfrom(): RecvMsg | undefined {
     if (this.rqHead >= this.rq.length) return undefined;
     const m = this.rq[this.rqHead]!;
+    if (m.at !== undefined && m.at > this.net.host.world.sched.now) {
+      // still in flight: poll() sleeps until it lands
+      if (this.cb) this.wakeAt(m.at);
+      return undefined;
+    }
     this.rq[this.rqHead++] = undefined as unknown as RecvMsg;
     if (this.rqHead > 64 && this.rqHead * 2 > this.rq.length) {
       this.rq = this.rq.slice(this.rqHead);
@@ -138,14 +159,18 @@ export abstract class InetSock implements Socket {
     return m;
   }
 
+  /** the error queue is readable as soon as an error is queued (stamped with its arrival
+   * time): only data waits for its flight to land */
   recvErr(): SockExtendedErr | undefined {
     const e = this.eq.shift();
     if (e && this.skErr && this.eq.length === 0) this.skErr = undefined;
     return e;
   }
 
+  /** poll(): a reader that starts waiting while data is already queued wakes at once */
   onReadable(cb: (() => void) | undefined): void {
     this.cb = cb;
+    if (cb && (this.rqHead < this.rq.length || this.eq.length > 0)) this.dataReady();
   }
 
   close(): void {

@@ -78,6 +78,8 @@ export interface SockExtendedErr {
   offender?: Ipv4;
   /** the original datagram's payload as it was sent (what MSG_ERRQUEUE returns) */
   payload: Uint8Array;
+  /** when it was queued (SO_TIMESTAMP on MSG_ERRQUEUE) */
+  stamp?: number;
 }
 
 export const SO_EE_ORIGIN_NONE = 0;
@@ -93,6 +95,9 @@ export interface RecvMsg {
   ifindex?: number;
   /** simulated receive timestamp in µs (SO_TIMESTAMP) */
   stamp: number;
+  /** (kernel) not readable before this time: the end of the flight that delivered it inside
+   * another process's syscall */
+  at?: number;
   /** packet sockets: the frame went out of this host (PACKET_OUTGOING) */
   outgoing?: boolean;
 }

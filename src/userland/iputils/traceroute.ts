@@ -1149,6 +1149,7 @@ class Traceroute {
       recvTime = this.clock.us(m.stamp);
     } else {
       buf = ee!.payload;
+      if (ee!.stamp !== undefined) recvTime = this.clock.us(ee!.stamp);
     }
     let pb = checkReply(sk, err, from, buf);
     if (!pb) {
