@@ -219,25 +219,12 @@ class Sysctl {
     }
     const ign = ignoreFailure ? ", ignoring" : "";
     if (!this.dryRun) {
-      // fprocopen(path, "w") + fprintf("%s\n") + close_stream(): the write fails at close
+      // fprocopen(path, "w") + fprintf("%s\n") + close_stream(): the entry exists and is
+      // writable (stat said so), so open() succeeds and the kernel's answer comes at close
       const e = this.fs.write(this.kpath(path), `${value ?? ""}\n`);
       if (e) {
-        switch (e.errno) {
-          case "ENOENT":
-            if (!this.ignoreError) {
-              this.warnx(`"${dottedKey}" is an unknown key${ign}`);
-              if (!ignoreFailure) rc = EXIT_FAILURE;
-            }
-            return rc;
-          case "EPERM":
-          case "EROFS":
-          case "EACCES":
-            this.warnx(`permission denied on key "${dottedKey}"${ign}`);
-            return ignoreFailure ? rc : EXIT_FAILURE;
-          default:
-            this.warn(`setting key "${dottedKey}"`, e);
-            return EXIT_FAILURE;
-        }
+        this.warn(`setting key "${dottedKey}"`, e);
+        return EXIT_FAILURE;
       }
     }
     if ((rc === EXIT_SUCCESS && !this.quiet) || this.dryRun) {
