@@ -169,6 +169,30 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
         return undefined;
       },
     },
+    tcpMemEntry("tcp_rmem", s.tcpRmem),
+    tcpMemEntry("tcp_wmem", s.tcpWmem),
+    intEntry("tcp_reordering", () => s.tcpReordering, (v) => void (s.tcpReordering = v)),
+    {
+      // net/ipv4/tcp_cong.c: tcp_set_default_congestion_control()
+      procname: "tcp_congestion_control",
+      mode: 0o644,
+      read: () => `${s.tcpCongestionControl}\n`,
+      write: (data: string) => {
+        const name = data.trim();
+        if (!TCP_CONG_AVAILABLE.includes(name)) return kerr("ENOENT");
+        // a namespace other than the machine's first may only pick a non-restricted one (a
+        // lab host is such a namespace)
+        if (!TCP_CONG_ALLOWED.includes(name)) return kerr("EPERM");
+        s.tcpCongestionControl = name;
+        return undefined;
+      },
+    },
+    {
+      procname: "tcp_available_congestion_control",
+      mode: 0o444,
+      read: () => `${TCP_CONG_AVAILABLE.join(" ")}\n`,
+      write: () => kerr("EPERM"),
+    },
     {
       procname: "ip_local_port_range",
       mode: 0o644,
@@ -181,6 +205,27 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
       },
     },
   ];
+}
+
+/** the congestion control modules the lab machines have loaded (tcp_get_available_congestion_control) */
+const TCP_CONG_AVAILABLE = ["reno", "bbr", "cubic"];
+/** tcp_allowed_congestion_control: reno and the default are non-restricted */
+const TCP_CONG_ALLOWED = ["reno", "bbr"];
+
+/** tcp_rmem / tcp_wmem: three integers, each at least 1 (proc_dointvec_minmax, SYSCTL_ONE) */
+function tcpMemEntry(procname: string, v: [number, number, number]): CtlTable {
+  return {
+    procname,
+    mode: 0o644,
+    read: () => `${v[0]}\t${v[1]}\t${v[2]}\n`,
+    write: (data: string) => {
+      const x = procParseInts(data, 3);
+      if (isKErr(x)) return x;
+      if (x.some((n) => n < 1)) return kerr("EINVAL");
+      for (let i = 0; i < x.length; i++) v[i] = x[i]!;
+      return undefined;
+    },
+  };
 }
 
 const HZ_USER = 100;

@@ -48,6 +48,13 @@ export interface Ipv4Sysctl {
   ipNoPmtuDisc: number;
   pingGroupRange: [number, number];
   ipLocalPortRange: [number, number];
+  /** tcp_rmem / tcp_wmem (min, default, max) and tcp_reordering (net/ipv4/tcp_ipv4.c:
+   * tcp_sk_init(); the maxima are what the lab machines' memory gives them) */
+  tcpRmem: [number, number, number];
+  tcpWmem: [number, number, number];
+  tcpReordering: number;
+  /** the congestion control a new socket gets: the lab machines default to bbr */
+  tcpCongestionControl: string;
   /** icmp_global_credit / icmp_global_stamp */
   globalCredit: number;
   globalStamp: number;
@@ -61,7 +68,9 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
       icmpEchoIgnoreAll: 0, icmpEchoEnableProbe: 0, icmpEchoIgnoreBroadcasts: 1,
       icmpIgnoreBogusErrorResponses: 1, icmpErrorsUseInboundIfaddr: 0, icmpRatelimit: 1000,
       icmpRatemask: 6168, icmpMsgsPerSec: 1000, icmpMsgsBurst: 50, ipDefaultTtl: 64, ipNoPmtuDisc: 0,
-      pingGroupRange: [1, 0], ipLocalPortRange: [32768, 60999], globalCredit: 0, globalStamp: -HZ,
+      pingGroupRange: [1, 0], ipLocalPortRange: [32768, 60999],
+      tcpRmem: [4096, 131072, 33554432], tcpWmem: [4096, 16384, 4194304], tcpReordering: 3,
+      tcpCongestionControl: "bbr", globalCredit: 0, globalStamp: -HZ,
     };
     sysctls.set(net, s);
   }

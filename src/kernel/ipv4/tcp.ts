@@ -10,6 +10,7 @@
  * hang-up (ee_origin NONE, ee_errno = the error or 0) once the stream is over, as poll's
  * POLLHUP/POLLERR would.
  */
+import { ipv4Sysctl } from "./icmp.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import type { Socket, SockAddr, SockAddrIn, SockOpt, RecvMsg, SockExtendedErr } from "../uapi/socket.ts";
@@ -168,7 +169,14 @@ export class TcpSock extends InetSock implements Socket {
   constructor(net: Net) {
     super(net, 6);
     this.pmtudisc = 1;
+    // tcp_init_sock()
+    const s = ipv4Sysctl(net);
+    this.sndbuf = s.tcpWmem[1];
+    // (sk_rcvbuf stays at the core default: the receive window model is calibrated on it)
+    this.reordering = s.tcpReordering;
   }
+  /** tp->reordering */
+  reordering = 3;
 
   get sched() {
     return netSched(this.net);

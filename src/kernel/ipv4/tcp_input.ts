@@ -24,6 +24,11 @@ import { tcpResetXmitTimer, tcpSendDelayedAck, tcpTimeWait } from "./tcp_timer.t
 import { inetEhashInsert, inetBindHash } from "./inet_hashtables.ts";
 import { skAcceptqIsFull, inetCskReqskQueueAdd } from "./inet_connection_sock.ts";
 import { netRng } from "../core/dev_path.ts";
+import { ipv4Sysctl } from "./icmp.ts";
+import { SOCK_SNDBUF_LOCK } from "../socket/sock.ts";
+
+/** include/net/tcp.h: TCP_INIT_CWND */
+const TCP_INIT_CWND = 10;
 
 /** include/net/tcp.h */
 const TCP_MAX_QUICKACKS = 16;
@@ -261,6 +266,7 @@ function tcpRcvSynsentStateProcess(sk: TcpSock, seg: TcpSeg): void {
     sk.rto = Math.max(sk.rto, TCP_RTO_MIN);
     if (sk.rto === TCP_TIMEOUT_INIT && sk.srtt) sk.rto = Math.floor(sk.srtt + TCP_RTO_MIN);
     sk.setState(TCP_ESTABLISHED);
+    tcpInitBufferSpace(sk);
     // tcp_finish_connect(); the third packet of the handshake
     tcpSendAck(sk);
     sk.dataReady();
@@ -269,6 +275,28 @@ function tcpRcvSynsentStateProcess(sk: TcpSock, seg: TcpSeg): void {
   }
   if (seg.flags & TCP_RST) return;
   // a SYN without ACK: simultaneous open, not emulated — drop
+}
+
+/** MAX_TCP_HEADER (L1_CACHE_ALIGN(128 + MAX_HEADER): 256 for the lab machines' kernel, whose
+ * 1460-byte segments cost 2 kB heads) and the aligned sizes of struct skb_shared_info and
+ * struct sk_buff on x86_64 */
+const MAX_TCP_HEADER = 256;
+const SHINFO_SIZE = 320;
+const SKB_SIZE = 256;
+
+/**
+ * net/ipv4/tcp_input.c: tcp_init_buffer_space() -> tcp_sndbuf_expand() once the connection is
+ * established: room for twice (bbr: three times, its sndbuf_expand) the initial window of
+ * worst-case skbs, capped by tcp_wmem[2]; not when SO_SNDBUF fixed the size.
+ */
+function tcpInitBufferSpace(sk: TcpSock): void {
+  if (sk.userlocks & SOCK_SNDBUF_LOCK) return;
+  const s = ipv4Sysctl(sk.net);
+  let perMss = Math.max(sk.mssClamp, sk.mssCache) + MAX_TCP_HEADER + SHINFO_SIZE;
+  perMss = 2 ** Math.ceil(Math.log2(perMss)) + SKB_SIZE;
+  const nrSegs = Math.max(TCP_INIT_CWND, sk.sndCwnd, sk.reordering + 1);
+  const sndmem = (s.tcpCongestionControl === "bbr" ? 3 : 2) * nrSegs * perMss;
+  if (sk.sndbuf < sndmem) sk.sndbuf = Math.min(sndmem, s.tcpWmem[2]);
 }
 
 /** tcp_sync_mss(): the segment size once the peer's MSS is known */
@@ -322,6 +350,7 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
     sk.retransmitTimer?.cancel();
     sk.rto = sk.srtt ? Math.floor(sk.srtt + TCP_RTO_MIN) : TCP_TIMEOUT_INIT;
     sk.setState(TCP_ESTABLISHED);
+    tcpInitBufferSpace(sk);
     if (sk.parent) inetCskReqskQueueAdd(sk.parent, sk);
   } else if (!tcpAck(sk, seg)) return;
   switch (sk.state) {

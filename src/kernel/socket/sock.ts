@@ -15,6 +15,9 @@ export const SK_RMEM_DEFAULT = 212992;
 export const SK_WMEM_DEFAULT = 212992;
 export const SK_RMEM_MAX = 212992;
 export const SK_WMEM_MAX = 212992;
+export const SOCK_SNDBUF_LOCK = 1;
+export const SOCK_RCVBUF_LOCK = 2;
+
 /** what one queued datagram costs against rcvbuf (its skb truesize) */
 export function truesize(len: number): number {
   return ((len + 14 + 63) & ~63) + 576;
@@ -54,8 +57,9 @@ export abstract class InetSock implements Socket {
   broadcast = false;
   boundDevIf = 0;
   mark = 0;
-  /** sk_userlocks: SOCK_BINDADDR_LOCK (4) and SOCK_BINDPORT_LOCK (8) after a bind() that named
-   * them (inet_diag's "autobound" is a socket without the port lock) */
+  /** sk_userlocks: SOCK_SNDBUF_LOCK (1) / SOCK_RCVBUF_LOCK (2) after SO_SNDBUF / SO_RCVBUF,
+   * SOCK_BINDADDR_LOCK (4) and SOCK_BINDPORT_LOCK (8) after a bind() that named them
+   * (inet_diag's "autobound" is a socket without the port lock) */
   userlocks = 0;
   pmtudisc = IP_PMTUDISC_WANT;
   hdrincl = false;
@@ -223,9 +227,11 @@ export abstract class InetSock implements Socket {
         return undefined;
       }
       case "SO_RCVBUF":
+        this.userlocks |= SOCK_RCVBUF_LOCK;
         this.rcvbuf = Math.max(2304, Math.min(v, SK_RMEM_MAX) * 2);
         return undefined;
       case "SO_SNDBUF":
+        this.userlocks |= SOCK_SNDBUF_LOCK;
         this.sndbuf = Math.max(4608, Math.min(v, SK_WMEM_MAX) * 2);
         return undefined;
       case "SO_TIMESTAMP":
