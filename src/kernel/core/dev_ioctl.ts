@@ -20,6 +20,11 @@ export interface EthtoolOps {
   /** get_link (ethtool_op_get_link: the carrier) */
   getLink?(dev: NetDevice): number;
   getLinkKsettings?(dev: NetDevice): Record<string, unknown> | KErr;
+  /** set_link_ksettings (ETHTOOL_MSG_LINKINFO_SET / LINKMODES_SET), set_wol, set_msglevel:
+   * none of the modelled drivers (veth, bridge, vxlan, vlan, macvlan …) has them */
+  setLinkKsettings?(dev: NetDevice, attrs: Record<string, unknown>): KErr | undefined;
+  setWol?(dev: NetDevice, attrs: Record<string, unknown>): KErr | undefined;
+  setMsglevel?(dev: NetDevice, attrs: Record<string, unknown>): KErr | undefined;
   getDrvinfo?(dev: NetDevice): { driver: string; version: string; fw_version?: string; bus_info?: string };
   /** get_sset_count(ETH_SS_STATS) + get_strings + get_ethtool_stats in one */
   getStats?(dev: NetDevice): [string, number][];
@@ -94,6 +99,18 @@ function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unkn
       /* net/ethtool/channels.c: channels_prepare_data() */
       if (!ops.getChannels) return kerr("EOPNOTSUPP");
       return { ...ops.getChannels(dev) };
+    case "ETHTOOL_MSG_LINKINFO_SET":
+    case "ETHTOOL_MSG_LINKMODES_SET":
+    case "ETHTOOL_MSG_WOL_SET":
+    case "ETHTOOL_MSG_DEBUG_SET": {
+      /* net/ethtool/{linkinfo,linkmodes,wol,debug}.c: ethnl_set_*(): the driver's op or
+       * EOPNOTSUPP */
+      const attrs = (req.attrs ?? {}) as Record<string, unknown>;
+      const set = req.cmd === "ETHTOOL_MSG_WOL_SET" ? ops.setWol : req.cmd === "ETHTOOL_MSG_DEBUG_SET" ? ops.setMsglevel : ops.setLinkKsettings;
+      if (!set) return kerr("EOPNOTSUPP");
+      const e = set(dev, attrs);
+      return e ?? {};
+    }
     case "ETHTOOL_GRINGPARAM":
       /* net/ethtool/rings.c: rings_prepare_data(): no get_ringparam in any modelled driver */
       return kerr("EOPNOTSUPP");

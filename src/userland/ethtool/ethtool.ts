@@ -421,6 +421,85 @@ const KNOWN_OPTS = new Set(
     "--show-priv-flags --set-priv-flags --show-pse --set-pse").split(" "),
 );
 
+// ---------------------------------------------------------------------------- -s
+
+/** which ETHTOOL_MSG_*_SET request a parameter of -s goes into (netlink/settings.c) */
+type SsetGroup = "LINKINFO" | "LINKMODES" | "WOL" | "DEBUG";
+type SsetParser = (arg: string) => number | string | boolean | undefined;
+
+/** nl_parse_direct_u32() / _u8(): strtoul(arg, &endp, 0) with nothing left over */
+function parseUint(max: number): SsetParser {
+  return (arg) => {
+    const m = /^\s*(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(arg);
+    if (!m) return undefined;
+    const s = m[1]!;
+    const v = /^0[xX]/.test(s) ? parseInt(s.slice(2), 16) : s.length > 1 && s[0] === "0" ? parseInt(s, 8) : Number(s);
+    return v <= max ? v : undefined;
+  };
+}
+
+/** nl_parse_lookup_u32/u8(): one of the named values */
+function parseLookup(names: string[]): SsetParser {
+  return (arg) => (names.includes(arg) ? arg : undefined);
+}
+
+/** netlink/settings.c: sset_params[] (the parameters of ethtool 6.1's -s) */
+const SSET_PARAMS: Record<string, [SsetGroup, SsetParser]> = {
+  speed: ["LINKMODES", parseUint(0xffffffff)],
+  lanes: ["LINKMODES", parseUint(0xffffffff)],
+  duplex: ["LINKMODES", parseLookup(["half", "full", "unknown"])],
+  port: ["LINKINFO", parseLookup(["tp", "aui", "bnc", "mii", "fibre", "da"])],
+  mdix: ["LINKINFO", parseLookup(["auto", "on", "off"])],
+  autoneg: ["LINKMODES", (a) => (a === "on" ? true : a === "off" ? false : undefined)],
+  advertise: ["LINKMODES", parseUint(Number.MAX_SAFE_INTEGER)],
+  phyad: ["LINKINFO", parseUint(0xff)],
+  xcvr: ["LINKINFO", parseLookup(["internal", "external"])],
+  wol: ["WOL", (a) => (/^[pumbagsfd]+$/.test(a) ? a : undefined)],
+  sopass: ["WOL", (a) => (/^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(a) ? a : undefined)],
+  msglvl: ["DEBUG", parseUint(0xffffffff)],
+  "master-slave": ["LINKMODES", parseLookup(["preferred-master", "preferred-slave", "forced-master", "forced-slave"])],
+};
+
+/**
+ * netlink/settings.c: nl_sset(): parse every parameter first (a bad one is exit 1), then send
+ * one ETHTOOL_MSG_*_SET per group that got attributes; the first refusal ends it (exit 75).
+ */
+function doSset(p: Process, dev: string, args: string[]): number {
+  const groups = new Map<SsetGroup, Record<string, unknown>>();
+  for (let i = 0; i < args.length; i += 2) {
+    const name = args[i]!;
+    const param = SSET_PARAMS[name];
+    if (!param) {
+      p.stderr.write(`ethtool (-s): unknown parameter '${name}'\n`);
+      return 1;
+    }
+    const arg = args[i + 1];
+    if (arg === undefined) {
+      p.stderr.write(`ethtool (-s): no value for parameter '${name}'\n`);
+      return 1;
+    }
+    const v = param[1](arg);
+    if (v === undefined) {
+      p.stderr.write(`ethtool (-s): invalid value '${arg}' for parameter '${name}'\n`);
+      return 1;
+    }
+    const g = groups.get(param[0]) ?? {};
+    g[name] = v;
+    groups.set(param[0], g);
+  }
+  for (const group of ["LINKINFO", "LINKMODES", "WOL", "DEBUG"] as const) {
+    const attrs = groups.get(group);
+    if (!attrs) continue;
+    const r = ethtoolIoctl(p, dev, `ETHTOOL_MSG_${group}_SET`, { attrs });
+    if (isKErr(r)) {
+      if (r.errno === "ENODEV") p.stderr.write("netlink error: no device matches name (offset 24)\n");
+      p.stderr.write(`netlink error: ${strerror(r.errno)}\n`);
+      return 75;
+    }
+  }
+  return 0;
+}
+
 function badArgs(p: Process): number {
   p.stderr.write("ethtool: bad command line argument(s)\nFor more information run ethtool -h\n");
   return 1;
@@ -445,6 +524,7 @@ export async function ethtool(p: Process): Promise<number> {
   }
   if (a === "-l" || a === "--show-channels") return args.length === 2 ? doGchannels(p, args[1]!) : badArgs(p);
   if (a === "-g" || a === "--show-ring") return args.length === 2 ? doGring(p, args[1]!) : badArgs(p);
+  if (a === "-s" || a === "--change") return args.length >= 2 ? doSset(p, args[1]!, args.slice(2)) : badArgs(p);
   if (a.startsWith("-")) {
     /* find_option() fails: exit_bad_args() */
     if (!KNOWN_OPTS.has(a)) return badArgs(p);
