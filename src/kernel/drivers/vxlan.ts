@@ -618,7 +618,10 @@ export const vxlanLinkOps: RtnlLinkKind = {
       if (p.attrs.IFLA_ADDRESS.length !== 6) return kerr("EINVAL", "Provided link layer address is not Ethernet");
       if (!isValidEtherAddr(p.attrs.IFLA_ADDRESS)) return kerr("EADDRNOTAVAIL", "Provided Ethernet address is not unicast");
     }
-    const id = p.data?.["IFLA_VXLAN_ID"];
+    const mtu = p.attrs.IFLA_MTU;
+    if (mtu !== undefined && (mtu < 68 || mtu > 65535)) return kerr("EINVAL", "MTU must be between 68 and 65535");
+    if (!p.data) return kerr("EINVAL", "Required attributes not provided to perform the operation");
+    const id = p.data["IFLA_VXLAN_ID"];
     if (typeof id === "number" && id >= 1 << 24) return kerr("ERANGE", "VXLAN ID must be lower than 16777216");
     return undefined;
   },

@@ -258,15 +258,16 @@ const cmdShowstp: Sub = (p, [brname]) => {
 
 function setter(attr: string, scale: (v: number) => number, what: string, bad = `bad ${what} value`): Sub {
   return (p, [brname, val]) => {
+    // the value is parsed (sscanf) before the bridge is looked for
+    const v = attr === "IFLA_BR_PRIORITY" ? scanI(val!) : scanF(val!);
+    if (v === undefined) {
+      p.stderr.write(`${bad}\n`);
+      return 1;
+    }
     const br = bridges(p).get(brname!);
     if (!br) {
       // the sysfs write fails: /sys/class/net/<br>/bridge/<attr> does not exist
       p.stderr.write(`set ${what} failed: ${strerror("ENODEV")}\n`);
-      return 1;
-    }
-    const v = attr === "IFLA_BR_PRIORITY" ? scanI(val!) : scanF(val!);
-    if (v === undefined) {
-      p.stderr.write(`${bad}\n`);
       return 1;
     }
     const e = brChangelink(p, br, { [attr]: scale(v) });

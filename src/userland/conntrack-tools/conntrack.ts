@@ -127,7 +127,7 @@ function run(p: Process): number {
   };
   const addr = (s: string): number => {
     const a = parseIp(s);
-    if (a === undefined) exitError(2, `Bad IP address \`${s}'`);
+    if (a === undefined) exitError(2, `Invalid IP address \`${s}'`);
     return a;
   };
   const setCmd = (c: number, name: string) => {

@@ -646,15 +646,16 @@ class Parser {
         if (type === "net" || slash >= 0) {
           const base = slash >= 0 ? id.slice(0, slash) : id;
           const v = parseIpv4(base);
-          if (!v) throw new FilterError(`invalid ip address ${base}`);
+          if (!v) throw new FilterError(`invalid IPv4 address '${base}'`);
           let bits = v.bits;
           if (slash >= 0) {
             bits = Number(id.slice(slash + 1));
             if (!/^\d+$/.test(id.slice(slash + 1)) || bits > 32) throw new FilterError(`mask length must be <= 32`);
           } else if (this.peek() === "mask") {
             this.i++;
-            const m = parseIpv4(this.next());
-            if (!m) throw new FilterError("invalid ip address");
+            const ms = this.next();
+            const m = parseIpv4(ms);
+            if (!m) throw new FilterError(`invalid IPv4 address '${ms}'`);
             mask = m.addr;
             addr = v.addr;
             if ((addr & ~mask) >>> 0) throw new FilterError("non-network bits set in \"" + id + " mask " + this.t[this.i - 1] + "\"");
@@ -667,7 +668,7 @@ class Parser {
         } else {
           const v = /^\d+\.\d+\.\d+\.\d+$/.test(id) ? parseIpv4(id)?.addr : this.r.host(id);
           if (v === undefined) {
-            if (/^[\d.]+$/.test(id)) throw new FilterError(`invalid ip address ${id}`);
+            if (/^[\d.]+$/.test(id)) throw new FilterError(`invalid IPv4 address '${id}'`);
             throw new FilterError(`unknown host '${id}'`);
           }
           addr = v;
