@@ -9,6 +9,7 @@ import { Exit } from "../process.ts";
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { IpCtx } from "../lib/context.ts";
+import { matchesColorOpt } from "../lib/json_print.ts";
 import { AF_MPLS, getUnsigned, invarg, matches, readFamily } from "../lib/utils.ts";
 import { doIpaddr } from "./ipaddress.ts";
 import { doIplink } from "./iplink.ts";
@@ -106,6 +107,8 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
   const basename = a0.slice(a0.lastIndexOf("/") + 1);
   let argc = argv.length;
   let batchFile: string | undefined;
+  /* CONF_COLOR: Debian's iproute2 is built with color off unless asked for */
+  let color: "always" | "auto" | "never" = "never";
   while (argc > 1) {
     let opt = argv[1]!;
     if (opt === "--") {
@@ -160,8 +163,8 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
         ctx.err("Invalid rcvbuf size '%s'\n", argv[1]);
         ctx.exit(-1);
       }
-    } else if (matchesColor(opt)) {
-      /* color output is off in the emulator */
+    } else if (matchesColorOpt(opt)) {
+      color = matchesColorOpt(opt)!;
     } else if (!matches(opt, "-help")) ipUsage(ctx);
     else if (!matches(opt, "-netns")) {
       // NEXT_ARG()
@@ -182,6 +185,7 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
     argv = argv.slice(1);
   }
   ctx.SL = ctx.oneline ? "\\" : "\n";
+  ctx.checkEnableColor(color, ctx.json > 0, ctx.p.isatty, ctx.p.env["COLORFGBG"]);
   await ctx.names.load();
   if (batchFile !== undefined) return batch(ctx, batchFile);
   if (basename.length > 2 && basename.startsWith("ip")) {
@@ -274,15 +278,6 @@ async function batch(ctx: IpCtx, name: string): Promise<number> {
     }
   }
   return ret;
-}
-
-/** lib/color.c: matches_color() */
-export function matchesColor(arg: string): boolean {
-  const eq = arg.indexOf("=");
-  const dup = eq >= 0 ? arg.slice(0, eq) : arg;
-  const p = eq >= 0 ? arg.slice(eq + 1) : "";
-  if (matches(dup, "-color")) return false;
-  return p === "" || p === "always" || p === "auto" || p === "never";
 }
 
 /** lib/namespace.c: netns_switch(): 0, or -1 after printing the error */

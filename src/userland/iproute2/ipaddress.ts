@@ -2,6 +2,7 @@
  * ip/ipaddress.c: `ip address` and the link printer shared with `ip link show`
  * (print_linkinfo, print_addrinfo, ipaddr_list_flush_or_save, ipaddr_modify).
  */
+import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor, operStateColor } from "../lib/json_print.ts";
 import type { IpCtx } from "../lib/context.ts";
 import type {
   AddrMsg, IfAddrMsg, IfaAttrs, IflaAttrs, InfoData, LinkMsg, LinkStats64, RtnlMsg,
@@ -138,12 +139,12 @@ function printOperstate(ctx: IpCtx, state: number): void {
     if (ctx.isJsonContext()) ctx.printUint(PRINT_JSON, "operstate_index", null, state);
     else ctx.print0xhex(PRINT_FP, null, "state %#llx", state);
   } else if (ctx.brief) {
-    ctx.printString(PRINT_ANY, "operstate", "%-14s ", operStates[state]!);
+    ctx.printString(PRINT_ANY, "operstate", "%-14s ", operStates[state]!, operStateColor(state));
   } else if (ctx.isJsonContext()) {
     ctx.printString(PRINT_JSON, "operstate", null, operStates[state]!);
   } else {
     ctx.printf("state ");
-    ctx.printf("%s ", operStates[state]);
+    ctx.printString(PRINT_FP, null, "%s ", operStates[state]!, operStateColor(state));
   }
 }
 
@@ -389,7 +390,7 @@ export function printNameAndLink(ctx: IpCtx, fmt: string, nameIn: string, tb: If
     else link = "NONE";
     if (link !== undefined) name = `${name}@${link}`;
   }
-  ctx.printString(PRINT_ANY, "ifname", fmt, name);
+  ctx.printString(PRINT_ANY, "ifname", fmt, name, COLOR_IFNAME);
   return mFlag;
 }
 
@@ -401,7 +402,7 @@ function printLinkinfoBrief(ctx: IpCtx, name: string, n: LinkMsg): number {
   if (tb.IFLA_OPERSTATE !== undefined) printOperstate(ctx, tb.IFLA_OPERSTATE);
   if (f.family === AF_PACKET) {
     if (tb.IFLA_ADDRESS)
-      ctx.printString(PRINT_ANY, "address", "%s ", llAddrN2a(tb.IFLA_ADDRESS, tb.IFLA_ADDRESS.length, n.ifi.type));
+      ctx.printString(PRINT_ANY, "address", "%s ", llAddrN2a(tb.IFLA_ADDRESS, tb.IFLA_ADDRESS.length, n.ifi.type), COLOR_MAC);
   }
   if (f.family === AF_PACKET) {
     printLinkFlags(ctx, n.ifi.flags, mFlag);
@@ -453,13 +454,13 @@ export function printLinkinfo(ctx: IpCtx, n: RtnlMsg): number {
     ctx.printNl();
     ctx.printString(PRINT_ANY, "link_type", "    link/%s ", llTypeN2a(ifi.type));
     if (tb.IFLA_ADDRESS)
-      ctx.printString(PRINT_ANY, "address", "%s", llAddrN2a(tb.IFLA_ADDRESS, tb.IFLA_ADDRESS.length, ifi.type));
+      ctx.printString(PRINT_ANY, "address", "%s", llAddrN2a(tb.IFLA_ADDRESS, tb.IFLA_ADDRESS.length, ifi.type), COLOR_MAC);
     if (tb.IFLA_BROADCAST) {
       if (ifi.flags & IFF_POINTOPOINT) {
         ctx.printString(PRINT_FP, null, " peer ", null);
         ctx.printBool(PRINT_JSON, "link_pointtopoint", null, true);
       } else ctx.printString(PRINT_FP, null, " brd ", null);
-      ctx.printString(PRINT_ANY, "broadcast", "%s", llAddrN2a(tb.IFLA_BROADCAST, tb.IFLA_BROADCAST.length, ifi.type));
+      ctx.printString(PRINT_ANY, "broadcast", "%s", llAddrN2a(tb.IFLA_BROADCAST, tb.IFLA_BROADCAST.length, ifi.type), COLOR_MAC);
     }
     if (tb.IFLA_PERM_ADDRESS) {
       const p = tb.IFLA_PERM_ADDRESS;
@@ -661,11 +662,11 @@ export function printAddrinfo(ctx: IpCtx, n: AddrMsg): number {
     else ctx.printInt(PRINT_ANY, "family_index", "    family %d ", ifa.family);
   }
   if (tb.IFA_LOCAL) {
-    ctx.printString(PRINT_ANY, "local", "%s", fmtAddr(ifa.family, tb.IFA_LOCAL));
+    ctx.printString(PRINT_ANY, "local", "%s", fmtAddr(ifa.family, tb.IFA_LOCAL), ifaFamilyColor(ifa.family));
     const len = ifa.family === AF_INET ? 4 : 16;
     if (tb.IFA_ADDRESS && tb.IFA_ADDRESS.slice(0, len).some((b, i) => b !== tb.IFA_LOCAL![i])) {
       ctx.printString(PRINT_FP, null, " %s ", "peer");
-      ctx.printString(PRINT_ANY, "address", "%s", fmtAddr(ifa.family, tb.IFA_ADDRESS));
+      ctx.printString(PRINT_ANY, "address", "%s", fmtAddr(ifa.family, tb.IFA_ADDRESS), ifaFamilyColor(ifa.family));
     }
     ctx.printInt(PRINT_ANY, "prefixlen", "/%d ", ifa.prefixlen);
     if (tb.IFA_RT_PRIORITY !== undefined) ctx.printUint(PRINT_ANY, "metric", "metric %u ", tb.IFA_RT_PRIORITY);
@@ -673,7 +674,7 @@ export function printAddrinfo(ctx: IpCtx, n: AddrMsg): number {
   if (ctx.brief) return 0;
   if (tb.IFA_BROADCAST) {
     ctx.printString(PRINT_FP, null, "%s ", "brd");
-    ctx.printString(PRINT_ANY, "broadcast", "%s ", fmtAddr(ifa.family, tb.IFA_BROADCAST));
+    ctx.printString(PRINT_ANY, "broadcast", "%s ", fmtAddr(ifa.family, tb.IFA_BROADCAST), ifaFamilyColor(ifa.family));
   }
   ctx.printString(PRINT_ANY, "scope", "scope %s ", ctx.names.rtnlRtscopeN2a(ifa.scope));
   printIfaFlags(ctx, ifa, ifaFlags);

@@ -3,6 +3,7 @@
  * /proc/net/igmp and /proc/net/igmp6 (read_dev_mcast, read_igmp, read_igmp6, print_mlist),
  * add/del through the SIOCADDMULTI / SIOCDELMULTI ioctls (multiaddr_modify).
  */
+import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor } from "../lib/json_print.ts";
 import type { IpCtx } from "../lib/context.ts";
 import { AF_INET, AF_INET6, AF_PACKET } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
@@ -126,10 +127,10 @@ function printMaddr(ctx: IpCtx, m: MaInfo): void {
   ctx.openJsonObject(null);
   if (m.family === AF_PACKET) {
     ctx.printString(PRINT_FP, null, "link  ", null);
-    ctx.printString(PRINT_ANY, "link", "%s", llAddrN2a(m.addr, m.addr.length, 0));
+    ctx.printString(PRINT_ANY, "link", "%s", llAddrN2a(m.addr, m.addr.length, 0), COLOR_MAC);
   } else {
     ctx.printString(PRINT_ANY, "family", "%-5s ", familyName(m.family));
-    ctx.printString(PRINT_ANY, "address", "%s", formatHost(m.family, m.addr));
+    ctx.printString(PRINT_ANY, "address", "%s", formatHost(m.family, m.addr), ifaFamilyColor(m.family));
   }
   if (m.users !== 1) ctx.printUint(PRINT_ANY, "users", " users %u", m.users);
   if (m.features) ctx.printString(PRINT_ANY, "features", " %s", m.features);
@@ -149,7 +150,7 @@ function printMlist(ctx: IpCtx, list: MaInfo[]): void {
       }
       ctx.openJsonObject(null);
       ctx.printUint(PRINT_ANY, "ifindex", "%d:", m.index);
-      ctx.printString(PRINT_ANY, "ifname", "\t%s", m.name);
+      ctx.printString(PRINT_ANY, "ifname", "\t%s", m.name, COLOR_IFNAME);
       ctx.printNl();
       curIndex = m.index;
       ctx.openJsonArray(PRINT_JSON, "maddr");

@@ -2,6 +2,7 @@
  * ip/ipneigh.c: `ip neigh` — add/del/change/replace, show/flush with filters, get
  * (ipneigh_modify, print_neigh, do_show_or_flush, ipneigh_get, do_ipneigh).
  */
+import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor } from "../lib/json_print.ts";
 import type { IpCtx } from "../lib/context.ts";
 import type { NdaAttrs, NdaCacheInfo, NeighMsg, NlFlags, RtnlMsg } from "../../kernel/uapi/rtnetlink.ts";
 import {
@@ -227,11 +228,11 @@ function dstFamily(r: NeighMsg["ndm"], tb: NdaAttrs): number {
 
 /** ip/ipneigh.c: print_neigh_brief() */
 function printNeighBrief(ctx: IpCtx, f: NeighFilter, r: NeighMsg["ndm"], tb: NdaAttrs): number {
-  if (tb.NDA_DST) ctx.printString(PRINT_ANY, "dst", "%-39s ", formatHost(dstFamily(r, tb), tb.NDA_DST));
-  if (!f.index && r.ifindex) ctx.printString(PRINT_ANY, "dev", "%-16s ", ctx.ll.llIndexToName(r.ifindex));
+  if (tb.NDA_DST) ctx.printString(PRINT_ANY, "dst", "%-39s ", formatHost(dstFamily(r, tb), tb.NDA_DST), ifaFamilyColor(dstFamily(r, tb)));
+  if (!f.index && r.ifindex) ctx.printString(PRINT_ANY, "dev", "%-16s ", ctx.ll.llIndexToName(r.ifindex), COLOR_IFNAME);
   if (tb.NDA_LLADDR) {
     const lladdr = llAddrN2a(tb.NDA_LLADDR, tb.NDA_LLADDR.length, ctx.ll.llIndexToType(r.ifindex));
-    ctx.printString(PRINT_ANY, "lladdr", "%s", lladdr);
+    ctx.printString(PRINT_ANY, "lladdr", "%s", lladdr, COLOR_MAC);
   }
   ctx.printString(PRINT_FP, null, "%s", "\n");
   ctx.closeJsonObject();
@@ -266,15 +267,15 @@ export function printNeigh(ctx: IpCtx, n: RtnlMsg): number {
   if (n.type === "RTM_DELNEIGH") ctx.printBool(PRINT_ANY, "deleted", "Deleted ", true);
   else if (n.type === "RTM_GETNEIGH") ctx.printNull(PRINT_ANY, "miss", "%s ", "miss");
   if (ctx.brief) return printNeighBrief(ctx, f, r, tb);
-  if (tb.NDA_DST) ctx.printString(PRINT_ANY, "dst", "%s ", formatHost(dstFamily(r, tb), tb.NDA_DST));
+  if (tb.NDA_DST) ctx.printString(PRINT_ANY, "dst", "%s ", formatHost(dstFamily(r, tb), tb.NDA_DST), ifaFamilyColor(dstFamily(r, tb)));
   if (!f.index && r.ifindex) {
     if (!ctx.isJsonContext()) ctx.printf("dev ");
-    ctx.printString(PRINT_ANY, "dev", "%s ", ctx.ll.llIndexToName(r.ifindex));
+    ctx.printString(PRINT_ANY, "dev", "%s ", ctx.ll.llIndexToName(r.ifindex), COLOR_IFNAME);
   }
   if (tb.NDA_LLADDR) {
     const lladdr = llAddrN2a(tb.NDA_LLADDR, tb.NDA_LLADDR.length, ctx.ll.llIndexToType(r.ifindex));
     if (!ctx.isJsonContext()) ctx.printf("lladdr ");
-    ctx.printString(PRINT_ANY, "lladdr", "%s ", lladdr);
+    ctx.printString(PRINT_ANY, "lladdr", "%s ", lladdr, COLOR_MAC);
   }
   if (r.flags & NTF_ROUTER) ctx.printNull(PRINT_ANY, "router", "%s ", "router");
   if (r.flags & NTF_PROXY) ctx.printNull(PRINT_ANY, "proxy", "%s ", "proxy");

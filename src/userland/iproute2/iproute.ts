@@ -2,6 +2,7 @@
  * ip/iproute.c: `ip route` — show/list/flush with filters, add/del/change/replace/append/
  * prepend/test, get (print_route, iproute_modify, iproute_list_flush_or_save, iproute_get).
  */
+import { COLOR_IFNAME, ifaFamilyColor } from "../lib/json_print.ts";
 import type { IpCtx } from "../lib/context.ts";
 import type { RouteMsg, RtaAttrs, RtaMetrics, RtnlMsg, NlFlags } from "../../kernel/uapi/rtnetlink.ts";
 import {
@@ -245,7 +246,7 @@ function printRtaIfidx(ctx: IpCtx, ifidx: number, prefix: string): void {
   if (ctx.isJsonContext()) ctx.printString(PRINT_JSON, prefix, null, ifname);
   else {
     ctx.printf("%s ", prefix);
-    ctx.printf("%s ", ifname);
+    ctx.printString(PRINT_FP, null, "%s ", ifname, COLOR_IFNAME);
   }
 }
 
@@ -355,7 +356,7 @@ export function printRoute(ctx: IpCtx, n: RtnlMsg): number {
     else b1 = formatHost(family, tb.RTA_DST);
   } else if (r.dst_len) b1 = `0/${r.dst_len} `;
   else b1 = "default";
-  ctx.printString(PRINT_ANY, "dst", "%s ", b1);
+  ctx.printString(PRINT_ANY, "dst", "%s ", b1, ifaFamilyColor(family));
   if (tb.RTA_SRC) {
     const s = r.src_len !== hostLen ? `${rtAddrN2a(family, tb.RTA_SRC)}/${r.src_len}` : formatHost(family, tb.RTA_SRC);
     ctx.printString(PRINT_ANY, "from", "from %s ", s);
@@ -366,7 +367,7 @@ export function printRoute(ctx: IpCtx, n: RtnlMsg): number {
     if (ctx.isJsonContext()) ctx.printString(PRINT_JSON, "gateway", null, gw);
     else {
       ctx.printf("via ");
-      ctx.printf("%s ", gw);
+      ctx.printString(PRINT_FP, null, "%s ", gw, ifaFamilyColor(r.family));
     }
   }
   if (tb.RTA_OIF !== undefined && f.oifmask !== -1) printRtaIfidx(ctx, tb.RTA_OIF, "dev");
@@ -383,7 +384,7 @@ export function printRoute(ctx: IpCtx, n: RtnlMsg): number {
     if (ctx.isJsonContext()) ctx.printString(PRINT_JSON, "prefsrc", null, psrc);
     else {
       ctx.printf("src ");
-      ctx.printf("%s ", psrc);
+      ctx.printString(PRINT_FP, null, "%s ", psrc, ifaFamilyColor(r.family));
     }
   }
   if (tb.RTA_PRIORITY !== undefined && f.metricmask !== -1)

@@ -11,6 +11,41 @@ export const PRINT_JSON = 2;
 export const PRINT_ANY = 4;
 export type OutputType = number;
 
+/** lib/color.c: enum color_attr (what a printed value is) */
+export const COLOR_IFNAME = 0;
+export const COLOR_MAC = 1;
+export const COLOR_INET = 2;
+export const COLOR_INET6 = 3;
+export const COLOR_OPERSTATE_UP = 4;
+export const COLOR_OPERSTATE_DOWN = 5;
+export const COLOR_NONE = 6;
+export type ColorAttr = number;
+
+/** lib/color.c: attr_colors_light / attr_colors_dark as escape sequences */
+const COLORS_LIGHT = ["\x1b[36m", "\x1b[33m", "\x1b[35m", "\x1b[34m", "\x1b[32m", "\x1b[31m"];
+const COLORS_DARK = ["\x1b[1;36m", "\x1b[1;33m", "\x1b[1;35m", "\x1b[1;34m", "\x1b[1;32m", "\x1b[1;31m"];
+const C_CLEAR = "\x1b[0m";
+
+/** lib/color.c: ifa_family_color() */
+export function ifaFamilyColor(family: number): ColorAttr {
+  return family === 2 ? COLOR_INET : family === 10 ? COLOR_INET6 : COLOR_NONE;
+}
+
+/** lib/color.c: oper_state_color() (IF_OPER_UP 6, IF_OPER_DOWN 2) */
+export function operStateColor(state: number): ColorAttr {
+  return state === 6 ? COLOR_OPERSTATE_UP : state === 2 ? COLOR_OPERSTATE_DOWN : COLOR_NONE;
+}
+
+/** lib/color.c: the -c[olor][=always|auto|never] option's value, or undefined if `arg` is not it */
+export function matchesColorOpt(arg: string): "always" | "auto" | "never" | undefined {
+  const eq = arg.indexOf("=");
+  const dup = eq >= 0 ? arg.slice(0, eq) : arg;
+  if (dup.length < 2 || !"-color".startsWith(dup)) return undefined;
+  if (eq < 0) return "always";
+  const v = arg.slice(eq + 1);
+  return v === "always" || v === "auto" || v === "never" ? v : undefined;
+}
+
 export class JsonPrint {
   /** buffered stdout text */
   protected outBuf: string[] = [];
@@ -18,6 +53,19 @@ export class JsonPrint {
   pretty = 0;
   /** `_SL_`: "\\" with -oneline, "\n" otherwise */
   SL = "\n";
+  /** the palette once enable_color() ran */
+  private colors: string[] | undefined;
+
+  /**
+   * lib/color.c: check_enable_color() + set_color_palette(): colors for `always`, or `auto`
+   * on a terminal, never with JSON; COLORFGBG naming a dark background picks the bold set
+   */
+  checkEnableColor(opt: "always" | "auto" | "never", json: boolean, isatty: boolean, colorfgbg: string | undefined): void {
+    if (json || opt === "never" || (opt === "auto" && !isatty)) return;
+    const semi = colorfgbg?.lastIndexOf(";") ?? -1;
+    const last = semi >= 0 ? colorfgbg!.slice(semi + 1) : "";
+    this.colors = /^[0-68]$/.test(last) ? COLORS_DARK : COLORS_LIGHT;
+  }
 
   /** fprintf(stdout, …) */
   printf(fmt: string, ...args: unknown[]): void {
@@ -149,8 +197,8 @@ export class JsonPrint {
     this.printNum("%g", type, key, fmt, value);
   }
 
-  /** lib/json_print.c: print_color_string() */
-  printString(type: OutputType, key: string | null, fmt: string | null, value: string | null): void {
+  /** lib/json_print.c: print_color_string() (print_string() is COLOR_NONE) */
+  printString(type: OutputType, key: string | null, fmt: string | null, value: string | null, color: ColorAttr = COLOR_NONE): void {
     if (this.isJson(type)) {
       if (key && value === null) this.jw!.jsonwName(key);
       else if (!key && value !== null) this.jw!.jsonwString(value);
@@ -159,7 +207,12 @@ export class JsonPrint {
         this.jw!.jsonwString(value ?? "");
       }
     } else if (this.isFp(type) && fmt !== null) {
-      this.printf(fmt, value);
+      if (this.colors !== undefined && color !== COLOR_NONE) {
+        // color_fprintf()
+        this.outBuf.push(this.colors[color]!);
+        this.printf(fmt, value);
+        this.outBuf.push(C_CLEAR);
+      } else this.printf(fmt, value);
     }
   }
 

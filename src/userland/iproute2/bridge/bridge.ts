@@ -3,6 +3,7 @@
  * print_protinfo), fdb.c (print_fdb, fdb_show, fdb_modify), vlan.c (show: the kernel this
  * mirrors has no CONFIG_BRIDGE_VLAN_FILTERING, so the dump is empty and add/del fail in it).
  */
+import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor, matchesColorOpt } from "../../lib/json_print.ts";
 import type { Command, CommandTable } from "../../process.ts";
 import { Exit } from "../../process.ts";
 import { IpCtx } from "../../lib/context.ts";
@@ -267,16 +268,16 @@ function printFdb(ctx: IpCtx, n: NeighMsg, filterIndex: number, filterDynamic: b
   ctx.openJsonObject(null);
   if (n.attrs.NDA_LLADDR) {
     const mac = [...n.attrs.NDA_LLADDR].map((b) => (b | 0x100).toString(16).slice(1)).join(":");
-    ctx.printString(PRINT_ANY, "mac", "%s ", mac);
+    ctx.printString(PRINT_ANY, "mac", "%s ", mac, COLOR_MAC);
   }
   if (!filterIndex && n.ndm.ifindex) {
     ctx.printString(PRINT_FP, null, "dev ", null);
-    ctx.printString(PRINT_ANY, "ifname", "%s ", ctx.ll.llIndexToName(n.ndm.ifindex));
+    ctx.printString(PRINT_ANY, "ifname", "%s ", ctx.ll.llIndexToName(n.ndm.ifindex), COLOR_IFNAME);
   }
   if (n.attrs.NDA_DST) {
     const fam = n.attrs.NDA_DST.length === 16 ? AF_INET6 : AF_INET;
     ctx.printString(PRINT_FP, null, "dst ", null);
-    ctx.printString(PRINT_ANY, "dst", "%s ", formatHost(fam, n.attrs.NDA_DST));
+    ctx.printString(PRINT_ANY, "dst", "%s ", formatHost(fam, n.attrs.NDA_DST), ifaFamilyColor(fam));
   }
   if (vid) ctx.printUint(PRINT_ANY, "vlan", "vlan %hu ", vid);
   if (n.attrs.NDA_PORT !== undefined) ctx.printUint(PRINT_ANY, "port", "port %u ", n.attrs.NDA_PORT);
@@ -323,7 +324,8 @@ function fdbShow(ctx: IpCtx, argv: string[]): number {
       else filterDev = argv[++i];
     } else if (a === "dynamic") filterDynamic = true;
     else if (a === "vlan" || a === "state") i++;
-    else if (filterDev === undefined) filterDev = a;
+    else if (matches(a, "help") === false) usage(ctx);
+    /* anything else is ignored */
   }
   let brIndex = 0;
   if (br) {
@@ -604,10 +606,13 @@ export const bridge: Command = async (p) => {
   const ctx = new IpCtx(p, "bridge");
   try {
     let argv = p.argv.slice(1);
+    /* CONF_COLOR: off unless asked for */
+    let color: "always" | "auto" | "never" = "never";
     while (argv.length && argv[0]!.startsWith("-")) {
       let opt = argv[0]!;
       if (opt.startsWith("--")) opt = opt.slice(1);
       if (matches(opt, "-help") === false) usage(ctx);
+      else if (matchesColorOpt(opt)) color = matchesColorOpt(opt)!;
       else if (matches(opt, "-Version") === false) {
         ctx.p.stdout.write("bridge utility, 6.1.0\n");
         return 0;
@@ -624,6 +629,7 @@ export const bridge: Command = async (p) => {
       }
       argv = argv.slice(1);
     }
+    ctx.checkEnableColor(color, ctx.json > 0, p.isatty, p.env["COLORFGBG"]);
     if (!argv.length) usage(ctx);
     const obj = argv[0]!;
     const rest = argv.slice(1);
