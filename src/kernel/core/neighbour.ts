@@ -782,12 +782,11 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
     return ack();
   }
   if (!attrs.NDA_LLADDR && dev.addrLen && !(n.nudState & NUD_VALID) && ndm.state & NUD_VALID) {
-    // __neigh_update(): "No link layer address given"; the entry just made goes again
-    if (created) neighDel(n);
+    // __neigh_update(): "No link layer address given"; the entry neigh_add() just made stays
+    // (NUD_NONE, hidden from `ip neigh` until the collector takes it): a second add is EEXIST
     return ack(kerr("EINVAL", "No link layer address given"));
   }
   const err = neighUpdate(n, attrs.NDA_LLADDR, ndm.state, flags);
-  if (err && created) neighDel(n);
   return err ? ack(kerr("EINVAL")) : ack();
 }
 

@@ -189,7 +189,10 @@ function run(p: Process): number {
         f.dstNat = true;
         break;
       case "-f": case "--family":
-        if (needArg(++i, a) !== "ipv4") exitError(2, `unknown layer 3 protocol`);
+      {
+        const fam = needArg(++i, a);
+        if (fam !== "ipv4" && fam !== "ipv6") exitError(2, `\`${fam}' unsupported protocol`);
+      }
         break;
       case "-o": case "--output":
         for (const o of needArg(++i, a).split(",")) {
@@ -197,7 +200,13 @@ function run(p: Process): number {
           else if (o === "id") showId = true;
         }
         break;
-      case "-e": case "--event-mask": case "-z": case "--zero":
+      case "-e": case "--event-mask":
+        // parse_parameter() over the event names
+        for (const w of needArg(++i, a).split(",")) {
+          if (!["ALL", "NEW", "UPDATES", "DESTROY"].includes(w.toUpperCase())) exitError(2, `Bad parameter \`${w}'`);
+        }
+        break;
+      case "-z": case "--zero":
         break;
       case "-V": case "--version":
         p.stdout.write(`${PROG} v${VERSION} (conntrack-tools)\n`);

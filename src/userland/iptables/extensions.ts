@@ -801,6 +801,33 @@ const NOTRACK: Ext = {
   init: () => ({ flags: XT_CT_NOTRACK | XT_CT_NOTRACK_ALIAS, zone: 0 }),
 };
 
+/** xtables_strtoul_base(arg, &end, …, 0, UINT16_MAX, 10) plus getservbyname(arg, NULL):
+ * [value, rest] (":053" is port 53, as the kernel transcripts show) */
+function natPortPrefix(arg: string): [number, string] | undefined {
+  const m = /^(\d+)(.*)$/s.exec(arg);
+  if (m) {
+    const v = Number(m[1]!);
+    if (v <= 0xffff) return [v, m[2]!];
+  }
+  const sv = serviceToPort(arg, "tcp") ?? serviceToPort(arg, "udp");
+  return sv === undefined ? undefined : [sv, ""];
+}
+
+/** libxt_NAT.c: parse_ports(): PORT[-PORT] */
+function parseNatPorts(arg: string): [number, number] {
+  const lo = natPortPrefix(arg);
+  if (!lo) xtablesError(PARAMETER_PROBLEM, `Port \`${arg}' not valid`);
+  const [port, end] = lo;
+  if (end === "") return [port, port];
+  if (end[0] === ":") xtablesError(PARAMETER_PROBLEM, "Invalid port:port syntax - use dash");
+  if (end[0] !== "-") xtablesError(PARAMETER_PROBLEM, `Garbage after port value: \`${end}'`);
+  const rest = end.slice(1);
+  const hi = natPortPrefix(rest);
+  if (!hi) xtablesError(PARAMETER_PROBLEM, `Port \`${rest}' not valid`);
+  if (hi[1] !== "") xtablesError(PARAMETER_PROBLEM, `Garbage after port range: \`${hi[1]}'`);
+  return [port, hi[0]];
+}
+
 /** nf_nat_range parsing: ADDR[-ADDR][:PORT[-PORT]] */
 function parseToRange(arg: string, ctx: ParseCtx, what: string): Record<string, number> {
   const r = { flags: 0, min_addr: 0, max_addr: 0, min_proto: 0, max_proto: 0 };
@@ -814,9 +841,7 @@ function parseToRange(arg: string, ctx: ParseCtx, what: string): Record<string, 
   if (ports !== undefined) {
     if (ctx.proto !== 6 && ctx.proto !== 17 && ctx.proto !== 132 && ctx.proto !== 33 && ctx.proto !== 1)
       xtablesError(PARAMETER_PROBLEM, "Need TCP, UDP, SCTP or DCCP with port specification");
-    const [a, b] = ports.split("-");
-    r.min_proto = parseUint(a!, 65535, "port");
-    r.max_proto = b === undefined ? r.min_proto : parseUint(b, 65535, "port");
+    [r.min_proto, r.max_proto] = parseNatPorts(ports);
     r.flags |= 2;
   }
   if (addr !== "") {
