@@ -390,7 +390,7 @@ export function netifReceiveSkb(skb: SkBuff): void {
     origDev.stats.rx_packets++;
     // loopback_xmit() counts skb->len after eth_type_trans(); drivers count the whole frame
     origDev.stats.rx_bytes += origDev.flags & IFF_LOOPBACK ? skb.tail - skb.data : skb.tail - skb.macHeader;
-    if (skb.pktType === PACKET_MULTICAST) origDev.stats.multicast++;
+    // (rx multicast is a driver counter: veth, lo, vxlan and tun do not keep it)
   }
   skb.networkHeader = skb.data;
   skb.transportHeader = -1;
