@@ -293,8 +293,14 @@ class Tcpdump {
       case "D":
         this.listInterfaces();
         throw new Exit(0);
+      case "d":
+      case "L":
+        // -d/-dd/-ddd print the compiled BPF program and -L the link types, then exit; the
+        // emulator compiles filters to predicates, not to libpcap's optimized BPF, so it
+        // says so instead of capturing
+        this.error(`-${c}: printing libpcap's compiled program or link types is not modelled`);
       default:
-        // accepted without effect: -A -b -B -C -d -E -f -F -G -H -I -j -J -L -m -M -N -O -p -S
+        // accepted without effect: -A -b -B -C -E -f -F -G -H -I -j -J -m -M -N -O -p -S
         // -T -u -U -V -W -x -X -y -Y -z -Z --immediate-mode --micro --nano
         break;
     }
