@@ -54,6 +54,8 @@ export interface XtTableInfo {
   user: IptEntry[];
   /** the built-in chains whose policy counts (IptReplace.counterHooks) */
   counterHooks: number;
+  /** the built-in chains that exist (IptReplace.createdHooks) */
+  createdHooks: number;
   /** ip_packet_match()'s fields of every entry, flattened once per replace */
   fast: IptFastMatch;
 }
@@ -237,7 +239,7 @@ export function iptAllocInitialTable(validHooks: number): IptReplace {
     entries.push(standardEntry(-NF_ACCEPT - 1));
   }
   entries.push(errorEntry("ERROR"));
-  return { name: "", validHooks, numEntries: entries.length, hookEntry, underflow, entries, counterHooks: 0 };
+  return { name: "", validHooks, numEntries: entries.length, hookEntry, underflow, entries, counterHooks: 0, createdHooks: 0 };
 }
 
 export function emptyIp(): IptIp {
@@ -416,7 +418,7 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
   }
   return {
     validHooks: repl.validHooks, hookEntry: repl.hookEntry.slice(), underflow: repl.underflow.slice(), entries, user,
-    counterHooks, fast: compileFast(entries),
+    counterHooks, createdHooks: repl.createdHooks ?? repl.validHooks, fast: compileFast(entries),
   };
 }
 
@@ -598,7 +600,7 @@ export function iptGetInfo(net: Net, name: string): IptGetinfo | KErr {
   return {
     name: t.name, validHooks: info.validHooks, hookEntry: info.hookEntry.slice(), underflow: info.underflow.slice(),
     numEntries: info.entries.length, size: info.entries.length, exists: iptTables(net).has(name),
-    counterHooks: info.counterHooks,
+    counterHooks: info.counterHooks, createdHooks: iptTables(net).has(name) ? info.createdHooks : 0,
   };
 }
 

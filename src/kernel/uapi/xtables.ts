@@ -93,6 +93,9 @@ export interface IptGetinfo {
   /** 1 << hook for each built-in chain whose policy counts packets (an nf_tables base chain
    * with NFTA_CHAIN_COUNTERS: set by -P, -Z or iptables-restore, not at creation) */
   counterHooks?: number;
+  /** 1 << hook for each built-in chain that exists as an nf_tables base chain: iptables-nft
+   * creates one on first use (-A/-I/-P, iptables-restore), not with its table */
+  createdHooks?: number;
 }
 
 /** IPT_SO_GET_ENTRIES: {request, table} -> {name, entries} (struct ipt_get_entries) */
@@ -111,6 +114,8 @@ export interface IptReplace {
   entries: IptEntry[];
   /** as IptGetinfo.counterHooks; undefined: every policy counts (x_tables) */
   counterHooks?: number;
+  /** as IptGetinfo.createdHooks; undefined: every built-in chain exists (x_tables) */
+  createdHooks?: number;
 }
 
 /** IPT_SO_SET_ADD_COUNTERS: struct xt_counters_info */

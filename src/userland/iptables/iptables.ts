@@ -886,6 +886,7 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
     if (cmd === CMD_APPEND || cmd === CMD_INSERT) {
       const c = needChain(h, chain, cmd === CMD_APPEND ? "rule_append" : "rule_insert");
       checkJump(h, cs);
+      c.created = true;
       if (cmd === CMD_APPEND) c.rules.push(...rules);
       else {
         if (cs.rulenum - 1 > c.rules.length) throw new CmdFail("rule_insert", "E2BIG");
@@ -895,6 +896,8 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
     }
     if (cmd === CMD_REPLACE) {
       const c = needChain(h, chain, "rule_replace");
+      // nft_rule_replace(): nft_chain_find() knows only the base chains iptables-nft created
+      if (c.hook >= 0 && !c.created) throw new CmdFail("rule_replace", "ENOENT");
       checkJump(h, cs);
       if (cs.rulenum > c.rules.length) throw new CmdFail("rule_replace", "E2BIG");
       c.rules[cs.rulenum - 1] = rules[0]!;
@@ -912,6 +915,7 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
   switch (cmd) {
     case CMD_DELETE_NUM: {
       const c = needChain(h, chain, "rule_delete_num");
+      if (c.hook >= 0 && !c.created) throw new CmdFail("rule_delete_num", "ENOENT");
       if (cs.rulenum > c.rules.length) throw new CmdFail("rule_delete_num", "E2BIG");
       c.rules.splice(cs.rulenum - 1, 1);
       return true;
@@ -978,6 +982,7 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
       if (cs.policy !== "ACCEPT" && cs.policy !== "DROP") throw new CmdFail("chain_set", "EINVAL");
       c.policy = cs.policy;
       c.countersOn = true;
+      c.created = true;
       return true;
     }
   }

@@ -118,6 +118,7 @@ export async function iptablesRestoreMain(p: Process): Promise<number> {
         } else if (c.hook >= 0 && policy && policy !== "-") {
           c.policy = policy;
           c.countersOn = true;
+          c.created = true;
           c.counters = { pcnt: 0, bcnt: 0 };
           const m = /^\[(\d+):(\d+)\]$/.exec(cnt ?? "");
           if (m && counters) c.counters = { pcnt: Number(m[1]), bcnt: Number(m[2]) };

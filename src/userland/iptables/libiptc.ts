@@ -33,6 +33,8 @@ export interface Chain {
   counters: XtCounters;
   /** the policy counts packets (nft base chain counters: after -P, -Z, restore) */
   countersOn?: boolean;
+  /** the built-in chain exists as an nft base chain (after -A/-I/-P, restore) */
+  created?: boolean;
   rules: Rule[];
 }
 
@@ -60,6 +62,8 @@ export class IptcHandle {
     h.exists = (info as { exists?: boolean }).exists !== false;
     const ch = (info as unknown as IptGetinfo).counterHooks;
     for (const c of h.chains) if (c.hook >= 0) c.countersOn = ch === undefined || (ch & (1 << c.hook)) !== 0;
+    const cr = (info as unknown as IptGetinfo).createdHooks;
+    for (const c of h.chains) if (c.hook >= 0) c.created = cr === undefined || (cr & (1 << c.hook)) !== 0;
     return h;
   }
 
@@ -136,6 +140,8 @@ export class IptcHandle {
     const hookEntry = [0, 0, 0, 0, 0];
     let counterHooks = 0;
     for (const c of this.chains) if (c.hook >= 0 && c.countersOn) counterHooks |= 1 << c.hook;
+    let createdHooks = 0;
+    for (const c of this.chains) if (c.hook >= 0 && c.created) createdHooks |= 1 << c.hook;
     const underflow = [0, 0, 0, 0, 0];
     const chainStart = new Map<string, number>();
     // first pass: offsets
@@ -166,7 +172,7 @@ export class IptcHandle {
     entries.push(errEntry("ERROR"));
     const r = this.sys.ioctl({
       request: "IPT_SO_SET_REPLACE",
-      replace: { name: this.table, validHooks: this.validHooks, numEntries: entries.length, hookEntry, underflow, entries, counterHooks },
+      replace: { name: this.table, validHooks: this.validHooks, numEntries: entries.length, hookEntry, underflow, entries, counterHooks, createdHooks },
     });
     return isKErr(r) ? r : undefined;
   }
