@@ -25,6 +25,8 @@ export interface EthtoolOps {
   setLinkKsettings?(dev: NetDevice, attrs: Record<string, unknown>): KErr | undefined;
   setWol?(dev: NetDevice, attrs: Record<string, unknown>): KErr | undefined;
   setMsglevel?(dev: NetDevice, attrs: Record<string, unknown>): KErr | undefined;
+  /** get_msglevel (ETHTOOL_MSG_DEBUG_GET) */
+  getMsglevel?(dev: NetDevice): number;
   getDrvinfo?(dev: NetDevice): { driver: string; version: string; fw_version?: string; bus_info?: string };
   /** get_sset_count(ETH_SS_STATS) + get_strings + get_ethtool_stats in one */
   getStats?(dev: NetDevice): [string, number][];
@@ -99,6 +101,9 @@ function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unkn
       /* net/ethtool/channels.c: channels_prepare_data() */
       if (!ops.getChannels) return kerr("EOPNOTSUPP");
       return { ...ops.getChannels(dev) };
+    case "ETHTOOL_GMSGLVL":
+      if (!ops.getMsglevel) return kerr("EOPNOTSUPP");
+      return { data: ops.getMsglevel(dev) };
     case "ETHTOOL_MSG_LINKINFO_SET":
     case "ETHTOOL_MSG_LINKMODES_SET":
     case "ETHTOOL_MSG_WOL_SET":

@@ -12,7 +12,7 @@ import {
   netdevLowerDevs,
   linkwatchSyncDev,
 } from "./dev.ts";
-import { ARPHRD_ETHER } from "../uapi/if.ts";
+import { ethtoolGetLinkKsettings } from "./dev_ioctl.ts";
 
 /** a node of the kernel's pseudo filesystems */
 export type FsNode =
@@ -80,8 +80,17 @@ function netdevDir(dev: NetDevice): Map<string, FsNode> {
   m.set("dev_id", ro(() => "0x0\n"));
   m.set("dev_port", ro(() => "0\n"));
   m.set("dormant", ro(runningOnly(() => `${dev.dormant ? 1 : 0}\n`)));
-  const ethtool = dev.type === ARPHRD_ETHER && dev.linkOps?.kind === "veth";
-  m.set("duplex", ro(() => (netifRunning(dev) && ethtool ? "full\n" : kerr("EINVAL"))));
+  // speed_show()/duplex_show(): __ethtool_get_link_ksettings() of a running device, else EINVAL
+  const ksettings = (): Record<string, unknown> | KErr => {
+    if (!netifRunning(dev)) return kerr("EINVAL");
+    const r = ethtoolGetLinkKsettings(dev);
+    return "errno" in r ? kerr("EINVAL") : r;
+  };
+  m.set("duplex", ro(() => {
+    const k = ksettings();
+    if ("errno" in k) return k as KErr;
+    return k["duplex"] === 0 ? "half\n" : k["duplex"] === 1 ? "full\n" : "unknown\n";
+  }));
   m.set("flags", fsFile(0o644, () => `0x${dev.flags.toString(16)}\n`, store((v) => devChangeFlags(dev, v))));
   m.set("gro_flush_timeout", fsFile(0o644, () => "0\n", store(() => undefined)));
   m.set("ifalias", fsFile(0o644, () => (dev.ifalias ? `${dev.ifalias}\n` : ""), (d) => devSetAlias(dev, d.endsWith("\n") ? d.slice(0, -1) : d)));
@@ -112,7 +121,11 @@ function netdevDir(dev: NetDevice): Map<string, FsNode> {
     for (let i = 0; i < dev.numTxQueues; i++) q.set(`tx-${i}`, fsDir(() => new Map()));
     return q;
   }));
-  m.set("speed", ro(() => (netifRunning(dev) && ethtool ? "10000\n" : kerr("EINVAL"))));
+  m.set("speed", ro(() => {
+    const k = ksettings();
+    if ("errno" in k) return k as KErr;
+    return `${(k["speed"] as number) | 0}\n`;
+  }));
   m.set("statistics", fsDir(() => {
     const s = new Map<string, FsNode>();
     for (const k of Object.keys(emptyStats()).sort()) {

@@ -19,7 +19,7 @@ import {
 } from "../core/dev.ts";
 import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
-import { registerIoctl, setEthtoolOps } from "../core/dev_ioctl.ts";
+import { registerIoctl, setEthtoolOps, type EthtoolOps } from "../core/dev_ioctl.ts";
 import { fsFile, registerSysfsNode } from "../core/sysfs.ts";
 import { registerKernelModule, requestModule } from "./kmod.ts";
 
@@ -49,6 +49,53 @@ interface TunStruct {
   group: number;
   /** attached files (tun->numqueues) */
   files: Set<number>;
+  /** tun->link_ksettings (tun_default_link_ksettings(): 10000 Mb/s, full duplex, twisted pair,
+   * no autonegotiation) and tun->msg_enable */
+  ksettings?: { speed: number; duplex: number; port: number; phy_address: number; autoneg: number; transceiver: number; eth_tp_mdix_ctrl: number };
+  msgEnable?: number;
+}
+
+function tunKsettings(dev: NetDevice): NonNullable<TunStruct["ksettings"]> {
+  const t = dev.priv as TunStruct;
+  return (t.ksettings ??= { speed: 10000, duplex: 1, port: 0, phy_address: 0, autoneg: 0, transceiver: 0, eth_tp_mdix_ctrl: 0 });
+}
+
+const DUPLEX: Record<string, number> = { half: 0, full: 1, unknown: 0xff };
+const PORT: Record<string, number> = { tp: 0, aui: 1, bnc: 2, mii: 3, fibre: 4, da: 5 };
+const MDIX: Record<string, number> = { auto: 3, off: 1, on: 2 };
+
+/** drivers/net/tun.c: tun_ethtool_ops (get/set_link_ksettings keep what they are given) */
+function tunEthtoolOps(busInfo: string): EthtoolOps {
+  return {
+    getLink: (d) => (d.carrier ? 1 : 0),
+    getDrvinfo: () => ({ driver: "tun", version: "1.6", bus_info: busInfo }),
+    getLinkKsettings: (d) => {
+      const k = tunKsettings(d);
+      return {
+        speed: k.speed, duplex: k.duplex, port: k.port, phy_address: k.phy_address, autoneg: k.autoneg,
+        transceiver: k.transceiver, eth_tp_mdix: 0, eth_tp_mdix_ctrl: k.eth_tp_mdix_ctrl,
+        supported: [], advertising: [], supported_ports: [],
+      };
+    },
+    /** ethnl_set_linkinfo()/ethnl_set_linkmodes() update a copy of the settings, then
+     * tun_set_link_ksettings() stores it */
+    setLinkKsettings: (d, a) => {
+      const k = tunKsettings(d);
+      if (typeof a["speed"] === "number") k.speed = a["speed"];
+      if (typeof a["duplex"] === "string") k.duplex = DUPLEX[a["duplex"]] ?? k.duplex;
+      if (typeof a["autoneg"] === "boolean") k.autoneg = a["autoneg"] ? 1 : 0;
+      if (typeof a["port"] === "string") k.port = PORT[a["port"]] ?? k.port;
+      if (typeof a["phyad"] === "number") k.phy_address = a["phyad"];
+      if (typeof a["xcvr"] === "string") k.transceiver = a["xcvr"] === "external" ? 1 : 0;
+      if (typeof a["mdix"] === "string") k.eth_tp_mdix_ctrl = MDIX[a["mdix"]] ?? k.eth_tp_mdix_ctrl;
+      return undefined;
+    },
+    getMsglevel: (d) => (d.priv as TunStruct).msgEnable ?? 0,
+    setMsglevel: (d, a) => {
+      if (typeof a["msglvl"] === "number") (d.priv as TunStruct).msgEnable = a["msglvl"];
+      return undefined;
+    },
+  };
 }
 
 function tunOf(dev: NetDevice): TunStruct | undefined {
@@ -77,9 +124,9 @@ const tapNetdevOps = {
     return undefined;
   },
 };
-/** drivers/net/tun.c: tun_get_drvinfo() */
-setEthtoolOps(tunNetdevOps, { getLink: (d) => (d.carrier ? 1 : 0), getDrvinfo: () => ({ driver: "tun", version: "1.6", bus_info: "tun" }) });
-setEthtoolOps(tapNetdevOps, { getLink: (d) => (d.carrier ? 1 : 0), getDrvinfo: () => ({ driver: "tun", version: "1.6", bus_info: "tap" }) });
+/** drivers/net/tun.c: tun_get_drvinfo() names the bus by the mode */
+setEthtoolOps(tunNetdevOps, tunEthtoolOps("tun"));
+setEthtoolOps(tapNetdevOps, tunEthtoolOps("tap"));
 
 /** drivers/net/tun.c: tun_flags() as sysfs and TUNGETIFF show them */
 function tunFlags(t: TunStruct): number {

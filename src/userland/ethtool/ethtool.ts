@@ -57,6 +57,9 @@ function noDevice(p: Process): number {
   return 75;
 }
 
+/** the netif_msg bits' names (ETH_SS_MSG_CLASSES) */
+const MSGLVL_NAMES = ["drv", "probe", "link", "timer", "ifdown", "ifup", "rx_err", "tx_err", "tx_queued", "intr", "tx_done", "rx_status", "pktdata", "hw", "wol"];
+
 const PORTS: Record<number, string> = {
   0x00: "Twisted Pair", 0x01: "AUI", 0x02: "BNC", 0x03: "MII", 0x04: "FIBRE", 0x05: "Direct Attach Copper",
   0xef: "None", 0xff: "Other",
@@ -100,6 +103,14 @@ function doGset(p: Process, dev: string): number {
       const mdix = num(ls, "eth_tp_mdix");
       out += `\tMDI-X: ${mdix === 1 ? "off" : mdix === 2 ? "on" : "Unknown"}\n`;
     }
+  }
+  // netlink/settings.c: debug_reply_cb() — only for a driver with get_msglevel
+  const ml = ethtoolIoctl(p, dev, "ETHTOOL_GMSGLVL");
+  if (!isKErr(ml)) {
+    const m = num(ml, "data") >>> 0;
+    out += `        Current message level: 0x${m.toString(16).padStart(8, "0")} (${m})\n                              `;
+    for (let b = 0; b < MSGLVL_NAMES.length; b++) if (m & (1 << b)) out += ` ${MSGLVL_NAMES[b]}`;
+    out += "\n";
   }
   const l = ethtoolIoctl(p, dev, "ETHTOOL_GLINK");
   if (!isKErr(l)) out += `\tLink detected: ${num(l, "data") ? "yes" : "no"}\n`;
@@ -476,6 +487,11 @@ function doSset(p: Process, dev: string, args: string[]): number {
     const arg = args[i + 1];
     if (arg === undefined) {
       p.stderr.write(`ethtool (-s): no value for parameter '${name}'\n`);
+      return 1;
+    }
+    // the netlink parser keeps xcvr only to refuse it (no ETHTOOL_A_LINKINFO attribute for it)
+    if (name === "xcvr") {
+      p.stderr.write(`ethtool (-s): deprecated parameter '${name}' not supported by kernel\n`);
       return 1;
     }
     const v = param[1](arg);
