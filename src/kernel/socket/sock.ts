@@ -97,21 +97,26 @@ export abstract class InetSock implements Socket {
       return false;
     }
     this.rmemAlloc += ts;
-    if (this.net?.host?.world) {
-      const at = netNow(this.net);
-      if (at > this.net.host.world.sched.now) m.at = at;
-    }
+    const at = this.arrival();
+    if (at !== undefined && at > this.net.host.world.sched.now) m.at = at;
     this.rq.push(m);
-    this.dataReady();
+    this.dataReady(at);
     return true;
   }
 
   /** sock_queue_err_skb() */
   queueErr(e: SockExtendedErr): void {
     if (this.eq.length > 64) return;
-    if (e.stamp === undefined && this.net?.host?.world) e.stamp = netNow(this.net);
+    const at = this.arrival();
+    if (e.stamp === undefined) e.stamp = at;
     this.eq.push(e);
-    this.dataReady();
+    this.dataReady(at);
+  }
+
+  /** when what is queued now can be read: the end of the flight that brought it inside a
+   * sender's syscall (netNow); undefined for a socket outside a world (unit tests) */
+  private arrival(): number | undefined {
+    return this.net?.host?.world ? netNow(this.net) : undefined;
   }
 
   /**
@@ -120,15 +125,13 @@ export abstract class InetSock implements Socket {
    * the middle of it: a reader sees everything that softirq delivered, e.g. the sk_err of an
    * ICMP error that came in behind a queued packet, which recvmsg() reports first
    */
-  dataReady(): void {
+  dataReady(at = this.arrival()): void {
     if (!this.cb) return;
-    const sched = this.net?.host?.world?.sched;
-    if (!sched) {
+    if (at === undefined) {
       this.cb();
       return;
     }
-    // a frame handled inside a sender's syscall arrives when its flight is over
-    this.wakeAt(netNow(this.net));
+    this.wakeAt(at);
   }
 
   /** wake the reader at `t` unless a wake-up at or before it is already due */
