@@ -14,22 +14,11 @@
  * blocked on the simulator, so simulated time advances for the jobs it waits on.
  */
 import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
+import { isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
 
 /** the environment variable that carries the job session of a top-level command line */
 export const JOB_SESSION_VAR = "TUXNET_JOBS";
 
-function word(value: string, quoted = false): WordNode {
-  return {
-    type: "Word",
-    parts: [quoted ? { type: "SingleQuoted", value } : { type: "Literal", value }],
-  } as WordNode;
-}
-
-type AnyNode = { [k: string]: unknown };
-
-function isNode(x: unknown): x is AnyNode {
-  return typeof x === "object" && x !== null;
-}
 
 function rewrite(node: unknown): void {
   if (Array.isArray(node)) {
@@ -43,17 +32,7 @@ function rewrite(node: unknown): void {
     const inner: AnyNode = { ...node, background: false };
     rewrite(inner.pipelines);
     const src = serialize({ type: "Script", statements: [inner] } as unknown as ScriptNode);
-    node.background = false;
-    node.operators = [];
-    node.pipelines = [
-      {
-        type: "Pipeline",
-        negated: false,
-        commands: [
-          { type: "SimpleCommand", assignments: [], redirections: [], name: word("__bg"), args: [word(src, true)] },
-        ],
-      },
-    ];
+    Object.assign(node, simpleStatement(word("__bg"), [word(src, true)]));
     return;
   }
   if (t === "SimpleCommand") {
@@ -77,18 +56,7 @@ export const jobControlPlugin: TransformPlugin = {
   transform({ ast }) {
     // the AST is this exec's own parse: rewrite it in place
     rewrite(ast);
-    (ast.statements as unknown[]).unshift({
-      type: "Statement",
-      background: false,
-      operators: [],
-      pipelines: [
-        {
-          type: "Pipeline",
-          negated: false,
-          commands: [{ type: "SimpleCommand", assignments: [], redirections: [], name: word("__session"), args: [] }],
-        },
-      ],
-    });
+    (ast.statements as unknown[]).unshift(simpleStatement(word("__session"), []));
     return { ast };
   },
 };

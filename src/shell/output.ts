@@ -21,6 +21,7 @@
  *   the environment variable IO_VAR, set by whoever starts the exec.
  */
 import type { TransformPlugin, WordNode } from "just-bash";
+import { isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
 
 /** the environment variable carrying an exec's output route: `LOG:OE:PIPE` */
 export const IO_VAR = "TUXNET_IO";
@@ -155,12 +156,6 @@ export function parseFlags(f: string): ToolFlags {
 // ---------------------------------------------------------------------------------------
 // the transform plugin
 
-type AnyNode = { [k: string]: unknown };
-const isNode = (x: unknown): x is AnyNode => typeof x === "object" && x !== null;
-
-function lit(value: string): WordNode {
-  return { type: "Word", parts: [{ type: "Literal", value }] } as WordNode;
-}
 
 /** the literal text of a word, or undefined if it expands */
 function literalOf(w: unknown): string | undefined {
@@ -245,18 +240,7 @@ class Walker {
   private markStatement(o: string, e: string): AnyNode {
     const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] };
     const flags = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "-", operation: null }] };
-    return {
-      type: "Statement",
-      background: false,
-      operators: [],
-      pipelines: [
-        {
-          type: "Pipeline",
-          negated: false,
-          commands: [{ type: "SimpleCommand", assignments: [], redirections: [], name: lit("__mark"), args: [status, flags, lit(o + e)] }],
-        },
-      ],
-    };
+    return simpleStatement(word("__mark"), [status, flags, word(o + e)]);
   }
 
   private statement(st: AnyNode, fds: Fds): void {
@@ -337,18 +321,18 @@ class Walker {
         const e = fds.get(2)!;
         const out = files.out ? "f" : this.direct(o) ? o : "r";
         const err = files.err ? (files.err === files.out ? "o" : "f") : this.direct(e) ? e : e === o ? "o" : "r";
-        const redir = (fd: 1 | 2, t: FileTarget) => [lit(`@${fd}${t.append ? ">>" : ">"}`), t.word as WordNode];
+        const redir = (fd: 1 | 2, t: FileTarget) => [word(`@${fd}${t.append ? ">>" : ">"}`), t.word as WordNode];
         c.args = [
-          lit(out + err + (head !== undefined && !files.out ? `h${head}` : "")),
+          word(out + err + (head !== undefined && !files.out ? `h${head}` : "")),
           // where bash's own message goes when a file cannot be opened: fd 2 as it was
-          lit(`@!${this.direct(e) ? e : "r"}`),
+          word(`@!${this.direct(e) ? e : "r"}`),
           ...(files.out ? redir(1, files.out) : []),
           ...(files.err && files.err !== files.out ? redir(2, files.err) : []),
-          lit(name),
+          word(name),
           ...((c.args as WordNode[]) ?? []),
         ];
         c.redirections = [];
-        c.name = lit("__tool");
+        c.name = word("__tool");
         return;
       }
       const f = this.apply(fds, reds);
@@ -356,8 +340,8 @@ class Walker {
       const e = f.get(2)!;
       const out = this.direct(o) ? o : "r";
       const err = this.direct(e) ? e : e === o ? "o" : "r";
-      c.args = [lit(out + err + (head !== undefined ? `h${head}` : "")), lit(name), ...((c.args as WordNode[]) ?? [])];
-      c.name = lit("__tool");
+      c.args = [word(out + err + (head !== undefined ? `h${head}` : "")), word(name), ...((c.args as WordNode[]) ?? [])];
+      c.name = word("__tool");
       return;
     }
     // fds 1 and 2 are one stream: a command's own `>&2`/`2>&1` are no-ops, and `2>&1` makes
@@ -370,7 +354,7 @@ class Walker {
       };
       if (touches.every(dup)) {
         c.redirections = [
-          { type: "Redirection", fd: 2, operator: ">&", target: lit("1") },
+          { type: "Redirection", fd: 2, operator: ">&", target: word("1") },
           ...reds.filter((r) => !touches.includes(r)),
         ];
       }
@@ -379,7 +363,7 @@ class Walker {
       // the job's fds 1 and 2: where this shell's are here
       const o = fds.get(1);
       const e = fds.get(2);
-      (c.args as WordNode[]).push(lit((this.direct(o) ? o : "-") + (this.direct(e) ? e : "-")));
+      (c.args as WordNode[]).push(word((this.direct(o) ? o : "-") + (this.direct(e) ? e : "-")));
     }
   }
 

@@ -7,6 +7,7 @@
  * coreutil working on the in-memory filesystem, or a tuxnet tool talking to the emulated
  * kernel through `Syscalls`.
  */
+import { simpleStatement, word } from "./ast.ts";
 import {
   Bash,
   InMemoryFs,
@@ -175,32 +176,11 @@ function bashVarsPlugin(sys: Syscalls): TransformPlugin {
         ["SHELL", "/bin/bash"],
         ["BASH", "/usr/bin/bash"],
       ];
-      const assign = {
-        type: "Statement",
-        background: false,
-        operators: [],
-        pipelines: [
-          {
-            type: "Pipeline",
-            negated: false,
-            commands: [
-              {
-                type: "SimpleCommand",
-                name: null,
-                args: [],
-                redirections: [],
-                assignments: vars.map(([name, value]) => ({
-                  type: "Assignment",
-                  name,
-                  append: false,
-                  array: null,
-                  value: { type: "Word", parts: [{ type: "SingleQuoted", value }] },
-                })),
-              },
-            ],
-          },
-        ],
-      };
+      const assign = simpleStatement(
+        null,
+        [],
+        vars.map(([name, value]) => ({ type: "Assignment", name, append: false, array: null, value: word(value, true) })),
+      );
       (ast.statements as unknown[]).unshift(assign);
       return { ast };
     },

@@ -1,0 +1,29 @@
+/**
+ * The few just-bash AST pieces our transform plugins read and build: a generic node test,
+ * literal words, and a statement that runs one simple command.
+ */
+import type { WordNode } from "just-bash";
+
+export type AnyNode = { [k: string]: unknown };
+
+export const isNode = (x: unknown): x is AnyNode => typeof x === "object" && x !== null;
+
+/** a word of one literal (or, `quoted`, single-quoted) part */
+export function word(value: string, quoted = false): WordNode {
+  return { type: "Word", parts: [quoted ? { type: "SingleQuoted", value } : { type: "Literal", value }] } as WordNode;
+}
+
+/** `name args…` (with a null name, a bare assignment list) */
+export function simpleCommand(name: WordNode | null, args: unknown[], assignments: unknown[] = []): AnyNode {
+  return { type: "SimpleCommand", assignments, redirections: [], name, args };
+}
+
+/** a simple command as a statement of its own */
+export function simpleStatement(name: WordNode | null, args: unknown[], assignments: unknown[] = []): AnyNode {
+  return {
+    type: "Statement",
+    background: false,
+    operators: [],
+    pipelines: [{ type: "Pipeline", negated: false, commands: [simpleCommand(name, args, assignments)] }],
+  };
+}
