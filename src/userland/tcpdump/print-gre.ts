@@ -197,12 +197,12 @@ function greSrePrint(c: Ctx, af: number, sreoff: number, srelen: number, bp: num
   switch (af) {
     case GRESRE_IP:
       c.print(", (rtaf=ip");
-      ret = greSreIpPrint(c, sreoff, srelen, bp, len);
+      ret = greSreEntriesPrint(c, 4, sreoff, srelen, bp, len);
       c.print(")");
       break;
     case GRESRE_ASN:
       c.print(", (rtaf=asn");
-      ret = greSreAsnPrint(c, sreoff, srelen, bp, len);
+      ret = greSreEntriesPrint(c, 2, sreoff, srelen, bp, len);
       c.print(")");
       break;
     default:
@@ -212,14 +212,17 @@ function greSrePrint(c: Ctx, af: number, sreoff: number, srelen: number, bp: num
   return ret;
 }
 
-/** print-gre.c: gre_sre_ip_print() */
-function greSreIpPrint(c: Ctx, sreoff: number, srelen: number, bp: number, len: number): boolean {
+/**
+ * print-gre.c: gre_sre_ip_print() (4-byte IPv4 entries) and gre_sre_asn_print() (2-byte AS
+ * numbers in hex): the same walk over a source route entry, the current hop marked with `*`
+ */
+function greSreEntriesPrint(c: Ctx, size: 2 | 4, sreoff: number, srelen: number, bp: number, len: number): boolean {
   const up = bp;
-  if (sreoff & 3) {
+  if (sreoff & (size - 1)) {
     c.print(`, badoffset=${sreoff}`);
     return true;
   }
-  if (srelen & 3) {
+  if (srelen & (size - 1)) {
     c.print(`, badlength=${srelen}`);
     return true;
   }
@@ -228,40 +231,17 @@ function greSreIpPrint(c: Ctx, sreoff: number, srelen: number, bp: number, len: 
     return true;
   }
   while (srelen !== 0) {
-    if (!c.ttest(bp, 4)) return false;
-    if (len < 4) return false;
-    const a = c.u32(bp);
-    /* addrtostr(): numeric, never a host name */
-    c.print(` ${bp - up === sreoff ? "*" : ""}${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`);
-    bp += 4;
-    len -= 4;
-    srelen -= 4;
-  }
-  return true;
-}
-
-/** print-gre.c: gre_sre_asn_print() */
-function greSreAsnPrint(c: Ctx, sreoff: number, srelen: number, bp: number, len: number): boolean {
-  const up = bp;
-  if (sreoff & 1) {
-    c.print(`, badoffset=${sreoff}`);
-    return true;
-  }
-  if (srelen & 1) {
-    c.print(`, badlength=${srelen}`);
-    return true;
-  }
-  if (sreoff >= srelen) {
-    c.print(`, badoff/len=${sreoff}/${srelen}`);
-    return true;
-  }
-  while (srelen !== 0) {
-    if (!c.ttest(bp, 2)) return false;
-    if (len < 2) return false;
-    c.print(` ${bp - up === sreoff ? "*" : ""}${c.u16(bp).toString(16)}`);
-    bp += 2;
-    len -= 2;
-    srelen -= 2;
+    if (!c.ttest(bp, size)) return false;
+    if (len < size) return false;
+    const mark = bp - up === sreoff ? "*" : "";
+    if (size === 4) {
+      const a = c.u32(bp);
+      /* addrtostr(): numeric, never a host name */
+      c.print(` ${mark}${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`);
+    } else c.print(` ${mark}${c.u16(bp).toString(16)}`);
+    bp += size;
+    len -= size;
+    srelen -= size;
   }
   return true;
 }
