@@ -4,6 +4,7 @@
  * the spec labs were recorded on (Linux 6.18, x86_64).
  */
 import type { Command, CommandTable, Process } from "../process.ts";
+import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 
 const PRINT_KERNEL_NAME = 1;
 const PRINT_NODENAME = 2;
@@ -16,16 +17,18 @@ const PRINT_OPERATING_SYSTEM = 128;
 
 const UTS = { sysname: "Linux", release: "6.18.0", version: "#1 SMP PREEMPT_DYNAMIC", machine: "x86_64" };
 
-const LONG: [string, number][] = [
-  ["all", -1], ["kernel-name", PRINT_KERNEL_NAME], ["sysname", PRINT_KERNEL_NAME], ["nodename", PRINT_NODENAME],
-  ["kernel-release", PRINT_KERNEL_RELEASE], ["release", PRINT_KERNEL_RELEASE], ["kernel-version", PRINT_KERNEL_VERSION],
-  ["machine", PRINT_MACHINE], ["processor", PRINT_PROCESSOR], ["hardware-platform", PRINT_HARDWARE_PLATFORM],
-  ["operating-system", PRINT_OPERATING_SYSTEM], ["help", -2], ["version", -3],
-];
-const SHORT: Record<string, number> = {
-  a: -1, s: PRINT_KERNEL_NAME, n: PRINT_NODENAME, r: PRINT_KERNEL_RELEASE, v: PRINT_KERNEL_VERSION,
+const BITS: Record<string, number> = {
+  s: PRINT_KERNEL_NAME, n: PRINT_NODENAME, r: PRINT_KERNEL_RELEASE, v: PRINT_KERNEL_VERSION,
   m: PRINT_MACHINE, p: PRINT_PROCESSOR, i: PRINT_HARDWARE_PLATFORM, o: PRINT_OPERATING_SYSTEM,
 };
+/** uname.c: uname_long_options[] */
+const LONG: LongOpt[] = (
+  [
+    ["all", "a"], ["kernel-name", "s"], ["sysname", "s"], ["nodename", "n"], ["kernel-release", "r"],
+    ["release", "r"], ["kernel-version", "v"], ["machine", "m"], ["processor", "p"],
+    ["hardware-platform", "i"], ["operating-system", "o"], ["help", "H"], ["version", "V"],
+  ] as const
+).map(([name, val]) => ({ name, hasArg: 0, val }));
 
 function tryHelp(p: Process): number {
   p.stderr.write("Try 'uname --help' for more information.\n");
@@ -36,52 +39,22 @@ function tryHelp(p: Process): number {
 export const uname: Command = async (p) => {
   let toprint = 0;
   let all = false;
-  const args = p.argv.slice(1);
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
+  const r = getoptLong(p, p.argv, "asnrvmpio", LONG, { stopAtError: true });
+  for (const [c] of r.opts) {
+    if (c === "?") return tryHelp(p);
+    if (c === "H") {
+      p.stdout.write("Usage: uname [OPTION]...\n");
+      return 0;
     }
-    if (a.startsWith("--")) {
-      const name = a.slice(2);
-      const hits = LONG.filter(([n]) => n.startsWith(name));
-      const exact = LONG.find(([n]) => n === name);
-      const hit = exact ?? (new Set(hits.map(([, v]) => v)).size === 1 ? hits[0] : undefined);
-      if (!hit) {
-        if (hits.length) p.stderr.write(`uname: option '${a}' is ambiguous\n`);
-        else p.stderr.write(`uname: unrecognized option '${a}'\n`);
-        return tryHelp(p);
-      }
-      if (hit[1] === -2) {
-        p.stdout.write("Usage: uname [OPTION]...\n");
-        return 0;
-      }
-      if (hit[1] === -3) {
-        p.stdout.write("uname (GNU coreutils) 9.1\n");
-        return 0;
-      }
-      if (hit[1] === -1) all = true;
-      toprint |= hit[1] === -1 ? 0xff : hit[1];
-      continue;
+    if (c === "V") {
+      p.stdout.write("uname (GNU coreutils) 9.1\n");
+      return 0;
     }
-    if (a.startsWith("-") && a.length > 1) {
-      for (const c of a.slice(1)) {
-        const v = SHORT[c];
-        if (v === undefined) {
-          p.stderr.write(`uname: invalid option -- '${c}'\n`);
-          return tryHelp(p);
-        }
-        if (v === -1) all = true;
-        toprint |= v === -1 ? 0xff : v;
-      }
-      continue;
-    }
-    break;
+    if (c === "a") all = true;
+    toprint |= c === "a" ? 0xff : BITS[c]!;
   }
-  if (i < args.length) {
-    p.stderr.write(`uname: extra operand '${args[i]}'\n`);
+  if (r.args.length) {
+    p.stderr.write(`uname: extra operand '${r.args[0]}'\n`);
     return tryHelp(p);
   }
   if (toprint === 0) toprint = PRINT_KERNEL_NAME;

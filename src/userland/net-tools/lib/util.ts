@@ -163,14 +163,18 @@ export interface GetoptResult {
  * glibc getopt_long() with GNU argument permutation: options anywhere, `--` ends them.
  * Unknown options and missing arguments are reported as glibc does ("PROG: invalid option --
  * 'x'", "PROG: option requires an argument -- 'x'", "PROG: unrecognized option '--xx'") and
- * yield '?'.
+ * yield '?'. `stopAtError`: parsing ends at the first '?', for a tool whose getopt loop exits
+ * there (only that message is printed, as with glibc).
  */
-export function getoptLong(p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = []): GetoptResult {
+export function getoptLong(
+  p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = [], { stopAtError = false } = {},
+): GetoptResult {
   const prog = argv[0] ?? "";
   const opts: [string, string | undefined][] = [];
   const args: string[] = [];
   const err = (s: string): void => p.stderr.write(`${prog}: ${s}\n`);
   for (let i = 1; i < argv.length; i++) {
+    if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
     const a = argv[i]!;
     if (a === "--") {
       args.push(...argv.slice(i + 1));
@@ -213,6 +217,7 @@ export function getoptLong(p: Process, argv: string[], shortopts: string, longop
     }
     if (a.startsWith("-") && a.length > 1) {
       for (let j = 1; j < a.length; j++) {
+        if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
         const c = a[j]!;
         const k = shortopts.indexOf(c);
         if (k < 0 || c === ":") {
