@@ -168,9 +168,11 @@ function doGnicstats(p: Process, dev: string): number {
 }
 
 /** netlink/netlink.c: the error of a GET request the driver does not implement (nlsock_process_reply) */
-function nlError(p: Process, e: KErr): number {
+/** netlink/netlink.c: a refused request: the extack a missing device carries, then strerror */
+function nlError(p: Process, e: KErr, rc = 1): number {
+  if (e.errno === "ENODEV") p.stderr.write("netlink error: no device matches name (offset 24)\n");
   p.stderr.write(`netlink error: ${strerror(e.errno)}\n`);
-  return 1;
+  return rc;
 }
 
 /** netlink/channels.c: show_u32() — a zero (absent) attribute prints n/a */
@@ -185,13 +187,7 @@ function showU32(label: string, v: unknown): string {
  */
 function doGchannels(p: Process, dev: string): number {
   const r = ethtoolIoctl(p, dev, "ETHTOOL_GCHANNELS");
-  if (isKErr(r)) {
-    if (r.errno === "ENODEV") {
-      p.stderr.write("netlink error: no device matches name (offset 24)\nnetlink error: No such device\n");
-      return 1;
-    }
-    return nlError(p, r);
-  }
+  if (isKErr(r)) return nlError(p, r);
   p.stdout.write(
     `Channel parameters for ${dev}:\nPre-set maximums:\n` +
       showU32("RX:\t\t", r["max_rx"]) + showU32("TX:\t\t", r["max_tx"]) +
@@ -206,13 +202,7 @@ function doGchannels(p: Process, dev: string): number {
 /** netlink/rings.c: nl_gring() — only the driver-without-get_ringparam answer is modelled */
 function doGring(p: Process, dev: string): number {
   const r = ethtoolIoctl(p, dev, "ETHTOOL_GRINGPARAM");
-  if (isKErr(r)) {
-    if (r.errno === "ENODEV") {
-      p.stderr.write("netlink error: no device matches name (offset 24)\nnetlink error: No such device\n");
-      return 1;
-    }
-    return nlError(p, r);
-  }
+  if (isKErr(r)) return nlError(p, r);
   p.stderr.write("ethtool: option -g is not supported by this emulator\n");
   return 1;
 }
@@ -256,10 +246,6 @@ function featureNames(p: Process, dev: string): string[] | KErr {
   return isKErr(r) ? r : strs(r, "strings");
 }
 
-/** netlink/netlink.c: the extack of a request on a device that does not exist */
-function nlNoDevice(p: Process): void {
-  p.stderr.write("netlink error: no device matches name (offset 24)\nnetlink error: No such device\n");
-}
 
 /**
  * netlink/features.c: nl_gfeatures() + dump_features(). The kernel answers
@@ -272,11 +258,7 @@ function doGfeatures(p: Process, dev: string, extra: string[]): number {
     return 1;
   }
   const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_FEATURES_GET");
-  if (isKErr(r)) {
-    if (r.errno === "ENODEV") nlNoDevice(p);
-    else nlError(p, r);
-    return 1;
-  }
+  if (isKErr(r)) return nlError(p, r);
   const names = featureNames(p, dev);
   if (isKErr(names)) return nlError(p, names);
   const hw = bools(r, "hw");
@@ -375,10 +357,7 @@ function doSfeatures(p: Process, dev: string, args: string[]): number {
   }
   const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_FEATURES_SET", { bits });
   if (isKErr(r)) {
-    if (r.errno === "ENODEV") {
-      nlNoDevice(p);
-      return 92;
-    }
+    if (r.errno === "ENODEV") return nlError(p, r, 92);
     const bad = (r as KErr & { bit?: number }).bit;
     if (r.extack && bad !== undefined) {
       /* the offset of the rejected ETHTOOL_A_BITSET_BIT_NAME in the request */
@@ -507,11 +486,7 @@ function doSset(p: Process, dev: string, args: string[]): number {
     const attrs = groups.get(group);
     if (!attrs) continue;
     const r = ethtoolIoctl(p, dev, `ETHTOOL_MSG_${group}_SET`, { attrs });
-    if (isKErr(r)) {
-      if (r.errno === "ENODEV") p.stderr.write("netlink error: no device matches name (offset 24)\n");
-      p.stderr.write(`netlink error: ${strerror(r.errno)}\n`);
-      return 75;
-    }
+    if (isKErr(r)) return nlError(p, r, 75);
   }
   return 0;
 }
