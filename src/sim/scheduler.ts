@@ -44,6 +44,22 @@ export interface Block {
   unblock(): void;
 }
 
+/** a Block whose first unblock() runs `onUnblock` and settles the promise; later calls do nothing */
+export function oneShotBlock(onUnblock: () => void): Block {
+  let resolve!: () => void;
+  let done = false;
+  const promise = new Promise<void>((r) => (resolve = r));
+  return {
+    promise,
+    unblock: () => {
+      if (done) return;
+      done = true;
+      onUnblock();
+      resolve();
+    },
+  };
+}
+
 export class Scheduler {
   now: Micros = 0;
   private seq = 0;
@@ -147,19 +163,10 @@ export class Scheduler {
   block(): Block {
     this.blocked++;
     this.kick();
-    let resolve!: () => void;
-    let done = false;
-    const promise = new Promise<void>((r) => (resolve = r));
-    return {
-      promise,
-      unblock: () => {
-        if (done) return;
-        done = true;
-        this.blocked--;
-        this.kick();
-        resolve();
-      },
-    };
+    return oneShotBlock(() => {
+      this.blocked--;
+      this.kick();
+    });
   }
 
   /** The calling job waits for another promise (e.g. `wait` for background jobs). */

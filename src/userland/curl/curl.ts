@@ -17,7 +17,7 @@ import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, strerrorText, type Errno } from "../../kernel/uapi/errno.ts";
 import { ipv4ToString } from "../../wire/addr.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
-import type { Block } from "../../sim/scheduler.ts";
+import { oneShotBlock, type Block } from "../../sim/scheduler.ts";
 import { getaddrinfo, procTimer } from "../iputils/common.ts";
 import { waitReadable, readSome, connectResult, enc } from "./stream.ts";
 
@@ -744,19 +744,10 @@ class Tasks {
   block(): Block {
     this.running--;
     this.idle();
-    let done = false;
-    let resolve!: () => void;
-    const promise = new Promise<void>((r) => (resolve = r));
-    return {
-      promise,
-      unblock: () => {
-        if (done) return;
-        done = true;
-        this.running++;
-        this.busy();
-        resolve();
-      },
-    };
+    return oneShotBlock(() => {
+      this.running++;
+      this.busy();
+    });
   }
   sleep(us: number): Promise<void> {
     const b = this.block();
