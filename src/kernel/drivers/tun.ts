@@ -60,10 +60,6 @@ function tunKsettings(dev: NetDevice): NonNullable<TunStruct["ksettings"]> {
   return (t.ksettings ??= { speed: 10000, duplex: 1, port: 0, phy_address: 0, autoneg: 0, transceiver: 0, eth_tp_mdix_ctrl: 0 });
 }
 
-const DUPLEX: Record<string, number> = { half: 0, full: 1, unknown: 0xff };
-const PORT: Record<string, number> = { tp: 0, aui: 1, bnc: 2, mii: 3, fibre: 4, da: 5 };
-const MDIX: Record<string, number> = { auto: 3, off: 1, on: 2 };
-
 /** drivers/net/tun.c: tun_ethtool_ops (get/set_link_ksettings keep what they are given) */
 function tunEthtoolOps(busInfo: string): EthtoolOps {
   return {
@@ -81,13 +77,13 @@ function tunEthtoolOps(busInfo: string): EthtoolOps {
      * tun_set_link_ksettings() stores it */
     setLinkKsettings: (d, a) => {
       const k = tunKsettings(d);
-      if (typeof a["speed"] === "number") k.speed = a["speed"];
-      if (typeof a["duplex"] === "string") k.duplex = DUPLEX[a["duplex"]] ?? k.duplex;
-      if (typeof a["autoneg"] === "boolean") k.autoneg = a["autoneg"] ? 1 : 0;
-      if (typeof a["port"] === "string") k.port = PORT[a["port"]] ?? k.port;
-      if (typeof a["phyad"] === "number") k.phy_address = a["phyad"];
-      if (typeof a["xcvr"] === "string") k.transceiver = a["xcvr"] === "external" ? 1 : 0;
-      if (typeof a["mdix"] === "string") k.eth_tp_mdix_ctrl = MDIX[a["mdix"]] ?? k.eth_tp_mdix_ctrl;
+      const n = (key: string): number | undefined => (typeof a[key] === "number" ? (a[key] as number) : undefined);
+      k.speed = n("speed") ?? k.speed;
+      k.duplex = n("duplex") ?? k.duplex;
+      k.autoneg = n("autoneg") ?? k.autoneg;
+      k.port = n("port") ?? k.port;
+      k.phy_address = n("phyad") ?? k.phy_address;
+      k.eth_tp_mdix_ctrl = n("mdix") ?? k.eth_tp_mdix_ctrl;
       return undefined;
     },
     getMsglevel: (d) => (d.priv as TunStruct).msgEnable ?? 0,

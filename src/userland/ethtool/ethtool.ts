@@ -415,7 +415,7 @@ const KNOWN_OPTS = new Set(
 
 /** which ETHTOOL_MSG_*_SET request a parameter of -s goes into (netlink/settings.c) */
 type SsetGroup = "LINKINFO" | "LINKMODES" | "WOL" | "DEBUG";
-type SsetParser = (arg: string) => number | string | boolean | undefined;
+type SsetParser = (arg: string) => number | string | undefined;
 
 /** nl_parse_direct_u32() / _u8(): strtoul(arg, &endp, 0) with nothing left over */
 function parseUint(max: number): SsetParser {
@@ -428,26 +428,28 @@ function parseUint(max: number): SsetParser {
   };
 }
 
-/** nl_parse_lookup_u32/u8(): one of the named values */
-function parseLookup(names: string[]): SsetParser {
-  return (arg) => (names.includes(arg) ? arg : undefined);
+/** nl_parse_lookup_u32/u8(): one of the named values, sent as the attribute's number */
+function parseLookup(values: Record<string, number>): SsetParser {
+  return (arg) => values[arg];
 }
 
 /** netlink/settings.c: sset_params[] (the parameters of ethtool 6.1's -s) */
 const SSET_PARAMS: Record<string, [SsetGroup, SsetParser]> = {
   speed: ["LINKMODES", parseUint(0xffffffff)],
   lanes: ["LINKMODES", parseUint(0xffffffff)],
-  duplex: ["LINKMODES", parseLookup(["half", "full", "unknown"])],
-  port: ["LINKINFO", parseLookup(["tp", "aui", "bnc", "mii", "fibre", "da"])],
-  mdix: ["LINKINFO", parseLookup(["auto", "on", "off"])],
-  autoneg: ["LINKMODES", (a) => (a === "on" ? true : a === "off" ? false : undefined)],
+  /* DUPLEX_*, PORT_*, ETH_TP_MDI* (off = MDI, on = MDI-X), AUTONEG_* */
+  duplex: ["LINKMODES", parseLookup({ half: 0, full: 1, unknown: 0xff })],
+  port: ["LINKINFO", parseLookup({ tp: 0, aui: 1, bnc: 2, mii: 3, fibre: 4, da: 5 })],
+  mdix: ["LINKINFO", parseLookup({ auto: 3, off: 1, on: 2 })],
+  autoneg: ["LINKMODES", parseLookup({ off: 0, on: 1 })],
   advertise: ["LINKMODES", parseUint(Number.MAX_SAFE_INTEGER)],
   phyad: ["LINKINFO", parseUint(0xff)],
-  xcvr: ["LINKINFO", parseLookup(["internal", "external"])],
+  xcvr: ["LINKINFO", parseLookup({ internal: 0, external: 1 })],
   wol: ["WOL", (a) => (/^[pumbagsfd]+$/.test(a) ? a : undefined)],
   sopass: ["WOL", (a) => (/^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(a) ? a : undefined)],
   msglvl: ["DEBUG", parseUint(0xffffffff)],
-  "master-slave": ["LINKMODES", parseLookup(["preferred-master", "preferred-slave", "forced-master", "forced-slave"])],
+  /* MASTER_SLAVE_CFG_* */
+  "master-slave": ["LINKMODES", parseLookup({ "preferred-master": 2, "preferred-slave": 3, "forced-master": 4, "forced-slave": 5 })],
 };
 
 /**
