@@ -298,7 +298,7 @@ class Tcpdump {
         // -d/-dd/-ddd print the compiled BPF program and -L the link types, then exit; the
         // emulator compiles filters to predicates, not to libpcap's optimized BPF, so it
         // says so instead of capturing
-        this.error(`-${c}: printing libpcap's compiled program or link types is not modelled`);
+        this.error(`option -${c} is not supported by this emulator`);
       default:
         // accepted without effect: -A -b -B -C -E -f -F -G -H -I -j -J -m -M -N -O -p -S
         // -T -u -U -V -W -x -X -y -Y -z -Z --immediate-mode --micro --nano
