@@ -168,6 +168,15 @@ function literalOf(w: unknown): string | undefined {
   return s;
 }
 
+/** a command name as written, `[` included (a lone bracket parses as a glob and stays itself) */
+function commandName(w: unknown): string | undefined {
+  if (isNode(w) && w.type === "Word" && Array.isArray(w.parts) && w.parts.length === 1) {
+    const p = w.parts[0] as AnyNode;
+    if (p.type === "Glob" && p.pattern === "[") return "[";
+  }
+  return literalOf(w);
+}
+
 /** where each fd points: "1"/"2" = the exec's own fds, "xN" = anything else */
 type Fds = Map<number, string>;
 
@@ -447,7 +456,9 @@ function headLimit(c: AnyNode): number | undefined {
 
 /** a command that may write to the log directly or let time pass (other jobs write then) */
 function timeCommand(n: AnyNode, isTool: (n: string) => boolean): boolean {
-  const name = literalOf(n.name);
+  // assignments alone (`x=$((x + 1))`) run no command: only what their words hold may
+  if (n.name === null || n.name === undefined) return false;
+  const name = commandName(n.name);
   return name === undefined || isTool(name) || name === "__tool" || name === "__bg" || name === "__wait" || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".";
 }
 
