@@ -9,7 +9,6 @@ import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { labWorld, run, tools } from "./harness.ts";
 import { commands } from "../../../src/userland/index.ts";
-import { DEFAULT_GAP_US, DEFAULT_DUMP_GAP_US } from "../../../src/lab/runner.ts";
 
 Object.assign(tools, commands);
 
@@ -55,11 +54,12 @@ for (const f of readdirSync(dir).filter((n) => n.endsWith(".lab")).sort()) {
       if (m) cables.push([m[1]!, m[2]!, m[3]!, m[4]!]);
     }
     const { world, h } = labWorld(hosts, cables);
-    /* wall time passes between two lines as in the lab runner: the kernel's link watch (one
-     * non-urgent run a second) and neighbour timers see it */
-    const gap = (e: { cmd: string }) => world.sched.runUntil(world.sched.now + (e.cmd.endsWith("# labtool:dump") ? DEFAULT_DUMP_GAP_US : DEFAULT_GAP_US));
+    /* wall time passes between two lines as it did on the kernel (the transcript's `ms`; the
+     * commands here take no simulated time): the kernel's link watch (one non-urgent run a
+     * second) and neighbour timers see it */
+    const gap = (e: { ms?: number }) => world.sched.runUntil(world.sched.now + (e.ms ?? 30) * 1000);
     const entries = readFileSync(new URL(f.replace(/\.lab$/, ".kernel.jsonl"), dir), "utf8").trim().split("\n")
-      .map((x) => JSON.parse(x) as { host: string; cmd: string; exit: number; stdout: string; stderr: string });
+      .map((x) => JSON.parse(x) as { host: string; cmd: string; exit: number; stdout: string; stderr: string; ms?: number });
     let compared = 0;
     const skipped: string[] = [];
     for (const e of entries) {
