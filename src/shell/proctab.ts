@@ -28,6 +28,8 @@ export const SIGNAL_HANDLERS: Record<string, Record<number, SignalPolicy>> = {
   arping: { 2: "exit", 14: "exit" },
   // tcpdump.c: cleanup() on SIGINT/SIGTERM/SIGHUP prints the counts
   tcpdump: { 1: "exit", 2: "exit", 15: "exit" },
+  // conntrack.c: event_sighandler() on SIGINT/SIGTERM prints the count of events shown
+  conntrack: { 2: "exit", 15: "exit" },
   // python: KeyboardInterrupt, caught by http.server's test()
   python3: { 2: "exit-unless-ignored" },
 };

@@ -7,7 +7,7 @@ import { isKErr, kerr, type KErr } from "../uapi/errno.ts";
 import { IPS_ASSURED, IPS_SEEN_REPLY, type IptReplace, type NfConntrackTuple, type XtCountersInfo } from "../uapi/xtables.ts";
 import { IPT_TABLE_ORDER, iptAddCounters, iptDoReplace, iptGetEntries, iptGetInfo, iptTableNames } from "./ip_tables.ts";
 import { iptableInit } from "./iptable_tables.ts";
-import { nfConntrackDelete, nfConntrackDump } from "./nf_conntrack.ts";
+import { nfConntrackDelete, nfConntrackDump, nfConntrackListen } from "./nf_conntrack.ts";
 import { xtFindRevision } from "./x_tables.ts";
 import { NFPROTO_IPV4 } from "./core.ts";
 import { xtMatchesInit } from "./xt_matches.ts";
@@ -39,10 +39,12 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
   IPT_SO_GET_REVISION_TARGET: (_net, req) => revision(String(req["name"]), Number(req["revision"]), true),
   /** ctnetlink IPCTNL_MSG_CT_GET dump: {entries: NfConntrackInfo[]} */
   NFCT_GET: (net) => ({ entries: nfConntrackDump(net) }),
-  /** IPCTNL_MSG_CT_DELETE by id: {ids} -> {deleted} */
-  NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[]) }),
-  /** flush the table */
-  NFCT_FLUSH: (net) => ({ deleted: nfConntrackDelete(net, undefined) }),
+  /** IPCTNL_MSG_CT_DELETE by id: {ids, portid} -> {deleted} */
+  NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[], Number(req["portid"] ?? 0)) }),
+  /** flush the table: {portid} */
+  NFCT_FLUSH: (net, req) => ({ deleted: nfConntrackDelete(net, undefined, Number(req["portid"] ?? 0)) }),
+  /** a socket joining the conntrack event groups: {groups} -> {listener} */
+  NFCT_LISTEN: (net, req) => ({ listener: nfConntrackListen(net, Number(req["groups"] ?? 7)) }),
   /** ebtables: a bridge table whole, and its replacement (uapi/ebtables.ts) */
   EBT_SO_GET_ENTRIES: (net, req) => wrap(ebtGetEntries(net, String(req["table"]))),
   EBT_SO_SET_ENTRIES: (net, req) => ebtDoReplace(net, req["replace"] as EbtTableInfo) ?? {},

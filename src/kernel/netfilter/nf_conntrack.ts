@@ -6,10 +6,18 @@
  * is looked up in PRE_ROUTING/LOCAL_OUT (-200); an unknown one creates an unconfirmed entry
  * that is inserted ("confirmed") when the packet leaves POST_ROUTING or reaches LOCAL_IN.
  * ICMP errors are attached to the connection of the packet they quote (RELATED). Timeouts
- * are the kernel defaults; expired entries go at lookup and from one GC timer re-armed to
- * the earliest expiry. Hooks exist only in namespaces that use conntrack (nf_ct_netns_get).
+ * are the kernel defaults; an expired entry goes when something walks past it: a lookup of
+ * its tuple, a dump (ctnetlink, /proc), or the machine's one gc_worker (every 60 s unless
+ * the machine holds millions of entries). Hooks exist only in namespaces that use conntrack
+ * (nf_ct_netns_get).
+ *
+ * Events (nf_conntrack_ecache.c + ctnetlink_conntrack_event()): an entry created while its
+ * namespace has a ctnetlink listener (nf_conntrack_events=2) carries an event cache; what a
+ * packet changes (new, reply seen, assured, TCP state) is cached and delivered as one NEW or
+ * UPDATE message when the packet passes a confirm hook; a deletion is a DESTROY message at once.
  */
 import type { Net } from "../core/net_namespace.ts";
+import type { NfConntrackEvent, NfConntrackListener } from "../uapi/xtables.ts";
 import { CHECKSUM_PARTIAL, type SkBuff } from "../core/skbuff.ts";
 import {
   type NfConntrackInfo, type NfConntrackTuple, IPS_ASSURED, IPS_CONFIRMED, IPS_DST_NAT, IPS_DST_NAT_DONE,
@@ -154,6 +162,10 @@ export class NfConn {
   streamTs = 0;
   /** nf_conn_nat.masq_index: the device MASQUERADE chose the source address of (0: none) */
   masqIndex = 0;
+  /** the ecache extension's cached events (1 << IPCT_*); -1: the entry has no extension */
+  ecache = -1;
+  /** IPS_DYING: deleted (its DESTROY event is out) */
+  dying = false;
   /** natPacket()'s targets per direction, invert(tuplehash[other]), cached per tuple object */
   private natTargetOf: (Tuple | undefined)[] = [undefined, undefined];
   private natTarget: (Tuple | undefined)[] = [undefined, undefined];
@@ -400,6 +412,13 @@ export function natManipPkt(skb: SkBuff, nh: number, target: Tuple, mtype: numbe
   return true;
 }
 
+/** nf_ct_expires(ct) / HZ: whole seconds left, counted in jiffies as the kernel keeps them
+ * (an entry refreshed within the current jiffy still shows its full timeout) */
+export function nfCtExpiresSecs(ct: NfConn, now: number): number {
+  const j = Math.floor(ct.timeout / JIFFY) - Math.floor(now / JIFFY);
+  return j > 0 ? Math.floor(j / HZ) : 0;
+}
+
 /** per-namespace conntrack state (struct netns_ct + the hash) */
 export class CtNet {
   /** every tuple, in insertion order (conns() lists in this order) */
@@ -407,16 +426,23 @@ export class CtNet {
   /** the same tuples by tupleHash(): the per-packet lookup (find/lookup) */
   index = new Map<number, CtHashNode>();
   nextId = 1;
-  gcTimer: { cancel(): void } | undefined;
-  gcAt = Infinity;
   hooks: NfHookOps[] = [];
   /** /proc/sys/net/netfilter values (seconds for timeouts) */
   sysctl: Record<string, number> = Object.fromEntries(NF_CT_SYSCTL_DEFAULTS);
-  constructor(readonly net: Net) {}
+  /** ctnetlink event listeners (sockets bound to NFNLGRP_CONNTRACK_*) */
+  listeners = new Set<CtListener>();
+  constructor(readonly net: Net) {
+    gcWorkOf(net).nets.add(this);
+  }
 
   tupleTaken(t: Tuple, ignore: NfConn): boolean {
-    // nf_nat_used_tuple(): is the reply (inverse) of `t` some other conn's tuple?
-    const h = this.hash.get(tupleKey(invert(t)));
+    // nf_nat_used_tuple(): is the reply (inverse) of `t` some other conn's tuple? (an expired
+    // one found on the way is collected)
+    const h = this.lookup(invert(t));
+    if (h !== undefined && h.ct !== ignore && h.ct.timeout <= nfIpv4Ops.now(this.net)) {
+      nfCtDelete(h.ct, 0);
+      return false;
+    }
     return h !== undefined && h.ct !== ignore;
   }
 
@@ -460,11 +486,12 @@ export class CtNet {
     }
   }
 
+  /** __nf_conntrack_find_get(): the live entry of `t`; an expired one is collected */
   find(t: Tuple): CtHashEntry | undefined {
     const h = this.lookup(t);
     if (!h) return undefined;
     if (h.ct.timeout <= nfIpv4Ops.now(this.net)) {
-      this.delete(h.ct);
+      nfCtDelete(h.ct, 0);
       return undefined;
     }
     return h;
@@ -474,9 +501,9 @@ export class CtNet {
     this.setTuple(ct.tuplehash[0], { ct, dir: 0 });
     this.setTuple(ct.tuplehash[1], { ct, dir: 1 });
     ct.status |= IPS_CONFIRMED;
-    this.armGc(ct.timeout);
   }
 
+  /** unhash (nf_ct_delete_from_lists) */
   delete(ct: NfConn): void {
     for (let d = 0; d < 2; d++) {
       const t = ct.tuplehash[d]!;
@@ -490,26 +517,158 @@ export class CtNet {
     return out;
   }
 
-  /** gc_worker(): one timer at the earliest expiry */
-  armGc(at: number): void {
-    if (at >= this.gcAt) return;
-    this.gcTimer?.cancel();
-    this.gcAt = at;
-    const now = nfIpv4Ops.now(this.net);
-    this.gcTimer = nfIpv4Ops.after(this.net, Math.max(0, at - now), () => this.gc());
+  /** nfnetlink: a listener bound to NFNLGRP_CONNTRACK_* groups (`groups`: NFCT_GRP_* bits) */
+  listen(groups: number): NfConntrackListener {
+    const l = new CtListener(this, groups);
+    this.listeners.add(l);
+    return l;
   }
+}
 
-  gc(): void {
-    this.gcTimer = undefined;
-    this.gcAt = Infinity;
-    const now = nfIpv4Ops.now(this.net);
-    let next = Infinity;
-    for (const ct of this.conns()) {
-      if (ct.timeout <= now) this.delete(ct);
-      else next = Math.min(next, ct.timeout);
-    }
-    if (next < Infinity) this.armGc(next);
+/** a ctnetlink event socket: its receive queue and a reader waiting on it */
+class CtListener implements NfConntrackListener {
+  private queue: NfConntrackEvent[] = [];
+  private readable: (() => void) | undefined;
+  constructor(
+    private readonly c: CtNet,
+    readonly groups: number,
+  ) {}
+  push(e: NfConntrackEvent): void {
+    this.queue.push(e);
+    this.readable?.();
   }
+  read(): NfConntrackEvent | undefined {
+    return this.queue.shift();
+  }
+  onReadable(cb: (() => void) | undefined): void {
+    this.readable = cb;
+    if (cb && this.queue.length) cb();
+  }
+  close(): void {
+    this.c.listeners.delete(this);
+    this.readable = undefined;
+  }
+}
+
+/** enum ip_conntrack_events (those this model raises) */
+export const IPCT_NEW = 0;
+export const IPCT_RELATED = 1;
+export const IPCT_DESTROY = 2;
+export const IPCT_REPLY = 3;
+export const IPCT_ASSURED = 4;
+export const IPCT_PROTOINFO = 5;
+export const IPCT_MARK = 7;
+
+/** NFNLGRP_CONNTRACK_NEW / _UPDATE / _DESTROY, as bits of a listener's groups */
+export const NFCT_GRP_NEW = 1;
+export const NFCT_GRP_UPDATE = 2;
+export const NFCT_GRP_DESTROY = 4;
+
+/** nf_ct_ecache_ext_add(): 0 never, 1 always, 2 (default) when the namespace has a listener */
+function ecacheExtAdd(c: CtNet, ct: NfConn): void {
+  const ev = c.sysctl["nf_conntrack_events"];
+  if (ev === 1 || (ev === 2 && c.listeners.size > 0)) ct.ecache = 0;
+}
+
+/** nf_conntrack_event_cache() */
+export function nfConntrackEventCache(ct: NfConn, event: number): void {
+  if (ct.ecache >= 0) ct.ecache |= 1 << event;
+}
+
+/** nf_ct_deliver_cached_events(): what the packet changed, as one message */
+function nfCtDeliverCachedEvents(ct: NfConn): void {
+  if (ct.ecache <= 0) return;
+  const events = ct.ecache;
+  ct.ecache = 0;
+  ctnetlinkConntrackEvent(ct, events, 0);
+}
+
+/** net/netfilter/nf_conntrack_netlink.c: ctnetlink_conntrack_event(): the message and its group */
+function ctnetlinkConntrackEvent(ct: NfConn, events: number, portid: number): void {
+  const c = ct.cnet;
+  if (!c.listeners.size) return;
+  let type: NfConntrackEvent["type"];
+  let group: number;
+  if (events & (1 << IPCT_DESTROY)) {
+    type = "DESTROY";
+    group = NFCT_GRP_DESTROY;
+  } else if (events & ((1 << IPCT_NEW) | (1 << IPCT_RELATED))) {
+    type = "NEW";
+    group = NFCT_GRP_NEW;
+  } else {
+    type = "UPDATE";
+    group = NFCT_GRP_UPDATE;
+  }
+  const secs = nfCtExpiresSecs(ct, nfIpv4Ops.now(c.net));
+  const tcp = ct.tuplehash[0].proto === 6;
+  const destroy = type === "DESTROY";
+  const entry: NfConntrackEvent["entry"] = {
+    l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]), status: ct.status, id: ct.id, zone: 0,
+  };
+  // ctnetlink_dump_timeout(skb, ct, skip_zero = destroy); protoinfo: a destroy's always, else
+  // with IPCT_PROTOINFO; the mark when set or changed
+  if (!destroy || secs > 0) entry.timeout = secs;
+  if (tcp && (destroy || events & (1 << IPCT_PROTOINFO))) entry.protoState = ct.tcpState;
+  if (ct.mark || events & (1 << IPCT_MARK)) entry.mark = ct.mark;
+  for (const l of c.listeners) if (l.groups & group) l.push({ type, entry, portid });
+}
+
+/**
+ * nf_ct_delete(): the entry is dying — its DESTROY event (with the portid of the process
+ * whose request deleted it, 0 for the kernel), then out of the table
+ */
+export function nfCtDelete(ct: NfConn, portid: number): void {
+  if (ct.dying) return;
+  ct.dying = true;
+  if (ct.ecache >= 0) ctnetlinkConntrackEvent(ct, 1 << IPCT_DESTROY, portid);
+  ct.cnet.delete(ct);
+}
+
+/**
+ * nf_conntrack_core.c: the machine's one gc_worker over every namespace's entries. It first
+ * runs a second after the module loads; each full scan collects the expired entries and
+ * waits the running average of the others' remaining timeouts, weighted with 100 entries of
+ * GC_SCAN_INTERVAL_INIT, clamped to [1 s, 60 s]: 60 s until the machine holds millions.
+ */
+interface GcWork {
+  nets: Set<CtNet>;
+}
+const gcWorks = new WeakMap<object, GcWork>();
+const HZ = 250;
+const JIFFY = SEC / HZ;
+const GC_SCAN_INTERVAL_MIN = 1 * HZ;
+const GC_SCAN_INTERVAL_MAX = 60 * HZ;
+const GC_SCAN_INTERVAL_CLAMP = 300 * HZ;
+const GC_SCAN_INTERVAL_INIT = 0x7fffffff;
+const GC_SCAN_INITIAL_COUNT = 100;
+
+function gcWorkOf(net: Net): GcWork {
+  const key = net.host.world;
+  let g = gcWorks.get(key);
+  if (!g) {
+    const gw: GcWork = { nets: new Set() };
+    gcWorks.set(key, (g = gw));
+    nfIpv4Ops.after(net, HZ * JIFFY, () => gcWorker(gw, net));
+  }
+  return g;
+}
+
+function gcWorker(g: GcWork, anyNet: Net): void {
+  const now = nfIpv4Ops.now(anyNet);
+  let nextRun = GC_SCAN_INTERVAL_INIT;
+  let count = GC_SCAN_INITIAL_COUNT;
+  for (const c of g.nets) {
+    for (const ct of c.conns()) {
+      if (ct.timeout <= now) {
+        nfCtDelete(ct, 0);
+        continue;
+      }
+      const expires = Math.min(Math.max(Math.floor((ct.timeout - now) / JIFFY), GC_SCAN_INTERVAL_MIN), GC_SCAN_INTERVAL_CLAMP);
+      nextRun += Math.trunc((expires - nextRun) / ++count);
+    }
+  }
+  nextRun = Math.min(Math.max(nextRun, GC_SCAN_INTERVAL_MIN), GC_SCAN_INTERVAL_MAX);
+  nfIpv4Ops.after(anyNet, nextRun * JIFFY, () => gcWorker(g, anyNet));
 }
 
 const ctNets = new WeakMap<Net, CtNet>();
@@ -560,6 +719,12 @@ function tcpNextState(ct: NfConn, flags: number, dir: number): string {
 
 /** the protocol's packet(): refresh the timeout, move TCP's state, ASSURED */
 function ctPacket(ct: NfConn, skb: SkBuff, nh: number, dir: number): void {
+  const assured = ct.status & IPS_ASSURED;
+  ctProtoPacket(ct, skb, nh, dir);
+  if (!assured && ct.status & IPS_ASSURED) nfConntrackEventCache(ct, IPCT_ASSURED);
+}
+
+function ctProtoPacket(ct: NfConn, skb: SkBuff, nh: number, dir: number): void {
   const now = nfIpv4Ops.now(ct.cnet.net);
   const proto = ct.tuplehash[0].proto;
   const sc = ct.cnet.sysctl;
@@ -579,7 +744,9 @@ function ctPacket(ct: NfConn, skb: SkBuff, nh: number, dir: number): void {
     const th = nh + (skb.buf[nh]! & 0x0f) * 4;
     const flags = skb.buf[th + 13]!;
     const st = tcpNextState(ct, flags, dir);
+    const old = ct.tcpState;
     ct.tcpState = st === "NONE" ? "ESTABLISHED" : st;
+    if (ct.tcpState !== old) nfConntrackEventCache(ct, IPCT_PROTOINFO);
     if (ct.tcpState === "ESTABLISHED" && ct.status & IPS_SEEN_REPLY) ct.status |= IPS_ASSURED;
     const t = sc[`nf_conntrack_tcp_timeout_${ct.tcpState.toLowerCase()}`];
     ct.timeout = now + (t !== undefined ? t * SEC : TCP_TIMEOUTS[ct.tcpState] ?? sc["nf_conntrack_generic_timeout"]! * SEC);
@@ -614,6 +781,7 @@ export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
       if (flags & 0x04) return NF_ACCEPT;
     }
     const ct = new NfConn(c, { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport });
+    ecacheExtAdd(c, ct);
     skb.nfct = ct;
     skb.ctinfo = IP_CT_NEW;
     ctPacket(ct, skb, nh, 0);
@@ -623,6 +791,7 @@ export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
   const seenReply = ct.status & IPS_SEEN_REPLY;
   if (h.dir === IP_CT_DIR_REPLY) {
     skb.ctinfo = IP_CT_ESTABLISHED_REPLY;
+    if (!(ct.status & IPS_SEEN_REPLY)) nfConntrackEventCache(ct, IPCT_REPLY);
     ct.status |= IPS_SEEN_REPLY;
   } else {
     skb.ctinfo = ct.status & IPS_SEEN_REPLY ? IP_CT_ESTABLISHED : IP_CT_NEW;
@@ -639,8 +808,8 @@ export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
 }
 
 /** nf_conntrack_core.c: nf_ct_kill(): unlink a confirmed entry from the table now */
-function nfCtKill(c: CtNet, ct: NfConn): void {
-  c.delete(ct);
+function nfCtKill(_c: CtNet, ct: NfConn): void {
+  nfCtDelete(ct, 0);
 }
 
 /** nf_conntrack_proto_icmp.c: nf_conntrack_icmpv4_error(): RELATED to the quoted packet's conn */
@@ -658,16 +827,18 @@ function icmpErrorRelated(c: CtNet, skb: SkBuff, nh: number): number {
   return NF_ACCEPT;
 }
 
-/** nf_conntrack_core.c: __nf_conntrack_confirm() */
+/** nf_conntrack_core.c: nf_confirm() -> __nf_conntrack_confirm(), then the cached events */
 export function ipv4Confirm(skb: SkBuff, state: NfHookState): number {
   const ct = skb.nfct as NfConn | undefined;
   if (!(ct instanceof NfConn)) return NF_ACCEPT;
-  if (skb.ctinfo >= IP_CT_IS_REPLY && skb.ctinfo !== IP_CT_RELATED_REPLY) return NF_ACCEPT;
-  if (ct.status & IPS_CONFIRMED) return NF_ACCEPT;
-  const c = ctNet(state.net);
-  // a clash with a conn confirmed meanwhile: drop (nf_ct_resolve_clash would merge)
-  if (c.hash.has(tupleKey(ct.tuplehash[0])) || c.hash.has(tupleKey(ct.tuplehash[1]))) return NF_DROP;
-  c.insert(ct);
+  if (!(ct.status & IPS_CONFIRMED)) {
+    const c = ctNet(state.net);
+    // a clash with a conn confirmed meanwhile: drop (nf_ct_resolve_clash would merge)
+    if (c.find(ct.tuplehash[0]) || c.find(ct.tuplehash[1])) return NF_DROP;
+    c.insert(ct);
+    nfConntrackEventCache(ct, IPCT_NEW);
+  }
+  nfCtDeliverCachedEvents(ct);
   return NF_ACCEPT;
 }
 
@@ -678,10 +849,14 @@ export function nfConntrackDump(net: Net): NfConntrackInfo[] {
   const now = nfIpv4Ops.now(net);
   const out: NfConntrackInfo[] = [];
   for (const ct of c.conns()) {
-    if (ct.timeout <= now) continue;
+    // ctnetlink_dump_table() / ct_seq_show(): an expired entry on the way is killed
+    if (ct.timeout <= now) {
+      nfCtDelete(ct, 0);
+      continue;
+    }
     out.push({
       l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]),
-      timeout: Math.floor((ct.timeout - now) / SEC), protoState: ct.tuplehash[0].proto === 6 ? ct.tcpState : undefined,
+      timeout: nfCtExpiresSecs(ct, now), protoState: ct.tuplehash[0].proto === 6 ? ct.tcpState : undefined,
       status: ct.status, mark: ct.mark, use: 1, id: ct.id, zone: 0,
     });
   }
@@ -704,21 +879,27 @@ export function nfCtIterateCleanupNet(net: Net, kill: (ct: NfConn) => boolean): 
   let n = 0;
   for (const ct of c.conns()) {
     if (!kill(ct)) continue;
-    c.delete(ct);
+    nfCtDelete(ct, 0);
     n++;
   }
   return n;
 }
 
-/** ctnetlink delete / flush: by id (undefined: all); returns the removed entries */
-export function nfConntrackDelete(net: Net, ids: number[] | undefined): number {
+/** ctnetlink delete / flush: by id (undefined: all), for the process of netlink `portid`;
+ * returns how many went */
+export function nfConntrackDelete(net: Net, ids: number[] | undefined, portid = 0): number {
   const c = ctNets.get(net);
   if (!c) return 0;
   let n = 0;
   for (const ct of c.conns()) {
     if (ids && !ids.includes(ct.id)) continue;
-    c.delete(ct);
+    nfCtDelete(ct, portid);
     n++;
   }
   return n;
+}
+
+/** nfnetlink: a ctnetlink event listener of `net`'s conntrack (groups: NFCT_GRP_* bits) */
+export function nfConntrackListen(net: Net, groups: number): NfConntrackListener {
+  return ctNet(net).listen(groups);
 }

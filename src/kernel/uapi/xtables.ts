@@ -173,13 +173,31 @@ export const IPS_UNTRACKED = 1 << 12;
 export const IPS_NAT_MASK = IPS_DST_NAT | IPS_SRC_NAT;
 export const IPS_NAT_DONE_MASK = IPS_DST_NAT_DONE | IPS_SRC_NAT_DONE;
 
+/** a ctnetlink event message (IPCTNL_MSG_CT_NEW / _DELETE to NFNLGRP_CONNTRACK_*) */
+export interface NfConntrackEvent {
+  type: "NEW" | "UPDATE" | "DESTROY";
+  /** the entry as the message carries it: no timeout in an expired entry's DESTROY, the TCP
+   * state only with a state change (or in a DESTROY), the mark only when set, no use count */
+  entry: Omit<NfConntrackInfo, "timeout" | "protoState" | "mark" | "use"> & { timeout?: number; protoState?: string; mark?: number };
+  /** the netlink portid of the process whose request caused it (0: the kernel) */
+  portid: number;
+}
+
+/** a socket bound to the conntrack event groups: its queue, a wakeup, close() */
+export interface NfConntrackListener {
+  read(): NfConntrackEvent | undefined;
+  onReadable(cb: (() => void) | undefined): void;
+  close(): void;
+}
+
 /**
  * Requests (Syscalls.ioctl): IPT_SO_GET_INFO {table}, IPT_SO_GET_ENTRIES {table},
  * IPT_SO_SET_REPLACE {replace: IptReplace}, IPT_SO_SET_ADD_COUNTERS {info: XtCountersInfo},
  * IPT_SO_GET_REVISION_MATCH / _TARGET {name, revision},
  * IPT_TABLE_NAMES (/proc/net/ip_tables_names: {names}, in iptables-save's order),
- * NFCT_GET (conntrack dump: {entries: NfConntrackInfo[]}), NFCT_DELETE {ids} -> {deleted},
- * NFCT_FLUSH -> {deleted}.
+ * NFCT_GET (conntrack dump: {entries: NfConntrackInfo[]}), NFCT_DELETE {ids, portid} -> {deleted},
+ * NFCT_FLUSH {portid} -> {deleted}, NFCT_LISTEN {groups: 1 new | 2 update | 4 destroy} ->
+ * {listener: NfConntrackListener}.
  */
 export type XtablesRequest =
   | "IPT_SO_GET_INFO"
@@ -191,4 +209,5 @@ export type XtablesRequest =
   | "IPT_TABLE_NAMES"
   | "NFCT_GET"
   | "NFCT_DELETE"
-  | "NFCT_FLUSH";
+  | "NFCT_FLUSH"
+  | "NFCT_LISTEN";

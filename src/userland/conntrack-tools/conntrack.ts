@@ -1,10 +1,14 @@
 /**
- * conntrack-tools 1.4.7: src/conntrack.c (the -L/-D/-F commands and their filters) with the
- * entry text of libnetfilter_conntrack's __snprintf_conntrack_default().
+ * conntrack-tools 1.4.7: src/conntrack.c (the -L/-D/-F/-C commands and their filters, -E with
+ * its event mask and event_sighandler()) with the entry text of libnetfilter_conntrack's
+ * __snprintf_conntrack_default().
  */
 import type { Process } from "../process.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
-import { IPS_ASSURED, IPS_SEEN_REPLY, IPS_DST_NAT, IPS_SRC_NAT, type NfConntrackInfo, type NfConntrackTuple } from "../../kernel/uapi/xtables.ts";
+import {
+  IPS_ASSURED, IPS_SEEN_REPLY, IPS_DST_NAT, IPS_SRC_NAT, type NfConntrackEvent, type NfConntrackInfo, type NfConntrackListener,
+  type NfConntrackTuple,
+} from "../../kernel/uapi/xtables.ts";
 
 const PROG = "conntrack";
 const VERSION = "1.4.7";
@@ -47,23 +51,54 @@ function tupleText(t: NfConntrackTuple): string {
   return s;
 }
 
-/** libnetfilter_conntrack: __snprintf_conntrack_default() */
-export function snprintfConntrack(ct: NfConntrackInfo, extended: boolean, showId: boolean): string {
+/** libnetfilter_conntrack: __snprintf_conntrack_default(); an event's fields are those its
+ * message carries (no timeout in an expired entry's DESTROY, no use count) */
+export function snprintfConntrack(ct: NfConntrackInfo | NfConntrackEvent["entry"], extended: boolean, showId: boolean, msgType?: NfConntrackEvent["type"]): string {
   let s = "";
+  if (msgType) s += `[${msgType}]`.padStart(9) + " ";
   if (extended) s += `${"ipv4".padEnd(8)} 2 `;
   const pname = PROTO_NAMES[ct.orig.protonum] ?? "unknown";
   s += `${pname.padEnd(8)} ${ct.orig.protonum} `;
-  s += `${ct.timeout} `;
+  if (ct.timeout !== undefined) s += `${ct.timeout} `;
   if (ct.protoState) s += `${ct.protoState} `;
   s += tupleText(ct.orig);
   if (!(ct.status & IPS_SEEN_REPLY)) s += "[UNREPLIED] ";
   s += tupleText(ct.reply);
   if (ct.status & IPS_ASSURED) s += "[ASSURED] ";
-  s += `mark=${ct.mark} `;
+  if (ct.mark !== undefined) s += `mark=${ct.mark} `;
   if (showId) s += `id=${ct.id} `;
-  s += `use=${ct.use}`;
-  return s;
+  if ("use" in ct) s += `use=${ct.use} `;
+  return s.trimEnd();
 }
+
+/** conntrack.c: parse_parameter(): comma-separated words, each a case-blind prefix of one of
+ * `words` (SRC_NAT/DST_NAT only warn); the error quotes the rest of the list from the bad one */
+function parseParameter(p: Process, arg: string, words: string[]): string[] {
+  const out: string[] = [];
+  let rest = arg;
+  for (;;) {
+    const comma = rest.indexOf(",");
+    const w = comma < 0 ? rest : rest.slice(0, comma);
+    if (w === "") exitError(2, `Bad parameter \`${rest}'`);
+    const up = w.toUpperCase();
+    if ("SRC_NAT".startsWith(up)) p.stderr.write("WARNING: ignoring SRC_NAT, use --src-nat instead\n");
+    else if ("DST_NAT".startsWith(up)) p.stderr.write("WARNING: ignoring DST_NAT, use --dst-nat instead\n");
+    else {
+      const hit = words.find((x) => x.toUpperCase().startsWith(up));
+      if (hit === undefined) exitError(2, `Bad parameter \`${rest}'`);
+      out.push(hit);
+    }
+    if (comma < 0) return out;
+    rest = rest.slice(comma + 1);
+  }
+}
+
+const EVENT_WORDS = ["ALL", "NEW", "UPDATES", "DESTROY"];
+const OUTPUT_WORDS = ["xml", "extended", "timestamp", "id", "ktimestamp", "labels", "userspace"];
+/** ctnetlink's groups as NFCT_LISTEN takes them */
+const GRP_NEW = 1;
+const GRP_UPDATE = 2;
+const GRP_DESTROY = 4;
 
 interface Filter {
   proto?: number;
@@ -79,7 +114,7 @@ interface Filter {
   state?: string;
 }
 
-function matches(ct: NfConntrackInfo, f: Filter): boolean {
+function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): boolean {
   if (f.proto !== undefined && ct.orig.protonum !== f.proto) return false;
   if (f.origSrc !== undefined && ct.orig.src !== f.origSrc) return false;
   if (f.origDst !== undefined && ct.orig.dst !== f.origDst) return false;
@@ -101,10 +136,11 @@ const CMD_LIST = 1;
 const CMD_DELETE = 2;
 const CMD_FLUSH = 4;
 const CMD_COUNT = 8;
+const CMD_EVENT = 16;
 
 export async function conntrackMain(p: Process): Promise<number> {
   try {
-    return run(p);
+    return await run(p);
   } catch (e) {
     if (e instanceof CtExit) {
       p.stderr.write(e.text);
@@ -114,12 +150,14 @@ export async function conntrackMain(p: Process): Promise<number> {
   }
 }
 
-function run(p: Process): number {
+async function run(p: Process): Promise<number> {
   const argv = p.argv;
   let cmd = 0;
   const f: Filter = {};
   let extended = false;
   let showId = false;
+  let timestamp = false;
+  let groups = GRP_NEW | GRP_UPDATE | GRP_DESTROY;
   const needArg = (i: number, opt: string): string => {
     const a = argv[i];
     if (a === undefined) exitError(2, `option \`${opt}' requires an argument`);
@@ -150,6 +188,10 @@ function run(p: Process): number {
         break;
       case "-C": case "--count":
         setCmd(CMD_COUNT, a);
+        break;
+      case "-E": case "--event":
+        setCmd(CMD_EVENT, a);
+        if (argv[i + 1] === "conntrack") i++;
         break;
       case "-p": case "--proto": {
         const v = needArg(++i, a);
@@ -195,17 +237,20 @@ function run(p: Process): number {
       }
         break;
       case "-o": case "--output":
-        for (const o of needArg(++i, a).split(",")) {
+        for (const o of parseParameter(p, needArg(++i, a), OUTPUT_WORDS)) {
           if (o === "extended") extended = true;
           else if (o === "id") showId = true;
+          else if (o === "timestamp") timestamp = true;
         }
         break;
-      case "-e": case "--event-mask":
-        // parse_parameter() over the event names
-        for (const w of needArg(++i, a).split(",")) {
-          if (!["ALL", "NEW", "UPDATES", "DESTROY"].includes(w.toUpperCase())) exitError(2, `Bad parameter \`${w}'`);
+      case "-e": case "--event-mask": {
+        let g = 0;
+        for (const w of parseParameter(p, needArg(++i, a), EVENT_WORDS)) {
+          g |= w === "NEW" ? GRP_NEW : w === "UPDATES" ? GRP_UPDATE : w === "DESTROY" ? GRP_DESTROY : GRP_NEW | GRP_UPDATE | GRP_DESTROY;
         }
+        groups = g;
         break;
+      }
       case "-z": case "--zero":
         break;
       case "-V": case "--version":
@@ -219,11 +264,15 @@ function run(p: Process): number {
     p.stdout.write(USAGE);
     return 0;
   }
+  if (cmd === CMD_EVENT) return events(p, groups, f, extended, showId, timestamp);
   const r = p.sys.ioctl({ request: "NFCT_GET" });
   if (isKErr(r)) exitError(1, `Operation failed: ${strerror(r.errno)}`, false);
   const entries = (r["entries"] as NfConntrackInfo[]).filter((c) => matches(c, f));
+  // the deletions go over a second netlink socket: its portid is autobound (a random
+  // negative number, the pid being the first socket's)
+  const portid = (0x80000000 + (p.sys.random32() % (0x80000000 - 4096))) >>> 0;
   if (cmd === CMD_FLUSH) {
-    p.sys.ioctl({ request: "NFCT_FLUSH" });
+    p.sys.ioctl({ request: "NFCT_FLUSH", portid });
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): connection tracking table has been emptied.\n`);
     return 0;
   }
@@ -235,10 +284,54 @@ function run(p: Process): number {
   for (const ct of entries) out += snprintfConntrack(ct, extended, showId) + "\n";
   p.stdout.write(out);
   if (cmd === CMD_DELETE) {
-    p.sys.ioctl({ request: "NFCT_DELETE", ids: entries.map((c) => c.id) });
+    p.sys.ioctl({ request: "NFCT_DELETE", ids: entries.map((c) => c.id), portid });
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been deleted.\n`);
     return entries.length ? 0 : 1;
   }
   p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been shown.\n`);
+  return 0;
+}
+
+/**
+ * conntrack -E: nfct_catch() on a socket of the event groups, each event through the filters
+ * printed (and flushed) as it comes; SIGINT/SIGTERM end it with the count on stderr
+ * (event_sighandler())
+ */
+async function events(p: Process, groups: number, f: Filter, extended: boolean, showId: boolean, timestamp: boolean): Promise<number> {
+  const r = p.sys.ioctl({ request: "NFCT_LISTEN", groups });
+  if (isKErr(r)) exitError(1, "Can't open handler", false);
+  const l = r["listener"] as NfConntrackListener;
+  let counter = 0;
+  try {
+    for (;;) {
+      for (let e = l.read(); e; e = l.read()) {
+        if (!matches(e.entry, f)) continue;
+        let line = "";
+        if (timestamp) {
+          const us = Math.floor(p.sys.wallclock() * 1e6);
+          line += `[${String(Math.floor(us / 1e6)).padStart(8, "0")}.${String(us % 1e6).padStart(6, "0")}]\t`;
+        }
+        line += snprintfConntrack(e.entry, extended, showId, e.type);
+        // an event a process's request caused names its netlink portid, and progname= when
+        // that socket's process is still there as conntrack looks it up in /proc: here the
+        // requester (conntrack -D/-F) always is, as the events reach the listener at once
+        // (on Linux it may have exited by then, and progname= is left out)
+        if (e.portid) line += ` [USERSPACE] portid=${e.portid} progname=conntrack`;
+        p.stdout.write(line + "\n");
+        counter++;
+      }
+      if (p.signal.aborted) break;
+      const b = p.sys.block();
+      const wake = () => b.unblock();
+      p.signal.addEventListener("abort", wake);
+      l.onReadable(wake);
+      await b.promise;
+      l.onReadable(undefined);
+      p.signal.removeEventListener("abort", wake);
+    }
+  } finally {
+    l.close();
+  }
+  p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${counter} flow events have been shown.\n`);
   return 0;
 }

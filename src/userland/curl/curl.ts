@@ -14,7 +14,7 @@ import { Exit } from "../process.ts";
 import type { Socket } from "../../kernel/uapi/socket.ts";
 import { SOCK_STREAM } from "../../kernel/uapi/socket.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
-import { isKErr, strerrorText, type Errno } from "../../kernel/uapi/errno.ts";
+import { errnoNumbers, isKErr, strerrorText, type Errno } from "../../kernel/uapi/errno.ts";
 import { ipv4ToString } from "../../wire/addr.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import { oneShotBlock, type Block } from "../../sim/scheduler.ts";
@@ -34,6 +34,7 @@ const CURLE_COULDNT_CONNECT = 7;
 const CURLE_HTTP_RETURNED_ERROR = 22;
 const CURLE_WRITE_ERROR = 23;
 const CURLE_OPERATION_TIMEDOUT = 28;
+const CURLE_INTERFACE_FAILED = 45;
 const CURLE_GOT_NOTHING = 52;
 const CURLE_RECV_ERROR = 56;
 const STRERROR: Record<number, string> = {
@@ -72,6 +73,9 @@ interface Config {
   parallel: boolean;
   parallelMax: number;
   parallelImmediate: boolean;
+  /** --local-port NUM[-NUM]: the first local port and how many to try */
+  localPort: number;
+  localPortRange: number;
 }
 
 /** src/tool_operate.h: PARALLEL_DEFAULT; src/tool_getparam.c: MAX_PARALLEL */
@@ -100,6 +104,7 @@ const LONG: Record<string, { short?: string; arg: boolean }> = {
   parallel: { short: "Z", arg: false },
   "parallel-max": { arg: true },
   "parallel-immediate": { arg: false },
+  "local-port": { arg: true },
 };
 const SHORT: Record<string, string> = {};
 for (const [k, v] of Object.entries(LONG)) if (v.short) SHORT[v.short] = k;
@@ -109,7 +114,7 @@ class Curl {
     silent: false, showError: false, verbose: false, head: false, include: false, fail: false,
     output: undefined, maxTime: 0, connectTimeout: 0, method: undefined, headers: [],
     userAgent: `curl/${CURL_VERSION}`, writeOut: undefined, location: false, data: undefined, urls: [],
-    parallel: false, parallelMax: PARALLEL_DEFAULT, parallelImmediate: false,
+    parallel: false, parallelMax: PARALLEL_DEFAULT, parallelImmediate: false, localPort: 0, localPortRange: 0,
   };
   noProgressMeter = false;
   /** progress meter state (lib/progress.c) */
@@ -166,6 +171,20 @@ class Curl {
         case "data": c.data = c.data === undefined ? v : `${c.data}&${v}`; break;
         case "parallel": c.parallel = true; break;
         case "parallel-immediate": c.parallelImmediate = true; break;
+        case "local-port": {
+          // NUM or NUM-NUM (sscanf " - %6s"): a range is how many ports from the first
+          const m = /^(\d*)(?:\s*-\s*(\S{1,6}))?$/.exec(v);
+          const first = m && m[1] ? Number(m[1]) : NaN;
+          const last = m?.[2] !== undefined ? (/^\d+$/.test(m[2]) ? Number(m[2]) : NaN) : first;
+          const range = last - (first - 1);
+          if (!m || !(first <= 65535) || !(last <= 65535) || !(range >= 1)) {
+            this.err(`curl: option ${opt}: is badly used here\n`);
+            this.helpHint();
+          }
+          c.localPort = first;
+          c.localPortRange = range;
+          break;
+        }
         case "parallel-max": {
           // str2unum(), then clamped: above MAX_PARALLEL is MAX_PARALLEL, below 1 the default
           const n = /^\s*[+-]?\d+$/.test(v) ? Number(v) : NaN;
@@ -388,6 +407,24 @@ class Curl {
     }
   }
 
+  /** lib/cf-socket.c: bindlocal(): --local-port, the next port of the range while taken */
+  bindLocal(sk: Socket): void {
+    const c = this.cfg;
+    if (!c.localPort) return;
+    let err: Errno = "EADDRINUSE";
+    for (let port = c.localPort, n = c.localPortRange; n > 0 && port <= 65535; port++, n--) {
+      const e = sk.bind({ family: 2, addr: 0, port });
+      if (!e) {
+        this.info(`Local port: ${port}`);
+        return;
+      }
+      err = e.errno;
+      if (err !== "EADDRINUSE") break;
+    }
+    sk.close();
+    throw new CurlError(CURLE_INTERFACE_FAILED, `bind failed with errno ${errnoNumbers[err] ?? 0}: ${strerrorText[err] ?? err}`);
+  }
+
   /** lib/connect.c + lib/cf-socket.c: one IPv4 address, non-blocking connect, poll */
   async connect(a: number, addr: string): Promise<Socket> {
     const p = this.p;
@@ -395,6 +432,7 @@ class Curl {
     const sk = p.sys.socket(AF_INET, SOCK_STREAM, 0);
     if (isKErr(sk)) throw new CurlError(CURLE_COULDNT_CONNECT, `Failed to connect to ${this.host} port ${this.port} after ${this.elapsedMs()} ms: ${STRERROR[CURLE_COULDNT_CONNECT]}`);
     sk.setsockopt("TCP_NODELAY", 1);
+    this.bindLocal(sk);
     const fail = (e: Errno): CurlError => {
       sk.close();
       this.info(`connect to ${addr} port ${this.port} failed: ${strerrorText[e] ?? e}`);
