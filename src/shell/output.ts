@@ -180,10 +180,240 @@ function commandName(w: unknown): string | undefined {
 /** where each fd points: "1"/"2" = the exec's own fds, "xN" = anything else */
 type Fds = Map<number, string>;
 
+/** the fds after a redirection list (bash applies them left to right); `fresh` names a new
+ * place that is not one of the exec's fds */
+function applyRedirections(fds: Fds, reds: AnyNode[], fresh: () => string): Fds {
+  if (!reds.length) return fds;
+  const out = new Map(fds);
+  for (const r of reds) {
+    const op = String(r.operator);
+    if (op === "&>" || op === "&>>") {
+      const x = fresh();
+      out.set(1, x);
+      out.set(2, x);
+      continue;
+    }
+    const fd = typeof r.fd === "number" ? r.fd : op.startsWith("<") ? 0 : 1;
+    if (op === ">&" || op === "<&") {
+      const t = literalOf(r.target);
+      if (t !== undefined && /^\d+$/.test(t)) out.set(fd, out.get(Number(t)) ?? fresh());
+      else if (op === ">&" && r.fd === null && t !== "-") {
+        // `>& file` is `&> file`
+        const x = fresh();
+        out.set(1, x);
+        out.set(2, x);
+      } else out.set(fd, fresh());
+      continue;
+    }
+    if (op === "<" || op === "<<" || op === "<<-" || op === "<<<") {
+      if (fd !== 0) out.set(fd, fresh());
+      continue;
+    }
+    out.set(fd, fresh());
+  }
+  return out;
+}
+
+const isDirect = (d: string | undefined): d is "1" | "2" => d === "1" || d === "2";
+/** the dirty bit of an exec fd a write lands on (0: not one of the exec's fds) */
+const bitOf = (d: string | undefined): number => (d === "1" ? 1 : d === "2" ? 2 : 0);
+
+/** builtins that write nothing, and those that write only error messages (stderr) */
+const SILENT = new Set([":", "true", "false", "__session"]);
+const STDERR_ONLY = new Set(["[", "test", "continue", "break", "return", "exit", "shift", "unset", "export", "local", "readonly", "let"]);
+
+/**
+ * Where unplaced result text may be. Builtins (echo …) write into just-bash's result, which
+ * is spliced into the log at sentinels; a direct write to the log (a tool, a job while time
+ * passes) must come after the sentinel of everything written before it. The text written
+ * since the last sentinel is "dirty" (bit 1: the exec's stdout, bit 2: its stderr); a
+ * `__tool` puts a sentinel on each of its direct fds as it starts (shell.ts), a `__mark` on
+ * both. This pass follows the dirty bits through the script (loops to a fixpoint) and says
+ * which time-spending statements still need a `__mark` before them: those whose first tool
+ * does not cover what may be dirty then. (A tool in a loop that cleans up after builtins in
+ * the same loop saves a just-bash command per iteration.)
+ */
+class DirtyFlow {
+  private readonly need = new WeakSet<object>();
+  private other = 0;
+  constructor(private readonly isTool: (name: string) => boolean) {}
+
+  needsMark(st: AnyNode): boolean {
+    return this.need.has(st);
+  }
+
+  private fresh = (): string => `y${++this.other}`;
+
+  list(list: unknown, fds: Fds, markable: boolean, d: number): number {
+    if (!Array.isArray(list)) return d;
+    const direct = bitOf(fds.get(1)) | bitOf(fds.get(2));
+    const mark = markable && direct !== 0;
+    for (const st of list as AnyNode[]) {
+      if (mark && spendsTime(st, this.isTool) && d & direct & ~this.cover(st, fds)) {
+        this.need.add(st);
+        d &= ~direct;
+      }
+      d = this.statement(st, fds, d);
+    }
+    return d;
+  }
+
+  private statement(st: AnyNode, fds: Fds, d: number): number {
+    const ps = (st.pipelines as AnyNode[]) ?? [];
+    let out = -1;
+    for (const p of ps) {
+      // `a && b || c`: a later pipeline may not run
+      d = this.pipeline(p, fds, d);
+      out = out < 0 ? d : out | d;
+    }
+    return out < 0 ? d : out;
+  }
+
+  private pipeline(p: AnyNode, fds: Fds, d: number): number {
+    const cmds = (p.commands as AnyNode[]) ?? [];
+    const pipeStderr = (p.pipeStderr as boolean[] | undefined) ?? [];
+    for (let i = 0; i < cmds.length; i++) {
+      let f = fds;
+      if (i < cmds.length - 1) {
+        const x = this.fresh();
+        f = new Map(fds);
+        f.set(1, x);
+        if (pipeStderr[i]) f.set(2, x);
+      }
+      d = this.command(cmds[i]!, f, d);
+    }
+    return d;
+  }
+
+  /** the bits the statement's first command places itself: a tool, first to run */
+  private cover(st: AnyNode, fds: Fds): number {
+    const p = ((st.pipelines as AnyNode[]) ?? [])[0];
+    const c = p && ((p.commands as AnyNode[]) ?? [])[0];
+    if (!c) return 0;
+    const f = ((p.commands as AnyNode[]).length > 1 ? new Map(fds).set(1, "pipe") : fds);
+    const inner = applyRedirections(f, (c.redirections as AnyNode[]) ?? [], this.fresh);
+    if (c.type === "SimpleCommand") {
+      const name = literalOf(c.name);
+      if (name === undefined || !this.isTool(name)) return 0;
+      // files the tool writes itself are not the exec's fds
+      const files = name === "timeout" ? undefined : fileRedirections((c.redirections as AnyNode[]) ?? []);
+      const o = files?.out ? "f" : inner.get(1);
+      const e = files?.err ? "f" : inner.get(2);
+      return bitOf(o) | bitOf(e);
+    }
+    const first = (l: unknown) => (Array.isArray(l) && isNode(l[0]) ? this.cover(l[0] as AnyNode, inner) : 0);
+    switch (c.type) {
+      case "If":
+        return first(((c.clauses as AnyNode[]) ?? [])[0]?.condition);
+      case "While":
+      case "Until":
+        return first(c.condition);
+      case "Group":
+      case "Subshell":
+        return first(c.body);
+      default:
+        return 0;
+    }
+  }
+
+  private command(c: AnyNode, fds: Fds, d: number): number {
+    const reds = (c.redirections as AnyNode[]) ?? [];
+    d = this.words(reds, fds, d);
+    if (c.type === "SimpleCommand") return this.simple(c, fds, d);
+    const inner = applyRedirections(fds, reds, this.fresh);
+    const markable = isDirect(inner.get(1)) || isDirect(inner.get(2));
+    switch (c.type) {
+      case "Group":
+      case "Subshell":
+        return this.list(c.body, inner, markable, d);
+      case "If": {
+        let out = 0;
+        for (const cl of (c.clauses as AnyNode[]) ?? []) {
+          d = this.list(cl.condition, inner, false, d);
+          out |= this.list(cl.body, inner, markable, d);
+        }
+        return out | this.list(c.elseBody, inner, markable, d);
+      }
+      case "For":
+      case "CStyleFor":
+        return this.loop(inner, this.words(c.words, inner, d), (s) => s, (s) => this.list(c.body, inner, markable, s));
+      case "While":
+      case "Until":
+        return this.loop(inner, d, (s) => this.list(c.condition, inner, false, s), (s) => this.list(c.body, inner, markable, s));
+      case "Case": {
+        d = this.words(c.word, inner, d);
+        let out = d;
+        for (const it of (c.items as AnyNode[]) ?? []) out |= this.list(it.body, inner, markable, d);
+        return out;
+      }
+      case "FunctionDef":
+        // runs later, wherever it is called (a call is a command that may write anything)
+        return d;
+      default:
+        return this.words(c, inner, d);
+    }
+  }
+
+  /** a loop: the body starts from what came before or from its own end, to a fixpoint */
+  private loop(_fds: Fds, d: number, cond: (s: number) => number, body: (s: number) => number): number {
+    let start = d;
+    for (;;) {
+      const end = body(cond(start));
+      if ((start | end) === start) return cond(start);
+      start |= end;
+    }
+  }
+
+  private simple(c: AnyNode, fds: Fds, d: number): number {
+    d = this.words(c.assignments, fds, d);
+    d = this.words(c.args, fds, d);
+    if (c.name === null || c.name === undefined) return d;
+    d = this.words(c.name, fds, d);
+    const f = applyRedirections(fds, (c.redirections as AnyNode[]) ?? [], this.fresh);
+    const name = commandName(c.name);
+    if (name !== undefined && this.isTool(name)) {
+      // it writes to the log directly, after a sentinel on each direct fd of its own
+      const files = name === "timeout" ? undefined : fileRedirections((c.redirections as AnyNode[]) ?? []);
+      const o = files?.out ? "f" : f.get(1);
+      const e = files?.err ? "f" : f.get(2);
+      return d & ~(bitOf(o) | bitOf(e));
+    }
+    if (name !== undefined && SILENT.has(name)) return d;
+    if (name !== undefined && STDERR_ONLY.has(name)) return d | bitOf(f.get(2));
+    return d | bitOf(f.get(1)) | bitOf(f.get(2));
+  }
+
+  /** command substitutions inside words: their stdout is captured, stderr is ours */
+  private words(n: unknown, fds: Fds, d: number): number {
+    if (Array.isArray(n)) {
+      for (const x of n) d = this.words(x, fds, d);
+      return d;
+    }
+    if (!isNode(n)) return d;
+    if (n.type === "CommandSubstitution" || n.type === "ProcessSubstitution") {
+      const body = n.body as AnyNode;
+      const f: Fds = new Map([
+        [1, this.fresh()],
+        [2, fds.get(2) ?? this.fresh()],
+      ]);
+      return isNode(body) ? this.list(body.statements, f, false, d) : d;
+    }
+    for (const k of Object.keys(n)) {
+      if (k === "type") continue;
+      const v = n[k];
+      if (isNode(v)) d = this.words(v, fds, d);
+    }
+    return d;
+  }
+}
+
 class Walker {
   private other = 0;
   marks = false;
-  constructor(private readonly isTool: (name: string) => boolean) {}
+  constructor(
+    private readonly isTool: (name: string) => boolean,
+    private readonly flow: DirtyFlow,
+  ) {}
 
   private fresh(): string {
     return `x${++this.other}`;
@@ -191,35 +421,7 @@ class Walker {
 
   /** the fds after a redirection list (bash applies them left to right) */
   private apply(fds: Fds, reds: AnyNode[]): Fds {
-    if (!reds.length) return fds;
-    const out = new Map(fds);
-    for (const r of reds) {
-      const op = String(r.operator);
-      if (op === "&>" || op === "&>>") {
-        const x = this.fresh();
-        out.set(1, x);
-        out.set(2, x);
-        continue;
-      }
-      const fd = typeof r.fd === "number" ? r.fd : op.startsWith("<") ? 0 : 1;
-      if (op === ">&" || op === "<&") {
-        const t = literalOf(r.target);
-        if (t !== undefined && /^\d+$/.test(t)) out.set(fd, out.get(Number(t)) ?? this.fresh());
-        else if (op === ">&" && r.fd === null && t !== "-") {
-          // `>& file` is `&> file`
-          const x = this.fresh();
-          out.set(1, x);
-          out.set(2, x);
-        } else out.set(fd, this.fresh());
-        continue;
-      }
-      if (op === "<" || op === "<<" || op === "<<-" || op === "<<<") {
-        if (fd !== 0) out.set(fd, this.fresh());
-        continue;
-      }
-      out.set(fd, this.fresh());
-    }
-    return out;
+    return applyRedirections(fds, reds, () => this.fresh());
   }
 
   private direct(d: string | undefined): d is "1" | "2" {
@@ -232,16 +434,14 @@ class Walker {
     const e = fds.get(2);
     const mark = markable && (this.direct(o) || this.direct(e));
     // a mark goes before each statement that may write to the log directly (a tool, a job,
-    // time passing), so the result text of the statements before it goes where it was
-    // written; none is needed after a statement that leaves no result text (a bare tool)
-    let quiet = false;
+    // time passing) when result text written before it may still be unplaced and the
+    // statement's first tool does not place it itself (see DirtyFlow)
     for (let i = 0; i < list.length; i++) {
       const st = list[i] as AnyNode;
-      if (mark && !quiet && spendsTime(st, this.isTool)) {
+      if (mark && this.flow.needsMark(st)) {
         list.splice(i++, 0, this.markStatement(this.direct(o) ? o : "-", this.direct(e) ? (e === o ? "=" : e) : "-"));
         this.marks = true;
       }
-      quiet = mark && bareTools(st, this.isTool);
       this.statement(st, fds);
     }
   }
@@ -513,12 +713,14 @@ export function outputPlugin(isTool: (name: string) => boolean): TransformPlugin
     name: "tuxnet-output",
     transform({ ast }) {
       const root = ast as unknown as AnyNode;
-      const w = new Walker(isTool);
+      const flow = new DirtyFlow(isTool);
+      const w = new Walker(isTool, flow);
       const fds: Fds = new Map([
         [1, "1"],
         [2, "2"],
       ]);
       const markable = wantsMarks(root, isTool);
+      flow.list(root.statements, fds, markable, 0);
       w.statements(root.statements, fds, markable);
       return { ast };
     },

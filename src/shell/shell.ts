@@ -509,7 +509,7 @@ export class HostShell implements Shell, IoHost {
     if (!this.commands.timeout) custom.push(defineCommand("timeout", (args, ctx) => this.timeout(args, ctx, sys)));
     custom.push(defineCommand("__bg", (args, ctx) => this.bg(args, ctx, sys)));
     custom.push(
-      defineCommand("__tool", (args, ctx) => {
+      defineCommand("__tool", async (args, ctx) => {
         const [flags = "", ...more] = args;
         // `@1> FILE`, `@2>> FILE`: files the tool writes itself (output.ts)
         const files: ToolFiles = {};
@@ -520,8 +520,12 @@ export class HostShell implements Shell, IoHost {
         }
         const [name = "", ...rest] = more;
         const tool = this.commands[name];
-        if (tool) return this.runTool(name, tool, rest, ctx, sys, flags, files);
-        return this.timeout(rest, ctx, sys, flags);
+        // a sentinel on each direct fd as it starts: the result text written before it goes
+        // before its writes to the log (output.ts DirtyFlow counts on it)
+        const marks = this.selfMarks(flags, ctx);
+        const r = await (tool ? this.runTool(name, tool, rest, ctx, sys, flags, files) : this.timeout(rest, ctx, sys, flags));
+        if (!marks.out && !marks.err) return r;
+        return { ...r, stdout: marks.out + r.stdout, stderr: marks.err + r.stderr };
       }),
     );
     custom.push(defineCommand("__mark", async (args, ctx) => this.mark(args, ctx)));
@@ -801,6 +805,21 @@ export class HostShell implements Shell, IoHost {
     session.lateStderr = "";
     // bash: with no operand, wait returns 0 once every job is done
     return { stdout, stderr, exitCode: 0 };
+  }
+
+  /** the sentinels a `__tool FLAGS` puts first on its stdout/stderr: one per fd of its own
+   * that leads to the line's log (both to the same one: once, on stdout) */
+  private selfMarks(flags: string, ctx: ResolvedCommandContext): { out: string; err: string } {
+    const route = parseRoute(ctx.env.get(IO_VAR));
+    const log = route ? this.logs.get(route.log) : undefined;
+    if (!route || !log?.open) return { out: "", err: "" };
+    const put = (c: string | undefined) => {
+      const fd = c === "1" ? route.o : c === "2" ? route.e : "-";
+      return fd === "-" ? "" : sentinel(log.mark(fd === "1" ? 1 : 2));
+    };
+    const o = flags[0];
+    const e = flags[1];
+    return { out: put(o), err: e === o ? "" : put(e) };
   }
 
   /** `__mark STATUS FLAGS OE` (output.ts): a sentinel on each direct fd, and $? back */

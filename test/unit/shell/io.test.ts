@@ -93,6 +93,19 @@ test("2>&1 and |& keep a tool's writes in time order", async () => {
   assert.equal(r.output, "o1\ne1\no2\nx\nbash: line 1: nosuch: command not found\n");
 });
 
+test("a tool places the builtin text before it itself: order across loops and conditions", async () => {
+  const terminal = async (cmd: string) => {
+    const { h, sh } = setup();
+    return (await h.sched.drive(sh.exec(cmd), macrotask)).output;
+  };
+  assert.equal(await terminal("for i in 1 2; do echo a$i; mix; done"), "a1\no1\ne1\no2\na2\no1\ne1\no2\n");
+  assert.equal(await terminal("for i in 1 2; do echo a$i >&2; shift x; if mix > /dev/null; then echo y; fi; done"),
+    "a1\nbash: line 1: shift: x: numeric argument required\ne1\na2\nbash: line 1: shift: x: numeric argument required\ne1\n");
+  assert.equal(await terminal("echo a; mix 2>/dev/null; echo b; x=$(mix); echo c; mix >&2"), "a\no1\no2\nb\ne1\nc\no1\ne1\no2\n");
+  // a statement whose first tool does not write where the text is still gets a mark
+  assert.equal(await terminal("echo a; tick 1 > /dev/null 2>&1; forever & sleep 0.15; kill %1; wait"), "a\nline0\nline1\nstopped\n");
+});
+
 test("background output comes out when it is written", async () => {
   const { run } = setup();
   assert.equal((await run("tick 3 & sleep 1.5; echo mid; wait; echo end")).stdout, "tick0\ntick1\nmid\ntick2\nend\n");
