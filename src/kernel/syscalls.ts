@@ -56,6 +56,9 @@ export function createSyscalls(host: Host, net: Net): Syscalls {
       return host.syscalls(n);
     },
     netnsIdentify: () => [...host.namedNetns.entries()].filter(([, n]) => n === net).map(([k]) => k).reverse(),
+    bindProcesses: (lookup) => {
+      host.pidNetns = lookup;
+    },
     get inInitNetns() {
       return net === host.initNet;
     },

@@ -84,6 +84,8 @@ export class Host {
   readonly initNet!: Net;
   /** /run/netns: name -> namespace, in creation order */
   readonly namedNetns = new Map<string, Net>();
+  /** the process table (the shell's): a pid's namespace, by /run/netns name ("" the initial one) */
+  pidNetns: ((pid: number) => string | undefined) | undefined;
   hostname: string;
   private readonly dmesgRing: string[] = [];
   readonly modules: { name: string; size: number; usedBy: string[] }[] = BOOT_MODULES.map((m) => ({ ...m, usedBy: [...m.usedBy] }));

@@ -73,7 +73,8 @@ export async function execLookup(fs: IFileSystem, cwd: string, argv0: string, kn
   if (!argv0.includes("/")) return known(argv0) ? 0 : SPAWN_ENOENT;
   try {
     const st = await fs.stat(fs.resolvePath(cwd, argv0));
-    if (st.isDirectory) return SPAWN_EACCES;
+    // execve(2): a directory, or a file no one may execute
+    if (st.isDirectory || (st.mode & 0o111) === 0) return SPAWN_EACCES;
     return 0;
   } catch {
     return SPAWN_ENOENT;

@@ -251,13 +251,14 @@ export class NetnsDirFs extends FlatDirFs {
 }
 
 /**
- * /usr/bin of a host: one executable per command the shell knows (tools, coreutils), so that
- * bash's PATH search finds each at once and hashes it. (The shell's own plumbing commands,
- * `__tool` and the like, are found here too but not listed.)
+ * /usr/bin (or /usr/sbin, /bin, /sbin) of a host: one executable per command the shell knows
+ * that lives there, so that bash's PATH search finds each at once and hashes it. (The
+ * shell's own plumbing commands, `__tool` and the like, are found in /usr/bin too but not
+ * listed.)
  */
 export class BinDirFs extends FlatDirFs {
-  constructor(has: (name: string) => boolean, list: () => string[]) {
-    super("/usr/bin", () => list().filter((n) => !n.startsWith("__")), has, 4096, 0o100755);
+  constructor(dir: string, has: (name: string) => boolean, list: () => string[]) {
+    super(dir, () => list().filter((n) => !n.startsWith("__") && has(n)), has, 4096, 0o100755);
   }
 }
 

@@ -35,6 +35,8 @@ export const SIGNAL_HANDLERS: Record<string, Record<number, SignalPolicy>> = {
 };
 
 export interface ProcEntry extends ProcInfo {
+  /** the network namespace it runs in (undefined: the host's initial one) */
+  netns?: unknown;
   /** the signal that ended (is ending) it */
   killedBy?: number;
   /** its kill switch: aborting it ends the process (a tool's Process.signal) */

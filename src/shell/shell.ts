@@ -7,7 +7,7 @@
  * coreutil working on the in-memory filesystem, or a tuxnet tool talking to the emulated
  * kernel through `Syscalls`.
  */
-import { simpleStatement, word } from "./ast.ts";
+import { isNode, simpleStatement, word } from "./ast.ts";
 import {
   Bash,
   InMemoryFs,
@@ -54,7 +54,9 @@ const TTY_VAR = "TUXNET_TTY";
 const PID_VAR = "TUXNET_PID";
 /** a background job that is one simple command: the pid its tool takes (bash forks, then execs) */
 const EXECPID_VAR = "TUXNET_EXECPID";
-const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR]);
+/** the pid of the shell of a command line: what `$$` expands to there (its jobs too) */
+const SHELLPID_VAR = "TUXNET_SHELLPID";
+const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
 export const EXEC_COST_US = 1000;
 
@@ -182,6 +184,18 @@ function bashVarsPlugin(sys: Syscalls): TransformPlugin {
         vars.map(([name, value]) => ({ type: "Assignment", name, append: false, array: null, value: word(value, true) })),
       );
       (ast.statements as unknown[]).unshift(assign);
+      // `$$`: the pid of this line's bash (just-bash's is a constant 1)
+      const visit = (n: unknown): void => {
+        if (Array.isArray(n)) return n.forEach(visit);
+        if (!isNode(n)) return;
+        if (n.type === "ParameterExpansion" && n.parameter === "$" && !n.operation) {
+          // (a nested `bash -c` sees no variable of ours: just-bash's 1 there, as before)
+          n.parameter = SHELLPID_VAR;
+          n.operation = { type: "DefaultValue", word: word("1"), checkEmpty: true };
+        }
+        for (const k of Object.keys(n)) if (k !== "type" && isNode(n[k])) visit(n[k]);
+      };
+      visit(ast);
       return { ast };
     },
   };
@@ -307,6 +321,11 @@ export class HostShell implements Shell, IoHost {
     // a signal lands when the sender next lets time pass, as a real kill(2) races the
     // sender's next builtins (bash's `kill %1; jobs` still lists the job as Running)
     this.procs = new ProcTable(() => opts.root.wallclock(), (fn) => void this.sched.after(0, fn, "signal"));
+    // the kernel finds a process's namespace (ip link set … netns PID) in this table
+    opts.root.bindProcesses?.((pid) => {
+      const e = this.procs.get(pid);
+      return e ? ((e.netns as Syscalls | undefined)?.netnsName ?? "") : undefined;
+    });
     const hostname = opts.root.hostname();
     this.fs = new SimClockFs(() => opts.root.wallclock(), {
       "/etc/hostname": hostname + "\n",
@@ -332,7 +351,9 @@ export class HostShell implements Shell, IoHost {
     fs.mount("/dev", new DevFs(() => sys.random32(), sys));
     const custom: BashCommand[] = [];
     const names = new Set(getCommandNames());
-    fs.mount("/usr/bin", new BinDirFs((n) => names.has(n), () => [...names]));
+    // Debian's merged /usr: /bin is /usr/bin (just-bash runs /bin/NAME and /usr/bin/NAME as the
+    // command NAME; /usr/sbin would be a directory of scripts to it, so the tools stay here)
+    for (const d of ["/usr/bin", "/bin"]) fs.mount(d, new BinDirFs(d, (n) => names.has(n), () => [...names]));
     for (const [name, cmd] of Object.entries(this.commands)) {
       custom.push(defineCommand(name, (args, ctx) => this.runTool(name, cmd, args, ctx, sys)));
     }
@@ -575,9 +596,13 @@ export class HostShell implements Shell, IoHost {
     // the line's shell is a process too (`bash -c LINE`); its tools are its children
     const lineKill = new AbortController();
     // (an interactive shell is one bash on the terminal for all its lines)
+    // `bash -c 'CMD ARGS'` of one simple command execs CMD itself: a tool takes the shell's pid
+    const simple = this.interactive ? undefined : simpleCommand(script);
+    const execs = simple !== undefined && Object.hasOwn(this.commands, simple.comm);
     const line = this.interactive
       ? (this.interactiveBash ??= this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: "bash", args: ["-bash"], leader: true, tty: "pts/0" }))
-      : this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: "bash", args: ["bash", "-c", script], leader: true }, lineKill);
+      : this.procs.add({ pid: this.procs.allocPid(), ppid: 1, comm: execs ? simple.comm : "bash", args: ["bash", "-c", script], leader: true }, lineKill);
+    line.netns = sys.ns ?? sys;
     const tty: Record<string, string> = opts.tty ? { [TTY_VAR]: sid } : {};
     if (opts.tty) this.ttys.set(sid, opts.tty);
     const log = new OutLog();
@@ -587,7 +612,10 @@ export class HostShell implements Shell, IoHost {
     try {
       const r = await bash.exec(script, {
         cwd: opts.cwd ?? "/root",
-        env: { ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:`, [PID_VAR]: String(line.pid) },
+        env: {
+          ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:`, [PID_VAR]: String(line.pid),
+          [SHELLPID_VAR]: String(line.pid), ...(execs ? { [EXECPID_VAR]: String(line.pid) } : {}),
+        },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
         signal: lineSignal.signal,
@@ -992,6 +1020,9 @@ export class HostShell implements Shell, IoHost {
       isatty: tty !== undefined,
       spawn: async (argv: string[], view: Syscalls, sopts?: SpawnOptions) => {
         const child = view.ns ?? view;
+        // a program that starts one in another namespace (ip netns exec, nsenter) has
+        // setns()'d into it itself first
+        proc.netns = child;
         if (sopts?.exec) {
           const e = await execLookup(fs, cwd, argv[0] ?? "", (n) => this.isCommand(n, ctx));
           if (e) return e;
@@ -1020,17 +1051,29 @@ export class HostShell implements Shell, IoHost {
           io.childDone(r);
           return r.exitCode;
         }
-        const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" ") + io.childSuffix(), {
-          cwd,
-          // a `timeout` above reaches the child too, and so does the terminal; it writes
-          // where this process's fds lead
-          env: { ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), [PID_VAR]: String(proc.pid) },
-          replaceEnv: true,
-          ...(ctx.stdin && latin1FromBytes(ctx.stdin) ? { stdin: latin1FromBytes(ctx.stdin), stdinKind: "bytes" as const } : {}),
-          ...(ctx.signal ? { signal: ctx.signal } : {}),
+        // the forked child that execs the program: a process of its own, in its namespace
+        const kidProc = this.procs.add({
+          pid: this.procs.allocPid(), ppid: proc.pid, comm: (argv[0] ?? "").replace(/.*\//, "").slice(0, 15), args: [...argv], tty: proc.tty,
         });
-        io.childDone(r);
-        return r.exitCode;
+        kidProc.netns = child;
+        try {
+          const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" ") + io.childSuffix(), {
+            cwd,
+            // a `timeout` above reaches the child too, and so does the terminal; it writes
+            // where this process's fds lead
+            env: {
+              ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(),
+              [PID_VAR]: String(kidProc.pid), [SHELLPID_VAR]: String(kidProc.pid),
+            },
+            replaceEnv: true,
+            ...(ctx.stdin && latin1FromBytes(ctx.stdin) ? { stdin: latin1FromBytes(ctx.stdin), stdinKind: "bytes" as const } : {}),
+            ...(ctx.signal ? { signal: ctx.signal } : {}),
+          });
+          io.childDone(r);
+          return r.exitCode;
+        } finally {
+          this.procs.remove(kidProc.pid);
+        }
       },
       readFile: async (path: string) => {
         const full = resolve(path);
@@ -1061,7 +1104,14 @@ export class HostShell implements Shell, IoHost {
       writeFileBytes: (path: string, data: Uint8Array, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
     };
     // the host's process table, for ps, kill, pgrep, pkill, killall (procps/ps.ts: ProcApi)
-    (p as Process & { procs?: ProcApi }).procs = this.procs.api(proc.pid);
+    proc.netns = sys.ns ?? sys;
+    (p as Process & { procs?: ProcApi }).procs = {
+      ...this.procs.api(proc.pid),
+      netnsOf: (pid: number) => {
+        const e = this.procs.get(pid);
+        return e ? ((e.netns as Syscalls | undefined) ?? this.root) : undefined;
+      },
+    };
     const daemonsBefore = daemonSnapshot(name, sys);
     let code: number;
     try {
@@ -1069,7 +1119,7 @@ export class HostShell implements Shell, IoHost {
       // clock lets timers, link watch and the softirq run between commands as they do on Linux
       if (EXEC_COST_US > 0) await this.sleep(EXEC_COST_US, p.signal);
       // a background job's child, once set up, ignores SIGINT and SIGQUIT (bash, no job control)
-      if (proc === job && !this.interactive) proc.ignored = new Set([2, 3]);
+      if (proc === job && !this.interactive && !job.leader) proc.ignored = new Set([2, 3]);
       code = await cmd(p);
     } catch (e) {
       if (e instanceof Exit) code = e.code;

@@ -25,6 +25,7 @@ import { curlCommands } from "./curl/index.ts";
 import { httpdCommands } from "./httpd/index.ts";
 import { ovsCommands } from "./ovs/index.ts";
 import { coreutilsCommands } from "./coreutils/index.ts";
+import { utilLinuxCommands } from "./util-linux/index.ts";
 
 export const commands: CommandTable = {
   ...ipCommands,
@@ -49,6 +50,7 @@ export const commands: CommandTable = {
   ...httpdCommands,
   ...ovsCommands,
   ...coreutilsCommands,
+  ...utilLinuxCommands,
 };
 
 export default commands;

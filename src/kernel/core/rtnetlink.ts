@@ -274,9 +274,11 @@ function rtnlLinkGetNet(srcNet: Net, a: IflaAttrs): Net | KErr | undefined {
     return n ?? kerr("EINVAL");
   }
   if (a.IFLA_NET_NS_PID !== undefined) {
-    /* processes are not modelled: pid 1 (init) is the host's initial namespace */
-    if (a.IFLA_NET_NS_PID === 1) return srcNet.host.initNet;
-    return kerr("ESRCH");
+    /* get_net_ns_by_pid(): the namespace of that process (init's without a process table) */
+    const pid = a.IFLA_NET_NS_PID;
+    const name = srcNet.host.pidNetns ? srcNet.host.pidNetns(pid) : pid === 1 ? "" : undefined;
+    if (name === undefined) return kerr("ESRCH");
+    return name === "" ? srcNet.host.initNet : (srcNet.host.namedNetns.get(name) ?? kerr("ESRCH"));
   }
   if (a.IFLA_TARGET_NETNSID !== undefined) {
     const n = getNetNsById(srcNet, a.IFLA_TARGET_NETNSID);

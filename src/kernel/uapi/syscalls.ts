@@ -52,6 +52,10 @@ export interface Syscalls {
   netnsEnter(name: string): Syscalls | KErr;
   /** the names in /run/netns that refer to the caller's namespace */
   netnsIdentify(): string[];
+  /** the machine's processes, as the kernel finds a pid's network namespace (get_net_ns_by_pid):
+   * the /run/netns name of its namespace ("" the initial one), undefined for no such process.
+   * The shell that owns the process table binds it; optional only for test doubles. */
+  bindProcesses?(lookup: (pid: number) => string | undefined): void;
   /** is the caller in the host's initial network namespace? */
   readonly inInitNetns: boolean;
   /** the name of the caller's named namespace, or "" in the root namespace */

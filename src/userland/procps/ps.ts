@@ -4,6 +4,7 @@
  * stime/start) over the host's process table, which the shell hands the process as `procs`.
  */
 import type { Process } from "../process.ts";
+import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 
 /** one process as /proc/PID/{stat,cmdline} would show it */
 export interface ProcInfo {
@@ -33,6 +34,9 @@ export interface ProcApi {
   self: number;
   /** wall-clock seconds now */
   now(): number;
+  /** the network namespace a live process is in (setns() through /proc/PID/ns/net);
+   * undefined: no such process */
+  netnsOf?(pid: number): Syscalls | undefined;
 }
 
 export type ProcProcess = Process & { procs?: ProcApi };

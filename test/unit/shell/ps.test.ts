@@ -103,13 +103,18 @@ test("pgrep/pkill/killall select by name, never themselves", async () => {
   assert.equal(k.stderr, "nosuch: no process found\n");
 });
 
-test("ps -ef shows the line's bash as parent", async () => {
+test("ps -ef shows the line's bash as parent; a lone command is exec'd by it", async () => {
   const { run } = setup();
-  const r = await run("ps -ef");
+  const r = await run("ps -ef; true");
   const lines = r.stdout.split("\n");
   assert.equal(lines[0], "UID          PID    PPID  C STIME TTY          TIME CMD");
-  assert.match(lines[2]!, /^root +(\d+) +1 +0 \S+ \? +00:00:00 bash -c ps -ef$/);
-  assert.match(lines[3]!, /^root +\d+ +\d+ +0 \S+ \? +00:00:00 ps -ef$/);
+  const m = /^root +(\d+) +1 +0 \S+ \? +00:00:00 bash -c ps -ef; true$/.exec(lines[2]!);
+  assert.ok(m, lines[2]);
+  assert.match(lines[3]!, new RegExp(`^root +\\d+ +${m[1]} +0 \\S+ \\? +00:00:00 ps -ef$`));
+  // bash -c 'ps -ef' execs ps in its own process: no bash line, ps's parent is init
+  const one = (await run("ps -ef")).stdout.split("\n");
+  assert.match(one[2]!, /^root +\d+ +1 +0 \S+ \? +00:00:00 ps -ef$/);
+  assert.equal(one.length, 4);
 });
 
 test("interactive: [1] PID at start, a Done notice, no line 1:", async () => {

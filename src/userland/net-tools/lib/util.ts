@@ -160,7 +160,8 @@ export interface GetoptResult {
 }
 
 /**
- * glibc getopt_long() with GNU argument permutation: options anywhere, `--` ends them.
+ * glibc getopt_long() with GNU argument permutation: options anywhere, `--` ends them (a
+ * leading `+` in `shortopts`, REQUIRE_ORDER: the first non-option ends them too).
  * Unknown options and missing arguments are reported as glibc does ("PROG: invalid option --
  * 'x'", "PROG: option requires an argument -- 'x'", "PROG: unrecognized option '--xx'") and
  * yield '?'. `stopAtError`: parsing ends at the first '?', for a tool whose getopt loop exits
@@ -173,6 +174,8 @@ export function getoptLong(
   const opts: [string, string | undefined][] = [];
   const args: string[] = [];
   const err = (s: string): void => p.stderr.write(`${prog}: ${s}\n`);
+  const inOrder = shortopts.startsWith("+");
+  if (inOrder) shortopts = shortopts.slice(1);
   for (let i = 1; i < argv.length; i++) {
     if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
     const a = argv[i]!;
@@ -242,6 +245,10 @@ export function getoptLong(
         opts.push([c, undefined]);
       }
       continue;
+    }
+    if (inOrder) {
+      args.push(...argv.slice(i));
+      break;
     }
     args.push(a);
   }
