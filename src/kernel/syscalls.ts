@@ -25,6 +25,9 @@ export function setSockCreate(fn: SockCreate): void {
   sockCreateFn = fn;
 }
 
+/** the namespace behind each Syscalls (a process's view resolves to it: get_net_ns_by_pid) */
+const netOfSys = new WeakMap<object, Net>();
+
 export function createSyscalls(host: Host, net: Net): Syscalls {
   const world = host.world;
   const rtnl = rtnetlinkFor(net);
@@ -57,8 +60,13 @@ export function createSyscalls(host: Host, net: Net): Syscalls {
     },
     netnsIdentify: () => [...host.namedNetns.entries()].filter(([, n]) => n === net).map(([k]) => k).reverse(),
     bindProcesses: (lookup) => {
-      host.pidNetns = lookup;
+      host.pidNetns = (pid) => {
+        const s = lookup(pid);
+        return s === undefined ? undefined : (netOfSys.get(s.ns ?? s) ?? host.initNet);
+      };
     },
+    netnsUnshare: () => host.syscalls(host.netnsCreate()),
+    netnsRelease: () => host.netnsPut(net),
     get inInitNetns() {
       return net === host.initNet;
     },
@@ -110,5 +118,6 @@ export function createSyscalls(host: Host, net: Net): Syscalls {
       return netnsSetId(net, peer, nsid);
     },
   };
+  netOfSys.set(sys, net);
   return sys;
 }

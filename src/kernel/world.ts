@@ -84,8 +84,8 @@ export class Host {
   readonly initNet!: Net;
   /** /run/netns: name -> namespace, in creation order */
   readonly namedNetns = new Map<string, Net>();
-  /** the process table (the shell's): a pid's namespace, by /run/netns name ("" the initial one) */
-  pidNetns: ((pid: number) => string | undefined) | undefined;
+  /** the process table (the shell's): the namespace of a live pid (get_net_ns_by_pid) */
+  pidNetns: ((pid: number) => Net | undefined) | undefined;
   hostname: string;
   private readonly dmesgRing: string[] = [];
   readonly modules: { name: string; size: number; usedBy: string[] }[] = BOOT_MODULES.map((m) => ({ ...m, usedBy: [...m.usedBy] }));
@@ -125,6 +125,19 @@ export class Host {
     if (this.namedNetns.has(name)) return kerr("EEXIST");
     this.namedNetns.set(name, setupNet(this, name));
     return undefined;
+  }
+
+  /** unshare(CLONE_NEWNET): a namespace no name refers to */
+  netnsCreate(): Net {
+    return setupNet(this, "");
+  }
+
+  /** the last process of a namespace is gone: one no name refers to dies with it */
+  netnsPut(net: Net): void {
+    if (net === this.initNet || !net.alive) return;
+    for (const n of this.namedNetns.values()) if (n === net) return;
+    destroyNet(net);
+    linkwatchRunPending(this.initNet);
   }
 
   /** ip netns delete: unmount; the namespace dies when no other name refers to it */

@@ -324,7 +324,7 @@ export class HostShell implements Shell, IoHost {
     // the kernel finds a process's namespace (ip link set … netns PID) in this table
     opts.root.bindProcesses?.((pid) => {
       const e = this.procs.get(pid);
-      return e ? ((e.netns as Syscalls | undefined)?.netnsName ?? "") : undefined;
+      return e ? ((e.netns as Syscalls | undefined) ?? opts.root) : undefined;
     });
     const hostname = opts.root.hostname();
     this.fs = new SimClockFs(() => opts.root.wallclock(), {
@@ -979,6 +979,7 @@ export class HostShell implements Shell, IoHost {
       if (parent?.ignored) proc.ignored = new Set(parent.ignored);
     }
     const cwd = ctx.cwd;
+    const pcwd = cwd;
     const fs = this.bashFor(sys).fs;
     const ttyId = ctx.env.get(TTY_VAR);
     const tty = ttyId ? this.ttys.get(ttyId) : undefined;
@@ -1020,6 +1021,7 @@ export class HostShell implements Shell, IoHost {
       isatty: tty !== undefined,
       spawn: async (argv: string[], view: Syscalls, sopts?: SpawnOptions) => {
         const child = view.ns ?? view;
+        const cwd = sopts?.cwd !== undefined ? resolve(sopts.cwd) : pcwd;
         // a program that starts one in another namespace (ip netns exec, nsenter) has
         // setns()'d into it itself first
         proc.netns = child;

@@ -53,6 +53,8 @@ export interface Process {
 export interface SpawnOptions {
   /** execvp argv[0] directly: report "not found" as SPAWN_ENOENT/SPAWN_EACCES, print nothing */
   exec?: boolean;
+  /** the child's working directory (chdir before exec); the caller's by default */
+  cwd?: string;
 }
 
 /** spawn({exec: true}) result: execvp failed with ENOENT (nothing was printed) */

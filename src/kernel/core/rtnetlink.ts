@@ -276,9 +276,8 @@ function rtnlLinkGetNet(srcNet: Net, a: IflaAttrs): Net | KErr | undefined {
   if (a.IFLA_NET_NS_PID !== undefined) {
     /* get_net_ns_by_pid(): the namespace of that process (init's without a process table) */
     const pid = a.IFLA_NET_NS_PID;
-    const name = srcNet.host.pidNetns ? srcNet.host.pidNetns(pid) : pid === 1 ? "" : undefined;
-    if (name === undefined) return kerr("ESRCH");
-    return name === "" ? srcNet.host.initNet : (srcNet.host.namedNetns.get(name) ?? kerr("ESRCH"));
+    const n = srcNet.host.pidNetns ? srcNet.host.pidNetns(pid) : pid === 1 ? srcNet.host.initNet : undefined;
+    return n && n.alive ? n : kerr("ESRCH");
   }
   if (a.IFLA_TARGET_NETNSID !== undefined) {
     const n = getNetNsById(srcNet, a.IFLA_TARGET_NETNSID);

@@ -53,9 +53,13 @@ export interface Syscalls {
   /** the names in /run/netns that refer to the caller's namespace */
   netnsIdentify(): string[];
   /** the machine's processes, as the kernel finds a pid's network namespace (get_net_ns_by_pid):
-   * the /run/netns name of its namespace ("" the initial one), undefined for no such process.
-   * The shell that owns the process table binds it; optional only for test doubles. */
-  bindProcesses?(lookup: (pid: number) => string | undefined): void;
+   * the Syscalls of the namespace it is in, undefined for no such process. The shell that owns
+   * the process table binds it; optional only for test doubles. */
+  bindProcesses?(lookup: (pid: number) => Syscalls | undefined): void;
+  /** unshare(CLONE_NEWNET): a new namespace no name refers to, and its Syscalls */
+  netnsUnshare?(): Syscalls;
+  /** the last process of the caller's namespace left: an unnamed one is destroyed */
+  netnsRelease?(): void;
   /** is the caller in the host's initial network namespace? */
   readonly inInitNetns: boolean;
   /** the name of the caller's named namespace, or "" in the root namespace */
