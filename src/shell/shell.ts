@@ -255,6 +255,9 @@ async function openToolFile(fs: IFileSystem, path: string, append: boolean): Pro
 
 /** job processes a tool has taken over (a job runs its one command once) */
 const claimed = new WeakSet<object>();
+/** processes exec'ing a program in place right now (ip netns exec, nsenter, unshare): the
+ * program takes the process over (same pid), whatever its name */
+const execInPlace = new WeakSet<object>();
 
 /**
  * A signal aborted when any of `sources` is; `dispose()` detaches it from them. A tool's
@@ -967,7 +970,14 @@ export class HostShell implements Shell, IoHost {
     const job = claim ? this.procs.get(claim) : undefined;
     const pkill = new AbortController();
     let proc: ProcEntry;
-    if (job && job.comm === name.slice(0, 15) && !claimed.has(job)) {
+    const execd = job !== undefined && execInPlace.has(job);
+    const before = execd ? { comm: job.comm, args: job.args } : undefined;
+    if (job && execd) {
+      // execve() in the caller's process: its pid, signals and namespace, the program's name
+      proc = job;
+      proc.comm = name.slice(0, 15);
+      proc.args = [name, ...args];
+    } else if (job && job.comm === name.slice(0, 15) && !claimed.has(job)) {
       // the job's child execs the program: same pid, and now SIGINT/SIGQUIT are ignored
       proc = job;
       claimed.add(job);
@@ -1032,40 +1042,47 @@ export class HostShell implements Shell, IoHost {
         const kid = ctx.env.get(KILL_VAR);
         const tid = ctx.env.get(TTY_VAR);
         const tool = sopts?.exec && argv[0] ? this.commands[argv[0]] : undefined;
-        if (tool) {
-          // execvp() of one of our tools (ip netns exec NS ping …): run it as the child exec
-          // below would, with the same environment and fds, but without a shell in between
-          // (a bash exec per child is most of the cost of `ip netns exec` in a loop: bench c)
-          const cenv: Record<string, string> = {
-            ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), [PID_VAR]: String(proc.pid),
-          };
-          const suffix = io.childSuffix();
-          const cctx = {
-            env: new Map(Object.entries(cenv)),
-            exportedEnv: cenv,
-            cwd,
-            stdin: ctx.stdin,
-            signal: ctx.signal,
-            getRegisteredCommands: ctx.getRegisteredCommands,
-          } as unknown as ResolvedCommandContext;
-          const flags = suffix === " 2>&1" ? "11" : suffix === " 1>&2" ? "22" : "12";
-          const r = await this.runTool(argv[0]!, tool, argv.slice(1), cctx, child, flags);
-          io.childDone(r);
-          return r.exitCode;
+        // execve() in place (ip netns exec, nsenter, unshare: the program takes this process
+        // over, same pid) or in a forked child of its own (system(), ip -all netns exec)
+        const inPlace = sopts?.exec === true && !sopts.fork;
+        const comm = (argv[0] ?? "").replace(/.*\//, "").slice(0, 15);
+        const host = inPlace ? proc : this.procs.add({ pid: this.procs.allocPid(), ppid: proc.pid, comm, args: [...argv], tty: proc.tty });
+        const before = { comm: host.comm, args: host.args };
+        if (inPlace) {
+          execInPlace.add(host);
+          Object.assign(host, { comm, args: [...argv] });
         }
-        // the forked child that execs the program: a process of its own, in its namespace
-        const kidProc = this.procs.add({
-          pid: this.procs.allocPid(), ppid: proc.pid, comm: (argv[0] ?? "").replace(/.*\//, "").slice(0, 15), args: [...argv], tty: proc.tty,
-        });
-        kidProc.netns = child;
+        host.netns = child;
+        const ids = { [PID_VAR]: String(host.pid), [EXECPID_VAR]: String(host.pid) };
         try {
+          if (tool) {
+            // one of our tools: run it as the child exec below would, with the same environment
+            // and fds, but without a shell in between (a bash exec per child is most of the
+            // cost of `ip netns exec` in a loop: bench c)
+            const cenv: Record<string, string> = {
+              ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), ...ids,
+            };
+            const suffix = io.childSuffix();
+            const cctx = {
+              env: new Map(Object.entries(cenv)),
+              exportedEnv: cenv,
+              cwd,
+              stdin: ctx.stdin,
+              signal: ctx.signal,
+              getRegisteredCommands: ctx.getRegisteredCommands,
+            } as unknown as ResolvedCommandContext;
+            const flags = suffix === " 2>&1" ? "11" : suffix === " 1>&2" ? "22" : "12";
+            const r = await this.runTool(argv[0]!, tool, argv.slice(1), cctx, child, flags);
+            io.childDone(r);
+            return r.exitCode;
+          }
           const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" ") + io.childSuffix(), {
             cwd,
             // a `timeout` above reaches the child too, and so does the terminal; it writes
             // where this process's fds lead
             env: {
-              ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(),
-              [PID_VAR]: String(kidProc.pid), [SHELLPID_VAR]: String(kidProc.pid),
+              ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), ...ids,
+              [SHELLPID_VAR]: String(host.pid),
             },
             replaceEnv: true,
             ...(ctx.stdin && latin1FromBytes(ctx.stdin) ? { stdin: latin1FromBytes(ctx.stdin), stdinKind: "bytes" as const } : {}),
@@ -1074,7 +1091,10 @@ export class HostShell implements Shell, IoHost {
           io.childDone(r);
           return r.exitCode;
         } finally {
-          this.procs.remove(kidProc.pid);
+          if (inPlace) {
+            execInPlace.delete(host);
+            Object.assign(host, before);
+          } else this.procs.remove(host.pid);
         }
       },
       readFile: async (path: string) => {
@@ -1121,7 +1141,7 @@ export class HostShell implements Shell, IoHost {
       // clock lets timers, link watch and the softirq run between commands as they do on Linux
       if (EXEC_COST_US > 0) await this.sleep(EXEC_COST_US, p.signal);
       // a background job's child, once set up, ignores SIGINT and SIGQUIT (bash, no job control)
-      if (proc === job && !this.interactive && !job.leader) proc.ignored = new Set([2, 3]);
+      if (proc === job && !execd && !this.interactive && !job.leader) proc.ignored = new Set([2, 3]);
       code = await cmd(p);
     } catch (e) {
       if (e instanceof Exit) code = e.code;
@@ -1156,6 +1176,7 @@ export class HostShell implements Shell, IoHost {
       delete proc.fds;
     }
     this.onToolExit?.(name, p.argv, code);
+    if (before) Object.assign(proc, before);
     return { stdout: io.stdout, stderr: io.stderr, exitCode: code, ...(io.stdoutBytes ? { stdoutKind: "bytes" as const } : {}) };
   }
 }

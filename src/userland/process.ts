@@ -55,6 +55,8 @@ export interface SpawnOptions {
   exec?: boolean;
   /** the child's working directory (chdir before exec); the caller's by default */
   cwd?: string;
+  /** with exec: fork first, the program in a process of its own (else it takes the caller's) */
+  fork?: boolean;
 }
 
 /** spawn({exec: true}) result: execvp failed with ENOENT (nothing was printed) */

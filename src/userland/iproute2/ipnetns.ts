@@ -2,6 +2,7 @@
  * ip/ipnetns.c: `ip netns` (list, add, attach, set, delete, identify, pids, exec, list-id) and
  * the nsid helpers print_linkinfo uses (`link-netns NAME`).
  */
+import type { ProcProcess } from "../procps/ps.ts";
 import type { IpCtx } from "../lib/context.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
@@ -132,7 +133,8 @@ async function cmdExec(ctx: IpCtx, argv: string[], nsname: string): Promise<numb
   ctx.flush();
   const sys = nsEnter(ctx, nsname);
   if (!sys) return -1;
-  const rc = await ctx.p.spawn(argv, sys, { exec: true });
+  // without -batch/-all ip execs the program itself; for each namespace of -all it forks
+  const rc = await ctx.p.spawn(argv, sys, { exec: true, fork: ctx.doAll });
   if (rc === SPAWN_ENOENT || rc === SPAWN_EACCES) {
     // the child's execvp() failed: it prints and _exit(1)s
     ctx.err('exec of "%s" failed: %s\n', argv[0] ?? "", strerror(rc === SPAWN_ENOENT ? "ENOENT" : "EACCES"));
@@ -248,15 +250,22 @@ function netnsIdentify(ctx: IpCtx, argv: string[]): number {
       ctx.err("Specified string '%s' is not a pid\n", argv[0]);
       return -1;
     }
-    ctx.err("Cannot open network namespace: %s\n", "No such file or directory");
-    return -1;
+    // netns_identify_pid(): /proc/PID/ns/net against each /run/netns entry (the last match)
+    const s = argv[0] ? (ctx.p as ProcProcess).procs?.netnsOf?.(Number(argv[0])) : undefined;
+    if (!s) {
+      ctx.err("Cannot open network namespace: %s\n", "No such file or directory");
+      return -1;
+    }
+    const found = s.netnsIdentify();
+    ctx.printf("%s\n", found.length ? found[found.length - 1] : "");
+    return 0;
   }
   const names = ctx.sys.netnsIdentify();
   ctx.printf("%s\n", names.length ? names[names.length - 1] : "");
   return 0;
 }
 
-/** ip/ipnetns.c: netns_pids() — no process of the emulator holds a namespace open */
+/** ip/ipnetns.c: netns_pids() — every process whose /proc/PID/ns/net is that namespace */
 function netnsPids(ctx: IpCtx, argv: string[]): number {
   if (argv.length < 1) {
     ctx.err("No netns name specified\n");
@@ -266,10 +275,13 @@ function netnsPids(ctx: IpCtx, argv: string[]): number {
     ctx.err("extra arguments specified\n");
     return -1;
   }
-  if (!ctx.sys.netnsList().includes(argv[0]!)) {
+  const ns = ctx.sys.netnsList().includes(argv[0]!) ? ctx.sys.netnsEnter(argv[0]!) : undefined;
+  if (!ns || "errno" in ns) {
     ctx.err("Cannot open network namespace: %s\n", "No such file or directory");
     return -1;
   }
+  const procs = (ctx.p as ProcProcess).procs;
+  for (const pr of procs?.list() ?? []) if (procs?.netnsOf?.(pr.pid) === ns) ctx.printf("%d\n", pr.pid);
   return 0;
 }
 
