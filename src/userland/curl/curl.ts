@@ -127,6 +127,9 @@ class Curl {
   /** the -v trace: data lines are announced once per burst (tool_cb_dbg.c traced_data) */
   tracedData = false;
   httpCode = 0;
+  /** CURLINFO_PRIMARY_IP / _PORT: the address of the last connection ("" before one) */
+  primaryIp = "";
+  primaryPort = 0;
 
   constructor(readonly p: Process) {}
 
@@ -466,6 +469,8 @@ class Curl {
       }
     }
     this.info(`Connected to ${this.host} (${addr}) port ${this.port} (#0)`);
+    this.primaryIp = addr;
+    this.primaryPort = this.port;
     this.onEvent?.();
     return sk;
   }
@@ -684,7 +689,8 @@ class Curl {
       http_code: String(this.httpCode).padStart(3, "0"),
       response_code: String(this.httpCode).padStart(3, "0"),
       size_download: String(this.downloaded),
-      remote_ip: "",
+      remote_ip: this.primaryIp,
+      remote_port: this.primaryIp ? String(this.primaryPort) : "0",
     };
     const s = f.replace(/%\{([a-z_]+)\}/g, (_m, k: string) => vars[k] ?? "")
       .replace(/\\n/g, "\n").replace(/\\t/g, "\t").replace(/\\r/g, "\r");

@@ -433,8 +433,14 @@ async function run(p: Process, argv: string[]): Promise<number> {
 async function makeResolvConf(p: Process, l: ClientLease): Promise<void> {
   if (!l.dns.length && !l.domain && !l.search) return;
   let out = "";
-  if (l.search) out += `search ${l.search}\n`;
-  else if (l.domain) out += `search ${l.domain}\n`;
+  // `domain` the first word of the domain name; `search` the search list with the domain
+  // name in front unless it is in the list already, else the domain name
+  if (l.domain) out += `domain ${l.domain.split(" ")[0]}\n`;
+  if (l.search) {
+    const list = l.search.split(/\s+/).filter((x) => x !== "");
+    const has = l.domain !== undefined && list.some((d) => d === l.domain || d === `${l.domain}.`);
+    out += `search ${l.domain && !has ? `${l.domain} ` : ""}${l.search}\n`;
+  } else if (l.domain) out += `search ${l.domain}\n`;
   for (const ns of l.dns) out += `nameserver ${ipv4ToString(ns)}\n`;
   await p.writeFile("/etc/resolv.conf", out);
 }

@@ -608,8 +608,8 @@ export class DnsmasqDaemon {
     }
     if (out.length) return out;
     const short = this.opts.domain && n.endsWith("." + this.opts.domain) ? n.slice(0, -this.opts.domain.length - 1) : n;
+    // the names of leases (a dhcp-host's name once its host holds a lease)
     for (const l of this.leases) if (l.hostname && l.hostname.toLowerCase() === short) out.push(l.addr);
-    for (const h of this.opts.hosts) if (h.name && h.addr !== undefined && h.name.toLowerCase() === short && !out.includes(h.addr)) out.push(h.addr);
     return out;
   }
 

@@ -3,6 +3,7 @@
  * strto*_or_err() of iputils_common.c, inet_aton(3), a getaddrinfo(3)/getnameinfo(3) over
  * /etc/hosts, getopt(3), and the simulator timer the poll() loops run on.
  */
+import { StubResolver } from "../lib/resolv.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
@@ -141,6 +142,7 @@ async function readHosts(p: Process): Promise<HostsEntry[]> {
 /** gai_strerror() texts */
 export const EAI_NONAME = "Name or service not known";
 export const EAI_AGAIN = "Temporary failure in name resolution";
+export const EAI_NODATA = "No address associated with hostname";
 
 export interface AddrInfo {
   addr: number;
@@ -148,12 +150,14 @@ export interface AddrInfo {
 }
 
 /**
- * getaddrinfo(3) for AF_INET with AI_CANONNAME: numeric forms (inet_aton), then the "files"
- * source (/etc/hosts). The emulated hosts have no reachable name server, so a name the files
- * do not know fails as glibc fails when DNS cannot be reached (EAI_AGAIN), which is what the
- * lab machines print. Returns the gai_strerror() text on failure.
+ * getaddrinfo(3) with AI_CANONNAME as glibc does it for IPv4 targets: numeric forms
+ * (inet_aton), then nsswitch's `hosts: files dns` — /etc/hosts, then the stub resolver
+ * (lib/resolv.ts: the servers of /etc/resolv.conf, 127.0.0.1 without any; A and AAAA queries,
+ * or A alone for `inet`). Returns the gai_strerror() text on failure: EAI_AGAIN when no server
+ * answered (the lab machines have none), EAI_NONAME for NXDOMAIN, EAI_NODATA for a name
+ * without addresses.
  */
-export async function getaddrinfo(p: Process, node: string): Promise<AddrInfo | string> {
+export async function getaddrinfo(p: Process, node: string, family: "unspec" | "inet" = "unspec"): Promise<AddrInfo | string> {
   const a = inetAton(node);
   if (a !== undefined) return { addr: a, canonname: node };
   if (node === "") return EAI_NONAME;
@@ -162,7 +166,9 @@ export async function getaddrinfo(p: Process, node: string): Promise<AddrInfo | 
   for (const h of hosts) {
     if (h.names.some((n) => n.toLowerCase() === want)) return { addr: h.addr, canonname: h.names[0]! };
   }
-  return EAI_AGAIN;
+  const r = await (await StubResolver.load(p)).gethostbyname(node, family === "unspec");
+  if (typeof r !== "string") return { addr: r.addrs[0]!, canonname: r.canonname };
+  return r === "HOST_NOT_FOUND" ? EAI_NONAME : r === "NO_DATA" ? EAI_NODATA : EAI_AGAIN;
 }
 
 /** getnameinfo(3) without NI_NUMERICHOST: the /etc/hosts name, or "" when it cannot resolve */

@@ -5,7 +5,9 @@
  * (__res_context_send: `retry` rounds over the servers; send_dg: a connected UDP socket per
  * try, poll() for `retrans << ns` seconds; POLLERR — the ICMP port unreachable a server
  * address without a listener answers — or a timeout closes the socket and moves on) and
- * nss_dns's _nss_dns_gethostbyaddr2_r (a PTR query for d.c.b.a.in-addr.arpa).
+ * nss_dns's _nss_dns_gethostbyaddr2_r (a PTR query for d.c.b.a.in-addr.arpa) and
+ * _nss_dns_gethostbyname4_r / gethostbyname3_r (A and AAAA, or A alone, sent back to back on
+ * one socket; res_search.c's search list and ndots).
  *
  * The queries are real datagrams through the emulated kernel: on a host whose resolv.conf is
  * empty they go to 127.0.0.1:53 over lo and pass the filter OUTPUT and INPUT hooks, as they do
@@ -21,33 +23,48 @@ const NS_DEFAULTPORT = 53;
 const MAXNS = 3;
 const RES_TIMEOUT = 5; // seconds
 const RES_DFLRETRY = 2;
+const T_A = 1;
 const T_PTR = 12;
+const T_AAAA = 28;
 const C_IN = 1;
 
 interface ResState {
   ns: number[];
   retrans: number;
   retry: number;
+  /** the search list (`search`, or the last `domain`, else the host name's domain) */
+  dnsrch: string[];
+  ndots: number;
 }
 
 /** res_init.c: __res_vinit() over the text of /etc/resolv.conf */
-export function resInit(conf: string): ResState {
-  const st: ResState = { ns: [], retrans: RES_TIMEOUT, retry: RES_DFLRETRY };
+export function resInit(conf: string, hostname = ""): ResState {
+  const st: ResState = { ns: [], retrans: RES_TIMEOUT, retry: RES_DFLRETRY, dnsrch: [], ndots: 1 };
+  let haveSearch = false;
   for (const raw of conf.split("\n")) {
     const line = raw.replace(/[;#].*$/, "");
     const f = line.trim().split(/[ \t]+/);
     if (f[0] === "nameserver" && f[1] !== undefined && st.ns.length < MAXNS) {
       const a = parseDotted(f[1]);
       if (a !== undefined) st.ns.push(a);
+    } else if ((f[0] === "domain" || f[0] === "search") && f[1] !== undefined) {
+      // the last of `domain` and `search` wins
+      st.dnsrch = f[0] === "domain" ? [f[1]] : f.slice(1).filter((x) => x !== "").slice(0, 6);
+      haveSearch = true;
     } else if (f[0] === "options") {
       for (const o of f.slice(1)) {
         let m = /^timeout:(\d+)$/.exec(o);
         if (m) st.retrans = Math.min(Number(m[1]), 30);
         m = /^attempts:(\d+)$/.exec(o);
         if (m) st.retry = Math.min(Number(m[1]), 5);
+        m = /^ndots:(\d+)$/.exec(o);
+        if (m) st.ndots = Math.min(Number(m[1]), 15);
       }
     }
   }
+  // no search list: the domain of the host's own name
+  const dot = hostname.indexOf(".");
+  if (!haveSearch && dot > 0 && dot < hostname.length - 1) st.dnsrch = [hostname.slice(dot + 1)];
   // no nameserver line: the server on this host (INADDR_LOOPBACK)
   if (st.ns.length === 0) st.ns.push(0x7f000001);
   return st;
@@ -109,7 +126,42 @@ function dnExpand(b: Uint8Array, off: number): { name: string; next: number } | 
   return undefined;
 }
 
-type Answer = { kind: "name"; name: string } | { kind: "notfound" } | { kind: "next" };
+type Answer =
+  | { kind: "name"; name: string }
+  | { kind: "addrs"; addrs: number[]; owner: string; rcode: number; ancount: number }
+  | { kind: "notfound" }
+  | { kind: "next" };
+
+/** an A or AAAA reply as res_queriesmatch()/getanswer_r() see it: the rcode, the IPv4
+ * addresses with the owner name of the first, how many answers */
+function parseAddrs(b: Uint8Array): Answer {
+  const rcode = b[3]! & 0x0f;
+  if (rcode !== 0 && rcode !== 3) return { kind: "next" }; // SERVFAIL, NOTIMP, REFUSED: next server
+  const qd = (b[4]! << 8) | b[5]!;
+  const an = (b[6]! << 8) | b[7]!;
+  const addrs: number[] = [];
+  let owner = "";
+  let o = 12;
+  for (let i = 0; i < qd; i++) {
+    const q = dnExpand(b, o);
+    if (!q) return { kind: "addrs", addrs, owner, rcode, ancount: an };
+    o = q.next + 4;
+  }
+  for (let i = 0; i < an; i++) {
+    const r = dnExpand(b, o);
+    if (!r || r.next + 10 > b.length) break;
+    o = r.next;
+    const t = (b[o]! << 8) | b[o + 1]!;
+    const rdlen = (b[o + 8]! << 8) | b[o + 9]!;
+    o += 10;
+    if (t === T_A && rdlen === 4 && o + 4 <= b.length) {
+      if (!addrs.length) owner = r.name;
+      addrs.push(((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0);
+    }
+    o += rdlen;
+  }
+  return { kind: "addrs", addrs, owner, rcode, ancount: an };
+}
 
 /** what the nss module makes of a reply: the first PTR of the answer section */
 function parseReply(b: Uint8Array, type: number): Answer {
@@ -140,12 +192,15 @@ function parseReply(b: Uint8Array, type: number): Answer {
   return { kind: "notfound" };
 }
 
+/** h_errno of a failed query (REFUSED: TRY_AGAIN with errno ECONNREFUSED) */
+type HErrno = "HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN" | "REFUSED";
+
 /** the resolver of one process (struct __res_state) */
 export class StubResolver {
   private constructor(private p: Process, private st: ResState) {}
 
   static async load(p: Process): Promise<StubResolver> {
-    return new StubResolver(p, resInit((await p.readFile("/etc/resolv.conf")) ?? ""));
+    return new StubResolver(p, resInit((await p.readFile("/etc/resolv.conf")) ?? "", p.sys.hostname()));
   }
 
   /** poll(2) for POLLIN|POLLERR on one socket for `ms` milliseconds */
@@ -218,6 +273,114 @@ export class StubResolver {
       }
     }
     return undefined;
+  }
+
+  /** send_dg() with the queries of one res_query (A, or A and AAAA back to back) on one
+   * socket: the replies in query order, undefined to go on (timeout, POLLERR), or "fail" */
+  private async sendDgAll(ns: number, nsIndex: number, qs: { id: number; buf: Uint8Array }[]): Promise<Uint8Array[] | "fail" | "refused" | undefined> {
+    const sys = this.p.sys;
+    const s = sys.socket(AF_INET, SOCK_DGRAM, 0);
+    if (isKErr(s)) return "fail";
+    try {
+      if (s.connect({ family: AF_INET, addr: ns, port: NS_DEFAULTPORT })) return undefined;
+      for (const q of qs) if (isKErr(s.sendto(q.buf))) return undefined;
+      let seconds = this.st.retrans << nsIndex;
+      if (nsIndex > 0) seconds = Math.floor(seconds / this.st.ns.length);
+      if (seconds <= 0) seconds = 1;
+      const deadline = sys.now() + seconds * 1_000_000;
+      const got: (Uint8Array | undefined)[] = qs.map(() => undefined);
+      for (;;) {
+        for (let m = s.recvfrom(); m; m = s.recvfrom()) {
+          const b = m.data;
+          if (b.length < 12 || !(b[2]! & 0x80)) continue;
+          const i = qs.findIndex((q) => q.id === ((b[0]! << 8) | b[1]!));
+          if (i >= 0 && !got[i]) got[i] = b;
+        }
+        if (got.every((b) => b !== undefined)) return got as Uint8Array[];
+        const err = s.getsockopt("SO_ERROR");
+        if (typeof err === "number" && err !== 0) return "refused"; // POLLERR: ECONNREFUSED
+        const left = deadline - sys.now();
+        if (left <= 0 || this.p.signal.aborted) return undefined;
+        if (!(await this.waitReadable(s, Math.ceil(left / 1000)))) {
+          if (sys.now() >= deadline || this.p.signal.aborted) return undefined;
+        }
+      }
+    } finally {
+      s.close();
+    }
+  }
+
+  /**
+   * __res_context_query() of one name for its addresses (A, and AAAA when `both`): the A
+   * records, or the h_errno of the failure (HOST_NOT_FOUND, NO_DATA, TRY_AGAIN)
+   */
+  private async queryAddrs(name: string, both: boolean): Promise<{ addrs: number[]; owner: string } | HErrno> {
+    const types = both ? [T_A, T_AAAA] : [T_A];
+    const qs = types.map((t) => {
+      const id = this.p.sys.random32() & 0xffff;
+      return { id, buf: mkquery(id, name, t) };
+    });
+    // errno after the last try: ECONNREFUSED when a server's port answered unreachable
+    let refused = false;
+    for (let tries = 0; tries < this.st.retry; tries++) {
+      for (let i = 0; i < this.st.ns.length; i++) {
+        if (this.p.signal.aborted) return "TRY_AGAIN";
+        const r = await this.sendDgAll(this.st.ns[i]!, i, qs);
+        if (r === "fail") return "TRY_AGAIN";
+        refused = r === "refused";
+        if (!r || r === "refused") continue;
+        const as = r.map(parseAddrs);
+        const ok = as.filter((a): a is Extract<Answer, { kind: "addrs" }> => a.kind === "addrs");
+        // every reply a SERVFAIL/NOTIMP/REFUSED: the next server
+        if (!ok.length) continue;
+        const withA = ok.find((a) => a.addrs.length);
+        if (withA) return { addrs: withA.addrs, owner: withA.owner };
+        if (ok.some((a) => a.rcode === 0 && a.ancount > 0)) return "NO_DATA";
+        return ok[0]!.rcode === 3 ? "HOST_NOT_FOUND" : "NO_DATA";
+      }
+    }
+    return refused ? "REFUSED" : "TRY_AGAIN";
+  }
+
+  /**
+   * res_search.c: __res_context_search() over the search list: a name with ndots dots or a
+   * trailing dot as it is first; then each search domain; then as it is, if not tried yet
+   */
+  async gethostbyname(name: string, both: boolean): Promise<{ addrs: number[]; canonname: string } | "HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
+    const trailing = name.endsWith(".");
+    const bare = name.replace(/\.$/, "");
+    const dots = bare.split(".").length - 1;
+    const herr = (r: HErrno) => (r === "REFUSED" ? "TRY_AGAIN" : r);
+    let saved: HErrno | undefined;
+    let triedAsIs = false;
+    let gotNodata = false;
+    let gotServfail = false;
+    if (dots >= this.st.ndots || trailing) {
+      const r = await this.queryAddrs(bare, both);
+      if (typeof r !== "string") return { addrs: r.addrs, canonname: r.owner };
+      if (trailing) return herr(r);
+      saved = r;
+      triedAsIs = true;
+    }
+    // RES_DEFNAMES (no dot) / RES_DNSRCH (dots, no trailing one): the search list
+    if (!trailing) {
+      for (const dom of this.st.dnsrch) {
+        const r = await this.queryAddrs(`${bare}.${dom}`, both);
+        if (typeof r !== "string") return { addrs: r.addrs, canonname: r.owner };
+        // errno ECONNREFUSED: TRY_AGAIN at once
+        if (r === "REFUSED") return "TRY_AGAIN";
+        if (r === "NO_DATA") gotNodata = true;
+        else if (r === "TRY_AGAIN") break;
+        else if (r !== "HOST_NOT_FOUND") gotServfail = true;
+      }
+    }
+    if (!triedAsIs) {
+      const r = await this.queryAddrs(bare, both);
+      if (typeof r !== "string") return { addrs: r.addrs, canonname: r.owner };
+      if (saved === undefined && !gotNodata && !gotServfail) return herr(r);
+    }
+    if (saved !== undefined) return herr(saved);
+    return gotNodata ? "NO_DATA" : gotServfail ? "TRY_AGAIN" : "HOST_NOT_FOUND";
   }
 
   /** nss_dns: _nss_dns_gethostbyaddr2_r() for AF_INET (host-order address) */

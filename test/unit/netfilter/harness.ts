@@ -30,6 +30,7 @@ export function fakeSys(net: Net, wallclock = 1795336000): Syscalls {
     // no IPv4 sockets here: a name lookup of iptables -L fails at once, as without a stack
     socket: () => ({ errno: "EAFNOSUPPORT" }),
     random32: () => 0,
+    hostname: () => "h",
   };
   return sys as unknown as Syscalls;
 }
