@@ -613,6 +613,51 @@ export class DnsmasqDaemon {
     return out;
   }
 
+  /** the name of an address (cache.c: /etc/hosts lines, then the leases as NAME.DOMAIN), for
+   * a d.c.b.a.in-addr.arpa question; undefined when it knows none */
+  private reverseName(qname: string): string | undefined {
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/i.exec(qname);
+    if (!m) return undefined;
+    const addr = ((Number(m[4]) << 24) | (Number(m[3]) << 16) | (Number(m[2]) << 8) | Number(m[1])) >>> 0;
+    if (!this.opts.noHosts) {
+      for (const line of this.hostsFile.split("\n")) {
+        const f = line.replace(/#.*/, "").trim().split(/\s+/);
+        if (f.length >= 2 && ipv4Parse(f[0]!) === addr) return f[1]!;
+      }
+    }
+    for (const l of this.leases) {
+      if (l.addr === addr && l.hostname) return this.opts.domain ? `${l.hostname}.${this.opts.domain}` : l.hostname;
+    }
+    return undefined;
+  }
+
+  /** an authoritative PTR answer (TTL 0, the name compressed against nothing) */
+  private ptrAnswer(q: Uint8Array, qend: number, name: string): Uint8Array {
+    const labels = name.split(".").filter((l) => l !== "");
+    const rdlen = labels.reduce((n, l) => n + 1 + l.length, 1);
+    const ans = new Uint8Array(qend + 12 + rdlen);
+    ans.set(q.subarray(0, qend));
+    ans[2] = 0x80 | (q[2]! & 0x79) | 0x04;
+    ans[3] = 0x80;
+    writeU16(ans, 6, 1);
+    writeU16(ans, 8, 0);
+    writeU16(ans, 10, 0);
+    let w = qend;
+    writeU16(ans, w, 0xc00c);
+    writeU16(ans, w + 2, 12);
+    writeU16(ans, w + 4, 1);
+    writeU16(ans, w + 6, 0);
+    writeU16(ans, w + 8, 0);
+    writeU16(ans, w + 10, rdlen);
+    w += 12;
+    for (const l of labels) {
+      ans[w++] = l.length;
+      for (let i = 0; i < l.length; i++) ans[w++] = l.charCodeAt(i);
+    }
+    ans[w] = 0;
+    return ans;
+  }
+
   private dnsPacket(s: Socket): void {
     for (let m = s.recvfrom(); m; m = s.recvfrom()) {
       const q = m.data;
@@ -632,6 +677,12 @@ export class DnsmasqDaemon {
       const qtype = readU16(q, o);
       const qend = o + 4;
       const name = labels.join(".");
+      // PTR of d.c.b.a.in-addr.arpa: the name it knows for that address
+      const ptr = qtype === 12 || qtype === 255 ? this.reverseName(name) : undefined;
+      if (ptr !== undefined) {
+        s.sendto(this.ptrAnswer(q, qend, ptr), m.from);
+        continue;
+      }
       const addrs = qtype === 1 || qtype === 255 ? this.lookupName(name) : [];
       const known = this.lookupName(name).length > 0;
       const ans = new Uint8Array(qend + addrs.length * 16);
