@@ -178,16 +178,33 @@ export async function getnameinfo(p: Process, addr: number): Promise<string> {
   return "";
 }
 
-/** A synchronous reverse-lookup cache, filled before the simulator-driven loop runs. */
+/**
+ * A synchronous reverse-lookup cache: /etc/hosts, loaded before the simulator-driven loop
+ * runs, and the DNS answers (getnameinfo's dns source) fetched with ensure() before a name
+ * is printed.
+ */
 export class NameCache {
   private hosts: HostsEntry[] | undefined;
+  private readonly dns = new Map<number, string>();
   async load(p: Process): Promise<void> {
     this.hosts = await readHosts(p);
   }
+  private fromFiles(addr: number): string | undefined {
+    for (const h of this.hosts ?? []) if (h.addr === addr) return h.names[0]!;
+    return undefined;
+  }
+  /** is the name of `addr` (or its absence) known without a query? */
+  known(addr: number): boolean {
+    return this.fromFiles(addr) !== undefined || this.dns.has(addr);
+  }
+  /** getnameinfo()'s dns source for `addr`: a PTR query through the stub resolver */
+  async ensure(p: Process, addr: number): Promise<void> {
+    if (this.known(addr)) return;
+    const name = await (await StubResolver.load(p)).gethostbyaddr(addr);
+    this.dns.set(addr, name ?? "");
+  }
   lookup(addr: number): string {
-    if (!this.hosts) return "";
-    for (const h of this.hosts) if (h.addr === addr) return h.names[0]!;
-    return "";
+    return this.fromFiles(addr) ?? this.dns.get(addr) ?? "";
   }
 }
 

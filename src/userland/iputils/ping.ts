@@ -291,6 +291,10 @@ class Ping4 {
   readonly out: Process["stdout"];
   private readonly clock: WallClock;
   private readonly names = new NameCache();
+  /** a message received while its sender's name is being looked up, and that lookup */
+  private stashMsg: RecvMsg | undefined;
+  private stashErr: SockExtendedErr | undefined;
+  private pendingLookup: number | undefined;
   private timer!: ProcTimer;
   private alarm!: ProcTimer;
   private waittime = 0;
@@ -582,13 +586,20 @@ class Ping4 {
   };
 
   /** the process's side of main_loop(): wait for the simulator-driven loop to finish */
-  private mainLoop(): Promise<number> {
+  private async mainLoop(): Promise<number> {
     const sock = this.ping4Sock.sock!;
-    const b = this.sys.block();
-    this.block = b;
     sock.onReadable(this.onReadable);
-    this.service(true);
-    return b.promise.then(() => this.exitCode);
+    for (;;) {
+      const b = this.sys.block();
+      this.block = b;
+      this.service(true);
+      await b.promise;
+      if (this.done || this.pendingLookup === undefined) return this.exitCode;
+      // pr_addr()'s getnameinfo(), in the process: its queries wait on the simulator
+      await this.names.ensure(this.p, this.pendingLookup);
+      this.pendingLookup = undefined;
+      if (this.done) return this.exitCode;
+    }
   }
 
   /**
@@ -597,7 +608,7 @@ class Ping4 {
    */
   private service(readable: boolean): void {
     if (this.done) return;
-    if (this.inService) {
+    if (this.inService || this.pendingLookup !== undefined) {
       this.again ||= readable;
       return;
     }
@@ -606,7 +617,11 @@ class Ping4 {
       let read = readable;
       for (;;) {
         let more = false;
-        if (read) more = this.receive();
+        if (read) {
+          const r = this.receive();
+          if (r === "blocked") return;
+          more = r;
+        }
         read = false;
         const rts = this.rts;
         if (rts.exiting || (rts.npackets && rts.nreceived + rts.nerrors >= rts.npackets) || (rts.deadline && rts.nerrors)) {
@@ -664,21 +679,62 @@ class Ping4 {
    * recvmsg() reports first), then the data; stops when nothing is in flight any more and says
    * whether more may be queued.
    */
-  private receive(): boolean {
+  private receive(): boolean | "blocked" {
     const sock = this.ping4Sock.sock!;
     const rts = this.rts;
     for (;;) {
-      const ee = sock.recvErr();
+      const ee = this.stashErr ?? (this.stashMsg ? undefined : sock.recvErr());
+      this.stashErr = undefined;
       if (ee) {
+        const a = ee.ee_origin === SO_EE_ORIGIN_ICMP ? this.nameToLookUp(ee.offender ?? 0, ee.payload, true) : undefined;
+        if (a !== undefined) {
+          this.stashErr = ee;
+          this.lookUp(a);
+          return "blocked";
+        }
         this.receiveErrorMsg(ee);
         if (rts.inFlight() === 0) return true;
         continue;
       }
-      const m = sock.recvfrom();
+      const m = this.stashMsg ?? sock.recvfrom();
+      this.stashMsg = undefined;
       if (!m) return false;
+      const a = m.from.family === AF_INET ? this.nameToLookUp((m.from as SockAddrIn).addr >>> 0, m.data, false) : undefined;
+      if (a !== undefined) {
+        this.stashMsg = m;
+        this.lookUp(a);
+        return "blocked";
+      }
       this.parseReply(m);
       if (rts.inFlight() === 0) return true;
     }
+  }
+
+  /**
+   * The address pr_addr() will name for this message, when its name is not known yet: the
+   * sender of an echo reply of ours or of an ICMP error (the error queue's offender). Its
+   * getnameinfo() blocks ping while the query goes out (lookUp()).
+   */
+  private nameToLookUp(addr: number, data: Uint8Array, queued: boolean): number | undefined {
+    const rts = this.rts;
+    if (rts.optNumeric || rts.exiting || this.names.known(addr)) return undefined;
+    if (queued) {
+      if (data.length < 8 || data[0] !== ICMP_ECHO || !this.isOurs(((data[4]! << 8) | data[5]!) >>> 0)) return undefined;
+      return addr;
+    }
+    const hlen = this.ping4Sock.socktype === SOCK_RAW ? (data[0]! & 0x0f) * 4 : 0;
+    const type = data[hlen];
+    if (type === ICMP_ECHOREPLY) return data.length >= hlen + 8 && this.isOurs((data[hlen + 4]! << 8) | data[hlen + 5]!) ? addr : undefined;
+    return type === ICMP_DEST_UNREACH || type === ICMP_TIME_EXCEEDED || type === ICMP_SOURCE_QUENCH || type === ICMP_REDIRECT ? addr : undefined;
+  }
+
+  /**
+   * getnameinfo() of `addr` blocks main_loop(): the process itself (mainLoop()) runs the
+   * query, then carries on with the stashed message
+   */
+  private lookUp(addr: number): void {
+    this.pendingLookup = addr;
+    this.block?.unblock();
   }
 
   // ---------------------------------------------------------------- pinger()
