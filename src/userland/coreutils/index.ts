@@ -1,5 +1,6 @@
 import type { CommandTable } from "../process.ts";
 import { odCommands } from "./od.ts";
 import { coreutilsCommands as unameCommands } from "./uname.ts";
+import { idCommands } from "./id.ts";
 
-export const coreutilsCommands: CommandTable = { ...unameCommands, ...odCommands };
+export const coreutilsCommands: CommandTable = { ...unameCommands, ...odCommands, ...idCommands };
