@@ -77,6 +77,12 @@ function procRoot(net: Net): FsNode {
       }
       return m;
     }, 0o555)],
+    // fs/proc/uptime.c: seconds since boot and the idle time summed over the CPUs (2 here:
+    // the machines the labs are recorded on; a lab machine idles nearly all the time)
+    ["uptime", fsFile(0o444, () => {
+      const up = (net.host.world.sched.now - net.host.world.bootTime) / 1e6;
+      return `${up.toFixed(2)} ${(up * 2).toFixed(2)}\n`;
+    })],
     ["sys", fsDir(() => {
       const m = new Map<string, FsNode>();
       const k = sysctlNode(net, "kernel");

@@ -2,8 +2,10 @@
 import type { CommandTable } from "../process.ts";
 import { ip } from "./ip.ts";
 import { ss } from "./ss.ts";
+import { nstat } from "./nstat.ts";
 
 export const ipCommands: CommandTable = {
   ip,
   ss,
+  nstat,
 };

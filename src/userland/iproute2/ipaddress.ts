@@ -592,8 +592,8 @@ function getFilter(f: LinkFilter, argIn: string): number {
   return 0;
 }
 
-/** fnmatch(3) without flags */
-function fnmatch(pattern: string, s: string): number {
+/** fnmatch(3): 0 on a match; `caseFold` is FNM_CASEFOLD */
+export function fnmatch(pattern: string, s: string, caseFold = false): number {
   let re = "^";
   for (let i = 0; i < pattern.length; i++) {
     const c = pattern[i]!;
@@ -611,7 +611,7 @@ function fnmatch(pattern: string, s: string): number {
     } else if (c === "\\" && i + 1 < pattern.length) re += "\\" + pattern[++i];
     else re += c.replace(/[.+^${}()|\\/]/g, "\\$&");
   }
-  return new RegExp(re + "$").test(s) ? 0 : 1;
+  return new RegExp(re + "$", caseFold ? "i" : "").test(s) ? 0 : 1;
 }
 
 /** ip/ipaddress.c: ifa_label_match_rta() */
