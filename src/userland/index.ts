@@ -26,6 +26,7 @@ import { httpdCommands } from "./httpd/index.ts";
 import { ovsCommands } from "./ovs/index.ts";
 import { coreutilsCommands } from "./coreutils/index.ts";
 import { utilLinuxCommands } from "./util-linux/index.ts";
+import { bind9Commands } from "./bind9/index.ts";
 
 export const commands: CommandTable = {
   ...ipCommands,
@@ -51,6 +52,7 @@ export const commands: CommandTable = {
   ...ovsCommands,
   ...coreutilsCommands,
   ...utilLinuxCommands,
+  ...bind9Commands,
 };
 
 export default commands;

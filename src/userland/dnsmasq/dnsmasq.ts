@@ -684,13 +684,14 @@ export class DnsmasqDaemon {
         continue;
       }
       const addrs = qtype === 1 || qtype === 255 ? this.lookupName(name) : [];
-      const known = this.lookupName(name).length > 0;
+      const known = addrs.length > 0;
       const ans = new Uint8Array(qend + addrs.length * 16);
       ans.set(q.subarray(0, qend));
       // QR, opcode and RD copied, AA for what it answers itself; RA; REFUSED for what it would
-      // forward (no upstream servers)
+      // forward (no upstream servers): a name it has only an IPv4 address for too, asked for
+      // another type (AAAA, MX)
       ans[2] = 0x80 | (q[2]! & 0x79) | (known ? 0x04 : 0);
-      ans[3] = 0x80 | (addrs.length || known ? 0 : 5);
+      ans[3] = 0x80 | (known ? 0 : 5);
       writeU16(ans, 6, addrs.length);
       writeU16(ans, 8, 0);
       writeU16(ans, 10, 0);

@@ -79,7 +79,7 @@ function parseDotted(s: string): number | undefined {
 }
 
 /** res_mkquery.c: __res_context_mkquery(QUERY, name, C_IN, type) */
-function mkquery(id: number, name: string, type: number): Uint8Array {
+export function mkquery(id: number, name: string, type: number): Uint8Array {
   const labels = name.split(".").filter((l) => l !== "");
   let len = 12 + 1 + 4;
   for (const l of labels) len += 1 + l.length;
@@ -102,7 +102,7 @@ function mkquery(id: number, name: string, type: number): Uint8Array {
 }
 
 /** dn_expand(): the name at `off` (compression pointers followed), and the offset after it */
-function dnExpand(b: Uint8Array, off: number): { name: string; next: number } | undefined {
+export function dnExpand(b: Uint8Array, off: number): { name: string; next: number } | undefined {
   const parts: string[] = [];
   let next = -1;
   let o = off;

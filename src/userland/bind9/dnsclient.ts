@@ -1,0 +1,153 @@
+/**
+ * What BIND 9.18's nslookup and host share (bin/dig/dighost.c): the servers and search list
+ * of /etc/resolv.conf, one query over UDP with its timeout and tries, and the reply's
+ * sections as records.
+ */
+import type { Process } from "../process.ts";
+import { SOCK_DGRAM } from "../../kernel/uapi/socket.ts";
+import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
+import { isKErr } from "../../kernel/uapi/errno.ts";
+import { dnExpand, mkquery, resInit } from "../lib/resolv.ts";
+
+export const T_A = 1;
+export const T_NS = 2;
+export const T_CNAME = 5;
+export const T_PTR = 12;
+export const T_MX = 15;
+export const T_TXT = 16;
+export const T_AAAA = 28;
+export const TYPE_NAMES: Record<string, number> = { A: T_A, NS: T_NS, CNAME: T_CNAME, PTR: T_PTR, MX: T_MX, TXT: T_TXT, AAAA: T_AAAA };
+
+/** dns_rcode_totext() */
+export const RCODE_NAMES = ["NOERROR", "FORMERR", "SERVFAIL", "NXDOMAIN", "NOTIMP", "REFUSED", "YXDOMAIN", "YXRRSET", "NXRRSET", "NOTAUTH", "NOTZONE"];
+
+export interface Rr {
+  name: string;
+  type: number;
+  /** A: dotted quad; PTR/CNAME/NS: a name with its final dot; MX: "PREF NAME." */
+  data: string;
+}
+
+export interface Reply {
+  rcode: number;
+  aa: boolean;
+  answers: Rr[];
+}
+
+/** /etc/resolv.conf as dighost.c reads it: the servers (127.0.0.1 without any), search, ndots */
+export async function resolvConf(p: Process): Promise<{ servers: number[]; search: string[]; ndots: number }> {
+  const st = resInit((await p.readFile("/etc/resolv.conf")) ?? "", p.sys.hostname());
+  return { servers: st.ns, search: st.dnsrch, ndots: st.ndots };
+}
+
+export const ipStr = (a: number): string => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+
+/** inet_pton(AF_INET) of a dotted quad */
+export function parseIpv4(s: string): number | undefined {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
+  if (!m) return undefined;
+  const o = m.slice(1).map(Number);
+  if (o.some((x) => x > 255)) return undefined;
+  return ((o[0]! << 24) | (o[1]! << 16) | (o[2]! << 8) | o[3]!) >>> 0;
+}
+
+/** the answer section of a reply */
+function parseReply(b: Uint8Array): Reply | undefined {
+  if (b.length < 12) return undefined;
+  const rcode = b[3]! & 0x0f;
+  const aa = (b[2]! & 0x04) !== 0;
+  const qd = (b[4]! << 8) | b[5]!;
+  const an = (b[6]! << 8) | b[7]!;
+  let o = 12;
+  for (let i = 0; i < qd; i++) {
+    const q = dnExpand(b, o);
+    if (!q) return undefined;
+    o = q.next + 4;
+  }
+  const answers: Rr[] = [];
+  for (let i = 0; i < an; i++) {
+    const r = dnExpand(b, o);
+    if (!r || r.next + 10 > b.length) break;
+    o = r.next;
+    const type = (b[o]! << 8) | b[o + 1]!;
+    const rdlen = (b[o + 8]! << 8) | b[o + 9]!;
+    o += 10;
+    let data = "";
+    if (type === T_A && rdlen === 4) data = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+    else if (type === T_PTR || type === T_CNAME || type === T_NS) data = `${dnExpand(b, o)?.name ?? ""}.`;
+    else if (type === T_MX) data = `${(b[o]! << 8) | b[o + 1]!} ${dnExpand(b, o + 2)?.name ?? ""}.`;
+    answers.push({ name: r.name, type, data });
+    o += rdlen;
+  }
+  return { rcode, aa, answers };
+}
+
+/** one query to one server: tries × timeout; the reply, or how it failed */
+export async function query(
+  p: Process,
+  server: number,
+  name: string,
+  type: number,
+  opts: { timeoutMs: number; tries: number; onTryFailed?: (why: "timed out" | "connection refused") => void },
+): Promise<Reply | "unreachable"> {
+  const sys = p.sys;
+  for (let t = 0; t < opts.tries; t++) {
+    if (p.signal.aborted) return "unreachable";
+    const s = sys.socket(AF_INET, SOCK_DGRAM, 0);
+    if (isKErr(s)) return "unreachable";
+    try {
+      const id = sys.random32() & 0xffff;
+      if (s.connect({ family: AF_INET, addr: server, port: 53 }) || isKErr(s.sendto(mkquery(id, name, type)))) {
+        opts.onTryFailed?.("connection refused");
+        continue;
+      }
+      const deadline = sys.now() + opts.timeoutMs * 1000;
+      let got: Reply | undefined;
+      let why: "timed out" | "connection refused" = "timed out";
+      for (;;) {
+        const m = s.recvfrom();
+        if (m) {
+          if (m.data.length >= 12 && ((m.data[0]! << 8) | m.data[1]!) === id && m.data[2]! & 0x80) {
+            got = parseReply(m.data);
+            if (got) break;
+          }
+          continue;
+        }
+        const err = s.getsockopt("SO_ERROR");
+        if (typeof err === "number" && err !== 0) {
+          why = "connection refused";
+          break;
+        }
+        if (sys.now() >= deadline || p.signal.aborted) break;
+        const b = sys.block();
+        const timer = sys.timer?.(() => b.unblock(), "dns query");
+        timer?.mod(deadline);
+        const onAbort = () => b.unblock();
+        p.signal.addEventListener("abort", onAbort);
+        s.onReadable(() => b.unblock());
+        await b.promise;
+        s.onReadable(undefined);
+        timer?.cancel();
+        p.signal.removeEventListener("abort", onAbort);
+      }
+      if (got) return got;
+      opts.onTryFailed?.(why);
+    } finally {
+      s.close();
+    }
+  }
+  return "unreachable";
+}
+
+/** the names to try for `name`: the search list first when it has fewer than ndots dots */
+export function searchNames(name: string, search: string[], ndots: number): string[] {
+  if (name.endsWith(".")) return [name.slice(0, -1)];
+  const dots = name.split(".").length - 1;
+  const withSearch = search.map((d) => `${name}.${d}`);
+  return dots >= ndots ? [name, ...withSearch] : [...withSearch, name];
+}
+
+/** the in-addr.arpa name of a dotted quad */
+export function reverseName(a: number): string {
+  return `${a & 255}.${(a >>> 8) & 255}.${(a >>> 16) & 255}.${a >>> 24}.in-addr.arpa`;
+}

@@ -1,0 +1,94 @@
+/**
+ * BIND 9.18 host (bin/dig/host.c): `host [-t TYPE] NAME [SERVER]` — A, AAAA and MX of a name
+ * (the search list of /etc/resolv.conf applied), or the PTR of a dotted quad, one line a record
+ * and one a failure.
+ */
+import type { Command } from "../process.ts";
+import {
+  RCODE_NAMES, T_A, T_AAAA, T_MX, T_PTR, TYPE_NAMES, ipStr, parseIpv4, query, resolvConf, reverseName, searchNames,
+} from "./dnsclient.ts";
+
+export const host: Command = async (p) => {
+  let types: number[] | undefined;
+  let timeoutMs = 2000;
+  const args: string[] = [];
+  const argv = p.argv.slice(1);
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "-t" || a === "-W") {
+      const v = argv[++i];
+      if (v === undefined) {
+        p.stderr.write(`host: option requires an argument -- '${a[1]}'\n`);
+        return 1;
+      }
+      if (a === "-W") timeoutMs = Math.max(1, Number(v) || 1) * 1000;
+      else {
+        const t = TYPE_NAMES[v.toUpperCase()];
+        if (t === undefined) {
+          p.stderr.write(`host: invalid type: ${v}\n`);
+          return 1;
+        }
+        types = [t];
+      }
+      continue;
+    }
+    args.push(a);
+  }
+  if (!args.length) {
+    p.stderr.write("Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n            [-R number] [-m flag] [-p port] hostname [server]\n");
+    return 1;
+  }
+  const conf = await resolvConf(p);
+  let server = conf.servers[0]!;
+  let out = "";
+  if (args[1] !== undefined) {
+    const s = parseIpv4(args[1]);
+    if (s === undefined) {
+      p.stderr.write(`host: couldn't get address for '${args[1]}': not found\n`);
+      return 1;
+    }
+    server = s;
+  }
+  // an explicit server is named once it answered
+  let header = args[1] !== undefined ? `Using domain server:\nName: ${args[1]}\nAddress: ${ipStr(server)}#53\nAliases: \n\n` : "";
+  const target = args[0]!;
+  const rev = parseIpv4(target);
+  const names = rev !== undefined ? [reverseName(rev)] : searchNames(target, conf.search, conf.ndots);
+  let failed = false;
+  for (const type of types ?? (rev !== undefined ? [T_PTR] : [T_A, T_AAAA, T_MX])) {
+    let name = names[0]!;
+    let r: Awaited<ReturnType<typeof query>> = "unreachable";
+    for (const n of names) {
+      name = n;
+      r = await query(p, server, n, type, {
+        timeoutMs, tries: 2,
+        onTryFailed: (why) => {
+          out += `;; communications error to ${ipStr(server)}#53: ${why}\n`;
+        },
+      });
+      if (r === "unreachable" || r.rcode !== 3) break;
+    }
+    if (r === "unreachable") {
+      out += ";; no servers could be reached\n";
+      failed = true;
+      break;
+    }
+    out += header;
+    header = "";
+    if (r.rcode !== 0) {
+      out += `Host ${name} not found: ${r.rcode}(${RCODE_NAMES[r.rcode] ?? r.rcode})\n`;
+      failed = true;
+      // the first lookup failing ends it
+      if (type === (types?.[0] ?? (rev !== undefined ? T_PTR : T_A))) break;
+      continue;
+    }
+    for (const a of r.answers) {
+      if (a.type === T_A) out += `${a.name} has address ${a.data}\n`;
+      else if (a.type === T_AAAA) out += `${a.name} has IPv6 address ${a.data}\n`;
+      else if (a.type === T_MX) out += `${a.name} mail is handled by ${a.data}\n`;
+      else if (a.type === T_PTR) out += `${a.name} domain name pointer ${a.data}\n`;
+    }
+  }
+  p.stdout.write(out);
+  return failed ? 1 : 0;
+};
