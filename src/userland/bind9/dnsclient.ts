@@ -8,6 +8,7 @@ import { SOCK_DGRAM } from "../../kernel/uapi/socket.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr } from "../../kernel/uapi/errno.ts";
 import { dnExpand, mkquery, resInit } from "../lib/resolv.ts";
+import { EAI_NONAME, getaddrinfo } from "../iputils/common.ts";
 
 export const T_A = 1;
 export const T_NS = 2;
@@ -150,4 +151,15 @@ export function searchNames(name: string, search: string[], ndots: number): stri
 /** the in-addr.arpa name of a dotted quad */
 export function reverseName(a: number): string {
   return `${a & 255}.${(a >>> 8) & 255}.${(a >>> 16) & 255}.${a >>> 24}.in-addr.arpa`;
+}
+
+/** the SERVER operand: a dotted quad, or a name getaddrinfo() resolves; else the
+ * isc_result text of the failure ("not found", "failure") */
+export async function serverAddress(p: Process, s: string): Promise<number | string> {
+  const a = parseIpv4(s);
+  if (a !== undefined) return a;
+  if (/^[\d.]+$/.test(s)) return "failure";
+  const r = await getaddrinfo(p, s, "inet");
+  if (typeof r !== "string") return r.addr;
+  return r === EAI_NONAME ? "not found" : "failure";
 }

@@ -4,9 +4,38 @@
  * and one a failure.
  */
 import type { Command } from "../process.ts";
+
 import {
   RCODE_NAMES, T_A, T_AAAA, T_MX, T_PTR, TYPE_NAMES, ipStr, parseIpv4, query, resolvConf, reverseName, searchNames,
+  serverAddress,
 } from "./dnsclient.ts";
+
+/** host.c: show_usage() */
+const USAGE = `Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]
+            [-R number] [-m flag] [-p port] hostname [server]
+       -a is equivalent to -v -t ANY
+       -A is like -a but omits RRSIG, NSEC, NSEC3
+       -c specifies query class for non-IN data
+       -C compares SOA records on authoritative nameservers
+       -d is equivalent to -v
+       -l lists all hosts in a domain, using AXFR
+       -m set memory debugging flag (trace|record|usage)
+       -N changes the number of dots allowed before root lookup is done
+       -p specifies the port on the server to query
+       -r disables recursive processing
+       -R specifies number of retries for UDP packets
+       -s a SERVFAIL response should stop query
+       -t specifies the query type
+       -T enables TCP/IP mode
+       -U enables UDP mode
+       -v enables verbose output
+       -V print version number and exit
+       -w specifies to wait forever for a reply
+       -W specifies how long to wait for a reply
+       -4 use IPv4 query transport only
+       -6 use IPv6 query transport only
+`;
+
 
 export const host: Command = async (p) => {
   let types: number[] | undefined;
@@ -18,15 +47,16 @@ export const host: Command = async (p) => {
     if (a === "-t" || a === "-W") {
       const v = argv[++i];
       if (v === undefined) {
-        p.stderr.write(`host: option requires an argument -- '${a[1]}'\n`);
+        p.stderr.write(`host: option requires an argument -- ${a[1]}\n${USAGE}`);
         return 1;
       }
       if (a === "-W") timeoutMs = Math.max(1, Number(v) || 1) * 1000;
       else {
         const t = TYPE_NAMES[v.toUpperCase()];
         if (t === undefined) {
-          p.stderr.write(`host: invalid type: ${v}\n`);
-          return 1;
+          // fatal(): the message, a blank line, exit 2
+          p.stderr.write(`host: invalid type: ${v}\n\n`);
+          return 2;
         }
         types = [t];
       }
@@ -35,16 +65,16 @@ export const host: Command = async (p) => {
     args.push(a);
   }
   if (!args.length) {
-    p.stderr.write("Usage: host [-aCdilrTvVw] [-c class] [-N ndots] [-t type] [-W time]\n            [-R number] [-m flag] [-p port] hostname [server]\n");
+    p.stderr.write(USAGE);
     return 1;
   }
   const conf = await resolvConf(p);
   let server = conf.servers[0]!;
   let out = "";
   if (args[1] !== undefined) {
-    const s = parseIpv4(args[1]);
-    if (s === undefined) {
-      p.stderr.write(`host: couldn't get address for '${args[1]}': not found\n`);
+    const s = await serverAddress(p, args[1]);
+    if (typeof s === "string") {
+      p.stderr.write(`host: couldn't get address for '${args[1]}': ${s}\n`);
       return 1;
     }
     server = s;

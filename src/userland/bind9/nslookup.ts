@@ -5,7 +5,8 @@
  */
 import type { Command } from "../process.ts";
 import {
-  RCODE_NAMES, T_A, T_AAAA, T_PTR, TYPE_NAMES, ipStr, parseIpv4, query, resolvConf, reverseName, searchNames, type Reply,
+  RCODE_NAMES, T_A, T_AAAA, T_PTR, TYPE_NAMES, ipStr, parseIpv4, query, resolvConf, reverseName, searchNames, serverAddress,
+  type Reply,
 } from "./dnsclient.ts";
 
 export const nslookup: Command = async (p) => {
@@ -34,9 +35,9 @@ export const nslookup: Command = async (p) => {
   const conf = await resolvConf(p);
   let servers = conf.servers;
   if (args[1] !== undefined) {
-    const s = parseIpv4(args[1]);
-    if (s === undefined) {
-      p.stdout.write(`;; couldn't get address for '${args[1]}': not found\n`);
+    const s = await serverAddress(p, args[1]);
+    if (typeof s === "string") {
+      p.stderr.write(`nslookup: couldn't get address for '${args[1]}': ${s}\n`);
       return 1;
     }
     servers = [s];

@@ -147,6 +147,7 @@ async function run(p: Process, fail: (msg: string, code?: number) => never): Pro
 
 /** open(2) of a namespace file: /run/netns/NAME, /proc/PID/ns/TYPE (self too), or any other */
 async function openNs(p: Process, procs: ProcApi | undefined, path: string, fail: (msg: string) => never): Promise<NsFile> {
+  if (path === "") return fail(`cannot open : No such file or directory`);
   const abs = path.startsWith("/") ? path : `${p.cwd.replace(/\/$/, "")}/${path}`;
   const norm = abs.replace(/\/+/g, "/").replace(/^\/var\/run\//, "/run/");
   const enoent = () => fail(`cannot open ${path}: No such file or directory`);

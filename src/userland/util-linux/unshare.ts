@@ -133,7 +133,7 @@ async function run(p: Process, fail: (msg: string, code?: number) => never): Pro
     if (netFile !== undefined) {
       // bind_ns_files(): mount --bind /proc/PID/ns/net FILE (FILE must exist)
       const path = netFile.startsWith("/") ? netFile : `${p.cwd.replace(/\/$/, "")}/${netFile}`;
-      const exists = (await p.readFile(path)) !== undefined || (await p.readdir?.(path)) !== undefined;
+      const exists = netFile !== "" && ((await p.readFile(path)) !== undefined || (await p.readdir?.(path)) !== undefined);
       if (!exists) {
         sys.netnsRelease?.();
         fail(`mount /proc/${procs?.self ?? 0}/ns/net on ${netFile} failed: No such file or directory`);
