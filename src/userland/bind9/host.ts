@@ -4,7 +4,6 @@
  * and one a failure.
  */
 import type { Command } from "../process.ts";
-
 import {
   RCODE_NAMES, T_A, T_AAAA, T_MX, T_PTR, TYPE_NAMES, ipStr, parseIpv4, query, resolvConf, reverseName, searchNames,
   serverAddress,
