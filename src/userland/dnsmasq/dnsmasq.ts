@@ -680,7 +680,7 @@ export class DnsmasqDaemon {
       // PTR of d.c.b.a.in-addr.arpa: the name it knows for that address
       const ptr = qtype === 12 || qtype === 255 ? this.reverseName(name) : undefined;
       if (ptr !== undefined) {
-        s.sendto(this.ptrAnswer(q, qend, ptr), m.from);
+        s.sendto(withEdns(this.ptrAnswer(q, qend, ptr), q, qend), m.from);
         continue;
       }
       const addrs = qtype === 1 || qtype === 255 ? this.lookupName(name) : [];
@@ -709,9 +709,36 @@ export class DnsmasqDaemon {
         ans[w + 15] = a & 0xff;
         w += 16;
       }
-      s.sendto(ans, m.from);
+      s.sendto(withEdns(ans, q, qend), m.from);
     }
   }
+}
+
+/**
+ * edns0.c: a query with an OPT record gets one back — the UDP size dnsmasq takes (1232), no
+ * flags, and for a REFUSED answer (nowhere to forward) the extended error 14, "Not Ready"
+ */
+function withEdns(ans: Uint8Array, q: Uint8Array, qend: number): Uint8Array {
+  const ar = readU16(q, 10);
+  if (ar < 1 || qend + 11 > q.length || q[qend] !== 0 || readU16(q, qend + 1) !== 41) return ans;
+  const refused = (ans[3]! & 0x0f) === 5;
+  const opts = refused ? 6 : 0;
+  const out = new Uint8Array(ans.length + 11 + opts);
+  out.set(ans);
+  writeU16(out, 10, readU16(ans, 10) + 1);
+  let w = ans.length;
+  out[w] = 0; // root
+  writeU16(out, w + 1, 41);
+  writeU16(out, w + 3, 1232);
+  // extended rcode, version, flags: 0
+  writeU16(out, w + 9, opts);
+  w += 11;
+  if (refused) {
+    writeU16(out, w, 15); // EDE
+    writeU16(out, w + 2, 2);
+    writeU16(out, w + 4, 14); // Not Ready
+  }
+  return out;
 }
 
 /** rfc2131.c: address_allocate()'s sdbm hash of the hardware address (0 is a marker -> 1) */

@@ -1,0 +1,301 @@
+/**
+ * BIND 9.18 dig (bin/dig/dig.c + dighost.c): one query (EDNS with a client cookie unless
+ * +noedns) to @SERVER or the first nameserver of /etc/resolv.conf, the reply printed in dig's
+ * sections (+cmd, comments, question, answer, stats), +short, +noall/+answer…, -x, -t and
+ * bare type words, +time/+tries. The name is asked as it is (+nosearch).
+ */
+import type { Command } from "../process.ts";
+import { SOCK_DGRAM } from "../../kernel/uapi/socket.ts";
+import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
+import { isKErr } from "../../kernel/uapi/errno.ts";
+import { dnExpand } from "../lib/resolv.ts";
+import { RCODE_NAMES, TYPE_NAMES, ipStr, parseIpv4, resolvConf, reverseName, serverAddress } from "./dnsclient.ts";
+
+const VERSION = "9.18.49-1~deb12u1-Debian";
+const TYPE_TEXT: Record<number, string> = Object.fromEntries(Object.entries(TYPE_NAMES).map(([k, v]) => [v, k]));
+const EDE_TEXT: Record<number, string> = { 14: "Not Ready", 18: "Prohibited", 20: "Not Authoritative", 21: "Not Supported", 23: "Network Error" };
+
+interface Display {
+  cmd: boolean;
+  comments: boolean;
+  question: boolean;
+  answer: boolean;
+  authority: boolean;
+  additional: boolean;
+  stats: boolean;
+  short: boolean;
+}
+
+/** a wire name with its final dot; "." for the root */
+const fqdn = (n: string) => (n === "" ? "." : `${n}.`);
+
+/** masterdump.c: indent(): tabs (8 wide) from column `cur` to column `to` */
+function indent(cur: number, to: number): string {
+  const n = Math.floor(to / 8) - Math.floor(cur / 8);
+  return "\t".repeat(Math.max(1, n));
+}
+
+/** one resource record in dig's default style (columns 24, 32, 40, 48) */
+function rrLine(name: string, ttl: number | undefined, type: number, data: string): string {
+  let s = name;
+  if (ttl !== undefined) {
+    s += indent(name.length, 24) + ttl;
+    s += indent(24 + String(ttl).length, 32) + "IN";
+  } else s += indent(name.length, 32) + "IN"; // (a question: the ";" before it is not counted)
+  s += indent(34, 40) + (TYPE_TEXT[type] ?? `TYPE${type}`);
+  return data === "" ? s : s + indent(40 + (TYPE_TEXT[type] ?? "").length, 48) + data;
+}
+
+/** the query: RD, one question, and with EDNS an OPT record (udp 1232, an 8-byte cookie) */
+function mkQuery(id: number, name: string, type: number, edns: boolean, cookie: Uint8Array): Uint8Array {
+  const labels = name.split(".").filter((l) => l !== "");
+  const qlen = labels.reduce((n, l) => n + 1 + l.length, 1) + 4;
+  const opt = edns ? 11 + 12 : 0;
+  const b = new Uint8Array(12 + qlen + opt);
+  b[0] = id >>> 8;
+  b[1] = id & 0xff;
+  b[2] = 0x01;
+  b[5] = 1;
+  if (edns) b[11] = 1;
+  let o = 12;
+  for (const l of labels) {
+    b[o++] = l.length;
+    for (let i = 0; i < l.length; i++) b[o++] = l.charCodeAt(i);
+  }
+  b[o++] = 0;
+  b[o++] = type >>> 8;
+  b[o++] = type & 0xff;
+  b[o++] = 0;
+  b[o++] = 1;
+  if (edns) {
+    b[o++] = 0;
+    b[o++] = 0;
+    b[o++] = 41;
+    b[o++] = 1232 >>> 8;
+    b[o++] = 1232 & 0xff;
+    o += 4;
+    b[o++] = 0;
+    b[o++] = 12;
+    b[o++] = 0;
+    b[o++] = 10; // COOKIE
+    b[o++] = 0;
+    b[o++] = 8;
+    b.set(cookie, o);
+  }
+  return b;
+}
+
+interface Parsed {
+  id: number;
+  flags: string[];
+  rcode: number;
+  counts: number[];
+  question: { name: string; type: number } | undefined;
+  answers: { name: string; ttl: number; type: number; data: string }[];
+  opt: { udp: number; version: number; ede: number[] } | undefined;
+}
+
+function parse(b: Uint8Array): Parsed | undefined {
+  if (b.length < 12) return undefined;
+  const r16 = (o: number) => (b[o]! << 8) | b[o + 1]!;
+  const flags: string[] = ["qr"];
+  if (b[2]! & 0x04) flags.push("aa");
+  if (b[2]! & 0x02) flags.push("tc");
+  if (b[2]! & 0x01) flags.push("rd");
+  if (b[3]! & 0x80) flags.push("ra");
+  if (b[3]! & 0x20) flags.push("ad");
+  if (b[3]! & 0x10) flags.push("cd");
+  const counts = [r16(4), r16(6), r16(8), r16(10)];
+  let o = 12;
+  let question: Parsed["question"];
+  for (let i = 0; i < counts[0]!; i++) {
+    const q = dnExpand(b, o);
+    if (!q) return undefined;
+    question = { name: q.name, type: r16(q.next) };
+    o = q.next + 4;
+  }
+  const answers: Parsed["answers"] = [];
+  let opt: Parsed["opt"];
+  const rrs = counts[1]! + counts[2]! + counts[3]!;
+  for (let i = 0; i < rrs; i++) {
+    const r = dnExpand(b, o);
+    if (!r || r.next + 10 > b.length) break;
+    o = r.next;
+    const type = r16(o);
+    const klass = r16(o + 2);
+    const ttl = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
+    const rdlen = r16(o + 8);
+    o += 10;
+    if (type === 41) {
+      const ede: number[] = [];
+      for (let q = o; q + 4 <= o + rdlen; ) {
+        const code = r16(q);
+        const len = r16(q + 2);
+        if (code === 15 && len >= 2) ede.push(r16(q + 4));
+        q += 4 + len;
+      }
+      opt = { udp: klass, version: (ttl >>> 16) & 0xff, ede };
+    } else if (i < counts[1]!) {
+      let data = "";
+      if (type === 1 && rdlen === 4) data = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+      else if (type === 12 || type === 5 || type === 2) data = fqdn(dnExpand(b, o)?.name ?? "");
+      else if (type === 15) data = `${r16(o)} ${fqdn(dnExpand(b, o + 2)?.name ?? "")}`;
+      answers.push({ name: fqdn(r.name), ttl, type, data });
+    }
+    o += rdlen;
+  }
+  return { id: r16(0), flags, rcode: b[3]! & 0x0f, counts, question, answers, opt };
+}
+
+/** the date of dig's WHEN line: "Tue Dec 01 20:13:27 UTC 2026" */
+function when(t: number): string {
+  const d = new Date(Math.floor(t) * 1000);
+  const days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+  const months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return `${days[d.getUTCDay()]} ${months[d.getUTCMonth()]} ${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} UTC ${d.getUTCFullYear()}`;
+}
+
+export const dig: Command = async (p) => {
+  const args = p.argv.slice(1);
+  const disp: Display = { cmd: true, comments: true, question: true, answer: true, authority: true, additional: true, stats: true, short: false };
+  let server: string | undefined;
+  let name: string | undefined;
+  let type: number | undefined;
+  let edns = true;
+  let timeoutMs = 5000;
+  let tries = 3;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith("@")) server = a.slice(1);
+    else if (a === "-x") {
+      const v = args[++i] ?? "";
+      const ad = parseIpv4(v);
+      if (ad === undefined) {
+        p.stderr.write(`Invalid IP address ${v}\n`);
+        return 1;
+      }
+      name = reverseName(ad);
+      type = 12;
+    } else if (a === "-t") {
+      const t = TYPE_NAMES[(args[++i] ?? "").toUpperCase()];
+      if (t !== undefined) type = t;
+    } else if (a.startsWith("+")) {
+      const m = /^\+(no)?([a-z]+)(?:=(.*))?$/.exec(a);
+      const on = !m?.[1];
+      const opt = m?.[2] ?? "";
+      const val = m?.[3];
+      if (opt === "short") disp.short = on;
+      else if (opt === "all") for (const k of ["cmd", "comments", "question", "answer", "authority", "additional", "stats"] as const) disp[k] = on;
+      else if (opt === "cmd" || opt === "comments" || opt === "question" || opt === "answer" || opt === "authority" || opt === "additional" || opt === "stats") disp[opt] = on;
+      else if (opt === "edns") edns = on;
+      else if (opt === "time" && val) timeoutMs = Math.max(1, Number(val) || 1) * 1000;
+      else if ((opt === "tries" || opt === "retry") && val !== undefined) tries = opt === "tries" ? Math.max(1, Number(val) || 1) : Math.max(0, Number(val) || 0) + 1;
+    } else if (TYPE_NAMES[a.toUpperCase()] !== undefined && name !== undefined) type = TYPE_NAMES[a.toUpperCase()];
+    else name = a;
+  }
+  name ??= "";
+  type ??= name === "" ? 2 : 1;
+  const conf = await resolvConf(p);
+  let addr = conf.servers[0]!;
+  if (server !== undefined) {
+    const s = await serverAddress(p, server);
+    if (typeof s === "string") {
+      p.stderr.write(`dig: couldn't get address for '${server}': ${s}\n`);
+      return 10;
+    }
+    addr = s;
+  }
+  // the communications errors come as they happen; the command's header once it is done
+  let out = "";
+  const header = `\n; <<>> DiG ${VERSION} <<>> ${args.join(" ")}\n${server !== undefined ? "; (1 server found)\n" : ""};; global options: +cmd\n`;
+  const sys = p.sys;
+  const id = sys.random32() & 0xffff;
+  const cookie = new Uint8Array(8).map(() => sys.random32() & 0xff);
+  const query = mkQuery(id, name, type, edns, cookie);
+  for (let t = 0; t < tries; t++) {
+    const s = sys.socket(AF_INET, SOCK_DGRAM, 0);
+    if (isKErr(s)) break;
+    let reply: Uint8Array | undefined;
+    let why = "timed out";
+    const sent = sys.now();
+    try {
+      if (!s.connect({ family: AF_INET, addr, port: 53 }) && !isKErr(s.sendto(query))) {
+        const deadline = sys.now() + timeoutMs * 1000;
+        for (;;) {
+          const m = s.recvfrom();
+          if (m) {
+            if (m.data.length >= 12 && ((m.data[0]! << 8) | m.data[1]!) === id) {
+              reply = m.data;
+              break;
+            }
+            continue;
+          }
+          const err = s.getsockopt("SO_ERROR");
+          if (typeof err === "number" && err !== 0) {
+            why = "connection refused";
+            break;
+          }
+          if (sys.now() >= deadline || p.signal.aborted) break;
+          const b = sys.block();
+          const timer = sys.timer?.(() => b.unblock(), "dig");
+          timer?.mod(deadline);
+          const onAbort = () => b.unblock();
+          p.signal.addEventListener("abort", onAbort);
+          s.onReadable(() => b.unblock());
+          await b.promise;
+          s.onReadable(undefined);
+          timer?.cancel();
+          p.signal.removeEventListener("abort", onAbort);
+        }
+      } else why = "connection refused";
+    } finally {
+      s.close();
+    }
+    const r = reply ? parse(reply) : undefined;
+    if (!reply || !r) {
+      out += `;; communications error to ${ipStr(addr)}#53: ${why}\n`;
+      continue;
+    }
+    if (disp.cmd && !disp.short) out += header;
+    out += printReply(r, reply.length, disp, addr, Math.floor((sys.now() - sent) / 1000), sys.wallclock());
+    p.stdout.write(out);
+    return 0;
+  }
+  p.stdout.write(out + header + ";; no servers could be reached\n");
+  return 9;
+};
+
+function printReply(r: Parsed, size: number, d: Display, server: number, ms: number, now: number): string {
+  if (d.short) {
+    let s = "";
+    for (const a of r.answers) s += `${a.data}\n`;
+    return s;
+  }
+  let s = "";
+  if (d.comments) {
+    s += ";; Got answer:\n";
+    s += `;; ->>HEADER<<- opcode: QUERY, status: ${RCODE_NAMES[r.rcode] ?? r.rcode}, id: ${r.id}\n`;
+    s += `;; flags: ${r.flags.join(" ")}; QUERY: ${r.counts[0]}, ANSWER: ${r.counts[1]}, AUTHORITY: ${r.counts[2]}, ADDITIONAL: ${r.counts[3]}\n\n`;
+    if (r.opt) {
+      s += `;; OPT PSEUDOSECTION:\n; EDNS: version: ${r.opt.version}, flags:; udp: ${r.opt.udp}\n`;
+      for (const e of r.opt.ede) s += `; EDE: ${e} (${EDE_TEXT[e] ?? "Unknown"})\n`;
+    }
+  }
+  if (d.question && r.question) {
+    if (d.comments) s += ";; QUESTION SECTION:\n";
+    s += ";" + rrLine(fqdn(r.question.name), undefined, r.question.type, "") + "\n";
+    if (d.comments) s += "\n";
+  }
+  if (d.answer && r.answers.length) {
+    if (d.comments) s += ";; ANSWER SECTION:\n";
+    for (const a of r.answers) s += rrLine(a.name, a.ttl, a.type, a.data) + "\n";
+    if (d.comments) s += "\n";
+  }
+  if (d.stats) {
+    s += `;; Query time: ${ms} msec\n;; SERVER: ${ipStr(server)}#53(${ipStr(server)}) (UDP)\n;; WHEN: ${when(now)}\n;; MSG SIZE  rcvd: ${size}\n\n`;
+  }
+  return s;
+}
+
+
