@@ -281,6 +281,8 @@ export function ipIcmpError(sk: InetSock, skb: SkBuff, err: number, _port: numbe
     ee_data: 0,
     offender: readU32(b, skb.networkHeader + 12),
     payload: b.slice(payloadOff, skb.tail),
+    ttl: b[skb.networkHeader + 8]!,
+    port: _port,
   });
 }
 

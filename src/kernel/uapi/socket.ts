@@ -80,6 +80,10 @@ export interface SockExtendedErr {
   payload: Uint8Array;
   /** when it was queued (SO_TIMESTAMP on MSG_ERRQUEUE) */
   stamp?: number;
+  /** the TTL of the ICMP error that brought it (IP_RECVTTL on MSG_ERRQUEUE) */
+  ttl?: number;
+  /** the destination port of the datagram it is about (msg_name of MSG_ERRQUEUE) */
+  port?: number;
 }
 
 export const SO_EE_ORIGIN_NONE = 0;
