@@ -5,11 +5,8 @@
  * bare type words, +time/+tries. The name is asked as it is (+nosearch).
  */
 import type { Command } from "../process.ts";
-import { SOCK_DGRAM } from "../../kernel/uapi/socket.ts";
-import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
-import { isKErr } from "../../kernel/uapi/errno.ts";
-import { dnExpand } from "../lib/resolv.ts";
-import { RCODE_NAMES, TYPE_NAMES, ipStr, parseIpv4, resolvConf, reverseName, serverAddress } from "./dnsclient.ts";
+import { dnExpand, mkquery } from "../lib/resolv.ts";
+import { RCODE_NAMES, TYPE_NAMES, exchange, ipStr, parseIpv4, resolvConf, reverseName, serverAddress } from "./dnsclient.ts";
 
 const VERSION = "9.18.49-1~deb12u1-Debian";
 const TYPE_TEXT: Record<number, string> = Object.fromEntries(Object.entries(TYPE_NAMES).map(([k, v]) => [v, k]));
@@ -46,42 +43,15 @@ function rrLine(name: string, ttl: number | undefined, type: number, data: strin
   return data === "" ? s : s + indent(40 + (TYPE_TEXT[type] ?? "").length, 48) + data;
 }
 
-/** the query: RD, one question, and with EDNS an OPT record (udp 1232, an 8-byte cookie) */
+/** the query: res_mkquery's, and with EDNS an OPT record (udp 1232, an 8-byte client cookie) */
 function mkQuery(id: number, name: string, type: number, edns: boolean, cookie: Uint8Array): Uint8Array {
-  const labels = name.split(".").filter((l) => l !== "");
-  const qlen = labels.reduce((n, l) => n + 1 + l.length, 1) + 4;
-  const opt = edns ? 11 + 12 : 0;
-  const b = new Uint8Array(12 + qlen + opt);
-  b[0] = id >>> 8;
-  b[1] = id & 0xff;
-  b[2] = 0x01;
-  b[5] = 1;
-  if (edns) b[11] = 1;
-  let o = 12;
-  for (const l of labels) {
-    b[o++] = l.length;
-    for (let i = 0; i < l.length; i++) b[o++] = l.charCodeAt(i);
-  }
-  b[o++] = 0;
-  b[o++] = type >>> 8;
-  b[o++] = type & 0xff;
-  b[o++] = 0;
-  b[o++] = 1;
-  if (edns) {
-    b[o++] = 0;
-    b[o++] = 0;
-    b[o++] = 41;
-    b[o++] = 1232 >>> 8;
-    b[o++] = 1232 & 0xff;
-    o += 4;
-    b[o++] = 0;
-    b[o++] = 12;
-    b[o++] = 0;
-    b[o++] = 10; // COOKIE
-    b[o++] = 0;
-    b[o++] = 8;
-    b.set(cookie, o);
-  }
+  const q = mkquery(id, name, type);
+  if (!edns) return q;
+  const b = new Uint8Array(q.length + 23);
+  b.set(q);
+  b[11] = 1; // ARCOUNT
+  b.set([0, 0, 41, 1232 >>> 8, 1232 & 0xff, 0, 0, 0, 0, 0, 12, 0, 10, 0, 8], q.length); // OPT, COOKIE
+  b.set(cookie, q.length + 15);
   return b;
 }
 
@@ -213,52 +183,16 @@ export const dig: Command = async (p) => {
   const id = sys.random32() & 0xffff;
   const cookie = new Uint8Array(8).map(() => sys.random32() & 0xff);
   const query = mkQuery(id, name, type, edns, cookie);
-  for (let t = 0; t < tries; t++) {
-    const s = sys.socket(AF_INET, SOCK_DGRAM, 0);
-    if (isKErr(s)) break;
-    let reply: Uint8Array | undefined;
-    let why = "timed out";
-    const sent = sys.now();
-    try {
-      if (!s.connect({ family: AF_INET, addr, port: 53 }) && !isKErr(s.sendto(query))) {
-        const deadline = sys.now() + timeoutMs * 1000;
-        for (;;) {
-          const m = s.recvfrom();
-          if (m) {
-            if (m.data.length >= 12 && ((m.data[0]! << 8) | m.data[1]!) === id) {
-              reply = m.data;
-              break;
-            }
-            continue;
-          }
-          const err = s.getsockopt("SO_ERROR");
-          if (typeof err === "number" && err !== 0) {
-            why = "connection refused";
-            break;
-          }
-          if (sys.now() >= deadline || p.signal.aborted) break;
-          const b = sys.block();
-          const timer = sys.timer?.(() => b.unblock(), "dig");
-          timer?.mod(deadline);
-          const onAbort = () => b.unblock();
-          p.signal.addEventListener("abort", onAbort);
-          s.onReadable(() => b.unblock());
-          await b.promise;
-          s.onReadable(undefined);
-          timer?.cancel();
-          p.signal.removeEventListener("abort", onAbort);
-        }
-      } else why = "connection refused";
-    } finally {
-      s.close();
-    }
-    const r = reply ? parse(reply) : undefined;
-    if (!reply || !r) {
+  const r = await exchange(p, addr, query, id, {
+    timeoutMs, tries,
+    onTryFailed: (why) => {
       out += `;; communications error to ${ipStr(addr)}#53: ${why}\n`;
-      continue;
-    }
+    },
+  });
+  const parsed = r === "unreachable" ? undefined : parse(r.reply);
+  if (r !== "unreachable" && parsed) {
     if (disp.cmd && !disp.short) out += header;
-    out += printReply(r, reply.length, disp, addr, Math.floor((sys.now() - sent) / 1000), sys.wallclock());
+    out += printReply(parsed, r.reply.length, disp, addr, Math.floor((sys.now() - r.sent) / 1000), sys.wallclock());
     p.stdout.write(out);
     return 0;
   }

@@ -83,35 +83,35 @@ function parseReply(b: Uint8Array): Reply | undefined {
   return { rcode, aa, answers };
 }
 
-/** one query to one server: tries × timeout; the reply, or how it failed */
-export async function query(
+/**
+ * One query packet (`id` its ID) to one server, `tries` times with `timeoutMs` each: the raw
+ * reply and when it was sent, or "unreachable" after each try failed (timed out, or the
+ * server's port answered unreachable: "connection refused")
+ */
+export async function exchange(
   p: Process,
   server: number,
-  name: string,
-  type: number,
+  packet: Uint8Array,
+  id: number,
   opts: { timeoutMs: number; tries: number; onTryFailed?: (why: "timed out" | "connection refused") => void },
-): Promise<Reply | "unreachable"> {
+): Promise<{ reply: Uint8Array; sent: number } | "unreachable"> {
   const sys = p.sys;
   for (let t = 0; t < opts.tries; t++) {
     if (p.signal.aborted) return "unreachable";
     const s = sys.socket(AF_INET, SOCK_DGRAM, 0);
     if (isKErr(s)) return "unreachable";
     try {
-      const id = sys.random32() & 0xffff;
-      if (s.connect({ family: AF_INET, addr: server, port: 53 }) || isKErr(s.sendto(mkquery(id, name, type)))) {
+      const sent = sys.now();
+      if (s.connect({ family: AF_INET, addr: server, port: 53 }) || isKErr(s.sendto(packet))) {
         opts.onTryFailed?.("connection refused");
         continue;
       }
-      const deadline = sys.now() + opts.timeoutMs * 1000;
-      let got: Reply | undefined;
+      const deadline = sent + opts.timeoutMs * 1000;
       let why: "timed out" | "connection refused" = "timed out";
       for (;;) {
         const m = s.recvfrom();
         if (m) {
-          if (m.data.length >= 12 && ((m.data[0]! << 8) | m.data[1]!) === id && m.data[2]! & 0x80) {
-            got = parseReply(m.data);
-            if (got) break;
-          }
+          if (m.data.length >= 12 && ((m.data[0]! << 8) | m.data[1]!) === id && m.data[2]! & 0x80) return { reply: m.data, sent };
           continue;
         }
         const err = s.getsockopt("SO_ERROR");
@@ -131,13 +131,26 @@ export async function query(
         timer?.cancel();
         p.signal.removeEventListener("abort", onAbort);
       }
-      if (got) return got;
       opts.onTryFailed?.(why);
     } finally {
       s.close();
     }
   }
   return "unreachable";
+}
+
+/** one query of `name`/`type` to one server: its reply's answers, or "unreachable" */
+export async function query(
+  p: Process,
+  server: number,
+  name: string,
+  type: number,
+  opts: { timeoutMs: number; tries: number; onTryFailed?: (why: "timed out" | "connection refused") => void },
+): Promise<Reply | "unreachable"> {
+  const id = p.sys.random32() & 0xffff;
+  const r = await exchange(p, server, mkquery(id, name, type), id, opts);
+  if (r === "unreachable") return r;
+  return parseReply(r.reply) ?? "unreachable";
 }
 
 /** the names to try for `name`: the search list first when it has fewer than ndots dots */

@@ -223,60 +223,29 @@ export class StubResolver {
     return !timedOut && !this.p.signal.aborted;
   }
 
-  /** res_send.c: send_dg() — one try to one server; an answer, or undefined to go on */
-  private async sendDg(ns: number, nsIndex: number, query: Uint8Array, id: number, type: number): Promise<Answer | "fail" | undefined> {
-    const sys = this.p.sys;
-    const s = sys.socket(AF_INET, SOCK_DGRAM, 0);
-    // no socket: send_dg() returns -1 and the whole query fails at once
-    if (isKErr(s)) return "fail";
-    try {
-      if (s.connect({ family: AF_INET, addr: ns, port: NS_DEFAULTPORT })) return undefined;
-      const sent = s.sendto(query);
-      if (isKErr(sent)) return undefined;
-      let seconds = this.st.retrans << nsIndex;
-      if (nsIndex > 0) seconds = Math.floor(seconds / this.st.ns.length);
-      if (seconds <= 0) seconds = 1;
-      const deadline = sys.now() + seconds * 1_000_000;
-      for (;;) {
-        const m = s.recvfrom();
-        if (m) {
-          const b = m.data;
-          // a reply to another query (or too short): keep waiting
-          if (b.length < 12 || ((b[0]! << 8) | b[1]!) !== id || !(b[2]! & 0x80)) continue;
-          const a = parseReply(b, type);
-          return a.kind === "next" ? undefined : a;
-        }
-        const err = s.getsockopt("SO_ERROR");
-        if (typeof err === "number" && err !== 0) return undefined; // POLLERR
-        const left = deadline - sys.now();
-        if (left <= 0 || this.p.signal.aborted) return undefined;
-        if (!(await this.waitReadable(s, Math.ceil(left / 1000)))) {
-          if (sys.now() >= deadline || this.p.signal.aborted) return undefined;
-        }
-      }
-    } finally {
-      s.close();
-    }
-  }
-
-  /** res_query(name, C_IN, type) through __res_context_send's retry loop */
+  /** res_query(name, C_IN, type) through __res_context_send's retry loop: the first name of
+   * the answer (a SERVFAIL/NOTIMP/REFUSED reply: the next server) */
   private async query(name: string, type: number): Promise<string | undefined> {
     const id = this.p.sys.random32() & 0xffff;
-    const q = mkquery(id, name, type);
+    const qs = [{ id, buf: mkquery(id, name, type) }];
     for (let tries = 0; tries < this.st.retry; tries++) {
       for (let i = 0; i < this.st.ns.length; i++) {
         if (this.p.signal.aborted) return undefined;
-        const a = await this.sendDg(this.st.ns[i]!, i, q, id, type);
-        if (!a) continue;
-        if (a === "fail") return undefined;
+        const r = await this.sendDgAll(this.st.ns[i]!, i, qs);
+        if (r === "fail") return undefined;
+        if (!r || r === "refused") continue;
+        const a = parseReply(r[0]!, type);
+        if (a.kind === "next") continue;
         return a.kind === "name" ? a.name : undefined;
       }
     }
     return undefined;
   }
 
-  /** send_dg() with the queries of one res_query (A, or A and AAAA back to back) on one
-   * socket: the replies in query order, undefined to go on (timeout, POLLERR), or "fail" */
+  /** res_send.c: send_dg() — one try to one server with the queries of one res_query (A, or A
+   * and AAAA back to back) on one socket: the replies in query order, undefined to go on (a
+   * timeout), "refused" (POLLERR: the ICMP port unreachable of an address without a listener),
+   * or "fail" (no socket: the whole query fails at once) */
   private async sendDgAll(ns: number, nsIndex: number, qs: { id: number; buf: Uint8Array }[]): Promise<Uint8Array[] | "fail" | "refused" | undefined> {
     const sys = this.p.sys;
     const s = sys.socket(AF_INET, SOCK_DGRAM, 0);

@@ -6,7 +6,7 @@
  * and a network namespace file given for one of them is setns()'s EINVAL.
  */
 import type { Command, Process } from "../process.ts";
-import { SPAWN_EACCES, SPAWN_ENOENT } from "../process.ts";
+import { execProgram, utilCommand, type Fail } from "./common.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import type { ProcApi } from "../procps/ps.ts";
@@ -60,29 +60,13 @@ const LONG: LongOpt[] = [
   { name: "preserve-credentials", hasArg: 0, val: "P" }, { name: "follow-context", hasArg: 0, val: "Z" },
 ];
 
-class NsExit extends Error {
-  constructor(readonly code: number) {
-    super(String(code));
-  }
-}
 
 /** what an open namespace file is: a network namespace, the host's (any other type), or not one */
 type NsFile = { net: Syscalls } | { host: true } | { notNs: true };
 
-export const nsenter: Command = async (p) => {
-  const fail = (msg: string, code = 1): never => {
-    p.stderr.write(`nsenter: ${msg}\n`);
-    throw new NsExit(code);
-  };
-  try {
-    return await run(p, fail);
-  } catch (e) {
-    if (e instanceof NsExit) return e.code;
-    throw e;
-  }
-};
+export const nsenter: Command = utilCommand("nsenter", (p, fail) => run(p, fail));
 
-async function run(p: Process, fail: (msg: string, code?: number) => never): Promise<number> {
+async function run(p: Process, fail: Fail): Promise<number> {
   const procs = (p as Process & { procs?: ProcApi }).procs;
   const r = getoptLong(p, p.argv, "+ahVt:m::u::i::n::p::C::U::T::S:G:r::w::W:FZ", LONG, { stopAtError: true });
   let target = 0;
@@ -136,13 +120,8 @@ async function run(p: Process, fail: (msg: string, code?: number) => never): Pro
     if ("notNs" in f || (ns === "net") !== isNet) fail(`reassociate to namespace 'ns/${ns}' failed: Invalid argument`);
     if (isNet) net = f.net;
   }
-  const argv = r.args.length ? r.args : [p.env["SHELL"] || "/bin/sh"];
   // no network namespace to enter: the program runs where nsenter does
-  const rc = await p.spawn(argv, net ?? p.sys.ns ?? p.sys, { exec: true });
-  // errexec(): 127 for a program that is not there, 126 for one that cannot run
-  if (rc === SPAWN_ENOENT) fail(`failed to execute ${argv[0]}: No such file or directory`, 127);
-  if (rc === SPAWN_EACCES) fail(`failed to execute ${argv[0]}: Permission denied`, 126);
-  return rc;
+  return execProgram(p, r.args, net ?? p.sys.ns ?? p.sys, fail);
 }
 
 /** open(2) of a namespace file: /run/netns/NAME, /proc/PID/ns/TYPE (self too), or any other */

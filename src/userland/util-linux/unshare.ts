@@ -7,7 +7,7 @@
  * of a host shares them.
  */
 import type { Command, Process } from "../process.ts";
-import { SPAWN_EACCES, SPAWN_ENOENT } from "../process.ts";
+import { execProgram, utilCommand, type Fail } from "./common.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import type { ProcApi } from "../procps/ps.ts";
 
@@ -71,26 +71,10 @@ const LONG: LongOpt[] = [
   ["monotonic", 1, "9"], ["boottime", 1, "0"],
 ].map(([name, hasArg, val]) => ({ name: name as string, hasArg: hasArg as 0 | 1 | 2, val: val as string }));
 
-class UExit extends Error {
-  constructor(readonly code: number) {
-    super(String(code));
-  }
-}
 
-export const unshare: Command = async (p) => {
-  const fail = (msg: string, code = 1): never => {
-    p.stderr.write(`unshare: ${msg}\n`);
-    throw new UExit(code);
-  };
-  try {
-    return await run(p, fail);
-  } catch (e) {
-    if (e instanceof UExit) return e.code;
-    throw e;
-  }
-};
+export const unshare: Command = utilCommand("unshare", (p, fail) => run(p, fail));
 
-async function run(p: Process, fail: (msg: string, code?: number) => never): Promise<number> {
+async function run(p: Process, fail: Fail): Promise<number> {
   const r = getoptLong(p, p.argv, "+fhVmuinpCTUrR:w:S:G:c", LONG, { stopAtError: true });
   let net = false;
   let netFile: string | undefined;
@@ -146,11 +130,7 @@ async function run(p: Process, fail: (msg: string, code?: number) => never): Pro
     if (wd !== undefined && (await p.readdir?.(wd.startsWith("/") ? wd : `${p.cwd}/${wd}`)) === undefined) {
       fail(`cannot chdir to '${wd}': No such file or directory`);
     }
-    const argv = r.args.length ? r.args : [p.env["SHELL"] || "/bin/sh"];
-    const rc = await p.spawn(argv, sys, { exec: true, ...(wd !== undefined ? { cwd: wd } : {}) });
-    if (rc === SPAWN_ENOENT) fail(`failed to execute ${argv[0]}: No such file or directory`, 127);
-    if (rc === SPAWN_EACCES) fail(`failed to execute ${argv[0]}: Permission denied`, 126);
-    return rc;
+    return await execProgram(p, r.args, sys, fail, wd);
   } finally {
     // the program was the namespace's last process
     if (owned) sys.netnsRelease?.();
