@@ -135,16 +135,32 @@ export const nstat: Command = async (p) => {
   if (!src.info) src.info = "kernel";
   const line = (id: string, v: bigint, rate: number, ovfl = false) =>
     `${id.padEnd(32)}${String(v).padEnd(16)}${rate.toFixed(1).padStart(6)}${ovfl ? " (overflow)" : ""}\n`;
+  type Row = { id: string; val: bigint; rate: number; ovfl: boolean };
+  /** the table, or its JSON object named after the source */
+  const emit = (rows: Row[], asJson: boolean): string => {
+    let out = "";
+    if (!asJson) {
+      out += `#${src.info}\n`;
+      for (const r of rows) out += line(r.id, r.val, r.rate, r.ovfl);
+      return out;
+    }
+    const jw = new JsonWriter((s) => (out += s));
+    jw.pretty = pretty;
+    jw.jsonwStartObject();
+    jw.jsonwName(src.info);
+    jw.jsonwStartObject();
+    for (const r of rows) {
+      jw.jsonwName(r.id);
+      jw.jsonwNumber("%llu", r.val);
+    }
+    jw.jsonwEndObject();
+    jw.jsonwEndObject();
+    jw.jsonwDestroy();
+    return out;
+  };
   /** dump_kern_db() */
   const dumpKern = (toHist: boolean, asJson: boolean): string => {
-    let out = "";
-    const jw = asJson ? new JsonWriter((s) => (out += s)) : undefined;
-    if (jw) {
-      jw.pretty = pretty;
-      jw.jsonwStartObject();
-      jw.jsonwName(src.info);
-      jw.jsonwStartObject();
-    } else out += `#${src.info}\n`;
+    const rows: Row[] = [];
     for (const n of kern) {
       let val = n.val;
       if (!zeros && !val && !n.rate) continue;
@@ -153,28 +169,13 @@ export const nstat: Command = async (p) => {
         const h = hist?.find((x) => x.id === n.id);
         if (h) val = h.val;
       }
-      if (jw) {
-        jw.jsonwName(n.id);
-        jw.jsonwNumber("%llu", val);
-      } else out += line(n.id, val, n.rate);
+      rows.push({ id: n.id, val, rate: n.rate, ovfl: false });
     }
-    if (jw) {
-      jw.jsonwEndObject();
-      jw.jsonwEndObject();
-      jw.jsonwDestroy();
-    }
-    return out;
+    return emit(rows, asJson);
   };
   /** dump_incr_db() */
   const dumpIncr = (): string => {
-    let out = "";
-    const jw = json ? new JsonWriter((s) => (out += s)) : undefined;
-    if (jw) {
-      jw.pretty = pretty;
-      jw.jsonwStartObject();
-      jw.jsonwName(src.info);
-      jw.jsonwStartObject();
-    } else out += `#${src.info}\n`;
+    const rows: Row[] = [];
     for (const n of kern) {
       let val = n.val;
       let ovfl = false;
@@ -188,17 +189,9 @@ export const nstat: Command = async (p) => {
       }
       if (!zeros && !val && !n.rate) continue;
       if (!match(n.id)) continue;
-      if (jw) {
-        jw.jsonwName(n.id);
-        jw.jsonwNumber("%llu", val);
-      } else out += line(n.id, val, n.rate, ovfl);
+      rows.push({ id: n.id, val, rate: n.rate, ovfl });
     }
-    if (jw) {
-      jw.jsonwEndObject();
-      jw.jsonwEndObject();
-      jw.jsonwDestroy();
-    }
-    return out;
+    return emit(rows, json);
   };
   if (!noOutput) p.stdout.write(ignore || !hist ? dumpKern(false, json) : dumpIncr());
   if (!noUpdate) await p.writeFile(histName, dumpKern(true, false));

@@ -39,3 +39,20 @@ export async function execProgram(p: Process, argv: string[], sys: Syscalls, fai
   if (rc === SPAWN_EACCES) fail(`failed to execute ${args[0]}: Permission denied`, 126);
   return rc;
 }
+
+/** the options every util-linux tool answers alike (errtryhelp(), print_usage, print_version):
+ * the exit status for '?', 'h' and 'V', undefined for any other option */
+export function commonOption(p: Process, prog: string, c: string, usage: string): number | undefined {
+  switch (c) {
+    case "?":
+      p.stderr.write(`Try '${prog} --help' for more information.\n`);
+      return 1;
+    case "h":
+      p.stdout.write(usage);
+      return 0;
+    case "V":
+      p.stdout.write(`${prog} from util-linux 2.38.1\n`);
+      return 0;
+  }
+  return undefined;
+}

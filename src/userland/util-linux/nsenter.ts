@@ -6,12 +6,11 @@
  * and a network namespace file given for one of them is setns()'s EINVAL.
  */
 import type { Command, Process } from "../process.ts";
-import { execProgram, utilCommand, type Fail } from "./common.ts";
+import { execProgram, utilCommand, type Fail, commonOption } from "./common.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import type { ProcApi } from "../procps/ps.ts";
 
-const VERSION = "nsenter from util-linux 2.38.1";
 
 const USAGE = `
 Usage:
@@ -74,16 +73,9 @@ async function run(p: Process, fail: Fail): Promise<number> {
   /** the namespaces asked for, by /proc name: a file opened at once, or the target's */
   const wanted = new Map<string, NsFile | "target">();
   for (const [c, arg] of r.opts) {
+    const done = commonOption(p, "nsenter", c, USAGE);
+    if (done !== undefined) return done;
     switch (c) {
-      case "?":
-        p.stderr.write("Try 'nsenter --help' for more information.\n");
-        return 1;
-      case "h":
-        p.stdout.write(USAGE);
-        return 0;
-      case "V":
-        p.stdout.write(VERSION + "\n");
-        return 0;
       case "a":
         all = true;
         break;

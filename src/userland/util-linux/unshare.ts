@@ -7,11 +7,10 @@
  * of a host shares them.
  */
 import type { Command, Process } from "../process.ts";
-import { execProgram, utilCommand, type Fail } from "./common.ts";
+import { execProgram, utilCommand, type Fail, commonOption } from "./common.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import type { ProcApi } from "../procps/ps.ts";
 
-const VERSION = "unshare from util-linux 2.38.1";
 
 const USAGE = `
 Usage:
@@ -80,16 +79,9 @@ async function run(p: Process, fail: Fail): Promise<number> {
   let netFile: string | undefined;
   let wd: string | undefined;
   for (const [c, arg] of r.opts) {
+    const done = commonOption(p, "unshare", c, USAGE);
+    if (done !== undefined) return done;
     switch (c) {
-      case "?":
-        p.stderr.write("Try 'unshare --help' for more information.\n");
-        return 1;
-      case "h":
-        p.stdout.write(USAGE);
-        return 0;
-      case "V":
-        p.stdout.write(VERSION + "\n");
-        return 0;
       case "n":
         net = true;
         if (arg !== undefined) netFile = arg;
