@@ -31,6 +31,7 @@ import { SimClockFs } from "./simfs.ts";
 import { statArgs, statFs } from "./stat.ts";
 import { xxd } from "./xxd.ts";
 import { od } from "../userland/coreutils/od.ts";
+import { ETC_FILES } from "../userland/lib/etc_files.ts";
 import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Route } from "./output.ts";
 import { ToolIo, settle, type FileSink, type IoHost } from "./toolio.ts";
 import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
@@ -334,6 +335,7 @@ export class HostShell implements Shell, IoHost {
       "/etc/hostname": hostname + "\n",
       "/etc/hosts": `127.0.0.1\tlocalhost\n127.0.1.1\t${hostname}\n\n::1\tlocalhost ip6-localhost ip6-loopback\nff02::1\tip6-allnodes\nff02::2\tip6-allrouters\n`,
       "/etc/resolv.conf": "",
+      ...ETC_FILES,
       "/etc/iproute2/rt_tables": RT_TABLES,
       "/tmp/.keep": "",
       "/var/lib/misc/.keep": "",

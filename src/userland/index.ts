@@ -27,6 +27,7 @@ import { ovsCommands } from "./ovs/index.ts";
 import { coreutilsCommands } from "./coreutils/index.ts";
 import { utilLinuxCommands } from "./util-linux/index.ts";
 import { bind9Commands } from "./bind9/index.ts";
+import { libcBinCommands } from "./libc-bin/index.ts";
 
 export const commands: CommandTable = {
   ...ipCommands,
@@ -53,6 +54,7 @@ export const commands: CommandTable = {
   ...coreutilsCommands,
   ...utilLinuxCommands,
   ...bind9Commands,
+  ...libcBinCommands,
 };
 
 export default commands;

@@ -1,22 +1,51 @@
 /**
- * GNU coreutils 9.1 id, groups and whoami (src/id.c, src/groups.c, src/whoami.c) for the
- * emulated machines' one user: every process runs as root (uid 0, gid 0, no supplementary
- * groups), the only account the user database holds.
+ * GNU coreutils 9.1 id, groups and whoami (src/id.c, src/groups.c, src/whoami.c): every
+ * process runs as root (uid 0, gid 0, no supplementary groups); the accounts named are looked
+ * up in /etc/passwd and /etc/group.
  */
 import type { Command, CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 
-/** the password and group databases: root alone */
-const USERS = [{ name: "root", uid: 0, gid: 0 }];
-const GROUPS = [{ name: "root", gid: 0 }];
-
-/** getpwnam(), then a numeric uid as id.c's parse_user_spec() takes it */
-function findUser(spec: string): (typeof USERS)[number] | undefined {
-  return USERS.find((u) => u.name === spec) ?? (/^\+?\d+$/.test(spec) ? USERS.find((u) => u.uid === Number(spec)) : undefined);
+interface User {
+  name: string;
+  uid: number;
+  gid: number;
 }
 
-const groupName = (gid: number): string => GROUPS.find((g) => g.gid === gid)?.name ?? String(gid);
-const userName = (uid: number): string => USERS.find((u) => u.uid === uid)?.name ?? String(uid);
+interface Db {
+  users: User[];
+  groups: { name: string; gid: number; members: string[] }[];
+}
+
+/** the password and group databases: /etc/passwd and /etc/group (nsswitch's `files`) */
+async function loadDb(p: Process): Promise<Db> {
+  const lines = async (path: string) => ((await p.readFile(path)) ?? "").split("\n").filter((l) => l && !l.startsWith("#")).map((l) => l.split(":"));
+  return {
+    users: (await lines("/etc/passwd")).filter((f) => f.length >= 4).map((f) => ({ name: f[0]!, uid: Number(f[2]), gid: Number(f[3]) })),
+    groups: (await lines("/etc/group")).filter((f) => f.length >= 3).map((f) => ({ name: f[0]!, gid: Number(f[2]), members: (f[3] ?? "").split(",").filter(Boolean) })),
+  };
+}
+
+/** getpwnam(), then a numeric uid as id.c's parse_user_spec() takes it */
+function findUser(db: Db, spec: string): User | undefined {
+  return db.users.find((u) => u.name === spec) ?? (/^\+?\d+$/.test(spec) ? db.users.find((u) => u.uid === Number(spec)) : undefined);
+}
+
+/** getgrouplist(): the primary group, then the groups listing the user as a member */
+function groupList(db: Db, u: User): number[] {
+  const out = [u.gid];
+  for (const g of db.groups) if (g.members.includes(u.name) && !out.includes(g.gid)) out.push(g.gid);
+  return out;
+}
+
+/** a group's name, or its number when the database has none (print_group()) */
+const groupName = (db: Db, gid: number): string => db.groups.find((g) => g.gid === gid)?.name ?? String(gid);
+const userName = (db: Db, uid: number): string => db.users.find((u) => u.uid === uid)?.name ?? String(uid);
+/** "N(name)", or "N" alone for an id without a name */
+const withName = (id: number, name: string) => (name === String(id) ? name : `${id}(${name})`);
+
+/** the calling process: root, whose only group is root's */
+const SELF: User = { name: "root", uid: 0, gid: 0 };
 
 function tryHelp(p: Process, prog: string): number {
   p.stderr.write(`Try '${prog} --help' for more information.\n`);
@@ -74,20 +103,25 @@ export const id: Command = async (p) => {
     p.stderr.write("id: option --zero not permitted in default format\n");
     return 1;
   }
+  const db = await loadDb(p);
   const users = r.args.length ? r.args : [""];
   let ok = true;
   const end = zero ? "\0" : "\n";
   for (const spec of users) {
-    const u = spec === "" ? USERS[0]! : findUser(spec);
+    const u = spec === "" ? SELF : findUser(db, spec);
     if (!u) {
       p.stderr.write(`id: '${spec}': no such user\n`);
       ok = false;
       continue;
     }
-    if (justUser) p.stdout.write((useName ? userName(u.uid) : String(u.uid)) + end);
-    else if (justGroup) p.stdout.write((useName ? groupName(u.gid) : String(u.gid)) + end);
-    else if (justGroupList) p.stdout.write((useName ? groupName(u.gid) : String(u.gid)) + (zero ? "\0\0" : "\n"));
-    else p.stdout.write(`uid=${u.uid}(${userName(u.uid)}) gid=${u.gid}(${groupName(u.gid)}) groups=${u.gid}(${groupName(u.gid)})\n`);
+    const gids = spec === "" ? [SELF.gid] : groupList(db, u);
+    if (justUser) p.stdout.write((useName ? userName(db, u.uid) : String(u.uid)) + end);
+    else if (justGroup) p.stdout.write((useName ? groupName(db, u.gid) : String(u.gid)) + end);
+    else if (justGroupList) p.stdout.write(gids.map((g) => (useName ? groupName(db, g) : String(g))).join(zero ? "\0" : " ") + (zero ? "\0\0" : "\n"));
+    else {
+      const list = gids.map((g) => withName(g, groupName(db, g))).join(",");
+      p.stdout.write(`uid=${withName(u.uid, userName(db, u.uid))} gid=${withName(u.gid, groupName(db, u.gid))} groups=${list}\n`);
+    }
   }
   return ok ? 0 : 1;
 };
@@ -106,19 +140,20 @@ export const groups: Command = async (p) => {
       return 0;
     }
   }
+  const db = await loadDb(p);
   if (!r.args.length) {
-    p.stdout.write(groupName(USERS[0]!.gid) + "\n");
+    p.stdout.write(groupName(db, SELF.gid) + "\n");
     return 0;
   }
   let ok = true;
   for (const spec of r.args) {
-    const u = USERS.find((x) => x.name === spec);
+    const u = db.users.find((x) => x.name === spec);
     if (!u) {
       p.stderr.write(`groups: '${spec}': no such user\n`);
       ok = false;
       continue;
     }
-    p.stdout.write(`${spec} : ${groupName(u.gid)}\n`);
+    p.stdout.write(`${spec} : ${groupList(db, u).map((g) => groupName(db, g)).join(" ")}\n`);
   }
   return ok ? 0 : 1;
 };
@@ -141,7 +176,7 @@ export const whoami: Command = async (p) => {
     p.stderr.write(`whoami: extra operand '${r.args[0]}'\n`);
     return tryHelp(p, "whoami");
   }
-  p.stdout.write(userName(0) + "\n");
+  p.stdout.write(userName(await loadDb(p), SELF.uid) + "\n");
   return 0;
 };
 

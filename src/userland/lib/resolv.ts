@@ -283,8 +283,7 @@ export class StubResolver {
    * __res_context_query() of one name for its addresses (A, and AAAA when `both`): the A
    * records, or the h_errno of the failure (HOST_NOT_FOUND, NO_DATA, TRY_AGAIN)
    */
-  private async queryAddrs(name: string, both: boolean): Promise<{ addrs: number[]; owner: string } | HErrno> {
-    const types = both ? [T_A, T_AAAA] : [T_A];
+  private async queryAddrs(name: string, types: readonly number[]): Promise<{ addrs: number[]; owner: string } | HErrno> {
     const qs = types.map((t) => {
       const id = this.p.sys.random32() & 0xffff;
       return { id, buf: mkquery(id, name, t) };
@@ -316,6 +315,17 @@ export class StubResolver {
    * trailing dot as it is first; then each search domain; then as it is, if not tried yet
    */
   async gethostbyname(name: string, both: boolean): Promise<{ addrs: number[]; canonname: string } | "HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
+    return this.search(name, both ? [T_A, T_AAAA] : [T_A]);
+  }
+
+  /** _nss_dns_gethostbyname3_r(AF_INET6): AAAA alone (IPv6 answers are not modelled: a name
+   * has none, so this ends in NO_DATA, HOST_NOT_FOUND or TRY_AGAIN) */
+  async gethostbyname6(name: string): Promise<"HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
+    const r = await this.search(name, [T_AAAA]);
+    return typeof r === "string" ? r : "NO_DATA";
+  }
+
+  private async search(name: string, types: readonly number[]): Promise<{ addrs: number[]; canonname: string } | "HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
     const trailing = name.endsWith(".");
     const bare = name.replace(/\.$/, "");
     const dots = bare.split(".").length - 1;
@@ -325,7 +335,7 @@ export class StubResolver {
     let gotNodata = false;
     let gotServfail = false;
     if (dots >= this.st.ndots || trailing) {
-      const r = await this.queryAddrs(bare, both);
+      const r = await this.queryAddrs(bare, types);
       if (typeof r !== "string") return { addrs: r.addrs, canonname: r.owner };
       if (trailing) return herr(r);
       saved = r;
@@ -334,7 +344,7 @@ export class StubResolver {
     // RES_DEFNAMES (no dot) / RES_DNSRCH (dots, no trailing one): the search list
     if (!trailing) {
       for (const dom of this.st.dnsrch) {
-        const r = await this.queryAddrs(`${bare}.${dom}`, both);
+        const r = await this.queryAddrs(`${bare}.${dom}`, types);
         if (typeof r !== "string") return { addrs: r.addrs, canonname: r.owner };
         // errno ECONNREFUSED: TRY_AGAIN at once
         if (r === "REFUSED") return "TRY_AGAIN";
@@ -344,7 +354,7 @@ export class StubResolver {
       }
     }
     if (!triedAsIs) {
-      const r = await this.queryAddrs(bare, both);
+      const r = await this.queryAddrs(bare, types);
       if (typeof r !== "string") return { addrs: r.addrs, canonname: r.owner };
       if (saved === undefined && !gotNodata && !gotServfail) return herr(r);
     }
