@@ -10,6 +10,7 @@ export const NSEC_TCPDUMP_MAGIC = 0xa1b23c4d;
 export const PCAP_VERSION_MAJOR = 2;
 export const PCAP_VERSION_MINOR = 4;
 export const LINKTYPE_ETHERNET = 1;
+export const LINKTYPE_DOCSIS = 143;
 export const LINKTYPE_LINUX_SLL = 113;
 export const LINKTYPE_LINUX_SLL2 = 276;
 

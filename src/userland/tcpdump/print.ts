@@ -1582,7 +1582,12 @@ export function printPacket(ndo: Ndo, dlt: number, data: Uint8Array, len: number
   try {
     if (dlt === DLT_LINUX_SLL2) sll2Print(c, 0, len, ifname ?? ((i) => String(i)));
     else if (dlt === DLT_LINUX_SLL) sllPrint(c, 0, len);
-    else etherPrint(c, 0, len, data.length);
+    else if (dlt !== DLT_EN10MB) {
+      // print.c: unsupported_if_print() — a type without a printer (DOCSIS): the bytes
+      c.print("UNSUPPORTED");
+      c.print(hexAndAsciiPrint("\n\t", data, 0, data.length));
+      c.llHdrLen = data.length;
+    } else etherPrint(c, 0, len, data.length);
   } catch (e) {
     if (!(e instanceof Trunc)) throw e;
     c.print(` [|${c.protocol}]`);

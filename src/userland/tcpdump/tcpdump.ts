@@ -15,9 +15,10 @@ import type { Socket, SockAddrLl, RecvMsg } from "../../kernel/uapi/socket.ts";
 import { SOCK_RAW } from "../../kernel/uapi/socket.ts";
 import type { LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
-import { IFF_UP } from "../../kernel/uapi/if.ts";
+import { ARPHRD_ETHER, IFF_UP } from "../../kernel/uapi/if.ts";
 import { isKErr } from "../../kernel/uapi/errno.ts";
 import {
+  LINKTYPE_DOCSIS,
   LINKTYPE_ETHERNET,
   LINKTYPE_LINUX_SLL,
   LINKTYPE_LINUX_SLL2,
@@ -32,6 +33,7 @@ import { SERVICES } from "../iptables/services.ts";
 import { NameCache, WallClock, procTimer } from "../iputils/common.ts";
 import { compileFilter, FilterError, type Pkt } from "./gencode.ts";
 import { printPacket, tsFormat, type Ndo } from "./print.ts";
+import { dltByName, type Dlt } from "./dlt.ts";
 
 const AF_PACKET = 17;
 const ETH_P_ALL = 0x0003;
@@ -58,6 +60,8 @@ const SHORTOPTS = "aAbB:c:C:dDeE:fF:G:hHi:Ij:JKlLm:M:nNOpqQ:r:s:StT:uUvV:w:W:xXy
 const LONGOPTS: Record<string, { arg: boolean; id: string }> = {
   "buffer-size": { arg: true, id: "B" },
   "list-interfaces": { arg: false, id: "D" },
+  "list-data-link-types": { arg: false, id: "L" },
+  linktype: { arg: true, id: "y" },
   "list-time-stamp-types": { arg: false, id: "J" },
   interface: { arg: true, id: "i" },
   "monitor-mode": { arg: false, id: "I" },
@@ -81,6 +85,10 @@ class Tcpdump {
   ndo: Ndo;
   cnt = -1;
   device: string | undefined;
+  /** -y: the data link type asked for (pcap_datalink_name_to_val) */
+  ydlt: Dlt | undefined;
+  /** -L: list the device's data link types and exit */
+  listDlts = false;
   rfile: string | undefined;
   wfile: string | undefined;
   snaplen = 0;
@@ -293,15 +301,21 @@ class Tcpdump {
       case "D":
         this.listInterfaces();
         throw new Exit(0);
-      case "d":
       case "L":
-        // -d/-dd/-ddd print the compiled BPF program and -L the link types, then exit; the
-        // emulator compiles filters to predicates, not to libpcap's optimized BPF, so it
-        // says so instead of capturing
+        this.listDlts = true;
+        break;
+      case "y": {
+        this.ydlt = dltByName(arg);
+        if (!this.ydlt) this.error(`invalid data link type ${arg}`);
+        break;
+      }
+      case "d":
+        // -d/-dd/-ddd print the compiled BPF program, then exit; the emulator compiles
+        // filters to predicates, not to libpcap's optimized BPF, so it says so instead
         this.error(`option -${c} is not supported by this emulator`);
       default:
         // accepted without effect: -A -b -B -C -E -f -F -G -H -I -j -J -m -M -N -O -p -S
-        // -T -u -U -V -W -x -X -y -Y -z -Z --immediate-mode --micro --nano
+        // -T -u -U -V -W -x -X -Y -z -Z --immediate-mode --micro --nano
         break;
     }
   }
@@ -327,12 +341,9 @@ class Tcpdump {
     type Dev = { name: string; desc: string; flags: string[]; merit: number };
     const devs: Dev[] = [];
     const add = (d: Omit<Dev, "merit">, up: boolean, running: boolean, lo: boolean, disconnected: boolean) => {
-      let n: number;
-      if (d.name === "any") n = 0x1fffffff;
-      else {
-        const m = /(\d+)$/.exec(d.name);
-        n = m ? Number(m[1]) + 1 : 0;
-      }
+      // Debian's libpcap 1.10.3 keeps netdevices of equal standing in ifindex order (no unit
+      // numbers: a veth pair's v2, registered first, lists before v1)
+      let n = d.name === "any" ? 0x1fffffff : 0;
       if (!running) n |= 0x80000000;
       if (!up) n |= 0x40000000;
       if (lo) n |= 0x20000000;
@@ -348,9 +359,10 @@ class Tcpdump {
       const running = (f & 0x40) !== 0;
       const lo = (f & 0x8) !== 0;
       const flags = [up ? "Up" : "", running ? "Running" : "", lo ? "Loopback" : ""].filter(Boolean);
-      // connection status: the carrier of an up device (unknown when down, n/a for lo)
+      // connection status (ETHTOOL_GLINK): the carrier, none on a device that is down; n/a for lo
       let disconnected = false;
-      if (!lo && up) {
+      if (!lo) {
+        if (!flags.length) flags.push("none");
         if (running) flags.push("Connected");
         else {
           flags.push("Disconnected");
@@ -524,11 +536,28 @@ class Tcpdump {
     }
     const any = device === "any";
     let ifindex = 0;
+    let dlts = [LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2];
     if (!any) {
       const l = links.find((x) => x.attrs.IFLA_IFNAME === device);
       if (!l) this.error(`${device}: No such device exists\n(No such device exists)`);
       if (!(l.ifi.flags & IFF_UP)) this.error(`${device}: That device is not up`);
       ifindex = l.ifi.index;
+      // pcap-linux.c: map_arphrd_to_dlt() — an Ethernet device offers DOCSIS too
+      dlts = l.ifi.type === ARPHRD_ETHER ? [LINKTYPE_ETHERNET, LINKTYPE_DOCSIS] : [LINKTYPE_ETHERNET];
+    }
+    if (this.listDlts) {
+      // show_dlts_and_exit(): the list goes to stderr
+      let out = `Data link types for ${device} (use option -y to set):\n`;
+      for (const d of dlts) out += `  ${DLT_NAMES[d]}${d === LINKTYPE_DOCSIS ? " (printing not supported)" : ""}\n`;
+      this.p.stderr.write(out);
+      throw new Exit(0);
+    }
+    // -y: pcap_set_datalink(); tcpdump names the type it set
+    let dltNote = linktype === LINKTYPE_LINUX_SLL2 ? "LINUX_SLL2" : undefined;
+    if (this.ydlt) {
+      if (!dlts.includes(this.ydlt.value)) this.error(`${this.ydlt.name} is not one of the DLTs supported by this device`);
+      linktype = this.ydlt.value;
+      dltNote = this.ydlt.name;
     }
     this.linktype = linktype;
     const dlt = linktype;
@@ -542,7 +571,7 @@ class Tcpdump {
 
     if (this.wfile) await this.dumpOpen(linktype, snaplen);
     // on "any" tcpdump asks for DLT_LINUX_SLL2 and reports it (the -y path)
-    if (linktype === LINKTYPE_LINUX_SLL2) this.p.stderr.write("tcpdump: data link type LINUX_SLL2\n");
+    if (dltNote) this.p.stderr.write(`tcpdump: data link type ${dltNote}\n`);
     if (!this.ndo.vflag && !this.wfile) {
       this.p.stderr.write("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n");
     } else this.p.stderr.write("tcpdump: ");
@@ -666,6 +695,7 @@ function cookedHeader(linktype: number, frame: Uint8Array, from: SockAddrLl, ifi
 
 const DLT_NAMES: Record<number, string> = {
   [LINKTYPE_ETHERNET]: "EN10MB (Ethernet)",
+  [LINKTYPE_DOCSIS]: "DOCSIS (DOCSIS)",
   [LINKTYPE_LINUX_SLL]: "LINUX_SLL (Linux cooked v1)",
   [LINKTYPE_LINUX_SLL2]: "LINUX_SLL2 (Linux cooked v2)",
 };
