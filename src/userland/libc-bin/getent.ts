@@ -175,29 +175,44 @@ async function gethostbyname2(p: Process, ns: Nss, name: string, family: number)
   return { family, name: r.canonname, aliases: [], addrs: r.addrs.map(bytes4) };
 }
 
-/** print_hosts() */
-function printHosts(p: Process, h: HostEnt): void {
-  for (const a of h.addrs) p.stdout.write(`${ntop(h.family, a).padEnd(15)} ${[h.name, ...h.aliases].join(" ")}\n`);
-}
-
-async function hostsKeys(p: Process, ns: Nss, keys: string[]): Promise<number> {
+/** the shape of every *_keys() of getent.c: no key, the whole database (`all`); else each key
+ * looked up, printed when found; status 2 when one was not */
+async function eachKey(
+  p: Process, keys: string[], all: () => Promise<string>, lookup: (key: string) => Promise<string | undefined>,
+): Promise<number> {
   if (!keys.length) {
-    if (!ns.files) return 0;
-    for (const h of await hostsFile(p)) printHosts(p, h);
+    p.stdout.write(await all());
     return 0;
   }
   let result = 0;
   for (const key of keys) {
+    const out = await lookup(key);
+    if (out === undefined) result = 2;
+    else p.stdout.write(out);
+  }
+  return result;
+}
+
+/** print_hosts() */
+function printHosts(h: HostEnt): string {
+  return h.addrs.map((a) => `${ntop(h.family, a).padEnd(15)} ${[h.name, ...h.aliases].join(" ")}\n`).join("");
+}
+
+/** sethostent()/gethostent(): /etc/hosts when files is a source (dns enumerates nothing) */
+async function allHosts(p: Process, ns: Nss): Promise<string> {
+  return ns.files ? (await hostsFile(p)).map(printHosts).join("") : "";
+}
+
+async function hostsKeys(p: Process, ns: Nss, keys: string[]): Promise<number> {
+  return eachKey(p, keys, () => allHosts(p, ns), async (key) => {
     const v6 = inetPton6(key);
     const v4 = v6 ? undefined : inetPton4Strict(key);
     let h: HostEnt | undefined;
     if (v6) h = await gethostbyaddr(p, ns, AF_INET6, v6);
     else if (v4) h = await gethostbyaddr(p, ns, AF_INET, v4);
     else h = (await gethostbyname2(p, ns, key, AF_INET6)) ?? (await gethostbyname2(p, ns, key, AF_INET));
-    if (!h) result = 2;
-    else printHosts(p, h);
-  }
-  return result;
+    return h && printHosts(h);
+  });
 }
 
 /** check_pf.c: __check_pf() — does the namespace have IPv4 / IPv6 addresses beyond loopback's */
@@ -290,27 +305,17 @@ function sortRfc3484(p: Process, list: GaiResult[]): GaiResult[] {
 }
 
 async function ahostsKeys(p: Process, ns: Nss, keys: string[], family: number, addrconfig: boolean): Promise<number> {
-  if (!keys.length) {
-    if (!ns.files) return 0;
-    for (const h of await hostsFile(p)) printHosts(p, h);
-    return 0;
-  }
-  let result = 0;
-  for (const key of keys) {
+  return eachKey(p, keys, () => allHosts(p, ns), async (key) => {
     const r = await getaddrinfo(p, ns, key, family, addrconfig);
-    if (!r) {
-      result = 2;
-      continue;
-    }
-    let first = true;
+    if (!r) return undefined;
+    let out = "";
     for (const a of r.list) {
       for (const sock of ["STREAM", "DGRAM", "RAW"]) {
-        p.stdout.write(`${ntop(a.family, a.addr).padEnd(15)} ${sock.padEnd(6)} ${first ? r.canon : ""}\n`);
-        first = false;
+        out += `${ntop(a.family, a.addr).padEnd(15)} ${sock.padEnd(6)} ${out ? "" : r.canon}\n`;
       }
     }
-  }
-  return result;
+    return out;
+  });
 }
 
 // ------------------------------------------------------------------------- the others
@@ -319,19 +324,12 @@ async function ahostsKeys(p: Process, ns: Nss, keys: string[], family: number, a
  * number (atol) when the key starts with a digit */
 async function numberedKeys(p: Process, keys: string[], path: string, print: (f: string[]) => string): Promise<number> {
   const recs = (await records(p, path, /\s+/)).filter((f) => f.length >= 2 && /^\d+$/.test(f[1]!));
-  if (!keys.length) {
-    for (const f of recs) p.stdout.write(print(f));
-    return 0;
-  }
-  let result = 0;
-  for (const key of keys) {
+  return eachKey(p, keys, async () => recs.map(print).join(""), async (key) => {
     const f = /^[0-9]/.test(key)
       ? recs.find((r) => Number(r[1]) === parseInt(key, 10))
       : recs.find((r) => r[0] === key || r.slice(2).includes(key));
-    if (!f) result = 2;
-    else p.stdout.write(print(f));
-  }
-  return result;
+    return f && print(f);
+  });
 }
 
 /** inet_network(): a network number of one to four parts */
@@ -353,12 +351,7 @@ async function servicesKeys(p: Process, keys: string[]): Promise<number> {
     const [port, proto] = f[1]!.split("/") as [string, string];
     return `${f[0]!.padEnd(21)} ${Number(port)}/${proto}${aliases(f)}\n`;
   };
-  if (!keys.length) {
-    for (const f of recs) p.stdout.write(print(f));
-    return 0;
-  }
-  let result = 0;
-  for (const k of keys) {
+  return eachKey(p, keys, async () => recs.map(print).join(""), async (k) => {
     const slash = k.indexOf("/");
     const key = slash >= 0 ? k.slice(0, slash) : k;
     const proto = slash >= 0 ? k.slice(slash + 1) : undefined;
@@ -368,29 +361,19 @@ async function servicesKeys(p: Process, keys: string[]): Promise<number> {
     const f = /^[0-9]/.test(key) && port !== undefined && port >= 0 && port <= 65535
       ? recs.find((r) => Number(r[1]!.split("/")[0]) === port && protoOk(r))
       : recs.find((r) => (r[0] === key || r.slice(2).includes(key)) && protoOk(r));
-    if (!f) result = 2;
-    else p.stdout.write(print(f));
-  }
-  return result;
+    return f && print(f);
+  });
 }
 
 /** passwd and group: putpwent()/putgrent() of the entry named, or numbered (strtoul) */
 async function colonKeys(p: Process, keys: string[], path: string, idField: number): Promise<number> {
   const recs = await records(p, path, ":");
-  if (!keys.length) {
-    for (const f of recs) p.stdout.write(f.join(":") + "\n");
-    return 0;
-  }
-  let result = 0;
-  for (const key of keys) {
+  const print = (f: string[]) => f.join(":") + "\n";
+  return eachKey(p, keys, async () => recs.map(print).join(""), async (key) => {
     const numeric = /^\s*[+-]?\d+$/.test(key) && key !== "";
-    const f = numeric
-      ? recs.find((r) => Number(r[idField]) === (Number(key.trim()) >>> 0))
-      : recs.find((r) => r[0] === key);
-    if (!f) result = 2;
-    else p.stdout.write(f.join(":") + "\n");
-  }
-  return result;
+    const f = numeric ? recs.find((r) => Number(r[idField]) === (Number(key.trim()) >>> 0)) : recs.find((r) => r[0] === key);
+    return f && print(f);
+  });
 }
 
 /** getgrouplist(user, -1): the groups whose member lists name the user */
@@ -517,17 +500,10 @@ export const getent: Command = async (p) => {
 async function networksKeys(p: Process, keys: string[]): Promise<number> {
   const recs = (await records(p, "/etc/networks", /\s+/)).filter((f) => f.length >= 2 && inetNetwork(f[1]!) !== undefined);
   const print = (f: string[]) => `${f[0]!.padEnd(21)} ${inetNtop4(bytes4(inetNetwork(f[1]!)!))}${aliases(f)}\n`;
-  if (!keys.length) {
-    for (const f of recs) p.stdout.write(print(f));
-    return 0;
-  }
-  let result = 0;
-  for (const key of keys) {
+  return eachKey(p, keys, async () => recs.map(print).join(""), async (key) => {
     const f = /^[0-9]/.test(key)
       ? recs.find((r) => inetNetwork(r[1]!) === netKey(key))
       : recs.find((r) => r[0] === key || r.slice(2).includes(key));
-    if (!f) result = 2;
-    else p.stdout.write(print(f));
-  }
-  return result;
+    return f && print(f);
+  });
 }
