@@ -125,7 +125,8 @@ export class ProcTable {
       deliver(sig: number) {
         if (HARMLESS.has(sig)) return;
         const end = () => {
-          kill?.abort();
+          // the kill switch it has now (a claimed job's entry gets its tool's)
+          e.kill?.abort();
           stop?.();
         };
         const h = sig === 9 ? undefined : SIGNAL_HANDLERS[e.comm]?.[sig];

@@ -291,6 +291,8 @@ export class HostShell implements Shell, IoHost {
   private readonly bashes = new WeakMap<Syscalls, Bash>();
   private readonly sessions = new Map<string, JobSession>();
   private readonly kills = new Map<string, AbortController>();
+  /** the processes running under each `timeout` (by its kill id): whom its signal reaches */
+  private readonly killProcs = new Map<string, Set<ProcEntry>>();
   private readonly ttys = new Map<string, { write(s: string): void }>();
   private nextKill = 1;
   private nextSession = 1;
@@ -891,14 +893,31 @@ export class HostShell implements Shell, IoHost {
     const id = String(this.nextKill++);
     const kill = new AbortController();
     this.kills.set(id, kill);
+    const members = new Set<ProcEntry>();
+    this.killProcs.set(id, members);
     let timedOut = false;
+    let killed = false;
+    // timeout.c: cleanup() — the signal goes to the command (and its process group); each
+    // process takes it as it would a kill(2): caught, ignored or ending it
+    const send = (sig: number) => {
+      for (const pr of [...members]) pr.deliver(sig);
+    };
+    let tk: ReturnType<Scheduler["after"]> | undefined;
+    const sig = signalNumber(a.signal);
     const t =
       a.seconds > 0
         ? this.sched.after(
             Math.round(a.seconds * 1_000_000),
             () => {
               timedOut = true;
-              kill.abort();
+              // SIGKILL reaches timeout itself too (kill(0, SIGKILL)): it dies with its command
+              if (sig === 9) killed = true;
+              send(sig);
+              if (a.killAfter !== undefined && sig !== 9)
+                tk = this.sched.after(Math.round(a.killAfter * 1_000_000), () => {
+                  killed = true;
+                  send(9);
+                }, "timeout-kill");
             },
             "timeout",
           )
@@ -920,11 +939,13 @@ export class HostShell implements Shell, IoHost {
       });
       io.childDone(r);
       if (timedOut && a.verbose) io.err(`timeout: sending signal ${a.signal} to command '${cmd}'\n`);
-      const code = timedOut ? (a.preserveStatus ? 128 + signalNumber(a.signal) : 124) : r.exitCode;
+      const code = killed ? 137 : timedOut ? (a.preserveStatus ? r.exitCode : 124) : r.exitCode;
       return { stdout: io.stdout, stderr: io.stderr, exitCode: code };
     } finally {
       t?.cancel();
+      tk?.cancel();
       this.kills.delete(id);
+      this.killProcs.delete(id);
       io.close();
     }
   }
@@ -990,6 +1011,13 @@ export class HostShell implements Shell, IoHost {
       proc = this.procs.add({ pid: this.procs.allocPid(), ppid, comm: name.slice(0, 15), args: [name, ...args], tty: parent?.tty ?? "?" }, pkill);
       if (parent?.ignored) proc.ignored = new Set(parent.ignored);
     }
+    // a job's entry this tool claimed takes the tool's kill switch while it runs, if it has none
+    const lentKill = !proc.kill;
+    if (lentKill) proc.kill = pkill;
+    // under a `timeout`: its signal reaches this process
+    const timeoutKid = ctx.env.get(KILL_VAR) ?? env[KILL_VAR];
+    const underTimeout = timeoutKid ? this.killProcs.get(timeoutKid) : undefined;
+    underTimeout?.add(proc);
     const cwd = ctx.cwd;
     const pcwd = cwd;
     const fs = this.bashFor(sys).fs;
@@ -1025,8 +1053,13 @@ export class HostShell implements Shell, IoHost {
       get stdinBytes() {
         return ctx.stdin ? Uint8Array.from(latin1FromBytes(ctx.stdin), (c) => c.charCodeAt(0)) : new Uint8Array(0);
       },
-      stdout: { write: (s: string) => io.out(s), writeBytes: (b: Uint8Array) => io.outBytes(b) },
-      stderr: { write: (s: string) => io.err(s) },
+      // a process a signal it does not catch has ended writes nothing more (its handlers, the
+      // statistics of a ping's sigexit on SIGINT, never run for SIGTERM)
+      stdout: {
+        write: (s: string) => void (proc.killedBy === undefined && io.out(s)),
+        writeBytes: (b: Uint8Array) => void (proc.killedBy === undefined && io.outBytes(b)),
+      },
+      stderr: { write: (s: string) => void (proc.killedBy === undefined && io.err(s)) },
       // its own view of the kernel: the sockets it makes enter its fd table (procpid.ts)
       sys: taskSyscalls(sys, proc, this.procs),
       signal: signal.signal,
@@ -1154,6 +1187,8 @@ export class HostShell implements Shell, IoHost {
     }
     io.close();
     signal.dispose();
+    underTimeout?.delete(proc);
+    if (lentKill) delete proc.kill;
     await sinks.out?.done();
     await sinks.err?.done();
     if (proc !== job) this.procs.remove(proc.pid);

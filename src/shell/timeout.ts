@@ -1,7 +1,9 @@
 /**
  * coreutils src/timeout.c on the simulated clock: run COMMAND, and if it still runs after
- * DURATION, signal it (SIGTERM by default) and exit 124. The signal reaches tuxnet tools as
- * their Process.signal (tcpdump then prints its statistics, as on SIGTERM).
+ * DURATION, signal it (SIGTERM by default) and exit 124 (`--preserve-status`: the command's
+ * status; `-k`: SIGKILL after that, 137). Each process under it takes the signal as from
+ * kill(2) (shell.ts): one it catches runs its handler (tcpdump's statistics on SIGTERM, ping's
+ * on SIGINT), one it does not ends it where it is.
  */
 const TRY = "Try 'timeout --help' for more information.\n";
 
