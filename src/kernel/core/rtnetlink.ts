@@ -82,6 +82,7 @@ function msgFamily(m: RtnlMsg): number {
   if ("ifa" in m) return m.ifa.family;
   if ("rtm" in m) return m.rtm.family;
   if ("ndm" in m) return m.ndm.family;
+  if ("ncm" in m) return m.ncm.family;
   return m.frh.family;
 }
 
@@ -643,8 +644,24 @@ function rtnlDumpIfinfo(net: Net, m: LinkMsg): RtnlMsg[] {
   return out;
 }
 
+/** net/core/rtnetlink.c: rtnl_dump_all() — a PF_UNSPEC dump asks every family that can */
+function rtnlDumpAll(net: Net, m: RtnlMsg): RtnlMsg[] {
+  const out: RtnlMsg[] = [];
+  const families = [...rtnlMsgHandlers.keys()]
+    .map((k) => k.split("/") as [string, string])
+    .filter(([f, t]) => t === m.type && f !== String(AF_UNSPEC))
+    .map(([f]) => Number(f))
+    .sort((a, b) => a - b);
+  for (const f of families) {
+    const link = rtnlMsgHandlers.get(`${f}/${m.type}`);
+    if (link?.dumpit) out.push(...link.dumpit(net, m));
+  }
+  return out;
+}
+
 /** net/core/rtnetlink.c: rtnetlink_init() — the link messages of PF_UNSPEC */
 export function rtnetlinkInit(): void {
+  for (const t of ["RTM_GETADDR", "RTM_GETROUTE", "RTM_GETNETCONF"]) rtnlRegister(AF_UNSPEC, t, { dumpit: rtnlDumpAll });
   rtnlRegister(AF_UNSPEC, "RTM_NEWLINK", { doit: rtnlNewlink });
   rtnlRegister(AF_UNSPEC, "RTM_SETLINK", { doit: rtnlSetlink });
   rtnlRegister(AF_UNSPEC, "RTM_DELLINK", { doit: rtnlDellink });

@@ -17,7 +17,8 @@ import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET, IFA_F_SECONDARY, IFA_F_PERMANENT, IFA_F_NOPREFIXROUTE, IFA_F_MCAUTOJOIN, IFA_F_DEPRECATED,
   RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE,
-  type AddrMsg, type IfaAttrs, type NlAck, type RtnlMsg,
+  NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  type AddrMsg, type IfaAttrs, type NetconfMsg, type NlAck, type RtnlMsg,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_POINTOPOINT, IFF_BROADCAST, IFF_UP } from "../uapi/if.ts";
 import { fibAddIfaddr, fibDelIfaddr, fibModifyPrefixMetric, inetAddrType as fibInetAddrType } from "./fib_frontend.ts";
@@ -1093,6 +1094,47 @@ function inetdevEvent(event: number, dev: NetDevice): number {
 
 // --------------------------------------------------------------------------------- init
 
+// ------------------------------------------------------------------ RTM_GETNETCONF
+
+/** inet_netconf_fill_devconf(NETCONFA_ALL): the raw values of one devconf */
+function inetNetconfFill(ifindex: number, get: (name: string) => number): NetconfMsg {
+  return {
+    type: "RTM_NEWNETCONF",
+    flags: {},
+    ncm: { family: AF_INET },
+    attrs: {
+      NETCONFA_IFINDEX: ifindex,
+      NETCONFA_FORWARDING: get("forwarding"),
+      NETCONFA_RP_FILTER: get("rp_filter"),
+      NETCONFA_MC_FORWARDING: get("mc_forwarding"),
+      NETCONFA_BC_FORWARDING: get("bc_forwarding"),
+      NETCONFA_PROXY_NEIGH: get("proxy_arp"),
+      NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: get("ignore_routes_with_linkdown"),
+    },
+  };
+}
+
+/** inet_netconf_get_devconf(): one device's, or "all"'s or "default"'s */
+function inetNetconfGet(net: Net, m: NetconfMsg): { ack: NlAck; answer: NetconfMsg } | KErr {
+  const ifindex = m.attrs.NETCONFA_IFINDEX;
+  if (ifindex === undefined) return kerr("EINVAL");
+  if (ifindex === NETCONFA_IFINDEX_ALL) return { ack: { ok: true }, answer: inetNetconfFill(ifindex, (n) => inetConfGet(net, n)) };
+  if (ifindex === NETCONFA_IFINDEX_DEFAULT)
+    return { ack: { ok: true }, answer: inetNetconfFill(ifindex, (n) => inetConfGet("default", n, net)) };
+  const dev = devGetByIndex(net, ifindex);
+  if (!dev || !devInDevice(dev)) return kerr("ENODEV");
+  return { ack: { ok: true }, answer: inetNetconfFill(ifindex, (n) => inetConfGet(dev, n)) };
+}
+
+/** inet_netconf_dump_devconf(): every device's, then "all" and "default" */
+function inetNetconfDump(net: Net): NetconfMsg[] {
+  const out: NetconfMsg[] = [];
+  for (const dev of net.devices()) if (devInDevice(dev)) out.push(inetNetconfFill(dev.ifindex, (n) => inetConfGet(dev, n)));
+  out.push(inetNetconfFill(NETCONFA_IFINDEX_ALL, (n) => inetConfGet(net, n)));
+  out.push(inetNetconfFill(NETCONFA_IFINDEX_DEFAULT, (n) => inetConfGet("default", n, net)));
+  return out;
+}
+
 let inited = false;
 
 /** net/ipv4/devinet.c: devinet_init() */
@@ -1107,6 +1149,10 @@ export function devinetInit(): void {
   glue_rtnlRegisterDoit(AF_INET, "RTM_NEWADDR", (net, msg) => inetRtmNewaddr(net, msg as AddrMsg));
   glue_rtnlRegisterDoit(AF_INET, "RTM_DELADDR", (net, msg) => inetRtmDeladdr(net, msg as AddrMsg));
   glue_rtnlRegisterDumpit(AF_INET, "RTM_GETADDR", (net, msg) => inetDumpIfaddr(net, msg as AddrMsg));
+  rtnlRegister(AF_INET, "RTM_GETNETCONF", {
+    doit: (net: Net, m: RtnlMsg) => inetNetconfGet(net, m as NetconfMsg),
+    dumpit: (net: Net) => inetNetconfDump(net),
+  });
   glue_registerIoctlHandler("SIOCGIFCONF", inetGifconf);
   // inet_ioctl(): an AF_INET socket's SIOCSIFFLAGS goes through devinet_ioctl (alias labels)
   glue_registerIoctlHandler("SIOCSIFFLAGS", devinetIoctl);

@@ -256,21 +256,6 @@ export function setRouteCacheDumpHook(fn: (net: Net, m: RouteMsg) => RouteMsg[])
   cloneDumpHook = fn;
 }
 
-/** per-family dumpits for an AF_UNSPEC dump (rtnl_dump_all): addrconf registers AF_INET6's */
-const unspecRouteDumps = new Map<number, (net: Net, m: RtnlMsg) => RtnlMsg[]>();
-const unspecAddrDumps = new Map<number, (net: Net, m: RtnlMsg) => RtnlMsg[]>();
-
-/** add a family to the AF_UNSPEC RTM_GETROUTE / RTM_GETADDR dumps (rtnl_dump_all order: by family) */
-export function registerUnspecDump(type: "RTM_GETROUTE" | "RTM_GETADDR", family: number, fn: (net: Net, m: RtnlMsg) => RtnlMsg[]): void {
-  (type === "RTM_GETROUTE" ? unspecRouteDumps : unspecAddrDumps).set(family, fn);
-}
-
-function dumpAll(map: Map<number, (net: Net, m: RtnlMsg) => RtnlMsg[]>, net: Net, m: RtnlMsg): RtnlMsg[] {
-  const out: RtnlMsg[] = [];
-  for (const fam of [...map.keys()].sort((a, b) => a - b)) out.push(...map.get(fam)!(net, m));
-  return out;
-}
-
 // ---------------------------------------------------------------- routes of addresses
 
 /** net/ipv4/fib_frontend.c: fib_magic() */
@@ -645,11 +630,6 @@ export function fibFrontendInit(): void {
   rtnlRegister(AF_INET, "RTM_NEWROUTE", { doit: (net: Net, m: RouteMsg) => ({ ack: inetRtmNewroute(net, m) }) });
   rtnlRegister(AF_INET, "RTM_DELROUTE", { doit: (net: Net, m: RouteMsg) => ({ ack: inetRtmDelroute(net, m) }) });
   rtnlRegister(AF_INET, "RTM_GETROUTE", { dumpit: (net: Net, m: RouteMsg) => inetDumpFib(net, m) });
-  registerUnspecDump("RTM_GETROUTE", AF_INET, (net, m) => inetDumpFib(net, m as RouteMsg));
-  registerUnspecDump("RTM_GETADDR", AF_INET, (net, m) => inetDumpIfaddr(net, m as AddrMsg));
-  // rtnl_dump_all(): an AF_UNSPEC dump asks every family in turn
-  rtnlRegister(AF_UNSPEC, "RTM_GETROUTE", { dumpit: (net: Net, m: RtnlMsg) => dumpAll(unspecRouteDumps, net, m) });
-  rtnlRegister(AF_UNSPEC, "RTM_GETADDR", { dumpit: (net: Net, m: RtnlMsg) => dumpAll(unspecAddrDumps, net, m) });
   registerIoctl("SIOCADDRT", ipRtIoctl);
   registerIoctl("SIOCDELRT", ipRtIoctl);
   registerProcNet("route", procNetRoute);

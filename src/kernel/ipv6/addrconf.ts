@@ -21,11 +21,10 @@ import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTN_BLACKHOLE,
-  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW,
-  type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg,
+  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
-import { registerUnspecDump } from "../ipv4/fib_frontend.ts";
 import { addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady } from "./ndisc.ts";
 
 export const IN6_ADDR_GEN_MODE_EUI64 = 0;
@@ -743,6 +742,50 @@ export function inet6DumpIfinfo(net: Net, req: LinkMsg): LinkMsg[] {
 
 let inited = false;
 
+// ------------------------------------------------------------------ RTM_GETNETCONF
+
+/** inet6_netconf_fill_devconf(NETCONFA_ALL) */
+function inet6NetconfFill(ifindex: number, cnf: Map<string, number | string>): NetconfMsg {
+  const v = (n: string) => Number(cnf.get(n) ?? 0);
+  return {
+    type: "RTM_NEWNETCONF",
+    flags: {},
+    ncm: { family: AF_INET6 },
+    attrs: {
+      NETCONFA_IFINDEX: ifindex,
+      NETCONFA_FORWARDING: v("forwarding"),
+      NETCONFA_MC_FORWARDING: v("mc_forwarding"),
+      NETCONFA_PROXY_NEIGH: v("proxy_ndp"),
+      NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN: v("ignore_routes_with_linkdown"),
+    },
+  };
+}
+
+/** inet6_netconf_get_devconf() */
+function inet6NetconfGet(net: Net, m: NetconfMsg): { ack: NlAck; answer: NetconfMsg } | KErr {
+  const ifindex = m.attrs.NETCONFA_IFINDEX;
+  if (ifindex === undefined) return kerr("EINVAL");
+  const s = addrconfNet(net);
+  if (ifindex === NETCONFA_IFINDEX_ALL) return { ack: { ok: true }, answer: inet6NetconfFill(ifindex, s.all) };
+  if (ifindex === NETCONFA_IFINDEX_DEFAULT) return { ack: { ok: true }, answer: inet6NetconfFill(ifindex, s.dflt) };
+  const dev = net.devices().find((d) => d.ifindex === ifindex);
+  const idev = dev && devInet6(dev);
+  if (!idev) return kerr("ENODEV");
+  return { ack: { ok: true }, answer: inet6NetconfFill(ifindex, idev.cnf) };
+}
+
+/** inet6_netconf_dump_devconf() */
+function inet6NetconfDump(net: Net): NetconfMsg[] {
+  const s = addrconfNet(net);
+  const out: NetconfMsg[] = [];
+  for (const dev of net.devices()) {
+    const idev = devInet6(dev);
+    if (idev) out.push(inet6NetconfFill(dev.ifindex, idev.cnf));
+  }
+  out.push(inet6NetconfFill(NETCONFA_IFINDEX_ALL, s.all), inet6NetconfFill(NETCONFA_IFINDEX_DEFAULT, s.dflt));
+  return out;
+}
+
 /** net/ipv6/addrconf.c: addrconf_init() */
 export function addrconfInit(): void {
   if (inited) return;
@@ -761,10 +804,12 @@ export function addrconfInit(): void {
     doit: (net: Net, m: LinkMsg) => rtnetlinkRcvMsg(net, { ...m, ifi: { ...m.ifi, family: 0 } }),
   });
   rtnlRegister(AF_INET6, "RTM_GETROUTE", { dumpit: (net: Net, m: RouteMsg) => inet6DumpFib(net, m) });
+  rtnlRegister(AF_INET6, "RTM_GETNETCONF", {
+    doit: (net: Net, m: RtnlMsg) => inet6NetconfGet(net, m as NetconfMsg),
+    dumpit: (net: Net) => inet6NetconfDump(net),
+  });
   rtnlRegister(AF_INET6, "RTM_NEWROUTE", { doit: (net: Net, m: RouteMsg) => inet6RtmNewroute(net, m) });
   rtnlRegister(AF_INET6, "RTM_DELROUTE", { doit: (net: Net, m: RouteMsg) => inet6RtmDelroute(net, m) });
-  registerUnspecDump("RTM_GETADDR", AF_INET6, (net: Net, m: RtnlMsg) => inet6DumpIfaddr(net, m as AddrMsg));
-  registerUnspecDump("RTM_GETROUTE", AF_INET6, (net: Net, m: RtnlMsg) => inet6DumpFib(net, m as RouteMsg));
   registerRtnlAfOps({
     family: AF_INET6,
     fillLinkAf(dev: NetDevice, attrs: IflaAttrs): void {

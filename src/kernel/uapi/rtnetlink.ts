@@ -388,13 +388,29 @@ export type RtnlMsg =
   | { type: "RTM_NEWADDR" | "RTM_DELADDR" | "RTM_GETADDR"; flags: NlFlags; ifa: IfAddrMsg; attrs: IfaAttrs }
   | { type: "RTM_NEWROUTE" | "RTM_DELROUTE" | "RTM_GETROUTE"; flags: NlFlags; rtm: RtMsg; attrs: RtaAttrs }
   | { type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" | "RTM_GETNEIGH"; flags: NlFlags; ndm: NdMsg; attrs: NdaAttrs }
-  | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs };
+  | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs }
+  | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs };
 
 export type LinkMsg = Extract<RtnlMsg, { ifi: IfInfoMsg }>;
 export type AddrMsg = Extract<RtnlMsg, { ifa: IfAddrMsg }>;
 export type RouteMsg = Extract<RtnlMsg, { rtm: RtMsg }>;
 export type NeighMsg = Extract<RtnlMsg, { ndm: NdMsg }>;
 export type RuleMsg = Extract<RtnlMsg, { frh: FibRuleHdr }>;
+export type NetconfMsg = Extract<RtnlMsg, { ncm: { family: number } }>;
+
+/** include/uapi/linux/netconf.h: struct netconfmsg's attributes (NETCONFA_*) */
+export interface NetconfAttrs {
+  /** the device, or NETCONFA_IFINDEX_ALL / NETCONFA_IFINDEX_DEFAULT */
+  NETCONFA_IFINDEX?: number;
+  NETCONFA_FORWARDING?: number;
+  NETCONFA_RP_FILTER?: number;
+  NETCONFA_MC_FORWARDING?: number;
+  NETCONFA_PROXY_NEIGH?: number;
+  NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN?: number;
+  NETCONFA_BC_FORWARDING?: number;
+}
+export const NETCONFA_IFINDEX_ALL = -1;
+export const NETCONFA_IFINDEX_DEFAULT = -2;
 
 /** An acknowledgement: success (possibly with an extack warning) or an errno with extack text. */
 export type NlAck = { ok: true; warning?: string } | ({ ok: false } & KErr);

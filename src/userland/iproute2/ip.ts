@@ -18,6 +18,7 @@ import { doIpneigh } from "./ipneigh.ts";
 import { doNetns } from "./ipnetns.ts";
 import { doIprule } from "./iprule.ts";
 import { doMultiaddr } from "./ipmaddr.ts";
+import { doIpnetconf } from "./ipnetconf.ts";
 
 export const VERSION = "6.1.0";
 
@@ -81,7 +82,7 @@ const cmds: [string, IpCmd][] = [
   ["mroute", notModelled("mroute")],
   ["mrule", notModelled("mrule")],
   ["netns", doNetns],
-  ["netconf", notModelled("netconf")],
+  ["netconf", doIpnetconf],
   ["vrf", notModelled("vrf")],
   ["sr", notModelled("sr")],
   ["nexthop", notModelled("nexthop")],
