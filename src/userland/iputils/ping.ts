@@ -10,6 +10,7 @@
  * single Block for the whole run, so a flood of a million pings allocates no promise per packet.
  * The clock is the simulated one: gettimeofday() is WallClock, SO_TIMESTAMP is RecvMsg.stamp.
  */
+import { CStdout, fflush } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
@@ -781,6 +782,7 @@ class Ping4 {
       if (rts.ntransmitted > 0 && !rts.rcvdTest(rts.ntransmitted)) {
         this.printTimestamp();
         this.printf(`no answer yet for icmp_seq=${rts.ntransmitted % MAX_DUP_CHK}\n`);
+        fflush(this.p);
       }
     }
 
@@ -900,6 +902,7 @@ class Ping4 {
         this.printTimestamp();
         this.printf(`From ${this.prAddr(e.offender ?? 0)} icmp_seq=${seq} `);
         this.prIcmph(e.ee_type, e.ee_code, e.ee_info >>> 0, undefined);
+        fflush(this.p);
       }
     }
     return netErrors ? netErrors : -localErrors;
@@ -943,7 +946,10 @@ class Ping4 {
       const wrongSource = !rts.broadcastPings && !rts.multicast && from !== rts.whereto;
       const seq = (icp[6]! << 8) | icp[7]!;
       const recvUs = rts.optLatency ? this.clock.us() : this.clock.us(m.stamp);
-      if (this.gatherStatistics(icp, 8, cc, seq, replyTtl, csfailed, recvUs, this.prAddr(from), wrongSource)) return 0;
+      if (this.gatherStatistics(icp, 8, cc, seq, replyTtl, csfailed, recvUs, this.prAddr(from), wrongSource)) {
+        fflush(this.p);
+        return 0;
+      }
     } else {
       switch (type) {
         case ICMP_ECHO:
@@ -998,6 +1004,7 @@ class Ping4 {
     if (!rts.optFlood) {
       this.prOptions(opts, opts.length + 20);
       this.printf("\n");
+      fflush(this.p);
     }
     return 0;
   }
@@ -1432,8 +1439,9 @@ function finish(p: Process, rts: PingRts): number {
   const tvSec = Math.floor(tv / 1e6);
   const tvNsec = (tv - tvSec * 1e6) * 1000;
   let comma = "";
-  let s = "\n";
-  s += `--- ${rts.hostname} ping statistics ---\n`;
+  p.stdout.write("\n");
+  fflush(p);
+  let s = `--- ${rts.hostname} ping statistics ---\n`;
   s += `${rts.ntransmitted} packets transmitted, `;
   s += `${rts.nreceived} received`;
   if (rts.nrepeats) s += `, +${rts.nrepeats} duplicates`;
@@ -1564,11 +1572,17 @@ function strFamily(f: number): string {
 
 /** ping.c: main() */
 export async function ping(p: Process): Promise<number> {
+  // its stdout through stdio: block-buffered on a pipe, flushed where ping_common.c fflush()es
+  // and at exit (a SIGTERM before the first reply leaves nothing, not even the PING line)
+  const out = new CStdout(p.stdout, p.isatty);
+  const bp = Object.create(p, { stdout: { value: out } }) as Process;
   try {
-    return await pingMain(p);
+    return await pingMain(bp);
   } catch (e) {
     if (e instanceof Exit) return e.code;
     throw e;
+  } finally {
+    out.flush();
   }
 }
 
@@ -1679,6 +1693,7 @@ async function pingMain(p: Process): Promise<number> {
       case "f":
         rts.optFlood = true;
         rts.optNumeric = true;
+        if (p.stdout instanceof CStdout) p.stdout.unbuffered();
         break;
       case "p":
         rts.optPingfilled = true;
