@@ -615,6 +615,11 @@ export class HostShell implements Shell, IoHost {
     const log = new OutLog();
     const route: Route = { log: String(this.nextLog++), o: "1", e: "2", pipe: "" };
     this.logs.set(route.log, log);
+    // Ctrl-C (the caller's abort): SIGINT to the line's foreground processes first, so each takes
+    // it as it would (ping's statistics; a tool that does not catch it just ends), then the
+    // line itself stops
+    const interrupt = () => this.interruptForeground(line, session, execs);
+    opts.signal?.addEventListener("abort", interrupt);
     const lineSignal = linkSignals(opts.signal ?? NEVER, lineKill.signal);
     try {
       const r = await bash.exec(script, {
@@ -644,6 +649,7 @@ export class HostShell implements Shell, IoHost {
         env,
       };
     } finally {
+      opts.signal?.removeEventListener("abort", interrupt);
       lineSignal.dispose();
       if (line !== this.interactiveBash) this.procs.remove(line.pid);
       session.open = false;
@@ -652,6 +658,22 @@ export class HostShell implements Shell, IoHost {
       this.sessions.delete(sid);
       this.ttys.delete(sid);
     }
+  }
+
+  /** the terminal's SIGINT: every process below the line's shell that is not in a background
+   * job (those are in process groups of their own), and the line's process itself when it is
+   * the one tool it exec'd */
+  private interruptForeground(line: ProcEntry, session: JobSession, execd: boolean): void {
+    const bg = new Set((session.jobs ?? []).map((j) => j.pid));
+    const below = (e: ProcEntry): boolean => {
+      for (let cur: ProcEntry | undefined = e, hops = 0; cur && hops < 64; hops++) {
+        if (bg.has(cur.pid)) return false;
+        if (cur.ppid === line.pid) return true;
+        cur = this.procs.get(cur.ppid);
+      }
+      return false;
+    };
+    for (const e of this.procs.list()) if ((e === line && execd) || (e !== line && below(e))) e.deliver(2);
   }
 
   /** a job's sleep on the simulated clock that a kill (abort) ends early */
