@@ -109,9 +109,19 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
   let running: AbortController | undefined;
   /** when the last prompt was shown: the time the user took passes on the simulated clock too */
   let promptAt = performance.now();
+  /** the terminal echoes ^C (ECHOCTL); bash ends the line a SIGINT killed with a newline */
+  let interrupted = false;
+  let atLineStart = true;
+  const write = (t: string) => {
+    if (t) atLineStart = t.endsWith("\n");
+    process.stdout.write(t);
+  };
   rl.on("SIGINT", () => {
-    if (running) running.abort();
-    else {
+    if (running) {
+      interrupted = true;
+      write("^C");
+      running.abort();
+    } else {
       process.stdout.write("^C\n");
       prompt();
     }
@@ -152,11 +162,11 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
           .run(current, cmd, {
             signal: running.signal,
             ...(st ? { cwd: st.cwd, env: st.env } : {}),
-            ...(streamable(cmd) ? { tty: { write: (s: string) => void process.stdout.write(s) } } : {}),
+            ...(streamable(cmd) ? { tty: { write: (s: string) => write(s) } } : {}),
           })
           .finally(stopPacer);
         // a terminal shows stdout and stderr as they were written
-        process.stdout.write(r.output ?? r.stdout + r.stderr);
+        write(r.output ?? r.stdout + r.stderr);
         if (r.env) {
           const { PWD, OLDPWD: _o, SHLVL: _s, HOSTNAME: _h, SHELL: _sh, BASH: _b, ...vars } = r.env;
           state.set(current, { cwd: PWD ?? here(), env: vars });
@@ -168,6 +178,9 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
       }
       // what is due now (a signal the line sent) runs before the prompt reports on jobs
       await world.advance(0);
+      if (interrupted && !atLineStart) write("\n");
+      interrupted = false;
+      atLineStart = true;
     }
     prompt();
   }
