@@ -43,8 +43,11 @@ export interface ProcEntry extends ProcInfo {
   kill?: AbortController;
   /** signals set to SIG_IGN (INT and QUIT of a background job of a non-interactive shell) */
   ignored?: Set<number>;
-  /** delivery: aborts the process's kill switch (or stops a daemon) */
+  /** delivery: a handler the program installed, else aborts the process's kill switch (or
+   * stops a daemon) */
   deliver(sig: number): void;
+  /** the signal handlers the running program installed (sigaction), by signal */
+  handlers?: Map<number, () => void>;
   /** a daemon's liveness (it may stop by itself); undefined: alive until removed */
   alive?(): boolean;
   /**
@@ -123,6 +126,8 @@ export class ProcTable {
       state: "S",
       ...(kill ? { kill } : {}),
       deliver(sig: number) {
+        const handler = sig !== 9 ? e.handlers?.get(sig) : undefined;
+        if (handler) return handler();
         if (HARMLESS.has(sig)) return;
         const end = () => {
           // the kill switch it has now (a claimed job's entry gets its tool's)

@@ -1086,6 +1086,7 @@ export class HostShell implements Shell, IoHost {
       sys: taskSyscalls(sys, proc, this.procs),
       signal: signal.signal,
       isatty: tty !== undefined,
+      onSignal: (sig: number, handler: () => void) => void (proc.handlers ??= new Map()).set(sig, handler),
       spawn: async (argv: string[], view: Syscalls, sopts?: SpawnOptions) => {
         const child = view.ns ?? view;
         const cwd = sopts?.cwd !== undefined ? resolve(sopts.cwd) : pcwd;
@@ -1211,6 +1212,8 @@ export class HostShell implements Shell, IoHost {
     signal.dispose();
     underTimeout?.delete(proc);
     if (lentKill) delete proc.kill;
+    // its handlers die with the program (an exec'd-in-place job entry lives on)
+    delete proc.handlers;
     await sinks.out?.done();
     await sinks.err?.done();
     if (proc !== job) this.procs.remove(proc.pid);

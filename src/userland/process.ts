@@ -28,6 +28,9 @@ export interface Process {
   signal: AbortSignal;
   /** stdout is a terminal (changes ping -f dots and a few tools' buffering) */
   isatty: boolean;
+  /** sigaction(): run `handler` when signal `sig` arrives instead of its default action (a
+   * catchable signal: not SIGKILL) */
+  onSignal?(sig: number, handler: () => void): void;
   /**
    * Run another command line (argv, not re-parsed) as a child in the namespace of `sys`
    * (ip netns exec, nsenter, timeout); its output goes to this process's stdout/stderr.

@@ -560,6 +560,8 @@ class Ping4 {
     if (this.ping4Sock.socktype === SOCK_RAW && rts.ident === -1) rts.ident = this.sys.random32() & IDENTIFIER_MAX;
 
     p.signal.addEventListener("abort", this.sigexit);
+    // ping_common.c: sigstatus() on SIGQUIT: the main loop prints status() at once
+    p.onSignal?.(3, () => this.status());
 
     rts.startTime = this.sys.now();
     this.timer = procTimer(this.sys, this.onTimer, "ping");
@@ -570,6 +572,19 @@ class Ping4 {
       const cols = Number(p.env["COLUMNS"] ?? "80");
       if (cols > 0) rts.screenWidth = cols;
     }
+  }
+
+  /** ping_common.c: status() — the one-line summary SIGQUIT asks for, on stderr */
+  private status(): void {
+    const rts = this.rts;
+    const loss = rts.ntransmitted ? Math.trunc(((rts.ntransmitted - rts.nreceived) * 100) / rts.ntransmitted) : 0;
+    let s = `\r${rts.nreceived}/${rts.ntransmitted} packets, ${loss}% loss`;
+    if (rts.nreceived && rts.timing) {
+      const tavg = Math.trunc(rts.tsum / (rts.nreceived + rts.nrepeats));
+      const ms = (us: number) => `${Math.trunc(us / 1000)}.${pad3(us % 1000)}`;
+      s += `, min/avg/ewma/max = ${ms(rts.tmin)}/${ms(tavg)}/${Math.trunc(rts.rtt / 8000)}.${pad3(Math.trunc(rts.rtt / 8) % 1000)}/${ms(rts.tmax)} ms`;
+    }
+    this.p.stderr.write(s + "\n");
   }
 
   /** ping_common.c: sigexit() (SIGINT, SIGALRM) */
