@@ -86,10 +86,36 @@ interface Opts {
   vendor: string;
 }
 
+const SIGUSR1 = 10;
+const SIGUSR2 = 12;
+const SIGTERM = 15;
+
 class Udhcpc {
   sock: Socket | undefined;
   xid = 0;
+  /** signals caught and not yet read (udhcp_sp_read(): its signal pipe) */
+  private sigs: number[] = [];
+  private wakeSig: (() => void) | undefined;
   constructor(readonly p: Process, readonly ifc: Iface, readonly o: Opts) {}
+
+  /** udhcp_sp_setup(): USR1, USR2 and TERM go to the signal pipe */
+  catchSignals(): void {
+    for (const sig of [SIGUSR1, SIGUSR2, SIGTERM])
+      this.p.onSignal?.(sig, () => {
+        this.sigs.push(sig);
+        this.wakeSig?.();
+      });
+  }
+
+  /** the next signal read from the pipe */
+  takeSignal(): number | undefined {
+    return this.sigs.shift();
+  }
+
+  /** a signal is waiting, or the process was interrupted */
+  get interrupted(): boolean {
+    return this.p.signal.aborted || this.sigs.length > 0;
+  }
 
   msg(s: string): void {
     this.p.stderr.write(`udhcpc: ${s}\n`);
@@ -163,10 +189,23 @@ class Udhcpc {
     this.sock?.onReadable(() => b.unblock());
     const onAbort = () => b.unblock();
     this.p.signal.addEventListener("abort", onAbort);
-    await b.promise;
+    this.wakeSig = () => b.unblock();
+    if (!this.interrupted) await b.promise;
+    this.wakeSig = undefined;
     this.p.signal.removeEventListener("abort", onAbort);
     this.sock?.onReadable(undefined);
     t.cancel();
+  }
+
+  /** poll() on the signal pipe alone (the RELEASED state: no timeout) */
+  async waitSignal(): Promise<void> {
+    const b = this.p.sys.block();
+    const onAbort = () => b.unblock();
+    this.p.signal.addEventListener("abort", onAbort);
+    this.wakeSig = () => b.unblock();
+    if (!this.interrupted) await b.promise;
+    this.wakeSig = undefined;
+    this.p.signal.removeEventListener("abort", onAbort);
   }
 
   /** one exchange: send `build()` up to `retries` times, `timeout` s apart, until `want` answers */
@@ -178,7 +217,9 @@ class Udhcpc {
       const until = sys.now() + this.o.timeout * 1_000_000;
       while (sys.now() < until) {
         await this.wait(until);
-        if (this.p.signal.aborted) return undefined;
+        // SIGUSR1 while negotiating: "do not disturb"
+        while (this.sigs[0] === SIGUSR1) this.sigs.shift();
+        if (this.interrupted) return undefined;
         for (const pk of this.drain()) if (want(pk)) return pk;
       }
     }
@@ -271,16 +312,68 @@ export async function udhcpc(p: Process): Promise<number> {
     return 1;
   }
   const c = new Udhcpc(p, ifc, o);
+  c.catchSignals();
   c.msg(`started, v${VERSION}`);
   await script(p, "deconfig", o.iface);
-  c.open();
   const sys = p.sys;
+  /** the lease held (BOUND): what a release names */
+  let bound: { ip: number; server: number } | undefined;
+  /** perform_release(): a DHCPRELEASE when bound, then deconfig and the RELEASED state */
+  const performRelease = async (): Promise<void> => {
+    c.close();
+    if (bound) {
+      c.msg(`unicasting a release of ${ipv4ToString(bound.ip)} to ${ipv4ToString(bound.server)}`);
+      c.msg("sending release");
+      // send_release(): from the leased address to the server, through the kernel's UDP
+      const pk = c.packet(DHCPRELEASE);
+      pk.ciaddr = bound.ip;
+      pk.options.set(OPTION_SERVER_IDENTIFIER, optU32(bound.server));
+      const u = sys.socket(AF_INET, SOCK_DGRAM, 17);
+      if (!isKErr(u)) {
+        u.bind({ family: 2, addr: bound.ip, port: DHCP_CLIENT_PORT });
+        u.sendto(buildDhcp(pk, BOOTP_MIN_LEN), { family: 2, addr: bound.server, port: DHCP_SERVER_PORT });
+        u.close();
+      }
+    }
+    c.msg("entering released state");
+    await script(p, "deconfig", o.iface);
+    bound = undefined;
+  };
+  /** the main loop's reading of the signal pipe: an exit status (TERM), "restart" (USR1 out of
+   * RELEASED), or undefined to go on (USR1 when bound: renewal is not modelled) */
+  const onSignals = async (): Promise<number | "restart" | undefined> => {
+    if (p.signal.aborted) return 0;
+    for (let sig = c.takeSignal(); sig !== undefined; sig = c.takeSignal()) {
+      if (sig === SIGTERM) {
+        c.msg("received SIGTERM");
+        if (o.release) await performRelease();
+        c.close();
+        return 0;
+      }
+      if (sig !== SIGUSR2) continue;
+      await performRelease();
+      // RELEASED: nothing more is sent until a signal
+      for (;;) {
+        await c.waitSignal();
+        if (p.signal.aborted) return 0;
+        const next = c.takeSignal();
+        if (next === SIGUSR1) return "restart";
+        if (next === SIGUSR2) await performRelease();
+        if (next === SIGTERM) {
+          c.msg("received SIGTERM");
+          if (o.release) await performRelease();
+          return 0;
+        }
+      }
+    }
+    return undefined;
+  };
   // the fallback-free client: a UDP socket on :68 is what LISTEN_KERNEL uses once bound; the
   // raw socket sees the replies before the address exists
   for (;;) {
+    if (!c.sock) c.open();
     c.xid = sys.random32() >>> 0;
-    let offer: DhcpPacket | undefined;
-    offer = await c.exchange(
+    const offer = await c.exchange(
       () => {
         const pk = c.packet(DHCPDISCOVER);
         if (o.requested !== undefined) pk.options.set(OPTION_REQUESTED_IP, optU32(o.requested));
@@ -289,9 +382,11 @@ export async function udhcpc(p: Process): Promise<number> {
       () => c.msg("broadcasting discover"),
       (pk) => msgType(pk) === DHCPOFFER,
     );
-    if (p.signal.aborted) {
+    if (c.interrupted) {
+      const r = await onSignals();
       c.close();
-      return 0;
+      if (r === "restart") continue;
+      return r ?? 0;
     }
     if (!offer) {
       await script(p, "leasefail", o.iface);
@@ -301,10 +396,12 @@ export async function udhcpc(p: Process): Promise<number> {
         return 1;
       }
       // tryagain
-      await sys.sleep(o.tryagain * 1_000_000);
-      if (p.signal.aborted) {
+      await c.wait(sys.now() + o.tryagain * 1_000_000);
+      if (c.interrupted) {
+        const r = await onSignals();
+        if (r === "restart") continue;
         c.close();
-        return 0;
+        return r ?? 0;
       }
       continue;
     }
@@ -325,9 +422,11 @@ export async function udhcpc(p: Process): Promise<number> {
         return t === DHCPACK || t === DHCPNAK;
       },
     );
-    if (p.signal.aborted) {
+    if (c.interrupted) {
+      const r = await onSignals();
       c.close();
-      return 0;
+      if (r === "restart") continue;
+      return r ?? 0;
     }
     if (!ack) continue;
     if (nak) {
@@ -337,20 +436,25 @@ export async function udhcpc(p: Process): Promise<number> {
       continue;
     }
     const lt = getU32(ack, OPTION_LEASE_TIME) ?? 3600;
-    c.msg(`lease of ${ipv4ToString(ack.yiaddr)} obtained from ${ipv4ToString(getU32(ack, OPTION_SERVER_IDENTIFIER) ?? server)}, lease time ${lt}`);
+    const sid = getU32(ack, OPTION_SERVER_IDENTIFIER) ?? server;
+    c.msg(`lease of ${ipv4ToString(ack.yiaddr)} obtained from ${ipv4ToString(sid)}, lease time ${lt}`);
     await script(p, "bound", o.iface, ack);
     if (o.quit) {
+      // -q: exit with the lease (ret0 comes before the BOUND state: -R sends no DHCPRELEASE,
+      // it deconfigures)
+      if (o.release) await performRelease();
       c.close();
       return 0;
     }
+    bound = { ip: ack.yiaddr, server: sid };
     // foreground: keep the lease until signalled (renewal is beyond a lab's horizon)
     c.close();
-    if (!p.signal.aborted) {
-      const b = sys.block();
-      p.signal.addEventListener("abort", () => b.unblock());
-      await b.promise;
+    for (;;) {
+      await c.waitSignal();
+      const r = await onSignals();
+      if (r === "restart") break;
+      if (r !== undefined) return r;
     }
-    return 0;
   }
 }
 
