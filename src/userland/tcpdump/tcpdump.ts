@@ -104,7 +104,8 @@ class Tcpdump {
   recvByFilter = 0;
   dropped = 0;
   out = "";
-  dumped: PcapRecord[] = [];
+  /** the -w savefile */
+  pf: PcapFile | undefined;
   firstTs: number | undefined;
   prevTs: number | undefined;
   ifnames = new Map<number, string>();
@@ -449,13 +450,13 @@ class Tcpdump {
     for (const r of f.records) {
       if (!match(this.pktView(dlt, r.data, r.len))) continue;
       this.packetsCaptured++;
-      if (this.wfile) this.dumped.push(r);
+      this.pf?.add(pcapRecord(r));
       if (!this.wfile || this.print) this.printOne(dlt, r);
       if (this.cnt > 0 && this.packetsCaptured >= this.cnt) break;
     }
     this.flush();
     if (this.countOnly) this.p.stdout.write(`${this.packetsCaptured} packet${this.packetsCaptured === 1 ? "" : "s"}\n`);
-    if (this.wfile) await this.writeDump(dlt, f.snaplen);
+    await this.dumpClose();
     return 0;
   }
 
@@ -481,27 +482,18 @@ class Tcpdump {
     }
   }
 
-  async writeDump(linktype: number, snaplen: number): Promise<void> {
-    const parts = [pcapFileHeader(snaplen, linktype), ...this.dumped.map(pcapRecord)];
-    let n = 0;
-    for (const x of parts) n += x.length;
-    const all = new Uint8Array(n);
-    let o = 0;
-    for (const x of parts) {
-      all.set(x, o);
-      o += x.length;
-    }
-    const bin = this.p as Process & { writeFileBytes?: (path: string, data: Uint8Array) => Promise<boolean> };
-    const ok = bin.writeFileBytes ? await bin.writeFileBytes(this.wfile!, all) : await this.p.writeFile(this.wfile!, bytesToLatin1(all));
-    if (!ok) this.error(`${this.wfile}: No such file or directory`);
+  /** pcap_dump_open(): create the savefile; its header waits in the stdio buffer */
+  async dumpOpen(linktype: number, snaplen: number): Promise<void> {
+    const pf = new PcapFile(this.p, this.wfile!);
+    if (!(await pf.open())) this.error(`${this.wfile}: No such file or directory`);
+    pf.add(pcapFileHeader(snaplen, linktype));
+    this.pf = pf;
   }
 
-  /** pcap_dump_open(): create the file (with its header) before capturing */
-  async dumpOpen(linktype: number, snaplen: number): Promise<void> {
-    const saved = this.dumped;
-    this.dumped = [];
-    await this.writeDump(linktype, snaplen);
-    this.dumped = saved;
+  /** pcap_dump_close() at exit: what the buffer holds reaches the file */
+  async dumpClose(): Promise<void> {
+    this.pf?.flush();
+    await this.pf?.done();
   }
 
   // ------------------------------------------------------------------ live capture
@@ -577,6 +569,10 @@ class Tcpdump {
     } else this.p.stderr.write("tcpdump: ");
     this.p.stderr.write(`listening on ${device}, link-type ${DLT_NAMES[linktype]}, snapshot length ${snaplen} bytes\n`);
 
+    // SIGNAL_REQ_INFO (SIGUSR1 on Linux): the counts so far; SIGNAL_FLUSH_PCAP (SIGUSR2): the
+    // savefile's buffer to the file
+    this.p.onSignal?.(10, () => this.info(false));
+    this.p.onSignal?.(12, () => this.pf?.flush());
     const clock = new WallClock(this.p.sys);
     const done = await this.loop(s, (m) => {
       let data = m.data;
@@ -594,26 +590,28 @@ class Tcpdump {
       const us = clock.us(m.stamp);
       const rec: PcapRecord = { tsSec: Math.floor(us / 1e6), tsUsec: us % 1e6, len: origLen, data: data.length > snaplen ? data.slice(0, snaplen) : data };
       this.packetsCaptured++;
-      if (this.wfile) this.dumped.push(rec);
+      this.pf?.add(pcapRecord(rec));
       if (!this.wfile || this.print) this.printOne(dlt, rec);
       return this.cnt > 0 && this.packetsCaptured >= this.cnt;
     });
     if (done) await this.linger(s, match, any);
     s.close();
-    // pcap_loop() returned -2 (pcap_breakloop from the signal handler): an extra newline
-    if (!done) this.out += "\n";
+    // pcap_loop() returned -2 (pcap_breakloop from the signal handler): an extra newline, when
+    // printing (not with -w)
+    if (!done && !this.wfile) this.out += "\n";
     this.flush();
-    if (this.wfile) await this.writeDump(linktype, snaplen);
+    await this.dumpClose();
     this.info();
     return 0;
   }
 
-  /** info(1): the statistics on stderr */
-  info(): void {
+  /** info(verbose): the statistics on stderr — three lines at the end, one (SIGUSR1) meanwhile */
+  info(verbose = true): void {
     const pl = (n: number) => (n === 1 ? "" : "s");
+    const sep = verbose ? "\n" : ", ";
     this.p.stderr.write(
-      `${this.packetsCaptured} packet${pl(this.packetsCaptured)} captured\n` +
-        `${this.recvByFilter} packet${pl(this.recvByFilter)} received by filter\n` +
+      `${verbose ? "" : "tcpdump: "}${this.packetsCaptured} packet${pl(this.packetsCaptured)} captured${sep}` +
+        `${this.recvByFilter} packet${pl(this.recvByFilter)} received by filter${sep}` +
         `${this.dropped} packet${pl(this.dropped)} dropped by kernel\n`,
     );
   }
@@ -662,6 +660,61 @@ class Tcpdump {
       s.onReadable(undefined);
       this.p.signal.removeEventListener("abort", onAbort);
     }
+  }
+}
+
+/**
+ * The savefile as pcap_dump() writes it, through a stdio FILE: bytes collect in a 4096-byte
+ * buffer and reach the file a block at a time as it fills, the rest at fflush (SIGUSR2) or
+ * close; a reader meanwhile sees only whole blocks (at first not even the header).
+ */
+class PcapFile {
+  private pending: Uint8Array[] = [];
+  private pendingLen = 0;
+  private chain: Promise<unknown> = Promise.resolve();
+
+  constructor(
+    private readonly p: Process,
+    private readonly path: string,
+  ) {}
+
+  private write(data: Uint8Array, append: boolean): Promise<boolean> {
+    const bin = this.p as Process & { writeFileBytes?: (path: string, data: Uint8Array, append?: boolean) => Promise<boolean> };
+    return bin.writeFileBytes ? bin.writeFileBytes(this.path, data, append) : this.p.writeFile(this.path, bytesToLatin1(data), append);
+  }
+
+  /** fopen(path, "w"): the file exists, empty */
+  open(): Promise<boolean> {
+    return this.write(new Uint8Array(0), false);
+  }
+
+  add(b: Uint8Array): void {
+    this.pending.push(b);
+    this.pendingLen += b.length;
+    if (this.pendingLen >= 4096) this.emit(this.pendingLen - (this.pendingLen % 4096));
+  }
+
+  /** fflush() */
+  flush(): void {
+    if (this.pendingLen) this.emit(this.pendingLen);
+  }
+
+  private emit(n: number): void {
+    const all = new Uint8Array(this.pendingLen);
+    let o = 0;
+    for (const x of this.pending) {
+      all.set(x, o);
+      o += x.length;
+    }
+    const chunk = all.slice(0, n);
+    const rest = all.slice(n);
+    this.pending = rest.length ? [rest] : [];
+    this.pendingLen = rest.length;
+    this.chain = this.chain.then(() => this.write(chunk, true));
+  }
+
+  async done(): Promise<void> {
+    await this.chain;
   }
 }
 
