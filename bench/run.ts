@@ -1,9 +1,10 @@
 /**
  * npm run bench [-- [--no-kernel | --no-tuxnet] [--dir DIR] [NAME-SUBSTRING...]]
  *
- * For each bench/scenarios/*.sh: the wall time of tuxnet (a fresh World, the script run by
- * the emulated shell on one host) and, when run as root, of the real kernel (the same script
- * under `unshare --net --mount` with a private tmpfs /run/netns), side by side with the ratio.
+ * For each bench/scenarios/*.sh: the wall time of tuxnet (a fresh World from the build in
+ * dist/, the script run by the emulated shell on one host) and, when run as root, of the real
+ * kernel (the same script under `unshare --net --mount` with a private tmpfs /run/netns),
+ * side by side with the ratio.
  * Node-only code.
  */
 import { readFileSync, readdirSync } from "node:fs";
@@ -11,7 +12,9 @@ import { spawnSync } from "node:child_process";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { createWorld } from "../src/index.ts";
+
+// the build (`npm run bench` makes it first): what `npx tuxnet` runs, not src/ through tsx
+const { createWorld } = (await import(new URL("../dist/index.js", import.meta.url).href)) as typeof import("../src/index.ts");
 
 const args = process.argv.slice(2);
 const dirAt = args.indexOf("--dir");
