@@ -102,9 +102,9 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
     rl.setPrompt(`root@${current}:${shown}# `);
     rl.prompt();
   };
-  // each host's shell state (cwd, variables) carries from one line to the next, as in a
+  // each host's shell state (cwd, variables, `$?`) carries from one line to the next, as in a
   // terminal (a lab's lines do not share it)
-  const state = new Map<string, { cwd: string; env: Record<string, string> }>();
+  const state = new Map<string, { cwd: string; env: Record<string, string>; status: number }>();
   const here = () => state.get(current)?.cwd ?? "/root";
   let running: AbortController | undefined;
   /** when the last prompt was shown: the time the user took passes on the simulated clock too */
@@ -161,7 +161,7 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
         const r = await world
           .run(current, cmd, {
             signal: running.signal,
-            ...(st ? { cwd: st.cwd, env: st.env } : {}),
+            ...(st ? { cwd: st.cwd, env: st.env, status: st.status } : {}),
             ...(streamable(cmd) ? { tty: { write: (s: string) => write(s) } } : {}),
           })
           .finally(stopPacer);
@@ -169,7 +169,7 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
         write(r.output ?? r.stdout + r.stderr);
         if (r.env) {
           const { PWD, OLDPWD: _o, SHLVL: _s, HOSTNAME: _h, SHELL: _sh, BASH: _b, ...vars } = r.env;
-          state.set(current, { cwd: PWD ?? here(), env: vars });
+          state.set(current, { cwd: PWD ?? here(), env: vars, status: r.exitCode });
         }
       } catch (e) {
         process.stdout.write(`tuxnet: ${e instanceof Error ? e.message : String(e)}\n`);

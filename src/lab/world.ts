@@ -142,6 +142,8 @@ export class LabWorld {
       signal?: AbortSignal;
       cwd?: string;
       env?: Record<string, string>;
+      /** the `$?` the line starts with (a terminal's last status) */
+      status?: number;
       tty?: { write(s: string): void };
     } = {},
   ): Promise<ShellResult> {
@@ -174,6 +176,7 @@ export class LabWorld {
             signal: ac.signal,
             ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
             ...(opts.env !== undefined ? { env: opts.env } : {}),
+            ...(opts.status !== undefined ? { status: opts.status } : {}),
             ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
           });
         },

@@ -5,7 +5,7 @@
  * A transform plugin rewrites, at every depth of the AST (if/for/while bodies, groups,
  * functions, command substitutions, nested `bash -c` scripts, which are transformed when they
  * run):
- *   - a background statement `S &`   ->  `__bg '<S serialized>'`
+ *   - a background statement `S &`   ->  `__bg '<S serialized>' $?`
  *   - a command named `wait`         ->  `__wait`
  *   - `$!`                           ->  `$__LASTBG`
  * `__bg` starts the statement as a new exec on the same Bash instance without awaiting it and
@@ -32,7 +32,9 @@ function rewrite(node: unknown): void {
     const inner: AnyNode = { ...node, background: false };
     rewrite(inner.pipelines);
     const src = serialize({ type: "Script", statements: [inner] } as unknown as ScriptNode);
-    Object.assign(node, simpleStatement(word("__bg"), [word(src, true)]));
+    // the job starts with the `$?` of its shell at `&`
+    const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] } as unknown as WordNode;
+    Object.assign(node, simpleStatement(word("__bg"), [word(src, true), status]));
     return;
   }
   if (t === "SimpleCommand") {

@@ -57,7 +57,10 @@ const PID_VAR = "TUXNET_PID";
 const EXECPID_VAR = "TUXNET_EXECPID";
 /** the pid of the shell of a command line: what `$$` expands to there (its jobs too) */
 const SHELLPID_VAR = "TUXNET_SHELLPID";
-const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR]);
+/** the `$?` a script starts with when not 0: a terminal's last status, a background job's
+ * parent's `$?` at `&` (its first command, `__session`, returns it and clears it) */
+const STATUS_VAR = "TUXNET_STATUS";
+const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR, STATUS_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
 export const EXEC_COST_US = 1000;
 
@@ -78,6 +81,8 @@ export interface ExecOptions {
   env?: Record<string, string>;
   stdin?: string;
   signal?: AbortSignal;
+  /** the `$?` the line starts with: an interactive shell's last status (`bash -c` starts at 0) */
+  status?: number;
   /**
    * a terminal: tools of this line write to it as they run (and see isatty), instead of
    * into the result. For a line that is one simple command with no redirection (the REPL
@@ -627,6 +632,7 @@ export class HostShell implements Shell, IoHost {
         env: {
           ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:`, [PID_VAR]: String(line.pid),
           [SHELLPID_VAR]: String(line.pid), ...(execs ? { [EXECPID_VAR]: String(line.pid) } : {}),
+          ...(opts.status ? { [STATUS_VAR]: String(opts.status & 0xff) } : {}),
         },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
@@ -709,7 +715,9 @@ export class HostShell implements Shell, IoHost {
   /**
    * `__session`, the first command of every script (the job-control plugin puts it there): a
    * shell that has no job table of its own yet (a nested `bash -c`, a background job's
-   * shell) gets one, so its `wait` waits for its own children only, as in bash.
+   * shell) gets one, so its `wait` waits for its own children only, as in bash. Its status is
+   * the `$?` the script starts with: 0, or what STATUS_VAR says (then cleared, so that the
+   * script's own children start at 0).
    */
   private async session(ctx: ResolvedCommandContext) {
     if (!this.sessionOf(ctx)) {
@@ -717,7 +725,9 @@ export class HostShell implements Shell, IoHost {
       this.sessions.set(sid, { pending: 0, lastCode: 0, waiters: [], lateStdout: "", lateStderr: "", open: true });
       await ctx.assignShellVariable?.(JOB_SESSION_VAR, sid);
     }
-    return { stdout: "", stderr: "", exitCode: 0 };
+    const status = Number(ctx.env.get(STATUS_VAR)) & 0xff;
+    if (status) await ctx.assignShellVariable?.(STATUS_VAR, "");
+    return { stdout: "", stderr: "", exitCode: status };
   }
 
   private envOf(ctx: ResolvedCommandContext): Record<string, string> {
@@ -732,10 +742,13 @@ export class HostShell implements Shell, IoHost {
     const env = this.envOf(ctx);
     // the job's fds 1 and 2 are where this shell's were at `&` (output.ts): the same log
     const parent = parseRoute(ctx.env.get(IO_VAR));
-    const at = args[1] ?? "--";
+    // `__bg SRC STATUS FDS` (jobs.ts, then output.ts)
+    const at = args[2] ?? "--";
     const via = (c: string | undefined): "1" | "2" | "-" => (c === "1" ? parent!.o : c === "2" ? parent!.e : "-");
     const route: Route | undefined = parent && this.logs.has(parent.log) ? { log: parent.log, o: via(at[0]), e: via(at[1]), pipe: "" } : undefined;
     env[IO_VAR] = route && (route.o !== "-" || route.e !== "-") ? `${route.log}:${route.o}${route.e}:` : "";
+    if (Number(args[1])) env[STATUS_VAR] = String(Number(args[1]) & 0xff);
+    else delete env[STATUS_VAR];
     // the job's process: bash forks; a simple command's child execs the tool (same pid)
     const pid = this.procs.allocPid();
     const simple = simpleCommand(src);

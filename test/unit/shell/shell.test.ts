@@ -136,3 +136,16 @@ test("date reads the world's clock", async () => {
   const { run } = setup();
   assert.equal((await run("date -u; sleep 61; date +%F_%T_%s")).stdout, "Tue Nov 14 22:13:20 UTC 2023\n2023-11-14_22:14:21_1700000061\n");
 });
+
+test("a line starts with the `$?` it is given (a terminal's last status), its nested shells with 0", async () => {
+  const { h, sh } = setup();
+  const run = async (cmd: string, status?: number) =>
+    (await h.sched.drive(sh.exec(cmd, status === undefined ? {} : { status }), macrotask)).stdout;
+  assert.equal(await run("echo $?", 7), "7\n");
+  assert.equal(await run("echo $?"), "0\n");
+  assert.equal(await run("echo $?; echo $?", 130), "130\n0\n");
+  assert.equal(await run("bash -c 'echo $?'; echo $?", 3), "0\n0\n");
+  assert.equal(await run("(echo $?) & wait", 5), "5\n");
+  assert.equal(await run("false; (echo $?) & wait; (exit 3); { echo $?; } & wait"), "1\n3\n");
+  assert.equal(await run("sh -c 'exit 4' & wait $!; echo $?", 2), "4\n");
+});
