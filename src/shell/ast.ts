@@ -8,6 +8,16 @@ export type AnyNode = { [k: string]: unknown };
 
 export const isNode = (x: unknown): x is AnyNode => typeof x === "object" && x !== null;
 
+/**
+ * How the plugins name the shell's internal commands (`__tool`, `__mark` …, registered by
+ * shell.ts): by path. bash enters a command found in PATH into its hash table (what `hash`
+ * lists), never one named with a slash.
+ */
+export const internalName = (name: `__${string}`): string => `/usr/bin/${name}`;
+
+/** the word naming an internal command */
+export const internal = (name: `__${string}`): WordNode => word(internalName(name));
+
 /** a word of one literal (or, `quoted`, single-quoted) part */
 export function word(value: string, quoted = false): WordNode {
   return { type: "Word", parts: [quoted ? { type: "SingleQuoted", value } : { type: "Literal", value }] } as WordNode;

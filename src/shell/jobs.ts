@@ -14,7 +14,7 @@
  * blocked on the simulator, so simulated time advances for the jobs it waits on.
  */
 import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
-import { isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
 
 /** the environment variable that carries the job session of a top-level command line */
 export const JOB_SESSION_VAR = "TUXNET_JOBS";
@@ -34,16 +34,16 @@ function rewrite(node: unknown): void {
     const src = serialize({ type: "Script", statements: [inner] } as unknown as ScriptNode);
     // the job starts with the `$?` of its shell at `&`
     const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] } as unknown as WordNode;
-    Object.assign(node, simpleStatement(word("__bg"), [word(src, true), status]));
+    Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), status]));
     return;
   }
   if (t === "SimpleCommand") {
     const name = node.name as WordNode | null;
     const p0 = name?.parts.length === 1 ? name.parts[0] : undefined;
-    if (p0 && p0.type === "Literal" && p0.value === "wait") node.name = word("__wait");
+    if (p0 && p0.type === "Literal" && p0.value === "wait") node.name = internal("__wait");
     // bash's kill and jobs builtins know the job table and the host's processes
-    if (p0 && p0.type === "Literal" && p0.value === "kill") node.name = word("__kill");
-    if (p0 && p0.type === "Literal" && p0.value === "jobs") node.name = word("__jobs");
+    if (p0 && p0.type === "Literal" && p0.value === "kill") node.name = internal("__kill");
+    if (p0 && p0.type === "Literal" && p0.value === "jobs") node.name = internal("__jobs");
   }
   if (t === "ParameterExpansion" && node.parameter === "!") node.parameter = "__LASTBG";
   for (const k of Object.keys(node)) {
@@ -58,7 +58,7 @@ export const jobControlPlugin: TransformPlugin = {
   transform({ ast }) {
     // the AST is this exec's own parse: rewrite it in place
     rewrite(ast);
-    (ast.statements as unknown[]).unshift(simpleStatement(word("__session"), []));
+    (ast.statements as unknown[]).unshift(simpleStatement(internal("__session"), []));
     return { ast };
   },
 };
@@ -128,8 +128,9 @@ export function simpleCommand(src: string): { comm: string; args: string[] } | u
     return s;
   };
   const name = lit(c.name);
-  if (!name || BUILTINS.has(name) || name.startsWith("__")) return undefined;
-  const base = name.slice(name.lastIndexOf("/") + 1);
+  const base = name?.slice(name.lastIndexOf("/") + 1);
+  // the shell's own commands (internal(), ast.ts) are no program of the job's
+  if (!name || !base || BUILTINS.has(name) || base.startsWith("__")) return undefined;
   const args = c.args.map((w) => lit(w)).filter((a): a is string => a !== undefined);
   return { comm: base.slice(0, 15), args: [name, ...args] };
 }

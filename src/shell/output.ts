@@ -21,7 +21,7 @@
  *   the environment variable IO_VAR, set by whoever starts the exec.
  */
 import type { TransformPlugin, WordNode } from "just-bash";
-import { isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, internalName, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
 
 /** the environment variable carrying an exec's output route: `LOG:OE:PIPE` */
 export const IO_VAR = "TUXNET_IO";
@@ -219,7 +219,7 @@ const isDirect = (d: string | undefined): d is "1" | "2" => d === "1" || d === "
 const bitOf = (d: string | undefined): number => (d === "1" ? 1 : d === "2" ? 2 : 0);
 
 /** builtins that write nothing, and those that write only error messages (stderr) */
-const SILENT = new Set([":", "true", "false", "__session"]);
+const SILENT = new Set([":", "true", "false", internalName("__session")]);
 const STDERR_ONLY = new Set(["[", "test", "continue", "break", "return", "exit", "shift", "unset", "export", "local", "readonly", "let"]);
 
 /**
@@ -449,7 +449,7 @@ class Walker {
   private markStatement(o: string, e: string): AnyNode {
     const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] };
     const flags = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "-", operation: null }] };
-    return simpleStatement(word("__mark"), [status, flags, word(o + e)]);
+    return simpleStatement(internal("__mark"), [status, flags, word(o + e)]);
   }
 
   private statement(st: AnyNode, fds: Fds): void {
@@ -541,7 +541,7 @@ class Walker {
           ...((c.args as WordNode[]) ?? []),
         ];
         c.redirections = [];
-        c.name = word("__tool");
+        c.name = internal("__tool");
         return;
       }
       const f = this.apply(fds, reds);
@@ -550,12 +550,12 @@ class Walker {
       const out = this.direct(o) ? o : "r";
       const err = this.direct(e) ? e : e === o ? "o" : "r";
       c.args = [word(out + err + (head !== undefined ? `h${head}` : "")), word(name), ...((c.args as WordNode[]) ?? [])];
-      c.name = word("__tool");
+      c.name = internal("__tool");
       return;
     }
     // fds 1 and 2 are one stream: a command's own `>&2`/`2>&1` are no-ops, and `2>&1` makes
     // just-bash keep its stdout and stderr in one result (one command's worth of order)
-    if (fds.get(1) === fds.get(2) && name !== "__bg" && name !== "__mark") {
+    if (fds.get(1) === fds.get(2) && name !== internalName("__bg") && name !== internalName("__mark")) {
       const touches = reds.filter((r) => r.fd === 1 || r.fd === 2 || (r.fd === null && !String(r.operator).startsWith("<")));
       const dup = (r: AnyNode) => {
         const t = literalOf(r.target);
@@ -568,7 +568,7 @@ class Walker {
         ];
       }
     }
-    if (name === "__bg") {
+    if (name === internalName("__bg")) {
       // the job's fds 1 and 2: where this shell's are here
       const o = fds.get(1);
       const e = fds.get(2);
@@ -659,7 +659,7 @@ function timeCommand(n: AnyNode, isTool: (n: string) => boolean): boolean {
   // assignments alone (`x=$((x + 1))`) run no command: only what their words hold may
   if (n.name === null || n.name === undefined) return false;
   const name = commandName(n.name);
-  return name === undefined || isTool(name) || name === "__tool" || name === "__bg" || name === "__wait" || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".";
+  return name === undefined || isTool(name) || name === internalName("__tool") || name === internalName("__bg") || name === internalName("__wait") || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".";
 }
 
 /** does anything in `n` spend simulated time (or write to the log directly)? */

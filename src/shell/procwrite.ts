@@ -13,7 +13,7 @@
  * (`bash: /no/dir/f: No such file or directory`, status 1).
  */
 import type { TransformPlugin, WordNode } from "just-bash";
-import { isNode, simpleCommand, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, simpleCommand, word, type AnyNode } from "./ast.ts";
 import { isKErr, strerror } from "../kernel/uapi/errno.ts";
 import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 
@@ -59,7 +59,7 @@ function rewrite(node: unknown): void {
       const r = outs[0];
       if (outs.length === 1 && r && (r.fd === null || r.fd === 1) && (r.operator === ">" || r.operator === ">>" || r.operator === ">|") && fileTarget(r.target)) {
         last.redirections = reds.filter((x) => x !== r);
-        cmds.push(simpleCommand(word("__fwrite"), [word(r.operator === ">>" ? ">>" : ">"), r.target as WordNode]));
+        cmds.push(simpleCommand(internal("__fwrite"), [word(r.operator === ">>" ? ">>" : ">"), r.target as WordNode]));
         if (Array.isArray(node.pipeStderr)) (node.pipeStderr as boolean[]).push(false);
       }
     }
@@ -71,7 +71,7 @@ function rewrite(node: unknown): void {
       if (i >= 0 && !reds.some((r, j) => j !== i && (r.fd === null || r.fd === 1) && r.operator !== "<")) {
         const target = reds[i]!.target as WordNode;
         last.redirections = reds.filter((_, j) => j !== i);
-        cmds.push(simpleCommand(word("__kwrite"), [word(commandName(last) || "bash"), target]));
+        cmds.push(simpleCommand(internal("__kwrite"), [word(commandName(last) || "bash"), target]));
         if (Array.isArray(node.pipeStderr)) (node.pipeStderr as boolean[]).push(false);
       }
     }

@@ -149,3 +149,10 @@ test("a line starts with the `$?` it is given (a terminal's last status), its ne
   assert.equal(await run("false; (echo $?) & wait; (exit 3); { echo $?; } & wait"), "1\n3\n");
   assert.equal(await run("sh -c 'exit 4' & wait $!; echo $?", 2), "4\n");
 });
+
+test("the shell's internal commands stay out of bash's hash table", async () => {
+  const { run } = setup();
+  const r = await run("now >/dev/null; sleep 0.1 & wait; jobs; echo x | where >/dev/null; cat /dev/null; hash");
+  assert.doesNotMatch(r.stdout, /__/);
+  assert.match(r.stdout, /\/usr\/bin\/cat/);
+});
