@@ -15,6 +15,7 @@
  */
 import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
 import { internal, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
+import type { History } from "./history.ts";
 
 /** the environment variable that carries the job session of a top-level command line */
 export const JOB_SESSION_VAR = "TUXNET_JOBS";
@@ -80,6 +81,8 @@ export interface JobSession {
   jobs?: Job[];
   /** exit statuses of finished background pids, for `wait PID` (bash's bgpids) */
   statuses?: Map<number, number>;
+  /** the history list of a non-interactive shell (`history -s` fills it) */
+  history?: History;
 }
 
 /** one background job of a shell */

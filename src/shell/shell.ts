@@ -41,6 +41,7 @@ import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
 import { ProcTable, exitFiles, type ProcEntry } from "./proctab.ts";
+import { History, historyBuiltin, historyExpand } from "./history.ts";
 import { daemonSnapshot, daemonsStarted } from "./daemons.ts";
 import { procPidFs, taskSyscalls } from "./procpid.ts";
 import { jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
@@ -311,6 +312,8 @@ export class HostShell implements Shell, IoHost {
   /** an interactive shell's job notices, `[1]+  Done  sleep 2` (printed before the prompt) */
   notices: string[] = [];
   private interactiveSession: JobSession | undefined;
+  /** the interactive shell's history list (a `bash -c` line keeps one of its own) */
+  readonly history = new History();
   private interactiveBash: ProcEntry | undefined;
   /** output of background jobs that outlived their line (the REPL prints it) */
   orphanOutput: string[] = [];
@@ -566,6 +569,7 @@ export class HostShell implements Shell, IoHost {
     custom.push(defineCommand("__kill", async (args, ctx) => killBuiltin(args, this.sessionOf(ctx), this.procs)));
     custom.push(defineCommand("__jobs", async (args, ctx) => jobsBuiltin(args, this.sessionOf(ctx))));
     custom.push(defineCommand("__session", (_args, ctx) => this.session(ctx)));
+    custom.push(defineCommand("history", (args, ctx) => this.historyCommand(args, ctx)));
     for (const c of custom) names.add(c.name);
     b = new Bash({
       fs,
@@ -596,6 +600,54 @@ export class HostShell implements Shell, IoHost {
    * drives the scheduler (`sched.drive`) while this runs.
    */
   async exec(script: string, opts: ExecOptions = {}): Promise<ShellResult> {
+    // an interactive shell expands `!…` history references in the line it reads (and shows the
+    // result on stderr), then adds the line to its history
+    let shown = "";
+    if (this.interactive) {
+      const x = historyExpand(script, this.history);
+      const status = opts.status ?? 0;
+      if (x.code < 0) return { stdout: "", stderr: `bash: ${x.text}\n`, output: `bash: ${x.text}\n`, exitCode: status };
+      if (x.code === 2) {
+        // `:p`: the expansion is shown and remembered, not run
+        this.history.add(x.text);
+        return { stdout: "", stderr: x.text + "\n", output: x.text + "\n", exitCode: status };
+      }
+      if (x.code === 1) {
+        script = x.text;
+        shown = x.text + "\n";
+        if (opts.tty) {
+          opts.tty.write(shown);
+          shown = "";
+        }
+      }
+      this.history.add(script);
+    }
+    const r = await this.execLine(script, opts);
+    return shown ? { ...r, stderr: shown + r.stderr, output: shown + (r.output ?? r.stdout + r.stderr) } : r;
+  }
+
+  /** the `history` builtin: the interactive shell's list, or the line's own */
+  private async historyCommand(args: string[], ctx: ResolvedCommandContext) {
+    const session = this.sessionOf(ctx);
+    const interactive = session !== undefined && session === this.interactiveSession;
+    const h = interactive ? this.history : session ? (session.history ??= new History()) : new History();
+    const fs = this.fs;
+    const path = (p: string) => fs.resolvePath(ctx.cwd, p);
+    return historyBuiltin(h, args, {
+      readFile: async (p) => {
+        try {
+          return await fs.readFile(path(p));
+        } catch {
+          return undefined;
+        }
+      },
+      writeFile: (p, data, append) => writeFileChecked(fs, path(p), data, append),
+      histfile: ctx.env.get("HISTFILE") ?? (interactive ? "/root/.bash_history" : undefined),
+      remembering: interactive,
+    });
+  }
+
+  private async execLine(script: string, opts: ExecOptions): Promise<ShellResult> {
     const sys = opts.sys ?? this.root;
     const bash = this.bashFor(sys);
     const sid = String(this.nextSession++);
