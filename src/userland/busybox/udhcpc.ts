@@ -187,19 +187,18 @@ class Udhcpc {
     const t = sys.timer!(() => b.unblock(), "udhcpc");
     t.mod(until);
     this.sock?.onReadable(() => b.unblock());
-    const onAbort = () => b.unblock();
-    this.p.signal.addEventListener("abort", onAbort);
-    this.wakeSig = () => b.unblock();
-    if (!this.interrupted) await b.promise;
-    this.wakeSig = undefined;
-    this.p.signal.removeEventListener("abort", onAbort);
+    await this.park(b);
     this.sock?.onReadable(undefined);
     t.cancel();
   }
 
   /** poll() on the signal pipe alone (the RELEASED state: no timeout) */
   async waitSignal(): Promise<void> {
-    const b = this.p.sys.block();
+    await this.park(this.p.sys.block());
+  }
+
+  /** sleep in poll() until `b` is unblocked, a signal arrives or the process is killed */
+  private async park(b: { unblock(): void; promise: Promise<void> }): Promise<void> {
     const onAbort = () => b.unblock();
     this.p.signal.addEventListener("abort", onAbort);
     this.wakeSig = () => b.unblock();
