@@ -2,12 +2,12 @@
  * npm run bench [-- [--no-kernel | --no-tuxnet] [--dir DIR] [NAME-SUBSTRING...]]
  *
  * For each bench/scenarios/*.sh: the wall time of tuxnet (a fresh World from the build in
- * dist/, the script run by the emulated shell on one host) and, when run as root, of the real
- * kernel (the same script under `unshare --net --mount` with a private tmpfs /run/netns),
- * side by side with the ratio.
+ * dist/, in a node process of its own, the script run by the emulated shell on one host) and,
+ * when run as root, of the real kernel (the same script under `unshare --net --mount` with a
+ * private tmpfs /run/netns), side by side with the ratio; each once the CPUs are idle again.
  * Node-only code.
  */
-import { readFileSync, readdirSync } from "node:fs";
+import { existsSync, readFileSync, readdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -27,7 +27,9 @@ const scenarios = readdirSync(dir)
   .filter((f) => filters.length === 0 || filters.some((x) => f.includes(x)))
   .sort();
 
-async function timeTuxnet(script: string): Promise<{ s: number; cpuS: number; out: string; simS: number }> {
+type TuxnetTime = { s: number; cpuS: number; out: string; simS: number };
+
+async function measure(script: string): Promise<TuxnetTime> {
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   const w = createWorld({ labMacs: false });
@@ -35,6 +37,23 @@ async function timeTuxnet(script: string): Promise<{ s: number; cpuS: number; ou
   const r = await w.exec("host", script, { timeoutSec: 24 * 3600 });
   const c = process.cpuUsage(c0);
   return { s: (performance.now() - t0) / 1000, cpuS: (c.user + c.system) / 1e6, out: (r.stdout || r.stderr).trim(), simS: w.now / 1e6 };
+}
+
+/** one scenario in a node process of its own, as `npx tuxnet` runs a lab: no heap or JIT
+ * state left by the scenario before (its startup is not counted) */
+function timeTuxnet(path: string): TuxnetTime {
+  const r = spawnSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), "--child", path], {
+    encoding: "utf8",
+    stdio: ["ignore", "pipe", "inherit"],
+    maxBuffer: 64 << 20,
+  });
+  return JSON.parse(r.stdout) as TuxnetTime;
+}
+
+const childAt = args.indexOf("--child");
+if (childAt >= 0) {
+  process.stdout.write(JSON.stringify(await measure(readFileSync(args[childAt + 1]!, "utf8"))));
+  process.exit(0);
 }
 
 function timeKernel(path: string): { s: number; out: string } | undefined {
@@ -52,15 +71,36 @@ function timeKernel(path: string): { s: number; out: string } | undefined {
   return { s, out: (r.stdout || r.stderr || "").trim() };
 }
 
+/**
+ * Wait (up to a minute) until the machine's CPUs are idle again: the kernel tears a network
+ * namespace down in a workqueue after its last process exits, so the 1000 namespaces of a
+ * kernel run keep a CPU busy for seconds and would slow whatever is measured next.
+ */
+async function settle(): Promise<void> {
+  if (!existsSync("/proc/stat")) return;
+  const sample = (): [number, number] => {
+    const f = (readFileSync("/proc/stat", "utf8").split("\n")[0] ?? "").trim().split(/\s+/).slice(1).map(Number);
+    const idle = (f[3] ?? 0) + (f[4] ?? 0);
+    return [idle, f.reduce((a, b) => a + b, 0)];
+  };
+  for (let i = 0; i < 120; i++) {
+    const [i0, t0] = sample();
+    await new Promise((r) => setTimeout(r, 500));
+    const [i1, t1] = sample();
+    if (t1 > t0 && (i1 - i0) / (t1 - t0) >= 0.9) return;
+  }
+}
+
 const last = (s: string) => s.split("\n").slice(-1)[0] ?? "";
 // tuxnet cpu s: the process's CPU time (user + system) — on a loaded machine the wall time
 // of either side also counts the time it waited for a CPU
 const rows: string[][] = [["scenario", "tuxnet s", "tuxnet cpu s", "kernel s", "tuxnet/kernel", "sim s", "tuxnet last line", "kernel last line"]];
 for (const f of scenarios) {
   const path = join(dir, f);
-  const script = readFileSync(path, "utf8");
   process.stderr.write(`bench: ${f} …\n`);
-  const t = noTuxnet ? undefined : await timeTuxnet(script);
+  await settle();
+  const t = noTuxnet ? undefined : timeTuxnet(path);
+  await settle();
   const k = timeKernel(path);
   rows.push([
     f.replace(/\.sh$/, ""),
