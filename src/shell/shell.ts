@@ -64,6 +64,9 @@ const STATUS_VAR = "TUXNET_STATUS";
 const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR, STATUS_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
 export const EXEC_COST_US = 1000;
+/** simulated µs a process that held sockets (or was killed) takes to exit before its parent
+ * runs on */
+const EXIT_COST_US = 100;
 
 export interface ShellResult {
   stdout: string;
@@ -1298,12 +1301,16 @@ export class HostShell implements Shell, IoHost {
         forked = true;
       }
     // at exit a process's descriptors close (a killed nc's connecting socket too)
+    const hadFiles = !forked && proc.fds !== undefined && proc.fds.size > 0;
     if (!forked) {
       exitFiles(proc.fds);
       delete proc.fds;
     }
     this.onToolExit?.(name, p.argv, code);
     if (before) Object.assign(proc, before);
+    // exit(2) and the parent's wakeup in wait(2) take time too, in which what the exit set off
+    // (a FIN to a peer, its process exiting in turn) runs
+    if (EXIT_COST_US > 0 && (hadFiles || proc.killedBy)) await this.sleep(EXIT_COST_US);
     return { stdout: io.stdout, stderr: io.stderr, exitCode: code, ...(io.stdoutBytes ? { stdoutKind: "bytes" as const } : {}) };
   }
 }

@@ -338,6 +338,8 @@ class Nc {
    */
   async readwrite(s: Socket, first?: RecvMsg): Promise<void> {
     let stdinOpen = !this.dflag;
+    /** Debian's quit timer: when -q's alarm() after EOF on stdin goes off (µs) */
+    let quitAt: number | undefined;
     let netOut = true;
     let netIn = true;
     let stdoutOpen = true;
@@ -365,6 +367,9 @@ class Nc {
         // stdin gone and queue empty: -N shuts the connection down for writing
         if (netOut && this.Nflag && s.type === SOCK_STREAM) s.shutdown?.(1);
         netOut = false;
+        // -q: quit (exit 0) that many seconds after EOF on stdin, at once with -q 0
+        if (this.qflag === 0) throw new Quit();
+        if (this.qflag > 0) quitAt = this.p.sys.now() + this.qflag * 1_000_000;
         continue;
       }
       if (!stdinOpen) netOut = false;
@@ -372,7 +377,10 @@ class Nc {
       let m = s.recvfrom();
       let err = m ? undefined : s.recvErr();
       if (!m && !err) {
-        const r = await this.waitReadable(s, this.timeout);
+        const left = quitAt === undefined ? -1 : Math.max(0, Math.ceil((quitAt - this.p.sys.now()) / 1000));
+        const ms = left >= 0 && (this.timeout < 0 || left < this.timeout) ? left : this.timeout;
+        const r = await this.waitReadable(s, ms);
+        if (r === "timeout" && quitAt !== undefined && this.p.sys.now() >= quitAt) throw new Quit();
         if (r !== "ready") return;
         m = s.recvfrom();
         if (!m) err = s.recvErr();
@@ -592,7 +600,15 @@ class Nc {
   }
 }
 
+/** Debian's quit(): the -q alarm's SIGALRM handler, exit(0) */
+class Quit extends Error {}
+
 export async function nc(p: Process): Promise<number> {
-  return new Nc(p).main();
+  try {
+    return await new Nc(p).main();
+  } catch (e) {
+    if (e instanceof Quit) return 0;
+    throw e;
+  }
 }
 
