@@ -66,7 +66,7 @@ const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_V
 export const EXEC_COST_US = 1000;
 /** simulated µs a process that held sockets (or was killed) takes to exit before its parent
  * runs on */
-const EXIT_COST_US = 100;
+export const EXIT_COST_US = 100;
 
 export interface ShellResult {
   stdout: string;

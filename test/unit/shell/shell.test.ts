@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { EXEC_COST_US as C, HostShell } from "../../../src/shell/shell.ts";
+import { EXEC_COST_US as C, EXIT_COST_US as X, HostShell } from "../../../src/shell/shell.ts";
 import type { CommandTable } from "../../../src/userland/process.ts";
 import { FakeHost, asSys } from "./fake.ts";
 
@@ -100,11 +100,13 @@ test("timeout runs on the simulated clock and signals the tool", async () => {
   const { h, run } = setup();
   const t0 = h.sched.now;
   const r = await run("timeout 2 sleep 10; echo rc=$?; now");
-  assert.equal(r.stdout, `rc=124\n${t0 + 2_000_000 + C}\n`);
+  // the killed sleep takes X µs to exit
+  assert.equal(r.stdout, `rc=124\n${t0 + 2_000_000 + X + C}\n`);
   assert.equal((await run("timeout 5 sleep 1; echo rc=$?")).stdout, "rc=0\n");
   await run("mkns t");
   const t1 = h.sched.now;
-  assert.equal((await run("timeout 1 nsx t sleep 9; echo rc=$?; now")).stdout, `rc=124\n${t1 + 1_000_000 + C}\n`);
+  // both the killed sleep and the nsx that ran it take X µs to exit
+  assert.equal((await run("timeout 1 nsx t sleep 9; echo rc=$?; now")).stdout, `rc=124\n${t1 + 1_000_000 + 2 * X + C}\n`);
   assert.deepEqual(await run("timeout 1 nosuch"), {
     stdout: "",
     stderr: "timeout: failed to run command 'nosuch': No such file or directory\n",
