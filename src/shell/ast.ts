@@ -18,6 +18,10 @@ export const internalName = (name: `__${string}`): string => `/usr/bin/${name}`;
 /** the word naming an internal command */
 export const internal = (name: `__${string}`): WordNode => word(internalName(name));
 
+/** nodes the plugins add for the shell's own set-up (bash's variables), which the user's
+ * script does not see as commands of its own (they leave `$?` as it was) */
+export const setupNodes = new WeakSet<object>();
+
 /** a word of one literal (or, `quoted`, single-quoted) part */
 export function word(value: string, quoted = false): WordNode {
   return { type: "Word", parts: [quoted ? { type: "SingleQuoted", value } : { type: "Literal", value }] } as WordNode;

@@ -14,7 +14,7 @@
  * blocked on the simulator, so simulated time advances for the jobs it waits on.
  */
 import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
-import { internal, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, setupNodes, simpleStatement, word, type AnyNode } from "./ast.ts";
 import type { History } from "./history.ts";
 
 /** the environment variable that carries the job session of a top-level command line */
@@ -54,11 +54,43 @@ function rewrite(node: unknown): void {
   }
 }
 
+/** does `n` hold a command or process substitution? */
+function substitutes(n: unknown): boolean {
+  if (Array.isArray(n)) return n.some(substitutes);
+  if (!isNode(n)) return false;
+  if (n.type === "CommandSubstitution" || n.type === "ProcessSubstitution") return true;
+  return Object.keys(n).some((k) => k !== "type" && substitutes(n[k]));
+}
+
+/**
+ * bash: a command of assignments only exits 0 unless one of its expansions held a command
+ * substitution (then that one's status). just-bash keeps the previous `$?` there (`false; x=1
+ * && echo y` ran nothing), but gives a bare redirection 0: such an assignment gets the no-op
+ * `2>&2`, which changes nothing else (not the variables, nor `set -x`'s trace).
+ */
+function assignmentStatus(n: unknown): void {
+  if (Array.isArray(n)) {
+    for (const x of n) assignmentStatus(x);
+    return;
+  }
+  if (!isNode(n) || setupNodes.has(n)) return;
+  if (n.type === "SimpleCommand" && !n.name && Array.isArray(n.assignments) && n.assignments.length > 0) {
+    const reds = n.redirections as unknown[] | undefined;
+    if ((reds?.length ?? 0) === 0 && !substitutes(n.assignments)) {
+      n.redirections = [{ type: "Redirection", fd: 2, operator: ">&", target: word("2") }];
+    }
+    return;
+  }
+  for (const k of Object.keys(n)) if (k !== "type") assignmentStatus(n[k]);
+}
+
 export const jobControlPlugin: TransformPlugin = {
   name: "tuxnet-job-control",
   transform({ ast }) {
-    // the AST is this exec's own parse: rewrite it in place
+    // the AST is this exec's own parse: rewrite it in place (a background job's statement is
+    // kept as its text, which its own exec parses and rewrites)
     rewrite(ast);
+    assignmentStatus(ast);
     (ast.statements as unknown[]).unshift(simpleStatement(internal("__session"), []));
     return { ast };
   },

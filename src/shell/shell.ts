@@ -7,7 +7,7 @@
  * coreutil working on the in-memory filesystem, or a tuxnet tool talking to the emulated
  * kernel through `Syscalls`.
  */
-import { isNode, simpleStatement, word } from "./ast.ts";
+import { isNode, setupNodes, simpleStatement, word } from "./ast.ts";
 import {
   Bash,
   InMemoryFs,
@@ -193,6 +193,7 @@ function bashVarsPlugin(sys: Syscalls): TransformPlugin {
         [],
         vars.map(([name, value]) => ({ type: "Assignment", name, append: false, array: null, value: word(value, true) })),
       );
+      setupNodes.add(assign);
       (ast.statements as unknown[]).unshift(assign);
       // `$$`: the pid of this line's bash (just-bash's is a constant 1)
       const visit = (n: unknown): void => {
