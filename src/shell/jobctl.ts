@@ -212,10 +212,68 @@ export function waitTargets(
     if (!/^\d+$/.test(a))
       return { jobs: out, error: { stdout: "", stderr: `bash: wait: \`${a}': not a pid or valid job spec\n`, exitCode: 2 } };
     const pid = Number(a);
-    const j = session?.jobs?.find((x) => x.pid === pid);
+    const j = session?.jobs?.find((x) => x.pid === pid) ?? session?.disowned?.find((x) => x.pid === pid);
     if (j) out.push(j);
     else if (session?.statuses?.has(pid)) out.push(pid);
     else return { jobs: out, error: { stdout: "", stderr: `bash: wait: pid ${a} is not a child of this shell\n`, exitCode: 127 } };
   }
   return { jobs: out };
+}
+
+/**
+ * bash's `disown [-h] [-ar] [jobspec … | pid …]` (builtins/jobs.def): the jobs leave the job
+ * table (`-h`: they stay, only SIGHUP would spare them); `release(job)` lets `wait` stop
+ * counting one.
+ */
+export function disownBuiltin(args: string[], session: JobSession | undefined, release: (j: Job) => void): BuiltinResult {
+  let all = false;
+  let running = false;
+  let nohup = false;
+  let k = 0;
+  for (; k < args.length; k++) {
+    const a = args[k]!;
+    if (a === "--") {
+      k++;
+      break;
+    }
+    if (!a.startsWith("-") || a === "-") break;
+    for (const c of a.slice(1)) {
+      if (c === "a") all = true;
+      else if (c === "r") running = true;
+      else if (c === "h") nohup = true;
+      else
+        return {
+          stdout: "",
+          stderr: `bash: disown: -${c}: invalid option\ndisown: usage: disown [-h] [-ar] [jobspec ... | pid ...]\n`,
+          exitCode: 2,
+        };
+    }
+  }
+  const jobs = session?.jobs ?? [];
+  const specs = args.slice(k);
+  let targets: Job[] = [];
+  let stderr = "";
+  let code = 0;
+  if (specs.length === 0 && (all || running)) targets = [...jobs];
+  else if (specs.length === 0) {
+    const j = jobs[jobs.length - 1];
+    if (!j) return { stdout: "", stderr: "bash: disown: current: no such job\n", exitCode: 1 };
+    targets = [j];
+  } else
+    for (const a of specs) {
+      const j = a.startsWith("%") ? findJob(session, a) : /^\d+$/.test(a) ? jobs.find((x) => x.pid === Number(a)) : undefined;
+      if (!j) {
+        stderr += `bash: disown: ${a}: no such job\n`;
+        code = 1;
+        continue;
+      }
+      targets.push(j);
+    }
+  if (!nohup)
+    for (const j of targets) {
+      const i = jobs.indexOf(j);
+      if (i >= 0) jobs.splice(i, 1);
+      release(j);
+    }
+  return { stdout: "", stderr, exitCode: code };
 }

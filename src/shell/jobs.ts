@@ -45,6 +45,7 @@ function rewrite(node: unknown): void {
     // bash's kill and jobs builtins know the job table and the host's processes
     if (p0 && p0.type === "Literal" && p0.value === "kill") node.name = internal("__kill");
     if (p0 && p0.type === "Literal" && p0.value === "jobs") node.name = internal("__jobs");
+    if (p0 && p0.type === "Literal" && p0.value === "disown") node.name = internal("__disown");
   }
   if (t === "ParameterExpansion" && node.parameter === "!") node.parameter = "__LASTBG";
   for (const k of Object.keys(node)) {
@@ -113,6 +114,8 @@ export interface JobSession {
   jobs?: Job[];
   /** exit statuses of finished background pids, for `wait PID` (bash's bgpids) */
   statuses?: Map<number, number>;
+  /** jobs `disown` took out of the table that still run (`wait PID` still waits for them) */
+  disowned?: Job[];
   /** the history list of a non-interactive shell (`history -s` fills it) */
   history?: History;
 }
@@ -125,8 +128,10 @@ export interface Job {
   pid: number;
   /** the command as bash prints it in `jobs` */
   text: string;
-  /** `wait PID`/`wait %N` blocked on this job */
+  /** `wait PID`/`wait %N`/`wait -n` blocked on this job */
   waiters: { unblock(): void }[];
+  /** `disown` took it out of the job table: no `wait` waits for it any more */
+  disowned?: boolean;
 }
 
 /** bash builtins: a background builtin runs in a forked bash, not in a program of its own */

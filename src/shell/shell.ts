@@ -44,7 +44,7 @@ import { ProcTable, exitFiles, type ProcEntry } from "./proctab.ts";
 import { History, historyBuiltin, historyExpand } from "./history.ts";
 import { daemonSnapshot, daemonsStarted } from "./daemons.ts";
 import { procPidFs, taskSyscalls } from "./procpid.ts";
-import { jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
+import { disownBuiltin, jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
 import { simpleCommand, type Job } from "./jobs.ts";
 import type { ProcApi } from "../userland/procps/ps.ts";
 
@@ -572,6 +572,12 @@ export class HostShell implements Shell, IoHost {
     custom.push(defineCommand("__wait", (args, ctx) => this.wait(args, ctx)));
     custom.push(defineCommand("__kill", async (args, ctx) => killBuiltin(args, this.sessionOf(ctx), this.procs)));
     custom.push(defineCommand("__jobs", async (args, ctx) => jobsBuiltin(args, this.sessionOf(ctx))));
+    custom.push(
+      defineCommand("__disown", async (args, ctx) => {
+        const session = this.sessionOf(ctx);
+        return disownBuiltin(args, session, (j) => session && this.releaseJob(session, j));
+      }),
+    );
     custom.push(defineCommand("__session", (_args, ctx) => this.session(ctx)));
     custom.push(defineCommand("history", (args, ctx) => this.historyCommand(args, ctx)));
     for (const c of custom) names.add(c.name);
@@ -846,10 +852,14 @@ export class HostShell implements Shell, IoHost {
         const i = jobs.indexOf(job);
         const mark = i === jobs.length - 1 ? "+" : i === jobs.length - 2 ? "-" : " ";
         if (i >= 0) jobs.splice(i, 1);
+        if (job.disowned) session.disowned = session.disowned?.filter((j) => j !== job);
         (session.statuses ??= new Map()).set(pid, code);
         for (const w of job.waiters.splice(0)) w.unblock();
         const sig = proc.killedBy;
-        if (this.interactive) {
+        // a disowned job is no job of the shell's any more: nothing is said when it ends
+        if (job.disowned) {
+          // (its status stays for a `wait PID`)
+        } else if (this.interactive) {
           this.notices.push(jobLine(job, mark, jobStatus(code, sig), false, false));
         } else if (sig && sig !== 2 && sig !== 13 && sig !== 15) {
           // jobs.c: notify_of_job_status() of a non-interactive shell
@@ -858,7 +868,7 @@ export class HostShell implements Shell, IoHost {
           else this.orphanOutput.push(msg);
         }
       }
-      if (session) {
+      if (session && !job?.disowned) {
         session.pending--;
         session.lastCode = code;
         if (session.pending === 0) {
@@ -897,6 +907,32 @@ export class HostShell implements Shell, IoHost {
 
   private async wait(args: string[], ctx: ResolvedCommandContext) {
     const session = this.sessionOf(ctx);
+    const late = (extra = "") => {
+      const out = { stdout: session?.lateStdout ?? "", stderr: (session?.lateStderr ?? "") + extra };
+      if (session) session.lateStdout = session.lateStderr = "";
+      return out;
+    };
+    if (args.includes("-n")) {
+      // wait -n [-p VAR] [id…]: the next of those jobs (any job) to finish; 127 when none runs
+      let pvar: string | undefined;
+      const ids: string[] = [];
+      for (let i = 0; i < args.length; i++) {
+        if (args[i] === "-p") pvar = args[++i];
+        else if (args[i] !== "-n" && args[i] !== "-f") ids.push(args[i]!);
+      }
+      const t = ids.length ? waitTargets(ids, session) : { jobs: (session?.jobs ?? []).filter((j) => !j.disowned) };
+      const running = t.jobs.filter((j): j is Job => typeof j !== "number" && (session?.jobs ?? []).includes(j));
+      if (running.length === 0) return { ...late(t.error?.stderr ?? ""), exitCode: 127 };
+      const b = this.sched.block();
+      for (const j of running) j.waiters.push(b);
+      await b.promise;
+      const done = running.find((j) => !(session?.jobs ?? []).includes(j)) ?? running[0]!;
+      for (const j of running) j.waiters = j.waiters.filter((w) => w !== b);
+      const code = session?.statuses?.get(done.pid) ?? 0;
+      session?.statuses?.delete(done.pid);
+      if (pvar) await ctx.assignShellVariable?.(pvar, String(done.pid));
+      return { ...late(), exitCode: code };
+    }
     if (args.some((a) => a !== "-n" && a !== "-f")) {
       // wait PID / wait %N: the status of that job (builtins/wait.def)
       const t = waitTargets(args, session);
@@ -931,6 +967,19 @@ export class HostShell implements Shell, IoHost {
     session.lateStderr = "";
     // bash: with no operand, wait returns 0 once every job is done
     return { stdout, stderr, exitCode: 0 };
+  }
+
+  /** a job `disown` took out of the table: `wait` no longer waits for it */
+  private releaseJob(session: JobSession, job: Job): void {
+    if (job.disowned) return;
+    job.disowned = true;
+    (session.disowned ??= []).push(job);
+    session.pending--;
+    if (session.pending === 0) {
+      const ws = session.waiters;
+      session.waiters = [];
+      for (const w of ws) w.unblock();
+    }
   }
 
   /** the sentinels a `__tool FLAGS` puts first on its stdout/stderr: one per fd of its own
