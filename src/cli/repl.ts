@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { makeKernelWorld } from "../lab/kernel.ts";
 import { parseLab, type Lab } from "../lab/parse.ts";
 import { LabWorld } from "../lab/world.ts";
+import { TRAPS_VAR, parseTraps } from "../shell/trap.ts";
 import { parse } from "just-bash";
 import type { Scheduler } from "../sim/scheduler.ts";
 import { commands } from "../userland/index.ts";
@@ -186,5 +187,12 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
   }
   rl.close();
   process.stdout.write("\n");
+  // each host's shell runs its EXIT trap as it exits
+  for (const [host, st] of state) {
+    const handler = parseTraps(st.env[TRAPS_VAR])["0"];
+    if (!handler) continue;
+    const r = await world.run(host, handler, { cwd: st.cwd, env: st.env, status: st.status });
+    process.stdout.write(r.output ?? r.stdout + r.stderr);
+  }
   return 0;
 }

@@ -60,7 +60,7 @@ export function findJob(session: JobSession | undefined, spec: string): Job | un
 }
 
 /** `kill -l`: bash's display_signal_list() table */
-function signalTable(): string {
+export function signalTable(): string {
   let out = "";
   let col = 0;
   for (let i = 1; i <= 64; i++) {

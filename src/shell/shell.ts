@@ -42,6 +42,7 @@ import { dateOutput } from "./date.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
 import { ProcTable, exitFiles, type ProcEntry } from "./proctab.ts";
 import { History, historyBuiltin, historyExpand } from "./history.ts";
+import { TRAPS_VAR, TRAP_VARS, exitTrap, parseTraps, trapBuiltin, trapPlugin } from "./trap.ts";
 import { daemonSnapshot, daemonsStarted } from "./daemons.ts";
 import { procPidFs, taskSyscalls } from "./procpid.ts";
 import { disownBuiltin, jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
@@ -387,8 +388,9 @@ export class HostShell implements Shell, IoHost {
     }
     // env/printenv with no operand: the exported environment (just-bash lists every shell
     // variable); with operands, just-bash's own
+    // (the trap table rides in the shell's variables, which a terminal carries to its next line)
     const envList = (ctx: ResolvedCommandContext) =>
-      Object.entries(this.envOf(ctx)).filter(([k]) => !INTERNAL_VARS.has(k));
+      Object.entries(this.envOf(ctx)).filter(([k]) => !INTERNAL_VARS.has(k) && !TRAP_VARS.has(k));
     custom.push(
       defineCommand("env", async (args, ctx) => {
         if (args.length > 0 && ctx.origCommand) return ctx.origCommand(args);
@@ -580,6 +582,22 @@ export class HostShell implements Shell, IoHost {
     );
     custom.push(defineCommand("__session", (_args, ctx) => this.session(ctx)));
     custom.push(defineCommand("history", (args, ctx) => this.historyCommand(args, ctx)));
+    custom.push(
+      defineCommand("__trap", async (args, ctx) => {
+        const r = trapBuiltin(args, parseTraps(ctx.env.get(TRAPS_VAR)));
+        if (r.traps) await ctx.assignShellVariable?.(TRAPS_VAR, JSON.stringify(r.traps));
+        return { stdout: r.stdout, stderr: r.stderr, exitCode: r.exitCode };
+      }),
+    );
+    custom.push(
+      defineCommand("__exittrap", async (args, ctx) => {
+        const x = exitTrap(args, parseTraps(ctx.env.get(TRAPS_VAR)));
+        await ctx.assignShellVariable?.(TRAPS_VAR, JSON.stringify(x.traps));
+        await ctx.assignShellVariable?.("TUXNET_TRAP_RUN", x.run);
+        await ctx.assignShellVariable?.("TUXNET_EXITCODE", x.code);
+        return { stdout: "", stderr: "", exitCode: x.status };
+      }),
+    );
     for (const c of custom) names.add(c.name);
     b = new Bash({
       fs,
@@ -599,6 +617,7 @@ export class HostShell implements Shell, IoHost {
     b.registerTransformPlugin(bashVarsPlugin(sys));
     b.registerTransformPlugin(procWritePlugin);
     b.registerTransformPlugin(jobControlPlugin);
+    b.registerTransformPlugin(trapPlugin(() => this.interactive));
     b.registerTransformPlugin(outputPlugin((n) => this.isToolName(n)));
     this.bashes.set(sys, b);
     return b;
