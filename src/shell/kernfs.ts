@@ -351,6 +351,15 @@ export class DevFs extends LiveFs {
     if (isKErr(b)) throw fsError(b, "open", full);
     return b;
   }
+  /**
+   * just-bash materialises a process substitution `<(cmd)` as a file /dev/fd/N; a refused
+   * write there makes it mount a private /dev/fd of its own for them (0, 1, 2 are the shell's)
+   */
+  override async writeFile(path: string, content: string | Uint8Array): Promise<void> {
+    const full = this.full(path);
+    if (/^\/dev\/fd\/\d+$/.test(full) && !/^\/dev\/fd\/[012]$/.test(full)) throw fsError({ errno: "EROFS" }, "write", full);
+    return super.writeFile(path, content);
+  }
   protected kwrite(path: string, data: string): KErr | undefined {
     const name = this.name(path);
     const net = /^(tcp|udp)\/([^/]+)\/([^/]+)$/.exec(name);

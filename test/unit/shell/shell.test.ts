@@ -158,3 +158,9 @@ test("the shell's internal commands stay out of bash's hash table", async () => 
   assert.doesNotMatch(r.stdout, /__/);
   assert.match(r.stdout, /\/usr\/bin\/cat/);
 });
+
+test("process substitution: <(cmd) reads as a file /dev/fd/N", async () => {
+  const { run } = setup();
+  assert.equal((await run('mapfile -t a < <(printf "x\\ny\\n"); echo ${#a[@]} ${a[1]}; cat <(echo one) <(echo two)')).stdout, "2 y\none\ntwo\n");
+  assert.equal((await run("while read l; do echo \"[$l]\"; done < <(echo hi | where)")).stdout, "[[] /root hi]\n");
+});
