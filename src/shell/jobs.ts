@@ -85,6 +85,17 @@ function assignmentStatus(n: unknown): void {
   for (const k of Object.keys(n)) if (k !== "type") assignmentStatus(n[k]);
 }
 
+/** is the script one simple command without arguments (`'echo'`)? */
+function loneCommand(ast: unknown): boolean {
+  const sts = isNode(ast) ? (ast.statements as AnyNode[]).filter((st) => !setupNodes.has(st)) : undefined;
+  if (!sts || sts.length !== 1 || sts[0]!.background) return false;
+  const ps = sts[0]!.pipelines as AnyNode[] | undefined;
+  if (!ps || ps.length !== 1) return false;
+  const cs = ps[0]!.commands as AnyNode[] | undefined;
+  const c = cs?.length === 1 ? cs[0]! : undefined;
+  return c !== undefined && c.type === "SimpleCommand" && !!c.name && ((c.args as unknown[]) ?? []).length === 0;
+}
+
 export const jobControlPlugin: TransformPlugin = {
   name: "tuxnet-job-control",
   transform({ ast }) {
@@ -92,7 +103,9 @@ export const jobControlPlugin: TransformPlugin = {
     // kept as its text, which its own exec parses and rewrites)
     rewrite(ast);
     assignmentStatus(ast);
-    (ast.statements as unknown[]).unshift(simpleStatement(internal("__session"), []));
+    // a lone command without arguments needs no job table nor start status; and it may be
+    // what xargs runs, whose arguments just-bash hands to the first command that runs
+    if (!loneCommand(ast)) (ast.statements as unknown[]).unshift(simpleStatement(internal("__session"), []));
     return { ast };
   },
 };

@@ -164,3 +164,10 @@ test("process substitution: <(cmd) reads as a file /dev/fd/N", async () => {
   assert.equal((await run('mapfile -t a < <(printf "x\\ny\\n"); echo ${#a[@]} ${a[1]}; cat <(echo one) <(echo two)')).stdout, "2 y\none\ntwo\n");
   assert.equal((await run("while read l; do echo \"[$l]\"; done < <(echo hi | where)")).stdout, "[[] /root hi]\n");
 });
+
+test("xargs hands its arguments to the command it runs (a tool too)", async () => {
+  const { run } = setup();
+  assert.equal((await run('echo "a b c" | xargs -n 2 echo x')).stdout, "x a b\nx c\n");
+  // the tool gets the argument: the namespace it names does not exist
+  assert.equal((await run("echo n1 | xargs -n 1 nsx")).stderr, "no ns n1\n");
+});
