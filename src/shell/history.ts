@@ -7,6 +7,8 @@
  * :e :p :q :x :s/a/b/ :& :g :G`) and the quick substitution `^a^b^`.
  */
 
+import { builtinGetopt } from "./getopt.ts";
+
 export class History {
   /** the entries, oldest first; `history` numbers entry k as k + base */
   lines: string[] = [];
@@ -587,36 +589,14 @@ export async function historyBuiltin(h: History, args: string[], io: HistoryIo):
   let stdout = "";
   let stderr = "";
   const err = (m: string) => void (stderr += `bash: history: ${m}\n`);
-  const flags = new Set<string>();
-  let deleteArg: string | undefined;
-  let k = 0;
-  for (; k < args.length; k++) {
-    const a = args[k]!;
-    if (a === "--") {
-      k++;
-      break;
-    }
-    if (a[0] !== "-" || a.length === 1) break;
-    for (let j = 1; j < a.length; j++) {
-      const o = a[j]!;
-      if (o === "d") {
-        const v = j + 1 < a.length ? a.slice(j + 1) : args[++k];
-        if (v === undefined) {
-          err("-d: option requires an argument");
-          return { stdout, stderr: stderr + USAGE, exitCode: 2 };
-        }
-        flags.add("d");
-        deleteArg = v;
-        break;
-      }
-      if (!"acnpsrw".includes(o)) {
-        err(`-${o}: invalid option`);
-        return { stdout, stderr: stderr + USAGE, exitCode: 2 };
-      }
-      flags.add(o);
-    }
+  const g = builtinGetopt(args, "acd:npsrw");
+  if (g.error) {
+    err(g.error);
+    return { stdout, stderr: stderr + USAGE, exitCode: 2 };
   }
-  const list = args.slice(k);
+  const flags = new Set(g.opts.keys());
+  const deleteArg = g.opts.get("d");
+  const list = g.rest;
   const fileOps = ["a", "r", "w", "n"].filter((f) => flags.has(f));
   if (fileOps.length > 1) {
     err("cannot use more than one of -anrw");

@@ -5,6 +5,7 @@
  */
 import type { Job, JobSession } from "./jobs.ts";
 import type { ProcTable } from "./proctab.ts";
+import { builtinGetopt } from "./getopt.ts";
 import { SIGTERM, signalFromSpec, signalName } from "../userland/procps/kill.ts";
 
 export interface BuiltinResult {
@@ -226,31 +227,13 @@ export function waitTargets(
  * counting one.
  */
 export function disownBuiltin(args: string[], session: JobSession | undefined, release: (j: Job) => void): BuiltinResult {
-  let all = false;
-  let running = false;
-  let nohup = false;
-  let k = 0;
-  for (; k < args.length; k++) {
-    const a = args[k]!;
-    if (a === "--") {
-      k++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    for (const c of a.slice(1)) {
-      if (c === "a") all = true;
-      else if (c === "r") running = true;
-      else if (c === "h") nohup = true;
-      else
-        return {
-          stdout: "",
-          stderr: `bash: disown: -${c}: invalid option\ndisown: usage: disown [-h] [-ar] [jobspec ... | pid ...]\n`,
-          exitCode: 2,
-        };
-    }
-  }
+  const g = builtinGetopt(args, "ahr");
+  if (g.error) return { stdout: "", stderr: `bash: disown: ${g.error}\ndisown: usage: disown [-h] [-ar] [jobspec ... | pid ...]\n`, exitCode: 2 };
+  const all = g.opts.has("a");
+  const running = g.opts.has("r");
+  const nohup = g.opts.has("h");
   const jobs = session?.jobs ?? [];
-  const specs = args.slice(k);
+  const specs = g.rest;
   let targets: Job[] = [];
   let stderr = "";
   let code = 0;

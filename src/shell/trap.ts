@@ -10,6 +10,7 @@
 import type { TransformPlugin, WordNode } from "just-bash";
 import { internal, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
 import { signalTable, type BuiltinResult } from "./jobctl.ts";
+import { builtinGetopt } from "./getopt.ts";
 import { signalFromSpec, signalName } from "../userland/procps/kill.ts";
 
 export const TRAPS_VAR = "TUXNET_TRAPS";
@@ -54,23 +55,11 @@ function display(traps: Traps, keys?: string[]): string {
 
 /** trap_builtin(): the new table (undefined: unchanged) and what it prints */
 export function trapBuiltin(args: string[], traps: Traps): BuiltinResult & { traps?: Traps } {
-  let list = false;
-  let print = false;
-  let k = 0;
-  for (; k < args.length; k++) {
-    const a = args[k]!;
-    if (a === "--") {
-      k++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-" || a.length === 1) break;
-    for (const c of a.slice(1)) {
-      if (c === "l") list = true;
-      else if (c === "p") print = true;
-      else return { stdout: "", stderr: `bash: trap: -${c}: invalid option\n${USAGE}`, exitCode: 2 };
-    }
-  }
-  const rest = args.slice(k);
+  const g = builtinGetopt(args, "lp");
+  if (g.error) return { stdout: "", stderr: `bash: trap: ${g.error}\n${USAGE}`, exitCode: 2 };
+  const list = g.opts.has("l");
+  const print = g.opts.has("p");
+  const rest = g.rest;
   if (list) return { stdout: signalTable(), stderr: "", exitCode: 0 };
   if (rest.length === 0 || print) {
     if (!print || rest.length === 0) return { stdout: display(traps), stderr: "", exitCode: 0 };

@@ -1,0 +1,40 @@
+/**
+ * bash's internal_getopt() (builtins/bashgetopt.c) as its builtins use it: option letters
+ * from `spec` ("d:" takes an argument, attached or the next word), up to `--` or the first
+ * word that is not an option; the first unknown letter, or a missing argument, ends it.
+ */
+export interface BuiltinOpts {
+  /** the letters given, with the argument of those that take one */
+  opts: Map<string, string>;
+  /** the operands */
+  rest: string[];
+  /** the message after `bash: NAME: ` for a bad option (exit 2 with the usage) */
+  error?: string;
+}
+
+export function builtinGetopt(args: string[], spec: string): BuiltinOpts {
+  const opts = new Map<string, string>();
+  let k = 0;
+  for (; k < args.length; k++) {
+    const a = args[k]!;
+    if (a === "--") {
+      k++;
+      break;
+    }
+    if (a[0] !== "-" || a.length === 1) break;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]!;
+      const at = spec.indexOf(c);
+      if (at < 0 || c === ":") return { opts, rest: [], error: `-${c}: invalid option` };
+      if (spec[at + 1] !== ":") {
+        opts.set(c, "");
+        continue;
+      }
+      const v = j + 1 < a.length ? a.slice(j + 1) : args[++k];
+      if (v === undefined) return { opts, rest: [], error: `-${c}: option requires an argument` };
+      opts.set(c, v);
+      break;
+    }
+  }
+  return { opts, rest: args.slice(k) };
+}
