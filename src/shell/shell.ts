@@ -724,6 +724,19 @@ export class HostShell implements Shell, IoHost {
       for (const [k, v] of Object.entries(r.env ?? {}))
         if (!INTERNAL_VARS.has(k) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
       settle(this, route, r);
+      // the script ended without reaching its EXIT trap (set -e, set -u): bash runs it still, with
+      // the script's variables (its functions are gone here) and its status in $?
+      const traps = this.interactive || line.killedBy ? {} : parseTraps(r.env?.[TRAPS_VAR]);
+      if (traps["0"] !== undefined) {
+        const { ["0"]: handler, ...rest } = traps;
+        const t = await bash.exec(handler!, {
+          cwd: r.env?.PWD ?? opts.cwd ?? "/root",
+          env: { ...r.env, [TRAPS_VAR]: JSON.stringify(rest), ...(r.exitCode ? { [STATUS_VAR]: String(r.exitCode & 0xff) } : {}) },
+          replaceEnv: true,
+          signal: lineSignal.signal,
+        });
+        settle(this, route, t);
+      }
       // an interactive shell names no line in its messages
       const prefix = (t: string) => (this.interactive ? t : bashLinePrefix(t, script));
       const late = { o: session.lateStdout, e: session.lateStderr };
