@@ -242,6 +242,27 @@ function noStackTrace<T>(fn: () => T): T {
   }
 }
 
+/** xargs's options up to its command, one per word, each argument a word of its own */
+export function splitXargsOptions(args: string[]): string[] {
+  const out: string[] = [];
+  let k = 0;
+  for (; k < args.length; k++) {
+    const a = args[k]!;
+    if (a === "--" || a[0] !== "-" || a.length === 1 || a.startsWith("--")) break;
+    for (let j = 1; j < a.length; j++) {
+      const c = a[j]!;
+      if ("nIdPLsaE".includes(c)) {
+        out.push(`-${c}`);
+        if (j + 1 < a.length) out.push(a.slice(j + 1));
+        else if (k + 1 < args.length) out.push(args[++k]!);
+        break;
+      }
+      out.push(`-${c}`);
+    }
+  }
+  return [...out, ...args.slice(k)];
+}
+
 /** the files a tool's stdout/stderr are redirected to, which it writes itself (output.ts) */
 type ToolFiles = { out?: { path: string; append: boolean }; err?: { path: string; append: boolean }; shellErr?: "1" | "2" | "r" };
 
@@ -413,6 +434,14 @@ export class HostShell implements Shell, IoHost {
         }),
       );
     }
+    // GNU xargs takes an option's argument in the same word (-n1, -I{}) and letters together
+    // (-rt); just-bash's only as separate words
+    custom.push(
+      defineCommand("xargs", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: xargs: command not found\n", exitCode: 127 };
+        return ctx.origCommand(splitXargsOptions(args));
+      }),
+    );
     // GNU ls names a missing operand differently from just-bash's ls
     custom.push(
       defineCommand("ls", async (args, ctx) => {

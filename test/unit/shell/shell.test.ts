@@ -171,3 +171,8 @@ test("xargs hands its arguments to the command it runs (a tool too)", async () =
   // the tool gets the argument: the namespace it names does not exist
   assert.equal((await run("echo n1 | xargs -n 1 nsx")).stderr, "no ns n1\n");
 });
+
+test("xargs takes -n1 and letters together as GNU xargs does", async () => {
+  const { run } = setup();
+  assert.equal((await run("seq 3 | xargs -rn1 echo x")).stdout, "x 1\nx 2\nx 3\n");
+});
