@@ -641,7 +641,8 @@ export class HostShell implements Shell, IoHost {
         maxCommandCount: 10_000_000,
         maxLoopIterations: 10_000_000,
       },
-      processInfo: { pid: 1, ppid: 0, uid: 0, gid: 0 },
+      // the line's bash is a child of init in the process table (proctab): $PPID says so too
+      processInfo: { pid: 1, ppid: 1, uid: 0, gid: 0 },
     });
     b.registerTransformPlugin(bashVarsPlugin(sys));
     b.registerTransformPlugin(procWritePlugin);
