@@ -186,7 +186,8 @@ export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<nu
     prompt();
   }
   rl.close();
-  process.stdout.write("\n");
+  // bash says "exit" as an interactive shell leaves (Ctrl-D at the prompt, or `exit`)
+  process.stdout.write("exit\n");
   // each host's shell runs its EXIT trap as it exits
   for (const [host, st] of state) {
     const handler = parseTraps(st.env[TRAPS_VAR])["0"];
