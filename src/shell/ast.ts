@@ -22,6 +22,25 @@ export const internal = (name: `__${string}`): WordNode => word(internalName(nam
  * script does not see as commands of its own (they leave `$?` as it was) */
 export const setupNodes = new WeakSet<object>();
 
+/** a word that expands one parameter: `$?`, `$-`, `$NAME` */
+export function paramWord(name: string): WordNode {
+  return { type: "Word", parts: [{ type: "ParameterExpansion", parameter: name, operation: null }] } as unknown as WordNode;
+}
+
+/** the literal text of a word, or undefined if it expands */
+export function literalOf(w: unknown): string | undefined {
+  if (!isNode(w) || w.type !== "Word") return undefined;
+  let s = "";
+  for (const p of w.parts as AnyNode[]) {
+    if (p.type === "Literal" || p.type === "SingleQuoted" || p.type === "Escaped") s += String(p.value);
+    else return undefined;
+  }
+  return s;
+}
+
+/** sh_single_quote(): `s` as one single-quoted shell word */
+export const singleQuote = (s: string): string => `'${s.replace(/'/g, "'\\''")}'`;
+
 /** a word of one literal (or, `quoted`, single-quoted) part */
 export function word(value: string, quoted = false): WordNode {
   return { type: "Word", parts: [quoted ? { type: "SingleQuoted", value } : { type: "Literal", value }] } as WordNode;

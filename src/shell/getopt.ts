@@ -1,5 +1,7 @@
 /**
- * bash's internal_getopt() (builtins/bashgetopt.c) as its builtins use it: option letters
+ * What bash's builtins share: internal_getopt() (builtins/bashgetopt.c) and legal_number().
+ *
+ * internal_getopt() as the builtins use it: option letters
  * from `spec` ("d:" takes an argument, attached or the next word), up to `--` or the first
  * word that is not an option; the first unknown letter, or a missing argument, ends it.
  */
@@ -37,4 +39,10 @@ export function builtinGetopt(args: string[], spec: string): BuiltinOpts {
     }
   }
   return { opts, rest: args.slice(k) };
+}
+
+/** bash's legal_number(): an integer, blanks around it allowed */
+export function legalNumber(s: string): number | undefined {
+  const m = /^[ \t\n]*([+-]?\d+)[ \t\n]*$/.exec(s);
+  return m ? Number(m[1]) : undefined;
 }

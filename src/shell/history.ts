@@ -7,7 +7,8 @@
  * :e :p :q :x :s/a/b/ :& :g :G`) and the quick substitution `^a^b^`.
  */
 
-import { builtinGetopt } from "./getopt.ts";
+import { builtinGetopt, legalNumber } from "./getopt.ts";
+import { singleQuote } from "./ast.ts";
 
 export class History {
   /** the entries, oldest first; `history` numbers entry k as k + base */
@@ -245,8 +246,6 @@ function argExtract(first: number | "$", last: number | "$", line: string): stri
   return words.slice(f, l).join(" ");
 }
 
-/** sh_single_quote() */
-const singleQuote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 /** histexpand.c quote_breaks(): :x */
 function quoteBreaks(s: string): string {
@@ -567,12 +566,6 @@ export function historyExpand(line: string, h: History): { code: -1 | 0 | 1 | 2;
 
 const USAGE = "history: usage: history [-c] [-d offset] [n] or history -anrw [filename] or history -ps arg [arg...]\n";
 
-/** bash's legal_number(): an integer, blanks around it allowed */
-function legalNumber(s: string): number | undefined {
-  const m = /^[ \t\n]*([+-]?\d+)[ \t\n]*$/.exec(s);
-  return m ? Number(m[1]) : undefined;
-}
-
 export interface HistoryIo {
   /** `-r`, `-n`: a file's text (undefined: cannot be read) */
   readFile(path: string): Promise<string | undefined>;
@@ -645,9 +638,11 @@ export async function historyBuiltin(h: History, args: string[], io: HistoryIo):
     if (dash > 0) {
       const a = arg.slice(0, dash);
       const b = arg.slice(dash + 1);
-      const start = position(a, a[0] === "-");
-      if (legalNumber(a) === undefined || legalNumber(b) === undefined || start === undefined) {
-        err(`${legalNumber(a) === undefined || legalNumber(b) === undefined ? arg : a}: history position out of range`);
+      // a word that is no number names the whole argument, a start out of range itself
+      const numbers = legalNumber(a) !== undefined && legalNumber(b) !== undefined;
+      const start = numbers ? position(a, a[0] === "-") : undefined;
+      if (start === undefined) {
+        err(`${numbers ? a : arg}: history position out of range`);
         return { stdout, stderr, exitCode: 1 };
       }
       const end = position(b, b[0] === "-");

@@ -14,7 +14,7 @@
  * blocked on the simulator, so simulated time advances for the jobs it waits on.
  */
 import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
-import { internal, isNode, setupNodes, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, literalOf, paramWord, setupNodes, simpleStatement, word, type AnyNode } from "./ast.ts";
 import type { History } from "./history.ts";
 
 /** the environment variable that carries the job session of a top-level command line */
@@ -34,8 +34,7 @@ function rewrite(node: unknown): void {
     rewrite(inner.pipelines);
     const src = serialize({ type: "Script", statements: [inner] } as unknown as ScriptNode);
     // the job starts with the `$?` of its shell at `&`
-    const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] } as unknown as WordNode;
-    Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), status]));
+    Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), paramWord("?")]));
     return;
   }
   if (t === "SimpleCommand") {
@@ -172,18 +171,10 @@ export function simpleCommand(src: string): { comm: string; args: string[] } | u
   if (st.pipelines.length !== 1 || st.pipelines[0]!.commands.length !== 1) return undefined;
   const c = st.pipelines[0]!.commands[0]!;
   if (c.type !== "SimpleCommand" || !c.name) return undefined;
-  const lit = (w: WordNode): string | undefined => {
-    let s = "";
-    for (const p of w.parts) {
-      if (p.type === "Literal" || p.type === "SingleQuoted" || p.type === "Escaped") s += p.value;
-      else return undefined;
-    }
-    return s;
-  };
-  const name = lit(c.name);
+  const name = literalOf(c.name);
   const base = name?.slice(name.lastIndexOf("/") + 1);
   // the shell's own commands (internal(), ast.ts) are no program of the job's
   if (!name || !base || BUILTINS.has(name) || base.startsWith("__")) return undefined;
-  const args = c.args.map((w) => lit(w)).filter((a): a is string => a !== undefined);
+  const args = c.args.map((w) => literalOf(w)).filter((a): a is string => a !== undefined);
   return { comm: base.slice(0, 15), args: [name, ...args] };
 }

@@ -21,7 +21,7 @@
  *   the environment variable IO_VAR, set by whoever starts the exec.
  */
 import type { TransformPlugin, WordNode } from "just-bash";
-import { internal, internalName, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, internalName, isNode, literalOf, paramWord, simpleStatement, word, type AnyNode } from "./ast.ts";
 
 /** the environment variable carrying an exec's output route: `LOG:OE:PIPE` */
 export const IO_VAR = "TUXNET_IO";
@@ -156,17 +156,6 @@ export function parseFlags(f: string): ToolFlags {
 // ---------------------------------------------------------------------------------------
 // the transform plugin
 
-
-/** the literal text of a word, or undefined if it expands */
-function literalOf(w: unknown): string | undefined {
-  if (!isNode(w) || w.type !== "Word") return undefined;
-  let s = "";
-  for (const p of w.parts as AnyNode[]) {
-    if (p.type === "Literal" || p.type === "SingleQuoted" || p.type === "Escaped") s += String(p.value);
-    else return undefined;
-  }
-  return s;
-}
 
 /** a command name as written, `[` included (a lone bracket parses as a glob and stays itself) */
 function commandName(w: unknown): string | undefined {
@@ -447,9 +436,7 @@ class Walker {
   }
 
   private markStatement(o: string, e: string): AnyNode {
-    const status = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] };
-    const flags = { type: "Word", parts: [{ type: "ParameterExpansion", parameter: "-", operation: null }] };
-    return simpleStatement(internal("__mark"), [status, flags, word(o + e)]);
+    return simpleStatement(internal("__mark"), [paramWord("?"), paramWord("-"), word(o + e)]);
   }
 
   private statement(st: AnyNode, fds: Fds): void {

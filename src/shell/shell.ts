@@ -7,7 +7,7 @@
  * coreutil working on the in-memory filesystem, or a tuxnet tool talking to the emulated
  * kernel through `Syscalls`.
  */
-import { isNode, setupNodes, simpleStatement, word } from "./ast.ts";
+import { isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
 import {
   Bash,
   InMemoryFs,
@@ -164,7 +164,7 @@ export function trUnescape(set: string): string {
 
 export function shellQuote(a: string): string {
   if (a !== "" && /^[A-Za-z0-9_@%+=:,./-]+$/.test(a)) return a;
-  return "'" + a.replace(/'/g, "'\\''") + "'";
+  return singleQuote(a);
 }
 
 /** the environment labtool gives every command (LANG=C, HOME=/root, TERM=dumb); bash adds SHLVL */
@@ -284,6 +284,16 @@ async function openToolFile(fs: IFileSystem, path: string, append: boolean): Pro
     },
     done: () => chain.then(() => undefined),
   };
+}
+
+/** a job no longer counts for the session's `wait` (it ended, or was disowned): the last one
+ * releases the waiters */
+function leaveSession(session: JobSession): void {
+  session.pending--;
+  if (session.pending > 0) return;
+  const ws = session.waiters;
+  session.waiters = [];
+  for (const w of ws) w.unblock();
 }
 
 /** job processes a tool has taken over (a job runs its one command once) */
@@ -931,13 +941,8 @@ export class HostShell implements Shell, IoHost {
         }
       }
       if (session && !job?.disowned) {
-        session.pending--;
         session.lastCode = code;
-        if (session.pending === 0) {
-          const ws = session.waiters;
-          session.waiters = [];
-          for (const w of ws) w.unblock();
-        }
+        leaveSession(session);
       }
       return code;
     };
@@ -974,6 +979,12 @@ export class HostShell implements Shell, IoHost {
       if (session) session.lateStdout = session.lateStderr = "";
       return out;
     };
+    /** a finished job's status, taken (it is waited for once); `none` when it has none */
+    const reap = (pid: number, none: number) => {
+      const code = session?.statuses?.get(pid) ?? none;
+      session?.statuses?.delete(pid);
+      return code;
+    };
     if (args.includes("-n")) {
       // wait -n [-p VAR] [id…]: the next of those jobs (any job) to finish; 127 when none runs
       let pvar: string | undefined;
@@ -990,8 +1001,7 @@ export class HostShell implements Shell, IoHost {
       await b.promise;
       const done = running.find((j) => !(session?.jobs ?? []).includes(j)) ?? running[0]!;
       for (const j of running) j.waiters = j.waiters.filter((w) => w !== b);
-      const code = session?.statuses?.get(done.pid) ?? 0;
-      session?.statuses?.delete(done.pid);
+      const code = reap(done.pid, 0);
       if (pvar) await ctx.assignShellVariable?.(pvar, String(done.pid));
       return { ...late(), exitCode: code };
     }
@@ -1001,20 +1011,15 @@ export class HostShell implements Shell, IoHost {
       let code = 0;
       for (const j of t.jobs) {
         if (typeof j === "number") {
-          code = session?.statuses?.get(j) ?? 127;
-          session?.statuses?.delete(j);
+          code = reap(j, 127);
           continue;
         }
         const b = this.sched.block();
         j.waiters.push(b);
         await b.promise;
-        code = session?.statuses?.get(j.pid) ?? 0;
-        session?.statuses?.delete(j.pid);
+        code = reap(j.pid, 0);
       }
-      const stdout = session?.lateStdout ?? "";
-      const stderr = (session?.lateStderr ?? "") + (t.error?.stderr ?? "");
-      if (session) session.lateStdout = session.lateStderr = "";
-      return { stdout, stderr, exitCode: t.error ? t.error.exitCode : code };
+      return { ...late(t.error?.stderr ?? ""), exitCode: t.error ? t.error.exitCode : code };
     }
     if (!session) return { stdout: "", stderr: "", exitCode: 0 };
     if (session.pending > 0) {
@@ -1022,13 +1027,9 @@ export class HostShell implements Shell, IoHost {
       session.waiters.push(b);
       await b.promise;
     }
-    // what the jobs printed shows up here, after what the line printed before `wait`
-    const stdout = session.lateStdout;
-    const stderr = session.lateStderr;
-    session.lateStdout = "";
-    session.lateStderr = "";
-    // bash: with no operand, wait returns 0 once every job is done
-    return { stdout, stderr, exitCode: 0 };
+    // what the jobs printed shows up here, after what the line printed before `wait`; with no
+    // operand, wait returns 0 once every job is done
+    return { ...late(), exitCode: 0 };
   }
 
   /** a job `disown` took out of the table: `wait` no longer waits for it */
@@ -1036,12 +1037,7 @@ export class HostShell implements Shell, IoHost {
     if (job.disowned) return;
     job.disowned = true;
     (session.disowned ??= []).push(job);
-    session.pending--;
-    if (session.pending === 0) {
-      const ws = session.waiters;
-      session.waiters = [];
-      for (const w of ws) w.unblock();
-    }
+    leaveSession(session);
   }
 
   /** the sentinels a `__tool FLAGS` puts first on its stdout/stderr: one per fd of its own

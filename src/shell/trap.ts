@@ -8,9 +8,9 @@
  * does not run them (the shell's own signals are not modelled).
  */
 import type { TransformPlugin, WordNode } from "just-bash";
-import { internal, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, literalOf, paramWord, simpleStatement, singleQuote, word, type AnyNode } from "./ast.ts";
 import { signalTable, type BuiltinResult } from "./jobctl.ts";
-import { builtinGetopt } from "./getopt.ts";
+import { builtinGetopt, legalNumber } from "./getopt.ts";
 import { signalFromSpec, signalName } from "../userland/procps/kill.ts";
 
 export const TRAPS_VAR = "TUXNET_TRAPS";
@@ -34,7 +34,6 @@ function signalKey(spec: string): string | undefined {
 
 const keyName = (k: string) => (k === "0" ? "EXIT" : PSEUDO.includes(k) ? k : `SIG${signalName(Number(k))}`);
 const order = (k: string) => (k === "0" ? 0 : PSEUDO.includes(k) ? 100 + PSEUDO.indexOf(k) : Number(k));
-const quote = (s: string) => `'${s.replace(/'/g, "'\\''")}'`;
 
 export type Traps = Record<string, string>;
 
@@ -49,7 +48,7 @@ export function parseTraps(v: string | undefined): Traps {
 function display(traps: Traps, keys?: string[]): string {
   return (keys ?? Object.keys(traps).sort((a, b) => order(a) - order(b)))
     .filter((k) => traps[k] !== undefined)
-    .map((k) => `trap -- ${quote(traps[k]!)} ${keyName(k)}\n`)
+    .map((k) => `trap -- ${singleQuote(traps[k]!)} ${keyName(k)}\n`)
     .join("");
 }
 
@@ -101,41 +100,32 @@ export function exitTrap(args: string[], traps: Traps): { run: string; code: str
   const run = next["0"] ?? "";
   delete next["0"];
   const code = arg ?? status;
-  const n = /^[+-]?\d+$/.test(code.trim()) ? Number(code) & 0xff : 2;
+  const v = legalNumber(code);
+  const n = v === undefined ? 2 : v & 0xff;
   return { run, code, status: n, traps: next };
 }
 
-const dollarQ = (): WordNode => ({ type: "Word", parts: [{ type: "ParameterExpansion", parameter: "?", operation: null }] }) as unknown as WordNode;
-const param = (name: string, quoted: boolean): WordNode =>
+/** `"${NAME-}"` */
+const quotedParam = (name: string): WordNode =>
   ({
     type: "Word",
-    parts: [
-      quoted
-        ? { type: "DoubleQuoted", parts: [{ type: "ParameterExpansion", parameter: name, operation: { type: "DefaultValue", word: word(""), checkEmpty: false } }] }
-        : { type: "ParameterExpansion", parameter: name, operation: null },
-    ],
+    parts: [{ type: "DoubleQuoted", parts: [{ type: "ParameterExpansion", parameter: name, operation: { type: "DefaultValue", word: word(""), checkEmpty: false } }] }],
   }) as unknown as WordNode;
 
 /** `__exittrap $? ARGS; eval "$RUN"; exit $CODE` */
 function exitSequence(args: WordNode[]): AnyNode[] {
   return [
-    simpleStatement(internal("__exittrap"), [dollarQ(), ...args.slice(0, 1)]),
-    simpleStatement(word("eval"), [param(RUN_VAR, true)]),
-    simpleStatement(word("exit"), [param(CODE_VAR, false)]),
+    simpleStatement(internal("__exittrap"), [paramWord("?"), ...args.slice(0, 1)]),
+    simpleStatement(word("eval"), [quotedParam(RUN_VAR)]),
+    simpleStatement(word("exit"), [paramWord(CODE_VAR)]),
   ];
 }
-
-const literal = (w: unknown): string | undefined => {
-  if (!isNode(w) || w.type !== "Word") return undefined;
-  const parts = w.parts as AnyNode[];
-  return parts.length === 1 && parts[0]!.type === "Literal" ? String(parts[0]!.value) : undefined;
-};
 
 /** does the script set a trap anywhere (a literal `trap` command)? */
 function setsTraps(n: unknown): boolean {
   if (Array.isArray(n)) return n.some(setsTraps);
   if (!isNode(n)) return false;
-  if (n.type === "SimpleCommand" && literal(n.name) === "trap") return true;
+  if (n.type === "SimpleCommand" && literalOf(n.name) === "trap") return true;
   return Object.keys(n).some((k) => k !== "type" && setsTraps(n[k]));
 }
 
@@ -148,7 +138,7 @@ function rewrite(n: unknown, shell: boolean): void {
   }
   if (!isNode(n)) return;
   if (n.type === "SimpleCommand") {
-    const name = literal(n.name);
+    const name = literalOf(n.name);
     if (name === "trap") n.name = internal("__trap");
     else if (name === "exit" && shell && !(n.redirections as unknown[] | undefined)?.length) {
       Object.assign(n, { type: "Group", body: exitSequence((n.args as WordNode[]) ?? []), redirections: [] });

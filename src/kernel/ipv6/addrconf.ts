@@ -15,7 +15,7 @@ import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_U
 import { rtnlRegister, registerRtnlAfOps, rtnetlinkRcvMsg } from "../core/rtnetlink.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
 import { registerProcNet } from "../core/procfs.ts";
-import { netifOperUp, netifRunning, devGetFlags, devGetIflink } from "../core/dev.ts";
+import { netifOperUp, netifRunning, devGetFlags, devGetIflink, devGetByIndex } from "../core/dev.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE,
@@ -768,7 +768,7 @@ function inet6NetconfGet(net: Net, m: NetconfMsg): { ack: NlAck; answer: Netconf
   const s = addrconfNet(net);
   if (ifindex === NETCONFA_IFINDEX_ALL) return { ack: { ok: true }, answer: inet6NetconfFill(ifindex, s.all) };
   if (ifindex === NETCONFA_IFINDEX_DEFAULT) return { ack: { ok: true }, answer: inet6NetconfFill(ifindex, s.dflt) };
-  const dev = net.devices().find((d) => d.ifindex === ifindex);
+  const dev = devGetByIndex(net, ifindex);
   const idev = dev && devInet6(dev);
   if (!idev) return kerr("ENODEV");
   return { ack: { ok: true }, answer: inet6NetconfFill(ifindex, idev.cnf) };
