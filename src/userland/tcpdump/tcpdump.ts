@@ -34,6 +34,7 @@ import { NameCache, WallClock, procTimer } from "../iputils/common.ts";
 import { compileFilter, FilterError, type Pkt } from "./gencode.ts";
 import { printPacket, tsFormat, type Ndo } from "./print.ts";
 import { dltByName, type Dlt } from "./dlt.ts";
+import { CStdout } from "../lib/stdio.ts";
 
 const AF_PACKET = 17;
 const ETH_P_ALL = 0x0003;
@@ -664,19 +665,21 @@ class Tcpdump {
 }
 
 /**
- * The savefile as pcap_dump() writes it, through a stdio FILE: bytes collect in a 4096-byte
- * buffer and reach the file a block at a time as it fills, the rest at fflush (SIGUSR2) or
- * close; a reader meanwhile sees only whole blocks (at first not even the header).
+ * The savefile as pcap_dump() writes it, through a stdio FILE (CStdout's full buffering, the
+ * bytes as latin1 text): they reach the file a 4096-byte block at a time as the buffer fills,
+ * the rest at fflush (SIGUSR2) or close; a reader meanwhile sees only whole blocks (at first
+ * not even the header).
  */
 class PcapFile {
-  private pending: Uint8Array[] = [];
-  private pendingLen = 0;
   private chain: Promise<unknown> = Promise.resolve();
+  private readonly file: CStdout;
 
   constructor(
     private readonly p: Process,
     private readonly path: string,
-  ) {}
+  ) {
+    this.file = new CStdout({ write: (s: string) => void (this.chain = this.chain.then(() => this.write(latin1ToBytes(s), true))) }, false);
+  }
 
   private write(data: Uint8Array, append: boolean): Promise<boolean> {
     const bin = this.p as Process & { writeFileBytes?: (path: string, data: Uint8Array, append?: boolean) => Promise<boolean> };
@@ -689,28 +692,12 @@ class PcapFile {
   }
 
   add(b: Uint8Array): void {
-    this.pending.push(b);
-    this.pendingLen += b.length;
-    if (this.pendingLen >= 4096) this.emit(this.pendingLen - (this.pendingLen % 4096));
+    this.file.write(bytesToLatin1(b));
   }
 
   /** fflush() */
   flush(): void {
-    if (this.pendingLen) this.emit(this.pendingLen);
-  }
-
-  private emit(n: number): void {
-    const all = new Uint8Array(this.pendingLen);
-    let o = 0;
-    for (const x of this.pending) {
-      all.set(x, o);
-      o += x.length;
-    }
-    const chunk = all.slice(0, n);
-    const rest = all.slice(n);
-    this.pending = rest.length ? [rest] : [];
-    this.pendingLen = rest.length;
-    this.chain = this.chain.then(() => this.write(chunk, true));
+    this.file.flush();
   }
 
   async done(): Promise<void> {
