@@ -340,15 +340,17 @@ export async function udhcpc(p: Process): Promise<number> {
   };
   /** the main loop's reading of the signal pipe: an exit status (TERM), "restart" (USR1 out of
    * RELEASED), or undefined to go on (USR1 when bound: renewal is not modelled) */
+  /** SIGTERM: udhcpc says so, releases with -R, exits 0 */
+  const onTerm = async (): Promise<number> => {
+    c.msg("received SIGTERM");
+    if (o.release) await performRelease();
+    c.close();
+    return 0;
+  };
   const onSignals = async (): Promise<number | "restart" | undefined> => {
     if (p.signal.aborted) return 0;
     for (let sig = c.takeSignal(); sig !== undefined; sig = c.takeSignal()) {
-      if (sig === SIGTERM) {
-        c.msg("received SIGTERM");
-        if (o.release) await performRelease();
-        c.close();
-        return 0;
-      }
+      if (sig === SIGTERM) return onTerm();
       if (sig !== SIGUSR2) continue;
       await performRelease();
       // RELEASED: nothing more is sent until a signal
@@ -358,11 +360,7 @@ export async function udhcpc(p: Process): Promise<number> {
         const next = c.takeSignal();
         if (next === SIGUSR1) return "restart";
         if (next === SIGUSR2) await performRelease();
-        if (next === SIGTERM) {
-          c.msg("received SIGTERM");
-          if (o.release) await performRelease();
-          return 0;
-        }
+        if (next === SIGTERM) return onTerm();
       }
     }
     return undefined;
