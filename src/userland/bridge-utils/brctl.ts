@@ -8,6 +8,7 @@ import type { Command, CommandTable, Process } from "../process.ts";
 import { isKErr, strerror, type KErr } from "../../kernel/uapi/errno.ts";
 import { AF_BRIDGE, AF_UNSPEC, type InfoData, type LinkMsg, type NeighMsg, NTF_SELF, NUD_NOARP, NUD_PERMANENT } from "../../kernel/uapi/rtnetlink.ts";
 import { sprintf } from "../lib/printf.ts";
+import { getoptLong } from "../net-tools/lib/util.ts";
 
 interface BrInfo {
   link: LinkMsg;
@@ -92,29 +93,21 @@ const cmdDelbr: Sub = (p, [name]) => {
 };
 
 /**
- * the loop br_cmd_addif() and br_cmd_delif() share: the bridge must exist, then `request`
- * (SIOCBRADDIF / SIOCBRDELIF) for each interface named, `failed` writing the message of an error
+ * the loop br_cmd_addif() and br_cmd_delif() share: `request` (SIOCBRADDIF / SIOCBRDELIF) for
+ * each interface named, ending at the first that fails (libbridge: ENODEV when the interface
+ * does not exist, else the ioctl's error on the bridge), `failed` writing the message of an error
  */
 function brIfEach(p: Process, brname: string, ifs: string[], request: string, failed: (ifname: string, e: KErr) => void): number {
-  if (!ifindexOf(p, brname)) {
-    p.stderr.write(`bridge ${brname} does not exist!\n`);
-    return 1;
-  }
-  let err = 0;
   for (const ifname of ifs) {
     const idx = ifindexOf(p, ifname);
-    if (!idx) {
-      p.stderr.write(`interface ${ifname} does not exist!\n`);
-      err = 1;
-      continue;
-    }
-    const r = p.sys.ioctl({ request, ifname: brname, ifindex: idx });
-    if (isKErr(r)) {
-      failed(ifname, r);
-      err = 1;
-    }
+    const r = idx ? p.sys.ioctl({ request, ifname: brname, ifindex: idx }) : undefined;
+    if (idx && !isKErr(r)) continue;
+    if (!idx) p.stderr.write(`interface ${ifname} does not exist!\n`);
+    else if (isKErr(r) && r.errno === "ENODEV") p.stderr.write(`bridge ${brname} does not exist!\n`);
+    else failed(ifname, r as KErr);
+    return 1;
   }
-  return err;
+  return 0;
 }
 
 const cmdAddif: Sub = (p, [brname, ...ifs]) =>
@@ -403,16 +396,26 @@ function help(p: Process): void {
   p.stdout.write(s);
 }
 
-/** brctl.c: main() */
+/** brctl.c: main() — getopt_long("Vh") over the whole command line (GNU permutes: an option
+ * anywhere is taken), each option ending the run */
 export const brctl: Command = async (p) => {
-  const argv = p.argv.slice(1);
-  if (argv[0] === "-V") {
+  const { opts, args: argv } = getoptLong(p, ["brctl", ...p.argv.slice(1)], "Vh", [
+    { name: "help", hasArg: 0, val: "h" },
+    { name: "version", hasArg: 0, val: "V" },
+  ], { firstOnly: true });
+  const f = opts[0]?.[0];
+  if (f === "h") {
+    help(p);
+    return 0;
+  }
+  if (f === "V") {
     p.stdout.write("bridge-utils, 1.7\n");
     return 0;
   }
-  if (!argv.length || argv[0] === "-h" || argv[0] === "--help") {
+  if (f !== undefined) p.stderr.write(`Unknown option '${f}'\n`);
+  if (f !== undefined || !argv.length) {
     help(p);
-    return argv.length ? 0 : 1;
+    return 1;
   }
   const cmd = commands.find((c) => c[0] === argv[0]);
   if (!cmd) {

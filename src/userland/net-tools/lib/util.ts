@@ -134,6 +134,12 @@ export function nstrcmp(ap: string, bp: string): number {
   return 0;
 }
 
+/** safe_strncpy(host, arg, 128): the host and address arguments of ifconfig, route and arp
+ * are read into 128-byte buffers (127 bytes and the NUL) */
+export function hostBuf(arg: string): string {
+  return arg.length > 127 ? arg.slice(0, 127) : arg;
+}
+
 /** safe_strncpy(dst, src, IFNAMSIZ): names are cut to 15 bytes */
 export function ifnamsiz(name: string): string {
   return name.length > 15 ? name.slice(0, 15) : name;
@@ -165,10 +171,11 @@ export interface GetoptResult {
  * Unknown options and missing arguments are reported as glibc does ("PROG: invalid option --
  * 'x'", "PROG: option requires an argument -- 'x'", "PROG: unrecognized option '--xx'") and
  * yield '?'. `stopAtError`: parsing ends at the first '?', for a tool whose getopt loop exits
- * there (only that message is printed, as with glibc).
+ * there (only that message is printed, as with glibc); `firstOnly`: it ends after the first
+ * option of any kind (a loop whose every case returns).
  */
 export function getoptLong(
-  p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = [], { stopAtError = false } = {},
+  p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = [], { stopAtError = false, firstOnly = false } = {},
 ): GetoptResult {
   const prog = argv[0] ?? "";
   const opts: [string, string | undefined][] = [];
@@ -178,6 +185,7 @@ export function getoptLong(
   if (inOrder) shortopts = shortopts.slice(1);
   for (let i = 1; i < argv.length; i++) {
     if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
+    if (firstOnly && opts.length) return { opts, args };
     const a = argv[i]!;
     if (a === "--") {
       args.push(...argv.slice(i + 1));
@@ -221,6 +229,7 @@ export function getoptLong(
     if (a.startsWith("-") && a.length > 1) {
       for (let j = 1; j < a.length; j++) {
         if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
+        if (firstOnly && opts.length) return { opts, args };
         const c = a[j]!;
         const k = shortopts.indexOf(c);
         if (k < 0 || c === ":") {
