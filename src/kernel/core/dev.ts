@@ -744,9 +744,11 @@ export function devChangeName(dev: NetDevice, newname: string): KErr | undefined
   dmesg(dev, `renamed from ${oldname}${dev.flags & IFF_UP ? " (while UP)" : ""}`);
   const ret = callNetdeviceNotifiers(NETDEV_CHANGENAME, dev, { oldName: oldname });
   if (notifierRefused(ret)) {
+    // rollback: the old name back, and every notifier told again
     net.devByName.delete(name);
     dev.name = oldname;
     net.devByName.set(oldname, dev);
+    callNetdeviceNotifiers(NETDEV_CHANGENAME, dev, { oldName: name });
     return kerr("EINVAL");
   }
   return undefined;

@@ -78,6 +78,12 @@ export interface RtnlLinkOps {
   dellink?(dev: NetDevice): void;
 }
 
+/** include/linux/netdevice.h: sysctl_dev_name_is_allowed() — a device may not take the name of
+ * the "all" or "default" sysctl directories (devinet and addrconf refuse to register it) */
+export function sysctlDevNameIsAllowed(name: string): boolean {
+  return name !== "default" && name !== "all";
+}
+
 export function emptyStats(): LinkStats64 {
   return {
     rx_packets: 0, tx_packets: 0, rx_bytes: 0, tx_bytes: 0, rx_errors: 0, tx_errors: 0,

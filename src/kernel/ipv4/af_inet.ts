@@ -6,7 +6,7 @@
  * notifier that flushes the ARP table (arp_netdev_event / arp_ifdown).
  */
 import type { Net } from "../core/net_namespace.ts";
-import type { NetDevice } from "../core/netdevice.ts";
+import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
 import { ETH_P_IP, ETH_P_ARP, IFF_NOARP } from "../uapi/if.ts";
 import { AF_INET, AF_UNSPEC, type NeighMsg, type RouteMsg } from "../uapi/rtnetlink.ts";
@@ -85,8 +85,8 @@ export function inetInit(): void {
   registerPernetOps({
     init(net: Net): void {
       registerNetSysctl(net, "net/ipv4", () => ipv4SysctlTable(net));
-      const tbl = arpTable(net);
-      registerNetSysctl(net, "net/ipv4/neigh/default", () => neighSysctlTable(net, tbl.parms, true, tbl));
+      // no neigh/default: arp_init() registers arp_tbl.parms' table in init_net only, and every
+      // host of a lab is a namespace of its own (the kernel's limits there are the machine's)
     },
     exit(net: Net): void {
       arpTableDrop(net);
@@ -97,15 +97,18 @@ export function inetInit(): void {
 /** net/ipv4/arp.c: arp_netdev_event() + devinet's arp_ifdown() + neigh_sysctl_register() */
 function arpNotifier(event: number, dev: NetDevice, info?: NotifierInfo): void {
   switch (event) {
+    // (devinet_sysctl_register() makes neigh/NAME only for a name the sysctl tree allows)
     case NETDEV_REGISTER: {
+      if (!sysctlDevNameIsAllowed(dev.name)) break;
       const parms = neighParmsOf(arpTable(dev.net), dev);
-      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, () => neighSysctlTable(dev.net, parms, false));
+      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, () => neighSysctlTable(dev.net, parms));
       break;
     }
     case NETDEV_CHANGENAME: {
-      if (info?.oldName) unregisterNetSysctl(dev.net, `net/ipv4/neigh/${info.oldName}`);
+      if (info?.oldName && sysctlDevNameIsAllowed(info.oldName)) unregisterNetSysctl(dev.net, `net/ipv4/neigh/${info.oldName}`);
+      if (!sysctlDevNameIsAllowed(dev.name)) break;
       const parms = neighParmsOf(arpTable(dev.net), dev);
-      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, () => neighSysctlTable(dev.net, parms, false));
+      registerNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`, () => neighSysctlTable(dev.net, parms));
       break;
     }
     case NETDEV_CHANGEADDR:
@@ -120,7 +123,7 @@ function arpNotifier(event: number, dev: NetDevice, info?: NotifierInfo): void {
       break;
     case NETDEV_UNREGISTER:
       arpNetdevEvent("UNREGISTER", dev);
-      unregisterNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`);
+      if (sysctlDevNameIsAllowed(dev.name)) unregisterNetSysctl(dev.net, `net/ipv4/neigh/${dev.name}`);
       arpTableIfAny(dev.net)?.devParms.delete(dev);
       break;
   }
@@ -229,10 +232,10 @@ function tcpMemEntry(procname: string, v: [number, number, number]): CtlTable {
 }
 
 const HZ_USER = 100;
-const GC_SYSCTLS = false;
 
-/** net/core/neighbour.c: neigh_sysctl_register() — the entries of net/ipv4/neigh/{default,DEV} */
-function neighSysctlTable(net: Net, p: NeighParms, isDefault: boolean, tbl?: NeighTable): CtlTable[] {
+/** net/core/neighbour.c: neigh_sysctl_register() — the entries of net/ipv4/neigh/DEV (the
+ * default table, with gc_interval and gc_thresh1..3, is init_net's only) */
+function neighSysctlTable(net: Net, p: NeighParms): CtlTable[] {
   // neigh_proc_base_reachable_time(): a new base draws a new reachable_time at once
   const setBase = (us: number): void => {
     p.baseReachableTime = us;
@@ -264,16 +267,6 @@ function neighSysctlTable(net: Net, p: NeighParms, isDefault: boolean, tbl?: Nei
     intEntry("unres_qlen", () => Math.floor(p.queueLenBytes / 2112) || 0, (v) => void (p.queueLenBytes = v * 2112), 0),
     intEntry("unres_qlen_bytes", () => p.queueLenBytes, (v) => void (p.queueLenBytes = v), 0),
   ];
-  // gc_interval and gc_thresh1..3 exist only in the initial namespace of a real machine; the
-  // kernel runner's hosts are namespaces and do not have them, so neither do ours
-  if (isDefault && tbl && GC_SYSCTLS) {
-    t.push(
-      secs("gc_interval", () => tbl.gcInterval, (v) => void (tbl.gcInterval = v)),
-      intEntry("gc_thresh1", () => tbl.gcThresh1, (v) => void (tbl.gcThresh1 = v), 0),
-      intEntry("gc_thresh2", () => tbl.gcThresh2, (v) => void (tbl.gcThresh2 = v), 0),
-      intEntry("gc_thresh3", () => tbl.gcThresh3, (v) => void (tbl.gcThresh3 = v), 0),
-    );
-  }
   return t.sort((a, b) => (a.procname < b.procname ? -1 : 1));
 }
 

@@ -5,13 +5,13 @@
  * sysctls net/ipv4/conf/{all,default,DEV}/* with devinet_sysctl_forward's interplay with
  * net/ipv4/ip_forward, and the legacy SIOC[GS]IF{ADDR,NETMASK,BRDADDR,DSTADDR} ioctls.
  */
-import type { NetDevice } from "../core/netdevice.ts";
+import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
 import {
   registerNetdeviceNotifier, callInetaddrNotifiers, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP,
   NETDEV_DOWN, NETDEV_CHANGENAME, NETDEV_CHANGEMTU, NETDEV_CHANGEADDR, NETDEV_NOTIFY_PEERS,
-  NETDEV_PRE_TYPE_CHANGE, NOTIFY_DONE,
+  NETDEV_PRE_TYPE_CHANGE, NOTIFY_DONE, NOTIFY_BAD,
 } from "../core/notifier.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
@@ -275,16 +275,17 @@ export function inDevForward(dev: NetDevice): boolean {
 
 // ---------------------------------------------------------------------- creation / removal
 
-/** net/ipv4/devinet.c: inetdev_init() */
-function inetdevInit(dev: NetDevice): InDevice {
+/** net/ipv4/devinet.c: inetdev_init() (a name the sysctl tree refuses: no in_device, EINVAL) */
+function inetdevInit(dev: NetDevice): InDevice | KErr {
   const s = devinetNet(dev.net);
   const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt.data), dead: false };
   if (dev.flags & IFF_LOOPBACK) {
     inDev.cnf.set(IPV4_DEVCONF.NOXFRM, 1);
     inDev.cnf.set(IPV4_DEVCONF.NOPOLICY, 1);
   }
+  const err = devinetSysctlRegister(inDev);
+  if (err) return err;
   dev.ipPtr = inDev;
-  devinetSysctlRegister(inDev);
   return inDev;
 }
 
@@ -973,13 +974,17 @@ function devinetSysctlForward(net: Net, cnf: Ipv4Devconf, which: "all" | "defaul
   return undefined;
 }
 
-function devinetSysctlRegister(inDev: InDevice): void {
+/** devinet_sysctl_register(): conf/NAME (the device's neigh/NAME is arp's notifier's) */
+function devinetSysctlRegister(inDev: InDevice): KErr | undefined {
   const dev = inDev.dev;
+  if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   glue_registerSysctl(dev.net, `net/ipv4/conf/${dev.name}`, () => confTable(dev.net, inDev.cnf, dev));
+  return undefined;
 }
 
-function devinetSysctlUnregister(inDev: InDevice): void {
-  glue_unregisterSysctl(inDev.dev.net, `net/ipv4/conf/${inDev.dev.name}`);
+/** devinet_sysctl_unregister() of what devinet_sysctl_register() made under `name` */
+function devinetSysctlUnregister(inDev: InDevice, name = inDev.dev.name): void {
+  if (sysctlDevNameIsAllowed(name)) glue_unregisterSysctl(inDev.dev.net, `net/ipv4/conf/${name}`);
 }
 
 /** net/ipv4/devinet.c: devinet_init_net() */
@@ -1037,7 +1042,10 @@ function devinetExitNet(net: Net): void {
 function inetdevEvent(event: number, dev: NetDevice): number {
   let inDev = devInDevice(dev);
   if (!inDev) {
-    if (event === NETDEV_REGISTER) inDev = inetdevInit(dev);
+    if (event === NETDEV_REGISTER) {
+      const r = inetdevInit(dev);
+      if (isKErr(r)) return NOTIFY_BAD;
+    }
     return NOTIFY_DONE;
   }
   switch (event) {
@@ -1084,7 +1092,8 @@ function inetdevEvent(event: number, dev: NetDevice): number {
         if (dot.length + dev.name.length < 16) ifa.ifaLabel = dev.name + dot;
         else ifa.ifaLabel = dev.name.slice(0, 16 - dot.length - 1) + dot;
       }
-      glue_unregisterSysctl(dev.net, `net/ipv4/conf/${old}`);
+      // (a name the sysctl tree refuses is not registered; addrconf refuses the rename)
+      devinetSysctlUnregister(inDev, old);
       devinetSysctlRegister(inDev);
       break;
     }

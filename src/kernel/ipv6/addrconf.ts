@@ -7,11 +7,11 @@
  * DAD, solicited-node joins, MLD and router solicitations are ndisc.ts's (and mcast.ts's).
  */
 import { snmp6SeqShow } from "./proc.ts";
-import type { NetDevice } from "../core/netdevice.ts";
+import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
 import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE,
-  NETDEV_CHANGENAME, NETDEV_CHANGEMTU, NOTIFY_DONE } from "../core/notifier.ts";
+  NETDEV_CHANGENAME, NETDEV_CHANGEMTU, NOTIFY_DONE, NOTIFY_BAD } from "../core/notifier.ts";
 import { rtnlRegister, registerRtnlAfOps, rtnetlinkRcvMsg } from "../core/rtnetlink.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
 import { registerProcNet } from "../core/procfs.ts";
@@ -119,7 +119,7 @@ function now(net: Net): number {
 // ---------------------------------------------------------------------------- inet6_dev
 
 /** net/ipv6/addrconf.c: ipv6_add_dev() */
-function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined {
+function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) return undefined;
   const s = addrconfNet(dev.net);
   const cnf = new Map(s.dflt);
@@ -133,6 +133,8 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined {
     dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
     dadTimer: undefined,
   };
+  // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
+  if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   dev.ip6Ptr = idev;
   registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, cnf, idev));
   return idev;
@@ -324,15 +326,21 @@ function addrconfNotify(event: number, dev: NetDevice): number {
   let idev = devInet6(dev);
   switch (event) {
     case NETDEV_REGISTER:
-      if (!idev && dev.mtu >= IPV6_MIN_MTU) idev = ipv6AddDev(dev);
-      else if (!idev && dev.flags & IFF_LOOPBACK) idev = ipv6AddDev(dev);
+      if (!idev && (dev.mtu >= IPV6_MIN_MTU || dev.flags & IFF_LOOPBACK)) {
+        const r = ipv6AddDev(dev);
+        if (isKErr(r)) return NOTIFY_BAD;
+      }
       break;
     case NETDEV_UP:
     case NETDEV_CHANGE:
       if (idev && idev.cnf.get("disable_ipv6")) break;
       if (event === NETDEV_UP) {
         if (!addrconfLinkReady(dev)) break;
-        if (!idev) idev = ipv6AddDev(dev);
+        if (!idev) {
+          const r = ipv6AddDev(dev);
+          if (isKErr(r)) return NOTIFY_BAD;
+          idev = r;
+        }
         if (idev) idev.ready = true;
       } else {
         if (!addrconfLinkReady(dev)) break;
@@ -360,7 +368,11 @@ function addrconfNotify(event: number, dev: NetDevice): number {
         break;
       }
       /* allocate new idev */
-      idev = ipv6AddDev(dev);
+      {
+        const r = ipv6AddDev(dev);
+        if (isKErr(r)) return NOTIFY_BAD;
+        idev = r;
+      }
       if (!idev) break;
       /* device is still not ready */
       if (!(dev.flags & IFF_UP) || !addrconfLinkReady(dev)) break;
@@ -382,7 +394,9 @@ function addrconfNotify(event: number, dev: NetDevice): number {
     case NETDEV_CHANGENAME:
       if (idev) {
         const d = idev;
-        unregisterNetSysctl(dev.net, `net/ipv6/conf/${lastOldName}`);
+        // (what a refused name registered: nothing; dev_change_name() renames back)
+        if (sysctlDevNameIsAllowed(lastOldName)) unregisterNetSysctl(dev.net, `net/ipv6/conf/${lastOldName}`);
+        if (!sysctlDevNameIsAllowed(dev.name)) return NOTIFY_BAD;
         registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, d.cnf, d));
       }
       break;
