@@ -116,6 +116,10 @@ function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unkn
       const e = set(dev, attrs);
       return e ?? {};
     }
+    case "ETHTOOL_MSG_STATS_GET":
+      /* net/ethtool/stats.c: stats_prepare_data(): the standard groups come from the driver's
+       * get_eth_{phy,mac,ctrl}_stats / get_rmon_stats, which no modelled driver has */
+      return {};
     case "ETHTOOL_GRINGPARAM":
       /* net/ethtool/rings.c: rings_prepare_data(): no get_ringparam in any modelled driver */
       return kerr("EOPNOTSUPP");

@@ -498,32 +498,126 @@ function badArgs(p: Process): number {
   return 1;
 }
 
-/** the `ethtool` command */
+/** netlink/stats.c: nl_gstats() — `--all-groups` / `--groups NAMES` ask for the standard
+ * statistics groups (netlink); without either it is the driver's NIC statistics (ioctl) */
+function doGstats(p: Process, dev: string, rest: string[]): number {
+  const seen = new Set<string>();
+  let groups: string[] | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!;
+    if (a !== "--all-groups" && a !== "--groups") {
+      p.stderr.write(`ethtool (-S): unknown parameter '${a}'\n`);
+      return 1;
+    }
+    if (seen.has(a)) {
+      p.stderr.write(`ethtool (-S): duplicate parameter '${a}'\n`);
+      return 1;
+    }
+    seen.add(a);
+    if (a === "--all-groups") {
+      groups ??= [];
+      continue;
+    }
+    // a bit list: every word that follows is a name
+    if (i + 1 >= rest.length) {
+      p.stderr.write("ethtool (-S): no value for parameter '--groups'\n");
+      return 1;
+    }
+    groups = rest.slice(i + 1);
+    break;
+  }
+  if (!groups) return doGnicstats(p, dev);
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_STATS_GET");
+  if (isKErr(r)) return nlError(p, r);
+  // ethnl_bitset_is_compact() … ethnl_parse_bit(): a name not in ETH_SS_STATS_STD; the extack
+  // offset is that of the bit's name attribute in the request (header nest with the device
+  // name, the groups nest, its NOMASK flag and bits nest, then one nest per bit)
+  const align = (n: number) => (n + 3) & ~3;
+  let off = 44 + align(new TextEncoder().encode(dev).length + 1);
+  for (const g of groups) {
+    if (!STATS_STD.includes(g)) {
+      p.stderr.write(`netlink error: bit name not found (offset ${off})\nnetlink error: ${strerror("EOPNOTSUPP")}\n`);
+      return 1;
+    }
+    off += 8 + align(new TextEncoder().encode(g).length + 1);
+  }
+  // (no modelled driver has a standard group: only the heading)
+  p.stdout.write(`Standard stats for ${dev}:\n`);
+  return 0;
+}
+
+/** the ETH_SS_STATS_STD strings (net/ethtool/common.c: stats_std_names) */
+const STATS_STD = ["eth-phy", "eth-mac", "eth-ctrl", "rmon"];
+
+/** netlink handlers without parameters (nl_gchannels, nl_gring, nl_gfeatures …) */
+function noParams(p: Process, rest: string[]): boolean {
+  if (!rest.length) return true;
+  p.stderr.write(`ethtool: unexpected parameter '${rest[0]}'\n`);
+  return false;
+}
+
+interface Mode {
+  opts: string[];
+  noDev?: boolean;
+  run: (p: Process, dev: string, rest: string[]) => number;
+}
+
+/** ethtool.c: args[] — the modes this port runs (the first, without an option, is do_gset) */
+const MODES: Mode[] = [
+  { opts: [], run: (p, dev) => doGset(p, dev) },
+  { opts: ["-s", "--change"], run: (p, dev, rest) => doSset(p, dev, rest) },
+  { opts: ["-k", "--show-features", "--show-offload"], run: (p, dev, rest) => doGfeatures(p, dev, rest) },
+  { opts: ["-K", "--features", "--offload"], run: (p, dev, rest) => (rest.length ? doSfeatures(p, dev, rest) : badArgs(p)) },
+  { opts: ["-i", "--driver"], run: (p, dev, rest) => (rest.length ? badArgs(p) : doGdrv(p, dev)) },
+  { opts: ["-S", "--statistics"], run: doGstats },
+  { opts: ["-l", "--show-channels"], run: (p, dev, rest) => (noParams(p, rest) ? doGchannels(p, dev) : 1) },
+  { opts: ["-g", "--show-ring"], run: (p, dev, rest) => (noParams(p, rest) ? doGring(p, dev) : 1) },
+  {
+    opts: ["--version"],
+    noDev: true,
+    run: (p) => {
+      p.stdout.write("ethtool version 6.1\n");
+      return 0;
+    },
+  },
+];
+
+/** the `ethtool` command: ethtool.c main() */
 export async function ethtool(p: Process): Promise<number> {
-  const args = p.argv.slice(1);
+  let args = p.argv.slice(1);
+  let json = false;
+  // the global flags, in any order before the mode
+  for (;;) {
+    if (args[0] === "--debug") {
+      if (args.length < 2 || !/^\s*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.test(args[1]!)) return badArgs(p);
+      args = args.slice(2);
+    } else if (args[0] === "--json") {
+      json = true;
+      args = args.slice(1);
+    } else if (args[0] === "--include-statistics" || args[0] === "-I") {
+      args = args.slice(1);
+    } else break;
+  }
   if (args.length === 0) return badArgs(p);
   const a = args[0]!;
-  if (a === "--version" || a === "-V") {
-    p.stdout.write("ethtool version 6.1\n");
-    return 0;
-  }
-  if (a === "-i" || a === "--driver") return args.length === 2 ? doGdrv(p, args[1]!) : badArgs(p);
-  if (a === "-S" || a === "--statistics") return args.length === 2 ? doGnicstats(p, args[1]!) : badArgs(p);
-  if (a === "-k" || a === "--show-features" || a === "--show-offload") {
-    return args.length >= 2 ? doGfeatures(p, args[1]!, args.slice(2)) : badArgs(p);
-  }
-  if (a === "-K" || a === "--features" || a === "--offload") {
-    return args.length >= 3 ? doSfeatures(p, args[1]!, args.slice(2)) : badArgs(p);
-  }
-  if (a === "-l" || a === "--show-channels") return args.length === 2 ? doGchannels(p, args[1]!) : badArgs(p);
-  if (a === "-g" || a === "--show-ring") return args.length === 2 ? doGring(p, args[1]!) : badArgs(p);
-  if (a === "-s" || a === "--change") return args.length >= 2 ? doSset(p, args[1]!, args.slice(2)) : badArgs(p);
-  if (a.startsWith("-")) {
+  let mode = MODES.find((m) => m.opts.includes(a));
+  if (mode) args = args.slice(1);
+  else if (a.startsWith("-")) {
     /* find_option() fails: exit_bad_args() */
     if (!KNOWN_OPTS.has(a)) return badArgs(p);
+    // a mode this port does not run still needs its device name first (all but -h)
+    if (a !== "-h" && a !== "--help" && args[1] === undefined) return badArgs(p);
     p.stderr.write(`ethtool: option ${a} is not supported by this emulator\n`);
     return 1;
+  } else mode = MODES[0]!;
+  let dev = "";
+  if (!mode.noDev) {
+    if (args[0] === undefined) return badArgs(p);
+    dev = args[0];
+    args = args.slice(1);
   }
-  if (args.length !== 1) return badArgs(p);
-  return doGset(p, a);
+  // no mode this port runs answers in JSON (6.1: only the netlink statistics groups, cable
+  // tests, FEC and module settings do)
+  if (json) return badArgs(p);
+  return mode.run(p, dev, args);
 }
