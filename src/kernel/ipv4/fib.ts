@@ -416,8 +416,8 @@ export function onFibFlush(fn: (net: Net) => void): void {
   routeFlushHooks.push(fn);
 }
 
-/** the aliases of a table in fib_trie dump order: key ascending, then shorter prefix first,
- * then list order */
+/** the aliases of a table in fib_trie dump order: key ascending, then the leaf's list, which
+ * fib_insert_alias() keeps by fa_slen ascending (the longer prefix first), then list order */
 export function fibTableAliasesInOrder(tb: FibTable): FibAlias[] {
   const keys: [number, number, FibAlias[]][] = [];
   for (let plen = 0; plen <= 32; plen++) {
@@ -425,7 +425,7 @@ export function fibTableAliasesInOrder(tb: FibTable): FibAlias[] {
     if (!m) continue;
     for (const [key, l] of m) keys.push([key, plen, l]);
   }
-  keys.sort((a, b) => a[0] - b[0] || a[1] - b[1]);
+  keys.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const out: FibAlias[] = [];
   for (const [, , l] of keys) out.push(...l);
   return out;
