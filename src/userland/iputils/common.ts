@@ -152,8 +152,7 @@ export interface AddrInfo {
 /**
  * getaddrinfo(3) with AI_CANONNAME as glibc does it for IPv4 targets: numeric forms
  * (inet_aton), then nsswitch's `hosts: files dns` — /etc/hosts, then the stub resolver
- * (lib/resolv.ts: the servers of /etc/resolv.conf, 127.0.0.1 without any; A and AAAA queries,
- * or A alone for `inet`). Returns the gai_strerror() text on failure: EAI_AGAIN when no server
+ * (lib/resolv.ts: the servers of /etc/resolv.conf, 127.0.0.1 without any; A and AAAA queries). Returns the gai_strerror() text on failure: EAI_AGAIN when no server
  * answered (the lab machines have none), EAI_NONAME for NXDOMAIN, EAI_NODATA for a name
  * without addresses.
  */
@@ -166,7 +165,9 @@ export async function getaddrinfo(p: Process, node: string, family: "unspec" | "
   for (const h of hosts) {
     if (h.names.some((n) => n.toLowerCase() === want)) return { addr: h.addr, canonname: h.names[0]! };
   }
-  const r = await (await StubResolver.load(p)).gethostbyname(node, family === "unspec");
+  // A and AAAA for either family (the kernel counts two datagrams a try for `ping -4` too);
+  // check_name() only for an unspecified one (gethostbyname4_r; one family: gethostbyname3_r)
+  const r = await (await StubResolver.load(p)).gethostbyname(node, true, family === "unspec");
   if (typeof r !== "string") return { addr: r.addrs[0]!, canonname: r.canonname };
   return r === "HOST_NOT_FOUND" ? EAI_NONAME : r === "NO_DATA" ? EAI_NODATA : EAI_AGAIN;
 }

@@ -375,7 +375,8 @@ class Ping4 {
       } else {
         let result = ai;
         if (argc > 1) {
-          const r = await getaddrinfo(p, target);
+          // ping4_run(): the hops are looked up with hints.ai_family = AF_INET
+          const r = await getaddrinfo(p, target, "inet");
           if (typeof r === "string") error(p, 2, 0, `${target}: ${r}`);
           result = r as AddrInfo;
         }
@@ -1782,6 +1783,9 @@ async function pingMain(p: Process): Promise<number> {
     sock6 = createSocket(p, rts, AF_INET6, socktype, IPPROTO_ICMPV6, !sock4.sock);
     if (sock6.sock) sock6.fd = nextFd++;
   }
+  // the family asked for: the lookup's (the emulator has no ICMPv6 socket, so an unspecified
+  // family falls back to AF_INET below where a real machine keeps AF_UNSPEC)
+  const askedFamily = family;
   try {
     if (family === AF_UNSPEC) {
       if (!sock4.sock) family = AF_INET6;
@@ -1799,7 +1803,7 @@ async function pingMain(p: Process): Promise<number> {
       if (e) error(p, 2, e.errno, "setsockopt");
     }
 
-    const ai = await getaddrinfo(p, target);
+    const ai = await getaddrinfo(p, target, askedFamily === AF_INET ? "inet" : "unspec");
     if (typeof ai === "string") error(p, 2, 0, `${target}: ${ai}`);
     const res = ai as AddrInfo;
     if (rts.optVerbose) p.stdout.write(`ai->ai_family: AF_INET, ai->ai_canonname: '${res.canonname}'\n`);

@@ -78,6 +78,60 @@ function parseDotted(s: string): number | undefined {
   return ((o[0]! << 24) | (o[1]! << 16) | (o[2]! << 8) | o[3]!) >>> 0;
 }
 
+/**
+ * ns_name.c: ns_name_pton() — the labels of a presentation-format name (`\\.` and `\\DDD`
+ * escapes; a final dot; each label at most 63 bytes, the whole at most 255), or undefined
+ */
+function nsNamePton(name: string): number[][] | undefined {
+  if (name === ".") return [];
+  const labels: number[][] = [];
+  let label: number[] = [];
+  let total = 1;
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c === 0x5c /* \\ */) {
+      const d = /^[0-9]{3}/.exec(name.slice(i + 1));
+      if (d) {
+        const v = Number(d[0]);
+        if (v > 255) return undefined;
+        label.push(v);
+        i += 3;
+      } else if (i + 1 < name.length) label.push(name.charCodeAt(++i));
+      else return undefined;
+    } else if (c === 0x2e /* . */) {
+      // an empty label is only the root's (a final dot)
+      if (label.length === 0 || label.length > 63) return undefined;
+      labels.push(label);
+      total += label.length + 1;
+      label = [];
+      if (i === name.length - 1) return total > 255 ? undefined : labels;
+      continue;
+    } else label.push(c);
+    if (label.length > 63) return undefined;
+  }
+  if (label.length === 0) return undefined;
+  labels.push(label);
+  total += label.length + 1;
+  return total > 255 ? undefined : labels;
+}
+
+/**
+ * res-name-checking.c: res_hnok() — may `name` be a host name? Printable ASCII, a valid
+ * domain name whose first label does not start with '-', each label of [0-9A-Za-z_-]. nss_dns
+ * asks no server for a name that is not (check_name(): HOST_NOT_FOUND).
+ */
+export function resHnok(name: string): boolean {
+  for (let i = 0; i < name.length; i++) {
+    const c = name.charCodeAt(i);
+    if (c <= 0x20 || c > 0x7e) return false;
+  }
+  const labels = nsNamePton(name);
+  if (!labels) return false;
+  if (labels[0]?.[0] === 0x2d) return false;
+  const ok = (c: number) => (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || c === 0x2d || c === 0x5f;
+  return labels.every((l) => l.every(ok));
+}
+
 /** res_mkquery.c: __res_context_mkquery(QUERY, name, C_IN, type) */
 export function mkquery(id: number, name: string, type: number): Uint8Array {
   const labels = name.split(".").filter((l) => l !== "");
@@ -252,7 +306,14 @@ export class StubResolver {
     if (isKErr(s)) return "fail";
     try {
       if (s.connect({ family: AF_INET, addr: ns, port: NS_DEFAULTPORT })) return undefined;
-      for (const q of qs) if (isKErr(s.sendto(q.buf))) return undefined;
+      // A and AAAA go out in one sendmmsg(): the port unreachable the first one meets over lo
+      // is taken (and cleared) by the second, sendmmsg() reports one sent, and send_dg() sends
+      // the second with send() (`just_one`)
+      for (let k = 0; k < qs.length; k++) {
+        let r = s.sendto(qs[k]!.buf);
+        if (isKErr(r) && k > 0 && r.errno === "ECONNREFUSED") r = s.sendto(qs[k]!.buf);
+        if (isKErr(r)) return undefined;
+      }
       let seconds = this.st.retrans << nsIndex;
       if (nsIndex > 0) seconds = Math.floor(seconds / this.st.ns.length);
       if (seconds <= 0) seconds = 1;
@@ -312,15 +373,20 @@ export class StubResolver {
 
   /**
    * res_search.c: __res_context_search() over the search list: a name with ndots dots or a
-   * trailing dot as it is first; then each search domain; then as it is, if not tried yet
+   * trailing dot as it is first; then each search domain; then as it is, if not tried yet.
+   * `checkName`: nss_dns's check_name() first, as gethostbyname_r, gethostbyname2_r and
+   * gethostbyname4_r (getaddrinfo for both families) do; gethostbyname3_r (getaddrinfo for one
+   * family) asks for any name
    */
-  async gethostbyname(name: string, both: boolean): Promise<{ addrs: number[]; canonname: string } | "HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
+  async gethostbyname(name: string, both: boolean, checkName = both): Promise<{ addrs: number[]; canonname: string } | "HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
+    if (checkName && !resHnok(name)) return "HOST_NOT_FOUND";
     return this.search(name, both ? [T_A, T_AAAA] : [T_A]);
   }
 
   /** _nss_dns_gethostbyname3_r(AF_INET6): AAAA alone (IPv6 answers are not modelled: a name
    * has none, so this ends in NO_DATA, HOST_NOT_FOUND or TRY_AGAIN) */
-  async gethostbyname6(name: string): Promise<"HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
+  async gethostbyname6(name: string, checkName: boolean): Promise<"HOST_NOT_FOUND" | "NO_DATA" | "TRY_AGAIN"> {
+    if (checkName && !resHnok(name)) return "HOST_NOT_FOUND";
     const r = await this.search(name, [T_AAAA]);
     return typeof r === "string" ? r : "NO_DATA";
   }

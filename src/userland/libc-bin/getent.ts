@@ -162,15 +162,15 @@ async function gethostbyaddr(p: Process, ns: Nss, family: number, addr: Uint8Arr
 }
 
 /** gethostbyname2(): files, then DNS (A, or AAAA alone, which finds no IPv6 address here) */
-async function gethostbyname2(p: Process, ns: Nss, name: string, family: number): Promise<HostEnt | undefined> {
+async function gethostbyname2(p: Process, ns: Nss, name: string, family: number, checkName = true): Promise<HostEnt | undefined> {
   const h = ns.files ? filesByName(await hostsFile(p), name, family) : undefined;
   if (h || !ns.dns) return h;
   const res = await StubResolver.load(p);
   if (family === AF_INET6) {
-    await res.gethostbyname6(name);
+    await res.gethostbyname6(name, checkName);
     return undefined;
   }
-  const r = await res.gethostbyname(name, false);
+  const r = await res.gethostbyname(name, false, checkName);
   if (typeof r === "string") return undefined;
   return { family, name: r.canonname, aliases: [], addrs: r.addrs.map(bytes4) };
 }
@@ -264,7 +264,8 @@ async function getaddrinfo(p: Process, ns: Nss, key: string, family: number, add
     if (typeof r === "string") return undefined;
     return { list: sortRfc3484(p, r.addrs.map((a) => ({ family: AF_INET, addr: bytes4(a) }))), canon: r.canonname };
   }
-  const h = await gethostbyname2(p, ns, key, family);
+  // (getaddrinfo for one family: gethostbyname3_r, no check_name())
+  const h = await gethostbyname2(p, ns, key, family, false);
   if (h) return { list: sortRfc3484(p, h.addrs.map((addr) => ({ family, addr }))), canon: h.name };
   if (family !== AF_INET6) return undefined;
   // AI_V4MAPPED: no IPv6 address, so the IPv4 ones, mapped

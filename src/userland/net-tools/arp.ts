@@ -13,7 +13,7 @@ import { StdioOut } from "../lib/stdio.ts";
 import { getAftype } from "./lib/af.ts";
 import { getHwntype, getHwtype, printHwlist, type HwType } from "./lib/hw.ts";
 import { Resolver, inetNtoa } from "./lib/inet.ts";
-import { E_OPTERR, E_USAGE, E_VERSION, FEATURES, FLAG_NUM, RELEASE, getoptLong, perror, type LongOpt } from "./lib/util.ts";
+import { hostBuf, E_OPTERR, E_USAGE, E_VERSION, FEATURES, FLAG_NUM, RELEASE, getoptLong, perror, type LongOpt } from "./lib/util.ts";
 import { ioctl } from "./lib/sockets.ts";
 
 const DFLT_HW = "ether";
@@ -71,8 +71,9 @@ class Arp extends StdioOut {
   }
 
   /** INET_input(0, host): the address, or undefined after herror() */
-  input(host: string): number | undefined {
-    const r = this.res.inetInput(0, host);
+  async input(arg: string): Promise<number | undefined> {
+    const host = hostBuf(arg);
+    const r = await this.res.inetInput(this.p, 0, host);
     if (r.rc < 0) {
       this.flush();
       this.res.herror(this.p, host);
@@ -82,14 +83,14 @@ class Arp extends StdioOut {
   }
 
   /** arp_del() */
-  arpDel(argsIn: string[]): number {
+  async arpDel(argsIn: string[]): Promise<number> {
     let args = argsIn;
     if (args[0] === undefined) {
       this.err("arp: need host name\n");
       return -1;
     }
     const host = args[0];
-    const pa = this.input(host);
+    const pa = await this.input(host);
     if (pa === undefined) return -1;
     const req: Record<string, unknown> = { arp_pa: pa, arp_flags: ATF_PERM };
     if (this.hwSet) req["arp_ha_family"] = this.hw.type;
@@ -112,7 +113,7 @@ class Arp extends StdioOut {
         args = args.slice(1);
         if (args[0] === undefined) this.usage(E_OPTERR);
         if (args[0] !== "255.255.255.255") {
-          const m = this.input(args[0]);
+          const m = await this.input(args[0]);
           if (m === undefined) return -1;
           req["arp_netmask"] = m;
           req["arp_flags"] = (req["arp_flags"] as number) | ATF_NETMASK;
@@ -179,7 +180,7 @@ class Arp extends StdioOut {
   }
 
   /** arp_set() */
-  arpSet(argsIn: string[]): number {
+  async arpSet(argsIn: string[]): Promise<number> {
     let args = argsIn;
     if (args[0] === undefined) {
       this.err("arp: need host name\n");
@@ -187,7 +188,7 @@ class Arp extends StdioOut {
     }
     let host = args[0];
     args = args.slice(1);
-    const pa = this.input(host);
+    const pa = await this.input(host);
     if (pa === undefined) return -1;
     const req: Record<string, unknown> = { arp_pa: pa };
     if (args[0] === undefined) {
@@ -227,7 +228,7 @@ class Arp extends StdioOut {
         if (args[0] === undefined) this.usage(E_OPTERR);
         if (args[0] !== "255.255.255.255") {
           host = args[0];
-          const m = this.input(host);
+          const m = await this.input(host);
           if (m === undefined) return -1;
           req["arp_netmask"] = m;
           flags |= ATF_NETMASK;
@@ -265,7 +266,7 @@ class Arp extends StdioOut {
         continue;
       }
       if (args[0]!.includes(":")) [args[0], args[1]] = [args[1]!, args[0]!];
-      if (this.arpSet(args) !== 0) this.err(`arp: cannot set entry on line ${linenr} of etherfile ${name} !\n`);
+      if ((await this.arpSet(args)) !== 0) this.err(`arp: cannot set entry on line ${linenr} of etherfile ${name} !\n`);
     }
     return 0;
   }
@@ -311,7 +312,7 @@ class Arp extends StdioOut {
   async arpShow(name: string | undefined): Promise<number> {
     let host = "";
     if (name !== undefined) {
-      const a = this.input(name);
+      const a = await this.input(name);
       if (a === undefined) return -1;
       host = inetNtoa(a);
     }
@@ -347,7 +348,7 @@ class Arp extends StdioOut {
         let hostname: string;
         if (this.optN) hostname = "?";
         else {
-          const r = this.res.inetInput(0, ip);
+          const r = await this.res.inetInput(this.p, 0, ip);
           if (r.rc >= 0) await this.res.prefetchRresolve(this.p, r.addr, this.optN | 0x8000, 0xffffff00);
           hostname = r.rc < 0 ? ip : this.res.inetSprint(r.addr, this.optN | 0x8000);
           if (hostname === ip) hostname = "?";

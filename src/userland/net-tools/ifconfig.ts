@@ -18,7 +18,7 @@ import { getHwtype, printHwlist } from "./lib/hw.ts";
 import { inetGetnetmask, Resolver } from "./lib/inet.ts";
 import { IfList } from "./lib/interface.ts";
 import { devPart, siocgifflags, siocgifnum, siocsif, siocsifflags } from "./lib/sockets.ts";
-import { atoi, E_OPTERR, E_USAGE, E_VERSION, RELEASE, strtoul0 } from "./lib/util.ts";
+import { atoi, hostBuf, E_OPTERR, E_USAGE, E_VERSION, RELEASE, strtoul0 } from "./lib/util.ts";
 
 const DFLT_AF = "inet";
 
@@ -87,10 +87,10 @@ class Ifconfig {
   }
 
   /** `if (ap->input(0, host, &sa) < 0) { ap->herror(host); goterr = 1; }` */
-  resolveOrErr(host: string): number | undefined {
-    const addr = this.resolve(host);
+  async resolveOrErr(host: string): Promise<number | undefined> {
+    const addr = await this.resolve(host);
     if (addr === undefined) {
-      this.res.herror(this.p, host);
+      this.res.herror(this.p, hostBuf(host));
       this.goterr = 1;
     }
     return addr;
@@ -218,12 +218,12 @@ class Ifconfig {
   }
 
   /** the hostname/address argument, resolved as ap->input(0, …) does */
-  resolve(host: string): number | undefined {
-    const r = this.res.inetInput(0, host);
+  async resolve(host: string): Promise<number | undefined> {
+    const r = await this.res.inetInput(this.p, 0, hostBuf(host));
     return r.rc < 0 ? undefined : r.addr;
   }
 
-  run(argv: string[]): number {
+  async run(argv: string[]): Promise<number> {
     let k = 1;
     while (k < argv.length && argv[k]![0] === "-") {
       const a = argv[k]!;
@@ -338,7 +338,7 @@ class Ifconfig {
           continue;
         case "broadcast": {
           if (k + 1 < argv.length) {
-            const addr = this.resolveOrErr(argv[++k]!);
+            const addr = await this.resolveOrErr(argv[++k]!);
             k++;
             if (addr === undefined) continue;
             this.siocsifOrErr("SIOCSIFBRDADDR", ifname, { broadaddr: addr });
@@ -347,14 +347,14 @@ class Ifconfig {
           continue;
         }
         case "dstaddr": {
-          const addr = this.resolveOrErr(next());
+          const addr = await this.resolveOrErr(next());
           k++;
           if (addr !== undefined) this.siocsifOrErr("SIOCSIFDSTADDR", ifname, { dstaddr: addr });
           continue;
         }
         case "netmask": {
           if (k + 1 >= argv.length || didnetmask) this.usage(E_OPTERR);
-          const addr = this.resolveOrErr(argv[++k]!);
+          const addr = await this.resolveOrErr(argv[++k]!);
           if (addr === undefined) {
             k++;
             continue;
@@ -393,7 +393,7 @@ class Ifconfig {
         case "pointopoint":
         case "pointtopoint": {
           if (k + 1 < argv.length) {
-            const addr = this.resolveOrErr(argv[++k]!);
+            const addr = await this.resolveOrErr(argv[++k]!);
             if (addr === undefined) {
               k++;
               continue;
@@ -439,7 +439,7 @@ class Ifconfig {
             k++;
             continue;
           }
-          const addr = this.resolveOrErr(arg);
+          const addr = await this.resolveOrErr(arg);
           if (addr === undefined) {
             k++;
             continue;
@@ -485,9 +485,9 @@ class Ifconfig {
         this.err(`Don't know how to set addresses for family ${ap.af}.\n`);
         throw new Exit(1);
       }
-      const r = this.res.inetInput(0, host);
+      const r = await this.res.inetInput(this.p, 0, hostBuf(host));
       if (r.rc < 0) {
-        this.res.herror(this.p, host);
+        this.res.herror(this.p, hostBuf(host));
         this.err("ifconfig: `--help' gives usage information.\n");
         throw new Exit(1);
       }
@@ -531,7 +531,7 @@ function inet6Ioctl(sys: Syscalls, request: string, ifindex: number, addr: Uint8
 export async function ifconfig(p: Process): Promise<number> {
   const res = await Resolver.load(p);
   const ic = new Ifconfig(p, res);
-  const rc = ic.run(p.argv);
+  const rc = await ic.run(p.argv);
   return rc & 0xff;
 }
 

@@ -3,8 +3,8 @@
  * name services it calls, as glibc's "files dns" does them on these hosts: /etc/hosts and
  * /etc/networks are read from the host's filesystem. A reverse lookup that reaches DNS asks the
  * servers of resolv.conf (lib/resolv.ts; 127.0.0.1 when it names none) through the kernel where
- * the caller prefetches it (prefetchRresolve); a forward lookup that reaches DNS fails with
- * TRY_AGAIN ("Host name lookup failure") without asking.
+ * the caller prefetches it (prefetchRresolve); so does a forward lookup of a host name (an A
+ * query: with no server listening it fails with TRY_AGAIN, "Host name lookup failure").
  */
 import type { Process } from "../../process.ts";
 import { isdigit, isspace, strtol } from "./util.ts";
@@ -142,16 +142,28 @@ export class Resolver {
     return r;
   }
 
-  /** gethostbyname(): digits-and-dots are numeric only; then files, then dns */
-  gethostbyname(name: string): number | undefined {
-    if (isdigit(name[0]) && /^[0-9.]+$/.test(name)) {
-      const a = name.endsWith(".") ? undefined : inetAton(name);
+  /**
+   * gethostbyname(): digits-and-dots (not ending in a dot) are numeric only; then files, then
+   * dns — nothing asked for a name that is not a host name (res_hnok: HOST_NOT_FOUND), else an
+   * A query through the kernel to the servers of resolv.conf
+   */
+  async gethostbyname(p: Process, name: string): Promise<number | undefined> {
+    if (isdigit(name[0]) && /^[0-9.]+$/.test(name) && !name.endsWith(".")) {
+      const a = inetAton(name);
       if (a === undefined) this.hErrno = HOST_NOT_FOUND;
       return a;
     }
     const lc = name.toLowerCase();
     for (const h of this.hosts) if (h.names.some((n) => n.toLowerCase() === lc)) return h.addr;
-    this.hErrno = TRY_AGAIN;
+    // an empty name reaches no server: NO_RECOVERY
+    if (name === "") {
+      this.hErrno = NO_RECOVERY;
+      return undefined;
+    }
+    this.dns ??= await StubResolver.load(p);
+    const r = await this.dns.gethostbyname(name, false, true);
+    if (typeof r !== "string") return r.addrs[0];
+    this.hErrno = r === "HOST_NOT_FOUND" ? HOST_NOT_FOUND : r === "NO_DATA" ? NO_DATA : TRY_AGAIN;
     return undefined;
   }
 
@@ -196,34 +208,34 @@ export class Resolver {
     return undefined;
   }
 
-  /** herror(text) */
+  /** herror(text): "text: " only when there is a text */
   herror(p: Process, text: string): void {
-    p.stderr.write(`${text}: ${hstrerror(this.hErrno)}\n`);
+    p.stderr.write(`${text ? `${text}: ` : ""}${hstrerror(this.hErrno)}\n`);
   }
 
   /**
    * lib/inet.c: INET_resolve() — 0 for a host, 1 for a network ("default" or /etc/networks),
    * -1 when the name does not resolve (h_errno set).
    */
-  inetResolve(name: string, hostfirst: boolean): { rc: number; addr: number } {
+  async inetResolve(p: Process, name: string, hostfirst: boolean): Promise<{ rc: number; addr: number }> {
     if (name === "default") return { rc: 1, addr: 0 };
     const a = inetAton(name);
     if (a !== undefined) return { rc: 0, addr: a };
     if (hostfirst) {
-      const h = this.gethostbyname(name);
+      const h = await this.gethostbyname(p, name);
       if (h !== undefined) return { rc: 0, addr: h };
     }
     const n = this.getnetbyname(name);
     if (n !== undefined) return { rc: 1, addr: n };
     if (hostfirst) return { rc: -1, addr: 0 };
-    const h = this.gethostbyname(name);
+    const h = await this.gethostbyname(p, name);
     if (h === undefined) return { rc: -1, addr: 0 };
     return { rc: 0, addr: h };
   }
 
   /** INET_input(type, buf): type 256 prefers host names; 0 tries networks first */
-  inetInput(type: number, name: string): { rc: number; addr: number } {
-    return this.inetResolve(name, type === 256);
+  inetInput(p: Process, type: number, name: string): Promise<{ rc: number; addr: number }> {
+    return this.inetResolve(p, name, type === 256);
   }
 
   /**

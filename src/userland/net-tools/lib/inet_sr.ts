@@ -9,7 +9,7 @@
 import type { Process } from "../../process.ts";
 import { isKErr } from "../../../kernel/uapi/errno.ts";
 import { Resolver, inetGetnetmask } from "./inet.ts";
-import { E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, FLAG_CACHE, atoi, isdigit, perror } from "./util.ts";
+import { hostBuf, E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, FLAG_CACHE, atoi, isdigit, perror } from "./util.ts";
 import {
   RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_IRTT, RTF_MODIFIED, RTF_MSS, RTF_REINSTATE, RTF_REJECT, RTF_UP,
   RTF_WINDOW,
@@ -36,7 +36,7 @@ function usage(p: Process, rc: number): number {
 }
 
 /** lib/inet_sr.c: INET_setroute() */
-function inetSetroute(p: Process, res: Resolver, action: number, argsIn: string[]): number {
+async function inetSetroute(p: Process, res: Resolver, action: number, argsIn: string[]): Promise<number> {
   let args = argsIn;
   let xflag = 0;
   if (args[0] === "#net") {
@@ -47,7 +47,7 @@ function inetSetroute(p: Process, res: Resolver, action: number, argsIn: string[
     args = args.slice(1);
   }
   if (args[0] === undefined) return usage(p, E_OPTERR);
-  let target = args[0];
+  let target = hostBuf(args[0]);
   args = args.slice(1);
   let netmask = "default";
   const rt = { rt_dst: 0, rt_gateway: 0, rt_genmask: 0, rt_flags: 0, rt_metric: 0, rt_dev: undefined as string | undefined, rt_mtu: 0, rt_window: 0, rt_irtt: 0 };
@@ -60,7 +60,7 @@ function inetSetroute(p: Process, res: Resolver, action: number, argsIn: string[
     rt.rt_genmask = gm.mask;
     maskSet = gm.mask !== 0;
   }
-  let r = res.inetInput(xflag !== 2 ? 0 : 256, target);
+  let r = await res.inetInput(p, xflag !== 2 ? 0 : 256, target);
   if (r.rc < 0) {
     res.herror(p, target);
     return E_LOOKUP;
@@ -83,8 +83,8 @@ function inetSetroute(p: Process, res: Resolver, action: number, argsIn: string[
     if (a === "netmask") {
       args = args.slice(1);
       if (args[0] === undefined || maskSet) return usage(p, E_OPTERR);
-      netmask = args[0];
-      r = res.inetInput(0, netmask);
+      netmask = hostBuf(args[0]);
+      r = await res.inetInput(p, 0, netmask);
       if (r.rc < 0) {
         res.herror(p, netmask);
         return E_LOOKUP;
@@ -98,8 +98,8 @@ function inetSetroute(p: Process, res: Resolver, action: number, argsIn: string[
       args = args.slice(1);
       if (args[0] === undefined) return usage(p, E_OPTERR);
       if (rt.rt_flags & RTF_GATEWAY) return usage(p, E_OPTERR);
-      const gateway = args[0];
-      r = res.inetInput(256, gateway);
+      const gateway = hostBuf(args[0]);
+      r = await res.inetInput(p, 256, gateway);
       if (r.rc < 0) {
         res.herror(p, gateway);
         return E_LOOKUP;
@@ -207,7 +207,7 @@ function inetSetroute(p: Process, res: Resolver, action: number, argsIn: string[
 }
 
 /** lib/inet_sr.c: INET_rinput() */
-export function inetRinput(p: Process, res: Resolver, action: number, options: number, args: string[]): number {
+export async function inetRinput(p: Process, res: Resolver, action: number, options: number, args: string[]): Promise<number> {
   if (action === RTACTION_FLUSH) {
     p.stderr.write("Flushing `inet' routing table not supported\n");
     return usage(p, E_OPTERR);
@@ -221,7 +221,7 @@ export function inetRinput(p: Process, res: Resolver, action: number, options: n
 }
 
 /** lib/setroute.c: route_edit() */
-export function routeEdit(p: Process, res: Resolver, action: number, afname: string, options: number, args: string[]): number {
+export async function routeEdit(p: Process, res: Resolver, action: number, afname: string, options: number, args: string[]): Promise<number> {
   if (afname === "inet") return inetRinput(p, res, action, options, args);
   p.stderr.write(`Address family \`${afname}' not supported.\n`);
   return E_OPTERR;
