@@ -386,10 +386,10 @@ function deliverTaps(skb: SkBuff, dev: NetDevice, origDev: NetDevice, list: Pack
  */
 export function netifReceiveSkb(skb: SkBuff): void {
   const origDev = skb.dev!;
-  if (!(origDev.privFlags & IFF_EBRIDGE) && skb.pktType !== PACKET_LOOPBACK) {
+  // (lo counts in loopback_xmit(); the other drivers count the whole frame here)
+  if (!(origDev.privFlags & IFF_EBRIDGE) && !(origDev.flags & IFF_LOOPBACK) && skb.pktType !== PACKET_LOOPBACK) {
     origDev.stats.rx_packets++;
-    // loopback_xmit() counts skb->len after eth_type_trans(); drivers count the whole frame
-    origDev.stats.rx_bytes += origDev.flags & IFF_LOOPBACK ? skb.tail - skb.data : skb.tail - skb.macHeader;
+    origDev.stats.rx_bytes += skb.tail - skb.macHeader;
     // (rx multicast is a driver counter: veth, lo, vxlan and tun do not keep it)
   }
   skb.networkHeader = skb.data;

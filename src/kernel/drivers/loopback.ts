@@ -14,13 +14,20 @@ import { IFF_LOOPBACK, ARPHRD_LOOPBACK, IF_OPER_UNKNOWN } from "../uapi/if.ts";
 
 export const LOOPBACK_IFINDEX = 1;
 
-/** drivers/net/loopback.c: loopback_xmit() */
+/**
+ * drivers/net/loopback.c: loopback_xmit() — skb->len after eth_type_trans() is counted once
+ * the backlog took the frame, and loopback_get_stats64() reports those counts as both the
+ * received and the transmitted ones
+ */
 function loopbackXmit(skb: SkBuff, dev: NetDevice): number {
-  const len = skb.tail - skb.data;
   ethTypeTrans(skb, dev);
-  dev.stats.tx_packets++;
-  dev.stats.tx_bytes += len;
-  netifRx(skb);
+  const len = skb.tail - skb.data;
+  if (netifRx(skb) === 0) {
+    dev.stats.tx_packets++;
+    dev.stats.tx_bytes += len;
+    dev.stats.rx_packets++;
+    dev.stats.rx_bytes += len;
+  }
   return NETDEV_TX_OK;
 }
 

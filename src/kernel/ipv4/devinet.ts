@@ -16,11 +16,12 @@ import {
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET, IFA_F_SECONDARY, IFA_F_PERMANENT, IFA_F_NOPREFIXROUTE, IFA_F_MCAUTOJOIN, IFA_F_DEPRECATED,
-  RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE,
+  RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RTN_LOCAL,
   NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
   type AddrMsg, type IfaAttrs, type NetconfMsg, type NlAck, type RtnlMsg,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_POINTOPOINT, IFF_BROADCAST, IFF_UP } from "../uapi/if.ts";
+import { fibGetTable, fibTableLookup } from "./fib.ts";
 import { fibAddIfaddr, fibDelIfaddr, fibModifyPrefixMetric, inetAddrType as fibInetAddrType } from "./fib_frontend.ts";
 import { devGetByIndex, devGetByName, devChangeFlags } from "../core/dev.ts";
 import { rtnlRegister } from "../core/rtnetlink.ts";
@@ -505,7 +506,12 @@ export function inetConfirmAddr(net: Net, inDev: InDevice | undefined, dst: numb
   return 0;
 }
 
-/** net/ipv4/devinet.c: __ip_dev_find(): the device that has `addr` as a local address */
+/**
+ * net/ipv4/devinet.c: __ip_dev_find(): the device that has `addr` as a local address, else
+ * the device of a local route of the local table that covers it ("so that communication over
+ * loopback subnets work": 127.0.0.2 is lo's). No allocation: it runs for every datagram sent
+ * with a source address.
+ */
 export function ipDevFind(net: Net, addr: number): NetDevice | undefined {
   // the first in ifindex order, without sorting a copy of the device list per packet
   let found: NetDevice | undefined;
@@ -521,7 +527,10 @@ export function ipDevFind(net: Net, addr: number): NetDevice | undefined {
       }
     }
   }
-  return found;
+  if (found) return found;
+  const local = fibGetTable(net, RT_TABLE_LOCAL);
+  const r = local ? fibTableLookup(local, { daddr: addr, saddr: 0, oif: 0, iif: 0, tos: 0, mark: 0, scope: 0, proto: 0, uid: 0 }) : undefined;
+  return r && !isKErr(r) && r.type === RTN_LOCAL ? r.nhDev : undefined;
 }
 
 /** fib_frontend.c: inet_addr_type() re-exported for the packet path */

@@ -25,7 +25,7 @@ import {
   ipv4IsMulticast, ipv4IsLbcast, ipv4IsZeronet, ipv4IsLoopback, ipv4IsLocalMulticast,
   ipv4FromBytes, ipv4ToBytes,
 } from "../../wire/addr.ts";
-import { inetSelectAddr, devInDevice, inDevConf, inDevForward, inetAddrType } from "./devinet.ts";
+import { inetSelectAddr, devInDevice, inDevConf, inDevForward, inetAddrType, ipDevFind } from "./devinet.ts";
 import { neighLookup, neighCreate, neighEventSend, NUD_VALID } from "../core/neighbour.ts";
 import { arpTable } from "./arp.ts";
 import { fibLookup, fibValidateSource } from "./fib_frontend.ts";
@@ -393,18 +393,6 @@ function rtSetNexthop(net: Net, rt: Rtable, daddr: number, res: FibRes | undefin
 
 // ------------------------------------------------------------------ output
 
-/** net/ipv4/devinet.c: __ip_dev_find(): the device holding `addr` (no allocation: it runs for
- * every datagram sent with a source address) */
-function ipDevFindFast(net: Net, addr: number): NetDevice | undefined {
-  for (const d of net.devByIndex.values()) {
-    const ind = devInDevice(d);
-    if (ind === undefined) continue;
-    const l = ind.ifaList;
-    for (let i = 0; i < l.length; i++) if (l[i]!.ifaLocal === addr) return d;
-  }
-  return undefined;
-}
-
 /** route.c: fib_result_prefsrc() via fib_select_path() */
 function fibResultPrefsrc(res: FibRes): number {
   if (res.prefsrc) return res.prefsrc;
@@ -450,12 +438,12 @@ export function ipRouteOutputKey(net: Net, fl4: Flowi4): Rtable | KErr {
   if (fl4.saddr) {
     if (ipv4IsMulticast(fl4.saddr) || ipv4IsLbcast(fl4.saddr) || ipv4IsZeronet(fl4.saddr)) return kerr("EINVAL");
     if (fl4.oif === 0 && (ipv4IsMulticast(fl4.daddr) || ipv4IsLbcast(fl4.daddr))) {
-      devOut = ipDevFindFast(net, fl4.saddr);
+      devOut = ipDevFind(net, fl4.saddr);
       if (!devOut) return kerr("ENETUNREACH");
       fl4.oif = devOut.ifindex;
       return mkrouteOutput(net, undefined, fl4, origOif, devOut, flags, type);
     }
-    if (!fl4.anysrc && !ipDevFindFast(net, fl4.saddr)) return kerr("ENETUNREACH");
+    if (!fl4.anysrc && !ipDevFind(net, fl4.saddr)) return kerr("ENETUNREACH");
   }
   if (fl4.oif) {
     devOut = net.devByIndex.get(fl4.oif);
