@@ -39,6 +39,7 @@ import { BinDirFs, DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
 import { kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
+import { bashSyntaxError } from "./syntax.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
 import { ProcTable, exitFiles, type ProcEntry } from "./proctab.ts";
 import { History, historyBuiltin, historyExpand } from "./history.ts";
@@ -219,7 +220,7 @@ function bashVarsPlugin(sys: Syscalls): TransformPlugin {
  */
 function bashLinePrefix(stderr: string, script: string): string {
   if (script.includes("\n") || !stderr.includes("bash: ")) return stderr;
-  return stderr.replace(/^bash: (?!line \d+: )/gm, "bash: line 1: ");
+  return stderr.replace(/^bash: (?!line \d+: |-c: line \d+: )/gm, "bash: line 1: ");
 }
 
 const NEVER = new AbortController().signal;
@@ -761,6 +762,8 @@ export class HostShell implements Shell, IoHost {
       });
       const env: Record<string, string> = {};
       if (line.killedBy) r.stderr = dropAborted(r.stderr);
+      // a line just-bash could not parse: bash's own report of it
+      if (r.exitCode === 2) r.stderr = bashSyntaxError(r.stderr, script, this.interactive) ?? r.stderr;
       for (const [k, v] of Object.entries(r.env ?? {}))
         if (!INTERNAL_VARS.has(k) && /^[A-Za-z_][A-Za-z0-9_]*$/.test(k)) env[k] = v;
       settle(this, route, r);
