@@ -13,7 +13,7 @@ import { registerNetdevice, registerIoctl, registerNetdeviceNotifier, rtnlLinkRe
 import { brFdbChangeaddr } from "./br_fdb.ts";
 import { brSysfsInit } from "./br_sysfs.ts";
 import { brNetfilterInit } from "./br_netfilter.ts";
-import { brAddDelIf, brIoctlStub } from "./br_ioctl.ts";
+import { brAddDelIf, brDevSiocdevprivate, brIoctlStub } from "./br_ioctl.ts";
 import { brDelIf, brDevRegistered, brDevSetup, brMtuAutoAdjust } from "./br_if.ts";
 import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brGetlinkDump, brLinkOps, brSetlink } from "./br_netlink.ts";
 import { brFromDev, brPortGet } from "./br_private.ts";
@@ -87,6 +87,7 @@ export function brInit(): void {
   registerIoctl("SIOCBRDELBR", brIoctlStub);
   registerIoctl("SIOCBRADDIF", brAddDelIf);
   registerIoctl("SIOCBRDELIF", brAddDelIf);
+  registerIoctl("SIOCDEVPRIVATE", brDevSiocdevprivate);
   registerNetdeviceNotifier(brDeviceEvent);
   brSysfsInit();
   brNetfilterInit(); // br_netfilter is loaded on the lab machines

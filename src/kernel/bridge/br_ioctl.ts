@@ -1,10 +1,13 @@
 /**
  * net/bridge/br_ioctl.c: the legacy bridge ioctls brctl uses — SIOCBRADDBR/SIOCBRDELBR
- * (br_ioctl_stub) and SIOCBRADDIF/SIOCBRDELIF (br_dev_siocdevprivate → add_del_if).
+ * (br_ioctl_stub), SIOCBRADDIF/SIOCBRDELIF (br_dev_siocdevprivate → add_del_if) and the
+ * SIOCDEVPRIVATE BRCTL_* calls libbridge falls back to when a sysfs file is missing.
  */
 import type { Net } from "../core/net_namespace.ts";
 import { type KErr, kerr } from "../uapi/errno.ts";
 import { brAddBridge, brAddIf, brDelBridge, brDelIf } from "./br_if.ts";
+import { brStpSetPathCost, brStpSetPortPriority } from "./br_stp.ts";
+import { BR_ADMIN_COST, BR_MAX_PORTS } from "./br_private.ts";
 import { netDevices } from "./br_netlink.ts";
 import { brFromDev } from "./br_private.ts";
 
@@ -38,4 +41,49 @@ export function brAddDelIf(net: Net, req: Record<string, unknown>): Record<strin
   if (!dev) return kerr("EINVAL");
   const err = req.request === "SIOCBRADDIF" ? brAddIf(br, dev) : brDelIf(br, dev);
   return err ? { errno: err.errno } : {};
+}
+
+/** the BRCTL_* codes of old_dev_ioctl() (linux/if_bridge.h) this port answers */
+const BRCTL_GET_PORT_LIST = 3;
+const BRCTL_SET_PORT_PRIORITY = 16;
+const BRCTL_SET_PATH_COST = 17;
+
+/**
+ * dev_ifsioc() → br_dev_siocdevprivate() → old_dev_ioctl(): SIOCDEVPRIVATE on `ifname` with
+ * `args` (unsigned long[4]): the port list (ifindex by port number), or a port's priority or
+ * path cost set by its number. A device that is not a bridge has no ndo_siocdevprivate.
+ */
+export function brDevSiocdevprivate(net: Net, req: Record<string, unknown>): Record<string, unknown> | KErr {
+  const dev = devByName(net, typeof req.ifname === "string" ? req.ifname.split(":")[0] : req.ifname);
+  if (!dev) return kerr("ENODEV");
+  const br = brFromDev(dev);
+  if (!br) return kerr("EOPNOTSUPP");
+  const args = Array.isArray(req.args) ? (req.args as number[]) : [];
+  const [cmd = 0, a1 = 0, a2 = 0] = args;
+  switch (cmd) {
+    case BRCTL_GET_PORT_LIST: {
+      let n = a2 | 0;
+      if (n < 0) return kerr("EINVAL");
+      if (n === 0) n = 256;
+      if (n > BR_MAX_PORTS) n = BR_MAX_PORTS;
+      const indices = new Array<number>(n).fill(0);
+      for (const p of br.ports) if (p.portNo < n) indices[p.portNo] = p.dev.ifindex;
+      return { ifindices: indices, ret: n };
+    }
+    case BRCTL_SET_PORT_PRIORITY:
+    case BRCTL_SET_PATH_COST: {
+      const p = br.ports.find((x) => x.portNo === a1);
+      if (!p) return kerr("EINVAL");
+      if (cmd === BRCTL_SET_PORT_PRIORITY) {
+        if (a2 > 63) return kerr("ERANGE");
+        brStpSetPortPriority(p, a2);
+      } else {
+        if (a2 < 1 || a2 > 65535) return kerr("ERANGE");
+        p.flags |= BR_ADMIN_COST;
+        brStpSetPathCost(p, a2);
+      }
+      return {};
+    }
+  }
+  return kerr("EOPNOTSUPP");
 }

@@ -273,12 +273,22 @@ function setter(attr: string, scale: (v: number) => number, what: string, bad = 
 }
 
 /** libbridge __tv_to_jiffies(): seconds (as a struct timeval) to centiseconds */
-/** libbridge port_set(): write /sys/class/net/<port>/brport/<name>; when that file cannot be
- * opened, fall back to the old SIOCDEVPRIVATE ioctl on the port (BRCTL_SET_PATH_COST …) */
-function portSet(p: Process, ifname: string, name: string, value: number, oldcode: number): KErr | undefined {
+/**
+ * libbridge_devif.c: port_set() — write /sys/class/net/PORT/brport/NAME; when that fails,
+ * get_portno() (the bridge's port list by the old SIOCDEVPRIVATE ioctl: ENODEV for a port or
+ * bridge that does not exist; a port not on the list keeps the errno of the sysfs write) and
+ * the old ioctl on the bridge with that port number
+ */
+function portSet(p: Process, bridge: string, ifname: string, name: string, value: number, oldcode: number): KErr | undefined {
   const e = p.sys.fs.write(`/sys/class/net/${ifname}/brport/${name}`, `${value}\n`);
-  if (!e || e.errno !== "ENOENT") return e;
-  const r = p.sys.ioctl({ request: "SIOCDEVPRIVATE", ifname: ifname.slice(0, 16), args: [oldcode, value, 0, 0] });
+  if (!e) return undefined;
+  const ifindex = ifindexOf(p, ifname);
+  if (!ifindex) return { errno: "ENODEV" };
+  const list = p.sys.ioctl({ request: "SIOCDEVPRIVATE", ifname: bridge.slice(0, 15), args: [BRCTL_GET_PORT_LIST, 0, BR_MAX_PORTS, 0] });
+  if (isKErr(list)) return list;
+  const index = ((list.ifindices as number[] | undefined) ?? []).indexOf(ifindex);
+  if (index < 0) return e;
+  const r = p.sys.ioctl({ request: "SIOCDEVPRIVATE", ifname: bridge.slice(0, 15), args: [oldcode, index, value, 0] });
   return isKErr(r) ? r : undefined;
 }
 
@@ -286,6 +296,8 @@ function portSet(p: Process, ifname: string, name: string, value: number, oldcod
 const BRCTL_SET_PORT_PRIORITY = 16;
 const BRCTL_SET_PATH_COST = 17;
 const BRCTL_SET_BRIDGE_HAIRPIN = 0; /* hairpin has no old ioctl: libbridge passes 0 */
+const BRCTL_GET_PORT_LIST = 3;
+const BR_MAX_PORTS = 1024;
 
 /** sscanf("%lf") */
 function scanF(s: string): number | undefined {
@@ -314,7 +326,11 @@ const cmdHairpin: Sub = (p, [brname, ifname, mode]) => {
     p.stderr.write(`interface ${ifname} does not exist!\n`);
     return 1;
   }
-  const e = portSet(p, ifname!, "hairpin_mode", hairpin, BRCTL_SET_BRIDGE_HAIRPIN);
+  if (!ifindexOf(p, brname!)) {
+    p.stderr.write(`bridge ${brname} does not exist!\n`);
+    return 1;
+  }
+  const e = portSet(p, brname!, ifname!, "hairpin_mode", hairpin, BRCTL_SET_BRIDGE_HAIRPIN);
   if (e) {
     p.stderr.write(`can't set ${ifname} to hairpin on bridge ${brname}: ${strerror(e.errno)}\n`);
     return 1;
@@ -323,13 +339,13 @@ const cmdHairpin: Sub = (p, [brname, ifname, mode]) => {
 };
 
 /** br_cmd_setpathcost() / br_cmd_setportprio(): sscanf("%i"), then the port's sysfs value */
-function portSetCmd(p: Process, ifname: string, val: string, attr: string, legacy: number, bad: string, failed: string): number {
+function portSetCmd(p: Process, bridge: string, ifname: string, val: string, attr: string, legacy: number, bad: string, failed: string): number {
   const v = scanI(val);
   if (v === undefined) {
     p.stderr.write(`${bad}\n`);
     return 1;
   }
-  const e = portSet(p, ifname, attr, v >>> 0, legacy);
+  const e = portSet(p, bridge, ifname, attr, v >>> 0, legacy);
   if (e) {
     p.stderr.write(`${failed}: ${strerror(e.errno)}\n`);
     return 1;
@@ -337,11 +353,11 @@ function portSetCmd(p: Process, ifname: string, val: string, attr: string, legac
   return 0;
 }
 
-const cmdSetpathcost: Sub = (p, [, ifname, val]) =>
-  portSetCmd(p, ifname!, val!, "path_cost", BRCTL_SET_PATH_COST, "bad path cost value", "set path cost failed");
+const cmdSetpathcost: Sub = (p, [bridge, ifname, val]) =>
+  portSetCmd(p, bridge!, ifname!, val!, "path_cost", BRCTL_SET_PATH_COST, "bad path cost value", "set path cost failed");
 
-const cmdSetportprio: Sub = (p, [, ifname, val]) =>
-  portSetCmd(p, ifname!, val!, "priority", BRCTL_SET_PORT_PRIORITY, "bad path priority value", "set port priority failed");
+const cmdSetportprio: Sub = (p, [bridge, ifname, val]) =>
+  portSetCmd(p, bridge!, ifname!, val!, "priority", BRCTL_SET_PORT_PRIORITY, "bad path priority value", "set port priority failed");
 
 const cs = (v: number) => {
   const sec = Math.trunc(v);
