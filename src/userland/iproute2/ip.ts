@@ -254,9 +254,18 @@ function makeargs(ctx: IpCtx, line: string): string[] {
   return argv;
 }
 
-/** ip/ip.c: batch() + lib/utils.c: do_batch() with ip_batch_cmd() */
-async function batch(ctx: IpCtx, name: string): Promise<number> {
+/** ip/ip.c: batch() with ip_batch_cmd() */
+function batch(ctx: IpCtx, name: string): Promise<number> {
   const origFamily = ctx.preferredFamily;
+  return doBatch(ctx, name, (argv) => {
+    ctx.preferredFamily = origFamily;
+    return doCmd(ctx, argv[0]!, argv, true);
+  });
+}
+
+/** lib/utils.c: do_batch(): each line of the file (`-`: stdin) run by `cmd`, stopping at the
+ * first that fails unless -force */
+export async function doBatch(ctx: IpCtx, name: string, cmd: (argv: string[]) => Promise<number>): Promise<number> {
   ctx.batchMode = 1;
   let text: string | undefined;
   if (name === "-") text = ctx.p.stdin;
@@ -271,8 +280,7 @@ async function batch(ctx: IpCtx, name: string): Promise<number> {
   for (const [no, line] of getcmdlines(ctx, text)) {
     const largv = makeargs(ctx, line);
     if (!largv.length) continue;
-    ctx.preferredFamily = origFamily;
-    if (await doCmd(ctx, largv[0]!, largv, true)) {
+    if (await cmd(largv)) {
       ctx.err("Command failed %s:%d\n", name, no);
       ret = 1;
       if (!ctx.force) break;

@@ -7,6 +7,7 @@ import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor, matchesColorOpt } from "../../
 import type { Command, CommandTable } from "../../process.ts";
 import { Exit } from "../../process.ts";
 import { IpCtx } from "../../lib/context.ts";
+import { doBatch, netnsSwitch } from "../ip.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../../lib/json_print.ts";
 import { rtnlTalk } from "../../lib/libnetlink.ts";
 import {
@@ -593,12 +594,27 @@ function usage(ctx: IpCtx): never {
   ctx.err(
     "Usage: bridge [ OPTIONS ] OBJECT { COMMAND | help }\n" +
       "       bridge [ -force ] -batch filename\n" +
-      "where  OBJECT := { link | fdb | mdb | vlan | vni | monitor }\n" +
+      "where  OBJECT := { link | fdb | mdb | vlan | monitor }\n" +
       "       OPTIONS := { -V[ersion] | -s[tatistics] | -d[etails] |\n" +
       "                    -o[neline] | -t[imestamp] | -n[etns] name |\n" +
-      "                    -com[pressvlans] -c[olor] -p[retty] -j[son] }\n",
+      "                    -c[ompressvlans] -color -p[retty] -j[son] }\n",
   );
   return ctx.exit(-1);
+}
+
+/** bridge/bridge.c: do_cmd() — cmds[] in order, an abbreviation taking the first match */
+function doCmd(ctx: IpCtx, obj: string, rest: string[]): number {
+  if (matches(obj, "link") === false) return doLink(ctx, rest);
+  if (matches(obj, "fdb") === false) return doFdb(ctx, rest);
+  for (const o of ["mdb", "vlan", "vni", "monitor"]) {
+    if (matches(obj, o) !== false) continue;
+    if (o === "vlan") return doVlan(ctx, rest);
+    ctx.err("bridge: object %s is not supported by this emulator\n", o);
+    return ctx.exit(-1);
+  }
+  if (matches(obj, "help") === false) usage(ctx);
+  ctx.err('Object "%s" is unknown, try "bridge help".\n', obj);
+  return -1;
 }
 
 /** bridge/bridge.c: main() */
@@ -608,40 +624,59 @@ export const bridge: Command = async (p) => {
     let argv = p.argv.slice(1);
     /* CONF_COLOR: off unless asked for */
     let color: "always" | "auto" | "never" = "never";
-    while (argv.length && argv[0]!.startsWith("-")) {
+    let batchFile: string | undefined;
+    while (argv.length) {
       let opt = argv[0]!;
-      if (opt.startsWith("--")) opt = opt.slice(1);
+      if (opt === "--") {
+        argv = argv.slice(1);
+        break;
+      }
+      if (opt[0] !== "-") break;
+      if (opt[1] === "-") opt = opt.slice(1);
       if (matches(opt, "-help") === false) usage(ctx);
-      else if (matchesColorOpt(opt)) color = matchesColorOpt(opt)!;
       else if (matches(opt, "-Version") === false) {
         ctx.p.stdout.write("bridge utility, 6.1.0\n");
         return 0;
       } else if (matches(opt, "-stats") === false || matches(opt, "-statistics") === false) ctx.showStats++;
       else if (matches(opt, "-details") === false) ctx.showDetails++;
       else if (matches(opt, "-oneline") === false) ctx.oneline++;
+      else if (matches(opt, "-timestamp") === false) ctx.timestamp++;
+      else if (matches(opt, "-family") === false) {
+        argv = argv.slice(1);
+        if (!argv.length) usage(ctx);
+        if (argv[0] === "inet") ctx.preferredFamily = AF_INET;
+        else if (argv[0] === "inet6") ctx.preferredFamily = AF_INET6;
+        else if (argv[0] === "help") usage(ctx);
+        else invarg(ctx, "invalid protocol family", argv[0]!);
+      } else if (opt === "-4") ctx.preferredFamily = AF_INET;
+      else if (opt === "-6") ctx.preferredFamily = AF_INET6;
+      else if (matches(opt, "-netns") === false) {
+        // NEXT_ARG() counts argv[0] too: with nothing after -netns it goes on with argv[1]
+        // NULL, which netns_switch() prints as "(null)"
+        argv = argv.slice(1);
+        if (netnsSwitch(ctx, argv[0] ?? "(null)")) ctx.exit(-1);
+      } else if (matchesColorOpt(opt)) color = matchesColorOpt(opt)!;
+      else if (matches(opt, "-compressvlans") === false) ctx.compressVlans++;
+      else if (matches(opt, "-force") === false) ctx.force++;
       else if (matches(opt, "-json") === false) ctx.json++;
       else if (matches(opt, "-pretty") === false) {
         /* pretty json */
-      } else if (matches(opt, "-compressvlans") === false) ctx.compressVlans++;
-      else {
-        ctx.err('Option "%s" is unknown, try "bridge help".\n', argv[0]);
+      } else if (matches(opt, "-batch") === false) {
+        argv = argv.slice(1);
+        if (!argv.length) usage(ctx);
+        batchFile = argv[0]!;
+      } else {
+        ctx.err('Option "%s" is unknown, try "bridge help".\n', opt);
         ctx.exit(-1);
       }
       argv = argv.slice(1);
     }
+    ctx.SL = ctx.oneline ? "\\" : "\n";
     ctx.checkEnableColor(color, ctx.json > 0, p.isatty, p.env["COLORFGBG"]);
-    if (!argv.length) usage(ctx);
-    const obj = argv[0]!;
-    const rest = argv.slice(1);
-    let r = 0;
-    if (matches(obj, "link") === false) r = doLink(ctx, rest);
-    else if (matches(obj, "fdb") === false) r = doFdb(ctx, rest);
-    else if (matches(obj, "vlan") === false) r = doVlan(ctx, rest);
-    else if (matches(obj, "help") === false) usage(ctx);
-    else {
-      ctx.err('Object "%s" is unknown, try "bridge help".\n', obj);
-      ctx.exit(-1);
-    }
+    let r: number;
+    if (batchFile !== undefined) r = await doBatch(ctx, batchFile, async (a) => doCmd(ctx, a[0]!, a.slice(1)));
+    else if (argv.length) r = doCmd(ctx, argv[0]!, argv.slice(1));
+    else usage(ctx);
     ctx.flush();
     return r & 0xff;
   } catch (e) {
