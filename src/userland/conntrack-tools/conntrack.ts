@@ -168,30 +168,43 @@ async function run(p: Process): Promise<number> {
     if (a === undefined) exitError(2, `Invalid IP address \`${s}'`);
     return a;
   };
-  const setCmd = (c: number, name: string) => {
-    if (cmd && cmd !== c) exitError(2, `Invalid parameters: ${name}`);
+  // add_command(): one command a line
+  const setCmd = (c: number) => {
+    if (cmd) exitError(2, "Invalid commands combination");
     cmd = c;
+  };
+  // check_type(): the optional table after a command, by prefix (the conntrack table by default)
+  let table = "conntrack";
+  const checkType = (i: number): number => {
+    const t = argv[i + 1];
+    if (t === undefined || t[0] === "-" || t[0] === "!") return i;
+    const hit = ["expect", "conntrack", "dying", "unconfirmed"].find((n) => n.startsWith(t));
+    if (!hit) exitError(2, `unknown type \`${t}'`);
+    table = hit;
+    return i + 1;
   };
   for (let i = 1; i < argv.length; i++) {
     const a = argv[i]!;
     switch (a) {
       case "-L": case "--dump":
-        setCmd(CMD_LIST, a);
-        if (argv[i + 1] === "conntrack") i++;
+        setCmd(CMD_LIST);
+        i = checkType(i);
         break;
       case "-D": case "--delete":
-        setCmd(CMD_DELETE, a);
+        setCmd(CMD_DELETE);
+        i = checkType(i);
         break;
       case "-F": case "--flush":
-        setCmd(CMD_FLUSH, a);
-        if (argv[i + 1] === "conntrack") i++;
+        setCmd(CMD_FLUSH);
+        i = checkType(i);
         break;
       case "-C": case "--count":
-        setCmd(CMD_COUNT, a);
+        setCmd(CMD_COUNT);
+        i = checkType(i);
         break;
       case "-E": case "--event":
-        setCmd(CMD_EVENT, a);
-        if (argv[i + 1] === "conntrack") i++;
+        setCmd(CMD_EVENT);
+        i = checkType(i);
         break;
       case "-p": case "--proto": {
         const v = needArg(++i, a);
@@ -265,6 +278,13 @@ async function run(p: Process): Promise<number> {
     return 0;
   }
   if (cmd === CMD_EVENT) return events(p, groups, f, extended, showId, timestamp);
+  // no expectations (no helper is modelled), and the dying and unconfirmed lists are empty
+  // between packets: the lists and counts of those tables have nothing in them
+  if (table !== "conntrack" && (cmd === CMD_LIST || cmd === CMD_COUNT)) {
+    if (cmd === CMD_COUNT) p.stdout.write("0\n");
+    else p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 0 ${table === "expect" ? "expectations" : "flow entries"} have been shown.\n`);
+    return 0;
+  }
   const r = p.sys.ioctl({ request: "NFCT_GET" });
   if (isKErr(r)) exitError(1, `Operation failed: ${strerror(r.errno)}`, false);
   const entries = (r["entries"] as NfConntrackInfo[]).filter((c) => matches(c, f));

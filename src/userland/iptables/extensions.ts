@@ -39,12 +39,53 @@ function serviceToPort(name: string, proto: string): number | undefined {
   return undefined;
 }
 
-/** xtables_parse_port() */
+/** xtables_strtoui(s, NULL, &v, min, max) with base 0: the whole string a number in range */
+function strtoui0(s: string, max: number): number | undefined {
+  const m = /^[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(s);
+  if (!m) return undefined;
+  const t = m[1]!;
+  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
+  return v <= max ? v : undefined;
+}
+
+/** xtables_parse_port(): a number (any base) up to 65535, or a service of `proto` */
 function parsePort(s: string, proto: string): number {
-  if (/^\d+$/.test(s) && Number(s) <= 65535) return Number(s);
+  const n = strtoui0(s, 65535);
+  if (n !== undefined) return n;
   const p = serviceToPort(s, proto);
   if (p !== undefined) return p;
   xtablesError(PARAMETER_PROBLEM, `invalid port/service \`${s}' specified`);
+}
+
+/**
+ * xtoptions.c: xtables_getportbyname() — getaddrinfo(NULL, NAME): a service number is
+ * strtoul(s, 10) kept in an int (a negative one is looked up as a name), its low 16 bits the
+ * port; else a service of any protocol. -1 when nothing resolves.
+ */
+function getportbyname(s: string): number {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
+  if (m) {
+    let v = BigInt(m[2]!);
+    if (m[1] === "-") v = -v;
+    const n = Number(BigInt.asIntN(32, BigInt.asUintN(64, v)));
+    if (n >= 0) return n & 0xffff;
+  }
+  return serviceToPort(s, "tcp") ?? serviceToPort(s, "udp") ?? -1;
+}
+
+/** xtoptions.c: xtopt_parse_mport() (XTTYPE_PORTRC): "PORT", "PORT:PORT", either side empty */
+function parseMport(s: string, ext: string, opt: string): [number, number] {
+  const parts = s.split(":");
+  if (parts.length > 2) xtablesError(PARAMETER_PROBLEM, `${ext}: Too many components for option "--${opt}" (max: 2)\n`);
+  const r: [number, number] = [0, 0xffff];
+  parts.forEach((arg, i) => {
+    if (arg === "") return;
+    const v = getportbyname(arg);
+    if (v < 0) xtablesError(PARAMETER_PROBLEM, `Port "${arg}" does not resolve to anything.\n`);
+    r[i] = v;
+  });
+  if (parts.length === 1) r[1] = r[0];
+  return r;
 }
 
 /** xtables_parse_port range "a:b" */
@@ -146,11 +187,12 @@ function tcpudp(name: "tcp" | "udp"): Ext {
       };
       if (opt === "sport" || opt === "source-port") {
         once("s", "--source-port");
-        d["spts"] = parsePorts(arg, name);
+        // (udp's are x6 options, XTTYPE_PORTRC; tcp parses its own)
+        d["spts"] = isTcp ? parsePorts(arg, name) : parseMport(arg, name, "source-port");
         if (invert) d["invflags"] |= 1;
       } else if (opt === "dport" || opt === "destination-port") {
         once("d", "--destination-port");
-        d["dpts"] = parsePorts(arg, name);
+        d["dpts"] = isTcp ? parsePorts(arg, name) : parseMport(arg, name, "destination-port");
         if (invert) d["invflags"] |= 2;
       } else if (opt === "syn") {
         if (ctx.seen.has(name + "f")) xtablesError(PARAMETER_PROBLEM, "Only one of `--syn' or `--tcp-flags'  allowed");

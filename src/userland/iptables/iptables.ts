@@ -279,12 +279,21 @@ function parseRulenumber(s: string): number {
   return Number(s);
 }
 
-/** xshared.c: parse_chain() */
-function parseChain(s: string): string {
-  if (s === "") xtablesError(PARAMETER_PROBLEM, "empty chain name not allowed");
-  if (s[0] === "-" || s[0] === "!") xtablesError(PARAMETER_PROBLEM, `Invalid chain name \`${s}'`);
-  for (const c of s) if (c === " " || c === "\t" || c === "\n") xtablesError(PARAMETER_PROBLEM, `Invalid chain name \`${s}'`);
+const isspace = (c: string) => c === " " || (c >= "\t" && c <= "\r");
+
+/** xshared.c: assert_valid_chain_name() (-N only) */
+function assertValidChainName(s: string): void {
   if (s.length >= 29) xtablesError(PARAMETER_PROBLEM, `chain name \`${s}' too long (must be under 29 chars)`);
+  if (s[0] === "-" || s[0] === "!") xtablesError(PARAMETER_PROBLEM, `chain name not allowed to start with \`${s[0]}'`);
+  if (findTarget(s) || s in STANDARD_TARGETS) xtablesError(PARAMETER_PROBLEM, "chain name may not clash with target name");
+  for (const c of s) if (isspace(c)) xtablesError(PARAMETER_PROBLEM, `Invalid chain name \`${s}'`);
+}
+
+/** xshared.c: xt_parse_target() (-j, -g) */
+function parseTarget(s: string): string {
+  if (s.length < 1) xtablesError(PARAMETER_PROBLEM, "Invalid target name (too short)");
+  if (s.length >= 29) xtablesError(PARAMETER_PROBLEM, `Invalid target name \`${s}' (28 chars max)`);
+  for (const c of s) if (isspace(c)) xtablesError(PARAMETER_PROBLEM, `Invalid target name \`${s}'`);
   return s;
 }
 
@@ -409,10 +418,9 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: stri
         break;
       }
       case "N":
+        assertValidChainName(optarg!);
         addCommand(cs, CMD_NEW_CHAIN, CMD_NONE, invert);
-        if (optarg![0] === "-" || optarg![0] === "!") xtablesError(PARAMETER_PROBLEM, `chain name not allowed to start with \`${optarg![0]}'`);
-        if (findTarget(optarg!) || optarg! in STANDARD_TARGETS) xtablesError(PARAMETER_PROBLEM, "chain name may not clash with target name");
-        cs.chain = parseChain(optarg!);
+        cs.chain = optarg!;
         break;
       case "X": {
         addCommand(cs, CMD_DELETE_CHAIN, CMD_NONE, invert);
@@ -422,8 +430,8 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: stri
       }
       case "E":
         addCommand(cs, CMD_RENAME_CHAIN, CMD_NONE, invert);
-        cs.chain = parseChain(optarg!);
-        if (g.optind < argv.length && argv[g.optind]![0] !== "-" && argv[g.optind]![0] !== "!") cs.newname = parseChain(argv[g.optind++]!);
+        cs.chain = optarg!;
+        if (g.optind < argv.length && argv[g.optind]![0] !== "-" && argv[g.optind]![0] !== "!") cs.newname = argv[g.optind++]!;
         else xtablesError(PARAMETER_PROBLEM, "-E requires old-chain-name and new-chain-name");
         break;
       case "P":
@@ -453,11 +461,11 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: stri
         if (c === "g") {
           setOption(cs, "g", undefined, invert);
           cs.ip.flags |= IPT_F_GOTO;
-          cs.jumpto = parseChain(optarg!);
+          cs.jumpto = parseTarget(optarg!);
           break;
         }
         setOption(cs, "j", undefined, invert);
-        cs.jumpto = optarg!;
+        cs.jumpto = parseTarget(optarg!);
         const t = findTarget(optarg!);
         if (t) cs.target = { ext: t, data: t.init() };
         break;
@@ -529,7 +537,10 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: stri
       case "4":
         break;
       case "6":
-        xtablesError(PARAMETER_PROBLEM, "This is the IPv4 version of iptables.");
+        // exit_tryhelp(2): no message of its own (iptables-restore: the rest of the line is
+        // not parsed)
+        if (restoreTable !== undefined) return cs;
+        throw new BadArgument();
       case "\x01":
         if (optarg === "!") {
           if (invert) xtablesError(PARAMETER_PROBLEM, "multiple consecutive ! not allowed");
@@ -619,8 +630,9 @@ class HelpRequest extends Error {}
 /** found when the command is run against the table (nft: when the batch is built), not at parse */
 export class JumpMissing extends XtablesError {}
 class VersionRequest extends Error {}
+/** "Bad argument `ARG'" then exit_tryhelp(2); without an argument, exit_tryhelp(2) alone */
 class BadArgument extends Error {
-  constructor(public readonly arg: string) {
+  constructor(public readonly arg?: string) {
     super(arg);
   }
 }
@@ -1121,7 +1133,7 @@ export function renderFailure(ctx: IptCtx, e: unknown): number {
   const p = ctx.p;
   if (e instanceof XtablesError) return renderXtablesError(ctx.prog, e, p.stderr);
   if (e instanceof BadArgument) {
-    p.stderr.write(`Bad argument \`${e.arg}'\nTry \`${ctx.prog} -h' or '${ctx.prog} --help' for more information.\n`);
+    p.stderr.write(`${e.arg !== undefined ? `Bad argument \`${e.arg}'\n` : ""}Try \`${ctx.prog} -h' or '${ctx.prog} --help' for more information.\n`);
     return PARAMETER_PROBLEM;
   }
   if (e instanceof CmdFail) {
