@@ -1008,7 +1008,11 @@ function sortChains(h: IptcHandle): void {
 }
 
 function zero(h: IptcHandle, cs: CmdState, out?: string[]): void {
-  const chains = cs.chain ? [needChain(h, cs.chain, "chain_zero_counters")] : h.chains;
+  // (without a chain: nft_chain_foreach() — the chains the table has, not the built-in ones
+  // iptables-nft never created)
+  const chains = cs.chain ? [needChain(h, cs.chain, "chain_zero_counters")] : h.chains.filter((c) => c.hook < 0 || c.created);
+  // nft_chain_find(): a built-in chain never created is not there to zero
+  if (cs.chain && chains[0]!.hook >= 0 && !chains[0]!.created) throw new CmdFail("chain_zero_counters", "ENOENT");
   // nft: zeroing a chain of a table iptables never wrote to fails in the kernel batch
   if (!h.exists && cs.chain) throw new BatchFail("CHAIN_ZERO", "ENOENT", `chain ${cs.chain}`);
   for (const c of chains) {
