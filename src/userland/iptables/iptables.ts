@@ -1011,10 +1011,10 @@ function zero(h: IptcHandle, cs: CmdState, out?: string[]): void {
   // (without a chain: nft_chain_foreach() — the chains the table has, not the built-in ones
   // iptables-nft never created)
   const chains = cs.chain ? [needChain(h, cs.chain, "chain_zero_counters")] : h.chains.filter((c) => c.hook < 0 || c.created);
-  // nft_chain_find(): a built-in chain never created is not there to zero
-  if (cs.chain && chains[0]!.hook >= 0 && !chains[0]!.created) throw new CmdFail("chain_zero_counters", "ENOENT");
   // nft: zeroing a chain of a table iptables never wrote to fails in the kernel batch
   if (!h.exists && cs.chain) throw new BatchFail("CHAIN_ZERO", "ENOENT", `chain ${cs.chain}`);
+  // nft_chain_find(): a built-in chain never created in a table that exists is not there
+  if (cs.chain && chains[0]!.hook >= 0 && !chains[0]!.created) throw new CmdFail("chain_zero_counters", "ENOENT");
   for (const c of chains) {
     if (cs.verbose && out && !(cs.command & CMD_ZERO_NUM)) out.push(`Zeroing chain \`${c.name}'\n`);
     if (cs.command & CMD_ZERO_NUM) {
