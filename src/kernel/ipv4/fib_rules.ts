@@ -195,7 +195,7 @@ function fibDefaultRulePref(rules: FibRule[]): number {
 }
 
 /** net/core/fib_rules.c: fib_nl2rule() + fib4_rule_configure() */
-function fibNl2rule(net: Net, m: RuleMsg, rules: FibRule[], forDelete: boolean): { rule: FibRule; userPriority: boolean } | KErr {
+function fibNl2rule(net: Net, m: RuleMsg, rules: FibRule[]): { rule: FibRule; userPriority: boolean } | KErr {
   const frh = m.frh;
   const tb = m.attrs;
   const r = newRule(0, 0);
@@ -203,7 +203,7 @@ function fibNl2rule(net: Net, m: RuleMsg, rules: FibRule[], forDelete: boolean):
   if (tb.FRA_PRIORITY !== undefined) {
     r.pref = tb.FRA_PRIORITY;
     userPriority = true;
-  } else if (!forDelete) r.pref = fibDefaultRulePref(rules);
+  } else r.pref = fibDefaultRulePref(rules);
   r.proto = tb.FRA_PROTOCOL ?? 0;
   if (tb.FRA_IIFNAME !== undefined) {
     r.iifname = tb.FRA_IIFNAME;
@@ -230,8 +230,8 @@ function fibNl2rule(net: Net, m: RuleMsg, rules: FibRule[], forDelete: boolean):
   if (tb.FRA_GOTO !== undefined) {
     if (r.action !== FR_ACT_GOTO) return kerr("EINVAL", "Unexpected goto");
     r.target = tb.FRA_GOTO;
-    if (!forDelete && r.target <= r.pref) return kerr("EINVAL", "Backward goto not supported");
-  } else if (r.action === FR_ACT_GOTO && !forDelete) return kerr("EINVAL", "Missing goto target for action goto");
+    if (r.target <= r.pref) return kerr("EINVAL", "Backward goto not supported");
+  } else if (r.action === FR_ACT_GOTO) return kerr("EINVAL", "Missing goto target for action goto");
   if (tb.FRA_L3MDEV !== undefined) r.l3mdev = tb.FRA_L3MDEV;
   if (r.l3mdev && r.table) return kerr("EINVAL", "l3mdev and table are mutually exclusive");
   if (tb.FRA_UID_RANGE) r.uidRange = { ...tb.FRA_UID_RANGE };
@@ -340,7 +340,7 @@ function rulesOf(net: Net, family: number): FibRule[] | undefined {
 export function fibNlNewrule(net: Net, m: RuleMsg): NlAck {
   const rules = rulesOf(net, m.frh.family);
   if (!rules) return ack(kerr("EAFNOSUPPORT", "Rule family not supported"));
-  const p = fibNl2rule(net, m, rules, false);
+  const p = fibNl2rule(net, m, rules);
   if (isKErr(p)) return ack(p);
   const rule = p.rule;
   if (m.frh.family === AF_INET && rule.table === RT_TABLE_UNSPEC && !rule.l3mdev && rule.action === FR_ACT_TO_TBL) {
@@ -366,7 +366,7 @@ export function fibNlNewrule(net: Net, m: RuleMsg): NlAck {
 export function fibNlDelrule(net: Net, m: RuleMsg): NlAck {
   const rules = rulesOf(net, m.frh.family);
   if (!rules) return ack(kerr("EAFNOSUPPORT", "Rule family not supported"));
-  const p = fibNl2rule(net, m, rules, true);
+  const p = fibNl2rule(net, m, rules);
   if (isKErr(p)) return ack(p);
   const r = ruleFind(rules, m.frh, m.attrs, p.rule, p.userPriority);
   if (!r) return ack(kerr("ENOENT"));
