@@ -3,6 +3,7 @@
  * strto*_or_err() of iputils_common.c, inet_aton(3), a getaddrinfo(3)/getnameinfo(3) over
  * /etc/hosts, getopt(3), and the simulator timer the poll() loops run on.
  */
+import { inetPton6 } from "../lib/utils.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
@@ -143,6 +144,7 @@ async function readHosts(p: Process): Promise<HostsEntry[]> {
 export const EAI_NONAME = "Name or service not known";
 export const EAI_AGAIN = "Temporary failure in name resolution";
 export const EAI_NODATA = "No address associated with hostname";
+export const EAI_ADDRFAMILY = "Address family for hostname not supported";
 
 export interface AddrInfo {
   addr: number;
@@ -156,18 +158,20 @@ export interface AddrInfo {
  * answered (the lab machines have none), EAI_NONAME for NXDOMAIN, EAI_NODATA for a name
  * without addresses.
  */
-export async function getaddrinfo(p: Process, node: string, family: "unspec" | "inet" = "unspec"): Promise<AddrInfo | string> {
+export async function getaddrinfo(p: Process, node: string, family: "unspec" | "inet" = "unspec", hop = false): Promise<AddrInfo | string> {
   const a = inetAton(node);
   if (a !== undefined) return { addr: a, canonname: node };
   if (node === "") return EAI_NONAME;
+  // an IPv6 literal asked for as AF_INET (ping's hops, -4)
+  if (family === "inet" && inetPton6(node)) return EAI_ADDRFAMILY;
   const hosts = await readHosts(p);
   const want = node.toLowerCase().replace(/\.$/, "");
   for (const h of hosts) {
     if (h.names.some((n) => n.toLowerCase() === want)) return { addr: h.addr, canonname: h.names[0]! };
   }
-  // A and AAAA for either family (the kernel counts two datagrams a try for `ping -4` too);
-  // check_name() only for an unspecified one (gethostbyname4_r; one family: gethostbyname3_r)
-  const r = await (await StubResolver.load(p)).gethostbyname(node, true, family === "unspec");
+  // A and AAAA after check_name() (gethostbyname4_r: `ping -4 NAME` sends both too); ping's
+  // hops (hints with IPPROTO_UDP) go through gethostbyname3_r: A alone, any name
+  const r = await (await StubResolver.load(p)).gethostbyname(node, !hop, !hop);
   if (typeof r !== "string") return { addr: r.addrs[0]!, canonname: r.canonname };
   return r === "HOST_NOT_FOUND" ? EAI_NONAME : r === "NO_DATA" ? EAI_NODATA : EAI_AGAIN;
 }

@@ -376,7 +376,7 @@ class Ping4 {
         let result = ai;
         if (argc > 1) {
           // ping4_run(): the hops are looked up with hints.ai_family = AF_INET
-          const r = await getaddrinfo(p, target, "inet");
+          const r = await getaddrinfo(p, target, "inet", true);
           if (typeof r === "string") error(p, 2, 0, `${target}: ${r}`);
           result = r as AddrInfo;
         }

@@ -264,8 +264,7 @@ async function getaddrinfo(p: Process, ns: Nss, key: string, family: number, add
     if (typeof r === "string") return undefined;
     return { list: sortRfc3484(p, r.addrs.map((a) => ({ family: AF_INET, addr: bytes4(a) }))), canon: r.canonname };
   }
-  // (getaddrinfo for one family: gethostbyname3_r, no check_name())
-  const h = await gethostbyname2(p, ns, key, family, false);
+  const h = await gethostbyname2(p, ns, key, family);
   if (h) return { list: sortRfc3484(p, h.addrs.map((addr) => ({ family, addr }))), canon: h.name };
   if (family !== AF_INET6) return undefined;
   // AI_V4MAPPED: no IPv6 address, so the IPv4 ones, mapped
