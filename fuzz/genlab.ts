@@ -1,0 +1,96 @@
+/**
+ * Differential fuzzing against the kernel: a lab of seeded mutations of real commands (a word
+ * dropped, inserted, replaced or repeated), to run on the kernel and on tuxnet and compare.
+ *
+ *   node --import tsx fuzz/genlab.ts SEED [COUNT] [FAMILY] > f.lab
+ *   python3 ../shared/tools/labtool.py kernel f.lab -o f.kernel.jsonl
+ *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
+ *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
+ *
+ * FAMILY: ip, bridge, nettools, nf, neigh, sys or all. A mismatch is a lead, not a verdict:
+ * counters and timers that depend on how long the kernel took between commands differ too.
+ * Node-only code; the same seed gives the same lab.
+ */
+const seed0 = Number(process.argv[2] ?? 1);
+const count = Number(process.argv[3] ?? 150);
+const fam = process.argv[4] ?? "all";
+let s = (seed0 * 2654435761) >>> 0 || 1;
+/** xorshift32 */
+const rnd = (n: number): number => {
+  s ^= s << 13;
+  s >>>= 0;
+  s ^= s >>> 17;
+  s ^= s << 5;
+  s >>>= 0;
+  return s % n;
+};
+const T: Record<string, string[]> = {
+ip: [
+  "ip link add v9 type veth peer name v10", "ip link set v1 up mtu 1400", "ip link set dev v1 address 02:00:00:00:00:01", "ip link show dev v1", "ip -d link show v1",
+  "ip addr add 10.0.0.1/24 brd + dev v1 label v1:0", "ip addr del 10.0.0.1/24 dev v1", "ip addr flush dev v1", "ip -4 -o addr show", "ip -br addr",
+  "ip route add 10.9.0.0/16 via 10.0.0.2 dev v1 metric 5", "ip route replace default via 10.0.0.2", "ip route get 10.9.1.1 from 10.0.0.1 iif v1", "ip route add blackhole 10.8.0.0/16", "ip route show table all", "ip route flush cache",
+  "ip rule add fwmark 1 table 100 pref 10", "ip rule del pref 10", "ip rule show", "ip neigh add 10.0.0.5 lladdr 02:00:00:00:00:05 dev v1 nud permanent", "ip neigh flush dev v1", "ip neigh show proxy",
+  "ip netns add n5", "ip netns exec n1 ip a", "ip -n n1 route", "ip -all netns exec ip -br l", "ip netns set n1 7", "ip netns list-id",
+  "ip link set v1 txqueuelen 50", "ip link set v1 alias foo", "ip addr add 10.1.0.1 peer 10.1.0.2 dev v1", "ip addr change 10.0.0.1/24 dev v1 preferred_lft 100", "ip route add 10.5.0.0/24 dev v1 src 10.0.0.1 proto static scope link",
+  "ip route del 10.9.0.0/16", "ip route append 10.6.0.0/24 via 10.0.0.3", "ip route show 10.0.0.0/24", "ip neigh replace 10.0.0.6 lladdr 02:00:00:00:00:06 dev v1", "ip neigh del 10.0.0.5 dev v1", "ip neigh get 10.0.0.5 dev v1",
+  "ip -s link show v1", "ip -j link show lo", "ip -o link", "ip link set v1 group 5", "ip link show group 5", "ip addr show up", "ip route list match 10.9.9.9", "ip rule add from 10.0.0.0/8 lookup 200", "ip rule add to 10.3.0.0/16 prohibit",
+],
+bridge: [
+  "bridge fdb add 02:00:00:00:00:07 dev v1 master static", "bridge link set dev v1 cost 5", "bridge vlan add vid 10 dev v1 pvid untagged", "bridge -d link", "bridge fdb show br br0", "bridge vlan show",
+  "bridge fdb del 02:00:00:00:00:07 dev v1 master", "bridge link set dev v1 priority 7 state 2", "bridge link set dev v1 learning off flood off", "bridge vlan del vid 10 dev v1", "bridge -s vlan", "bridge fdb replace 02:00:00:00:00:08 dev v1 master",
+  "ip link set br0 type bridge vlan_filtering 1", "ip link set br0 type bridge ageing_time 1000", "ip link set v1 master br0", "ip link set v1 nomaster", "ip -d link show br0", "bridge -j fdb show", "bridge link show dev v1",
+  "brctl addbr br1", "brctl addif br0 v1", "brctl setageing br0 30", "brctl stp br0 on", "brctl showmacs br0", "brctl showstp br0", "brctl setportprio br0 v1 3", "brctl delif br0 v1", "brctl delbr br1", "brctl show", "brctl setbridgeprio br0 100", "brctl setpathcost br0 v1 7", "brctl sethello br0 3", "brctl setfd br0 5", "brctl setmaxage br0 10",
+],
+nettools: [
+  "ifconfig v1 10.0.0.1 netmask 255.255.255.0 up", "ifconfig v1 promisc", "ifconfig v1:1 10.0.1.1", "ifconfig -a", "route add -net 10.7.0.0 netmask 255.255.0.0 gw 10.0.0.2", "route -n", "route del default",
+  "arp -s 10.0.0.9 02:00:00:00:00:09", "arp -an", "arp -d 10.0.0.9", "netstat -rn", "netstat -i", "ifconfig v1 mtu 1300", "ifconfig v1 down", "ifconfig v1 hw ether 02:00:00:00:00:11", "ifconfig v1 -arp", "ifconfig v1 broadcast 10.0.0.127",
+  "route add default gw 10.0.0.2", "route add -host 10.4.4.4 dev v1", "route add -net 10.8.0.0/16 reject", "route -ne", "arp -n", "arp -i v1 -s 10.0.0.10 02:00:00:00:00:10 pub", "netstat -s", "ifconfig lo", "ifconfig v1 add 10.2.2.2",
+],
+sys: [
+  "sysctl -w net.ipv4.ip_forward=1", "sysctl net.ipv4.conf.v1.rp_filter", "sysctl net.ipv4.neigh.v1.gc_stale_time", "hostname newname", "sysctl -w net.ipv4.conf.all.rp_filter=2",
+  "cat /proc/sys/net/ipv4/ip_forward", "echo 1 > /proc/sys/net/ipv4/conf/all/forwarding", "cat /sys/class/net/v1/mtu", "echo 1300 > /sys/class/net/v1/mtu", "cat /proc/net/arp", "cat /proc/net/route",
+  "ethtool -S v1", "ethtool -i v1", "ethtool v1", "ethtool -k v1", "cat /sys/class/net/v1/address", "cat /sys/class/net/br0/bridge/ageing_time", "echo 500 > /sys/class/net/br0/bridge/ageing_time", "sysctl -n net.ipv6.conf.v1.disable_ipv6", "sysctl net.ipv4.conf.v1", "ls /sys/class/net", "cat /proc/net/dev",
+  "ping -c 1 -W 1 10.0.0.2", "ping -c2 -i 0.2 -s 100 -t 3 127.0.0.1", "ping -c 1 -q 127.0.0.1", "arping -c 1 -I v1 10.0.0.2", "ping -c 1 -W 1 -I v1 10.0.0.1",
+],
+nf: [
+  "iptables -A INPUT -i v1 -p icmp -j DROP", "iptables -L -n -v", "iptables -S", "iptables -t nat -A POSTROUTING -o v1 -j MASQUERADE", "iptables -D INPUT 1", "iptables -F",
+  "iptables -N chain1", "iptables -A FORWARD -s 10.0.0.0/24 -d 10.1.0.0/16 -p tcp --dport 80 -j ACCEPT", "iptables -P FORWARD DROP", "iptables -I INPUT 1 -p udp --sport 53 -j ACCEPT",
+  "iptables -t nat -L -n --line-numbers", "iptables -A INPUT -m state --state ESTABLISHED,RELATED -j ACCEPT", "iptables -A OUTPUT -o lo -j ACCEPT", "iptables -X chain1", "iptables -Z",
+  "iptables -t mangle -A PREROUTING -j MARK --set-mark 5", "iptables -A INPUT -p tcp -m multiport --dports 22,80 -j REJECT --reject-with tcp-reset", "iptables -R INPUT 1 -j ACCEPT",
+  "iptables-save", "iptables -C INPUT -i v1 -p icmp -j DROP", "iptables -t raw -L", "iptables -E chain1 chain2", "iptables -A INPUT -m conntrack --ctstate INVALID -j DROP", "iptables -t nat -A PREROUTING -p tcp --dport 8080 -j DNAT --to-destination 10.0.0.2:80",
+  "ping -c 1 -W 1 10.0.0.2", "conntrack -L", "iptables -L INPUT --line-numbers -n", "iptables -A INPUT -s 10.0.0.300 -j DROP", "iptables -A INPUT -j LOG --log-prefix x",
+],
+neigh: [
+  "ip neigh add 10.0.0.5 lladdr 02:00:00:00:00:05 dev v1 nud permanent", "ip neigh show", "ip neigh flush dev v1", "ip neigh del 10.0.0.5 dev v1", "ip neigh change 10.0.0.5 lladdr 02:00:00:00:00:06 dev v1",
+  "ip neigh add proxy 10.0.0.7 dev v1", "ip neigh show proxy", "ip neigh del proxy 10.0.0.7 dev v1", "ip neigh replace 10.0.0.8 dev v1 nud stale lladdr 02:00:00:00:00:08", "ip -s neigh show dev v1",
+  "ip neigh get 10.0.0.2 dev v1", "ping -c 1 -W 1 10.0.0.2", "arping -c 1 -I v1 10.0.0.2", "ip neigh show nud reachable", "ip neigh flush all", "ip -4 neigh", "ip neigh add 10.0.0.9 dev v1 nud noarp",
+  "ip rule add fwmark 1 table 100 pref 10", "ip rule del pref 10", "ip rule show", "ip rule add from 10.0.0.0/8 lookup 200", "ip rule add to 10.3.0.0/16 prohibit", "ip rule add iif v1 table 5 priority 300", "ip rule flush", "ip rule list table 200",
+  "ip route add table 100 default via 10.0.0.2", "ip route show table 100", "ip route get 10.0.0.2 mark 1", "ip route flush table 100", "ip -s route get 10.0.0.2",
+],
+};
+const weird: string[] = ["", "-", "--", "x", "999999999999", "-1", "0x", "1.2.3.4/33", "ff:ff", "dev", "lo", "v1", "v2", "br0", "n1", "10.0.0.256", "0/0", "default", "all", "help", "+", "0", "65536", "::1", "255.255.255.255", "nosuch", "up", "down", "on", "off", "10.0.0.3", "1", "2", "4294967295", "-4", "-6", "-s", "-d", "table", "via", "show", "add", "del", "02:00:00:00:00:aa", "0.0.0.0"];
+const list = fam === "all" ? Object.values(T).flat() : T[fam];
+if (!list) {
+  process.stderr.write(`genlab: no family ${fam} (${Object.keys(T).join(", ")}, all)\n`);
+  process.exit(2);
+}
+const out = [
+  `# differential fuzz seed ${seed0} (${fam})`, "#% host h1", "@h1 ip link add v1 type veth peer name v2", "ip link add br0 type bridge",
+  "ip netns add n1", "ip link set lo up", "ip link set v1 up", "ip link set v2 up", "ip addr add 10.0.0.1/24 dev v1", "ip addr add 10.0.0.2/24 dev v2",
+];
+for (let i = 0; i < count; i++) {
+  const toks = list[rnd(list.length)]!.split(" ");
+  const m = rnd(3);
+  for (let k = 0; k < m; k++) {
+    const op = rnd(4);
+    const at = Math.min(toks.length, 2 + rnd(Math.max(1, toks.length - 1)));
+    const w = weird[rnd(weird.length)]!;
+    const q = w === "" ? "''" : w;
+    if (op === 0) toks.splice(at, 1);
+    else if (op === 1) toks.splice(at, 0, q);
+    else if (op === 2 && at < toks.length) toks[at] = q;
+    else toks.splice(at, 0, toks[at - 1]!);
+  }
+  out.push(toks.join(" "));
+}
+process.stdout.write(out.join("\n") + "\n");
