@@ -519,6 +519,34 @@ function doLink(ctx: IpCtx, argv: string[]): number {
   return ctx.exit(-1);
 }
 
+/** bridge/vlan.c: usage() */
+function vlanUsage(ctx: IpCtx): never {
+  ctx.err(
+    "Usage: bridge vlan { add | del } vid VLAN_ID dev DEV [ tunnel_info id TUNNEL_ID ]\n" +
+      "                                                     [ pvid ] [ untagged ]\n" +
+      "                                                     [ self ] [ master ]\n" +
+      "       bridge vlan { set } vid VLAN_ID dev DEV [ state STP_STATE ]\n" +
+      "                                               [ mcast_router MULTICAST_ROUTER ]\n" +
+      "       bridge vlan { show } [ dev DEV ] [ vid VLAN_ID ]\n" +
+      "       bridge vlan { tunnelshow } [ dev DEV ] [ vid VLAN_ID ]\n" +
+      "       bridge vlan global { set } vid VLAN_ID dev DEV\n" +
+      "                      [ mcast_snooping MULTICAST_SNOOPING ]\n" +
+      "                      [ mcast_querier MULTICAST_QUERIER ]\n" +
+      "                      [ mcast_igmp_version IGMP_VERSION ]\n" +
+      "                      [ mcast_mld_version MLD_VERSION ]\n" +
+      "                      [ mcast_last_member_count LAST_MEMBER_COUNT ]\n" +
+      "                      [ mcast_last_member_interval LAST_MEMBER_INTERVAL ]\n" +
+      "                      [ mcast_startup_query_count STARTUP_QUERY_COUNT ]\n" +
+      "                      [ mcast_startup_query_interval STARTUP_QUERY_INTERVAL ]\n" +
+      "                      [ mcast_membership_interval MEMBERSHIP_INTERVAL ]\n" +
+      "                      [ mcast_querier_interval QUERIER_INTERVAL ]\n" +
+      "                      [ mcast_query_interval QUERY_INTERVAL ]\n" +
+      "                      [ mcast_query_response_interval QUERY_RESPONSE_INTERVAL ]\n" +
+      "       bridge vlan global { show } [ dev DEV ] [ vid VLAN_ID ]\n",
+  );
+  return ctx.exit(-1);
+}
+
 function doVlan(ctx: IpCtx, argv: string[]): number {
   const c = argv[0] ?? "show";
   if (matches(c, "add") === false || matches(c, "delete") === false) {
@@ -576,16 +604,22 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
     });
     return r.ret < 0 ? -1 : 0;
   }
-  if (matches(c, "show") === false || matches(c, "list") === false) {
+  const tunnel = matches(c, "tunnelshow") === false;
+  if (matches(c, "show") === false || matches(c, "lst") === false || matches(c, "list") === false || tunnel) {
     // no CONFIG_BRIDGE_VLAN_FILTERING: the dump has no vlan information
     ctx.newJsonObj(ctx.json);
     if (!ctx.isJsonContext()) {
-      if (ctx.showStats) ctx.printf("%-16s  vlan-id\n", "port");
-      else ctx.printf("%-16s  %-9s\n", "port", "vlan-id");
+      if (ctx.showStats && !tunnel) ctx.printf("%-16s  vlan-id\n", "port");
+      else ctx.printf("%-16s  %-9s%s\n", "port", "vlan-id", tunnel ? "  tunnel-id" : "");
     }
     ctx.deleteJsonObj();
     return 0;
   }
+  if (matches(c, "set") === false || c === "global") {
+    ctx.err("bridge vlan %s: not supported by this emulator\n", c === "global" ? "global" : "set");
+    return ctx.exit(-1);
+  }
+  if (matches(c, "help") === false) vlanUsage(ctx);
   ctx.err('Command "%s" is unknown, try "bridge vlan help".\n', c);
   return ctx.exit(-1);
 }
