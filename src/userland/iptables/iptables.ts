@@ -307,7 +307,7 @@ function parseInterface(s: string): string {
 const OPT_CHARS: Record<string, string> = { n: "n", s: "s", d: "d", p: "p", j: "j", v: "v", x: "x", i: "i", o: "o", "0": "0", c: "c", f: "f", g: "g" };
 
 function setOption(cs: CmdState, opt: string, inv: number | undefined, invert: boolean): void {
-  if (cs.options.has(opt)) xtablesError(PARAMETER_PROBLEM, `multiple -${opt === "0" ? "-line-numbers" : opt} flags not allowed`);
+  if (cs.options.has(opt)) xtablesError(PARAMETER_PROBLEM, `multiple -${opt} flags not allowed`);
   cs.options.add(opt);
   if (invert) {
     if (inv === undefined) xtablesError(PARAMETER_PROBLEM, `cannot have ! before -${OPT_CHARS[opt] ?? opt}`);
