@@ -35,7 +35,7 @@ function fmtExp(v: number, prec: number, upper: boolean): string {
 
 /** %g as C: P significant digits, %e when X < -4 or X >= P, trailing zeros removed unless '#' */
 export function fmtG(v: number, precIn: number, alt = false, upper = false): string {
-  if (!isFinite(v)) return isNaN(v) ? "nan" : v < 0 ? "-inf" : "inf";
+  if (!isFinite(v)) return isNaN(v) ? "-nan" : v < 0 ? "-inf" : "inf";
   const P = precIn === 0 ? 1 : precIn;
   if (v === 0) return alt ? (0).toFixed(P - 1) : "0";
   const e = fmtExp(v, P - 1, false);
@@ -128,6 +128,14 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
       default: {
         const v = Number(arg ?? 0);
         const p = prec ?? 6;
+        if (!isFinite(v)) {
+          // glibc prints the sign bit of a NaN: arithmetic makes x86-64's default NaN, which
+          // is negative (0.0/0.0 prints "-nan"); never zero-padded
+          s = isNaN(v) ? "-nan" : v < 0 ? "-inf" : (plus ? "+" : space ? " " : "") + "inf";
+          if (/[A-Z]/.test(conv)) s = s.toUpperCase();
+          out += pad(s, width, left, false);
+          continue;
+        }
         if (conv === "f" || conv === "F") s = v.toFixed(p);
         else if (conv === "e" || conv === "E") s = fmtExp(v, p, conv === "E");
         else s = fmtG(v, p, alt, conv === "G");
