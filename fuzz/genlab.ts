@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, bridge, nettools, nf, neigh, sys or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, bridge, nettools, nf, neigh, sys, netns, route, ss or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -67,6 +67,22 @@ neigh: [
   "ip rule add fwmark 1 table 100 pref 10", "ip rule del pref 10", "ip rule show", "ip rule add from 10.0.0.0/8 lookup 200", "ip rule add to 10.3.0.0/16 prohibit", "ip rule add iif v1 table 5 priority 300", "ip rule flush", "ip rule list table 200",
   "ip route add table 100 default via 10.0.0.2", "ip route show table 100", "ip route get 10.0.0.2 mark 1", "ip route flush table 100", "ip -s route get 10.0.0.2",
 ],
+  netns: [
+    "ip netns add n5", "ip netns del n5", "ip netns list", "ip netns exec n1 ip a", "ip -n n1 route", "ip -all netns exec ip -br l", "ip netns set n1 7",
+    "ip netns list-id", "ip netns identify", "ip netns pids n1", "ip link set v2 netns n1", "ip -n n1 link set v2 netns 1", "ip netns exec n1 sysctl net.ipv4.ip_forward",
+    "ip netns attach n6 1", "ip -n n1 link show", "ip netns exec nosuch true", "ip netns monitor", "ip netns set n1 auto", "ip netns exec n1 ping -c1 -W1 10.0.0.1",
+  ],
+  route: [
+    "ip route add 10.9.0.0/16 via 10.0.0.2 dev v1 metric 5", "ip route get 10.9.1.1", "ip route get 10.0.0.2 from 10.0.0.1", "ip route get 127.0.0.1 oif v1", "ip route get 10.0.0.2 iif v1 from 10.0.0.3",
+    "ip route add 10.8.0.0/24 dev v1 mtu 1300 advmss 1200", "ip route add 10.7.0.0/24 nexthop via 10.0.0.2 weight 2 nexthop via 10.0.0.3", "ip route show cached", "ip route flush cache",
+    "ip route add unreachable 10.6.0.0/24", "ip route add prohibit 10.5.0.0/24 metric 9", "ip route add throw 10.4.0.0/24", "ip route change 10.9.0.0/16 via 10.0.0.3", "ip route save > /tmp/r; ip route restore < /tmp/r",
+    "ip route show table local", "ip route show proto kernel", "ip route show scope link", "ip route list exact 10.9.0.0/16", "ip route list root 10.0.0.0/8", "ip route del 10.9.0.0/16 table main",
+    "ip -4 route show type unicast", "ip route add default via 10.0.0.2 src 10.0.0.1", "ip route replace 10.3.0.0/16 via 10.0.0.2 onlink", "ip -o route", "ip -j route show",
+  ],
+  ss: [
+    "ss -tuln", "ss -a", "ss -s", "ss -x", "ss -4 -n state listening", "ss -u -a", "nc -l -p 80 & sleep 0.1; ss -tlnp; kill %1", "ss -o state established", "ss -e", "ss -i", "ss -m",
+    "nstat -az", "nstat -s", "netstat -tuln", "netstat -an", "netstat -s", "netstat -g", "ip maddr show", "ip maddr add 01:00:5e:00:00:09 dev v1", "ip maddr del 01:00:5e:00:00:09 dev v1", "ip -s maddr",
+  ],
 };
 const weird: string[] = ["", "-", "--", "x", "999999999999", "-1", "0x", "1.2.3.4/33", "ff:ff", "dev", "lo", "v1", "v2", "br0", "n1", "10.0.0.256", "0/0", "default", "all", "help", "+", "0", "65536", "::1", "255.255.255.255", "nosuch", "up", "down", "on", "off", "10.0.0.3", "1", "2", "4294967295", "-4", "-6", "-s", "-d", "table", "via", "show", "add", "del", "02:00:00:00:00:aa", "0.0.0.0"];
 const list = fam === "all" ? Object.values(T).flat() : T[fam];
