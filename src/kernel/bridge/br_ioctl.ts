@@ -8,7 +8,7 @@ import { type KErr, kerr } from "../uapi/errno.ts";
 import { brAddBridge, brAddIf, brDelBridge, brDelIf } from "./br_if.ts";
 import { brStpSetPathCost, brStpSetPortPriority } from "./br_stp.ts";
 import { BR_ADMIN_COST, BR_MAX_PORTS } from "./br_private.ts";
-import { netDevices } from "./br_netlink.ts";
+import { brChangelink, netDevices } from "./br_netlink.ts";
 import { brFromDev } from "./br_private.ts";
 
 function devByName(net: Net, name: unknown) {
@@ -47,6 +47,12 @@ export function brAddDelIf(net: Net, req: Record<string, unknown>): Record<strin
 const BRCTL_GET_PORT_LIST = 3;
 const BRCTL_SET_PORT_PRIORITY = 16;
 const BRCTL_SET_PATH_COST = 17;
+/** the bridge-wide settings of old_dev_ioctl(), as the netlink attribute that sets each
+ * (times in clock_t, as sysfs and netlink take them) */
+const BRCTL_SET_BRIDGE: Record<number, string> = {
+  8: "IFLA_BR_FORWARD_DELAY", 9: "IFLA_BR_HELLO_TIME", 10: "IFLA_BR_MAX_AGE", 11: "IFLA_BR_AGEING_TIME",
+  14: "IFLA_BR_STP_STATE", 15: "IFLA_BR_PRIORITY",
+};
 
 /**
  * dev_ifsioc() → br_dev_siocdevprivate() → old_dev_ioctl(): SIOCDEVPRIVATE on `ifname` with
@@ -60,6 +66,8 @@ export function brDevSiocdevprivate(net: Net, req: Record<string, unknown>): Rec
   if (!br) return kerr("EOPNOTSUPP");
   const args = Array.isArray(req.args) ? (req.args as number[]) : [];
   const [cmd = 0, a1 = 0, a2 = 0] = args;
+  const attr = BRCTL_SET_BRIDGE[cmd];
+  if (attr) return brChangelink(dev, { [attr]: a1 }) ?? {};
   switch (cmd) {
     case BRCTL_GET_PORT_LIST: {
       let n = a2 | 0;

@@ -60,15 +60,6 @@ function ifindexOf(p: Process, name: string): number {
 
 const stateNames = ["disabled", "listening", "learning", "forwarding", "blocking"];
 
-function brChangelink(p: Process, br: BrInfo, data: InfoData): KErr | undefined {
-  const { ack } = p.sys.rtnl.talk({
-    type: "RTM_NEWLINK", flags: {},
-    ifi: { family: AF_UNSPEC, type: 0, index: br.link.ifi.index, flags: 0, change: 0 },
-    attrs: { IFLA_LINKINFO: { IFLA_INFO_KIND: "bridge", IFLA_INFO_DATA: data } },
-  });
-  return ack.ok ? undefined : ack;
-}
-
 type Sub = (p: Process, args: string[]) => number;
 
 const cmdAddbr: Sub = (p, [name]) => {
@@ -249,21 +240,27 @@ const cmdShowstp: Sub = (p, [brname]) => {
   return 0;
 };
 
-function setter(attr: string, scale: (v: number) => number, what: string, bad = `bad ${what} value`): Sub {
+/**
+ * libbridge_devif.c: br_set() — write /sys/class/net/BRIDGE/bridge/NAME ("%lu"), and when
+ * that fails the old SIOCDEVPRIVATE ioctl on the bridge (ENODEV for no such device,
+ * EOPNOTSUPP for one that is not a bridge)
+ */
+function brSet(p: Process, bridge: string, name: string, value: number, oldcode: number): KErr | undefined {
+  const e = p.sys.fs.write(`/sys/class/net/${bridge}/bridge/${name}`, `${BigInt.asUintN(64, BigInt(value))}\n`);
+  if (!e) return undefined;
+  const r = p.sys.ioctl({ request: "SIOCDEVPRIVATE", ifname: bridge.slice(0, 15), args: [oldcode, value, 0, 0] });
+  return isKErr(r) ? r : undefined;
+}
+
+/** br_cmd_set*(): the value parsed (sscanf) first, then br_set() */
+function setter(name: string, oldcode: number, scale: (v: number) => number, what: string, bad = `bad ${what} value`): Sub {
   return (p, [brname, val]) => {
-    // the value is parsed (sscanf) before the bridge is looked for
-    const v = attr === "IFLA_BR_PRIORITY" ? scanI(val!) : scanF(val!);
+    const v = name === "priority" ? scanI(val!) : scanF(val!);
     if (v === undefined) {
       p.stderr.write(`${bad}\n`);
       return 1;
     }
-    const br = bridges(p).get(brname!);
-    if (!br) {
-      // the sysfs write fails: /sys/class/net/<br>/bridge/<attr> does not exist
-      p.stderr.write(`set ${what} failed: ${strerror("ENODEV")}\n`);
-      return 1;
-    }
-    const e = brChangelink(p, br, { [attr]: scale(v) });
+    const e = brSet(p, brname!, name, scale(v), oldcode);
     if (e) {
       p.stderr.write(`set ${what} failed: ${strerror(e.errno)}\n`);
       return 1;
@@ -296,6 +293,7 @@ function portSet(p: Process, bridge: string, ifname: string, name: string, value
 const BRCTL_SET_PORT_PRIORITY = 16;
 const BRCTL_SET_PATH_COST = 17;
 const BRCTL_SET_BRIDGE_HAIRPIN = 0; /* hairpin has no old ioctl: libbridge passes 0 */
+const BRCTL_SET_BRIDGE_STP_STATE = 14;
 const BRCTL_GET_PORT_LIST = 3;
 const BR_MAX_PORTS = 1024;
 
@@ -373,12 +371,7 @@ const cmdStp: Sub = (p, [brname, val]) => {
     p.stderr.write("expect on/off for argument\n");
     return 1;
   }
-  const br = bridges(p).get(brname!);
-  if (!br) {
-    p.stderr.write(`set stp status failed: ${strerror("ENODEV")}\n`);
-    return 1;
-  }
-  const e = brChangelink(p, br, { IFLA_BR_STP_STATE: stp });
+  const e = brSet(p, brname!, "stp_state", stp, BRCTL_SET_BRIDGE_STP_STATE);
   if (e) {
     p.stderr.write(`set stp status failed: ${strerror(e.errno)}\n`);
     return 1;
@@ -393,11 +386,11 @@ const commands: [string, number, Sub, string][] = [
   ["addif", 2, cmdAddif, "<bridge> <device>\tadd interface to bridge"],
   ["delif", 2, cmdDelif, "<bridge> <device>\tdelete interface from bridge"],
   ["hairpin", 3, cmdHairpin, "<bridge> <port> {on|off}\tturn hairpin on/off"],
-  ["setageing", 2, setter("IFLA_BR_AGEING_TIME", cs, "ageing time"), "<bridge> <time>\t\tset ageing time"],
-  ["setbridgeprio", 2, setter("IFLA_BR_PRIORITY", (v) => v & 0xffff, "bridge priority", "bad priority"), "<bridge> <prio>\t\tset bridge priority"],
-  ["setfd", 2, setter("IFLA_BR_FORWARD_DELAY", cs, "forward delay"), "<bridge> <time>\t\tset bridge forward delay"],
-  ["sethello", 2, setter("IFLA_BR_HELLO_TIME", cs, "hello timer"), "<bridge> <time>\t\tset hello time"],
-  ["setmaxage", 2, setter("IFLA_BR_MAX_AGE", cs, "max age"), "<bridge> <time>\t\tset max message age"],
+  ["setageing", 2, setter("ageing_time", 11, cs, "ageing time"), "<bridge> <time>\t\tset ageing time"],
+  ["setbridgeprio", 2, setter("priority", 15, (v) => v, "bridge priority", "bad priority"), "<bridge> <prio>\t\tset bridge priority"],
+  ["setfd", 2, setter("forward_delay", 8, cs, "forward delay"), "<bridge> <time>\t\tset bridge forward delay"],
+  ["sethello", 2, setter("hello_time", 9, cs, "hello timer"), "<bridge> <time>\t\tset hello time"],
+  ["setmaxage", 2, setter("max_age", 10, cs, "max age"), "<bridge> <time>\t\tset max message age"],
   ["setpathcost", 3, cmdSetpathcost, "<bridge> <port> <cost>\tset path cost"],
   ["setportprio", 3, cmdSetportprio, "<bridge> <port> <prio>\tset port priority"],
   ["show", 0, cmdShow, "[ <bridge> ]\t\tshow a list of bridges"],

@@ -503,7 +503,12 @@ function doFdb(ctx: IpCtx, argv: string[]): number {
   if (matches(c, "append") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, append: true }, rest);
   if (matches(c, "replace") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, replace: true }, rest);
   if (matches(c, "delete") === false) return fdbModify(ctx, "RTM_DELNEIGH", {}, rest);
+  if (matches(c, "get") === false || c === "flush") {
+    ctx.err("bridge fdb %s: not supported by this emulator\n", c === "flush" ? "flush" : "get");
+    return ctx.exit(-1);
+  }
   if (matches(c, "show") === false || matches(c, "lst") === false || matches(c, "list") === false) return fdbShow(ctx, rest);
+  if (matches(c, "help") === false) fdbUsage(ctx);
   ctx.err('Command "%s" is unknown, try "bridge fdb help".\n', c);
   return ctx.exit(-1);
 }
