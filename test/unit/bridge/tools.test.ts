@@ -17,7 +17,8 @@ import { igmpInit } from "../../../src/kernel/ipv4/igmp.ts";
 import { addrconfInit } from "../../../src/kernel/ipv6/addrconf.ts";
 import { ndiscInit } from "../../../src/kernel/ipv6/ndisc.ts";
 import { devAddrListsInit } from "../../../src/kernel/core/dev_addr_lists.ts";
-import { brIoctlStub, brAddDelIf } from "../../../src/kernel/bridge/br_ioctl.ts";
+import { brIoctlStub, brAddDelIf, brDevSiocdevprivate } from "../../../src/kernel/bridge/br_ioctl.ts";
+import { createKernelFs } from "../../../src/kernel/core/procfs.ts";
 import type { Syscalls, IoctlReq } from "../../../src/kernel/uapi/syscalls.ts";
 import type { Process } from "../../../src/userland/process.ts";
 import { brctl } from "../../../src/userland/bridge-utils/brctl.ts";
@@ -51,7 +52,11 @@ function world() {
   (host as unknown as { initNet: Net }).initNet = net;
   const sys = {
     rtnl: rtnetlinkFor(net),
-    ioctl: (req: IoctlReq) => (req.request === "SIOCBRADDBR" || req.request === "SIOCBRDELBR" ? brIoctlStub(net, req) : brAddDelIf(net, req)),
+    // libbridge writes the bridge's sysfs files, and falls back to the old SIOCDEVPRIVATE
+    fs: createKernelFs(net),
+    ioctl: (req: IoctlReq) =>
+      req.request === "SIOCBRADDBR" || req.request === "SIOCBRDELBR" ? brIoctlStub(net, req)
+      : req.request === "SIOCDEVPRIVATE" ? brDevSiocdevprivate(net, req) : brAddDelIf(net, req),
     now: () => sched.now,
   } as unknown as Syscalls;
   return { net, sched, sys, log };
