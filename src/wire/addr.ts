@@ -89,7 +89,8 @@ export function isZeroEther(b: Uint8Array, off = 0): boolean {
 /** ipv4_is_multicast() and friends (include/linux/in.h), on host-order addresses */
 export const ipv4IsMulticast = (a: number): boolean => (a >>> 28) === 0xe;
 export const ipv4IsLbcast = (a: number): boolean => a === 0xffffffff;
-export const ipv4IsZeronet = (a: number): boolean => (a >>> 24) === 0;
+/** (since Linux 5.3 only 0.0.0.0 itself: 0.0.0.0/8 is unicast address space) */
+export const ipv4IsZeronet = (a: number): boolean => a === 0;
 export const ipv4IsLoopback = (a: number): boolean => (a >>> 24) === 127;
 export const ipv4IsLocalMulticast = (a: number): boolean => (a >>> 8) === 0xe00000;
 

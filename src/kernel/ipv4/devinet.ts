@@ -5,6 +5,7 @@
  * sysctls net/ipv4/conf/{all,default,DEV}/* with devinet_sysctl_forward's interplay with
  * net/ipv4/ip_forward, and the legacy SIOC[GS]IF{ADDR,NETMASK,BRDADDR,DSTADDR} ioctls.
  */
+import { ipv4IsZeronet } from "../../wire/addr.ts";
 import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
@@ -68,7 +69,7 @@ export function badMask(mask: number, addr: number): boolean {
   return ((hmask + 1) & hmask) !== 0;
 }
 
-export const ipv4IsZeronet = (a: number): boolean => (a & 0xff000000) === 0;
+export { ipv4IsZeronet };
 export const ipv4IsLoopback = (a: number): boolean => (a & 0xff000000) >>> 0 === 0x7f000000;
 export const ipv4IsMulticast = (a: number): boolean => (a & 0xf0000000) >>> 0 === 0xe0000000;
 export const ipv4IsLbcast = (a: number): boolean => a >>> 0 === 0xffffffff;
