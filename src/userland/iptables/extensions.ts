@@ -154,10 +154,33 @@ function parseUint(s: string, max: number, what: string): number {
   return n;
 }
 
-function parseMarkMask(s: string): [number, number] {
-  const [a, b] = s.split("/");
-  const v = parseUint(a!, 0xffffffff, "mark");
-  return [v, b === undefined ? 0xffffffff : parseUint(b, 0xffffffff, "mask")];
+/** xtables_strtoui() with an end: strtoumax(s, base 0) of a prefix, [value, rest] in range */
+function strtouiPrefix(s: string): [number, string] | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m) return undefined;
+  const t = m[2]!;
+  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
+  if (m[1] === "-" && v !== 0) return undefined; // a negative wraps past UINT32_MAX
+  return v <= 0xffffffff ? [v, s.slice(m[0].length)] : undefined;
+}
+
+/** xtables_parse_val_mask() for an XTTYPE_MARKMASK32 option: VALUE[/MASK] */
+function parseMarkMask(s: string, ext: string, opt: string): [number, number] {
+  const bad = (): never => xtablesError(PARAMETER_PROBLEM, `${ext}: bad integer value for option "--${opt}", or out of range.\n`);
+  const garbage = (): never => xtablesError(PARAMETER_PROBLEM, `${ext}: trailing garbage after value for option "--${opt}".\n`);
+  const v = strtouiPrefix(s) ?? bad();
+  if (v[1] === "") return [v[0], 0xffffffff];
+  if (v[1][0] !== "/") garbage();
+  const k = strtouiPrefix(v[1].slice(1)) ?? bad();
+  if (k[1] !== "") garbage();
+  return [v[0], k[0]];
+}
+
+/** xtopt_parse_int() for an XTTYPE_UINT32 option */
+function parseU32Opt(s: string, ext: string, opt: string): number {
+  const v = strtouiPrefix(s);
+  if (!v || v[1] !== "") xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", or out of range (0-4294967295).\n`);
+  return v[0];
 }
 
 function ipToStr(a: number): string {
@@ -745,7 +768,8 @@ const MARK: Ext = {
   name: "MARK", revision: 2, kind: "target", opts: { "set-mark": true, "set-xmark": true, "and-mark": true, "or-mark": true, "xor-mark": true },
   init: () => ({ mark: 0, mask: 0 }),
   parse(o, arg, _i, d) {
-    const [m, k] = parseMarkMask(arg);
+    // set-xmark and set-mark are XTTYPE_MARKMASK32, the others XTTYPE_UINT32
+    const [m, k] = o === "set-xmark" || o === "set-mark" ? parseMarkMask(arg, "MARK", o) : [parseU32Opt(arg, "MARK", o), 0xffffffff];
     if (o === "set-xmark") { d["mark"] = m; d["mask"] = k; }
     else if (o === "set-mark") { d["mark"] = m; d["mask"] = (m | k) >>> 0; }
     else if (o === "and-mark") { d["mark"] = 0; d["mask"] = (~m) >>> 0; }
@@ -774,7 +798,7 @@ const CONNMARK: Ext = {
   parse(o, arg, _i, d) {
     if (o === "set-xmark" || o === "set-mark" || o === "save-mark" || o === "restore-mark") d["__set"] = 1;
     if (o === "set-xmark" || o === "set-mark") {
-      const [m, k] = parseMarkMask(arg);
+      const [m, k] = parseMarkMask(arg, "CONNMARK", o);
       d["mode"] = 0;
       d["ctmark"] = m;
       d["ctmask"] = o === "set-mark" ? (m | k) >>> 0 : k;
@@ -782,9 +806,9 @@ const CONNMARK: Ext = {
       d["mode"] = o === "save-mark" ? 1 : 2;
       d["ctmask"] = 0xffffffff;
       d["nfmask"] = 0xffffffff;
-    } else if (o === "nfmask") d["nfmask"] = parseUint(arg, 0xffffffff, "mask");
-    else if (o === "ctmask") d["ctmask"] = parseUint(arg, 0xffffffff, "mask");
-    else { d["nfmask"] = d["ctmask"] = parseUint(arg, 0xffffffff, "mask"); }
+    } else if (o === "nfmask") d["nfmask"] = parseU32Opt(arg, "CONNMARK", o);
+    else if (o === "ctmask") d["ctmask"] = parseU32Opt(arg, "CONNMARK", o);
+    else { d["nfmask"] = d["ctmask"] = parseU32Opt(arg, "CONNMARK", o); }
   },
   final(d) {
     if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "CONNMARK target: No operation specified");

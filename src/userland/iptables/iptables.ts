@@ -980,8 +980,9 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
       return true;
     }
     case CMD_RENAME_CHAIN: {
-      const c = needChain(h, chain, "chain_user_rename");
+      // nft_cmd_chain_user_rename(): the new name must not exist, checked first
       if (h.findChain(cs.newname)) throw new CmdFail("chain_user_rename", "EEXIST");
+      const c = needChain(h, chain, "chain_user_rename");
       if (c.hook >= 0) throw new CmdFail("chain_user_rename", "ENOENT");
       for (const x of h.chains) for (const r of x.rules) if (!r.target && r.jumpto === chain) r.jumpto = cs.newname;
       c.name = cs.newname;
