@@ -69,8 +69,8 @@ neigh: [
 ],
   netns: [
     "ip netns add n5", "ip netns del n5", "ip netns list", "ip netns exec n1 ip a", "ip -n n1 route", "ip -all netns exec ip -br l", "ip netns set n1 7",
-    "ip netns list-id", "ip netns identify", "ip netns pids n1", "ip link set v2 netns n1", "ip -n n1 link set v2 netns 1", "ip netns exec n1 sysctl net.ipv4.ip_forward",
-    "ip netns attach n6 1", "ip -n n1 link show", "ip netns exec nosuch true", "ip netns set n1 auto", "ip netns exec n1 ping -c1 -W1 10.0.0.1",
+    "ip netns list-id", "ip netns identify", "ip netns pids n1", "ip link set v2 netns n1", "ip -n n1 link set v2 netns n5", "ip netns exec n1 sysctl net.ipv4.ip_forward",
+"ip -n n1 link show", "ip netns exec nosuch true", "ip netns set n1 auto", "ip netns exec n1 ping -c1 -W1 10.0.0.1",
   ],
   route: [
     "ip route add 10.9.0.0/16 via 10.0.0.2 dev v1 metric 5", "ip route get 10.9.1.1", "ip route get 10.0.0.2 from 10.0.0.1", "ip route get 127.0.0.1 oif v1", "ip route get 10.0.0.2 iif v1 from 10.0.0.3",
@@ -107,6 +107,14 @@ for (let i = 0; i < count; i++) {
     else if (op === 2 && at < toks.length) toks[at] = q;
     else toks.splice(at, 0, toks[at - 1]!);
   }
-  out.push(toks.join(" "));
+  const line = toks.join(" ");
+  // never a process id after `netns` or `attach`: labtool's sandbox has no pid namespace, so
+  // pid 1 is the machine's own init and `ip link set DEV netns 1` would move DEV into the
+  // machine's network namespace
+  if (/\b(netns|attach)\b.*\s\d+(\s|$)/.test(line) && /\b(link|attach)\b/.test(line)) {
+    i--;
+    continue;
+  }
+  out.push(line);
 }
 process.stdout.write(out.join("\n") + "\n");
