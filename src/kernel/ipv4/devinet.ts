@@ -514,21 +514,12 @@ export function inetConfirmAddr(net: Net, inDev: InDevice | undefined, dst: numb
  * with a source address.
  */
 export function ipDevFind(net: Net, addr: number): NetDevice | undefined {
-  // the first in ifindex order, without sorting a copy of the device list per packet
-  let found: NetDevice | undefined;
   for (const d of net.devByIndex.values()) {
-    if (found !== undefined && d.ifindex > found.ifindex) continue;
     const ind = devInDevice(d);
     if (ind === undefined) continue;
     const l = ind.ifaList;
-    for (let i = 0; i < l.length; i++) {
-      if (l[i]!.ifaLocal === addr) {
-        found = d;
-        break;
-      }
-    }
+    for (let i = 0; i < l.length; i++) if (l[i]!.ifaLocal === addr) return d;
   }
-  if (found) return found;
   const local = fibGetTable(net, RT_TABLE_LOCAL);
   const r = local ? fibTableLookup(local, { daddr: addr, saddr: 0, oif: 0, iif: 0, tos: 0, mark: 0, scope: 0, proto: 0, uid: 0 }) : undefined;
   return r && !isKErr(r) && r.type === RTN_LOCAL ? r.nhDev : undefined;
