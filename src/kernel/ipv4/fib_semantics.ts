@@ -10,7 +10,7 @@ import { kerr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET, RTN_UNSPEC, RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_ANYCAST, RTN_MULTICAST, RTN_BLACKHOLE,
   RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_NAT, RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST,
-  RT_SCOPE_NOWHERE, RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_COMPAT, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_ONLINK,
+  RT_SCOPE_NOWHERE, RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_COMPAT, RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTNH_F_PERVASIVE,
   RTNH_F_OFFLOAD, type RouteMsg, type RtaAttrs, type RtaMetrics,
 } from "../uapi/rtnetlink.ts";
 import { IFF_UP } from "../uapi/if.ts";
@@ -170,6 +170,7 @@ function fibCheckNhV4Gw(net: Net, nh: FibNh, table: number, scope: number): KErr
 
 /** net/ipv4/fib_semantics.c: fib_check_nh_nongw() */
 function fibCheckNhNongw(net: Net, nh: FibNh): KErr | undefined {
+  if (nh.nhFlags & (RTNH_F_PERVASIVE | RTNH_F_ONLINK)) return kerr("EINVAL", "Invalid flags for nexthop - PERVASIVE and ONLINK can not be set");
   nh.nhScope = RT_SCOPE_HOST;
   const dev = glue_devGetByIndex(net, nh.nhOif);
   if (!dev || !devInDevice(dev)) return kerr("ENODEV");

@@ -4,7 +4,7 @@
  */
 import { COLOR_IFNAME, ifaFamilyColor } from "../lib/json_print.ts";
 import type { IpCtx } from "../lib/context.ts";
-import type { RouteMsg, RtaAttrs, RtaMetrics, RtnlMsg, NlFlags } from "../../kernel/uapi/rtnetlink.ts";
+import type { RouteMsg, RtaAttrs, RtaMetrics, RtnlMsg, NlFlags, RtNexthop } from "../../kernel/uapi/rtnetlink.ts";
 import {
   AF_INET, AF_INET6, AF_UNSPEC, RTCF_BROADCAST, RTCF_DIRECTDST, RTCF_DIRECTSRC, RTCF_DNAT,
   RTCF_DOREDIRECT, RTCF_FAST, RTCF_LOCAL, RTCF_MASQ, RTCF_MULTICAST, RTCF_NOTIFY, RTCF_REDIRECTED,
@@ -408,9 +408,102 @@ export function printRoute(ctx: IpCtx, n: RtnlMsg): number {
   if (tb.RTA_METRICS) printRtaMetrics(ctx, tb.RTA_METRICS);
   if (tb.RTA_IIF !== undefined && f.iifmask !== -1) printRtaIfidx(ctx, tb.RTA_IIF, "iif");
   if (tb.RTA_PREF !== undefined) printRtPref(ctx, tb.RTA_PREF);
+  if (tb.RTA_MULTIPATH) printRtaMultipath(ctx, r, tb.RTA_MULTIPATH);
   ctx.printString(PRINT_FP, null, "\n", null);
   ctx.closeJsonObject();
   return 0;
+}
+
+/** ip/iproute.c: parse_one_nh() — the words of one `nexthop` (argv[0] is "nexthop"); the
+ * words left, or undefined after an error that returns (nodev) */
+function parseOneNh(ctx: IpCtx, r: RouteMsg["rtm"], nh: RtNexthop, argvIn: string[]): string[] | undefined {
+  let argv = argvIn;
+  const next = (): string => {
+    argv = argv.slice(1);
+    if (argv.length <= 0) incompleteCommand(ctx);
+    return argv[0]!;
+  };
+  for (argv = argv.slice(1); argv.length > 0; argv = argv.slice(1)) {
+    const a = argv[0]!;
+    if (a === "via") {
+      let v = next();
+      let family = readFamily(v);
+      if (family === AF_UNSPEC) family = r.family;
+      else v = next();
+      const addr = getAddr(ctx, v, family);
+      if (r.family === AF_UNSPEC) r.family = addr.family;
+      if (addr.family !== r.family) {
+        ctx.err("Error: RTA_VIA is not supported by this emulator\n");
+        return undefined;
+      }
+      nh.RTA_GATEWAY = prefixBytes(addr);
+    } else if (a === "dev") {
+      const d = next();
+      const idx = ctx.ll.llNameToIndex(d);
+      if (!idx) {
+        nodev(ctx, d);
+        return undefined;
+      }
+      nh.rtnh_ifindex = idx;
+    } else if (a === "weight") {
+      const v = next();
+      const w = getUnsigned(v, 0);
+      if (w === undefined || w === 0 || w > 256) invarg(ctx, '"weight" is invalid\n', v);
+      nh.rtnh_hops = w - 1;
+    } else if (a === "onlink") nh.rtnh_flags |= RTNH_F_ONLINK;
+    else if (!matches(a, "realms") || a === "encap" || a === "as") {
+      ctx.err("Error: nexthop %s is not supported by this emulator\n", a === "as" || a === "encap" ? a : "realms");
+      return undefined;
+    } else break;
+  }
+  return argv;
+}
+
+/** ip/iproute.c: parse_nexthops(): `nexthop NH-ARGS` up to the end of the line */
+function parseNexthops(ctx: IpCtx, r: RouteMsg["rtm"], argvIn: string[]): RtNexthop[] | undefined {
+  let argv = argvIn;
+  const out: RtNexthop[] = [];
+  while (argv.length > 0) {
+    if (argv[0] !== "nexthop") {
+      ctx.err('Error: "nexthop" or end of line is expected instead of "%s"\n', argv[0]);
+      ctx.exit(-1);
+    }
+    if (argv.length <= 1) {
+      ctx.err('Error: unexpected end of line after "nexthop"\n');
+      ctx.exit(-1);
+    }
+    const nh: RtNexthop = { rtnh_flags: 0, rtnh_hops: 0, rtnh_ifindex: 0 };
+    const rest = parseOneNh(ctx, r, nh, argv);
+    if (rest === undefined) {
+      ctx.err("Error: cannot parse nexthop\n");
+      ctx.exit(-1);
+    }
+    out.push(nh);
+    argv = rest;
+  }
+  return out;
+}
+
+/** ip/iproute.c: print_rta_multipath() (unicast routes) */
+function printRtaMultipath(ctx: IpCtx, r: RouteMsg["rtm"], mp: RtNexthop[]): void {
+  ctx.openJsonArray(PRINT_JSON, "nexthops");
+  for (const nh of mp) {
+    ctx.openJsonObject(null);
+    ctx.printString(PRINT_FP, null, "%s\tnexthop ", ctx.SL);
+    if (nh.RTA_GATEWAY) {
+      const gw = formatHost(r.family, nh.RTA_GATEWAY);
+      if (ctx.isJsonContext()) ctx.printString(PRINT_JSON, "gateway", null, gw);
+      else {
+        ctx.printf("via ");
+        ctx.printString(PRINT_FP, null, "%s ", gw, ifaFamilyColor(r.family));
+      }
+    }
+    ctx.printString(PRINT_ANY, "dev", "dev %s ", ctx.ll.llIndexToName(nh.rtnh_ifindex));
+    ctx.printInt(PRINT_ANY, "weight", "weight %d ", nh.rtnh_hops + 1);
+    printRtFlags(ctx, nh.rtnh_flags);
+    ctx.closeJsonObject();
+  }
+  ctx.closeJsonArray(PRINT_JSON, null);
 }
 
 /** ip/iproute.c: iproute_modify() */
@@ -430,6 +523,7 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
   let haveMx = false;
   let d: string | undefined;
   let gwOk = false;
+  let nhsOk = false;
   let dstOk = false;
   let scopeOk = false;
   let tableOk = false;
@@ -513,8 +607,8 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     else if (!matches(a, "window")) metric32("window", "RTAX_WINDOW", 3);
     else if (a === "onlink") r.flags |= RTNH_F_ONLINK;
     else if (a === "nexthop") {
-      ctx.err("Error: multipath routes are not supported by this emulator\n");
-      return -1;
+      nhsOk = true;
+      break;
     } else if (!matches(a, "protocol")) {
       const v = next();
       const prot = ctx.names.rtnlRtprotA2n(v);
@@ -574,6 +668,11 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     if (mxlock) mx.RTAX_LOCK = mxlock;
     req.attrs.RTA_METRICS = mx;
   }
+  if (nhsOk) {
+    const mp = parseNexthops(ctx, r, argv);
+    if (mp === undefined) return -1;
+    if (mp.length) req.attrs.RTA_MULTIPATH = mp;
+  }
   if (r.family === AF_UNSPEC) r.family = AF_INET;
   if (!tableOk) {
     if (r.type === RTN_LOCAL || r.type === RTN_BROADCAST || r.type === RTN_NAT || r.type === RTN_ANYCAST)
@@ -585,7 +684,7 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     else if (r.type === RTN_BROADCAST || r.type === RTN_MULTICAST || r.type === RTN_ANYCAST) r.scope = RT_SCOPE_LINK;
     else if (r.type === RTN_UNICAST || r.type === RTN_UNSPEC) {
       if (cmd === "RTM_DELROUTE") r.scope = RT_SCOPE_NOWHERE;
-      else if (!gwOk) r.scope = RT_SCOPE_LINK;
+      else if (!gwOk && !nhsOk) r.scope = RT_SCOPE_LINK;
     }
   }
   if (!typeOk && r.family === AF_MPLS) r.type = RTN_UNICAST;
