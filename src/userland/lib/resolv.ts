@@ -433,4 +433,11 @@ export class StubResolver {
     const qname = `${addr & 0xff}.${(addr >>> 8) & 0xff}.${(addr >>> 16) & 0xff}.${addr >>> 24}.in-addr.arpa`;
     return this.query(qname, T_PTR);
   }
+
+  /** _nss_dns_gethostbyaddr2_r() for AF_INET6: a PTR query for the nibbles under ip6.arpa */
+  async gethostbyaddr6(addr: Uint8Array): Promise<string | undefined> {
+    let qname = "";
+    for (let i = 15; i >= 0; i--) qname += `${(addr[i]! & 0xf).toString(16)}.${(addr[i]! >> 4).toString(16)}.`;
+    return this.query(qname + "ip6.arpa", T_PTR);
+  }
 }

@@ -243,7 +243,7 @@ async function netstatMain(p: Process): Promise<number> {
     out += "IPv6/IPv4 Group Memberships\n";
     out += "Interface       RefCnt Group\n";
     out += "--------------- ------ ---------------------\n";
-    out += igmpInfo(p, res, (f.not & FLAG_NUM_HOST) !== 0);
+    out += await igmpInfo(p, res, (f.not & FLAG_NUM_HOST) !== 0);
   }
   if (!flagArg || f.unx) {
     out += `Active UNIX domain sockets ${mode}\n`;
@@ -383,52 +383,56 @@ function inetRows(p: Process, path: string, prot: string, o: SockOpts): string {
 }
 
 /** netstat.c: igmp_info() — INFO_GUTS6(/proc/net/igmp, /proc/net/igmp6, igmp_do_one) */
-function igmpInfo(p: Process, res: Resolver, numHost: boolean): string {
+async function igmpInfo(p: Process, res: Resolver, numHost: boolean): Promise<string> {
   let out = "";
   const v4 = p.sys.fs.read("/proc/net/igmp");
   if (typeof v4 === "string") {
     let idxFlag = false;
     let device = "";
-    v4.split("\n").forEach((line, lnr) => {
-      if (line === "") return;
+    for (const [lnr, line] of v4.split("\n").entries()) {
+      if (line === "") continue;
       if (lnr === 0) {
         idxFlag = line.startsWith("Idx");
-        return;
+        continue;
       }
       if (line[0] !== "\t") {
         /* sscanf("%d\t%15c"): the device column, cut at the last ':' */
         const m = idxFlag ? /^\s*-?\d+\t(.{0,15})/.exec(line) : /^(.{0,15})/.exec(line);
         if (!m) {
           p.stderr.write(`warning, got bogus igmp line ${lnr}.\n`);
-          return;
+          continue;
         }
         device = m[1]!;
         const c = device.lastIndexOf(":");
         if (c >= 0) device = device.slice(0, c);
-        return;
+        continue;
       }
       const m = /^\s+([0-9A-Fa-f]{1,8})\s+(-?\d+)/.exec(line); /* "\t%8[0-9A-Fa-f] %d": \t skips any white space */
       if (!m) {
         p.stderr.write(`warning, got bogus igmp line ${lnr}.\n`);
-        return;
+        continue;
       }
       const addr = procHexAddr(m[1]!);
+      // INET_sprint() → INET_rresolve(): a PTR query unless numeric or cached
+      await res.prefetchRresolve(p, addr, numHost ? 4 : 0, 0xffffff00);
       out += sprintf("%-15s %-6d %s\n", device, Number(m[2]), res.inetSprint(addr, numHost ? 4 : 0));
-    });
+    }
   }
   const v6 = p.sys.fs.read("/proc/net/igmp6");
   if (typeof v6 === "string") {
-    v6.split("\n").forEach((line, lnr) => {
-      if (line === "") return;
+    for (const [lnr, line] of v6.split("\n").entries()) {
+      if (line === "") continue;
       const m = /^\s*(-?\d+)\s+(\S{1,15})\s+([0-9A-Fa-f]{1,64})\s+(-?\d+)/.exec(line);
       if (!m) {
         p.stderr.write(`warning, got bogus igmp6 line ${lnr}.\n`);
-        return;
+        continue;
       }
       const a = new Uint8Array(16);
       for (let i = 0; i < 16; i++) a[i] = parseInt(m[3]!.slice(2 * i, 2 * i + 2) || "0", 16);
-      out += sprintf("%-15s %-6d %s\n", m[2]!, Number(m[4]), inetNtop6(a));
-    });
+      // INET6_sprint() → INET6_rresolve(): getnameinfo() asks DNS (no cache) unless numeric
+      const name = numHost ? undefined : await res.gethostbyaddr6(p, a);
+      out += sprintf("%-15s %-6d %s\n", m[2]!, Number(m[4]), name ?? inetNtop6(a));
+    }
   }
   return out;
 }

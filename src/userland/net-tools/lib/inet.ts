@@ -194,6 +194,13 @@ export class Resolver {
     this.dnsNames.set(ad, await this.dns.gethostbyaddr(ad));
   }
 
+  /** getnameinfo() of an IPv6 address, its dns part (a PTR query under ip6.arpa). Not modelled:
+   * the files part — an IPv6 line of /etc/hosts (ff02::1 ip6-allnodes) is not consulted */
+  async gethostbyaddr6(p: Process, addr: Uint8Array): Promise<string | undefined> {
+    this.dns ??= await StubResolver.load(p);
+    return this.dns.gethostbyaddr6(addr);
+  }
+
   /** getnetbyname(): files only */
   getnetbyname(name: string): number | undefined {
     const lc = name.toLowerCase();
