@@ -13,7 +13,7 @@ import { StdioOut } from "../lib/stdio.ts";
 import { getAftype } from "./lib/af.ts";
 import { getHwntype, getHwtype, printHwlist, type HwType } from "./lib/hw.ts";
 import { Resolver, inetNtoa } from "./lib/inet.ts";
-import { hostBuf, E_OPTERR, E_USAGE, E_VERSION, FEATURES, FLAG_NUM, RELEASE, getoptLong, perror, type LongOpt } from "./lib/util.ts";
+import { hostBuf, E_OPTERR, E_USAGE, E_VERSION, features, FLAG_NUM, RELEASE, getoptLong, perror, type LongOpt } from "./lib/util.ts";
 import { ioctl } from "./lib/sockets.ts";
 
 const DFLT_HW = "ether";
@@ -382,7 +382,8 @@ class Arp extends StdioOut {
       { name: "use-device", hasArg: 0, val: "D" },
       { name: "symbolic", hasArg: 0, val: "N" },
     ];
-    const { opts, args } = getoptLong(this.p, argv, "A:H:adfp:nsei:t:vh?DNV", longopts);
+    // -h, -V and an invalid option end the run where getopt_long() returns them
+    const { opts, args } = getoptLong(this.p, argv, "A:H:adfp:nsei:t:vh?DNV", longopts, { stopAtError: true, stopAt: "hV" });
     let ap = getAftype(DFLT_AF)!;
     for (const [c, optarg] of opts) {
       switch (c) {
@@ -439,7 +440,7 @@ class Arp extends StdioOut {
           this.device = (optarg ?? "").slice(0, 15);
           break;
         case "V":
-          this.printf("%s\n%s\n", RELEASE, FEATURES);
+          this.printf("%s\n%s\n", RELEASE, features("arp"));
           return E_VERSION;
         case "h":
           this.usage(E_USAGE);

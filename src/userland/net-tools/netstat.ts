@@ -13,7 +13,7 @@ import { inetNtop6 } from "../lib/utils.ts";
 import { parsesnmp, parsesnmp6 } from "./statistics.ts";
 import { IfList } from "./lib/interface.ts";
 import {
-  E_OPTERR, E_USAGE, E_VERSION, FEATURES, FLAG_CACHE, FLAG_EXT, FLAG_FIB, FLAG_NUM, FLAG_NUM_HOST, FLAG_NUM_PORT,
+  E_OPTERR, E_USAGE, E_VERSION, features, FLAG_CACHE, FLAG_EXT, FLAG_FIB, FLAG_NUM, FLAG_NUM_HOST, FLAG_NUM_PORT,
   FLAG_NUM_USER, FLAG_SYM, FLAG_VERBOSE, RELEASE, getoptLong, type LongOpt,
 } from "./lib/util.ts";
 
@@ -153,7 +153,8 @@ async function netstatMain(p: Process): Promise<number> {
         af("inet");
         break;
       case "V":
-        p.stdout.write(`${RELEASE}\n${FEATURES}\n`);
+        // netstat.c: version(): the release, its authors, the features
+        p.stdout.write(`${RELEASE}\nFred Baumgarten, Alan Cox, Bernd Eckenfels, Phil Blundell, Tuan Hoang, Brian Micek and others\n${features("netstat")}\n`);
         return E_VERSION;
       case "v":
         f.ver |= FLAG_VERBOSE;

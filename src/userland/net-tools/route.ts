@@ -6,7 +6,7 @@ import { Resolver } from "./lib/inet.ts";
 import { routeInfo } from "./lib/inet_gr.ts";
 import { RTACTION_ADD, RTACTION_DEL, RTACTION_FLUSH, RTACTION_HELP, RTACTION_SHOW, routeEdit } from "./lib/inet_sr.ts";
 import {
-  E_OPTERR, E_USAGE, E_VERSION, FEATURES, FLAG_CACHE, FLAG_EXT, FLAG_FIB, FLAG_NUM, FLAG_SYM, FLAG_VERBOSE, RELEASE,
+  E_OPTERR, E_USAGE, E_VERSION, features, FLAG_CACHE, FLAG_EXT, FLAG_FIB, FLAG_NUM, FLAG_SYM, FLAG_VERBOSE, RELEASE,
   getoptLong, type LongOpt,
 } from "./lib/util.ts";
 
@@ -94,7 +94,7 @@ async function routeMain(p: Process): Promise<number> {
         af("inet");
         break;
       case "V":
-        p.stdout.write(`${RELEASE}\n${FEATURES}\n`);
+        p.stdout.write(`${RELEASE}\n${features("route")}\n`);
         return E_VERSION;
       case "h":
       case "?":

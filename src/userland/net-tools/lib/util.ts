@@ -32,10 +32,17 @@ export const FLAG_VERBOSE = 256;
 
 /** config.h of Debian's net-tools 2.10 build: `route -V`, `arp -V`, `netstat -V` */
 export const RELEASE = "net-tools 2.10";
-export const FEATURES =
-  "+NEW_ADDRT +RTF_IRTT +RTF_REJECT +I18N +SELINUX\n" +
-  "AF: (inet) +UNIX +INET +INET6 +IPX +AX25 +NETROM +X25 +ATALK +ECONET +ROSE -BLUETOOTH\n" +
-  "HW:  +ETHER +ARC +SLIP +PPP +TUNNEL -TR +AX25 +NETROM +X25 +FR +ROSE +ASH +SIT +FDDI +HIPPI +HDLC/LAPB +EUI64 ";
+/**
+ * lib/net-features.h: the Features string each tool compiles (FEATURE_ROUTE / FEATURE_NETSTAT
+ * add the route flags, netstat its masquerading; arp names its DFLT_HW)
+ */
+export function features(tool: "arp" | "route" | "netstat"): string {
+  const route = tool === "arp" ? "" : "+NEW_ADDRT +RTF_IRTT +RTF_REJECT ";
+  const fw = tool === "netstat" ? "+FW_MASQUERADE " : "";
+  return `${route}${fw}+I18N +SELINUX\n` +
+    "AF: (inet) +UNIX +INET +INET6 +IPX +AX25 +NETROM +X25 +ATALK +ECONET +ROSE -BLUETOOTH\n" +
+    `HW: ${tool === "arp" ? "(ether)" : ""} +ETHER +ARC +SLIP +PPP +TUNNEL -TR +AX25 +NETROM +X25 +FR +ROSE +ASH +SIT +FDDI +HIPPI +HDLC/LAPB +EUI64 `;
+}
 
 /** perror(3): "s: strerror(errno)" */
 export function perror(p: Process, s: string, e: KErr): void {
@@ -172,10 +179,11 @@ export interface GetoptResult {
  * 'x'", "PROG: option requires an argument -- 'x'", "PROG: unrecognized option '--xx'") and
  * yield '?'. `stopAtError`: parsing ends at the first '?', for a tool whose getopt loop exits
  * there (only that message is printed, as with glibc); `firstOnly`: it ends after the first
- * option of any kind (a loop whose every case returns).
+ * option of any kind (a loop whose every case returns); `stopAt`: it ends after any of these
+ * option characters (cases that exit, as usage or version).
  */
 export function getoptLong(
-  p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = [], { stopAtError = false, firstOnly = false } = {},
+  p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = [], { stopAtError = false, firstOnly = false, stopAt = "" } = {},
 ): GetoptResult {
   const prog = argv[0] ?? "";
   const opts: [string, string | undefined][] = [];
@@ -186,6 +194,7 @@ export function getoptLong(
   for (let i = 1; i < argv.length; i++) {
     if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
     if (firstOnly && opts.length) return { opts, args };
+    if (stopAt && opts.length && stopAt.includes(opts[opts.length - 1]![0])) return { opts, args };
     const a = argv[i]!;
     if (a === "--") {
       args.push(...argv.slice(i + 1));
@@ -230,6 +239,7 @@ export function getoptLong(
       for (let j = 1; j < a.length; j++) {
         if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
         if (firstOnly && opts.length) return { opts, args };
+        if (stopAt && opts.length && stopAt.includes(opts[opts.length - 1]![0])) return { opts, args };
         const c = a[j]!;
         const k = shortopts.indexOf(c);
         if (k < 0 || c === ":") {
