@@ -65,6 +65,8 @@ export class SkBuff {
   sk: unknown = undefined;
   /** IP-layer control block (IPCB): flags, options, frag_max_size */
   ipcbFlags = 0;
+  /** IPCB(skb)->opt: the compiled IP options of a datagram that has some */
+  ipOpt: import("../ipv4/ip_options.ts").IpOptions | undefined = undefined;
   /** bridge input control block (BR_INPUT_SKB_CB) */
   brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; vlanFiltered?: boolean; proxyarpReplied?: boolean } | undefined;
   /** VLAN tag carried out of band (skb->vlan_tci, with VLAN_TAG_PRESENT semantics via vlanPresent) */
@@ -169,6 +171,7 @@ export class SkBuff {
     c.nfct = this.nfct;
     c.ctinfo = this.ctinfo;
     c.ipcbFlags = this.ipcbFlags;
+    c.ipOpt = this.ipOpt === undefined ? undefined : { ...this.ipOpt };
     const cb = this.brInputCb;
     c.brInputCb =
       cb === undefined

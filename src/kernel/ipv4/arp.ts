@@ -26,10 +26,9 @@ import {
 import { nfHook, NFPROTO_ARP } from "../netfilter/core.ts";
 import { readU16, readU32, ipv4IsMulticast, ipv4IsLoopback, macToString } from "../../wire/addr.ts";
 import { ARPOP_REQUEST, ARPOP_REPLY, ARP_SHA, ARP_THA, ARP_ETH_IP_LEN, arpWrite } from "../../wire/arp.ts";
-import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH } from "../../wire/icmp.ts";
 import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr } from "./devinet.ts";
 import { type Rtable, ipRouteInputNoref, ipRouteOutputKey, flowi4 } from "./route.ts";
-import { icmpSend } from "./icmp.ts";
+import { ipv4SendDestUnreach } from "./ip_options.ts";
 
 /** NF_ARP_IN / NF_ARP_OUT */
 const NF_ARP_IN = 0;
@@ -96,7 +95,7 @@ const arpOps: NeighOps = {
   solicit: arpSolicit,
   /** net/ipv4/arp.c: arp_error_report() -> dst_link_failure() -> ipv4_link_failure() */
   errorReport(_n: Neighbour, skb: SkBuff): void {
-    if (skb.dst && skb.networkHeader >= 0) icmpSend(skb, ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, 0);
+    if (skb.dst && skb.networkHeader >= 0) ipv4SendDestUnreach(skb);
   },
 };
 

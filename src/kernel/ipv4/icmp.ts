@@ -28,6 +28,7 @@ import {
 import { inetSelectAddr, inetAddrType } from "./devinet.ts";
 import { fibLookup } from "./fib_frontend.ts";
 import { ipSendData } from "./ip_output.ts";
+import { type IpOptions, ipOptionsEcho, inetCurrentTimestamp } from "./ip_options.ts";
 import { rawIcmpError } from "./raw.ts";
 import { pingRcv, pingErr } from "./ping.ts";
 
@@ -169,7 +170,7 @@ function icmpv4XrlimAllow(net: Net, rt: Rtable, fl4: Flowi4, apply: boolean): bo
 let scratch = new Uint8Array(2048);
 
 /** icmp.c: icmp_push_reply(): ICMP header + data, checksum, then the IP layer */
-function icmpPushReply(net: Net, rt: Rtable, fl4: Flowi4, tos: number, type: number, code: number, info: number, hdrRest: number | undefined, src: Uint8Array, off: number, len: number): void {
+function icmpPushReply(net: Net, rt: Rtable, fl4: Flowi4, tos: number, type: number, code: number, info: number, hdrRest: number | undefined, src: Uint8Array, off: number, len: number, opt?: IpOptions, finalDaddr?: number): void {
   const total = 8 + len;
   if (scratch.length < total) scratch = new Uint8Array(total * 2);
   const b = scratch;
@@ -184,6 +185,7 @@ function icmpPushReply(net: Net, rt: Rtable, fl4: Flowi4, tos: number, type: num
   b[3] = c & 0xff;
   ipSendData(net, rt, {
     saddr: fl4.saddr, daddr: fl4.daddr, protocol: 1, tos, ttl: ipv4Sysctl(net).ipDefaultTtl, df: false, mark: fl4.mark,
+    opt, finalDaddr,
   }, b, total);
 }
 
@@ -212,7 +214,7 @@ export function fibComputeSpecDst(skb: SkBuff): number {
  * networkHeader) back to its source. `info` is the gateway (redirect), the next-hop MTU
  * (frag needed) or the pointer (parameter problem).
  */
-export function icmpSend(skbIn: SkBuff, type: number, code: number, info: number): void {
+export function icmpSend(skbIn: SkBuff, type: number, code: number, info: number, sopt?: IpOptions): void {
   const rt = skbIn.dst as Rtable | undefined;
   if (!rt) return;
   const net = (skbIn.dev ?? rt.dev).net;
@@ -230,6 +232,9 @@ export function icmpSend(skbIn: SkBuff, type: number, code: number, info: number
   }
   const apply = { v: false };
   if (!(skbIn.dev && skbIn.dev.flags & IFF_LOOPBACK) && !icmpv4GlobalAllow(net, type, code, apply)) return;
+  // the options the datagram came with, turned around (__ip_options_echo)
+  const ropt = ipOptionsEcho(net, skbIn, sopt ?? skbIn.ipOpt);
+  if (!ropt) return;
   let saddr = readU32(b, o + 16);
   if (!(rt.rtFlags & RTCF_LOCAL)) {
     let dev: NetDevice | undefined;
@@ -238,18 +243,18 @@ export function icmpSend(skbIn: SkBuff, type: number, code: number, info: number
   }
   const tos = icmpIsErr(type) ? ((b[o + 1]! & 0x1e) | 0xc0) : b[o + 1]!;
   // icmp_route_lookup()
-  const fl4: Flowi4 = { daddr: readU32(b, o + 12), saddr, oif: 0, iif: 1, tos: tos & 0x1e, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 1, uid: 0 };
+  const fl4: Flowi4 = { daddr: ropt.srr ? ropt.faddr : readU32(b, o + 12), saddr, oif: 0, iif: 1, tos: tos & 0x1e, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 1, uid: 0 };
   const r = ipRouteOutputKey(net, fl4);
   if (isKErr(r)) return;
   if (!icmpv4XrlimAllow(net, r, fl4, apply.v)) return;
   let room = ipv4Mtu(r);
   if (room > 576) room = 576;
-  room -= 20 + 8;
+  room -= 20 + ropt.optlen + 8;
   if (room < 0) room = 0;
   let dataLen = skbIn.tail - o;
   if (dataLen > room) dataLen = room;
   if (!fl4.saddr) fl4.saddr = 0xc0000008; // INADDR_DUMMY 192.0.0.8
-  icmpPushReply(net, r, fl4, tos, type, code, info, undefined, b, o, dataLen);
+  icmpPushReply(net, r, fl4, tos, type, code, info, undefined, b, o, dataLen, ropt, readU32(b, o + 12));
 }
 
 // ------------------------------------------------------------------ receiving
@@ -318,10 +323,13 @@ function icmpEcho(skb: SkBuff): void {
   const b = skb.buf;
   const o = skb.data;
   const n = skb.networkHeader;
+  // icmp_reply(): the request's options, turned around
+  const ropt = ipOptionsEcho(net, skb, skb.ipOpt);
+  if (!ropt) return;
   const apply = { v: false };
   if (!icmpv4GlobalAllow(net, ICMP_ECHOREPLY, 0, apply)) return;
   const fl4: Flowi4 = {
-    daddr: readU32(b, n + 12), saddr: fibComputeSpecDst(skb), oif: 0, iif: 1, tos: b[n + 1]! & 0x1e,
+    daddr: ropt.srr ? ropt.faddr : readU32(b, n + 12), saddr: fibComputeSpecDst(skb), oif: 0, iif: 1, tos: b[n + 1]! & 0x1e,
     mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 1, uid: 0,
   };
   const r = ipRouteOutputKey(net, fl4);
@@ -329,7 +337,7 @@ function icmpEcho(skb: SkBuff): void {
   if (!icmpv4XrlimAllow(net, r, fl4, apply.v)) return;
   const len = skb.tail - o;
   // the echo request's header with the type changed: id and sequence (the "rest") as they came
-  icmpPushReply(net, r, fl4, b[n + 1]!, ICMP_ECHOREPLY, b[o + 1]!, 0, readU32(b, o + 4), b, o + 8, len - 8);
+  icmpPushReply(net, r, fl4, b[n + 1]!, ICMP_ECHOREPLY, b[o + 1]!, 0, readU32(b, o + 4), b, o + 8, len - 8, ropt, readU32(b, n + 12));
 }
 
 /** net/ipv4/icmp.c: icmp_timestamp() */
@@ -341,14 +349,15 @@ function icmpTimestamp(skb: SkBuff): void {
   const n = skb.networkHeader;
   const data = new Uint8Array(12);
   data.set(b.subarray(o + 8, o + 12), 0);
-  const sched = (net.host as unknown as { world: { sched: { now: number } } }).world.sched;
-  const ms = Math.floor(sched.now / 1000) % 86400000;
+  const ms = inetCurrentTimestamp(net);
   writeU32(data, 4, ms);
   writeU32(data, 8, ms);
-  const fl4: Flowi4 = { daddr: readU32(b, n + 12), saddr: fibComputeSpecDst(skb), oif: 0, iif: 1, tos: 0, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 1, uid: 0 };
+  const ropt = ipOptionsEcho(net, skb, skb.ipOpt);
+  if (!ropt) return;
+  const fl4: Flowi4 = { daddr: ropt.srr ? ropt.faddr : readU32(b, n + 12), saddr: fibComputeSpecDst(skb), oif: 0, iif: 1, tos: 0, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 1, uid: 0 };
   const r = ipRouteOutputKey(net, fl4);
   if (isKErr(r)) return;
-  icmpPushReply(net, r, fl4, b[n + 1]!, ICMP_TIMESTAMPREPLY, 0, 0, readU32(b, o + 4), data, 0, 12);
+  icmpPushReply(net, r, fl4, b[n + 1]!, ICMP_TIMESTAMPREPLY, 0, 0, readU32(b, o + 4), data, 0, 12, ropt, readU32(b, n + 12));
 }
 
 /**

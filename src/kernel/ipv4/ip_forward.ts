@@ -11,12 +11,13 @@ import { kfreeSkbReason } from "../core/drop.ts";
 import { HZ } from "../../sim/scheduler.ts";
 import { readU16, readU32 } from "../../wire/addr.ts";
 import { ipDecreaseTtl, IP_DF } from "../../wire/ipv4.ts";
-import { ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_REDIRECT, ICMP_REDIR_HOST } from "../../wire/icmp.ts";
+import { ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_REDIRECT, ICMP_REDIR_HOST, ICMP_SR_FAILED } from "../../wire/icmp.ts";
 import { type Rtable, ipv4Mtu, dstOutput, IPSKB_FORWARDED, IPSKB_DOREDIRECT, inetGetpeerV4, jiffies } from "./route.ts";
 import { icmpSend } from "./icmp.ts";
 import { ipStats } from "./ip_input.ts";
 import { inDevConf, devInDevice } from "./devinet.ts";
 import { IGNORE_DF } from "./ip_fragment.ts";
+import { ipForwardOptions } from "./ip_options.ts";
 
 /** net/ipv4/ip_forward.c: ip_exceeds_mtu() */
 function ipExceedsMtu(skb: SkBuff, mtu: number): boolean {
@@ -46,10 +47,15 @@ export function ipForward(skb: SkBuff): void {
       reason = "SKB_DROP_REASON_IP_INHDR";
       break drop;
     }
+    const rt = skb.dst as Rtable;
+    if (skb.ipOpt?.isStrictroute && rt.rtUsesGateway) {
+      // sr_failed: strict routing permits no gatewaying
+      icmpSend(skb, ICMP_DEST_UNREACH, ICMP_SR_FAILED, 0);
+      break drop;
+    }
     // ForwDatagrams: every datagram that passed the TTL check (IPSTATS_MIB_INFORWDATAGRAMS in
     // 6.x; the transcripts count the ones that then fail the MTU check too)
     ipStats(net).ForwDatagrams++;
-    const rt = skb.dst as Rtable;
     skb.ipcbFlags |= IPSKB_FORWARDED;
     const mtu = ipv4Mtu(rt);
     if (ipExceedsMtu(skb, mtu)) {
@@ -71,6 +77,7 @@ function ipForwardFinish(skb: SkBuff): void {
   const rt = skb.dst as Rtable;
   const net = rt.dev.net;
   ipStats(net).OutForwDatagrams++;
+  if (skb.ipOpt !== undefined && skb.ipOpt.optlen) ipForwardOptions(skb);
   skb.data = skb.networkHeader;
   dstOutput(net, skb);
 }

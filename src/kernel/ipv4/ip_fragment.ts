@@ -176,6 +176,7 @@ export function ipDefrag(net: Net, skb: SkBuff): SkBuff | undefined {
   out.protocol = skb.protocol;
   out.mark = skb.mark;
   out.tstamp = skb.tstamp;
+  out.ipOpt = first.ipOpt;
   out.macHeader = -1;
   st.ReasmOKs++;
   return out;

@@ -3,6 +3,7 @@
  * ip_rcv_finish() (input route), ip_local_deliver() (defrag, NF LOCAL_IN) and the delivery to
  * raw sockets and the protocol handlers (inet_protos). Also the IP MIB counters.
  */
+import { ipRcvOptions } from "./ip_options.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
@@ -76,6 +77,7 @@ export function ipRcv(skb: SkBuff, dev: NetDevice, _origDev: NetDevice): void {
   const b = skb.buf;
   const o = skb.data;
   skb.networkHeader = o;
+  skb.ipOpt = undefined; // memset(IPCB(skb), 0, ...)
   let reason = "SKB_DROP_REASON_IP_INHDR";
   hdr: {
     if (skb.len < 20) break hdr;
@@ -122,6 +124,10 @@ export function ipRcvFinish(skb: SkBuff): void {
       kfreeSkbReason(skb, lastInputReason, "ip_rcv_finish_core");
       return;
     }
+  }
+  if ((b[o]! & 0xf) > 5 && !ipRcvOptions(skb, dev, ipStats(dev.net))) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip_rcv_finish_core");
+    return;
   }
   const rt = skb.dst as Rtable;
   if (rt.rtType === RTN_MULTICAST) {

@@ -20,6 +20,7 @@ import { ipFragment, IGNORE_DF } from "./ip_fragment.ts";
 import { ipStats } from "./ip_input.ts";
 import { icmpOutCount } from "./icmp.ts";
 import { arpTable } from "./arp.ts";
+import { type IpOptions, ipOptionsBuild } from "./ip_options.ts";
 
 /** net/ipv4/ip_output.c: __ip_local_out(): finish the header, NF LOCAL_OUT */
 export function ipLocalOut(net: Net, skb: SkBuff): number {
@@ -206,6 +207,10 @@ export interface IpSendParams {
   ignoreDf?: boolean;
   /** the transport checksum is left to the device (CHECKSUM_PARTIAL): its offset in l4 */
   csumOffset?: number;
+  /** IP options (ipc->opt), written by ip_options_build() */
+  opt?: IpOptions | undefined;
+  /** cork->addr: the final destination a source route ends at (daddr is its first hop) */
+  finalDaddr?: number;
 }
 
 /**
@@ -214,20 +219,23 @@ export interface IpSendParams {
  * builds the IP header, picks the ID, and sends it through ip_local_out().
  */
 export function ipSendData(net: Net, rt: Rtable, p: IpSendParams, l4: Uint8Array, len: number): number {
-  const skb = new SkBufCtor(20 + len);
+  const opt = p.opt !== undefined && p.opt.optlen ? p.opt : undefined;
+  const hlen = 20 + (opt ? opt.optlen : 0);
+  const skb = new SkBufCtor(hlen + len);
   const o = skb.data;
   skb.networkHeader = o;
-  skb.transportHeader = o + 20;
+  skb.transportHeader = o + hlen;
   const b = skb.buf;
-  b[o] = 0x45;
+  b[o] = 0x40 | (hlen >> 2);
   b[o + 1] = p.tos;
-  writeU16(b, o + 2, 20 + len);
+  writeU16(b, o + 2, hlen + len);
   writeU16(b, o + 6, p.df ? IP_DF : 0);
   b[o + 8] = p.ttl;
   b[o + 9] = p.protocol;
   writeU32(b, o + 12, p.saddr);
   writeU32(b, o + 16, p.daddr);
-  b.set(l4.subarray(0, len), o + 20);
+  b.set(l4.subarray(0, len), o + hlen);
+  if (opt) ipOptionsBuild(skb, opt, p.finalDaddr ?? p.daddr, rt);
   skb.dst = rt;
   skb.dev = rt.dev;
   skb.sk = p.owner;
@@ -236,7 +244,7 @@ export function ipSendData(net: Net, rt: Rtable, p: IpSendParams, l4: Uint8Array
   if (p.ignoreDf) skb.ipcbFlags |= IGNORE_DF;
   if (p.csumOffset !== undefined) {
     skb.ipSummed = CHECKSUM_PARTIAL;
-    skb.csumStart = o + 20;
+    skb.csumStart = o + hlen;
     skb.csumOffset = p.csumOffset;
   }
   ipSelectIdent(net, skb, p.sk);

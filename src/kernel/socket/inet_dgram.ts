@@ -14,7 +14,7 @@ import { TCP_ESTABLISHED } from "./sock.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, IP_PMTUDISC_WANT, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
-import { RTCF_BROADCAST, RT_SCOPE_UNIVERSE } from "../uapi/rtnetlink.ts";
+import { RTCF_BROADCAST, RT_SCOPE_UNIVERSE, RT_SCOPE_LINK } from "../uapi/rtnetlink.ts";
 import { ipv4IsMulticast, readU32 } from "../../wire/addr.ts";
 import { type Rtable, type Flowi4, ipRouteOutputKey, ipv4Mtu } from "../ipv4/route.ts";
 import { ipSendData } from "../ipv4/ip_output.ts";
@@ -30,13 +30,16 @@ export function inetRouteDgram(sk: InetSock, daddr: number, proto: number, fl4ou
   if (ipv4IsMulticast(daddr)) {
     if (!oif) oif = sk.mcIndex;
   }
-  fl4out.daddr = daddr;
+  // a source route goes to its first hop (ipc.opt->opt.faddr); a strict one on link scope
+  const opt = sk.inetOpt;
+  sk.corkAddr = daddr;
+  fl4out.daddr = opt !== undefined && opt.srr ? opt.faddr : daddr;
   fl4out.saddr = saddr;
   fl4out.oif = oif;
   fl4out.iif = 1;
   fl4out.tos = sk.tos & 0x1e;
   fl4out.mark = sk.mark;
-  fl4out.scope = RT_SCOPE_UNIVERSE;
+  fl4out.scope = opt !== undefined && opt.isStrictroute ? RT_SCOPE_LINK : RT_SCOPE_UNIVERSE;
   fl4out.proto = proto;
   fl4out.uid = 0;
   fl4out.anysrc = false;
@@ -74,19 +77,22 @@ export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: numb
   const dstMtu = ipv4Mtu(rt);
   const mtu = useDstMtu(sk) ? dstMtu : rt.dev.mtu;
   const maxnonfrag = ignoreDf(sk) ? 0xffff : mtu;
-  if (len > maxnonfrag - 20) {
+  // fragheaderlen: the header with the socket's options
+  const opt = sk.inetOpt;
+  const hlen = 20 + (opt ? opt.optlen : 0);
+  if (len > maxnonfrag - hlen) {
     ipLocalError(sk, errnoNumbers.EMSGSIZE, fl4.daddr, dport, mtu);
     return kerr("EMSGSIZE");
   }
-  if (20 + len > 0xffff) return kerr("EMSGSIZE");
+  if (hlen + len > 0xffff) return kerr("EMSGSIZE");
   const df = sk.pmtudisc === IP_PMTUDISC_DO || sk.pmtudisc === IP_PMTUDISC_PROBE ||
-    (20 + len <= dstMtu && (sk.pmtudisc === IP_PMTUDISC_DO || (sk.pmtudisc === IP_PMTUDISC_WANT && !rt.rtMtuLocked)));
+    (hlen + len <= dstMtu && (sk.pmtudisc === IP_PMTUDISC_DO || (sk.pmtudisc === IP_PMTUDISC_WANT && !rt.rtMtuLocked)));
   let ttl: number;
   if (ipv4IsMulticast(fl4.daddr)) ttl = sk.mcTtl;
   else ttl = sk.ucTtl === -1 ? ipv4Sysctl(sk.net).ipDefaultTtl : sk.ucTtl;
   // __ip_append_data(): a datagram that fits the MTU, through a device that finishes
   // checksums, leaves CHECKSUM_PARTIAL (udp4_hwcsum(): the field holds the pseudo-header sum)
-  const partial = udpCsum && 20 + len <= mtu && netdevCsumOffload(rt.dev) && (l4[6]! | l4[7]!) !== 0;
+  const partial = udpCsum && hlen + len <= mtu && netdevCsumOffload(rt.dev) && (l4[6]! | l4[7]!) !== 0;
   if (partial) {
     const c = ~csumFold(csumTcpudpNofold(fl4.saddr, fl4.daddr, len, 17)) & 0xffff;
     l4[6] = c >> 8;
@@ -96,6 +102,7 @@ export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: numb
     saddr: fl4.saddr, daddr: fl4.daddr, protocol: proto, tos: sk.tos, ttl, df,
     sk: sk.state === TCP_ESTABLISHED ? sk : undefined, owner: sk, mark: sk.mark, ignoreDf: ignoreDf(sk),
     ...(partial ? { csumOffset: 6 } : {}),
+    opt, finalDaddr: sk.corkAddr,
   }, l4, len);
   if (err === -1) return kerr("EPERM");
   // udp_send_skb(), raw_sendmsg(): ENOBUFS only to a socket that asked for errors (IP_RECVERR)

@@ -3,6 +3,7 @@
  * receive queue and its rcvbuf accounting, the error queue, SOL_SOCKET/SOL_IP options) and
  * the wake-up of a reader (sk_data_ready -> the onReadable callback).
  */
+import type { IpOptions } from "../ipv4/ip_options.ts";
 import { netNow } from "../core/dev_path.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
@@ -27,6 +28,15 @@ let inoNext = 20000;
 
 export const TCP_ESTABLISHED = 1;
 export const TCP_CLOSE = 7;
+
+
+/** ip_options_get(), set by ipv4/ip_options.ts when it loads (it depends on the routing code,
+ * which depends on the socket classes: a static import here would be a cycle) */
+type IpOptionsGet = (net: Net, data: Uint8Array, capNetRaw: boolean) => IpOptions | undefined | "EINVAL" | "EPERM";
+let ipOptionsGetHook: IpOptionsGet = () => "EINVAL";
+export function setIpOptionsGet(fn: IpOptionsGet): void {
+  ipOptionsGetHook = fn;
+}
 
 /** struct inet_sock + struct sock, the parts the datagram protocols use */
 export abstract class InetSock implements Socket {
@@ -57,6 +67,11 @@ export abstract class InetSock implements Socket {
   broadcast = false;
   boundDevIf = 0;
   mark = 0;
+  /** inet_opt: IP_OPTIONS, compiled */
+  inetOpt: IpOptions | undefined = undefined;
+  /** cork->addr: where the datagram being sent goes in the end (past a source route) */
+  corkAddr = 0;
+  capNetRaw = true;
   /** sk_userlocks: SOCK_SNDBUF_LOCK (1) / SOCK_RCVBUF_LOCK (2) after SO_SNDBUF / SO_RCVBUF,
    * SOCK_BINDADDR_LOCK (4) and SOCK_BINDPORT_LOCK (8) after a bind() that named them
    * (inet_diag's "autobound" is a socket without the port lock) */
@@ -294,6 +309,12 @@ export abstract class InetSock implements Socket {
         if (this.type !== 3) return kerr("ENOPROTOOPT");
         this.hdrincl = v !== 0;
         return undefined;
+      case "IP_OPTIONS": {
+        const r = ipOptionsGetHook(this.net, value instanceof Uint8Array ? value : new Uint8Array(0), this.capNetRaw);
+        if (typeof r === "string") return kerr(r);
+        this.inetOpt = r;
+        return undefined;
+      }
       default:
         return this.protoSetsockopt(name, value);
     }

@@ -49,6 +49,8 @@ export type SockOpt =
   | "IP_RECVERR"
   | "IP_RECVTTL"
   | "IP_RETOPTS"
+  /** the options every datagram carries (bytes, at most 40) */
+  | "IP_OPTIONS"
   | "IP_MTU_DISCOVER"
   | "IP_MULTICAST_TTL"
   | "IP_MULTICAST_LOOP"
@@ -115,6 +117,9 @@ export interface Socket {
   getsockname(): SockAddr | KErr;
   getpeername(): SockAddr | KErr;
   setsockopt(name: SockOpt, value: number | string | boolean | Uint8Array): KErr | undefined;
+  /** the caller's effective CAP_NET_RAW (true for root; false once a tool dropped it, as
+   * ping does at start: limit_capabilities()) */
+  capNetRaw?: boolean;
   getsockopt(name: SockOpt): number | string | KErr;
   /** returns the bytes sent, or an error (ENETUNREACH, EMSGSIZE, EACCES for broadcast …) */
   sendto(data: Uint8Array, addr?: SockAddr): number | KErr;

@@ -10,6 +10,7 @@
  * single Block for the whole run, so a flood of a million pings allocates no promise per packet.
  * The clock is the simulated one: gettimeofday() is WallClock, SO_TIMESTAMP is RecvMsg.stamp.
  */
+import { writeU32 } from "../../wire/addr.ts";
 import { CStdout, fflush } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
@@ -86,6 +87,8 @@ const IPOPT_TS = 68;
 const IPOPT_LSRR = 131;
 const IPOPT_SSRR = 137;
 const IPOPT_MINOFF = 4;
+/** ping.c: NROUTES, the addresses a record route option holds */
+const NROUTES = 9;
 const IPOPT_TS_TSONLY = 0;
 const IPOPT_TS_TSANDADDR = 1;
 const IPOPT_TS_PRESPEC = 3;
@@ -476,12 +479,45 @@ class Ping4 {
       if (e) error(p, 0, e.errno, "WARNING: setsockopt(IP_RETOPTS)");
     }
 
-    // IP options (-R, -T, source routes): the emulated kernel has no IP_OPTIONS; the header
-    // accounts for them as ping does. A source route needs CAP_NET_RAW, which ping has dropped
-    // from its effective set by now: the kernel refuses it with EPERM.
-    if (rts.optRroute) rts.optlen = 40;
-    if (rts.optTimestamp) rts.optlen = 40;
-    if (rts.optSourceroute) error(p, 2, "EPERM", "record route");
+    /* record route option */
+    if (rts.optRroute) {
+      const rspace = new Uint8Array(3 + 4 * NROUTES + 1);
+      rspace[0] = IPOPT_NOP;
+      rspace[1] = IPOPT_RR;
+      rspace[2] = rspace.length - 1;
+      rspace[3] = IPOPT_MINOFF;
+      rts.optlen = 40;
+      const e = sock.setsockopt("IP_OPTIONS", rspace);
+      if (e) error(p, 2, e.errno, "record route");
+    }
+    if (rts.optTimestamp) {
+      const rspace = new Uint8Array(3 + 4 * NROUTES + 1);
+      rspace[0] = IPOPT_TS;
+      rspace[1] = rts.tsType === IPOPT_TS_TSONLY ? 40 : 36;
+      rspace[2] = 5;
+      rspace[3] = rts.tsType;
+      if (rts.tsType === IPOPT_TS_PRESPEC) {
+        rspace[1] = 4 + rts.nroute * 8;
+        for (let i = 0; i < rts.nroute; i++) writeU32(rspace, 4 + i * 8, rts.route[i]!);
+      }
+      if (sock.setsockopt("IP_OPTIONS", rspace.subarray(0, rspace[1]))) {
+        rspace[3] = 2;
+        const e = sock.setsockopt("IP_OPTIONS", rspace.subarray(0, rspace[1]));
+        if (e) error(p, 2, e.errno, "ts option");
+      }
+      rts.optlen = 40;
+    }
+    if (rts.optSourceroute) {
+      const rspace = new Uint8Array(3 + 4 * NROUTES + 1);
+      rspace[0] = IPOPT_NOP;
+      rspace[1] = rts.optSoDontroute ? IPOPT_SSRR : IPOPT_LSRR;
+      rspace[2] = 3 + rts.nroute * 4;
+      rspace[3] = IPOPT_MINOFF;
+      for (let i = 0; i < rts.nroute; i++) writeU32(rspace, 4 + i * 4, rts.route[i]!);
+      const e = sock.setsockopt("IP_OPTIONS", rspace.subarray(0, 4 + rts.nroute * 4));
+      if (e) error(p, 2, e.errno, "record route");
+      rts.optlen = 40;
+    }
 
     let hold = rts.datalen + 8;
     hold += Math.trunc((hold + 511) / 512) * (rts.optlen + 20 + 16 + 64 + 160);
@@ -1563,7 +1599,12 @@ function createSocket(p: Process, rts: PingRts, family: number, socktype: number
     s = p.sys.socket(family, SOCK_RAW, protocol);
     err = isKErr(s) ? s.errno : undefined;
   }
-  if (s && !isKErr(s)) return { sock: s, socktype, fd: 0 };
+  if (s && !isKErr(s)) {
+    // limit_capabilities(): ping works without CAP_NET_RAW in its effective set; only the
+    // socket() above raised it (enable_capability_raw())
+    s.capNetRaw = false;
+    return { sock: s, socktype, fd: 0 };
+  }
   if (requisite || rts.optVerbose) {
     error(p, 0, 0, `socktype: ${strSocktype(socktype)}`);
     error(p, 0, err ?? 0, "socket");

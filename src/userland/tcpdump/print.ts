@@ -417,7 +417,11 @@ export function ipPrint(c: Ctx, p: number, length: number): void {
       `, id ${c.u16(p + 4)}, offset ${(off & 0x1fff) * 8}, flags [${flags.length ? flags.join(", ") : "none"}], proto ${IPPROTO[proto] ?? "unknown"} (${proto})`,
     );
     c.print(`, length ${c.u16(p + 2)}`);
-    if (hlen > 20) c.print(", options ()");
+    if (hlen > 20) {
+      c.print(", options (");
+      if (!ipOptprint(c, p + 20, hlen - 20)) c.print(" [truncated-option]");
+      c.print(")");
+    }
     if (!c.ndo.Kflag && p + hlen <= c.snapend) {
       const sum = inCksum(c.b, p, hlen);
       if (sum !== 0) {
@@ -1686,4 +1690,101 @@ function asciiPrint(b: Uint8Array, off: number, length: number): string {
 export function tsFormat(sec: number, usec: number): string {
   const s = ((sec % 86400) + 86400) % 86400;
   return sprintf("%02d:%02d:%02d.%06u ", Math.floor(s / 3600), Math.floor(s / 60) % 60, s % 60, usec);
+}
+
+const IP_OPTION_VALUES: Record<number, string> = { 0: "EOL", 1: "NOP", 68: "timestamp", 130: "security", 7: "RR", 137: "SSRR", 131: "LSRR", 148: "RA", 82: "traceroute" };
+
+/** print-ip.c: ip_printroute(): the addresses of RR, LSRR and SSRR, a comma after each one
+ * the pointer has passed; false when truncated */
+function ipPrintroute(c: Ctx, cp: number, length: number): boolean {
+  if (length < 3) {
+    c.print(` [bad length ${length}]`);
+    return true;
+  }
+  if ((length + 1) & 3) c.print(` [bad length ${length}]`);
+  const ptr = c.u8(cp + 2) - 1;
+  if (ptr < 3 || (ptr + 1) & 3 || ptr > length + 1) c.print(` [bad ptr ${c.u8(cp + 2)}]`);
+  for (let len = 3; len < length; len += 4) {
+    if (!c.ttest(cp + len, 4)) return false;
+    c.print(` ${c.ipaddr(cp + len)}`);
+    if (ptr > len) c.print(",");
+  }
+  return true;
+}
+
+/** print-ip.c: ip_printts() */
+function ipPrintts(c: Ctx, cp: number, length: number): boolean {
+  if (length < 4) {
+    c.print(`[bad length ${length}]`);
+    return true;
+  }
+  c.print(" TS{");
+  const flags = c.u8(cp + 3);
+  const hoplen = (flags & 0xf) !== 0 ? 8 : 4;
+  if ((length - 4) & (hoplen - 1)) c.print(`[bad length ${length}]`);
+  const ptr = c.u8(cp + 2) - 1;
+  let len = 0;
+  if (ptr < 4 || (ptr - 4) & (hoplen - 1) || ptr > length + 1) c.print(`[bad ptr ${c.u8(cp + 2)}]`);
+  const kind = ({ 0: "TSONLY", 1: "TS+ADDR", 3: "PRESPEC" } as Record<number, string>)[flags & 0xf];
+  if (kind === undefined) c.print(`[bad ts type ${flags & 0xf}]`);
+  else {
+    c.print(kind);
+    let type = " ";
+    for (len = 4; len < length; len += hoplen) {
+      if (ptr === len) type = " ^ ";
+      if (!c.ttest(cp + len, hoplen)) return false;
+      c.print(`${type}${c.u32(cp + len + hoplen - 4)}@${hoplen !== 8 ? "" : c.ipaddr(cp + len)}`);
+      type = " ";
+    }
+  }
+  c.print(ptr === len ? " ^ " : "");
+  if (flags >> 4) c.print(` [${flags >> 4} hops not recorded]} `);
+  else c.print("}");
+  return true;
+}
+
+/** print-ip.c: ip_optprint(): false when the options are truncated */
+function ipOptprint(c: Ctx, cp: number, length: number): boolean {
+  let sep = "";
+  for (let optionLen = 0; length > 0; cp += optionLen, length -= optionLen) {
+    c.print(sep);
+    sep = ",";
+    const code = c.u8(cp);
+    c.print(IP_OPTION_VALUES[code] ?? `unknown ${code}`);
+    if (code === 1 || code === 0) optionLen = 1;
+    else {
+      optionLen = c.u8(cp + 1);
+      if (optionLen < 2) {
+        c.print(` [bad length ${optionLen}]`);
+        return true;
+      }
+    }
+    if (optionLen > length) {
+      c.print(` [bad length ${optionLen}]`);
+      return true;
+    }
+    if (!c.ttest(cp, optionLen)) return false;
+    switch (code) {
+      case 0:
+        return true;
+      case 68:
+        if (!ipPrintts(c, cp, optionLen)) return false;
+        break;
+      case 7:
+      case 137:
+      case 131:
+        if (!ipPrintroute(c, cp, optionLen)) return false;
+        break;
+      case 148:
+        if (optionLen < 4) {
+          c.print(` [bad length ${optionLen}]`);
+          break;
+        }
+        if (c.u16(cp + 2) !== 0) c.print(` value ${c.u16(cp + 2)}`);
+        break;
+      default:
+        break;
+    }
+  }
+  return true;
 }
