@@ -7,6 +7,7 @@
  * do_it() is a poll() loop in C; here the loop body runs in simulator context on a timer and on
  * the probe sockets' readiness callbacks, while the process waits on one Block.
  */
+import { writeU32 } from "../../wire/addr.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { Socket, SockAddrIn, SockExtendedErr, RecvMsg } from "../../kernel/uapi/socket.ts";
@@ -660,19 +661,28 @@ class Traceroute {
     }
 
     // init_ip_options(): loose source routing through -g gateways
-    let rtbufLen = 0;
     if (this.gateways.length) {
       if (this.gateways.length > MAX_GATEWAYS_4) this.exError(`Too many gateways specified. No more than ${MAX_GATEWAYS_4}`);
+      const gates: number[] = [];
       for (const g of this.gateways) {
         const gr = await getaddrinfo(p, g);
         if (typeof gr === "string") {
           p.stderr.write(`${g}: ${gr}\n`);
           this.exError("");
         }
+        gates.push((gr as { addr: number }).addr);
       }
-      rtbufLen = 4 + (this.gateways.length + 1) * 4;
+      // NOP, LSRR through the gateways and on to the destination
+      const n = gates.length + 1;
+      const rtbuf = new Uint8Array(4 + n * 4);
+      rtbuf[0] = 1; // IPOPT_NOP
+      rtbuf[1] = 131; // IPOPT_LSRR
+      rtbuf[2] = n * 4 + 3;
+      rtbuf[3] = 4; // IPOPT_MINOFF
+      [...gates, this.dstAddr].forEach((a, i) => writeU32(rtbuf, 4 + i * 4, a));
+      this.rtbuf = rtbuf;
     }
-    this.rtbufLen = rtbufLen;
+    const rtbufLen = this.rtbuf.length;
 
     this.headerLen = 20 + rtbufLen + this.mod.headerLen;
     if (this.mtudisc) {
@@ -696,7 +706,8 @@ class Traceroute {
     return this.doIt();
   }
 
-  rtbufLen = 0;
+  /** rtbuf: the IP options of -g (a loose source route) */
+  rtbuf = new Uint8Array(0);
 
   // ------------------------------------------------------------------ printing
 
@@ -993,9 +1004,9 @@ class Traceroute {
       const e = sk.setsockopt("SO_MARK", this.fwmark);
       if (e) this.error("setsockopt SO_MARK", e.errno);
     }
-    if (this.rtbufLen) {
-      // IP_OPTIONS (loose source route): the emulated kernel has no IP options
-      this.error("setsockopt IP_OPTIONS", "ENOPROTOOPT");
+    if (this.rtbuf.length) {
+      const e = sk.setsockopt("IP_OPTIONS", this.rtbuf);
+      if (e) this.error("setsockopt IP_OPTIONS", e.errno);
     }
     this.bindSocket(sk);
     let i = this.dontfrag ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
