@@ -31,6 +31,8 @@ export interface PcapFile {
   /** true when the file uses nanosecond timestamps (tsUsec then holds µs after conversion) */
   nsec: boolean;
   records: PcapRecord[];
+  /** pcap_next_packet()'s error after the last whole record (a truncated file) */
+  truncated?: string;
 }
 
 /** sf-pcap.c: pcap_setup_dump() / sf_write_header() — the 24-byte file header */
@@ -67,7 +69,7 @@ export type PcapError = { error: string };
  */
 export function parsePcap(b: Uint8Array): PcapFile | PcapError {
   if (b.length < 4) {
-    return { error: b.length === 0 ? "unknown file format" : `truncated dump file; tried to read 4 file header bytes, only got ${b.length}` };
+    return { error: `truncated dump file; tried to read 4 file header bytes, only got ${b.length}` };
   }
   const v = new DataView(b.buffer, b.byteOffset, b.byteLength);
   let le: boolean;
@@ -82,7 +84,8 @@ export function parsePcap(b: Uint8Array): PcapFile | PcapError {
     le = false;
     nsec = true;
   } else return { error: "unknown file format" };
-  if (b.length < 24) return { error: `truncated dump file; tried to read 24 file header bytes, only got ${b.length}` };
+  // the magic number is read already: the rest of the header is what fread() is short of
+  if (b.length < 24) return { error: `truncated dump file; tried to read 24 file header bytes, only got ${b.length - 4}` };
   const major = v.getUint16(4, le);
   const minor = v.getUint16(6, le);
   if (major < PCAP_VERSION_MAJOR) return { error: "archaic pcap savefile format" };
@@ -93,7 +96,7 @@ export function parsePcap(b: Uint8Array): PcapFile | PcapError {
   let off = 24;
   while (off < b.length) {
     if (off + 16 > b.length) {
-      return { error: `truncated dump file; tried to read 16 header bytes, only got ${b.length - off}` };
+      return { snaplen, linktype, nsec, records, truncated: `truncated dump file; tried to read 16 header bytes, only got ${b.length - off}` };
     }
     const tsSec = v.getUint32(off, le);
     let tsUsec = v.getUint32(off + 4, le);
@@ -101,7 +104,7 @@ export function parsePcap(b: Uint8Array): PcapFile | PcapError {
     const len = v.getUint32(off + 12, le);
     off += 16;
     if (off + caplen > b.length) {
-      return { error: `truncated dump file; tried to read ${caplen} captured bytes, only got ${b.length - off}` };
+      return { snaplen, linktype, nsec, records, truncated: `truncated dump file; tried to read ${caplen} captured bytes, only got ${b.length - off}` };
     }
     if (nsec) tsUsec = Math.floor(tsUsec / 1000);
     records.push({ tsSec, tsUsec, len, data: b.slice(off, off + caplen) });

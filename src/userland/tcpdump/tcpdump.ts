@@ -448,17 +448,23 @@ class Tcpdump {
     if (dlt === LINKTYPE_LINUX_SLL2) this.p.stderr.write("Warning: interface names might be incorrect\n");
     const match = this.compile(filterExpr);
     if (this.wfile) await this.dumpOpen(dlt, f.snaplen);
+    // pcap_loop(): -1 when a record is cut short before cnt packets were seen
+    let status = f.truncated === undefined ? 0 : -1;
     for (const r of f.records) {
       if (!match(this.pktView(dlt, r.data, r.len))) continue;
       this.packetsCaptured++;
       this.pf?.add(pcapRecord(r));
       if (!this.wfile || this.print) this.printOne(dlt, r);
-      if (this.cnt > 0 && this.packetsCaptured >= this.cnt) break;
+      if (this.cnt > 0 && this.packetsCaptured >= this.cnt) {
+        status = 0;
+        break;
+      }
     }
     this.flush();
+    if (status === -1) this.p.stderr.write(`tcpdump: pcap_loop: ${f.truncated}\n`);
     if (this.countOnly) this.p.stdout.write(`${this.packetsCaptured} packet${this.packetsCaptured === 1 ? "" : "s"}\n`);
     await this.dumpClose();
-    return 0;
+    return status === -1 ? 1 : 0;
   }
 
   pktView(dlt: number, b: Uint8Array, len: number): Pkt {
