@@ -121,6 +121,13 @@ export function ipOptionsCompileInfo(net: Net, opt: IpOptions, skb: SkBuff | und
   }
   let p = iph + 20;
   let l = opt.optlen;
+  /* the checks RR and TIMESTAMP begin with: seen twice, too short, pointer before the data */
+  const head = (seen: number, optlen: number, minLen: number, minPtr: number): number => {
+    if (seen) return p;
+    if (optlen < minLen) return p + 1;
+    if (b[p + 2]! < minPtr) return p + 2;
+    return -1;
+  };
   const specDstFill = (): number => {
     if (specDst === 0) specDst = fibComputeSpecDst(skb!);
     return specDst;
@@ -177,18 +184,8 @@ export function ipOptionsCompileInfo(net: Net, opt: IpOptions, skb: SkBuff | und
         opt.srr = p - iph;
         break;
       case IPOPT_RR:
-        if (opt.rr) {
-          pp = p;
-          break scan;
-        }
-        if (optlen < 3) {
-          pp = p + 1;
-          break scan;
-        }
-        if (b[p + 2]! < 4) {
-          pp = p + 2;
-          break scan;
-        }
+        pp = head(opt.rr, optlen, 3, 4);
+        if (pp >= 0) break scan;
         if (b[p + 2]! <= optlen) {
           if (b[p + 2]! + 3 > optlen) {
             pp = p + 2;
@@ -204,18 +201,8 @@ export function ipOptionsCompileInfo(net: Net, opt: IpOptions, skb: SkBuff | und
         opt.rr = p - iph;
         break;
       case IPOPT_TIMESTAMP:
-        if (opt.ts) {
-          pp = p;
-          break scan;
-        }
-        if (optlen < 4) {
-          pp = p + 1;
-          break scan;
-        }
-        if (b[p + 2]! < 5) {
-          pp = p + 2;
-          break scan;
-        }
+        pp = head(opt.ts, optlen, 4, 5);
+        if (pp >= 0) break scan;
         if (b[p + 2]! <= optlen) {
           let timeptr = -1;
           if (b[p + 2]! + 3 > optlen) {
