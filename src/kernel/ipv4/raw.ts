@@ -216,7 +216,9 @@ export function rawIcmpError(skb: SkBuff, protocol: number, info: number): void 
   // the quoted datagram went from us (saddr) to daddr
   const daddr = readU32(b, inner + 16);
   const saddr = readU32(b, inner + 12);
-  const dif = inetIif(skb);
+  // skb->dev->ifindex, where raw_v4_input() takes inet_iif(): an error looped back over lo
+  // does not reach a socket bound to another device
+  const dif = skb.dev!.ifindex;
   for (const sk of l) {
     if (!rawV4Match(sk, protocol, daddr, saddr, dif)) continue;
     rawErr(sk, skb, info);

@@ -293,7 +293,9 @@ export function udpErr(skb: SkBuff, info: number): void {
   const type = b[o]!;
   const code = b[o + 1]!;
   // the quoted datagram went from us (its saddr:sport) to daddr:dport
-  const sk = udp4LibLookup(net, readU32(b, inner + 16), readU16(b, uh + 2), readU32(b, inner + 12), readU16(b, uh), inetIif(skb));
+  // __udp4_lib_err() looks up by skb->dev->ifindex, not inet_iif(): an error looped back
+  // over lo does not reach a socket bound to another device
+  const sk = udp4LibLookup(net, readU32(b, inner + 16), readU16(b, uh + 2), readU32(b, inner + 12), readU16(b, uh), skb.dev!.ifindex);
   if (!sk) {
     icmpStats(net).InErrors++;
     return;
