@@ -110,6 +110,19 @@ test("ping -w 2: sends until the deadline", async () => {
   assert.match(r2.stdout, /\n4 packets transmitted, 4 received, 0% packet loss, time 900ms\n/);
 });
 
+test("ping -i -1 -w 1: a negative interval sends without pause until the deadline, then reads", async () => {
+  const net = fakeNet();
+  net.dests.set(ip("10.0.1.1"), { kind: "reply", rtt: 40 });
+  const r = await run(ping, ["ping", "-c", "3", "-i", "-1", "-q", "-w", "1", "10.0.1.1"], fakeSys(net), net.sched);
+  // C spins in main_loop()'s send loop until SIGALRM, one sendmsg() a turn: bounded by the
+  // deadline, not by the replies (read only once it has stopped sending)
+  assert.equal(r.took, 1_000_000);
+  const m = /\n(\d+) packets transmitted, (\d+) received/.exec(r.stdout);
+  assert.ok(m, r.stdout);
+  assert.ok(Number(m[1]) > 100_000, r.stdout);
+  assert.ok(Number(m[2]) > 3, r.stdout);
+});
+
 test("ping -s 0 / -s 4: no timing", async () => {
   const net = fakeNet();
   net.dests.set(ip("10.0.1.1"), { kind: "reply", rtt: 40 });
