@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, bridge, nettools, nf, neigh, sys, netns, route, ss or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, bridge, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -78,6 +78,19 @@ neigh: [
     "ip route add unreachable 10.6.0.0/24", "ip route add prohibit 10.5.0.0/24 metric 9", "ip route add throw 10.4.0.0/24", "ip route change 10.9.0.0/16 via 10.0.0.3", "ip route save > /tmp/r; ip route restore < /tmp/r",
     "ip route show table local", "ip route show proto kernel", "ip route show scope link", "ip route list exact 10.9.0.0/16", "ip route list root 10.0.0.0/8", "ip route del 10.9.0.0/16 table main",
     "ip -4 route show type unicast", "ip route add default via 10.0.0.2 src 10.0.0.1", "ip route replace 10.3.0.0/16 via 10.0.0.2 onlink", "ip -o route", "ip -j route show",
+  ],
+  ping: [
+    "ping -c 1 -R 10.0.0.2", "ping -c 2 -i 0.2 -R 127.0.0.1", "ping -c 1 -T tsonly 127.0.0.1", "ping -c 1 -T tsandaddr 10.0.0.2", "ping -c 1 -T tsprespec 10.0.0.1 10.0.0.2",
+    "ping -c 1 -s 1600 -M do 10.0.0.2", "ping -c 1 -t 1 -W 1 10.0.0.2", "ping -c 3 -i 0.2 -q -w 2 10.0.0.2", "ping -c 1 -p ff00 -s 20 10.0.0.2", "ping -c 1 -Q 16 -m 3 10.0.0.2",
+    "ping -c 1 -n -I v1 10.0.0.2", "ping -c 1 -b 10.0.0.255", "ping -c 2 -f -l 2 10.0.0.2", "ping -c 1 -a -D -O 10.0.0.2", "ping -c 1 -B -U 10.0.0.2",
+    "traceroute -n -q 1 -w 1 -m 3 10.0.0.2", "traceroute -n -I -q 1 -w 1 -m 2 127.0.0.1", "traceroute -n -q 1 -w 1 -g 10.0.0.2 127.0.0.1", "tracepath -n -m 2 10.0.0.2",
+    "arping -c 1 -w 1 -I v1 10.0.0.2", "arping -c 1 -D -w 1 -I v1 10.0.0.1", "arping -c 1 -U -I v1 10.0.0.1", "arping -c 2 -A -w 1 -I v2 10.0.0.2",
+  ],
+  tcpdump: [
+    "timeout 2 tcpdump -nv -l -i lo -c 2 icmp & sleep 0.3; ping -c 1 -R 127.0.0.1 >/dev/null; wait", "timeout 2 tcpdump -n -e -l -i v1 -c 1 arp & sleep 0.3; arping -c 1 -w 1 -I v2 10.0.0.1 >/dev/null; wait",
+    "timeout 2 tcpdump -i lo -w /tmp/f.pcap -c 2 & sleep 0.3; ping -c 1 127.0.0.1 >/dev/null; wait; tcpdump -nvr /tmp/f.pcap",
+    "timeout 2 tcpdump -nx -l -i lo -c 1 icmp & sleep 0.3; ping -c 1 -s 8 127.0.0.1 >/dev/null; wait", "timeout 2 tcpdump -nq -tttt -l -i v2 -c 1 & sleep 0.3; ping -c 1 -W 1 10.0.0.2 >/dev/null; wait",
+    "timeout 2 tcpdump -nvvv -l -i lo -c 2 'icmp[icmptype] == icmp-echo' & sleep 0.3; ping -c 1 -T tsonly 127.0.0.1 >/dev/null; wait", "tcpdump -D", "tcpdump --list-time-stamp-types -i v1", "tcpdump -d -i v1 'ip and not udp port 53'",
   ],
   ss: [
     "ss -tuln", "ss -a", "ss -s", "ss -x", "ss -4 -n state listening", "ss -u -a", "nc -l -p 80 & sleep 0.1; ss -tlnp; kill %1", "ss -o state established", "ss -e", "ss -i", "ss -m",
