@@ -152,6 +152,7 @@ export class LabWorld {
     const ac = new AbortController();
     let timer: { cancel(): void } | undefined;
     let onAbort: (() => void) | undefined;
+    let written: (() => { stdout: string; stderr: string }) | undefined;
     try {
       return await runJob<ShellResult>(
         sched,
@@ -166,14 +167,17 @@ export class LabWorld {
             timer = sched.after(
               opts.timeoutSec * 1_000_000,
               () => {
+                // labtool SIGKILLs the line: what it wrote so far stays, nothing more comes
+                const w = written?.() ?? { stdout: "", stderr: "" };
                 ac.abort();
-                h.finish({ stdout: "", stderr: "", exitCode: 124 });
+                h.finish({ ...w, exitCode: 124 });
               },
               "lab command timeout",
             );
           }
           return node.shell.exec(cmd, {
             signal: ac.signal,
+            partial: (f) => (written = f),
             ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
             ...(opts.env !== undefined ? { env: opts.env } : {}),
             ...(opts.status !== undefined ? { status: opts.status } : {}),

@@ -95,6 +95,9 @@ export interface ExecOptions {
    * checks); other output would come out of order.
    */
   tty?: { write(s: string): void };
+  /** receives a function that tells what the line has written so far (a lab's timeout keeps
+   * it, as a SIGKILL leaves what a process wrote in its output files) */
+  partial?: (written: () => { stdout: string; stderr: string }) => void;
 }
 
 /** Our own face of the shell, so the interpreter behind it can change. */
@@ -742,6 +745,7 @@ export class HostShell implements Shell, IoHost {
     const log = new OutLog();
     const route: Route = { log: String(this.nextLog++), o: "1", e: "2", pipe: "" };
     this.logs.set(route.log, log);
+    opts.partial?.(() => ({ stdout: log.text(1), stderr: log.text(2) }));
     // Ctrl-C (the caller's abort): SIGINT to the line's foreground processes first, so each takes
     // it as it would (ping's statistics; a tool that does not catch it just ends), then the
     // line itself stops
