@@ -196,29 +196,51 @@ export function jobsBuiltin(args: string[], session: JobSession | undefined): Bu
   return { stdout, stderr, exitCode: rc };
 }
 
-/** what `wait` operands name: the jobs to wait for, or bash's error */
-export function waitTargets(
-  args: string[],
-  session: JobSession | undefined,
-): { jobs: (Job | number)[]; error?: BuiltinResult } {
-  const out: (Job | number)[] = [];
-  for (const a of args) {
-    if (a === "-n" || a === "-f") continue;
-    if (a.startsWith("%")) {
-      const j = findJob(session, a);
-      if (!j) return { jobs: out, error: { stdout: "", stderr: `bash: wait: ${a}: no such job\n`, exitCode: 127 } };
-      out.push(j);
-      continue;
+/** `wait`'s options (internal_getopt(list, "fnp:")): they come before the operands */
+export function waitOptions(args: string[]): { n: boolean; pvar?: string; operands: string[] } | BuiltinResult {
+  const usage = "wait: usage: wait [-fn] [-p var] [id ...]\n";
+  let n = false;
+  let pvar: string | undefined;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      i++;
+      break;
     }
-    if (!/^\d+$/.test(a))
-      return { jobs: out, error: { stdout: "", stderr: `bash: wait: \`${a}': not a pid or valid job spec\n`, exitCode: 2 } };
-    const pid = Number(a);
-    const j = session?.jobs?.find((x) => x.pid === pid) ?? session?.disowned?.find((x) => x.pid === pid);
-    if (j) out.push(j);
-    else if (session?.statuses?.has(pid)) out.push(pid);
-    else return { jobs: out, error: { stdout: "", stderr: `bash: wait: pid ${a} is not a child of this shell\n`, exitCode: 127 } };
+    if (a.length < 2 || a[0] !== "-") break;
+    for (let k = 1; k < a.length; k++) {
+      const c = a[k]!;
+      if (c === "f") continue;
+      if (c === "n") {
+        n = true;
+        continue;
+      }
+      if (c === "p") {
+        if (k + 1 < a.length) pvar = a.slice(k + 1);
+        else if (i + 1 < args.length) pvar = args[++i];
+        else return { stdout: "", stderr: `bash: wait: -p: option requires an argument\n${usage}`, exitCode: 2 };
+        break;
+      }
+      return { stdout: "", stderr: `bash: wait: -${c}: invalid option\n${usage}`, exitCode: 2 };
+    }
   }
-  return { jobs: out };
+  return { n, ...(pvar !== undefined ? { pvar } : {}), operands: args.slice(i) };
+}
+
+/** one `wait` operand: the job (or the pid of a finished one) it names, or bash's complaint
+ * and the status it leaves (builtins/wait.def: each operand in turn, the last status wins) */
+export function waitTarget(a: string, session: JobSession | undefined): { job: Job | number } | { stderr: string; status: number } {
+  if (a.startsWith("%")) {
+    const j = findJob(session, a);
+    return j ? { job: j } : { stderr: `bash: wait: ${a}: no such job\n`, status: 127 };
+  }
+  if (!/^\d+$/.test(a)) return { stderr: `bash: wait: \`${a}': not a pid or valid job spec\n`, status: 1 };
+  const pid = Number(a);
+  const j = session?.jobs?.find((x) => x.pid === pid) ?? session?.disowned?.find((x) => x.pid === pid);
+  if (j) return { job: j };
+  if (session?.statuses?.has(pid)) return { job: pid };
+  return { stderr: `bash: wait: pid ${a} is not a child of this shell\n`, status: 127 };
 }
 
 /**

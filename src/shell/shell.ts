@@ -46,7 +46,7 @@ import { History, historyBuiltin, historyExpand } from "./history.ts";
 import { TRAPS_VAR, TRAP_VARS, exitTrap, parseTraps, trapBuiltin, trapPlugin } from "./trap.ts";
 import { daemonSnapshot, daemonsStarted } from "./daemons.ts";
 import { procPidFs, taskSyscalls } from "./procpid.ts";
-import { disownBuiltin, jobLine, jobStatus, jobsBuiltin, killBuiltin, waitTargets } from "./jobctl.ts";
+import { disownBuiltin, jobLine, jobStatus, jobsBuiltin, killBuiltin, waitOptions, waitTarget } from "./jobctl.ts";
 import { simpleCommand, type Job } from "./jobs.ts";
 import type { ProcApi } from "../userland/procps/ps.ts";
 
@@ -992,31 +992,41 @@ export class HostShell implements Shell, IoHost {
       session?.statuses?.delete(pid);
       return code;
     };
-    if (args.includes("-n")) {
+    const o = waitOptions(args);
+    if ("exitCode" in o) return o;
+    if (o.n) {
       // wait -n [-p VAR] [id…]: the next of those jobs (any job) to finish; 127 when none runs
-      let pvar: string | undefined;
-      const ids: string[] = [];
-      for (let i = 0; i < args.length; i++) {
-        if (args[i] === "-p") pvar = args[++i];
-        else if (args[i] !== "-n" && args[i] !== "-f") ids.push(args[i]!);
+      let errs = "";
+      const named: (Job | number)[] = [];
+      for (const a of o.operands) {
+        const t = waitTarget(a, session);
+        if ("job" in t) named.push(t.job);
+        else errs += t.stderr;
       }
-      const t = ids.length ? waitTargets(ids, session) : { jobs: (session?.jobs ?? []).filter((j) => !j.disowned) };
-      const running = t.jobs.filter((j): j is Job => typeof j !== "number" && (session?.jobs ?? []).includes(j));
-      if (running.length === 0) return { ...late(t.error?.stderr ?? ""), exitCode: 127 };
+      const pool = o.operands.length ? named : (session?.jobs ?? []).filter((j) => !j.disowned);
+      const running = pool.filter((j): j is Job => typeof j !== "number" && (session?.jobs ?? []).includes(j));
+      if (running.length === 0) return { ...late(errs), exitCode: 127 };
       const b = this.sched.block();
       for (const j of running) j.waiters.push(b);
       await b.promise;
       const done = running.find((j) => !(session?.jobs ?? []).includes(j)) ?? running[0]!;
       for (const j of running) j.waiters = j.waiters.filter((w) => w !== b);
       const code = reap(done.pid, 0);
-      if (pvar) await ctx.assignShellVariable?.(pvar, String(done.pid));
-      return { ...late(), exitCode: code };
+      if (o.pvar) await ctx.assignShellVariable?.(o.pvar, String(done.pid));
+      return { ...late(errs), exitCode: code };
     }
-    if (args.some((a) => a !== "-n" && a !== "-f")) {
-      // wait PID / wait %N: the status of that job (builtins/wait.def)
-      const t = waitTargets(args, session);
+    if (o.operands.length) {
+      // wait PID / wait %N: each in turn; the status is the last one's (builtins/wait.def)
       let code = 0;
-      for (const j of t.jobs) {
+      let errs = "";
+      for (const a of o.operands) {
+        const t = waitTarget(a, session);
+        if (!("job" in t)) {
+          errs += t.stderr;
+          code = t.status;
+          continue;
+        }
+        const j = t.job;
         if (typeof j === "number") {
           code = reap(j, 127);
           continue;
@@ -1026,7 +1036,7 @@ export class HostShell implements Shell, IoHost {
         await b.promise;
         code = reap(j.pid, 0);
       }
-      return { ...late(t.error?.stderr ?? ""), exitCode: t.error ? t.error.exitCode : code };
+      return { ...late(errs), exitCode: code };
     }
     if (!session) return { stdout: "", stderr: "", exitCode: 0 };
     if (session.pending > 0) {
