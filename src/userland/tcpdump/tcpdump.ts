@@ -58,6 +58,16 @@ const USAGE =
 /** SHORTOPTS of tcpdump.c on Linux (B, D, I, j, J, Q available) */
 const SHORTOPTS = "aAbB:c:C:dDeE:fF:G:hHi:Ij:JKlLm:M:nNOpqQ:r:s:StT:uUvV:w:W:xXy:Yz:Z:#";
 
+/** pcap.c: tstamp_type_choices[] (name, description), by PCAP_TSTAMP_* value */
+const TSTAMP_TYPES: [string, string][] = [
+  ["host", "Host"],
+  ["host_lowprec", "Host, low precision"],
+  ["host_hiprec", "Host, high precision"],
+  ["adapter", "Adapter"],
+  ["adapter_unsynced", "Adapter, not synced with system time"],
+  ["host_hiprec_unsynced", "Host, high precision, not synced with system time"],
+];
+
 const LONGOPTS: Record<string, { arg: boolean; id: string }> = {
   "buffer-size": { arg: true, id: "B" },
   "list-interfaces": { arg: false, id: "D" },
@@ -86,6 +96,10 @@ class Tcpdump {
   ndo: Ndo;
   cnt = -1;
   device: string | undefined;
+  /** -j: the time stamp type asked for (an index of TSTAMP_TYPES) */
+  jflag = -1;
+  /** -J: list the time stamp types and exit */
+  Jflag = false;
   /** -y: the data link type asked for (pcap_datalink_name_to_val) */
   ydlt: Dlt | undefined;
   /** -L: list the device's data link types and exit */
@@ -311,12 +325,22 @@ class Tcpdump {
         if (!this.ydlt) this.error(`invalid data link type ${arg}`);
         break;
       }
+      case "j": {
+        // pcap_tstamp_type_name_to_val(): names compared without case
+        const v = TSTAMP_TYPES.findIndex(([n]) => n === arg.toLowerCase());
+        if (v < 0) this.error(`invalid time stamp type ${arg}`);
+        this.jflag = v;
+        break;
+      }
+      case "J":
+        this.Jflag = true;
+        break;
       case "d":
         // -d/-dd/-ddd print the compiled BPF program, then exit; the emulator compiles
         // filters to predicates, not to libpcap's optimized BPF, so it says so instead
         this.error(`option -${c} is not supported by this emulator`);
       default:
-        // accepted without effect: -A -b -B -C -E -f -F -G -H -I -j -J -m -M -N -O -p -S
+        // accepted without effect: -A -b -B -C -E -f -F -G -H -I -m -M -N -O -p -S
         // -T -u -U -V -W -x -X -Y -z -Z --immediate-mode --micro --nano
         break;
     }
@@ -524,6 +548,16 @@ class Tcpdump {
     if (device === undefined) {
       // pcap_lookupdev(): the first device of pcap_findalldevs()
       device = this.findAllDevs()[0]!.name;
+    }
+    // open_interface(): pcap_create() takes any name; -J lists before activation. Devices here
+    // have no hardware time stamps: pcap_list_tstamp_types() is "host" alone, and
+    // pcap_set_tstamp_type() refuses the others with a warning
+    if (this.Jflag) {
+      this.p.stderr.write(`Time stamp types for ${device} (use option -j to set):\n  ${TSTAMP_TYPES[0]![0]} (${TSTAMP_TYPES[0]![1]})\n`);
+      throw new Exit(0);
+    }
+    if (this.jflag > 0) {
+      this.warning(`When trying to set timestamp type '${TSTAMP_TYPES[this.jflag]![0]}' on ${device}: That type of time stamp is not supported by that device`);
     }
     if (device !== "any" && !links.some((x) => x.attrs.IFLA_IFNAME === device) && /^\d+$/.test(device)) {
       // parse_interface_number() + find_interface_by_number(): the Nth device of -D
