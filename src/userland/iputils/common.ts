@@ -3,6 +3,7 @@
  * strto*_or_err() of iputils_common.c, inet_aton(3), a getaddrinfo(3)/getnameinfo(3) over
  * /etc/hosts, getopt(3), and the simulator timer the poll() loops run on.
  */
+import { inetAton, inetAtonExact } from "../lib/inet_addr.ts";
 import { inetPton6 } from "../lib/utils.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import type { Process } from "../process.ts";
@@ -79,34 +80,12 @@ export function strtod(str: string): [number, string] {
 
 // ------------------------------------------------------------------------------ addresses
 
+export { inetAton };
+
 export function ntoa(a: number): string {
   return `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
 }
 
-/** inet_aton(3): a, a.b, a.b.c, a.b.c.d with decimal, 0x hex and 0 octal parts */
-export function inetAton(s: string): number | undefined {
-  if (s === "") return undefined;
-  const parts = s.split(".");
-  if (parts.length > 4) return undefined;
-  const vals: number[] = [];
-  for (const part of parts) {
-    let v: number;
-    if (/^0[xX][0-9a-fA-F]*$/.test(part)) v = part.length > 2 ? parseInt(part.slice(2), 16) : 0;
-    else if (/^0[0-7]*$/.test(part)) v = parseInt(part, 8);
-    else if (/^[1-9]\d*$/.test(part)) v = Number(part);
-    else return undefined;
-    if (!Number.isFinite(v)) return undefined;
-    vals.push(v);
-  }
-  const n = vals.length;
-  const last = vals[n - 1]!;
-  for (let i = 0; i < n - 1; i++) if (vals[i]! > 255) return undefined;
-  const maxLast = [0xffffffff, 0xffffff, 0xffff, 0xff][n - 1]!;
-  if (last > maxLast) return undefined;
-  let a = 0;
-  for (let i = 0; i < n - 1; i++) a |= vals[i]! << (24 - 8 * i);
-  return ((a >>> 0) + last) >>> 0;
-}
 
 /** inet_pton(AF_INET): strict dotted quad */
 export function inetPton4(s: string): number | undefined {
@@ -159,7 +138,7 @@ export interface AddrInfo {
  * without addresses.
  */
 export async function getaddrinfo(p: Process, node: string, family: "unspec" | "inet" = "unspec", hop = false): Promise<AddrInfo | string> {
-  const a = inetAton(node);
+  const a = inetAtonExact(node);
   if (a !== undefined) return { addr: a, canonname: node };
   if (node === "") return EAI_NONAME;
   // an IPv6 literal asked for as AF_INET (ping's hops, -4)

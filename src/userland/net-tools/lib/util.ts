@@ -50,13 +50,9 @@ export function perror(p: Process, s: string, e: KErr): void {
 }
 
 /** C isdigit() */
-export function isdigit(c: string | undefined): boolean {
-  return c !== undefined && c >= "0" && c <= "9";
-}
+import { isdigit, isspace } from "../../lib/ctype.ts";
 
-export function isspace(c: string | undefined): boolean {
-  return c === " " || c === "\t" || c === "\n" || c === "\v" || c === "\f" || c === "\r";
-}
+export { isdigit, isspace };
 
 /** strtol/strtoul(s, &end, base): the value (wrapped like the C type) and the unparsed rest */
 export function strtol(s: string, base = 10): { v: number; rest: string; ok: boolean } {
