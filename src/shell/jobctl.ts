@@ -198,34 +198,10 @@ export function jobsBuiltin(args: string[], session: JobSession | undefined): Bu
 
 /** `wait`'s options (internal_getopt(list, "fnp:")): they come before the operands */
 export function waitOptions(args: string[]): { n: boolean; pvar?: string; operands: string[] } | BuiltinResult {
-  const usage = "wait: usage: wait [-fn] [-p var] [id ...]\n";
-  let n = false;
-  let pvar: string | undefined;
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (a.length < 2 || a[0] !== "-") break;
-    for (let k = 1; k < a.length; k++) {
-      const c = a[k]!;
-      if (c === "f") continue;
-      if (c === "n") {
-        n = true;
-        continue;
-      }
-      if (c === "p") {
-        if (k + 1 < a.length) pvar = a.slice(k + 1);
-        else if (i + 1 < args.length) pvar = args[++i];
-        else return { stdout: "", stderr: `bash: wait: -p: option requires an argument\n${usage}`, exitCode: 2 };
-        break;
-      }
-      return { stdout: "", stderr: `bash: wait: -${c}: invalid option\n${usage}`, exitCode: 2 };
-    }
-  }
-  return { n, ...(pvar !== undefined ? { pvar } : {}), operands: args.slice(i) };
+  const o = builtinGetopt(args, "fnp:");
+  if (o.error) return { stdout: "", stderr: `bash: wait: ${o.error}\nwait: usage: wait [-fn] [-p var] [id ...]\n`, exitCode: 2 };
+  const pvar = o.opts.get("p");
+  return { n: o.opts.has("n"), ...(pvar !== undefined ? { pvar } : {}), operands: o.rest };
 }
 
 /** one `wait` operand: the job (or the pid of a finished one) it names, or bash's complaint
