@@ -155,7 +155,8 @@ const SHORT: Record<string, number> = {
 /** struct iptables_command_state + xt_cmd_parse */
 interface CmdState {
   command: number;
-  chain: string;
+  /** the chain operand; undefined when none was given ('' is a name, as in C) */
+  chain: string | undefined;
   newname: string;
   policy: string;
   rulenum: number;
@@ -285,7 +286,8 @@ const isspace = (c: string) => c === " " || (c >= "\t" && c <= "\r");
 function assertValidChainName(s: string): void {
   if (s.length >= 29) xtablesError(PARAMETER_PROBLEM, `chain name \`${s}' too long (must be under 29 chars)`);
   if (s[0] === "-" || s[0] === "!") xtablesError(PARAMETER_PROBLEM, `chain name not allowed to start with \`${s[0]}'`);
-  if (findTarget(s) || s in STANDARD_TARGETS) xtablesError(PARAMETER_PROBLEM, "chain name may not clash with target name");
+  // xtables_find_target(): "" is the standard target too
+  if (s === "" || findTarget(s) || s in STANDARD_TARGETS) xtablesError(PARAMETER_PROBLEM, "chain name may not clash with target name");
   for (const c of s) if (isspace(c)) xtablesError(PARAMETER_PROBLEM, `Invalid chain name \`${s}'`);
 }
 
@@ -333,7 +335,7 @@ async function loadHosts(p: Process): Promise<Map<string, number>> {
 /** xshared.c: do_parse() */
 function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: string): CmdState {
   const cs: CmdState = {
-    command: CMD_NONE, chain: "", newname: "", policy: "", rulenum: 0, table: restoreTable ?? "filter", verbose: 0,
+    command: CMD_NONE, chain: undefined, newname: "", policy: "", rulenum: 0, table: restoreTable ?? "filter", verbose: 0,
     numeric: false, exact: false, linenumbers: false, ip: zeroIp(), saddrs: undefined, daddrs: undefined, jumpto: "",
     target: undefined, matches: [], options: new Set(), protoUsed: false, counters: undefined,
   };
@@ -762,7 +764,7 @@ function addrName(a: number, numeric: boolean, hostsRev: Map<number, string>): s
  */
 async function resolveListNames(ctx: IptCtx, h: IptcHandle, cs: CmdState): Promise<void> {
   if (cs.numeric) return;
-  const chains = cs.chain ? [h.findChain(cs.chain)] : h.chains;
+  const chains = cs.chain !== undefined ? [h.findChain(cs.chain)] : h.chains;
   const rules: Rule[] = [];
   for (const c of chains) {
     if (!c) return;
@@ -892,7 +894,8 @@ function checkJump(h: IptcHandle, cs: CmdState): void {
 /** xtables.c: do_commandx() on one table handle (commit left to the caller for restore) */
 export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[]): boolean {
   const cmd = cs.command;
-  const chain = cs.chain;
+  // (every command but -L -S -F -Z -X has its chain operand by now)
+  const chain = cs.chain ?? "";
   if (cmd & (CMD_APPEND | CMD_INSERT | CMD_REPLACE | CMD_DELETE | CMD_CHECK)) {
     const rules = buildRules(cs, ctx.hosts);
     if (cmd === CMD_APPEND || cmd === CMD_INSERT) {
@@ -933,7 +936,7 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
       return true;
     }
     case CMD_FLUSH: {
-      if (chain) needChain(h, chain, "rule_flush").rules = [];
+      if (cs.chain !== undefined) needChain(h, chain, "rule_flush").rules = [];
       else for (const c of h.chains) c.rules = [];
       return true;
     }
@@ -965,7 +968,7 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
       sortChains(h);
       return true;
     case CMD_DELETE_CHAIN: {
-      if (chain) {
+      if (cs.chain !== undefined) {
         const c = needChain(h, chain, "chain_user_del");
         if (c.hook >= 0) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${chain}`);
         if (h.references(chain)) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${chain}`);
@@ -1011,11 +1014,14 @@ function sortChains(h: IptcHandle): void {
 function zero(h: IptcHandle, cs: CmdState, out?: string[]): void {
   // (without a chain: nft_chain_foreach() — the chains the table has, not the built-in ones
   // iptables-nft never created)
-  const chains = cs.chain ? [needChain(h, cs.chain, "chain_zero_counters")] : h.chains.filter((c) => c.hook < 0 || c.created);
+  // nft_rule_zero_counters() for -Z CHAIN NUM (it sets nft_fn = nft_rule_delete, whose
+  // ENOENT is "Bad rule"), nft_chain_zero_counters() otherwise
+  const fn = cs.command & CMD_ZERO_NUM ? "rule_delete" : "chain_zero_counters";
+  const chains = cs.chain !== undefined ? [needChain(h, cs.chain, fn)] : h.chains.filter((c) => c.hook < 0 || c.created);
   // nft: zeroing a chain of a table iptables never wrote to fails in the kernel batch
-  if (!h.exists && cs.chain) throw new BatchFail("CHAIN_ZERO", "ENOENT", `chain ${cs.chain}`);
+  if (!h.exists && cs.chain !== undefined) throw new BatchFail("CHAIN_ZERO", "ENOENT", `chain ${cs.chain}`);
   // nft_chain_find(): a built-in chain never created in a table that exists is not there
-  if (cs.chain && chains[0]!.hook >= 0 && !chains[0]!.created) throw new CmdFail("chain_zero_counters", "ENOENT");
+  if (cs.chain !== undefined && chains[0]!.hook >= 0 && !chains[0]!.created) throw new CmdFail(fn, "ENOENT");
   for (const c of chains) {
     if (cs.verbose && out && !(cs.command & CMD_ZERO_NUM)) out.push(`Zeroing chain \`${c.name}'\n`);
     if (cs.command & CMD_ZERO_NUM) {
@@ -1041,7 +1047,7 @@ function listEntries(ctx: IptCtx, h: IptcHandle, cs: CmdState, out: string[]): v
   if (cs.numeric) format |= FMT_NUMERIC;
   if (!cs.exact) format |= FMT_KILOMEGAGIGA;
   if (cs.linenumbers) format |= FMT_LINENUMBERS;
-  const chains = cs.chain ? [h.findChain(cs.chain) ?? incompatible(cs)] : h.chains;
+  const chains = cs.chain !== undefined ? [h.findChain(cs.chain) ?? incompatible(cs)] : h.chains;
   let found = false;
   for (const c of chains) {
     if (cs.rulenum) {
@@ -1058,7 +1064,7 @@ function listEntries(ctx: IptCtx, h: IptcHandle, cs: CmdState, out: string[]): v
 
 /** xtables.c: list_rules() -> nft_rule_list_save() */
 function listRules(h: IptcHandle, cs: CmdState, out: string[]): void {
-  const chains = cs.chain ? [h.findChain(cs.chain) ?? incompatible(cs)] : h.chains;
+  const chains = cs.chain !== undefined ? [h.findChain(cs.chain) ?? incompatible(cs)] : h.chains;
   const counters = cs.verbose > 0;
   if (cs.rulenum) {
     const r = chains[0]!.rules[cs.rulenum - 1];
