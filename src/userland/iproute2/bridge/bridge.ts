@@ -261,11 +261,14 @@ function stateN2a(s: number): string {
 }
 
 /** bridge/fdb.c: print_fdb() */
-function printFdb(ctx: IpCtx, n: NeighMsg, filterIndex: number, filterDynamic: boolean): void {
+function printFdb(ctx: IpCtx, n: NeighMsg, flt: FdbFilter): void {
   if (n.ndm.family !== AF_BRIDGE) return;
-  if (filterIndex && filterIndex !== n.ndm.ifindex) return;
-  if (filterDynamic && n.ndm.state & NUD_PERMANENT) return;
+  if (flt.index && flt.index !== n.ndm.ifindex) return;
+  if (flt.state && !((n.ndm.state & flt.state) >>> 0)) return;
   const vid = n.attrs.NDA_VLAN ?? 0;
+  if (flt.vlan && flt.vlan !== vid) return;
+  if (flt.dynamic && n.ndm.state & NUD_PERMANENT) return;
+  const filterIndex = flt.index;
   ctx.openJsonObject(null);
   if (n.attrs.NDA_LLADDR) {
     const mac = [...n.attrs.NDA_LLADDR].map((b) => (b | 0x100).toString(16).slice(1)).join(":");
@@ -312,44 +315,69 @@ function printFdb(ctx: IpCtx, n: NeighMsg, filterIndex: number, filterDynamic: b
   ctx.closeJsonObject();
 }
 
+/** bridge/fdb.c: state_a2n() */
+function stateA2n(arg: string): number | undefined {
+  // (matches() is C's: true when the word is not a prefix)
+  if (!matches(arg, "permanent")) return NUD_PERMANENT;
+  if (!matches(arg, "static") || !matches(arg, "temp")) return NUD_NOARP;
+  if (!matches(arg, "stale")) return NUD_STALE;
+  if (!matches(arg, "reachable") || !matches(arg, "dynamic")) return NUD_REACHABLE;
+  if (arg === "all") return 0xffffffff;
+  return getUnsigned(arg, 0);
+}
+
+/** what fdb_show()'s arguments filter on (filter_index, filter_state, filter_vlan, filter_dynamic) */
+interface FdbFilter {
+  index: number;
+  state: number;
+  vlan: number;
+  dynamic: boolean;
+}
+
 /** bridge/fdb.c: fdb_show() */
 function fdbShow(ctx: IpCtx, argv: string[]): number {
   let filterDev: string | undefined;
   let br: string | undefined;
-  let filterDynamic = false;
+  const f: FdbFilter = { index: 0, state: 0, vlan: 0, dynamic: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === "dev") filterDev = argv[++i];
-    else if (a === "br" || a === "brport") {
-      if (a === "br") br = argv[++i];
-      else filterDev = argv[++i];
-    } else if (a === "dynamic") filterDynamic = true;
-    else if (a === "vlan" || a === "state") i++;
-    else if (matches(a, "help") === false) usage(ctx);
+    const next = (): string => {
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      return argv[++i]!;
+    };
+    if (a === "brport" || a === "dev") filterDev = next();
+    else if (a === "br") br = next();
+    else if (a === "vlan") {
+      const v = next();
+      if (f.vlan) duparg(ctx, "vlan", v);
+      f.vlan = atoi(v) & 0xffff;
+    } else if (a === "state") {
+      const v = next();
+      const st = stateA2n(v);
+      if (st === undefined) invarg(ctx, "invalid state", v);
+      f.state = (f.state | st) >>> 0;
+    } else if (a === "dynamic") f.dynamic = true;
+    else if (!matches(a, "help")) fdbUsage(ctx);
     /* anything else is ignored */
   }
   let brIndex = 0;
-  if (br) {
+  if (br !== undefined) {
     brIndex = ctx.ll.llNameToIndex(br);
     if (!brIndex) {
       ctx.err('Cannot find bridge device "%s"\n', br);
       return -1;
     }
   }
-  let filterIndex = 0;
-  if (filterDev) {
-    filterIndex = ctx.ll.llNameToIndex(filterDev);
-    if (!filterIndex) {
-      ctx.err('Cannot find device "%s"\n', filterDev);
-      return -1;
-    }
+  if (filterDev !== undefined) {
+    f.index = ctx.ll.llNameToIndex(filterDev);
+    if (!f.index) return nodev(ctx, filterDev);
   }
   const msgs = ctx.rtnl.dump({
-    type: "RTM_GETNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex: filterIndex, state: 0, flags: 0, type: 0 },
+    type: "RTM_GETNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex: f.index, state: 0, flags: 0, type: 0 },
     attrs: brIndex ? { NDA_MASTER: brIndex } : {},
   }) as NeighMsg[];
   ctx.newJsonObj(ctx.json);
-  for (const m of msgs) printFdb(ctx, m, filterIndex, filterDynamic);
+  for (const m of msgs) printFdb(ctx, m, f);
   ctx.deleteJsonObj();
   return 0;
 }
