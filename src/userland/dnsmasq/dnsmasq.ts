@@ -597,14 +597,13 @@ export class DnsmasqDaemon {
   private lookupName(name: string): number[] {
     const n = name.toLowerCase().replace(/\.$/, "");
     const out: number[] = [];
-    if (!this.opts.noHosts) {
-      for (const line of this.hostsFile.split("\n")) {
-        const f = line.replace(/#.*/, "").trim().split(/\s+/);
-        if (f.length < 2) continue;
-        const a = ipv4Parse(f[0]!);
-        if (a === undefined) continue;
-        if (f.slice(1).some((h) => h.toLowerCase() === n)) out.push(a);
-      }
+    // the hosts files: /etc/hosts (left out with --no-hosts), then the --addn-hosts files
+    for (const line of this.hostsFile.split("\n")) {
+      const f = line.replace(/#.*/, "").trim().split(/\s+/);
+      if (f.length < 2) continue;
+      const a = ipv4Parse(f[0]!);
+      if (a === undefined) continue;
+      if (f.slice(1).some((h) => h.toLowerCase() === n)) out.push(a);
     }
     if (out.length) return out;
     const short = this.opts.domain && n.endsWith("." + this.opts.domain) ? n.slice(0, -this.opts.domain.length - 1) : n;
@@ -619,11 +618,9 @@ export class DnsmasqDaemon {
     const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/i.exec(qname);
     if (!m) return undefined;
     const addr = ((Number(m[4]) << 24) | (Number(m[3]) << 16) | (Number(m[2]) << 8) | Number(m[1])) >>> 0;
-    if (!this.opts.noHosts) {
-      for (const line of this.hostsFile.split("\n")) {
-        const f = line.replace(/#.*/, "").trim().split(/\s+/);
-        if (f.length >= 2 && ipv4Parse(f[0]!) === addr) return f[1]!;
-      }
+    for (const line of this.hostsFile.split("\n")) {
+      const f = line.replace(/#.*/, "").trim().split(/\s+/);
+      if (f.length >= 2 && ipv4Parse(f[0]!) === addr) return f[1]!;
     }
     for (const l of this.leases) {
       if (l.addr === addr && l.hostname) return this.opts.domain ? `${l.hostname}.${this.opts.domain}` : l.hostname;
@@ -715,8 +712,9 @@ export class DnsmasqDaemon {
 }
 
 /**
- * edns0.c: a query with an OPT record gets one back — the UDP size dnsmasq takes (1232), no
- * flags, and for a REFUSED answer (nowhere to forward) the extended error 14, "Not Ready"
+ * edns0.c: a query with an OPT record gets one back — the UDP size dnsmasq takes (1232), the
+ * query's DO bit (add_pseudoheader()'s do_bit), and for a REFUSED answer (nowhere to forward)
+ * the extended error 14, "Not Ready"
  */
 function withEdns(ans: Uint8Array, q: Uint8Array, qend: number): Uint8Array {
   const ar = readU16(q, 10);
@@ -730,7 +728,8 @@ function withEdns(ans: Uint8Array, q: Uint8Array, qend: number): Uint8Array {
   out[w] = 0; // root
   writeU16(out, w + 1, 41);
   writeU16(out, w + 3, 1232);
-  // extended rcode, version, flags: 0
+  // extended rcode and version 0; of the flags, DO as the query had it
+  writeU16(out, w + 7, readU16(q, qend + 7) & 0x8000);
   writeU16(out, w + 9, opts);
   w += 11;
   if (refused) {
