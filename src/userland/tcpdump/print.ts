@@ -10,6 +10,7 @@
  * the GET_* macros' longjmp does.
  */
 import { sprintf } from "../lib/printf.ts";
+import { domainPrint, MULTICASTDNS_PORT, NAMESERVER_PORT } from "./print-domain.ts";
 import { grePrint } from "./print-gre.ts";
 import { otvPrint, vxlanPrint, OTV_PORT, VXLAN_PORT } from "./print-vxlan.ts";
 
@@ -666,8 +667,12 @@ function udpPrint(c: Ctx, bp: number, length: number, iph: number, fragmented: b
       else c.print("[udp sum ok] ");
     }
   }
-  if (!c.ndo.qflag && (sport === 53 || dport === 53)) {
-    domainPrint(c, bp + 8, length);
+  if (!c.ndo.qflag && (sport === NAMESERVER_PORT || dport === NAMESERVER_PORT)) {
+    domainPrint(c, bp + 8, length, false, false);
+    return;
+  }
+  if (!c.ndo.qflag && (sport === MULTICASTDNS_PORT || dport === MULTICASTDNS_PORT)) {
+    domainPrint(c, bp + 8, length, false, true);
     return;
   }
   if (!c.ndo.qflag && (sport === 67 || dport === 67 || sport === 68 || dport === 68)) {
@@ -932,31 +937,6 @@ function bootpPrint(c: Ctx, bp: number, length: number): void {
   else if (cookie !== 0) c.print(sprintf("\n\t  Vendor-#0x%x", cookie));
 }
 
-/** print-domain.c: domain_print() — only its header checks (no resource record decoding) */
-function domainPrint(c: Ctx, bp: number, length: number): void {
-  c.protocol = "domain";
-  if (length < 12) {
-    c.print(`domain [length ${length} < 12] (invalid)`);
-    return;
-  }
-  const id = c.u16(bp);
-  const flags = c.u16(bp + 2);
-  const qr = flags & 0x8000;
-  const opcode = (flags >> 11) & 0xf;
-  const rcode = flags & 0xf;
-  const qd = c.u16(bp + 4);
-  const an = c.u16(bp + 6);
-  const ns = c.u16(bp + 8);
-  const ar = c.u16(bp + 10);
-  const OPS = ["", " inv_q", " stat", " op3", " notify", " update", " op6", " op7", " op8", " updateA", " updateD", " updateDA", " updateM", " updateMA", " zoneInit", " zoneRef"];
-  if (qr) {
-    const RC = ["", " FormErr", " ServFail", " NXDomain", " NotImp", " Refused", " YXDomain", " YXRRSet", " NXRRSet", " NotAuth", " NotZone"];
-    c.print(`${id}${OPS[opcode]}${RC[rcode] ?? ` Resp${rcode}`}${flags & 0x400 ? "*" : ""}${flags & 0x80 ? "" : "-"}${flags & 0x200 ? "|" : ""} ${an}/${ns}/${ar} (${length})`);
-  } else {
-    c.print(`${id}${flags & 0x100 ? "+" : ""}${OPS[opcode]} [${qd}q]${an ? ` [${an}a]` : ""}${ns ? ` [${ns}n]` : ""}${ar ? ` [${ar}au]` : ""} (${length})`);
-  }
-}
-
 // ------------------------------------------------------------------------- TCP
 
 const TCP_FLAGS: [number, string][] = [
@@ -1163,6 +1143,8 @@ function tcpPrint(c: Ctx, bp: number, length: number, iph: number): void {
     c.print(": ");
     c.protocol = "rtsp";
     txtprotoPrint(c, pp, length, RTSP_CMDS, RESP_CODE_SECOND_TOKEN);
+  } else if (isPort(NAMESERVER_PORT)) {
+    domainPrint(c, pp, length, true, false);
   }
 }
 

@@ -1,7 +1,8 @@
 /**
  * The printers against real tcpdump 4.99.3: fixtures/*.pcap were captured on the real kernel
  * (labtool sandbox: DHCP from dnsmasq, ARP, ICMP echo/errors/fragments, UDP, traceroute, TCP,
- * IPv6 ND/MLD) and fixtures/<name><flags>.txt is what `tcpdump <flags> -r <name>.pcap`
+ * IPv6 ND/MLD; tunnels.pcap and dns.pcap are built by tunnels.py and dns.py) and
+ * fixtures/<name><flags>.txt is what `tcpdump <flags> -r <name>.pcap`
  * printed on this machine (no DNS: names stay numeric; ports and OUIs as tcpdump names them).
  */
 import { test } from "node:test";

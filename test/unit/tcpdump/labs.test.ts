@@ -11,7 +11,7 @@ import { fileURLToPath } from "node:url";
 import { scorePartLab } from "./labrun.ts";
 
 const labs = join(dirname(fileURLToPath(import.meta.url)), "../../labs/tcpdump");
-const floors: Record<string, number> = { basics: 48, nc: 33, traceroute: 24, loopback: 4, options: 37, "nc-tcp": 19, http: 14, vxlan: 30 };
+const floors: Record<string, number> = { basics: 48, nc: 33, traceroute: 24, loopback: 4, options: 37, "nc-tcp": 19, http: 14, vxlan: 30, dns: 42 };
 
 for (const [name, floor] of Object.entries(floors)) {
   test(`lab tcpdump/${name}`, { timeout: 300_000 }, async () => {
