@@ -183,6 +183,30 @@ class Arping extends StdioOut {
     };
   }
 
+  /**
+   * libnet 1.1.6 libnet_select_device(): a name that starts with a digit is an address: the
+   * up interface (libnet_ifaddrlist()) so named or holding it; any other name must be an up
+   * interface (libnet_check_iface()). The device libnet uses, or its error text.
+   */
+  libnetSelectDevice(name: string): string | { error: string } {
+    if (!/^[0-9]/.test(name)) {
+      const ifc = this.getIface(name);
+      if (!ifc) return { error: "libnet_check_iface() ioctl: No such device" };
+      if (!(ifc.flags & IFF_UP)) return { error: `libnet_check_iface(): ${name} is down` };
+      return name;
+    }
+    // libnet_name2addr4(LIBNET_DONT_RESOLVE): a dotted quad, else -1
+    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(name);
+    const addr = m && m.slice(1).every((x) => Number(x) <= 255) ? m.slice(1).reduce((a, x) => a * 256 + Number(x), 0) : 0xffffffff;
+    for (const l of this.links()) {
+      if (!(l.ifi.flags & IFF_UP)) continue;
+      const a = this.addrs().find((x) => x.ifa.index === l.ifi.index);
+      const ip = a ? Arping.be32(a.attrs.IFA_LOCAL ?? a.attrs.IFA_ADDRESS) : 0;
+      if (l.attrs.IFLA_IFNAME === name || ip === addr) return String(l.attrs.IFLA_IFNAME);
+    }
+    return { error: `libnet_select_device(): can't find interface for IP ${name}` };
+  }
+
   /** findif_getifaddrs.c: arping_lookupdev() — the up, non-loopback interface on dstip's subnet with the longest mask */
   lookupdev(dstip: number): string | undefined {
     const links = new Map(this.links().map((l) => [l.ifi.index, l]));
@@ -601,9 +625,16 @@ class Arping extends StdioOut {
         this.err("arping: using it anyway this time\n");
       }
     }
-    const ifc = this.getIface(ifname);
-    if (!ifc) {
-      this.err(`arping: libnet_init(LIBNET_LINK, ${ifname}): libnet_check_iface() ioctl: No such device\n`);
+    // do_libnet_init(): libnet_init(LIBNET_LINK, ifname) -> libnet_select_device()
+    const libnetDev = this.libnetSelectDevice(ifname);
+    if (typeof libnetDev !== "string") {
+      this.err(`arping: libnet_init(LIBNET_LINK, ${ifname}): ${libnetDev.error}\n`);
+      this.exit(1);
+    }
+    const ifc = this.getIface(libnetDev)!;
+    // do_pcap_open_live() opens the name as given (libnet may have found another by address)
+    if (!this.getIface(ifname)) {
+      this.err("arping: pcap_open_live(): pcap_activate(): No such device exists\n");
       this.exit(1);
     }
     this.iface = ifc;
@@ -625,7 +656,7 @@ class Arping extends StdioOut {
         if (ifc.ip === undefined) {
           this.err(
             `arping: Unable to get the IPv4 address of interface ${ifname}:\n` +
-              `arping: libnet_get_ipaddr4(): can't get ip address\narping: Use -S to specify address manually.\n`,
+              `arping: libnet_get_ipaddr4(): ioctl(): Cannot assign requested address\narping: Use -S to specify address manually.\n`,
           );
           this.exit(1);
         }
