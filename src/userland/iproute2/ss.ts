@@ -5,6 +5,7 @@
  * -s from /proc/net/sockstat and the output engine (buffered fields, render_calc_width(),
  * render()).
  */
+import { inetAton } from "../lib/inet_addr.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
@@ -1305,7 +1306,14 @@ class Ss {
     await this.loadHosts();
     const parser = new FilterParser(this.f, {
       servByName: (n, proto) => this.services.byName.get(`${n}/${proto}`),
-      hostByName: (n) => this.hosts.get(n.toLowerCase()),
+      // gethostbyname2(): digits and dots are an address (nss's digits_dots, inet_aton())
+      hostByName: (n) => {
+        if (/^[0-9.]+$/.test(n) && !n.endsWith(".")) {
+          const a = inetAton(n);
+          return a === undefined ? undefined : [new Uint8Array([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255])];
+        }
+        return this.hosts.get(n.toLowerCase());
+      },
     }, () => this.preferredFamily, (af) => {
       const states = this.f.states;
       this.f.families = 0n;
