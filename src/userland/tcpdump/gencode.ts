@@ -13,9 +13,10 @@
 
 export class FilterError extends Error {}
 /** a grammar error found while reducing a primitive: not deferred like gencode's errors */
+/** an error raised while parsing (grammar.y: YYABORT), not deferred to the end */
 class SyntaxErr extends FilterError {
-  constructor() {
-    super("can't parse filter expression: syntax error");
+  constructor(msg = "can't parse filter expression: syntax error") {
+    super(msg);
   }
 }
 
@@ -206,8 +207,9 @@ interface Quals {
 
 class Parser {
   i = 0;
-  /** the qualifiers a bare id inherits (grammar.y's $$.q) */
-  last: Quals = { type: "host" };
+  /** the qualifiers a bare id inherits (grammar.y's $$.q); undefined after a term that has
+   * none (a protocol name, a relation: qerr) */
+  last: Quals | undefined = { type: "host" };
   /** bytes of VLAN tags assumed for later primitives */
   shift = 0;
 
@@ -235,51 +237,59 @@ class Parser {
     return e;
   }
 
-  /** expr: term { (and|or) term } — equal precedence, left associative */
-  expr(): Pred {
-    let l = this.term();
+  /**
+   * expr: term { (and|or) (term|id) } — equal precedence, left associative. A bare id (no
+   * qualifier: "host a or b") is grammar.y's `expr and id` / `expr or id`: only after an
+   * operator (or first in a parenthesised group that follows one: `paren pid ')'`).
+   */
+  expr(bareFirst = false): Pred {
+    let l = this.term(bareFirst);
     for (;;) {
       const op = this.peek();
       if (op === "and" || op === "&&") {
         this.i++;
-        const r = this.term();
+        const r = this.term(true);
         const a = l;
         l = (p, s) => a(p, s) && r(p, s);
       } else if (op === "or" || op === "||") {
         this.i++;
-        const r = this.term();
+        const r = this.term(true);
         const a = l;
         l = (p, s) => a(p, s) || r(p, s);
       } else return l;
     }
   }
 
-  term(): Pred {
+  term(bareOk = false): Pred {
     const tk = this.peek();
     if (tk === undefined) throw new FilterError("can't parse filter expression: syntax error");
     if (tk === "not" || tk === "!") {
       this.i++;
-      const e = this.term();
+      const e = this.term(bareOk);
       return (p, s) => !e(p, s);
     }
     if (tk === "(") {
       // a parenthesised arithmetic relation, or a boolean group
       const save = this.i;
       try {
-        return this.relation();
+        const r = this.relation();
+        this.last = undefined;
+        return r;
       } catch {
         this.i = save;
       }
       this.i++;
-      const e = this.expr();
+      const e = this.expr(bareOk);
       this.expect(")");
       return e;
     }
     // relational expression: proto[...] op ..., len op ..., number op ...
     if ((PROTOS.has(tk) && this.peek(1) === "[") || tk === "len" || /^\d/.test(tk) && ["=", "==", "!=", "<", ">", "<=", ">=", "&", "+", "-", "*", "/", "|"].includes(this.peek(1) ?? "")) {
-      return this.relation();
+      const r = this.relation();
+      this.last = undefined;
+      return r;
     }
-    return this.primitive();
+    return this.primitive(bareOk);
   }
 
   // ---------------------------------------------------------------- relations
@@ -422,7 +432,7 @@ class Parser {
 
   // ---------------------------------------------------------------- primitives
 
-  primitive(): Pred {
+  primitive(bareOk = false): Pred {
     const q: Quals = {};
     let sawQual = false;
     // qualifiers: [proto] [dir [or|and dir]] [type]
@@ -477,19 +487,31 @@ class Parser {
         if (nx === "multicast") return (p, s) => isIp(p, s) && (u8(p, nl(p, s) + 16) ?? 0) >= 0xe0;
         return (p, s) => isIp(p, s) && u32(p, nl(p, s) + 16) === 0xffffffff;
       }
-      if (nx === undefined || !this.isId(nx)) return this.protoOnly(q.proto);
+      if (nx === undefined || !this.isId(nx)) {
+        this.last = undefined;
+        return this.protoOnly(q.proto);
+      }
     }
     const id = this.peek();
     if (id === undefined || !this.isId(id)) {
       if (q.type === undefined && q.dir !== undefined) throw new FilterError("can't parse filter expression: syntax error");
       throw new FilterError("can't parse filter expression: syntax error");
     }
+    // a bare id inherits the previous qualifiers, and there must be some
+    if (!sawQual && !bareOk) throw new FilterError("can't parse filter expression: syntax error");
     this.i++;
-    // a bare id inherits the previous qualifiers
     let quals: Quals;
-    if (!sawQual) quals = { ...this.last };
+    if (!sawQual) {
+      // gen_ncode()/gen_scode() with qerr: syntax()
+      if (this.last === undefined) throw new SyntaxErr("syntax error in filter expression");
+      quals = { ...this.last };
+    }
     else quals = { proto: q.proto, dir: q.dir, type: q.type ?? "host" };
     this.last = { ...quals };
+    // grammar.y's HID rule: a dotted number cannot take a port or protocol qualifier
+    if (/^\d+(\.\d+){1,3}$/.test(id) && quals.type !== undefined && ["port", "portrange", "proto", "protochain"].includes(quals.type)) {
+      throw new SyntaxErr(`'${quals.type}' modifier applied to ip host`);
+    }
     // gencode's semantic errors surface once the grammar accepted the whole expression
     try {
       return this.idPrimitive(quals, id);
