@@ -2,6 +2,7 @@
  * ip/iproute.c: `ip route` — show/list/flush with filters, add/del/change/replace/append/
  * prepend/test, get (print_route, iproute_modify, iproute_list_flush_or_save, iproute_get).
  */
+import { encodeRoute, decodeRoute, routeAttrBytes, rtnlFromFile, NLM_F_DUMP_FILTERED, RTA_GATEWAY, RTA_PREFSRC, RTA_DST } from "../lib/rtnl_route_codec.ts";
 import { COLOR_IFNAME, ifaFamilyColor } from "../lib/json_print.ts";
 import type { IpCtx } from "../lib/context.ts";
 import type { RouteMsg, RtaAttrs, RtaMetrics, RtnlMsg, NlFlags, RtNexthop } from "../../kernel/uapi/rtnetlink.ts";
@@ -758,6 +759,67 @@ function iprouteFlush(ctx: IpCtx, family: number, f: RouteFilter): number {
   }
 }
 
+/** route_dump_magic, as the host (little-endian) writes it */
+const ROUTE_DUMP_MAGIC = new Uint8Array([0x24, 0x12, 0x31, 0x45]);
+
+function writeBytes(ctx: IpCtx, b: Uint8Array): void {
+  const o = ctx.p.stdout;
+  if (o.writeBytes) o.writeBytes(b);
+  else o.write(String.fromCharCode(...b));
+}
+
+/** ip/iproute.c: route_dump_check_magic(); the stream's bytes after it, or undefined */
+function routeDumpCheckMagic(ctx: IpCtx): Uint8Array | undefined {
+  const b = ctx.p.stdinBytes ?? new TextEncoder().encode(ctx.p.stdin ?? "");
+  const got = b.length >= 4 ? 1 : 0;
+  const m = ((b[0] ?? 0) | ((b[1] ?? 0) << 8) | ((b[2] ?? 0) << 16) | ((b[3] ?? 0) << 24)) >>> 0;
+  if (m !== 0x45311224) {
+    ctx.err("Magic mismatch (%d elems, %x magic)\n", got, m);
+    return undefined;
+  }
+  return b;
+}
+
+/** ip/iproute.c: iproute_restore() + restore_handler(): local addresses first, then local
+ * networks, then the routes through gateways; a route that is there already is no error */
+function iprouteRestore(ctx: IpCtx): number {
+  const b = routeDumpCheckMagic(ctx);
+  if (!b) return -1;
+  for (let prio = 0; prio < 3; prio++) {
+    const err = rtnlFromFile(b, 4, (msg) => {
+      const tb = routeAttrBytes(msg);
+      const gw = tb.has(RTA_GATEWAY);
+      const src = tb.get(RTA_PREFSRC);
+      const dst = tb.get(RTA_DST);
+      // rtattr_cmp(): nonzero unless both are there with the same bytes
+      const differ = !src || !dst || src.length !== dst.length || src.some((x, i) => x !== dst[i]);
+      const take = (prio === 0 && !gw && (!src || !differ)) || (prio === 1 && !gw && src !== undefined && differ) || (prio === 2 && gw);
+      if (!take) return 0;
+      const req = decodeRoute(msg);
+      req.type = "RTM_NEWROUTE";
+      req.flags = { create: true };
+      const r = rtnlTalk(ctx, req);
+      return r.ret < 0 && r.errno !== "EEXIST" ? -1 : 0;
+    }, (s) => ctx.err(s));
+    if (err) return -2;
+  }
+  return 0;
+}
+
+/** ip/iproute.c: iproute_showdump() */
+function iprouteShowdump(ctx: IpCtx): number {
+  const b = routeDumpCheckMagic(ctx);
+  if (!b) return -1;
+  filters.set(ctx, iprouteResetFilter(0));
+  ctx.newJsonObj(ctx.json);
+  const err = rtnlFromFile(b, 4, (msg) => {
+    printRoute(ctx, decodeRoute(msg));
+    return 0;
+  }, (s) => ctx.err(s));
+  ctx.deleteJsonObj();
+  return err ? -2 : 0;
+}
+
 const IPROUTE_LIST = 0;
 const IPROUTE_FLUSH = 1;
 const IPROUTE_SAVE = 2;
@@ -770,12 +832,12 @@ function iprouteListFlushOrSave(ctx: IpCtx, argvIn: string[], action: number): n
   let mark = 0;
   let argv = argvIn;
   if (action === IPROUTE_SAVE) {
+    // save_route_prep(): the magic goes out before the arguments are even read
     if (ctx.p.isatty) {
       ctx.err("Not sending a binary stream to stdout\n");
       return -1;
     }
-    ctx.err("ip route save: not supported by this emulator\n");
-    return -1;
+    writeBytes(ctx, ROUTE_DUMP_MAGIC);
   }
   const f = iprouteResetFilter(0);
   filters.set(ctx, f);
@@ -902,6 +964,17 @@ function iprouteListFlushOrSave(ctx: IpCtx, argvIn: string[], action: number): n
   if (!msgs) {
     ctx.err("Dump terminated\n");
     return -2;
+  }
+  if (action === IPROUTE_SAVE) {
+    // save_route(): each message as the kernel sent it (a request it could filter is
+    // answered NLM_F_DUMP_FILTERED; seq is rtnl_open()'s time(NULL) + 1)
+    const seq = Math.floor(ctx.sys.wallclock()) + 1;
+    const filtered = f.tb !== 0 || f.oif !== 0;
+    for (const n of msgs) {
+      if (!filterNlmsg(ctx, f, n, afBitLen(n.rtm.family))) continue;
+      writeBytes(ctx, encodeRoute(n, seq, 0, 0x2 | (filtered ? NLM_F_DUMP_FILTERED : 0)));
+    }
+    return 0;
   }
   ctx.newJsonObj(ctx.json);
   for (const n of msgs) printRoute(ctx, n);
@@ -1079,10 +1152,8 @@ export function doIproute(ctx: IpCtx, argv: string[]): number {
   if (!matches(a, "get")) return iprouteGet(ctx, rest);
   if (!matches(a, "flush")) return iprouteListFlushOrSave(ctx, rest, IPROUTE_FLUSH);
   if (!matches(a, "save")) return iprouteListFlushOrSave(ctx, rest, IPROUTE_SAVE);
-  if (!matches(a, "restore") || !matches(a, "showdump")) {
-    ctx.err("ip route %s: not supported by this emulator\n", a);
-    return -1;
-  }
+  if (!matches(a, "restore")) return iprouteRestore(ctx);
+  if (!matches(a, "showdump")) return iprouteShowdump(ctx);
   if (!matches(a, "help")) usage(ctx);
   ctx.err('Command "%s" is unknown, try "ip route help".\n', a);
   return ctx.exit(-1);
