@@ -75,7 +75,7 @@ neigh: [
   route: [
     "ip route add 10.9.0.0/16 via 10.0.0.2 dev v1 metric 5", "ip route get 10.9.1.1", "ip route get 10.0.0.2 from 10.0.0.1", "ip route get 127.0.0.1 oif v1", "ip route get 10.0.0.2 iif v1 from 10.0.0.3",
     "ip route add 10.8.0.0/24 dev v1 mtu 1300 advmss 1200", "ip route add 10.7.0.0/24 nexthop via 10.0.0.2 weight 2 nexthop via 10.0.0.3", "ip route show cached", "ip route flush cache",
-    "ip route add unreachable 10.6.0.0/24", "ip route add prohibit 10.5.0.0/24 metric 9", "ip route add throw 10.4.0.0/24", "ip route change 10.9.0.0/16 via 10.0.0.3", "ip route save > /tmp/r; ip route restore < /tmp/r",
+    "ip route add unreachable 10.6.0.0/24", "ip route add prohibit 10.5.0.0/24 metric 9", "ip route add throw 10.4.0.0/24", "ip route change 10.9.0.0/16 via 10.0.0.3", "ip route save > rt.save; ip route restore < rt.save",
     "ip route show table local", "ip route show proto kernel", "ip route show scope link", "ip route list exact 10.9.0.0/16", "ip route list root 10.0.0.0/8", "ip route del 10.9.0.0/16 table main",
     "ip -4 route show type unicast", "ip route add default via 10.0.0.2 src 10.0.0.1", "ip route replace 10.3.0.0/16 via 10.0.0.2 onlink", "ip -o route", "ip -j route show",
   ],
@@ -88,7 +88,7 @@ neigh: [
   ],
   tcpdump: [
     "timeout 2 tcpdump -nv -l -i lo -c 2 icmp & sleep 0.3; ping -c 1 -R 127.0.0.1 >/dev/null; wait", "timeout 2 tcpdump -n -e -l -i v1 -c 1 arp & sleep 0.3; arping -c 1 -w 1 -I v2 10.0.0.1 >/dev/null; wait",
-    "timeout 2 tcpdump -i lo -w /tmp/f.pcap -c 2 & sleep 0.3; ping -c 1 127.0.0.1 >/dev/null; wait; tcpdump -nvr /tmp/f.pcap",
+    "timeout 2 tcpdump -i lo -w f.pcap -c 2 & sleep 0.3; ping -c 1 127.0.0.1 >/dev/null; wait; tcpdump -nvr f.pcap",
     "timeout 2 tcpdump -nx -l -i lo -c 1 icmp & sleep 0.3; ping -c 1 -s 8 127.0.0.1 >/dev/null; wait", "timeout 2 tcpdump -nq -tttt -l -i v2 -c 1 & sleep 0.3; ping -c 1 -W 1 10.0.0.2 >/dev/null; wait",
     "timeout 2 tcpdump -nvvv -l -i lo -c 2 'icmp[icmptype] == icmp-echo' & sleep 0.3; ping -c 1 -T tsonly 127.0.0.1 >/dev/null; wait", "tcpdump -D", "tcpdump --list-time-stamp-types -i v1", "tcpdump -d -i v1 'ip and not udp port 53'",
   ],
