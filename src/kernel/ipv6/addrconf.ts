@@ -233,7 +233,14 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
     if (m.flags.excl || !m.flags.replace) return kerr("EEXIST", "ipv6: address already assigned");
     return undefined;
   }
-  if (pfx[0] === 0xff || pfx.every((b) => b === 0)) return kerr("EADDRNOTAVAIL", "ipv6: Invalid address");
+  // ipv6_add_addr(): the address types no device takes, and ::1 only on a loopback device
+  if (pfx.every((b) => b === 0)) return kerr("EADDRNOTAVAIL", "ipv6: Invalid address");
+  if (pfx[0] === 0xff && !(flags & IFA_F_MCAUTOJOIN)) {
+    return kerr("EADDRNOTAVAIL", 'ipv6: Cannot assign multicast address without "IFA_F_MCAUTOJOIN" flag');
+  }
+  if (!(dev.flags & IFF_LOOPBACK) && pfx[15] === 1 && pfx.subarray(0, 15).every((b) => b === 0)) {
+    return kerr("EADDRNOTAVAIL", "ipv6: Cannot assign loopback address on this device");
+  }
   // inet6_addr_add()
   const metric = m.attrs.IFA_RT_PRIORITY ?? 0;
   const ifp = addAddr(idev, pfx.slice(), ifm.prefixlen, ipv6AddrRtScope(pfx), IFA_F_PERMANENT | (flags & ~IFA_F_NODAD) | (flags & IFA_F_NODAD));
