@@ -3,6 +3,8 @@
  * in-memory filesystem does more leniently (it creates missing parent directories on write,
  * has only text helpers) is checked here the way the kernel would refuse it.
  */
+import { coreutilsAncillary, coreutilsVersion } from "../userland/coreutils/gnu_text.ts";
+import { quotef } from "../userland/lib/quotearg.ts";
 import type { IFileSystem } from "just-bash";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import type { KernelFs } from "../kernel/uapi/syscalls.ts";
@@ -102,13 +104,40 @@ export async function readErrorOf(fs: IFileSystem, kfs: KernelFs, path: string):
 
 /** cat's messages with the real errno (see readErrorOf) */
 export async function fixCatErrors(stderr: string, fs: IFileSystem, kfs: KernelFs, cwd: string): Promise<string> {
-  if (!stderr.includes(": No such file or directory")) return stderr;
   const lines = stderr.split("\n");
   for (let i = 0; i < lines.length; i++) {
-    const m = /^cat: (.+): No such file or directory$/.exec(lines[i]!);
+    // the file named as quotef() names it
+    const m = /^cat: (.*): (No such file or directory|Is a directory|Permission denied)$/.exec(lines[i]!);
     if (!m) continue;
-    const why = await readErrorOf(fs, kfs, fs.resolvePath(cwd, m[1]!));
-    if (why) lines[i] = `cat: ${m[1]}: ${why}`;
+    // (open("") is ENOENT; just-bash takes "" for the working directory)
+    const why = m[1] === "" ? "No such file or directory" : m[2] === "No such file or directory" ? await readErrorOf(fs, kfs, fs.resolvePath(cwd, m[1]!)) : undefined;
+    lines[i] = `cat: ${quotef(m[1]!)}: ${why ?? m[2]}`;
   }
   return lines.join("\n");
 }
+
+/** cat.c: long_options[], in their order (getopt_long lists ambiguities so) */
+export const CAT_LONGOPTS = ["number-nonblank", "number", "squeeze-blank", "show-nonprinting", "show-ends", "show-tabs", "show-all", "help", "version"];
+
+export const CAT_HELP =
+  "Usage: cat [OPTION]... [FILE]...\n" +
+  "Concatenate FILE(s) to standard output.\n\n" +
+  "With no FILE, or when FILE is -, read standard input.\n\n" +
+  "  -A, --show-all           equivalent to -vET\n" +
+  "  -b, --number-nonblank    number nonempty output lines, overrides -n\n" +
+  "  -e                       equivalent to -vE\n" +
+  "  -E, --show-ends          display $ at end of each line\n" +
+  "  -n, --number             number all output lines\n" +
+  "  -s, --squeeze-blank      suppress repeated empty output lines\n" +
+  "  -t                       equivalent to -vT\n" +
+  "  -T, --show-tabs          display TAB characters as ^I\n" +
+  "  -u                       (ignored)\n" +
+  "  -v, --show-nonprinting   use ^ and M- notation, except for LFD and TAB\n" +
+  "      --help        display this help and exit\n" +
+  "      --version     output version information and exit\n\n" +
+  "Examples:\n" +
+  "  cat f - g  Output f's contents, then standard input, then g's contents.\n" +
+  "  cat        Copy standard input to standard output.\n\n" +
+  coreutilsAncillary("cat");
+
+export const CAT_VERSION = coreutilsVersion("cat", "Torbjorn Granlund and Richard M. Stallman");

@@ -46,3 +46,32 @@ export function legalNumber(s: string): number | undefined {
   const m = /^[ \t\n]*([+-]?\d+)[ \t\n]*$/.exec(s);
   return m ? Number(m[1]) : undefined;
 }
+
+/**
+ * What glibc's getopt_long() says of a GNU tool's arguments when its options take no values
+ * (cat, sleep): options anywhere before "--" (permutation), long ones by any unambiguous
+ * prefix; the first bad one is the error (with the "Try 'PROG --help'" line); --help and
+ * --version are reported when met.
+ */
+export function gnuOptionsCheck(prog: string, args: string[], shorts: string, longs: string[]): { error?: string; help?: boolean; version?: boolean } {
+  const tryHelp = `Try '${prog} --help' for more information.\n`;
+  for (const a of args) {
+    if (a === "--") break;
+    if (a.length < 2 || a[0] !== "-") continue;
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      const exact = longs.includes(name) ? [name] : longs.filter((l) => l.startsWith(name));
+      if (exact.length > 1) {
+        return { error: `${prog}: option '${a}' is ambiguous; possibilities:${exact.map((l) => ` '--${l}'`).join("")}\n${tryHelp}` };
+      }
+      if (exact.length === 0) return { error: `${prog}: unrecognized option '${a}'\n${tryHelp}` };
+      if (eq >= 0) return { error: `${prog}: option '--${exact[0]}' doesn't allow an argument\n${tryHelp}` };
+      if (exact[0] === "help") return { help: true };
+      if (exact[0] === "version") return { version: true };
+      continue;
+    }
+    for (const c of a.slice(1)) if (!shorts.includes(c)) return { error: `${prog}: invalid option -- '${c}'\n${tryHelp}` };
+  }
+  return {};
+}

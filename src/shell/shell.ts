@@ -7,6 +7,8 @@
  * coreutil working on the in-memory filesystem, or a tuxnet tool talking to the emulated
  * kernel through `Syscalls`.
  */
+import { gnuOptionsCheck } from "./getopt.ts";
+import { CAT_HELP, CAT_LONGOPTS, CAT_VERSION } from "./fileio.ts";
 import { isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
 import {
   Bash,
@@ -490,6 +492,10 @@ export class HostShell implements Shell, IoHost {
     custom.push(
       defineCommand("cat", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: cat: command not found\n", exitCode: 127 };
+        // GNU cat's getopt_long(): its messages for bad options, its --help and --version
+        const o = gnuOptionsCheck("cat", args, "benstuvAET", CAT_LONGOPTS);
+        if (o.error) return { stdout: "", stderr: o.error, exitCode: 1 };
+        if (o.help || o.version) return { stdout: o.help ? CAT_HELP : CAT_VERSION, stderr: "", exitCode: 0 };
         const r = await ctx.origCommand(args);
         if (!r.stderr) return r;
         return { ...r, stderr: await fixCatErrors(r.stderr, ctx.fs, sys.fs, ctx.cwd) };

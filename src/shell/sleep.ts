@@ -2,6 +2,8 @@
  * coreutils src/sleep.c on the simulated clock: the sum of its operands, each a number with
  * an optional s/m/h/d suffix.
  */
+import { coreutilsAncillary, coreutilsVersion } from "../userland/coreutils/gnu_text.ts";
+import { gnuOptionsCheck } from "./getopt.ts";
 import type { Process } from "../userland/process.ts";
 
 const TRY = "Try 'sleep --help' for more information.\n";
@@ -13,18 +15,8 @@ const SLEEP_HELP =
   "specified by the sum of their values.\n\n" +
   "      --help        display this help and exit\n" +
   "      --version     output version information and exit\n\n" +
-  "GNU coreutils online help: <https://www.gnu.org/software/coreutils/>\n" +
-  // emit_ancillary_info(): LC_MESSAGES is "C", not en_*
-  "Report any translation bugs to <https://translationproject.org/team/>\n" +
-  "Full documentation <https://www.gnu.org/software/coreutils/sleep>\n" +
-  "or available locally via: info '(coreutils) sleep invocation'\n";
-const SLEEP_VERSION =
-  "sleep (GNU coreutils) 9.1\n" +
-  "Copyright (C) 2022 Free Software Foundation, Inc.\n" +
-  "License GPLv3+: GNU GPL version 3 or later <https://gnu.org/licenses/gpl.html>.\n" +
-  "This is free software: you are free to change and redistribute it.\n" +
-  "There is NO WARRANTY, to the extent permitted by law.\n\n" +
-  "Written by Jim Meyering and Paul Eggert.\n";
+  coreutilsAncillary("sleep");
+const SLEEP_VERSION = coreutilsVersion("sleep", "Jim Meyering and Paul Eggert");
 
 /** coreutils sleep.c: apply_suffix() */
 function applySuffix(x: number, suffix: string): number | undefined {
@@ -48,41 +40,19 @@ export type Sleeper = (us: number, signal: AbortSignal) => Promise<void>;
 
 /** coreutils sleep.c: main() */
 export async function sleepCommand(p: Process, sleeper?: Sleeper): Promise<number> {
-  // parse_gnu_standard_options_only(): getopt_long with --help and --version alone (GNU
-  // permutation: an option anywhere before "--" counts)
-  const args: string[] = [];
+  // parse_gnu_standard_options_only(): getopt_long with --help and --version alone
   const argv = p.argv.slice(1);
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "--") {
-      args.push(...argv.slice(i + 1));
-      break;
-    }
-    if (a.length < 2 || a[0] !== "-") {
-      args.push(a);
-      continue;
-    }
-    if (a.startsWith("--")) {
-      const name = a.slice(2).split("=")[0]!;
-      const hits = ["help", "version"].filter((o) => o.startsWith(name));
-      if (hits.length === 1 && a.includes("=")) {
-        p.stderr.write(`sleep: option '--${hits[0]}' doesn't allow an argument\n` + TRY);
-        return 1;
-      }
-      if (hits[0] === "help" && hits.length === 1) {
-        p.stdout.write(SLEEP_HELP);
-        return 0;
-      }
-      if (hits[0] === "version" && hits.length === 1) {
-        p.stdout.write(SLEEP_VERSION);
-        return 0;
-      }
-      p.stderr.write(hits.length > 1 ? `sleep: option '${a}' is ambiguous; possibilities: '--help' '--version'\n` + TRY : `sleep: unrecognized option '${a}'\n` + TRY);
-      return 1;
-    }
-    p.stderr.write(`sleep: invalid option -- '${a[1]}'\n` + TRY);
+  const o = gnuOptionsCheck("sleep", argv, "", ["help", "version"]);
+  if (o.error) {
+    p.stderr.write(o.error);
     return 1;
   }
+  if (o.help || o.version) {
+    p.stdout.write(o.help ? SLEEP_HELP : SLEEP_VERSION);
+    return 0;
+  }
+  const dd = argv.indexOf("--");
+  const args = dd < 0 ? argv : [...argv.slice(0, dd), ...argv.slice(dd + 1)];
   if (args.length === 0) {
     p.stderr.write("sleep: missing operand\n" + TRY);
     return 1;
