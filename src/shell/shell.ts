@@ -1109,8 +1109,9 @@ export class HostShell implements Shell, IoHost {
     const a = parseTimeoutArgs(args);
     if (typeof a === "string") return { stdout: "", stderr: a, exitCode: 125 };
     const cmd = a.argv[0]!;
-    if (!this.isCommand(cmd, ctx))
-      return { stdout: "", stderr: `timeout: failed to run command '${cmd}': No such file or directory\n`, exitCode: 127 };
+    // execvp() fails: a name bash would not find, or a path to nothing
+    const missing = cmd.includes("/") ? !(await ctx.fs.exists(ctx.fs.resolvePath(ctx.cwd, cmd))) : !this.isCommand(cmd, ctx);
+    if (missing) return { stdout: "", stderr: `timeout: failed to run command '${cmd}': No such file or directory\n`, exitCode: 127 };
     const id = String(this.nextKill++);
     const kill = new AbortController();
     this.kills.set(id, kill);

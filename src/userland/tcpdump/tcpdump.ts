@@ -531,6 +531,7 @@ class Tcpdump {
 
   async main(): Promise<number> {
     const operands = this.parseArgs();
+    if (this.tflag > 5) this.error("only -t, -tt, -ttt, -tttt and -ttttt are supported");
     const filterExpr = operands.join(" ");
     if (!this.ndo.nflag) await this.names.load(this.p);
     if (filterExpr) await this.loadHosts();
