@@ -300,9 +300,15 @@ function parseTarget(s: string): string {
 }
 
 /** libxtables: xtables_parse_interface() */
-function parseInterface(s: string): string {
+function parseInterface(s: string, warn: (msg: string) => void): string {
   if (s.length > 15) xtablesError(PARAMETER_PROBLEM, `interface name \`${s}' must be shorter than IFNAMSIZ (15)`);
-  for (const c of s) if (c === "/" || c === " ") xtablesError(PARAMETER_PROBLEM, `Invalid interface name \`${s}'`);
+  // libxtables 1.8.9 only warns of these
+  for (const c of s) {
+    if (c === "/" || c === " ") {
+      warn(`Warning: weird character in interface \`${s}' ('/' and ' ' are not allowed by the kernel).\n`);
+      break;
+    }
+  }
   return s;
 }
 
@@ -333,7 +339,7 @@ async function loadHosts(p: Process): Promise<Map<string, number>> {
 }
 
 /** xshared.c: do_parse() */
-function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: string): CmdState {
+function doParse(argv: string[], hosts: Map<string, number>, restoreTable: string | undefined, warn: (msg: string) => void): CmdState {
   const cs: CmdState = {
     command: CMD_NONE, chain: undefined, newname: "", policy: "", rulenum: 0, table: restoreTable ?? "filter", verbose: 0,
     numeric: false, exact: false, linenumbers: false, ip: zeroIp(), saddrs: undefined, daddrs: undefined, jumpto: "",
@@ -475,12 +481,12 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: stri
       case "i":
         if (optarg === "") xtablesError(PARAMETER_PROBLEM, "Empty interface is likely to be undesired");
         setOption(cs, "i", IPT_INV_VIA_IN, invert);
-        cs.ip.iniface = parseInterface(optarg!);
+        cs.ip.iniface = parseInterface(optarg!, warn);
         break;
       case "o":
         if (optarg === "") xtablesError(PARAMETER_PROBLEM, "Empty interface is likely to be undesired");
         setOption(cs, "o", IPT_INV_VIA_OUT, invert);
-        cs.ip.outiface = parseInterface(optarg!);
+        cs.ip.outiface = parseInterface(optarg!, warn);
         break;
       case "f":
         setOption(cs, "f", IPT_INV_FRAG, invert);
@@ -578,8 +584,13 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable?: stri
   }
   for (const m of cs.matches) m.ext.final?.(m.data, ctx);
   if (cs.target) cs.target.ext.final?.(cs.target.data, ctx);
-  if (invert) xtablesError(PARAMETER_PROBLEM, "nothing appropriate following !");
+  // (after "--" getopt_long() stops: what is left is no option)
+  if (g.optind < argv.length) xtablesError(PARAMETER_PROBLEM, "unknown arguments found on commandline");
   if (cs.command === CMD_NONE) xtablesError(PARAMETER_PROBLEM, "no command specified");
+  if (invert) xtablesError(PARAMETER_PROBLEM, "nothing appropriate following !");
+  // ipv4_post_parse(): -s and -d are resolved before the options are checked against the command
+  if (cs.saddrs !== undefined) parseAddrs(cs.saddrs, hosts);
+  if (cs.daddrs !== undefined) parseAddrs(cs.daddrs, hosts);
   genericOptCheck(cs.command, cs.options);
   if (cs.chain === "PREROUTING" || cs.chain === "INPUT") {
     // -o is not valid with incoming packets
@@ -1117,7 +1128,7 @@ function opName(cs: CmdState): string {
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out?: string[]): RunResult;
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable: string | undefined, counters: { pcnt: number; bcnt: number } | undefined, out: string[], lookups: true): Promise<RunResult>;
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out: string[] = [], lookups = false): RunResult | Promise<RunResult> {
-  const cs = doParse(argv, ctx.hosts, restoreTable);
+  const cs = doParse(argv, ctx.hosts, restoreTable, (m) => ctx.p.stderr.write(m));
   if (counters) cs.counters = counters;
   let h = handles.get(cs.table);
   if (!h) {
