@@ -136,6 +136,12 @@ export function registerIoctl(request: string, fn: IoctlHandler): void {
   handlers.set(request, fn);
 }
 
+/** what a socket of one family answers itself (inet6_ioctl: SIOCSIFADDR of an in6_ifreq) */
+const familyHandlers = new Map<string, IoctlHandler>();
+export function registerFamilyIoctl(family: number, request: string, fn: IoctlHandler): void {
+  familyHandlers.set(`${family}:${request}`, fn);
+}
+
 /** "eth0:1" names the device eth0 (dev_ioctl() cuts the alias label at the colon) */
 function devOf(net: Net, ifname: unknown): NetDevice | KErr {
   if (typeof ifname !== "string") return kerr("EFAULT");
@@ -158,6 +164,8 @@ function devSetMtuLogged(dev: NetDevice, mtu: number): KErr | undefined {
 
 /** net/core/dev_ioctl.c: dev_ioctl() */
 export function devIoctl(net: Net, req: IoctlReq): Record<string, unknown> | KErr {
+  const fh = typeof req.family === "number" ? familyHandlers.get(`${req.family}:${req.request}`) : undefined;
+  if (fh) return fh(net, req);
   const h = handlers.get(req.request);
   if (h) return h(net, req);
   switch (req.request) {

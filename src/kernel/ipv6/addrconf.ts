@@ -6,6 +6,7 @@
  * net/ipv6/conf/{all,default,DEV}/* sysctls (disable_ipv6 acts) and /proc/net/if_inet6.
  * DAD, solicited-node joins, MLD and router solicitations are ndisc.ts's (and mcast.ts's).
  */
+import { registerFamilyIoctl } from "../core/dev_ioctl.ts";
 import { snmp6SeqShow } from "./proc.ts";
 import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
@@ -249,6 +250,24 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
   if (!(flags & IFA_F_NODAD)) ifp.flags |= IFA_F_TENTATIVE;
   addrconfDadStart(ifp);
   return undefined;
+}
+
+/**
+ * net/ipv6/addrconf.c: addrconf_add_ifaddr() / addrconf_del_ifaddr(): SIOCSIFADDR and
+ * SIOCDIFADDR of an AF_INET6 socket (struct in6_ifreq: ifindex, address, prefix length) are
+ * inet6_addr_add() / inet6_addr_del(), as RTM_NEWADDR / RTM_DELADDR do them
+ */
+function addrconfIfaddrIoctl(net: Net, req: Record<string, unknown>): Record<string, unknown> | KErr {
+  const del = req.request === "SIOCDIFADDR";
+  const addr = req.ifr6_addr instanceof Uint8Array ? req.ifr6_addr : new Uint8Array(16);
+  const m: AddrMsg = {
+    type: del ? "RTM_DELADDR" : "RTM_NEWADDR",
+    flags: del ? {} : { create: true, excl: true },
+    ifa: { family: AF_INET6, prefixlen: Number(req.ifr6_prefixlen ?? 0), flags: 0, scope: 0, index: Number(req.ifr6_ifindex ?? 0) },
+    attrs: { IFA_LOCAL: addr, IFA_ADDRESS: addr },
+  };
+  const e = del ? inet6RtmDeladdr(net, m) : inet6RtmNewaddr(net, m);
+  return e ?? {};
 }
 
 /** net/ipv6/addrconf.c: inet6_rtm_deladdr() / inet6_addr_del() */
@@ -818,6 +837,8 @@ export function addrconfInit(): void {
   });
   rtnlRegister(AF_INET6, "RTM_NEWADDR", { doit: (net: Net, m: AddrMsg) => inet6RtmNewaddr(net, m) });
   rtnlRegister(AF_INET6, "RTM_DELADDR", { doit: (net: Net, m: AddrMsg) => inet6RtmDeladdr(net, m) });
+  registerFamilyIoctl(AF_INET6, "SIOCSIFADDR", addrconfIfaddrIoctl);
+  registerFamilyIoctl(AF_INET6, "SIOCDIFADDR", addrconfIfaddrIoctl);
   rtnlRegister(AF_INET6, "RTM_GETADDR", { dumpit: (net: Net, m: AddrMsg) => inet6DumpIfaddr(net, m) });
   rtnlRegister(AF_INET6, "RTM_GETLINK", {
     dumpit: (net: Net, m: LinkMsg) => inet6DumpIfinfo(net, m),
