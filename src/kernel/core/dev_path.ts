@@ -257,7 +257,8 @@ export function ethTypeTrans(skb: SkBuff, dev: NetDevice): number {
  */
 export function devForwardSkb(dev: NetDevice, skb: SkBuff): number {
   if (!(dev.flags & IFF_UP)) {
-    dev.stats.rx_dropped++;
+    // (6.18 counts it on the sender alone, as veth's tx_dropped: the down peer's rx_dropped
+    // stays 0 — measured, test/labs/devices/veth-down-peer-drops)
     kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "__dev_forward_skb");
     return 1;
   }

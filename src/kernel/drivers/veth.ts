@@ -38,18 +38,21 @@ export function vethPeer(dev: NetDevice): NetDevice | undefined {
   return dev.linkOps === vethLinkOps ? priv(dev).peer : undefined;
 }
 
+const NET_XMIT_DROP = 1;
+
 /** drivers/net/veth.c: veth_xmit() */
 function vethXmit(skb: SkBuff, dev: NetDevice): number {
   const rcv = priv(dev).peer;
+  // a dropped frame is priv->dropped (tx_dropped) and NET_XMIT_DROP: not in tx_packets/bytes
   if (!rcv) {
     dev.stats.tx_dropped++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "veth_xmit");
-    return NETDEV_TX_OK;
+    return NET_XMIT_DROP;
   }
   /* veth_forward_skb() -> __dev_forward_skb() + netif_rx() */
   if (devForwardSkb(rcv, skb) !== 0) {
     dev.stats.tx_dropped++;
-    return NETDEV_TX_OK;
+    return NET_XMIT_DROP;
   }
   return NETDEV_TX_OK;
 }
