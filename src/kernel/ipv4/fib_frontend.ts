@@ -5,6 +5,8 @@
  * SIOCADDRT/SIOCDELRT ioctls (ip_rt_ioctl), inet_addr_type(), fib_validate_source() for
  * rp_filter and fib_compute_spec_dst().
  */
+import { neighIfdown } from "../core/neighbour.ts";
+import { arpTable } from "./arp.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { registerNetdeviceNotifier, registerInetaddrNotifier, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE,
@@ -446,7 +448,9 @@ function fibDisableIp(dev: NetDevice, event: "down" | "unregister", force: boole
   if (fibSyncDownDev(fibAllInfos(dev.net), dev, event, force)) fibFlush(dev.net);
   else if (force) fibFlush(dev.net);
   glue_rtCacheFlush(dev.net);
-  /* arp_ifdown(dev): the neighbour part (K2) reacts to NETDEV_DOWN itself */
+  // arp_ifdown(): every neighbour of the device goes, permanent ones too (the neighbour part
+  // does the same on NETDEV_DOWN; here it matters when the last address was deleted)
+  neighIfdown(arpTable(dev.net), dev, false);
 }
 
 /** net/ipv4/fib_frontend.c: fib_inetaddr_event() */
