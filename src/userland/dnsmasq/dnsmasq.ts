@@ -1,6 +1,7 @@
 /**
- * dnsmasq 2.89: the DHCPv4 server (src/dhcp.c, src/rfc2131.c, src/lease.c) and a small DNS
- * answerer (leases, /etc/hosts) on UDP 53 (src/forward.c, src/rfc1035.c).
+ * dnsmasq 2.89: the DHCPv4 server (src/dhcp.c, src/rfc2131.c, src/lease.c) and the DNS server
+ * on UDP and TCP 53 for its own data (hosts files, leases, --address/--local/--host-record/
+ * --cname; dns.ts), without forwarding to upstream servers.
  *
  * The daemon is event driven, as dnsmasq's poll() loop: after start-up the command returns 0
  * ("forks") and the sockets' onReadable callbacks and simulator timers keep serving on the
@@ -12,11 +13,11 @@
  */
 import type { Process, CommandTable } from "../process.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
-import type { Socket } from "../../kernel/uapi/socket.ts";
+import type { SockAddr, Socket } from "../../kernel/uapi/socket.ts";
 import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, IPPROTO_ICMP } from "../../kernel/uapi/socket.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
-import { ipv4Parse, ipv4ToString, macParse, macToString, readU16, readU32, writeU16 } from "../../wire/addr.ts";
+import { ipv4Parse, ipv4ToString, macParse, macToString, readU32, writeU16 } from "../../wire/addr.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import {
   type DhcpPacket, BOOTREQUEST, BOOTREPLY, DHCPDISCOVER, DHCPOFFER, DHCPREQUEST, DHCPDECLINE, DHCPACK,
@@ -26,6 +27,11 @@ import {
   parseDhcp, buildDhcp, newPacket, msgType, getU32, getStr, optU8, optU32, optAddrs, optStr,
 } from "./dhcp_packet.ts";
 import { listIfaces, listIfaddrs, prefixMask, type Iface, type Ifaddr } from "./netif.ts";
+import {
+  type AnswerContext, type DnsConfig, type HostRecord, type ServerEntry, DnsCache, answerQuery, canonicalise, parseServerOption,
+  serverLogLines,
+} from "./dns.ts";
+import { inetPton4Strict, inetPton6 } from "../lib/utils.ts";
 
 const VERSION = "2.89";
 /** Debian 12's dnsmasq-base build */
@@ -90,6 +96,10 @@ interface Options {
   dhcpScript: string | undefined;
   hostsFiles: string[];
   addnHosts: string[];
+  /** the DNS options (--address, --local, --server, --local-ttl, --expand-hosts …) */
+  dns: DnsConfig;
+  /** --log-queries */
+  logQueries: boolean;
 }
 
 class BadOption extends Error {}
@@ -100,7 +110,9 @@ export class DnsmasqDaemon {
   private sockets: Socket[] = [];
   private timers: Timer[] = [];
   private writeChain: Promise<unknown> = Promise.resolve();
-  private hostsFile = "";
+  /** cache.c: the names it answers for */
+  readonly cache: DnsCache;
+  readonly dnsCfg: DnsConfig;
   private pingSock: Socket | undefined;
   private pingId = 0;
   private pings = new Map<number, { timer: Timer; waiters: ((inUse: boolean) => void)[] }>();
@@ -111,7 +123,24 @@ export class DnsmasqDaemon {
   /** the --conf-file it was started with (libvirt finds its dnsmasq by it) */
   confFile: string | undefined;
 
-  constructor(readonly p: Process, readonly sys: Syscalls, readonly opts: Options) {}
+  constructor(readonly p: Process, readonly sys: Syscalls, readonly opts: Options) {
+    this.dnsCfg = opts.dns;
+    this.cache = new DnsCache(opts.dns.noRoundRobin);
+  }
+
+  /**
+   * cache.c: cache_reload() — /etc/hosts (unless --no-hosts), then the --addn-hosts files (the
+   * last given first, as option.c prepends them); the log lines it gives
+   */
+  loadHosts(etcHosts: string | undefined, addn: [string, string | undefined][]): string[] {
+    const rhash = new Set<string>();
+    this.cache.loadConfig(this.dnsCfg, rhash);
+    if (this.opts.noHosts && !addn.length) return ["cleared cache"];
+    const log: string[] = [];
+    if (!this.opts.noHosts) log.push(...this.cache.readHostsFile(etcHosts, "/etc/hosts", this.dnsCfg, rhash));
+    for (const [f, text] of addn) log.push(...this.cache.readHostsFile(text, f, this.dnsCfg, rhash));
+    return log;
+  }
 
   private wallNow(): number {
     return Math.floor(this.sys.wallclock());
@@ -120,9 +149,8 @@ export class DnsmasqDaemon {
   // ------------------------------------------------------------------- start-up
 
   /** returns an exit status when start-up fails */
-  start(hostsFile: string, existing: string | undefined): number | undefined {
+  start(existing: string | undefined): number | undefined {
     const o = this.opts;
-    this.hostsFile = hostsFile;
     if (existing) this.readLeases(existing);
     if (o.ranges.length) {
       // dhcp.c: dhcp_init() — the DHCP socket on INADDR_ANY:67
@@ -187,7 +215,10 @@ export class DnsmasqDaemon {
           return this.die(`failed to create listening socket for ${what}: ${strerror(e.errno)}`, EC_BADNET);
         }
         this.sockets.push(s);
-        if (haveTcp) this.sockets.push(t);
+        if (haveTcp) {
+          this.sockets.push(t);
+          t.onReadable(() => this.tcpAccept(t));
+        }
         s.onReadable(() => this.dnsPacket(s));
       }
     }
@@ -592,152 +623,74 @@ export class DnsmasqDaemon {
     s.setsockopt("SO_BINDTODEVICE", "");
   }
 
-  // ------------------------------------------------------------------- DNS (minimal)
+  // ------------------------------------------------------------------- DNS (dns.ts)
 
-  private lookupName(name: string): number[] {
-    const n = name.toLowerCase().replace(/\.$/, "");
-    const out: number[] = [];
-    // the hosts files: /etc/hosts (left out with --no-hosts), then the --addn-hosts files
-    for (const line of this.hostsFile.split("\n")) {
-      const f = line.replace(/#.*/, "").trim().split(/\s+/);
-      if (f.length < 2) continue;
-      const a = ipv4Parse(f[0]!);
-      if (a === undefined) continue;
-      if (f.slice(1).some((h) => h.toLowerCase() === n)) out.push(a);
-    }
-    if (out.length) return out;
-    const short = this.opts.domain && n.endsWith("." + this.opts.domain) ? n.slice(0, -this.opts.domain.length - 1) : n;
-    // the names of leases (a dhcp-host's name once its host holds a lease)
-    for (const l of this.leases) if (l.hostname && l.hostname.toLowerCase() === short) out.push(l.addr);
-    return out;
+  /** the cache's DHCP names follow the leases (lease_update_dns()) */
+  private syncDhcpNames(): void {
+    for (const line of this.cache.syncDhcp(this.leases, this.dnsCfg.domain)) this.log(line);
   }
 
-  /** the name of an address (cache.c: /etc/hosts lines, then the leases as NAME.DOMAIN), for
-   * a d.c.b.a.in-addr.arpa question; undefined when it knows none */
-  private reverseName(qname: string): string | undefined {
-    const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\.in-addr\.arpa$/i.exec(qname);
-    if (!m) return undefined;
-    const addr = ((Number(m[4]) << 24) | (Number(m[3]) << 16) | (Number(m[2]) << 8) | Number(m[1])) >>> 0;
-    for (const line of this.hostsFile.split("\n")) {
-      const f = line.replace(/#.*/, "").trim().split(/\s+/);
-      if (f.length >= 2 && ipv4Parse(f[0]!) === addr) return f[1]!;
+  private dnsContext(udp: boolean, from: SockAddr): AnswerContext {
+    // (an expired lease's names are expired records: not answered)
+    this.syncDhcpNames();
+    const ctx: AnswerContext = { cache: this.cache, cfg: this.dnsCfg, now: this.wallNow(), udp };
+    if (this.opts.logQueries) {
+      ctx.log = (line) => this.log(`dnsmasq: ${line}`);
+      ctx.from = from.family === 2 ? ipv4ToString(from.addr) : "";
     }
-    for (const l of this.leases) {
-      if (l.addr === addr && l.hostname) return this.opts.domain ? `${l.hostname}.${this.opts.domain}` : l.hostname;
-    }
-    return undefined;
+    return ctx;
   }
 
-  /** an authoritative PTR answer (TTL 0, the name compressed against nothing) */
-  private ptrAnswer(q: Uint8Array, qend: number, name: string): Uint8Array {
-    const labels = name.split(".").filter((l) => l !== "");
-    const rdlen = labels.reduce((n, l) => n + 1 + l.length, 1);
-    const ans = new Uint8Array(qend + 12 + rdlen);
-    ans.set(q.subarray(0, qend));
-    ans[2] = 0x80 | (q[2]! & 0x79) | 0x04;
-    ans[3] = 0x80;
-    writeU16(ans, 6, 1);
-    writeU16(ans, 8, 0);
-    writeU16(ans, 10, 0);
-    let w = qend;
-    writeU16(ans, w, 0xc00c);
-    writeU16(ans, w + 2, 12);
-    writeU16(ans, w + 4, 1);
-    writeU16(ans, w + 6, 0);
-    writeU16(ans, w + 8, 0);
-    writeU16(ans, w + 10, rdlen);
-    w += 12;
-    for (const l of labels) {
-      ans[w++] = l.length;
-      for (let i = 0; i < l.length; i++) ans[w++] = l.charCodeAt(i);
-    }
-    ans[w] = 0;
-    return ans;
-  }
-
+  /** forward.c: receive_query() */
   private dnsPacket(s: Socket): void {
     for (let m = s.recvfrom(); m; m = s.recvfrom()) {
-      const q = m.data;
-      if (q.length < 12 || q[2]! & 0x80) continue;
-      const qd = readU16(q, 4);
-      if (qd !== 1) continue;
-      // the question
-      let o = 12;
-      const labels: string[] = [];
-      while (o < q.length && q[o]) {
-        const len = q[o]!;
-        labels.push(String.fromCharCode(...q.subarray(o + 1, o + 1 + len)));
-        o += 1 + len;
-      }
-      o++;
-      if (o + 4 > q.length) continue;
-      const qtype = readU16(q, o);
-      const qend = o + 4;
-      const name = labels.join(".");
-      // PTR of d.c.b.a.in-addr.arpa: the name it knows for that address
-      const ptr = qtype === 12 || qtype === 255 ? this.reverseName(name) : undefined;
-      if (ptr !== undefined) {
-        s.sendto(withEdns(this.ptrAnswer(q, qend, ptr), q, qend), m.from);
-        continue;
-      }
-      const addrs = qtype === 1 || qtype === 255 ? this.lookupName(name) : [];
-      const known = addrs.length > 0;
-      const ans = new Uint8Array(qend + addrs.length * 16);
-      ans.set(q.subarray(0, qend));
-      // QR, opcode and RD copied, AA for what it answers itself; RA; REFUSED for what it would
-      // forward (no upstream servers): a name it has only an IPv4 address for too, asked for
-      // another type (AAAA, MX)
-      ans[2] = 0x80 | (q[2]! & 0x79) | (known ? 0x04 : 0);
-      ans[3] = 0x80 | (known ? 0 : 5);
-      writeU16(ans, 6, addrs.length);
-      writeU16(ans, 8, 0);
-      writeU16(ans, 10, 0);
-      let w = qend;
-      for (const a of addrs) {
-        writeU16(ans, w, 0xc00c);
-        writeU16(ans, w + 2, 1);
-        writeU16(ans, w + 4, 1);
-        writeU16(ans, w + 6, 0);
-        writeU16(ans, w + 8, 0);
-        writeU16(ans, w + 10, 4);
-        ans[w + 12] = a >>> 24;
-        ans[w + 13] = (a >>> 16) & 0xff;
-        ans[w + 14] = (a >>> 8) & 0xff;
-        ans[w + 15] = a & 0xff;
-        w += 16;
-      }
-      s.sendto(withEdns(ans, q, qend), m.from);
+      if (!this.alive) return;
+      // a source port of 0 cannot be answered
+      if (m.from.family !== 2 || m.from.port === 0) continue;
+      const r = answerQuery(m.data, this.dnsContext(true, m.from));
+      if (r) s.sendto(r, m.from);
     }
   }
-}
 
-/**
- * edns0.c: a query with an OPT record gets one back — the UDP size dnsmasq takes (1232), the
- * query's DO bit (add_pseudoheader()'s do_bit), and for a REFUSED answer (nowhere to forward)
- * the extended error 14, "Not Ready"
- */
-function withEdns(ans: Uint8Array, q: Uint8Array, qend: number): Uint8Array {
-  const ar = readU16(q, 10);
-  if (ar < 1 || qend + 11 > q.length || q[qend] !== 0 || readU16(q, qend + 1) !== 41) return ans;
-  const refused = (ans[3]! & 0x0f) === 5;
-  const opts = refused ? 6 : 0;
-  const out = new Uint8Array(ans.length + 11 + opts);
-  out.set(ans);
-  writeU16(out, 10, readU16(ans, 10) + 1);
-  let w = ans.length;
-  out[w] = 0; // root
-  writeU16(out, w + 1, 41);
-  writeU16(out, w + 3, 1232);
-  // extended rcode and version 0; of the flags, DO as the query had it
-  writeU16(out, w + 7, readU16(q, qend + 7) & 0x8000);
-  writeU16(out, w + 9, opts);
-  w += 11;
-  if (refused) {
-    writeU16(out, w, 15); // EDE
-    writeU16(out, w + 2, 2);
-    writeU16(out, w + 4, 14); // Not Ready
+  /** dnsmasq.c: check_dns_listeners() — a TCP connection, served by tcp_request(): queries
+   * with their two-byte length, each answered in turn, until the client closes */
+  private tcpAccept(t: Socket): void {
+    for (let c = t.accept?.(); c; c = t.accept?.()) {
+      const conn = c;
+      this.sockets.push(conn);
+      let buf = new Uint8Array(0);
+      const done = () => {
+        conn.onReadable(undefined);
+        conn.close();
+        const i = this.sockets.indexOf(conn);
+        if (i >= 0) this.sockets.splice(i, 1);
+      };
+      conn.onReadable(() => {
+        for (let m = conn.recvfrom(); m; m = conn.recvfrom()) {
+          if (!this.alive) return;
+          if (m.data.length === 0) return done();
+          const nb = new Uint8Array(buf.length + m.data.length);
+          nb.set(buf);
+          nb.set(m.data, buf.length);
+          buf = nb;
+          while (buf.length >= 2 && buf.length >= 2 + ((buf[0]! << 8) | buf[1]!)) {
+            const len = (buf[0]! << 8) | buf[1]!;
+            const q = buf.slice(2, 2 + len);
+            buf = buf.slice(2 + len);
+            const peer = conn.getpeername();
+            const r = answerQuery(q, this.dnsContext(false, isKErr(peer) ? { family: 2, addr: 0, port: 0 } : peer));
+            if (!r) return done();
+            const out = new Uint8Array(r.length + 2);
+            out[0] = r.length >> 8;
+            out[1] = r.length & 0xff;
+            out.set(r, 2);
+            conn.sendto(out);
+          }
+        }
+        if (conn.recvErr()) done();
+      });
+    }
   }
-  return out;
 }
 
 /** rfc2131.c: address_allocate()'s sdbm hash of the hardware address (0 is a marker -> 1) */
@@ -787,9 +740,10 @@ const LONGOPTS: Record<string, [number, string]> = {
   "no-poll": [0, "n"], "dhcp-script": [1, "6"], "leasefile-ro": [0, "leasefilero"], address: [1, "A"],
   "expand-hosts": [0, "E"], "domain-needed": [0, "D"], "bogus-priv": [0, "b"], "enable-ra": [0, "ra"],
   "dhcp-hostsfile": [1, "dhcphostsfile"], local: [1, "local"], "dhcp-sequential-ip": [0, "seqip"],
-  "listen-address ": [1, "a"],
+  "listen-address ": [1, "a"], "local-ttl": [1, "T"], "dhcp-ttl": [1, "dhcpttl"], "no-round-robin": [0, "norr"],
+  "edns-packet-max": [1, "P"], "host-record": [1, "hostrec"], cname: [1, "cname"],
 };
-const SHORT_ARG = new Set("CixlpsqugaIFGXHSOc8A6".split(""));
+const SHORT_ARG = new Set("CixlpsqugaIFGXHSOc8A6TP".split(""));
 const SHORT_NOARG = new Set("dkzohRKnEDb".split(""));
 
 function parseTime(s: string): number | undefined {
@@ -946,8 +900,88 @@ function applyOption(o: Options, key: string, arg: string | undefined, confQueue
       o.hostsFiles.push(need());
       break;
     case "H":
-      o.addnHosts.push(need());
+      // option.c: prepended, so the last one given is read first
+      o.addnHosts.unshift(need());
       break;
+    case "A":
+    case "S":
+    case "local": {
+      let entries: ServerEntry[];
+      try {
+        entries = parseServerOption(key, arg ?? "", () => o.dns.servers.length + o.dns.localDomains.length);
+      } catch (e) {
+        throw new BadOption(e instanceof Error && e.message !== "error" ? e.message : "try --help");
+      }
+      for (const e of entries) {
+        // add_update_server(): answers and resolv.conf domains go on local_domains (prepended)
+        if (e.server === undefined) o.dns.localDomains.unshift(e);
+        else o.dns.servers.push(e);
+      }
+      break;
+    }
+    case "T":
+    case "dhcpttl": {
+      const v = need();
+      if (!/^\d+$/.test(v)) throw new BadOption("try --help");
+      if (key === "T") o.dns.localTtl = Number(v);
+      else o.dns.dhcpTtl = Number(v);
+      break;
+    }
+    case "P": {
+      const v = need();
+      if (!/^\d+$/.test(v)) throw new BadOption("try --help");
+      o.dns.ednsPktsz = Number(v);
+      break;
+    }
+    case "E":
+      o.dns.expandHosts = true;
+      break;
+    case "D":
+      o.dns.domainNeeded = true;
+      break;
+    case "b":
+      o.dns.bogusPriv = true;
+      break;
+    case "norr":
+      o.dns.noRoundRobin = true;
+      break;
+    case "q":
+      o.logQueries = true;
+      break;
+    case "hostrec": {
+      // option.c: LOPT_HOST_REC
+      const parts = need().split(",");
+      if (parts.length < 2) throw new BadOption("Bad host-record");
+      const hr: HostRecord = { names: [], ttl: -1 };
+      for (const a of parts) {
+        let v: Uint8Array | undefined;
+        if (/^\d*$/.test(a)) hr.ttl = Number(a || "0");
+        else if ((v = inetPton4Strict(a))) hr.addr4 = v;
+        else if ((v = inetPton6(a))) hr.addr6 = v;
+        else {
+          const c = canonicalise(a);
+          if (c === undefined) throw new BadOption("Bad name in host-record");
+          hr.names.push(c);
+        }
+      }
+      o.dns.hostRecords.push(hr);
+      break;
+    }
+    case "cname": {
+      // option.c: LOPT_CNAME — ALIAS[,ALIAS…],TARGET[,TTL]
+      const parts = need().split(",");
+      if (parts.length < 2) throw new BadOption("bad CNAME");
+      let ttl = -1;
+      if (parts.length > 2 && /^\d+$/.test(parts[parts.length - 1]!)) ttl = Number(parts.pop());
+      const target = canonicalise(parts.pop()!.trim());
+      for (const a of parts) {
+        const alias = canonicalise(a.trim());
+        if (alias === undefined || target === undefined) throw new BadOption("bad CNAME");
+        if (o.dns.cnames.some((c) => c.alias === alias)) throw new BadOption("duplicate CNAME");
+        o.dns.cnames.unshift({ alias, target, ttl });
+      }
+      break;
+    }
     default:
       // accepted without effect here (strict-order, no-resolv, user, log-*, server, …)
       break;
@@ -1020,6 +1054,11 @@ export async function dnsmasq(p: Process): Promise<number> {
     listenAddresses: [], bindInterfaces: false, ranges: [], hosts: [], leasefile: LEASEFILE,
     pidfile: RUNFILE, port: 53, domain: undefined, noHosts: false, noPing: false, authoritative: false, leaseMax: 1000,
     leasefileRo: false, noResolv: false, dhcpScript: undefined, hostsFiles: [], addnHosts: [],
+    dns: {
+      localTtl: 0, dhcpTtl: undefined, expandHosts: false, domain: undefined, domainNeeded: false, bogusPriv: false,
+      noRoundRobin: false, ednsPktsz: 1232, localDomains: [], servers: [], hostRecords: [], cnames: [],
+    },
+    logQueries: false,
   };
   const args = p.argv.slice(1);
   if (args.includes("--version") || args.includes("-v")) {
@@ -1061,43 +1100,45 @@ export async function dnsmasq(p: Process): Promise<number> {
       }
     }
   }
-  let hostsFile = o.noHosts ? "" : (await p.readFile("/etc/hosts")) ?? "";
-  for (const f of o.addnHosts) hostsFile += (await p.readFile(f)) ?? "";
   for (const f of o.hostsFiles) {
     for (const line of ((await p.readFile(f)) ?? "").split("\n")) {
       const t = line.replace(/#.*/, "").trim();
       if (t) o.hosts.push(parseHost(t));
     }
   }
+  o.dns.domain = o.domain?.split(",")[0] || undefined;
   const existing = o.ranges.length && !o.leasefileRo ? await p.readFile(o.leasefile) : undefined;
   const d = new DnsmasqDaemon(p, p.sys, o);
   d.confFile = o.conffile;
-  const rc = d.start(hostsFile, existing);
+  const rc = d.start(existing);
   if (rc !== undefined) return rc;
   if (o.ranges.length && existing === undefined && !o.leasefileRo) await p.writeFile(o.leasefile, "");
   if (o.pidfile) await p.writeFile(o.pidfile, `${1000 + (p.sys.random32() % 30000)}\n`);
   register(d);
+  // the hosts files are read once the daemon runs (EVENT_INIT: cache_reload())
+  let hostsLog: string[] = [];
+  if (o.port) {
+    const etc = o.noHosts ? undefined : await p.readFile("/etc/hosts");
+    const addn: [string, string | undefined][] = [];
+    for (const f of o.addnHosts) addn.push([f, await p.readFile(f)]);
+    hostsLog = d.loadHosts(etc, addn);
+  }
   if (o.debug) {
     // dnsmasq.c: main()'s start-up log
     d.log(o.port ? `dnsmasq: started, version ${VERSION} cachesize 150` : `dnsmasq: started, version ${VERSION} DNS disabled`);
     d.log(`dnsmasq: compile time options: ${COMPILE_OPTS}`);
+    if (o.port && o.noResolv && !o.dns.servers.length) d.log("dnsmasq: warning: no upstream servers configured");
     for (const r of o.ranges) {
       d.log(`dnsmasq-dhcp: DHCP, IP range ${ipv4ToString(r.start)} -- ${ipv4ToString(r.end)}, lease time ${prettyTime(r.lease)}`);
     }
     if (o.port) {
-      if (o.noResolv) d.log("dnsmasq: warning: no upstream servers configured");
-      else {
+      // check_servers(), then poll_resolv()
+      for (const line of serverLogLines(o.dns)) d.log(`dnsmasq: ${line}`);
+      if (!o.noResolv) {
         const rc = (await p.readFile("/etc/resolv.conf")) ?? "";
         if (!/^\s*nameserver\s/m.test(rc)) d.log("dnsmasq: no servers found in /etc/resolv.conf, will retry");
       }
-      if (!o.noHosts) {
-        let n = 0;
-        for (const line of hostsFile.split("\n")) {
-          const f = line.replace(/#.*/, "").trim().split(/\s+/);
-          if (f.length > 1) n += f.length - 1;
-        }
-        d.log(`dnsmasq: read /etc/hosts - ${n} names`);
-      }
+      for (const line of hostsLog) d.log(`dnsmasq: ${line}`);
     }
   }
   if (!o.foreground) return 0;
