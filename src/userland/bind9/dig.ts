@@ -1,12 +1,16 @@
 /**
  * BIND 9.18 dig (bin/dig/dig.c + dighost.c): one query (EDNS with a client cookie unless
- * +noedns) to @SERVER or the first nameserver of /etc/resolv.conf, the reply printed in dig's
- * sections (+cmd, comments, question, answer, stats), +short, +noall/+answer…, -x, -t and
+ * +noedns or +nocookie) to @SERVER (-p PORT) or the first nameserver of /etc/resolv.conf, over
+ * UDP sent without DF, or TCP with +tcp/+vc and for ANY; the reply printed in dig's sections
+ * (+cmd, comments, question, answer, stats), +short, +noall/+answer…, -x (IPv4 and IPv6), -t and
  * bare type words, +time/+tries. The name is asked as it is (+nosearch).
  */
 import type { Command } from "../process.ts";
 import { dnExpand, mkquery } from "../lib/resolv.ts";
-import { RCODE_NAMES, TYPE_NAMES, exchange, ipStr, parseIpv4, resolvConf, reverseName, serverAddress } from "./dnsclient.ts";
+import { inetNtop6 } from "../lib/utils.ts";
+import {
+  RCODE_NAMES, TYPE_NAMES, T_ANY, exchange, ipStr, parseIpv4, parseIpv6, resolvConf, reverseName, reverseName6, serverAddress,
+} from "./dnsclient.ts";
 
 const VERSION = "9.18.49-1~deb12u1-Debian";
 const TYPE_TEXT: Record<number, string> = Object.fromEntries(Object.entries(TYPE_NAMES).map(([k, v]) => [v, k]));
@@ -26,32 +30,45 @@ interface Display {
 /** a wire name with its final dot; "." for the root */
 const fqdn = (n: string) => (n === "" ? "." : `${n}.`);
 
-/** masterdump.c: indent(): tabs (8 wide) from column `cur` to column `to` */
-function indent(cur: number, to: number): string {
-  const n = Math.floor(to / 8) - Math.floor(cur / 8);
-  return "\t".repeat(Math.max(1, n));
+/** masterdump.c: indent(): tabs (8 wide) then spaces from column `cur` to column `to`, at
+ * least one blank past a column already reached; the text and the new column */
+function indent(cur: number, col: number): [string, number] {
+  const to = col < cur + 1 ? cur + 1 : col;
+  const ntabs = Math.max(0, Math.floor(to / 8) - Math.floor(cur / 8));
+  const from = ntabs > 0 ? Math.floor(to / 8) * 8 : cur;
+  return ["\t".repeat(ntabs) + " ".repeat(to - from), to];
 }
 
-/** one resource record in dig's default style (columns 24, 32, 40, 48) */
+/** one resource record in dig's default style (rdataset_totext(): columns 24, 32, 40, 48); a
+ * question (question_totext(): the ";" before it is not counted) has no TTL and no data */
 function rrLine(name: string, ttl: number | undefined, type: number, data: string): string {
   let s = name;
-  if (ttl !== undefined) {
-    s += indent(name.length, 24) + ttl;
-    s += indent(24 + String(ttl).length, 32) + "IN";
-  } else s += indent(name.length, 32) + "IN"; // (a question: the ";" before it is not counted)
-  s += indent(34, 40) + (TYPE_TEXT[type] ?? `TYPE${type}`);
-  return data === "" ? s : s + indent(40 + (TYPE_TEXT[type] ?? "").length, 48) + data;
+  let col = name.length;
+  const add = (to: number, text: string) => {
+    const [pad, c] = indent(col, to);
+    s += pad + text;
+    col = c + text.length;
+  };
+  if (ttl !== undefined) add(24, String(ttl));
+  add(32, "IN");
+  add(40, TYPE_TEXT[type] ?? `TYPE${type}`);
+  if (ttl !== undefined) add(48, data);
+  return s;
 }
 
-/** the query: res_mkquery's, and with EDNS an OPT record (udp 1232, an 8-byte client cookie) */
-function mkQuery(id: number, name: string, type: number, edns: boolean, cookie: Uint8Array): Uint8Array {
+/** the query: res_mkquery's, and with EDNS an OPT record (udp 1232) with an 8-byte client
+ * cookie unless +nocookie */
+function mkQuery(id: number, name: string, type: number, edns: boolean, cookie: Uint8Array | undefined): Uint8Array {
   const q = mkquery(id, name, type);
   if (!edns) return q;
-  const b = new Uint8Array(q.length + 23);
+  const b = new Uint8Array(q.length + 11 + (cookie ? 12 : 0));
   b.set(q);
   b[11] = 1; // ARCOUNT
-  b.set([0, 0, 41, 1232 >>> 8, 1232 & 0xff, 0, 0, 0, 0, 0, 12, 0, 10, 0, 8], q.length); // OPT, COOKIE
-  b.set(cookie, q.length + 15);
+  b.set([0, 0, 41, 1232 >>> 8, 1232 & 0xff, 0, 0, 0, 0, 0, cookie ? 12 : 0], q.length); // OPT
+  if (cookie) {
+    b.set([0, 10, 0, 8], q.length + 11); // COOKIE
+    b.set(cookie, q.length + 15);
+  }
   return b;
 }
 
@@ -108,6 +125,7 @@ function parse(b: Uint8Array): Parsed | undefined {
     } else if (i < counts[1]!) {
       let data = "";
       if (type === 1 && rdlen === 4) data = `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+      else if (type === 28 && rdlen === 16) data = inetNtop6(b.subarray(o, o + 16));
       else if (type === 12 || type === 5 || type === 2) data = fqdn(dnExpand(b, o)?.name ?? "");
       else if (type === 15) data = `${r16(o)} ${fqdn(dnExpand(b, o + 2)?.name ?? "")}`;
       answers.push({ name: fqdn(r.name), ttl, type, data });
@@ -133,19 +151,33 @@ export const dig: Command = async (p) => {
   let name: string | undefined;
   let type: number | undefined;
   let edns = true;
+  let sendCookie = true;
+  let tcp = false;
+  let tcpSet = false;
   let timeoutMs = 5000;
   let tries = 3;
+  let port = 53;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a.startsWith("@")) server = a.slice(1);
+    else if (a.startsWith("-p")) {
+      const v = a.length > 2 ? a.slice(2) : (args[++i] ?? "");
+      const n = Number(v);
+      if (!/^\d+$/.test(v) || n > 65535) {
+        p.stderr.write(`dig: port '${v}' out of range\n`);
+        return 1;
+      }
+      port = n;
+    }
     else if (a === "-x") {
       const v = args[++i] ?? "";
       const ad = parseIpv4(v);
-      if (ad === undefined) {
+      const ad6 = ad === undefined ? parseIpv6(v) : undefined;
+      if (ad === undefined && !ad6) {
         p.stderr.write(`Invalid IP address ${v}\n`);
         return 1;
       }
-      name = reverseName(ad);
+      name = ad !== undefined ? reverseName(ad) : reverseName6(ad6!);
       type = 12;
     } else if (a === "-t") {
       const t = TYPE_NAMES[(args[++i] ?? "").toUpperCase()];
@@ -159,6 +191,11 @@ export const dig: Command = async (p) => {
       else if (opt === "all") for (const k of ["cmd", "comments", "question", "answer", "authority", "additional", "stats"] as const) disp[k] = on;
       else if (opt === "cmd" || opt === "comments" || opt === "question" || opt === "answer" || opt === "authority" || opt === "additional" || opt === "stats") disp[opt] = on;
       else if (opt === "edns") edns = on;
+      else if (opt === "cookie") sendCookie = on;
+      else if (opt === "tcp" || opt === "vc") {
+        tcp = on;
+        tcpSet = true;
+      }
       else if (opt === "time" && val) timeoutMs = Math.max(1, Number(val) || 1) * 1000;
       else if ((opt === "tries" || opt === "retry") && val !== undefined) tries = opt === "tries" ? Math.max(1, Number(val) || 1) : Math.max(0, Number(val) || 0) + 1;
     } else if (TYPE_NAMES[a.toUpperCase()] !== undefined && name !== undefined) type = TYPE_NAMES[a.toUpperCase()];
@@ -166,6 +203,8 @@ export const dig: Command = async (p) => {
   }
   name ??= "";
   type ??= name === "" ? 2 : 1;
+  // dig.c: an ANY query goes over TCP unless +[no]tcp said otherwise
+  if (type === T_ANY && !tcpSet) tcp = true;
   const conf = await resolvConf(p);
   let addr = conf.servers[0]!;
   if (server !== undefined) {
@@ -182,25 +221,27 @@ export const dig: Command = async (p) => {
   const sys = p.sys;
   const id = sys.random32() & 0xffff;
   const cookie = new Uint8Array(8).map(() => sys.random32() & 0xff);
-  const query = mkQuery(id, name, type, edns, cookie);
+  const query = mkQuery(id, name, type, edns, sendCookie ? cookie : undefined);
   const r = await exchange(p, addr, query, id, {
-    timeoutMs, tries,
+    timeoutMs, tries, tcp, port,
     onTryFailed: (why) => {
-      out += `;; communications error to ${ipStr(addr)}#53: ${why}\n`;
+      // dighost.c: a TCP connection that fails ends its try with its own report
+      if (tcp) out += `;; Connection to ${ipStr(addr)}#${port}(${ipStr(addr)}) for ${name} failed: ${why}.\n;; no servers could be reached\n`;
+      else out += `;; communications error to ${ipStr(addr)}#${port}: ${why}\n`;
     },
   });
   const parsed = r === "unreachable" ? undefined : parse(r.reply);
   if (r !== "unreachable" && parsed) {
     if (disp.cmd && !disp.short) out += header;
-    out += printReply(parsed, r.reply.length, disp, addr, Math.floor((sys.now() - r.sent) / 1000), sys.wallclock());
+    out += printReply(parsed, r.reply.length, disp, addr, port, Math.floor((sys.now() - r.sent) / 1000), sys.wallclock(), tcp);
     p.stdout.write(out);
     return 0;
   }
-  p.stdout.write(out + header + ";; no servers could be reached\n");
+  p.stdout.write(tcp ? out : out + header + ";; no servers could be reached\n");
   return 9;
 };
 
-function printReply(r: Parsed, size: number, d: Display, server: number, ms: number, now: number): string {
+function printReply(r: Parsed, size: number, d: Display, server: number, port: number, ms: number, now: number, tcp: boolean): string {
   if (d.short) {
     let s = "";
     for (const a of r.answers) s += `${a.data}\n`;
@@ -227,7 +268,7 @@ function printReply(r: Parsed, size: number, d: Display, server: number, ms: num
     if (d.comments) s += "\n";
   }
   if (d.stats) {
-    s += `;; Query time: ${ms} msec\n;; SERVER: ${ipStr(server)}#53(${ipStr(server)}) (UDP)\n;; WHEN: ${when(now)}\n;; MSG SIZE  rcvd: ${size}\n\n`;
+    s += `;; Query time: ${ms} msec\n;; SERVER: ${ipStr(server)}#${port}(${ipStr(server)}) (${tcp ? "TCP" : "UDP"})\n;; WHEN: ${when(now)}\n;; MSG SIZE  rcvd: ${size}\n\n`;
   }
   return s;
 }

@@ -5,8 +5,8 @@
  */
 import type { Command } from "../process.ts";
 import {
-  RCODE_NAMES, T_A, T_AAAA, T_MX, T_PTR, TYPE_NAMES, ipStr, parseIpv4, query, resolvConf, reverseName, searchNames,
-  serverAddress,
+  RCODE_NAMES, T_A, T_AAAA, T_ANY, T_CNAME, T_MX, T_PTR, TYPE_NAMES, ipStr, parseIpv4, parseIpv6, query, resolvConf, reverseName,
+  reverseName6, searchNames, serverAddress,
 } from "./dnsclient.ts";
 
 /** host.c: show_usage() */
@@ -81,16 +81,22 @@ export const host: Command = async (p) => {
   // an explicit server is named once it answered
   let header = args[1] !== undefined ? `Using domain server:\nName: ${args[1]}\nAddress: ${ipStr(server)}#53\nAliases: \n\n` : "";
   const target = args[0]!;
-  const rev = parseIpv4(target);
-  const names = rev !== undefined ? [reverseName(rev)] : searchNames(target, conf.search, conf.ndots);
+  const rev4 = parseIpv4(target);
+  const rev6 = rev4 === undefined ? parseIpv6(target) : undefined;
+  const revName = rev4 !== undefined ? reverseName(rev4) : rev6 ? reverseName6(rev6) : undefined;
+  const rev = revName !== undefined;
+  let names = revName !== undefined ? [revName] : searchNames(target, conf.search, conf.ndots);
   let failed = false;
-  for (const type of types ?? (rev !== undefined ? [T_PTR] : [T_A, T_AAAA, T_MX])) {
+  // dighost.c: the lookup's textname — what was typed (a reverse name with its final dot), and
+  // for the AAAA and MX lookups host adds after the A one, the name that answered
+  let textname = revName !== undefined ? `${revName}.` : target;
+  for (const type of types ?? (rev ? [T_PTR] : [T_A, T_AAAA, T_MX])) {
     let name = names[0]!;
     let r: Awaited<ReturnType<typeof query>> = "unreachable";
     for (const n of names) {
       name = n;
       r = await query(p, server, n, type, {
-        timeoutMs, tries: 2,
+        timeoutMs, tries: 2, tcp: type === T_ANY,
         onTryFailed: (why) => {
           out += `;; communications error to ${ipStr(server)}#53: ${why}\n`;
         },
@@ -105,17 +111,30 @@ export const host: Command = async (p) => {
     out += header;
     header = "";
     if (r.rcode !== 0) {
-      out += `Host ${name} not found: ${r.rcode}(${RCODE_NAMES[r.rcode] ?? r.rcode})\n`;
+      out += `Host ${r.rcode === 3 ? textname : name} not found: ${r.rcode}(${RCODE_NAMES[r.rcode] ?? r.rcode})\n`;
       failed = true;
       // the first lookup failing ends it
-      if (type === (types?.[0] ?? (rev !== undefined ? T_PTR : T_A))) break;
+      if (type === (types?.[0] ?? (rev ? T_PTR : T_A))) break;
       continue;
     }
+    // the AAAA and MX lookups printmessage() adds ask for the name that answered, at the end of
+    // its CNAME chain (chase_cnamechain()), as it is
+    let chased = name;
+    for (let i = 0; i < 16; i++) {
+      const cn = r.answers.find((a) => a.type === T_CNAME && a.name.toLowerCase() === chased.toLowerCase());
+      if (!cn) break;
+      chased = cn.data.replace(/\.$/, "");
+    }
+    textname = chased;
+    names = [chased];
+    // -t TYPE: a lookup with no answer says so
+    if (types && !r.answers.length) out += `${name} has no ${Object.keys(TYPE_NAMES).find((k) => TYPE_NAMES[k] === type) ?? `TYPE${type}`} record\n`;
     for (const a of r.answers) {
       if (a.type === T_A) out += `${a.name} has address ${a.data}\n`;
       else if (a.type === T_AAAA) out += `${a.name} has IPv6 address ${a.data}\n`;
       else if (a.type === T_MX) out += `${a.name} mail is handled by ${a.data}\n`;
       else if (a.type === T_PTR) out += `${a.name} domain name pointer ${a.data}\n`;
+      else if (a.type === T_CNAME) out += `${a.name} is an alias for ${a.data}\n`;
     }
   }
   p.stdout.write(out);

@@ -5,8 +5,8 @@
  */
 import type { Command } from "../process.ts";
 import {
-  RCODE_NAMES, T_A, T_AAAA, T_PTR, TYPE_NAMES, ipStr, parseIpv4, query, resolvConf, reverseName, searchNames, serverAddress,
-  type Reply,
+  RCODE_NAMES, T_A, T_AAAA, T_ANY, T_CNAME, T_MX, T_PTR, TYPE_NAMES, ipStr, parseIpv4, parseIpv6, query, resolvConf, reverseName,
+  reverseName6, searchNames, serverAddress, type Reply,
 } from "./dnsclient.ts";
 
 export const nslookup: Command = async (p) => {
@@ -43,7 +43,8 @@ export const nslookup: Command = async (p) => {
     servers = [s];
   }
   const target = args[0]!;
-  const rev = parseIpv4(target);
+  const rev4 = parseIpv4(target);
+  const rev6 = rev4 === undefined ? parseIpv6(target) : undefined;
   let out = "";
   let failed = false;
   let header = false;
@@ -53,7 +54,7 @@ export const nslookup: Command = async (p) => {
     let last: { name: string; r: Reply } | undefined;
     for (const n of names) {
       const r = await query(p, server, n, type, {
-        timeoutMs, tries,
+        timeoutMs, tries, tcp: type === T_ANY,
         onTryFailed: (why) => {
           out += `;; communications error to ${ipStr(server)}#53: ${why}\n`;
         },
@@ -65,8 +66,8 @@ export const nslookup: Command = async (p) => {
     }
     return last!;
   };
-  if (rev !== undefined && !types) {
-    const name = reverseName(rev);
+  if ((rev4 !== undefined || rev6) && !types) {
+    const name = rev4 !== undefined ? reverseName(rev4) : reverseName6(rev6!);
     const res = await lookup([name], T_PTR);
     if (res === "unreachable") {
       out += ";; no servers could be reached\n\n";
@@ -81,7 +82,10 @@ export const nslookup: Command = async (p) => {
     p.stdout.write(out + "\n");
     return failed ? 1 : 0;
   }
-  const names = searchNames(target, conf.search, conf.ndots);
+  let names = searchNames(target, conf.search, conf.ndots);
+  /** nslookup.c: printmessage()'s a_noanswer: the A lookup had no answer */
+  let aNoAnswer = false;
+  const defaultLookups = !types;
   for (const type of types ?? [T_A, T_AAAA]) {
     const res = await lookup(names, type);
     if (res === "unreachable") {
@@ -100,11 +104,28 @@ export const nslookup: Command = async (p) => {
       if (type === (types?.[0] ?? T_A)) break;
       continue;
     }
-    if (res.r.answers.length && !res.r.aa) out += "Non-authoritative answer:\n";
+    // the AAAA lookup printmessage() adds asks for the name that answered, at the end of its
+    // CNAME chain (chase_cnamechain()), as it is
+    let chased = res.name;
+    for (let i = 0; i < 16; i++) {
+      const cn = res.r.answers.find((a) => a.type === T_CNAME && a.name.toLowerCase() === chased.toLowerCase());
+      if (!cn) break;
+      chased = cn.data.replace(/\.$/, "");
+    }
+    names = [chased];
+    if (!res.r.aa && (!defaultLookups || type === T_A)) out += "Non-authoritative answer:\n";
     for (const a of res.r.answers) {
       if (a.type === T_A || a.type === T_AAAA) out += `Name:\t${a.name}\nAddress: ${a.data}\n`;
       else if (a.type === T_PTR) out += `${a.name}\tname = ${a.data}\n`;
+      else if (a.type === T_CNAME) out += `${a.name}\tcanonical name = ${a.data}\n`;
+      else if (a.type === T_MX) out += `${a.name}\tmail exchanger = ${a.data}\n`;
     }
+    if (!res.r.answers.length) {
+      if (defaultLookups && type === T_A) aNoAnswer = true;
+      else if (!defaultLookups || (type === T_AAAA && aNoAnswer)) out += `*** Can't find ${res.name}: No answer\n`;
+    }
+    // (the authority and additional sections: dnsmasq sends none)
+    if (!res.r.aa && type !== T_A && type !== T_AAAA) out += "\nAuthoritative answers can be found from:\n";
   }
   p.stdout.write(out + "\n");
   return failed ? 1 : 0;
