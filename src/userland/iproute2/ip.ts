@@ -291,6 +291,17 @@ export async function doBatch(ctx: IpCtx, name: string, cmd: (argv: string[]) =>
 
 /** lib/namespace.c: netns_switch(): 0, or -1 after printing the error */
 export function netnsSwitch(ctx: IpCtx, name: string): number {
+  // open("/run/netns/NAME") of a directory ("", ".", "..") succeeds; setns() refuses it
+  const parts: string[] = ["run", "netns"];
+  for (const seg of name.split("/")) {
+    if (seg === "..") parts.pop();
+    else if (seg !== "" && seg !== ".") parts.push(seg);
+  }
+  const path = parts.join("/");
+  if (path === "" || path === "run" || path === "run/netns") {
+    ctx.err('setting the network namespace "%s" failed: %s\n', name, strerror("EINVAL"));
+    return -1;
+  }
   const r = ctx.sys.netnsEnter(name);
   if (isKErr(r)) {
     ctx.err('Cannot open network namespace "%s": %s\n', name, strerror(r.errno));
