@@ -133,16 +133,7 @@ export async function exchange(
           break;
         }
         if (sys.now() >= deadline || p.signal.aborted) break;
-        const b = sys.block();
-        const timer = sys.timer?.(() => b.unblock(), "dns query");
-        timer?.mod(deadline);
-        const onAbort = () => b.unblock();
-        p.signal.addEventListener("abort", onAbort);
-        s.onReadable(() => b.unblock());
-        await b.promise;
-        s.onReadable(undefined);
-        timer?.cancel();
-        p.signal.removeEventListener("abort", onAbort);
+        await waitReadable(p, s, deadline);
       }
       opts.onTryFailed?.(why);
     } finally {
