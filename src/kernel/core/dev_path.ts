@@ -207,9 +207,16 @@ class SoftnetData {
 
 const softnet = new WeakMap<Scheduler, SoftnetData>();
 
+// the world of the last frame (there is usually one): its softnet without a WeakMap lookup
+let lastSched: Scheduler | undefined;
+let lastSd: SoftnetData | undefined;
+
 function softnetOf(sched: Scheduler): SoftnetData {
+  if (sched === lastSched) return lastSd!;
   let sd = softnet.get(sched);
   if (!sd) softnet.set(sched, (sd = new SoftnetData(sched)));
+  lastSched = sched;
+  lastSd = sd;
   return sd;
 }
 

@@ -40,6 +40,8 @@ export class Net {
   alive = true;
   /** drops per reason (drop.ts: the kfree_skb tracepoint's counts) */
   dropCounts: Map<string, number> | undefined;
+  /** net->nf.hooks_*: netfilter's hook entries by pf * NF_MAX_HOOKS + hook (netfilter/core.ts) */
+  nfHooks: (readonly unknown[] | undefined)[] | undefined;
 
   constructor(host: Host, name: string) {
     this.host = host;

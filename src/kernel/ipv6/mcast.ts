@@ -57,6 +57,9 @@ export const MLD2_ALL_MCR = in6Addr("ff02::16");
 /** struct ifmcaddr6, reduced (no source lists) */
 export interface Ifmcaddr6 {
   addr: Uint8Array;
+  /** the group's last 32 bits (addrTail()): the first thing a received frame's group is
+   * compared with, as most groups a device sees are not its own */
+  tail: number;
   users: number;
   flags: number;
   sfmode: number;
@@ -192,7 +195,7 @@ function igmp6LeaveGroup(idev: Inet6Dev, mc: Ifmcaddr6): void {
 /** net/ipv6/mcast.c: mld_add_delrec() */
 function mldAddDelrec(idev: Inet6Dev, im: Ifmcaddr6): void {
   const s = mcDev(idev);
-  s.mcTomb.unshift({ addr: im.addr.slice(), users: 0, flags: 0, sfmode: im.sfmode, crcount: s.qrv });
+  s.mcTomb.unshift({ addr: im.addr.slice(), tail: im.tail, users: 0, flags: 0, sfmode: im.sfmode, crcount: s.qrv });
 }
 
 /** net/ipv6/mcast.c: mld_del_delrec() */
@@ -205,8 +208,12 @@ function mldDelDelrec(idev: Inet6Dev, im: Ifmcaddr6): void {
 }
 
 /** net/ipv6/mcast.c: mca_alloc() */
+function addrTail(b: Uint8Array, off: number): number {
+  return ((b[off + 12]! << 24) | (b[off + 13]! << 16) | (b[off + 14]! << 8) | b[off + 15]!) >>> 0;
+}
+
 function mcaAlloc(addr: Uint8Array, mode: number): Ifmcaddr6 {
-  const mc: Ifmcaddr6 = { addr: addr.slice(0, 16), users: 1, flags: 0, sfmode: mode, crcount: 0 };
+  const mc: Ifmcaddr6 = { addr: addr.slice(0, 16), tail: addrTail(addr, 0), users: 1, flags: 0, sfmode: mode, crcount: 0 };
   if (ipv6AddrEqual(addr, IN6ADDR_LINKLOCAL_ALLNODES) || ipv6AddrMcScope(addr) < IPV6_ADDR_SCOPE_LINKLOCAL) {
     mc.flags |= MAF_NOREPORT;
   }
@@ -260,9 +267,12 @@ export function ipv6ChkMcastAddrAt(dev: NetDevice, b: Uint8Array, off: number): 
   const idev = devInet6(dev);
   if (!idev) return false;
   const l = mcDev(idev).mcList;
+  const t = addrTail(b, off);
   outer: for (let i = 0; i < l.length; i++) {
-    const a = l[i]!.addr;
-    for (let j = 15; j >= 0; j--) if (a[j] !== b[off + j]) continue outer;
+    const m = l[i]!;
+    if (m.tail !== t) continue;
+    const a = m.addr;
+    for (let j = 11; j >= 0; j--) if (a[j] !== b[off + j]) continue outer;
     return true;
   }
   return false;

@@ -103,8 +103,11 @@ export interface NfHookOps {
   priv?: unknown;
 }
 
-/** struct netns_nf: the hook arrays of one namespace, indexed pf * NF_MAX_HOOKS + hook */
-const netHooks = new WeakMap<Net, (NfHookOps[] | undefined)[]>();
+/** struct netns_nf: the hook arrays of one namespace, indexed pf * NF_MAX_HOOKS + hook (on
+ * the Net itself, as net->nf.hooks_* are: every frame asks) */
+function hooksOf(net: Net): (NfHookOps[] | undefined)[] | undefined {
+  return net.nfHooks as (NfHookOps[] | undefined)[] | undefined;
+}
 
 /** where a dropped skb goes (core/dev_path.ts kfree_skb_reason); set by the core at init */
 let freeSkb: (skb: SkBuff, reason: string) => void = (skb, reason) => {
@@ -120,10 +123,10 @@ export function nfSetDropHandler(fn: (skb: SkBuff, reason: string) => void): voi
 /** net/netfilter/core.c: nf_register_net_hook() */
 export function nfRegisterNetHook(net: Net, ops: NfHookOps): void {
   if (ops.hooknum < 0 || ops.hooknum >= NF_MAX_HOOKS) throw new Error(`nf: bad hook ${ops.hooknum}`);
-  let arr = netHooks.get(net);
+  let arr = hooksOf(net);
   if (!arr) {
     arr = [];
-    netHooks.set(net, arr);
+    net.nfHooks = arr;
   }
   const idx = ops.pf * NF_MAX_HOOKS + ops.hooknum;
   // nf_hook_entries_grow(): a new array (readers iterating the old one are unaffected),
@@ -149,7 +152,7 @@ export function nfRegisterNetHooks(net: Net, ops: readonly NfHookOps[]): void {
 
 /** net/netfilter/core.c: nf_unregister_net_hook() */
 export function nfUnregisterNetHook(net: Net, ops: NfHookOps): void {
-  const arr = netHooks.get(net);
+  const arr = hooksOf(net);
   if (!arr) return;
   const idx = ops.pf * NF_MAX_HOOKS + ops.hooknum;
   const old = arr[idx];
@@ -165,7 +168,7 @@ export function nfUnregisterNetHooks(net: Net, ops: readonly NfHookOps[]): void 
 
 /** the ops registered at (net, pf, hook), in the order they run (for tests and the trace) */
 export function nfHookEntries(net: Net, pf: number, hook: number): readonly NfHookOps[] {
-  return netHooks.get(net)?.[pf * NF_MAX_HOOKS + hook] ?? [];
+  return hooksOf(net)?.[pf * NF_MAX_HOOKS + hook] ?? [];
 }
 
 /**
@@ -212,7 +215,7 @@ export function nfHook(
   outdev: NetDevice | undefined,
   okfn: NfOkfn,
 ): void {
-  const entries = netHooks.get(net)?.[pf * NF_MAX_HOOKS + hook];
+  const entries = hooksOf(net)?.[pf * NF_MAX_HOOKS + hook];
   if (entries === undefined) {
     okfn(skb);
     return;
@@ -260,7 +263,7 @@ export function nfHookVerdict(
   outdev: NetDevice | undefined,
   okfn: NfOkfn,
 ): number {
-  const entries = netHooks.get(net)?.[pf * NF_MAX_HOOKS + hook];
+  const entries = hooksOf(net)?.[pf * NF_MAX_HOOKS + hook];
   if (entries === undefined) return 1;
   return nfHookSlow(skb, { hook, pf, in: indev, out: outdev, net, okfn }, entries, 0);
 }
