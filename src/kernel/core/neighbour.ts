@@ -664,8 +664,15 @@ export function neighIfdown(tbl: NeighTable, dev: NetDevice | undefined, skipPer
   }
 }
 
-/** net/core/neighbour.c: neigh_changeaddr(): the device's address changed */
+/** net/core/neighbour.c: neigh_changeaddr(): the device's address (or NOARP) changed:
+ * neigh_flush_dev(tbl, dev, false) — permanent entries go too; proxy entries stay */
 export function neighChangeaddr(tbl: NeighTable, dev: NetDevice): void {
+  for (const n of [...tbl.hash.values()]) if (n.dev === dev) neighDel(n);
+}
+
+/** net/core/neighbour.c: neigh_carrier_down(): __neigh_ifdown(tbl, dev, true) — what is not
+ * permanent (pneigh_ifdown skips permanent proxy entries, which `ip neigh add proxy` makes) */
+export function neighCarrierDown(tbl: NeighTable, dev: NetDevice): void {
   neighIfdown(tbl, dev, true);
 }
 

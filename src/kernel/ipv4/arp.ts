@@ -20,7 +20,7 @@ import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { devQueueXmit, devHardHeader, netSched } from "../core/dev_path.ts";
 import {
   NeighTable, type Neighbour, type NeighOps, neighLookup, neighCreate, neighUpdate, neighEventNs, pneighLookup,
-  neighIfdown, NUD_VALID, NEIGH_UPDATE_F_OVERRIDE, NEIGH_UPDATE_F_ADMIN, neighChangeaddr, neighRemoveOne,
+  neighIfdown, NUD_VALID, NEIGH_UPDATE_F_OVERRIDE, NEIGH_UPDATE_F_ADMIN, neighChangeaddr, neighCarrierDown, neighRemoveOne,
   neighTableRelease,
 } from "../core/neighbour.ts";
 import { nfHook, NFPROTO_ARP } from "../netfilter/core.ts";
@@ -365,7 +365,7 @@ export function arpNetdevEvent(event: "CHANGEADDR" | "DOWN" | "UNREGISTER" | "CH
   if (!t) return;
   if (event === "CHANGEADDR") neighChangeaddr(t, dev);
   else if (event === "CHANGE_NOCARRIER") {
-    if (inDevConf(dev, "arp_evict_nocarrier")) neighChangeaddr(t, dev);
+    if (inDevConf(dev, "arp_evict_nocarrier")) neighCarrierDown(t, dev);
   } else neighIfdown(t, dev, false);
 }
 
