@@ -1153,7 +1153,12 @@ class Ss {
 
   async main(): Promise<number> {
     const p = this.p;
-    const { opts, args } = getoptLong(p, ["ss", ...p.argv.slice(1)], "dhaletuwxnro460spTbEf:mMiA:D:F:vVzZN:KHSO", LONGOPTS);
+    const { opts, args } = getoptLong(p, ["ss", ...p.argv.slice(1)], "dhaletuwxnro460spTbEf:mMiA:D:F:vVzZN:KHSO", LONGOPTS, {
+      // main() acts on each option getopt_long() returns: the first bad one is usage(), -h and
+      // -V exit at once, and the rest of the line is never read
+      stopAtError: true,
+      stopAt: "hvV",
+    });
     let stateFilter = 0;
     let sawStates = false;
     let sawQuery = false;

@@ -1004,9 +1004,10 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
       return true;
     }
     case CMD_SET_POLICY: {
+      // nft_chain_set(): the policy first (EINVAL), then nft_chain_new() finds the chain
+      if (cs.policy !== "ACCEPT" && cs.policy !== "DROP") throw new CmdFail("chain_set", "EINVAL");
       const c = h.findChain(chain);
       if (!c || c.hook < 0) throw new CmdFail("chain_set", "ENOENT");
-      if (cs.policy !== "ACCEPT" && cs.policy !== "DROP") throw new CmdFail("chain_set", "EINVAL");
       c.policy = cs.policy;
       c.countersOn = true;
       c.created = true;
