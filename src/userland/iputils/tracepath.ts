@@ -9,7 +9,7 @@ import { Exit } from "../process.ts";
 import { SOCK_DGRAM, SO_EE_ORIGIN_ICMP, SO_EE_ORIGIN_LOCAL, IP_PMTUDISC_DO, type Socket } from "../../kernel/uapi/socket.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { errnoNumbers, isKErr } from "../../kernel/uapi/errno.ts";
-import { NameCache, error, getaddrinfo, getopt, strtolOrErr } from "./common.ts";
+import { NameCache, WallClock, error, getaddrinfo, getopt, strtolOrErr } from "./common.ts";
 
 const MAX_PROBES = 10;
 const MAX_HOPS_DEFAULT = 30;
@@ -46,6 +46,7 @@ class Tracepath {
   hopsFrom = -1;
   private out = "";
   private readonly names = new NameCache();
+  private readonly clock: WallClock;
   constructor(
     readonly p: Process,
     readonly s: Socket,
@@ -53,15 +54,17 @@ class Tracepath {
     readonly basePort: number,
     readonly noResolve: boolean,
     readonly showBoth: boolean,
-  ) {}
+  ) {
+    this.clock = new WallClock(p.sys);
+  }
 
   printf(s: string): void {
     this.p.stdout.write(s);
   }
 
-  /** CLOCK_MONOTONIC in µs: the simulated time since boot */
+  /** gettimeofday() in µs: what the probe header carries and the RTT is measured with */
   now(): number {
-    return this.p.sys.now();
+    return this.clock.us();
   }
 
   /** print_host() */
@@ -76,9 +79,12 @@ class Tracepath {
   async recverr(): Promise<number> {
     let progress = -1;
     for (;;) {
-      const ts = this.now();
+      let ts = this.now();
       const e = this.s.recvErr();
       if (!e) return progress;
+      // gettimeofday() after poll() woke: never before the error landed (it is queued inside
+      // the probe's sendto(), stamped with the end of its flight)
+      if (e.stamp !== undefined && this.clock.us(e.stamp) > ts) ts = this.clock.us(e.stamp);
       progress = this.mtu;
       let sndhops = -1;
       let retts: number | undefined;
