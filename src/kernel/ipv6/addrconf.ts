@@ -21,7 +21,7 @@ import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
-  RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTN_BLACKHOLE,
+  RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTN_BLACKHOLE,
   RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
   type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
@@ -541,6 +541,11 @@ interface Rt6 {
   local: boolean;
   gw?: Uint8Array;
   protocol?: number;
+  /** RTNH_F_ONLINK: the gateway is taken as on the link, not checked */
+  onlink?: boolean;
+  /** fib6_flags beyond RTF_UP that route(8)'s in6_rtmsg asked for (RTF_HOST, RTF_MODIFIED,
+   * RTF_DYNAMIC): /proc/net/ipv6_route shows them */
+  rtf?: number;
 }
 
 /** net/ipv6/route.c, reduced to static routes (ip -6 route add/del): they are listed, never
@@ -575,7 +580,7 @@ function prefixCovers(r: Rt6, addr: Uint8Array): boolean {
 }
 
 /** net/ipv6/route.c: ip6_route_add() (rtm_to_fib6_config + ip6_route_info_create) */
-export function inet6RtmNewroute(net: Net, m: RouteMsg): KErr | undefined {
+export function inet6RtmNewroute(net: Net, m: RouteMsg, rtf = 0): KErr | undefined {
   const r = m.rtm;
   const a = m.attrs;
   const table = a.RTA_TABLE ?? (r.table || RT_TABLE_MAIN);
@@ -585,11 +590,18 @@ export function inet6RtmNewroute(net: Net, m: RouteMsg): KErr | undefined {
   let dev = a.RTA_OIF ? net.devices().find((d) => d.ifindex === a.RTA_OIF) : undefined;
   if (a.RTA_OIF && !dev) return kerr("ENODEV");
   const gw = a.RTA_GATEWAY && a.RTA_GATEWAY.length === 16 && a.RTA_GATEWAY.some((x) => x) ? a.RTA_GATEWAY.slice() : undefined;
+  // fib6_nh_init(): an onlink next hop needs its device, up
+  const onlink = !reject && (r.flags & RTNH_F_ONLINK) !== 0;
+  if (onlink) {
+    if (!dev) return kerr("ENODEV", "Nexthop device required for onlink");
+    if (!(dev.flags & IFF_UP)) return kerr("ENETDOWN", "Nexthop device is not up");
+  }
   if (reject) dev = net.loopbackDev ?? net.devices()[0];
   else if (gw) {
-    // ip6_validate_gw(): the gateway must be on a connected prefix (of dev, when given)
+    // ip6_validate_gw(): the gateway must be on a connected prefix (of dev, when given),
+    // unless the next hop is onlink (ip6_route_check_nh_onlink)
     const isLL = gw[0] === 0xfe && (gw[1]! & 0xc0) === 0x80;
-    if (!isLL) {
+    if (!isLL && !onlink) {
       const conn = rt6Routes(net).filter((x) => !x.gw && x.type === RTN_UNICAST && (!dev || x.dev === dev) && prefixCovers(x, gw))
         .sort((x, y) => y.dstLen - x.dstLen)[0];
       if (!conn) return kerr("EHOSTUNREACH");
@@ -605,6 +617,8 @@ export function inet6RtmNewroute(net: Net, m: RouteMsg): KErr | undefined {
     protocol: r.protocol || 3 /* RTPROT_BOOT */,
   };
   if (gw) nr.gw = gw;
+  if (onlink) nr.onlink = true;
+  if (rtf) nr.rtf = rtf;
   const same = rt6Routes(net).find((x) => x.table === table && x.dstLen === r.dst_len && x.metric === metric && sameAddr(x.dst, dst));
   if (same) {
     if (m.flags.excl || !m.flags.replace) return kerr("EEXIST");
@@ -639,6 +653,43 @@ export function inet6RtmDelroute(net: Net, m: RouteMsg): KErr | undefined {
     if (idev && hit.type === RTN_MULTICAST) idev.routes.mroute = false;
   }
   return undefined;
+}
+
+/** include/uapi/linux/route.h (RTF_*) and ipv6/ip6_route.h (IP6_RT_PRIO_USER) */
+const RTF_UP_FLAG = 0x0001;
+const RTF_GATEWAY_FLAG = 0x0002;
+const IP6_RT_PRIO_USER = 1024;
+
+/**
+ * net/ipv6/route.c: ipv6_route_ioctl() — SIOCADDRT / SIOCDELRT with a struct in6_rtmsg
+ * (route -A inet6), through rtmsg_to_fib6_config(): the main table, the flags as they are
+ * (RTF_HOST is RTNH_F_ONLINK's bit, so a host route's next hop is onlink), a metric of 0
+ * is IP6_RT_PRIO_USER when adding and "any" when deleting, the gateway only with RTF_GATEWAY
+ */
+function ipv6RouteIoctl(net: Net, req: Record<string, unknown>): Record<string, unknown> | KErr {
+  const n = (k: string) => (typeof req[k] === "number" ? (req[k] as number) : 0);
+  const bytes = (k: string) => (req[k] instanceof Uint8Array ? (req[k] as Uint8Array) : new Uint8Array(16));
+  const flags = n("rtmsg_flags");
+  const ifindex = n("rtmsg_ifindex");
+  const add = req.request === "SIOCADDRT";
+  const metric = n("rtmsg_metric") || (add ? IP6_RT_PRIO_USER : 0);
+  const m: RouteMsg = {
+    type: add ? "RTM_NEWROUTE" : "RTM_DELROUTE",
+    // no nlh: fib6_add_rt2node() adds, as NLM_F_CREATE without NLM_F_EXCL
+    flags: add ? { create: true } : {},
+    rtm: {
+      family: AF_INET6, dst_len: n("rtmsg_dst_len"), src_len: 0, tos: 0, table: RT_TABLE_MAIN, protocol: 0, scope: 0,
+      type: n("rtmsg_type"), flags: flags & RTNH_F_ONLINK,
+    },
+    attrs: {
+      RTA_DST: bytes("rtmsg_dst").slice(0, 16),
+      ...(ifindex ? { RTA_OIF: ifindex } : {}),
+      ...(flags & RTF_GATEWAY_FLAG ? { RTA_GATEWAY: bytes("rtmsg_gateway").slice(0, 16) } : {}),
+      ...(metric ? { RTA_PRIORITY: metric } : {}),
+    },
+  };
+  const e = add ? inet6RtmNewroute(net, m, flags & ~(RTF_UP_FLAG | RTF_GATEWAY_FLAG)) : inet6RtmDelroute(net, m);
+  return e ? { errno: e.errno } : {};
 }
 
 /** rt6_sync_down_dev() for NETDEV_DOWN/UNREGISTER: static routes through the device go */
@@ -681,6 +732,7 @@ function rt6Routes(net: Net): Rt6[] {
 function rt6FillNode(r: Rt6): RouteMsg {
   let flags = 0;
   if (!r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && !r.dev.carrier) flags |= RTNH_F_LINKDOWN;
+  if (r.onlink) flags |= RTNH_F_ONLINK;
   return {
     type: "RTM_NEWROUTE",
     flags: {},
@@ -723,7 +775,7 @@ function procIpv6Route(net: Net): string {
   for (const t of tables) {
     const rs = all.filter((r) => r.table === t);
     for (const r of rs) {
-      let flags = RTF_UP;
+      let flags = RTF_UP | (r.rtf ?? 0);
       if (r.gw) flags |= RTF_GATEWAY;
       if (r.local) flags |= RTF_LOCAL | RTF_NONEXTHOP;
       if (r.type === RTN_BLACKHOLE || r.type === RTN_UNREACHABLE || r.type === RTN_PROHIBIT) flags = RTF_REJECT | RTF_NONEXTHOP;
@@ -839,6 +891,8 @@ export function addrconfInit(): void {
   rtnlRegister(AF_INET6, "RTM_DELADDR", { doit: (net: Net, m: AddrMsg) => inet6RtmDeladdr(net, m) });
   registerFamilyIoctl(AF_INET6, "SIOCSIFADDR", addrconfIfaddrIoctl);
   registerFamilyIoctl(AF_INET6, "SIOCDIFADDR", addrconfIfaddrIoctl);
+  registerFamilyIoctl(AF_INET6, "SIOCADDRT", ipv6RouteIoctl);
+  registerFamilyIoctl(AF_INET6, "SIOCDELRT", ipv6RouteIoctl);
   rtnlRegister(AF_INET6, "RTM_GETADDR", { dumpit: (net: Net, m: AddrMsg) => inet6DumpIfaddr(net, m) });
   rtnlRegister(AF_INET6, "RTM_GETLINK", {
     dumpit: (net: Net, m: LinkMsg) => inet6DumpIfinfo(net, m),

@@ -9,6 +9,7 @@
 import type { Process } from "../../process.ts";
 import { isKErr } from "../../../kernel/uapi/errno.ts";
 import { Resolver, inetGetnetmask } from "./inet.ts";
+import { inet6Rinput } from "./inet6_sr.ts";
 import { hostBuf, E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, FLAG_CACHE, atoi, isdigit, perror } from "./util.ts";
 import {
   RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_IRTT, RTF_MODIFIED, RTF_MSS, RTF_REINSTATE, RTF_REJECT, RTF_UP,
@@ -223,6 +224,7 @@ export async function inetRinput(p: Process, res: Resolver, action: number, opti
 /** lib/setroute.c: route_edit() */
 export async function routeEdit(p: Process, res: Resolver, action: number, afname: string, options: number, args: string[]): Promise<number> {
   if (afname === "inet") return inetRinput(p, res, action, options, args);
+  if (afname === "inet6") return inet6Rinput(p, action, options, args);
   p.stderr.write(`Address family \`${afname}' not supported.\n`);
   return E_OPTERR;
 }
