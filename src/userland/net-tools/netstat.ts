@@ -73,7 +73,7 @@ function ifaceInfo(p: Process, flagExp: number, flagAll: number): number {
 
 async function netstatMain(p: Process): Promise<number> {
   let afname = "";
-  const f = { all: 0, lst: 0, cnt: 0, exp: 1, int: 0, rou: 0, sta: 0, mas: 0, not: 0, cf: 0, ver: 0, tcp: 0, udp: 0, raw: 0, unx: 0, sctp: 0, igmp: 0, prg: 0 };
+  const f = { all: 0, lst: 0, cnt: 0, exp: 1, int: 0, rou: 0, sta: 0, mas: 0, not: 0, cf: 0, ver: 0, tcp: 0, udp: 0, udplite: 0, raw: 0, unx: 0, sctp: 0, igmp: 0, prg: 0 };
   const longopts: LongOpt[] = [
     ...aftransLongNames.map((name) => ({ name, hasArg: 0 as const, val: `\u0001${name}` })),
     { name: "version", hasArg: 0, val: "V" }, { name: "interfaces", hasArg: 0, val: "i" },
@@ -171,12 +171,14 @@ async function netstatMain(p: Process): Promise<number> {
       case "u":
         f.udp++;
         break;
+      case "U":
+        f.udplite++;
+        break;
       case "w":
         f.raw++;
         break;
       case "x":
         af("unix");
-        f.unx++;
         break;
       case "Z":
         p.stderr.write("SELinux is not enabled on this machine.\n");
@@ -200,7 +202,19 @@ async function netstatMain(p: Process): Promise<number> {
         break;
     }
   }
+  // lib/af.c: aftrans_opt() counts each family it adds (flag_inet, flag_inet6, flag_unx)
+  const fams = afname ? afname.split(",") : [];
+  let inet = fams.filter((a) => a === "inet").length;
+  let inet6 = fams.filter((a) => a === "inet6").length;
+  f.unx = fams.filter((a) => a === "unix").length;
   if (f.int + f.rou + f.mas + f.sta > 1) usage(p, E_OPTERR);
+  // a family without a protocol means all of its protocols; a protocol without a family, both
+  let noprot = false;
+  if ((inet || inet6 || f.sta) && !(f.tcp || f.sctp || f.udp || f.udplite || f.raw)) {
+    noprot = true;
+    f.tcp = f.sctp = f.udp = f.udplite = f.raw = 1;
+  }
+  if ((f.tcp || f.sctp || f.udp || f.udplite || f.raw || f.igmp) && !(inet || inet6)) inet = inet6 = 1;
   if (f.rou) {
     if (!afname) afname = DFLT_AF;
     if (f.exp === 2) f.exp = 1;
@@ -211,8 +225,6 @@ async function netstatMain(p: Process): Promise<number> {
   }
   if (f.int) return ifaceInfo(p, f.exp, f.all);
   if (f.sta) {
-    // main(): with -s and no protocol flag, every protocol is shown
-    if (!(f.tcp || f.udp || f.raw)) f.tcp = f.udp = f.raw = f.sctp = 1;
     if (!afname) afname = DFLT_AF;
     if (afname === "inet") parsesnmp(p, f.raw > 0, f.tcp > 0, f.udp > 0, f.sctp > 0);
     else if (afname === "inet6") parsesnmp6(p, f.raw > 0, f.tcp > 0, f.udp > 0);
@@ -222,12 +234,15 @@ async function netstatMain(p: Process): Promise<number> {
     }
     return 0;
   }
-  const flagArg = f.tcp + f.udp + f.raw + f.unx + f.igmp;
+  const flagArg = f.tcp + f.sctp + f.udplite + f.udp + f.raw + f.unx + f.igmp + fams.filter((a) => OTHER_FAMILIES.some(([o]) => o === a)).length;
+  // INFO_GUTS6(): the IPv4 file with flag_inet, the IPv6 one with flag_inet6
+  const v4 = !flagArg || inet > 0;
+  const v6 = !flagArg || inet6 > 0;
   const res = await Resolver.load(p);
   const services = await loadServices(p);
   const mode = f.all ? "(servers and established)" : f.lst ? "(only servers)" : "(w/o servers)";
   let out = "";
-  if (!flagArg || f.tcp || f.udp || f.raw) {
+  if (!flagArg || f.tcp || f.sctp || f.udp || f.udplite || f.raw) {
     out += `Active Internet connections ${mode}`;
     out += "\nProto Recv-Q Send-Q Local Address           Foreign Address         State      ";
     if (f.exp > 1) out += " User       Inode     ";
@@ -236,23 +251,45 @@ async function netstatMain(p: Process): Promise<number> {
     out += "\n";
     const prgs = f.prg ? prgCacheLoad(p) : undefined;
     const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp, prgs };
-    if (!flagArg || f.tcp) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
-    if (!flagArg || f.udp) out += inetRows(p, "/proc/net/udp", "udp", sockets);
-    if (!flagArg || f.raw) out += inetRows(p, "/proc/net/raw", "raw", sockets);
+    if (v4 && (!flagArg || f.tcp)) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
+    // sctp_info(): no SCTP in the kernel, so no /proc/net/sctp/eps: INFO_GUTS1 reports it when
+    // SCTP was asked for (by -S, or -v), not when a family chose every protocol (flag_noprot)
+    if (v4 && (!flagArg || f.sctp) && !noprot && (flagArg || f.ver)) {
+      p.stderr.write("netstat: no support for `AF INET (sctp)' on this system.\n");
+      if (flagArg) {
+        p.stdout.write(out);
+        return 1;
+      }
+    }
+    if (v4 && (!flagArg || f.udp)) out += inetRows(p, "/proc/net/udp", "udp", sockets);
+    // (udplite_info(): /proc/net/udplite is there and empty: no UDP-Lite sockets)
+    if (v4 && (!flagArg || f.raw)) out += inetRows(p, "/proc/net/raw", "raw", sockets);
   }
   if (f.igmp) {
     out += "IPv6/IPv4 Group Memberships\n";
     out += "Interface       RefCnt Group\n";
     out += "--------------- ------ ---------------------\n";
-    out += await igmpInfo(p, res, (f.not & FLAG_NUM_HOST) !== 0);
+    out += await igmpInfo(p, res, (f.not & FLAG_NUM_HOST) !== 0, v4, v6);
   }
   if (!flagArg || f.unx) {
     out += `Active UNIX domain sockets ${mode}\n`;
     out += "Proto RefCnt Flags       Type       State         I-Node   Path\n";
   }
+  // ipx_info(), ax25_info(), x25_info(), netrom_info(), rose_info(): none of these families
+  // is in the kernel, so each has no /proc/net file; said when asked for (or -v)
+  for (const [fam, label] of OTHER_FAMILIES) {
+    const asked = fams.includes(fam);
+    if (flagArg && !asked) continue;
+    if (flagArg || f.ver) p.stderr.write(`netstat: no support for \`${label}' on this system.\n`);
+    if (flagArg) break;
+  }
   p.stdout.write(out);
-  return 0;
+  return flagArg && OTHER_FAMILIES.some(([fam]) => fams.includes(fam)) ? 1 : 0;
 }
+
+/** the families netstat.c lists after UNIX (flag_ipx, flag_ax25, flag_x25, flag_netrom,
+ * flag_rose), in its order, with the names ESYSNOT gives them */
+const OTHER_FAMILIES: [string, string][] = [["ipx", "AF IPX"], ["ax25", "AF AX25"], ["x25", "AF X25"], ["netrom", "AF NETROM"], ["rose", "AF ROSE"]];
 
 const TCP_STATES = ["", "ESTABLISHED", "SYN_SENT", "SYN_RECV", "FIN_WAIT1", "FIN_WAIT2", "TIME_WAIT", "CLOSE", "CLOSE_WAIT", "LAST_ACK", "LISTEN", "CLOSING"];
 
@@ -384,9 +421,9 @@ function inetRows(p: Process, path: string, prot: string, o: SockOpts): string {
 }
 
 /** netstat.c: igmp_info() — INFO_GUTS6(/proc/net/igmp, /proc/net/igmp6, igmp_do_one) */
-async function igmpInfo(p: Process, res: Resolver, numHost: boolean): Promise<string> {
+async function igmpInfo(p: Process, res: Resolver, numHost: boolean, inet: boolean, inet6: boolean): Promise<string> {
   let out = "";
-  const v4 = p.sys.fs.read("/proc/net/igmp");
+  const v4 = inet ? p.sys.fs.read("/proc/net/igmp") : undefined;
   if (typeof v4 === "string") {
     let idxFlag = false;
     let device = "";
@@ -419,7 +456,7 @@ async function igmpInfo(p: Process, res: Resolver, numHost: boolean): Promise<st
       out += sprintf("%-15s %-6d %s\n", device, Number(m[2]), res.inetSprint(addr, numHost ? 4 : 0));
     }
   }
-  const v6 = p.sys.fs.read("/proc/net/igmp6");
+  const v6 = inet6 ? p.sys.fs.read("/proc/net/igmp6") : undefined;
   if (typeof v6 === "string") {
     for (const [lnr, line] of v6.split("\n").entries()) {
       if (line === "") continue;
