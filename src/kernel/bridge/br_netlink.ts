@@ -307,9 +307,24 @@ export function brSetlink(net: Net, req: RtnlMsg): KErr | undefined {
   if (flags & 2) {
     // only a bridge device has ndo_bridge_setlink among the emulated drivers
     if (!brFromDev(dev)) return kerr("EOPNOTSUPP");
+    const bad = vlanInfoInvalid(af, "bridge: Vlan id is invalid");
+    if (bad) return bad;
     if (af?.IFLA_BRIDGE_MODE !== undefined || af?.IFLA_BRIDGE_VLAN_INFO !== undefined) return kerr("EOPNOTSUPP");
   }
   return err;
+}
+
+/**
+ * br_afspec() → br_process_vlan_info(): br_vlan_valid_id() of each VLAN id (a range's first,
+ * then its last) comes before anything is added or deleted: 0 and 4095 are EINVAL ("Vlan id
+ * is invalid" where there is an extack: br_setlink() has one, br_dellink() not)
+ */
+function vlanInfoInvalid(af: InfoData | undefined, extack?: string): KErr | undefined {
+  const v = af?.IFLA_BRIDGE_VLAN_INFO as { vid?: number; vidEnd?: number } | undefined;
+  if (!v) return undefined;
+  const valid = (vid: number) => vid > 0 && vid < 4095;
+  if (!valid(v.vid ?? 0) || (v.vidEnd !== undefined && !valid(v.vidEnd))) return extack ? kerr("EINVAL", extack) : kerr("EINVAL");
+  return undefined;
 }
 
 /** net/core/rtnetlink.c: rtnl_bridge_dellink() → br_dellink(): only vlan entries are
@@ -325,15 +340,21 @@ export function brDellink(net: Net, req: RtnlMsg): KErr | undefined {
   // error is not passed on (adding one is: br_setlink answers EOPNOTSUPP)
   if (!flags || flags & 1) {
     if (!brPortGet(dev)) return kerr("EOPNOTSUPP");
+    const bad = vlanInfoInvalid(af);
+    if (bad) return bad;
   }
   if (flags & 2) {
     if (!brFromDev(dev)) return kerr("EOPNOTSUPP");
+    const bad = vlanInfoInvalid(af);
+    if (bad) return bad;
   }
   return undefined;
 }
 
 /** br_setlink() for a port */
 function brSetlinkPort(p: NetBridgePort, protinfo: InfoData | undefined, af: InfoData | undefined): KErr | undefined {
+  const bad = vlanInfoInvalid(af, "bridge: Vlan id is invalid");
+  if (bad) return bad;
   if (af && (af.IFLA_BRIDGE_VLAN_INFO !== undefined || af.IFLA_BRIDGE_MODE !== undefined)) return kerr("EOPNOTSUPP");
   if (protinfo) return brSetport(p, protinfo);
   return undefined;
