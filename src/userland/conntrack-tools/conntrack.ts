@@ -173,7 +173,8 @@ async function run(p: Process): Promise<number> {
     if (cmd) exitError(2, "Invalid commands combination");
     cmd = c;
   };
-  // check_type(): the optional table after a command, by prefix (the conntrack table by default)
+  // check_type(): the optional table after a command, by prefix (the conntrack table by
+  // default), read before add_command() looks at the command
   let table = "conntrack";
   const checkType = (i: number): number => {
     const t = argv[i + 1];
@@ -187,24 +188,24 @@ async function run(p: Process): Promise<number> {
     const a = argv[i]!;
     switch (a) {
       case "-L": case "--dump":
-        setCmd(CMD_LIST);
         i = checkType(i);
+        setCmd(CMD_LIST);
         break;
       case "-D": case "--delete":
-        setCmd(CMD_DELETE);
         i = checkType(i);
+        setCmd(CMD_DELETE);
         break;
       case "-F": case "--flush":
-        setCmd(CMD_FLUSH);
         i = checkType(i);
+        setCmd(CMD_FLUSH);
         break;
       case "-C": case "--count":
-        setCmd(CMD_COUNT);
         i = checkType(i);
+        setCmd(CMD_COUNT);
         break;
       case "-E": case "--event":
-        setCmd(CMD_EVENT);
         i = checkType(i);
+        setCmd(CMD_EVENT);
         break;
       case "-p": case "--proto": {
         const v = needArg(++i, a);

@@ -187,6 +187,42 @@ function ipToStr(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
 }
 
+/** xtables.c: xtables_strtoui(s, NULL, &v, 0, max): strtoumax base 0 over the whole string,
+ * no minus sign */
+export function strtouiMax(s: string, max: number): number | undefined {
+  const t = s.replace(/^[ \t\n\v\f\r]+/, "");
+  if (t[0] === "-") return undefined;
+  const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(t);
+  if (!m) return undefined;
+  const d = m[1]!;
+  const v = /^0[xX]/.test(d) ? parseInt(d.slice(2), 16) : d.length > 1 && d[0] === "0" ? parseInt(d, 8) : Number(d);
+  return v <= max ? v : undefined;
+}
+
+const strtonumByte = (s: string) => strtouiMax(s, 255);
+
+/**
+ * xtables.c: __numeric_to_ipaddr(): up to four dotted bytes, each a C number (0x10, 010);
+ * an address with fewer is completed with zeros ("10.1" is 10.1.0.0), a mask is not
+ */
+export function numericToIpaddr(dotted: string, isMask: boolean): number | undefined {
+  const parts = dotted.slice(0, 19).split(".");
+  const bytes: number[] = [];
+  for (let i = 0; i < 4; i++) {
+    const part = parts[i];
+    if (part === undefined) {
+      if (isMask) return undefined;
+      bytes.push(0);
+      continue;
+    }
+    // the fourth byte is the rest of the string (a fifth dot makes it no number)
+    const b = strtonumByte(i === 3 ? parts.slice(3).join(".") : part);
+    if (b === undefined) return undefined;
+    bytes.push(b);
+  }
+  return ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0;
+}
+
 export function parseIp(s: string): number | undefined {
   const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(s);
   if (!m) return undefined;

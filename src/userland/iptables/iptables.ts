@@ -9,9 +9,10 @@ import {
   IPT_F_FRAG, IPT_F_GOTO, IPT_INV_DSTIP, IPT_INV_FRAG, IPT_INV_PROTO, IPT_INV_SRCIP, IPT_INV_VIA_IN,
   IPT_INV_VIA_OUT, type IptIp, type XtEntryExt,
 } from "../../kernel/uapi/xtables.ts";
-import { extForEntry, findMatch, findTarget, parseIp, type Ext, type ParseCtx } from "./extensions.ts";
+import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { iptablesHelp } from "./help.ts";
 import { StubResolver } from "../lib/resolv.ts";
+import { getaddrinfo } from "../iputils/common.ts";
 import { IptcHandle, STANDARD_TARGETS, sameRule, zeroIp, type Chain, type Rule } from "./libiptc.ts";
 import {
   OTHER_PROBLEM, PARAMETER_PROBLEM, RESOURCE_PROBLEM, VERSION_PROBLEM, XtablesError, renderXtablesError, xtablesError,
@@ -101,22 +102,31 @@ function maskToNumeric(m: number): string {
   return "/" + l;
 }
 
-/** xtables_ipparse_multiple(): "a[/m],b…" */
-function parseAddrs(s: string, hosts: Map<string, number>): { addr: number; mask: number }[] {
+/** a name of -s/-d that neither /etc/hosts nor a numeric form gives: the caller asks DNS
+ * (host_to_ipaddr()'s getaddrinfo) and parses the command line again */
+class NeedLookup {
+  constructor(readonly name: string) {}
+}
+
+/** xtables_ipparse_multiple(): "a[/m],b…"; with `asked`, a name DNS was not asked about yet
+ * is a NeedLookup (glibc never asks about digits and dots) */
+function parseAddrs(s: string, hosts: Map<string, number>, asked?: Set<string>): { addr: number; mask: number }[] {
   const out: { addr: number; mask: number }[] = [];
   for (const part of s.split(",")) {
     const slash = part.indexOf("/");
     const host = slash >= 0 ? part.slice(0, slash) : part;
     const maskS = slash >= 0 ? part.slice(slash + 1) : undefined;
     let mask = 0xffffffff;
+    let bits: number | undefined;
     if (maskS !== undefined) {
-      const ip = parseIp(maskS);
+      const ip = numericToIpaddr(maskS, true);
       if (ip !== undefined) mask = ip;
-      else if (/^\d+$/.test(maskS) && Number(maskS) <= 32) mask = Number(maskS) === 0 ? 0 : (0xffffffff << (32 - Number(maskS))) >>> 0;
+      else if ((bits = strtouiMax(maskS, 32)) !== undefined) mask = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
       else xtablesError(PARAMETER_PROBLEM, `invalid mask \`${maskS}' specified`);
     }
-    let addr = parseIp(host);
+    let addr = numericToIpaddr(host, false);
     if (addr === undefined) addr = hosts.get(host);
+    if (addr === undefined && asked && !asked.has(host) && !/^[\d.]*$/.test(host)) throw new NeedLookup(host);
     if (addr === undefined) xtablesError(PARAMETER_PROBLEM, `host/network \`${host}' not found`);
     out.push({ addr: (addr & mask) >>> 0, mask });
   }
@@ -339,7 +349,7 @@ async function loadHosts(p: Process): Promise<Map<string, number>> {
 }
 
 /** xshared.c: do_parse() */
-function doParse(argv: string[], hosts: Map<string, number>, restoreTable: string | undefined, warn: (msg: string) => void): CmdState {
+function doParse(argv: string[], hosts: Map<string, number>, restoreTable: string | undefined, warn: (msg: string) => void, asked?: Set<string>): CmdState {
   const cs: CmdState = {
     command: CMD_NONE, chain: undefined, newname: "", policy: "", rulenum: 0, table: restoreTable ?? "filter", verbose: 0,
     numeric: false, exact: false, linenumbers: false, ip: zeroIp(), saddrs: undefined, daddrs: undefined, jumpto: "",
@@ -589,8 +599,8 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
   if (cs.command === CMD_NONE) xtablesError(PARAMETER_PROBLEM, "no command specified");
   if (invert) xtablesError(PARAMETER_PROBLEM, "nothing appropriate following !");
   // ipv4_post_parse(): -s and -d are resolved before the options are checked against the command
-  if (cs.saddrs !== undefined) parseAddrs(cs.saddrs, hosts);
-  if (cs.daddrs !== undefined) parseAddrs(cs.daddrs, hosts);
+  if (cs.saddrs !== undefined) parseAddrs(cs.saddrs, hosts, asked);
+  if (cs.daddrs !== undefined) parseAddrs(cs.daddrs, hosts, asked);
   genericOptCheck(cs.command, cs.options);
   if (cs.chain === "PREROUTING" || cs.chain === "INPUT") {
     // -o is not valid with incoming packets
@@ -1129,7 +1139,36 @@ function opName(cs: CmdState): string {
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out?: string[]): RunResult;
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable: string | undefined, counters: { pcnt: number; bcnt: number } | undefined, out: string[], lookups: true): Promise<RunResult>;
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out: string[] = [], lookups = false): RunResult | Promise<RunResult> {
-  const cs = doParse(argv, ctx.hosts, restoreTable, (m) => ctx.p.stderr.write(m));
+  if (lookups) return parseWithLookups(ctx, argv, restoreTable).then((cs) => runParsed(ctx, cs, handles, counters, out, true));
+  return runParsed(ctx, doParse(argv, ctx.hosts, restoreTable, (m) => ctx.p.stderr.write(m)), handles, counters, out, false);
+}
+
+/**
+ * do_parse() with the name lookups of -s and -d: each name not in /etc/hosts is asked of DNS
+ * (getaddrinfo(AF_INET) in host_to_ipaddr(): A and AAAA queries through the resolver) when
+ * parsing reaches it, in order; one that has no address is "host/network `X' not found"
+ */
+async function parseWithLookups(ctx: IptCtx, argv: string[], restoreTable: string | undefined): Promise<CmdState> {
+  const asked = new Set<string>();
+  for (;;) {
+    const warnings: string[] = [];
+    try {
+      const cs = doParse(argv, ctx.hosts, restoreTable, (m) => warnings.push(m), asked);
+      ctx.p.stderr.write(warnings.join(""));
+      return cs;
+    } catch (e) {
+      if (!(e instanceof NeedLookup)) {
+        ctx.p.stderr.write(warnings.join(""));
+        throw e;
+      }
+      asked.add(e.name);
+      const r = await getaddrinfo(ctx.p, e.name, "inet");
+      if (typeof r !== "string") ctx.hosts.set(e.name, r.addr);
+    }
+  }
+}
+
+function runParsed(ctx: IptCtx, cs: CmdState, handles: Map<string, IptcHandle>, counters: { pcnt: number; bcnt: number } | undefined, out: string[], lookups: boolean): RunResult | Promise<RunResult> {
   if (counters) cs.counters = counters;
   let h = handles.get(cs.table);
   if (!h) {
