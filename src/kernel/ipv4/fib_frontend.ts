@@ -556,7 +556,8 @@ function rtentryToFibConfig(net: Net, cmd: string, rt: Record<string, unknown>):
   }
   cfg.scope = RT_SCOPE_NOWHERE;
   cfg.type = RTN_UNICAST;
-  if (rt.rt_dev !== undefined && rt.rt_dev !== "") {
+  // a pointer to "" is a name like any other (__dev_get_by_name() finds nothing)
+  if (rt.rt_dev !== undefined) {
     let devname = String(rt.rt_dev).slice(0, 15);
     const colon = devname.indexOf(":");
     const label = colon >= 0 ? devname : "";
