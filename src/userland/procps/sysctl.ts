@@ -393,7 +393,12 @@ class Sysctl {
       { name: "help", hasArg: 0, val: "h" },
       { name: "version", hasArg: 0, val: "V" },
     ];
-    const { opts, args } = getoptLong(this.p, ["sysctl", ...argv.slice(1)], "bneNwfp::qoxaAXr:Vdh", longopts);
+    // main() acts on each option as getopt_long() returns it: a bad one, -d/-h and -V end the
+    // program there (and --system runs at once), so later options are never read
+    const { opts, args } = getoptLong(this.p, ["sysctl", ...argv.slice(1)], "bneNwfp::qoxaAXr:Vdh", longopts, {
+      stopAtError: true,
+      stopAt: "dhV\u0101",
+    });
     for (const [c, optarg] of opts) {
       switch (c) {
         case "b":
