@@ -72,7 +72,7 @@ function uglyTable(text: string): Ent[] {
 }
 
 export const nstat: Command = async (p) => {
-  const r = getoptLong(p, p.argv, "h?vVzrnasd:t:jp", LONG);
+  const r = getoptLong(p, p.argv, "h?vVzrnasd:t:jp", LONG, { stopAtError: true, stopAt: "hvV" });
   let zeros = false;
   let reset = false;
   let ignore = false;

@@ -92,7 +92,7 @@ async function netstatMain(p: Process): Promise<number> {
     { name: "cache", hasArg: 0, val: "C" }, { name: "fib", hasArg: 0, val: "F" },
     { name: "groups", hasArg: 0, val: "g" }, { name: "context", hasArg: 0, val: "Z" },
   ];
-  const { opts } = getoptLong(p, p.argv, "A:CFMacdeghilnNoprsStuUvVWw2fx64?Z", longopts);
+  const { opts } = getoptLong(p, p.argv, "A:CFMacdeghilnNoprsStuUvVWw2fx64?Z", longopts, { stopAtError: true, stopAt: "hVZ" });
   const af = (name: string): void => {
     const r = aftransOpt(p, afname, name);
     if (r === undefined) throw new Exit(1);

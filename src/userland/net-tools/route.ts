@@ -54,7 +54,7 @@ async function routeMain(p: Process): Promise<number> {
   ];
   // getopts and -net wont work :-/
   const argv = p.argv.map((a) => (a === "-net" || a === "-host" ? "#" + a.slice(1) : a));
-  const { opts, args } = getoptLong(p, argv, "A:eCFhnN64Vv?", longopts);
+  const { opts, args } = getoptLong(p, argv, "A:eCFhnN64Vv?", longopts, { stopAt: "V" });
   const af = (name: string): void => {
     const r = aftransOpt(p, afname, name);
     if (r === undefined) throw new Exit(1);

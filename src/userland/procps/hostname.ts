@@ -105,7 +105,7 @@ export async function hostname(p: Process): Promise<number> {
     { name: "nis", hasArg: 0, val: "y" },
     { name: "yp", hasArg: 0, val: "y" },
   ];
-  const { opts, args } = getoptLong(p, ["hostname", ...p.argv.slice(1)], "aAdfbF:h?iIsVyv", longopts);
+  const { opts, args } = getoptLong(p, ["hostname", ...p.argv.slice(1)], "aAdfbF:h?iIsVyv", longopts, { stopAtError: true, stopAt: "Vh" });
   let what: string | undefined;
   let file: string | undefined;
   for (const [c, arg] of opts) {
