@@ -12,6 +12,8 @@ import type { IFileSystem, FsStat } from "just-bash";
 import { strftime } from "./date.ts";
 
 export interface LsOpts {
+  /** -l (or -n): the long format; else one name a line, as GNU ls writes to a pipe */
+  long: boolean;
   all: boolean;
   almostAll: boolean;
   dir: boolean;
@@ -23,9 +25,9 @@ export interface LsOpts {
   paths: string[];
 }
 
-/** the options this port handles (`-l` required), or undefined */
+/** the options this port handles, or undefined */
 export function lsFsArgs(args: string[]): LsOpts | undefined {
-  const o: LsOpts = { all: false, almostAll: false, dir: false, numeric: false, human: false, sort: "name", reverse: false, paths: [] };
+  const o: LsOpts = { long: false, all: false, almostAll: false, dir: false, numeric: false, human: false, sort: "name", reverse: false, paths: [] };
   let long = false;
   let operands = false;
   for (const a of args) {
@@ -48,7 +50,7 @@ export function lsFsArgs(args: string[]): LsOpts | undefined {
       }
     } else o.paths.push(a);
   }
-  if (!long) return undefined;
+  o.long = long;
   return o;
 }
 
@@ -109,7 +111,7 @@ function dateColumn(when: number, now: number): string {
   return strftime(recent ? "%b %e %H:%M" : "%b %e  %Y", when);
 }
 
-/** `ls -l …` of the host's files: stdout, stderr, exit status */
+/** `ls [-l] …` of the host's files: stdout, stderr, exit status */
 export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallclock: number) {
   const now = Math.floor(wallclock);
   const abs = (p: string) => fs.resolvePath(cwd, p);
@@ -134,6 +136,11 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
     return n;
   };
   const row = async (path: string, name: string, st: FsStat): Promise<Row> => {
+    if (!o.long) {
+      // the short format shows the name alone; -t and -S still sort by mtime and size
+      const mtimeMs = st.mtime?.getTime() ?? 0;
+      return { mode: "", nlink: 0, size: st.isDirectory ? 4096 : st.size, blocks: 0, mtime: Math.floor(mtimeMs / 1000), mtimeMs, name };
+    }
     let shown = name;
     let size = st.isDirectory ? 4096 : st.size;
     if (st.isSymbolicLink) {
@@ -153,6 +160,7 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
   const owner = o.numeric ? "0" : "root";
   const sizeStr = (n: number) => (o.human ? humanSize(n) : String(n));
   const render = (rows: Row[]): string => {
+    if (!o.long) return rows.map((r) => `${r.name}\n`).join("");
     const wl = Math.max(...rows.map((r) => String(r.nlink).length));
     const ws = Math.max(...rows.map((r) => sizeStr(r.size).length));
     return rows
@@ -177,13 +185,15 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
   const operands = o.paths.length ? o.paths : ["."];
   for (const p of operands) {
     const full = abs(p);
-    // with -l a symlink operand is listed, not followed (unless it ends in a slash)
+    // with -l (or -d) a symlink operand is listed, not followed (unless it ends in a slash);
+    // without, one to a directory is that directory
     let st = await lstat(full);
-    if (st && p.endsWith("/") && st.isSymbolicLink) {
+    if (st && st.isSymbolicLink && (p.endsWith("/") || (!o.long && !o.dir))) {
       try {
         st = await fs.stat(full);
       } catch {
-        st = undefined;
+        // a dangling link is listed as itself (unless a slash asked for what it points to)
+        if (p.endsWith("/")) st = undefined;
       }
     }
     if (!st) {
@@ -225,7 +235,8 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
     }
     rows = order(rows, (r) => names0.get(r) ?? r.name);
     const total = rows.reduce((s, r) => s + r.blocks, 0);
-    stdout += `total ${o.human ? humanSize(total * 1024) : total}\n` + (rows.length ? render(rows) : "");
+    if (o.long) stdout += `total ${o.human ? humanSize(total * 1024) : total}\n`;
+    stdout += rows.length ? render(rows) : "";
   }
   return { stdout, stderr, exitCode: code };
 }

@@ -468,8 +468,11 @@ export class HostShell implements Shell, IoHost {
           return lsLong(procfs, long, ctx.cwd, sys.wallclock());
         // ls -l of the host's own files: root's, with the simulated clock's mtimes (lsfs.ts)
         const own = lsFsArgs(args);
-        if (own && (own.paths.length ? own.paths : ["."]).every((a) => !/^\/(sys|proc|dev|run\/netns)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
+        if (own?.long && (own.paths.length ? own.paths : ["."]).every((a) => !/^\/(sys|proc|dev|run\/netns)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
           return lsLongFs(ctx.fs, own, ctx.cwd, sys.wallclock());
+        // names alone, to a pipe or file (a terminal gets just-bash's): GNU's order — files
+        // first, then each directory — and its blank lines between them
+        if (own && !own.long && !ctx.env.get(TTY_VAR)) return lsLongFs(ctx.fs, own, ctx.cwd, sys.wallclock());
         const r = await ctx.origCommand(args);
         return {
           ...r,
