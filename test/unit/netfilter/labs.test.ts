@@ -21,6 +21,10 @@ const TRAFFIC = new Set([
   "iptables-errors:iptables-save -t filter | grep -v '^#'",
 ]);
 
+/** labs whose commands send packets themselves (iptables' DNS lookups of -s/-d names, seen
+ * by conntrack): the fake kernel has no resolver path, so the lab runner has them */
+const SENDS_PACKETS = new Set(["iptables-names"]);
+
 interface Entry { cmd: string; exit: number; stdout: string; stderr: string; run?: number }
 
 async function runLine(sys: ReturnType<typeof fakeSys>, cmd: string): Promise<{ exit: number; stdout: string; stderr: string }> {
@@ -55,6 +59,7 @@ for (const f of readdirSync(DIR).filter((n) => n.endsWith(".kernel.jsonl"))) {
   if (/^#% link /m.test(text) || /^#% host +\S+ +\S/m.test(text)) continue;
   // so do labs whose lines are shell (lists, $?): runLine() knows `&&` and a printf pipe only
   if (/^[^#].*(; |\$\?)/m.test(text)) continue;
+  if (SENDS_PACKETS.has(lab)) continue;
   test(`lab ${lab}`, async () => {
     const entries: Entry[] = readFileSync(new URL(f, DIR), "utf8").split("\n").filter(Boolean).map((l) => JSON.parse(l));
     const byCmd: Entry[][] = [];
