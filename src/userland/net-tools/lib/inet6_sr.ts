@@ -14,19 +14,18 @@ import { inetAton } from "../../lib/inet_addr.ts";
 import { StubResolver } from "../../lib/resolv.ts";
 import { HOST_NOT_FOUND, NO_DATA, TRY_AGAIN, hstrerror } from "./inet.ts";
 import { ioctl, num } from "./sockets.ts";
-import { E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, atoi, isdigit, isspace, perror } from "./util.ts";
+import { E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, atoi, isdigit, isspace, perror, usageText } from "./util.ts";
 import { RTACTION_DEL, RTACTION_FLUSH, RTACTION_HELP } from "./inet_sr.ts";
 import { RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_MODIFIED, RTF_UP } from "./inet_gr.ts";
 
 /** lib/inet6_sr.c: usage() */
 function usage(p: Process, rc: number): number {
-  const s =
+  return usageText(
+    p, rc,
     "Usage: inet6_route [-vF] del Target\n" +
-    "       inet6_route [-vF] add Target [gw Gw] [metric M] [[dev] If]\n" +
-    "       inet6_route [-FC] flush      NOT supported\n";
-  if (rc) p.stderr.write(s);
-  else p.stdout.write(s);
-  return rc;
+      "       inet6_route [-vF] add Target [gw Gw] [metric M] [[dev] If]\n" +
+      "       inet6_route [-FC] flush      NOT supported\n",
+  );
 }
 
 /** getaddrinfo(3) error codes INET6_resolve prints as numbers */

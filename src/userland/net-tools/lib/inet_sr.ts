@@ -10,7 +10,7 @@ import type { Process } from "../../process.ts";
 import { isKErr } from "../../../kernel/uapi/errno.ts";
 import { Resolver, inetGetnetmask } from "./inet.ts";
 import { inet6Rinput } from "./inet6_sr.ts";
-import { hostBuf, E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, FLAG_CACHE, atoi, isdigit, perror } from "./util.ts";
+import { hostBuf, E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, FLAG_CACHE, atoi, isdigit, perror, usageText } from "./util.ts";
 import {
   RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_IRTT, RTF_MODIFIED, RTF_MSS, RTF_REINSTATE, RTF_REJECT, RTF_UP,
   RTF_WINDOW,
@@ -24,16 +24,15 @@ export const RTACTION_SHOW = 5;
 
 /** lib/inet_sr.c: usage() */
 function usage(p: Process, rc: number): number {
-  const s =
+  return usageText(
+    p, rc,
     "Usage: inet_route [-vF] del {-host|-net} Target[/prefix] [gw Gw] [metric M] [[dev] If]\n" +
-    "       inet_route [-vF] add {-host|-net} Target[/prefix] [gw Gw] [metric M]\n" +
-    "                              [netmask N] [mss Mss] [window W] [irtt I]\n" +
-    "                              [mod] [dyn] [reinstate] [[dev] If]\n" +
-    "       inet_route [-vF] add {-host|-net} Target[/prefix] [metric M] reject\n" +
-    "       inet_route [-FC] flush      NOT supported\n";
-  if (rc) p.stderr.write(s);
-  else p.stdout.write(s);
-  return rc;
+      "       inet_route [-vF] add {-host|-net} Target[/prefix] [gw Gw] [metric M]\n" +
+      "                              [netmask N] [mss Mss] [window W] [irtt I]\n" +
+      "                              [mod] [dyn] [reinstate] [[dev] If]\n" +
+      "       inet_route [-vF] add {-host|-net} Target[/prefix] [metric M] reject\n" +
+      "       inet_route [-FC] flush      NOT supported\n",
+  );
 }
 
 /** lib/inet_sr.c: INET_setroute() */

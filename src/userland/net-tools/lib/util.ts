@@ -44,6 +44,13 @@ export function features(tool: "arp" | "route" | "netstat"): string {
     `HW: ${tool === "arp" ? "(ether)" : ""} +ETHER +ARC +SLIP +PPP +TUNNEL -TR +AX25 +NETROM +X25 +FR +ROSE +ASH +SIT +FDDI +HIPPI +HDLC/LAPB +EUI64 `;
 }
 
+/** a usage() of net-tools: `FILE *fp = rc ? stderr : stdout` (an error, or --help); returns rc */
+export function usageText(p: Process, rc: number, text: string): number {
+  if (rc) p.stderr.write(text);
+  else p.stdout.write(text);
+  return rc;
+}
+
 /** perror(3): "s: strerror(errno)" */
 export function perror(p: Process, s: string, e: KErr): void {
   p.stderr.write(`${s}: ${strerror(e.errno)}\n`);
