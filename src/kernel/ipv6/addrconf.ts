@@ -598,15 +598,33 @@ export function inet6RtmNewroute(net: Net, m: RouteMsg, rtf = 0): KErr | undefin
   }
   if (reject) dev = net.loopbackDev ?? net.devices()[0];
   else if (gw) {
-    // ip6_validate_gw(): the gateway must be on a connected prefix (of dev, when given),
-    // unless the next hop is onlink (ip6_route_check_nh_onlink)
+    // ip6_validate_gw(): not one of our addresses (any device's, a link-local one dev's);
+    // the gateway must be on a connected prefix (of dev, when given), or, onlink, not on a
+    // route of another device or type (ip6_route_check_nh_onlink)
     const isLL = gw[0] === 0xfe && (gw[1]! & 0xc0) === 0x80;
-    if (!isLL && !onlink) {
-      const conn = rt6Routes(net).filter((x) => !x.gw && x.type === RTN_UNICAST && (!dev || x.dev === dev) && prefixCovers(x, gw))
+    const local = (d: NetDevice | undefined) =>
+      net.devices().some((x) => (!isLL || x === d) && (devInet6(x)?.addrList.some((ifp) => sameAddr(ifp.addr, gw)) ?? false));
+    const LOCAL_GW = "Gateway can not be a local address";
+    if (dev && local(dev)) return kerr("EINVAL", LOCAL_GW);
+    if (!isLL && onlink) {
+      const hit = rt6Routes(net).filter((x) => x.table === RT_TABLE_MAIN && x.dstLen > 0 && prefixCovers(x, gw))
+        .sort((x, y) => y.dstLen - x.dstLen)[0];
+      if (hit && (hit.type !== RTN_UNICAST || hit.dev !== dev)) return kerr("EINVAL", "Nexthop has invalid gateway or device mismatch");
+    } else if (!isLL) {
+      // ip6_route_check_nh(): a lookup of the gateway (one of our addresses is its local
+      // route, ::1's on lo)
+      const localRt = !dev ? rt6Routes(net).find((x) => x.local && sameAddr(x.dst, gw)) : undefined;
+      const conn = localRt ?? rt6Routes(net).filter((x) => !x.gw && x.type === RTN_UNICAST && (!dev || x.dev === dev) && prefixCovers(x, gw))
         .sort((x, y) => y.dstLen - x.dstLen)[0];
       if (!conn) return kerr("EHOSTUNREACH");
+      const given = dev;
       dev = dev ?? conn.dev;
-    } else if (!dev) return kerr("EINVAL", "Egress device not specified");
+      if (dev.flags & IFF_LOOPBACK) return kerr("EINVAL", "Egress device can not be loopback device for this route");
+      // the address check once the device is known (need_addr_check)
+      if (!given && local(dev)) return kerr("EINVAL", LOCAL_GW);
+    }
+    if (!dev) return kerr("EINVAL", "Egress device not specified");
+    if (dev.flags & IFF_LOOPBACK) return kerr("EINVAL", "Egress device can not be loopback device for this route");
   } else if (!dev) return kerr("ENODEV");
   if (!dev) return kerr("ENODEV");
   if (!reject && !(dev.flags & IFF_UP)) return kerr("ENETDOWN", "Nexthop device is not up");
