@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, bridge, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -91,6 +91,15 @@ neigh: [
     "timeout 2 tcpdump -i lo -w f.pcap -c 2 & sleep 0.3; ping -c 1 127.0.0.1 >/dev/null; wait; tcpdump -nvr f.pcap",
     "timeout 2 tcpdump -nx -l -i lo -c 1 icmp & sleep 0.3; ping -c 1 -s 8 127.0.0.1 >/dev/null; wait", "timeout 2 tcpdump -nq -tttt -l -i v2 -c 1 & sleep 0.3; ping -c 1 -W 1 10.0.0.2 >/dev/null; wait",
     "timeout 2 tcpdump -nvvv -l -i lo -c 2 'icmp[icmptype] == icmp-echo' & sleep 0.3; ping -c 1 -T tsonly 127.0.0.1 >/dev/null; wait", "tcpdump -D", "tcpdump --list-time-stamp-types -i v1", "tcpdump -d -i v1 'ip and not udp port 53'",
+  ],
+  ip6: [
+    "ip -6 addr add 2001:db8:1::1/64 dev v1 nodad", "ip -6 addr add 2001:db8:1::2/64 dev v2", "ip -6 addr del 2001:db8:1::1/64 dev v1", "ip -6 addr show dev v1",
+    "ip -6 addr flush dev v2 scope global", "ip -6 route add 2001:db8:2::/64 via 2001:db8:1::2 dev v1", "ip -6 route add 2001:db8:3::/64 via fe80::1 dev v1 metric 7",
+    "ip -6 route add 2001:db8:4::/64 via 2001:db8:9::1 dev v1 onlink", "ip -6 route add default via 2001:db8:1::2", "ip -6 route del 2001:db8:2::/64", "ip -6 route show",
+    "ip -6 route add blackhole 2001:db8:5::/64", "ip -6 route add unreachable 2001:db8:6::/64 metric 9", "ip -6 route replace 2001:db8:2::/64 dev v1", "ip -6 route flush dev v1",
+    "ip -6 route show table local", "ip -6 -d route", "ip -6 -o addr", "ip -6 -br addr", "ip -j -6 route", "route -6 -n", "route -6 add 2001:db8:7::/64 dev v1",
+    "route -A inet6 add 2001:db8:8::/48 gw 2001:db8:1::2", "route -6 del 2001:db8:7::/64", "ifconfig v1 inet6 add 2001:db8:9::1/64", "ifconfig v1 inet6 del 2001:db8:9::1/64",
+    "sysctl -w net.ipv6.conf.v1.disable_ipv6=1", "sysctl -w net.ipv6.conf.v1.disable_ipv6=0", "cat /proc/net/if_inet6", "cat /proc/net/ipv6_route", "netstat -6 -rn",
   ],
   ss: [
     "ss -tuln", "ss -a", "ss -s", "ss -x", "ss -4 -n state listening", "ss -u -a", "nc -l -p 80 & sleep 0.1; ss -tlnp; kill %1", "ss -o state established", "ss -e", "ss -i", "ss -m",
