@@ -438,6 +438,9 @@ let lastOldName = "";
 function devDisableChange(idev: Inet6Dev): void {
   const dev = idev.dev;
   if (idev.cnf.get("disable_ipv6")) {
+    // addrconf_notify(NETDEV_DOWN) → addrconf_ifdown() → rt6_disable_ip(): the routes
+    // through the device go first
+    rt6FlushDev(dev);
     addrconfIfdown(idev, false);
     ndiscIfdown(idev, false);
   } else if (dev.flags & IFF_UP && addrconfLinkReady(dev)) {
@@ -627,6 +630,7 @@ export function inet6RtmNewroute(net: Net, m: RouteMsg, rtf = 0): KErr | undefin
     if (dev.flags & IFF_LOOPBACK) return kerr("EINVAL", "Egress device can not be loopback device for this route");
   } else if (!dev) return kerr("ENODEV");
   if (!dev) return kerr("ENODEV");
+  if (!reject && devInet6(dev)?.cnf.get("disable_ipv6")) return kerr("EACCES", "IPv6 is disabled on nexthop device");
   if (!reject && !(dev.flags & IFF_UP)) return kerr("ENETDOWN", "Nexthop device is not up");
   const metric = a.RTA_PRIORITY || 1024;
   const list = staticRoutesOf(net);
@@ -710,11 +714,12 @@ function ipv6RouteIoctl(net: Net, req: Record<string, unknown>): Record<string, 
   return e ? { errno: e.errno } : {};
 }
 
-/** rt6_sync_down_dev() for NETDEV_DOWN/UNREGISTER: static routes through the device go */
+/** rt6_sync_down_dev() for NETDEV_DOWN/UNREGISTER (fib6_ifdown()): every static route whose
+ * next hop is the device goes — a reject route's is lo */
 function rt6FlushDev(dev: NetDevice): void {
   const list = staticRoutes.get(dev.net);
   if (!list) return;
-  staticRoutes.set(dev.net, list.filter((x) => x.dev !== dev || x.type !== RTN_UNICAST));
+  staticRoutes.set(dev.net, list.filter((x) => x.dev !== dev));
 }
 
 function cmpAddr(a: Uint8Array, b: Uint8Array): number {
