@@ -15,7 +15,8 @@ import { AF_INET6 } from "../../kernel/uapi/rtnetlink.ts";
 import { inetPton6 } from "../lib/utils.ts";
 import { getAftype, printAflist } from "./lib/af.ts";
 import { getHwtype, printHwlist } from "./lib/hw.ts";
-import { inetGetnetmask, Resolver } from "./lib/inet.ts";
+import { hstrerror, inetGetnetmask, Resolver } from "./lib/inet.ts";
+import { Inet6Names } from "./lib/inet6.ts";
 import { IfList } from "./lib/interface.ts";
 import { devPart, siocgifflags, siocgifnum, siocsif, siocsifflags } from "./lib/sockets.ts";
 import { atoi, hostBuf, E_OPTERR, E_USAGE, E_VERSION, RELEASE, strtoul0 } from "./lib/util.ts";
@@ -196,9 +197,10 @@ class Ifconfig {
       if (plen < 0 || plen > 128) this.usage(E_OPTERR);
       host = host.slice(0, slash);
     }
+    // inet6_aftype.input(1, …): inet_pton alone; its herror() says what h_errno holds
     const a = inetPton6(host);
     if (!a) {
-      this.err(`${host}: Unknown host\n`);
+      this.err(`${host}: ${hstrerror(this.res.hErrno)}\n`);
       this.goterr = 1;
       return;
     }
@@ -476,10 +478,16 @@ class Ifconfig {
         }
       }
       if (ap.name === "inet6") {
-        // inet6_aftype: an address without add/del is a plain SIOCSIFADDR on the AF_INET6 socket
-        this.inet6Addr(ifname, host, false, "set");
-        k++;
-        continue;
+        // inet6_aftype.input(0, …) is INET6_resolve(): getaddrinfo(); an address it finds is
+        // still none ifconfig can set without add (its switch knows AF_INET alone)
+        const i6 = new Inet6Names(this.p, this.res);
+        if (!(await i6.input(0, host))) {
+          i6.herror(host);
+          this.err("ifconfig: `--help' gives usage information.\n");
+          throw new Exit(1);
+        }
+        this.err(`Don't know how to set addresses for family ${ap.af}.\n`);
+        throw new Exit(1);
       }
       if (!inet) {
         this.err(`Don't know how to set addresses for family ${ap.af}.\n`);
