@@ -242,7 +242,11 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
   if (!(dev.flags & IFF_LOOPBACK) && pfx[15] === 1 && pfx.subarray(0, 15).every((b) => b === 0)) {
     return kerr("EADDRNOTAVAIL", "ipv6: Cannot assign loopback address on this device");
   }
-  // inet6_addr_add()
+  // inet6_addr_add() → addrconf_add_dev(): the default multicast route, link ready or not
+  if (!(dev.flags & IFF_LOOPBACK) && !idev.routes.mroute) {
+    idev.routes.mroute = true;
+    idev.mrouteSeq = ++addrconfNet(net).seq;
+  }
   const metric = m.attrs.IFA_RT_PRIORITY ?? 0;
   const ifp = addAddr(idev, pfx.slice(), ifm.prefixlen, ipv6AddrRtScope(pfx), IFA_F_PERMANENT | (flags & ~IFA_F_NODAD) | (flags & IFA_F_NODAD));
   if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, pfx, ifm.prefixlen, metric);
@@ -798,7 +802,8 @@ function procIpv6Route(net: Net): string {
   for (const t of tables) {
     const rs = all.filter((r) => r.table === t);
     for (const r of rs) {
-      let flags = RTF_UP | (r.rtf ?? 0);
+      // fc_flags keep RTNH_F_ONLINK, RTF_HOST's bit: an onlink route reads as a host route
+      let flags = RTF_UP | (r.rtf ?? 0) | (r.onlink ? 0x4 : 0);
       if (r.gw) flags |= RTF_GATEWAY;
       if (r.local) flags |= RTF_LOCAL | RTF_NONEXTHOP;
       if (r.type === RTN_BLACKHOLE || r.type === RTN_UNREACHABLE || r.type === RTN_PROHIBIT) flags = RTF_REJECT | RTF_NONEXTHOP;
