@@ -242,8 +242,9 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
   if (!(dev.flags & IFF_LOOPBACK) && pfx[15] === 1 && pfx.subarray(0, 15).every((b) => b === 0)) {
     return kerr("EADDRNOTAVAIL", "ipv6: Cannot assign loopback address on this device");
   }
-  // inet6_addr_add() → addrconf_add_dev(): the default multicast route, link ready or not
-  if (!(dev.flags & IFF_LOOPBACK) && !idev.routes.mroute) {
+  // inet6_addr_add() → addrconf_add_dev(): the default multicast route, carrier or not (on a
+  // device that is down, ip6_route_add() fails: "Nexthop device is not up")
+  if (!(dev.flags & IFF_LOOPBACK) && dev.flags & IFF_UP && !idev.routes.mroute) {
     idev.routes.mroute = true;
     idev.mrouteSeq = ++addrconfNet(net).seq;
   }
