@@ -5,7 +5,7 @@
  */
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
-import { aftransLongNames, aftransOpt, printAflist } from "./lib/af.ts";
+import { afOptName, aftransKnown, aftransLongNames, aftransOpt, printAflist } from "./lib/af.ts";
 import { Resolver } from "./lib/inet.ts";
 import { procHexAddr, routeInfo } from "./lib/inet_gr.ts";
 import { sprintf } from "../lib/printf.ts";
@@ -92,7 +92,12 @@ async function netstatMain(p: Process): Promise<number> {
     { name: "cache", hasArg: 0, val: "C" }, { name: "fib", hasArg: 0, val: "F" },
     { name: "groups", hasArg: 0, val: "g" }, { name: "context", hasArg: 0, val: "Z" },
   ];
-  const { opts } = getoptLong(p, p.argv, "A:CFMacdeghilnNoprsStuUvVWw2fx64?Z", longopts, { stopAtError: true, stopAt: "hVZ" });
+  const { opts } = getoptLong(p, p.argv, "A:CFMacdeghilnNoprsStuUvVWw2fx64?Z", longopts, {
+    stopAtError: true,
+    stopAt: "hVZ",
+    // an unknown family (-A, --<af>) exits as getopt_long() returns it
+    stopIf: (c, arg) => { const n = afOptName(c, arg); return n !== undefined && !aftransKnown(n); },
+  });
   const af = (name: string): void => {
     const r = aftransOpt(p, afname, name);
     if (r === undefined) throw new Exit(1);

@@ -1,7 +1,7 @@
 /** net-tools 2.10 route.c: show and manipulate the IPv4 routing table (main). */
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
-import { aftransLongNames, aftransOpt, printAflist } from "./lib/af.ts";
+import { afOptName, aftransKnown, aftransLongNames, aftransOpt, printAflist } from "./lib/af.ts";
 import { Resolver } from "./lib/inet.ts";
 import { routeInfo } from "./lib/inet_gr.ts";
 import { RTACTION_ADD, RTACTION_DEL, RTACTION_FLUSH, RTACTION_HELP, RTACTION_SHOW, routeEdit } from "./lib/inet_sr.ts";
@@ -54,7 +54,11 @@ async function routeMain(p: Process): Promise<number> {
   ];
   // getopts and -net wont work :-/
   const argv = p.argv.map((a) => (a === "-net" || a === "-host" ? "#" + a.slice(1) : a));
-  const { opts, args } = getoptLong(p, argv, "A:eCFhnN64Vv?", longopts, { stopAt: "V" });
+  const { opts, args } = getoptLong(p, argv, "A:eCFhnN64Vv?", longopts, {
+    stopAt: "V",
+    // main() acts on -A as getopt_long() returns it: an unknown family exits there
+    stopIf: (c, arg) => { const n = afOptName(c, arg); return n !== undefined && !aftransKnown(n); },
+  });
   const af = (name: string): void => {
     const r = aftransOpt(p, afname, name);
     if (r === undefined) throw new Exit(1);

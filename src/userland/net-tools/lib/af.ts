@@ -52,6 +52,20 @@ const aftrans: [string, string][] = [
 /** the long options every tool accepts for a family (AFTRANS_OPTS) */
 export const aftransLongNames = aftrans.map((a) => a[0]);
 
+/** would aftrans_opt() take every family of "a,b,…"? (a tool exits at one it does not) */
+export function aftransKnown(arg: string): boolean {
+  return arg.split(",").every((n) => aftrans.some((a) => a[0] === n));
+}
+
+/** the family an option names, for getopt_long()'s -A ARG, -4, -6 and --<af> */
+export function afOptName(opt: string, arg: string | undefined): string | undefined {
+  if (opt.startsWith("\u0001")) return opt.slice(1);
+  if (opt === "A") return arg ?? "";
+  if (opt === "4") return "inet";
+  if (opt === "6") return "inet6";
+  return undefined;
+}
+
 /**
  * lib/af.c: aftrans_opt() — appends each family of "a,b,…" to afname. Returns the new afname,
  * or undefined after "Unknown address family `x'." (the caller exits 1).

@@ -183,13 +183,21 @@ export interface GetoptResult {
  * yield '?'. `stopAtError`: parsing ends at the first '?', for a tool whose getopt loop exits
  * there (only that message is printed, as with glibc); `firstOnly`: it ends after the first
  * option of any kind (a loop whose every case returns); `stopAt`: it ends after any of these
- * option characters (cases that exit, as usage or version).
+ * option characters (cases that exit, as usage or version); `stopIf`: called with each option
+ * as getopt_long() returns it (a case acting at once, as -A with an unknown family), true
+ * ends the parsing there.
  */
 export function getoptLong(
-  p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = [], { stopAtError = false, firstOnly = false, stopAt = "" } = {},
+  p: Process, argv: string[], shortopts: string, longopts: LongOpt[] = [],
+  { stopAtError = false, firstOnly = false, stopAt = "", stopIf }: { stopAtError?: boolean; firstOnly?: boolean; stopAt?: string; stopIf?: (opt: string, arg: string | undefined) => boolean } = {},
 ): GetoptResult {
   const prog = argv[0] ?? "";
   const opts: [string, string | undefined][] = [];
+  let stopped = false;
+  const seen = (o: [string, string | undefined]): void => {
+    opts.push(o);
+    if (stopIf && o[0] !== "?" && stopIf(o[0], o[1])) stopped = true;
+  };
   const args: string[] = [];
   const err = (s: string): void => p.stderr.write(`${prog}: ${s}\n`);
   const inOrder = shortopts.startsWith("+");
@@ -197,7 +205,7 @@ export function getoptLong(
   for (let i = 1; i < argv.length; i++) {
     if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
     if (firstOnly && opts.length) return { opts, args };
-    if (stopAt && opts.length && stopAt.includes(opts[opts.length - 1]![0])) return { opts, args };
+    if (stopped || (stopAt && opts.length && stopAt.includes(opts[opts.length - 1]![0]))) return { opts, args };
     const a = argv[i]!;
     if (a === "--") {
       args.push(...argv.slice(i + 1));
@@ -211,18 +219,18 @@ export function getoptLong(
       const uniq = cands.filter((o, k) => cands.findIndex((c) => c.val === o.val && c.hasArg === o.hasArg) === k);
       if (uniq.length === 0) {
         err(`unrecognized option '${a}'`);
-        opts.push(["?", undefined]);
+        seen(["?", undefined]);
         continue;
       }
       if (uniq.length > 1) {
         err(`option '${a}' is ambiguous; possibilities:${cands.map((c) => ` '--${c.name}'`).join("")}`);
-        opts.push(["?", undefined]);
+        seen(["?", undefined]);
         continue;
       }
       const o = uniq[0]!;
       if (o.hasArg === 0 && eq >= 0) {
         err(`option '--${o.name}' doesn't allow an argument`);
-        opts.push(["?", undefined]);
+        seen(["?", undefined]);
         continue;
       }
       if (o.hasArg === 1) {
@@ -231,40 +239,40 @@ export function getoptLong(
         else if (i + 1 < argv.length) v = argv[++i];
         else {
           err(`option '--${o.name}' requires an argument`);
-          opts.push(["?", undefined]);
+          seen(["?", undefined]);
           continue;
         }
-        opts.push([o.val, v]);
-      } else opts.push([o.val, eq >= 0 ? a.slice(eq + 1) : undefined]);
+        seen([o.val, v]);
+      } else seen([o.val, eq >= 0 ? a.slice(eq + 1) : undefined]);
       continue;
     }
     if (a.startsWith("-") && a.length > 1) {
       for (let j = 1; j < a.length; j++) {
         if (stopAtError && opts.length && opts[opts.length - 1]![0] === "?") return { opts, args };
         if (firstOnly && opts.length) return { opts, args };
-        if (stopAt && opts.length && stopAt.includes(opts[opts.length - 1]![0])) return { opts, args };
+        if (stopped || (stopAt && opts.length && stopAt.includes(opts[opts.length - 1]![0]))) return { opts, args };
         const c = a[j]!;
         const k = shortopts.indexOf(c);
         if (k < 0 || c === ":") {
           err(`invalid option -- '${c}'`);
-          opts.push(["?", undefined]);
+          seen(["?", undefined]);
           continue;
         }
         if (shortopts[k + 1] === ":") {
           const optional = shortopts[k + 2] === ":";
           if (j + 1 < a.length) {
-            opts.push([c, a.slice(j + 1)]);
+            seen([c, a.slice(j + 1)]);
           } else if (optional) {
-            opts.push([c, undefined]);
+            seen([c, undefined]);
           } else if (i + 1 < argv.length) {
-            opts.push([c, argv[++i]]);
+            seen([c, argv[++i]]);
           } else {
             err(`option requires an argument -- '${c}'`);
-            opts.push(["?", undefined]);
+            seen(["?", undefined]);
           }
           break;
         }
-        opts.push([c, undefined]);
+        seen([c, undefined]);
       }
       continue;
     }
