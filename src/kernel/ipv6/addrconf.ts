@@ -71,6 +71,8 @@ interface AddrconfNet {
   all: Map<string, number | string>;
   dflt: Map<string, number | string>;
   seq: number;
+  /** fib6_new_table(): the tables beyond main and local a route was ever added to */
+  tables?: Set<number>;
 }
 
 const pernet = new WeakMap<Net, AddrconfNet>();
@@ -654,6 +656,7 @@ export function inet6RtmNewroute(net: Net, m: RouteMsg, rtf = 0): KErr | undefin
     return undefined;
   }
   if (!m.flags.create) return kerr("ENOENT");
+  (addrconfNet(net).tables ??= new Set()).add(table);
   list.push(nr);
   return undefined;
 }
@@ -670,7 +673,17 @@ export function inet6RtmDelroute(net: Net, m: RouteMsg): KErr | undefined {
   const hit = all.find((x) => x.table === table && x.dstLen === r.dst_len && sameAddr(x.dst, dst) &&
     (!a.RTA_OIF || x.dev.ifindex === a.RTA_OIF) && (!gw || (!!x.gw && sameAddr(x.gw, gw))) &&
     (!a.RTA_PRIORITY || x.metric === a.RTA_PRIORITY) && (!r.protocol || (x.protocol ?? RTPROT_KERNEL) === r.protocol) && !x.local);
-  if (!hit) return kerr("ESRCH");
+  if (!hit) {
+    // fib6_get_table(): a table no route was ever added to
+    if (table !== RT_TABLE_MAIN && table !== RT_TABLE_LOCAL && !addrconfNet(net).tables?.has(table)) return kerr("ESRCH", "FIB table does not exist");
+    // a table without a default route has fib6_null_entry at its root: ::/0 with nothing to
+    // tell it apart (lo, no gateway, metric ~0, proto kernel) finds it, and fib6_del() will
+    // not delete it
+    const lo = net.loopbackDev?.ifindex;
+    if (r.dst_len === 0 && !all.some((x) => x.table === table && x.dstLen === 0) && (!a.RTA_OIF || a.RTA_OIF === lo) && !gw &&
+      (!a.RTA_PRIORITY || a.RTA_PRIORITY === 0xffffffff) && (!r.protocol || r.protocol === RTPROT_KERNEL)) return kerr("ENOENT");
+    return kerr("ESRCH");
+  }
   const i = list.indexOf(hit);
   if (i >= 0) list.splice(i, 1);
   else {

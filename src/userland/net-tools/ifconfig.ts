@@ -249,7 +249,7 @@ class Ifconfig {
     if (k >= argv.length) return this.ifPrint(ifname) < 0 ? 1 : 0;
 
     // the next argument is either an address family name, or an option
-    let ap = getAftype(argv[k]!);
+    let ap = getAftype(argv[k]!, this.p);
     if (ap) k++;
     else ap = getAftype(DFLT_AF)!;
     const inet = ap.name === "inet";

@@ -23,9 +23,11 @@ export const aftypes: AfType[] = [
   { name: "x25", title: "CCITT X.25", af: 9, routeable: true },
 ];
 
-/** lib/af.c: get_aftype(name) */
-export function getAftype(name: string): AfType | undefined {
-  return aftypes.find((a) => a.name === name);
+/** lib/af.c: get_aftype(name); with the process, a list of names is also said to be one too many */
+export function getAftype(name: string, p?: Process): AfType | undefined {
+  const a = aftypes.find((x) => x.name === name);
+  if (!a && p && name.includes(",")) p.stderr.write("Please don't supply more than one address family.\n");
+  return a;
 }
 
 /** lib/af.c: print_aflist(type) — 0: all, 1: routeable; always to stderr */

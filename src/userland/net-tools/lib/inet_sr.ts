@@ -10,7 +10,8 @@ import type { Process } from "../../process.ts";
 import { isKErr } from "../../../kernel/uapi/errno.ts";
 import { Resolver, inetGetnetmask } from "./inet.ts";
 import { inet6Rinput } from "./inet6_sr.ts";
-import { hostBuf, E_LOOKUP, E_OPTERR, E_SOCK, E_USAGE, FLAG_CACHE, atoi, isdigit, perror, usageText } from "./util.ts";
+import { hostBuf, E_LOOKUP, E_NOSUPP, E_OPTERR, E_SOCK, E_USAGE, FLAG_CACHE, atoi, isdigit, perror, usageText } from "./util.ts";
+import { getAftype } from "./af.ts";
 import {
   RTF_DYNAMIC, RTF_GATEWAY, RTF_HOST, RTF_IRTT, RTF_MODIFIED, RTF_MSS, RTF_REINSTATE, RTF_REJECT, RTF_UP,
   RTF_WINDOW,
@@ -224,6 +225,65 @@ export async function inetRinput(p: Process, res: Resolver, action: number, opti
 export async function routeEdit(p: Process, res: Resolver, action: number, afname: string, options: number, args: string[]): Promise<number> {
   if (afname === "inet") return inetRinput(p, res, action, options, args);
   if (afname === "inet6") return inet6Rinput(p, action, options, args);
-  p.stderr.write(`Address family \`${afname}' not supported.\n`);
-  return E_OPTERR;
+  // get_aftype(): a list of families is none of them
+  const ap = getAftype(afname, p);
+  if (!ap) {
+    p.stderr.write(`Address family \`${afname}' not supported.\n`);
+    return E_OPTERR;
+  }
+  // setroute_init(): Debian's build gives NET/ROM and IPX a stub, X.25 its own; the rest none
+  if (ap.name === "netrom" || ap.name === "ipx") {
+    p.stderr.write(`${ap.name === "ipx" ? "IPX" : "NET/ROM"}: this needs to be written\n`);
+    return E_NOSUPP;
+  }
+  if (ap.name !== "x25") {
+    p.stderr.write(`No routing for address family \`${ap.name}'.\n`);
+    return E_OPTERR;
+  }
+  return x25Rinput(p, action, options, args);
+}
+
+/** lib/x25_sr.c: X25_rinput() + X25_setroute() (lib/x25.c: X25_input() for the target) */
+function x25Rinput(p: Process, action: number, options: number, args: string[]): number {
+  const usage = (rc: number) =>
+    usageText(p, rc, "Usage: x25_route [-v] del Target[/mask] [dev] If\n       x25_route [-v] add Target[/mask] [dev] If\n");
+  if (action === RTACTION_FLUSH) {
+    p.stderr.write("Flushing `x25' routing table not supported\n");
+    return usage(E_OPTERR);
+  }
+  if (options & FLAG_CACHE) {
+    p.stderr.write("Modifying `x25' routing cache not supported\n");
+    return usage(E_OPTERR);
+  }
+  if (action === RTACTION_HELP) return usage(E_USAGE);
+  if (args[0] === undefined) return usage(E_OPTERR);
+  // X25_input(): at most 18 characters, an address of 1 to 15 and a "/digits" mask (unsigned)
+  // no longer than it; X25_herror() says why
+  const target = args[0].slice(0, 127);
+  const slash = target.indexOf("/");
+  const addr = slash >= 0 ? target.slice(0, slash) : target;
+  const sigdigits = slash >= 0 ? atoi(target.slice(slash + 1)) >>> 0 : addr.length;
+  const bad = target.length > 18 ? "Address can't exceed eighteen digits with sigdigits"
+    : addr.length < 1 || addr.length > 15 || sigdigits > addr.length ? "Invalid address" : undefined;
+  if (bad) {
+    p.stderr.write(`${target}: ${bad}\n`);
+    return E_LOOKUP;
+  }
+  let device = "";
+  for (let i = 1; i < args.length; i++) {
+    if (args[i] === "device" || args[i] === "dev") {
+      i++;
+      if (args[i] === undefined) return usage(E_OPTERR);
+    } else if (args[i + 1] !== undefined) return usage(E_OPTERR);
+    if (device) return usage(E_OPTERR);
+    device = args[i]!;
+  }
+  if (!device) return usage(E_OPTERR);
+  if (sigdigits > 15) {
+    p.stderr.write(`route: bogus netmask ${sigdigits}\n`);
+    return usage(E_OPTERR);
+  }
+  // socket(AF_X25, SOCK_SEQPACKET, 0): the kernel has no X.25
+  p.stderr.write("socket: Address family not supported by protocol\n");
+  return E_SOCK;
 }
