@@ -54,6 +54,17 @@ function notModelled(name: string): IpCmd {
   };
 }
 
+/**
+ * ip/ipxfrm.c: do_xfrm(): anything but an object (state/sa, policy, monitor) is usage();
+ * the objects' commands need the kernel's xfrm, which is not modelled
+ */
+function doXfrm(ctx: IpCtx, argv: string[]): number {
+  const a = argv[0];
+  if (a !== undefined && (a === "state" || a === "sa" || !matches(a, "policy") || !matches(a, "monitor"))) return notModelled("xfrm")(ctx, argv) as number;
+  ctx.err("Usage: ip xfrm XFRM-OBJECT { COMMAND | help }\nwhere  XFRM-OBJECT := state | policy | monitor\n");
+  return ctx.exit(-1);
+}
+
 /** ip/ip.c: cmds[] */
 const cmds: [string, IpCmd][] = [
   ["address", doIpaddr],
@@ -78,7 +89,7 @@ const cmds: [string, IpCmd][] = [
   ["tcpmetrics", notModelled("tcpmetrics")],
   ["tcp_metrics", notModelled("tcp_metrics")],
   ["monitor", notModelled("monitor")],
-  ["xfrm", notModelled("xfrm")],
+  ["xfrm", doXfrm],
   ["mroute", notModelled("mroute")],
   ["mrule", notModelled("mrule")],
   ["netns", doNetns],
