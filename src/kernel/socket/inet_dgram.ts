@@ -23,15 +23,19 @@ import { ipStats } from "../ipv4/ip_input.ts";
 
 const IP_PMTUDISC_OMIT = 5;
 
-/** the output route for a datagram of `sk` to daddr (ip_route_output_flow + the broadcast check) */
-export function inetRouteDgram(sk: InetSock, daddr: number, proto: number, fl4out: Flowi4): Rtable | KErr {
+/**
+ * the output route for a datagram of `sk` to daddr (ip_route_output_flow + the broadcast
+ * check); `connect`: ip_route_connect() of __ip4_datagram_connect(), which routes to daddr
+ * itself — only sendmsg() sends a source-routed datagram to its first hop
+ */
+export function inetRouteDgram(sk: InetSock, daddr: number, proto: number, fl4out: Flowi4, connect = false): Rtable | KErr {
   let oif = sk.boundDevIf;
   let saddr = sk.inetSaddr;
   if (ipv4IsMulticast(daddr)) {
     if (!oif) oif = sk.mcIndex;
   }
   // a source route goes to its first hop (ipc.opt->opt.faddr); a strict one on link scope
-  const opt = sk.inetOpt;
+  const opt = connect ? undefined : sk.inetOpt;
   sk.corkAddr = daddr;
   fl4out.daddr = opt !== undefined && opt.srr ? opt.faddr : daddr;
   fl4out.saddr = saddr;
@@ -162,7 +166,7 @@ export function ip4DatagramConnect(sk: InetSock, addr: SockAddr, proto: number, 
   }
   const a = addr as SockAddrIn;
   const fl4 = {} as Flowi4;
-  const rt = inetRouteDgram(sk, a.addr, proto, fl4);
+  const rt = inetRouteDgram(sk, a.addr, proto, fl4, true);
   if (isKErr(rt)) return rt;
   if (!sk.inetSaddr) sk.inetSaddr = fl4.saddr;
   if (!sk.inetRcvSaddr) sk.inetRcvSaddr = fl4.saddr;
