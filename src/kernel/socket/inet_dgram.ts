@@ -168,6 +168,15 @@ export function ip4DatagramConnect(sk: InetSock, addr: SockAddr, proto: number, 
   const fl4 = {} as Flowi4;
   const rt = inetRouteDgram(sk, a.addr, proto, fl4, true);
   if (isKErr(rt)) return rt;
+  // ip_route_connect(): without a source yet, the first lookup picks one and the flow is
+  // looked up again from it — a source that cannot be one (a device's 255.255.255.255) is
+  // EINVAL there
+  if (!sk.inetSaddr && fl4.saddr) {
+    sk.inetSaddr = fl4.saddr;
+    const again = inetRouteDgram(sk, a.addr, proto, {} as Flowi4, true);
+    sk.inetSaddr = 0;
+    if (isKErr(again)) return again;
+  }
   if (!sk.inetSaddr) sk.inetSaddr = fl4.saddr;
   if (!sk.inetRcvSaddr) sk.inetRcvSaddr = fl4.saddr;
   sk.inetDaddr = a.addr;
