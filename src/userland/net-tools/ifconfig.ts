@@ -22,6 +22,8 @@ import { devPart, siocgifflags, siocgifnum, siocsif, siocsifflags } from "./lib/
 import { atoi, hostBuf, E_OPTERR, E_USAGE, E_VERSION, RELEASE, strtoul0 } from "./lib/util.ts";
 
 const DFLT_AF = "inet";
+/** AF_INET: the family of an address set without naming one */
+const AF_INET_NUM = 2;
 
 class Ifconfig {
   optA = false;
@@ -153,7 +155,7 @@ class Ifconfig {
   }
 
   /** set_ifstate(): `add`/`del` of an IPv4 alias address as PARENT:N */
-  setIfstate(parent: string, ip: number, nm: number, bc: number, flag: boolean): number {
+  setIfstate(parent: string, ip: number, nm: number, bc: number, flag: boolean, af = AF_INET_NUM): number {
     const searcher = new Uint8Array(256);
     let found = 0;
     const r = this.ifl.forAll((x) => {
@@ -180,6 +182,18 @@ class Ifconfig {
     if (i === 256) return -1;
     const buf = `${parent}:${i}`;
     if (buf.length >= 16) return -1;
+    if (af === AF_INET6) {
+      // set_ip_using() asks skfd, the socket of the family named on the command line: on an
+      // AF_INET6 socket SIOCSIFADDR is addrconf_add_ifaddr(), which reads the struct ifreq as
+      // an in6_ifreq — the name as the address, sin_family (2) as the prefix length, the
+      // IPv4 address's bytes as the ifindex — and the netmask that would follow is no
+      // request inet6_ioctl() knows
+      const name = new Uint8Array(16);
+      for (let j = 0; j < buf.length; j++) name[j] = buf.charCodeAt(j);
+      const ifindex = ((ip >>> 24) | ((ip >>> 8) & 0xff00) | ((ip & 0xff00) << 8) | ((ip & 0xff) << 24)) | 0;
+      inet6Ioctl(this.sys, "SIOCSIFADDR", ifindex, name, 2);
+      return -1;
+    }
     if (siocsif(this.sys, "SIOCSIFADDR", buf, { addr: ip })) return -1;
     if (siocsif(this.sys, "SIOCSIFNETMASK", buf, { netmask: nm })) return -1;
     if (siocsif(this.sys, "SIOCSIFBRDADDR", buf, { broadaddr: bc })) return -1;
@@ -453,7 +467,7 @@ class Ifconfig {
             k++;
             continue;
           }
-          this.setIfstate(ifname, addr, nmbc.nm, nmbc.bc, a === "add");
+          this.setIfstate(ifname, addr, nmbc.nm, nmbc.bc, a === "add", ap.af);
           k++;
           continue;
         }
