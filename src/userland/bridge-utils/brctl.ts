@@ -127,6 +127,24 @@ function showBridge(p: Process, name: string, br: BrInfo): void {
 
 const header = "bridge name\tbridge id\t\tSTP enabled\tinterfaces\n";
 
+/**
+ * libbridge: what br_get_bridge_info() / br_read_fdb() fall back to when NAME has no
+ * /sys/class/net/NAME/bridge: the old SIOCDEVPRIVATE call, whose errno tells a missing
+ * device (ENODEV) from one that is no bridge (EOPNOTSUPP)
+ */
+function oldIoctlErrno(p: Process, name: string, code: number): KErr["errno"] {
+  const r = p.sys.ioctl({ request: "SIOCDEVPRIVATE", ifname: name.slice(0, 15), args: [code, 0, 0, 0] });
+  return isKErr(r) ? r.errno : "EOPNOTSUPP";
+}
+const BRCTL_GET_BRIDGE_INFO = 6;
+const BRCTL_GET_FDB_ENTRIES = 7;
+
+/** show_bridge() / br_cmd_showstp(): why br_get_bridge_info() failed */
+function noBridge(p: Process, name: string): void {
+  if (oldIoctlErrno(p, name, BRCTL_GET_BRIDGE_INFO) === "ENODEV") p.stderr.write(`bridge ${name} does not exist!\n`);
+  else p.stderr.write(`device ${name} is not a bridge!\n`);
+}
+
 const cmdShow: Sub = (p, args) => {
   const all = bridges(p);
   if (!args.length) {
@@ -141,7 +159,7 @@ const cmdShow: Sub = (p, args) => {
   for (const name of args) {
     const br = all.get(name);
     if (!br) {
-      p.stderr.write(`bridge ${name} does not exist!\n`);
+      noBridge(p, name);
       errs++;
       continue;
     }
@@ -155,7 +173,7 @@ const cmdShow: Sub = (p, args) => {
 const cmdShowmacs: Sub = (p, [brname]) => {
   const br = bridges(p).get(brname!);
   if (!br) {
-    p.stderr.write(`read of forward table failed: ${strerror("ENODEV")}\n`);
+    p.stderr.write(`read of forward table failed: ${strerror(oldIoctlErrno(p, brname!, BRCTL_GET_FDB_ENTRIES))}\n`);
     return 1;
   }
   const portNo = new Map<number, number>();
@@ -233,7 +251,7 @@ function dumpInfo(p: Process, name: string, br: BrInfo): string {
 const cmdShowstp: Sub = (p, [brname]) => {
   const br = bridges(p).get(brname!);
   if (!br) {
-    p.stderr.write(`bridge ${brname} does not exist!\n`);
+    noBridge(p, brname!);
     return 1;
   }
   p.stdout.write(dumpInfo(p, brname!, br));
