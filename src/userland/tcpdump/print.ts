@@ -86,6 +86,8 @@ export class Ctx {
     this.check(off, 6);
     const s = Array.from(this.b.subarray(off, off + 6), (x) => x.toString(16).padStart(2, "0")).join(":");
     if (this.ndo.nflag) return s;
+    // init_etherarray(): the hardwired names of etherlist[] (without -n)
+    if (s === "ff:ff:ff:ff:ff:ff") return "Broadcast";
     const oui = (this.b[off]! << 16) | (this.b[off + 1]! << 8) | this.b[off + 2]!;
     return `${s} (oui ${OUI[oui] ?? "Unknown"})`;
   }
