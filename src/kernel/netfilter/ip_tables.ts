@@ -386,6 +386,11 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
   const err = markSourceChains(repl, comefrom);
   if (err) return err;
   const entries: IptCompiledEntry[] = [];
+  // translate_table(): an entry that fails its check undoes what the checked ones took
+  const fail = (c: IptCompiledEntry, e: KErr): KErr => {
+    for (const x of [...entries, c]) cleanupEntry(net, table, x);
+    return e;
+  };
   for (let i = 0; i < n; i++) {
     const e = repl.entries[i]!;
     const c = compileEntry(e);
@@ -393,19 +398,19 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
     const chk = { net, table, proto: e.ip.proto, invflags: e.ip.invflags, hookMask: comefrom[i]!, family: NFPROTO_IPV4 };
     for (const me of e.matches) {
       const m = xtFindMatch(NFPROTO_IPV4, me.name, me.revision);
-      if (!m) return kerr("ENOENT");
+      if (!m) return fail(c, kerr("ENOENT"));
       const bad = checkExt(m, chk, me);
-      if (bad) return bad;
+      if (bad) return fail(c, bad);
       c.matches.push({ m, data: me.data, st: m.compile ? m.compile(me.data) : undefined });
     }
     if (e.target.name === XT_STANDARD_TARGET) {
       const v = c.verdict;
-      if (!Number.isInteger(v) || v < XT_RETURN || v >= n) return kerr("EINVAL");
+      if (!Number.isInteger(v) || v < XT_RETURN || v >= n) return fail(c, kerr("EINVAL"));
     } else if (!c.isError) {
       const t = xtFindTarget(NFPROTO_IPV4, e.target.name, e.target.revision);
-      if (!t) return kerr("ENOENT");
+      if (!t) return fail(c, kerr("ENOENT"));
       const bad = checkExt(t, chk, e.target);
-      if (bad) return bad;
+      if (bad) return fail(c, bad);
       c.target = t;
       c.tst = t.compile ? t.compile(e.target.data) : undefined;
     }
@@ -420,6 +425,14 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
     validHooks: repl.validHooks, hookEntry: repl.hookEntry.slice(), underflow: repl.underflow.slice(), entries, user,
     counterHooks, createdHooks: repl.createdHooks ?? repl.validHooks, fast: compileFast(entries),
   };
+}
+
+/** ip_tables.c: cleanup_entry(): each match's and the target's destroy (a conntrack user
+ * lets go, nf_ct_netns_put()) */
+function cleanupEntry(net: Net, table: string, c: IptCompiledEntry): void {
+  const par = { net, table, proto: c.ip.proto, invflags: c.ip.invflags, hookMask: c.comefrom, family: NFPROTO_IPV4 };
+  for (const x of c.matches) x.m.destroy?.(par, x.data);
+  c.target?.destroy?.(par, c.tdata);
 }
 
 /** xt_check_match()/xt_check_target(): table, hooks, protocol, then the module's own check */
@@ -684,7 +697,10 @@ export function iptDoReplace(net: Net, repl: IptReplace): { counters: { pcnt: nu
   const info = translateTable(net, t.name, clean);
   if ("errno" in info) return info;
   const old = t.info.entries.map((e) => ({ pcnt: e.pcnt, bcnt: e.bcnt }));
+  const gone = t.info.entries;
   t.info = info;
+  // __do_replace(): the old entries are cleaned up once the new ones are in
+  for (const e of gone) cleanupEntry(net, t.name, e);
   return { counters: old };
 }
 

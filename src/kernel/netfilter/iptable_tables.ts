@@ -12,7 +12,6 @@ import {
 import { ipHdrOff, iptDoTable, iptRegisterTemplate, type XtTable } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { natTableHook } from "./nf_nat.ts";
-import { nfCtNetnsGet } from "./nf_conntrack.ts";
 
 const PRE = 1 << NF_INET_PRE_ROUTING;
 const IN = 1 << NF_INET_LOCAL_IN;
@@ -66,7 +65,8 @@ export function iptableInit(): void {
     // net/ipv4/netfilter/iptable_nat.c: nf_nat_ipv4_ops
     hookPriority: (h) => (h === NF_INET_PRE_ROUTING || h === NF_INET_LOCAL_OUT ? NF_IP_PRI_NAT_DST : NF_IP_PRI_NAT_SRC),
     hook: natTableHook,
-    onInit: nfCtNetnsGet,
+    // (no conntrack of its own: with iptables-nft a NAT rule's target takes it, and an empty
+    // nat table tracks nothing — measured, netfilter/conntrack-users)
   });
   iptRegisterTemplate({ name: "filter", validHooks: IN | FWD | OUT, priority: NF_IP_PRI_FILTER });
   iptRegisterTemplate({ name: "security", validHooks: IN | FWD | OUT, priority: NF_IP_PRI_SECURITY });

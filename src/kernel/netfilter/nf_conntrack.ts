@@ -25,7 +25,7 @@ import {
 } from "../uapi/xtables.ts";
 import {
   NF_ACCEPT, NF_DROP, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
-  NF_IP_PRI_CONNTRACK, NF_IP_PRI_CONNTRACK_CONFIRM, NFPROTO_IPV4, nfRegisterNetHook, type NfHookOps,
+  NF_IP_PRI_CONNTRACK, NF_IP_PRI_CONNTRACK_CONFIRM, NFPROTO_IPV4, nfRegisterNetHook, nfUnregisterNetHook, type NfHookOps,
   type NfHookState,
 } from "./core.ts";
 import { ipHdrOff } from "./ip_tables.ts";
@@ -427,6 +427,8 @@ export class CtNet {
   index = new Map<number, CtHashNode>();
   nextId = 1;
   hooks: NfHookOps[] = [];
+  /** nf_ct_netns_get() references: the rules (and the nat table) that need conntrack */
+  users = 0;
   /** /proc/sys/net/netfilter values (seconds for timeouts) */
   sysctl: Record<string, number> = Object.fromEntries(NF_CT_SYSCTL_DEFAULTS);
   /** ctnetlink event listeners (sockets bound to NFNLGRP_CONNTRACK_*) */
@@ -682,9 +684,20 @@ export function ctNet(net: Net): CtNet {
   return c;
 }
 
-/** nf_conntrack_proto.c: nf_ct_netns_get(): register the IPv4 conntrack hooks once */
+/** nf_conntrack_proto.c: nf_ct_netns_put(): the last user gone, the hooks go (the table and
+ * its entries stay until they time out) */
+export function nfCtNetnsPut(net: Net): void {
+  const c = ctNet(net);
+  if (c.users > 0 && --c.users === 0) {
+    for (const o of c.hooks) nfUnregisterNetHook(net, o);
+    c.hooks = [];
+  }
+}
+
+/** nf_conntrack_proto.c: nf_ct_netns_get(): register the IPv4 conntrack hooks for the first user */
 export function nfCtNetnsGet(net: Net): void {
   const c = ctNet(net);
+  c.users++;
   if (c.hooks.length) return;
   c.hooks = [
     { pf: NFPROTO_IPV4, hooknum: NF_INET_PRE_ROUTING, priority: NF_IP_PRI_CONNTRACK, hook: (_p, skb, st) => ipv4ConntrackIn(skb, st) },

@@ -52,6 +52,8 @@ export interface XtMatch {
   /** required ipt_ip.proto (IPPROTO_TCP for "tcp"); 0: any */
   proto?: number;
   checkentry?(par: XtChkParam, data: Record<string, unknown>): KErr | undefined;
+  /** what cleanup_entry() undoes of checkentry when the rule leaves the table */
+  destroy?(par: XtChkParam, data: Record<string, unknown>): void;
   /** prepare per-rule state once at replace time (limit's credit bucket, …) */
   compile?(data: Record<string, unknown>): unknown;
   match(skb: SkBuff, par: XtActionParam, data: any, state: any): boolean;
@@ -66,6 +68,8 @@ export interface XtTarget {
   hooks?: number;
   proto?: number;
   checkentry?(par: XtChkParam, data: Record<string, unknown>): KErr | undefined;
+  /** what cleanup_entry() undoes of checkentry when the rule leaves the table */
+  destroy?(par: XtChkParam, data: Record<string, unknown>): void;
   compile?(data: Record<string, unknown>): unknown;
   /** returns a verdict (NF_ACCEPT, NF_DROP…) or XT_CONTINUE */
   target(skb: SkBuff, par: XtActionParam, data: any, state: any): number;

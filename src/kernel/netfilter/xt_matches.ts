@@ -8,12 +8,13 @@ import { NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_
 import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { xtRegisterMatch, type XtActionParam, type XtChkParam } from "./x_tables.ts";
-import { nfCtNetnsGet } from "./nf_conntrack.ts";
+import { nfCtNetnsGet, nfCtNetnsPut } from "./nf_conntrack.ts";
 
 const ctGet = (p: XtChkParam): undefined => {
   nfCtNetnsGet(p.net);
   return undefined;
 };
+const ctPut = (p: XtChkParam): void => nfCtNetnsPut(p.net);
 
 export const IPPROTO_ICMP = 1;
 export const IPPROTO_TCP = 6;
@@ -288,8 +289,8 @@ export function xtMatchesInit(): void {
   xtRegisterMatch({ name: "udp", revision: 0, family: F, proto: IPPROTO_UDP, match: udpMt });
   xtRegisterMatch({ name: "icmp", revision: 0, family: F, proto: IPPROTO_ICMP, match: icmpMatch });
   xtRegisterMatch({ name: "comment", revision: 0, family: F, match: comment });
-  xtRegisterMatch({ name: "state", revision: 0, family: F, match: stateMt, checkentry: ctGet });
-  for (const r of [1, 2, 3]) xtRegisterMatch({ name: "conntrack", revision: r, family: F, match: conntrackMt, checkentry: ctGet });
+  xtRegisterMatch({ name: "state", revision: 0, family: F, match: stateMt, checkentry: ctGet, destroy: ctPut });
+  for (const r of [1, 2, 3]) xtRegisterMatch({ name: "conntrack", revision: r, family: F, match: conntrackMt, checkentry: ctGet, destroy: ctPut });
   xtRegisterMatch({ name: "multiport", revision: 1, family: F, match: multiportMt,
     checkentry: (p) => ([IPPROTO_TCP, IPPROTO_UDP, 132, 33].includes(p.proto) && !(p.invflags & 0x40) ? undefined : kerr("EINVAL")) });
   xtRegisterMatch({ name: "iprange", revision: 1, family: F, match: iprangeMt });

@@ -12,7 +12,7 @@ import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { NF_NAT_MANIP_DST, NF_NAT_MANIP_SRC } from "./nf_nat.ts";
 import { XT_CONTINUE, xtRegisterTarget, type XtActionParam, type XtChkParam } from "./x_tables.ts";
-import { nfCtIterateCleanupNet, nfCtNetnsGet, type NfConn } from "./nf_conntrack.ts";
+import { nfCtIterateCleanupNet, nfCtNetnsGet, nfCtNetnsPut, type NfConn } from "./nf_conntrack.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { NETDEV_DOWN, registerInetaddrNotifier, registerNetdeviceNotifier } from "../core/notifier.ts";
 
@@ -21,6 +21,7 @@ const ctGet = (p: XtChkParam): undefined => {
   nfCtNetnsGet(p.net);
   return undefined;
 };
+const ctPut = (p: XtChkParam): void => nfCtNetnsPut(p.net);
 
 const PRE = 1 << NF_INET_PRE_ROUTING;
 const IN = 1 << NF_INET_LOCAL_IN;
@@ -316,14 +317,14 @@ export function xtTargetsInit(): void {
     checkentry: (p, d) => (d["with"] === IPT_TCP_RESET && (p.proto !== 6 || p.invflags & 0x40) ? kerr("EINVAL") : d["with"] === IPT_ICMP_ECHOREPLY ? kerr("EINVAL") : undefined) });
   xtRegisterTarget({ name: "LOG", revision: 0, family: F, target: logTg });
   xtRegisterTarget({ name: "MARK", revision: 2, family: F, target: markTg });
-  xtRegisterTarget({ name: "CONNMARK", revision: 1, family: F, target: connmarkTg, checkentry: ctGet });
+  xtRegisterTarget({ name: "CONNMARK", revision: 1, family: F, target: connmarkTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "TTL", revision: 0, family: F, table: "mangle", target: ttlTg });
-  for (const r of [0, 1, 2]) xtRegisterTarget({ name: "CT", revision: r, family: F, table: "raw", target: ctTg, checkentry: ctGet });
-  xtRegisterTarget({ name: "SNAT", revision: 1, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet });
-  xtRegisterTarget({ name: "SNAT", revision: 2, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet });
-  xtRegisterTarget({ name: "DNAT", revision: 1, family: F, table: "nat", hooks: PRE | OUT, target: dnatTg, checkentry: ctGet });
-  xtRegisterTarget({ name: "DNAT", revision: 2, family: F, table: "nat", hooks: PRE | OUT, target: dnatTg, checkentry: ctGet });
+  for (const r of [0, 1, 2]) xtRegisterTarget({ name: "CT", revision: r, family: F, table: "raw", target: ctTg, checkentry: ctGet, destroy: ctPut });
+  xtRegisterTarget({ name: "SNAT", revision: 1, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet, destroy: ctPut });
+  xtRegisterTarget({ name: "SNAT", revision: 2, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet, destroy: ctPut });
+  xtRegisterTarget({ name: "DNAT", revision: 1, family: F, table: "nat", hooks: PRE | OUT, target: dnatTg, checkentry: ctGet, destroy: ctPut });
+  xtRegisterTarget({ name: "DNAT", revision: 2, family: F, table: "nat", hooks: PRE | OUT, target: dnatTg, checkentry: ctGet, destroy: ctPut });
   nfNatMasqueradeRegisterNotifiers();
-  xtRegisterTarget({ name: "MASQUERADE", revision: 0, family: F, table: "nat", hooks: POST, target: masqueradeTg, checkentry: ctGet });
-  xtRegisterTarget({ name: "REDIRECT", revision: 0, family: F, table: "nat", hooks: PRE | OUT, target: redirectTg, checkentry: ctGet });
+  xtRegisterTarget({ name: "MASQUERADE", revision: 0, family: F, table: "nat", hooks: POST, target: masqueradeTg, checkentry: ctGet, destroy: ctPut });
+  xtRegisterTarget({ name: "REDIRECT", revision: 0, family: F, table: "nat", hooks: PRE | OUT, target: redirectTg, checkentry: ctGet, destroy: ctPut });
 }

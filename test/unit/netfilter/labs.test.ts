@@ -21,9 +21,10 @@ const TRAFFIC = new Set([
   "iptables-errors:iptables-save -t filter | grep -v '^#'",
 ]);
 
-/** labs whose commands send packets themselves (iptables' DNS lookups of -s/-d names, seen
- * by conntrack): the fake kernel has no resolver path, so the lab runner has them */
-const SENDS_PACKETS = new Set(["iptables-names"]);
+/** labs whose conntrack output comes from packets (iptables' DNS lookups of -s/-d names, the
+ * pings of conntrack-users): the replay runs no resolver and no ping, so the lab runner has
+ * them */
+const SENDS_PACKETS = new Set(["iptables-names", "conntrack-users"]);
 
 interface Entry { cmd: string; exit: number; stdout: string; stderr: string; run?: number }
 
