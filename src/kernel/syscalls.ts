@@ -51,6 +51,7 @@ export function createSyscalls(host: Host, net: Net): Syscalls {
     fs,
     /* /run/netns is a tmpfs: readdir lists the newest entry first */
     netnsList: () => [...host.namedNetns.keys()].reverse(),
+    netnsExists: (name) => host.namedNetns.has(name),
     netnsAdd: (name) => host.netnsAdd(name),
     netnsDel: (name) => host.netnsDel(name),
     netnsEnter: (name) => {

@@ -246,7 +246,7 @@ class FlatDirFs extends LiveFs {
 /** /run/netns of a host: one empty file per named namespace (`ip netns add` creates them). */
 export class NetnsDirFs extends FlatDirFs {
   constructor(sys: Syscalls) {
-    super("/run/netns", () => sys.netnsList(), (n) => sys.netnsList().includes(n), 40, 0o100444);
+    super("/run/netns", () => sys.netnsList(), (n) => sys.netnsExists(n), 40, 0o100444);
   }
 }
 

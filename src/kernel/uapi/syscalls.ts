@@ -46,6 +46,8 @@ export interface Syscalls {
 
   // network namespaces (/run/netns of this host)
   netnsList(): string[];
+  /** is /run/netns/NAME there (an open(2) of it, without listing the directory) */
+  netnsExists(name: string): boolean;
   netnsAdd(name: string): KErr | undefined;
   netnsDel(name: string): KErr | undefined;
   /** setns() into a named namespace: a Syscalls bound to it */

@@ -224,7 +224,7 @@ export function iplinkParse(ctx: IpCtx, argvIn: string[], req: IplinkReq): { ret
     } else if (a === "netns") {
       const v = next();
       if (netns) duparg(ctx, "netns", v);
-      if (ctx.sys.netnsList().includes(v)) req.attrs.IFLA_NET_NS_NAME = v;
+      if (ctx.sys.netnsExists(v)) req.attrs.IFLA_NET_NS_NAME = v;
       else {
         const pid = getInteger(v, 0);
         if (pid === undefined) invarg(ctx, 'Invalid "netns" value\n', v);

@@ -16,7 +16,7 @@ const NETNS_RUN_DIR = "/run/netns";
 export function getNetnsidFromName(ctx: IpCtx, name: string): number {
   const s = ctx.sys;
   if (!s.netnsId) return -1;
-  if (!s.netnsList().includes(name)) return -1;
+  if (!s.netnsExists(name)) return -1;
   return s.netnsId(name);
 }
 
@@ -34,11 +34,19 @@ export function setNetnsidFromName(ctx: IpCtx, name: string, nsid: number): numb
   return 0;
 }
 
-/** ip/ipnetns.c: netns_get_name() / get_name_from_nsid() */
+/** ip/ipnetns.c: get_name_from_nsid(): the map netns_map_init() fills once per process from
+ * /run/netns (the first name in readdir order keeps an nsid; netns_map_add() refuses the rest) */
 export function getNameFromNsid(ctx: IpCtx, nsid: number): string | undefined {
   if (nsid < 0) return undefined;
-  for (const name of ctx.sys.netnsList()) if (getNetnsidFromName(ctx, name) === nsid) return name;
-  return undefined;
+  let m = ctx.nsidNames;
+  if (!m) {
+    m = ctx.nsidNames = new Map();
+    for (const name of ctx.sys.netnsList()) {
+      const id = getNetnsidFromName(ctx, name);
+      if (id >= 0 && !m.has(id)) m.set(id, name);
+    }
+  }
+  return m.get(nsid);
 }
 
 /** ip/ipnetns.c: usage() */
@@ -232,7 +240,7 @@ function netnsSet(ctx: IpCtx, argv: string[]): number {
     if (x < 0) invarg(ctx, '"netnsid" value should be >= 0', argv[1]!);
     nsid = x;
   }
-  if (!ctx.sys.netnsList().includes(name)) {
+  if (!ctx.sys.netnsExists(name)) {
     ctx.err('Cannot open network namespace "%s": %s\n', name, "No such file or directory");
     return -1;
   }
@@ -275,7 +283,7 @@ function netnsPids(ctx: IpCtx, argv: string[]): number {
     ctx.err("extra arguments specified\n");
     return -1;
   }
-  const ns = ctx.sys.netnsList().includes(argv[0]!) ? ctx.sys.netnsEnter(argv[0]!) : undefined;
+  const ns = ctx.sys.netnsExists(argv[0]!) ? ctx.sys.netnsEnter(argv[0]!) : undefined;
   if (!ns || "errno" in ns) {
     ctx.err("Cannot open network namespace: %s\n", "No such file or directory");
     return -1;

@@ -34,6 +34,8 @@ export class IpCtx extends JsonPrint {
   numeric = 0;
   /** bridge -c */
   compressVlans = 0;
+  /** ipnetns.c: the nsid -> name map netns_map_init() builds once per process */
+  nsidNames: Map<number, string> | undefined;
   readonly ll: LlMap;
   readonly names: RtNames;
   sys: Syscalls;

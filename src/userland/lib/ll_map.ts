@@ -17,14 +17,12 @@ interface LlCache {
 export class LlMap {
   private byIndex = new Map<number, LlCache>();
   private byName = new Map<string, LlCache>();
-  private loaded = false;
 
   constructor(private readonly ctx: IpCtx) {}
 
   reset(): void {
     this.byIndex.clear();
     this.byName.clear();
-    this.loaded = false;
   }
 
   /** lib/ll_map.c: ll_remember_index() */
@@ -50,7 +48,6 @@ export class LlMap {
       attrs: {},
     });
     for (const m of msgs) this.llRememberIndex(m);
-    this.loaded = true;
   }
 
   /** lib/ll_map.c: ll_link_get() — one device from the kernel, by name or index */
@@ -66,10 +63,6 @@ export class LlMap {
     return (r.answer as LinkMsg).ifi.index;
   }
 
-  private ensure(): void {
-    if (!this.loaded) this.llInitMap();
-  }
-
   /** lib/ll_map.c: ll_idx_n2a() */
   llIdxN2a(idx: number): string {
     return sprintf("if%u", idx);
@@ -78,7 +71,6 @@ export class LlMap {
   /** lib/ll_map.c: ll_index_to_name() */
   llIndexToName(idx: number): string {
     if (idx === 0) return "*";
-    this.ensure();
     const im = this.byIndex.get(idx);
     if (im) return im.name;
     if (this.llLinkGet(null, idx) === idx) {
@@ -91,14 +83,12 @@ export class LlMap {
   /** lib/ll_map.c: ll_index_to_type() */
   llIndexToType(idx: number): number {
     if (idx === 0) return -1;
-    this.ensure();
     return this.byIndex.get(idx)?.type ?? -1;
   }
 
   /** lib/ll_map.c: ll_index_to_flags() */
   llIndexToFlags(idx: number): number {
     if (idx === 0) return 0;
-    this.ensure();
     // an index not in the cache gives -1 (all flags), so the caller prints no M-DOWN
     return this.byIndex.get(idx)?.flags ?? -1;
   }

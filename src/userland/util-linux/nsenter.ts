@@ -125,7 +125,7 @@ async function openNs(p: Process, procs: ProcApi | undefined, path: string, fail
   let m = /^\/run\/netns\/([^/]+)$/.exec(norm);
   if (m) {
     const name = m[1]!;
-    if (!p.sys.netnsList().includes(name)) return enoent();
+    if (!p.sys.netnsExists(name)) return enoent();
     const s = p.sys.netnsEnter(name);
     return "errno" in s ? enoent() : { net: s };
   }

@@ -129,6 +129,7 @@ export function fakeSys(): Fake {
     rtnl,
     fs,
     netnsList: () => [],
+    netnsExists: () => false,
     netnsAdd: () => undefined,
     netnsDel: () => undefined,
     netnsEnter: () => ({ errno: "ENOENT" }),
