@@ -226,6 +226,7 @@ export function fakeSys(net: FakeNet): Syscalls {
     rtnl: { talk: () => ({ ack: { ok: true } }), dump: () => [] },
     fs: {} as Syscalls["fs"],
     netnsList: () => [],
+    netnsExists: () => false,
     netnsAdd: () => undefined,
     netnsDel: () => undefined,
     netnsEnter: () => ({ errno: "ENOENT" }),

@@ -48,6 +48,9 @@ export class FakeSys {
   netnsList() {
     return [...this.host.netns.keys()];
   }
+  netnsExists(name: string) {
+    return this.host.netns.has(name);
+  }
   netnsAdd(name: string): KErr | undefined {
     if (this.host.netns.has(name)) return { errno: "EEXIST" };
     this.host.netns.set(name, new FakeSys(this.host, name));
