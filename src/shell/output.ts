@@ -22,6 +22,7 @@
  */
 import type { TransformPlugin, WordNode } from "just-bash";
 import { internal, internalName, isNode, literalOf, paramWord, simpleStatement, word, type AnyNode } from "./ast.ts";
+import type { Killer } from "./killsignal.ts";
 
 /** the environment variable carrying an exec's output route: `LOG:OE:PIPE` */
 export const IO_VAR = "TUXNET_IO";
@@ -99,7 +100,7 @@ export class PipeLimit {
   fullAt: number | undefined;
   broken = false;
   /** the writers to signal when the pipe breaks */
-  readonly kills = new Set<AbortController>();
+  readonly kills = new Set<Killer>();
   constructor(readonly max: number) {}
 
   /** may `s` be written at time `now`? counts its lines; false once the pipe is broken */

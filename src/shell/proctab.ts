@@ -6,6 +6,7 @@
  * process already has (its AbortSignal); a process killed by signal N exits with 128+N.
  */
 import type { ProcApi, ProcInfo } from "../userland/procps/ps.ts";
+import type { Killer } from "./killsignal.ts";
 
 /** signals that do not end a process by default (CHLD CONT STOP TSTP TTIN TTOU URG WINCH) */
 const HARMLESS = new Set([0, 17, 18, 19, 20, 21, 22, 23, 28]);
@@ -40,7 +41,7 @@ export interface ProcEntry extends ProcInfo {
   /** the signal that ended (is ending) it */
   killedBy?: number;
   /** its kill switch: aborting it ends the process (a tool's Process.signal) */
-  kill?: AbortController;
+  kill?: Killer;
   /** signals set to SIG_IGN (INT and QUIT of a background job of a non-interactive shell) */
   ignored?: Set<number>;
   /** delivery: a handler the program installed, else aborts the process's kill switch (or
@@ -118,7 +119,7 @@ export class ProcTable {
   }
 
   /** a new process; `kill` is its kill switch */
-  add(info: Omit<ProcInfo, "start" | "state" | "tty"> & { tty?: string }, kill?: AbortController, stop?: () => void): ProcEntry {
+  add(info: Omit<ProcInfo, "start" | "state" | "tty"> & { tty?: string }, kill?: Killer, stop?: () => void): ProcEntry {
     const e: ProcEntry = {
       tty: "?",
       ...info,

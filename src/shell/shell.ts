@@ -51,6 +51,7 @@ import { procPidFs, taskSyscalls } from "./procpid.ts";
 import { disownBuiltin, jobLine, jobStatus, jobsBuiltin, killBuiltin, waitOptions, waitTarget } from "./jobctl.ts";
 import { simpleCommand, type Job } from "./jobs.ts";
 import type { ProcApi } from "../userland/procps/ps.ts";
+import { AnyKill, Kill, NEVER_KILLED, type KillSignal } from "./killsignal.ts";
 
 /** the environment variable naming the kill switch of a `timeout`'s child */
 const KILL_VAR = "TUXNET_KILL";
@@ -833,10 +834,10 @@ export class HostShell implements Shell, IoHost {
   }
 
   /** a job's sleep on the simulated clock that a kill (abort) ends early */
-  sleep(us: number, signal?: AbortSignal): Promise<void> {
+  sleep(us: number, signal?: KillSignal): Promise<void> {
     if (signal?.aborted) return Promise.resolve();
     const b = this.sched.block();
-    if (!signal || signal === NEVER) {
+    if (!signal || signal === NEVER || signal === NEVER_KILLED) {
       this.sched.after(us, () => b.unblock(), "sleep");
       return b.promise;
     }
@@ -1176,10 +1177,10 @@ export class HostShell implements Shell, IoHost {
   }
 
   /** what ends a tool besides its own kill: the exec's abort, and a `timeout` above it firing */
-  private killSources(ctx: ResolvedCommandContext, env: Record<string, string>): AbortSignal[] {
+  private killSources(ctx: ResolvedCommandContext, env: Record<string, string>): KillSignal[] {
     const kid = ctx.env.get(KILL_VAR) ?? env[KILL_VAR];
     const kill = kid ? this.kills.get(kid) : undefined;
-    return [ctx.signal ?? NEVER, kill?.signal ?? NEVER];
+    return [ctx.signal ?? NEVER_KILLED, kill?.signal ?? NEVER_KILLED];
   }
 
   /** files of /etc found missing, valid while the host's files are at `missingVersion` */
@@ -1216,7 +1217,7 @@ export class HostShell implements Shell, IoHost {
     delete env[PID_VAR];
     delete env[EXECPID_VAR];
     const job = claim ? this.procs.get(claim) : undefined;
-    const pkill = new AbortController();
+    const pkill = new Kill();
     let proc: ProcEntry;
     const execd = job !== undefined && execInPlace.has(job);
     const before = execd ? { comm: job.comm, args: job.args } : undefined;
@@ -1269,7 +1270,7 @@ export class HostShell implements Shell, IoHost {
     }
     // where fds 1 and 2 lead (output.ts); SIGPIPE from a `| head` that is gone
     const io = new ToolIo(this, ctx.env.get(IO_VAR), flags, tty, sinks);
-    const signal = linkSignals(...this.killSources(ctx, env), io.kill.signal, (proc.kill ?? pkill).signal);
+    const signal = new AnyKill([...this.killSources(ctx, env), io.kill, (proc.kill ?? pkill).signal]);
     const p: Process = {
       argv: [name, ...args],
       env,
@@ -1287,7 +1288,7 @@ export class HostShell implements Shell, IoHost {
       stderr: { write: (s: string) => void (proc.killedBy === undefined && io.err(s)) },
       // its own view of the kernel: the sockets it makes enter its fd table (procpid.ts)
       sys: taskSyscalls(sys, proc, this.procs),
-      signal: signal.signal,
+      signal,
       isatty: tty !== undefined,
       onSignal: (sig: number, handler: () => void) => void (proc.handlers ??= new Map()).set(sig, handler),
       spawn: async (argv: string[], view: Syscalls, sopts?: SpawnOptions) => {

@@ -4,7 +4,7 @@
  */
 import { coreutilsAncillary, coreutilsVersion } from "../userland/coreutils/gnu_text.ts";
 import { gnuOptionsCheck } from "./getopt.ts";
-import type { Process } from "../userland/process.ts";
+import type { KillSignal, Process } from "../userland/process.ts";
 
 const TRY = "Try 'sleep --help' for more information.\n";
 const SLEEP_HELP =
@@ -36,7 +36,7 @@ function applySuffix(x: number, suffix: string): number | undefined {
 }
 
 /** Sleep `us` of simulated time; resolves early when `signal` aborts (SIGKILL/SIGINT). */
-export type Sleeper = (us: number, signal: AbortSignal) => Promise<void>;
+export type Sleeper = (us: number, signal: KillSignal) => Promise<void>;
 
 /** coreutils sleep.c: main() */
 export async function sleepCommand(p: Process, sleeper?: Sleeper): Promise<number> {

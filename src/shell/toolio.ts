@@ -5,6 +5,7 @@
  */
 import { decodeBytesToUtf8, unsafeBytesFromLatin1 } from "just-bash";
 import { OutLog, PipeLimit, formatRoute, parseFlags, parseRoute, stripSentinels, IO_VAR, type Route } from "./output.ts";
+import { Kill } from "./killsignal.ts";
 
 /** the shell state the routing reads */
 export interface IoHost {
@@ -65,7 +66,7 @@ export class ToolIo {
   /** the process got SIGPIPE (its reader is gone) */
   sigpipe = false;
   /** aborted on SIGPIPE */
-  readonly kill = new AbortController();
+  readonly kill = new Kill();
   private readonly route: Route | undefined;
   private readonly outDest: Dest;
   private readonly errDest: Dest;

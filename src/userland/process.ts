@@ -25,7 +25,7 @@ export interface Process {
   /** the kernel, bound to this process's host and network namespace */
   sys: Syscalls;
   /** aborted on Ctrl-C (SIGINT) or when the lab's per-command timeout fires */
-  signal: AbortSignal;
+  signal: KillSignal;
   /** stdout is a terminal (changes ping -f dots and a few tools' buffering) */
   isatty: boolean;
   /** sigaction(): run `handler` when signal `sig` arrives instead of its default action (a
@@ -78,3 +78,10 @@ export type Command = (p: Process) => Promise<number>;
 
 /** name -> implementation; each tool module exports its entries */
 export type CommandTable = Record<string, Command>;
+
+/** what a program reads of its kill switch (an AbortSignal fits): the flag and its listeners */
+export interface KillSignal {
+  readonly aborted: boolean;
+  addEventListener(type: "abort", fn: () => void, opts?: { once?: boolean }): void;
+  removeEventListener(type: "abort", fn: () => void): void;
+}
