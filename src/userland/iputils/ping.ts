@@ -161,7 +161,9 @@ interface SocketSt {
 class PingRts {
   mark = 0;
   outpack = new Uint8Array(0);
-  rcvdTbl = new Uint8Array(MAX_DUP_CHK / 8);
+  /** rcvd_tbl: a bit per sequence number mod MAX_DUP_CHK; grown as the sequence numbers
+   * reach it, up to its 8 KiB (most pings send a handful of probes) */
+  rcvdTbl = new Uint8Array(8);
   datalen = DEFDATALEN;
   hostname = "";
   uid = 0;
@@ -233,15 +235,25 @@ class PingRts {
   // ping.h inlines
   rcvdSet(seq: number): void {
     const bit = seq % MAX_DUP_CHK;
-    this.rcvdTbl[bit >> 3]! |= 1 << (bit & 7);
+    let t = this.rcvdTbl;
+    if (bit >> 3 >= t.length) {
+      let n = t.length;
+      while (bit >> 3 >= n) n *= 2;
+      t = new Uint8Array(n);
+      t.set(this.rcvdTbl);
+      this.rcvdTbl = t;
+    }
+    t[bit >> 3]! |= 1 << (bit & 7);
   }
   rcvdClear(seq: number): void {
     const bit = seq % MAX_DUP_CHK;
-    this.rcvdTbl[bit >> 3]! &= ~(1 << (bit & 7));
+    const t = this.rcvdTbl;
+    if (bit >> 3 < t.length) t[bit >> 3]! &= ~(1 << (bit & 7));
   }
   rcvdTest(seq: number): boolean {
     const bit = seq % MAX_DUP_CHK;
-    return (this.rcvdTbl[bit >> 3]! & (1 << (bit & 7))) !== 0;
+    const t = this.rcvdTbl;
+    return bit >> 3 < t.length && (t[bit >> 3]! & (1 << (bit & 7))) !== 0;
   }
   /** ping.h: in_flight() */
   inFlight(): number {
