@@ -248,11 +248,12 @@ function arpAccept(dev: NetDevice, sip: number): number {
 }
 
 /** net/ipv4/arp.c: arp_is_garp() */
-function arpIsGarp(net: Net, dev: NetDevice, addrType: { v: number }, op: number, sip: number, tip: number, sha: Uint8Array, tha: Uint8Array | undefined): boolean {
+function arpIsGarp(net: Net, dev: NetDevice, addrType: { v: number }, op: number, sip: number, tip: number, b: Uint8Array, o: number): boolean {
   let isGarp = tip === sip;
-  if (isGarp && op === ARPOP_REPLY && tha) {
+  if (isGarp && op === ARPOP_REPLY) {
+    // sha and tha, read in place from the ARP header at o
     let same = true;
-    for (let i = 0; i < 6; i++) if (tha[i] !== sha[i]) same = false;
+    for (let i = 0; i < 6; i++) if (b[o + ARP_THA + i] !== b[o + ARP_SHA + i]) same = false;
     isGarp = same;
   }
   if (isGarp) {
@@ -269,6 +270,12 @@ function arpFinish(skb: SkBuff, reason?: string): void {
   else consumeSkb(skb);
 }
 
+/** the sender's hardware address of the ARP header at o, copied out: taken only where it is
+ * kept or sent (most requests a host sees are for another and change nothing) */
+function arpSha(b: Uint8Array, o: number): Uint8Array {
+  return b.slice(o + ARP_SHA, o + ARP_SHA + 6);
+}
+
 export function arpProcess(skb: SkBuff): void {
   const dev = skb.dev!;
   const net = dev.net;
@@ -282,14 +289,13 @@ export function arpProcess(skb: SkBuff): void {
   const devType = dev.type === 772 ? ARPHRD_ETHER : dev.type;
   if (pro !== 0x0800 || hrd !== devType) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
   if (op !== ARPOP_REPLY && op !== ARPOP_REQUEST) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
-  const sha = b.slice(o + ARP_SHA, o + ARP_SHA + 6);
   const sip = readU32(b, o + 14);
-  const tha = b.slice(o + ARP_THA, o + ARP_THA + 6);
   const tip = readU32(b, o + 24);
   if (ipv4IsMulticast(tip) || (!inDevConf(dev, "route_localnet") && ipv4IsLoopback(tip))) return arpFinish(skb, "SKB_DROP_REASON_IP_INVALID_DEST");
   if (sip === 0) {
     // RFC 2131 duplicate address detection probe
     if (op === ARPOP_REQUEST && inetAddrType(net, tip) === RTN_LOCAL && !arpIgnore(dev, sip, tip)) {
+      const sha = arpSha(b, o);
       arpSend(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, dev.devAddr, sha);
     }
     return arpFinish(skb);
@@ -301,12 +307,14 @@ export function arpProcess(skb: SkBuff): void {
       let dontSend = arpIgnore(dev, sip, tip);
       if (!dontSend && inDevConf(dev, "arp_filter")) dontSend = arpFilter(sip, tip, dev);
       if (!dontSend) {
+        const sha = arpSha(b, o);
         neighEventNs(arpTable(net), sha, sip, dev);
         arpSend(ARPOP_REPLY, ETH_P_ARP, sip, dev, tip, sha, dev.devAddr, sha);
       }
       return arpFinish(skb);
     } else if (inDevForward(dev)) {
       if (addrType === RTN_UNICAST && (arpFwdProxy(dev, dev, rt) || (rt.dev !== dev && pneighLookup(arpTable(net), tip, dev)))) {
+        const sha = arpSha(b, o);
         neighEventNs(arpTable(net), sha, sip, dev);
         // proxy_delay: answered at once when the request was for us at L2 (PACKET_HOST)
         if (skb.pktType === PACKET_HOST || arpTable(net).parms.proxyDelay === 0) {
@@ -325,7 +333,7 @@ export function arpProcess(skb: SkBuff): void {
   let isGarp = false;
   const accept = arpAccept(dev, sip);
   if (n || accept) {
-    isGarp = arpIsGarp(net, dev, addrType, op, sip, tip, sha, tha);
+    isGarp = arpIsGarp(net, dev, addrType, op, sip, tip, b, o);
     // drop_gratuitous_arp: a gratuitous ARP changes nothing
     if (isGarp && inDevConf(dev, "drop_gratuitous_arp")) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
   }
@@ -339,7 +347,7 @@ export function arpProcess(skb: SkBuff): void {
     const now = netSched(net).now;
     const override = now > n.updated + n.parms.locktime || isGarp;
     if (op !== ARPOP_REPLY || skb.pktType !== PACKET_HOST) state = NUD_STALE;
-    neighUpdate(n, sha, state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
+    neighUpdate(n, arpSha(b, o), state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   }
   arpFinish(skb);
 }
