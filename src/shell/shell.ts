@@ -1187,9 +1187,13 @@ export class HostShell implements Shell, IoHost {
   private readonly missing = new Set<string>();
   private missingVersion = -1;
 
+  /** files of /etc as last read, valid with `missing` (iproute2 reads six at every start) */
+  private readonly etcText = new Map<string, string>();
+
   private knownMissing(path: string): boolean {
     if (this.fs.version !== this.missingVersion) {
       this.missing.clear();
+      this.etcText.clear();
       this.missingVersion = this.fs.version;
     }
     return this.missing.has(path);
@@ -1365,10 +1369,15 @@ export class HostShell implements Shell, IoHost {
         // file of /etc known missing since the host's files last changed is not looked for
         const etc = full.startsWith("/etc/");
         if (etc && this.knownMissing(full)) return undefined;
+        const known = etc ? this.etcText.get(full) : undefined;
+        if (known !== undefined) return known;
         const v = this.fs.version;
         try {
           // its ENOENT error would cost a stack trace nobody reads (thrown before any await)
-          return await noStackTrace(() => fs.readFile(full));
+          const text = await noStackTrace(() => fs.readFile(full));
+          // (a symlink may lead into /proc: only the host's own files are kept)
+          if (etc && v === this.fs.version && v === this.missingVersion && this.fs.isPlainFile(full)) this.etcText.set(full, text);
+          return text;
         } catch {
           if (etc) this.noteMissing(full, v);
           return undefined;

@@ -36,6 +36,12 @@ export class SimClockFs extends InMemoryFs {
     for (const [p, m] of Object.entries(STD_MODES)) void super.chmod(p, m).catch(() => undefined);
   }
 
+  /** is `path` (normalized, absolute) a regular file of this tree, not a symlink out of it */
+  isPlainFile(path: string): boolean {
+    const e = (this as unknown as { data?: Map<string, { type?: string }> }).data?.get(path);
+    return e?.type === "file";
+  }
+
   private existsSyncDir(path: string): boolean {
     return (this as unknown as { data?: Map<string, unknown> }).data?.has(path) ?? false;
   }
