@@ -12,7 +12,8 @@ import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import type { InetDiagBc, InetDiagMsg } from "../../kernel/uapi/inet_diag.ts";
 import { strerror } from "../../kernel/uapi/errno.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
-import { getInteger, getPrefix1, newPrefix, type InetPrefix } from "../lib/utils.ts";
+import { getInteger, getPrefix1, inetPton6, newPrefix, type InetPrefix } from "../lib/utils.ts";
+import { StubResolver } from "../lib/resolv.ts";
 import { inetProtoN2a } from "./iprule.ts";
 import { SERVICES } from "../iptables/services.ts";
 
@@ -154,12 +155,17 @@ export class SsExit extends Error {
   }
 }
 
+/** a filter's host name that needs a DNS answer before the parse can go on */
+class DnsPending {
+  constructor(readonly name: string, readonly af: number) {}
+}
+
 /** What the filter parser needs from the world: services and host names */
 export interface FilterEnv {
   /** getservbyname(name, proto) */
   servByName(name: string, proto: string): number | undefined;
-  /** gethostbyname2(name, AF_INET): the addresses */
-  hostByName(name: string): Uint8Array[] | undefined;
+  /** gethostbyname2(name, af) (AF_INET or AF_INET6): the addresses, 4 or 16 bytes each */
+  hostByName(name: string, af: number): Uint8Array[] | undefined;
 }
 
 const TOK_HOSTCOND = 256, TOK_DCOND = 257, TOK_SCOND = 258, TOK_DPORT = 259, TOK_SPORT = 260, TOK_LEQ = 261,
@@ -440,8 +446,11 @@ export class FilterParser {
     }
     if (!isPort && addr !== "" && addr[0] !== "*") {
       if (getPrefix1(undefined, a.addr, addr, family)) {
-        const hs = family === AF_UNSPEC || family === AF_INET ? this.env.hostByName(addr) : undefined;
-        if (!hs || hs.length === 0) {
+        /* get_dns_host(): gethostbyname2() for the family (AF_INET when unspecified), then for
+         * AF_INET6 too when unspecified */
+        const hs = [...(this.env.hostByName(addr, family === AF_UNSPEC ? AF_INET : family) ?? [])];
+        if (family === AF_UNSPEC) hs.push(...(this.env.hostByName(addr, AF_INET6) ?? []));
+        if (hs.length === 0) {
           this.errs += `Error: an inet prefix is expected rather than "${addr}".\n`;
           return undefined;
         }
@@ -449,9 +458,9 @@ export class FilterParser {
         let cur: AaFilter | undefined;
         for (const h of hs) {
           const n: AaFilter = cur ? { addr: newPrefix(), port: a.port } : a;
-          n.addr.family = AF_INET;
-          n.addr.bytelen = 4;
-          n.addr.bitlen = 32;
+          n.addr.family = h.length === 16 ? AF_INET6 : AF_INET;
+          n.addr.bytelen = h.length;
+          n.addr.bitlen = h.length * 8;
           n.addr.data.set(h);
           if (cur) cur.next = n;
           cur = n;
@@ -793,6 +802,8 @@ class Ss {
   hosts: Map<string, Uint8Array[]> = new Map();
   /** gethostbyaddr() over /etc/hosts: the first name of an address's first line */
   hostsRev: Map<string, string> = new Map();
+  /** the names /etc/hosts gives IPv6 addresses (gethostbyname2(AF_INET6) finds them in files) */
+  hosts6: Map<string, Uint8Array[]> = new Map();
   users: { ino: number; task: string; pid: number; fd: number }[] = [];
   portRange: [number, number] | undefined;
   sys: Syscalls;
@@ -874,13 +885,34 @@ class Ss {
     }
   }
 
+  /** the filter parser over this run's filter state (its family callback and device names) */
+  private filterParser(env: FilterEnv): FilterParser {
+    const parser = new FilterParser(this.f, env, () => this.preferredFamily, (af) => {
+      const states = this.f.states;
+      this.f.families = 0n;
+      this.afSet(af);
+      if (states) this.f.states = states;
+    });
+    /* xll_name_to_index() */
+    parser.devIndex = (name) => {
+      if (name.includes("/")) return 0;
+      const t = this.sys.fs.read(`/sys/class/net/${name}/ifindex`);
+      return typeof t === "string" ? Number(t.trim()) || 0 : 0;
+    };
+    return parser;
+  }
+
   async loadHosts(): Promise<void> {
     const text = (await this.p.readFile("/etc/hosts")) ?? "";
     for (const line of text.split("\n")) {
       const w = line.replace(/#.*$/, "").trim().split(/\s+/);
       if (w.length < 2) continue;
       const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)$/.exec(w[0]!);
-      if (!m) continue;
+      if (!m) {
+        const a6 = w[0]!.includes(":") ? inetPton6(w[0]!) : undefined;
+        if (a6) for (const n of w.slice(1)) this.hosts6.set(n.toLowerCase(), [...(this.hosts6.get(n.toLowerCase()) ?? []), a6]);
+        continue;
+      }
       const a = Uint8Array.from([Number(m[1]), Number(m[2]), Number(m[3]), Number(m[4])]);
       const key = a.join(".");
       if (!this.hostsRev.has(key)) this.hostsRev.set(key, w[1]!);
@@ -1309,35 +1341,53 @@ class Ss {
     }
     this.loadServices();
     await this.loadHosts();
-    const parser = new FilterParser(this.f, {
+    // The parser is synchronous and a name may need DNS (gethostbyname2's nss "dns" after
+    // "files"): it runs until its next lookup that has no answer yet, which is then sent (the
+    // queries go out as ss sends them, in order, one per lookup) and the parse starts over
+    // from the same state with one more answer.
+    const dns: (Uint8Array[] | undefined)[] = [];
+    const start = { dbs: this.f.dbs, states: this.f.states, families: this.f.families };
+    let lookups = 0;
+    const env: FilterEnv = {
       servByName: (n, proto) => this.services.byName.get(`${n}/${proto}`),
-      // gethostbyname2(): digits and dots are an address (nss's digits_dots, inet_aton())
-      hostByName: (n) => {
+      hostByName: (n, af) => {
+        // digits and dots are an address (nss's digits_dots, inet_aton()); not an IPv6 one
         if (/^[0-9.]+$/.test(n) && !n.endsWith(".")) {
+          if (af !== AF_INET) return undefined;
           const a = inetAton(n);
           return a === undefined ? undefined : [new Uint8Array([a >>> 24, (a >>> 16) & 255, (a >>> 8) & 255, a & 255])];
         }
-        return this.hosts.get(n.toLowerCase());
+        const files = (af === AF_INET ? this.hosts : this.hosts6).get(n.toLowerCase());
+        if (files) return files;
+        const i = lookups++;
+        if (i < dns.length) return dns[i];
+        throw new DnsPending(n, af);
       },
-    }, () => this.preferredFamily, (af) => {
-      const states = this.f.states;
-      this.f.families = 0n;
-      this.afSet(af);
-      if (states) this.f.states = states;
-    });
-    /* xll_name_to_index() */
-    parser.devIndex = (name) => {
-      if (name.includes("/")) return 0;
-      const t = this.sys.fs.read(`/sys/class/net/${name}/ifindex`);
-      return typeof t === "string" ? Number(t.trim()) || 0 : 0;
     };
-    try {
-      this.f.f = parser.parse(filterArgs);
-    } catch (e) {
-      if (!(e instanceof SsExit)) throw e;
-      this.err(e.msg);
-      if (e.code === -1) this.usage();
-      return e.code;
+    let parser: FilterParser;
+    for (;;) {
+      parser = this.filterParser(env);
+      try {
+        this.f.f = parser.parse(filterArgs);
+        break;
+      } catch (e: unknown) {
+        if (!(e instanceof DnsPending)) {
+          if (!(e instanceof SsExit)) throw e;
+          this.err(e.msg);
+          if (e.code === -1) this.usage();
+          return e.code;
+        }
+        const r = await StubResolver.load(p);
+        if (e.af === AF_INET) {
+          const a = await r.gethostbyname(e.name, false, true);
+          dns.push(typeof a === "string" ? undefined : a.addrs.map((x: number) => new Uint8Array([x >>> 24, (x >>> 16) & 255, (x >>> 8) & 255, x & 255])));
+        } else {
+          await r.gethostbyname6(e.name, true);
+          dns.push(undefined);
+        }
+        Object.assign(this.f, start);
+        lookups = 0;
+      }
     }
 
     if (!(this.f.dbs & (this.f.dbs - 1))) this.out.cols[COL_NETID]!.disabled = true;
