@@ -1,8 +1,10 @@
 /**
  * arping 2.23 (Thomas Habets) src/arping.c — the arping the lab machines run (Debian's `arping`
- * package), IPv4 ping mode: ARP requests on a packet socket, replies matched as pingip_recv()
- * does, Timeout lines, the statistics block and the exit status (main, pingip_send,
- * pingip_recv, ping_recv, wait_time, ts2str, arping_lookupdev).
+ * package): IP ping mode (ARP requests on a packet socket, replies matched as pingip_recv()
+ * does) and MAC ping mode (an ICMP echo to 255.255.255.255 or -T's address sent to the MAC,
+ * replies matched as pingmac_recv() does), Timeout lines, the statistics block and the exit
+ * status (main, is_mac_addr, get_mac_addr, pingip_send/recv, pingmac_send/recv, ping_recv,
+ * wait_time, ts2str, arping_lookupdev).
  *
  * Kernel contract used: socket(AF_PACKET, SOCK_RAW, ETH_P_ARP) (protocol in host order),
  * bind({family: 17, ifindex, protocol: 0x0806}), sendto(whole Ethernet frame, {family: 17,
@@ -19,10 +21,13 @@ import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { sprintf } from "../lib/printf.ts";
 import { StdioOut } from "../lib/stdio.ts";
 import { getopt, inetAton, ntoa, procTimer } from "./common.ts";
+import { readU32, writeU16, writeU32 } from "../../wire/addr.ts";
+import { ipComputeCsum } from "../../wire/checksum.ts";
 
 const VERSION = "2.23";
 const AF_PACKET = 17;
 const ETH_P_ARP = 0x0806;
+const ETH_P_ALL = 0x0003;
 const ETH_ALEN = 6;
 const ARPOP_REQUEST = 1;
 const ARPOP_REPLY = 2;
@@ -57,15 +62,60 @@ function macStr(a: Uint8Array): string {
   return Array.from(a.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
-/** get_mac_addr(): "xx:xx:xx:xx:xx:xx" (also '-' or '.' separated hex pairs) */
-function parseMac(s: string): Uint8Array | undefined {
-  const m = /^([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})[:.-]?([0-9a-fA-F]{1,2})$/.exec(s);
-  if (!m) return undefined;
-  return Uint8Array.from(m.slice(1, 7).map((x) => parseInt(x, 16)));
+/**
+ * sscanf() of one format of %x, %2x and literal characters: the values, or undefined when
+ * fewer than six convert (what follows the sixth is not looked at). %x skips white space,
+ * takes a sign and a 0x prefix, and needs one hex digit; a width counts all of those.
+ */
+function scanHex6(s: string, fmt: string): number[] | undefined {
+  const out: number[] = [];
+  let i = 0;
+  for (let f = 0; f < fmt.length && out.length < 6; ) {
+    if (fmt[f] !== "%") {
+      if (s[i] !== fmt[f]) return undefined;
+      i++;
+      f++;
+      continue;
+    }
+    let width = Infinity;
+    f++;
+    if (/[0-9]/.test(fmt[f]!)) width = Number(fmt[f++]);
+    f++; // the 'x'
+    while (s[i] === " " || s[i] === "\t" || s[i] === "\n") i++;
+    const start = i;
+    let neg = false;
+    if ((s[i] === "+" || s[i] === "-") && i - start < width) neg = s[i++] === "-";
+    if (s[i] === "0" && (s[i + 1] === "x" || s[i + 1] === "X") && /[0-9a-fA-F]/.test(s[i + 2] ?? "") && i + 2 - start < width) i += 2;
+    let v = 0;
+    let digits = 0;
+    while (i < s.length && i - start < width && /[0-9a-fA-F]/.test(s[i]!)) {
+      v = (v * 16 + parseInt(s[i]!, 16)) % 0x100000000;
+      i++;
+      digits++;
+    }
+    if (!digits) return undefined;
+    out.push(neg ? (0x100000000 - v) % 0x100000000 : v);
+  }
+  return out.length === 6 ? out : undefined;
 }
 
+/** get_mac_addr(): the first of "%x:%x:%x:%x:%x:%x", "%2x%x.%2x%x.%2x%x", "%x-%x-%x-%x-%x-%x"
+ * that converts six numbers, each taken & 0xff */
+function parseMac(s: string): Uint8Array | undefined {
+  for (const fmt of ["%x:%x:%x:%x:%x:%x", "%2x%x.%2x%x.%2x%x", "%x-%x-%x-%x-%x-%x"]) {
+    const n = scanHex6(s, fmt);
+    if (n) return Uint8Array.from(n, (x) => x & 0xff);
+  }
+  return undefined;
+}
+
+/** is_mac_addr(): cisco style (xxxx.xxxx.xxxx), windows style (xx-xx-xx-xx-xx-xx), or any
+ * word with a colon in it */
 function isMacAddr(s: string): boolean {
-  return /^[0-9a-fA-F]{1,2}([:.-][0-9a-fA-F]{1,2}){5}$/.test(s);
+  const hex = (c: string) => /[0-9a-fA-F]/.test(c);
+  if (s.length === 14 && [...s].every((c, i) => (i % 5 === 4 ? c === "." : hex(c)))) return true;
+  if (s.length === 17 && [...s].every((c, i) => (i % 3 === 2 ? c === "-" : hex(c)))) return true;
+  return s.includes(":");
 }
 
 /** ts2str() */
@@ -124,6 +174,10 @@ class Arping extends StdioOut {
   statsTotal = 0;
   statsTotalSq = 0;
   timeToDie = false;
+  /** the pcap handler ping_recv() dispatches to */
+  recv: (pkt: Uint8Array, arrival: number) => void = (pkt, arrival) => this.pingipRecv(pkt, arrival);
+  /** payload_suffix: 4 random bytes after the timestamp of a MAC ping's payload */
+  payloadSuffix = new Uint8Array(4);
   iface!: Iface;
   sock!: Socket;
 
@@ -337,6 +391,91 @@ class Arping extends StdioOut {
     if (this.numrecvd >= this.maxReplies) this.timeToDie = true;
   }
 
+  /** pingmac_send(): an ICMP echo request to dstip (255.255.255.255 unless -T) sent to the MAC
+   * address, its payload the send time and the run's random suffix */
+  pingmacSend(id: number, seq: number): void {
+    const sys = this.p.sys;
+    const payload = 16 + this.payloadSuffix.length;
+    const f = new Uint8Array(14 + 20 + 8 + payload);
+    f.set(this.dstmac, 0);
+    f.set(this.srcmac, 6);
+    f[12] = 0x08;
+    const ip = 14;
+    f[ip] = 0x45;
+    writeU16(f, ip + 2, 20 + 8 + payload);
+    writeU16(f, ip + 4, id);
+    f[ip + 8] = 64;
+    f[ip + 9] = 1; // IPPROTO_ICMP
+    writeU32(f, ip + 12, this.srcip);
+    writeU32(f, ip + 16, this.dstip);
+    writeU16(f, ip + 10, ipComputeCsum(f, ip, 20));
+    const icmp = ip + 20;
+    f[icmp] = 8; // ICMP_ECHO
+    writeU16(f, icmp + 4, id);
+    writeU16(f, icmp + 6, seq);
+    // struct timespec (getclock(): CLOCK_MONOTONIC), little-endian as the machine stores it
+    const now = sys.now();
+    const dv = new DataView(f.buffer, icmp + 8, 16);
+    dv.setBigUint64(0, BigInt(Math.floor(now / 1e6)), true);
+    dv.setBigUint64(8, BigInt((now % 1e6) * 1000), true);
+    f.set(this.payloadSuffix, icmp + 8 + 16);
+    writeU16(f, icmp + 2, ipComputeCsum(f, icmp, 8 + payload));
+    const r = this.sock.sendto(f, { family: AF_PACKET, ifindex: this.iface.index, protocol: 0x0800, addr: this.dstmac });
+    if (isKErr(r)) {
+      this.err(`arping: libnet_write(): libnet_write_link(): only -1 bytes written (${strerror(r.errno)})\n`);
+      this.timeToDie = true;
+    }
+    this.lastpacketsent = sys.now();
+    this.numsent++;
+  }
+
+  /** pingmac_recv(): an echo reply to us from the MAC (any MAC for ff:ff:ff:ff:ff:ff) that
+   * carries our suffix */
+  pingmacRecv(pkt: Uint8Array, arrival: number): void {
+    // the "icmp" filter: IPv4, protocol ICMP
+    if (pkt.length < 14 + 20 || pkt[12] !== 0x08 || pkt[13] !== 0x00 || pkt[14 + 9] !== 1) return;
+    if (pkt.length < 14 + 8 + 4) return;
+    const pktSrcmac = pkt.subarray(6, 12);
+    if (macStr(pkt.subarray(0, 6)) !== macStr(this.srcmac)) return;
+    if (macStr(this.dstmac) !== macStr(ETHXMAS) && macStr(pktSrcmac) !== macStr(this.dstmac)) return;
+    const ip = 14;
+    const src = readU32(pkt, ip + 12);
+    if (this.addrMustBeSame && src !== this.dstip) return;
+    // (a fixed 20-byte IP header, as libnet's struct is read)
+    const icmp = ip + 20;
+    if (pkt[icmp] !== 0 || pkt[icmp + 1] !== 0) return;
+    const payloadAt = icmp + 8;
+    const payloadSize = pkt.length - payloadAt;
+    if (payloadSize < 16 + this.payloadSuffix.length) return;
+    for (let i = 0; i < this.payloadSuffix.length; i++) if (pkt[payloadAt + 16 + i] !== this.payloadSuffix[i]) return;
+    const delta = arrival - this.lastpacketsent;
+    this.updateStats(delta / 1e6);
+    if (this.beep) this.printf("\x07");
+    switch (this.display) {
+      case Display.DOT:
+        this.printf("!");
+        break;
+      case Display.NORMAL:
+        this.printf("%d bytes from %s (%s): icmp_seq=%d time=%s", pkt.length, ntoa(src), macStr(pktSrcmac), (pkt[icmp + 6]! << 8) | pkt[icmp + 7]!, ts2str(delta));
+        break;
+      case Display.QUIET:
+        break;
+      case Display.RAW:
+        this.printf("%s", ntoa(src));
+        break;
+      case Display.RRAW:
+        this.printf("%s", macStr(pktSrcmac));
+        break;
+      case Display.RAWRAW:
+        this.printf("%s %s", macStr(pktSrcmac), ntoa(src));
+        break;
+    }
+    this.flush();
+    if (this.display !== Display.QUIET && this.display !== Display.DOT) this.printf("\n");
+    this.numrecvd++;
+    if (this.numrecvd >= this.maxReplies) this.timeToDie = true;
+  }
+
   /** wait_time() */
   waitTime(): number {
     if (this.deadline < 0) return this.packetwait;
@@ -354,7 +493,7 @@ class Arping extends StdioOut {
     for (;;) {
       let m = this.sock.recvfrom();
       while (m) {
-        if (!m.outgoing) this.pingipRecv(m.data, m.stamp);
+        if (!m.outgoing) this.recv(m.data, m.stamp);
         if (this.timeToDie) return;
         m = this.sock.recvfrom();
       }
@@ -375,7 +514,7 @@ class Arping extends StdioOut {
       if (fired) {
         let m2 = this.sock.recvfrom();
         while (m2) {
-          if (!m2.outgoing) this.pingipRecv(m2.data, m2.stamp);
+          if (!m2.outgoing) this.recv(m2.data, m2.stamp);
           if (this.timeToDie) return;
           m2 = this.sock.recvfrom();
         }
@@ -531,6 +670,9 @@ class Arping extends StdioOut {
       this.err("arping: Too many args on command line. Expected at most one.\n");
       this.exit(1);
     }
+    // payload_suffix: random bytes that tell our MAC ping's replies from other echo replies
+    const rnd = this.p.sys.random32();
+    this.payloadSuffix = Uint8Array.of(rnd >>> 24, (rnd >>> 16) & 0xff, (rnd >>> 8) & 0xff, rnd & 0xff);
     if ((mode === "PINGIP" && optT) || (mode === "PINGMAC" && (optB || dstmacOpt !== undefined || optU))) {
       this.err("arping: -T can only be used to ping MAC and -BtU only to ping IPs");
       this.exit(1);
@@ -601,8 +743,17 @@ class Arping extends StdioOut {
       parm = ntoa(a);
     }
     if (mode === "PINGMAC") {
-      this.err("arping: MAC ping (ICMP to a MAC address) is not supported by this emulator\n");
-      this.exit(1);
+      if (operands.length !== 1) this.usage(1);
+      if (!isMacAddr(parm)) {
+        this.err("arping: Options given only apply to MAC ping, but no MAC address given as argument\n");
+        this.exit(1);
+      }
+      const m = parseMac(operands[0]!);
+      if (!m) {
+        this.err(`arping: Illegal mac addr ${operands[0]}\n`);
+        this.exit(1);
+      }
+      this.dstmac = m;
     }
     const target = parm;
     if (ifname === undefined) {
@@ -638,13 +789,16 @@ class Arping extends StdioOut {
       this.exit(1);
     }
     this.iface = ifc;
-    const s = this.p.sys.socket(AF_PACKET, SOCK_RAW, ETH_P_ARP);
+    // pcap's socket takes every protocol; its filter ("arp", or "icmp" for a MAC ping) is
+    // the check each receive handler starts with
+    const proto = mode === "PINGMAC" ? ETH_P_ALL : ETH_P_ARP;
+    const s = this.p.sys.socket(AF_PACKET, SOCK_RAW, proto);
     if (isKErr(s)) {
       this.err(`arping: pcap_open_live(): ${ifname}: socket: ${strerror(s.errno)}\n`);
       this.exit(1);
     }
     this.sock = s;
-    const be = s.bind({ family: AF_PACKET, ifindex: ifc.index, protocol: ETH_P_ARP });
+    const be = s.bind({ family: AF_PACKET, ifindex: ifc.index, protocol: proto });
     if (be) {
       this.err(`arping: pcap_open_live(): ${ifname}: ${strerror(be.errno)}\n`);
       s.close();
@@ -667,8 +821,10 @@ class Arping extends StdioOut {
       if (this.display === Display.NORMAL) this.printf("ARPING %s\n", parm);
       this.flush();
       if (this.deadline > 0) this.deadline += this.p.sys.now() / 1e6;
+      if (mode === "PINGMAC") this.recv = (pkt, arrival) => this.pingmacRecv(pkt, arrival);
       for (let c = 0; (this.maxcount < 0 || c < this.maxcount) && !this.timeToDie; c++) {
-        this.pingipSend();
+        if (mode === "PINGMAC") this.pingmacSend(this.p.sys.random32() & 0xffff, c & 0xffff);
+        else this.pingipSend();
         const w = this.waitTime();
         if (w === 0) break;
         await this.pingRecv(w);
