@@ -525,6 +525,7 @@ function fdbUsage(ctx: IpCtx): never {
 }
 
 function doFdb(ctx: IpCtx, argv: string[]): number {
+  ctx.ll.llInitMap();
   if (!argv.length) return fdbShow(ctx, []);
   const [c, ...rest] = argv as [string, ...string[]];
   if (matches(c, "add") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, excl: true }, rest);
@@ -543,6 +544,7 @@ function doFdb(ctx: IpCtx, argv: string[]): number {
 
 /** bridge/link.c: do_link() */
 function doLink(ctx: IpCtx, argv: string[]): number {
+  ctx.ll.llInitMap();
   if (!argv.length) return linkShow(ctx, []);
   const [c, ...rest] = argv as [string, ...string[]];
   if (matches(c, "set") === false || matches(c, "change") === false) return linkModify(ctx, rest);
@@ -581,6 +583,7 @@ function vlanUsage(ctx: IpCtx): never {
 }
 
 function doVlan(ctx: IpCtx, argv: string[]): number {
+  ctx.ll.llInitMap();
   const c = argv[0] ?? "show";
   if (matches(c, "add") === false || matches(c, "delete") === false) {
     // bridge/vlan.c: vlan_modify()
