@@ -15,7 +15,7 @@ import { brSysfsInit } from "./br_sysfs.ts";
 import { brNetfilterInit } from "./br_netfilter.ts";
 import { brAddDelIf, brDevSiocdevprivate, brIoctlStub } from "./br_ioctl.ts";
 import { brDelIf, brDevRegistered, brDevSetup, brMtuAutoAdjust } from "./br_if.ts";
-import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brGetlinkDump, brLinkOps, brSetlink } from "./br_netlink.ts";
+import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brFdbGetDoit, brGetlinkDump, brLinkOps, brSetlink } from "./br_netlink.ts";
 import { brFromDev, brPortGet } from "./br_private.ts";
 import { brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpRecalculateBridgeId } from "./br_stp.ts";
 import { BR_STATE_DISABLED } from "./br_private.ts";
@@ -82,7 +82,7 @@ export function brInit(): void {
   rtnlRegister(AF_BRIDGE, "RTM_DELLINK", { doit: brDellink });
   rtnlRegister(AF_BRIDGE, "RTM_NEWNEIGH", { doit: brFdbAdd });
   rtnlRegister(AF_BRIDGE, "RTM_DELNEIGH", { doit: brFdbDel });
-  rtnlRegister(AF_BRIDGE, "RTM_GETNEIGH", { dumpit: brFdbDump });
+  rtnlRegister(AF_BRIDGE, "RTM_GETNEIGH", { doit: brFdbGetDoit, dumpit: brFdbDump });
   registerIoctl("SIOCBRADDBR", brIoctlStub);
   registerIoctl("SIOCBRDELBR", brIoctlStub);
   registerIoctl("SIOCBRADDIF", brAddDelIf);

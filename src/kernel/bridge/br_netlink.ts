@@ -10,17 +10,18 @@ import type { NetDevice, RtnlLinkOps } from "../core/netdevice.ts";
 import { type KErr, kerr } from "../uapi/errno.ts";
 import { ndoFdbOpsOf } from "../core/rtnetlink.ts";
 import {
-  AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_MASTER, NTF_SELF,
-  NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
+  AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_MASTER,
+  NTF_OFFLOADED, NTF_SELF, NTF_STICKY, NTF_USE, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
 } from "../uapi/rtnetlink.ts";
-import { devGetFlags, devSetPromiscuity, netDevs, netifRunning, netScheduler, unregisterNetdevice } from "./br_compat.ts";
+import { devGetFlags, devSetPromiscuity, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
 import { IF_OPER_DOWN } from "../uapi/if.ts";
 import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
-import { brFdbFlush, brFdbDeleteByPort, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
+import { brFdbFind, brFdbFlush, brFdbDeleteByPort, fdbDelete, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
 import { brDevDelete, isBridgeDev } from "./br_if.ts";
 import { brMulticastToggle } from "./br_multicast.ts";
 import {
-  BR_ADMIN_COST, BR_BCAST_FLOOD, BR_BPDU_GUARD, BR_FDB_LOCAL, BR_FDB_STATIC, BR_FDB_STICKY, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED,
+  BR_ADMIN_COST, BR_BCAST_FLOOD, BR_BPDU_GUARD, BR_FDB_ADDED_BY_EXT_LEARN, BR_FDB_ADDED_BY_USER, BR_FDB_LOCAL,
+  BR_FDB_OFFLOADED, BR_FDB_STATIC, BR_FDB_STICKY, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED,
   BR_LEARNING, BR_LEARNING_SYNC, BR_MCAST_FLOOD, BR_MULTICAST_FAST_LEAVE, BR_MULTICAST_TO_UNICAST, BR_NEIGH_SUPPRESS, BR_PORT_LOCKED,
   BR_PROXYARP, BR_PROXYARP_WIFI, BR_ROOT_BLOCK, BR_STATE_BLOCKING, BR_VLAN_TUNNEL, brFromDev, brPortGet, clockTToUs,
   type NetBridge, type NetBridgePort, usToClockT,
@@ -440,6 +441,12 @@ function brFdbAddDev(dev: NetDevice, req: NeighMsg): KErr | undefined {
   const p = brPortGet(dev);
   const br = p ? p.br : brFromDev(dev);
   if (!br) return kerr("EINVAL"); // "bridge: RTM_NEWNEIGH %s not a bridge port"
+  const vid = req.attrs.NDA_VLAN ?? 0;
+  // br_fdb_add(): a vlan given must be one of the port's (or, self, the bridge's)
+  if (vid && !(p ? p.vlans : br.vlans).has(vid)) {
+    netPrintk(dev.net, `bridge: RTM_NEWNEIGH with unconfigured vlan ${vid} on ${dev.name}`);
+    return kerr("EINVAL");
+  }
   const state = req.ndm.state;
   const sticky = (req.ndm.flags & NTF_STICKY) !== 0;
   if (p && !(state & NUD_PERMANENT) && !(state & NUD_NOARP) && !(p.state === 2 || p.state === 3)) return kerr("EPERM");
@@ -504,9 +511,122 @@ export function brFdbAdd(net: Net, req: RtnlMsg): KErr | undefined {
   return err;
 }
 
+/** net/core/rtnetlink.c: rtnl_fdb_get() (valid_fdb_get_strict()'s checks) and the bridge's
+ * ndo_fdb_get, br_fdb_get(): the entry for an address (and vlan), wherever it lives */
+export function brFdbGetDoit(net: Net, req: RtnlMsg): KErr | { answer: RtnlMsg } {
+  if (!("ndm" in req)) return kerr("EINVAL", "Invalid header for fdb get request");
+  const { ndm, attrs } = req;
+  if (ndm.state || ndm.type) return kerr("EINVAL", "Invalid values in header for fdb get request");
+  if (ndm.flags & ~(NTF_MASTER | NTF_SELF)) return kerr("EINVAL", "Invalid flags in header for fdb get request");
+  for (const k of Object.keys(attrs)) {
+    if (k === "NDA_LLADDR" && attrs.NDA_LLADDR!.length !== 6) return kerr("EINVAL", "Invalid address in fdb get request");
+    if (k === "NDA_VLAN" && (!attrs.NDA_VLAN || attrs.NDA_VLAN >= 4095)) return kerr("EINVAL", "invalid vlan id");
+    if (!["NDA_LLADDR", "NDA_VLAN", "NDA_VNI", "NDA_MASTER"].includes(k)) return kerr("EINVAL", "Unsupported attribute in fdb get request");
+  }
+  const addr = attrs.NDA_LLADDR;
+  if (!addr) return kerr("EINVAL", "Missing lookup address for fdb get request");
+  let dev: NetDevice | undefined;
+  let brDev: NetDevice | undefined;
+  if (ndm.ifindex) {
+    dev = devByIndex(net, ndm.ifindex);
+    if (!dev) return kerr("ENODEV", "Unknown device ifindex");
+  }
+  if (attrs.NDA_MASTER) {
+    if (dev) return kerr("EINVAL", "Master and device are mutually exclusive");
+    brDev = devByIndex(net, attrs.NDA_MASTER);
+    if (!brDev) return kerr("EINVAL", "Invalid master ifindex");
+  }
+  let target: NetDevice | undefined = brDev;
+  if (dev) {
+    if (!ndm.flags || ndm.flags & NTF_MASTER) {
+      const p = brPortGet(dev);
+      if (!p) return kerr("EINVAL", "Device is not a bridge port");
+      target = p.br.dev;
+    } else target = dev;
+  }
+  if (!target) return kerr("ENODEV", "No device specified");
+  const br = brFromDev(target);
+  if (!br) return kerr("EOPNOTSUPP", "Fdb get operation not supported by device");
+  const f = brFdbFind(br, addr, attrs.NDA_VLAN ?? 0);
+  if (!f) return kerr("ENOENT", "Fdb entry not found");
+  return { answer: fdbFillInfo(br, f, netScheduler(net).now) };
+}
+
+/** br_fdb_delete_bulk()'s state and flags bits, as the bridge's entry flags */
+function fdbFlushFlags(state: number, flags: number): number {
+  let f = 0;
+  if (state & NUD_PERMANENT) f |= BR_FDB_LOCAL;
+  if (state & NUD_NOARP) f |= BR_FDB_STATIC;
+  if (flags & NTF_USE) f |= BR_FDB_ADDED_BY_USER;
+  if (flags & NTF_EXT_LEARNED) f |= BR_FDB_ADDED_BY_EXT_LEARN;
+  if (flags & NTF_OFFLOADED) f |= BR_FDB_OFFLOADED;
+  if (flags & NTF_STICKY) f |= BR_FDB_STICKY;
+  return f;
+}
+
+/** net/bridge/br_fdb.c: br_fdb_delete_bulk() + br_fdb_flush(): every entry of the bridge that
+ * matches the vlan, the port (the bridge's own ifindex: entries without one) and, under the
+ * masks, the state and flags */
+function brFdbDeleteBulk(req: NeighMsg, dev: NetDevice): KErr | undefined {
+  const { ndm, attrs } = req;
+  const ndmFlags = ndm.flags & ~(NTF_MASTER | NTF_SELF);
+  for (const k of Object.keys(attrs)) {
+    if (!["NDA_VLAN", "NDA_IFINDEX", "NDA_NDM_STATE_MASK", "NDA_NDM_FLAGS_MASK"].includes(k)) return kerr("EINVAL", "Unsupported attribute");
+  }
+  if (attrs.NDA_VLAN !== undefined && (attrs.NDA_VLAN < 1 || attrs.NDA_VLAN > 4094)) return kerr("ERANGE", "integer out of range");
+  if (attrs.NDA_IFINDEX !== undefined && attrs.NDA_IFINDEX < 1) return kerr("ERANGE", "integer out of range");
+  const p = brPortGet(dev);
+  const br = brFromDev(dev) ?? p?.br;
+  if (!br) return kerr("EINVAL", "bridge: Device is not a bridge port");
+  if (ndmFlags & ~(NTF_USE | NTF_EXT_LEARNED | NTF_STICKY | NTF_OFFLOADED)) return kerr("EINVAL", "Unsupported fdb flush ndm flag bits set");
+  if (ndm.state & ~(NUD_PERMANENT | NUD_NOARP)) return kerr("EINVAL", "Unsupported fdb flush ndm state bits set");
+  const flags = fdbFlushFlags(ndm.state, ndmFlags);
+  const mask = fdbFlushFlags(attrs.NDA_NDM_STATE_MASK ?? 0, attrs.NDA_NDM_FLAGS_MASK ?? 0);
+  let port = 0;
+  if (attrs.NDA_IFINDEX !== undefined) {
+    /* __fdb_flush_validate_ifindex() */
+    const d = devByIndex(dev.net, attrs.NDA_IFINDEX);
+    if (!d) return kerr("ENODEV", "bridge: Unknown flush device ifindex");
+    const dp = brPortGet(d);
+    const db = brFromDev(d);
+    if (!dp && !db) return kerr("EINVAL", "bridge: Flush device is not a bridge or bridge port");
+    if (db && db !== br) return kerr("EINVAL", "bridge: Flush bridge device does not match target bridge device");
+    if (dp && dp.br !== br) return kerr("EINVAL", "bridge: Port belongs to a different bridge device");
+    port = attrs.NDA_IFINDEX;
+  } else if (p && !brFromDev(dev)) port = p.dev.ifindex;
+  const vid = attrs.NDA_VLAN ?? 0;
+  for (const f of [...br.fdb.values()]) {
+    if (vid && f.vid !== vid) continue;
+    if (port && (f.dst ? f.dst.dev.ifindex : br.dev.ifindex) !== port) continue;
+    if (mask && (f.flags & mask) !== flags) continue;
+    fdbDelete(br, f);
+  }
+  return undefined;
+}
+
+/** net/core/rtnetlink.c: rtnl_fdb_del() with NLM_F_BULK: the master's (a port's bridge) and
+ * the device's own ndo_fdb_del_bulk */
+function brFdbDelBulk(net: Net, req: NeighMsg): KErr | undefined {
+  if (!req.ndm.ifindex) return kerr("EINVAL", "invalid ifindex");
+  const dev = devByIndex(net, req.ndm.ifindex);
+  if (!dev) return kerr("ENODEV", "unknown ifindex");
+  if (dev.type !== 1) return kerr("EINVAL", "FDB delete only supported for Ethernet devices");
+  let err: KErr | undefined = kerr("EOPNOTSUPP");
+  let flags = req.ndm.flags;
+  const p = brPortGet(dev);
+  if ((!flags || flags & NTF_MASTER) && p) {
+    err = brFdbDeleteBulk(req, dev);
+    if (err) return err;
+    flags &= ~NTF_MASTER;
+  }
+  if (flags & NTF_SELF) err = brFromDev(dev) ? brFdbDeleteBulk(req, dev) : kerr("EOPNOTSUPP");
+  return err;
+}
+
 /** net/core/rtnetlink.c: rtnl_fdb_del() for AF_BRIDGE */
 export function brFdbDel(net: Net, req: RtnlMsg): KErr | undefined {
   if (!("ndm" in req)) return kerr("EINVAL");
+  if (req.flags.bulk) return brFdbDelBulk(net, req);
   if (!req.ndm.ifindex) return kerr("EINVAL", "invalid ifindex");
   const dev = devByIndex(net, req.ndm.ifindex);
   if (!dev) return kerr("ENODEV", "unknown ifindex");

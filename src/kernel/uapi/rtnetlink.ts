@@ -26,6 +26,8 @@ export interface NlFlags {
   excl?: boolean;
   replace?: boolean;
   append?: boolean;
+  /** NLM_F_BULK: a delete of every object the request's filter matches */
+  bulk?: boolean;
 }
 
 // ------------------------------------------------------------------------------- links
@@ -338,6 +340,10 @@ export interface NdaAttrs {
   NDA_PORT?: number;
   NDA_VNI?: number;
   NDA_PROTOCOL?: number;
+  /** NDA_NDM_STATE_MASK / NDA_NDM_FLAGS_MASK: which ndm_state / ndm_flags bits a bulk delete
+   * compares */
+  NDA_NDM_STATE_MASK?: number;
+  NDA_NDM_FLAGS_MASK?: number;
 }
 
 // ---------------------------------------------------------------------------------- rules

@@ -382,6 +382,27 @@ function fdbShow(ctx: IpCtx, argv: string[]): number {
   return 0;
 }
 
+/** sscanf(addr, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx"): six converted, or undefined */
+function scanMac(addr: string): Uint8Array | undefined {
+  const parts = addr.split(":");
+  const mac = new Uint8Array(6);
+  if (parts.length < 6) return undefined;
+  for (let i = 0; i < 6; i++) {
+    const m = /^\s*(?:0[xX])?([0-9a-fA-F]+)/.exec(parts[i]!);
+    if (!m) return undefined;
+    mac[i] = parseInt(m[1]!.slice(-2), 16);
+  }
+  return mac;
+}
+
+/** strtoul(*argv, &endptr, 0): the value, or undefined when characters are left over */
+function strtoul(v: string): number | undefined {
+  const m = /^\s*[+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(v);
+  if (!m) return undefined;
+  const t = m[1]!;
+  return /^0[xX]/.test(t) ? parseInt(t, 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : parseInt(t, 10);
+}
+
 /** bridge/fdb.c: fdb_modify() */
 function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { create?: boolean; excl?: boolean; replace?: boolean; append?: boolean }, argv: string[]): number {
   let addr: string | undefined;
@@ -395,13 +416,6 @@ function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { 
   let srcVni = -1;
   let via = 0;
   let nhid = 0;
-  // strtoul(*argv, &endptr, 0): the value, or undefined when characters are left over
-  const strtoul = (v: string): number | undefined => {
-    const m = /^\s*[+]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(v);
-    if (!m) return undefined;
-    const t = m[1]!;
-    return /^0[xX]/.test(t) ? parseInt(t, 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : parseInt(t, 10);
-  };
   for (let i = 0; i < argv.length; i++) {
     let a = argv[i]!;
     const next = (): string => {
@@ -475,16 +489,8 @@ function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { 
   if (!(flags & (NTF_SELF | NTF_MASTER))) flags |= NTF_SELF;
   /* Assume permanent */
   if (!(state & (NUD_PERMANENT | NUD_REACHABLE))) state |= NUD_PERMANENT;
-  // sscanf(addr, "%hhx:%hhx:%hhx:%hhx:%hhx:%hhx")
-  const parts = addr.split(":");
-  const mac = new Uint8Array(6);
-  let ok = parts.length >= 6;
-  for (let i = 0; ok && i < 6; i++) {
-    const m = /^\s*(?:0[xX])?([0-9a-fA-F]+)/.exec(parts[i]!);
-    if (!m) ok = false;
-    else mac[i] = parseInt(m[1]!.slice(-2), 16);
-  }
-  if (!ok) {
+  const mac = scanMac(addr);
+  if (!mac) {
     ctx.err("Invalid mac address %s\n", addr);
     return -1;
   }
@@ -500,6 +506,183 @@ function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { 
   if (!ifindex) return nodev(ctx, d);
   const r = rtnlTalk(ctx, {
     type: cmd, flags: nlFlags, ndm: { family: AF_BRIDGE, ifindex, state, flags, type: 0 }, attrs,
+  });
+  return r.ret < 0 ? -1 : 0;
+}
+
+/** bridge/fdb.c: fdb_get() */
+function fdbGet(ctx: IpCtx, argv: string[]): number {
+  let d: string | undefined;
+  let br: string | undefined;
+  let addr: string | undefined;
+  let vni = -1;
+  let flags = 0;
+  let vlan = -1;
+  let dynamic = false;
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    const next = (): string => {
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      return argv[++i]!;
+    };
+    if (a === "brport" || a === "dev") d = next();
+    else if (a === "br") br = next();
+    else if (a === "vni") {
+      const v = next();
+      const n = strtoul(v);
+      if (n === undefined || n >= 1 << 24) invarg(ctx, "invalid VNI\n", v);
+      vni = n;
+    } else if (a === "self") flags |= NTF_SELF;
+    else if (matches(a, "master") === false) flags |= NTF_MASTER;
+    else if (matches(a, "vlan") === false) {
+      if (vlan >= 0) duparg2(ctx, "vlan", a);
+      vlan = (atoi(next()) << 16) >> 16;
+    } else if (matches(a, "dynamic") === false) dynamic = true;
+    else {
+      if (a === "to") a = next();
+      if (matches(a, "help") === false) fdbUsage(ctx);
+      if (addr !== undefined) duparg2(ctx, "to", a);
+      addr = a;
+    }
+  }
+  if ((d === undefined && br === undefined) || addr === undefined) {
+    ctx.err("Device or master and address are required arguments.\n");
+    return -1;
+  }
+  const mac = scanMac(addr);
+  if (!mac) {
+    ctx.err("Invalid mac address %s\n", addr);
+    return -1;
+  }
+  const attrs: NdaAttrs = { NDA_LLADDR: mac };
+  if (vlan >= 0) attrs.NDA_VLAN = vlan & 0xffff;
+  if (vni !== -1) attrs.NDA_VNI = vni;
+  let ifindex = 0;
+  if (d !== undefined) {
+    ifindex = ctx.ll.llNameToIndex(d);
+    if (!ifindex) {
+      ctx.err('Cannot find device "%s"\n', d);
+      return -1;
+    }
+  }
+  if (br !== undefined) {
+    const bi = ctx.ll.llNameToIndex(br);
+    if (!bi) {
+      ctx.err('Cannot find bridge device "%s"\n', br);
+      return -1;
+    }
+    attrs.NDA_MASTER = bi;
+  }
+  const r = rtnlTalk(ctx, { type: "RTM_GETNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex, state: 0, flags, type: 0 }, attrs });
+  if (r.ret < 0 || !r.answer) return -2;
+  ctx.newJsonObj(ctx.json);
+  printFdb(ctx, r.answer as NeighMsg, { index: 0, state: 0, vlan: 0, dynamic });
+  ctx.deleteJsonObj();
+  return 0;
+}
+
+/** bridge/fdb.c: fdb_flush(): a bulk RTM_DELNEIGH with the state and flag filters */
+function fdbFlush(ctx: IpCtx, argv: string[]): number {
+  let stateMask = 0;
+  let flagsMask = 0;
+  let vid = -1;
+  let portIdx = -1;
+  let ndmFlags = 0;
+  let ndmState = 0;
+  let d: string | undefined;
+  let port: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = (): string => {
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      return argv[++i]!;
+    };
+    switch (a) {
+      case "dev":
+        d = next();
+        break;
+      case "master":
+        ndmFlags |= NTF_MASTER;
+        break;
+      case "self":
+        ndmFlags |= NTF_SELF;
+        break;
+      case "permanent":
+        ndmState |= NUD_PERMANENT;
+        stateMask |= NUD_PERMANENT;
+        break;
+      case "nopermanent":
+        ndmState &= ~NUD_PERMANENT;
+        stateMask |= NUD_PERMANENT;
+        break;
+      case "static":
+        ndmState |= NUD_NOARP;
+        stateMask |= NUD_NOARP | NUD_PERMANENT;
+        break;
+      case "nostatic":
+        ndmState &= ~NUD_NOARP;
+        stateMask |= NUD_NOARP;
+        break;
+      case "dynamic":
+        // `ndm_state &= ~NUD_NOARP | NUD_PERMANENT`: only NOARP is cleared
+        ndmState &= ~NUD_NOARP | NUD_PERMANENT;
+        stateMask |= NUD_NOARP | NUD_PERMANENT;
+        break;
+      case "nodynamic":
+        ndmState |= NUD_NOARP;
+        stateMask |= NUD_NOARP;
+        break;
+      case "brport":
+        if (port !== undefined) duparg2(ctx, "brport", a);
+        port = next();
+        break;
+      case "vlan":
+        if (vid >= 0) duparg2(ctx, "vlan", a);
+        vid = (atoi(next()) << 16) >> 16;
+        break;
+      case "help":
+        next();
+        break;
+      default: {
+        const f = ({ added_by_user: NTF_USE, extern_learn: NTF_EXT_LEARNED, sticky: NTF_STICKY, offloaded: NTF_OFFLOADED } as Record<string, number>)[a.replace(/^no/, "")];
+        if (f !== undefined) {
+          if (a.startsWith("no")) ndmFlags &= ~f;
+          else ndmFlags |= f;
+          flagsMask |= f;
+        }
+        /* anything else is passed over */
+      }
+    }
+  }
+  if (d === undefined) {
+    ctx.err("Device is a required argument.\n");
+    return -1;
+  }
+  const ifindex = ctx.ll.llNameToIndex(d);
+  if (!ifindex) {
+    ctx.err('Cannot find bridge device "%s"\n', d);
+    return -1;
+  }
+  if (port !== undefined) {
+    portIdx = (ctx.ll.llNameToIndex(port) << 16) >> 16;
+    if (portIdx === 0) {
+      ctx.err('Cannot find bridge port device "%s"\n', port);
+      return -1;
+    }
+  }
+  if (vid >= 4096) {
+    ctx.err('Invalid VLAN ID "%hu"\n', vid);
+    return -1;
+  }
+  /* if self and master were not specified assume self */
+  if (!(ndmFlags & (NTF_SELF | NTF_MASTER))) ndmFlags |= NTF_SELF;
+  const attrs: NdaAttrs = {};
+  if (portIdx > -1) attrs.NDA_IFINDEX = portIdx;
+  if (vid > -1) attrs.NDA_VLAN = vid;
+  if (flagsMask) attrs.NDA_NDM_FLAGS_MASK = flagsMask;
+  if (stateMask) attrs.NDA_NDM_STATE_MASK = stateMask;
+  const r = rtnlTalk(ctx, {
+    type: "RTM_DELNEIGH", flags: { bulk: true }, ndm: { family: AF_BRIDGE, ifindex, state: ndmState & 0xffff, flags: ndmFlags & 0xff, type: 0 }, attrs,
   });
   return r.ret < 0 ? -1 : 0;
 }
@@ -532,11 +715,9 @@ function doFdb(ctx: IpCtx, argv: string[]): number {
   if (matches(c, "append") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, append: true }, rest);
   if (matches(c, "replace") === false) return fdbModify(ctx, "RTM_NEWNEIGH", { create: true, replace: true }, rest);
   if (matches(c, "delete") === false) return fdbModify(ctx, "RTM_DELNEIGH", {}, rest);
-  if (matches(c, "get") === false || c === "flush") {
-    ctx.err("bridge fdb %s: not supported by this emulator\n", c === "flush" ? "flush" : "get");
-    return ctx.exit(-1);
-  }
+  if (matches(c, "get") === false) return fdbGet(ctx, rest);
   if (matches(c, "show") === false || matches(c, "lst") === false || matches(c, "list") === false) return fdbShow(ctx, rest);
+  if (c === "flush") return fdbFlush(ctx, rest);
   if (matches(c, "help") === false) fdbUsage(ctx);
   ctx.err('Command "%s" is unknown, try "bridge fdb help".\n', c);
   return ctx.exit(-1);
