@@ -187,6 +187,12 @@ function rtmToFibConfig(net: Net, m: RouteMsg): FibConfig | KErr {
   cfg.type = r.type;
   cfg.flags = r.flags;
   cfg.nlflags = m.flags;
+  /* nlmsg_parse_deprecated(..., rtm_ipv4_policy): an address attribute (NLA_U32) shorter than
+   * its 4 bytes fails validate_nla()'s minimum length */
+  for (const k of ["RTA_DST", "RTA_SRC", "RTA_GATEWAY", "RTA_PREFSRC"] as const) {
+    const v = (a as Record<string, unknown>)[k];
+    if (v instanceof Uint8Array && v.length < 4) return kerr("ERANGE", "Attribute failed policy validation");
+  }
   if (r.tos & 0x03) return kerr("EINVAL", "Invalid dsfield (tos): ECN bits must be 0");
   if (cfg.type > 11) return kerr("EINVAL", "Invalid route type");
   if (a.RTA_DST) cfg.dst = ipv4FromBytes(a.RTA_DST);
@@ -201,6 +207,8 @@ function rtmToFibConfig(net: Net, m: RouteMsg): FibConfig | KErr {
   if (a.RTA_TABLE !== undefined) cfg.table = a.RTA_TABLE;
   const mp = a.RTA_MULTIPATH;
   if (mp) {
+    // fib_gw_from_attr() of each next hop
+    if (mp.some((n) => n.RTA_GATEWAY && n.RTA_GATEWAY.length < 4)) return kerr("EINVAL", "Invalid IPv4 address in RTA_GATEWAY");
     cfg.mp = mp.map((n) => ({ oif: n.rtnh_ifindex ?? 0, gw4: n.RTA_GATEWAY ? ipv4FromBytes(n.RTA_GATEWAY) : 0, flags: n.rtnh_flags ?? 0, weight: (n.rtnh_hops ?? 0) + 1 }));
   }
   if (!cfg.table) cfg.table = RT_TABLE_MAIN;
