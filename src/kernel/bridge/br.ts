@@ -15,7 +15,7 @@ import { brSysfsInit } from "./br_sysfs.ts";
 import { brNetfilterInit } from "./br_netfilter.ts";
 import { brAddDelIf, brDevSiocdevprivate, brIoctlStub } from "./br_ioctl.ts";
 import { brDelIf, brDevRegistered, brDevSetup, brMtuAutoAdjust } from "./br_if.ts";
-import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brFdbGetDoit, brGetlinkDump, brLinkOps, brSetlink } from "./br_netlink.ts";
+import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brFdbGetDoit, brGetlinkDump, brLinkOps, brSetlink, brValidate } from "./br_netlink.ts";
 import { brFromDev, brPortGet } from "./br_private.ts";
 import { brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpRecalculateBridgeId } from "./br_stp.ts";
 import { BR_STATE_DISABLED } from "./br_private.ts";
@@ -60,6 +60,7 @@ export function brInit(): void {
   done = true;
   rtnlLinkRegister({
     ...brLinkOps,
+    validate: brValidate,
     /** br_dev_setup() */
     alloc(name: string, net: Net, _p: NewlinkParams) {
       return brDevSetup(net, name);
@@ -70,11 +71,10 @@ export function brInit(): void {
       if (err) return err;
       const br = brFromDev(dev)!;
       if (p.attrs.IFLA_ADDRESS) brStpChangeBridgeId(br, p.attrs.IFLA_ADDRESS.slice(0, 6));
-      if (p.data) {
-        const e = brChangelink(dev, p.data);
-        if (e) return e;
-      }
-      return undefined;
+      // a bridge whose IFLA_BR_* the kernel refuses is deleted again (br_dev_delete())
+      const e = p.data ? brChangelink(dev, p.data) : undefined;
+      if (e) brLinkOps.dellink!(dev);
+      return e;
     },
   });
   rtnlRegister(AF_BRIDGE, "RTM_GETLINK", { dumpit: brGetlinkDump });

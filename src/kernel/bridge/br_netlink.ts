@@ -8,13 +8,13 @@
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice, RtnlLinkOps } from "../core/netdevice.ts";
 import { type KErr, kerr } from "../uapi/errno.ts";
-import { ndoFdbOpsOf } from "../core/rtnetlink.ts";
+import { ndoFdbOpsOf, type NewlinkParams } from "../core/rtnetlink.ts";
 import {
   AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_MASTER,
   NTF_OFFLOADED, NTF_SELF, NTF_STICKY, NTF_USE, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
 } from "../uapi/rtnetlink.ts";
-import { devGetFlags, devSetPromiscuity, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
-import { IF_OPER_DOWN } from "../uapi/if.ts";
+import { devGetFlags, devSetPromiscuity, isValidEtherAddr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
+import { ETH_ALEN, IF_OPER_DOWN } from "../uapi/if.ts";
 import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
 import { brFdbFind, brFdbFlush, brFdbDeleteByPort, fdbDelete, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
 import { brDevDelete, isBridgeDev } from "./br_if.ts";
@@ -231,6 +231,17 @@ export function brPortSlaveChangelink(_br: NetDevice, slave: NetDevice, data: In
   const p = brPortGet(slave);
   if (!p) return kerr("EINVAL");
   return brSetport(p, data);
+}
+
+/** br_validate(): an address must be a unicast Ethernet one (the VLAN attributes it also
+ * checks need CONFIG_BRIDGE_VLAN_FILTERING, which the modelled kernel lacks) */
+export function brValidate(p: NewlinkParams): KErr | undefined {
+  const a = p.attrs.IFLA_ADDRESS;
+  if (a) {
+    if (a.length !== ETH_ALEN) return kerr("EINVAL");
+    if (!isValidEtherAddr(a)) return kerr("EADDRNOTAVAIL");
+  }
+  return undefined;
 }
 
 export const brLinkOps: RtnlLinkOps = {
