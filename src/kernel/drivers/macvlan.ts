@@ -6,8 +6,9 @@
  * device. Transmit goes out the lower device, except in bridge mode between macvlans of one
  * port (forwarded inside). The carrier follows the lower device; deleting it deletes them.
  *
- * Simplifications: the broadcast queue (bc_queue, a work item in Linux) delivers at once;
- * mode source and the macaddr lists are not modelled.
+ * Mode source: a macvlan receives a copy of every frame whose source MAC is in its list
+ * (`macaddr add|del|set|flush`), kept in the port's hash as Linux keeps it (dumped in hash
+ * order). Simplification: the broadcast queue (bc_queue, a work item in Linux) delivers at once.
  */
 import {
   NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, IFF_UNICAST_FLT, NET_ADDR_RANDOM, NET_ADDR_SET,
@@ -23,7 +24,7 @@ import {
   netdevRxHandlerUnregister, netifCarrierOn, netifCarrierOff, devSetPromiscuity, devSetAllmulti, devSetMtu,
   linkwatchFireEvent,
 } from "../core/dev.ts";
-import { devUcAdd, devUcDel } from "../core/dev_addr_lists.ts";
+import { devMcList, devUcAdd, devUcDel } from "../core/dev_addr_lists.ts";
 import { registerNetdeviceNotifier, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE, NETDEV_CHANGEMTU, NETDEV_UNREGISTER } from "../core/notifier.ts";
 import { rtnlLinkRegister, type RtnlLinkKind, type NewlinkParams } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
@@ -40,6 +41,18 @@ const MACVLAN_MODE_ALL = 31;
 const MACVLAN_FLAG_NOPROMISC = 1;
 const MACVLAN_FLAG_NODST = 2;
 const MACVLAN_DEFAULT_BC_QUEUE_LEN = 1000;
+/** enum macvlan_macaddr_mode */
+const MACVLAN_MACADDR_ADD = 0;
+const MACVLAN_MACADDR_DEL = 1;
+const MACVLAN_MACADDR_FLUSH = 2;
+const MACVLAN_MACADDR_SET = 3;
+const MACVLAN_HASH_BITS = 8;
+
+/** struct macvlan_source_entry */
+interface MacvlanSourceEntry {
+  addr: Uint8Array;
+  vlan: MacvlanDev;
+}
 
 /** struct macvlan_port */
 interface MacvlanPort {
@@ -48,6 +61,8 @@ interface MacvlanPort {
   passthru: boolean;
   count: number;
   bcQueueLenUsed: number;
+  /** vlan_source_hash: MACVLAN_HASH_BITS buckets, each newest first (hlist_add_head) */
+  sourceHash: MacvlanSourceEntry[][];
 }
 
 /** struct macvlan_dev */
@@ -60,6 +75,8 @@ interface MacvlanDev {
   bcQueueLenReq: number;
   /** in the port's address hash (macvlan_hash_add on open) */
   hashed: boolean;
+  /** source mode: how many addresses this macvlan has in the port's source hash */
+  macaddrCount: number;
 }
 
 function vlanOf(dev: NetDevice): MacvlanDev {
@@ -85,10 +102,113 @@ function macvlanHashLookup(port: MacvlanPort, addr: Uint8Array, off: number): Ma
   return undefined;
 }
 
-/** count a frame received by a macvlan (macvlan_count_rx) */
-function countRx(v: MacvlanDev, len: number, multicast: boolean): void {
-  v.dev.stats.rx_packets++;
-  v.dev.stats.rx_bytes += len;
+const GOLDEN_RATIO_64 = 0x61c8864680b583ebn;
+const U64 = (1n << 64n) - 1n;
+
+/** drivers/net/macvlan.c: macvlan_eth_hash(): the address as a little-endian u64 shifted left by
+ * 16 (the two bytes past it drop out), through hash_64() */
+function macvlanEthHash(addr: Uint8Array, off = 0): number {
+  let v = 0n;
+  for (let i = 5; i >= 0; i--) v = (v << 8n) | BigInt(addr[off + i]!);
+  v = (v << 16n) & U64;
+  return Number(((v * GOLDEN_RATIO_64) & U64) >> BigInt(64 - MACVLAN_HASH_BITS));
+}
+
+function sameMac(a: Uint8Array, b: Uint8Array, boff = 0): boolean {
+  for (let i = 0; i < 6; i++) if (a[i] !== b[boff + i]) return false;
+  return true;
+}
+
+/** drivers/net/macvlan.c: macvlan_hash_lookup_source() */
+function macvlanHashLookupSource(vlan: MacvlanDev, addr: Uint8Array): MacvlanSourceEntry | undefined {
+  return vlan.port.sourceHash[macvlanEthHash(addr)]?.find((e) => e.vlan === vlan && sameMac(e.addr, addr));
+}
+
+/** drivers/net/macvlan.c: macvlan_hash_add_source() */
+function macvlanHashAddSource(vlan: MacvlanDev, addr: Uint8Array): void {
+  if (macvlanHashLookupSource(vlan, addr)) return;
+  const h = macvlanEthHash(addr);
+  (vlan.port.sourceHash[h] ??= []).unshift({ addr: addr.slice(0, 6), vlan });
+  vlan.macaddrCount++;
+}
+
+/** drivers/net/macvlan.c: macvlan_hash_del_source() */
+function macvlanHashDelSource(port: MacvlanPort, e: MacvlanSourceEntry): void {
+  const b = port.sourceHash[macvlanEthHash(e.addr)]!;
+  b.splice(b.indexOf(e), 1);
+}
+
+/** drivers/net/macvlan.c: macvlan_flush_sources() */
+function macvlanFlushSources(port: MacvlanPort, vlan: MacvlanDev): void {
+  for (const b of port.sourceHash) {
+    if (!b) continue;
+    for (let i = b.length - 1; i >= 0; i--) if (b[i]!.vlan === vlan) b.splice(i, 1);
+  }
+  vlan.macaddrCount = 0;
+}
+
+/** drivers/net/macvlan.c: macvlan_forward_source_one() */
+function macvlanForwardSourceOne(skb: SkBuff, vlan: MacvlanDev): void {
+  const dev = vlan.dev;
+  if (!(dev.flags & IFF_UP)) return;
+  const n = skb.copy();
+  const len = n.len + 14;
+  n.dev = dev;
+  if (sameMac(dev.devAddr, skb.buf, skb.macHeader)) n.pktType = PACKET_HOST;
+  netifRx(n);
+  countRx(vlan, len, false, true);
+}
+
+/** drivers/net/macvlan.c: macvlan_forward_source(): true when a nodst macvlan takes the frame */
+function macvlanForwardSource(skb: SkBuff, port: MacvlanPort): boolean {
+  const b = port.sourceHash[macvlanEthHash(skb.buf, skb.macHeader + 6)];
+  if (!b) return false;
+  let consume = false;
+  for (const e of b.slice()) {
+    if (!sameMac(e.addr, skb.buf, skb.macHeader + 6)) continue;
+    if (e.vlan.flags & MACVLAN_FLAG_NODST) consume = true;
+    macvlanForwardSourceOne(skb, e.vlan);
+  }
+  return consume;
+}
+
+/** drivers/net/macvlan.c: macvlan_changelink_sources() */
+function macvlanChangelinkSources(vlan: MacvlanDev, mode: number, data: InfoData): KErr | undefined {
+  const addr = data["IFLA_MACVLAN_MACADDR"] as Uint8Array | undefined;
+  switch (mode) {
+    case MACVLAN_MACADDR_ADD:
+      if (!addr) return kerr("EINVAL");
+      macvlanHashAddSource(vlan, addr);
+      return undefined;
+    case MACVLAN_MACADDR_DEL: {
+      if (!addr) return kerr("EINVAL");
+      const e = macvlanHashLookupSource(vlan, addr);
+      if (e) {
+        macvlanHashDelSource(vlan.port, e);
+        vlan.macaddrCount--;
+      }
+      return undefined;
+    }
+    case MACVLAN_MACADDR_FLUSH:
+      macvlanFlushSources(vlan.port, vlan);
+      return undefined;
+    case MACVLAN_MACADDR_SET:
+      macvlanFlushSources(vlan.port, vlan);
+      if (addr) macvlanHashAddSource(vlan, addr);
+      for (const a of (data["IFLA_MACVLAN_MACADDR_DATA"] as Uint8Array[] | undefined) ?? []) macvlanHashAddSource(vlan, a);
+      return undefined;
+  }
+  return kerr("EINVAL");
+}
+
+/** count a frame received by a macvlan (macvlan_count_rx); a copy handed to netif_rx() on the
+ * macvlan itself has its packets and bytes counted by netif_receive_skb() here, so only the
+ * multicast counter is the driver's */
+function countRx(v: MacvlanDev, len: number, multicast: boolean, queued = false): void {
+  if (!queued) {
+    v.dev.stats.rx_packets++;
+    v.dev.stats.rx_bytes += len;
+  }
   if (multicast) v.dev.stats.multicast++;
 }
 
@@ -97,19 +217,28 @@ function countRx(v: MacvlanDev, len: number, multicast: boolean): void {
 function macvlanBroadcast(skb: SkBuff, port: MacvlanPort, src: NetDevice | undefined, mode: number): void {
   for (const v of port.vlans) {
     if (v.dev === src || !(v.mode & mode)) continue;
-    if (!(v.dev.flags & IFF_UP)) continue;
+    if (!v.hashed || !macvlanMcFilter(v, skb.buf, skb.macHeader)) continue;
     const n = skb.copy();
     /* macvlan_broadcast_one(): local (from a macvlan) through dev_forward_skb, else netif_rx */
     if (mode === MACVLAN_MODE_BRIDGE) {
       n.data = n.macHeader;
-      if (devForwardSkb(v.dev, n) === 0) countRx(v, n.len + 14, true);
+      if (devForwardSkb(v.dev, n) === 0) countRx(v, n.len + 14, true, true);
     } else {
       n.dev = v.dev;
       n.pktType = (n.buf[n.macHeader]! & 1) && n.buf.subarray(n.macHeader, n.macHeader + 6).every((b) => b === 0xff) ? 1 : 2;
-      countRx(v, n.tail - n.macHeader, true);
+      countRx(v, n.tail - n.macHeader, true, true);
       netifRx(n);
     }
   }
+}
+
+/** the macvlan's mc_filter (macvlan_set_mac_lists()): broadcast, the groups it joined, or
+ * everything when promiscuous or allmulti. Linux keeps a 256-bit hash of them mixed with the
+ * macvlan's address in memory; the exact set is what that hash stands for. */
+function macvlanMcFilter(v: MacvlanDev, b: Uint8Array, off: number): boolean {
+  if (v.dev.flags & (IFF_PROMISC | IFF_ALLMULTI)) return true;
+  if (sameMac(v.dev.broadcast, b, off)) return true;
+  return devMcList(v.dev).some((a) => sameMac(a, b, off));
 }
 
 /** drivers/net/macvlan.c: macvlan_handle_frame(): the lower device's rx_handler */
@@ -118,13 +247,32 @@ function macvlanHandleFrame(skb: SkBuff): number {
   const b = skb.buf;
   const eth = skb.macHeader;
   if (b[eth]! & 1) {
-    /* multicast/broadcast: to the macvlans (unless one of ours sent it, in VEPA) and up the
-     * lower device too */
+    /* multicast/broadcast: to the source-mode macvlans that list the sender, to the macvlans
+     * (unless one of ours sent it, in VEPA) and up the lower device too */
+    if (macvlanForwardSource(skb, port)) {
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "macvlan_handle_frame");
+      return RX_HANDLER_CONSUMED;
+    }
     const src = macvlanHashLookup(port, b, eth + 6);
-    if (!src) macvlanBroadcast(skb, port, undefined, MACVLAN_MODE_ALL);
+    if (src && src.mode !== MACVLAN_MODE_VEPA && src.mode !== MACVLAN_MODE_BRIDGE) {
+      /* forward to original port (macvlan_broadcast_one() + __netif_rx()) */
+      if (src.dev.flags & IFF_UP) {
+        countRx(src, skb.tail - eth, true, true);
+        skb.dev = src.dev;
+        skb.pktType = sameMac(src.dev.broadcast, b, eth) ? 1 : 2;
+        netifRx(skb);
+      } else kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "macvlan_handle_frame");
+      return RX_HANDLER_CONSUMED;
+    }
+    /* macvlan_multicast_rx() */
+    if (!src) macvlanBroadcast(skb, port, undefined, MACVLAN_MODE_PRIVATE | MACVLAN_MODE_VEPA | MACVLAN_MODE_PASSTHRU | MACVLAN_MODE_BRIDGE);
     else if (src.mode === MACVLAN_MODE_VEPA) macvlanBroadcast(skb, port, src.dev, MACVLAN_MODE_VEPA | MACVLAN_MODE_BRIDGE);
-    else if (src.mode === MACVLAN_MODE_BRIDGE) macvlanBroadcast(skb, port, src.dev, MACVLAN_MODE_VEPA);
+    else macvlanBroadcast(skb, port, src.dev, MACVLAN_MODE_VEPA);
     return RX_HANDLER_PASS;
+  }
+  if (macvlanForwardSource(skb, port)) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "macvlan_handle_frame");
+    return RX_HANDLER_CONSUMED;
   }
   let vlan: MacvlanDev | undefined;
   if (port.passthru) vlan = port.vlans[0];
@@ -270,7 +418,7 @@ function macvlanSetup(name: string, net: Net): NetDevice {
 function macvlanPortCreate(lower: NetDevice): MacvlanPort | KErr {
   if (lower.type !== ARPHRD_ETHER || lower.flags & 0x8 /* IFF_LOOPBACK */) return kerr("EINVAL");
   if (netifIsMacvlan(lower)) return kerr("EBUSY");
-  const port: MacvlanPort = { dev: lower, vlans: [], passthru: false, count: 0, bcQueueLenUsed: 0 };
+  const port: MacvlanPort = { dev: lower, vlans: [], passthru: false, count: 0, bcQueueLenUsed: 0, sourceHash: [] };
   const e = netdevRxHandlerRegister(lower, macvlanHandleFrame, port);
   if (e) return e;
   return port;
@@ -301,6 +449,18 @@ function macvlanValidate(p: NewlinkParams): KErr | undefined {
   const mode = data["IFLA_MACVLAN_MODE"];
   if (typeof mode === "number" && ![MACVLAN_MODE_PRIVATE, MACVLAN_MODE_VEPA, MACVLAN_MODE_BRIDGE, MACVLAN_MODE_PASSTHRU, MACVLAN_MODE_SOURCE].includes(mode))
     return kerr("EINVAL");
+  const macMode = data["IFLA_MACVLAN_MACADDR_MODE"];
+  if (typeof macMode === "number" && !(macMode >= MACVLAN_MACADDR_ADD && macMode <= MACVLAN_MACADDR_SET)) return kerr("EINVAL");
+  const addr = data["IFLA_MACVLAN_MACADDR"] as Uint8Array | undefined;
+  if (addr) {
+    if (addr.length !== 6) return kerr("EINVAL");
+    if (!isValidEtherAddr(addr)) return kerr("EADDRNOTAVAIL");
+  }
+  for (const a of (data["IFLA_MACVLAN_MACADDR_DATA"] as Uint8Array[] | undefined) ?? []) {
+    if (a.length !== 6) return kerr("EINVAL");
+    if (!isValidEtherAddr(a)) return kerr("EADDRNOTAVAIL");
+  }
+  if (data["IFLA_MACVLAN_MACADDR_COUNT"] !== undefined) return kerr("EINVAL");
   return undefined;
 }
 
@@ -333,12 +493,16 @@ function macvlanNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
   const data = p.data;
   const vlan: MacvlanDev = {
     dev, lowerdev, port, mode: MACVLAN_MODE_VEPA, flags: 0, bcQueueLenReq: MACVLAN_DEFAULT_BC_QUEUE_LEN, hashed: false,
+    macaddrCount: 0,
   };
   dev.priv = vlan;
   const fail = (e: KErr): KErr => {
+    macvlanFlushSources(port!, vlan);
     if (create) macvlanPortDestroy(lowerdev!);
     return e;
   };
+  /* Only 1 macvlan device can be created in passthru mode */
+  if (port.passthru) return fail(kerr("EINVAL"));
   if (typeof data?.["IFLA_MACVLAN_MODE"] === "number") vlan.mode = data["IFLA_MACVLAN_MODE"] as number;
   if (typeof data?.["IFLA_MACVLAN_FLAGS"] === "number") vlan.flags = data["IFLA_MACVLAN_FLAGS"] as number;
   if (vlan.mode === MACVLAN_MODE_PASSTHRU) {
@@ -346,6 +510,11 @@ function macvlanNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
     /* macvlan_set_passthru() + eth_hw_addr_inherit() */
     port.passthru = true;
     dev.devAddr = lowerdev.devAddr.slice(0, 6);
+  }
+  if (typeof data?.["IFLA_MACVLAN_MACADDR_MODE"] === "number") {
+    if (vlan.mode !== MACVLAN_MODE_SOURCE) return fail(kerr("EINVAL"));
+    const e = macvlanChangelinkSources(vlan, data["IFLA_MACVLAN_MACADDR_MODE"] as number, data);
+    if (e) return fail(e);
   }
   if (typeof data?.["IFLA_MACVLAN_BC_QUEUE_LEN"] === "number") vlan.bcQueueLenReq = data["IFLA_MACVLAN_BC_QUEUE_LEN"] as number;
   const e = registerNetdevice(p.net, dev);
@@ -365,10 +534,13 @@ function macvlanFillInfo(dev: NetDevice): InfoData {
   const d: InfoData = {
     IFLA_MACVLAN_MODE: vlan.mode,
     IFLA_MACVLAN_FLAGS: vlan.flags,
-    IFLA_MACVLAN_BC_QUEUE_LEN: vlan.bcQueueLenReq,
-    IFLA_MACVLAN_BC_QUEUE_LEN_USED: vlan.port.bcQueueLenUsed,
+    IFLA_MACVLAN_MACADDR_COUNT: vlan.macaddrCount,
   };
-  if (vlan.mode === MACVLAN_MODE_SOURCE) d["IFLA_MACVLAN_MACADDR_COUNT"] = 0;
+  /* macvlan_fill_info_macaddr(), bucket by bucket */
+  if (vlan.macaddrCount > 0)
+    d["IFLA_MACVLAN_MACADDR_DATA"] = vlan.port.sourceHash.flatMap((b) => (b ?? []).filter((e) => e.vlan === vlan).map((e) => e.addr.slice()));
+  d["IFLA_MACVLAN_BC_QUEUE_LEN"] = vlan.bcQueueLenReq;
+  d["IFLA_MACVLAN_BC_QUEUE_LEN_USED"] = vlan.port.bcQueueLenUsed;
   return d;
 }
 
@@ -377,8 +549,9 @@ function macvlanChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
   const vlan = vlanOf(dev);
   const mode = data["IFLA_MACVLAN_MODE"];
   if (typeof mode === "number") {
+    /* Passthrough mode can't be set or cleared dynamically */
     if ((mode === MACVLAN_MODE_PASSTHRU) !== (vlan.mode === MACVLAN_MODE_PASSTHRU)) return kerr("EINVAL");
-    vlan.mode = mode;
+    if (vlan.mode === MACVLAN_MODE_SOURCE && vlan.mode !== mode) macvlanFlushSources(vlan.port, vlan);
   }
   const flags = data["IFLA_MACVLAN_FLAGS"];
   if (typeof flags === "number") {
@@ -393,6 +566,13 @@ function macvlanChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
     vlan.bcQueueLenReq = bc;
     vlan.port.bcQueueLenUsed = Math.max(...vlan.port.vlans.map((v) => v.bcQueueLenReq));
   }
+  /* the mode is set last: setting the flags may fail */
+  if (typeof mode === "number") vlan.mode = mode;
+  const macMode = data["IFLA_MACVLAN_MACADDR_MODE"];
+  if (typeof macMode === "number") {
+    if (vlan.mode !== MACVLAN_MODE_SOURCE) return kerr("EINVAL");
+    return macvlanChangelinkSources(vlan, macMode, data);
+  }
   return undefined;
 }
 
@@ -406,7 +586,11 @@ export const macvlanLinkOps: RtnlLinkKind = {
   newlink: macvlanNewlink,
   changelink: macvlanChangelink,
   /** macvlan_dellink() */
-  dellink: (dev) => unregisterNetdevice(dev),
+  dellink: (dev) => {
+    const vlan = vlanOf(dev);
+    if (vlan.mode === MACVLAN_MODE_SOURCE) macvlanFlushSources(vlan.port, vlan);
+    unregisterNetdevice(dev);
+  },
   fillInfo: macvlanFillInfo,
 };
 

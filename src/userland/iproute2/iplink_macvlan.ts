@@ -1,12 +1,12 @@
 /**
  * ip/iplink_macvlan.c (iproute2 6.1): `type macvlan|macvtap` options (macvlan_parse_opt,
- * macvlan_print_opt). IFLA_INFO_DATA keys are the kernel's IFLA_MACVLAN_* names. The
- * `macaddr` options of mode source are not modelled.
+ * macvlan_print_opt). IFLA_INFO_DATA keys are the kernel's IFLA_MACVLAN_* names;
+ * IFLA_MACVLAN_MACADDR_DATA (a nest of IFLA_MACVLAN_MACADDR) is a list of addresses.
  */
 import type { IpCtx } from "../lib/context.ts";
 import type { InfoData, LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
-import { PRINT_ANY } from "../lib/json_print.ts";
-import { getU32, incompleteCommand, matches } from "../lib/utils.ts";
+import { PRINT_ANY, PRINT_JSON } from "../lib/json_print.ts";
+import { getU32, incompleteCommand, llAddrA2n, matches } from "../lib/utils.ts";
 import { registerLinkUtil } from "./link_util.ts";
 
 export const MACVLAN_MODE_PRIVATE = 1;
@@ -14,6 +14,15 @@ export const MACVLAN_MODE_VEPA = 2;
 export const MACVLAN_MODE_BRIDGE = 4;
 export const MACVLAN_MODE_PASSTHRU = 8;
 export const MACVLAN_MODE_SOURCE = 16;
+/** enum macvlan_macaddr_mode */
+const MACVLAN_MACADDR_ADD = 0;
+const MACVLAN_MACADDR_DEL = 1;
+const MACVLAN_MACADDR_FLUSH = 2;
+const MACVLAN_MACADDR_SET = 3;
+const MACADDR_MODES: Record<string, number> = Object.assign(Object.create(null), {
+  add: MACVLAN_MACADDR_ADD, del: MACVLAN_MACADDR_DEL, set: MACVLAN_MACADDR_SET, flush: MACVLAN_MACADDR_FLUSH,
+});
+const ETH_ALEN = 6;
 export const MACVLAN_FLAG_NOPROMISC = 1;
 export const MACVLAN_FLAG_NODST = 2;
 
@@ -68,6 +77,31 @@ function macvlanParseOpt(ctx: IpCtx, id: string, argv: string[], data: InfoData)
         return -1;
       }
       hasFlags = true;
+    } else if (!matches(a, "macaddr")) {
+      const v = next();
+      const macMode = MACADDR_MODES[v];
+      if (macMode === undefined) {
+        printExplain(ctx, id);
+        return -1;
+      }
+      data["IFLA_MACVLAN_MACADDR_MODE"] = macMode;
+      if (macMode === MACVLAN_MACADDR_ADD || macMode === MACVLAN_MACADDR_DEL) {
+        const mac = llAddrA2n(ctx, next(), ETH_ALEN);
+        if (mac?.length !== ETH_ALEN) return -1;
+        data["IFLA_MACVLAN_MACADDR"] = mac;
+      }
+      if (macMode === MACVLAN_MACADDR_SET) {
+        // as many addresses as follow; the first word that is none ends the list (and is
+        // parsed again as an option)
+        const list: Uint8Array[] = [];
+        while (i + 1 < argv.length) {
+          const mac = llAddrA2n(ctx, argv[i + 1]!, ETH_ALEN);
+          if (mac?.length !== ETH_ALEN) break;
+          list.push(mac);
+          i++;
+        }
+        data["IFLA_MACVLAN_MACADDR_DATA"] = list;
+      }
     } else if (!matches(a, "nopromisc")) {
       flags |= MACVLAN_FLAG_NOPROMISC;
       hasFlags = true;
@@ -125,6 +159,15 @@ function macvlanPrintOpt(ctx: IpCtx, tb: InfoData | undefined): void {
   const count = tb["IFLA_MACVLAN_MACADDR_COUNT"];
   if (typeof count !== "number") return;
   ctx.printInt(PRINT_ANY, "macaddr_count", "remotes (%d) ", count);
+  const list = tb["IFLA_MACVLAN_MACADDR_DATA"] as Uint8Array[] | undefined;
+  if (!list) return;
+  ctx.openJsonArray(PRINT_JSON, "macaddr_data");
+  for (const addr of list) {
+    const text = [...addr.subarray(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join(":");
+    if (ctx.isJsonContext()) ctx.printString(PRINT_JSON, null, null, text);
+    else ctx.printf("%s ", text);
+  }
+  ctx.closeJsonArray(PRINT_JSON, null);
 }
 
 for (const id of ["macvlan", "macvtap"]) {
