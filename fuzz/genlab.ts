@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, ip6, bridge, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, links, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -100,6 +100,17 @@ neigh: [
     "ip -6 route show table local", "ip -6 -d route", "ip -6 -o addr", "ip -6 -br addr", "ip -j -6 route", "route -6 -n", "route -6 add 2001:db8:7::/64 dev v1",
     "route -A inet6 add 2001:db8:8::/48 gw 2001:db8:1::2", "route -6 del 2001:db8:7::/64", "ifconfig v1 inet6 add 2001:db8:9::1/64", "ifconfig v1 inet6 del 2001:db8:9::1/64",
     "sysctl -w net.ipv6.conf.v1.disable_ipv6=1", "sysctl -w net.ipv6.conf.v1.disable_ipv6=0", "cat /proc/net/if_inet6", "cat /proc/net/ipv6_route", "netstat -6 -rn",
+  ],
+  links: [
+    "ip link add mv1 link v1 type macvlan mode bridge", "ip link add link v1 name mv2 type macvlan mode private", "ip link set mv1 type macvlan mode vepa", "ip -d link show mv1",
+    "ip link add mv3 link v1 type macvlan mode passthru", "ip link add mv4 link v1 type macvlan mode source macaddr add 02:00:00:00:00:44", "ip link set mv1 up", "ip addr add 10.0.5.1/24 dev mv1",
+    "ip link add mvt1 link v1 type macvtap mode bridge", "ip link add vx1 type vxlan id 42 dstport 4789 dev v1 local 10.0.0.1", "ip link add vx2 type vxlan id 43 remote 10.0.0.2 dstport 0 ttl 5 tos inherit",
+    "ip link add vx3 type vxlan vni 44 group 239.1.1.1 dev v1 dstport 4789 ageing 100 maxaddress 5", "ip -d link show vx1", "ip link set vx1 type vxlan learning off", "ip link set vx1 up",
+    "bridge fdb add 00:00:00:00:00:00 dev vx1 dst 10.0.0.2", "bridge fdb append 00:00:00:00:00:00 dev vx1 dst 10.0.0.3 port 4790 vni 7", "bridge fdb show dev vx1", "bridge fdb del 00:00:00:00:00:00 dev vx1 dst 10.0.0.2",
+    "ip tuntap add tap1 mode tap", "ip tuntap add tun1 mode tun user 0 group 0 multi_queue", "ip tuntap show", "ip tuntap del tap1 mode tap", "ip tuntap list", "ip -d link show tap1",
+    "ip link add v3 type veth peer name v4 netns n1", "ip link add v5 mtu 1400 type veth peer v6 mtu 1500 address 02:00:00:00:00:66", "ip link add v7 numtxqueues 2 type veth", "ip -d link show v5",
+    "ip link add br1 type bridge stp_state 1 forward_delay 400 vlan_filtering 1", "ip -d link show br1", "ip link set br1 type bridge priority 100 hello_time 300 max_age 1000", "ip link set mv1 master br1",
+    "ip link del mv1", "ip link del vx1", "ip link set v1 down", "ip -br link", "ip link show type macvlan", "ip link show type vxlan", "ip -s -d link show vx1", "ip link set mv1 netns n1",
   ],
   ss: [
     "ss -tuln", "ss -a", "ss -s", "ss -x", "ss -4 -n state listening", "ss -u -a", "nc -l -p 80 & sleep 0.1; ss -tlnp; kill %1", "ss -o state established", "ss -e", "ss -i", "ss -m",
