@@ -345,6 +345,15 @@ class Arping extends StdioOut {
     this.statsTotalSq += sample * sample;
   }
 
+  /** what pingip_recv() and pingmac_recv() do first with a reply: its delay into the
+   * statistics, and the bell with -a; returns the delay (ns) */
+  replyArrived(arrival: number): number {
+    const delta = arrival - this.lastpacketsent;
+    this.updateStats(delta / 1e6);
+    if (this.beep) this.printf("\x07");
+    return delta;
+  }
+
   /** pingip_recv() */
   pingipRecv(pkt: Uint8Array, arrival: number): void {
     if (pkt.length < 14 + 8 + 2 * (ETH_ALEN + 4)) return;
@@ -359,9 +368,7 @@ class Arping extends StdioOut {
     if (!this.promisc && macStr(pkt.subarray(a + 18, a + 24)) !== macStr(this.srcmac)) return;
     const ip = ((pkt[a + 14]! << 24) | (pkt[a + 15]! << 16) | (pkt[a + 16]! << 8) | pkt[a + 17]!) >>> 0;
     if (ip !== this.dstip) return;
-    const delta = arrival - this.lastpacketsent;
-    this.updateStats(delta / 1e6);
-    if (this.beep) this.printf("\x07");
+    const delta = this.replyArrived(arrival);
     switch (this.display) {
       case Display.DOT:
         this.printf("!");
@@ -448,9 +455,7 @@ class Arping extends StdioOut {
     const payloadSize = pkt.length - payloadAt;
     if (payloadSize < 16 + this.payloadSuffix.length) return;
     for (let i = 0; i < this.payloadSuffix.length; i++) if (pkt[payloadAt + 16 + i] !== this.payloadSuffix[i]) return;
-    const delta = arrival - this.lastpacketsent;
-    this.updateStats(delta / 1e6);
-    if (this.beep) this.printf("\x07");
+    const delta = this.replyArrived(arrival);
     switch (this.display) {
       case Display.DOT:
         this.printf("!");
