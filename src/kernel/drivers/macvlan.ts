@@ -1,5 +1,6 @@
 /**
- * drivers/net/macvlan.c: virtual NICs with their own MAC on a lower Ethernet device.
+ * drivers/net/macvlan.c: virtual NICs with their own MAC on a lower Ethernet device, and
+ * drivers/net/macvtap.c: the same device kind with a tap queue in front of its stack.
  * `ip link add link eth0 name mv0 type macvlan [mode private|vepa|bridge|passthru]`.
  * The first macvlan on a device makes it a macvlan port (its rx_handler): unicast frames for
  * a macvlan's MAC go to that macvlan, broadcast/multicast to every macvlan and the lower
@@ -86,8 +87,9 @@ function portOf(lower: NetDevice): MacvlanPort | undefined {
   return lower.rxHandler === macvlanHandleFrame ? (lower.rxHandlerData as MacvlanPort) : undefined;
 }
 
+/** netif_is_macvlan(): IFF_MACVLAN, which macvlan and macvtap devices both carry */
 export function netifIsMacvlan(dev: NetDevice): boolean {
-  return dev.linkOps === macvlanLinkOps;
+  return dev.linkOps === macvlanLinkOps || dev.linkOps === macvtapLinkOps;
 }
 
 /** drivers/net/macvlan.c: macvlan_hash_lookup() */
@@ -400,16 +402,30 @@ setEthtoolOps(macvlanNetdevOps, {
   getDrvinfo: () => ({ driver: "macvlan", version: "0.1" }),
 });
 
-/** drivers/net/macvlan.c: macvlan_setup() (+ ether_setup) */
-function macvlanSetup(name: string, net: Net): NetDevice {
+/** drivers/net/macvlan.c: macvlan_common_setup() (+ ether_setup) */
+function macvlanCommonSetup(name: string, net: Net): NetDevice {
   const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, macvlanNetdevOps, new Uint8Array(6),
     new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
-  dev.privFlags |= IFF_UNICAST_FLT | IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+  dev.privFlags |= IFF_UNICAST_FLT | IFF_LIVE_ADDR_CHANGE;
   dev.mtu = 1500;
   dev.minMtu = 68;
   dev.maxMtu = 65535;
   dev.txQueueLen = 1000;
   dev.net = net;
+  return dev;
+}
+
+/** drivers/net/macvlan.c: macvlan_setup(): no qdisc */
+function macvlanSetup(name: string, net: Net): NetDevice {
+  const dev = macvlanCommonSetup(name, net);
+  dev.privFlags |= IFF_NO_QUEUE;
+  return dev;
+}
+
+/** drivers/net/macvtap.c: macvtap_setup(): a qdisc, and the tap's read queue length */
+function macvtapSetup(name: string, net: Net): NetDevice {
+  const dev = macvlanCommonSetup(name, net);
+  dev.txQueueLen = TUN_READQ_SIZE;
   return dev;
 }
 
@@ -614,6 +630,40 @@ function macvlanDeviceEvent(event: number, dev: NetDevice): void {
   }
 }
 
+const TUN_READQ_SIZE = 500;
+
+/** drivers/net/tap.c: tap_handle_frame(): frames go to the queue a reader of /dev/tapN opened;
+ * without one (nothing opens the character device here) the frame goes on up the macvtap
+ * device as on a macvlan */
+function tapHandleFrame(_skb: SkBuff): number {
+  return RX_HANDLER_PASS;
+}
+
+/** drivers/net/macvtap.c: the "macvtap" link kind, macvlan's with the tap's rx_handler on the
+ * device itself */
+export const macvtapLinkOps: RtnlLinkKind = {
+  ...macvlanLinkOps,
+  kind: "macvtap",
+  alloc: (name, net) => macvtapSetup(name, net),
+  validate: (p) => {
+    requestModule(p.srcNet, "rtnl-link-macvtap");
+    return macvlanValidate(p);
+  },
+  /** macvtap_newlink() */
+  newlink: (dev, p) => {
+    const e = netdevRxHandlerRegister(dev, tapHandleFrame, undefined);
+    if (e) return e;
+    const err = macvlanNewlink(dev, p);
+    if (err) netdevRxHandlerUnregister(dev);
+    return err;
+  },
+  /** macvtap_dellink() */
+  dellink: (dev) => {
+    netdevRxHandlerUnregister(dev);
+    macvlanLinkOps.dellink!(dev);
+  },
+};
+
 let done = false;
 
 /** drivers/net/macvlan.c: macvlan_init_module() */
@@ -622,5 +672,8 @@ export function macvlanInit(): void {
   done = true;
   registerNetdeviceNotifier((event, dev) => macvlanDeviceEvent(event, dev));
   rtnlLinkRegister(macvlanLinkOps);
+  rtnlLinkRegister(macvtapLinkOps);
   registerKernelModule({ name: "macvlan", size: 36864, deps: [], aliases: ["rtnl-link-macvlan"] });
+  registerKernelModule({ name: "tap", size: 28672, deps: [] });
+  registerKernelModule({ name: "macvtap", size: 16384, deps: ["macvlan", "tap"], aliases: ["rtnl-link-macvtap"] });
 }
