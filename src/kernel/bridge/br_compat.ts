@@ -26,7 +26,7 @@ export {
   netdevUpperDevUnlink,
   netifRunning,
   setNetnsLocal,
-  isValidEtherAddr,
+  validateEtherAddrAttr,
 } from "../core/dev.ts";
 export { devQueueXmit, netifReceiveSkb, netSched, netRng } from "../core/dev_path.ts";
 export { kfreeSkbReason } from "../core/drop.ts";

@@ -13,8 +13,8 @@ import {
   AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_MASTER,
   NTF_OFFLOADED, NTF_SELF, NTF_STICKY, NTF_USE, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
 } from "../uapi/rtnetlink.ts";
-import { devGetFlags, devSetPromiscuity, isValidEtherAddr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
-import { ETH_ALEN, IF_OPER_DOWN } from "../uapi/if.ts";
+import { devGetFlags, devSetPromiscuity, validateEtherAddrAttr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
+import { IF_OPER_DOWN } from "../uapi/if.ts";
 import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
 import { brFdbFind, brFdbFlush, brFdbDeleteByPort, fdbDelete, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
 import { brDevDelete, isBridgeDev } from "./br_if.ts";
@@ -236,12 +236,7 @@ export function brPortSlaveChangelink(_br: NetDevice, slave: NetDevice, data: In
 /** br_validate(): an address must be a unicast Ethernet one (the VLAN attributes it also
  * checks need CONFIG_BRIDGE_VLAN_FILTERING, which the modelled kernel lacks) */
 export function brValidate(p: NewlinkParams): KErr | undefined {
-  const a = p.attrs.IFLA_ADDRESS;
-  if (a) {
-    if (a.length !== ETH_ALEN) return kerr("EINVAL");
-    if (!isValidEtherAddr(a)) return kerr("EADDRNOTAVAIL");
-  }
-  return undefined;
+  return validateEtherAddrAttr(p.attrs.IFLA_ADDRESS);
 }
 
 export const brLinkOps: RtnlLinkOps = {

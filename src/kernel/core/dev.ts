@@ -676,6 +676,15 @@ export function isValidEtherAddr(a: Uint8Array): boolean {
   return (a[0]! & 1) === 0 && a.some((b) => b !== 0);
 }
 
+/** the IFLA_ADDRESS check each Ethernet kind's validate() makes (veth, dummy, macvlan, gretap,
+ * bridge): six bytes (else EINVAL) of a unicast, non-zero address (else EADDRNOTAVAIL) */
+export function validateEtherAddrAttr(a: Uint8Array | undefined): KErr | undefined {
+  if (!a) return undefined;
+  if (a.length !== 6) return kerr("EINVAL");
+  if (!isValidEtherAddr(a)) return kerr("EADDRNOTAVAIL");
+  return undefined;
+}
+
 /** net/ethernet/eth.c: eth_mac_addr() (eth_prepare_mac_addr_change + eth_commit_mac_addr_change) */
 export function ethMacAddr(dev: NetDevice, addr: Uint8Array): KErr | undefined {
   if (!(dev.privFlags & IFF_LIVE_ADDR_CHANGE) && dev.isUp()) return kerr("EBUSY");

@@ -10,7 +10,7 @@ import type { Net } from "../core/net_namespace.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import type { IflaAttrs } from "../uapi/rtnetlink.ts";
 import { IFF_BROADCAST, IFF_NOARP, ARPHRD_ETHER } from "../uapi/if.ts";
-import { registerNetdevice, unregisterNetdevice, ethMacAddr, isValidEtherAddr } from "../core/dev.ts";
+import { registerNetdevice, unregisterNetdevice, ethMacAddr, validateEtherAddrAttr } from "../core/dev.ts";
 import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { consumeSkb } from "../core/drop.ts";
 import { setEthtoolOps } from "../core/dev_ioctl.ts";
@@ -61,10 +61,8 @@ function dummySetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
 
 /** drivers/net/dummy.c: dummy_validate() */
 function dummyValidate(tb: IflaAttrs): KErr | undefined {
-  if (tb.IFLA_ADDRESS) {
-    if (tb.IFLA_ADDRESS.length !== 6) return kerr("EINVAL");
-    if (!isValidEtherAddr(tb.IFLA_ADDRESS)) return kerr("EADDRNOTAVAIL");
-  }
+  const ae = validateEtherAddrAttr(tb.IFLA_ADDRESS);
+  if (ae) return ae;
   return undefined;
 }
 

@@ -22,7 +22,7 @@ import {
 import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { setEthtoolOps } from "../core/dev_ioctl.ts";
-import { isValidEtherAddr, ethMacAddr } from "../core/dev.ts";
+import { validateEtherAddrAttr, ethMacAddr } from "../core/dev.ts";
 import { inetAddProtocol } from "../ipv4/ip_input.ts";
 import { icmpSend } from "../ipv4/icmp.ts";
 import { readU16, readU32, writeU16, writeU32 } from "../../wire/addr.ts";
@@ -420,10 +420,8 @@ export const gretapLinkOps: RtnlLinkKind = {
   validate: (p) => {
     requestModule(p.srcNet, "rtnl-link-gretap");
     const tb = p.attrs;
-    if (tb.IFLA_ADDRESS) {
-      if (tb.IFLA_ADDRESS.length !== 6) return kerr("EINVAL");
-      if (!isValidEtherAddr(tb.IFLA_ADDRESS)) return kerr("EADDRNOTAVAIL");
-    }
+    const ae = validateEtherAddrAttr(tb.IFLA_ADDRESS);
+    if (ae) return ae;
     if (p.data && p.data["IFLA_GRE_REMOTE"] !== undefined && be32(p.data, "IFLA_GRE_REMOTE") === 0) return kerr("EINVAL");
     return ipgreTunnelValidate(p.data);
   },

@@ -10,7 +10,7 @@ import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import type { IfInfoMsg, IflaAttrs } from "../uapi/rtnetlink.ts";
 import { IFF_BROADCAST, IFF_MULTICAST, ARPHRD_ETHER, IFF_UP } from "../uapi/if.ts";
 import {
-  registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr, isValidEtherAddr,
+  registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr, validateEtherAddrAttr,
 } from "../core/dev.ts";
 import {
   rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, type NewlinkParams, type RtnlLinkKind,
@@ -150,10 +150,8 @@ function isValidVethMtu(mtu: number): boolean {
 
 /** drivers/net/veth.c: veth_validate() */
 function vethValidate(tb: IflaAttrs): KErr | undefined {
-  if (tb.IFLA_ADDRESS) {
-    if (tb.IFLA_ADDRESS.length !== 6) return kerr("EINVAL");
-    if (!isValidEtherAddr(tb.IFLA_ADDRESS)) return kerr("EADDRNOTAVAIL");
-  }
+  const ae = validateEtherAddrAttr(tb.IFLA_ADDRESS);
+  if (ae) return ae;
   if (tb.IFLA_MTU !== undefined && !isValidVethMtu(tb.IFLA_MTU)) return kerr("EINVAL");
   return undefined;
 }
