@@ -19,9 +19,10 @@ import type { SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import type { InfoData, IflaAttrs } from "../uapi/rtnetlink.ts";
-import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP, IFF_PROMISC, IFF_ALLMULTI, ARPHRD_ETHER, PACKET_HOST } from "../uapi/if.ts";
+import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP, IFF_PROMISC, IFF_ALLMULTI, ARPHRD_ETHER, PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST } from "../uapi/if.ts";
+import { isBroadcastEther, macEqual } from "../../wire/addr.ts";
 import {
-  registerNetdevice, unregisterNetdevice, devGetByIndex, isValidEtherAddr, netdevRxHandlerRegister,
+  registerNetdevice, unregisterNetdevice, devGetByIndex, isValidEtherAddr, validateEtherAddrAttr, netdevRxHandlerRegister,
   netdevRxHandlerUnregister, netifCarrierOn, netifCarrierOff, devSetPromiscuity, devSetAllmulti, devSetMtu,
   linkwatchFireEvent,
 } from "../core/dev.ts";
@@ -61,8 +62,9 @@ interface MacvlanPort {
   passthru: boolean;
   count: number;
   bcQueueLenUsed: number;
-  /** vlan_source_hash: MACVLAN_HASH_BITS buckets, each newest first (hlist_add_head) */
-  sourceHash: MacvlanSourceEntry[][];
+  /** vlan_source_hash: the non-empty of its 1 << MACVLAN_HASH_BITS buckets by index, each
+   * newest first (hlist_add_head) */
+  sourceHash: Map<number, MacvlanSourceEntry[]>;
 }
 
 /** struct macvlan_dev */
@@ -96,9 +98,7 @@ export function netifIsMacvlan(dev: NetDevice): boolean {
 function macvlanHashLookup(port: MacvlanPort, addr: Uint8Array, off: number): MacvlanDev | undefined {
   for (const v of port.vlans) {
     if (!v.hashed) continue;
-    let eq = true;
-    for (let i = 0; i < 6; i++) if (v.dev.devAddr[i] !== addr[off + i]) { eq = false; break; }
-    if (eq) return v;
+    if (macEqual(v.dev.devAddr, 0, addr, off)) return v;
   }
   return undefined;
 }
@@ -115,35 +115,35 @@ function macvlanEthHash(addr: Uint8Array, off = 0): number {
   return Number(((v * GOLDEN_RATIO_64) & U64) >> BigInt(64 - MACVLAN_HASH_BITS));
 }
 
-function sameMac(a: Uint8Array, b: Uint8Array, boff = 0): boolean {
-  for (let i = 0; i < 6; i++) if (a[i] !== b[boff + i]) return false;
-  return true;
-}
-
 /** drivers/net/macvlan.c: macvlan_hash_lookup_source() */
 function macvlanHashLookupSource(vlan: MacvlanDev, addr: Uint8Array): MacvlanSourceEntry | undefined {
-  return vlan.port.sourceHash[macvlanEthHash(addr)]?.find((e) => e.vlan === vlan && sameMac(e.addr, addr));
+  return vlan.port.sourceHash.get(macvlanEthHash(addr))?.find((e) => e.vlan === vlan && macEqual(e.addr, 0, addr));
 }
 
 /** drivers/net/macvlan.c: macvlan_hash_add_source() */
 function macvlanHashAddSource(vlan: MacvlanDev, addr: Uint8Array): void {
   if (macvlanHashLookupSource(vlan, addr)) return;
   const h = macvlanEthHash(addr);
-  (vlan.port.sourceHash[h] ??= []).unshift({ addr: addr.slice(0, 6), vlan });
+  const b = vlan.port.sourceHash.get(h);
+  const e = { addr: addr.slice(0, 6), vlan };
+  if (b) b.unshift(e);
+  else vlan.port.sourceHash.set(h, [e]);
   vlan.macaddrCount++;
 }
 
 /** drivers/net/macvlan.c: macvlan_hash_del_source() */
 function macvlanHashDelSource(port: MacvlanPort, e: MacvlanSourceEntry): void {
-  const b = port.sourceHash[macvlanEthHash(e.addr)]!;
+  const h = macvlanEthHash(e.addr);
+  const b = port.sourceHash.get(h)!;
   b.splice(b.indexOf(e), 1);
+  if (!b.length) port.sourceHash.delete(h);
 }
 
 /** drivers/net/macvlan.c: macvlan_flush_sources() */
 function macvlanFlushSources(port: MacvlanPort, vlan: MacvlanDev): void {
-  for (const b of port.sourceHash) {
-    if (!b) continue;
+  for (const [h, b] of port.sourceHash) {
     for (let i = b.length - 1; i >= 0; i--) if (b[i]!.vlan === vlan) b.splice(i, 1);
+    if (!b.length) port.sourceHash.delete(h);
   }
   vlan.macaddrCount = 0;
 }
@@ -153,20 +153,20 @@ function macvlanForwardSourceOne(skb: SkBuff, vlan: MacvlanDev): void {
   const dev = vlan.dev;
   if (!(dev.flags & IFF_UP)) return;
   const n = skb.copy();
-  const len = n.len + 14;
   n.dev = dev;
-  if (sameMac(dev.devAddr, skb.buf, skb.macHeader)) n.pktType = PACKET_HOST;
+  if (macEqual(dev.devAddr, 0, skb.buf, skb.macHeader)) n.pktType = PACKET_HOST;
+  /* (macvlan_count_rx()'s packets and bytes: netif_receive_skb() counts them on `dev`) */
   netifRx(n);
-  countRx(vlan, len, false, true);
 }
 
 /** drivers/net/macvlan.c: macvlan_forward_source(): true when a nodst macvlan takes the frame */
 function macvlanForwardSource(skb: SkBuff, port: MacvlanPort): boolean {
-  const b = port.sourceHash[macvlanEthHash(skb.buf, skb.macHeader + 6)];
+  if (!port.sourceHash.size) return false;
+  const b = port.sourceHash.get(macvlanEthHash(skb.buf, skb.macHeader + 6));
   if (!b) return false;
   let consume = false;
-  for (const e of b.slice()) {
-    if (!sameMac(e.addr, skb.buf, skb.macHeader + 6)) continue;
+  for (const e of b) {
+    if (!macEqual(e.addr, 0, skb.buf, skb.macHeader + 6)) continue;
     if (e.vlan.flags & MACVLAN_FLAG_NODST) consume = true;
     macvlanForwardSourceOne(skb, e.vlan);
   }
@@ -204,13 +204,14 @@ function macvlanChangelinkSources(vlan: MacvlanDev, mode: number, data: InfoData
 
 /** count a frame received by a macvlan (macvlan_count_rx); a copy handed to netif_rx() on the
  * macvlan itself has its packets and bytes counted by netif_receive_skb() here, so only the
- * multicast counter is the driver's */
-function countRx(v: MacvlanDev, len: number, multicast: boolean, queued = false): void {
-  if (!queued) {
-    v.dev.stats.rx_packets++;
-    v.dev.stats.rx_bytes += len;
-  }
-  if (multicast) v.dev.stats.multicast++;
+ * multicast counter is the driver's (countRxMulticast) */
+function countRx(v: MacvlanDev, len: number): void {
+  v.dev.stats.rx_packets++;
+  v.dev.stats.rx_bytes += len;
+}
+
+function countRxMulticast(v: MacvlanDev): void {
+  v.dev.stats.multicast++;
 }
 
 /** drivers/net/macvlan.c: macvlan_broadcast(): a copy to each macvlan of the port whose
@@ -223,11 +224,11 @@ function macvlanBroadcast(skb: SkBuff, port: MacvlanPort, src: NetDevice | undef
     /* macvlan_broadcast_one(): local (from a macvlan) through dev_forward_skb, else netif_rx */
     if (mode === MACVLAN_MODE_BRIDGE) {
       n.data = n.macHeader;
-      if (devForwardSkb(v.dev, n) === 0) countRx(v, n.len + 14, true, true);
+      if (devForwardSkb(v.dev, n) === 0) countRxMulticast(v);
     } else {
       n.dev = v.dev;
-      n.pktType = (n.buf[n.macHeader]! & 1) && n.buf.subarray(n.macHeader, n.macHeader + 6).every((b) => b === 0xff) ? 1 : 2;
-      countRx(v, n.tail - n.macHeader, true, true);
+      n.pktType = isBroadcastEther(n.buf, n.macHeader) ? PACKET_BROADCAST : PACKET_MULTICAST;
+      countRxMulticast(v);
       netifRx(n);
     }
   }
@@ -238,8 +239,8 @@ function macvlanBroadcast(skb: SkBuff, port: MacvlanPort, src: NetDevice | undef
  * macvlan's address in memory; the exact set is what that hash stands for. */
 function macvlanMcFilter(v: MacvlanDev, b: Uint8Array, off: number): boolean {
   if (v.dev.flags & (IFF_PROMISC | IFF_ALLMULTI)) return true;
-  if (sameMac(v.dev.broadcast, b, off)) return true;
-  return devMcList(v.dev).some((a) => sameMac(a, b, off));
+  if (isBroadcastEther(b, off)) return true;
+  return devMcList(v.dev).some((a) => macEqual(a, 0, b, off));
 }
 
 /** drivers/net/macvlan.c: macvlan_handle_frame(): the lower device's rx_handler */
@@ -258,9 +259,9 @@ function macvlanHandleFrame(skb: SkBuff): number {
     if (src && src.mode !== MACVLAN_MODE_VEPA && src.mode !== MACVLAN_MODE_BRIDGE) {
       /* forward to original port (macvlan_broadcast_one() + __netif_rx()) */
       if (src.dev.flags & IFF_UP) {
-        countRx(src, skb.tail - eth, true, true);
+        countRxMulticast(src);
         skb.dev = src.dev;
-        skb.pktType = sameMac(src.dev.broadcast, b, eth) ? 1 : 2;
+        skb.pktType = isBroadcastEther(b, eth) ? PACKET_BROADCAST : PACKET_MULTICAST;
         netifRx(skb);
       } else kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "macvlan_handle_frame");
       return RX_HANDLER_CONSUMED;
@@ -284,7 +285,7 @@ function macvlanHandleFrame(skb: SkBuff): number {
     kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "macvlan_handle_frame");
     return RX_HANDLER_CONSUMED;
   }
-  countRx(vlan, skb.tail - eth, false);
+  countRx(vlan, skb.tail - eth);
   skb.dev = dev;
   skb.pktType = PACKET_HOST;
   return RX_HANDLER_ANOTHER;
@@ -433,7 +434,7 @@ function macvtapSetup(name: string, net: Net): NetDevice {
 function macvlanPortCreate(lower: NetDevice): MacvlanPort | KErr {
   if (lower.type !== ARPHRD_ETHER || lower.flags & 0x8 /* IFF_LOOPBACK */) return kerr("EINVAL");
   if (netifIsMacvlan(lower)) return kerr("EBUSY");
-  const port: MacvlanPort = { dev: lower, vlans: [], passthru: false, count: 0, bcQueueLenUsed: 0, sourceHash: [] };
+  const port: MacvlanPort = { dev: lower, vlans: [], passthru: false, count: 0, bcQueueLenUsed: 0, sourceHash: new Map() };
   const e = netdevRxHandlerRegister(lower, macvlanHandleFrame, port);
   if (e) return e;
   return port;
@@ -452,11 +453,8 @@ function netifStackedTransferOperstate(root: NetDevice, dev: NetDevice): void {
 
 /** drivers/net/macvlan.c: macvlan_validate() */
 function macvlanValidate(p: NewlinkParams): KErr | undefined {
-  const tb = p.attrs;
-  if (tb.IFLA_ADDRESS) {
-    if (tb.IFLA_ADDRESS.length !== 6) return kerr("EINVAL");
-    if (!isValidEtherAddr(tb.IFLA_ADDRESS)) return kerr("EADDRNOTAVAIL");
-  }
+  const ae = validateEtherAddrAttr(p.attrs.IFLA_ADDRESS);
+  if (ae) return ae;
   const data = p.data;
   if (!data) return undefined;
   const flags = data["IFLA_MACVLAN_FLAGS"];
@@ -466,14 +464,9 @@ function macvlanValidate(p: NewlinkParams): KErr | undefined {
     return kerr("EINVAL");
   const macMode = data["IFLA_MACVLAN_MACADDR_MODE"];
   if (typeof macMode === "number" && !(macMode >= MACVLAN_MACADDR_ADD && macMode <= MACVLAN_MACADDR_SET)) return kerr("EINVAL");
-  const addr = data["IFLA_MACVLAN_MACADDR"] as Uint8Array | undefined;
-  if (addr) {
-    if (addr.length !== 6) return kerr("EINVAL");
-    if (!isValidEtherAddr(addr)) return kerr("EADDRNOTAVAIL");
-  }
-  for (const a of (data["IFLA_MACVLAN_MACADDR_DATA"] as Uint8Array[] | undefined) ?? []) {
-    if (a.length !== 6) return kerr("EINVAL");
-    if (!isValidEtherAddr(a)) return kerr("EADDRNOTAVAIL");
+  for (const a of [data["IFLA_MACVLAN_MACADDR"], ...((data["IFLA_MACVLAN_MACADDR_DATA"] as Uint8Array[] | undefined) ?? [])]) {
+    const e = validateEtherAddrAttr(a as Uint8Array | undefined);
+    if (e) return e;
   }
   if (data["IFLA_MACVLAN_MACADDR_COUNT"] !== undefined) return kerr("EINVAL");
   return undefined;
@@ -553,7 +546,9 @@ function macvlanFillInfo(dev: NetDevice): InfoData {
   };
   /* macvlan_fill_info_macaddr(), bucket by bucket */
   if (vlan.macaddrCount > 0)
-    d["IFLA_MACVLAN_MACADDR_DATA"] = vlan.port.sourceHash.flatMap((b) => (b ?? []).filter((e) => e.vlan === vlan).map((e) => e.addr.slice()));
+    d["IFLA_MACVLAN_MACADDR_DATA"] = [...vlan.port.sourceHash]
+      .sort((x, y) => x[0] - y[0])
+      .flatMap(([, b]) => b.filter((e) => e.vlan === vlan).map((e) => e.addr.slice()));
   d["IFLA_MACVLAN_BC_QUEUE_LEN"] = vlan.bcQueueLenReq;
   d["IFLA_MACVLAN_BC_QUEUE_LEN_USED"] = vlan.port.bcQueueLenUsed;
   return d;
