@@ -8,6 +8,8 @@ import type { InfoData, LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_ANY, PRINT_JSON } from "../lib/json_print.ts";
 import { getU32, incompleteCommand, llAddrA2n, matches } from "../lib/utils.ts";
 import { registerLinkUtil } from "./link_util.ts";
+import { macToString } from "../../wire/addr.ts";
+import { ETH_ALEN } from "../../kernel/uapi/if.ts";
 
 export const MACVLAN_MODE_PRIVATE = 1;
 export const MACVLAN_MODE_VEPA = 2;
@@ -22,7 +24,6 @@ const MACVLAN_MACADDR_SET = 3;
 const MACADDR_MODES: Record<string, number> = Object.assign(Object.create(null), {
   add: MACVLAN_MACADDR_ADD, del: MACVLAN_MACADDR_DEL, set: MACVLAN_MACADDR_SET, flush: MACVLAN_MACADDR_FLUSH,
 });
-const ETH_ALEN = 6;
 export const MACVLAN_FLAG_NOPROMISC = 1;
 export const MACVLAN_FLAG_NODST = 2;
 
@@ -163,7 +164,7 @@ function macvlanPrintOpt(ctx: IpCtx, tb: InfoData | undefined): void {
   if (!list) return;
   ctx.openJsonArray(PRINT_JSON, "macaddr_data");
   for (const addr of list) {
-    const text = [...addr.subarray(0, 6)].map((b) => b.toString(16).padStart(2, "0")).join(":");
+    const text = macToString(addr);
     if (ctx.isJsonContext()) ctx.printString(PRINT_JSON, null, null, text);
     else ctx.printf("%s ", text);
   }

@@ -21,7 +21,7 @@ import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { sprintf } from "../lib/printf.ts";
 import { StdioOut } from "../lib/stdio.ts";
 import { getopt, inetAton, ntoa, procTimer } from "./common.ts";
-import { readU32, writeU16, writeU32 } from "../../wire/addr.ts";
+import { macEqual, macToString, readU32, writeU16, writeU32 } from "../../wire/addr.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 
 const VERSION = "2.23";
@@ -56,10 +56,6 @@ interface Iface {
   mac: Uint8Array;
   /** first IPv4 address (host order), or undefined */
   ip: number | undefined;
-}
-
-function macStr(a: Uint8Array): string {
-  return Array.from(a.subarray(0, 6), (b) => b.toString(16).padStart(2, "0")).join(":");
 }
 
 /**
@@ -364,8 +360,8 @@ class Arping extends StdioOut {
     if (((pkt[a + 6]! << 8) | pkt[a + 7]!) !== ARPOP_REPLY) return;
     if (((pkt[a + 2]! << 8) | pkt[a + 3]!) !== 0x0800) return;
     if (((pkt[a]! << 8) | pkt[a + 1]!) !== 1) return;
-    if (this.addrMustBeSame && macStr(pkt.subarray(a + 8, a + 14)) !== macStr(this.dstmac)) return;
-    if (!this.promisc && macStr(pkt.subarray(a + 18, a + 24)) !== macStr(this.srcmac)) return;
+    if (this.addrMustBeSame && !macEqual(pkt, a + 8, this.dstmac)) return;
+    if (!this.promisc && !macEqual(pkt, a + 18, this.srcmac)) return;
     const ip = ((pkt[a + 14]! << 24) | (pkt[a + 15]! << 16) | (pkt[a + 16]! << 8) | pkt[a + 17]!) >>> 0;
     if (ip !== this.dstip) return;
     const delta = this.replyArrived(arrival);
@@ -374,25 +370,25 @@ class Arping extends StdioOut {
         this.printf("!");
         break;
       case Display.NORMAL:
-        this.printf("%d bytes from %s (%s): index=%d", pkt.length, macStr(pktSrcmac), ntoa(ip), this.numrecvd);
+        this.printf("%d bytes from %s (%s): index=%d", pkt.length, macToString(pktSrcmac), ntoa(ip), this.numrecvd);
         if (this.alsototal) this.printf("/%u", this.numsent - 1);
         this.printf(" time=%s", ts2str(delta));
         break;
       case Display.QUIET:
         break;
       case Display.RAWRAW:
-        this.printf("%s %s", macStr(pktSrcmac), ntoa(ip));
+        this.printf("%s %s", macToString(pktSrcmac), ntoa(ip));
         break;
       case Display.RRAW:
         this.printf("%s", ntoa(ip));
         break;
       case Display.RAW:
-        this.printf("%s", macStr(pktSrcmac));
+        this.printf("%s", macToString(pktSrcmac));
         break;
     }
     if (this.display !== Display.QUIET && this.display !== Display.DOT) this.printf("\n");
     this.flush();
-    if (this.numrecvd && macStr(this.lastreplymac) !== macStr(pktSrcmac)) this.dupfound = true;
+    if (this.numrecvd && !macEqual(this.lastreplymac, 0, pktSrcmac)) this.dupfound = true;
     this.lastreplymac = pktSrcmac.slice();
     this.numrecvd++;
     if (this.numrecvd >= this.maxReplies) this.timeToDie = true;
@@ -443,8 +439,8 @@ class Arping extends StdioOut {
     if (pkt.length < 14 + 20 || pkt[12] !== 0x08 || pkt[13] !== 0x00 || pkt[14 + 9] !== 1) return;
     if (pkt.length < 14 + 8 + 4) return;
     const pktSrcmac = pkt.subarray(6, 12);
-    if (macStr(pkt.subarray(0, 6)) !== macStr(this.srcmac)) return;
-    if (macStr(this.dstmac) !== macStr(ETHXMAS) && macStr(pktSrcmac) !== macStr(this.dstmac)) return;
+    if (!macEqual(pkt, 0, this.srcmac)) return;
+    if (!macEqual(this.dstmac, 0, ETHXMAS) && !macEqual(pktSrcmac, 0, this.dstmac)) return;
     const ip = 14;
     const src = readU32(pkt, ip + 12);
     if (this.addrMustBeSame && src !== this.dstip) return;
@@ -461,7 +457,7 @@ class Arping extends StdioOut {
         this.printf("!");
         break;
       case Display.NORMAL:
-        this.printf("%d bytes from %s (%s): icmp_seq=%d time=%s", pkt.length, ntoa(src), macStr(pktSrcmac), (pkt[icmp + 6]! << 8) | pkt[icmp + 7]!, ts2str(delta));
+        this.printf("%d bytes from %s (%s): icmp_seq=%d time=%s", pkt.length, ntoa(src), macToString(pktSrcmac), (pkt[icmp + 6]! << 8) | pkt[icmp + 7]!, ts2str(delta));
         break;
       case Display.QUIET:
         break;
@@ -469,10 +465,10 @@ class Arping extends StdioOut {
         this.printf("%s", ntoa(src));
         break;
       case Display.RRAW:
-        this.printf("%s", macStr(pktSrcmac));
+        this.printf("%s", macToString(pktSrcmac));
         break;
       case Display.RAWRAW:
-        this.printf("%s %s", macStr(pktSrcmac), ntoa(src));
+        this.printf("%s %s", macToString(pktSrcmac), ntoa(src));
         break;
     }
     this.flush();
@@ -822,7 +818,7 @@ class Arping extends StdioOut {
         this.srcip = ifc.ip;
       }
       if (this.verbose)
-        this.printf("This box:   Interface: %s  IP: %s   MAC address: %s\n", ifname, ntoa(ifc.ip ?? 0xffffffff), macStr(this.srcmac));
+        this.printf("This box:   Interface: %s  IP: %s   MAC address: %s\n", ifname, ntoa(ifc.ip ?? 0xffffffff), macToString(this.srcmac));
       if (this.display === Display.NORMAL) this.printf("ARPING %s\n", parm);
       this.flush();
       if (this.deadline > 0) this.deadline += this.p.sys.now() / 1e6;
