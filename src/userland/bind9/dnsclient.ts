@@ -119,28 +119,33 @@ export async function exchange(
         opts.onTryFailed?.("connection refused");
         continue;
       }
-      const deadline = sent + opts.timeoutMs * 1000;
-      let why: "timed out" | "connection refused" = "timed out";
-      for (;;) {
-        const m = s.recvfrom();
-        if (m) {
-          if (m.data.length >= 12 && ((m.data[0]! << 8) | m.data[1]!) === id && m.data[2]! & 0x80) return { reply: m.data, sent };
-          continue;
-        }
-        const err = s.getsockopt("SO_ERROR");
-        if (typeof err === "number" && err !== 0) {
-          why = "connection refused";
-          break;
-        }
-        if (sys.now() >= deadline || p.signal.aborted) break;
-        await waitReadable(p, s, deadline);
-      }
-      opts.onTryFailed?.(why);
+      const r = await waitFor(p, s, sent + opts.timeoutMs * 1000, () => {
+        for (let m = s.recvfrom(); m; m = s.recvfrom())
+          if (m.data.length >= 12 && ((m.data[0]! << 8) | m.data[1]!) === id && m.data[2]! & 0x80) return m.data;
+        return undefined;
+      });
+      if (r instanceof Uint8Array) return { reply: r, sent };
+      opts.onTryFailed?.(r);
     } finally {
       s.close();
     }
   }
   return "unreachable";
+}
+
+/**
+ * poll `ready` until it gives an answer, waking when `s` is readable: "connection refused" once
+ * the socket has an error, "timed out" at the deadline or on a signal
+ */
+async function waitFor<T>(p: Process, s: Socket, deadline: number, ready: () => T | undefined): Promise<T | "timed out" | "connection refused"> {
+  for (;;) {
+    const r = ready();
+    if (r !== undefined) return r;
+    const err = s.getsockopt("SO_ERROR");
+    if (typeof err === "number" && err !== 0) return "connection refused";
+    if (p.sys.now() >= deadline || p.signal.aborted) return "timed out";
+    await waitReadable(p, s, deadline);
+  }
 }
 
 /** wait until `s` is readable, the deadline passes or the process is signalled */
@@ -178,28 +183,14 @@ async function exchangeTcp(
       const sent = sys.now();
       const deadline = sent + opts.timeoutMs * 1000;
       const e = s.connect({ family: AF_INET, addr: server, port: opts.port ?? 53 });
-      let why: "timed out" | "connection refused" = "timed out";
       if (e && e.errno !== "EINPROGRESS") {
         opts.onTryFailed?.("connection refused");
         continue;
       }
       // the handshake
-      let connected = false;
-      for (;;) {
-        if (!isKErr(s.getpeername())) {
-          connected = true;
-          break;
-        }
-        const err = s.getsockopt("SO_ERROR");
-        if (typeof err === "number" && err !== 0) {
-          why = "connection refused";
-          break;
-        }
-        if (sys.now() >= deadline || p.signal.aborted) break;
-        await waitReadable(p, s, deadline);
-      }
-      if (!connected) {
-        opts.onTryFailed?.(why);
+      const hs = await waitFor(p, s, deadline, () => (isKErr(s.getpeername()) ? undefined : "connected"));
+      if (hs !== "connected") {
+        opts.onTryFailed?.(hs);
         continue;
       }
       const msg = new Uint8Array(packet.length + 2);
