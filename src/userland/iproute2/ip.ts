@@ -106,7 +106,12 @@ const cmds: [string, IpCmd][] = [
 /** ip/ip.c: do_cmd() */
 async function doCmd(ctx: IpCtx, argv0: string, argv: string[], final: boolean): Promise<number> {
   for (const [name, func] of cmds) {
-    if (!matches(argv0, name)) return -(await func(ctx, argv.slice(1)));
+    if (matches(argv0, name)) continue;
+    // iproute2 reads its names databases on first use (rtnl_*_initialize()); `ip netns` uses
+    // none, so neither reads them nor reports them corrupt (and `ip netns exec` in a loop
+    // is spared six file reads)
+    if (func !== doNetns) await ctx.names.load();
+    return -(await func(ctx, argv.slice(1)));
   }
   if (final) ctx.err('Object "%s" is unknown, try "ip help".\n', argv0);
   return 1;
@@ -198,7 +203,6 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
   }
   ctx.SL = ctx.oneline ? "\\" : "\n";
   ctx.checkEnableColor(color, ctx.json > 0, ctx.p.isatty, ctx.p.env["COLORFGBG"]);
-  await ctx.names.load();
   if (batchFile !== undefined) return batch(ctx, batchFile);
   if (basename.length > 2 && basename.startsWith("ip")) {
     const ret = await doCmd(ctx, basename.slice(2), argv, false);
