@@ -15,7 +15,7 @@ import type { Timer } from "../../sim/scheduler.ts";
 import type { Inet6Dev } from "./addrconf.ts";
 import { devInet6 } from "./addrconf.ts";
 import { devMcAdd, devMcDel } from "../core/dev_addr_lists.ts";
-import { netSched, netRng } from "../core/dev_path.ts";
+import { netSched } from "../core/dev_path.ts";
 import { registerProcNet } from "../core/procfs.ts";
 import { IFA_F_TENTATIVE, RT_SCOPE_LINK } from "../uapi/rtnetlink.ts";
 import { IFF_UP } from "../uapi/if.ts";
@@ -23,7 +23,7 @@ import {
   in6Addr, ipv6AddrEqual, ipv6AddrMcScope, ndiscMcMap, ip6AllocSkb, ip6PushHdr, icmpv6Csum,
   ip6OutputMulticast, NEXTHDR_HOP, IN6ADDR_ANY,
 } from "./ip6_output.ts";
-import { USEC_PER_JIFFY, HZ } from "../../sim/scheduler.ts";
+import { modDelayedWork, randomBelow, msecsToJiffies } from "../core/jiffies.ts";
 
 /** ifmcaddr6.mca_flags */
 export const MAF_TIMER_RUNNING = 0x01;
@@ -102,42 +102,6 @@ function mcDev(idev: Inet6Dev): Mc6Dev {
 export function ipv6McList(dev: NetDevice): readonly Ifmcaddr6[] {
   const idev = devInet6(dev);
   return idev ? mcDev(idev).mcList : [];
-}
-
-// ----------------------------------------------------------------------------- time helpers
-
-/** jiffies now (the world boots at jiffy 0) */
-export function jiffiesNow(net: Net): number {
-  return Math.floor(netSched(net).now / USEC_PER_JIFFY);
-}
-
-/**
- * kernel/time/timer.c: calc_wheel_index(): a timer `delay` jiffies away lands in a wheel
- * level whose granularity is 8^level jiffies, and fires at the end of its bucket.
- */
-export function timerWheelExpiry(nowJ: number, delay: number): number {
-  const expires = nowJ + delay;
-  if (delay < 63) return expires;
-  let lvl = 1;
-  while (lvl < 8 && delay >= 63 * 8 ** lvl) lvl++;
-  const gran = 8 ** lvl;
-  return (Math.floor(expires / gran) + 1) * gran;
-}
-
-/** mod_delayed_work(wq, work, delay): (re)arm `t` to run `delay` jiffies from now */
-export function modDelayedWork(net: Net, t: Timer, delay: number): void {
-  const j = timerWheelExpiry(jiffiesNow(net), delay);
-  t.mod(Math.max(netSched(net).now, j * USEC_PER_JIFFY));
-}
-
-/** get_random_u32_below() from the world's rng */
-export function randomBelow(net: Net, n: number): number {
-  return n <= 1 ? 0 : netRng(net).below(n);
-}
-
-/** msecs_to_jiffies() */
-export function msecsToJiffies(ms: number): number {
-  return Math.ceil((ms * HZ) / 1000);
 }
 
 // ------------------------------------------------------------------------------ the filter

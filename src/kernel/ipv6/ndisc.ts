@@ -32,8 +32,9 @@ import {
 } from "./ip6_output.ts";
 import {
   __ipv6DevMcInc, __ipv6DevMcDec, ipv6McUp, ipv6McDown, ipv6McInitDev, ipv6McDestroyDev, ipv6McDadComplete,
-  ipv6GetLladdr, igmp6Init, modDelayedWork, randomBelow, msecsToJiffies, IN6ADDR_LINKLOCAL_ALLROUTERS,
+  ipv6GetLladdr, igmp6Init, IN6ADDR_LINKLOCAL_ALLROUTERS,
 } from "./mcast.ts";
+import { modDelayedWork, randomBelow, msecsToJiffies } from "../core/jiffies.ts";
 
 /** ICMPv6 ND message types (include/net/ndisc.h) */
 export const NDISC_ROUTER_SOLICITATION = 133;

@@ -10,7 +10,7 @@ import { b2World, tapOut, type Frame } from "./harness.ts";
 import { dadConfig, devInet6 } from "../../../src/kernel/ipv6/addrconf.ts";
 import { addrconfDadStart, in6Ntop, addrconfAddrSolictMult } from "../../../src/kernel/ipv6/ndisc.ts";
 import { in6Addr, icmpv6Csum } from "../../../src/kernel/ipv6/ip6_output.ts";
-import { timerWheelExpiry } from "../../../src/kernel/ipv6/mcast.ts";
+import { timerWheelExpiry } from "../../../src/kernel/core/jiffies.ts";
 import { devMcAdd, devMcDel, devMcList, hwAddrRefcount } from "../../../src/kernel/core/dev_addr_lists.ts";
 import { devGetByName } from "../../../src/kernel/core/dev.ts";
 import { IFA_F_TENTATIVE, IFA_F_DADFAILED } from "../../../src/kernel/uapi/rtnetlink.ts";
