@@ -112,6 +112,13 @@ function devQueueXmitNit(skb: SkBuff, dev: NetDevice, taps: PacketType[]): void 
   skb.pktType = saved;
 }
 
+/** dev_recursion_level(): how many devices' xmit the current code runs inside (a tunnel's
+ * own packets are sent from its ndo_start_xmit) */
+let xmitRecursion = 0;
+export function devRecursionLevel(): number {
+  return xmitRecursion;
+}
+
 /**
  * net/core/dev.c: __dev_queue_xmit(). The frame starts at skb.data with its link-layer
  * header. No qdisc (noqueue / a queue that never fills): taps, then ndo_start_xmit.
@@ -130,7 +137,13 @@ export function devQueueXmit(skb: SkBuff): number {
   const taps = ptypeCount === 0 ? undefined : netPtypes.get(dev.net)?.all;
   if (taps !== undefined && taps.length) devQueueXmitNit(skb, dev, taps);
   const len = skb.tail - skb.data;
-  const rc = dev.ops.startXmit(skb, dev);
+  xmitRecursion++;
+  let rc: number;
+  try {
+    rc = dev.ops.startXmit(skb, dev);
+  } finally {
+    xmitRecursion--;
+  }
   if (rc === NETDEV_TX_OK) {
     // the bridge counts in br_dev_xmit, loopback in loopback_xmit
     if (!(dev.privFlags & IFF_EBRIDGE) && !(dev.flags & IFF_LOOPBACK)) {

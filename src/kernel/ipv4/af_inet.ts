@@ -159,6 +159,10 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
     intEntry("icmp_ratemask", () => s.icmpRatemask, (v) => void (s.icmpRatemask = v)),
     intEntry("icmp_msgs_per_sec", () => s.icmpMsgsPerSec, (v) => void (s.icmpMsgsPerSec = v), 0),
     intEntry("icmp_msgs_burst", () => s.icmpMsgsBurst, (v) => void (s.icmpMsgsBurst = v), 0),
+    intEntry("igmp_link_local_mcast_reports", () => s.igmpLlmReports, (v) => void (s.igmpLlmReports = v), 0, 255),
+    intEntry("igmp_max_memberships", () => s.igmpMaxMemberships, (v) => void (s.igmpMaxMemberships = v)),
+    intEntry("igmp_max_msf", () => s.igmpMaxMsf, (v) => void (s.igmpMaxMsf = v)),
+    intEntry("igmp_qrv", () => s.igmpQrv, (v) => void (s.igmpQrv = v), 1),
     intEntry("ip_default_ttl", () => s.ipDefaultTtl, (v) => void (s.ipDefaultTtl = v), 1, 255),
     intEntry("ip_no_pmtu_disc", () => s.ipNoPmtuDisc, (v) => void (s.ipNoPmtuDisc = v)),
     {

@@ -56,6 +56,11 @@ export interface Ipv4Sysctl {
   tcpReordering: number;
   /** the congestion control a new socket gets: the lab machines default to bbr */
   tcpCongestionControl: string;
+  /** igmp_max_memberships, igmp_max_msf, igmp_qrv, igmp_link_local_mcast_reports */
+  igmpMaxMemberships: number;
+  igmpMaxMsf: number;
+  igmpQrv: number;
+  igmpLlmReports: number;
   /** icmp_global_credit / icmp_global_stamp */
   globalCredit: number;
   globalStamp: number;
@@ -71,7 +76,7 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
       icmpRatemask: 6168, icmpMsgsPerSec: 1000, icmpMsgsBurst: 50, ipDefaultTtl: 64, ipNoPmtuDisc: 0,
       pingGroupRange: [1, 0], ipLocalPortRange: [32768, 60999],
       tcpRmem: [4096, 131072, 33554432], tcpWmem: [4096, 16384, 4194304], tcpReordering: 3,
-      tcpCongestionControl: "bbr", globalCredit: 0, globalStamp: -HZ,
+      tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, globalCredit: 0, globalStamp: -HZ,
     };
     sysctls.set(net, s);
   }

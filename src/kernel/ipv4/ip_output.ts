@@ -7,10 +7,10 @@
 import { SkBuff, SkBuff as SkBufCtor, CHECKSUM_PARTIAL } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { ETH_P_IP, PACKET_LOOPBACK } from "../uapi/if.ts";
-import { RTCF_BROADCAST, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
+import { RTCF_BROADCAST, RTCF_MULTICAST, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { nfHook, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING } from "../netfilter/core.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
-import { netifRx, netSched, netRng } from "../core/dev_path.ts";
+import { netifRx, netSched, netRng, devRecursionLevel } from "../core/dev_path.ts";
 import { neighLookup, neighCreate, neighOutput } from "../core/neighbour.ts";
 import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
 import { readU32, writeU16, writeU32 } from "../../wire/addr.ts";
@@ -49,22 +49,29 @@ export function ipOutput(net: Net, skb: SkBuff): number {
   return 0;
 }
 
-/** net/ipv4/ip_output.c: ip_mc_output() for broadcast routes: a copy loops back first */
+/** net/ipv4/ip_output.c: ip_mc_output(): a multicast to a group this host joined loops a
+ * copy back unless its socket turned IP_MULTICAST_LOOP off (a tunnel's packet, sent from a
+ * device's xmit, never: sk_mc_loop() under dev_recursion_level()); a broadcast always does */
 export function ipMcOutput(net: Net, skb: SkBuff): number {
   const rt = skb.dst as Rtable;
   const dev = rt.dev;
   skb.dev = dev;
   skb.protocol = ETH_P_IP;
-  if (rt.rtFlags & RTCF_BROADCAST) {
+  if (rt.rtFlags & RTCF_MULTICAST) {
     const sk = skb.sk as { mcLoop?: boolean } | undefined;
-    if (!sk || sk.mcLoop !== false) {
+    if (devRecursionLevel() === 0 && (!sk || sk.mcLoop !== false)) {
       const n = skb.copy();
       nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, n, undefined, dev, devLoopbackXmit);
     }
+    // multicasts with TTL 0 do not leave the host
     if (skb.buf[skb.networkHeader + 8] === 0) {
       kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip_mc_output");
       return 0;
     }
+  }
+  if (rt.rtFlags & RTCF_BROADCAST) {
+    const n = skb.copy();
+    nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, n, undefined, dev, devLoopbackXmit);
   }
   nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, skb, undefined, dev, ipFinishOutput);
   return 0;

@@ -35,6 +35,7 @@ import { ipLocalDeliver } from "./ip_input.ts";
 import { ipForward } from "./ip_forward.ts";
 import { ipOutput, ipMcOutput, ipRtBug } from "./ip_output.ts";
 import { icmpSend } from "./icmp.ts";
+import { ipCheckMc } from "./igmp.ts";
 import { ICMP_DEST_UNREACH, ICMP_HOST_UNREACH, ICMP_NET_UNREACH, ICMP_PKT_FILTERED } from "../../wire/icmp.ts";
 
 /** struct flowi4 */
@@ -412,7 +413,8 @@ function mkrouteOutput(net: Net, res: FibRes | undefined, fl4: Flowi4, origOif: 
     res = undefined;
   } else if (type === RTN_MULTICAST) {
     flags |= RTCF_MULTICAST | RTCF_LOCAL;
-    flags &= ~RTCF_LOCAL; // no multicast group membership yet (ip_check_mc_rcu)
+    // a group the device has not joined: nothing here to loop a copy back to
+    if (!ipCheckMc(devOut, fl4.daddr, fl4.saddr, fl4.proto)) flags &= ~RTCF_LOCAL;
     res = undefined;
   }
   const rt = new Rtable(devOut, flags, type);
@@ -449,7 +451,7 @@ export function ipRouteOutputKey(net: Net, fl4: Flowi4): Rtable | KErr {
     devOut = net.devByIndex.get(fl4.oif);
     if (!devOut) return kerr("ENODEV");
     if (!(devOut.flags & IFF_UP) || !devInDevice(devOut)) return kerr("ENETUNREACH");
-    if (ipv4IsLocalMulticast(fl4.daddr) || ipv4IsLbcast(fl4.daddr)) {
+    if (ipv4IsLocalMulticast(fl4.daddr) || ipv4IsLbcast(fl4.daddr) || fl4.proto === 2 /* IPPROTO_IGMP */) {
       if (!fl4.saddr) fl4.saddr = inetSelectAddr(devOut, 0, RT_SCOPE_LINK);
       return mkrouteOutput(net, undefined, fl4, origOif, devOut, flags, type);
     }
@@ -581,6 +583,24 @@ function inBrdInput(skb: SkBuff, dev: NetDevice, daddr: number, saddr: number, t
   return inLocalInput(skb, dev, undefined, RTCF_BROADCAST, RTN_BROADCAST, 0);
 }
 
+/** route.c: ip_route_input_mc() with ip_mc_validate_source(): a local multicast route */
+function inMcInput(skb: SkBuff, dev: NetDevice, daddr: number, saddr: number, tos: number): number {
+  const fail = (reason: string): number => {
+    lastInputReason = reason;
+    return -errnoNumbers.EINVAL;
+  };
+  if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr)) return fail("SKB_DROP_REASON_IP_INVALID_SOURCE");
+  if (skb.protocol !== ETH_P_IP) return fail("SKB_DROP_REASON_INVALID_PROTO");
+  if (ipv4IsLoopback(saddr) && !inDevConf(dev, "route_localnet")) return fail("SKB_DROP_REASON_IP_LOCALNET");
+  if (ipv4IsZeronet(saddr)) {
+    if (!ipv4IsLocalMulticast(daddr) && skb.buf[skb.networkHeader + 9] !== 2 /* IPPROTO_IGMP */) return fail("SKB_DROP_REASON_IP_INVALID_SOURCE");
+  } else {
+    const e = fibValidateSource(skb, saddr, 0, tos, 0, dev);
+    if (e < 0) return fail(e === -errnoNumbers.EXDEV ? "SKB_DROP_REASON_IP_RPFILTER" : "SKB_DROP_REASON_IP_INVALID_SOURCE");
+  }
+  return inLocalInput(skb, dev, undefined, RTCF_MULTICAST, RTN_MULTICAST, 0);
+}
+
 /** no_route: */
 function inNoRoute(skb: SkBuff, dev: NetDevice, e: number): number {
   routeNet(dev.net).stat.inNoRoute++;
@@ -597,15 +617,15 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   lastInputReason = "SKB_DROP_REASON_NOT_SPECIFIED";
   if (!inDev) return -errnoNumbers.EINVAL;
 
+  // ip_route_input_rcu(): a group this device joined is delivered (no multicast routing)
+  if (ipv4IsMulticast(daddr)) {
+    if (!ipCheckMc(dev, daddr, saddr, skb.buf[skb.networkHeader + 9]!)) return -errnoNumbers.EINVAL;
+    return inMcInput(skb, dev, daddr, saddr, tos);
+  }
   if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr)) return inMartianSource(net, dev, daddr, saddr, skb);
   if (ipv4IsLbcast(daddr) || (saddr === 0 && daddr === 0)) return inBrdInput(skb, dev, daddr, saddr, tos);
   if (ipv4IsZeronet(saddr)) return inMartianSource(net, dev, daddr, saddr, skb);
   if (ipv4IsZeronet(daddr)) return inMartianDest(net, dev, daddr, saddr);
-  if (ipv4IsMulticast(daddr)) {
-    // ip_route_input_mc(): no multicast routing; local delivery of joined groups is not emulated
-    lastInputReason = "SKB_DROP_REASON_IP_INVALID_DEST";
-    return -errnoNumbers.EINVAL;
-  }
   if (ipv4IsLoopback(daddr)) {
     if (!inDevConf(dev, "route_localnet")) return inMartianDest(net, dev, daddr, saddr);
   } else if (ipv4IsLoopback(saddr)) {

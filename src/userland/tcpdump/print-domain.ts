@@ -156,7 +156,7 @@ function ndPrintn(c: Ctx, s: number, n: number): boolean {
 }
 
 /** util-print.c: unsigned_relts_print() — 1w2d3h4m5s */
-function unsignedReltsPrint(c: Ctx, secs: number): void {
+export function unsignedReltsPrint(c: Ctx, secs: number): void {
   const lengths = ["y", "w", "d", "h", "m", "s"];
   const seconds = [31536000, 604800, 86400, 3600, 60, 1];
   if (secs === 0) {

@@ -12,6 +12,7 @@
 import { sprintf } from "../lib/printf.ts";
 import { domainPrint, MULTICASTDNS_PORT, NAMESERVER_PORT } from "./print-domain.ts";
 import { grePrint } from "./print-gre.ts";
+import { igmpPrint } from "./print-igmp.ts";
 import { otvPrint, vxlanPrint, OTV_PORT, VXLAN_PORT } from "./print-vxlan.ts";
 
 export interface Ndo {
@@ -138,7 +139,7 @@ export function ip6ntop(a: Uint8Array): string {
   return `${head}::${tail}`;
 }
 
-function inCksum(b: Uint8Array, off: number, len: number, init = 0): number {
+export function inCksum(b: Uint8Array, off: number, len: number, init = 0): number {
   let sum = init;
   let i = off;
   const end = off + len;
@@ -459,6 +460,9 @@ function ipDemuxPrint(c: Ctx, bp: number, length: number, iph: number, fragmente
   switch (nh) {
     case 1:
       icmpPrint(c, bp, length, iph, fragmented);
+      return;
+    case 2:
+      igmpPrint(c, bp, length);
       return;
     case 17:
       udpPrint(c, bp, length, iph, fragmented);
