@@ -15,7 +15,7 @@ import { netdevCsumOffload } from "./netdev_features.ts";
 import type { Net } from "./net_namespace.ts";
 import type { Scheduler, Timer } from "../../sim/scheduler.ts";
 import type { Rng } from "../../sim/rng.ts";
-import { NETDEV_TX_OK, RX_HANDLER_CONSUMED, RX_HANDLER_ANOTHER, IFF_EBRIDGE } from "./netdevice.ts";
+import { NETDEV_TX_OK, RX_HANDLER_CONSUMED, RX_HANDLER_ANOTHER, IFF_EBRIDGE, IFF_DRIVER_TX_STATS } from "./netdevice.ts";
 import {
   IFF_UP, IFF_LOOPBACK, ETH_P_ALL,
   PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_LOOPBACK,
@@ -145,8 +145,8 @@ export function devQueueXmit(skb: SkBuff): number {
     xmitRecursion--;
   }
   if (rc === NETDEV_TX_OK) {
-    // the bridge counts in br_dev_xmit, loopback in loopback_xmit
-    if (!(dev.privFlags & IFF_EBRIDGE) && !(dev.flags & IFF_LOOPBACK)) {
+    // the bridge counts in br_dev_xmit, loopback in loopback_xmit, tunnels in iptunnel_xmit
+    if (!(dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_TX_STATS)) && !(dev.flags & IFF_LOOPBACK)) {
       dev.stats.tx_packets++;
       dev.stats.tx_bytes += len;
     }

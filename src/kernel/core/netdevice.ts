@@ -34,6 +34,9 @@ export const IFF_NO_QUEUE = 1 << 21;
 export const IFF_LIVE_ADDR_CHANGE = 1 << 15;
 export const IFF_OPENVSWITCH = 1 << 20;
 export const IFF_L3MDEV_MASTER = 1 << 17;
+/** emulator-internal: the driver counts its own TX packets and bytes (as every Linux driver
+ * does; devQueueXmit counts them for the drivers that do not) */
+export const IFF_DRIVER_TX_STATS = 1 << 30;
 
 export type RxHandler = (skb: SkBuff) => number; // RX_HANDLER_*; may replace skb.dev
 

@@ -30,7 +30,8 @@ import { readU16, readU32, writeU16, writeU32 } from "../../wire/addr.ts";
 import { IP_DF } from "../../wire/ipv4.ts";
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED } from "../../wire/icmp.ts";
 import { ipRouteOutputKey, flowi4, ipv4Mtu, type Rtable } from "../ipv4/route.ts";
-import { ipLocalOut, ipSelectIdent } from "../ipv4/ip_output.ts";
+import { ipLocalOut, ipLocalOutErrno, ipSelectIdent } from "../ipv4/ip_output.ts";
+import { ipStats } from "../ipv4/ip_input.ts";
 import { icmpSend } from "../ipv4/icmp.ts";
 import { requestModule, moduleLoaded, registerKernelModule, hostNets } from "./kmod.ts";
 
@@ -494,7 +495,7 @@ function tnlUpdatePmtu(dev: NetDevice, skb: SkBuff, rt: Rtable, df: number, inne
  * net/ipv4/ip_tunnel_core.c: iptunnel_xmit(): scrub, attach the route, push and fill the outer
  * IPv4 header (__ip_select_ident picks the ID even with DF), then ip_local_out().
  */
-export function iptunnelXmit(net: Net, rt: Rtable, skb: SkBuff, src: number, dst: number, proto: number, tos: number, ttl: number, df: number, mark: number): void {
+export function iptunnelXmit(net: Net, rt: Rtable, skb: SkBuff, src: number, dst: number, proto: number, tos: number, ttl: number, df: number, mark: number): number {
   /* skb_scrub_packet(skb, xnet) */
   skb.pktType = PACKET_HOST;
   skb.skbIif = 0;
@@ -522,7 +523,9 @@ export function iptunnelXmit(net: Net, rt: Rtable, skb: SkBuff, src: number, dst
   writeU16(b, o + 6, rt.rtMtuLocked ? 0 : df);
   skb.protocol = ETH_P_IP;
   skb.dev = rt.dev;
+  ipStats(net).OutRequests++; // __ip_local_out()
   ipLocalOut(net, skb);
+  return ipLocalOutErrno(skb);
 }
 
 /** NET_XMIT_DROP: the core does not count the frame as sent (the driver counted an error) */

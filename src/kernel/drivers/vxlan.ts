@@ -9,10 +9,14 @@
  *
  * `bridge fdb add|append|replace|del|show … dev vxlan0 [dst IP] [port P] [vni N] [via DEV]`
  * reach the FDB through ndo_fdb_add/del/dump (setNdoFdbOps; the bridge part's rtnl_fdb_*).
- * Not modelled yet: IPv6 underlay, multicast groups (IGMP join), nexthop ids, src_vni /
- * collect_metadata, proxy/l2miss/l3miss, GBP/GPE.
+ * A multicast `group` (with `dev`) is joined on that device while the vxlan device is up
+ * (vxlan_igmp_join through the socket's membership list: IGMP reports, the device's filter);
+ * what floods to it leaves with TTL 1 unless `ttl` says otherwise, and comes back in through
+ * the group's local multicast route.
+ * Not modelled yet: IPv6 underlay, nexthop ids, src_vni / collect_metadata, vnifilter,
+ * proxy/l2miss/l3miss, GBP/GPE.
  */
-import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, NET_ADDR_RANDOM, NET_ADDR_SET } from "../core/netdevice.ts";
+import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, IFF_DRIVER_TX_STATS, NET_ADDR_RANDOM, NET_ADDR_SET } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
@@ -20,10 +24,14 @@ import type { InfoData, IflaAttrs, NdaAttrs, NeighMsg } from "../uapi/rtnetlink.
 import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP, ARPHRD_ETHER, PACKET_HOST } from "../uapi/if.ts";
 import { registerNetdevice, unregisterNetdevice, ethMacAddr, devGetByIndex, isValidEtherAddr } from "../core/dev.ts";
 import { rtnlLinkRegister, setNdoFdbOps, type RtnlLinkKind } from "../core/rtnetlink.ts";
+import { registerNetdeviceNotifier, NETDEV_UNREGISTER, NOTIFY_DONE } from "../core/notifier.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netifRx, netSched } from "../core/dev_path.ts";
 import { setEthtoolOps, ethtoolGetLinkKsettings } from "../core/dev_ioctl.ts";
-import { readU16, readU32, writeU16, writeU32, macToString } from "../../wire/addr.ts";
+import { readU16, readU32, writeU16, writeU32, macToString, ipv4IsMulticast } from "../../wire/addr.ts";
+import { ipMcIncGroup, ipMcDecGroup } from "../ipv4/igmp.ts";
+import { devInDevice } from "../ipv4/devinet.ts";
+import { ipv4Sysctl } from "../ipv4/icmp.ts";
 import { ipRouteOutputKey, flowi4 } from "../ipv4/route.ts";
 import { udpTunnelSockSet } from "../ipv4/udp.ts";
 import { iptunnelXmit } from "./ip_tunnel.ts";
@@ -180,9 +188,16 @@ function vxlanXmitOne(skb: SkBuff, dev: NetDevice, rdst: VxlanRdst): void {
     writeU16(b(), o + 6, c);
   }
   let ttl = cfg.ttl;
+  if (!ttl && ipv4IsMulticast(dst)) ttl = 1;
   if (!ttl) ttl = 64; // ip4_dst_hoplimit()
   const tos = cfg.tos === 1 ? 0 : cfg.tos;
-  iptunnelXmit(v.net, rt, skb, fl4.saddr, dst, IPPROTO_UDP, tos, ttl, 0, skb.mark);
+  const err = iptunnelXmit(v.net, rt, skb, fl4.saddr, dst, IPPROTO_UDP, tos, ttl, 0, skb.mark);
+  /* iptunnel_xmit_stats(): what follows the inner Ethernet header, or a drop */
+  if (err) dev.stats.tx_dropped++;
+  else {
+    dev.stats.tx_packets++;
+    dev.stats.tx_bytes += innerLen - 14;
+  }
 }
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_xmit() */
@@ -245,8 +260,13 @@ function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
   }
   const vni = readU32(b, h + 4) >>> 8;
   const dev = vxlanFindVni(net, port, vni);
-  if (!dev || !(dev.flags & IFF_UP)) {
+  if (!dev) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND", "vxlan_rcv");
+    return;
+  }
+  if (!(dev.flags & IFF_UP)) {
+    dev.stats.rx_dropped++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "vxlan_rcv");
     return;
   }
   const v = priv(dev);
@@ -273,24 +293,94 @@ function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
   skb.networkHeader = -1;
   skb.transportHeader = -1;
   skb.dev = dev;
+  /* dev_dstats_rx_add(vxlan->dev, skb->len) after eth_type_trans(): the core counts the
+   * whole frame */
+  dev.stats.rx_bytes -= 14;
   netifRx(skb);
+}
+
+/** vxlan_sock_release(): the socket on the port closes with its last open device (and its
+ * memberships with it: ip_mc_drop_socket()) */
+function vxlanSockRelease(v: VxlanDev, dev: NetDevice): void {
+  const port = v.cfg.dstPort;
+  for (const d of vnNet(v.net)) if (d !== dev && d.flags & IFF_UP && priv(d).cfg.dstPort === port) return;
+  for (const key of [...sockGroups(v.net, port)]) {
+    const [group, ifindex] = key.split("/").map(Number) as [number, number];
+    ipMcLeaveGroup(v, group, ifindex);
+  }
+  udpTunnelSockSet(v.net, port, undefined);
+}
+
+/** the vxlan socket of (namespace, port)'s multicast memberships (inet->mc_list), as
+ * "group/ifindex" */
+const sockMc = new WeakMap<Net, Map<number, Set<string>>>();
+
+function sockGroups(net: Net, port: number): Set<string> {
+  let m = sockMc.get(net);
+  if (!m) sockMc.set(net, (m = new Map()));
+  let g = m.get(port);
+  if (!g) m.set(port, (g = new Set()));
+  return g;
+}
+
+/** net/ipv4/igmp.c: __ip_mc_join_group() on the vxlan socket */
+function ipMcJoinGroup(v: VxlanDev, group: number, ifindex: number): KErr | undefined {
+  const lower = devGetByIndex(v.net, ifindex);
+  if (!lower || !devInDevice(lower)) return kerr("ENODEV");
+  const groups = sockGroups(v.net, v.cfg.dstPort);
+  const key = `${group}/${ifindex}`;
+  if (groups.has(key)) return kerr("EADDRINUSE");
+  if (groups.size >= ipv4Sysctl(v.net).igmpMaxMemberships) return kerr("ENOBUFS");
+  groups.add(key);
+  ipMcIncGroup(lower, group);
+  return undefined;
+}
+
+/** net/ipv4/igmp.c: ip_mc_leave_group() on the vxlan socket */
+function ipMcLeaveGroup(v: VxlanDev, group: number, ifindex: number): void {
+  const groups = sockGroups(v.net, v.cfg.dstPort);
+  if (!groups.delete(`${group}/${ifindex}`)) return;
+  const lower = devGetByIndex(v.net, ifindex);
+  if (lower) ipMcDecGroup(lower, group);
+}
+
+/** drivers/net/vxlan/vxlan_multicast.c: vxlan_multicast_join() (a group already joined
+ * through the shared socket is fine) */
+function vxlanMulticastJoin(v: VxlanDev): KErr | undefined {
+  if (!ipv4IsMulticast(v.cfg.remote)) return undefined;
+  const err = ipMcJoinGroup(v, v.cfg.remote, v.cfg.link);
+  return err && err.errno !== "EADDRINUSE" ? err : undefined;
+}
+
+/** drivers/net/vxlan/vxlan_multicast.c: vxlan_group_used() — another open device of the same
+ * socket uses the group on the same device */
+function vxlanGroupUsed(v: VxlanDev, dev: NetDevice): boolean {
+  for (const d of vnNet(v.net)) {
+    if (d === dev || !(d.flags & IFF_UP)) continue;
+    const o = priv(d).cfg;
+    if (o.dstPort === v.cfg.dstPort && o.remote === v.cfg.remote && o.link === v.cfg.link) return true;
+  }
+  return false;
 }
 
 const vxlanNetdevOps = {
   startXmit: vxlanXmit,
   setMacAddress: ethMacAddr,
-  /** vxlan_open(): the UDP socket on the port */
+  /** vxlan_open(): the UDP socket on the port, then the group (vxlan_multicast_join) */
   open: (dev: NetDevice): KErr | undefined => {
     const v = priv(dev);
     const port = v.cfg.dstPort;
     udpTunnelSockSet(v.net, port, (skb) => vxlanRcv(v.net, port, skb));
-    return undefined;
+    const err = vxlanMulticastJoin(v);
+    if (err) vxlanSockRelease(v, dev);
+    return err;
   },
-  /** vxlan_stop(): the socket goes when no device of the namespace uses the port */
+  /** vxlan_stop(): leave the group unless another open device of the socket is in it, then
+   * the socket goes when no device of the namespace uses the port */
   stop: (dev: NetDevice): void => {
     const v = priv(dev);
-    for (const d of vnNet(v.net)) if (d !== dev && d.flags & IFF_UP && priv(d).cfg.dstPort === v.cfg.dstPort) return;
-    udpTunnelSockSet(v.net, v.cfg.dstPort, undefined);
+    if (ipv4IsMulticast(v.cfg.remote) && !vxlanGroupUsed(v, dev)) ipMcLeaveGroup(v, v.cfg.remote, v.cfg.link);
+    vxlanSockRelease(v, dev);
     /* vxlan_flush(): learned entries go */
     for (const [k, f] of v.fdb) if (!f.permanent) v.fdb.delete(k);
   },
@@ -331,7 +421,7 @@ function vxlanSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
   const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, vxlanNetdevOps, addr,
     new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
   dev.addrAssignType = given || net.host.world.labMode ? NET_ADDR_SET : NET_ADDR_RANDOM;
-  dev.privFlags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE;
+  dev.privFlags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE | IFF_DRIVER_TX_STATS;
   dev.mtu = 1500;
   dev.minMtu = 68;
   dev.maxMtu = 65535;
@@ -389,13 +479,15 @@ function vxlanNewlink(dev: NetDevice, p: { net: Net; attrs: IflaAttrs; data: Inf
   if (e) return e;
   /* vxlan_config_validate() (IPv4 only here: use_ipv6 is false) */
   if (v.cfg.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
-  if ((v.cfg.remote >>> 28) === 0xe) return kerr("EPFNOSUPPORT", "Multicast groups are not modelled");
-  if (vxlanFindVni(p.net, v.cfg.dstPort, v.cfg.vni)) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
+  if (ipv4IsMulticast(v.cfg.saddr)) return kerr("EINVAL", "Local address cannot be multicast");
   let lower: NetDevice | undefined;
   if (v.cfg.link) {
     lower = devGetByIndex(p.net, v.cfg.link);
     if (!lower) return kerr("ENODEV", "Invalid local interface, device not found");
+  } else if (ipv4IsMulticast(v.cfg.remote)) {
+    return kerr("EINVAL", "Local interface required for multicast remote destination");
   }
+  if (vxlanFindVni(p.net, v.cfg.dstPort, v.cfg.vni)) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
   /* vxlan_config_apply() */
   if (p.attrs.IFLA_MTU === undefined && lower) dev.mtu = lower.mtu - VXLAN_HEADROOM;
   if (lower) {
@@ -633,10 +725,20 @@ export const vxlanLinkOps: RtnlLinkKind = {
 let done = false;
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_init_module() */
+/** drivers/net/vxlan/vxlan_core.c: vxlan_netdevice_event() ->
+ * vxlan_handle_lowerdev_unregister(): a device whose lower device goes (deleted, or moved to
+ * another namespace) goes with it */
+function vxlanNetdeviceEvent(event: number, dev: NetDevice): number {
+  if (event !== NETDEV_UNREGISTER) return NOTIFY_DONE;
+  for (const d of [...vnNet(dev.net)]) if (priv(d).cfg.link === dev.ifindex) vxlanLinkOps.dellink?.(d);
+  return NOTIFY_DONE;
+}
+
 export function vxlanInit(): void {
   if (done) return;
   done = true;
   rtnlLinkRegister(vxlanLinkOps);
+  registerNetdeviceNotifier(vxlanNetdeviceEvent);
   registerKernelModule({ name: "vxlan", size: 147456, deps: ["ip6_udp_tunnel", "udp_tunnel"], aliases: ["rtnl-link-vxlan"] });
   void USEC_PER_SEC;
 }
