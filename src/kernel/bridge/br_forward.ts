@@ -5,6 +5,7 @@
  * receive path pulled it, br_dev_xmit pulls it); br_dev_queue_push_xmit() pushes it back.
  */
 import type { SkBuff } from "../core/skbuff.ts";
+import { brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook } from "../netfilter/core.ts";
 import { devQueueXmit, kfreeSkbReason } from "./br_compat.ts";
 import {
@@ -85,6 +86,8 @@ export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: b
     if (pktType === BR_PKT_MULTICAST && !(p.flags & BR_MCAST_FLOOD) && skb.dev !== br.dev) continue;
     if (pktType === BR_PKT_BROADCAST && !(p.flags & BR_BCAST_FLOOD) && skb.dev !== br.dev) continue;
     if (!shouldDeliver(p, skb)) continue;
+    // maybe_deliver(): an IGMP/MLD message counts as sent on each port it leaves by
+    brMulticastCount(br, p, skb, BR_MCAST_DIR_TX);
     if (prev) __brForward(prev, skb.copy(), localOrig);
     prev = p;
   }

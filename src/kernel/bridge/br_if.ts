@@ -12,12 +12,12 @@ import { type KErr, kerr, isKErr } from "../uapi/errno.ts";
 import { ethtoolGetLinkKsettings, ethtoolOpGetLink, setEthtoolOps } from "../core/dev_ioctl.ts";
 import {
   devSetAllmulti, devSetPromiscuity, netdevMasterUpperDevLink, netdevRxHandlerRegister, netdevRxHandlerUnregister,
-  netdevUpperDevUnlink, netRng, netScheduler, registerNetdevice, unregisterNetdevice, devSetMtu, setNetnsLocal,
+  netdevUpperDevUnlink, netRng, netScheduler, registerNetdevice, unregisterNetdevice, devSetMtu, setNetnsLocal, kfreeSkbReason,
 } from "./br_compat.ts";
 import { brFdbChangeMacAddress, brFdbDeleteByPort, brFdbFind, fdbAddLocal } from "./br_fdb.ts";
 import { BR_PKT_BROADCAST, BR_PKT_MULTICAST, BR_PKT_UNICAST, brFlood, brForward } from "./br_forward.ts";
 import { brHandleFrame } from "./br_input.ts";
-import { brMulticastOpen, brMulticastStop } from "./br_multicast.ts";
+import { brMulticastOpen, brMulticastStop, brMulticastRcv } from "./br_multicast.ts";
 import {
   BR_MAX_PORTS, BR_STATE_DISABLED, brFromDev, brPortGet, isMulticastEther, isValidEther, NetBridge,
   NetBridgePort,
@@ -43,6 +43,11 @@ function brDevXmit(skb: SkBuff, dev: NetDevice): number {
   skb.pull(14);
   if (isMulticastEther(dest)) {
     const bc = dest.every((b) => b === 0xff);
+    // the bridge's own IGMP/MLD go through br_multicast_rcv() too (no port: counted on it)
+    if (!bc && brMulticastRcv(br, undefined, skb) < 0) {
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+      return 0;
+    }
     brFlood(br, skb, bc ? BR_PKT_BROADCAST : BR_PKT_MULTICAST, false, true);
   } else {
     const dst = brFdbFind(br, dest, 0);

@@ -9,6 +9,7 @@ import { IFF_PROMISC, PACKET_HOST, PACKET_LOOPBACK } from "../uapi/if.ts";
 import { NFPROTO_BRIDGE, NF_BR_LOCAL_IN, NF_BR_PRE_ROUTING, nfHook } from "../netfilter/core.ts";
 import { kfreeSkbReason, netifReceiveSkb, netScheduler } from "./br_compat.ts";
 import { brStpRcv } from "./br_stp.ts";
+import { brMulticastRcv, brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { brFdbFind, brFdbUpdate } from "./br_fdb.ts";
 import { BR_PKT_BROADCAST, BR_PKT_MULTICAST, BR_PKT_UNICAST, brFlood, brForward, ethHdr } from "./br_forward.ts";
 import {
@@ -28,6 +29,8 @@ export function brPassFrameUp(br: NetBridge, skb: SkBuff): void {
   brdev.stats.rx_packets++;
   brdev.stats.rx_bytes += skb.len;
   skb.dev = brdev;
+  // an IGMP/MLD message up to the host counts as sent by the bridge
+  brMulticastCount(br, undefined, skb, BR_MCAST_DIR_TX);
   nfHook(NFPROTO_BRIDGE, NF_BR_LOCAL_IN, brdev.net, skb, indev, undefined, brNetifReceiveSkb);
 }
 
@@ -62,8 +65,12 @@ export function brHandleFrameFinish(skb: SkBuff): void {
       pktType = BR_PKT_BROADCAST;
       localRcv = true;
     } else {
-      // no mdb (br_multicast_rcv learns nothing here): flooded and received locally
       pktType = BR_PKT_MULTICAST;
+      if (brMulticastRcv(br, p, skb) < 0) {
+        kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+        return;
+      }
+      // no mdb (br_multicast_rcv learns nothing here): flooded and received locally
       localRcv = true;
       br.dev.stats.multicast++;
     }

@@ -2,8 +2,16 @@
  * net/bridge/br_multicast.c, the part this model keeps: with snooping on, an open bridge joins
  * the multicast router discovery groups (br_multicast_join_snoopers: 224.0.0.106 and ff02::6a),
  * which puts 01:00:5e:00:00:6a and 33:33:00:00:00:6a on the bridge's multicast list (shown
- * by `bridge fdb show` as `self permanent`). No mdb: multicast is flooded.
+ * by `bridge fdb show` as `self permanent`). br_multicast_rcv() checks IGMP and MLD messages
+ * (ip_mc_check_igmp, ipv6_mc_check_mld: a broken one is dropped) and, with
+ * mcast_stats_enabled, counts them per bridge and port (`ip link xstats type bridge`). No mdb:
+ * multicast is flooded.
  */
+import type { SkBuff } from "../core/skbuff.ts";
+import type { NetBridgePort, BrMcastStats } from "./br_private.ts";
+import { ETH_P_IP, ETH_P_IPV6 } from "../uapi/if.ts";
+import { ipComputeCsum } from "../../wire/checksum.ts";
+import { icmpv6Csum } from "../ipv6/ip6_output.ts";
 import type { NetBridge } from "./br_private.ts";
 import { ipMcIncGroup, ipMcDecGroup, INADDR_ALLSNOOPERS_GROUP } from "../ipv4/igmp.ts";
 import { ipv6DevMcInc, ipv6DevMcDec } from "../ipv6/mcast.ts";
@@ -43,4 +51,172 @@ export function brMulticastToggle(br: NetBridge, val: number): void {
   if (!br.dev.isUp()) return;
   if (on) brMulticastJoinSnoopers(br);
   else brMulticastLeaveSnoopers(br);
+}
+
+export const BR_MCAST_DIR_RX = 0;
+export const BR_MCAST_DIR_TX = 1;
+
+const IPPROTO_IGMP = 2;
+const IPPROTO_ICMPV6 = 58;
+/** IGMP and MLD message types */
+const IGMP_HOST_MEMBERSHIP_QUERY = 0x11;
+const IGMP_HOST_MEMBERSHIP_REPORT = 0x12;
+const IGMPV2_HOST_MEMBERSHIP_REPORT = 0x16;
+const IGMP_HOST_LEAVE_MESSAGE = 0x17;
+const IGMPV3_HOST_MEMBERSHIP_REPORT = 0x22;
+const ICMPV6_MGM_QUERY = 130;
+const ICMPV6_MGM_REPORT = 131;
+const ICMPV6_MGM_REDUCTION = 132;
+const ICMPV6_MLD2_REPORT = 143;
+const EINVAL = -22;
+const ENOMSG = -42;
+
+/**
+ * net/ipv4/igmp.c: ip_mc_check_igmp() over the IPv4 packet at `o`: the IGMP type of a sane
+ * message, ENOMSG for a packet that is not IGMP (or an unknown type), EINVAL for a broken one.
+ */
+function ipMcCheckIgmp(b: Uint8Array, o: number, end: number): number {
+  if (end - o < 20 || b[o]! >> 4 !== 4) return EINVAL;
+  const ihl = (b[o]! & 0xf) * 4;
+  if (ihl < 20 || end - o < ihl || ipComputeCsum(b, o, ihl) !== 0) return EINVAL;
+  const totLen = (b[o + 2]! << 8) | b[o + 3]!;
+  if (end - o < totLen || totLen < ihl) return EINVAL;
+  if (b[o + 9] !== IPPROTO_IGMP) return ENOMSG;
+  const t = o + ihl;
+  const tlen = totLen - ihl;
+  if (tlen < 8 || ipComputeCsum(b, t, tlen) !== 0) return EINVAL;
+  const type = b[t]!;
+  switch (type) {
+    case IGMP_HOST_LEAVE_MESSAGE:
+    case IGMP_HOST_MEMBERSHIP_REPORT:
+    case IGMPV2_HOST_MEMBERSHIP_REPORT:
+      return type;
+    case IGMPV3_HOST_MEMBERSHIP_REPORT:
+      return tlen >= 8 ? type : EINVAL;
+    case IGMP_HOST_MEMBERSHIP_QUERY: {
+      if (tlen !== 8 && tlen < 12) return EINVAL;
+      // a general query (group 0) goes to 224.0.0.1
+      const group = ((b[t + 4]! << 24) | (b[t + 5]! << 16) | (b[t + 6]! << 8) | b[t + 7]!) >>> 0;
+      const daddr = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
+      if (!group && daddr !== 0xe0000001) return EINVAL;
+      return type;
+    }
+    default:
+      return ENOMSG;
+  }
+}
+
+/**
+ * net/ipv6/mcast_snoop.c: ipv6_mc_check_mld() over the IPv6 packet at `o`: an MLD message
+ * comes after a hop-by-hop header; ENOMSG for anything else (ENODATA, another ICMPv6 type,
+ * reads the same here), EINVAL for a broken one.
+ */
+function ipv6McCheckMld(b: Uint8Array, o: number, end: number): number {
+  if (end - o < 40 || b[o]! >> 4 !== 6) return EINVAL;
+  const plen = (b[o + 4]! << 8) | b[o + 5]!;
+  const last = o + 40 + plen;
+  if (end < last || plen === 0) return EINVAL;
+  if (b[o + 6] !== 0) return ENOMSG; // not IPPROTO_HOPOPTS
+  let nh = 0;
+  let off = o + 40;
+  // ipv6_skip_exthdr()
+  while (nh === 0 || nh === 43 || nh === 60 || nh === 44) {
+    if (off + 8 > last) return EINVAL;
+    const next = b[off]!;
+    off += nh === 44 ? 8 : (b[off + 1]! + 1) * 8;
+    nh = next;
+  }
+  if (nh !== IPPROTO_ICMPV6) return ENOMSG;
+  const tlen = last - off;
+  if (tlen < 4 || icmpv6Csum(b, off, tlen, b.subarray(o + 8, o + 24), b.subarray(o + 24, o + 40)) !== 0xffff) return EINVAL;
+  if (tlen < 24) return ENOMSG; // sizeof(struct mld_msg): -ENODATA
+  const type = b[off]!;
+  switch (type) {
+    case ICMPV6_MGM_REDUCTION:
+    case ICMPV6_MGM_REPORT:
+      return type;
+    case ICMPV6_MLD2_REPORT:
+      return tlen >= 8 ? type : EINVAL;
+    case ICMPV6_MGM_QUERY: {
+      // link-local source; an MLDv2 query is at least 28 bytes; a general one goes to ff02::1
+      if (b[o + 8] !== 0xfe || (b[o + 9]! & 0xc0) !== 0x80) return EINVAL;
+      if (tlen !== 24 && tlen < 28) return EINVAL;
+      let any = true;
+      for (let i = 0; i < 16; i++) if (b[off + 8 + i]) any = false;
+      let allNodes = b[o + 24] === 0xff && b[o + 25] === 0x02 && b[o + 39] === 1;
+      for (let i = 26; i < 39; i++) if (b[o + i]) allNodes = false;
+      if (any && !allNodes) return EINVAL;
+      return type;
+    }
+    default:
+      return ENOMSG;
+  }
+}
+
+/**
+ * br_multicast_rcv() with snooping on: note the IGMP/MLD type in the skb's control block
+ * (br_multicast_igmp_type) and count it received on the port (or on the bridge, for what the
+ * bridge itself sends: br_dev_xmit passes no port). A broken message is an error: the caller
+ * drops the frame. skb.data is at the network header.
+ */
+export function brMulticastRcv(br: NetBridge, p: NetBridgePort | undefined, skb: SkBuff): number {
+  const cb = (skb.brInputCb ??= {});
+  cb.igmp = 0;
+  if (!br.multicastSnooping) return 0;
+  const v4 = skb.protocol === ETH_P_IP;
+  if (!v4 && skb.protocol !== ETH_P_IPV6) return 0;
+  const r = v4 ? ipMcCheckIgmp(skb.buf, skb.data, skb.tail) : ipv6McCheckMld(skb.buf, skb.data, skb.tail);
+  if (r === ENOMSG) return 0;
+  if (r < 0) {
+    // br_multicast_err_count()
+    if (br.multicastStatsEnabled) {
+      const st = p ? p.mcastStats : br.mcastStats;
+      if (v4) st.igmpParseErrors++;
+      else st.mldParseErrors++;
+    }
+    return r;
+  }
+  cb.igmp = r;
+  brMulticastCount(br, p, skb, BR_MCAST_DIR_RX);
+  return 0;
+}
+
+/** br_multicast_count() -> br_mcast_stats_add(): an IGMP/MLD message (the type
+ * br_multicast_rcv noted) in direction `dir` on port `p` or the bridge */
+export function brMulticastCount(br: NetBridge, p: NetBridgePort | undefined, skb: SkBuff, dir: number): void {
+  const type = skb.brInputCb?.igmp;
+  if (!type || !br.multicastStatsEnabled) return;
+  const st: BrMcastStats = p ? p.mcastStats : br.mcastStats;
+  const b = skb.buf;
+  const o = skb.data; // the network header (the bridge works on pulled frames)
+  if (skb.protocol === ETH_P_IP) {
+    switch (type) {
+      case IGMP_HOST_MEMBERSHIP_REPORT: st.igmpV1reports[dir]++; break;
+      case IGMPV2_HOST_MEMBERSHIP_REPORT: st.igmpV2reports[dir]++; break;
+      case IGMPV3_HOST_MEMBERSHIP_REPORT: st.igmpV3reports[dir]++; break;
+      case IGMP_HOST_LEAVE_MESSAGE: st.igmpLeaves[dir]++; break;
+      case IGMP_HOST_MEMBERSHIP_QUERY: {
+        const ihl = (b[o]! & 0xf) * 4;
+        const tlen = ((b[o + 2]! << 8) | b[o + 3]!) - ihl;
+        if (tlen !== 8) st.igmpV3queries[dir]++;
+        else if (!b[o + ihl + 1]) st.igmpV1queries[dir]++;
+        else st.igmpV2queries[dir]++;
+        break;
+      }
+    }
+  } else if (skb.protocol === ETH_P_IPV6) {
+    switch (type) {
+      case ICMPV6_MGM_REPORT: st.mldV1reports[dir]++; break;
+      case ICMPV6_MLD2_REPORT: st.mldV2reports[dir]++; break;
+      case ICMPV6_MGM_REDUCTION: st.mldLeaves[dir]++; break;
+      case ICMPV6_MGM_QUERY: {
+        // the MLD message's length: what follows the extension headers
+        const plen = (b[o + 4]! << 8) | b[o + 5]!;
+        const hbh = (b[o + 41]! + 1) * 8;
+        if (plen - hbh !== 24) st.mldV2queries[dir]++;
+        else st.mldV1queries[dir]++;
+        break;
+      }
+    }
+  }
 }

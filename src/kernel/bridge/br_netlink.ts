@@ -15,6 +15,8 @@ import {
 } from "../uapi/rtnetlink.ts";
 import { devGetFlags, devSetPromiscuity, validateEtherAddrAttr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
 import { IF_OPER_DOWN } from "../uapi/if.ts";
+import { IFLA_STATS_LINK_XSTATS, type LinkXstats, type BrMcastStatsAttr } from "../uapi/rtnetlink.ts";
+import type { BrMcastStats } from "./br_private.ts";
 import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
 import { brFdbFind, brFdbFlush, brFdbDeleteByPort, fdbDelete, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
 import { brDevDelete, isBridgeDev } from "./br_if.ts";
@@ -239,6 +241,41 @@ export function brValidate(p: NewlinkParams): KErr | undefined {
   return validateEtherAddrAttr(p.attrs.IFLA_ADDRESS);
 }
 
+/** struct br_mcast_stats as the attribute carries it */
+function mcastStatsAttr(m: BrMcastStats): BrMcastStatsAttr {
+  const d = (v: [number, number]): [number, number] => [v[0], v[1]];
+  return {
+    igmp_v1queries: d(m.igmpV1queries), igmp_v2queries: d(m.igmpV2queries), igmp_v3queries: d(m.igmpV3queries),
+    igmp_leaves: d(m.igmpLeaves), igmp_v1reports: d(m.igmpV1reports), igmp_v2reports: d(m.igmpV2reports),
+    igmp_v3reports: d(m.igmpV3reports), igmp_parse_errors: m.igmpParseErrors,
+    mld_v1queries: d(m.mldV1queries), mld_v2queries: d(m.mldV2queries), mld_leaves: d(m.mldLeaves),
+    mld_parse_errors: m.mldParseErrors, mld_v1reports: d(m.mldV1reports), mld_v2reports: d(m.mldV2reports),
+  };
+}
+
+/** br_fill_linkxstats(): the bridge's or a port's multicast statistics (zeros while
+ * mcast_stats_enabled is off: br_multicast_count() counts nothing then), and a port's STP
+ * counters. No per-VLAN entries: VLAN filtering is not in the modelled kernel. */
+function brFillLinkxstats(dev: NetDevice, attr: number): LinkXstats | undefined {
+  if (attr === IFLA_STATS_LINK_XSTATS) {
+    const br = brFromDev(dev);
+    if (!br) return undefined;
+    return { LINK_XSTATS_TYPE_BRIDGE: { BRIDGE_XSTATS_MCAST: mcastStatsAttr(br.mcastStats) } };
+  }
+  const p = brPortGet(dev);
+  if (!p) return undefined;
+  const x = p.stpXstats;
+  return {
+    LINK_XSTATS_TYPE_BRIDGE: {
+      BRIDGE_XSTATS_MCAST: mcastStatsAttr(p.mcastStats),
+      BRIDGE_XSTATS_STP: {
+        transition_blk: x.transitionBlk, transition_fwd: x.transitionFwd, rx_bpdu: x.rxBpdu, tx_bpdu: x.txBpdu,
+        rx_tcn: x.rxTcn, tx_tcn: x.txTcn,
+      },
+    },
+  };
+}
+
 export const brLinkOps: RtnlLinkOps = {
   kind: "bridge",
   slaveKind: "bridge",
@@ -246,6 +283,7 @@ export const brLinkOps: RtnlLinkOps = {
   fillSlaveInfo: brPortFillSlaveInfo,
   changelink: brChangelink,
   changeSlave: brPortSlaveChangelink,
+  fillLinkxstats: brFillLinkxstats,
   /** br_dev_delete(): ports released, then the device unregistered */
   dellink(dev: NetDevice) {
     const br = brFromDev(dev);

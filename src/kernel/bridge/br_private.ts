@@ -92,6 +92,31 @@ export interface BrVlan {
   flags: number;
 }
 
+/** struct br_mcast_stats: per direction [RX, TX] */
+export interface BrMcastStats {
+  igmpV1queries: [number, number]; igmpV2queries: [number, number]; igmpV3queries: [number, number];
+  igmpLeaves: [number, number];
+  igmpV1reports: [number, number]; igmpV2reports: [number, number]; igmpV3reports: [number, number];
+  igmpParseErrors: number;
+  mldV1queries: [number, number]; mldV2queries: [number, number]; mldLeaves: [number, number];
+  mldParseErrors: number;
+  mldV1reports: [number, number]; mldV2reports: [number, number];
+}
+
+export function newMcastStats(): BrMcastStats {
+  return {
+    igmpV1queries: [0, 0], igmpV2queries: [0, 0], igmpV3queries: [0, 0], igmpLeaves: [0, 0],
+    igmpV1reports: [0, 0], igmpV2reports: [0, 0], igmpV3reports: [0, 0], igmpParseErrors: 0,
+    mldV1queries: [0, 0], mldV2queries: [0, 0], mldLeaves: [0, 0], mldParseErrors: 0,
+    mldV1reports: [0, 0], mldV2reports: [0, 0],
+  };
+}
+
+/** struct bridge_stp_xstats */
+export interface BrStpXstats {
+  transitionBlk: number; transitionFwd: number; rxBpdu: number; txBpdu: number; rxTcn: number; txTcn: number;
+}
+
 export class NetBridgePort {
   portNo = 0;
   portId = 0;
@@ -114,6 +139,10 @@ export class NetBridgePort {
   holdTimer: Timer;
   vlans = new Map<number, BrVlan>();
   pvid = 0;
+  /** p->mcast_stats (counted while the bridge's mcast_stats_enabled is on) */
+  mcastStats = newMcastStats();
+  /** p->stp_xstats */
+  stpXstats: BrStpXstats = { transitionBlk: 0, transitionFwd: 0, rxBpdu: 0, txBpdu: 0, rxTcn: 0, txTcn: 0 };
   constructor(
     readonly br: NetBridge,
     readonly dev: NetDevice,
@@ -167,6 +196,8 @@ export class NetBridge {
   queryResponseInterval = 1000;
   startupQueryInterval = 3124;
   multicastStatsEnabled = 0;
+  /** br->mcast_stats */
+  mcastStats = newMcastStats();
   igmpVersion = 2;
   mldVersion = 1;
   nfCallIptables = 0;

@@ -52,6 +52,14 @@ export function brLogState(p: NetBridgePort): void {
 export function brSetState(p: NetBridgePort, state: number): void {
   p.state = state;
   brLogState(p);
+  countTransition(p);
+}
+
+/** br_set_state()'s stp_xstats: transitions to blocking and forwarding under kernel STP */
+function countTransition(p: NetBridgePort): void {
+  if (p.br.stpEnabled !== BR_KERNEL_STP) return;
+  if (p.state === BR_STATE_BLOCKING) p.stpXstats.transitionBlk++;
+  else if (p.state === BR_STATE_FORWARDING) p.stpXstats.transitionFwd++;
 }
 
 /** br_get_port() */
@@ -288,6 +296,7 @@ function brMakeForwarding(p: NetBridgePort): void {
   if (p.state !== BR_STATE_BLOCKING) return;
   if (br.stpEnabled === BR_NO_STP || br.forwardDelay === 0) {
     p.state = BR_STATE_FORWARDING;
+    countTransition(p);
     brTopologyChangeDetection(br);
     p.forwardDelayTimer.cancel();
   } else if (br.stpEnabled === BR_KERNEL_STP) p.state = BR_STATE_LISTENING;
@@ -329,6 +338,7 @@ function brTopologyChangeAcknowledge(p: NetBridgePort): void {
 
 /** br_received_config_bpdu() */
 function brReceivedConfigBpdu(p: NetBridgePort, bpdu: ConfigBpdu): void {
+  p.stpXstats.rxBpdu++;
   const br = p.br;
   const wasRoot = brIsRootBridge(br);
   if (brSupersedesPortInfo(p, bpdu)) {
@@ -355,6 +365,7 @@ function brReceivedConfigBpdu(p: NetBridgePort, bpdu: ConfigBpdu): void {
 
 /** br_received_tcn_bpdu() */
 function brReceivedTcnBpdu(p: NetBridgePort): void {
+  p.stpXstats.rxTcn++;
   if (brIsDesignatedPort(p)) {
     netPrintk(p.br.dev.net, `${p.br.dev.name}: port ${p.portNo}(${p.dev.name}) received tcn bpdu`);
     brTopologyChangeDetection(p.br);
@@ -425,12 +436,14 @@ function brSendConfigBpdu(p: NetBridgePort, bpdu: ConfigBpdu): void {
   setTicks(buf, 31, bpdu.helloTime);
   setTicks(buf, 33, bpdu.forwardDelay);
   brSendBpdu(p, buf);
+  p.stpXstats.txBpdu++;
 }
 
 /** br_send_tcn_bpdu() */
 function brSendTcnBpdu(p: NetBridgePort): void {
   if (p.br.stpEnabled !== BR_KERNEL_STP) return;
   brSendBpdu(p, new Uint8Array([0, 0, 0, BPDU_TYPE_TCN]));
+  p.stpXstats.txTcn++;
 }
 
 /** br_stp_rcv(): a frame to the STP group address received on port `p` (the LLC layer's
@@ -508,6 +521,7 @@ export function brForwardDelayTimerExpired(p: NetBridgePort): void {
     p.forwardDelayTimer.mod(now(br) + br.forwardDelay);
   } else if (p.state === BR_STATE_LEARNING) {
     p.state = BR_STATE_FORWARDING;
+    countTransition(p);
     if (brIsDesignatedForSomePort(br)) {
       brLogState(p);
       brTopologyChangeDetection(br);

@@ -3,7 +3,7 @@
  * Behaviour lives in dev.ts (open/close/flags/carrier/promiscuity/xmit/receive), the drivers
  * (drivers/*.ts) and the protocol layers; this file is the data.
  */
-import type { LinkStats64, InfoData } from "../uapi/rtnetlink.ts";
+import type { LinkStats64, InfoData, LinkXstats } from "../uapi/rtnetlink.ts";
 import type { KErr } from "../uapi/errno.ts";
 import type { SkBuff } from "./skbuff.ts";
 import type { Net } from "./net_namespace.ts";
@@ -79,6 +79,9 @@ export interface RtnlLinkOps {
   changeSlave?(dev: NetDevice, slave: NetDevice, data: InfoData): KErr | undefined;
   /** dellink (veth deletes its peer too) */
   dellink?(dev: NetDevice): void;
+  /** fill_linkxstats: the kind's extended statistics of `dev` (attr IFLA_STATS_LINK_XSTATS)
+   * or of a port of it (IFLA_STATS_LINK_XSTATS_SLAVE) */
+  fillLinkxstats?(dev: NetDevice, attr: number): LinkXstats | undefined;
 }
 
 /** include/linux/netdevice.h: sysctl_dev_name_is_allowed() — a device may not take the name of

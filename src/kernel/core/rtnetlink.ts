@@ -7,7 +7,8 @@
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_UNSPEC, type RtnlMsg, type LinkMsg, type IflaAttrs, type NlAck, type Rtnetlink, type InfoData,
-  type IfInfoMsg, type NeighMsg, type NdaAttrs,
+  type IfInfoMsg, type NeighMsg, type NdaAttrs, type StatsMsg, type StatsAttrs,
+  IFLA_STATS_FILTER_BIT, IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE,
 } from "../uapi/rtnetlink.ts";
 import type { NetDevice, RtnlLinkOps } from "./netdevice.ts";
 import { NET_ADDR_SET } from "./netdevice.ts";
@@ -83,6 +84,7 @@ function msgFamily(m: RtnlMsg): number {
   if ("rtm" in m) return m.rtm.family;
   if ("ndm" in m) return m.ndm.family;
   if ("ncm" in m) return m.ncm.family;
+  if ("ifsm" in m) return m.ifsm.family;
   return m.frh.family;
 }
 
@@ -626,6 +628,30 @@ function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
 }
 
 /** net/core/rtnetlink.c: rtnl_dump_ifinfo() with link_dump_filtered() (master, kind) */
+/**
+ * net/core/rtnetlink.c: rtnl_stats_dump() -> rtnl_fill_statsinfo(): one RTM_NEWSTATS per
+ * device with what the filter asks for: the kind's extended statistics (fill_linkxstats of its
+ * own link ops, or of its master's for a port). IFLA_STATS_LINK_64 and the offload and AF
+ * statistics are not filled.
+ */
+function rtnlStatsDump(net: Net, m: StatsMsg): RtnlMsg[] {
+  const mask = m.ifsm.filterMask;
+  const out: RtnlMsg[] = [];
+  for (const dev of net.devices()) {
+    const attrs: StatsAttrs = {};
+    if (mask & IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_XSTATS)) {
+      const x = dev.linkOps?.fillLinkxstats?.(dev, IFLA_STATS_LINK_XSTATS);
+      if (x) attrs.IFLA_STATS_LINK_XSTATS = x;
+    }
+    if (mask & IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_XSTATS_SLAVE)) {
+      const x = dev.master?.linkOps?.fillLinkxstats?.(dev, IFLA_STATS_LINK_XSTATS_SLAVE);
+      if (x) attrs.IFLA_STATS_LINK_XSTATS_SLAVE = x;
+    }
+    out.push({ type: "RTM_NEWSTATS", flags: {}, ifsm: { family: AF_UNSPEC, ifindex: dev.ifindex, filterMask: mask }, attrs });
+  }
+  return out;
+}
+
 function rtnlDumpIfinfo(net: Net, m: LinkMsg): RtnlMsg[] {
   const a = m.attrs;
   const tgt = a.IFLA_TARGET_NETNSID !== undefined ? getNetNsById(net, a.IFLA_TARGET_NETNSID) : net;
@@ -666,4 +692,5 @@ export function rtnetlinkInit(): void {
   rtnlRegister(AF_UNSPEC, "RTM_SETLINK", { doit: rtnlSetlink });
   rtnlRegister(AF_UNSPEC, "RTM_DELLINK", { doit: rtnlDellink });
   rtnlRegister(AF_UNSPEC, "RTM_GETLINK", { doit: rtnlGetlink, dumpit: rtnlDumpIfinfo });
+  rtnlRegister(AF_UNSPEC, "RTM_GETSTATS", { dumpit: rtnlStatsDump });
 }

@@ -68,7 +68,7 @@ export class SkBuff {
   /** IPCB(skb)->opt: the compiled IP options of a datagram that has some */
   ipOpt: import("../ipv4/ip_options.ts").IpOptions | undefined = undefined;
   /** bridge input control block (BR_INPUT_SKB_CB) */
-  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; vlanFiltered?: boolean; proxyarpReplied?: boolean } | undefined;
+  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; vlanFiltered?: boolean; proxyarpReplied?: boolean; igmp?: number } | undefined;
   /** VLAN tag carried out of band (skb->vlan_tci, with VLAN_TAG_PRESENT semantics via vlanPresent) */
   vlanPresent = false;
   vlanTci = 0;
@@ -176,7 +176,7 @@ export class SkBuff {
     c.brInputCb =
       cb === undefined
         ? undefined
-        : { brdev: cb.brdev, srcPortIsolated: cb.srcPortIsolated, vlanFiltered: cb.vlanFiltered, proxyarpReplied: cb.proxyarpReplied };
+        : { brdev: cb.brdev, srcPortIsolated: cb.srcPortIsolated, vlanFiltered: cb.vlanFiltered, proxyarpReplied: cb.proxyarpReplied, igmp: cb.igmp };
     c.vlanPresent = this.vlanPresent;
     c.vlanTci = this.vlanTci;
     c.vlanProto = this.vlanProto;

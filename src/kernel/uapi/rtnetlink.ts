@@ -395,7 +395,8 @@ export type RtnlMsg =
   | { type: "RTM_NEWROUTE" | "RTM_DELROUTE" | "RTM_GETROUTE"; flags: NlFlags; rtm: RtMsg; attrs: RtaAttrs }
   | { type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" | "RTM_GETNEIGH"; flags: NlFlags; ndm: NdMsg; attrs: NdaAttrs }
   | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs }
-  | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs };
+  | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
+  | { type: "RTM_NEWSTATS" | "RTM_GETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs };
 
 export type LinkMsg = Extract<RtnlMsg, { ifi: IfInfoMsg }>;
 export type AddrMsg = Extract<RtnlMsg, { ifa: IfAddrMsg }>;
@@ -403,6 +404,49 @@ export type RouteMsg = Extract<RtnlMsg, { rtm: RtMsg }>;
 export type NeighMsg = Extract<RtnlMsg, { ndm: NdMsg }>;
 export type RuleMsg = Extract<RtnlMsg, { frh: FibRuleHdr }>;
 export type NetconfMsg = Extract<RtnlMsg, { ncm: { family: number } }>;
+export type StatsMsg = Extract<RtnlMsg, { ifsm: IfStatsMsg }>;
+
+/** include/uapi/linux/if_link.h: struct if_stats_msg */
+export interface IfStatsMsg {
+  family: number;
+  ifindex: number;
+  /** IFLA_STATS_FILTER_BIT() of the attributes asked for */
+  filterMask: number;
+}
+
+/** IFLA_STATS_* attribute numbers (for filter masks) */
+export const IFLA_STATS_LINK_64 = 1;
+export const IFLA_STATS_LINK_XSTATS = 2;
+export const IFLA_STATS_LINK_XSTATS_SLAVE = 3;
+export const IFLA_STATS_FILTER_BIT = (attr: number): number => 1 << (attr - 1);
+
+/** struct br_mcast_stats as the attribute carries it: [RX, TX] per counter */
+export interface BrMcastStatsAttr {
+  igmp_v1queries: [number, number]; igmp_v2queries: [number, number]; igmp_v3queries: [number, number];
+  igmp_leaves: [number, number];
+  igmp_v1reports: [number, number]; igmp_v2reports: [number, number]; igmp_v3reports: [number, number];
+  igmp_parse_errors: number;
+  mld_v1queries: [number, number]; mld_v2queries: [number, number]; mld_leaves: [number, number];
+  mld_parse_errors: number;
+  mld_v1reports: [number, number]; mld_v2reports: [number, number];
+}
+
+/** struct bridge_stp_xstats */
+export interface BrStpXstatsAttr {
+  transition_blk: number; transition_fwd: number; rx_bpdu: number; tx_bpdu: number; rx_tcn: number; tx_tcn: number;
+}
+
+/** the nest of IFLA_STATS_LINK_XSTATS(_SLAVE): LINK_XSTATS_TYPE_* → the kind's attributes, in
+ * the order the kernel puts them */
+export interface LinkXstats {
+  LINK_XSTATS_TYPE_BRIDGE?: { BRIDGE_XSTATS_MCAST?: BrMcastStatsAttr; BRIDGE_XSTATS_STP?: BrStpXstatsAttr };
+}
+
+/** RTM_NEWSTATS attributes */
+export interface StatsAttrs {
+  IFLA_STATS_LINK_XSTATS?: LinkXstats;
+  IFLA_STATS_LINK_XSTATS_SLAVE?: LinkXstats;
+}
 
 /** include/uapi/linux/netconf.h: struct netconfmsg's attributes (NETCONFA_*) */
 export interface NetconfAttrs {

@@ -14,6 +14,7 @@ import {
 import { rtnlTalk } from "../lib/libnetlink.ts";
 import { getOperstate, ipaddrListLink } from "./ipaddress.ts";
 import { getLinkKind, registerLinkUtil } from "./link_util.ts";
+import { iplinkIflaXstats } from "./iplink_xstats.ts";
 import { getNetnsidFromName, setNetnsidFromName } from "./ipnetns.ts";
 import "./iplink_bridge.ts";
 import "./iplink_vlan.ts";
@@ -519,7 +520,8 @@ export async function doIplink(ctx: IpCtx, argv: string[]): Promise<number> {
   if (!matches(a, "replace")) return iplinkModify(ctx, "RTM_NEWLINK", { create: true, replace: true }, rest);
   if (!matches(a, "delete")) return iplinkModify(ctx, "RTM_DELLINK", {}, rest);
   if (!matches(a, "show") || !matches(a, "lst") || !matches(a, "list")) return ipaddrListLink(ctx, rest);
-  if (!matches(a, "xstats") || !matches(a, "afstats") || !matches(a, "property")) {
+  if (!matches(a, "xstats")) return iplinkIflaXstats(ctx, rest);
+  if (!matches(a, "afstats") || !matches(a, "property")) {
     ctx.err("ip link %s: not supported by this emulator\n", a);
     return -1;
   }

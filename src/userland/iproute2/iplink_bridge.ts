@@ -8,12 +8,12 @@
  * 8 raw bytes of struct ifla_bridge_id.
  */
 import type { IpCtx } from "../lib/context.ts";
-import type { InfoData } from "../../kernel/uapi/rtnetlink.ts";
+import type { InfoData, StatsMsg, LinkXstats, BrMcastStatsAttr, BrStpXstatsAttr } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_ANY, PRINT_FP } from "../lib/json_print.ts";
 import { sprintf } from "../lib/printf.ts";
-import { etherNtoa, getU16, getU32, getU64, getU8, incompleteCommand, invarg, llAddrA2n, llAddrN2a, matches, parseOnOff } from "../lib/utils.ts";
+import { etherNtoa, getU16, getU32, getU64, getU8, incompleteCommand, invarg, llAddrA2n, llAddrN2a, matches, nodev, parseOnOff } from "../lib/utils.ts";
 import { llProtoA2n, llProtoN2a } from "../lib/ll_map.ts";
-import { registerLinkUtil } from "./link_util.ts";
+import { registerLinkUtil, type XstatsFilter } from "./link_util.ts";
 
 const BR_BOOLOPT_NO_LL_LEARN = 0;
 const BR_BOOLOPT_MCAST_VLAN_SNOOPING = 1;
@@ -464,11 +464,108 @@ function bridgeSlaveParseOpt(ctx: IpCtx, argvIn: string[], data: InfoData): numb
   return 0;
 }
 
+// ------------------------------------------------------------------------- xstats
+
+/** bridge_print_stats_mcast(): one "queries"/"reports" block (RX and TX lines) */
+function mcastPair(ctx: IpCtx, key: string, title: string, v: [number, number][], names: string[]): void {
+  ctx.openJsonObject(key);
+  ctx.printString(PRINT_FP, null, `%-16s    ${title}:\n`, "");
+  for (const [dir, label] of [[0, "RX"], [1, "TX"]] as const) {
+    ctx.printString(PRINT_FP, null, "%-16s      ", "");
+    names.forEach((n, i) => {
+      const last = i === names.length - 1;
+      ctx.printU64(PRINT_ANY, `${label.toLowerCase()}_${n}`, `${i === 0 ? `${label}: ` : ""}${n} %llu${last ? "\n" : " "}`, v[i]![dir]);
+    });
+  }
+  ctx.closeJsonObject();
+}
+
+/** a "leaves" line and a "parse errors" line */
+function mcastLeaves(ctx: IpCtx, proto: string, leaves: [number, number], errors: number): void {
+  const p = proto.toLowerCase();
+  ctx.openJsonObject(`${p}_leaves`);
+  ctx.printString(PRINT_FP, null, `%-16s    ${proto} leaves: `, "");
+  ctx.printU64(PRINT_ANY, "rx", "RX: %llu ", leaves[0]);
+  ctx.printU64(PRINT_ANY, "tx", "TX: %llu\n", leaves[1]);
+  ctx.closeJsonObject();
+  ctx.printString(PRINT_FP, null, `%-16s    ${proto} parse errors: `, "");
+  ctx.printU64(PRINT_ANY, `${p}_parse_errors`, "%llu\n", errors);
+}
+
+/** ip/iplink_bridge.c: bridge_print_stats_mcast() */
+function bridgePrintStatsMcast(ctx: IpCtx, m: BrMcastStatsAttr): void {
+  ctx.openJsonObject("multicast");
+  mcastPair(ctx, "igmp_queries", "IGMP queries", [m.igmp_v1queries, m.igmp_v2queries, m.igmp_v3queries], ["v1", "v2", "v3"]);
+  mcastPair(ctx, "igmp_reports", "IGMP reports", [m.igmp_v1reports, m.igmp_v2reports, m.igmp_v3reports], ["v1", "v2", "v3"]);
+  mcastLeaves(ctx, "IGMP", m.igmp_leaves, m.igmp_parse_errors);
+  mcastPair(ctx, "mld_queries", "MLD queries", [m.mld_v1queries, m.mld_v2queries], ["v1", "v2"]);
+  mcastPair(ctx, "mld_reports", "MLD reports", [m.mld_v1reports, m.mld_v2reports], ["v1", "v2"]);
+  mcastLeaves(ctx, "MLD", m.mld_leaves, m.mld_parse_errors);
+  ctx.closeJsonObject();
+}
+
+/** ip/iplink_bridge.c: bridge_print_stats_stp() */
+function bridgePrintStatsStp(ctx: IpCtx, s: BrStpXstatsAttr): void {
+  ctx.openJsonObject("stp");
+  ctx.printString(PRINT_FP, null, "%-16s    STP BPDU:  ", "");
+  ctx.printU64(PRINT_ANY, "rx_bpdu", "RX: %llu ", s.rx_bpdu);
+  ctx.printU64(PRINT_ANY, "tx_bpdu", "TX: %llu\n", s.tx_bpdu);
+  ctx.printString(PRINT_FP, null, "%-16s    STP TCN:   ", "");
+  ctx.printU64(PRINT_ANY, "rx_tcn", "RX: %llu ", s.rx_tcn);
+  ctx.printU64(PRINT_ANY, "tx_tcn", "TX: %llu\n", s.tx_tcn);
+  ctx.printString(PRINT_FP, null, "%-16s    STP Transitions: ", "");
+  ctx.printU64(PRINT_ANY, "transition_blk", "Blocked: %llu ", s.transition_blk);
+  ctx.printU64(PRINT_ANY, "transition_fwd", "Forwarding: %llu\n", s.transition_fwd);
+  ctx.closeJsonObject();
+}
+
+/** ip/iplink_bridge.c: bridge_print_stats_attr() */
+function bridgePrintStatsAttr(ctx: IpCtx, x: LinkXstats, ifindex: number, f: XstatsFilter): void {
+  const br = x.LINK_XSTATS_TYPE_BRIDGE;
+  if (!br) return;
+  ctx.openJsonObject(null);
+  ctx.printString(PRINT_ANY, "ifname", "%-16s\n", ctx.ll.llIndexToName(ifindex));
+  for (const [k, v] of Object.entries(br)) {
+    if (f.printAttr && k !== f.printAttr) continue;
+    if (k === "BRIDGE_XSTATS_MCAST") bridgePrintStatsMcast(ctx, v as BrMcastStatsAttr);
+    else if (k === "BRIDGE_XSTATS_STP") bridgePrintStatsStp(ctx, v as BrStpXstatsAttr);
+  }
+  ctx.closeJsonObject();
+}
+
+/** ip/iplink_bridge.c: bridge_print_xstats() */
+function bridgePrintXstats(ctx: IpCtx, m: StatsMsg, f: XstatsFilter): number {
+  if (f.index && f.index !== m.ifsm.ifindex) return 0;
+  if (m.attrs.IFLA_STATS_LINK_XSTATS) bridgePrintStatsAttr(ctx, m.attrs.IFLA_STATS_LINK_XSTATS, m.ifsm.ifindex, f);
+  if (m.attrs.IFLA_STATS_LINK_XSTATS_SLAVE) bridgePrintStatsAttr(ctx, m.attrs.IFLA_STATS_LINK_XSTATS_SLAVE, m.ifsm.ifindex, f);
+  return 0;
+}
+
+/** ip/iplink_bridge.c: bridge_parse_xstats() (shared by bridge_slave) */
+function bridgeParseXstats(ctx: IpCtx, id: string, argv: string[], f: XstatsFilter): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === "igmp" || a === "mcast") f.printAttr = "BRIDGE_XSTATS_MCAST";
+    else if (a === "stp") f.printAttr = "BRIDGE_XSTATS_STP";
+    else if (a === "dev") {
+      if (++i >= argv.length) incompleteCommand(ctx);
+      f.index = ctx.ll.llNameToIndex(argv[i]!);
+      if (!f.index) return nodev(ctx, argv[i]!);
+    } else if (a === "help") {
+      ctx.printf("Usage: ... %s [ igmp ] [ dev DEVICE ]\n", id);
+      ctx.exit(0);
+    } else invarg(ctx, "unknown attribute", a);
+  }
+  return 0;
+}
+
 registerLinkUtil({
   id: "bridge",
   parseOpt: (ctx, argv, data) => bridgeParseOpt(ctx, argv, data),
   printOpt: bridgePrintOpt,
   printHelp: (ctx) => bridgeExplain(ctx),
+  parseIflaXstats: (ctx, argv, f) => bridgeParseXstats(ctx, "bridge", argv, f),
+  printIflaXstats: bridgePrintXstats,
 });
 
 registerLinkUtil({
@@ -476,4 +573,6 @@ registerLinkUtil({
   parseOpt: (ctx, argv, data) => bridgeSlaveParseOpt(ctx, argv, data),
   printOpt: bridgeSlavePrintOpt,
   printHelp: (ctx) => bridgeSlaveExplain(ctx),
+  parseIflaXstats: (ctx, argv, f) => bridgeParseXstats(ctx, "bridge_slave", argv, f),
+  printIflaXstats: bridgePrintXstats,
 });

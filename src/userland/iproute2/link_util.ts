@@ -3,10 +3,20 @@
  * parsers and printers (`ip link add … type KIND ARGS`, `ip -d link show`).
  */
 import type { IpCtx } from "../lib/context.ts";
-import type { InfoData, LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
+import type { InfoData, LinkMsg, StatsMsg } from "../../kernel/uapi/rtnetlink.ts";
+
+/** what a kind's parse_ifla_xstats() chose: one attribute to print (0: all), one device */
+export interface XstatsFilter {
+  printAttr: string | undefined;
+  index: number;
+}
 
 export interface LinkUtil {
   id: string;
+  /** parse_ifla_xstats(): `ip link xstats type KIND ARGS`; <0 on error (may exit) */
+  parseIflaXstats?(ctx: IpCtx, argv: string[], f: XstatsFilter): number;
+  /** print_ifla_xstats(): one RTM_NEWSTATS of the dump */
+  printIflaXstats?(ctx: IpCtx, m: StatsMsg, f: XstatsFilter): number;
   /** parse ARGS into `data` (IFLA_INFO_DATA / IFLA_INFO_SLAVE_DATA); returns <0 on error */
   parseOpt?(ctx: IpCtx, argv: string[], data: InfoData, req: LinkMsg): Promise<number> | number;
   printOpt?(ctx: IpCtx, data: InfoData | undefined): void;
@@ -18,6 +28,15 @@ const linkUtils = new Map<string, LinkUtil>();
 export function registerLinkUtil(lu: LinkUtil): void {
   linkUtils.set(lu.id, lu);
 }
+
+/** the kinds Debian's ip (iproute2 6.1) is built with (struct link_util of ip/*.c): get_link_kind()
+ * finds them whether or not this emulation has a parser or printer for them */
+export const IPROUTE2_LINK_KINDS = new Set([
+  "amt", "bareudp", "batadv", "bond", "bond_slave", "bridge", "bridge_slave", "can", "dsa", "dummy", "erspan", "geneve",
+  "gre", "gretap", "gtp", "hsr", "ifb", "ip6erspan", "ip6gre", "ip6gretap", "ip6tnl", "ipip", "ipoib", "ipvlan", "ipvtap",
+  "macsec", "macvlan", "macvtap", "netdevsim", "nlmon", "rmnet", "sit", "team", "tun", "vcan", "veth", "virt_wifi", "vlan",
+  "vrf", "vrf_slave", "vti", "vti6", "vxcan", "vxlan", "wwan", "xfrm",
+]);
 
 /** ip/iplink.c: get_link_kind() */
 export function getLinkKind(id: string): LinkUtil | undefined {
