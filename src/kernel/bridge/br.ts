@@ -3,6 +3,7 @@
  * handlers, the legacy ioctls and the netdevice notifier (br_device_event).
  */
 import type { NetDevice } from "../core/netdevice.ts";
+import { brMdbDump, brMdbAdd, brMdbDel } from "./br_mdb.ts";
 import {
   NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU, NETDEV_DOWN, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_REGISTER,
 } from "../core/notifier.ts";
@@ -83,6 +84,9 @@ export function brInit(): void {
   rtnlRegister(AF_BRIDGE, "RTM_NEWNEIGH", { doit: brFdbAdd });
   rtnlRegister(AF_BRIDGE, "RTM_DELNEIGH", { doit: brFdbDel });
   rtnlRegister(AF_BRIDGE, "RTM_GETNEIGH", { doit: brFdbGetDoit, dumpit: brFdbDump });
+  rtnlRegister(AF_BRIDGE, "RTM_GETMDB", { dumpit: brMdbDump });
+  rtnlRegister(AF_BRIDGE, "RTM_NEWMDB", { doit: brMdbAdd });
+  rtnlRegister(AF_BRIDGE, "RTM_DELMDB", { doit: brMdbDel });
   registerIoctl("SIOCBRADDBR", brIoctlStub);
   registerIoctl("SIOCBRDELBR", brIoctlStub);
   registerIoctl("SIOCBRADDIF", brAddDelIf);

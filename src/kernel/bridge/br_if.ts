@@ -17,7 +17,7 @@ import {
 import { brFdbChangeMacAddress, brFdbDeleteByPort, brFdbFind, fdbAddLocal } from "./br_fdb.ts";
 import { BR_PKT_BROADCAST, BR_PKT_MULTICAST, BR_PKT_UNICAST, brFlood, brForward } from "./br_forward.ts";
 import { brHandleFrame } from "./br_input.ts";
-import { brMulticastOpen, brMulticastStop, brMulticastRcv } from "./br_multicast.ts";
+import { brMulticastOpen, brMulticastStop, brMulticastRcv, brMulticastDelPort, brMulticastDevDel } from "./br_multicast.ts";
 import {
   BR_MAX_PORTS, BR_STATE_DISABLED, brFromDev, brPortGet, isMulticastEther, isValidEther, NetBridge,
   NetBridgePort,
@@ -168,6 +168,7 @@ export function brAddBridge(net: Net, name: string): KErr | undefined {
 export function brDevDelete(br: NetBridge): void {
   for (const p of [...br.ports]) delNbp(p);
   brFdbDeleteByPort(br, undefined, 0, true);
+  brMulticastDevDel(br);
   br.gcTimer.cancel();
   br.helloTimer.cancel();
   br.tcnTimer.cancel();
@@ -285,6 +286,7 @@ function delNbp(p: NetBridgePort): void {
   brStpDisablePort(p);
   br.ports.splice(br.ports.indexOf(p), 1);
   brFdbDeleteByPort(br, p, 0, true);
+  brMulticastDelPort(p);
   netdevUpperDevUnlink(dev, br.dev);
   netdevRxHandlerUnregister(dev);
   dev.privFlags &= ~IFF_BRIDGE_PORT;

@@ -9,6 +9,10 @@
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetBridgePort, BrMcastStats } from "./br_private.ts";
+import { BR_MULTICAST_FAST_LEAVE, BR_STATE_DISABLED } from "./br_private.ts";
+import type { Timer } from "../../sim/scheduler.ts";
+import { USEC_PER_SEC } from "../../sim/scheduler.ts";
+import { netScheduler } from "./br_compat.ts";
 import { ETH_P_IP, ETH_P_IPV6 } from "../uapi/if.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 import { icmpv6Csum } from "../ipv6/ip6_output.ts";
@@ -177,6 +181,8 @@ export function brMulticastRcv(br: NetBridge, p: NetBridgePort | undefined, skb:
     return r;
   }
   cb.igmp = r;
+  if (v4) brIp4MulticastLearn(br, p, skb.buf, skb.data, r);
+  else brIp6MulticastLearn(br, p, skb.buf, skb.data, r);
   brMulticastCount(br, p, skb, BR_MCAST_DIR_RX);
   return 0;
 }
@@ -217,6 +223,246 @@ export function brMulticastCount(br: NetBridge, p: NetBridgePort | undefined, sk
         else st.mldV1queries[dir]++;
         break;
       }
+    }
+  }
+}
+
+// ------------------------------------------------------------------------------ the mdb
+
+/** multicast_membership_interval (2 * 125 s query interval + 10 s response) and
+ * multicast_last_member_count * multicast_last_member_interval, the bridge's defaults */
+const MEMBERSHIP_INTERVAL = 260 * USEC_PER_SEC;
+const LAST_MEMBER_TIME = 2 * USEC_PER_SEC;
+/** MDB_PG_FLAGS_PERMANENT */
+export const MDB_PG_FLAGS_PERMANENT = 1;
+const RTPROT_KERNEL = 2;
+
+/** struct net_bridge_port_group: a port's membership of a group */
+export interface MdbPortGroup {
+  port: NetBridgePort;
+  flags: number;
+  /** who made it: RTPROT_KERNEL (a report) or RTPROT_STATIC (bridge mdb add) */
+  rtprot: number;
+  timer: Timer;
+}
+
+/** struct net_bridge_mdb_entry: a group (IPv4 or IPv6, host order bytes), the bridge's own
+ * membership (host_joined) and the ports' */
+export interface MdbEntry {
+  proto: number;
+  addr: Uint8Array;
+  hostJoined: boolean;
+  timer: Timer;
+  ports: MdbPortGroup[];
+}
+
+function mdbKey(proto: number, addr: Uint8Array): string {
+  return `${proto}/${addr.join(".")}`;
+}
+
+/** br_mdb_ip_get() */
+export function brMdbGet(br: NetBridge, proto: number, addr: Uint8Array): MdbEntry | undefined {
+  return br.mdb.get(mdbKey(proto, addr));
+}
+
+/** br_multicast_new_group() (or the existing one) */
+export function brMulticastNewGroup(br: NetBridge, proto: number, addr: Uint8Array): MdbEntry {
+  const key = mdbKey(proto, addr);
+  let mp = br.mdb.get(key);
+  if (mp) return mp;
+  const sched = netScheduler(br.dev.net);
+  const entry: MdbEntry = {
+    proto, addr: addr.slice(), hostJoined: false, ports: [],
+    timer: sched.timer(() => brMulticastGroupExpired(br, entry), "br_multicast_group_expired"),
+  };
+  br.mdb.set(key, (mp = entry));
+  return mp;
+}
+
+/** br_multicast_del_mdb_entry() */
+function brMulticastDelMdbEntry(br: NetBridge, mp: MdbEntry): void {
+  mp.timer.cancel();
+  br.mdb.delete(mdbKey(mp.proto, mp.addr));
+}
+
+/** br_multicast_group_expired(): the bridge's own membership ran out */
+function brMulticastGroupExpired(br: NetBridge, mp: MdbEntry): void {
+  if (!br.dev.isUp() || mp.timer.pending) return;
+  mp.hostJoined = false;
+  if (mp.ports.length) return;
+  brMulticastDelMdbEntry(br, mp);
+}
+
+/** br_multicast_host_join() */
+export function brMulticastHostJoin(br: NetBridge, mp: MdbEntry): void {
+  mp.hostJoined = true;
+  mp.timer.mod(netScheduler(br.dev.net).now + MEMBERSHIP_INTERVAL);
+}
+
+/** br_multicast_host_leave() */
+export function brMulticastHostLeave(br: NetBridge, mp: MdbEntry): void {
+  mp.hostJoined = false;
+  if (!mp.ports.length && br.dev.isUp()) mp.timer.mod(netScheduler(br.dev.net).now);
+}
+
+/** br_multicast_new_port_group() linked in: the list is kept in descending port order
+ * (the kernel sorts by the port structure's address) */
+export function brMulticastNewPortGroup(br: NetBridge, mp: MdbEntry, port: NetBridgePort, flags: number, rtprot: number): MdbPortGroup {
+  const sched = netScheduler(br.dev.net);
+  const pg: MdbPortGroup = {
+    port, flags, rtprot, timer: sched.timer(() => brMulticastPortGroupExpired(br, mp, pg), "br_multicast_port_group_expired"),
+  };
+  let i = 0;
+  while (i < mp.ports.length && mp.ports[i]!.port.portNo > port.portNo) i++;
+  mp.ports.splice(i, 0, pg);
+  return pg;
+}
+
+/** br_multicast_del_pg(): a membership goes; an entry nobody is left in goes at once */
+export function brMulticastDelPg(br: NetBridge, mp: MdbEntry, pg: MdbPortGroup): void {
+  const i = mp.ports.indexOf(pg);
+  if (i >= 0) mp.ports.splice(i, 1);
+  pg.timer.cancel();
+  if (!mp.ports.length && !mp.hostJoined && br.dev.isUp()) mp.timer.mod(netScheduler(br.dev.net).now);
+}
+
+/** br_multicast_port_group_expired() */
+function brMulticastPortGroupExpired(br: NetBridge, mp: MdbEntry, pg: MdbPortGroup): void {
+  if (!br.dev.isUp() || pg.timer.pending || !mp.ports.includes(pg) || pg.flags & MDB_PG_FLAGS_PERMANENT) return;
+  brMulticastDelPg(br, mp, pg);
+}
+
+/** br_multicast_add_group() for a report (IGMPv2 / MLDv1 mode: the bridge defaults) */
+function brMulticastAddGroup(br: NetBridge, p: NetBridgePort | undefined, proto: number, addr: Uint8Array): void {
+  if (!br.dev.isUp() || (p && p.state === BR_STATE_DISABLED)) return;
+  const mp = brMulticastNewGroup(br, proto, addr);
+  if (!p) {
+    brMulticastHostJoin(br, mp);
+    return;
+  }
+  const pg = mp.ports.find((g) => g.port === p) ?? brMulticastNewPortGroup(br, mp, p, 0, RTPROT_KERNEL);
+  brMulticastPgRefresh(br, pg);
+}
+
+/** a membership heard again (or added): it lasts the membership interval from now */
+export function brMulticastPgRefresh(br: NetBridge, pg: MdbPortGroup): void {
+  pg.timer.mod(netScheduler(br.dev.net).now + MEMBERSHIP_INTERVAL);
+}
+
+/** __br_multicast_leave_group() with no querier anywhere: the membership ends after the
+ * last member interval (at once on a fast-leave port) */
+function brMulticastLeaveGroup(br: NetBridge, p: NetBridgePort | undefined, proto: number, addr: Uint8Array): void {
+  if (!br.dev.isUp() || (p && p.state === BR_STATE_DISABLED)) return;
+  const mp = brMdbGet(br, proto, addr);
+  if (!mp) return;
+  if (p && p.flags & BR_MULTICAST_FAST_LEAVE) {
+    const pg = mp.ports.find((g) => g.port === p);
+    if (pg && !(pg.flags & MDB_PG_FLAGS_PERMANENT)) brMulticastDelPg(br, mp, pg);
+    return;
+  }
+  const time = netScheduler(br.dev.net).now + LAST_MEMBER_TIME;
+  const shorten = (t: Timer): void => {
+    if (!t.pending || t.when > time) t.mod(time);
+  };
+  if (!p) {
+    if (mp.hostJoined) shorten(mp.timer);
+    return;
+  }
+  const pg = mp.ports.find((g) => g.port === p);
+  if (pg) shorten(pg.timer);
+}
+
+/** br_multicast_disable_port(): a port that goes down or is disabled loses its learned groups */
+export function brMulticastDisablePort(p: NetBridgePort): void {
+  for (const mp of [...p.br.mdb.values()]) {
+    for (const pg of [...mp.ports]) if (pg.port === p && !(pg.flags & MDB_PG_FLAGS_PERMANENT)) brMulticastDelPg(p.br, mp, pg);
+  }
+}
+
+/** br_multicast_del_port(): a port leaving the bridge loses all its groups */
+export function brMulticastDelPort(p: NetBridgePort): void {
+  for (const mp of [...p.br.mdb.values()]) for (const pg of [...mp.ports]) if (pg.port === p) brMulticastDelPg(p.br, mp, pg);
+}
+
+/** br_multicast_dev_del(): the bridge goes, and its groups with it */
+export function brMulticastDevDel(br: NetBridge): void {
+  for (const mp of br.mdb.values()) {
+    mp.timer.cancel();
+    for (const pg of mp.ports) pg.timer.cancel();
+  }
+  br.mdb.clear();
+}
+
+const u32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
+
+/** br_multicast_ipv4_rcv()'s switch: v1/v2 reports join, leaves leave, v3 reports record by
+ * record (br_ip4_multicast_igmp3_report() in IGMPv2 mode: an empty TO_IN/IS_IN is a leave);
+ * 224.0.0.x groups are not snooped */
+function brIp4MulticastLearn(br: NetBridge, p: NetBridgePort | undefined, b: Uint8Array, o: number, type: number): void {
+  const t = o + (b[o]! & 0xf) * 4;
+  const end = o + ((b[o + 2]! << 8) | b[o + 3]!);
+  const join = (g: number, leave: boolean): void => {
+    if ((g & 0xffffff00) >>> 0 === 0xe0000000) return; // ipv4_is_local_multicast()
+    const addr = Uint8Array.of(g >>> 24, (g >>> 16) & 0xff, (g >>> 8) & 0xff, g & 0xff);
+    if (leave) brMulticastLeaveGroup(br, p, ETH_P_IP, addr);
+    else brMulticastAddGroup(br, p, ETH_P_IP, addr);
+  };
+  switch (type) {
+    case IGMP_HOST_MEMBERSHIP_REPORT:
+    case IGMPV2_HOST_MEMBERSHIP_REPORT:
+      join(u32(b, t + 4), false);
+      break;
+    case IGMP_HOST_LEAVE_MESSAGE:
+      join(u32(b, t + 4), true);
+      break;
+    case IGMPV3_HOST_MEMBERSHIP_REPORT: {
+      const n = (b[t + 6]! << 8) | b[t + 7]!;
+      let g = t + 8;
+      for (let i = 0; i < n && g + 8 <= end; i++) {
+        const rtype = b[g]!;
+        const nsrcs = (b[g + 2]! << 8) | b[g + 3]!;
+        const group = u32(b, g + 4);
+        g += 8 + b[g + 1]! * 4 + nsrcs * 4;
+        if (rtype < 1 || rtype > 6) continue;
+        join(group, nsrcs === 0 && (rtype === 3 || rtype === 1));
+      }
+      break;
+    }
+  }
+}
+
+/** br_multicast_ipv6_rcv()'s switch (MLDv1 mode: an empty TO_IN/IS_IN record is a leave);
+ * ff02::1 is not snooped */
+function brIp6MulticastLearn(br: NetBridge, p: NetBridgePort | undefined, b: Uint8Array, o: number, type: number): void {
+  const end = o + 40 + ((b[o + 4]! << 8) | b[o + 5]!);
+  const t = o + 40 + (b[o + 41]! + 1) * 8; // after the hop-by-hop header
+  const join = (at: number, leave: boolean): void => {
+    const addr = b.slice(at, at + 16);
+    let allNodes = addr[0] === 0xff && addr[1] === 0x02 && addr[15] === 1;
+    for (let i = 2; i < 15; i++) if (addr[i]) allNodes = false;
+    if (allNodes) return;
+    if (leave) brMulticastLeaveGroup(br, p, ETH_P_IPV6, addr);
+    else brMulticastAddGroup(br, p, ETH_P_IPV6, addr);
+  };
+  switch (type) {
+    case ICMPV6_MGM_REPORT:
+      join(t + 8, false);
+      break;
+    case ICMPV6_MGM_REDUCTION:
+      join(t + 8, true);
+      break;
+    case ICMPV6_MLD2_REPORT: {
+      const n = (b[t + 6]! << 8) | b[t + 7]!;
+      let g = t + 8;
+      for (let i = 0; i < n && g + 20 <= end; i++) {
+        const rtype = b[g]!;
+        const nsrcs = (b[g + 2]! << 8) | b[g + 3]!;
+        const at = g + 4;
+        g += 20 + b[g + 1]! * 4 + nsrcs * 16;
+        if (rtype < 1 || rtype > 6) continue;
+        join(at, nsrcs === 0 && (rtype === 3 || rtype === 1));
+      }
+      break;
     }
   }
 }

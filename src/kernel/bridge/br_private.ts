@@ -196,6 +196,9 @@ export class NetBridge {
   queryResponseInterval = 1000;
   startupQueryInterval = 3124;
   multicastStatsEnabled = 0;
+  /** br->mdb_list / mdb_hash_tbl: the multicast groups known, oldest first (a dump walks it
+   * newest first: hlist_add_head) */
+  mdb = new Map<string, import("./br_multicast.ts").MdbEntry>();
   /** br->mcast_stats */
   mcastStats = newMcastStats();
   igmpVersion = 2;

@@ -11,6 +11,7 @@ import { NET_ADDR_SET } from "../core/netdevice.ts";
 import { NFPROTO_BRIDGE, NF_BR_LOCAL_OUT, nfHook } from "../netfilter/core.ts";
 import { devQueueXmit, netifCarrierOff, netifCarrierOn, netPrintk, netScheduler } from "./br_compat.ts";
 import { brFdbChangeMacAddress, brFdbCleanup, brFdbDeleteByPort } from "./br_fdb.ts";
+import { brMulticastDisablePort } from "./br_multicast.ts";
 import {
   BR_KERNEL_STP, BR_NO_STP, BR_ROOT_BLOCK, BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING,
   BR_STATE_LEARNING, BR_STATE_LISTENING, BR_USER_STP, type BridgeId, brMakePortId, brPortStateNames, macCmp, macEqual,
@@ -623,6 +624,7 @@ export function brStpDisablePort(p: NetBridgePort): void {
   p.forwardDelayTimer.cancel();
   p.holdTimer.cancel();
   brFdbDeleteByPort(br, p, 0, false);
+  brMulticastDisablePort(p);
   brConfigurationUpdate(br);
   brPortStateSelection(br);
   if (brIsRootBridge(br) && !wasRoot) brBecomeRootBridge(br);

@@ -85,6 +85,7 @@ function msgFamily(m: RtnlMsg): number {
   if ("ndm" in m) return m.ndm.family;
   if ("ncm" in m) return m.ncm.family;
   if ("ifsm" in m) return m.ifsm.family;
+  if ("bpm" in m) return m.bpm.family;
   return m.frh.family;
 }
 

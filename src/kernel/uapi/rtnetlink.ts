@@ -396,7 +396,8 @@ export type RtnlMsg =
   | { type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" | "RTM_GETNEIGH"; flags: NlFlags; ndm: NdMsg; attrs: NdaAttrs }
   | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs }
   | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
-  | { type: "RTM_NEWSTATS" | "RTM_GETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs };
+  | { type: "RTM_NEWSTATS" | "RTM_GETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
+  | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs };
 
 export type LinkMsg = Extract<RtnlMsg, { ifi: IfInfoMsg }>;
 export type AddrMsg = Extract<RtnlMsg, { ifa: IfAddrMsg }>;
@@ -405,6 +406,36 @@ export type NeighMsg = Extract<RtnlMsg, { ndm: NdMsg }>;
 export type RuleMsg = Extract<RtnlMsg, { frh: FibRuleHdr }>;
 export type NetconfMsg = Extract<RtnlMsg, { ncm: { family: number } }>;
 export type StatsMsg = Extract<RtnlMsg, { ifsm: IfStatsMsg }>;
+export type MdbMsg = Extract<RtnlMsg, { bpm: { family: number; ifindex: number } }>;
+
+/** include/uapi/linux/if_bridge.h: struct br_mdb_entry (addr.proto 0: an L2 group, the MAC in
+ * `addr.addr`) */
+export interface BrMdbEntry {
+  ifindex: number;
+  /** MDB_TEMPORARY 0, MDB_PERMANENT 1 */
+  state: number;
+  /** MDB_FLAGS_* */
+  flags: number;
+  vid: number;
+  addr: { proto: number; addr: Uint8Array };
+}
+export const MDB_TEMPORARY = 0;
+export const MDB_PERMANENT = 1;
+
+/** an MDBA_MDB_ENTRY_INFO and its attributes (MDBA_MDB_EATTR_TIMER in clock ticks, _RTPROT) */
+export interface MdbEntryInfo extends BrMdbEntry {
+  timer: number;
+  rtprot?: number;
+}
+
+/** RTM_*MDB attributes: a dump's MDBA_MDB entries and MDBA_ROUTER ports; a request's
+ * MDBA_SET_ENTRY */
+export interface MdbAttrs {
+  MDBA_MDB?: MdbEntryInfo[];
+  MDBA_ROUTER?: number[];
+  MDBA_SET_ENTRY?: BrMdbEntry;
+  MDBA_SET_ENTRY_ATTRS?: { MDBE_ATTR_SOURCE?: Uint8Array };
+}
 
 /** include/uapi/linux/if_link.h: struct if_stats_msg */
 export interface IfStatsMsg {

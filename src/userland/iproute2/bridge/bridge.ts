@@ -15,6 +15,7 @@ import {
   type InetPrefix,
 } from "../../lib/utils.ts";
 import { printNameAndLink } from "../ipaddress.ts";
+import { doMdb } from "./mdb.ts";
 import {
   AF_BRIDGE, AF_INET, AF_INET6, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_USE, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
   NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE,
@@ -859,6 +860,7 @@ function doCmd(ctx: IpCtx, obj: string, rest: string[]): number {
   if (matches(obj, "fdb") === false) return doFdb(ctx, rest);
   for (const o of ["mdb", "vlan", "vni", "monitor"]) {
     if (matches(obj, o) !== false) continue;
+    if (o === "mdb") return doMdb(ctx, rest);
     if (o === "vlan") return doVlan(ctx, rest);
     ctx.err("bridge: object %s is not supported by this emulator\n", o);
     return ctx.exit(-1);
