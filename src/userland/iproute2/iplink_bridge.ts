@@ -11,9 +11,9 @@ import type { IpCtx } from "../lib/context.ts";
 import type { InfoData, StatsMsg, LinkXstats, BrMcastStatsAttr, BrStpXstatsAttr } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_ANY, PRINT_FP } from "../lib/json_print.ts";
 import { sprintf } from "../lib/printf.ts";
-import { etherNtoa, getU16, getU32, getU64, getU8, incompleteCommand, invarg, llAddrA2n, llAddrN2a, matches, nodev, parseOnOff } from "../lib/utils.ts";
+import { etherNtoa, getU16, getU32, getU64, getU8, incompleteCommand, invarg, llAddrA2n, llAddrN2a, matches, parseOnOff } from "../lib/utils.ts";
 import { llProtoA2n, llProtoN2a } from "../lib/ll_map.ts";
-import { registerLinkUtil, type XstatsFilter } from "./link_util.ts";
+import { parseXstatsArgs, registerLinkUtil, type XstatsFilter } from "./link_util.ts";
 
 const BR_BOOLOPT_NO_LL_LEARN = 0;
 const BR_BOOLOPT_MCAST_VLAN_SNOOPING = 1;
@@ -543,20 +543,8 @@ function bridgePrintXstats(ctx: IpCtx, m: StatsMsg, f: XstatsFilter): number {
 
 /** ip/iplink_bridge.c: bridge_parse_xstats() (shared by bridge_slave) */
 function bridgeParseXstats(ctx: IpCtx, id: string, argv: string[], f: XstatsFilter): number {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "igmp" || a === "mcast") f.printAttr = "BRIDGE_XSTATS_MCAST";
-    else if (a === "stp") f.printAttr = "BRIDGE_XSTATS_STP";
-    else if (a === "dev") {
-      if (++i >= argv.length) incompleteCommand(ctx);
-      f.index = ctx.ll.llNameToIndex(argv[i]!);
-      if (!f.index) return nodev(ctx, argv[i]!);
-    } else if (a === "help") {
-      ctx.printf("Usage: ... %s [ igmp ] [ dev DEVICE ]\n", id);
-      ctx.exit(0);
-    } else invarg(ctx, "unknown attribute", a);
-  }
-  return 0;
+  const attrs = { igmp: "BRIDGE_XSTATS_MCAST", mcast: "BRIDGE_XSTATS_MCAST", stp: "BRIDGE_XSTATS_STP" };
+  return parseXstatsArgs(ctx, argv, f, attrs, `Usage: ... ${id} [ igmp ] [ dev DEVICE ]\n`);
 }
 
 registerLinkUtil({

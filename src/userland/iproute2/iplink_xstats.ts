@@ -8,9 +8,9 @@ import type { StatsMsg } from "../../kernel/uapi/rtnetlink.ts";
 import {
   AF_UNSPEC, IFLA_STATS_FILTER_BIT, IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE,
 } from "../../kernel/uapi/rtnetlink.ts";
-import { incompleteCommand, invarg, matches, nodev } from "../lib/utils.ts";
+import { incompleteCommand, invarg, matches } from "../lib/utils.ts";
 import { rtnlDump } from "../lib/libnetlink.ts";
-import { getLinkKind, IPROUTE2_LINK_KINDS, type LinkUtil, type XstatsFilter } from "./link_util.ts";
+import { getLinkKind, IPROUTE2_LINK_KINDS, parseXstatsArgs, type LinkUtil, type XstatsFilter } from "./link_util.ts";
 
 /** ip/iplink_xstats.c: iplink_ifla_xstats() */
 export function iplinkIflaXstats(ctx: IpCtx, argv: string[]): number {
@@ -52,19 +52,8 @@ export function iplinkIflaXstats(ctx: IpCtx, argv: string[]): number {
  * process dies of SIGABRT with glibc's message; with none, nothing is printed.
  */
 function bondParseXstats(ctx: IpCtx, id: string, argv: string[], f: XstatsFilter): number {
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === "lacp" || a === "802.3ad") f.printAttr = "BOND_XSTATS_3AD";
-    else if (a === "dev") {
-      if (++i >= argv.length) incompleteCommand(ctx);
-      f.index = ctx.ll.llNameToIndex(argv[i]!);
-      if (!f.index) return nodev(ctx, argv[i]!);
-    } else if (a === "help") {
-      ctx.printf("Usage: ... %s [ 802.3ad ] [ dev DEVICE ]\n", id);
-      ctx.exit(0);
-    } else invarg(ctx, "unknown attribute", a);
-  }
-  return 0;
+  const attrs = { lacp: "BOND_XSTATS_3AD", "802.3ad": "BOND_XSTATS_3AD" };
+  return parseXstatsArgs(ctx, argv, f, attrs, `Usage: ... ${id} [ 802.3ad ] [ dev DEVICE ]\n`);
 }
 
 function bondPrintXstats(ctx: IpCtx, m: StatsMsg, f: XstatsFilter): number {

@@ -3,12 +3,33 @@
  * parsers and printers (`ip link add … type KIND ARGS`, `ip -d link show`).
  */
 import type { IpCtx } from "../lib/context.ts";
+import { incompleteCommand, invarg, nodev } from "../lib/utils.ts";
 import type { InfoData, LinkMsg, StatsMsg } from "../../kernel/uapi/rtnetlink.ts";
 
 /** what a kind's parse_ifla_xstats() chose: one attribute to print (0: all), one device */
 export interface XstatsFilter {
   printAttr: string | undefined;
   index: number;
+}
+
+/**
+ * The argument loop bridge_parse_xstats() and bond_parse_xstats() share: a word of `attrs`
+ * picks the attribute to print, `dev DEV` one device, `help` prints `usage` and exits.
+ */
+export function parseXstatsArgs(ctx: IpCtx, argv: string[], f: XstatsFilter, attrs: Record<string, string>, usage: string): number {
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (Object.hasOwn(attrs, a)) f.printAttr = attrs[a];
+    else if (a === "dev") {
+      if (++i >= argv.length) incompleteCommand(ctx);
+      f.index = ctx.ll.llNameToIndex(argv[i]!);
+      if (!f.index) return nodev(ctx, argv[i]!);
+    } else if (a === "help") {
+      ctx.printf("%s", usage);
+      ctx.exit(0);
+    } else invarg(ctx, "unknown attribute", a);
+  }
+  return 0;
 }
 
 export interface LinkUtil {
