@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, ip6, bridge, links, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -111,6 +111,15 @@ neigh: [
     "ip link add v3 type veth peer name v4 netns n1", "ip link add v5 mtu 1400 type veth peer v6 mtu 1500 address 02:00:00:00:00:66", "ip link add v7 numtxqueues 2 type veth", "ip -d link show v5",
     "ip link add br1 type bridge stp_state 1 forward_delay 400 vlan_filtering 1", "ip -d link show br1", "ip link set br1 type bridge priority 100 hello_time 300 max_age 1000", "ip link set mv1 master br1",
     "ip link del mv1", "ip link del vx1", "ip link set v1 down", "ip -br link", "ip link show type macvlan", "ip link show type vxlan", "ip -s -d link show vx1", "ip link set mv1 netns n1",
+  ],
+  mcast: [
+    "ip link set v1 master br0", "ip link set br0 up", "ip link set br0 type bridge mcast_snooping 0", "ip link set br0 type bridge mcast_snooping 1", "ip link set br0 type bridge mcast_stats_enabled 1",
+    "ip link add vx5 type vxlan id 5 group 239.5.5.5 dev v2 dstport 4789", "ip link set vx5 up", "ip link set vx5 down", "ip link add vx6 type vxlan id 6 group 239.5.5.5 dev v2 dstport 4789", "ip link set vx6 up",
+    "bridge mdb show", "bridge -d -s mdb show", "bridge -j mdb show", "bridge mdb add dev br0 port v1 grp 239.1.2.3", "bridge mdb add dev br0 port v1 grp 239.1.2.4 permanent", "bridge mdb del dev br0 port v1 grp 239.1.2.3",
+    "bridge mdb add dev br0 port br0 grp 239.1.2.5", "bridge mdb add dev br0 port v1 grp ff0e::1234", "bridge mdb add dev br0 port v1 grp 01:00:5e:11:22:33 permanent", "bridge mdb del dev br0 port br0 grp 239.1.2.5",
+    "ip link xstats type bridge", "ip link xstats type bridge_slave dev v1", "ip link xstats type bridge igmp", "ip link xstats type veth", "ip -j link xstats type bridge_slave stp",
+    "cat /proc/net/igmp", "ip maddr show dev v2", "sysctl -w net.ipv4.igmp_qrv=3", "sysctl -w net.ipv4.conf.v2.force_igmp_version=2", "sysctl net.ipv4.igmp_max_memberships", "sysctl -w net.ipv4.igmp_link_local_mcast_reports=0",
+    "bridge link set dev v1 fastleave on", "ip link set v1 nomaster", "ip link set v1 down", "sleep 1", "ip -s link show br0", "ip -d link show vx5",
   ],
   ss: [
     "ss -tuln", "ss -a", "ss -s", "ss -x", "ss -4 -n state listening", "ss -u -a", "nc -l -p 80 & sleep 0.1; ss -tlnp; kill %1", "ss -o state established", "ss -e", "ss -i", "ss -m",

@@ -5,7 +5,7 @@
 import type { IpCtx } from "../../lib/context.ts";
 import { COLOR_IFNAME, ifaFamilyColor, PRINT_ANY, PRINT_JSON } from "../../lib/json_print.ts";
 import { rtnlDump, rtnlTalk } from "../../lib/libnetlink.ts";
-import { duparg, inetPton4Strict, inetPton6, llAddrA2n, matches, nodev, rtAddrN2a } from "../../lib/utils.ts";
+import { duparg, incompleteCommand, inetPton4Strict, inetPton6, llAddrA2n, matches, nodev, rtAddrN2a } from "../../lib/utils.ts";
 import {
   AF_BRIDGE, AF_INET, AF_INET6, AF_PACKET, MDB_PERMANENT, type BrMdbEntry, type MdbEntryInfo, type MdbMsg,
 } from "../../../kernel/uapi/rtnetlink.ts";
@@ -69,11 +69,11 @@ function mdbShow(ctx: IpCtx, argv: string[]): number {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === "dev") {
-      if (++i >= argv.length) return ctx.exit(-1);
+      if (++i >= argv.length) incompleteCommand(ctx);
       if (filterDev !== undefined) duparg(ctx, "dev", argv[i]!);
       filterDev = argv[i]!;
     } else if (a === "vid") {
-      if (++i >= argv.length) return ctx.exit(-1);
+      if (++i >= argv.length) incompleteCommand(ctx);
       if (filterVlan) duparg(ctx, "vid", argv[i]!);
       filterVlan = Number.parseInt(argv[i]!, 10) || 0;
     }
@@ -117,7 +117,7 @@ function mdbModify(ctx: IpCtx, cmd: "RTM_NEWMDB" | "RTM_DELMDB", flags: { create
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     const next = (): string => {
-      if (++i >= argv.length) ctx.exit(-1);
+      if (++i >= argv.length) incompleteCommand(ctx);
       return argv[i]!;
     };
     if (a === "dev") d = next();
