@@ -809,9 +809,15 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
       ctx.err('Invalid VLAN ID "%hu"\n', vid);
       return -1;
     }
-    if (range && (vidEnd === -1 || vidEnd >= 4096 || vid >= vidEnd)) {
-      ctx.err('Invalid VLAN range "%hu-%hu"\n', vid, vidEnd);
-      return -1;
+    if (range) {
+      if (vidEnd === -1 || vidEnd >= 4096 || vid >= vidEnd) {
+        ctx.err('Invalid VLAN range "%hu-%hu"\n', vid, vidEnd);
+        return -1;
+      }
+      if (vflags & 2) {
+        ctx.err("pvid cannot be configured for a vlan range\n");
+        return -1;
+      }
     }
     const af: Record<string, unknown> = { IFLA_BRIDGE_VLAN_INFO: { flags: vflags, vid, vidEnd: range ? vidEnd : undefined } };
     if (flags) af.IFLA_BRIDGE_FLAGS = flags;
