@@ -115,6 +115,7 @@ export function brMdbAdd(net: Net, req: RtnlMsg): KErr | undefined {
     return kerr("EINVAL", "bridge: Port is in disabled state and entry is not permanent");
   }
   const mp = brMulticastNewGroup(br, entry.addr.proto, entry.addr.addr);
+  if (!mp) return kerr("E2BIG");
   if (!port) {
     if (mp.hostJoined) return kerr("EEXIST", "bridge: Group is already joined by host");
     brMulticastHostJoin(br, mp);

@@ -265,11 +265,16 @@ export function brMdbGet(br: NetBridge, proto: number, addr: Uint8Array): MdbEnt
   return br.mdb.get(mdbKey(proto, addr));
 }
 
-/** br_multicast_new_group() (or the existing one) */
-export function brMulticastNewGroup(br: NetBridge, proto: number, addr: Uint8Array): MdbEntry {
+/** br_multicast_new_group() (or the existing one); a table already at hash_max turns
+ * snooping off instead (E2BIG: undefined) */
+export function brMulticastNewGroup(br: NetBridge, proto: number, addr: Uint8Array): MdbEntry | undefined {
   const key = mdbKey(proto, addr);
   let mp = br.mdb.get(key);
   if (mp) return mp;
+  if (br.mdb.size >= br.hashMax) {
+    br.multicastSnooping = 0;
+    return undefined;
+  }
   const sched = netScheduler(br.dev.net);
   const entry: MdbEntry = {
     proto, addr: addr.slice(), hostJoined: false, ports: [],
@@ -336,6 +341,7 @@ function brMulticastPortGroupExpired(br: NetBridge, mp: MdbEntry, pg: MdbPortGro
 function brMulticastAddGroup(br: NetBridge, p: NetBridgePort | undefined, proto: number, addr: Uint8Array): void {
   if (!br.dev.isUp() || (p && p.state === BR_STATE_DISABLED)) return;
   const mp = brMulticastNewGroup(br, proto, addr);
+  if (!mp) return;
   if (!p) {
     brMulticastHostJoin(br, mp);
     return;
