@@ -526,4 +526,6 @@ export function igmpInit(): void {
   registerNetdeviceNotifier(igmpNetdevEvent);
   inetAddProtocol(IPPROTO_IGMP, igmpRcv);
   registerProcNet("igmp", igmpMcSeqShow);
+  // igmp_mcf_seq_show(): one line per source of a group's filter; no group has sources here
+  registerProcNet("mcfilter", () => "Idx Device        MCA        SRC    INC    EXC\n");
 }

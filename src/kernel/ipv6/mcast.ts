@@ -468,4 +468,6 @@ export function igmp6Init(): void {
   if (inited) return;
   inited = true;
   registerProcNet("igmp6", igmp6McSeqShow);
+  // igmp6_mcf_seq_show(): one line per source of a group's filter; no group has sources here
+  registerProcNet("mcfilter6", () => "Idx Device                Multicast Address                   Source Address    INC    EXC\n");
 }
