@@ -4,6 +4,7 @@
  * between them (veth pairs across two hosts' initial namespaces, as the kernel lab runner
  * builds them).
  */
+import { procTablesInit } from "./core/proc_tables.ts";
 import { Scheduler, USEC_PER_SEC } from "../sim/scheduler.ts";
 import { Rng } from "../sim/rng.ts";
 import { kerr, type KErr } from "./uapi/errno.ts";
@@ -62,6 +63,7 @@ function kernelInit(): void {
   devicesInit();
   ovsInit();
   devAddrListsInit(); // last: its UNREGISTER flush runs after the others
+  procTablesInit();
 }
 
 /** the modules a host has loaded at boot (the lab runner's kernel: br_netfilter loaded) */
