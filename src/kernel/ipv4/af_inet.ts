@@ -204,13 +204,22 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
       procname: "ip_local_port_range",
       mode: 0o644,
       read: () => `${s.ipLocalPortRange[0]}\t${s.ipLocalPortRange[1]}\n`,
+      // ipv4_local_port_range(): 1..65535 each, low <= high, low not among the privileged ports
       write: (data: string) => {
         const v = procParseInts(data, 2);
-        if (isKErr(v) || v.length !== 2 || v[0]! > v[1]! || v[0]! < 1 || v[1]! > 65535) return kerr("EINVAL");
+        if (isKErr(v) || v.length !== 2 || v.some((x) => x < 1 || x > 65535)) return kerr("EINVAL");
+        if (v[1]! < v[0]! || v[0]! < s.ipProtSock) return kerr("EINVAL");
         s.ipLocalPortRange = [v[0]!, v[1]!];
         return undefined;
       },
     },
+    intEntry("ip_nonlocal_bind", () => s.ipNonlocalBind, (v) => void (s.ipNonlocalBind = v), 0, 255),
+    // ipv4_privileged_ports(): 0..65535, and not above the local port range's low end
+    intEntry("ip_unprivileged_port_start", () => s.ipProtSock, (v) => {
+      if (s.ipLocalPortRange[0] < v) return kerr("EINVAL");
+      s.ipProtSock = v;
+      return undefined;
+    }, 0, 65535),
   ];
 }
 

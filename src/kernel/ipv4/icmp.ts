@@ -61,6 +61,9 @@ export interface Ipv4Sysctl {
   igmpMaxMsf: number;
   igmpQrv: number;
   igmpLlmReports: number;
+  /** ip_nonlocal_bind; ip_unprivileged_port_start (sysctl_ip_prot_sock) */
+  ipNonlocalBind: number;
+  ipProtSock: number;
   /** icmp_global_credit / icmp_global_stamp */
   globalCredit: number;
   globalStamp: number;
@@ -76,7 +79,7 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
       icmpRatemask: 6168, icmpMsgsPerSec: 1000, icmpMsgsBurst: 50, ipDefaultTtl: 64, ipNoPmtuDisc: 0,
       pingGroupRange: [1, 0], ipLocalPortRange: [32768, 60999],
       tcpRmem: [4096, 131072, 33554432], tcpWmem: [4096, 16384, 4194304], tcpReordering: 3,
-      tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, globalCredit: 0, globalStamp: -HZ,
+      tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, ipNonlocalBind: 0, ipProtSock: 1024, globalCredit: 0, globalStamp: -HZ,
     };
     sysctls.set(net, s);
   }

@@ -4,13 +4,14 @@
  * checks and checksums what is sent, delivers echo replies by identifier and the ICMP errors
  * about our echo requests.
  */
+import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { skbCopyBytes } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
-import { RTN_LOCAL, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
+import { RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
 import {
   inetRouteDgram, inetPushDgram, ip4DatagramConnect, portHash, skAddNode, skDelNode, dgramQueueRcv, type PortHash,
@@ -76,7 +77,7 @@ export class PingSock extends InetSock {
     if (addr.family !== 2) return kerr("EAFNOSUPPORT");
     const a = addr as SockAddrIn;
     const t = inetAddrType(this.net, a.addr);
-    if (a.addr && t !== RTN_LOCAL && t !== RTN_MULTICAST && t !== RTN_BROADCAST && !(a.addr === 0)) return kerr("EADDRNOTAVAIL");
+    if (!inetAddrValidOrNonlocal(this.net, a.addr, t)) return kerr("EADDRNOTAVAIL");
     if (this.inetNum) return kerr("EINVAL");
     const e = this.getPort(a.port);
     if (e) return e;

@@ -3,12 +3,13 @@
  * datagram (raw_local_deliver, with the ICMP_FILTER of ICMP sockets), their ICMP errors
  * (raw_icmp_error -> raw_err), and raw_sendmsg (IP_HDRINCL or not).
  */
+import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn, SockOpt } from "../uapi/socket.ts";
 import { SO_EE_ORIGIN_ICMP, IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
-import { RTN_LOCAL, RTN_MULTICAST, RTN_BROADCAST, RT_SCOPE_UNIVERSE } from "../uapi/rtnetlink.ts";
+import { RTN_MULTICAST, RTN_BROADCAST, RT_SCOPE_UNIVERSE } from "../uapi/rtnetlink.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
 import { inetRouteDgram, inetPushDgram, ip4DatagramConnect } from "../socket/inet_dgram.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
@@ -80,7 +81,7 @@ export class RawSock extends InetSock {
     if (addr.family !== 2) return kerr("EINVAL");
     const a = addr as SockAddrIn;
     const t = inetAddrType(this.net, a.addr);
-    if (a.addr && t !== RTN_LOCAL && t !== RTN_MULTICAST && t !== RTN_BROADCAST) return kerr("EADDRNOTAVAIL");
+    if (!inetAddrValidOrNonlocal(this.net, a.addr, t)) return kerr("EADDRNOTAVAIL");
     this.inetRcvSaddr = this.inetSaddr = a.addr;
     if (t === RTN_MULTICAST || t === RTN_BROADCAST) this.inetSaddr = 0;
     return undefined;

@@ -10,12 +10,13 @@
  * hang-up (ee_origin NONE, ee_errno = the error or 0) once the stream is over, as poll's
  * POLLHUP/POLLERR would.
  */
+import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import type { Socket, SockAddr, SockAddrIn, SockOpt, RecvMsg, SockExtendedErr } from "../uapi/socket.ts";
 import { kerr, errnoNumbers, type KErr } from "../uapi/errno.ts";
-import { RTN_LOCAL, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
+import { RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { InetSock, truesize } from "../socket/sock.ts";
 import { netSched } from "../core/dev_path.ts";
 import { inetAddrType } from "./devinet.ts";
@@ -207,7 +208,7 @@ export class TcpSock extends InetSock implements Socket {
     if (addr.family !== 2) return kerr("EAFNOSUPPORT");
     const a = addr as SockAddrIn;
     const t = inetAddrType(this.net, a.addr);
-    if (a.addr && t !== RTN_LOCAL && t !== RTN_MULTICAST && t !== RTN_BROADCAST) return kerr("EADDRNOTAVAIL");
+    if (!inetAddrValidOrNonlocal(this.net, a.addr, t)) return kerr("EADDRNOTAVAIL");
     if (this.state !== TCP_CLOSE || this.inetNum) return kerr("EINVAL");
     this.inetRcvSaddr = this.inetSaddr = a.addr;
     if (t === RTN_MULTICAST || t === RTN_BROADCAST) this.inetSaddr = 0;

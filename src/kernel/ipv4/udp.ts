@@ -4,13 +4,14 @@
  * socket lookup with the kernel's scoring, ICMP port unreachable when nobody listens) and
  * __udp4_lib_err (errors to the socket: traceroute's ECONNREFUSED / EHOSTUNREACH).
  */
+import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { CHECKSUM_PARTIAL, skbCopyBytes } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
-import { RTN_LOCAL, RTN_MULTICAST, RTN_BROADCAST, RTCF_BROADCAST, RTCF_MULTICAST } from "../uapi/rtnetlink.ts";
+import { RTN_MULTICAST, RTN_BROADCAST, RTCF_BROADCAST, RTCF_MULTICAST } from "../uapi/rtnetlink.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
 import {
   inetRouteDgram, inetPushDgram, ip4DatagramConnect, portHash, skAddNode, skDelNode, dgramQueueRcv, type PortHash,
@@ -115,7 +116,7 @@ export class UdpSock extends InetSock {
     if (addr.family !== 2) return kerr("EAFNOSUPPORT");
     const a = addr as SockAddrIn;
     const t = inetAddrType(this.net, a.addr);
-    if (a.addr && t !== RTN_LOCAL && t !== RTN_MULTICAST && t !== RTN_BROADCAST) return kerr("EADDRNOTAVAIL");
+    if (!inetAddrValidOrNonlocal(this.net, a.addr, t)) return kerr("EADDRNOTAVAIL");
     if (this.inetNum) return kerr("EINVAL");
     this.inetRcvSaddr = this.inetSaddr = a.addr;
     if (t === RTN_MULTICAST || t === RTN_BROADCAST) this.inetSaddr = 0;

@@ -445,6 +445,7 @@ class Nc {
     if (argc === 0 && this.lflag) {
       if (this.zflag) this.errx(1, "cannot use -z and -l");
       uport = this.pflag;
+      host = this.sflag;
     } else if (argc === 1 && this.lflag) {
       if (this.zflag) this.errx(1, "cannot use -z and -l");
       uport = operands[0];
