@@ -27,6 +27,7 @@ import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { execLookup, fixCatErrors, readFileBytes, writeFileChecked } from "./fileio.ts";
+import { grepArgs } from "./grep.ts";
 import { lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
@@ -534,6 +535,13 @@ export class HostShell implements Shell, IoHost {
       defineCommand("tr", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: tr: command not found\n", exitCode: 127 };
         return ctx.origCommand(args.map((a, i) => (i > 0 && args[i - 1] === "--") || !a.startsWith("-") || a === "-" ? trUnescape(a) : a));
+      }),
+    );
+    // grep's basic regular expressions and pattern options as GNU reads them (grep.ts)
+    custom.push(
+      defineCommand("grep", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: grep: command not found\n", exitCode: 127 };
+        return ctx.origCommand(grepArgs(args) ?? args);
       }),
     );
     // uniq -c: coreutils prints the count as "%7d " (just-bash as "%4d ")

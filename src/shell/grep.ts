@@ -1,0 +1,158 @@
+/**
+ * GNU grep's basic regular expressions (BRE, the default, `-G`) for just-bash's grep, which
+ * reads `$` before `\|` as a literal, treats `\+` and `\?` as literals and refuses
+ * back-references in BREs: each pattern given on the command line is rewritten into the
+ * equivalent extended expression and grep runs with `-E`. (GNU BRE: `\| \( \) \{ \} \+ \?`
+ * are the operators, `| ( ) { } + ?` literals; `^` anchors at the start of the expression or
+ * of an alternative or group, `$` at its end; `*` there is a literal.)
+ */
+
+/** one BRE as the equivalent ERE */
+export function breToEre(p: string): string {
+  let out = "";
+  let atStart = true; // where `^` anchors and `*` is a literal
+  for (let i = 0; i < p.length; ) {
+    const c = p[i]!;
+    if (c === "\\" && i + 1 < p.length) {
+      const n = p[i + 1]!;
+      i += 2;
+      if (n === "|" || n === "(") {
+        out += n;
+        atStart = true;
+      } else if (n === ")" || n === "{" || n === "}" || n === "+" || n === "?") {
+        out += n;
+        atStart = false;
+      } else {
+        out += `\\${n}`;
+        atStart = false;
+      }
+      continue;
+    }
+    if (c === "[") {
+      // a bracket expression, copied as it is: `]` first (or after `^`) is a member, and
+      // `[:class:]`, `[.x.]`, `[=x=]` hold their own `]`
+      let j = i + 1;
+      if (p[j] === "^") j++;
+      if (p[j] === "]") j++;
+      while (j < p.length && p[j] !== "]") {
+        if (p[j] === "[" && (p[j + 1] === ":" || p[j + 1] === "." || p[j + 1] === "=")) {
+          const close = p.indexOf(`${p[j + 1]}]`, j + 2);
+          j = close < 0 ? p.length : close + 2;
+        } else j++;
+      }
+      out += p.slice(i, j + 1);
+      i = j + 1;
+      atStart = false;
+      continue;
+    }
+    if (c === "^") {
+      out += atStart ? "^" : "\\^";
+      i++;
+      continue; // `*` right after an anchoring `^` is still a literal
+    }
+    if (c === "$") {
+      const end = i + 1 === p.length || p.startsWith("\\)", i + 1) || p.startsWith("\\|", i + 1);
+      out += end ? "$" : "\\$";
+      i++;
+      atStart = false;
+      continue;
+    }
+    if (c === "*") {
+      out += atStart ? "\\*" : "*";
+      i++;
+      atStart = false;
+      continue;
+    }
+    out += "+?{}|()".includes(c) ? `\\${c}` : c;
+    i++;
+    atStart = false;
+  }
+  return out;
+}
+
+/** GNU grep's short options that take an argument, and long ones */
+const SHORT_ARG = new Set(["e", "f", "m", "A", "B", "C", "d", "D", "X"]);
+const LONG_ARG = new Set([
+  "regexp", "file", "max-count", "after-context", "before-context", "context", "devices", "directories", "exclude",
+  "include", "exclude-dir", "exclude-from", "label", "binary-files", "group-separator",
+]);
+
+/**
+ * The arguments of a grep run rewritten for just-bash's grep: its patterns (`-e P` any number
+ * of times, `-eP`, `--regexp=P`, `--regexp P`, lines of each, else the first operand),
+ * translated from BRE unless `-E` was given, joined into one extended expression passed as
+ * `-e`, with `-E`. Undefined for `-F` and `-P` runs (the last of -E/-F/-G/-P wins) and for
+ * patterns read from a file (-f), which go to just-bash as they are.
+ */
+export function grepArgs(args: string[]): string[] | undefined {
+  let mode = "G";
+  let fromFile = false;
+  const opts: string[] = [];
+  const operands: string[] = [];
+  const patterns: string[] = [];
+  let explicit = false;
+  let afterDashDash = false;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (afterDashDash || a === "-" || !a.startsWith("-")) {
+      operands.push(a);
+      continue;
+    }
+    if (a === "--") {
+      afterDashDash = true;
+      continue;
+    }
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      if (name === "extended-regexp") mode = "E";
+      else if (name === "fixed-strings") mode = "F";
+      else if (name === "perl-regexp") mode = "P";
+      else if (name === "basic-regexp") mode = "G";
+      else if (name === "file") fromFile = true;
+      let value: string | undefined;
+      if (LONG_ARG.has(name)) value = eq >= 0 ? a.slice(eq + 1) : args[++i];
+      if (name === "regexp") {
+        explicit = true;
+        if (value !== undefined) patterns.push(value);
+        continue;
+      }
+      opts.push(a);
+      if (LONG_ARG.has(name) && eq < 0 && value !== undefined) opts.push(value);
+      continue;
+    }
+    // a cluster of short options: the first that takes an argument takes the rest of the
+    // word, or the next word
+    let k = 1;
+    let kept = "-";
+    for (; k < a.length; k++) {
+      const o = a[k]!;
+      if (o === "E" || o === "F" || o === "P" || o === "G") mode = o;
+      if (!SHORT_ARG.has(o)) {
+        kept += o;
+        continue;
+      }
+      if (o === "f") fromFile = true;
+      const value = k + 1 < a.length ? a.slice(k + 1) : args[++i];
+      if (o === "e") {
+        explicit = true;
+        if (value !== undefined) patterns.push(value);
+      } else {
+        kept += o;
+        if (kept.length > 1) opts.push(kept);
+        kept = "-";
+        if (value !== undefined) opts.push(value);
+      }
+      break;
+    }
+    if (kept.length > 1) opts.push(kept);
+  }
+  if ((mode !== "G" && mode !== "E") || fromFile) return undefined;
+  if (!explicit) {
+    if (!operands.length) return undefined;
+    patterns.push(operands.shift()!);
+  }
+  const each = patterns.flatMap((p) => p.split("\n")).map((p) => (mode === "G" ? breToEre(p) : p));
+  const joined = each.length === 1 ? each[0]! : each.map((p) => `(${p})`).join("|");
+  return ["-E", ...opts, "-e", joined, ...(afterDashDash ? ["--"] : []), ...operands];
+}
