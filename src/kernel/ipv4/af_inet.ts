@@ -11,7 +11,7 @@ import { registerPernetOps } from "../core/net_namespace.ts";
 import { ETH_P_IP, ETH_P_ARP, IFF_NOARP } from "../uapi/if.ts";
 import { AF_INET, AF_UNSPEC, type NeighMsg, type RouteMsg } from "../uapi/rtnetlink.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
-import { USEC_PER_SEC } from "../../sim/scheduler.ts";
+import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
 import { devAddProtocol } from "../core/dev_path.ts";
 import { neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighRandReachTime, type NeighParms, type NeighTable } from "../core/neighbour.ts";
 import {
@@ -213,6 +213,24 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
         return undefined;
       },
     },
+    // net/ipv4/ip_fragment.c: ip4_frags_ns_ctl_table (high >= low, low <= high; the time in
+    // seconds, kept in jiffies: proc_dointvec_jiffies)
+    intEntry("ipfrag_high_thresh", () => s.ipfragHighThresh, (v) => {
+      if (v < s.ipfragLowThresh) return kerr("EINVAL");
+      s.ipfragHighThresh = v;
+      return undefined;
+    }, 0),
+    intEntry("ipfrag_low_thresh", () => s.ipfragLowThresh, (v) => {
+      if (v > s.ipfragHighThresh) return kerr("EINVAL");
+      s.ipfragLowThresh = v;
+      return undefined;
+    }, 0),
+    intEntry("ipfrag_max_dist", () => s.ipfragMaxDist, (v) => void (s.ipfragMaxDist = v), 0),
+    intEntry("ipfrag_time", () => Math.trunc(s.ipfragTime / USEC_PER_SEC), (v) => {
+      if (Math.abs(v) > Math.floor(0x7fffffff / HZ)) return kerr("EINVAL");
+      s.ipfragTime = v * USEC_PER_SEC;
+      return undefined;
+    }),
     intEntry("ip_nonlocal_bind", () => s.ipNonlocalBind, (v) => void (s.ipNonlocalBind = v), 0, 255),
     // ipv4_privileged_ports(): 0..65535, and not above the local port range's low end
     intEntry("ip_unprivileged_port_start", () => s.ipProtSock, (v) => {

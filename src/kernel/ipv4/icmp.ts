@@ -12,7 +12,7 @@ import { RTCF_BROADCAST, RTCF_MULTICAST, RTCF_LOCAL, RT_SCOPE_LINK, RT_SCOPE_UNI
 import { isKErr } from "../uapi/errno.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng } from "../core/dev_path.ts";
-import { HZ } from "../../sim/scheduler.ts";
+import { HZ, USEC_PER_SEC } from "../../sim/scheduler.ts";
 import { readU16, readU32, writeU32 } from "../../wire/addr.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 import { IP_OFFSET } from "../../wire/ipv4.ts";
@@ -64,6 +64,12 @@ export interface Ipv4Sysctl {
   /** ip_nonlocal_bind; ip_unprivileged_port_start (sysctl_ip_prot_sock) */
   ipNonlocalBind: number;
   ipProtSock: number;
+  /** net->ipv4.fqdir: ipfrag_time (µs), ipfrag_high_thresh / ipfrag_low_thresh (bytes),
+   * ipfrag_max_dist */
+  ipfragTime: number;
+  ipfragHighThresh: number;
+  ipfragLowThresh: number;
+  ipfragMaxDist: number;
   /** icmp_global_credit / icmp_global_stamp */
   globalCredit: number;
   globalStamp: number;
@@ -79,7 +85,9 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
       icmpRatemask: 6168, icmpMsgsPerSec: 1000, icmpMsgsBurst: 50, ipDefaultTtl: 64, ipNoPmtuDisc: 0,
       pingGroupRange: [1, 0], ipLocalPortRange: [32768, 60999],
       tcpRmem: [4096, 131072, 33554432], tcpWmem: [4096, 16384, 4194304], tcpReordering: 3,
-      tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, ipNonlocalBind: 0, ipProtSock: 1024, globalCredit: 0, globalStamp: -HZ,
+      tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, ipNonlocalBind: 0, ipProtSock: 1024,
+      ipfragTime: 30 * USEC_PER_SEC, ipfragHighThresh: 4 * 1024 * 1024, ipfragLowThresh: 3 * 1024 * 1024, ipfragMaxDist: 64,
+      globalCredit: 0, globalStamp: -HZ,
     };
     sysctls.set(net, s);
   }

@@ -6,9 +6,9 @@
 import { SkBuff, skbChecksumHelp } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
+import { ipv4Sysctl } from "./icmp.ts";
 import { netSched } from "../core/dev_path.ts";
 import type { Timer } from "../../sim/scheduler.ts";
-import { USEC_PER_SEC } from "../../sim/scheduler.ts";
 import { readU16, readU32, writeU16 } from "../../wire/addr.ts";
 import { iphHlen, ipSendCheck, IP_DF, IP_MF, IP_OFFSET } from "../../wire/ipv4.ts";
 import { ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME } from "../../wire/icmp.ts";
@@ -113,7 +113,6 @@ interface Ipq {
 }
 
 const queues = new WeakMap<Net, Map<string, Ipq>>();
-export const IPFRAG_TIME = 30 * USEC_PER_SEC;
 
 /**
  * net/ipv4/ip_fragment.c: ip_defrag(): returns the reassembled skb, or undefined while
@@ -130,13 +129,20 @@ export function ipDefrag(net: Net, skb: SkBuff): SkBuff | undefined {
   st.ReasmReqds++;
   let q = m.get(key);
   if (!q) {
+    // inet_frag_find(): no memory may be used (ipfrag_high_thresh 0) — the fragment goes
+    // (memory is not otherwise accounted here)
+    if (!ipv4Sysctl(net).ipfragHighThresh) {
+      st.ReasmFails++;
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip_defrag");
+      return undefined;
+    }
     const nq: Ipq = {
       key, frags: [], len: 0, meat: 0, lastIn: false, firstSkb: undefined,
       timer: netSched(net).timer(() => ipExpire(net, nq), "ipfrag"),
     };
     q = nq;
     m.set(key, q);
-    q.timer.mod(netSched(net).now + IPFRAG_TIME);
+    q.timer.mod(netSched(net).now + ipv4Sysctl(net).ipfragTime);
   }
   const fo = readU16(b, o + 6);
   const off = (fo & IP_OFFSET) << 3;
@@ -185,7 +191,9 @@ export function ipDefrag(net: Net, skb: SkBuff): SkBuff | undefined {
 /** net/ipv4/ip_fragment.c: ip_expire(): time exceeded (fragment reassembly) to the sender */
 function ipExpire(net: Net, q: Ipq): void {
   queues.get(net)?.delete(q.key);
-  ipStats(net).ReasmFails++;
+  const st = ipStats(net);
+  st.ReasmFails++;
+  st.ReasmTimeout++;
   if (q.firstSkb) {
     icmpSend(q.firstSkb, ICMP_TIME_EXCEEDED, ICMP_EXC_FRAGTIME, 0);
     kfreeSkbReason(q.firstSkb, "SKB_DROP_REASON_FRAG_REASM_TIMEOUT", "ip_expire");
