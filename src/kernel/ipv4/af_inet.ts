@@ -29,6 +29,7 @@ import { arpRcv, arpTable, arpTableIfAny, arpTableDrop, arpNetdevEvent, arpSeqSh
 import { icmpRcv, ipv4Sysctl, icmpStats } from "./icmp.ts";
 import { udpInit, udpStats, udpSockets } from "./udp.ts";
 import { tcpInit, tcpSnmpLine } from "./tcp_ipv4.ts";
+import { tcpExtStats } from "./tcp.ts";
 import { rawSockets } from "./raw.ts";
 import { sockstatSeqShow, sockstat6SeqShow } from "./inet_diag.ts";
 import type { InetSock } from "../socket/sock.ts";
@@ -146,6 +147,15 @@ function intEntry(procname: string, get: () => number, set: (v: number) => KErr 
   };
 }
 
+/** proc_dointvec_jiffies(): seconds, kept in jiffies (µs here) */
+function jiffiesEntry(procname: string, get: () => number, set: (us: number) => void): CtlTable {
+  return intEntry(procname, () => Math.trunc(get() / USEC_PER_SEC), (v) => {
+    if (Math.abs(v) > Math.floor(0x7fffffff / HZ)) return kerr("EINVAL");
+    set(v * USEC_PER_SEC);
+    return undefined;
+  });
+}
+
 /** net/ipv4/sysctl_net_ipv4.c: the per-namespace entries the packet path owns */
 function ipv4SysctlTable(net: Net): CtlTable[] {
   const s = ipv4Sysctl(net);
@@ -226,11 +236,18 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
       return undefined;
     }, 0),
     intEntry("ipfrag_max_dist", () => s.ipfragMaxDist, (v) => void (s.ipfragMaxDist = v), 0),
-    intEntry("ipfrag_time", () => Math.trunc(s.ipfragTime / USEC_PER_SEC), (v) => {
-      if (Math.abs(v) > Math.floor(0x7fffffff / HZ)) return kerr("EINVAL");
-      s.ipfragTime = v * USEC_PER_SEC;
-      return undefined;
-    }),
+    jiffiesEntry("ipfrag_time", () => s.ipfragTime, (us) => void (s.ipfragTime = us)),
+    // tcp options a SYN offers and accepts, retry limits, the orphaned FIN_WAIT2 lifetime
+    intEntry("tcp_timestamps", () => s.tcpTimestamps, (v) => void (s.tcpTimestamps = v), 0, 255),
+    intEntry("tcp_sack", () => s.tcpSack, (v) => void (s.tcpSack = v), 0, 255),
+    intEntry("tcp_window_scaling", () => s.tcpWindowScaling, (v) => void (s.tcpWindowScaling = v), 0, 255),
+    intEntry("tcp_syn_retries", () => s.tcpSynRetries, (v) => void (s.tcpSynRetries = v), 1, 127),
+    intEntry("tcp_synack_retries", () => s.tcpSynackRetries, (v) => void (s.tcpSynackRetries = v), 0, 255),
+    intEntry("tcp_retries1", () => s.tcpRetries1, (v) => void (s.tcpRetries1 = v), 0, 255),
+    intEntry("tcp_retries2", () => s.tcpRetries2, (v) => void (s.tcpRetries2 = v), 0, 255),
+    intEntry("tcp_syn_linear_timeouts", () => s.tcpSynLinearTimeouts, (v) => void (s.tcpSynLinearTimeouts = v), 0, 127),
+    intEntry("tcp_orphan_retries", () => s.tcpOrphanRetries, (v) => void (s.tcpOrphanRetries = v), 0, 255),
+    jiffiesEntry("tcp_fin_timeout", () => s.tcpFinTimeout, (us) => void (s.tcpFinTimeout = us)),
     intEntry("ip_nonlocal_bind", () => s.ipNonlocalBind, (v) => void (s.ipNonlocalBind = v), 0, 255),
     // ipv4_privileged_ports(): 0..65535, and not above the local port range's low end
     intEntry("ip_unprivileged_port_start", () => s.ipProtSock, (v) => {
@@ -378,11 +395,12 @@ const MPTCPEXT_NAMES: readonly string[] = [
   "FallbackFailed WinProbe",
 ].join(" ").split(" ");
 
-/** net/ipv4/proc.c: netstat_seq_show() — TcpExt (no counters kept: zeros), IpExt, then
- * mptcp_seq_show()'s MPTcpExt */
+/** net/ipv4/proc.c: netstat_seq_show() — TcpExt (the few counters kept, zeros for the rest),
+ * IpExt, then mptcp_seq_show()'s MPTcpExt */
 function netstatSeqShow(net: Net): string {
   const ip = ipStats(net);
-  let out = `TcpExt: ${TCPEXT_NAMES.join(" ")}\nTcpExt:${" 0".repeat(TCPEXT_NAMES.length)}\n`;
+  const ext = tcpExtStats(net) as Record<string, number | undefined>;
+  let out = `TcpExt: ${TCPEXT_NAMES.join(" ")}\nTcpExt: ${TCPEXT_NAMES.map((n) => ext[n] ?? 0).join(" ")}\n`;
   const ipext: [string, number][] = [
     ["InNoRoutes", ip.InNoRoutes], ["InTruncatedPkts", ip.InTruncatedPkts], ["InMcastPkts", ip.InMcastPkts],
     ["OutMcastPkts", ip.OutMcastPkts], ["InBcastPkts", ip.InBcastPkts], ["OutBcastPkts", ip.OutBcastPkts],

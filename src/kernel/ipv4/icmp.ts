@@ -70,6 +70,19 @@ export interface Ipv4Sysctl {
   ipfragHighThresh: number;
   ipfragLowThresh: number;
   ipfragMaxDist: number;
+  /** tcp_timestamps, tcp_sack, tcp_window_scaling; tcp_syn_retries, tcp_synack_retries,
+   * tcp_retries1, tcp_retries2; tcp_fin_timeout (µs) */
+  tcpTimestamps: number;
+  tcpSack: number;
+  tcpWindowScaling: number;
+  tcpSynRetries: number;
+  tcpSynackRetries: number;
+  tcpRetries1: number;
+  tcpRetries2: number;
+  tcpFinTimeout: number;
+  /** tcp_syn_linear_timeouts, tcp_orphan_retries */
+  tcpSynLinearTimeouts: number;
+  tcpOrphanRetries: number;
   /** icmp_global_credit / icmp_global_stamp */
   globalCredit: number;
   globalStamp: number;
@@ -87,6 +100,8 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
       tcpRmem: [4096, 131072, 33554432], tcpWmem: [4096, 16384, 4194304], tcpReordering: 3,
       tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, ipNonlocalBind: 0, ipProtSock: 1024,
       ipfragTime: 30 * USEC_PER_SEC, ipfragHighThresh: 4 * 1024 * 1024, ipfragLowThresh: 3 * 1024 * 1024, ipfragMaxDist: 64,
+      tcpTimestamps: 1, tcpSack: 1, tcpWindowScaling: 1, tcpSynRetries: 6, tcpSynackRetries: 5, tcpRetries1: 3, tcpRetries2: 15,
+      tcpFinTimeout: 60 * USEC_PER_SEC, tcpSynLinearTimeouts: 4, tcpOrphanRetries: 0,
       globalCredit: 0, globalStamp: -HZ,
     };
     sysctls.set(net, s);

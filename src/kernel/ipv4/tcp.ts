@@ -48,7 +48,6 @@ export const TCP_RTO_MIN = 200_000;
 export const TCP_RTO_MAX = 120_000_000;
 export const TCP_DELACK_MIN = 40_000;
 export const TCP_TIMEWAIT_LEN = 60_000_000;
-export const TCP_FIN_TIMEOUT = 60_000_000;
 export const TCP_SYN_RETRIES = 6;
 export const TCP_SYNACK_RETRIES = 5;
 export const TCP_RETRIES2 = 15;
@@ -58,6 +57,27 @@ export const SOMAXCONN = 4096;
 /** before()/after() on 32-bit sequence numbers */
 export const before = (a: number, b: number): boolean => ((a - b) | 0) < 0;
 export const after = (a: number, b: number): boolean => ((b - a) | 0) < 0;
+
+/** net/ipv4/tcp.h: tcp_fin_time() — how long an orphan waits in FIN_WAIT2: tcp_fin_timeout,
+ * but never under 3.5 RTOs */
+export function tcpFinTime(sk: TcpSock): number {
+  const rto = sk.rto;
+  return Math.max(ipv4Sysctl(sk.net).tcpFinTimeout, rto * 4 - Math.floor(rto / 2));
+}
+
+/** the TcpExt counters of /proc/net/netstat that are kept (LINUX_MIB_*, by their proc name);
+ * the others read 0 */
+export type TcpExtCounter = "TCPTimeouts" | "TCPSynRetrans" | "TCPAbortOnTimeout";
+const extMibs = new WeakMap<Net, Partial<Record<TcpExtCounter, number>>>();
+export function tcpExtStats(net: Net): Partial<Record<TcpExtCounter, number>> {
+  let m = extMibs.get(net);
+  if (!m) extMibs.set(net, (m = {}));
+  return m;
+}
+export function tcpExtInc(net: Net, c: TcpExtCounter): void {
+  const m = tcpExtStats(net);
+  m[c] = (m[c] ?? 0) + 1;
+}
 
 /** the Tcp: line of /proc/net/snmp */
 export interface TcpMib {
@@ -141,6 +161,10 @@ export class TcpSock extends InetSock implements Socket {
   rto = TCP_TIMEOUT_INIT;
   retransmits = 0;
   backoff = 0;
+  /** retrans_stamp (µs; -1: none): when the segment now being retransmitted first went out;
+   * total_rto: RTO timeouts over the connection's life */
+  retransStamp = -1;
+  totalRto = 0;
   ackPending = false;
   /** quickack credit (icsk_ack.quick), pingpong mode and icsk_ack.ato (0 until data came) */
   quick = 0;
@@ -436,7 +460,7 @@ export class TcpSock extends InetSock implements Socket {
       return;
     }
     if (this.tcpCloseState()) tcpSendFin(this);
-    if (this.state === TCP_FIN_WAIT2) tcpTimeWait(this, TCP_FIN_WAIT2, TCP_FIN_TIMEOUT);
+    if (this.state === TCP_FIN_WAIT2) tcpTimeWait(this, TCP_FIN_WAIT2, tcpFinTime(this));
   }
 
   /** net/ipv4/tcp.c: tcp_done() (with the error to report, tcp_reset style) */

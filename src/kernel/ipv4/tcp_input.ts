@@ -6,13 +6,14 @@
  * listener's SYN handling (tcp_conn_request / tcp_check_req).
  */
 import type { SkBuff } from "../core/skbuff.ts";
+import type { Net } from "../core/net_namespace.ts";
 import { kerr } from "../uapi/errno.ts";
 import { readU16, readU32 } from "../../wire/addr.ts";
 import { TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG } from "../../wire/tcp.ts";
 import {
   TcpSock, type TcpOptionsReceived, before, after, tcpStats,
   TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT,
-  TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING, TCP_TIMEWAIT_LEN, TCP_FIN_TIMEOUT,
+  TCP_CLOSE, TCP_CLOSE_WAIT, TCP_LAST_ACK, TCP_CLOSING, TCP_TIMEWAIT_LEN, tcpFinTime,
   TCP_TIMEOUT_INIT, TCP_RTO_MIN, RCV_SHUTDOWN, TCP_MSS_DEFAULT,
 } from "./tcp.ts";
 import {
@@ -53,8 +54,10 @@ export interface TcpSeg {
   opt: TcpOptionsReceived;
 }
 
-/** net/ipv4/tcp_input.c: tcp_parse_options() */
-export function tcpParseOptions(b: Uint8Array, o: number, hlen: number, syn: boolean): TcpOptionsReceived {
+/** net/ipv4/tcp_input.c: tcp_parse_options() — a SYN's window scale, SACK and timestamp
+ * offers count only where tcp_window_scaling, tcp_sack and tcp_timestamps allow them */
+export function tcpParseOptions(net: Net, b: Uint8Array, o: number, hlen: number, syn: boolean): TcpOptionsReceived {
+  const sys = ipv4Sysctl(net);
   const r: TcpOptionsReceived = { mss: 0, wscaleOk: false, sndWscale: 0, sackOk: false, tstampOk: false, tsval: 0, tsecr: 0, sawTstamp: false };
   let p = o + 20;
   const end = o + hlen;
@@ -73,13 +76,13 @@ export function tcpParseOptions(b: Uint8Array, o: number, hlen: number, syn: boo
         if (size === 4 && syn) r.mss = readU16(b, p + 2);
         break;
       case TCPOPT_WINDOW:
-        if (size === 3 && syn) {
+        if (size === 3 && syn && sys.tcpWindowScaling) {
           r.wscaleOk = true;
           r.sndWscale = Math.min(b[p + 2]!, 14);
         }
         break;
       case TCPOPT_TIMESTAMP:
-        if (size === 10) {
+        if (size === 10 && (!syn || sys.tcpTimestamps)) {
           r.sawTstamp = true;
           r.tstampOk = syn;
           r.tsval = readU32(b, p + 2);
@@ -87,7 +90,7 @@ export function tcpParseOptions(b: Uint8Array, o: number, hlen: number, syn: boo
         }
         break;
       case TCPOPT_SACK_PERM:
-        if (size === 2 && syn) r.sackOk = true;
+        if (size === 2 && syn && sys.tcpSack) r.sackOk = true;
         break;
     }
     p += size;
@@ -152,6 +155,7 @@ function tcpAck(sk: TcpSock, seg: TcpSeg): boolean {
   }
   tcpAckUpdateRtt(sk);
   sk.retransmits = 0;
+  sk.retransStamp = -1;
   sk.backoff = 0;
   if (sk.sndUna === sk.sndNxt) sk.retransmitTimer?.cancel();
   else tcpResetXmitTimer(sk, sk.rto);
@@ -262,6 +266,7 @@ function tcpRcvSynsentStateProcess(sk: TcpSock, seg: TcpSeg): void {
     tcpSyncMss(sk, o.mss);
     tcpAckUpdateRtt(sk);
     sk.retransmits = 0;
+    sk.retransStamp = -1;
     sk.retransmitTimer?.cancel();
     sk.rto = Math.max(sk.rto, TCP_RTO_MIN);
     if (sk.rto === TCP_TIMEOUT_INIT && sk.srtt) sk.rto = Math.floor(sk.srtt + TCP_RTO_MIN);
@@ -347,6 +352,7 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
     sk.sndWnd = seg.window << sk.sndWscale;
     tcpAckUpdateRtt(sk);
     sk.retransmits = 0;
+    sk.retransStamp = -1;
     sk.retransmitTimer?.cancel();
     sk.rto = sk.srtt ? Math.floor(sk.srtt + TCP_RTO_MIN) : TCP_TIMEOUT_INIT;
     sk.setState(TCP_ESTABLISHED);
@@ -358,7 +364,7 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
       if (finAcked(sk)) {
         sk.state = TCP_FIN_WAIT2;
         sk.shutdownFlags |= 2;
-        if (sk.orphan && !fin) tcpTimeWait(sk, TCP_FIN_WAIT2, TCP_FIN_TIMEOUT);
+        if (sk.orphan && !fin) tcpTimeWait(sk, TCP_FIN_WAIT2, tcpFinTime(sk));
       }
       break;
     case TCP_CLOSING:
@@ -468,7 +474,10 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
   c.sackOk = o.sackOk;
   c.tstampOk = o.tstampOk;
   c.tsRecent = o.tsval;
-  c.tsOffset = o.tstampOk ? netRng(net).u32() : 0;
+  if (o.tstampOk) {
+    const tsOff = netRng(net).u32();
+    c.tsOffset = ipv4Sysctl(net).tcpTimestamps === 1 ? tsOff : 0;
+  } else c.tsOffset = 0;
   const rt = tcpRoute(c);
   c.advmss = rt ? tcpAdvmss(rt) : 536;
   tcpSyncMss(c, o.mss);

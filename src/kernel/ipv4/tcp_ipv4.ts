@@ -54,12 +54,16 @@ export function tcpV4Connect(sk: TcpSock, usin: SockAddrIn): KErr | undefined {
   }
   const rng = netRng(net);
   // secure_tcp_seq() / secure_tcp_ts_off(): keyed hashes of the 4-tuple plus the clock
+  const sys = ipv4Sysctl(net);
   sk.iss = rng.u32();
-  sk.tsOffset = rng.u32();
+  // secure_tcp_ts_off() is 0 unless tcp_timestamps is 1 (2: timestamps without offsets)
+  const tsOff = rng.u32();
+  sk.tsOffset = sys.tcpTimestamps === 1 ? tsOff : 0;
   sk.inetId = rng.u32() & 0xffff;
-  sk.tstampOk = true;
-  sk.wscaleOk = true;
-  sk.sackOk = true;
+  // tcp_connect_init() / tcp_syn_options(): what this SYN offers
+  sk.tstampOk = sys.tcpTimestamps !== 0;
+  sk.wscaleOk = sys.tcpWindowScaling !== 0;
+  sk.sackOk = sys.tcpSack !== 0;
   tcpStats(net).ActiveOpens++;
   tcpConnect(sk);
   return undefined;
@@ -149,7 +153,7 @@ export function tcpV4Rcv(skb: SkBuff): void {
   const seg: TcpSeg = {
     skb, saddr, daddr, sport: readU16(b, o), dport: readU16(b, o + 2), seq: readU32(b, o + 4),
     ack: readU32(b, o + 8), flags, window: readU16(b, o + 14), doff: o + hlen, len: len - hlen,
-    opt: tcpParseOptions(b, o, hlen, (flags & TCP_SYN) !== 0),
+    opt: tcpParseOptions(net, b, o, hlen, (flags & TCP_SYN) !== 0),
   };
   let sk = inetLookupEstablished(net, saddr, seg.sport, daddr, seg.dport);
   if (sk && sk.state === TCP_TIME_WAIT) {

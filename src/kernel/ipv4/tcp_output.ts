@@ -13,7 +13,7 @@ import { csumPartial, csumFold, csumTcpudpNofold } from "../../wire/checksum.ts"
 import { flowi4, ipRouteOutputKey, ipv4Mtu, type Rtable } from "./route.ts";
 import { ipSendData } from "./ip_output.ts";
 import { ipv4Sysctl } from "./icmp.ts";
-import { type TcpSock, tcpStats, TCP_SYN_SENT, TCP_SYN_RECV } from "./tcp.ts";
+import { type TcpSock, tcpStats, tcpExtInc, TCP_SYN_SENT, TCP_SYN_RECV } from "./tcp.ts";
 import { tcpResetXmitTimer } from "./tcp_timer.ts";
 
 // include/net/tcp.h: option kinds and lengths
@@ -201,18 +201,23 @@ export function tcpConnect(sk: TcpSock): void {
   const rt = tcpRoute(sk);
   sk.advmss = rt ? tcpAdvmss(rt) : 536;
   sk.rcvWnd = tcpSelectInitialWindow(sk.advmss);
-  sk.rcvWscale = TCP_RCV_WSCALE;
+  sk.rcvWscale = sk.wscaleOk ? TCP_RCV_WSCALE : 0;
   sk.sndUna = sk.iss;
   sk.sndNxt = (sk.iss + 1) >>> 0;
   sk.writeSeq = sk.sndNxt;
   sk.rcvNxt = 0;
+  sk.retransStamp = sk.sched.now;
   tcpSendSyn(sk);
   tcpResetXmitTimer(sk, sk.rto);
 }
 
 function tcpSendSyn(sk: TcpSock): void {
+  let f = OPT_MSS;
+  if (sk.tstampOk) f |= OPT_TS;
+  if (sk.sackOk) f |= OPT_SACK_PERM;
+  if (sk.wscaleOk) f |= OPT_WSCALE;
   const opts: TcpOutOptions = {
-    flags: OPT_MSS | OPT_TS | OPT_SACK_PERM | OPT_WSCALE, mss: sk.advmss, wscale: sk.rcvWscale,
+    flags: f, mss: sk.advmss, wscale: sk.rcvWscale,
     tsval: tcpTimeStamp(sk), tsecr: 0,
   };
   if (sk.rttStamp < 0) sk.rttStamp = sk.sched.now;
@@ -300,6 +305,7 @@ export function tcpWriteXmit(sk: TcpSock, push: boolean): void {
 export function tcpRetransmitSkb(sk: TcpSock): void {
   tcpStats(sk.net).RetransSegs++;
   sk.rttStamp = -1;
+  if (sk.state === TCP_SYN_SENT || sk.state === TCP_SYN_RECV) tcpExtInc(sk.net, "TCPSynRetrans");
   if (sk.state === TCP_SYN_SENT) {
     tcpSendSyn(sk);
     return;

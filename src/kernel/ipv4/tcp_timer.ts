@@ -4,10 +4,11 @@
  * the delayed-ACK timer (tcp_delack_timer_handler) and, from tcp_minisocks.c, TIME_WAIT
  * (tcp_time_wait / inet_twsk_schedule) and the orphaned FIN_WAIT2 timeout.
  */
+import { ipv4Sysctl } from "./icmp.ts";
 import { kerr } from "../uapi/errno.ts";
 import {
   type TcpSock, TCP_SYN_SENT, TCP_SYN_RECV, TCP_TIME_WAIT, TCP_FIN_WAIT2, TCP_RTO_MAX,
-  TCP_SYN_RETRIES, TCP_SYNACK_RETRIES, TCP_RETRIES2, TCP_DELACK_MIN, tcpStats,
+  TCP_DELACK_MIN, TCP_TIMEOUT_INIT, TCP_RTO_MIN, tcpStats, tcpExtInc,
 } from "./tcp.ts";
 import { tcpRetransmitSkb, tcpSendAck } from "./tcp_output.ts";
 import { inetUnhash, inetPutPort } from "./inet_hashtables.ts";
@@ -25,28 +26,65 @@ export function tcpClearXmitTimers(sk: TcpSock): void {
   sk.ackPending = false;
 }
 
-/** net/ipv4/tcp_timer.c: retransmits_timed_out() for SYNs: the total time of `boundary` backoffs */
+/** net/ipv4/tcp_timer.c: tcp_model_timeout() — the time (ms) `boundary` exponential backoffs from
+ * `rtoBase` take, RTOs capped at TCP_RTO_MAX */
+function tcpModelTimeout(boundary: number, rtoBase: number): number {
+  const thresh = Math.floor(Math.log2(Math.floor(TCP_RTO_MAX / rtoBase)));
+  const t = boundary <= thresh
+    ? ((2 << boundary) - 1) * rtoBase
+    : ((2 << thresh) - 1) * rtoBase + (boundary - thresh) * TCP_RTO_MAX;
+  return Math.floor(t / 1000);
+}
+
+/** net/ipv4/tcp_timer.c: retransmits_timed_out() — has the retransmission begun at
+ * retrans_stamp lasted as long as `boundary` backoffs would? (millisecond timestamps) */
+function retransmitsTimedOut(sk: TcpSock, boundary: number): boolean {
+  if (!sk.retransmits || sk.retransStamp < 0) return false;
+  const rtoBase = sk.state === TCP_SYN_SENT || sk.state === TCP_SYN_RECV ? TCP_TIMEOUT_INIT : TCP_RTO_MIN;
+  const timeout = tcpModelTimeout(boundary, rtoBase);
+  return Math.floor(sk.sched.now / 1000) - Math.floor(sk.retransStamp / 1000) - timeout >= 0;
+}
+
+/** net/ipv4/tcp_timer.c: tcp_orphan_retries() */
+function tcpOrphanRetries(sk: TcpSock, alive: boolean): number {
+  const r = ipv4Sysctl(sk.net).tcpOrphanRetries;
+  return r === 0 && alive ? 8 : r;
+}
+
+/** net/ipv4/tcp_timer.c: tcp_write_timeout() — give up? A SYN after tcp_syn_retries (plus the
+ * tcp_syn_linear_timeouts retries at a constant RTO) or as long as that many backoffs take; a
+ * SYN-ACK after tcp_synack_retries; data after tcp_retries2 backoffs' time (an orphan's after
+ * tcp_orphan_retries') */
 function tcpWriteTimeout(sk: TcpSock): boolean {
-  let limit: number;
-  if (sk.state === TCP_SYN_SENT) limit = TCP_SYN_RETRIES;
-  else if (sk.state === TCP_SYN_RECV) limit = TCP_SYNACK_RETRIES;
-  else limit = TCP_RETRIES2;
-  if (sk.retransmits >= limit) {
-    // tcp_write_err()
-    if (sk.state === TCP_SYN_RECV) {
-      sk.tcpDone(undefined);
-      return true;
-    }
-    if (sk.state === TCP_SYN_SENT) tcpStats(sk.net).AttemptFails++;
-    sk.tcpDone(kerr("ETIMEDOUT"));
+  const sys = ipv4Sysctl(sk.net);
+  let expired = false;
+  let retryUntil: number;
+  if (sk.state === TCP_SYN_RECV) {
+    // the request's own timer (reqsk_timer_handler): a count of SYN-ACKs
+    if (sk.retransmits < sys.tcpSynackRetries) return false;
+    sk.tcpDone(undefined);
     return true;
   }
-  return false;
+  if (sk.state === TCP_SYN_SENT) {
+    retryUntil = sys.tcpSynRetries;
+    expired = sk.retransmits >= retryUntil + sys.tcpSynLinearTimeouts;
+  } else {
+    retryUntil = sys.tcpRetries2;
+    if (sk.orphan) retryUntil = tcpOrphanRetries(sk, sk.rto < TCP_RTO_MAX);
+  }
+  if (!expired) expired = retransmitsTimedOut(sk, retryUntil);
+  if (!expired) return false;
+  // tcp_write_err()
+  if (sk.state === TCP_SYN_SENT) tcpStats(sk.net).AttemptFails++;
+  sk.tcpDone(kerr("ETIMEDOUT"));
+  tcpExtInc(sk.net, "TCPAbortOnTimeout");
+  return true;
 }
 
 /** net/ipv4/tcp_timer.c: tcp_retransmit_timer() */
 export function tcpRetransmitTimer(sk: TcpSock): void {
   if (sk.sndUna === sk.sndNxt && sk.state !== TCP_SYN_SENT && sk.state !== TCP_SYN_RECV) return;
+  if (sk.state !== TCP_SYN_RECV) tcpExtInc(sk.net, "TCPTimeouts");
   if (tcpWriteTimeout(sk)) return;
   // tcp_enter_loss(): halve ssthresh, restart from one segment
   if (sk.retransmits === 0 && sk.state !== TCP_SYN_SENT && sk.state !== TCP_SYN_RECV) {
@@ -55,10 +93,17 @@ export function tcpRetransmitTimer(sk: TcpSock): void {
   }
   sk.sndCwnd = 1;
   sk.sndCwndCnt = 0;
-  tcpRetransmitSkb(sk);
+  // tcp_update_rto_stats(); tcp_retransmit_skb() stamps retrans_stamp with the segment's first
+  // transmission, one RTO ago
   sk.retransmits++;
-  sk.backoff++;
-  sk.rto = Math.min(sk.rto * 2, TCP_RTO_MAX);
+  sk.totalRto++;
+  if (sk.retransStamp < 0) sk.retransStamp = sk.sched.now - sk.rto;
+  tcpRetransmitSkb(sk);
+  // SYNs keep their RTO for the first tcp_syn_linear_timeouts retries, the rest back off
+  if (sk.state !== TCP_SYN_SENT || sk.totalRto > ipv4Sysctl(sk.net).tcpSynLinearTimeouts) {
+    sk.backoff++;
+    sk.rto = Math.min(sk.rto * 2, TCP_RTO_MAX);
+  } else sk.backoff = 0;
   tcpResetXmitTimer(sk, sk.rto);
 }
 

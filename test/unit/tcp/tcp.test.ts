@@ -68,11 +68,12 @@ test("TCP: RST from a closed port is ECONNREFUSED; a black hole times out", asyn
   t.connect({ family: 2, addr: ip("10.0.0.3"), port: 80 });
   world.sched.runUntil(world.sched.now + 10_000_000);
   assert.equal(t.getsockopt("SO_ERROR"), 113);
-  // a dropped SYN: retries 1+2+4+8+16+32, then 64 s more: ETIMEDOUT
+  // a dropped SYN: tcp_syn_linear_timeouts (4) retries a second apart, then 1 s, and six more
+  // backing off (2+4+8+16+32+64): ETIMEDOUT at 131 s
   await run(a, "ip route add 192.0.2.0/24 via 10.0.0.2");
   const u = a.socket(2, 1, 0) as Socket;
   u.connect({ family: 2, addr: ip("192.0.2.1"), port: 80 });
-  world.sched.runUntil(world.sched.now + 126_000_000);
+  world.sched.runUntil(world.sched.now + 130_000_000);
   assert.equal(u.getsockopt("SO_ERROR"), 0);
   world.sched.runUntil(world.sched.now + 2_000_000);
   assert.equal(u.getsockopt("SO_ERROR"), 110);
