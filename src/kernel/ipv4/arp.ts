@@ -475,7 +475,7 @@ export function arpIoctl(net: Net, req: Record<string, unknown>): Record<string,
       if (flags & ATF_PERM) flags |= ATF_COM;
       const dev = arpDevFor(net, r, ip);
       if ("errno" in dev) return dev;
-      if ((r.arp_ha_family ?? dev.type) !== (dev.type === 772 ? 1 : dev.type) && dev.type !== 772) return kerr("EINVAL");
+      if ((r.arp_ha_family ?? dev.type) !== dev.type) return kerr("EINVAL");
       const n = neighCreate(tbl, ip, dev, (flags & ATF_PERM) !== 0);
       if (!n) return kerr("ENOBUFS");
       const state = flags & ATF_PERM ? NUD_PERMANENT : NUD_STALE;

@@ -12,7 +12,6 @@
  */
 
 export class FilterError extends Error {}
-/** a grammar error found while reducing a primitive: not deferred like gencode's errors */
 /** an error raised while parsing (grammar.y: YYABORT), not deferred to the end */
 class SyntaxErr extends FilterError {
   constructor(msg = "can't parse filter expression: syntax error") {
@@ -121,6 +120,9 @@ function tokenize(s: string): string[] {
     const mac = /^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(w);
     const v6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/.test(w);
     if (w.includes(":") && ((!mac && !v6) || depth > 0)) w = w.slice(0, w.indexOf(":"));
+    // scanner.l: a number is a NUM up to a '/' (only a dotted HID takes "/len": "10/8" is arithmetic)
+    const num = /^(0[xX][0-9a-fA-F]+|\d+)\//.exec(w);
+    if (num) w = num[1]!;
     // '-' inside a word stays (portrange 1-2, icmp-echo); a trailing one is an operator
     while (w.length > 1 && w.endsWith("-")) w = w.slice(0, -1);
     out.push(esc + w);
@@ -205,6 +207,9 @@ interface Quals {
   type?: string;
 }
 
+/** the arithmetic values that are literal numbers (a BPF_LD|BPF_IMM statement in libpcap) */
+const IMMEDIATES = new WeakMap<Arith, number>();
+
 class Parser {
   i = 0;
   /** the qualifiers a bare id inherits (grammar.y's $$.q); undefined after a term that has
@@ -275,7 +280,9 @@ class Parser {
         const r = this.relation();
         this.last = undefined;
         return r;
-      } catch {
+      } catch (e) {
+        // gen_arth()'s refusals are final; a syntax error means it was a boolean group
+        if (!(e instanceof FilterError) || !/syntax error/.test(e.message)) throw e;
         this.i = save;
       }
       this.i++;
@@ -284,7 +291,7 @@ class Parser {
       return e;
     }
     // relational expression: proto[...] op ..., len op ..., number op ...
-    if ((PROTOS.has(tk) && this.peek(1) === "[") || tk === "len" || /^\d/.test(tk) && ["=", "==", "!=", "<", ">", "<=", ">=", "&", "+", "-", "*", "/", "|"].includes(this.peek(1) ?? "")) {
+    if ((PROTOS.has(tk) && this.peek(1) === "[") || tk === "len" || /^\d/.test(tk) && ["=", "==", "!=", "<", ">", "<=", ">=", "&", "+", "-", "*", "/", "|", "%", "^", "<<", ">>"].includes(this.peek(1) ?? "")) {
       const r = this.relation();
       this.last = undefined;
       return r;
@@ -346,6 +353,11 @@ class Parser {
       if (op === "*" || op === "/" || op === "&" || op === "%" || op === "<<" || op === ">>") {
         this.i++;
         const r = this.arithFactor();
+        // gen_arth(): a literal divisor of 0 or shift count over 31 is refused as it is parsed
+        const k = IMMEDIATES.get(r);
+        if (k === 0 && op === "/") throw new FilterError("division by zero");
+        if (k === 0 && op === "%") throw new FilterError("modulus by zero");
+        if (k !== undefined && k > 31 && (op === "<<" || op === ">>")) throw new FilterError("shift by more than 31 bits");
         const a = l;
         l = (p, s) => {
           const x = a(p, s);
@@ -398,7 +410,9 @@ class Parser {
     }
     const v = numOrConst(tk);
     if (v === undefined) throw new FilterError("can't parse filter expression: syntax error");
-    return () => v;
+    const k: Arith = () => v;
+    IMMEDIATES.set(k, v);
+    return k;
   }
 
   /** where proto[...] indexes from; undefined when the packet is not that protocol */

@@ -55,6 +55,14 @@ const USAGE =
   "\t\t[ --time-stamp-precision precision ] [ --micro ] [ --nano ]\n" +
   "\t\t[ -z postrotate-command ] [ -Z user ] [ expression ]\n";
 
+/** what activating libpcap's non-network devices of -D answers on a machine without D-Bus or
+ * Bluetooth (pcap-dbus.c, pcap-bt-monitor-linux.c) */
+const PSEUDO_OPEN_ERRORS: Record<string, string> = {
+  "dbus-session": "Failed to get session bus: Unable to autolaunch a dbus-daemon without a $DISPLAY for X11",
+  "dbus-system": "Failed to get system bus: Failed to connect to socket /run/dbus/system_bus_socket: No such file or directory",
+  "bluetooth-monitor": "Can't create raw socket: Address family not supported by protocol",
+};
+
 /** SHORTOPTS of tcpdump.c on Linux (B, D, I, j, J, Q available) */
 const SHORTOPTS = "aAbB:c:C:dDeE:fF:G:hHi:Ij:JKlLm:M:nNOpqQ:r:s:StT:uUvV:w:W:xXy:Yz:Z:#";
 
@@ -104,6 +112,10 @@ class Tcpdump {
   ydlt: Dlt | undefined;
   /** -L: list the device's data link types and exit */
   listDlts = false;
+  /** -D: list the devices once the options are all read (show_devices_and_exit()) */
+  Dflag = false;
+  /** -d: dump the compiled filter (not modelled: refused once the filter compiled) */
+  dflag = 0;
   rfile: string | undefined;
   wfile: string | undefined;
   snaplen = 0;
@@ -315,8 +327,8 @@ class Tcpdump {
         this.p.stdout.write(USAGE);
         throw new Exit(0);
       case "D":
-        this.listInterfaces();
-        throw new Exit(0);
+        this.Dflag = true;
+        break;
       case "L":
         this.listDlts = true;
         break;
@@ -337,8 +349,10 @@ class Tcpdump {
         break;
       case "d":
         // -d/-dd/-ddd print the compiled BPF program, then exit; the emulator compiles
-        // filters to predicates, not to libpcap's optimized BPF, so it says so instead
-        this.error(`option -${c} is not supported by this emulator`);
+        // filters to predicates, not to libpcap's optimized BPF: once the filter compiled
+        // (its errors are libpcap's), it says so instead
+        this.dflag++;
+        break;
       default:
         // accepted without effect: -A -b -B -C -E -f -F -G -H -I -m -M -N -O -p -S
         // -T -u -U -V -W -x -X -Y -z -Z --immediate-mode --micro --nano
@@ -471,6 +485,7 @@ class Tcpdump {
     this.p.stderr.write(`reading from file ${rfile}${dltName ? `, link-type ${dltName}` : `, link-type ${dlt}`}, snapshot length ${f.snaplen}\n`);
     if (dlt === LINKTYPE_LINUX_SLL2) this.p.stderr.write("Warning: interface names might be incorrect\n");
     const match = this.compile(filterExpr);
+    if (this.dflag) this.bpfDump();
     if (this.wfile) await this.dumpOpen(dlt, f.snaplen);
     // pcap_loop(): -1 when a record is cut short before cnt packets were seen
     let status = f.truncated === undefined ? 0 : -1;
@@ -495,6 +510,11 @@ class Tcpdump {
     if (dlt === LINKTYPE_LINUX_SLL2) return { b, len, typeOff: 0, nlOff: 20 };
     if (dlt === LINKTYPE_LINUX_SLL) return { b, len, typeOff: 14, nlOff: 16 };
     return { b, len, typeOff: 12, nlOff: 14 };
+  }
+
+  /** bpf_dump(): not modelled */
+  bpfDump(): never {
+    this.error(`option -${"d".repeat(Math.min(this.dflag, 3))} is not supported by this emulator`);
   }
 
   compile(expr: string): (p: Pkt) => boolean {
@@ -531,10 +551,20 @@ class Tcpdump {
 
   async main(): Promise<number> {
     const operands = this.parseArgs();
+    if (this.Dflag) {
+      this.listInterfaces();
+      throw new Exit(0);
+    }
     if (this.tflag > 5) this.error("only -t, -tt, -ttt, -tttt and -ttttt are supported");
     const filterExpr = operands.join(" ");
     if (!this.ndo.nflag) await this.names.load(this.p);
     if (filterExpr) await this.loadHosts();
+    if (this.dflag && !this.device && !this.rfile) {
+      // pcap_open_dead(): no device to take the link type from
+      if (!this.ydlt) this.p.stderr.write("Warning: assuming Ethernet\n");
+      this.compile(filterExpr);
+      this.bpfDump();
+    }
     if (this.rfile) return this.readFile(this.rfile, filterExpr);
 
     const links = this.links();
@@ -560,9 +590,10 @@ class Tcpdump {
     if (this.jflag > 0) {
       this.warning(`When trying to set timestamp type '${TSTAMP_TYPES[this.jflag]![0]}' on ${device}: That type of time stamp is not supported by that device`);
     }
-    if (device !== "any" && !links.some((x) => x.attrs.IFLA_IFNAME === device) && /^\d+$/.test(device)) {
-      // parse_interface_number() + find_interface_by_number(): the Nth device of -D
-      const n = Number(device);
+    if (device !== "any" && !links.some((x) => x.attrs.IFLA_IFNAME === device) && /^[ \t\n\v\f\r]*[+-]?\d+$/.test(device)) {
+      // parse_interface_number() (strtol() of all of it) + find_interface_by_number(): the Nth
+      // device of -D
+      const n = Number(device.trim());
       const devs = this.findAllDevs();
       if (n < 1 || n > devs.length) this.error(`Invalid adapter index`);
       device = devs[n - 1]!.name;
@@ -573,6 +604,10 @@ class Tcpdump {
     let dlts = [LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2];
     if (!any) {
       const l = links.find((x) => x.attrs.IFLA_IFNAME === device);
+      // libpcap's D-Bus and Bluetooth modules: the emulated machine runs no D-Bus daemon and
+      // has no Bluetooth sockets
+      const pseudo = l ? undefined : PSEUDO_OPEN_ERRORS[device];
+      if (pseudo) this.error(pseudo);
       if (!l) this.error(`${device}: No such device exists\n(No such device exists)`);
       if (!(l.ifi.flags & IFF_UP)) this.error(`${device}: That device is not up`);
       ifindex = l.ifi.index;
@@ -597,6 +632,7 @@ class Tcpdump {
     const dlt = linktype;
     const snaplen = this.snaplen === 0 ? MAXIMUM_SNAPLEN : this.snaplen;
     const match = this.compile(filterExpr);
+    if (this.dflag) this.bpfDump();
 
     const s = this.p.sys.socket(AF_PACKET, SOCK_RAW, ETH_P_ALL);
     if (isKErr(s)) this.error(`${device}: You don't have permission to perform this capture on that device\n(socket: Operation not permitted)`);
