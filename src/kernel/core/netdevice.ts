@@ -136,6 +136,10 @@ export class NetDevice {
   group = 0;
   numTxQueues = 1;
   numRxQueues = 1;
+  /** real_num_tx_queues / real_num_rx_queues where they are fewer than the allocated (the
+   * queues /sys lists) */
+  realNumTxQueues: number | undefined;
+  realNumRxQueues: number | undefined;
   gsoMaxSize = 65536;
   gsoMaxSegs = 65535;
   tsoMaxSize = 524280;

@@ -117,8 +117,8 @@ function netdevDir(dev: NetDevice): Map<string, FsNode> {
   m.set("proto_down", fsFile(0o644, () => "0\n", () => kerr("EOPNOTSUPP")));
   m.set("queues", fsDir(() => {
     const q = new Map<string, FsNode>();
-    for (let i = 0; i < dev.numRxQueues; i++) q.set(`rx-${i}`, fsDir(() => new Map()));
-    for (let i = 0; i < dev.numTxQueues; i++) q.set(`tx-${i}`, fsDir(() => new Map()));
+    for (let i = 0; i < (dev.realNumRxQueues ?? dev.numRxQueues); i++) q.set(`rx-${i}`, fsDir(() => new Map()));
+    for (let i = 0; i < (dev.realNumTxQueues ?? dev.numTxQueues); i++) q.set(`tx-${i}`, fsDir(() => new Map()));
     return q;
   }));
   m.set("speed", ro(() => {

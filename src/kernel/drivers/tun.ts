@@ -29,6 +29,8 @@ export const IFF_NAPI = 0x0010;
 export const IFF_NAPI_FRAGS = 0x0020;
 export const IFF_NO_CARRIER = 0x0040;
 export const IFF_MULTI_QUEUE = 0x0100;
+/** drivers/net/tun.c: MAX_TAP_QUEUES */
+const MAX_TAP_QUEUES = 256;
 export const IFF_PERSIST = 0x0800;
 export const IFF_NO_PI = 0x1000;
 export const IFF_ONE_QUEUE = 0x2000;
@@ -145,6 +147,12 @@ function tunNetInit(name: string, net: Net, flags: number): NetDevice {
     dev.privFlags |= IFF_LIVE_ADDR_CHANGE;
     dev.addrAssignType = net.host.world.labMode ? NET_ADDR_SET : NET_ADDR_RANDOM;
     dev.txQueueLen = 1000;
+  }
+  // tun_set_iff(): alloc_netdev_mqs() with MAX_TAP_QUEUES for a multiqueue device; the real
+  // counts follow the attached queues (tun_set_real_num_queues(): one, never below)
+  if (flags & IFF_MULTI_QUEUE) {
+    dev.numTxQueues = dev.numRxQueues = MAX_TAP_QUEUES;
+    dev.realNumTxQueues = dev.realNumRxQueues = 1;
   }
   dev.mtu = 1500;
   dev.minMtu = MIN_MTU;
