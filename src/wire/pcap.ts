@@ -13,6 +13,8 @@ export const LINKTYPE_ETHERNET = 1;
 export const LINKTYPE_DOCSIS = 143;
 export const LINKTYPE_LINUX_SLL = 113;
 export const LINKTYPE_LINUX_SLL2 = 276;
+export const LINKTYPE_IPV4 = 228;
+export const LINKTYPE_NFLOG = 239;
 
 export interface PcapRecord {
   /** seconds since the epoch */

@@ -10,6 +10,7 @@ import {
 } from "./core.ts";
 import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
+import { nfulnlLogPacket } from "./nfnetlink_log.ts";
 import { NF_NAT_MANIP_DST, NF_NAT_MANIP_SRC } from "./nf_nat.ts";
 import { XT_CONTINUE, xtRegisterTarget, type XtActionParam, type XtChkParam } from "./x_tables.ts";
 import { nfCtIterateCleanupNet, nfCtNetnsGet, nfCtNetnsPut, type NfConn } from "./nf_conntrack.ts";
@@ -183,6 +184,17 @@ function logTg(skb: SkBuff, par: XtActionParam, d: any): number {
   return XT_CONTINUE;
 }
 
+/** net/netfilter/xt_NFLOG.c: nflog_tg() — to nfnetlink_log's group (XT_NFLOG_F_COPY_LEN: the
+ * --nflog-size cap) */
+function nflogTg(skb: SkBuff, par: XtActionParam, d: any): number {
+  nfulnlLogPacket(par.net, par.family, par.hooknum, skb, par.in, par.out, {
+    group: d.group ?? 0, prefix: d.prefix ?? "", qthreshold: d.threshold ?? 0,
+    ...(d.flags & XT_NFLOG_F_COPY_LEN ? { copyLen: d.len ?? 0 } : {}),
+  });
+  return XT_CONTINUE;
+}
+const XT_NFLOG_F_COPY_LEN = 0x1;
+
 /** net/netfilter/xt_mark.c: mark_tg() (revision 2: set-xmark) */
 function markTg(skb: SkBuff, _par: XtActionParam, d: any): number {
   skb.mark = ((skb.mark & ~d.mask) ^ d.mark) >>> 0;
@@ -316,6 +328,7 @@ export function xtTargetsInit(): void {
   xtRegisterTarget({ name: "REJECT", revision: 0, family: F, hooks: IN | FWD | OUT, target: rejectTg,
     checkentry: (p, d) => (d["with"] === IPT_TCP_RESET && (p.proto !== 6 || p.invflags & 0x40) ? kerr("EINVAL") : d["with"] === IPT_ICMP_ECHOREPLY ? kerr("EINVAL") : undefined) });
   xtRegisterTarget({ name: "LOG", revision: 0, family: F, target: logTg });
+  xtRegisterTarget({ name: "NFLOG", revision: 0, family: F, target: nflogTg });
   xtRegisterTarget({ name: "MARK", revision: 2, family: F, target: markTg });
   xtRegisterTarget({ name: "CONNMARK", revision: 1, family: F, target: connmarkTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "TTL", revision: 0, family: F, table: "mangle", target: ttlTg });

@@ -13,6 +13,7 @@ import { PingSock, pingAllowed } from "../ipv4/ping.ts";
 import { UdpSock } from "../ipv4/udp.ts";
 import { TcpSock } from "../ipv4/tcp.ts";
 import { PacketSock } from "./af_packet.ts";
+import { NfulnlSock, AF_NETLINK, NETLINK_NETFILTER } from "../netfilter/nfnetlink_log.ts";
 
 /** net/socket.c: __sock_create() */
 export function sockCreate(net: Net, family: number, type: number, protocol: number): Socket | KErr {
@@ -20,6 +21,13 @@ export function sockCreate(net: Net, family: number, type: number, protocol: num
   if (family === AF_PACKET) {
     if (type !== SOCK_RAW && type !== SOCK_DGRAM) return kerr("ESOCKTNOSUPPORT");
     return new PacketSock(net, type, protocol);
+  }
+  if (family === AF_NETLINK) {
+    // netlink_create(): only the netfilter family's logging half is a socket here (the
+    // rtnetlink the tools speak is a direct call)
+    if (type !== SOCK_RAW && type !== SOCK_DGRAM) return kerr("ESOCKTNOSUPPORT");
+    if (protocol !== NETLINK_NETFILTER) return kerr("EPROTONOSUPPORT");
+    return new NfulnlSock(net);
   }
   if (family === AF_INET6) return kerr("EAFNOSUPPORT");
   return kerr("EAFNOSUPPORT");

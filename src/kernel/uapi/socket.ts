@@ -29,7 +29,15 @@ export interface SockAddrLl {
   addr?: Uint8Array;
 }
 
-export type SockAddr = SockAddrIn | SockAddrLl;
+/** a NETLINK_NETFILTER socket's nfnetlink_log binding: the NFULNL_CFG_CMD_BIND of `group`
+ * with NFULNL_COPY_PACKET up to `copyRange` bytes (what libpcap's nflog device sends) */
+export interface SockAddrNflog {
+  family: 16; // AF_NETLINK
+  nflogGroup: number;
+  copyRange: number;
+}
+
+export type SockAddr = SockAddrIn | SockAddrLl | SockAddrNflog;
 
 /** socket options, by their C names; values are numbers, strings (SO_BINDTODEVICE) or booleans */
 export type SockOpt =

@@ -28,6 +28,8 @@ export interface ParseCtx {
   seen: Set<string>;
   /** argv[optind++] for options with two arguments (--tcp-flags MASK COMP) */
   nextArg(): string | undefined;
+  /** a warning on stderr (the command goes on) */
+  warn?(msg: string): void;
 }
 
 export function portToService(port: number, proto: string): string | undefined {
@@ -178,8 +180,13 @@ function parseMarkMask(s: string, ext: string, opt: string): [number, number] {
 
 /** xtopt_parse_int() for an XTTYPE_UINT32 option */
 function parseU32Opt(s: string, ext: string, opt: string): number {
+  return parseUintOpt(s, 0xffffffff, ext, opt);
+}
+
+/** xtopt_parse_int() for an XTTYPE_UINT8/16/32 option: 0..max */
+function parseUintOpt(s: string, max: number, ext: string, opt: string): number {
   const v = strtouiPrefix(s);
-  if (!v || v[1] !== "") xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", or out of range (0-4294967295).\n`);
+  if (!v || v[1] !== "" || v[0] > max) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", or out of range (0-${max}).\n`);
   return v[0];
 }
 
@@ -800,6 +807,60 @@ const LOG: Ext = {
   },
 };
 
+/** libxt_NFLOG.c through xtables_option_parse() (each option once, none inverted) and its
+ * fcheck, as iptables-nft keeps it: an nft `log` statement (the prefix is its udata copy, up to
+ * NF_LOG_PREFIXLEN 128; --nflog-range has no place there and is lost) */
+const NFLOG_OPTS = ["nflog-group", "nflog-prefix", "nflog-range", "nflog-size", "nflog-threshold"];
+const NFLOG: Ext = {
+  name: "NFLOG", revision: 0, kind: "target",
+  opts: Object.fromEntries(NFLOG_OPTS.map((o) => [o, true])),
+  init: () => ({ group: 0, prefix: "", len: 0, threshold: 0, flags: 0 }),
+  parse(o, arg, invert, d) {
+    const seen: string[] = (d["__seen"] ??= []);
+    if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `NFLOG: option "--${o}" can only be used once.\n`);
+    if (invert) xtablesError(PARAMETER_PROBLEM, `NFLOG: option "--${o}" cannot be inverted.\n`);
+    seen.push(o);
+    switch (o) {
+      case "nflog-group":
+        d["group"] = parseUintOpt(arg, 0xffff, "NFLOG", o);
+        break;
+      case "nflog-prefix":
+        // XTTYPE_STRING, .min 1, cut to the field; NFLOG_parse() refuses a newline
+        if (arg.length < 1) xtablesError(PARAMETER_PROBLEM, "Argument must have a minimum length of 1 characters\n");
+        d["prefix"] = arg.slice(0, 127);
+        if (arg.includes("\n")) xtablesError(PARAMETER_PROBLEM, "Newlines not allowed in --log-prefix");
+        break;
+      case "nflog-range":
+        parseUintOpt(arg, 0xffffffff, "NFLOG", o);
+        break;
+      case "nflog-size":
+        d["len"] = parseUintOpt(arg, 0xffffffff, "NFLOG", o);
+        break;
+      default:
+        d["threshold"] = parseUintOpt(arg, 0xffff, "NFLOG", o);
+    }
+  },
+  final(d, ctx) {
+    const seen: string[] = d["__seen"] ?? [];
+    delete d["__seen"];
+    // NFLOG_check(), then xtables_options_fcheck()'s exclusions
+    if (seen.includes("nflog-range")) ctx.warn?.("warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
+    if (seen.includes("nflog-range") && seen.includes("nflog-size"))
+      xtablesError(PARAMETER_PROBLEM, `NFLOG: option "--nflog-range" cannot be used together with "--nflog-size".\n`);
+    if (seen.includes("nflog-size")) d["flags"] |= 1;
+  },
+  print: (d) => nflogPrint(d, ""),
+  save: (d) => nflogPrint(d, "--"),
+};
+function nflogPrint(d: Record<string, any>, prefix: string): string {
+  let s = "";
+  if (d["prefix"]) s += ` ${prefix}nflog-prefix${saveString(d["prefix"])}`;
+  if (d["group"]) s += ` ${prefix}nflog-group ${d["group"]}`;
+  if (d["flags"] & 1) s += ` ${prefix}nflog-size ${d["len"]}`;
+  if (d["threshold"]) s += ` ${prefix}nflog-threshold ${d["threshold"]}`;
+  return s;
+}
+
 const MARK: Ext = {
   name: "MARK", revision: 2, kind: "target", opts: { "set-mark": true, "set-xmark": true, "and-mark": true, "or-mark": true, "xor-mark": true },
   init: () => ({ mark: 0, mask: 0 }),
@@ -1040,7 +1101,7 @@ function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
 }
 
 export const MATCHES: Ext[] = [tcpudp("tcp"), tcpudp("udp"), icmp, comment, state, conntrack, multiport, iprange, addrtype, mac, markMatch, physdev, length, ttl, limit];
-export const TARGETS: Ext[] = [REJECT, LOG, MARK, CONNMARK, TTL, CT, NOTRACK, natTarget("SNAT"), natTarget("DNAT"), portsTarget("MASQUERADE"), portsTarget("REDIRECT")];
+export const TARGETS: Ext[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, TTL, CT, NOTRACK, natTarget("SNAT"), natTarget("DNAT"), portsTarget("MASQUERADE"), portsTarget("REDIRECT")];
 
 export function findMatch(name: string): Ext | undefined {
   return MATCHES.find((m) => m.name === name);

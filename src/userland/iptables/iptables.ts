@@ -358,7 +358,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
   const loaded = (): Ext[] => [...cs.matches.map((m) => m.ext), ...(cs.target ? [cs.target.ext] : [])];
   const g = new Getopt(argv, loaded);
   const ctx: ParseCtx = {
-    proto: 0, invflags: 0, seen: new Set(),
+    proto: 0, invflags: 0, seen: new Set(), warn,
     nextArg: () => (g.optind < argv.length && argv[g.optind]![0] !== "-" && argv[g.optind]![0] !== "!" ? argv[g.optind++] : undefined),
   };
   let invert = false;

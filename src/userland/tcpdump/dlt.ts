@@ -3,13 +3,15 @@
  * accepts for tcpdump's -y, matched without regard to case. Only the types a Linux capture here
  * can offer carry their DLT_ value; the others are names libpcap knows that no device offers.
  */
-import { LINKTYPE_DOCSIS, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2 } from "../../wire/pcap.ts";
+import { LINKTYPE_DOCSIS, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2, LINKTYPE_IPV4, LINKTYPE_NFLOG } from "../../wire/pcap.ts";
 
 const MODELLED: Record<string, number> = {
   EN10MB: LINKTYPE_ETHERNET,
   DOCSIS: LINKTYPE_DOCSIS,
   LINUX_SLL: LINKTYPE_LINUX_SLL,
   LINUX_SLL2: LINKTYPE_LINUX_SLL2,
+  IPV4: LINKTYPE_IPV4,
+  NFLOG: LINKTYPE_NFLOG,
 };
 
 const NAMES = `NULL EN10MB IEEE802 ARCNET SLIP PPP FDDI ATM_RFC1483 RAW SLIP_BSDOS PPP_BSDOS ATM_CLIP

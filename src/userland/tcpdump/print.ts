@@ -1564,6 +1564,78 @@ function sll2Print(c: Ctx, p: number, len: number, ifname: (i: number) => string
 export const DLT_EN10MB = 1;
 export const DLT_LINUX_SLL = 113;
 export const DLT_LINUX_SLL2 = 276;
+export const DLT_IPV4 = 228;
+export const DLT_NFLOG = 239;
+
+/** print-nflog.c: nflog_hdr_print() */
+function nflogHdrPrint(c: Ctx, length: number): void {
+  const fam = c.u8(0);
+  const famName = fam === 2 ? "IPv4" : fam === 10 ? "IPv6" : undefined;
+  c.print(`version ${c.u8(1)}, resource ID ${c.u16(2)}`);
+  if (!c.ndo.qflag) c.print(`, family ${famName ?? "Unknown"} (${fam})`);
+  else c.print(`, ${famName ?? sprintf("Unknown NFLOG (0x%02x)", fam)}`);
+  c.print(`, length ${length}: `);
+}
+
+/** print-nflog.c: nflog_if_print() — the TLVs (little-endian headers, 4-aligned) up to
+ * NFULA_PAYLOAD, then the packet */
+function nflogPrint(c: Ctx, len: number): void {
+  c.protocol = "nflog";
+  let caplen = c.b.length;
+  let length = len;
+  if (caplen < 4) {
+    c.print(" [|nflog]");
+    c.llHdrLen += caplen;
+    return;
+  }
+  c.llHdrLen += 4;
+  if (c.u8(1) !== 0) {
+    c.print(`version ${c.u8(1)} (unknown)`);
+    return;
+  }
+  if (c.ndo.eflag) nflogHdrPrint(c, length);
+  let p = 4;
+  let hSize = 4;
+  length -= 4;
+  caplen -= 4;
+  let trunc = false;
+  while (length > 0) {
+    if (caplen < 4) {
+      trunc = true;
+      break;
+    }
+    let size = c.b[p]! | (c.b[p + 1]! << 8);
+    if (size % 4) size += 4 - (size % 4);
+    if (size < 4 || caplen < size) {
+      trunc = true;
+      break;
+    }
+    if ((c.b[p + 2]! | (c.b[p + 3]! << 8)) === 9) {
+      p += 4;
+      hSize += 4;
+      length -= 4;
+      caplen -= 4;
+      break;
+    }
+    p += size;
+    hSize += size;
+    length -= size;
+    caplen -= size;
+  }
+  if (trunc) {
+    c.print(" [|nflog]");
+    c.llHdrLen += hSize - 4;
+    return;
+  }
+  const fam = c.u8(0);
+  if (fam === 2) ipPrint(c, p, length);
+  else if (fam === 10) ip6Print(c, p, length);
+  else {
+    if (!c.ndo.eflag) nflogHdrPrint(c, length + 4);
+    c.print(hexAndAsciiPrint("\n\t", c.b, p, caplen));
+  }
+  c.llHdrLen += hSize - 4;
+}
 
 /**
  * print.c: pretty_print_packet() without the timestamp: one packet's text (may span lines
@@ -1573,6 +1645,12 @@ export function printPacket(ndo: Ndo, dlt: number, data: Uint8Array, len: number
   const c = new Ctx(ndo, data);
   try {
     if (dlt === DLT_LINUX_SLL2) sll2Print(c, 0, len, ifname ?? ((i) => String(i)));
+    else if (dlt === DLT_NFLOG) nflogPrint(c, len);
+    else if (dlt === DLT_IPV4) {
+      // print-raw.c: raw_if_print()
+      if (c.ndo.eflag) c.print("ip: ");
+      ipPrint(c, 0, len);
+    }
     else if (dlt === DLT_LINUX_SLL) sllPrint(c, 0, len);
     else if (dlt !== DLT_EN10MB) {
       // print.c: unsupported_if_print() — a type without a printer (DOCSIS): the bytes

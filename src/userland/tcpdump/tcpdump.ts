@@ -13,15 +13,20 @@ import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { Socket, SockAddrLl, RecvMsg } from "../../kernel/uapi/socket.ts";
 import { SOCK_RAW } from "../../kernel/uapi/socket.ts";
+/** AF_NETLINK, NETLINK_NETFILTER (linux/netlink.h) */
+const AF_NETLINK = 16;
+const NETLINK_NETFILTER = 12;
 import type { LinkMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
 import { ARPHRD_ETHER, IFF_UP } from "../../kernel/uapi/if.ts";
-import { isKErr } from "../../kernel/uapi/errno.ts";
+import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import {
   LINKTYPE_DOCSIS,
   LINKTYPE_ETHERNET,
   LINKTYPE_LINUX_SLL,
   LINKTYPE_LINUX_SLL2,
+  LINKTYPE_IPV4,
+  LINKTYPE_NFLOG,
   parsePcap,
   pcapFileHeader,
   pcapRecord,
@@ -599,6 +604,8 @@ class Tcpdump {
       device = devs[n - 1]!.name;
       if (device === "any") linktype = LINKTYPE_LINUX_SLL;
     }
+    // pcap-netfilter-linux.c: "nflog" or "nflog:GROUP[,GROUP...]" is libpcap's netfilter device
+    if (/^nflog(:|$)/.test(device)) return this.nflogMain(device, filterExpr);
     const any = device === "any";
     let ifindex = 0;
     let dlts = [LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2];
@@ -676,6 +683,97 @@ class Tcpdump {
     s.close();
     // pcap_loop() returned -2 (pcap_breakloop from the signal handler): an extra newline, when
     // printing (not with -w)
+    if (!done && !this.wfile) this.out += "\n";
+    this.flush();
+    await this.dumpClose();
+    this.info();
+    return 0;
+  }
+
+  /**
+   * The nflog device (pcap-netfilter-linux.c, netfilter_activate()): a NETLINK_NETFILTER socket
+   * bound to each group with NFULNL_COPY_PACKET up to the snapshot length; every message is a
+   * DLT_NFLOG packet (or, with -y IPV4, its payload alone), stamped when read. libpcap keeps
+   * the counts itself: what it read is what the filter received.
+   */
+  async nflogMain(device: string, filterExpr: string): Promise<number> {
+    const groups: number[] = [];
+    const colon = device.indexOf(":");
+    if (colon >= 0) {
+      let rest = device.slice(colon + 1);
+      while (rest) {
+        if (groups.length === 32) this.error(`Maximum 32 netfilter groups! dev: ${device}`);
+        const m = /^[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(rest);
+        if (m) {
+          const t = m[0].trim();
+          const neg = t.startsWith("-");
+          const d = t.replace(/^[+-]/, "");
+          let v = /^0[xX]/.test(d) ? parseInt(d.slice(2), 16) : d.length > 1 && d[0] === "0" ? parseInt(d, 8) : Number(d);
+          if (neg) v = -v;
+          if (v < 0 || v > 65535) this.error(`Netfilter group range from 0 to 65535 (got ${v})`);
+          groups.push(v);
+          rest = rest.slice(m[0].length);
+        }
+        if (rest[0] !== ",") break;
+        rest = rest.slice(1);
+      }
+      if (rest) this.error(`Can't get netfilter group(s) index from ${device}`);
+    }
+    if (!groups.length) groups.push(0);
+    const dlts = [LINKTYPE_NFLOG, LINKTYPE_IPV4];
+    if (this.listDlts) {
+      let out = `Data link types for ${device} (use option -y to set):\n`;
+      for (const d of dlts) out += `  ${DLT_NAMES[d]}\n`;
+      this.p.stderr.write(out);
+      throw new Exit(0);
+    }
+    let linktype = LINKTYPE_NFLOG;
+    if (this.ydlt) {
+      if (!dlts.includes(this.ydlt.value)) this.error(`${this.ydlt.name} is not one of the DLTs supported by this device`);
+      linktype = this.ydlt.value;
+    }
+    this.linktype = linktype;
+    const snaplen = this.snaplen === 0 ? MAXIMUM_SNAPLEN : this.snaplen;
+    // gen_linktype() has no case for DLT_NFLOG: any filter that needs the protocol is refused
+    let match: (p: Pkt) => boolean = () => true;
+    if (filterExpr) {
+      try {
+        match = compileFilter(filterExpr, { host: (name) => this.hostsByName.get(name.toLowerCase()), service: () => undefined });
+      } catch (e) {
+        if (!(e instanceof FilterError)) throw e;
+        if (/syntax error/.test(e.message)) this.error(e.message);
+      }
+      if (linktype === LINKTYPE_NFLOG) this.error("NFLOG link-layer type filtering not implemented");
+    }
+    if (this.dflag) this.bpfDump();
+    const s = this.p.sys.socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
+    if (isKErr(s)) this.error(`Can't create netfilter socket: ${s.errno}`);
+    for (const g of groups) {
+      const e = s.bind({ family: AF_NETLINK, nflogGroup: g, copyRange: snaplen });
+      if (e) this.error(`Can't listen on group index: ${strerror(e.errno)}`);
+    }
+    if (this.wfile) await this.dumpOpen(linktype, snaplen);
+    if (!this.ndo.vflag && !this.wfile) {
+      this.p.stderr.write("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n");
+    } else this.p.stderr.write("tcpdump: ");
+    this.p.stderr.write(`listening on ${device}, link-type ${DLT_NAMES[linktype]}, snapshot length ${snaplen} bytes\n`);
+    this.p.onSignal?.(10, () => this.info(false));
+    this.p.onSignal?.(12, () => this.pf?.flush());
+    const clock = new WallClock(this.p.sys);
+    const done = await this.loop(s, (m) => {
+      let data = m.data;
+      if (linktype === LINKTYPE_IPV4) data = nflogPayload(data) ?? new Uint8Array(0);
+      // (-y IPV4: the filter reads the payload as behind an Ethernet header)
+      if (filterExpr && !match(this.pktView(LINKTYPE_ETHERNET, ipv4AsEthernet(data), data.length + 14))) return false;
+      this.recvByFilter++;
+      const us = clock.us(m.stamp);
+      const rec: PcapRecord = { tsSec: Math.floor(us / 1e6), tsUsec: us % 1e6, len: data.length, data: data.length > snaplen ? data.slice(0, snaplen) : data };
+      this.packetsCaptured++;
+      this.pf?.add(pcapRecord(rec));
+      if (!this.wfile || this.print) this.printOne(linktype, rec);
+      return this.cnt > 0 && this.packetsCaptured >= this.cnt;
+    });
+    s.close();
     if (!done && !this.wfile) this.out += "\n";
     this.flush();
     await this.dumpClose();
@@ -811,11 +909,34 @@ function cookedHeader(linktype: number, frame: Uint8Array, from: SockAddrLl, ifi
 }
 
 const DLT_NAMES: Record<number, string> = {
+  [LINKTYPE_NFLOG]: "NFLOG (Linux netfilter log messages)",
+  [LINKTYPE_IPV4]: "IPV4 (Raw IPv4)",
   [LINKTYPE_ETHERNET]: "EN10MB (Ethernet)",
   [LINKTYPE_DOCSIS]: "DOCSIS (DOCSIS)",
   [LINKTYPE_LINUX_SLL]: "LINUX_SLL (Linux cooked v1)",
   [LINKTYPE_LINUX_SLL2]: "LINUX_SLL2 (Linux cooked v2)",
 };
+
+/** the NFULA_PAYLOAD of a DLT_NFLOG record (attribute headers little-endian, 4-aligned) */
+function nflogPayload(b: Uint8Array): Uint8Array | undefined {
+  let o = 4;
+  while (o + 4 <= b.length) {
+    const len = b[o]! | (b[o + 1]! << 8);
+    const type = b[o + 2]! | (b[o + 3]! << 8);
+    if (len < 4) return undefined;
+    if (type === 9) return b.subarray(o + 4, Math.min(b.length, o + len));
+    o += (len + 3) & ~3;
+  }
+  return undefined;
+}
+
+/** an IPv4 packet behind a blank Ethernet header, for the filter's offsets */
+function ipv4AsEthernet(ip: Uint8Array): Uint8Array {
+  const b = new Uint8Array(14 + ip.length);
+  b[12] = 0x08;
+  b.set(ip, 14);
+  return b;
+}
 
 /** days since 1970-01-01 -> "YYYY-MM-DD" (UTC, proleptic Gregorian; days_from_civil inverse) */
 function civilDate(z: number): string {
