@@ -20,6 +20,8 @@ export interface Ext {
   save(d: Record<string, any>): string;
   /** the target name -S prints (alias) */
   saveName?(d: Record<string, any>): string;
+  /** what -h prints for it once loaded */
+  help?: string;
 }
 
 export interface ParseCtx {
@@ -808,13 +810,18 @@ const LOG: Ext = {
 };
 
 /** libxt_NFLOG.c through xtables_option_parse() (each option once, none inverted) and its
- * fcheck, as iptables-nft keeps it: an nft `log` statement (the prefix is its udata copy, up to
- * NF_LOG_PREFIXLEN 128; --nflog-range has no place there and is lost) */
+ * fcheck, as iptables-nft keeps it: an nft `log` statement (the prefix is its udata copy, up
+ * to NF_LOG_PREFIXLEN 128; --nflog-range has no place there and is lost — the legacy names here
+ * are aliases of the nft tool, as everywhere in this iptables) */
 const NFLOG_OPTS = ["nflog-group", "nflog-prefix", "nflog-range", "nflog-size", "nflog-threshold"];
 const NFLOG: Ext = {
   name: "NFLOG", revision: 0, kind: "target",
   opts: Object.fromEntries(NFLOG_OPTS.map((o) => [o, true])),
   init: () => ({ group: 0, prefix: "", len: 0, threshold: 0, flags: 0 }),
+  help:
+    "NFLOG target options:\n --nflog-group NUM\t\tNETLINK group used for logging\n" +
+    " --nflog-range NUM\t\tThis option has no effect, use --nflog-size\n --nflog-size NUM\t\tNumber of bytes to copy\n" +
+    " --nflog-threshold NUM\t\tMessage threshold of in-kernel queue\n --nflog-prefix STRING\t\tPrefix string for log messages\n",
   parse(o, arg, invert, d) {
     const seen: string[] = (d["__seen"] ??= []);
     if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `NFLOG: option "--${o}" can only be used once.\n`);

@@ -459,7 +459,8 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         else xtablesError(PARAMETER_PROBLEM, "-P requires a chain and a policy");
         break;
       case "h":
-        throw new HelpRequest();
+        // exit_printhelp(): the loaded target's help follows, then the matches'
+        throw new HelpRequest([...(cs.target ? [cs.target.ext] : []), ...cs.matches.map((m) => m.ext)]);
       case "p":
         setOption(cs, "p", IPT_INV_PROTO, invert);
         cs.ip.proto = parseProtocol(optarg!);
@@ -649,7 +650,11 @@ function genericOptCheck(command: number, options: Set<string>): void {
   });
 }
 
-class HelpRequest extends Error {}
+class HelpRequest extends Error {
+  constructor(readonly exts: Ext[] = []) {
+    super();
+  }
+}
 /** found when the command is run against the table (nft: when the batch is built), not at parse */
 export class JumpMissing extends XtablesError {}
 class VersionRequest extends Error {}
@@ -1225,7 +1230,8 @@ export async function iptablesMain(p: Process): Promise<number> {
   } catch (e) {
     if (out.length) p.stdout.write(out.join(""));
     if (e instanceof HelpRequest) {
-      p.stdout.write(iptablesHelp(prog));
+      // exit_printhelp(): each loaded extension's, those without a text here left out
+      p.stdout.write(iptablesHelp(prog) + e.exts.map((x) => (x.help ? `\n${x.help}` : "")).join(""));
       return 0;
     }
     if (e instanceof VersionRequest) {
