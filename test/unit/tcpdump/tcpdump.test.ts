@@ -77,3 +77,53 @@ test("filters: primitives, and/or/not, relations, errors", () => {
   assert.equal(err("host"), "can't parse filter expression: syntax error");
   assert.equal(err("port 99999"), "illegal port number 99999 > 65535");
 });
+
+test("filters: gen_arth() refuses literal division/modulus by zero and shifts over 31; NUM/NUM is arithmetic", () => {
+  const err = (e: string) => {
+    try {
+      compileFilter(e, noResolve);
+      return "ok";
+    } catch (x) {
+      assert.ok(x instanceof FilterError);
+      return x.message;
+    }
+  };
+  assert.equal(err("0/0 icmp"), "division by zero");
+  assert.equal(err("(0)/(0) = 1"), "division by zero");
+  assert.equal(err("ip and (ip[0] / 0 = 1)"), "division by zero");
+  assert.equal(err("1 % 0 = 1"), "modulus by zero");
+  assert.equal(err("1 << 32 = 1"), "shift by more than 31 bits");
+  // "1-1" is one word to the scanner (a name may hold '-')
+  assert.equal(err("ip[0] / (1-1) = 1"), "can't parse filter expression: syntax error");
+  assert.equal(err("4/2 = 2"), "ok");
+  assert.equal(err("net 10/8"), "can't parse filter expression: syntax error");
+  assert.equal(err("net 10.0/16"), "ok");
+  const m = compileFilter("8>>1 = 4 and 7%4 = 3", noResolve);
+  assert.equal(m(view(echo())), true);
+});
+
+test("printers: DLT_NFLOG (print-nflog.c): -e header, TLVs skipped to the payload, -x from the IP header", () => {
+  // nfgenmsg (AF_INET, v0, group 5), PACKET_HDR, PREFIX "out: ", OUTDEV, UID, GID, PAYLOAD
+  const ip = echo().subarray(14);
+  const tlv = (type: number, v: Uint8Array) => {
+    const len = 4 + v.length;
+    const t = new Uint8Array((len + 3) & ~3);
+    t.set([len & 255, len >> 8, type, 0]);
+    t.set(v, 4);
+    return t;
+  };
+  const parts = [hex("02000005"), tlv(1, hex("08000300")), tlv(10, new Uint8Array([0x6f, 0x75, 0x74, 0x3a, 0x20, 0])), tlv(5, hex("00000001")),
+    tlv(11, hex("00000000")), tlv(14, hex("00000000")), tlv(9, ip)];
+  const rec = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    rec.set(p, o);
+    o += p.length;
+  }
+  assert.equal(rec.length, 136);
+  assert.equal(printPacket(ndo(), 239, rec, rec.length), "IP 10.0.0.1 > 10.0.0.2: ICMP echo request, id 4660, seq 1, length 64");
+  assert.equal(printPacket(ndo({ eflag: 1 }), 239, rec, rec.length), "version 0, resource ID 5, family IPv4 (2), length 136: 10.0.0.1 > 10.0.0.2: ICMP echo request, id 4660, seq 1, length 64");
+  assert.equal(printPacket(ndo({ eflag: 1, qflag: 1 }), 239, rec, rec.length).split(":")[0], "version 0, resource ID 5, IPv4, length 136");
+  assert.match(printPacket(ndo({ xflag: 1 }), 239, rec, rec.length), /\n\t0x0000:  4500 0054 0000 4000 4001/);
+  assert.equal(printPacket(ndo(), 239, rec.subarray(0, 30), rec.length), " [|nflog]");
+});
