@@ -91,6 +91,15 @@ export interface NfHookState {
   okfn: NfOkfn;
 }
 
+export const NF_VERDICT_FLAG_QUEUE_BYPASS = 0x8000;
+
+/** nf_queue() behind an NF_QUEUE verdict (nfnetlink_queue registers it): 1 go on, 0 the skb
+ * was taken, -1 no queue bound */
+let nfQueueFn: ((skb: SkBuff, state: NfHookState, verdict: number) => number) | undefined;
+export function setNfQueueHandler(fn: typeof nfQueueFn): void {
+  nfQueueFn = fn;
+}
+
 /** nf_hookfn: returns a verdict (NF_ACCEPT, NF_DROP, NF_STOLEN, NF_DROP_ERR(e) …) */
 export type NfHookFn = (priv: unknown, skb: SkBuff, state: NfHookState) => number;
 
@@ -185,12 +194,14 @@ export function nfHookSlow(skb: SkBuff, state: NfHookState, entries: readonly Nf
       case NF_DROP:
         freeSkb(skb, "SKB_DROP_REASON_NETFILTER_DROP");
         return 0;
-      case NF_QUEUE:
-        // no userspace queue (nfnetlink_queue) yet: nf_queue() fails and the packet is
-        // dropped unless the verdict carries NF_VERDICT_FLAG_QUEUE_BYPASS
-        if (verdict & 0x8000) break;
-        freeSkb(skb, "SKB_DROP_REASON_NETFILTER_DROP");
+      case NF_QUEUE: {
+        // nf_queue(): to the queue's listener (the skb is held), or, with nobody bound, dropped
+        // unless the verdict carries NF_VERDICT_FLAG_QUEUE_BYPASS (1: go on)
+        const r = nfQueueFn ? nfQueueFn(skb, state, verdict) : -1;
+        if (r === 1 || (r < 0 && verdict & NF_VERDICT_FLAG_QUEUE_BYPASS)) break;
+        if (r < 0) freeSkb(skb, "SKB_DROP_REASON_NETFILTER_DROP");
         return 0;
+      }
       case NF_REPEAT:
         s--;
         break;

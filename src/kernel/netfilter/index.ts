@@ -14,6 +14,7 @@ import { xtMatchesInit } from "./xt_matches.ts";
 import { ebtDoReplace, ebtGetEntries, ebtablesInit } from "./ebtables.ts";
 import type { EbtTableInfo } from "../uapi/ebtables.ts";
 import { xtTargetsInit } from "./xt_targets.ts";
+import { nfnetlinkQueueInit } from "./nfnetlink_queue.ts";
 import { nfSetIpv4Ops } from "./nf_glue.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { registerProcNet } from "../core/procfs.ts";
@@ -110,6 +111,7 @@ export function netfilterInit(): void {
   done = true;
   xtMatchesInit();
   xtTargetsInit();
+  nfnetlinkQueueInit();
   iptableInit();
   ebtablesInit();
   for (const [k, h] of Object.entries(nfIoctls)) registerIoctl(k, h);

@@ -14,7 +14,7 @@
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import type { Socket, SockAddr, SockOpt, RecvMsg, SockExtendedErr, SockAddrNflog } from "../uapi/socket.ts";
+import type { Socket, SockAddr, SockOpt, RecvMsg, SockExtendedErr, SockAddrNfnl } from "../uapi/socket.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { netSched } from "../core/dev_path.ts";
 import { jiffiesNow, timerWheelExpiry } from "../core/jiffies.ts";
@@ -58,21 +58,26 @@ export class NfulnlSock implements Socket {
     this.net = net;
   }
 
-  /** NFULNL_CFG_CMD_BIND of one more group (with NFULNL_CFG_CMD_PF_BIND and the copy mode
-   * folded in) */
+  /** NFULNL_CFG_CMD_BIND of one more group, or NFQNL_CFG_CMD_BIND of a queue (with the
+   * PF_BIND and the copy mode folded in) */
   bind(addr: SockAddr): KErr | undefined {
     if (addr.family !== AF_NETLINK) return kerr("EINVAL");
-    const a = addr as SockAddrNflog;
+    const a = addr as SockAddrNfnl;
+    if (a.nfqueueNum !== undefined) return nfqnlBind ? nfqnlBind(this, a.nfqueueNum, a.copyRange) : kerr("EOPNOTSUPP");
+    if (a.nflogGroup === undefined) return kerr("EINVAL");
     const insts = instances(this.net);
     const cur = insts.get(a.nflogGroup);
     // instance_create(): a group has one listener
     if (cur && cur.sock !== this) return kerr("EBUSY");
-    const inst = cur ?? { sock: this, group: a.nflogGroup, copyRange: 0, pending: [], bytes: 0, expires: -1 };
+    const inst: NfulnlInstance = cur ?? { sock: this, group: a.nflogGroup, copyRange: 0, pending: [], bytes: 0, expires: -1 };
     inst.copyRange = Math.min(a.copyRange, NFULNL_COPY_RANGE_MAX);
     insts.set(a.nflogGroup, inst);
     this.insts.set(a.nflogGroup, inst);
     return undefined;
   }
+
+  /** nfnetlink_queue's instance teardown (its held packets dropped) */
+  onClose: (() => void) | undefined;
 
   /** wake the reader once a batch is in */
   wake(): void {
@@ -87,7 +92,7 @@ export class NfulnlSock implements Socket {
       return;
     }
     this.rmem += ts;
-    this.rq.push({ data: msg, from: { family: AF_NETLINK, nflogGroup: msg[2]! * 256 + msg[3]!, copyRange: 0 }, stamp: netSched(this.net).now });
+    this.rq.push({ data: msg, from: { family: AF_NETLINK, copyRange: 0 }, stamp: netSched(this.net).now });
   }
 
   connect(): KErr | undefined {
@@ -123,6 +128,7 @@ export class NfulnlSock implements Socket {
   }
   /** nfulnl_rcv_nl_event(NETLINK_URELEASE): the instance goes with its socket */
   close(): void {
+    this.onClose?.();
     const insts = instances(this.net);
     for (const [g, inst] of this.insts) {
       if (insts.get(g) === inst) insts.delete(g);
@@ -151,6 +157,12 @@ const NFULNL_QTHRESH_DEFAULT = 100;
 const NFULNL_TIMEOUT_DEFAULT = 100;
 const NFULNL_NLBUFSIZ_DEFAULT = 3776;
 const NLMSG_HDRLEN = 16;
+
+/** nfnetlink_queue registers its binding here (the socket is one for both subsystems) */
+let nfqnlBind: ((sock: NfulnlSock, queue: number, copyRange: number) => KErr | undefined) | undefined;
+export function setNfqnlBind(fn: typeof nfqnlBind): void {
+  nfqnlBind = fn;
+}
 
 const byNet = new WeakMap<Net, Map<number, NfulnlInstance>>();
 function instances(net: Net): Map<number, NfulnlInstance> {

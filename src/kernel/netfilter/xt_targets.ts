@@ -6,7 +6,7 @@ import { kerr } from "../uapi/errno.ts";
 import { IPS_SRC_NAT_DONE } from "../uapi/xtables.ts";
 import {
   NF_ACCEPT, NF_DROP, NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT,
-  NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
+  NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING, NF_QUEUE, NF_VERDICT_FLAG_QUEUE_BYPASS,
 } from "./core.ts";
 import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
@@ -195,6 +195,26 @@ function nflogTg(skb: SkBuff, par: XtActionParam, d: any): number {
 }
 const XT_NFLOG_F_COPY_LEN = 0x1;
 
+/** net/netfilter/xt_NFQUEUE.c: nfqueue_tg_v3() — NF_QUEUE_NR(queue), a flow spread over
+ * --queue-balance's range (by CPU with --queue-cpu-fanout: one CPU here), and the bypass flag */
+function nfqueueTg(skb: SkBuff, _par: XtActionParam, d: any): number {
+  let queue: number = d.queuenum ?? 0;
+  const total: number = d.queues_total ?? 1;
+  if (total > 1 && !(d.flags & NFQ_FLAG_CPU_FANOUT)) {
+    // nfqueue_hash(): a hash of the addresses scaled onto the range (the kernel keys it with a
+    // boot-time random value)
+    const nh = ipHdrOff(skb);
+    const b = skb.buf;
+    const h = ((b[nh + 12]! ^ b[nh + 16]!) << 24 | (b[nh + 13]! ^ b[nh + 17]!) << 16 | (b[nh + 14]! ^ b[nh + 18]!) << 8 | (b[nh + 15]! ^ b[nh + 19]!)) >>> 0;
+    queue += Math.floor((Math.imul(h, 0x9e3779b1) >>> 0) * total / 0x100000000);
+  }
+  let ret = NF_QUEUE | ((queue << 16) >>> 0);
+  if (d.flags & NFQ_FLAG_BYPASS) ret |= NF_VERDICT_FLAG_QUEUE_BYPASS;
+  return ret >>> 0;
+}
+const NFQ_FLAG_BYPASS = 0x01;
+const NFQ_FLAG_CPU_FANOUT = 0x02;
+
 /** net/netfilter/xt_mark.c: mark_tg() (revision 2: set-xmark) */
 function markTg(skb: SkBuff, _par: XtActionParam, d: any): number {
   skb.mark = ((skb.mark & ~d.mask) ^ d.mark) >>> 0;
@@ -329,6 +349,7 @@ export function xtTargetsInit(): void {
     checkentry: (p, d) => (d["with"] === IPT_TCP_RESET && (p.proto !== 6 || p.invflags & 0x40) ? kerr("EINVAL") : d["with"] === IPT_ICMP_ECHOREPLY ? kerr("EINVAL") : undefined) });
   xtRegisterTarget({ name: "LOG", revision: 0, family: F, target: logTg });
   xtRegisterTarget({ name: "NFLOG", revision: 0, family: F, target: nflogTg });
+  xtRegisterTarget({ name: "NFQUEUE", revision: 3, family: F, target: nfqueueTg });
   xtRegisterTarget({ name: "MARK", revision: 2, family: F, target: markTg });
   xtRegisterTarget({ name: "CONNMARK", revision: 1, family: F, target: connmarkTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "TTL", revision: 0, family: F, table: "mangle", target: ttlTg });

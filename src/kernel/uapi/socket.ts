@@ -29,15 +29,17 @@ export interface SockAddrLl {
   addr?: Uint8Array;
 }
 
-/** a NETLINK_NETFILTER socket's nfnetlink_log binding: the NFULNL_CFG_CMD_BIND of `group`
- * with NFULNL_COPY_PACKET up to `copyRange` bytes (what libpcap's nflog device sends) */
-export interface SockAddrNflog {
+/** a NETLINK_NETFILTER socket's binding: nfnetlink_log's NFULNL_CFG_CMD_BIND of a group, or
+ * nfnetlink_queue's NFQNL_CFG_CMD_BIND of a queue, with the packet copied up to `copyRange`
+ * bytes (what libpcap's nflog and nfqueue devices send) */
+export interface SockAddrNfnl {
   family: 16; // AF_NETLINK
-  nflogGroup: number;
+  nflogGroup?: number;
+  nfqueueNum?: number;
   copyRange: number;
 }
 
-export type SockAddr = SockAddrIn | SockAddrLl | SockAddrNflog;
+export type SockAddr = SockAddrIn | SockAddrLl | SockAddrNfnl;
 
 /** socket options, by their C names; values are numbers, strings (SO_BINDTODEVICE) or booleans */
 export type SockOpt =

@@ -185,6 +185,32 @@ function parseU32Opt(s: string, ext: string, opt: string): number {
   return parseUintOpt(s, 0xffffffff, ext, opt);
 }
 
+/** xtopt_parse_mint() of iptables 1.8.9 for an XTTYPE_UINT16RC option: up to two
+ * ':'-separated values within the type's range (the entry's own max is not looked at); an
+ * empty one is 0 first, the maximum second */
+function parseUintRange(s: string, max: number, ext: string, opt: string): number[] {
+  const out: number[] = [];
+  let arg = s;
+  for (;;) {
+    if (out.length === 2) xtablesError(PARAMETER_PROBLEM, `${ext}: Too many components for option "--${opt}" (max: 2)\n`);
+    let value: number;
+    let end: string;
+    if (arg === "" || arg[0] === ":") {
+      end = arg;
+      value = out.length === 1 ? max : 0;
+    } else {
+      const v = strtouiPrefix(arg);
+      if (!v || v[0] > max) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}" near "${arg}", or out of range (0-${max}).\n`);
+      [value, end] = v;
+      if (end !== "" && end[0] !== ":")
+        xtablesError(PARAMETER_PROBLEM, `${ext}: Argument to "--${opt}" has unexpected characters near "${end}".\n`);
+    }
+    out.push(value);
+    if (end === "") return out;
+    arg = end.slice(1);
+  }
+}
+
 /** xtopt_parse_int() for an XTTYPE_UINT8/16/32 option: 0..max */
 function parseUintOpt(s: string, max: number, ext: string, opt: string): number {
   const v = strtouiPrefix(s);
@@ -868,6 +894,64 @@ function nflogPrint(d: Record<string, any>, prefix: string): string {
   return s;
 }
 
+/** libxt_NFQUEUE.c, revision 3 (xt_NFQ_info_v3: queuenum, queues_total, flags) */
+const NFQ_FLAG_BYPASS = 0x01;
+const NFQ_FLAG_CPU_FANOUT = 0x02;
+const NFQUEUE: Ext = {
+  name: "NFQUEUE", revision: 3, kind: "target",
+  opts: { "queue-num": true, "queue-balance": true, "queue-bypass": false, "queue-cpu-fanout": false },
+  init: () => ({ queuenum: 0, queues_total: 1, flags: 0 }),
+  help:
+    "NFQUEUE target options\n  --queue-num value            Send packet to QUEUE number <value>.\n" +
+    "                               Valid queue numbers are 0-65535\n" +
+    "  --queue-balance first:last   Balance flows between queues <value> to <value>.\n" +
+    "  --queue-bypass               Bypass Queueing if no queue instance exists.\n" +
+    "  --queue-cpu-fanout\tUse current CPU (no hashing)\n",
+  parse(o, arg, invert, d) {
+    const seen: string[] = (d["__seen"] ??= []);
+    if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--${o}" can only be used once.\n`);
+    if (invert) xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--${o}" cannot be inverted.\n`);
+    seen.push(o);
+    switch (o) {
+      case "queue-num":
+        d["queuenum"] = parseUintOpt(arg, 0xffff, "NFQUEUE", o);
+        break;
+      case "queue-balance": {
+        // XTTYPE_UINT16RC, then NFQUEUE_parse_v3()
+        const r = parseUintRange(arg, 0xffff, "NFQUEUE", o);
+        if (r.length !== 2) xtablesError(PARAMETER_PROBLEM, `Bad range "${arg}"`);
+        if (r[0]! >= r[1]!) xtablesError(PARAMETER_PROBLEM, `${r[0]} should be less than ${r[1]}`);
+        d["queuenum"] = r[0];
+        d["queues_total"] = r[1]! - r[0]! + 1;
+        break;
+      }
+      case "queue-bypass":
+        d["flags"] |= NFQ_FLAG_BYPASS;
+        break;
+      default:
+        d["flags"] |= NFQ_FLAG_CPU_FANOUT;
+    }
+  },
+  final(d) {
+    // xtables_options_fcheck(): num and balance exclude each other; cpu-fanout needs balance
+    const seen: string[] = d["__seen"] ?? [];
+    delete d["__seen"];
+    if (seen.includes("queue-num") && seen.includes("queue-balance"))
+      xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--queue-num" cannot be used together with "--queue-balance".\n`);
+    if (seen.includes("queue-cpu-fanout") && !seen.includes("queue-balance"))
+      xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--queue-cpu-fanout" also requires "--queue-balance".\n`);
+  },
+  print: (d) => nfqueuePrint(d, [" NFQUEUE balance ", " NFQUEUE num ", " bypass", " cpu-fanout"]),
+  save: (d) => nfqueuePrint(d, [" --queue-balance ", " --queue-num ", " --queue-bypass", " --queue-cpu-fanout"]),
+};
+function nfqueuePrint(d: Record<string, any>, w: string[]): string {
+  const total: number = d["queues_total"];
+  let s = total > 1 ? `${w[0]}${d["queuenum"]}:${d["queuenum"] + total - 1}` : `${w[1]}${d["queuenum"]}`;
+  if (d["flags"] & NFQ_FLAG_BYPASS) s += w[2];
+  if (d["flags"] & NFQ_FLAG_CPU_FANOUT) s += w[3];
+  return s;
+}
+
 const MARK: Ext = {
   name: "MARK", revision: 2, kind: "target", opts: { "set-mark": true, "set-xmark": true, "and-mark": true, "or-mark": true, "xor-mark": true },
   init: () => ({ mark: 0, mask: 0 }),
@@ -1108,7 +1192,7 @@ function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
 }
 
 export const MATCHES: Ext[] = [tcpudp("tcp"), tcpudp("udp"), icmp, comment, state, conntrack, multiport, iprange, addrtype, mac, markMatch, physdev, length, ttl, limit];
-export const TARGETS: Ext[] = [REJECT, LOG, NFLOG, MARK, CONNMARK, TTL, CT, NOTRACK, natTarget("SNAT"), natTarget("DNAT"), portsTarget("MASQUERADE"), portsTarget("REDIRECT")];
+export const TARGETS: Ext[] = [REJECT, LOG, NFLOG, NFQUEUE, MARK, CONNMARK, TTL, CT, NOTRACK, natTarget("SNAT"), natTarget("DNAT"), portsTarget("MASQUERADE"), portsTarget("REDIRECT")];
 
 export function findMatch(name: string): Ext | undefined {
   return MATCHES.find((m) => m.name === name);

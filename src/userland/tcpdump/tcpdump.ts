@@ -604,8 +604,9 @@ class Tcpdump {
       device = devs[n - 1]!.name;
       if (device === "any") linktype = LINKTYPE_LINUX_SLL;
     }
-    // pcap-netfilter-linux.c: "nflog" or "nflog:GROUP[,GROUP...]" is libpcap's netfilter device
-    if (/^nflog(:|$)/.test(device)) return this.nflogMain(device, filterExpr);
+    // pcap-netfilter-linux.c: "nflog[:GROUP[,GROUP...]]" and "nfqueue[:QUEUE[,...]]" are
+    // libpcap's netfilter devices
+    if (/^nf(log|queue)(:|$)/.test(device)) return this.netfilterMain(device, filterExpr);
     const any = device === "any";
     let ifindex = 0;
     let dlts = [LINKTYPE_LINUX_SLL, LINKTYPE_LINUX_SLL2];
@@ -691,12 +692,14 @@ class Tcpdump {
   }
 
   /**
-   * The nflog device (pcap-netfilter-linux.c, netfilter_activate()): a NETLINK_NETFILTER socket
-   * bound to each group with NFULNL_COPY_PACKET up to the snapshot length; every message is a
-   * DLT_NFLOG packet (or, with -y IPV4, its payload alone), stamped when read. libpcap keeps
-   * the counts itself: what it read is what the filter received.
+   * The netfilter devices (pcap-netfilter-linux.c, netfilter_activate()): a NETLINK_NETFILTER
+   * socket bound to each nflog group or nfqueue queue, the packet copied up to the snapshot
+   * length. An nflog message is a DLT_NFLOG packet (or, with -y IPV4, its payload alone); a
+   * queued packet is DLT_IPV4. Each is stamped when read; libpcap keeps the counts itself: what
+   * it read is what the filter received.
    */
-  async nflogMain(device: string, filterExpr: string): Promise<number> {
+  async netfilterMain(device: string, filterExpr: string): Promise<number> {
+    const queue = device.startsWith("nfqueue");
     const groups: number[] = [];
     const colon = device.indexOf(":");
     if (colon >= 0) {
@@ -720,14 +723,14 @@ class Tcpdump {
       if (rest) this.error(`Can't get netfilter group(s) index from ${device}`);
     }
     if (!groups.length) groups.push(0);
-    const dlts = [LINKTYPE_NFLOG, LINKTYPE_IPV4];
+    const dlts = queue ? [LINKTYPE_IPV4] : [LINKTYPE_NFLOG, LINKTYPE_IPV4];
     if (this.listDlts) {
       let out = `Data link types for ${device} (use option -y to set):\n`;
       for (const d of dlts) out += `  ${DLT_NAMES[d]}\n`;
       this.p.stderr.write(out);
       throw new Exit(0);
     }
-    let linktype = LINKTYPE_NFLOG;
+    let linktype = dlts[0]!;
     if (this.ydlt) {
       if (!dlts.includes(this.ydlt.value)) this.error(`${this.ydlt.name} is not one of the DLTs supported by this device`);
       linktype = this.ydlt.value;
@@ -749,7 +752,7 @@ class Tcpdump {
     const s = this.p.sys.socket(AF_NETLINK, SOCK_RAW, NETLINK_NETFILTER);
     if (isKErr(s)) this.error(`Can't create netfilter socket: ${s.errno}`);
     for (const g of groups) {
-      const e = s.bind({ family: AF_NETLINK, nflogGroup: g, copyRange: snaplen });
+      const e = s.bind(queue ? { family: AF_NETLINK, nfqueueNum: g, copyRange: snaplen } : { family: AF_NETLINK, nflogGroup: g, copyRange: snaplen });
       if (e) this.error(`Can't listen on group index: ${strerror(e.errno)}`);
     }
     if (this.wfile) await this.dumpOpen(linktype, snaplen);
@@ -762,7 +765,8 @@ class Tcpdump {
     const clock = new WallClock(this.p.sys);
     const done = await this.loop(s, (m) => {
       let data = m.data;
-      if (linktype === LINKTYPE_IPV4) data = nflogPayload(data) ?? new Uint8Array(0);
+      // NFQA_PAYLOAD (10) of a queued packet, NFULA_PAYLOAD (9) of a logged one
+      if (linktype === LINKTYPE_IPV4) data = nfnlAttr(data, queue ? 10 : 9) ?? new Uint8Array(0);
       // (-y IPV4: the filter reads the payload as behind an Ethernet header)
       if (filterExpr && !match(this.pktView(LINKTYPE_ETHERNET, ipv4AsEthernet(data), data.length + 14))) return false;
       this.recvByFilter++;
@@ -917,14 +921,14 @@ const DLT_NAMES: Record<number, string> = {
   [LINKTYPE_LINUX_SLL2]: "LINUX_SLL2 (Linux cooked v2)",
 };
 
-/** the NFULA_PAYLOAD of a DLT_NFLOG record (attribute headers little-endian, 4-aligned) */
-function nflogPayload(b: Uint8Array): Uint8Array | undefined {
+/** an attribute of an nfnetlink message after its nfgenmsg (headers little-endian, 4-aligned) */
+function nfnlAttr(b: Uint8Array, want: number): Uint8Array | undefined {
   let o = 4;
   while (o + 4 <= b.length) {
     const len = b[o]! | (b[o + 1]! << 8);
     const type = b[o + 2]! | (b[o + 3]! << 8);
     if (len < 4) return undefined;
-    if (type === 9) return b.subarray(o + 4, Math.min(b.length, o + len));
+    if (type === want) return b.subarray(o + 4, Math.min(b.length, o + len));
     o += (len + 3) & ~3;
   }
   return undefined;
