@@ -201,7 +201,7 @@ function icmpv4XrlimAllow(net: Net, rt: Rtable, fl4: Flowi4, apply: boolean): bo
 let scratch = new Uint8Array(2048);
 
 /** icmp.c: icmp_push_reply(): ICMP header + data, checksum, then the IP layer */
-function icmpPushReply(net: Net, rt: Rtable, fl4: Flowi4, tos: number, type: number, code: number, info: number, hdrRest: number | undefined, src: Uint8Array, off: number, len: number, opt?: IpOptions, finalDaddr?: number): void {
+function icmpPushReply(net: Net, rt: Rtable, fl4: Flowi4, tos: number, type: number, code: number, info: number, hdrRest: number | undefined, src: Uint8Array, off: number, len: number, opt?: IpOptions, finalDaddr?: number, ctFrom?: SkBuff): void {
   const total = 8 + len;
   if (scratch.length < total) scratch = new Uint8Array(total * 2);
   const b = scratch;
@@ -216,7 +216,7 @@ function icmpPushReply(net: Net, rt: Rtable, fl4: Flowi4, tos: number, type: num
   b[3] = c & 0xff;
   ipSendData(net, rt, {
     saddr: fl4.saddr, daddr: fl4.daddr, protocol: 1, tos, ttl: ipv4Sysctl(net).ipDefaultTtl, df: false, mark: fl4.mark,
-    opt, finalDaddr,
+    opt, finalDaddr, ...(ctFrom ? { ctFrom } : {}),
   }, b, total);
 }
 
@@ -285,7 +285,8 @@ export function icmpSend(skbIn: SkBuff, type: number, code: number, info: number
   let dataLen = skbIn.tail - o;
   if (dataLen > room) dataLen = room;
   if (!fl4.saddr) fl4.saddr = 0xc0000008; // INADDR_DUMMY 192.0.0.8
-  icmpPushReply(net, r, fl4, tos, type, code, info, undefined, b, o, dataLen, ropt, readU32(b, o + 12));
+  // icmp_glue_bits(): an error joins the conntrack of the packet it quotes (nf_ct_attach)
+  icmpPushReply(net, r, fl4, tos, type, code, info, undefined, b, o, dataLen, ropt, readU32(b, o + 12), skbIn);
 }
 
 // ------------------------------------------------------------------ receiving

@@ -218,6 +218,18 @@ export interface IpSendParams {
   opt?: IpOptions | undefined;
   /** cork->addr: the final destination a source route ends at (daddr is its first hop) */
   finalDaddr?: number;
+  /** nf_ct_attach(): the packet this one answers (an ICMP error, REJECT's reset), whose
+   * conntrack it joins in the other direction */
+  ctFrom?: SkBuff;
+}
+
+/** net/netfilter/nf_conntrack_core.c: nf_conntrack_attach(): the reply joins the conntrack of
+ * the packet that caused it, RELATED in the opposite direction (IP_CT_RELATED 1,
+ * IP_CT_RELATED_REPLY 4; a ctinfo from IP_CT_IS_REPLY 3 on is the reply direction) */
+function nfCtAttach(skb: SkBuff, from: SkBuff): void {
+  if (from.nfct === undefined) return;
+  skb.nfct = from.nfct;
+  skb.ctinfo = from.ctinfo >= 3 ? 1 : 4;
 }
 
 /**
@@ -246,6 +258,7 @@ export function ipSendData(net: Net, rt: Rtable, p: IpSendParams, l4: Uint8Array
   skb.dst = rt;
   skb.dev = rt.dev;
   skb.sk = p.owner;
+  if (p.ctFrom) nfCtAttach(skb, p.ctFrom);
   skb.mark = p.mark ?? 0;
   skb.protocol = ETH_P_IP;
   if (p.ignoreDf) skb.ipcbFlags |= IGNORE_DF;

@@ -101,7 +101,9 @@ export function tcpV4SendReset(skb: SkBuff, anysrc = false): void {
   ctl.boundDevIf = 0;
   tcpStats(net).OutRsts++;
   tcpTransmit(net, ctl, daddr, saddr, readU16(b, th + 2), readU16(b, th), seq, ack, f, 0,
-    { flags: 0, mss: 0, wscale: 0, tsval: 0, tsecr: 0 }, undefined, undefined, ipv4Sysctl(net).ipDefaultTtl, anysrc);
+    { flags: 0, mss: 0, wscale: 0, tsval: 0, tsecr: 0 }, undefined, undefined, ipv4Sysctl(net).ipDefaultTtl, anysrc,
+    // nf_send_reset() attaches its reset to the offending packet's conntrack
+    anysrc ? skb : undefined);
 }
 
 /** the per-namespace control socket resets are sent from (net->ipv4.tcp_sk) */

@@ -5,6 +5,7 @@
  * tcp_write_xmit() (MSS segmentation, the peer's window, Nagle), tcp_retransmit_skb() and
  * tcp_send_active_reset().
  */
+import type { SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { isKErr } from "../uapi/errno.ts";
 import { writeU16, writeU32 } from "../../wire/addr.ts";
@@ -132,7 +133,7 @@ export function tcpRoute(sk: TcpSock): Rtable | undefined {
 export function tcpTransmit(
   net: Net, sk: TcpSock, saddr: number, daddr: number, sport: number, dport: number,
   seq: number, ack: number, flags: number, window: number, opts: TcpOutOptions,
-  payload: Uint8Array | undefined, idSk: TcpSock | undefined, ttl: number, anysrc = false,
+  payload: Uint8Array | undefined, idSk: TcpSock | undefined, ttl: number, anysrc = false, ctFrom?: SkBuff,
 ): boolean {
   const fl4 = flowi4(daddr, saddr, sk.boundDevIf);
   fl4.proto = 6;
@@ -166,7 +167,7 @@ export function tcpTransmit(
   writeU16(b, 16, partial ? ~csumFold(csumTcpudpNofold(src, daddr, len, 6)) & 0xffff : csumFold(csumTcpudpNofold(src, daddr, len, 6, csumPartial(b, 0, len))));
   ipSendData(net, rt, {
     saddr: src, daddr, protocol: 6, tos: sk.tos, ttl, df: true,
-    sk: idSk, owner: sk, mark: sk.mark, ...(partial ? { csumOffset: 16 } : {}),
+    sk: idSk, owner: sk, mark: sk.mark, ...(partial ? { csumOffset: 16 } : {}), ...(ctFrom ? { ctFrom } : {}),
   }, b, len);
   tcpStats(net).OutSegs++;
   return true;

@@ -844,7 +844,9 @@ function icmpErrorRelated(c: CtNet, skb: SkBuff, nh: number): number {
 export function ipv4Confirm(skb: SkBuff, state: NfHookState): number {
   const ct = skb.nfct as NfConn | undefined;
   if (!(ct instanceof NfConn)) return NF_ACCEPT;
-  if (!(ct.status & IPS_CONFIRMED)) {
+  // __nf_conntrack_confirm(): only the original direction confirms (an ICMP error or reset
+  // attached as RELATED_REPLY to a conntrack does not)
+  if (!(ct.status & IPS_CONFIRMED) && skb.ctinfo < IP_CT_IS_REPLY) {
     const c = ctNet(state.net);
     // a clash with a conn confirmed meanwhile: drop (nf_ct_resolve_clash would merge)
     if (c.find(ct.tuplehash[0]) || c.find(ct.tuplehash[1])) return NF_DROP;
