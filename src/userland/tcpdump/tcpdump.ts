@@ -650,15 +650,7 @@ class Tcpdump {
     if (this.wfile) await this.dumpOpen(linktype, snaplen);
     // on "any" tcpdump asks for DLT_LINUX_SLL2 and reports it (the -y path)
     if (dltNote) this.p.stderr.write(`tcpdump: data link type ${dltNote}\n`);
-    if (!this.ndo.vflag && !this.wfile) {
-      this.p.stderr.write("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n");
-    } else this.p.stderr.write("tcpdump: ");
-    this.p.stderr.write(`listening on ${device}, link-type ${DLT_NAMES[linktype]}, snapshot length ${snaplen} bytes\n`);
-
-    // SIGNAL_REQ_INFO (SIGUSR1 on Linux): the counts so far; SIGNAL_FLUSH_PCAP (SIGUSR2): the
-    // savefile's buffer to the file
-    this.p.onSignal?.(10, () => this.info(false));
-    this.p.onSignal?.(12, () => this.pf?.flush());
+    this.listening(device, linktype, snaplen);
     const clock = new WallClock(this.p.sys);
     const done = await this.loop(s, (m) => {
       let data = m.data;
@@ -682,13 +674,7 @@ class Tcpdump {
     });
     if (done) await this.linger(s, match, any);
     s.close();
-    // pcap_loop() returned -2 (pcap_breakloop from the signal handler): an extra newline, when
-    // printing (not with -w)
-    if (!done && !this.wfile) this.out += "\n";
-    this.flush();
-    await this.dumpClose();
-    this.info();
-    return 0;
+    return this.loopEnd(done);
   }
 
   /**
@@ -756,12 +742,7 @@ class Tcpdump {
       if (e) this.error(`Can't listen on group index: ${strerror(e.errno)}`);
     }
     if (this.wfile) await this.dumpOpen(linktype, snaplen);
-    if (!this.ndo.vflag && !this.wfile) {
-      this.p.stderr.write("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n");
-    } else this.p.stderr.write("tcpdump: ");
-    this.p.stderr.write(`listening on ${device}, link-type ${DLT_NAMES[linktype]}, snapshot length ${snaplen} bytes\n`);
-    this.p.onSignal?.(10, () => this.info(false));
-    this.p.onSignal?.(12, () => this.pf?.flush());
+    this.listening(device, linktype, snaplen);
     const clock = new WallClock(this.p.sys);
     const done = await this.loop(s, (m) => {
       let data = m.data;
@@ -778,6 +759,23 @@ class Tcpdump {
       return this.cnt > 0 && this.packetsCaptured >= this.cnt;
     });
     s.close();
+    return this.loopEnd(done);
+  }
+
+  /** what tcpdump says once the capture is open, and its signal handlers: SIGNAL_REQ_INFO
+   * (SIGUSR1 on Linux) the counts so far, SIGNAL_FLUSH_PCAP (SIGUSR2) the savefile's buffer */
+  listening(device: string, linktype: number, snaplen: number): void {
+    if (!this.ndo.vflag && !this.wfile) {
+      this.p.stderr.write("tcpdump: verbose output suppressed, use -v[v]... for full protocol decode\n");
+    } else this.p.stderr.write("tcpdump: ");
+    this.p.stderr.write(`listening on ${device}, link-type ${DLT_NAMES[linktype]}, snapshot length ${snaplen} bytes\n`);
+    this.p.onSignal?.(10, () => this.info(false));
+    this.p.onSignal?.(12, () => this.pf?.flush());
+  }
+
+  /** the end of a capture: pcap_loop() returned -2 (pcap_breakloop from the signal handler)
+   * adds a newline when printing (not with -w); then the savefile and the statistics */
+  async loopEnd(done: boolean): Promise<number> {
     if (!done && !this.wfile) this.out += "\n";
     this.flush();
     await this.dumpClose();
