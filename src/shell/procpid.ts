@@ -45,7 +45,11 @@ export function taskSyscalls(sys: Syscalls, proc: ProcEntry, procs: ProcTable): 
     socket: {
       value: (family: number, type: number, protocol: number) => {
         const s = real.socket(family, type, protocol);
-        return "errno" in s ? s : fdInstall(s, fds);
+        if ("errno" in s) return s;
+        // netlink_autobind(): a netlink socket's port id is its process's pid
+        const nl = s as { portid?: number };
+        if (s.family === 16 && nl.portid === 0) nl.portid = proc.pid;
+        return fdInstall(s, fds);
       },
     },
   });

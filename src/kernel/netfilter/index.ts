@@ -14,7 +14,11 @@ import { xtMatchesInit } from "./xt_matches.ts";
 import { ebtDoReplace, ebtGetEntries, ebtablesInit } from "./ebtables.ts";
 import type { EbtTableInfo } from "../uapi/ebtables.ts";
 import { xtTargetsInit } from "./xt_targets.ts";
-import { nfnetlinkQueueInit } from "./nfnetlink_queue.ts";
+import { nfnetlinkQueueInit, nfqnlSeqShow } from "./nfnetlink_queue.ts";
+import { nfulnlSeqShow } from "./nfnetlink_log.ts";
+import { nfLogSeqShow } from "./nf_log.ts";
+import { registerProcNetNode } from "../core/procfs.ts";
+import { fsDir, fsFile } from "../core/sysfs.ts";
 import { nfSetIpv4Ops } from "./nf_glue.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { registerProcNet } from "../core/procfs.ts";
@@ -116,6 +120,12 @@ export function netfilterInit(): void {
   ebtablesInit();
   for (const [k, h] of Object.entries(nfIoctls)) registerIoctl(k, h);
   registerProcNet("nf_conntrack", ctSeqShow);
+  // /proc/net/netfilter: nf_log (nf_log.c), nfnetlink_log and nfnetlink_queue
+  registerProcNetNode("netfilter", (net) => fsDir(() => new Map([
+    ["nf_log", fsFile(0o444, () => nfLogSeqShow(net))],
+    ["nfnetlink_log", fsFile(0o440, () => nfulnlSeqShow(net))],
+    ["nfnetlink_queue", fsFile(0o440, () => nfqnlSeqShow(net))],
+  ]), 0o555));
   nfConntrackStandaloneInit();
   nfSetIpv4Ops({
     inetAddrType: (net, addr, dev) => (dev ? inetAddrTypeDevTable(net, dev, addr) : inetAddrType(net, addr)),

@@ -8,9 +8,8 @@ import { registerPernetOps } from "../core/net_namespace.ts";
 import { procDointvec, registerNetSysctl, type CtlTable } from "../core/sysctl.ts";
 import { ctNet } from "./nf_conntrack.ts";
 import { NF_CT_SYSCTL_DEFAULTS } from "./nf_conntrack_defaults.ts";
+import { nfLogSysctlTable } from "./nf_log.ts";
 
-/** net/netfilter/nf_log.c: the logger bound to each protocol family */
-const NF_LOG_DEFAULT = ["NONE", "NONE", "nf_log_ipv4", "nf_log_arp", "NONE", "nf_log_netdev", "NONE", "nf_log_bridge", "NONE", "NONE", "nf_log_ipv6"];
 
 function nfConntrackPernetInit(net: Net): void {
   const c = ctNet(net);
@@ -23,9 +22,7 @@ function nfConntrackPernetInit(net: Net): void {
     });
   });
   registerNetSysctl(net, "net/netfilter", table);
-  registerNetSysctl(net, "net/netfilter/nf_log", () => NF_LOG_DEFAULT.map((v, i) => ({
-    procname: String(i), mode: 0o644, read: () => `${v}\n`,
-  })));
+  registerNetSysctl(net, "net/netfilter/nf_log", () => nfLogSysctlTable(net));
 }
 
 let done = false;

@@ -19,6 +19,7 @@ import { kerr, type KErr } from "../uapi/errno.ts";
 import { netSched } from "../core/dev_path.ts";
 import { jiffiesNow, timerWheelExpiry } from "../core/jiffies.ts";
 import { HZ, USEC_PER_JIFFY } from "../../sim/scheduler.ts";
+import { nfLogBindPf } from "./nf_log.ts";
 import { truesize, SK_RMEM_DEFAULT } from "../socket/sock.ts";
 
 export const AF_NETLINK = 16;
@@ -50,6 +51,8 @@ export class NfulnlSock implements Socket {
   /** the groups bound, each an instance */
   readonly insts = new Map<number, NfulnlInstance>();
   drops = 0;
+  /** the netlink port id: netlink_autobind() gives a process's first socket its pid */
+  portid = 0;
   private rq: RecvMsg[] = [];
   private rmem = 0;
   private cb: (() => void) | undefined;
@@ -65,11 +68,14 @@ export class NfulnlSock implements Socket {
     const a = addr as SockAddrNfnl;
     if (a.nfqueueNum !== undefined) return nfqnlBind ? nfqnlBind(this, a.nfqueueNum, a.copyRange) : kerr("EOPNOTSUPP");
     if (a.nflogGroup === undefined) return kerr("EINVAL");
+    // libpcap's NFULNL_CFG_CMD_PF_UNBIND + PF_BIND for AF_INET: nfnetlink_log becomes the
+    // namespace's IPv4 logger (nf_log_bind_pf), and stays so
+    nfLogBindPf(this.net, 2, "nfnetlink_log");
     const insts = instances(this.net);
     const cur = insts.get(a.nflogGroup);
     // instance_create(): a group has one listener
     if (cur && cur.sock !== this) return kerr("EBUSY");
-    const inst: NfulnlInstance = cur ?? { sock: this, group: a.nflogGroup, copyRange: 0, pending: [], bytes: 0, expires: -1 };
+    const inst: NfulnlInstance = cur ?? { sock: this, group: a.nflogGroup, copyRange: 0, pending: [], bytes: 0, expires: -1, seq: instSeq++ };
     inst.copyRange = Math.min(a.copyRange, NFULNL_COPY_RANGE_MAX);
     insts.set(a.nflogGroup, inst);
     this.insts.set(a.nflogGroup, inst);
@@ -149,6 +155,18 @@ interface NfulnlInstance {
   pending: Uint8Array[];
   bytes: number;
   expires: number;
+  /** creation order (the hash chains take new instances at their head) */
+  seq: number;
+}
+let instSeq = 0;
+
+/** nfnetlink_log.c: seq_show() of /proc/net/netfilter/nfnetlink_log — the instances by hash
+ * bucket (group % 16), newest first within one: group, portid, queued messages, copy mode
+ * (NFULNL_COPY_PACKET), copy range, flush timeout, use */
+export function nfulnlSeqShow(net: Net): string {
+  const insts = [...(byNet.get(net)?.values() ?? [])].sort((a, b) => a.group % 16 - b.group % 16 || b.seq - a.seq);
+  const p = (v: number, w: number) => String(v).padStart(w);
+  return insts.map((i) => `${p(i.group, 5)} ${p(i.sock.portid, 6)} ${p(i.pending.length, 5)} 2 ${p(i.copyRange, 5)} ${p(NFULNL_TIMEOUT_DEFAULT, 6)} ${p(1, 2)}\n`).join("");
 }
 
 /** NFULNL_QTHRESH_DEFAULT, NFULNL_TIMEOUT_DEFAULT (1/100 s), NFULNL_NLBUFSIZ_DEFAULT

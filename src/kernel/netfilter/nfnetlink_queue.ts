@@ -31,6 +31,18 @@ interface NfqnlInstance {
   held: SkBuff[];
   idSequence: number;
   queueDropped: number;
+  /** creation order (the hash chains take new instances at their head) */
+  seq: number;
+}
+let instSeq = 0;
+
+/** nfnetlink_queue.c: seq_show() of /proc/net/netfilter/nfnetlink_queue — by hash bucket
+ * (queue % 16), newest first within one: queue, portid, queued, copy mode, copy range, queue
+ * and user drops, the last packet id, 1 */
+export function nfqnlSeqShow(net: Net): string {
+  const insts = [...(byNet.get(net)?.values() ?? [])].sort((a, b) => a.queue % 16 - b.queue % 16 || b.seq - a.seq);
+  const p = (v: number, w: number) => String(v).padStart(w);
+  return insts.map((i) => `${p(i.queue, 5)} ${p(i.sock.portid, 6)} ${p(i.held.length, 5)} 2 ${p(i.copyRange, 5)} ${p(i.queueDropped, 5)} ${p(0, 5)} ${p(i.idSequence, 8)} ${p(1, 2)}\n`).join("");
 }
 
 const byNet = new WeakMap<Net, Map<number, NfqnlInstance>>();
@@ -45,7 +57,7 @@ function nfqnlBind(sock: NfulnlSock, queue: number, copyRange: number): KErr | u
   const insts = instances(sock.net);
   const cur = insts.get(queue);
   if (cur && cur.sock !== sock) return kerr("EBUSY");
-  const inst = cur ?? { sock, queue, copyRange: 0, held: [], idSequence: 0, queueDropped: 0 };
+  const inst = cur ?? { sock, queue, copyRange: 0, held: [], idSequence: 0, queueDropped: 0, seq: instSeq++ };
   inst.copyRange = Math.min(copyRange, NFQNL_COPY_RANGE_MAX);
   insts.set(queue, inst);
   const prev = sock.onClose;
