@@ -4,6 +4,7 @@
  */
 import { SERVICES } from "./services.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
+import * as HELP from "./ext-help.ts";
 
 export interface Ext {
   name: string;
@@ -273,6 +274,7 @@ function tcpudp(name: "tcp" | "udp"): Ext {
   if (isTcp) Object.assign(opts, { syn: false, "tcp-flags": true, "tcp-option": true });
   return {
     name, revision: 0, kind: "match", opts,
+    help: isTcp ? HELP.TCP_HELP : HELP.UDP_HELP,
     init: () => (isTcp ? { spts: [0, 0xffff], dpts: [0, 0xffff], option: 0, flg_mask: 0, flg_cmp: 0, invflags: 0 } : { spts: [0, 0xffff], dpts: [0, 0xffff], invflags: 0 }),
     parse(opt, arg, invert, d, ctx) {
       const once = (k: string, what: string) => {
@@ -355,9 +357,15 @@ const ICMP_CODES: [string, number, number, number][] = [
   ["timestamp-reply", 14, 0, 0xff], ["address-mask-request", 17, 0, 0xff], ["address-mask-reply", 18, 0, 0xff],
 ];
 const ICMP_ALIASES: Record<string, string> = { pong: "echo-reply", ping: "echo-request" };
+/** icmp_codes[] as libipt_icmp.c lists it for the help: each alias right after its name */
+function icmpHelpTypes(): [string, number, number, number][] {
+  const aliases: Record<string, string> = { "echo-reply": "pong", "echo-request": "ping", "time-exceeded": "ttl-exceeded" };
+  return ICMP_CODES.flatMap((c) => (aliases[c[0]] ? [c, [aliases[c[0]]!, c[1], c[2], c[3]] as [string, number, number, number]] : [c]));
+}
 
 const icmp: Ext = {
   name: "icmp", revision: 0, kind: "match", opts: { "icmp-type": true },
+  help: HELP.icmpHelp(icmpHelpTypes()),
   init: () => ({ type: 0xff, code: [0, 0xff], invflags: 0 }),
   parse(_o, arg, invert, d) {
     const name = ICMP_ALIASES[arg] ?? arg;
@@ -402,6 +410,7 @@ const icmp: Ext = {
 // ---- comment ----
 const comment: Ext = {
   name: "comment", revision: 0, kind: "match", opts: { comment: true },
+  help: HELP.COMMENT_HELP,
   init: () => ({ comment: "" }),
   parse(_o, arg, invert, d, ctx) {
     if (invert) xtablesError(PARAMETER_PROBLEM, "comment: unexpected `!'");
@@ -434,6 +443,7 @@ function printStates(m: number): string {
 }
 const state: Ext = {
   name: "state", revision: 0, kind: "match", opts: { state: true },
+  help: HELP.STATE_HELP,
   init: () => ({ statemask: 0, invert: 0 }),
   parse(_o, arg, invert, d) {
     d["statemask"] = parseStates(arg, false);
@@ -447,6 +457,7 @@ const state: Ext = {
 };
 const conntrack: Ext = {
   name: "conntrack", revision: 3, kind: "match", opts: { ctstate: true, ctstatus: true },
+  help: HELP.CONNTRACK_HELP,
   init: () => ({ match_flags: 0, invert_flags: 0, state_mask: 0, status_mask: 0 }),
   parse(o, arg, invert, d) {
     if (o === "ctstate") {
@@ -490,6 +501,7 @@ function statusNames(m: number): string {
 // ---- multiport (libxt_multiport.c, revision 1) ----
 const multiport: Ext = {
   name: "multiport", revision: 1, kind: "match",
+  help: HELP.MULTIPORT_HELP_V1,
   opts: { "source-ports": true, sports: true, "destination-ports": true, dports: true, ports: true },
   init: () => ({ flags: 0, count: 0, ports: [], pflags: [], invert: 0 }),
   parse(o, arg, invert, d, ctx) {
@@ -544,6 +556,7 @@ function joinPorts(d: Record<string, any>, f: (p: number) => string): string {
 // ---- iprange (libxt_iprange.c, revision 1) ----
 const iprange: Ext = {
   name: "iprange", revision: 1, kind: "match", opts: { "src-range": true, "dst-range": true },
+  help: HELP.IPRANGE_HELP,
   init: () => ({ flags: 0, src_min: 0, src_max: 0, dst_min: 0, dst_max: 0 }),
   parse(o, arg, invert, d) {
     const [a, b] = arg.split("-");
@@ -594,6 +607,7 @@ function printTypes(m: number): string {
 }
 const addrtype: Ext = {
   name: "addrtype", revision: 1, kind: "match", opts: { "src-type": true, "dst-type": true, "limit-iface-in": false, "limit-iface-out": false },
+  help: HELP.addrtypeHelp(RTN_NAMES),
   init: () => ({ source: 0, dest: 0, flags: 0 }),
   parse(o, arg, invert, d) {
     if (o === "src-type") {
@@ -629,6 +643,7 @@ const addrtype: Ext = {
 // ---- mac ----
 const mac: Ext = {
   name: "mac", revision: 0, kind: "match", opts: { "mac-source": true },
+  help: HELP.MAC_HELP,
   init: () => ({ srcaddr: [0, 0, 0, 0, 0, 0], invert: 0 }),
   parse(_o, arg, invert, d) {
     const p = arg.split(":");
@@ -651,6 +666,7 @@ function macStr(a: number[]): string {
 // ---- mark (match, revision 1) ----
 const markMatch: Ext = {
   name: "mark", revision: 1, kind: "match", opts: { mark: true },
+  help: HELP.MARK_MT_HELP,
   init: () => ({ mark: 0, mask: 0xffffffff, invert: 0 }),
   parse(_o, arg, invert, d) {
     const [a, b] = arg.split("/");
@@ -674,6 +690,7 @@ const markMatch: Ext = {
 // ---- physdev ----
 const physdev: Ext = {
   name: "physdev", revision: 0, kind: "match",
+  help: HELP.PHYSDEV_HELP,
   opts: { "physdev-in": true, "physdev-out": true, "physdev-is-in": false, "physdev-is-out": false, "physdev-is-bridged": false },
   init: () => ({ physindev: "", physoutdev: "", invert: 0, bitmask: 0 }),
   parse(o, arg, invert, d) {
@@ -705,6 +722,7 @@ function physdevOpts(d: Record<string, any>): string {
 // ---- length ----
 const length: Ext = {
   name: "length", revision: 0, kind: "match", opts: { length: true },
+  help: HELP.LENGTH_HELP,
   init: () => ({ min: 0, max: 0xffff, invert: 0 }),
   parse(_o, arg, invert, d) {
     const [a, b] = arg.split(":");
@@ -728,6 +746,7 @@ const length: Ext = {
 // ---- ttl (libipt_ttl.c) ----
 const ttl: Ext = {
   name: "ttl", revision: 0, kind: "match", opts: { "ttl-eq": true, "ttl-lt": true, "ttl-gt": true },
+  help: HELP.TTL_MT_HELP,
   init: () => ({ mode: 0, ttl: 0 }),
   parse(o, arg, invert, d) {
     if (!/^\d+$/.test(arg) || Number(arg) > 255) xtablesError(PARAMETER_PROBLEM, `ttl: bad value for option "--${o}", or out of range (0-255).\n`);
@@ -756,6 +775,7 @@ function printRate(period: number): string {
 }
 const limit: Ext = {
   name: "limit", revision: 0, kind: "match", opts: { limit: true, "limit-burst": true },
+  help: HELP.LIMIT_HELP,
   init: () => ({ avg: (XT_LIMIT_SCALE * 3600) / 3, burst: 5 }),
   parse(o, arg, invert, d) {
     if (invert) xtablesError(PARAMETER_PROBLEM, "limit does not support invert");
@@ -778,8 +798,14 @@ const REJECT_WITH: [string, string][] = [
   ["echo-reply", "echoreply"], ["icmp-net-prohibited", "net-prohib"], ["icmp-host-prohibited", "host-prohib"],
   ["tcp-reset", "tcp-rst"], ["icmp-admin-prohibited", "admin-prohib"],
 ];
+/** reject_table[] for print_reject_types(): echo-reply is left out of it (#if 0) */
+const REJECT_HELP_TYPES: [string, string, string][] = REJECT_WITH.filter((_, i) => i !== 4).map(([n, a], i) => [n, a, [
+  "ICMP network unreachable", "ICMP host unreachable", "ICMP protocol unreachable", "ICMP port unreachable (default)",
+  "ICMP network prohibited", "ICMP host prohibited", "TCP RST packet", "ICMP administratively prohibited (*)",
+][i]!]);
 const REJECT: Ext = {
   name: "REJECT", revision: 0, kind: "target", opts: { "reject-with": true },
+  help: HELP.rejectHelp(REJECT_HELP_TYPES),
   init: () => ({ with: 3 }),
   parse(_o, arg, _i, d) {
     const i = REJECT_WITH.findIndex(([a, b]) => a === arg || b === arg);
@@ -793,6 +819,7 @@ const REJECT: Ext = {
 const LOG_LEVELS = ["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"];
 const LOG: Ext = {
   name: "LOG", revision: 0, kind: "target",
+  help: HELP.LOG_HELP,
   opts: { "log-level": true, "log-prefix": true, "log-tcp-sequence": false, "log-tcp-options": false, "log-ip-options": false, "log-uid": false, "log-macdecode": false },
   init: () => ({ level: 4, logflags: 0, prefix: "" }),
   parse(o, arg, _i, d) {
@@ -954,6 +981,7 @@ function nfqueuePrint(d: Record<string, any>, w: string[]): string {
 
 const MARK: Ext = {
   name: "MARK", revision: 2, kind: "target", opts: { "set-mark": true, "set-xmark": true, "and-mark": true, "or-mark": true, "xor-mark": true },
+  help: HELP.MARK_TG_HELP,
   init: () => ({ mark: 0, mask: 0 }),
   parse(o, arg, _i, d) {
     // set-xmark and set-mark are XTTYPE_MARKMASK32, the others XTTYPE_UINT32
@@ -981,6 +1009,9 @@ const MARK: Ext = {
 
 const CONNMARK: Ext = {
   name: "CONNMARK", revision: 1, kind: "target",
+  // the kernel here keeps revision 1, but iptables on a kernel with revision 2 (Linux 5.7 on, as
+  // Debian 12's) loads that one and prints its help
+  help: HELP.CONNMARK_HELP_V2,
   opts: { "set-mark": true, "set-xmark": true, "save-mark": false, "restore-mark": false, nfmask: true, ctmask: true, mask: true },
   init: () => ({ ctmark: 0, ctmask: 0, nfmask: 0xffffffff, mode: 0 }),
   parse(o, arg, _i, d) {
@@ -1023,6 +1054,7 @@ const CONNMARK: Ext = {
 
 const TTL: Ext = {
   name: "TTL", revision: 0, kind: "target", opts: { "ttl-set": true, "ttl-inc": true, "ttl-dec": true },
+  help: HELP.TTL_TG_HELP,
   init: () => ({ mode: 0, ttl: 0 }),
   parse(o, arg, _i, d) {
     d["ttl"] = parseUint(arg, 255, "TTL");
@@ -1041,6 +1073,7 @@ const XT_CT_NOTRACK = 1;
 const XT_CT_NOTRACK_ALIAS = 1 << 5;
 const CT: Ext = {
   name: "CT", revision: 2, kind: "target", opts: { notrack: false, zone: true },
+  help: HELP.CT_HELP_V1,
   init: () => ({ flags: 0, zone: 0 }),
   parse(o, arg, _i, d) {
     if (o === "notrack") d["flags"] |= XT_CT_NOTRACK;
@@ -1052,6 +1085,8 @@ const CT: Ext = {
 };
 const NOTRACK: Ext = {
   ...CT, name: "NOTRACK", realName: "CT", opts: {},
+  // libxt_CT.c gives NOTRACK no help function
+  help: undefined,
   init: () => ({ flags: XT_CT_NOTRACK | XT_CT_NOTRACK_ALIAS, zone: 0 }),
 };
 
@@ -1126,6 +1161,7 @@ function natTarget(name: "SNAT" | "DNAT"): Ext {
   const opt = name === "SNAT" ? "to-source" : "to-destination";
   return {
     name, revision: name === "SNAT" ? 1 : 2, kind: "target", opts: { [opt]: true, random: false, persistent: false, "random-fully": false },
+    help: name === "SNAT" ? HELP.SNAT_HELP : HELP.DNAT_HELP_V2,
     init: () => ({ flags: 0, min_addr: 0, max_addr: 0, min_proto: 0, max_proto: 0 }),
     parse(o, arg, _i, d, ctx) {
       if (o === opt) {
@@ -1158,6 +1194,7 @@ function natTarget(name: "SNAT" | "DNAT"): Ext {
 function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
   return {
     name, revision: 0, kind: "target", opts: { "to-ports": true, random: false, "random-fully": false },
+    help: name === "MASQUERADE" ? HELP.MASQUERADE_HELP : HELP.REDIRECT_HELP,
     init: () => ({ rangesize: 1, range: [{ flags: 0, min_ip: 0, max_ip: 0, min: 0, max: 0 }] }),
     parse(o, arg, _i, d, ctx) {
       const r = d["range"][0];

@@ -11,6 +11,7 @@ import {
 } from "../../kernel/uapi/xtables.ts";
 import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { iptablesHelp } from "./help.ts";
+import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { getaddrinfo } from "../iputils/common.ts";
 import { IptcHandle, STANDARD_TARGETS, sameRule, zeroIp, type Chain, type Rule } from "./libiptc.ts";
@@ -183,6 +184,10 @@ interface CmdState {
   matches: { ext: Ext; data: Record<string, any> }[];
   options: Set<string>;
   protoUsed: boolean;
+  /** -p's argument, lower-cased (cs->protocol) */
+  protocol?: string;
+  /** -j named a standard verdict: xtables_find_target() marked the "standard" target used */
+  standardUsed?: boolean;
   /** -c PKTS BYTES */
   counters: { pcnt: number; bcnt: number } | undefined;
 }
@@ -458,11 +463,24 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         if (g.optind < argv.length && argv[g.optind]![0] !== "-" && argv[g.optind]![0] !== "!") cs.policy = argv[g.optind++]!;
         else xtablesError(PARAMETER_PROBLEM, "-P requires a chain and a policy");
         break;
-      case "h":
-        // exit_printhelp(): the loaded target's help follows, then the matches'
-        throw new HelpRequest([...(cs.target ? [cs.target.ext] : []), ...cs.matches.map((m) => m.ext)]);
+      case "h": {
+        // do_parse(): with no match loaded, `-p PROTO -h` loads the match named as the protocol
+        // was written; then xtables_printhelp(): print_extension_helps() gives the used target's
+        // help, then each loaded match's in the order they were loaded (twice if loaded twice)
+        const helps: string[] = [];
+        if (cs.target) helps.push(cs.target.ext.help ?? noOptionsHelp(cs.target.ext.name));
+        else if (cs.standardUsed) helps.push(STANDARD_HELP);
+        for (const m of cs.matches) helps.push(m.ext.help ?? noOptionsHelp(m.ext.name));
+        if (!cs.matches.length && cs.protocol !== undefined) {
+          const pm = findMatch(cs.protocol);
+          const h = pm ? (pm.help ?? noOptionsHelp(pm.name)) : Object.hasOwn(PROTO_ONLY_HELP, cs.protocol) ? PROTO_ONLY_HELP[cs.protocol] : undefined;
+          if (h !== undefined) helps.push(h);
+        }
+        throw new HelpRequest(helps);
+      }
       case "p":
         setOption(cs, "p", IPT_INV_PROTO, invert);
+        cs.protocol = optarg!.toLowerCase();
         cs.ip.proto = parseProtocol(optarg!);
         ctx.proto = cs.ip.proto;
         if (cs.ip.proto === 0 && cs.ip.invflags & IPT_INV_PROTO) xtablesError(PARAMETER_PROBLEM, "rule would never match protocol");
@@ -487,6 +505,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         cs.jumpto = parseTarget(optarg!);
         const t = findTarget(optarg!);
         if (t) cs.target = { ext: t, data: t.init() };
+        else if (Object.hasOwn(STANDARD_TARGETS, optarg!)) cs.standardUsed = true;
         break;
       }
       case "i":
@@ -651,7 +670,8 @@ function genericOptCheck(command: number, options: Set<string>): void {
 }
 
 class HelpRequest extends Error {
-  constructor(readonly exts: Ext[] = []) {
+  /** each loaded extension's help text, in the order printed */
+  constructor(readonly helps: string[] = []) {
     super();
   }
 }
@@ -1230,8 +1250,8 @@ export async function iptablesMain(p: Process): Promise<number> {
   } catch (e) {
     if (out.length) p.stdout.write(out.join(""));
     if (e instanceof HelpRequest) {
-      // exit_printhelp(): each loaded extension's, those without a text here left out
-      p.stdout.write(iptablesHelp(prog) + e.exts.map((x) => (x.help ? `\n${x.help}` : "")).join(""));
+      // xtables_printhelp(): the general text, then a blank line before each extension's
+      p.stdout.write(iptablesHelp(prog) + e.helps.map((h) => `\n${h}`).join(""));
       return 0;
     }
     if (e instanceof VersionRequest) {
