@@ -43,7 +43,7 @@ function toStat(s: VfsStat): FsStat {
     isFile: s.isFile,
     isDirectory: s.isDirectory,
     isSymbolicLink: s.isSymlink ?? false,
-    mode: s.mode,
+    mode: s.mode & 0o7777,
     size: s.size,
     mtime: EPOCH,
   };
