@@ -356,7 +356,15 @@ const ICMP_CODES: [string, number, number, number][] = [
   ["ip-header-bad", 12, 0, 0], ["required-option-missing", 12, 1, 1], ["timestamp-request", 13, 0, 0xff],
   ["timestamp-reply", 14, 0, 0xff], ["address-mask-request", 17, 0, 0xff], ["address-mask-reply", 18, 0, 0xff],
 ];
-const ICMP_ALIASES: Record<string, string> = { pong: "echo-reply", ping: "echo-request" };
+/** libxt_icmp.h: parse_range(): N[:M], each 0..255 (strtoui, base 0), and what follows */
+function icmpParseRange(s: string): [number, number, string] | undefined {
+  const a = strtouiPrefix(s);
+  if (!a || a[0] > 255) return undefined;
+  if (a[1][0] !== ":") return [a[0], a[0], a[1]];
+  const b = strtouiPrefix(a[1].slice(1));
+  if (!b || b[0] > 255) return undefined;
+  return [a[0], b[0], b[1]];
+}
 /** icmp_codes[] as libipt_icmp.c lists it for the help: each alias right after its name */
 function icmpHelpTypes(): [string, number, number, number][] {
   const aliases: Record<string, string> = { "echo-reply": "pong", "echo-request": "ping", "time-exceeded": "ttl-exceeded" };
@@ -368,20 +376,32 @@ const icmp: Ext = {
   help: HELP.icmpHelp(icmpHelpTypes()),
   init: () => ({ type: 0xff, code: [0, 0xff], invflags: 0 }),
   parse(_o, arg, invert, d) {
-    const name = ICMP_ALIASES[arg] ?? arg;
-    const hits = ICMP_CODES.filter(([n]) => n.startsWith(name));
-    const exact = ICMP_CODES.find(([n]) => n === name);
-    if (exact || hits.length === 1) {
-      const e = exact ?? hits[0]!;
-      d["type"] = e[1];
-      d["code"] = [e[2], e[3]];
-    } else if (hits.length > 1) {
-      xtablesError(PARAMETER_PROBLEM, `Ambiguous ICMP type \`${arg}': \`${hits[0]![0]}' or \`${hits[1]![0]}'?`);
+    // libxt_icmp.h: __parse_icmp(): a prefix of a name or alias (any case), unambiguous over
+    // the whole table; else TYPE[:TYPE][/CODE[:CODE]], where a type range is refused
+    let match: [string, number, number, number] | undefined;
+    for (const c of icmpHelpTypes()) {
+      if (!c[0].startsWith(arg.toLowerCase())) continue;
+      if (match) xtablesError(PARAMETER_PROBLEM, `Ambiguous ICMP type \`${arg}': \`${match[0]}' or \`${c[0]}'?`);
+      match = c;
+    }
+    if (match) {
+      d["type"] = match[1];
+      d["code"] = [match[2], match[3]];
     } else {
-      const m = /^(\d+)(?:\/(\d+))?$/.exec(arg);
-      if (!m || Number(m[1]) > 255 || (m[2] !== undefined && Number(m[2]) > 255)) xtablesError(PARAMETER_PROBLEM, `Unknown ICMP type \`${arg}'`);
-      d["type"] = Number(m[1]);
-      d["code"] = m[2] === undefined ? [0, 0xff] : [Number(m[2]), Number(m[2])];
+      const t = icmpParseRange(arg);
+      if (!t) xtablesError(PARAMETER_PROBLEM, `Unknown ICMP type \`${arg}'`);
+      let code = [0, 255];
+      let next = t[2];
+      if (next[0] === "/") {
+        const c = icmpParseRange(next.slice(1));
+        if (!c) xtablesError(PARAMETER_PROBLEM, `Unknown ICMP code \`${arg}'`);
+        code = [c[0], c[1]];
+        next = c[2];
+      }
+      if (next !== "") xtablesError(PARAMETER_PROBLEM, `unknown character ${next[0]}`);
+      if (t[0] !== t[1]) xtablesError(PARAMETER_PROBLEM, "ICMP type range not supported");
+      d["type"] = t[0];
+      d["code"] = code;
     }
     if (invert) d["invflags"] |= 1;
   },
@@ -862,6 +882,15 @@ const LOG: Ext = {
   },
 };
 
+/** xtables_option_parse()'s checks for an option without XTOPT_MULTI or XTOPT_INVERT: once
+ * per rule, never after `!` (the options seen so far kept in d.__seen until final()) */
+function xtOptionOnce(ext: string, o: string, invert: boolean, d: Record<string, any>): void {
+  const seen: string[] = (d["__seen"] ??= []);
+  if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" can only be used once.\n`);
+  if (invert) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" cannot be inverted.\n`);
+  seen.push(o);
+}
+
 /** libxt_NFLOG.c through xtables_option_parse() (each option once, none inverted) and its
  * fcheck, as iptables-nft keeps it: an nft `log` statement (the prefix is its udata copy, up
  * to NF_LOG_PREFIXLEN 128; --nflog-range has no place there and is lost — the legacy names here
@@ -876,10 +905,7 @@ const NFLOG: Ext = {
     " --nflog-range NUM\t\tThis option has no effect, use --nflog-size\n --nflog-size NUM\t\tNumber of bytes to copy\n" +
     " --nflog-threshold NUM\t\tMessage threshold of in-kernel queue\n --nflog-prefix STRING\t\tPrefix string for log messages\n",
   parse(o, arg, invert, d) {
-    const seen: string[] = (d["__seen"] ??= []);
-    if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `NFLOG: option "--${o}" can only be used once.\n`);
-    if (invert) xtablesError(PARAMETER_PROBLEM, `NFLOG: option "--${o}" cannot be inverted.\n`);
-    seen.push(o);
+    xtOptionOnce("NFLOG", o, invert, d);
     switch (o) {
       case "nflog-group":
         d["group"] = parseUintOpt(arg, 0xffff, "NFLOG", o);
@@ -935,10 +961,7 @@ const NFQUEUE: Ext = {
     "  --queue-bypass               Bypass Queueing if no queue instance exists.\n" +
     "  --queue-cpu-fanout\tUse current CPU (no hashing)\n",
   parse(o, arg, invert, d) {
-    const seen: string[] = (d["__seen"] ??= []);
-    if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--${o}" can only be used once.\n`);
-    if (invert) xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--${o}" cannot be inverted.\n`);
-    seen.push(o);
+    xtOptionOnce("NFQUEUE", o, invert, d);
     switch (o) {
       case "queue-num":
         d["queuenum"] = parseUintOpt(arg, 0xffff, "NFQUEUE", o);
