@@ -9,21 +9,23 @@ import { isKErr, strerror } from "../kernel/uapi/errno.ts";
 import { strftime } from "./date.ts";
 
 /** the options this port handles, or undefined */
-export function lsLongArgs(args: string[]): { all: boolean; paths: string[] } | undefined {
+export function lsLongArgs(args: string[]): { all: boolean; dir: boolean; paths: string[] } | undefined {
   let long = false;
   let all = false;
+  let dir = false;
   const paths: string[] = [];
   for (const a of args) {
     if (a.startsWith("-") && a.length > 1) {
       for (const c of a.slice(1)) {
         if (c === "l") long = true;
         else if (c === "a") all = true;
+        else if (c === "d") dir = true;
         else return undefined;
       }
     } else paths.push(a);
   }
   if (!long || paths.length === 0) return undefined;
-  return { all, paths };
+  return { all, dir, paths };
 }
 
 /** src/ls.c: filemodestring() */
@@ -48,12 +50,14 @@ interface Row {
 }
 
 /** `ls -l` of operands under /sys: stdout, stderr, exit status */
-export function lsLong(kfs: KernelFs, opts: { all: boolean; paths: string[] }, cwd: string, wallclock: number) {
+export function lsLong(kfs: KernelFs, opts: { all: boolean; dir?: boolean; paths: string[] }, cwd: string, wallclock: number) {
   const date = strftime("%b %e %H:%M", Math.floor(wallclock));
   const lstat = (p: string) => (kfs.lstat ? kfs.lstat(p) : kfs.stat(p));
   const abs = (p: string) => (p.startsWith("/") ? p : `${cwd.replace(/\/$/, "")}/${p}`);
   const nlinkOf = (path: string, st: VfsStat): number => {
-    if (!st.isDirectory) return 1;
+    // proc_sys_getattr(): a sysctl directory has one link; proc_mkdir()'s and sysfs's have
+    // two plus their subdirectories
+    if (!st.isDirectory || /^\/proc\/sys(\/|$)/.test(path)) return 1;
     const names = kfs.readdir(path);
     if (isKErr(names)) return 2;
     let n = 2;
@@ -92,7 +96,8 @@ export function lsLong(kfs: KernelFs, opts: { all: boolean; paths: string[] }, c
       code = 2;
       continue;
     }
-    if (st.isDirectory) dirs.push(p);
+    // -d: a directory operand is listed itself
+    if (st.isDirectory && !opts.dir) dirs.push(p);
     else files.push(row(full, p, st));
   }
   files.sort((a, b) => byteCmp(a.name, b.name));

@@ -466,7 +466,7 @@ export class HostShell implements Shell, IoHost {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: ls: command not found\n", exitCode: 127 };
         // ls -l of /sys: GNU's long format with the kernel's symlinks (ls.ts)
         const long = lsLongArgs(args);
-        if (long && long.paths.every((a) => /^\/(sys\/|proc\/\d+(\/|$))/.test(ctx.fs.resolvePath(ctx.cwd, a))))
+        if (long && long.paths.every((a) => /^\/(sys|proc)\//.test(ctx.fs.resolvePath(ctx.cwd, a))))
           return lsLong(procfs, long, ctx.cwd, sys.wallclock());
         // ls -l of the host's own files: root's, with the simulated clock's mtimes (lsfs.ts)
         const own = lsFsArgs(args);
