@@ -225,10 +225,14 @@ function markTg(skb: SkBuff, _par: XtActionParam, d: any): number {
 function connmarkTg(skb: SkBuff, _par: XtActionParam, d: any): number {
   const ct = skb.nfct as { mark: number } | undefined;
   if (!ct || typeof ct.mark !== "number") return XT_CONTINUE;
+  // connmark_tg_shift() (revision 2): the new bits shifted left or right (a C shift count is
+  // taken modulo 32 on the machines here, as JavaScript's)
+  const bits: number = d.shiftBits ?? 0;
+  const shift = (v: number) => (d.shiftDir === 1 ? v >>> bits : (v << bits) >>> 0);
   switch (d.mode) {
-    case 0: ct.mark = ((ct.mark & ~d.ctmask) ^ d.ctmark) >>> 0; break;
-    case 1: ct.mark = ((ct.mark & ~d.ctmask) ^ (skb.mark & d.nfmask)) >>> 0; break;
-    case 2: skb.mark = ((skb.mark & ~d.nfmask) ^ (ct.mark & d.ctmask)) >>> 0; break;
+    case 0: ct.mark = shift(((ct.mark & ~d.ctmask) ^ d.ctmark) >>> 0); break;
+    case 1: ct.mark = ((ct.mark & ~d.ctmask) ^ shift((skb.mark & d.nfmask) >>> 0)) >>> 0; break;
+    case 2: skb.mark = ((skb.mark & ~d.nfmask) ^ shift((ct.mark & d.ctmask) >>> 0)) >>> 0; break;
   }
   return XT_CONTINUE;
 }
@@ -351,7 +355,7 @@ export function xtTargetsInit(): void {
   xtRegisterTarget({ name: "NFLOG", revision: 0, family: F, target: nflogTg });
   xtRegisterTarget({ name: "NFQUEUE", revision: 3, family: F, target: nfqueueTg });
   xtRegisterTarget({ name: "MARK", revision: 2, family: F, target: markTg });
-  xtRegisterTarget({ name: "CONNMARK", revision: 1, family: F, target: connmarkTg, checkentry: ctGet, destroy: ctPut });
+  xtRegisterTarget({ name: "CONNMARK", revision: 2, family: F, target: connmarkTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "TTL", revision: 0, family: F, table: "mangle", target: ttlTg });
   for (const r of [0, 1, 2]) xtRegisterTarget({ name: "CT", revision: r, family: F, table: "raw", target: ctTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "SNAT", revision: 1, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet, destroy: ctPut });

@@ -1030,50 +1030,101 @@ const MARK: Ext = {
   save: (d) => ` --set-xmark ${hex(d["mark"])}/${hex(d["mask"])}`,
 };
 
+/** libxt_CONNMARK.c, revision 2 (xt_connmark_tginfo2: the shift options), through
+ * xtables_option_parse() and its fcheck; options in connmark_tg_opts_v2's order */
+const CONNMARK_OPS = ["set-xmark", "set-mark", "and-mark", "or-mark", "xor-mark", "save-mark", "restore-mark"];
+const CONNMARK_OPTS = [...CONNMARK_OPS, "left-shift-mark", "right-shift-mark", "ctmask", "nfmask", "mask"];
+/** each option's .excl, by option name */
+const CONNMARK_EXCL: Record<string, string[]> = {
+  ...Object.fromEntries(CONNMARK_OPS.map((o) => [o, CONNMARK_OPS])),
+  ctmask: ["mask"], nfmask: ["mask"], mask: ["ctmask", "nfmask"],
+};
 const CONNMARK: Ext = {
-  name: "CONNMARK", revision: 1, kind: "target",
-  // the kernel here keeps revision 1, but iptables on a kernel with revision 2 (Linux 5.7 on, as
-  // Debian 12's) loads that one and prints its help
+  name: "CONNMARK", revision: 2, kind: "target",
   help: HELP.CONNMARK_HELP_V2,
-  opts: { "set-mark": true, "set-xmark": true, "save-mark": false, "restore-mark": false, nfmask: true, ctmask: true, mask: true },
-  init: () => ({ ctmark: 0, ctmask: 0, nfmask: 0xffffffff, mode: 0 }),
-  parse(o, arg, _i, d) {
-    if (o === "set-xmark" || o === "set-mark" || o === "save-mark" || o === "restore-mark") d["__set"] = 1;
-    if (o === "set-xmark" || o === "set-mark") {
-      const [m, k] = parseMarkMask(arg, "CONNMARK", o);
-      d["mode"] = 0;
-      d["ctmark"] = m;
-      d["ctmask"] = o === "set-mark" ? (m | k) >>> 0 : k;
-    } else if (o === "save-mark" || o === "restore-mark") {
-      d["mode"] = o === "save-mark" ? 1 : 2;
-      d["ctmask"] = 0xffffffff;
-      d["nfmask"] = 0xffffffff;
-    } else if (o === "nfmask") d["nfmask"] = parseU32Opt(arg, "CONNMARK", o);
-    else if (o === "ctmask") d["ctmask"] = parseU32Opt(arg, "CONNMARK", o);
-    else { d["nfmask"] = d["ctmask"] = parseU32Opt(arg, "CONNMARK", o); }
+  opts: Object.fromEntries(CONNMARK_OPTS.map((o) => [o, o !== "save-mark" && o !== "restore-mark"])),
+  init: () => ({ ctmark: 0, ctmask: 0xffffffff, nfmask: 0xffffffff, mode: 0, shiftDir: 0, shiftBits: 0 }),
+  parse(o, arg, invert, d) {
+    const seen: string[] = (d["__seen"] ??= []);
+    // an option excluding itself, or without XTOPT_MULTI: once
+    if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `CONNMARK: option "--${o}" can only be used once.\n`);
+    if (invert) xtablesError(PARAMETER_PROBLEM, `CONNMARK: option "--${o}" cannot be inverted.\n`);
+    seen.push(o);
+    switch (o) {
+      case "set-xmark":
+      case "set-mark": {
+        const [m, k] = parseMarkMask(arg, "CONNMARK", o);
+        d["mode"] = 0;
+        d["ctmark"] = m;
+        d["ctmask"] = o === "set-mark" ? (m | k) >>> 0 : k;
+        break;
+      }
+      case "and-mark":
+      case "or-mark":
+      case "xor-mark": {
+        const v = parseU32Opt(arg, "CONNMARK", o);
+        d["mode"] = 0;
+        d["ctmark"] = o === "and-mark" ? 0 : v;
+        d["ctmask"] = o === "and-mark" ? ~v >>> 0 : o === "or-mark" ? v : 0;
+        break;
+      }
+      case "save-mark":
+        d["mode"] = 1;
+        break;
+      case "restore-mark":
+        d["mode"] = 2;
+        break;
+      case "left-shift-mark":
+      case "right-shift-mark":
+        d["shiftBits"] = parseUintOpt(arg, 32, "CONNMARK", o);
+        d["shiftDir"] = o === "left-shift-mark" ? 0 : 1;
+        break;
+      case "ctmask":
+        d["ctmask"] = parseU32Opt(arg, "CONNMARK", o);
+        break;
+      case "nfmask":
+        d["nfmask"] = parseU32Opt(arg, "CONNMARK", o);
+        break;
+      default:
+        d["nfmask"] = d["ctmask"] = parseU32Opt(arg, "CONNMARK", o);
+    }
   },
   final(d) {
-    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "CONNMARK target: No operation specified");
-    delete d["__set"];
+    const seen: string[] = d["__seen"] ?? [];
+    delete d["__seen"];
+    // connmark_tg_check(), then xtables_options_fcheck() over the table in its order
+    if (!seen.some((o) => CONNMARK_OPS.includes(o))) xtablesError(PARAMETER_PROBLEM, "CONNMARK target: No operation specified");
+    for (const a of CONNMARK_OPTS) {
+      if (!seen.includes(a)) continue;
+      for (const b of CONNMARK_OPTS)
+        if (b !== a && seen.includes(b) && CONNMARK_EXCL[a]?.includes(b))
+          xtablesError(PARAMETER_PROBLEM, `CONNMARK: option "--${a}" cannot be used together with "--${b}".\n`);
+    }
   },
   print(d) {
+    let s: string;
     if (d["mode"] === 0) {
-      if (d["ctmark"] === 0) return ` CONNMARK and ${hex(~d["ctmask"])}`;
-      if (d["ctmark"] === d["ctmask"]) return ` CONNMARK or ${hex(d["ctmark"])}`;
-      if (d["ctmask"] === 0) return ` CONNMARK xor ${hex(d["ctmark"])}`;
-      if (d["ctmask"] === 0xffffffff) return ` CONNMARK set ${hex(d["ctmark"])}`;
-      return ` CONNMARK xset ${hex(d["ctmark"])}/${hex(d["ctmask"])}`;
-    }
-    const w = d["mode"] === 1 ? "save" : "restore";
-    if (d["nfmask"] === 0xffffffff && d["ctmask"] === 0xffffffff) return ` CONNMARK ${w}`;
-    if (d["nfmask"] === d["ctmask"]) return ` CONNMARK ${w} mask ${hex(d["nfmask"])}`;
-    return ` CONNMARK ${w} nfmask ${hex(d["nfmask"])} ctmask ~${hex(d["ctmask"])}`;
+      if (d["ctmark"] === 0) s = ` CONNMARK and ${hex(~d["ctmask"])}`;
+      else if (d["ctmark"] === d["ctmask"]) s = ` CONNMARK or ${hex(d["ctmark"])}`;
+      else if (d["ctmask"] === 0) s = ` CONNMARK xor ${hex(d["ctmark"])}`;
+      else if (d["ctmask"] === 0xffffffff) s = ` CONNMARK set ${hex(d["ctmark"])}`;
+      else s = ` CONNMARK xset ${hex(d["ctmark"])}/${hex(d["ctmask"])}`;
+    } else if (d["nfmask"] === 0xffffffff && d["ctmask"] === 0xffffffff) s = ` CONNMARK ${d["mode"] === 1 ? "save" : "restore"}`;
+    else if (d["nfmask"] === d["ctmask"]) s = ` CONNMARK ${d["mode"] === 1 ? "save" : "restore"} mask ${hex(d["nfmask"])}`;
+    else if (d["mode"] === 1) s = ` CONNMARK save nfmask ${hex(d["nfmask"])} ctmask ~${hex(d["ctmask"])}`;
+    else s = ` CONNMARK restore ctmask ${hex(d["ctmask"])} nfmask ~${hex(d["nfmask"])}`;
+    return s + connmarkShift(d, " ");
   },
   save(d) {
-    if (d["mode"] === 0) return ` --set-xmark ${hex(d["ctmark"])}/${hex(d["ctmask"])}`;
-    return ` --${d["mode"] === 1 ? "save" : "restore"}-mark --nfmask ${hex(d["nfmask"])} --ctmask ${hex(d["ctmask"])}`;
+    const s = d["mode"] === 0
+      ? ` --set-xmark ${hex(d["ctmark"])}/${hex(d["ctmask"])}`
+      : ` --${d["mode"] === 1 ? "save" : "restore"}-mark --nfmask ${hex(d["nfmask"])} --ctmask ${hex(d["ctmask"])}`;
+    return s + connmarkShift(d, " --");
   },
 };
+function connmarkShift(d: Record<string, any>, prefix: string): string {
+  return d["shiftBits"] ? `${prefix}${d["shiftDir"] ? "right" : "left"}-shift-mark ${d["shiftBits"]}` : "";
+}
 
 const TTL: Ext = {
   name: "TTL", revision: 0, kind: "target", opts: { "ttl-set": true, "ttl-inc": true, "ttl-dec": true },

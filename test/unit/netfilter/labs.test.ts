@@ -22,9 +22,9 @@ const TRAFFIC = new Set([
 ]);
 
 /** labs whose conntrack output comes from packets (iptables' DNS lookups of -s/-d names, the
- * pings of conntrack-users): the replay runs no resolver and no ping, so the lab runner has
+ * pings of conntrack-users and connmark-shift): the replay runs no resolver and no ping, so the lab runner has
  * them */
-const SENDS_PACKETS = new Set(["iptables-names", "conntrack-users"]);
+const SENDS_PACKETS = new Set(["iptables-names", "conntrack-users", "connmark-shift"]);
 
 interface Entry { cmd: string; exit: number; stdout: string; stderr: string; run?: number }
 
