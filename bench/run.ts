@@ -1,10 +1,12 @@
 /**
- * npm run bench [-- [--no-kernel | --no-tuxnet] [--dir DIR] [NAME-SUBSTRING...]]
+ * npm run bench [-- [--no-kernel | --no-tuxnet] [--kernel-timeout S] [--dir DIR] [NAME-SUBSTRING...]]
  *
  * For each bench/scenarios/*.sh: the wall time of tuxnet (a fresh World from the build in
  * dist/, in a node process of its own, the script run by the emulated shell on one host) and,
  * when run as root, of the real kernel (the same script under `unshare --net --mount` with a
  * private tmpfs /run/netns), side by side with the ratio; each once the CPUs are idle again.
+ * A kernel run that takes longer than --kernel-timeout seconds (300: what Mininet's pingall
+ * was given) is killed with everything it started and shows as "> S".
  * Node-only code.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -19,6 +21,9 @@ const { createWorld } = (await import(new URL("../dist/index.js", import.meta.ur
 const args = process.argv.slice(2);
 const dirAt = args.indexOf("--dir");
 const dir = dirAt >= 0 ? args.splice(dirAt, 2)[1]! : join(dirname(fileURLToPath(import.meta.url)), "scenarios");
+const toAt = args.indexOf("--kernel-timeout");
+const kernelTimeoutS = toAt >= 0 ? Number(args.splice(toAt, 2)[1]) : 300;
+if (!(kernelTimeoutS > 0)) throw new Error("--kernel-timeout wants a number of seconds");
 const noKernel = args.includes("--no-kernel");
 const noTuxnet = args.includes("--no-tuxnet");
 const filters = args.filter((a) => !a.startsWith("--"));
@@ -56,19 +61,24 @@ if (childAt >= 0) {
   process.exit(0);
 }
 
-function timeKernel(path: string): { s: number; out: string } | undefined {
+function timeKernel(path: string): { s: number; out: string; timedOut: boolean } | undefined {
   if (noKernel || process.getuid?.() !== 0) return undefined;
   const setup = "mount -t tmpfs tmpfs /run && mkdir -p /run/netns && ip link set lo up && exec bash --norc --noprofile " + JSON.stringify(path);
   const t0 = performance.now();
-  const r = spawnSync("unshare", ["--net", "--mount", "--propagation", "private", "--fork", "bash", "--norc", "--noprofile", "-c", setup], {
+  // --pid --kill-child: the script's shell is the init of a pid namespace of its own and dies
+  // with unshare, and every process it started with it; with them go the namespaces
+  const r = spawnSync("unshare", ["--net", "--mount", "--pid", "--propagation", "private", "--fork", "--kill-child", "bash", "--norc", "--noprofile", "-c", setup], {
     encoding: "utf8",
     stdio: ["ignore", "pipe", "pipe"],
     env: { PATH: "/usr/sbin:/usr/bin:/sbin:/bin", LANG: "C" },
     maxBuffer: 64 << 20,
+    timeout: kernelTimeoutS * 1000,
+    killSignal: "SIGKILL",
   });
   const s = (performance.now() - t0) / 1000;
-  if (r.error) return undefined;
-  return { s, out: (r.stdout || r.stderr || "").trim() };
+  const timedOut = (r.error as NodeJS.ErrnoException | undefined)?.code === "ETIMEDOUT";
+  if (r.error && !timedOut) return undefined;
+  return { s, out: timedOut ? `killed after ${kernelTimeoutS} s` : (r.stdout || r.stderr || "").trim(), timedOut };
 }
 
 /**
@@ -106,8 +116,8 @@ for (const f of scenarios) {
     f.replace(/\.sh$/, ""),
     t ? t.s.toFixed(2) : "-",
     t ? t.cpuS.toFixed(2) : "-",
-    k ? k.s.toFixed(2) : "-",
-    t && k ? (t.s / k.s).toFixed(1) + "x" : "-",
+    k ? (k.timedOut ? "> " + kernelTimeoutS : k.s.toFixed(2)) : "-",
+    t && k ? (k.timedOut ? "< " : "") + (t.s / k.s).toFixed(k.timedOut ? 3 : 1) + "x" : "-",
     t ? t.simS.toFixed(1) : "-",
     t ? last(t.out).slice(0, 40) : "-",
     k ? last(k.out).slice(0, 40) : "-",
