@@ -28,8 +28,10 @@ export class SimClockFs extends InMemoryFs {
 
   constructor(clock: () => number, initialFiles?: ConstructorParameters<typeof InMemoryFs>[0]) {
     super(initialFiles);
-    // a lab host's home is empty (labtool's hosts have nothing in /root)
-    if (!this.existsSyncDir("/root")) this.mkdirSync("/root", { recursive: true });
+    // a lab host's home is empty (labtool's hosts have nothing in /root); /run and /usr hold
+    // mount points (/run/netns, /usr/bin), which just-bash would otherwise show as directories
+    // stamped with the real machine's date
+    for (const d of ["/root", "/run", "/usr"]) if (!this.existsSyncDir(d)) this.mkdirSync(d, { recursive: true });
     this.clock = clock;
     const now = this.date();
     for (const p of this.getAllPaths()) void this.stamp(p, now);

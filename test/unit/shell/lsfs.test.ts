@@ -70,3 +70,14 @@ test("stat: root's files, GNU's -c specifiers and errors", async () => {
     exitCode: 1,
   });
 });
+
+test("ls -l /: the directories that hold mount points (/run, /usr) carry the world's clock, not the real machine's", async () => {
+  const { run } = setup();
+  const out = (await run("ls -ld /run /usr /etc")).stdout;
+  assert.equal(
+    out,
+    "drwxr-xr-x 3 root root 4096 Nov 14 22:13 /etc\n" +
+      "drwxr-xr-x 3 root root 4096 Nov 14 22:13 /run\n" +
+      "drwxr-xr-x 3 root root 4096 Nov 14 22:13 /usr\n",
+  );
+});
