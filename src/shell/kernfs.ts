@@ -217,7 +217,8 @@ class FlatDirFs extends LiveFs {
     mountPoint: string,
     private readonly list: () => string[],
     private readonly has: (name: string) => boolean,
-    private readonly dirSize: number,
+    /** the directory's st_size (tmpfs: 20 bytes an entry, . and .. included) */
+    private readonly dirSize: () => number,
     private readonly fileMode: number,
   ) {
     super(mountPoint);
@@ -236,7 +237,7 @@ class FlatDirFs extends LiveFs {
     return this.list().slice().sort();
   }
   protected kstat(path: string): VfsStat | KErr {
-    if (path === this.mountPoint) return { isDirectory: true, isFile: false, mode: 0o40755, size: this.dirSize };
+    if (path === this.mountPoint) return { isDirectory: true, isFile: false, mode: 0o40755, size: this.dirSize() };
     const name = path.slice(this.mountPoint.length + 1);
     if (!name.includes("/") && this.has(name)) return { isDirectory: false, isFile: true, mode: this.fileMode, size: 0 };
     return { errno: "ENOENT" };
@@ -246,7 +247,7 @@ class FlatDirFs extends LiveFs {
 /** /run/netns of a host: one empty file per named namespace (`ip netns add` creates them). */
 export class NetnsDirFs extends FlatDirFs {
   constructor(sys: Syscalls) {
-    super("/run/netns", () => sys.netnsList(), (n) => sys.netnsExists(n), 40, 0o100444);
+    super("/run/netns", () => sys.netnsList(), (n) => sys.netnsExists(n), () => 20 * (sys.netnsList().length + 2), 0o100444);
   }
 }
 
@@ -258,7 +259,7 @@ export class NetnsDirFs extends FlatDirFs {
  */
 export class BinDirFs extends FlatDirFs {
   constructor(dir: string, has: (name: string) => boolean, list: () => string[]) {
-    super(dir, () => list().filter((n) => !n.startsWith("__") && has(n)), has, 4096, 0o100755);
+    super(dir, () => list().filter((n) => !n.startsWith("__") && has(n)), has, () => 4096, 0o100755);
   }
 }
 

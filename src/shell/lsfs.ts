@@ -112,6 +112,9 @@ function dateColumn(when: number, now: number): string {
 }
 
 /** `ls [-l] …` of the host's files: stdout, stderr, exit status */
+/** a directory of a tmpfs (/run/netns): its size is its entries' (20 bytes each), no blocks */
+export const onTmpfs = (path: string): boolean => /^\/run\/netns(\/|$)/.test(path);
+
 export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallclock: number) {
   const now = Math.floor(wallclock);
   const abs = (p: string) => fs.resolvePath(cwd, p);
@@ -139,10 +142,10 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
     if (!o.long) {
       // the short format shows the name alone; -t and -S still sort by mtime and size
       const mtimeMs = st.mtime?.getTime() ?? 0;
-      return { mode: "", nlink: 0, size: st.isDirectory ? 4096 : st.size, blocks: 0, mtime: Math.floor(mtimeMs / 1000), mtimeMs, name };
+      return { mode: "", nlink: 0, size: st.isDirectory && !onTmpfs(path) ? 4096 : st.size, blocks: 0, mtime: Math.floor(mtimeMs / 1000), mtimeMs, name };
     }
     let shown = name;
-    let size = st.isDirectory ? 4096 : st.size;
+    let size = st.isDirectory && !onTmpfs(path) ? 4096 : st.size;
     if (st.isSymbolicLink) {
       try {
         const t = await fs.readlink(path);
@@ -152,7 +155,7 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
         /* no target */
       }
     }
-    const blocks = st.isSymbolicLink ? 0 : st.isDirectory ? 4 : Math.ceil(size / 4096) * 4;
+    const blocks = st.isSymbolicLink ? 0 : st.isDirectory ? (onTmpfs(path) ? 0 : 4) : Math.ceil(size / 4096) * 4;
     const mtimeMs = st.mtime?.getTime() ?? 0;
     const mtime = Math.floor(mtimeMs / 1000);
     return { mode: modeString(st), nlink: await nlinkOf(path, st), size, blocks, mtime, mtimeMs, name: shown };

@@ -470,7 +470,7 @@ export class HostShell implements Shell, IoHost {
           return lsLong(procfs, long, ctx.cwd, sys.wallclock());
         // ls -l of the host's own files: root's, with the simulated clock's mtimes (lsfs.ts)
         const own = lsFsArgs(args);
-        if (own?.long && (own.paths.length ? own.paths : ["."]).every((a) => !/^\/(sys|proc|dev|run\/netns)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
+        if (own?.long && (own.paths.length ? own.paths : ["."]).every((a) => !/^\/(sys|proc|dev)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
           return lsLongFs(ctx.fs, own, ctx.cwd, sys.wallclock());
         // names alone, to a pipe or file (a terminal gets just-bash's): GNU's order — files
         // first, then each directory — and its blank lines between them
@@ -488,7 +488,7 @@ export class HostShell implements Shell, IoHost {
         defineCommand("stat", async (args, ctx) => {
           if (!ctx.origCommand) return { stdout: "", stderr: "bash: stat: command not found\n", exitCode: 127 };
           const o = statArgs(args);
-          if (o && o.paths.every((a) => !/^\/(sys|proc|dev|run\/netns)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
+          if (o && o.paths.every((a) => !/^\/(sys|proc|dev)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
             return statFs(ctx.fs, o, ctx.cwd);
           return ctx.origCommand(args);
         }),

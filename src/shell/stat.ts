@@ -5,6 +5,7 @@
  * per file, so access, change and birth times equal it); device and inode numbers are 0. Handles `[-L] [-c FMT|--format=FMT|
  * --printf=FMT] FILE…`; the caller gives anything else to just-bash.
  */
+import { onTmpfs } from "./lsfs.ts";
 import type { IFileSystem, FsStat } from "just-bash";
 import { strftime } from "./date.ts";
 
@@ -103,8 +104,9 @@ export async function statFs(fs: IFileSystem, o: StatOpts, cwd: string) {
         /* none */
       }
     }
-    const size = st.isDirectory ? 4096 : st.isSymbolicLink ? new TextEncoder().encode(target).length : st.size;
-    const blocks = st.isSymbolicLink ? 0 : st.isDirectory ? 8 : Math.ceil(size / 4096) * 8;
+    const tmpfs = onTmpfs(path);
+    const size = st.isDirectory && !tmpfs ? 4096 : st.isSymbolicLink ? new TextEncoder().encode(target).length : st.size;
+    const blocks = st.isSymbolicLink ? 0 : st.isDirectory ? (tmpfs ? 0 : 8) : Math.ceil(size / 4096) * 8;
     let nlink = 1;
     if (st.isDirectory) {
       nlink = 2;
