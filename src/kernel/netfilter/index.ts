@@ -42,8 +42,8 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
   },
   IPT_SO_GET_REVISION_MATCH: (_net, req) => revision(String(req["name"]), Number(req["revision"]), false),
   IPT_SO_GET_REVISION_TARGET: (_net, req) => revision(String(req["name"]), Number(req["revision"]), true),
-  /** ctnetlink IPCTNL_MSG_CT_GET dump: {entries: NfConntrackInfo[]} */
-  NFCT_GET: (net) => ({ entries: nfConntrackDump(net) }),
+  /** ctnetlink IPCTNL_MSG_CT_GET dump ({zero}: IPCTNL_MSG_CT_GET_CTRZERO): {entries: NfConntrackInfo[]} */
+  NFCT_GET: (net, req) => ({ entries: nfConntrackDump(net, req["zero"] === true) }),
   /** IPCTNL_MSG_CT_DELETE by id: {ids, portid} -> {deleted} */
   NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[], Number(req["portid"] ?? 0)) }),
   /** flush the table: {portid} */
@@ -77,6 +77,11 @@ function ipStr(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
 }
 
+/** nf_conntrack_standalone.c: seq_print_acct() */
+function acctText(c: [number, number, number, number] | undefined, dir: number): string {
+  return c ? `packets=${c[dir * 2]} bytes=${c[dir * 2 + 1]} ` : "";
+}
+
 function tupleText(t: NfConntrackTuple): string {
   let s = `src=${ipStr(t.src)} dst=${ipStr(t.dst)} `;
   if (t.protonum === 1) s += `type=${t.type} code=${t.code} id=${t.id} `;
@@ -91,9 +96,10 @@ function ctSeqShow(net: Net): string {
     const l4 = PROTO_NAMES[ct.orig.protonum] ?? "unknown";
     out += `${"ipv4".padEnd(8)} 2 ${l4.padEnd(8)} ${ct.orig.protonum} ${ct.timeout} `;
     if (ct.protoState) out += `${ct.protoState} `;
-    out += tupleText(ct.orig);
+    // seq_print_acct() after each tuple
+    out += tupleText(ct.orig) + acctText(ct.counters, 0);
     if (!(ct.status & IPS_SEEN_REPLY)) out += "[UNREPLIED] ";
-    out += tupleText(ct.reply);
+    out += tupleText(ct.reply) + acctText(ct.counters, 1);
     if (ct.status & IPS_ASSURED) out += "[ASSURED] ";
     out += `mark=${ct.mark} zone=${ct.zone} use=2\n`;
   }

@@ -118,7 +118,7 @@ function rd32(b: Uint8Array, o: number): number {
 }
 
 /** nf_ct_get_tuple() from an IPv4 header at `nh` */
-function getTuple(b: Uint8Array, nh: number, end: number): Tuple | undefined {
+export function getTuple(b: Uint8Array, nh: number, end: number): Tuple | undefined {
   const t: Tuple = { src: 0, dst: 0, proto: 0, sport: 0, dport: 0 };
   return getTupleInto(b, nh, end, t) ? t : undefined;
 }
@@ -166,6 +166,10 @@ export class NfConn {
   ecache = -1;
   /** IPS_DYING: deleted (its DESTROY event is out) */
   dying = false;
+  /** the acct extension (nf_conntrack_acct.c), added at allocation when
+   * net.netfilter.nf_conntrack_acct is on: packets and bytes per direction
+   * [orig packets, orig bytes, reply packets, reply bytes] */
+  acct: [number, number, number, number] | undefined = undefined;
   /** natPacket()'s targets per direction, invert(tuplehash[other]), cached per tuple object */
   private natTargetOf: (Tuple | undefined)[] = [undefined, undefined];
   private natTarget: (Tuple | undefined)[] = [undefined, undefined];
@@ -612,6 +616,8 @@ function ctnetlinkConntrackEvent(ct: NfConn, events: number, portid: number): vo
   if (!destroy || secs > 0) entry.timeout = secs;
   if (tcp && (destroy || events & (1 << IPCT_PROTOINFO))) entry.protoState = ct.tcpState;
   if (ct.mark || events & (1 << IPCT_MARK)) entry.mark = ct.mark;
+  // ctnetlink_dump_acct(): a destroy carries the counters
+  if (destroy && ct.acct) entry.counters = [...ct.acct] as [number, number, number, number];
   for (const l of c.listeners) if (l.groups & group) l.push({ type, entry, portid });
 }
 
@@ -730,9 +736,16 @@ function tcpNextState(ct: NfConn, flags: number, dir: number): string {
   return s;
 }
 
-/** the protocol's packet(): refresh the timeout, move TCP's state, ASSURED */
+/** the protocol's packet(): refresh the timeout, move TCP's state, ASSURED; and
+ * nf_ct_refresh_acct()'s nf_ct_acct_update(): one packet of skb->len bytes (the IP length
+ * here) for its direction */
 function ctPacket(ct: NfConn, skb: SkBuff, nh: number, dir: number): void {
   const assured = ct.status & IPS_ASSURED;
+  const a = ct.acct;
+  if (a) {
+    a[dir * 2]!++;
+    a[dir * 2 + 1]! += (skb.buf[nh + 2]! << 8) | skb.buf[nh + 3]!;
+  }
   ctProtoPacket(ct, skb, nh, dir);
   if (!assured && ct.status & IPS_ASSURED) nfConntrackEventCache(ct, IPCT_ASSURED);
 }
@@ -794,6 +807,8 @@ export function ipv4ConntrackIn(skb: SkBuff, state: NfHookState): number {
       if (flags & 0x04) return NF_ACCEPT;
     }
     const ct = new NfConn(c, { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport });
+    // init_conntrack(): nf_ct_acct_ext_add() when the sysctl is on now
+    if (c.sysctl["nf_conntrack_acct"]) ct.acct = [0, 0, 0, 0];
     ecacheExtAdd(c, ct);
     skb.nfct = ct;
     skb.ctinfo = IP_CT_NEW;
@@ -857,8 +872,9 @@ export function ipv4Confirm(skb: SkBuff, state: NfHookState): number {
   return NF_ACCEPT;
 }
 
-/** the netns's entries as userland sees them (ctnetlink dump) */
-export function nfConntrackDump(net: Net): NfConntrackInfo[] {
+/** the netns's entries as userland sees them (ctnetlink dump); `zero`: the counters are
+ * reported, then reset (ctnetlink_dump_acct() for IPCTNL_MSG_CT_GET_CTRZERO) */
+export function nfConntrackDump(net: Net, zero = false): NfConntrackInfo[] {
   const c = ctNets.get(net);
   if (!c) return [];
   const now = nfIpv4Ops.now(net);
@@ -873,7 +889,9 @@ export function nfConntrackDump(net: Net): NfConntrackInfo[] {
       l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]),
       timeout: nfCtExpiresSecs(ct, now), protoState: ct.tuplehash[0].proto === 6 ? ct.tcpState : undefined,
       status: ct.status, mark: ct.mark, use: 1, id: ct.id, zone: 0,
+      ...(ct.acct ? { counters: [...ct.acct] as [number, number, number, number] } : {}),
     });
+    if (zero && ct.acct) ct.acct.fill(0);
   }
   return out;
 }

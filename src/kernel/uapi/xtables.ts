@@ -154,6 +154,9 @@ export interface NfConntrackInfo {
   id: number;
   /** zone, secmark: 0 */
   zone: number;
+  /** the acct extension (nf_conntrack_acct): packets and bytes of the original direction,
+   * then of the reply; absent when the entry was made with accounting off */
+  counters?: [number, number, number, number];
 }
 
 /** include/uapi/linux/netfilter/nf_conntrack_common.h: enum ip_conntrack_status */

@@ -3,6 +3,7 @@
  * its event mask and event_sighandler()) with the entry text of libnetfilter_conntrack's
  * __snprintf_conntrack_default().
  */
+import { CStdout } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import {
@@ -44,6 +45,11 @@ function parseIp(s: string): number | undefined {
   return (v | last) >>> 0;
 }
 
+/** libnetfilter_conntrack: __snprintf_counters() of one direction, when the entry has them */
+function acctText(c: [number, number, number, number] | undefined, dir: number): string {
+  return c ? `packets=${c[dir * 2]} bytes=${c[dir * 2 + 1]} ` : "";
+}
+
 function tupleText(t: NfConntrackTuple): string {
   let s = `src=${ipStr(t.src)} dst=${ipStr(t.dst)} `;
   if (t.protonum === 1) s += `type=${t.type} code=${t.code} id=${t.id} `;
@@ -61,9 +67,9 @@ export function snprintfConntrack(ct: NfConntrackInfo | NfConntrackEvent["entry"
   s += `${pname.padEnd(8)} ${ct.orig.protonum} `;
   if (ct.timeout !== undefined) s += `${ct.timeout} `;
   if (ct.protoState) s += `${ct.protoState} `;
-  s += tupleText(ct.orig);
+  s += tupleText(ct.orig) + acctText(ct.counters, 0);
   if (!(ct.status & IPS_SEEN_REPLY)) s += "[UNREPLIED] ";
-  s += tupleText(ct.reply);
+  s += tupleText(ct.reply) + acctText(ct.counters, 1);
   if (ct.status & IPS_ASSURED) s += "[ASSURED] ";
   if (ct.mark !== undefined) s += `mark=${ct.mark} `;
   if (showId) s += `id=${ct.id} `;
@@ -157,6 +163,7 @@ async function run(p: Process): Promise<number> {
   let extended = false;
   let showId = false;
   let timestamp = false;
+  let zero = false;
   let groups = GRP_NEW | GRP_UPDATE | GRP_DESTROY;
   const needArg = (i: number, opt: string): string => {
     const a = argv[i];
@@ -266,6 +273,7 @@ async function run(p: Process): Promise<number> {
         break;
       }
       case "-z": case "--zero":
+        zero = true;
         break;
       case "-V": case "--version":
         p.stdout.write(`${PROG} v${VERSION} (conntrack-tools)\n`);
@@ -286,7 +294,10 @@ async function run(p: Process): Promise<number> {
     else p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 0 ${table === "expect" ? "expectations" : "flow entries"} have been shown.\n`);
     return 0;
   }
-  const r = p.sys.ioctl({ request: "NFCT_GET" });
+  // -L -z: NFCT_Q_DUMP_RESET, which filters nothing (CT_COMPARISON options refused)
+  const filtering = [f.proto, f.origSrc, f.origDst, f.replySrc, f.replyDst, f.sport, f.dport, f.mark, f.state].some((x) => x !== undefined);
+  if (cmd === CMD_LIST && zero && filtering) exitError(2, "Can't use -z with filtering parameters");
+  const r = p.sys.ioctl({ request: "NFCT_GET", zero: zero && cmd === CMD_LIST });
   if (isKErr(r)) exitError(1, `Operation failed: ${strerror(r.errno)}`, false);
   const entries = (r["entries"] as NfConntrackInfo[]).filter((c) => matches(c, f));
   // the deletions go over a second netlink socket: its portid is autobound (a random
@@ -301,15 +312,18 @@ async function run(p: Process): Promise<number> {
     p.stdout.write(`${entries.length}\n`);
     return 0;
   }
-  let out = "";
-  for (const ct of entries) out += snprintfConntrack(ct, extended, showId) + "\n";
-  p.stdout.write(out);
+  // dump_cb()/delete_cb() printf() the entries into stdio's buffer (a pipe's is only written
+  // at exit), the count goes to stderr at once: on one pipe the count comes first
+  const out = new CStdout(p.stdout, p.isatty);
+  for (const ct of entries) out.write(snprintfConntrack(ct, extended, showId) + "\n");
   if (cmd === CMD_DELETE) {
     p.sys.ioctl({ request: "NFCT_DELETE", ids: entries.map((c) => c.id), portid });
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been deleted.\n`);
+    out.flush();
     return entries.length ? 0 : 1;
   }
   p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been shown.\n`);
+  out.flush();
   return 0;
 }
 
