@@ -14,6 +14,7 @@ import { xtMatchesInit } from "./xt_matches.ts";
 import { ebtDoReplace, ebtGetEntries, ebtablesInit } from "./ebtables.ts";
 import type { EbtTableInfo } from "../uapi/ebtables.ts";
 import { xtTargetsInit } from "./xt_targets.ts";
+import { xtConnInit } from "./xt_conn.ts";
 import { nfnetlinkQueueInit, nfqnlSeqShow } from "./nfnetlink_queue.ts";
 import { nfulnlSeqShow } from "./nfnetlink_log.ts";
 import { nfLogSeqShow } from "./nf_log.ts";
@@ -121,6 +122,7 @@ export function netfilterInit(): void {
   done = true;
   xtMatchesInit();
   xtTargetsInit();
+  xtConnInit();
   nfnetlinkQueueInit();
   iptableInit();
   ebtablesInit();

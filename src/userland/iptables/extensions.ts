@@ -23,6 +23,9 @@ export interface Ext {
   saveName?(d: Record<string, any>): string;
   /** what -h prints for it once loaded */
   help?: string;
+  /** its userspacesize is 0 (libxt_helper.c sets none): -D/-C compare none of its data
+   * (nft-shared.c compare_matches() memcmp()s userspacesize bytes) */
+  noCompare?: boolean;
 }
 
 export interface ParseCtx {
@@ -143,7 +146,7 @@ function parseTcpFlags(s: string): number {
   return r;
 }
 
-function hex(n: number): string {
+export function hex(n: number): string {
   return "0x" + (n >>> 0).toString(16);
 }
 
@@ -160,7 +163,7 @@ function parseUint(s: string, max: number, what: string): number {
 }
 
 /** xtables_strtoui() with an end: strtoumax(s, base 0) of a prefix, [value, rest] in range */
-function strtouiPrefix(s: string): [number, string] | undefined {
+export function strtouiPrefix(s: string): [number, string] | undefined {
   const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
   if (!m) return undefined;
   const t = m[2]!;
@@ -170,7 +173,7 @@ function strtouiPrefix(s: string): [number, string] | undefined {
 }
 
 /** xtables_parse_val_mask() for an XTTYPE_MARKMASK32 option: VALUE[/MASK] */
-function parseMarkMask(s: string, ext: string, opt: string): [number, number] {
+export function parseMarkMask(s: string, ext: string, opt: string): [number, number] {
   const bad = (): never => xtablesError(PARAMETER_PROBLEM, `${ext}: bad integer value for option "--${opt}", or out of range.\n`);
   const garbage = (): never => xtablesError(PARAMETER_PROBLEM, `${ext}: trailing garbage after value for option "--${opt}".\n`);
   const v = strtouiPrefix(s) ?? bad();
@@ -213,7 +216,7 @@ function parseUintRange(s: string, max: number, ext: string, opt: string): numbe
 }
 
 /** xtopt_parse_int() for an XTTYPE_UINT8/16/32 option: 0..max */
-function parseUintOpt(s: string, max: number, ext: string, opt: string): number {
+export function parseUintOpt(s: string, max: number, ext: string, opt: string): number {
   const v = strtouiPrefix(s);
   if (!v || v[1] !== "" || v[0] > max) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", or out of range (0-${max}).\n`);
   return v[0];
@@ -1304,6 +1307,11 @@ function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
 
 export const MATCHES: Ext[] = [tcpudp("tcp"), tcpudp("udp"), icmp, comment, state, conntrack, multiport, iprange, addrtype, mac, markMatch, physdev, length, ttl, limit];
 export const TARGETS: Ext[] = [REJECT, LOG, NFLOG, NFQUEUE, MARK, CONNMARK, TTL, CT, NOTRACK, natTarget("SNAT"), natTarget("DNAT"), portsTarget("MASQUERADE"), portsTarget("REDIRECT")];
+
+/** extensions defined in modules of their own (ext_*.ts) add themselves here */
+export function registerExts(exts: Ext[]): void {
+  for (const e of exts) (e.kind === "match" ? MATCHES : TARGETS).push(e);
+}
 
 export function findMatch(name: string): Ext | undefined {
   return MATCHES.find((m) => m.name === name);

@@ -11,6 +11,8 @@ import {
 } from "../../kernel/uapi/xtables.ts";
 import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { iptablesHelp } from "./help.ts";
+// the extensions in modules of their own register with extensions.ts when loaded
+import "./ext_conn.ts";
 import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { getaddrinfo } from "../iputils/common.ts";

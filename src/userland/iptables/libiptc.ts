@@ -5,6 +5,7 @@
  * and their errno answers mirror iptables-nft's nft_cmd_* (nft.c).
  */
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
+import { findMatch } from "./extensions.ts";
 import { isKErr, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
 import {
   type IptEntry, type IptGetinfo, type IptIp, type XtEntryExt, type XtCounters,
@@ -197,6 +198,8 @@ export function verdictName(v: number): string {
 
 /** is_same(): the rule identity -D/-C compare (everything but counters) */
 export function sameRule(a: Rule, b: Rule): boolean {
-  return JSON.stringify([a.ip, a.matches, a.jumpto, a.target, (a.ip.flags & IPT_F_GOTO) !== 0]) ===
-    JSON.stringify([b.ip, b.matches, b.jumpto, b.target, (b.ip.flags & IPT_F_GOTO) !== 0]);
+  // a match whose userspacesize is 0 compares by name alone
+  const cmp = (r: Rule) => r.matches.map((m) => (findMatch(m.name)?.noCompare ? { ...m, data: {} } : m));
+  return JSON.stringify([a.ip, cmp(a), a.jumpto, a.target, (a.ip.flags & IPT_F_GOTO) !== 0]) ===
+    JSON.stringify([b.ip, cmp(b), b.jumpto, b.target, (b.ip.flags & IPT_F_GOTO) !== 0]);
 }

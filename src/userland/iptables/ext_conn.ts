@@ -1,0 +1,323 @@
+/**
+ * iptables extensions (connection tracking): connmark (match), helper, connbytes, connlimit.
+ * Each as libxt_*.c of iptables 1.8.9 has it: options (parse), -L text (print), -S text (save).
+ * They are x6 extensions: xtables_option_parse() checks each option (once, `!`), and
+ * xtables_option_mfcall() runs the extension's own final check, then the table's (XTOPT_MAND,
+ * .excl) in the table's order.
+ */
+import { hex, parseMarkMask, parseUintOpt, registerExts, saveString, type Ext } from "./extensions.ts";
+import { PARAMETER_PROBLEM, xtablesError } from "./xshared.ts";
+
+// ---- the help functions' texts ----
+/** libxt_connmark.c: connmark_mt_help() */
+const CONNMARK_MT_HELP =
+  "connmark match options:\n" +
+  "[!] --mark value[/mask]    Match ctmark value with optional mask\n";
+/** libxt_helper.c: helper_help() */
+const HELPER_HELP =
+  "helper match options:\n" +
+  "[!] --helper string        Match helper identified by string\n";
+/** libxt_connbytes.c: connbytes_help() */
+const CONNBYTES_HELP =
+  "connbytes match options:\n" +
+  " [!] --connbytes from:[to]\n" +
+  "     --connbytes-dir [original, reply, both]\n" +
+  "     --connbytes-mode [packets, bytes, avgpkt]\n";
+/** libxt_connlimit.c: connlimit_help() */
+const CONNLIMIT_HELP =
+  "connlimit match options:\n" +
+  "  --connlimit-upto n     match if the number of existing connections is 0..n\n" +
+  "  --connlimit-above n    match if the number of existing connections is >n\n" +
+  "  --connlimit-mask n     group hosts using prefix length (default: max len)\n" +
+  "  --connlimit-saddr      select source address for grouping\n" +
+  "  --connlimit-daddr      select destination addresses for grouping\n";
+
+/** one x6 option table entry: takes an argument, may be inverted, mandatory, excludes */
+interface XtOpt {
+  name: string;
+  arg: boolean;
+  invert?: boolean;
+  mand?: boolean;
+  excl?: string[];
+}
+
+/** xtables_option_parse()'s generic part: can only be used once, cannot be inverted */
+function x6Parse(ext: string, o: string, invert: boolean, table: XtOpt[], d: Record<string, any>): void {
+  const seen: string[] = (d["__xflags"] ??= []);
+  const e = table.find((x) => x.name === o)!;
+  if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" can only be used once.\n`);
+  if (invert && !e.invert) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" cannot be inverted.\n`);
+  seen.push(o);
+}
+
+/** xtables_options_fcheck(): each entry in the table's order, mandatory then exclusions */
+function x6Fcheck(ext: string, table: XtOpt[], seen: string[]): void {
+  for (const e of table) {
+    if (e.mand && !seen.includes(e.name)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" must be specified\n`);
+    if (!seen.includes(e.name)) continue;
+    for (const other of table) {
+      if (other === e) continue;
+      if (e.excl?.includes(other.name) && seen.includes(other.name))
+        xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" cannot be used together with "--${other.name}".\n`);
+    }
+  }
+}
+
+function xflags(d: Record<string, any>): string[] {
+  const s: string[] = d["__xflags"] ?? [];
+  delete d["__xflags"];
+  return s;
+}
+
+const optsOf = (t: XtOpt[]): Record<string, boolean> => Object.fromEntries(t.map((o) => [o.name, o.arg]));
+
+/** xtables_print_mark_mask() */
+function markMask(mark: number, mask: number): string {
+  return mask !== 0xffffffff ? ` ${hex(mark)}/${hex(mask)}` : ` ${hex(mark)}`;
+}
+
+// ---- libxt_connmark.c (match, revision 1: struct xt_connmark_mtinfo1) ----
+const CONNMARK_OPTS: XtOpt[] = [{ name: "mark", arg: true, invert: true, mand: true }];
+const connmarkMatch: Ext = {
+  name: "connmark", revision: 1, kind: "match", opts: optsOf(CONNMARK_OPTS),
+  help: CONNMARK_MT_HELP,
+  init: () => ({ mark: 0, mask: 0, invert: 0 }),
+  parse(o, arg, invert, d) {
+    x6Parse("connmark", o, invert, CONNMARK_OPTS, d);
+    const [m, k] = parseMarkMask(arg, "connmark", o);
+    if (invert) d["invert"] = 1;
+    d["mark"] = m;
+    d["mask"] = k;
+  },
+  final(d) {
+    x6Fcheck("connmark", CONNMARK_OPTS, xflags(d));
+  },
+  print: (d) => ` connmark match ${d["invert"] ? "!" : ""}${markMask(d["mark"], d["mask"])}`,
+  save: (d) => `${d["invert"] ? " !" : ""} --mark${markMask(d["mark"], d["mask"])}`,
+};
+
+// ---- libxt_helper.c (struct xt_helper_info: int invert; char name[30]) ----
+const HELPER_OPTS: XtOpt[] = [{ name: "helper", arg: true, invert: true, mand: true }];
+const helper: Ext = {
+  name: "helper", revision: 0, kind: "match", opts: optsOf(HELPER_OPTS),
+  help: HELPER_HELP,
+  noCompare: true,
+  init: () => ({ invert: 0, name: "" }),
+  parse(o, arg, invert, d) {
+    x6Parse("helper", o, invert, HELPER_OPTS, d);
+    // xtopt_parse_string() with XTOPT_PUT: strncpy into the 30-byte field, NUL-terminated
+    d["name"] = truncBytes(arg, 29);
+    if (invert) d["invert"] = 1;
+  },
+  final(d) {
+    x6Fcheck("helper", HELPER_OPTS, xflags(d));
+  },
+  print: (d) => ` helper match ${d["invert"] ? "! " : ""}"${d["name"]}"`,
+  save: (d) => `${d["invert"] ? " !" : ""} --helper${saveString(d["name"])}`,
+};
+
+/** the first `n` bytes of `s` in UTF-8 (a C string cut there) */
+function truncBytes(s: string, n: number): string {
+  const b = new TextEncoder().encode(s);
+  if (b.length <= n) return s;
+  return new TextDecoder().decode(b.subarray(0, n));
+}
+
+// ---- libxt_connbytes.c (struct xt_connbytes_info: u64 count.from/to, u8 what, direction) ----
+const U64_MAX = (1n << 64n) - 1n;
+const CONNBYTES_OPTS: XtOpt[] = [
+  { name: "connbytes", arg: true, invert: true, mand: true },
+  { name: "connbytes-dir", arg: true, mand: true },
+  { name: "connbytes-mode", arg: true, mand: true },
+];
+
+/** xtables_strtoul() with an end: strtoumax(s, base 0) of a prefix, in 0..UINT64_MAX */
+function strtou64Prefix(s: string): [bigint, string] | undefined {
+  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m || m[1] === "-") return undefined;
+  const t = m[2]!;
+  const v = /^0[xX]/.test(t) ? BigInt(t) : t.length > 1 && t[0] === "0" ? BigInt("0o" + t.slice(1)) : BigInt(t);
+  if (v > U64_MAX) return undefined; // ERANGE
+  return [v, s.slice(m[0].length)];
+}
+
+/** xtopt_parse_mint() for XTTYPE_UINT64RC: up to two ':'-separated values */
+function parseU64Range(s: string, ext: string, opt: string): bigint[] {
+  const out: bigint[] = [];
+  let arg = s;
+  for (;;) {
+    if (out.length === 2) xtablesError(PARAMETER_PROBLEM, `${ext}: Too many components for option "--${opt}" (max: 2)\n`);
+    let value: bigint;
+    let end: string;
+    if (arg === "" || arg[0] === ":") {
+      end = arg;
+      value = out.length === 1 ? U64_MAX : 0n;
+    } else {
+      const v = strtou64Prefix(arg);
+      if (!v) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}" near "${arg}", or out of range (0-${U64_MAX}).\n`);
+      [value, end] = v;
+      if (end !== "" && end[0] !== ":")
+        xtablesError(PARAMETER_PROBLEM, `${ext}: Argument to "--${opt}" has unexpected characters near "${end}".\n`);
+    }
+    out.push(value);
+    if (end === "") return out;
+    arg = end.slice(1);
+  }
+}
+
+const CONNBYTES_DIRS = ["original", "reply", "both"];
+const CONNBYTES_MODES = ["packets", "bytes", "avgpkt"];
+
+/** print_from_to() */
+function connbytesFromTo(d: Record<string, any>, prefix: string): string {
+  let from = BigInt(d["from"]);
+  let to = BigInt(d["to"]);
+  let s = "";
+  if (from > to) {
+    s += " !";
+    [from, to] = [to, from];
+  }
+  s += ` ${prefix}connbytes ${from}`;
+  if (to && to < U64_MAX) s += `:${to}`;
+  return s;
+}
+
+const connbytes: Ext = {
+  name: "connbytes", revision: 0, kind: "match", opts: optsOf(CONNBYTES_OPTS),
+  help: CONNBYTES_HELP,
+  // u64 counts as decimal strings (the rule is compared and copied as JSON)
+  init: () => ({ from: "0", to: "0", what: 0, direction: 0 }),
+  parse(o, arg, invert, d) {
+    x6Parse("connbytes", o, invert, CONNBYTES_OPTS, d);
+    if (o === "connbytes") {
+      const v = parseU64Range(arg, "connbytes", o);
+      let from = v[0]!;
+      let to = v.length === 2 ? v[1]! : U64_MAX;
+      if (to < from) xtablesError(PARAMETER_PROBLEM, `${from} should be less than ${to}`);
+      if (invert) [from, to] = [to, from];
+      d["from"] = String(from);
+      d["to"] = String(to);
+    } else if (o === "connbytes-dir") {
+      const i = CONNBYTES_DIRS.indexOf(arg);
+      if (i < 0) xtablesError(PARAMETER_PROBLEM, `Unknown --connbytes-dir \`${arg}'`);
+      d["direction"] = i;
+    } else {
+      const i = CONNBYTES_MODES.indexOf(arg);
+      if (i < 0) xtablesError(PARAMETER_PROBLEM, `Unknown --connbytes-mode \`${arg}'`);
+      d["what"] = i;
+    }
+  },
+  final(d) {
+    x6Fcheck("connbytes", CONNBYTES_OPTS, xflags(d));
+  },
+  print: (d) =>
+    `${connbytesFromTo(d, "")} connbytes mode ${CONNBYTES_MODES[d["what"]] ?? "unknown"} connbytes direction ${CONNBYTES_DIRS[d["direction"]] ?? "unknown"}`,
+  save: (d) =>
+    `${connbytesFromTo(d, "--")} --connbytes-mode ${CONNBYTES_MODES[d["what"]] ?? "unknown"} --connbytes-dir ${CONNBYTES_DIRS[d["direction"]] ?? "unknown"}`,
+};
+
+// ---- libxt_connlimit.c (revision 1: struct xt_connlimit_info) ----
+const XT_CONNLIMIT_INVERT = 1;
+const XT_CONNLIMIT_DADDR = 2;
+const CONNLIMIT_OPTS: XtOpt[] = [
+  { name: "connlimit-upto", arg: true, invert: true, excl: ["connlimit-above"] },
+  { name: "connlimit-above", arg: true, invert: true, excl: ["connlimit-upto"] },
+  { name: "connlimit-mask", arg: true },
+  { name: "connlimit-saddr", arg: false, excl: ["connlimit-daddr"] },
+  { name: "connlimit-daddr", arg: false, excl: ["connlimit-saddr"] },
+];
+
+/** inet_aton() as getaddrinfo(AI_NUMERICHOST) takes an IPv4 address: a, a.b, a.b.c, a.b.c.d */
+function inetAton(s: string): number | undefined {
+  const parts = s.split(".");
+  if (parts.length > 4) return undefined;
+  const vals: number[] = [];
+  for (const p of parts) {
+    const m = /^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.exec(p);
+    if (!m) return undefined;
+    const v = /^0[xX]/.test(p) ? (p.length > 2 ? parseInt(p.slice(2), 16) : 0) : p.length > 1 && p[0] === "0" ? parseInt(p, 8) : Number(p);
+    if (v > 0xffffffff) return undefined;
+    vals.push(v);
+  }
+  const last = vals.pop()!;
+  if (vals.some((v) => v > 255)) return undefined;
+  if (last >= 2 ** (8 * (4 - vals.length))) return undefined;
+  let a = 0;
+  vals.forEach((v, i) => (a += v * 2 ** (24 - 8 * i)));
+  return (a + last) >>> 0;
+}
+
+/** xtables_ipmask_to_cidr(): -1 for a mask that is no prefix */
+function maskToCidr(mask: number): number {
+  for (let i = 32, bits = 0xffffffff; i >= 0; i--, bits = (bits << 1) >>> 0) if (bits === mask) return i;
+  return -1;
+}
+
+/** xtopt_parse_plenmask() for IPv4: a prefix length 0..32 or a dotted mask; a mask that is no
+ * prefix gives hlen (unsigned)-1, which leaves the mask all ones */
+function parsePlenmask(arg: string, ext: string, opt: string): number {
+  let hlen: number;
+  const v = /^[ \t\n\v\f\r]*\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.test(arg) && !/^\s*-/.test(arg) ? numericValue(arg) : undefined;
+  if (v !== undefined && v <= 32) hlen = v;
+  else {
+    const m = inetAton(arg);
+    if (m === undefined)
+      xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", neither a valid network mask nor valid CIDR (0-32).\n`);
+    hlen = maskToCidr(m);
+  }
+  if (hlen === 0) return 0;
+  if (hlen > 0 && hlen <= 32) return (0xffffffff << (32 - hlen)) >>> 0;
+  return 0xffffffff;
+}
+function numericValue(s: string): number {
+  const t = s.trim().replace(/^\+/, "");
+  return /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
+}
+
+/** count_bits4() */
+function countBits4(mask: number): number {
+  let bits = 0;
+  for (let m = ~mask >>> 0; m !== 0; m >>>= 1) ++bits;
+  return 32 - bits;
+}
+
+const connlimit: Ext = {
+  name: "connlimit", revision: 1, kind: "match", opts: optsOf(CONNLIMIT_OPTS),
+  help: CONNLIMIT_HELP,
+  // connlimit_init(): the v6 mask all ones (the v4 mask with it)
+  init: () => ({ mask: 0xffffffff, limit: 0, flags: 0 }),
+  parse(o, arg, invert, d) {
+    x6Parse("connlimit", o, invert, CONNLIMIT_OPTS, d);
+    switch (o) {
+      case "connlimit-upto":
+      case "connlimit-above":
+        d["limit"] = parseUintOpt(arg, 0xffffffff, "connlimit", o);
+        if (invert === (o === "connlimit-above")) d["flags"] |= XT_CONNLIMIT_INVERT;
+        break;
+      case "connlimit-mask":
+        d["mask"] = parsePlenmask(arg, "connlimit", o);
+        break;
+      case "connlimit-saddr":
+        d["flags"] &= ~XT_CONNLIMIT_DADDR;
+        break;
+      default:
+        d["flags"] |= XT_CONNLIMIT_DADDR;
+    }
+  },
+  final(d) {
+    const seen = xflags(d);
+    // connlimit_check(), then the table's checks
+    if (!seen.includes("connlimit-upto") && !seen.includes("connlimit-above"))
+      xtablesError(PARAMETER_PROBLEM, 'You must specify "--connlimit-above" or "--connlimit-upto".');
+    x6Fcheck("connlimit", CONNLIMIT_OPTS, seen);
+  },
+  print: (d) =>
+    ` #conn ${d["flags"] & XT_CONNLIMIT_DADDR ? "dst" : "src"}/${countBits4(d["mask"])} ${d["flags"] & XT_CONNLIMIT_INVERT ? "<=" : ">"} ${d["limit"]}`,
+  save: (d) =>
+    ` --connlimit-${d["flags"] & XT_CONNLIMIT_INVERT ? "upto" : "above"} ${d["limit"]} --connlimit-mask ${countBits4(d["mask"])}` +
+    ` --connlimit-${d["flags"] & XT_CONNLIMIT_DADDR ? "daddr" : "saddr"}`,
+};
+
+export const EXTS_CONN: Ext[] = [connmarkMatch, helper, connbytes, connlimit];
+
+registerExts(EXTS_CONN);
