@@ -15,6 +15,7 @@ import { ebtDoReplace, ebtGetEntries, ebtablesInit } from "./ebtables.ts";
 import type { EbtTableInfo } from "../uapi/ebtables.ts";
 import { xtTargetsInit } from "./xt_targets.ts";
 import { xtConnInit } from "./xt_conn.ts";
+import { xtPktInit } from "./xt_pkt.ts";
 import { nfnetlinkQueueInit, nfqnlSeqShow } from "./nfnetlink_queue.ts";
 import { nfulnlSeqShow } from "./nfnetlink_log.ts";
 import { nfLogSeqShow } from "./nf_log.ts";
@@ -123,6 +124,7 @@ export function netfilterInit(): void {
   xtMatchesInit();
   xtTargetsInit();
   xtConnInit();
+  xtPktInit();
   nfnetlinkQueueInit();
   iptableInit();
   ebtablesInit();

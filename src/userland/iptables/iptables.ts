@@ -13,6 +13,7 @@ import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMa
 import { iptablesHelp } from "./help.ts";
 // the extensions in modules of their own register with extensions.ts when loaded
 import "./ext_conn.ts";
+import "./ext_pkt.ts";
 import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { getaddrinfo } from "../iputils/common.ts";
