@@ -16,6 +16,7 @@ import type { EbtTableInfo } from "../uapi/ebtables.ts";
 import { xtTargetsInit } from "./xt_targets.ts";
 import { xtConnInit } from "./xt_conn.ts";
 import { xtPktInit } from "./xt_pkt.ts";
+import { xtStateInit } from "./xt_state.ts";
 import { nfnetlinkQueueInit, nfqnlSeqShow } from "./nfnetlink_queue.ts";
 import { nfulnlSeqShow } from "./nfnetlink_log.ts";
 import { nfLogSeqShow } from "./nf_log.ts";
@@ -125,6 +126,7 @@ export function netfilterInit(): void {
   xtTargetsInit();
   xtConnInit();
   xtPktInit();
+  xtStateInit();
   nfnetlinkQueueInit();
   iptableInit();
   ebtablesInit();

@@ -14,6 +14,7 @@ import { iptablesHelp } from "./help.ts";
 // the extensions in modules of their own register with extensions.ts when loaded
 import "./ext_conn.ts";
 import "./ext_pkt.ts";
+import "./ext_state.ts";
 import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { getaddrinfo } from "../iputils/common.ts";
