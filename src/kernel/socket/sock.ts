@@ -276,7 +276,9 @@ export abstract class InetSock implements Socket {
         else this.ucTtl = v;
         return undefined;
       case "IP_TOS":
-        this.tos = (v & ~3) | (this.tos & 3);
+        // __ip_sock_set_tos(): a stream socket keeps its own ECN bits (TCP owns them); a
+        // datagram or raw socket sends what it was given, ECT/CE included
+        this.tos = this.type === 1 ? (v & ~3) | (this.tos & 3) : v & 0xff;
         return undefined;
       case "IP_RECVERR":
         this.recverr = v !== 0;
