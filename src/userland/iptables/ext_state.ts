@@ -4,7 +4,7 @@
  * The options go through a port of libxtables' xtoptions.c (xtables_option_parse() and
  * xtables_options_fcheck()) for the x6 option tables these extensions declare.
  */
-import { registerExts, type Ext, type ParseCtx } from "./extensions.ts";
+import { registerExts, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 
 // ---------------------------------------------------------------------------------------------
@@ -40,16 +40,11 @@ interface XtVal {
   hlen?: number;
 }
 
-/** xtables_strtoul(s, NULL, &v, min, max): base 0 over the whole string, no minus sign */
+/** xtables_strtoul(s, NULL, &v, min, max): base 0 over the whole string, no minus sign (max 0:
+ * none) */
 function strtoul(s: string, min: number, max: number): number | undefined {
-  const t = s.replace(/^[ \t\n\v\f\r]+/, "");
-  if (t[0] === "-") return undefined;
-  const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(t);
-  if (!m) return undefined;
-  const d = m[1]!;
-  const v = /^0[xX]/.test(d) ? parseInt(d.slice(2), 16) : d.length > 1 && d[0] === "0" ? parseInt(d, 8) : Number(d);
-  if (v < min || (max !== 0 && v > max)) return undefined;
-  return v;
+  const v = strtouiMax(s, max === 0 ? Number.MAX_SAFE_INTEGER : max);
+  return v !== undefined && v >= min ? v : undefined;
 }
 
 /** strtoul(s, &end, 0) of a prefix: [value, rest] (no digits: [0, s]) */

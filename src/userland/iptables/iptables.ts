@@ -77,7 +77,7 @@ function protoName(n: number): string | undefined {
 }
 
 /** xtables_parse_protocol() */
-function parseProtocol(s: string): number {
+export function parseProtocol(s: string): number {
   if (/^\d+$/.test(s)) {
     const n = Number(s);
     if (n <= 255) return n;
@@ -358,7 +358,31 @@ async function loadHosts(p: Process): Promise<Map<string, number>> {
 }
 
 /** xshared.c: do_parse() */
-function doParse(argv: string[], hosts: Map<string, number>, restoreTable: string | undefined, warn: (msg: string) => void, asked?: Set<string>): CmdState {
+/**
+ * libxtables' loading of an extension (xtables_fully_register_pending_match/target): the first
+ * time in a process, the nft variant asks the kernel which revisions it has
+ * (nft_compatible_revision()); for revision 0 of one the kernel lacks it warns and goes on
+ */
+export interface ExtLoader {
+  sys: Process["sys"];
+  /** the extensions this process has loaded ("match:NAME", "target:NAME") */
+  loaded: Set<string>;
+}
+
+function loadExt(ext: Ext, loader: ExtLoader | undefined, warn: (msg: string) => void): Ext {
+  if (!loader) return ext;
+  const key = `${ext.kind}:${ext.name}`;
+  if (loader.loaded.has(key)) return ext;
+  loader.loaded.add(key);
+  const r = loader.sys.ioctl({
+    request: ext.kind === "match" ? "IPT_SO_GET_REVISION_MATCH" : "IPT_SO_GET_REVISION_TARGET", name: ext.realName ?? ext.name, revision: ext.revision,
+  });
+  if (isKErr(r) && (r.errno === "ENOENT" || r.errno === "EPROTONOSUPPORT") && ext.revision === 0)
+    warn(`Warning: Extension ${ext.name} revision 0 not supported, missing kernel module?\n`);
+  return ext;
+}
+
+function doParse(argv: string[], hosts: Map<string, number>, restoreTable: string | undefined, warn: (msg: string) => void, asked?: Set<string>, loader?: ExtLoader): CmdState {
   const cs: CmdState = {
     command: CMD_NONE, chain: undefined, newname: "", policy: "", rulenum: 0, table: restoreTable ?? "filter", verbose: 0,
     numeric: false, exact: false, linenumbers: false, ip: zeroIp(), saddrs: undefined, daddrs: undefined, jumpto: "",
@@ -508,7 +532,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         setOption(cs, "j", undefined, invert);
         cs.jumpto = parseTarget(optarg!);
         const t = findTarget(optarg!);
-        if (t) cs.target = { ext: t, data: t.init() };
+        if (t) cs.target = { ext: loadExt(t, loader, warn), data: t.init() };
         else if (Object.hasOwn(STANDARD_TARGETS, optarg!)) cs.standardUsed = true;
         break;
       }
@@ -534,7 +558,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         if (invert) xtablesError(PARAMETER_PROBLEM, "unexpected ! flag before --match");
         const m = findMatch(optarg!);
         if (!m) xtablesError(PARAMETER_PROBLEM, `Couldn't load match \`${optarg}':No such file or directory\n`);
-        cs.matches.push({ ext: m, data: m.init() });
+        cs.matches.push({ ext: loadExt(m, loader, warn), data: m.init() });
         break;
       }
       case "n":
@@ -607,7 +631,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         const pm = !cs.protoUsed && cs.ip.proto && !(cs.ip.invflags & IPT_INV_PROTO) && pname ? findMatch(pname) : undefined;
         if (pm && bad.startsWith("--")) {
           cs.protoUsed = true;
-          cs.matches.push({ ext: pm, data: pm.init() });
+          cs.matches.push({ ext: loadExt(pm, loader, warn), data: pm.init() });
           g.optind--;
           continue;
         }
@@ -909,9 +933,15 @@ function saveRule(r: Rule, counters = false): string {
 
 export interface IptCtx {
   p: Process;
+  /** the extensions loaded so far by this process */
+  loader?: ExtLoader;
   prog: string;
   hostsRev: Map<number, string>;
   hosts: Map<string, number>;
+}
+
+function extLoader(ctx: IptCtx): ExtLoader {
+  return (ctx.loader ??= { sys: ctx.p.sys, loaded: new Set() });
 }
 
 function openTable(ctx: IptCtx, table: string): IptcHandle {
@@ -1169,7 +1199,7 @@ export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHan
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable: string | undefined, counters: { pcnt: number; bcnt: number } | undefined, out: string[], lookups: true): Promise<RunResult>;
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out: string[] = [], lookups = false): RunResult | Promise<RunResult> {
   if (lookups) return parseWithLookups(ctx, argv, restoreTable).then((cs) => runParsed(ctx, cs, handles, counters, out, true));
-  return runParsed(ctx, doParse(argv, ctx.hosts, restoreTable, (m) => ctx.p.stderr.write(m)), handles, counters, out, false);
+  return runParsed(ctx, doParse(argv, ctx.hosts, restoreTable, (m) => ctx.p.stderr.write(m), undefined, extLoader(ctx)), handles, counters, out, false);
 }
 
 /**
@@ -1182,7 +1212,11 @@ async function parseWithLookups(ctx: IptCtx, argv: string[], restoreTable: strin
   for (;;) {
     const warnings: string[] = [];
     try {
-      const cs = doParse(argv, ctx.hosts, restoreTable, (m) => warnings.push(m), asked);
+      // a parse that stops for a lookup is done again: it loads (and warns) afresh
+      const loader = extLoader(ctx);
+      const loaded = new Set(loader.loaded);
+      const cs = doParse(argv, ctx.hosts, restoreTable, (m) => warnings.push(m), asked, { sys: loader.sys, loaded });
+      for (const k of loaded) loader.loaded.add(k);
       ctx.p.stderr.write(warnings.join(""));
       return cs;
     } catch (e) {
