@@ -2,7 +2,7 @@
  * The IPv4 targets, one section per net/netfilter/xt_*.c / net/ipv4/netfilter/ipt_*.c module.
  */
 import type { SkBuff } from "../core/skbuff.ts";
-import { kerr } from "../uapi/errno.ts";
+import { kerr, type KErr } from "../uapi/errno.ts";
 import { IPS_SRC_NAT_DONE } from "../uapi/xtables.ts";
 import {
   NF_ACCEPT, NF_DROP, NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT,
@@ -269,10 +269,59 @@ export function csumReplace2(b: Uint8Array, off: number, from: number, to: numbe
 
 /** net/netfilter/xt_CT.c: xt_ct_target() with XT_CT_NOTRACK: attach the untracked entry */
 export const NF_CT_UNTRACKED = { untracked: true, status: 0, mark: 0, stateBit: (): number => 1 << 6 /* XT_STATE_UNTRACKED */ };
+/** the packets a CT template was attached to (skb->_nfct set to the template) */
+const ctTemplated = new WeakSet<SkBuff>();
+/** xt_ct_target(): the untracked entry for --notrack; a template (zone, helper, events) only
+ * marks the packet as seen by CT (a later CT rule leaves it alone); conntrack then tracks it as
+ * without the rule: zones, helpers and per-conn event masks are not emulated */
 function ctTg(skb: SkBuff, _par: XtActionParam, d: any): number {
-  if (skb.nfct !== undefined) return XT_CONTINUE;
-  if (d.flags & 1) skb.nfct = NF_CT_UNTRACKED;
+  if (skb.nfct !== undefined || ctTemplated.has(skb)) return XT_CONTINUE;
+  if (d.flags & XT_CT_NOTRACK) skb.nfct = NF_CT_UNTRACKED;
+  else ctTemplated.add(skb);
   return XT_CONTINUE;
+}
+const XT_CT_NOTRACK = 1;
+const XT_CT_MASK = 0x1f;
+const IPPROTO_TCP = 6;
+const IPPROTO_UDP = 17;
+/** the conntrack helpers of Linux 6.18 for IPv4 (nf_conntrack_*.c, loaded on demand by
+ * request_module("nfct-helper-NAME")): name -> the protocols it registers for */
+const CT_HELPERS: Record<string, number[]> = {
+  ftp: [IPPROTO_TCP], tftp: [IPPROTO_UDP], irc: [IPPROTO_TCP], sip: [IPPROTO_UDP, IPPROTO_TCP],
+  amanda: [IPPROTO_UDP], "netbios-ns": [IPPROTO_UDP], snmp: [IPPROTO_UDP], snmp_trap: [IPPROTO_UDP],
+  pptp: [IPPROTO_TCP], sane: [IPPROTO_TCP], RAS: [IPPROTO_UDP], "Q.931": [IPPROTO_TCP], "H.245": [IPPROTO_TCP],
+};
+/** xt_ct_find_proto(): the rule's protocol, 0 when inverted */
+const ctFindProto = (p: XtChkParam): number => (p.invflags & 0x40 /* IPT_INV_PROTO */ ? 0 : p.proto);
+/** xt_ct_tg_check_v0/v1/v2() -> xt_ct_tg_check() */
+function ctCheck(rev: number): (p: XtChkParam, d: Record<string, unknown>) => KErr | undefined {
+  return (p, d) => {
+    const flags = Number(d["flags"] ?? 0);
+    if (flags & ~(rev === 2 ? XT_CT_MASK : XT_CT_NOTRACK)) return kerr("EINVAL");
+    if (flags & XT_CT_NOTRACK) return undefined;
+    nfCtNetnsGet(p.net);
+    const helper = String(d["helper"] ?? "");
+    const timeout = String(d["timeout"] ?? "");
+    let err: KErr | undefined;
+    if (helper) {
+      // xt_ct_set_helper(): nf_conntrack_helper_try_module_get(name, family, proto)
+      if (helper.length >= 16) err = kerr("ENAMETOOLONG");
+      else if (!ctFindProto(p)) err = kerr("ENOENT"); // "You must specify a L4 protocol and not use inversions on it"
+      else if (!CT_HELPERS[helper]?.includes(ctFindProto(p))) err = kerr("ENOENT"); // No such helper "NAME"
+    }
+    if (!err && timeout) {
+      // xt_ct_set_timeout(): no timeout policy exists (nfnetlink_cttimeout has none here)
+      if (timeout.length >= 32) err = kerr("ENAMETOOLONG");
+      else if (!ctFindProto(p)) err = kerr("EINVAL");
+      else err = kerr("ENOENT");
+    }
+    if (err) nfCtNetnsPut(p.net);
+    return err;
+  };
+}
+/** xt_ct_tg_destroy(): a template lets go of conntrack; --notrack took nothing */
+function ctDestroy(p: XtChkParam, d: Record<string, unknown>): void {
+  if (!(Number(d["flags"] ?? 0) & XT_CT_NOTRACK)) nfCtNetnsPut(p.net);
 }
 
 function rangeOf(d: any): NatRange {
@@ -357,7 +406,7 @@ export function xtTargetsInit(): void {
   xtRegisterTarget({ name: "MARK", revision: 2, family: F, target: markTg });
   xtRegisterTarget({ name: "CONNMARK", revision: 2, family: F, target: connmarkTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "TTL", revision: 0, family: F, table: "mangle", target: ttlTg });
-  for (const r of [0, 1, 2]) xtRegisterTarget({ name: "CT", revision: r, family: F, table: "raw", target: ctTg, checkentry: ctGet, destroy: ctPut });
+  for (const r of [0, 1, 2]) xtRegisterTarget({ name: "CT", revision: r, family: F, table: "raw", target: ctTg, checkentry: ctCheck(r), destroy: ctDestroy });
   xtRegisterTarget({ name: "SNAT", revision: 1, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "SNAT", revision: 2, family: F, table: "nat", hooks: POST | IN, target: snatTg, checkentry: ctGet, destroy: ctPut });
   xtRegisterTarget({ name: "DNAT", revision: 1, family: F, table: "nat", hooks: PRE | OUT, target: dnatTg, checkentry: ctGet, destroy: ctPut });

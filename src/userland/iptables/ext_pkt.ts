@@ -10,12 +10,12 @@ import * as HELP from "./ext-help-pkt.ts";
 
 // ---- a small port of libxtables/xtoptions.c for the x6 extensions here ----
 
-const XTOPT_INVERT = 1;
-const XTOPT_MAND = 2;
+export const XTOPT_INVERT = 1;
+export const XTOPT_MAND = 2;
 
-type XtType = "none" | "string" | "uint8" | "uint16" | "uint32" | "uint64" | "double" | "tosmask";
+export type XtType = "none" | "string" | "uint8" | "uint16" | "uint32" | "uint64" | "double" | "tosmask";
 
-interface XtOpt {
+export interface XtOpt {
   name: string;
   id: number;
   type: XtType;
@@ -40,7 +40,7 @@ const TYPE_MAX: Record<string, bigint> = { uint8: 0xffn, uint16: 0xffffn, uint32
 
 /** xtables_strtoul(s, end, …): strtoumax(s, base 0) of a prefix, a leading minus refused;
  * [value, rest] or undefined when no digit is read (an overflow gives a value past u64) */
-function strtoumax(s: string): [bigint, string] | undefined {
+export function strtoumax(s: string): [bigint, string] | undefined {
   const m = /^[ \t\n\v\f\r]*(\+?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
   if (!m) return undefined;
   const t = m[2]!;
@@ -50,7 +50,7 @@ function strtoumax(s: string): [bigint, string] | undefined {
 }
 
 /** xtables_strtoul(): the whole string, min..max */
-function strtoulWhole(s: string, min: bigint, max: bigint): bigint | undefined {
+export function strtoulWhole(s: string, min: bigint, max: bigint): bigint | undefined {
   const r = strtoumax(s);
   if (!r || r[1] !== "" || r[0] < min || r[0] > max) return undefined;
   return r[0];
@@ -103,7 +103,7 @@ function strtodWhole(s: string): number | undefined {
 }
 
 /** xtables_option_parse(): the generic checks and the type's parser */
-function xtoptParse(ext: string, table: XtOpt[], o: string, arg: string, invert: boolean, d: Record<string, any>): [XtOpt, XtVal] {
+export function xtoptParse(ext: string, table: XtOpt[], o: string, arg: string, invert: boolean, d: Record<string, any>): [XtOpt, XtVal] {
   const e = table.find((x) => x.name === o)!;
   const bit = 1 << e.id;
   const xflags: number = d["__xflags"] ?? 0;
@@ -143,11 +143,11 @@ function xtoptParse(ext: string, table: XtOpt[], o: string, arg: string, invert:
 }
 
 /** the options seen (cb->xflags) */
-const xflagsOf = (d: Record<string, any>): number => d["__xflags"] ?? 0;
+export const xflagsOf = (d: Record<string, any>): number => d["__xflags"] ?? 0;
 
 /** xtables_options_fcheck(): mandatory options, `also` and `excl` (xtables_option_mfcheck()
  * runs it after the extension's own x6_fcheck) */
-function xtoptFcheck(ext: string, table: XtOpt[], d: Record<string, any>): number {
+export function xtoptFcheck(ext: string, table: XtOpt[], d: Record<string, any>): number {
   const xflags: number = d["__xflags"] ?? 0;
   delete d["__xflags"];
   for (const e of table) {
@@ -167,7 +167,7 @@ function xtoptFcheck(ext: string, table: XtOpt[], d: Record<string, any>): numbe
   return xflags;
 }
 
-const optsOf = (t: XtOpt[]): Record<string, boolean> => Object.fromEntries(t.map((e) => [e.name, e.type !== "none"]));
+export const optsOf = (t: XtOpt[]): Record<string, boolean> => Object.fromEntries(t.map((e) => [e.name, e.type !== "none"]));
 const hex2 = (n: number): string => "0x" + (n & 0xff).toString(16).padStart(2, "0");
 
 // ---- pkttype (libxt_pkttype.c) ----

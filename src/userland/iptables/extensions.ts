@@ -70,7 +70,7 @@ function parsePort(s: string, proto: string): number {
  * strtoul(s, 10) kept in an int (a negative one is looked up as a name), its low 16 bits the
  * port; else a service of any protocol. -1 when nothing resolves.
  */
-function getportbyname(s: string): number {
+export function getportbyname(s: string): number {
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
   if (m) {
     let v = BigInt(m[2]!);
@@ -192,7 +192,7 @@ function parseU32Opt(s: string, ext: string, opt: string): number {
 /** xtopt_parse_mint() of iptables 1.8.9 for an XTTYPE_UINT16RC option: up to two
  * ':'-separated values within the type's range (the entry's own max is not looked at); an
  * empty one is 0 first, the maximum second */
-function parseUintRange(s: string, max: number, ext: string, opt: string): number[] {
+export function parseUintRange(s: string, max: number, ext: string, opt: string): number[] {
   const out: number[] = [];
   let arg = s;
   for (;;) {
@@ -1146,25 +1146,106 @@ const TTL: Ext = {
   save: (d) => [` --ttl-set ${d["ttl"]}`, ` --ttl-inc ${d["ttl"]}`, ` --ttl-dec ${d["ttl"]}`][d["mode"]]!,
 };
 
+// ---- CT (libxt_CT.c, revision 2 as iptables 1.8.9 picks it; NOTRACK is its alias) ----
 const XT_CT_NOTRACK = 1;
-const XT_CT_NOTRACK_ALIAS = 1 << 5;
+const XT_CT_NOTRACK_ALIAS = 1 << 1;
+const XT_CT_ZONE_DIR_ORIG = 1 << 2;
+const XT_CT_ZONE_DIR_REPL = 1 << 3;
+const XT_CT_ZONE_MARK = 1 << 4;
+/** ct_opts_v1[]: name -> option id (O_NOTRACK…) */
+const CT_OPT_IDS: Record<string, number> = { notrack: 0, helper: 1, timeout: 2, ctevents: 3, expevents: 4, zone: 5, "zone-orig": 6, "zone-reply": 7 };
+/** ct_event_tbl[] (IPCT_* bit numbers) and exp_event_tbl[] (IPEXP_NEW) */
+const CT_EVENTS: [string, number][] = [
+  ["new", 0], ["related", 1], ["destroy", 2], ["reply", 3], ["assured", 4], ["protoinfo", 5],
+  ["helper", 6], ["mark", 7], ["natseqinfo", 8], ["secmark", 9],
+];
+const CT_EXP_EVENTS: [string, number][] = [["new", 0]];
+/** ct_parse_events(): a comma list, each name exactly as in the table */
+function ctParseEvents(tbl: [string, number][], events: string): number {
+  let mask = 0;
+  for (const t of events.split(",")) {
+    const e = tbl.find(([n]) => n === t);
+    if (!e) xtablesError(PARAMETER_PROBLEM, `Unknown event type "${t}"`);
+    mask |= 1 << e[1];
+  }
+  return mask >>> 0;
+}
+function ctPrintEvents(pfx: string, tbl: [string, number][], mask: number): string {
+  return ` ${pfx} ` + tbl.filter(([, b]) => mask & (1 << b)).map(([n]) => n).join(",");
+}
+function ctPrintZone(pfx: string, zone: number, flags: number): string {
+  let s = ` ${pfx}`;
+  const dir = flags & (XT_CT_ZONE_DIR_ORIG | XT_CT_ZONE_DIR_REPL);
+  if (dir === XT_CT_ZONE_DIR_ORIG) s += "-orig";
+  if (dir === XT_CT_ZONE_DIR_REPL) s += "-reply";
+  return s + (flags & XT_CT_ZONE_MARK ? " mark" : ` ${zone}`);
+}
+/** ct_print_v1() / ct_save_v1() */
+function ctText(d: Record<string, any>, p: string): string {
+  let s = "";
+  if (d["flags"] & XT_CT_NOTRACK) s += ` ${p}notrack`;
+  if (d["helper"]) s += ` ${p}helper ${d["helper"]}`;
+  if (d["timeout"]) s += ` ${p}timeout ${d["timeout"]}`;
+  if (d["ct_events"]) s += ctPrintEvents(`${p}ctevents`, CT_EVENTS, d["ct_events"]);
+  if (d["exp_events"]) s += ctPrintEvents(`${p}expevents`, CT_EXP_EVENTS, d["exp_events"]);
+  if (d["flags"] & XT_CT_ZONE_MARK || d["zone"]) s += ctPrintZone(`${p}zone`, d["zone"], d["flags"]);
+  return s;
+}
 const CT: Ext = {
-  name: "CT", revision: 2, kind: "target", opts: { notrack: false, zone: true },
+  name: "CT", revision: 2, kind: "target",
+  opts: { notrack: false, helper: true, timeout: true, ctevents: true, expevents: true, "zone-orig": true, "zone-reply": true, zone: true },
   help: HELP.CT_HELP_V1,
-  init: () => ({ flags: 0, zone: 0 }),
-  parse(o, arg, _i, d) {
-    if (o === "notrack") d["flags"] |= XT_CT_NOTRACK;
-    else d["zone"] = parseUint(arg, 0xffff, "zone");
+  init: () => ({ flags: 0, zone: 0, ct_events: 0, exp_events: 0, helper: "", timeout: "" }),
+  parse(o, arg, invert, d) {
+    // xtables_option_parse(): each option once, none invertible
+    const bit = 1 << CT_OPT_IDS[o]!;
+    const xflags: number = d["__xflags"] ?? 0;
+    if (xflags & bit) xtablesError(PARAMETER_PROBLEM, `CT: option "--${o}" can only be used once.\n`);
+    if (invert) xtablesError(PARAMETER_PROBLEM, `CT: option "--${o}" cannot be inverted.\n`);
+    d["__xflags"] = xflags | bit;
+    switch (o) {
+      case "notrack":
+        d["flags"] |= XT_CT_NOTRACK;
+        break;
+      // XTOPT_PUT into char helper[16] / timeout[32]: cut to fit
+      case "helper":
+        d["helper"] = arg.slice(0, 15);
+        break;
+      case "timeout":
+        d["timeout"] = arg.slice(0, 31);
+        break;
+      case "ctevents":
+        d["ct_events"] = ctParseEvents(CT_EVENTS, arg);
+        break;
+      case "expevents":
+        d["exp_events"] = ctParseEvents(CT_EXP_EVENTS, arg);
+        break;
+      default: {
+        // ct_parse_zone_id()
+        if (o === "zone-orig") d["flags"] |= XT_CT_ZONE_DIR_ORIG;
+        if (o === "zone-reply") d["flags"] |= XT_CT_ZONE_DIR_REPL;
+        d["zone"] = 0;
+        if (arg.toLowerCase() === "mark") d["flags"] |= XT_CT_ZONE_MARK;
+        else {
+          const v = strtoui0(arg, 0xffff);
+          if (v === undefined) xtablesError(PARAMETER_PROBLEM, `Cannot parse ${arg} as a zone ID`);
+          d["zone"] = v;
+        }
+      }
+    }
   },
-  print: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? " NOTRACK" : ` CT${d["flags"] & XT_CT_NOTRACK ? " notrack" : ""}${d["zone"] ? ` zone ${d["zone"]}` : ""}`),
-  save: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? "" : `${d["flags"] & XT_CT_NOTRACK ? " --notrack" : ""}${d["zone"] ? ` --zone ${d["zone"]}` : ""}`),
+  final(d) {
+    delete d["__xflags"];
+  },
+  print: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? " NOTRACK" : " CT" + ctText(d, "")),
+  save: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? "" : ctText(d, "--")),
   saveName: (d) => (d["flags"] & XT_CT_NOTRACK_ALIAS ? "NOTRACK" : "CT"),
 };
 const NOTRACK: Ext = {
   ...CT, name: "NOTRACK", realName: "CT", opts: {},
   // libxt_CT.c gives NOTRACK no help function
   help: undefined,
-  init: () => ({ flags: XT_CT_NOTRACK | XT_CT_NOTRACK_ALIAS, zone: 0 }),
+  init: () => ({ flags: XT_CT_NOTRACK | XT_CT_NOTRACK_ALIAS, zone: 0, ct_events: 0, exp_events: 0, helper: "", timeout: "" }),
 };
 
 /** xtables_strtoul_base(arg, &end, …, 0, UINT16_MAX, 10) plus getservbyname(arg, NULL):
