@@ -17,6 +17,7 @@ import { xtTargetsInit } from "./xt_targets.ts";
 import { xtConnInit } from "./xt_conn.ts";
 import { xtPktInit } from "./xt_pkt.ts";
 import { xtStateInit } from "./xt_state.ts";
+import { xtRouteInit } from "./xt_route.ts";
 import { xtTgInit } from "./xt_tg.ts";
 import { nfnetlinkQueueInit, nfqnlSeqShow } from "./nfnetlink_queue.ts";
 import { nfulnlSeqShow } from "./nfnetlink_log.ts";
@@ -128,6 +129,7 @@ export function netfilterInit(): void {
   xtConnInit();
   xtPktInit();
   xtStateInit();
+  xtRouteInit();
   xtTgInit();
   nfnetlinkQueueInit();
   iptableInit();

@@ -15,6 +15,7 @@ import { iptablesHelp } from "./help.ts";
 import "./ext_conn.ts";
 import "./ext_pkt.ts";
 import "./ext_state.ts";
+import "./ext_route.ts";
 import "./ext_tg.ts";
 import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
