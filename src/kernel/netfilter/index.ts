@@ -19,6 +19,7 @@ import { xtPktInit } from "./xt_pkt.ts";
 import { xtStateInit } from "./xt_state.ts";
 import { xtRouteInit } from "./xt_route.ts";
 import { xtTgInit } from "./xt_tg.ts";
+import { xtMiscInit } from "./xt_misc.ts";
 import { nfnetlinkQueueInit, nfqnlSeqShow } from "./nfnetlink_queue.ts";
 import { nfulnlSeqShow } from "./nfnetlink_log.ts";
 import { nfLogSeqShow } from "./nf_log.ts";
@@ -131,6 +132,7 @@ export function netfilterInit(): void {
   xtStateInit();
   xtRouteInit();
   xtTgInit();
+  xtMiscInit();
   nfnetlinkQueueInit();
   iptableInit();
   ebtablesInit();

@@ -17,6 +17,7 @@ import "./ext_pkt.ts";
 import "./ext_state.ts";
 import "./ext_route.ts";
 import "./ext_tg.ts";
+import "./ext_misc.ts";
 import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { getaddrinfo } from "../iputils/common.ts";
