@@ -5,6 +5,7 @@
  * xtables_option_mfcall() runs the extension's own final check, then the table's (XTOPT_MAND,
  * .excl) in the table's order.
  */
+import { numericHost as inetAton } from "./xtaddr.ts";
 import { hex, parseMarkMask, parseUintOpt, registerExts, saveString, type Ext } from "./extensions.ts";
 import { PARAMETER_PROBLEM, xtablesError } from "./xshared.ts";
 
@@ -227,25 +228,6 @@ const CONNLIMIT_OPTS: XtOpt[] = [
   { name: "connlimit-daddr", arg: false, excl: ["connlimit-saddr"] },
 ];
 
-/** inet_aton() as getaddrinfo(AI_NUMERICHOST) takes an IPv4 address: a, a.b, a.b.c, a.b.c.d */
-function inetAton(s: string): number | undefined {
-  const parts = s.split(".");
-  if (parts.length > 4) return undefined;
-  const vals: number[] = [];
-  for (const p of parts) {
-    const m = /^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.exec(p);
-    if (!m) return undefined;
-    const v = /^0[xX]/.test(p) ? (p.length > 2 ? parseInt(p.slice(2), 16) : 0) : p.length > 1 && p[0] === "0" ? parseInt(p, 8) : Number(p);
-    if (v > 0xffffffff) return undefined;
-    vals.push(v);
-  }
-  const last = vals.pop()!;
-  if (vals.some((v) => v > 255)) return undefined;
-  if (last >= 2 ** (8 * (4 - vals.length))) return undefined;
-  let a = 0;
-  vals.forEach((v, i) => (a += v * 2 ** (24 - 8 * i)));
-  return (a + last) >>> 0;
-}
 
 /** xtables_ipmask_to_cidr(): -1 for a mask that is no prefix */
 function maskToCidr(mask: number): number {

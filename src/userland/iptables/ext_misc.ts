@@ -3,10 +3,11 @@
  * Each as libxt_*.c of iptables 1.8.9 has it, in the revision it picks on Linux 6.18: options
  * (parse), -L text (print), -S text (save).
  */
-import { registerExts, saveString, getportbyname, type Ext, type ParseCtx } from "./extensions.ts";
+import { parseHostmask } from "./xtaddr.ts";
+import { registerExts, saveString, getportbyname, type Ext } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM, OTHER_PROBLEM } from "./xshared.ts";
 import { parseProtocol } from "./iptables.ts";
-import { XTOPT_INVERT, XTOPT_MAND, xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoumax, strtoulWhole, type XtOpt } from "./ext_pkt.ts";
+import { XTOPT_INVERT, XTOPT_MAND, xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoulWhole, type XtOpt } from "./ext_pkt.ts";
 import * as HELP from "./ext-help-misc.ts";
 
 const U64 = 0x10000000000000000n;
@@ -606,48 +607,6 @@ function maskText(m: number): string {
   if ((inv & (inv + 1)) === 0) return "/" + (32 - Math.log2(inv + 1));
   return "/" + dotted(m);
 }
-/** inet_aton(), as getaddrinfo() reads a numeric IPv4 address: 1 to 4 C numbers, the last
- * filling the remaining bytes */
-function inetAton(s: string): number | undefined {
-  const parts = s.split(".");
-  if (parts.length > 4) return undefined;
-  const v: number[] = [];
-  for (const p of parts) {
-    const m = /^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.exec(p);
-    if (!m) return undefined;
-    v.push(/^0[xX]/.test(p) ? (p.length > 2 ? parseInt(p.slice(2), 16) : 0) : p.length > 1 && p[0] === "0" ? parseInt(p, 8) : Number(p));
-  }
-  const last = v.pop()!;
-  if (v.some((x) => x > 255) || last >= 2 ** (8 * (4 - v.length))) return undefined;
-  let a = 0;
-  v.forEach((x, i) => (a += x * 2 ** (24 - 8 * i)));
-  return (a + last) >>> 0;
-}
-/** xtables_ipmask_to_cidr(): -1 for a mask that is not contiguous */
-function maskToCidr(m: number): number {
-  const inv = ~m >>> 0;
-  return (inv & (inv + 1)) === 0 ? 32 - Math.log2(inv + 1) : -1;
-}
-/** xtopt_parse_hostmask(): the host (numeric here), then a prefix length or a mask */
-function ipvsHostmask(arg: string): [number, number] {
-  const i = arg.indexOf("/");
-  const host = i < 0 ? arg : arg.slice(0, i);
-  const a = inetAton(host);
-  if (a === undefined) xtablesError(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
-  if (i < 0) return [a, 0xffffffff];
-  const p = arg.slice(i + 1);
-  const r = strtoumax(p);
-  let hlen: number;
-  if (r && r[1] === "" && r[0] <= 32n) hlen = Number(r[0]);
-  else {
-    // xtopt_parse_mask(): a mask in full (getaddrinfo(AI_NUMERICHOST)); its prefix length is
-    // what counts, a non-contiguous one leaving all ones
-    const m = inetAton(p);
-    if (m === undefined) xtablesError(PARAMETER_PROBLEM, `ipvs: bad value for option "--vaddr", neither a valid network mask nor valid CIDR (0-32).\n`);
-    hlen = maskToCidr(m);
-  }
-  return [a, hlen === 0 ? 0 : hlen > 0 && hlen <= 32 ? (0xffffffff << (32 - hlen)) >>> 0 : 0xffffffff];
-}
 function ipvsPort(arg: string): number {
   const p = getportbyname(arg);
   if (p < 0) xtablesError(PARAMETER_PROBLEM, `Port "${arg}" does not resolve to anything.\n`);
@@ -686,7 +645,7 @@ const ipvs: Ext = {
         d["l4proto"] = parseProtocol(arg);
         break;
       case "vaddr":
-        [d["vaddr"], d["vmask"]] = ipvsHostmask(arg);
+        [d["vaddr"], d["vmask"]] = parseHostmask(arg, "ipvs", "vaddr");
         break;
       case "vport":
         d["vport"] = ipvsPort(arg);

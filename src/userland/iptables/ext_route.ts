@@ -2,6 +2,7 @@
  * iptables extensions (routing, devices and IPsec): rpfilter, realm, devgroup, cpu, u32, ecn, ah, esp, policy.
  * Each as libxt_*.c of iptables 1.8.9 has it: options (parse), -L text (print), -S text (save).
  */
+import { ipToStr as ipStr, parseHostmask } from "./xtaddr.ts";
 import { registerExts, parseUintRange, type Ext } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import { ETC_FILES } from "../lib/etc_files.ts";
@@ -427,9 +428,6 @@ function parseProtocol(s: string): number {
   if (c) return c[1];
   xtablesError(PARAMETER_PROBLEM, `unknown protocol "${s}" specified`);
 }
-function ipStr(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
 /** xtables_ipmask_to_numeric() */
 function maskToNumeric(m: number): string {
   m >>>= 0;
@@ -437,46 +435,6 @@ function maskToNumeric(m: number): string {
   const inv = ~m >>> 0;
   if ((inv & (inv + 1)) !== 0) return "/" + ipStr(m);
   return "/" + (32 - Math.log2(inv + 1));
-}
-/** inet_aton() as getaddrinfo() uses it for a numeric host: "a", "a.b", "a.b.c" or "a.b.c.d",
- * each part a C number (0x.., 0..), the last part filling the remaining bytes */
-function inetAton(s: string): number | undefined {
-  const parts = s.split(".");
-  if (parts.length > 4) return undefined;
-  const v: number[] = [];
-  for (const p of parts) {
-    const m = /^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.exec(p);
-    if (!m) return undefined;
-    const n = /^0[xX]/.test(p) ? (p.length > 2 ? parseInt(p.slice(2), 16) : 0) : p.length > 1 && p[0] === "0" ? parseInt(p, 8) : Number(p);
-    v.push(n);
-  }
-  const last = v.pop()!;
-  if (v.some((x) => x > 255) || last >= 2 ** (8 * (4 - v.length))) return undefined;
-  let a = 0;
-  v.forEach((x, i) => (a += x * 2 ** (24 - 8 * i)));
-  return (a + last) >>> 0;
-}
-/** xtopt_parse_hostmask(): a numeric host (getaddrinfo() of a name is not available), /plen or /mask */
-function parseHostmask(arg: string, ext: string, opt: string): [number, number] {
-  const slash = arg.indexOf("/");
-  const host = slash < 0 ? arg : arg.slice(0, slash);
-  const a = inetAton(host);
-  if (a === undefined) xtablesError(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
-  if (slash < 0) return [a, 0xffffffff];
-  const p = arg.slice(slash + 1);
-  const n = strtoui32(p);
-  let plen: number;
-  if (n && n[1] === "" && n[0] <= 32) plen = n[0];
-  else {
-    // xtopt_parse_mask(): getaddrinfo(AI_NUMERICHOST), kept as xtables_ipmask_to_cidr() of it;
-    // a non-contiguous mask is -1, which xtopt_parse_plenmask() leaves as all ones
-    const m = inetAton(p);
-    if (m === undefined)
-      xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", neither a valid network mask nor valid CIDR (0-32).\n`);
-    const inv = ~m >>> 0;
-    return [a, (inv & (inv + 1)) !== 0 ? 0xffffffff : m >>> 0];
-  }
-  return [a, plen === 0 ? 0 : (0xffffffff << (32 - plen)) >>> 0];
 }
 function policyEntry(prefix: string, e: PolicyElem, numeric: boolean): string {
   let s = "";

@@ -4,6 +4,7 @@
  * The options go through a port of libxtables' xtoptions.c (xtables_option_parse() and
  * xtables_options_fcheck()) for the x6 option tables these extensions declare.
  */
+import { ipToStr, ipmaskToCidr, numericHost as inetAton, parseHost } from "./xtaddr.ts";
 import { registerExts, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 
@@ -45,53 +46,6 @@ interface XtVal {
 function strtoul(s: string, min: number, max: number): number | undefined {
   const v = strtouiMax(s, max === 0 ? Number.MAX_SAFE_INTEGER : max);
   return v !== undefined && v >= min ? v : undefined;
-}
-
-/** strtoul(s, &end, 0) of a prefix: [value, rest] (no digits: [0, s]) */
-function strtoulPrefix(s: string): [number, string] {
-  const m = /^[ \t\n\v\f\r]*[+-]?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
-  if (!m) return [0, s];
-  const d = m[1]!;
-  let v = /^0[xX]/.test(d) ? parseInt(d.slice(2), 16) : d.length > 1 && d[0] === "0" ? parseInt(d, 8) : Number(d);
-  if (/^[ \t\n\v\f\r]*-/.test(m[0])) v = (0x100000000 - (v % 0x100000000)) % 0x100000000;
-  return [v, s.slice(m[0].length)];
-}
-
-/** glibc inet_aton(): 1 to 4 parts, each a C number, the last filling the remaining bytes */
-export function inetAton(s: string): number | undefined {
-  const parts: number[] = [];
-  let rest = s;
-  for (;;) {
-    if (!/^[0-9]/.test(rest)) return undefined;
-    const [v, r] = strtoulPrefix(rest);
-    parts.push(v);
-    if (r === "") break;
-    if (r[0] !== "." || parts.length === 4) return undefined;
-    rest = r.slice(1);
-  }
-  const last = parts[parts.length - 1]!;
-  const lim = [0xffffffff, 0xffffff, 0xffff, 0xff][parts.length - 1]!;
-  if (last > lim || parts.slice(0, -1).some((p) => p > 255)) return undefined;
-  let a = 0;
-  for (let i = 0; i < parts.length - 1; i++) a = a * 256 + parts[i]!;
-  return (a * (lim + 1) + last) >>> 0;
-}
-
-/** xtopt_parse_host() for AF_INET: getaddrinfo() of a numeric address (names are not looked up here) */
-function parseHost(arg: string): number {
-  const a = inetAton(arg);
-  if (a === undefined) xtablesError(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
-  return a;
-}
-
-function ipmaskToCidr(m: number): number {
-  let bits = 0;
-  let x = m >>> 0;
-  while (x & 0x80000000) {
-    bits++;
-    x = (x << 1) >>> 0;
-  }
-  return x ? -1 : bits;
 }
 
 /** xtopt_parse_plen(): 0..32 or a dotted mask; the prefix length */
@@ -198,9 +152,6 @@ function optsOf(table: XtOptionEntry[]): Record<string, boolean> {
   return Object.fromEntries(table.map((e) => [e.name, e.type !== "none"]));
 }
 
-function ipToStr(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
 
 // ---------------------------------------------------------------------------------------------
 // libxt_recent.c, revision 1 (struct xt_recent_mtinfo_v1)

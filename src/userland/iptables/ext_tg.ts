@@ -2,6 +2,7 @@
  * iptables extensions (targets): CLASSIFY, CHECKSUM, AUDIT, TEE, SYNPROXY, HMARK, IDLETIMER, LED, RATEEST (and the rateest match), TPROXY.
  * Each as libxt_*.c of iptables 1.8.9 has it: options (parse), -L text (print), -S text (save).
  */
+import { ipToStr as ipStr, ipmaskToCidr, numericHost as inetAton, parseHost } from "./xtaddr.ts";
 import { registerExts, parseMarkMask, type Ext } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import { XTOPT_INVERT, XTOPT_MAND, xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoumax, type XtOpt } from "./ext_pkt.ts";
@@ -12,44 +13,9 @@ void XTOPT_INVERT;
 
 // ---- helpers of libxtables ----
 
-/** inet_aton() as getaddrinfo(AF_INET) takes a numeric address: a, a.b, a.b.c, a.b.c.d */
-function inetAton(s: string): number | undefined {
-  const parts = s.split(".");
-  if (parts.length > 4) return undefined;
-  const vals: number[] = [];
-  for (const p of parts) {
-    if (!/^(0[xX][0-9a-fA-F]*|0[0-7]*|[1-9][0-9]*)$/.test(p)) return undefined;
-    const v = /^0[xX]/.test(p) ? (p.length > 2 ? parseInt(p.slice(2), 16) : 0) : p.length > 1 && p[0] === "0" ? parseInt(p, 8) : Number(p);
-    if (v > 0xffffffff) return undefined;
-    vals.push(v);
-  }
-  const last = vals.pop()!;
-  if (vals.some((v) => v > 255)) return undefined;
-  if (last >= 2 ** (8 * (4 - vals.length))) return undefined;
-  let a = 0;
-  vals.forEach((v, i) => (a += v * 2 ** (24 - 8 * i)));
-  return (a + last) >>> 0;
-}
 
-/** xtopt_parse_host() for AF_INET (host names are not looked up: no resolver answers them) */
-function parseHost(arg: string): number {
-  const a = inetAton(arg);
-  if (a === undefined) xtablesError(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
-  return a;
-}
 
-const ipStr = (a: number): string => `${a >>> 24}.${(a >>> 16) & 0xff}.${(a >>> 8) & 0xff}.${a & 0xff}`;
 
-/** xtables_ipmask_to_cidr(): -1 for a mask that is no prefix */
-function ipmaskToCidr(m: number): number {
-  let bits = 0;
-  let x = m >>> 0;
-  while (x & 0x80000000) {
-    bits++;
-    x = (x << 1) >>> 0;
-  }
-  return x ? -1 : bits;
-}
 
 /** xtopt_parse_plenmask() for AF_INET: 0..32 or a dotted mask, as a mask */
 function parsePlenmask(ext: string, opt: string, arg: string): number {

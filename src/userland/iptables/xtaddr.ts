@@ -1,0 +1,51 @@
+/**
+ * IPv4 addresses and masks as libxtables reads and prints them (xtoptions.c, xtables.c): one
+ * copy for every extension. Host names are not looked up here (getaddrinfo() of a name in an
+ * extension option answers "Name or service not known"); numeric hosts are glibc's
+ * __inet_aton_exact(), as getaddrinfo(AI_NUMERICHOST) reads them.
+ */
+import { inetAtonExact } from "../lib/inet_addr.ts";
+import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
+import { strtoumax } from "./ext_pkt.ts";
+
+/** a numeric IPv4 host: "a", "a.b", "a.b.c" or "a.b.c.d", C numbers (host order) */
+export const numericHost = inetAtonExact;
+
+/** xtables_ipaddr_to_numeric() */
+export function ipToStr(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+/** xtables_ipmask_to_cidr(): the prefix length, -1 for a mask that is no prefix */
+export function ipmaskToCidr(m: number): number {
+  const inv = ~m >>> 0;
+  return (inv & (inv + 1)) === 0 ? 32 - Math.log2(inv + 1) : -1;
+}
+
+/** xtopt_parse_host() for AF_INET */
+export function parseHost(arg: string): number {
+  const a = numericHost(arg);
+  if (a === undefined) xtablesError(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
+  return a;
+}
+
+/**
+ * xtopt_parse_hostmask(): the host, then /PLEN (0..32) or /MASK (getaddrinfo(AI_NUMERICHOST)
+ * of it, kept as xtables_ipmask_to_cidr(): a non-contiguous mask leaves all ones); [addr, mask]
+ */
+export function parseHostmask(arg: string, ext: string, opt: string): [number, number] {
+  const slash = arg.indexOf("/");
+  const a = parseHost(slash < 0 ? arg : arg.slice(0, slash));
+  if (slash < 0) return [a, 0xffffffff];
+  const p = arg.slice(slash + 1);
+  const n = strtoumax(p);
+  let plen: number;
+  if (n && n[1] === "" && n[0] <= 32n) plen = Number(n[0]);
+  else {
+    const m = numericHost(p);
+    if (m === undefined)
+      xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", neither a valid network mask nor valid CIDR (0-32).\n`);
+    plen = ipmaskToCidr(m);
+  }
+  return [a, plen === 0 ? 0 : plen > 0 ? (0xffffffff << (32 - plen)) >>> 0 : 0xffffffff];
+}
