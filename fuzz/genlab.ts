@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -120,6 +120,28 @@ neigh: [
     "ip link xstats type bridge", "ip link xstats type bridge_slave dev v1", "ip link xstats type bridge igmp", "ip link xstats type veth", "ip -j link xstats type bridge_slave stp",
     "cat /proc/net/igmp", "ip maddr show dev v2", "sysctl -w net.ipv4.igmp_qrv=3", "sysctl -w net.ipv4.conf.v2.force_igmp_version=2", "sysctl net.ipv4.igmp_max_memberships", "sysctl -w net.ipv4.igmp_link_local_mcast_reports=0",
     "bridge link set dev v1 fastleave on", "ip link set v1 nomaster", "ip link set v1 down", "sleep 1", "ip -s link show br0", "ip -d link show vx5",
+  ],
+  xt: [
+    "iptables -A INPUT -m connmark --mark 0x1/0xff -j ACCEPT", "iptables -A INPUT -m connbytes --connbytes 10:100 --connbytes-dir both --connbytes-mode packets -j ACCEPT",
+    "iptables -A INPUT -p tcp --syn -m connlimit --connlimit-above 2 --connlimit-mask 24 -j REJECT", "iptables -A INPUT -m helper --helper ftp -j ACCEPT",
+    "iptables -A INPUT -m pkttype --pkt-type broadcast -j DROP", "iptables -A INPUT -m statistic --mode nth --every 3 --packet 1 -j ACCEPT",
+    "iptables -A INPUT -m quota --quota 1000 -j ACCEPT", "iptables -A INPUT -m dscp --dscp-class EF -j ACCEPT", "iptables -A INPUT -m tos --tos Minimize-Delay -j ACCEPT",
+    "iptables -A OUTPUT -m owner --uid-owner 0 --gid-owner 0 -j ACCEPT", "iptables -A INPUT -p sctp --dport 80 --chunk-types any INIT -j DROP",
+    "iptables -t mangle -A POSTROUTING -j DSCP --set-dscp 10", "iptables -t mangle -A PREROUTING -j TOS --set-tos 0x10/0x3f",
+    "iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu", "iptables -A INPUT -m recent --name bad --rcheck --seconds 60 --hitcount 2 -j DROP",
+    "iptables -A INPUT -p tcp --dport 22 -m hashlimit --hashlimit-upto 3/sec --hashlimit-burst 5 --hashlimit-name ssh --hashlimit-mode srcip -j ACCEPT",
+    "iptables -A INPUT -m string --string GET --algo bm --from 20 --to 100 -j DROP", "iptables -t nat -A PREROUTING -d 10.5.0.0/24 -j NETMAP --to 10.6.0.0/24",
+    "iptables -t raw -A PREROUTING -m rpfilter --loose --invert -j DROP", "iptables -A INPUT -m u32 --u32 0>>22&0x3C@8=0x8000000 -j ACCEPT",
+    "iptables -A INPUT -p tcp -m ecn --ecn-tcp-cwr -j ACCEPT", "iptables -A INPUT -m devgroup --src-group 5/0xf -j ACCEPT", "iptables -A INPUT -m realm --realm 1/0xff -j ACCEPT",
+    "iptables -A INPUT -m cpu --cpu 0 -j ACCEPT", "iptables -A INPUT -p esp -m esp --espspi 5:10 -j ACCEPT", "iptables -A INPUT -m policy --dir in --pol none -j ACCEPT",
+    "iptables -A INPUT -m time --timestart 09:00 --timestop 17:00 --weekdays Mon,Tue -j ACCEPT", "iptables -A INPUT -m set --match-set foo src -j ACCEPT",
+    "iptables -A INPUT -p tcp -m socket --transparent -j ACCEPT", "iptables -A OUTPUT -m cgroup --path / -j ACCEPT", "iptables -A INPUT -m bpf --bytecode '1,6 0 0 65535' -j ACCEPT",
+    "iptables -t raw -A PREROUTING -p tcp --dport 21 -j CT --helper ftp", "iptables -t mangle -A POSTROUTING -p udp -j CHECKSUM --checksum-fill",
+    "iptables -t mangle -A POSTROUTING -j CLASSIFY --set-class 1:10", "iptables -t mangle -A PREROUTING -j TEE --gateway 10.0.0.9",
+    "iptables -A INPUT -j AUDIT --type drop", "iptables -t mangle -A PREROUTING -j HMARK --hmark-tuple src --hmark-mod 10 --hmark-rnd 1",
+    "iptables -A INPUT -j IDLETIMER --timeout 10 --label foo", "iptables -A INPUT -m rateest --rateest a --rateest-bps1 10kbit --rateest-lt -j ACCEPT",
+    "iptables -t mangle -A PREROUTING -p tcp -j TPROXY --on-port 80 --tproxy-mark 1", "iptables -S", "iptables -L -n -v", "iptables-save | grep -v '^#'", "iptables -F",
+    "iptables -t mangle -S", "iptables -t nat -S", "iptables -t raw -S", "ping -c 1 -W 1 10.0.0.2", "cat /proc/net/xt_recent/bad", "conntrack -L",
   ],
   ss: [
     "ss -tuln", "ss -a", "ss -s", "ss -x", "ss -4 -n state listening", "ss -u -a", "nc -l -p 80 & sleep 0.1; ss -tlnp; kill %1", "ss -o state established", "ss -e", "ss -i", "ss -m",

@@ -5,6 +5,8 @@
  * __inet_aton_exact(), as getaddrinfo(AI_NUMERICHOST) reads them.
  */
 import { inetAtonExact } from "../lib/inet_addr.ts";
+import { inetPton6 } from "../lib/utils.ts";
+import { EAI_ADDRFAMILY } from "../iputils/common.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import { strtoumax } from "./ext_pkt.ts";
 
@@ -22,10 +24,10 @@ export function ipmaskToCidr(m: number): number {
   return (inv & (inv + 1)) === 0 ? 32 - Math.log2(inv + 1) : -1;
 }
 
-/** xtopt_parse_host() for AF_INET */
+/** xtopt_parse_host() for AF_INET: getaddrinfo(AF_INET) of an IPv6 literal is EAI_ADDRFAMILY */
 export function parseHost(arg: string): number {
   const a = numericHost(arg);
-  if (a === undefined) xtablesError(PARAMETER_PROBLEM, "getaddrinfo: Name or service not known\n");
+  if (a === undefined) xtablesError(PARAMETER_PROBLEM, `getaddrinfo: ${inetPton6(arg) ? EAI_ADDRFAMILY : "Name or service not known"}\n`);
   return a;
 }
 
