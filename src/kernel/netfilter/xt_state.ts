@@ -14,6 +14,7 @@ import { hook2manip } from "./nf_nat.ts";
 import { xtRegisterMatch, xtRegisterTarget, type XtActionParam, type XtChkParam } from "./x_tables.ts";
 import { nfCtNetnsGet, nfCtNetnsPut } from "./nf_conntrack.ts";
 import { NF_NAT_RANGE_MAP_IPS, type NatSetupConn } from "./xt_targets.ts";
+import { XT_RECENT_CHECK, XT_RECENT_SET, XT_RECENT_UPDATE, XT_RECENT_REMOVE, XT_RECENT_TTL, XT_RECENT_REAP, XT_RECENT_DEST, XT_RECENT_NAME_LEN, XT_STRING_FLAG_INVERT, XT_STRING_FLAG_IGNORECASE, XT_STRING_MAX_PATTERN_SIZE, XT_STRING_MAX_ALGO_NAME_SIZE, XT_HASHLIMIT_HASH_DIP, XT_HASHLIMIT_HASH_DPT, XT_HASHLIMIT_HASH_SIP, XT_HASHLIMIT_HASH_SPT, XT_HASHLIMIT_INVERT, XT_HASHLIMIT_BYTES, XT_HASHLIMIT_RATE_MATCH, XT_HASHLIMIT_SCALE_v2 } from "../uapi/xt_state.ts";
 
 function rd16(b: Uint8Array, o: number): number {
   return (b[o]! << 8) | b[o + 1]!;
@@ -45,16 +46,8 @@ function xtCheckProcName(name: string, size: number): KErr | undefined {
 // net/netfilter/xt_recent.c
 // ---------------------------------------------------------------------------------------------
 
-const XT_RECENT_CHECK = 1 << 0;
-const XT_RECENT_SET = 1 << 1;
-const XT_RECENT_UPDATE = 1 << 2;
-const XT_RECENT_REMOVE = 1 << 3;
-const XT_RECENT_TTL = 1 << 4;
-const XT_RECENT_REAP = 1 << 5;
-const XT_RECENT_DEST = 1;
 const XT_RECENT_MODIFIERS = XT_RECENT_TTL | XT_RECENT_REAP;
 const XT_RECENT_VALID_FLAGS = XT_RECENT_CHECK | XT_RECENT_SET | XT_RECENT_UPDATE | XT_RECENT_REMOVE | XT_RECENT_TTL | XT_RECENT_REAP;
-const XT_RECENT_NAME_LEN = 200;
 const XT_RECENT_MAX_NSTAMPS = 65536;
 /** module parameters: ip_list_tot, ip_pkt_list_tot */
 const IP_LIST_TOT = 100;
@@ -301,10 +294,6 @@ function recentProcDir(net: Net): FsNode | undefined {
 // net/netfilter/xt_string.c over lib/ts_bm.c / lib/ts_kmp.c
 // ---------------------------------------------------------------------------------------------
 
-const XT_STRING_FLAG_INVERT = 0x01;
-const XT_STRING_FLAG_IGNORECASE = 0x02;
-const XT_STRING_MAX_PATTERN_SIZE = 128;
-const XT_STRING_MAX_ALGO_NAME_SIZE = 16;
 /** the textsearch algorithms the kernel has (ts_bm, ts_kmp) */
 const TS_ALGOS = ["bm", "kmp"];
 
@@ -421,20 +410,12 @@ export function xtStateInit(): void {
 // net/netfilter/xt_hashlimit.c, revision 3 (IPv4)
 // ---------------------------------------------------------------------------------------------
 
-const XT_HASHLIMIT_HASH_DIP = 1 << 0;
-const XT_HASHLIMIT_HASH_DPT = 1 << 1;
-const XT_HASHLIMIT_HASH_SIP = 1 << 2;
-const XT_HASHLIMIT_HASH_SPT = 1 << 3;
-const XT_HASHLIMIT_INVERT = 1 << 4;
-const XT_HASHLIMIT_BYTES = 1 << 5;
-const XT_HASHLIMIT_RATE_MATCH = 1 << 6;
 const XT_HASHLIMIT_ALL = XT_HASHLIMIT_HASH_DIP | XT_HASHLIMIT_HASH_DPT | XT_HASHLIMIT_HASH_SIP | XT_HASHLIMIT_HASH_SPT |
   XT_HASHLIMIT_INVERT | XT_HASHLIMIT_BYTES | XT_HASHLIMIT_RATE_MATCH;
 const HASHLIMIT_MAX_SIZE = 1048576;
 const XT_HASHLIMIT_NAME_LEN = 255;
 const U32_MAX = 0xffffffffn;
 const U64_MAX = 0xffffffffffffffffn;
-const XT_HASHLIMIT_SCALE_v2 = 1000000n;
 const BHZ = BigInt(HZ);
 
 function pow2Below(x: bigint): bigint {

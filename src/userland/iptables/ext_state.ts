@@ -7,6 +7,7 @@
 import { ipToStr, ipmaskToCidr, numericHost as inetAton, parseHost } from "./xtaddr.ts";
 import { registerExts, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
+import { XT_RECENT_CHECK, XT_RECENT_SET, XT_RECENT_UPDATE, XT_RECENT_REMOVE, XT_RECENT_TTL, XT_RECENT_REAP, XT_RECENT_SOURCE, XT_RECENT_DEST, XT_RECENT_NAME_LEN, XT_STRING_FLAG_INVERT, XT_STRING_FLAG_IGNORECASE, XT_STRING_MAX_PATTERN_SIZE, XT_STRING_MAX_ALGO_NAME_SIZE, XT_HASHLIMIT_HASH_DIP, XT_HASHLIMIT_HASH_DPT, XT_HASHLIMIT_HASH_SIP, XT_HASHLIMIT_HASH_SPT, XT_HASHLIMIT_INVERT, XT_HASHLIMIT_BYTES, XT_HASHLIMIT_RATE_MATCH, XT_HASHLIMIT_SCALE_v2 } from "../../kernel/uapi/xt_state.ts";
 
 // ---------------------------------------------------------------------------------------------
 // xtoptions.c, the part these extensions use
@@ -157,15 +158,6 @@ function optsOf(table: XtOptionEntry[]): Record<string, boolean> {
 // libxt_recent.c, revision 1 (struct xt_recent_mtinfo_v1)
 // ---------------------------------------------------------------------------------------------
 
-const XT_RECENT_CHECK = 1 << 0;
-const XT_RECENT_SET = 1 << 1;
-const XT_RECENT_UPDATE = 1 << 2;
-const XT_RECENT_REMOVE = 1 << 3;
-const XT_RECENT_TTL = 1 << 4;
-const XT_RECENT_REAP = 1 << 5;
-const XT_RECENT_SOURCE = 0;
-const XT_RECENT_DEST = 1;
-const XT_RECENT_NAME_LEN = 200;
 
 const R_SET = 0, R_RCHECK = 1, R_UPDATE = 2, R_REMOVE = 3, R_SECONDS = 4, R_REAP = 5, R_HITCOUNT = 6, R_RTTL = 7, R_NAME = 8, R_RSOURCE = 9, R_RDEST = 10, R_MASK = 11;
 const F_ANY_OP = (1 << R_SET) | (1 << R_RCHECK) | (1 << R_UPDATE) | (1 << R_REMOVE);
@@ -297,10 +289,6 @@ const recent: Ext = {
 // libxt_string.c, revision 1 (struct xt_string_info)
 // ---------------------------------------------------------------------------------------------
 
-const XT_STRING_MAX_PATTERN_SIZE = 128;
-const XT_STRING_MAX_ALGO_NAME_SIZE = 16;
-const XT_STRING_FLAG_INVERT = 0x01;
-const XT_STRING_FLAG_IGNORECASE = 0x02;
 const S_FROM = 0, S_TO = 1, S_ALGO = 2, S_ICASE = 3, S_STRING = 4, S_HEX_STRING = 5;
 const STRING_OPTS: XtOptionEntry[] = [
   { name: "from", id: S_FROM, type: "uint16" },
@@ -496,19 +484,11 @@ const NETMAP: Ext = {
 // libxt_hashlimit.c, revision 3 (struct xt_hashlimit_mtinfo3)
 // ---------------------------------------------------------------------------------------------
 
-const XT_HASHLIMIT_HASH_DIP = 1 << 0;
-const XT_HASHLIMIT_HASH_DPT = 1 << 1;
-const XT_HASHLIMIT_HASH_SIP = 1 << 2;
-const XT_HASHLIMIT_HASH_SPT = 1 << 3;
-const XT_HASHLIMIT_INVERT = 1 << 4;
-const XT_HASHLIMIT_BYTES = 1 << 5;
-const XT_HASHLIMIT_RATE_MATCH = 1 << 6;
 const XT_HASHLIMIT_BURST = 5;
 const XT_HASHLIMIT_BURST_MAX = 1000000;
 const XT_HASHLIMIT_BYTE_EXPIRE = 15;
 const XT_HASHLIMIT_BYTE_EXPIRE_BURST = 60;
 const XT_HASHLIMIT_GCINTERVAL = 1000;
-const XT_HASHLIMIT_SCALE_v2 = 1000000n;
 const XT_HASHLIMIT_BYTE_SHIFT = 4n;
 const UINT32_MAX = 0xffffffffn;
 const UINT64_MAX = 0xffffffffffffffffn;
