@@ -7,6 +7,7 @@
  */
 import { numericHost as inetAton } from "./xtaddr.ts";
 import { hex, parseMarkMask, parseUintOpt, registerExts, saveString, type Ext } from "./extensions.ts";
+import { XTOPT_INVERT, XTOPT_MAND, optsOf, xflagsOf, xtoptFcheck, xtoptParse, type XtOpt } from "./ext_pkt.ts";
 import { PARAMETER_PROBLEM, xtablesError } from "./xshared.ts";
 
 // ---- the help functions' texts ----
@@ -33,44 +34,6 @@ const CONNLIMIT_HELP =
   "  --connlimit-saddr      select source address for grouping\n" +
   "  --connlimit-daddr      select destination addresses for grouping\n";
 
-/** one x6 option table entry: takes an argument, may be inverted, mandatory, excludes */
-interface XtOpt {
-  name: string;
-  arg: boolean;
-  invert?: boolean;
-  mand?: boolean;
-  excl?: string[];
-}
-
-/** xtables_option_parse()'s generic part: can only be used once, cannot be inverted */
-function x6Parse(ext: string, o: string, invert: boolean, table: XtOpt[], d: Record<string, any>): void {
-  const seen: string[] = (d["__xflags"] ??= []);
-  const e = table.find((x) => x.name === o)!;
-  if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" can only be used once.\n`);
-  if (invert && !e.invert) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" cannot be inverted.\n`);
-  seen.push(o);
-}
-
-/** xtables_options_fcheck(): each entry in the table's order, mandatory then exclusions */
-function x6Fcheck(ext: string, table: XtOpt[], seen: string[]): void {
-  for (const e of table) {
-    if (e.mand && !seen.includes(e.name)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" must be specified\n`);
-    if (!seen.includes(e.name)) continue;
-    for (const other of table) {
-      if (other === e) continue;
-      if (e.excl?.includes(other.name) && seen.includes(other.name))
-        xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" cannot be used together with "--${other.name}".\n`);
-    }
-  }
-}
-
-function xflags(d: Record<string, any>): string[] {
-  const s: string[] = d["__xflags"] ?? [];
-  delete d["__xflags"];
-  return s;
-}
-
-const optsOf = (t: XtOpt[]): Record<string, boolean> => Object.fromEntries(t.map((o) => [o.name, o.arg]));
 
 /** xtables_print_mark_mask() */
 function markMask(mark: number, mask: number): string {
@@ -78,40 +41,40 @@ function markMask(mark: number, mask: number): string {
 }
 
 // ---- libxt_connmark.c (match, revision 1: struct xt_connmark_mtinfo1) ----
-const CONNMARK_OPTS: XtOpt[] = [{ name: "mark", arg: true, invert: true, mand: true }];
+const CONNMARK_OPTS: XtOpt[] = [{ name: "mark", id: 0, type: "string", flags: XTOPT_INVERT | XTOPT_MAND }];
 const connmarkMatch: Ext = {
   name: "connmark", revision: 1, kind: "match", opts: optsOf(CONNMARK_OPTS),
   help: CONNMARK_MT_HELP,
   init: () => ({ mark: 0, mask: 0, invert: 0 }),
   parse(o, arg, invert, d) {
-    x6Parse("connmark", o, invert, CONNMARK_OPTS, d);
+    xtoptParse("connmark", CONNMARK_OPTS, o, "", invert, d);
     const [m, k] = parseMarkMask(arg, "connmark", o);
     if (invert) d["invert"] = 1;
     d["mark"] = m;
     d["mask"] = k;
   },
   final(d) {
-    x6Fcheck("connmark", CONNMARK_OPTS, xflags(d));
+    xtoptFcheck("connmark", CONNMARK_OPTS, d);
   },
   print: (d) => ` connmark match ${d["invert"] ? "!" : ""}${markMask(d["mark"], d["mask"])}`,
   save: (d) => `${d["invert"] ? " !" : ""} --mark${markMask(d["mark"], d["mask"])}`,
 };
 
 // ---- libxt_helper.c (struct xt_helper_info: int invert; char name[30]) ----
-const HELPER_OPTS: XtOpt[] = [{ name: "helper", arg: true, invert: true, mand: true }];
+const HELPER_OPTS: XtOpt[] = [{ name: "helper", id: 0, type: "string", flags: XTOPT_INVERT | XTOPT_MAND }];
 const helper: Ext = {
   name: "helper", revision: 0, kind: "match", opts: optsOf(HELPER_OPTS),
   help: HELPER_HELP,
   noCompare: true,
   init: () => ({ invert: 0, name: "" }),
   parse(o, arg, invert, d) {
-    x6Parse("helper", o, invert, HELPER_OPTS, d);
+    xtoptParse("helper", HELPER_OPTS, o, "", invert, d);
     // xtopt_parse_string() with XTOPT_PUT: strncpy into the 30-byte field, NUL-terminated
     d["name"] = truncBytes(arg, 29);
     if (invert) d["invert"] = 1;
   },
   final(d) {
-    x6Fcheck("helper", HELPER_OPTS, xflags(d));
+    xtoptFcheck("helper", HELPER_OPTS, d);
   },
   print: (d) => ` helper match ${d["invert"] ? "! " : ""}"${d["name"]}"`,
   save: (d) => `${d["invert"] ? " !" : ""} --helper${saveString(d["name"])}`,
@@ -127,9 +90,9 @@ function truncBytes(s: string, n: number): string {
 // ---- libxt_connbytes.c (struct xt_connbytes_info: u64 count.from/to, u8 what, direction) ----
 const U64_MAX = (1n << 64n) - 1n;
 const CONNBYTES_OPTS: XtOpt[] = [
-  { name: "connbytes", arg: true, invert: true, mand: true },
-  { name: "connbytes-dir", arg: true, mand: true },
-  { name: "connbytes-mode", arg: true, mand: true },
+  { name: "connbytes", id: 0, type: "string", flags: XTOPT_INVERT | XTOPT_MAND },
+  { name: "connbytes-dir", id: 1, type: "string", flags: XTOPT_MAND },
+  { name: "connbytes-mode", id: 2, type: "string", flags: XTOPT_MAND },
 ];
 
 /** xtables_strtoul() with an end: strtoumax(s, base 0) of a prefix, in 0..UINT64_MAX */
@@ -189,7 +152,7 @@ const connbytes: Ext = {
   // u64 counts as decimal strings (the rule is compared and copied as JSON)
   init: () => ({ from: "0", to: "0", what: 0, direction: 0 }),
   parse(o, arg, invert, d) {
-    x6Parse("connbytes", o, invert, CONNBYTES_OPTS, d);
+    xtoptParse("connbytes", CONNBYTES_OPTS, o, "", invert, d);
     if (o === "connbytes") {
       const v = parseU64Range(arg, "connbytes", o);
       let from = v[0]!;
@@ -209,7 +172,7 @@ const connbytes: Ext = {
     }
   },
   final(d) {
-    x6Fcheck("connbytes", CONNBYTES_OPTS, xflags(d));
+    xtoptFcheck("connbytes", CONNBYTES_OPTS, d);
   },
   print: (d) =>
     `${connbytesFromTo(d, "")} connbytes mode ${CONNBYTES_MODES[d["what"]] ?? "unknown"} connbytes direction ${CONNBYTES_DIRS[d["direction"]] ?? "unknown"}`,
@@ -221,11 +184,11 @@ const connbytes: Ext = {
 const XT_CONNLIMIT_INVERT = 1;
 const XT_CONNLIMIT_DADDR = 2;
 const CONNLIMIT_OPTS: XtOpt[] = [
-  { name: "connlimit-upto", arg: true, invert: true, excl: ["connlimit-above"] },
-  { name: "connlimit-above", arg: true, invert: true, excl: ["connlimit-upto"] },
-  { name: "connlimit-mask", arg: true },
-  { name: "connlimit-saddr", arg: false, excl: ["connlimit-daddr"] },
-  { name: "connlimit-daddr", arg: false, excl: ["connlimit-saddr"] },
+  { name: "connlimit-upto", id: 0, type: "string", flags: XTOPT_INVERT, excl: 1 << 1 },
+  { name: "connlimit-above", id: 1, type: "string", flags: XTOPT_INVERT, excl: 1 << 0 },
+  { name: "connlimit-mask", id: 2, type: "string" },
+  { name: "connlimit-saddr", id: 3, type: "none", excl: 1 << 4 },
+  { name: "connlimit-daddr", id: 4, type: "none", excl: 1 << 3 },
 ];
 
 
@@ -269,7 +232,7 @@ const connlimit: Ext = {
   // connlimit_init(): the v6 mask all ones (the v4 mask with it)
   init: () => ({ mask: 0xffffffff, limit: 0, flags: 0 }),
   parse(o, arg, invert, d) {
-    x6Parse("connlimit", o, invert, CONNLIMIT_OPTS, d);
+    xtoptParse("connlimit", CONNLIMIT_OPTS, o, "", invert, d);
     switch (o) {
       case "connlimit-upto":
       case "connlimit-above":
@@ -287,11 +250,9 @@ const connlimit: Ext = {
     }
   },
   final(d) {
-    const seen = xflags(d);
     // connlimit_check(), then the table's checks
-    if (!seen.includes("connlimit-upto") && !seen.includes("connlimit-above"))
-      xtablesError(PARAMETER_PROBLEM, 'You must specify "--connlimit-above" or "--connlimit-upto".');
-    x6Fcheck("connlimit", CONNLIMIT_OPTS, seen);
+    if (!(xflagsOf(d) & 0b11)) xtablesError(PARAMETER_PROBLEM, 'You must specify "--connlimit-above" or "--connlimit-upto".');
+    xtoptFcheck("connlimit", CONNLIMIT_OPTS, d);
   },
   print: (d) =>
     ` #conn ${d["flags"] & XT_CONNLIMIT_DADDR ? "dst" : "src"}/${countBits4(d["mask"])} ${d["flags"] & XT_CONNLIMIT_INVERT ? "<=" : ">"} ${d["limit"]}`,
