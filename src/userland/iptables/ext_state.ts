@@ -89,10 +89,10 @@ function xtOptionParse(ext: string, table: XtOptionEntry[], opt: string, arg: st
       break;
     }
     case "string": {
-      const z = Buffer.byteLength(arg);
+      const z = argBytes(arg).length;
       if (e.min && z < e.min) xtablesError(PARAMETER_PROBLEM, `Argument must have a minimum length of ${e.min} characters\n`);
       if (e.max && z > e.max) xtablesError(PARAMETER_PROBLEM, `Argument must have a maximum length of ${e.max} characters\n`);
-      val.str = e.size ? Buffer.from(arg).subarray(0, e.size - 1).toString("latin1") : arg;
+      val.str = e.size ? bytesStr(argBytes(arg).slice(0, e.size - 1)) : arg;
       break;
     }
     case "host":
@@ -311,10 +311,10 @@ const STRING_HELP =
 
 /** the bytes of a command-line argument as C sees them */
 function argBytes(s: string): number[] {
-  return [...Buffer.from(s)];
+  return [...new TextEncoder().encode(s)];
 }
 function bytesStr(b: number[]): string {
-  return Buffer.from(b).toString("latin1");
+  return String.fromCharCode(...b);
 }
 
 /** parse_string() */
