@@ -7,13 +7,16 @@ import { SERVICES } from "./services.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import { ETC_FILES } from "../lib/etc_files.ts";
 import * as HELP from "./ext-help-pkt.ts";
+import { parseHost, parsePlen, plenToMask } from "./xtaddr.ts";
 
 // ---- a small port of libxtables/xtoptions.c for the x6 extensions here ----
 
 export const XTOPT_INVERT = 1;
 export const XTOPT_MAND = 2;
+/** may be given more than once (unless it excludes itself) */
+export const XTOPT_MULTI = 4;
 
-export type XtType = "none" | "string" | "uint8" | "uint16" | "uint32" | "uint64" | "double" | "tosmask";
+export type XtType = "none" | "string" | "uint8" | "uint16" | "uint32" | "uint64" | "double" | "tosmask" | "host" | "hostmask" | "plen";
 
 export interface XtOpt {
   name: string;
@@ -25,15 +28,21 @@ export interface XtOpt {
   /** bit mask of option ids */
   excl?: number;
   also?: number;
+  /** XTOPT_PUT of a string: the field's size (the value is cut to size - 1 bytes) */
+  size?: number;
 }
 
 /** the value xtables_option_parse() leaves in cb->val */
-interface XtVal {
+export interface XtVal {
   num: number;
   big: bigint;
   dbl: number;
   tosValue: number;
   tosMask: number;
+  str: string;
+  haddr: number;
+  hmask: number;
+  hlen: number;
 }
 
 const TYPE_MAX: Record<string, bigint> = { uint8: 0xffn, uint16: 0xffffn, uint32: 0xffffffffn, uint64: 0xffffffffffffffffn };
@@ -107,9 +116,10 @@ export function xtoptParse(ext: string, table: XtOpt[], o: string, arg: string, 
   const e = table.find((x) => x.name === o)!;
   const bit = 1 << e.id;
   const xflags: number = d["__xflags"] ?? 0;
-  if (xflags & bit) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" can only be used once.\n`);
+  if ((!((e.flags ?? 0) & XTOPT_MULTI) || (e.excl ?? 0) & bit) && xflags & bit)
+    xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" can only be used once.\n`);
   if (invert && !((e.flags ?? 0) & XTOPT_INVERT)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" cannot be inverted.\n`);
-  const v: XtVal = { num: 0, big: 0n, dbl: 0, tosValue: 0, tosMask: 0 };
+  const v: XtVal = { num: 0, big: 0n, dbl: 0, tosValue: 0, tosMask: 0, str: "", haddr: 0, hmask: 0, hlen: 0 };
   switch (e.type) {
     case "uint8":
     case "uint16":
@@ -135,6 +145,29 @@ export function xtoptParse(ext: string, table: XtOpt[], o: string, arg: string, 
     case "tosmask":
       parseTosmask(arg, e.max ?? 0, v);
       break;
+    case "string": {
+      // xtopt_parse_string(): the length limits in bytes, XTOPT_PUT's cut to the field
+      const bytes = new TextEncoder().encode(arg);
+      if (e.min && bytes.length < e.min) xtablesError(PARAMETER_PROBLEM, `Argument must have a minimum length of ${e.min} characters\n`);
+      if (e.max && bytes.length > e.max) xtablesError(PARAMETER_PROBLEM, `Argument must have a maximum length of ${e.max} characters\n`);
+      v.str = e.size ? String.fromCharCode(...bytes.subarray(0, e.size - 1)) : arg;
+      break;
+    }
+    case "host":
+      v.haddr = parseHost(arg);
+      v.hmask = 0xffffffff;
+      v.hlen = 32;
+      break;
+    case "hostmask": {
+      const slash = arg.indexOf("/");
+      v.haddr = parseHost(slash < 0 ? arg : arg.slice(0, slash));
+      v.hlen = slash < 0 ? 32 : parsePlen(ext, o, arg.slice(slash + 1));
+      v.hmask = plenToMask(v.hlen);
+      break;
+    }
+    case "plen":
+      v.hlen = parsePlen(ext, o, arg);
+      break;
     default:
       break;
   }
@@ -148,8 +181,18 @@ export const xflagsOf = (d: Record<string, any>): number => d["__xflags"] ?? 0;
 /** xtables_options_fcheck(): mandatory options, `also` and `excl` (xtables_option_mfcheck()
  * runs it after the extension's own x6_fcheck) */
 export function xtoptFcheck(ext: string, table: XtOpt[], d: Record<string, any>): number {
+  return xtoptFcheckFlags(ext, table, takeXflags(d));
+}
+
+/** the options the parse saw (cb->xflags), taken out of the rule's data */
+export function takeXflags(d: Record<string, any>): number {
   const xflags: number = d["__xflags"] ?? 0;
   delete d["__xflags"];
+  return xflags;
+}
+
+/** xtables_options_fcheck() over flags already taken */
+export function xtoptFcheckFlags(ext: string, table: XtOpt[], xflags: number): number {
   for (const e of table) {
     if ((e.flags ?? 0) & XTOPT_MAND && !(xflags & (1 << e.id))) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" must be specified\n`);
     if (!(xflags & (1 << e.id))) continue;

@@ -6,7 +6,7 @@ import { ipToStr as ipStr, parseHostmask } from "./xtaddr.ts";
 import { registerExts, parseUintRange, type Ext } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import { ETC_FILES } from "../lib/etc_files.ts";
-import { xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoumax, XTOPT_INVERT, XTOPT_MAND, type XtOpt } from "./ext_pkt.ts";
+import { xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoumax, XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, type XtOpt } from "./ext_pkt.ts";
 import * as HELP from "./ext-help-route.ts";
 
 const hexU = (n: number): string => "0x" + (n >>> 0).toString(16);
@@ -384,7 +384,6 @@ const XT_POLICY_MODE_TUNNEL = 1;
 const IPPROTO_AH = 51;
 const IPPROTO_ESP = 50;
 const IPPROTO_COMP = 108;
-const XTOPT_MULTI = 4;
 const POLICY_OPTS: XtOpt[] = [
   { name: "dir", id: 0, type: "string" },
   { name: "pol", id: 1, type: "string" },
@@ -461,9 +460,6 @@ const policy: Ext = {
   help: HELP.POLICY_HELP,
   init: () => ({ pol: Array.from({ length: XT_POLICY_MAX_ELEM }, emptyElem), flags: 0, len: 0 }),
   parse(o, arg, invert, d) {
-    const ent = POLICY_OPTS.find((x) => x.name === o)!;
-    // XTOPT_MULTI: no "can only be used once"
-    if ((ent.flags ?? 0) & XTOPT_MULTI) d["__xflags"] = (d["__xflags"] ?? 0) & ~(1 << ent.id);
     const [, v] = xtoptParse("policy", POLICY_OPTS, o, arg, invert, d);
     const e: PolicyElem = d["pol"][d["len"]];
     const inv = invert ? 1 : 0;

@@ -4,154 +4,16 @@
  * The options go through a port of libxtables' xtoptions.c (xtables_option_parse() and
  * xtables_options_fcheck()) for the x6 option tables these extensions declare.
  */
-import { ipToStr, ipmaskToCidr, numericHost as inetAton, parseHost } from "./xtaddr.ts";
-import { registerExts, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
+import { ipToStr, ipmaskToCidr } from "./xtaddr.ts";
+import { registerExts, type Ext, type ParseCtx } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
+import { XTOPT_INVERT, XTOPT_MAND, optsOf, takeXflags, xtoptFcheckFlags, xtoptParse, type XtOpt } from "./ext_pkt.ts";
 import { XT_RECENT_CHECK, XT_RECENT_SET, XT_RECENT_UPDATE, XT_RECENT_REMOVE, XT_RECENT_TTL, XT_RECENT_REAP, XT_RECENT_SOURCE, XT_RECENT_DEST, XT_RECENT_NAME_LEN, XT_STRING_FLAG_INVERT, XT_STRING_FLAG_IGNORECASE, XT_STRING_MAX_PATTERN_SIZE, XT_STRING_MAX_ALGO_NAME_SIZE, XT_HASHLIMIT_HASH_DIP, XT_HASHLIMIT_HASH_DPT, XT_HASHLIMIT_HASH_SIP, XT_HASHLIMIT_HASH_SPT, XT_HASHLIMIT_INVERT, XT_HASHLIMIT_BYTES, XT_HASHLIMIT_RATE_MATCH, XT_HASHLIMIT_SCALE_v2 } from "../../kernel/uapi/xt_state.ts";
 
 // ---------------------------------------------------------------------------------------------
 // xtoptions.c, the part these extensions use
 // ---------------------------------------------------------------------------------------------
 
-const XTOPT_INVERT = 1 << 0;
-const XTOPT_MAND = 1 << 1;
-const XTOPT_MULTI = 1 << 2;
-
-type XtType = "none" | "uint16" | "uint32" | "string" | "host" | "hostmask" | "plen";
-
-interface XtOptionEntry {
-  name: string;
-  id: number;
-  type: XtType;
-  flags?: number;
-  /** bits of ids */
-  excl?: number;
-  also?: number;
-  min?: number;
-  max?: number;
-  /** XTOPT_PUT string: the field's size (the value is cut to size - 1) */
-  size?: number;
-}
-
-/** the value xtables_option_parse() leaves in cb->val */
-interface XtVal {
-  u32?: number;
-  str?: string;
-  haddr?: number;
-  hmask?: number;
-  hlen?: number;
-}
-
-/** xtables_strtoul(s, NULL, &v, min, max): base 0 over the whole string, no minus sign (max 0:
- * none) */
-function strtoul(s: string, min: number, max: number): number | undefined {
-  const v = strtouiMax(s, max === 0 ? Number.MAX_SAFE_INTEGER : max);
-  return v !== undefined && v >= min ? v : undefined;
-}
-
-/** xtopt_parse_plen(): 0..32 or a dotted mask; the prefix length */
-function parsePlen(ext: string, e: XtOptionEntry, arg: string): number {
-  const n = strtoul(arg, 0, 32);
-  if (n !== undefined) return n;
-  // xtopt_parse_mask(): getaddrinfo(AI_NUMERICHOST) takes what inet_aton() does ("33" is
-  // 0.0.0.33); a mask with holes has no prefix length (255: the mask stays all ones)
-  const m = inetAton(arg);
-  if (m !== undefined) {
-    const c = ipmaskToCidr(m);
-    return c < 0 ? 255 : c;
-  }
-  xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${e.name}", neither a valid network mask nor valid CIDR (0-32).\n`);
-}
-
-function plenToMask(hlen: number): number {
-  if (hlen === 0) return 0;
-  if (hlen <= 32) return (0xffffffff << (32 - hlen)) >>> 0;
-  return 0xffffffff;
-}
-
-/** xtables_option_parse(): once, invert, argument, then the type's parser */
-function xtOptionParse(ext: string, table: XtOptionEntry[], opt: string, arg: string, invert: boolean, d: Record<string, any>): [XtOptionEntry, XtVal] {
-  const e = table.find((x) => x.name === opt)!;
-  const eflag = 1 << e.id;
-  const xflags: number = d["__xflags"] ?? 0;
-  if ((!(e.flags! & XTOPT_MULTI) || (e.excl ?? 0) & eflag) && xflags & eflag)
-    xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" can only be used once.\n`);
-  if (invert && !(e.flags! & XTOPT_INVERT)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" cannot be inverted.\n`);
-  const val: XtVal = {};
-  switch (e.type) {
-    case "uint16":
-    case "uint32": {
-      const lmin = e.min ?? 0;
-      const lmax = e.max ?? (e.type === "uint16" ? 0xffff : 0xffffffff);
-      const v = strtoul(arg, lmin, lmax);
-      if (v === undefined) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${e.name}", or out of range (${lmin}-${lmax}).\n`);
-      val.u32 = v;
-      break;
-    }
-    case "string": {
-      const z = argBytes(arg).length;
-      if (e.min && z < e.min) xtablesError(PARAMETER_PROBLEM, `Argument must have a minimum length of ${e.min} characters\n`);
-      if (e.max && z > e.max) xtablesError(PARAMETER_PROBLEM, `Argument must have a maximum length of ${e.max} characters\n`);
-      val.str = e.size ? bytesStr(argBytes(arg).slice(0, e.size - 1)) : arg;
-      break;
-    }
-    case "host":
-      val.haddr = parseHost(arg);
-      val.hmask = 0xffffffff;
-      val.hlen = 32;
-      break;
-    case "hostmask": {
-      const slash = arg.indexOf("/");
-      if (slash < 0) {
-        val.haddr = parseHost(arg);
-        val.hmask = 0xffffffff;
-        val.hlen = 32;
-      } else {
-        val.haddr = parseHost(arg.slice(0, slash));
-        val.hlen = parsePlen(ext, e, arg.slice(slash + 1));
-        val.hmask = plenToMask(val.hlen);
-      }
-      break;
-    }
-    case "plen":
-      val.hlen = parsePlen(ext, e, arg);
-      break;
-    default:
-      break;
-  }
-  d["__xflags"] = xflags | eflag;
-  return [e, val];
-}
-
-/** xtables_options_fcheck(): mandatory options, "also" and exclusions, in the table's order */
-function xtOptionsFcheck(ext: string, xflags: number, table: XtOptionEntry[]): void {
-  for (const e of table) {
-    if (e.flags! & XTOPT_MAND && !(xflags & (1 << e.id))) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" must be specified\n`);
-    if (!(xflags & (1 << e.id))) continue;
-    for (let i = 0; i < 32; i++) {
-      if (e.id === i) continue;
-      const other = table.find((x) => x.id === i);
-      if (!other) continue;
-      const ef = 1 << e.id;
-      const of = 1 << other.id;
-      if ((e.also ?? 0) & of && !(xflags & of)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" also requires "--${other.name}".\n`);
-      if (!((e.excl ?? 0) & of)) continue;
-      if ((xflags & (ef | of)) !== (ef | of)) continue;
-      xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" cannot be used together with "--${other.name}".\n`);
-    }
-  }
-}
-
-/** the flags the parse collected (and forget them, they are not part of the rule) */
-function takeXflags(d: Record<string, any>): number {
-  const x: number = d["__xflags"] ?? 0;
-  delete d["__xflags"];
-  return x;
-}
-
-function optsOf(table: XtOptionEntry[]): Record<string, boolean> {
-  return Object.fromEntries(table.map((e) => [e.name, e.type !== "none"]));
-}
 
 
 // ---------------------------------------------------------------------------------------------
@@ -161,7 +23,7 @@ function optsOf(table: XtOptionEntry[]): Record<string, boolean> {
 
 const R_SET = 0, R_RCHECK = 1, R_UPDATE = 2, R_REMOVE = 3, R_SECONDS = 4, R_REAP = 5, R_HITCOUNT = 6, R_RTTL = 7, R_NAME = 8, R_RSOURCE = 9, R_RDEST = 10, R_MASK = 11;
 const F_ANY_OP = (1 << R_SET) | (1 << R_RCHECK) | (1 << R_UPDATE) | (1 << R_REMOVE);
-const RECENT_OPTS: XtOptionEntry[] = [
+const RECENT_OPTS: XtOpt[] = [
   { name: "set", id: R_SET, type: "none", excl: F_ANY_OP, flags: XTOPT_INVERT },
   { name: "rcheck", id: R_RCHECK, type: "none", excl: F_ANY_OP, flags: XTOPT_INVERT },
   { name: "update", id: R_UPDATE, type: "none", excl: F_ANY_OP, flags: XTOPT_INVERT },
@@ -207,7 +69,7 @@ const recent: Ext = {
   help: RECENT_HELP,
   init: () => ({ seconds: 0, hit_count: 0, check_set: 0, invert: 0, name: "DEFAULT", side: XT_RECENT_SOURCE, mask: 0xffffffff }),
   parse(o, arg, invert, d) {
-    const [e, val] = xtOptionParse("recent", RECENT_OPTS, o, arg, invert, d);
+    const [e, val] = xtoptParse("recent", RECENT_OPTS, o, arg, invert, d);
     switch (e.id) {
       case R_SET:
       case R_RCHECK:
@@ -217,10 +79,10 @@ const recent: Ext = {
         if (invert) d["invert"] = 1;
         break;
       case R_SECONDS:
-        d["seconds"] = val.u32;
+        d["seconds"] = val.num;
         break;
       case R_HITCOUNT:
-        d["hit_count"] = val.u32;
+        d["hit_count"] = val.num;
         break;
       case R_NAME:
         d["name"] = val.str;
@@ -246,7 +108,7 @@ const recent: Ext = {
     const xflags = takeXflags(d);
     if (!(xflags & F_ANY_OP))
       xtablesError(PARAMETER_PROBLEM, "recent: you must specify one of `--set', `--rcheck' `--update' or `--remove'");
-    xtOptionsFcheck("recent", xflags, RECENT_OPTS);
+    xtoptFcheckFlags("recent", RECENT_OPTS, xflags);
   },
   print(d) {
     let s = d["invert"] ? " !" : "";
@@ -290,7 +152,7 @@ const recent: Ext = {
 // ---------------------------------------------------------------------------------------------
 
 const S_FROM = 0, S_TO = 1, S_ALGO = 2, S_ICASE = 3, S_STRING = 4, S_HEX_STRING = 5;
-const STRING_OPTS: XtOptionEntry[] = [
+const STRING_OPTS: XtOpt[] = [
   { name: "from", id: S_FROM, type: "uint16" },
   { name: "to", id: S_TO, type: "uint16" },
   { name: "algo", id: S_ALGO, type: "string", flags: XTOPT_MAND, size: XT_STRING_MAX_ALGO_NAME_SIZE },
@@ -396,13 +258,13 @@ const string: Ext = {
   help: STRING_HELP,
   init: () => ({ from_offset: 0, to_offset: 0xffff, algo: "", pattern: [], flags: 0 }),
   parse(o, arg, invert, d) {
-    const [e, val] = xtOptionParse("string", STRING_OPTS, o, arg, invert, d);
+    const [e, val] = xtoptParse("string", STRING_OPTS, o, arg, invert, d);
     switch (e.id) {
       case S_FROM:
-        d["from_offset"] = val.u32;
+        d["from_offset"] = val.num;
         break;
       case S_TO:
-        d["to_offset"] = val.u32;
+        d["to_offset"] = val.num;
         break;
       case S_ALGO:
         d["algo"] = val.str;
@@ -421,7 +283,7 @@ const string: Ext = {
     const xflags = takeXflags(d);
     if (!(xflags & ((1 << S_STRING) | (1 << S_HEX_STRING))))
       xtablesError(PARAMETER_PROBLEM, "STRING match: You must specify `--string' or `--hex-string'");
-    xtOptionsFcheck("string", xflags, STRING_OPTS);
+    xtoptFcheckFlags("string", STRING_OPTS, xflags);
   },
   print(d) {
     const p: number[] = d["pattern"];
@@ -451,7 +313,7 @@ void bytesStr;
 // ---------------------------------------------------------------------------------------------
 
 const NF_NAT_RANGE_MAP_IPS = 1;
-const NETMAP_OPTS: XtOptionEntry[] = [{ name: "to", id: 0, type: "hostmask", flags: XTOPT_MAND }];
+const NETMAP_OPTS: XtOpt[] = [{ name: "to", id: 0, type: "hostmask", flags: XTOPT_MAND }];
 
 /** libipt_NETMAP.c: NETMAP_help() */
 const NETMAP_HELP = "NETMAP target options:\n  --to address[/mask]\n\t\t\t\tNetwork address to map to.\n\n";
@@ -467,14 +329,14 @@ const NETMAP: Ext = {
   help: NETMAP_HELP,
   init: () => ({ rangesize: 1, range: [{ flags: 0, min_ip: 0, max_ip: 0, min: 0, max: 0 }] }),
   parse(o, arg, invert, d) {
-    const [, val] = xtOptionParse("NETMAP", NETMAP_OPTS, o, arg, invert, d);
+    const [, val] = xtoptParse("NETMAP", NETMAP_OPTS, o, arg, invert, d);
     const r = d["range"][0];
     r.flags |= NF_NAT_RANGE_MAP_IPS;
     r.min_ip = (val.haddr! & val.hmask!) >>> 0;
     r.max_ip = (r.min_ip | ~val.hmask!) >>> 0;
   },
   final(d) {
-    xtOptionsFcheck("NETMAP", takeXflags(d), NETMAP_OPTS);
+    xtoptFcheckFlags("NETMAP", NETMAP_OPTS, takeXflags(d));
   },
   print: (d) => ` to:${netmapPrint(d["range"][0])}`,
   save: (d) => ` --to ${netmapPrint(d["range"][0])}`,
@@ -494,7 +356,7 @@ const UINT32_MAX = 0xffffffffn;
 const UINT64_MAX = 0xffffffffffffffffn;
 
 const H_UPTO = 0, H_ABOVE = 1, H_MODE = 3, H_SRCMASK = 4, H_DSTMASK = 5, H_NAME = 6, H_BURST = 7, H_HTABLE_SIZE = 8, H_HTABLE_MAX = 9, H_HTABLE_GCINT = 10, H_HTABLE_EXPIRE = 11, H_RATEMATCH = 12, H_INTERVAL = 13;
-const HASHLIMIT_OPTS: XtOptionEntry[] = [
+const HASHLIMIT_OPTS: XtOpt[] = [
   { name: "hashlimit-upto", id: H_UPTO, excl: 1 << H_ABOVE, type: "string", flags: XTOPT_INVERT },
   { name: "hashlimit-above", id: H_ABOVE, excl: 1 << H_UPTO, type: "string", flags: XTOPT_INVERT },
   { name: "hashlimit", id: H_UPTO, excl: 1 << H_ABOVE, type: "string", flags: XTOPT_INVERT },
@@ -678,7 +540,7 @@ const hashlimit: Ext = {
     __mult: 1,
   }),
   parse(o, arg, invert, d) {
-    const [e, val] = xtOptionParse("hashlimit", HASHLIMIT_OPTS, o, arg, invert, d);
+    const [e, val] = xtoptParse("hashlimit", HASHLIMIT_OPTS, o, arg, invert, d);
     const cfg = d["cfg"];
     const ud = { mult: d["__mult"] as number };
     switch (e.id) {
@@ -726,16 +588,16 @@ const hashlimit: Ext = {
         d["name"] = val.str;
         break;
       case H_HTABLE_SIZE:
-        cfg.size = val.u32;
+        cfg.size = val.num;
         break;
       case H_HTABLE_MAX:
-        cfg.max = val.u32;
+        cfg.max = val.num;
         break;
       case H_HTABLE_GCINT:
-        cfg.gc_interval = val.u32;
+        cfg.gc_interval = val.num;
         break;
       case H_HTABLE_EXPIRE:
-        cfg.expire = val.u32;
+        cfg.expire = val.num;
         break;
     }
   },
@@ -762,7 +624,7 @@ const hashlimit: Ext = {
       if (!(cfg.mode & XT_HASHLIMIT_BYTES)) cfg.avg = String(big(cfg.avg) / BigInt(mult));
       if (cfg.interval === 0) cfg.interval = cfg.mode & XT_HASHLIMIT_BYTES ? 1 : mult;
     }
-    xtOptionsFcheck("hashlimit", xflags, HASHLIMIT_OPTS);
+    xtoptFcheckFlags("hashlimit", HASHLIMIT_OPTS, xflags);
   },
   print(d) {
     const cfg = d["cfg"];

@@ -8,7 +8,7 @@ import { inetAtonExact } from "../lib/inet_addr.ts";
 import { inetPton6 } from "../lib/utils.ts";
 import { EAI_ADDRFAMILY } from "../iputils/common.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
-import { strtoumax } from "./ext_pkt.ts";
+import { strtouiMax } from "./extensions.ts";
 
 /** a numeric IPv4 host: "a", "a.b", "a.b.c" or "a.b.c.d", C numbers (host order) */
 export const numericHost = inetAtonExact;
@@ -31,23 +31,28 @@ export function parseHost(arg: string): number {
   return a;
 }
 
-/**
- * xtopt_parse_hostmask(): the host, then /PLEN (0..32) or /MASK (getaddrinfo(AI_NUMERICHOST)
- * of it, kept as xtables_ipmask_to_cidr(): a non-contiguous mask leaves all ones); [addr, mask]
- */
+/** xtopt_parse_plen(): 0..32, or a mask (getaddrinfo(AI_NUMERICHOST): "33" is 0.0.0.33) whose
+ * prefix length it is; a mask with holes has none (255: the mask stays all ones) */
+export function parsePlen(ext: string, opt: string, arg: string): number {
+  const n = strtouiMax(arg, 32);
+  if (n !== undefined) return n;
+  const m = numericHost(arg);
+  if (m === undefined)
+    xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", neither a valid network mask nor valid CIDR (0-32).\n`);
+  const c = ipmaskToCidr(m);
+  return c < 0 ? 255 : c;
+}
+
+/** the mask of a prefix length (over 32: all ones) */
+export function plenToMask(hlen: number): number {
+  if (hlen === 0) return 0;
+  return hlen <= 32 ? (0xffffffff << (32 - hlen)) >>> 0 : 0xffffffff;
+}
+
+/** xtopt_parse_hostmask(): the host, then /PLEN or /MASK; [addr, mask] */
 export function parseHostmask(arg: string, ext: string, opt: string): [number, number] {
   const slash = arg.indexOf("/");
   const a = parseHost(slash < 0 ? arg : arg.slice(0, slash));
   if (slash < 0) return [a, 0xffffffff];
-  const p = arg.slice(slash + 1);
-  const n = strtoumax(p);
-  let plen: number;
-  if (n && n[1] === "" && n[0] <= 32n) plen = Number(n[0]);
-  else {
-    const m = numericHost(p);
-    if (m === undefined)
-      xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", neither a valid network mask nor valid CIDR (0-32).\n`);
-    plen = ipmaskToCidr(m);
-  }
-  return [a, plen === 0 ? 0 : plen > 0 ? (0xffffffff << (32 - plen)) >>> 0 : 0xffffffff];
+  return [a, plenToMask(parsePlen(ext, opt, arg.slice(slash + 1)))];
 }
