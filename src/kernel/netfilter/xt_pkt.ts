@@ -11,6 +11,7 @@ import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { XT_CONTINUE, xtRegisterMatch, xtRegisterTarget, type XtActionParam } from "./x_tables.ts";
 import { csumReplace2 } from "./xt_targets.ts";
+import { XT_SCTP_SRC_PORTS, XT_SCTP_DEST_PORTS, XT_SCTP_CHUNK_TYPES, SCTP_CHUNK_MATCH_ANY, SCTP_CHUNK_MATCH_ALL, SCTP_CHUNK_MATCH_ONLY } from "../uapi/xt_sctp.ts";
 
 const IPPROTO_TCP = 6;
 const IPPROTO_SCTP = 132;
@@ -116,12 +117,6 @@ function ownerMt(skb: SkBuff, _par: XtActionParam, d: any): boolean {
 }
 
 // ---- xt_sctp.c ----
-const XT_SCTP_SRC_PORTS = 1;
-const XT_SCTP_DEST_PORTS = 2;
-const XT_SCTP_CHUNK_TYPES = 4;
-const SCTP_CHUNK_MATCH_ANY = 1;
-const SCTP_CHUNK_MATCH_ALL = 2;
-const SCTP_CHUNK_MATCH_ONLY = 4;
 const mapIsSet = (m: number[], t: number): boolean => ((m[t >> 5]! >>> (t & 31)) & 1) === 1;
 function sctpChunkTypesMatch(skb: SkBuff, off: number, d: any, par: XtActionParam): boolean {
   const b = skb.buf;

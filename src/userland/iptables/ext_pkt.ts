@@ -8,6 +8,7 @@ import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import { ETC_FILES } from "../lib/etc_files.ts";
 import * as HELP from "./ext-help-pkt.ts";
 import { parseHost, parsePlen, plenToMask } from "./xtaddr.ts";
+import { XT_SCTP_SRC_PORTS, XT_SCTP_DEST_PORTS, XT_SCTP_CHUNK_TYPES, SCTP_CHUNK_MATCH_ANY, SCTP_CHUNK_MATCH_ALL, SCTP_CHUNK_MATCH_ONLY } from "../../kernel/uapi/xt_sctp.ts";
 
 // ---- a small port of libxtables/xtoptions.c for the x6 extensions here ----
 
@@ -452,12 +453,6 @@ const owner: Ext = {
 };
 
 // ---- sctp (libxt_sctp.c) ----
-const XT_SCTP_SRC_PORTS = 1;
-const XT_SCTP_DEST_PORTS = 2;
-const XT_SCTP_CHUNK_TYPES = 4;
-const SCTP_CHUNK_MATCH_ANY = 1;
-const SCTP_CHUNK_MATCH_ALL = 2;
-const SCTP_CHUNK_MATCH_ONLY = 4;
 const XT_NUM_SCTP_FLAGS = 4;
 const SCTP_CHUNKS: [string, number, string][] = [
   ["DATA", 0, "----IUBE"], ["INIT", 1, "--------"], ["INIT_ACK", 2, "--------"], ["SACK", 3, "--------"], ["HEARTBEAT", 4, "--------"],
