@@ -131,7 +131,7 @@ neigh: [
     "iptables -t mangle -A FORWARD -p tcp --tcp-flags SYN,RST SYN -j TCPMSS --clamp-mss-to-pmtu", "iptables -A INPUT -m recent --name bad --rcheck --seconds 60 --hitcount 2 -j DROP",
     "iptables -A INPUT -p tcp --dport 22 -m hashlimit --hashlimit-upto 3/sec --hashlimit-burst 5 --hashlimit-name ssh --hashlimit-mode srcip -j ACCEPT",
     "iptables -A INPUT -m string --string GET --algo bm --from 20 --to 100 -j DROP", "iptables -t nat -A PREROUTING -d 10.5.0.0/24 -j NETMAP --to 10.6.0.0/24",
-    "iptables -t raw -A PREROUTING -m rpfilter --loose --invert -j DROP", "iptables -A INPUT -m u32 --u32 0>>22&0x3C@8=0x8000000 -j ACCEPT",
+    "iptables -t raw -A PREROUTING -m rpfilter --loose --invert -j DROP", "iptables -A INPUT -m u32 --u32 '0>>22&0x3C@8=0x8000000' -j ACCEPT",
     "iptables -A INPUT -p tcp -m ecn --ecn-tcp-cwr -j ACCEPT", "iptables -A INPUT -m devgroup --src-group 5/0xf -j ACCEPT", "iptables -A INPUT -m realm --realm 1/0xff -j ACCEPT",
     "iptables -A INPUT -m cpu --cpu 0 -j ACCEPT", "iptables -A INPUT -p esp -m esp --espspi 5:10 -j ACCEPT", "iptables -A INPUT -m policy --dir in --pol none -j ACCEPT",
     "iptables -A INPUT -m time --timestart 09:00 --timestop 17:00 --weekdays Mon,Tue -j ACCEPT", "iptables -A INPUT -m set --match-set foo src -j ACCEPT",
