@@ -251,19 +251,9 @@ export function addrtypeHelp(types: readonly string[]): string {
 /**
  * Protocol matches this iptables has no rules for, only their help: `-p PROTO -h` with no
  * match given loads the match named as the protocol was written (lower-cased) and prints its
- * help (libxt_sctp.c sctp_help(), libxt_dccp.c dccp_help(), libxt_esp.c esp_help(),
- * libipt_ah.c ah_help()).
+ * help (libxt_dccp.c dccp_help(); sctp, esp and ah are extensions of their own).
  */
 export const PROTO_ONLY_HELP: Record<string, string> = {
-  sctp:
-    "sctp match options\n" +
-    "[!] --source-port port[:port]                          match source port(s)\n" +
-    " --sport ...\n" +
-    "[!] --destination-port port[:port]                     match destination port(s)\n" +
-    " --dport ...\n" +
-    "[!] --chunk-types (all|any|none) (chunktype[:flags])+\tmatch if all, any or none of\n" +
-    "\t\t\t\t\t\t        chunktypes are present\n" +
-    "chunktypes - DATA INIT INIT_ACK SACK HEARTBEAT HEARTBEAT_ACK ABORT SHUTDOWN SHUTDOWN_ACK ERROR COOKIE_ECHO COOKIE_ACK ECN_ECNE ECN_CWR SHUTDOWN_COMPLETE ASCONF ASCONF_ACK FORWARD_TSN ALL NONE\n",
   dccp:
     "dccp match options\n" +
     "[!] --source-port port[:port]                          match source port(s)\n" +
@@ -272,11 +262,23 @@ export const PROTO_ONLY_HELP: Record<string, string> = {
     " --dport ...\n" +
     "[!] --dccp-types type[,...]                            match when packet is one of the given types\n" +
     "[!] --dccp-option option                               match if option (by number!) is set\n",
-  esp: "esp match options:\n[!] --espspi spi[:spi]\n\t\t\t\tmatch spi (range)\n",
-  ah: "ah match options:\n[!] --ahspi spi[:spi]\n\t\t\t\tmatch spi (range)\n",
 };
 
 /** xshared.c: print_extension_helps() for an extension without a help function */
 export function noOptionsHelp(name: string): string {
   return `${name} does not take any options\n`;
 }
+
+/** libxt_NFLOG.c: NFLOG_help() */
+export const NFLOG_HELP =
+  "NFLOG target options:\n --nflog-group NUM\t\tNETLINK group used for logging\n" +
+  " --nflog-range NUM\t\tThis option has no effect, use --nflog-size\n --nflog-size NUM\t\tNumber of bytes to copy\n" +
+  " --nflog-threshold NUM\t\tMessage threshold of in-kernel queue\n --nflog-prefix STRING\t\tPrefix string for log messages\n";
+
+/** libxt_NFQUEUE.c: NFQUEUE_help_v3() */
+export const NFQUEUE_HELP =
+  "NFQUEUE target options\n  --queue-num value            Send packet to QUEUE number <value>.\n" +
+  "                               Valid queue numbers are 0-65535\n" +
+  "  --queue-balance first:last   Balance flows between queues <value> to <value>.\n" +
+  "  --queue-bypass               Bypass Queueing if no queue instance exists.\n" +
+  "  --queue-cpu-fanout\tUse current CPU (no hashing)\n";

@@ -903,10 +903,7 @@ const NFLOG: Ext = {
   name: "NFLOG", revision: 0, kind: "target",
   opts: Object.fromEntries(NFLOG_OPTS.map((o) => [o, true])),
   init: () => ({ group: 0, prefix: "", len: 0, threshold: 0, flags: 0 }),
-  help:
-    "NFLOG target options:\n --nflog-group NUM\t\tNETLINK group used for logging\n" +
-    " --nflog-range NUM\t\tThis option has no effect, use --nflog-size\n --nflog-size NUM\t\tNumber of bytes to copy\n" +
-    " --nflog-threshold NUM\t\tMessage threshold of in-kernel queue\n --nflog-prefix STRING\t\tPrefix string for log messages\n",
+  help: HELP.NFLOG_HELP,
   parse(o, arg, invert, d) {
     xtOptionOnce("NFLOG", o, invert, d);
     switch (o) {
@@ -957,12 +954,7 @@ const NFQUEUE: Ext = {
   name: "NFQUEUE", revision: 3, kind: "target",
   opts: { "queue-num": true, "queue-balance": true, "queue-bypass": false, "queue-cpu-fanout": false },
   init: () => ({ queuenum: 0, queues_total: 1, flags: 0 }),
-  help:
-    "NFQUEUE target options\n  --queue-num value            Send packet to QUEUE number <value>.\n" +
-    "                               Valid queue numbers are 0-65535\n" +
-    "  --queue-balance first:last   Balance flows between queues <value> to <value>.\n" +
-    "  --queue-bypass               Bypass Queueing if no queue instance exists.\n" +
-    "  --queue-cpu-fanout\tUse current CPU (no hashing)\n",
+  help: HELP.NFQUEUE_HELP,
   parse(o, arg, invert, d) {
     xtOptionOnce("NFQUEUE", o, invert, d);
     switch (o) {
