@@ -156,19 +156,14 @@ export function saveString(v: string): string {
   return ' "' + v.replace(/(["\\'])/g, "\\$1") + '"';
 }
 
-function parseUint(s: string, max: number, what: string): number {
-  const n = /^0x[0-9a-f]+$/i.test(s) ? parseInt(s, 16) : /^\d+$/.test(s) ? Number(s) : NaN;
-  if (!Number.isFinite(n) || n > max) xtablesError(PARAMETER_PROBLEM, `Bad ${what} value "${s}"`);
-  return n;
-}
 
 /** xtables_strtoui() with an end: strtoumax(s, base 0) of a prefix, [value, rest] in range */
 export function strtouiPrefix(s: string): [number, string] | undefined {
   const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
-  if (!m) return undefined;
+  // xtables_strtoul_base() refuses a leading minus itself (strtoumax() would wrap it), -0 too
+  if (!m || m[1] === "-") return undefined;
   const t = m[2]!;
   const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
-  if (m[1] === "-" && v !== 0) return undefined; // a negative wraps past UINT32_MAX
   return v <= 0xffffffff ? [v, s.slice(m[0].length)] : undefined;
 }
 
@@ -216,9 +211,10 @@ export function parseUintRange(s: string, max: number, ext: string, opt: string)
 }
 
 /** xtopt_parse_int() for an XTTYPE_UINT8/16/32 option: 0..max */
-export function parseUintOpt(s: string, max: number, ext: string, opt: string): number {
+export function parseUintOpt(s: string, max: number, ext: string, opt: string, min = 0): number {
   const v = strtouiPrefix(s);
-  if (!v || v[1] !== "" || v[0] > max) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", or out of range (0-${max}).\n`);
+  if (!v || v[1] !== "" || v[0] > max || v[0] < min)
+    xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}", or out of range (${min}-${max}).\n`);
   return v[0];
 }
 
@@ -308,7 +304,10 @@ function tcpudp(name: "tcp" | "udp"): Ext {
         d["flg_cmp"] = parseTcpFlags(c);
         if (invert) d["invflags"] |= 4;
       } else if (opt === "tcp-option") {
-        d["option"] = parseUint(arg, 255, "TCP option");
+        // parse_tcp_option(): xtables_strtoui(option, NULL, &ret, 1, UINT8_MAX)
+        const v = strtouiMax(arg, 255);
+        if (!v) xtablesError(PARAMETER_PROBLEM, `Bad TCP option "${arg}"`);
+        d["option"] = v;
         if (invert) d["invflags"] |= 8;
       }
     },
@@ -692,11 +691,7 @@ const markMatch: Ext = {
   help: HELP.MARK_MT_HELP,
   init: () => ({ mark: 0, mask: 0xffffffff, invert: 0 }),
   parse(_o, arg, invert, d) {
-    const [a, b] = arg.split("/");
-    const num = (x: string) => (/^0x[0-9a-f]+$/i.test(x) ? parseInt(x, 16) : /^\d+$/.test(x) ? Number(x) : NaN);
-    const m = num(a!);
-    const k = b === undefined ? 0xffffffff : num(b);
-    if (!(m <= 0xffffffff) || !(k <= 0xffffffff)) xtablesError(PARAMETER_PROBLEM, 'mark: bad integer value for option "--mark", or out of range.\n');
+    const [m, k] = parseMarkMask(arg, "mark", "mark");
     d["mark"] = m;
     d["mask"] = k;
     if (invert) d["invert"] = 1;
@@ -748,13 +743,10 @@ const length: Ext = {
   help: HELP.LENGTH_HELP,
   init: () => ({ min: 0, max: 0xffff, invert: 0 }),
   parse(_o, arg, invert, d) {
-    const [a, b] = arg.split(":");
-    const num = (x: string) => {
-      if (!/^\d+$/.test(x) || Number(x) > 0xffff) xtablesError(PARAMETER_PROBLEM, `length: bad value for option "--length" near "${x}", or out of range (0-65535).\n`);
-      return Number(x);
-    };
-    d["min"] = a === "" ? 0 : num(a!);
-    d["max"] = b === undefined ? d["min"] : b === "" ? 0xffff : num(b);
+    // XTTYPE_UINT16RC: MIN, MIN:MAX, :MAX or MIN: (xtopt_parse_mint())
+    const r = parseUintRange(arg, 0xffff, "length", "length");
+    d["min"] = r[0];
+    d["max"] = r[1] ?? r[0];
     if (invert) d["invert"] = 1;
     d["__set"] = 1;
   },
@@ -772,8 +764,7 @@ const ttl: Ext = {
   help: HELP.TTL_MT_HELP,
   init: () => ({ mode: 0, ttl: 0 }),
   parse(o, arg, invert, d) {
-    if (!/^\d+$/.test(arg) || Number(arg) > 255) xtablesError(PARAMETER_PROBLEM, `ttl: bad value for option "--${o}", or out of range (0-255).\n`);
-    d["ttl"] = Number(arg);
+    d["ttl"] = parseUintOpt(arg, 255, "ttl", o);
     d["mode"] = o === "ttl-eq" ? (invert ? 1 : 0) : o === "ttl-lt" ? 2 : 3;
     d["__set"] = 1;
   },
@@ -796,6 +787,32 @@ function printRate(period: number): string {
   }
   return ` ${Math.floor(RATES[i - 1]![1] / period)}/${RATES[i - 1]![0]}`;
 }
+/** libxt_limit.c: parse_rate(): atoi() of the number, then a unit any prefix of second,
+ * minute, hour or day (in that order, any case); undefined for what it refuses */
+function parseRate(rate: string): number | undefined {
+  const slash = rate.indexOf("/");
+  let mult = 1;
+  if (slash >= 0) {
+    const u = rate.slice(slash + 1).toLowerCase();
+    if (u === "") return undefined;
+    const unit = ([["second", 1], ["minute", 60], ["hour", 3600], ["day", 86400]] as const).find(([w]) => u.length <= w.length && w.startsWith(u));
+    if (!unit) return undefined;
+    mult = unit[1];
+  }
+  // atoi(): (int)strtol(), base 10, into a uint32_t
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)/.exec(rate)!;
+  let v = BigInt(m[2] || "0");
+  if (m[1] === "-") v = -v;
+  // strtol()'s ERANGE: LONG_MIN / LONG_MAX
+  if (v > 0x7fffffffffffffffn) v = 0x7fffffffffffffffn;
+  else if (v < -0x8000000000000000n) v = -0x8000000000000000n;
+  const r = Number(BigInt.asUintN(32, v));
+  if (r === 0) return undefined;
+  const val = Math.floor((XT_LIMIT_SCALE * mult) / r);
+  if (val === 0) xtablesError(PARAMETER_PROBLEM, `Rate too fast "${rate}"`);
+  return val;
+}
+
 const limit: Ext = {
   name: "limit", revision: 0, kind: "match", opts: { limit: true, "limit-burst": true },
   help: HELP.LIMIT_HELP,
@@ -803,12 +820,10 @@ const limit: Ext = {
   parse(o, arg, invert, d) {
     if (invert) xtablesError(PARAMETER_PROBLEM, "limit does not support invert");
     if (o === "limit") {
-      const m = /^(\d+)(?:\/(s|sec|second|m|min|minute|h|hour|d|day)[a-z]*)?$/.exec(arg);
-      if (!m || Number(m[1]) === 0) xtablesError(PARAMETER_PROBLEM, `bad rate "${arg}"'`);
-      const u = m[2] ?? "s";
-      const mult = u.startsWith("d") ? 86400 : u.startsWith("h") ? 3600 : u.startsWith("m") ? 60 : 1;
-      d["avg"] = Math.floor((XT_LIMIT_SCALE * mult) / Number(m[1]));
-    } else d["burst"] = parseUint(arg, 10000, "burst") || 5;
+      const avg = parseRate(arg);
+      if (avg === undefined) xtablesError(PARAMETER_PROBLEM, `bad rate "${arg}"'`);
+      d["avg"] = avg;
+    } else d["burst"] = parseUintOpt(arg, 10000, "limit", "limit-burst") || 5;
   },
   print: (d) => ` limit: avg${printRate(d["avg"])} burst ${d["burst"]}`,
   save: (d) => ` --limit${printRate(d["avg"])}${d["burst"] !== 5 ? ` --limit-burst ${d["burst"]}` : ""}`,
@@ -839,7 +854,12 @@ const REJECT: Ext = {
   save: (d) => ` --reject-with ${REJECT_WITH[d["with"]]![0]}`,
 };
 
-const LOG_LEVELS = ["emerg", "alert", "crit", "error", "warn", "notice", "info", "debug"];
+/** priority2name(): the first of <syslog.h>'s prioritynames[] with the level's value */
+const LOG_LEVELS = ["emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"];
+/** xtopt_parse_sysloglevel()'s log_names[] (matched with strcmp) */
+const SYSLOG_LEVEL_NAMES = new Map([
+  ["alert", 1], ["crit", 2], ["debug", 7], ["emerg", 0], ["error", 3], ["info", 6], ["notice", 5], ["panic", 0], ["warning", 4],
+]);
 const LOG: Ext = {
   name: "LOG", revision: 0, kind: "target",
   help: HELP.LOG_HELP,
@@ -847,9 +867,9 @@ const LOG: Ext = {
   init: () => ({ level: 4, logflags: 0, prefix: "" }),
   parse(o, arg, _i, d) {
     if (o === "log-level") {
-      const alias: Record<string, number> = { panic: 0, warning: 4 };
-      const i = /^\d$/.test(arg) ? Number(arg) : LOG_LEVELS.indexOf(arg) >= 0 ? LOG_LEVELS.indexOf(arg) : alias[arg] ?? -1;
-      if (i < 0 || i > 7) xtablesError(PARAMETER_PROBLEM, `log level "${arg}" unknown\n`);
+      // XTTYPE_SYSLOGLEVEL: a number 0-7 (strtoui, any base) or one of the names
+      const i = strtouiMax(arg, 7) ?? SYSLOG_LEVEL_NAMES.get(arg);
+      if (i === undefined) xtablesError(PARAMETER_PROBLEM, `log level "${arg}" unknown\n`);
       d["level"] = i;
     } else if (o === "log-prefix") {
       // xtables copies the prefix into a 30-byte field: longer ones are cut
@@ -1126,7 +1146,8 @@ const TTL: Ext = {
   help: HELP.TTL_TG_HELP,
   init: () => ({ mode: 0, ttl: 0 }),
   parse(o, arg, _i, d) {
-    d["ttl"] = parseUint(arg, 255, "TTL");
+    // XTTYPE_UINT8; --ttl-inc and --ttl-dec from 1
+    d["ttl"] = parseUintOpt(arg, 255, "TTL", o, o === "ttl-set" ? 0 : 1);
     d["mode"] = o === "ttl-set" ? 0 : o === "ttl-inc" ? 1 : 2;
     d["__set"] = 1;
   },
@@ -1240,36 +1261,39 @@ const NOTRACK: Ext = {
   init: () => ({ flags: XT_CT_NOTRACK | XT_CT_NOTRACK_ALIAS, zone: 0, ct_events: 0, exp_events: 0, helper: "", timeout: "" }),
 };
 
-/** xtables_strtoul_base(arg, &end, …, 0, UINT16_MAX, 10) plus getservbyname(arg, NULL):
- * [value, rest] (":053" is port 53, as the kernel transcripts show) */
-function natPortPrefix(arg: string): [number, string] | undefined {
-  const m = /^(\d+)(.*)$/s.exec(arg);
-  if (m) {
-    const v = Number(m[1]!);
-    if (v <= 0xffff) return [v, m[2]!];
-  }
-  const sv = serviceToPort(arg, "tcp") ?? serviceToPort(arg, "udp");
-  return sv === undefined ? undefined : [sv, ""];
-}
+/** NF_NAT_RANGE_PROTO_OFFSET: a shifted portmap (PORT-PORT/BASE) */
+const NF_NAT_RANGE_PROTO_OFFSET = 0x20;
 
-/** libxt_NAT.c: parse_ports(): PORT[-PORT] */
-function parseNatPorts(arg: string): [number, number] {
-  const lo = natPortPrefix(arg);
-  if (!lo) xtablesError(PARAMETER_PROBLEM, `Port \`${arg}' not valid`);
+/** libxt_NAT.c: parse_ports(): PORT (a number or a service), PORT-PORT (numbers) and a
+ * shifted portmap's /BASE (a number or a service) */
+function parseNatPorts(arg: string): { min: number; max: number; base?: number } {
+  const notValid = (a: string): never => xtablesError(PARAMETER_PROBLEM, `Port \`${a}' not valid`);
+  // xtables_strtoui(arg, &end, …, 0, UINT16_MAX), else getservbyname() of all of it
+  let lo = strtouiPrefix(arg);
+  if (!lo || lo[0] > 0xffff) {
+    const sv = serviceToPort(arg, "tcp") ?? serviceToPort(arg, "udp");
+    lo = sv === undefined ? notValid(arg) : [sv, ""];
+  }
   const [port, end] = lo;
-  if (end === "") return [port, port];
+  if (end === "") return { min: port, max: port };
   if (end[0] === ":") xtablesError(PARAMETER_PROBLEM, "Invalid port:port syntax - use dash");
   if (end[0] !== "-") xtablesError(PARAMETER_PROBLEM, `Garbage after port value: \`${end}'`);
+  // a range: no service names
   const rest = end.slice(1);
-  const hi = natPortPrefix(rest);
-  if (!hi) xtablesError(PARAMETER_PROBLEM, `Port \`${rest}' not valid`);
-  if (hi[1] !== "") xtablesError(PARAMETER_PROBLEM, `Garbage after port range: \`${hi[1]}'`);
-  return [port, hi[0]];
+  const hi = strtouiPrefix(rest);
+  if (!hi || hi[0] > 0xffff) return notValid(rest);
+  if (hi[0] < port) xtablesError(PARAMETER_PROBLEM, `Port range \`${rest}' funky`);
+  if (hi[1] === "") return { min: port, max: hi[0] };
+  if (hi[1][0] !== "/") xtablesError(PARAMETER_PROBLEM, `Garbage after port range: \`${hi[1]}'`);
+  const b = hi[1].slice(1);
+  const bv = strtouiPrefix(b);
+  const base = bv && bv[1] === "" && bv[0] >= 1 && bv[0] <= 0xffff ? bv[0] : (serviceToPort(b, "tcp") ?? serviceToPort(b, "udp") ?? notValid(b));
+  return { min: port, max: hi[0], base };
 }
 
 /** nf_nat_range parsing: ADDR[-ADDR][:PORT[-PORT]] */
 function parseToRange(arg: string, ctx: ParseCtx, what: string): Record<string, number> {
-  const r = { flags: 0, min_addr: 0, max_addr: 0, min_proto: 0, max_proto: 0 };
+  const r = { flags: 0, min_addr: 0, max_addr: 0, min_proto: 0, max_proto: 0, base_proto: 0 };
   let addr = arg;
   let ports: string | undefined;
   const c = arg.indexOf(":");
@@ -1280,8 +1304,14 @@ function parseToRange(arg: string, ctx: ParseCtx, what: string): Record<string, 
   if (ports !== undefined) {
     if (ctx.proto !== 6 && ctx.proto !== 17 && ctx.proto !== 132 && ctx.proto !== 33 && ctx.proto !== 1)
       xtablesError(PARAMETER_PROBLEM, "Need TCP, UDP, SCTP or DCCP with port specification");
-    [r.min_proto, r.max_proto] = parseNatPorts(ports);
+    const pr = parseNatPorts(ports);
+    r.min_proto = pr.min;
+    r.max_proto = pr.max;
     r.flags |= 2;
+    if (pr.base !== undefined) {
+      r.flags |= NF_NAT_RANGE_PROTO_OFFSET;
+      r.base_proto = pr.base;
+    }
   }
   if (addr !== "") {
     const [a, b] = addr.split("-");
@@ -1304,6 +1334,7 @@ function printRange(d: Record<string, any>): string {
   if (d["flags"] & 2) {
     s += ":" + d["min_proto"];
     if (d["max_proto"] !== d["min_proto"]) s += "-" + d["max_proto"];
+    if (d["flags"] & NF_NAT_RANGE_PROTO_OFFSET) s += "/" + (d["base_proto"] ?? 0);
   }
   return s;
 }
@@ -1317,7 +1348,10 @@ function natTarget(name: "SNAT" | "DNAT"): Ext {
       if (o === opt) {
         if (ctx.seen.has(name + "to")) xtablesError(PARAMETER_PROBLEM, `${name}: Multiple --${opt} not supported`);
         ctx.seen.add(name + "to");
-        Object.assign(d, parseToRange(arg, ctx, name), { flags: (d["flags"] & ~3) | parseToRange(arg, ctx, name)["flags"]! });
+        const r = parseToRange(arg, ctx, name);
+        // SNAT revision 1 carries an nf_nat_ipv4_multi_range_compat: the flags, not the base
+        if (name === "SNAT") r["base_proto"] = 0;
+        Object.assign(d, r, { flags: (d["flags"] & ~3) | r["flags"]! });
       } else if (o === "random") d["flags"] |= 4;
       else if (o === "persistent") d["flags"] |= 8;
       else d["flags"] |= 16;
@@ -1341,6 +1375,10 @@ function natTarget(name: "SNAT" | "DNAT"): Ext {
     },
   };
 }
+/** MIN[-MAX][/0]: a compat range's ports (its shifted portmap flag shows with base 0) */
+function portsText(r: { flags: number; min: number; max: number }): string {
+  return `${r.min}${r.max !== r.min ? "-" + r.max : ""}${r.flags & NF_NAT_RANGE_PROTO_OFFSET ? "/0" : ""}`;
+}
 function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
   return {
     name, revision: 0, kind: "target", opts: { "to-ports": true, random: false, "random-fully": false },
@@ -1351,18 +1389,24 @@ function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
       if (o === "to-ports") {
         if (ctx.proto !== 6 && ctx.proto !== 17 && ctx.proto !== 132 && ctx.proto !== 33)
           xtablesError(PARAMETER_PROBLEM, "Need TCP, UDP, SCTP or DCCP with port specification");
-        const [a, b] = arg.split("-");
-        r.min = parseUint(a!, 65535, "port");
-        r.max = b === undefined ? r.min : parseUint(b, 65535, "port");
+        const pr = parseNatPorts(arg);
+        r.min = pr.min;
+        r.max = pr.max;
         r.flags |= 2;
+        // the compat range of revision 0 has the flag but not the base
+        if (pr.base !== undefined) r.flags |= NF_NAT_RANGE_PROTO_OFFSET;
       } else if (o === "random") r.flags |= 4;
       else r.flags |= 16;
+    },
+    final(d) {
+      if (name === "REDIRECT" && d["range"][0].flags & NF_NAT_RANGE_PROTO_OFFSET)
+        xtablesError(PARAMETER_PROBLEM, "Shifted portmap ranges not supported with this kernel");
     },
     print(d) {
       const r = d["range"][0];
       let s = "";
-      if (r.flags & 2) s += ` ${name === "MASQUERADE" ? "masq" : "redir"} ports: ${r.min}${r.max !== r.min ? "-" + r.max : ""}`;
-      if (name === "REDIRECT" && r.flags & 2) s = ` redir ports ${r.min}${r.max !== r.min ? "-" + r.max : ""}`;
+      if (r.flags & 2) s += ` ${name === "MASQUERADE" ? "masq" : "redir"} ports: ${portsText(r)}`;
+      if (name === "REDIRECT" && r.flags & 2) s = ` redir ports ${portsText(r)}`;
       if (r.flags & 4) s += " random";
       if (r.flags & 16) s += " random-fully";
       return s;
@@ -1370,7 +1414,7 @@ function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
     save(d) {
       const r = d["range"][0];
       let s = "";
-      if (r.flags & 2) s += ` --to-ports ${r.min}${r.max !== r.min ? "-" + r.max : ""}`;
+      if (r.flags & 2) s += ` --to-ports ${portsText(r)}`;
       if (r.flags & 4) s += " --random";
       if (r.flags & 16) s += " --random-fully";
       return s;
