@@ -10,28 +10,10 @@ import * as HELP from "./ext-help-pkt.ts";
 import { parseHost, parsePlen, plenToMask } from "./xtaddr.ts";
 import { XT_SCTP_SRC_PORTS, XT_SCTP_DEST_PORTS, XT_SCTP_CHUNK_TYPES, SCTP_CHUNK_MATCH_ANY, SCTP_CHUNK_MATCH_ALL, SCTP_CHUNK_MATCH_ONLY } from "../../kernel/uapi/xt_sctp.ts";
 
-// ---- a small port of libxtables/xtoptions.c for the x6 extensions here ----
+// ---- libxtables/xtoptions.c: the generic part lives in xtoptions.ts; the types' parsers here ----
 
-export const XTOPT_INVERT = 1;
-export const XTOPT_MAND = 2;
-/** may be given more than once (unless it excludes itself) */
-export const XTOPT_MULTI = 4;
-
-export type XtType = "none" | "string" | "uint8" | "uint16" | "uint32" | "uint64" | "double" | "tosmask" | "host" | "hostmask" | "plen";
-
-export interface XtOpt {
-  name: string;
-  id: number;
-  type: XtType;
-  flags?: number;
-  min?: number;
-  max?: number;
-  /** bit mask of option ids */
-  excl?: number;
-  also?: number;
-  /** XTOPT_PUT of a string: the field's size (the value is cut to size - 1 bytes) */
-  size?: number;
-}
+import { XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xtoptCheck, xtoptFcheck, xtoptFcheckFlags, xflagsOf, takeXflags, optsOf, type XtOpt } from "./xtoptions.ts";
+export { XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xflagsOf, takeXflags, xtoptFcheck, xtoptFcheckFlags, optsOf, type XtType, type XtOpt } from "./xtoptions.ts";
 
 /** the value xtables_option_parse() leaves in cb->val */
 export interface XtVal {
@@ -114,12 +96,11 @@ function strtodWhole(s: string): number | undefined {
 
 /** xtables_option_parse(): the generic checks and the type's parser */
 export function xtoptParse(ext: string, table: XtOpt[], o: string, arg: string, invert: boolean, d: Record<string, any>): [XtOpt, XtVal] {
-  const e = table.find((x) => x.name === o)!;
+  const e = xtoptCheck(ext, table, o, invert, d);
   const bit = 1 << e.id;
   const xflags: number = d["__xflags"] ?? 0;
-  if ((!((e.flags ?? 0) & XTOPT_MULTI) || (e.excl ?? 0) & bit) && xflags & bit)
-    xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" can only be used once.\n`);
-  if (invert && !((e.flags ?? 0) & XTOPT_INVERT)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" cannot be inverted.\n`);
+  // the messages name the option as its entry does (an alias is looked up by id)
+  o = e.name;
   const v: XtVal = { num: 0, big: 0n, dbl: 0, tosValue: 0, tosMask: 0, str: "", haddr: 0, hmask: 0, hlen: 0 };
   switch (e.type) {
     case "uint8":
@@ -176,42 +157,6 @@ export function xtoptParse(ext: string, table: XtOpt[], o: string, arg: string, 
   return [e, v];
 }
 
-/** the options seen (cb->xflags) */
-export const xflagsOf = (d: Record<string, any>): number => d["__xflags"] ?? 0;
-
-/** xtables_options_fcheck(): mandatory options, `also` and `excl` (xtables_option_mfcheck()
- * runs it after the extension's own x6_fcheck) */
-export function xtoptFcheck(ext: string, table: XtOpt[], d: Record<string, any>): number {
-  return xtoptFcheckFlags(ext, table, takeXflags(d));
-}
-
-/** the options the parse saw (cb->xflags), taken out of the rule's data */
-export function takeXflags(d: Record<string, any>): number {
-  const xflags: number = d["__xflags"] ?? 0;
-  delete d["__xflags"];
-  return xflags;
-}
-
-/** xtables_options_fcheck() over flags already taken */
-export function xtoptFcheckFlags(ext: string, table: XtOpt[], xflags: number): number {
-  for (const e of table) {
-    if ((e.flags ?? 0) & XTOPT_MAND && !(xflags & (1 << e.id))) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" must be specified\n`);
-    if (!(xflags & (1 << e.id))) continue;
-    for (let i = 0; i < 32; i++) {
-      if (i === e.id) continue;
-      const other = table.find((x) => x.id === i);
-      if (!other) continue;
-      const of = 1 << i;
-      if ((e.also ?? 0) & of && !(xflags & of)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" also requires "--${other.name}".\n`);
-      if (!((e.excl ?? 0) & of)) continue;
-      if ((xflags & ((1 << e.id) | of)) !== ((1 << e.id) | of)) continue;
-      xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${e.name}" cannot be used together with "--${other.name}".\n`);
-    }
-  }
-  return xflags;
-}
-
-export const optsOf = (t: XtOpt[]): Record<string, boolean> => Object.fromEntries(t.map((e) => [e.name, e.type !== "none"]));
 const hex2 = (n: number): string => "0x" + (n & 0xff).toString(16).padStart(2, "0");
 
 // ---- pkttype (libxt_pkttype.c) ----

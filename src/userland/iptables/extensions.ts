@@ -5,6 +5,7 @@
 import { SERVICES } from "./services.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import * as HELP from "./ext-help.ts";
+import { XTOPT_INVERT as INV, XTOPT_MAND as MAND, xflagsOf, type XtOpt } from "./xtoptions.ts";
 
 export interface Ext {
   name: string;
@@ -14,6 +15,12 @@ export interface Ext {
   kind: "match" | "target";
   /** long options: name -> takes an argument */
   opts: Record<string, boolean>;
+  /**
+   * its xt_option_entry table, for an extension whose parse() reads the values itself:
+   * iptables runs xtables_option_parse()'s checks (once, inversion) before parse() and
+   * xtables_options_fcheck() (mandatory, also, excl) after final()
+   */
+  x6?: XtOpt[];
   init(): Record<string, any>;
   parse(opt: string, arg: string, invert: boolean, d: Record<string, any>, ctx: ParseCtx): void;
   final?(d: Record<string, any>, ctx: ParseCtx): void;
@@ -267,12 +274,20 @@ export function parseIp(s: string): number | undefined {
 }
 
 // ---- tcp / udp (libxt_tcp.c, libxt_udp.c) ----
+/** an xt_option_entry: name, id, flags (XTOPT_*), excl and also (masks of ids) */
+function xo(name: string, id: number, flags = 0, excl = 0, also = 0, type: "string" | "none" = "string"): XtOpt {
+  return { name, id, type, flags, excl, also };
+}
+const xn = (name: string, id: number, flags = 0, excl = 0, also = 0): XtOpt => xo(name, id, flags, excl, also, "none");
+
 function tcpudp(name: "tcp" | "udp"): Ext {
   const isTcp = name === "tcp";
   const opts: Record<string, boolean> = { "source-port": true, sport: true, "destination-port": true, dport: true };
   if (isTcp) Object.assign(opts, { syn: false, "tcp-flags": true, "tcp-option": true });
   return {
     name, revision: 0, kind: "match", opts,
+    // libxt_tcp.c parses its options itself (its own 'Only one' messages); libxt_udp.c is x6
+    ...(isTcp ? {} : { x6: [xo("source-port", 0, INV), xo("sport", 0, INV), xo("destination-port", 1, INV), xo("dport", 1, INV)] }),
     help: isTcp ? HELP.TCP_HELP : HELP.UDP_HELP,
     init: () => (isTcp ? { spts: [0, 0xffff], dpts: [0, 0xffff], option: 0, flg_mask: 0, flg_cmp: 0, invflags: 0 } : { spts: [0, 0xffff], dpts: [0, 0xffff], invflags: 0 }),
     parse(opt, arg, invert, d, ctx) {
@@ -304,6 +319,7 @@ function tcpudp(name: "tcp" | "udp"): Ext {
         d["flg_cmp"] = parseTcpFlags(c);
         if (invert) d["invflags"] |= 4;
       } else if (opt === "tcp-option") {
+        once("o", "--tcp-option");
         // parse_tcp_option(): xtables_strtoui(option, NULL, &ret, 1, UINT8_MAX)
         const v = strtouiMax(arg, 255);
         if (!v) xtablesError(PARAMETER_PROBLEM, `Bad TCP option "${arg}"`);
@@ -375,6 +391,7 @@ function icmpHelpTypes(): [string, number, number, number][] {
 
 const icmp: Ext = {
   name: "icmp", revision: 0, kind: "match", opts: { "icmp-type": true },
+  x6: [xo("icmp-type", 0, MAND | INV)],
   help: HELP.icmpHelp(icmpHelpTypes()),
   init: () => ({ type: 0xff, code: [0, 0xff], invflags: 0 }),
   parse(_o, arg, invert, d) {
@@ -432,6 +449,7 @@ const icmp: Ext = {
 // ---- comment ----
 const comment: Ext = {
   name: "comment", revision: 0, kind: "match", opts: { comment: true },
+  x6: [xo("comment", 0, MAND)],
   help: HELP.COMMENT_HELP,
   init: () => ({ comment: "" }),
   parse(_o, arg, invert, d, ctx) {
@@ -465,6 +483,7 @@ function printStates(m: number): string {
 }
 const state: Ext = {
   name: "state", revision: 0, kind: "match", opts: { state: true },
+  x6: [xo("state", 0, MAND | INV)],
   help: HELP.STATE_HELP,
   init: () => ({ statemask: 0, invert: 0 }),
   parse(_o, arg, invert, d) {
@@ -479,6 +498,7 @@ const state: Ext = {
 };
 const conntrack: Ext = {
   name: "conntrack", revision: 3, kind: "match", opts: { ctstate: true, ctstatus: true },
+  x6: [xo("ctstate", 0, INV), xo("ctstatus", 10, INV)],
   help: HELP.CONNTRACK_HELP,
   init: () => ({ match_flags: 0, invert_flags: 0, state_mask: 0, status_mask: 0 }),
   parse(o, arg, invert, d) {
@@ -523,6 +543,8 @@ function statusNames(m: number): string {
 // ---- multiport (libxt_multiport.c, revision 1) ----
 const multiport: Ext = {
   name: "multiport", revision: 1, kind: "match",
+  // F_ANY: one of the three
+  x6: [xo("source-ports", 0, INV, 7), xo("sports", 0, INV, 7), xo("destination-ports", 1, INV, 7), xo("dports", 1, INV, 7), xo("ports", 2, INV, 7)],
   help: HELP.MULTIPORT_HELP_V1,
   opts: { "source-ports": true, sports: true, "destination-ports": true, dports: true, ports: true },
   init: () => ({ flags: 0, count: 0, ports: [], pflags: [], invert: 0 }),
@@ -578,6 +600,7 @@ function joinPorts(d: Record<string, any>, f: (p: number) => string): string {
 // ---- iprange (libxt_iprange.c, revision 1) ----
 const iprange: Ext = {
   name: "iprange", revision: 1, kind: "match", opts: { "src-range": true, "dst-range": true },
+  x6: [xo("src-range", 0, INV), xo("dst-range", 1, INV)],
   help: HELP.IPRANGE_HELP,
   init: () => ({ flags: 0, src_min: 0, src_max: 0, dst_min: 0, dst_max: 0 }),
   parse(o, arg, invert, d) {
@@ -629,6 +652,7 @@ function printTypes(m: number): string {
 }
 const addrtype: Ext = {
   name: "addrtype", revision: 1, kind: "match", opts: { "src-type": true, "dst-type": true, "limit-iface-in": false, "limit-iface-out": false },
+  x6: [xo("src-type", 0, INV), xo("dst-type", 1, INV), xn("limit-iface-in", 2, 0, 1 << 3), xn("limit-iface-out", 3, 0, 1 << 2)],
   help: HELP.addrtypeHelp(RTN_NAMES),
   init: () => ({ source: 0, dest: 0, flags: 0 }),
   parse(o, arg, invert, d) {
@@ -665,6 +689,7 @@ const addrtype: Ext = {
 // ---- mac ----
 const mac: Ext = {
   name: "mac", revision: 0, kind: "match", opts: { "mac-source": true },
+  x6: [xo("mac-source", 0, MAND | INV)],
   help: HELP.MAC_HELP,
   init: () => ({ srcaddr: [0, 0, 0, 0, 0, 0], invert: 0 }),
   parse(_o, arg, invert, d) {
@@ -688,6 +713,7 @@ function macStr(a: number[]): string {
 // ---- mark (match, revision 1) ----
 const markMatch: Ext = {
   name: "mark", revision: 1, kind: "match", opts: { mark: true },
+  x6: [xo("mark", 0, MAND | INV)],
   help: HELP.MARK_MT_HELP,
   init: () => ({ mark: 0, mask: 0xffffffff, invert: 0 }),
   parse(_o, arg, invert, d) {
@@ -708,6 +734,7 @@ const markMatch: Ext = {
 // ---- physdev ----
 const physdev: Ext = {
   name: "physdev", revision: 0, kind: "match",
+  x6: [xo("physdev-in", 0, INV), xo("physdev-out", 1, INV), xn("physdev-is-in", 2, INV), xn("physdev-is-out", 3, INV), xn("physdev-is-bridged", 4, INV)],
   help: HELP.PHYSDEV_HELP,
   opts: { "physdev-in": true, "physdev-out": true, "physdev-is-in": false, "physdev-is-out": false, "physdev-is-bridged": false },
   init: () => ({ physindev: "", physoutdev: "", invert: 0, bitmask: 0 }),
@@ -740,6 +767,7 @@ function physdevOpts(d: Record<string, any>): string {
 // ---- length ----
 const length: Ext = {
   name: "length", revision: 0, kind: "match", opts: { length: true },
+  x6: [xo("length", 0, MAND | INV)],
   help: HELP.LENGTH_HELP,
   init: () => ({ min: 0, max: 0xffff, invert: 0 }),
   parse(_o, arg, invert, d) {
@@ -760,7 +788,9 @@ const length: Ext = {
 
 // ---- ttl (libipt_ttl.c) ----
 const ttl: Ext = {
-  name: "ttl", revision: 0, kind: "match", opts: { "ttl-eq": true, "ttl-lt": true, "ttl-gt": true },
+  name: "ttl", revision: 0, kind: "match", opts: { "ttl-eq": true, "ttl-lt": true, "ttl-gt": true, ttl: true },
+  // F_ANY: one of them, in libipt_ttl.c's table order (--ttl is --ttl-eq's other name)
+  x6: [xo("ttl-lt", 1, 0, 7), xo("ttl-gt", 2, 0, 7), xo("ttl-eq", 0, INV, 7), xo("ttl", 0, 0, 7)],
   help: HELP.TTL_MT_HELP,
   init: () => ({ mode: 0, ttl: 0 }),
   parse(o, arg, invert, d) {
@@ -815,6 +845,7 @@ function parseRate(rate: string): number | undefined {
 
 const limit: Ext = {
   name: "limit", revision: 0, kind: "match", opts: { limit: true, "limit-burst": true },
+  x6: [xo("limit", 0), xo("limit-burst", 1)],
   help: HELP.LIMIT_HELP,
   init: () => ({ avg: (XT_LIMIT_SCALE * 3600) / 3, burst: 5 }),
   parse(o, arg, invert, d) {
@@ -843,6 +874,7 @@ const REJECT_HELP_TYPES: [string, string, string][] = REJECT_WITH.filter((_, i) 
 ][i]!]);
 const REJECT: Ext = {
   name: "REJECT", revision: 0, kind: "target", opts: { "reject-with": true },
+  x6: [xo("reject-with", 0)],
   help: HELP.rejectHelp(REJECT_HELP_TYPES),
   init: () => ({ with: 3 }),
   parse(_o, arg, _i, d) {
@@ -862,6 +894,10 @@ const SYSLOG_LEVEL_NAMES = new Map([
 ]);
 const LOG: Ext = {
   name: "LOG", revision: 0, kind: "target",
+  x6: [
+    xo("log-level", 6), xo("log-prefix", 7), xn("log-tcp-sequence", 0), xn("log-tcp-options", 1), xn("log-ip-options", 2),
+    xn("log-uid", 3), xn("log-macdecode", 5),
+  ],
   help: HELP.LOG_HELP,
   opts: { "log-level": true, "log-prefix": true, "log-tcp-sequence": false, "log-tcp-options": false, "log-ip-options": false, "log-uid": false, "log-macdecode": false },
   init: () => ({ level: 4, logflags: 0, prefix: "" }),
@@ -905,14 +941,6 @@ const LOG: Ext = {
   },
 };
 
-/** xtables_option_parse()'s checks for an option without XTOPT_MULTI or XTOPT_INVERT: once
- * per rule, never after `!` (the options seen so far kept in d.__seen until final()) */
-function xtOptionOnce(ext: string, o: string, invert: boolean, d: Record<string, any>): void {
-  const seen: string[] = (d["__seen"] ??= []);
-  if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" can only be used once.\n`);
-  if (invert) xtablesError(PARAMETER_PROBLEM, `${ext}: option "--${o}" cannot be inverted.\n`);
-  seen.push(o);
-}
 
 /** libxt_NFLOG.c through xtables_option_parse() (each option once, none inverted) and its
  * fcheck, as iptables-nft keeps it: an nft `log` statement (the prefix is its udata copy, up
@@ -922,10 +950,11 @@ const NFLOG_OPTS = ["nflog-group", "nflog-prefix", "nflog-range", "nflog-size", 
 const NFLOG: Ext = {
   name: "NFLOG", revision: 0, kind: "target",
   opts: Object.fromEntries(NFLOG_OPTS.map((o) => [o, true])),
+  // F_RANGE and F_SIZE exclude each other
+  x6: [xo("nflog-group", 0), xo("nflog-prefix", 1), xo("nflog-range", 2, 0, 1 << 3), xo("nflog-size", 3, 0, 1 << 2), xo("nflog-threshold", 4)],
   init: () => ({ group: 0, prefix: "", len: 0, threshold: 0, flags: 0 }),
   help: HELP.NFLOG_HELP,
   parse(o, arg, invert, d) {
-    xtOptionOnce("NFLOG", o, invert, d);
     switch (o) {
       case "nflog-group":
         d["group"] = parseUintOpt(arg, 0xffff, "NFLOG", o);
@@ -947,13 +976,9 @@ const NFLOG: Ext = {
     }
   },
   final(d, ctx) {
-    const seen: string[] = d["__seen"] ?? [];
-    delete d["__seen"];
-    // NFLOG_check(), then xtables_options_fcheck()'s exclusions
-    if (seen.includes("nflog-range")) ctx.warn?.("warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
-    if (seen.includes("nflog-range") && seen.includes("nflog-size"))
-      xtablesError(PARAMETER_PROBLEM, `NFLOG: option "--nflog-range" cannot be used together with "--nflog-size".\n`);
-    if (seen.includes("nflog-size")) d["flags"] |= 1;
+    // NFLOG_check() (xtables_options_fcheck()'s exclusions come after it)
+    if (xflagsOf(d) & (1 << 2)) ctx.warn?.("warn: --nflog-range has never worked and is no longer supported, please use --nflog-size instead\n");
+    if (xflagsOf(d) & (1 << 3)) d["flags"] |= 1;
   },
   print: (d) => nflogPrint(d, ""),
   save: (d) => nflogPrint(d, "--"),
@@ -973,10 +998,11 @@ const NFQ_FLAG_CPU_FANOUT = 0x02;
 const NFQUEUE: Ext = {
   name: "NFQUEUE", revision: 3, kind: "target",
   opts: { "queue-num": true, "queue-balance": true, "queue-bypass": false, "queue-cpu-fanout": false },
+  // num and balance exclude each other; cpu-fanout needs balance
+  x6: [xo("queue-num", 0, 0, 1 << 1), xo("queue-balance", 1, 0, 1 << 0), xn("queue-bypass", 2), xn("queue-cpu-fanout", 3, 0, 0, 1 << 1)],
   init: () => ({ queuenum: 0, queues_total: 1, flags: 0 }),
   help: HELP.NFQUEUE_HELP,
   parse(o, arg, invert, d) {
-    xtOptionOnce("NFQUEUE", o, invert, d);
     switch (o) {
       case "queue-num":
         d["queuenum"] = parseUintOpt(arg, 0xffff, "NFQUEUE", o);
@@ -997,15 +1023,6 @@ const NFQUEUE: Ext = {
         d["flags"] |= NFQ_FLAG_CPU_FANOUT;
     }
   },
-  final(d) {
-    // xtables_options_fcheck(): num and balance exclude each other; cpu-fanout needs balance
-    const seen: string[] = d["__seen"] ?? [];
-    delete d["__seen"];
-    if (seen.includes("queue-num") && seen.includes("queue-balance"))
-      xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--queue-num" cannot be used together with "--queue-balance".\n`);
-    if (seen.includes("queue-cpu-fanout") && !seen.includes("queue-balance"))
-      xtablesError(PARAMETER_PROBLEM, `NFQUEUE: option "--queue-cpu-fanout" also requires "--queue-balance".\n`);
-  },
   print: (d) => nfqueuePrint(d, [" NFQUEUE balance ", " NFQUEUE num ", " bypass", " cpu-fanout"]),
   save: (d) => nfqueuePrint(d, [" --queue-balance ", " --queue-num ", " --queue-bypass", " --queue-cpu-fanout"]),
 };
@@ -1019,6 +1036,8 @@ function nfqueuePrint(d: Record<string, any>, w: string[]): string {
 
 const MARK: Ext = {
   name: "MARK", revision: 2, kind: "target", opts: { "set-mark": true, "set-xmark": true, "and-mark": true, "or-mark": true, "xor-mark": true },
+  // mark_tg_opts[]: F_ANY, one of them
+  x6: [xo("set-xmark", 4, 0, 31), xo("set-mark", 0, 0, 31), xo("and-mark", 1, 0, 31), xo("or-mark", 2, 0, 31), xo("xor-mark", 3, 0, 31)],
   help: HELP.MARK_TG_HELP,
   init: () => ({ mark: 0, mask: 0 }),
   parse(o, arg, _i, d) {
@@ -1049,22 +1068,24 @@ const MARK: Ext = {
  * xtables_option_parse() and its fcheck; options in connmark_tg_opts_v2's order */
 const CONNMARK_OPS = ["set-xmark", "set-mark", "and-mark", "or-mark", "xor-mark", "save-mark", "restore-mark"];
 const CONNMARK_OPTS = [...CONNMARK_OPS, "left-shift-mark", "right-shift-mark", "ctmask", "nfmask", "mask"];
-/** each option's .excl, by option name */
-const CONNMARK_EXCL: Record<string, string[]> = {
-  ...Object.fromEntries(CONNMARK_OPS.map((o) => [o, CONNMARK_OPS])),
-  ctmask: ["mask"], nfmask: ["mask"], mask: ["ctmask", "nfmask"],
+/** connmark_tg_opts_v2[]'s ids (O_SET_MARK…), by name; F_OP_ANY is the operations' */
+const CONNMARK_IDS: Record<string, number> = {
+  "set-mark": 0, "save-mark": 1, "restore-mark": 2, "and-mark": 3, "or-mark": 4, "xor-mark": 5,
+  "left-shift-mark": 6, "right-shift-mark": 7, "set-xmark": 8, ctmask: 9, nfmask: 10, mask: 11,
 };
+const F_OP_ANY = CONNMARK_OPS.reduce((m, o) => m | (1 << CONNMARK_IDS[o]!), 0);
+const F_MASK = 1 << 11;
 const CONNMARK: Ext = {
   name: "CONNMARK", revision: 2, kind: "target",
   help: HELP.CONNMARK_HELP_V2,
+  x6: CONNMARK_OPTS.map((o) => {
+    const id = CONNMARK_IDS[o]!;
+    const excl = CONNMARK_OPS.includes(o) ? F_OP_ANY : o === "mask" ? (1 << 9) | (1 << 10) : o === "ctmask" || o === "nfmask" ? F_MASK : 0;
+    return o === "save-mark" || o === "restore-mark" ? xn(o, id, 0, excl) : xo(o, id, 0, excl);
+  }),
   opts: Object.fromEntries(CONNMARK_OPTS.map((o) => [o, o !== "save-mark" && o !== "restore-mark"])),
   init: () => ({ ctmark: 0, ctmask: 0xffffffff, nfmask: 0xffffffff, mode: 0, shiftDir: 0, shiftBits: 0 }),
   parse(o, arg, invert, d) {
-    const seen: string[] = (d["__seen"] ??= []);
-    // an option excluding itself, or without XTOPT_MULTI: once
-    if (seen.includes(o)) xtablesError(PARAMETER_PROBLEM, `CONNMARK: option "--${o}" can only be used once.\n`);
-    if (invert) xtablesError(PARAMETER_PROBLEM, `CONNMARK: option "--${o}" cannot be inverted.\n`);
-    seen.push(o);
     switch (o) {
       case "set-xmark":
       case "set-mark": {
@@ -1105,16 +1126,8 @@ const CONNMARK: Ext = {
     }
   },
   final(d) {
-    const seen: string[] = d["__seen"] ?? [];
-    delete d["__seen"];
-    // connmark_tg_check(), then xtables_options_fcheck() over the table in its order
-    if (!seen.some((o) => CONNMARK_OPS.includes(o))) xtablesError(PARAMETER_PROBLEM, "CONNMARK target: No operation specified");
-    for (const a of CONNMARK_OPTS) {
-      if (!seen.includes(a)) continue;
-      for (const b of CONNMARK_OPTS)
-        if (b !== a && seen.includes(b) && CONNMARK_EXCL[a]?.includes(b))
-          xtablesError(PARAMETER_PROBLEM, `CONNMARK: option "--${a}" cannot be used together with "--${b}".\n`);
-    }
+    // connmark_tg_check() (xtables_options_fcheck()'s exclusions come after it)
+    if (!(xflagsOf(d) & F_OP_ANY)) xtablesError(PARAMETER_PROBLEM, "CONNMARK target: No operation specified");
   },
   print(d) {
     let s: string;
@@ -1143,6 +1156,8 @@ function connmarkShift(d: Record<string, any>, prefix: string): string {
 
 const TTL: Ext = {
   name: "TTL", revision: 0, kind: "target", opts: { "ttl-set": true, "ttl-inc": true, "ttl-dec": true },
+  // F_ANY: one of them, in libipt_TTL.c's table order
+  x6: [xo("ttl-set", 0, 0, 7), xo("ttl-dec", 2, 0, 7), xo("ttl-inc", 1, 0, 7)],
   help: HELP.TTL_TG_HELP,
   init: () => ({ mode: 0, ttl: 0 }),
   parse(o, arg, _i, d) {
@@ -1341,13 +1356,16 @@ function printRange(d: Record<string, any>): string {
 function natTarget(name: "SNAT" | "DNAT"): Ext {
   const opt = name === "SNAT" ? "to-source" : "to-destination";
   return {
-    name, revision: name === "SNAT" ? 1 : 2, kind: "target", opts: { [opt]: true, random: false, persistent: false, "random-fully": false },
+    name, revision: name === "SNAT" ? 1 : 2, kind: "target",
+    // SNAT_opts[] and DNAT_opts[] (DNAT has no --random-fully)
+    opts: name === "SNAT" ? { [opt]: true, random: false, "random-fully": false, persistent: false } : { [opt]: true, random: false, persistent: false },
+    x6: name === "SNAT"
+      ? [xo(opt, 1, MAND), xn("random", 3), xn("random-fully", 4), xn("persistent", 5)]
+      : [xo(opt, 0, MAND), xn("random", 3), xn("persistent", 5)],
     help: name === "SNAT" ? HELP.SNAT_HELP : HELP.DNAT_HELP_V2,
     init: () => ({ flags: 0, min_addr: 0, max_addr: 0, min_proto: 0, max_proto: 0 }),
     parse(o, arg, _i, d, ctx) {
       if (o === opt) {
-        if (ctx.seen.has(name + "to")) xtablesError(PARAMETER_PROBLEM, `${name}: Multiple --${opt} not supported`);
-        ctx.seen.add(name + "to");
         const r = parseToRange(arg, ctx, name);
         // SNAT revision 1 carries an nf_nat_ipv4_multi_range_compat: the flags, not the base
         if (name === "SNAT") r["base_proto"] = 0;
@@ -1381,7 +1399,10 @@ function portsText(r: { flags: number; min: number; max: number }): string {
 }
 function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
   return {
-    name, revision: 0, kind: "target", opts: { "to-ports": true, random: false, "random-fully": false },
+    name, revision: 0, kind: "target",
+    // MASQUERADE_opts[] and REDIRECT_opts[] (REDIRECT has no --random-fully)
+    opts: name === "MASQUERADE" ? { "to-ports": true, random: false, "random-fully": false } : { "to-ports": true, random: false },
+    x6: name === "MASQUERADE" ? [xo("to-ports", 2), xn("random", 3), xn("random-fully", 4)] : [xo("to-ports", 2), xn("random", 3)],
     help: name === "MASQUERADE" ? HELP.MASQUERADE_HELP : HELP.REDIRECT_HELP,
     init: () => ({ rangesize: 1, range: [{ flags: 0, min_ip: 0, max_ip: 0, min: 0, max: 0 }] }),
     parse(o, arg, _i, d, ctx) {

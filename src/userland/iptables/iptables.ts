@@ -10,6 +10,7 @@ import {
   IPT_INV_VIA_OUT, type IptIp, type XtEntryExt,
 } from "../../kernel/uapi/xtables.ts";
 import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
+import { takeXflags, xtoptCheck, xtoptFcheckFlags, xtoptSeen } from "./xtoptions.ts";
 import { iptablesHelp } from "./help.ts";
 // the extensions in modules of their own register with extensions.ts when loaded
 import "./ext_conn.ts";
@@ -623,7 +624,12 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         const { ext, name } = r.extOpt!;
         const holder = ext.kind === "target" ? cs.target! : cs.matches.find((m) => m.ext === ext)!;
         ctx.invflags = cs.ip.invflags;
-        ext.parse(name, optarg ?? "", invert, holder.data, ctx);
+        // an extension that reads its values itself still gets xtables_option_parse()'s checks
+        const entry = ext.x6 ? xtoptCheck(ext.name, ext.x6, name, invert, holder.data) : undefined;
+        // (its parse sees the option by its entry's name, as cb->entry names it: --dport is
+        // --destination-port)
+        ext.parse(entry?.name ?? name, optarg ?? "", invert, holder.data, ctx);
+        if (entry) xtoptSeen(holder.data, entry);
         break;
       }
       case "?":
@@ -643,8 +649,13 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
     }
     invert = false;
   }
-  for (const m of cs.matches) m.ext.final?.(m.data, ctx);
-  if (cs.target) cs.target.ext.final?.(cs.target.data, ctx);
+  // xtables_option_mfcheck()/tfcheck(): the extension's own check, then the table's
+  const fcheck = (x: { ext: Ext; data: Record<string, any> }): void => {
+    x.ext.final?.(x.data, ctx);
+    if (x.ext.x6) xtoptFcheckFlags(x.ext.name, x.ext.x6, takeXflags(x.data));
+  };
+  for (const m of cs.matches) fcheck(m);
+  if (cs.target) fcheck(cs.target);
   // (after "--" getopt_long() stops: what is left is no option)
   if (g.optind < argv.length) xtablesError(PARAMETER_PROBLEM, "unknown arguments found on commandline");
   if (cs.command === CMD_NONE) xtablesError(PARAMETER_PROBLEM, "no command specified");
