@@ -45,7 +45,33 @@ export interface CtView {
   stateBit(skb: SkBuff): number;
   status: number;
   mark: number;
+  /** the original and reply tuples (ports in host order; ICMP: id, type << 8 | code) */
+  readonly tuplehash: readonly [CtTupleView, CtTupleView];
+  /** absolute expiry, µs of simulated time */
+  timeout: number;
 }
+export interface CtTupleView {
+  src: number;
+  dst: number;
+  proto: number;
+  sport: number;
+  dport: number;
+}
+
+/** xt_conntrack.h: match_flags / invert_flags */
+const XT_CONNTRACK_PROTO = 1 << 1;
+const XT_CONNTRACK_ORIGSRC = 1 << 2;
+const XT_CONNTRACK_ORIGDST = 1 << 3;
+const XT_CONNTRACK_REPLSRC = 1 << 4;
+const XT_CONNTRACK_REPLDST = 1 << 5;
+const XT_CONNTRACK_STATUS = 1 << 6;
+const XT_CONNTRACK_EXPIRES = 1 << 7;
+const XT_CONNTRACK_ORIGSRC_PORT = 1 << 8;
+const XT_CONNTRACK_ORIGDST_PORT = 1 << 9;
+const XT_CONNTRACK_REPLSRC_PORT = 1 << 10;
+const XT_CONNTRACK_REPLDST_PORT = 1 << 11;
+const XT_CONNTRACK_DIRECTION = 1 << 12;
+const IP_CT_IS_REPLY = 3;
 
 function rd16(b: Uint8Array, o: number): number {
   return (b[o]! << 8) | b[o + 1]!;
@@ -124,20 +150,44 @@ function stateMt(skb: SkBuff, _par: XtActionParam, d: any): boolean {
   return (d.statemask & bit) !== 0;
 }
 
-/** net/netfilter/xt_conntrack.c: conntrack_mt() (state and status parts) */
-function conntrackMt(skb: SkBuff, _par: XtActionParam, d: any): boolean {
+/** net/netfilter/xt_conntrack.c: conntrack_mt() with ct_proto_port_check_v3() (revision 3's
+ * port ranges; revisions 1 and 2 keep one port, low = high) */
+function conntrackMt(skb: SkBuff, par: XtActionParam, d: any): boolean {
   const ct = ctOf(skb);
-  if (d.match_flags & XT_CONNTRACK_STATE) {
+  const mf: number = d.match_flags;
+  const inv: number = d.invert_flags;
+  if (mf & XT_CONNTRACK_STATE) {
     let bit = ct ? ct.stateBit(skb) : XT_STATE_INVALID;
     if (ct && bit !== XT_STATE_UNTRACKED) {
       if (ct.status & 0x10) bit |= XT_CONNTRACK_STATE_SNAT;
       if (ct.status & 0x20) bit |= XT_CONNTRACK_STATE_DNAT;
     }
-    if (((d.state_mask & bit) !== 0) === !!(d.invert_flags & XT_CONNTRACK_STATE)) return false;
+    if (((d.state_mask & bit) !== 0) === !!(inv & XT_CONNTRACK_STATE)) return false;
   }
-  if (d.match_flags & 0x40 /* XT_CONNTRACK_STATUS */) {
-    if (!ct) return false;
-    if (((ct.status & d.status_mask) !== 0) === !!(d.invert_flags & 0x40)) return false;
+  if (!ct) return (mf & XT_CONNTRACK_STATE) !== 0;
+  // CTINFO2DIR(): the direction of this packet
+  if (mf & XT_CONNTRACK_DIRECTION && (skb.ctinfo < IP_CT_IS_REPLY) === !!(inv & XT_CONNTRACK_DIRECTION)) return false;
+  const [orig, repl] = ct.tuplehash;
+  // conntrack_addrcmp(): ((kaddr ^ uaddr) & umask) == 0
+  const addr = (flag: number, k: number, a: number, m: number) => !(mf & flag) || ((((k ^ a) & m) >>> 0) === 0) !== !!(inv & flag);
+  if (!addr(XT_CONNTRACK_ORIGSRC, orig.src, d.origsrc_addr, d.origsrc_mask)) return false;
+  if (!addr(XT_CONNTRACK_ORIGDST, orig.dst, d.origdst_addr, d.origdst_mask)) return false;
+  if (!addr(XT_CONNTRACK_REPLSRC, repl.src, d.replsrc_addr, d.replsrc_mask)) return false;
+  if (!addr(XT_CONNTRACK_REPLDST, repl.dst, d.repldst_addr, d.repldst_mask)) return false;
+  if (mf & XT_CONNTRACK_PROTO && (orig.proto === d.l4proto) === !!(inv & XT_CONNTRACK_PROTO)) return false;
+  const port = (flag: number, lo: number, hi: number, p: number) => !(mf & flag) || portMatch(lo, hi, p, !!(inv & flag));
+  if (!port(XT_CONNTRACK_ORIGSRC_PORT, d.origsrc_port, d.origsrc_port_high, orig.sport)) return false;
+  if (!port(XT_CONNTRACK_ORIGDST_PORT, d.origdst_port, d.origdst_port_high, orig.dport)) return false;
+  if (!port(XT_CONNTRACK_REPLSRC_PORT, d.replsrc_port, d.replsrc_port_high, repl.sport)) return false;
+  if (!port(XT_CONNTRACK_REPLDST_PORT, d.repldst_port, d.repldst_port_high, repl.dport)) return false;
+  if (mf & XT_CONNTRACK_STATUS && ((ct.status & d.status_mask) !== 0) === !!(inv & XT_CONNTRACK_STATUS)) return false;
+  if (mf & XT_CONNTRACK_EXPIRES) {
+    // nf_ct_expires() / HZ: whole seconds left, 0 once past. An unconfirmed entry's
+    // ct->timeout is still relative (confirmation adds nfct_time_stamp), so on a machine up
+    // between 5 minutes and 24 days the difference is negative: 0
+    const confirmed = (ct.status & 8) !== 0; /* IPS_CONFIRMED */
+    const expires = confirmed ? Math.max(0, Math.floor((ct.timeout - nfIpv4Ops.now(par.net)) / 1_000_000)) : 0;
+    if ((expires >= d.expires_min && expires <= d.expires_max) === !!(inv & XT_CONNTRACK_EXPIRES)) return false;
   }
   return true;
 }

@@ -6,7 +6,13 @@
  * .excl) in the table's order.
  */
 import { numericHost as inetAton } from "./xtaddr.ts";
-import { hex, parseMarkMask, parseUintOpt, registerExts, saveString, type Ext } from "./extensions.ts";
+import {
+  hex, parseMarkMask, parseMport, parseStates, parseUintOpt, parseUintRange, printStates, registerExts, saveString, statusNames, type Ext,
+} from "./extensions.ts";
+import { xtoptCheck, xtoptSeen } from "./xtoptions.ts";
+import { ipmaskToCidr, ipToStr, parseHostmask } from "./xtaddr.ts";
+import { parseProtocol } from "./ext_route.ts";
+import { CONNTRACK_HELP } from "./ext-help.ts";
 import { XTOPT_INVERT, XTOPT_MAND, optsOf, xflagsOf, xtoptFcheck, xtoptParse, type XtOpt } from "./ext_pkt.ts";
 import { PARAMETER_PROBLEM, xtablesError } from "./xshared.ts";
 
@@ -261,6 +267,142 @@ const connlimit: Ext = {
     ` --connlimit-${d["flags"] & XT_CONNLIMIT_DADDR ? "daddr" : "saddr"}`,
 };
 
-export const EXTS_CONN: Ext[] = [connmarkMatch, helper, connbytes, connlimit];
+
+// ---- conntrack (libxt_conntrack.c, revision 3: conntrack3_mt_opts[], conntrack_dump()) ----
+const XT_CONNTRACK_STATE = 1 << 0;
+const XT_CONNTRACK_PROTO = 1 << 1;
+const XT_CONNTRACK_STATUS = 1 << 6;
+const XT_CONNTRACK_EXPIRES = 1 << 7;
+const XT_CONNTRACK_DIRECTION = 1 << 12;
+/** the address options: name, id, match flag, the field prefix of xt_conntrack_mtinfo3 */
+const CT_ADDRS: [string, number, number, string][] = [
+  ["ctorigsrc", 2, 1 << 2, "origsrc"], ["ctorigdst", 3, 1 << 3, "origdst"], ["ctreplsrc", 4, 1 << 4, "replsrc"], ["ctrepldst", 5, 1 << 5, "repldst"],
+];
+const CT_PORTS: [string, number, number, string][] = [
+  ["ctorigsrcport", 6, 1 << 8, "origsrc_port"], ["ctorigdstport", 7, 1 << 9, "origdst_port"],
+  ["ctreplsrcport", 8, 1 << 10, "replsrc_port"], ["ctrepldstport", 9, 1 << 11, "repldst_port"],
+];
+const CONNTRACK_OPTS: XtOpt[] = [
+  { name: "ctstate", id: 0, type: "string", flags: XTOPT_INVERT },
+  { name: "ctproto", id: 1, type: "string", flags: XTOPT_INVERT },
+  ...CT_ADDRS.map(([name, id]): XtOpt => ({ name, id, type: "string", flags: XTOPT_INVERT })),
+  { name: "ctstatus", id: 10, type: "string", flags: XTOPT_INVERT },
+  { name: "ctexpire", id: 11, type: "string", flags: XTOPT_INVERT },
+  ...CT_PORTS.map(([name, id]): XtOpt => ({ name, id, type: "string", flags: XTOPT_INVERT })),
+  { name: "ctdir", id: 12, type: "string" },
+];
+const CT_STATUSES: Record<string, number> = { NONE: 0, EXPECTED: 1, SEEN_REPLY: 2, ASSURED: 4, CONFIRMED: 8 };
+
+/** xtables_ipmask_to_numeric(): "" for /32, "/N" for a prefix, "/a.b.c.d" for another mask */
+function maskText(m: number): string {
+  if (m === 0xffffffff) return "";
+  const n = ipmaskToCidr(m);
+  return n >= 0 ? `/${n}` : `/${ipToStr(m)}`;
+}
+
+/** conntrack_dump(): -L (prefix "", addresses as names unless -n) and -S (prefix "--") */
+function conntrackDump(d: Record<string, any>, prefix: string, numeric: boolean): string {
+  const mf: number = d["match_flags"];
+  const inv = (f: number): string => (d["invert_flags"] & f ? " !" : "");
+  let s = "";
+  if (mf & XT_CONNTRACK_STATE) s += `${inv(XT_CONNTRACK_STATE)} ${prefix}ctstate ${printStates(d["state_mask"])}`;
+  if (mf & XT_CONNTRACK_PROTO) s += `${inv(XT_CONNTRACK_PROTO)} ${prefix}ctproto ${d["l4proto"]}`;
+  for (const [name, , f, k] of CT_ADDRS) {
+    if (!(mf & f)) continue;
+    const a: number = d[`${k}_addr`];
+    // conntrack_dump_addr(): no names here (xtables_ipaddr_to_anyname() of an address no
+    // host file names is the number)
+    s += `${inv(f)} ${prefix}${name}` + (!numeric && a === 0 ? " anywhere" : ` ${ipToStr(a)}${maskText(d[`${k}_mask`])}`);
+  }
+  for (const [name, , f, k] of CT_PORTS) {
+    if (!(mf & f)) continue;
+    const lo: number = d[k];
+    const hi: number = d[`${k}_high`];
+    s += `${inv(f)} ${prefix}${name} ${hi === 0 || lo === hi ? lo : `${lo}:${hi}`}`;
+  }
+  if (mf & XT_CONNTRACK_STATUS) s += `${inv(XT_CONNTRACK_STATUS)} ${prefix}ctstatus ${statusNames(d["status_mask"])}`;
+  if (mf & XT_CONNTRACK_EXPIRES) {
+    const lo: number = d["expires_min"];
+    const hi: number = d["expires_max"];
+    s += `${inv(XT_CONNTRACK_EXPIRES)} ${prefix}ctexpire ${hi === lo ? lo : `${lo}:${hi}`}`;
+  }
+  if (mf & XT_CONNTRACK_DIRECTION) s += ` ${prefix}ctdir ${d["invert_flags"] & XT_CONNTRACK_DIRECTION ? "REPLY" : "ORIGINAL"}`;
+  return s;
+}
+
+const conntrack: Ext = {
+  name: "conntrack", revision: 3, kind: "match",
+  opts: optsOf(CONNTRACK_OPTS),
+  help: CONNTRACK_HELP,
+  init: () => ({
+    match_flags: 0, invert_flags: 0, state_mask: 0, status_mask: 0, l4proto: 0,
+    origsrc_addr: 0, origsrc_mask: 0, origdst_addr: 0, origdst_mask: 0, replsrc_addr: 0, replsrc_mask: 0, repldst_addr: 0, repldst_mask: 0,
+    origsrc_port: 0, origsrc_port_high: 0, origdst_port: 0, origdst_port_high: 0,
+    replsrc_port: 0, replsrc_port_high: 0, repldst_port: 0, repldst_port_high: 0, expires_min: 0, expires_max: 0,
+  }),
+  /** conntrack_mt_parse(): xtables_option_parse(), then the option */
+  parse(o, arg, invert, d) {
+    const e = xtoptCheck("conntrack", CONNTRACK_OPTS, o, invert, d);
+    const flag = (f: number): void => {
+      d["match_flags"] |= f;
+      if (invert) d["invert_flags"] |= f;
+    };
+    const addr = CT_ADDRS.find(([n]) => n === e.name);
+    const port = CT_PORTS.find(([n]) => n === e.name);
+    if (addr) {
+      // XTTYPE_HOSTMASK
+      const [a, m] = parseHostmask(arg, "conntrack", e.name);
+      // (kept as given: the kernel masks when it compares)
+      d[`${addr[3]}_addr`] = a;
+      d[`${addr[3]}_mask`] = m;
+      flag(addr[2]);
+    } else if (port) {
+      // XTTYPE_PORTRC
+      const [lo, hi] = parseMport(arg, "conntrack", e.name);
+      d[port[3]] = lo;
+      d[`${port[3]}_high`] = hi;
+      flag(port[2]);
+    } else if (e.name === "ctstate") {
+      d["state_mask"] = parseStates(arg, true);
+      flag(XT_CONNTRACK_STATE);
+    } else if (e.name === "ctproto") {
+      // XTTYPE_PROTOCOL; XT_INV_PROTO is 0x40 in libxt_conntrack's test: ctstatus' bit
+      d["l4proto"] = parseProtocol(arg);
+      if (d["l4proto"] === 0 && d["invert_flags"] & 0x40) xtablesError(PARAMETER_PROBLEM, "conntrack: rule would never match protocol");
+      flag(XT_CONNTRACK_PROTO);
+    } else if (e.name === "ctstatus") {
+      let m = 0;
+      for (const w of arg.split(",")) {
+        const v = Object.hasOwn(CT_STATUSES, w.toUpperCase()) ? CT_STATUSES[w.toUpperCase()] : undefined;
+        if (v === undefined) xtablesError(PARAMETER_PROBLEM, `Bad ctstatus "${w}"`);
+        m |= v;
+      }
+      d["status_mask"] = m;
+      flag(XT_CONNTRACK_STATUS);
+    } else if (e.name === "ctexpire") {
+      // XTTYPE_UINT32RC
+      const r = parseUintRange(arg, 0xffffffff, "conntrack", "ctexpire");
+      d["expires_min"] = r[0];
+      d["expires_max"] = r[1] ?? r[0];
+      flag(XT_CONNTRACK_EXPIRES);
+    } else {
+      const dir = arg.toUpperCase();
+      if (dir !== "ORIGINAL" && dir !== "REPLY") xtablesError(PARAMETER_PROBLEM, `conntrack: Bad value for "--ctdir" option: "${arg}"`);
+      d["match_flags"] |= XT_CONNTRACK_DIRECTION;
+      if (dir === "REPLY") d["invert_flags"] |= XT_CONNTRACK_DIRECTION;
+      else d["invert_flags"] &= ~XT_CONNTRACK_DIRECTION;
+    }
+    xtoptSeen(d, e);
+  },
+  final(d) {
+    // conntrack_mt_check(), then xtables_options_fcheck()
+    if (!xflagsOf(d)) xtablesError(PARAMETER_PROBLEM, "conntrack: At least one option is required");
+    xtoptFcheck("conntrack", CONNTRACK_OPTS, d);
+  },
+  print: (d, numeric) => conntrackDump(d, "", numeric),
+  save: (d) => conntrackDump(d, "--", true),
+};
+
+export const EXTS_CONN: Ext[] = [connmarkMatch, helper, connbytes, connlimit, conntrack];
 
 registerExts(EXTS_CONN);

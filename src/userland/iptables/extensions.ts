@@ -89,7 +89,7 @@ export function getportbyname(s: string): number {
 }
 
 /** xtoptions.c: xtopt_parse_mport() (XTTYPE_PORTRC): "PORT", "PORT:PORT", either side empty */
-function parseMport(s: string, ext: string, opt: string): [number, number] {
+export function parseMport(s: string, ext: string, opt: string): [number, number] {
   const parts = s.split(":");
   if (parts.length > 2) xtablesError(PARAMETER_PROBLEM, `${ext}: Too many components for option "--${opt}" (max: 2)\n`);
   const r: [number, number] = [0, 0xffff];
@@ -468,7 +468,7 @@ const comment: Ext = {
 
 // ---- state / conntrack (libxt_conntrack.c) ----
 const STATES: [string, number][] = [["INVALID", 1], ["NEW", 8], ["RELATED", 4], ["ESTABLISHED", 2], ["UNTRACKED", 64], ["SNAT", 128], ["DNAT", 256]];
-function parseStates(s: string, ct: boolean): number {
+export function parseStates(s: string, ct: boolean): number {
   let m = 0;
   for (const w of s.split(",")) {
     const e = STATES.find(([n]) => n === w.toUpperCase() && (ct || n !== "SNAT" && n !== "DNAT"));
@@ -477,7 +477,7 @@ function parseStates(s: string, ct: boolean): number {
   }
   return m;
 }
-function printStates(m: number): string {
+export function printStates(m: number): string {
   const out = STATES.filter(([, b]) => m & b).map(([n]) => n);
   return out.length ? out.join(",") : "NONE";
 }
@@ -496,46 +496,7 @@ const state: Ext = {
   print: (d) => `${d["invert"] ? " !" : ""} state ${printStates(d["statemask"])}`,
   save: (d) => `${d["invert"] ? " !" : ""} --state ${printStates(d["statemask"])}`,
 };
-const conntrack: Ext = {
-  name: "conntrack", revision: 3, kind: "match", opts: { ctstate: true, ctstatus: true },
-  x6: [xo("ctstate", 0, INV), xo("ctstatus", 10, INV)],
-  help: HELP.CONNTRACK_HELP,
-  init: () => ({ match_flags: 0, invert_flags: 0, state_mask: 0, status_mask: 0 }),
-  parse(o, arg, invert, d) {
-    if (o === "ctstate") {
-      d["state_mask"] = parseStates(arg, true);
-      d["match_flags"] |= 1;
-      if (invert) d["invert_flags"] |= 1;
-    } else {
-      const names: Record<string, number> = { NONE: 0, EXPECTED: 1, SEEN_REPLY: 2, ASSURED: 4, CONFIRMED: 8 };
-      let m = 0;
-      for (const w of arg.split(",")) {
-        const v = names[w.toUpperCase()];
-        if (v === undefined) xtablesError(PARAMETER_PROBLEM, `Bad ctstatus "${w}"`);
-        m |= v;
-      }
-      d["status_mask"] = m;
-      d["match_flags"] |= 0x40;
-      if (invert) d["invert_flags"] |= 0x40;
-    }
-  },
-  final(d) {
-    if (!d["match_flags"]) xtablesError(PARAMETER_PROBLEM, "conntrack: At least one option is required");
-  },
-  print(d) {
-    let s = "";
-    if (d["match_flags"] & 1) s += `${d["invert_flags"] & 1 ? " !" : ""} ctstate ${printStates(d["state_mask"])}`;
-    if (d["match_flags"] & 0x40) s += `${d["invert_flags"] & 0x40 ? " !" : ""} ctstatus ${statusNames(d["status_mask"])}`;
-    return s;
-  },
-  save(d) {
-    let s = "";
-    if (d["match_flags"] & 1) s += `${d["invert_flags"] & 1 ? " !" : ""} --ctstate ${printStates(d["state_mask"])}`;
-    if (d["match_flags"] & 0x40) s += `${d["invert_flags"] & 0x40 ? " !" : ""} --ctstatus ${statusNames(d["status_mask"])}`;
-    return s;
-  },
-};
-function statusNames(m: number): string {
+export function statusNames(m: number): string {
   const out = [["EXPECTED", 1], ["SEEN_REPLY", 2], ["ASSURED", 4], ["CONFIRMED", 8]].filter(([, b]) => m & (b as number)).map(([n]) => n);
   return out.length ? out.join(",") : "NONE";
 }
@@ -1443,7 +1404,7 @@ function portsTarget(name: "MASQUERADE" | "REDIRECT"): Ext {
   };
 }
 
-export const MATCHES: Ext[] = [tcpudp("tcp"), tcpudp("udp"), icmp, comment, state, conntrack, multiport, iprange, addrtype, mac, markMatch, physdev, length, ttl, limit];
+export const MATCHES: Ext[] = [tcpudp("tcp"), tcpudp("udp"), icmp, comment, state, multiport, iprange, addrtype, mac, markMatch, physdev, length, ttl, limit];
 export const TARGETS: Ext[] = [REJECT, LOG, NFLOG, NFQUEUE, MARK, CONNMARK, TTL, CT, NOTRACK, natTarget("SNAT"), natTarget("DNAT"), portsTarget("MASQUERADE"), portsTarget("REDIRECT")];
 
 /** extensions defined in modules of their own (ext_*.ts) add themselves here */

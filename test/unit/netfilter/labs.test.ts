@@ -40,8 +40,9 @@ async function runLine(sys: ReturnType<typeof fakeSys>, cmd: string): Promise<{ 
   for (const part of line.split(" && ")) {
     let c = part;
     let grep = false;
-    if (c.endsWith("| grep -v '^#'")) {
-      c = c.replace(/\s*\| grep -v '\^#'$/, "");
+    const gm = /\s*\| grep -v (['"])\^#\1$/.exec(c);
+    if (gm) {
+      c = c.slice(0, gm.index);
       grep = true;
     }
     const r = await run(sys, words(c), stdin);
