@@ -6,7 +6,7 @@
 import { parseHostmask } from "./xtaddr.ts";
 import { registerExts, saveString, getportbyname, type Ext } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM, OTHER_PROBLEM } from "./xshared.ts";
-import { parseProtocol } from "./iptables.ts";
+import { parseProtocol } from "./ext_route.ts";
 import { XTOPT_INVERT, XTOPT_MAND, xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoulWhole, type XtOpt } from "./ext_pkt.ts";
 import * as HELP from "./ext-help-misc.ts";
 

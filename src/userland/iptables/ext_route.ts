@@ -416,7 +416,7 @@ function protocolsDb(): [string, number][] {
   return out;
 }
 /** xtables_parse_protocol() */
-function parseProtocol(s: string): number {
+export function parseProtocol(s: string): number {
   const n = strtoui32(s);
   if (n && n[1] === "" && n[0] <= 255) return n[0];
   if (s === "all") return 0;

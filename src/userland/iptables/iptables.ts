@@ -9,6 +9,7 @@ import {
   IPT_F_FRAG, IPT_F_GOTO, IPT_INV_DSTIP, IPT_INV_FRAG, IPT_INV_PROTO, IPT_INV_SRCIP, IPT_INV_VIA_IN,
   IPT_INV_VIA_OUT, type IptIp, type XtEntryExt,
 } from "../../kernel/uapi/xtables.ts";
+import { parseProtocol as xtablesParseProtocol } from "./ext_route.ts";
 import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { takeXflags, xtoptCheck, xtoptFcheckFlags, xtoptSeen } from "./xtoptions.ts";
 import { iptablesHelp } from "./help.ts";
@@ -71,25 +72,15 @@ const PROTOCOLS: [string, number][] = [
   ["l2tp", 115], ["isis", 124], ["sctp", 132], ["fc", 133], ["mobility-header", 135], ["udplite", 136],
   ["mpls-in-ip", 137], ["manet", 138], ["hip", 139], ["shim6", 140], ["wesp", 141], ["rohc", 142], ["ethernet", 143],
 ];
-/** xtables_chain_protos: the names tried before /etc/protocols' aliases */
-const CHAIN_PROTOS: [string, number][] = [["tcp", 6], ["sctp", 132], ["udp", 17], ["udplite", 136], ["icmp", 1], ["icmpv6", 58], ["esp", 50], ["ah", 51], ["mh", 135], ["all", 0]];
-
 /** getprotobynumber() for -L without -n */
 function protoName(n: number): string | undefined {
   if (n === 0) return "all";
   return PROTOCOLS.find(([, x]) => x === n)?.[0];
 }
 
-/** xtables_parse_protocol() */
+/** -p: "Canonicalize into lower case" (tolower(), ASCII), then xtables_parse_protocol() */
 export function parseProtocol(s: string): number {
-  if (/^\d+$/.test(s)) {
-    const n = Number(s);
-    if (n <= 255) return n;
-  }
-  const l = s.toLowerCase();
-  const e = PROTOCOLS.find(([n]) => n === l) ?? CHAIN_PROTOS.find(([n]) => n === l);
-  if (!e) xtablesError(PARAMETER_PROBLEM, `unknown protocol "${s}" specified`);
-  return e[1];
+  return xtablesParseProtocol(s.replace(/[A-Z]/g, (c) => c.toLowerCase()));
 }
 
 function ipStr(a: number): string {
