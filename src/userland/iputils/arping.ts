@@ -20,7 +20,7 @@ import { IFF_LOOPBACK, IFF_POINTOPOINT, IFF_UP } from "../../kernel/uapi/if.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import { sprintf } from "../lib/printf.ts";
 import { StdioOut } from "../lib/stdio.ts";
-import { getopt, inetAton, ntoa, procTimer } from "./common.ts";
+import { gethostbyname, getopt, inetAton, ntoa, procTimer } from "./common.ts";
 import { macEqual, macToString, readU32, writeU16, writeU32 } from "../../wire/addr.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 
@@ -297,12 +297,16 @@ class Arping extends StdioOut {
     return r.ack.ok && r.answer ? ((r.answer as RouteMsg).attrs.RTA_OIF ?? 0) : 0;
   }
 
-  /** xresolve(): dotted quad only (no resolver on the lab machines) */
-  xresolve(name: string): number | undefined {
+  /** xresolve(): libnet_name2addr4(LIBNET_RESOLVE): inet_addr(), and where that says
+   * INADDR_NONE (no address, or one spelled as all ones) gethostbyname(): digits and dots are
+   * parsed there without a query, anything else goes to /etc/hosts, then DNS (an A query per
+   * attempt). All ones is a failure, but for the string 255.255.255.255 itself. */
+  async xresolve(name: string): Promise<number | undefined> {
     if (name === "255.255.255.255") return 0xffffffff;
     const a = inetAton(name);
-    if (a === undefined || a === 0xffffffff) return undefined;
-    return a;
+    if (a !== undefined && a !== 0xffffffff) return a;
+    const r = await gethostbyname(this.p, name);
+    return r === 0xffffffff ? undefined : r;
   }
 
   // ------------------------------------------------------------------ packets
@@ -699,7 +703,7 @@ class Arping extends StdioOut {
       this.dstmac = m;
     }
     if (srcipOpt !== undefined) {
-      const a = srcipOpt === "255.255.255.255" ? 0xffffffff : this.xresolve(srcipOpt);
+      const a = srcipOpt === "255.255.255.255" ? 0xffffffff : await this.xresolve(srcipOpt);
       if (a === undefined) {
         this.err(`arping: Can't resolve ${srcipOpt}, or ${srcipOpt} is broadcast. If it is, use -b instead of -S\n`);
         this.exit(1);
@@ -707,7 +711,7 @@ class Arping extends StdioOut {
       this.srcip = a;
     }
     if (dstipOpt !== undefined) {
-      const a = this.xresolve(dstipOpt);
+      const a = await this.xresolve(dstipOpt);
       if (a === undefined) {
         this.err(`arping: Can't resolve ${dstipOpt}, or ${dstipOpt} is broadcast. If it is, use -B instead of -T\n`);
         this.exit(1);
@@ -735,7 +739,7 @@ class Arping extends StdioOut {
         this.err("arping: Options given only apply to IP ping, but MAC address given as argument\n");
         this.exit(1);
       }
-      const a = this.xresolve(parm);
+      const a = await this.xresolve(parm);
       if (a === undefined) {
         this.err(`arping: Can't resolve ${parm}\n`);
         this.exit(1);

@@ -155,6 +155,16 @@ export async function getaddrinfo(p: Process, node: string, family: "unspec" | "
   return r === "HOST_NOT_FOUND" ? EAI_NONAME : r === "NO_DATA" ? EAI_NODATA : EAI_AGAIN;
 }
 
+/** gethostbyname(3) for AF_INET: a name of digits and dots is parsed, not looked up
+ * (__nss_hostname_digits_dots()); anything else goes to /etc/hosts, then DNS (an A query) */
+export async function gethostbyname(p: Process, node: string): Promise<number | undefined> {
+  if (/^[0-9.]+$/.test(node)) return inetAton(node);
+  const want = node.toLowerCase().replace(/\.$/, "");
+  for (const h of await readHosts(p)) if (h.names.some((n) => n.toLowerCase() === want)) return h.addr;
+  const r = await (await StubResolver.load(p)).gethostbyname(node, false, false);
+  return typeof r === "string" ? undefined : r.addrs[0];
+}
+
 /** getnameinfo(3) without NI_NUMERICHOST: the /etc/hosts name, or "" when it cannot resolve */
 export async function getnameinfo(p: Process, addr: number): Promise<string> {
   const hosts = await readHosts(p);
