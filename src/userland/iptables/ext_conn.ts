@@ -9,7 +9,7 @@ import { numericHost as inetAton } from "./xtaddr.ts";
 import {
   hex, parseMarkMask, parseMport, parseStates, parseUintOpt, parseUintRange, printStates, registerExts, saveString, statusNames, type Ext,
 } from "./extensions.ts";
-import { xtoptCheck, xtoptSeen } from "./xtoptions.ts";
+import { parseMintRange, xtoptCheck, xtoptSeen } from "./xtoptions.ts";
 import { ipmaskToCidr, ipToStr, parseHostmask } from "./xtaddr.ts";
 import { parseProtocol } from "./ext_route.ts";
 import { CONNTRACK_HELP } from "./ext-help.ts";
@@ -101,39 +101,6 @@ const CONNBYTES_OPTS: XtOpt[] = [
   { name: "connbytes-mode", id: 2, type: "string", flags: XTOPT_MAND },
 ];
 
-/** xtables_strtoul() with an end: strtoumax(s, base 0) of a prefix, in 0..UINT64_MAX */
-function strtou64Prefix(s: string): [bigint, string] | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
-  if (!m || m[1] === "-") return undefined;
-  const t = m[2]!;
-  const v = /^0[xX]/.test(t) ? BigInt(t) : t.length > 1 && t[0] === "0" ? BigInt("0o" + t.slice(1)) : BigInt(t);
-  if (v > U64_MAX) return undefined; // ERANGE
-  return [v, s.slice(m[0].length)];
-}
-
-/** xtopt_parse_mint() for XTTYPE_UINT64RC: up to two ':'-separated values */
-function parseU64Range(s: string, ext: string, opt: string): bigint[] {
-  const out: bigint[] = [];
-  let arg = s;
-  for (;;) {
-    if (out.length === 2) xtablesError(PARAMETER_PROBLEM, `${ext}: Too many components for option "--${opt}" (max: 2)\n`);
-    let value: bigint;
-    let end: string;
-    if (arg === "" || arg[0] === ":") {
-      end = arg;
-      value = out.length === 1 ? U64_MAX : 0n;
-    } else {
-      const v = strtou64Prefix(arg);
-      if (!v) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}" near "${arg}", or out of range (0-${U64_MAX}).\n`);
-      [value, end] = v;
-      if (end !== "" && end[0] !== ":")
-        xtablesError(PARAMETER_PROBLEM, `${ext}: Argument to "--${opt}" has unexpected characters near "${end}".\n`);
-    }
-    out.push(value);
-    if (end === "") return out;
-    arg = end.slice(1);
-  }
-}
 
 const CONNBYTES_DIRS = ["original", "reply", "both"];
 const CONNBYTES_MODES = ["packets", "bytes", "avgpkt"];
@@ -160,7 +127,7 @@ const connbytes: Ext = {
   parse(o, arg, invert, d) {
     xtoptParse("connbytes", CONNBYTES_OPTS, o, "", invert, d);
     if (o === "connbytes") {
-      const v = parseU64Range(arg, "connbytes", o);
+      const v = parseMintRange(arg, U64_MAX, "connbytes", o);
       let from = v[0]!;
       let to = v.length === 2 ? v[1]! : U64_MAX;
       if (to < from) xtablesError(PARAMETER_PROBLEM, `${from} should be less than ${to}`);

@@ -12,8 +12,8 @@ import { XT_SCTP_SRC_PORTS, XT_SCTP_DEST_PORTS, XT_SCTP_CHUNK_TYPES, SCTP_CHUNK_
 
 // ---- libxtables/xtoptions.c: the generic part lives in xtoptions.ts; the types' parsers here ----
 
-import { XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xtoptCheck, xtoptFcheck, xtoptFcheckFlags, xflagsOf, takeXflags, optsOf, type XtOpt } from "./xtoptions.ts";
-export { XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xflagsOf, takeXflags, xtoptFcheck, xtoptFcheckFlags, optsOf, type XtType, type XtOpt } from "./xtoptions.ts";
+import { strtoumax, XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xtoptCheck, xtoptFcheck, xtoptFcheckFlags, xflagsOf, takeXflags, optsOf, type XtOpt } from "./xtoptions.ts";
+export { strtoumax, XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xflagsOf, takeXflags, xtoptFcheck, xtoptFcheckFlags, optsOf, type XtType, type XtOpt } from "./xtoptions.ts";
 
 /** the value xtables_option_parse() leaves in cb->val */
 export interface XtVal {
@@ -29,17 +29,6 @@ export interface XtVal {
 }
 
 const TYPE_MAX: Record<string, bigint> = { uint8: 0xffn, uint16: 0xffffn, uint32: 0xffffffffn, uint64: 0xffffffffffffffffn };
-
-/** xtables_strtoul(s, end, …): strtoumax(s, base 0) of a prefix, a leading minus refused;
- * [value, rest] or undefined when no digit is read (an overflow gives a value past u64) */
-export function strtoumax(s: string): [bigint, string] | undefined {
-  const m = /^[ \t\n\v\f\r]*(\+?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
-  if (!m) return undefined;
-  const t = m[2]!;
-  const v = /^0[xX]/.test(t) ? BigInt(t) : t.length > 1 && t[0] === "0" ? BigInt("0o" + t.slice(1)) : BigInt(t);
-  if (v > 0xffffffffffffffffn) return [0xffffffffffffffffn + 1n, ""]; // ERANGE
-  return [v, s.slice(m[0].length)];
-}
 
 /** xtables_strtoul(): the whole string, min..max */
 export function strtoulWhole(s: string, min: bigint, max: bigint): bigint | undefined {

@@ -5,7 +5,7 @@
 import { SERVICES } from "./services.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import * as HELP from "./ext-help.ts";
-import { XTOPT_INVERT as INV, XTOPT_MAND as MAND, xflagsOf, type XtOpt } from "./xtoptions.ts";
+import { XTOPT_INVERT as INV, XTOPT_MAND as MAND, parseMintRange, strtoumax, xflagsOf, type XtOpt } from "./xtoptions.ts";
 
 export interface Ext {
   name: string;
@@ -164,14 +164,10 @@ export function saveString(v: string): string {
 }
 
 
-/** xtables_strtoui() with an end: strtoumax(s, base 0) of a prefix, [value, rest] in range */
+/** xtables_strtoui() with an end: strtoumax(s, base 0) of a prefix, [value, rest] in 0..UINT32_MAX */
 export function strtouiPrefix(s: string): [number, string] | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
-  // xtables_strtoul_base() refuses a leading minus itself (strtoumax() would wrap it), -0 too
-  if (!m || m[1] === "-") return undefined;
-  const t = m[2]!;
-  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
-  return v <= 0xffffffff ? [v, s.slice(m[0].length)] : undefined;
+  const r = strtoumax(s);
+  return r && r[0] <= 0xffffffffn ? [Number(r[0]), r[1]] : undefined;
 }
 
 /** xtables_parse_val_mask() for an XTTYPE_MARKMASK32 option: VALUE[/MASK] */
@@ -191,30 +187,9 @@ function parseU32Opt(s: string, ext: string, opt: string): number {
   return parseUintOpt(s, 0xffffffff, ext, opt);
 }
 
-/** xtopt_parse_mint() of iptables 1.8.9 for an XTTYPE_UINT16RC option: up to two
- * ':'-separated values within the type's range (the entry's own max is not looked at); an
- * empty one is 0 first, the maximum second */
+/** xtopt_parse_mint() for XTTYPE_UINT16RC/UINT32RC: up to two ':'-separated values 0..max */
 export function parseUintRange(s: string, max: number, ext: string, opt: string): number[] {
-  const out: number[] = [];
-  let arg = s;
-  for (;;) {
-    if (out.length === 2) xtablesError(PARAMETER_PROBLEM, `${ext}: Too many components for option "--${opt}" (max: 2)\n`);
-    let value: number;
-    let end: string;
-    if (arg === "" || arg[0] === ":") {
-      end = arg;
-      value = out.length === 1 ? max : 0;
-    } else {
-      const v = strtouiPrefix(arg);
-      if (!v || v[0] > max) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}" near "${arg}", or out of range (0-${max}).\n`);
-      [value, end] = v;
-      if (end !== "" && end[0] !== ":")
-        xtablesError(PARAMETER_PROBLEM, `${ext}: Argument to "--${opt}" has unexpected characters near "${end}".\n`);
-    }
-    out.push(value);
-    if (end === "") return out;
-    arg = end.slice(1);
-  }
+  return parseMintRange(s, BigInt(max), ext, opt).map(Number);
 }
 
 /** xtopt_parse_int() for an XTTYPE_UINT8/16/32 option: 0..max */
@@ -232,13 +207,8 @@ function ipToStr(a: number): string {
 /** xtables.c: xtables_strtoui(s, NULL, &v, 0, max): strtoumax base 0 over the whole string,
  * no minus sign */
 export function strtouiMax(s: string, max: number): number | undefined {
-  const t = s.replace(/^[ \t\n\v\f\r]+/, "");
-  if (t[0] === "-") return undefined;
-  const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)$/.exec(t);
-  if (!m) return undefined;
-  const d = m[1]!;
-  const v = /^0[xX]/.test(d) ? parseInt(d.slice(2), 16) : d.length > 1 && d[0] === "0" ? parseInt(d, 8) : Number(d);
-  return v <= max ? v : undefined;
+  const r = strtoumax(s);
+  return r && r[1] === "" && r[0] <= BigInt(max) ? Number(r[0]) : undefined;
 }
 
 const strtonumByte = (s: string) => strtouiMax(s, 255);

@@ -8,6 +8,42 @@
  */
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 
+/** xtables_strtoul(s, end, …): strtoumax(s, base 0) of a prefix, a leading minus refused;
+ * [value, rest] or undefined when no digit is read (an overflow gives a value past u64) */
+export function strtoumax(s: string): [bigint, string] | undefined {
+  const m = /^[ \t\n\v\f\r]*(\+?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(s);
+  if (!m) return undefined;
+  const t = m[2]!;
+  const v = /^0[xX]/.test(t) ? BigInt(t) : t.length > 1 && t[0] === "0" ? BigInt("0o" + t.slice(1)) : BigInt(t);
+  if (v > 0xffffffffffffffffn) return [0xffffffffffffffffn + 1n, ""]; // ERANGE
+  return [v, s.slice(m[0].length)];
+}
+
+/** xtopt_parse_mint() for the *RC types: up to two ':'-separated values 0..max, a missing
+ * first one 0 and a missing second one max */
+export function parseMintRange(s: string, max: bigint, ext: string, opt: string): bigint[] {
+  const out: bigint[] = [];
+  let arg = s;
+  for (;;) {
+    if (out.length === 2) xtablesError(PARAMETER_PROBLEM, `${ext}: Too many components for option "--${opt}" (max: 2)\n`);
+    let value: bigint;
+    let end: string;
+    if (arg === "" || arg[0] === ":") {
+      end = arg;
+      value = out.length === 1 ? max : 0n;
+    } else {
+      const v = strtoumax(arg);
+      if (!v || v[0] > max) xtablesError(PARAMETER_PROBLEM, `${ext}: bad value for option "--${opt}" near "${arg}", or out of range (0-${max}).\n`);
+      [value, end] = v;
+      if (end !== "" && end[0] !== ":")
+        xtablesError(PARAMETER_PROBLEM, `${ext}: Argument to "--${opt}" has unexpected characters near "${end}".\n`);
+    }
+    out.push(value);
+    if (end === "") return out;
+    arg = end.slice(1);
+  }
+}
+
 export const XTOPT_INVERT = 1;
 export const XTOPT_MAND = 2;
 /** may be given more than once (unless it excludes itself) */
