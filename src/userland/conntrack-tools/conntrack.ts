@@ -279,7 +279,11 @@ async function run(p: Process): Promise<number> {
         p.stdout.write(`${PROG} v${VERSION} (conntrack-tools)\n`);
         return 0;
       default:
-        exitError(2, `unknown option \`${a}'`);
+        // getopt_long(): "--" ends the options; a non-option (or "-") is moved past them and
+        // conntrack never reads it
+        if (a === "--") i = argv.length;
+        else if (a === "-" || a[0] !== "-") continue;
+        else exitError(2, `unknown option \`${a}'`);
     }
   }
   if (!cmd) {
