@@ -106,8 +106,15 @@ const GRP_NEW = 1;
 const GRP_UPDATE = 2;
 const GRP_DESTROY = 4;
 
+/** the options a protocol's extension adds (libct_proto_*.c) */
+const PROTO_OPTS: Record<number, string[]> = { 6: ["ports", "state"], 17: ["ports"], 136: ["ports"], 132: ["ports", "state"], 33: ["ports", "state"] };
+/** libct_proto_tcp.c's state names */
+const TCP_STATES = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "LISTEN", "SYN_SENT2"];
+
 interface Filter {
   proto?: number;
+  replySport?: number;
+  replyDport?: number;
   origSrc?: number;
   origDst?: number;
   replySrc?: number;
@@ -128,6 +135,8 @@ function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): bo
   if (f.replyDst !== undefined && ct.reply.dst !== f.replyDst) return false;
   if (f.sport !== undefined && ct.orig.sport !== f.sport) return false;
   if (f.dport !== undefined && ct.orig.dport !== f.dport) return false;
+  if (f.replySport !== undefined && ct.reply.sport !== f.replySport) return false;
+  if (f.replyDport !== undefined && ct.reply.dport !== f.replyDport) return false;
   if (f.mark !== undefined && ct.mark !== f.mark) return false;
   if (f.srcNat && !(ct.status & IPS_SRC_NAT)) return false;
   if (f.dstNat && !(ct.status & IPS_DST_NAT)) return false;
@@ -165,6 +174,7 @@ async function run(p: Process): Promise<number> {
   let timestamp = false;
   let zero = false;
   let groups = GRP_NEW | GRP_UPDATE | GRP_DESTROY;
+  const protoOpts = new Set<string>();
   const needArg = (i: number, opt: string): string => {
     const a = argv[i];
     if (a === undefined) exitError(2, `option \`${opt}' requires an argument`);
@@ -219,6 +229,8 @@ async function run(p: Process): Promise<number> {
         const n = /^\d+$/.test(v) ? Number(v) : PROTOS[v.toLowerCase()];
         if (n === undefined) exitError(2, `\`${v}' unsupported protocol`);
         f.proto = n;
+        // the protocol's extension merges its options into getopt's table (they stay there)
+        for (const o of PROTO_OPTS[n] ?? []) protoOpts.add(o);
         break;
       }
       case "-s": case "--src": case "--orig-src":
@@ -234,17 +246,28 @@ async function run(p: Process): Promise<number> {
         f.replyDst = addr(needArg(++i, a));
         break;
       case "--sport": case "--orig-port-src":
-        f.sport = Number(needArg(++i, a));
-        break;
       case "--dport": case "--orig-port-dst":
-        f.dport = Number(needArg(++i, a));
+      case "--reply-port-src": case "--reply-port-dst": {
+        if (!protoOpts.has("ports")) exitError(2, `unknown option \`${a}'`);
+        // atoi(), as a 16-bit port
+        const v = Number(/^\s*([+-]?\d+)/.exec(needArg(++i, a))?.[1] ?? 0) & 0xffff;
+        if (a === "--sport" || a === "--orig-port-src") f.sport = v;
+        else if (a === "--dport" || a === "--orig-port-dst") f.dport = v;
+        else if (a === "--reply-port-src") f.replySport = v;
+        else f.replyDport = v;
         break;
+      }
       case "-m": case "--mark":
         f.mark = Number(needArg(++i, a));
         break;
-      case "--state":
-        f.state = needArg(++i, a).toUpperCase();
+      case "--state": {
+        if (!protoOpts.has("state")) exitError(2, `unknown option \`${a}'`);
+        const v = needArg(++i, a);
+        // libct_proto_tcp.c: the state names, as written (sctp's and dccp's are not checked here)
+        if (f.proto === 6 && !TCP_STATES.includes(v)) exitError(2, `unknown TCP state \`${v}'`);
+        f.state = v;
         break;
+      }
       case "-n": case "--src-nat":
         f.srcNat = true;
         break;
@@ -299,7 +322,7 @@ async function run(p: Process): Promise<number> {
     return 0;
   }
   // -L -z: NFCT_Q_DUMP_RESET, which filters nothing (CT_COMPARISON options refused)
-  const filtering = [f.proto, f.origSrc, f.origDst, f.replySrc, f.replyDst, f.sport, f.dport, f.mark, f.state].some((x) => x !== undefined);
+  const filtering = [f.proto, f.origSrc, f.origDst, f.replySrc, f.replyDst, f.sport, f.dport, f.replySport, f.replyDport, f.mark, f.state].some((x) => x !== undefined);
   if (cmd === CMD_LIST && zero && filtering) exitError(2, "Can't use -z with filtering parameters");
   const r = p.sys.ioctl({ request: "NFCT_GET", zero: zero && cmd === CMD_LIST });
   if (isKErr(r)) exitError(1, `Operation failed: ${strerror(r.errno)}`, false);
