@@ -107,7 +107,7 @@ const GRP_UPDATE = 2;
 const GRP_DESTROY = 4;
 
 /** the options a protocol's extension adds (libct_proto_*.c) */
-const PROTO_OPTS: Record<number, string[]> = { 6: ["ports", "state"], 17: ["ports"], 136: ["ports"], 132: ["ports", "state"], 33: ["ports", "state"] };
+const PROTO_OPTS: Record<number, string[]> = { 1: ["icmp"], 6: ["ports", "state"], 17: ["ports"], 136: ["ports"], 132: ["ports", "state"], 33: ["ports", "state"] };
 /** libct_proto_tcp.c's state names */
 const TCP_STATES = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "LISTEN", "SYN_SENT2"];
 
@@ -115,6 +115,9 @@ interface Filter {
   proto?: number;
   replySport?: number;
   replyDport?: number;
+  icmpType?: number;
+  icmpCode?: number;
+  icmpId?: number;
   origSrc?: number;
   origDst?: number;
   replySrc?: number;
@@ -137,6 +140,9 @@ function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): bo
   if (f.dport !== undefined && ct.orig.dport !== f.dport) return false;
   if (f.replySport !== undefined && ct.reply.sport !== f.replySport) return false;
   if (f.replyDport !== undefined && ct.reply.dport !== f.replyDport) return false;
+  if (f.icmpType !== undefined && ct.orig.type !== f.icmpType) return false;
+  if (f.icmpCode !== undefined && ct.orig.code !== f.icmpCode) return false;
+  if (f.icmpId !== undefined && ct.orig.id !== f.icmpId) return false;
   if (f.mark !== undefined && ct.mark !== f.mark) return false;
   if (f.srcNat && !(ct.status & IPS_SRC_NAT)) return false;
   if (f.dstNat && !(ct.status & IPS_DST_NAT)) return false;
@@ -260,6 +266,15 @@ async function run(p: Process): Promise<number> {
       case "-m": case "--mark":
         f.mark = Number(needArg(++i, a));
         break;
+      case "--icmp-type": case "--icmp-code": case "--icmp-id": {
+        if (!protoOpts.has("icmp")) exitError(2, `unknown option \`${a}'`);
+        // libct_proto_icmp.c: atoi() into the type and code bytes, the 16-bit id
+        const v = Number(/^\s*([+-]?\d+)/.exec(needArg(++i, a))?.[1] ?? 0);
+        if (a === "--icmp-type") f.icmpType = v & 0xff;
+        else if (a === "--icmp-code") f.icmpCode = v & 0xff;
+        else f.icmpId = v & 0xffff;
+        break;
+      }
       case "--state": {
         if (!protoOpts.has("state")) exitError(2, `unknown option \`${a}'`);
         const v = needArg(++i, a);
@@ -322,7 +337,7 @@ async function run(p: Process): Promise<number> {
     return 0;
   }
   // -L -z: NFCT_Q_DUMP_RESET, which filters nothing (CT_COMPARISON options refused)
-  const filtering = [f.proto, f.origSrc, f.origDst, f.replySrc, f.replyDst, f.sport, f.dport, f.replySport, f.replyDport, f.mark, f.state].some((x) => x !== undefined);
+  const filtering = [f.proto, f.origSrc, f.origDst, f.replySrc, f.replyDst, f.sport, f.dport, f.replySport, f.replyDport, f.icmpType, f.icmpCode, f.icmpId, f.mark, f.state].some((x) => x !== undefined);
   if (cmd === CMD_LIST && zero && filtering) exitError(2, "Can't use -z with filtering parameters");
   const r = p.sys.ioctl({ request: "NFCT_GET", zero: zero && cmd === CMD_LIST });
   if (isKErr(r)) exitError(1, `Operation failed: ${strerror(r.errno)}`, false);
