@@ -26,6 +26,12 @@ export const NF_INET_LOCAL_IN = 1;
 export const NF_INET_FORWARD = 2;
 export const NF_INET_LOCAL_OUT = 3;
 export const NF_INET_POST_ROUTING = 4;
+/** 1 << NF_INET_*: the hooks' bits of a table's or an extension's valid_hooks */
+export const HOOK_PRE = 1 << NF_INET_PRE_ROUTING;
+export const HOOK_IN = 1 << NF_INET_LOCAL_IN;
+export const HOOK_FWD = 1 << NF_INET_FORWARD;
+export const HOOK_OUT = 1 << NF_INET_LOCAL_OUT;
+export const HOOK_POST = 1 << NF_INET_POST_ROUTING;
 export const NF_INET_NUMHOOKS = 5;
 /** bridge hooks (NF_BR_*) share the numbers */
 export const NF_BR_PRE_ROUTING = 0;

@@ -5,19 +5,14 @@
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import {
-  NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
-  NF_IP_PRI_FILTER, NF_IP_PRI_MANGLE, NF_IP_PRI_NAT_DST, NF_IP_PRI_NAT_SRC, NF_IP_PRI_RAW,
-  NF_IP_PRI_SECURITY, NF_ACCEPT, NF_DROP, NF_STOLEN, nfDropErr, type NfHookState,
+  NF_INET_LOCAL_OUT, NF_INET_PRE_ROUTING, NF_IP_PRI_FILTER, NF_IP_PRI_MANGLE, NF_IP_PRI_NAT_DST, NF_IP_PRI_NAT_SRC,
+  NF_IP_PRI_RAW, NF_IP_PRI_SECURITY, NF_ACCEPT, NF_DROP, NF_STOLEN, nfDropErr, type NfHookState,
+  HOOK_PRE as PRE, HOOK_IN as IN, HOOK_FWD as FWD, HOOK_OUT as OUT, HOOK_POST as POST,
 } from "./core.ts";
 import { ipHdrOff, iptDoTable, iptRegisterTemplate, type XtTable } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { natTableHook } from "./nf_nat.ts";
 
-const PRE = 1 << NF_INET_PRE_ROUTING;
-const IN = 1 << NF_INET_LOCAL_IN;
-const FWD = 1 << NF_INET_FORWARD;
-const OUT = 1 << NF_INET_LOCAL_OUT;
-const POST = 1 << NF_INET_POST_ROUTING;
 
 /** net/ipv4/netfilter/iptable_mangle.c: ipt_mangle_out(): a local packet whose mark,
  * addresses or TOS the table changed is routed again (ip_route_me_harder) */

@@ -9,6 +9,11 @@ import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { xtRegisterMatch, type XtActionParam, type XtChkParam } from "./x_tables.ts";
 import { nfCtNetnsGet, nfCtNetnsPut } from "./nf_conntrack.ts";
+import {
+  XT_CONNTRACK_STATE, XT_CONNTRACK_PROTO, XT_CONNTRACK_ORIGSRC, XT_CONNTRACK_ORIGDST, XT_CONNTRACK_REPLSRC, XT_CONNTRACK_REPLDST,
+  XT_CONNTRACK_STATUS, XT_CONNTRACK_EXPIRES, XT_CONNTRACK_ORIGSRC_PORT, XT_CONNTRACK_ORIGDST_PORT, XT_CONNTRACK_REPLSRC_PORT,
+  XT_CONNTRACK_REPLDST_PORT, XT_CONNTRACK_DIRECTION, XT_CONNTRACK_STATE_SNAT, XT_CONNTRACK_STATE_DNAT,
+} from "../uapi/xt_conntrack.ts";
 
 const ctGet = (p: XtChkParam): undefined => {
   nfCtNetnsGet(p.net);
@@ -35,9 +40,6 @@ export const XT_STATE_ESTABLISHED = 1 << 1;
 export const XT_STATE_RELATED = 1 << 2;
 export const XT_STATE_NEW = 1 << 3;
 export const XT_STATE_UNTRACKED = 1 << 6;
-export const XT_CONNTRACK_STATE_SNAT = 1 << 7;
-export const XT_CONNTRACK_STATE_DNAT = 1 << 8;
-export const XT_CONNTRACK_STATE = 1 << 0;
 
 /** what matches read of a conntrack entry (nf_conntrack.ts implements it) */
 export interface CtView {
@@ -58,19 +60,6 @@ export interface CtTupleView {
   dport: number;
 }
 
-/** xt_conntrack.h: match_flags / invert_flags */
-const XT_CONNTRACK_PROTO = 1 << 1;
-const XT_CONNTRACK_ORIGSRC = 1 << 2;
-const XT_CONNTRACK_ORIGDST = 1 << 3;
-const XT_CONNTRACK_REPLSRC = 1 << 4;
-const XT_CONNTRACK_REPLDST = 1 << 5;
-const XT_CONNTRACK_STATUS = 1 << 6;
-const XT_CONNTRACK_EXPIRES = 1 << 7;
-const XT_CONNTRACK_ORIGSRC_PORT = 1 << 8;
-const XT_CONNTRACK_ORIGDST_PORT = 1 << 9;
-const XT_CONNTRACK_REPLSRC_PORT = 1 << 10;
-const XT_CONNTRACK_REPLDST_PORT = 1 << 11;
-const XT_CONNTRACK_DIRECTION = 1 << 12;
 const IP_CT_IS_REPLY = 3;
 
 function rd16(b: Uint8Array, o: number): number {

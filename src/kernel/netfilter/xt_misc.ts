@@ -10,27 +10,20 @@ import { kerr } from "../uapi/errno.ts";
 import { InetSock } from "../socket/sock.ts";
 import { inetLookupEstablished, inetLookupListener } from "../ipv4/inet_hashtables.ts";
 import { udp4LibLookup } from "../ipv4/udp.ts";
-import { NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_PRE_ROUTING } from "./core.ts";
+import { NFPROTO_IPV4, HOOK_PRE as PRE, HOOK_IN as IN, HOOK_FWD as FWD } from "./core.ts";
 import { ipHdrOff } from "./ip_tables.ts";
 import { xtRegisterMatch, type XtActionParam, type XtChkParam } from "./x_tables.ts";
 import { nfCtNetnsGet, nfCtNetnsPut } from "./nf_conntrack.ts";
+import { XT_TIME_ALL_FLAGS, XT_TIME_ALL_MONTHDAYS, XT_TIME_CONTIGUOUS, XT_TIME_LOCAL_TZ, XT_TIME_MAX_DAYTIME } from "../uapi/xt_time.ts";
 
 const IPPROTO_ICMP = 1;
 const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
-const PRE = 1 << NF_INET_PRE_ROUTING;
-const IN = 1 << NF_INET_LOCAL_IN;
-const FWD = 1 << NF_INET_FORWARD;
 
 const rd16 = (b: Uint8Array, o: number): number => (b[o]! << 8) | b[o + 1]!;
 const rd32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 
 // ---- xt_time.c ----
-const XT_TIME_LOCAL_TZ = 1;
-const XT_TIME_CONTIGUOUS = 2;
-const XT_TIME_ALL_FLAGS = 3;
-const XT_TIME_ALL_MONTHDAYS = 0xfffffffe;
-const XT_TIME_MAX_DAYTIME = 24 * 60 * 60 - 1;
 const SECONDS_PER_DAY = 86400;
 const DAYS_SINCE_YEAR = [0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334];
 const DAYS_SINCE_LEAPYEAR = [0, 31, 60, 91, 121, 152, 182, 213, 244, 274, 305, 335];

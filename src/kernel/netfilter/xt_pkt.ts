@@ -12,6 +12,7 @@ import { nfIpv4Ops } from "./nf_glue.ts";
 import { XT_CONTINUE, xtRegisterMatch, xtRegisterTarget, type XtActionParam } from "./x_tables.ts";
 import { csumReplace2 } from "./xt_targets.ts";
 import { XT_SCTP_SRC_PORTS, XT_SCTP_DEST_PORTS, XT_SCTP_CHUNK_TYPES, SCTP_CHUNK_MATCH_ANY, SCTP_CHUNK_MATCH_ALL, SCTP_CHUNK_MATCH_ONLY } from "../uapi/xt_sctp.ts";
+import { XT_OWNER_GID, XT_OWNER_MASK, XT_OWNER_SOCKET, XT_OWNER_SUPPL_GROUPS, XT_OWNER_UID } from "../uapi/xt_owner.ts";
 
 const IPPROTO_TCP = 6;
 const IPPROTO_SCTP = 132;
@@ -95,11 +96,6 @@ function tosMt(skb: SkBuff, _par: XtActionParam, d: any): boolean {
 }
 
 // ---- xt_owner.c (every process here runs as root: fsuid 0, fsgid 0, no supplementary groups) ----
-const XT_OWNER_UID = 1;
-const XT_OWNER_GID = 2;
-const XT_OWNER_SOCKET = 4;
-const XT_OWNER_SUPPL_GROUPS = 8;
-const XT_OWNER_MASK = 0xf;
 function ownerMt(skb: SkBuff, _par: XtActionParam, d: any): boolean {
   const sk = skb.sk;
   if (!sk) return (d.match ^ d.invert) === 0;

@@ -8,7 +8,9 @@ import { kerr, isKErr } from "../uapi/errno.ts";
 import { IFF_LOOPBACK } from "../uapi/if.ts";
 import { RTN_LOCAL, RTN_UNICAST } from "../uapi/rtnetlink.ts";
 import { fibLookup, FIB_LOOKUP_IGNORE_LINKSTATE, type Flowi4 } from "../ipv4/fib.ts";
-import { NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING } from "./core.ts";
+import {
+  NFPROTO_IPV4, HOOK_PRE as PRE, HOOK_IN as IN, HOOK_FWD as FWD, HOOK_OUT as OUT, HOOK_POST as POST,
+} from "./core.ts";
 import { ipHdrOff } from "./ip_tables.ts";
 import { xtRegisterMatch, type XtActionParam } from "./x_tables.ts";
 
@@ -18,11 +20,6 @@ const IPPROTO_AH = 51;
 const PACKET_LOOPBACK = 5;
 const LOOPBACK_IFINDEX = 1;
 const RT_SCOPE_UNIVERSE = 0;
-const PRE = 1 << NF_INET_PRE_ROUTING;
-const IN = 1 << NF_INET_LOCAL_IN;
-const FWD = 1 << NF_INET_FORWARD;
-const OUT = 1 << NF_INET_LOCAL_OUT;
-const POST = 1 << NF_INET_POST_ROUTING;
 
 const rd32 = (b: Uint8Array, o: number): number => ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
 

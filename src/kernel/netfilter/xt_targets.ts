@@ -5,8 +5,7 @@ import type { SkBuff } from "../core/skbuff.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { IPS_SRC_NAT_DONE } from "../uapi/xtables.ts";
 import {
-  NF_ACCEPT, NF_DROP, NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT,
-  NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING, NF_QUEUE, NF_VERDICT_FLAG_QUEUE_BYPASS,
+  NF_ACCEPT, NF_DROP, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_QUEUE, NF_VERDICT_FLAG_QUEUE_BYPASS, HOOK_PRE as PRE, HOOK_IN as IN, HOOK_FWD as FWD, HOOK_OUT as OUT, HOOK_POST as POST,
 } from "./core.ts";
 import { ipHdrOff } from "./ip_tables.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
@@ -24,11 +23,6 @@ const ctGet = (p: XtChkParam): undefined => {
 };
 const ctPut = (p: XtChkParam): void => nfCtNetnsPut(p.net);
 
-const PRE = 1 << NF_INET_PRE_ROUTING;
-const IN = 1 << NF_INET_LOCAL_IN;
-const FWD = 1 << NF_INET_FORWARD;
-const OUT = 1 << NF_INET_LOCAL_OUT;
-const POST = 1 << NF_INET_POST_ROUTING;
 
 /** enum ipt_reject_with */
 export const IPT_ICMP_NET_UNREACHABLE = 0;

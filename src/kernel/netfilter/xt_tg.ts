@@ -19,18 +19,13 @@ import { ETH_P_IP } from "../uapi/if.ts";
 import { flowi4, ipRouteOutputKey, Rtable } from "../ipv4/route.ts";
 import { ipLocalOut } from "../ipv4/ip_output.ts";
 import {
-  NF_DROP, NFPROTO_IPV4, NF_INET_FORWARD, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
+  NF_DROP, NFPROTO_IPV4, NF_INET_LOCAL_IN, NF_INET_PRE_ROUTING, HOOK_PRE as PRE, HOOK_IN as IN, HOOK_FWD as FWD, HOOK_OUT as OUT, HOOK_POST as POST,
 } from "./core.ts";
 import { ipHdrOff } from "./ip_tables.ts";
 import { nfCtNetnsGet, nfCtNetnsPut } from "./nf_conntrack.ts";
 import { XT_CONTINUE, xtRegisterMatch, xtRegisterTarget, type XtActionParam, type XtChkParam } from "./x_tables.ts";
 import { NF_CT_UNTRACKED } from "./xt_targets.ts";
 
-const PRE = 1 << NF_INET_PRE_ROUTING;
-const IN = 1 << NF_INET_LOCAL_IN;
-const FWD = 1 << NF_INET_FORWARD;
-const OUT = 1 << NF_INET_LOCAL_OUT;
-const POST = 1 << NF_INET_POST_ROUTING;
 const IPPROTO_TCP = 6;
 const IPPROTO_UDP = 17;
 const IPT_INV_PROTO = 0x40;

@@ -15,6 +15,11 @@ import { parseProtocol } from "./ext_route.ts";
 import { CONNTRACK_HELP } from "./ext-help.ts";
 import { XTOPT_INVERT, XTOPT_MAND, optsOf, xflagsOf, xtoptFcheck, xtoptParse, type XtOpt } from "./ext_pkt.ts";
 import { PARAMETER_PROBLEM, xtablesError } from "./xshared.ts";
+import {
+  XT_CONNTRACK_STATE, XT_CONNTRACK_PROTO, XT_CONNTRACK_ORIGSRC, XT_CONNTRACK_ORIGDST, XT_CONNTRACK_REPLSRC, XT_CONNTRACK_REPLDST,
+  XT_CONNTRACK_STATUS, XT_CONNTRACK_EXPIRES, XT_CONNTRACK_ORIGSRC_PORT, XT_CONNTRACK_ORIGDST_PORT, XT_CONNTRACK_REPLSRC_PORT,
+  XT_CONNTRACK_REPLDST_PORT, XT_CONNTRACK_DIRECTION,
+} from "../../kernel/uapi/xt_conntrack.ts";
 
 // ---- the help functions' texts ----
 /** libxt_connmark.c: connmark_mt_help() */
@@ -236,18 +241,14 @@ const connlimit: Ext = {
 
 
 // ---- conntrack (libxt_conntrack.c, revision 3: conntrack3_mt_opts[], conntrack_dump()) ----
-const XT_CONNTRACK_STATE = 1 << 0;
-const XT_CONNTRACK_PROTO = 1 << 1;
-const XT_CONNTRACK_STATUS = 1 << 6;
-const XT_CONNTRACK_EXPIRES = 1 << 7;
-const XT_CONNTRACK_DIRECTION = 1 << 12;
 /** the address options: name, id, match flag, the field prefix of xt_conntrack_mtinfo3 */
 const CT_ADDRS: [string, number, number, string][] = [
-  ["ctorigsrc", 2, 1 << 2, "origsrc"], ["ctorigdst", 3, 1 << 3, "origdst"], ["ctreplsrc", 4, 1 << 4, "replsrc"], ["ctrepldst", 5, 1 << 5, "repldst"],
+  ["ctorigsrc", 2, XT_CONNTRACK_ORIGSRC, "origsrc"], ["ctorigdst", 3, XT_CONNTRACK_ORIGDST, "origdst"],
+  ["ctreplsrc", 4, XT_CONNTRACK_REPLSRC, "replsrc"], ["ctrepldst", 5, XT_CONNTRACK_REPLDST, "repldst"],
 ];
 const CT_PORTS: [string, number, number, string][] = [
-  ["ctorigsrcport", 6, 1 << 8, "origsrc_port"], ["ctorigdstport", 7, 1 << 9, "origdst_port"],
-  ["ctreplsrcport", 8, 1 << 10, "replsrc_port"], ["ctrepldstport", 9, 1 << 11, "repldst_port"],
+  ["ctorigsrcport", 6, XT_CONNTRACK_ORIGSRC_PORT, "origsrc_port"], ["ctorigdstport", 7, XT_CONNTRACK_ORIGDST_PORT, "origdst_port"],
+  ["ctreplsrcport", 8, XT_CONNTRACK_REPLSRC_PORT, "replsrc_port"], ["ctrepldstport", 9, XT_CONNTRACK_REPLDST_PORT, "repldst_port"],
 ];
 const CONNTRACK_OPTS: XtOpt[] = [
   { name: "ctstate", id: 0, type: "string", flags: XTOPT_INVERT },
@@ -335,7 +336,7 @@ const conntrack: Ext = {
     } else if (e.name === "ctproto") {
       // XTTYPE_PROTOCOL; XT_INV_PROTO is 0x40 in libxt_conntrack's test: ctstatus' bit
       d["l4proto"] = parseProtocol(arg);
-      if (d["l4proto"] === 0 && d["invert_flags"] & 0x40) xtablesError(PARAMETER_PROBLEM, "conntrack: rule would never match protocol");
+      if (d["l4proto"] === 0 && d["invert_flags"] & XT_CONNTRACK_STATUS) xtablesError(PARAMETER_PROBLEM, "conntrack: rule would never match protocol");
       flag(XT_CONNTRACK_PROTO);
     } else if (e.name === "ctstatus") {
       let m = 0;

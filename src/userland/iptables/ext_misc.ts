@@ -9,6 +9,7 @@ import { xtablesError, PARAMETER_PROBLEM, OTHER_PROBLEM } from "./xshared.ts";
 import { parseProtocol } from "./ext_route.ts";
 import { XTOPT_INVERT, XTOPT_MAND, xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoulWhole, type XtOpt } from "./ext_pkt.ts";
 import * as HELP from "./ext-help-misc.ts";
+import { XT_TIME_ALL_MONTHDAYS, XT_TIME_ALL_WEEKDAYS, XT_TIME_CONTIGUOUS, XT_TIME_LOCAL_TZ, XT_TIME_MAX_DAYTIME } from "../../kernel/uapi/xt_time.ts";
 
 const U64 = 0x10000000000000000n;
 
@@ -32,11 +33,6 @@ function cStrtoul(s: string, base: 0 | 10): [bigint, string] {
 const u32 = (v: bigint): number => Number(v & 0xffffffffn);
 
 // ---- time (libxt_time.c) ----
-const XT_TIME_LOCAL_TZ = 1;
-const XT_TIME_CONTIGUOUS = 2;
-const XT_TIME_ALL_MONTHDAYS = 0xfffffffe;
-const XT_TIME_ALL_WEEKDAYS = 0xfe;
-const XT_TIME_MAX_DAYTIME = 24 * 60 * 60 - 1;
 const INT_MAX = 0x7fffffff;
 const WEEK_DAYS = ["", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 const F_LOCAL_TZ = 1 << 7;

@@ -13,6 +13,7 @@ import { XT_SCTP_SRC_PORTS, XT_SCTP_DEST_PORTS, XT_SCTP_CHUNK_TYPES, SCTP_CHUNK_
 // ---- libxtables/xtoptions.c: the generic part lives in xtoptions.ts; the types' parsers here ----
 
 import { strtoumax, XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xtoptCheck, xtoptFcheck, xtoptFcheckFlags, xflagsOf, takeXflags, optsOf, type XtOpt } from "./xtoptions.ts";
+import { XT_OWNER_GID, XT_OWNER_SOCKET, XT_OWNER_SUPPL_GROUPS, XT_OWNER_UID } from "../../kernel/uapi/xt_owner.ts";
 export { strtoumax, XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, xflagsOf, takeXflags, xtoptFcheck, xtoptFcheckFlags, optsOf, type XtType, type XtOpt } from "./xtoptions.ts";
 
 /** the value xtables_option_parse() leaves in cb->val */
@@ -307,10 +308,6 @@ const tos: Ext = {
 };
 
 // ---- owner (libxt_owner.c, revision 1) ----
-const XT_OWNER_UID = 1;
-const XT_OWNER_GID = 2;
-const XT_OWNER_SOCKET = 4;
-const XT_OWNER_SUPPL_GROUPS = 8;
 const OWNER_OPTS: XtOpt[] = [
   { name: "uid-owner", id: 0, type: "string", flags: XTOPT_INVERT },
   { name: "gid-owner", id: 1, type: "string", flags: XTOPT_INVERT },
