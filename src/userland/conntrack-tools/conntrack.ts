@@ -10,6 +10,7 @@ import {
   IPS_ASSURED, IPS_SEEN_REPLY, IPS_DST_NAT, IPS_SRC_NAT, type NfConntrackEvent, type NfConntrackInfo, type NfConntrackListener,
   type NfConntrackTuple,
 } from "../../kernel/uapi/xtables.ts";
+import { atoi } from "../lib/utils.ts";
 
 const PROG = "conntrack";
 const VERSION = "1.4.7";
@@ -256,7 +257,7 @@ async function run(p: Process): Promise<number> {
       case "--reply-port-src": case "--reply-port-dst": {
         if (!protoOpts.has("ports")) exitError(2, `unknown option \`${a}'`);
         // atoi(), as a 16-bit port
-        const v = Number(/^\s*([+-]?\d+)/.exec(needArg(++i, a))?.[1] ?? 0) & 0xffff;
+        const v = atoi(needArg(++i, a)) & 0xffff;
         if (a === "--sport" || a === "--orig-port-src") f.sport = v;
         else if (a === "--dport" || a === "--orig-port-dst") f.dport = v;
         else if (a === "--reply-port-src") f.replySport = v;
@@ -269,7 +270,7 @@ async function run(p: Process): Promise<number> {
       case "--icmp-type": case "--icmp-code": case "--icmp-id": {
         if (!protoOpts.has("icmp")) exitError(2, `unknown option \`${a}'`);
         // libct_proto_icmp.c: atoi() into the type and code bytes, the 16-bit id
-        const v = Number(/^\s*([+-]?\d+)/.exec(needArg(++i, a))?.[1] ?? 0);
+        const v = atoi(needArg(++i, a));
         if (a === "--icmp-type") f.icmpType = v & 0xff;
         else if (a === "--icmp-code") f.icmpCode = v & 0xff;
         else f.icmpId = v & 0xffff;

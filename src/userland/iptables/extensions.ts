@@ -6,6 +6,7 @@ import { SERVICES } from "./services.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import * as HELP from "./ext-help.ts";
 import { XTOPT_INVERT as INV, XTOPT_MAND as MAND, parseMintRange, strtoumax, xflagsOf, type XtOpt } from "./xtoptions.ts";
+import { atoi } from "../lib/utils.ts";
 
 export interface Ext {
   name: string;
@@ -760,14 +761,8 @@ function parseRate(rate: string): number | undefined {
     if (!unit) return undefined;
     mult = unit[1];
   }
-  // atoi(): (int)strtol(), base 10, into a uint32_t
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d*)/.exec(rate)!;
-  let v = BigInt(m[2] || "0");
-  if (m[1] === "-") v = -v;
-  // strtol()'s ERANGE: LONG_MIN / LONG_MAX
-  if (v > 0x7fffffffffffffffn) v = 0x7fffffffffffffffn;
-  else if (v < -0x8000000000000000n) v = -0x8000000000000000n;
-  const r = Number(BigInt.asUintN(32, v));
+  // atoi() into a uint32_t
+  const r = atoi(rate) >>> 0;
   if (r === 0) return undefined;
   const val = Math.floor((XT_LIMIT_SCALE * mult) / r);
   if (val === 0) xtablesError(PARAMETER_PROBLEM, `Rate too fast "${rate}"`);

@@ -105,10 +105,15 @@ export function getInteger(arg: string | undefined, base = 0): number | undefine
 /** lib/utils.c: get_s32() */
 export const getS32 = getInteger;
 
-/** C atoi() */
+/** C atoi(): (int)strtol(s, NULL, 10) — the leading decimal number (0 without one), held at
+ * LONG_MIN/LONG_MAX past them (ERANGE), then cut to 32 bits */
 export function atoi(s: string): number {
   const m = /^\s*([+-]?\d+)/.exec(s);
-  return m ? Number(BigInt.asIntN(32, BigInt(m[1]!))) : 0;
+  if (!m) return 0;
+  let v = BigInt(m[1]!);
+  if (v > 0x7fffffffffffffffn) v = 0x7fffffffffffffffn;
+  else if (v < -0x8000000000000000n) v = -0x8000000000000000n;
+  return Number(BigInt.asIntN(32, v));
 }
 
 // ------------------------------------------------------------------------------ addresses

@@ -40,6 +40,7 @@ import { compileFilter, FilterError, type Pkt } from "./gencode.ts";
 import { printPacket, tsFormat, type Ndo } from "./print.ts";
 import { dltByName, type Dlt } from "./dlt.ts";
 import { CStdout } from "../lib/stdio.ts";
+import { atoi } from "../lib/utils.ts";
 
 const AF_PACKET = 17;
 const ETH_P_ALL = 0x0003;
@@ -954,10 +955,6 @@ function civilDate(z: number): string {
   return `${y}-${String(m).padStart(2, "0")}-${String(d).padStart(2, "0")}`;
 }
 
-function atoi(s: string): number {
-  const m = /^\s*([+-]?\d+)/.exec(s);
-  return m ? Number(m[1]) : 0;
-}
 
 export async function tcpdump(p: Process): Promise<number> {
   return new Tcpdump(p).main();
