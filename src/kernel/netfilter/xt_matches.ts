@@ -139,6 +139,15 @@ function stateMt(skb: SkBuff, _par: XtActionParam, d: any): boolean {
   return (d.statemask & bit) !== 0;
 }
 
+/** conntrack_addrcmp() under the flag: ((kaddr ^ uaddr) & umask) == 0, or not asked */
+function ctAddrOk(mf: number, inv: number, flag: number, k: number, a: number, m: number): boolean {
+  return !(mf & flag) || ((((k ^ a) & m) >>> 0) === 0) !== !!(inv & flag);
+}
+/** port_match() under the flag */
+function ctPortOk(mf: number, inv: number, flag: number, lo: number, hi: number, p: number): boolean {
+  return !(mf & flag) || portMatch(lo, hi, p, !!(inv & flag));
+}
+
 /** net/netfilter/xt_conntrack.c: conntrack_mt() with ct_proto_port_check_v3() (revision 3's
  * port ranges; revisions 1 and 2 keep one port, low = high) */
 function conntrackMt(skb: SkBuff, par: XtActionParam, d: any): boolean {
@@ -156,19 +165,17 @@ function conntrackMt(skb: SkBuff, par: XtActionParam, d: any): boolean {
   if (!ct) return (mf & XT_CONNTRACK_STATE) !== 0;
   // CTINFO2DIR(): the direction of this packet
   if (mf & XT_CONNTRACK_DIRECTION && (skb.ctinfo < IP_CT_IS_REPLY) === !!(inv & XT_CONNTRACK_DIRECTION)) return false;
-  const [orig, repl] = ct.tuplehash;
-  // conntrack_addrcmp(): ((kaddr ^ uaddr) & umask) == 0
-  const addr = (flag: number, k: number, a: number, m: number) => !(mf & flag) || ((((k ^ a) & m) >>> 0) === 0) !== !!(inv & flag);
-  if (!addr(XT_CONNTRACK_ORIGSRC, orig.src, d.origsrc_addr, d.origsrc_mask)) return false;
-  if (!addr(XT_CONNTRACK_ORIGDST, orig.dst, d.origdst_addr, d.origdst_mask)) return false;
-  if (!addr(XT_CONNTRACK_REPLSRC, repl.src, d.replsrc_addr, d.replsrc_mask)) return false;
-  if (!addr(XT_CONNTRACK_REPLDST, repl.dst, d.repldst_addr, d.repldst_mask)) return false;
+  const orig = ct.tuplehash[0];
+  const repl = ct.tuplehash[1];
+  if (!ctAddrOk(mf, inv, XT_CONNTRACK_ORIGSRC, orig.src, d.origsrc_addr, d.origsrc_mask)) return false;
+  if (!ctAddrOk(mf, inv, XT_CONNTRACK_ORIGDST, orig.dst, d.origdst_addr, d.origdst_mask)) return false;
+  if (!ctAddrOk(mf, inv, XT_CONNTRACK_REPLSRC, repl.src, d.replsrc_addr, d.replsrc_mask)) return false;
+  if (!ctAddrOk(mf, inv, XT_CONNTRACK_REPLDST, repl.dst, d.repldst_addr, d.repldst_mask)) return false;
   if (mf & XT_CONNTRACK_PROTO && (orig.proto === d.l4proto) === !!(inv & XT_CONNTRACK_PROTO)) return false;
-  const port = (flag: number, lo: number, hi: number, p: number) => !(mf & flag) || portMatch(lo, hi, p, !!(inv & flag));
-  if (!port(XT_CONNTRACK_ORIGSRC_PORT, d.origsrc_port, d.origsrc_port_high, orig.sport)) return false;
-  if (!port(XT_CONNTRACK_ORIGDST_PORT, d.origdst_port, d.origdst_port_high, orig.dport)) return false;
-  if (!port(XT_CONNTRACK_REPLSRC_PORT, d.replsrc_port, d.replsrc_port_high, repl.sport)) return false;
-  if (!port(XT_CONNTRACK_REPLDST_PORT, d.repldst_port, d.repldst_port_high, repl.dport)) return false;
+  if (!ctPortOk(mf, inv, XT_CONNTRACK_ORIGSRC_PORT, d.origsrc_port, d.origsrc_port_high, orig.sport)) return false;
+  if (!ctPortOk(mf, inv, XT_CONNTRACK_ORIGDST_PORT, d.origdst_port, d.origdst_port_high, orig.dport)) return false;
+  if (!ctPortOk(mf, inv, XT_CONNTRACK_REPLSRC_PORT, d.replsrc_port, d.replsrc_port_high, repl.sport)) return false;
+  if (!ctPortOk(mf, inv, XT_CONNTRACK_REPLDST_PORT, d.repldst_port, d.repldst_port_high, repl.dport)) return false;
   if (mf & XT_CONNTRACK_STATUS && ((ct.status & d.status_mask) !== 0) === !!(inv & XT_CONNTRACK_STATUS)) return false;
   if (mf & XT_CONNTRACK_EXPIRES) {
     // nf_ct_expires() / HZ: whole seconds left, 0 once past. An unconfirmed entry's
