@@ -831,7 +831,10 @@ class Ping4 {
         if (this.waittime < 1000 * rts.interval) this.waittime = 1000 * rts.interval;
       } else this.waittime = rts.lingertime * 1000;
       if (next < 0 || next < Math.trunc(this.waittime / 1000)) next = Math.trunc(this.waittime / 1000);
-      this.alarm.mod(this.sys.now() + this.waittime);
+      // setitimer() with a zero it_value disarms: no SIGALRM will end a ping lingering 0 s
+      // for replies that do not come (-W 0)
+      if (this.waittime) this.alarm.mod(this.sys.now() + this.waittime);
+      else this.alarm.cancel();
     }
     return next;
   }
