@@ -7,7 +7,7 @@ import { isKErr, kerr, type KErr } from "../uapi/errno.ts";
 import { IPS_ASSURED, IPS_SEEN_REPLY, type IptReplace, type NfConntrackTuple, type XtCountersInfo } from "../uapi/xtables.ts";
 import { IPT_TABLE_ORDER, iptAddCounters, iptDoReplace, iptGetEntries, iptGetInfo, iptTableNames } from "./ip_tables.ts";
 import { iptableInit } from "./iptable_tables.ts";
-import { nfConntrackDelete, nfConntrackDump, nfConntrackListen } from "./nf_conntrack.ts";
+import { nfConntrackDelete, nfConntrackDump, nfConntrackListen, nfConntrackUpdate } from "./nf_conntrack.ts";
 import { xtFindRevision } from "./x_tables.ts";
 import { NFPROTO_IPV4 } from "./core.ts";
 import { xtMatchesInit } from "./xt_matches.ts";
@@ -52,6 +52,11 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
   NFCT_GET: (net, req) => ({ entries: nfConntrackDump(net, req["zero"] === true) }),
   /** IPCTNL_MSG_CT_DELETE by id: {ids, portid} -> {deleted} */
   NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[], Number(req["portid"] ?? 0)) }),
+  /** IPCTNL_MSG_CT_NEW on an existing entry: {id, mark, status, timeout?, portid} -> {entry} */
+  NFCT_UPDATE: (net, req) => {
+    const r = nfConntrackUpdate(net, Number(req["id"]), Number(req["mark"]), Number(req["status"]), req["timeout"] === undefined ? undefined : Number(req["timeout"]), Number(req["portid"] ?? 0));
+    return isKErr(r) ? r : { entry: r };
+  },
   /** flush the table: {portid} */
   NFCT_FLUSH: (net, req) => ({ deleted: nfConntrackDelete(net, undefined, Number(req["portid"] ?? 0)) }),
   /** a socket joining the conntrack event groups: {groups} -> {listener} */

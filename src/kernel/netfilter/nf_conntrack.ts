@@ -16,6 +16,7 @@
  * packet changes (new, reply seen, assured, TCP state) is cached and delivered as one NEW or
  * UPDATE message when the packet passes a confirm hook; a deletion is a DESTROY message at once.
  */
+import { kerr, type KErr } from "../uapi/errno.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { NfConntrackEvent, NfConntrackListener } from "../uapi/xtables.ts";
 import { CHECKSUM_PARTIAL, type SkBuff } from "../core/skbuff.ts";
@@ -930,6 +931,31 @@ export function nfConntrackDelete(net: Net, ids: number[] | undefined, portid = 
     n++;
   }
   return n;
+}
+
+/** IPS_UNCHANGEABLE_MASK: the status bits ctnetlink leaves alone */
+// (NAT done and NAT bits, EXPECTED, CONFIRMED, DYING, SEQ_ADJUST, TEMPLATE, UNTRACKED, the offloads)
+const IPS_UNCHANGEABLE_MASK = [0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15].reduce((m, b) => m | (1 << b), 0);
+
+/**
+ * nf_conntrack_netlink.c: ctnetlink_new_conntrack() on an existing entry (conntrack -U):
+ * ctnetlink_change_conntrack() — the timeout, the status bits that may change (SEEN_REPLY and
+ * ASSURED only set), the mark — then the update's event. Returns the entry as a get shows
+ * it, or EBUSY / ENOENT.
+ */
+export function nfConntrackUpdate(net: Net, id: number, mark: number, status: number, timeout: number | undefined, portid: number): NfConntrackInfo | KErr {
+  const c = ctNets.get(net);
+  const ct = c ? [...c.conns()].find((x) => x.id === id) : undefined;
+  if (!ct || ct.dying) return kerr("ENOENT");
+  const now = nfIpv4Ops.now(net);
+  if (timeout !== undefined) ct.timeout = now + Math.min(timeout, 0x7fffffff / HZ) * SEC;
+  const d = ct.status ^ status;
+  if (d & IPS_SEEN_REPLY && !(status & IPS_SEEN_REPLY)) return kerr("EBUSY");
+  if (d & IPS_ASSURED && !(status & IPS_ASSURED)) return kerr("EBUSY");
+  ct.status = (ct.status & IPS_UNCHANGEABLE_MASK) | (status & ~IPS_UNCHANGEABLE_MASK);
+  ct.mark = mark >>> 0;
+  if (ct.ecache >= 0) ctnetlinkConntrackEvent(ct, (1 << IPCT_REPLY) | (1 << IPCT_ASSURED) | (1 << IPCT_PROTOINFO) | (1 << IPCT_MARK), portid);
+  return nfConntrackDump(net).find((x) => x.id === id) ?? kerr("ENOENT");
 }
 
 /** nfnetlink: a ctnetlink event listener of `net`'s conntrack (groups: NFCT_GRP_* bits) */

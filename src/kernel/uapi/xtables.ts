@@ -213,4 +213,5 @@ export type XtablesRequest =
   | "NFCT_GET"
   | "NFCT_DELETE"
   | "NFCT_FLUSH"
+  | "NFCT_UPDATE"
   | "NFCT_LISTEN";

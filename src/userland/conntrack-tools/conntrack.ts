@@ -10,7 +10,7 @@ import {
   IPS_ASSURED, IPS_SEEN_REPLY, IPS_DST_NAT, IPS_SRC_NAT, type NfConntrackEvent, type NfConntrackInfo, type NfConntrackListener,
   type NfConntrackTuple,
 } from "../../kernel/uapi/xtables.ts";
-import { atoi } from "../lib/utils.ts";
+import { atoi, strtoNum } from "../lib/utils.ts";
 
 const PROG = "conntrack";
 const VERSION = "1.4.7";
@@ -113,6 +113,8 @@ const PROTO_OPTS: Record<number, string[]> = { 1: ["icmp"], 6: ["ports", "state"
 const TCP_STATES = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "LISTEN", "SYN_SENT2"];
 
 interface Filter {
+  /** the CT_OPT_* bits given */
+  options?: number;
   proto?: number;
   replySport?: number;
   replyDport?: number;
@@ -125,12 +127,21 @@ interface Filter {
   replyDst?: number;
   sport?: number;
   dport?: number;
-  mark?: number;
-  srcNat?: boolean;
-  dstNat?: boolean;
+  mark?: { value: number; mask: number };
   state?: string;
+  timeout?: number;
+  status?: number;
+  zone?: number;
+  secmark?: number;
+  id?: number;
+  bufsize?: number;
+  snatIp?: number;
+  snatPort?: number;
+  dnatIp?: number;
+  dnatPort?: number;
 }
 
+/** filter_mark() and nfct_cmp(NFCT_CMP_ALL | NFCT_CMP_MASK) with the template's attributes */
 function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): boolean {
   if (f.proto !== undefined && ct.orig.protonum !== f.proto) return false;
   if (f.origSrc !== undefined && ct.orig.src !== f.origSrc) return false;
@@ -144,9 +155,12 @@ function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): bo
   if (f.icmpType !== undefined && ct.orig.type !== f.icmpType) return false;
   if (f.icmpCode !== undefined && ct.orig.code !== f.icmpCode) return false;
   if (f.icmpId !== undefined && ct.orig.id !== f.icmpId) return false;
-  if (f.mark !== undefined && ct.mark !== f.mark) return false;
-  if (f.srcNat && !(ct.status & IPS_SRC_NAT)) return false;
-  if (f.dstNat && !(ct.status & IPS_DST_NAT)) return false;
+  if (f.mark !== undefined && ((ct.mark ?? 0) & f.mark.mask) >>> 0 !== f.mark.value) return false;
+  // cmp_status() under NFCT_CMP_MASK: every bit asked for is set
+  if (f.status !== undefined && (ct.status & f.status) !== f.status) return false;
+  if (f.timeout !== undefined && ct.timeout !== f.timeout) return false;
+  if (f.zone !== undefined && ct.zone !== f.zone) return false;
+  if (f.id !== undefined && ct.id !== f.id) return false;
   if (f.state !== undefined && ct.protoState !== f.state) return false;
   return true;
 }
@@ -154,11 +168,138 @@ function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): bo
 /** conntrack.c: usage() */
 const USAGE = "Command line interface for the connection tracking system. Version 1.4.7\nUsage: conntrack [commands] [options]\n\nCommands:\n  -L [table] [options]\t\tList conntrack or expectation table\n  -G [table] parameters\t\tGet conntrack or expectation\n  -D [table] parameters\t\tDelete conntrack or expectation\n  -I [table] parameters\t\tCreate a conntrack or expectation\n  -U [table] parameters\t\tUpdate a conntrack\n  -E [table] [options]\t\tShow events\n  -F [table]\t\t\tFlush table\n  -C [table]\t\t\tShow counter\n  -S\t\t\t\tShow statistics\n\nTables: conntrack, expect, dying, unconfirmed\n\nConntrack parameters and options:\n  -n, --src-nat ip\t\t\tsource NAT ip\n  -g, --dst-nat ip\t\t\tdestination NAT ip\n  -j, --any-nat ip\t\t\tsource or destination NAT ip\n  -m, --mark mark\t\t\tSet mark\n  -c, --secmark secmark\t\t\tSet selinux secmark\n  -e, --event-mask eventmask\t\tEvent mask, eg. NEW,DESTROY\n  -z, --zero \t\t\t\tZero counters while listing\n  -o, --output type[,...]\t\tOutput format, eg. xml\n  -l, --label label[,...]\t\tconntrack labels\n\nExpectation parameters and options:\n  --tuple-src ip\tSource address in expect tuple\n  --tuple-dst ip\tDestination address in expect tuple\n\nUpdating parameters and options:\n  --label-add label\tAdd label\n  --label-del label\tDelete label\n\nCommon parameters and options:\n  -s, --src, --orig-src ip\t\tSource address from original direction\n  -d, --dst, --orig-dst ip\t\tDestination address from original direction\n  -r, --reply-src ip\t\tSource addres from reply direction\n  -q, --reply-dst ip\t\tDestination address from reply direction\n  -p, --protonum proto\t\tLayer 4 Protocol, eg. 'tcp'\n  -f, --family proto\t\tLayer 3 Protocol, eg. 'ipv6'\n  -t, --timeout timeout\t\tSet timeout\n  -u, --status status\t\tSet status, eg. ASSURED\n  -w, --zone value\t\tSet conntrack zone\n  --orig-zone value\t\tSet zone for original direction\n  --reply-zone value\t\tSet zone for reply direction\n  -b, --buffer-size\t\tNetlink socket buffer size\n  --mask-src ip\t\t\tSource mask address\n  --mask-dst ip\t\t\tDestination mask address\n\n";
 
-const CMD_LIST = 1;
-const CMD_DELETE = 2;
-const CMD_FLUSH = 4;
-const CMD_COUNT = 8;
-const CMD_EVENT = 16;
+// conntrack.c's commands (enum ct_command, the bit order generic_opt_check() reads)
+const CT_LIST = 0;
+const CT_UPDATE = 2;
+const CT_DELETE = 3;
+const CT_GET = 4;
+const CT_FLUSH = 5;
+const CT_EVENT = 6;
+const CT_VERSION = 7;
+const CT_HELP = 8;
+const EXP_LIST = 9;
+const EXP_DELETE = 11;
+const EXP_GET = 12;
+const EXP_FLUSH = 13;
+const EXP_EVENT = 14;
+const CT_COUNT = 15;
+const EXP_COUNT = 16;
+
+/** enum ct_options, by bit: optflags[] */
+const OPTFLAGS = [
+  "src", "dst", "reply-src", "reply-dst", "protonum", "timeout", "status", "zero", "event-mask", "tuple-src", "tuple-dst",
+  "mask-src", "mask-dst", "nat-range", "mark", "id", "family", "src-nat", "dst-nat", "output", "secmark", "buffer-size",
+  "any-nat", "zone", "label", "label-add", "label-del", "orig-zone", "reply-zone",
+];
+const bit = (name: string): number => 1 << OPTFLAGS.indexOf(name);
+const O_SRC = bit("src");
+const O_DST = bit("dst");
+const O_RSRC = bit("reply-src");
+const O_RDST = bit("reply-dst");
+const O_PROTO = bit("protonum");
+const O_ZERO = bit("zero");
+const O_MARK = bit("mark");
+const O_SRC_NAT = bit("src-nat");
+const O_DST_NAT = bit("dst-nat");
+const O_ANY_NAT = bit("any-nat");
+const O_MASK_SRC = bit("mask-src");
+const O_MASK_DST = bit("mask-dst");
+const O_STATUS = bit("status");
+/** CT_COMPARISON: the options that filter a dump */
+const CT_COMPARISON = O_PROTO | O_SRC | O_DST | O_RSRC | O_RDST | O_MARK | bit("secmark") | O_STATUS | bit("id") | bit("zone") |
+  bit("label") | bit("orig-zone") | bit("reply-zone");
+
+/** commands_v_options[][]: 0 illegal, 1 compulsory, 2 optional, 3 one of the address pairs
+ * (1.4.7: -F and -E also take -f) */
+const V: Record<number, string> = {
+  /*             s d r q p t u z e [ ] { } a m i f n g o c b j w l < > ( ) */
+  [CT_LIST]:     "22222022000220202222202220022",
+  [CT_UPDATE]:   "22222220000220222222000022200",
+  [CT_DELETE]:   "22222220000220222222000220022",
+  [CT_GET]:      "33331000000000020002000020000",
+  [CT_FLUSH]:    "00000000000000002000000000000",
+  [CT_EVENT]:    "22222000200220202222222220022",
+  [CT_VERSION]:  "00000000000000000000000000000",
+  [CT_HELP]:     "00002000000000000000000000000",
+  [EXP_LIST]:    "00000000000000002002000000000",
+  [EXP_DELETE]:  "11221000000000000000000000000",
+  [EXP_GET]:     "11221000000000000000000000000",
+  [EXP_FLUSH]:   "00000000000000000000000000000",
+  [EXP_EVENT]:   "00000000000000000002000000000",
+  [CT_COUNT]:    "00000000000000000000000000000",
+  [EXP_COUNT]:   "00000000000000000000000000000",
+};
+
+/** original_opts[] (getopt_long's table; -I and -S are not modelled) and what a protocol's
+ * extension merges into it once -p names it */
+interface LongOpt {
+  name: string;
+  hasArg: 0 | 1 | 2;
+  val: string;
+}
+const LONGOPTS: LongOpt[] = [
+  { name: "dump", hasArg: 2, val: "L" }, { name: "delete", hasArg: 2, val: "D" }, { name: "update", hasArg: 2, val: "U" },
+  { name: "get", hasArg: 2, val: "G" }, { name: "flush", hasArg: 2, val: "F" }, { name: "event", hasArg: 2, val: "E" },
+  { name: "counter", hasArg: 2, val: "C" }, { name: "version", hasArg: 0, val: "V" }, { name: "help", hasArg: 0, val: "h" },
+  { name: "orig-src", hasArg: 1, val: "s" }, { name: "src", hasArg: 1, val: "s" }, { name: "orig-dst", hasArg: 1, val: "d" },
+  { name: "dst", hasArg: 1, val: "d" }, { name: "reply-src", hasArg: 1, val: "r" }, { name: "reply-dst", hasArg: 1, val: "q" },
+  { name: "protonum", hasArg: 1, val: "p" }, { name: "timeout", hasArg: 1, val: "t" }, { name: "status", hasArg: 1, val: "u" },
+  { name: "zero", hasArg: 0, val: "z" }, { name: "event-mask", hasArg: 1, val: "e" }, { name: "tuple-src", hasArg: 1, val: "[" },
+  { name: "tuple-dst", hasArg: 1, val: "]" }, { name: "mask-src", hasArg: 1, val: "{" }, { name: "mask-dst", hasArg: 1, val: "}" },
+  { name: "nat-range", hasArg: 1, val: "a" }, { name: "mark", hasArg: 1, val: "m" }, { name: "secmark", hasArg: 1, val: "c" },
+  { name: "id", hasArg: 2, val: "i" }, { name: "family", hasArg: 1, val: "f" }, { name: "src-nat", hasArg: 2, val: "n" },
+  { name: "dst-nat", hasArg: 2, val: "g" }, { name: "output", hasArg: 1, val: "o" }, { name: "buffer-size", hasArg: 1, val: "b" },
+  { name: "any-nat", hasArg: 2, val: "j" }, { name: "zone", hasArg: 1, val: "w" }, { name: "label", hasArg: 1, val: "l" },
+  { name: "label-add", hasArg: 1, val: "<" }, { name: "label-del", hasArg: 2, val: ">" }, { name: "orig-zone", hasArg: 1, val: "(" },
+  { name: "reply-zone", hasArg: 1, val: ")" },
+];
+/** getopt_str (":" first: a missing argument is reported by conntrack, not getopt) */
+const SHORTOPTS = ":L::U::D::G::E::F::hVs:d:r:q:p:t:u:e:a:z[:]:{:}:m:i:f:o:n::g::c:b:C::j::w:l:<:>::(:):";
+/** libct_proto_*.c: the options each protocol's extension adds */
+const PORT_OPTS: LongOpt[] = [
+  { name: "orig-port-src", hasArg: 1, val: "1" }, { name: "orig-port-dst", hasArg: 1, val: "2" },
+  { name: "reply-port-src", hasArg: 1, val: "3" }, { name: "reply-port-dst", hasArg: 1, val: "4" },
+  { name: "mask-port-src", hasArg: 1, val: "5" }, { name: "mask-port-dst", hasArg: 1, val: "6" },
+  { name: "tuple-port-src", hasArg: 1, val: "7" }, { name: "tuple-port-dst", hasArg: 1, val: "8" },
+  { name: "sport", hasArg: 1, val: "1" }, { name: "dport", hasArg: 1, val: "2" },
+];
+const STATE_OPT: LongOpt = { name: "state", hasArg: 1, val: "9" };
+const ICMP_OPTS: LongOpt[] = [
+  { name: "icmp-type", hasArg: 1, val: "1" }, { name: "icmp-code", hasArg: 1, val: "2" }, { name: "icmp-id", hasArg: 1, val: "3" },
+];
+const PROTO_LONGOPTS: Record<number, LongOpt[]> = {
+  1: ICMP_OPTS, 6: [...PORT_OPTS, STATE_OPT], 17: PORT_OPTS, 136: PORT_OPTS, 132: [...PORT_OPTS, STATE_OPT], 33: [...PORT_OPTS, STATE_OPT],
+};
+
+/** parse_parameter()'s PARSE_STATUS words and bits */
+const STATUS_WORDS = ["ASSURED", "SEEN_REPLY", "UNSET", "FIXED_TIMEOUT", "EXPECTED"];
+const STATUS_BITS: Record<string, number> = { ASSURED: 1 << 2, SEEN_REPLY: 1 << 1, UNSET: 0, FIXED_TIMEOUT: 1 << 10, EXPECTED: 1 << 0 };
+
+/** strtoul(s, NULL, 0) as a u32 attribute takes it: the leading number, 0 without one */
+function strtoul32(s: string): number {
+  const r = strtoNum(s, 0);
+  if (!r) return 0;
+  let v = r.v;
+  if (v < 0n) v = (1n << 64n) + v;
+  if (v > 0xffffffffffffffffn) v = 0xffffffffffffffffn;
+  return Number(v & 0xffffffffn);
+}
+
+/** parse_u32_mask(): value[/mask], the mask all ones when left out */
+function parseU32Mask(s: string): { value: number; mask: number } {
+  const r = strtoNum(s, 0);
+  const value = strtoul32(s);
+  const rest = r ? r.rest : s;
+  return { value, mask: rest[0] === "/" ? strtoul32(rest.slice(1)) : 0xffffffff };
+}
+
+interface Token {
+  /** the option character (or '?' unknown, ':' missing argument) */
+  c: string;
+  arg: string | undefined;
+  /** argv[optind - 1] once it is returned */
+  last: string;
+}
 
 export async function conntrackMain(p: Process): Promise<number> {
   try {
@@ -174,192 +315,303 @@ export async function conntrackMain(p: Process): Promise<number> {
 
 async function run(p: Process): Promise<number> {
   const argv = p.argv;
-  let cmd = 0;
+  let command = 0;
+  let options = 0;
   const f: Filter = {};
   let extended = false;
   let showId = false;
   let timestamp = false;
-  let zero = false;
   let groups = GRP_NEW | GRP_UPDATE | GRP_DESTROY;
-  const protoOpts = new Set<string>();
-  const needArg = (i: number, opt: string): string => {
-    const a = argv[i];
-    if (a === undefined) exitError(2, `option \`${opt}' requires an argument`);
-    return a;
+  let longopts = LONGOPTS;
+  let protoSeen = false;
+  let table = "conntrack";
+  // glibc getopt_long() with opterr = 0, its permutation and optind kept here: conntrack
+  // reads argv[optind] itself (a command's table, a NAT option's address)
+  let optind = 1;
+  let nextchar = "";
+  const rest: string[] = [];
+  const next = (): Token | undefined => {
+    if (!nextchar) {
+      while (optind < argv.length && (argv[optind] === "-" || argv[optind]![0] !== "-")) rest.push(argv[optind++]!);
+      if (optind >= argv.length) return undefined;
+      const a = argv[optind]!;
+      if (a === "--") {
+        optind = argv.length;
+        return undefined;
+      }
+      if (a.startsWith("--")) {
+        optind++;
+        const eq = a.indexOf("=");
+        const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
+        const exact = longopts.find((o) => o.name === name);
+        const cands = exact ? [exact] : longopts.filter((o) => o.name.startsWith(name));
+        const first = cands[0];
+        if (!first || cands.some((o) => o.val !== first.val || o.hasArg !== first.hasArg)) return { c: "?", arg: undefined, last: a };
+        if (first.hasArg === 0) return eq >= 0 ? { c: "?", arg: undefined, last: a } : { c: first.val, arg: undefined, last: a };
+        if (eq >= 0) return { c: first.val, arg: a.slice(eq + 1), last: a };
+        if (first.hasArg === 2) return { c: first.val, arg: undefined, last: a };
+        if (optind < argv.length) return { c: first.val, arg: argv[optind++]!, last: argv[optind - 1]! };
+        return { c: ":", arg: undefined, last: a };
+      }
+      nextchar = a.slice(1);
+      optind++;
+    }
+    const c = nextchar[0]!;
+    nextchar = nextchar.slice(1);
+    const k = SHORTOPTS.indexOf(c, 1);
+    const last = argv[optind - 1]!;
+    if (k < 0 || c === ":") return { c: "?", arg: undefined, last };
+    if (SHORTOPTS[k + 1] !== ":") return { c, arg: undefined, last };
+    if (nextchar) {
+      const v = nextchar;
+      nextchar = "";
+      return { c, arg: v, last };
+    }
+    if (SHORTOPTS[k + 2] === ":") return { c, arg: undefined, last };
+    if (optind < argv.length) return { c, arg: argv[optind++]!, last: argv[optind - 1]! };
+    return { c: ":", arg: undefined, last };
+  };
+  /** get_optional_arg() (an attached argument is not taken: the "nasty bug" fix) */
+  const optionalArg = (t: Token): string | undefined => {
+    if (t.arg !== undefined) return undefined;
+    const a = argv[optind];
+    if (a !== undefined && a[0] !== "-" && a[0] !== "!") {
+      optind++;
+      return a;
+    }
+    return undefined;
+  };
+  /** check_type(): the table a command names, by prefix */
+  const checkType = (t: Token): string => {
+    const a = optionalArg(t);
+    if (a === undefined) return "conntrack";
+    const hit = ["expect", "conntrack", "dying", "unconfirmed"].find((n) => n.startsWith(a));
+    if (!hit) exitError(2, `unknown type \`${a}'`);
+    return hit;
+  };
+  // add_command(): one command a line
+  const addCommand = (cmd: number) => {
+    if (command) exitError(2, "Invalid commands combination");
+    command = 1 << cmd;
   };
   const addr = (s: string): number => {
     const a = parseIp(s);
     if (a === undefined) exitError(2, `Invalid IP address \`${s}'`);
     return a;
   };
-  // add_command(): one command a line
-  const setCmd = (c: number) => {
-    if (cmd) exitError(2, "Invalid commands combination");
-    cmd = c;
-  };
-  // check_type(): the optional table after a command, by prefix (the conntrack table by
-  // default), read before add_command() looks at the command
-  let table = "conntrack";
-  const checkType = (i: number): number => {
-    const t = argv[i + 1];
-    if (t === undefined || t[0] === "-" || t[0] === "!") return i;
-    const hit = ["expect", "conntrack", "dying", "unconfirmed"].find((n) => n.startsWith(t));
-    if (!hit) exitError(2, `unknown type \`${t}'`);
-    table = hit;
-    return i + 1;
-  };
-  for (let i = 1; i < argv.length; i++) {
-    const a = argv[i]!;
-    switch (a) {
-      case "-L": case "--dump":
-        i = checkType(i);
-        setCmd(CMD_LIST);
+  for (let t = next(); t; t = next()) {
+    const c = t.c;
+    const a = t.arg ?? "";
+    switch (c) {
+      case "L": case "D": case "G": case "F": case "E": case "C": case "h": case "V": {
+        table = checkType(t);
+        const exp = table === "expect";
+        if (c !== "L" && (table === "dying" || table === "unconfirmed")) exitError(2, "Can't do that command with tables `dying' and `unconfirmed'");
+        const cmd = { L: [CT_LIST, EXP_LIST], D: [CT_DELETE, EXP_DELETE], G: [CT_GET, EXP_GET], F: [CT_FLUSH, EXP_FLUSH], E: [CT_EVENT, EXP_EVENT], C: [CT_COUNT, EXP_COUNT], h: [CT_HELP, CT_HELP], V: [CT_VERSION, CT_VERSION] }[c]!;
+        addCommand(cmd[exp ? 1 : 0]!);
         break;
-      case "-D": case "--delete":
-        i = checkType(i);
-        setCmd(CMD_DELETE);
+      }
+      case "U": {
+        table = checkType(t);
+        if (table === "dying" || table === "unconfirmed") exitError(2, "Can't do that command with tables `dying' and `unconfirmed'");
+        if (table !== "conntrack") exitError(2, "Can't do --update on expectations");
+        addCommand(CT_UPDATE);
         break;
-      case "-F": case "--flush":
-        i = checkType(i);
-        setCmd(CMD_FLUSH);
+      }
+      case "s": case "d": case "r": case "q": {
+        options |= c === "s" ? O_SRC : c === "d" ? O_DST : c === "r" ? O_RSRC : O_RDST;
+        const v = addr(a);
+        if (c === "s") f.origSrc = v;
+        else if (c === "d") f.origDst = v;
+        else if (c === "r") f.replySrc = v;
+        else f.replyDst = v;
         break;
-      case "-C": case "--count":
-        i = checkType(i);
-        setCmd(CMD_COUNT);
+      }
+      case "[": case "]": case "{": case "}":
+        options |= bit(c === "[" ? "tuple-src" : c === "]" ? "tuple-dst" : c === "{" ? "mask-src" : "mask-dst");
+        addr(a);
         break;
-      case "-E": case "--event":
-        i = checkType(i);
-        setCmd(CMD_EVENT);
-        break;
-      case "-p": case "--proto": {
-        const v = needArg(++i, a);
-        const n = /^\d+$/.test(v) ? Number(v) : PROTOS[v.toLowerCase()];
-        if (n === undefined) exitError(2, `\`${v}' unsupported protocol`);
+      case "p": {
+        options |= O_PROTO;
+        const n = findProto(a);
+        if (n === undefined) exitError(2, `\`${a}' unsupported protocol`);
         f.proto = n;
-        // the protocol's extension merges its options into getopt's table (they stay there)
-        for (const o of PROTO_OPTS[n] ?? []) protoOpts.add(o);
+        // merge_options(): the extension's options join getopt's table (each -p again)
+        if (!protoSeen || PROTO_LONGOPTS[n]) longopts = [...longopts, ...(PROTO_LONGOPTS[n] ?? [])];
+        protoSeen = true;
         break;
       }
-      case "-s": case "--src": case "--orig-src":
-        f.origSrc = addr(needArg(++i, a));
+      case "t":
+        options |= bit("timeout");
+        f.timeout = atoi(a);
         break;
-      case "-d": case "--dst": case "--orig-dst":
-        f.origDst = addr(needArg(++i, a));
-        break;
-      case "-r": case "--reply-src":
-        f.replySrc = addr(needArg(++i, a));
-        break;
-      case "-q": case "--reply-dst":
-        f.replyDst = addr(needArg(++i, a));
-        break;
-      case "--sport": case "--orig-port-src":
-      case "--dport": case "--orig-port-dst":
-      case "--reply-port-src": case "--reply-port-dst": {
-        if (!protoOpts.has("ports")) exitError(2, `unknown option \`${a}'`);
-        // atoi(), as a 16-bit port
-        const v = atoi(needArg(++i, a)) & 0xffff;
-        if (a === "--sport" || a === "--orig-port-src") f.sport = v;
-        else if (a === "--dport" || a === "--orig-port-dst") f.dport = v;
-        else if (a === "--reply-port-src") f.replySport = v;
-        else f.replyDport = v;
+      case "u": {
+        options |= O_STATUS;
+        let st = 0;
+        for (const w of parseParameter(p, a, STATUS_WORDS)) st |= STATUS_BITS[w]!;
+        f.status = st;
         break;
       }
-      case "-m": case "--mark":
-        f.mark = Number(needArg(++i, a));
-        break;
-      case "--icmp-type": case "--icmp-code": case "--icmp-id": {
-        if (!protoOpts.has("icmp")) exitError(2, `unknown option \`${a}'`);
-        // libct_proto_icmp.c: atoi() into the type and code bytes, the 16-bit id
-        const v = atoi(needArg(++i, a));
-        if (a === "--icmp-type") f.icmpType = v & 0xff;
-        else if (a === "--icmp-code") f.icmpCode = v & 0xff;
-        else f.icmpId = v & 0xffff;
-        break;
-      }
-      case "--state": {
-        if (!protoOpts.has("state")) exitError(2, `unknown option \`${a}'`);
-        const v = needArg(++i, a);
-        // libct_proto_tcp.c: the state names, as written (sctp's and dccp's are not checked here)
-        if (f.proto === 6 && !TCP_STATES.includes(v)) exitError(2, `unknown TCP state \`${v}'`);
-        f.state = v;
-        break;
-      }
-      case "-n": case "--src-nat":
-        f.srcNat = true;
-        break;
-      case "-g": case "--dst-nat":
-        f.dstNat = true;
-        break;
-      case "-f": case "--family":
-      {
-        const fam = needArg(++i, a);
-        if (fam !== "ipv4" && fam !== "ipv6") exitError(2, `\`${fam}' unsupported protocol`);
-      }
-        break;
-      case "-o": case "--output":
-        for (const o of parseParameter(p, needArg(++i, a), OUTPUT_WORDS)) {
-          if (o === "extended") extended = true;
-          else if (o === "id") showId = true;
-          else if (o === "timestamp") timestamp = true;
-        }
-        break;
-      case "-e": case "--event-mask": {
+      case "e": {
+        options |= bit("event-mask");
         let g = 0;
-        for (const w of parseParameter(p, needArg(++i, a), EVENT_WORDS)) {
+        for (const w of parseParameter(p, a, EVENT_WORDS)) {
           g |= w === "NEW" ? GRP_NEW : w === "UPDATES" ? GRP_UPDATE : w === "DESTROY" ? GRP_DESTROY : GRP_NEW | GRP_UPDATE | GRP_DESTROY;
         }
         groups = g;
         break;
       }
-      case "-z": case "--zero":
-        zero = true;
+      case "o":
+        options |= bit("output");
+        for (const o of parseParameter(p, a, OUTPUT_WORDS)) {
+          if (o === "extended") extended = true;
+          else if (o === "id") showId = true;
+          else if (o === "timestamp") timestamp = true;
+          else if (o === "labels") p.stderr.write("nfct_labelmap_new: No such file or directory\n");
+        }
         break;
-      case "-V": case "--version":
-        p.stdout.write(`${PROG} v${VERSION} (conntrack-tools)\n`);
-        return 0;
+      case "z":
+        options |= O_ZERO;
+        break;
+      case "n": case "g": case "j": {
+        options |= c === "n" ? O_SRC_NAT : c === "g" ? O_DST_NAT : O_ANY_NAT;
+        if (t.arg !== undefined) continue;
+        const x = optionalArg(t);
+        if (x === undefined) continue;
+        natParse(x, f, c);
+        break;
+      }
+      case "w": case "(": case ")": {
+        options |= bit(c === "w" ? "zone" : c === "(" ? "orig-zone" : "reply-zone");
+        f.zone = strtoul32(a) & 0xffff;
+        break;
+      }
+      case "i": case "c":
+        options |= bit(c === "i" ? "id" : "secmark");
+        if (c === "c") f.secmark = strtoul32(a);
+        else f.id = strtoul32(a);
+        break;
+      case "m":
+        options |= O_MARK;
+        f.mark = parseU32Mask(a);
+        break;
+      case "l": case "<": case ">":
+        // no /etc/xtables/connlabel.conf: no label has a name
+        options |= bit(c === "l" ? "label" : c === "<" ? "label-add" : "label-del");
+        if (c === ">" && t.arg === undefined) break;
+        p.stderr.write("nfct_labelmap_new: No such file or directory\n");
+        exitError(2, `unknown label '${a.split(",")[0]}'`);
+        break;
+      case "a":
+        p.stderr.write("WARNING: ignoring -a, deprecated option.\n");
+        break;
+      case "f":
+        options |= bit("family");
+        if (!a.startsWith("ipv4") && !a.startsWith("ipv6")) exitError(2, `\`${a}' unsupported protocol`);
+        break;
+      case "b":
+        options |= bit("buffer-size");
+        f.bufsize = atoi(a);
+        break;
+      case ":":
+        exitError(2, `option \`${t.last}' requires an argument`);
+        break;
+      case "?":
+        exitError(2, `unknown option \`${t.last}'`);
+        break;
       default:
-        // getopt_long(): "--" ends the options; a non-option (or "-") is moved past them and
-        // conntrack never reads it
-        if (a === "--") i = argv.length;
-        else if (a === "-" || a[0] !== "-") continue;
-        else exitError(2, `unknown option \`${a}'`);
+        protoOpt(c, a, f);
     }
   }
-  if (!cmd) {
+  // (a non-option is never read)
+  void rest;
+  if (options & O_ANY_NAT && options & (O_SRC_NAT | O_DST_NAT)) exitError(2, "cannot specify `--src-nat' or `--dst-nat' with `--any-nat'");
+  const cmd = command ? Math.log2(command) : 17;
+  genericOptCheck(options, cmd);
+  if (options & O_MASK_SRC && !(options & O_SRC)) exitError(2, "Can't use --mask-src without --src");
+  if (options & O_MASK_DST && !(options & O_DST)) exitError(2, "Can't use --mask-dst without --dst");
+  if (cmd === CT_HELP || cmd === 17) {
     p.stdout.write(USAGE);
     return 0;
   }
-  if (cmd === CMD_EVENT) return events(p, groups, f, extended, showId, timestamp);
+  if (cmd === CT_VERSION) {
+    p.stdout.write(`${PROG} v${VERSION} (conntrack-tools)\n`);
+    return 0;
+  }
+  f.options = options;
+  if (cmd === CT_EVENT) return events(p, groups, f, extended, showId, timestamp, options & bit("buffer-size") ? f.bufsize! : 0);
   // no expectations (no helper is modelled), and the dying and unconfirmed lists are empty
   // between packets: the lists and counts of those tables have nothing in them
-  if (table !== "conntrack" && (cmd === CMD_LIST || cmd === CMD_COUNT)) {
-    if (cmd === CMD_COUNT) p.stdout.write("0\n");
+  if (cmd === EXP_LIST || cmd === EXP_COUNT || cmd === EXP_FLUSH || (table !== "conntrack" && (cmd === CT_LIST || cmd === CT_COUNT))) {
+    if (cmd === CT_COUNT || cmd === EXP_COUNT) p.stdout.write("0\n");
+    else if (cmd === EXP_FLUSH) p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): expectation table has been emptied.\n`);
     else p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 0 ${table === "expect" ? "expectations" : "flow entries"} have been shown.\n`);
     return 0;
   }
+  if (cmd === EXP_DELETE || cmd === EXP_GET || cmd === EXP_EVENT) exitError(1, "Operation failed: such conntrack doesn't exist", false);
   // -L -z: NFCT_Q_DUMP_RESET, which filters nothing (CT_COMPARISON options refused)
-  const filtering = [f.proto, f.origSrc, f.origDst, f.replySrc, f.replyDst, f.sport, f.dport, f.replySport, f.replyDport, f.icmpType, f.icmpCode, f.icmpId, f.mark, f.state].some((x) => x !== undefined);
-  if (cmd === CMD_LIST && zero && filtering) exitError(2, "Can't use -z with filtering parameters");
-  const r = p.sys.ioctl({ request: "NFCT_GET", zero: zero && cmd === CMD_LIST });
+  if (cmd === CT_LIST && options & CT_COMPARISON && options & O_ZERO) exitError(2, "Can't use -z with filtering parameters");
+  const zero = cmd === CT_LIST && (options & O_ZERO) !== 0;
+  // the dump's kernel-side filter: a status without bits is a zero CTA_STATUS_MASK (EINVAL)
+  if (cmd === CT_LIST && options & O_STATUS && f.status === 0) exitError(1, "Operation failed: invalid parameters", false);
+  const r = p.sys.ioctl({ request: "NFCT_GET", zero });
   if (isKErr(r)) exitError(1, `Operation failed: ${strerror(r.errno)}`, false);
-  const entries = (r["entries"] as NfConntrackInfo[]).filter((c) => matches(c, f));
+  const all = r["entries"] as NfConntrackInfo[];
   // the deletions go over a second netlink socket: its portid is autobound (a random
   // negative number, the pid being the first socket's)
   const portid = (0x80000000 + (p.sys.random32() % (0x80000000 - 4096))) >>> 0;
-  if (cmd === CMD_FLUSH) {
+  if (cmd === CT_FLUSH) {
     p.sys.ioctl({ request: "NFCT_FLUSH", portid });
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): connection tracking table has been emptied.\n`);
     return 0;
   }
-  if (cmd === CMD_COUNT) {
-    p.stdout.write(`${entries.length}\n`);
+  if (cmd === CT_COUNT) {
+    p.stdout.write(`${all.length}\n`);
     return 0;
   }
+  const out = new CStdout(p.stdout, p.isatty);
+  if (cmd === CT_GET) {
+    // NFCT_Q_GET: the kernel's lookup of the tuple given (original, else reply direction)
+    // (1.4.7 gives the protocol to the original tuple only: a reply tuple's lookup is EINVAL)
+    const byOrig = (options & (O_SRC | O_DST)) === (O_SRC | O_DST);
+    if (!byOrig) exitError(1, "Operation failed: invalid parameters", false);
+    const ct = all.find((c) => tupleIs(c.orig, f, true));
+    if (!ct) exitError(1, "Operation failed: such conntrack doesn't exist", false);
+    // the lookup holds a reference while the entry is dumped
+    out.write(snprintfConntrack({ ...ct, use: ct.use + 1 }, extended, showId) + "\n");
+    p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 1 flow entries have been shown.\n`);
+    out.flush();
+    return 0;
+  }
+  if (cmd === CT_UPDATE) {
+    let n = 0;
+    for (const ct of all) {
+      if (filterNat(f, ct)) continue;
+      if (f.id !== undefined && f.id !== ct.id) continue;
+      if ((options & (O_SRC | O_DST | O_PROTO)) && !tupleCmp(ct.orig, f, true)) continue;
+      if ((options & (O_RSRC | O_RDST | O_PROTO)) && !tupleCmp(ct.reply, f, false)) continue;
+      const mark = f.mark ? ((ct.mark & ~f.mark.mask) ^ f.mark.value) >>> 0 : ct.mark;
+      const status = f.status !== undefined ? ct.status | f.status : ct.status;
+      const timeout = f.timeout !== undefined ? f.timeout >>> 0 : undefined;
+      // nothing would change: no update sent (the comparison is the template's: a timeout
+      // given always differs from the running one)
+      if (mark === ct.mark && status === ct.status && timeout === undefined) continue;
+      const u = p.sys.ioctl({ request: "NFCT_UPDATE", id: ct.id, mark, status, timeout, portid });
+      if (isKErr(u)) exitError(1, `Operation failed: ${strerror(u.errno)}`, false);
+      const now = u["entry"] as NfConntrackInfo | undefined;
+      if (!now) continue;
+      out.write(snprintfConntrack(now, extended, showId) + "\n");
+      n++;
+    }
+    p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${n} flow entries have been updated.\n`);
+    out.flush();
+    return n ? 0 : 1;
+  }
+  const entries = all.filter((c) => !filterNat(f, c) && matches(c, f));
   // dump_cb()/delete_cb() printf() the entries into stdio's buffer (a pipe's is only written
   // at exit), the count goes to stderr at once: on one pipe the count comes first
-  const out = new CStdout(p.stdout, p.isatty);
   for (const ct of entries) out.write(snprintfConntrack(ct, extended, showId) + "\n");
-  if (cmd === CMD_DELETE) {
+  if (cmd === CT_DELETE) {
     p.sys.ioctl({ request: "NFCT_DELETE", ids: entries.map((c) => c.id), portid });
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been deleted.\n`);
     out.flush();
@@ -370,20 +622,161 @@ async function run(p: Process): Promise<number> {
   return 0;
 }
 
+/** generic_opt_check(): each option against the command's row, in bit order; then the
+ * address pairs a row's 3s want */
+function genericOptCheck(options: number, cmd: number): void {
+  const row = V[cmd] ?? "0".repeat(OPTFLAGS.length);
+  let special = false;
+  for (let i = 0; i < OPTFLAGS.length; i++) {
+    const v = row[i];
+    if (!(options & (1 << i))) {
+      if (v === "1") exitError(2, `You need to supply the \`--${OPTFLAGS[i]}' option for this command`);
+    } else if (v === "0") exitError(2, `Illegal option \`--${OPTFLAGS[i]}' with this command`);
+    if (v === "3") special = true;
+  }
+  if (!special) return;
+  const pairs = [O_SRC | O_DST, O_RSRC | O_RDST];
+  let partial = -1;
+  for (let i = 0; i < pairs.length; i++) {
+    if ((options & pairs[i]!) === pairs[i]) return;
+    if (options & pairs[i]! && partial < 0) partial = i;
+  }
+  if (partial === 1) exitError(2, "you have to specify `--reply-src' and `--reply-dst'");
+  exitError(2, "you have to specify `--src' and `--dst'");
+}
+
+/** findproto(): an extension's name (any case), a name /etc/protocols knows, or a number */
+function findProto(name: string): number | undefined {
+  const n = PROTOS[name.toLowerCase()];
+  if (n !== undefined) return n;
+  const byName: Record<string, number> = { ip: 0, hopopt: 0, igmp: 2, ggp: 3, ipencap: 4, st: 5, egp: 8, igp: 9, pup: 12, hmp: 20, "xns-idp": 22, rdp: 27, "iso-tp4": 29, xtp: 36, ddp: 37, "idpr-cmtp": 38, ipv6: 41, "ipv6-route": 43, "ipv6-frag": 44, idrp: 45, rsvp: 46, esp: 50, ah: 51, skip: 57, "ipv6-nonxt": 59, "ipv6-opts": 60, rspf: 73, vmtp: 81, eigrp: 88, ospf: 89, "ax.25": 93, ipip: 94, etherip: 97, encap: 98, pim: 103, ipcomp: 108, vrrp: 112, l2tp: 115, isis: 124, fc: 133, "mobility-header": 135, mpls: 137, manet: 138, hip: 139, shim6: 140, wesp: 141, rohc: 142, ethernet: 143 };
+  if (Object.hasOwn(byName, name)) return byName[name];
+  const v = atoi(name);
+  if (v > 0 && v <= 256) return v;
+  return undefined;
+}
+
+/** nat_parse(): ip[:port] of -n/-g/-j */
+function natParse(arg: string, f: Filter, c: string): void {
+  let ip = arg;
+  const colon = arg.indexOf(":");
+  if (colon >= 0) {
+    ip = arg.slice(0, colon);
+    const ps = arg.slice(colon + 1);
+    const port = atoi(ps) & 0xffff;
+    if (port === 0) exitError(2, ps === "" ? "No port specified after `:'" : `Invalid port \`${ps}'`);
+    if (ps.includes(":")) exitError(2, "Invalid port:port syntax");
+    if (c === "n" || c === "j") f.snatPort = port;
+    if (c === "g" || c === "j") f.dnatPort = port;
+  }
+  const a = parseIp(ip);
+  if (a === undefined) exitError(2, `Invalid IP address \`${ip}'`);
+  // (as written: --any-nat sets the source NAT address only)
+  if (c === "n" || c === "j") f.snatIp = a;
+  else f.dnatIp = a;
+}
+
+/** filter_nat(): true when the entry is left out */
+function filterNat(f: Filter, ct: NfConntrackInfo | NfConntrackEvent["entry"]): boolean {
+  const o = f.options ?? 0;
+  let checkSrc = (o & O_SRC_NAT) !== 0;
+  let checkDst = (o & O_DST_NAT) !== 0;
+  if (o & O_ANY_NAT) checkSrc = checkDst = true;
+  const isSnat = ct.orig.src !== ct.reply.dst;
+  const isDnat = ct.orig.dst !== ct.reply.src;
+  // NFCT_GOPT_IS_SPAT/DPAT compare the l4 words of the tuples as they lie in memory: an ICMP
+  // tuple's id against the other direction's type and code bytes (so an echo counts as PAT)
+  const l4src = (t: NfConntrackTuple): number => (t.protonum === 1 ? t.id ?? 0 : t.sport ?? 0);
+  const l4dst = (t: NfConntrackTuple): number => (t.protonum === 1 ? ((t.type ?? 0) << 8) | (t.code ?? 0) : t.dport ?? 0);
+  const isSpat = l4src(ct.orig) !== l4dst(ct.reply);
+  const isDpat = l4dst(ct.orig) !== l4src(ct.reply);
+  const side = (check: boolean, ip: number | undefined, port: number | undefined, isNat: boolean, isPat: boolean, rip: number, rport: number | undefined): boolean => {
+    if (!check) return false;
+    let has = false;
+    if (ip !== undefined && isNat && ip === rip) has = true;
+    if (port !== undefined) {
+      const ok = isPat && port === rport;
+      if (ip !== undefined && has && !ok) has = false;
+      if (ip === undefined && ok) has = true;
+    }
+    if (ip === undefined && port === undefined && (isNat || isPat)) has = true;
+    return has;
+  };
+  const hasSrc = side(checkSrc, f.snatIp, f.snatPort, isSnat, isSpat, ct.reply.dst, ct.reply.dport);
+  const hasDst = side(checkDst, f.dnatIp, f.dnatPort, isDnat, isDpat, ct.reply.src, ct.reply.sport);
+  if (o & O_ANY_NAT) return !(hasSrc || hasDst);
+  if (o & O_SRC_NAT && o & O_DST_NAT) return !(hasSrc && hasDst);
+  if (o & O_SRC_NAT) return !hasSrc;
+  if (o & O_DST_NAT) return !hasDst;
+  return false;
+}
+
+/** the tuple -G looks up: addresses of one direction, the protocol and its ports */
+function tupleIs(t: NfConntrackTuple, f: Filter, orig: boolean): boolean {
+  if (t.src !== (orig ? f.origSrc : f.replySrc) || t.dst !== (orig ? f.origDst : f.replyDst)) return false;
+  return tupleCmp(t, f, orig);
+}
+
+/** nfct_cmp(NFCT_CMP_ORIG / NFCT_CMP_REPL): what the template sets of one direction */
+function tupleCmp(t: NfConntrackTuple, f: Filter, orig: boolean): boolean {
+  const src = orig ? f.origSrc : f.replySrc;
+  const dst = orig ? f.origDst : f.replyDst;
+  if (src !== undefined && t.src !== src) return false;
+  if (dst !== undefined && t.dst !== dst) return false;
+  if (f.proto !== undefined && t.protonum !== f.proto) return false;
+  const sp = orig ? f.sport : f.replySport;
+  const dp = orig ? f.dport : f.replyDport;
+  if (sp !== undefined && t.sport !== sp) return false;
+  if (dp !== undefined && t.dport !== dp) return false;
+  if (orig && f.icmpType !== undefined && t.type !== f.icmpType) return false;
+  if (orig && f.icmpCode !== undefined && t.code !== f.icmpCode) return false;
+  if (orig && f.icmpId !== undefined && t.id !== f.icmpId) return false;
+  return true;
+}
+
+/** an option a protocol's extension added (its value offset by the merge) */
+function protoOpt(c: string, a: string, f: Filter): void {
+  if (f.proto === 1) {
+    // libct_proto_icmp.c: atoi() into the type and code bytes, the 16-bit id
+    const v = atoi(a);
+    if (c === "1") f.icmpType = v & 0xff;
+    else if (c === "2") f.icmpCode = v & 0xff;
+    else f.icmpId = v & 0xffff;
+    return;
+  }
+  if (c === "9") {
+    // libct_proto_tcp.c: the state names, as written (sctp's and dccp's are not checked here)
+    if (f.proto === 6 && !TCP_STATES.includes(a)) exitError(2, `unknown TCP state \`${a}'`);
+    f.state = a;
+    return;
+  }
+  // atoi(), as a 16-bit port
+  const v = atoi(a) & 0xffff;
+  if (c === "1") f.sport = v;
+  else if (c === "2") f.dport = v;
+  else if (c === "3") f.replySport = v;
+  else if (c === "4") f.replyDport = v;
+}
+
 /**
  * conntrack -E: nfct_catch() on a socket of the event groups, each event through the filters
  * printed (and flushed) as it comes; SIGINT/SIGTERM end it with the count on stderr
  * (event_sighandler())
  */
-async function events(p: Process, groups: number, f: Filter, extended: boolean, showId: boolean, timestamp: boolean): Promise<number> {
+async function events(p: Process, groups: number, f: Filter, extended: boolean, showId: boolean, timestamp: boolean, bufsize: number): Promise<number> {
   const r = p.sys.ioctl({ request: "NFCT_LISTEN", groups });
   if (isKErr(r)) exitError(1, "Can't open handler", false);
   const l = r["listener"] as NfConntrackListener;
+  // nfnl_rcvbufsiz(): SO_RCVBUFFORCE doubles it, to at least SOCK_MIN_RCVBUF
+  if (f.options! & bit("buffer-size")) {
+    const v = Math.min(Math.max(bufsize, 0), 0x3fffffff);
+    p.stderr.write(`NOTICE: Netlink socket buffer size has been set to ${Math.max(2 * v, 2304)} bytes.\n`);
+  }
   let counter = 0;
   try {
     for (;;) {
       for (let e = l.read(); e; e = l.read()) {
-        if (!matches(e.entry, f)) continue;
+        if (filterNat(f, e.entry) || !matches(e.entry, f)) continue;
         let line = "";
         if (timestamp) {
           const us = Math.floor(p.sys.wallclock() * 1e6);
