@@ -11,6 +11,7 @@ import {
   type NfConntrackTuple,
 } from "../../kernel/uapi/xtables.ts";
 import { atoi, strtoNum } from "../lib/utils.ts";
+import type { LongOpt } from "../net-tools/lib/util.ts";
 
 const PROG = "conntrack";
 const VERSION = "1.4.7";
@@ -232,11 +233,6 @@ const V: Record<number, string> = {
 
 /** original_opts[] (getopt_long's table; -I and -S are not modelled) and what a protocol's
  * extension merges into it once -p names it */
-interface LongOpt {
-  name: string;
-  hasArg: 0 | 1 | 2;
-  val: string;
-}
 const LONGOPTS: LongOpt[] = [
   { name: "dump", hasArg: 2, val: "L" }, { name: "delete", hasArg: 2, val: "D" }, { name: "update", hasArg: 2, val: "U" },
   { name: "get", hasArg: 2, val: "G" }, { name: "flush", hasArg: 2, val: "F" }, { name: "event", hasArg: 2, val: "E" },
