@@ -52,8 +52,11 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
   NFCT_GET: (net, req) => ({ entries: nfConntrackDump(net, req["zero"] === true) }),
   /** IPCTNL_MSG_CT_DELETE by id: {ids, portid} -> {deleted} */
   NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[], Number(req["portid"] ?? 0)) }),
-  /** IPCTNL_MSG_CT_NEW on an existing entry: {id, mark, status, timeout?, portid} -> {entry} */
+  /** IPCTNL_MSG_CT_NEW on an existing entry: {family, id, mark, status, timeout?, portid} -> {entry} */
   NFCT_UPDATE: (net, req) => {
+    // ctnetlink_parse_tuple(): a tuple of a family other than IPv4 and IPv6 is EOPNOTSUPP
+    const fam = Number(req["family"] ?? 2);
+    if (fam !== 2 && fam !== 10) return kerr("EOPNOTSUPP");
     const r = nfConntrackUpdate(net, Number(req["id"]), Number(req["mark"]), Number(req["status"]), req["timeout"] === undefined ? undefined : Number(req["timeout"]), Number(req["portid"] ?? 0));
     return isKErr(r) ? r : { entry: r };
   },

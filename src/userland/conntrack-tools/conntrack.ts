@@ -589,11 +589,16 @@ async function run(p: Process): Promise<number> {
       const mark = f.mark ? ((ct.mark & ~f.mark.mask) ^ f.mark.value) >>> 0 : ct.mark;
       const status = f.status !== undefined ? ct.status | f.status : ct.status;
       const timeout = f.timeout !== undefined ? f.timeout >>> 0 : undefined;
-      // nothing would change: no update sent (the comparison is the template's: a timeout
-      // given always differs from the running one)
-      if (mark === ct.mark && status === ct.status && timeout === undefined) continue;
-      const u = p.sys.ioctl({ request: "NFCT_UPDATE", id: ct.id, mark, status, timeout, portid });
-      if (isKErr(u)) exitError(1, `Operation failed: ${strerror(u.errno)}`, false);
+      // nfct_cmp() of the new object with the entry: nothing would change, nothing is sent
+      if (mark === ct.mark && status === ct.status && (timeout === undefined || timeout === ct.timeout)) continue;
+      // the object is the entry's original tuple (NFCT_CP_ORIG) and the template's meta
+      // attributes: no ATTR_ORIG_L3PROTO, so the message goes out with nfgen_family AF_UNSPEC
+      const u = p.sys.ioctl({ request: "NFCT_UPDATE", family: 0, id: ct.id, mark, status, timeout, portid });
+      if (isKErr(u)) {
+        // update_cb() reports it and stops the dump; main() exits with the error
+        p.stderr.write(`Operation failed: ${strerror(u.errno)}\n`);
+        exitError(1, `Operation failed: ${strerror(u.errno)}`, false);
+      }
       const now = u["entry"] as NfConntrackInfo | undefined;
       if (!now) continue;
       out.write(snprintfConntrack(now, extended, showId) + "\n");

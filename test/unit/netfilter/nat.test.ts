@@ -205,3 +205,33 @@ test("LOG writes the kernel's line to the host's log", async () => {
   nfHook(NFPROTO_IPV4, NF_INET_FORWARD, net, skb, dev("eth0"), dev("eth1"), () => {});
   assert.deepEqual(net.dmesg, ["fw: IN=eth0 OUT=eth1 MAC= SRC=10.0.0.5 DST=8.8.8.8 LEN=84 TOS=0x00 PREC=0x00 TTL=64 ID=0 PROTO=ICMP TYPE=8 CODE=0 ID=77 SEQ=3 "]);
 });
+
+test("ctnetlink update: a tuple without IPv4/IPv6 family is EOPNOTSUPP; mark, timeout and set-only status bits change", async () => {
+  const net = makeNet();
+  nfSetIpv4Ops({ inetSelectAddr: (d) => (d.name === "eth1" ? 0xcb007101 : 0) });
+  net.sched.now = 1_000_000;
+  const sys = fakeSys(net);
+  await run(sys, ["iptables", "-t", "nat", "-A", "POSTROUTING", "-o", "eth1", "-j", "MASQUERADE"]);
+  const req = icmpEcho(8, "10.0.0.5", "10.0.1.9", 99);
+  nfHook(NFPROTO_IPV4, NF_INET_PRE_ROUTING, net, req, dev("eth0"), undefined, () =>
+    nfHook(NFPROTO_IPV4, NF_INET_FORWARD, net, req, dev("eth0"), dev("eth1"), () =>
+      nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, req, undefined, dev("eth1"), () => {})));
+  const get = () => (sys.ioctl({ request: "NFCT_GET" }) as { entries: { id: number; mark: number; status: number; timeout: number }[] }).entries;
+  const [ct] = get();
+  assert.ok(ct);
+  const upd = (family: number, mark: number, status: number, timeout?: number) =>
+    sys.ioctl({ request: "NFCT_UPDATE", family, id: ct.id, mark, status, timeout, portid: 0 }) as { errno?: string; entry?: { mark: number; timeout: number; status: number } };
+  assert.equal(upd(0, 5, ct.status).errno, "EOPNOTSUPP");
+  assert.equal(get()[0]!.mark, 0);
+  const r = upd(2, 5, ct.status | 4, 100);
+  assert.equal(r.entry?.mark, 5);
+  assert.equal(r.entry?.timeout, 100);
+  assert.ok(r.entry!.status & 4, "ASSURED set");
+  // ASSURED can only be set
+  assert.equal(upd(2, 5, r.entry!.status & ~4).errno, "EBUSY");
+  // conntrack -U sends its object as 1.4.7 builds it: refused, reported twice, exit 1
+  const u = await run(sys, ["conntrack", "-U", "-m", "7"]);
+  assert.equal(u.exit, 1);
+  assert.equal(u.stderr, "Operation failed: Operation not supported\nconntrack v1.4.7 (conntrack-tools): Operation failed: Operation not supported\n");
+  assert.equal(get()[0]!.mark, 5);
+});
