@@ -935,6 +935,7 @@ export function nfConntrackDelete(net: Net, ids: number[] | undefined, portid = 
 
 /** IPS_UNCHANGEABLE_MASK: the status bits ctnetlink leaves alone */
 // (NAT done and NAT bits, EXPECTED, CONFIRMED, DYING, SEQ_ADJUST, TEMPLATE, UNTRACKED, the offloads)
+const IPS_EXPECTED_BIT = 1 << 0;
 const IPS_UNCHANGEABLE_MASK = [0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15].reduce((m, b) => m | (1 << b), 0);
 
 /**
@@ -956,6 +957,82 @@ export function nfConntrackUpdate(net: Net, id: number, mark: number, status: nu
   ct.mark = mark >>> 0;
   if (ct.ecache >= 0) ctnetlinkConntrackEvent(ct, (1 << IPCT_REPLY) | (1 << IPCT_ASSURED) | (1 << IPCT_PROTOINFO) | (1 << IPCT_MARK), portid);
   return nfConntrackDump(net).find((x) => x.id === id) ?? kerr("ENOENT");
+}
+
+/** a tuple as ctnetlink carries it (CTA_TUPLE_*): addresses, protocol, ports / ICMP fields;
+ * `proto` undefined when the message had no CTA_PROTO_NUM */
+export interface CtnlTuple {
+  src: number;
+  dst: number;
+  proto: number | undefined;
+  /** tcp/udp/sctp/dccp/udplite ports (undefined: not given) */
+  sport?: number;
+  dport?: number;
+  icmpType?: number;
+  icmpCode?: number;
+  icmpId?: number;
+}
+
+const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
+
+/** ctnetlink_parse_tuple_proto(): the tuple, or EINVAL for a missing protocol or port */
+function ctnlToTuple(t: CtnlTuple): Tuple | KErr {
+  if (t.proto === undefined) return kerr("EINVAL");
+  if (PORT_PROTOS.has(t.proto)) {
+    if (t.sport === undefined || t.dport === undefined) return kerr("EINVAL");
+    return { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport };
+  }
+  if (t.proto === 1) {
+    // icmp_nlattr_to_tuple(): type, code and id all needed; a type with no reply is invalid
+    if (t.icmpType === undefined || t.icmpCode === undefined || t.icmpId === undefined) return kerr("EINVAL");
+    if (ICMP_INVMAP[t.icmpType] === undefined) return kerr("EINVAL");
+    return { src: t.src, dst: t.dst, proto: 1, sport: t.icmpId, dport: (t.icmpType << 8) | t.icmpCode };
+  }
+  return { src: t.src, dst: t.dst, proto: t.proto, sport: 0, dport: 0 };
+}
+
+/**
+ * nf_conntrack_netlink.c: ctnetlink_new_conntrack() with NLM_F_CREATE | NLM_F_EXCL
+ * (conntrack -I): both tuples needed, an existing original tuple is EEXIST; then
+ * ctnetlink_create_conntrack(): a timeout is needed, the status bits that may be set, the TCP
+ * state, the mark; nf_conntrack_hash_check_insert() refuses a tuple in use (EEXIST); the
+ * NEW event names the requester's portid.
+ */
+export function nfConntrackCreate(
+  net: Net, orig: CtnlTuple, reply: CtnlTuple, timeout: number | undefined, status: number | undefined, mark: number | undefined,
+  tcpState: string | undefined, portid: number,
+): number | KErr {
+  const o = ctnlToTuple(orig);
+  if ("errno" in o) return o;
+  const r = ctnlToTuple(reply);
+  if ("errno" in r) return r;
+  const c = ctNet(net);
+  if (c.find(o)) return kerr("EEXIST");
+  if (o.proto !== r.proto) return kerr("EINVAL");
+  if (timeout === undefined) return kerr("EINVAL");
+  const ct = new NfConn(c, o);
+  ct.tuplehash[1] = r;
+  if (status !== undefined) {
+    if (status & (IPS_EXPECTED_BIT | IPS_CONFIRMED)) return kerr("EBUSY");
+    ct.status = status & ~IPS_UNCHANGEABLE_MASK;
+  }
+  if (o.proto === 6) {
+    const states = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"];
+    if (tcpState !== undefined && !states.includes(tcpState)) return kerr("EINVAL");
+    ct.tcpState = tcpState ?? "NONE";
+  }
+  if (mark !== undefined) ct.mark = mark >>> 0;
+  if (c.sysctl["nf_conntrack_acct"]) ct.acct = [0, 0, 0, 0];
+  ecacheExtAdd(c, ct);
+  if (c.find(r)) return kerr("EEXIST");
+  const now = nfIpv4Ops.now(net);
+  ct.timeout = now + Math.min(timeout, 0x7fffffff / HZ) * SEC;
+  c.insert(ct);
+  if (ct.ecache >= 0) {
+    ctnetlinkConntrackEvent(ct, (1 << IPCT_NEW) | (1 << IPCT_REPLY) | (1 << IPCT_ASSURED) | (1 << IPCT_PROTOINFO) | (1 << IPCT_MARK), portid);
+    ct.ecache = 0;
+  }
+  return ct.id;
 }
 
 /** nfnetlink: a ctnetlink event listener of `net`'s conntrack (groups: NFCT_GRP_* bits) */

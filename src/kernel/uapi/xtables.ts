@@ -214,4 +214,5 @@ export type XtablesRequest =
   | "NFCT_DELETE"
   | "NFCT_FLUSH"
   | "NFCT_UPDATE"
+  | "NFCT_CREATE"
   | "NFCT_LISTEN";

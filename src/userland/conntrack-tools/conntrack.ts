@@ -128,7 +128,9 @@ interface Filter {
   replyDst?: number;
   sport?: number;
   dport?: number;
+  /** the mark userspace compares (tmpl.mark) and the one the dump's kernel filter carries */
   mark?: { value: number; mask: number };
+  kmark?: { value: number; mask: number };
   state?: string;
   timeout?: number;
   status?: number;
@@ -156,6 +158,7 @@ function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): bo
   if (f.icmpType !== undefined && ct.orig.type !== f.icmpType) return false;
   if (f.icmpCode !== undefined && ct.orig.code !== f.icmpCode) return false;
   if (f.icmpId !== undefined && ct.orig.id !== f.icmpId) return false;
+  if (f.kmark !== undefined && ((ct.mark ?? 0) & f.kmark.mask) >>> 0 !== f.kmark.value) return false;
   if (f.mark !== undefined && ((ct.mark ?? 0) & f.mark.mask) >>> 0 !== f.mark.value) return false;
   // cmp_status() under NFCT_CMP_MASK: every bit asked for is set
   if (f.status !== undefined && (ct.status & f.status) !== f.status) return false;
@@ -171,6 +174,7 @@ const USAGE = "Command line interface for the connection tracking system. Versio
 
 // conntrack.c's commands (enum ct_command, the bit order generic_opt_check() reads)
 const CT_LIST = 0;
+const CT_CREATE = 1;
 const CT_UPDATE = 2;
 const CT_DELETE = 3;
 const CT_GET = 4;
@@ -179,6 +183,7 @@ const CT_EVENT = 6;
 const CT_VERSION = 7;
 const CT_HELP = 8;
 const EXP_LIST = 9;
+const EXP_CREATE = 10;
 const EXP_DELETE = 11;
 const EXP_GET = 12;
 const EXP_FLUSH = 13;
@@ -215,6 +220,7 @@ const CT_COMPARISON = O_PROTO | O_SRC | O_DST | O_RSRC | O_RDST | O_MARK | bit("
 const V: Record<number, string> = {
   /*             s d r q p t u z e [ ] { } a m i f n g o c b j w l < > ( ) */
   [CT_LIST]:     "22222022000220202222202220022",
+  [CT_CREATE]:     "33331120000002200220000202022",
   [CT_UPDATE]:   "22222220000220222222000022200",
   [CT_DELETE]:   "22222220000220222222000220022",
   [CT_GET]:      "33331000000000020002000020000",
@@ -223,6 +229,7 @@ const V: Record<number, string> = {
   [CT_VERSION]:  "00000000000000000000000000000",
   [CT_HELP]:     "00002000000000000000000000000",
   [EXP_LIST]:    "00000000000000002002000000000",
+  [EXP_CREATE]:    "11221120011110000000000000000",
   [EXP_DELETE]:  "11221000000000000000000000000",
   [EXP_GET]:     "11221000000000000000000000000",
   [EXP_FLUSH]:   "00000000000000000000000000000",
@@ -231,10 +238,10 @@ const V: Record<number, string> = {
   [EXP_COUNT]:   "00000000000000000000000000000",
 };
 
-/** original_opts[] (getopt_long's table; -I and -S are not modelled) and what a protocol's
+/** original_opts[] (getopt_long's table; -S is not modelled) and what a protocol's
  * extension merges into it once -p names it */
 const LONGOPTS: LongOpt[] = [
-  { name: "dump", hasArg: 2, val: "L" }, { name: "delete", hasArg: 2, val: "D" }, { name: "update", hasArg: 2, val: "U" },
+  { name: "dump", hasArg: 2, val: "L" }, { name: "create", hasArg: 2, val: "I" }, { name: "delete", hasArg: 2, val: "D" }, { name: "update", hasArg: 2, val: "U" },
   { name: "get", hasArg: 2, val: "G" }, { name: "flush", hasArg: 2, val: "F" }, { name: "event", hasArg: 2, val: "E" },
   { name: "counter", hasArg: 2, val: "C" }, { name: "version", hasArg: 0, val: "V" }, { name: "help", hasArg: 0, val: "h" },
   { name: "orig-src", hasArg: 1, val: "s" }, { name: "src", hasArg: 1, val: "s" }, { name: "orig-dst", hasArg: 1, val: "d" },
@@ -250,22 +257,74 @@ const LONGOPTS: LongOpt[] = [
   { name: "reply-zone", hasArg: 1, val: ")" },
 ];
 /** getopt_str (":" first: a missing argument is reported by conntrack, not getopt) */
-const SHORTOPTS = ":L::U::D::G::E::F::hVs:d:r:q:p:t:u:e:a:z[:]:{:}:m:i:f:o:n::g::c:b:C::j::w:l:<:>::(:):";
-/** libct_proto_*.c: the options each protocol's extension adds */
+const SHORTOPTS = ":L::I::U::D::G::E::F::hVs:d:r:q:p:t:u:e:a:z[:]:{:}:m:i:f:o:n::g::c:b:C::j::w:l:<:>::(:):";
+/**
+ * libct_proto_*.c: what a protocol's extension adds once -p names it — its options (merged
+ * into getopt's table), their names for the messages, its own commands_v_options rows (by
+ * command, as the main table) checked by its final_check(), and the pair a 3 wants
+ */
+interface ProtoExt {
+  opts: LongOpt[];
+  flags: string[];
+  rows: Record<number, string>;
+  /** the pairs' messages (partial 0 / 1), or none: no coupled flags */
+  pairs?: [string, string];
+}
 const PORT_OPTS: LongOpt[] = [
-  { name: "orig-port-src", hasArg: 1, val: "1" }, { name: "orig-port-dst", hasArg: 1, val: "2" },
+  { name: "orig-port-src", hasArg: 1, val: "1" }, { name: "sport", hasArg: 1, val: "1" },
+  { name: "orig-port-dst", hasArg: 1, val: "2" }, { name: "dport", hasArg: 1, val: "2" },
   { name: "reply-port-src", hasArg: 1, val: "3" }, { name: "reply-port-dst", hasArg: 1, val: "4" },
   { name: "mask-port-src", hasArg: 1, val: "5" }, { name: "mask-port-dst", hasArg: 1, val: "6" },
-  { name: "tuple-port-src", hasArg: 1, val: "7" }, { name: "tuple-port-dst", hasArg: 1, val: "8" },
-  { name: "sport", hasArg: 1, val: "1" }, { name: "dport", hasArg: 1, val: "2" },
 ];
-const STATE_OPT: LongOpt = { name: "state", hasArg: 1, val: "9" };
-const ICMP_OPTS: LongOpt[] = [
-  { name: "icmp-type", hasArg: 1, val: "1" }, { name: "icmp-code", hasArg: 1, val: "2" }, { name: "icmp-id", hasArg: 1, val: "3" },
-];
-const PROTO_LONGOPTS: Record<number, LongOpt[]> = {
-  1: ICMP_OPTS, 6: [...PORT_OPTS, STATE_OPT], 17: PORT_OPTS, 136: PORT_OPTS, 132: [...PORT_OPTS, STATE_OPT], 33: [...PORT_OPTS, STATE_OPT],
+const PORT_FLAGS = ["sport", "dport", "reply-port-src", "reply-port-dst", "mask-port-src", "mask-port-dst"];
+const PORT_PAIRS: [string, string] = ["you have to specify `--sport' and `--dport'", "you have to specify `--reply-src-port' and `--reply-dst-port'"];
+/** tcp, sctp and dccp: the ports, --state (7), the expectation's tuple ports (8, 9) */
+const STATEFUL: ProtoExt = {
+  opts: [...PORT_OPTS, { name: "state", hasArg: 1, val: "7" }, { name: "tuple-port-src", hasArg: 1, val: "8" }, { name: "tuple-port-dst", hasArg: 1, val: "9" }],
+  flags: [...PORT_FLAGS, "state", "tuple-port-src", "tuple-port-dst"],
+  rows: {
+    [CT_LIST]: "222200200", [CT_CREATE]: "333300100", [CT_UPDATE]: "222200200", [CT_DELETE]: "222200200",
+    [CT_GET]: "333300200", [CT_EVENT]: "222200200", [EXP_CREATE]: "110011011", [EXP_DELETE]: "111100000", [EXP_GET]: "111100000",
+  },
+  pairs: PORT_PAIRS,
 };
+/** udp and udplite: the ports and the expectation's tuple ports (7, 8) */
+const PORTS: ProtoExt = {
+  opts: [...PORT_OPTS, { name: "tuple-port-src", hasArg: 1, val: "7" }, { name: "tuple-port-dst", hasArg: 1, val: "8" }],
+  flags: [...PORT_FLAGS, "tuple-port-src", "tuple-port-dst"],
+  rows: {
+    [CT_LIST]: "22220000", [CT_CREATE]: "33330000", [CT_UPDATE]: "22220000", [CT_DELETE]: "22220000",
+    [CT_GET]: "33330000", [CT_EVENT]: "22220000", [EXP_CREATE]: "11001111", [EXP_DELETE]: "11110000", [EXP_GET]: "11110000",
+  },
+  pairs: PORT_PAIRS,
+};
+const ICMP: ProtoExt = {
+  opts: [{ name: "icmp-type", hasArg: 1, val: "1" }, { name: "icmp-code", hasArg: 1, val: "2" }, { name: "icmp-id", hasArg: 1, val: "3" }],
+  flags: ["icmp-type", "icmp-code", "icmp-id"],
+  rows: { [CT_LIST]: "222", [CT_CREATE]: "112", [CT_UPDATE]: "222", [CT_DELETE]: "222", [CT_GET]: "112", [CT_EVENT]: "222" },
+};
+const PROTO_EXT: Record<number, ProtoExt> = { 1: ICMP, 6: STATEFUL, 17: PORTS, 136: PORTS, 132: STATEFUL, 33: STATEFUL };
+
+/** final_check(): the extension's generic_opt_check() over the options it parsed */
+function protoFinalCheck(ext: ProtoExt, flags: number, cmd: number): void {
+  const row = ext.rows[cmd] ?? "0".repeat(ext.flags.length);
+  let special = false;
+  for (let i = 0; i < ext.flags.length; i++) {
+    const v = row[i];
+    if (!(flags & (1 << i))) {
+      if (v === "1") exitError(2, `You need to supply the \`--${ext.flags[i]}' option for this command`);
+    } else if (v === "0") exitError(2, `Illegal option \`--${ext.flags[i]}' with this command`);
+    if (v === "3") special = true;
+  }
+  if (!special || !ext.pairs) return;
+  let partial = -1;
+  for (let i = 0; i < 2; i++) {
+    const pair = 3 << (2 * i);
+    if ((flags & pair) === pair) return;
+    if (flags & pair && partial < 0) partial = i;
+  }
+  exitError(2, ext.pairs[partial === 1 ? 1 : 0]);
+}
 
 /** parse_parameter()'s PARSE_STATUS words and bits */
 const STATUS_WORDS = ["ASSURED", "SEEN_REPLY", "UNSET", "FIXED_TIMEOUT", "EXPECTED"];
@@ -319,7 +378,8 @@ async function run(p: Process): Promise<number> {
   let timestamp = false;
   let groups = GRP_NEW | GRP_UPDATE | GRP_DESTROY;
   let longopts = LONGOPTS;
-  let protoSeen = false;
+  let ext: ProtoExt | undefined;
+  let l4flags = 0;
   let table = "conntrack";
   // glibc getopt_long() with opterr = 0, its permutation and optind kept here: conntrack
   // reads argv[optind] itself (a command's table, a NAT option's address)
@@ -399,11 +459,11 @@ async function run(p: Process): Promise<number> {
     const c = t.c;
     const a = t.arg ?? "";
     switch (c) {
-      case "L": case "D": case "G": case "F": case "E": case "C": case "h": case "V": {
+      case "L": case "I": case "D": case "G": case "F": case "E": case "C": case "h": case "V": {
         table = checkType(t);
         const exp = table === "expect";
         if (c !== "L" && (table === "dying" || table === "unconfirmed")) exitError(2, "Can't do that command with tables `dying' and `unconfirmed'");
-        const cmd = { L: [CT_LIST, EXP_LIST], D: [CT_DELETE, EXP_DELETE], G: [CT_GET, EXP_GET], F: [CT_FLUSH, EXP_FLUSH], E: [CT_EVENT, EXP_EVENT], C: [CT_COUNT, EXP_COUNT], h: [CT_HELP, CT_HELP], V: [CT_VERSION, CT_VERSION] }[c]!;
+        const cmd = { L: [CT_LIST, EXP_LIST], I: [CT_CREATE, EXP_CREATE], D: [CT_DELETE, EXP_DELETE], G: [CT_GET, EXP_GET], F: [CT_FLUSH, EXP_FLUSH], E: [CT_EVENT, EXP_EVENT], C: [CT_COUNT, EXP_COUNT], h: [CT_HELP, CT_HELP], V: [CT_VERSION, CT_VERSION] }[c]!;
         addCommand(cmd[exp ? 1 : 0]!);
         break;
       }
@@ -433,8 +493,8 @@ async function run(p: Process): Promise<number> {
         if (n === undefined) exitError(2, `\`${a}' unsupported protocol`);
         f.proto = n;
         // merge_options(): the extension's options join getopt's table (each -p again)
-        if (!protoSeen || PROTO_LONGOPTS[n]) longopts = [...longopts, ...(PROTO_LONGOPTS[n] ?? [])];
-        protoSeen = true;
+        ext = PROTO_EXT[n];
+        if (ext) longopts = [...longopts, ...ext.opts];
         break;
       }
       case "t":
@@ -446,6 +506,9 @@ async function run(p: Process): Promise<number> {
         let st = 0;
         for (const w of parseParameter(p, a, STATUS_WORDS)) st |= STATUS_BITS[w]!;
         f.status = st;
+        // (1.4.7 also writes the status into the mark's value userspace compares and -I sets:
+        // a -m before it is overwritten there, not in the kernel's dump filter)
+        if (f.mark) f.mark.value = st;
         break;
       }
       case "e": {
@@ -490,6 +553,7 @@ async function run(p: Process): Promise<number> {
       case "m":
         options |= O_MARK;
         f.mark = parseU32Mask(a);
+        f.kmark = { ...f.mark };
         break;
       case "l": case "<": case ">":
         // no /etc/xtables/connlabel.conf: no label has a name
@@ -516,7 +580,7 @@ async function run(p: Process): Promise<number> {
         exitError(2, `unknown option \`${t.last}'`);
         break;
       default:
-        protoOpt(c, a, f);
+        l4flags |= protoOpt(c, a, f);
     }
   }
   // (a non-option is never read)
@@ -524,6 +588,7 @@ async function run(p: Process): Promise<number> {
   if (options & O_ANY_NAT && options & (O_SRC_NAT | O_DST_NAT)) exitError(2, "cannot specify `--src-nat' or `--dst-nat' with `--any-nat'");
   const cmd = command ? Math.log2(command) : 17;
   genericOptCheck(options, cmd);
+  if (cmd !== CT_HELP && ext) protoFinalCheck(ext, l4flags, cmd);
   if (options & O_MASK_SRC && !(options & O_SRC)) exitError(2, "Can't use --mask-src without --src");
   if (options & O_MASK_DST && !(options & O_DST)) exitError(2, "Can't use --mask-dst without --dst");
   if (cmd === CT_HELP || cmd === 17) {
@@ -544,6 +609,8 @@ async function run(p: Process): Promise<number> {
     else p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 0 ${table === "expect" ? "expectations" : "flow entries"} have been shown.\n`);
     return 0;
   }
+  if (cmd === CT_CREATE) return create(p, f, options);
+  if (cmd === EXP_CREATE) exitError(1, "Operation failed: master conntrack not found", false);
   if (cmd === EXP_DELETE || cmd === EXP_GET || cmd === EXP_EVENT) exitError(1, "Operation failed: such conntrack doesn't exist", false);
   // -L -z: NFCT_Q_DUMP_RESET, which filters nothing (CT_COMPARISON options refused)
   if (cmd === CT_LIST && options & CT_COMPARISON && options & O_ZERO) exitError(2, "Can't use -z with filtering parameters");
@@ -620,6 +687,47 @@ async function run(p: Process): Promise<number> {
   }
   p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been shown.\n`);
   out.flush();
+  return 0;
+}
+
+/** err2str() of a create's errno */
+function createError(errno: string): string {
+  const m: Record<string, string> = {
+    EEXIST: "Such conntrack exists, try -U to update", ENOENT: "such conntrack doesn't exist", ENOMEM: "not enough memory",
+    ETIME: "conntrack has expired", EINVAL: "invalid parameters", EPERM: "sorry, you must be root or get CAP_NET_ADMIN capability to do this",
+  };
+  return m[errno] ?? strerror(errno as Parameters<typeof strerror>[0]);
+}
+
+/**
+ * CT_CREATE: the template as a new entry (NFCT_SOPT_SETUP_REPLY / _ORIGINAL make the missing
+ * direction the inverse of the one given); a reply direction given carries its protocol only
+ * when its ports were given (the extension sets ATTR_REPL_L4PROTO with them)
+ */
+function create(p: Process, f: Filter, options: number): number {
+  const hasOrig = (options & (O_SRC | O_DST)) === (O_SRC | O_DST);
+  const hasRepl = (options & (O_RSRC | O_RDST)) === (O_RSRC | O_RDST);
+  type T = { src: number; dst: number; proto: number | undefined; sport?: number; dport?: number; icmpType?: number; icmpCode?: number; icmpId?: number };
+  const icmp = f.proto === 1;
+  let orig: T | undefined = hasOrig
+    ? { src: f.origSrc!, dst: f.origDst!, proto: f.proto, sport: f.sport, dport: f.dport, ...(icmp ? { icmpType: f.icmpType, icmpCode: f.icmpCode, icmpId: f.icmpId ?? 0 } : {}) }
+    : undefined;
+  let reply: T | undefined = hasRepl
+    ? { src: f.replySrc!, dst: f.replyDst!, proto: f.replySport !== undefined || f.replyDport !== undefined ? f.proto : undefined, sport: f.replySport, dport: f.replyDport }
+    : undefined;
+  const inv = (t: T): T => {
+    const type = t.icmpType === undefined ? undefined : ({ 8: 0, 0: 8, 13: 14, 14: 13, 15: 16, 16: 15, 17: 18, 18: 17 } as Record<number, number>)[t.icmpType] ?? 255;
+    return { src: t.dst, dst: t.src, proto: t.proto, sport: t.dport, dport: t.sport, ...(t.icmpType !== undefined ? { icmpType: type, icmpCode: t.icmpCode, icmpId: t.icmpId } : {}) };
+  };
+  if (orig && !reply) reply = inv(orig);
+  else if (reply && !orig) orig = inv(reply);
+  const portid = (0x80000000 + (p.sys.random32() % (0x80000000 - 4096))) >>> 0;
+  const r = p.sys.ioctl({
+    request: "NFCT_CREATE", family: 2, orig, reply, timeout: f.timeout === undefined ? undefined : f.timeout >>> 0,
+    status: options & O_STATUS ? f.status : undefined, mark: options & O_MARK ? f.mark!.value : undefined, tcpState: f.state, portid,
+  });
+  if (isKErr(r)) exitError(1, `Operation failed: ${createError(r.errno)}`, false);
+  p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 1 flow entries have been created.\n`);
   return 0;
 }
 
@@ -735,21 +843,23 @@ function tupleCmp(t: NfConntrackTuple, f: Filter, orig: boolean): boolean {
   return true;
 }
 
-/** an option a protocol's extension added (its value offset by the merge) */
-function protoOpt(c: string, a: string, f: Filter): void {
+/** parse_options() of the extension: an option it added (its value offset by the merge);
+ * returns its flag */
+function protoOpt(c: string, a: string, f: Filter): number {
+  const bitOf = 1 << (Number(c) - 1);
   if (f.proto === 1) {
     // libct_proto_icmp.c: atoi() into the type and code bytes, the 16-bit id
     const v = atoi(a);
     if (c === "1") f.icmpType = v & 0xff;
     else if (c === "2") f.icmpCode = v & 0xff;
     else f.icmpId = v & 0xffff;
-    return;
+    return bitOf;
   }
-  if (c === "9") {
+  if (c === "7" && (f.proto === 6 || f.proto === 132 || f.proto === 33)) {
     // libct_proto_tcp.c: the state names, as written (sctp's and dccp's are not checked here)
     if (f.proto === 6 && !TCP_STATES.includes(a)) exitError(2, `unknown TCP state \`${a}'`);
     f.state = a;
-    return;
+    return bitOf;
   }
   // atoi(), as a 16-bit port
   const v = atoi(a) & 0xffff;
@@ -757,6 +867,7 @@ function protoOpt(c: string, a: string, f: Filter): void {
   else if (c === "2") f.dport = v;
   else if (c === "3") f.replySport = v;
   else if (c === "4") f.replyDport = v;
+  return bitOf;
 }
 
 /**
