@@ -12,6 +12,7 @@ import {
 } from "../../kernel/uapi/xtables.ts";
 import { atoi, strtoNum } from "../lib/utils.ts";
 import type { LongOpt } from "../net-tools/lib/util.ts";
+import { getprotobyname } from "../lib/etc_files.ts";
 
 const PROG = "conntrack";
 const VERSION = "1.4.7";
@@ -307,23 +308,7 @@ const PROTO_EXT: Record<number, ProtoExt> = { 1: ICMP, 6: STATEFUL, 17: PORTS, 1
 
 /** final_check(): the extension's generic_opt_check() over the options it parsed */
 function protoFinalCheck(ext: ProtoExt, flags: number, cmd: number): void {
-  const row = ext.rows[cmd] ?? "0".repeat(ext.flags.length);
-  let special = false;
-  for (let i = 0; i < ext.flags.length; i++) {
-    const v = row[i];
-    if (!(flags & (1 << i))) {
-      if (v === "1") exitError(2, `You need to supply the \`--${ext.flags[i]}' option for this command`);
-    } else if (v === "0") exitError(2, `Illegal option \`--${ext.flags[i]}' with this command`);
-    if (v === "3") special = true;
-  }
-  if (!special || !ext.pairs) return;
-  let partial = -1;
-  for (let i = 0; i < 2; i++) {
-    const pair = 3 << (2 * i);
-    if ((flags & pair) === pair) return;
-    if (flags & pair && partial < 0) partial = i;
-  }
-  exitError(2, ext.pairs[partial === 1 ? 1 : 0]);
+  genericOptCheck(flags, ext.flags, ext.rows[cmd], ext.pairs ? [3, 3 << 2] : [], ext.pairs);
 }
 
 /** parse_parameter()'s PARSE_STATUS words and bits */
@@ -587,7 +572,7 @@ async function run(p: Process): Promise<number> {
   void rest;
   if (options & O_ANY_NAT && options & (O_SRC_NAT | O_DST_NAT)) exitError(2, "cannot specify `--src-nat' or `--dst-nat' with `--any-nat'");
   const cmd = command ? Math.log2(command) : 17;
-  genericOptCheck(options, cmd);
+  genericOptCheck(options, OPTFLAGS, V[cmd], [O_SRC | O_DST, O_RSRC | O_RDST], ["you have to specify `--src' and `--dst'", "you have to specify `--reply-src' and `--reply-dst'"]);
   if (cmd !== CT_HELP && ext) protoFinalCheck(ext, l4flags, cmd);
   if (options & O_MASK_SRC && !(options & O_SRC)) exitError(2, "Can't use --mask-src without --src");
   if (options & O_MASK_DST && !(options & O_DST)) exitError(2, "Can't use --mask-dst without --dst");
@@ -731,35 +716,33 @@ function create(p: Process, f: Filter, options: number): number {
   return 0;
 }
 
-/** generic_opt_check(): each option against the command's row, in bit order; then the
- * address pairs a row's 3s want */
-function genericOptCheck(options: number, cmd: number): void {
-  const row = V[cmd] ?? "0".repeat(OPTFLAGS.length);
+/** generic_opt_check(): each option against the command's row (0 illegal, 1 compulsory,
+ * 2 optional, 3 one of the coupled pairs), in bit order; then a 3 wants a whole pair (the
+ * first one given in part names the message) */
+function genericOptCheck(options: number, names: string[], row = "0".repeat(names.length), pairs: number[], msgs?: [string, string]): void {
   let special = false;
-  for (let i = 0; i < OPTFLAGS.length; i++) {
+  for (let i = 0; i < names.length; i++) {
     const v = row[i];
     if (!(options & (1 << i))) {
-      if (v === "1") exitError(2, `You need to supply the \`--${OPTFLAGS[i]}' option for this command`);
-    } else if (v === "0") exitError(2, `Illegal option \`--${OPTFLAGS[i]}' with this command`);
+      if (v === "1") exitError(2, `You need to supply the \`--${names[i]}' option for this command`);
+    } else if (v === "0") exitError(2, `Illegal option \`--${names[i]}' with this command`);
     if (v === "3") special = true;
   }
-  if (!special) return;
-  const pairs = [O_SRC | O_DST, O_RSRC | O_RDST];
+  if (!special || !msgs) return;
   let partial = -1;
   for (let i = 0; i < pairs.length; i++) {
     if ((options & pairs[i]!) === pairs[i]) return;
     if (options & pairs[i]! && partial < 0) partial = i;
   }
-  if (partial === 1) exitError(2, "you have to specify `--reply-src' and `--reply-dst'");
-  exitError(2, "you have to specify `--src' and `--dst'");
+  exitError(2, msgs[partial === 1 ? 1 : 0]);
 }
 
 /** findproto(): an extension's name (any case), a name /etc/protocols knows, or a number */
 function findProto(name: string): number | undefined {
   const n = PROTOS[name.toLowerCase()];
   if (n !== undefined) return n;
-  const byName: Record<string, number> = { ip: 0, hopopt: 0, igmp: 2, ggp: 3, ipencap: 4, st: 5, egp: 8, igp: 9, pup: 12, hmp: 20, "xns-idp": 22, rdp: 27, "iso-tp4": 29, xtp: 36, ddp: 37, "idpr-cmtp": 38, ipv6: 41, "ipv6-route": 43, "ipv6-frag": 44, idrp: 45, rsvp: 46, esp: 50, ah: 51, skip: 57, "ipv6-nonxt": 59, "ipv6-opts": 60, rspf: 73, vmtp: 81, eigrp: 88, ospf: 89, "ax.25": 93, ipip: 94, etherip: 97, encap: 98, pim: 103, ipcomp: 108, vrrp: 112, l2tp: 115, isis: 124, fc: 133, "mobility-header": 135, mpls: 137, manet: 138, hip: 139, shim6: 140, wesp: 141, rohc: 142, ethernet: 143 };
-  if (Object.hasOwn(byName, name)) return byName[name];
+  const e = getprotobyname(name);
+  if (e !== undefined) return e;
   const v = atoi(name);
   if (v > 0 && v <= 256) return v;
   return undefined;

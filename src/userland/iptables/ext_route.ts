@@ -5,7 +5,7 @@
 import { ipToStr as ipStr, parseHostmask } from "./xtaddr.ts";
 import { registerExts, parseUintRange, type Ext } from "./extensions.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
-import { ETC_FILES } from "../lib/etc_files.ts";
+import { getprotobyname, getprotobynumber } from "../lib/etc_files.ts";
 import { xtoptParse, xtoptFcheck, xflagsOf, optsOf, strtoumax, XTOPT_INVERT, XTOPT_MAND, XTOPT_MULTI, type XtOpt } from "./ext_pkt.ts";
 import * as HELP from "./ext-help-route.ts";
 
@@ -404,24 +404,13 @@ interface PolicyElem {
 const emptySpec = (): Spec => ({ saddr: 0, daddr: 0, proto: 0, mode: 0, spi: 0, reqid: 0 });
 const emptyElem = (): PolicyElem => ({ saddr: 0, smask: 0, daddr: 0, dmask: 0, spi: 0, reqid: 0, proto: 0, mode: 0, match: emptySpec(), invert: emptySpec() });
 
-/** /etc/protocols: getprotobyname()/getprotobynumber() */
-function protocolsDb(): [string, number][] {
-  const out: [string, number][] = [];
-  for (const l of (ETC_FILES["/etc/protocols"] ?? "").split("\n")) {
-    const f = l.replace(/#.*/, "").trim().split(/\s+/);
-    if (f.length < 2 || f[0] === "") continue;
-    const n = Number(f[1]);
-    for (const name of [f[0]!, ...f.slice(2)]) out.push([name, n]);
-  }
-  return out;
-}
 /** xtables_parse_protocol() */
 export function parseProtocol(s: string): number {
   const n = strtoui32(s);
   if (n && n[1] === "" && n[0] <= 255) return n[0];
   if (s === "all") return 0;
-  const e = protocolsDb().find(([name]) => name === s);
-  if (e) return e[1];
+  const e = getprotobyname(s);
+  if (e !== undefined) return e;
   const chain: [string, number][] = [["tcp", 6], ["sctp", 132], ["udp", 17], ["udplite", 136], ["icmp", 1], ["icmpv6", 58], ["esp", 50], ["ah", 51], ["mh", 135], ["all", 0]];
   const c = chain.find(([name]) => name === s);
   if (c) return c[1];
@@ -441,7 +430,7 @@ function policyEntry(prefix: string, e: PolicyElem, numeric: boolean): string {
   if (e.match.reqid) s += `${inv(e.invert.reqid)} ${prefix}reqid ${e.reqid >>> 0}`;
   if (e.match.spi) s += `${inv(e.invert.spi)} ${prefix}spi ${hexU(e.spi)}`;
   if (e.match.proto) {
-    const p = numeric ? undefined : protocolsDb().find(([, n]) => n === e.proto)?.[0];
+    const p = numeric ? undefined : getprotobynumber(e.proto);
     s += `${inv(e.invert.proto)} ${prefix}proto ${p ?? e.proto}`;
   }
   if (e.match.mode) s += `${inv(e.invert.mode)} ${prefix}mode ${e.mode === XT_POLICY_MODE_TRANSPORT ? "transport" : e.mode === XT_POLICY_MODE_TUNNEL ? "tunnel" : "???"}`;

@@ -550,3 +550,22 @@ fido		60179/tcp			# fidonet EMSI over TCP
 # Local services
 `,
 };
+
+/** netdb getprotobyname() over /etc/protocols as the hosts have it: a name or alias's number */
+export function getprotobyname(name: string): number | undefined {
+  for (const l of (ETC_FILES["/etc/protocols"] ?? "").split("\n")) {
+    const f = l.replace(/#.*/, "").trim().split(/\s+/);
+    if (f.length < 2 || f[0] === "") continue;
+    if (f[0] === name || f.slice(2).includes(name)) return Number(f[1]);
+  }
+  return undefined;
+}
+
+/** netdb getprotobynumber(): the official name of a protocol number in /etc/protocols */
+export function getprotobynumber(n: number): string | undefined {
+  for (const l of (ETC_FILES["/etc/protocols"] ?? "").split("\n")) {
+    const f = l.replace(/#.*/, "").trim().split(/\s+/);
+    if (f.length >= 2 && f[0] !== "" && Number(f[1]) === n) return f[0];
+  }
+  return undefined;
+}
