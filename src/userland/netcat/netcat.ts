@@ -20,7 +20,8 @@ import { SOCK_DGRAM, SOCK_STREAM } from "../../kernel/uapi/socket.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, errnoNumbers, strerrorText, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
 import { SERVICES } from "../iptables/services.ts";
-import { getaddrinfo, inetAton, ntoa, procTimer, NameCache } from "../iputils/common.ts";
+import { getaddrinfo, ntoa, procTimer, NameCache, EAI_NONAME } from "../iputils/common.ts";
+import { inetAtonExact } from "../lib/inet_addr.ts";
 
 const PORT_MAX = 65535;
 const BUFSIZE = 16384;
@@ -195,7 +196,7 @@ class Nc {
   // ---------------------------------------------------------------- sockets
 
   async resolve(host: string, port: string): Promise<SockAddrIn> {
-    const a = await getaddrinfo(this.p, host);
+    const a = await this.getaddrinfo(host);
     if (typeof a === "string") this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${a}`);
     return { family: 2, addr: a.addr, port: Number(port) };
   }
@@ -206,12 +207,13 @@ class Nc {
     this.ipaddr = ntoa(dst.addr);
     const s = this.p.sys.socket(AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (isKErr(s)) return undefined;
-    if (this.sflag || this.pflag) {
+    if (this.sflag !== undefined || this.pflag) {
       let addr = 0;
-      if (this.sflag) {
-        const a = inetAton(this.sflag);
-        if (a === undefined) this.errx(1, `getaddrinfo: Name or service not known`);
-        addr = a;
+      if (this.sflag !== undefined) {
+        // (the source's hints are AI_PASSIVE alone: a name is looked up even under -n)
+        const a = await getaddrinfo(this.p, this.sflag);
+        if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
+        addr = a.addr;
       }
       const e = s.bind({ family: 2, addr, port: this.pflag ? Number(this.pflag) : 0 });
       if (e) this.err(1, "bind failed", e.errno);
@@ -301,13 +303,20 @@ class Nc {
   /** remote_connect()'s ipaddr: the numeric form of the address connected to */
   ipaddr = "";
 
-  /** local_listen() */
-  localListen(host: string | undefined, port: string): Socket | Errno {
+  /** getaddrinfo() with nc's hints: -n is AI_NUMERICHOST (a name is EAI_NONAME) */
+  async getaddrinfo(host: string): Promise<{ addr: number } | string> {
+    if (!this.nflag) return getaddrinfo(this.p, host);
+    const a = inetAtonExact(host);
+    return a === undefined ? EAI_NONAME : { addr: a };
+  }
+
+  /** local_listen(): getaddrinfo(AI_PASSIVE) of the host given (even an empty one) */
+  async localListen(host: string | undefined, port: string): Promise<Socket | Errno> {
     let addr = 0;
-    if (host) {
-      const a = inetAton(host);
-      if (a === undefined) this.errx(1, "getaddrinfo: Temporary failure in name resolution");
-      addr = a;
+    if (host !== undefined) {
+      const a = await this.getaddrinfo(host);
+      if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
+      addr = a.addr;
     }
     const s = this.p.sys.socket(AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (isKErr(s)) return s.errno;
@@ -549,7 +558,7 @@ class Nc {
   /** the listen half of main(): one peer (or several with -k) */
   async listenLoop(host: string | undefined, uport: string): Promise<number> {
     for (;;) {
-      const s = this.localListen(host, uport);
+      const s = await this.localListen(host, uport);
       // err(1, NULL): "nc: <strerror>"
       if (typeof s === "string") {
         this.p.stderr.write(`nc: ${strerrorText[s]}\n`);
