@@ -80,6 +80,49 @@ export function snprintfConntrack(ct: NfConntrackInfo | NfConntrackEvent["entry"
   return s.trimEnd();
 }
 
+/** libnetfilter_conntrack: __snprintf_conntrack_xml(): one <flow>, each direction's <meta>
+ * (addresses, ports, counters when the entry has them), then the independent attributes the
+ * message carried (state, timeout, mark, use, id — a dump always has one — assured,
+ * unreplied) */
+export function snprintfConntrackXml(ct: NfConntrackInfo | NfConntrackEvent["entry"], msgType?: NfConntrackEvent["type"]): string {
+  let s = msgType === "NEW" ? '<flow type="new">' : msgType === "UPDATE" ? '<flow type="update">' : msgType === "DESTROY" ? '<flow type="destroy">' : "<flow>";
+  const pname = PROTO_NAMES[ct.orig.protonum] ?? "unknown";
+  const ports = (t: NfConntrackTuple) =>
+    [6, 17, 136, 132, 33].includes(t.protonum) ? `<sport>${t.sport}</sport><dport>${t.dport}</dport>` : "";
+  for (const [dir, t] of [["original", ct.orig], ["reply", ct.reply]] as const) {
+    s += `<meta direction="${dir}"><layer3 protonum="2" protoname="ipv4"><src>${ipStr(t.src)}</src><dst>${ipStr(t.dst)}</dst></layer3>`;
+    s += `<layer4 protonum="${t.protonum}" protoname="${pname}">${ports(t)}</layer4>`;
+    const c = ct.counters;
+    if (c) s += `<counters><packets>${c[dir === "original" ? 0 : 2]}</packets><bytes>${c[dir === "original" ? 1 : 3]}</bytes></counters>`;
+    s += "</meta>";
+  }
+  s += '<meta direction="independent">';
+  if (ct.protoState) s += `<state>${ct.protoState}</state>`;
+  if (ct.timeout !== undefined) s += `<timeout>${ct.timeout}</timeout>`;
+  if (ct.mark !== undefined) s += `<mark>${ct.mark}</mark>`;
+  if ("use" in ct) s += `<use>${ct.use}</use>`;
+  s += `<id>${ct.id}</id>`;
+  if (ct.status & IPS_ASSURED) s += "<assured/>";
+  if (!(ct.status & IPS_SEEN_REPLY)) s += "<unreplied/>";
+  return s + "</meta></flow>";
+}
+
+/** -o: the output type and flags (_O_XML, _O_EXT, _O_ID, _O_TMS) */
+interface OutMode {
+  xml: boolean;
+  extended: boolean;
+  showId: boolean;
+  timestamp: boolean;
+}
+
+/** an entry as dump_cb()/event_cb() print it */
+function entryText(ct: NfConntrackInfo | NfConntrackEvent["entry"], o: OutMode, msgType?: NfConntrackEvent["type"]): string {
+  return o.xml ? snprintfConntrackXml(ct, msgType) : snprintfConntrack(ct, o.extended, o.showId, msgType);
+}
+
+/** the XML document's header, before the first entry printed */
+const XML_HEADER = '<?xml version="1.0" encoding="utf-8"?>\n<conntrack>\n';
+
 /** conntrack.c: parse_parameter(): comma-separated words, each a case-blind prefix of one of
  * `words` (SRC_NAT/DST_NAT only warn); the error quotes the rest of the list from the bad one */
 function parseParameter(p: Process, arg: string, words: string[]): string[] {
@@ -358,9 +401,7 @@ async function run(p: Process): Promise<number> {
   let command = 0;
   let options = 0;
   const f: Filter = {};
-  let extended = false;
-  let showId = false;
-  let timestamp = false;
+  const om: OutMode = { xml: false, extended: false, showId: false, timestamp: false };
   let groups = GRP_NEW | GRP_UPDATE | GRP_DESTROY;
   let longopts = LONGOPTS;
   let ext: ProtoExt | undefined;
@@ -508,9 +549,10 @@ async function run(p: Process): Promise<number> {
       case "o":
         options |= bit("output");
         for (const o of parseParameter(p, a, OUTPUT_WORDS)) {
-          if (o === "extended") extended = true;
-          else if (o === "id") showId = true;
-          else if (o === "timestamp") timestamp = true;
+          if (o === "xml") om.xml = true;
+          else if (o === "extended") om.extended = true;
+          else if (o === "id") om.showId = true;
+          else if (o === "timestamp") om.timestamp = true;
           else if (o === "labels") p.stderr.write("nfct_labelmap_new: No such file or directory\n");
         }
         break;
@@ -585,7 +627,7 @@ async function run(p: Process): Promise<number> {
     return 0;
   }
   f.options = options;
-  if (cmd === CT_EVENT) return events(p, groups, f, extended, showId, timestamp, options & bit("buffer-size") ? f.bufsize! : 0);
+  if (cmd === CT_EVENT) return events(p, groups, f, om, options & bit("buffer-size") ? f.bufsize! : 0);
   // no expectations (no helper is modelled), and the dying and unconfirmed lists are empty
   // between packets: the lists and counts of those tables have nothing in them
   if (cmd === EXP_LIST || cmd === EXP_COUNT || cmd === EXP_FLUSH || (table !== "conntrack" && (cmd === CT_LIST || cmd === CT_COUNT))) {
@@ -626,7 +668,7 @@ async function run(p: Process): Promise<number> {
     const ct = all.find((c) => tupleIs(c.orig, f, true));
     if (!ct) exitError(1, "Operation failed: such conntrack doesn't exist", false);
     // the lookup holds a reference while the entry is dumped
-    out.write(snprintfConntrack({ ...ct, use: ct.use + 1 }, extended, showId) + "\n");
+    out.write((om.xml ? XML_HEADER : "") + entryText({ ...ct, use: ct.use + 1 }, om) + "\n");
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 1 flow entries have been shown.\n`);
     out.flush();
     return 0;
@@ -653,7 +695,7 @@ async function run(p: Process): Promise<number> {
       }
       const now = u["entry"] as NfConntrackInfo | undefined;
       if (!now) continue;
-      out.write(snprintfConntrack(now, extended, showId) + "\n");
+      out.write(snprintfConntrack(now, om.extended, om.showId) + "\n");
       n++;
     }
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${n} flow entries have been updated.\n`);
@@ -663,7 +705,11 @@ async function run(p: Process): Promise<number> {
   const entries = all.filter((c) => !filterNat(f, c) && matches(c, f));
   // dump_cb()/delete_cb() printf() the entries into stdio's buffer (a pipe's is only written
   // at exit), the count goes to stderr at once: on one pipe the count comes first
-  for (const ct of entries) out.write(snprintfConntrack(ct, extended, showId) + "\n");
+  // dump_cb() prints the XML header before the first entry (delete_cb() none); the list's
+  // end closes it
+  if (om.xml && entries.length && cmd === CT_LIST) out.write(XML_HEADER);
+  for (const ct of entries) out.write(entryText(ct, om) + "\n");
+  if (om.xml && entries.length && cmd === CT_LIST) out.write("</conntrack>\n");
   if (cmd === CT_DELETE) {
     p.sys.ioctl({ request: "NFCT_DELETE", ids: entries.map((c) => c.id), portid });
     p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): ${entries.length} flow entries have been deleted.\n`);
@@ -858,7 +904,7 @@ function protoOpt(c: string, a: string, f: Filter): number {
  * printed (and flushed) as it comes; SIGINT/SIGTERM end it with the count on stderr
  * (event_sighandler())
  */
-async function events(p: Process, groups: number, f: Filter, extended: boolean, showId: boolean, timestamp: boolean, bufsize: number): Promise<number> {
+async function events(p: Process, groups: number, f: Filter, om: OutMode, bufsize: number): Promise<number> {
   const r = p.sys.ioctl({ request: "NFCT_LISTEN", groups });
   if (isKErr(r)) exitError(1, "Can't open handler", false);
   const l = r["listener"] as NfConntrackListener;
@@ -873,16 +919,17 @@ async function events(p: Process, groups: number, f: Filter, extended: boolean, 
       for (let e = l.read(); e; e = l.read()) {
         if (filterNat(f, e.entry) || !matches(e.entry, f)) continue;
         let line = "";
-        if (timestamp) {
+        if (om.timestamp && !om.xml) {
           const us = Math.floor(p.sys.wallclock() * 1e6);
           line += `[${String(Math.floor(us / 1e6)).padStart(8, "0")}.${String(us % 1e6).padStart(6, "0")}]\t`;
         }
-        line += snprintfConntrack(e.entry, extended, showId, e.type);
+        if (om.xml && counter === 0) line = XML_HEADER + line;
+        line += entryText(e.entry, om, e.type);
         // an event a process's request caused names its netlink portid, and progname= when
         // that socket's process is still there as conntrack looks it up in /proc: here the
         // requester (conntrack -D/-F) always is, as the events reach the listener at once
         // (on Linux it may have exited by then, and progname= is left out)
-        if (e.portid) line += ` [USERSPACE] portid=${e.portid} progname=conntrack`;
+        if (e.portid && !om.xml) line += ` [USERSPACE] portid=${e.portid} progname=conntrack`;
         p.stdout.write(line + "\n");
         counter++;
       }
