@@ -585,9 +585,16 @@ async function run(p: Process): Promise<number> {
       case "l": case "<": case ">":
         // no /etc/xtables/connlabel.conf: no label has a name
         options |= bit(c === "l" ? "label" : c === "<" ? "label-add" : "label-del");
-        if (c === ">" && t.arg === undefined) break;
+        // labelmap_init() first (its perror() each time, the map never loads), then a
+        // --label-del without a label deletes them all
         p.stderr.write("nfct_labelmap_new: No such file or directory\n");
-        exitError(2, `unknown label '${a.split(",")[0]}'`);
+        let label = t.arg;
+        if (c === ">") {
+          // get_optional_arg(): the next word, never an attached one (--label-del=X deletes all)
+          label = optionalArg(t);
+          if (label === undefined) break;
+        }
+        exitError(2, `unknown label '${label!.split(",")[0]}'`);
         break;
       case "a":
         p.stderr.write("WARNING: ignoring -a, deprecated option.\n");
