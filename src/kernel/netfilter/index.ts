@@ -65,7 +65,7 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
     const fam = Number(req["family"] ?? 2);
     if (fam !== 2 && fam !== 10) return kerr("EOPNOTSUPP");
     const num = (k: string) => (req[k] === undefined ? undefined : Number(req[k]));
-    const r = nfConntrackCreate(net, req["orig"] as CtnlTuple, req["reply"] as CtnlTuple, num("timeout"), num("status"), num("mark"), req["tcpState"] as string | undefined, Number(req["portid"] ?? 0));
+    const r = nfConntrackCreate(net, req["orig"] as CtnlTuple, req["reply"] as CtnlTuple, num("timeout"), num("status"), num("mark"), req["tcpState"] as string | undefined, Number(req["portid"] ?? 0), req["zone"] as { id: number; dir: number } | undefined);
     return isKErr(r) ? r : { id: r };
   },
   /** flush the table: {portid} */

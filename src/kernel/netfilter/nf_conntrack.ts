@@ -63,10 +63,12 @@ export interface Tuple {
   /** tcp/udp ports; icmp: sport = id, dport = (type << 8) | code */
   sport: number;
   dport: number;
+  /** the conntrack zone this direction's tuple is hashed in (nf_ct_zone_id(); packets: 0) */
+  zone?: number;
 }
 
 function tupleKey(t: Tuple): string {
-  return `${t.proto}:${t.src}:${t.dst}:${t.sport}:${t.dport}`;
+  return `${t.proto}:${t.src}:${t.dst}:${t.sport}:${t.dport}${t.zone ? `@${t.zone}` : ""}`;
 }
 
 /** nf_conntrack_core.c: hash_conntrack_raw(): a tuple's bucket in CtNet.index, so a
@@ -86,6 +88,7 @@ interface CtHashNode {
   proto: number;
   sport: number;
   dport: number;
+  zone: number;
   h: CtHashEntry;
   next: CtHashNode | undefined;
 }
@@ -149,6 +152,19 @@ function getTupleInto(b: Uint8Array, nh: number, end: number, t: Tuple): boolean
 /** the tuple of the packet nf_conntrack_in() is looking at (Linux: on its stack) */
 const pktTuple: Tuple = { src: 0, dst: 0, proto: 0, sport: 0, dport: 0 };
 
+/** NF_CT_ZONE_DIR_ORIG / _REPL, and both (NF_CT_DEFAULT_ZONE_DIR) */
+export const NF_CT_ZONE_DIR_ORIG = 1;
+export const NF_CT_ZONE_DIR_REPL = 2;
+export const NF_CT_DEFAULT_ZONE_DIR = 3;
+
+/** ctnetlink_dump_zone_id(): the zone a message carries at the top (CTA_ZONE) and in each
+ * tuple (CTA_TUPLE_ZONE) — only a non-default id, where its direction says */
+function zoneAttrs(ct: NfConn): { zone?: number; origZone?: number; replyZone?: number } {
+  if (!ct.zoneId) return {};
+  if (ct.zoneDir === NF_CT_DEFAULT_ZONE_DIR) return { zone: ct.zoneId };
+  return ct.zoneDir === NF_CT_ZONE_DIR_ORIG ? { origZone: ct.zoneId } : { replyZone: ct.zoneId };
+}
+
 /** struct nf_conn */
 export class NfConn {
   tuplehash: [Tuple, Tuple];
@@ -167,6 +183,9 @@ export class NfConn {
   ecache = -1;
   /** IPS_DYING: deleted (its DESTROY event is out) */
   dying = false;
+  /** struct nf_conntrack_zone: its id and the directions it applies to (NF_CT_ZONE_DIR_*) */
+  zoneId = 0;
+  zoneDir = NF_CT_DEFAULT_ZONE_DIR;
   /** the acct extension (nf_conntrack_acct.c), added at allocation when
    * net.netfilter.nf_conntrack_acct is on: packets and bytes per direction
    * [orig packets, orig bytes, reply packets, reply bytes] */
@@ -455,10 +474,10 @@ export class CtNet {
 
   /** the entry of tuple `t` (hash.get(tupleKey(t)) without building the key) */
   lookup(t: Tuple): CtHashEntry | undefined {
-    const src = t.src, dst = t.dst, proto = t.proto, sport = t.sport, dport = t.dport;
+    const src = t.src, dst = t.dst, proto = t.proto, sport = t.sport, dport = t.dport, zone = t.zone ?? 0;
     let n = this.index.get(tupleHash(src, dst, proto, sport, dport));
     while (n !== undefined) {
-      if (n.src === src && n.dst === dst && n.proto === proto && n.sport === sport && n.dport === dport) return n.h;
+      if (n.src === src && n.dst === dst && n.proto === proto && n.sport === sport && n.dport === dport && n.zone === zone) return n.h;
       n = n.next;
     }
     return undefined;
@@ -469,13 +488,14 @@ export class CtNet {
     this.hash.set(tupleKey(t), h);
     const k = tupleHash(t.src, t.dst, t.proto, t.sport, t.dport);
     const head = this.index.get(k);
+    const zone = t.zone ?? 0;
     for (let n = head; n !== undefined; n = n.next) {
-      if (n.src === t.src && n.dst === t.dst && n.proto === t.proto && n.sport === t.sport && n.dport === t.dport) {
+      if (n.src === t.src && n.dst === t.dst && n.proto === t.proto && n.sport === t.sport && n.dport === t.dport && n.zone === zone) {
         n.h = h;
         return;
       }
     }
-    this.index.set(k, { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport, h, next: head });
+    this.index.set(k, { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport, zone, h, next: head });
   }
 
   /** hash.delete(tupleKey(t)) and the same in the index */
@@ -483,8 +503,9 @@ export class CtNet {
     this.hash.delete(tupleKey(t));
     const k = tupleHash(t.src, t.dst, t.proto, t.sport, t.dport);
     let prev: CtHashNode | undefined;
+    const zone = t.zone ?? 0;
     for (let n = this.index.get(k); n !== undefined; prev = n, n = n.next) {
-      if (n.src === t.src && n.dst === t.dst && n.proto === t.proto && n.sport === t.sport && n.dport === t.dport) {
+      if (n.src === t.src && n.dst === t.dst && n.proto === t.proto && n.sport === t.sport && n.dport === t.dport && n.zone === zone) {
         if (prev) prev.next = n.next;
         else if (n.next) this.index.set(k, n.next);
         else this.index.delete(k);
@@ -611,6 +632,7 @@ function ctnetlinkConntrackEvent(ct: NfConn, events: number, portid: number): vo
   const destroy = type === "DESTROY";
   const entry: NfConntrackEvent["entry"] = {
     l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]), status: ct.status, id: ct.id, zone: 0,
+    ...zoneAttrs(ct),
   };
   // ctnetlink_dump_timeout(skb, ct, skip_zero = destroy); protoinfo: a destroy's always, else
   // with IPCT_PROTOINFO; the mark when set or changed
@@ -889,7 +911,7 @@ export function nfConntrackDump(net: Net, zero = false): NfConntrackInfo[] {
     out.push({
       l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]),
       timeout: nfCtExpiresSecs(ct, now), protoState: ct.tuplehash[0].proto === 6 ? ct.tcpState : undefined,
-      status: ct.status, mark: ct.mark, use: 1, id: ct.id, zone: 0,
+      status: ct.status, mark: ct.mark, use: 1, id: ct.id, zone: 0, ...zoneAttrs(ct),
       ...(ct.acct ? { counters: [...ct.acct] as [number, number, number, number] } : {}),
     });
     if (zero && ct.acct) ct.acct.fill(0);
@@ -1000,18 +1022,27 @@ function ctnlToTuple(t: CtnlTuple): Tuple | KErr {
  */
 export function nfConntrackCreate(
   net: Net, orig: CtnlTuple, reply: CtnlTuple, timeout: number | undefined, status: number | undefined, mark: number | undefined,
-  tcpState: string | undefined, portid: number,
+  tcpState: string | undefined, portid: number, zone?: { id: number; dir: number },
 ): number | KErr {
   const o = ctnlToTuple(orig);
   if ("errno" in o) return o;
   const r = ctnlToTuple(reply);
   if ("errno" in r) return r;
+  // the zone each direction's tuple is hashed in
+  if (zone && zone.id) {
+    if (zone.dir & NF_CT_ZONE_DIR_ORIG) o.zone = zone.id;
+    if (zone.dir & NF_CT_ZONE_DIR_REPL) r.zone = zone.id;
+  }
   const c = ctNet(net);
   if (c.find(o)) return kerr("EEXIST");
   if (o.proto !== r.proto) return kerr("EINVAL");
   if (timeout === undefined) return kerr("EINVAL");
   const ct = new NfConn(c, o);
   ct.tuplehash[1] = r;
+  if (zone && zone.id) {
+    ct.zoneId = zone.id;
+    ct.zoneDir = zone.dir;
+  }
   if (status !== undefined) {
     if (status & (IPS_EXPECTED_BIT | IPS_CONFIRMED)) return kerr("EBUSY");
     ct.status = status & ~IPS_UNCHANGEABLE_MASK;

@@ -154,6 +154,9 @@ export interface NfConntrackInfo {
   id: number;
   /** zone, secmark: 0 */
   zone: number;
+  /** a zone of one direction only (CTA_TUPLE_ZONE), when not the default */
+  origZone?: number;
+  replyZone?: number;
   /** the acct extension (nf_conntrack_acct): packets and bytes of the original direction,
    * then of the reply; absent when the entry was made with accounting off */
   counters?: [number, number, number, number];

@@ -70,11 +70,16 @@ export function snprintfConntrack(ct: NfConntrackInfo | NfConntrackEvent["entry"
   s += `${pname.padEnd(8)} ${ct.orig.protonum} `;
   if (ct.timeout !== undefined) s += `${ct.timeout} `;
   if (ct.protoState) s += `${ct.protoState} `;
-  s += tupleText(ct.orig) + acctText(ct.counters, 0);
+  s += tupleText(ct.orig);
+  if (ct.origZone !== undefined) s += `zone-orig=${ct.origZone} `;
+  s += acctText(ct.counters, 0);
   if (!(ct.status & IPS_SEEN_REPLY)) s += "[UNREPLIED] ";
-  s += tupleText(ct.reply) + acctText(ct.counters, 1);
+  s += tupleText(ct.reply);
+  if (ct.replyZone !== undefined) s += `zone-reply=${ct.replyZone} `;
+  s += acctText(ct.counters, 1);
   if (ct.status & IPS_ASSURED) s += "[ASSURED] ";
   if (ct.mark !== undefined) s += `mark=${ct.mark} `;
+  if (ct.zone) s += `zone=${ct.zone} `;
   if (showId) s += `id=${ct.id} `;
   if ("use" in ct) s += `use=${ct.use} `;
   return s.trimEnd();
@@ -92,6 +97,8 @@ export function snprintfConntrackXml(ct: NfConntrackInfo | NfConntrackEvent["ent
   for (const [dir, t] of [["original", ct.orig], ["reply", ct.reply]] as const) {
     s += `<meta direction="${dir}"><layer3 protonum="2" protoname="ipv4"><src>${ipStr(t.src)}</src><dst>${ipStr(t.dst)}</dst></layer3>`;
     s += `<layer4 protonum="${t.protonum}" protoname="${pname}">${ports(t)}</layer4>`;
+    const z = dir === "original" ? ct.origZone : ct.replyZone;
+    if (z !== undefined) s += `<zone>${z}</zone>`;
     const c = ct.counters;
     if (c) s += `<counters><packets>${c[dir === "original" ? 0 : 2]}</packets><bytes>${c[dir === "original" ? 1 : 3]}</bytes></counters>`;
     s += "</meta>";
@@ -100,6 +107,7 @@ export function snprintfConntrackXml(ct: NfConntrackInfo | NfConntrackEvent["ent
   if (ct.protoState) s += `<state>${ct.protoState}</state>`;
   if (ct.timeout !== undefined) s += `<timeout>${ct.timeout}</timeout>`;
   if (ct.mark !== undefined) s += `<mark>${ct.mark}</mark>`;
+  if (ct.zone) s += `<zone>${ct.zone}</zone>`;
   if ("use" in ct) s += `<use>${ct.use}</use>`;
   s += `<id>${ct.id}</id>`;
   if (ct.status & IPS_ASSURED) s += "<assured/>";
@@ -179,6 +187,8 @@ interface Filter {
   timeout?: number;
   status?: number;
   zone?: number;
+  origZone?: number;
+  replyZone?: number;
   secmark?: number;
   id?: number;
   bufsize?: number;
@@ -207,7 +217,10 @@ function matches(ct: NfConntrackInfo | NfConntrackEvent["entry"], f: Filter): bo
   // cmp_status() under NFCT_CMP_MASK: every bit asked for is set
   if (f.status !== undefined && (ct.status & f.status) !== f.status) return false;
   if (f.timeout !== undefined && ct.timeout !== f.timeout) return false;
-  if (f.zone !== undefined && ct.zone !== f.zone) return false;
+  // a zone the message did not carry compares as the default one
+  if (f.zone !== undefined && (ct.zone ?? 0) !== f.zone) return false;
+  if (f.origZone !== undefined && (ct.origZone ?? 0) !== f.origZone) return false;
+  if (f.replyZone !== undefined && (ct.replyZone ?? 0) !== f.replyZone) return false;
   if (f.id !== undefined && ct.id !== f.id) return false;
   if (f.state !== undefined && ct.protoState !== f.state) return false;
   return true;
@@ -569,7 +582,10 @@ async function run(p: Process): Promise<number> {
       }
       case "w": case "(": case ")": {
         options |= bit(c === "w" ? "zone" : c === "(" ? "orig-zone" : "reply-zone");
-        f.zone = strtoul32(a) & 0xffff;
+        const z = strtoul32(a) & 0xffff;
+        if (c === "w") f.zone = z;
+        else if (c === "(") f.origZone = z;
+        else f.replyZone = z;
         break;
       }
       case "i": case "c":
@@ -763,6 +779,8 @@ function create(p: Process, f: Filter, options: number): number {
   const r = p.sys.ioctl({
     request: "NFCT_CREATE", family: 2, orig, reply, timeout: f.timeout === undefined ? undefined : f.timeout >>> 0,
     status: options & O_STATUS ? f.status : undefined, mark: options & O_MARK ? f.mark!.value : undefined, tcpState: f.state, portid,
+    // CTA_ZONE, or a tuple's own CTA_TUPLE_ZONE (the reply's read last)
+    zone: f.replyZone !== undefined ? { id: f.replyZone, dir: 2 } : f.origZone !== undefined ? { id: f.origZone, dir: 1 } : f.zone !== undefined ? { id: f.zone, dir: 3 } : undefined,
   });
   if (isKErr(r)) exitError(1, `Operation failed: ${createError(r.errno)}`, false);
   p.stderr.write(`${PROG} v${VERSION} (conntrack-tools): 1 flow entries have been created.\n`);

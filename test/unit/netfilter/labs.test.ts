@@ -24,7 +24,7 @@ const TRAFFIC = new Set([
 /** labs whose conntrack output comes from packets (iptables' DNS lookups of -s/-d names, the
  * pings of conntrack-users and connmark-shift): the replay runs no resolver and no ping, so the lab runner has
  * them */
-const SENDS_PACKETS = new Set(["iptables-names", "conntrack-users", "connmark-shift", "ext-conn", "ext-pkt-traffic", "ext-state-traffic", "ext-route-traffic", "ext-tg-traffic", "ext-misc-traffic", "conntrack-acct", "conntrack-proto-opts", "conntrack-cli", "conntrack-create", "conntrack-xml", "conntrack-matrix"]);
+const SENDS_PACKETS = new Set(["iptables-names", "conntrack-users", "connmark-shift", "ext-conn", "ext-pkt-traffic", "ext-state-traffic", "ext-route-traffic", "ext-tg-traffic", "ext-misc-traffic", "conntrack-acct", "conntrack-proto-opts", "conntrack-cli", "conntrack-create", "conntrack-xml", "conntrack-matrix", "conntrack-zones"]);
 
 interface Entry { cmd: string; exit: number; stdout: string; stderr: string; run?: number }
 
