@@ -7,7 +7,7 @@ import { CStdout } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import {
-  IPS_ASSURED, IPS_SEEN_REPLY, IPS_DST_NAT, IPS_SRC_NAT, type NfConntrackEvent, type NfConntrackInfo, type NfConntrackListener,
+  IPS_ASSURED, IPS_SEEN_REPLY, type NfConntrackEvent, type NfConntrackInfo, type NfConntrackListener,
   type NfConntrackTuple,
 } from "../../kernel/uapi/xtables.ts";
 import { atoi, strtoNum } from "../lib/utils.ts";
@@ -160,8 +160,6 @@ const GRP_NEW = 1;
 const GRP_UPDATE = 2;
 const GRP_DESTROY = 4;
 
-/** the options a protocol's extension adds (libct_proto_*.c) */
-const PROTO_OPTS: Record<number, string[]> = { 1: ["icmp"], 6: ["ports", "state"], 17: ["ports"], 136: ["ports"], 132: ["ports", "state"], 33: ["ports", "state"] };
 /** libct_proto_tcp.c's state names */
 const TCP_STATES = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "LISTEN", "SYN_SENT2"];
 
@@ -424,10 +422,9 @@ async function run(p: Process): Promise<number> {
   // reads argv[optind] itself (a command's table, a NAT option's address)
   let optind = 1;
   let nextchar = "";
-  const rest: string[] = [];
   const next = (): Token | undefined => {
     if (!nextchar) {
-      while (optind < argv.length && (argv[optind] === "-" || argv[optind]![0] !== "-")) rest.push(argv[optind++]!);
+      while (optind < argv.length && (argv[optind] === "-" || argv[optind]![0] !== "-")) optind++;
       if (optind >= argv.length) return undefined;
       const a = argv[optind]!;
       if (a === "--") {
@@ -633,8 +630,6 @@ async function run(p: Process): Promise<number> {
         l4flags |= protoOpt(c, a, f);
     }
   }
-  // (a non-option is never read)
-  void rest;
   if (options & O_ANY_NAT && options & (O_SRC_NAT | O_DST_NAT)) exitError(2, "cannot specify `--src-nat' or `--dst-nat' with `--any-nat'");
   const cmd = command ? Math.log2(command) : 17;
   genericOptCheck(options, OPTFLAGS, V[cmd], [O_SRC | O_DST, O_RSRC | O_RDST], ["you have to specify `--src' and `--dst'", "you have to specify `--reply-src' and `--reply-dst'"]);
