@@ -257,6 +257,18 @@ class Arping extends StdioOut {
     return { error: `libnet_select_device(): can't find interface for IP ${name}` };
   }
 
+  /** do_libnet_init(ifname): libnet opened on the interface named with -i/-I, before any name
+   * is resolved through it (a bad name ends arping there). Without a name libnet picks its
+   * own device, which this model does only once the interface is known. */
+  libnetInitNamed(ifname: string | undefined): void {
+    if (ifname === undefined) return;
+    const d = this.libnetSelectDevice(ifname);
+    if (typeof d !== "string") {
+      this.err(`arping: libnet_init(LIBNET_LINK, ${ifname}): ${d.error}\n`);
+      this.exit(1);
+    }
+  }
+
   /** findif_getifaddrs.c: arping_lookupdev() — the up, non-loopback interface on dstip's subnet with the longest mask */
   lookupdev(dstip: number): string | undefined {
     const links = new Map(this.links().map((l) => [l.ifi.index, l]));
@@ -703,6 +715,7 @@ class Arping extends StdioOut {
       this.dstmac = m;
     }
     if (srcipOpt !== undefined) {
+      this.libnetInitNamed(ifname);
       const a = srcipOpt === "255.255.255.255" ? 0xffffffff : await this.xresolve(srcipOpt);
       if (a === undefined) {
         this.err(`arping: Can't resolve ${srcipOpt}, or ${srcipOpt} is broadcast. If it is, use -b instead of -S\n`);
@@ -711,6 +724,7 @@ class Arping extends StdioOut {
       this.srcip = a;
     }
     if (dstipOpt !== undefined) {
+      this.libnetInitNamed(ifname);
       const a = await this.xresolve(dstipOpt);
       if (a === undefined) {
         this.err(`arping: Can't resolve ${dstipOpt}, or ${dstipOpt} is broadcast. If it is, use -B instead of -T\n`);
@@ -734,6 +748,8 @@ class Arping extends StdioOut {
       }
     }
     if (parm === undefined) this.usage(1);
+    // libnet init (may be done already for resolving)
+    this.libnetInitNamed(ifname);
     if (mode === "PINGIP" && !dstipGiven) {
       if (isMacAddr(parm)) {
         this.err("arping: Options given only apply to IP ping, but MAC address given as argument\n");
