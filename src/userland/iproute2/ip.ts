@@ -184,13 +184,14 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
       color = matchesColorOpt(opt)!;
     } else if (!matches(opt, "-help")) ipUsage(ctx);
     else if (!matches(opt, "-netns")) {
-      // NEXT_ARG()
+      // NEXT_ARG() counts argv[0] too: with nothing after -netns it goes on with argv[1]
+      // NULL, which netns_switch() prints (and opens) as "(null)"
       argv = argv.slice(1);
-      if (--argc <= 1) {
+      if (--argc <= 0) {
         ctx.err('Command line is not complete. Try option "help"\n');
         ctx.exit(-1);
       }
-      if (netnsSwitch(ctx, argv[1]!)) ctx.exit(-1);
+      if (netnsSwitch(ctx, argv[1] ?? "(null)")) ctx.exit(-1);
     } else if (!matches(opt, "-Numeric")) ++ctx.numeric;
     else if (!matches(opt, "-all")) ctx.doAll = true;
     else if (opt === "-echo") ++ctx.echoRequest;
