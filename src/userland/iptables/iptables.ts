@@ -23,6 +23,7 @@ import "./ext_misc.ts";
 import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { getaddrinfo } from "../iputils/common.ts";
+import { inetAtonExact } from "../lib/inet_addr.ts";
 import { IptcHandle, STANDARD_TARGETS, sameRule, zeroIp, type Chain, type Rule } from "./libiptc.ts";
 import {
   OTHER_PROBLEM, PARAMETER_PROBLEM, RESOURCE_PROBLEM, VERSION_PROBLEM, XtablesError, renderXtablesError, xtablesError,
@@ -126,6 +127,9 @@ function parseAddrs(s: string, hosts: Map<string, number>, asked?: Set<string>):
     }
     let addr = numericToIpaddr(host, false);
     if (addr === undefined) addr = hosts.get(host);
+    // host_to_ipaddr()'s getaddrinfo(): what inet_aton() takes whole ("4294967295",
+    // "0x7f000001") is an address without any lookup; other digits and dots are not asked
+    if (addr === undefined) addr = inetAtonExact(host);
     if (addr === undefined && asked && !asked.has(host) && !/^[\d.]*$/.test(host)) throw new NeedLookup(host);
     if (addr === undefined) xtablesError(PARAMETER_PROBLEM, `host/network \`${host}' not found`);
     out.push({ addr: (addr & mask) >>> 0, mask });
