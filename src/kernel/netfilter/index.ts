@@ -7,7 +7,7 @@ import { isKErr, kerr, type KErr } from "../uapi/errno.ts";
 import { IPS_ASSURED, IPS_SEEN_REPLY, type IptReplace, type NfConntrackTuple, type XtCountersInfo } from "../uapi/xtables.ts";
 import { IPT_TABLE_ORDER, iptAddCounters, iptDoReplace, iptGetEntries, iptGetInfo, iptTableNames } from "./ip_tables.ts";
 import { iptableInit } from "./iptable_tables.ts";
-import { nfConntrackCreate, nfConntrackDelete, nfConntrackDump, nfConntrackListen, nfConntrackUpdate, type CtnlTuple } from "./nf_conntrack.ts";
+import { ctnlFamilyErr, nfConntrackCreate, nfConntrackDelete, nfConntrackDump, nfConntrackListen, nfConntrackUpdate, type CtnlTuple } from "./nf_conntrack.ts";
 import { xtFindRevision } from "./x_tables.ts";
 import { NFPROTO_IPV4 } from "./core.ts";
 import { xtMatchesInit } from "./xt_matches.ts";
@@ -54,16 +54,15 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
   NFCT_DELETE: (net, req) => ({ deleted: nfConntrackDelete(net, req["ids"] as number[], Number(req["portid"] ?? 0)) }),
   /** IPCTNL_MSG_CT_NEW on an existing entry: {family, id, mark, status, timeout?, portid} -> {entry} */
   NFCT_UPDATE: (net, req) => {
-    // ctnetlink_parse_tuple(): a tuple of a family other than IPv4 and IPv6 is EOPNOTSUPP
-    const fam = Number(req["family"] ?? 2);
-    if (fam !== 2 && fam !== 10) return kerr("EOPNOTSUPP");
+    const fe = ctnlFamilyErr(Number(req["family"] ?? 2));
+    if (fe) return fe;
     const r = nfConntrackUpdate(net, Number(req["id"]), Number(req["mark"]), Number(req["status"]), req["timeout"] === undefined ? undefined : Number(req["timeout"]), Number(req["portid"] ?? 0));
     return isKErr(r) ? r : { entry: r };
   },
   /** IPCTNL_MSG_CT_NEW, NLM_F_CREATE | NLM_F_EXCL: {family, orig, reply, timeout?, status?, mark?, tcpState?, portid} -> {id} */
   NFCT_CREATE: (net, req) => {
-    const fam = Number(req["family"] ?? 2);
-    if (fam !== 2 && fam !== 10) return kerr("EOPNOTSUPP");
+    const fe = ctnlFamilyErr(Number(req["family"] ?? 2));
+    if (fe) return fe;
     const num = (k: string) => (req[k] === undefined ? undefined : Number(req[k]));
     const r = nfConntrackCreate(net, req["orig"] as CtnlTuple, req["reply"] as CtnlTuple, num("timeout"), num("status"), num("mark"), req["tcpState"] as string | undefined, Number(req["portid"] ?? 0), req["zone"] as { id: number; dir: number } | undefined);
     return isKErr(r) ? r : { id: r };

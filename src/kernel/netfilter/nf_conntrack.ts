@@ -22,7 +22,8 @@ import type { NfConntrackEvent, NfConntrackListener } from "../uapi/xtables.ts";
 import { CHECKSUM_PARTIAL, type SkBuff } from "../core/skbuff.ts";
 import {
   type NfConntrackInfo, type NfConntrackTuple, IPS_ASSURED, IPS_CONFIRMED, IPS_DST_NAT, IPS_DST_NAT_DONE,
-  IPS_NAT_MASK, IPS_SEEN_REPLY, IPS_SRC_NAT, IPS_SRC_NAT_DONE,
+  IPS_NAT_MASK, IPS_SEEN_REPLY, IPS_SRC_NAT, IPS_SRC_NAT_DONE, IPS_EXPECTED, IPS_UNCHANGEABLE_MASK,
+  NFCT_GRP_NEW, NFCT_GRP_UPDATE, NFCT_GRP_DESTROY,
 } from "../uapi/xtables.ts";
 import {
   NF_ACCEPT, NF_DROP, NF_INET_LOCAL_IN, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING, NF_INET_PRE_ROUTING,
@@ -127,6 +128,11 @@ export function getTuple(b: Uint8Array, nh: number, end: number): Tuple | undefi
   return getTupleInto(b, nh, end, t) ? t : undefined;
 }
 
+/** the protocols whose tuples carry ports (tcp, udp, dccp, sctp, udplite) */
+function hasPorts(proto: number): boolean {
+  return proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136;
+}
+
 /** nf_ct_get_tuple() into `t` (false: truncated) */
 function getTupleInto(b: Uint8Array, nh: number, end: number, t: Tuple): boolean {
   const ihl = (b[nh]! & 0x0f) * 4;
@@ -137,7 +143,7 @@ function getTupleInto(b: Uint8Array, nh: number, end: number, t: Tuple): boolean
   t.proto = proto;
   t.sport = 0;
   t.dport = 0;
-  if (proto === 6 || proto === 17 || proto === 132 || proto === 33 || proto === 136) {
+  if (hasPorts(proto)) {
     if (th + 4 > end) return false;
     t.sport = rd16(b, th);
     t.dport = rd16(b, th + 2);
@@ -587,10 +593,6 @@ export const IPCT_ASSURED = 4;
 export const IPCT_PROTOINFO = 5;
 export const IPCT_MARK = 7;
 
-/** NFNLGRP_CONNTRACK_NEW / _UPDATE / _DESTROY, as bits of a listener's groups */
-export const NFCT_GRP_NEW = 1;
-export const NFCT_GRP_UPDATE = 2;
-export const NFCT_GRP_DESTROY = 4;
 
 /** nf_ct_ecache_ext_add(): 0 never, 1 always, 2 (default) when the namespace has a listener */
 function ecacheExtAdd(c: CtNet, ct: NfConn): void {
@@ -908,20 +910,25 @@ export function nfConntrackDump(net: Net, zero = false): NfConntrackInfo[] {
       nfCtDelete(ct, 0);
       continue;
     }
-    out.push({
-      l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]),
-      timeout: nfCtExpiresSecs(ct, now), protoState: ct.tuplehash[0].proto === 6 ? ct.tcpState : undefined,
-      status: ct.status, mark: ct.mark, use: 1, id: ct.id, zone: 0, ...zoneAttrs(ct),
-      ...(ct.acct ? { counters: [...ct.acct] as [number, number, number, number] } : {}),
-    });
+    out.push(ctnetlinkInfo(ct, now));
     if (zero && ct.acct) ct.acct.fill(0);
   }
   return out;
 }
 
+/** ctnetlink_fill_info(): an entry as a dump or a get reports it */
+function ctnetlinkInfo(ct: NfConn, now: number): NfConntrackInfo {
+  return {
+    l3num: 2, orig: userTuple(ct.tuplehash[0]), reply: userTuple(ct.tuplehash[1]),
+    timeout: nfCtExpiresSecs(ct, now), protoState: ct.tuplehash[0].proto === 6 ? ct.tcpState : undefined,
+    status: ct.status, mark: ct.mark, use: 1, id: ct.id, zone: 0, ...zoneAttrs(ct),
+    ...(ct.acct ? { counters: [...ct.acct] as [number, number, number, number] } : {}),
+  };
+}
+
 function userTuple(t: Tuple): NfConntrackTuple {
   if (t.proto === 1) return { src: t.src, dst: t.dst, protonum: 1, type: t.dport >> 8, code: t.dport & 0xff, id: t.sport };
-  if (t.proto === 6 || t.proto === 17 || t.proto === 132 || t.proto === 33) return { src: t.src, dst: t.dst, protonum: t.proto, sport: t.sport, dport: t.dport };
+  if (hasPorts(t.proto)) return { src: t.src, dst: t.dst, protonum: t.proto, sport: t.sport, dport: t.dport };
   return { src: t.src, dst: t.dst, protonum: t.proto };
 }
 
@@ -955,10 +962,13 @@ export function nfConntrackDelete(net: Net, ids: number[] | undefined, portid = 
   return n;
 }
 
-/** IPS_UNCHANGEABLE_MASK: the status bits ctnetlink leaves alone */
-// (NAT done and NAT bits, EXPECTED, CONFIRMED, DYING, SEQ_ADJUST, TEMPLATE, UNTRACKED, the offloads)
-const IPS_EXPECTED_BIT = 1 << 0;
-const IPS_UNCHANGEABLE_MASK = [0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15].reduce((m, b) => m | (1 << b), 0);
+/** ctnetlink_parse_tuple(): a tuple of a family other than IPv4 and IPv6 is EOPNOTSUPP */
+export function ctnlFamilyErr(family: number): KErr | undefined {
+  return family === 2 || family === 10 ? undefined : kerr("EOPNOTSUPP");
+}
+
+/** tcp_conntrack_names[]: the states a TCP entry's protoinfo may carry */
+const TCP_CONNTRACK_NAMES = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"];
 
 /**
  * nf_conntrack_netlink.c: ctnetlink_new_conntrack() on an existing entry (conntrack -U):
@@ -968,7 +978,7 @@ const IPS_UNCHANGEABLE_MASK = [0, 3, 4, 5, 6, 7, 8, 9, 11, 12, 14, 15].reduce((m
  */
 export function nfConntrackUpdate(net: Net, id: number, mark: number, status: number, timeout: number | undefined, portid: number): NfConntrackInfo | KErr {
   const c = ctNets.get(net);
-  const ct = c ? [...c.conns()].find((x) => x.id === id) : undefined;
+  const ct = c?.conns().find((x) => x.id === id);
   if (!ct || ct.dying) return kerr("ENOENT");
   const now = nfIpv4Ops.now(net);
   if (timeout !== undefined) ct.timeout = now + Math.min(timeout, 0x7fffffff / HZ) * SEC;
@@ -978,7 +988,7 @@ export function nfConntrackUpdate(net: Net, id: number, mark: number, status: nu
   ct.status = (ct.status & IPS_UNCHANGEABLE_MASK) | (status & ~IPS_UNCHANGEABLE_MASK);
   ct.mark = mark >>> 0;
   if (ct.ecache >= 0) ctnetlinkConntrackEvent(ct, (1 << IPCT_REPLY) | (1 << IPCT_ASSURED) | (1 << IPCT_PROTOINFO) | (1 << IPCT_MARK), portid);
-  return nfConntrackDump(net).find((x) => x.id === id) ?? kerr("ENOENT");
+  return ctnetlinkInfo(ct, now);
 }
 
 /** a tuple as ctnetlink carries it (CTA_TUPLE_*): addresses, protocol, ports / ICMP fields;
@@ -995,12 +1005,10 @@ export interface CtnlTuple {
   icmpId?: number;
 }
 
-const PORT_PROTOS = new Set([6, 17, 33, 132, 136]);
-
 /** ctnetlink_parse_tuple_proto(): the tuple, or EINVAL for a missing protocol or port */
 function ctnlToTuple(t: CtnlTuple): Tuple | KErr {
   if (t.proto === undefined) return kerr("EINVAL");
-  if (PORT_PROTOS.has(t.proto)) {
+  if (hasPorts(t.proto)) {
     if (t.sport === undefined || t.dport === undefined) return kerr("EINVAL");
     return { src: t.src, dst: t.dst, proto: t.proto, sport: t.sport, dport: t.dport };
   }
@@ -1044,12 +1052,11 @@ export function nfConntrackCreate(
     ct.zoneDir = zone.dir;
   }
   if (status !== undefined) {
-    if (status & (IPS_EXPECTED_BIT | IPS_CONFIRMED)) return kerr("EBUSY");
+    if (status & (IPS_EXPECTED | IPS_CONFIRMED)) return kerr("EBUSY");
     ct.status = status & ~IPS_UNCHANGEABLE_MASK;
   }
   if (o.proto === 6) {
-    const states = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "SYN_SENT2"];
-    if (tcpState !== undefined && !states.includes(tcpState)) return kerr("EINVAL");
+    if (tcpState !== undefined && !TCP_CONNTRACK_NAMES.includes(tcpState)) return kerr("EINVAL");
     ct.tcpState = tcpState ?? "NONE";
   }
   if (mark !== undefined) ct.mark = mark >>> 0;

@@ -152,7 +152,7 @@ export interface NfConntrackInfo {
   mark: number;
   use: number;
   id: number;
-  /** zone, secmark: 0 */
+  /** the zone of both directions (CTA_ZONE), 0 when the default */
   zone: number;
   /** a zone of one direction only (CTA_TUPLE_ZONE), when not the default */
   origZone?: number;
@@ -176,8 +176,19 @@ export const IPS_DYING = 1 << 9;
 export const IPS_FIXED_TIMEOUT = 1 << 10;
 export const IPS_TEMPLATE = 1 << 11;
 export const IPS_UNTRACKED = 1 << 12;
+export const IPS_OFFLOAD = 1 << 14;
+export const IPS_HW_OFFLOAD = 1 << 15;
 export const IPS_NAT_MASK = IPS_DST_NAT | IPS_SRC_NAT;
 export const IPS_NAT_DONE_MASK = IPS_DST_NAT_DONE | IPS_SRC_NAT_DONE;
+/** the status bits ctnetlink leaves alone (__nf_ct_change_status()) */
+export const IPS_UNCHANGEABLE_MASK =
+  IPS_NAT_DONE_MASK | IPS_NAT_MASK | IPS_EXPECTED | IPS_CONFIRMED | IPS_DYING | IPS_SEQ_ADJUST | IPS_TEMPLATE | IPS_UNTRACKED |
+  IPS_OFFLOAD | IPS_HW_OFFLOAD;
+
+/** NFNLGRP_CONNTRACK_NEW / _UPDATE / _DESTROY, as the bits of a listener's groups (NFCT_LISTEN) */
+export const NFCT_GRP_NEW = 1;
+export const NFCT_GRP_UPDATE = 2;
+export const NFCT_GRP_DESTROY = 4;
 
 /** a ctnetlink event message (IPCTNL_MSG_CT_NEW / _DELETE to NFNLGRP_CONNTRACK_*) */
 export interface NfConntrackEvent {

@@ -7,9 +7,11 @@ import { CStdout } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
 import {
-  IPS_ASSURED, IPS_SEEN_REPLY, type NfConntrackEvent, type NfConntrackInfo, type NfConntrackListener,
-  type NfConntrackTuple,
+  IPS_ASSURED, IPS_SEEN_REPLY, IPS_EXPECTED, IPS_FIXED_TIMEOUT, NFCT_GRP_NEW, NFCT_GRP_UPDATE, NFCT_GRP_DESTROY,
+  type NfConntrackEvent, type NfConntrackInfo, type NfConntrackListener, type NfConntrackTuple,
 } from "../../kernel/uapi/xtables.ts";
+import { inetAton } from "../lib/inet_addr.ts";
+import { ntoa as ipStr } from "../iputils/common.ts";
 import { atoi, strtoNum } from "../lib/utils.ts";
 import type { LongOpt } from "../net-tools/lib/util.ts";
 import { getprotobyname } from "../lib/etc_files.ts";
@@ -31,21 +33,6 @@ function exitError(code: number, msg: string, tryHelp = code === 2): never {
   let s = `${PROG} v${VERSION} (conntrack-tools): ${msg}\n`;
   if (tryHelp) s += `Try \`${PROG} -h' or '${PROG} --help' for more information.\n`;
   throw new CtExit(code, s);
-}
-
-function ipStr(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
-
-/** inet_aton(): a.b.c.d, a.b.c (c 16 bits), a.b (b 24 bits), a */
-function parseIp(s: string): number | undefined {
-  if (!/^\d+(\.\d+){0,3}$/.test(s)) return undefined;
-  const p = s.split(".").map(Number);
-  const last = p.pop()!;
-  if (p.some((x) => x > 255) || last >= 2 ** (8 * (4 - p.length))) return undefined;
-  let v = 0;
-  p.forEach((x, i) => (v |= x << (24 - 8 * i)));
-  return (v | last) >>> 0;
 }
 
 /** libnetfilter_conntrack: __snprintf_counters() of one direction, when the entry has them */
@@ -92,8 +79,8 @@ export function snprintfConntrack(ct: NfConntrackInfo | NfConntrackEvent["entry"
 export function snprintfConntrackXml(ct: NfConntrackInfo | NfConntrackEvent["entry"], msgType?: NfConntrackEvent["type"]): string {
   let s = msgType === "NEW" ? '<flow type="new">' : msgType === "UPDATE" ? '<flow type="update">' : msgType === "DESTROY" ? '<flow type="destroy">' : "<flow>";
   const pname = PROTO_NAMES[ct.orig.protonum] ?? "unknown";
-  const ports = (t: NfConntrackTuple) =>
-    [6, 17, 136, 132, 33].includes(t.protonum) ? `<sport>${t.sport}</sport><dport>${t.dport}</dport>` : "";
+  // (a tuple carries ports when its protocol has them: tupleText()'s test)
+  const ports = (t: NfConntrackTuple) => (t.sport !== undefined ? `<sport>${t.sport}</sport><dport>${t.dport}</dport>` : "");
   for (const [dir, t] of [["original", ct.orig], ["reply", ct.reply]] as const) {
     s += `<meta direction="${dir}"><layer3 protonum="2" protoname="ipv4"><src>${ipStr(t.src)}</src><dst>${ipStr(t.dst)}</dst></layer3>`;
     s += `<layer4 protonum="${t.protonum}" protoname="${pname}">${ports(t)}</layer4>`;
@@ -155,10 +142,6 @@ function parseParameter(p: Process, arg: string, words: string[]): string[] {
 
 const EVENT_WORDS = ["ALL", "NEW", "UPDATES", "DESTROY"];
 const OUTPUT_WORDS = ["xml", "extended", "timestamp", "id", "ktimestamp", "labels", "userspace"];
-/** ctnetlink's groups as NFCT_LISTEN takes them */
-const GRP_NEW = 1;
-const GRP_UPDATE = 2;
-const GRP_DESTROY = 4;
 
 /** libct_proto_tcp.c's state names */
 const TCP_STATES = ["NONE", "SYN_SENT", "SYN_RECV", "ESTABLISHED", "FIN_WAIT", "CLOSE_WAIT", "LAST_ACK", "TIME_WAIT", "CLOSE", "LISTEN", "SYN_SENT2"];
@@ -275,7 +258,7 @@ const CT_COMPARISON = O_PROTO | O_SRC | O_DST | O_RSRC | O_RDST | O_MARK | bit("
 const V: Record<number, string> = {
   /*             s d r q p t u z e [ ] { } a m i f n g o c b j w l < > ( ) */
   [CT_LIST]:     "22222022000220202222202220022",
-  [CT_CREATE]:     "33331120000002200220000202022",
+  [CT_CREATE]:   "33331120000002200220000202022",
   [CT_UPDATE]:   "22222220000220222222000022200",
   [CT_DELETE]:   "22222220000220222222000220022",
   [CT_GET]:      "33331000000000020002000020000",
@@ -284,7 +267,7 @@ const V: Record<number, string> = {
   [CT_VERSION]:  "00000000000000000000000000000",
   [CT_HELP]:     "00002000000000000000000000000",
   [EXP_LIST]:    "00000000000000002002000000000",
-  [EXP_CREATE]:    "11221120011110000000000000000",
+  [EXP_CREATE]:  "11221120011110000000000000000",
   [EXP_DELETE]:  "11221000000000000000000000000",
   [EXP_GET]:     "11221000000000000000000000000",
   [EXP_FLUSH]:   "00000000000000000000000000000",
@@ -367,7 +350,7 @@ function protoFinalCheck(ext: ProtoExt, flags: number, cmd: number): void {
 
 /** parse_parameter()'s PARSE_STATUS words and bits */
 const STATUS_WORDS = ["ASSURED", "SEEN_REPLY", "UNSET", "FIXED_TIMEOUT", "EXPECTED"];
-const STATUS_BITS: Record<string, number> = { ASSURED: 1 << 2, SEEN_REPLY: 1 << 1, UNSET: 0, FIXED_TIMEOUT: 1 << 10, EXPECTED: 1 << 0 };
+const STATUS_BITS: Record<string, number> = { ASSURED: IPS_ASSURED, SEEN_REPLY: IPS_SEEN_REPLY, UNSET: 0, FIXED_TIMEOUT: IPS_FIXED_TIMEOUT, EXPECTED: IPS_EXPECTED };
 
 /** strtoul(s, NULL, 0) as a u32 attribute takes it: the leading number, 0 without one */
 function strtoul32(s: string): number {
@@ -413,7 +396,7 @@ async function run(p: Process): Promise<number> {
   let options = 0;
   const f: Filter = {};
   const om: OutMode = { xml: false, extended: false, showId: false, timestamp: false };
-  let groups = GRP_NEW | GRP_UPDATE | GRP_DESTROY;
+  let groups = NFCT_GRP_NEW | NFCT_GRP_UPDATE | NFCT_GRP_DESTROY;
   let longopts = LONGOPTS;
   let ext: ProtoExt | undefined;
   let l4flags = 0;
@@ -487,7 +470,7 @@ async function run(p: Process): Promise<number> {
     command = 1 << cmd;
   };
   const addr = (s: string): number => {
-    const a = parseIp(s);
+    const a = inetAton(s);
     if (a === undefined) exitError(2, `Invalid IP address \`${s}'`);
     return a;
   };
@@ -551,7 +534,7 @@ async function run(p: Process): Promise<number> {
         options |= bit("event-mask");
         let g = 0;
         for (const w of parseParameter(p, a, EVENT_WORDS)) {
-          g |= w === "NEW" ? GRP_NEW : w === "UPDATES" ? GRP_UPDATE : w === "DESTROY" ? GRP_DESTROY : GRP_NEW | GRP_UPDATE | GRP_DESTROY;
+          g |= w === "NEW" ? NFCT_GRP_NEW : w === "UPDATES" ? NFCT_GRP_UPDATE : w === "DESTROY" ? NFCT_GRP_DESTROY : NFCT_GRP_NEW | NFCT_GRP_UPDATE | NFCT_GRP_DESTROY;
         }
         groups = g;
         break;
@@ -827,7 +810,7 @@ function natParse(arg: string, f: Filter, c: string): void {
     if (c === "n" || c === "j") f.snatPort = port;
     if (c === "g" || c === "j") f.dnatPort = port;
   }
-  const a = parseIp(ip);
+  const a = inetAton(ip);
   if (a === undefined) exitError(2, `Invalid IP address \`${ip}'`);
   // (as written: --any-nat sets the source NAT address only)
   if (c === "n" || c === "j") f.snatIp = a;
