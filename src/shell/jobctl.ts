@@ -77,82 +77,110 @@ export function signalTable(): string {
   return out;
 }
 
-/** builtins/kill.def: kill_builtin() */
-export function killBuiltin(args: string[], session: JobSession | undefined, procs: ProcTable): BuiltinResult {
+/** general.c: legal_number(): an intmax_t in decimal, with blanks around it and a sign */
+function legalNumber(s: string): number | undefined {
+  const m = /^[ \t\n]*([+-]?\d+)[ \t\n]*$/.exec(s);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  return Number.isSafeInteger(n) ? n : undefined;
+}
+
+/** `kill -l [sigspec…]`: display_signal_list() */
+function displaySignalList(rest: string[]): BuiltinResult {
+  if (rest.length === 0) return { stdout: signalTable(), stderr: "", exitCode: 0 };
   let stdout = "";
   let stderr = "";
-  let sig = SIGTERM;
-  let i = 0;
-  if (args.length === 0) return { stdout, stderr: KILL_USAGE, exitCode: 2 };
-  const bad = (msg: string, code = 1): BuiltinResult => ({ stdout, stderr: stderr + `bash: kill: ${msg}\n`, exitCode: code });
-  while (i < args.length) {
-    const a = args[i]!;
-    if (a === "-l" || a === "-L" || a === "--list") {
-      const rest = args.slice(i + 1);
-      if (rest.length === 0) return { stdout: signalTable(), stderr, exitCode: 0 };
-      let rc = 0;
-      for (const r of rest) {
-        if (/^\d+$/.test(r)) {
-          let n = Number(r);
-          if (n > 128) n -= 128;
-          if (n < 1 || n > 64 || n === 32 || n === 33) {
-            stderr += `bash: kill: ${r}: invalid signal specification\n`;
-            rc = 1;
-          } else stdout += signalName(n) + "\n";
-        } else {
-          const n = signalFromSpec(r);
-          if (n === undefined || n === 0) {
-            stderr += `bash: kill: ${r}: invalid signal specification\n`;
-            rc = 1;
-          } else stdout += `${n}\n`;
-        }
-      }
-      return { stdout, stderr, exitCode: rc };
-    }
-    if (a === "-s" || a === "-n") {
-      const v = args[i + 1];
-      if (v === undefined) return bad(`${a}: option requires an argument`);
-      const n = signalFromSpec(v);
-      if (n === undefined) return bad(`${v}: invalid signal specification`);
-      sig = n;
-      i += 2;
-      continue;
-    }
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (a.startsWith("-") && a.length > 1 && !(a.length > 1 && /^-\d+$/.test(a) && i > 0)) {
-      const n = signalFromSpec(a.slice(1));
-      if (n === undefined) return bad(`${a.slice(1)}: invalid signal specification`);
-      sig = n;
-      i++;
-      continue;
-    }
-    break;
-  }
-  const targets = args.slice(i);
-  if (targets.length === 0) return { stdout, stderr: stderr + KILL_USAGE, exitCode: 2 };
   let rc = 0;
-  for (const t of targets) {
-    if (/^-?\d+$/.test(t)) {
-      const pid = Number(t);
-      if (procs.kill(Math.abs(pid), sig)) {
-        stderr += `bash: kill: (${t}) - No such process\n`;
+  for (const r of rest) {
+    if (/^\d+$/.test(r)) {
+      let n = Number(r);
+      if (n > 128) n -= 128;
+      if (n < 1 || n > 64 || n === 32 || n === 33) {
+        stderr += `bash: kill: ${r}: invalid signal specification\n`;
         rc = 1;
-      }
-    } else if (t.startsWith("%")) {
-      const j = findJob(session, t);
-      if (!j) {
-        stderr += `bash: kill: ${t}: no such job\n`;
-        rc = 1;
-      } else procs.kill(j.pid, sig);
+      } else stdout += signalName(n) + "\n";
     } else {
-      stderr += `bash: kill: ${t}: arguments must be process or job IDs\n`;
-      rc = 1;
+      const n = signalFromSpec(r);
+      if (n === undefined || n === 0) {
+        stderr += `bash: kill: ${r}: invalid signal specification\n`;
+        rc = 1;
+      } else stdout += `${n}\n`;
     }
   }
   return { stdout, stderr, exitCode: rc };
+}
+
+/**
+ * builtins/kill.def: kill_builtin(), as bash 5.2 builds it (CONTINUE_AFTER_KILL_ERROR): an
+ * operand that fails is reported and the rest are still signalled; the status is 0 when any
+ * signal was sent
+ */
+export function killBuiltin(args: string[], session: JobSession | undefined, procs: ProcTable): BuiltinResult {
+  const usage = (): BuiltinResult => ({ stdout: "", stderr: KILL_USAGE, exitCode: 2 });
+  const fail = (msg: string): BuiltinResult => ({ stdout: "", stderr: `bash: kill: ${msg}\n`, exitCode: 1 });
+  if (args.length === 0) return usage();
+  const isOpt = (w: string, c: string) => w.length === 2 && w[0] === "-" && w[1] === c;
+  let sig: number | undefined = SIGTERM;
+  let sigspec = "TERM";
+  let listing = false;
+  let sawSignal = false;
+  let i = 0;
+  const useSigspec = (spec: string) => {
+    sigspec = spec;
+    sig = spec === "0" ? 0 : signalFromSpec(spec);
+    sawSignal = true;
+  };
+  // process options
+  while (i < args.length) {
+    const w = args[i]!;
+    if (isOpt(w, "l") || isOpt(w, "L")) {
+      listing = true;
+      i++;
+    } else if (isOpt(w, "s") || isOpt(w, "n")) {
+      if (i + 1 >= args.length) return fail(`${w}: option requires an argument`);
+      useSigspec(args[i + 1]!);
+      i += 2;
+    } else if (w[0] === "-" && w[1] === "s" && /^[A-Za-z]/.test(w.slice(2))) {
+      useSigspec(w.slice(2));
+      i++;
+    } else if (w[0] === "-" && w[1] === "n" && /^\d/.test(w.slice(2))) {
+      useSigspec(w.slice(2));
+      i++;
+    } else if (isOpt(w, "-")) {
+      i++;
+      break;
+    } else if (isOpt(w, "?")) {
+      return usage();
+    } else if (w[0] === "-" && !sawSignal) {
+      // only the first -sigspec is one: a later -N names a process group
+      useSigspec(w.slice(1));
+      i++;
+    } else break;
+  }
+  if (listing) return displaySignalList(args.slice(i));
+  if (sig === undefined) return fail(`${sigspec}: invalid signal specification`);
+  if (i >= args.length) return usage();
+  let stderr = "";
+  let anySucceeded = false;
+  for (const w of args.slice(i)) {
+    const word = w[0] === "-" ? w.slice(1) : w;
+    const pid = word ? legalNumber(w) : undefined;
+    if (pid !== undefined) {
+      // kill_pid(): pid < -1 is a process group (every process here leads its own)
+      if (procs.kill(Math.abs(pid), sig)) stderr += `bash: kill: (${pid}) - No such process\n`;
+      else anySucceeded = true;
+    } else if (w && w[0] !== "%") {
+      stderr += `bash: kill: ${w}: arguments must be process or job IDs\n`;
+    } else if (word) {
+      const j = findJob(session, w);
+      if (!j) stderr += `bash: kill: ${w}: no such job\n`;
+      else {
+        procs.kill(j.pid, sig);
+        anySucceeded = true;
+      }
+    } else stderr += `bash: kill: \`${w}': not a pid or valid job spec\n`;
+  }
+  return { stdout: "", stderr, exitCode: anySucceeded ? 0 : 1 };
 }
 
 /** builtins/jobs.def: jobs [-lp] [jobspec…] */
