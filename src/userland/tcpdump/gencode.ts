@@ -116,10 +116,13 @@ function tokenize(s: string): string[] {
     const m = /^[A-Za-z0-9_.\-/:]+/.exec(s.slice(i));
     if (!m) throw new FilterError("can't parse filter expression: syntax error");
     let w = m[0];
-    // a ':' belongs to the token only in MAC and IPv6 literals
-    const mac = /^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(w);
-    const v6 = /^[0-9a-fA-F:]*:[0-9a-fA-F:.]*$/.test(w);
-    if (w.includes(":") && ((!mac && !v6) || depth > 0)) w = w.slice(0, w.indexOf(":"));
+    // a ':' belongs to the token only in MAC and IPv6 literals, and in `{B}:+({B}:+)+` (the
+    // scanner's bogus ethernet address, up to its last colon); "aa:bb" is "aa" ':' "bb"
+    if (w.includes(":")) {
+      const mac = /^([0-9a-fA-F]{1,2}:){5}[0-9a-fA-F]{1,2}$/.test(w);
+      const bogus = /^([0-9a-fA-F]{1,2}:+){2,}/.exec(w);
+      if (depth > 0 || (!mac && !isV6Literal(w))) w = bogus && depth === 0 ? bogus[0] : w.slice(0, w.indexOf(":"));
+    }
     // scanner.l: a number is a NUM up to a '/' (only a dotted HID takes "/len": "10/8" is arithmetic)
     const num = /^(0[xX][0-9a-fA-F]+|\d+)\//.exec(w);
     if (num) w = num[1]!;
@@ -166,6 +169,61 @@ function ip6Nh(p: Pkt, sh: number): number | undefined {
   return u8(p, nl(p, sh) + 6);
 }
 
+/** scanner.l's V6 forms: eight groups, or fewer around one "::", an IPv4 tail allowed */
+function isV6Literal(w: string): boolean {
+  const halves = w.split("::");
+  if (halves.length > 2) return false;
+  const groups = (x: string) => (x === "" ? [] : x.split(":"));
+  const all = halves.flatMap(groups);
+  let n = all.length;
+  const last = all[all.length - 1];
+  if (last !== undefined && /^\d+\.\d+\.\d+\.\d+$/.test(last)) n++;
+  else if (last !== undefined && !/^[0-9a-fA-F]{1,4}$/.test(last)) return false;
+  if (all.slice(0, -1).some((g) => !/^[0-9a-fA-F]{1,4}$/.test(g))) return false;
+  return halves.length === 2 ? n <= 7 : n === 8;
+}
+
+const BOGUS_EID_RE = /^([0-9a-fA-F]{1,2}:+){2,}$/;
+
+/** scanner.l's N: a NUM token (decimal, 0x hex, or 0-prefixed octal) */
+const NUM_RE = /^(\d+|0[xX][0-9a-fA-F]+)$/;
+/** scanner.l: ({N}\.{N})|({N}\.{N}\.{N})|({N}\.{N}\.{N}\.{N}) — a HID token */
+const HID_RE = /^(\d+|0[xX][0-9a-fA-F]+)(\.(\d+|0[xX][0-9a-fA-F]+)){1,3}$/;
+
+/** scanner.l: stou(): a NUM's value (its overflow and octal-digit errors are the lexer's) */
+function stou(s: string): number {
+  if (/^0[xX]/.test(s)) {
+    if (s.length - 2 > 8 && !/^0[xX]0*[0-9a-fA-F]{1,8}$/.test(s)) throw new FilterError(`number ${s} overflows 32 bits`);
+    return parseInt(s.slice(2), 16) >>> 0;
+  }
+  if (s.length > 1 && s[0] === "0") {
+    if (/[89]/.test(s)) throw new FilterError(`number ${s} contains non-octal digit`);
+    const n = parseInt(s, 8);
+    if (n > 0xffffffff) throw new FilterError(`number ${s} overflows 32 bits`);
+    return n;
+  }
+  const n = Number(s);
+  if (n > 0xffffffff) throw new FilterError(`number ${s} overflows 32 bits`);
+  return n;
+}
+
+/** nametoaddr.c: __pcap_atoin(): dotted decimal, its length in bits; undefined: -1 */
+function pcapAtoin(s: string): { addr: number; bits: number } | undefined {
+  let addr = 0;
+  let bits = 0;
+  for (const part of s.split(".")) {
+    let n = 0;
+    for (const c of part) {
+      if (n > 25) return undefined;
+      n = n * 10 + c.charCodeAt(0) - 48;
+    }
+    if (n > 255) return undefined;
+    addr = ((addr << 8) | (n & 0xff)) >>> 0;
+    bits += 8;
+  }
+  return { addr, bits };
+}
+
 function parseIpv4(s: string): { addr: number; bits: number } | undefined {
   const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?$/.exec(s);
   if (!m) return undefined;
@@ -193,10 +251,20 @@ function parseIpv6(s: string): Uint8Array | undefined {
   return b;
 }
 
+/**
+ * scanner.l's MAC (an EID token): six 1-2 digit hex bytes split by ':', '-' or '.', three
+ * 4-digit groups split by '.', or twelve hex digits; pcap_ether_aton()'s bytes
+ */
 function parseMac(s: string): Uint8Array | undefined {
-  const m = /^([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2}):([0-9a-fA-F]{1,2})$/.exec(s);
-  if (!m) return undefined;
-  return Uint8Array.from(m.slice(1).map((x) => parseInt(x, 16)));
+  const B = "([0-9a-fA-F]{1,2})";
+  const six = new RegExp(`^${B}([:.-])${B}\\2${B}\\2${B}\\2${B}\\2${B}$`).exec(s);
+  let hex: string[];
+  if (six) hex = [six[1]!, six[3]!, six[4]!, six[5]!, six[6]!, six[7]!];
+  else if (/^[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}\.[0-9a-fA-F]{4}$/.test(s) || /^[0-9a-fA-F]{12}$/.test(s)) {
+    const h = s.replace(/\./g, "");
+    hex = [0, 2, 4, 6, 8, 10].map((k) => h.slice(k, k + 2));
+  } else return undefined;
+  return Uint8Array.from(hex.map((x) => parseInt(x, 16)));
 }
 
 // ------------------------------------------------------------------------------ parser
@@ -238,7 +306,6 @@ class Parser {
   parse(): Pred {
     const e = this.expr();
     if (this.i < this.t.length) throw new FilterError("can't parse filter expression: syntax error");
-    if (this.deferred) throw this.deferred;
     return e;
   }
 
@@ -501,10 +568,12 @@ class Parser {
         if (nx === "multicast") return (p, s) => isIp(p, s) && (u8(p, nl(p, s) + 16) ?? 0) >= 0xe0;
         return (p, s) => isIp(p, s) && u32(p, nl(p, s) + 16) === 0xffffffff;
       }
-      if (nx === undefined || !this.isId(nx)) {
-        this.last = undefined;
-        return this.protoOnly(q.proto);
-      }
+      // grammar.y: a protocol name is a term by itself (`rterm: pname`) or the first
+      // qualifier of a `head`, which needs a direction or type after it: `ip foo` or
+      // `tcp 80` is a syntax error, found before any id is looked up
+      if (nx !== undefined && this.isId(nx)) throw new FilterError("can't parse filter expression: syntax error");
+      this.last = undefined;
+      return this.protoOnly(q.proto);
     }
     const id = this.peek();
     if (id === undefined || !this.isId(id)) {
@@ -526,17 +595,10 @@ class Parser {
     if (/^\d+(\.\d+){1,3}$/.test(id) && quals.type !== undefined && ["port", "portrange", "proto", "protochain"].includes(quals.type)) {
       throw new SyntaxErr(`'${quals.type}' modifier applied to ip host`);
     }
-    // gencode's semantic errors surface once the grammar accepted the whole expression
-    try {
-      return this.idPrimitive(quals, id);
-    } catch (e) {
-      if (!(e instanceof FilterError) || e instanceof SyntaxErr) throw e;
-      this.deferred ??= e;
-      return () => false;
-    }
+    // bison reduces `nid: ID` (and `id: pnum`) as soon as the token is shifted: gencode's
+    // error for this id comes before anything wrong after it (`host a b`: unknown host 'a')
+    return this.idPrimitive(quals, id);
   }
-
-  deferred: FilterError | undefined;
 
   isId(tk: string): boolean {
     return /^\\?[A-Za-z0-9_.:\-/]+$/.test(tk) && !["and", "or", "not"].includes(tk);
@@ -639,13 +701,20 @@ class Parser {
     switch (type) {
       case "host":
       case "net": {
-        // scanner.l: colon-separated hex bytes are a link-layer address (EID / AID)
-        if (/^[0-9a-fA-F]{1,2}(:[0-9a-fA-F]{1,2}){1,4}$/.test(id)) {
-          const g = id.split(":");
-          if (g.length === 2) throw new FilterError("illegal link layer address");
-          throw new FilterError(`bogus ethernet address ${g.slice(0, -1).join(":")}:`);
+        // scanner.l: `{B}:+({B}:+)+` is a bogus link-layer address (the scanner cut it there)
+        if (BOGUS_EID_RE.test(id)) throw new FilterError(`bogus ethernet address ${id}`);
+        // scanner.l: a plain number is a NUM (gen_ncode(NULL, v)), a dotted one a HID
+        // (gen_ncode(s, 0): __pcap_atoin()), anything else an ID (gen_scode(): a name)
+        // an EID: gen_ecode() takes it only as a link-layer host
+        const eid = parseMac(id);
+        if (eid) {
+          if (type === "host" && (q.proto === "ether" || q.proto === "link")) return bothMac(dir, eid);
+          throw new FilterError("ethernet address used in non-ether expression");
         }
+        const numeric = NUM_RE.test(id);
+        const hid = !numeric && HID_RE.test(id.split("/")[0]!);
         if (q.proto === "ether" || q.proto === "link") {
+          if (numeric || hid) throw new FilterError("illegal link layer address");
           if (type === "net") throw new FilterError("ethernet address used in non-ether expression");
           const mac = parseMac(id);
           if (!mac) throw new FilterError(`unknown ether host '${id}'`);
@@ -679,7 +748,24 @@ class Parser {
         let addr: number;
         let mask: number;
         const slash = id.indexOf("/");
-        if (type === "net" || slash >= 0) {
+        if (numeric) {
+          // gen_ncode(): a net number is promoted past its leading zero bytes ("net 10" is
+          // 10.0.0.0/8); a host number is the address itself
+          addr = stou(id);
+          mask = 0xffffffff;
+          if (type === "net") {
+            while (addr && !(addr & 0xff000000)) {
+              addr = (addr << 8) >>> 0;
+              mask = (mask << 8) >>> 0;
+            }
+          }
+        } else if (hid && slash < 0 && this.peek() !== "mask") {
+          // __pcap_atoin(): a short address is promoted, for a host too ("host 10.1" is 10.1/16)
+          const v = pcapAtoin(id);
+          if (!v) throw new FilterError(`invalid IPv4 address '${id}'`);
+          addr = v.bits === 32 ? v.addr : (v.addr << (32 - v.bits)) >>> 0;
+          mask = v.bits === 32 ? 0xffffffff : (0xffffffff << (32 - v.bits)) >>> 0;
+        } else if (type === "net" || slash >= 0) {
           const base = slash >= 0 ? id.slice(0, slash) : id;
           const v = parseIpv4(base);
           if (!v) throw new FilterError(`invalid IPv4 address '${base}'`);
@@ -702,11 +788,8 @@ class Parser {
           if ((addr & ~mask) >>> 0) throw new FilterError(`non-network bits set in "${id}"`);
           if (type === "host" && slash >= 0) throw new FilterError("can't parse filter expression: syntax error");
         } else {
-          const v = /^\d+\.\d+\.\d+\.\d+$/.test(id) ? parseIpv4(id)?.addr : this.r.host(id);
-          if (v === undefined) {
-            if (/^[\d.]+$/.test(id)) throw new FilterError(`invalid IPv4 address '${id}'`);
-            throw new FilterError(`unknown host '${id}'`);
-          }
+          const v = this.r.host(id);
+          if (v === undefined) throw new FilterError(`unknown host '${id}'`);
           addr = v;
           mask = 0xffffffff;
         }
@@ -719,8 +802,8 @@ class Parser {
         const proto = q.proto;
         if (proto && !["tcp", "udp", "sctp", "ip", "ip6"].includes(proto)) throw new FilterError(`illegal qualifier of 'port'`);
         const pp = (s: string): number => {
-          if (/^\d+$/.test(s)) {
-            const n = Number(s);
+          if (NUM_RE.test(s)) {
+            const n = stou(s);
             if (n > 65535) throw new FilterError(`illegal port number ${n} > 65535`);
             return n;
           }
@@ -765,11 +848,11 @@ class Parser {
       case "proto": {
         const proto = q.proto ?? "ip";
         if (proto === "ether" || proto === "link") {
-          const n = /^\d+$/.test(id) || /^0x/i.test(id) ? Number(id) : ETHER_PROTO_NAMES[id];
+          const n = NUM_RE.test(id) ? stou(id) : ETHER_PROTO_NAMES[id];
           if (n === undefined) throw new FilterError(`unknown ether proto '${id}'`);
           return (p, s) => etype(p, s + sh) === n;
         }
-        const n = /^\d+$/.test(id) ? Number(id) : PROTO_NUM[id];
+        const n = NUM_RE.test(id) ? stou(id) : PROTO_NUM[id];
         if (n === undefined) throw new FilterError(`unknown ip proto '${id}'`);
         if (proto === "ip6") return (p, s) => isIp6(p, s + sh) && ip6Nh(p, s + sh) === n;
         if (proto === "ip") return (p, s) => isIp(p, s + sh) && ipProto(p, s + sh) === n;
