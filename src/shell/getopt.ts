@@ -48,30 +48,48 @@ export function legalNumber(s: string): number | undefined {
 }
 
 /**
- * What glibc's getopt_long() says of a GNU tool's arguments when its options take no values
- * (cat, sleep): options anywhere before "--" (permutation), long ones by any unambiguous
- * prefix; the first bad one is the error (with the "Try 'PROG --help'" line); --help and
- * --version are reported when met.
+ * What glibc's getopt_long() says of a GNU tool's arguments (cat, sleep, ls): options anywhere
+ * before "--" (permutation), long ones by any unambiguous prefix; the first bad one is the
+ * error (with the "Try 'PROG --help'" line); --help and --version are reported when met.
+ * `shorts` is an optstring ("w:" takes a value, in the same word or the next); a long name
+ * ending in "=" takes a value (`--width=80` or `--width 80`), one ending in "?" may have one
+ * (`--color`, `--color=auto`).
  */
 export function gnuOptionsCheck(prog: string, args: string[], shorts: string, longs: string[]): { error?: string; help?: boolean; version?: boolean } {
   const tryHelp = `Try '${prog} --help' for more information.\n`;
-  for (const a of args) {
+  const names = longs.map((l) => l.replace(/[=?]$/, ""));
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
     if (a === "--") break;
     if (a.length < 2 || a[0] !== "-") continue;
     if (a.startsWith("--")) {
       const eq = a.indexOf("=");
       const name = a.slice(2, eq < 0 ? undefined : eq);
-      const exact = longs.includes(name) ? [name] : longs.filter((l) => l.startsWith(name));
+      const exact = names.includes(name) ? [name] : names.filter((l) => l.startsWith(name));
       if (exact.length > 1) {
         return { error: `${prog}: option '${a}' is ambiguous; possibilities:${exact.map((l) => ` '--${l}'`).join("")}\n${tryHelp}` };
       }
       if (exact.length === 0) return { error: `${prog}: unrecognized option '${a}'\n${tryHelp}` };
-      if (eq >= 0) return { error: `${prog}: option '--${exact[0]}' doesn't allow an argument\n${tryHelp}` };
+      const kind = longs[names.indexOf(exact[0]!)]!.slice(-1);
+      if (kind === "=") {
+        if (eq < 0 && ++i >= args.length) return { error: `${prog}: option '--${exact[0]}' requires an argument\n${tryHelp}` };
+        continue;
+      }
+      if (eq >= 0 && kind !== "?") return { error: `${prog}: option '--${exact[0]}' doesn't allow an argument\n${tryHelp}` };
       if (exact[0] === "help") return { help: true };
       if (exact[0] === "version") return { version: true };
       continue;
     }
-    for (const c of a.slice(1)) if (!shorts.includes(c)) return { error: `${prog}: invalid option -- '${c}'\n${tryHelp}` };
+    for (let k = 1; k < a.length; k++) {
+      const c = a[k]!;
+      const at = c === ":" ? -1 : shorts.indexOf(c);
+      if (at < 0) return { error: `${prog}: invalid option -- '${c}'\n${tryHelp}` };
+      if (shorts[at + 1] === ":") {
+        // the value: the rest of this word, else the next one
+        if (k + 1 === a.length && ++i >= args.length) return { error: `${prog}: option requires an argument -- '${c}'\n${tryHelp}` };
+        break;
+      }
+    }
   }
   return {};
 }

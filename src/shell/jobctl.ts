@@ -5,7 +5,7 @@
  */
 import type { Job, JobSession } from "./jobs.ts";
 import type { ProcTable } from "./proctab.ts";
-import { builtinGetopt } from "./getopt.ts";
+import { builtinGetopt, legalNumber } from "./getopt.ts";
 import { SIGTERM, signalFromSpec, signalName } from "../userland/procps/kill.ts";
 
 export interface BuiltinResult {
@@ -75,14 +75,6 @@ export function signalTable(): string {
   }
   if (col) out += "\n";
   return out;
-}
-
-/** general.c: legal_number(): an intmax_t in decimal, with blanks around it and a sign */
-function legalNumber(s: string): number | undefined {
-  const m = /^[ \t\n]*([+-]?\d+)[ \t\n]*$/.exec(s);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 /** `kill -l [sigspec…]`: display_signal_list() */

@@ -8,6 +8,17 @@ import type { KernelFs, VfsStat } from "../kernel/uapi/syscalls.ts";
 import { isKErr, strerror } from "../kernel/uapi/errno.ts";
 import { strftime } from "./date.ts";
 
+/** coreutils 9.1 ls.c: the getopt_long() optstring and long options (for their errors) */
+export const LS_SHORTOPTS = "abcdfghiklmnopqrstuvw:xABCDFGHI:LNQRST:UXZ1";
+export const LS_LONGOPTS = [
+  "all", "almost-all", "author", "escape", "block-size=", "ignore-backups", "color?", "directory", "dired",
+  "classify?", "file-type", "format=", "full-time", "group-directories-first", "no-group", "human-readable",
+  "si", "dereference-command-line", "dereference-command-line-symlink-to-dir", "hide=", "hyperlink?",
+  "indicator-style=", "inode", "ignore=", "kibibytes", "dereference", "numeric-uid-gid", "literal",
+  "hide-control-chars", "show-control-chars", "quote-name", "quoting-style=", "reverse", "recursive", "size",
+  "sort=", "time=", "time-style=", "tabsize=", "width=", "context", "zero", "help", "version",
+];
+
 /** the options this port handles, or undefined */
 export function lsLongArgs(args: string[]): { all: boolean; dir: boolean; paths: string[] } | undefined {
   let long = false;

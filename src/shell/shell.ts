@@ -28,7 +28,7 @@ import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { execLookup, fixCatErrors, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { grepArgs } from "./grep.ts";
-import { lsLong, lsLongArgs } from "./ls.ts";
+import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
 import { statArgs, statFs } from "./stat.ts";
@@ -464,6 +464,9 @@ export class HostShell implements Shell, IoHost {
     custom.push(
       defineCommand("ls", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: ls: command not found\n", exitCode: 127 };
+        // coreutils 9.1 ls's getopt_long(): a bad option is LS_FAILURE (2), with the Try line
+        const bad = gnuOptionsCheck("ls", args, LS_SHORTOPTS, LS_LONGOPTS);
+        if (bad.error) return { stdout: "", stderr: bad.error, exitCode: 2 };
         // ls -l of /sys: GNU's long format with the kernel's symlinks (ls.ts)
         const long = lsLongArgs(args);
         if (long && long.paths.every((a) => /^\/(sys|proc)\//.test(ctx.fs.resolvePath(ctx.cwd, a))))
