@@ -3,7 +3,7 @@
  * dev_ifsioc). Parts own the rest with registerIoctl(): devinet (SIOCSIFADDR, SIOCGIFCONF …),
  * the routing table (SIOCADDRT), ARP (SIOCSARP), the bridge (SIOCBR*).
  */
-import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import { kerr, isKErr, type KErr, type Errno } from "../uapi/errno.ts";
 import type { IoctlReq } from "../uapi/syscalls.ts";
 import type { Net } from "./net_namespace.ts";
 import type { NetDevice } from "./netdevice.ts";
@@ -31,10 +31,208 @@ export interface EthtoolOps {
   /** get_sset_count(ETH_SS_STATS) + get_strings + get_ethtool_stats in one */
   getStats?(dev: NetDevice): [string, number][];
   /** get_channels (struct ethtool_channels; 0 = not reported) */
-  getChannels?(dev: NetDevice): {
-    max_rx: number; max_tx: number; max_other: number; max_combined: number;
-    rx_count: number; tx_count: number; other_count: number; combined_count: number;
+  getChannels?(dev: NetDevice): EthtoolChannels;
+  /** set_channels (given counts already checked against the maximums) */
+  setChannels?(dev: NetDevice, ch: EthtoolChannels): KErr | undefined;
+  /** get_ts_info (struct kernel_ethtool_ts_info: SOF_TIMESTAMPING_* bits, phc_index -1 = none,
+   * tx_types / rx_filters bits) */
+  getTsInfo?(dev: NetDevice): EthtoolTsInfo;
+  /** supported_coalesce_params (ETHTOOL_COALESCE_* bits), get_coalesce, set_coalesce; the
+   * parameters are named after their ETHTOOL_A_COALESCE_* attribute (rx-usecs …) */
+  supportedCoalesceParams?: number;
+  getCoalesce?(dev: NetDevice): Record<string, number>;
+  setCoalesce?(dev: NetDevice, c: Record<string, number>): KErr | undefined;
+  /** get/set_pauseparam ({autoneg, rx_pause, tx_pause}), get/set_ringparam (ETHTOOL_A_RINGS_*
+   * by name), nway_reset, set_phys_id, get_eeprom_len, get_regs_len, self_test,
+   * get_dump_flag / set_dump, get_rxnfc, get_rxfh, get_eee, get_fecparam, get_module_info,
+   * get_priv_flags: no modelled driver has them (each request answers EOPNOTSUPP) */
+  getPauseparam?(dev: NetDevice): { autoneg: number; rx_pause: number; tx_pause: number };
+  setPauseparam?(dev: NetDevice, p: { autoneg: number; rx_pause: number; tx_pause: number }): KErr | undefined;
+  getRingparam?(dev: NetDevice): Record<string, number>;
+  /** supported_ring_params: the optional ring parameters set_ringparam takes (rx-buf-len,
+   * cqe-size, tx-push) */
+  supportedRingParams?: string[];
+  setRingparam?(dev: NetDevice, r: Record<string, number>): KErr | undefined;
+}
+
+/** struct ethtool_channels (0 = not reported) */
+export interface EthtoolChannels {
+  max_rx: number; max_tx: number; max_other: number; max_combined: number;
+  rx_count: number; tx_count: number; other_count: number; combined_count: number;
+}
+
+/** struct kernel_ethtool_ts_info, the part ETHTOOL_MSG_TSINFO_GET reports */
+export interface EthtoolTsInfo {
+  so_timestamping: number;
+  phc_index: number;
+  tx_types: number;
+  rx_filters: number;
+}
+
+/** include/uapi/linux/net_tstamp.h: SOF_TIMESTAMPING_* */
+export const SOF_TIMESTAMPING_TX_SOFTWARE = 1 << 1;
+export const SOF_TIMESTAMPING_RX_SOFTWARE = 1 << 3;
+export const SOF_TIMESTAMPING_SOFTWARE = 1 << 4;
+
+/** net/ethtool/common.c: sof_timestamping_names, ts_tx_type_names, ts_rx_filter_names (by bit) */
+const SOF_TIMESTAMPING_NAMES = [
+  "hardware-transmit", "software-transmit", "hardware-receive", "software-receive", "software-system-clock",
+  "hardware-legacy-clock", "hardware-raw-clock", "option-id", "sched-transmit", "ack-transmit", "option-cmsg",
+  "option-tsonly", "option-stats", "option-pktinfo", "option-tx-swhw", "bind-phc", "option-id-tcp",
+  "option-rx-filter", "tx-completion",
+];
+const TS_TX_TYPE_NAMES = ["off", "on", "onestep-sync", "onestep-p2p"];
+const TS_RX_FILTER_NAMES = [
+  "none", "all", "some", "ptpv1-l4-event", "ptpv1-l4-sync", "ptpv1-l4-delay-req", "ptpv2-l4-event",
+  "ptpv2-l4-sync", "ptpv2-l4-delay-req", "ptpv2-l2-event", "ptpv2-l2-sync", "ptpv2-l2-delay-req",
+  "ptpv2-event", "ptpv2-sync", "ptpv2-delay-req", "ntp-all",
+];
+
+/** the names of the bits set in `mask` (a verbose netlink bitset: only set bits carry a name) */
+function bitNames(mask: number, names: string[]): string[] {
+  const out: string[] = [];
+  for (let b = 0; b < 32; b++) if (mask & (1 << b)) out.push(names[b] ?? `bit${b}`);
+  return out;
+}
+
+/** net/ethtool/common.c: ethtool_op_get_ts_info() — software transmit stamps, no PHC */
+export function ethtoolOpGetTsInfo(): EthtoolTsInfo {
+  return { so_timestamping: SOF_TIMESTAMPING_TX_SOFTWARE, phc_index: -1, tx_types: 0, rx_filters: 0 };
+}
+
+/**
+ * net/ethtool/common.c: __ethtool_get_ts_info() without a hwtstamp provider or PHY: the
+ * driver's get_ts_info over ethtool_init_tsinfo() (phc_index -1), then software receive
+ * stamps and the system clock, which every device has
+ */
+function ethtoolGetTsInfo(dev: NetDevice, ops: EthtoolOps): EthtoolTsInfo {
+  const info = ops.getTsInfo ? ops.getTsInfo(dev) : { so_timestamping: 0, phc_index: -1, tx_types: 0, rx_filters: 0 };
+  return { ...info, so_timestamping: info.so_timestamping | SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE };
+}
+
+/**
+ * include/uapi/linux/ethtool_netlink.h: ETHTOOL_A_COALESCE_* from RX_USECS on, in attribute
+ * order, each with its ETHTOOL_COALESCE_* bit (attr_to_mask(): bit = attribute - 2)
+ */
+export const COALESCE_ATTRS = [
+  "rx-usecs", "rx-frames", "rx-usecs-irq", "rx-frames-irq", "tx-usecs", "tx-frames", "tx-usecs-irq",
+  "tx-frames-irq", "stats-block-usecs", "adaptive-rx", "adaptive-tx", "pkt-rate-low", "rx-usecs-low",
+  "rx-frames-low", "tx-usecs-low", "tx-frames-low", "pkt-rate-high", "rx-usecs-high", "rx-frames-high",
+  "tx-usecs-high", "tx-frames-high", "sample-interval", "cqe-mode-tx", "cqe-mode-rx", "tx-aggr-max-bytes",
+  "tx-aggr-max-frames", "tx-aggr-time-usecs", "rx-profile", "tx-profile",
+];
+/** ETHTOOL_COALESCE_RX_MAX_FRAMES */
+export const ETHTOOL_COALESCE_RX_MAX_FRAMES = 1 << COALESCE_ATTRS.indexOf("rx-frames");
+
+/** a request's attributes in the order they were put: [name, value]; a KErr's `attr` is the
+ * index of the one the kernel's extack points at */
+type NlAttrs = [string, number][];
+
+function attrErr(errno: Errno, extack: string, attrs: NlAttrs, name: string): KErr & { attr: number } {
+  return { errno, extack, attr: attrs.findIndex(([n]) => n === name) };
+}
+
+/** net/ethtool/coalesce.c: ethnl_set_coalesce_validate() + ethnl_set_coalesce() */
+function ethnlSetCoalesce(dev: NetDevice, ops: EthtoolOps, attrs: NlAttrs): Record<string, unknown> | KErr {
+  if (!ops.getCoalesce || !ops.setCoalesce) return kerr("EOPNOTSUPP");
+  /* make sure that only supported parameters are present */
+  const supported = ops.supportedCoalesceParams ?? 0;
+  for (let b = 0; b < COALESCE_ATTRS.length; b++) {
+    const name = COALESCE_ATTRS[b]!;
+    if (attrs.some(([n]) => n === name) && !(supported & (1 << b))) {
+      return attrErr("EINVAL", "cannot modify an unsupported parameter", attrs, name);
+    }
+  }
+  const c = { ...ops.getCoalesce(dev) };
+  let mod = false;
+  for (const [n, v] of attrs) {
+    if ((c[n] ?? 0) !== v) mod = true;
+    c[n] = v;
+  }
+  if (!mod) return {};
+  const e = ops.setCoalesce(dev, c);
+  return e ?? {};
+}
+
+/** net/ethtool/channels.c: ethnl_set_channels_validate() + ethnl_set_channels() */
+function ethnlSetChannels(dev: NetDevice, ops: EthtoolOps, attrs: NlAttrs): Record<string, unknown> | KErr {
+  if (!ops.getChannels || !ops.setChannels) return kerr("EOPNOTSUPP");
+  const ch = { ...ops.getChannels(dev) };
+  const a = new Map(attrs);
+  let mod = false;
+  let modCombined = false;
+  const update = (k: "rx_count" | "tx_count" | "other_count" | "combined_count", attr: string): boolean => {
+    const v = a.get(attr);
+    if (v === undefined || v === ch[k]) return false;
+    ch[k] = v;
+    return true;
   };
+  mod = update("rx_count", "rx") || mod;
+  mod = update("tx_count", "tx") || mod;
+  mod = update("other_count", "other") || mod;
+  modCombined = update("combined_count", "combined");
+  mod ||= modCombined;
+  if (!mod) return {};
+  /* ensure new channel counts are within limits */
+  let errAttr = "";
+  if (ch.rx_count > ch.max_rx) errAttr = "rx";
+  else if (ch.tx_count > ch.max_tx) errAttr = "tx";
+  else if (ch.other_count > ch.max_other) errAttr = "other";
+  else if (ch.combined_count > ch.max_combined) errAttr = "combined";
+  if (errAttr) return attrErr("EINVAL", "requested channel count exceeds maximum", attrs, errAttr);
+  /* ensure there is at least one RX and one TX channel */
+  if (!ch.combined_count && !ch.rx_count) errAttr = "rx";
+  else if (!ch.combined_count && !ch.tx_count) errAttr = "tx";
+  if (errAttr) {
+    if (modCombined) errAttr = "combined";
+    return attrErr("EINVAL", "requested channel counts would result in no RX or TX channel being configured", attrs, errAttr);
+  }
+  const e = ops.setChannels(dev, ch);
+  return e ?? {};
+}
+
+/** net/ethtool/pause.c: ethnl_set_pause_validate() + ethnl_set_pause() */
+function ethnlSetPause(dev: NetDevice, ops: EthtoolOps, attrs: NlAttrs): Record<string, unknown> | KErr {
+  if (!ops.getPauseparam || !ops.setPauseparam) return kerr("EOPNOTSUPP");
+  const p = { ...ops.getPauseparam(dev) };
+  let mod = false;
+  for (const [n, v] of attrs) {
+    const k = n === "autoneg" ? "autoneg" : n === "rx" ? "rx_pause" : "tx_pause";
+    if (p[k] !== v) mod = true;
+    p[k] = v;
+  }
+  if (!mod) return {};
+  return ops.setPauseparam(dev, p) ?? {};
+}
+
+/** net/ethtool/rings.c: ethnl_set_rings_validate()'s checks, in its order (the extack texts
+ * of those ethtool 6.1 can send) */
+const RING_OPTIONAL_PARAMS: [string, string][] = [
+  ["rx-buf-len", "rx buf len"], ["cqe-size", "cqe size"], ["tx-push", "tx push"],
+];
+
+/** net/ethtool/rings.c: ethnl_set_rings_validate() + ethnl_set_rings() */
+function ethnlSetRings(dev: NetDevice, ops: EthtoolOps, attrs: NlAttrs): Record<string, unknown> | KErr {
+  /* the parameters only some drivers take, each by its ETHTOOL_RING_USE_* bit */
+  const supported = ops.supportedRingParams ?? [];
+  for (const [name, what] of RING_OPTIONAL_PARAMS) {
+    if (attrs.some(([n]) => n === name) && !supported.includes(name)) {
+      return attrErr("EOPNOTSUPP", `setting ${what} not supported`, attrs, name);
+    }
+  }
+  if (!ops.getRingparam || !ops.setRingparam) return kerr("EOPNOTSUPP");
+  const r = { ...ops.getRingparam(dev) };
+  let mod = false;
+  for (const [n, v] of attrs) {
+    if (r[n] !== v) mod = true;
+    r[n] = v;
+  }
+  if (!mod) return {};
+  /* ensure new ring parameters are within limits */
+  for (const [n, max] of [["rx", "rx-max"], ["rx-mini", "rx-mini-max"], ["rx-jumbo", "rx-jumbo-max"], ["tx", "tx-max"]] as const) {
+    if ((r[n] ?? 0) > (r[max] ?? 0)) return attrErr("EINVAL", "requested ring size exceeds maximum", attrs, n);
+  }
+  return ops.setRingparam(dev, r) ?? {};
 }
 
 const ethtoolOps = new WeakMap<object, EthtoolOps>();
@@ -101,6 +299,77 @@ function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unkn
       /* net/ethtool/channels.c: channels_prepare_data() */
       if (!ops.getChannels) return kerr("EOPNOTSUPP");
       return { ...ops.getChannels(dev) };
+    case "ETHTOOL_MSG_CHANNELS_SET":
+      return ethnlSetChannels(dev, ops, nlAttrs(req));
+    case "ETHTOOL_MSG_TSINFO_GET": {
+      /* net/ethtool/tsinfo.c: tsinfo_prepare_data() + tsinfo_fill_reply(): the PHC index only
+       * when there is one, the bitsets verbose (with names: ethtool 6.1 asks no compact ones) */
+      const ts = ethtoolGetTsInfo(dev, ops);
+      return {
+        timestamping: bitNames(ts.so_timestamping, SOF_TIMESTAMPING_NAMES),
+        ...(ts.phc_index >= 0 ? { phc_index: ts.phc_index } : {}),
+        tx_types: bitNames(ts.tx_types, TS_TX_TYPE_NAMES),
+        rx_filters: bitNames(ts.rx_filters, TS_RX_FILTER_NAMES),
+      };
+    }
+    case "ETHTOOL_MSG_PAUSE_GET": {
+      /* net/ethtool/pause.c: pause_prepare_data() + pause_fill_reply() */
+      if (!ops.getPauseparam) return kerr("EOPNOTSUPP");
+      const pp = ops.getPauseparam(dev);
+      return { autoneg: pp.autoneg, rx: pp.rx_pause, tx: pp.tx_pause };
+    }
+    case "ETHTOOL_MSG_PAUSE_SET":
+      return ethnlSetPause(dev, ops, nlAttrs(req));
+    case "ETHTOOL_MSG_COALESCE_GET": {
+      /* net/ethtool/coalesce.c: coalesce_prepare_data() + coalesce_fill_reply(): a parameter is
+       * reported when it is set or the driver supports it (coalesce_put_u32/bool) */
+      if (!ops.getCoalesce) return kerr("EOPNOTSUPP");
+      const c = ops.getCoalesce(dev);
+      const supported = ops.supportedCoalesceParams ?? 0;
+      const out: Record<string, number> = {};
+      COALESCE_ATTRS.forEach((name, b) => {
+        const v = c[name] ?? 0;
+        if (v || supported & (1 << b)) out[name] = v;
+      });
+      return out;
+    }
+    case "ETHTOOL_MSG_COALESCE_SET":
+      return ethnlSetCoalesce(dev, ops, nlAttrs(req));
+    case "ETHTOOL_MSG_RINGS_GET":
+      /* net/ethtool/rings.c: rings_prepare_data() */
+      if (!ops.getRingparam) return kerr("EOPNOTSUPP");
+      return { ...ops.getRingparam(dev) };
+    case "ETHTOOL_MSG_RINGS_SET":
+      return ethnlSetRings(dev, ops, nlAttrs(req));
+    case "ETHTOOL_GSSET_INFO":
+      /* net/ethtool/ioctl.c: ethtool_get_sset_info(): a set the driver does not count is left
+       * out of the answer's mask (len 0 to the caller) */
+      return { len: req.string_set === "ETH_SS_STATS" && ops.getStats ? ops.getStats(dev).length : 0 };
+    case "ETHTOOL_MSG_MODULE_GET":
+      /* net/ethtool/module.c: module_prepare_data(): without get_module_power_mode the reply
+       * carries nothing but its header */
+      return {};
+    case "ETHTOOL_MSG_TUNNEL_INFO_GET":
+      /* net/ethtool/tunnels.c: ethnl_tunnel_info_doit(): no udp_tunnel_nic_info */
+      return kerr("EOPNOTSUPP", "device does not report tunnel offload info");
+    case "ETHTOOL_NWAY_RST": /* nway_reset */
+    case "ETHTOOL_PHYS_ID": /* set_phys_id */
+    case "ETHTOOL_GEEPROM": /* get_eeprom_len */
+    case "ETHTOOL_GREGS": /* get_regs_len */
+    case "ETHTOOL_TEST": /* self_test */
+    case "ETHTOOL_GET_DUMP_FLAG": /* get_dump_flag */
+    case "ETHTOOL_SET_DUMP": /* set_dump */
+    case "ETHTOOL_GRXRINGS": /* get_rxnfc / get_rx_ring_count */
+    case "ETHTOOL_GRXCLSRLCNT": /* get_rxnfc */
+    case "ETHTOOL_GRXFH": /* get_rxnfc */
+    case "ETHTOOL_GMODULEINFO": /* get_module_info */
+    case "ETHTOOL_MSG_MODULE_EEPROM_GET": /* get_module_eeprom_by_page, get_module_info */
+    case "ETHTOOL_MSG_PRIVFLAGS_GET": /* get_sset_count(ETH_SS_PRIV_FLAGS) */
+    case "ETHTOOL_MSG_EEE_GET": /* get_eee */
+    case "ETHTOOL_MSG_FEC_GET": /* get_fecparam */
+    case "ETHTOOL_MSG_CABLE_TEST_ACT": /* a PHY */
+      /* none of the modelled drivers has the op these need */
+      return kerr("EOPNOTSUPP");
     case "ETHTOOL_GMSGLVL":
       if (!ops.getMsglevel) return kerr("EOPNOTSUPP");
       return { data: ops.getMsglevel(dev) };
@@ -120,11 +389,13 @@ function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unkn
       /* net/ethtool/stats.c: stats_prepare_data(): the standard groups come from the driver's
        * get_eth_{phy,mac,ctrl}_stats / get_rmon_stats, which no modelled driver has */
       return {};
-    case "ETHTOOL_GRINGPARAM":
-      /* net/ethtool/rings.c: rings_prepare_data(): no get_ringparam in any modelled driver */
-      return kerr("EOPNOTSUPP");
   }
   return kerr("EOPNOTSUPP");
+}
+
+/** a SET request's attributes: attrs: [name, value][] in the order the tool put them */
+function nlAttrs(req: Record<string, unknown>): NlAttrs {
+  return Array.isArray(req.attrs) ? (req.attrs as NlAttrs) : [];
 }
 
 export type IoctlHandler = (net: Net, req: Record<string, unknown>) => Record<string, unknown> | KErr;

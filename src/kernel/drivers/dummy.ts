@@ -13,7 +13,7 @@ import { IFF_BROADCAST, IFF_NOARP, ARPHRD_ETHER } from "../uapi/if.ts";
 import { registerNetdevice, unregisterNetdevice, ethMacAddr, validateEtherAddrAttr } from "../core/dev.ts";
 import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { consumeSkb } from "../core/drop.ts";
-import { setEthtoolOps } from "../core/dev_ioctl.ts";
+import { setEthtoolOps, ethtoolOpGetTsInfo } from "../core/dev_ioctl.ts";
 import { registerKernelModule, requestModule } from "./kmod.ts";
 
 export const DRV_NAME = "dummy";
@@ -39,6 +39,7 @@ const dummyNetdevOps = {
 setEthtoolOps(dummyNetdevOps, {
   getLink: () => 1,
   getDrvinfo: () => ({ driver: DRV_NAME, version: "1.0" }),
+  getTsInfo: ethtoolOpGetTsInfo,
 });
 
 /** drivers/net/dummy.c: dummy_setup() (ether_setup + eth_hw_addr_random) */

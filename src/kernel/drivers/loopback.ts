@@ -9,7 +9,7 @@ import type { Net } from "../core/net_namespace.ts";
 import { registerPernetDevice } from "../core/net_namespace.ts";
 import { registerNetdevice, setNetnsLocal } from "../core/dev.ts";
 import { ethTypeTrans, netifRx } from "../core/dev_path.ts";
-import { setEthtoolOps } from "../core/dev_ioctl.ts";
+import { setEthtoolOps, ethtoolOpGetTsInfo } from "../core/dev_ioctl.ts";
 import { IFF_LOOPBACK, ARPHRD_LOOPBACK, IF_OPER_UNKNOWN } from "../uapi/if.ts";
 
 export const LOOPBACK_IFINDEX = 1;
@@ -32,8 +32,8 @@ function loopbackXmit(skb: SkBuff, dev: NetDevice): number {
 }
 
 const loopbackOps = { startXmit: loopbackXmit };
-/** drivers/net/loopback.c: loopback_ethtool_ops (get_link = always_on) */
-setEthtoolOps(loopbackOps, { getLink: () => 1 });
+/** drivers/net/loopback.c: loopback_ethtool_ops (get_link = always_on, ethtool_op_get_ts_info) */
+setEthtoolOps(loopbackOps, { getLink: () => 1, getTsInfo: ethtoolOpGetTsInfo });
 
 /** drivers/net/loopback.c: loopback_setup() */
 export function loopbackSetup(): NetDevice {

@@ -19,7 +19,7 @@ import {
 } from "../core/dev.ts";
 import { rtnlLinkRegister, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
-import { registerIoctl, setEthtoolOps, type EthtoolOps } from "../core/dev_ioctl.ts";
+import { registerIoctl, setEthtoolOps, ethtoolOpGetTsInfo, ETHTOOL_COALESCE_RX_MAX_FRAMES, type EthtoolOps } from "../core/dev_ioctl.ts";
 import { fsFile, registerSysfsNode } from "../core/sysfs.ts";
 import { registerKernelModule, requestModule } from "./kmod.ts";
 
@@ -55,7 +55,12 @@ interface TunStruct {
    * no autonegotiation) and tun->msg_enable */
   ksettings?: { speed: number; duplex: number; port: number; phy_address: number; autoneg: number; transceiver: number; eth_tp_mdix_ctrl: number };
   msgEnable?: number;
+  /** tun->rx_batched (ethtool -C rx-frames) */
+  rxBatched?: number;
 }
+
+/** include/linux/netdevice.h: NAPI_POLL_WEIGHT */
+const NAPI_POLL_WEIGHT = 64;
 
 function tunKsettings(dev: NetDevice): NonNullable<TunStruct["ksettings"]> {
   const t = dev.priv as TunStruct;
@@ -86,6 +91,23 @@ function tunEthtoolOps(busInfo: string): EthtoolOps {
       k.port = n("port") ?? k.port;
       k.phy_address = n("phyad") ?? k.phy_address;
       k.eth_tp_mdix_ctrl = n("mdix") ?? k.eth_tp_mdix_ctrl;
+      return undefined;
+    },
+    getTsInfo: ethtoolOpGetTsInfo,
+    /** tun_get_channels(): one combined channel per attached file */
+    getChannels: (d) => {
+      const t = d.priv as TunStruct;
+      return {
+        max_rx: 0, max_tx: 0, max_other: 0, max_combined: t.flags & IFF_MULTI_QUEUE ? MAX_TAP_QUEUES : 1,
+        rx_count: 0, tx_count: 0, other_count: 0, combined_count: t.files.size,
+      };
+    },
+    /** tun_get_coalesce() / tun_set_coalesce(): rx-frames is tun->rx_batched (at most
+     * NAPI_POLL_WEIGHT), the only parameter it supports */
+    supportedCoalesceParams: ETHTOOL_COALESCE_RX_MAX_FRAMES,
+    getCoalesce: (d) => ({ "rx-frames": (d.priv as TunStruct).rxBatched ?? 0 }),
+    setCoalesce: (d, c) => {
+      (d.priv as TunStruct).rxBatched = Math.min(c["rx-frames"] ?? 0, NAPI_POLL_WEIGHT);
       return undefined;
     },
     getMsglevel: (d) => (d.priv as TunStruct).msgEnable ?? 0,

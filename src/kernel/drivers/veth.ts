@@ -17,7 +17,7 @@ import {
 } from "../core/rtnetlink.ts";
 import { devForwardSkb } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
-import { setEthtoolOps, ethtoolOpGetLink, type EthtoolOps } from "../core/dev_ioctl.ts";
+import { setEthtoolOps, ethtoolOpGetLink, ethtoolOpGetTsInfo, type EthtoolOps, type EthtoolChannels } from "../core/dev_ioctl.ts";
 
 export const DRV_NAME = "veth";
 /** veth_get_num_queues(): one queue per possible CPU (the reference machines have 2) */
@@ -85,19 +85,69 @@ const vethEthtoolOps: EthtoolOps = {
   }),
   /** veth_get_drvinfo() */
   getDrvinfo: () => ({ driver: DRV_NAME, version: "1.0" }),
-  /** veth_get_channels(): num_rx/tx_queues are the possible CPUs of the recording machine (2),
-   * one of each in use */
-  getChannels: () => ({
-    max_rx: 2, max_tx: 2, max_other: 0, max_combined: 0, rx_count: 1, tx_count: 1, other_count: 0, combined_count: 0,
+  getTsInfo: ethtoolOpGetTsInfo,
+  /** veth_get_channels(): the allocated queues (the possible CPUs of the recording machine, 2)
+   * are the maximums, the real ones in use the counts */
+  getChannels: (dev) => ({
+    max_rx: dev.numRxQueues, max_tx: dev.numTxQueues, max_other: 0, max_combined: 0,
+    rx_count: realRx(dev), tx_count: realTx(dev), other_count: 0, combined_count: 0,
   }),
-  /** veth_get_strings() + veth_get_ethtool_stats(): one queue is in use */
-  getStats: (dev) => [
-    ["peer_ifindex", priv(dev).peer?.ifindex ?? 0],
-    ["rx_queue_0_xdp_packets", 0], ["rx_queue_0_xdp_bytes", 0], ["rx_queue_0_drops", 0],
-    ["rx_queue_0_xdp_redirect", 0], ["rx_queue_0_xdp_drops", 0], ["rx_queue_0_xdp_tx", 0],
-    ["rx_queue_0_xdp_tx_errors", 0], ["tx_queue_0_xdp_xmit", 0], ["tx_queue_0_xdp_xmit_errors", 0],
-  ],
+  setChannels: vethSetChannels,
+  /** veth_get_strings() + veth_get_ethtool_stats(): per real rx queue, then per real tx queue
+   * (the XDP counters: nothing runs XDP here) */
+  getStats: (dev) => {
+    const out: [string, number][] = [["peer_ifindex", priv(dev).peer?.ifindex ?? 0]];
+    for (let i = 0; i < realRx(dev); i++) {
+      for (const d of VETH_RQ_STATS_DESC) out.push([`rx_queue_${i}_${d}`, 0]);
+    }
+    for (let i = 0; i < realTx(dev); i++) {
+      for (const d of VETH_TQ_STATS_DESC) out.push([`tx_queue_${i}_${d}`, 0]);
+    }
+    return out;
+  },
 };
+
+/** drivers/net/veth.c: veth_rq_stats_desc[], veth_tq_stats_desc[] */
+const VETH_RQ_STATS_DESC = ["xdp_packets", "xdp_bytes", "drops", "xdp_redirect", "xdp_drops", "xdp_tx", "xdp_tx_errors"];
+const VETH_TQ_STATS_DESC = ["xdp_xmit", "xdp_xmit_errors"];
+
+function realRx(dev: NetDevice): number {
+  return dev.realNumRxQueues ?? dev.numRxQueues;
+}
+
+function realTx(dev: NetDevice): number {
+  return dev.realNumTxQueues ?? dev.numTxQueues;
+}
+
+/**
+ * drivers/net/veth.c: veth_set_channels() (the upper bounds are ethnl_set_channels()'s). A
+ * running device has its carrier, and its peer's, taken off and put back on around the change
+ * — back on even when the peer is down. No XDP program runs, so nothing else can refuse it.
+ */
+function vethSetChannels(dev: NetDevice, ch: EthtoolChannels): KErr | undefined {
+  /* sanity check. Upper bounds are already enforced by the caller */
+  if (!ch.rx_count || !ch.tx_count) return kerr("EINVAL");
+  const peer = priv(dev).peer;
+  const running = dev.isUp();
+  if (running) {
+    netifCarrierOff(dev);
+    if (peer) netifCarrierOff(peer);
+  }
+  dev.realNumRxQueues = ch.rx_count;
+  dev.realNumTxQueues = ch.tx_count;
+  if (running) {
+    netifCarrierOn(dev);
+    if (peer) netifCarrierOn(peer);
+  }
+  return undefined;
+}
+
+/** drivers/net/veth.c: veth_init_queues() — one real queue each unless the request sized them
+ * (the device's own request decides for the peer too) */
+function vethInitQueues(dev: NetDevice, tb: IflaAttrs): void {
+  if (tb.IFLA_NUM_TX_QUEUES === undefined && dev.numTxQueues > 1) dev.realNumTxQueues = 1;
+  if (tb.IFLA_NUM_RX_QUEUES === undefined && dev.numRxQueues > 1) dev.realNumRxQueues = 1;
+}
 
 const vethNetdevOps = {
   open: vethOpen,
@@ -201,6 +251,8 @@ function vethNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
     return err;
   }
   netifCarrierOff(dev);
+  vethInitQueues(dev, p.attrs);
+  vethInitQueues(peer, p.attrs);
   /* tie the two together */
   priv(dev).peer = peer;
   priv(peer).peer = dev;
@@ -240,6 +292,8 @@ export function vethCreatePair(aNet: Net, aName: string, bNet: Net, bName: strin
     return err;
   }
   netifCarrierOff(a);
+  vethInitQueues(a, {});
+  vethInitQueues(b, {});
   priv(a).peer = b;
   priv(b).peer = a;
   /* labtool makes a cable with `ip link add A netns PID_A type veth peer name B netns
