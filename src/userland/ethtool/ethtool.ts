@@ -1,6 +1,9 @@
 /**
  * ethtool 6.1 ethtool.c (+ netlink/settings.c for the default report, netlink/features.c,
- * channels.c, rings.c): DEV, -i, -S, -k, -K, -l, -g.
+ * channels.c, rings.c, coalesce.c, pause.c, tsinfo.c, permaddr.c, module*.c): DEV, -s, -i, -S,
+ * -k, -K, -l, -L, -g, -G, -c, -C, -a, -A, -T, -P, -r, -p, -e, -d, -t, -m, -x, -n/-u, -w, -W,
+ * --phy-statistics, --show-priv-flags, --show-eee, --show-fec, --show-tunnels, --show-module,
+ * -h, --version.
  * The kernel is reached through one ioctl, SIOCETHTOOL, whose request names the ethtool
  * command; the answers are plain objects:
  *
@@ -21,7 +24,15 @@
  *        not found", bit: index of the rejected entry}
  *   cmd:"ETHTOOL_GCHANNELS" -> {max_rx, max_tx, max_other, max_combined, rx_count, tx_count,
  *        other_count, combined_count} (0: not reported)
- *   cmd:"ETHTOOL_GRINGPARAM" -> only the error of a driver without get_ringparam is used
+ *   cmd:"ETHTOOL_MSG_TSINFO_GET" -> {timestamping, tx_types, rx_filters: string[] (the set
+ *        bits' names), phc_index?}
+ *   cmd:"ETHTOOL_MSG_{PAUSE,COALESCE,RINGS}_GET" -> the ETHTOOL_A_* attributes the kernel puts,
+ *        by name ({autoneg, rx, tx}, {"rx-frames": 0 …}, {"rx-max" …})
+ *   cmd:"ETHTOOL_MSG_{PAUSE,COALESCE,RINGS,CHANNELS}_SET", attrs: [name, value][] -> {} or a
+ *        KErr whose `attr` indexes the attribute its extack points at
+ *   cmd:"ETHTOOL_GSSET_INFO", string_set -> {len}; the other ioctl commands (ETHTOOL_NWAY_RST,
+ *        ETHTOOL_GEEPROM …) and netlink GETs (ETHTOOL_MSG_EEE_GET …) are only ever refused by the
+ *        modelled drivers, so only their errors are printed from real answers
  * Errors are KErr: ENODEV (no such device), EOPNOTSUPP (the driver lacks the operation).
  */
 import type { Process } from "../process.ts";
@@ -175,36 +186,55 @@ function nlError(p: Process, e: KErr, rc = 1): number {
   return rc;
 }
 
-/** netlink/channels.c: show_u32() — a zero (absent) attribute prints n/a */
+/** netlink/netlink.h: show_u32() — an attribute the kernel left out prints n/a */
 function showU32(label: string, v: unknown): string {
-  return typeof v === "number" && v > 0 ? `${label}${v}\n` : `${label}n/a\n`;
+  return typeof v === "number" ? `${label}${v >>> 0}\n` : `${label}n/a\n`;
+}
+
+/** netlink/netlink.h: show_bool() (text): on, off, or n/a for an absent attribute */
+function showBool(fmt: (v: string) => string, v: unknown): string {
+  return fmt(typeof v === "number" ? (v ? "on" : "off") : "n/a");
 }
 
 /**
  * netlink/channels.c: nl_gchannels() / channels_reply_cb(). The kernel answers
- * cmd:"ETHTOOL_GCHANNELS" with {max_rx, max_tx, max_other, max_combined, rx_count, tx_count,
- * other_count, combined_count} (ethtool_channels; 0 = not reported).
+ * cmd:"ETHTOOL_GCHANNELS" with ethtool_channels; channels_fill_reply() puts a count only with
+ * its nonzero maximum.
  */
 function doGchannels(p: Process, dev: string): number {
   const r = ethtoolIoctl(p, dev, "ETHTOOL_GCHANNELS");
   if (isKErr(r)) return nlError(p, r);
+  const pair = (max: string, cnt: string): [unknown, unknown] => (num(r, max) ? [r[max], r[cnt]] : [undefined, undefined]);
+  const [mrx, rx] = pair("max_rx", "rx_count");
+  const [mtx, tx] = pair("max_tx", "tx_count");
+  const [mot, ot] = pair("max_other", "other_count");
+  const [mco, co] = pair("max_combined", "combined_count");
   p.stdout.write(
     `Channel parameters for ${dev}:\nPre-set maximums:\n` +
-      showU32("RX:\t\t", r["max_rx"]) + showU32("TX:\t\t", r["max_tx"]) +
-      showU32("Other:\t\t", r["max_other"]) + showU32("Combined:\t", r["max_combined"]) +
+      showU32("RX:\t\t", mrx) + showU32("TX:\t\t", mtx) + showU32("Other:\t\t", mot) + showU32("Combined:\t", mco) +
       "Current hardware settings:\n" +
-      showU32("RX:\t\t", r["rx_count"]) + showU32("TX:\t\t", r["tx_count"]) +
-      showU32("Other:\t\t", r["other_count"]) + showU32("Combined:\t", r["combined_count"]),
+      showU32("RX:\t\t", rx) + showU32("TX:\t\t", tx) + showU32("Other:\t\t", ot) + showU32("Combined:\t", co),
   );
   return 0;
 }
 
-/** netlink/rings.c: nl_gring() — only the driver-without-get_ringparam answer is modelled */
+/** netlink/rings.c: nl_gring() / rings_reply_cb(); cmd:"ETHTOOL_MSG_RINGS_GET" answers the
+ * ETHTOOL_A_RINGS_* attributes by name (rx-max, rx, tx-push …) */
 function doGring(p: Process, dev: string): number {
-  const r = ethtoolIoctl(p, dev, "ETHTOOL_GRINGPARAM");
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_RINGS_GET");
   if (isKErr(r)) return nlError(p, r);
-  p.stderr.write("ethtool: option -g is not supported by this emulator\n");
-  return 1;
+  const split = num(r, "tcp-data-split");
+  p.stdout.write(
+    `Ring parameters for ${dev}:\nPre-set maximums:\n` +
+      showU32("RX:\t\t", r["rx-max"]) + showU32("RX Mini:\t", r["rx-mini-max"]) +
+      showU32("RX Jumbo:\t", r["rx-jumbo-max"]) + showU32("TX:\t\t", r["tx-max"]) +
+      "Current hardware settings:\n" +
+      showU32("RX:\t\t", r["rx"]) + showU32("RX Mini:\t", r["rx-mini"]) + showU32("RX Jumbo:\t", r["rx-jumbo"]) +
+      showU32("TX:\t\t", r["tx"]) + showU32("RX Buf Len:\t\t", r["rx-buf-len"]) + showU32("CQE Size:\t\t", r["cqe-size"]) +
+      showBool((v) => `TX Push:\t${v}\n`, r["tx-push"]) +
+      `TCP data split:\t${split === 0 ? "n/a" : split === 1 ? "off" : split === 2 ? "on" : `unknown(${split})`}\n`,
+  );
+  return 0;
 }
 
 // ---------------------------------------------------------------------------- -k / -K
@@ -397,20 +427,6 @@ function doSfeatures(p: Process, dev: string, args: string[]): number {
   return 0;
 }
 
-/** ethtool.c: args[] — every option ethtool 6.1 knows (short and long spellings) */
-const KNOWN_OPTS = new Set(
-  ("-s --change -a --show-pause -A --pause -c --show-coalesce -C --coalesce -g --show-ring -G --set-ring " +
-    "-k --show-features --show-offload -K --features --offload -i --driver -d --register-dump " +
-    "-e --eeprom-dump -E --change-eeprom -r --negotiate -p --identify -t --test -S --statistics " +
-    "--phy-statistics -n -u --show-nfc --show-ntuple -N -U --config-nfc --config-ntuple " +
-    "-T --show-time-stamping -x --show-rxfh-indir --show-rxfh -X --set-rxfh-indir --rxfh -f --flash " +
-    "-P --show-permaddr -w --get-dump -W --set-dump -l --show-channels -L --set-channels -h --help " +
-    "--version -m --dump-module-eeprom --module-info --show-eee --set-eee --set-phy-tunable " +
-    "--get-phy-tunable --get-tunable --set-tunable --reset --show-fec --set-fec -Q --per-queue " +
-    "--cable-test --cable-test-tdr --show-tunnels --monitor --show-module --set-module " +
-    "--show-priv-flags --set-priv-flags --show-pse --set-pse").split(" "),
-);
-
 // ---------------------------------------------------------------------------- -s
 
 /** which ETHTOOL_MSG_*_SET request a parameter of -s goes into (netlink/settings.c) */
@@ -556,33 +572,631 @@ function noParams(p: Process, rest: string[]): boolean {
   return false;
 }
 
-interface Mode {
-  opts: string[];
-  noDev?: boolean;
-  run: (p: Process, dev: string, rest: string[]) => number;
+// ---------------------------------------------------------------------------- netlink SET parsing
+
+/** a parameter of a netlink SET request (netlink/parser.c: struct param_parser) */
+type NlParam = "u32" | "u8bool";
+
+/** netlink/parser.c: parse_u32() — strtoul(), base 16 after "0x", else 10, all of it, ≤ 0xffffffff */
+function parseU32(arg: string): number | undefined {
+  const hex = arg[0] === "0" && (arg[1] === "x" || arg[1] === "X");
+  const body = hex ? arg.slice(2) : arg;
+  const m = (hex ? /^\s*([+-]?)([0-9a-fA-F]+)$/ : /^\s*([+-]?)([0-9]+)$/).exec(body);
+  if (!body || !m) return undefined;
+  let v = BigInt(hex ? `0x${m[2]}` : m[2]!);
+  /* strtoul negates a "-" number in unsigned long arithmetic */
+  if (m[1] === "-" && v !== 0n) v = (1n << 64n) - v;
+  return v <= 0xffffffffn ? Number(v) : undefined;
 }
 
-/** ethtool.c: args[] — the modes this port runs (the first, without an option, is do_gset) */
-const MODES: Mode[] = [
-  { opts: [], run: (p, dev) => doGset(p, dev) },
-  { opts: ["-s", "--change"], run: (p, dev, rest) => doSset(p, dev, rest) },
-  { opts: ["-k", "--show-features", "--show-offload"], run: (p, dev, rest) => doGfeatures(p, dev, rest) },
-  { opts: ["-K", "--features", "--offload"], run: (p, dev, rest) => (rest.length ? doSfeatures(p, dev, rest) : badArgs(p)) },
-  { opts: ["-i", "--driver"], run: (p, dev, rest) => (rest.length ? badArgs(p) : doGdrv(p, dev)) },
-  { opts: ["-S", "--statistics"], run: doGstats },
-  { opts: ["-l", "--show-channels"], run: (p, dev, rest) => (noParams(p, rest) ? doGchannels(p, dev) : 1) },
-  { opts: ["-g", "--show-ring"], run: (p, dev, rest) => (noParams(p, rest) ? doGring(p, dev) : 1) },
-  {
-    opts: ["--version"],
-    noDev: true,
-    run: (p) => {
-      p.stdout.write("ethtool version 6.1\n");
-      return 0;
-    },
-  },
+/**
+ * netlink/parser.c: nl_parser() with PARSER_GROUP_NONE — every parameter once, each followed
+ * by its value; the request's attributes in command-line order, or the exit status of a bad
+ * command line (the message printed)
+ */
+function nlParser(p: Process, cmd: string, params: Record<string, NlParam>, args: string[]): [string, number][] | number {
+  const attrs: [string, number][] = [];
+  const seen = new Set<string>();
+  for (let i = 0; i < args.length; ) {
+    const param = args[i]!;
+    const type = params[param];
+    if (!type) {
+      p.stderr.write(`ethtool (${cmd}): unknown parameter '${param}'\n`);
+      return 1;
+    }
+    if (seen.has(param)) {
+      p.stderr.write(`ethtool (${cmd}): duplicate parameter '${param}'\n`);
+      return 1;
+    }
+    i++;
+    if (i >= args.length) {
+      p.stderr.write(`ethtool (${cmd}): no value for parameter '${param}'\n`);
+      return 1;
+    }
+    seen.add(param);
+    const arg = args[i++]!;
+    const v = type === "u32" ? parseU32(arg) : arg === "on" ? 1 : arg === "off" ? 0 : undefined;
+    if (v === undefined) {
+      p.stderr.write(`ethtool (${cmd}): invalid value '${arg}' for parameter '${param}'\n`);
+      return 1;
+    }
+    attrs.push([param, v]);
+  }
+  return attrs;
+}
+
+/** the offset of a request's first parameter attribute: nlmsghdr, genlmsghdr, then the
+ * header nest holding the device name */
+function firstAttrOffset(dev: string): number {
+  return 16 + 4 + 4 + nlaAlign(4 + new TextEncoder().encode(dev).length + 1);
+}
+
+/**
+ * a netlink SET request of u32/u8 attributes (nl_spause, nl_scoalesce, nl_sring,
+ * nl_schannels): parse, send, and report the kernel's refusal — its extack points at an
+ * attribute (8 bytes each) by its index `attr`
+ */
+function nlSet(p: Process, dev: string, cmd: string, msg: string, params: Record<string, NlParam>, args: string[], failRc: number): number {
+  const attrs = nlParser(p, cmd, params, args);
+  if (typeof attrs === "number") return attrs;
+  const r = ethtoolIoctl(p, dev, msg, { attrs });
+  if (!isKErr(r)) return 0;
+  const at = (r as KErr & { attr?: number }).attr;
+  if (r.extack && at !== undefined && at >= 0) {
+    p.stderr.write(`netlink error: ${r.extack} (offset ${firstAttrOffset(dev) + 8 * at})\n`);
+    p.stderr.write(`netlink error: ${strerror(r.errno)}\n`);
+    return failRc;
+  }
+  return nlError(p, r, failRc);
+}
+
+const SPAUSE_PARAMS: Record<string, NlParam> = { autoneg: "u8bool", rx: "u8bool", tx: "u8bool" };
+
+const SCOALESCE_PARAMS: Record<string, NlParam> = {
+  "adaptive-rx": "u8bool", "adaptive-tx": "u8bool", "sample-interval": "u32", "stats-block-usecs": "u32",
+  "pkt-rate-low": "u32", "pkt-rate-high": "u32", "rx-usecs": "u32", "rx-frames": "u32", "rx-usecs-irq": "u32",
+  "rx-frames-irq": "u32", "tx-usecs": "u32", "tx-frames": "u32", "tx-usecs-irq": "u32", "tx-frames-irq": "u32",
+  "rx-usecs-low": "u32", "rx-frames-low": "u32", "tx-usecs-low": "u32", "tx-frames-low": "u32",
+  "rx-usecs-high": "u32", "rx-frames-high": "u32", "tx-usecs-high": "u32", "tx-frames-high": "u32",
+  "cqe-mode-rx": "u8bool", "cqe-mode-tx": "u8bool",
+};
+
+const SRING_PARAMS: Record<string, NlParam> = {
+  rx: "u32", "rx-mini": "u32", "rx-jumbo": "u32", tx: "u32", "rx-buf-len": "u32", "cqe-size": "u32", "tx-push": "u8bool",
+};
+
+const SCHANNELS_PARAMS: Record<string, NlParam> = { rx: "u32", tx: "u32", other: "u32", combined: "u32" };
+
+/** netlink/module-eeprom.c: getmodule_params[] */
+const GETMODULE_PARAMS: Record<string, NlParam> = {
+  hex: "u8bool", raw: "u8bool", offset: "u32", length: "u32", page: "u32", bank: "u32", i2c: "u32",
+};
+
+// ---------------------------------------------------------------------------- JSON
+
+/** json_writer.c in pretty mode, as json_print.c's new_json_obj()/delete_json_obj() use it:
+ * an array of objects of scalar members */
+function jsonArray(objs: [string, string | number | boolean][][]): string {
+  if (!objs.length) return "[ ]\n";
+  const body = objs
+    .map((o) => "{" + o.map(([k, v]) => `\n        ${JSON.stringify(k)}: ${typeof v === "string" ? JSON.stringify(v) : String(v)}`).join(",") + (o.length ? "\n    }" : "}"))
+    .join(",");
+  return `[ ${body} ]\n`;
+}
+
+// ---------------------------------------------------------------------------- the GET modes
+
+/** netlink/tsinfo.c: nl_tsinfo() / tsinfo_reply_cb() — the bitsets come with their names */
+function doTsinfo(p: Process, dev: string): number {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_TSINFO_GET");
+  if (isKErr(r)) return nlError(p, r);
+  const list = (label: string, ifEmpty: string, names: string[]): string =>
+    names.length ? `${label}:\n${names.map((n) => `\t${n}\n`).join("")}` : `${label}:${ifEmpty}\n`;
+  p.stdout.write(
+    `Time stamping parameters for ${dev}:\n` +
+      list("Capabilities", "", strs(r, "timestamping")) +
+      `PTP Hardware Clock: ${typeof r["phc_index"] === "number" ? String(r["phc_index"]) : "none"}\n` +
+      list("Hardware Transmit Timestamp Modes", " none", strs(r, "tx_types")) +
+      list("Hardware Receive Filter Modes", " none", strs(r, "rx_filters")),
+  );
+  return 0;
+}
+
+/** netlink/permaddr.c: nl_permaddr() — an RTM_GETLINK of the device: its IFLA_PERM_ADDRESS
+ * (no check of further arguments) */
+function doPermaddr(p: Process, dev: string): number {
+  const r = p.sys.rtnl.talk({
+    type: "RTM_GETLINK",
+    flags: {},
+    ifi: { family: 0, type: 0, index: 0, flags: 0, change: 0 },
+    attrs: { IFLA_IFNAME: dev },
+  });
+  if (!r.ack.ok) {
+    if (r.ack.extack) p.stderr.write(`netlink error: ${r.ack.extack}\n`);
+    p.stderr.write(`netlink error: ${strerror(r.ack.errno)}\n`);
+    return 1;
+  }
+  const perm = (r.answer?.attrs as { IFLA_PERM_ADDRESS?: Uint8Array } | undefined)?.IFLA_PERM_ADDRESS;
+  if (!perm) {
+    p.stdout.write("Permanent address: not set\n");
+    return 0;
+  }
+  p.stdout.write(`Permanent address:${[...perm].map((b, i) => (i ? ":" : " ") + b.toString(16).padStart(2, "0")).join("")}\n`);
+  return 0;
+}
+
+/** netlink/pause.c: nl_gpause() / pause_reply_cb() (+ pause_autoneg_cb() from the link
+ * modes when autonegotiation is on) */
+function doGpause(p: Process, dev: string, json: boolean): number {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_PAUSE_GET");
+  if (isKErr(r)) {
+    if (json) p.stdout.write(jsonArray([]));
+    return nlError(p, r);
+  }
+  let negotiated: [boolean, boolean] | undefined;
+  if (num(r, "autoneg")) {
+    const ls = ethtoolIoctl(p, dev, "ETHTOOL_GLINKSETTINGS");
+    if (!isKErr(ls) && Array.isArray(ls["lp_advertising"])) {
+      const ours = strs(ls, "advertising");
+      const peer = strs(ls, "lp_advertising");
+      const op = ours.includes("Pause"), oa = ours.includes("Asym_Pause");
+      const pp = peer.includes("Pause"), pa = peer.includes("Asym_Pause");
+      let rx = false, tx = false;
+      if (op && pp) rx = tx = true;
+      else if (oa && pa) {
+        if (op) rx = true;
+        else if (pp) tx = true;
+      }
+      negotiated = [rx, tx];
+    }
+  }
+  if (json) {
+    const o: [string, string | number | boolean][] = [["ifname", dev]];
+    for (const k of ["autoneg", "rx", "tx"]) {
+      if (typeof r[k] === "number") o.push([k === "autoneg" ? "autonegotiate" : k, !!r[k]]);
+    }
+    p.stdout.write(jsonArray([o]));
+    return 0;
+  }
+  let out = `Pause parameters for ${dev}:\n`;
+  out += showBool((v) => `Autonegotiate:\t${v}\n`, r["autoneg"]);
+  out += showBool((v) => `RX:\t\t${v}\n`, r["rx"]);
+  out += showBool((v) => `TX:\t\t${v}\n`, r["tx"]);
+  if (negotiated) out += `RX negotiated: ${negotiated[0] ? "on" : "off"}\nTX negotiated: ${negotiated[1] ? "on" : "off"}\n`;
+  p.stdout.write(out + "\n");
+  return 0;
+}
+
+/** netlink/coalesce.c: nl_gcoalesce() / coalesce_reply_cb(); the kernel answers the
+ * ETHTOOL_A_COALESCE_* attributes it reports, by name */
+function doGcoalesce(p: Process, dev: string): number {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_COALESCE_GET");
+  if (isKErr(r)) return nlError(p, r);
+  const u = (k: string): string => showU32(`${k}: `, r[k]);
+  let out = `Coalesce parameters for ${dev}:\n`;
+  out += showBool((v) => `Adaptive RX: ${v}  `, r["adaptive-rx"]) + showBool((v) => `TX: ${v}\n`, r["adaptive-tx"]);
+  out += u("stats-block-usecs") + u("sample-interval") + u("pkt-rate-low") + u("pkt-rate-high") + "\n";
+  out += u("rx-usecs") + u("rx-frames") + u("rx-usecs-irq") + u("rx-frames-irq") + "\n";
+  out += u("tx-usecs") + u("tx-frames") + u("tx-usecs-irq") + u("tx-frames-irq") + "\n";
+  out += u("rx-usecs-low") + showU32("rx-frame-low: ", r["rx-frames-low"]) + u("tx-usecs-low") + showU32("tx-frame-low: ", r["tx-frames-low"]) + "\n";
+  out += u("rx-usecs-high") + showU32("rx-frame-high: ", r["rx-frames-high"]) + u("tx-usecs-high") + showU32("tx-frame-high: ", r["tx-frames-high"]) + "\n";
+  out += showBool((v) => `CQE mode RX: ${v}  `, r["cqe-mode-rx"]) + showBool((v) => `TX: ${v}\n`, r["cqe-mode-tx"]) + "\n";
+  p.stdout.write(out);
+  return 0;
+}
+
+/** a netlink GET no modelled driver answers but with an error (nl_gprivflags, nl_geee,
+ * nl_gfec, nl_gtunnels): the refusal, its extack first */
+function nlGetRefused(p: Process, dev: string, msg: string, json = false): number {
+  const r = ethtoolIoctl(p, dev, msg);
+  if (json) p.stdout.write(jsonArray([]));
+  if (isKErr(r)) {
+    if (r.extack && r.errno !== "ENODEV") p.stderr.write(`netlink error: ${r.extack}\n`);
+    return nlError(p, r);
+  }
+  p.stderr.write(`ethtool: ${msg} answers are not modelled by this emulator\n`);
+  return 1;
+}
+
+/** netlink/module.c: nl_gmodule() / module_reply_cb() — the power mode attributes only a
+ * driver with get_module_power_mode reports */
+function doGmodule(p: Process, dev: string, json: boolean): number {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_MODULE_GET");
+  if (isKErr(r)) {
+    if (json) p.stdout.write(jsonArray([]));
+    return nlError(p, r);
+  }
+  p.stdout.write(json ? jsonArray([[["ifname", dev]]]) : `Module parameters for ${dev}:\n`);
+  return 0;
+}
+
+/**
+ * netlink/module-eeprom.c: nl_getmodule(). A whole raw or hex dump goes to the ioctl
+ * (ethtool.c: do_getmodule(), which asks ETHTOOL_GMODULEINFO first); pages go through
+ * ETHTOOL_MSG_MODULE_EEPROM_GET.
+ */
+function doGetmodule(p: Process, dev: string, rest: string[]): number {
+  const attrs = nlParser(p, "-m", GETMODULE_PARAMS, rest);
+  if (typeof attrs === "number") return attrs;
+  const a = new Map(attrs);
+  if (a.get("hex") && a.get("raw")) {
+    p.stderr.write("Hex and raw dump cannot be specified together\n");
+    return 1;
+  }
+  if ((a.get("hex") || a.get("raw")) && !a.get("page") && !a.get("bank") && !a.get("i2c")) {
+    /* the ioctl fallback: do_getmodule() reparses its own parameters */
+    if (a.has("page") || a.has("bank") || a.has("i2c")) return badArgs(p);
+    if (new TextEncoder().encode(dev).length >= 16) {
+      p.stderr.write("kernel netlink support for subcommand missing, device name longer than 15 not supported\n");
+      return 1;
+    }
+    const r = ethtoolIoctl(p, dev, "ETHTOOL_GMODULEINFO");
+    if (isKErr(r)) {
+      p.stderr.write(`Cannot get module EEPROM information: ${strerror(r.errno)}\n`);
+      return 1;
+    }
+    p.stderr.write("ethtool: module EEPROM dumps are not modelled by this emulator\n");
+    return 1;
+  }
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_MODULE_EEPROM_GET");
+  if (isKErr(r)) return nlError(p, r);
+  p.stderr.write("ethtool: module EEPROM contents are not modelled by this emulator\n");
+  return 1;
+}
+
+// ---------------------------------------------------------------------------- ioctl modes
+
+/** perror() of an ioctl that failed: "label: strerror" */
+function perror(p: Process, label: string, e: KErr): void {
+  p.stderr.write(`${label}: ${strerror(e.errno)}\n`);
+}
+
+/** ethtool.c: get_int_range()/get_uint_range(): strtoll/strtoull with base 0, all of it
+ * (an empty string is 0), or exit_bad_args() */
+function getIntRange(str: string | undefined, min: bigint, max: bigint): bigint | undefined {
+  if (str === undefined) return undefined;
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)?$/.exec(str);
+  if (!m || (m[2] === undefined && m[1] !== "")) return undefined;
+  let v = m[2] === undefined ? 0n : /^0[xX]/.test(m[2]) ? BigInt(m[2]) : m[2].length > 1 && m[2][0] === "0" ? BigInt(`0o${m[2].slice(1)}`) : BigInt(m[2]);
+  if (m[1] === "-") v = -v;
+  return v < min || v > max ? undefined : v;
+}
+
+function getUintRange(str: string | undefined, max: bigint): bigint | undefined {
+  const v = getIntRange(str, -(1n << 64n), (1n << 64n) - 1n);
+  if (v === undefined) return undefined;
+  /* strtoull negates in unsigned arithmetic (ERANGE beyond 64 bits) */
+  const u = v < 0n ? (1n << 64n) + v : v;
+  return u > max ? undefined : u;
+}
+
+/** ethtool.c: parse_generic_cmdline() for the CMDL_BOOL / CMDL_U32 / CMDL_STR parameters of
+ * -e and -d: false on a bad command line */
+function parseGeneric(args: string[], info: Record<string, "bool" | "u32" | "str">): Map<string, string> | undefined {
+  const out = new Map<string, string>();
+  for (let i = 0; i < args.length; i++) {
+    const type = info[args[i]!];
+    if (!type) return undefined;
+    const name = args[i]!;
+    if (++i >= args.length) return undefined;
+    const v = args[i]!;
+    if (type === "bool" && v !== "on" && v !== "off") return undefined;
+    if (type === "u32" && getUintRange(v, 0xffffffffn) === undefined) return undefined;
+    out.set(name, v);
+  }
+  return out;
+}
+
+/** ethtool.c: do_nway_rst() — the ioctl's -1 is the exit status (255) */
+function doNwayRst(p: Process, rest: string[], dev: string): number {
+  if (rest.length) return badArgs(p);
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_NWAY_RST");
+  if (isKErr(r)) {
+    perror(p, "Cannot restart autonegotiation", r);
+    return 255;
+  }
+  return 0;
+}
+
+/** ethtool.c: do_phys_id() */
+function doPhysId(p: Process, rest: string[], dev: string): number {
+  if (rest.length > 1) return badArgs(p);
+  const t = rest.length ? getIntRange(rest[0], -(1n << 31n), (1n << 31n) - 1n) : 0n;
+  if (t === undefined) return badArgs(p);
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_PHYS_ID", { data: Number(t) });
+  if (isKErr(r)) {
+    perror(p, "Cannot identify NIC", r);
+    return 255;
+  }
+  return 0;
+}
+
+/** ethtool.c: do_geeprom() / do_gregs(): the driver information first (its eedump_len /
+ * regdump_len size the request) */
+function doGeepromOrRegs(p: Process, rest: string[], dev: string, regs: boolean): number {
+  const opts: Record<string, "bool" | "u32" | "str"> = regs ? { raw: "bool", hex: "bool", file: "str" } : { offset: "u32", length: "u32", raw: "bool" };
+  if (!parseGeneric(rest, opts)) return badArgs(p);
+  const d = ethtoolIoctl(p, dev, "ETHTOOL_GDRVINFO");
+  if (isKErr(d)) {
+    perror(p, "Cannot get driver information", d);
+    return regs ? 72 : 74;
+  }
+  const r = ethtoolIoctl(p, dev, regs ? "ETHTOOL_GREGS" : "ETHTOOL_GEEPROM");
+  if (isKErr(r)) {
+    perror(p, regs ? "Cannot get register dump" : "Cannot get EEPROM data", r);
+    return 74;
+  }
+  p.stderr.write(`ethtool: ${regs ? "register" : "EEPROM"} dumps are not modelled by this emulator\n`);
+  return 1;
+}
+
+/** ethtool.c: get_stringset(): ETHTOOL_GSSET_INFO's length of one set (0: the driver does not
+ * count it), or the failed ioctl */
+function stringsetLen(p: Process, dev: string, set: string): number | KErr {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_GSSET_INFO", { string_set: set });
+  return isKErr(r) ? r : num(r, "len");
+}
+
+/** ethtool.c: do_test() */
+function doTest(p: Process, rest: string[], dev: string): number {
+  if (rest.length > 1) return badArgs(p);
+  if (rest.length === 1 && !["online", "offline", "external_lb"].includes(rest[0]!)) return badArgs(p);
+  const n = stringsetLen(p, dev, "ETH_SS_TEST");
+  if (isKErr(n)) {
+    perror(p, "Cannot get strings", n);
+    return 74;
+  }
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_TEST", { flags: rest[0] ?? "offline" });
+  if (isKErr(r)) {
+    perror(p, "Cannot test", r);
+    return 74;
+  }
+  p.stderr.write("ethtool: self tests are not modelled by this emulator\n");
+  return 1;
+}
+
+/** ethtool.c: do_gphystats() → do_gstats(ETHTOOL_GPHYSTATS, ETH_SS_PHY_STATS) */
+function doGphystats(p: Process, rest: string[], dev: string): number {
+  if (rest.length) return badArgs(p);
+  const n = stringsetLen(p, dev, "ETH_SS_PHY_STATS");
+  if (isKErr(n)) {
+    perror(p, "Cannot get stats strings information", n);
+    return 96;
+  }
+  if (n < 1) {
+    p.stderr.write("no stats available\n");
+    return 94;
+  }
+  p.stderr.write("ethtool: PHY statistics are not modelled by this emulator\n");
+  return 1;
+}
+
+/** ethtool.c: do_grxfh() — the RX ring count first */
+function doGrxfh(p: Process, rest: string[], dev: string): number {
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] !== "context") return badArgs(p);
+    if (getIntRange(rest[++i], 1n, 0xfffffffen) === undefined) return badArgs(p);
+  }
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_GRXRINGS");
+  if (isKErr(r)) {
+    perror(p, "Cannot get RX ring count", r);
+    return 1;
+  }
+  p.stderr.write("ethtool: RSS indirection tables are not modelled by this emulator\n");
+  return 1;
+}
+
+/** ethtool.c: rxflow_str_to_type() */
+const RXFLOW_TYPES = ["tcp4", "udp4", "ah4", "esp4", "sctp4", "tcp6", "udp6", "ah6", "esp6", "sctp6", "ether"];
+
+/** ethtool.c: do_grxclass() (+ rxclass.c: rxclass_rule_get(), rxclass_rule_getall()) */
+function doGrxclass(p: Process, rest: string[], dev: string): number {
+  if (rest.length > 0 && rest[0] === "rx-flow-hash") {
+    if (rest.length === 4) {
+      if (rest[2] !== "context" || getUintRange(rest[3], 0xffffffffn) === undefined) return badArgs(p);
+    } else if (rest.length !== 2) return badArgs(p);
+    if (!RXFLOW_TYPES.includes(rest[1]!)) return badArgs(p);
+    const r = ethtoolIoctl(p, dev, "ETHTOOL_GRXFH");
+    if (isKErr(r)) {
+      perror(p, "Cannot get RX network flow hashing options", r);
+      return 1;
+    }
+  } else if (rest.length === 2 && rest[0] === "rule") {
+    if (getUintRange(rest[1], 0x7fffffffn) === undefined) return badArgs(p);
+    const r = ethtoolIoctl(p, dev, "ETHTOOL_GRXCLSRULE");
+    if (isKErr(r)) {
+      perror(p, "rxclass: Cannot get RX class rule", r);
+      p.stderr.write("Cannot get RX classification rule\n");
+      return 1;
+    }
+  } else if (rest.length === 0) {
+    const r = ethtoolIoctl(p, dev, "ETHTOOL_GRXRINGS");
+    if (isKErr(r)) perror(p, "Cannot get RX rings", r);
+    const c = ethtoolIoctl(p, dev, "ETHTOOL_GRXCLSRLCNT");
+    if (isKErr(c)) {
+      perror(p, "rxclass: Cannot get RX class rule count", c);
+      p.stderr.write("RX classification rule retrieval failed\n");
+      return 1;
+    }
+    if (isKErr(r)) return 1;
+  } else return badArgs(p);
+  p.stderr.write("ethtool: RX flow classification is not modelled by this emulator\n");
+  return 1;
+}
+
+/** ethtool.c: do_getfwdump() */
+function doGetfwdump(p: Process, rest: string[], dev: string): number {
+  if (!(rest.length === 2 && rest[0] === "data") && rest.length !== 0) return badArgs(p);
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_GET_DUMP_FLAG");
+  if (isKErr(r)) {
+    perror(p, "Can not get dump level", r);
+    return 1;
+  }
+  p.stderr.write("ethtool: firmware dumps are not modelled by this emulator\n");
+  return 1;
+}
+
+/** ethtool.c: do_setfwdump() */
+function doSetfwdump(p: Process, rest: string[], dev: string): number {
+  if (rest.length !== 1) return badArgs(p);
+  const flag = getUintRange(rest[0], 0xffffffffn);
+  if (flag === undefined) return badArgs(p);
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_SET_DUMP", { flag: Number(flag) });
+  if (isKErr(r)) {
+    perror(p, "Can not set dump level", r);
+    return 1;
+  }
+  return 0;
+}
+
+// ---------------------------------------------------------------------------- the modes
+
+interface Ctx {
+  dev: string;
+  rest: string[];
+  json: boolean;
+}
+
+interface Mode {
+  /** ethtool.c: struct option — opts "-a|--show-pause", no_dev, json, whether it has a netlink
+   * handler (nlfunc) and an ioctl one (func), help, xhelp */
+  opts: string;
+  noDev?: boolean;
+  json?: boolean;
+  nl?: boolean;
+  ioctl?: boolean;
+  help: string;
+  xhelp?: string;
+}
+
+/** ethtool.c: args[] */
+const ARGS: Mode[] = [
+  { opts: "", nl: true, ioctl: true, help: "Display standard information about device" },
+  { opts: "-s|--change", nl: true, ioctl: true, help: "Change generic options", xhelp: "\t\t[ speed %d ]\n\t\t[ lanes %d ]\n\t\t[ duplex half|full ]\n\t\t[ port tp|aui|bnc|mii|fibre|da ]\n\t\t[ mdix auto|on|off ]\n\t\t[ autoneg on|off ]\n\t\t[ advertise %x[/%x] | mode on|off ... [--] ]\n\t\t[ phyad %d ]\n\t\t[ xcvr internal|external ]\n\t\t[ wol %d[/%d] | p|u|m|b|a|g|s|f|d... ]\n\t\t[ sopass %x:%x:%x:%x:%x:%x ]\n\t\t[ msglvl %d[/%d] | type on|off ... [--] ]\n\t\t[ master-slave preferred-master|preferred-slave|forced-master|forced-slave ]\n" },
+  { opts: "-a|--show-pause", json: true, nl: true, ioctl: true, help: "Show pause options" },
+  { opts: "-A|--pause", nl: true, ioctl: true, help: "Set pause options", xhelp: "\t\t[ autoneg on|off ]\n\t\t[ rx on|off ]\n\t\t[ tx on|off ]\n" },
+  { opts: "-c|--show-coalesce", nl: true, ioctl: true, help: "Show coalesce options" },
+  { opts: "-C|--coalesce", nl: true, ioctl: true, help: "Set coalesce options", xhelp: "\t\t[adaptive-rx on|off]\n\t\t[adaptive-tx on|off]\n\t\t[rx-usecs N]\n\t\t[rx-frames N]\n\t\t[rx-usecs-irq N]\n\t\t[rx-frames-irq N]\n\t\t[tx-usecs N]\n\t\t[tx-frames N]\n\t\t[tx-usecs-irq N]\n\t\t[tx-frames-irq N]\n\t\t[stats-block-usecs N]\n\t\t[pkt-rate-low N]\n\t\t[rx-usecs-low N]\n\t\t[rx-frames-low N]\n\t\t[tx-usecs-low N]\n\t\t[tx-frames-low N]\n\t\t[pkt-rate-high N]\n\t\t[rx-usecs-high N]\n\t\t[rx-frames-high N]\n\t\t[tx-usecs-high N]\n\t\t[tx-frames-high N]\n\t\t[sample-interval N]\n\t\t[cqe-mode-rx on|off]\n\t\t[cqe-mode-tx on|off]\n" },
+  { opts: "-g|--show-ring", nl: true, ioctl: true, help: "Query RX/TX ring parameters" },
+  { opts: "-G|--set-ring", nl: true, ioctl: true, help: "Set RX/TX ring parameters", xhelp: "\t\t[ rx N ]\n\t\t[ rx-mini N ]\n\t\t[ rx-jumbo N ]\n\t\t[ tx N ]\n\t\t[ rx-buf-len N]\n             [ cqe-size N]\n\t\t[ tx-push on|off]\n" },
+  { opts: "-k|--show-features|--show-offload", json: true, nl: true, ioctl: true, help: "Get state of protocol offload and other features" },
+  { opts: "-K|--features|--offload", nl: true, ioctl: true, help: "Set protocol offload and other features", xhelp: "\t\tFEATURE on|off ...\n" },
+  { opts: "-i|--driver", ioctl: true, help: "Show driver information" },
+  { opts: "-d|--register-dump", ioctl: true, help: "Do a register dump", xhelp: "\t\t[ raw on|off ]\n\t\t[ file FILENAME ]\n" },
+  { opts: "-e|--eeprom-dump", ioctl: true, help: "Do a EEPROM dump", xhelp: "\t\t[ raw on|off ]\n\t\t[ offset N ]\n\t\t[ length N ]\n" },
+  { opts: "-E|--change-eeprom", ioctl: true, help: "Change bytes in device EEPROM", xhelp: "\t\t[ magic N ]\n\t\t[ offset N ]\n\t\t[ length N ]\n\t\t[ value N ]\n" },
+  { opts: "-r|--negotiate", ioctl: true, help: "Restart N-WAY negotiation" },
+  { opts: "-p|--identify", ioctl: true, help: "Show visible port identification (e.g. blinking)", xhelp: "               [ TIME-IN-SECONDS ]\n" },
+  { opts: "-t|--test", ioctl: true, help: "Execute adapter self test", xhelp: "               [ online | offline | external_lb ]\n" },
+  { opts: "-S|--statistics", json: true, nl: true, ioctl: true, help: "Show adapter statistics", xhelp: "               [ --all-groups | --groups [eth-phy] [eth-mac] [eth-ctrl] [rmon] ]\n" },
+  { opts: "--phy-statistics", ioctl: true, help: "Show phy statistics" },
+  { opts: "-n|-u|--show-nfc|--show-ntuple", ioctl: true, help: "Show Rx network flow classification options or rules", xhelp: "\t\t[ rx-flow-hash tcp4|udp4|ah4|esp4|sctp4|tcp6|udp6|ah6|esp6|sctp6 [context %d] |\n\t\t  rule %d ]\n" },
+  { opts: "-N|-U|--config-nfc|--config-ntuple", ioctl: true, help: "Configure Rx network flow classification options or rules", xhelp: "\t\trx-flow-hash tcp4|udp4|ah4|esp4|sctp4|tcp6|udp6|ah6|esp6|sctp6 m|v|t|s|d|f|n|r... [context %d] |\n\t\tflow-type ether|ip4|tcp4|udp4|sctp4|ah4|esp4|ip6|tcp6|udp6|ah6|esp6|sctp6\n\t\t\t[ src %x:%x:%x:%x:%x:%x [m %x:%x:%x:%x:%x:%x] ]\n\t\t\t[ dst %x:%x:%x:%x:%x:%x [m %x:%x:%x:%x:%x:%x] ]\n\t\t\t[ proto %d [m %x] ]\n\t\t\t[ src-ip IP-ADDRESS [m IP-ADDRESS] ]\n\t\t\t[ dst-ip IP-ADDRESS [m IP-ADDRESS] ]\n\t\t\t[ tos %d [m %x] ]\n\t\t\t[ tclass %d [m %x] ]\n\t\t\t[ l4proto %d [m %x] ]\n\t\t\t[ src-port %d [m %x] ]\n\t\t\t[ dst-port %d [m %x] ]\n\t\t\t[ spi %d [m %x] ]\n\t\t\t[ vlan-etype %x [m %x] ]\n\t\t\t[ vlan %x [m %x] ]\n\t\t\t[ user-def %x [m %x] ]\n\t\t\t[ dst-mac %x:%x:%x:%x:%x:%x [m %x:%x:%x:%x:%x:%x] ]\n\t\t\t[ action %d ] | [ vf %d queue %d ]\n\t\t\t[ context %d ]\n\t\t\t[ loc %d]] |\n\t\tdelete %d\n" },
+  { opts: "-T|--show-time-stamping", nl: true, ioctl: true, help: "Show time stamping capabilities" },
+  { opts: "-x|--show-rxfh-indir|--show-rxfh", ioctl: true, help: "Show Rx flow hash indirection table and/or RSS hash key", xhelp: "\t\t[ context %d ]\n" },
+  { opts: "-X|--set-rxfh-indir|--rxfh", ioctl: true, help: "Set Rx flow hash indirection table and/or RSS hash key", xhelp: "\t\t[ context %d|new ]\n\t\t[ equal N | weight W0 W1 ... | default ]\n\t\t[ hkey %x:%x:%x:%x:%x:.... ]\n\t\t[ hfunc FUNC ]\n\t\t[ delete ]\n" },
+  { opts: "-f|--flash", ioctl: true, help: "Flash firmware image from the specified file to a region on the device", xhelp: "               FILENAME [ REGION-NUMBER-TO-FLASH ]\n" },
+  { opts: "-P|--show-permaddr", nl: true, ioctl: true, help: "Show permanent hardware address" },
+  { opts: "-w|--get-dump", ioctl: true, help: "Get dump flag, data", xhelp: "\t\t[ data FILENAME ]\n" },
+  { opts: "-W|--set-dump", ioctl: true, help: "Set dump flag of the device", xhelp: "\t\tN\n" },
+  { opts: "-l|--show-channels", nl: true, ioctl: true, help: "Query Channels" },
+  { opts: "-L|--set-channels", nl: true, ioctl: true, help: "Set Channels", xhelp: "               [ rx N ]\n               [ tx N ]\n               [ other N ]\n               [ combined N ]\n" },
+  { opts: "--show-priv-flags", nl: true, ioctl: true, help: "Query private flags" },
+  { opts: "--set-priv-flags", nl: true, ioctl: true, help: "Set private flags", xhelp: "\t\tFLAG on|off ...\n" },
+  { opts: "-m|--dump-module-eeprom|--module-info", nl: true, ioctl: true, help: "Query/Decode Module EEPROM information and optical diagnostics if available", xhelp: "\t\t[ raw on|off ]\n\t\t[ hex on|off ]\n\t\t[ offset N ]\n\t\t[ length N ]\n\t\t[ page N ]\n\t\t[ bank N ]\n\t\t[ i2c N ]\n" },
+  { opts: "--show-eee", nl: true, ioctl: true, help: "Show EEE settings" },
+  { opts: "--set-eee", nl: true, ioctl: true, help: "Set EEE settings", xhelp: "\t\t[ eee on|off ]\n\t\t[ advertise %x ]\n\t\t[ tx-lpi on|off ]\n\t\t[ tx-timer %d ]\n" },
+  { opts: "--set-phy-tunable", ioctl: true, help: "Set PHY tunable", xhelp: "\t\t[ downshift on|off [count N] ]\n\t\t[ fast-link-down on|off [msecs N] ]\n\t\t[ energy-detect-power-down on|off [msecs N] ]\n" },
+  { opts: "--get-phy-tunable", ioctl: true, help: "Get PHY tunable", xhelp: "\t\t[ downshift ]\n\t\t[ fast-link-down ]\n\t\t[ energy-detect-power-down ]\n" },
+  { opts: "--get-tunable", ioctl: true, help: "Get tunable", xhelp: "\t\t[ rx-copybreak ]\n\t\t[ tx-copybreak ]\n\t\t[ tx-buf-size ]\n\t\t[ pfc-precention-tout ]\n" },
+  { opts: "--set-tunable", ioctl: true, help: "Set tunable", xhelp: "\t\t[ rx-copybreak N]\n\t\t[ tx-copybreak N]\n\t\t[ tx-buf-size N]\n\t\t[ pfc-precention-tout N]\n" },
+  { opts: "--reset", ioctl: true, help: "Reset components", xhelp: "\t\t[ flags %x ]\n\t\t[ mgmt ]\n\t\t[ mgmt-shared ]\n\t\t[ irq ]\n\t\t[ irq-shared ]\n\t\t[ dma ]\n\t\t[ dma-shared ]\n\t\t[ filter ]\n\t\t[ filter-shared ]\n\t\t[ offload ]\n\t\t[ offload-shared ]\n\t\t[ mac ]\n\t\t[ mac-shared ]\n\t\t[ phy ]\n\t\t[ phy-shared ]\n\t\t[ ram ]\n\t\t[ ram-shared ]\n\t\t[ ap ]\n\t\t[ ap-shared ]\n\t\t[ dedicated ]\n\t\t[ all ]\n" },
+  { opts: "--show-fec", json: true, nl: true, ioctl: true, help: "Show FEC settings" },
+  { opts: "--set-fec", nl: true, ioctl: true, help: "Set FEC settings", xhelp: "\t\t[ encoding auto|off|rs|baser|llrs [...]]\n" },
+  { opts: "-Q|--per-queue", ioctl: true, help: "Apply per-queue command. ", xhelp: "The supported sub commands include --show-coalesce, --coalesce             [queue_mask %x] SUB_COMMAND\n" },
+  { opts: "--cable-test", json: true, nl: true, help: "Perform a cable test" },
+  { opts: "--cable-test-tdr", json: true, nl: true, help: "Print cable test time domain reflectrometery data", xhelp: "\t\t[ first N ]\n\t\t[ last N ]\n\t\t[ step N ]\n\t\t[ pair N ]\n" },
+  { opts: "--show-tunnels", nl: true, help: "Show NIC tunnel offload information" },
+  { opts: "--show-module", json: true, nl: true, help: "Show transceiver module settings" },
+  { opts: "--set-module", nl: true, help: "Set transceiver module settings", xhelp: "\t\t[ power-mode-policy high|auto ]\n" },
+  { opts: "-h|--help", noDev: true, ioctl: true, help: "Show this help" },
+  { opts: "--version", noDev: true, ioctl: true, help: "Show version number" },
 ];
 
-/** the `ethtool` command: ethtool.c main() */
+/** netlink/monitor.c: monitor_opts[]' patterns */
+const MONITOR_PATTERNS = [
+  "|--all", "-s|--change", "-k|--show-features|--show-offload|-K|--features|--offload",
+  "--show-priv-flags|--set-priv-flags", "-g|--show-ring|-G|--set-ring", "-l|--show-channels|-L|--set-channels",
+  "-c|--show-coalesce|-C|--coalesce", "-a|--show-pause|-A|--pause", "--show-eee|--set-eee", "--cable-test",
+  "--cable-test-tdr", "--show-module|--set-module",
+];
+
+/** ethtool.c: show_usage() (+ netlink/monitor.c: nl_monitor_usage()) */
+function showUsage(p: Process): number {
+  let out = "ethtool version 6.1\nUsage:\n";
+  for (const a of ARGS) {
+    out += `        ethtool [ FLAGS ] ${a.opts} ${a.noDev ? "\t" : "DEVNAME"}\t${a.help}\n`;
+    if (a.xhelp) out += a.xhelp;
+  }
+  out += "        ethtool --monitor               Show kernel notifications\n";
+  out += "                ( [ --all ]";
+  for (const pat of MONITOR_PATTERNS.slice(1)) out += "\n                  | " + pat.split("|").join(" | ");
+  out += " )\n                [ DEVNAME | * ]\n\nFLAGS:\n";
+  out += "\t--debug MASK\tturn on debugging messages\n";
+  out += "\t--json\t\tenable JSON output format (not supported by all commands)\n";
+  out += "\t-I|--include-statistics\t\trequest device statistics related to the command (not supported by all commands)\n";
+  p.stdout.write(out);
+  return 0;
+}
+
+/** the handler this port runs for each mode (by its first spelling); a mode left out answers
+ * that the emulator does not support it */
+const RUN: Record<string, (p: Process, c: Ctx) => number> = {
+  "": (p, c) => doGset(p, c.dev),
+  "-s": (p, c) => doSset(p, c.dev, c.rest),
+  "-a": (p, c) => (noParams(p, c.rest) ? doGpause(p, c.dev, c.json) : 1),
+  "-A": (p, c) => nlSet(p, c.dev, "-A", "ETHTOOL_MSG_PAUSE_SET", SPAUSE_PARAMS, c.rest, 76),
+  "-c": (p, c) => (noParams(p, c.rest) ? doGcoalesce(p, c.dev) : 1),
+  "-C": (p, c) => nlSet(p, c.dev, "-C", "ETHTOOL_MSG_COALESCE_SET", SCOALESCE_PARAMS, c.rest, 1),
+  "-g": (p, c) => (noParams(p, c.rest) ? doGring(p, c.dev) : 1),
+  "-G": (p, c) => nlSet(p, c.dev, "-G", "ETHTOOL_MSG_RINGS_SET", SRING_PARAMS, c.rest, 81),
+  "-k": (p, c) => doGfeatures(p, c.dev, c.rest),
+  "-K": (p, c) => (c.rest.length ? doSfeatures(p, c.dev, c.rest) : badArgs(p)),
+  "-i": (p, c) => (c.rest.length ? badArgs(p) : doGdrv(p, c.dev)),
+  "-d": (p, c) => doGeepromOrRegs(p, c.rest, c.dev, true),
+  "-e": (p, c) => doGeepromOrRegs(p, c.rest, c.dev, false),
+  "-r": (p, c) => doNwayRst(p, c.rest, c.dev),
+  "-p": (p, c) => doPhysId(p, c.rest, c.dev),
+  "-t": (p, c) => doTest(p, c.rest, c.dev),
+  "-S": (p, c) => doGstats(p, c.dev, c.rest),
+  "--phy-statistics": (p, c) => doGphystats(p, c.rest, c.dev),
+  "-n": (p, c) => doGrxclass(p, c.rest, c.dev),
+  "-T": (p, c) => (noParams(p, c.rest) ? doTsinfo(p, c.dev) : 1),
+  "-x": (p, c) => doGrxfh(p, c.rest, c.dev),
+  "-P": (p, c) => doPermaddr(p, c.dev),
+  "-w": (p, c) => doGetfwdump(p, c.rest, c.dev),
+  "-W": (p, c) => doSetfwdump(p, c.rest, c.dev),
+  "-l": (p, c) => (noParams(p, c.rest) ? doGchannels(p, c.dev) : 1),
+  "-L": (p, c) => nlSet(p, c.dev, "-L", "ETHTOOL_MSG_CHANNELS_SET", SCHANNELS_PARAMS, c.rest, 1),
+  "--show-priv-flags": (p, c) => (noParams(p, c.rest) ? nlGetRefused(p, c.dev, "ETHTOOL_MSG_PRIVFLAGS_GET") : 1),
+  "-m": (p, c) => doGetmodule(p, c.dev, c.rest),
+  "--show-eee": (p, c) => (noParams(p, c.rest) ? nlGetRefused(p, c.dev, "ETHTOOL_MSG_EEE_GET") : 1),
+  "--show-fec": (p, c) => (noParams(p, c.rest) ? nlGetRefused(p, c.dev, "ETHTOOL_MSG_FEC_GET", c.json) : 1),
+  "--show-tunnels": (p, c) => (noParams(p, c.rest) ? nlGetRefused(p, c.dev, "ETHTOOL_MSG_TUNNEL_INFO_GET") : 1),
+  "--show-module": (p, c) => (noParams(p, c.rest) ? doGmodule(p, c.dev, c.json) : 1),
+  "-h": (p) => showUsage(p),
+  "--version": (p) => {
+    p.stdout.write("ethtool version 6.1\n");
+    return 0;
+  },
+};
+
+/** ethtool.c: find_option() */
+function findOption(arg: string): Mode | undefined {
+  return ARGS.slice(1).find((m) => m.opts.split("|").includes(arg));
+}
+
+/** the `ethtool` command: ethtool.c main() + netlink/netlink.c: netlink_run_handler() */
 export async function ethtool(p: Process): Promise<number> {
   let args = p.argv.slice(1);
   let json = false;
@@ -598,26 +1212,43 @@ export async function ethtool(p: Process): Promise<number> {
       args = args.slice(1);
     } else break;
   }
-  if (args.length === 0) return badArgs(p);
-  const a = args[0]!;
-  let mode = MODES.find((m) => m.opts.includes(a));
-  if (mode) args = args.slice(1);
-  else if (a.startsWith("-")) {
-    /* find_option() fails: exit_bad_args() */
-    if (!KNOWN_OPTS.has(a)) return badArgs(p);
-    // a mode this port does not run still needs its device name first (all but -h)
-    if (a !== "-h" && a !== "--help" && args[1] === undefined) return badArgs(p);
-    p.stderr.write(`ethtool: option ${a} is not supported by this emulator\n`);
+  if (args[0] === "--monitor") {
+    p.stderr.write("ethtool: option --monitor is not supported by this emulator\n");
     return 1;
-  } else mode = MODES[0]!;
+  }
+  if (args.length === 0) return badArgs(p);
+  let mode = findOption(args[0]!);
+  if (mode) args = args.slice(1);
+  else if (args[0]!.startsWith("-")) return badArgs(p);
+  else mode = ARGS[0]!;
   let dev = "";
   if (!mode.noDev) {
     if (args[0] === undefined) return badArgs(p);
     dev = args[0];
     args = args.slice(1);
   }
-  // no mode this port runs answers in JSON (6.1: only the netlink statistics groups, cable
-  // tests, FEC and module settings do)
-  if (json) return badArgs(p);
-  return mode.run(p, dev, args);
+  if (json && !mode.json) return badArgs(p);
+  const first = mode.opts.split("|")[0]!;
+  const run = RUN[first];
+  const devLen = new TextEncoder().encode(dev).length;
+  if (mode.nl && !mode.noDev && devLen >= 128) {
+    p.stderr.write(`device name '${dev}' longer than 127 characters\n`);
+    return 1;
+  }
+  if (!run) {
+    p.stderr.write(`ethtool: option ${first || dev} is not supported by this emulator\n`);
+    return 1;
+  }
+  // netlink_run_handler(): a mode without a netlink handler goes to the ioctl, which takes no
+  // JSON and no device name of 16 bytes or more
+  if (!mode.nl && !mode.noDev) {
+    if (devLen >= 16) {
+      p.stderr.write("ethtool netlink support for subcommand missing, device name longer than 15 not supported\n");
+      return 1;
+    }
+  }
+  // JSON: the netlink handlers of -a, --show-fec and --show-module write it (-S and -k answer
+  // as their ioctl fallback does here)
+  if (json && !["-a", "--show-fec", "--show-module"].includes(first)) return badArgs(p);
+  return run(p, { dev, rest: args, json });
 }
