@@ -368,6 +368,9 @@ function devEthtool(net: Net, req: Record<string, unknown>): Record<string, unkn
     case "ETHTOOL_MSG_EEE_GET": /* get_eee */
     case "ETHTOOL_MSG_FEC_GET": /* get_fecparam */
     case "ETHTOOL_MSG_CABLE_TEST_ACT": /* a PHY */
+    case "ETHTOOL_MSG_EEE_SET": /* get_eee, set_eee */
+    case "ETHTOOL_GTUNABLE": /* get_tunable */
+    case "ETHTOOL_MSG_FEC_SET": /* get_fecparam, set_fecparam */
       /* none of the modelled drivers has the op these need */
       return kerr("EOPNOTSUPP");
     case "ETHTOOL_GMSGLVL":

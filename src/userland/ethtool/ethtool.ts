@@ -672,6 +672,62 @@ const GETMODULE_PARAMS: Record<string, NlParam> = {
   hex: "u8bool", raw: "u8bool", offset: "u32", length: "u32", page: "u32", bank: "u32", i2c: "u32",
 };
 
+/** netlink/eee.c: nl_seee(), netlink/fec.c: nl_sfec(): nothing to set is refused before the
+ * parser. --set-fec's encoding takes every word up to "--" (fec_parse_bitset()); the bitset
+ * of --set-eee's advertise is not parsed here. The kernel's *_validate() refuses a driver
+ * without get_eee/set_eee (get_fecparam/set_fecparam): no modelled driver has them. */
+function doSeeeOrFec(p: Process, dev: string, rest: string[], fec: boolean): number {
+  const cmd = fec ? "--set-fec" : "--set-eee";
+  if (!rest.length) {
+    p.stderr.write(`ethtool (${cmd}): parameters missing\n`);
+    return 1;
+  }
+  let args = rest;
+  if (fec) {
+    /* encoding WORD… [--] then the parser goes on with what follows */
+    args = [];
+    const seen = new Set<string>();
+    for (let i = 0; i < rest.length; ) {
+      const param = rest[i]!;
+      if (param !== "encoding") {
+        p.stderr.write(`ethtool (${cmd}): unknown parameter '${param}'\n`);
+        return 1;
+      }
+      if (seen.has(param)) {
+        p.stderr.write(`ethtool (${cmd}): duplicate parameter '${param}'\n`);
+        return 1;
+      }
+      seen.add(param);
+      if (++i >= rest.length) {
+        p.stderr.write(`ethtool (${cmd}): no value for parameter '${param}'\n`);
+        return 1;
+      }
+      while (i < rest.length && rest[i] !== "--") i++;
+      if (i < rest.length) i++;
+    }
+  } else if (rest.includes("advertise")) {
+    p.stderr.write("ethtool: --set-eee advertise is not supported by this emulator\n");
+    return 1;
+  }
+  if (!fec) {
+    const attrs = nlParser(p, cmd, { "tx-lpi": "u8bool", "tx-timer": "u32", eee: "u8bool" }, args);
+    if (typeof attrs === "number") return attrs;
+  }
+  const r = ethtoolIoctl(p, dev, fec ? "ETHTOOL_MSG_FEC_SET" : "ETHTOOL_MSG_EEE_SET");
+  if (isKErr(r)) return nlError(p, r, fec ? 83 : 76);
+  return 0;
+}
+
+/** netlink/cable_test.c: nl_cable_test() — ETHTOOL_MSG_CABLE_TEST_ACT needs a PHY (its further
+ * arguments are not looked at) */
+function doCableTest(p: Process, dev: string, json: boolean): number {
+  const r = ethtoolIoctl(p, dev, "ETHTOOL_MSG_CABLE_TEST_ACT");
+  if (json) p.stdout.write(jsonArray([]));
+  if (isKErr(r)) return nlError(p, r);
+  p.stderr.write("ethtool: cable tests are not modelled by this emulator\n");
+  return 1;
+}
+
 // ---------------------------------------------------------------------------- JSON
 
 /** json_writer.c in pretty mode, as json_print.c's new_json_obj()/delete_json_obj() use it:
@@ -1049,6 +1105,26 @@ function doSetfwdump(p: Process, rest: string[], dev: string): number {
   return 0;
 }
 
+/** ethtool.c: tunables_info[]'s names (tunable_strings), in that table's order */
+const TUNABLES = ["rx-copybreak", "tx-copybreak", "pfc-prevention-tout", "tx-buf-size"];
+
+/** ethtool.c: do_gtunable() — each name in turn; the first the driver refuses ends it (the
+ * ioctl's -1: exit 255), an unknown one is a bad command line when it is reached */
+function doGtunable(p: Process, rest: string[], dev: string): number {
+  if (rest.length < 1) return badArgs(p);
+  for (const name of rest) {
+    if (!TUNABLES.includes(name)) return badArgs(p);
+    const r = ethtoolIoctl(p, dev, "ETHTOOL_GTUNABLE", { id: name });
+    if (isKErr(r)) {
+      p.stderr.write(`${name}: Cannot get tunable\n`);
+      return 255;
+    }
+    p.stderr.write("ethtool: tunables are not modelled by this emulator\n");
+    return 1;
+  }
+  return 0;
+}
+
 // ---------------------------------------------------------------------------- the modes
 
 interface Ctx {
@@ -1183,6 +1259,10 @@ const RUN: Record<string, (p: Process, c: Ctx) => number> = {
   "--show-eee": (p, c) => (noParams(p, c.rest) ? nlGetRefused(p, c.dev, "ETHTOOL_MSG_EEE_GET") : 1),
   "--show-fec": (p, c) => (noParams(p, c.rest) ? nlGetRefused(p, c.dev, "ETHTOOL_MSG_FEC_GET", c.json) : 1),
   "--show-tunnels": (p, c) => (noParams(p, c.rest) ? nlGetRefused(p, c.dev, "ETHTOOL_MSG_TUNNEL_INFO_GET") : 1),
+  "--get-tunable": (p, c) => doGtunable(p, c.rest, c.dev),
+  "--set-eee": (p, c) => doSeeeOrFec(p, c.dev, c.rest, false),
+  "--set-fec": (p, c) => doSeeeOrFec(p, c.dev, c.rest, true),
+  "--cable-test": (p, c) => doCableTest(p, c.dev, c.json),
   "--show-module": (p, c) => (noParams(p, c.rest) ? doGmodule(p, c.dev, c.json) : 1),
   "-h": (p) => showUsage(p),
   "--version": (p) => {
@@ -1249,6 +1329,6 @@ export async function ethtool(p: Process): Promise<number> {
   }
   // JSON: the netlink handlers of -a, --show-fec and --show-module write it (-S and -k answer
   // as their ioctl fallback does here)
-  if (json && !["-a", "--show-fec", "--show-module"].includes(first)) return badArgs(p);
+  if (json && !["-a", "--show-fec", "--show-module", "--cable-test"].includes(first)) return badArgs(p);
   return run(p, { dev, rest: args, json });
 }
