@@ -569,3 +569,28 @@ export function getprotobynumber(n: number): string | undefined {
   }
   return undefined;
 }
+
+/** netdb getservbyname(): the port of a service name or alias of `proto` in /etc/services */
+export function getservbyname(name: string, proto: string): number | undefined {
+  for (const l of (ETC_FILES["/etc/services"] ?? "").split("\n")) {
+    const f = l.replace(/#.*/, "").trim().split(/\s+/);
+    if (f.length < 2 || f[0] === "") continue;
+    const m = /^(\d+)\/(\S+)$/.exec(f[1]!);
+    if (!m || m[2] !== proto) continue;
+    if (f[0] === name || f.slice(2).includes(name)) return Number(m[1]);
+  }
+  return undefined;
+}
+
+/**
+ * glibc getaddrinfo()'s service: strtoul(service, base 10) when it is all a number (the port
+ * is its low 16 bits), else getservbyname() for the socket type's protocol; undefined:
+ * EAI_SERVICE ("Servname not supported for ai_socktype")
+ */
+export function gaiService(service: string, proto: "tcp" | "udp"): number | undefined {
+  // (strtoul() of "" converts nothing and stops at its end: port 0)
+  if (service === "") return 0;
+  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(service);
+  if (m) return Number(BigInt.asUintN(64, (m[1] === "-" ? -1n : 1n) * BigInt(m[2]!)) & 0xffffn);
+  return getservbyname(service, proto);
+}

@@ -22,6 +22,7 @@ import { isKErr, errnoNumbers, strerrorText, type Errno, type KErr } from "../..
 import { SERVICES } from "../iptables/services.ts";
 import { getaddrinfo, ntoa, procTimer, NameCache, EAI_NONAME } from "../iputils/common.ts";
 import { inetAtonExact } from "../lib/inet_addr.ts";
+import { gaiService, getservbyname } from "../lib/etc_files.ts";
 
 const PORT_MAX = 65535;
 const BUFSIZE = 16384;
@@ -133,29 +134,44 @@ class Nc {
     throw new Exit(0);
   }
 
-  /** strtonum(3)-based strtoport(): "port number too large: 70000" */
-  strtoport(s: string): number {
+  /**
+   * strtoport(): strtonum(3) from 1 to 65535 ("port number too large: 70000"), and what is
+   * not a number at all a service name of the protocol (Debian keeps strtonum's "invalid"
+   * message when there is none)
+   */
+  strtoport(s: string, services = true): number {
     const m = /^\s*[+-]?\d+$/.exec(s);
-    if (!m) this.errx(1, `port number invalid: ${s}`);
+    if (!m) {
+      const sv = services ? getservbyname(s, this.uflag ? "udp" : "tcp") : undefined;
+      if (sv === undefined) this.errx(1, `port number invalid: ${s}`);
+      return sv;
+    }
     const v = Number(s.trim());
     if (v < 1) this.errx(1, `port number too small: ${s}`);
     if (v > PORT_MAX) this.errx(1, `port number too large: ${s}`);
     return v;
   }
 
-  /** build_ports(): "lo-hi" ranges or one port */
+  /** build_ports(): "lo-hi" ranges (that start with a digit; numbers only, the high end read
+   * first) or one port, as numbers */
   buildPorts(p: string): string[] {
     const dash = p.indexOf("-");
-    if (dash > 0) {
-      let lo = this.strtoport(p.slice(0, dash));
-      let hi = this.strtoport(p.slice(dash + 1));
+    if (/^\d/.test(p) && dash > 0) {
+      let hi = this.strtoport(p.slice(dash + 1), false);
+      let lo = this.strtoport(p.slice(0, dash), false);
       if (lo > hi) [lo, hi] = [hi, lo];
       const out: string[] = [];
       for (let i = lo; i <= hi; i++) out.push(String(i));
       return out;
     }
-    this.strtoport(p);
-    return [p];
+    return [String(this.strtoport(p))];
+  }
+
+  /** getaddrinfo()'s service with nc's socket type: a port, or its EAI_SERVICE error */
+  service(port: string): number {
+    const n = gaiService(port, this.uflag ? "udp" : "tcp");
+    if (n === undefined) this.errx(1, "getaddrinfo: Servname not supported for ai_socktype");
+    return n;
   }
 
   // ---------------------------------------------------------------- waiting
@@ -207,15 +223,17 @@ class Nc {
     this.ipaddr = ntoa(dst.addr);
     const s = this.p.sys.socket(AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (isKErr(s)) return undefined;
-    if (this.sflag !== undefined || this.pflag) {
+    if (this.sflag !== undefined || this.pflag !== undefined) {
       let addr = 0;
+      // getaddrinfo(sflag, pflag): the service is resolved before the host
+      const sport = this.pflag !== undefined ? this.service(this.pflag) : 0;
       if (this.sflag !== undefined) {
         // (the source's hints are AI_PASSIVE alone: a name is looked up even under -n)
         const a = await getaddrinfo(this.p, this.sflag);
         if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
         addr = a.addr;
       }
-      const e = s.bind({ family: 2, addr, port: this.pflag ? Number(this.pflag) : 0 });
+      const e = s.bind({ family: 2, addr, port: sport });
       if (e) this.err(1, "bind failed", e.errno);
     }
     if (this.uflag) s.setsockopt("IP_RECVERR", 1);
@@ -313,6 +331,8 @@ class Nc {
   /** local_listen(): getaddrinfo(AI_PASSIVE) of the host given (even an empty one) */
   async localListen(host: string | undefined, port: string): Promise<Socket | Errno> {
     let addr = 0;
+    // getaddrinfo(host, port, AI_PASSIVE): the service first, then the host
+    const lport = this.service(port);
     if (host !== undefined) {
       const a = await this.getaddrinfo(host);
       if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
@@ -322,7 +342,7 @@ class Nc {
     if (isKErr(s)) return s.errno;
     s.setsockopt("SO_REUSEPORT", 1);
     if (this.uflag) s.setsockopt("IP_RECVERR", 1);
-    const e = s.bind({ family: 2, addr, port: Number(port) });
+    const e = s.bind({ family: 2, addr, port: lport });
     if (e) {
       s.close();
       return e.errno;
@@ -468,7 +488,7 @@ class Nc {
     } else {
       this.usage(1);
     }
-    if (!uport) this.errx(1, "missing port number");
+    if (uport === undefined) this.errx(1, "missing port number");
     if (this.lflag && this.pflag && argc > 0) this.usage(1);
 
     if (this.lflag) {
