@@ -3,6 +3,7 @@
  * print_protinfo), fdb.c (print_fdb, fdb_show, fdb_modify), vlan.c (show: the kernel this
  * mirrors has no CONFIG_BRIDGE_VLAN_FILTERING, so the dump is empty and add/del fail in it).
  */
+import { getservbyname } from "../../lib/etc_files.ts";
 import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor, matchesColorOpt } from "../../lib/json_print.ts";
 import type { Command, CommandTable } from "../../process.ts";
 import { Exit } from "../../process.ts";
@@ -437,10 +438,9 @@ function fdbModify(ctx: IpCtx, cmd: "RTM_NEWNEIGH" | "RTM_DELNEIGH", nlFlags: { 
       const v = next();
       const n = strtoul(v);
       if (n === undefined) {
-        // getservbyname(*argv, "udp")
-        const svc: Record<string, number> = { vxlan: 4789, domain: 53, bootps: 67, bootpc: 68, tftp: 69, ntp: 123, snmp: 161, syslog: 514 };
-        if (svc[v] === undefined) invarg(ctx, "invalid port\n", v);
-        port = svc[v]!;
+        const sv = getservbyname(v, "udp");
+        if (sv === undefined) invarg(ctx, "invalid port\n", v);
+        port = sv;
       } else if (n > 0xffff) invarg(ctx, "invalid port\n", v);
       else port = n;
     } else if (a === "vni") {
