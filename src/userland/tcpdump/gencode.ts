@@ -358,7 +358,7 @@ class Parser {
       return e;
     }
     // relational expression: proto[...] op ..., len op ..., number op ...
-    if ((PROTOS.has(tk) && this.peek(1) === "[") || tk === "len" || /^\d/.test(tk) && ["=", "==", "!=", "<", ">", "<=", ">=", "&", "+", "-", "*", "/", "|", "%", "^", "<<", ">>"].includes(this.peek(1) ?? "")) {
+    if ((PROTOS.has(tk) && this.peek(1) === "[") || tk === "len" || tk === "-" || /^\d/.test(tk) && ["=", "==", "!=", "<", ">", "<=", ">=", "&", "+", "-", "*", "/", "|", "%", "^", "<<", ">>"].includes(this.peek(1) ?? "")) {
       const r = this.relation();
       this.last = undefined;
       return r;
@@ -451,6 +451,14 @@ class Parser {
 
   arithFactor(): Arith {
     const tk = this.next();
+    if (tk === "-") {
+      // grammar.y: '-' arth %prec UMINUS (gen_neg: BPF_ALU|BPF_NEG, 32 bits)
+      const e = this.arithFactor();
+      return (p, s) => {
+        const v = e(p, s);
+        return v === undefined ? undefined : -v >>> 0;
+      };
+    }
     if (tk === "(") {
       const e = this.arith();
       this.expect(")");
@@ -600,8 +608,9 @@ class Parser {
     return this.idPrimitive(quals, id);
   }
 
+  /** scanner.l: an ID starts with a letter or digit (or is escaped); MAC, HID and V6 tokens too */
   isId(tk: string): boolean {
-    return /^\\?[A-Za-z0-9_.:\-/]+$/.test(tk) && !["and", "or", "not"].includes(tk);
+    return /^(\\.+|[A-Za-z0-9][A-Za-z0-9_.:\-/]*)$/.test(tk) && !["and", "or", "not"].includes(tk);
   }
 
   keyword(tk: string): Pred | undefined {
