@@ -87,6 +87,27 @@ const HELP_SUMMARY = `	Command Summary:
 const OPTSTRING = "46bCDdFhI:i:klM:m:NnO:P:p:q:rSs:T:tUuV:vW:w:X:x:Zz";
 
 
+const INT_MAX = 2147483647;
+const INT_MIN = -2147483648;
+const UINT_MAX = 4294967295;
+
+/** OpenBSD strtonum(3): a decimal (blanks and a sign before it) within [min, max] */
+function strtonum(s: string, min: number, max: number): { value?: number; error?: "invalid" | "too small" | "too large" } {
+  if (min > max || !/^[ \t\n\v\f\r]*[+-]?\d+$/.test(s)) return { error: "invalid" };
+  const v = Number(s.trim());
+  if (v < min) return { error: "too small" };
+  if (v > max) return { error: "too large" };
+  return { value: v };
+}
+
+/** netcat.c: process_tos_opt()'s keywords (IPTOS_* / DSCP values) */
+const TOS_KEYWORDS: Record<string, number> = {
+  af11: 0x28, af12: 0x30, af13: 0x38, af21: 0x48, af22: 0x50, af23: 0x58, af31: 0x68, af32: 0x70, af33: 0x78,
+  af41: 0x88, af42: 0x90, af43: 0x98, critical: 0xa0, cs0: 0x00, cs1: 0x20, cs2: 0x40, cs3: 0x60, cs4: 0x80,
+  cs5: 0xa0, cs6: 0xc0, cs7: 0xe0, ef: 0xb8, inetcontrol: 0xc0, lowcost: 0x02, lowdelay: 0x10, netcontrol: 0xe0,
+  reliability: 0x04, throughput: 0x08, va: 0xb0,
+};
+
 class Nc {
   lflag = false;
   kflag = false;
@@ -100,6 +121,8 @@ class Nc {
   sflag: string | undefined;
   /** poll timeout in ms, -1 = forever */
   timeout = -1;
+  /** -T: IP_TOS for the sockets (set_common_sockopts()), -1 when not given */
+  Tflag = -1;
   qflag = -1;
   recvlimit = 0;
   recvcount = 0;
@@ -132,6 +155,18 @@ class Nc {
     this.p.stderr.write(USAGE);
     if (ret) throw new Exit(ret);
     throw new Exit(0);
+  }
+
+  /** set_common_sockopts(): -T's IP_TOS (the other options it sets have no effect here) */
+  setCommonSockopts(s: Socket): void {
+    if (this.Tflag !== -1) s.setsockopt("IP_TOS", this.Tflag);
+  }
+
+  /** strtonum(3) of an option's value, or errx(1, what(errstr)) */
+  num(s: string, min: number, max: number, what: (errstr: string) => string): number {
+    const r = strtonum(s, min, max);
+    if (r.error) this.errx(1, what(r.error));
+    return r.value!;
   }
 
   /**
@@ -237,6 +272,7 @@ class Nc {
       if (e) this.err(1, "bind failed", e.errno);
     }
     if (this.uflag) s.setsockopt("IP_RECVERR", 1);
+    this.setCommonSockopts(s);
     const e = await this.timeoutConnect(s, dst);
     if (!e) return s;
     if (this.vflag) {
@@ -342,6 +378,7 @@ class Nc {
     if (isKErr(s)) return s.errno;
     s.setsockopt("SO_REUSEPORT", 1);
     if (this.uflag) s.setsockopt("IP_RECVERR", 1);
+    this.setCommonSockopts(s);
     const e = s.bind({ family: 2, addr, port: lport });
     if (e) {
       s.close();
@@ -468,35 +505,33 @@ class Nc {
       i++;
     }
 
+    // "Cruft to make sure options are clean, and used properly."
     let host: string | undefined;
-    let uport: string | undefined;
+    let ports: (string | undefined)[] | undefined;
     const argc = operands.length;
     if (argc === 0 && this.lflag) {
-      if (this.zflag) this.errx(1, "cannot use -z and -l");
-      uport = this.pflag;
+      ports = [this.pflag];
       host = this.sflag;
-    } else if (argc === 1 && this.lflag) {
-      if (this.zflag) this.errx(1, "cannot use -z and -l");
-      uport = operands[0];
-    } else if (argc === 2 && this.lflag) {
-      if (this.zflag) this.errx(1, "cannot use -z and -l");
+    } else if (argc === 1 && this.pflag === undefined && this.sflag === undefined) {
+      if (this.lflag) ports = [operands[0]];
+    } else if (argc >= 2) {
+      if (this.lflag && (this.pflag !== undefined || this.sflag !== undefined || argc > 2)) this.usage(1); // conflict
       host = operands[0];
-      uport = operands[1];
-    } else if (argc >= 1 && !this.lflag) {
-      host = operands[0];
-      uport = operands[1];
-    } else {
-      this.usage(1);
-    }
-    if (uport === undefined) this.errx(1, "missing port number");
-    if (this.lflag && this.pflag && argc > 0) this.usage(1);
+      ports = operands.slice(1);
+    } else this.usage(1);
+    if (!ports || ports[0] === undefined) this.errx(1, "missing port number");
+    if (this.lflag && this.zflag) this.errx(1, "cannot use -z and -l");
+    if (!this.lflag && this.kflag) this.errx(1, "must use -l with -k");
+    const uport = ports[0];
 
     if (this.lflag) {
       if (this.vflag && !this.nflag) await this.names.load(this.p);
       return this.listenLoop(host, uport);
     }
 
-    const portlist = this.buildPorts(uport);
+    // Debian: every operand after the host is a port (or range); all are read before the first
+    // connect ("port number invalid" stops it there)
+    const portlist = (ports as string[]).flatMap((p) => this.buildPorts(p));
     let ret = 1;
     let s: Socket | undefined;
     for (const port of portlist) {
@@ -557,20 +592,56 @@ class Nc {
       case "h":
         this.p.stderr.write(HELP_HEAD + USAGE + HELP_SUMMARY);
         throw new Exit(0);
-      case "w": {
-        const v = Number(optarg);
-        if (!/^\d+$/.test(optarg) || v > 100000000) this.errx(1, `timeout ${/^\d+$/.test(optarg) ? "too large" : "invalid"}: ${optarg}`);
-        this.timeout = v * 1000;
+      case "w":
+        this.timeout = this.num(optarg, 0, Math.floor(INT_MAX / 1000), (e) => `timeout ${e}: ${optarg}`) * 1000;
         break;
-      }
       case "q":
-        this.qflag = Number(optarg);
+        this.qflag = this.num(optarg, INT_MIN, INT_MAX, (e) => `quit timer ${e}: ${optarg}`);
         break;
       case "W":
-        this.recvlimit = Number(optarg);
+        this.recvlimit = this.num(optarg, 1, INT_MAX, (e) => `receive limit ${e}: ${optarg}`);
+        break;
+      case "i":
+        this.num(optarg, 0, UINT_MAX, (e) => `interval ${e}: ${optarg}`);
+        break;
+      case "M":
+        this.num(optarg, 0, 255, (e) => `ttl is ${e}`);
+        break;
+      case "m":
+        this.num(optarg, 0, 255, (e) => `minttl is ${e}`);
+        break;
+      case "I":
+        this.num(optarg, 1, 65536 << 14, (e) => `TCP receive window ${e}: ${optarg}`);
+        break;
+      case "O":
+        this.num(optarg, 1, 65536 << 14, (e) => `TCP send window ${e}: ${optarg}`);
+        break;
+      case "T": {
+        // process_tos_opt(), else "0x.." (strtol base 16), else strtonum(0, 255)
+        const kw = TOS_KEYWORDS[optarg];
+        let v: number;
+        if (kw !== undefined) v = kw;
+        else if (optarg.length > 1 && optarg.startsWith("0x")) {
+          const m = /^\s*[+-]?(0x)?[0-9a-fA-F]*/.exec(optarg)![0];
+          v = Number.parseInt(m, 16) || 0;
+        } else v = strtonum(optarg, 0, 255).value ?? -1;
+        if (v < 0 || v > 255 || (kw === undefined && !optarg.startsWith("0x") && strtonum(optarg, 0, 255).error)) this.errx(1, `illegal tos value ${optarg}`);
+        this.Tflag = v;
+        break;
+      }
+      case "X":
+        if (optarg.toLowerCase() !== "connect" && optarg !== "4" && optarg !== "5") this.errx(1, "unsupported proxy protocol");
+        break;
+      case "V":
+        // RT_TABLEID_MAX is OpenBSD's
+        this.errx(1, "no alternate routing table support available");
+        break;
+      case "S":
+        // readpassphrase(RPP_REQUIRE_TTY): no terminal here
+        this.errx(1, "Unable to read TCP MD5SIG password");
         break;
       default:
-        // accepted, without effect here (-4 -6 -b -C -D -F -I -i -M -m -O -P -r -S -T -t -U -V -X -x -Z)
+        // accepted, without effect here (-4 -6 -b -C -D -F -P -r -t -U -x -Z)
         break;
     }
   }
