@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss, nc, ethtool or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -146,6 +146,17 @@ neigh: [
   ss: [
     "ss -tuln", "ss -a", "ss -s", "ss -x", "ss -4 -n state listening", "ss -u -a", "nc -l -p 80 & sleep 0.1; ss -tlnp; kill %1", "ss -o state established", "ss -e", "ss -i", "ss -m",
     "nstat -az", "nstat -s", "netstat -tuln", "netstat -an", "netstat -s", "netstat -g", "ip maddr show", "ip maddr add 01:00:5e:00:00:09 dev v1", "ip maddr del 01:00:5e:00:00:09 dev v1", "ip -s maddr",
+  ],
+  nc: [
+    "nc -l -p 80 & sleep 0.1; echo hi | nc -q 1 10.0.0.1 80; wait", "nc -zv 10.0.0.1 80", "nc -zv -w 1 10.0.0.1 20-23",
+    "nc -u -l 5000 & sleep 0.1; echo x | nc -u -q 0 10.0.0.1 5000; sleep 0.1; kill %1", "nc -w 1 10.0.0.1 81", "nc -lk -p 82 & sleep 0.1; nc -z 10.0.0.1 82; kill %1",
+    "nc -s 10.0.0.2 -p 4000 -w 1 10.0.0.1 83", "nc -4 -l 127.0.0.1 8080 & sleep 0.1; echo a | nc -N 127.0.0.1 8080; wait", "nc -n -v -w 1 10.0.0.2 84",
+    "nc -l -u -p 5001 -w 1", "nc -I 1024 -O 1024 -w 1 127.0.0.1 85", "nc -T lowdelay -w 1 127.0.0.1 86", "nc -z -u 10.0.0.1 53", "nc -h",
+  ],
+  ethtool: [
+    "ethtool -S v1", "ethtool -i v1", "ethtool v1", "ethtool -k v1", "ethtool -K v1 tso off", "ethtool -K v1 rx off tx off", "ethtool -l v1", "ethtool -L v1 rx 2",
+    "ethtool -s v1 speed 100 duplex full", "ethtool -g v1", "ethtool -P v1", "ethtool --show-features v1", "ethtool -c v1", "ethtool -a v1", "ethtool -T v1",
+    "ethtool --version", "ethtool -S br0", "ethtool -i lo", "ethtool -k br0", "ethtool --statistics v2", "ethtool -G v1 rx 10", "ethtool -r v1", "ethtool -p v1 1",
   ],
 };
 const weird: string[] = ["", "-", "--", "x", "999999999999", "-1", "0x", "1.2.3.4/33", "ff:ff", "dev", "lo", "v1", "v2", "br0", "n1", "10.0.0.256", "0/0", "default", "all", "help", "+", "0", "65536", "::1", "255.255.255.255", "nosuch", "up", "down", "on", "off", "10.0.0.3", "1", "2", "4294967295", "-4", "-6", "-s", "-d", "table", "via", "show", "add", "del", "02:00:00:00:00:aa", "0.0.0.0"];

@@ -365,7 +365,7 @@ function doSfeatures(p: Process, dev: string, args: string[]): number {
     }
     if (i + 1 >= args.length || (args[i + 1] !== "on" && args[i + 1] !== "off")) {
       p.stderr.write(`ethtool (-K): flag '${args[i + 1] ?? "(null)"}' for parameter '(null)' is not followed by 'on' or 'off'\n`);
-      return 234;
+      return 1;
     }
     const flag = args[i]!;
     const val = args[i + 1] === "on";
@@ -1237,7 +1237,7 @@ const RUN: Record<string, (p: Process, c: Ctx) => number> = {
   "-g": (p, c) => (noParams(p, c.rest) ? doGring(p, c.dev) : 1),
   "-G": (p, c) => nlSet(p, c.dev, "-G", "ETHTOOL_MSG_RINGS_SET", SRING_PARAMS, c.rest, 81),
   "-k": (p, c) => doGfeatures(p, c.dev, c.rest),
-  "-K": (p, c) => (c.rest.length ? doSfeatures(p, c.dev, c.rest) : badArgs(p)),
+  "-K": (p, c) => doSfeatures(p, c.dev, c.rest),
   "-i": (p, c) => (c.rest.length ? badArgs(p) : doGdrv(p, c.dev)),
   "-d": (p, c) => doGeepromOrRegs(p, c.rest, c.dev, true),
   "-e": (p, c) => doGeepromOrRegs(p, c.rest, c.dev, false),
