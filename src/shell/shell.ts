@@ -42,7 +42,7 @@ import { BinDirFs, DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
 import { kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
-import { bashSyntaxError } from "./syntax.ts";
+import { bashSyntaxError, emptyPipelineError } from "./syntax.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
 import { ProcTable, exitFiles, type ProcEntry } from "./proctab.ts";
 import { History, historyBuiltin, historyExpand } from "./history.ts";
@@ -716,6 +716,9 @@ export class HostShell implements Shell, IoHost {
       }
       this.history.add(script);
     }
+    // a pipeline with an empty element just-bash would run: bash refuses the line
+    const bad = emptyPipelineError(script, this.interactive);
+    if (bad !== undefined) return { stdout: "", stderr: shown + bad, output: shown + bad, exitCode: 2 };
     const r = await this.execLine(script, opts);
     return shown ? { ...r, stderr: shown + r.stderr, output: shown + (r.output ?? r.stdout + r.stderr) } : r;
   }

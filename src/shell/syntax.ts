@@ -11,6 +11,8 @@
  * last.
  */
 
+import { parse } from "just-bash";
+
 /** bash's operator tokens, longest first */
 const OPERATORS = ["<<<", "<<-", "&>>", ";;&", "<<", ">>", "<&", ">&", "<>", ">|", "&&", "||", ";;", ";&", "|&", "&>", "<", ">", "|", "&", ";", "(", ")"];
 
@@ -69,4 +71,89 @@ export function bashSyntaxError(stderr: string, script: string, interactive: boo
   }
   if (/^unexpected EOF while looking for matching `["'`]'$/.test(msg)) return at(Number(m[1] ?? m[2] ?? 1), msg);
   return undefined;
+}
+
+/** a simple command with nothing in it: what just-bash makes of `a | | b` or `a | ;` */
+function isEmptyCommand(n: Record<string, unknown>): boolean {
+  return n.type === "SimpleCommand" && n.name === null && (n.args as unknown[]).length === 0 &&
+    (n.assignments as unknown[]).length === 0 && (n.redirections as unknown[]).length === 0;
+}
+
+/** a pipeline of the script (outside command substitutions) with an empty element */
+function hasEmptyPipelineElement(node: unknown): boolean {
+  if (Array.isArray(node)) return node.some(hasEmptyPipelineElement);
+  if (node === null || typeof node !== "object") return false;
+  const n = node as Record<string, unknown>;
+  if (n.type === "CommandSubstitution" || n.type === "ProcessSubstitution") return false;
+  if (n.type === "Pipeline" && (n.commands as Record<string, unknown>[]).length > 1 && (n.commands as Record<string, unknown>[]).some(isEmptyCommand)) return true;
+  return Object.values(n).some(hasEmptyPipelineElement);
+}
+
+/** the token after the first pipe of `line` (outside quotes and substitutions) that is an
+ * operator bash cannot take there; undefined: the line ends right after it */
+function tokenAfterEmptyPipe(line: string): string | undefined | null {
+  let q = "";
+  let depth = 0;
+  for (let i = 0; i < line.length; i++) {
+    const c = line[i]!;
+    if (c === "\\" && q !== "'") {
+      i++;
+      continue;
+    }
+    if (q) {
+      if (c === q) q = "";
+      continue;
+    }
+    if (c === "'" || c === '"' || c === "`") {
+      q = c;
+      continue;
+    }
+    if (c === "$" && line[i + 1] === "(") {
+      depth++;
+      i++;
+      continue;
+    }
+    if (depth) {
+      if (c === "(") depth++;
+      else if (c === ")") depth--;
+      continue;
+    }
+    if (c !== "|") continue;
+    if (line[i + 1] === "|") {
+      i++;
+      continue;
+    }
+    let j = i + (line[i + 1] === "&" ? 2 : 1);
+    while (line[j] === " " || line[j] === "\t") j++;
+    if (j >= line.length) return undefined;
+    const rest = line.slice(j);
+    const op = ["||", "&&", ";;", "|&", "|", "&", ";", ")"].find((o) => rest.startsWith(o));
+    if (op) return op;
+    i = j - 1;
+  }
+  return null;
+}
+
+/**
+ * bash's syntax error for a one-line script with an empty pipeline element (`a | | b`,
+ * `a | ;`, `(a | )`, a trailing `|`), which just-bash parses as an empty command and runs;
+ * undefined when there is none (or the script has several lines: bash runs the lines before
+ * the bad one first, which this check cannot)
+ */
+export function emptyPipelineError(script: string, interactive: boolean): string | undefined {
+  const line = script.replace(/\n$/, "");
+  if (line.includes("\n") || !line.includes("|")) return undefined;
+  let ast: unknown;
+  try {
+    ast = parse(line);
+  } catch {
+    return undefined;
+  }
+  if (!hasEmptyPipelineElement(ast)) return undefined;
+  const tok = tokenAfterEmptyPipe(line);
+  if (tok === null) return undefined;
+  // (a terminal's bash asks for the rest of the line instead)
+  if (tok === undefined) return interactive ? undefined : "bash: -c: line 2: syntax error: unexpected end of file\n";
+  const text = `syntax error near unexpected token \`${tok}'`;
+  return interactive ? `bash: ${text}\n` : `bash: -c: line 1: ${text}\nbash: -c: line 1: \`${line}'\n`;
 }
