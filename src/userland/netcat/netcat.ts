@@ -539,7 +539,8 @@ class Nc {
       s = await this.remoteConnect(host!, port);
       if (!s) continue;
       ret = 0;
-      if (this.vflag || this.zflag) {
+      // (Debian tests a UDP port, and reports, only under -v: a bare -z succeeds on connect)
+      if (this.vflag) {
         let printInfo = 1;
         if (this.uflag) {
           printInfo = await this.udptest(s);
@@ -549,7 +550,7 @@ class Nc {
           }
         }
         // Debian: the success line is verbose output
-        if (printInfo === 1 && this.vflag) this.connectionInfo(host!, port, this.uflag ? "udp" : "tcp", this.ipaddr);
+        if (printInfo === 1) this.connectionInfo(host!, port, this.uflag ? "udp" : "tcp", this.ipaddr);
       }
       if (!this.zflag) await this.readwrite(s);
     }
