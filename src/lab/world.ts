@@ -153,6 +153,7 @@ export class LabWorld {
     let timer: { cancel(): void } | undefined;
     let onAbort: (() => void) | undefined;
     let written: (() => { stdout: string; stderr: string }) | undefined;
+    let killGroup: (() => void) | undefined;
     try {
       return await runJob<ShellResult>(
         sched,
@@ -169,6 +170,8 @@ export class LabWorld {
               () => {
                 // labtool SIGKILLs the line: what it wrote so far stays, nothing more comes
                 const w = written?.() ?? { stdout: "", stderr: "" };
+                // killpg(): the line's background jobs die with it
+                killGroup?.();
                 ac.abort();
                 h.finish({ ...w, exitCode: 124 });
               },
@@ -178,6 +181,7 @@ export class LabWorld {
           return node.shell.exec(cmd, {
             signal: ac.signal,
             partial: (f) => (written = f),
+            killGroup: (f) => (killGroup = f),
             ...(opts.cwd !== undefined ? { cwd: opts.cwd } : {}),
             ...(opts.env !== undefined ? { env: opts.env } : {}),
             ...(opts.status !== undefined ? { status: opts.status } : {}),

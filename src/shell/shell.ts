@@ -102,6 +102,9 @@ export interface ExecOptions {
   /** receives a function that tells what the line has written so far (a lab's timeout keeps
    * it, as a SIGKILL leaves what a process wrote in its output files) */
   partial?: (written: () => { stdout: string; stderr: string }) => void;
+  /** receives a function that SIGKILLs the line's process group: its shell and every process
+   * it started, background jobs included (labtool's killpg() of a command that timed out) */
+  killGroup?: (kill: () => void) => void;
 }
 
 /** Our own face of the shell, so the interpreter behind it can change. */
@@ -770,6 +773,7 @@ export class HostShell implements Shell, IoHost {
     const route: Route = { log: String(this.nextLog++), o: "1", e: "2", pipe: "" };
     this.logs.set(route.log, log);
     opts.partial?.(() => ({ stdout: log.text(1), stderr: log.text(2) }));
+    opts.killGroup?.(() => this.killLineGroup(line));
     // Ctrl-C (the caller's abort): SIGINT to the line's foreground processes first, so each takes
     // it as it would (ping's statistics; a tool that does not catch it just ends), then the
     // line itself stops
@@ -829,6 +833,19 @@ export class HostShell implements Shell, IoHost {
       this.sessions.delete(sid);
       this.ttys.delete(sid);
     }
+  }
+
+  /** SIGKILL to every process the line's shell started (its process group: background jobs
+   * too) and to the line itself */
+  private killLineGroup(line: ProcEntry): void {
+    const below = (e: ProcEntry): boolean => {
+      for (let cur: ProcEntry | undefined = e, hops = 0; cur && hops < 64; hops++) {
+        if (cur.ppid === line.pid) return true;
+        cur = this.procs.get(cur.ppid);
+      }
+      return false;
+    };
+    for (const e of this.procs.list()) if (e === line || below(e)) e.deliver(9);
   }
 
   /** the terminal's SIGINT: every process below the line's shell that is not in a background
