@@ -121,6 +121,8 @@ class Nc {
   sflag: string | undefined;
   /** poll timeout in ms, -1 = forever */
   timeout = -1;
+  /** -4 / -6: hints.ai_family (AF_UNSPEC until given) */
+  family = 0;
   /** -T: IP_TOS for the sockets (set_common_sockopts()), -1 when not given */
   Tflag = -1;
   qflag = -1;
@@ -247,6 +249,8 @@ class Nc {
   // ---------------------------------------------------------------- sockets
 
   async resolve(host: string, port: string): Promise<SockAddrIn> {
+    // -6: an IPv4 literal has no AF_INET6 address (EAI_ADDRFAMILY); IPv6 sockets are not modelled
+    if (this.family === 10 && inetAtonExact(host) !== undefined) this.errx(1, `getaddrinfo for host "${host}" port ${port}: Address family for hostname not supported`);
     const a = await this.getaddrinfo(host);
     if (typeof a === "string") this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${a}`);
     return { family: 2, addr: a.addr, port: Number(port) };
@@ -563,6 +567,12 @@ class Nc {
       case "l":
         this.lflag = true;
         break;
+      case "4":
+        this.family = 2;
+        break;
+      case "6":
+        this.family = 10;
+        break;
       case "k":
         this.kflag = true;
         break;
@@ -642,7 +652,7 @@ class Nc {
         this.errx(1, "Unable to read TCP MD5SIG password");
         break;
       default:
-        // accepted, without effect here (-4 -6 -b -C -D -F -P -r -t -U -x -Z)
+        // accepted, without effect here (-b -C -D -F -P -r -t -U -x -Z)
         break;
     }
   }
