@@ -100,6 +100,15 @@ function tokenize(s: string): string[] {
       i += 2;
       continue;
     }
+    // a V6 literal that starts with "::" is one token (scanner.l's V6 patterns)
+    if (ch === ":" && s[i + 1] === ":" && depth === 0) {
+      const v6 = /^[0-9a-fA-F:.]+/.exec(s.slice(i))![0];
+      if (isV6Literal(v6)) {
+        out.push(v6);
+        i += v6.length;
+        continue;
+      }
+    }
     if ("()[]:!=<>+-*/&|^%".includes(ch)) {
       if (ch === "[") depth++;
       else if (ch === "]") depth--;
@@ -594,7 +603,7 @@ class Parser {
     let quals: Quals;
     if (!sawQual) {
       // gen_ncode()/gen_scode() with qerr: syntax()
-      if (this.last === undefined) throw new SyntaxErr("syntax error in filter expression");
+      if (this.last === undefined) this.qerrId(id);
       quals = { ...this.last };
     }
     else quals = { proto: q.proto, dir: q.dir, type: q.type ?? "host" };
@@ -608,9 +617,42 @@ class Parser {
     return this.idPrimitive(quals, id);
   }
 
+  /**
+   * A bare id after a term with no qualifiers to lend (qerr): what gen_scode(), gen_ncode(),
+   * gen_mcode() and gen_ecode() say of it — their address checks come before the qualifier's
+   * (gen_mcode(): "Mask syntax for networks only")
+   */
+  qerrId(id: string): never {
+    if (parseMac(id)) throw new FilterError("ethernet address used in non-ether expression");
+    const slash = id.indexOf("/");
+    const base = slash >= 0 ? id.slice(0, slash) : id;
+    if (base.includes(":") && isV6Literal(base)) throw new FilterError("invalid qualifier against IPv6 address");
+    if (HID_RE.test(base) || (slash >= 0 && NUM_RE.test(base))) {
+      const v = pcapAtoin(base);
+      if (!v) throw new FilterError(`invalid IPv4 address '${base}'`);
+      const n = v.bits === 32 ? v.addr : (v.addr << (32 - v.bits)) >>> 0;
+      if (slash >= 0) {
+        const len = Number(id.slice(slash + 1));
+        if (len > 32) throw new FilterError("mask length must be <= 32");
+        const m = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0;
+        if ((n & ~m) >>> 0) throw new FilterError(`non-network bits set in "${base}/${len}"`);
+        throw new FilterError("Mask syntax for networks only");
+      }
+      if (this.peek() === "mask") {
+        this.i++;
+        const ms = this.next();
+        const mv = pcapAtoin(ms);
+        if (!mv) throw new FilterError(`invalid IPv4 address '${ms}'`);
+        if ((n & ~mv.addr) >>> 0) throw new FilterError(`non-network bits set in "${base} mask ${ms}"`);
+        throw new FilterError("Mask syntax for networks only");
+      }
+    }
+    throw new SyntaxErr("syntax error in filter expression");
+  }
+
   /** scanner.l: an ID starts with a letter or digit (or is escaped); MAC, HID and V6 tokens too */
   isId(tk: string): boolean {
-    return /^(\\.+|[A-Za-z0-9][A-Za-z0-9_.:\-/]*)$/.test(tk) && !["and", "or", "not"].includes(tk);
+    return (/^(\\.+|[A-Za-z0-9][A-Za-z0-9_.:\-/]*)$/.test(tk) || isV6Literal(tk.split("/")[0]!)) && !["and", "or", "not"].includes(tk);
   }
 
   keyword(tk: string): Pred | undefined {
