@@ -272,7 +272,8 @@ export function rtmsgIfinfo(_type: "RTM_NEWLINK" | "RTM_DELLINK", dev: NetDevice
 
 /** net/core/rtnetlink.c: rtnl_link_get_net_capable(): IFLA_NET_NS_PID / FD (here by /run/netns
  * name) / IFLA_TARGET_NETNSID */
-function rtnlLinkGetNet(srcNet: Net, a: IflaAttrs): Net | KErr | undefined {
+export function rtnlLinkGetNet(srcNet: Net, a: IflaAttrs): Net | KErr | undefined {
+  if (a.IFLA_NET_NS_BADFD) return kerr("EINVAL");
   if (a.IFLA_NET_NS_NAME !== undefined) {
     const n = srcNet.host.namedNetns.get(a.IFLA_NET_NS_NAME);
     return n ?? kerr("EINVAL");

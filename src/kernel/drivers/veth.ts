@@ -13,7 +13,7 @@ import {
   registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr, validateEtherAddrAttr,
 } from "../core/dev.ts";
 import {
-  rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, type NewlinkParams, type RtnlLinkKind,
+  rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, type NewlinkParams, type RtnlLinkKind,
 } from "../core/rtnetlink.ts";
 import { devForwardSkb } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
@@ -217,15 +217,9 @@ function vethNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
     if (e) return e;
   }
   /* the peer's namespace: rtnl_link_get_net(src_net, tbp) */
-  let peerNet: Net = p.srcNet;
-  if (tbp.IFLA_NET_NS_NAME !== undefined) {
-    const n = p.srcNet.host.namedNetns.get(tbp.IFLA_NET_NS_NAME);
-    if (!n) return kerr("EINVAL");
-    peerNet = n;
-  } else if (tbp.IFLA_NET_NS_PID !== undefined) {
-    if (tbp.IFLA_NET_NS_PID !== 1) return kerr("ESRCH");
-    peerNet = p.srcNet.host.initNet;
-  }
+  const pn = rtnlLinkGetNet(p.srcNet, tbp);
+  if (isKErr(pn)) return pn;
+  const peerNet: Net = pn ?? p.srcNet;
   const ifname = (ifmp && tbp.IFLA_IFNAME) || `${DRV_NAME}%d`;
   /* eth_hw_addr_random(peer) unless "peer … address" gave one */
   const peerAttrs: IflaAttrs = { ...tbp };

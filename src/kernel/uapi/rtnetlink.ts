@@ -118,6 +118,9 @@ export interface IflaAttrs {
   /** move to another netns: by name of a /run/netns entry (ip link set X netns NAME), by pid,
    * or by an nsid of the requesting netns */
   IFLA_NET_NS_NAME?: string;
+  /** an IFLA_NET_NS_FD of a file that is no network namespace (the /run/netns directory
+   * itself, any other file): get_net_ns_by_fd() refuses it */
+  IFLA_NET_NS_BADFD?: true;
   IFLA_NET_NS_PID?: number;
   IFLA_TARGET_NETNSID?: number;
   /** AF_BRIDGE link messages (bridge link): IFLA_PROTINFO carries IFLA_BRPORT_* */

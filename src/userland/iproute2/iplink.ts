@@ -149,6 +149,25 @@ export interface IplinkReq {
 }
 
 /** ip/iplink.c: iplink_parse() — returns the number of arguments used (or <0), and `type` */
+/**
+ * lib/namespace.c: netns_get_fd(): open(2) of /run/netns/NAME, or of NAME itself when it has a
+ * '/'. The /run/netns directory opens too (its fd is no namespace: the kernel says EINVAL);
+ * /proc/PID/ns/net is that process's namespace. undefined: the open failed.
+ */
+function netnsGetFd(ctx: IpCtx, name: string): { name: string } | { pid: number } | "badfd" | undefined {
+  const path = (name.includes("/") ? name : `/run/netns/${name}`).replace(/\/+/g, "/").replace(/^\/var\/run\//, "/run/");
+  if (path === "/run/netns" || path === "/run/netns/") return "badfd";
+  let m = /^\/run\/netns\/([^/]+)$/.exec(path);
+  if (m) return ctx.sys.netnsExists(m[1]!) ? { name: m[1]! } : undefined;
+  m = /^\/proc\/(\d+|self)\/ns\/net$/.exec(path);
+  const procs = (ctx.p as { procs?: { self: number; netnsOf?: (pid: number) => unknown } }).procs;
+  if (m && procs) {
+    const pid = m[1] === "self" ? procs.self : Number(m[1]);
+    return procs.netnsOf?.(pid) ? { pid } : undefined;
+  }
+  return undefined;
+}
+
 export function iplinkParse(ctx: IpCtx, argvIn: string[], req: IplinkReq): { ret: number; type?: string } {
   let argv = argvIn;
   let name: string | undefined;
@@ -225,7 +244,10 @@ export function iplinkParse(ctx: IpCtx, argvIn: string[], req: IplinkReq): { ret
     } else if (a === "netns") {
       const v = next();
       if (netns) duparg(ctx, "netns", v);
-      if (ctx.sys.netnsExists(v)) req.attrs.IFLA_NET_NS_NAME = v;
+      const fd = netnsGetFd(ctx, v);
+      if (fd === "badfd") req.attrs.IFLA_NET_NS_BADFD = true;
+      else if (fd && "name" in fd) req.attrs.IFLA_NET_NS_NAME = fd.name;
+      else if (fd) req.attrs.IFLA_NET_NS_PID = fd.pid;
       else {
         const pid = getInteger(v, 0);
         if (pid === undefined) invarg(ctx, 'Invalid "netns" value\n', v);
