@@ -583,14 +583,21 @@ export function getservbyname(name: string, proto: string): number | undefined {
 }
 
 /**
- * glibc getaddrinfo()'s service: strtoul(service, base 10) when it is all a number (the port
- * is its low 16 bits), else getservbyname() for the socket type's protocol; undefined:
- * EAI_SERVICE ("Servname not supported for ai_socktype")
+ * glibc getaddrinfo()'s service: strtoul(service, base 10) when it is all a number, kept in an
+ * int — negative (a huge number) means a name after all — whose low 16 bits are the port; else
+ * getservbyname() for the socket type's protocol; undefined: EAI_SERVICE ("Servname not
+ * supported for ai_socktype")
  */
 export function gaiService(service: string, proto: "tcp" | "udp"): number | undefined {
-  // (strtoul() of "" converts nothing and stops at its end: port 0)
+  // (an empty service is none: port 0)
   if (service === "") return 0;
   const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(service);
-  if (m) return Number(BigInt.asUintN(64, (m[1] === "-" ? -1n : 1n) * BigInt(m[2]!)) & 0xffffn);
+  if (m) {
+    let v = BigInt(m[2]!);
+    if (v > 0xffffffffffffffffn) v = 0xffffffffffffffffn; // ERANGE: ULONG_MAX
+    else if (m[1] === "-") v = BigInt.asUintN(64, -v);
+    const num = Number(BigInt.asIntN(32, v));
+    if (num >= 0) return num & 0xffff;
+  }
   return getservbyname(service, proto);
 }
