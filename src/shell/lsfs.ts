@@ -10,6 +10,7 @@
  */
 import type { IFileSystem, FsStat } from "just-bash";
 import { strftime } from "./date.ts";
+import { fnmatch } from "../userland/iproute2/ipaddress.ts";
 
 export interface LsOpts {
   /** -l (or -n): the long format; else one name a line, as GNU ls writes to a pipe */
@@ -23,17 +24,44 @@ export interface LsOpts {
   sort: "name" | "time" | "size";
   reverse: boolean;
   paths: string[];
+  /** -I/--ignore patterns (always), --hide patterns (without -a/-A) */
+  ignore?: string[];
+  hide?: string[];
 }
 
+/** the error of an option value GNU ls refuses (LS_FAILURE), or undefined */
+export type LsArgError = { error: string; code: number };
+
 /** the options this port handles, or undefined */
-export function lsFsArgs(args: string[]): LsOpts | undefined {
+export function lsFsArgs(args: string[]): LsOpts | LsArgError | undefined {
   const o: LsOpts = { long: false, all: false, almostAll: false, dir: false, numeric: false, human: false, sort: "name", reverse: false, paths: [] };
   let long = false;
   let operands = false;
-  for (const a of args) {
+  const width = (what: string, v: string | undefined): LsArgError | undefined =>
+    v !== undefined && /^\d+$/.test(v) ? undefined : { error: `ls: invalid ${what}: '${v ?? ""}'\n`, code: 2 };
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
     if (!operands && a === "--") operands = true;
-    else if (!operands && a.startsWith("-") && a.length > 1) {
-      for (const c of a.slice(1)) {
+    else if (!operands && a.startsWith("--")) {
+      // the long options that only change what a terminal would get (a pipe is one name a line)
+      const eq = a.indexOf("=");
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      const val = eq < 0 ? undefined : a.slice(eq + 1);
+      const take = () => (val !== undefined ? val : args[++i]);
+      if (name === "ignore") (o.ignore ??= []).push(take() ?? "");
+      else if (name === "hide") (o.hide ??= []).push(take() ?? "");
+      else if (name === "width") {
+        const e = width("line width", take());
+        if (e) return e;
+      } else if (name === "tabsize") {
+        const e = width("tab size", take());
+        if (e) return e;
+      } else if (name === "color") {
+        if (val !== undefined && !["never", "no", "none", "auto", "tty", "if-tty"].includes(val)) return undefined;
+      } else return undefined;
+    } else if (!operands && a.startsWith("-") && a.length > 1) {
+      for (let k = 1; k < a.length; k++) {
+        const c = a[k]!;
         if (c === "l") long = true;
         else if (c === "a") o.all = true;
         else if (c === "A") o.almostAll = true;
@@ -46,12 +74,28 @@ export function lsFsArgs(args: string[]): LsOpts | undefined {
         else if (c === "n") {
           o.numeric = true;
           long = true;
+        } else if (c === "I" || c === "w" || c === "T") {
+          // the value: the rest of this word, else the next one
+          const v = k + 1 < a.length ? a.slice(k + 1) : args[++i];
+          if (c === "I") (o.ignore ??= []).push(v ?? "");
+          else {
+            const e = width(c === "w" ? "line width" : "tab size", v);
+            if (e) return e;
+          }
+          break;
         } else return undefined;
       }
     } else o.paths.push(a);
   }
   o.long = long;
   return o;
+}
+
+/** ls.c: file_ignored(): fnmatch(pattern, name, FNM_PERIOD) of -I always, of --hide without -a/-A */
+export function lsIgnored(o: LsOpts, name: string): boolean {
+  const match = (p: string) => (!name.startsWith(".") || p.startsWith(".")) && fnmatch(p, name) === 0;
+  if (o.ignore?.some(match)) return true;
+  return !o.all && !o.almostAll && (o.hide?.some(match) ?? false);
 }
 
 /** src/ls.c: filemodestring() (+ the setuid/setgid/sticky letters) */
@@ -224,7 +268,7 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
       code = 2;
       continue;
     }
-    const list = o.all ? [".", "..", ...names] : o.almostAll ? names : names.filter((n) => !n.startsWith("."));
+    const list = (o.all ? [".", "..", ...names] : o.almostAll ? names : names.filter((n) => !n.startsWith("."))).filter((n) => !lsIgnored(o, n));
     let rows: Row[] = [];
     const names0 = new Map<Row, string>();
     for (const n of list.slice().sort(byteCmp)) {

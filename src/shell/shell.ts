@@ -475,7 +475,9 @@ export class HostShell implements Shell, IoHost {
         if (long && long.paths.every((a) => /^\/(sys|proc)\//.test(ctx.fs.resolvePath(ctx.cwd, a))))
           return lsLong(procfs, long, ctx.cwd, sys.wallclock());
         // ls -l of the host's own files: root's, with the simulated clock's mtimes (lsfs.ts)
-        const own = lsFsArgs(args);
+        const parsed = lsFsArgs(args);
+        if (parsed && "error" in parsed) return { stdout: "", stderr: parsed.error, exitCode: parsed.code };
+        const own = parsed;
         if (own?.long && (own.paths.length ? own.paths : ["."]).every((a) => !/^\/(sys|proc|dev)(\/|$)/.test(ctx.fs.resolvePath(ctx.cwd, a))))
           return lsLongFs(ctx.fs, own, ctx.cwd, sys.wallclock());
         // names alone, to a pipe or file (a terminal gets just-bash's): GNU's order — files
