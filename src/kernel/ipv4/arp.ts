@@ -26,7 +26,7 @@ import {
 import { nfHook, NFPROTO_ARP } from "../netfilter/core.ts";
 import { readU16, readU32, ipv4IsMulticast, ipv4IsLoopback, macToString } from "../../wire/addr.ts";
 import { ARPOP_REQUEST, ARPOP_REPLY, ARP_SHA, ARP_THA, ARP_ETH_IP_LEN, arpWrite } from "../../wire/arp.ts";
-import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr } from "./devinet.ts";
+import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr, devinetNet, IPV4_DEVCONF } from "./devinet.ts";
 import { type Rtable, ipRouteInputNoref, ipRouteOutputKey, flowi4 } from "./route.ts";
 import { ipv4SendDestUnreach } from "./ip_options.ts";
 
@@ -450,6 +450,20 @@ function devGetByHwaddr(net: Net, type: number, ha: Uint8Array | undefined): Net
   return undefined;
 }
 
+/** net/ipv4/arp.c: arp_req_set_proxy(): proxy_arp of every device (none named: the "all"
+ * value, unmarked) or of one (IN_DEV_CONF_SET: marked as set) */
+function arpReqSetProxy(net: Net, dev: NetDevice | undefined, on: number): Record<string, unknown> | KErr {
+  if (!dev) {
+    devinetNet(net).all.set(IPV4_DEVCONF.PROXY_ARP, on);
+    return {};
+  }
+  const ind = devInDevice(dev);
+  if (!ind) return kerr("ENXIO");
+  ind.cnf.set(IPV4_DEVCONF.PROXY_ARP, on);
+  ind.cnf.state.add(IPV4_DEVCONF.PROXY_ARP);
+  return {};
+}
+
 /** net/ipv4/arp.c: arp_ioctl() — SIOCSARP / SIOCDARP / SIOCGARP */
 export function arpIoctl(net: Net, req: Record<string, unknown>): Record<string, unknown> | KErr {
   const r = req as unknown as ArpReq;
@@ -459,8 +473,7 @@ export function arpIoctl(net: Net, req: Record<string, unknown>): Record<string,
   switch (r.request) {
     case "SIOCSARP": {
       if (flags & ATF_PUBL) {
-        // arp_req_set_public(): a proxy entry (the netmask form is the old proxy_arp switch)
-        if (flags & ATF_NETMASK && r.arp_netmask === 0) return {};
+        // arp_req_set_public(): a proxy entry (a 0 netmask is the old proxy_arp switch)
         let dev = r.arp_dev ? net.devByName.get(r.arp_dev) : undefined;
         if (r.arp_dev && !dev) return kerr("ENODEV");
         /* a published entry without a device belongs to the device that has the given MAC */
@@ -468,6 +481,7 @@ export function arpIoctl(net: Net, req: Record<string, unknown>): Record<string,
           dev = devGetByHwaddr(net, r.arp_ha_family ?? 1, r.arp_ha);
           if (!dev) return kerr("ENODEV");
         }
+        if (flags & ATF_NETMASK && r.arp_netmask === 0) return arpReqSetProxy(net, dev, 1);
         if (!pneighLookup(tbl, ip, dev)) tbl.phash.push({ key: ip, dev, flags: 0, protocol: 0 });
         return {};
       }
@@ -484,9 +498,14 @@ export function arpIoctl(net: Net, req: Record<string, unknown>): Record<string,
     }
     case "SIOCDARP": {
       if (flags & ATF_PUBL) {
-        // arp_req_delete_public()
+        // arp_req_dev_by_name() when a device is named (none: NULL), then
+        // arp_req_delete_public(): without ATF_NETMASK arp_ioctl() made the mask /32, and a /32
+        // is pneigh_delete() of the entry of exactly that device; a 0 mask turns proxy_arp off
         const dev = r.arp_dev ? net.devByName.get(r.arp_dev) : undefined;
-        const i = tbl.phash.findIndex((p) => p.key === ip && (p.dev === dev || !r.arp_dev));
+        if (r.arp_dev && !dev) return kerr("ENODEV");
+        const mask = flags & ATF_NETMASK ? (r.arp_netmask ?? 0) : 0xffffffff;
+        if (!mask) return arpReqSetProxy(net, dev, 0);
+        const i = tbl.phash.findIndex((p) => p.key === ip && p.dev === dev);
         if (i < 0) return kerr("ENOENT");
         tbl.phash.splice(i, 1);
         return {};
