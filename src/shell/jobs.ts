@@ -21,6 +21,27 @@ import type { History } from "./history.ts";
 export const JOB_SESSION_VAR = "TUXNET_JOBS";
 
 
+/** simple commands that are elements of a pipeline of several */
+const inPipe = new WeakSet<object>();
+
+/** the literal name of a simple command when it is a job spec (`%…`) */
+function jobSpecName(cmd: AnyNode): string | undefined {
+  // (quoting does not matter: "%1" is one too)
+  const w = cmd.name as AnyNode | null;
+  const parts = w && Array.isArray(w.parts) ? (w.parts as AnyNode[]).flatMap((p) => (p.type === "DoubleQuoted" ? (p.parts as AnyNode[]) : [p])) : [];
+  const n = w ? literalOf({ ...w, parts }) : undefined;
+  return n !== undefined && n.startsWith("%") ? n : undefined;
+}
+
+/** the simple command a background statement consists of, when it is a lone job spec */
+function jobSpecCommand(stmt: AnyNode): AnyNode | undefined {
+  const pl = stmt.pipelines as AnyNode[];
+  if (pl.length !== 1) return undefined;
+  const cmds = pl[0]!.commands as AnyNode[];
+  if (cmds.length !== 1 || cmds[0]!.type !== "SimpleCommand" || jobSpecName(cmds[0]!) === undefined) return undefined;
+  return { ...cmds[0]!, args: [cmds[0]!.name, ...(cmds[0]!.args as unknown[])] };
+}
+
 function rewrite(node: unknown): void {
   if (Array.isArray(node)) {
     for (const n of node) rewrite(n);
@@ -29,6 +50,12 @@ function rewrite(node: unknown): void {
   if (!isNode(node)) return;
   const t = node.type;
   if (t === "Statement" && node.background === true) {
+    // `%1 &` is bash's `bg %1`, run by the shell itself
+    const lone = jobSpecCommand(node);
+    if (lone) {
+      Object.assign(node, simpleStatement(internal("__jobspec"), [word("bg"), ...(lone.args as unknown[]).slice(1)]), { background: false });
+      return;
+    }
     // rewrite inside first, then wrap the whole statement
     const inner: AnyNode = { ...node, background: false };
     rewrite(inner.pipelines);
@@ -36,6 +63,13 @@ function rewrite(node: unknown): void {
     // the job starts with the `$?` of its shell at `&`
     Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), paramWord("?")]));
     return;
+  }
+  // a job spec as a command (`%1`, `%+`) is bash's `fg` of it — not inside a pipeline, whose
+  // elements run in subshells (there it is a command not found)
+  if (t === "Pipeline" && (node.commands as unknown[]).length > 1) for (const c of node.commands as unknown[]) if (isNode(c)) inPipe.add(c);
+  if (t === "SimpleCommand" && !inPipe.has(node) && jobSpecName(node) !== undefined) {
+    node.args = [word("fg"), ...(node.args as unknown[])];
+    node.name = internal("__jobspec");
   }
   if (t === "SimpleCommand") {
     const name = node.name as WordNode | null;
@@ -45,6 +79,11 @@ function rewrite(node: unknown): void {
     if (p0 && p0.type === "Literal" && p0.value === "kill") node.name = internal("__kill");
     if (p0 && p0.type === "Literal" && p0.value === "jobs") node.name = internal("__jobs");
     if (p0 && p0.type === "Literal" && p0.value === "disown") node.name = internal("__disown");
+    // fg and bg: bash without job control (a script's) refuses them
+    if (p0 && p0.type === "Literal" && (p0.value === "fg" || p0.value === "bg")) {
+      node.args = [word(p0.value), ...(node.args as unknown[])];
+      node.name = internal("__jobspec");
+    }
   }
   if (t === "ParameterExpansion" && node.parameter === "!") node.parameter = "__LASTBG";
   for (const k of Object.keys(node)) {

@@ -642,6 +642,10 @@ export class HostShell implements Shell, IoHost {
     custom.push(defineCommand("__mark", async (args, ctx) => this.mark(args, ctx)));
     custom.push(defineCommand("__wait", (args, ctx) => this.wait(args, ctx)));
     custom.push(defineCommand("__kill", async (args, ctx) => killBuiltin(args, this.sessionOf(ctx), this.procs)));
+    // fg / bg / a bare job spec (`%1` is `fg %1`, `%1 &` is `bg %1`): bash's fg_bg() without
+    // job control, as a script's bash runs (the interactive shell's jobs cannot be
+    // foregrounded here either)
+    custom.push(defineCommand("__jobspec", async (args) => ({ stdout: "", stderr: `bash: ${args[0] ?? "fg"}: no job control\n`, exitCode: 1 })));
     custom.push(defineCommand("__jobs", async (args, ctx) => jobsBuiltin(args, this.sessionOf(ctx))));
     custom.push(
       defineCommand("__disown", async (args, ctx) => {
