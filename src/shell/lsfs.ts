@@ -10,7 +10,7 @@
  */
 import type { IFileSystem, FsStat } from "just-bash";
 import { strftime } from "./date.ts";
-import { fnmatch } from "../userland/iproute2/ipaddress.ts";
+import { fnmatch } from "../userland/lib/fnmatch.ts";
 
 export interface LsOpts {
   /** -l (or -n): the long format; else one name a line, as GNU ls writes to a pipe */

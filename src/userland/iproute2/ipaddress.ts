@@ -2,6 +2,7 @@
  * ip/ipaddress.c: `ip address` and the link printer shared with `ip link show`
  * (print_linkinfo, print_addrinfo, ipaddr_list_flush_or_save, ipaddr_modify).
  */
+import { fnmatch } from "../lib/fnmatch.ts";
 import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor, operStateColor } from "../lib/json_print.ts";
 import type { IpCtx } from "../lib/context.ts";
 import type {
@@ -592,27 +593,6 @@ function getFilter(f: LinkFilter, argIn: string): number {
   return 0;
 }
 
-/** fnmatch(3): 0 on a match; `caseFold` is FNM_CASEFOLD */
-export function fnmatch(pattern: string, s: string, caseFold = false): number {
-  let re = "^";
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === "*") re += ".*";
-    else if (c === "?") re += ".";
-    else if (c === "[") {
-      const j = pattern.indexOf("]", i + 2);
-      if (j < 0) re += "\\[";
-      else {
-        let cls = pattern.slice(i + 1, j);
-        if (cls.startsWith("!")) cls = "^" + cls.slice(1);
-        re += `[${cls.replace(/\\/g, "\\\\")}]`;
-        i = j;
-      }
-    } else if (c === "\\" && i + 1 < pattern.length) re += "\\" + pattern[++i];
-    else re += c.replace(/[.+^${}()|\\/]/g, "\\$&");
-  }
-  return new RegExp(re + "$", caseFold ? "i" : "").test(s) ? 0 : 1;
-}
 
 /** ip/ipaddress.c: ifa_label_match_rta() */
 function ifaLabelMatchRta(ctx: IpCtx, f: LinkFilter, ifindex: number, label: string | undefined): number {

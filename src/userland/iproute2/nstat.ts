@@ -8,7 +8,7 @@
 import type { Command, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { JsonWriter } from "../lib/json_writer.ts";
-import { fnmatch } from "./ipaddress.ts";
+import { fnmatch } from "../lib/fnmatch.ts";
 
 interface Ent {
   id: string;

@@ -5,6 +5,7 @@
  * -s from /proc/net/sockstat and the output engine (buffered fields, render_calc_width(),
  * render()).
  */
+import { getservbyname } from "../lib/etc_files.ts";
 import { inetAton } from "../lib/inet_addr.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
@@ -798,7 +799,7 @@ class Ss {
   oneline = false;
   resolveHosts = false;
   out = new Output();
-  services: { byPort: Map<string, string>; byName: Map<string, number> } = { byPort: new Map(), byName: new Map() };
+  services: { byPort: Map<string, string> } = { byPort: new Map() };
   hosts: Map<string, Uint8Array[]> = new Map();
   /** gethostbyaddr() over /etc/hosts: the first name of an address's first line */
   hostsRev: Map<string, string> = new Map();
@@ -875,12 +876,11 @@ class Ss {
     throw new Exit(255);
   }
 
-  /** getservbyport()/getservbyname() over /etc/services (Debian netbase's tcp and udp entries) */
+  /** getservbyport() over /etc/services (Debian netbase's tcp and udp entries; names go through lib getservbyname()) */
   loadServices(): void {
     for (const proto of ["tcp", "udp"]) {
       for (const [port, name] of Object.entries(SERVICES[proto] ?? {})) {
         this.services.byPort.set(`${port}/${proto}`, name);
-        if (!this.services.byName.has(`${name}/${proto}`)) this.services.byName.set(`${name}/${proto}`, Number(port));
       }
     }
   }
@@ -1349,7 +1349,7 @@ class Ss {
     const start = { dbs: this.f.dbs, states: this.f.states, families: this.f.families };
     let lookups = 0;
     const env: FilterEnv = {
-      servByName: (n, proto) => this.services.byName.get(`${n}/${proto}`),
+      servByName: getservbyname,
       hostByName: (n, af) => {
         // digits and dots are an address (nss's digits_dots, inet_aton()); not an IPv6 one
         if (/^[0-9.]+$/.test(n) && !n.endsWith(".")) {

@@ -2,6 +2,7 @@
  * iptables extensions/libxt_*.c and libipt_*.c: per match/target, its options (parse),
  * its `-L` text (print) and its `-S`/iptables-save text (save), as in iptables 1.8.9.
  */
+import { gaiService, getservbyname } from "../lib/etc_files.ts";
 import { SERVICES } from "./services.ts";
 import { xtablesError, PARAMETER_PROBLEM } from "./xshared.ts";
 import * as HELP from "./ext-help.ts";
@@ -50,10 +51,8 @@ export function portToService(port: number, proto: string): string | undefined {
   return SERVICES[proto]?.[port];
 }
 
-function serviceToPort(name: string, proto: string): number | undefined {
-  for (const [p, n] of Object.entries(SERVICES[proto] ?? {})) if (n === name) return Number(p);
-  return undefined;
-}
+/** getservbyname(): a service name or alias of /etc/services */
+const serviceToPort = getservbyname;
 
 /** xtables_strtoui(s, NULL, &v, min, max) with base 0: the whole string a number in range */
 function strtoui0(s: string, max: number): number | undefined {
@@ -79,14 +78,7 @@ function parsePort(s: string, proto: string): number {
  * port; else a service of any protocol. -1 when nothing resolves.
  */
 export function getportbyname(s: string): number {
-  const m = /^[ \t\n\v\f\r]*([+-]?)(\d+)$/.exec(s);
-  if (m) {
-    let v = BigInt(m[2]!);
-    if (m[1] === "-") v = -v;
-    const n = Number(BigInt.asIntN(32, BigInt.asUintN(64, v)));
-    if (n >= 0) return n & 0xffff;
-  }
-  return serviceToPort(s, "tcp") ?? serviceToPort(s, "udp") ?? -1;
+  return gaiService(s, "tcp") ?? getservbyname(s, "udp") ?? -1;
 }
 
 /** xtoptions.c: xtopt_parse_mport() (XTTYPE_PORTRC): "PORT", "PORT:PORT", either side empty */

@@ -233,14 +233,16 @@ function pcapAtoin(s: string): { addr: number; bits: number } | undefined {
   return { addr, bits };
 }
 
+/** a dotted decimal address of 1-4 parts, promoted to 32 bits ("10.1" is 10.1.0.0), and its
+ * length in bits (__pcap_atoin()) */
 function parseIpv4(s: string): { addr: number; bits: number } | undefined {
-  const m = /^(\d+)(?:\.(\d+))?(?:\.(\d+))?(?:\.(\d+))?$/.exec(s);
-  if (!m) return undefined;
-  const parts = m.slice(1).filter((x) => x !== undefined).map(Number);
-  if (parts.some((x) => x > 255)) return undefined;
-  let a = 0;
-  for (let i = 0; i < 4; i++) a = a * 256 + (parts[i] ?? 0);
-  return { addr: a >>> 0, bits: parts.length * 8 };
+  const v = /^\d+(\.\d+){0,3}$/.test(s) ? pcapAtoin(s) : undefined;
+  return v && { addr: promote(v), bits: v.bits };
+}
+
+/** gen_ncode()/gen_mcode(): "Promote short ipaddr" (v <<= 32 - vlen) */
+function promote(v: { addr: number; bits: number }): number {
+  return v.bits === 32 ? v.addr : (v.addr << (32 - v.bits)) >>> 0;
 }
 
 function parseIpv6(s: string): Uint8Array | undefined {
@@ -630,7 +632,7 @@ class Parser {
     if (HID_RE.test(base) || (slash >= 0 && NUM_RE.test(base))) {
       const v = pcapAtoin(base);
       if (!v) throw new FilterError(`invalid IPv4 address '${base}'`);
-      const n = v.bits === 32 ? v.addr : (v.addr << (32 - v.bits)) >>> 0;
+      const n = promote(v);
       if (slash >= 0) {
         const len = Number(id.slice(slash + 1));
         if (len > 32) throw new FilterError("mask length must be <= 32");
@@ -814,8 +816,8 @@ class Parser {
           // __pcap_atoin(): a short address is promoted, for a host too ("host 10.1" is 10.1/16)
           const v = pcapAtoin(id);
           if (!v) throw new FilterError(`invalid IPv4 address '${id}'`);
-          addr = v.bits === 32 ? v.addr : (v.addr << (32 - v.bits)) >>> 0;
-          mask = v.bits === 32 ? 0xffffffff : (0xffffffff << (32 - v.bits)) >>> 0;
+          addr = promote(v);
+          mask = promote({ addr: 0xffffffff, bits: v.bits });
         } else if (type === "net" || slash >= 0) {
           const base = slash >= 0 ? id.slice(0, slash) : id;
           const v = parseIpv4(base);
