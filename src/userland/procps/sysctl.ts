@@ -2,6 +2,7 @@
  * procps-ng 4.0.2 src/sysctl.c: read, write and list kernel parameters under /proc/sys
  * (ReadSetting, DisplayAll, WriteSetting, parse_setting_line, Preload, PreloadSystem, main).
  */
+import { fnmatchRegExp } from "../lib/fnmatch.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { KErr } from "../../kernel/uapi/errno.ts";
@@ -281,7 +282,7 @@ class Sysctl {
         }
         const ents = this.fs.readdir(this.kpath(base || "/"));
         if (isKErr(ents)) continue;
-        const re = globToRegExp(part);
+        const re = fnmatchRegExp(part, { pathname: true });
         for (const e of [...ents].sort()) if (re.test(e) && !e.startsWith(".")) next.push(`${base}/${e}`);
       }
       cur = next;
@@ -489,25 +490,6 @@ class Sysctl {
   }
 }
 
-function globToRegExp(g: string): RegExp {
-  let re = "^";
-  for (let i = 0; i < g.length; i++) {
-    const c = g[i]!;
-    if (c === "*") re += "[^/]*";
-    else if (c === "?") re += "[^/]";
-    else if (c === "[") {
-      const j = g.indexOf("]", i + 2);
-      if (j < 0) re += "\\[";
-      else {
-        let body = g.slice(i + 1, j);
-        if (body.startsWith("!")) body = "^" + body.slice(1);
-        re += `[${body.replace(/\\/g, "\\\\")}]`;
-        i = j;
-      }
-    } else re += c.replace(/[.+^${}()|\\]/g, "\\$&");
-  }
-  return new RegExp(re + "$");
-}
 
 /** the `sysctl` command */
 export async function sysctl(p: Process): Promise<number> {
