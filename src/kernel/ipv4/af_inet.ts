@@ -189,6 +189,10 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
     tcpMemEntry("tcp_rmem", s.tcpRmem),
     tcpMemEntry("tcp_wmem", s.tcpWmem),
     intEntry("tcp_reordering", () => s.tcpReordering, (v) => void (s.tcpReordering = v)),
+    // the receive window: proc_dointvec_minmax 0..31, proc_dou8vec_minmax 0..1 and 0..255
+    intEntry("tcp_app_win", () => s.tcpAppWin, (v) => void (s.tcpAppWin = v), 0, 31),
+    intEntry("tcp_shrink_window", () => s.tcpShrinkWindow, (v) => void (s.tcpShrinkWindow = v), 0, 1),
+    intEntry("tcp_workaround_signed_windows", () => s.tcpWorkaroundSignedWindows, (v) => void (s.tcpWorkaroundSignedWindows = v), 0, 255),
     {
       // net/ipv4/tcp_cong.c: tcp_set_default_congestion_control()
       procname: "tcp_congestion_control",

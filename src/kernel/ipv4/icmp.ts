@@ -54,6 +54,11 @@ export interface Ipv4Sysctl {
   tcpRmem: [number, number, number];
   tcpWmem: [number, number, number];
   tcpReordering: number;
+  /** tcp_app_win (the share of the buffer kept from the window), tcp_shrink_window,
+   * tcp_workaround_signed_windows */
+  tcpAppWin: number;
+  tcpShrinkWindow: number;
+  tcpWorkaroundSignedWindows: number;
   /** the congestion control a new socket gets: the lab machines default to bbr */
   tcpCongestionControl: string;
   /** igmp_max_memberships, igmp_max_msf, igmp_qrv, igmp_link_local_mcast_reports */
@@ -98,6 +103,7 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
       icmpRatemask: 6168, icmpMsgsPerSec: 1000, icmpMsgsBurst: 50, ipDefaultTtl: 64, ipNoPmtuDisc: 0,
       pingGroupRange: [1, 0], ipLocalPortRange: [32768, 60999],
       tcpRmem: [4096, 131072, 33554432], tcpWmem: [4096, 16384, 4194304], tcpReordering: 3,
+      tcpAppWin: 31, tcpShrinkWindow: 0, tcpWorkaroundSignedWindows: 0,
       tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, ipNonlocalBind: 0, ipProtSock: 1024,
       ipfragTime: 30 * USEC_PER_SEC, ipfragHighThresh: 4 * 1024 * 1024, ipfragLowThresh: 3 * 1024 * 1024, ipfragMaxDist: 64,
       tcpTimestamps: 1, tcpSack: 1, tcpWindowScaling: 1, tcpSynRetries: 6, tcpSynackRetries: 5, tcpRetries1: 3, tcpRetries2: 15,

@@ -7,6 +7,7 @@
 import type { Net } from "../core/net_namespace.ts";
 import type { InetDiagBc, InetDiagMsg, InetDiagReq } from "../uapi/inet_diag.ts";
 import type { InetSock } from "../socket/sock.ts";
+import { SOCK_BINDPORT_LOCK } from "../socket/sock.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { tcpSockets } from "./inet_hashtables.ts";
 import { TCP_LISTEN, TCP_TIME_WAIT, TCP_FIN_WAIT2, type TcpSock } from "./tcp.ts";
@@ -149,7 +150,7 @@ function bcRun(bc: InetDiagBc, e: InetDiagEntry): boolean {
     case "and": return bcRun(bc.a, e) && bcRun(bc.b, e);
     case "or": return bcRun(bc.a, e) || bcRun(bc.b, e);
     case "not": return !bcRun(bc.a, e);
-    case "auto": return !(e.userlocks & 8 /* SOCK_BINDPORT_LOCK */);
+    case "auto": return !(e.userlocks & SOCK_BINDPORT_LOCK);
     case "s_ge": return e.sport >= bc.port;
     case "s_le": return e.sport <= bc.port;
     case "d_ge": return e.dport >= bc.port;

@@ -23,7 +23,7 @@ import { inetAddrType } from "./devinet.ts";
 import { inetUnhash, inetPutPort, tcpSockets } from "./inet_hashtables.ts";
 import { inetCskGetPort, inetCskListenStart, inetCskAccept } from "./inet_connection_sock.ts";
 import { tcpV4Connect } from "./tcp_ipv4.ts";
-import { tcpPush, tcpSendFin, tcpSendActiveReset, tcpSendAck } from "./tcp_output.ts";
+import { tcpPush, tcpSendFin, tcpSendActiveReset, tcpSendAck, tcpReceiveWindow, __tcpSelectWindow } from "./tcp_output.ts";
 import { tcpClearXmitTimers, tcpTimeWait } from "./tcp_timer.ts";
 
 // include/net/tcp_states.h
@@ -52,6 +52,11 @@ export const TCP_SYN_RETRIES = 6;
 export const TCP_SYNACK_RETRIES = 5;
 export const TCP_RETRIES2 = 15;
 export const TCP_MSS_DEFAULT = 536;
+/** TCP_RMEM_TO_WIN_SCALE and TCP_DEFAULT_SCALING_RATIO: a window is this share (x/256) of
+ * the receive memory that holds it, 50 % until tcp_measure_rcv_mss() learns the real
+ * len/truesize ratio */
+export const TCP_RMEM_TO_WIN_SCALE = 8;
+export const TCP_DEFAULT_SCALING_RATIO = 1 << (TCP_RMEM_TO_WIN_SCALE - 1);
 export const SOMAXCONN = 4096;
 
 /** before()/after() on 32-bit sequence numbers */
@@ -67,7 +72,8 @@ export function tcpFinTime(sk: TcpSock): number {
 
 /** the TcpExt counters of /proc/net/netstat that are kept (LINUX_MIB_*, by their proc name);
  * the others read 0 */
-export type TcpExtCounter = "TCPTimeouts" | "TCPSynRetrans" | "TCPAbortOnTimeout";
+export type TcpExtCounter =
+  | "TCPTimeouts" | "TCPSynRetrans" | "TCPAbortOnTimeout" | "TCPWantZeroWindowAdv" | "TCPToZeroWindowAdv" | "TCPFromZeroWindowAdv";
 const extMibs = new WeakMap<Net, Partial<Record<TcpExtCounter, number>>>();
 export function tcpExtStats(net: Net): Partial<Record<TcpExtCounter, number>> {
   let m = extMibs.get(net);
@@ -131,6 +137,13 @@ export class TcpSock extends InetSock implements Socket {
   rcvWup = 0;
   rcvWnd = 0;
   copiedSeq = 0;
+  /** window_clamp: the largest window to advertise; rcv_ssthresh: the window's slow-start
+   * bound (tcp_grow_window() raises it); rcvq_space.space: the receive autotuning's measure */
+  windowClamp = 0;
+  rcvSsthresh = 0;
+  rcvqSpace = 0;
+  /** scaling_ratio: skb->len / truesize in 1/256 (tcp_win_from_space()) */
+  scalingRatio = TCP_DEFAULT_SCALING_RATIO;
   // negotiated options
   advmss = 1460;
   mssCache = TCP_MSS_DEFAULT;
@@ -197,7 +210,7 @@ export class TcpSock extends InetSock implements Socket {
     // tcp_init_sock()
     const s = ipv4Sysctl(net);
     this.sndbuf = s.tcpWmem[1];
-    // (sk_rcvbuf stays at the core default: the receive window model is calibrated on it)
+    this.rcvbuf = s.tcpRmem[1];
     this.reordering = s.tcpReordering;
   }
   /** tp->reordering */
@@ -320,10 +333,14 @@ export class TcpSock extends InetSock implements Socket {
     const m = super.recvfrom();
     if (m) {
       this.copiedSeq = (this.copiedSeq + m.data.length) >>> 0;
-      // tcp_cleanup_rbuf(): a window update once the reader freed enough
-      if (this.state === TCP_ESTABLISHED && this.rqEmpty() && this.ackPending === false && this.rcvWndShrunk) {
-        this.rcvWndShrunk = false;
-        tcpSendAck(this);
+      // __tcp_cleanup_rbuf(): a window update once the read freed lots of space (a window at
+      // least twice what is left of the one offered), unless no more data can come
+      if (m.data.length > 0 && !(this.shutdownFlags & RCV_SHUTDOWN) && this.state !== TCP_CLOSE) {
+        const now = tcpReceiveWindow(this);
+        if (2 * now <= this.windowClamp) {
+          const win = __tcpSelectWindow(this);
+          if (win && win >= 2 * now) tcpSendAck(this);
+        }
       }
       return m;
     }
@@ -333,7 +350,6 @@ export class TcpSock extends InetSock implements Socket {
     }
     return undefined;
   }
-  rcvWndShrunk = false;
 
   rqEmpty(): boolean {
     return this.rqHead >= this.rq.length;

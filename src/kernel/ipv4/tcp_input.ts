@@ -18,7 +18,8 @@ import {
 } from "./tcp.ts";
 import {
   TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP,
-  TCP_RCV_WSCALE, tcpSendAck, tcpSendSynack, tcpWriteXmit, tcpRoute, tcpAdvmss, tcpSelectInitialWindow,
+  tcpSendAck, tcpSendSynack, tcpWriteXmit, tcpRoute, tcpAdvmss, tcpSelectInitialWindow, tcpFullSpace, tcpSpace, tcpWinFromSpace, tcpReceiveWindow,
+  TCPOLEN_TSTAMP_ALIGNED,
   tcpSendActiveReset,
 } from "./tcp_output.ts";
 import { tcpResetXmitTimer, tcpSendDelayedAck, tcpTimeWait } from "./tcp_timer.ts";
@@ -26,7 +27,7 @@ import { inetEhashInsert, inetBindHash } from "./inet_hashtables.ts";
 import { skAcceptqIsFull, inetCskReqskQueueAdd } from "./inet_connection_sock.ts";
 import { netRng } from "../core/dev_path.ts";
 import { ipv4Sysctl } from "./icmp.ts";
-import { SOCK_SNDBUF_LOCK } from "../socket/sock.ts";
+import { SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK, truesize } from "../socket/sock.ts";
 
 /** include/net/tcp.h: TCP_INIT_CWND */
 const TCP_INIT_CWND = 10;
@@ -270,6 +271,7 @@ function tcpRcvSynsentStateProcess(sk: TcpSock, seg: TcpSeg): void {
     sk.retransmitTimer?.cancel();
     sk.rto = Math.max(sk.rto, TCP_RTO_MIN);
     if (sk.rto === TCP_TIMEOUT_INIT && sk.srtt) sk.rto = Math.floor(sk.srtt + TCP_RTO_MIN);
+    tcpEstablishedMss(sk);
     sk.setState(TCP_ESTABLISHED);
     tcpInitBufferSpace(sk);
     // tcp_finish_connect(); the third packet of the handshake
@@ -295,13 +297,67 @@ const SKB_SIZE = 256;
  * worst-case skbs, capped by tcp_wmem[2]; not when SO_SNDBUF fixed the size.
  */
 function tcpInitBufferSpace(sk: TcpSock): void {
-  if (sk.userlocks & SOCK_SNDBUF_LOCK) return;
   const s = ipv4Sysctl(sk.net);
-  let perMss = Math.max(sk.mssClamp, sk.mssCache) + MAX_TCP_HEADER + SHINFO_SIZE;
-  perMss = 2 ** Math.ceil(Math.log2(perMss)) + SKB_SIZE;
-  const nrSegs = Math.max(TCP_INIT_CWND, sk.sndCwnd, sk.reordering + 1);
-  const sndmem = (s.tcpCongestionControl === "bbr" ? 3 : 2) * nrSegs * perMss;
-  if (sk.sndbuf < sndmem) sk.sndbuf = Math.min(sndmem, s.tcpWmem[2]);
+  if (!(sk.userlocks & SOCK_SNDBUF_LOCK)) {
+    let perMss = Math.max(sk.mssClamp, sk.mssCache) + MAX_TCP_HEADER + SHINFO_SIZE;
+    perMss = 2 ** Math.ceil(Math.log2(perMss)) + SKB_SIZE;
+    const nrSegs = Math.max(TCP_INIT_CWND, sk.sndCwnd, sk.reordering + 1);
+    const sndmem = (s.tcpCongestionControl === "bbr" ? 3 : 2) * nrSegs * perMss;
+    if (sk.sndbuf < sndmem) sk.sndbuf = Math.min(sndmem, s.tcpWmem[2]);
+  }
+  // the window clamp leaves 1/2^tcp_app_win of the buffer to the application, and at least
+  // one segment's room
+  const appWin = s.tcpAppWin;
+  const maxwin = tcpFullSpace(sk);
+  if (sk.windowClamp >= maxwin) {
+    sk.windowClamp = maxwin;
+    if (appWin && maxwin > 4 * sk.advmss) sk.windowClamp = Math.max(maxwin - Math.floor(maxwin / 2 ** appWin), 4 * sk.advmss);
+  }
+  /* Force reservation of one segment. */
+  if (appWin && sk.windowClamp > 2 * sk.advmss && sk.windowClamp + sk.advmss > maxwin) {
+    sk.windowClamp = Math.max(2 * sk.advmss, maxwin - sk.advmss);
+  }
+  sk.rcvSsthresh = Math.min(sk.rcvSsthresh, sk.windowClamp);
+  sk.rcvqSpace = Math.min(sk.rcvSsthresh, sk.rcvWnd, TCP_INIT_CWND * sk.advmss);
+}
+
+/**
+ * net/ipv4/tcp_input.c: tcp_grow_window(): a segment of data whose overhead would still fit
+ * the buffer lets the window grow (rcv_ssthresh) towards the clamp, as far as memory allows
+ */
+function tcpGrowWindow(sk: TcpSock, len: number): void {
+  const room = Math.min(sk.windowClamp, tcpSpace(sk)) - sk.rcvSsthresh;
+  if (room <= 0) return;
+  const ts = truesize(len);
+  let incr: number;
+  /* Check #2. Increase window, if skb with such overhead will fit to rcvbuf in future. */
+  if (tcpWinFromSpace(sk, ts) <= len) incr = 2 * sk.advmss;
+  else {
+    // __tcp_grow_window()
+    let t = tcpWinFromSpace(sk, ts) >> 1;
+    let window = tcpWinFromSpace(sk, ipv4Sysctl(sk.net).tcpRmem[2]) >> 1;
+    incr = 0;
+    while (sk.rcvSsthresh <= window) {
+      if (t <= len) {
+        incr = 2 * sk.rcvMss;
+        break;
+      }
+      t >>= 1;
+      window >>= 1;
+    }
+  }
+  if (incr) {
+    incr = Math.max(incr, 2 * len);
+    sk.rcvSsthresh += Math.min(room, incr);
+    sk.quick |= 1;
+  }
+}
+
+/** the connection is established: the timestamp option's room comes off the advertised MSS
+ * (tp->advmss -= TCPOLEN_TSTAMP_ALIGNED), the receive MSS gets its first guess */
+function tcpEstablishedMss(sk: TcpSock): void {
+  if (sk.tstampOk) sk.advmss -= TCPOLEN_TSTAMP_ALIGNED;
+  tcpInitializeRcvMss(sk);
 }
 
 /** tcp_sync_mss(): the segment size once the peer's MSS is known */
@@ -324,7 +380,7 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
   let len = seg.len;
   const fin = (seg.flags & TCP_FIN) !== 0;
   // tcp_sequence(): is it in the window?
-  const rcvEnd = (sk.rcvNxt + Math.max(sk.rcvWnd, 1)) >>> 0;
+  const rcvEnd = (sk.rcvNxt + Math.max(tcpReceiveWindow(sk), 1)) >>> 0;
   const segEnd = (seq + len + (fin ? 1 : 0)) >>> 0;
   if (before(segEnd, sk.rcvNxt) || (segEnd === sk.rcvNxt && len === 0 && !fin && seq !== sk.rcvNxt) || !before(seq, rcvEnd) && (len > 0 || fin)) {
     // tcp_send_dupack()
@@ -355,6 +411,7 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
     sk.retransStamp = -1;
     sk.retransmitTimer?.cancel();
     sk.rto = sk.srtt ? Math.floor(sk.srtt + TCP_RTO_MIN) : TCP_TIMEOUT_INIT;
+    tcpEstablishedMss(sk);
     sk.setState(TCP_ESTABLISHED);
     tcpInitBufferSpace(sk);
     if (sk.parent) inetCskReqskQueueAdd(sk.parent, sk);
@@ -408,6 +465,7 @@ export function tcpRcvStateProcess(sk: TcpSock, seg: TcpSeg): void {
             sk.ato = TCP_ATO_MIN;
           }
           sk.queueData(b.slice(doff, doff + len));
+          if (len >= 128) tcpGrowWindow(sk, len);
           sk.rcvNxt = (sk.rcvNxt + len) >>> 0;
           sk.ackPending = true;
         }
@@ -470,7 +528,6 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
   const o = seg.opt;
   c.wscaleOk = o.wscaleOk;
   c.sndWscale = o.wscaleOk ? o.sndWscale : 0;
-  c.rcvWscale = o.wscaleOk ? TCP_RCV_WSCALE : 0;
   c.sackOk = o.sackOk;
   c.tstampOk = o.tstampOk;
   c.tsRecent = o.tsval;
@@ -481,7 +538,19 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
   const rt = tcpRoute(c);
   c.advmss = rt ? tcpAdvmss(rt) : 536;
   tcpSyncMss(c, o.mss);
-  c.rcvWnd = tcpSelectInitialWindow(c.advmss - (c.tstampOk ? 12 : 0));
+  // sk_clone_lock(): the child has the listener's buffers and buffer locks, not its port
+  // lock (ss counts it autobound); tcp_openreq_init_rwin(): its window from the listener's
+  // full space (a fixed SO_RCVBUF also clamps it)
+  c.rcvbuf = lsk.rcvbuf;
+  c.sndbuf = lsk.sndbuf;
+  c.userlocks = lsk.userlocks & ~SOCK_BINDPORT_LOCK;
+  let clamp = lsk.windowClamp;
+  if (lsk.userlocks & SOCK_RCVBUF_LOCK && (clamp > tcpFullSpace(lsk) || clamp === 0)) clamp = tcpFullSpace(lsk);
+  const w = tcpSelectInitialWindow(lsk, tcpFullSpace(lsk), c.advmss - (c.tstampOk ? TCPOLEN_TSTAMP_ALIGNED : 0), clamp, o.wscaleOk);
+  c.rcvWnd = w.rcvWnd;
+  c.windowClamp = w.windowClamp;
+  c.rcvWscale = w.rcvWscale;
+  c.rcvSsthresh = c.rcvWnd;
   c.rcvNxt = c.copiedSeq = c.rcvWup = (seg.seq + 1) >>> 0;
   c.iss = netRng(net).u32();
   c.sndUna = c.iss;

@@ -14,7 +14,11 @@ import { csumPartial, csumFold, csumTcpudpNofold } from "../../wire/checksum.ts"
 import { flowi4, ipRouteOutputKey, ipv4Mtu, type Rtable } from "./route.ts";
 import { ipSendData } from "./ip_output.ts";
 import { ipv4Sysctl } from "./icmp.ts";
-import { type TcpSock, tcpStats, tcpExtInc, TCP_SYN_SENT, TCP_SYN_RECV } from "./tcp.ts";
+import {
+  type TcpSock, tcpStats, tcpExtInc, TCP_SYN_SENT, TCP_SYN_RECV, TCP_MSS_DEFAULT, TCP_RMEM_TO_WIN_SCALE,
+} from "./tcp.ts";
+import { netCoreSysctl } from "../core/sysctl.ts";
+import { SOCK_RCVBUF_LOCK } from "../socket/sock.ts";
 import { tcpResetXmitTimer } from "./tcp_timer.ts";
 
 // include/net/tcp.h: option kinds and lengths
@@ -25,13 +29,65 @@ export const TCPOPT_WINDOW = 3;
 export const TCPOPT_SACK_PERM = 4;
 export const TCPOPT_SACK = 5;
 export const TCPOPT_TIMESTAMP = 8;
+/** include/net/tcp.h: U16_MAX (the largest unscaled window), TCP_MAX_WSCALE,
+ * MAX_TCP_WINDOW (the cap tcp_workaround_signed_windows puts on an unscaled window) */
+const U16_MAX = 65535;
+const TCP_MAX_WSCALE = 14;
+const MAX_TCP_WINDOW = 32767;
+/** TCPOLEN_TSTAMP_ALIGNED */
+export const TCPOLEN_TSTAMP_ALIGNED = 12;
+
+/** include/net/tcp.h: tcp_win_from_space() (a signed 64-bit product shifted: floors) */
+export function tcpWinFromSpace(sk: TcpSock, space: number): number {
+  return Math.floor((space * sk.scalingRatio) / (1 << TCP_RMEM_TO_WIN_SCALE));
+}
+
+/** tcp_space(): the window the free receive memory is worth (may be negative) */
+export function tcpSpace(sk: TcpSock): number {
+  return tcpWinFromSpace(sk, sk.rcvbuf - sk.rmemAlloc);
+}
+
+/** tcp_full_space(): the window the whole receive buffer is worth */
+export function tcpFullSpace(sk: TcpSock): number {
+  return tcpWinFromSpace(sk, sk.rcvbuf);
+}
+
+/** tcp_receive_window(): what is left of the window last advertised */
+export function tcpReceiveWindow(sk: TcpSock): number {
+  const win = (sk.rcvWup + sk.rcvWnd - sk.rcvNxt) | 0;
+  return win < 0 ? 0 : win;
+}
+
 /**
- * tcp_select_initial_window()'s rcv_wscale: ilog2(max(tcp_rmem[2], net.core.rmem_max)) - 15.
- * The lab machines (kernel 6.18) raise rmem_max to 32 MB, so their SYNs say "wscale 10"
- * (a stock Debian 12 host with rmem_max 208 kB and tcp_rmem[2] 6 MB would say 7).
+ * net/ipv4/tcp_output.c: tcp_select_initial_window(): the window of a SYN or SYN-ACK (a
+ * multiple of the MSS within `space`), the window clamp, and the window scale that lets the
+ * largest buffer the socket may grow to (tcp_rmem[2], net.core.rmem_max) be advertised.
  */
-export const TCP_RCV_WSCALE = 10;
-const MAX_TCP_WINDOW = 65535;
+export function tcpSelectInitialWindow(
+  sk: TcpSock,
+  fullSpace: number,
+  mss: number,
+  windowClamp: number,
+  wscaleOk: boolean,
+): { rcvWnd: number; windowClamp: number; rcvWscale: number } {
+  const s = ipv4Sysctl(sk.net);
+  let space = Math.max(fullSpace, 0);
+  /* If no clamp set the clamp to the max possible scaled window */
+  const clamp = windowClamp || U16_MAX * 2 ** TCP_MAX_WSCALE;
+  space = Math.min(clamp, space);
+  /* Quantize space offering to a multiple of mss if possible. */
+  if (space > mss) space = Math.floor(space / mss) * mss;
+  const rcvWnd = s.tcpWorkaroundSignedWindows ? Math.min(space, MAX_TCP_WINDOW) : Math.min(space, U16_MAX);
+  let rcvWscale = 0;
+  if (wscaleOk) {
+    /* Set window scaling on max possible window */
+    space = Math.max(space, s.tcpRmem[2], netCoreSysctl(sk.net).rmemMax);
+    space = Math.min(space, clamp);
+    rcvWscale = Math.min(Math.max(31 - Math.clz32(space) - 15, 0), TCP_MAX_WSCALE);
+  }
+  /* Set the clamp no higher than max representable value */
+  return { rcvWnd, windowClamp: Math.min(U16_MAX * 2 ** rcvWscale, clamp), rcvWscale };
+}
 
 const OPT_MSS = 1;
 const OPT_WSCALE = 2;
@@ -51,28 +107,79 @@ export function tcpAdvmss(rt: Rtable): number {
   return Math.min(ipv4Mtu(rt) - 40, 65535 - 40);
 }
 
-/** tcp_select_initial_window(): the window of a SYN or SYN-ACK (unscaled) */
-export function tcpSelectInitialWindow(mss: number): number {
-  return Math.floor(MAX_TCP_WINDOW / mss) * mss;
-}
-
 /** tcp_time_stamp_ts(): the TSval clock (ms) plus the connection's offset */
 export function tcpTimeStamp(sk: TcpSock): number {
   return (Math.floor(sk.sched.now / 1000) + sk.tsOffset) >>> 0;
 }
 
-/** net/ipv4/tcp_output.c: tcp_select_window() */
+/**
+ * net/ipv4/tcp_output.c: __tcp_select_window(): the window the free receive memory allows,
+ * no more than rcv_ssthresh; with little memory left, a zero window rather than one too small
+ * to use. Without window scaling, a multiple of the peer's MSS.
+ */
+export function __tcpSelectWindow(sk: TcpSock): number {
+  let mss = sk.rcvMss || TCP_MSS_DEFAULT;
+  let freeSpace = tcpSpace(sk);
+  const allowedSpace = tcpFullSpace(sk);
+  const fullSpace = Math.min(sk.windowClamp, allowedSpace);
+  const scale = 2 ** sk.rcvWscale;
+  if (mss > fullSpace) {
+    mss = fullSpace;
+    if (mss <= 0) return 0;
+  }
+  if (ipv4Sysctl(sk.net).tcpShrinkWindow && sk.rcvWscale) {
+    /* shrink_window_allowed: a window is always a whole number of scale units */
+    freeSpace = Math.floor(freeSpace / scale) * scale;
+    if (freeSpace < fullSpace >> 1) {
+      sk.quick = 0;
+      if (freeSpace < allowedSpace >> 4 || freeSpace < mss || freeSpace < scale) return 0;
+    }
+    if (freeSpace > sk.rcvSsthresh) freeSpace = Math.ceil(sk.rcvSsthresh / scale) * scale;
+    return freeSpace;
+  }
+  /* do not allow window to shrink */
+  if (freeSpace < fullSpace >> 1) {
+    sk.quick = 0;
+    /* free_space might become our new window, make sure we don't increase it due to wscale */
+    freeSpace = Math.floor(freeSpace / scale) * scale;
+    /* below an MSS or 1/16th of the buffer: move to a zero window */
+    if (freeSpace < allowedSpace >> 4 || freeSpace < mss) return 0;
+  }
+  if (freeSpace > sk.rcvSsthresh) freeSpace = sk.rcvSsthresh;
+  if (sk.rcvWscale) {
+    /* Advertise enough space so that it won't get scaled away */
+    return Math.ceil(freeSpace / scale) * scale;
+  }
+  let window = sk.rcvWnd;
+  /* the largest multiple of the MSS, unless the window offered is within an MSS of the space */
+  if (window <= freeSpace - mss || window > freeSpace) window = Math.floor(freeSpace / mss) * mss;
+  else if (mss === fullSpace && freeSpace > window + (fullSpace >> 1)) window = freeSpace;
+  return window;
+}
+
+/** net/ipv4/tcp_output.c: tcp_select_window(): the window field of a segment (scaled) */
 function tcpSelectWindow(sk: TcpSock): number {
-  const free = Math.max(0, sk.rcvbuf / 2 - sk.rmemAlloc);
-  let win = Math.min(sk.rcvWnd, free);
-  if (win < sk.rcvWnd) sk.rcvWndShrunk = true;
-  if (sk.wscaleOk) {
-    const s = sk.rcvWscale;
-    if ((win >> s) << s !== win) win = ((win >> s) + 1) << s;
-    win = Math.min(win >> s, 0xffff);
-  } else win = Math.min(win, 0xffff);
+  const s = ipv4Sysctl(sk.net);
+  const oldWin = sk.rcvWnd;
+  const curWin = tcpReceiveWindow(sk);
+  let newWin = __tcpSelectWindow(sk);
+  const scale = 2 ** sk.rcvWscale;
+  if (newWin < curWin && (!s.tcpShrinkWindow || !sk.rcvWscale)) {
+    /* Never shrink the offered window */
+    if (newWin === 0) tcpExtInc(sk.net, "TCPWantZeroWindowAdv");
+    newWin = Math.ceil(curWin / scale) * scale;
+  }
+  sk.rcvWnd = newWin;
   sk.rcvWup = sk.rcvNxt;
-  return win;
+  /* Make sure we do not exceed the maximum possible scaled window */
+  if (!sk.rcvWscale && s.tcpWorkaroundSignedWindows) newWin = Math.min(newWin, MAX_TCP_WINDOW);
+  else newWin = Math.min(newWin, U16_MAX * scale);
+  /* RFC1323 scaling applied */
+  newWin = Math.floor(newWin / scale);
+  if (newWin === 0) {
+    if (oldWin) tcpExtInc(sk.net, "TCPToZeroWindowAdv");
+  } else if (oldWin === 0) tcpExtInc(sk.net, "TCPFromZeroWindowAdv");
+  return newWin;
 }
 
 /** net/ipv4/tcp_output.c: tcp_options_write() — returns the options' length */
@@ -201,8 +308,15 @@ function tcpEventAckSent(sk: TcpSock): void {
 export function tcpConnect(sk: TcpSock): void {
   const rt = tcpRoute(sk);
   sk.advmss = rt ? tcpAdvmss(rt) : 536;
-  sk.rcvWnd = tcpSelectInitialWindow(sk.advmss);
-  sk.rcvWscale = sk.wscaleOk ? TCP_RCV_WSCALE : 0;
+  // tcp_connect_init(): a receive buffer the user fixed (SO_RCVBUF) bounds the window
+  if (sk.userlocks & SOCK_RCVBUF_LOCK && (sk.windowClamp > tcpFullSpace(sk) || sk.windowClamp === 0)) {
+    sk.windowClamp = tcpFullSpace(sk);
+  }
+  const w = tcpSelectInitialWindow(sk, tcpFullSpace(sk), sk.advmss, sk.windowClamp, sk.wscaleOk);
+  sk.rcvWnd = w.rcvWnd;
+  sk.windowClamp = w.windowClamp;
+  sk.rcvWscale = w.rcvWscale;
+  sk.rcvSsthresh = sk.rcvWnd;
   sk.sndUna = sk.iss;
   sk.sndNxt = (sk.iss + 1) >>> 0;
   sk.writeSeq = sk.sndNxt;
@@ -223,7 +337,7 @@ function tcpSendSyn(sk: TcpSock): void {
   };
   if (sk.rttStamp < 0) sk.rttStamp = sk.sched.now;
   tcpTransmit(sk.net, sk, sk.inetSaddr, sk.inetDaddr, sk.inetSport, sk.inetDport, sk.iss, 0, TCP_SYN,
-    Math.min(sk.rcvWnd, MAX_TCP_WINDOW), opts, undefined, sk, ttlOf(sk));
+    Math.min(sk.rcvWnd, U16_MAX), opts, undefined, sk, ttlOf(sk));
 }
 
 /** net/ipv4/tcp_output.c: tcp_make_synack() + tcp_v4_send_synack() for a SYN_RECV child */
@@ -235,7 +349,7 @@ export function tcpSendSynack(req: TcpSock): void {
   const opts: TcpOutOptions = { flags: f, mss: req.advmss, wscale: req.rcvWscale, tsval: tcpTimeStamp(req), tsecr: req.tsRecent };
   if (req.rttStamp < 0) req.rttStamp = req.sched.now;
   tcpTransmit(req.net, req, req.inetSaddr, req.inetDaddr, req.inetSport, req.inetDport, req.iss, req.rcvNxt,
-    TCP_SYN | TCP_ACK, Math.min(req.rcvWnd, MAX_TCP_WINDOW), opts, undefined, undefined, ttlOf(req));
+    TCP_SYN | TCP_ACK, Math.min(req.rcvWnd, U16_MAX), opts, undefined, undefined, ttlOf(req));
 }
 
 /** net/ipv4/tcp_output.c: tcp_send_ack() */

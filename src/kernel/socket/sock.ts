@@ -18,6 +18,7 @@ export const SK_RMEM_MAX = 212992;
 export const SK_WMEM_MAX = 212992;
 export const SOCK_SNDBUF_LOCK = 1;
 export const SOCK_RCVBUF_LOCK = 2;
+export const SOCK_BINDPORT_LOCK = 8;
 
 /** what one queued datagram costs against rcvbuf (its skb truesize) */
 export function truesize(len: number): number {
