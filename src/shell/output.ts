@@ -9,9 +9,9 @@
  * - A transform plugin (`outputPlugin`) follows, at parse time, where fds 1 and 2 of every
  *   command point: to the exec's own stdout/stderr ("1", "2": *direct*) or somewhere else
  *   (a file, a pipe, a command substitution). It rewrites each tool command `NAME ARGS` into
- *   `__tool FLAGS NAME ARGS`, FLAGS saying where the tool's stdout and stderr go (so a tool
- *   under `2>&1` writes both into one ordered stream), and whether a `| head -N` reads its
- *   stdout (a write after head is gone is SIGPIPE).
+ *   `__tool FLAGS NAME ARGS` (or `__tool.FLAGS.NAME ARGS`), FLAGS saying where the tool's
+ *   stdout and stderr go (so a tool under `2>&1` writes both into one ordered stream), and
+ *   whether a `| head -N` reads its stdout (a write after head is gone is SIGPIPE).
  * - A top-level line has an `OutLog`: direct tool writes (also from background jobs, and
  *   from children of `ip netns exec`, `timeout`) are appended to it as they happen. Builtins
  *   (echo …) still write into just-bash's result; after every direct statement the plugin
@@ -397,12 +397,20 @@ class DirtyFlow {
   }
 }
 
+/**
+ * The shell's command for tool NAME run with FLAGS (`__tool.FLAGS.NAME`, registered on first
+ * use): the tool's words stay the command's own (just-bash expands each argument word through
+ * a long chain of async steps; two more per tool run were a sixth of what it cost).
+ */
+export type ToolCommand = (flags: string, name: string) => string;
+
 class Walker {
   private other = 0;
   marks = false;
   constructor(
     private readonly isTool: (name: string) => boolean,
     private readonly flow: DirtyFlow,
+    private readonly toolCommand: ToolCommand | undefined,
   ) {}
 
   private fresh(): string {
@@ -537,7 +545,15 @@ class Walker {
       const e = f.get(2)!;
       const out = this.direct(o) ? o : "r";
       const err = this.direct(e) ? e : e === o ? "o" : "r";
-      c.args = [word(out + err + (head !== undefined ? `h${head}` : "")), word(name), ...((c.args as WordNode[]) ?? [])];
+      const flags = out + err + (head !== undefined ? `h${head}` : "");
+      const args = (c.args as WordNode[]) ?? [];
+      // a command of its own for FLAGS and NAME when an argument is sure to be a word of its
+      // own: bash's `$_` is the last one (with none it is the command's name, NAME here)
+      if (this.toolCommand && args.some((a) => literalOf(a) !== undefined)) {
+        c.name = word(this.toolCommand(flags, name));
+        return;
+      }
+      c.args = [word(flags), word(name), ...args];
       c.name = internal("__tool");
       return;
     }
@@ -647,7 +663,7 @@ function timeCommand(n: AnyNode, isTool: (n: string) => boolean): boolean {
   // assignments alone (`x=$((x + 1))`) run no command: only what their words hold may
   if (n.name === null || n.name === undefined) return false;
   const name = commandName(n.name);
-  return name === undefined || isTool(name) || name === internalName("__tool") || name === internalName("__bg") || name === internalName("__wait") || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".";
+  return name === undefined || isTool(name) || name === internalName("__tool") || name.startsWith(internalName("__tool.")) || name === internalName("__bg") || name === internalName("__wait") || name === "sleep" || name === "bash" || name === "sh" || name === "source" || name === ".";
 }
 
 /** does anything in `n` spend simulated time (or write to the log directly)? */
@@ -694,15 +710,16 @@ function wantsMarks(ast: AnyNode, isTool: (n: string) => boolean): boolean {
 
 /**
  * The plugin: run it after the job-control plugin (it reads `__bg`). `isTool(name)`: the
- * commands whose writes it routes (the tuxnet tools, timeout).
+ * commands whose writes it routes (the tuxnet tools, timeout); `toolCommand(flags, name)`:
+ * the name of the command that is `__tool FLAGS NAME` (see ToolCommand).
  */
-export function outputPlugin(isTool: (name: string) => boolean): TransformPlugin {
+export function outputPlugin(isTool: (name: string) => boolean, toolCommand?: ToolCommand): TransformPlugin {
   return {
     name: "tuxnet-output",
     transform({ ast }) {
       const root = ast as unknown as AnyNode;
       const flow = new DirtyFlow(isTool);
-      const w = new Walker(isTool, flow);
+      const w = new Walker(isTool, flow, toolCommand);
       const fds: Fds = new Map([
         [1, "1"],
         [2, "2"],

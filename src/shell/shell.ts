@@ -9,7 +9,7 @@
  */
 import { gnuOptionsCheck } from "./getopt.ts";
 import { CAT_HELP, CAT_LONGOPTS, CAT_VERSION } from "./fileio.ts";
-import { isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
+import { internalName, isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
 import {
   Bash,
   InMemoryFs,
@@ -630,13 +630,7 @@ export class HostShell implements Shell, IoHost {
           files[r[1] === "1" ? "out" : "err"] = { path, append: r.endsWith(">>") };
         }
         const [name = "", ...rest] = more;
-        const tool = this.commands[name];
-        // a sentinel on each direct fd as it starts: the result text written before it goes
-        // before its writes to the log (output.ts DirtyFlow counts on it)
-        const marks = this.selfMarks(flags, ctx);
-        const r = await (tool ? this.runTool(name, tool, rest, ctx, sys, flags, files) : this.timeout(rest, ctx, sys, flags));
-        if (!marks.out && !marks.err) return r;
-        return { ...r, stdout: marks.out + r.stdout, stderr: marks.err + r.stderr };
+        return this.toolCall(flags, name, rest, ctx, sys, files);
       }),
     );
     custom.push(defineCommand("__mark", async (args, ctx) => this.mark(args, ctx)));
@@ -692,9 +686,33 @@ export class HostShell implements Shell, IoHost {
     b.registerTransformPlugin(procWritePlugin);
     b.registerTransformPlugin(jobControlPlugin);
     b.registerTransformPlugin(trapPlugin(() => this.interactive));
-    b.registerTransformPlugin(outputPlugin((n) => this.isToolName(n)));
+    // `__tool.FLAGS.NAME`: `__tool FLAGS NAME` as a command of its own, made when first needed
+    // (found in /usr/bin, not listed there)
+    const bash = b;
+    const made = new Set<string>();
+    const toolCommand = (flags: string, name: string): string => {
+      const cmd = `__tool.${flags}.${name}` as const;
+      if (!made.has(cmd)) {
+        made.add(cmd);
+        names.add(cmd);
+        bash.registerCommand(defineCommand(cmd, (args, ctx) => this.toolCall(flags, name, args, ctx, sys)));
+      }
+      return internalName(cmd);
+    };
+    b.registerTransformPlugin(outputPlugin((n) => this.isToolName(n), toolCommand));
     this.bashes.set(sys, b);
     return b;
+  }
+
+  /** `__tool FLAGS NAME ARGS` (output.ts): tool NAME (or timeout), its fds 1 and 2 as FLAGS say */
+  private async toolCall(flags: string, name: string, args: string[], ctx: ResolvedCommandContext, sys: Syscalls, files: ToolFiles = {}) {
+    const tool = this.commands[name];
+    // a sentinel on each direct fd as it starts: the result text written before it goes
+    // before its writes to the log (output.ts DirtyFlow counts on it)
+    const marks = this.selfMarks(flags, ctx);
+    const r = await (tool ? this.runTool(name, tool, args, ctx, sys, flags, files) : this.timeout(args, ctx, sys, flags));
+    if (!marks.out && !marks.err) return r;
+    return { ...r, stdout: marks.out + r.stdout, stderr: marks.err + r.stderr };
   }
 
   /**
