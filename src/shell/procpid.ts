@@ -31,6 +31,18 @@ function fdInstall(s: Socket, fds: Map<number, FdFile>): Socket {
   return s;
 }
 
+/** what every process of a namespace sees alike: `ns` and its /proc (a process adds socket()) */
+const nsViews = new WeakMap<Syscalls, { procs: ProcTable; view: Syscalls }>();
+
+function namespaceView(real: Syscalls, procs: ProcTable): Syscalls {
+  const known = nsViews.get(real);
+  if (known?.procs === procs) return known.view;
+  const view = Object.create(real) as Syscalls;
+  Object.defineProperties(view, { ns: { value: real }, fs: { value: procPidFs(real.fs, procs) } });
+  nsViews.set(real, { procs, view });
+  return view;
+}
+
 /**
  * The kernel as process `proc` calls it: `sys` with its own socket() and /proc/PID; `ns` is
  * `sys` itself, the key of per-namespace state (and of the shell's Bash instances).
@@ -38,19 +50,15 @@ function fdInstall(s: Socket, fds: Map<number, FdFile>): Socket {
 export function taskSyscalls(sys: Syscalls, proc: ProcEntry, procs: ProcTable): Syscalls {
   const real = sys.ns ?? sys;
   const fds = (proc.fds ??= new Map());
-  const view = Object.create(real) as Syscalls & { ns: Syscalls; socket: Syscalls["socket"]; fs: KernelFs };
-  Object.defineProperties(view, {
-    ns: { value: real },
-    fs: { value: procPidFs(real.fs, procs) },
-    socket: {
-      value: (family: number, type: number, protocol: number) => {
-        const s = real.socket(family, type, protocol);
-        if ("errno" in s) return s;
-        // netlink_autobind(): a netlink socket's port id is its process's pid
-        const nl = s as { portid?: number };
-        if (s.family === 16 && nl.portid === 0) nl.portid = proc.pid;
-        return fdInstall(s, fds);
-      },
+  const view = Object.create(namespaceView(real, procs)) as Syscalls;
+  Object.defineProperty(view, "socket", {
+    value: (family: number, type: number, protocol: number) => {
+      const s = real.socket(family, type, protocol);
+      if ("errno" in s) return s;
+      // netlink_autobind(): a netlink socket's port id is its process's pid
+      const nl = s as { portid?: number };
+      if (s.family === 16 && nl.portid === 0) nl.portid = proc.pid;
+      return fdInstall(s, fds);
     },
   });
   return view;

@@ -1231,11 +1231,12 @@ export class HostShell implements Shell, IoHost {
     }
   }
 
-  /** what ends a tool besides its own kill: the exec's abort, and a `timeout` above it firing */
-  private killSources(ctx: ResolvedCommandContext, env: Record<string, string>): KillSignal[] {
-    const kid = ctx.env.get(KILL_VAR) ?? env[KILL_VAR];
-    const kill = kid ? this.kills.get(kid) : undefined;
-    return [ctx.signal ?? NEVER_KILLED, kill?.signal ?? NEVER_KILLED];
+  /** a tool's environment: the exported variables but for the route, pid and exec pid of the
+   * shell that runs it (a copy: each read of the context's goes through just-bash's membrane) */
+  private toolEnv(src: Readonly<Record<string, string>>): Record<string, string> {
+    const env: Record<string, string> = {};
+    for (const k in src) if (k !== IO_VAR && k !== PID_VAR && k !== EXECPID_VAR) env[k] = src[k]!;
+    return env;
   }
 
   /** files of /etc found missing, valid while the host's files are at `missingVersion` */
@@ -1268,13 +1269,16 @@ export class HostShell implements Shell, IoHost {
     flags = "rr",
     files: ToolFiles = {},
   ) {
-    const env = this.envOf(ctx);
-    delete env[IO_VAR];
+    const vars = ctx.env;
+    const exported = ctx.exportedEnv ?? Object.fromEntries(vars);
+    const env = this.toolEnv(exported);
+    // the shell's variables it reads (each a call through just-bash's context membrane)
+    const ioVar = vars.get(IO_VAR);
+    const kidVar = vars.get(KILL_VAR);
+    const ttyId = vars.get(TTY_VAR);
     // the tool's process: a job's own pid when the job is this one command, else a new one
-    const claim = Number(ctx.env.get(EXECPID_VAR) ?? env[EXECPID_VAR]) || 0;
-    const ppid = Number(ctx.env.get(PID_VAR) ?? env[PID_VAR]) || 1;
-    delete env[PID_VAR];
-    delete env[EXECPID_VAR];
+    const claim = Number(vars.get(EXECPID_VAR) ?? exported[EXECPID_VAR]) || 0;
+    const ppid = Number(vars.get(PID_VAR) ?? exported[PID_VAR]) || 1;
     const job = claim ? this.procs.get(claim) : undefined;
     const pkill = new Kill();
     let proc: ProcEntry;
@@ -1300,13 +1304,12 @@ export class HostShell implements Shell, IoHost {
     const lentKill = !proc.kill;
     if (lentKill) proc.kill = pkill;
     // under a `timeout`: its signal reaches this process
-    const timeoutKid = ctx.env.get(KILL_VAR) ?? env[KILL_VAR];
+    const timeoutKid = kidVar ?? env[KILL_VAR];
     const underTimeout = timeoutKid ? this.killProcs.get(timeoutKid) : undefined;
     underTimeout?.add(proc);
     const cwd = ctx.cwd;
     const pcwd = cwd;
     const fs = this.bashFor(sys).fs;
-    const ttyId = ctx.env.get(TTY_VAR);
     const tty = ttyId ? this.ttys.get(ttyId) : undefined;
     const resolve = (path: string) => fs.resolvePath(cwd, path);
     // its files: bash opens them before the program runs (a file it cannot open: no program)
@@ -1321,16 +1324,22 @@ export class HostShell implements Shell, IoHost {
     }
     if (openError) {
       // bash reports it on the shell's own stderr (where fd 2 pointed before the redirections)
-      const io = new ToolIo(this, ctx.env.get(IO_VAR), `r${files.shellErr ?? "r"}`, tty);
+      const io = new ToolIo(this, ioVar, `r${files.shellErr ?? "r"}`, tty);
       io.err(openError);
       io.close();
       if (proc !== job) this.procs.remove(proc.pid);
       return { stdout: io.stdout, stderr: io.stderr, exitCode: 1 };
     }
     // where fds 1 and 2 lead (output.ts); SIGPIPE from a `| head` that is gone
-    const io = new ToolIo(this, ctx.env.get(IO_VAR), flags, tty, sinks);
-    const signal = new AnyKill([...this.killSources(ctx, env), io.kill, (proc.kill ?? pkill).signal]);
-    const p: Process = {
+    const io = new ToolIo(this, ioVar, flags, tty, sinks);
+    // what ends it: its kill switch, SIGPIPE, the exec's abort, a `timeout` above it firing
+    const timeoutKill = timeoutKid ? this.kills.get(timeoutKid) : undefined;
+    const signal = new AnyKill([ctx.signal ?? NEVER_KILLED, timeoutKill?.signal ?? NEVER_KILLED, io.kill, (proc.kill ?? pkill).signal]);
+    // the host's process table, for ps, kill, pgrep, pkill, killall (procps/ps.ts: ProcApi)
+    let procApi: ProcApi | undefined;
+    const procs = this.procs;
+    const root = this.root;
+    const p: Process & { readonly procs: ProcApi } = {
       argv: [name, ...args],
       env,
       cwd,
@@ -1380,12 +1389,16 @@ export class HostShell implements Shell, IoHost {
             // one of our tools: run it as the child exec below would, with the same environment
             // and fds, but without a shell in between (a bash exec per child is most of the
             // cost of `ip netns exec` in a loop: bench c)
-            const cenv: Record<string, string> = {
-              ...env, ...(kid ? { [KILL_VAR]: kid } : {}), ...(tid ? { [TTY_VAR]: tid } : {}), ...io.childEnv(), ...ids,
-            };
+            // (the variables in the order the spread of the exec below would give them)
+            const cenv: Record<string, string> = { ...env };
+            if (kid) cenv[KILL_VAR] = kid;
+            if (tid) cenv[TTY_VAR] = tid;
+            cenv[IO_VAR] = io.childEnv()[IO_VAR]!;
+            cenv[PID_VAR] = ids[PID_VAR];
+            cenv[EXECPID_VAR] = ids[EXECPID_VAR];
             const suffix = io.childSuffix();
             const cctx = {
-              env: new Map(Object.entries(cenv)),
+              env: { get: (k: string) => (Object.hasOwn(cenv, k) ? cenv[k] : undefined) },
               exportedEnv: cenv,
               cwd,
               stdin: ctx.stdin,
@@ -1450,16 +1463,17 @@ export class HostShell implements Shell, IoHost {
         }
       },
       writeFileBytes: (path: string, data: Uint8Array, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
-    };
-    // the host's process table, for ps, kill, pgrep, pkill, killall (procps/ps.ts: ProcApi)
-    proc.netns = sys.ns ?? sys;
-    (p as Process & { procs?: ProcApi }).procs = {
-      ...this.procs.api(proc.pid),
-      netnsOf: (pid: number) => {
-        const e = this.procs.get(pid);
-        return e ? ((e.netns as Syscalls | undefined) ?? this.root) : undefined;
+      get procs() {
+        return (procApi ??= {
+          ...procs.api(proc.pid),
+          netnsOf: (pid: number) => {
+            const e = procs.get(pid);
+            return e ? ((e.netns as Syscalls | undefined) ?? root) : undefined;
+          },
+        });
       },
     };
+    proc.netns = sys.ns ?? sys;
     const daemonsBefore = daemonSnapshot(name, sys);
     let code: number;
     try {
@@ -1482,8 +1496,8 @@ export class HostShell implements Shell, IoHost {
     if (lentKill) delete proc.kill;
     // its handlers die with the program (an exec'd-in-place job entry lives on)
     delete proc.handlers;
-    await sinks.out?.done();
-    await sinks.err?.done();
+    if (sinks.out) await sinks.out.done();
+    if (sinks.err) await sinks.err.done();
     if (proc !== job) this.procs.remove(proc.pid);
     // killed by a signal: 128 + N
     if (proc.killedBy) code = 128 + proc.killedBy;
