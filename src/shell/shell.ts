@@ -1410,6 +1410,14 @@ export class HostShell implements Shell, IoHost {
             io.childDone(r);
             return r.exitCode;
           }
+          // `true` and `false` as that exec runs them (bash's builtins: no output, no time, their
+          // status, whatever the environment), without a shell in between (a bash exec costs
+          // more than a tool run)
+          if (argv.length === 1 && (argv[0] === "true" || argv[0] === "false") && !ctx.signal?.aborted) {
+            const r = { stdout: "", stderr: "", exitCode: argv[0] === "true" ? 0 : 1 };
+            io.childDone(r);
+            return r.exitCode;
+          }
           const r = await this.bashFor(child).exec(argv.map(shellQuote).join(" ") + io.childSuffix(), {
             cwd,
             // a `timeout` above reaches the child too, and so does the terminal; it writes
