@@ -138,20 +138,28 @@ export function formatRoute(r: Route): string {
 /**
  * `__tool` FLAGS: stdout dest then stderr dest, each "1"/"2" (the exec's fd, direct), "r"
  * (the tool's own result), "f" (a file the tool writes as it goes: `@!E` (where fd 2 was
- * before the redirections) and `@1> WORD` / `@2>> WORD` arguments follow FLAGS), stderr also
- * "o" (where stdout goes: `2>&1` into a file or a pipe); then optionally `h<N>` (a `head -N`
- * reads stdout).
+ * before the redirections) and `@1> WORD` / `@2>> WORD` arguments follow FLAGS), "n"
+ * (/dev/null), stderr also "o" (where stdout goes: `2>&1` into a file or a pipe); then
+ * optionally `h<N>` (a `head -N` reads stdout).
  */
 export interface ToolFlags {
-  out: "1" | "2" | "r" | "f";
-  err: "1" | "2" | "r" | "o" | "f";
+  out: "1" | "2" | "r" | "f" | "n";
+  err: "1" | "2" | "r" | "o" | "f" | "n";
   head: number | undefined;
 }
 
+/** FLAGS as read (a script's few are read again at every tool run) */
+const flagsRead = new Map<string, ToolFlags>();
+
 export function parseFlags(f: string): ToolFlags {
-  const m = /^([12rf])([12rof])(?:h(\d+))?$/.exec(f);
-  if (!m) return { out: "r", err: "r", head: undefined };
-  return { out: m[1] as ToolFlags["out"], err: m[2] as ToolFlags["err"], head: m[3] ? Number(m[3]) : undefined };
+  const known = flagsRead.get(f);
+  if (known) return known;
+  const m = /^([12rfn])([12rofn])(?:h(\d+))?$/.exec(f);
+  const flags: ToolFlags = m
+    ? { out: m[1] as ToolFlags["out"], err: m[2] as ToolFlags["err"], head: m[3] ? Number(m[3]) : undefined }
+    : { out: "r", err: "r", head: undefined };
+  if (flagsRead.size < 256) flagsRead.set(f, Object.freeze(flags));
+  return flags;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -521,22 +529,28 @@ class Walker {
     if (name !== undefined && this.isTool(name)) {
       const files = name === "timeout" ? undefined : fileRedirections(reds);
       if (files) {
-        // the tool writes its files itself, as it goes (a daemon's log, `nc -l > f &`)
+        // the tool writes its files itself, as it goes (a daemon's log, `nc -l > f &`), and
+        // drops what goes to /dev/null
         const o = fds.get(1)!;
         const e = fds.get(2)!;
-        const out = files.out ? "f" : this.direct(o) ? o : "r";
-        const err = files.err ? (files.err === files.out ? "o" : "f") : this.direct(e) ? e : e === o ? "o" : "r";
+        const kind = (t: FileTarget) => (t.null ? "n" : "f");
+        const out = files.out ? kind(files.out) : this.direct(o) ? o : "r";
+        const err = files.err ? (files.err === files.out ? "o" : kind(files.err)) : this.direct(e) ? e : e === o ? "o" : "r";
+        const flags = out + err + (head !== undefined && !files.out ? `h${head}` : "");
+        c.redirections = [];
+        const open = (t: FileTarget | undefined): t is FileTarget => t !== undefined && !t.null;
+        // /dev/null alone: nothing to open
+        if (!open(files.out) && !open(files.err)) return this.tool(c, flags, name);
         const redir = (fd: 1 | 2, t: FileTarget) => [word(`@${fd}${t.append ? ">>" : ">"}`), t.word as WordNode];
         c.args = [
-          word(out + err + (head !== undefined && !files.out ? `h${head}` : "")),
+          word(flags),
           // where bash's own message goes when a file cannot be opened: fd 2 as it was
           word(`@!${this.direct(e) ? e : "r"}`),
-          ...(files.out ? redir(1, files.out) : []),
-          ...(files.err && files.err !== files.out ? redir(2, files.err) : []),
+          ...(open(files.out) ? redir(1, files.out) : []),
+          ...(open(files.err) && files.err !== files.out ? redir(2, files.err) : []),
           word(name),
           ...((c.args as WordNode[]) ?? []),
         ];
-        c.redirections = [];
         c.name = internal("__tool");
         return;
       }
@@ -545,17 +559,7 @@ class Walker {
       const e = f.get(2)!;
       const out = this.direct(o) ? o : "r";
       const err = this.direct(e) ? e : e === o ? "o" : "r";
-      const flags = out + err + (head !== undefined ? `h${head}` : "");
-      const args = (c.args as WordNode[]) ?? [];
-      // a command of its own for FLAGS and NAME when an argument is sure to be a word of its
-      // own: bash's `$_` is the last one (with none it is the command's name, NAME here)
-      if (this.toolCommand && args.some((a) => literalOf(a) !== undefined)) {
-        c.name = word(this.toolCommand(flags, name));
-        return;
-      }
-      c.args = [word(flags), word(name), ...args];
-      c.name = internal("__tool");
-      return;
+      return this.tool(c, out + err + (head !== undefined ? `h${head}` : ""), name);
     }
     // fds 1 and 2 are one stream: a command's own `>&2`/`2>&1` are no-ops, and `2>&1` makes
     // just-bash keep its stdout and stderr in one result (one command's worth of order)
@@ -578,6 +582,18 @@ class Walker {
       const e = fds.get(2);
       (c.args as WordNode[]).push(word((this.direct(o) ? o : "-") + (this.direct(e) ? e : "-")));
     }
+  }
+
+  /** `__tool FLAGS NAME ARGS`, or the command of FLAGS and NAME when an argument is sure to
+   * be a word of its own (bash's `$_` is the last one; with none it is the command's name) */
+  private tool(c: AnyNode, flags: string, name: string): void {
+    const args = (c.args as WordNode[]) ?? [];
+    if (this.toolCommand && args.some((a) => literalOf(a) !== undefined)) {
+      c.name = word(this.toolCommand(flags, name));
+      return;
+    }
+    c.args = [word(flags), word(name), ...args];
+    c.name = internal("__tool");
   }
 
   /** command substitutions inside words: their stdout is captured, stderr is ours */
@@ -607,13 +623,15 @@ class Walker {
 interface FileTarget {
   word: unknown;
   append: boolean;
+  /** /dev/null: what goes there is dropped */
+  null?: boolean;
 }
 
 /**
  * A tool's redirections when they send its stdout and/or stderr to files and do nothing
- * else (`> f`, `>> f`, `2> f`, `&> f`, `> f 2>&1`): the files, applied left to right as
- * bash does; undefined for anything else (input, other fds, a dup before the file, the
- * kernel's files, /dev/null), which just-bash keeps doing after the tool ends.
+ * else (`> f`, `>> f`, `2> f`, `&> f`, `> f 2>&1`, /dev/null too): the files, applied left
+ * to right as bash does; undefined for anything else (input, other fds, a dup before the
+ * file, the kernel's files), which just-bash keeps doing after the tool ends.
  */
 function fileRedirections(reds: AnyNode[]): { out?: FileTarget; err?: FileTarget } | undefined {
   if (!reds.length) return undefined;
@@ -633,8 +651,8 @@ function fileRedirections(reds: AnyNode[]): { out?: FileTarget; err?: FileTarget
     }
     if (op !== ">" && op !== ">>" && op !== ">|" && op !== "&>" && op !== "&>>") return undefined;
     const lt = literalOf(r.target);
-    if (lt !== undefined && (lt === "/dev/null" || /^\/(proc|sys|dev)(\/|$)/.test(lt))) return undefined;
-    const t: FileTarget = { word: r.target, append: op === ">>" || op === "&>>" };
+    if (lt !== undefined && lt !== "/dev/null" && /^\/(proc|sys|dev)(\/|$)/.test(lt)) return undefined;
+    const t: FileTarget = { word: r.target, append: op === ">>" || op === "&>>", ...(lt === "/dev/null" ? { null: true } : {}) };
     if (op === "&>" || op === "&>>") {
       if (fd !== null) return undefined;
       out = err = t;

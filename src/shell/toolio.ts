@@ -33,9 +33,14 @@ export interface FileSink {
   write(data: string | Uint8Array): void;
 }
 
-type Dest = { log: 1 | 2 } | { res: "out" | "err" } | { file: FileSink };
+type Dest = { log: 1 | 2 } | { res: "out" | "err" } | { file: FileSink } | { null: true };
+
+/** /dev/null */
+const NULL_DEST: Dest = { null: true };
 
 function sameDest(a: Dest, b: Dest): boolean {
+  if ("null" in a) return "null" in b;
+  if ("null" in b) return false;
   if ("file" in a) return "file" in b && a.file === b.file;
   return "log" in a ? "log" in b && a.log === b.log : "res" in a && "res" in b && a.res === b.res;
 }
@@ -90,9 +95,14 @@ export class ToolIo {
       if (log && (m === "1" || m === "2")) return { log: m === "1" ? 1 : 2 };
       return { res: d === "1" ? "out" : "err" };
     };
-    this.outDest = f.out === "f" && files.out ? { file: files.out } : f.out === "r" || f.out === "f" ? { res: "out" } : direct(f.out);
+    this.outDest =
+      f.out === "n" ? NULL_DEST
+      : f.out === "f" && files.out ? { file: files.out }
+      : f.out === "r" || f.out === "f" ? { res: "out" }
+      : direct(f.out);
     this.errDest =
-      f.err === "f" && files.err ? { file: files.err }
+      f.err === "n" ? NULL_DEST
+      : f.err === "f" && files.err ? { file: files.err }
       : f.err === "o" ? this.outDest
       : f.err === "r" || f.err === "f" ? { res: "err" }
       : direct(f.err);
@@ -109,7 +119,7 @@ export class ToolIo {
   }
 
   private send(d: Dest, s: string, limited: boolean, raw = false): void {
-    if (!s || this.sigpipe) return;
+    if (!s || this.sigpipe || "null" in d) return;
     if (limited && this.pipe && !this.pipe.accept(s, this.host.now())) {
       this.sigpipe = true;
       this.kill.abort();
@@ -136,6 +146,7 @@ export class ToolIo {
    * a terminal shows their UTF-8 decoding.
    */
   outBytes(b: Uint8Array): void {
+    if ("null" in this.outDest) return;
     if ("file" in this.outDest) {
       if (b.length && !this.sigpipe) this.outDest.file.write(b);
       return;
