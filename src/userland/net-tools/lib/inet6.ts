@@ -8,7 +8,7 @@ import { isKErr } from "../../../kernel/uapi/errno.ts";
 import { inetPton6 } from "../../lib/utils.ts";
 import { inetAton } from "../../lib/inet_addr.ts";
 import { StubResolver } from "../../lib/resolv.ts";
-import { HOST_NOT_FOUND, NO_DATA, TRY_AGAIN, hstrerror } from "./inet.ts";
+import { HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN, hstrerror } from "./inet.ts";
 import { ioctl } from "./sockets.ts";
 
 /** where h_errno lives: the process's one (net-tools' inet Resolver keeps it too) */
@@ -73,6 +73,11 @@ export class Inet6Names {
       const a = inetPton6(f[0]!);
       if (a && f.slice(1).some((n) => n.toLowerCase() === want)) return a;
     }
+    // an empty name reaches no server: the dns backend leaves NO_RECOVERY
+    if (name === "") {
+      this.h.hErrno = NO_RECOVERY;
+      return EAI_NONAME;
+    }
     const r = await (await StubResolver.load(this.p)).gethostbyname6(name, true);
     if (r === "HOST_NOT_FOUND") {
       this.h.hErrno = HOST_NOT_FOUND;
@@ -86,8 +91,8 @@ export class Inet6Names {
     return EAI_AGAIN;
   }
 
-  /** lib/inet6.c: INET6_reserror(): herror() */
+  /** lib/inet6.c: INET6_reserror(): herror() ("text: " only when there is a text) */
   herror(text: string): void {
-    this.p.stderr.write(`${text}: ${hstrerror(this.h.hErrno)}\n`);
+    this.p.stderr.write(`${text ? `${text}: ` : ""}${hstrerror(this.h.hErrno)}\n`);
   }
 }
