@@ -72,6 +72,8 @@ export async function readFileBytes(fs: IFileSystem, path: string): Promise<Uint
  */
 export async function execLookup(fs: IFileSystem, cwd: string, argv0: string, known: (name: string) => boolean) {
   if (argv0 === "") return SPAWN_ENOENT;
+  // "." and ".." are in every PATH directory, and a directory is EACCES (execvp keeps it)
+  if (argv0 === "." || argv0 === "..") return SPAWN_EACCES;
   if (!argv0.includes("/")) return known(argv0) ? 0 : SPAWN_ENOENT;
   try {
     const st = await fs.stat(fs.resolvePath(cwd, argv0));

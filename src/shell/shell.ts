@@ -27,6 +27,7 @@ import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { execLookup, fixCatErrors, readFileBytes, writeFileChecked } from "./fileio.ts";
+import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs } from "./grep.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
@@ -333,6 +334,16 @@ function linkSignals(...sources: AbortSignal[]): { signal: AbortSignal; dispose(
   for (const s of live) s.addEventListener("abort", fire);
   return { signal: both.signal, dispose: () => live.forEach((s) => s.removeEventListener("abort", fire)) };
 }
+
+/** bash's builtins (`help`'s list) */
+const BASH_BUILTINS = new Set(
+  (". : [ alias bg bind break builtin caller cd command compgen complete compopt continue declare dirs disown " +
+    "echo enable eval exec exit export false fc fg getopts hash help history jobs kill let local logout mapfile " +
+    "popd printf pushd pwd read readarray readonly return set shift shopt source suspend test times trap true " +
+    "type typeset ulimit umask unalias unset wait").split(" "),
+);
+/** the builtins Debian 12 also ships as programs (coreutils; procps's kill) */
+const BUILTIN_PROGRAMS = new Set(["[", "test", "echo", "printf", "true", "false", "pwd", "kill"]);
 
 export class HostShell implements Shell, IoHost {
   /** the host's own files (/root, /etc, /tmp …), shared by all its namespaces */
@@ -1156,10 +1167,13 @@ export class HostShell implements Shell, IoHost {
     return Object.hasOwn(this.commands, name) || (name === "timeout" && !this.commands.timeout);
   }
 
-  /** is `name` something bash would find (a tool, a just-bash command, a path)? */
+  /** is `name` a program execvp() finds in PATH (a tool, a just-bash command, a path)? A
+   * bash builtin is one only where Debian 12 ships it as a program too */
   private isCommand(name: string, ctx: ResolvedCommandContext): boolean {
     if (name.includes("/")) return true;
     if (this.commands[name]) return true;
+    if (BUILTIN_PROGRAMS.has(name)) return true;
+    if (BASH_BUILTINS.has(name)) return false;
     return ctx.getRegisteredCommands?.().includes(name) ?? true;
   }
 
@@ -1168,9 +1182,10 @@ export class HostShell implements Shell, IoHost {
     const a = parseTimeoutArgs(args);
     if (typeof a === "string") return { stdout: "", stderr: a, exitCode: 125 };
     const cmd = a.argv[0]!;
-    // execvp() fails: a name bash would not find, or a path to nothing
-    const missing = cmd.includes("/") ? !(await ctx.fs.exists(ctx.fs.resolvePath(ctx.cwd, cmd))) : !this.isCommand(cmd, ctx);
-    if (missing) return { stdout: "", stderr: `timeout: failed to run command '${cmd}': No such file or directory\n`, exitCode: 127 };
+    // execvp() fails: a name not in PATH or a path to nothing (127), a directory (126)
+    const rc = await execLookup(ctx.fs, ctx.cwd, cmd, (n) => this.isCommand(n, ctx));
+    if (rc === SPAWN_ENOENT) return { stdout: "", stderr: `timeout: failed to run command '${cmd}': No such file or directory\n`, exitCode: 127 };
+    if (rc === SPAWN_EACCES) return { stdout: "", stderr: `timeout: failed to run command '${cmd}': Permission denied\n`, exitCode: 126 };
     const id = String(this.nextKill++);
     const kill = new AbortController();
     this.kills.set(id, kill);
