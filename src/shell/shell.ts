@@ -26,7 +26,8 @@ import {
 import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
-import { execLookup, fixCatErrors, readFileBytes, writeFileChecked } from "./fileio.ts";
+import { execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
+import { headBytes } from "./head.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs } from "./grep.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
@@ -512,6 +513,23 @@ export class HostShell implements Shell, IoHost {
           return ctx.origCommand(args);
         }),
       );
+    // head -c with coreutils' size suffixes, and from an endless device (/dev/zero) as far as
+    // it needs (head.ts); the rest is just-bash's head
+    custom.push(
+      defineCommand("head", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: head: command not found\n", exitCode: 127 };
+        const r = await headBytes(args, {
+          resolve: (f) => fs.resolvePath(ctx.cwd, f),
+          read: async (path) => {
+            const b = await readFileBytes(ctx.fs, path);
+            if (b) return b;
+            return (await readErrorOf(ctx.fs, sys.fs, path)) ?? "No such file or directory";
+          },
+          stdin: Uint8Array.from(ctx.stdin ? latin1FromBytes(ctx.stdin) : "", (ch) => ch.charCodeAt(0) & 0xff),
+        });
+        return r ?? ctx.origCommand(args);
+      }),
+    );
     // cat names the real errno of /sys and /proc files (just-bash's says ENOENT for all)
     custom.push(
       defineCommand("cat", async (args, ctx) => {
