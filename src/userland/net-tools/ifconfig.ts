@@ -15,7 +15,7 @@ import { AF_INET6 } from "../../kernel/uapi/rtnetlink.ts";
 import { inetPton6 } from "../lib/utils.ts";
 import { getAftype, printAflist } from "./lib/af.ts";
 import { getHwtype, printHwlist } from "./lib/hw.ts";
-import { hstrerror, inetGetnetmask, Resolver } from "./lib/inet.ts";
+import { herrorLine, inetGetnetmask, Resolver } from "./lib/inet.ts";
 import { Inet6Names } from "./lib/inet6.ts";
 import { IfList } from "./lib/interface.ts";
 import { devPart, siocgifflags, siocgifnum, siocsif, siocsifflags } from "./lib/sockets.ts";
@@ -214,7 +214,7 @@ class Ifconfig {
     // inet6_aftype.input(1, …): inet_pton alone; its herror() says what h_errno holds
     const a = inetPton6(host);
     if (!a) {
-      this.err(`${host}: ${hstrerror(this.res.hErrno)}\n`);
+      this.err(herrorLine(host, this.res.hErrno));
       this.goterr = 1;
       return;
     }

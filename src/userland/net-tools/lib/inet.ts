@@ -20,8 +20,13 @@ export const NO_DATA = 4;
 /** glibc herror() texts */
 const hstrerrors = ["Resolver Error 0 (no error)", "Unknown host", "Host name lookup failure", "Unknown server error", "No address associated with name"];
 
-export function hstrerror(h: number): string {
+function hstrerror(h: number): string {
   return hstrerrors[h] ?? "Unknown resolver error";
+}
+
+/** glibc herror(text)'s line: "text: " only when there is a text */
+export function herrorLine(text: string, h: number): string {
+  return `${text ? `${text}: ` : ""}${hstrerror(h)}\n`;
 }
 
 
@@ -162,9 +167,9 @@ export class Resolver {
     return undefined;
   }
 
-  /** herror(text): "text: " only when there is a text */
+  /** herror(text) */
   herror(p: Process, text: string): void {
-    p.stderr.write(`${text ? `${text}: ` : ""}${hstrerror(this.hErrno)}\n`);
+    p.stderr.write(herrorLine(text, this.hErrno));
   }
 
   /**

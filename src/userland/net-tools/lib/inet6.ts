@@ -8,7 +8,7 @@ import { isKErr } from "../../../kernel/uapi/errno.ts";
 import { inetPton6 } from "../../lib/utils.ts";
 import { inetAton } from "../../lib/inet_addr.ts";
 import { StubResolver } from "../../lib/resolv.ts";
-import { HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN, hstrerror } from "./inet.ts";
+import { HOST_NOT_FOUND, NO_DATA, NO_RECOVERY, TRY_AGAIN, herrorLine } from "./inet.ts";
 import { ioctl } from "./sockets.ts";
 
 /** where h_errno lives: the process's one (net-tools' inet Resolver keeps it too) */
@@ -91,8 +91,8 @@ export class Inet6Names {
     return EAI_AGAIN;
   }
 
-  /** lib/inet6.c: INET6_reserror(): herror() ("text: " only when there is a text) */
+  /** lib/inet6.c: INET6_reserror(): herror() */
   herror(text: string): void {
-    this.p.stderr.write(`${text ? `${text}: ` : ""}${hstrerror(this.h.hErrno)}\n`);
+    this.p.stderr.write(herrorLine(text, this.h.hErrno));
   }
 }
