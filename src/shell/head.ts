@@ -7,7 +7,9 @@
  * returns undefined for them.
  */
 
-/** what head needs of the shell: bytes of a file (undefined: no such file), of stdin */
+import { bytesToLatin1 } from "../wire/pcap.ts";
+
+/** what head needs of the shell: reads of files, their paths, stdin */
 export interface HeadIo {
   /** one read of a path: its bytes, or strerror() of why not */
   read(path: string): Promise<Uint8Array | string>;
@@ -102,12 +104,6 @@ function parseArgs(args: string[]): { bytes: string; quiet: boolean; verbose: bo
   return { bytes, quiet, verbose, files };
 }
 
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
-}
-
 /** head -c as coreutils runs it, or undefined to leave the run to just-bash's head */
 export async function headBytes(args: string[], io: HeadIo): Promise<HeadResult | undefined> {
   const o = parseArgs(args);
@@ -124,8 +120,13 @@ export async function headBytes(args: string[], io: HeadIo): Promise<HeadResult 
   let err = "";
   let rc = 0;
   let first = true;
+  // write_header(): a blank line before every header but the first
+  const header = (name: string) => {
+    if (!headers) return;
+    out += `${first ? "" : "\n"}==> ${name} <==\n`;
+    first = false;
+  };
   for (const f of files) {
-    const name = f === "-" ? "standard input" : f;
     let data: Uint8Array;
     if (f === "-") data = io.stdin;
     else {
@@ -135,44 +136,29 @@ export async function headBytes(args: string[], io: HeadIo): Promise<HeadResult 
         rc = 1;
         // a directory opens, then its read fails
         if (r === "Is a directory") {
-          if (headers) {
-            out += `${first ? "" : "\n"}==> ${name} <==\n`;
-            first = false;
-          }
+          header(f);
           err += `head: error reading '${f}': ${r}\n`;
         } else err += `head: cannot open '${f}' for reading: ${r}\n`;
         continue;
       }
       data = r;
-      // an endless device: more reads until there is enough (one elided from the end never
+      // an endless device: read again until there is enough (one elided from the end never
       // ends on Linux; here it stops at what one read gave)
-      if (ENDLESS.has(path) && !elide && data.length > 0) {
-        const chunks = [data];
-        let have = data.length;
-        while (have < n) {
-          const more = await io.read(path);
-          if (typeof more === "string" || more.length === 0) break;
-          chunks.push(more);
-          have += more.length;
+      if (ENDLESS.has(path) && !elide) {
+        header(f);
+        for (let left = n, chunk: Uint8Array | string = r; left > 0; chunk = await io.read(path)) {
+          if (typeof chunk === "string" || chunk.length === 0) break;
+          const part = chunk.subarray(0, Math.min(left, chunk.length));
+          out += bytesToLatin1(part);
+          left -= part.length;
         }
-        if (chunks.length > 1) {
-          data = new Uint8Array(Math.min(have, n));
-          let off = 0;
-          for (const c of chunks) {
-            const k = Math.min(c.length, data.length - off);
-            data.set(c.subarray(0, k), off);
-            off += k;
-            if (off >= data.length) break;
-          }
-        }
+        continue;
       }
     }
-    if (headers) {
-      out += `${first ? "" : "\n"}==> ${name} <==\n`;
-      first = false;
-    }
+    header(f === "-" ? "standard input" : f);
     const part = elide ? data.subarray(0, Math.max(0, data.length - n)) : data.subarray(0, Math.min(n, data.length));
-    out += latin1(part);
+    out += bytesToLatin1(part);
   }
   return { stdout: out, stderr: err, exitCode: rc, stdoutKind: "bytes" };
 }
+

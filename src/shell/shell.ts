@@ -28,6 +28,7 @@ import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
+import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs } from "./grep.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
@@ -336,6 +337,11 @@ function linkSignals(...sources: AbortSignal[]): { signal: AbortSignal; dispose(
   return { signal: both.signal, dispose: () => live.forEach((s) => s.removeEventListener("abort", fire)) };
 }
 
+/** a command's stdin as the bytes it is (just-bash hands it over latin1-shaped) */
+function stdinBytes(ctx: { stdin?: Parameters<typeof latin1FromBytes>[0] }): Uint8Array {
+  return ctx.stdin ? latin1ToBytes(latin1FromBytes(ctx.stdin)) : new Uint8Array(0);
+}
+
 /** bash's builtins (`help`'s list) */
 const BASH_BUILTINS = new Set(
   (". : [ alias bg bind break builtin caller cd command compgen complete compopt continue declare dirs disown " +
@@ -525,7 +531,7 @@ export class HostShell implements Shell, IoHost {
             if (b) return b;
             return (await readErrorOf(ctx.fs, sys.fs, path)) ?? "No such file or directory";
           },
-          stdin: Uint8Array.from(ctx.stdin ? latin1FromBytes(ctx.stdin) : "", (ch) => ch.charCodeAt(0) & 0xff),
+          stdin: stdinBytes(ctx),
         });
         return r ?? ctx.origCommand(args);
       }),
@@ -547,7 +553,7 @@ export class HostShell implements Shell, IoHost {
       custom.push(
         defineCommand("xxd", (args, ctx) =>
           xxd(args, {
-            stdin: Uint8Array.from(ctx.stdin ? latin1FromBytes(ctx.stdin) : "", (ch) => ch.charCodeAt(0) & 0xff),
+            stdin: stdinBytes(ctx),
             readFile: (f) => readFileBytes(ctx.fs, ctx.fs.resolvePath(ctx.cwd, f)),
           }),
         ),
@@ -635,7 +641,7 @@ export class HostShell implements Shell, IoHost {
         const path = fs.resolvePath(ctx.cwd, target);
         const sink = await openToolFile(fs, path, mode === ">>");
         if (typeof sink === "string") return { stdout: "", stderr: `bash: ${target}: ${sink}\n`, exitCode: 1 };
-        if (ctx.stdin) sink.write(Uint8Array.from(latin1FromBytes(ctx.stdin), (c) => c.charCodeAt(0)));
+        if (ctx.stdin) sink.write(stdinBytes(ctx));
         await sink.done();
         return { stdout: "", stderr: "", exitCode: 0 };
       }),
@@ -1378,7 +1384,7 @@ export class HostShell implements Shell, IoHost {
       cwd,
       stdin: ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "",
       get stdinBytes() {
-        return ctx.stdin ? Uint8Array.from(latin1FromBytes(ctx.stdin), (c) => c.charCodeAt(0)) : new Uint8Array(0);
+        return stdinBytes(ctx);
       },
       // a process a signal it does not catch has ended writes nothing more (its handlers, the
       // statistics of a ping's sigexit on SIGINT, never run for SIGTERM)
