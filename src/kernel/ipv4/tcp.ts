@@ -53,8 +53,9 @@ export const TCP_SYNACK_RETRIES = 5;
 export const TCP_RETRIES2 = 15;
 export const TCP_MSS_DEFAULT = 536;
 /** TCP_RMEM_TO_WIN_SCALE and TCP_DEFAULT_SCALING_RATIO: a window is this share (x/256) of
- * the receive memory that holds it, 50 % until tcp_measure_rcv_mss() learns the real
- * len/truesize ratio */
+ * the receive memory that holds it. Linux starts every socket's scaling_ratio at 50 % and
+ * tcp_measure_rcv_mss() learns the real len/truesize from full-sized segments; that learning
+ * is not modelled, so the ratio is this constant */
 export const TCP_RMEM_TO_WIN_SCALE = 8;
 export const TCP_DEFAULT_SCALING_RATIO = 1 << (TCP_RMEM_TO_WIN_SCALE - 1);
 export const SOMAXCONN = 4096;
@@ -138,12 +139,9 @@ export class TcpSock extends InetSock implements Socket {
   rcvWnd = 0;
   copiedSeq = 0;
   /** window_clamp: the largest window to advertise; rcv_ssthresh: the window's slow-start
-   * bound (tcp_grow_window() raises it); rcvq_space.space: the receive autotuning's measure */
+   * bound (tcp_grow_window() raises it) */
   windowClamp = 0;
   rcvSsthresh = 0;
-  rcvqSpace = 0;
-  /** scaling_ratio: skb->len / truesize in 1/256 (tcp_win_from_space()) */
-  scalingRatio = TCP_DEFAULT_SCALING_RATIO;
   // negotiated options
   advmss = 1460;
   mssCache = TCP_MSS_DEFAULT;

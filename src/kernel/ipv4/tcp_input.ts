@@ -18,7 +18,7 @@ import {
 } from "./tcp.ts";
 import {
   TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP,
-  tcpSendAck, tcpSendSynack, tcpWriteXmit, tcpRoute, tcpAdvmss, tcpSelectInitialWindow, tcpFullSpace, tcpSpace, tcpWinFromSpace, tcpReceiveWindow,
+  tcpSendAck, tcpSendSynack, tcpWriteXmit, tcpRoute, tcpAdvmss, tcpSelectInitialWindow, tcpUserClamp, tcpFullSpace, tcpSpace, tcpWinFromSpace, tcpReceiveWindow,
   TCPOLEN_TSTAMP_ALIGNED,
   tcpSendActiveReset,
 } from "./tcp_output.ts";
@@ -27,7 +27,7 @@ import { inetEhashInsert, inetBindHash } from "./inet_hashtables.ts";
 import { skAcceptqIsFull, inetCskReqskQueueAdd } from "./inet_connection_sock.ts";
 import { netRng } from "../core/dev_path.ts";
 import { ipv4Sysctl } from "./icmp.ts";
-import { SOCK_SNDBUF_LOCK, SOCK_RCVBUF_LOCK, SOCK_BINDPORT_LOCK, truesize } from "../socket/sock.ts";
+import { SOCK_SNDBUF_LOCK, SOCK_BINDPORT_LOCK, truesize } from "../socket/sock.ts";
 
 /** include/net/tcp.h: TCP_INIT_CWND */
 const TCP_INIT_CWND = 10;
@@ -318,7 +318,6 @@ function tcpInitBufferSpace(sk: TcpSock): void {
     sk.windowClamp = Math.max(2 * sk.advmss, maxwin - sk.advmss);
   }
   sk.rcvSsthresh = Math.min(sk.rcvSsthresh, sk.windowClamp);
-  sk.rcvqSpace = Math.min(sk.rcvSsthresh, sk.rcvWnd, TCP_INIT_CWND * sk.advmss);
 }
 
 /**
@@ -331,11 +330,11 @@ function tcpGrowWindow(sk: TcpSock, len: number): void {
   const ts = truesize(len);
   let incr: number;
   /* Check #2. Increase window, if skb with such overhead will fit to rcvbuf in future. */
-  if (tcpWinFromSpace(sk, ts) <= len) incr = 2 * sk.advmss;
+  if (tcpWinFromSpace(ts) <= len) incr = 2 * sk.advmss;
   else {
     // __tcp_grow_window()
-    let t = tcpWinFromSpace(sk, ts) >> 1;
-    let window = tcpWinFromSpace(sk, ipv4Sysctl(sk.net).tcpRmem[2]) >> 1;
+    let t = tcpWinFromSpace(ts) >> 1;
+    let window = tcpWinFromSpace(ipv4Sysctl(sk.net).tcpRmem[2]) >> 1;
     incr = 0;
     while (sk.rcvSsthresh <= window) {
       if (t <= len) {
@@ -544,8 +543,7 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
   c.rcvbuf = lsk.rcvbuf;
   c.sndbuf = lsk.sndbuf;
   c.userlocks = lsk.userlocks & ~SOCK_BINDPORT_LOCK;
-  let clamp = lsk.windowClamp;
-  if (lsk.userlocks & SOCK_RCVBUF_LOCK && (clamp > tcpFullSpace(lsk) || clamp === 0)) clamp = tcpFullSpace(lsk);
+  const clamp = tcpUserClamp(lsk, lsk.windowClamp);
   const w = tcpSelectInitialWindow(lsk, tcpFullSpace(lsk), c.advmss - (c.tstampOk ? TCPOLEN_TSTAMP_ALIGNED : 0), clamp, o.wscaleOk);
   c.rcvWnd = w.rcvWnd;
   c.windowClamp = w.windowClamp;

@@ -15,7 +15,7 @@ import { flowi4, ipRouteOutputKey, ipv4Mtu, type Rtable } from "./route.ts";
 import { ipSendData } from "./ip_output.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import {
-  type TcpSock, tcpStats, tcpExtInc, TCP_SYN_SENT, TCP_SYN_RECV, TCP_MSS_DEFAULT, TCP_RMEM_TO_WIN_SCALE,
+  type TcpSock, tcpStats, tcpExtInc, TCP_SYN_SENT, TCP_SYN_RECV, TCP_MSS_DEFAULT, TCP_RMEM_TO_WIN_SCALE, TCP_DEFAULT_SCALING_RATIO,
 } from "./tcp.ts";
 import { netCoreSysctl } from "../core/sysctl.ts";
 import { SOCK_RCVBUF_LOCK } from "../socket/sock.ts";
@@ -38,24 +38,31 @@ const MAX_TCP_WINDOW = 32767;
 export const TCPOLEN_TSTAMP_ALIGNED = 12;
 
 /** include/net/tcp.h: tcp_win_from_space() (a signed 64-bit product shifted: floors) */
-export function tcpWinFromSpace(sk: TcpSock, space: number): number {
-  return Math.floor((space * sk.scalingRatio) / (1 << TCP_RMEM_TO_WIN_SCALE));
+export function tcpWinFromSpace(space: number): number {
+  return Math.floor((space * TCP_DEFAULT_SCALING_RATIO) / (1 << TCP_RMEM_TO_WIN_SCALE));
 }
 
 /** tcp_space(): the window the free receive memory is worth (may be negative) */
 export function tcpSpace(sk: TcpSock): number {
-  return tcpWinFromSpace(sk, sk.rcvbuf - sk.rmemAlloc);
+  return tcpWinFromSpace(sk.rcvbuf - sk.rmemAlloc);
 }
 
 /** tcp_full_space(): the window the whole receive buffer is worth */
 export function tcpFullSpace(sk: TcpSock): number {
-  return tcpWinFromSpace(sk, sk.rcvbuf);
+  return tcpWinFromSpace(sk.rcvbuf);
 }
 
 /** tcp_receive_window(): what is left of the window last advertised */
 export function tcpReceiveWindow(sk: TcpSock): number {
   const win = (sk.rcvWup + sk.rcvWnd - sk.rcvNxt) | 0;
   return win < 0 ? 0 : win;
+}
+
+/** tcp_connect_init() / tcp_openreq_init_rwin(): a receive buffer the user fixed (SO_RCVBUF)
+ * bounds the window clamp of `sk`'s connections */
+export function tcpUserClamp(sk: TcpSock, clamp: number): number {
+  if (sk.userlocks & SOCK_RCVBUF_LOCK && (clamp > tcpFullSpace(sk) || clamp === 0)) return tcpFullSpace(sk);
+  return clamp;
 }
 
 /**
@@ -117,7 +124,7 @@ export function tcpTimeStamp(sk: TcpSock): number {
  * no more than rcv_ssthresh; with little memory left, a zero window rather than one too small
  * to use. Without window scaling, a multiple of the peer's MSS.
  */
-export function __tcpSelectWindow(sk: TcpSock): number {
+export function __tcpSelectWindow(sk: TcpSock, shrinkWindow = ipv4Sysctl(sk.net).tcpShrinkWindow): number {
   let mss = sk.rcvMss || TCP_MSS_DEFAULT;
   let freeSpace = tcpSpace(sk);
   const allowedSpace = tcpFullSpace(sk);
@@ -127,7 +134,7 @@ export function __tcpSelectWindow(sk: TcpSock): number {
     mss = fullSpace;
     if (mss <= 0) return 0;
   }
-  if (ipv4Sysctl(sk.net).tcpShrinkWindow && sk.rcvWscale) {
+  if (shrinkWindow && sk.rcvWscale) {
     /* shrink_window_allowed: a window is always a whole number of scale units */
     freeSpace = Math.floor(freeSpace / scale) * scale;
     if (freeSpace < fullSpace >> 1) {
@@ -162,7 +169,7 @@ function tcpSelectWindow(sk: TcpSock): number {
   const s = ipv4Sysctl(sk.net);
   const oldWin = sk.rcvWnd;
   const curWin = tcpReceiveWindow(sk);
-  let newWin = __tcpSelectWindow(sk);
+  let newWin = __tcpSelectWindow(sk, s.tcpShrinkWindow);
   const scale = 2 ** sk.rcvWscale;
   if (newWin < curWin && (!s.tcpShrinkWindow || !sk.rcvWscale)) {
     /* Never shrink the offered window */
@@ -308,11 +315,7 @@ function tcpEventAckSent(sk: TcpSock): void {
 export function tcpConnect(sk: TcpSock): void {
   const rt = tcpRoute(sk);
   sk.advmss = rt ? tcpAdvmss(rt) : 536;
-  // tcp_connect_init(): a receive buffer the user fixed (SO_RCVBUF) bounds the window
-  if (sk.userlocks & SOCK_RCVBUF_LOCK && (sk.windowClamp > tcpFullSpace(sk) || sk.windowClamp === 0)) {
-    sk.windowClamp = tcpFullSpace(sk);
-  }
-  const w = tcpSelectInitialWindow(sk, tcpFullSpace(sk), sk.advmss, sk.windowClamp, sk.wscaleOk);
+  const w = tcpSelectInitialWindow(sk, tcpFullSpace(sk), sk.advmss, tcpUserClamp(sk, sk.windowClamp), sk.wscaleOk);
   sk.rcvWnd = w.rcvWnd;
   sk.windowClamp = w.windowClamp;
   sk.rcvWscale = w.rcvWscale;
