@@ -8,6 +8,8 @@
  */
 
 import { bytesToLatin1 } from "../wire/pcap.ts";
+import { getoptLong, type LongOpt } from "../userland/net-tools/lib/util.ts";
+import type { Process } from "../userland/process.ts";
 
 /** what head needs of the shell: reads of files, their paths, stdin */
 export interface HeadIo {
@@ -50,58 +52,35 @@ export function parseHeadBytes(s: string): number | undefined {
   return n * base ** p;
 }
 
-/** the options head was given: undefined when it is not a `-c` run this module takes */
+/** coreutils head's long options */
+const LONGOPTS: LongOpt[] = [
+  { name: "bytes", hasArg: 1, val: "c" },
+  { name: "lines", hasArg: 1, val: "n" },
+  { name: "quiet", hasArg: 0, val: "q" },
+  { name: "silent", hasArg: 0, val: "q" },
+  { name: "verbose", hasArg: 0, val: "v" },
+  { name: "zero-terminated", hasArg: 0, val: "z" },
+  { name: "help", hasArg: 0, val: "H" },
+  { name: "version", hasArg: 0, val: "V" },
+];
+
+/** head's getopt_long() loop: undefined when it is not a `-c` run this module takes (line
+ * counts, -z, --help, --version, the obsolete -NUM form, a bad option: just-bash's head) */
 function parseArgs(args: string[]): { bytes: string; quiet: boolean; verbose: boolean; files: string[] } | undefined {
+  if (/^-[0-9]/.test(args[0] ?? "")) return undefined;
+  const quietSink = { stderr: { write: () => undefined } } as unknown as Process;
+  const g = getoptLong(quietSink, ["head", ...args], "c:n:qvz", LONGOPTS);
   let bytes: string | undefined;
   let quiet = false;
   let verbose = false;
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      files.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const name = eq < 0 ? a.slice(2) : a.slice(2, eq);
-      if (name === "bytes") {
-        if (eq >= 0) bytes = a.slice(eq + 1);
-        else if (i + 1 < args.length) bytes = args[++i]!;
-        else return undefined;
-      } else if (name === "quiet" || name === "silent") {
-        quiet = true;
-        verbose = false;
-      } else if (name === "verbose") {
-        verbose = true;
-        quiet = false;
-      } else return undefined; // --lines, --help, --version, --zero-terminated, abbreviations
-      continue;
-    }
-    if (a.startsWith("-") && a.length > 1) {
-      // obsolete -NUM[bkm][cqv] and anything unusual: just-bash's
-      if (/^-[0-9]/.test(a)) return undefined;
-      for (let j = 1; j < a.length; j++) {
-        const c = a[j]!;
-        if (c === "q") {
-          quiet = true;
-          verbose = false;
-        } else if (c === "v") {
-          verbose = true;
-          quiet = false;
-        } else if (c === "c") {
-          if (j + 1 < a.length) bytes = a.slice(j + 1);
-          else if (i + 1 < args.length) bytes = args[++i]!;
-          else return undefined;
-          break;
-        } else return undefined; // -n, -z, unknown options
-      }
-      continue;
-    }
-    files.push(a);
+  for (const [o, arg] of g.opts) {
+    if (o === "c") bytes = arg;
+    else if (o === "q") [quiet, verbose] = [true, false];
+    else if (o === "v") [quiet, verbose] = [false, true];
+    else return undefined;
   }
   if (bytes === undefined) return undefined;
-  return { bytes, quiet, verbose, files };
+  return { bytes, quiet, verbose, files: g.args };
 }
 
 /** head -c as coreutils runs it, or undefined to leave the run to just-bash's head */
