@@ -43,9 +43,12 @@ export async function runLab(lab: Lab, opts: RunOptions): Promise<{ world: LabWo
   for (const { host, cmd } of lab.steps) {
     if (opts.signal?.aborted) break;
     const isDump = cmd.includes(DUMP_TAG);
+    const t0 = world.world.sched.now;
     const r = await world.run(host, cmd, { timeoutSec: isDump ? 20 : lab.timeout, ...(opts.signal ? { signal: opts.signal } : {}) });
     const e: Entry = { host, cmd, exit: r.exitCode, stdout: r.stdout, stderr: r.stderr };
     if (isDump) e.dump = true;
+    // the simulated time the line took, as labtool records the wall time (`ms`)
+    e.ms = Math.floor((world.world.sched.now - t0) / 1000);
     entries.push(e);
     opts.onEntry?.(e);
     const gap = opts.gapUs ?? DEFAULT_GAP_US;

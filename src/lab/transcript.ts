@@ -62,6 +62,7 @@ export function pyJsonDumps(v: unknown): string {
 export function entryLine(e: Entry): string {
   const o: Record<string, unknown> = { host: e.host, cmd: e.cmd, exit: e.exit, stdout: e.stdout, stderr: e.stderr };
   if (e.dump) o.dump = true;
+  if (e.ms !== undefined) o.ms = e.ms;
   if (e.run !== undefined) o.run = e.run;
   return pyJsonDumps(o);
 }

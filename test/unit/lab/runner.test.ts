@@ -87,4 +87,6 @@ test("world built in labtool's order; lab MACs counted only after ip succeeds; t
   // the background job (sleep 1) outlives its line; host2's next line does not sleep, so
   // the clock must not move on to the job's wake-up at 6 s
   assert.deepEqual(out[7], [0, "host2\n5015000\n"]);
+  // `ms`: the simulated time each line took, as labtool records the wall time
+  assert.deepEqual(entries.map((e) => e.ms), [1, 1, 1, 1, 5000, 1, 1, 1]);
 });
