@@ -37,7 +37,9 @@ export interface FibAlias {
 /** struct fib_table (with its trie) */
 export class FibTable {
   readonly id: number;
-  /** byLen[plen]: key -> aliases */
+  /** byLen[plen]: key -> aliases, keyed by the key as a signed 32-bit integer (`key | 0`):
+   * V8 keeps those as small integers, where an address over 127.255.255.255 as an unsigned
+   * number is a heap number, allocated and hashed on every lookup */
   readonly byLen: (Map<number, FibAlias[]> | undefined)[] = new Array(33);
   /** prefix lengths in use, longest first */
   lens: number[] = [];
@@ -58,10 +60,10 @@ export class FibTable {
       m = this.byLen[plen] = new Map();
       this.lens = this.byLen.map((x, i) => (x ? i : -1)).filter((i) => i >= 0).sort((a, b) => b - a);
     }
-    let l = m.get(key);
+    let l = m.get(key | 0);
     if (!l && create) {
       l = [];
-      m.set(key, l);
+      m.set(key | 0, l);
     }
     return l;
   }
@@ -77,11 +79,11 @@ export class FibTable {
 
   remove(fa: FibAlias): void {
     const m = this.byLen[fa.plen];
-    const l = m?.get(fa.key);
+    const l = m?.get(fa.key | 0);
     if (!m || !l) return;
     const i = l.indexOf(fa);
     if (i >= 0) l.splice(i, 1);
-    if (!l.length) m.delete(fa.key);
+    if (!l.length) m.delete(fa.key | 0);
     if (!m.size) {
       this.byLen[fa.plen] = undefined;
       this.lens = this.lens.filter((x) => x !== fa.plen);
@@ -233,17 +235,16 @@ function makeResult(tb: FibTable, fa: FibAlias, nh: FibNh): FibResult {
 /** the lookup misses are common (local table first): one shared, frozen error each */
 const E_AGAIN: KErr = Object.freeze({ errno: "EAGAIN" }) as KErr;
 const E_NETUNREACH: KErr = Object.freeze({ errno: "ENETUNREACH" }) as KErr;
-const MASKS: number[] = Array.from({ length: 33 }, (_, i) => inetMakeMask(i));
+const MASKS: number[] = Array.from({ length: 33 }, (_, i) => inetMakeMask(i) | 0);
 
 /** net/ipv4/fib_trie.c: fib_table_lookup() — a result, a reject type's errno, or EAGAIN
  * when nothing matched */
 export function fibTableLookup(tb: FibTable, fl: Flowi4, flags = 0): FibResult | KErr {
-  const daddr = fl.daddr >>> 0;
+  const daddr = fl.daddr | 0;
   const fscope = fl.scope ?? RT_SCOPE_UNIVERSE;
   const tos = fl.tos ?? 0;
   for (const plen of tb.lens) {
-    const key = (daddr & MASKS[plen]!) >>> 0;
-    const l = tb.byLen[plen]?.get(key);
+    const l = tb.byLen[plen]?.get(daddr & MASKS[plen]!);
     if (!l) continue;
     for (const fa of l) {
       const fi = fa.faInfo;
@@ -270,8 +271,9 @@ export function fibLookup(net: Net, fl: Flowi4, flags = 0): FibResult | KErr {
   if (!fibHasCustomRules(net)) {
     // fib_lookup() without custom rules: the tables the three default rules name, in their
     // order (Linux merges local into main then; the answer is the same)
+    const tables = fibNet(net).tables;
     for (let i = 0; i < DEFAULT_RULE_TABLES.length; i++) {
-      const tb = fibGetTable(net, DEFAULT_RULE_TABLES[i]!);
+      const tb = tables.get(DEFAULT_RULE_TABLES[i]!);
       if (!tb) continue;
       const r = fibTableLookup(tb, fl, flags);
       if (!isKErr(r) || r.errno !== "EAGAIN") return r;
@@ -423,7 +425,7 @@ export function fibTableAliasesInOrder(tb: FibTable): FibAlias[] {
   for (let plen = 0; plen <= 32; plen++) {
     const m = tb.byLen[plen];
     if (!m) continue;
-    for (const [key, l] of m) keys.push([key, plen, l]);
+    for (const [key, l] of m) keys.push([key >>> 0, plen, l]);
   }
   keys.sort((a, b) => a[0] - b[0] || b[1] - a[1]);
   const out: FibAlias[] = [];
