@@ -61,14 +61,39 @@ export const BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
 export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
 
 export const jiffies = (n: number): number => n * USEC_PER_JIFFY;
+/** TICK_NSEC: nanoseconds per jiffy */
+const TICK_NSEC = Math.floor((1_000_000_000 + HZ / 2) / HZ);
+const USER_HZ = 100;
+const U64 = (1n << 64n) - 1n;
+
+/**
+ * kernel/time/time.c: jiffies_to_clock_t(). HZ 250 is no multiple of USER_HZ, so it is
+ * (u64)x * TICK_NSEC / (NSEC_PER_SEC / USER_HZ), a product that wraps at 2^64 once x is
+ * over 4.6e12 jiffies (an ageing time of 10^12 s reads back as 3875820018.68 s)
+ */
+export function jiffiesToClockT(j: number): number {
+  const p = j * TICK_NSEC;
+  if (p <= Number.MAX_SAFE_INTEGER) return Math.floor(p / (1_000_000_000 / USER_HZ));
+  return Number(((BigInt(j) * BigInt(TICK_NSEC)) & U64) / BigInt(1_000_000_000 / USER_HZ));
+}
+
+/** kernel/time/time.c: clock_t_to_jiffies(): ~0UL from ~0UL / HZ * USER_HZ on, below that
+ * div_u64((u64)x * HZ, USER_HZ), whose product wraps too */
+export function clockTToJiffies(x: number): number {
+  const bx = BigInt.asUintN(64, BigInt(Math.trunc(x)));
+  if (bx >= (U64 / BigInt(HZ)) * BigInt(USER_HZ)) return Number(U64);
+  const p = x * HZ;
+  if (p <= Number.MAX_SAFE_INTEGER && x >= 0) return Math.floor(p / USER_HZ);
+  return Number(((bx * BigInt(HZ)) & U64) / BigInt(USER_HZ));
+}
+
 /** jiffies_to_clock_t() of a duration in µs (USER_HZ 100 → centiseconds) */
 export function usToClockT(us: number): number {
-  const j = Math.floor(us / USEC_PER_JIFFY);
-  return Math.floor((j * 100) / HZ);
+  return jiffiesToClockT(Math.floor(us / USEC_PER_JIFFY));
 }
 /** clock_t_to_jiffies() as µs */
 export function clockTToUs(c: number): number {
-  return Math.floor((c * HZ) / 100) * USEC_PER_JIFFY;
+  return clockTToJiffies(c) * USEC_PER_JIFFY;
 }
 export const SEC = USEC_PER_SEC;
 

@@ -15,7 +15,7 @@ import { brMulticastDisablePort } from "./br_multicast.ts";
 import {
   BR_KERNEL_STP, BR_NO_STP, BR_ROOT_BLOCK, BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING,
   BR_STATE_LEARNING, BR_STATE_LISTENING, BR_USER_STP, type BridgeId, brMakePortId, brPortStateNames, macCmp, macEqual,
-  type NetBridge, type NetBridgePort, SEC,
+  jiffiesToClockT, type NetBridge, type NetBridgePort, SEC,
 } from "./br_private.ts";
 import { HZ, USEC_PER_JIFFY } from "../../sim/scheduler.ts";
 
@@ -573,7 +573,7 @@ export function brStpPortTimerInit(p: NetBridgePort): void {
 export function brTimerValue(br: NetBridge, t: { pending: boolean; when: number }): number {
   if (!t.pending) return 0;
   const left = Math.max(0, t.when - now(br));
-  return Math.floor((Math.ceil(left / USEC_PER_JIFFY) * 100) / HZ);
+  return jiffiesToClockT(Math.ceil(left / USEC_PER_JIFFY));
 }
 
 // ------------------------------------------------------------------------- br_stp_if.c

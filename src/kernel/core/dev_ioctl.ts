@@ -481,7 +481,8 @@ export function devIoctl(net: Net, req: IoctlReq): Record<string, unknown> | KEr
         case "SIOCGIFINDEX":
           return { ifindex: dev.ifindex };
         default:
-          return { qlen: dev.txQueueLen };
+          /* ifr_qlen is an int */
+          return { qlen: dev.txQueueLen | 0 };
       }
     }
     case "SIOCSIFFLAGS":

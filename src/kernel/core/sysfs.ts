@@ -36,16 +36,26 @@ export function registerSysfsNode(name: string, fn: (dev: NetDevice) => FsNode |
   devNodes.set(name, fn);
 }
 
-/** lib/kstrtox.c: kstrtoul(buf, 0) as netdev_store() uses it (a trailing newline is allowed) */
-export function kstrtoul(data: string): number | KErr {
+/**
+ * lib/kstrtox.c: kstrtoull(buf, 0) as netdev_store() and store_bridge_parm() use it (a
+ * trailing newline is allowed): base 0 (0x hex, 0 octal), a leading '+', ERANGE past
+ * ULONG_MAX. Exact, as a bigint.
+ */
+export function kstrtoull(data: string): bigint | KErr {
   const s = data.endsWith("\n") ? data.slice(0, -1) : data;
-  let v: number;
-  if (/^0[xX][0-9a-fA-F]+$/.test(s)) v = parseInt(s.slice(2), 16);
-  else if (/^0[0-7]*$/.test(s)) v = parseInt(s, 8);
-  else if (/^\+?[1-9][0-9]*$/.test(s)) v = parseInt(s, 10);
+  let v: bigint;
+  if (/^\+?0[xX][0-9a-fA-F]+$/.test(s)) v = BigInt(s.replace("+", ""));
+  else if (/^\+?0[0-7]*$/.test(s)) v = BigInt("0o" + (s.replace("+", "").slice(1) || "0"));
+  else if (/^\+?[1-9][0-9]*$/.test(s)) v = BigInt(s.replace("+", ""));
   else return kerr("EINVAL");
-  if (v > 0xffffffffffff) return kerr("ERANGE");
+  if (v > 0xffffffffffffffffn) return kerr("ERANGE");
   return v;
+}
+
+/** kstrtoul(buf, 0): kstrtoull() as a number (exact up to 2^53) */
+export function kstrtoul(data: string): number | KErr {
+  const v = kstrtoull(data);
+  return isKErr(v) ? v : Number(v);
 }
 
 function hex(a: Uint8Array, n: number): string {
@@ -55,13 +65,16 @@ function hex(a: Uint8Array, n: number): string {
 const operstates = ["unknown", "notpresent", "down", "lowerlayerdown", "testing", "dormant", "up"];
 
 /** net/core/net-sysfs.c: netdev_store(): parse, then apply under rtnl; errors from dev.ts */
-function store(set: (v: number) => KErr | undefined): (data: string) => KErr | undefined {
+function store(set: (v: bigint) => KErr | undefined): (data: string) => KErr | undefined {
   return (data) => {
-    const v = kstrtoul(data);
+    const v = kstrtoull(data);
     if (isKErr(v)) return v;
     return set(v);
   };
 }
+/** the C casts of netdev_store()'s setters: (int) and (unsigned int) of the unsigned long */
+const int32 = (v: bigint): number => Number(BigInt.asIntN(32, v));
+const uint32 = (v: bigint): number => Number(BigInt.asUintN(32, v));
 
 /** net/core/net-sysfs.c: the attributes of one device directory */
 function netdevDir(dev: NetDevice): Map<string, FsNode> {
@@ -91,21 +104,22 @@ function netdevDir(dev: NetDevice): Map<string, FsNode> {
     if ("errno" in k) return k as KErr;
     return k["duplex"] === 0 ? "half\n" : k["duplex"] === 1 ? "full\n" : "unknown\n";
   }));
-  m.set("flags", fsFile(0o644, () => `0x${dev.flags.toString(16)}\n`, store((v) => devChangeFlags(dev, v))));
+  m.set("flags", fsFile(0o644, () => `0x${dev.flags.toString(16)}\n`, store((v) => devChangeFlags(dev, uint32(v)))));
   m.set("gro_flush_timeout", fsFile(0o644, () => "0\n", store(() => undefined)));
   m.set("ifalias", fsFile(0o644, () => (dev.ifalias ? `${dev.ifalias}\n` : ""), (d) => devSetAlias(dev, d.endsWith("\n") ? d.slice(0, -1) : d)));
   m.set("ifindex", ro(() => `${dev.ifindex}\n`));
   m.set("iflink", ro(() => `${devGetIflink(dev)}\n`));
   m.set("link_mode", ro(() => `${dev.linkmode}\n`));
   m.set("mtu", fsFile(0o644, () => `${dev.mtu}\n`, store((v) => {
-    /* dev_set_mtu(): the extack text goes to the log when there is no netlink socket */
-    const e = devSetMtu(dev, v);
+    /* change_mtu(): dev_set_mtu(dev, (int)new_mtu); the extack text goes to the log when
+     * there is no netlink socket */
+    const e = devSetMtu(dev, int32(v));
     if (e?.extack) dev.net.host.dmesgLog(`${dev.name}: ${e.extack}`);
     return e ? { errno: e.errno } : undefined;
   })));
   m.set("name_assign_type", ro(() => `${nameAssignType(dev)}\n`));
   m.set("napi_defer_hard_irqs", fsFile(0o644, () => "0\n", store(() => undefined)));
-  m.set("netdev_group", fsFile(0o644, () => `${dev.group}\n`, store((v) => void devSetGroup(dev, v))));
+  m.set("netdev_group", fsFile(0o644, () => `${dev.group | 0}\n`, store((v) => void devSetGroup(dev, int32(v)))));
   m.set("operstate", ro(() => `${operstates[netifRunning(dev) ? dev.operstate : 2]}\n`));
   m.set("power", fsDir(() => new Map([
     ["async", ro(() => "disabled\n")], ["autosuspend_delay_ms", ro(() => kerr("EIO"))],
@@ -136,7 +150,8 @@ function netdevDir(dev: NetDevice): Map<string, FsNode> {
   m.set("subsystem", { kind: "link", target: "../../../../class/net" });
   m.set("testing", ro(runningOnly(() => "0\n")));
   m.set("threaded", fsFile(0o644, () => "0\n", store(() => undefined)));
-  m.set("tx_queue_len", fsFile(0o644, () => `${dev.txQueueLen}\n`, store((v) => devChangeTxQueueLen(dev, v))));
+  /* NETDEVICE_SHOW_RW(tx_queue_len, fmt_dec): "%d" of the unsigned int */
+  m.set("tx_queue_len", fsFile(0o644, () => `${dev.txQueueLen | 0}\n`, store((v) => (v > 0xffffffffn ? kerr("ERANGE") : devChangeTxQueueLen(dev, Number(v))))));
   m.set("type", ro(() => `${dev.type}\n`));
   m.set("uevent", fsFile(0o644, () => `INTERFACE=${dev.name}\nIFINDEX=${dev.ifindex}\n`, () => undefined));
   /* net/core/dev.c: netdev_adjacent_sysfs_add(): master, upper_<dev>, lower_<dev> links */

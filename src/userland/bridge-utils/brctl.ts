@@ -54,6 +54,38 @@ function showTimer(c: number): string {
   return sprintf("%4i.%.2i", Math.floor(c / 100), c % 100);
 }
 
+/**
+ * libbridge_devif.c: fetch_int() — fscanf("%i") of a sysfs attribute into an int (strtol,
+ * then the int's low 32 bits); 0 when the file cannot be opened, -1 when nothing scans
+ */
+function fetchInt(p: Process, path: string): number {
+  const r = p.sys.fs.read(path);
+  if (isKErr(r)) return 0;
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)/.exec(r);
+  if (!m) return -1;
+  const t = m[2]!;
+  let v = BigInt(/^0[0-7]/.test(t) ? "0o" + t.slice(1) : t);
+  if (m[1] === "-") v = -v;
+  // strtol() saturates at LONG_MIN / LONG_MAX
+  const LMAX = (1n << 63n) - 1n;
+  if (v > LMAX) v = LMAX;
+  else if (v < -LMAX - 1n) v = -LMAX - 1n;
+  return Number(BigInt.asIntN(32, v));
+}
+
+/**
+ * fetch_tv() then br_show_timer(): the int as unsigned long jiffies (centiseconds),
+ * __jiffies_to_tv()'s 10000ULL * jiffies µs (wrapping at 2^64), printed as
+ * "%4i.%.2i" of (int)tv_sec and (int)tv_usec / 10000
+ */
+function showTv(jiffies: number): string {
+  if (jiffies >= 0) return showTimer(jiffies);
+  const us = BigInt.asUintN(64, 10000n * BigInt.asUintN(64, BigInt(jiffies)));
+  const sec = us / 1000000n;
+  const usec = us - sec * 1000000n;
+  return sprintf("%4i.%.2i", Number(BigInt.asIntN(32, sec)), Math.trunc(Number(usec) / 10000));
+}
+
 function ifindexOf(p: Process, name: string): number {
   return links(p).find((l) => l.attrs.IFLA_IFNAME === name)?.ifi.index ?? 0;
 }
@@ -215,12 +247,15 @@ function dumpInfo(p: Process, name: string, br: BrInfo): string {
   s += ` designated root\t${dumpBridgeId(d.IFLA_BR_ROOT_ID)}\n`;
   s += sprintf(" root port\t\t%4u\t\t\t", num(d.IFLA_BR_ROOT_PORT));
   s += sprintf("path cost\t\t%4u\n", num(d.IFLA_BR_ROOT_PATH_COST));
-  s += ` max age\t\t${showTimer(num(d.IFLA_BR_MAX_AGE))}\t\t\tbridge max age\t\t${showTimer(num(d.IFLA_BR_MAX_AGE))}`;
-  s += `\n hello time\t\t${showTimer(num(d.IFLA_BR_HELLO_TIME))}\t\t\tbridge hello time\t${showTimer(num(d.IFLA_BR_HELLO_TIME))}`;
-  s += `\n forward delay\t\t${showTimer(num(d.IFLA_BR_FORWARD_DELAY))}\t\t\tbridge forward delay\t${showTimer(num(d.IFLA_BR_FORWARD_DELAY))}`;
-  s += `\n ageing time\t\t${showTimer(num(d.IFLA_BR_AGEING_TIME))}`;
-  s += `\n hello timer\t\t${showTimer(num(d.IFLA_BR_HELLO_TIMER))}\t\t\ttcn timer\t\t${showTimer(num(d.IFLA_BR_TCN_TIMER))}`;
-  s += `\n topology change timer\t${showTimer(num(d.IFLA_BR_TOPOLOGY_CHANGE_TIMER))}\t\t\tgc timer\t\t${showTimer(num(d.IFLA_BR_GC_TIMER))}`;
+  // br_get_bridge_info(): the times are fetch_tv() of /sys/class/net/BR/bridge/* (an int each:
+  // an ageing time past 2^31 centiseconds shows its low 32 bits, as the real brctl does)
+  const tv = (attr: string) => showTv(fetchInt(p, `/sys/class/net/${name}/bridge/${attr}`));
+  s += ` max age\t\t${tv("max_age")}\t\t\tbridge max age\t\t${tv("max_age")}`;
+  s += `\n hello time\t\t${tv("hello_time")}\t\t\tbridge hello time\t${tv("hello_time")}`;
+  s += `\n forward delay\t\t${tv("forward_delay")}\t\t\tbridge forward delay\t${tv("forward_delay")}`;
+  s += `\n ageing time\t\t${tv("ageing_time")}`;
+  s += `\n hello timer\t\t${tv("hello_timer")}\t\t\ttcn timer\t\t${tv("tcn_timer")}`;
+  s += `\n topology change timer\t${tv("topology_change_timer")}\t\t\tgc timer\t\t${tv("gc_timer")}`;
   s += "\n flags\t\t\t";
   if (num(d.IFLA_BR_TOPOLOGY_CHANGE)) s += "TOPOLOGY_CHANGE ";
   if (num(d.IFLA_BR_TOPOLOGY_CHANGE_DETECTED)) s += "TOPOLOGY_CHANGE_DETECTED ";

@@ -166,7 +166,8 @@ function printQueuelen(ctx: IpCtx, tb: IflaAttrs): void {
     }
     qlen = Number(r.qlen);
   }
-  if (qlen) ctx.printInt(PRINT_ANY, "txqlen", "qlen %d", qlen);
+  // int qlen: a length past INT_MAX shows negative
+  if (qlen) ctx.printInt(PRINT_ANY, "txqlen", "qlen %d", qlen | 0);
 }
 
 const linkModes = ["DEFAULT", "DORMANT"];

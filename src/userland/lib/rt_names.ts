@@ -152,6 +152,7 @@ export class RtNames {
 
   /** lib/rt_names.c: rtnl_group_n2a() */
   rtnlGroupN2a(id: number): string {
+    id |= 0; // int id: IFLA_GROUP's u32 past INT_MAX prints negative
     if (!this.ctx.numeric) {
       for (let b = 0; b < 256; b++) {
         const e = this.group.find(([i]) => (i & 255) === b && i === id);

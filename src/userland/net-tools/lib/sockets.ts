@@ -96,7 +96,7 @@ function rtnlAnswer(sys: Syscalls, req: Record<string, unknown> & { request: str
         hwaddr: l.attrs.IFLA_ADDRESS ?? new Uint8Array(6),
         family: l.ifi.type,
         mtu: l.attrs.IFLA_MTU ?? 0,
-        qlen: l.attrs.IFLA_TXQLEN ?? 0,
+        qlen: (l.attrs.IFLA_TXQLEN ?? 0) | 0,
         ifindex: l.ifi.index,
       };
     }
