@@ -36,6 +36,7 @@ import { hook2manip, NF_NAT_MANIP_SRC } from "./nf_nat.ts";
 import { NF_CT_SYSCTL_DEFAULTS } from "./nf_conntrack_defaults.ts";
 import { XT_STATE_ESTABLISHED, XT_STATE_NEW, XT_STATE_RELATED } from "./xt_matches.ts";
 import { NF_NAT_RANGE_MAP_IPS, NF_NAT_RANGE_PROTO_RANDOM, NF_NAT_RANGE_PROTO_RANDOM_FULLY, NF_NAT_RANGE_PROTO_SPECIFIED, type NatRange } from "./xt_targets.ts";
+import { HZ } from "../../sim/scheduler.ts";
 
 /** enum ip_conntrack_info */
 export const IP_CT_ESTABLISHED = 0;
@@ -667,7 +668,6 @@ interface GcWork {
   nets: Set<CtNet>;
 }
 const gcWorks = new WeakMap<object, GcWork>();
-const HZ = 250;
 const JIFFY = SEC / HZ;
 const GC_SCAN_INTERVAL_MIN = 1 * HZ;
 const GC_SCAN_INTERVAL_MAX = 60 * HZ;

@@ -15,6 +15,7 @@ import { xtRegisterMatch, xtRegisterTarget, type XtActionParam, type XtChkParam 
 import { nfCtNetnsGet, nfCtNetnsPut } from "./nf_conntrack.ts";
 import { NF_NAT_RANGE_MAP_IPS, type NatSetupConn } from "./xt_targets.ts";
 import { XT_RECENT_CHECK, XT_RECENT_SET, XT_RECENT_UPDATE, XT_RECENT_REMOVE, XT_RECENT_TTL, XT_RECENT_REAP, XT_RECENT_DEST, XT_RECENT_NAME_LEN, XT_STRING_FLAG_INVERT, XT_STRING_FLAG_IGNORECASE, XT_STRING_MAX_PATTERN_SIZE, XT_STRING_MAX_ALGO_NAME_SIZE, XT_HASHLIMIT_HASH_DIP, XT_HASHLIMIT_HASH_DPT, XT_HASHLIMIT_HASH_SIP, XT_HASHLIMIT_HASH_SPT, XT_HASHLIMIT_INVERT, XT_HASHLIMIT_BYTES, XT_HASHLIMIT_RATE_MATCH, XT_HASHLIMIT_SCALE_v2 } from "../uapi/xt_state.ts";
+import { HZ } from "../../sim/scheduler.ts";
 
 function rd16(b: Uint8Array, o: number): number {
   return (b[o]! << 8) | b[o + 1]!;
@@ -26,8 +27,7 @@ function ipStr(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
 }
 
-/** Debian's CONFIG_HZ and INITIAL_JIFFIES ((unsigned long)(unsigned int)(-300*HZ)) */
-const HZ = 250;
+/** INITIAL_JIFFIES ((unsigned long)(unsigned int)(-300*HZ)) */
 const INITIAL_JIFFIES = 4294967296 - 300 * HZ;
 /** jiffies on the namespace's host clock (µs) */
 function jiffies(net: Net): number {
