@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss, nc, ethtool or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss, nc, ebt, ethtool or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -152,6 +152,17 @@ neigh: [
     "nc -u -l 5000 & sleep 0.1; echo x | nc -u -q 0 10.0.0.1 5000; sleep 0.1; kill %1", "nc -w 1 10.0.0.1 81", "nc -lk -p 82 & sleep 0.1; nc -z 10.0.0.1 82; kill %1",
     "nc -s 10.0.0.2 -p 4000 -w 1 10.0.0.1 83", "nc -4 -l 127.0.0.1 8080 & sleep 0.1; echo a | nc -N 127.0.0.1 8080; wait", "nc -n -v -w 1 10.0.0.2 84",
     "nc -l -u -p 5001 -w 1", "nc -I 1024 -O 1024 -w 1 127.0.0.1 85", "nc -T lowdelay -w 1 127.0.0.1 86", "nc -z -u 10.0.0.1 53", "nc -h",
+  ],
+  ebt: [
+    "ebtables -L", "ebtables -L --Lc", "ebtables -L --Ln", "ebtables -L --Lx", "ebtables -L --Lmac2", "ebtables -t nat -L", "ebtables -t broute -L", "ebtables -F", "ebtables -Z",
+    "ebtables -A FORWARD -p ARP -j DROP", "ebtables -A INPUT -s 02:00:00:00:00:01 -j ACCEPT", "ebtables -P FORWARD DROP", "ebtables -N chain1", "ebtables -X chain1", "ebtables -E chain1 chain2",
+    "ebtables -D FORWARD 1", "ebtables -I FORWARD 1 -i v1 -j ACCEPT", "ebtables -A FORWARD -p IPv4 --ip-src 10.0.0.1 -j DROP", "ebtables -A FORWARD -p IPv4 --ip-proto icmp -j ACCEPT",
+    "ebtables -t nat -A PREROUTING -d 02:00:00:00:00:02 -j dnat --to-dst 02:00:00:00:00:03", "ebtables -t nat -A POSTROUTING -s 02:00:00:00:00:02 -j snat --to-src 02:00:00:00:00:04",
+    "ebtables -A FORWARD --log-level info --log-prefix x -j ACCEPT", "ebtables -A FORWARD -p 802_1Q --vlan-id 10 -j DROP", "ebtables -A FORWARD -p ARP --arp-op Request --arp-ip-dst 10.0.0.2 -j ACCEPT",
+    "ebtables -A FORWARD --pkttype-type broadcast -j DROP", "ebtables -A FORWARD --mark 0x1/0xff -j ACCEPT", "ebtables -A FORWARD -j mark --mark-set 0x5 --mark-target CONTINUE",
+    "ebtables -A FORWARD -p IPv4 --ip-proto udp --ip-dport 53 -j DROP", "ebtables -A FORWARD --limit 5/second --limit-burst 2 -j ACCEPT", "ebtables -A FORWARD -d Multicast -j DROP",
+    "ebtables -A OUTPUT -o v1 -j ACCEPT", "ebtables -A FORWARD --among-dst 02:00:00:00:00:02 -j DROP", "ebtables -A FORWARD -p IPv6 --ip6-src ::1 -j DROP", "ebtables -t nat -A PREROUTING -j redirect",
+    "ebtables -C FORWARD -p ARP -j DROP", "ebtables -S", "ebtables-save", "ebtables -L FORWARD", "ebtables -A FORWARD -p 0x0806 -j CONTINUE", "ebtables -A chain1 -j RETURN", "ebtables -P chain1 ACCEPT",
   ],
   ethtool: [
     "ethtool -S v1", "ethtool -i v1", "ethtool v1", "ethtool -k v1", "ethtool -K v1 tso off", "ethtool -K v1 rx off tx off", "ethtool -l v1", "ethtool -L v1 rx 2",
