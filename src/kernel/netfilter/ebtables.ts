@@ -15,12 +15,15 @@ import { kerr, type KErr } from "../uapi/errno.ts";
 import {
   EBT_802_3, EBT_DESTMAC, EBT_IDEST, EBT_IIN, EBT_ILOGICALIN, EBT_ILOGICALOUT, EBT_IOUT, EBT_IP_DEST, EBT_IP_DPORT,
   EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_IPROTO, EBT_ISOURCE, EBT_NOPROTO, EBT_SOURCEMAC,
-  type EbtChain, type EbtEntry, type EbtIpInfo, type EbtTableInfo,
+  EBT_ACCEPT, EBT_CONTINUE, EBT_DROP, EBT_MARK_AND, EBT_MARK_OR, EBT_RETURN, EBT_VERDICT_BITS, MARK_AND_VALUE,
+  MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE,
+  type EbtChain, type EbtEntry, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtMatch,
+  type EbtPkttypeInfo, type EbtTableInfo,
 } from "../uapi/ebtables.ts";
 import {
   NF_ACCEPT, NF_BR_FORWARD, NF_BR_LOCAL_IN, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, NF_BR_PRE_ROUTING,
   NF_BR_PRI_FILTER_BRIDGED, NF_BR_PRI_NAT_DST_BRIDGED, NF_BR_PRI_NAT_DST_OTHER, NF_BR_PRI_NAT_SRC, NF_DROP,
-  NFPROTO_BRIDGE, nfRegisterNetHooks, type NfHookOps, type NfHookState,
+  NFPROTO_BRIDGE, nfRegisterNetHooks, nfUnregisterNetHooks, type NfHookOps, type NfHookState,
 } from "./core.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
 
@@ -65,15 +68,20 @@ function tablesOf(net: Net): Map<string, EbtTable> {
 }
 
 function templateInfo(t: EbtTemplate): EbtTableInfo {
-  return { name: t.name, chains: t.chains.map(([name, hook]) => ({ name, policy: "ACCEPT", hook, entries: [] })) };
+  return { name: t.name, exists: false, chains: t.chains.map(([name, hook]) => ({ name, policy: "ACCEPT", hook, entries: [] })) };
 }
 
 function cloneInfo(i: EbtTableInfo): EbtTableInfo {
   return {
     name: i.name,
+    exists: true,
     chains: i.chains.map((c) => ({
       ...c,
-      entries: c.entries.map((e) => ({ ...e, matches: e.matches.map((m) => ({ ...m, data: { ...m.data } })) })),
+      entries: c.entries.map((e) => ({
+        ...e,
+        matches: e.matches.map((m) => ({ ...m, data: { ...m.data } }) as EbtMatch),
+        targetInfo: e.targetInfo ? { ...e.targetInfo, data: { ...e.targetInfo.data } } : undefined,
+      })),
     })),
   };
 }
@@ -100,6 +108,34 @@ function ebtIpMtCheck(e: EbtEntry, info: EbtIpInfo): boolean {
   return true;
 }
 
+/** ebt_mark_mt_check() */
+function ebtMarkMtCheck(info: EbtMarkMInfo): boolean {
+  if (info.bitmask & ~(EBT_MARK_AND | EBT_MARK_OR)) return false;
+  if (info.bitmask & EBT_MARK_OR && info.bitmask & EBT_MARK_AND) return false;
+  return info.bitmask !== 0;
+}
+
+/** ebt_mark_tg_check(): a verdict of the standard four and one of the four actions */
+function ebtMarkTgCheck(info: EbtMarkTInfo): boolean {
+  const v = info.target | ~EBT_VERDICT_BITS;
+  if (v < -4 || v >= 0) return false;
+  const a = info.target & ~EBT_VERDICT_BITS;
+  return [MARK_SET_VALUE, MARK_OR_VALUE, MARK_AND_VALUE, MARK_XOR_VALUE].includes(a);
+}
+
+function ebtMatchCheck(e: EbtEntry, m: EbtMatch): boolean {
+  switch (m.name) {
+    case "ip":
+      return ebtIpMtCheck(e, m.data);
+    case "mark_m":
+      return ebtMarkMtCheck(m.data);
+    case "pkttype":
+      return m.data.invert === 0 || m.data.invert === 1;
+    case "mark":
+      return ebtMarkTgCheck(m.data);
+  }
+}
+
 /** translate_table(): the checks of a new table; its jumps must name chains of it, no loops */
 function translateTable(info: EbtTableInfo, tpl: EbtTemplate): KErr | undefined {
   const names = new Set(info.chains.map((c) => c.name));
@@ -110,8 +146,10 @@ function translateTable(info: EbtTableInfo, tpl: EbtTemplate): KErr | undefined 
     for (const e of c.entries) {
       // the nft bridge rule ebtables-nft 1.8.9 makes of --logical-in/-out is refused
       if (e.logicalIn || e.logicalOut) return kerr("EOPNOTSUPP");
-      for (const m of e.matches) if (m.name === "ip" && !ebtIpMtCheck(e, m.data)) return kerr("EINVAL");
-      if (!["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(e.target) && !names.has(e.target)) return kerr("EBUSY");
+      for (const m of e.matches) if (!ebtMatchCheck(e, m)) return kerr("EINVAL");
+      if (e.targetInfo) {
+        if (!ebtMarkTgCheck(e.targetInfo.data)) return kerr("EINVAL");
+      } else if (!["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(e.target) && !names.has(e.target)) return kerr("EBUSY");
     }
   }
   // check_chainloops()
@@ -147,6 +185,14 @@ export function ebtDoReplace(net: Net, repl: EbtTableInfo): KErr | undefined {
   if (err) return err;
   const tables = tablesOf(net);
   const t = tables.get(tpl.name);
+  if (repl.exists === false) {
+    // the table's deletion (ebtables --init-table flushes the nft table away)
+    if (t) {
+      nfUnregisterNetHooks(net, t.ops);
+      tables.delete(tpl.name);
+    }
+    return undefined;
+  }
   if (t) {
     t.info = info;
     return undefined;
@@ -245,6 +291,38 @@ function ebtIpMt(skb: SkBuff, info: EbtIpInfo): boolean {
   return true;
 }
 
+/** ebt_mark_m.c: ebt_mark_mt() */
+function ebtMarkMt(skb: SkBuff, info: EbtMarkMInfo): boolean {
+  const mark = BigInt(skb.mark >>> 0);
+  if (info.bitmask & EBT_MARK_OR) return ((mark & info.mask) !== 0n) !== (info.invert !== 0);
+  return ((mark & info.mask) === info.mark) !== (info.invert !== 0);
+}
+
+/** ebt_mark.c: ebt_mark_tg(): skb->mark (a u32) from the unsigned long; the verdict */
+function ebtMarkTg(skb: SkBuff, info: EbtMarkTInfo): number {
+  const action = info.target & ~EBT_VERDICT_BITS;
+  const v = Number(info.mark & 0xffffffffn) >>> 0;
+  if (action === MARK_SET_VALUE) skb.mark = v;
+  else if (action === MARK_OR_VALUE) skb.mark = (skb.mark | v) >>> 0;
+  else if (action === MARK_AND_VALUE) skb.mark = (skb.mark & v) >>> 0;
+  else if (action === MARK_XOR_VALUE) skb.mark = (skb.mark ^ v) >>> 0;
+  return info.target | ~EBT_VERDICT_BITS;
+}
+
+/** a match of the rule: true when it matches */
+function ebtMatch(skb: SkBuff, m: EbtMatch): boolean {
+  switch (m.name) {
+    case "ip":
+      return ebtIpMt(skb, m.data);
+    case "mark_m":
+      return ebtMarkMt(skb, m.data);
+    case "pkttype":
+      return (skb.pktType === (m.data as EbtPkttypeInfo).pktType) !== (m.data.invert !== 0);
+    case "mark":
+      return true;
+  }
+}
+
 /** ebt_do_table() */
 export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): number {
   const info = table.info;
@@ -265,18 +343,29 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
     const e: EbtEntry = chain.entries[i]!;
     i++;
     if (ebtBasicMatch(e, skb, state.in, state.out)) continue;
+    // the rule's expressions in order: matches, and the targets placed among them (a mark
+    // given without -j), whose verdict ends the rule before its counter (nft_target_eval_bridge)
+    let verdict = EBT_CONTINUE;
     let ok = true;
     for (let k = 0; k < e.matches.length; k++) {
       const m = e.matches[k]!;
-      if (m.name === "ip" && !ebtIpMt(skb, m.data)) {
+      if (m.name === "mark") {
+        verdict = ebtMarkTg(skb, m.data);
+        if (verdict !== EBT_CONTINUE) break;
+      } else if (!ebtMatch(skb, m)) {
         ok = false;
         break;
       }
     }
     if (!ok) continue;
-    e.pcnt++;
-    e.bcnt += skb.len;
-    switch (e.target) {
+    let target = e.target;
+    if (verdict === EBT_CONTINUE) {
+      e.pcnt++;
+      e.bcnt += skb.len;
+      if (e.targetInfo) verdict = ebtMarkTg(skb, e.targetInfo.data);
+    }
+    if (verdict !== EBT_CONTINUE || e.targetInfo) target = VERDICT_NAMES.get(verdict) ?? "DROP";
+    switch (target) {
       case "CONTINUE":
         continue;
       case "ACCEPT":
@@ -300,6 +389,8 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
     }
   }
 }
+
+const VERDICT_NAMES = new Map([[EBT_ACCEPT, "ACCEPT"], [EBT_DROP, "DROP"], [EBT_CONTINUE, "CONTINUE"], [EBT_RETURN, "RETURN"]]);
 
 let done = false;
 

@@ -45,11 +45,48 @@ export interface EbtIpInfo {
   dport: [number, number];
 }
 
-/** struct ebt_entry_match */
-export interface EbtMatch {
-  name: "ip";
-  data: EbtIpInfo;
+/** ebt_mark_m.h: struct ebt_mark_m_info (unsigned longs, 64-bit) */
+export const EBT_MARK_AND = 0x01;
+export const EBT_MARK_OR = 0x02;
+export interface EbtMarkMInfo {
+  mark: bigint;
+  mask: bigint;
+  invert: number;
+  bitmask: number;
 }
+
+/** ebt_pkttype.h */
+export interface EbtPkttypeInfo {
+  pktType: number;
+  invert: number;
+}
+
+/** ebtables.h verdicts (a target's int), ebt_mark_t.h actions in the bits above EBT_VERDICT_BITS */
+export const EBT_ACCEPT = -1;
+export const EBT_DROP = -2;
+export const EBT_CONTINUE = -3;
+export const EBT_RETURN = -4;
+export const EBT_VERDICT_BITS = 0x0000000f;
+export const MARK_SET_VALUE = 0xfffffff0 | 0;
+export const MARK_OR_VALUE = 0xffffffe0 | 0;
+export const MARK_AND_VALUE = 0xffffffd0 | 0;
+export const MARK_XOR_VALUE = 0xffffffc0 | 0;
+/** struct ebt_mark_t_info: mark (unsigned long), target (int: action | verdict) */
+export interface EbtMarkTInfo {
+  mark: bigint;
+  target: number;
+}
+
+/**
+ * a rule's matches and watchers in their order (struct ebt_entry_match / the xt match and
+ * target expressions ebtables-nft puts before the rule's counter); a target met there (mark
+ * given without -j) acts as the rule's target would
+ */
+export type EbtMatch =
+  | { name: "ip"; data: EbtIpInfo }
+  | { name: "mark_m"; data: EbtMarkMInfo }
+  | { name: "pkttype"; data: EbtPkttypeInfo }
+  | { name: "mark"; data: EbtMarkTInfo };
 
 /** struct ebt_entry (+ its counters) */
 export interface EbtEntry {
@@ -66,8 +103,10 @@ export interface EbtEntry {
   destmac: number[];
   destmsk: number[];
   matches: EbtMatch[];
-  /** ACCEPT, DROP, CONTINUE, RETURN or a user chain's name */
+  /** ACCEPT, DROP, CONTINUE, RETURN, a user chain's name, or a target extension's ("mark") */
   target: string;
+  /** the target extension's data */
+  targetInfo?: { name: "mark"; data: EbtMarkTInfo };
   pcnt: number;
   bcnt: number;
 }
@@ -83,6 +122,8 @@ export interface EbtChain {
 
 export interface EbtTableInfo {
   name: string;
+  /** GET: the table has been written (it exists, as an nft table would); SET false: delete it (--init-table) */
+  exists?: boolean;
   /** built-in chains first, in hook order, then user chains in creation order */
   chains: EbtChain[];
 }

@@ -1,71 +1,91 @@
 /**
  * ebtables 1.8.9 (nf_tables), as Debian 12 ships it: iptables/xtables-eb.c do_commandeb()
- * (parsing, the -i/-o chain checks, the commands), nft-bridge.c (rule listing, MAC names),
- * extensions/libebt_ip.c (--ip-*), libxtables getethertype.c. The kernel side is
+ * (its getopt_long loop, the order of its checks, the commands), nft-bridge.c (rule listing,
+ * MAC names), the extensions of ext.ts, libxtables getethertype.c. The kernel side is
  * kernel/netfilter/ebtables.ts, reached with EBT_SO_GET_ENTRIES / EBT_SO_SET_ENTRIES: the
- * tool edits a copy of the table and writes it back whole; the kernel's checks give the nft
- * errors ("RULE_APPEND failed (Invalid argument)").
+ * tool edits a copy of the table and writes it back whole, as ebtables-nft commits one batch;
+ * the kernel's checks give the nft errors ("RULE_APPEND failed (Invalid argument)").
  */
 import type { Process } from "../process.ts";
 import { isKErr, strerror, type Errno } from "../../kernel/uapi/errno.ts";
 import {
-  EBT_802_3, EBT_DESTMAC, EBT_IDEST, EBT_IIN, EBT_ILOGICALIN, EBT_ILOGICALOUT, EBT_IOUT, EBT_IP_DEST, EBT_IP_DPORT,
-  EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_IPROTO, EBT_ISOURCE, EBT_NOPROTO, EBT_SOURCEMAC,
-  type EbtChain, type EbtEntry, type EbtIpInfo, type EbtTableInfo,
+  EBT_802_3, EBT_DESTMAC, EBT_IDEST, EBT_IIN, EBT_ILOGICALIN, EBT_ILOGICALOUT, EBT_IOUT, EBT_IPROTO, EBT_ISOURCE,
+  EBT_NOPROTO, EBT_SOURCEMAC, type EbtChain, type EbtEntry, type EbtMatch, type EbtTableInfo,
 } from "../../kernel/uapi/ebtables.ts";
 import { ethertypeByName, ethertypeByNumber } from "./ethertypes.ts";
+import { EbGetopt, type EbOption } from "./getopt.ts";
+import { EbError, EXTENSIONS, extByName, PARAMETER_PROBLEM, STANDARD_TARGETS, strtoul, xtError, type Extension } from "./ext.ts";
 
 const PROG = "ebtables";
 const VERSION = "1.8.9";
 const OTHER_PROBLEM = 1;
-const PARAMETER_PROBLEM = 2;
 const VERSION_PROBLEM = 3;
 const RESOURCE_PROBLEM = 4;
-
-class EbError extends Error {
-  constructor(public readonly status: number, public readonly text: string, public readonly plain = false) {
-    super(text);
-  }
-}
-
-/** xtables_error() */
-function xtError(status: number, msg: string): never {
-  throw new EbError(status, msg);
-}
 
 /** the libiptc-style errors ebtables-nft prints as "ebtables: <msg>" (nft_strerror) */
 function nftError(msg: string): never {
   throw new EbError(OTHER_PROBLEM, msg, true);
 }
 
-/** /etc/protocols, the part getprotobyname/number answer */
-const PROTOCOLS: [string, number][] = [
-  ["ip", 0], ["icmp", 1], ["igmp", 2], ["ipencap", 4], ["tcp", 6], ["egp", 8], ["igp", 9], ["pup", 12], ["udp", 17],
-  ["hmp", 20], ["xns-idp", 22], ["rdp", 27], ["iso-tp4", 29], ["dccp", 33], ["xtp", 36], ["ddp", 37], ["idpr-cmtp", 38],
-  ["ipv6", 41], ["ipv6-route", 43], ["ipv6-frag", 44], ["idrp", 45], ["rsvp", 46], ["gre", 47], ["esp", 50], ["ah", 51],
-  ["skip", 57], ["ipv6-icmp", 58], ["ipv6-nonxt", 59], ["ipv6-opts", 60], ["rspf", 73], ["vmtp", 81], ["eigrp", 88],
-  ["ospf", 89], ["ax.25", 93], ["ipip", 94], ["etherip", 97], ["encap", 98], ["pim", 103], ["ipcomp", 108], ["vrrp", 112],
-  ["l2tp", 115], ["isis", 124], ["sctp", 132], ["fc", 133], ["mobility-header", 135], ["udplite", 136],
-  ["mpls-in-ip", 137], ["manet", 138], ["hip", 139], ["shim6", 140], ["wesp", 141], ["rohc", 142], ["ethernet", 143],
-];
+/** nft_table_builtin_find(): the bridge tables ebtables-nft 1.8.9 knows */
+const BUILTIN_TABLES = ["filter", "nat"];
 
-const STANDARD = ["ACCEPT", "DROP", "CONTINUE", "RETURN"];
+/** NF_BR_* hooks of ebt_get_current_chain() */
+const NF_BR_PRE_ROUTING = 0;
+const NF_BR_LOCAL_IN = 1;
+const NF_BR_FORWARD = 2;
+const NF_BR_LOCAL_OUT = 3;
+const NF_BR_POST_ROUTING = 4;
+const NF_BR_BROUTING = 5;
+const NF_BR_NUMHOOKS = 6;
 
-interface Opts {
+function ebtGetCurrentChain(chain: string | undefined): number {
+  if (chain === undefined) return -1;
+  const i = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"].indexOf(chain);
+  return i < 0 ? NF_BR_NUMHOOKS : [NF_BR_PRE_ROUTING, NF_BR_LOCAL_IN, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING][i]!;
+}
+
+/** the flags of do_commandeb() (xshared.h OPT_*, nft-bridge.h LIST_*) */
+const OPT_COMMAND = 0x01;
+const LIST_N = 0x04;
+const LIST_C = 0x08;
+const LIST_X = 0x10;
+const LIST_MAC2 = 0x20;
+const OPT_ZERO = 0x100;
+const OPT_VERBOSE = 1 << 9;
+const OPT_PROTOCOL = 1 << 10;
+const OPT_SOURCE = 1 << 11;
+const OPT_DESTINATION = 1 << 12;
+const OPT_JUMP = 1 << 13;
+const OPT_VIANAMEIN = 1 << 14;
+const OPT_VIANAMEOUT = 1 << 15;
+const OPT_LOGICALIN = 1 << 16;
+const OPT_LOGICALOUT = 1 << 17;
+const OPT_COUNTERS = 1 << 18;
+
+/** a match or watcher of the rule being built (cs->match_list) */
+interface MatchNode {
+  ext: Extension<any>;
+  data: any;
+  st: { flags: number };
+}
+
+/** what the command line asks for */
+interface Cmd {
   command: string;
   chain?: string;
   newName?: string;
   policy?: string;
-  ruleNum?: number;
-  ruleEnd?: number;
+  ruleNum: number;
+  ruleEnd: number;
   table: string;
-  tableSet: boolean;
-  zeroToo: boolean;
-  listFlags: Set<string>;
+  flags: number;
   entry: EbtEntry;
-  ip?: EbtIpInfo;
-  targetSet: boolean;
-  seen: Set<string>;
+  jumpto: string;
+  target?: MatchNode;
+  matchList: MatchNode[];
+  /** -N and -X run while parsing (queued into the batch) */
+  queued: ({ op: "N"; chain: string } | { op: "X"; chain?: string } | { op: "init" })[];
 }
 
 function emptyEntry(): EbtEntry {
@@ -76,27 +96,425 @@ function emptyEntry(): EbtEntry {
   };
 }
 
-function emptyIp(): EbtIpInfo {
-  return { saddr: 0, daddr: 0, smsk: 0, dmsk: 0, tos: 0, protocol: 0, bitmask: 0, invflags: 0, sport: [0, 0], dport: [0, 0] };
+/** ebt_original_options, then each loaded extension's options */
+function buildOptions(): EbOption[] {
+  const o: [string, 0 | 1 | 2, string | number][] = [
+    ["append", 1, "A"], ["insert", 1, "I"], ["delete", 1, "D"], ["list", 2, "L"], ["Lc", 0, 4], ["Ln", 0, 5],
+    ["Lx", 0, 6], ["Lmac2", 0, 12], ["zero", 2, "Z"], ["flush", 2, "F"], ["policy", 1, "P"], ["in-interface", 1, "i"],
+    ["in-if", 1, "i"], ["logical-in", 1, 2], ["logical-out", 1, 3], ["out-interface", 1, "o"], ["out-if", 1, "o"],
+    ["version", 0, "V"], ["verbose", 0, "v"], ["help", 0, "h"], ["jump", 1, "j"], ["set-counters", 1, "c"],
+    ["change-counters", 1, "C"], ["proto", 1, "p"], ["protocol", 1, "p"], ["db", 1, "b"], ["source", 1, "s"],
+    ["src", 1, "s"], ["destination", 1, "d"], ["dst", 1, "d"], ["table", 1, "t"], ["modprobe", 1, "M"],
+    ["new-chain", 1, "N"], ["rename-chain", 1, "E"], ["delete-chain", 2, "X"], ["init-table", 0, 11],
+    ["concurrent", 0, 13], ["check", 1, 14],
+  ];
+  const opts: EbOption[] = o.map(([name, hasArg, val]) => ({ name, hasArg, val }));
+  for (const e of EXTENSIONS) for (const x of e.opts) opts.push({ name: x.name, hasArg: x.hasArg, val: `${e.name}:${x.code}` });
+  return opts;
 }
 
-const LONG_CMDS: Record<string, string> = {
-  append: "A", delete: "D", insert: "I", list: "L", flush: "F", zero: "Z", policy: "P", "new-chain": "N",
-  "rename-chain": "E", "delete-chain": "X", "change-counters": "C",
-};
-const LONG_OPTS: Record<string, string> = {
-  proto: "p", protocol: "p", src: "s", source: "s", dst: "d", destination: "d", "in-if": "i", "in-interface": "i",
-  "out-if": "o", "out-interface": "o", jump: "j", table: "t", version: "V", help: "h",
-};
-/** options that take an argument */
-const WITH_ARG = new Set(["A", "D", "I", "N", "E", "P", "C", "i", "o", "j", "p", "s", "d", "t", "M", "c",
-  "logical-in", "logical-out", "ip-src", "ip-dst", "ip-tos", "ip-proto", "ip-sport", "ip-dport"]);
-const IP_LONG: Record<string, string> = {
-  "ip-src": "ip-src", "ip-source": "ip-src", "ip-dst": "ip-dst", "ip-destination": "ip-dst", "ip-tos": "ip-tos",
-  "ip-proto": "ip-proto", "ip-protocol": "ip-proto", "ip-sport": "ip-sport", "ip-source-port": "ip-sport",
-  "ip-dport": "ip-dport", "ip-destination-port": "ip-dport",
-};
+const EBT_OPTSTRING = "A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:hv";
 
+/** xtables_strtoui(s, NULL, &v, min, max) */
+function strtouiFull(s: string, min: number, max: number): number | undefined {
+  if (/^\s*-/.test(s)) return undefined;
+  const [v, end] = strtoul(s, 0);
+  if (end === 0 || end !== s.length) return undefined;
+  if (v < BigInt(min) || v > BigInt(max)) return undefined;
+  return Number(v);
+}
+
+/** strtol(s, &end, 10) with *end == '\0' */
+function strtol10(s: string): number | undefined {
+  const [v, end] = strtoul(s, 10);
+  if (end !== s.length || end === 0) return undefined;
+  const n = v >= 1n << 63n ? v - (1n << 64n) : v;
+  return Number(BigInt.asIntN(32, n));
+}
+
+/** parse_rule_range(); the text cut at its colon, as the C code leaves argv */
+function parseRuleRange(arg: string): { nr: number; end: number } | { bad: string } {
+  const colon = arg.indexOf(":");
+  let nr = 0;
+  let end = 0;
+  const head = colon >= 0 ? arg.slice(0, colon) : arg;
+  if (colon >= 0) {
+    const tail = arg.slice(colon + 1);
+    if (tail === "") end = -1;
+    else {
+      const v = strtol10(tail);
+      if (v === undefined || v === 0) return { bad: head };
+      end = v;
+    }
+  }
+  if (colon === 0) nr = 1;
+  else {
+    const v = strtol10(head);
+    if (v === undefined || v === 0) return { bad: head };
+    nr = v;
+  }
+  if (colon < 0) end = nr;
+  return { nr, end };
+}
+
+/** strtoull(s, &end, 10) with *end == '\0' */
+function counterValue(s: string): number | undefined {
+  const [v, end] = strtoul(s, 10);
+  if (end !== s.length) return undefined;
+  return Number(v);
+}
+
+/** xtables_parse_interface() + ebtables_parse_interface() */
+function parseInterface(arg: string): string {
+  if (arg.length + 1 > 16) xtError(PARAMETER_PROBLEM, `interface name \`${arg}' must be shorter than IFNAMSIZ (15)`);
+  const c = arg.indexOf("+");
+  if (c >= 0 && c + 1 < arg.length) xtError(PARAMETER_PROBLEM, "Spurious characters after '+' wildcard");
+  return arg;
+}
+
+/** the -p argument */
+function parseProto(e: EbtEntry, val: string): void {
+  e.bitmask &= ~EBT_NOPROTO;
+  const [v, end] = strtoul(val, 16);
+  if (end === val.length && end > 0) {
+    const i = BigInt.asIntN(32, v >= 1n << 63n ? v - (1n << 64n) : v);
+    if (i < 0n || i > 0xffffn) xtError(PARAMETER_PROBLEM, "Problem with the specified protocol");
+    e.ethproto = Number(i);
+  } else {
+    if (val.toLowerCase() === "length") {
+      e.bitmask |= EBT_802_3;
+      return;
+    }
+    const n = ethertypeByName(val);
+    if (n === undefined) xtError(PARAMETER_PROBLEM, `Problem with the specified Ethernet protocol '${val}', perhaps /etc/ethertypes is missing`);
+    e.ethproto = n;
+  }
+  if (e.ethproto < 0x0600) xtError(PARAMETER_PROBLEM, "Sorry, protocols have values above or equal to 0x0600");
+}
+
+class Exit {
+  constructor(public readonly status: number) {}
+}
+
+/** do_commandeb()'s option loop and final checks */
+function parseArgs(p: Process, argv: string[]): Cmd {
+  const o: Cmd = {
+    command: "h", table: "filter", flags: 0, entry: emptyEntry(), jumpto: "", matchList: [], queued: [],
+    ruleNum: 0, ruleEnd: 0,
+  };
+  const g = new EbGetopt(argv, EBT_OPTSTRING, buildOptions());
+  const argc = argv.length;
+  let invert = false;
+  let tableSet = false;
+  let selectedChain = -1;
+  let optarg: string | undefined;
+  const OPT_COMMANDS = () => (o.flags & OPT_COMMAND) !== 0 || (o.flags & OPT_ZERO) !== 0;
+  const checkOption = (mask: number) => {
+    if (o.flags & mask) xtError(PARAMETER_PROBLEM, "Multiple use of same option not allowed");
+    o.flags |= mask;
+  };
+  /** ebt_check_inverse2() */
+  const checkInverse = (): boolean => {
+    if (optarg === undefined) return invert;
+    if (optarg === "!") {
+      if (invert) xtError(PARAMETER_PROBLEM, "Double use of '!' not allowed");
+      optarg = g.optind >= argc ? undefined : argv[g.optind];
+      g.optind++;
+      invert = true;
+      return true;
+    }
+    return invert;
+  };
+  const arg = (): string => {
+    // the C code hands a NULL optarg on (and crashes); no such input is modelled
+    if (optarg === undefined) xtError(PARAMETER_PROBLEM, "Unknown argument: '(null)'");
+    return optarg;
+  };
+  for (;;) {
+    const c = g.next();
+    if (c === -1) break;
+    optarg = g.optarg;
+    let doneInvert = true;
+    switch (c) {
+      case "A":
+      case "D":
+      case "C":
+      case "P":
+      case "I":
+      case "N":
+      case "E":
+      case "X":
+      case 14: {
+        if (o.command === "N" && c === "P") {
+          o.command = "P";
+          g.optind--;
+          handleP();
+          break;
+        }
+        if (OPT_COMMANDS()) xtError(PARAMETER_PROBLEM, "Multiple commands are not allowed");
+        o.command = String(c);
+        if (optarg !== undefined && (optarg[0] === "-" || optarg === "!")) xtError(PARAMETER_PROBLEM, "No chain name specified");
+        o.chain = optarg;
+        selectedChain = ebtGetCurrentChain(o.chain);
+        o.flags |= OPT_COMMAND;
+        if (c === "N") {
+          o.queued.push({ op: "N", chain: o.chain! });
+          break;
+        }
+        if (c === "X") {
+          if (o.chain === undefined && g.optind < argc && argv[g.optind]![0] !== "-") o.chain = argv[g.optind++];
+          o.queued.push({ op: "X", chain: o.chain });
+          break;
+        }
+        if (c === "E") {
+          const n = argv[g.optind];
+          if (g.optind >= argc) xtError(PARAMETER_PROBLEM, "No new chain name specified");
+          else if (g.optind < argc - 1) xtError(PARAMETER_PROBLEM, "No extra options allowed with -E");
+          else if (n!.length >= 256) xtError(PARAMETER_PROBLEM, "Chain name length can't exceed 255 characters");
+          else if (n!.includes(" ")) xtError(PARAMETER_PROBLEM, "Use of ' ' not allowed in chain names");
+          o.newName = n;
+          g.optind++;
+          break;
+        }
+        const next = argv[g.optind];
+        const digitDash = (a: string) => a[0] !== "-" || (a[1] !== undefined && a[1] >= "0" && a[1] <= "9");
+        if (c === "D" && g.optind < argc && digitDash(next!)) {
+          if (g.optind !== argc - 1) xtError(PARAMETER_PROBLEM, "No extra options allowed with -D start_nr[:end_nr]");
+          const r = parseRuleRange(next!);
+          if ("bad" in r) xtError(PARAMETER_PROBLEM, `Problem with the specified rule number(s) '${r.bad}'`);
+          o.ruleNum = r.nr;
+          o.ruleEnd = r.end;
+          g.optind++;
+        } else if (c === "C") {
+          parseChangeCounters();
+        } else if (c === "I") {
+          if (g.optind >= argc || (next![0] === "-" && !(next![1] !== undefined && next![1] >= "0" && next![1] <= "9"))) o.ruleNum = 1;
+          else {
+            const n = strtouiFull(next!, 1, 0x7fffffff);
+            if (n === undefined) xtError(PARAMETER_PROBLEM, `Invalid rule number \`${next}'`);
+            o.ruleNum = n;
+            g.optind++;
+          }
+        } else if (c === "P") handleP();
+        break;
+      }
+      case "L":
+      case "F":
+      case "Z":
+        if (c === "Z") {
+          if (o.flags & OPT_ZERO || (o.flags & OPT_COMMAND && o.command !== "L"))
+            xtError(PARAMETER_PROBLEM, "Command -Z only allowed together with command -L");
+          o.flags |= OPT_ZERO;
+        } else {
+          if (o.flags & OPT_COMMAND) xtError(PARAMETER_PROBLEM, "Multiple commands are not allowed");
+          o.command = c;
+          o.flags |= OPT_COMMAND;
+          if (o.flags & OPT_ZERO && c !== "L") xtError(PARAMETER_PROBLEM, "Command -Z only allowed together with command -L");
+        }
+        if (g.optind < argc && argv[g.optind]![0] !== "-") o.chain = argv[g.optind++];
+        break;
+      case "v":
+        o.flags |= OPT_VERBOSE;
+        break;
+      case "V":
+        if (OPT_COMMANDS()) xtError(PARAMETER_PROBLEM, "Multiple commands are not allowed");
+        p.stdout.write(`${PROG} ${VERSION} (nf_tables)\n`);
+        throw new Exit(0);
+      case "h":
+        if (OPT_COMMANDS()) xtError(PARAMETER_PROBLEM, "Multiple commands are not allowed");
+        o.command = "h";
+        // the other arguments name target extensions; only the unknown ones are modelled (their
+        // help texts are not: ebtables 1.8.9's `-h mark` aborts on a double free anyway)
+        while (g.optind < argc) {
+          const n = argv[g.optind]!;
+          if (!["ACCEPT", "DROP", "RETURN", "CONTINUE", ""].includes(n) && !EXTENSIONS.some((e) => e.kind === "target" && e.name === n))
+            xtError(PARAMETER_PROBLEM, `Extension '${n}' not found`);
+          g.optind++;
+        }
+        break;
+      case "t":
+        if (tableSet) xtError(PARAMETER_PROBLEM, "Multiple use of same option not allowed");
+        if (!BUILTIN_TABLES.includes(arg())) xtError(VERSION_PROBLEM, `table '${optarg}' does not exist`);
+        o.table = optarg!;
+        tableSet = true;
+        break;
+      case "i":
+      case 2:
+      case "o":
+      case 3:
+      case "j":
+      case "p":
+      case "s":
+      case "d":
+      case "c": {
+        if (!OPT_COMMANDS()) xtError(PARAMETER_PROBLEM, "No command specified");
+        if (!["A", "D", "I", "C", "14"].includes(o.command)) xtError(PARAMETER_PROBLEM, "Command and option do not match");
+        const e = o.entry;
+        if (c === "i" || c === 2) {
+          checkOption(c === "i" ? OPT_VIANAMEIN : OPT_LOGICALIN);
+          if (selectedChain > 2 && selectedChain < NF_BR_BROUTING)
+            xtError(PARAMETER_PROBLEM, `Use ${c === "i" ? "-i" : "--logical-in"} only in INPUT, FORWARD, PREROUTING and BROUTING chains`);
+          const inv = checkInverse();
+          if (c === "i") {
+            if (inv) e.invflags |= EBT_IIN;
+            e.in = parseInterface(arg());
+          } else {
+            if (inv) e.invflags |= EBT_ILOGICALIN;
+            e.logicalIn = parseInterface(arg());
+          }
+        } else if (c === "o" || c === 3) {
+          checkOption(c === "o" ? OPT_VIANAMEOUT : OPT_LOGICALOUT);
+          if (selectedChain < 2 || selectedChain === NF_BR_BROUTING)
+            xtError(PARAMETER_PROBLEM, `Use ${c === "o" ? "-o" : "--logical-out"} only in OUTPUT, FORWARD and POSTROUTING chains`);
+          const inv = checkInverse();
+          if (c === "o") {
+            if (inv) e.invflags |= EBT_IOUT;
+            e.out = parseInterface(arg());
+          } else {
+            if (inv) e.invflags |= EBT_ILOGICALOUT;
+            e.logicalOut = parseInterface(arg());
+          }
+        } else if (c === "j") {
+          checkOption(OPT_JUMP);
+          const t = arg();
+          if (t !== "CONTINUE") commandJump(t);
+        } else if (c === "s" || c === "d") {
+          checkOption(c === "s" ? OPT_SOURCE : OPT_DESTINATION);
+          const inv = checkInverse();
+          const r = parseMacAndMask(arg());
+          if (c === "s") {
+            if (inv) e.invflags |= EBT_ISOURCE;
+            if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified source mac '${optarg}'`);
+            [e.sourcemac, e.sourcemsk] = r;
+            e.bitmask |= EBT_SOURCEMAC;
+          } else {
+            if (inv) e.invflags |= EBT_IDEST;
+            if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified destination mac '${optarg}'`);
+            [e.destmac, e.destmsk] = r;
+            e.bitmask |= EBT_DESTMAC;
+          }
+        } else if (c === "c") {
+          checkOption(OPT_COUNTERS);
+          if (checkInverse()) xtError(PARAMETER_PROBLEM, "Unexpected '!' after -c");
+          const a = arg();
+          if (g.optind >= argc || a[0] === "-" || argv[g.optind]![0] === "-") xtError(PARAMETER_PROBLEM, "Option -c needs 2 arguments");
+          const pc = counterValue(a);
+          if (pc === undefined) xtError(PARAMETER_PROBLEM, `Packet counter '${a}' invalid`);
+          const bc = counterValue(argv[g.optind]!);
+          if (bc === undefined) xtError(PARAMETER_PROBLEM, `Packet counter '${argv[g.optind]}' invalid`);
+          e.pcnt = pc;
+          e.bcnt = bc;
+          g.optind++;
+        } else {
+          checkOption(OPT_PROTOCOL);
+          if (checkInverse()) e.invflags |= EBT_IPROTO;
+          parseProto(e, arg());
+        }
+        break;
+      }
+      case 4:
+        checkOption(LIST_C);
+        if (o.command !== "L") xtError(PARAMETER_PROBLEM, "Use --Lc with -L");
+        break;
+      case 5:
+        checkOption(LIST_N);
+        if (o.command !== "L") xtError(PARAMETER_PROBLEM, "Use --Ln with -L");
+        if (o.flags & LIST_X) xtError(PARAMETER_PROBLEM, "--Lx is not compatible with --Ln");
+        break;
+      case 6:
+        checkOption(LIST_X);
+        if (o.command !== "L") xtError(PARAMETER_PROBLEM, "Use --Lx with -L");
+        if (o.flags & LIST_N) xtError(PARAMETER_PROBLEM, "--Lx is not compatible with --Ln");
+        break;
+      case 12:
+        checkOption(LIST_MAC2);
+        if (o.command !== "L") xtError(PARAMETER_PROBLEM, "Use --Lmac2 with -L");
+        break;
+      case 11:
+        o.queued.push({ op: "init" });
+        o.command = "init";
+        return o;
+      case 13:
+      case "M":
+        break;
+      case 1:
+        if (optarg === "!") checkInverse();
+        else xtError(PARAMETER_PROBLEM, `Bad argument : '${optarg}'`);
+        g.optind--;
+        doneInvert = false;
+        break;
+      default: {
+        const inv = checkInverse();
+        if (!commandDefault(c, inv)) xtError(PARAMETER_PROBLEM, `Unknown argument: '${argv[g.optind] ?? "(null)"}'`);
+        if (!["A", "I", "D", "C", "14"].includes(o.command)) xtError(PARAMETER_PROBLEM, "Extensions only for -A, -I, -D and -C");
+      }
+    }
+    if (doneInvert) invert = false;
+  }
+
+  if (["A", "I", "D", "C", "14"].includes(o.command)) {
+    for (const m of o.matchList) if (m.ext.kind === "match") m.ext.finalCheck?.(m.st.flags);
+    for (const m of o.matchList) if (m.ext.kind === "target") m.ext.finalCheck?.(m.st.flags);
+    if (o.target) o.target.ext.finalCheck?.(o.target.st.flags);
+  }
+  return o;
+
+  function handleP(): void {
+    if (g.optind >= argc) xtError(PARAMETER_PROBLEM, "No policy specified");
+    const pol = argv[g.optind]!;
+    const i = STANDARD_TARGETS.indexOf(pol);
+    if (i < 0) xtError(PARAMETER_PROBLEM, `Unknown policy '${pol}'`);
+    if (pol === "CONTINUE") xtError(PARAMETER_PROBLEM, `Wrong policy '${pol}'`);
+    o.policy = pol;
+    g.optind++;
+  }
+
+  /** parse_change_counters_rule() */
+  function parseChangeCounters(): void {
+    const at = (k: number) => argv[g.optind + k];
+    if (g.optind + 1 >= argc || at(0)![0] === "-" || at(1)![0] === "-") xtError(PARAMETER_PROBLEM, "The command -C needs at least 2 arguments");
+    if (g.optind + 2 < argc && (at(2)![0] !== "-" || (at(2)![1]! >= "0" && at(2)![1]! <= "9"))) {
+      if (g.optind + 3 !== argc) xtError(PARAMETER_PROBLEM, "No extra options allowed with -C start_nr[:end_nr] pcnt bcnt");
+      const r = parseRuleRange(at(0)!);
+      if ("bad" in r) xtError(PARAMETER_PROBLEM, `Something is wrong with the rule number specification '${r.bad}'`);
+      o.ruleNum = r.nr;
+      o.ruleEnd = r.end;
+      g.optind++;
+    }
+    for (let k = 0; k < 2; k++) {
+      const a = at(0)!;
+      const v = counterValue(a[0] === "+" || a[0] === "-" ? a.slice(1) : a);
+      if (v === undefined) xtError(PARAMETER_PROBLEM, `Packet counter '${a}' invalid`);
+      g.optind++;
+    }
+  }
+
+  /** command_jump(): a target extension, or a chain's name */
+  function commandJump(t: string): void {
+    if (t.length < 1) xtError(PARAMETER_PROBLEM, "Invalid target name (too short)");
+    if (t.length >= 29) xtError(PARAMETER_PROBLEM, `Invalid target name \`${t}' (28 chars max)`);
+    if (/\s/.test(t)) xtError(PARAMETER_PROBLEM, `Invalid target name \`${t}'`);
+    o.jumpto = t;
+    const ext = EXTENSIONS.find((e) => e.kind === "target" && e.name === t);
+    if (ext) o.target = { ext, data: ext.init(), st: { flags: 0 } };
+  }
+
+  /** ebt_command_default(): the extension an option belongs to parses it */
+  function commandDefault(c: string | number, inv: boolean): boolean {
+    if (typeof c !== "string" || !c.includes(":")) return false;
+    const k = c.indexOf(":");
+    const ext = extByName(c.slice(0, k));
+    const code = c.slice(k + 1);
+    if (!ext) return false;
+    const val = optarg ?? "";
+    if (o.target && o.target.ext === ext) return ext.parse(code, val, inv, o.target.st, o.target.data);
+    for (const m of o.matchList) if (m.ext === ext) return ext.parse(code, val, inv, m.st, m.data);
+    const node: MatchNode = { ext, data: ext.init(), st: { flags: 0 } };
+    if (!ext.parse(code, val, inv, node.st, node.data)) return false;
+    o.matchList.push(node);
+    return true;
+  }
+}
 /** ether_aton() */
 function etherAton(s: string): number[] | undefined {
   const parts = s.split(":");
@@ -149,388 +567,65 @@ function printMacAndMask(mac: number[], msk: number[]): string {
   return s;
 }
 
-function ipStr(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
 
-function parseDotted(s: string): number | undefined {
-  const p = s.split(".");
-  if (p.length !== 4 || !p.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255)) return undefined;
-  return p.reduce((a, x) => ((a << 8) | Number(x)) >>> 0, 0);
-}
-
-/** libebt_ip.c: ebt_parse_ip_address() */
-function parseIpAddress(s: string): [number, number] | undefined {
-  const slash = s.indexOf("/");
-  let msk = 0xffffffff;
-  let a = s;
-  if (slash >= 0) {
-    const m = s.slice(slash + 1);
-    a = s.slice(0, slash);
-    if (/^\d+$/.test(m)) {
-      const bits = Number(m);
-      if (bits > 32) return undefined;
-      msk = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    } else {
-      const d = parseDotted(m);
-      if (d === undefined) return undefined;
-      msk = d;
-    }
-  }
-  const addr = parseDotted(a);
-  if (addr === undefined) return undefined;
-  return [(addr & msk) >>> 0, msk];
-}
-
-/** xtables_ipmask_to_numeric() */
-function maskStr(m: number): string {
-  if (m === 0xffffffff) return "";
-  let bits = 0;
-  while (bits < 32 && (m & (0x80000000 >>> bits)) !== 0) bits++;
-  if (((0xffffffff << (32 - bits)) >>> 0) === m || (bits === 0 && m === 0)) return `/${bits}`;
-  return `/${ipStr(m)}`;
-}
-
-function parsePortRange(s: string, what: string): [number, number] {
-  const bad = (): never => xtError(PARAMETER_PROBLEM, `Problem with specified IP ${what} port '${s}'`);
-  const one = (x: string): number => {
-    if (!/^\d+$/.test(x) || Number(x) > 65535) bad();
-    return Number(x);
-  };
-  const c = s.indexOf(":");
-  if (c < 0) {
-    const p = one(s);
-    return [p, p];
-  }
-  const lo = c === 0 ? 0 : one(s.slice(0, c));
-  const hi = c === s.length - 1 ? 65535 : one(s.slice(c + 1));
-  if (lo > hi) bad();
-  return [lo, hi];
-}
-
-/** libebt_ip.c: brip_parse() */
-function parseIpOpt(o: Opts, name: string, val: string, inv: boolean): void {
-  const ip = (o.ip ??= emptyIp());
-  const set = (bit: number) => {
-    if (ip.bitmask & bit) xtError(PARAMETER_PROBLEM, "Multiple use of same option not allowed");
-    ip.bitmask |= bit;
-    if (inv) ip.invflags |= bit;
-  };
-  switch (name) {
-    case "ip-src":
-    case "ip-dst": {
-      const r = parseIpAddress(val);
-      if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified IP ${name === "ip-src" ? "source" : "destination"} address '${val}'`);
-      if (name === "ip-src") {
-        set(EBT_IP_SOURCE);
-        [ip.saddr, ip.smsk] = r;
-      } else {
-        set(EBT_IP_DEST);
-        [ip.daddr, ip.dmsk] = r;
-      }
-      break;
-    }
-    case "ip-tos": {
-      set(EBT_IP_TOS);
-      const n = /^(0x[0-9a-fA-F]+|\d+)$/.test(val) ? Number(val) : NaN;
-      if (!(n >= 0 && n <= 255)) xtError(PARAMETER_PROBLEM, "Problem with specified IP tos");
-      ip.tos = n;
-      break;
-    }
-    case "ip-proto": {
-      set(EBT_IP_PROTO);
-      let n: number | undefined = /^\d+$/.test(val) && Number(val) <= 255 ? Number(val) : undefined;
-      if (n === undefined) n = PROTOCOLS.find(([p]) => p === val.toLowerCase())?.[1];
-      if (n === undefined) xtError(PARAMETER_PROBLEM, `Unknown specified IP protocol - ${val}`);
-      ip.protocol = n;
-      break;
-    }
-    case "ip-sport":
-      set(EBT_IP_SPORT);
-      ip.sport = parsePortRange(val, "source");
-      break;
-    case "ip-dport":
-      set(EBT_IP_DPORT);
-      ip.dport = parsePortRange(val, "destination");
-      break;
-  }
-}
-
-/** parse -p */
-function parseProto(o: Opts, val: string, inv: boolean): void {
-  const e = o.entry;
-  e.bitmask &= ~EBT_NOPROTO;
-  if (inv) e.invflags |= EBT_IPROTO;
-  if (/^[0-9a-fA-F]+$/.test(val) || /^0x[0-9a-fA-F]+$/i.test(val)) {
-    const n = parseInt(val, 16);
-    if (n > 0xffff) xtError(PARAMETER_PROBLEM, "Problem with the specified protocol");
-    if (n < 0x0600) xtError(PARAMETER_PROBLEM, "Sorry, protocols have values above or equal to 0x0600");
-    e.ethproto = n;
-    return;
-  }
-  if (val.toLowerCase() === "length") {
-    e.bitmask |= EBT_802_3;
-    return;
-  }
-  const n = ethertypeByName(val);
-  if (n === undefined) xtError(PARAMETER_PROBLEM, `Problem with the specified Ethernet protocol '${val}', perhaps /etc/ethertypes is missing`);
-  e.ethproto = n;
-}
-
-function parseArgs(argv: string[]): Opts {
-  const o: Opts = {
-    command: "", table: "filter", tableSet: false, zeroToo: false, listFlags: new Set(), entry: emptyEntry(),
-    targetSet: false, seen: new Set(),
-  };
-  let i = 1;
-  let pendingInv = false;
-  const next = (): string | undefined => argv[i++];
-  const peekFree = (): string | undefined => {
-    const a = argv[i];
-    return a !== undefined && !a.startsWith("-") ? a : undefined;
-  };
-  const setCommand = (c: string) => {
-    if (o.command) {
-      if ((o.command === "L" && c === "Z") || (o.command === "Z" && c === "L")) {
-        o.zeroToo = true;
-        o.command = "L";
-        return false;
-      }
-      xtError(PARAMETER_PROBLEM, "Multiple commands are not allowed");
-    }
-    o.command = c;
-    return true;
-  };
-  const once = (k: string) => {
-    if (o.seen.has(k)) xtError(PARAMETER_PROBLEM, "Multiple use of same option not allowed");
-    o.seen.add(k);
-  };
-  while (i < argv.length) {
-    const a = argv[i++]!;
-    let key: string;
-    let val: string | undefined;
-    if (a === "!") {
-      pendingInv = true;
-      continue;
-    }
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const name = eq >= 0 ? a.slice(2, eq) : a.slice(2);
-      if (eq >= 0) val = a.slice(eq + 1);
-      if (LONG_CMDS[name]) key = LONG_CMDS[name]!;
-      else if (LONG_OPTS[name]) key = LONG_OPTS[name]!;
-      else if (IP_LONG[name]) key = IP_LONG[name]!;
-      else if (["logical-in", "logical-out", "Lc", "Ln", "Lx", "Lmac2", "concurrent", "init-table"].includes(name)) key = name;
-      else xtError(PARAMETER_PROBLEM, `Unknown argument: '${a}'`);
-    } else if (a.startsWith("-") && a.length >= 2) {
-      key = a[1]!;
-      if (a.length > 2) val = a.slice(2);
-    } else {
-      xtError(PARAMETER_PROBLEM, `Bad argument : '${a}'`);
-    }
-    // optional-argument commands
-    if (["L", "F", "Z", "X"].includes(key)) {
-      const ch = val ?? peekFree();
-      if (val === undefined && ch !== undefined) i++;
-      if (setCommand(key)) o.chain = ch;
-      else if (ch !== undefined) o.chain = ch;
-      continue;
-    }
-    if (WITH_ARG.has(key) && val === undefined) {
-      val = next();
-      if (val === undefined) xtError(PARAMETER_PROBLEM, "Unknown argument: '(null)'");
-    }
-    let inv = pendingInv;
-    pendingInv = false;
-    const invArg = () => {
-      if (val === "!") {
-        inv = true;
-        val = next();
-        if (val === undefined) xtError(PARAMETER_PROBLEM, "Unknown argument: '(null)'");
-      }
-    };
-    switch (key) {
-      case "A":
-      case "N":
-      case "C":
-        setCommand(key);
-        o.chain = val;
-        break;
-      case "I": {
-        setCommand(key);
-        o.chain = val;
-        const n = peekFree();
-        if (n !== undefined && /^\d+$/.test(n)) {
-          o.ruleNum = Number(n);
-          i++;
-        }
-        break;
-      }
-      case "D": {
-        setCommand(key);
-        o.chain = val;
-        const n = peekFree();
-        if (n !== undefined) {
-          i++;
-          const m = /^(\d*)(?::(\d*))?$/.exec(n);
-          if (!m) xtError(PARAMETER_PROBLEM, `Problem with the specified rule number(s) '${n}'`);
-          o.ruleNum = m[1] ? Number(m[1]) : 1;
-          o.ruleEnd = m[2] !== undefined ? (m[2] ? Number(m[2]) : -1) : o.ruleNum;
-        }
-        break;
-      }
-      case "E": {
-        setCommand(key);
-        o.chain = val;
-        const n = next();
-        if (n === undefined) xtError(PARAMETER_PROBLEM, "No new chain name specified");
-        o.newName = n;
-        break;
-      }
-      case "P": {
-        setCommand(key);
-        o.chain = val;
-        const p = next();
-        if (p === undefined) xtError(PARAMETER_PROBLEM, "No policy specified");
-        if (!["ACCEPT", "DROP", "RETURN"].includes(p)) xtError(PARAMETER_PROBLEM, `Unknown policy '${p}'`);
-        o.policy = p;
-        break;
-      }
-      case "V":
-        o.command = "V";
-        return o;
-      case "h":
-        o.command = "h";
-        return o;
-      case "t":
-        once("t");
-        o.table = val!;
-        o.tableSet = true;
-        break;
-      case "Lc":
-      case "Ln":
-      case "Lx":
-      case "Lmac2":
-        o.listFlags.add(key);
-        break;
-      case "concurrent":
-      case "M":
-        break;
-      case "i":
-      case "o":
-      case "logical-in":
-      case "logical-out": {
-        once(key);
-        invArg();
-        if (val!.length >= 16) xtError(PARAMETER_PROBLEM, "Interface name length cannot exceed 15 characters");
-        const e = o.entry;
-        if (key === "i") {
-          e.in = val!;
-          if (inv) e.invflags |= EBT_IIN;
-        } else if (key === "o") {
-          e.out = val!;
-          if (inv) e.invflags |= EBT_IOUT;
-        } else if (key === "logical-in") {
-          e.logicalIn = val!;
-          if (inv) e.invflags |= EBT_ILOGICALIN;
-        } else {
-          e.logicalOut = val!;
-          if (inv) e.invflags |= EBT_ILOGICALOUT;
-        }
-        break;
-      }
-      case "s":
-      case "d": {
-        once(key);
-        invArg();
-        const r = parseMacAndMask(val!);
-        if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified ${key === "s" ? "source" : "destination"} mac '${val}'`);
-        const e = o.entry;
-        if (key === "s") {
-          e.bitmask |= EBT_SOURCEMAC;
-          [e.sourcemac, e.sourcemsk] = r;
-          if (inv) e.invflags |= EBT_ISOURCE;
-        } else {
-          e.bitmask |= EBT_DESTMAC;
-          [e.destmac, e.destmsk] = r;
-          if (inv) e.invflags |= EBT_IDEST;
-        }
-        break;
-      }
-      case "p":
-        once("p");
-        invArg();
-        parseProto(o, val!, inv);
-        break;
-      case "j":
-        once("j");
-        o.entry.target = val!;
-        o.targetSet = true;
-        break;
-      case "ip-src":
-      case "ip-dst":
-      case "ip-tos":
-      case "ip-proto":
-      case "ip-sport":
-      case "ip-dport":
-        invArg();
-        parseIpOpt(o, key, val!, inv);
-        break;
-      default:
-        xtError(PARAMETER_PROBLEM, `Unknown argument: '${a}'`);
-    }
-  }
-  return o;
-}
-
-/** nft-bridge.c: nft_bridge_print_rule() */
-function printRule(e: EbtEntry, num: number, flags: Set<string>): string {
+/** nft-bridge.c: the rule as ebtables-nft reads it back (nft_rule_to_ebtables_command_state) and prints it */
+function ruleText(e: EbtEntry, withCounters: "" | "L" | "save"): string {
   let s = "";
-  if (flags.has("Ln")) s += `${num} `;
   const inv = (f: number) => (e.invflags & f ? "! " : "");
-  if (e.bitmask & EBT_802_3) s += `-p ${inv(EBT_IPROTO)}Length `;
-  else if (!(e.bitmask & EBT_NOPROTO)) {
-    const n = ethertypeByNumber(e.ethproto);
-    s += `-p ${inv(EBT_IPROTO)}${n ?? `0x${e.ethproto.toString(16)}`} `;
+  if (!(e.bitmask & EBT_NOPROTO)) {
+    if (e.bitmask & EBT_802_3) s += `-p ${inv(EBT_IPROTO)}Length `;
+    else {
+      const n = ethertypeByNumber(e.ethproto);
+      s += `-p ${inv(EBT_IPROTO)}${n ?? `0x${e.ethproto.toString(16)}`} `;
+    }
   }
   if (e.bitmask & EBT_SOURCEMAC) s += `-s ${inv(EBT_ISOURCE)}${printMacAndMask(e.sourcemac, e.sourcemsk)} `;
   if (e.bitmask & EBT_DESTMAC) s += `-d ${inv(EBT_IDEST)}${printMacAndMask(e.destmac, e.destmsk)} `;
-  if (e.in) s += `-i ${inv(EBT_IIN)}${e.in} `;
-  if (e.logicalIn) s += `--logical-in ${inv(EBT_ILOGICALIN)}${e.logicalIn} `;
-  if (e.out) s += `-o ${inv(EBT_IOUT)}${e.out} `;
-  if (e.logicalOut) s += `--logical-out ${inv(EBT_ILOGICALOUT)}${e.logicalOut} `;
-  for (const m of e.matches) if (m.name === "ip") s += printIp(m.data);
-  s += `-j ${e.target}`;
-  if (flags.has("Lc")) s += ` , pcnt = ${e.pcnt} -- bcnt = ${e.bcnt}`;
-  return s + "\n";
-}
-
-/** libebt_ip.c: brip_print() */
-function printIp(ip: EbtIpInfo): string {
-  let s = "";
-  const inv = (f: number) => (ip.invflags & f ? "! " : "");
-  if (ip.bitmask & EBT_IP_SOURCE) s += `--ip-src ${inv(EBT_IP_SOURCE)}${ipStr(ip.saddr)}${maskStr(ip.smsk)} `;
-  if (ip.bitmask & EBT_IP_DEST) s += `--ip-dst ${inv(EBT_IP_DEST)}${ipStr(ip.daddr)}${maskStr(ip.dmsk)} `;
-  if (ip.bitmask & EBT_IP_TOS) s += `--ip-tos ${inv(EBT_IP_TOS)}0x${hex2(ip.tos).toUpperCase()} `;
-  if (ip.bitmask & EBT_IP_PROTO) {
-    const n = PROTOCOLS.find(([, x]) => x === ip.protocol)?.[0];
-    s += `--ip-proto ${inv(EBT_IP_PROTO)}${n ?? ip.protocol} `;
+  const iface = (opt: string, name: string, f: number) => (name ? `${opt}${e.invflags & f ? " !" : ""} ${name} ` : "");
+  s += iface("-i", e.in, EBT_IIN);
+  s += iface("--logical-in", e.logicalIn, EBT_ILOGICALIN);
+  s += iface("-o", e.out, EBT_IOUT);
+  s += iface("--logical-out", e.logicalOut, EBT_ILOGICALOUT);
+  // parse_watcher() links each new match or watcher after the first one, dropping the one there before
+  let list: EbtMatch[] = [];
+  let jumpto = e.target === "CONTINUE" ? "" : e.target;
+  let target: EbtMatch | undefined = e.targetInfo;
+  for (const m of e.matches) {
+    if (extByName(m.name)?.kind === "target") {
+      target = m;
+      if (!jumpto) jumpto = m.name;
+      continue;
+    }
+    list = list.length === 0 ? [m] : [list[0]!, m];
   }
-  const range = (r: [number, number]) => (r[0] === r[1] ? `${r[0]}` : `${r[0]}:${r[1]}`);
-  if (ip.bitmask & EBT_IP_SPORT) s += `--ip-sport ${inv(EBT_IP_SPORT)}${range(ip.sport)} `;
-  if (ip.bitmask & EBT_IP_DPORT) s += `--ip-dport ${inv(EBT_IP_DPORT)}${range(ip.dport)} `;
+  for (const m of list) s += extByName(m.name)!.print(m.data);
+  s += `-j ${jumpto || "CONTINUE"}`;
+  if (target) s += ` ${extByName(target.name)!.print(target.data)}`;
+  if (withCounters === "L") s += ` , pcnt = ${e.pcnt} -- bcnt = ${e.bcnt}`;
+  else if (withCounters === "save") s += ` -c ${e.pcnt} ${e.bcnt}`;
   return s;
 }
 
-function printChain(c: EbtChain, flags: Set<string>): string {
+/** nft_chain_foreach() after nft_cache_sort_chains(): base chains by hook, then the others by name */
+function sortedChains(t: EbtTableInfo): EbtChain[] {
+  const user = t.chains.filter((c) => !isBuiltin(c)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return [...t.chains.filter(isBuiltin), ...user];
+}
+
+function printChain(c: EbtChain, flags: number): string {
   let s = `Bridge chain: ${c.name}, entries: ${c.entries.length}, policy: ${c.policy}\n`;
-  c.entries.forEach((e, k) => (s += printRule(e, k + 1, flags)));
+  c.entries.forEach((e, k) => {
+    s += `${flags & LIST_N ? `${k + 1} ` : ""}${ruleText(e, flags & LIST_C ? "L" : "")}\n`;
+  });
   return s;
+}
+
+function jsonOf(e: EbtEntry): string {
+  return JSON.stringify({ ...e, pcnt: 0, bcnt: 0 }, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
 }
 
 function sameEntry(a: EbtEntry, b: EbtEntry): boolean {
-  const strip = (e: EbtEntry) => JSON.stringify({ ...e, pcnt: 0, bcnt: 0 });
-  return strip(a) === strip(b);
+  return jsonOf(a) === jsonOf(b);
 }
 
 const HELP = `ebtables ${VERSION} (nf_tables)
@@ -586,91 +681,107 @@ function opFailed(op: string, errno: Errno, what: string): never {
   xtError(RESOURCE_PROBLEM, ` ${op} failed (${strerror(errno)}): ${what}`);
 }
 
-function doCommand(p: Process, o: Opts): number {
-  if (o.command === "V") {
-    p.stdout.write(`${PROG} ${VERSION} (nf_tables)\n`);
-    return 0;
-  }
-  if (o.command === "h" || o.command === "") {
-    p.stdout.write(HELP);
-    return 0;
-  }
+function readTable(p: Process, table: string): EbtTableInfo {
+  const got = p.sys.ioctl({ request: "EBT_SO_GET_ENTRIES", table });
+  if (isKErr(got)) xtError(VERSION_PROBLEM, `table '${table}' does not exist`);
+  return got as unknown as EbtTableInfo;
+}
+
+function doCommand(p: Process, o: Cmd): number {
   const sys = p.sys;
-  const got = sys.ioctl({ request: "EBT_SO_GET_ENTRIES", table: o.table });
-  if (isKErr(got)) {
-    xtError(VERSION_PROBLEM, `table '${o.table}' does not exist\nPerhaps ebtables or your kernel needs to be upgraded.`);
-  }
-  const t = got as unknown as EbtTableInfo;
+  const t = readTable(p, o.table);
+  // what is written back is the table (it exists from then on, as an nft table would)
+  t.exists = true;
   const find = (n: string | undefined) => (n === undefined ? undefined : t.chains.find((c) => c.name === n));
   const commit = (op: string, what: string) => {
     const r = sys.ioctl({ request: "EBT_SO_SET_ENTRIES", replace: t });
     if (isKErr(r)) opFailed(op, r.errno, what);
   };
 
-  // rule-specification checks (do_commandeb after the option loop)
-  if (["A", "I", "D", "C"].includes(o.command)) {
-    const e = o.entry;
-    if (o.ip) e.matches = [{ name: "ip", data: o.ip }];
-    const c = o.chain!;
-    if (e.in && !["INPUT", "FORWARD", "PREROUTING", "BROUTING"].includes(c) && find(c) && isBuiltin(find(c)!))
-      xtError(PARAMETER_PROBLEM, "Use -i only in INPUT, FORWARD, PREROUTING and BROUTING chains");
-    if (e.out && !["OUTPUT", "FORWARD", "POSTROUTING"].includes(c) && find(c) && isBuiltin(find(c)!))
-      xtError(PARAMETER_PROBLEM, "Use -o only in OUTPUT, FORWARD and POSTROUTING chains");
-    if (o.targetSet && !STANDARD.includes(e.target) && !find(e.target)) {
-      xtError(PARAMETER_PROBLEM, `Chain '${e.target}' does not exist`);
+  // the commands queued while parsing (-N, -X, --init-table), in the batch's order
+  for (const q of o.queued) {
+    if (q.op === "init") {
+      t.exists = false;
+      const r = sys.ioctl({ request: "EBT_SO_SET_ENTRIES", replace: t });
+      if (isKErr(r)) opFailed("TABLE_FLUSH", r.errno, `table ${t.name}`);
+      return 0;
+    }
+    if (q.op === "N") {
+      if (find(q.chain)) nftError("Chain already exists");
+      if (STANDARD_TARGETS.includes(q.chain)) xtError(PARAMETER_PROBLEM, "Use -N to create a chain, not a target");
+      t.chains.push({ name: q.chain, policy: "RETURN", entries: [] });
+      if (o.command === "N") commit("CHAIN_ADD", `chain ${q.chain}`);
+      continue;
+    }
+    const del = (c: EbtChain) => {
+      t.chains = t.chains.filter((x) => x !== c);
+      const r = sys.ioctl({ request: "EBT_SO_SET_ENTRIES", replace: t });
+      if (isKErr(r)) opFailed("CHAIN_DEL", r.errno, `chain ${c.name}`);
+    };
+    if (q.chain !== undefined) {
+      const c = find(q.chain);
+      if (!c) nftError("No chain/target/match by that name");
+      if (isBuiltin(c)) nftError("Operation not permitted");
+      // nf_tables refuses to delete a chain that still has rules
+      if (c.entries.length) opFailed("CHAIN_DEL", "EBUSY", `chain ${c.name}`);
+      del(c);
+    } else {
+      for (const c of sortedChains(t).filter((x) => !isBuiltin(x))) {
+        if (c.entries.length) opFailed("CHAIN_DEL", "EBUSY", `chain ${c.name}`);
+        del(c);
+      }
     }
   }
 
+  if (o.command === "h" && !(o.flags & OPT_ZERO)) {
+    p.stdout.write(HELP);
+    return 0;
+  }
+
+  const e = o.entry;
+  if (["A", "I", "D", "14"].includes(o.command)) {
+    e.matches = o.matchList.map((m) => ({ name: m.ext.name, data: m.data }) as EbtMatch);
+    if (o.target) {
+      e.target = o.target.ext.name;
+      e.targetInfo = { name: "mark", data: o.target.data };
+    } else e.target = o.jumpto || "CONTINUE";
+    if (o.jumpto && !o.target && !STANDARD_TARGETS.includes(o.jumpto) && !find(o.jumpto))
+      xtError(PARAMETER_PROBLEM, `Chain '${o.jumpto}' does not exist`);
+  }
+
+  if (o.command === "P") {
+    const c = find(o.chain);
+    if (ebtGetCurrentChain(o.chain) < NF_BR_NUMHOOKS && o.policy === "RETURN")
+      xtError(PARAMETER_PROBLEM, "Policy RETURN only allowed for user defined chains");
+    if (!c) nftError("No chain/target/match by that name");
+    if (o.policy === "RETURN" && isBuiltin(c)) xtError(PARAMETER_PROBLEM, "Policy RETURN only allowed for user defined chains");
+    c.policy = o.policy!;
+    commit("CHAIN_UPDATE", `chain ${c.name}`);
+  } else if (o.command === "L") {
+    let chains = sortedChains(t);
+    if (o.chain !== undefined) {
+      const c = find(o.chain);
+      if (!c) xtError(OTHER_PROBLEM, `chain \`${o.chain}' in table \`${o.table}' is incompatible, use 'nft' tool.`);
+      chains = [c];
+    }
+    let s = `Bridge table: ${o.table}\n\n`;
+    s += chains.map((c) => printChain(c, o.flags)).join("\n");
+    p.stdout.write(s);
+  }
+  if (o.flags & OPT_ZERO) {
+    if (o.chain !== undefined && o.command !== "L") {
+      const c = find(o.chain);
+      if (!c) nftError("No chain/target/match by that name");
+      // ebtables-nft 1.8.9 zeroes a chain by replacing its rules, which the kernel refuses
+      if (c.entries.length) opFailed("RULE_REPLACE", "EINVAL", `rule in chain ${c.name}`);
+      return 0;
+    }
+    const chains = o.chain !== undefined ? t.chains.filter((c) => c.name === o.chain) : t.chains;
+    for (const c of chains) for (const x of c.entries) x.pcnt = x.bcnt = 0;
+    commit("RULE_REPLACE", "zero");
+    return 0;
+  }
   switch (o.command) {
-    case "L": {
-      let chains = t.chains;
-      if (o.chain !== undefined) {
-        const c = find(o.chain);
-        if (!c) xtError(OTHER_PROBLEM, `chain \`${o.chain}' in table \`${o.table}' is incompatible, use 'nft' tool.`);
-        chains = [c];
-      }
-      let s = `Bridge table: ${o.table}\n\n`;
-      s += chains.map((c) => printChain(c, o.listFlags)).join("\n");
-      p.stdout.write(s);
-      if (o.zeroToo) {
-        for (const c of chains) for (const e of c.entries) e.pcnt = e.bcnt = 0;
-        commit("RULE_REPLACE", "zero");
-      }
-      return 0;
-    }
-    case "A":
-    case "I": {
-      const c = find(o.chain);
-      if (!c) nftError("No chain/target/match by that name");
-      if (o.command === "A") c.entries.push(o.entry);
-      else {
-        const n = o.ruleNum ?? 1;
-        if (n < 1 || n > c.entries.length + 1) nftError("Index of insertion too big");
-        c.entries.splice(n - 1, 0, o.entry);
-      }
-      commit(o.command === "A" ? "RULE_APPEND" : "RULE_INSERT", `rule in chain ${c.name}`);
-      return 0;
-    }
-    case "D": {
-      const c = find(o.chain);
-      if (!c) nftError("No chain/target/match by that name");
-      if (o.ruleNum !== undefined) {
-        const len = c.entries.length;
-        let start = o.ruleNum;
-        let end = o.ruleEnd === -1 ? len : o.ruleEnd ?? start;
-        if (start < 0) start += len + 1;
-        if (end < 0) end += len + 1;
-        if (start > len || end > len) nftError("Index of deletion too big");
-        if (start < 1 || start > end) xtError(PARAMETER_PROBLEM, "Problem with the specified rule number(s)");
-        c.entries.splice(start - 1, end - start + 1);
-      } else {
-        const k = c.entries.findIndex((x) => sameEntry(x, o.entry));
-        if (k < 0) nftError("Bad rule (does a matching rule exist in that chain?)");
-        c.entries.splice(k, 1);
-      }
-      commit("RULE_DELETE", `rule in chain ${c.name}`);
-      return 0;
-    }
     case "F": {
       if (o.chain !== undefined) {
         const c = find(o.chain);
@@ -680,60 +791,58 @@ function doCommand(p: Process, o: Opts): number {
       commit("RULE_DELETE", "flush");
       return 0;
     }
-    case "Z": {
-      if (o.chain !== undefined) {
-        const c = find(o.chain);
-        if (!c) nftError("No chain/target/match by that name");
-        // ebtables-nft 1.8.9 zeroes a chain by replacing its rules, which the kernel refuses
-        if (c.entries.length) opFailed("RULE_REPLACE", "EINVAL", `rule in chain ${c.name}`);
-        return 0;
-      }
-      for (const c of t.chains) for (const e of c.entries) e.pcnt = e.bcnt = 0;
-      commit("RULE_REPLACE", "zero");
-      return 0;
-    }
-    case "P": {
+    case "A":
+    case "I": {
       const c = find(o.chain);
       if (!c) nftError("No chain/target/match by that name");
-      if (o.policy === "RETURN" && isBuiltin(c)) xtError(PARAMETER_PROBLEM, "Policy RETURN only allowed for user defined chains");
-      c.policy = o.policy!;
-      commit("CHAIN_UPDATE", `chain ${c.name}`);
+      if (o.command === "A") c.entries.push(e);
+      else {
+        const n = o.ruleNum;
+        if (n < 1 || n > c.entries.length + 1) nftError("Index of insertion too big");
+        c.entries.splice(n - 1, 0, e);
+      }
+      commit(o.command === "A" ? "RULE_APPEND" : "RULE_INSERT", `rule in chain ${c.name}`);
       return 0;
     }
-    case "N": {
-      if (find(o.chain)) nftError("Chain already exists");
-      if (STANDARD.includes(o.chain!)) xtError(PARAMETER_PROBLEM, "Use -N to create a chain, not a target");
-      t.chains.push({ name: o.chain!, policy: "RETURN", entries: [] });
-      commit("CHAIN_ADD", `chain ${o.chain}`);
+    case "D": {
+      const c = find(o.chain);
+      if (!c) nftError("No chain/target/match by that name");
+      if (o.ruleNum !== 0) {
+        const len = c.entries.length;
+        let start = o.ruleNum;
+        let end = o.ruleEnd;
+        if (start < 0) start += len + 1;
+        if (end < 0) end += len + 1;
+        if (start > len || end > len) nftError("Index of deletion too big");
+        if (start < 1 || start > end) xtError(PARAMETER_PROBLEM, "Problem with the specified rule number(s)");
+        c.entries.splice(start - 1, end - start + 1);
+      } else {
+        const k = c.entries.findIndex((x) => sameEntry(x, e));
+        if (k < 0) nftError("Bad rule (does a matching rule exist in that chain?)");
+        c.entries.splice(k, 1);
+      }
+      commit("RULE_DELETE", `rule in chain ${c.name}`);
+      return 0;
+    }
+    case "14": {
+      const c = find(o.chain);
+      if (!c) nftError("No chain/target/match by that name");
+      if (!c.entries.some((x) => sameEntry(x, e))) nftError("Bad rule (does a matching rule exist in that chain?)");
       return 0;
     }
     case "E": {
       const c = find(o.chain);
       if (!c || isBuiltin(c)) nftError("No chain/target/match by that name");
       if (find(o.newName)) nftError("File exists");
-      for (const x of t.chains) for (const e of x.entries) if (e.target === c.name) e.target = o.newName!;
+      for (const x of t.chains) for (const r of x.entries) if (r.target === c.name) r.target = o.newName!;
       c.name = o.newName!;
       commit("CHAIN_RENAME", `chain ${o.chain}`);
       return 0;
     }
-    case "X": {
-      const del = (c: EbtChain) => {
-        t.chains = t.chains.filter((x) => x !== c);
-        const r = sys.ioctl({ request: "EBT_SO_SET_ENTRIES", replace: t });
-        if (isKErr(r)) opFailed("CHAIN_DEL", r.errno, `chain ${c.name}`);
-      };
-      if (o.chain !== undefined) {
-        const c = find(o.chain);
-        if (!c) nftError("No chain/target/match by that name");
-        if (isBuiltin(c)) nftError("Operation not permitted");
-        // nf_tables refuses to delete a chain that still has rules
-        if (c.entries.length) opFailed("CHAIN_DEL", "EBUSY", `chain ${c.name}`);
-        del(c);
-      } else for (const c of t.chains.filter((x) => !isBuiltin(x))) del(c);
-      return 0;
-    }
     case "C":
-      xtError(PARAMETER_PROBLEM, "Option -C is not supported");
+      // -C is parsed but not carried out (its code is commented out in 1.8.9): the command
+      // fails with the errno left by the extension loading before it
+      nftError("No chain/target/match by that name");
   }
   return 0;
 }
@@ -741,18 +850,84 @@ function doCommand(p: Process, o: Opts): number {
 /** ebtables main() (xtables-eb-standalone.c) */
 export async function ebtablesMain(p: Process): Promise<number> {
   try {
-    const o = parseArgs(p.argv);
+    const o = parseArgs(p, p.argv);
     return doCommand(p, o);
   } catch (e) {
+    if (e instanceof Exit) return e.status;
     if (e instanceof EbError) {
-      if (e.plain) p.stderr.write(`${PROG}: ${e.text}\n`);
-      else {
-        let s = `${PROG} v${VERSION} (nf_tables): ${e.text}\n`;
-        if (e.status === PARAMETER_PROBLEM) s += `Try \`${PROG} -h' or '${PROG} --help' for more information.\n`;
-        p.stderr.write(s);
-      }
+      p.stderr.write(errorText(e));
       return e.status;
     }
     throw e;
   }
+}
+
+function errorText(e: EbError): string {
+  if (e.plain) return `${PROG}: ${e.text}\n`;
+  let s = `${PROG} v${VERSION} (nf_tables): ${e.text}\n`;
+  if (e.status === PARAMETER_PROBLEM) s += `Try \`${PROG} -h' or '${PROG} --help' for more information.\n`;
+  if (e.status === VERSION_PROBLEM) s += `Perhaps ${PROG} or your kernel needs to be upgraded.\n`;
+  return s;
+}
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+
+/** ctime() without the newline, UTC */
+function ctime(sec: number): string {
+  const d = new Date(Math.floor(sec) * 1000);
+  const p2 = (n: number) => String(n).padStart(2, "0");
+  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+}
+
+/** ebtables-save (xtables-save.c xtables_save_main() for NFPROTO_BRIDGE) */
+export async function ebtablesSaveMain(p: Process): Promise<number> {
+  const prog = "ebtables-save";
+  const g = new EbGetopt(p.argv, "ct:M:V", [
+    { name: "counters", hasArg: 0, val: "c" }, { name: "version", hasArg: 0, val: "V" },
+    { name: "table", hasArg: 1, val: "t" }, { name: "modprobe", hasArg: 1, val: "M" },
+  ]);
+  let counters: "" | "prefix" | "save" = "";
+  let table: string | undefined;
+  for (;;) {
+    const c = g.next();
+    if (c === -1) break;
+    if (c === "c") counters = "prefix";
+    else if (c === "t") table = g.optarg;
+    else if (c === "M") continue;
+    else if (c === "V") {
+      p.stdout.write(`${prog} v${VERSION} (nf_tables)\n`);
+      return 0;
+    } else if (c === 1) {
+      // getopt's permutation leaves the operand for the check below
+      p.stderr.write("Unknown arguments found on commandline\n");
+      return 1;
+    } else {
+      p.stderr.write(`Look at manual page \`${prog}.8' for more information.\n`);
+      return 1;
+    }
+  }
+  if (counters === "" && p.env["EBTABLES_SAVE_COUNTER"] === "yes") counters = "save";
+  const tables = table !== undefined ? [table] : BUILTIN_TABLES;
+  if (table !== undefined && !BUILTIN_TABLES.includes(table)) {
+    p.stderr.write(`Table \`${table}' does not exist\n`);
+    return 1;
+  }
+  let out = "";
+  for (const name of tables) {
+    const got = p.sys.ioctl({ request: "EBT_SO_GET_ENTRIES", table: name });
+    if (isKErr(got)) continue;
+    const t = got as unknown as EbtTableInfo;
+    if (!t.exists && table === undefined) continue;
+    const when = ctime(p.sys.wallclock());
+    out += `# Generated by ${prog} v${VERSION} (nf_tables) on ${when}\n*${name}\n`;
+    const chains = sortedChains(t);
+    // a user chain's policy lives in a rule ebtables-nft reads back only for -L
+    for (const c of chains) out += `:${c.name} ${isBuiltin(c) || c.policy !== "RETURN" ? c.policy : "ACCEPT"}\n`;
+    for (const c of chains)
+      for (const e of c.entries) out += `${counters === "prefix" ? `[${e.pcnt}:${e.bcnt}] ` : ""}-A ${c.name} ${ruleText(e, counters === "save" ? "save" : "")}\n`;
+    out += `# Completed on ${when}\n`;
+  }
+  p.stdout.write(out);
+  return 0;
 }

@@ -1,0 +1,382 @@
+/**
+ * The ebtables extensions ebtables-nft 1.8.9 loads (xtables-eb.c ebt_load_match_extensions()),
+ * those modelled here: matches ip (libebt_ip.c), mark_m (libebt_mark_m.c), pkttype
+ * (libebt_pkttype.c); target mark (libebt_mark.c). Each has its getopt options (the codes its
+ * parse() switches on), init, parse, final check and print, as the C extension has them.
+ */
+import {
+  EBT_IP_DEST, EBT_IP_DPORT, EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_MARK_AND, EBT_MARK_OR,
+  EBT_ACCEPT, EBT_VERDICT_BITS, MARK_AND_VALUE, MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE,
+  type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtPkttypeInfo,
+} from "../../kernel/uapi/ebtables.ts";
+
+export const PARAMETER_PROBLEM = 2;
+
+export class EbError extends Error {
+  constructor(public readonly status: number, public readonly text: string, public readonly plain = false) {
+    super(text);
+  }
+}
+
+/** xtables_error() */
+export function xtError(status: number, msg: string): never {
+  throw new EbError(status, msg);
+}
+
+const ULONG_MAX = (1n << 64n) - 1n;
+
+/** strtoul()/strtol() over 64 bits: [value, index where parsing stopped]; the stop index is 0 when nothing was read */
+export function strtoul(s: string, base: number): [bigint, number] {
+  let i = 0;
+  while (i < s.length && " \t\n\v\f\r".includes(s[i]!)) i++;
+  let neg = false;
+  if (s[i] === "+" || s[i] === "-") {
+    neg = s[i] === "-";
+    i++;
+  }
+  if ((base === 0 || base === 16) && s[i] === "0" && (s[i + 1] === "x" || s[i + 1] === "X") && /[0-9a-fA-F]/.test(s[i + 2] ?? "")) {
+    base = 16;
+    i += 2;
+  } else if (base === 0) base = s[i] === "0" ? 8 : 10;
+  const start = i;
+  let v = 0n;
+  let over = false;
+  for (; i < s.length; i++) {
+    const d = parseInt(s[i]!, 36);
+    if (Number.isNaN(d) || d >= base) break;
+    v = v * BigInt(base) + BigInt(d);
+    if (v > ULONG_MAX) over = true;
+  }
+  if (i === start) {
+    // "0x" without hex digits reads the 0
+    return [0n, 0];
+  }
+  if (over) return [ULONG_MAX, i];
+  if (neg) v = (ULONG_MAX + 1n - v) & ULONG_MAX;
+  return [v, i];
+}
+
+/** strtol(s, &end, 16) as the callers use it: [value as a signed long, fully consumed] */
+function strtolFull(s: string, base: number): [bigint, boolean] {
+  let [v, end] = strtoul(s, base);
+  // as a signed long
+  if (v >= 1n << 63n) v -= 1n << 64n;
+  return [v, end === s.length && s.length > 0 && end > 0];
+}
+
+/** /etc/protocols, the part getprotobyname/number answer */
+export const PROTOCOLS: [string, number][] = [
+  ["ip", 0], ["icmp", 1], ["igmp", 2], ["ipencap", 4], ["tcp", 6], ["egp", 8], ["igp", 9], ["pup", 12], ["udp", 17],
+  ["hmp", 20], ["xns-idp", 22], ["rdp", 27], ["iso-tp4", 29], ["dccp", 33], ["xtp", 36], ["ddp", 37], ["idpr-cmtp", 38],
+  ["ipv6", 41], ["ipv6-route", 43], ["ipv6-frag", 44], ["idrp", 45], ["rsvp", 46], ["gre", 47], ["esp", 50], ["ah", 51],
+  ["skip", 57], ["ipv6-icmp", 58], ["ipv6-nonxt", 59], ["ipv6-opts", 60], ["rspf", 73], ["vmtp", 81], ["eigrp", 88],
+  ["ospf", 89], ["ax.25", 93], ["ipip", 94], ["etherip", 97], ["encap", 98], ["pim", 103], ["ipcomp", 108], ["vrrp", 112],
+  ["l2tp", 115], ["isis", 124], ["sctp", 132], ["fc", 133], ["mobility-header", 135], ["udplite", 136],
+  ["mpls-in-ip", 137], ["manet", 138], ["hip", 139], ["shim6", 140], ["wesp", 141], ["rohc", 142], ["ethernet", 143],
+];
+
+export interface ExtOpt {
+  name: string;
+  hasArg: 0 | 1;
+  code: string;
+}
+
+/** one extension: a match, or a target (which may also sit in a rule as a watcher) */
+export interface Extension<D> {
+  name: string;
+  kind: "match" | "target";
+  opts: ExtOpt[];
+  init(): D;
+  /** false: not this extension's option */
+  parse(code: string, optarg: string, invert: boolean, st: { flags: number }, data: D): boolean;
+  finalCheck?(flags: number): void;
+  print(data: D): string;
+}
+
+// ------------------------------------------------------------------------------------ ip
+
+function ipStr(a: number): string {
+  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
+}
+
+function parseDotted(s: string): number | undefined {
+  const p = s.split(".");
+  if (p.length !== 4 || !p.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255)) return undefined;
+  return p.reduce((a, x) => ((a << 8) | Number(x)) >>> 0, 0);
+}
+
+function parseIpAddress(s: string): [number, number] | undefined {
+  const slash = s.indexOf("/");
+  let msk = 0xffffffff;
+  let a = s;
+  if (slash >= 0) {
+    const m = s.slice(slash + 1);
+    a = s.slice(0, slash);
+    if (/^\d+$/.test(m)) {
+      const bits = Number(m);
+      if (bits > 32) return undefined;
+      msk = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
+    } else {
+      const d = parseDotted(m);
+      if (d === undefined) return undefined;
+      msk = d;
+    }
+  }
+  const addr = parseDotted(a);
+  if (addr === undefined) return undefined;
+  return [(addr & msk) >>> 0, msk];
+}
+
+/** xtables_ipmask_to_numeric() */
+function maskStr(m: number): string {
+  if (m === 0xffffffff) return "";
+  let bits = 0;
+  while (bits < 32 && (m & (0x80000000 >>> bits)) !== 0) bits++;
+  if (((0xffffffff << (32 - bits)) >>> 0) === m || (bits === 0 && m === 0)) return `/${bits}`;
+  return `/${ipStr(m)}`;
+}
+
+function parsePortRange(s: string, what: string): [number, number] {
+  const bad = (): never => xtError(PARAMETER_PROBLEM, `Problem with specified IP ${what} port '${s}'`);
+  const one = (x: string): number => {
+    if (!/^\d+$/.test(x) || Number(x) > 65535) bad();
+    return Number(x);
+  };
+  const c = s.indexOf(":");
+  if (c < 0) {
+    const p = one(s);
+    return [p, p];
+  }
+  const lo = c === 0 ? 0 : one(s.slice(0, c));
+  const hi = c === s.length - 1 ? 65535 : one(s.slice(c + 1));
+  if (lo > hi) bad();
+  return [lo, hi];
+}
+
+export const ipExt: Extension<EbtIpInfo> = {
+  name: "ip",
+  kind: "match",
+  opts: [
+    { name: "ip-source", hasArg: 1, code: "1" }, { name: "ip-src", hasArg: 1, code: "1" },
+    { name: "ip-destination", hasArg: 1, code: "2" }, { name: "ip-dst", hasArg: 1, code: "2" },
+    { name: "ip-tos", hasArg: 1, code: "3" },
+    { name: "ip-protocol", hasArg: 1, code: "4" }, { name: "ip-proto", hasArg: 1, code: "4" },
+    { name: "ip-source-port", hasArg: 1, code: "5" }, { name: "ip-sport", hasArg: 1, code: "5" },
+    { name: "ip-destination-port", hasArg: 1, code: "6" }, { name: "ip-dport", hasArg: 1, code: "6" },
+  ],
+  init: () => ({ saddr: 0, daddr: 0, smsk: 0, dmsk: 0, tos: 0, protocol: 0, bitmask: 0, invflags: 0, sport: [0, 0], dport: [0, 0] }),
+  parse(code, val, inv, st, ip) {
+    const set = (bit: number) => {
+      ip.bitmask |= bit;
+      if (inv) ip.invflags |= bit;
+    };
+    switch (code) {
+      case "1":
+      case "2": {
+        const r = parseIpAddress(val);
+        if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified IP ${code === "1" ? "source" : "destination"} address '${val}'`);
+        if (code === "1") {
+          set(EBT_IP_SOURCE);
+          [ip.saddr, ip.smsk] = r;
+        } else {
+          set(EBT_IP_DEST);
+          [ip.daddr, ip.dmsk] = r;
+        }
+        break;
+      }
+      case "3": {
+        const n = /^(0x[0-9a-fA-F]+|\d+)$/.test(val) ? Number(val) : NaN;
+        if (!(n >= 0 && n <= 255)) xtError(PARAMETER_PROBLEM, "Problem with specified IP tos");
+        set(EBT_IP_TOS);
+        ip.tos = n;
+        break;
+      }
+      case "4": {
+        let n: number | undefined = /^\d+$/.test(val) && Number(val) <= 255 ? Number(val) : undefined;
+        if (n === undefined) n = PROTOCOLS.find(([p]) => p === val.toLowerCase())?.[1];
+        if (n === undefined) xtError(PARAMETER_PROBLEM, `Unknown specified IP protocol - ${val}`);
+        set(EBT_IP_PROTO);
+        ip.protocol = n;
+        break;
+      }
+      case "5":
+        ip.sport = parsePortRange(val, "source");
+        set(EBT_IP_SPORT);
+        break;
+      case "6":
+        ip.dport = parsePortRange(val, "destination");
+        set(EBT_IP_DPORT);
+        break;
+      default:
+        return false;
+    }
+    st.flags |= ip.bitmask;
+    return true;
+  },
+  finalCheck(flags) {
+    if (!flags) xtError(PARAMETER_PROBLEM, "You must specify proper arguments");
+  },
+  print(ip) {
+    let s = "";
+    const inv = (f: number) => (ip.invflags & f ? "! " : "");
+    if (ip.bitmask & EBT_IP_SOURCE) s += `--ip-src ${inv(EBT_IP_SOURCE)}${ipStr(ip.saddr)}${maskStr(ip.smsk)} `;
+    if (ip.bitmask & EBT_IP_DEST) s += `--ip-dst ${inv(EBT_IP_DEST)}${ipStr(ip.daddr)}${maskStr(ip.dmsk)} `;
+    if (ip.bitmask & EBT_IP_TOS) s += `--ip-tos ${inv(EBT_IP_TOS)}0x${ip.tos.toString(16).padStart(2, "0").toUpperCase()} `;
+    if (ip.bitmask & EBT_IP_PROTO) {
+      const n = PROTOCOLS.find(([, x]) => x === ip.protocol)?.[0];
+      s += `--ip-proto ${inv(EBT_IP_PROTO)}${n ?? ip.protocol} `;
+    }
+    const range = (r: [number, number]) => (r[0] === r[1] ? `${r[0]}` : `${r[0]}:${r[1]}`);
+    if (ip.bitmask & EBT_IP_SPORT) s += `--ip-sport ${inv(EBT_IP_SPORT)}${range(ip.sport)} `;
+    if (ip.bitmask & EBT_IP_DPORT) s += `--ip-dport ${inv(EBT_IP_DPORT)}${range(ip.dport)} `;
+    return s;
+  },
+};
+
+// -------------------------------------------------------------------------------- mark_m
+
+const hex = (v: bigint) => `0x${v.toString(16)}`;
+
+export const markMExt: Extension<EbtMarkMInfo> = {
+  name: "mark_m",
+  kind: "match",
+  opts: [{ name: "mark", hasArg: 1, code: "1" }],
+  init: () => ({ mark: 0n, mask: 0n, invert: 0, bitmask: 0 }),
+  parse(code, val, inv, st, info) {
+    if (code !== "1") return false;
+    if (inv) info.invert = 1;
+    let [v, end] = strtoul(val, 0);
+    info.mark = v;
+    info.bitmask = EBT_MARK_AND;
+    if (val[end] === "/") {
+      if (end === 0) info.bitmask = EBT_MARK_OR;
+      const rest = val.slice(end + 1);
+      const [m, e2] = strtoul(rest, 0);
+      info.mask = m;
+      end = end + 1 + e2;
+    } else info.mask = 0xffffffffn;
+    if (end !== val.length || end === 0) xtError(PARAMETER_PROBLEM, `Bad mark value '${val}'`);
+    st.flags |= info.bitmask;
+    return true;
+  },
+  finalCheck(flags) {
+    if (!flags) xtError(PARAMETER_PROBLEM, "You must specify proper arguments");
+  },
+  print(info) {
+    let s = "--mark ";
+    if (info.invert) s += "! ";
+    if (info.bitmask === EBT_MARK_OR) s += `/${hex(info.mask)} `;
+    else if (info.mask !== 0xffffffffn) s += `${hex(info.mark)}/${hex(info.mask)} `;
+    else s += `${hex(info.mark)} `;
+    return s;
+  },
+};
+
+// ------------------------------------------------------------------------------- pkttype
+
+const CLASSES = ["host", "broadcast", "multicast", "otherhost", "outgoing", "loopback", "fastroute"];
+
+export const pkttypeExt: Extension<EbtPkttypeInfo> = {
+  name: "pkttype",
+  kind: "match",
+  opts: [{ name: "pkttype-type", hasArg: 1, code: "1" }],
+  init: () => ({ pktType: 0, invert: 0 }),
+  parse(code, val, inv, _st, info) {
+    if (code !== "1") return false;
+    if (inv) info.invert = 1;
+    let [i, ok] = strtolFull(val, 16);
+    if (!ok) {
+      const k = CLASSES.findIndex((c) => c.toLowerCase() === val.toLowerCase());
+      if (k < 0) xtError(PARAMETER_PROBLEM, `Could not parse class '${val}'`);
+      i = BigInt(k);
+    }
+    if (i < 0n || i > 255n) xtError(PARAMETER_PROBLEM, "Problem with specified pkttype class");
+    info.pktType = Number(i);
+    return true;
+  },
+  print(info) {
+    const n = info.pktType < CLASSES.length ? CLASSES[info.pktType] : `${info.pktType}`;
+    return `--pkttype-type ${info.invert ? "! " : ""}${n} `;
+  },
+};
+
+// ------------------------------------------------------------------------------ mark (target)
+
+export const STANDARD_TARGETS = ["ACCEPT", "DROP", "CONTINUE", "RETURN"];
+
+/** ebt_fill_target(): the verdict (-1 ACCEPT … -4 RETURN) of a standard target's name */
+export function ebtFillTarget(s: string): number | undefined {
+  const i = STANDARD_TARGETS.indexOf(s);
+  return i < 0 ? undefined : -i - 1;
+}
+
+/** ebt_target_name() */
+export function ebtTargetName(verdict: number): string | undefined {
+  return STANDARD_TARGETS[-verdict - 1];
+}
+
+const OPT_MARK_TARGET = 0x01;
+const OPT_MARK_SETMARK = 0x02;
+const OPT_MARK_ORMARK = 0x04;
+const OPT_MARK_ANDMARK = 0x08;
+const OPT_MARK_XORMARK = 0x10;
+
+function checkOption(st: { flags: number }, mask: number): void {
+  if (st.flags & mask) xtError(PARAMETER_PROBLEM, "Multiple use of same option not allowed");
+  st.flags |= mask;
+}
+
+export const markTExt: Extension<EbtMarkTInfo> = {
+  name: "mark",
+  kind: "target",
+  opts: [
+    { name: "mark-target", hasArg: 1, code: "1" }, { name: "set-mark", hasArg: 1, code: "2" },
+    { name: "mark-set", hasArg: 1, code: "2" }, { name: "mark-or", hasArg: 1, code: "3" },
+    { name: "mark-and", hasArg: 1, code: "4" }, { name: "mark-xor", hasArg: 1, code: "5" },
+  ],
+  init: () => ({ target: EBT_ACCEPT | 0, mark: 0n }),
+  parse(code, val, _inv, st, info) {
+    const ops: Record<string, [number, number, string, number]> = {
+      "2": [OPT_MARK_SETMARK, OPT_MARK_ORMARK | OPT_MARK_ANDMARK | OPT_MARK_XORMARK, "--mark-set", MARK_SET_VALUE],
+      "3": [OPT_MARK_ORMARK, OPT_MARK_SETMARK | OPT_MARK_ANDMARK | OPT_MARK_XORMARK, "--mark-or", MARK_OR_VALUE],
+      "4": [OPT_MARK_ANDMARK, OPT_MARK_SETMARK | OPT_MARK_ORMARK | OPT_MARK_XORMARK, "--mark-and", MARK_AND_VALUE],
+      "5": [OPT_MARK_XORMARK, OPT_MARK_SETMARK | OPT_MARK_ANDMARK | OPT_MARK_ORMARK, "--mark-xor", MARK_XOR_VALUE],
+    };
+    if (code === "1") {
+      checkOption(st, OPT_MARK_TARGET);
+      const tmp = ebtFillTarget(val);
+      if (tmp === undefined) xtError(PARAMETER_PROBLEM, "Illegal --mark-target target");
+      info.target = (info.target & ~EBT_VERDICT_BITS) | (tmp & EBT_VERDICT_BITS);
+      return true;
+    }
+    const op = ops[code];
+    if (!op) return false;
+    checkOption(st, op[0]);
+    if (st.flags & op[1]) xtError(PARAMETER_PROBLEM, `${op[2]} cannot be used together with specific --mark option`);
+    info.target = (info.target & EBT_VERDICT_BITS) | op[3];
+    const [v, end] = strtoul(val, 0);
+    if (end !== val.length || end === 0) xtError(PARAMETER_PROBLEM, `Bad MARK value '${val}'`);
+    info.mark = v;
+    return true;
+  },
+  finalCheck(flags) {
+    if (!flags) xtError(PARAMETER_PROBLEM, "You must specify some option");
+  },
+  print(info) {
+    const tmp = info.target & ~EBT_VERDICT_BITS;
+    let s: string;
+    if (tmp === MARK_SET_VALUE) s = "--mark-set";
+    else if (tmp === MARK_OR_VALUE) s = "--mark-or";
+    else if (tmp === MARK_XOR_VALUE) s = "--mark-xor";
+    else if (tmp === MARK_AND_VALUE) s = "--mark-and";
+    else xtError(PARAMETER_PROBLEM, "Unknown mark action");
+    return `${s} ${hex(info.mark)} --mark-target ${ebtTargetName(info.target | ~EBT_VERDICT_BITS)}`;
+  },
+};
+
+/** in ebt_load_match_extensions() order; the targets after the matches */
+export const EXTENSIONS: Extension<any>[] = [ipExt, markMExt, pkttypeExt, markTExt];
+
+export function extByName(name: string): Extension<any> | undefined {
+  return EXTENSIONS.find((e) => e.name === name);
+}
