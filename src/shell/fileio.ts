@@ -5,7 +5,7 @@
  */
 import { coreutilsAncillary, coreutilsVersion } from "../userland/coreutils/gnu_text.ts";
 import { quotef } from "../userland/lib/quotearg.ts";
-import type { IFileSystem } from "just-bash";
+import { MountableFs, type IFileSystem } from "just-bash";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import type { KernelFs } from "../kernel/uapi/syscalls.ts";
 import { isKErr, strerror } from "../kernel/uapi/errno.ts";
@@ -143,3 +143,100 @@ export const CAT_HELP =
   coreutilsAncillary("cat");
 
 export const CAT_VERSION = coreutilsVersion("cat", "Torbjorn Granlund and Richard M. Stallman");
+
+/**
+ * The name just-bash's filesystem gives the empty path. The kernel's getname() refuses ""
+ * with ENOENT (open, stat, mkdir, unlink …), where just-bash resolves it to the working
+ * directory: `echo > ""` said "Is a directory", `test -e ""` was true, `touch ""` wrote
+ * nothing and said nothing. No name a shell can spell (it holds a NUL).
+ */
+export const EMPTY_PATH = "/\u0000";
+
+/** the error of a call on the empty path, as just-bash's filesystems word theirs */
+function enoent(op: string): Error {
+  const err = new Error(`ENOENT: no such file or directory, ${op} ''`) as Error & { code: string };
+  err.code = "ENOENT";
+  return err;
+}
+
+/** MountableFs where the empty path is no file at all (fs/namei.c: getname_flags()) */
+export class EmptyPathFs extends MountableFs {
+  override resolvePath(base: string, path: string): string {
+    return path === "" ? EMPTY_PATH : super.resolvePath(base, path);
+  }
+  override async readFile(...a: Parameters<MountableFs["readFile"]>): ReturnType<MountableFs["readFile"]> {
+    if (a[0] === EMPTY_PATH) throw enoent("open");
+    return super.readFile(...a);
+  }
+  override async readFileBytes(path: string): ReturnType<MountableFs["readFileBytes"]> {
+    if (path === EMPTY_PATH) throw enoent("open");
+    return super.readFileBytes(path);
+  }
+  override async readFileBuffer(path: string): Promise<Uint8Array> {
+    if (path === EMPTY_PATH) throw enoent("open");
+    return super.readFileBuffer(path);
+  }
+  override async writeFile(...a: Parameters<MountableFs["writeFile"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) throw enoent("open");
+    return super.writeFile(...a);
+  }
+  override async appendFile(...a: Parameters<MountableFs["appendFile"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) throw enoent("open");
+    return super.appendFile(...a);
+  }
+  override async exists(path: string): Promise<boolean> {
+    return path === EMPTY_PATH ? false : super.exists(path);
+  }
+  override async stat(path: string): ReturnType<MountableFs["stat"]> {
+    if (path === EMPTY_PATH) throw enoent("stat");
+    return super.stat(path);
+  }
+  override async lstat(path: string): ReturnType<MountableFs["lstat"]> {
+    if (path === EMPTY_PATH) throw enoent("lstat");
+    return super.lstat(path);
+  }
+  override async mkdir(...a: Parameters<MountableFs["mkdir"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) throw enoent("mkdir");
+    return super.mkdir(...a);
+  }
+  override async readdir(path: string): Promise<string[]> {
+    if (path === EMPTY_PATH) throw enoent("scandir");
+    return super.readdir(path);
+  }
+  override async rm(...a: Parameters<MountableFs["rm"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) throw enoent("rm");
+    return super.rm(...a);
+  }
+  override async cp(...a: Parameters<MountableFs["cp"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH || a[1] === EMPTY_PATH) throw enoent("cp");
+    return super.cp(...a);
+  }
+  override async mv(src: string, dest: string): Promise<void> {
+    if (src === EMPTY_PATH || dest === EMPTY_PATH) throw enoent("rename");
+    return super.mv(src, dest);
+  }
+  override async chmod(path: string, mode: number): Promise<void> {
+    if (path === EMPTY_PATH) throw enoent("chmod");
+    return super.chmod(path, mode);
+  }
+  override async symlink(target: string, linkPath: string): Promise<void> {
+    if (linkPath === EMPTY_PATH) throw enoent("symlink");
+    return super.symlink(target, linkPath);
+  }
+  override async link(existingPath: string, newPath: string): Promise<void> {
+    if (existingPath === EMPTY_PATH || newPath === EMPTY_PATH) throw enoent("link");
+    return super.link(existingPath, newPath);
+  }
+  override async readlink(path: string): Promise<string> {
+    if (path === EMPTY_PATH) throw enoent("readlink");
+    return super.readlink(path);
+  }
+  override async realpath(path: string): Promise<string> {
+    if (path === EMPTY_PATH) throw enoent("realpath");
+    return super.realpath(path);
+  }
+  override async utimes(path: string, atime: Date, mtime: Date): Promise<void> {
+    if (path === EMPTY_PATH) throw enoent("utimes");
+    return super.utimes(path, atime, mtime);
+  }
+}

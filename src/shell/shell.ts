@@ -26,8 +26,10 @@ import {
 import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
-import { execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
+import { EmptyPathFs, execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
+import { fixFileErrors } from "./fileerrors.ts";
+import { quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs } from "./grep.ts";
@@ -284,7 +286,12 @@ type ToolFiles = { out?: { path: string; append: boolean }; err?: { path: string
  * open(2) of a redirection's file as bash does before exec (O_TRUNC for `>`, O_APPEND for
  * `>>`): a sink the tool's writes go to in order, as they happen; or bash's error text
  */
-async function openToolFile(fs: IFileSystem, path: string, append: boolean): Promise<(FileSink & { done(): Promise<void> }) | string> {
+async function openToolFile(
+  fs: IFileSystem,
+  path: string,
+  append: boolean,
+  sched: Scheduler,
+): Promise<(FileSink & { done(): Promise<void> }) | string> {
   try {
     if ((await fs.stat(path)).isDirectory) return "Is a directory";
   } catch {
@@ -294,7 +301,9 @@ async function openToolFile(fs: IFileSystem, path: string, append: boolean): Pro
   let chain: Promise<unknown> = Promise.resolve();
   return {
     write(data: string | Uint8Array) {
-      chain = chain.then(() => writeFileChecked(fs, path, data, true));
+      // a write in flight is work: the clock does not move on (a daemon that logs, then waits
+      // for packets, has its lines in the file before anything later reads it)
+      chain = sched.track(chain.then(() => writeFileChecked(fs, path, data, true)));
     },
     done: () => chain.then(() => undefined),
   };
@@ -422,7 +431,7 @@ export class HostShell implements Shell, IoHost {
   bashFor(sys: Syscalls): Bash {
     let b = this.bashes.get(sys);
     if (b) return b;
-    const fs = new MountableFs({ base: this.fs });
+    const fs = new EmptyPathFs({ base: this.fs });
     // /proc/PID of the host's processes over the namespace's /proc (procpid.ts)
     const procfs = procPidFs(sys.fs, this.procs);
     fs.mount("/proc", new KernelMountFs("/proc", procfs));
@@ -533,9 +542,18 @@ export class HostShell implements Shell, IoHost {
           },
           stdin: stdinBytes(ctx),
         });
-        return r ?? ctx.origCommand(args);
+        if (r) return r;
+        return fixFileErrors("head", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
       }),
     );
+    // a file they cannot read, named as coreutils, GNU sed and mawk name it (fileerrors.ts)
+    for (const tool of ["tail", "wc", "sed", "awk", "tee", "touch"] as const)
+      custom.push(
+        defineCommand(tool, async (args, ctx) => {
+          if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${tool}: command not found\n`, exitCode: 127 };
+          return fixFileErrors(tool, await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
+        }),
+      );
     // cat names the real errno of /sys and /proc files (just-bash's says ENOENT for all)
     custom.push(
       defineCommand("cat", async (args, ctx) => {
@@ -584,7 +602,9 @@ export class HostShell implements Shell, IoHost {
     custom.push(
       defineCommand("grep", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: grep: command not found\n", exitCode: 127 };
-        return ctx.origCommand(grepArgs(args) ?? args);
+        const ga = grepArgs(args) ?? args;
+        const quiet = ga.some((a) => a === "-q" || a === "--quiet" || a === "--silent" || /^-[a-zA-Z]*q/.test(a));
+        return fixFileErrors("grep", await ctx.origCommand(ga), ctx.fs, sys.fs, ctx.cwd, quiet);
       }),
     );
     // uniq -c: coreutils prints the count as "%7d " (just-bash as "%4d ")
@@ -615,7 +635,11 @@ export class HostShell implements Shell, IoHost {
             try {
               text += await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, f));
             } catch {
-              return { stdout: "", stderr: `sort: cannot read: ${f}: No such file or directory\n`, exitCode: 2 };
+              // sort_die(): open() fails ("cannot read"), a directory opens and its read fails
+              const path = ctx.fs.resolvePath(ctx.cwd, f);
+              const err = f === "" ? undefined : await readErrorOf(ctx.fs, sys.fs, path);
+              const what = err === "Is a directory" ? "read failed" : "cannot read";
+              return { stdout: "", stderr: `sort: ${what}: ${quotef(f)}: ${err ?? "No such file or directory"}\n`, exitCode: 2 };
             }
           }
           if (text && !text.endsWith("\n")) text += "\n";
@@ -639,7 +663,7 @@ export class HostShell implements Shell, IoHost {
       defineCommand("__fwrite", async (args, ctx) => {
         const [mode = ">", target = ""] = args;
         const path = fs.resolvePath(ctx.cwd, target);
-        const sink = await openToolFile(fs, path, mode === ">>");
+        const sink = await openToolFile(fs, path, mode === ">>", this.sched);
         if (typeof sink === "string") return { stdout: "", stderr: `bash: ${target}: ${sink}\n`, exitCode: 1 };
         if (ctx.stdin) sink.write(stdinBytes(ctx));
         await sink.done();
@@ -1357,7 +1381,7 @@ export class HostShell implements Shell, IoHost {
     for (const which of ["out", "err"] as const) {
       const f = files[which];
       if (!f || openError) continue;
-      const sink = await openToolFile(fs, resolve(f.path), f.append);
+      const sink = await openToolFile(fs, resolve(f.path), f.append, this.sched);
       if (typeof sink === "string") openError = `bash: ${f.path}: ${sink}\n`;
       else sinks[which] = sink;
     }

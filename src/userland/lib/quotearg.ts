@@ -50,3 +50,9 @@ export function quotef(name: string): string {
   if (open) out += "'";
   return out;
 }
+
+/** quoteaf(): shell_escape_always_quoting_style — quotef() that quotes every name ('x') */
+export function quoteaf(name: string): string {
+  const q = quotef(name);
+  return q.startsWith("'") || q.startsWith('"') ? q : `'${name}'`;
+}
