@@ -808,14 +808,14 @@ function doCommand(p: Process, o: Cmd): number {
       const c = find(o.chain);
       if (!c) nftError("No chain/target/match by that name");
       if (o.ruleNum !== 0) {
-        const len = c.entries.length;
-        let start = o.ruleNum;
-        let end = o.ruleEnd;
-        if (start < 0) start += len + 1;
-        if (end < 0) end += len + 1;
-        if (start > len || end > len) nftError("Index of deletion too big");
-        if (start < 1 || start > end) xtError(PARAMETER_PROBLEM, "Problem with the specified rule number(s)");
-        c.entries.splice(start - 1, end - start + 1);
+        // delete_entry(): the rule at index nr-1 of the chain as each deletion leaves it, while
+        // the index stays below the range's end (a range "a:b" so takes every other rule)
+        let k = o.ruleNum - 1;
+        do {
+          if (k < 0 || k >= c.entries.length) nftError("Index of deletion too big");
+          c.entries.splice(k, 1);
+          k++;
+        } while (k < o.ruleEnd);
       } else {
         const k = c.entries.findIndex((x) => sameEntry(x, e));
         if (k < 0) nftError("Bad rule (does a matching rule exist in that chain?)");
@@ -886,7 +886,7 @@ export async function ebtablesSaveMain(p: Process): Promise<number> {
   const g = new EbGetopt(p.argv, "ct:M:V", [
     { name: "counters", hasArg: 0, val: "c" }, { name: "version", hasArg: 0, val: "V" },
     { name: "table", hasArg: 1, val: "t" }, { name: "modprobe", hasArg: 1, val: "M" },
-  ]);
+  ], (msg) => p.stderr.write(`${prog}: ${msg}\n`), true);
   let counters: "" | "prefix" | "save" = "";
   let table: string | undefined;
   for (;;) {
@@ -898,14 +898,14 @@ export async function ebtablesSaveMain(p: Process): Promise<number> {
     else if (c === "V") {
       p.stdout.write(`${prog} v${VERSION} (nf_tables)\n`);
       return 0;
-    } else if (c === 1) {
-      // getopt's permutation leaves the operand for the check below
-      p.stderr.write("Unknown arguments found on commandline\n");
-      return 1;
     } else {
       p.stderr.write(`Look at manual page \`${prog}.8' for more information.\n`);
       return 1;
     }
+  }
+  if (g.operands.length) {
+    p.stderr.write("Unknown arguments found on commandline\n");
+    return 1;
   }
   if (counters === "" && p.env["EBTABLES_SAVE_COUNTER"] === "yes") counters = "save";
   const tables = table !== undefined ? [table] : BUILTIN_TABLES;

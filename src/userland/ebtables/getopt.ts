@@ -20,10 +20,19 @@ export class EbGetopt {
   optarg: string | undefined;
   private nextchar = "";
 
+  /** the operands skipped over (PERMUTE mode) */
+  readonly operands: string[] = [];
+
+  /**
+   * `err`: getopt prints its errors through it (opterr on); `permute`: GNU permutation (an
+   * optstring without the leading '-'), operands are set aside instead of returned as 1
+   */
   constructor(
     private readonly argv: string[],
     private readonly shortopts: string,
     public longopts: EbOption[],
+    private readonly err?: (msg: string) => void,
+    private readonly permute = false,
   ) {}
 
   next(): GetoptVal {
@@ -32,8 +41,19 @@ export class EbGetopt {
     this.optarg = undefined;
     if (this.nextchar === "") {
       if (this.optind >= argc) return -1;
-      const a = argv[this.optind]!;
+      let a = argv[this.optind]!;
       if (a === "--") {
+        this.optind = argc;
+        return -1;
+      }
+      if (this.permute)
+        while (this.optind < argc && (argv[this.optind]![0] !== "-" || argv[this.optind]!.length === 1)) {
+          this.operands.push(argv[this.optind++]!);
+        }
+      if (this.optind >= argc) return -1;
+      a = argv[this.optind]!;
+      if (this.permute && a === "--") {
+        this.operands.push(...argv.slice(this.optind + 1));
         this.optind = argc;
         return -1;
       }
@@ -49,7 +69,10 @@ export class EbGetopt {
     this.nextchar = this.nextchar.slice(1);
     if (this.nextchar === "") this.optind++;
     const k = this.shortopts.indexOf(c);
-    if (k < 0 || c === ":" || c === "-") return "?";
+    if (k < 0 || c === ":" || c === "-") {
+      this.err?.(`invalid option -- '${c}'`);
+      return "?";
+    }
     if (this.shortopts[k + 1] === ":") {
       if (this.shortopts[k + 2] === ":") {
         if (this.nextchar !== "") {
@@ -61,6 +84,7 @@ export class EbGetopt {
         this.optind++;
       } else if (this.optind >= argc) {
         this.nextchar = "";
+        this.err?.(`option requires an argument -- '${c}'`);
         return ":";
       } else this.optarg = argv[this.optind++];
       this.nextchar = "";
@@ -81,17 +105,28 @@ export class EbGetopt {
         else if (found.hasArg !== o.hasArg || found.val !== o.val) ambig = true;
       }
       if (ambig) {
+        const names = this.longopts.filter((o) => o.name.startsWith(name)).map((o) => ` '--${o.name}'`);
+        this.err?.(`option '--${name}' is ambiguous; possibilities:${names.join("")}`);
         this.optind++;
         return "?";
       }
     }
     this.optind++;
-    if (!found) return "?";
+    if (!found) {
+      this.err?.(`unrecognized option '--${body}'`);
+      return "?";
+    }
     if (eq >= 0) {
-      if (found.hasArg === 0) return "?";
+      if (found.hasArg === 0) {
+        this.err?.(`option '--${found.name}' doesn't allow an argument`);
+        return "?";
+      }
       this.optarg = body.slice(eq + 1);
     } else if (found.hasArg === 1) {
-      if (this.optind >= argv.length) return ":";
+      if (this.optind >= argv.length) {
+        this.err?.(`option '--${found.name}' requires an argument`);
+        return ":";
+      }
       this.optarg = argv[this.optind++];
     }
     return found.val;
