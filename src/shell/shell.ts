@@ -29,6 +29,8 @@ import { Exit, type CommandTable, type Process, type SpawnOptions } from "../use
 import { EmptyPathFs, execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
 import { fixFileErrors } from "./fileerrors.ts";
+import { tee } from "./tee.ts";
+import { isKErr, strerror } from "../kernel/uapi/errno.ts";
 import { quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
@@ -546,8 +548,37 @@ export class HostShell implements Shell, IoHost {
         return fixFileErrors("head", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
       }),
     );
+    // tee opens its files as open(2) would, /proc and /sys ones written by the kernel (tee.ts)
+    custom.push(
+      defineCommand("tee", async (args, ctx) => {
+        if (!ctx.origCommand) return { stdout: "", stderr: "bash: tee: command not found\n", exitCode: 127 };
+        const r = await tee(args, {
+          stdin: stdinBytes(ctx),
+          write: async (name, data, append) => {
+            if (name === "") return "No such file or directory";
+            const path = ctx.fs.resolvePath(ctx.cwd, name);
+            if (/^\/(proc|sys)(\/|$)/.test(path)) {
+              const st = sys.fs.stat(path);
+              if (isKErr(st)) return strerror(st.errno);
+              if (st.isDirectory) return "Is a directory";
+              if ((st.mode & 0o222) === 0) return "Permission denied";
+              if (!data.length) return undefined;
+              const e = sys.fs.write(path, new TextDecoder().decode(data));
+              return e ? strerror(e.errno) : undefined;
+            }
+            try {
+              if ((await ctx.fs.stat(path)).isDirectory) return "Is a directory";
+            } catch {
+              /* a new file */
+            }
+            return (await writeFileChecked(ctx.fs, path, data, append)) ? undefined : "No such file or directory";
+          },
+        });
+        return r ?? fixFileErrors("tee", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
+      }),
+    );
     // a file they cannot read, named as coreutils, GNU sed and mawk name it (fileerrors.ts)
-    for (const tool of ["tail", "wc", "sed", "awk", "tee", "touch"] as const)
+    for (const tool of ["tail", "wc", "sed", "awk", "touch"] as const)
       custom.push(
         defineCommand(tool, async (args, ctx) => {
           if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${tool}: command not found\n`, exitCode: 127 };
