@@ -291,6 +291,11 @@ function inetdevInit(dev: NetDevice): InDevice | KErr {
   return inDev;
 }
 
+/** include/linux/inetdevice.h: inetdev_valid_mtu(): IPv4 needs 68 bytes (IPV4_MIN_MTU) */
+function inetdevValidMtu(mtu: number): boolean {
+  return mtu >= 68;
+}
+
 /** net/ipv4/devinet.c: inetdev_destroy() */
 function inetdevDestroy(inDev: InDevice): void {
   inDev.dead = true;
@@ -1046,6 +1051,9 @@ function inetdevEvent(event: number, dev: NetDevice): number {
     if (event === NETDEV_REGISTER) {
       const r = inetdevInit(dev);
       if (isKErr(r)) return NOTIFY_BAD;
+    } else if (event === NETDEV_CHANGEMTU) {
+      /* Re-enabling IP: a fresh in_device, without addresses */
+      if (inetdevValidMtu(dev.mtu)) inetdevInit(dev);
     }
     return NOTIFY_DONE;
   }
@@ -1054,6 +1062,7 @@ function inetdevEvent(event: number, dev: NetDevice): number {
       dev.ipPtr = undefined;
       break;
     case NETDEV_UP:
+      if (!inetdevValidMtu(dev.mtu)) break;
       if (dev.flags & IFF_LOOPBACK && !inDev.ifaList.some((f) => f.ifaLocal === 0x7f000001)) {
         // lo gets 127.0.0.1/8 scope host when it first comes up
         const ifa = newIfa(inDev);
@@ -1072,6 +1081,9 @@ function inetdevEvent(event: number, dev: NetDevice): number {
     case NETDEV_NOTIFY_PEERS:
       break;
     case NETDEV_CHANGEMTU:
+      if (inetdevValidMtu(dev.mtu)) break;
+      /* disable IP when MTU is not enough */
+      inetdevDestroy(inDev);
       break;
     case NETDEV_PRE_TYPE_CHANGE:
       break;

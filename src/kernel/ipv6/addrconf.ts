@@ -386,12 +386,17 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       break;
     case NETDEV_CHANGEMTU:
       /* if MTU under IPV6_MIN_MTU stop IPv6 on this interface. */
-      if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) {
+      if (dev.mtu < IPV6_MIN_MTU) {
         if (idev) {
+          /* addrconf_ifdown(dev, dev != net->loopback_dev): lo keeps its inet6_dev (and its
+           * conf/), not its addresses, until it next comes up */
+          const unregister = !(dev.flags & IFF_LOOPBACK);
           rt6FlushDev(dev);
-          addrconfIfdown(idev, true);
-          unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
-          dev.ip6Ptr = undefined;
+          addrconfIfdown(idev, unregister);
+          if (unregister) {
+            unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
+            dev.ip6Ptr = undefined;
+          }
         }
         break;
       }
