@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss, nc, ebt, ethtool or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss, nc, ebt, shell, ethtool or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -152,6 +152,12 @@ neigh: [
     "nc -u -l 5000 & sleep 0.1; echo x | nc -u -q 0 10.0.0.1 5000; sleep 0.1; kill %1", "nc -w 1 10.0.0.1 81", "nc -lk -p 82 & sleep 0.1; nc -z 10.0.0.1 82; kill %1",
     "nc -s 10.0.0.2 -p 4000 -w 1 10.0.0.1 83", "nc -4 -l 127.0.0.1 8080 & sleep 0.1; echo a | nc -N 127.0.0.1 8080; wait", "nc -n -v -w 1 10.0.0.2 84",
     "nc -l -u -p 5001 -w 1", "nc -I 1024 -O 1024 -w 1 127.0.0.1 85", "nc -T lowdelay -w 1 127.0.0.1 86", "nc -z -u 10.0.0.1 53", "nc -h",
+  ],
+  shell: [
+    "printf 'b\\na\\nb\\n' > t1", "sort t1", "sort -r -u t1", "uniq -c t1", "head -n 2 t1", "tail -n 1 t1", "tail -c 3 t1", "wc -l t1", "wc -c t1 t1", "cut -c1 t1",
+    "grep -c b t1", "grep -n a t1", "grep -v a t1", "sed -n 2p t1", "sed s/b/c/ t1", "awk '{print NR, $1}' t1", "tr a-z A-Z < t1", "cat -n t1", "tee t2 < t1", "cat t1 t2",
+    "touch t3", "rm t3", "mkdir d1", "rmdir d1", "cp t1 t4", "mv t4 t5", "ls", "ls -l t1", "echo x > t1", "echo y >> t1", "cat < t1", "head -c 2 t1", "od -c t1", "xargs echo < t1",
+    "cat /proc/sys/net/ipv4/ip_forward", "grep . /proc/sys/net/ipv4/conf/v1/forwarding", "wc -l /proc/net/dev", "head -n1 /proc/net/route", "sed -n 1p /sys/class/net/v1/mtu",
   ],
   ebt: [
     "ebtables -L", "ebtables -L --Lc", "ebtables -L --Ln", "ebtables -L --Lx", "ebtables -L --Lmac2", "ebtables -t nat -L", "ebtables -t broute -L", "ebtables -F", "ebtables -Z",
