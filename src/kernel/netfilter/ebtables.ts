@@ -16,16 +16,19 @@ import {
   EBT_802_3, EBT_DESTMAC, EBT_IDEST, EBT_IIN, EBT_ILOGICALIN, EBT_ILOGICALOUT, EBT_IOUT, EBT_IP_DEST, EBT_IP_DPORT,
   EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_IPROTO, EBT_ISOURCE, EBT_NOPROTO, EBT_SOURCEMAC,
   EBT_ACCEPT, EBT_CONTINUE, EBT_DROP, EBT_MARK_AND, EBT_MARK_OR, EBT_RETURN, EBT_VERDICT_BITS, MARK_AND_VALUE,
-  MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE,
-  type EbtChain, type EbtEntry, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtMatch,
+  MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT, EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_MASK,
+  type EbtLogInfo,
+  type EbtChain, type EbtNatInfo, type EbtTargetExt, type EbtEntry, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtMatch,
   type EbtPkttypeInfo, type EbtTableInfo,
 } from "../uapi/ebtables.ts";
 import {
   NF_ACCEPT, NF_BR_FORWARD, NF_BR_LOCAL_IN, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, NF_BR_PRE_ROUTING,
-  NF_BR_PRI_FILTER_BRIDGED, NF_BR_PRI_NAT_DST_BRIDGED, NF_BR_PRI_NAT_DST_OTHER, NF_BR_PRI_NAT_SRC, NF_DROP,
+  NF_BR_BROUTING, NF_BR_PRI_FILTER_BRIDGED, NF_BR_PRI_NAT_DST_BRIDGED, NF_BR_PRI_NAT_DST_OTHER, NF_BR_PRI_NAT_SRC, NF_DROP,
   NFPROTO_BRIDGE, nfRegisterNetHooks, nfUnregisterNetHooks, type NfHookOps, type NfHookState,
 } from "./core.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
+import { nfIpv4Ops } from "./nf_glue.ts";
+import { PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST } from "../uapi/if.ts";
 
 interface EbtTemplate {
   name: string;
@@ -80,7 +83,7 @@ function cloneInfo(i: EbtTableInfo): EbtTableInfo {
       entries: c.entries.map((e) => ({
         ...e,
         matches: e.matches.map((m) => ({ ...m, data: { ...m.data } }) as EbtMatch),
-        targetInfo: e.targetInfo ? { ...e.targetInfo, data: { ...e.targetInfo.data } } : undefined,
+        targetInfo: e.targetInfo ? ({ ...e.targetInfo, data: { ...e.targetInfo.data } } as EbtTargetExt) : undefined,
       })),
     })),
   };
@@ -123,7 +126,39 @@ function ebtMarkTgCheck(info: EbtMarkTInfo): boolean {
   return [MARK_SET_VALUE, MARK_OR_VALUE, MARK_AND_VALUE, MARK_XOR_VALUE].includes(a);
 }
 
-function ebtMatchCheck(e: EbtEntry, m: EbtMatch): boolean {
+/** a verdict target's int: one of the four standard verdicts (ebt_invalid_target()) */
+function validVerdict(v: number): boolean {
+  return v >= -4 && v < 0;
+}
+
+/**
+ * ebt_snat_tg_check(), ebt_dnat_tg_check(), ebt_redirect_tg_check() with xt_check_target()'s
+ * table and hook checks, as nft_compat runs them: the hook mask is the base chain's hook, none
+ * for a rule of a user chain (so BASE_CHAIN, the legacy tables' bit, never holds)
+ */
+function ebtTargetCheck(t: EbtTargetExt, table: string, hook: number | undefined): boolean {
+  const mask = hook === undefined ? 0 : 1 << hook;
+  switch (t.name) {
+    case "mark":
+      return ebtMarkTgCheck(t.data);
+    case "snat": {
+      if (table !== "nat" || mask & ~(1 << NF_BR_POST_ROUTING)) return false;
+      if (!validVerdict(t.data.target | ~EBT_VERDICT_BITS)) return false;
+      return ((t.data.target | EBT_VERDICT_BITS) & ~NAT_ARP_BIT) === ~NAT_ARP_BIT;
+    }
+    case "dnat":
+      if (table !== "nat" || mask & ~((1 << NF_BR_PRE_ROUTING) | (1 << NF_BR_LOCAL_OUT))) return false;
+      return validVerdict(t.data.target);
+    case "redirect":
+      if (table !== "nat" || mask & ~(1 << NF_BR_PRE_ROUTING)) return false;
+      return validVerdict(t.data.target);
+    case "log":
+      // ebt_log_tg_check()
+      return !(t.data.bitmask & ~EBT_LOG_MASK) && t.data.loglevel < 8;
+  }
+}
+
+function ebtMatchCheck(e: EbtEntry, m: EbtMatch, table: string, hook: number | undefined): boolean {
   switch (m.name) {
     case "ip":
       return ebtIpMtCheck(e, m.data);
@@ -131,8 +166,8 @@ function ebtMatchCheck(e: EbtEntry, m: EbtMatch): boolean {
       return ebtMarkMtCheck(m.data);
     case "pkttype":
       return m.data.invert === 0 || m.data.invert === 1;
-    case "mark":
-      return ebtMarkTgCheck(m.data);
+    default:
+      return ebtTargetCheck(m, table, hook);
   }
 }
 
@@ -146,9 +181,9 @@ function translateTable(info: EbtTableInfo, tpl: EbtTemplate): KErr | undefined 
     for (const e of c.entries) {
       // the nft bridge rule ebtables-nft 1.8.9 makes of --logical-in/-out is refused
       if (e.logicalIn || e.logicalOut) return kerr("EOPNOTSUPP");
-      for (const m of e.matches) if (!ebtMatchCheck(e, m)) return kerr("EINVAL");
+      for (const m of e.matches) if (!ebtMatchCheck(e, m, info.name, c.hook)) return kerr("EINVAL");
       if (e.targetInfo) {
-        if (!ebtMarkTgCheck(e.targetInfo.data)) return kerr("EINVAL");
+        if (!ebtTargetCheck(e.targetInfo, info.name, c.hook)) return kerr("EINVAL");
       } else if (!["ACCEPT", "DROP", "CONTINUE", "RETURN"].includes(e.target) && !names.has(e.target)) return kerr("EBUSY");
     }
   }
@@ -309,6 +344,141 @@ function ebtMarkTg(skb: SkBuff, info: EbtMarkTInfo): number {
   return info.target | ~EBT_VERDICT_BITS;
 }
 
+/** ebt_snat_tg(): the source MAC, and with --snat-arp an ARP packet's sender hardware address */
+function ebtSnatTg(skb: SkBuff, info: EbtNatInfo): number {
+  const b = skb.buf;
+  const mh = skb.macHeader >= 0 ? skb.macHeader : skb.data - 14;
+  for (let i = 0; i < 6; i++) b[mh + 6 + i] = info.mac[i]!;
+  if (!(info.target & NAT_ARP_BIT) && rd16(b, mh + 12) === 0x0806) {
+    if (skb.len < 8) return EBT_DROP;
+    // ar_hln
+    if (b[skb.data + 4] === 6) {
+      if (skb.len < 14) return EBT_DROP;
+      for (let i = 0; i < 6; i++) b[skb.data + 8 + i] = info.mac[i]!;
+    }
+  }
+  return info.target | ~EBT_VERDICT_BITS;
+}
+
+/** ebt_dnat_tg(): the destination MAC, and the packet type it gives the frame */
+function ebtDnatTg(skb: SkBuff, info: EbtNatInfo, state: NfHookState): number {
+  const b = skb.buf;
+  const mh = skb.macHeader >= 0 ? skb.macHeader : skb.data - 14;
+  for (let i = 0; i < 6; i++) b[mh + i] = info.mac[i]!;
+  if (info.mac[0]! & 1) {
+    skb.pktType = info.mac.every((x) => x === 0xff) ? PACKET_BROADCAST : PACKET_MULTICAST;
+  } else {
+    let dev: NetDevice | undefined;
+    if (state.hook === NF_BR_BROUTING) dev = state.in;
+    else if (state.hook === NF_BR_PRE_ROUTING && state.in) dev = bridgeOf(state.in);
+    if (!dev) return info.target;
+    skb.pktType = info.mac.every((x, i) => x === dev.devAddr[i]) ? PACKET_HOST : PACKET_OTHERHOST;
+  }
+  return info.target;
+}
+
+/** ebt_redirect_tg(): to the bridge's own MAC (the port's, in BROUTING) */
+function ebtRedirectTg(skb: SkBuff, target: number, state: NfHookState): number {
+  const b = skb.buf;
+  const mh = skb.macHeader >= 0 ? skb.macHeader : skb.data - 14;
+  const dev = state.hook === NF_BR_BROUTING ? state.in : state.in ? bridgeOf(state.in) : undefined;
+  if (dev) for (let i = 0; i < 6; i++) b[mh + i] = dev.devAddr[i]!;
+  skb.pktType = PACKET_HOST;
+  return target;
+}
+
+function macText(b: Uint8Array, o: number): string {
+  const a: string[] = [];
+  for (let i = 0; i < 6; i++) a.push(b[o + i]!.toString(16).padStart(2, "0"));
+  return a.join(":");
+}
+
+function ip4Text(b: Uint8Array, o: number): string {
+  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
+}
+
+/** %pI6 (the compressed form) */
+function ip6Text(b: Uint8Array, o: number): string {
+  const w: number[] = [];
+  for (let i = 0; i < 8; i++) w.push(rd16(b, o + 2 * i));
+  let best = -1;
+  let bestLen = 1;
+  for (let i = 0; i < 8; ) {
+    if (w[i] !== 0) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < 8 && w[j] === 0) j++;
+    if (j - i > bestLen) {
+      best = i;
+      bestLen = j - i;
+    }
+    i = j;
+  }
+  const hx = (a: number[]) => a.map((x) => x.toString(16)).join(":");
+  if (best < 0) return hx(w);
+  return `${hx(w.slice(0, best))}::${hx(w.slice(best + bestLen))}`;
+}
+
+/** ebt_log.c: ebt_log_tg() and ebt_log_packet(): one kernel log line; the rule goes on */
+function ebtLogTg(skb: SkBuff, info: EbtLogInfo, state: NfHookState): number {
+  const b = skb.buf;
+  const mh = skb.macHeader >= 0 ? skb.macHeader : skb.data - 14;
+  const nh = skb.data;
+  const avail = skb.len;
+  const proto = rd16(b, mh + 12);
+  let s = `${info.prefix} IN=${state.in ? state.in.name : ""} OUT=${state.out ? state.out.name : ""} MAC source = ${macText(b, mh + 6)} MAC dest = ${macText(b, mh)} proto = 0x${proto.toString(16).padStart(4, "0")}`;
+  const ports = (protocol: number, off: number) => {
+    if (![6, 17, 136, 132, 33].includes(protocol)) return;
+    if (off + 4 > avail) s += " INCOMPLETE TCP/UDP header";
+    else s += ` SPT=${rd16(b, nh + off)} DPT=${rd16(b, nh + off + 2)}`;
+  };
+  if (info.bitmask & EBT_LOG_IP && proto === 0x0800) {
+    if (avail < 20) s += " INCOMPLETE IP header";
+    else {
+      s += ` IP SRC=${ip4Text(b, nh + 12)} IP DST=${ip4Text(b, nh + 16)}, IP tos=0x${b[nh + 1]!.toString(16).padStart(2, "0").toUpperCase()}, IP proto=${b[nh + 9]}`;
+      ports(b[nh + 9]!, (b[nh]! & 0xf) * 4);
+    }
+  } else if (info.bitmask & EBT_LOG_IP6 && proto === 0x86dd) {
+    if (avail < 40) s += " INCOMPLETE IPv6 header";
+    else {
+      const nexthdr = b[nh + 6]!;
+      s += ` IPv6 SRC=${ip6Text(b, nh + 8)} IPv6 DST=${ip6Text(b, nh + 24)}, IPv6 priority=0x${(b[nh]! & 0xf).toString(16).toUpperCase()}, Next Header=${nexthdr}`;
+      // ipv6_skip_exthdr() over no extension headers
+      ports(nexthdr, 40);
+    }
+  } else if (info.bitmask & EBT_LOG_ARP && (proto === 0x0806 || proto === 0x8035)) {
+    if (avail < 8) s += " INCOMPLETE ARP header";
+    else {
+      s += ` ARP HTYPE=${rd16(b, nh)}, PTYPE=0x${rd16(b, nh + 2).toString(16).padStart(4, "0")}, OPCODE=${rd16(b, nh + 6)}`;
+      if (rd16(b, nh) === 1 && b[nh + 4] === 6 && b[nh + 5] === 4) {
+        if (avail < 28) s += " INCOMPLETE ARP payload";
+        else
+          s += ` ARP MAC SRC=${macText(b, nh + 8)} ARP IP SRC=${ip4Text(b, nh + 14)} ARP MAC DST=${macText(b, nh + 18)} ARP IP DST=${ip4Text(b, nh + 24)}`;
+      }
+    }
+  }
+  nfIpv4Ops.printk(state.net, info.loglevel, s);
+  return EBT_CONTINUE;
+}
+
+/** a target extension on the frame: its verdict */
+function ebtTargetExt(skb: SkBuff, t: EbtTargetExt, state: NfHookState): number {
+  switch (t.name) {
+    case "mark":
+      return ebtMarkTg(skb, t.data);
+    case "snat":
+      return ebtSnatTg(skb, t.data);
+    case "dnat":
+      return ebtDnatTg(skb, t.data, state);
+    case "redirect":
+      return ebtRedirectTg(skb, t.data.target, state);
+    case "log":
+      return ebtLogTg(skb, t.data, state);
+  }
+}
+
 /** a match of the rule: true when it matches */
 function ebtMatch(skb: SkBuff, m: EbtMatch): boolean {
   switch (m.name) {
@@ -318,7 +488,7 @@ function ebtMatch(skb: SkBuff, m: EbtMatch): boolean {
       return ebtMarkMt(skb, m.data);
     case "pkttype":
       return (skb.pktType === (m.data as EbtPkttypeInfo).pktType) !== (m.data.invert !== 0);
-    case "mark":
+    default:
       return true;
   }
 }
@@ -349,8 +519,8 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
     let ok = true;
     for (let k = 0; k < e.matches.length; k++) {
       const m = e.matches[k]!;
-      if (m.name === "mark") {
-        verdict = ebtMarkTg(skb, m.data);
+      if (m.name === "mark" || m.name === "snat" || m.name === "dnat" || m.name === "redirect" || m.name === "log") {
+        verdict = ebtTargetExt(skb, m, state);
         if (verdict !== EBT_CONTINUE) break;
       } else if (!ebtMatch(skb, m)) {
         ok = false;
@@ -362,7 +532,7 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
     if (verdict === EBT_CONTINUE) {
       e.pcnt++;
       e.bcnt += skb.len;
-      if (e.targetInfo) verdict = ebtMarkTg(skb, e.targetInfo.data);
+      if (e.targetInfo) verdict = ebtTargetExt(skb, e.targetInfo, state);
     }
     if (verdict !== EBT_CONTINUE || e.targetInfo) target = VERDICT_NAMES.get(verdict) ?? "DROP";
     switch (target) {

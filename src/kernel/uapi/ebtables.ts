@@ -77,6 +77,39 @@ export interface EbtMarkTInfo {
   target: number;
 }
 
+/** ebt_nat.h: struct ebt_nat_info (snat, dnat); target: the verdict, and for snat NAT_ARP_BIT clear to rewrite ARP too */
+export const NAT_ARP_BIT = 0x00000010;
+export interface EbtNatInfo {
+  mac: number[];
+  target: number;
+}
+
+/** ebt_redirect.h */
+export interface EbtRedirectInfo {
+  target: number;
+}
+
+/** ebt_log.h: struct ebt_log_info (a watcher) */
+export const EBT_LOG_IP = 0x01;
+export const EBT_LOG_ARP = 0x02;
+export const EBT_LOG_NFLOG = 0x04;
+export const EBT_LOG_IP6 = 0x08;
+export const EBT_LOG_MASK = EBT_LOG_IP | EBT_LOG_ARP | EBT_LOG_IP6;
+export const EBT_LOG_PREFIX_SIZE = 30;
+export interface EbtLogInfo {
+  loglevel: number;
+  bitmask: number;
+  prefix: string;
+}
+
+/** a target extension and its data */
+export type EbtTargetExt =
+  | { name: "mark"; data: EbtMarkTInfo }
+  | { name: "snat"; data: EbtNatInfo }
+  | { name: "dnat"; data: EbtNatInfo }
+  | { name: "redirect"; data: EbtRedirectInfo }
+  | { name: "log"; data: EbtLogInfo };
+
 /**
  * a rule's matches and watchers in their order (struct ebt_entry_match / the xt match and
  * target expressions ebtables-nft puts before the rule's counter); a target met there (mark
@@ -86,7 +119,7 @@ export type EbtMatch =
   | { name: "ip"; data: EbtIpInfo }
   | { name: "mark_m"; data: EbtMarkMInfo }
   | { name: "pkttype"; data: EbtPkttypeInfo }
-  | { name: "mark"; data: EbtMarkTInfo };
+  | EbtTargetExt;
 
 /** struct ebt_entry (+ its counters) */
 export interface EbtEntry {
@@ -106,7 +139,7 @@ export interface EbtEntry {
   /** ACCEPT, DROP, CONTINUE, RETURN, a user chain's name, or a target extension's ("mark") */
   target: string;
   /** the target extension's data */
-  targetInfo?: { name: "mark"; data: EbtMarkTInfo };
+  targetInfo?: EbtTargetExt;
   pcnt: number;
   bcnt: number;
 }

@@ -10,11 +10,11 @@ import type { Process } from "../process.ts";
 import { isKErr, strerror, type Errno } from "../../kernel/uapi/errno.ts";
 import {
   EBT_802_3, EBT_DESTMAC, EBT_IDEST, EBT_IIN, EBT_ILOGICALIN, EBT_ILOGICALOUT, EBT_IOUT, EBT_IPROTO, EBT_ISOURCE,
-  EBT_NOPROTO, EBT_SOURCEMAC, type EbtChain, type EbtEntry, type EbtMatch, type EbtTableInfo,
+  EBT_NOPROTO, EBT_SOURCEMAC, type EbtChain, type EbtEntry, type EbtMatch, type EbtTableInfo, type EbtTargetExt,
 } from "../../kernel/uapi/ebtables.ts";
 import { ethertypeByName, ethertypeByNumber } from "./ethertypes.ts";
 import { EbGetopt, type EbOption } from "./getopt.ts";
-import { EbError, EXTENSIONS, extByName, PARAMETER_PROBLEM, STANDARD_TARGETS, strtoul, xtError, type Extension } from "./ext.ts";
+import { EbError, etherAton, EXTENSIONS, extByName, PARAMETER_PROBLEM, STANDARD_TARGETS, strtoul, xtError, type Extension } from "./ext.ts";
 
 const PROG = "ebtables";
 const VERSION = "1.8.9";
@@ -384,12 +384,12 @@ function parseArgs(p: Process, argv: string[]): Cmd {
           const r = parseMacAndMask(arg());
           if (c === "s") {
             if (inv) e.invflags |= EBT_ISOURCE;
-            if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified source mac '${optarg}'`);
+            if ("bad" in r) xtError(PARAMETER_PROBLEM, `Problem with specified source mac '${r.bad}'`);
             [e.sourcemac, e.sourcemsk] = r;
             e.bitmask |= EBT_SOURCEMAC;
           } else {
             if (inv) e.invflags |= EBT_IDEST;
-            if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified destination mac '${optarg}'`);
+            if ("bad" in r) xtError(PARAMETER_PROBLEM, `Problem with specified destination mac '${r.bad}'`);
             [e.destmac, e.destmsk] = r;
             e.bitmask |= EBT_DESTMAC;
           }
@@ -509,24 +509,15 @@ function parseArgs(p: Process, argv: string[]): Cmd {
     const val = optarg ?? "";
     if (o.target && o.target.ext === ext) return ext.parse(code, val, inv, o.target.st, o.target.data);
     for (const m of o.matchList) if (m.ext === ext) return ext.parse(code, val, inv, m.st, m.data);
+    // a target's option outside its target: the watchers' parse() see it first, and the
+    // nflog watcher (before log in the list) refuses any '!'
+    if (ext.kind === "target" && inv && ext.name === "log") xtError(PARAMETER_PROBLEM, "The use of '!' makes no sense for the nflog watcher");
     const node: MatchNode = { ext, data: ext.init(), st: { flags: 0 } };
     if (!ext.parse(code, val, inv, node.st, node.data)) return false;
     o.matchList.push(node);
     return true;
   }
 }
-/** ether_aton() */
-function etherAton(s: string): number[] | undefined {
-  const parts = s.split(":");
-  if (parts.length !== 6) return undefined;
-  const out: number[] = [];
-  for (const p of parts) {
-    if (!/^[0-9a-fA-F]{1,2}$/.test(p)) return undefined;
-    out.push(parseInt(p, 16));
-  }
-  return out;
-}
-
 const MAC_TYPES: [string, number[], number[]][] = [
   ["Unicast", [0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]],
   ["Multicast", [1, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]],
@@ -534,20 +525,20 @@ const MAC_TYPES: [string, number[], number[]][] = [
   ["BGA", [1, 0x80, 0xc2, 0, 0, 0], [255, 255, 255, 255, 255, 255]],
 ];
 
-/** xtables_parse_mac_and_mask() */
-function parseMacAndMask(s: string): [number[], number[]] | undefined {
+/** xtables_parse_mac_and_mask(): the MAC and mask, or the text as the C code leaves it (cut at its last '/') */
+function parseMacAndMask(s: string): [number[], number[]] | { bad: string } {
   for (const [n, mac, msk] of MAC_TYPES) if (n.toLowerCase() === s.toLowerCase()) return [[...mac], [...msk]];
-  const slash = s.indexOf("/");
+  const slash = s.lastIndexOf("/");
   let mask = [255, 255, 255, 255, 255, 255];
   let macs = s;
   if (slash >= 0) {
-    const m = etherAton(s.slice(slash + 1));
-    if (!m) return undefined;
-    mask = m;
     macs = s.slice(0, slash);
+    const m = etherAton(s.slice(slash + 1));
+    if (!m) return { bad: macs };
+    mask = m;
   }
   const mac = etherAton(macs);
-  if (!mac) return undefined;
+  if (!mac) return { bad: macs };
   return [mac.map((b, i) => b & mask[i]!), mask];
 }
 
@@ -591,7 +582,8 @@ function ruleText(e: EbtEntry, withCounters: "" | "L" | "save"): string {
   let jumpto = e.target === "CONTINUE" ? "" : e.target;
   let target: EbtMatch | undefined = e.targetInfo;
   for (const m of e.matches) {
-    if (extByName(m.name)?.kind === "target") {
+    const x = extByName(m.name);
+    if (x?.kind === "target" && !x.watcher) {
       target = m;
       if (!jumpto) jumpto = m.name;
       continue;
@@ -620,12 +612,34 @@ function printChain(c: EbtChain, flags: number): string {
   return s;
 }
 
-function jsonOf(e: EbtEntry): string {
-  return JSON.stringify({ ...e, pcnt: 0, bcnt: 0 }, (_k, v) => (typeof v === "bigint" ? v.toString() : v));
+function jsonOf(v: unknown): string {
+  return JSON.stringify(v, (_k, x) => (typeof x === "bigint" ? x.toString() : x));
 }
 
+/** the target a rule reads back as: -j's extension, else a target met among the matches */
+function readTarget(e: EbtEntry): EbtMatch | undefined {
+  return e.targetInfo ?? e.matches.find((m) => { const x = extByName(m.name); return x?.kind === "target" && !x.watcher; });
+}
+
+/**
+ * nft_rule_cmp() with nft_bridge_is_same(): the protocol, inversions, MACs (not their masks)
+ * and interfaces; the matches (compare_matches()); the target's data, or else the verdict.
+ * The watchers are not compared.
+ */
 function sameEntry(a: EbtEntry, b: EbtEntry): boolean {
-  return jsonOf(a) === jsonOf(b);
+  const matches = (e: EbtEntry) => jsonOf(e.matches.filter((m) => extByName(m.name)?.kind === "match"));
+  if (matches(a) !== matches(b)) return false;
+  if (a.ethproto !== b.ethproto || a.invflags !== b.invflags) return false;
+  if (jsonOf(a.sourcemac) !== jsonOf(b.sourcemac) || jsonOf(a.destmac) !== jsonOf(b.destmac)) return false;
+  if (a.logicalIn !== b.logicalIn || a.logicalOut !== b.logicalOut || a.in !== b.in || a.out !== b.out) return false;
+  const ta = readTarget(a);
+  const tb = readTarget(b);
+  if (ta || tb) {
+    if (!ta || !tb || ta.name !== tb.name || jsonOf(ta.data) !== jsonOf(tb.data)) return false;
+  }
+  const jump = (e: EbtEntry) => (e.targetInfo ? e.target : e.target === "CONTINUE" ? (readTarget(e)?.name ?? "") : e.target);
+  if ((!ta || !tb) && jump(a) !== jump(b)) return false;
+  return true;
 }
 
 const HELP = `ebtables ${VERSION} (nf_tables)
@@ -741,9 +755,13 @@ function doCommand(p: Process, o: Cmd): number {
   const e = o.entry;
   if (["A", "I", "D", "14"].includes(o.command)) {
     e.matches = o.matchList.map((m) => ({ name: m.ext.name, data: m.data }) as EbtMatch);
-    if (o.target) {
+    if (o.target?.ext.watcher) {
+      // a watcher given as -j: its expression follows the rule's counter, read back as a watcher
+      e.matches.push({ name: o.target.ext.name, data: o.target.data } as EbtMatch);
+      e.target = "CONTINUE";
+    } else if (o.target) {
       e.target = o.target.ext.name;
-      e.targetInfo = { name: "mark", data: o.target.data };
+      e.targetInfo = { name: o.target.ext.name, data: o.target.data } as EbtTargetExt;
     } else e.target = o.jumpto || "CONTINUE";
     if (o.jumpto && !o.target && !STANDARD_TARGETS.includes(o.jumpto) && !find(o.jumpto))
       xtError(PARAMETER_PROBLEM, `Chain '${o.jumpto}' does not exist`);

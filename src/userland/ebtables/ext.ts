@@ -6,8 +6,8 @@
  */
 import {
   EBT_IP_DEST, EBT_IP_DPORT, EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_MARK_AND, EBT_MARK_OR,
-  EBT_ACCEPT, EBT_VERDICT_BITS, MARK_AND_VALUE, MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE,
-  type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtPkttypeInfo,
+  EBT_ACCEPT, EBT_VERDICT_BITS, MARK_AND_VALUE, MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT,
+  EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_PREFIX_SIZE, type EbtLogInfo, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
 } from "../../kernel/uapi/ebtables.ts";
 
 export const PARAMETER_PROBLEM = 2;
@@ -85,6 +85,8 @@ export interface ExtOpt {
 export interface Extension<D> {
   name: string;
   kind: "match" | "target";
+  /** a target read back among the matches (nft_bridge_parse_target()'s log and nflog) */
+  watcher?: boolean;
   opts: ExtOpt[];
   init(): D;
   /** false: not this extension's option */
@@ -374,8 +376,195 @@ export const markTExt: Extension<EbtMarkTInfo> = {
   },
 };
 
+// ------------------------------------------------------------------- snat, dnat, redirect
+
+/**
+ * glibc ether_aton(): six groups of one or two hex digits, ':' between them; after a last
+ * group of two digits the rest of the string is not looked at
+ */
+export function etherAton(s: string): number[] | undefined {
+  const out: number[] = [];
+  const isHex = (ch: string | undefined) => ch !== undefined && /^[0-9a-f]$/.test(ch);
+  let i = 0;
+  for (let cnt = 0; cnt < 6; cnt++) {
+    let ch = s[i++]?.toLowerCase();
+    if (!isHex(ch)) return undefined;
+    let n = parseInt(ch!, 16);
+    ch = s[i]?.toLowerCase();
+    if ((cnt < 5 && ch !== ":") || (cnt === 5 && ch !== undefined && !" \t\n\v\f\r".includes(ch))) {
+      i++;
+      if (!isHex(ch)) return undefined;
+      n = n * 16 + parseInt(ch!, 16);
+      if (cnt < 5 && s[i] !== ":") return undefined;
+    }
+    out.push(n);
+    i++;
+  }
+  return out;
+}
+
+/** xtables_print_mac() */
+function macText(m: number[]): string {
+  return m.map((b) => b.toString(16).padStart(2, "0")).join(":");
+}
+
+function natTarget(val: string, what: string): number {
+  const v = ebtFillTarget(val);
+  if (v === undefined) xtError(PARAMETER_PROBLEM, `Illegal --${what}-target target`);
+  return v;
+}
+
+export const snatExt: Extension<EbtNatInfo> = {
+  name: "snat",
+  kind: "target",
+  opts: [
+    { name: "to-source", hasArg: 1, code: "1" }, { name: "to-src", hasArg: 1, code: "1" },
+    { name: "snat-target", hasArg: 1, code: "2" }, { name: "snat-arp", hasArg: 0, code: "3" },
+  ],
+  init: () => ({ mac: [0, 0, 0, 0, 0, 0], target: EBT_ACCEPT }),
+  parse(code, val, _inv, st, info) {
+    switch (code) {
+      case "1": {
+        checkOption(st, 0x01);
+        const m = etherAton(val);
+        if (!m) xtError(PARAMETER_PROBLEM, "Problem with specified --to-source mac");
+        info.mac = m;
+        return true;
+      }
+      case "2": {
+        checkOption(st, 0x02);
+        const t = natTarget(val, "snat");
+        info.target = (info.target & ~EBT_VERDICT_BITS) | (t & EBT_VERDICT_BITS);
+        return true;
+      }
+      case "3":
+        checkOption(st, 0x04);
+        info.target ^= NAT_ARP_BIT;
+        return true;
+    }
+    return false;
+  },
+  finalCheck(flags) {
+    if (!flags) xtError(PARAMETER_PROBLEM, "You must specify proper arguments");
+  },
+  print(info) {
+    let s = `--to-src ${macText(info.mac)}`;
+    if (!(info.target & NAT_ARP_BIT)) s += " --snat-arp";
+    return `${s} --snat-target ${ebtTargetName(info.target | ~EBT_VERDICT_BITS)}`;
+  },
+};
+
+export const dnatExt: Extension<EbtNatInfo> = {
+  name: "dnat",
+  kind: "target",
+  opts: [
+    { name: "to-destination", hasArg: 1, code: "1" }, { name: "to-dst", hasArg: 1, code: "1" },
+    { name: "dnat-target", hasArg: 1, code: "2" },
+  ],
+  init: () => ({ mac: [0, 0, 0, 0, 0, 0], target: EBT_ACCEPT }),
+  parse(code, val, _inv, st, info) {
+    switch (code) {
+      case "1": {
+        checkOption(st, 0x01);
+        const m = etherAton(val);
+        if (!m) xtError(PARAMETER_PROBLEM, "Problem with specified --to-destination mac");
+        info.mac = m;
+        return true;
+      }
+      case "2":
+        checkOption(st, 0x02);
+        info.target = natTarget(val, "dnat");
+        return true;
+    }
+    return false;
+  },
+  finalCheck(flags) {
+    if (!flags) xtError(PARAMETER_PROBLEM, "You must specify proper arguments");
+  },
+  print(info) {
+    return `--to-dst ${macText(info.mac)} --dnat-target ${ebtTargetName(info.target)}`;
+  },
+};
+
+export const redirectExt: Extension<EbtRedirectInfo> = {
+  name: "redirect",
+  kind: "target",
+  opts: [{ name: "redirect-target", hasArg: 1, code: "1" }],
+  init: () => ({ target: EBT_ACCEPT }),
+  parse(code, val, _inv, st, info) {
+    if (code !== "1") return false;
+    checkOption(st, 0x01);
+    info.target = natTarget(val, "redirect");
+    return true;
+  },
+  print(info) {
+    return info.target === EBT_ACCEPT ? "" : `--redirect-target ${ebtTargetName(info.target)}`;
+  },
+};
+
+// ------------------------------------------------------------------------------ log (watcher)
+
+const LOG_LEVELS = ["emerg", "alert", "crit", "error", "warning", "notice", "info", "debug"];
+
+function logChkInv(inv: boolean, bit: number, suffix: string): number {
+  if (inv) xtError(PARAMETER_PROBLEM, `Unexpected \`!' after --log${suffix}`);
+  return bit;
+}
+
+export const logExt: Extension<EbtLogInfo> = {
+  name: "log",
+  kind: "target",
+  watcher: true,
+  opts: [
+    { name: "log-prefix", hasArg: 1, code: "1" }, { name: "log-level", hasArg: 1, code: "2" },
+    { name: "log-arp", hasArg: 0, code: "3" }, { name: "log-ip", hasArg: 0, code: "4" },
+    { name: "log", hasArg: 0, code: "5" }, { name: "log-ip6", hasArg: 0, code: "6" },
+  ],
+  init: () => ({ loglevel: 5, bitmask: 0, prefix: "" }),
+  parse(code, val, inv, st, info) {
+    switch (code) {
+      case "1":
+        if (inv) xtError(PARAMETER_PROBLEM, "Unexpected `!` after --log-prefix");
+        if (val.length > EBT_LOG_PREFIX_SIZE - 1) xtError(PARAMETER_PROBLEM, "Prefix too long");
+        if (val.includes('"')) xtError(PARAMETER_PROBLEM, 'Use of \\" is not allowed in the prefix');
+        info.prefix = val;
+        break;
+      case "2": {
+        const [i, ok] = strtolFull(val, 16);
+        info.loglevel = !ok || i < 0n || i > 7n ? LOG_LEVELS.indexOf(val) : Number(i);
+        if (info.loglevel < 0) xtError(PARAMETER_PROBLEM, "Problem with the log-level");
+        break;
+      }
+      case "3":
+        info.bitmask |= logChkInv(inv, EBT_LOG_ARP, "-arp");
+        break;
+      case "4":
+        info.bitmask |= logChkInv(inv, EBT_LOG_IP, "-ip");
+        break;
+      case "5":
+        info.bitmask |= logChkInv(inv, 0, "");
+        break;
+      case "6":
+        info.bitmask |= logChkInv(inv, EBT_LOG_IP6, "-ip6");
+        break;
+      default:
+        return false;
+    }
+    st.flags |= info.bitmask;
+    return true;
+  },
+  print(info) {
+    let s = `--log-level ${LOG_LEVELS[info.loglevel]}`;
+    if (info.prefix) s += ` --log-prefix "${info.prefix}"`;
+    if (info.bitmask & EBT_LOG_IP) s += " --log-ip";
+    if (info.bitmask & EBT_LOG_ARP) s += " --log-arp";
+    if (info.bitmask & EBT_LOG_IP6) s += " --log-ip6";
+    return `${s} `;
+  },
+};
+
 /** in ebt_load_match_extensions() order; the targets after the matches */
-export const EXTENSIONS: Extension<any>[] = [ipExt, markMExt, pkttypeExt, markTExt];
+export const EXTENSIONS: Extension<any>[] = [ipExt, markMExt, pkttypeExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
 
 export function extByName(name: string): Extension<any> | undefined {
   return EXTENSIONS.find((e) => e.name === name);
