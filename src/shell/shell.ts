@@ -28,10 +28,11 @@ import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { EmptyPathFs, execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
-import { fixFileErrors } from "./fileerrors.ts";
+import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
+import { GNU_OPTIONS, operands, optionWords, spellOut } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
 import { isKErr, strerror } from "../kernel/uapi/errno.ts";
-import { quotef } from "../userland/lib/quotearg.ts";
+import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs } from "./grep.ts";
@@ -577,12 +578,41 @@ export class HostShell implements Shell, IoHost {
         return r ?? fixFileErrors("tee", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
       }),
     );
-    // a file they cannot read, named as coreutils, GNU sed and mawk name it (fileerrors.ts)
-    for (const tool of ["tail", "wc", "sed", "awk", "touch"] as const)
+    // a bad option as coreutils' getopt_long() words it (gnuopts.ts); a file they cannot read
+    // named as coreutils, GNU sed and mawk name it (fileerrors.ts)
+    const fileTools = new Set<string>(["tail", "wc", "sed", "awk", "touch"]);
+    for (const tool of new Set([...fileTools, ...Object.keys(GNU_OPTIONS).filter((t) => t !== "tr")]))
       custom.push(
         defineCommand(tool, async (args, ctx) => {
           if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${tool}: command not found\n`, exitCode: 127 };
-          return fixFileErrors(tool, await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
+          const o = GNU_OPTIONS[tool];
+          if (o) {
+            const bad = gnuOptionsCheck(tool, optionWords(args, o.shorts), o.shorts.replace(/^\+/, ""), o.longs);
+            if (bad.error) return { stdout: "", stderr: bad.error, exitCode: 1 };
+            // rm.c: case NO_PRESERVE_ROOT — the one option it will not take abbreviated
+            const end = args.indexOf("--");
+            const abbreviated = (w: string) => w.startsWith("--n") && w !== "--no-preserve-root" && "--no-preserve-root".startsWith(w);
+            if (tool === "rm" && (end < 0 ? args : args.slice(0, end)).some(abbreviated))
+              return { stdout: "", stderr: "rm: you may not abbreviate the --no-preserve-root option\n", exitCode: 1 };
+            args = spellOut(args, o);
+            // rm's --preserve-root (of /, the default) and --no-preserve-root are none of
+            // just-bash's business
+            if (tool === "rm") args = args.filter((a, i) => !["--preserve-root", "--preserve-root=all", "--no-preserve-root"].includes(a) || args.slice(0, i).includes("--"));
+            // cp.c / mv.c: the operand count, checked before anything is copied
+            if (tool === "cp" || tool === "mv") {
+              const ops = operands(args, o);
+              const target = args.some((a) => a === "-t" || a.startsWith("--target-directory") || /^-[a-zA-Z]*t/.test(a));
+              const tryLine = `Try '${tool} --help' for more information.\n`;
+              if (ops.length === 0) return { stdout: "", stderr: `${tool}: missing file operand\n${tryLine}`, exitCode: 1 };
+              if (ops.length === 1 && !target)
+                return { stdout: "", stderr: `${tool}: missing destination file operand after ${quoteaf(ops[0]!)}\n${tryLine}`, exitCode: 1 };
+            }
+          }
+          let r = await ctx.origCommand(args);
+          // usage(EXIT_FAILURE) after "missing operand": the Try line too
+          if (o && /^[a-z]+: (missing (file |destination file )?operand( after '.*')?|you must specify a list of bytes, characters, or fields)\n$/.test(r.stderr))
+            r = { ...r, stderr: `${r.stderr}Try '${tool} --help' for more information.\n` };
+          return fileTools.has(tool) ? fixFileErrors(tool as FileErrorTool, r, ctx.fs, sys.fs, ctx.cwd) : r;
         }),
       );
     // cat names the real errno of /sys and /proc files (just-bash's says ENOENT for all)
@@ -626,6 +656,10 @@ export class HostShell implements Shell, IoHost {
     custom.push(
       defineCommand("tr", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: tr: command not found\n", exitCode: 127 };
+        const o = GNU_OPTIONS["tr"]!;
+        const bad = gnuOptionsCheck("tr", optionWords(args, o.shorts), o.shorts.slice(1), o.longs);
+        if (bad.error) return { stdout: "", stderr: bad.error, exitCode: 1 };
+        args = spellOut(args, o);
         return ctx.origCommand(args.map((a, i) => (i > 0 && args[i - 1] === "--") || !a.startsWith("-") || a === "-" ? trUnescape(a) : a));
       }),
     );
