@@ -17,7 +17,8 @@ import {
   EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_IPROTO, EBT_ISOURCE, EBT_NOPROTO, EBT_SOURCEMAC,
   EBT_ACCEPT, EBT_CONTINUE, EBT_DROP, EBT_MARK_AND, EBT_MARK_OR, EBT_RETURN, EBT_VERDICT_BITS, MARK_AND_VALUE,
   MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT, EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_MASK,
-  type EbtLogInfo,
+  type EbtLogInfo, type EbtLimitInfo, XT_LIMIT_SCALE, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_MASK, EBT_VLAN_PRIO,
+  type EbtVlanInfo,
   type EbtChain, type EbtNatInfo, type EbtTargetExt, type EbtEntry, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtMatch,
   type EbtPkttypeInfo, type EbtTableInfo,
 } from "../uapi/ebtables.ts";
@@ -166,6 +167,10 @@ function ebtMatchCheck(e: EbtEntry, m: EbtMatch, table: string, hook: number | u
       return ebtMarkMtCheck(m.data);
     case "pkttype":
       return m.data.invert === 0 || m.data.invert === 1;
+    case "limit":
+      return nftLimitInit(m.data);
+    case "vlan":
+      return ebtVlanMtCheck(e, m.data);
     default:
       return ebtTargetCheck(m, table, hook);
   }
@@ -326,6 +331,87 @@ function ebtIpMt(skb: SkBuff, info: EbtIpInfo): boolean {
   return true;
 }
 
+/** the nft limit expression's state: its bucket (ns of tokens) */
+interface NftLimit {
+  cost: number;
+  tokensMax: number;
+  tokens: number;
+  last: number;
+}
+const limits = new WeakMap<EbtLimitInfo, NftLimit>();
+
+/** [packets, per seconds] as add_nft_limit() writes an xt_rateinfo */
+function limitRateUnit(avg: number): [number, number] {
+  const mult = [XT_LIMIT_SCALE * 86400, XT_LIMIT_SCALE * 3600, XT_LIMIT_SCALE * 60, XT_LIMIT_SCALE];
+  let i = 1;
+  for (; i < mult.length; i++) if (avg > mult[i]! || Math.floor(mult[i]! / avg) < mult[i]! % avg) break;
+  return [Math.floor(mult[i - 1]! / avg), mult[i - 1]! / XT_LIMIT_SCALE];
+}
+
+/** nft_limit_init() for packets: a burst of 0 is 5; the bucket starts full (set up on first use) */
+function nftLimitInit(info: EbtLimitInfo): boolean {
+  if (info.avg === 0) return false;
+  const [rate] = limitRateUnit(info.avg);
+  if (rate === 0) return false;
+  if (info.burst === 0) info.burst = 5;
+  return true;
+}
+
+/** nft_limit_pkts_eval(): true when the packet is within the rate */
+function nftLimitEval(info: EbtLimitInfo, net: Net): boolean {
+  const now = nfIpv4Ops.now(net) * 1000;
+  let l = limits.get(info);
+  if (!l) {
+    const [rate, unit] = limitRateUnit(info.avg);
+    const cost = Math.floor((unit * 1e9) / rate);
+    l = { cost, tokensMax: cost * info.burst, tokens: cost * info.burst, last: now };
+    limits.set(info, l);
+  }
+  let tokens = l.tokens + now - l.last;
+  if (tokens > l.tokensMax) tokens = l.tokensMax;
+  l.last = now;
+  const delta = tokens - l.cost;
+  if (delta >= 0) {
+    l.tokens = delta;
+    return true;
+  }
+  l.tokens = tokens;
+  return false;
+}
+
+/** ebt_vlan.c: ebt_vlan_mt_check() (the rule's -p must be 802_1Q) */
+function ebtVlanMtCheck(e: EbtEntry, v: EbtVlanInfo): boolean {
+  if (e.ethproto !== 0x8100 || e.bitmask & EBT_NOPROTO) return false;
+  if (v.bitmask & ~EBT_VLAN_MASK || v.invflags & ~EBT_VLAN_MASK) return false;
+  if (v.bitmask & EBT_VLAN_ID && v.id) {
+    if (v.id > 4096) return false;
+    // a tagged frame's priority is to be ignored (802.1Q): the kernel drops the flag
+    v.bitmask &= ~EBT_VLAN_PRIO;
+  }
+  if (v.bitmask & EBT_VLAN_PRIO && v.prio > 7) return false;
+  if (v.bitmask & EBT_VLAN_ENCAP && v.encap < 60) return false;
+  return true;
+}
+
+/** ebt_vlan.c: ebt_vlan_mt(): the tag out of band, or the header in the frame */
+function ebtVlanMt(skb: SkBuff, v: EbtVlanInfo): boolean {
+  let tci: number;
+  let encap: number;
+  if (skb.vlanPresent) {
+    tci = skb.vlanTci;
+    encap = skb.protocol;
+  } else {
+    if (skb.len < 4) return false;
+    tci = rd16(skb.buf, skb.data);
+    encap = rd16(skb.buf, skb.data + 2);
+  }
+  const miss = (a: number, b: number, f: number) => a !== b !== ((v.invflags & f) !== 0);
+  if (v.bitmask & EBT_VLAN_ID && miss(v.id, tci & 0xfff, EBT_VLAN_ID)) return false;
+  if (v.bitmask & EBT_VLAN_PRIO && miss(v.prio, (tci >> 13) & 7, EBT_VLAN_PRIO)) return false;
+  if (v.bitmask & EBT_VLAN_ENCAP && miss(v.encap, encap, EBT_VLAN_ENCAP)) return false;
+  return true;
+}
+
 /** ebt_mark_m.c: ebt_mark_mt() */
 function ebtMarkMt(skb: SkBuff, info: EbtMarkMInfo): boolean {
   const mark = BigInt(skb.mark >>> 0);
@@ -480,7 +566,7 @@ function ebtTargetExt(skb: SkBuff, t: EbtTargetExt, state: NfHookState): number 
 }
 
 /** a match of the rule: true when it matches */
-function ebtMatch(skb: SkBuff, m: EbtMatch): boolean {
+function ebtMatch(skb: SkBuff, m: EbtMatch, net: Net): boolean {
   switch (m.name) {
     case "ip":
       return ebtIpMt(skb, m.data);
@@ -488,6 +574,10 @@ function ebtMatch(skb: SkBuff, m: EbtMatch): boolean {
       return ebtMarkMt(skb, m.data);
     case "pkttype":
       return (skb.pktType === (m.data as EbtPkttypeInfo).pktType) !== (m.data.invert !== 0);
+    case "limit":
+      return nftLimitEval(m.data, net);
+    case "vlan":
+      return ebtVlanMt(skb, m.data);
     default:
       return true;
   }
@@ -522,7 +612,7 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
       if (m.name === "mark" || m.name === "snat" || m.name === "dnat" || m.name === "redirect" || m.name === "log") {
         verdict = ebtTargetExt(skb, m, state);
         if (verdict !== EBT_CONTINUE) break;
-      } else if (!ebtMatch(skb, m)) {
+      } else if (!ebtMatch(skb, m, state.net)) {
         ok = false;
         break;
       }

@@ -55,6 +55,27 @@ export interface EbtMarkMInfo {
   bitmask: number;
 }
 
+/** xt_limit.h: struct xt_rateinfo as ebtables-nft writes it (an nft limit expression: rate per unit seconds, burst) */
+export const XT_LIMIT_SCALE = 10000;
+export interface EbtLimitInfo {
+  /** XT_LIMIT_SCALE * seconds per packet */
+  avg: number;
+  burst: number;
+}
+
+/** ebt_vlan.h: struct ebt_vlan_info (encap in host order) */
+export const EBT_VLAN_ID = 0x01;
+export const EBT_VLAN_PRIO = 0x02;
+export const EBT_VLAN_ENCAP = 0x04;
+export const EBT_VLAN_MASK = EBT_VLAN_ID | EBT_VLAN_PRIO | EBT_VLAN_ENCAP;
+export interface EbtVlanInfo {
+  id: number;
+  prio: number;
+  encap: number;
+  bitmask: number;
+  invflags: number;
+}
+
 /** ebt_pkttype.h */
 export interface EbtPkttypeInfo {
   pktType: number;
@@ -119,6 +140,8 @@ export type EbtMatch =
   | { name: "ip"; data: EbtIpInfo }
   | { name: "mark_m"; data: EbtMarkMInfo }
   | { name: "pkttype"; data: EbtPkttypeInfo }
+  | { name: "limit"; data: EbtLimitInfo }
+  | { name: "vlan"; data: EbtVlanInfo }
   | EbtTargetExt;
 
 /** struct ebt_entry (+ its counters) */

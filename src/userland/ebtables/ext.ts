@@ -7,8 +7,10 @@
 import {
   EBT_IP_DEST, EBT_IP_DPORT, EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_MARK_AND, EBT_MARK_OR,
   EBT_ACCEPT, EBT_VERDICT_BITS, MARK_AND_VALUE, MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT,
-  EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_PREFIX_SIZE, type EbtLogInfo, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
+  EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_PREFIX_SIZE, type EbtLogInfo, type EbtLimitInfo, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_PRIO, type EbtVlanInfo, XT_LIMIT_SCALE, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
 } from "../../kernel/uapi/ebtables.ts";
+
+import { ethertypeByName as ethertypeByNameExt } from "./ethertypes.ts";
 
 export const PARAMETER_PROBLEM = 2;
 
@@ -270,6 +272,147 @@ export const markMExt: Extension<EbtMarkMInfo> = {
     if (info.bitmask === EBT_MARK_OR) s += `/${hex(info.mask)} `;
     else if (info.mask !== 0xffffffffn) s += `${hex(info.mark)}/${hex(info.mask)} `;
     else s += `${hex(info.mark)} `;
+    return s;
+  },
+};
+
+// --------------------------------------------------------------------------------- limit
+
+/** libxt_limit.c: parse_rate() */
+function parseRate(rate: string): number | undefined {
+  const slash = rate.indexOf("/");
+  let mult = 1;
+  if (slash >= 0) {
+    const u = rate.slice(slash + 1).toLowerCase();
+    if (u.length === 0) return undefined;
+    if ("second".startsWith(u)) mult = 1;
+    else if ("minute".startsWith(u)) mult = 60;
+    else if ("hour".startsWith(u)) mult = 3600;
+    else if ("day".startsWith(u)) mult = 86400;
+    else return undefined;
+  }
+  // atoi()
+  const m = /^\s*([+-]?\d+)/.exec(rate);
+  const r = m ? Number(BigInt.asUintN(32, BigInt(Math.trunc(Number(m[1]))))) : 0;
+  if (!r) return undefined;
+  const v = Math.floor((XT_LIMIT_SCALE * mult) / r) >>> 0;
+  if (v === 0) xtError(PARAMETER_PROBLEM, `Rate too fast "${rate}"`);
+  return v;
+}
+
+const RATES: [string, number][] = [
+  ["day", XT_LIMIT_SCALE * 24 * 60 * 60], ["hour", XT_LIMIT_SCALE * 60 * 60], ["min", XT_LIMIT_SCALE * 60], ["sec", XT_LIMIT_SCALE],
+];
+
+/** nft.c add_nft_limit(): [packets, per seconds] of an xt_rateinfo avg */
+export function limitRateUnit(avg: number): [number, number] {
+  const mult = RATES.map(([, m]) => m);
+  let i = 1;
+  for (; i < mult.length; i++) if (avg > mult[i]! || Math.floor(mult[i]! / avg) < mult[i]! % avg) break;
+  return [Math.floor(mult[i - 1]! / avg), mult[i - 1]! / XT_LIMIT_SCALE];
+}
+
+/** libxt_limit.c: print_rate() */
+function rateText(period: number): string {
+  if (period === 0) return " inf";
+  let i = 1;
+  for (; i < RATES.length; ++i) {
+    const mult = RATES[i]![1];
+    if (period > mult || Math.floor(mult / period) < mult % period) break;
+  }
+  return ` ${Math.floor(RATES[i - 1]![1] / period)}/${RATES[i - 1]![0]}`;
+}
+
+export const limitExt: Extension<EbtLimitInfo> = {
+  name: "limit",
+  kind: "match",
+  opts: [{ name: "limit", hasArg: 1, code: "1" }, { name: "limit-burst", hasArg: 1, code: "2" }],
+  init: () => ({ avg: parseRate("3/hour")!, burst: 5 }),
+  parse(code, val, inv, st, r) {
+    switch (code) {
+      case "1": {
+        checkOption(st, 0x01);
+        if (inv) xtError(PARAMETER_PROBLEM, "Unexpected `!' after --limit");
+        const v = parseRate(val);
+        if (v === undefined) xtError(PARAMETER_PROBLEM, `bad rate \`${val}'`);
+        r.avg = v;
+        return true;
+      }
+      case "2": {
+        checkOption(st, 0x02);
+        if (inv) xtError(PARAMETER_PROBLEM, "Unexpected `!' after --limit-burst");
+        const n = /^\s*-/.test(val) ? undefined : strtoul(val, 0);
+        if (!n || n[1] !== val.length || n[1] === 0 || n[0] > 10000n) xtError(PARAMETER_PROBLEM, `bad --limit-burst \`${val}'`);
+        r.burst = Number(n[0]);
+        return true;
+      }
+    }
+    return false;
+  },
+  print(r) {
+    // as read back from the nft limit expression add_nft_limit() made of it (a rate per unit)
+    const [rate, unit] = limitRateUnit(r.avg);
+    const avg = rate === 0 ? 0 : Math.floor((XT_LIMIT_SCALE * unit) / rate);
+    return `--limit${rateText(avg)} --limit-burst ${r.burst} `;
+  },
+};
+
+// ---------------------------------------------------------------------------------- vlan
+
+export const vlanExt: Extension<EbtVlanInfo> = {
+  name: "vlan",
+  kind: "match",
+  opts: [
+    { name: "vlan-id", hasArg: 1, code: "1" }, { name: "vlan-prio", hasArg: 1, code: "2" },
+    { name: "vlan-encap", hasArg: 1, code: "3" },
+  ],
+  init: () => ({ id: 0, prio: 0, encap: 0, bitmask: 0, invflags: 0 }),
+  parse(code, val, inv, st, v) {
+    // strtoul() into the struct's fields: id a u16, prio a u8, encap a u16
+    switch (code) {
+      case "1": {
+        checkOption(st, EBT_VLAN_ID);
+        if (inv) v.invflags |= EBT_VLAN_ID;
+        const [n, end] = strtoul(val, 10);
+        const id = Number(n & 0xffffn);
+        if (id > 4094 || end !== val.length) xtError(PARAMETER_PROBLEM, `Invalid --vlan-id range ('${val}')`);
+        v.id = id;
+        v.bitmask |= EBT_VLAN_ID;
+        return true;
+      }
+      case "2": {
+        checkOption(st, EBT_VLAN_PRIO);
+        if (inv) v.invflags |= EBT_VLAN_PRIO;
+        const [n, end] = strtoul(val, 10);
+        const prio = Number(n & 0xffn);
+        if (prio >= 8 || end !== val.length) xtError(PARAMETER_PROBLEM, `Invalid --vlan-prio range ('${val}')`);
+        v.prio = prio;
+        v.bitmask |= EBT_VLAN_PRIO;
+        return true;
+      }
+      case "3": {
+        checkOption(st, EBT_VLAN_ENCAP);
+        if (inv) v.invflags |= EBT_VLAN_ENCAP;
+        const [n, end] = strtoul(val, 16);
+        let encap = Number(n & 0xffffn);
+        if (end !== val.length) {
+          const e = ethertypeByNameExt(val);
+          if (e === undefined) xtError(PARAMETER_PROBLEM, `Unknown --vlan-encap value ('${val}')`);
+          encap = e;
+        }
+        if (encap < 60) xtError(PARAMETER_PROBLEM, `Invalid --vlan-encap range ('${val}')`);
+        v.encap = encap;
+        v.bitmask |= EBT_VLAN_ENCAP;
+        return true;
+      }
+    }
+    return false;
+  },
+  print(v) {
+    let s = "";
+    if (v.bitmask & EBT_VLAN_ID) s += `--vlan-id ${v.invflags & EBT_VLAN_ID ? "! " : ""}${v.id} `;
+    if (v.bitmask & EBT_VLAN_PRIO) s += `--vlan-prio ${v.invflags & EBT_VLAN_PRIO ? "! " : ""}${v.prio} `;
+    if (v.bitmask & EBT_VLAN_ENCAP) s += `--vlan-encap ${v.invflags & EBT_VLAN_ENCAP ? "! " : ""}${v.encap.toString(16).toUpperCase().padStart(4, "0")} `;
     return s;
   },
 };
@@ -564,7 +707,7 @@ export const logExt: Extension<EbtLogInfo> = {
 };
 
 /** in ebt_load_match_extensions() order; the targets after the matches */
-export const EXTENSIONS: Extension<any>[] = [ipExt, markMExt, pkttypeExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
+export const EXTENSIONS: Extension<any>[] = [ipExt, markMExt, limitExt, pkttypeExt, vlanExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
 
 export function extByName(name: string): Extension<any> | undefined {
   return EXTENSIONS.find((e) => e.name === name);
