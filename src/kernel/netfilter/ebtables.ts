@@ -18,7 +18,8 @@ import {
   EBT_ACCEPT, EBT_CONTINUE, EBT_DROP, EBT_MARK_AND, EBT_MARK_OR, EBT_RETURN, EBT_VERDICT_BITS, MARK_AND_VALUE,
   MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT, EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_MASK,
   type EbtLogInfo, type EbtLimitInfo, XT_LIMIT_SCALE, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_MASK, EBT_VLAN_PRIO,
-  type EbtVlanInfo,
+  type EbtVlanInfo, EBT_ARP_OPCODE, EBT_ARP_HTYPE, EBT_ARP_PTYPE, EBT_ARP_SRC_IP, EBT_ARP_DST_IP, EBT_ARP_SRC_MAC,
+  EBT_ARP_DST_MAC, EBT_ARP_GRAT, EBT_ARP_MASK, type EbtArpInfo,
   type EbtChain, type EbtNatInfo, type EbtTargetExt, type EbtEntry, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtMatch,
   type EbtPkttypeInfo, type EbtTableInfo,
 } from "../uapi/ebtables.ts";
@@ -171,6 +172,10 @@ function ebtMatchCheck(e: EbtEntry, m: EbtMatch, table: string, hook: number | u
       return nftLimitInit(m.data);
     case "vlan":
       return ebtVlanMtCheck(e, m.data);
+    case "arp":
+      // ebt_arp_mt_check(): -p ARP or RARP, not inverted
+      if ((e.ethproto !== 0x0806 && e.ethproto !== 0x8035) || e.bitmask & EBT_NOPROTO || e.invflags & EBT_IPROTO) return false;
+      return !(m.data.bitmask & ~EBT_ARP_MASK) && !(m.data.invflags & ~EBT_ARP_MASK);
     default:
       return ebtTargetCheck(m, table, hook);
   }
@@ -412,6 +417,45 @@ function ebtVlanMt(skb: SkBuff, v: EbtVlanInfo): boolean {
   return true;
 }
 
+/** ebt_arp.c: ebt_arp_mt() */
+function ebtArpMt(skb: SkBuff, a: EbtArpInfo): boolean {
+  const b = skb.buf;
+  const o = skb.data;
+  const len = skb.len;
+  if (len < 8) return false;
+  const hrd = rd16(b, o);
+  const pro = rd16(b, o + 2);
+  const hln = b[o + 4]!;
+  const pln = b[o + 5]!;
+  if (a.bitmask & EBT_ARP_OPCODE && invf(a, EBT_ARP_OPCODE, a.opcode !== rd16(b, o + 6))) return false;
+  if (a.bitmask & EBT_ARP_HTYPE && invf(a, EBT_ARP_HTYPE, a.htype !== hrd)) return false;
+  if (a.bitmask & EBT_ARP_PTYPE && invf(a, EBT_ARP_PTYPE, a.ptype !== pro)) return false;
+  if (a.bitmask & (EBT_ARP_SRC_IP | EBT_ARP_DST_IP | EBT_ARP_GRAT)) {
+    if (pln !== 4 || pro !== 0x0800) return false;
+    const so = 8 + hln;
+    const dof = 8 + 2 * hln + 4;
+    if (so + 4 > len || dof + 4 > len) return false;
+    const sa = rd32(b, o + so);
+    const da = rd32(b, o + dof);
+    if (a.bitmask & EBT_ARP_SRC_IP && invf(a, EBT_ARP_SRC_IP, a.saddr !== ((sa & a.smsk) >>> 0))) return false;
+    if (a.bitmask & EBT_ARP_DST_IP && invf(a, EBT_ARP_DST_IP, a.daddr !== ((da & a.dmsk) >>> 0))) return false;
+    if (a.bitmask & EBT_ARP_GRAT && invf(a, EBT_ARP_GRAT, da !== sa)) return false;
+  }
+  if (a.bitmask & (EBT_ARP_SRC_MAC | EBT_ARP_DST_MAC)) {
+    if (hln !== 6 || hrd !== 1) return false;
+    if (a.bitmask & EBT_ARP_SRC_MAC) {
+      if (8 + 6 > len) return false;
+      if (invf(a, EBT_ARP_SRC_MAC, macMaskedDiffers(b, o + 8, a.smaddr, a.smmsk))) return false;
+    }
+    if (a.bitmask & EBT_ARP_DST_MAC) {
+      const off = 8 + hln + pln;
+      if (off + 6 > len) return false;
+      if (invf(a, EBT_ARP_DST_MAC, macMaskedDiffers(b, o + off, a.dmaddr, a.dmmsk))) return false;
+    }
+  }
+  return true;
+}
+
 /** ebt_mark_m.c: ebt_mark_mt() */
 function ebtMarkMt(skb: SkBuff, info: EbtMarkMInfo): boolean {
   const mark = BigInt(skb.mark >>> 0);
@@ -578,6 +622,8 @@ function ebtMatch(skb: SkBuff, m: EbtMatch, net: Net): boolean {
       return nftLimitEval(m.data, net);
     case "vlan":
       return ebtVlanMt(skb, m.data);
+    case "arp":
+      return ebtArpMt(skb, m.data);
     default:
       return true;
   }

@@ -76,6 +76,32 @@ export interface EbtVlanInfo {
   invflags: number;
 }
 
+/** ebt_arp.h: struct ebt_arp_info (host order) */
+export const EBT_ARP_OPCODE = 0x01;
+export const EBT_ARP_HTYPE = 0x02;
+export const EBT_ARP_PTYPE = 0x04;
+export const EBT_ARP_SRC_IP = 0x08;
+export const EBT_ARP_DST_IP = 0x10;
+export const EBT_ARP_SRC_MAC = 0x20;
+export const EBT_ARP_DST_MAC = 0x40;
+export const EBT_ARP_GRAT = 0x80;
+export const EBT_ARP_MASK = 0xff;
+export interface EbtArpInfo {
+  htype: number;
+  ptype: number;
+  opcode: number;
+  saddr: number;
+  smsk: number;
+  daddr: number;
+  dmsk: number;
+  smaddr: number[];
+  smmsk: number[];
+  dmaddr: number[];
+  dmmsk: number[];
+  bitmask: number;
+  invflags: number;
+}
+
 /** ebt_pkttype.h */
 export interface EbtPkttypeInfo {
   pktType: number;
@@ -142,6 +168,7 @@ export type EbtMatch =
   | { name: "pkttype"; data: EbtPkttypeInfo }
   | { name: "limit"; data: EbtLimitInfo }
   | { name: "vlan"; data: EbtVlanInfo }
+  | { name: "arp"; data: EbtArpInfo }
   | EbtTargetExt;
 
 /** struct ebt_entry (+ its counters) */

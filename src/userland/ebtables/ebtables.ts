@@ -14,7 +14,7 @@ import {
 } from "../../kernel/uapi/ebtables.ts";
 import { ethertypeByName, ethertypeByNumber } from "./ethertypes.ts";
 import { EbGetopt, type EbOption } from "./getopt.ts";
-import { EbError, etherAton, EXTENSIONS, extByName, PARAMETER_PROBLEM, STANDARD_TARGETS, strtoul, xtError, type Extension } from "./ext.ts";
+import { EbError, EXTENSIONS, parseMacAndMask, printMacAndMask, extByName, PARAMETER_PROBLEM, STANDARD_TARGETS, strtoul, xtError, type Extension } from "./ext.ts";
 
 const PROG = "ebtables";
 const VERSION = "1.8.9";
@@ -518,47 +518,6 @@ function parseArgs(p: Process, argv: string[]): Cmd {
     return true;
   }
 }
-const MAC_TYPES: [string, number[], number[]][] = [
-  ["Unicast", [0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]],
-  ["Multicast", [1, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]],
-  ["Broadcast", [255, 255, 255, 255, 255, 255], [255, 255, 255, 255, 255, 255]],
-  ["BGA", [1, 0x80, 0xc2, 0, 0, 0], [255, 255, 255, 255, 255, 255]],
-];
-
-/** xtables_parse_mac_and_mask(): the MAC and mask, or the text as the C code leaves it (cut at its last '/') */
-function parseMacAndMask(s: string): [number[], number[]] | { bad: string } {
-  for (const [n, mac, msk] of MAC_TYPES) if (n.toLowerCase() === s.toLowerCase()) return [[...mac], [...msk]];
-  const slash = s.lastIndexOf("/");
-  let mask = [255, 255, 255, 255, 255, 255];
-  let macs = s;
-  if (slash >= 0) {
-    macs = s.slice(0, slash);
-    const m = etherAton(s.slice(slash + 1));
-    if (!m) return { bad: macs };
-    mask = m;
-  }
-  const mac = etherAton(macs);
-  if (!mac) return { bad: macs };
-  return [mac.map((b, i) => b & mask[i]!), mask];
-}
-
-function hex2(b: number): string {
-  return b.toString(16).padStart(2, "0");
-}
-
-function macStr(m: number[]): string {
-  return m.map(hex2).join(":");
-}
-
-/** xtables_print_mac_and_mask() */
-function printMacAndMask(mac: number[], msk: number[]): string {
-  for (const [n, m, k] of MAC_TYPES) if (m.every((b, i) => b === mac[i]) && k.every((b, i) => b === msk[i])) return n;
-  let s = macStr(mac);
-  if (!msk.every((b) => b === 255)) s += `/${macStr(msk)}`;
-  return s;
-}
-
-
 /** nft-bridge.c: the rule as ebtables-nft reads it back (nft_rule_to_ebtables_command_state) and prints it */
 function ruleText(e: EbtEntry, withCounters: "" | "L" | "save"): string {
   let s = "";

@@ -7,7 +7,8 @@
 import {
   EBT_IP_DEST, EBT_IP_DPORT, EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_MARK_AND, EBT_MARK_OR,
   EBT_ACCEPT, EBT_VERDICT_BITS, MARK_AND_VALUE, MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT,
-  EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_PREFIX_SIZE, type EbtLogInfo, type EbtLimitInfo, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_PRIO, type EbtVlanInfo, XT_LIMIT_SCALE, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
+  EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_PREFIX_SIZE, type EbtLogInfo, type EbtLimitInfo, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_PRIO, type EbtVlanInfo, EBT_ARP_OPCODE, EBT_ARP_HTYPE, EBT_ARP_PTYPE, EBT_ARP_SRC_IP, EBT_ARP_DST_IP, EBT_ARP_SRC_MAC,
+  EBT_ARP_DST_MAC, EBT_ARP_GRAT, type EbtArpInfo, XT_LIMIT_SCALE, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
 } from "../../kernel/uapi/ebtables.ts";
 
 import { ethertypeByName as ethertypeByNameExt } from "./ethertypes.ts";
@@ -354,6 +355,188 @@ export const limitExt: Extension<EbtLimitInfo> = {
     const [rate, unit] = limitRateUnit(r.avg);
     const avg = rate === 0 ? 0 : Math.floor((XT_LIMIT_SCALE * unit) / rate);
     return `--limit${rateText(avg)} --limit-burst ${r.burst} `;
+  },
+};
+
+const MAC_TYPES: [string, number[], number[]][] = [
+  ["Unicast", [0, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]],
+  ["Multicast", [1, 0, 0, 0, 0, 0], [1, 0, 0, 0, 0, 0]],
+  ["Broadcast", [255, 255, 255, 255, 255, 255], [255, 255, 255, 255, 255, 255]],
+  ["BGA", [1, 0x80, 0xc2, 0, 0, 0], [255, 255, 255, 255, 255, 255]],
+];
+
+/** xtables_parse_mac_and_mask(): the MAC and mask, or the text as the C code leaves it (cut at its last '/') */
+export function parseMacAndMask(s: string): [number[], number[]] | { bad: string } {
+  for (const [n, mac, msk] of MAC_TYPES) if (n.toLowerCase() === s.toLowerCase()) return [[...mac], [...msk]];
+  const slash = s.lastIndexOf("/");
+  let mask = [255, 255, 255, 255, 255, 255];
+  let macs = s;
+  if (slash >= 0) {
+    macs = s.slice(0, slash);
+    const m = etherAton(s.slice(slash + 1));
+    if (!m) return { bad: macs };
+    mask = m;
+  }
+  const mac = etherAton(macs);
+  if (!mac) return { bad: macs };
+  return [mac.map((b, i) => b & mask[i]!), mask];
+}
+
+function hex2(b: number): string {
+  return b.toString(16).padStart(2, "0");
+}
+
+function macStr(m: number[]): string {
+  return m.map(hex2).join(":");
+}
+
+/** libxtables' xtables_print_mac_and_mask(): the MAC, and its mask unless all ones */
+function xtPrintMacAndMask(mac: number[], msk: number[]): string {
+  return macStr(mac) + (msk.every((b) => b === 255) ? "" : `/${macStr(msk)}`);
+}
+
+/** nft-bridge.c ebt_print_mac_and_mask(): the names of the MAC types first */
+export function printMacAndMask(mac: number[], msk: number[]): string {
+  for (const [n, m, k] of MAC_TYPES) if (m.every((b, i) => b === mac[i]) && k.every((b, i) => b === msk[i])) return n;
+  let s = macStr(mac);
+  if (!msk.every((b) => b === 255)) s += `/${macStr(msk)}`;
+  return s;
+}
+
+// ----------------------------------------------------------------------------------- arp
+
+const ARP_OPCODES = ["Request", "Reply", "Request_Reverse", "Reply_Reverse", "DRARP_Request", "DRARP_Reply", "DRARP_Error", "InARP_Request", "ARP_NAK"];
+
+/** xtables_ipparse_any() for a dotted address and mask (names are not resolved): [addr & mask, mask] */
+function ipparseAny(s: string): [number, number] {
+  const slash = s.indexOf("/");
+  let msk = 0xffffffff;
+  if (slash >= 0) {
+    const m = s.slice(slash + 1);
+    if (/^\d+$/.test(m) && Number(m) <= 32) msk = Number(m) === 0 ? 0 : (0xffffffff << (32 - Number(m))) >>> 0;
+    else {
+      const d = parseDotted(m);
+      if (d === undefined) xtError(PARAMETER_PROBLEM, `invalid mask \`${m}' specified`);
+      msk = d;
+    }
+  }
+  const host = slash >= 0 ? s.slice(0, slash) : s;
+  // xtables_numeric_to_ipaddr(): one to four dotted numbers, the missing ones 0
+  const parts = host.split(".");
+  const a =
+    parts.length <= 4 && parts.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255)
+      ? parts.reduce((acc, x, i) => (acc | (Number(x) << (24 - 8 * i))) >>> 0, 0)
+      : undefined;
+  if (a === undefined) xtError(PARAMETER_PROBLEM, `host/network \`${host}' not found`);
+  return [(a & msk) >>> 0, msk];
+}
+
+export const arpExt: Extension<EbtArpInfo> = {
+  name: "arp",
+  kind: "match",
+  opts: [
+    { name: "arp-opcode", hasArg: 1, code: "1" }, { name: "arp-op", hasArg: 1, code: "1" },
+    { name: "arp-htype", hasArg: 1, code: "2" }, { name: "arp-ptype", hasArg: 1, code: "3" },
+    { name: "arp-ip-src", hasArg: 1, code: "4" }, { name: "arp-ip-dst", hasArg: 1, code: "5" },
+    { name: "arp-mac-src", hasArg: 1, code: "6" }, { name: "arp-mac-dst", hasArg: 1, code: "7" },
+    { name: "arp-gratuitous", hasArg: 0, code: "8" },
+  ],
+  init: () => ({
+    opcode: 0, htype: 0, ptype: 0, saddr: 0, smsk: 0, daddr: 0, dmsk: 0, smaddr: [0, 0, 0, 0, 0, 0], smmsk: [0, 0, 0, 0, 0, 0],
+    dmaddr: [0, 0, 0, 0, 0, 0], dmmsk: [0, 0, 0, 0, 0, 0], bitmask: 0, invflags: 0,
+  }),
+  parse(code, val, inv, st, a) {
+    const bit = (b: number) => {
+      a.bitmask |= b;
+      if (inv) a.invflags |= b;
+    };
+    const num = (base: number): number | undefined => {
+      const [v, ok] = strtolFull(val, base);
+      return ok && v >= 0n && v < 0x10000n ? Number(v) : undefined;
+    };
+    switch (code) {
+      case "1": {
+        checkOption(st, 0x01);
+        if (inv) a.invflags |= EBT_ARP_OPCODE;
+        let i = num(10);
+        if (i === undefined) {
+          const k = ARP_OPCODES.findIndex((o) => o.toLowerCase() === val.toLowerCase());
+          if (k < 0) xtError(PARAMETER_PROBLEM, "Problem with specified ARP opcode");
+          i = k + 1;
+        }
+        a.opcode = i;
+        a.bitmask |= EBT_ARP_OPCODE;
+        return true;
+      }
+      case "2": {
+        checkOption(st, 0x02);
+        if (inv) a.invflags |= EBT_ARP_HTYPE;
+        let i = num(10);
+        if (i === undefined) {
+          if (val.toLowerCase() !== "ethernet") xtError(PARAMETER_PROBLEM, "Problem with specified ARP hardware type");
+          i = 1;
+        }
+        a.htype = i;
+        a.bitmask |= EBT_ARP_HTYPE;
+        return true;
+      }
+      case "3": {
+        checkOption(st, 0x04);
+        if (inv) a.invflags |= EBT_ARP_PTYPE;
+        let i = num(16);
+        if (i === undefined) {
+          const e = ethertypeByNameExt(val);
+          if (e === undefined) xtError(PARAMETER_PROBLEM, "Problem with specified ARP protocol type");
+          i = e;
+        }
+        a.ptype = i;
+        a.bitmask |= EBT_ARP_PTYPE;
+        return true;
+      }
+      case "4":
+      case "5": {
+        const r = ipparseAny(val);
+        if (code === "4") {
+          checkOption(st, 0x08);
+          [a.saddr, a.smsk] = r;
+          bit(EBT_ARP_SRC_IP);
+        } else {
+          checkOption(st, 0x10);
+          [a.daddr, a.dmsk] = r;
+          bit(EBT_ARP_DST_IP);
+        }
+        return true;
+      }
+      case "6":
+      case "7": {
+        checkOption(st, code === "6" ? 0x20 : 0x40);
+        bit(code === "6" ? EBT_ARP_SRC_MAC : EBT_ARP_DST_MAC);
+        const r = parseMacAndMask(val);
+        if ("bad" in r) xtError(PARAMETER_PROBLEM, "Problem with ARP MAC address argument");
+        if (code === "6") [a.smaddr, a.smmsk] = r;
+        else [a.dmaddr, a.dmmsk] = r;
+        return true;
+      }
+      case "8":
+        checkOption(st, 0x80);
+        bit(EBT_ARP_GRAT);
+        return true;
+    }
+    return false;
+  },
+  print(a) {
+    let s = "";
+    const inv = (f: number) => (a.invflags & f ? "! " : "");
+    if (a.bitmask & EBT_ARP_OPCODE)
+      s += `--arp-op ${inv(EBT_ARP_OPCODE)}${a.opcode > 0 && a.opcode <= ARP_OPCODES.length ? ARP_OPCODES[a.opcode - 1] : a.opcode} `;
+    if (a.bitmask & EBT_ARP_HTYPE) s += `--arp-htype ${inv(EBT_ARP_HTYPE)}${a.htype} `;
+    if (a.bitmask & EBT_ARP_PTYPE) s += `--arp-ptype ${inv(EBT_ARP_PTYPE)}0x${a.ptype.toString(16)} `;
+    if (a.bitmask & EBT_ARP_SRC_IP) s += `--arp-ip-src ${inv(EBT_ARP_SRC_IP)}${ipStr(a.saddr)}${maskStr(a.smsk)} `;
+    if (a.bitmask & EBT_ARP_DST_IP) s += `--arp-ip-dst ${inv(EBT_ARP_DST_IP)}${ipStr(a.daddr)}${maskStr(a.dmsk)} `;
+    if (a.bitmask & EBT_ARP_SRC_MAC) s += `--arp-mac-src ${inv(EBT_ARP_SRC_MAC)}${xtPrintMacAndMask(a.smaddr, a.smmsk)} `;
+    if (a.bitmask & EBT_ARP_DST_MAC) s += `--arp-mac-dst ${inv(EBT_ARP_DST_MAC)}${xtPrintMacAndMask(a.dmaddr, a.dmmsk)} `;
+    if (a.bitmask & EBT_ARP_GRAT) s += `${inv(EBT_ARP_GRAT)}--arp-gratuitous `;
+    return s;
   },
 };
 
@@ -707,7 +890,7 @@ export const logExt: Extension<EbtLogInfo> = {
 };
 
 /** in ebt_load_match_extensions() order; the targets after the matches */
-export const EXTENSIONS: Extension<any>[] = [ipExt, markMExt, limitExt, pkttypeExt, vlanExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
+export const EXTENSIONS: Extension<any>[] = [arpExt, ipExt, markMExt, limitExt, pkttypeExt, vlanExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
 
 export function extByName(name: string): Extension<any> | undefined {
   return EXTENSIONS.find((e) => e.name === name);
