@@ -19,7 +19,7 @@ import {
   MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT, EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_MASK,
   type EbtLogInfo, type EbtLimitInfo, XT_LIMIT_SCALE, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_MASK, EBT_VLAN_PRIO,
   type EbtVlanInfo, EBT_ARP_OPCODE, EBT_ARP_HTYPE, EBT_ARP_PTYPE, EBT_ARP_SRC_IP, EBT_ARP_DST_IP, EBT_ARP_SRC_MAC,
-  EBT_ARP_DST_MAC, EBT_ARP_GRAT, EBT_ARP_MASK, type EbtArpInfo,
+  EBT_ARP_DST_MAC, EBT_ARP_GRAT, EBT_ARP_MASK, type EbtArpInfo, type EbtAmongInfo, type EbtAmongSide,
   type EbtChain, type EbtNatInfo, type EbtTargetExt, type EbtEntry, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtMatch,
   type EbtPkttypeInfo, type EbtTableInfo,
 } from "../uapi/ebtables.ts";
@@ -172,6 +172,8 @@ function ebtMatchCheck(e: EbtEntry, m: EbtMatch, table: string, hook: number | u
       return nftLimitInit(m.data);
     case "vlan":
       return ebtVlanMtCheck(e, m.data);
+    case "among":
+      return true;
     case "arp":
       // ebt_arp_mt_check(): -p ARP or RARP, not inverted
       if ((e.ethproto !== 0x0806 && e.ethproto !== 0x8035) || e.bitmask & EBT_NOPROTO || e.invflags & EBT_IPROTO) return false;
@@ -417,6 +419,27 @@ function ebtVlanMt(skb: SkBuff, v: EbtVlanInfo): boolean {
   return true;
 }
 
+/**
+ * the among match as add_nft_among() programs it: "meta protocol ip" when a side has
+ * addresses, then per side a set lookup (inverted with '!') of the MAC, or of the MAC and the
+ * IPv4 address
+ */
+function nftAmong(skb: SkBuff, a: EbtAmongInfo): boolean {
+  const b = skb.buf;
+  const mh = skb.macHeader >= 0 ? skb.macHeader : skb.data - 14;
+  if ((a.src.pairs.length && a.src.ip) || (a.dst.pairs.length && a.dst.ip)) {
+    if (skb.protocol !== 0x0800) return false;
+  }
+  const lookup = (sd: EbtAmongSide, macOff: number, ipOff: number): boolean => {
+    const ip = sd.ip ? rd32(b, skb.data + ipOff) : 0;
+    const found = sd.pairs.some(([m, pip]) => m.every((x, i) => x === b[macOff + i]) && (!sd.ip || pip === ip));
+    return found !== sd.inv;
+  };
+  if (a.src.pairs.length && !lookup(a.src, mh + 6, 12)) return false;
+  if (a.dst.pairs.length && !lookup(a.dst, mh, 16)) return false;
+  return true;
+}
+
 /** ebt_arp.c: ebt_arp_mt() */
 function ebtArpMt(skb: SkBuff, a: EbtArpInfo): boolean {
   const b = skb.buf;
@@ -624,6 +647,8 @@ function ebtMatch(skb: SkBuff, m: EbtMatch, net: Net): boolean {
       return ebtVlanMt(skb, m.data);
     case "arp":
       return ebtArpMt(skb, m.data);
+    case "among":
+      return nftAmong(skb, m.data);
     default:
       return true;
   }

@@ -102,6 +102,21 @@ export interface EbtArpInfo {
   invflags: number;
 }
 
+/**
+ * nft-bridge.h: struct nft_among_data as ebtables-nft 1.8.9 programs it (an nft set lookup of
+ * the source/destination MAC, with the IPv4 address when a pair gives one): MAC and address
+ * (host order, 0 for none) pairs
+ */
+export interface EbtAmongSide {
+  pairs: [number[], number][];
+  inv: boolean;
+  ip: boolean;
+}
+export interface EbtAmongInfo {
+  src: EbtAmongSide;
+  dst: EbtAmongSide;
+}
+
 /** ebt_pkttype.h */
 export interface EbtPkttypeInfo {
   pktType: number;
@@ -169,6 +184,7 @@ export type EbtMatch =
   | { name: "limit"; data: EbtLimitInfo }
   | { name: "vlan"; data: EbtVlanInfo }
   | { name: "arp"; data: EbtArpInfo }
+  | { name: "among"; data: EbtAmongInfo }
   | EbtTargetExt;
 
 /** struct ebt_entry (+ its counters) */

@@ -794,6 +794,9 @@ function doCommand(p: Process, o: Cmd): number {
           k++;
         } while (k < o.ruleEnd);
       } else {
+        // the rule built to find it adds the among match's anonymous sets to the batch, which
+        // the kernel refuses, found or not
+        if (e.matches.some((m) => m.name === "among")) nftError("Invalid argument");
         const k = c.entries.findIndex((x) => sameEntry(x, e));
         if (k < 0) nftError("Bad rule (does a matching rule exist in that chain?)");
         c.entries.splice(k, 1);

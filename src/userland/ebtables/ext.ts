@@ -8,7 +8,7 @@ import {
   EBT_IP_DEST, EBT_IP_DPORT, EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_MARK_AND, EBT_MARK_OR,
   EBT_ACCEPT, EBT_VERDICT_BITS, MARK_AND_VALUE, MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT,
   EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_PREFIX_SIZE, type EbtLogInfo, type EbtLimitInfo, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_PRIO, type EbtVlanInfo, EBT_ARP_OPCODE, EBT_ARP_HTYPE, EBT_ARP_PTYPE, EBT_ARP_SRC_IP, EBT_ARP_DST_IP, EBT_ARP_SRC_MAC,
-  EBT_ARP_DST_MAC, EBT_ARP_GRAT, type EbtArpInfo, XT_LIMIT_SCALE, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
+  EBT_ARP_DST_MAC, EBT_ARP_GRAT, type EbtArpInfo, type EbtAmongInfo, type EbtAmongSide, XT_LIMIT_SCALE, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
 } from "../../kernel/uapi/ebtables.ts";
 
 import { ethertypeByName as ethertypeByNameExt } from "./ethertypes.ts";
@@ -540,6 +540,81 @@ export const arpExt: Extension<EbtArpInfo> = {
   },
 };
 
+// --------------------------------------------------------------------------------- among
+
+/** the pairs sorted as nft_among_insert_pair() keeps them (memcmp of MAC, padding, address) */
+export function amongSorted(pairs: [number[], number][]): [number[], number][] {
+  const key = (p: [number[], number]) => [...p[0], 0, 0, p[1] >>> 24, (p[1] >>> 16) & 255, (p[1] >>> 8) & 255, p[1] & 255];
+  return [...pairs].sort((a, b) => {
+    const ka = key(a);
+    const kb = key(b);
+    for (let i = 0; i < ka.length; i++) if (ka[i] !== kb[i]) return ka[i]! - kb[i]!;
+    return 0;
+  });
+}
+
+/** inet_pton(AF_INET) */
+function inetPton4(s: string): number | undefined {
+  const p = s.split(".");
+  if (p.length !== 4 || !p.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255 && !(x.length > 1 && x[0] === "0"))) return undefined;
+  return p.reduce((a, x) => ((a << 8) | Number(x)) >>> 0, 0);
+}
+
+export const amongExt: Extension<EbtAmongInfo> = {
+  name: "among",
+  kind: "match",
+  opts: [
+    { name: "among-dst", hasArg: 1, code: "1" }, { name: "among-src", hasArg: 1, code: "2" },
+    { name: "among-dst-file", hasArg: 1, code: "3" }, { name: "among-src-file", hasArg: 1, code: "4" },
+  ],
+  init: () => ({ src: { pairs: [], inv: false, ip: false }, dst: { pairs: [], inv: false, ip: false } }),
+  parse(code, val, inv, _st, data) {
+    // the -file forms need the file system, which the parser is not given: not modelled
+    if (code !== "1" && code !== "2") return false;
+    // count_nft_among_pairs(): one more than the commas after the first character
+    let cnt = 0;
+    if (val.length) {
+      cnt = 1;
+      for (let i = 1; i < val.length; i++) if (val[i] === ",") cnt++;
+    }
+    if (cnt === 0) return false;
+    const haveIp = val.includes("=");
+    const pairs: [number[], number][] = [];
+    // strtok(buf, ","): the empty fields are skipped; the pairs they leave stay zero
+    for (const tok of val.split(",").filter((t) => t.length)) {
+      const eq = tok.indexOf("=");
+      let ip = 0;
+      let mac = tok;
+      if (eq >= 0) {
+        mac = tok.slice(0, eq);
+        const a = inetPton4(tok.slice(eq + 1));
+        if (a === undefined) xtError(PARAMETER_PROBLEM, `Invalid IP address '${tok.slice(eq + 1)}'`);
+        ip = a;
+      }
+      const m = etherAton(mac);
+      if (!m) xtError(PARAMETER_PROBLEM, `Invalid MAC address '${mac}'`);
+      pairs.push([m, ip]);
+    }
+    const sorted = amongSorted(pairs);
+    while (sorted.length < cnt) sorted.push([[0, 0, 0, 0, 0, 0], 0]);
+    const side: EbtAmongSide = { pairs: sorted, inv, ip: haveIp };
+    if (code === "1") data.dst = side;
+    else data.src = side;
+    return true;
+  },
+  print(data) {
+    // as read back from the sets: in their order, a MAC as ether_ntoa() writes it
+    const side = (sd: EbtAmongSide) => {
+      const items = amongSorted(sd.pairs).map(([m, ip]) => m.map((b) => b.toString(16)).join(":") + (ip ? `=${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}` : ""));
+      return `${sd.inv ? "! " : ""}${items.join(",")} `;
+    };
+    let s = "";
+    if (data.src.pairs.length) s += `--among-src ${side(data.src)}`;
+    if (data.dst.pairs.length) s += `--among-dst ${side(data.dst)}`;
+    return s;
+  },
+};
+
 // ---------------------------------------------------------------------------------- vlan
 
 export const vlanExt: Extension<EbtVlanInfo> = {
@@ -890,7 +965,7 @@ export const logExt: Extension<EbtLogInfo> = {
 };
 
 /** in ebt_load_match_extensions() order; the targets after the matches */
-export const EXTENSIONS: Extension<any>[] = [arpExt, ipExt, markMExt, limitExt, pkttypeExt, vlanExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
+export const EXTENSIONS: Extension<any>[] = [arpExt, ipExt, markMExt, limitExt, pkttypeExt, vlanExt, amongExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
 
 export function extByName(name: string): Extension<any> | undefined {
   return EXTENSIONS.find((e) => e.name === name);
