@@ -64,35 +64,51 @@ const LONGOPTS: LongOpt[] = [
   { name: "version", hasArg: 0, val: "V" },
 ];
 
-/** head's getopt_long() loop: undefined when it is not a `-c` run this module takes (line
- * counts, -z, --help, --version, the obsolete -NUM form, a bad option: just-bash's head) */
-function parseArgs(args: string[]): { bytes: string; quiet: boolean; verbose: boolean; files: string[] } | undefined {
+/**
+ * head's getopt_long() loop: undefined when it is not a run this module takes — it takes -c,
+ * and -n when the count is one just-bash's head does not read (all but the last N lines, a
+ * bad number); the last -c or -n wins, as in head.c. Positive line counts, -z, --help,
+ * --version, the obsolete -NUM form and a bad option stay just-bash's head.
+ */
+function parseArgs(args: string[]): { count: string; lines: boolean; quiet: boolean; verbose: boolean; files: string[] } | undefined {
   if (/^-[0-9]/.test(args[0] ?? "")) return undefined;
   const quietSink = { stderr: { write: () => undefined } } as unknown as Process;
   const g = getoptLong(quietSink, ["head", ...args], "c:n:qvz", LONGOPTS);
-  let bytes: string | undefined;
+  let count: string | undefined;
+  let lines = false;
   let quiet = false;
   let verbose = false;
   for (const [o, arg] of g.opts) {
-    if (o === "c") bytes = arg;
+    if (o === "c" || o === "n") [count, lines] = [arg, o === "n"];
     else if (o === "q") [quiet, verbose] = [true, false];
     else if (o === "v") [quiet, verbose] = [false, true];
     else return undefined;
   }
-  if (bytes === undefined) return undefined;
-  return { bytes, quiet, verbose, files: g.args };
+  if (count === undefined) return undefined;
+  if (lines && !count.startsWith("-") && parseHeadBytes(count) !== undefined) return undefined;
+  return { count, lines, quiet, verbose, files: g.args };
 }
 
-/** head -c as coreutils runs it, or undefined to leave the run to just-bash's head */
+/** elide_tail_lines(): all but the last n lines (a last line without its newline counts) */
+function elideLines(data: Uint8Array, n: number): Uint8Array {
+  let pos = data.length;
+  // each step moves to the start of the line that ends at pos (its newline at pos-1, or the
+  // unterminated last line)
+  for (let k = 0; k < n && pos > 0; k++) pos = (pos >= 2 ? data.lastIndexOf(0x0a, pos - 2) : -1) + 1;
+  return data.subarray(0, pos);
+}
+
+/** head -c, and -n where just-bash cannot, as coreutils runs them; or undefined to leave the
+ * run to just-bash's head */
 export async function headBytes(args: string[], io: HeadIo): Promise<HeadResult | undefined> {
   const o = parseArgs(args);
   if (!o) return undefined;
   const files = o.files.length ? o.files : ["-"];
-  const elide = o.bytes.startsWith("-");
-  const text = elide ? o.bytes.slice(1) : o.bytes;
+  const elide = o.count.startsWith("-");
+  const text = elide ? o.count.slice(1) : o.count;
   const n = parseHeadBytes(text);
   if (n === undefined) {
-    return { stdout: "", stderr: `head: invalid number of bytes: '${o.bytes}'\n`, exitCode: 1, stdoutKind: "bytes" };
+    return { stdout: "", stderr: `head: invalid number of ${o.lines ? "lines" : "bytes"}: '${text}'\n`, exitCode: 1, stdoutKind: "bytes" };
   }
   const headers = o.verbose || (files.length > 1 && !o.quiet);
   let out = "";
@@ -123,7 +139,7 @@ export async function headBytes(args: string[], io: HeadIo): Promise<HeadResult 
       data = r;
       // an endless device: read again until there is enough (one elided from the end never
       // ends on Linux; here it stops at what one read gave)
-      if (ENDLESS.has(path) && !elide) {
+      if (ENDLESS.has(path) && !elide && !o.lines) {
         header(f);
         for (let left = n, chunk: Uint8Array | string = r; left > 0; chunk = await io.read(path)) {
           if (typeof chunk === "string" || chunk.length === 0) break;
@@ -135,7 +151,7 @@ export async function headBytes(args: string[], io: HeadIo): Promise<HeadResult 
       }
     }
     header(f === "-" ? "standard input" : f);
-    const part = elide ? data.subarray(0, Math.max(0, data.length - n)) : data.subarray(0, Math.min(n, data.length));
+    const part = o.lines ? elideLines(data, n) : elide ? data.subarray(0, Math.max(0, data.length - n)) : data.subarray(0, Math.min(n, data.length));
     out += bytesToLatin1(part);
   }
   return { stdout: out, stderr: err, exitCode: rc, stdoutKind: "bytes" };

@@ -312,6 +312,20 @@ async function openToolFile(
   };
 }
 
+/** the value of the last -X (-X V, -XV, --bytes/--lines[=]V) among a tool's words */
+function lastCountArg(args: string[], letter: "c" | "n"): string | undefined {
+  const long = letter === "c" ? "--bytes" : "--lines";
+  let v: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") break;
+    if (a === `-${letter}` || a === long) v = args[++i];
+    else if (a.startsWith(`${long}=`)) v = a.slice(long.length + 1);
+    else if (new RegExp(`^-[a-zA-Z]*${letter}.`).test(a) && !a.startsWith("--")) v = a.slice(a.indexOf(letter) + 1);
+  }
+  return v;
+}
+
 /** a job no longer counts for the session's `wait` (it ended, or was disowned): the last one
  * releases the waiters */
 function leaveSession(session: JobSession): void {
@@ -609,6 +623,24 @@ export class HostShell implements Shell, IoHost {
             }
           }
           let r = await ctx.origCommand(args);
+          // tail.c: xdectoumax() names the count it could not read (a leading '-' stripped)
+          const badCount = /^tail: invalid number of (bytes|lines)\n$/.exec(r.stderr);
+          if (tool === "tail" && badCount) {
+            const v = lastCountArg(args, badCount[1] === "bytes" ? "c" : "n");
+            if (v !== undefined) r = { ...r, stderr: `tail: invalid number of ${badCount[1]}: '${v.replace(/^-/, "")}'\n` };
+          }
+          // cp.c / mv.c: target_directory_operand()'s errno for a last operand that is no directory
+          const notDir = /^(cp|mv): target '(.*)' is not a directory\n$/.exec(r.stderr);
+          if (notDir) {
+            let why = "No such file or directory";
+            try {
+              await ctx.fs.stat(ctx.fs.resolvePath(ctx.cwd, notDir[2]!));
+              why = "Not a directory";
+            } catch {
+              /* ENOENT */
+            }
+            r = { ...r, stderr: `${tool}: target ${quoteaf(notDir[2]!)}: ${why}\n` };
+          }
           // usage(EXIT_FAILURE) after "missing operand": the Try line too
           if (o && /^[a-z]+: (missing (file |destination file )?operand( after '.*')?|you must specify a list of bytes, characters, or fields)\n$/.test(r.stderr))
             r = { ...r, stderr: `${r.stderr}Try '${tool} --help' for more information.\n` };
