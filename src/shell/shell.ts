@@ -692,6 +692,24 @@ export class HostShell implements Shell, IoHost {
         const bad = gnuOptionsCheck("tr", optionWords(args, o.shorts), o.shorts.slice(1), o.longs);
         if (bad.error) return { stdout: "", stderr: bad.error, exitCode: 1 };
         args = spellOut(args, o);
+        // tr.c: the number of SETs the options allow (one or two), checked before any is read
+        const end = args.indexOf("--");
+        const optWords = end < 0 ? optionWords(args, o.shorts) : args.slice(0, end);
+        const sets = end < 0 ? args.slice(optWords.length) : args.slice(end + 1);
+        const has = (letter: string, long: string) => optWords.some((w) => w === long || (!w.startsWith("--") && w.slice(1).includes(letter)));
+        const del = has("d", "--delete");
+        const squeeze = has("s", "--squeeze-repeats");
+        const [minOps, maxOps] = [1 + (del === squeeze ? 1 : 0), 1 + (Number(del) <= Number(squeeze) ? 1 : 0)];
+        const tryLine = "Try 'tr --help' for more information.\n";
+        if (sets.length < minOps) {
+          const why = squeeze ? "Two strings must be given when both deleting and squeezing repeats." : "Two strings must be given when translating.";
+          const text = sets.length === 0 ? "tr: missing operand\n" : `tr: missing operand after '${args[args.length - 1]}'\n${why}\n`;
+          return { stdout: "", stderr: text + tryLine, exitCode: 1 };
+        }
+        if (sets.length > maxOps) {
+          const only = sets.length === 2 ? "Only one string may be given when deleting without squeezing repeats.\n" : "";
+          return { stdout: "", stderr: `tr: extra operand '${sets[maxOps]}'\n${only}${tryLine}`, exitCode: 1 };
+        }
         return ctx.origCommand(args.map((a, i) => (i > 0 && args[i - 1] === "--") || !a.startsWith("-") || a === "-" ? trUnescape(a) : a));
       }),
     );
