@@ -197,7 +197,7 @@ class Exit {
 }
 
 /** do_commandeb()'s option loop and final checks */
-function parseArgs(p: Process, argv: string[]): Cmd {
+function parseArgs(p: Process, argv: string[], files: Map<string, string>): Cmd {
   const o: Cmd = {
     command: "h", table: "filter", flags: 0, entry: emptyEntry(), jumpto: "", matchList: [], queued: [],
     ruleNum: 0, ruleEnd: 0,
@@ -507,13 +507,13 @@ function parseArgs(p: Process, argv: string[]): Cmd {
     const code = c.slice(k + 1);
     if (!ext) return false;
     const val = optarg ?? "";
-    if (o.target && o.target.ext === ext) return ext.parse(code, val, inv, o.target.st, o.target.data);
-    for (const m of o.matchList) if (m.ext === ext) return ext.parse(code, val, inv, m.st, m.data);
+    if (o.target && o.target.ext === ext) return ext.parse(code, val, inv, o.target.st, o.target.data, files);
+    for (const m of o.matchList) if (m.ext === ext) return ext.parse(code, val, inv, m.st, m.data, files);
     // a target's option outside its target: the watchers' parse() see it first, and the
     // nflog watcher (before log in the list) refuses any '!'
     if (ext.kind === "target" && inv && ext.name === "log") xtError(PARAMETER_PROBLEM, "The use of '!' makes no sense for the nflog watcher");
     const node: MatchNode = { ext, data: ext.init(), st: { flags: 0 } };
-    if (!ext.parse(code, val, inv, node.st, node.data)) return false;
+    if (!ext.parse(code, val, inv, node.st, node.data, files)) return false;
     o.matchList.push(node);
     return true;
   }
@@ -830,7 +830,13 @@ function doCommand(p: Process, o: Cmd): number {
 /** ebtables main() (xtables-eb-standalone.c) */
 export async function ebtablesMain(p: Process): Promise<number> {
   try {
-    const o = parseArgs(p, p.argv);
+    // the files an option may name (among's lists), read before the parse as it reads them
+    const files = new Map<string, string>();
+    for (const a of p.argv.slice(1)) {
+      const t = a.length ? await p.readFile(a) : undefined;
+      if (t !== undefined) files.set(a, t);
+    }
+    const o = parseArgs(p, p.argv, files);
     return doCommand(p, o);
   } catch (e) {
     if (e instanceof Exit) return e.status;

@@ -92,8 +92,8 @@ export interface Extension<D> {
   watcher?: boolean;
   opts: ExtOpt[];
   init(): D;
-  /** false: not this extension's option */
-  parse(code: string, optarg: string, invert: boolean, st: { flags: number }, data: D): boolean;
+  /** false: not this extension's option; `files`: the contents of the files the command line names */
+  parse(code: string, optarg: string, invert: boolean, st: { flags: number }, data: D, files?: Map<string, string>): boolean;
   finalCheck?(flags: number): void;
   print(data: D): string;
 }
@@ -568,9 +568,16 @@ export const amongExt: Extension<EbtAmongInfo> = {
     { name: "among-dst-file", hasArg: 1, code: "3" }, { name: "among-src-file", hasArg: 1, code: "4" },
   ],
   init: () => ({ src: { pairs: [], inv: false, ip: false }, dst: { pairs: [], inv: false, ip: false } }),
-  parse(code, val, inv, _st, data) {
-    // the -file forms need the file system, which the parser is not given: not modelled
-    if (code !== "1" && code !== "2") return false;
+  parse(code, val, inv, _st, data, files) {
+    if (code === "3" || code === "4") {
+      // the list from a file of one line
+      const t = files?.get(val);
+      if (t === undefined) xtError(PARAMETER_PROBLEM, `Couldn't open file '${val}'`);
+      if (t.length === 0) xtError(PARAMETER_PROBLEM, "Couldn't map file to memory");
+      if (t[t.length - 1] !== "\n") xtError(PARAMETER_PROBLEM, "File should end with a newline");
+      if (t.indexOf("\n") !== t.length - 1) xtError(PARAMETER_PROBLEM, "File should only contain one line");
+      val = t.slice(0, -1);
+    } else if (code !== "1" && code !== "2") return false;
     // count_nft_among_pairs(): one more than the commas after the first character
     let cnt = 0;
     if (val.length) {
@@ -598,7 +605,7 @@ export const amongExt: Extension<EbtAmongInfo> = {
     const sorted = amongSorted(pairs);
     while (sorted.length < cnt) sorted.push([[0, 0, 0, 0, 0, 0], 0]);
     const side: EbtAmongSide = { pairs: sorted, inv, ip: haveIp };
-    if (code === "1") data.dst = side;
+    if (code === "1" || code === "3") data.dst = side;
     else data.src = side;
     return true;
   },
