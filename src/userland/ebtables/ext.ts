@@ -12,6 +12,7 @@ import {
 } from "../../kernel/uapi/ebtables.ts";
 
 import { ethertypeByName as ethertypeByNameExt } from "./ethertypes.ts";
+import { SERVICES } from "../iptables/services.ts";
 
 export const PARAMETER_PROBLEM = 2;
 
@@ -110,28 +111,6 @@ function parseDotted(s: string): number | undefined {
   return p.reduce((a, x) => ((a << 8) | Number(x)) >>> 0, 0);
 }
 
-function parseIpAddress(s: string): [number, number] | undefined {
-  const slash = s.indexOf("/");
-  let msk = 0xffffffff;
-  let a = s;
-  if (slash >= 0) {
-    const m = s.slice(slash + 1);
-    a = s.slice(0, slash);
-    if (/^\d+$/.test(m)) {
-      const bits = Number(m);
-      if (bits > 32) return undefined;
-      msk = bits === 0 ? 0 : (0xffffffff << (32 - bits)) >>> 0;
-    } else {
-      const d = parseDotted(m);
-      if (d === undefined) return undefined;
-      msk = d;
-    }
-  }
-  const addr = parseDotted(a);
-  if (addr === undefined) return undefined;
-  return [(addr & msk) >>> 0, msk];
-}
-
 /** xtables_ipmask_to_numeric() */
 function maskStr(m: number): string {
   if (m === 0xffffffff) return "";
@@ -141,21 +120,53 @@ function maskStr(m: number): string {
   return `/${ipStr(m)}`;
 }
 
-function parsePortRange(s: string, what: string): [number, number] {
-  const bad = (): never => xtError(PARAMETER_PROBLEM, `Problem with specified IP ${what} port '${s}'`);
-  const one = (x: string): number => {
-    if (!/^\d+$/.test(x) || Number(x) > 65535) bad();
-    return Number(x);
-  };
+/** xtables_parse_port(): a number up to 65535 or a service name of /etc/services */
+function parsePort(s: string): number {
+  const n = strtouiFullExt(s, 0, 65535);
+  if (n !== undefined) return n;
+  for (const proto of ["tcp", "udp"]) {
+    for (const [port, name] of Object.entries(SERVICES[proto] ?? {})) if (name === s) return Number(port);
+  }
+  xtError(PARAMETER_PROBLEM, `invalid port/service \`${s}' specified`);
+}
+
+/** xtables_strtoui(s, NULL, …) */
+function strtouiFullExt(s: string, min: number, max: number): number | undefined {
+  if (/^\s*-/.test(s)) return undefined;
+  const [v, end] = strtoul(s, 0);
+  if (end === 0 || end !== s.length || v < BigInt(min) || v > BigInt(max)) return undefined;
+  return Number(v);
+}
+
+/** libebt_ip.c parse_port_range() */
+function parsePortRange(s: string): [number, number] {
   const c = s.indexOf(":");
   if (c < 0) {
-    const p = one(s);
+    const p = parsePort(s);
     return [p, p];
   }
-  const lo = c === 0 ? 0 : one(s.slice(0, c));
-  const hi = c === s.length - 1 ? 65535 : one(s.slice(c + 1));
-  if (lo > hi) bad();
+  const lo = c === 0 ? 0 : parsePort(s.slice(0, c));
+  const hi = c === s.length - 1 ? 65535 : parsePort(s.slice(c + 1));
+  if (lo > hi) xtError(PARAMETER_PROBLEM, "invalid portrange (min > max)");
   return [lo, hi];
+}
+
+/** xtables_chain_protos, then getprotobyname() */
+const CHAIN_PROTOS: [string, number][] = [
+  ["tcp", 6], ["sctp", 132], ["udp", 17], ["udplite", 136], ["icmp", 1], ["ipv6-icmp", 58], ["esp", 50], ["ah", 51],
+  ["ipv6-mh", 135], ["mh", 135], ["all", 0],
+];
+
+/** xtables_parse_protocol() */
+function parseProtocol(s: string): number {
+  const n = strtouiFullExt(s, 0, 255);
+  if (n !== undefined) return n;
+  const c = CHAIN_PROTOS.find(([x]) => x === s);
+  if (c) return c[1];
+  // /etc/protocols' aliases are its names in capitals
+  const p = PROTOCOLS.find(([x]) => x === s || s === x.toUpperCase().replace(/^IPV6/, "IPv6"));
+  if (p) return p[1];
+  xtError(PARAMETER_PROBLEM, `unknown protocol "${s}" specified`);
 }
 
 export const ipExt: Extension<EbtIpInfo> = {
@@ -178,8 +189,7 @@ export const ipExt: Extension<EbtIpInfo> = {
     switch (code) {
       case "1":
       case "2": {
-        const r = parseIpAddress(val);
-        if (!r) xtError(PARAMETER_PROBLEM, `Problem with specified IP ${code === "1" ? "source" : "destination"} address '${val}'`);
+        const r = ipparseAny(val);
         if (code === "1") {
           set(EBT_IP_SOURCE);
           [ip.saddr, ip.smsk] = r;
@@ -190,27 +200,23 @@ export const ipExt: Extension<EbtIpInfo> = {
         break;
       }
       case "3": {
-        const n = /^(0x[0-9a-fA-F]+|\d+)$/.test(val) ? Number(val) : NaN;
-        if (!(n >= 0 && n <= 255)) xtError(PARAMETER_PROBLEM, "Problem with specified IP tos");
+        const n = strtouiFullExt(val, 0, 255);
+        if (n === undefined) xtError(PARAMETER_PROBLEM, "Problem with specified IP tos");
         set(EBT_IP_TOS);
         ip.tos = n;
         break;
       }
-      case "4": {
-        let n: number | undefined = /^\d+$/.test(val) && Number(val) <= 255 ? Number(val) : undefined;
-        if (n === undefined) n = PROTOCOLS.find(([p]) => p === val.toLowerCase())?.[1];
-        if (n === undefined) xtError(PARAMETER_PROBLEM, `Unknown specified IP protocol - ${val}`);
+      case "4":
         set(EBT_IP_PROTO);
-        ip.protocol = n;
+        ip.protocol = parseProtocol(val);
         break;
-      }
       case "5":
-        ip.sport = parsePortRange(val, "source");
         set(EBT_IP_SPORT);
+        ip.sport = parsePortRange(val);
         break;
       case "6":
-        ip.dport = parsePortRange(val, "destination");
         set(EBT_IP_DPORT);
+        ip.dport = parsePortRange(val);
         break;
       default:
         return false;
