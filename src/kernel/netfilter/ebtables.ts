@@ -241,6 +241,7 @@ export function ebtDoReplace(net: Net, repl: EbtTableInfo): KErr | undefined {
     return undefined;
   }
   if (t) {
+    keepLimitState(t.info, info);
     t.info = info;
     return undefined;
   }
@@ -353,6 +354,37 @@ function limitRateUnit(avg: number): [number, number] {
   let i = 1;
   for (; i < mult.length; i++) if (avg > mult[i]! || Math.floor(mult[i]! / avg) < mult[i]! % avg) break;
   return [Math.floor(mult[i - 1]! / avg), mult[i - 1]! / XT_LIMIT_SCALE];
+}
+
+/**
+ * ebtables-nft changes only the rules a command names, so a limit of a rule left alone keeps its
+ * bucket: carry the state over to the same rule (chain and content) of the new table
+ */
+function keepLimitState(from: EbtTableInfo, to: EbtTableInfo): void {
+  const key = (chain: string, e: EbtEntry) =>
+    `${chain}\n${JSON.stringify({ ...e, pcnt: 0, bcnt: 0 }, (_k, v) => (typeof v === "bigint" ? v.toString() : v))}`;
+  const old = new Map<string, NftLimit[][]>();
+  for (const c of from.chains)
+    for (const e of c.entries) {
+      const ls = e.matches.filter((m) => m.name === "limit").map((m) => limits.get(m.data as EbtLimitInfo));
+      if (!ls.some((l) => l)) continue;
+      const k = key(c.name, e);
+      const q = old.get(k) ?? [];
+      q.push(ls as NftLimit[]);
+      old.set(k, q);
+    }
+  if (!old.size) return;
+  for (const c of to.chains)
+    for (const e of c.entries) {
+      const q = old.get(key(c.name, e));
+      const ls = q?.shift();
+      if (!ls) continue;
+      let i = 0;
+      for (const m of e.matches) if (m.name === "limit") {
+        const l = ls[i++];
+        if (l) limits.set(m.data, l);
+      }
+    }
 }
 
 /** nft_limit_init() for packets: a burst of 0 is 5; the bucket starts full (set up on first use) */

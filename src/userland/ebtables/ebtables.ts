@@ -746,14 +746,18 @@ function doCommand(p: Process, o: Cmd): number {
     p.stdout.write(s);
   }
   if (o.flags & OPT_ZERO) {
-    if (o.chain !== undefined && o.command !== "L") {
+    // nft_chain_zero_counters(): each rule whose counters are not zero is replaced by a copy
+    // with zeroed counters, built from the rule as the kernel dumped it, without the protocol
+    // (NFTA_RULE_COMPAT) the kernel's ip, arp and vlan matches check: those the kernel refuses
+    let chains = sortedChains(t);
+    if (o.chain !== undefined) {
       const c = find(o.chain);
       if (!c) nftError("No chain/target/match by that name");
-      // ebtables-nft 1.8.9 zeroes a chain by replacing its rules, which the kernel refuses
-      if (c.entries.length) opFailed("RULE_REPLACE", "EINVAL", `rule in chain ${c.name}`);
-      return 0;
+      chains = [c];
     }
-    const chains = o.chain !== undefined ? t.chains.filter((c) => c.name === o.chain) : t.chains;
+    const needsProto = (x: EbtEntry) => x.matches.some((m) => m.name === "ip" || m.name === "arp" || m.name === "vlan");
+    for (const c of chains)
+      if (c.entries.some((x) => (x.pcnt || x.bcnt) && needsProto(x))) opFailed("RULE_REPLACE", "EINVAL", `rule in chain ${c.name}`);
     for (const c of chains) for (const x of c.entries) x.pcnt = x.bcnt = 0;
     commit("RULE_REPLACE", "zero");
     return 0;
