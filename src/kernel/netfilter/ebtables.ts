@@ -582,28 +582,11 @@ function ip4Text(b: Uint8Array, o: number): string {
   return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
 }
 
-/** %pI6 (the compressed form) */
+/** %pI6: eight groups of four hex digits, no compression (%pI6c is the compressed form) */
 function ip6Text(b: Uint8Array, o: number): string {
-  const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push(rd16(b, o + 2 * i));
-  let best = -1;
-  let bestLen = 1;
-  for (let i = 0; i < 8; ) {
-    if (w[i] !== 0) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < 8 && w[j] === 0) j++;
-    if (j - i > bestLen) {
-      best = i;
-      bestLen = j - i;
-    }
-    i = j;
-  }
-  const hx = (a: number[]) => a.map((x) => x.toString(16)).join(":");
-  if (best < 0) return hx(w);
-  return `${hx(w.slice(0, best))}::${hx(w.slice(best + bestLen))}`;
+  const w: string[] = [];
+  for (let i = 0; i < 8; i++) w.push(rd16(b, o + 2 * i).toString(16).padStart(4, "0"));
+  return w.join(":");
 }
 
 /** ebt_log.c: ebt_log_tg() and ebt_log_packet(): one kernel log line; the rule goes on */
