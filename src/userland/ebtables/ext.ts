@@ -13,6 +13,7 @@ import {
 
 import { ethertypeByName as ethertypeByNameExt } from "./ethertypes.ts";
 import { SERVICES } from "../iptables/services.ts";
+import { getprotobyname, getprotobynumber } from "../lib/etc_files.ts";
 
 export const PARAMETER_PROBLEM = 2;
 
@@ -68,16 +69,6 @@ function strtolFull(s: string, base: number): [bigint, boolean] {
   return [v, end === s.length && s.length > 0 && end > 0];
 }
 
-/** /etc/protocols, the part getprotobyname/number answer */
-export const PROTOCOLS: [string, number][] = [
-  ["ip", 0], ["icmp", 1], ["igmp", 2], ["ipencap", 4], ["tcp", 6], ["egp", 8], ["igp", 9], ["pup", 12], ["udp", 17],
-  ["hmp", 20], ["xns-idp", 22], ["rdp", 27], ["iso-tp4", 29], ["dccp", 33], ["xtp", 36], ["ddp", 37], ["idpr-cmtp", 38],
-  ["ipv6", 41], ["ipv6-route", 43], ["ipv6-frag", 44], ["idrp", 45], ["rsvp", 46], ["gre", 47], ["esp", 50], ["ah", 51],
-  ["skip", 57], ["ipv6-icmp", 58], ["ipv6-nonxt", 59], ["ipv6-opts", 60], ["rspf", 73], ["vmtp", 81], ["eigrp", 88],
-  ["ospf", 89], ["ax.25", 93], ["ipip", 94], ["etherip", 97], ["encap", 98], ["pim", 103], ["ipcomp", 108], ["vrrp", 112],
-  ["l2tp", 115], ["isis", 124], ["sctp", 132], ["fc", 133], ["mobility-header", 135], ["udplite", 136],
-  ["mpls-in-ip", 137], ["manet", 138], ["hip", 139], ["shim6", 140], ["wesp", 141], ["rohc", 142], ["ethernet", 143],
-];
 
 export interface ExtOpt {
   name: string;
@@ -163,9 +154,9 @@ function parseProtocol(s: string): number {
   if (n !== undefined) return n;
   const c = CHAIN_PROTOS.find(([x]) => x === s);
   if (c) return c[1];
-  // /etc/protocols' aliases are its names in capitals
-  const p = PROTOCOLS.find(([x]) => x === s || s === x.toUpperCase().replace(/^IPV6/, "IPv6"));
-  if (p) return p[1];
+  // getprotobyname(): a name of /etc/protocols or an alias (its capitals)
+  const p = getprotobyname(s);
+  if (p !== undefined) return p;
   xtError(PARAMETER_PROBLEM, `unknown protocol "${s}" specified`);
 }
 
@@ -234,7 +225,7 @@ export const ipExt: Extension<EbtIpInfo> = {
     if (ip.bitmask & EBT_IP_DEST) s += `--ip-dst ${inv(EBT_IP_DEST)}${ipStr(ip.daddr)}${maskStr(ip.dmsk)} `;
     if (ip.bitmask & EBT_IP_TOS) s += `--ip-tos ${inv(EBT_IP_TOS)}0x${ip.tos.toString(16).padStart(2, "0").toUpperCase()} `;
     if (ip.bitmask & EBT_IP_PROTO) {
-      const n = PROTOCOLS.find(([, x]) => x === ip.protocol)?.[0];
+      const n = getprotobynumber(ip.protocol);
       s += `--ip-proto ${inv(EBT_IP_PROTO)}${n ?? ip.protocol} `;
     }
     const range = (r: [number, number]) => (r[0] === r[1] ? `${r[0]}` : `${r[0]}:${r[1]}`);

@@ -13,6 +13,7 @@ import { parseProtocol as xtablesParseProtocol } from "./ext_route.ts";
 import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
 import { takeXflags, xtoptCheck, xtoptFcheckFlags, xtoptSeen } from "./xtoptions.ts";
 import { iptablesHelp } from "./help.ts";
+import { getprotobynumber } from "../lib/etc_files.ts";
 // the extensions in modules of their own register with extensions.ts when loaded
 import "./ext_conn.ts";
 import "./ext_pkt.ts";
@@ -63,20 +64,10 @@ export const FMT_VIA = 0x0040;
 export const FMT_NONEWLINE = 0x0080;
 export const FMT_LINENUMBERS = 0x0100;
 
-/** /etc/protocols, the part iptables resolves */
-const PROTOCOLS: [string, number][] = [
-  ["all", 0], ["icmp", 1], ["igmp", 2], ["ipencap", 4], ["tcp", 6], ["egp", 8], ["igp", 9], ["pup", 12], ["udp", 17],
-  ["hmp", 20], ["xns-idp", 22], ["rdp", 27], ["iso-tp4", 29], ["dccp", 33], ["xtp", 36], ["ddp", 37], ["idpr-cmtp", 38],
-  ["ipv6", 41], ["ipv6-route", 43], ["ipv6-frag", 44], ["idrp", 45], ["rsvp", 46], ["gre", 47], ["esp", 50], ["ah", 51],
-  ["skip", 57], ["ipv6-icmp", 58], ["ipv6-nonxt", 59], ["ipv6-opts", 60], ["rspf", 73], ["vmtp", 81], ["eigrp", 88],
-  ["ospf", 89], ["ax.25", 93], ["ipip", 94], ["etherip", 97], ["encap", 98], ["pim", 103], ["ipcomp", 108], ["vrrp", 112],
-  ["l2tp", 115], ["isis", 124], ["sctp", 132], ["fc", 133], ["mobility-header", 135], ["udplite", 136],
-  ["mpls-in-ip", 137], ["manet", 138], ["hip", 139], ["shim6", 140], ["wesp", 141], ["rohc", 142], ["ethernet", 143],
-];
 /** getprotobynumber() for -L without -n */
 function protoName(n: number): string | undefined {
   if (n === 0) return "all";
-  return PROTOCOLS.find(([, x]) => x === n)?.[0];
+  return getprotobynumber(n);
 }
 
 /** -p: "Canonicalize into lower case" (tolower(), ASCII), then xtables_parse_protocol() */
