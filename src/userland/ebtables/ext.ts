@@ -383,6 +383,7 @@ function hex2(b: number): string {
   return b.toString(16).padStart(2, "0");
 }
 
+/** xtables_print_mac(): six two-digit groups */
 function macStr(m: number[]): string {
   return m.map(hex2).join(":");
 }
@@ -808,10 +809,6 @@ export function etherAton(s: string): number[] | undefined {
   return out;
 }
 
-/** xtables_print_mac() */
-function macText(m: number[]): string {
-  return m.map((b) => b.toString(16).padStart(2, "0")).join(":");
-}
 
 function natTarget(val: string, what: string): number {
   const v = ebtFillTarget(val);
@@ -853,7 +850,7 @@ export const snatExt: Extension<EbtNatInfo> = {
     if (!flags) xtError(PARAMETER_PROBLEM, "You must specify proper arguments");
   },
   print(info) {
-    let s = `--to-src ${macText(info.mac)}`;
+    let s = `--to-src ${macStr(info.mac)}`;
     if (!(info.target & NAT_ARP_BIT)) s += " --snat-arp";
     return `${s} --snat-target ${ebtTargetName(info.target | ~EBT_VERDICT_BITS)}`;
   },
@@ -887,7 +884,7 @@ export const dnatExt: Extension<EbtNatInfo> = {
     if (!flags) xtError(PARAMETER_PROBLEM, "You must specify proper arguments");
   },
   print(info) {
-    return `--to-dst ${macText(info.mac)} --dnat-target ${ebtTargetName(info.target)}`;
+    return `--to-dst ${macStr(info.mac)} --dnat-target ${ebtTargetName(info.target)}`;
   },
 };
 
