@@ -156,3 +156,54 @@ export function grepArgs(args: string[]): string[] | undefined {
   const joined = each.length === 1 ? each[0]! : each.map((p) => `(${p})`).join("|");
   return ["-E", ...opts, "-e", joined, ...(afterDashDash ? ["--"] : []), ...operands];
 }
+
+/** GNU grep 3.8's optstring: the letters that take a value end a cluster */
+const GREP_SHORTS = "0123456789A:B:C:D:EFGHIJLNPTUVX:abcd:e:f:hiLlm:noqRrsuvwxyZz";
+
+/**
+ * -s / --no-messages, which just-bash's grep does not know: taken out of the words (a letter
+ * of a cluster, the long name or a prefix only it has) and reported, for the caller to drop
+ * the messages about unreadable files
+ */
+export function grepNoMessages(args: string[]): { args: string[]; silent: boolean } {
+  let silent = false;
+  const out: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      out.push(...args.slice(i));
+      break;
+    }
+    if (a.startsWith("--")) {
+      if (a.length >= 6 && "--no-messages".startsWith(a)) silent = true;
+      else out.push(a);
+      continue;
+    }
+    if (!a.startsWith("-") || a === "-") {
+      out.push(a);
+      continue;
+    }
+    let kept = "-";
+    let k = 1;
+    for (; k < a.length; k++) {
+      const c = a[k]!;
+      const at = GREP_SHORTS.indexOf(c);
+      if (c === "s") {
+        silent = true;
+        continue;
+      }
+      kept += c;
+      if (at >= 0 && GREP_SHORTS[at + 1] === ":") {
+        kept += a.slice(k + 1);
+        // the value is the next word when the cluster ends here
+        if (k === a.length - 1 && i + 1 < args.length) {
+          out.push(kept, args[++i]!);
+          kept = "";
+        }
+        break;
+      }
+    }
+    if (kept !== "" && kept !== "-") out.push(kept);
+  }
+  return { args: out, silent };
+}

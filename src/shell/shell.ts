@@ -35,7 +35,7 @@ import { isKErr, strerror } from "../kernel/uapi/errno.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
-import { grepArgs } from "./grep.ts";
+import { grepArgs, grepNoMessages } from "./grep.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
@@ -717,9 +717,13 @@ export class HostShell implements Shell, IoHost {
     custom.push(
       defineCommand("grep", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: grep: command not found\n", exitCode: 127 };
-        const ga = grepArgs(args) ?? args;
+        const { args: plain, silent } = grepNoMessages(args);
+        const ga = grepArgs(plain) ?? plain;
         const quiet = ga.some((a) => a === "-q" || a === "--quiet" || a === "--silent" || /^-[a-zA-Z]*q/.test(a));
-        return fixFileErrors("grep", await ctx.origCommand(ga), ctx.fs, sys.fs, ctx.cwd, quiet);
+        const r = await fixFileErrors("grep", await ctx.origCommand(ga), ctx.fs, sys.fs, ctx.cwd, quiet);
+        // -s: no messages about files that do not exist or cannot be read (the status stays)
+        if (!silent) return r;
+        return { ...r, stderr: r.stderr.replace(/^grep: .*: (No such file or directory|Is a directory|Permission denied)\n/gm, "") };
       }),
     );
     // uniq -c: coreutils prints the count as "%7d " (just-bash as "%4d ")
