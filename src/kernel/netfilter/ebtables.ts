@@ -31,6 +31,7 @@ import {
 import { registerPernetOps } from "../core/net_namespace.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST } from "../uapi/if.ts";
+import { ipv4ToString, macToString, readU16, readU32 } from "../../wire/addr.ts";
 
 interface EbtTemplate {
   name: string;
@@ -61,6 +62,18 @@ const TEMPLATES: EbtTemplate[] = [
 interface EbtTable {
   info: EbtTableInfo;
   ops: NfHookOps[];
+  /** what translate_table() resolves once for the packet path: each hook's base chain and
+   * the chains by name (a jump's destination) */
+  byHook: (EbtChain | undefined)[];
+  byName: Map<string, EbtChain>;
+}
+
+/** the table's rules replaced, their hook entries and jump destinations resolved */
+function setInfo(t: EbtTable, info: EbtTableInfo): void {
+  t.info = info;
+  t.byHook = [];
+  for (const c of info.chains) if (c.hook !== undefined) t.byHook[c.hook] = c;
+  t.byName = new Map(info.chains.map((c) => [c.name, c]));
 }
 
 /** per netns: the tables written so far */
@@ -242,10 +255,11 @@ export function ebtDoReplace(net: Net, repl: EbtTableInfo): KErr | undefined {
   }
   if (t) {
     keepLimitState(t.info, info);
-    t.info = info;
+    setInfo(t, info);
     return undefined;
   }
-  const nt: EbtTable = { info, ops: [] };
+  const nt: EbtTable = { info, ops: [], byHook: [], byName: new Map() };
+  setInfo(nt, info);
   nt.ops = tpl.chains.map(([, hook, priority]) => ({
     pf: NFPROTO_BRIDGE, hooknum: hook, priority, priv: nt,
     hook: (priv: unknown, skb: SkBuff, state: NfHookState) => ebtDoTable(priv as EbtTable, skb, state),
@@ -304,35 +318,27 @@ function ebtBasicMatch(e: EbtEntry, skb: SkBuff, inDev: NetDevice | undefined, o
   return false;
 }
 
-function rd16(b: Uint8Array, o: number): number {
-  return (b[o]! << 8) | b[o + 1]!;
-}
-
-function rd32(b: Uint8Array, o: number): number {
-  return ((b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!) >>> 0;
-}
-
 /** net/bridge/netfilter/ebt_ip.c: ebt_ip_mt() */
 function ebtIpMt(skb: SkBuff, info: EbtIpInfo): boolean {
   const b = skb.buf;
   const o = skb.data;
   if (skb.len < 20) return false;
   if (info.bitmask & EBT_IP_TOS && invf(info, EBT_IP_TOS, info.tos !== b[o + 1])) return false;
-  if (info.bitmask & EBT_IP_SOURCE && invf(info, EBT_IP_SOURCE, ((rd32(b, o + 12) & info.smsk) >>> 0) !== info.saddr)) return false;
-  if (info.bitmask & EBT_IP_DEST && invf(info, EBT_IP_DEST, ((rd32(b, o + 16) & info.dmsk) >>> 0) !== info.daddr)) return false;
+  if (info.bitmask & EBT_IP_SOURCE && invf(info, EBT_IP_SOURCE, ((readU32(b, o + 12) & info.smsk) >>> 0) !== info.saddr)) return false;
+  if (info.bitmask & EBT_IP_DEST && invf(info, EBT_IP_DEST, ((readU32(b, o + 16) & info.dmsk) >>> 0) !== info.daddr)) return false;
   if (info.bitmask & EBT_IP_PROTO) {
     const proto = b[o + 9]!;
     if (invf(info, EBT_IP_PROTO, info.protocol !== proto)) return false;
     if (!(info.bitmask & (EBT_IP_DPORT | EBT_IP_SPORT))) return true;
-    if (rd16(b, o + 6) & 0x1fff) return false;
+    if (readU16(b, o + 6) & 0x1fff) return false;
     const th = o + (b[o]! & 0xf) * 4;
     if (th + 4 > skb.tail) return false;
     if (info.bitmask & EBT_IP_DPORT) {
-      const d = rd16(b, th + 2);
+      const d = readU16(b, th + 2);
       if (invf(info, EBT_IP_DPORT, d < info.dport[0] || d > info.dport[1])) return false;
     }
     if (info.bitmask & EBT_IP_SPORT) {
-      const s = rd16(b, th);
+      const s = readU16(b, th);
       if (invf(info, EBT_IP_SPORT, s < info.sport[0] || s > info.sport[1])) return false;
     }
   }
@@ -441,8 +447,8 @@ function ebtVlanMt(skb: SkBuff, v: EbtVlanInfo): boolean {
     encap = skb.protocol;
   } else {
     if (skb.len < 4) return false;
-    tci = rd16(skb.buf, skb.data);
-    encap = rd16(skb.buf, skb.data + 2);
+    tci = readU16(skb.buf, skb.data);
+    encap = readU16(skb.buf, skb.data + 2);
   }
   const miss = (a: number, b: number, f: number) => a !== b !== ((v.invflags & f) !== 0);
   if (v.bitmask & EBT_VLAN_ID && miss(v.id, tci & 0xfff, EBT_VLAN_ID)) return false;
@@ -463,7 +469,7 @@ function nftAmong(skb: SkBuff, a: EbtAmongInfo): boolean {
     if (skb.protocol !== 0x0800) return false;
   }
   const lookup = (sd: EbtAmongSide, macOff: number, ipOff: number): boolean => {
-    const ip = sd.ip ? rd32(b, skb.data + ipOff) : 0;
+    const ip = sd.ip ? readU32(b, skb.data + ipOff) : 0;
     const found = sd.pairs.some(([m, pip]) => m.every((x, i) => x === b[macOff + i]) && (!sd.ip || pip === ip));
     return found !== sd.inv;
   };
@@ -478,11 +484,11 @@ function ebtArpMt(skb: SkBuff, a: EbtArpInfo): boolean {
   const o = skb.data;
   const len = skb.len;
   if (len < 8) return false;
-  const hrd = rd16(b, o);
-  const pro = rd16(b, o + 2);
+  const hrd = readU16(b, o);
+  const pro = readU16(b, o + 2);
   const hln = b[o + 4]!;
   const pln = b[o + 5]!;
-  if (a.bitmask & EBT_ARP_OPCODE && invf(a, EBT_ARP_OPCODE, a.opcode !== rd16(b, o + 6))) return false;
+  if (a.bitmask & EBT_ARP_OPCODE && invf(a, EBT_ARP_OPCODE, a.opcode !== readU16(b, o + 6))) return false;
   if (a.bitmask & EBT_ARP_HTYPE && invf(a, EBT_ARP_HTYPE, a.htype !== hrd)) return false;
   if (a.bitmask & EBT_ARP_PTYPE && invf(a, EBT_ARP_PTYPE, a.ptype !== pro)) return false;
   if (a.bitmask & (EBT_ARP_SRC_IP | EBT_ARP_DST_IP | EBT_ARP_GRAT)) {
@@ -490,8 +496,8 @@ function ebtArpMt(skb: SkBuff, a: EbtArpInfo): boolean {
     const so = 8 + hln;
     const dof = 8 + 2 * hln + 4;
     if (so + 4 > len || dof + 4 > len) return false;
-    const sa = rd32(b, o + so);
-    const da = rd32(b, o + dof);
+    const sa = readU32(b, o + so);
+    const da = readU32(b, o + dof);
     if (a.bitmask & EBT_ARP_SRC_IP && invf(a, EBT_ARP_SRC_IP, a.saddr !== ((sa & a.smsk) >>> 0))) return false;
     if (a.bitmask & EBT_ARP_DST_IP && invf(a, EBT_ARP_DST_IP, a.daddr !== ((da & a.dmsk) >>> 0))) return false;
     if (a.bitmask & EBT_ARP_GRAT && invf(a, EBT_ARP_GRAT, da !== sa)) return false;
@@ -534,7 +540,7 @@ function ebtSnatTg(skb: SkBuff, info: EbtNatInfo): number {
   const b = skb.buf;
   const mh = skb.macHeader >= 0 ? skb.macHeader : skb.data - 14;
   for (let i = 0; i < 6; i++) b[mh + 6 + i] = info.mac[i]!;
-  if (!(info.target & NAT_ARP_BIT) && rd16(b, mh + 12) === 0x0806) {
+  if (!(info.target & NAT_ARP_BIT) && readU16(b, mh + 12) === 0x0806) {
     if (skb.len < 8) return EBT_DROP;
     // ar_hln
     if (b[skb.data + 4] === 6) {
@@ -572,20 +578,10 @@ function ebtRedirectTg(skb: SkBuff, target: number, state: NfHookState): number 
   return target;
 }
 
-function macText(b: Uint8Array, o: number): string {
-  const a: string[] = [];
-  for (let i = 0; i < 6; i++) a.push(b[o + i]!.toString(16).padStart(2, "0"));
-  return a.join(":");
-}
-
-function ip4Text(b: Uint8Array, o: number): string {
-  return `${b[o]}.${b[o + 1]}.${b[o + 2]}.${b[o + 3]}`;
-}
-
 /** %pI6: eight groups of four hex digits, no compression (%pI6c is the compressed form) */
 function ip6Text(b: Uint8Array, o: number): string {
   const w: string[] = [];
-  for (let i = 0; i < 8; i++) w.push(rd16(b, o + 2 * i).toString(16).padStart(4, "0"));
+  for (let i = 0; i < 8; i++) w.push(readU16(b, o + 2 * i).toString(16).padStart(4, "0"));
   return w.join(":");
 }
 
@@ -595,17 +591,17 @@ function ebtLogTg(skb: SkBuff, info: EbtLogInfo, state: NfHookState): number {
   const mh = skb.macHeader >= 0 ? skb.macHeader : skb.data - 14;
   const nh = skb.data;
   const avail = skb.len;
-  const proto = rd16(b, mh + 12);
-  let s = `${info.prefix} IN=${state.in ? state.in.name : ""} OUT=${state.out ? state.out.name : ""} MAC source = ${macText(b, mh + 6)} MAC dest = ${macText(b, mh)} proto = 0x${proto.toString(16).padStart(4, "0")}`;
+  const proto = readU16(b, mh + 12);
+  let s = `${info.prefix} IN=${state.in ? state.in.name : ""} OUT=${state.out ? state.out.name : ""} MAC source = ${macToString(b, mh + 6)} MAC dest = ${macToString(b, mh)} proto = 0x${proto.toString(16).padStart(4, "0")}`;
   const ports = (protocol: number, off: number) => {
     if (![6, 17, 136, 132, 33].includes(protocol)) return;
     if (off + 4 > avail) s += " INCOMPLETE TCP/UDP header";
-    else s += ` SPT=${rd16(b, nh + off)} DPT=${rd16(b, nh + off + 2)}`;
+    else s += ` SPT=${readU16(b, nh + off)} DPT=${readU16(b, nh + off + 2)}`;
   };
   if (info.bitmask & EBT_LOG_IP && proto === 0x0800) {
     if (avail < 20) s += " INCOMPLETE IP header";
     else {
-      s += ` IP SRC=${ip4Text(b, nh + 12)} IP DST=${ip4Text(b, nh + 16)}, IP tos=0x${b[nh + 1]!.toString(16).padStart(2, "0").toUpperCase()}, IP proto=${b[nh + 9]}`;
+      s += ` IP SRC=${ipv4ToString(readU32(b, nh + 12))} IP DST=${ipv4ToString(readU32(b, nh + 16))}, IP tos=0x${b[nh + 1]!.toString(16).padStart(2, "0").toUpperCase()}, IP proto=${b[nh + 9]}`;
       ports(b[nh + 9]!, (b[nh]! & 0xf) * 4);
     }
   } else if (info.bitmask & EBT_LOG_IP6 && proto === 0x86dd) {
@@ -619,11 +615,11 @@ function ebtLogTg(skb: SkBuff, info: EbtLogInfo, state: NfHookState): number {
   } else if (info.bitmask & EBT_LOG_ARP && (proto === 0x0806 || proto === 0x8035)) {
     if (avail < 8) s += " INCOMPLETE ARP header";
     else {
-      s += ` ARP HTYPE=${rd16(b, nh)}, PTYPE=0x${rd16(b, nh + 2).toString(16).padStart(4, "0")}, OPCODE=${rd16(b, nh + 6)}`;
-      if (rd16(b, nh) === 1 && b[nh + 4] === 6 && b[nh + 5] === 4) {
+      s += ` ARP HTYPE=${readU16(b, nh)}, PTYPE=0x${readU16(b, nh + 2).toString(16).padStart(4, "0")}, OPCODE=${readU16(b, nh + 6)}`;
+      if (readU16(b, nh) === 1 && b[nh + 4] === 6 && b[nh + 5] === 4) {
         if (avail < 28) s += " INCOMPLETE ARP payload";
         else
-          s += ` ARP MAC SRC=${macText(b, nh + 8)} ARP IP SRC=${ip4Text(b, nh + 14)} ARP MAC DST=${macText(b, nh + 18)} ARP IP DST=${ip4Text(b, nh + 24)}`;
+          s += ` ARP MAC SRC=${macToString(b, nh + 8)} ARP IP SRC=${ipv4ToString(readU32(b, nh + 14))} ARP MAC DST=${macToString(b, nh + 18)} ARP IP DST=${ipv4ToString(readU32(b, nh + 24))}`;
       }
     }
   }
@@ -671,8 +667,7 @@ function ebtMatch(skb: SkBuff, m: EbtMatch, net: Net): boolean {
 
 /** ebt_do_table() */
 export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): number {
-  const info = table.info;
-  const found = info.chains.find((c) => c.hook === state.hook);
+  const found = table.byHook[state.hook];
   if (!found) return NF_ACCEPT;
   let chain: EbtChain = found;
   // the jump stack, allocated on the first jump (most walks never jump)
@@ -726,7 +721,7 @@ export function ebtDoTable(table: EbtTable, skb: SkBuff, state: NfHookState): nu
         continue;
       }
       default: {
-        const to: EbtChain | undefined = info.chains.find((c) => c.name === e.target);
+        const to = table.byName.get(e.target);
         if (!to) return NF_DROP;
         (stack ??= []).push({ chain, i });
         chain = to;
