@@ -93,21 +93,29 @@ export const procWritePlugin: TransformPlugin = {
 
 const BASH_BUILTINS = new Set(["echo", "printf", "cat"]);
 
+/**
+ * open(O_WRONLY) then one write(2) of a /proc or /sys file through the kernel: strerror() of
+ * what failed and whether it was the open (the file's lookup, a directory, no write bit:
+ * kernfs refuses that even for root) or the write (the value); undefined when it took it
+ */
+export function kernfsWrite(sys: Syscalls, path: string, data: string): { at: "open" | "write"; err: string } | undefined {
+  const st = sys.fs.stat(path);
+  if (isKErr(st)) return { at: "open", err: strerror(st.errno) };
+  if (st.isDirectory) return { at: "open", err: "Is a directory" };
+  if ((st.mode & 0o222) === 0) return { at: "open", err: "Permission denied" };
+  if (data === "") return undefined;
+  const e = sys.fs.write(path, data);
+  return e ? { at: "write", err: strerror(e.errno) } : undefined;
+}
+
 /** `__kwrite CMD PATH`: stdin -> one write(2) of PATH through the kernel's /proc and /sys. */
 export function kwrite(sys: Syscalls, args: string[], cwd: string, data: string): { stderr: string; exitCode: number } {
   const cmd = args[0] ?? "bash";
   const shown = args[1] ?? "";
   const path = shown.startsWith("/") ? shown : `${cwd.replace(/\/$/, "")}/${shown}`;
-  const st = sys.fs.stat(path);
-  if (isKErr(st)) return { stderr: `bash: ${shown}: ${strerror(st.errno)}\n`, exitCode: 1 };
-  if (st.isDirectory) return { stderr: `bash: ${shown}: Is a directory\n`, exitCode: 1 };
-  // open(O_WRONLY) of a file without a write bit: kernfs refuses it even for root
-  if ((st.mode & 0o222) === 0) return { stderr: `bash: ${shown}: Permission denied\n`, exitCode: 1 };
-  if (data === "") return { stderr: "", exitCode: 0 };
-  const e = sys.fs.write(path, data);
-  if (e) {
-    const who = BASH_BUILTINS.has(cmd) && cmd !== "cat" ? `bash: ${cmd}` : cmd;
-    return { stderr: `${who}: write error: ${strerror(e.errno)}\n`, exitCode: 1 };
-  }
-  return { stderr: "", exitCode: 0 };
+  const f = kernfsWrite(sys, path, data);
+  if (!f) return { stderr: "", exitCode: 0 };
+  if (f.at === "open") return { stderr: `bash: ${shown}: ${f.err}\n`, exitCode: 1 };
+  const who = BASH_BUILTINS.has(cmd) && cmd !== "cat" ? `bash: ${cmd}` : cmd;
+  return { stderr: `${who}: write error: ${f.err}\n`, exitCode: 1 };
 }

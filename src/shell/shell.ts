@@ -31,7 +31,6 @@ import { headBytes } from "./head.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { GNU_OPTIONS, operands, optionWords, spellOut } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
-import { isKErr, strerror } from "../kernel/uapi/errno.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
@@ -47,7 +46,7 @@ import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Rou
 import { ToolIo, settle, type FileSink, type IoHost } from "./toolio.ts";
 import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
 import { BinDirFs, DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
-import { kwrite, procWritePlugin } from "./procwrite.ts";
+import { kernfsWrite, kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
 import { bashSyntaxError, emptyPipelineError } from "./syntax.ts";
@@ -570,23 +569,15 @@ export class HostShell implements Shell, IoHost {
         const r = await tee(args, {
           stdin: stdinBytes(ctx),
           write: async (name, data, append) => {
-            if (name === "") return "No such file or directory";
             const path = ctx.fs.resolvePath(ctx.cwd, name);
-            if (/^\/(proc|sys)(\/|$)/.test(path)) {
-              const st = sys.fs.stat(path);
-              if (isKErr(st)) return strerror(st.errno);
-              if (st.isDirectory) return "Is a directory";
-              if ((st.mode & 0o222) === 0) return "Permission denied";
-              if (!data.length) return undefined;
-              const e = sys.fs.write(path, new TextDecoder().decode(data));
-              return e ? strerror(e.errno) : undefined;
-            }
-            try {
-              if ((await ctx.fs.stat(path)).isDirectory) return "Is a directory";
-            } catch {
-              /* a new file */
-            }
-            return (await writeFileChecked(ctx.fs, path, data, append)) ? undefined : "No such file or directory";
+            // the kernel's files as a redirection's __kwrite writes them, the others as a
+            // tool's redirected output is opened and written
+            if (/^\/(proc|sys)(\/|$)/.test(path)) return kernfsWrite(sys, path, new TextDecoder().decode(data))?.err;
+            const sink = await openToolFile(ctx.fs, path, append, this.sched);
+            if (typeof sink === "string") return sink;
+            sink.write(data);
+            await sink.done();
+            return undefined;
           },
         });
         return r ?? fixFileErrors("tee", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
