@@ -4,7 +4,12 @@
  * long_options[] in table order (src/PROG.c), in gnuOptionsCheck()'s notation — "=" takes a
  * value, "?" may have one. A bad option is the tool's usage (EXIT_FAILURE).
  */
-export const GNU_OPTIONS: Record<string, { shorts: string; longs: string[]; letters?: Record<string, string> }> = {
+import { quoteaf } from "../userland/lib/quotearg.ts";
+import { gnuOptionsCheck } from "./getopt.ts";
+
+type GnuTool = { shorts: string; longs: string[]; letters?: Record<string, string> };
+
+export const GNU_OPTIONS: Record<string, GnuTool> = {
   cut: {
     shorts: "b:c:d:f:nsz",
     longs: ["bytes=", "characters=", "fields=", "delimiter=", "only-delimited", "output-delimiter=", "complement", "zero-terminated", "help", "version"],
@@ -29,6 +34,34 @@ export const GNU_OPTIONS: Record<string, { shorts: string; longs: string[]; lett
   touch: { shorts: "acd:fhmr:t:", longs: ["time=", "no-create", "date=", "reference=", "no-dereference", "help", "version"] },
 };
 
+/**
+ * A coreutils tool's command line before just-bash's port runs it: getopt_long()'s verdict on
+ * its options (the usage text of a bad one), the tool's own checks made before it touches a
+ * file (rm's unabbreviable --no-preserve-root, cp and mv's operand count), and the words
+ * spelt out for the port.
+ */
+export function gnuCommandLine(tool: string, args: string[], o: GnuTool): { error: string } | { args: string[] } {
+  const bad = gnuOptionsCheck(tool, optionWords(args, o.shorts), o.shorts.replace(/^\+/, ""), o.longs);
+  if (bad.error) return { error: bad.error };
+  const end = args.indexOf("--");
+  const opts = end < 0 ? args : args.slice(0, end);
+  // rm.c: case NO_PRESERVE_ROOT — the one option it will not take abbreviated
+  const abbreviated = (w: string) => w.startsWith("--n") && w !== "--no-preserve-root" && "--no-preserve-root".startsWith(w);
+  if (tool === "rm" && opts.some(abbreviated)) return { error: "rm: you may not abbreviate the --no-preserve-root option\n" };
+  let out = spellOut(args, o);
+  // rm's --preserve-root (of /, the default) and --no-preserve-root are none of just-bash's business
+  if (tool === "rm") out = out.filter((a, i) => !["--preserve-root", "--preserve-root=all", "--no-preserve-root"].includes(a) || out.slice(0, i).includes("--"));
+  // cp.c / mv.c: the operand count, checked before anything is copied
+  if (tool === "cp" || tool === "mv") {
+    const ops = operands(out, o);
+    const target = out.some((a) => a === "-t" || a.startsWith("--target-directory") || /^-[a-zA-Z]*t/.test(a));
+    const tryLine = `Try '${tool} --help' for more information.\n`;
+    if (ops.length === 0) return { error: `${tool}: missing file operand\n${tryLine}` };
+    if (ops.length === 1 && !target) return { error: `${tool}: missing destination file operand after ${quoteaf(ops[0]!)}\n${tryLine}` };
+  }
+  return { args: out };
+}
+
 /** the words getopt_long() reads as options: all of them (GNU permutation), or with a "+"
  * optstring those before the first operand */
 export function optionWords(args: string[], shorts: string): string[] {
@@ -42,7 +75,7 @@ export function optionWords(args: string[], shorts: string): string[] {
  * names: each unambiguous abbreviation (--fie=1, --lin) spelled out; with a "+" optstring a
  * "--" before the first operand, so that a later "-x" stays an operand
  */
-export function spellOut(args: string[], o: { shorts: string; longs: string[]; letters?: Record<string, string> }): string[] {
+export function spellOut(args: string[], o: GnuTool): string[] {
   const names = o.longs.map((l) => l.replace(/[=?]$/, ""));
   const out: string[] = [];
   const inOrder = o.shorts.startsWith("+");
@@ -81,7 +114,7 @@ export function spellOut(args: string[], o: { shorts: string; longs: string[]; l
 
 /** the operands getopt_long() leaves (after permutation): the words that are no option and
  * no option's value */
-export function operands(args: string[], o: { shorts: string; longs: string[] }): string[] {
+export function operands(args: string[], o: GnuTool): string[] {
   const shorts = o.shorts;
   const out: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -29,7 +29,7 @@ import { Exit, type CommandTable, type Process, type SpawnOptions } from "../use
 import { EmptyPathFs, execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
-import { GNU_OPTIONS, operands, optionWords, spellOut } from "./gnuopts.ts";
+import { GNU_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
@@ -592,26 +592,9 @@ export class HostShell implements Shell, IoHost {
           if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${tool}: command not found\n`, exitCode: 127 };
           const o = GNU_OPTIONS[tool];
           if (o) {
-            const bad = gnuOptionsCheck(tool, optionWords(args, o.shorts), o.shorts.replace(/^\+/, ""), o.longs);
-            if (bad.error) return { stdout: "", stderr: bad.error, exitCode: 1 };
-            // rm.c: case NO_PRESERVE_ROOT — the one option it will not take abbreviated
-            const end = args.indexOf("--");
-            const abbreviated = (w: string) => w.startsWith("--n") && w !== "--no-preserve-root" && "--no-preserve-root".startsWith(w);
-            if (tool === "rm" && (end < 0 ? args : args.slice(0, end)).some(abbreviated))
-              return { stdout: "", stderr: "rm: you may not abbreviate the --no-preserve-root option\n", exitCode: 1 };
-            args = spellOut(args, o);
-            // rm's --preserve-root (of /, the default) and --no-preserve-root are none of
-            // just-bash's business
-            if (tool === "rm") args = args.filter((a, i) => !["--preserve-root", "--preserve-root=all", "--no-preserve-root"].includes(a) || args.slice(0, i).includes("--"));
-            // cp.c / mv.c: the operand count, checked before anything is copied
-            if (tool === "cp" || tool === "mv") {
-              const ops = operands(args, o);
-              const target = args.some((a) => a === "-t" || a.startsWith("--target-directory") || /^-[a-zA-Z]*t/.test(a));
-              const tryLine = `Try '${tool} --help' for more information.\n`;
-              if (ops.length === 0) return { stdout: "", stderr: `${tool}: missing file operand\n${tryLine}`, exitCode: 1 };
-              if (ops.length === 1 && !target)
-                return { stdout: "", stderr: `${tool}: missing destination file operand after ${quoteaf(ops[0]!)}\n${tryLine}`, exitCode: 1 };
-            }
+            const cl = gnuCommandLine(tool, args, o);
+            if ("error" in cl) return { stdout: "", stderr: cl.error, exitCode: 1 };
+            args = cl.args;
           }
           let r = await ctx.origCommand(args);
           // tail.c: xdectoumax() names the count it could not read (a leading '-' stripped)
@@ -680,9 +663,9 @@ export class HostShell implements Shell, IoHost {
       defineCommand("tr", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: tr: command not found\n", exitCode: 127 };
         const o = GNU_OPTIONS["tr"]!;
-        const bad = gnuOptionsCheck("tr", optionWords(args, o.shorts), o.shorts.slice(1), o.longs);
-        if (bad.error) return { stdout: "", stderr: bad.error, exitCode: 1 };
-        args = spellOut(args, o);
+        const cl = gnuCommandLine("tr", args, o);
+        if ("error" in cl) return { stdout: "", stderr: cl.error, exitCode: 1 };
+        args = cl.args;
         // tr.c: the number of SETs the options allow (one or two), checked before any is read
         const end = args.indexOf("--");
         const optWords = end < 0 ? optionWords(args, o.shorts) : args.slice(0, end);
