@@ -2,7 +2,7 @@
  * How the real tools name a file they cannot read. just-bash's ports all say
  * "TOOL: NAME: MESSAGE" (and say ENOENT for a directory); coreutils' head and tail say
  * "cannot open 'NAME' for reading: …" (quoteaf) or "error reading 'NAME': Is a directory",
- * wc quotef()s the name and refuses "" outright, GNU sed "can't read NAME: …", mawk
+ * wc, cat and tee quotef() the name (wc refuses "" outright), GNU sed "can't read NAME: …", mawk
  * "cannot open NAME (…)", and grep, sed and awk exit 2 for it.
  */
 import type { IFileSystem } from "just-bash";
@@ -10,9 +10,9 @@ import type { KernelFs } from "../kernel/uapi/syscalls.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { readErrorOf } from "./fileio.ts";
 
-export type FileErrorTool = "head" | "tail" | "wc" | "grep" | "sed" | "awk" | "tee" | "touch";
+export type FileErrorTool = "cat" | "head" | "tail" | "wc" | "grep" | "sed" | "awk" | "tee" | "touch";
 
-const LINE = /^(head|tail|wc|grep|sed|awk|tee): (.*): (No such file or directory|Is a directory|Permission denied|Not a directory)$/;
+const LINE = /^(cat|head|tail|wc|grep|sed|awk|tee): (.*): (No such file or directory|Is a directory|Permission denied|Not a directory)$/;
 /** just-bash's touch prints the filesystem's own error text: "ENOENT: no such file or directory, open '…'" */
 const TOUCH = /^touch: cannot touch '(.*)': (?:E[A-Z]+: )?([a-z][a-z ]*)(?:, \w+ '.*')?$/;
 
@@ -30,8 +30,9 @@ function reword(tool: Exclude<FileErrorTool, "touch">, name: string, err: string
       return err === "Is a directory" ? `awk: read error (${err})` : `awk: cannot open ${name} (${err})`;
     case "grep":
       return `grep: ${name}: ${err}`;
+    case "cat":
     case "tee":
-      return `tee: ${quotef(name)}: ${err}`;
+      return `${tool}: ${quotef(name)}: ${err}`;
   }
 }
 

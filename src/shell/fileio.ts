@@ -4,7 +4,6 @@
  * has only text helpers) is checked here the way the kernel would refuse it.
  */
 import { coreutilsAncillary, coreutilsVersion } from "../userland/coreutils/gnu_text.ts";
-import { quotef } from "../userland/lib/quotearg.ts";
 import { MountableFs, type IFileSystem } from "just-bash";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import type { KernelFs } from "../kernel/uapi/syscalls.ts";
@@ -102,20 +101,6 @@ export async function readErrorOf(fs: IFileSystem, kfs: KernelFs, path: string):
     /* ENOENT indeed */
   }
   return undefined;
-}
-
-/** cat's messages with the real errno (see readErrorOf) */
-export async function fixCatErrors(stderr: string, fs: IFileSystem, kfs: KernelFs, cwd: string): Promise<string> {
-  const lines = stderr.split("\n");
-  for (let i = 0; i < lines.length; i++) {
-    // the file named as quotef() names it
-    const m = /^cat: (.*): (No such file or directory|Is a directory|Permission denied)$/.exec(lines[i]!);
-    if (!m) continue;
-    // (open("") is ENOENT; just-bash takes "" for the working directory)
-    const why = m[1] === "" ? "No such file or directory" : m[2] === "No such file or directory" ? await readErrorOf(fs, kfs, fs.resolvePath(cwd, m[1]!)) : undefined;
-    lines[i] = `cat: ${quotef(m[1]!)}: ${why ?? m[2]}`;
-  }
-  return lines.join("\n");
 }
 
 /** cat.c: long_options[], in their order (getopt_long lists ambiguities so) */

@@ -26,7 +26,7 @@ import {
 import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
-import { EmptyPathFs, execLookup, fixCatErrors, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
+import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { GNU_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
@@ -629,9 +629,7 @@ export class HostShell implements Shell, IoHost {
         const o = gnuOptionsCheck("cat", args, "benstuvAET", CAT_LONGOPTS);
         if (o.error) return { stdout: "", stderr: o.error, exitCode: 1 };
         if (o.help || o.version) return { stdout: o.help ? CAT_HELP : CAT_VERSION, stderr: "", exitCode: 0 };
-        const r = await ctx.origCommand(args);
-        if (!r.stderr) return r;
-        return { ...r, stderr: await fixCatErrors(r.stderr, ctx.fs, sys.fs, ctx.cwd) };
+        return fixFileErrors("cat", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
       }),
     );
     if (!this.commands.xxd)
