@@ -144,84 +144,85 @@ function enoent(op: string): Error {
   return err;
 }
 
-/** MountableFs where the empty path is no file at all (fs/namei.c: getname_flags()) */
+/** MountableFs where the empty path is no file at all (fs/namei.c: getname_flags()); the
+ * other paths go straight to it (no await of their own: every file operation passes here) */
 export class EmptyPathFs extends MountableFs {
   override resolvePath(base: string, path: string): string {
     return path === "" ? EMPTY_PATH : super.resolvePath(base, path);
   }
-  override async readFile(...a: Parameters<MountableFs["readFile"]>): ReturnType<MountableFs["readFile"]> {
-    if (a[0] === EMPTY_PATH) throw enoent("open");
+  override readFile(...a: Parameters<MountableFs["readFile"]>): ReturnType<MountableFs["readFile"]> {
+    if (a[0] === EMPTY_PATH) return Promise.reject(enoent("open"));
     return super.readFile(...a);
   }
-  override async readFileBytes(path: string): ReturnType<MountableFs["readFileBytes"]> {
-    if (path === EMPTY_PATH) throw enoent("open");
+  override readFileBytes(path: string): ReturnType<MountableFs["readFileBytes"]> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("open"));
     return super.readFileBytes(path);
   }
-  override async readFileBuffer(path: string): Promise<Uint8Array> {
-    if (path === EMPTY_PATH) throw enoent("open");
+  override readFileBuffer(path: string): Promise<Uint8Array> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("open"));
     return super.readFileBuffer(path);
   }
-  override async writeFile(...a: Parameters<MountableFs["writeFile"]>): Promise<void> {
-    if (a[0] === EMPTY_PATH) throw enoent("open");
+  override writeFile(...a: Parameters<MountableFs["writeFile"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) return Promise.reject(enoent("open"));
     return super.writeFile(...a);
   }
-  override async appendFile(...a: Parameters<MountableFs["appendFile"]>): Promise<void> {
-    if (a[0] === EMPTY_PATH) throw enoent("open");
+  override appendFile(...a: Parameters<MountableFs["appendFile"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) return Promise.reject(enoent("open"));
     return super.appendFile(...a);
   }
-  override async exists(path: string): Promise<boolean> {
-    return path === EMPTY_PATH ? false : super.exists(path);
+  override exists(path: string): Promise<boolean> {
+    return path === EMPTY_PATH ? Promise.resolve(false) : super.exists(path);
   }
-  override async stat(path: string): ReturnType<MountableFs["stat"]> {
-    if (path === EMPTY_PATH) throw enoent("stat");
+  override stat(path: string): ReturnType<MountableFs["stat"]> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("stat"));
     return super.stat(path);
   }
-  override async lstat(path: string): ReturnType<MountableFs["lstat"]> {
-    if (path === EMPTY_PATH) throw enoent("lstat");
+  override lstat(path: string): ReturnType<MountableFs["lstat"]> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("lstat"));
     return super.lstat(path);
   }
-  override async mkdir(...a: Parameters<MountableFs["mkdir"]>): Promise<void> {
-    if (a[0] === EMPTY_PATH) throw enoent("mkdir");
+  override mkdir(...a: Parameters<MountableFs["mkdir"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) return Promise.reject(enoent("mkdir"));
     return super.mkdir(...a);
   }
-  override async readdir(path: string): Promise<string[]> {
-    if (path === EMPTY_PATH) throw enoent("scandir");
+  override readdir(path: string): Promise<string[]> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("scandir"));
     return super.readdir(path);
   }
-  override async rm(...a: Parameters<MountableFs["rm"]>): Promise<void> {
-    if (a[0] === EMPTY_PATH) throw enoent("rm");
+  override rm(...a: Parameters<MountableFs["rm"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH) return Promise.reject(enoent("rm"));
     return super.rm(...a);
   }
-  override async cp(...a: Parameters<MountableFs["cp"]>): Promise<void> {
-    if (a[0] === EMPTY_PATH || a[1] === EMPTY_PATH) throw enoent("cp");
+  override cp(...a: Parameters<MountableFs["cp"]>): Promise<void> {
+    if (a[0] === EMPTY_PATH || a[1] === EMPTY_PATH) return Promise.reject(enoent("cp"));
     return super.cp(...a);
   }
-  override async mv(src: string, dest: string): Promise<void> {
-    if (src === EMPTY_PATH || dest === EMPTY_PATH) throw enoent("rename");
+  override mv(src: string, dest: string): Promise<void> {
+    if (src === EMPTY_PATH || dest === EMPTY_PATH) return Promise.reject(enoent("rename"));
     return super.mv(src, dest);
   }
-  override async chmod(path: string, mode: number): Promise<void> {
-    if (path === EMPTY_PATH) throw enoent("chmod");
+  override chmod(path: string, mode: number): Promise<void> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("chmod"));
     return super.chmod(path, mode);
   }
-  override async symlink(target: string, linkPath: string): Promise<void> {
-    if (linkPath === EMPTY_PATH) throw enoent("symlink");
+  override symlink(target: string, linkPath: string): Promise<void> {
+    if (linkPath === EMPTY_PATH) return Promise.reject(enoent("symlink"));
     return super.symlink(target, linkPath);
   }
-  override async link(existingPath: string, newPath: string): Promise<void> {
-    if (existingPath === EMPTY_PATH || newPath === EMPTY_PATH) throw enoent("link");
+  override link(existingPath: string, newPath: string): Promise<void> {
+    if (existingPath === EMPTY_PATH || newPath === EMPTY_PATH) return Promise.reject(enoent("link"));
     return super.link(existingPath, newPath);
   }
-  override async readlink(path: string): Promise<string> {
-    if (path === EMPTY_PATH) throw enoent("readlink");
+  override readlink(path: string): Promise<string> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("readlink"));
     return super.readlink(path);
   }
-  override async realpath(path: string): Promise<string> {
-    if (path === EMPTY_PATH) throw enoent("realpath");
+  override realpath(path: string): Promise<string> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("realpath"));
     return super.realpath(path);
   }
-  override async utimes(path: string, atime: Date, mtime: Date): Promise<void> {
-    if (path === EMPTY_PATH) throw enoent("utimes");
+  override utimes(path: string, atime: Date, mtime: Date): Promise<void> {
+    if (path === EMPTY_PATH) return Promise.reject(enoent("utimes"));
     return super.utimes(path, atime, mtime);
   }
 }
