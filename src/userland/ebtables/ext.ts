@@ -14,6 +14,7 @@ import {
 import { ethertypeByName as ethertypeByNameExt } from "./ethertypes.ts";
 import { SERVICES } from "../iptables/services.ts";
 import { getprotobyname, getprotobynumber } from "../lib/etc_files.ts";
+import { ipv4ToString } from "../../wire/addr.ts";
 
 export const PARAMETER_PROBLEM = 2;
 
@@ -92,10 +93,6 @@ export interface Extension<D> {
 
 // ------------------------------------------------------------------------------------ ip
 
-function ipStr(a: number): string {
-  return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
-}
-
 function parseDotted(s: string): number | undefined {
   const p = s.split(".");
   if (p.length !== 4 || !p.every((x) => /^\d{1,3}$/.test(x) && Number(x) <= 255)) return undefined;
@@ -108,7 +105,7 @@ function maskStr(m: number): string {
   let bits = 0;
   while (bits < 32 && (m & (0x80000000 >>> bits)) !== 0) bits++;
   if (((0xffffffff << (32 - bits)) >>> 0) === m || (bits === 0 && m === 0)) return `/${bits}`;
-  return `/${ipStr(m)}`;
+  return `/${ipv4ToString(m)}`;
 }
 
 /** xtables_parse_port(): a number up to 65535 or a service name of /etc/services */
@@ -221,8 +218,8 @@ export const ipExt: Extension<EbtIpInfo> = {
   print(ip) {
     let s = "";
     const inv = (f: number) => (ip.invflags & f ? "! " : "");
-    if (ip.bitmask & EBT_IP_SOURCE) s += `--ip-src ${inv(EBT_IP_SOURCE)}${ipStr(ip.saddr)}${maskStr(ip.smsk)} `;
-    if (ip.bitmask & EBT_IP_DEST) s += `--ip-dst ${inv(EBT_IP_DEST)}${ipStr(ip.daddr)}${maskStr(ip.dmsk)} `;
+    if (ip.bitmask & EBT_IP_SOURCE) s += `--ip-src ${inv(EBT_IP_SOURCE)}${ipv4ToString(ip.saddr)}${maskStr(ip.smsk)} `;
+    if (ip.bitmask & EBT_IP_DEST) s += `--ip-dst ${inv(EBT_IP_DEST)}${ipv4ToString(ip.daddr)}${maskStr(ip.dmsk)} `;
     if (ip.bitmask & EBT_IP_TOS) s += `--ip-tos ${inv(EBT_IP_TOS)}0x${ip.tos.toString(16).padStart(2, "0").toUpperCase()} `;
     if (ip.bitmask & EBT_IP_PROTO) {
       const n = getprotobynumber(ip.protocol);
@@ -529,8 +526,8 @@ export const arpExt: Extension<EbtArpInfo> = {
       s += `--arp-op ${inv(EBT_ARP_OPCODE)}${a.opcode > 0 && a.opcode <= ARP_OPCODES.length ? ARP_OPCODES[a.opcode - 1] : a.opcode} `;
     if (a.bitmask & EBT_ARP_HTYPE) s += `--arp-htype ${inv(EBT_ARP_HTYPE)}${a.htype} `;
     if (a.bitmask & EBT_ARP_PTYPE) s += `--arp-ptype ${inv(EBT_ARP_PTYPE)}0x${a.ptype.toString(16)} `;
-    if (a.bitmask & EBT_ARP_SRC_IP) s += `--arp-ip-src ${inv(EBT_ARP_SRC_IP)}${ipStr(a.saddr)}${maskStr(a.smsk)} `;
-    if (a.bitmask & EBT_ARP_DST_IP) s += `--arp-ip-dst ${inv(EBT_ARP_DST_IP)}${ipStr(a.daddr)}${maskStr(a.dmsk)} `;
+    if (a.bitmask & EBT_ARP_SRC_IP) s += `--arp-ip-src ${inv(EBT_ARP_SRC_IP)}${ipv4ToString(a.saddr)}${maskStr(a.smsk)} `;
+    if (a.bitmask & EBT_ARP_DST_IP) s += `--arp-ip-dst ${inv(EBT_ARP_DST_IP)}${ipv4ToString(a.daddr)}${maskStr(a.dmsk)} `;
     if (a.bitmask & EBT_ARP_SRC_MAC) s += `--arp-mac-src ${inv(EBT_ARP_SRC_MAC)}${xtPrintMacAndMask(a.smaddr, a.smmsk)} `;
     if (a.bitmask & EBT_ARP_DST_MAC) s += `--arp-mac-dst ${inv(EBT_ARP_DST_MAC)}${xtPrintMacAndMask(a.dmaddr, a.dmmsk)} `;
     if (a.bitmask & EBT_ARP_GRAT) s += `${inv(EBT_ARP_GRAT)}--arp-gratuitous `;
@@ -610,7 +607,7 @@ export const amongExt: Extension<EbtAmongInfo> = {
   print(data) {
     // as read back from the sets: in their order, a MAC as ether_ntoa() writes it
     const side = (sd: EbtAmongSide) => {
-      const items = amongSorted(sd.pairs).map(([m, ip]) => m.map((b) => b.toString(16)).join(":") + (ip ? `=${ip >>> 24}.${(ip >>> 16) & 255}.${(ip >>> 8) & 255}.${ip & 255}` : ""));
+      const items = amongSorted(sd.pairs).map(([m, ip]) => m.map((b) => b.toString(16)).join(":") + (ip ? `=${ipv4ToString(ip)}` : ""));
       return `${sd.inv ? "! " : ""}${items.join(",")} `;
     };
     let s = "";
@@ -808,7 +805,6 @@ export function etherAton(s: string): number[] | undefined {
   }
   return out;
 }
-
 
 function natTarget(val: string, what: string): number {
   const v = ebtFillTarget(val);
