@@ -1,43 +1,78 @@
 /**
- * npm's postinstall: just-bash 3.4.2 runs every registered command inside a revocable
- * membrane (a Proxy over its context, an AbortController, a WeakMap, a copy of each object
- * the command touches) raced against a deadline timer, so that an *untrusted* extension
- * cannot keep using the shell after it returns. tuxnet's tools are host code registered as
- * trusted commands (just-bash's default); for them that membrane is pure cost, about 60 µs
- * and 40 KB of garbage per command (bench c runs 19,800). This edits just-bash's three
- * bundles so that a command whose `trusted` is set gets its context as is and runs without
- * the race (an abort still reaches it through ctx.signal, which every tuxnet tool obeys);
- * untrusted commands keep the membrane. Idempotent; fails loudly when a bundle does not have
- * the shape it expects (another just-bash version), so an upgrade cannot silently lose it.
+ * npm's postinstall: two edits of just-bash 3.4.2's bundles (index.js, index.cjs,
+ * browser.js) that take per-command and per-word costs out of its interpreter without
+ * changing what it does. Idempotent; it fails loudly when a bundle does not have the shape
+ * it expects (another just-bash version), so an upgrade cannot silently lose them.
  * Node-only.
+ *
+ * 1. Trusted commands run directly. just-bash runs every registered command inside a
+ *    revocable membrane (a Proxy over its context, an AbortController, a WeakMap, a copy of
+ *    each object the command touches) raced against a deadline timer, so that an *untrusted*
+ *    extension cannot keep using the shell after it returns. tuxnet's tools are host code
+ *    registered as trusted commands (just-bash's default; its own commands are not); for
+ *    them the membrane is pure cost, ~60 µs and ~40 KB of garbage per command (bench c runs
+ *    19,800). A trusted command now gets its context as is and runs without the race (an
+ *    abort still reaches it through ctx.signal, which every tuxnet tool obeys).
+ *
+ * 2. Plain words skip the special forms. Expanding a word calls some 30 async handlers in
+ *    turn (about 10 KB of promises per word), each looking for one special form: a
+ *    double-quoted part, or a parameter expansion with an operation, of `@`/`*`, or of an
+ *    array element; each returns null at once for any other word. A word without such a
+ *    part (`ping`, `-c1`, `n$i`, `10.0.0.$j`) now goes straight to the general expansion
+ *    those handlers fall through to.
  */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-const MARK = "/*tuxnet:trusted-direct*/";
+const MARK = "/*tuxnet:patched*/";
 const ID = "[\\w$]+";
-// pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…),A=u.trusted?…`
-const SHAPE = new RegExp(
-  `let (${ID})=(${ID})\\((${ID}),(${ID})\\),(${ID})=(${ID})\\(\\1\\.context,\\4\\),(${ID})=\\(\\)=>\\{\\1\\.revoke\\(\\),(${ID})\\(\\)\\};` +
-    `try\\{let (${ID})=\\(\\)=>(${ID})\\([^;]*?\\(\\)=>(${ID})\\.execute\\((${ID}),\\5\\)\\),(${ID})=\\(\\)=>(${ID})\\(\\9,\\5,\\7,\\4,`,
+
+// pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
+const DISPATCH = new RegExp(
+  `let (${ID})=(${ID})\\((${ID}),(${ID})\\),(${ID})=${ID}\\(\\1\\.context,\\4\\),(${ID})=\\(\\)=>\\{\\1\\.revoke\\(\\),${ID}\\(\\)\\};` +
+    `try\\{let (${ID})=\\(\\)=>${ID}\\([^;]*?\\(\\)=>(${ID})\\.execute\\(${ID},\\5\\)\\),(${ID})=\\(\\)=>(${ID})\\(\\7,\\5,\\6,\\4,`,
   "g",
 );
 
-export function patch(src) {
-  if (src.includes(MARK)) return src;
+function trustedDirect(span, g, ff, m, t, _y, _s, v, u, k, wm) {
+  return span
+    .replace(`let ${g}=${ff}(${m},${t}),`, `let ${g}=${u}.trusted?{context:${m},revoke(){}}:${ff}(${m},${t}),`)
+    .replace(`,${k}=()=>${wm}(${v},`, `,${k}=()=>${u}.trusted?${v}():${wm}(${v},`);
+}
+
+// the word expansion's handlers: `let p=await Dp(e,r,a,c,u,n);if(p!==null)return p;…let w=await Mp(e,r,n.expandPart);if(w!==null)return Dc(e,w);`
+const HANDLERS = new RegExp(
+  `let (${ID})=await ${ID}\\((${ID}),(${ID}),${ID},${ID},${ID},(${ID})\\);if\\(\\1!==null\\)return \\1;` +
+    `let (${ID})=await ${ID}\\(\\2,\\3,\\4\\);if\\(\\5!==null\\)return \\5;` +
+    `let (${ID})=await ${ID}\\(\\2,\\3,\\4\\);if\\(\\6!==null\\)return \\6;` +
+    `let (${ID})=await ${ID}\\(\\2,\\3,\\4\\.expandPart\\);if\\(\\7!==null\\)return ${ID}\\(\\2,\\7\\);`,
+  "g",
+);
+
+function plainWordsSkip(span, _p, _e, parts) {
+  const special = `${parts}.some(x=>x.type==="DoubleQuoted"||x.type==="ParameterExpansion"&&(x.operation||x.parameter==="@"||x.parameter==="*"||x.parameter.includes("[")))`;
+  return `if(${special}){${span}}`;
+}
+
+function edit(src, re, fn, what) {
   let n = 0;
-  const out = src.replace(SHAPE, (span, g, ff, m, t, _y, _ta, _s, _b, v, _ma, u, _args, k, wm) => {
+  const out = src.replace(re, (...m) => {
     n++;
-    return span
-      .replace(`let ${g}=${ff}(${m},${t}),`, `let ${g}=${u}.trusted?${MARK}{context:${m},revoke(){}}:${ff}(${m},${t}),`)
-      .replace(`,${k}=()=>${wm}(${v},`, `,${k}=()=>${u}.trusted?${v}():${wm}(${v},`);
+    return fn(...m.slice(0, -2));
   });
-  if (n !== 1) throw new Error(`just-bash bundle: expected one command dispatch to patch, found ${n}`);
+  if (n !== 1) throw new Error(`just-bash bundle: expected one ${what} to patch, found ${n}`);
   return out;
 }
 
-const bundle = join(dirname(fileURLToPath(import.meta.resolve("just-bash"))));
+export function patch(src) {
+  if (src.includes(MARK)) return src;
+  let out = edit(src, DISPATCH, trustedDirect, "command dispatch");
+  out = edit(out, HANDLERS, plainWordsSkip, "word expansion");
+  return MARK + out;
+}
+
+const bundle = dirname(fileURLToPath(import.meta.resolve("just-bash")));
 for (const f of ["index.js", "index.cjs", "browser.js"]) {
   const path = join(bundle, f);
   if (!existsSync(path)) throw new Error(`${path}: missing`);
