@@ -177,8 +177,11 @@ export class NeighTable {
   readonly net: Net;
   readonly family: number;
   readonly ops: NeighOps;
-  /** (ifindex, key) -> entry, in creation order (the dump order) */
-  readonly hash = new Map<number, Neighbour>();
+  /** the entries in creation order (the dump order) */
+  readonly hash = new Set<Neighbour>();
+  /** device -> key -> entry: neigh_lookup()'s hash (the key as an int32, which V8 keeps as a
+   * small integer: an (ifindex, key) number past 2^31 was a heap number made per lookup) */
+  readonly byDev = new Map<NetDevice, Map<number, Neighbour>>();
   readonly phash: PneighEntry[] = [];
   readonly parms: NeighParms;
   readonly devParms = new Map<NetDevice, NeighParms>();
@@ -214,7 +217,25 @@ export function neighTableRelease(tbl: NeighTable): void {
   tbl.gc.tables.delete(tbl);
 }
 
-const hkey = (dev: NetDevice, key: number): number => dev.ifindex * 4294967296 + key;
+function hashGet(tbl: NeighTable, dev: NetDevice, key: number): Neighbour | undefined {
+  return tbl.byDev.get(dev)?.get(key | 0);
+}
+
+function hashAdd(tbl: NeighTable, n: Neighbour): void {
+  let m = tbl.byDev.get(n.dev);
+  if (!m) tbl.byDev.set(n.dev, (m = new Map()));
+  m.set(n.key | 0, n);
+  tbl.hash.add(n);
+}
+
+function hashDel(n: Neighbour): void {
+  const m = n.tbl.byDev.get(n.dev);
+  if (m?.get(n.key | 0) === n) {
+    m.delete(n.key | 0);
+    if (m.size === 0) n.tbl.byDev.delete(n.dev);
+  }
+  n.tbl.hash.delete(n);
+}
 
 /** net/core/neighbour.c: neigh_rand_reach_time(): base * [0.5, 1.5) */
 export function neighRandReachTime(net: Net, base: number): number {
@@ -250,7 +271,7 @@ export function neighParmsOf(tbl: NeighTable, dev: NetDevice | undefined): Neigh
 /** net/core/neighbour.c: neigh_lookup() */
 export function neighLookup(tbl: NeighTable, key: number, dev: NetDevice): Neighbour | undefined {
   tbl.stats.lookups++;
-  const n = tbl.hash.get(hkey(dev, key));
+  const n = hashGet(tbl, dev, key);
   if (n) tbl.stats.hits++;
   return n;
 }
@@ -338,7 +359,7 @@ function neighArmPeriodic(g: NeighGc, tbl: NeighTable): void {
  * gc_thresh3 with nothing to collect there is none (ENOBUFS: undefined).
  */
 export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice, exemptFromGc = (dev.flags & IFF_LOOPBACK) !== 0): Neighbour | undefined {
-  const existing = tbl.hash.get(hkey(dev, key));
+  const existing = hashGet(tbl, dev, key);
   if (existing) return existing;
   const now = netSched(tbl.net).now;
   const g = tbl.gc;
@@ -359,13 +380,13 @@ export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice, exempt
   /* the hash is taken after the constructor (which may rewrite the key): an entry with the
    * final key that already exists is the one returned */
   if (n.key !== key) {
-    const same = tbl.hash.get(hkey(dev, n.key));
+    const same = hashGet(tbl, dev, n.key);
     if (same) return same;
   }
   // neigh_alloc(): confirmed = jiffies - (BASE_REACHABLE_TIME << 1)
   n.confirmed = now - (n.parms.baseReachableTime << 1);
   tbl.stats.allocs++;
-  tbl.hash.set(hkey(dev, n.key), n);
+  hashAdd(tbl, n);
   if (!exemptFromGc) g.gcList.add(n);
   g.entries++;
   neighArmPeriodic(g, tbl);
@@ -386,7 +407,7 @@ function neighDel(n: Neighbour): void {
   const g = n.tbl.gc;
   g.gcList.delete(n);
   g.entries--;
-  n.tbl.hash.delete(hkey(n.dev, n.key));
+  hashDel(n);
   n.timer.cancel();
   n.dead = true;
   neighPurgeQueue(n, "SKB_DROP_REASON_NEIGH_DEAD");
