@@ -62,7 +62,9 @@ export function udpSockets(net: Net): UdpSock[] {
 export class UdpSock extends InetSock {
   readonly type = 2;
   private readonly fl4 = {} as Flowi4;
-  private scratch = new Uint8Array(2048);
+  /** the datagram being built (made at the first send: a socket only connect()ed, as ping's
+   * source-address probe, needs none) */
+  private scratch: Uint8Array | undefined;
 
   constructor(net: Net) {
     super(net, 17);
@@ -160,7 +162,7 @@ export class UdpSock extends InetSock {
     const rt = inetRouteDgram(this, daddr, 17, fl4);
     if (isKErr(rt)) return rt;
     const ulen = 8 + len;
-    if (this.scratch.length < ulen) this.scratch = new Uint8Array(ulen * 2);
+    if (this.scratch === undefined || this.scratch.length < ulen) this.scratch = new Uint8Array(Math.max(2048, ulen * 2));
     const b = this.scratch;
     b.set(data, 8);
     udpWrite(b, 0, this.inetSport, dport, ulen, fl4.saddr, fl4.daddr);
