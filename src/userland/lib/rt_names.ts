@@ -28,34 +28,35 @@ function parseIdNames(text: string): { entries: [number, string][]; corrupt?: st
   return { entries };
 }
 
+/** the compiled-in tables (shared by every process until its files change one: load()) */
+function table(pairs: [number, string][]): (string | undefined)[] {
+  const t: (string | undefined)[] = new Array(256).fill(undefined);
+  for (const [i, n] of pairs) t[i] = n;
+  return t;
+}
+const RTPROT = table([
+  [0, "unspec"], [1, "redirect"], [2, "kernel"], [3, "boot"], [4, "static"], [8, "gated"],
+  [9, "ra"], [10, "mrt"], [11, "zebra"], [12, "bird"], [42, "babel"], [13, "dnrouted"],
+  [14, "xorp"], [15, "ntk"], [16, "dhcp"], [18, "keepalived"], [186, "bgp"], [187, "isis"],
+  [188, "ospf"], [189, "rip"], [192, "eigrp"],
+]);
+const RTSCOPE = table([[0, "global"], [255, "nowhere"], [254, "host"], [253, "link"], [200, "site"]]);
+const RTREALM = table([[0, "unknown"]]);
+const RTDSFIELD = table([[0, "0"]]);
+const RTTABLE: [number, string][] = [[253, "default"], [254, "main"], [255, "local"]];
+const GROUP: [number, string][] = [[0, "default"]];
+
 export class RtNames {
-  private rtprot: (string | undefined)[] = [];
-  private rtscope: (string | undefined)[] = [];
-  private rtrealm: (string | undefined)[] = [];
-  private rtdsfield: (string | undefined)[] = [];
+  private rtprot = RTPROT;
+  private rtscope = RTSCOPE;
+  private rtrealm = RTREALM;
+  private rtdsfield = RTDSFIELD;
   /** table id -> names (hash in C; the first match in file order wins for a2n) */
-  private rttable: [number, string][] = [];
-  private group: [number, string][] = [];
+  private rttable = RTTABLE;
+  private group = GROUP;
   private loaded = false;
 
-  constructor(private readonly ctx: IpCtx) {
-    const prot: [number, string][] = [
-      [0, "unspec"], [1, "redirect"], [2, "kernel"], [3, "boot"], [4, "static"], [8, "gated"],
-      [9, "ra"], [10, "mrt"], [11, "zebra"], [12, "bird"], [42, "babel"], [13, "dnrouted"],
-      [14, "xorp"], [15, "ntk"], [16, "dhcp"], [18, "keepalived"], [186, "bgp"], [187, "isis"],
-      [188, "ospf"], [189, "rip"], [192, "eigrp"],
-    ];
-    for (const [i, n] of prot) this.rtprot[i] = n;
-    this.rtscope[0] = "global";
-    this.rtscope[255] = "nowhere";
-    this.rtscope[254] = "host";
-    this.rtscope[253] = "link";
-    this.rtscope[200] = "site";
-    this.rtrealm[0] = "unknown";
-    this.rtdsfield[0] = "0";
-    this.rttable = [[253, "default"], [254, "main"], [255, "local"]];
-    this.group = [[0, "default"]];
-  }
+  constructor(private readonly ctx: IpCtx) {}
 
   /** reads the /etc/iproute2 databases (C reads each lazily; reading is async here) */
   async load(): Promise<void> {
@@ -70,9 +71,16 @@ export class RtNames {
       if (text === undefined) continue;
       const { entries, corrupt } = parseIdNames(text);
       const path = `${CONFDIR}/${name}`;
-      const tab =
-        name === "rt_protos" ? this.rtprot : name === "rt_scopes" ? this.rtscope
-        : name === "rt_realms" ? this.rtrealm : name === "rt_dsfield" ? this.rtdsfield : undefined;
+      // a file's entries go into this process's own copy of its table
+      let tab: (string | undefined)[] | undefined;
+      switch (name) {
+        case "rt_protos": tab = this.rtprot = this.rtprot.slice(); break;
+        case "rt_scopes": tab = this.rtscope = this.rtscope.slice(); break;
+        case "rt_realms": tab = this.rtrealm = this.rtrealm.slice(); break;
+        case "rt_dsfield": tab = this.rtdsfield = this.rtdsfield.slice(); break;
+        case "rt_tables": this.rttable = this.rttable.slice(); break;
+        default: this.group = this.group.slice();
+      }
       for (const [id, n] of entries) {
         if (id < 0) continue;
         if (tab) {
