@@ -193,6 +193,14 @@ export class Scheduler {
       this.kick();
     });
     tracked.catch(() => {});
+    // one host turn at a time: a wait that the jobs end by blocking (most do, within
+    // microtasks) leaves its turn pending, and that turn wakes whichever wait is current when
+    // it comes (a turn per wait was a macrotask and a promise per wait, ~13 per ping of c)
+    let hostTurn = false;
+    const turnDone = () => {
+      hostTurn = false;
+      this.kick();
+    };
     while (!done) {
       if (this.active > 0 && this.blocked >= this.active) {
         // every job waits on the simulator: run events until one of them wakes up
@@ -204,7 +212,10 @@ export class Scheduler {
       await new Promise<void>((res) => {
         this.wake = res;
         if (done || (this.active > 0 && this.blocked >= this.active)) res();
-        else void yieldToHost().then(res);
+        else if (!hostTurn) {
+          hostTurn = true;
+          void yieldToHost().then(turnDone);
+        }
       });
       this.wake = null;
     }
