@@ -347,7 +347,8 @@ export function arpProcess(skb: SkBuff): void {
     const now = netSched(net).now;
     const override = now > n.updated + n.parms.locktime || isGarp;
     if (op !== ARPOP_REPLY || skb.pktType !== PACKET_HOST) state = NUD_STALE;
-    neighUpdate(n, arpSha(b, o), state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
+    // (a view of the frame's bytes: __neigh_update() copies what it keeps)
+    neighUpdate(n, b.subarray(o + ARP_SHA, o + ARP_SHA + 6), state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   }
   arpFinish(skb);
 }
