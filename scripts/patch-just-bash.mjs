@@ -1,8 +1,9 @@
 /**
  * npm's postinstall: two edits of just-bash 3.4.2's bundles (index.js, index.cjs,
  * browser.js) that take per-command and per-word costs out of its interpreter without
- * changing what it does. Idempotent; it fails loudly when a bundle does not have the shape
- * it expects (another just-bash version), so an upgrade cannot silently lose them.
+ * changing what it does. Idempotent. The just-bash package.json pins is edited or the
+ * script fails (a bundle not of the shape it expects), so an upgrade cannot silently lose the
+ * edits; another version (a parent project's, deduplicated) is left as it is, with a warning.
  * Node-only.
  *
  * 1. Trusted commands run directly. just-bash runs every registered command inside a
@@ -72,7 +73,14 @@ export function patch(src) {
   return MARK + out;
 }
 
+const PINNED = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).dependencies["just-bash"];
 const bundle = dirname(fileURLToPath(import.meta.resolve("just-bash")));
+const { version } = JSON.parse(readFileSync(join(bundle, "..", "..", "package.json"), "utf8"));
+if (version !== PINNED) {
+  // another just-bash than package.json pins (a parent project's): run it as it is
+  console.warn(`tuxnet: just-bash ${version} is not ${PINNED}: its bundles are left unpatched (slower commands)`);
+  process.exit(0);
+}
 for (const f of ["index.js", "index.cjs", "browser.js"]) {
   const path = join(bundle, f);
   if (!existsSync(path)) throw new Error(`${path}: missing`);
