@@ -13,7 +13,8 @@
  *    registered as trusted commands (just-bash's default; its own commands are not); for
  *    them the membrane is pure cost, ~60 µs and ~40 KB of garbage per command (bench c runs
  *    19,800). A trusted command now gets its context as is and runs without the race (an
- *    abort still reaches it through ctx.signal, which every tuxnet tool obeys).
+ *    abort still reaches it through ctx.signal, which every tuxnet tool obeys), and the
+ *    shell's execution scope itself rather than a frozen facade of nine bound methods.
  *
  * 2. Plain words skip the special forms. Expanding a word calls some 30 async handlers in
  *    turn (about 10 KB of promises per word), each looking for one special form: a
@@ -40,6 +41,13 @@ function trustedDirect(span, g, ff, m, t, _y, _s, v, u, k, wm) {
   return span
     .replace(`let ${g}=${ff}(${m},${t}),`, `let ${g}=${u}.trusted?{context:${m},revoke(){}}:${ff}(${m},${t}),`)
     .replace(`,${k}=()=>${wm}(${v},`, `,${k}=()=>${u}.trusted?${v}():${wm}(${v},`);
+}
+
+// the context's execution scope: `executionScope:u.internalIsExtension?Ra(i.executionScope):i.executionScope`
+const SCOPE = new RegExp(`executionScope:(${ID})\\.internalIsExtension\\?(${ID})\\((${ID})\\.executionScope\\):\\3\\.executionScope`, "g");
+
+function trustedScope(span, u) {
+  return span.replace(`${u}.internalIsExtension?`, `${u}.internalIsExtension&&!${u}.trusted?`);
 }
 
 // the word expansion's handlers: `let p=await Dp(e,r,a,c,u,n);if(p!==null)return p;…let w=await Mp(e,r,n.expandPart);if(w!==null)return Dc(e,w);`
@@ -69,6 +77,7 @@ function edit(src, re, fn, what) {
 export function patch(src) {
   if (src.includes(MARK)) return src;
   let out = edit(src, DISPATCH, trustedDirect, "command dispatch");
+  out = edit(out, SCOPE, trustedScope, "execution scope");
   out = edit(out, HANDLERS, plainWordsSkip, "word expansion");
   return MARK + out;
 }
