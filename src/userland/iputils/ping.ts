@@ -1663,15 +1663,19 @@ function strFamily(f: number): string {
 export async function ping(p: Process): Promise<number> {
   // its stdout through stdio: block-buffered on a pipe, flushed where ping_common.c fflush()es
   // and at exit (a SIGTERM before the first reply leaves nothing, not even the PING line)
-  const out = new CStdout(p.stdout, p.isatty);
-  const bp = Object.create(p, { stdout: { value: out } }) as Process;
+  // (the process's own stdout is swapped for the time it runs: an object chained to the
+  // process as its prototype made every property read of ping's a prototype walk)
+  const raw = p.stdout;
+  const out = new CStdout(raw, p.isatty);
+  p.stdout = out;
   try {
-    return await pingMain(bp);
+    return await pingMain(p);
   } catch (e) {
     if (e instanceof Exit) return e.code;
     throw e;
   } finally {
     out.flush();
+    p.stdout = raw;
   }
 }
 
