@@ -437,7 +437,9 @@ function parseOneNh(ctx: IpCtx, r: RouteMsg["rtm"], nh: RtNexthop, argvIn: strin
         ctx.err("Error: RTA_VIA is not supported by this emulator\n");
         return undefined;
       }
-      nh.RTA_GATEWAY = prefixBytes(addr);
+      // another `via` appends another RTA_GATEWAY to the rtnexthop; the kernel's nla_find()
+      // (fib_get_nhs()) reads the first
+      nh.RTA_GATEWAY ??= prefixBytes(addr);
     } else if (a === "dev") {
       const d = next();
       const idx = ctx.ll.llNameToIndex(d);
