@@ -53,19 +53,42 @@ export function legalNumber(s: string): number | undefined {
  * error (with the "Try 'PROG --help'" line); --help and --version are reported when met.
  * `shorts` is an optstring ("w:" takes a value, in the same word or the next); a long name
  * ending in "=" takes a value (`--width=80` or `--width 80`), one ending in "?" may have one
- * (`--color`, `--color=auto`).
+ * (`--color`, `--color=auto`). The words that are no option nor an option's value come back
+ * as `operands`.
+ *
+ * `hooks.value`, when given, sees each option's value as the loop meets it (the short letter
+ * or the long name): an error it returns is the tool's own, made at that point of its getopt
+ * loop (before a later bad option is seen). `hooks.alias` names the long options that are one
+ * (same letter, same kind: grep's --fixed-regexp and --fixed-strings): a prefix of several of
+ * them only is not ambiguous (glibc compares has_arg, flag and val).
  */
-export function gnuOptionsCheck(prog: string, args: string[], shorts: string, longs: string[]): { error?: string; help?: boolean; version?: boolean } {
+export function gnuOptionsCheck(
+  prog: string,
+  args: string[],
+  shorts: string,
+  longs: string[],
+  hooks: { value?: (opt: string, v: string) => string | undefined; alias?: Record<string, string> } = {},
+): { error?: string; help?: boolean; version?: boolean; operands?: string[] } {
   const tryHelp = `Try '${prog} --help' for more information.\n`;
   const names = longs.map((l) => l.replace(/[=?]$/, ""));
+  const { value, alias } = hooks;
+  const operands: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === "--") break;
-    if (a.length < 2 || a[0] !== "-") continue;
+    if (a === "--") {
+      operands.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.length < 2 || a[0] !== "-") {
+      operands.push(a);
+      continue;
+    }
     if (a.startsWith("--")) {
       const eq = a.indexOf("=");
       const name = a.slice(2, eq < 0 ? undefined : eq);
-      const exact = names.includes(name) ? [name] : names.filter((l) => l.startsWith(name));
+      let exact = names.includes(name) ? [name] : names.filter((l) => l.startsWith(name));
+      const one = (l: string) => `${alias?.[l] ?? l}${/[=?]$/.exec(longs[names.indexOf(l)]!)?.[0] ?? ""}`;
+      if (exact.length > 1 && alias && exact.every((l) => one(l) === one(exact[0]!))) exact = [exact[0]!];
       if (exact.length > 1) {
         return { error: `${prog}: option '${a}' is ambiguous; possibilities:${exact.map((l) => ` '--${l}'`).join("")}\n${tryHelp}` };
       }
@@ -73,6 +96,8 @@ export function gnuOptionsCheck(prog: string, args: string[], shorts: string, lo
       const kind = longs[names.indexOf(exact[0]!)]!.slice(-1);
       if (kind === "=") {
         if (eq < 0 && ++i >= args.length) return { error: `${prog}: option '--${exact[0]}' requires an argument\n${tryHelp}` };
+        const bad = value?.(exact[0]!, eq < 0 ? args[i]! : a.slice(eq + 1));
+        if (bad) return { error: bad };
         continue;
       }
       if (eq >= 0 && kind !== "?") return { error: `${prog}: option '--${exact[0]}' doesn't allow an argument\n${tryHelp}` };
@@ -87,9 +112,11 @@ export function gnuOptionsCheck(prog: string, args: string[], shorts: string, lo
       if (shorts[at + 1] === ":") {
         // the value: the rest of this word, else the next one
         if (k + 1 === a.length && ++i >= args.length) return { error: `${prog}: option requires an argument -- '${c}'\n${tryHelp}` };
+        const bad = value?.(c, k + 1 < a.length ? a.slice(k + 1) : args[i]!);
+        if (bad) return { error: bad };
         break;
       }
     }
   }
-  return {};
+  return { operands };
 }

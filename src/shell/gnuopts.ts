@@ -7,7 +7,9 @@
 import { quoteaf } from "../userland/lib/quotearg.ts";
 import { gnuOptionsCheck } from "./getopt.ts";
 
-type GnuTool = { shorts: string; longs: string[]; letters?: Record<string, string> };
+/** `letters`: the short option a long one is spelt as; `alias`: the other name of an option
+ * with two (grep's --colour), taken as that one */
+type GnuTool = { shorts: string; longs: string[]; letters?: Record<string, string>; alias?: Record<string, string> };
 
 export const GNU_OPTIONS: Record<string, GnuTool> = {
   cut: {
@@ -97,7 +99,8 @@ export function spellOut(args: string[], o: GnuTool): string[] {
     }
     const eq = a.indexOf("=");
     const name = a.slice(2, eq < 0 ? undefined : eq);
-    const hits = names.includes(name) ? [name] : names.filter((l) => l.startsWith(name));
+    const found = names.includes(name) ? [name] : names.filter((l) => l.startsWith(name));
+    const hits = o.alias ? [...new Set(found.map((l) => o.alias![l] ?? l))] : found;
     if (hits.length !== 1) {
       out.push(a);
       continue;

@@ -6,6 +6,8 @@
  * are the operators, `| ( ) { } + ?` literals; `^` anchors at the start of the expression or
  * of an alternative or group, `$` at its end; `*` there is a literal.)
  */
+import { gnuOptionsCheck } from "./getopt.ts";
+import { spellOut } from "./gnuopts.ts";
 
 /** one BRE as the equivalent ERE */
 export function breToEre(p: string): string {
@@ -159,6 +161,83 @@ export function grepArgs(args: string[]): string[] | undefined {
 
 /** GNU grep 3.8's optstring: the letters that take a value end a cluster */
 const GREP_SHORTS = "0123456789A:B:C:D:EFGHIJLNPTUVX:abcd:e:f:hiLlm:noqRrsuvwxyZz";
+
+/** grep 3.8's long_options[] (src/grep.c), in table order, in gnuOptionsCheck()'s notation */
+const GREP_LONGS = [
+  "basic-regexp", "extended-regexp", "fixed-regexp", "fixed-strings", "perl-regexp", "after-context=", "before-context=",
+  "binary-files=", "byte-offset", "context=", "color?", "colour?", "count", "devices=", "directories=", "exclude=",
+  "exclude-from=", "exclude-dir=", "file=", "files-with-matches", "files-without-match", "group-separator=", "help",
+  "include=", "ignore-case", "no-ignore-case", "initial-tab", "label=", "line-buffered", "line-number", "line-regexp",
+  "max-count=", "no-filename", "no-group-separator", "no-messages", "null", "null-data", "only-matching", "quiet",
+  "recursive", "dereference-recursive", "regexp=", "invert-match", "silent", "text", "binary", "unix-byte-offsets",
+  "version", "with-filename", "word-regexp",
+];
+/** the long options that are one option (same val in long_options[]): the second name of each */
+const GREP_ALIAS: Record<string, string> = { "fixed-regexp": "fixed-strings", colour: "color", silent: "quiet" };
+
+/** long_options[]' vals that are letters: the form just-bash's grep surely reads */
+const GREP_LETTERS: Record<string, string> = {
+  "basic-regexp": "G", "extended-regexp": "E", "fixed-strings": "F", "perl-regexp": "P", "after-context": "A",
+  "before-context": "B", "byte-offset": "b", context: "C", count: "c", devices: "D", directories: "d", file: "f",
+  "files-with-matches": "l", "files-without-match": "L", "ignore-case": "i", "initial-tab": "T", "line-number": "n",
+  "line-regexp": "x", "max-count": "m", "no-filename": "h", "no-messages": "s", null: "Z", "null-data": "z",
+  "only-matching": "o", quiet: "q", recursive: "r", "dereference-recursive": "R", regexp: "e", "invert-match": "v",
+  text: "a", binary: "U", "unix-byte-offsets": "u", "with-filename": "H", "word-regexp": "w",
+};
+
+const GREP_USAGE = "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n";
+
+/** xstrtoimax(S, 0, 10, …, ""): a decimal integer, blanks before it, nothing after */
+const imaxArg = (v: string) => /^[ \t\n\v\f\r]*[+-]?\d+$/.test(v);
+
+/**
+ * grep 3.8's main() up to its first file: getopt_long()'s verdict (its message, then
+ * usage(EXIT_TROUBLE)'s two lines), the values it checks as it meets them (context lengths:
+ * context_length_arg(); -m), and a run without any pattern (usage). The error (grep's status
+ * is 2), or the words for just-bash's grep.
+ */
+export function grepCommandLine(args: string[]): { error: string } | { args: string[] } {
+  let patterns = false;
+  const o = gnuOptionsCheck("grep", args, GREP_SHORTS, GREP_LONGS, {
+    alias: GREP_ALIAS,
+    value: (opt, v) => {
+      if (opt === "e" || opt === "f" || opt === "regexp" || opt === "file") patterns = true;
+      const context = opt === "A" || opt === "B" || opt === "C" || opt === "after-context" || opt === "before-context" || opt === "context";
+      if (context && !(imaxArg(v) && !/^\s*-\d*[1-9]/.test(v))) return `grep: ${v}: invalid context length argument\n`;
+      if ((opt === "m" || opt === "max-count") && !imaxArg(v)) return "grep: invalid max count\n";
+      return undefined;
+    },
+  });
+  if (o.error) return { error: o.error.replace("Try 'grep --help' for more information.\n", GREP_USAGE) };
+  if (o.help || o.version) return { args };
+  if (!patterns && !o.operands?.length) return { error: GREP_USAGE };
+  // long options spelt out for just-bash's grep, which knows whole names only (as letters
+  // where they have one)
+  const spelt = spellOut(args, { shorts: GREP_SHORTS, longs: GREP_LONGS, letters: GREP_LETTERS, alias: GREP_ALIAS });
+  const end = spelt.indexOf("--");
+  const out: string[] = [];
+  for (let i = 0; i < spelt.length; i++) {
+    const a = spelt[i]!;
+    if (end >= 0 && i >= end) {
+      out.push(a);
+      continue;
+    }
+    // --color (auto, the default when bare) and --color=never colour nothing on a pipe or
+    // file, and just-bash's grep does not know the option
+    if (/^--color(=(auto|tty|if-tty|never|no|none))?$/.test(a)) continue;
+    // -NUM: the context, both sides (just-bash's grep has no digit options)
+    const digits = /^-(\d+)$/.exec(a);
+    if (digits) out.push("-C", digits[1]!);
+    else out.push(a);
+    // a short option's value in the next word (spellOut() puts a long one's there too)
+    if (/^-[^-]/.test(a)) {
+      const at = GREP_SHORTS.indexOf(a[a.length - 1]!);
+      const valueAt = [...a.slice(1)].findIndex((c) => GREP_SHORTS[GREP_SHORTS.indexOf(c) + 1] === ":");
+      if (at >= 0 && GREP_SHORTS[at + 1] === ":" && valueAt === a.length - 2 && i + 1 < spelt.length) out.push(spelt[++i]!);
+    }
+  }
+  return { args: out };
+}
 
 /**
  * -s / --no-messages, which just-bash's grep does not know: taken out of the words (a letter

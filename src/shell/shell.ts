@@ -34,7 +34,7 @@ import { tee } from "./tee.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
-import { grepArgs, grepNoMessages } from "./grep.ts";
+import { grepArgs, grepCommandLine, grepNoMessages } from "./grep.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
@@ -689,7 +689,10 @@ export class HostShell implements Shell, IoHost {
     custom.push(
       defineCommand("grep", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: grep: command not found\n", exitCode: 127 };
-        const { args: plain, silent } = grepNoMessages(args);
+        // its command line as grep 3.8 checks it, before any file is read
+        const line = grepCommandLine(args);
+        if ("error" in line) return { stdout: "", stderr: line.error, exitCode: 2 };
+        const { args: plain, silent } = grepNoMessages(line.args);
         const ga = grepArgs(plain) ?? plain;
         const quiet = ga.some((a) => a === "-q" || a === "--quiet" || a === "--silent" || /^-[a-zA-Z]*q/.test(a));
         const r = await fixFileErrors("grep", await ctx.origCommand(ga), ctx.fs, sys.fs, ctx.cwd, quiet);
