@@ -29,7 +29,7 @@ import { Exit, type CommandTable, type Process, type SpawnOptions } from "../use
 import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
-import { GNU_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
+import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
@@ -714,7 +714,10 @@ export class HostShell implements Shell, IoHost {
     // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
     // locale. Plain sorts (-u, -r, files or stdin) are done here, the rest by just-bash.
     custom.push(
-      defineCommand("sort", async (args, ctx) => {
+      defineCommand("sort", async (argv, ctx) => {
+        const cl = gnuCommandLine("sort", argv, SORT_OPTIONS);
+        if ("error" in cl) return { stdout: "", stderr: cl.error, exitCode: 2 };
+        const args = cl.args;
         const flags = args.filter((a) => a.startsWith("-") && a !== "-");
         const files = args.filter((a) => !a.startsWith("-") || a === "-");
         if (flags.some((f) => !/^-[ur]+$/.test(f)) || !ctx.origCommand) {
