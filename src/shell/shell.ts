@@ -281,6 +281,35 @@ export function splitXargsOptions(args: string[]): string[] {
   return [...out, ...args.slice(k)];
 }
 
+/**
+ * GNU xargs on input without an item: its command (echo by default) runs once with the
+ * initial arguments, unless -r or -I/-i (a replacement needs an item). The command and -t, or
+ * undefined when the input has items or the options are ones left to just-bash's xargs
+ * (long options, -a's file, -E's end-of-file string). `words` are splitXargsOptions()'s.
+ */
+export function xargsEmptyRun(words: string[], input: string): { command: string[]; trace: boolean } | undefined {
+  let delimited = false;
+  let trace = false;
+  let k = 0;
+  for (; k < words.length; k++) {
+    const a = words[k]!;
+    if (a === "--") {
+      k++;
+      break;
+    }
+    if (a[0] !== "-" || a.length === 1) break;
+    if (a.startsWith("--")) return undefined;
+    const c = a[1]!;
+    if (c === "r" || c === "I" || c === "i" || c === "a" || c === "E" || c === "e") return undefined;
+    if (c === "0" || c === "d") delimited = true;
+    if (c === "t") trace = true;
+    if ("nIdPLsaE".includes(c)) k++;
+  }
+  if (delimited ? input !== "" : !/^[ \t\n]*$/.test(input)) return undefined;
+  const command = words.slice(k);
+  return { command: command.length ? command : ["echo"], trace };
+}
+
 /** the files a tool's stdout/stderr are redirected to, which it writes itself (output.ts) */
 type ToolFiles = { out?: { path: string; append: boolean }; err?: { path: string; append: boolean }; shellErr?: "1" | "2" | "r" };
 
@@ -503,7 +532,18 @@ export class HostShell implements Shell, IoHost {
     custom.push(
       defineCommand("xargs", async (args, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: xargs: command not found\n", exitCode: 127 };
-        return ctx.origCommand(splitXargsOptions(args));
+        const words = splitXargsOptions(args);
+        const once = xargsEmptyRun(words, ctx.stdin ? latin1FromBytes(ctx.stdin) : "");
+        if (!once || !ctx.exec) return ctx.origCommand(words);
+        // no input item: GNU xargs runs the command once with its initial arguments (just-bash's
+        // runs nothing); -t echoes it; the command's non-zero status is 123, 255 is 124 (126 and
+        // 127, a command it could not run, stay)
+        const r = await ctx.exec(once.command.map(shellQuote).join(" "), { cwd: ctx.cwd });
+        const code = r.exitCode;
+        const exitCode = code === 0 || code === 126 || code === 127 ? code : code === 255 ? 124 : 123;
+        // xargs.c: wait_for_proc()'s words for a 255
+        const why = code === 255 ? `xargs: ${once.command[0]}: exited with status 255; aborting\n` : "";
+        return { stdout: r.stdout, stderr: (once.trace ? once.command.join(" ") + "\n" : "") + r.stderr + why, exitCode };
       }),
     );
     // GNU ls names a missing operand differently from just-bash's ls
