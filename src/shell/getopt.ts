@@ -54,7 +54,7 @@ export function legalNumber(s: string): number | undefined {
  * `shorts` is an optstring ("w:" takes a value, in the same word or the next); a long name
  * ending in "=" takes a value (`--width=80` or `--width 80`), one ending in "?" may have one
  * (`--color`, `--color=auto`). The words that are no option nor an option's value come back
- * as `operands`.
+ * as `operands` (their indexes in `args` as `operandAt`).
  *
  * `hooks.value`, when given, sees each option's value as the loop meets it (the short letter
  * or the long name): an error it returns is the tool's own, made at that point of its getopt
@@ -68,19 +68,24 @@ export function gnuOptionsCheck(
   shorts: string,
   longs: string[],
   hooks: { value?: (opt: string, v: string) => string | undefined; alias?: Record<string, string> } = {},
-): { error?: string; help?: boolean; version?: boolean; operands?: string[] } {
+): { error?: string; help?: boolean; version?: boolean; operands?: string[]; operandAt?: number[] } {
   const tryHelp = `Try '${prog} --help' for more information.\n`;
   const names = longs.map((l) => l.replace(/[=?]$/, ""));
   const { value, alias } = hooks;
   const operands: string[] = [];
+  const operandAt: number[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--") {
-      operands.push(...args.slice(i + 1));
+      for (let j = i + 1; j < args.length; j++) {
+        operands.push(args[j]!);
+        operandAt.push(j);
+      }
       break;
     }
     if (a.length < 2 || a[0] !== "-") {
       operands.push(a);
+      operandAt.push(i);
       continue;
     }
     if (a.startsWith("--")) {
@@ -109,6 +114,11 @@ export function gnuOptionsCheck(
       const c = a[k]!;
       const at = c === ":" ? -1 : shorts.indexOf(c);
       if (at < 0) return { error: `${prog}: invalid option -- '${c}'\n${tryHelp}` };
+      // "x::": an optional value, only in the same word (sed's -i[SUFFIX])
+      if (shorts[at + 1] === ":" && shorts[at + 2] === ":") {
+        if (k + 1 < a.length) value?.(c, a.slice(k + 1));
+        break;
+      }
       if (shorts[at + 1] === ":") {
         // the value: the rest of this word, else the next one
         if (k + 1 === a.length && ++i >= args.length) return { error: `${prog}: option requires an argument -- '${c}'\n${tryHelp}` };
@@ -118,5 +128,5 @@ export function gnuOptionsCheck(
       }
     }
   }
-  return { operands };
+  return { operands, operandAt };
 }

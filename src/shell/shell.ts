@@ -28,7 +28,7 @@ import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
-import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
+import { sedDropMissing, fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
@@ -636,7 +636,13 @@ export class HostShell implements Shell, IoHost {
             if ("error" in cl) return { stdout: "", stderr: cl.error, exitCode: 1 };
             args = cl.args;
           }
+          // GNU sed goes on past a file it cannot open (fileerrors.ts)
+          let sedMissing = "";
+          if (tool === "sed") ({ args, messages: sedMissing } = await sedDropMissing(args, ctx.fs, ctx.cwd));
           let r = await ctx.origCommand(args);
+          // (a script it cannot compile is all it says, before any file)
+          const scriptError = r.exitCode === 1 && r.stderr !== "" && !/^sed: .*: (No such file or directory|Is a directory|Permission denied|Not a directory)$/m.test(r.stderr);
+          if (sedMissing && !scriptError) r = { ...r, stderr: sedMissing + r.stderr, exitCode: r.exitCode || 2 };
           // tail.c: xdectoumax() names the count it could not read (a leading '-' stripped)
           const badCount = /^tail: invalid number of (bytes|lines)\n$/.exec(r.stderr);
           if (tool === "tail" && badCount) {
