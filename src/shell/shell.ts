@@ -35,6 +35,7 @@ import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs, grepCommandLine, grepNoMessages } from "./grep.ts";
+import { wcWidths } from "./wc.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
@@ -640,6 +641,7 @@ export class HostShell implements Shell, IoHost {
           let sedMissing = "";
           if (tool === "sed") ({ args, messages: sedMissing } = await sedDropMissing(args, ctx.fs, ctx.cwd));
           let r = await ctx.origCommand(args);
+          if (tool === "wc" && o) r = { ...r, stdout: await wcWidths(r.stdout, args, o.shorts, o.longs, ctx.fs, ctx.cwd) };
           // (a script it cannot compile is all it says, before any file)
           const scriptError = r.exitCode === 1 && r.stderr !== "" && !/^sed: .*: (No such file or directory|Is a directory|Permission denied|Not a directory)$/m.test(r.stderr);
           if (sedMissing && !scriptError) r = { ...r, stderr: sedMissing + r.stderr, exitCode: r.exitCode || 2 };
