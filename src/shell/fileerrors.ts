@@ -5,7 +5,6 @@
  * wc, cat and tee quotef() the name (wc refuses "" outright), GNU sed "can't read NAME: …", mawk
  * "cannot open NAME (…)", and grep, sed and awk exit 2 for it.
  */
-import { gnuOptionsCheck } from "./getopt.ts";
 import type { IFileSystem } from "just-bash";
 import type { KernelFs } from "../kernel/uapi/syscalls.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
@@ -77,45 +76,3 @@ export async function fixFileErrors(
   return { ...r, stderr: lines.join("\n"), exitCode };
 }
 
-/** GNU sed 4.9's SHORTOPTS and long options (sed/sed.c), in gnuOptionsCheck()'s notation */
-const SED_SHORTS = "bsnrzuEe:f:l:i::V:";
-const SED_LONGS = [
-  "binary", "regexp-extended", "debug", "expression=", "file=", "in-place?", "line-length=", "null-data", "zero-terminated",
-  "quiet", "posix", "silent", "sandbox", "separate", "unbuffered", "version", "help", "follow-symlinks",
-];
-
-/**
- * GNU sed reads its files in turn and goes on past one it cannot open ("can't read NAME: …",
- * then status 2); just-bash's sed stops at it. The input files of `args` that do not exist are
- * taken out here (their messages kept, in order), for the caller to run sed on the rest —
- * /dev/null when none is left, so that the script is still read and no stdin is. The words
- * unchanged and no message when there is nothing to take out or the options are bad.
- */
-export async function sedDropMissing(args: string[], fs: IFileSystem, cwd: string): Promise<{ args: string[]; messages: string }> {
-  let script = false;
-  const o = gnuOptionsCheck("sed", args, SED_SHORTS, SED_LONGS, {
-    value: (opt) => void ((opt === "e" || opt === "f" || opt === "expression" || opt === "file") && (script = true)),
-  });
-  if (o.error || !o.operandAt) return { args, messages: "" };
-  const inPlace = args.some((a, i) => !o.operandAt!.includes(i) && ((a.startsWith("--in") && "--in-place".startsWith(a.split("=")[0]!)) || /^-[bsnrzuE]*i/.test(a)));
-  const files = script ? o.operandAt : o.operandAt.slice(1);
-  const missing = new Set<number>();
-  let messages = "";
-  for (const at of files) {
-    const f = args[at]!;
-    if (f === "-") continue;
-    try {
-      await fs.stat(fs.resolvePath(cwd, f));
-    } catch {
-      missing.add(at);
-      // (in just-bash's words, which fixFileErrors() turns into GNU sed's with the real errno)
-      messages += `sed: ${f}: No such file or directory\n`;
-    }
-  }
-  if (!missing.size) return { args, messages: "" };
-  // in place the file is the output too: no /dev/null stands in for the last one (just-bash
-  // says what GNU says of them)
-  if (inPlace && missing.size === files.length) return { args, messages: "" };
-  const kept = args.filter((_, i) => !missing.has(i));
-  return { args: missing.size === files.length ? [...kept, "/dev/null"] : kept, messages };
-}

@@ -28,7 +28,8 @@ import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
-import { sedDropMissing, fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
+import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
+import { sedCommandLine, sedDropMissing } from "./sed.ts";
 import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
@@ -639,7 +640,12 @@ export class HostShell implements Shell, IoHost {
           }
           // GNU sed goes on past a file it cannot open (fileerrors.ts)
           let sedMissing = "";
-          if (tool === "sed") ({ args, messages: sedMissing } = await sedDropMissing(args, ctx.fs, ctx.cwd));
+          if (tool === "sed") {
+            const cl = sedCommandLine(args);
+            if ("result" in cl) return cl.result;
+            args = cl.args;
+            ({ args, messages: sedMissing } = await sedDropMissing(args, ctx.fs, ctx.cwd));
+          }
           let r = await ctx.origCommand(args);
           if (tool === "wc" && o) r = { ...r, stdout: await wcWidths(r.stdout, args, o.shorts, o.longs, ctx.fs, ctx.cwd) };
           // (a script it cannot compile is all it says, before any file)

@@ -1,0 +1,141 @@
+/**
+ * GNU sed 4.9's command line (sed/sed.c) over just-bash's sed: getopt_long()'s verdict with
+ * sed's usage() (status 1, EXIT_BAD_USAGE), a run without a script, and its files read in
+ * turn past one it cannot open.
+ */
+import type { IFileSystem } from "just-bash";
+import { gnuOptionsCheck } from "./getopt.ts";
+import { spellOut } from "./gnuopts.ts";
+
+/** GNU sed 4.9's SHORTOPTS and long options (sed/sed.c), in gnuOptionsCheck()'s notation */
+const SED_SHORTS = "bsnrzuEe:f:l:i::V:";
+const SED_LONGS = [
+  "binary", "regexp-extended", "debug", "expression=", "file=", "in-place?", "line-length=", "null-data", "zero-terminated",
+  "quiet", "posix", "silent", "sandbox", "separate", "unbuffered", "version", "help", "follow-symlinks",
+];
+
+/** getopt_long() over sed's options, and whether a script came with -e/-f */
+function sedOptions(args: string[]): { o: ReturnType<typeof gnuOptionsCheck>; script: boolean } {
+  let script = false;
+  const o = gnuOptionsCheck("sed", args, SED_SHORTS, SED_LONGS, {
+    value: (opt) => void ((opt === "e" || opt === "f" || opt === "expression" || opt === "file") && (script = true)),
+  });
+  return { o, script };
+}
+
+/**
+ * GNU sed reads its files in turn and goes on past one it cannot open ("can't read NAME: …",
+ * then status 2); just-bash's sed stops at it. The input files of `args` that do not exist are
+ * taken out here (their messages kept, in order), for the caller to run sed on the rest —
+ * /dev/null when none is left, so that the script is still read and no stdin is. The words
+ * unchanged and no message when there is nothing to take out or the options are bad.
+ */
+export async function sedDropMissing(args: string[], fs: IFileSystem, cwd: string): Promise<{ args: string[]; messages: string }> {
+  const { o, script } = sedOptions(args);
+  if (o.error || !o.operandAt) return { args, messages: "" };
+  const inPlace = args.some((a, i) => !o.operandAt!.includes(i) && ((a.startsWith("--in") && "--in-place".startsWith(a.split("=")[0]!)) || /^-[bsnrzuE]*i/.test(a)));
+  const files = script ? o.operandAt : o.operandAt.slice(1);
+  const missing = new Set<number>();
+  let messages = "";
+  for (const at of files) {
+    const f = args[at]!;
+    if (f === "-") continue;
+    try {
+      await fs.stat(fs.resolvePath(cwd, f));
+    } catch {
+      missing.add(at);
+      // (in just-bash's words, which fixFileErrors() turns into GNU sed's with the real errno)
+      messages += `sed: ${f}: No such file or directory\n`;
+    }
+  }
+  if (!missing.size) return { args, messages: "" };
+  // in place the file is the output too: no /dev/null stands in for the last one (just-bash
+  // says what GNU says of them)
+  if (inPlace && missing.size === files.length) return { args, messages: "" };
+  const kept = args.filter((_, i) => !missing.has(i));
+  return { args: missing.size === files.length ? [...kept, "/dev/null"] : kept, messages };
+}
+
+/** sed.c: usage() as Debian 12's sed 4.9 prints it */
+const SED_USAGE = `Usage: sed [OPTION]... {script-only-if-no-other-script} [input-file]...
+
+  -n, --quiet, --silent
+                 suppress automatic printing of pattern space
+      --debug
+                 annotate program execution
+  -e script, --expression=script
+                 add the script to the commands to be executed
+  -f script-file, --file=script-file
+                 add the contents of script-file to the commands to be executed
+  --follow-symlinks
+                 follow symlinks when processing in place
+  -i[SUFFIX], --in-place[=SUFFIX]
+                 edit files in place (makes backup if SUFFIX supplied)
+  -l N, --line-length=N
+                 specify the desired line-wrap length for the \`l' command
+  --posix
+                 disable all GNU extensions.
+  -E, -r, --regexp-extended
+                 use extended regular expressions in the script
+                 (for portability use POSIX -E).
+  -s, --separate
+                 consider files as separate rather than as a single,
+                 continuous long stream.
+      --sandbox
+                 operate in sandbox mode (disable e/r/w commands).
+  -u, --unbuffered
+                 load minimal amounts of data from the input files and flush
+                 the output buffers more often
+  -z, --null-data
+                 separate lines by NUL characters
+      --help     display this help and exit
+      --version  output version information and exit
+
+If no -e, --expression, -f, or --file option is given, then the first
+non-option argument is taken as the sed script to interpret.  All
+remaining arguments are names of input files; if no input files are
+specified, then the standard input is read.
+
+GNU sed home page: <https://www.gnu.org/software/sed/>.
+General help using GNU software: <https://www.gnu.org/gethelp/>.
+`;
+
+/**
+ * sed's options before any file is read: a bad one is getopt_long()'s message and the usage
+ * (stderr, status 1); no script (no -e/-f, no operand) is the usage alone; --help the usage on
+ * stdout. Else the words for just-bash's sed.
+ */
+export function sedCommandLine(args: string[]): { result: { stdout: string; stderr: string; exitCode: number } } | { args: string[] } {
+  const { o, script } = sedOptions(args);
+  if (o.error) return { result: { stdout: "", stderr: o.error.replace("Try 'sed --help' for more information.\n", SED_USAGE), exitCode: 1 } };
+  // usage(EXIT_SUCCESS) adds the bug-report address (contact())
+  if (o.help) return { result: { stdout: SED_USAGE + "E-mail bug reports to: <bug-sed@gnu.org>.\n", stderr: "", exitCode: 0 } };
+  if (o.version) return { args };
+  if (!script && !o.operands?.length) return { result: { stdout: "", stderr: SED_USAGE, exitCode: 1 } };
+  // long options by prefix, as letters where just-bash's sed has them; the ones that change
+  // nothing sed prints to a pipe or file (-u, -b, --posix, --sandbox, --follow-symlinks) left out
+  const spelt = spellOut(args, { shorts: SED_SHORTS, longs: SED_LONGS, letters: SED_LETTERS });
+  const end = spelt.indexOf("--");
+  const out: string[] = [];
+  for (let i = 0; i < spelt.length; i++) {
+    const a = spelt[i]!;
+    if (end >= 0 && i >= end) {
+      out.push(a);
+      continue;
+    }
+    if (["--posix", "--sandbox", "--follow-symlinks", "--unbuffered", "--binary"].includes(a)) continue;
+    if (/^-[a-zA-Z]+$/.test(a) && !/[efli]/.test(a)) {
+      // a cluster of flags only
+      const kept = a.slice(1).replace(/[ub]/g, "");
+      if (kept) out.push(`-${kept}`);
+      continue;
+    }
+    out.push(a);
+    // a value in the next word
+    if (/^-[a-zA-Z]*[efl]$/.test(a) && i + 1 < spelt.length) out.push(spelt[++i]!);
+  }
+  return { args: out };
+}
+
+/** the long options just-bash's sed surely reads as letters */
+const SED_LETTERS: Record<string, string> = { expression: "e", file: "f", quiet: "n", silent: "n", "regexp-extended": "E", "null-data": "z", "zero-terminated": "z", separate: "s", "line-length": "l" };
