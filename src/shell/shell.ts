@@ -37,6 +37,7 @@ import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs, grepCommandLine, grepNoMessages } from "./grep.ts";
 import { wcWidths } from "./wc.ts";
+import { awkCommandLine } from "./awk.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
 import { SimClockFs } from "./simfs.ts";
@@ -639,6 +640,11 @@ export class HostShell implements Shell, IoHost {
             args = cl.args;
           }
           // GNU sed goes on past a file it cannot open (fileerrors.ts)
+          if (tool === "awk") {
+            const cl = awkCommandLine(args);
+            if ("result" in cl) return cl.result;
+            args = cl.args;
+          }
           let sedMissing = "";
           if (tool === "sed") {
             const cl = sedCommandLine(args);
