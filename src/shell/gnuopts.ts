@@ -137,6 +137,34 @@ export function spellOut(args: string[], o: GnuTool): string[] {
   return out;
 }
 
+/**
+ * The words with each option word replaced by what `map` makes of it (none, itself, others):
+ * an option's value in the next word (after a cluster whose first value-taking letter is its
+ * last) and everything after "--" go through as they are. For spellOut()'s words, whose long
+ * options carry no value in the next word but a required one.
+ */
+export function mapOptionWords(words: string[], shorts: string, map: (word: string) => string[]): string[] {
+  const end = words.indexOf("--");
+  const out: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const a = words[i]!;
+    if (end >= 0 && i >= end) {
+      out.push(a);
+      continue;
+    }
+    out.push(...map(a));
+    if (!/^-[^-]/.test(a)) continue;
+    for (let k = 1; k < a.length; k++) {
+      const at = shorts.indexOf(a[k]!);
+      if (at < 0 || shorts[at + 1] !== ":") continue;
+      // "x::": an optional value, in the same word only
+      if (shorts[at + 2] !== ":" && k === a.length - 1 && i + 1 < words.length) out.push(words[++i]!);
+      break;
+    }
+  }
+  return out;
+}
+
 /** the operands getopt_long() leaves (after permutation): the words that are no option and
  * no option's value */
 export function operands(args: string[], o: GnuTool): string[] {

@@ -7,7 +7,7 @@
  * of an alternative or group, `$` at its end; `*` there is a literal.)
  */
 import { gnuOptionsCheck } from "./getopt.ts";
-import { spellOut } from "./gnuopts.ts";
+import { mapOptionWords, spellOut } from "./gnuopts.ts";
 
 /** one BRE as the equivalent ERE */
 export function breToEre(p: string): string {
@@ -214,29 +214,16 @@ export function grepCommandLine(args: string[]): { error: string } | { args: str
   // long options spelt out for just-bash's grep, which knows whole names only (as letters
   // where they have one)
   const spelt = spellOut(args, { shorts: GREP_SHORTS, longs: GREP_LONGS, letters: GREP_LETTERS, alias: GREP_ALIAS });
-  const end = spelt.indexOf("--");
-  const out: string[] = [];
-  for (let i = 0; i < spelt.length; i++) {
-    const a = spelt[i]!;
-    if (end >= 0 && i >= end) {
-      out.push(a);
-      continue;
-    }
-    // --color (auto, the default when bare) and --color=never colour nothing on a pipe or
-    // file, and just-bash's grep does not know the option
-    if (/^--color(=(auto|tty|if-tty|never|no|none))?$/.test(a)) continue;
-    // -NUM: the context, both sides (just-bash's grep has no digit options)
-    const digits = /^-(\d+)$/.exec(a);
-    if (digits) out.push("-C", digits[1]!);
-    else out.push(a);
-    // a short option's value in the next word (spellOut() puts a long one's there too)
-    if (/^-[^-]/.test(a)) {
-      const at = GREP_SHORTS.indexOf(a[a.length - 1]!);
-      const valueAt = [...a.slice(1)].findIndex((c) => GREP_SHORTS[GREP_SHORTS.indexOf(c) + 1] === ":");
-      if (at >= 0 && GREP_SHORTS[at + 1] === ":" && valueAt === a.length - 2 && i + 1 < spelt.length) out.push(spelt[++i]!);
-    }
-  }
-  return { args: out };
+  return {
+    args: mapOptionWords(spelt, GREP_SHORTS, (a) => {
+      // --color (auto, the default when bare) and --color=never colour nothing on a pipe or
+      // file, and just-bash's grep does not know the option
+      if (/^--color(=(auto|tty|if-tty|never|no|none))?$/.test(a)) return [];
+      // -NUM: the context, both sides (just-bash's grep has no digit options)
+      const digits = /^-(\d+)$/.exec(a);
+      return digits ? ["-C", digits[1]!] : [a];
+    }),
+  };
 }
 
 /**

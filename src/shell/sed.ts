@@ -5,7 +5,7 @@
  */
 import type { IFileSystem } from "just-bash";
 import { gnuOptionsCheck } from "./getopt.ts";
-import { spellOut } from "./gnuopts.ts";
+import { mapOptionWords, spellOut } from "./gnuopts.ts";
 
 /** GNU sed 4.9's SHORTOPTS and long options (sed/sed.c), in gnuOptionsCheck()'s notation */
 const SED_SHORTS = "bsnrzuEe:f:l:i::V:";
@@ -115,26 +115,18 @@ export function sedCommandLine(args: string[]): { result: { stdout: string; stde
   // long options by prefix, as letters where just-bash's sed has them; the ones that change
   // nothing sed prints to a pipe or file (-u, -b, --posix, --sandbox, --follow-symlinks) left out
   const spelt = spellOut(args, { shorts: SED_SHORTS, longs: SED_LONGS, letters: SED_LETTERS });
-  const end = spelt.indexOf("--");
-  const out: string[] = [];
-  for (let i = 0; i < spelt.length; i++) {
-    const a = spelt[i]!;
-    if (end >= 0 && i >= end) {
-      out.push(a);
-      continue;
-    }
-    if (["--posix", "--sandbox", "--follow-symlinks", "--unbuffered", "--binary"].includes(a)) continue;
-    if (/^-[a-zA-Z]+$/.test(a) && !/[efli]/.test(a)) {
-      // a cluster of flags only
-      const kept = a.slice(1).replace(/[ub]/g, "");
-      if (kept) out.push(`-${kept}`);
-      continue;
-    }
-    out.push(a);
-    // a value in the next word
-    if (/^-[a-zA-Z]*[efl]$/.test(a) && i + 1 < spelt.length) out.push(spelt[++i]!);
-  }
-  return { args: out };
+  const unseen = ["--posix", "--sandbox", "--follow-symlinks", "--unbuffered", "--binary"];
+  return {
+    args: mapOptionWords(spelt, SED_SHORTS, (a) => {
+      if (unseen.includes(a)) return [];
+      // a cluster of flags only: without -u and -b
+      if (/^-[a-zA-Z]+$/.test(a) && !/[efli]/.test(a)) {
+        const kept = a.slice(1).replace(/[ub]/g, "");
+        return kept ? [`-${kept}`] : [];
+      }
+      return [a];
+    }),
+  };
 }
 
 /** the long options just-bash's sed surely reads as letters */
