@@ -812,6 +812,14 @@ function natTarget(val: string, what: string): number {
   return v;
 }
 
+/** ebt_snat.c / ebt_dnat.c: the --to-source / --to-destination MAC (once) */
+function natMac(st: Parameters<typeof checkOption>[0], val: string, opt: string): number[] {
+  checkOption(st, 0x01);
+  const m = etherAton(val);
+  if (!m) xtError(PARAMETER_PROBLEM, `Problem with specified --${opt} mac`);
+  return m;
+}
+
 export const snatExt: Extension<EbtNatInfo> = {
   name: "snat",
   kind: "target",
@@ -822,13 +830,9 @@ export const snatExt: Extension<EbtNatInfo> = {
   init: () => ({ mac: [0, 0, 0, 0, 0, 0], target: EBT_ACCEPT }),
   parse(code, val, _inv, st, info) {
     switch (code) {
-      case "1": {
-        checkOption(st, 0x01);
-        const m = etherAton(val);
-        if (!m) xtError(PARAMETER_PROBLEM, "Problem with specified --to-source mac");
-        info.mac = m;
+      case "1":
+        info.mac = natMac(st, val, "to-source");
         return true;
-      }
       case "2": {
         checkOption(st, 0x02);
         const t = natTarget(val, "snat");
@@ -862,13 +866,9 @@ export const dnatExt: Extension<EbtNatInfo> = {
   init: () => ({ mac: [0, 0, 0, 0, 0, 0], target: EBT_ACCEPT }),
   parse(code, val, _inv, st, info) {
     switch (code) {
-      case "1": {
-        checkOption(st, 0x01);
-        const m = etherAton(val);
-        if (!m) xtError(PARAMETER_PROBLEM, "Problem with specified --to-destination mac");
-        info.mac = m;
+      case "1":
+        info.mac = natMac(st, val, "to-destination");
         return true;
-      }
       case "2":
         checkOption(st, 0x02);
         info.target = natTarget(val, "dnat");
