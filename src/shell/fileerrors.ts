@@ -13,6 +13,11 @@ import { readErrorOf } from "./fileio.ts";
 export type FileErrorTool = "cat" | "head" | "tail" | "wc" | "grep" | "sed" | "awk" | "tee" | "touch";
 
 const LINE = /^(cat|head|tail|wc|grep|sed|awk|tee): (.*): (No such file or directory|Is a directory|Permission denied|Not a directory)$/;
+
+/** a line of `stderr` is one of just-bash's `TOOL: NAME: ERR` about a file (before rewording) */
+export function hasFileError(tool: FileErrorTool, stderr: string): boolean {
+  return stderr.split("\n").some((l) => LINE.exec(l)?.[1] === tool);
+}
 /** just-bash's touch prints the filesystem's own error text: "ENOENT: no such file or directory, open '…'" */
 const TOUCH = /^touch: cannot touch '(.*)': (?:E[A-Z]+: )?([a-z][a-z ]*)(?:, \w+ '.*')?$/;
 

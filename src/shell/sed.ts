@@ -5,6 +5,7 @@
  */
 import type { IFileSystem } from "just-bash";
 import { gnuOptionsCheck } from "./getopt.ts";
+import { hasFileError } from "./fileerrors.ts";
 import { mapOptionWords, spellOut } from "./gnuopts.ts";
 
 /** GNU sed 4.9's SHORTOPTS and long options (sed/sed.c), in gnuOptionsCheck()'s notation */
@@ -131,3 +132,14 @@ export function sedCommandLine(args: string[]): { result: { stdout: string; stde
 
 /** the long options just-bash's sed surely reads as letters */
 const SED_LETTERS: Record<string, string> = { expression: "e", file: "f", quiet: "n", silent: "n", "regexp-extended": "E", "null-data": "z", "zero-terminated": "z", separate: "s", "line-length": "l" };
+
+/**
+ * just-bash's sed run on the files sedDropMissing() kept, with the messages of those it took
+ * out before its own and status 2 (or worse); a script it could not compile is all GNU sed
+ * says, before any file is read.
+ */
+export function sedWithMissing(r: { stdout: string; stderr: string; exitCode: number }, messages: string): { stdout: string; stderr: string; exitCode: number } {
+  const scriptError = r.exitCode === 1 && r.stderr !== "" && !hasFileError("sed", r.stderr);
+  if (!messages || scriptError) return r;
+  return { ...r, stderr: messages + r.stderr, exitCode: r.exitCode || 2 };
+}

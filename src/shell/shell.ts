@@ -29,7 +29,7 @@ import { Exit, type CommandTable, type Process, type SpawnOptions } from "../use
 import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { headBytes } from "./head.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
-import { sedCommandLine, sedDropMissing } from "./sed.ts";
+import { sedCommandLine, sedDropMissing, sedWithMissing } from "./sed.ts";
 import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
@@ -639,7 +639,8 @@ export class HostShell implements Shell, IoHost {
             if ("error" in cl) return { stdout: "", stderr: cl.error, exitCode: 1 };
             args = cl.args;
           }
-          // GNU sed goes on past a file it cannot open (fileerrors.ts)
+          // mawk's and GNU sed's command lines (awk.ts, sed.ts); sed goes on past a file it
+          // cannot open
           if (tool === "awk") {
             const cl = awkCommandLine(args);
             if ("result" in cl) return cl.result;
@@ -654,9 +655,7 @@ export class HostShell implements Shell, IoHost {
           }
           let r = await ctx.origCommand(args);
           if (tool === "wc" && o) r = { ...r, stdout: await wcWidths(r.stdout, args, o.shorts, o.longs, ctx.fs, ctx.cwd) };
-          // (a script it cannot compile is all it says, before any file)
-          const scriptError = r.exitCode === 1 && r.stderr !== "" && !/^sed: .*: (No such file or directory|Is a directory|Permission denied|Not a directory)$/m.test(r.stderr);
-          if (sedMissing && !scriptError) r = { ...r, stderr: sedMissing + r.stderr, exitCode: r.exitCode || 2 };
+          if (tool === "sed") r = sedWithMissing(r, sedMissing);
           // tail.c: xdectoumax() names the count it could not read (a leading '-' stripped)
           const badCount = /^tail: invalid number of (bytes|lines)\n$/.exec(r.stderr);
           if (tool === "tail" && badCount) {
