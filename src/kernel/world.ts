@@ -10,7 +10,7 @@ import { Rng } from "../sim/rng.ts";
 import { kerr, type KErr } from "./uapi/errno.ts";
 import { IFF_UP } from "./uapi/if.ts";
 import type { Syscalls } from "./uapi/syscalls.ts";
-import { Net, setupNet, cleanupNet } from "./core/net_namespace.ts";
+import { Net, NetGeneric, cleanupNet, setupNet } from "./core/net_namespace.ts";
 import { devChangeFlags, devChangeNetNamespace, unregisterNetdevice, devGetFlags, linkwatchRunPending } from "./core/dev.ts";
 import { rtnetlinkInit } from "./core/rtnetlink.ts";
 import { sysctlCoreInit } from "./core/sysctl.ts";
@@ -80,6 +80,9 @@ const KNOWN_MODULES = new Set([
   "xt_conntrack", "xt_MASQUERADE", "xt_LOG", "nf_log_syslog", "tun", "vxlan", "macvlan",
 ]);
 
+/** the Syscalls object of each namespace (a namespace belongs to one host) */
+const syscallsOf = new NetGeneric<Syscalls>();
+
 export class Host {
   readonly name: string;
   readonly world: World;
@@ -91,7 +94,6 @@ export class Host {
   hostname: string;
   private readonly dmesgRing: string[] = [];
   readonly modules: { name: string; size: number; usedBy: string[] }[] = BOOT_MODULES.map((m) => ({ ...m, usedBy: [...m.usedBy] }));
-  private readonly sysCache = new WeakMap<Net, Syscalls>();
 
   constructor(world: World, name: string) {
     this.world = world;
@@ -115,10 +117,10 @@ export class Host {
 
   /** the Syscalls of processes in `net` (one object per namespace, for as long as it lives) */
   syscalls(net: Net): Syscalls {
-    const cached = this.sysCache.get(net);
+    const cached = syscallsOf.get(net);
     if (cached) return cached;
     const s = createSyscalls(this, net);
-    this.sysCache.set(net, s);
+    syscallsOf.set(net, s);
     return s;
   }
 

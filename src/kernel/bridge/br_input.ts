@@ -48,12 +48,8 @@ export function brHandleFrameFinish(skb: SkBuff): void {
   // the learning above reads the source in place; the destination is read below, after any
   // hook ran, as Linux reads eth_hdr(skb)->h_dest
   const dest = skb.buf.subarray(h, h + 6);
-  const cb = skb.brInputCb;
-  if (cb === undefined) skb.brInputCb = { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0 };
-  else {
-    cb.brdev = br.dev;
-    cb.srcPortIsolated = (p.flags & BR_ISOLATED) !== 0;
-  }
+  // a control block of its own (never one reset in place: the flood's clones share theirs)
+  skb.brInputCb = { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0 };
   if (p.state === BR_STATE_LEARNING) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
     return;

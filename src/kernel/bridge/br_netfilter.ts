@@ -14,7 +14,7 @@
  * refragmentation in br_nf_dev_queue_xmit, DNAT to an address on the same bridge
  * (br_nf_pre_routing_finish_bridge: such frames are dropped).
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { ETH_P_ARP, ETH_P_IP, PACKET_HOST, PACKET_OTHERHOST } from "../uapi/if.ts";
@@ -54,7 +54,7 @@ export interface BrnfNet {
   passVlanIndev: number;
 }
 
-const brnfNets = new WeakMap<Net, BrnfNet>();
+const brnfNets = new NetGeneric<BrnfNet>();
 
 /** net_generic(net, brnf_net_id) */
 export function brnfNet(net: Net): BrnfNet {
@@ -319,7 +319,7 @@ function brNfOps(): NfHookOps[] {
   ];
 }
 
-const registeredOps = new WeakMap<Net, NfHookOps[]>();
+const registeredOps = new NetGeneric<NfHookOps[]>();
 
 /** brnf_device_event(): the hooks go in once the namespace has a bridge */
 function brnfDeviceEvent(event: number, dev: NetDevice): void {

@@ -12,7 +12,7 @@
 import { CHECKSUM_PARTIAL, skbChecksumHelp, type SkBuff } from "./skbuff.ts";
 import type { NetDevice } from "./netdevice.ts";
 import { netdevCsumOffload } from "./netdev_features.ts";
-import type { Net } from "./net_namespace.ts";
+import { NetGeneric, type Net } from "./net_namespace.ts";
 import type { Scheduler, Timer } from "../../sim/scheduler.ts";
 import type { Rng } from "../../sim/rng.ts";
 import { NETDEV_TX_OK, RX_HANDLER_CONSUMED, RX_HANDLER_ANOTHER, IFF_EBRIDGE, IFF_DRIVER_TX_STATS } from "./netdevice.ts";
@@ -56,7 +56,7 @@ interface NetPtypes {
   all: PacketType[];
   specific: PacketType[];
 }
-const netPtypes = new WeakMap<Net, NetPtypes>();
+const netPtypes = new NetGeneric<NetPtypes>();
 
 /** the protocol handlers (ptype_base, one per ethertype; registered by inetInit) */
 const ptypeBase = new Map<number, (skb: SkBuff, dev: NetDevice, origDev: NetDevice) => void>();

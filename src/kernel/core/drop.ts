@@ -1,7 +1,7 @@
 /**
  * net/core/skbuff.c: kfree_skb_reason() + include/net/dropreason-core.h. Every drop in the
- * emulated kernel goes through kfreeSkbReason() with a SKB_DROP_REASON_* name: it is counted
- * per namespace and shown to the trace hooks (the packet-path trace, `dropwatch`-like tools).
+ * emulated kernel goes through kfreeSkbReason() with a SKB_DROP_REASON_* name, shown to the
+ * trace hooks (the packet-path trace, `dropwatch`-like tools).
  */
 import type { SkBuff } from "./skbuff.ts";
 import type { Net } from "./net_namespace.ts";
@@ -84,15 +84,10 @@ export function registerDropTracer(fn: DropTracer): () => void {
 /** net/core/skbuff.c: kfree_skb_reason() */
 export function kfreeSkbReason(skb: SkBuff, reason: SkbDropReason | string, where?: string): void {
   skb.dropReason = reason;
-  const net = skb.dev?.net;
-  if (net) {
-    const m = (net.dropCounts ??= new Map());
-    m.set(reason, (m.get(reason) ?? 0) + 1);
-  }
   if (tracers.length) {
     ev.skb = skb;
     ev.reason = reason;
-    ev.net = net;
+    ev.net = skb.dev?.net;
     ev.where = where;
     for (const t of tracers) t(ev);
     ev.skb = undefined as unknown as SkBuff;
@@ -107,11 +102,6 @@ export function kfreeSkb(skb: SkBuff): void {
 /** net/core/skbuff.c: consume_skb(): a normal end of life, not a drop */
 export function consumeSkb(_skb: SkBuff): void {
   /* nothing: the garbage collector frees it */
-}
-
-/** the drop counters of a namespace (reason -> count) */
-export function dropCounts(net: Net): ReadonlyMap<string, number> {
-  return net.dropCounts ?? new Map();
 }
 
 nfSetDropHandler((skb, reason) => kfreeSkbReason(skb, reason, "nf_hook_slow"));

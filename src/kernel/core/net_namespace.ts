@@ -2,8 +2,9 @@
  * net/core/net_namespace.c: struct net, pernet operations, and the peer netns ids (nsid)
  * that appear as IFLA_LINK_NETNSID (`link-netnsid N`).
  *
- * Per-namespace state of a part lives in the part's own `WeakMap<Net, State>`, filled by the
- * init of the pernet ops it registers (net_generic style); Net only holds what net/core owns.
+ * Per-namespace state of a part lives in the slot of net.gen its own NetGeneric names, filled by
+ * the init of the pernet ops it registers (include/net/netns/generic.h: net_generic()); Net
+ * only holds what net/core owns.
  */
 import type { NetDevice } from "./netdevice.ts";
 import type { Host } from "../world.ts";
@@ -38,10 +39,10 @@ export class Net {
   devBaseSeq = 1;
   /** false once cleanup_net() ran */
   alive = true;
-  /** drops per reason (drop.ts: the kfree_skb tracepoint's counts) */
-  dropCounts: Map<string, number> | undefined;
   /** net->nf.hooks_*: netfilter's hook entries by pf * NF_MAX_HOOKS + hook (netfilter/core.ts) */
   nfHooks: (readonly unknown[] | undefined)[] | undefined;
+  /** net->gen: the parts' per-namespace state, by the id of each part's NetGeneric */
+  readonly gen: unknown[] = [];
 
   constructor(host: Host, name: string) {
     this.host = host;
@@ -56,6 +57,33 @@ export class Net {
   /** is this the host's initial namespace (init_net of the machine)? */
   get isInit(): boolean {
     return this.host.initNet === this;
+  }
+}
+
+let netGenIds = 0;
+
+/**
+ * A part's per-namespace state (net_generic(net, id)): one slot of net.gen, read by index.
+ * The map-shaped API of the WeakMap it replaces; a packet's path asks a dozen parts for their
+ * state of the same namespace, and a slot of one small array per namespace is one memory
+ * line where a WeakMap is a probe into a table as large as the number of namespaces.
+ */
+export class NetGeneric<T> {
+  private readonly id = netGenIds++;
+  get(net: Net): T | undefined {
+    return net.gen[this.id] as T | undefined;
+  }
+  set(net: Net, v: T): this {
+    net.gen[this.id] = v;
+    return this;
+  }
+  has(net: Net): boolean {
+    return net.gen[this.id] !== undefined;
+  }
+  delete(net: Net): boolean {
+    const had = net.gen[this.id] !== undefined;
+    net.gen[this.id] = undefined;
+    return had;
   }
 }
 

@@ -101,18 +101,38 @@ export function emptyStats(): LinkStats64 {
 }
 
 export class NetDevice {
+  // the fields the packet path reads come first: an object's first cache lines
   name: string;
   ifindex = 0;
   net!: Net;
-  /** ARPHRD_* */
-  type: number;
   /** IFF_* as the device has them (UP, BROADCAST, MULTICAST, LOOPBACK, NOARP, POINTOPOINT,
    * PROMISC and ALLMULTI when the counters are non-zero); RUNNING/LOWER_UP/DORMANT are
    * derived in dev_get_flags() from carrier and operstate */
   flags: number;
+  privFlags = 0;
+  /** ARPHRD_* */
+  type: number;
+  mtu = 1500;
+  hardHeaderLen = 14;
+  devAddr: Uint8Array;
+  stats: LinkStats64 = emptyStats();
+  ops: NetDeviceOps;
+  /** driver-private state (netdev_priv) */
+  priv: unknown;
+  rxHandler: RxHandler | undefined;
+  rxHandlerData: unknown;
+  /** IPv4 per-device state (struct in_device *), set by devinet when registered */
+  ipPtr: unknown;
+  /** IPv6 per-device state (struct inet6_dev *) */
+  ip6Ptr: unknown;
+  /** bridge port state when enslaved to a bridge (struct net_bridge_port *) */
+  brPort: unknown;
+  /** the master (bridge) this device is enslaved to */
+  master: NetDevice | undefined;
+  /** the device is being unregistered */
+  dismantle = false;
   /** flags the user set (dev->gflags: IFF_PROMISC/IFF_ALLMULTI via SIOCSIFFLAGS) */
   gflags = 0;
-  privFlags = 0;
   promiscuity = 0;
   allmulti = 0;
   /** netif_carrier_ok() */
@@ -121,12 +141,9 @@ export class NetDevice {
   /** IF_OPER_* */
   operstate = 0;
   linkmode = 0;
-  mtu = 1500;
   minMtu = 68;
   maxMtu = 65535;
-  hardHeaderLen = 14;
   addrLen = 6;
-  devAddr: Uint8Array;
   broadcast: Uint8Array;
   permAddr: Uint8Array | undefined;
   addrAssignType = NET_ADDR_PERM;
@@ -150,23 +167,7 @@ export class NetDevice {
   ifalias: string | undefined;
   carrierUpCount = 0;
   carrierDownCount = 0;
-  stats: LinkStats64 = emptyStats();
-  /** the master (bridge) this device is enslaved to */
-  master: NetDevice | undefined;
-  rxHandler: RxHandler | undefined;
-  rxHandlerData: unknown;
-  ops: NetDeviceOps;
   linkOps: RtnlLinkOps | undefined;
-  /** driver-private state (netdev_priv) */
-  priv: unknown;
-  /** IPv4 per-device state (struct in_device *), set by devinet when registered */
-  ipPtr: unknown;
-  /** IPv6 per-device state (struct inet6_dev *) */
-  ip6Ptr: unknown;
-  /** bridge port state when enslaved to a bridge (struct net_bridge_port *) */
-  brPort: unknown;
-  /** the device is being unregistered */
-  dismantle = false;
 
   constructor(name: string, type: number, flags: number, ops: NetDeviceOps, addr: Uint8Array, broadcast: Uint8Array) {
     this.name = name;

@@ -68,7 +68,7 @@ export class SkBuff {
   /** IPCB(skb)->opt: the compiled IP options of a datagram that has some */
   ipOpt: import("../ipv4/ip_options.ts").IpOptions | undefined = undefined;
   /** bridge input control block (BR_INPUT_SKB_CB) */
-  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; vlanFiltered?: boolean; proxyarpReplied?: boolean; igmp?: number } | undefined;
+  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; igmp?: number } | undefined;
   /** VLAN tag carried out of band (skb->vlan_tci, with VLAN_TAG_PRESENT semantics via vlanPresent) */
   vlanPresent = false;
   vlanTci = 0;
@@ -172,11 +172,9 @@ export class SkBuff {
     c.ctinfo = this.ctinfo;
     c.ipcbFlags = this.ipcbFlags;
     c.ipOpt = this.ipOpt === undefined ? undefined : { ...this.ipOpt };
-    const cb = this.brInputCb;
-    c.brInputCb =
-      cb === undefined
-        ? undefined
-        : { brdev: cb.brdev, srcPortIsolated: cb.srcPortIsolated, vlanFiltered: cb.vlanFiltered, proxyarpReplied: cb.proxyarpReplied, igmp: cb.igmp };
+    // shared: a bridge gives an skb a new control block when it enters (br_handle_frame(),
+    // br_dev_xmit()) and only writes that new one, before any copy of it is made
+    c.brInputCb = this.brInputCb;
     c.vlanPresent = this.vlanPresent;
     c.vlanTci = this.vlanTci;
     c.vlanProto = this.vlanProto;

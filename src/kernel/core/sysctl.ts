@@ -5,8 +5,7 @@
  * net/core/sysctl_net_core.c's per-namespace entries are registered here.
  */
 import { kerr, type KErr } from "../uapi/errno.ts";
-import type { Net } from "./net_namespace.ts";
-import { registerPernetOps } from "./net_namespace.ts";
+import { NetGeneric, registerPernetOps, type Net } from "./net_namespace.ts";
 
 /** struct ctl_table, reduced: its text form is produced and parsed by the handlers */
 export interface CtlTable {
@@ -29,7 +28,7 @@ interface SysctlDir {
 }
 
 /** per netns: directory path ("net/ipv4/conf/eth0") -> its directory */
-const netSysctl = new WeakMap<Net, Map<string, SysctlDir>>();
+const netSysctl = new NetGeneric<Map<string, SysctlDir>>();
 
 function tablesOf(net: Net): Map<string, SysctlDir> {
   let m = netSysctl.get(net);
@@ -166,7 +165,7 @@ export interface NetCoreSysctl {
   wmemMax: number;
 }
 
-const netCore = new WeakMap<Net, NetCoreSysctl>();
+const netCore = new NetGeneric<NetCoreSysctl>();
 
 /** net->core.* of a namespace */
 export function netCoreSysctl(net: Net): NetCoreSysctl {

@@ -11,7 +11,7 @@
 import { NetDevice, NETDEV_TX_OK, IFF_LIVE_ADDR_CHANGE, IFF_NO_QUEUE, NET_ADDR_RANDOM, NET_ADDR_SET } from "../core/netdevice.ts";
 import type { NetDeviceOps } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { ARPHRD_IPGRE, ARPHRD_ETHER, ETH_P_IP, IFF_BROADCAST, IFF_MULTICAST, IFF_POINTOPOINT } from "../uapi/if.ts";
 import type { InfoData, IflaAttrs } from "../uapi/rtnetlink.ts";
@@ -442,15 +442,15 @@ export const erspanLinkOps: RtnlLinkKind = {
 };
 
 export const ipgreKind: IpTunnelKind = {
-  module: "ip_gre", fbName: "gre0", type: ARPHRD_IPGRE, linkOps: ipgreLinkOps, nets: new WeakMap(),
+  module: "ip_gre", fbName: "gre0", type: ARPHRD_IPGRE, linkOps: ipgreLinkOps, nets: new NetGeneric(),
   setup: ipgreTunnelSetup, init: ipgreTunnelInit, ctl: ipgreTunnelCtl,
 };
 export const gretapKind: IpTunnelKind = {
-  module: "ip_gre", fbName: "gretap0", type: ARPHRD_ETHER, linkOps: gretapLinkOps, nets: new WeakMap(),
+  module: "ip_gre", fbName: "gretap0", type: ARPHRD_ETHER, linkOps: gretapLinkOps, nets: new NetGeneric(),
   setup: (name, net) => tapSetup(name, net, greTapNetdevOps, gretapKind, 0), init: greTapInit, ctl: ipgreTunnelCtl,
 };
 export const erspanKind: IpTunnelKind = {
-  module: "ip_gre", fbName: "erspan0", type: ARPHRD_ETHER, linkOps: erspanLinkOps, nets: new WeakMap(),
+  module: "ip_gre", fbName: "erspan0", type: ARPHRD_ETHER, linkOps: erspanLinkOps, nets: new NetGeneric(),
   setup: (name, net) => tapSetup(name, net, erspanNetdevOps, erspanKind, 1500), init: erspanTunnelInit, ctl: ipgreTunnelCtl,
 };
 

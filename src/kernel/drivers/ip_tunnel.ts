@@ -9,8 +9,7 @@
 import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE } from "../core/netdevice.ts";
 import type { NetDeviceOps } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
-import { registerPernetDevice } from "../core/net_namespace.ts";
+import { NetGeneric, registerPernetDevice, type Net } from "../core/net_namespace.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { IFF_NOARP, IFF_POINTOPOINT, IFF_BROADCAST, IFF_UP, ARPHRD_ETHER, ETH_P_IP, PACKET_HOST } from "../uapi/if.ts";
 import type { InfoData, IflaAttrs } from "../uapi/rtnetlink.ts";
@@ -81,7 +80,7 @@ export interface IpTunnelKind {
   /** ARPHRD_* of its devices */
   type: number;
   linkOps: RtnlLinkKind;
-  nets: WeakMap<Net, IpTunnelNet>;
+  nets: NetGeneric<IpTunnelNet>;
   /** ops->setup(): a fresh device (not registered) */
   setup(name: string, net: Net): NetDevice;
   /** ndo_init: the device's fields from its parms (dev_addr, hlen …) */

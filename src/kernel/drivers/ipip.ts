@@ -6,7 +6,7 @@
  */
 import type { NetDevice, NetDeviceOps } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { ARPHRD_TUNNEL, ETH_P_IP, IFF_POINTOPOINT } from "../uapi/if.ts";
 import type { InfoData } from "../uapi/rtnetlink.ts";
@@ -136,7 +136,7 @@ export const ipipKind: IpTunnelKind = {
   fbName: "tunl0",
   type: ARPHRD_TUNNEL,
   linkOps: ipipLinkOps,
-  nets: new WeakMap(),
+  nets: new NetGeneric(),
   setup: ipipTunnelSetup,
   init: ipipTunnelInit,
   ctl: ipipTunnelCtl,

@@ -10,7 +10,7 @@
  */
 import type { NetDevice, NetDeviceOps } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { ARPHRD_SIT, ETH_P_IPV6, IFF_POINTOPOINT } from "../uapi/if.ts";
 import type { InfoData } from "../uapi/rtnetlink.ts";
@@ -201,7 +201,7 @@ export const sitKind: IpTunnelKind = {
   fbName: "sit0",
   type: ARPHRD_SIT,
   linkOps: sitLinkOps,
-  nets: new WeakMap(),
+  nets: new NetGeneric(),
   setup: ipip6TunnelSetup,
   init: ipip6TunnelInit,
   mtuBounds: (tHlen) => [IPV6_MIN_MTU, IP6_MAX_MTU - tHlen],

@@ -18,7 +18,7 @@
  */
 import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, IFF_DRIVER_TX_STATS, NET_ADDR_RANDOM, NET_ADDR_SET } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import type { InfoData, IflaAttrs, NdaAttrs, NeighMsg } from "../uapi/rtnetlink.ts";
 import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP, ARPHRD_ETHER, PACKET_HOST } from "../uapi/if.ts";
@@ -102,7 +102,7 @@ function priv(dev: NetDevice): VxlanDev {
 const ZERO_MAC = "00:00:00:00:00:00";
 
 /** the vxlan devices of a namespace by (port, vni): struct vxlan_sock's hash */
-const vnNets = new WeakMap<Net, Set<NetDevice>>();
+const vnNets = new NetGeneric<Set<NetDevice>>();
 
 function vnNet(net: Net): Set<NetDevice> {
   let s = vnNets.get(net);
@@ -313,7 +313,7 @@ function vxlanSockRelease(v: VxlanDev, dev: NetDevice): void {
 
 /** the vxlan socket of (namespace, port)'s multicast memberships (inet->mc_list), as
  * "group/ifindex" */
-const sockMc = new WeakMap<Net, Map<number, Set<string>>>();
+const sockMc = new NetGeneric<Map<number, Set<string>>>();
 
 function sockGroups(net: Net, port: number): Set<string> {
   let m = sockMc.get(net);

@@ -6,7 +6,7 @@
  */
 import { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import {
   IFF_NOARP, IFF_LOOPBACK, IFF_POINTOPOINT, IFF_UP, ETH_P_ARP, ARPHRD_ETHER,
   PACKET_HOST, PACKET_OTHERHOST, PACKET_LOOPBACK,
@@ -34,7 +34,7 @@ import { ipv4SendDestUnreach } from "./ip_options.ts";
 const NF_ARP_IN = 0;
 const NF_ARP_OUT = 1;
 
-const tables = new WeakMap<Net, NeighTable>();
+const tables = new NetGeneric<NeighTable>();
 
 /** the ARP table of a namespace (arp_tbl) */
 export function arpTable(net: Net): NeighTable {

@@ -7,8 +7,7 @@
  */
 import { ipv4IsZeronet } from "../../wire/addr.ts";
 import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
-import { registerPernetOps } from "../core/net_namespace.ts";
+import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import {
   registerNetdeviceNotifier, callInetaddrNotifiers, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP,
   NETDEV_DOWN, NETDEV_CHANGENAME, NETDEV_CHANGEMTU, NETDEV_CHANGEADDR, NETDEV_NOTIFY_PEERS,
@@ -197,7 +196,7 @@ interface DevinetNet {
   dflt: Ipv4Devconf;
 }
 
-const pernet = new WeakMap<Net, DevinetNet>();
+const pernet = new NetGeneric<DevinetNet>();
 
 export const INFINITY_LIFE_TIME = 0xffffffff;
 
@@ -1016,7 +1015,7 @@ function devinetInitNet(net: Net): void {
   registerNetSysctl(net, "net/ipv4/route", ipRtNetnsSysctlTable(net, () => glue_rtCacheFlush(net)));
 }
 
-const fwdKnobs = new WeakMap<Net, Map<string, number>>();
+const fwdKnobs = new NetGeneric<Map<string, number>>();
 
 /** an integer entry of ipv4_net_table kept per namespace (proc_dou8vec_minmax) */
 function fwdKnob(net: Net, procname: string, dflt: number, min: number, max: number): ConfEntry {
@@ -1215,7 +1214,7 @@ export function glue_devChangeFlags(dev: NetDevice, flags: number): KErr | undef
 /** dev_disable_lro(): no offloads are emulated */
 export function glue_devDisableLro(_dev: NetDevice): void {}
 
-const rtGenid = new WeakMap<Net, number>();
+const rtGenid = new NetGeneric<number>();
 const rtFlushHooks: ((net: Net) => void)[] = [];
 
 /** net/ipv4/route.c: rt_cache_flush() — bumps net->ipv4.rt_genid; the route cache (K2) checks

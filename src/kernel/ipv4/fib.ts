@@ -8,8 +8,7 @@
  * priority ascending, then insertion (append/prepend) order.
  */
 import type { NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
-import { registerPernetOps } from "../core/net_namespace.ts";
+import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import { kerr, isKErr, type KErr, type Errno } from "../uapi/errno.ts";
 import {
   RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_DEFAULT, RTN_UNICAST, RTN_BROADCAST, RTN_MULTICAST, RTN_UNREACHABLE,
@@ -97,7 +96,7 @@ interface FibNet {
   customLocalRoutes: boolean;
 }
 
-const pernet = new WeakMap<Net, FibNet>();
+const pernet = new NetGeneric<FibNet>();
 
 export function fibNet(net: Net): FibNet {
   let s = pernet.get(net);
@@ -170,24 +169,24 @@ export const FIB_LOOKUP_IGNORE_LINKSTATE = 2;
 
 /** struct fib_result, flattened (res->fi and res->nhc are kept for callers that need more) */
 export interface FibResult {
-  type: number;
-  table: number;
-  prefix: number;
-  prefixlen: number;
-  scope: number;
+  readonly type: number;
+  readonly table: number;
+  readonly prefix: number;
+  readonly prefixlen: number;
+  readonly scope: number;
   /** the next hop gateway, 0 if none */
-  nhGw: number;
-  nhDev: NetDevice | undefined;
-  nhScope: number;
-  nhFlags: number;
+  readonly nhGw: number;
+  readonly nhDev: NetDevice | undefined;
+  readonly nhScope: number;
+  readonly nhFlags: number;
   /** FIB_RES_PREFSRC(): the route's src or the address inet_select_addr() picks */
-  prefsrc: number;
-  priority: number;
-  tos: number;
+  readonly prefsrc: number;
+  readonly priority: number;
+  readonly tos: number;
   /** RTAX_MTU metric, 0 if none */
-  mtu: number;
-  fi: FibInfo;
-  nh: FibNh;
+  readonly mtu: number;
+  readonly fi: FibInfo;
+  readonly nh: FibNh;
 }
 
 /** a fib_result: plain fields, prefsrc computed on demand (FIB_RES_PREFSRC) */

@@ -4,8 +4,7 @@
  * that walks the rules (fib_rules_lookup -> fib4_rule_match/action/suppress).
  * IPv6 rules are listed (the two default rules `ip -6 rule` shows) but never looked up.
  */
-import type { Net } from "../core/net_namespace.ts";
-import { registerPernetOps } from "../core/net_namespace.ts";
+import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_CHANGENAME } from "../core/notifier.ts";
 import { rtnlRegister } from "../core/rtnetlink.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
@@ -65,7 +64,7 @@ interface RulesNet {
   customRules: boolean;
 }
 
-const pernet = new WeakMap<Net, RulesNet>();
+const pernet = new NetGeneric<RulesNet>();
 
 function rulesNet(net: Net): RulesNet {
   let s = pernet.get(net);

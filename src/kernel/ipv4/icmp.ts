@@ -6,7 +6,7 @@
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { PACKET_HOST, IFF_LOOPBACK } from "../uapi/if.ts";
 import { RTCF_BROADCAST, RTCF_MULTICAST, RTCF_LOCAL, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { isKErr } from "../uapi/errno.ts";
@@ -93,7 +93,7 @@ export interface Ipv4Sysctl {
   globalStamp: number;
 }
 
-const sysctls = new WeakMap<Net, Ipv4Sysctl>();
+const sysctls = new NetGeneric<Ipv4Sysctl>();
 export function ipv4Sysctl(net: Net): Ipv4Sysctl {
   let s = sysctls.get(net);
   if (!s) {
@@ -123,7 +123,7 @@ export interface IcmpMib {
   OutRateLimitGlobal: number; OutRateLimitHost: number;
   inType: number[]; outType: number[];
 }
-const icmpMibs = new WeakMap<Net, IcmpMib>();
+const icmpMibs = new NetGeneric<IcmpMib>();
 export function icmpStats(net: Net): IcmpMib {
   let m = icmpMibs.get(net);
   if (!m) {

@@ -4,8 +4,7 @@
  * bind hash (every socket holding a local port) — with __inet_lookup_established(),
  * __inet_lookup_listener() and __inet_hash_connect() (the ephemeral port of a connect()).
  */
-import type { Net } from "../core/net_namespace.ts";
-import { registerPernetOps } from "../core/net_namespace.ts";
+import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import { netRng } from "../core/dev_path.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { ipv4Sysctl } from "./icmp.ts";
@@ -22,7 +21,7 @@ export interface InetHashinfo {
   perturb: Map<number, number>;
 }
 
-const tables = new WeakMap<Net, InetHashinfo>();
+const tables = new NetGeneric<InetHashinfo>();
 registerPernetOps({
   init(net: Net) {
     tables.set(net, { ehash: new Map(), listening: new Map(), bhash: new Map(), perturb: new Map() });

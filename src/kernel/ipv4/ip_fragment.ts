@@ -4,7 +4,7 @@
  * a minimal net/ipv4/ip_fragment.c reassembly (ip_defrag) with the 30 s timer.
  */
 import { SkBuff, skbChecksumHelp } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import { netSched } from "../core/dev_path.ts";
@@ -112,7 +112,7 @@ interface Ipq {
   timer: Timer;
 }
 
-const queues = new WeakMap<Net, Map<string, Ipq>>();
+const queues = new NetGeneric<Map<string, Ipq>>();
 
 /**
  * net/ipv4/ip_fragment.c: ip_defrag(): returns the reassembled skb, or undefined while

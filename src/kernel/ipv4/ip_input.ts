@@ -6,7 +6,7 @@
 import { ipRcvOptions } from "./ip_options.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { PACKET_OTHERHOST, PACKET_BROADCAST, PACKET_MULTICAST } from "../uapi/if.ts";
 import { RTN_BROADCAST, RTN_MULTICAST } from "../uapi/rtnetlink.ts";
 import { nfHook, NFPROTO_IPV4, NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN } from "../netfilter/core.ts";
@@ -37,7 +37,7 @@ export interface IpMib {
   ReasmOverlaps: number;
 }
 
-const mibs = new WeakMap<Net, IpMib>();
+const mibs = new NetGeneric<IpMib>();
 export function ipStats(net: Net): IpMib {
   let m = mibs.get(net);
   if (!m) {

@@ -5,7 +5,7 @@
  * kernel's own packets (ICMP, raw/ping/UDP sockets).
  */
 import { SkBuff, SkBuff as SkBufCtor, CHECKSUM_PARTIAL } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { ETH_P_IP, PACKET_LOOPBACK } from "../uapi/if.ts";
 import { RTCF_BROADCAST, RTCF_MULTICAST, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { nfHook, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING } from "../netfilter/core.ts";
@@ -144,7 +144,7 @@ interface Idents {
   ids: Uint16Array;
   stamps: Float64Array;
 }
-const idents = new WeakMap<Net, Idents>();
+const idents = new NetGeneric<Idents>();
 
 /** net/ipv4/route.c: ip_idents_reserve() (the buckets start random, as at boot) */
 function ipIdentsReserve(net: Net, hash: number, segs: number): number {

@@ -7,7 +7,7 @@
 import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { skbCopyBytes } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
@@ -29,7 +29,7 @@ import { inetAddrType } from "./devinet.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import { ipIcmpError, ICMP_ERR_CONVERT, errnoName } from "./raw.ts";
 
-const pingTables = new WeakMap<Net, PortHash<PingSock>>();
+const pingTables = new NetGeneric<PortHash<PingSock>>();
 function pingTable(net: Net): PortHash<PingSock> {
   return portHash(pingTables, net);
 }

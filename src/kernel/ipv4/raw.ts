@@ -5,7 +5,7 @@
  */
 import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn, SockOpt } from "../uapi/socket.ts";
 import { SO_EE_ORIGIN_ICMP, IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
@@ -43,7 +43,7 @@ export const ICMP_ERR_CONVERT: [number, boolean][] = [
   [errnoNumbers.EHOSTUNREACH, true], // PREC_CUTOFF
 ];
 
-const rawHash = new WeakMap<Net, RawSock[]>();
+const rawHash = new NetGeneric<RawSock[]>();
 /** the raw sockets of a namespace (for /proc/net/raw) */
 export function rawSockets(net: Net): readonly RawSock[] {
   return rawHash.get(net) ?? [];

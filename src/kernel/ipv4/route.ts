@@ -9,7 +9,7 @@
  */
 import { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import {
   RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTN_UNREACHABLE, RTN_BLACKHOLE,
   RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_COMPAT, RTPROT_UNSPEC, AF_INET,
@@ -159,7 +159,7 @@ interface RouteNet {
   /** RT_CACHE_STAT: in_slow_tot, in_no_route, in_brd, in_martian_dst, in_martian_src, out_slow_tot */
   stat: { inSlowTot: number; inNoRoute: number; inBrd: number; inMartianDst: number; inMartianSrc: number; outSlowTot: number };
 }
-const routeNets = new WeakMap<Net, RouteNet>();
+const routeNets = new NetGeneric<RouteNet>();
 export function routeNet(net: Net): RouteNet {
   let r = routeNets.get(net);
   if (!r) {
@@ -214,7 +214,7 @@ interface RtSysctl {
   mtuExpires: number;
   minAdvmss: number;
 }
-const rtSysctls = new WeakMap<Net, RtSysctl>();
+const rtSysctls = new NetGeneric<RtSysctl>();
 function rtSysctl(net: Net): RtSysctl {
   let s = rtSysctls.get(net);
   if (!s) rtSysctls.set(net, (s = { minPmtu: IP_RT_MIN_PMTU, mtuExpires: IP_RT_MTU_EXPIRES, minAdvmss: IP_RT_MIN_ADVMSS }));
@@ -608,6 +608,10 @@ function inNoRoute(skb: SkBuff, dev: NetDevice, e: number): number {
 }
 
 
+/** the input route's flow key: filled for each lookup, read by it alone (the kernel's is on
+ * ip_route_input_slow()'s stack) */
+const inputFl4: Flowi4 = { daddr: 0, saddr: 0, oif: 0, iif: 0, tos: 0, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 0, uid: -1 };
+
 export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos: number, dev: NetDevice): number {
   const net = dev.net;
   const rn = routeNet(net);
@@ -631,7 +635,12 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   } else if (ipv4IsLoopback(saddr)) {
     if (!inDevConf(dev, "route_localnet")) return inMartianSource(net, dev, daddr, saddr, skb);
   }
-  const fl4: Flowi4 = { daddr, saddr, oif: 0, iif: dev.ifindex, tos, mark: skb.mark, scope: RT_SCOPE_UNIVERSE, proto: 0, uid: -1 };
+  const fl4 = inputFl4;
+  fl4.daddr = daddr;
+  fl4.saddr = saddr;
+  fl4.iif = dev.ifindex;
+  fl4.tos = tos;
+  fl4.mark = skb.mark;
   const r = fibLookup(net, fl4);
   if (isKErr(r)) {
     err = errnoNumbers[(r as KErr).errno];

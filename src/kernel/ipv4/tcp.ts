@@ -12,7 +12,7 @@
  */
 import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import { ipv4Sysctl } from "./icmp.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import type { Socket, SockAddr, SockAddrIn, SockOpt, RecvMsg, SockExtendedErr } from "../uapi/socket.ts";
 import { kerr, errnoNumbers, type KErr } from "../uapi/errno.ts";
@@ -75,7 +75,7 @@ export function tcpFinTime(sk: TcpSock): number {
  * the others read 0 */
 export type TcpExtCounter =
   | "TCPTimeouts" | "TCPSynRetrans" | "TCPAbortOnTimeout" | "TCPWantZeroWindowAdv" | "TCPToZeroWindowAdv" | "TCPFromZeroWindowAdv";
-const extMibs = new WeakMap<Net, Partial<Record<TcpExtCounter, number>>>();
+const extMibs = new NetGeneric<Partial<Record<TcpExtCounter, number>>>();
 export function tcpExtStats(net: Net): Partial<Record<TcpExtCounter, number>> {
   let m = extMibs.get(net);
   if (!m) extMibs.set(net, (m = {}));
@@ -92,7 +92,7 @@ export interface TcpMib {
   InSegs: number; OutSegs: number; RetransSegs: number; InErrs: number; OutRsts: number; InCsumErrors: number;
   ListenOverflows: number; ListenDrops: number;
 }
-const mibs = new WeakMap<Net, TcpMib>();
+const mibs = new NetGeneric<TcpMib>();
 export function tcpStats(net: Net): TcpMib {
   let m = mibs.get(net);
   if (!m) {

@@ -5,7 +5,7 @@
  * the registration with the IP layer (tcp_protocol) and /proc/net/tcp.
  */
 import { CHECKSUM_PARTIAL, type SkBuff } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddrIn } from "../uapi/socket.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { RTCF_BROADCAST, RTCF_MULTICAST } from "../uapi/rtnetlink.ts";
@@ -107,7 +107,7 @@ export function tcpV4SendReset(skb: SkBuff, anysrc = false): void {
 }
 
 /** the per-namespace control socket resets are sent from (net->ipv4.tcp_sk) */
-const ctlSocks = new WeakMap<Net, TcpSock>();
+const ctlSocks = new NetGeneric<TcpSock>();
 function ctlSock(net: Net): TcpSock {
   let s = ctlSocks.get(net);
   if (!s) {

@@ -7,7 +7,7 @@
 import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { CHECKSUM_PARTIAL, skbCopyBytes } from "../core/skbuff.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
@@ -36,7 +36,7 @@ export interface UdpMib {
   InDatagrams: number; NoPorts: number; InErrors: number; OutDatagrams: number;
   RcvbufErrors: number; SndbufErrors: number; InCsumErrors: number; IgnoredMulti: number; MemErrors: number;
 }
-const udpMibs = new WeakMap<Net, UdpMib>();
+const udpMibs = new NetGeneric<UdpMib>();
 export function udpStats(net: Net): UdpMib {
   let m = udpMibs.get(net);
   if (!m) {
@@ -47,7 +47,7 @@ export function udpStats(net: Net): UdpMib {
 }
 
 /** udp_table: port -> sockets */
-const udpTables = new WeakMap<Net, PortHash<UdpSock>>();
+const udpTables = new NetGeneric<PortHash<UdpSock>>();
 function udpTable(net: Net): PortHash<UdpSock> {
   return portHash(udpTables, net);
 }
@@ -212,7 +212,7 @@ export function udp4LibLookup(net: Net, saddr: number, sport: number, daddr: num
 
 /** udp_tunnel_sock_cfg.encap_rcv of the kernel's UDP tunnel sockets, by (netns, port) */
 export type UdpEncapRcv = (skb: SkBuff) => void;
-const udpEncap = new WeakMap<Net, Map<number, UdpEncapRcv>>();
+const udpEncap = new NetGeneric<Map<number, UdpEncapRcv>>();
 
 /** net/ipv4/udp_tunnel_core.c: udp_sock_create4() + setup_udp_tunnel_sock(), reduced to the
  * receive hook of a socket bound to INADDR_ANY:port (undefined closes it) */

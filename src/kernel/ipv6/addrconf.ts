@@ -9,8 +9,7 @@
 import { registerFamilyIoctl } from "../core/dev_ioctl.ts";
 import { snmp6SeqShow } from "./proc.ts";
 import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
-import { registerPernetOps } from "../core/net_namespace.ts";
+import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE,
   NETDEV_CHANGENAME, NETDEV_CHANGEMTU, NOTIFY_DONE, NOTIFY_BAD } from "../core/notifier.ts";
 import { rtnlRegister, registerRtnlAfOps, rtnetlinkRcvMsg } from "../core/rtnetlink.ts";
@@ -75,7 +74,7 @@ interface AddrconfNet {
   tables?: Set<number>;
 }
 
-const pernet = new WeakMap<Net, AddrconfNet>();
+const pernet = new NetGeneric<AddrconfNet>();
 
 /** net/ipv6/addrconf.c: ipv6_devconf / ipv6_devconf_dflt (Linux 6.18), as `sysctl` shows them */
 const DEVCONF_DEFAULTS: [string, number | string][] = [
@@ -565,7 +564,7 @@ interface Rt6 {
 
 /** net/ipv6/route.c, reduced to static routes (ip -6 route add/del): they are listed, never
  * looked up by a packet path */
-const staticRoutes = new WeakMap<Net, Rt6[]>();
+const staticRoutes = new NetGeneric<Rt6[]>();
 
 function staticRoutesOf(net: Net): Rt6[] {
   let l = staticRoutes.get(net);

@@ -4,7 +4,7 @@
  * after the ICMPv6 list). The emulator's IPv6 sends only link-local multicast (ndisc, MLD);
  * ip6OutputMulticast() counts what it transmits here.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 
 /** snmp6_ipstats_list[] (Linux 6.18) */
 const IP6_ITEMS = [
@@ -38,7 +38,7 @@ export interface Ipv6Mib {
   udp: Record<(typeof UDP6_ITEMS)[number], number>;
 }
 
-const mibs = new WeakMap<Net, Ipv6Mib>();
+const mibs = new NetGeneric<Ipv6Mib>();
 
 /** a counter set: built in one go (a property added by a computed key one at a time past a
  * dozen turns the object into a dictionary, and every ++ of a received frame into a hash lookup) */

@@ -8,7 +8,7 @@
  * Tables exist per namespace once written (EBT_SO_SET_ENTRIES); a read before that answers
  * the template (empty built-in chains, policy ACCEPT).
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
@@ -28,7 +28,6 @@ import {
   NF_BR_BROUTING, NF_BR_PRI_FILTER_BRIDGED, NF_BR_PRI_NAT_DST_BRIDGED, NF_BR_PRI_NAT_DST_OTHER, NF_BR_PRI_NAT_SRC, NF_DROP,
   NFPROTO_BRIDGE, nfRegisterNetHooks, nfUnregisterNetHooks, type NfHookOps, type NfHookState,
 } from "./core.ts";
-import { registerPernetOps } from "../core/net_namespace.ts";
 import { nfIpv4Ops } from "./nf_glue.ts";
 import { PACKET_BROADCAST, PACKET_HOST, PACKET_MULTICAST, PACKET_OTHERHOST } from "../uapi/if.ts";
 import { ipv4ToString, macToString, readU16, readU32 } from "../../wire/addr.ts";
@@ -77,7 +76,7 @@ function setInfo(t: EbtTable, info: EbtTableInfo): void {
 }
 
 /** per netns: the tables written so far */
-const ebtNets = new WeakMap<Net, Map<string, EbtTable>>();
+const ebtNets = new NetGeneric<Map<string, EbtTable>>();
 
 function tablesOf(net: Net): Map<string, EbtTable> {
   let m = ebtNets.get(net);

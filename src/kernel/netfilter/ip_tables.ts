@@ -7,7 +7,7 @@
  * Tables are instantiated per namespace on first use (as xt_request_find_table_lock()
  * loading iptable_filter & co.), so a namespace that never runs iptables has no hooks.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import {
@@ -217,7 +217,7 @@ export interface IptTableTemplate {
 }
 
 const templates = new Map<string, IptTableTemplate>();
-const netTables = new WeakMap<Net, Map<string, XtTable>>();
+const netTables = new NetGeneric<Map<string, XtTable>>();
 
 /** the order iptables-save (nft) prints tables in */
 export const IPT_TABLE_ORDER = ["mangle", "security", "raw", "filter", "nat"];

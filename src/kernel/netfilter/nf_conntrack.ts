@@ -17,7 +17,7 @@
  * UPDATE message when the packet passes a confirm hook; a deletion is a DESTROY message at once.
  */
 import { kerr, type KErr } from "../uapi/errno.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { NfConntrackEvent, NfConntrackListener } from "../uapi/xtables.ts";
 import { CHECKSUM_PARTIAL, type SkBuff } from "../core/skbuff.ts";
 import {
@@ -704,7 +704,7 @@ function gcWorker(g: GcWork, anyNet: Net): void {
   nfIpv4Ops.after(anyNet, nextRun * JIFFY, () => gcWorker(g, anyNet));
 }
 
-const ctNets = new WeakMap<Net, CtNet>();
+const ctNets = new NetGeneric<CtNet>();
 
 export function ctNet(net: Net): CtNet {
   let c = ctNets.get(net);

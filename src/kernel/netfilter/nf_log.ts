@@ -5,7 +5,7 @@
  * logger of every family; libpcap's nflog device binds it for AF_INET). Shown by
  * /proc/net/netfilter/nf_log and set by net.netfilter.nf_log.<pf>.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import type { CtlTable } from "../core/sysctl.ts";
 
@@ -16,7 +16,7 @@ const LOG_LOGGERS: (string | undefined)[] = [undefined, undefined, "nf_log_ipv4"
 /** loggers[pf][NF_LOG_TYPE_ULOG]: nfnetlink_log registers for NFPROTO_UNSPEC, i.e. all */
 const ULOG_LOGGER = "nfnetlink_log";
 
-const bound = new WeakMap<Net, (string | undefined)[]>();
+const bound = new NetGeneric<(string | undefined)[]>();
 /** net->nf.nf_loggers: nf_log_syslog's pernet init binds its loggers (nf_log_set) */
 function boundOf(net: Net): (string | undefined)[] {
   let b = bound.get(net);

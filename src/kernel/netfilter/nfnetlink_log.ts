@@ -11,7 +11,7 @@
  * lower --nflog-threshold) are queued, when the next would overflow the buffer, or when the
  * flush timer (1 s) fires; timers due in the same wheel bucket run newest first.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { Socket, SockAddr, SockOpt, RecvMsg, SockExtendedErr, SockAddrNfnl } from "../uapi/socket.ts";
@@ -182,7 +182,7 @@ export function setNfqnlBind(fn: typeof nfqnlBind): void {
   nfqnlBind = fn;
 }
 
-const byNet = new WeakMap<Net, Map<number, NfulnlInstance>>();
+const byNet = new NetGeneric<Map<number, NfulnlInstance>>();
 function instances(net: Net): Map<number, NfulnlInstance> {
   let m = byNet.get(net);
   if (!m) byNet.set(net, (m = new Map()));
@@ -200,7 +200,7 @@ function nfulnlFlush(inst: NfulnlInstance): void {
 }
 
 /** the flush timers of a namespace by expiry jiffy, in the order they were armed */
-const wheel = new WeakMap<Net, Map<number, NfulnlInstance[]>>();
+const wheel = new NetGeneric<Map<number, NfulnlInstance[]>>();
 function armFlushTimer(net: Net, inst: NfulnlInstance): void {
   const j = timerWheelExpiry(jiffiesNow(net), (NFULNL_TIMEOUT_DEFAULT * HZ) / 100);
   inst.expires = j;

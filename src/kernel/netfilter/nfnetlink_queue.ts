@@ -9,7 +9,7 @@
  * (libpcap 1.10.3, Linux 6.18) the packets it read were never let go: they stay queued until
  * the socket closes, when they are dropped. That is what happens here.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
@@ -45,7 +45,7 @@ export function nfqnlSeqShow(net: Net): string {
   return insts.map((i) => `${p(i.queue, 5)} ${p(i.sock.portid, 6)} ${p(i.held.length, 5)} 2 ${p(i.copyRange, 5)} ${p(i.queueDropped, 5)} ${p(0, 5)} ${p(i.idSequence, 8)} ${p(1, 2)}\n`).join("");
 }
 
-const byNet = new WeakMap<Net, Map<number, NfqnlInstance>>();
+const byNet = new NetGeneric<Map<number, NfqnlInstance>>();
 function instances(net: Net): Map<number, NfqnlInstance> {
   let m = byNet.get(net);
   if (!m) byNet.set(net, (m = new Map()));

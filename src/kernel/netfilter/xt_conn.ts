@@ -9,7 +9,7 @@
  * connlimit counts, per rule and per masked address, the connections it has seen
  * (nf_conncount.c), dropping those that left the table or closed.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr } from "../uapi/errno.ts";
 import { IPS_CONFIRMED } from "../uapi/xtables.ts";
@@ -233,7 +233,7 @@ interface CcRef {
   data: ConnCountData;
   refs: number;
 }
-const ccByNet = new WeakMap<Net, Map<string, CcRef>>();
+const ccByNet = new NetGeneric<Map<string, CcRef>>();
 let lastChecked: ConnCountData | undefined;
 
 function ccSig(d: Record<string, unknown>): string {

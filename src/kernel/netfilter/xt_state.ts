@@ -2,7 +2,7 @@
  * The kernel side of the iptables extensions (per-rule state): recent, hashlimit, string; the target NETMAP
  * (net/netfilter/xt_*.c), registered with x_tables.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { registerProcNetNode } from "../core/procfs.ts";
 import { fsDir, fsFile, type FsNode } from "../core/sysfs.ts";
@@ -76,7 +76,7 @@ interface RecentNet {
   tables: RecentTable[];
 }
 
-const recentNets = new WeakMap<Net, RecentNet>();
+const recentNets = new NetGeneric<RecentNet>();
 /** hosts (kernels) on which xt_recent is loaded: /proc/net/xt_recent exists in all their namespaces */
 const recentLoaded = new WeakSet<object>();
 
@@ -463,7 +463,7 @@ interface Htable {
   ents: DstEnt[];
 }
 
-const hlNets = new WeakMap<Net, Htable[]>();
+const hlNets = new NetGeneric<Htable[]>();
 const hashlimitLoaded = new WeakSet<object>();
 
 function hlPernet(net: Net): Htable[] {

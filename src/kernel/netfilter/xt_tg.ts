@@ -10,7 +10,7 @@
  * them as Linux does when no transparent socket is found (there are none here). LED is not
  * registered: the kernel emulated has no xt_LED module.
  */
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { CHECKSUM_PARTIAL, skbChecksumHelp } from "../core/skbuff.ts";
 import { devGetByName } from "../core/dev.ts";
@@ -189,7 +189,7 @@ interface RateEst {
   interval: number;
   ewmaLog: number;
 }
-const estimators = new WeakMap<Net, Map<string, RateEst>>();
+const estimators = new NetGeneric<Map<string, RateEst>>();
 function estOf(net: Net): Map<string, RateEst> {
   let m = estimators.get(net);
   if (!m) estimators.set(net, (m = new Map()));

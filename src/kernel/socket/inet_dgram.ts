@@ -7,7 +7,7 @@
 import { netdevCsumOffload } from "../core/netdev_features.ts";
 import { csumFold, csumTcpudpNofold } from "../../wire/checksum.ts";
 import type { InetSock } from "./sock.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { netSched } from "../core/dev_path.ts";
 import { TCP_ESTABLISHED } from "./sock.ts";
@@ -118,7 +118,7 @@ export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: numb
 export type PortHash<S> = Map<number, S[]>;
 
 /** the namespace's port hash of a protocol, created on first use */
-export function portHash<S>(tables: WeakMap<Net, PortHash<S>>, net: Net): PortHash<S> {
+export function portHash<S>(tables: NetGeneric<PortHash<S>>, net: Net): PortHash<S> {
   let t = tables.get(net);
   if (!t) tables.set(net, (t = new Map()));
   return t;

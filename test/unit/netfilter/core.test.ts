@@ -7,7 +7,7 @@ import {
   nfRegisterNetHook, nfUnregisterNetHook, type NfHookOps,
 } from "../../../src/kernel/netfilter/core.ts";
 
-const net = () => ({}) as unknown as Net;
+const net = () => ({ gen: [] }) as unknown as Net;
 
 test("nfHook with nothing registered calls okfn", () => {
   const n = net();

@@ -14,7 +14,7 @@ import type { ParseCtx } from "../../../src/userland/iptables/extensions.ts";
 xtMiscInit();
 
 /** a namespace whose world's clock reads `epoch` seconds */
-const netAt = (epoch: number): Net => ({ host: { world: { epoch, sched: { now: 0 } } } }) as unknown as Net;
+const netAt = (epoch: number): Net => ({ host: { world: { epoch, sched: { now: 0 } } }, gen: [] }) as unknown as Net;
 const par = (net: Net): XtActionParam => ({
   state: {} as never, fragoff: 0, thoff: 20, hotdrop: false, in: undefined, out: undefined, net, hooknum: NF_INET_LOCAL_IN, family: NFPROTO_IPV4,
 });

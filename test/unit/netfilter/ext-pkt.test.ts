@@ -82,7 +82,7 @@ function syn(opts: number[]): SkBuff {
 }
 const par = (skb?: SkBuff): XtActionParam => ({
   state: {} as never, fragoff: 0, thoff: (skb?.networkHeader ?? 0) + 20, hotdrop: false, in: undefined, out: undefined,
-  net: {} as Net, hooknum: NF_INET_POST_ROUTING, family: NFPROTO_IPV4,
+  net: { gen: [] } as unknown as Net, hooknum: NF_INET_POST_ROUTING, family: NFPROTO_IPV4,
 });
 
 test("TCPMSS --set-mss lowers the MSS option and fixes the TCP checksum, never raises it", () => {

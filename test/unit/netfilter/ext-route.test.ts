@@ -34,7 +34,7 @@ function packet(proto = 1, tos = 0, l4: number[] = [8, 0, 0, 0, 0x12, 0x34, 0, 1
 }
 const par = (skb: SkBuff, hook = NF_INET_LOCAL_IN, inDev?: Partial<NetDevice>): XtActionParam => ({
   state: {} as never, fragoff: 0, thoff: skb.networkHeader + 20, hotdrop: false, in: inDev as NetDevice | undefined, out: undefined,
-  net: {} as Net, hooknum: hook, family: NFPROTO_IPV4,
+  net: { gen: [] } as unknown as Net, hooknum: hook, family: NFPROTO_IPV4,
 });
 const ctx = (): ParseCtx => ({ proto: 0, invflags: 0, seen: new Set(), nextArg: () => undefined });
 /** iptables' parse of one match's options, as the kernel gets its data */
@@ -48,7 +48,7 @@ function parse(name: string, args: [string, string, boolean?][]): Record<string,
 }
 const run = (name: string, skb: SkBuff, d: Record<string, any>, p = par(skb)): boolean => xtFindMatch(NFPROTO_IPV4, name, 0)!.match(skb, p, d, undefined);
 const chk = (name: string, d: Record<string, any>, o: Partial<XtChkParam> = {}) =>
-  xtFindMatch(NFPROTO_IPV4, name, 0)!.checkentry?.({ net: {} as Net, table: "filter", proto: 0, invflags: 0, hookMask: 1 << NF_INET_LOCAL_IN, family: NFPROTO_IPV4, ...o }, d);
+  xtFindMatch(NFPROTO_IPV4, name, 0)!.checkentry?.({ net: { gen: [] } as unknown as Net, table: "filter", proto: 0, invflags: 0, hookMask: 1 << NF_INET_LOCAL_IN, family: NFPROTO_IPV4, ...o }, d);
 
 test("u32: locations, shifts, masks and @ over an echo request; prints as iptables does", () => {
   const skb = packet();

@@ -30,7 +30,7 @@ function ping(src: number[], payload: number[], ttl = 64): SkBuff {
   return skb;
 }
 
-const net = { host: {} } as unknown as Net;
+const net = { host: {}, gen: [] } as unknown as Net;
 const par = (skb: SkBuff): XtActionParam => ({
   state: {} as never, fragoff: 0, thoff: skb.networkHeader + 20, hotdrop: false, in: undefined, out: undefined,
   net, hooknum: NF_INET_LOCAL_IN, family: NFPROTO_IPV4,

@@ -67,7 +67,7 @@ test("CLASSIFY parses MAJOR:MINOR as sscanf %x:%x and prints both ways", () => {
   assert.match(err(() => parse(e, [["set-class", "1"]])), /Bad class value "1"/);
   const skb = new SkBuff(0, 0);
   const t = xtFindTarget(NFPROTO_IPV4, "CLASSIFY", 0)!;
-  const par = { net: {} as Net, hooknum: NF_INET_POST_ROUTING, family: NFPROTO_IPV4 } as XtActionParam;
+  const par = { net: { gen: [] } as unknown as Net, hooknum: NF_INET_POST_ROUTING, family: NFPROTO_IPV4 } as XtActionParam;
   assert.equal(t.target(skb, par, d, undefined), XT_CONTINUE);
   assert.equal(skb.priority, 0x1bcde);
 });
@@ -90,7 +90,7 @@ test("RATEEST: interval and ewmalog become the estimator's logs; estimators are 
   assert.match(err(() => parse(e, [["rateest-name", "x"]])), /ewmalog value is out of range/);
   const t = xtFindTarget(NFPROTO_IPV4, "RATEEST", 0)!;
   const m = xtFindMatch(NFPROTO_IPV4, "rateest", 0)!;
-  const net = {};
+  const net = { gen: [] };
   const md = parse(findMatch("rateest")!, [["rateest", "x"], ["rateest-bps", "1"], ["rateest-gt", ""]]);
   assert.ok(m.checkentry!(chk(net, "filter", 2), md));
   assert.equal(t.checkentry!(chk(net, "filter", 2), d), undefined);
@@ -100,7 +100,7 @@ test("RATEEST: interval and ewmalog become the estimator's logs; estimators are 
 
 test("IDLETIMER: a label keeps its timer type while rules use it", () => {
   const t = xtFindTarget(NFPROTO_IPV4, "IDLETIMER", 1)!;
-  const net = {};
+  const net = { gen: [] };
   const a = { timeout: 10, label: "unit-l1", timer_type: 0 };
   assert.equal(t.checkentry!(chk(net, "filter", 2), a), undefined);
   assert.ok(t.checkentry!(chk(net, "filter", 2), { ...a, timer_type: 1 }));

@@ -16,7 +16,7 @@ export function makeNet(): Net & { dmesg: string[]; sched: Scheduler } {
   const sched = new Scheduler();
   const dmesg: string[] = [];
   const host = { world: { sched, rng: new Rng(1) }, dmesgLog: (m: string) => void dmesg.push(m) };
-  return { host, dmesg, sched } as unknown as Net & { dmesg: string[]; sched: Scheduler };
+  return { host, dmesg, sched, gen: [] } as unknown as Net & { dmesg: string[]; sched: Scheduler };
 }
 
 export function fakeSys(net: Net, wallclock = 1795336000): Syscalls {
