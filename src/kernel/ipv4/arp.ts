@@ -291,7 +291,7 @@ export function arpProcess(skb: SkBuff): void {
   if (op !== ARPOP_REPLY && op !== ARPOP_REQUEST) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
   const sip = readU32(b, o + 14);
   const tip = readU32(b, o + 24);
-  if (ipv4IsMulticast(tip) || (!inDevConf(dev, "route_localnet") && ipv4IsLoopback(tip))) return arpFinish(skb, "SKB_DROP_REASON_IP_INVALID_DEST");
+  if (ipv4IsMulticast(tip) || (ipv4IsLoopback(tip) && !inDevConf(dev, "route_localnet"))) return arpFinish(skb, "SKB_DROP_REASON_IP_INVALID_DEST");
   if (sip === 0) {
     // RFC 2131 duplicate address detection probe
     if (op === ARPOP_REQUEST && inetAddrType(net, tip) === RTN_LOCAL && !arpIgnore(dev, sip, tip)) {

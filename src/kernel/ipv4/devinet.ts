@@ -188,6 +188,9 @@ export interface InDevice {
   dev: NetDevice;
   ifaList: InIfaddr[];
   cnf: Ipv4Devconf;
+  /** the namespace's "all" values (IPV4_DEVCONF_ALL(dev_net(dev))): an in_device lives and
+   * dies in one namespace */
+  all: Ipv4Devconf;
   dead: boolean;
 }
 
@@ -257,7 +260,7 @@ export function inDevConf(dev: NetDevice, name: string): number {
   const spec = CONF_SPEC.get(name);
   if (spec === undefined) throw new Error(`devinet: unknown conf ${name}`);
   const i = spec.i;
-  const all = devinetNet(dev.net).all.get(i);
+  const all = ind.all.get(i);
   const v = ind.cnf.get(i);
   let how = spec.how;
   if (i === IPV4_DEVCONF.ACCEPT_REDIRECTS) how = ind.cnf.get(IPV4_DEVCONF.FORWARDING) ? "and" : "or";
@@ -279,7 +282,7 @@ export function inDevForward(dev: NetDevice): boolean {
 /** net/ipv4/devinet.c: inetdev_init() (a name the sysctl tree refuses: no in_device, EINVAL) */
 function inetdevInit(dev: NetDevice): InDevice | KErr {
   const s = devinetNet(dev.net);
-  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt.data), dead: false };
+  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt.data), all: s.all, dead: false };
   if (dev.flags & IFF_LOOPBACK) {
     inDev.cnf.set(IPV4_DEVCONF.NOXFRM, 1);
     inDev.cnf.set(IPV4_DEVCONF.NOPOLICY, 1);

@@ -31,7 +31,12 @@ export interface FibAlias {
   tbId: number;
   key: number;
   plen: number;
+  /** the lookup results through each next hop (fibTableLookup()), made at the first */
+  results: FibResult[] | undefined;
 }
+
+/** the most leaves a table keeps in its flat list (FibTable.flatKeys) */
+const FLAT_MAX = 16;
 
 /** struct fib_table (with its trie) */
 export class FibTable {
@@ -42,6 +47,15 @@ export class FibTable {
   readonly byLen: (Map<number, FibAlias[]> | undefined)[] = new Array(33);
   /** prefix lengths in use, longest first */
   lens: number[] = [];
+  /**
+   * A small table's leaves in one flat list, longest prefix first: key, plen, key, plen, …
+   * with their alias lists in flatLeaves; undefined past FLAT_MAX leaves. A lookup in a table
+   * of a handful of routes (every namespace's local and main) reads one array instead of a Map
+   * per prefix length, each of them a cache miss with hundreds of namespaces.
+   */
+  flatKeys: number[] | undefined = [];
+  flatLeaves: FibAlias[][] = [];
+  private leafCount = 0;
   constructor(id: number) {
     this.id = id;
   }
@@ -63,8 +77,28 @@ export class FibTable {
     if (!l && create) {
       l = [];
       m.set(key | 0, l);
+      this.leafCount++;
+      this.reflat();
     }
     return l;
+  }
+
+  private reflat(): void {
+    if (this.leafCount > FLAT_MAX) {
+      this.flatKeys = undefined;
+      this.flatLeaves = [];
+      return;
+    }
+    const keys: number[] = [];
+    const leaves: FibAlias[][] = [];
+    for (const plen of this.lens) {
+      for (const [key, l] of this.byLen[plen]!) {
+        keys.push(key, plen);
+        leaves.push(l);
+      }
+    }
+    this.flatKeys = keys;
+    this.flatLeaves = leaves;
   }
 
   /** the leaf's alias list for key/plen */
@@ -82,16 +116,22 @@ export class FibTable {
     if (!m || !l) return;
     const i = l.indexOf(fa);
     if (i >= 0) l.splice(i, 1);
-    if (!l.length) m.delete(fa.key | 0);
+    if (l.length) return;
+    m.delete(fa.key | 0);
     if (!m.size) {
       this.byLen[fa.plen] = undefined;
       this.lens = this.lens.filter((x) => x !== fa.plen);
     }
+    this.leafCount--;
+    this.reflat();
   }
 }
 
 interface FibNet {
   tables: Map<number, FibTable>;
+  /** the tables of the default rules that exist, in the rules' order (net->ipv4.fib_main and
+   * friends: the lookup without custom rules reads them without a Map) */
+  ruleTables: FibTable[];
   /** fib_has_custom_local_routes */
   customLocalRoutes: boolean;
 }
@@ -101,7 +141,7 @@ const pernet = new NetGeneric<FibNet>();
 export function fibNet(net: Net): FibNet {
   let s = pernet.get(net);
   if (!s) {
-    s = { tables: new Map(), customLocalRoutes: false };
+    s = { tables: new Map(), ruleTables: [], customLocalRoutes: false };
     pernet.set(net, s);
   }
   return s;
@@ -120,6 +160,9 @@ export function fibNewTable(net: Net, id: number): FibTable {
   if (!tb) {
     tb = new FibTable(id);
     s.tables.set(id, tb);
+    if (DEFAULT_RULE_TABLES.includes(id)) {
+      s.ruleTables = DEFAULT_RULE_TABLES.map((t) => s.tables.get(t)).filter((t) => t !== undefined);
+    }
   }
   return tb;
 }
@@ -189,22 +232,22 @@ export interface FibResult {
   readonly nh: FibNh;
 }
 
-/** a fib_result: plain fields, prefsrc computed on demand (FIB_RES_PREFSRC) */
+/**
+ * a fib_result: the alias's and its info's fields, the next hop read through (as Linux's
+ * res->nhc: the flags, device and scope are the next hop's now), prefsrc computed on demand
+ * (FIB_RES_PREFSRC)
+ */
 class FibResultImpl implements FibResult {
-  type: number;
-  table: number;
-  prefix: number;
-  prefixlen: number;
-  scope: number;
-  nhGw: number;
-  nhDev: NetDevice | undefined;
-  nhScope: number;
-  nhFlags: number;
-  priority: number;
-  tos: number;
-  mtu: number;
-  fi: FibInfo;
-  nh: FibNh;
+  readonly type: number;
+  readonly table: number;
+  readonly prefix: number;
+  readonly prefixlen: number;
+  readonly scope: number;
+  readonly priority: number;
+  readonly tos: number;
+  readonly mtu: number;
+  readonly fi: FibInfo;
+  readonly nh: FibNh;
   constructor(tb: FibTable, fa: FibAlias, nh: FibNh) {
     const fi = fa.faInfo;
     this.type = fa.faType;
@@ -212,23 +255,36 @@ class FibResultImpl implements FibResult {
     this.prefix = fa.key;
     this.prefixlen = fa.plen;
     this.scope = fi.fibScope;
-    this.nhGw = nh.nhGw4;
-    this.nhDev = nh.nhDev;
-    this.nhScope = nh.nhScope;
-    this.nhFlags = nh.nhFlags;
     this.priority = fi.fibPriority;
     this.tos = fa.faDscp;
     this.mtu = fi.metrics.RTAX_MTU ?? 0;
     this.fi = fi;
     this.nh = nh;
   }
+  get nhGw(): number {
+    return this.nh.nhGw4;
+  }
+  get nhDev(): NetDevice | undefined {
+    return this.nh.nhDev;
+  }
+  get nhScope(): number {
+    return this.nh.nhScope;
+  }
+  get nhFlags(): number {
+    return this.nh.nhFlags;
+  }
   get prefsrc(): number {
     return fibResultPrefsrc(this.fi, this.nh);
   }
 }
 
-function makeResult(tb: FibTable, fa: FibAlias, nh: FibNh): FibResult {
-  return new FibResultImpl(tb, fa, nh);
+/** the result of an alias through its i-th next hop: made once and kept on the alias (nothing
+ * in it changes but what it reads through), where Linux fills one on the stack per lookup */
+function makeResult(tb: FibTable, fa: FibAlias, nh: FibNh, i: number): FibResult {
+  const c = (fa.results ??= []);
+  const r = c[i];
+  if (r !== undefined && r.nh === nh) return r;
+  return (c[i] = new FibResultImpl(tb, fa, nh));
 }
 
 /** the lookup misses are common (local table first): one shared, frozen error each */
@@ -240,28 +296,47 @@ const MASKS: number[] = Array.from({ length: 33 }, (_, i) => inetMakeMask(i) | 0
  * when nothing matched */
 export function fibTableLookup(tb: FibTable, fl: Flowi4, flags = 0): FibResult | KErr {
   const daddr = fl.daddr | 0;
-  const fscope = fl.scope ?? RT_SCOPE_UNIVERSE;
-  const tos = fl.tos ?? 0;
+  const fk = tb.flatKeys;
+  if (fk !== undefined) {
+    for (let i = 0; i < fk.length; i += 2) {
+      if ((daddr & MASKS[fk[i + 1]!]!) !== fk[i]) continue;
+      const r = fibLeafLookup(tb, tb.flatLeaves[i >> 1]!, fl, flags);
+      if (r !== undefined) return r;
+    }
+    return E_AGAIN;
+  }
   for (const plen of tb.lens) {
     const l = tb.byLen[plen]?.get(daddr & MASKS[plen]!);
     if (!l) continue;
-    for (const fa of l) {
-      const fi = fa.faInfo;
-      if (fa.faDscp && fa.faDscp !== (tos & 0xfc)) continue;
-      if (fi.fibDead) continue;
-      if (fi.fibScope < fscope) continue;
-      const err = fibProps[fa.faType]!.error;
-      if (err) return kerr(err);
-      if (fi.fibFlags & RTNH_F_DEAD) continue;
-      for (const nh of fi.fibNh) {
-        if (nh.nhFlags & RTNH_F_DEAD) continue;
-        if (nh.nhFlags & RTNH_F_LINKDOWN && !(flags & FIB_LOOKUP_IGNORE_LINKSTATE) && ipIgnoreLinkdown(nh.nhDev)) continue;
-        if (fl.oif && fl.oif !== nh.nhOif && fl.oif !== (nh.nhDev?.ifindex ?? -1)) continue;
-        return makeResult(tb, fa, nh);
-      }
-    }
+    const r = fibLeafLookup(tb, l, fl, flags);
+    if (r !== undefined) return r;
   }
   return E_AGAIN;
+}
+
+/** fib_table_lookup()'s walk of the aliases of the leaf that matched: a result, a reject
+ * type's errno, or undefined to go on to a shorter prefix */
+function fibLeafLookup(tb: FibTable, l: FibAlias[], fl: Flowi4, flags: number): FibResult | KErr | undefined {
+  const fscope = fl.scope ?? RT_SCOPE_UNIVERSE;
+  const tos = fl.tos ?? 0;
+  for (const fa of l) {
+    const fi = fa.faInfo;
+    if (fa.faDscp && fa.faDscp !== (tos & 0xfc)) continue;
+    if (fi.fibDead) continue;
+    if (fi.fibScope < fscope) continue;
+    const err = fibProps[fa.faType]!.error;
+    if (err) return kerr(err);
+    if (fi.fibFlags & RTNH_F_DEAD) continue;
+    const nhs = fi.fibNh;
+    for (let i = 0; i < nhs.length; i++) {
+      const nh = nhs[i]!;
+      if (nh.nhFlags & RTNH_F_DEAD) continue;
+      if (nh.nhFlags & RTNH_F_LINKDOWN && !(flags & FIB_LOOKUP_IGNORE_LINKSTATE) && ipIgnoreLinkdown(nh.nhDev)) continue;
+      if (fl.oif && fl.oif !== nh.nhOif && fl.oif !== (nh.nhDev?.ifindex ?? -1)) continue;
+      return makeResult(tb, fa, nh, i);
+    }
+  }
+  return undefined;
 }
 
 /** include/net/ip_fib.h: fib_lookup() / net/ipv4/fib_rules.c: __fib_lookup() — the rules,
@@ -270,11 +345,9 @@ export function fibLookup(net: Net, fl: Flowi4, flags = 0): FibResult | KErr {
   if (!fibHasCustomRules(net)) {
     // fib_lookup() without custom rules: the tables the three default rules name, in their
     // order (Linux merges local into main then; the answer is the same)
-    const tables = fibNet(net).tables;
-    for (let i = 0; i < DEFAULT_RULE_TABLES.length; i++) {
-      const tb = tables.get(DEFAULT_RULE_TABLES[i]!);
-      if (!tb) continue;
-      const r = fibTableLookup(tb, fl, flags);
+    const tables = fibNet(net).ruleTables;
+    for (let i = 0; i < tables.length; i++) {
+      const r = fibTableLookup(tables[i]!, fl, flags);
       if (!isKErr(r) || r.errno !== "EAGAIN") return r;
     }
     return E_NETUNREACH;
@@ -342,7 +415,7 @@ export function fibTableInsert(net: Net, tb: FibTable, cfg: FibConfig): KErr | u
     }
     if (cfg.nlflags.replace) {
       if (match >= 0) return undefined;
-      const nfa: FibAlias = { faInfo: fi, faDscp: l![first]!.faDscp, faType: cfg.type, faSlen: 32 - plen, tbId: tb.id, key, plen };
+      const nfa: FibAlias = { faInfo: fi, faDscp: l![first]!.faDscp, faType: cfg.type, faSlen: 32 - plen, tbId: tb.id, key, plen, results: undefined };
       l![first] = nfa;
       if (tb.id === RT_TABLE_LOCAL && cfg.protocol !== 2) fibNet(net).customLocalRoutes = true;
       return undefined;
@@ -355,7 +428,7 @@ export function fibTableInsert(net: Net, tb: FibTable, cfg: FibConfig): KErr | u
     } else idx = first;
   }
   if (!cfg.nlflags.create) return kerr("ENOENT");
-  const nfa: FibAlias = { faInfo: fi, faDscp: dscp, faType: cfg.type, faSlen: 32 - plen, tbId: tb.id, key, plen };
+  const nfa: FibAlias = { faInfo: fi, faDscp: dscp, faType: cfg.type, faSlen: 32 - plen, tbId: tb.id, key, plen, results: undefined };
   const list = tb.getOrCreate(key, plen);
   if (idx >= 0 && idx <= list.length) list.splice(idx, 0, nfa);
   else list.push(nfa);
