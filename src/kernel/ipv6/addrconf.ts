@@ -49,7 +49,7 @@ export interface Inet6Ifaddr {
 export interface Inet6Dev {
   dev: NetDevice;
   addrList: Inet6Ifaddr[];
-  cnf: Map<string, number | string>;
+  cnf: Inet6Cnf;
   /** IF_READY */
   ready: boolean;
   /** the multicast route ff00::/8 and fe80::/64 prefix route exist */
@@ -120,11 +120,21 @@ function now(net: Net): number {
 
 // ---------------------------------------------------------------------------- inet6_dev
 
+/** a device's struct ipv6_devconf, by name; disable_ipv6, which every frame the device
+ * receives asks for, is also kept in a field (a Map lookup is a memory read or two more) */
+export class Inet6Cnf extends Map<string, number | string> {
+  declare disableIpv6: number | undefined;
+  override set(name: string, v: number | string): this {
+    if (name === "disable_ipv6") this.disableIpv6 = Number(v);
+    return super.set(name, v);
+  }
+}
+
 /** net/ipv6/addrconf.c: ipv6_add_dev() */
 function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) return undefined;
   const s = addrconfNet(dev.net);
-  const cnf = new Map(s.dflt);
+  const cnf = new Inet6Cnf(s.dflt);
   cnf.set("mtu", dev.mtu);
   if (dev.flags & IFF_LOOPBACK) {
     // ipv6_add_dev(): no DAD and no temporary addresses on loopback

@@ -33,7 +33,7 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
   st.ip.InReceives++;
   st.ip.InOctets += skb.len;
-  if (!idev || idev.cnf.get("disable_ipv6")) {
+  if (!idev || idev.cnf.disableIpv6) {
     st.ip.InDiscards++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_rcv_core");
     return;

@@ -173,7 +173,9 @@ function mldDelDelrec(idev: Inet6Dev, im: Ifmcaddr6): void {
 
 /** net/ipv6/mcast.c: mca_alloc() */
 function addrTail(b: Uint8Array, off: number): number {
-  return ((b[off + 12]! << 24) | (b[off + 13]! << 16) | (b[off + 14]! << 8) | b[off + 15]!) >>> 0;
+  // signed: a small integer in the entry (a solicited-node group's ff… tail unsigned would be a
+  // boxed heap number, one more object to read for every multicast frame a device receives)
+  return (b[off + 12]! << 24) | (b[off + 13]! << 16) | (b[off + 14]! << 8) | b[off + 15]!;
 }
 
 function mcaAlloc(addr: Uint8Array, mode: number): Ifmcaddr6 {

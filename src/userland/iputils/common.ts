@@ -215,13 +215,24 @@ export interface GetoptResult {
   operands: string[];
 }
 
-export function getopt(p: Process, args: string[], spec: string): GetoptResult {
-  const takes = new Map<string, boolean>();
+/** an optstring's letters and whether each takes an argument, made once per optstring */
+const compiledSpecs = new Map<string, Map<string, boolean>>();
+
+function compileSpec(spec: string): Map<string, boolean> {
+  let takes = compiledSpecs.get(spec);
+  if (takes) return takes;
+  takes = new Map<string, boolean>();
   for (let i = 0; i < spec.length; i++) {
     const c = spec[i]!;
     if (c === ":") continue;
     takes.set(c, spec[i + 1] === ":");
   }
+  compiledSpecs.set(spec, takes);
+  return takes;
+}
+
+export function getopt(p: Process, args: string[], spec: string): GetoptResult {
+  const takes = compileSpec(spec);
   const opts: GetoptResult["opts"] = [];
   const operands: string[] = [];
   const name = progName(p);
