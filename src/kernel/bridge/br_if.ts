@@ -209,8 +209,10 @@ function portCost(dev: NetDevice): number {
 
 /** find_portno() */
 function findPortno(br: NetBridge): number {
-  const used = new Set(br.ports.map((p) => p.portNo));
-  for (let i = 1; i < BR_MAX_PORTS; i++) if (!used.has(i)) return i;
+  // find_portno(): the lowest number no port has (a bitmap, as Linux's)
+  const used = new Uint8Array(BR_MAX_PORTS);
+  for (const p of br.ports) if (p.portNo < BR_MAX_PORTS) used[p.portNo] = 1;
+  for (let i = 1; i < BR_MAX_PORTS; i++) if (!used[i]) return i;
   return -1;
 }
 

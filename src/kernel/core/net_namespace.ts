@@ -147,14 +147,20 @@ export function cleanupNet(net: Net): void {
 
 /** net/core/net_namespace.c: alloc_netid() — the lowest free id >= 0 (idr_alloc(..., 0, 0)) */
 function allocNetid(net: Net, peer: Net, reqid: number): number {
-  const used = new Set(net.netnsIds.values());
+  // idr_alloc(): the id asked for, or the lowest free one (one of the first size+1 is free)
+  const used = new Uint8Array(net.netnsIds.size + 1);
+  let taken = false;
+  for (const id of net.netnsIds.values()) {
+    if (id === reqid) taken = true;
+    if (id < used.length) used[id] = 1;
+  }
   if (reqid >= 0) {
-    if (used.has(reqid)) return -1;
+    if (taken) return -1;
     net.netnsIds.set(peer, reqid);
     return reqid;
   }
   let id = 0;
-  while (used.has(id)) id++;
+  while (used[id]) id++;
   net.netnsIds.set(peer, id);
   return id;
 }
