@@ -280,6 +280,12 @@ class FibResultImpl implements FibResult {
 
 /** the result of an alias through its i-th next hop: made once and kept on the alias (nothing
  * in it changes but what it reads through), where Linux fills one on the stack per lookup */
+/** is a lookup's answer a result (not an errno)? (instanceof: one prototype check, where
+ * isKErr()'s `in` on the many shapes of both is a megamorphic lookup) */
+export function isFibResult(r: FibResult | KErr): r is FibResult {
+  return r instanceof FibResultImpl;
+}
+
 function makeResult(tb: FibTable, fa: FibAlias, nh: FibNh, i: number): FibResult {
   const c = (fa.results ??= []);
   const r = c[i];
@@ -348,7 +354,7 @@ export function fibLookup(net: Net, fl: Flowi4, flags = 0): FibResult | KErr {
     const tables = fibNet(net).ruleTables;
     for (let i = 0; i < tables.length; i++) {
       const r = fibTableLookup(tables[i]!, fl, flags);
-      if (!isKErr(r) || r.errno !== "EAGAIN") return r;
+      if (r !== E_AGAIN) return r; // (fibTableLookup()'s only EAGAIN is this one)
     }
     return E_NETUNREACH;
   }

@@ -30,7 +30,7 @@ import { neighLookup, neighCreate, neighEventSend, NUD_VALID } from "../core/nei
 import { arpTable } from "./arp.ts";
 import { fibLookup, fibValidateSource } from "./fib_frontend.ts";
 import { fibHasCustomRules } from "./fib_rules.ts";
-import { fibGetTable, fibTableDump, type FibResult } from "./fib.ts";
+import { fibGetTable, fibTableDump, isFibResult, type FibResult } from "./fib.ts";
 import { ipLocalDeliver } from "./ip_input.ts";
 import { ipForward } from "./ip_forward.ts";
 import { ipOutput, ipMcOutput, ipRtBug } from "./ip_output.ts";
@@ -642,7 +642,7 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   fl4.tos = tos;
   fl4.mark = skb.mark;
   const r = fibLookup(net, fl4);
-  if (isKErr(r)) {
+  if (!isFibResult(r)) {
     err = errnoNumbers[(r as KErr).errno];
     if (!inDevForward(dev)) err = errnoNumbers.EHOSTUNREACH;
     return inNoRoute(skb, dev, err);
