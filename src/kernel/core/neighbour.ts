@@ -779,8 +779,10 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
   const key = ipv4FromBytes(attrs.NDA_DST);
   const proto = attrs.NDA_PROTOCOL ?? 0;
   if (ndm.flags & NTF_PROXY) {
+    // pneigh_create(): an entry without a device answers for every device, so adding the
+    // address on one finds it and makes no second (deleting matches the device exactly)
     let p = pneighLookup(tbl, key, dev);
-    if (!p || p.dev !== dev) {
+    if (!p) {
       p = { key, dev, flags: 0, protocol: proto };
       tbl.phash.push(p);
     }

@@ -473,7 +473,7 @@ export function rtnlConfigureLink(dev: NetDevice, ifi: IfInfoMsg | undefined): K
 
 /** lib/nlattr.c: validate_nla() for ifla_policy's [IFLA_IFNAME] = { NLA_STRING, IFNAMSIZ - 1 }
  * (nlmsg_parse_deprecated() in rtnl_newlink()/rtnl_setlink(), before anything else) */
-function iflaPolicyValidate(a: IflaAttrs): KErr | undefined {
+export function iflaPolicyValidate(a: IflaAttrs): KErr | undefined {
   if (a.IFLA_IFNAME !== undefined && new TextEncoder().encode(a.IFLA_IFNAME).length > 15) {
     return kerr("ERANGE", "Attribute failed policy validation");
   }

@@ -13,7 +13,7 @@ import {
   registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr, validateEtherAddrAttr,
 } from "../core/dev.ts";
 import {
-  rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, type NewlinkParams, type RtnlLinkKind,
+  rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, iflaPolicyValidate, type NewlinkParams, type RtnlLinkKind,
 } from "../core/rtnetlink.ts";
 import { devForwardSkb } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
@@ -213,7 +213,9 @@ function vethNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
   const tbp: IflaAttrs = peerReq ? peerReq.attrs : p.attrs;
   const ifmp = peerReq?.ifi;
   if (peerReq) {
-    const e = vethValidate(tbp);
+    /* rtnl_nla_parse_ifinfomsg(): the peer's attributes against ifla_policy (a name iproute2
+     * passed on unchecked, longer than IFNAMSIZ - 1), then veth_validate() */
+    const e = iflaPolicyValidate(tbp) ?? vethValidate(tbp);
     if (e) return e;
   }
   /* the peer's namespace: rtnl_link_get_net(src_net, tbp) */

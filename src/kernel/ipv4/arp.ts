@@ -397,8 +397,9 @@ export function arpSeqShow(net: Net): string {
     out += `${ip.padEnd(16)} 0x${hatype.toString(16).padEnd(10)}0x${flags.toString(16).padEnd(10)}${hw.padEnd(22)}*        ${n.dev.name}\n`;
   }
   for (const p of t.phash) {
+    /* arp_format_pneigh_entry(): hatype 0 for an entry without a device */
     const ip = `${p.key >>> 24}.${(p.key >>> 16) & 255}.${(p.key >>> 8) & 255}.${p.key & 255}`;
-    out += `${ip.padEnd(16)} 0x${(p.dev?.type ?? 1).toString(16).padEnd(10)}0x${(0x0c).toString(16).padEnd(10)}${"00:00:00:00:00:00".padEnd(22)}*        ${p.dev?.name ?? "*"}\n`;
+    out += `${ip.padEnd(16)} 0x${(p.dev?.type ?? 0).toString(16).padEnd(10)}0x${(0x0c).toString(16).padEnd(10)}${"00:00:00:00:00:00".padEnd(22)}*        ${p.dev?.name ?? "*"}\n`;
   }
   return out;
 }
