@@ -37,6 +37,7 @@ import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs, grepCommandLine, grepNoMessages } from "./grep.ts";
 import { wcWidths } from "./wc.ts";
+import { uniqCommandLine } from "./uniq.ts";
 import { awkCommandLine } from "./awk.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
@@ -760,14 +761,29 @@ export class HostShell implements Shell, IoHost {
         return { ...r, stderr: r.stderr.replace(/^grep: .*: (No such file or directory|Is a directory|Permission denied)\n/gm, "") };
       }),
     );
-    // uniq -c: coreutils prints the count as "%7d " (just-bash as "%4d ")
+    // uniq -c: coreutils prints the count as "%7d " (just-bash as "%4d "); the OUTPUT operand
+    // (uniq.ts), opened after INPUT and truncated before INPUT is read
     custom.push(
-      defineCommand("uniq", async (args, ctx) => {
+      defineCommand("uniq", async (argv, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: uniq: command not found\n", exitCode: 127 };
-        const r = await ctx.origCommand(args);
+        const cl = uniqCommandLine(argv);
+        if ("result" in cl) return cl.result;
+        const args = cl.args;
+        let sink: Awaited<ReturnType<typeof openToolFile>> | undefined;
+        if (cl.output !== undefined) {
+          const input = cl.input === "-" ? undefined : ctx.fs.resolvePath(ctx.cwd, cl.input!);
+          if (input === undefined || (await ctx.fs.exists(input))) {
+            sink = await openToolFile(ctx.fs, ctx.fs.resolvePath(ctx.cwd, cl.output), false, this.sched);
+            if (typeof sink === "string") return { stdout: "", stderr: `uniq: ${quotef(cl.output)}: ${sink}\n`, exitCode: 1 };
+          }
+        }
+        let r = await ctx.origCommand(args);
         const counted = args.some((a) => a === "--count" || (/^-[a-zA-Z]+$/.test(a) && a.includes("c")));
-        if (!counted || r.exitCode !== 0) return r;
-        return { ...r, stdout: r.stdout.replace(/^ *(\d+) /gm, (_m, n: string) => `${n.padStart(7)} `) };
+        if (counted && r.exitCode === 0) r = { ...r, stdout: r.stdout.replace(/^ *(\d+) /gm, (_m, n: string) => `${n.padStart(7)} `) };
+        if (sink === undefined || typeof sink === "string") return r;
+        sink.write(r.stdout);
+        await sink.done();
+        return { ...r, stdout: "" };
       }),
     );
     // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
