@@ -3,7 +3,7 @@
  * Behaviour lives in dev.ts (open/close/flags/carrier/promiscuity/xmit/receive), the drivers
  * (drivers/*.ts) and the protocol layers; this file is the data.
  */
-import type { LinkStats64, InfoData, LinkXstats } from "../uapi/rtnetlink.ts";
+import type { LinkStats64, InfoData, LinkXstats, IflaAttrs } from "../uapi/rtnetlink.ts";
 import type { KErr } from "../uapi/errno.ts";
 import type { SkBuff } from "./skbuff.ts";
 import type { Net } from "./net_namespace.ts";
@@ -75,7 +75,7 @@ export interface RtnlLinkOps {
   fillSlaveInfo?(dev: NetDevice, slave: NetDevice): InfoData | undefined;
   slaveKind?: string;
   /** changelink */
-  changelink?(dev: NetDevice, data: InfoData): KErr | undefined;
+  changelink?(dev: NetDevice, data: InfoData, attrs?: IflaAttrs): KErr | undefined;
   changeSlave?(dev: NetDevice, slave: NetDevice, data: InfoData): KErr | undefined;
   /** dellink (veth deletes its peer too) */
   dellink?(dev: NetDevice): void;

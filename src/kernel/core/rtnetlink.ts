@@ -509,7 +509,7 @@ function rtnlNewlink(net: Net, m: LinkMsg): RtnlDoitResult {
     const data = a.IFLA_LINKINFO?.IFLA_INFO_DATA;
     if (data && Object.keys(data).length) {
       if (!ops || ops !== dev.linkOps || !ops.changelink) return kerr("EOPNOTSUPP");
-      const err = ops.changelink(dev, data);
+      const err = ops.changelink(dev, data, a);
       if (err) return err;
     }
     const sdata = a.IFLA_LINKINFO?.IFLA_INFO_SLAVE_DATA;

@@ -86,6 +86,9 @@ export interface VxlanConfig {
   addrmax: number;
   link: number;
   udpCsum: boolean;
+  /** IFLA_VXLAN_DF: 0 unset, 1 set, 2 inherit (kept and shown; the outer header's DF is not
+   * modelled) */
+  df?: number;
 }
 
 interface VxlanDev {
@@ -469,6 +472,7 @@ function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig): KErr | unde
   }
   if (n("IFLA_VXLAN_PORT") !== undefined) cfg.dstPort = n("IFLA_VXLAN_PORT")!;
   if (n("IFLA_VXLAN_UDP_CSUM") !== undefined) cfg.udpCsum = !!n("IFLA_VXLAN_UDP_CSUM");
+  if (n("IFLA_VXLAN_DF") !== undefined) cfg.df = n("IFLA_VXLAN_DF")!;
   return undefined;
 }
 
@@ -480,6 +484,7 @@ function vxlanNewlink(dev: NetDevice, p: { net: Net; attrs: IflaAttrs; data: Inf
   /* vxlan_config_validate() (IPv4 only here: use_ipv6 is false) */
   if (v.cfg.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
   if (ipv4IsMulticast(v.cfg.saddr)) return kerr("EINVAL", "Local address cannot be multicast");
+  if (!v.cfg.ageInterval) v.cfg.ageInterval = FDB_AGE_DEFAULT;
   let lower: NetDevice | undefined;
   if (v.cfg.link) {
     lower = devGetByIndex(p.net, v.cfg.link);
@@ -509,6 +514,84 @@ function vxlanNewlink(dev: NetDevice, p: { net: Net; attrs: IflaAttrs; data: Inf
   return undefined;
 }
 
+/** vxlan_flag_attr_error(): the flags vxlan_nl2conf() does not let a changelink touch */
+const FIXED_FLAGS = [
+  "TTL_INHERIT", "PROXY", "RSC", "L2MISS", "L3MISS", "COLLECT_METADATA", "UDP_ZERO_CSUM6_TX", "UDP_ZERO_CSUM6_RX",
+  "REMCSUM_TX", "REMCSUM_RX", "GBP", "GPE", "REMCSUM_NOPARTIAL", "VNIFILTER",
+];
+
+/**
+ * drivers/net/vxlan/vxlan_core.c: vxlan_changelink(): vxlan_nl2conf() from the device's own
+ * config (changelink: the VNI, port, port range, limit, UDP checksum and MTU stay, as do the
+ * flags but learning), vxlan_config_validate() of the result, the default destination's FDB
+ * entry moved to a new remote, then vxlan_config_apply().
+ */
+function vxlanChangelink(dev: NetDevice, data: InfoData, attrs?: IflaAttrs): KErr | undefined {
+  const v = priv(dev);
+  const n = (k: string) => (typeof data[k] === "number" ? (data[k] as number) : typeof data[k] === "boolean" ? (data[k] ? 1 : 0) : undefined);
+  const conf: VxlanConfig = { ...v.cfg };
+  const id = n("IFLA_VXLAN_ID");
+  if (id !== undefined && id !== conf.vni) return kerr("EOPNOTSUPP", "Cannot change VNI");
+  if (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array) return kerr("EOPNOTSUPP", "New group address family does not match old group");
+  const g = addr4(data["IFLA_VXLAN_GROUP"]);
+  if (g !== undefined) conf.remote = g;
+  if (data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array) return kerr("EOPNOTSUPP", "New local address family does not match old");
+  const l = addr4(data["IFLA_VXLAN_LOCAL"]);
+  if (l !== undefined) conf.saddr = l;
+  if (n("IFLA_VXLAN_LINK") !== undefined) conf.link = n("IFLA_VXLAN_LINK")!;
+  if (n("IFLA_VXLAN_TOS") !== undefined) conf.tos = n("IFLA_VXLAN_TOS")!;
+  if (n("IFLA_VXLAN_TTL") !== undefined) conf.ttl = n("IFLA_VXLAN_TTL")!;
+  const fixed = (k: string) => kerr("EOPNOTSUPP", `vxlan: cannot change ${k} flag`);
+  if (data["IFLA_VXLAN_TTL_INHERIT"] !== undefined) return fixed("TTL_INHERIT");
+  if (n("IFLA_VXLAN_LABEL") !== undefined) conf.label = n("IFLA_VXLAN_LABEL")! & 0x000fffff;
+  if (n("IFLA_VXLAN_LEARNING") !== undefined) conf.learning = !!n("IFLA_VXLAN_LEARNING");
+  if (n("IFLA_VXLAN_AGEING") !== undefined) conf.ageInterval = n("IFLA_VXLAN_AGEING")!;
+  // (in vxlan_nl2conf()'s order: the flags after AGEING, LIMIT, COLLECT_METADATA, the ports…)
+  for (const k of ["PROXY", "RSC", "L2MISS", "L3MISS"]) if (data[`IFLA_VXLAN_${k}`] !== undefined) return fixed(k);
+  if (data["IFLA_VXLAN_LIMIT"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change limit");
+  if (data["IFLA_VXLAN_COLLECT_METADATA"] !== undefined) return fixed("COLLECT_METADATA");
+  if (data["IFLA_VXLAN_PORT_RANGE"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change port range");
+  if (data["IFLA_VXLAN_PORT"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change port");
+  if (data["IFLA_VXLAN_UDP_CSUM"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change UDP_CSUM flag");
+  for (const k of FIXED_FLAGS.slice(6, 13)) if (data[`IFLA_VXLAN_${k}`] !== undefined) return fixed(k);
+  if (attrs?.IFLA_MTU !== undefined) return kerr("EOPNOTSUPP", "Cannot change mtu");
+  if (n("IFLA_VXLAN_DF") !== undefined) conf.df = n("IFLA_VXLAN_DF")!;
+  if (data["IFLA_VXLAN_VNIFILTER"] !== undefined) return fixed("VNIFILTER");
+  /* vxlan_config_validate(), IPv4 (the DF setting is taken, not modelled) */
+  if (conf.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
+  if (ipv4IsMulticast(conf.saddr)) return kerr("EINVAL", "Local address cannot be multicast");
+  if (conf.link) {
+    if (!devGetByIndex(v.net, conf.link)) return kerr("ENODEV", "Invalid local interface, device not found");
+  } else if (ipv4IsMulticast(conf.remote)) {
+    return kerr("EINVAL", "Local interface required for multicast remote destination");
+  }
+  if (!conf.ageInterval) conf.ageInterval = FDB_AGE_DEFAULT;
+  const other = vxlanFindVni(v.net, conf.dstPort, conf.vni);
+  if (other && other !== dev) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
+  /* the lower device, if it is a new one: vxlan_config_apply() inherits its TSO limits and
+   * caps the MTU at what fits in it (dev->mtu set as is, no notifier) */
+  const lower = conf.link && conf.link !== v.cfg.link ? devGetByIndex(v.net, conf.link) : undefined;
+  /* the default destination: the all-zeros entry follows the remote */
+  if (conf.remote !== v.cfg.remote) {
+    if (conf.remote) {
+      v.fdb.set(ZERO_MAC, {
+        mac: new Uint8Array(6), remotes: [{ ip: conf.remote, port: 0, vni: conf.vni, ifindex: conf.link }],
+        updated: 0, used: 0, permanent: true,
+      });
+    } else {
+      v.fdb.delete(ZERO_MAC);
+    }
+  }
+  if (lower) {
+    dev.tsoMaxSize = lower.tsoMaxSize;
+    dev.tsoMaxSegs = lower.tsoMaxSegs;
+    const maxMtu = Math.max(lower.mtu - VXLAN_HEADROOM, 68);
+    if (dev.mtu > maxMtu) dev.mtu = maxMtu;
+  }
+  v.cfg = conf;
+  return undefined;
+}
+
 /** drivers/net/vxlan/vxlan_core.c: vxlan_fill_info() (IPv4) */
 function vxlanFillInfo(dev: NetDevice): InfoData {
   const c = priv(dev).cfg;
@@ -522,7 +605,7 @@ function vxlanFillInfo(dev: NetDevice): InfoData {
   if (c.link) d["IFLA_VXLAN_LINK"] = c.link;
   if (c.saddr) d["IFLA_VXLAN_LOCAL"] = a4(c.saddr);
   Object.assign(d, {
-    IFLA_VXLAN_TTL: c.ttl, IFLA_VXLAN_DF: 0, IFLA_VXLAN_TOS: c.tos, IFLA_VXLAN_LABEL: 0,
+    IFLA_VXLAN_TTL: c.ttl, IFLA_VXLAN_DF: c.df ?? 0, IFLA_VXLAN_TOS: c.tos, IFLA_VXLAN_LABEL: 0,
     IFLA_VXLAN_LEARNING: c.learning ? 1 : 0, IFLA_VXLAN_PROXY: 0, IFLA_VXLAN_RSC: 0, IFLA_VXLAN_L2MISS: 0,
     IFLA_VXLAN_L3MISS: 0, IFLA_VXLAN_COLLECT_METADATA: 0, IFLA_VXLAN_AGEING: c.ageInterval,
     IFLA_VXLAN_LIMIT: c.addrmax, IFLA_VXLAN_PORT: c.dstPort, IFLA_VXLAN_UDP_CSUM: c.udpCsum ? 1 : 0,
@@ -718,6 +801,7 @@ export const vxlanLinkOps: RtnlLinkKind = {
     return undefined;
   },
   newlink: (dev, p) => vxlanNewlink(dev, p),
+  changelink: vxlanChangelink,
   dellink: (dev) => unregisterNetdevice(dev),
   fillInfo: vxlanFillInfo,
 };
