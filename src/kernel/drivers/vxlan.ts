@@ -446,148 +446,152 @@ function addr4(v: unknown): number | undefined {
   return undefined;
 }
 
-/** drivers/net/vxlan/vxlan_core.c: vxlan_nl2conf() (IPv4 part) */
-function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig): KErr | undefined {
+/** vxlan_flag_attr_error(): "cannot change X flag" of a flag a changelink may not touch */
+const flagFixed = (k: string): KErr => kerr("EOPNOTSUPP", `vxlan: cannot change ${k} flag`);
+
+/**
+ * drivers/net/vxlan/vxlan_core.c: vxlan_nl2conf() (IPv4 part), into `cfg`. A changelink
+ * starts from the device's own config and may change the addresses, lower device, ttl, tos,
+ * label, learning, ageing and df; the VNI, limit, ports, UDP checksum and MTU stay, as do the
+ * other flags (which a new device does not model). Each refusal in the kernel's order.
+ */
+function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig, changelink: boolean, attrs?: IflaAttrs): KErr | undefined {
   if (!data) return kerr("EINVAL", "Virtual Network Identifier not specified");
   const n = (k: string) => (typeof data[k] === "number" ? (data[k] as number) : typeof data[k] === "boolean" ? (data[k] ? 1 : 0) : undefined);
-  if (n("IFLA_VXLAN_ID") === undefined) return kerr("EINVAL", "Virtual Network Identifier not specified");
-  cfg.vni = n("IFLA_VXLAN_ID")!;
-  if (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array || data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array)
-    return kerr("EPFNOSUPPORT", "IPv6 underlay is not modelled");
+  const has = (k: string) => data[`IFLA_VXLAN_${k}`] !== undefined;
+  const id = n("IFLA_VXLAN_ID");
+  if (changelink) {
+    if (id !== undefined && id !== cfg.vni) return kerr("EOPNOTSUPP", "Cannot change VNI");
+  } else {
+    if (id === undefined) return kerr("EINVAL", "Virtual Network Identifier not specified");
+    cfg.vni = id;
+    if (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array || data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array)
+      return kerr("EPFNOSUPPORT", "IPv6 underlay is not modelled");
+  }
+  // (a changelink's device is an IPv4 one: an IPv6 address is of another family)
   const g = addr4(data["IFLA_VXLAN_GROUP"]);
   if (g !== undefined) cfg.remote = g;
+  else if (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array) return kerr("EOPNOTSUPP", "New group address family does not match old group");
   const l = addr4(data["IFLA_VXLAN_LOCAL"]);
   if (l !== undefined) cfg.saddr = l;
+  else if (data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array) return kerr("EOPNOTSUPP", "New local address family does not match old");
   if (n("IFLA_VXLAN_LINK") !== undefined) cfg.link = n("IFLA_VXLAN_LINK")!;
   if (n("IFLA_VXLAN_TOS") !== undefined) cfg.tos = n("IFLA_VXLAN_TOS")!;
   if (n("IFLA_VXLAN_TTL") !== undefined) cfg.ttl = n("IFLA_VXLAN_TTL")!;
+  if (changelink && has("TTL_INHERIT")) return flagFixed("TTL_INHERIT");
   if (n("IFLA_VXLAN_LABEL") !== undefined) cfg.label = n("IFLA_VXLAN_LABEL")! & 0x000fffff; /* IPV6_FLOWLABEL_MASK */
   if (n("IFLA_VXLAN_LEARNING") !== undefined) cfg.learning = !!n("IFLA_VXLAN_LEARNING");
   if (n("IFLA_VXLAN_AGEING") !== undefined) cfg.ageInterval = n("IFLA_VXLAN_AGEING")!;
-  if (n("IFLA_VXLAN_LIMIT") !== undefined) cfg.addrmax = n("IFLA_VXLAN_LIMIT")!;
+  if (changelink) for (const k of ["PROXY", "RSC", "L2MISS", "L3MISS"]) if (has(k)) return flagFixed(k);
+  if (n("IFLA_VXLAN_LIMIT") !== undefined) {
+    if (changelink) return kerr("EOPNOTSUPP", "Cannot change limit");
+    cfg.addrmax = n("IFLA_VXLAN_LIMIT")!;
+  }
+  if (changelink && has("COLLECT_METADATA")) return flagFixed("COLLECT_METADATA");
   const pr = data["IFLA_VXLAN_PORT_RANGE"] as { low: number; high: number } | undefined;
   if (pr) {
+    if (changelink) return kerr("EOPNOTSUPP", "Cannot change port range");
     cfg.portMin = pr.low;
     cfg.portMax = pr.high;
   }
-  if (n("IFLA_VXLAN_PORT") !== undefined) cfg.dstPort = n("IFLA_VXLAN_PORT")!;
-  if (n("IFLA_VXLAN_UDP_CSUM") !== undefined) cfg.udpCsum = !!n("IFLA_VXLAN_UDP_CSUM");
+  if (n("IFLA_VXLAN_PORT") !== undefined) {
+    if (changelink) return kerr("EOPNOTSUPP", "Cannot change port");
+    cfg.dstPort = n("IFLA_VXLAN_PORT")!;
+  }
+  if (n("IFLA_VXLAN_UDP_CSUM") !== undefined) {
+    if (changelink) return kerr("EOPNOTSUPP", "Cannot change UDP_CSUM flag");
+    cfg.udpCsum = !!n("IFLA_VXLAN_UDP_CSUM");
+  }
+  if (changelink) {
+    for (const k of ["UDP_ZERO_CSUM6_TX", "UDP_ZERO_CSUM6_RX", "REMCSUM_TX", "REMCSUM_RX", "GBP", "GPE", "REMCSUM_NOPARTIAL"])
+      if (has(k)) return flagFixed(k);
+    if (attrs?.IFLA_MTU !== undefined) return kerr("EOPNOTSUPP", "Cannot change mtu");
+  }
   if (n("IFLA_VXLAN_DF") !== undefined) cfg.df = n("IFLA_VXLAN_DF")!;
+  if (changelink && has("VNIFILTER")) return flagFixed("VNIFILTER");
   return undefined;
+}
+
+/**
+ * drivers/net/vxlan/vxlan_core.c: vxlan_config_validate() (IPv4: use_ipv6 is false): the
+ * lower device (undefined: none), or the refusal. `self` is the device a changelink changes
+ * (the VNI it has is its own). An ageing of 0 is the default.
+ */
+function vxlanConfigValidate(net: Net, cfg: VxlanConfig, self?: NetDevice): { lower: NetDevice | undefined } | KErr {
+  if (ipv4IsMulticast(cfg.saddr)) return kerr("EINVAL", "Local address cannot be multicast");
+  if (cfg.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
+  let lower: NetDevice | undefined;
+  if (cfg.link) {
+    lower = devGetByIndex(net, cfg.link);
+    if (!lower) return kerr("ENODEV", "Invalid local interface, device not found");
+  } else if (ipv4IsMulticast(cfg.remote)) {
+    return kerr("EINVAL", "Local interface required for multicast remote destination");
+  }
+  if (!cfg.ageInterval) cfg.ageInterval = FDB_AGE_DEFAULT;
+  const other = vxlanFindVni(net, cfg.dstPort, cfg.vni);
+  if (other && other !== self) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
+  return { lower };
+}
+
+/**
+ * drivers/net/vxlan/vxlan_core.c: vxlan_config_apply(), the device's side: a lower device lends
+ * its TSO limits (netif_inherit_tso_max()) and bounds the MTU — a new device not given one gets
+ * all that fits, and no MTU stays above it (dev->mtu set as is, no notifier)
+ */
+function vxlanConfigApply(dev: NetDevice, lower: NetDevice | undefined, takeMax: boolean): void {
+  let maxMtu = 0xffff; /* ETH_MAX_MTU */
+  if (lower) {
+    dev.tsoMaxSize = lower.tsoMaxSize;
+    dev.tsoMaxSegs = lower.tsoMaxSegs;
+    maxMtu = Math.max(lower.mtu - VXLAN_HEADROOM, 68);
+    if (takeMax) dev.mtu = maxMtu;
+  }
+  if (dev.mtu > maxMtu) dev.mtu = maxMtu;
+}
+
+/** the default destination: an all-zeros FDB entry for `remote` (none without one) */
+function vxlanSetDefaultDst(v: VxlanDev, cfg: VxlanConfig): void {
+  if (!cfg.remote) {
+    v.fdb.delete(ZERO_MAC);
+    return;
+  }
+  v.fdb.set(ZERO_MAC, {
+    mac: new Uint8Array(6), remotes: [{ ip: cfg.remote, port: 0, vni: cfg.vni, ifindex: cfg.link }],
+    updated: 0, used: 0, permanent: true,
+  });
 }
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_newlink() -> __vxlan_dev_create() */
 function vxlanNewlink(dev: NetDevice, p: { net: Net; attrs: IflaAttrs; data: InfoData | undefined }): KErr | undefined {
   const v = priv(dev);
-  const e = vxlanNl2conf(p.data, v.cfg);
+  const e = vxlanNl2conf(p.data, v.cfg, false);
   if (e) return e;
-  /* vxlan_config_validate() (IPv4 only here: use_ipv6 is false) */
-  if (v.cfg.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
-  if (ipv4IsMulticast(v.cfg.saddr)) return kerr("EINVAL", "Local address cannot be multicast");
-  if (!v.cfg.ageInterval) v.cfg.ageInterval = FDB_AGE_DEFAULT;
-  let lower: NetDevice | undefined;
-  if (v.cfg.link) {
-    lower = devGetByIndex(p.net, v.cfg.link);
-    if (!lower) return kerr("ENODEV", "Invalid local interface, device not found");
-  } else if (ipv4IsMulticast(v.cfg.remote)) {
-    return kerr("EINVAL", "Local interface required for multicast remote destination");
-  }
-  if (vxlanFindVni(p.net, v.cfg.dstPort, v.cfg.vni)) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
-  /* vxlan_config_apply() */
-  if (p.attrs.IFLA_MTU === undefined && lower) dev.mtu = lower.mtu - VXLAN_HEADROOM;
-  if (lower) {
-    /* netif_inherit_tso_max() */
-    dev.tsoMaxSize = lower.tsoMaxSize;
-    dev.tsoMaxSegs = lower.tsoMaxSegs;
-  }
+  const val = vxlanConfigValidate(p.net, v.cfg);
+  if (isKErr(val)) return val;
+  vxlanConfigApply(dev, val.lower, p.attrs.IFLA_MTU === undefined);
   const err = registerNetdevice(p.net, dev);
   if (err) return err;
   v.net = p.net;
   vnNet(p.net).add(dev);
-  /* the default destination: an all-zeros FDB entry for `remote` */
-  if (v.cfg.remote) {
-    v.fdb.set(ZERO_MAC, {
-      mac: new Uint8Array(6), remotes: [{ ip: v.cfg.remote, port: 0, vni: v.cfg.vni, ifindex: v.cfg.link }],
-      updated: 0, used: 0, permanent: true,
-    });
-  }
+  vxlanSetDefaultDst(v, v.cfg);
   return undefined;
 }
 
-/** vxlan_flag_attr_error(): the flags vxlan_nl2conf() does not let a changelink touch */
-const FIXED_FLAGS = [
-  "TTL_INHERIT", "PROXY", "RSC", "L2MISS", "L3MISS", "COLLECT_METADATA", "UDP_ZERO_CSUM6_TX", "UDP_ZERO_CSUM6_RX",
-  "REMCSUM_TX", "REMCSUM_RX", "GBP", "GPE", "REMCSUM_NOPARTIAL", "VNIFILTER",
-];
-
 /**
- * drivers/net/vxlan/vxlan_core.c: vxlan_changelink(): vxlan_nl2conf() from the device's own
- * config (changelink: the VNI, port, port range, limit, UDP checksum and MTU stay, as do the
- * flags but learning), vxlan_config_validate() of the result, the default destination's FDB
+ * drivers/net/vxlan/vxlan_core.c: vxlan_changelink(): vxlan_nl2conf(changelink) from the
+ * device's own config, vxlan_config_validate() of the result, the default destination's FDB
  * entry moved to a new remote, then vxlan_config_apply().
  */
 function vxlanChangelink(dev: NetDevice, data: InfoData, attrs?: IflaAttrs): KErr | undefined {
   const v = priv(dev);
-  const n = (k: string) => (typeof data[k] === "number" ? (data[k] as number) : typeof data[k] === "boolean" ? (data[k] ? 1 : 0) : undefined);
   const conf: VxlanConfig = { ...v.cfg };
-  const id = n("IFLA_VXLAN_ID");
-  if (id !== undefined && id !== conf.vni) return kerr("EOPNOTSUPP", "Cannot change VNI");
-  if (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array) return kerr("EOPNOTSUPP", "New group address family does not match old group");
-  const g = addr4(data["IFLA_VXLAN_GROUP"]);
-  if (g !== undefined) conf.remote = g;
-  if (data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array) return kerr("EOPNOTSUPP", "New local address family does not match old");
-  const l = addr4(data["IFLA_VXLAN_LOCAL"]);
-  if (l !== undefined) conf.saddr = l;
-  if (n("IFLA_VXLAN_LINK") !== undefined) conf.link = n("IFLA_VXLAN_LINK")!;
-  if (n("IFLA_VXLAN_TOS") !== undefined) conf.tos = n("IFLA_VXLAN_TOS")!;
-  if (n("IFLA_VXLAN_TTL") !== undefined) conf.ttl = n("IFLA_VXLAN_TTL")!;
-  const fixed = (k: string) => kerr("EOPNOTSUPP", `vxlan: cannot change ${k} flag`);
-  if (data["IFLA_VXLAN_TTL_INHERIT"] !== undefined) return fixed("TTL_INHERIT");
-  if (n("IFLA_VXLAN_LABEL") !== undefined) conf.label = n("IFLA_VXLAN_LABEL")! & 0x000fffff;
-  if (n("IFLA_VXLAN_LEARNING") !== undefined) conf.learning = !!n("IFLA_VXLAN_LEARNING");
-  if (n("IFLA_VXLAN_AGEING") !== undefined) conf.ageInterval = n("IFLA_VXLAN_AGEING")!;
-  // (in vxlan_nl2conf()'s order: the flags after AGEING, LIMIT, COLLECT_METADATA, the ports…)
-  for (const k of ["PROXY", "RSC", "L2MISS", "L3MISS"]) if (data[`IFLA_VXLAN_${k}`] !== undefined) return fixed(k);
-  if (data["IFLA_VXLAN_LIMIT"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change limit");
-  if (data["IFLA_VXLAN_COLLECT_METADATA"] !== undefined) return fixed("COLLECT_METADATA");
-  if (data["IFLA_VXLAN_PORT_RANGE"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change port range");
-  if (data["IFLA_VXLAN_PORT"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change port");
-  if (data["IFLA_VXLAN_UDP_CSUM"] !== undefined) return kerr("EOPNOTSUPP", "Cannot change UDP_CSUM flag");
-  for (const k of FIXED_FLAGS.slice(6, 13)) if (data[`IFLA_VXLAN_${k}`] !== undefined) return fixed(k);
-  if (attrs?.IFLA_MTU !== undefined) return kerr("EOPNOTSUPP", "Cannot change mtu");
-  if (n("IFLA_VXLAN_DF") !== undefined) conf.df = n("IFLA_VXLAN_DF")!;
-  if (data["IFLA_VXLAN_VNIFILTER"] !== undefined) return fixed("VNIFILTER");
-  /* vxlan_config_validate(), IPv4 (the DF setting is taken, not modelled) */
-  if (conf.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
-  if (ipv4IsMulticast(conf.saddr)) return kerr("EINVAL", "Local address cannot be multicast");
-  if (conf.link) {
-    if (!devGetByIndex(v.net, conf.link)) return kerr("ENODEV", "Invalid local interface, device not found");
-  } else if (ipv4IsMulticast(conf.remote)) {
-    return kerr("EINVAL", "Local interface required for multicast remote destination");
-  }
-  if (!conf.ageInterval) conf.ageInterval = FDB_AGE_DEFAULT;
-  const other = vxlanFindVni(v.net, conf.dstPort, conf.vni);
-  if (other && other !== dev) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
-  /* the lower device, if it is a new one: vxlan_config_apply() inherits its TSO limits and
-   * caps the MTU at what fits in it (dev->mtu set as is, no notifier) */
-  const lower = conf.link && conf.link !== v.cfg.link ? devGetByIndex(v.net, conf.link) : undefined;
-  /* the default destination: the all-zeros entry follows the remote */
-  if (conf.remote !== v.cfg.remote) {
-    if (conf.remote) {
-      v.fdb.set(ZERO_MAC, {
-        mac: new Uint8Array(6), remotes: [{ ip: conf.remote, port: 0, vni: conf.vni, ifindex: conf.link }],
-        updated: 0, used: 0, permanent: true,
-      });
-    } else {
-      v.fdb.delete(ZERO_MAC);
-    }
-  }
-  if (lower) {
-    dev.tsoMaxSize = lower.tsoMaxSize;
-    dev.tsoMaxSegs = lower.tsoMaxSegs;
-    const maxMtu = Math.max(lower.mtu - VXLAN_HEADROOM, 68);
-    if (dev.mtu > maxMtu) dev.mtu = maxMtu;
-  }
+  const e = vxlanNl2conf(data, conf, true, attrs);
+  if (e) return e;
+  const val = vxlanConfigValidate(v.net, conf, dev);
+  if (isKErr(val)) return val;
+  if (conf.remote !== v.cfg.remote) vxlanSetDefaultDst(v, conf);
+  // (the lower device it already had is none: dst->remote_dev == lowerdev)
+  vxlanConfigApply(dev, conf.link !== v.cfg.link ? val.lower : undefined, false);
   v.cfg = conf;
   return undefined;
 }
