@@ -278,14 +278,14 @@ class FibResultImpl implements FibResult {
   }
 }
 
-/** the result of an alias through its i-th next hop: made once and kept on the alias (nothing
- * in it changes but what it reads through), where Linux fills one on the stack per lookup */
 /** is a lookup's answer a result (not an errno)? (instanceof: one prototype check, where
  * isKErr()'s `in` on the many shapes of both is a megamorphic lookup) */
 export function isFibResult(r: FibResult | KErr): r is FibResult {
   return r instanceof FibResultImpl;
 }
 
+/** the result of an alias through its i-th next hop: made once and kept on the alias (nothing
+ * in it changes but what it reads through), where Linux fills one on the stack per lookup */
 function makeResult(tb: FibTable, fa: FibAlias, nh: FibNh, i: number): FibResult {
   const c = (fa.results ??= []);
   const r = c[i];

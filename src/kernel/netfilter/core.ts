@@ -181,11 +181,13 @@ export function nfUnregisterNetHooks(net: Net, ops: readonly NfHookOps[]): void 
   for (const o of ops) nfUnregisterNetHook(net, o);
 }
 
+/** an empty hook's entries: one frozen array, not one per call */
+const NO_HOOKS: readonly NfHookOps[] = Object.freeze([]);
+
 /** the ops registered at (net, pf, hook), in the order they run (for tests and the trace) */
 export function nfHookEntries(net: Net, pf: number, hook: number): readonly NfHookOps[] {
   return hooksOf(net)?.[pf * NF_MAX_HOOKS + hook] ?? NO_HOOKS;
 }
-const NO_HOOKS: readonly NfHookOps[] = Object.freeze([]);
 
 /**
  * net/netfilter/core.c: nf_hook_slow(). Runs the entries from `s`; returns 1 when the skb
