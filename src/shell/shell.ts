@@ -769,18 +769,19 @@ export class HostShell implements Shell, IoHost {
         const cl = uniqCommandLine(argv);
         if ("result" in cl) return cl.result;
         const args = cl.args;
-        let sink: Awaited<ReturnType<typeof openToolFile>> | undefined;
+        let sink: Exclude<Awaited<ReturnType<typeof openToolFile>>, string> | undefined;
         if (cl.output !== undefined) {
           const input = cl.input === "-" ? undefined : ctx.fs.resolvePath(ctx.cwd, cl.input!);
           if (input === undefined || (await ctx.fs.exists(input))) {
-            sink = await openToolFile(ctx.fs, ctx.fs.resolvePath(ctx.cwd, cl.output), false, this.sched);
-            if (typeof sink === "string") return { stdout: "", stderr: `uniq: ${quotef(cl.output)}: ${sink}\n`, exitCode: 1 };
+            const opened = await openToolFile(ctx.fs, ctx.fs.resolvePath(ctx.cwd, cl.output), false, this.sched);
+            if (typeof opened === "string") return { stdout: "", stderr: `uniq: ${quotef(cl.output)}: ${opened}\n`, exitCode: 1 };
+            sink = opened;
           }
         }
         let r = await ctx.origCommand(args);
         const counted = args.some((a) => a === "--count" || (/^-[a-zA-Z]+$/.test(a) && a.includes("c")));
         if (counted && r.exitCode === 0) r = { ...r, stdout: r.stdout.replace(/^ *(\d+) /gm, (_m, n: string) => `${n.padStart(7)} `) };
-        if (sink === undefined || typeof sink === "string") return r;
+        if (sink === undefined) return r;
         sink.write(r.stdout);
         await sink.done();
         return { ...r, stdout: "" };
