@@ -23,8 +23,9 @@ export interface CtlTable {
  * their closures on every `ip netns add` and `ip link add` whether or not anyone reads them.
  */
 interface SysctlDir {
-  entries: Map<string, CtlTable>;
-  pending: (() => CtlTable[])[];
+  /** (made when the first entry is: most directories of a namespace are never read) */
+  entries: Map<string, CtlTable> | undefined;
+  pending: (() => CtlTable[])[] | undefined;
 }
 
 /** per netns: directory path ("net/ipv4/conf/eth0") -> its directory */
@@ -36,13 +37,20 @@ function tablesOf(net: Net): Map<string, SysctlDir> {
   return m;
 }
 
-function entriesOf(dir: SysctlDir): Map<string, CtlTable> {
-  if (dir.pending.length) {
-    const p = dir.pending;
-    dir.pending = [];
-    for (const make of p) for (const e of make()) dir.entries.set(e.procname, e);
+const NO_ENTRIES: ReadonlyMap<string, CtlTable> = new Map();
+
+function addEntries(dir: SysctlDir, table: CtlTable[]): void {
+  const m = (dir.entries ??= new Map());
+  for (const e of table) m.set(e.procname, e);
+}
+
+function entriesOf(dir: SysctlDir): ReadonlyMap<string, CtlTable> {
+  const p = dir.pending;
+  if (p !== undefined) {
+    dir.pending = undefined;
+    for (const make of p) addEntries(dir, make());
   }
-  return dir.entries;
+  return dir.entries ?? NO_ENTRIES;
 }
 
 function normPath(path: string): string {
@@ -57,9 +65,13 @@ export function registerNetSysctl(net: Net, path: string, table: CtlTable[] | ((
   const p = normPath(path);
   const t = tablesOf(net);
   let dir = t.get(p);
-  if (!dir) t.set(p, (dir = { entries: new Map(), pending: [] }));
-  if (typeof table === "function") dir.pending.push(table);
-  else for (const e of table) dir.entries.set(e.procname, e);
+  if (!dir) t.set(p, (dir = { entries: undefined, pending: undefined }));
+  // ([f], not [].push(f): a pushed-to empty array takes room for 17)
+  if (typeof table === "function") {
+    if (dir.pending) dir.pending.push(table);
+    else dir.pending = [table];
+  }
+  else addEntries(dir, table);
 }
 
 /** net/sysctl_net.c: unregister_net_sysctl_table() — the whole directory (and below) */

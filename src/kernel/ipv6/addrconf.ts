@@ -67,8 +67,8 @@ export interface Inet6Dev {
 }
 
 interface AddrconfNet {
-  all: Map<string, number | string>;
-  dflt: Map<string, number | string>;
+  all: Inet6Cnf;
+  dflt: Inet6Cnf;
   seq: number;
   /** fib6_new_table(): the tables beyond main and local a route was ever added to */
   tables?: Set<number>;
@@ -101,7 +101,7 @@ const RO_ENTRIES = new Set(["mc_forwarding"]);
 function addrconfNet(net: Net): AddrconfNet {
   let s = pernet.get(net);
   if (!s) {
-    s = { all: new Map(DEVCONF_DEFAULTS), dflt: new Map(DEVCONF_DEFAULTS), seq: 0 };
+    s = { all: new Inet6Cnf(), dflt: new Inet6Cnf(), seq: 0 };
     // ipv6_devconf (all) differs from ipv6_devconf_dflt in accept_dad
     s.all.set("accept_dad", 0);
     pernet.set(net, s);
@@ -120,13 +120,36 @@ function now(net: Net): number {
 
 // ---------------------------------------------------------------------------- inet6_dev
 
-/** a device's struct ipv6_devconf, by name; disable_ipv6, which every frame the device
- * receives asks for, is also kept in a field (a Map lookup is a memory read or two more) */
-export class Inet6Cnf extends Map<string, number | string> {
-  declare disableIpv6: number | undefined;
-  override set(name: string, v: number | string): this {
-    if (name === "disable_ipv6") this.disableIpv6 = Number(v);
-    return super.set(name, v);
+const DEVCONF_INDEX = new Map(DEVCONF_DEFAULTS.map(([name], i) => [name, i]));
+const DEVCONF_DISABLE_IPV6 = DEVCONF_INDEX.get("disable_ipv6")!;
+
+/**
+ * struct ipv6_devconf (a namespace's all and default, each device's own), read and written by
+ * name: one slot per entry of DEVCONF_DEFAULTS, as the C struct has one field per sysctl. (A
+ * Map per conf cost a namespace with one device ~6 KB and its copying most of ipv6_add_dev().)
+ * disable_ipv6, which every frame the device receives asks for, is also kept in a field.
+ */
+export class Inet6Cnf {
+  private readonly vals: (number | string)[];
+  disableIpv6: number;
+
+  /** a copy of `from`, or the built-in defaults */
+  constructor(from?: Inet6Cnf) {
+    this.vals = from ? from.vals.slice() : DEVCONF_DEFAULTS.map(([, v]) => v);
+    this.disableIpv6 = from ? from.disableIpv6 : Number(this.vals[DEVCONF_DISABLE_IPV6]);
+  }
+
+  get(name: string): number | string | undefined {
+    const i = DEVCONF_INDEX.get(name);
+    return i === undefined ? undefined : this.vals[i];
+  }
+
+  set(name: string, v: number | string): this {
+    const i = DEVCONF_INDEX.get(name);
+    if (i === undefined) throw new Error(`ipv6_devconf has no ${name}`);
+    this.vals[i] = v;
+    if (i === DEVCONF_DISABLE_IPV6) this.disableIpv6 = Number(v);
+    return this;
   }
 }
 
@@ -471,7 +494,7 @@ function devDisableChange(idev: Inet6Dev): void {
   }
 }
 
-function confTable(net: Net, cnf: Map<string, number | string>, which: Inet6Dev | "all" | "default"): CtlTable[] {
+function confTable(net: Net, cnf: Inet6Cnf, which: Inet6Dev | "all" | "default"): CtlTable[] {
   return DEVCONF_DEFAULTS.map(([name]): CtlTable => ({
     procname: name,
     mode: RO_ENTRIES.has(name) ? 0o444 : name === "stable_secret" ? 0o600 : 0o644,
@@ -893,7 +916,7 @@ let inited = false;
 // ------------------------------------------------------------------ RTM_GETNETCONF
 
 /** inet6_netconf_fill_devconf(NETCONFA_ALL) */
-function inet6NetconfFill(ifindex: number, cnf: Map<string, number | string>): NetconfMsg {
+function inet6NetconfFill(ifindex: number, cnf: Inet6Cnf): NetconfMsg {
   const v = (n: string) => Number(cnf.get(n) ?? 0);
   return {
     type: "RTM_NEWNETCONF",
