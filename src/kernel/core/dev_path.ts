@@ -7,7 +7,7 @@
  * Device stats: Linux drivers count their own packets; here the core counts for every driver:
  * tx when ndo_start_xmit accepts a frame (whole frame bytes), rx in netif_receive_skb (whole
  * frame bytes), except the bridge device (IFF_EBRIDGE), which counts in br_pass_frame_up as
- * Linux does.
+ * Linux does, and drivers that count their own (IFF_DRIVER_TX_STATS, IFF_DRIVER_RX_STATS).
  */
 import { CHECKSUM_PARTIAL, skbChecksumHelp, type SkBuff } from "./skbuff.ts";
 import type { NetDevice } from "./netdevice.ts";
@@ -15,7 +15,9 @@ import { netdevCsumOffload } from "./netdev_features.ts";
 import { NetGeneric, type Net } from "./net_namespace.ts";
 import type { Scheduler, Timer } from "../../sim/scheduler.ts";
 import type { Rng } from "../../sim/rng.ts";
-import { NETDEV_TX_OK, RX_HANDLER_CONSUMED, RX_HANDLER_ANOTHER, IFF_EBRIDGE, IFF_DRIVER_TX_STATS } from "./netdevice.ts";
+import {
+  NETDEV_TX_OK, RX_HANDLER_CONSUMED, RX_HANDLER_ANOTHER, IFF_EBRIDGE, IFF_DRIVER_TX_STATS, IFF_DRIVER_RX_STATS,
+} from "./netdevice.ts";
 import {
   IFF_UP, IFF_LOOPBACK, ETH_P_ALL,
   PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_LOOPBACK,
@@ -408,7 +410,7 @@ function deliverTaps(skb: SkBuff, dev: NetDevice, origDev: NetDevice, list: Pack
 export function netifReceiveSkb(skb: SkBuff): void {
   const origDev = skb.dev!;
   // (lo counts in loopback_xmit(); the other drivers count the whole frame here)
-  if (!(origDev.privFlags & IFF_EBRIDGE) && !(origDev.flags & IFF_LOOPBACK) && skb.pktType !== PACKET_LOOPBACK) {
+  if (!(origDev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_RX_STATS)) && !(origDev.flags & IFF_LOOPBACK) && skb.pktType !== PACKET_LOOPBACK) {
     origDev.stats.rx_packets++;
     origDev.stats.rx_bytes += skb.tail - skb.macHeader;
     // (rx multicast is a driver counter: veth, lo, vxlan and tun do not keep it)

@@ -37,6 +37,9 @@ export const IFF_L3MDEV_MASTER = 1 << 17;
 /** emulator-internal: the driver counts its own TX packets and bytes (as every Linux driver
  * does; devQueueXmit counts them for the drivers that do not) */
 export const IFF_DRIVER_TX_STATS = 1 << 30;
+/** emulator-internal: the driver counts its own RX packets and bytes (netif_receive_skb does
+ * for the drivers that do not) */
+export const IFF_DRIVER_RX_STATS = 1 << 29;
 
 export type RxHandler = (skb: SkBuff) => number; // RX_HANDLER_*; may replace skb.dev
 

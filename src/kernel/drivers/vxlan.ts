@@ -13,22 +13,36 @@
  * (vxlan_igmp_join through the socket's membership list: IGMP reports, the device's filter);
  * what floods to it leaves with TTL 1 unless `ttl` says otherwise, and comes back in through
  * the group's local multicast route.
- * Not modelled yet: IPv6 underlay, nexthop ids, src_vni / collect_metadata, vnifilter,
- * proxy/l2miss/l3miss, GBP/GPE.
+ * The flags of vxlan_config are kept, validated and shown as Linux does; of their data plane,
+ * `ttl inherit` (the inner TTL), `proxy` (ARP requests answered from the device's neighbour
+ * table: arp_reduce), `gbp` (the packet mark in the Group Based Policy extension, both ways),
+ * `external` (collect_metadata: receives every VNI of its port; sends only what carries tunnel
+ * metadata, which nothing here attaches) and `gpe` (a device without link layer).
+ * Not modelled yet: IPv6 underlay, nexthop ids, vnifilter's VNI table, rsc, the l2miss/l3miss
+ * netlink notifications, remote checksum offload, GPE's own header, the FDB ageing timer.
  */
-import { NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, IFF_DRIVER_TX_STATS, NET_ADDR_RANDOM, NET_ADDR_SET } from "../core/netdevice.ts";
+import {
+  NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, IFF_DRIVER_TX_STATS, IFF_DRIVER_RX_STATS, NET_ADDR_RANDOM, NET_ADDR_SET,
+} from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import type { InfoData, IflaAttrs, NdaAttrs, NeighMsg } from "../uapi/rtnetlink.ts";
-import { IFF_BROADCAST, IFF_MULTICAST, IFF_UP, ARPHRD_ETHER, PACKET_HOST } from "../uapi/if.ts";
+import {
+  IFF_BROADCAST, IFF_MULTICAST, IFF_UP, IFF_NOARP, IFF_POINTOPOINT, ARPHRD_ETHER, ARPHRD_NONE, PACKET_HOST,
+  ETH_P_ARP, ETH_P_IP, ETH_P_IPV6,
+} from "../uapi/if.ts";
+import { CHECKSUM_UNNECESSARY } from "../core/skbuff.ts";
+import { NUD_CONNECTED, neighLookup } from "../core/neighbour.ts";
+import { arpCreate, arpTableIfAny } from "../ipv4/arp.ts";
+import { ARPOP_REPLY, ARPOP_REQUEST } from "../../wire/arp.ts";
 import { registerNetdevice, unregisterNetdevice, ethMacAddr, devGetByIndex, isValidEtherAddr } from "../core/dev.ts";
 import { rtnlLinkRegister, setNdoFdbOps, type RtnlLinkKind } from "../core/rtnetlink.ts";
 import { registerNetdeviceNotifier, NETDEV_UNREGISTER, NOTIFY_DONE } from "../core/notifier.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netifRx, netSched } from "../core/dev_path.ts";
 import { setEthtoolOps, ethtoolGetLinkKsettings } from "../core/dev_ioctl.ts";
-import { readU16, readU32, writeU16, writeU32, macToString, ipv4IsMulticast } from "../../wire/addr.ts";
+import { readU16, readU32, writeU16, writeU32, macToString, ipv4IsMulticast, ipv4IsLoopback } from "../../wire/addr.ts";
 import { ipMcIncGroup, ipMcDecGroup } from "../ipv4/igmp.ts";
 import { devInDevice } from "../ipv4/devinet.ts";
 import { ipv4Sysctl } from "../ipv4/icmp.ts";
@@ -43,8 +57,47 @@ export const IANA_VXLAN_UDP_PORT = 4789;
 /** module parameter udp_port: the Linux default when no dstport is given (not IANA's) */
 const vxlanPort = 8472;
 const VXLAN_HLEN = 8 + 8; // vxlanhdr + udphdr
-const VXLAN_HEADROOM = 20 + 8 + 8 + 14; // iphdr + udphdr + vxlanhdr + ethhdr
 const FDB_AGE_DEFAULT = 300;
+const IANA_VXLAN_GPE_UDP_PORT = 4790;
+const ARPHRD_IEEE802 = 6;
+
+/** include/net/vxlan.h: vxlan_config's flags */
+const VXLAN_F_LEARN = 0x01;
+const VXLAN_F_PROXY = 0x02;
+const VXLAN_F_RSC = 0x04;
+const VXLAN_F_L2MISS = 0x08;
+const VXLAN_F_L3MISS = 0x10;
+const VXLAN_F_IPV6 = 0x20;
+const VXLAN_F_UDP_ZERO_CSUM_TX = 0x40;
+const VXLAN_F_UDP_ZERO_CSUM6_TX = 0x80;
+const VXLAN_F_UDP_ZERO_CSUM6_RX = 0x100;
+const VXLAN_F_REMCSUM_TX = 0x200;
+const VXLAN_F_REMCSUM_RX = 0x400;
+const VXLAN_F_GBP = 0x800;
+const VXLAN_F_REMCSUM_NOPARTIAL = 0x1000;
+const VXLAN_F_COLLECT_METADATA = 0x2000;
+const VXLAN_F_GPE = 0x4000;
+const VXLAN_F_IPV6_LINKLOCAL = 0x8000;
+const VXLAN_F_TTL_INHERIT = 0x10000;
+const VXLAN_F_VNIFILTER = 0x20000;
+/** the flags of the receive path: devices on one port's socket must agree on them */
+const VXLAN_F_RCV_FLAGS = VXLAN_F_GBP | VXLAN_F_GPE | VXLAN_F_UDP_ZERO_CSUM6_RX | VXLAN_F_REMCSUM_RX |
+  VXLAN_F_REMCSUM_NOPARTIAL | VXLAN_F_COLLECT_METADATA | VXLAN_F_VNIFILTER;
+/** the flags GPE may be combined with */
+const VXLAN_F_ALLOWED_GPE = VXLAN_F_GPE | VXLAN_F_IPV6 | VXLAN_F_IPV6_LINKLOCAL | VXLAN_F_UDP_ZERO_CSUM_TX |
+  VXLAN_F_UDP_ZERO_CSUM6_TX | VXLAN_F_UDP_ZERO_CSUM6_RX | VXLAN_F_COLLECT_METADATA | VXLAN_F_VNIFILTER;
+
+/** the VXLAN header's G bit (vx_flags, in its first byte) and the GBP fields (vxlanhdr_gbp) */
+const VXLAN_HF_GBP = 0x80;
+const VXLAN_GBP_DONT_LEARN = 0x40 << 16;
+const VXLAN_GBP_POLICY_APPLIED = 0x08 << 16;
+const VXLAN_GBP_ID_MASK = 0xffff;
+
+/** include/net/vxlan.h: vxlan_headroom(): outer IP, UDP and VXLAN headers, and the inner
+ * Ethernet header unless GPE */
+function vxlanHeadroom(flags: number): number {
+  return (flags & VXLAN_F_IPV6 ? 40 : 20) + 8 + 8 + (flags & VXLAN_F_GPE ? 0 : 14);
+}
 const IPPROTO_UDP = 17;
 /** net.ipv4.ip_local_port_range defaults: the range udp_flow_src_port() maps into */
 const PORT_MIN = 32768;
@@ -81,11 +134,11 @@ export interface VxlanConfig {
   portMax: number;
   ttl: number;
   tos: number;
-  learning: boolean;
+  /** VXLAN_F_* */
+  flags: number;
   ageInterval: number;
   addrmax: number;
   link: number;
-  udpCsum: boolean;
   /** IFLA_VXLAN_DF: 0 unset, 1 set, 2 inherit (kept and shown; the outer header's DF is not
    * modelled) */
   df?: number;
@@ -111,6 +164,16 @@ function vnNet(net: Net): Set<NetDevice> {
   let s = vnNets.get(net);
   if (!s) vnNets.set(net, (s = new Set()));
   return s;
+}
+
+/** the receive flags of the socket on `port` (struct vxlan_sock's flags): those of the open
+ * devices that share it */
+function vxlanSockFlags(net: Net, port: number): number {
+  for (const d of vnNet(net)) {
+    const c = priv(d).cfg;
+    if (d.flags & IFF_UP && c.dstPort === port) return c.flags & VXLAN_F_RCV_FLAGS;
+  }
+  return 0;
 }
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_vs_find_vni() */
@@ -177,21 +240,33 @@ function vxlanXmitOne(skb: SkBuff, dev: NetDevice, rdst: VxlanRdst): void {
   b()[o + 2] = 0;
   b()[o + 3] = 0;
   writeU32(b(), o + 4, (vni << 8) >>> 0);
+  /* vxlan_build_gbp_hdr(): the packet's mark (md->gbp) as the group policy */
+  const gbp = skb.mark;
+  if (cfg.flags & VXLAN_F_GBP && gbp) {
+    b()[o] |= VXLAN_HF_GBP;
+    if (gbp & VXLAN_GBP_DONT_LEARN) b()[o + 1] |= 0x40;
+    if (gbp & VXLAN_GBP_POLICY_APPLIED) b()[o + 1] |= 0x08;
+    writeU16(b(), o + 2, gbp & VXLAN_GBP_ID_MASK);
+  }
   o = skb.push(8);
   writeU16(b(), o, sport);
   writeU16(b(), o + 2, dstPort);
   writeU16(b(), o + 4, innerLen + VXLAN_HLEN);
   writeU16(b(), o + 6, 0);
   skb.transportHeader = o;
-  if (cfg.udpCsum) {
+  if (!(cfg.flags & VXLAN_F_UDP_ZERO_CSUM_TX)) {
     /* udp_set_csum(): the checksum over the pseudo header and the whole datagram */
     const ulen = innerLen + VXLAN_HLEN;
     let c = csumFold(csumTcpudpNofold(fl4.saddr, dst, ulen, IPPROTO_UDP, csumPartial(b(), o, ulen)));
     if (c === 0) c = 0xffff;
     writeU16(b(), o + 6, c);
   }
-  let ttl = cfg.ttl;
-  if (!ttl && ipv4IsMulticast(dst)) ttl = 1;
+  let ttl: number;
+  if (cfg.flags & VXLAN_F_TTL_INHERIT) ttl = ipTunnelGetTtl(skb.buf, innerOff);
+  else {
+    ttl = cfg.ttl;
+    if (!ttl && ipv4IsMulticast(dst)) ttl = 1;
+  }
   if (!ttl) ttl = 64; // ip4_dst_hoplimit()
   const tos = cfg.tos === 1 ? 0 : cfg.tos;
   const err = iptunnelXmit(v.net, rt, skb, fl4.saddr, dst, IPPROTO_UDP, tos, ttl, 0, skb.mark);
@@ -203,11 +278,28 @@ function vxlanXmitOne(skb: SkBuff, dev: NetDevice, rdst: VxlanRdst): void {
   }
 }
 
+/** include/net/ip_tunnels.h: ip_tunnel_get_ttl() of the frame at `o` (its Ethernet header):
+ * an IPv4 packet's TTL, an IPv6 packet's hop limit, else 0 */
+function ipTunnelGetTtl(b: Uint8Array, o: number): number {
+  const proto = readU16(b, o + 12);
+  if (proto === ETH_P_IP) return b[o + 14 + 8] ?? 0;
+  if (proto === ETH_P_IPV6) return b[o + 14 + 7] ?? 0;
+  return 0;
+}
+
 /** drivers/net/vxlan/vxlan_core.c: vxlan_xmit() */
 function vxlanXmit(skb: SkBuff, dev: NetDevice): number {
   const v = priv(dev);
   const b = skb.buf;
   const o = skb.data;
+  skb.macHeader = o;
+  /* in collect_metadata mode a frame goes where its tunnel metadata says: nothing attaches
+   * any (no lwtunnel, tc tunnel_key or bpf), so every frame is freed */
+  if (v.cfg.flags & VXLAN_F_COLLECT_METADATA) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "vxlan_xmit");
+    return NETDEV_TX_OK;
+  }
+  if (v.cfg.flags & VXLAN_F_PROXY && readU16(b, o + 12) === ETH_P_ARP) return arpReduce(dev, skb);
   const dmac = macToString(b, o);
   const now = netSched(v.net).now;
   let f = (b[o]! & 1) === 0 ? v.fdb.get(dmac) : undefined;
@@ -262,9 +354,29 @@ function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
     return;
   }
   const vni = readU32(b, h + 4) >>> 8;
-  const dev = vxlanFindVni(net, port, vni);
+  /* vxlan_vs_find_vni(): a collect_metadata socket keys its one device by VNI 0 */
+  const sockFlags = vxlanSockFlags(net, port);
+  const dev = vxlanFindVni(net, port, sockFlags & VXLAN_F_COLLECT_METADATA && !(sockFlags & VXLAN_F_VNIFILTER) ? 0 : vni);
   if (!dev) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND", "vxlan_rcv");
+    return;
+  }
+  /* the header's other bits: the extensions the socket asked for take theirs (GBP: the
+   * policy becomes the packet's mark); any left over make the packet malformed */
+  let unparsedFlags = readU32(b, h) & ~0x08000000;
+  const unparsedVni = b[h + 7]!;
+  let gbpMark: number | undefined;
+  if (sockFlags & VXLAN_F_GBP) {
+    /* vxlan_parse_gbp_hdr() */
+    if (b[h]! & VXLAN_HF_GBP) {
+      gbpMark = readU16(b, h + 2);
+      if (b[h + 1]! & 0x40) gbpMark |= VXLAN_GBP_DONT_LEARN;
+      if (b[h + 1]! & 0x08) gbpMark |= VXLAN_GBP_POLICY_APPLIED;
+    }
+    unparsedFlags &= ~(0x80000000 | 0x00400000 | 0x00080000 | 0xffff);
+  }
+  if (unparsedFlags || unparsedVni) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_INVALID_HDR", "vxlan_rcv");
     return;
   }
   if (!(dev.flags & IFF_UP)) {
@@ -283,7 +395,7 @@ function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
     kfreeSkbReason(skb, "SKB_DROP_REASON_LOCAL_MAC", "vxlan_rcv");
     return;
   }
-  if (v.cfg.learning) vxlanSnoop(v, saddr, smac);
+  if (v.cfg.flags & VXLAN_F_LEARN) vxlanSnoop(v, saddr, smac);
   /* __iptunnel_pull_header() + skb_scrub_packet() */
   skb.data = inner;
   skb.dst = undefined;
@@ -296,10 +408,50 @@ function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
   skb.networkHeader = -1;
   skb.transportHeader = -1;
   skb.dev = dev;
-  /* dev_dstats_rx_add(vxlan->dev, skb->len) after eth_type_trans(): the core counts the
-   * whole frame */
-  dev.stats.rx_bytes -= 14;
+  if (gbpMark !== undefined && !(v.cfg.flags & VXLAN_F_COLLECT_METADATA)) skb.mark = gbpMark;
+  /* dev_dstats_rx_add(vxlan->dev, skb->len) after eth_type_trans() */
+  dev.stats.rx_packets++;
+  dev.stats.rx_bytes += skb.len - 14;
   netifRx(skb);
+}
+
+/**
+ * drivers/net/vxlan/vxlan_core.c: arp_reduce(): an ARP request the device would send is
+ * answered from its own neighbour table instead — a connected entry whose MAC is not
+ * bridge-local (an FDB entry without a remote) — the reply coming in on the device. Nothing
+ * leaves. (Without an entry, l3miss would tell netlink listeners; no monitor is modelled.)
+ */
+function arpReduce(dev: NetDevice, skb: SkBuff): number {
+  const v = priv(dev);
+  const b = skb.buf;
+  const a = skb.data + 14;
+  if (!(dev.flags & IFF_NOARP)) {
+    if (skb.len < 14 + 8 + 2 * (dev.addrLen + 4)) {
+      /* pskb_may_pull(skb, arp_hdr_len(dev)) failed */
+      dev.stats.tx_dropped++;
+    } else if (
+      (readU16(b, a) === ARPHRD_ETHER || readU16(b, a) === ARPHRD_IEEE802) && readU16(b, a + 2) === ETH_P_IP &&
+      readU16(b, a + 6) === ARPOP_REQUEST && b[a + 4] === dev.addrLen && b[a + 5] === 4
+    ) {
+      const sha = b.slice(a + 8, a + 14);
+      const sip = readU32(b, a + 14);
+      const tip = readU32(b, a + 24);
+      const tbl = ipv4IsLoopback(tip) || ipv4IsMulticast(tip) ? undefined : arpTableIfAny(v.net);
+      const n = tbl && neighLookup(tbl, tip, dev);
+      const f = n && n.nudState & NUD_CONNECTED ? v.fdb.get(macToString(n.ha)) : undefined;
+      if (n && n.nudState & NUD_CONNECTED && !(f && f.remotes[0] && !f.remotes[0].ip)) {
+        const reply = arpCreate(ARPOP_REPLY, sip, dev, tip, sha, n.ha, sha);
+        /* skb_reset_mac_header(), __skb_pull() to the ARP header, netif_rx() */
+        reply.macHeader = reply.data;
+        reply.pull(14);
+        reply.ipSummed = CHECKSUM_UNNECESSARY;
+        reply.pktType = PACKET_HOST;
+        if (netifRx(reply) !== 0) dev.stats.rx_dropped++;
+      }
+    }
+  }
+  consumeSkb(skb);
+  return NETDEV_TX_OK;
 }
 
 /** vxlan_sock_release(): the socket on the port closes with its last open device (and its
@@ -369,10 +521,15 @@ function vxlanGroupUsed(v: VxlanDev, dev: NetDevice): boolean {
 const vxlanNetdevOps = {
   startXmit: vxlanXmit,
   setMacAddress: ethMacAddr,
-  /** vxlan_open(): the UDP socket on the port, then the group (vxlan_multicast_join) */
+  /** vxlan_open(): the UDP socket on the port (shared by the devices with the same receive
+   * flags: another one cannot bind it), then the group (vxlan_multicast_join) */
   open: (dev: NetDevice): KErr | undefined => {
     const v = priv(dev);
     const port = v.cfg.dstPort;
+    for (const d of vnNet(v.net)) {
+      if (d === dev || !(d.flags & IFF_UP) || priv(d).cfg.dstPort !== port) continue;
+      if ((priv(d).cfg.flags ^ v.cfg.flags) & VXLAN_F_RCV_FLAGS) return kerr("EADDRINUSE");
+    }
     udpTunnelSockSet(v.net, port, (skb) => vxlanRcv(v.net, port, skb));
     const err = vxlanMulticastJoin(v);
     if (err) vxlanSockRelease(v, dev);
@@ -390,17 +547,41 @@ const vxlanNetdevOps = {
   uninit: (dev: NetDevice): void => {
     vnNet(priv(dev).net).delete(dev);
   },
+  /** vxlan_change_mtu(): not above what the lower device carries */
   changeMtu: (dev: NetDevice, mtu: number): KErr | undefined => {
+    const v = priv(dev);
+    const lower = v.cfg.link ? devGetByIndex(v.net, v.cfg.link) : undefined;
+    if (lower && mtu > lower.mtu - vxlanHeadroom(v.cfg.flags)) return kerr("EINVAL");
     dev.mtu = mtu;
     return undefined;
   },
 };
 
-setEthtoolOps(vxlanNetdevOps, {
-  getLink: () => 1,
-  getDrvinfo: () => ({ driver: "vxlan", version: "0.1" }),
-  getLinkKsettings: (dev) => vxlanGetLinkKsettings(dev),
-});
+/** drivers/net/vxlan/vxlan_core.c: vxlan_netdev_raw_ops (GPE): no MAC address, no FDB */
+const vxlanRawOps = {
+  startXmit: vxlanNetdevOps.startXmit, open: vxlanNetdevOps.open, stop: vxlanNetdevOps.stop,
+  uninit: vxlanNetdevOps.uninit, changeMtu: vxlanNetdevOps.changeMtu,
+};
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_raw_setup(): a device without a link layer */
+function vxlanRawSetup(dev: NetDevice): void {
+  dev.type = ARPHRD_NONE;
+  dev.hardHeaderLen = 0;
+  dev.addrLen = 0;
+  dev.devAddr = new Uint8Array(0);
+  dev.broadcast = new Uint8Array(0);
+  dev.flags = IFF_POINTOPOINT | IFF_NOARP | IFF_MULTICAST;
+  dev.privFlags &= ~IFF_LIVE_ADDR_CHANGE;
+  dev.ops = vxlanRawOps;
+}
+
+for (const ops of [vxlanNetdevOps, vxlanRawOps]) {
+  setEthtoolOps(ops, {
+    getLink: () => 1,
+    getDrvinfo: () => ({ driver: "vxlan", version: "0.1" }),
+    getLinkKsettings: (dev) => vxlanGetLinkKsettings(dev),
+  });
+}
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_get_link_ksettings() — the lower device's, if any */
 function vxlanGetLinkKsettings(dev: NetDevice): Record<string, unknown> {
@@ -424,7 +605,7 @@ function vxlanSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
   const dev = new NetDevice(name, ARPHRD_ETHER, IFF_BROADCAST | IFF_MULTICAST, vxlanNetdevOps, addr,
     new Uint8Array([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]));
   dev.addrAssignType = given || net.host.world.labMode ? NET_ADDR_SET : NET_ADDR_RANDOM;
-  dev.privFlags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE | IFF_DRIVER_TX_STATS;
+  dev.privFlags |= IFF_NO_QUEUE | IFF_LIVE_ADDR_CHANGE | IFF_DRIVER_TX_STATS | IFF_DRIVER_RX_STATS;
   dev.mtu = 1500;
   dev.minMtu = 68;
   dev.maxMtu = 65535;
@@ -433,10 +614,8 @@ function vxlanSetup(name: string, net: Net, attrs: IflaAttrs): NetDevice {
   dev.net = net;
   dev.priv = {
     dev, net, fdb: new Map(),
-    cfg: {
-      vni: 0, remote: 0, saddr: 0, dstPort: vxlanPort, portMin: 0, portMax: 0, ttl: 0, tos: 0,
-      learning: true, ageInterval: FDB_AGE_DEFAULT, addrmax: 0, link: 0, udpCsum: true,
-    },
+    // (vxlan_nl2conf() fills it from zeros)
+    cfg: { vni: 0, remote: 0, saddr: 0, dstPort: 0, portMin: 0, portMax: 0, ttl: 0, tos: 0, flags: 0, ageInterval: 0, addrmax: 0, link: 0 },
   } satisfies VxlanDev;
   return dev;
 }
@@ -450,24 +629,31 @@ function addr4(v: unknown): number | undefined {
 const flagFixed = (k: string): KErr => kerr("EOPNOTSUPP", `vxlan: cannot change ${k} flag`);
 
 /**
- * drivers/net/vxlan/vxlan_core.c: vxlan_nl2conf() (IPv4 part), into `cfg`. A changelink
- * starts from the device's own config and may change the addresses, lower device, ttl, tos,
- * label, learning, ageing and df; the VNI, limit, ports, UDP checksum and MTU stay, as do the
- * other flags (which a new device does not model). Each refusal in the kernel's order.
+ * drivers/net/vxlan/vxlan_core.c: vxlan_nl2conf() (IPv4 part), into `cfg` (a new device's
+ * starts all zeros). A changelink starts from the device's own config and may change the
+ * addresses, lower device, ttl, tos, label, learning, ageing and df; the VNI, limit, ports
+ * and MTU stay, as do the other flags. Each refusal in the kernel's order.
  */
 function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig, changelink: boolean, attrs?: IflaAttrs): KErr | undefined {
-  if (!data) return kerr("EINVAL", "Virtual Network Identifier not specified");
+  if (!data) return kerr("EINVAL", "Required attributes not provided to perform the operation");
   const n = (k: string) => (typeof data[k] === "number" ? (data[k] as number) : typeof data[k] === "boolean" ? (data[k] ? 1 : 0) : undefined);
-  const has = (k: string) => data[`IFLA_VXLAN_${k}`] !== undefined;
+  /* vxlan_nl2flag(): a flag attribute sets the flag, a u8 one sets or clears it; a changelink
+   * may change only those it supports */
+  const nl2flag = (k: string, mask: number, supported = false): KErr | undefined => {
+    const v = data[`IFLA_VXLAN_${k}`];
+    if (v === undefined) return undefined;
+    if (changelink && !supported) return flagFixed(k);
+    if (v === true || (typeof v === "number" && v & 0xff)) cfg.flags |= mask;
+    else cfg.flags &= ~mask;
+    return undefined;
+  };
   const id = n("IFLA_VXLAN_ID");
-  if (changelink) {
-    if (id !== undefined && id !== cfg.vni) return kerr("EOPNOTSUPP", "Cannot change VNI");
-  } else {
-    if (id === undefined) return kerr("EINVAL", "Virtual Network Identifier not specified");
+  if (id !== undefined) {
+    if (changelink && id !== cfg.vni) return kerr("EOPNOTSUPP", "Cannot change VNI");
     cfg.vni = id;
-    if (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array || data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array)
-      return kerr("EPFNOSUPPORT", "IPv6 underlay is not modelled");
   }
+  if (!changelink && (data["IFLA_VXLAN_GROUP6"] instanceof Uint8Array || data["IFLA_VXLAN_LOCAL6"] instanceof Uint8Array))
+    return kerr("EPFNOSUPPORT", "IPv6 underlay is not modelled");
   // (a changelink's device is an IPv4 one: an IPv6 address is of another family)
   const g = addr4(data["IFLA_VXLAN_GROUP"]);
   if (g !== undefined) cfg.remote = g;
@@ -478,16 +664,20 @@ function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig, changelink: 
   if (n("IFLA_VXLAN_LINK") !== undefined) cfg.link = n("IFLA_VXLAN_LINK")!;
   if (n("IFLA_VXLAN_TOS") !== undefined) cfg.tos = n("IFLA_VXLAN_TOS")!;
   if (n("IFLA_VXLAN_TTL") !== undefined) cfg.ttl = n("IFLA_VXLAN_TTL")!;
-  if (changelink && has("TTL_INHERIT")) return flagFixed("TTL_INHERIT");
+  let e = nl2flag("TTL_INHERIT", VXLAN_F_TTL_INHERIT);
+  if (e) return e;
   if (n("IFLA_VXLAN_LABEL") !== undefined) cfg.label = n("IFLA_VXLAN_LABEL")! & 0x000fffff; /* IPV6_FLOWLABEL_MASK */
-  if (n("IFLA_VXLAN_LEARNING") !== undefined) cfg.learning = !!n("IFLA_VXLAN_LEARNING");
+  if (data["IFLA_VXLAN_LEARNING"] !== undefined) nl2flag("LEARNING", VXLAN_F_LEARN, true);
+  else if (!changelink) cfg.flags |= VXLAN_F_LEARN; /* default to learn on a new device */
   if (n("IFLA_VXLAN_AGEING") !== undefined) cfg.ageInterval = n("IFLA_VXLAN_AGEING")!;
-  if (changelink) for (const k of ["PROXY", "RSC", "L2MISS", "L3MISS"]) if (has(k)) return flagFixed(k);
+  for (const [k, mask] of [["PROXY", VXLAN_F_PROXY], ["RSC", VXLAN_F_RSC], ["L2MISS", VXLAN_F_L2MISS], ["L3MISS", VXLAN_F_L3MISS]] as const) {
+    if ((e = nl2flag(k, mask))) return e;
+  }
   if (n("IFLA_VXLAN_LIMIT") !== undefined) {
     if (changelink) return kerr("EOPNOTSUPP", "Cannot change limit");
     cfg.addrmax = n("IFLA_VXLAN_LIMIT")!;
   }
-  if (changelink && has("COLLECT_METADATA")) return flagFixed("COLLECT_METADATA");
+  if ((e = nl2flag("COLLECT_METADATA", VXLAN_F_COLLECT_METADATA))) return e;
   const pr = data["IFLA_VXLAN_PORT_RANGE"] as { low: number; high: number } | undefined;
   if (pr) {
     if (changelink) return kerr("EOPNOTSUPP", "Cannot change port range");
@@ -500,15 +690,22 @@ function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig, changelink: 
   }
   if (n("IFLA_VXLAN_UDP_CSUM") !== undefined) {
     if (changelink) return kerr("EOPNOTSUPP", "Cannot change UDP_CSUM flag");
-    cfg.udpCsum = !!n("IFLA_VXLAN_UDP_CSUM");
+    if (!(n("IFLA_VXLAN_UDP_CSUM")! & 0xff)) cfg.flags |= VXLAN_F_UDP_ZERO_CSUM_TX;
   }
-  if (changelink) {
-    for (const k of ["UDP_ZERO_CSUM6_TX", "UDP_ZERO_CSUM6_RX", "REMCSUM_TX", "REMCSUM_RX", "GBP", "GPE", "REMCSUM_NOPARTIAL"])
-      if (has(k)) return flagFixed(k);
-    if (attrs?.IFLA_MTU !== undefined) return kerr("EOPNOTSUPP", "Cannot change mtu");
+  for (const [k, mask] of [
+    ["UDP_ZERO_CSUM6_TX", VXLAN_F_UDP_ZERO_CSUM6_TX], ["UDP_ZERO_CSUM6_RX", VXLAN_F_UDP_ZERO_CSUM6_RX],
+    ["REMCSUM_TX", VXLAN_F_REMCSUM_TX], ["REMCSUM_RX", VXLAN_F_REMCSUM_RX], ["GBP", VXLAN_F_GBP], ["GPE", VXLAN_F_GPE],
+    ["REMCSUM_NOPARTIAL", VXLAN_F_REMCSUM_NOPARTIAL],
+  ] as const) {
+    if ((e = nl2flag(k, mask))) return e;
   }
+  if (attrs?.IFLA_MTU !== undefined && changelink) return kerr("EOPNOTSUPP", "Cannot change mtu");
   if (n("IFLA_VXLAN_DF") !== undefined) cfg.df = n("IFLA_VXLAN_DF")!;
-  if (changelink && has("VNIFILTER")) return flagFixed("VNIFILTER");
+  if (data["IFLA_VXLAN_VNIFILTER"] !== undefined) {
+    if ((e = nl2flag("VNIFILTER", VXLAN_F_VNIFILTER))) return e;
+    if (cfg.flags & VXLAN_F_VNIFILTER && !(cfg.flags & VXLAN_F_COLLECT_METADATA))
+      return kerr("EINVAL", "vxlan vnifilter only valid in collect metadata mode");
+  }
   return undefined;
 }
 
@@ -518,6 +715,10 @@ function vxlanNl2conf(data: InfoData | undefined, cfg: VxlanConfig, changelink: 
  * (the VNI it has is its own). An ageing of 0 is the default.
  */
 function vxlanConfigValidate(net: Net, cfg: VxlanConfig, self?: NetDevice): { lower: NetDevice | undefined } | KErr {
+  /* GPE only together with COLLECT_METADATA (the other end of its point-to-point link would
+   * have to be given) */
+  if (cfg.flags & VXLAN_F_GPE && (cfg.flags & ~VXLAN_F_ALLOWED_GPE || !(cfg.flags & VXLAN_F_COLLECT_METADATA)))
+    return kerr("EINVAL", "VXLAN GPE does not support this combination of attributes");
   if (ipv4IsMulticast(cfg.saddr)) return kerr("EINVAL", "Local address cannot be multicast");
   if (cfg.label) return kerr("EINVAL", "Label attribute only applies to IPv6 VXLAN devices");
   let lower: NetDevice | undefined;
@@ -527,10 +728,23 @@ function vxlanConfigValidate(net: Net, cfg: VxlanConfig, self?: NetDevice): { lo
   } else if (ipv4IsMulticast(cfg.remote)) {
     return kerr("EINVAL", "Local interface required for multicast remote destination");
   }
+  if (!cfg.dstPort) cfg.dstPort = cfg.flags & VXLAN_F_GPE ? IANA_VXLAN_GPE_UDP_PORT : vxlanPort;
   if (!cfg.ageInterval) cfg.ageInterval = FDB_AGE_DEFAULT;
-  const other = vxlanFindVni(net, cfg.dstPort, cfg.vni);
-  if (other && other !== self) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
+  if (vxlanVniInUse(net, self, cfg)) return kerr("EEXIST", "A VXLAN device with the specified VNI already exists");
   return { lower };
+}
+
+/** drivers/net/vxlan/vxlan_core.c: vxlan_vni_in_use(): another device of the namespace with
+ * the VNI on the port and the same receive flags (vnifilter's VNI table is not modelled) */
+function vxlanVniInUse(net: Net, self: NetDevice | undefined, cfg: VxlanConfig): boolean {
+  for (const d of vnNet(net)) {
+    if (d === self) continue;
+    const o = priv(d).cfg;
+    if (o.vni !== cfg.vni || o.dstPort !== cfg.dstPort) continue;
+    if ((o.flags & (VXLAN_F_RCV_FLAGS | VXLAN_F_IPV6)) !== (cfg.flags & (VXLAN_F_RCV_FLAGS | VXLAN_F_IPV6))) continue;
+    return true;
+  }
+  return false;
 }
 
 /**
@@ -538,12 +752,12 @@ function vxlanConfigValidate(net: Net, cfg: VxlanConfig, self?: NetDevice): { lo
  * its TSO limits (netif_inherit_tso_max()) and bounds the MTU — a new device not given one gets
  * all that fits, and no MTU stays above it (dev->mtu set as is, no notifier)
  */
-function vxlanConfigApply(dev: NetDevice, lower: NetDevice | undefined, takeMax: boolean): void {
+function vxlanConfigApply(dev: NetDevice, cfg: VxlanConfig, lower: NetDevice | undefined, takeMax: boolean): void {
   let maxMtu = 0xffff; /* ETH_MAX_MTU */
   if (lower) {
     dev.tsoMaxSize = lower.tsoMaxSize;
     dev.tsoMaxSegs = lower.tsoMaxSegs;
-    maxMtu = Math.max(lower.mtu - VXLAN_HEADROOM, 68);
+    maxMtu = Math.max(lower.mtu - vxlanHeadroom(cfg.flags), 68);
     if (takeMax) dev.mtu = maxMtu;
   }
   if (dev.mtu > maxMtu) dev.mtu = maxMtu;
@@ -568,7 +782,8 @@ function vxlanNewlink(dev: NetDevice, p: { net: Net; attrs: IflaAttrs; data: Inf
   if (e) return e;
   const val = vxlanConfigValidate(p.net, v.cfg);
   if (isKErr(val)) return val;
-  vxlanConfigApply(dev, val.lower, p.attrs.IFLA_MTU === undefined);
+  if (v.cfg.flags & VXLAN_F_GPE) vxlanRawSetup(dev);
+  vxlanConfigApply(dev, v.cfg, val.lower, p.attrs.IFLA_MTU === undefined);
   const err = registerNetdevice(p.net, dev);
   if (err) return err;
   v.net = p.net;
@@ -591,7 +806,7 @@ function vxlanChangelink(dev: NetDevice, data: InfoData, attrs?: IflaAttrs): KEr
   if (isKErr(val)) return val;
   if (conf.remote !== v.cfg.remote) vxlanSetDefaultDst(v, conf);
   // (the lower device it already had is none: dst->remote_dev == lowerdev)
-  vxlanConfigApply(dev, conf.link !== v.cfg.link ? val.lower : undefined, false);
+  vxlanConfigApply(dev, conf, conf.link !== v.cfg.link ? val.lower : undefined, false);
   v.cfg = conf;
   return undefined;
 }
@@ -608,14 +823,21 @@ function vxlanFillInfo(dev: NetDevice): InfoData {
   if (c.remote) d["IFLA_VXLAN_GROUP"] = a4(c.remote);
   if (c.link) d["IFLA_VXLAN_LINK"] = c.link;
   if (c.saddr) d["IFLA_VXLAN_LOCAL"] = a4(c.saddr);
+  const f = (mask: number) => (c.flags & mask ? 1 : 0);
   Object.assign(d, {
-    IFLA_VXLAN_TTL: c.ttl, IFLA_VXLAN_DF: c.df ?? 0, IFLA_VXLAN_TOS: c.tos, IFLA_VXLAN_LABEL: 0,
-    IFLA_VXLAN_LEARNING: c.learning ? 1 : 0, IFLA_VXLAN_PROXY: 0, IFLA_VXLAN_RSC: 0, IFLA_VXLAN_L2MISS: 0,
-    IFLA_VXLAN_L3MISS: 0, IFLA_VXLAN_COLLECT_METADATA: 0, IFLA_VXLAN_AGEING: c.ageInterval,
-    IFLA_VXLAN_LIMIT: c.addrmax, IFLA_VXLAN_PORT: c.dstPort, IFLA_VXLAN_UDP_CSUM: c.udpCsum ? 1 : 0,
-    IFLA_VXLAN_UDP_ZERO_CSUM6_TX: 0, IFLA_VXLAN_UDP_ZERO_CSUM6_RX: 0, IFLA_VXLAN_REMCSUM_TX: 0,
-    IFLA_VXLAN_REMCSUM_RX: 0, IFLA_VXLAN_PORT_RANGE: { low: c.portMin, high: c.portMax },
+    IFLA_VXLAN_TTL: c.ttl, IFLA_VXLAN_TTL_INHERIT: f(VXLAN_F_TTL_INHERIT), IFLA_VXLAN_TOS: c.tos,
+    IFLA_VXLAN_DF: c.df ?? 0, IFLA_VXLAN_LABEL: 0, IFLA_VXLAN_LEARNING: f(VXLAN_F_LEARN),
+    IFLA_VXLAN_PROXY: f(VXLAN_F_PROXY), IFLA_VXLAN_RSC: f(VXLAN_F_RSC), IFLA_VXLAN_L2MISS: f(VXLAN_F_L2MISS),
+    IFLA_VXLAN_L3MISS: f(VXLAN_F_L3MISS), IFLA_VXLAN_COLLECT_METADATA: f(VXLAN_F_COLLECT_METADATA),
+    IFLA_VXLAN_AGEING: c.ageInterval, IFLA_VXLAN_LIMIT: c.addrmax, IFLA_VXLAN_PORT: c.dstPort,
+    IFLA_VXLAN_UDP_CSUM: 1 - f(VXLAN_F_UDP_ZERO_CSUM_TX), IFLA_VXLAN_UDP_ZERO_CSUM6_TX: f(VXLAN_F_UDP_ZERO_CSUM6_TX),
+    IFLA_VXLAN_UDP_ZERO_CSUM6_RX: f(VXLAN_F_UDP_ZERO_CSUM6_RX), IFLA_VXLAN_REMCSUM_TX: f(VXLAN_F_REMCSUM_TX),
+    IFLA_VXLAN_REMCSUM_RX: f(VXLAN_F_REMCSUM_RX), IFLA_VXLAN_PORT_RANGE: { low: c.portMin, high: c.portMax },
   });
+  if (c.flags & VXLAN_F_GBP) d["IFLA_VXLAN_GBP"] = true;
+  if (c.flags & VXLAN_F_GPE) d["IFLA_VXLAN_GPE"] = true;
+  if (c.flags & VXLAN_F_REMCSUM_NOPARTIAL) d["IFLA_VXLAN_REMCSUM_NOPARTIAL"] = true;
+  if (c.flags & VXLAN_F_VNIFILTER) d["IFLA_VXLAN_VNIFILTER"] = 1;
   return d;
 }
 

@@ -139,12 +139,12 @@ function inetAddrOnlinkDev(dev: NetDevice, a: number, b: number): boolean {
   return false;
 }
 
-/** net/ipv4/arp.c: arp_create() + arp_xmit(): an Ethernet/IPv4 ARP frame, 42 bytes */
-export function arpSend(
-  type: number, _ptype: number, destIp: number, dev: NetDevice, srcIp: number,
+/** net/ipv4/arp.c: arp_create(): an Ethernet/IPv4 ARP frame, 42 bytes, data at its Ethernet
+ * header */
+export function arpCreate(
+  type: number, destIp: number, dev: NetDevice, srcIp: number,
   destHw: Uint8Array | undefined, srcHw: Uint8Array | undefined, targetHw: Uint8Array | undefined,
-): void {
-  if (dev.flags & IFF_NOARP) return;
+): SkBuff {
   const skb = new SkBuff(ARP_ETH_IP_LEN);
   skb.networkHeader = skb.data;
   const sha = srcHw ?? dev.devAddr;
@@ -152,6 +152,16 @@ export function arpSend(
   skb.dev = dev;
   skb.protocol = ETH_P_ARP;
   devHardHeader(skb, dev, ETH_P_ARP, destHw ?? dev.broadcast, sha);
+  return skb;
+}
+
+/** net/ipv4/arp.c: arp_send_dst(): arp_create() + arp_xmit() */
+export function arpSend(
+  type: number, _ptype: number, destIp: number, dev: NetDevice, srcIp: number,
+  destHw: Uint8Array | undefined, srcHw: Uint8Array | undefined, targetHw: Uint8Array | undefined,
+): void {
+  if (dev.flags & IFF_NOARP) return;
+  const skb = arpCreate(type, destIp, dev, srcIp, destHw, srcHw, targetHw);
   nfHook(NFPROTO_ARP, NF_ARP_OUT, dev.net, skb, undefined, dev, arpXmitFinish);
 }
 
