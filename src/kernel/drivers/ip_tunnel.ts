@@ -466,7 +466,7 @@ function ipTunnelSiocdevprivate(net: Net, req: Record<string, unknown>): Record<
 // ------------------------------------------------------------------ transmit
 
 /** include/net/inet_ecn.h: INET_ECN_encapsulate() */
-function inetEcnEncapsulate(outer: number, inner: number): number {
+export function inetEcnEncapsulate(outer: number, inner: number): number {
   outer &= ~3;
   outer |= (inner & 3) !== 3 ? inner & 3 : 2;
   return outer;

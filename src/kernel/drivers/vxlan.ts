@@ -48,7 +48,7 @@ import { devInDevice } from "../ipv4/devinet.ts";
 import { ipv4Sysctl } from "../ipv4/icmp.ts";
 import { ipRouteOutputKey, flowi4 } from "../ipv4/route.ts";
 import { udpTunnelSockSet } from "../ipv4/udp.ts";
-import { iptunnelXmit } from "./ip_tunnel.ts";
+import { iptunnelXmit, inetEcnEncapsulate } from "./ip_tunnel.ts";
 import { registerKernelModule, requestModule } from "./kmod.ts";
 import { USEC_PER_SEC } from "../../sim/scheduler.ts";
 import { csumPartial, csumFold, csumTcpudpNofold } from "../../wire/checksum.ts";
@@ -217,7 +217,10 @@ function vxlanXmitOne(skb: SkBuff, dev: NetDevice, rdst: VxlanRdst): void {
   const innerLen = skb.len;
   const fl4 = flowi4(dst, cfg.saddr, rdst.ifindex || cfg.link);
   fl4.proto = IPPROTO_UDP;
-  fl4.tos = cfg.tos & 0x1e;
+  /* tos 1 is `inherit`: the inner packet's */
+  const inner = ipTunnelGetDsfield(skb.buf, innerOff);
+  const tosSel = cfg.tos === 1 ? inner : cfg.tos;
+  fl4.tos = tosSel & 0x1e;
   const rt = ipRouteOutputKey(v.net, fl4);
   if (isKErr(rt)) {
     dev.stats.tx_carrier_errors++;
@@ -268,7 +271,8 @@ function vxlanXmitOne(skb: SkBuff, dev: NetDevice, rdst: VxlanRdst): void {
     if (!ttl && ipv4IsMulticast(dst)) ttl = 1;
   }
   if (!ttl) ttl = 64; // ip4_dst_hoplimit()
-  const tos = cfg.tos === 1 ? 0 : cfg.tos;
+  /* ip_tunnel_ecn_encap(): the ECN bits come from the inner packet */
+  const tos = inetEcnEncapsulate(tosSel, inner);
   const err = iptunnelXmit(v.net, rt, skb, fl4.saddr, dst, IPPROTO_UDP, tos, ttl, 0, skb.mark);
   /* iptunnel_xmit_stats(): what follows the inner Ethernet header, or a drop */
   if (err) dev.stats.tx_dropped++;
@@ -284,6 +288,15 @@ function ipTunnelGetTtl(b: Uint8Array, o: number): number {
   const proto = readU16(b, o + 12);
   if (proto === ETH_P_IP) return b[o + 14 + 8] ?? 0;
   if (proto === ETH_P_IPV6) return b[o + 14 + 7] ?? 0;
+  return 0;
+}
+
+/** include/net/ip_tunnels.h: ip_tunnel_get_dsfield() of the frame at `o`: an IPv4 packet's
+ * TOS, an IPv6 packet's traffic class, else 0 */
+function ipTunnelGetDsfield(b: Uint8Array, o: number): number {
+  const proto = readU16(b, o + 12);
+  if (proto === ETH_P_IP) return b[o + 14 + 1] ?? 0;
+  if (proto === ETH_P_IPV6) return (((b[o + 14] ?? 0) & 0x0f) << 4) | ((b[o + 15] ?? 0) >>> 4);
   return 0;
 }
 
