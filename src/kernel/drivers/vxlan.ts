@@ -19,7 +19,7 @@
  * `external` (collect_metadata: receives every VNI of its port; sends only what carries tunnel
  * metadata, which nothing here attaches) and `gpe` (a device without link layer).
  * Not modelled yet: IPv6 underlay, nexthop ids, vnifilter's VNI table, rsc, the l2miss/l3miss
- * netlink notifications, remote checksum offload, GPE's own header, the FDB ageing timer.
+ * netlink notifications, remote checksum offload, GPE's own header.
  */
 import {
   NetDevice, NETDEV_TX_OK, IFF_NO_QUEUE, IFF_LIVE_ADDR_CHANGE, IFF_DRIVER_TX_STATS, IFF_DRIVER_RX_STATS, NET_ADDR_RANDOM, NET_ADDR_SET,
@@ -50,7 +50,7 @@ import { ipRouteOutputKey, flowi4 } from "../ipv4/route.ts";
 import { udpTunnelSockSet } from "../ipv4/udp.ts";
 import { iptunnelXmit, inetEcnEncapsulate } from "./ip_tunnel.ts";
 import { registerKernelModule, requestModule } from "./kmod.ts";
-import { USEC_PER_SEC } from "../../sim/scheduler.ts";
+import { USEC_PER_SEC, type Timer } from "../../sim/scheduler.ts";
 import { csumPartial, csumFold, csumTcpudpNofold } from "../../wire/checksum.ts";
 
 export const IANA_VXLAN_UDP_PORT = 4789;
@@ -149,6 +149,38 @@ interface VxlanDev {
   net: Net;
   cfg: VxlanConfig;
   fdb: Map<string, VxlanFdb>;
+  /** age_timer: vxlan_cleanup() while the device is up (made when first armed) */
+  ageTimer?: Timer;
+}
+
+/** FDB_AGE_INTERVAL: how often the ageing timer looks at the FDB at most */
+const FDB_AGE_INTERVAL = 10 * USEC_PER_SEC;
+
+function ageTimer(v: VxlanDev): Timer {
+  return (v.ageTimer ??= netSched(v.net).timer(() => vxlanCleanup(v), "vxlan_cleanup"));
+}
+
+/**
+ * drivers/net/vxlan/vxlan_core.c: vxlan_cleanup(): entries neither static nor externally
+ * learned go once `ageing` seconds have passed since they were last updated (learned or
+ * refreshed by a packet from the remote: sending to one does not keep it, as in 6.18)
+ */
+function vxlanCleanup(v: VxlanDev): void {
+  if (!(v.dev.flags & IFF_UP)) return;
+  const now = netSched(v.net).now;
+  let next = now + FDB_AGE_INTERVAL;
+  for (const [k, f] of v.fdb) {
+    if (fdbState(f) & (NUD_PERMANENT | NUD_NOARP)) continue;
+    if ((f.flags ?? 0) & NTF_EXT_LEARNED) continue;
+    const timeout = f.updated + v.cfg.ageInterval * USEC_PER_SEC;
+    if (timeout <= now) v.fdb.delete(k);
+    else if (timeout < next) next = timeout;
+  }
+  ageTimer(v).mod(next);
+}
+
+function fdbState(f: VxlanFdb): number {
+  return f.state ?? (f.permanent ? NUD_PERMANENT | NUD_REACHABLE : NUD_REACHABLE);
 }
 
 function priv(dev: NetDevice): VxlanDev {
@@ -340,10 +372,9 @@ function vxlanSnoop(v: VxlanDev, srcIp: number, mac: Uint8Array): void {
   const now = netSched(v.net).now;
   const f = v.fdb.get(key);
   if (f) {
-    if (f.remotes[0] && f.remotes[0].ip === srcIp) {
-      f.used = now;
-      return;
-    }
+    /* (6.18: any packet from the source refreshes the entry's `updated`, which ageing reads) */
+    f.updated = now;
+    if (f.remotes[0] && f.remotes[0].ip === srcIp) return;
     if (f.permanent) return;
     f.remotes = [{ ip: srcIp, port: 0, vni: v.cfg.vni, ifindex: 0 }];
     f.updated = now;
@@ -545,14 +576,19 @@ const vxlanNetdevOps = {
     }
     udpTunnelSockSet(v.net, port, (skb) => vxlanRcv(v.net, port, skb));
     const err = vxlanMulticastJoin(v);
-    if (err) vxlanSockRelease(v, dev);
-    return err;
+    if (err) {
+      vxlanSockRelease(v, dev);
+      return err;
+    }
+    if (v.cfg.ageInterval) ageTimer(v).mod(netSched(v.net).now + FDB_AGE_INTERVAL);
+    return undefined;
   },
   /** vxlan_stop(): leave the group unless another open device of the socket is in it, then
    * the socket goes when no device of the namespace uses the port */
   stop: (dev: NetDevice): void => {
     const v = priv(dev);
     if (ipv4IsMulticast(v.cfg.remote) && !vxlanGroupUsed(v, dev)) ipMcLeaveGroup(v, v.cfg.remote, v.cfg.link);
+    v.ageTimer?.cancel();
     vxlanSockRelease(v, dev);
     /* vxlan_flush(): learned entries go */
     for (const [k, f] of v.fdb) if (!f.permanent) v.fdb.delete(k);
@@ -818,6 +854,8 @@ function vxlanChangelink(dev: NetDevice, data: InfoData, attrs?: IflaAttrs): KEr
   const val = vxlanConfigValidate(v.net, conf, dev);
   if (isKErr(val)) return val;
   if (conf.remote !== v.cfg.remote) vxlanSetDefaultDst(v, conf);
+  /* a new ageing applies at once (mod_timer(&vxlan->age_timer, jiffies)) */
+  if (conf.ageInterval !== v.cfg.ageInterval) ageTimer(v).mod(netSched(v.net).now);
   // (the lower device it already had is none: dst->remote_dev == lowerdev)
   vxlanConfigApply(dev, conf, conf.link !== v.cfg.link ? val.lower : undefined, false);
   v.cfg = conf;
@@ -867,6 +905,7 @@ const NUD_NOARP = 0x40;
 const NUD_PERMANENT = 0x80;
 const NTF_SELF = 0x02;
 const NTF_USE = 0x01;
+const NTF_EXT_LEARNED = 0x10;
 
 const isMulticastOrZero = (mac: Uint8Array): boolean => (mac[0]! & 1) === 1 || mac.every((b) => !b);
 
@@ -1063,5 +1102,4 @@ export function vxlanInit(): void {
   rtnlLinkRegister(vxlanLinkOps);
   registerNetdeviceNotifier(vxlanNetdeviceEvent);
   registerKernelModule({ name: "vxlan", size: 147456, deps: ["ip6_udp_tunnel", "udp_tunnel"], aliases: ["rtnl-link-vxlan"] });
-  void USEC_PER_SEC;
 }
