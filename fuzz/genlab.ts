@@ -7,7 +7,7 @@
  *   python3 ../shared/tools/labtool.py emu f.lab -- npx tuxnet run --json > f.emu.jsonl
  *   python3 ../shared/tools/labtool.py diff f.kernel.jsonl f.emu.jsonl
  *
- * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss, nc, ebt, shell, ethtool or all. A mismatch is a lead, not a verdict:
+ * FAMILY: ip, ip6, bridge, links, mcast, nettools, nf, xt, neigh, sys, netns, route, ping, tcpdump, ss, nc, ebt, shell, ethtool, vxlan or all. A mismatch is a lead, not a verdict:
  * counters and timers that depend on how long the kernel took between commands differ too.
  * Node-only code; the same seed gives the same lab.
  */
@@ -169,6 +169,19 @@ neigh: [
     "ebtables -A FORWARD -p IPv4 --ip-proto udp --ip-dport 53 -j DROP", "ebtables -A FORWARD --limit 5/second --limit-burst 2 -j ACCEPT", "ebtables -A FORWARD -d Multicast -j DROP",
     "ebtables -A OUTPUT -o v1 -j ACCEPT", "ebtables -A FORWARD --among-dst 02:00:00:00:00:02 -j DROP", "ebtables -A FORWARD -p IPv6 --ip6-src ::1 -j DROP", "ebtables -t nat -A PREROUTING -j redirect",
     "ebtables -C FORWARD -p ARP -j DROP", "ebtables -S", "ebtables-save", "ebtables -L FORWARD", "ebtables -A FORWARD -p 0x0806 -j CONTINUE", "ebtables -A chain1 -j RETURN", "ebtables -P chain1 ACCEPT",
+  ],
+  vxlan: [
+    "ip link add vx1 type vxlan id 5 dstport 4789 dev v1 remote 10.0.0.2", "ip link add vx2 type vxlan id 6 dstport 4789 proxy l2miss l3miss rsc",
+    "ip link add vx3 type vxlan external dstport 6000", "ip link add vx4 type vxlan id 7 dstport 4789 gbp", "ip link add vx5 type vxlan external gpe",
+    "ip link add vx6 type vxlan id 8 dstport 4789 ttl inherit tos inherit", "ip link add vx7 type vxlan id 9 group 239.1.1.1 dev v1 dstport 4789",
+    "ip link add vx8 type vxlan id 10 dstport 4789 nolearning ageing 5 maxaddress 3", "ip link add vx9 type vxlan id 11 dstport 0 srcport 1000 2000 noudpcsum",
+    "ip link set vx1 up", "ip link set vx2 up", "ip link set vx3 up", "ip link set vx4 up", "ip link set vx1 mtu 1400", "ip link set vx1 type vxlan ttl 10 tos 0x10",
+    "ip link set vx1 type vxlan learning", "ip link set vx1 type vxlan noproxy", "ip link set vx1 type vxlan remote 10.0.0.3", "ip link set vx1 type vxlan ageing 0",
+    "ip -d link show vx1", "ip -d link show type vxlan", "ip -j -d link show vx2", "ip link del vx1", "ip addr add 10.9.0.1/24 dev vx1",
+    "bridge fdb add 02:00:00:00:00:11 dev vx1 dst 10.0.0.2", "bridge fdb append 00:00:00:00:00:00 dev vx1 dst 10.0.0.3", "bridge fdb show dev vx1",
+    "bridge fdb del 02:00:00:00:00:11 dev vx1", "bridge fdb replace 02:00:00:00:00:11 dev vx1 dst 10.0.0.4 dynamic", "bridge -s fdb show dev vx1",
+    "ip link set vx1 master br0", "ip neigh add 10.9.0.5 lladdr 02:00:00:00:00:55 dev vx1", "arping -c 1 -w 1 -I vx1 10.9.0.5 | tail -2",
+    "ping -c 1 -W 1 10.9.0.2", "ip -s link show vx1", "ethtool -i vx1", "ethtool vx1",
   ],
   ethtool: [
     "ethtool -S v1", "ethtool -i v1", "ethtool v1", "ethtool -k v1", "ethtool -K v1 tso off", "ethtool -K v1 rx off tx off", "ethtool -l v1", "ethtool -L v1 rx 2",
