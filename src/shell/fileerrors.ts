@@ -1,18 +1,17 @@
 /**
  * How the real tools name a file they cannot read. just-bash's ports all say
- * "TOOL: NAME: MESSAGE" (and say ENOENT for a directory); coreutils' head and tail say
- * "cannot open 'NAME' for reading: …" (quoteaf) or "error reading 'NAME': Is a directory",
- * wc, cat and tee quotef() the name (wc refuses "" outright), GNU sed "can't read NAME: …", mawk
- * "cannot open NAME (…)", and grep, sed and awk exit 2 for it.
+ * "TOOL: NAME: MESSAGE" (and say ENOENT for a directory); wc, cat and tee quotef() the name
+ * (wc refuses "" outright), GNU sed "can't read NAME: …", mawk "cannot open NAME (…)", and grep,
+ * sed and awk exit 2 for it. (head and tail are coreutils' own ports: userland/coreutils.)
  */
 import type { IFileSystem } from "just-bash";
 import type { KernelFs } from "../kernel/uapi/syscalls.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { readErrorOf } from "./fileio.ts";
 
-export type FileErrorTool = "cat" | "head" | "tail" | "wc" | "grep" | "sed" | "awk" | "tee" | "touch";
+export type FileErrorTool = "cat" | "wc" | "grep" | "sed" | "awk" | "tee" | "touch";
 
-const LINE = /^(cat|head|tail|wc|grep|sed|awk|tee): (.*): (No such file or directory|Is a directory|Permission denied|Not a directory)$/;
+const LINE = /^(cat|wc|grep|sed|awk|tee): (.*): (No such file or directory|Is a directory|Permission denied|Not a directory)$/;
 
 /** a line of `stderr` is one of just-bash's `TOOL: NAME: ERR` about a file (before rewording) */
 export function hasFileError(tool: FileErrorTool, stderr: string): boolean {
@@ -23,10 +22,6 @@ const TOUCH = /^touch: cannot touch '(.*)': (?:E[A-Z]+: )?([a-z][a-z ]*)(?:, \w+
 
 function reword(tool: Exclude<FileErrorTool, "touch">, name: string, err: string): string {
   switch (tool) {
-    case "head":
-    case "tail":
-      // open(2) of a directory succeeds; the read fails
-      return err === "Is a directory" ? `${tool}: error reading ${quoteaf(name)}: ${err}` : `${tool}: cannot open ${quoteaf(name)} for reading: ${err}`;
     case "wc":
       return name === "" ? "wc: invalid zero-length file name" : `wc: ${quotef(name)}: ${err}`;
     case "sed":

@@ -27,7 +27,6 @@ import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 import type { Scheduler } from "../sim/scheduler.ts";
 import { Exit, type CommandTable, type Process, type SpawnOptions } from "../userland/process.ts";
 import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
-import { headBytes } from "./head.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { sedCommandLine, sedDropMissing, sedWithMissing } from "./sed.ts";
 import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
@@ -344,20 +343,6 @@ async function openToolFile(
   };
 }
 
-/** the value of the last -X (-X V, -XV, --bytes/--lines[=]V) among a tool's words */
-function lastCountArg(args: string[], letter: "c" | "n"): string | undefined {
-  const long = letter === "c" ? "--bytes" : "--lines";
-  let v: string | undefined;
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") break;
-    if (a === `-${letter}` || a === long) v = args[++i];
-    else if (a.startsWith(`${long}=`)) v = a.slice(long.length + 1);
-    else if (new RegExp(`^-[a-zA-Z]*${letter}.`).test(a) && !a.startsWith("--")) v = a.slice(a.indexOf(letter) + 1);
-  }
-  return v;
-}
-
 /** a job no longer counts for the session's `wait` (it ended, or was disowned): the last one
  * releases the waiters */
 function leaveSession(session: JobSession): void {
@@ -590,22 +575,6 @@ export class HostShell implements Shell, IoHost {
       );
     // head -c with coreutils' size suffixes, and from an endless device (/dev/zero) as far as
     // it needs (head.ts); the rest is just-bash's head
-    custom.push(
-      defineCommand("head", async (args, ctx) => {
-        if (!ctx.origCommand) return { stdout: "", stderr: "bash: head: command not found\n", exitCode: 127 };
-        const r = await headBytes(args, {
-          resolve: (f) => fs.resolvePath(ctx.cwd, f),
-          read: async (path) => {
-            const b = await readFileBytes(ctx.fs, path);
-            if (b) return b;
-            return (await readErrorOf(ctx.fs, sys.fs, path)) ?? "No such file or directory";
-          },
-          stdin: stdinBytes(ctx),
-        });
-        if (r) return r;
-        return fixFileErrors("head", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
-      }),
-    );
     // tee opens its files as open(2) would, /proc and /sys ones written by the kernel (tee.ts)
     custom.push(
       defineCommand("tee", async (args, ctx) => {
@@ -629,7 +598,7 @@ export class HostShell implements Shell, IoHost {
     );
     // a bad option as coreutils' getopt_long() words it (gnuopts.ts); a file they cannot read
     // named as coreutils, GNU sed and mawk name it (fileerrors.ts)
-    const fileTools = new Set<string>(["tail", "wc", "sed", "awk", "touch"]);
+    const fileTools = new Set<string>(["wc", "sed", "awk", "touch"]);
     for (const tool of new Set([...fileTools, ...Object.keys(GNU_OPTIONS).filter((t) => t !== "tr")]))
       custom.push(
         defineCommand(tool, async (args, ctx) => {
@@ -657,12 +626,6 @@ export class HostShell implements Shell, IoHost {
           let r = await ctx.origCommand(args);
           if (tool === "wc" && o) r = { ...r, stdout: await wcWidths(r.stdout, args, o.shorts, o.longs, ctx.fs, ctx.cwd) };
           if (tool === "sed") r = sedWithMissing(r, sedMissing);
-          // tail.c: xdectoumax() names the count it could not read (a leading '-' stripped)
-          const badCount = /^tail: invalid number of (bytes|lines)\n$/.exec(r.stderr);
-          if (tool === "tail" && badCount) {
-            const v = lastCountArg(args, badCount[1] === "bytes" ? "c" : "n");
-            if (v !== undefined) r = { ...r, stderr: `tail: invalid number of ${badCount[1]}: '${v.replace(/^-/, "")}'\n` };
-          }
           // cp.c / mv.c: target_directory_operand()'s errno for a last operand that is no directory
           const notDir = /^(cp|mv): target '(.*)' is not a directory\n$/.exec(r.stderr);
           if (notDir) {
@@ -1588,6 +1551,7 @@ export class HostShell implements Shell, IoHost {
       stdout: {
         write: (s: string) => void (proc.killedBy === undefined && io.out(s)),
         writeBytes: (b: Uint8Array) => void (proc.killedBy === undefined && io.outBytes(b)),
+        hungUp: () => io.outputGone(),
       },
       stderr: { write: (s: string) => void (proc.killedBy === undefined && io.err(s)) },
       // its own view of the kernel: the sockets it makes enter its fd table (procpid.ts)
@@ -1697,6 +1661,7 @@ export class HostShell implements Shell, IoHost {
       },
       writeFile: (path: string, data: string, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
       readFileBytes: (path: string) => readFileBytes(fs, resolve(path)),
+      readError: (path: string) => readErrorOf(fs, sys.fs, resolve(path)),
       readdir: async (path: string) => {
         const full = resolve(path);
         try {

@@ -164,6 +164,19 @@ export class ToolIo {
     this.send(this.errDest, s, sameDest(this.errDest, this.outDest));
   }
 
+  /**
+   * poll(2) of stdout says POLLERR: the pipe's reader is gone (a `head -N` that got its lines
+   * and exited) — the process is then as good as SIGPIPEd
+   */
+  outputGone(): boolean {
+    if (this.sigpipe) return true;
+    const p = this.pipe;
+    if (!p || !(p.broken || (p.fullAt !== undefined && this.host.now() > p.fullAt))) return false;
+    this.sigpipe = true;
+    this.kill.abort();
+    return true;
+  }
+
   /** the route of a child exec writing to this process's fds (ip netns exec, timeout) */
   childEnv(): Record<string, string> {
     const fd = (d: Dest): "1" | "2" | "-" => ("log" in d ? (d.log === 1 ? "1" : "2") : "-");

@@ -9,6 +9,8 @@ export interface Output {
   write(s: string): void;
   /** raw bytes (nc's network data, binary files): they reach a pipe or a file byte for byte */
   writeBytes?(b: Uint8Array): void;
+  /** poll(2)'s POLLERR on it: a pipe whose reader has gone (the writer is SIGPIPEd) */
+  hungUp?(): boolean;
 }
 
 export interface Process {
@@ -49,6 +51,9 @@ export interface Process {
   /** a directory's entries (undefined when `path` is not a directory) */
   readdir?(path: string): Promise<string[] | undefined>;
   readFileBytes?(path: string): Promise<Uint8Array | undefined>;
+  /** strerror() of why a read of `path` fails ("Is a directory", "Permission denied" of a
+   * /proc file …); undefined when it simply does not exist */
+  readError?(path: string): Promise<string | undefined>;
   /** write a binary file byte for byte; false when it cannot be written */
   writeFileBytes?(path: string, data: Uint8Array, append?: boolean): Promise<boolean>;
 }

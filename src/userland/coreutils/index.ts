@@ -2,5 +2,7 @@ import type { CommandTable } from "../process.ts";
 import { odCommands } from "./od.ts";
 import { coreutilsCommands as unameCommands } from "./uname.ts";
 import { idCommands } from "./id.ts";
+import { tailCommands } from "./tail.ts";
+import { headCommands } from "./head.ts";
 
-export const coreutilsCommands: CommandTable = { ...unameCommands, ...odCommands, ...idCommands };
+export const coreutilsCommands: CommandTable = { ...unameCommands, ...odCommands, ...idCommands, ...headCommands, ...tailCommands };

@@ -56,3 +56,19 @@ export function quoteaf(name: string): string {
   const q = quotef(name);
   return q.startsWith("'") || q.startsWith('"') ? q : `'${name}'`;
 }
+
+/**
+ * quote(): locale_quoting_style in the C locale, how coreutils quotes an argument it cannot
+ * use ("invalid number of lines: 'x'"): always 'quoted', with C escapes — \\ for a backslash,
+ * \' for the quote, \n \t … and \ooo for the other bytes outside printable ASCII
+ */
+export function quote(arg: string): string {
+  let out = "'";
+  for (const b of new TextEncoder().encode(arg)) {
+    if (b === 0x5c) out += "\\\\";
+    else if (b === 0x27) out += "\\'";
+    else if (b >= 0x20 && b < 0x7f) out += String.fromCharCode(b);
+    else out += ESC[b] !== undefined ? `\\${ESC[b]}` : `\\${b.toString(8).padStart(3, "0")}`;
+  }
+  return out + "'";
+}

@@ -1,0 +1,36 @@
+/**
+ * A FILE operand of a coreutils filter read whole: "-" is standard input; a file that cannot
+ * be read is named the way head.c and tail.c name it — open(2) fails ("cannot open 'F' for
+ * reading: ERR"), or, for a directory, open succeeds and read(2) fails ("error reading 'F':
+ * Is a directory"). And the sleep of a filter that waits on the simulated clock.
+ */
+import type { Process } from "../process.ts";
+import { quoteaf } from "../lib/quotearg.ts";
+
+export type Operand = { bytes: Uint8Array } | { openError: string } | { readError: string };
+
+export async function readOperand(p: Process, name: string): Promise<Operand> {
+  if (name === "-") return { bytes: p.stdinBytes ?? new TextEncoder().encode(p.stdin) };
+  const b = p.readFileBytes ? await p.readFileBytes(name) : undefined;
+  if (b) return { bytes: b };
+  const why = (p.readError ? await p.readError(name) : undefined) ?? "No such file or directory";
+  return why === "Is a directory" ? { readError: why } : { openError: why };
+}
+
+/** the message of an operand that could not be read, for PROG about `pretty` (its name) */
+export function operandMessage(prog: string, pretty: string, r: { openError: string } | { readError: string }): string {
+  return "openError" in r ? `${prog}: cannot open ${quoteaf(pretty)} for reading: ${r.openError}\n` : `${prog}: error reading ${quoteaf(pretty)}: ${r.readError}\n`;
+}
+
+/** a sleep on the simulated clock that a kill cuts short */
+export function nap(p: Process, us: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (p.signal.aborted) return resolve();
+    const done = () => {
+      p.signal.removeEventListener("abort", done);
+      resolve();
+    };
+    p.signal.addEventListener("abort", done, { once: true });
+    void p.sys.sleep(us).then(done);
+  });
+}
