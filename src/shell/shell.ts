@@ -31,7 +31,7 @@ import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { sedCommandLine, sedDropMissing, sedWithMissing } from "./sed.ts";
 import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
 import { tee } from "./tee.ts";
-import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
+import { quote, quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs, grepCommandLine, grepNoMessages } from "./grep.ts";
@@ -703,7 +703,7 @@ export class HostShell implements Shell, IoHost {
         }
         if (sets.length > maxOps) {
           const only = sets.length === 2 ? "Only one string may be given when deleting without squeezing repeats.\n" : "";
-          return { stdout: "", stderr: `tr: extra operand '${sets[maxOps]}'\n${only}${tryLine}`, exitCode: 1 };
+          return { stdout: "", stderr: `tr: extra operand ${quote(sets[maxOps]!)}\n${only}${tryLine}`, exitCode: 1 };
         }
         return ctx.origCommand(args.map((a, i) => (i > 0 && args[i - 1] === "--") || !a.startsWith("-") || a === "-" ? trUnescape(a) : a));
       }),

@@ -5,6 +5,7 @@
  * `uniq f f` reads an empty f and leaves it empty), then copies.
  */
 import { gnuOptionsCheck } from "./getopt.ts";
+import { quote } from "../userland/lib/quotearg.ts";
 
 /** getopt_long()'s optstring and longopts[] of uniq.c (the leading "-" aside: operands come
  * back in order either way) */
@@ -24,7 +25,7 @@ export function uniqCommandLine(args: string[]): UniqCommandLine {
   if (o.error || o.help || o.version || !o.operands || !o.operandAt) return { args };
   if (o.operands.length > 2) {
     const extra = o.operands[2]!;
-    return { result: { stdout: "", stderr: `uniq: extra operand '${extra}'\nTry 'uniq --help' for more information.\n`, exitCode: 1 } };
+    return { result: { stdout: "", stderr: `uniq: extra operand ${quote(extra)}\nTry 'uniq --help' for more information.\n`, exitCode: 1 } };
   }
   if (o.operands.length < 2 || o.operands[1] === "-") {
     // `uniq IN -`: OUTPUT "-" is stdout

@@ -5,6 +5,7 @@
  */
 import type { Command, CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
+import { quote } from "../lib/quotearg.ts";
 
 interface User {
   name: string;
@@ -173,7 +174,7 @@ export const whoami: Command = async (p) => {
     }
   }
   if (r.args.length) {
-    p.stderr.write(`whoami: extra operand '${r.args[0]}'\n`);
+    p.stderr.write(`whoami: extra operand ${quote(r.args[0]!)}\n`);
     return tryHelp(p, "whoami");
   }
   p.stdout.write(userName(await loadDb(p), SELF.uid) + "\n");

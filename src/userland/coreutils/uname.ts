@@ -5,6 +5,7 @@
  */
 import type { Command, CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
+import { quote } from "../lib/quotearg.ts";
 
 const PRINT_KERNEL_NAME = 1;
 const PRINT_NODENAME = 2;
@@ -54,7 +55,7 @@ export const uname: Command = async (p) => {
     toprint |= c === "a" ? 0xff : BITS[c]!;
   }
   if (r.args.length) {
-    p.stderr.write(`uname: extra operand '${r.args[0]}'\n`);
+    p.stderr.write(`uname: extra operand ${quote(r.args[0]!)}\n`);
     return tryHelp(p);
   }
   if (toprint === 0) toprint = PRINT_KERNEL_NAME;
