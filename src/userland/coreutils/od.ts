@@ -7,6 +7,8 @@
  * the fields, `*` for repeated blocks, the final offset on a line of its own.
  */
 import type { CommandTable, Process } from "../process.ts";
+import { xstrtoumax, LONGINT_OK, LONGINT_OVERFLOW, LONGINT_INVALID_SUFFIX_CHAR } from "../lib/xstrtol.ts";
+import { quote } from "../lib/quotearg.ts";
 
 const enum Fmt {
   Signed,
@@ -51,31 +53,18 @@ const OLD_ARGS: Record<string, string> = {
   l: "dL", O: "o4", B: "o2", o: "o2", s: "d2", h: "x2", x: "x2",
 };
 
-const quote = (s: string) => `'${s}'`;
 
 class Fatal extends Error {}
 
-/** xstrtoumax(s, base 0, "bEGKkMmPQRTYZ0"): a byte count with an optional multiplier suffix */
+/** xstrtoumax(s, base 0, "bEGKkMmPTYZ0") of a byte count (9.1: no R or Q), as
+ * xstrtol_fatal() would judge it */
 function parseBytes(s: string): { ok: true; v: number } | { ok: false; why: "invalid" | "suffix" | "large" } {
-  const m = /^\s*(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)(.*)$/.exec(s);
-  if (!m || s.trim().startsWith("-")) return { ok: false, why: "invalid" };
-  let v = m[1]!.startsWith("0x") || m[1]!.startsWith("0X") ? parseInt(m[1]!.slice(2), 16) : m[1]!.length > 1 && m[1]![0] === "0" ? parseInt(m[1]!, 8) : Number(m[1]);
-  const suf = m[2]!;
-  if (suf) {
-    const powers: Record<string, number> = { K: 1, k: 1, M: 2, m: 2, G: 3, T: 4, P: 5, E: 6, Z: 7, Y: 8, R: 9, Q: 10 };
-    let base = 1024;
-    if (suf.length === 2 && suf[1] === "B" && suf[0] !== "b") base = 1000;
-    else if (suf.length === 3 && suf.slice(1) === "iB" && suf[0] !== "b") base = 1024;
-    else if (suf.length !== 1) return { ok: false, why: "suffix" };
-    const c = suf[0]!;
-    if (c === "b") {
-      if (suf.length !== 1) return { ok: false, why: "suffix" };
-      v *= 512;
-    } else if (powers[c] !== undefined) v *= base ** powers[c]!;
-    else return { ok: false, why: "suffix" };
-  }
-  if (!Number.isSafeInteger(v)) return { ok: false, why: "large" };
-  return { ok: true, v };
+  const r = xstrtoumax(s, 0, "bEGKkMmPTYZ0");
+  if (r.err === LONGINT_OVERFLOW) return { ok: false, why: "large" };
+  if (r.err & LONGINT_INVALID_SUFFIX_CHAR) return { ok: false, why: "suffix" };
+  if (r.err !== LONGINT_OK) return { ok: false, why: "invalid" };
+  // (past what a double holds exactly, a count means "all" anyway)
+  return { ok: true, v: r.val > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(r.val) };
 }
 
 /** parse_old_offset(): [+]OFFSET[.][b] — octal, hex with 0x, decimal with a '.' */
@@ -253,9 +242,10 @@ export async function od(p: Process): Promise<number> {
     const r = parseBytes(v);
     if (r.ok) return r.v;
     const name = long ? `--${opt}` : `-${opt}`;
-    if (r.why === "large") err(`${name} argument ${quote(v)} too large`);
-    else if (r.why === "suffix") err(`invalid suffix in ${name} argument ${quote(v)}`);
-    else err(`invalid ${name} argument ${quote(v)}`);
+    // xstrtol_fatal(): gnulib's messages quote the argument literally
+    if (r.why === "large") err(`${name} argument '${v}' too large`);
+    else if (r.why === "suffix") err(`invalid suffix in ${name} argument '${v}'`);
+    else err(`invalid ${name} argument '${v}'`);
     throw new Fatal();
   };
 
