@@ -168,28 +168,36 @@ export function mapOptionWords(words: string[], shorts: string, map: (word: stri
 /** the operands getopt_long() leaves (after permutation): the words that are no option and
  * no option's value */
 export function operands(args: string[], o: GnuTool): string[] {
+  return splitOperands(args, o).operands;
+}
+
+/** the words of a spelt-out command line (spellOut()) as its options (with their values) and
+ * its operands, in order */
+export function splitOperands(args: string[], o: GnuTool): { options: string[]; operands: string[] } {
   const shorts = o.shorts;
-  const out: string[] = [];
+  const options: string[] = [];
+  const ops: string[] = [];
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
-    if (a === "--") return [...out, ...args.slice(i + 1)];
+    if (a === "--") return { options, operands: [...ops, ...args.slice(i + 1)] };
     if (!a.startsWith("-") || a === "-") {
-      out.push(a);
+      ops.push(a);
       continue;
     }
+    options.push(a);
     if (a.startsWith("--")) {
       // --suffix SUFFIX, --target-directory DIR (spelt out, so whole names)
-      if (!a.includes("=") && o.longs.includes(`${a.slice(2)}=`)) i++;
+      if (!a.includes("=") && o.longs.includes(`${a.slice(2)}=`) && i + 1 < args.length) options.push(args[++i]!);
       continue;
     }
     // -S SUFFIX, -t DIR: a letter with a value takes the rest of the word, else the next one
     for (let k = 1; k < a.length; k++) {
       const at = shorts.indexOf(a[k]!);
       if (at >= 0 && shorts[at + 1] === ":") {
-        if (k === a.length - 1) i++;
+        if (k === a.length - 1 && i + 1 < args.length) options.push(args[++i]!);
         break;
       }
     }
   }
-  return out;
+  return { options, operands: ops };
 }
