@@ -7,6 +7,7 @@ import type { IFileSystem } from "just-bash";
 import { gnuOptionsCheck } from "./getopt.ts";
 import { hasFileError } from "./fileerrors.ts";
 import { mapOptionWords, spellOut } from "./gnuopts.ts";
+import { sedCompileError } from "./sedcompile.ts";
 
 /** GNU sed 4.9's SHORTOPTS and long options (sed/sed.c), in gnuOptionsCheck()'s notation */
 const SED_SHORTS = "bsnrzuEe:f:l:i::V:";
@@ -15,13 +16,21 @@ const SED_LONGS = [
   "quiet", "posix", "silent", "sandbox", "separate", "unbuffered", "version", "help", "follow-symlinks",
 ];
 
-/** getopt_long() over sed's options, and whether a script came with -e/-f */
-function sedOptions(args: string[]): { o: ReturnType<typeof gnuOptionsCheck>; script: boolean } {
+/** getopt_long() over sed's options, whether a script came with -e/-f, the -e expressions in
+ * order, and whether any came from a file (-f) */
+function sedOptions(args: string[]): { o: ReturnType<typeof gnuOptionsCheck>; script: boolean; exprs: string[]; files: boolean } {
   let script = false;
+  let files = false;
+  const exprs: string[] = [];
   const o = gnuOptionsCheck("sed", args, SED_SHORTS, SED_LONGS, {
-    value: (opt) => void ((opt === "e" || opt === "f" || opt === "expression" || opt === "file") && (script = true)),
+    value: (opt, v) => {
+      if (opt === "e" || opt === "expression") exprs.push(v);
+      if (opt === "f" || opt === "file") files = true;
+      if (opt === "e" || opt === "f" || opt === "expression" || opt === "file") script = true;
+      return undefined;
+    },
   });
-  return { o, script };
+  return { o, script, exprs, files };
 }
 
 /**
@@ -107,12 +116,20 @@ General help using GNU software: <https://www.gnu.org/gethelp/>.
  * stdout. Else the words for just-bash's sed.
  */
 export function sedCommandLine(args: string[]): { result: { stdout: string; stderr: string; exitCode: number } } | { args: string[] } {
-  const { o, script } = sedOptions(args);
+  const { o, script, exprs, files } = sedOptions(args);
   if (o.error) return { result: { stdout: "", stderr: o.error.replace("Try 'sed --help' for more information.\n", SED_USAGE), exitCode: 1 } };
   // usage(EXIT_SUCCESS) adds the bug-report address (contact())
   if (o.help) return { result: { stdout: SED_USAGE + "E-mail bug reports to: <bug-sed@gnu.org>.\n", stderr: "", exitCode: 0 } };
   if (o.version) return { args };
   if (!script && !o.operands?.length) return { result: { stdout: "", stderr: SED_USAGE, exitCode: 1 } };
+  // the script is compiled before any file is opened (a script file's errors, "file F line
+  // L:", are left to just-bash's sed)
+  if (!files) {
+    const operandAt = new Set(o.operandAt ?? []);
+    const extended = args.some((a, i) => !operandAt.has(i) && (/^-[bsnzu]*[Er]/.test(a) || (a.length > 5 && "--regexp-extended".startsWith(a))));
+    const bad = sedCompileError(script ? exprs : [o.operands![0]!], extended);
+    if (bad) return { result: { stdout: "", stderr: bad.stderr, exitCode: bad.exitCode } };
+  }
   // long options by prefix, as letters where just-bash's sed has them; the ones that change
   // nothing sed prints to a pipe or file (-u, -b, --posix, --sandbox, --follow-symlinks) left out
   const spelt = spellOut(args, { shorts: SED_SHORTS, longs: SED_LONGS, letters: SED_LETTERS });
