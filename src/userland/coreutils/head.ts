@@ -8,7 +8,7 @@
 import type { CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
-import { readOperand, operandMessage, nap } from "./operand.ts";
+import { readOperand, operandMessage, nap, writeOut, headerWriter } from "./operand.ts";
 import { xdectoumax, UINTMAX_MAX } from "../lib/xstrtol.ts";
 
 /** head.c's multiplier suffixes (9.1: no R or Q yet) */
@@ -153,17 +153,9 @@ async function head(p: Process): Promise<number> {
   }
   const files = g.args.length ? g.args : ["-"];
   const printHeaders = headers === "always" || (headers === "multiple" && g.args.length > 1);
-  let first = true;
-  const header = (name: string) => {
-    if (!printHeaders) return;
-    p.stdout.write(`${first ? "" : "\n"}==> ${name} <==\n`);
-    first = false;
-  };
-  const write = (b: Uint8Array) => {
-    if (!b.length) return;
-    if (p.stdout.writeBytes) p.stdout.writeBytes(b);
-    else p.stdout.write(new TextDecoder().decode(b));
-  };
+  const writeHeader = headerWriter(p);
+  const header = (name: string) => void (printHeaders && writeHeader(name));
+  const write = (b: Uint8Array) => writeOut(p, b);
   const n = nUnits > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(nUnits);
   let ok = true;
   for (const f of files) {

@@ -2,7 +2,8 @@
  * A FILE operand of a coreutils filter read whole: "-" is standard input; a file that cannot
  * be read is named the way head.c and tail.c name it — open(2) fails ("cannot open 'F' for
  * reading: ERR"), or, for a directory, open succeeds and read(2) fails ("error reading 'F':
- * Is a directory"). And the sleep of a filter that waits on the simulated clock.
+ * Is a directory"). Their headers and raw output, and the sleep of a filter that waits on
+ * the simulated clock.
  */
 import type { Process } from "../process.ts";
 import { quoteaf } from "../lib/quotearg.ts";
@@ -33,4 +34,20 @@ export function nap(p: Process, us: number): Promise<void> {
     p.signal.addEventListener("abort", done, { once: true });
     void p.sys.sleep(us).then(done);
   });
+}
+
+/** stdout's bytes as they are (a pipe or file gets them unchanged) */
+export function writeOut(p: Process, b: Uint8Array): void {
+  if (!b.length) return;
+  if (p.stdout.writeBytes) p.stdout.writeBytes(b);
+  else p.stdout.write(new TextDecoder().decode(b));
+}
+
+/** write_header() of head.c and tail.c: "==> NAME <==", a blank line before all but the first */
+export function headerWriter(p: Process): (name: string) => void {
+  let first = true;
+  return (name) => {
+    p.stdout.write(`${first ? "" : "\n"}==> ${name} <==\n`);
+    first = false;
+  };
 }

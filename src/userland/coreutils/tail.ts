@@ -16,7 +16,7 @@ import type { CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
 import { quote, quoteaf, quotef } from "../lib/quotearg.ts";
-import { readOperand, operandMessage, nap } from "./operand.ts";
+import { readOperand, operandMessage, nap, writeOut, headerWriter } from "./operand.ts";
 import { xdectoumax, xstrtoumax, LONGINT_OK, LONGINT_INVALID_SUFFIX_CHAR, UINTMAX_MAX } from "../lib/xstrtol.ts";
 
 const DEFAULT_N_LINES = 10n;
@@ -331,16 +331,8 @@ async function tail(p: Process): Promise<number> {
   /* nothing to print: nothing read */
   if (!n && !o.forever && !o.fromStart) return 0;
   const printHeaders = o.headers === "always" || (o.headers === "multiple" && names.length > 1);
-  let firstHeader = true;
-  const header = (name: string) => {
-    p.stdout.write(`${firstHeader ? "" : "\n"}==> ${name} <==\n`);
-    firstHeader = false;
-  };
-  const write = (b: Uint8Array) => {
-    if (!b.length) return;
-    if (p.stdout.writeBytes) p.stdout.writeBytes(b);
-    else p.stdout.write(new TextDecoder().decode(b));
-  };
+  const header = headerWriter(p);
+  const write = (b: Uint8Array) => writeOut(p, b);
   let ok = true;
   const files: TailFile[] = [];
   for (const name of names) {
