@@ -190,14 +190,13 @@ export function unregisterNetdevice(dev: NetDevice): void {
 
 /**
  * The tx queue's qdisc pair: `dev.qdisc` is the root qdisc (txq->qdisc_sleeping, what `ip link`
- * shows); `txActive` says whether txq->qdisc points at it (dev_activate() with carrier) or at
- * noop_qdisc (never opened, deactivated, or opened without carrier).
+ * shows); `dev.txActive` says whether txq->qdisc points at it (dev_activate() with carrier) or
+ * at noop_qdisc (never opened, deactivated, or opened without carrier), which drops.
  */
-const txActive = new WeakSet<NetDevice>();
 
 /** include/net/sch_generic.h: qdisc_tx_changing() — txq->qdisc != txq->qdisc_sleeping */
 export function qdiscTxChanging(dev: NetDevice): boolean {
-  return dev.qdisc !== "noop" && !txActive.has(dev);
+  return dev.qdisc !== "noop" && !dev.txActive;
 }
 
 /** net/sched/sch_generic.c: dev_activate() — the first open attaches the default qdisc;
@@ -207,17 +206,17 @@ function devActivate(dev: NetDevice): void {
     dev.qdisc = dev.privFlags & IFF_NO_QUEUE || dev.txQueueLen === 0 ? "noqueue" : DEFAULT_QDISC;
   }
   if (!dev.carrier) return;
-  txActive.add(dev);
+  dev.txActive = true;
 }
 
 /** net/sched/sch_generic.c: dev_deactivate() — the queues go back to noop_qdisc */
 function devDeactivate(dev: NetDevice): void {
-  txActive.delete(dev);
+  dev.txActive = false;
 }
 
 /** net/sched/sch_generic.c: dev_shutdown() — the root qdisc goes back to noop */
 function devShutdown(dev: NetDevice): void {
-  txActive.delete(dev);
+  dev.txActive = false;
   dev.qdisc = "noop";
 }
 

@@ -133,6 +133,12 @@ export function devQueueXmit(skb: SkBuff): number {
     kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "__dev_queue_xmit");
     return -100; // -ENETDOWN
   }
+  if (!dev.txActive) {
+    // noop_qdisc (no carrier, or not yet activated): noop_enqueue() drops it, as tx_dropped
+    dev.stats.tx_dropped++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_QDISC_DROP", "noop_enqueue");
+    return 2; // NET_XMIT_CN
+  }
   if (skb.macHeader < 0) skb.macHeader = skb.data;
   // validate_xmit_skb(): a device that cannot finish a partial checksum gets it done here
   if (skb.ipSummed === CHECKSUM_PARTIAL && !netdevCsumOffload(dev)) skbChecksumHelp(skb);

@@ -119,6 +119,8 @@ export class NetDevice {
   hardHeaderLen = 14;
   devAddr: Uint8Array;
   stats: LinkStats64 = emptyStats();
+  /** txq->qdisc is the root qdisc (dev_activate() with carrier), not noop_qdisc (core/dev.ts) */
+  txActive = false;
   ops: NetDeviceOps;
   /** driver-private state (netdev_priv) */
   priv: unknown;
