@@ -139,7 +139,9 @@ function parseObsolete(p: Process, argv: string[], o: Opts): boolean {
   else {
     const r = xstrtoumax(a.slice(nStart), 10, "b");
     if ((r.err & ~LONGINT_INVALID_SUFFIX_CHAR) !== LONGINT_OK) {
-      p.stderr.write(`tail: invalid number: ${quote(a)}: Value too large for defined data type\n`);
+      // die(…, errno, …): strtoumax()'s ERANGE for too many digits; a suffix's overflow sets none
+      const erange = BigInt(a.slice(nStart, nEnd)) > UINTMAX_MAX;
+      p.stderr.write(`tail: invalid number: ${quote(a)}${erange ? ": Numerical result out of range" : ""}\n`);
       throw new Exit(1);
     }
     o.nUnits = r.val;
