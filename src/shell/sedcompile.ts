@@ -3,7 +3,8 @@
  * match_slash(), mark_subst_opts(), read_end_of_cmd(), check_final_program()) walked for its
  * errors only: the first one as sed words it ("-e expression #N, char M: MSG", M the characters
  * read so far), before any input is opened. A script it accepts runs in just-bash's sed.
- * Regular expressions themselves are not compiled here (beyond counting groups for \N).
+ * Of a regex's own syntax, what regexScan() finds (groups and brackets); glibc's other
+ * regcomp() errors are left to just-bash.
  */
 
 const EOF = -1;
@@ -17,7 +18,7 @@ class Bad extends Error {
 /** one -e piece (or the operand script) being read: inchar()/savchar() over it */
 class Prog {
   cur = 0;
-  constructor(readonly s: string, readonly n: number) {}
+  constructor(readonly s: string, readonly n: number, readonly extended: boolean) {}
   inchar(): number {
     if (this.cur >= this.s.length) return EOF;
     return this.s.charCodeAt(this.cur++);
@@ -59,6 +60,13 @@ function matchSlash(p: Prog, slash: number, regex: boolean): string | undefined 
   let b = "";
   let ch: number;
   while ((ch = p.inchar()) !== EOF && ch !== 0x0a) {
+    if (ch === 0x5b && regex) {
+      // a bracket expression is read whole: the delimiter is an ordinary character in it
+      const br = readBracket(p);
+      if (br === undefined) return undefined;
+      b += br;
+      continue;
+    }
     if (ch === slash) return b;
     if (ch === 0x5c) {
       ch = p.inchar();
@@ -72,38 +80,111 @@ function matchSlash(p: Prog, slash: number, regex: boolean): string | undefined 
   return undefined;
 }
 
-/** the groups of a regex (\( in a basic one, ( in an extended one), for \N in a replacement */
-function groups(re: string, extended: boolean): number {
-  let n = 0;
-  let inBracket = false;
+/** the rest of a bracket expression after its "[" (a leading ^ and ] are its own; [: [. [=
+ * run to their closers), or undefined when the line or script ends in it */
+function readBracket(p: Prog): string | undefined {
+  let b = "[";
+  let ch = p.inchar();
+  if (ch === 0x5e) {
+    b += "^";
+    ch = p.inchar();
+  }
+  if (ch === 0x5d) {
+    b += "]";
+    ch = p.inchar();
+  }
+  for (;;) {
+    if (ch === EOF || ch === 0x0a) {
+      p.savchar(ch);
+      return undefined;
+    }
+    b += chr(ch);
+    if (ch === 0x5d) return b;
+    if (ch === 0x5b) {
+      const kind = p.inchar();
+      if (kind === 0x3a || kind === 0x2e || kind === 0x3d) {
+        b += chr(kind);
+        // to the matching ":]" (".]", "=]")
+        let prev = -2;
+        for (;;) {
+          const c = p.inchar();
+          if (c === EOF || c === 0x0a) {
+            p.savchar(c);
+            return undefined;
+          }
+          b += chr(c);
+          if (c === 0x5d && prev === kind) break;
+          prev = c;
+        }
+      } else p.savchar(kind);
+    }
+    ch = p.inchar();
+  }
+}
+
+/**
+ * What glibc's regcomp() would say first of a regex's syntax (left to right: a bracket
+ * expression never closed, a group closed that was not open, a trailing backslash, a group
+ * never closed), and its groups (\( in a basic one, ( in an extended one) for \N in a
+ * replacement. The other regcomp() errors are left to just-bash.
+ */
+function regexScan(re: string, extended: boolean): { groups: number; error?: string } {
+  let groups = 0;
+  let open = 0;
   for (let i = 0; i < re.length; i++) {
     const c = re[i]!;
-    if (inBracket) {
-      if (c === "]") inBracket = false;
-      continue;
-    }
     if (c === "[") {
-      inBracket = true;
-      if (re[i + 1] === "^") i++;
-      if (re[i + 1] === "]") i++;
+      // a bracket expression: a leading ^ and ] are its own; [: [. [= need their closers
+      let j = i + 1;
+      if (re[j] === "^") j++;
+      if (re[j] === "]") j++;
+      for (;;) {
+        if (j >= re.length) return { groups, error: "Unmatched [, [^, [:, [., or [=" };
+        if (re[j] === "[" && (re[j + 1] === ":" || re[j + 1] === "." || re[j + 1] === "=")) {
+          const close = re.indexOf(`${re[j + 1]}]`, j + 2);
+          if (close < 0) return { groups, error: "Unmatched [, [^, [:, [., or [=" };
+          j = close + 2;
+          continue;
+        }
+        if (re[j] === "]") break;
+        j++;
+      }
+      i = j;
     } else if (c === "\\") {
-      if (!extended && re[i + 1] === "(") n++;
-      i++;
-    } else if (extended && c === "(") n++;
+      if (i + 1 >= re.length) return { groups, error: "Trailing backslash" };
+      const d = re[++i]!;
+      if (!extended && d === "(") {
+        groups++;
+        open++;
+      } else if (!extended && d === ")") {
+        if (!open) return { groups, error: "Unmatched ) or \\)" };
+        open--;
+      }
+    } else if (extended && c === "(") {
+      groups++;
+      open++;
+    } else if (extended && c === ")") {
+      if (!open) return { groups, error: "Unmatched ) or \\)" };
+      open--;
+    }
   }
-  return n;
+  return open ? { groups, error: "Unmatched ( or \\(" } : { groups };
 }
 
 /** compile_address(): true when an address starts with ch (and was read) */
 function compileAddress(p: Prog, ch: number, a: { type: string; num: number }): boolean {
   if (ch === 0x2f || ch === 0x5c) {
     if (ch === 0x5c) ch = p.inchar();
-    if (matchSlash(p, ch, true) === undefined) p.bad("unterminated address regex");
+    const re = matchSlash(p, ch, true);
+    if (re === undefined) p.bad("unterminated address regex");
     for (;;) {
       ch = p.inNonblank();
       if (ch === 0x49 || ch === 0x4d) continue; // I, M
       p.savchar(ch);
       a.type = "regex";
+      /* compile_rx() (an empty regex is the last one used) */
+      const err = re === "" ? undefined : regexScan(re, p.extended).error;
+      if (err) p.bad(err);
       return true;
     }
   }
@@ -225,7 +306,7 @@ export function sedCompileError(pieces: string[], extended: boolean): { stderr: 
   const jumps: string[] = [];
   try {
     pieces.forEach((s, k) => {
-      const p: Prog = new Prog(s, k + 1);
+      const p: Prog = new Prog(s, k + 1, extended);
       for (;;) {
         let ch = p.inchar();
         while (ch === 0x3b || isSpace(ch)) ch = p.inchar();
@@ -316,7 +397,12 @@ export function sedCompileError(pieces: string[], extended: boolean): { stderr: 
             const refs = [...repl.matchAll(/\\([0-9])/g)].map((m) => Number(m[1]));
             markSubstOpts(p);
             const max = Math.max(0, ...refs);
-            if (re !== "" && max > groups(re, extended)) p.bad(`invalid reference \\${max} on \`s' command's RHS`);
+            /* compile_rx(): the regex (an empty one is the last one used), then the groups \\N wants */
+            if (re !== "") {
+              const scan = regexScan(re, extended);
+              if (scan.error) p.bad(scan.error);
+              if (max > scan.groups) p.bad(`invalid reference \\${max} on \`s' command's RHS`);
+            }
             break;
           }
           case 0x79: { // y
