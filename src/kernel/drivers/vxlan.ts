@@ -29,7 +29,7 @@ import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import type { InfoData, IflaAttrs, NdaAttrs, NeighMsg } from "../uapi/rtnetlink.ts";
 import {
-  IFF_BROADCAST, IFF_MULTICAST, IFF_UP, IFF_NOARP, IFF_POINTOPOINT, ARPHRD_ETHER, ARPHRD_NONE, PACKET_HOST,
+  IFF_BROADCAST, IFF_MULTICAST, IFF_UP, IFF_NOARP, IFF_POINTOPOINT, ARPHRD_ETHER, ARPHRD_IEEE802, ARPHRD_NONE, PACKET_HOST,
   ETH_P_ARP, ETH_P_IP, ETH_P_IPV6,
 } from "../uapi/if.ts";
 import { CHECKSUM_UNNECESSARY } from "../core/skbuff.ts";
@@ -59,7 +59,6 @@ const vxlanPort = 8472;
 const VXLAN_HLEN = 8 + 8; // vxlanhdr + udphdr
 const FDB_AGE_DEFAULT = 300;
 const IANA_VXLAN_GPE_UDP_PORT = 4790;
-const ARPHRD_IEEE802 = 6;
 
 /** include/net/vxlan.h: vxlan_config's flags */
 const VXLAN_F_LEARN = 0x01;
@@ -87,11 +86,14 @@ const VXLAN_F_RCV_FLAGS = VXLAN_F_GBP | VXLAN_F_GPE | VXLAN_F_UDP_ZERO_CSUM6_RX 
 const VXLAN_F_ALLOWED_GPE = VXLAN_F_GPE | VXLAN_F_IPV6 | VXLAN_F_IPV6_LINKLOCAL | VXLAN_F_UDP_ZERO_CSUM_TX |
   VXLAN_F_UDP_ZERO_CSUM6_TX | VXLAN_F_UDP_ZERO_CSUM6_RX | VXLAN_F_COLLECT_METADATA | VXLAN_F_VNIFILTER;
 
-/** the VXLAN header's G bit (vx_flags, in its first byte) and the GBP fields (vxlanhdr_gbp) */
-const VXLAN_HF_GBP = 0x80;
+/** the VXLAN header's first word (vxlanhdr_gbp): the I and G flags, then the D and A bits and
+ * the policy id, which sit where the mark keeps them (VXLAN_GBP_DONT_LEARN, _POLICY_APPLIED) */
+const VXLAN_HF_VNI = 0x08000000;
+const VXLAN_HF_GBP = 0x80000000;
 const VXLAN_GBP_DONT_LEARN = 0x40 << 16;
 const VXLAN_GBP_POLICY_APPLIED = 0x08 << 16;
 const VXLAN_GBP_ID_MASK = 0xffff;
+const VXLAN_GBP_MARK_BITS = VXLAN_GBP_DONT_LEARN | VXLAN_GBP_POLICY_APPLIED | VXLAN_GBP_ID_MASK;
 
 /** include/net/vxlan.h: vxlan_headroom(): outer IP, UDP and VXLAN headers, and the inner
  * Ethernet header unless GPE */
@@ -179,6 +181,7 @@ function vxlanCleanup(v: VxlanDev): void {
   ageTimer(v).mod(next);
 }
 
+/** fdb->state: as `bridge fdb` set it, else from `permanent` (static or learned) */
 function fdbState(f: VxlanFdb): number {
   return f.state ?? (f.permanent ? NUD_PERMANENT | NUD_REACHABLE : NUD_REACHABLE);
 }
@@ -198,14 +201,14 @@ function vnNet(net: Net): Set<NetDevice> {
   return s;
 }
 
-/** the receive flags of the socket on `port` (struct vxlan_sock's flags): those of the open
- * devices that share it */
-function vxlanSockFlags(net: Net, port: number): number {
+/** the receive flags of the socket on `port` (struct vxlan_sock's flags) as the other open
+ * devices sharing it have them, or undefined when none has it open */
+function vxlanSockFlags(net: Net, port: number, self: NetDevice): number | undefined {
   for (const d of vnNet(net)) {
     const c = priv(d).cfg;
-    if (d.flags & IFF_UP && c.dstPort === port) return c.flags & VXLAN_F_RCV_FLAGS;
+    if (d !== self && d.flags & IFF_UP && c.dstPort === port) return c.flags & VXLAN_F_RCV_FLAGS;
   }
-  return 0;
+  return undefined;
 }
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_vs_find_vni() */
@@ -277,12 +280,7 @@ function vxlanXmitOne(skb: SkBuff, dev: NetDevice, rdst: VxlanRdst): void {
   writeU32(b(), o + 4, (vni << 8) >>> 0);
   /* vxlan_build_gbp_hdr(): the packet's mark (md->gbp) as the group policy */
   const gbp = skb.mark;
-  if (cfg.flags & VXLAN_F_GBP && gbp) {
-    b()[o] |= VXLAN_HF_GBP;
-    if (gbp & VXLAN_GBP_DONT_LEARN) b()[o + 1] |= 0x40;
-    if (gbp & VXLAN_GBP_POLICY_APPLIED) b()[o + 1] |= 0x08;
-    writeU16(b(), o + 2, gbp & VXLAN_GBP_ID_MASK);
-  }
+  if (cfg.flags & VXLAN_F_GBP && gbp) writeU32(b(), o, (VXLAN_HF_VNI | VXLAN_HF_GBP | (gbp & VXLAN_GBP_MARK_BITS)) >>> 0);
   o = skb.push(8);
   writeU16(b(), o, sport);
   writeU16(b(), o + 2, dstPort);
@@ -385,7 +383,7 @@ function vxlanSnoop(v: VxlanDev, srcIp: number, mac: Uint8Array): void {
 }
 
 /** drivers/net/vxlan/vxlan_core.c: vxlan_rcv() — skb.data at the UDP header */
-function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
+function vxlanRcv(net: Net, port: number, sockFlags: number, skb: SkBuff): void {
   const b = skb.buf;
   const u = skb.data;
   if (skb.len < VXLAN_HLEN + 14) {
@@ -393,13 +391,13 @@ function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
     return;
   }
   const h = u + 8;
-  if (!(b[h]! & 0x08)) {
+  const word = readU32(b, h);
+  if (!(word & VXLAN_HF_VNI)) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_INVALID_HDR", "vxlan_rcv");
     return;
   }
   const vni = readU32(b, h + 4) >>> 8;
   /* vxlan_vs_find_vni(): a collect_metadata socket keys its one device by VNI 0 */
-  const sockFlags = vxlanSockFlags(net, port);
   const dev = vxlanFindVni(net, port, sockFlags & VXLAN_F_COLLECT_METADATA && !(sockFlags & VXLAN_F_VNIFILTER) ? 0 : vni);
   if (!dev) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_VNI_NOT_FOUND", "vxlan_rcv");
@@ -407,17 +405,13 @@ function vxlanRcv(net: Net, port: number, skb: SkBuff): void {
   }
   /* the header's other bits: the extensions the socket asked for take theirs (GBP: the
    * policy becomes the packet's mark); any left over make the packet malformed */
-  let unparsedFlags = readU32(b, h) & ~0x08000000;
+  let unparsedFlags = word & ~VXLAN_HF_VNI;
   const unparsedVni = b[h + 7]!;
   let gbpMark: number | undefined;
   if (sockFlags & VXLAN_F_GBP) {
     /* vxlan_parse_gbp_hdr() */
-    if (b[h]! & VXLAN_HF_GBP) {
-      gbpMark = readU16(b, h + 2);
-      if (b[h + 1]! & 0x40) gbpMark |= VXLAN_GBP_DONT_LEARN;
-      if (b[h + 1]! & 0x08) gbpMark |= VXLAN_GBP_POLICY_APPLIED;
-    }
-    unparsedFlags &= ~(0x80000000 | 0x00400000 | 0x00080000 | 0xffff);
+    if (word & VXLAN_HF_GBP) gbpMark = word & VXLAN_GBP_MARK_BITS;
+    unparsedFlags &= ~(VXLAN_HF_GBP | VXLAN_GBP_MARK_BITS);
   }
   if (unparsedFlags || unparsedVni) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_VXLAN_INVALID_HDR", "vxlan_rcv");
@@ -482,8 +476,9 @@ function arpReduce(dev: NetDevice, skb: SkBuff): number {
       const tip = readU32(b, a + 24);
       const tbl = ipv4IsLoopback(tip) || ipv4IsMulticast(tip) ? undefined : arpTableIfAny(v.net);
       const n = tbl && neighLookup(tbl, tip, dev);
-      const f = n && n.nudState & NUD_CONNECTED ? v.fdb.get(macToString(n.ha)) : undefined;
-      if (n && n.nudState & NUD_CONNECTED && !(f && f.remotes[0] && !f.remotes[0].ip)) {
+      // (a MAC whose FDB entry has no remote is bridge-local: not answered for)
+      const local = (mac: Uint8Array) => v.fdb.get(macToString(mac))?.remotes[0]?.ip === 0;
+      if (n && n.nudState & NUD_CONNECTED && !local(n.ha)) {
         const reply = arpCreate(ARPOP_REPLY, sip, dev, tip, sha, n.ha, sha);
         /* skb_reset_mac_header(), __skb_pull() to the ARP header, netif_rx() */
         reply.macHeader = reply.data;
@@ -570,11 +565,11 @@ const vxlanNetdevOps = {
   open: (dev: NetDevice): KErr | undefined => {
     const v = priv(dev);
     const port = v.cfg.dstPort;
-    for (const d of vnNet(v.net)) {
-      if (d === dev || !(d.flags & IFF_UP) || priv(d).cfg.dstPort !== port) continue;
-      if ((priv(d).cfg.flags ^ v.cfg.flags) & VXLAN_F_RCV_FLAGS) return kerr("EADDRINUSE");
-    }
-    udpTunnelSockSet(v.net, port, (skb) => vxlanRcv(v.net, port, skb));
+    const sockFlags = v.cfg.flags & VXLAN_F_RCV_FLAGS;
+    const shared = vxlanSockFlags(v.net, port, dev);
+    if (shared !== undefined && shared !== sockFlags) return kerr("EADDRINUSE");
+    // (the receive flags cannot change while it is open: a changelink refuses them all)
+    udpTunnelSockSet(v.net, port, (skb) => vxlanRcv(v.net, port, sockFlags, skb));
     const err = vxlanMulticastJoin(v);
     if (err) {
       vxlanSockRelease(v, dev);
@@ -944,7 +939,7 @@ function vxlanFdbUpdate(v: VxlanDev, mac: Uint8Array, rd: VxlanRdst, state: numb
     if (nlFlags.excl) return kerr("EEXIST");
     /* vxlan_fdb_update_existing() */
     const fdbFlags = ndmFlags & ~NTF_USE;
-    if ((f.state ?? (f.permanent ? NUD_PERMANENT | NUD_REACHABLE : NUD_REACHABLE)) !== state || (f.flags ?? NTF_SELF) !== fdbFlags) {
+    if (fdbState(f) !== state || (f.flags ?? NTF_SELF) !== fdbFlags) {
       f.state = state;
       f.flags = fdbFlags;
       f.permanent = (state & (NUD_PERMANENT | NUD_NOARP)) !== 0;
@@ -1050,7 +1045,7 @@ export function vxlanFdbDump(dev: NetDevice): NeighMsg[] {
         type: "RTM_NEWNEIGH", flags: {},
         ndm: {
           family: 7 /* AF_BRIDGE */, ifindex: dev.ifindex,
-          state: f.state ?? (f.permanent ? NUD_PERMANENT | NUD_REACHABLE : NUD_REACHABLE), flags: f.flags ?? NTF_SELF,
+          state: fdbState(f), flags: f.flags ?? NTF_SELF,
           type: 1 /* RTN_UNICAST */,
         },
         attrs,

@@ -29,6 +29,7 @@ export const IF_OPER_DORMANT = 5;
 export const IF_OPER_UP = 6;
 
 export const ARPHRD_ETHER = 1;
+export const ARPHRD_IEEE802 = 6;
 export const ARPHRD_LOOPBACK = 772;
 export const ARPHRD_TUNNEL = 768;
 export const ARPHRD_IPGRE = 778;
