@@ -103,14 +103,19 @@ export class PipeLimit {
   readonly kills = new Set<Killer>();
   constructor(readonly max: number) {}
 
+  /** has the reader gone by `now` (it got its lines before)? then the pipe is broken and its
+   * writers are signalled */
+  readerGone(now: number): boolean {
+    if (this.broken) return true;
+    if (this.fullAt === undefined || now <= this.fullAt) return false;
+    this.broken = true;
+    for (const k of this.kills) k.abort();
+    return true;
+  }
+
   /** may `s` be written at time `now`? counts its lines; false once the pipe is broken */
   accept(s: string, now: number): boolean {
-    if (this.broken) return false;
-    if (this.fullAt !== undefined && now > this.fullAt) {
-      this.broken = true;
-      for (const k of this.kills) k.abort();
-      return false;
-    }
+    if (this.readerGone(now)) return false;
     for (let i = s.indexOf("\n"); i >= 0; i = s.indexOf("\n", i + 1)) this.lines++;
     if (this.fullAt === undefined && this.lines >= this.max) this.fullAt = now;
     return true;

@@ -573,8 +573,6 @@ export class HostShell implements Shell, IoHost {
           return ctx.origCommand(args);
         }),
       );
-    // head -c with coreutils' size suffixes, and from an endless device (/dev/zero) as far as
-    // it needs (head.ts); the rest is just-bash's head
     // tee opens its files as open(2) would, /proc and /sys ones written by the kernel (tee.ts)
     custom.push(
       defineCommand("tee", async (args, ctx) => {

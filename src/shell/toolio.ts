@@ -170,8 +170,7 @@ export class ToolIo {
    */
   outputGone(): boolean {
     if (this.sigpipe) return true;
-    const p = this.pipe;
-    if (!p || !(p.broken || (p.fullAt !== undefined && this.host.now() > p.fullAt))) return false;
+    if (!this.pipe?.readerGone(this.host.now())) return false;
     this.sigpipe = true;
     this.kill.abort();
     return true;

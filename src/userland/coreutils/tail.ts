@@ -12,12 +12,12 @@
  * until the process is killed, or --pid's process is gone. Standard input (a pipe here) is not
  * followed.
  */
-import type { CommandTable, Process } from "../process.ts";
+import { Exit, type CommandTable, type Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
 import { quote, quoteaf, quotef } from "../lib/quotearg.ts";
 import { readOperand, operandMessage, nap, writeOut, headerWriter } from "./operand.ts";
-import { xdectoumax, xstrtoumax, LONGINT_OK, LONGINT_INVALID_SUFFIX_CHAR, UINTMAX_MAX } from "../lib/xstrtol.ts";
+import { xdectoumax, xstrtoumax, strtod, LONGINT_OK, LONGINT_INVALID_SUFFIX_CHAR, UINTMAX_MAX } from "../lib/xstrtol.ts";
 
 const DEFAULT_N_LINES = 10n;
 /** tail.c's multiplier suffixes for -c and -n (9.1: no R or Q yet) */
@@ -99,10 +99,6 @@ interface Opts {
   headers: "multiple" | "never" | "always";
   eol: number;
   sleepUs: number;
-}
-
-class Exit {
-  constructor(readonly code: number) {}
 }
 
 /** tail.c: parse_obsolete_option(): the first word as [-+]NUM[bcl][f] when at most one file
@@ -217,8 +213,9 @@ function parseOptions(p: Process, argv: string[], o: Opts): string[] {
           o.eol = 0;
           return false;
         case "s": {
-          const s = strtodWhole(arg!);
-          if (s === undefined || !(s >= 0)) fatal = `tail: invalid number of seconds: ${quote(arg!)}\n`;
+          /* xstrtod(optarg, NULL, …, cl_strtod): a number that is the whole word */
+          const [s, rest] = strtod(arg!);
+          if (rest !== "" || rest === arg || !(s >= 0)) fatal = `tail: invalid number of seconds: ${quote(arg!)}\n`;
           else o.sleepUs = s * 1e6;
           return fatal !== undefined;
         }
@@ -260,14 +257,6 @@ function parseOptions(p: Process, argv: string[], o: Opts): string[] {
   }
   if (o.pid && !o.forever) p.stderr.write("tail: warning: PID ignored; --pid=PID is useful only when following\n");
   return g.args;
-}
-
-/** xstrtod(s, NULL, …, cl_strtod): a C-locale number that is the whole word */
-function strtodWhole(s: string): number | undefined {
-  const m = /^[ \t\n\v\f\r]*([+-]?(?:(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?|inf(?:inity)?|nan))$/i.exec(s);
-  if (!m) return undefined;
-  const t = m[1]!.toLowerCase().replace(/^([+-]?)inf(inity)?$/, "$1Infinity").replace(/^[+-]?nan$/, "NaN");
-  return Number(t);
 }
 
 interface TailFile {
@@ -313,15 +302,9 @@ async function tail(p: Process): Promise<number> {
     nUnits: DEFAULT_N_LINES, countLines: true, fromStart: false, forever: false, followName: false, retry: false,
     pid: 0n, headers: "multiple", eol: 10, sleepUs: 1e6,
   };
-  let operands: string[];
-  try {
-    /* the words after an obsolete option still go through parse_options() (a "--" there) */
-    const argv = parseObsolete(p, p.argv, o) ? [p.argv[0]!, ...p.argv.slice(2)] : p.argv;
-    operands = parseOptions(p, argv, o);
-  } catch (e) {
-    if (e instanceof Exit) return e.code;
-    throw e;
-  }
+  /* the words after an obsolete option still go through parse_options() (a "--" there) */
+  const argv = parseObsolete(p, p.argv, o) ? [p.argv[0]!, ...p.argv.slice(2)] : p.argv;
+  const operands = parseOptions(p, argv, o);
   /* tail -n +0 is tail -n +1 */
   let n = o.nUnits;
   if (o.fromStart && n) n--;
@@ -379,16 +362,16 @@ async function tailForever(
       const f = files[i]!;
       if (!f.followed) continue;
       const r = await readOperand(p, f.name);
-      const data = "bytes" in r ? r.bytes : undefined;
-      if (data === undefined) {
+      if (!("bytes" in r)) {
         // a descriptor still reads the file it opened, gone or not: nothing new comes
         if (o.followName && !f.gone) {
-          p.stderr.write(`tail: ${quoteaf(f.pretty)} has become inaccessible: No such file or directory\n`);
+          p.stderr.write(`tail: ${quoteaf(f.pretty)} has become inaccessible: ${"openError" in r ? r.openError : r.readError}\n`);
           f.gone = true;
           if (!o.retry) f.followed = false;
         }
         continue;
       }
+      const data = r.bytes;
       if (f.gone) {
         if (!o.followName) continue;
         p.stderr.write(`tail: ${quoteaf(f.pretty)} has appeared;  following new file\n`);

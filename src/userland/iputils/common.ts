@@ -70,13 +70,7 @@ export function strtoulOrErr(p: Process, str: string, errmesg: string, min: numb
   return Number(big);
 }
 
-/** C strtod() prefix parse: [value, rest] (rest === str when nothing parsed) */
-export function strtod(str: string): [number, string] {
-  const m = /^\s*([+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan))/i.exec(str);
-  if (!m) return [0, str];
-  const t = m[1]!.toLowerCase().replace(/^([+-]?)inf(inity)?$/, "$1Infinity").replace(/^[+-]?nan$/, "NaN");
-  return [Number(t), str.slice(m[0].length)];
-}
+export { strtod } from "../lib/xstrtol.ts";
 
 // ------------------------------------------------------------------------------ addresses
 

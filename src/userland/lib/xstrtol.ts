@@ -1,7 +1,7 @@
 /**
  * gnulib xstrtol.c: xstrtoumax(), how coreutils reads a count with an optional multiplier
  * suffix ("2K", "1MB", "3MiB", "1b"), and xdectoint.c's xnumtoumax() that dies on a bad one.
- * Values are exact (BigInt) up to UINTMAX_MAX (2^64 - 1).
+ * Values are exact (BigInt) up to UINTMAX_MAX (2^64 - 1). And C's strtod() in the C locale.
  */
 import { quote } from "./quotearg.ts";
 
@@ -97,4 +97,12 @@ export function xdectoumax(prog: string, s: string, min: bigint, max: bigint, su
     else return r.val;
   } else if (r.err === LONGINT_OVERFLOW) why = ": Value too large for defined data type";
   return `${prog}: ${what}: ${quote(s)}${why}\n`;
+}
+
+/** C strtod() prefix parse: [value, rest] (rest === str when nothing parsed) */
+export function strtod(str: string): [number, string] {
+  const m = /^\s*([+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan))/i.exec(str);
+  if (!m) return [0, str];
+  const t = m[1]!.toLowerCase().replace(/^([+-]?)inf(inity)?$/, "$1Infinity").replace(/^[+-]?nan$/, "NaN");
+  return [Number(t), str.slice(m[0].length)];
 }
