@@ -80,53 +80,47 @@ function matchSlash(p: Prog, slash: number, regex: boolean): string | undefined 
   return undefined;
 }
 
-/** the rest of a bracket expression after its "[" (a leading ^ and ] are its own; [: [. [=
- * run to their closers), or undefined when the line or script ends in it */
+/**
+ * The end (just past its "]") of the bracket expression whose "[" is at s[i] — a leading ^ and
+ * ] are its own, [: [. [= run to their closers — or undefined when the line or the text ends
+ * in it.
+ */
+function bracketEnd(s: string, i: number): number | undefined {
+  let j = i + 1;
+  if (s[j] === "^") j++;
+  if (s[j] === "]") j++;
+  for (; j < s.length && s[j] !== "\n"; j++) {
+    if (s[j] === "]") return j + 1;
+    const kind = s[j + 1];
+    if (s[j] === "[" && (kind === ":" || kind === "." || kind === "=")) {
+      const close = s.indexOf(`${kind}]`, j + 2);
+      const nl = s.indexOf("\n", j + 2);
+      if (close < 0 || (nl >= 0 && nl < close)) return undefined;
+      j = close + 1;
+    }
+  }
+  return undefined;
+}
+
+/** match_slash()'s read of a bracket expression whose "[" was just read: its text, or
+ * undefined (at the line's end) when it is not closed */
 function readBracket(p: Prog): string | undefined {
-  let b = "[";
-  let ch = p.inchar();
-  if (ch === 0x5e) {
-    b += "^";
-    ch = p.inchar();
+  const start = p.cur - 1;
+  const end = bracketEnd(p.s, start);
+  if (end === undefined) {
+    const nl = p.s.indexOf("\n", start);
+    p.cur = nl < 0 ? p.s.length : nl;
+    return undefined;
   }
-  if (ch === 0x5d) {
-    b += "]";
-    ch = p.inchar();
-  }
-  for (;;) {
-    if (ch === EOF || ch === 0x0a) {
-      p.savchar(ch);
-      return undefined;
-    }
-    b += chr(ch);
-    if (ch === 0x5d) return b;
-    if (ch === 0x5b) {
-      const kind = p.inchar();
-      if (kind === 0x3a || kind === 0x2e || kind === 0x3d) {
-        b += chr(kind);
-        // to the matching ":]" (".]", "=]")
-        let prev = -2;
-        for (;;) {
-          const c = p.inchar();
-          if (c === EOF || c === 0x0a) {
-            p.savchar(c);
-            return undefined;
-          }
-          b += chr(c);
-          if (c === 0x5d && prev === kind) break;
-          prev = c;
-        }
-      } else p.savchar(kind);
-    }
-    ch = p.inchar();
-  }
+  p.cur = end;
+  return p.s.slice(start, end);
 }
 
 /**
- * What glibc's regcomp() would say first of a regex's syntax (left to right: a bracket
- * expression never closed, a group closed that was not open, a trailing backslash, a group
- * never closed), and its groups (\( in a basic one, ( in an extended one) for \N in a
- * replacement. The other regcomp() errors are left to just-bash.
+ * What glibc's regcomp() would say first of a regex's groups (left to right: one closed that
+ * was not open, then one never closed), and how many there are (\( in a basic regex, ( in an
+ * extended one) for \N in a replacement. (A bracket expression or a backslash left open never
+ * gets here: match_slash() refuses it.) The other regcomp() errors are left to just-bash.
  */
 function regexScan(re: string, extended: boolean): { groups: number; error?: string } {
   let groups = 0;
@@ -134,25 +128,11 @@ function regexScan(re: string, extended: boolean): { groups: number; error?: str
   for (let i = 0; i < re.length; i++) {
     const c = re[i]!;
     if (c === "[") {
-      // a bracket expression: a leading ^ and ] are its own; [: [. [= need their closers
-      let j = i + 1;
-      if (re[j] === "^") j++;
-      if (re[j] === "]") j++;
-      for (;;) {
-        if (j >= re.length) return { groups, error: "Unmatched [, [^, [:, [., or [=" };
-        if (re[j] === "[" && (re[j + 1] === ":" || re[j + 1] === "." || re[j + 1] === "=")) {
-          const close = re.indexOf(`${re[j + 1]}]`, j + 2);
-          if (close < 0) return { groups, error: "Unmatched [, [^, [:, [., or [=" };
-          j = close + 2;
-          continue;
-        }
-        if (re[j] === "]") break;
-        j++;
-      }
-      i = j;
+      const end = bracketEnd(re, i);
+      if (end === undefined) break;
+      i = end - 1;
     } else if (c === "\\") {
-      if (i + 1 >= re.length) return { groups, error: "Trailing backslash" };
-      const d = re[++i]!;
+      const d = re[++i];
       if (!extended && d === "(") {
         groups++;
         open++;
