@@ -9,6 +9,7 @@ import type { CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
 import { readOperand, operandMessage, nap, writeOut, headerWriter } from "./operand.ts";
+import { quote } from "../lib/quotearg.ts";
 import { xdectoumax, UINTMAX_MAX } from "../lib/xstrtol.ts";
 
 /** head.c's multiplier suffixes (9.1: no R or Q yet) */
@@ -148,7 +149,8 @@ async function head(p: Process): Promise<number> {
     return 1;
   }
   if (!countLines && elide && nUnits > OFF_T_MAX) {
-    p.stderr.write(`head: invalid number of bytes: '${nUnits}': Value too large for defined data type\n`);
+    // error (EXIT_FAILURE, EOVERFLOW, "%s: %s", …, quote (umaxtostr (n_units, buf)))
+    p.stderr.write(`head: invalid number of bytes: ${quote(String(nUnits))}: Value too large for defined data type\n`);
     return 1;
   }
   const files = g.args.length ? g.args : ["-"];
