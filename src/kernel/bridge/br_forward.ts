@@ -6,8 +6,8 @@
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import { brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
-import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook } from "../netfilter/core.ts";
-import { devQueueXmit, kfreeSkbReason } from "./br_compat.ts";
+import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook, nfHookPasses } from "../netfilter/core.ts";
+import { devQueueXmit, devXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
 import {
   BR_BCAST_FLOOD, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED, BR_MCAST_FLOOD, BR_STATE_FORWARDING,
   type NetBridge, type NetBridgePort,
@@ -78,6 +78,24 @@ export function brForward(to: NetBridgePort | undefined, skb: SkBuff, localRcv: 
   if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
 }
 
+/**
+ * A copy br_flood() would send to port `p` that is sure to be dropped at the end of the way
+ * with nothing seeing it on the way (no bridge netfilter hook, no tap, no drop tracing, the
+ * port's driver refusing any frame now: veth into a full backlog): its drop is counted as the
+ * copy's would be and no copy is made. Link-up floods into a thousand ports fill the backlog
+ * within one flood; most of their copies end so (as on Linux, where each is an skb_clone).
+ */
+function floodCopyDropped(p: NetBridgePort, skb: SkBuff, localOrig: boolean): boolean {
+  const dev = p.dev;
+  if (dev.ops.xmitDrops === undefined || !devXmitUnobserved(dev)) return false;
+  const net = dev.net;
+  if (!nfHookPasses(net, NFPROTO_BRIDGE, localOrig ? NF_BR_LOCAL_OUT : NF_BR_FORWARD, skb)) return false;
+  if (!nfHookPasses(net, NFPROTO_BRIDGE, NF_BR_POST_ROUTING, skb)) return false;
+  // br_dev_queue_push_xmit(): is_skb_forwardable() (a frame too big is another drop)
+  if (skb.len > dev.mtu + dev.hardHeaderLen + VLAN_HLEN) return false;
+  return dev.ops.xmitDrops(dev, skb.len + ETH_HLEN);
+}
+
 /** br_flood() */
 export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: boolean, localOrig: boolean): void {
   let prev: NetBridgePort | undefined;
@@ -88,9 +106,10 @@ export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: b
     if (!shouldDeliver(p, skb)) continue;
     // maybe_deliver(): an IGMP/MLD message counts as sent on each port it leaves by
     brMulticastCount(br, p, skb, BR_MCAST_DIR_TX);
-    if (prev) __brForward(prev, skb.copy(), localOrig);
+    if (prev && !floodCopyDropped(prev, skb, localOrig)) __brForward(prev, skb.copy(), localOrig);
     prev = p;
   }
-  if (prev) __brForward(prev, localRcv ? skb.copy() : skb, localOrig);
-  else if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+  if (prev) {
+    if (!floodCopyDropped(prev, skb, localOrig)) __brForward(prev, localRcv ? skb.copy() : skb, localOrig);
+  } else if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
 }

@@ -307,14 +307,26 @@ function ipSabotageIn(_priv: unknown, skb: SkBuff, state: NfHookState): number {
   return NF_ACCEPT;
 }
 
+/** br_nf_forward_ip() and br_nf_post_routing() accept a frame untouched that IPv4
+ * PRE_ROUTING never saw (no nf_bridge info: not IPv4, or bridge-nf-call-iptables off) */
+function notBridgedIp(skb: SkBuff): boolean {
+  return nfBridgeInfoGet(skb) === undefined;
+}
+
+/** br_nf_forward_arp() accepts a frame untouched that is not ARP, or when arptables has no
+ * FORWARD hook */
+function arpNotFiltered(skb: SkBuff, net: Net): boolean {
+  return !isArp(skb) || nfHookEntries(net, NFPROTO_ARP, NF_ARP_FORWARD).length === 0;
+}
+
 /** br_nf_ops[] (one set per namespace: the registry keys on the ops object) */
 function brNfOps(): NfHookOps[] {
   return [
     { hook: brNfPreRouting, pf: NFPROTO_BRIDGE, hooknum: NF_BR_PRE_ROUTING, priority: NF_BR_PRI_BRNF },
     { hook: brNfLocalIn, pf: NFPROTO_BRIDGE, hooknum: NF_BR_LOCAL_IN, priority: NF_BR_PRI_BRNF },
-    { hook: brNfForwardIp, pf: NFPROTO_BRIDGE, hooknum: NF_BR_FORWARD, priority: NF_BR_PRI_BRNF - 1 },
-    { hook: brNfForwardArp, pf: NFPROTO_BRIDGE, hooknum: NF_BR_FORWARD, priority: NF_BR_PRI_BRNF },
-    { hook: brNfPostRouting, pf: NFPROTO_BRIDGE, hooknum: NF_BR_POST_ROUTING, priority: NF_BR_PRI_LAST },
+    { hook: brNfForwardIp, pf: NFPROTO_BRIDGE, hooknum: NF_BR_FORWARD, priority: NF_BR_PRI_BRNF - 1, passes: notBridgedIp },
+    { hook: brNfForwardArp, pf: NFPROTO_BRIDGE, hooknum: NF_BR_FORWARD, priority: NF_BR_PRI_BRNF, passes: arpNotFiltered },
+    { hook: brNfPostRouting, pf: NFPROTO_BRIDGE, hooknum: NF_BR_POST_ROUTING, priority: NF_BR_PRI_LAST, passes: notBridgedIp },
     { hook: ipSabotageIn, pf: NFPROTO_IPV4, hooknum: NF_INET_PRE_ROUTING, priority: NF_IP_PRI_FIRST },
   ];
 }

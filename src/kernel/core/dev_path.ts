@@ -22,7 +22,7 @@ import {
   IFF_UP, IFF_LOOPBACK, ETH_P_ALL,
   PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_LOOPBACK,
 } from "../uapi/if.ts";
-import { kfreeSkbReason } from "./drop.ts";
+import { kfreeSkbReason, dropTraced } from "./drop.ts";
 import { readU16 } from "../../wire/addr.ts";
 
 // ------------------------------------------------------------------ world access
@@ -314,6 +314,30 @@ export function skbScrubPacket(skb: SkBuff, xnet: boolean): void {
     skb.ctinfo = 0;
     skb.mark = 0;
   }
+}
+
+/**
+ * A frame dev_queue_xmit() would hand to `dev`'s driver with nobody else seeing it on the way:
+ * the device is up with its qdisc attached, no tap listens (tcpdump, packet sockets) and no
+ * drop is traced. A caller that knows the driver will drop it (a full backlog) may then count
+ * the drop without building the frame (a flood of thousands of copies into a full backlog).
+ */
+export function devXmitUnobserved(dev: NetDevice): boolean {
+  if (!(dev.flags & IFF_UP) || !dev.txActive || dropTraced()) return false;
+  if (ptypeCount === 0) return true;
+  const taps = netPtypes.get(dev.net)?.all;
+  return taps === undefined || taps.length === 0;
+}
+
+/** would enqueue_to_backlog() refuse a frame for `dev` now (the backlog is full)? */
+export function netifRxFull(dev: NetDevice): boolean {
+  return softnetOf(netSched(dev.net)).count >= NETDEV_MAX_BACKLOG;
+}
+
+/** enqueue_to_backlog()'s drop of a frame for `dev`, counted without the frame (netifRxFull()) */
+export function netifRxCountDrop(dev: NetDevice): void {
+  softnetOf(netSched(dev.net)).dropped++;
+  dev.stats.rx_dropped++;
 }
 
 /**

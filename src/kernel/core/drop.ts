@@ -81,6 +81,11 @@ export function registerDropTracer(fn: DropTracer): () => void {
   };
 }
 
+/** is the kfree_skb tracepoint watched? (a drop nobody watches can be counted without an skb) */
+export function dropTraced(): boolean {
+  return tracers.length !== 0;
+}
+
 /** net/core/skbuff.c: kfree_skb_reason() */
 export function kfreeSkbReason(skb: SkBuff, reason: SkbDropReason | string, where?: string): void {
   skb.dropReason = reason;

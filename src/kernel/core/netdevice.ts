@@ -50,6 +50,12 @@ export interface NetDeviceOps {
   stop?(dev: NetDevice): void;
   /** ndo_start_xmit: the frame starts at skb.data with its link-layer header */
   startXmit(skb: SkBuff, dev: NetDevice): number;
+  /**
+   * what startXmit() would do with any frame of `len` bytes right now, when that is to drop
+   * it (veth: the receiving backlog is full): count the drop and return true; else false and
+   * the caller sends the frame. Lets a flood skip building copies that cannot get through.
+   */
+  xmitDrops?(dev: NetDevice, len: number): boolean;
   /** ndo_get_iflink: the ifindex shown as @ifN / IFLA_LINK (veth peer) */
   getIflink?(dev: NetDevice): number;
   /** rtnl_link_ops->get_link_net: the netns of the link (veth peer's netns) */

@@ -15,7 +15,7 @@ import {
 import {
   rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, iflaPolicyValidate, type NewlinkParams, type RtnlLinkKind,
 } from "../core/rtnetlink.ts";
-import { devForwardSkb } from "../core/dev_path.ts";
+import { devForwardSkb, netifRxFull, netifRxCountDrop } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { setEthtoolOps, ethtoolOpGetLink, ethtoolOpGetTsInfo, type EthtoolOps, type EthtoolChannels } from "../core/dev_ioctl.ts";
 
@@ -55,6 +55,18 @@ function vethXmit(skb: SkBuff, dev: NetDevice): number {
     return NET_XMIT_DROP;
   }
   return NETDEV_TX_OK;
+}
+
+/**
+ * veth_xmit() of a frame of `len` bytes that netif_rx() on the peer would refuse (its backlog
+ * is full): counted as that drop is (the peer's rx_dropped, our tx_dropped), no frame needed.
+ */
+function vethXmitDrops(dev: NetDevice, len: number): boolean {
+  const rcv = priv(dev).peer;
+  if (!rcv || !(rcv.flags & IFF_UP) || len > rcv.mtu + rcv.hardHeaderLen + 4 || !netifRxFull(rcv)) return false;
+  netifRxCountDrop(rcv);
+  dev.stats.tx_dropped++;
+  return true;
 }
 
 /** drivers/net/veth.c: veth_open() */
@@ -153,6 +165,7 @@ const vethNetdevOps = {
   open: vethOpen,
   stop: vethClose,
   startXmit: vethXmit,
+  xmitDrops: vethXmitDrops,
   /** veth_get_iflink() */
   getIflink: (dev: NetDevice) => priv(dev).peer?.ifindex ?? 0,
   /** veth_get_link_net() */

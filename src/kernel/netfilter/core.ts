@@ -116,6 +116,9 @@ export interface NfHookOps {
   priority: number;
   hook: NfHookFn;
   priv?: unknown;
+  /** does the hook surely accept `skb` without touching it or anything else? (a hook that can
+   * tell cheaply says so; without it the hook counts as one that might act) */
+  passes?(skb: SkBuff, net: Net): boolean;
 }
 
 /** struct netns_nf: the hook arrays of one namespace, indexed pf * NF_MAX_HOOKS + hook (on
@@ -187,6 +190,18 @@ const NO_HOOKS: readonly NfHookOps[] = Object.freeze([]);
 /** the ops registered at (net, pf, hook), in the order they run (for tests and the trace) */
 export function nfHookEntries(net: Net, pf: number, hook: number): readonly NfHookOps[] {
   return hooksOf(net)?.[pf * NF_MAX_HOOKS + hook] ?? NO_HOOKS;
+}
+
+/** would NF_HOOK(pf, hook) accept `skb` with nothing done on the way (no hook, or every hook
+ * says it passes it untouched)? */
+export function nfHookPasses(net: Net, pf: number, hook: number, skb: SkBuff): boolean {
+  const entries = hooksOf(net)?.[pf * NF_MAX_HOOKS + hook];
+  if (entries === undefined) return true;
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i]!;
+    if (e.passes === undefined || !e.passes(skb, net)) return false;
+  }
+  return true;
 }
 
 /**
