@@ -454,7 +454,7 @@ export function printLinkinfo(ctx: IpCtx, n: RtnlMsg): number {
 
   if (!f.family || f.family === AF_PACKET || ctx.showDetails) {
     ctx.printNl();
-    ctx.printString(PRINT_ANY, "link_type", "    link/%s ", llTypeN2a(ifi.type));
+    ctx.printString(PRINT_ANY, "link_type", "    link/%s ", llTypeN2a(ifi.type, ctx.numeric > 0));
     if (tb.IFLA_ADDRESS)
       ctx.printString(PRINT_ANY, "address", "%s", llAddrN2a(tb.IFLA_ADDRESS, tb.IFLA_ADDRESS.length, ifi.type), COLOR_MAC);
     if (tb.IFLA_BROADCAST) {

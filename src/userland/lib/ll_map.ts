@@ -133,9 +133,9 @@ const llTypes: [number, string][] = [
 ];
 const llTypeNames = new Map(llTypes);
 
-/** lib/ll_types.c: ll_type_n2a() */
-export function llTypeN2a(type: number): string {
-  return llTypeNames.get(type) ?? sprintf("[%d]", type);
+/** lib/ll_types.c: ll_type_n2a() (`ip -N`: the number alone) */
+export function llTypeN2a(type: number, numeric = false): string {
+  return (numeric ? undefined : llTypeNames.get(type)) ?? sprintf("[%d]", type);
 }
 
 const llProtoNames: [number, string][] = [
