@@ -8,7 +8,8 @@
 import type { CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
-import { readOperand, operandMessage, nap, writeOut, headerWriter } from "./operand.ts";
+import { readOperand, operandMessage, writeOut, headerWriter } from "./operand.ts";
+import { nap } from "../lib/unistd.ts";
 import { quote } from "../lib/quotearg.ts";
 import { xdectoumax, UINTMAX_MAX } from "../lib/xstrtol.ts";
 

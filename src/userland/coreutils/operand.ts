@@ -2,8 +2,7 @@
  * A FILE operand of a coreutils filter read whole: "-" is standard input; a file that cannot
  * be read is named the way head.c and tail.c name it — open(2) fails ("cannot open 'F' for
  * reading: ERR"), or, for a directory, open succeeds and read(2) fails ("error reading 'F':
- * Is a directory"). Their headers and raw output, and the sleep of a filter that waits on
- * the simulated clock.
+ * Is a directory"). Their headers and raw output.
  */
 import type { Process } from "../process.ts";
 import { quoteaf } from "../lib/quotearg.ts";
@@ -23,18 +22,6 @@ export function operandMessage(prog: string, pretty: string, r: { openError: str
   return "openError" in r ? `${prog}: cannot open ${quoteaf(pretty)} for reading: ${r.openError}\n` : `${prog}: error reading ${quoteaf(pretty)}: ${r.readError}\n`;
 }
 
-/** a sleep on the simulated clock that a kill cuts short */
-export function nap(p: Process, us: number): Promise<void> {
-  return new Promise((resolve) => {
-    if (p.signal.aborted) return resolve();
-    const done = () => {
-      p.signal.removeEventListener("abort", done);
-      resolve();
-    };
-    p.signal.addEventListener("abort", done, { once: true });
-    void p.sys.sleep(us).then(done);
-  });
-}
 
 /** stdout's bytes as they are (a pipe or file gets them unchanged) */
 export function writeOut(p: Process, b: Uint8Array): void {

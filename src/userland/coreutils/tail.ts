@@ -16,7 +16,8 @@ import { Exit, type CommandTable, type Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
 import { quote, quoteaf, quotef } from "../lib/quotearg.ts";
-import { readOperand, operandMessage, nap, writeOut, headerWriter } from "./operand.ts";
+import { readOperand, operandMessage, writeOut, headerWriter } from "./operand.ts";
+import { nap } from "../lib/unistd.ts";
 import { xdectoumax, xstrtoumax, strtod, LONGINT_OK, LONGINT_INVALID_SUFFIX_CHAR, UINTMAX_MAX } from "../lib/xstrtol.ts";
 
 const DEFAULT_N_LINES = 10n;

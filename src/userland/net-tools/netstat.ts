@@ -5,6 +5,7 @@
  */
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
+import { nap } from "../lib/unistd.ts";
 import { afOptName, aftransKnown, aftransLongNames, aftransOpt, printAflist } from "./lib/af.ts";
 import { Resolver } from "./lib/inet.ts";
 import { procHexAddr, routeInfo } from "./lib/inet_gr.ts";
@@ -57,9 +58,10 @@ function usage(p: Process, rc: number): never {
 }
 
 /** netstat.c: iface_info() */
-function ifaceInfo(p: Process, flagExp: number, flagAll: number): number {
+function ifaceInfo(p: Process, flagExp: number, flagAll: number, first: boolean): number {
   const ifl = new IfList(p, p.sys);
-  p.stdout.write("Kernel Interface table\n");
+  // (the title comes with the socket iface_info() opens once; -c keeps it open)
+  if (first) p.stdout.write("Kernel Interface table\n");
   if (flagExp < 2) {
     ifl.short = true;
     p.stdout.write("Iface             MTU    RX-OK RX-ERR RX-DRP RX-OVR    TX-OK TX-ERR TX-DRP TX-OVR Flg\n");
@@ -69,6 +71,20 @@ function ifaceInfo(p: Process, flagExp: number, flagAll: number): number {
     throw new Exit(1);
   }
   return 0;
+}
+
+/** lib/masq_info.c: ip_masq_info(): the kernel has had no /proc/net/ip_masquerade since 2.4 */
+async function ipMasqInfo(p: Process): Promise<number> {
+  const path = "/proc/net/ip_masquerade";
+  if ((await p.readFile(path)) !== undefined) return 0;
+  const why = (p.readError ? await p.readError(path) : undefined) ?? "No such file or directory";
+  if (why !== "No such file or directory") {
+    p.stderr.write(`${path}: ${why}\n`);
+    return -1;
+  }
+  /* ESYSNOT("netstat", "ip_masquerade") */
+  p.stderr.write("netstat: no support for `ip_masquerade' on this system.\n");
+  return 1;
 }
 
 async function netstatMain(p: Process): Promise<number> {
@@ -213,6 +229,16 @@ async function netstatMain(p: Process): Promise<number> {
   let inet6 = fams.filter((a) => a === "inet6").length;
   f.unx = fams.filter((a) => a === "unix").length;
   if (f.int + f.rou + f.mas + f.sta > 1) usage(p, E_OPTERR);
+  /* each listing once, or with -c every second until killed (wait_continous()); a listing
+   * that fails ends it */
+  const rounds = async (list: (first: boolean) => Promise<number> | number): Promise<number> => {
+    for (let first = true; ; first = false) {
+      const i = await list(first);
+      if (i || !f.cnt || p.signal.aborted) return i;
+      await nap(p, 1_000_000);
+      if (p.signal.aborted) return i;
+    }
+  };
   // a family without a protocol means all of its protocols; a protocol without a family, both
   let noprot = false;
   if ((inet || inet6 || f.sta) && !(f.tcp || f.sctp || f.udp || f.udplite || f.raw)) {
@@ -220,15 +246,17 @@ async function netstatMain(p: Process): Promise<number> {
     f.tcp = f.sctp = f.udp = f.udplite = f.raw = 1;
   }
   if ((f.tcp || f.sctp || f.udp || f.udplite || f.raw || f.igmp) && !(inet || inet6)) inet = inet6 = 1;
+  if (f.mas) return rounds(() => ipMasqInfo(p));
   if (f.rou) {
     if (!afname) afname = DFLT_AF;
     if (f.exp === 2) f.exp = 1;
     else if (f.exp === 1) f.exp = 2;
     let options = (f.exp & FLAG_EXT) | f.not | f.cf | f.ver;
     if (!f.cf) options |= FLAG_FIB;
-    return routeInfo(p, await Resolver.load(p), afname, options);
+    const res = await Resolver.load(p);
+    return rounds(() => routeInfo(p, res, afname, options));
   }
-  if (f.int) return ifaceInfo(p, f.exp, f.all);
+  if (f.int) return rounds((first) => ifaceInfo(p, f.exp, f.all, first));
   if (f.sta) {
     if (!afname) afname = DFLT_AF;
     if (afname === "inet") parsesnmp(p, f.raw > 0, f.tcp > 0, f.udp > 0, f.sctp > 0);
@@ -245,51 +273,53 @@ async function netstatMain(p: Process): Promise<number> {
   const v6 = !flagArg || inet6 > 0;
   const res = await Resolver.load(p);
   const services = await loadServices(p);
-  const mode = f.all ? "(servers and established)" : f.lst ? "(only servers)" : "(w/o servers)";
-  let out = "";
-  if (!flagArg || f.tcp || f.sctp || f.udp || f.udplite || f.raw) {
-    out += `Active Internet connections ${mode}`;
-    out += "\nProto Recv-Q Send-Q Local Address           Foreign Address         State      ";
-    if (f.exp > 1) out += " User       Inode     ";
-    /* print_progname_banner() */
-    if (f.prg) out += sprintf(" %-20s", "PID/Program name");
-    out += "\n";
-    const prgs = f.prg ? prgCacheLoad(p) : undefined;
-    const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp, prgs };
-    if (v4 && (!flagArg || f.tcp)) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
-    // sctp_info(): no SCTP in the kernel, so no /proc/net/sctp/eps: INFO_GUTS1 reports it when
-    // SCTP was asked for (by -S, or -v), not when a family chose every protocol (flag_noprot)
-    if (v4 && (!flagArg || f.sctp) && !noprot && (flagArg || f.ver)) {
-      p.stderr.write("netstat: no support for `AF INET (sctp)' on this system.\n");
-      if (flagArg) {
-        p.stdout.write(out);
-        return 1;
+  return rounds(async () => {
+    const mode = f.all ? "(servers and established)" : f.lst ? "(only servers)" : "(w/o servers)";
+    let out = "";
+    if (!flagArg || f.tcp || f.sctp || f.udp || f.udplite || f.raw) {
+      out += `Active Internet connections ${mode}`;
+      out += "\nProto Recv-Q Send-Q Local Address           Foreign Address         State      ";
+      if (f.exp > 1) out += " User       Inode     ";
+      /* print_progname_banner() */
+      if (f.prg) out += sprintf(" %-20s", "PID/Program name");
+      out += "\n";
+      const prgs = f.prg ? prgCacheLoad(p) : undefined;
+      const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp, prgs };
+      if (v4 && (!flagArg || f.tcp)) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
+      // sctp_info(): no SCTP in the kernel, so no /proc/net/sctp/eps: INFO_GUTS1 reports it when
+      // SCTP was asked for (by -S, or -v), not when a family chose every protocol (flag_noprot)
+      if (v4 && (!flagArg || f.sctp) && !noprot && (flagArg || f.ver)) {
+        p.stderr.write("netstat: no support for `AF INET (sctp)' on this system.\n");
+        if (flagArg) {
+          p.stdout.write(out);
+          return 1;
+        }
       }
+      if (v4 && (!flagArg || f.udp)) out += inetRows(p, "/proc/net/udp", "udp", sockets);
+      // (udplite_info(): /proc/net/udplite is there and empty: no UDP-Lite sockets)
+      if (v4 && (!flagArg || f.raw)) out += inetRows(p, "/proc/net/raw", "raw", sockets);
     }
-    if (v4 && (!flagArg || f.udp)) out += inetRows(p, "/proc/net/udp", "udp", sockets);
-    // (udplite_info(): /proc/net/udplite is there and empty: no UDP-Lite sockets)
-    if (v4 && (!flagArg || f.raw)) out += inetRows(p, "/proc/net/raw", "raw", sockets);
-  }
-  if (f.igmp) {
-    out += "IPv6/IPv4 Group Memberships\n";
-    out += "Interface       RefCnt Group\n";
-    out += "--------------- ------ ---------------------\n";
-    out += await igmpInfo(p, res, (f.not & FLAG_NUM_HOST) !== 0, v4, v6);
-  }
-  if (!flagArg || f.unx) {
-    out += `Active UNIX domain sockets ${mode}\n`;
-    out += "Proto RefCnt Flags       Type       State         I-Node   Path\n";
-  }
-  // ipx_info(), ax25_info(), x25_info(), netrom_info(), rose_info(): none of these families
-  // is in the kernel, so each has no /proc/net file; said when asked for (or -v)
-  for (const [fam, label] of OTHER_FAMILIES) {
-    const asked = fams.includes(fam);
-    if (flagArg && !asked) continue;
-    if (flagArg || f.ver) p.stderr.write(`netstat: no support for \`${label}' on this system.\n`);
-    if (flagArg) break;
-  }
-  p.stdout.write(out);
-  return flagArg && OTHER_FAMILIES.some(([fam]) => fams.includes(fam)) ? 1 : 0;
+    if (f.igmp) {
+      out += "IPv6/IPv4 Group Memberships\n";
+      out += "Interface       RefCnt Group\n";
+      out += "--------------- ------ ---------------------\n";
+      out += await igmpInfo(p, res, (f.not & FLAG_NUM_HOST) !== 0, v4, v6);
+    }
+    if (!flagArg || f.unx) {
+      out += `Active UNIX domain sockets ${mode}\n`;
+      out += "Proto RefCnt Flags       Type       State         I-Node   Path\n";
+    }
+    // ipx_info(), ax25_info(), x25_info(), netrom_info(), rose_info(): none of these families
+    // is in the kernel, so each has no /proc/net file; said when asked for (or -v)
+    for (const [fam, label] of OTHER_FAMILIES) {
+      const asked = fams.includes(fam);
+      if (flagArg && !asked) continue;
+      if (flagArg || f.ver) p.stderr.write(`netstat: no support for \`${label}' on this system.\n`);
+      if (flagArg) break;
+    }
+    p.stdout.write(out);
+    return flagArg && OTHER_FAMILIES.some(([fam]) => fams.includes(fam)) ? 1 : 0;
+  });
 }
 
 /** the families netstat.c lists after UNIX (flag_ipx, flag_ax25, flag_x25, flag_netrom,
