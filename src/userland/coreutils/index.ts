@@ -4,5 +4,6 @@ import { coreutilsCommands as unameCommands } from "./uname.ts";
 import { idCommands } from "./id.ts";
 import { tailCommands } from "./tail.ts";
 import { headCommands } from "./head.ts";
+import { pasteCommands } from "./paste.ts";
 
-export const coreutilsCommands: CommandTable = { ...unameCommands, ...odCommands, ...idCommands, ...headCommands, ...tailCommands };
+export const coreutilsCommands: CommandTable = { ...unameCommands, ...odCommands, ...idCommands, ...headCommands, ...tailCommands, ...pasteCommands };
