@@ -22,12 +22,19 @@
  *    array element; each returns null at once for any other word. A word without such a
  *    part (`ping`, `-c1`, `n$i`, `10.0.0.$j`) now goes straight to the general expansion
  *    those handlers fall through to.
+ *
+ * 3. The sbin directories hold commands too. just-bash takes /bin/NAME and /usr/bin/NAME for
+ *    its command NAME and any other path for a script; Debian keeps ip, brctl, sysctl,
+ *    ifconfig, iptables … in /usr/sbin and /sbin (`command -v ip` is /usr/sbin/ip), so those
+ *    two are command directories as well (a later edit, with a mark of its own, so that a
+ *    bundle patched by an earlier version of this script gets it too).
  */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const MARK = "/*tuxnet:patched*/";
+const MARK_SBIN = "/*tuxnet:sbin*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -64,6 +71,22 @@ function plainWordsSkip(span, _p, _e, parts) {
   return `if(${special}){${span}}`;
 }
 
+// the command-path test: `function Ms(e,t){return e===`/bin/${t}`||e===`/usr/bin/${t}`}`
+const BINPATH = new RegExp(`function (${ID})\\((${ID}),(${ID})\\)\\{return \\2===\`/bin/\\$\\{\\3\\}\`\\|\\|\\2===\`/usr/bin/\\$\\{\\3\\}\`\\}`, "g");
+
+function sbinToo(span, _f, path, name) {
+  return span.replace(/\}$/, `||${path}===\`/sbin/\${${name}}\`||${path}===\`/usr/sbin/\${${name}}\`}`);
+}
+
+// `type -a`'s path list takes a command directory's NAME as there without looking:
+// `if(Ms(a,t)&&e.commands.has(t)){n.push(a);continue}` (a tool is in one of bin and sbin)
+const typeAllList = (fn) =>
+  new RegExp(`if\\(${fn.replace(/\$/g, "\\$")}\\((${ID}),(${ID})\\)&&(${ID})\\.commands\\.has\\(\\2\\)\\)\\{`, "g");
+
+function typeAllLooks(span, path, _name, ctx) {
+  return span.replace(/\)\{$/, `&&await ${ctx}.fs.exists(${path})){`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -75,11 +98,19 @@ function edit(src, re, fn, what) {
 }
 
 export function patch(src) {
-  if (src.includes(MARK)) return src;
-  let out = edit(src, DISPATCH, trustedDirect, "command dispatch");
-  out = edit(out, SCOPE, trustedScope, "execution scope");
-  out = edit(out, HANDLERS, plainWordsSkip, "word expansion");
-  return MARK + out;
+  let out = src;
+  if (!out.includes(MARK)) {
+    out = edit(out, DISPATCH, trustedDirect, "command dispatch");
+    out = edit(out, SCOPE, trustedScope, "execution scope");
+    out = edit(out, HANDLERS, plainWordsSkip, "word expansion");
+    out = MARK + out;
+  }
+  if (!out.includes(MARK_SBIN)) {
+    const fn = new RegExp(BINPATH.source).exec(out)?.[1] ?? "";
+    out = edit(out, BINPATH, sbinToo, "command path test");
+    out = MARK_SBIN + edit(out, typeAllList(fn), typeAllLooks, "type -a path list");
+  }
+  return out;
 }
 
 const PINNED = JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")).dependencies["just-bash"];

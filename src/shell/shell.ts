@@ -395,6 +395,21 @@ const BASH_BUILTINS = new Set(
 /** the builtins Debian 12 also ships as programs (coreutils; procps's kill) */
 const BUILTIN_PROGRAMS = new Set(["[", "test", "echo", "printf", "true", "false", "pwd", "kill"]);
 
+/**
+ * The commands Debian 12's packages install in /sbin (/usr/sbin): iproute2's ip and bridge,
+ * bridge-utils, net-tools' arp, ifconfig and route, procps' sysctl, iptables and ebtables
+ * (alternatives), ethtool, arping, conntrack, dnsmasq, dhclient, kmod, ifupdown, udhcpc.
+ */
+const SBIN = new Set([
+  "arp", "arping", "brctl", "bridge", "conntrack", "dhclient", "dnsmasq", "ebtables", "ebtables-nft", "ebtables-nft-save",
+  "ebtables-save", "ethtool", "ifconfig", "ifdown", "ifup", "ip", "iptables", "iptables-legacy", "iptables-legacy-restore",
+  "iptables-legacy-save", "iptables-nft", "iptables-nft-restore", "iptables-nft-save", "iptables-restore", "iptables-save",
+  "lsmod", "modprobe", "route", "sysctl", "traceroute", "udhcpc",
+]);
+/** of those, the ones /bin (/usr/bin) has as well: iproute2's /bin/ip, kmod's lsmod, traceroute's
+ * alternative */
+const BIN_AND_SBIN = new Set(["ip", "lsmod", "traceroute"]);
+
 export class HostShell implements Shell, IoHost {
   /** the host's own files (/root, /etc, /tmp …), shared by all its namespaces */
   readonly fs: SimClockFs;
@@ -474,9 +489,12 @@ export class HostShell implements Shell, IoHost {
     fs.mount("/dev", new DevFs(() => sys.random32(), sys));
     const custom: BashCommand[] = [];
     const names = new Set(getCommandNames());
-    // Debian's merged /usr: /bin is /usr/bin (just-bash runs /bin/NAME and /usr/bin/NAME as the
-    // command NAME; /usr/sbin would be a directory of scripts to it, so the tools stay here)
-    for (const d of ["/usr/bin", "/bin"]) fs.mount(d, new BinDirFs(d, (n) => names.has(n), () => [...names]));
+    // Debian's merged /usr: /bin is /usr/bin and /sbin is /usr/sbin, each tool where its package
+    // puts it (just-bash, patched, runs NAME in any of the four as the command NAME)
+    const inBin = (n: string) => names.has(n) && (!SBIN.has(n) || BIN_AND_SBIN.has(n));
+    const inSbin = (n: string) => names.has(n) && SBIN.has(n);
+    for (const d of ["/usr/bin", "/bin"]) fs.mount(d, new BinDirFs(d, inBin, () => [...names]));
+    for (const d of ["/usr/sbin", "/sbin"]) fs.mount(d, new BinDirFs(d, inSbin, () => [...SBIN]));
     for (const [name, cmd] of Object.entries(this.commands)) {
       custom.push(defineCommand(name, (args, ctx) => this.runTool(name, cmd, args, ctx, sys)));
     }
