@@ -8,7 +8,8 @@
  */
 import type { CommandTable, Process } from "../process.ts";
 import { xstrtoumax, LONGINT_OK, LONGINT_OVERFLOW, LONGINT_INVALID_SUFFIX_CHAR } from "../lib/xstrtol.ts";
-import { quote } from "../lib/quotearg.ts";
+import { quote, quotef } from "../lib/quotearg.ts";
+import { readOperand } from "./operand.ts";
 
 const enum Fmt {
   Signed,
@@ -419,11 +420,14 @@ export async function od(p: Process): Promise<number> {
       parts.push(p.stdinBytes ?? new TextEncoder().encode(p.stdin));
       continue;
     }
-    const data = p.readFileBytes ? await p.readFileBytes(f) : undefined;
-    if (data === undefined) {
-      err(`${f}: No such file or directory`);
+    // open_next_file() / check_and_close(): error (0, errno, "%s", quotef (input_filename))
+    const r = await readOperand(p, f);
+    if (!("bytes" in r)) {
+      err(`${quotef(f)}: ${"openError" in r ? r.openError : r.readError}`);
       ok = false;
-    } else parts.push(data);
+      // (a directory opens: it is an input, of nothing)
+      if ("readError" in r) parts.push(new Uint8Array(0));
+    } else parts.push(r.bytes);
   }
   if (parts.length === 0) return 1;
   let total = 0;
