@@ -28,6 +28,11 @@
  *    ifconfig, iptables … in /usr/sbin and /sbin (`command -v ip` is /usr/sbin/ip), so those
  *    two are command directories as well (a later edit, with a mark of its own, so that a
  *    bundle patched by an earlier version of this script gets it too).
+ *
+ * 4. `$-` in bash's order. just-bash gives "h" before the option letters and ends with "s"
+ *    (a shell reading standard input); bash's which_set_flags() lists its flags in the order
+ *    of shell_flags[] (e f h … u v x B C) and ends with "c" for a `bash -c` command, which is
+ *    what every line tuxnet runs is (lab steps, exec(); `echo $-` says hBc).
  */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -35,6 +40,7 @@ import { fileURLToPath } from "node:url";
 
 const MARK = "/*tuxnet:patched*/";
 const MARK_SBIN = "/*tuxnet:sbin*/";
+const MARK_DASH = "/*tuxnet:dash*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -87,6 +93,17 @@ function typeAllLooks(span, path, _name, ctx) {
   return span.replace(/\)\{$/, `&&await ${ctx}.fs.exists(${path})){`);
 }
 
+// `case"-":{let o="";return o+="h",e.state.options.errexit&&(o+="e"),e.state.options.noglob&&(o+="f"),…,o+="s",o}`
+const DASH = new RegExp(
+  `case"-":\\{let (${ID})="";return \\1\\+="h",((${ID})\\.state\\.options\\.errexit&&\\(\\1\\+="e"\\),\\3\\.state\\.options\\.noglob&&\\(\\1\\+="f"\\)),` +
+    `([^}]*?)\\1\\+="s",\\1\\}`,
+  "g",
+);
+
+function bashDashOrder(_span, o, ef, _e, rest) {
+  return `case"-":{let ${o}="";return ${ef},${o}+="h",${rest}${o}+="c",${o}}`;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -110,6 +127,7 @@ export function patch(src) {
     out = edit(out, BINPATH, sbinToo, "command path test");
     out = MARK_SBIN + edit(out, typeAllList(fn), typeAllLooks, "type -a path list");
   }
+  if (!out.includes(MARK_DASH)) out = MARK_DASH + edit(out, DASH, bashDashOrder, "$- flags");
   return out;
 }
 
