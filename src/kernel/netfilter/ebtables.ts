@@ -1,6 +1,6 @@
 /**
  * net/bridge/netfilter/ebtables.c (ebt_do_table, ebt_basic_match, translate_table checks),
- * ebtable_filter.c, ebtable_nat.c and ebt_ip.c: the bridge tables ebtables writes, as
+ * ebtable_filter.c, ebtable_nat.c, ebt_ip.c and ebt_ip6.c: the bridge tables ebtables writes, as
  * NFPROTO_BRIDGE hook registrations. The lab machines run ebtables-nft, whose nft bridge base
  * chains sit at the same priorities as the legacy tables, and count bytes as skb->len (past
  * the Ethernet header), as here.
@@ -14,7 +14,8 @@ import type { SkBuff } from "../core/skbuff.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import {
   EBT_802_3, EBT_DESTMAC, EBT_IDEST, EBT_IIN, EBT_ILOGICALIN, EBT_ILOGICALOUT, EBT_IOUT, EBT_IP_DEST, EBT_IP_DPORT,
-  EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_IPROTO, EBT_ISOURCE, EBT_NOPROTO, EBT_SOURCEMAC,
+  EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_IPROTO,
+  EBT_IP6_SOURCE, EBT_IP6_DEST, EBT_IP6_TCLASS, EBT_IP6_PROTO, EBT_IP6_SPORT, EBT_IP6_DPORT, EBT_IP6_ICMP6, EBT_IP6_MASK, type EbtIp6Info, EBT_ISOURCE, EBT_NOPROTO, EBT_SOURCEMAC,
   EBT_ACCEPT, EBT_CONTINUE, EBT_DROP, EBT_MARK_AND, EBT_MARK_OR, EBT_RETURN, EBT_VERDICT_BITS, MARK_AND_VALUE,
   MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT, EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_MASK,
   type EbtLogInfo, type EbtLimitInfo, XT_LIMIT_SCALE, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_MASK, EBT_VLAN_PRIO,
@@ -125,6 +126,23 @@ function ebtIpMtCheck(e: EbtEntry, info: EbtIpInfo): boolean {
   return true;
 }
 
+/** ebt_ip6_mt_check() */
+function ebtIp6MtCheck(e: EbtEntry, info: EbtIp6Info): boolean {
+  if (e.ethproto !== 0x86dd || e.invflags & EBT_IPROTO) return false;
+  if (info.bitmask & ~EBT_IP6_MASK || info.invflags & ~EBT_IP6_MASK) return false;
+  if (info.bitmask & (EBT_IP6_DPORT | EBT_IP6_SPORT)) {
+    if (info.invflags & EBT_IP6_PROTO) return false;
+    if (![6, 17, 33, 132, 136].includes(info.protocol)) return false;
+  }
+  if (info.bitmask & EBT_IP6_DPORT && info.dport[0] > info.dport[1]) return false;
+  if (info.bitmask & EBT_IP6_SPORT && info.sport[0] > info.sport[1]) return false;
+  if (info.bitmask & EBT_IP6_ICMP6) {
+    if (info.invflags & EBT_IP6_PROTO || info.protocol !== 58) return false;
+    if (info.icmpv6Type[0] > info.icmpv6Type[1] || info.icmpv6Code[0] > info.icmpv6Code[1]) return false;
+  }
+  return true;
+}
+
 /** ebt_mark_mt_check() */
 function ebtMarkMtCheck(info: EbtMarkMInfo): boolean {
   if (info.bitmask & ~(EBT_MARK_AND | EBT_MARK_OR)) return false;
@@ -176,6 +194,8 @@ function ebtMatchCheck(e: EbtEntry, m: EbtMatch, table: string, hook: number | u
   switch (m.name) {
     case "ip":
       return ebtIpMtCheck(e, m.data);
+    case "ip6":
+      return ebtIp6MtCheck(e, m.data);
     case "mark_m":
       return ebtMarkMtCheck(m.data);
     case "pkttype":
@@ -339,6 +359,64 @@ function ebtIpMt(skb: SkBuff, info: EbtIpInfo): boolean {
     if (info.bitmask & EBT_IP_SPORT) {
       const s = readU16(b, th);
       if (invf(info, EBT_IP_SPORT, s < info.sport[0] || s > info.sport[1])) return false;
+    }
+  }
+  return true;
+}
+
+/** include/net/ipv6.h: ipv6_masked_addr_cmp() */
+function ip6MaskedDiffers(b: Uint8Array, o: number, mask: Uint8Array, addr: Uint8Array): boolean {
+  for (let i = 0; i < 16; i++) if ((b[o + i]! & mask[i]!) !== addr[i]) return true;
+  return false;
+}
+
+/** net/ipv6/exthdrs_core.c: ipv6_skip_exthdr(): the upper-layer header after the extension
+ * headers (hop-by-hop, routing, destination options, fragment, AH); -1 when it cannot be read */
+function ipv6SkipExthdr(b: Uint8Array, end: number, start: number, nexthdr: number): [number, number] {
+  let o = start;
+  let nh = nexthdr;
+  for (;;) {
+    if (nh !== 0 && nh !== 43 && nh !== 60 && nh !== 44 && nh !== 51) return [o, nh];
+    if (o + 8 > end) return [-1, nh];
+    if (nh === 44) {
+      // a fragment other than the first has no upper header to look at
+      if ((((b[o + 2]! << 8) | b[o + 3]!) & ~0x7) !== 0) return [o, nh];
+      nh = b[o]!;
+      o += 8;
+      continue;
+    }
+    const len = nh === 51 ? (b[o + 1]! + 2) << 2 : (b[o + 1]! + 1) << 3;
+    nh = b[o]!;
+    o += len;
+  }
+}
+
+/** net/bridge/netfilter/ebt_ip6.c: ebt_ip6_mt() */
+function ebtIp6Mt(skb: SkBuff, info: EbtIp6Info): boolean {
+  const b = skb.buf;
+  const o = skb.data;
+  if (skb.len < 40) return false;
+  if (info.bitmask & EBT_IP6_TCLASS && invf(info, EBT_IP6_TCLASS, info.tclass !== (((b[o]! << 4) | (b[o + 1]! >> 4)) & 0xff))) return false;
+  if (info.bitmask & EBT_IP6_SOURCE && invf(info, EBT_IP6_SOURCE, ip6MaskedDiffers(b, o + 8, info.smsk, info.saddr))) return false;
+  if (info.bitmask & EBT_IP6_DEST && invf(info, EBT_IP6_DEST, ip6MaskedDiffers(b, o + 24, info.dmsk, info.daddr))) return false;
+  if (info.bitmask & EBT_IP6_PROTO) {
+    const [th, nexthdr] = ipv6SkipExthdr(b, skb.tail, o + 40, b[o + 6]!);
+    if (th < 0) return false;
+    if (invf(info, EBT_IP6_PROTO, info.protocol !== nexthdr)) return false;
+    if (!(info.bitmask & (EBT_IP6_DPORT | EBT_IP6_SPORT | EBT_IP6_ICMP6))) return true;
+    if (th + 4 > skb.tail) return false;
+    if (info.bitmask & EBT_IP6_DPORT) {
+      const d = readU16(b, th + 2);
+      if (invf(info, EBT_IP6_DPORT, d < info.dport[0] || d > info.dport[1])) return false;
+    }
+    if (info.bitmask & EBT_IP6_SPORT) {
+      const sp = readU16(b, th);
+      if (invf(info, EBT_IP6_SPORT, sp < info.sport[0] || sp > info.sport[1])) return false;
+    }
+    if (info.bitmask & EBT_IP6_ICMP6) {
+      const t = b[th]!;
+      const c = b[th + 1]!;
+      if (invf(info, EBT_IP6_ICMP6, t < info.icmpv6Type[0] || t > info.icmpv6Type[1] || c < info.icmpv6Code[0] || c > info.icmpv6Code[1])) return false;
     }
   }
   return true;
@@ -647,6 +725,8 @@ function ebtMatch(skb: SkBuff, m: EbtMatch, net: Net): boolean {
   switch (m.name) {
     case "ip":
       return ebtIpMt(skb, m.data);
+    case "ip6":
+      return ebtIp6Mt(skb, m.data);
     case "mark_m":
       return ebtMarkMt(skb, m.data);
     case "pkttype":

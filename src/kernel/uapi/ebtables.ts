@@ -45,6 +45,32 @@ export interface EbtIpInfo {
   dport: [number, number];
 }
 
+/** ebt_ip6_info.bitmask / invflags */
+export const EBT_IP6_SOURCE = 0x01;
+export const EBT_IP6_DEST = 0x02;
+export const EBT_IP6_TCLASS = 0x04;
+export const EBT_IP6_PROTO = 0x08;
+export const EBT_IP6_SPORT = 0x10;
+export const EBT_IP6_DPORT = 0x20;
+export const EBT_IP6_ICMP6 = 0x40;
+export const EBT_IP6_MASK = 0x7f;
+
+/** struct ebt_ip6_info (the ICMPv6 type and code ranges share the ports' union in C) */
+export interface EbtIp6Info {
+  saddr: Uint8Array;
+  daddr: Uint8Array;
+  smsk: Uint8Array;
+  dmsk: Uint8Array;
+  tclass: number;
+  protocol: number;
+  bitmask: number;
+  invflags: number;
+  sport: [number, number];
+  dport: [number, number];
+  icmpv6Type: [number, number];
+  icmpv6Code: [number, number];
+}
+
 /** ebt_mark_m.h: struct ebt_mark_m_info (unsigned longs, 64-bit) */
 export const EBT_MARK_AND = 0x01;
 export const EBT_MARK_OR = 0x02;
@@ -179,6 +205,7 @@ export type EbtTargetExt =
  */
 export type EbtMatch =
   | { name: "ip"; data: EbtIpInfo }
+  | { name: "ip6"; data: EbtIp6Info }
   | { name: "mark_m"; data: EbtMarkMInfo }
   | { name: "pkttype"; data: EbtPkttypeInfo }
   | { name: "limit"; data: EbtLimitInfo }

@@ -1,11 +1,13 @@
 /**
  * The ebtables extensions ebtables-nft 1.8.9 loads (xtables-eb.c ebt_load_match_extensions()),
- * those modelled here: matches ip (libebt_ip.c), mark_m (libebt_mark_m.c), pkttype
+ * those modelled here: matches ip (libebt_ip.c), ip6 (libebt_ip6.c: a name for an address is
+ * not looked up), mark_m (libebt_mark_m.c), pkttype
  * (libebt_pkttype.c); target mark (libebt_mark.c). Each has its getopt options (the codes its
  * parse() switches on), init, parse, final check and print, as the C extension has them.
  */
 import {
   EBT_IP_DEST, EBT_IP_DPORT, EBT_IP_PROTO, EBT_IP_SOURCE, EBT_IP_SPORT, EBT_IP_TOS, EBT_MARK_AND, EBT_MARK_OR,
+  EBT_IP6_SOURCE, EBT_IP6_DEST, EBT_IP6_TCLASS, EBT_IP6_PROTO, EBT_IP6_SPORT, EBT_IP6_DPORT, EBT_IP6_ICMP6, type EbtIp6Info,
   EBT_ACCEPT, EBT_VERDICT_BITS, MARK_AND_VALUE, MARK_OR_VALUE, MARK_SET_VALUE, MARK_XOR_VALUE, NAT_ARP_BIT,
   EBT_LOG_ARP, EBT_LOG_IP, EBT_LOG_IP6, EBT_LOG_PREFIX_SIZE, type EbtLogInfo, type EbtLimitInfo, EBT_VLAN_ENCAP, EBT_VLAN_ID, EBT_VLAN_PRIO, type EbtVlanInfo, EBT_ARP_OPCODE, EBT_ARP_HTYPE, EBT_ARP_PTYPE, EBT_ARP_SRC_IP, EBT_ARP_DST_IP, EBT_ARP_SRC_MAC,
   EBT_ARP_DST_MAC, EBT_ARP_GRAT, type EbtArpInfo, type EbtAmongInfo, type EbtAmongSide, XT_LIMIT_SCALE, type EbtIpInfo, type EbtMarkMInfo, type EbtMarkTInfo, type EbtNatInfo, type EbtPkttypeInfo, type EbtRedirectInfo,
@@ -15,6 +17,7 @@ import { ethertypeByName as ethertypeByNameExt } from "./ethertypes.ts";
 import { SERVICES } from "../iptables/services.ts";
 import { getprotobyname, getprotobynumber } from "../lib/etc_files.ts";
 import { ipv4ToString } from "../../wire/addr.ts";
+import { inetPton6, inetNtop6 } from "../lib/utils.ts";
 
 export const PARAMETER_PROBLEM = 2;
 
@@ -228,6 +231,188 @@ export const ipExt: Extension<EbtIpInfo> = {
     const range = (r: [number, number]) => (r[0] === r[1] ? `${r[0]}` : `${r[0]}:${r[1]}`);
     if (ip.bitmask & EBT_IP_SPORT) s += `--ip-sport ${inv(EBT_IP_SPORT)}${range(ip.sport)} `;
     if (ip.bitmask & EBT_IP_DPORT) s += `--ip-dport ${inv(EBT_IP_DPORT)}${range(ip.dport)} `;
+    return s;
+  },
+};
+
+// -------------------------------------------------------------------------------- ip6
+
+/** xtables' parse_ip6mask(): no mask is /128; a mask in address form as it is; else bits */
+function parseIp6Mask(mask: string | undefined): Uint8Array {
+  if (mask === undefined) return new Uint8Array(16).fill(0xff);
+  const a = inetPton6(mask);
+  if (a) return a;
+  const bits = strtouiFullExt(mask, 0, 128);
+  if (bits === undefined) xtError(PARAMETER_PROBLEM, `invalid mask \`${mask}' specified`);
+  const m = new Uint8Array(16);
+  for (let i = 0; i < bits; i++) m[i >> 3]! |= 0x80 >> (i & 7);
+  return m;
+}
+
+/** xtables_ip6parse_any(): address[/mask], the address masked; a zero mask takes any name as
+ * "::"; a name that is no IPv6 address is looked up (here: none is found) */
+function ip6parseAny(s: string): [Uint8Array, Uint8Array] {
+  const slash = s.lastIndexOf("/");
+  let name = slash < 0 ? s : s.slice(0, slash);
+  const mask = parseIp6Mask(slash < 0 ? undefined : s.slice(slash + 1));
+  if (mask.every((b) => b === 0)) name = "::";
+  const addr = inetPton6(name);
+  if (!addr) xtError(PARAMETER_PROBLEM, `host/network \`${name}' not found`);
+  for (let i = 0; i < 16; i++) addr[i]! &= mask[i]!;
+  return [addr, mask];
+}
+
+/** xtables_ip6mask_to_numeric(): "" for /128, /N for a prefix, else the mask as an address */
+function ip6MaskStr(m: Uint8Array): string {
+  let bits = 0;
+  while (bits < 128 && m[bits >> 3]! & (0x80 >> (bits & 7))) bits++;
+  for (let i = bits; i < 128; i++) if (m[i >> 3]! & (0x80 >> (i & 7))) return `/${inetNtop6(m)}`;
+  return bits === 128 ? "" : `/${bits}`;
+}
+
+/** libebt_ip6.c icmpv6_codes[]: name, type, code range */
+const ICMPV6_CODES: [string, number, number, number][] = [
+  ["destination-unreachable", 1, 0, 0xff], ["no-route", 1, 0, 0], ["communication-prohibited", 1, 1, 1],
+  ["address-unreachable", 1, 3, 3], ["port-unreachable", 1, 4, 4], ["packet-too-big", 2, 0, 0xff],
+  ["time-exceeded", 3, 0, 0xff], ["ttl-exceeded", 3, 0, 0xff], ["ttl-zero-during-transit", 3, 0, 0],
+  ["ttl-zero-during-reassembly", 3, 1, 1], ["parameter-problem", 4, 0, 0xff], ["bad-header", 4, 0, 0],
+  ["unknown-header-type", 4, 1, 1], ["unknown-option", 4, 2, 2], ["echo-request", 128, 0, 0xff], ["ping", 128, 0, 0xff],
+  ["echo-reply", 129, 0, 0xff], ["pong", 129, 0, 0xff], ["router-solicitation", 133, 0, 0xff],
+  ["router-advertisement", 134, 0, 0xff], ["neighbour-solicitation", 135, 0, 0xff], ["neighbor-solicitation", 135, 0, 0xff],
+  ["neighbour-advertisement", 136, 0, 0xff], ["neighbor-advertisement", 136, 0, 0xff], ["redirect", 137, 0, 0xff],
+];
+
+/** xtables_strtoui(s, &end, …, 0, 255): a number at the start of s and where it ends */
+function strtouiPrefix(s: string): [number, number] | undefined {
+  if (/^\s*-/.test(s)) return undefined;
+  const [v, end] = strtoul(s, 0);
+  if (end === 0 || v > 255n) return undefined;
+  return [Number(v), end];
+}
+
+/** libebt_ip6.c parse_icmpv6(): a name (any unambiguous prefix, any case) or type[:type][/code[:code]] */
+function parseIcmpv6(s: string): { type: [number, number]; code: [number, number] } | undefined {
+  let match = -1;
+  ICMPV6_CODES.forEach(([name], i) => {
+    if (name.slice(0, s.length).toLowerCase() !== s.toLowerCase() || s.length > name.length) return;
+    if (match >= 0) xtError(PARAMETER_PROBLEM, `Ambiguous ICMPv6 type \`${s}': \`${ICMPV6_CODES[match]![0]}' or \`${name}'?`);
+    match = i;
+  });
+  if (match >= 0) {
+    const [, t, lo, hi] = ICMPV6_CODES[match]!;
+    return { type: [t, t], code: [lo, hi] };
+  }
+  const range = (str: string): [[number, number], number] | undefined => {
+    const a = strtouiPrefix(str);
+    if (!a) return undefined;
+    let hi = a[0];
+    let end = a[1];
+    if (str[end] === ":") {
+      const b = strtouiPrefix(str.slice(end + 1));
+      if (!b) return undefined;
+      hi = b[0];
+      end += 1 + b[1];
+    }
+    return [[a[0], hi], end];
+  };
+  const t = range(s);
+  if (!t) xtError(PARAMETER_PROBLEM, `Unknown ICMPv6 type \`${s}'`);
+  const rest = s.slice(t[1]);
+  if (rest === "") return { type: t[0], code: [0, 255] };
+  if (rest[0] === "/") {
+    const c = range(rest.slice(1));
+    // (an unreadable code range: parse_icmpv6() fails, and the option goes unclaimed)
+    if (!c) return undefined;
+    if (c[1] === rest.length - 1) return { type: t[0], code: c[0] };
+    xtError(PARAMETER_PROBLEM, `unknown character ${rest[1 + c[1]]}`);
+  }
+  xtError(PARAMETER_PROBLEM, `unknown character ${rest[0]}`);
+}
+
+export const ip6Ext: Extension<EbtIp6Info> = {
+  name: "ip6",
+  kind: "match",
+  opts: [
+    { name: "ip6-source", hasArg: 1, code: "1" }, { name: "ip6-src", hasArg: 1, code: "1" },
+    { name: "ip6-destination", hasArg: 1, code: "2" }, { name: "ip6-dst", hasArg: 1, code: "2" },
+    { name: "ip6-tclass", hasArg: 1, code: "3" },
+    { name: "ip6-protocol", hasArg: 1, code: "4" }, { name: "ip6-proto", hasArg: 1, code: "4" },
+    { name: "ip6-source-port", hasArg: 1, code: "5" }, { name: "ip6-sport", hasArg: 1, code: "5" },
+    { name: "ip6-destination-port", hasArg: 1, code: "6" }, { name: "ip6-dport", hasArg: 1, code: "6" },
+    { name: "ip6-icmp-type", hasArg: 1, code: "7" },
+  ],
+  init: () => ({
+    saddr: new Uint8Array(16), daddr: new Uint8Array(16), smsk: new Uint8Array(16), dmsk: new Uint8Array(16),
+    tclass: 0, protocol: 0, bitmask: 0, invflags: 0, sport: [0, 0], dport: [0, 0], icmpv6Type: [0, 0], icmpv6Code: [0, 0],
+  }),
+  parse(code, val, inv, st, ip) {
+    const set = (bit: number) => {
+      ip.bitmask |= bit;
+      if (inv) ip.invflags |= bit;
+    };
+    switch (code) {
+      case "1":
+        [ip.saddr, ip.smsk] = ip6parseAny(val);
+        set(EBT_IP6_SOURCE);
+        break;
+      case "2":
+        [ip.daddr, ip.dmsk] = ip6parseAny(val);
+        set(EBT_IP6_DEST);
+        break;
+      case "3": {
+        const n = strtouiPrefix(val);
+        if (n === undefined) xtError(PARAMETER_PROBLEM, `Problem with specified IPv6 traffic class '${val}'`);
+        ip.tclass = n[0];
+        set(EBT_IP6_TCLASS);
+        break;
+      }
+      case "4":
+        ip.protocol = parseProtocol(val);
+        set(EBT_IP6_PROTO);
+        break;
+      case "5":
+        ip.sport = parsePortRange(val);
+        set(EBT_IP6_SPORT);
+        break;
+      case "6":
+        ip.dport = parsePortRange(val);
+        set(EBT_IP6_DPORT);
+        break;
+      case "7": {
+        const r = parseIcmpv6(val);
+        if (!r) return false;
+        ip.icmpv6Type = r.type;
+        ip.icmpv6Code = r.code;
+        set(EBT_IP6_ICMP6);
+        break;
+      }
+      default:
+        return false;
+    }
+    st.flags |= ip.bitmask;
+    return true;
+  },
+  finalCheck(flags) {
+    if (!flags) xtError(PARAMETER_PROBLEM, "You must specify proper arguments");
+  },
+  print(ip) {
+    let s = "";
+    const inv = (f: number) => (ip.invflags & f ? "! " : "");
+    if (ip.bitmask & EBT_IP6_SOURCE) s += `--ip6-src ${inv(EBT_IP6_SOURCE)}${inetNtop6(ip.saddr)}${ip6MaskStr(ip.smsk)} `;
+    if (ip.bitmask & EBT_IP6_DEST) s += `--ip6-dst ${inv(EBT_IP6_DEST)}${inetNtop6(ip.daddr)}${ip6MaskStr(ip.dmsk)} `;
+    if (ip.bitmask & EBT_IP6_TCLASS) s += `--ip6-tclass ${inv(EBT_IP6_TCLASS)}0x${ip.tclass.toString(16).padStart(2, "0").toUpperCase()} `;
+    if (ip.bitmask & EBT_IP6_PROTO) s += `--ip6-proto ${inv(EBT_IP6_PROTO)}${getprotobynumber(ip.protocol) ?? ip.protocol} `;
+    const range = (r: [number, number]) => (r[0] === r[1] ? `${r[0]} ` : `${r[0]}:${r[1]} `);
+    if (ip.bitmask & EBT_IP6_SPORT) s += `--ip6-sport ${inv(EBT_IP6_SPORT)}${range(ip.sport)}`;
+    if (ip.bitmask & EBT_IP6_DPORT) s += `--ip6-dport ${inv(EBT_IP6_DPORT)}${range(ip.dport)}`;
+    if (ip.bitmask & EBT_IP6_ICMP6) {
+      s += `--ip6-icmp-type ${inv(EBT_IP6_ICMP6)}`;
+      const [t0, t1] = ip.icmpv6Type;
+      const [c0, c1] = ip.icmpv6Code;
+      const codeStr = c0 === c1 ? `/${c0} ` : `/${c0}:${c1} `;
+      const named = t0 === t1 ? ICMPV6_CODES.find(([, t, lo, hi]) => t === t0 && lo === c0 && hi === c1) : undefined;
+      s += t0 !== t1 ? `${t0}:${t1}${codeStr}` : named ? `${named[0]} ` : `${t0}${codeStr}`;
+    }
     return s;
   },
 };
@@ -962,7 +1147,7 @@ export const logExt: Extension<EbtLogInfo> = {
 };
 
 /** in ebt_load_match_extensions() order; the targets after the matches */
-export const EXTENSIONS: Extension<any>[] = [arpExt, ipExt, markMExt, limitExt, pkttypeExt, vlanExt, amongExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
+export const EXTENSIONS: Extension<any>[] = [arpExt, ipExt, ip6Ext, markMExt, limitExt, pkttypeExt, vlanExt, amongExt, logExt, markTExt, dnatExt, snatExt, redirectExt];
 
 export function extByName(name: string): Extension<any> | undefined {
   return EXTENSIONS.find((e) => e.name === name);
