@@ -160,6 +160,17 @@ function parseProtocol(s: string): number {
   xtError(PARAMETER_PROBLEM, `unknown protocol "${s}" specified`);
 }
 
+/** print_port_range() of libebt_ip.c and libebt_ip6.c: "N" or "N:M" */
+function portRangeStr(r: [number, number]): string {
+  return r[0] === r[1] ? `${r[0]}` : `${r[0]}:${r[1]}`;
+}
+
+/** an option's bit set in an ip/ip6 match, and in its inversions when "!" came before it */
+function setBit(info: { bitmask: number; invflags: number }, bit: number, inv: boolean): void {
+  info.bitmask |= bit;
+  if (inv) info.invflags |= bit;
+}
+
 export const ipExt: Extension<EbtIpInfo> = {
   name: "ip",
   kind: "match",
@@ -173,10 +184,7 @@ export const ipExt: Extension<EbtIpInfo> = {
   ],
   init: () => ({ saddr: 0, daddr: 0, smsk: 0, dmsk: 0, tos: 0, protocol: 0, bitmask: 0, invflags: 0, sport: [0, 0], dport: [0, 0] }),
   parse(code, val, inv, st, ip) {
-    const set = (bit: number) => {
-      ip.bitmask |= bit;
-      if (inv) ip.invflags |= bit;
-    };
+    const set = (bit: number) => setBit(ip, bit, inv);
     switch (code) {
       case "1":
       case "2": {
@@ -228,9 +236,8 @@ export const ipExt: Extension<EbtIpInfo> = {
       const n = getprotobynumber(ip.protocol);
       s += `--ip-proto ${inv(EBT_IP_PROTO)}${n ?? ip.protocol} `;
     }
-    const range = (r: [number, number]) => (r[0] === r[1] ? `${r[0]}` : `${r[0]}:${r[1]}`);
-    if (ip.bitmask & EBT_IP_SPORT) s += `--ip-sport ${inv(EBT_IP_SPORT)}${range(ip.sport)} `;
-    if (ip.bitmask & EBT_IP_DPORT) s += `--ip-dport ${inv(EBT_IP_DPORT)}${range(ip.dport)} `;
+    if (ip.bitmask & EBT_IP_SPORT) s += `--ip-sport ${inv(EBT_IP_SPORT)}${portRangeStr(ip.sport)} `;
+    if (ip.bitmask & EBT_IP_DPORT) s += `--ip-dport ${inv(EBT_IP_DPORT)}${portRangeStr(ip.dport)} `;
     return s;
   },
 };
@@ -346,10 +353,7 @@ export const ip6Ext: Extension<EbtIp6Info> = {
     tclass: 0, protocol: 0, bitmask: 0, invflags: 0, sport: [0, 0], dport: [0, 0], icmpv6Type: [0, 0], icmpv6Code: [0, 0],
   }),
   parse(code, val, inv, st, ip) {
-    const set = (bit: number) => {
-      ip.bitmask |= bit;
-      if (inv) ip.invflags |= bit;
-    };
+    const set = (bit: number) => setBit(ip, bit, inv);
     switch (code) {
       case "1":
         [ip.saddr, ip.smsk] = ip6parseAny(val);
@@ -402,9 +406,8 @@ export const ip6Ext: Extension<EbtIp6Info> = {
     if (ip.bitmask & EBT_IP6_DEST) s += `--ip6-dst ${inv(EBT_IP6_DEST)}${inetNtop6(ip.daddr)}${ip6MaskStr(ip.dmsk)} `;
     if (ip.bitmask & EBT_IP6_TCLASS) s += `--ip6-tclass ${inv(EBT_IP6_TCLASS)}0x${ip.tclass.toString(16).padStart(2, "0").toUpperCase()} `;
     if (ip.bitmask & EBT_IP6_PROTO) s += `--ip6-proto ${inv(EBT_IP6_PROTO)}${getprotobynumber(ip.protocol) ?? ip.protocol} `;
-    const range = (r: [number, number]) => (r[0] === r[1] ? `${r[0]} ` : `${r[0]}:${r[1]} `);
-    if (ip.bitmask & EBT_IP6_SPORT) s += `--ip6-sport ${inv(EBT_IP6_SPORT)}${range(ip.sport)}`;
-    if (ip.bitmask & EBT_IP6_DPORT) s += `--ip6-dport ${inv(EBT_IP6_DPORT)}${range(ip.dport)}`;
+    if (ip.bitmask & EBT_IP6_SPORT) s += `--ip6-sport ${inv(EBT_IP6_SPORT)}${portRangeStr(ip.sport)} `;
+    if (ip.bitmask & EBT_IP6_DPORT) s += `--ip6-dport ${inv(EBT_IP6_DPORT)}${portRangeStr(ip.dport)} `;
     if (ip.bitmask & EBT_IP6_ICMP6) {
       s += `--ip6-icmp-type ${inv(EBT_IP6_ICMP6)}`;
       const [t0, t1] = ip.icmpv6Type;
