@@ -7,7 +7,8 @@
 import type { SkBuff } from "../core/skbuff.ts";
 import { brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook, nfHookPasses } from "../netfilter/core.ts";
-import { devQueueXmit, devXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
+import { devQueueXmit, netXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
+import { IFF_UP } from "../uapi/if.ts";
 import {
   BR_BCAST_FLOOD, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED, BR_MCAST_FLOOD, BR_STATE_FORWARDING,
   type NetBridge, type NetBridgePort,
@@ -79,26 +80,40 @@ export function brForward(to: NetBridgePort | undefined, skb: SkBuff, localRcv: 
 }
 
 /**
+ * Whether copies of this flood may be counted as drops without being built (floodCopyDropped()):
+ * what does not depend on the port, asked once per flood: nothing sees a copy on its way out
+ * of the bridge's namespace (no tap, no drop tracing) and the bridge hooks pass it untouched.
+ */
+function floodDropsCountable(br: NetBridge, skb: SkBuff, localOrig: boolean): boolean {
+  const net = br.dev.net;
+  return (
+    netXmitUnobserved(net) &&
+    nfHookPasses(net, NFPROTO_BRIDGE, localOrig ? NF_BR_LOCAL_OUT : NF_BR_FORWARD, skb) &&
+    nfHookPasses(net, NFPROTO_BRIDGE, NF_BR_POST_ROUTING, skb)
+  );
+}
+
+/**
  * A copy br_flood() would send to port `p` that is sure to be dropped at the end of the way
- * with nothing seeing it on the way (no bridge netfilter hook, no tap, no drop tracing, the
+ * with nothing seeing it on the way (floodDropsCountable(), the port up with its qdisc, the
  * port's driver refusing any frame now: veth into a full backlog): its drop is counted as the
  * copy's would be and no copy is made. Link-up floods into a thousand ports fill the backlog
  * within one flood; most of their copies end so (as on Linux, where each is an skb_clone).
  */
-function floodCopyDropped(p: NetBridgePort, skb: SkBuff, localOrig: boolean): boolean {
+function floodCopyDropped(br: NetBridge, p: NetBridgePort, skb: SkBuff): boolean {
   const dev = p.dev;
-  if (dev.ops.xmitDrops === undefined || !devXmitUnobserved(dev)) return false;
-  const net = dev.net;
-  if (!nfHookPasses(net, NFPROTO_BRIDGE, localOrig ? NF_BR_LOCAL_OUT : NF_BR_FORWARD, skb)) return false;
-  if (!nfHookPasses(net, NFPROTO_BRIDGE, NF_BR_POST_ROUTING, skb)) return false;
+  const drops = dev.ops.xmitDrops;
+  if (drops === undefined || !(dev.flags & IFF_UP) || !dev.txActive || dev.net !== br.dev.net) return false;
   // br_dev_queue_push_xmit(): is_skb_forwardable() (a frame too big is another drop)
   if (skb.len > dev.mtu + dev.hardHeaderLen + VLAN_HLEN) return false;
-  return dev.ops.xmitDrops(dev, skb.len + ETH_HLEN);
+  return drops(dev, skb.len + ETH_HLEN);
 }
 
 /** br_flood() */
 export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: boolean, localOrig: boolean): void {
   let prev: NetBridgePort | undefined;
+  // floodDropsCountable(), asked when a port first could use it: 1 yes, 0 no, -1 not asked
+  let countable = -1;
   for (const p of br.ports) {
     if (pktType === BR_PKT_UNICAST && !(p.flags & BR_FLOOD)) continue;
     if (pktType === BR_PKT_MULTICAST && !(p.flags & BR_MCAST_FLOOD) && skb.dev !== br.dev) continue;
@@ -106,10 +121,14 @@ export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: b
     if (!shouldDeliver(p, skb)) continue;
     // maybe_deliver(): an IGMP/MLD message counts as sent on each port it leaves by
     brMulticastCount(br, p, skb, BR_MCAST_DIR_TX);
-    if (prev && !floodCopyDropped(prev, skb, localOrig)) __brForward(prev, skb.copy(), localOrig);
+    if (prev) {
+      if (countable < 0 && prev.dev.ops.xmitDrops !== undefined) countable = floodDropsCountable(br, skb, localOrig) ? 1 : 0;
+      if (countable !== 1 || !floodCopyDropped(br, prev, skb)) __brForward(prev, skb.copy(), localOrig);
+    }
     prev = p;
   }
   if (prev) {
-    if (!floodCopyDropped(prev, skb, localOrig)) __brForward(prev, localRcv ? skb.copy() : skb, localOrig);
+    if (countable < 0 && prev.dev.ops.xmitDrops !== undefined) countable = floodDropsCountable(br, skb, localOrig) ? 1 : 0;
+    if (countable !== 1 || !floodCopyDropped(br, prev, skb)) __brForward(prev, localRcv ? skb.copy() : skb, localOrig);
   } else if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
 }

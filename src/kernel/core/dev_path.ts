@@ -317,15 +317,16 @@ export function skbScrubPacket(skb: SkBuff, xnet: boolean): void {
 }
 
 /**
- * A frame dev_queue_xmit() would hand to `dev`'s driver with nobody else seeing it on the way:
- * the device is up with its qdisc attached, no tap listens (tcpdump, packet sockets) and no
- * drop is traced. A caller that knows the driver will drop it (a full backlog) may then count
- * the drop without building the frame (a flood of thousands of copies into a full backlog).
+ * Whether a frame dev_queue_xmit() hands to a device of `net` goes to the driver with nobody
+ * else seeing it on the way (for a device that is up with its qdisc attached): no tap listens
+ * there (tcpdump, packet sockets) and no drop is traced. A caller that knows the driver will
+ * drop it (a full backlog) may then count the drop without building the frame (a flood of
+ * thousands of copies into a full backlog).
  */
-export function devXmitUnobserved(dev: NetDevice): boolean {
-  if (!(dev.flags & IFF_UP) || !dev.txActive || dropTraced()) return false;
+export function netXmitUnobserved(net: Net): boolean {
+  if (dropTraced()) return false;
   if (ptypeCount === 0) return true;
-  const taps = netPtypes.get(dev.net)?.all;
+  const taps = netPtypes.get(net)?.all;
   return taps === undefined || taps.length === 0;
 }
 
