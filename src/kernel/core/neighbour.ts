@@ -115,6 +115,8 @@ export class Neighbour {
   arpQueue: SkBuff[] = [];
   arpQueueLen = 0;
   timer: Timer;
+  /** the next entry of the same key in its table's hash (another device's) */
+  hashNext: Neighbour | undefined = undefined;
   constructor(tbl: NeighTable, dev: NetDevice, key: number, parms: NeighParms) {
     this.tbl = tbl;
     this.net = dev.net;
@@ -179,9 +181,10 @@ export class NeighTable {
   readonly ops: NeighOps;
   /** the entries in creation order (the dump order) */
   readonly hash = new Set<Neighbour>();
-  /** device -> key -> entry: neigh_lookup()'s hash (the key as an int32, which V8 keeps as a
-   * small integer: an (ifindex, key) number past 2^31 was a heap number made per lookup) */
-  readonly byDev = new Map<NetDevice, Map<number, Neighbour>>();
+  /** key -> the entries of that key, chained through hashNext (one per device that has
+   * one): neigh_lookup()'s hash (the key as an int32, which V8 keeps as a small integer: an
+   * (ifindex, key) number past 2^31 was a heap number made per lookup) */
+  readonly byKey = new Map<number, Neighbour>();
   readonly phash: PneighEntry[] = [];
   readonly parms: NeighParms;
   readonly devParms = new Map<NetDevice, NeighParms>();
@@ -218,23 +221,32 @@ export function neighTableRelease(tbl: NeighTable): void {
 }
 
 function hashGet(tbl: NeighTable, dev: NetDevice, key: number): Neighbour | undefined {
-  return tbl.byDev.get(dev)?.get(key | 0);
+  let n = tbl.byKey.get(key | 0);
+  while (n !== undefined && n.dev !== dev) n = n.hashNext;
+  return n;
 }
 
 function hashAdd(tbl: NeighTable, n: Neighbour): void {
-  let m = tbl.byDev.get(n.dev);
-  if (!m) tbl.byDev.set(n.dev, (m = new Map()));
-  m.set(n.key | 0, n);
+  const k = n.key | 0;
+  n.hashNext = tbl.byKey.get(k);
+  tbl.byKey.set(k, n);
   tbl.hash.add(n);
 }
 
 function hashDel(n: Neighbour): void {
-  const m = n.tbl.byDev.get(n.dev);
-  if (m?.get(n.key | 0) === n) {
-    m.delete(n.key | 0);
-    if (m.size === 0) n.tbl.byDev.delete(n.dev);
+  const tbl = n.tbl;
+  const k = n.key | 0;
+  const head = tbl.byKey.get(k);
+  if (head === n) {
+    if (n.hashNext === undefined) tbl.byKey.delete(k);
+    else tbl.byKey.set(k, n.hashNext);
+  } else {
+    let p = head;
+    while (p !== undefined && p.hashNext !== n) p = p.hashNext;
+    if (p !== undefined) p.hashNext = n.hashNext;
   }
-  n.tbl.hash.delete(n);
+  n.hashNext = undefined;
+  tbl.hash.delete(n);
 }
 
 /** net/core/neighbour.c: neigh_rand_reach_time(): base * [0.5, 1.5) */
