@@ -86,6 +86,7 @@ function msgFamily(m: RtnlMsg): number {
   if ("ncm" in m) return m.ncm.family;
   if ("ifsm" in m) return m.ifsm.family;
   if ("bpm" in m) return m.bpm.family;
+  if ("ifal" in m) return m.ifal.family;
   return m.frh.family;
 }
 
@@ -104,10 +105,12 @@ export function rtnetlinkRcvMsg(net: Net, req: RtnlMsg): { ack: NlAck; answer?: 
   return r.answer ? { ack, answer: r.answer } : { ack };
 }
 
-/** net/core/rtnetlink.c: rtnetlink_rcv_msg() with NLM_F_DUMP */
+/** net/core/rtnetlink.c: rtnetlink_rcv_msg() with NLM_F_DUMP: no dumpit for the family (nor for
+ * PF_UNSPEC) is an EOPNOTSUPP answer to the request (an NLMSG_ERROR, where a dumpit's own
+ * errors end the dump with NLMSG_DONE) */
 export function rtnetlinkDump(net: Net, req: RtnlMsg): RtnlMsg[] {
   const link = rtnlGetLink(msgFamily(req), req.type);
-  if (!link?.dumpit) return [];
+  if (!link?.dumpit) return Object.assign([] as RtnlMsg[], { error: kerr("EOPNOTSUPP") });
   linkwatchRunPending(net);
   return link.dumpit(net, req);
 }

@@ -3,7 +3,8 @@
  * inet6_dev, the link-local fe80::/64 EUI-64 address made when a device becomes ready (up
  * with carrier), ::1/128 on lo, their routes (fe80::/64 in main, local and ff00::/8 in local),
  * RTM_GETADDR/RTM_GETROUTE dumps for AF_INET6, IFLA_AF_SPEC AF_INET6 (addrgenmode), the
- * net/ipv6/conf/{all,default,DEV}/* sysctls (disable_ipv6 acts) and /proc/net/if_inet6.
+ * net/ipv6/conf/{all,default,DEV}/* sysctls (disable_ipv6 acts), the interface token (`ip
+ * token`: IFLA_INET6_TOKEN) and /proc/net/if_inet6. The address-label table is addrlabel.ts's.
  * DAD, solicited-node joins, MLD and router solicitations are ndisc.ts's (and mcast.ts's).
  */
 import { registerFamilyIoctl } from "../core/dev_ioctl.ts";
@@ -24,8 +25,11 @@ import {
   RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
   type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
-import { IFF_LOOPBACK, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
-import { addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady } from "./ndisc.ts";
+import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
+import {
+  addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady, ipv6AcceptRa, addrconfRsRestart,
+} from "./ndisc.ts";
+import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
 
 export const IN6_ADDR_GEN_MODE_EUI64 = 0;
 export const IN6_ADDR_GEN_MODE_NONE = 1;
@@ -60,6 +64,8 @@ export interface Inet6Dev {
   mrouteSeq: number;
   llSeq: number;
   dadTimer: { cancel(): void } | undefined;
+  /** the interface identifier `ip token` sets (its low 8 bytes; :: when none) */
+  token: Uint8Array;
   /** mcast.ts's state of the device (struct inet6_dev's mc_list & co.), set on first use */
   mc?: unknown;
   /** its namespace's IPv6 MIB (proc.ts), set on first use: ip6_input.c counts every frame */
@@ -166,7 +172,7 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   }
   const idev: Inet6Dev = {
     dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
-    dadTimer: undefined,
+    dadTimer: undefined, token: new Uint8Array(16),
   };
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
   if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
@@ -883,6 +889,22 @@ function procIfInet6(net: Net): string {
   return out;
 }
 
+/** net/ipv6/addrconf.c: inet6_set_iftoken() — the token of a device that does router
+ * discovery; a non-zero one starts router solicitations again if the link is ready */
+function inet6SetIftoken(idev: Inet6Dev, token: Uint8Array): KErr | undefined {
+  const dev = idev.dev;
+  if (dev.flags & IFF_LOOPBACK) return kerr("EINVAL", "ipv6: Device is loopback");
+  if (dev.flags & IFF_NOARP) return kerr("EINVAL", "ipv6: Device does not do neighbour discovery");
+  if (!ipv6AcceptRa(idev)) return kerr("EINVAL", "ipv6: Router advertisement is disabled on device");
+  if (Number(idev.cnf.get("router_solicitations")) === 0) return kerr("EINVAL", "Router solicitation is disabled on device");
+  idev.token.set(token.subarray(8, 16), 8);
+  const clearToken = token.every((b) => b === 0);
+  // if we're not ready, then normal ifup will take care of this; otherwise request our RS here
+  if (!clearToken && idev.ready) addrconfRsRestart(idev);
+  // the addresses made from the token (none: SLAAC is not modelled) would expire now
+  return undefined;
+}
+
 /** net/ipv6/addrconf.c: inet6_fill_ifinfo() — what an AF_INET6 link dump (`ip -6 addr`) gets */
 function inet6FillIfinfo(idev: Inet6Dev): LinkMsg {
   const dev = idev.dev;
@@ -892,6 +914,8 @@ function inet6FillIfinfo(idev: Inet6Dev): LinkMsg {
   const iflink = devGetIflink(dev);
   if (dev.ifindex !== iflink) attrs.IFLA_LINK = iflink;
   attrs.IFLA_OPERSTATE = netifRunning(dev) ? dev.operstate : 2 /* IF_OPER_DOWN */;
+  /* IFLA_PROTINFO: inet6_fill_ifla6_attrs() */
+  attrs.IFLA_INET6_TOKEN = idev.token.slice();
   return {
     type: "RTM_NEWLINK",
     flags: {},
@@ -961,6 +985,7 @@ function inet6NetconfDump(net: Net): NetconfMsg[] {
 export function addrconfInit(): void {
   if (inited) return;
   inited = true;
+  ipv6AddrLabelInit();
   registerPernetOps({ init: addrconfInitNet, exit: (net) => pernet.delete(net) });
   registerNetdeviceNotifier((event, dev, info) => {
     if (event === NETDEV_CHANGENAME) lastOldName = info?.oldName ?? "";
@@ -985,16 +1010,26 @@ export function addrconfInit(): void {
   });
   rtnlRegister(AF_INET6, "RTM_NEWROUTE", { doit: (net: Net, m: RouteMsg) => inet6RtmNewroute(net, m) });
   rtnlRegister(AF_INET6, "RTM_DELROUTE", { doit: (net: Net, m: RouteMsg) => inet6RtmDelroute(net, m) });
+  ipv6AddrLabelRtnlRegister();
   registerRtnlAfOps({
     family: AF_INET6,
     fillLinkAf(dev: NetDevice, attrs: IflaAttrs): void {
       const idev = devInet6(dev);
       if (idev) attrs.IFLA_INET6_ADDR_GEN_MODE = Number(idev.cnf.get("addr_gen_mode") ?? 0);
     },
+    /* inet6_validate_link_af() + inet6_set_link_af() */
     setLinkAf(dev: NetDevice, attrs: IflaAttrs): KErr | undefined {
-      if (attrs.IFLA_INET6_ADDR_GEN_MODE === undefined) return undefined;
+      const token = attrs.IFLA_INET6_TOKEN;
+      if (attrs.IFLA_INET6_ADDR_GEN_MODE === undefined && token === undefined) return undefined;
       const idev = devInet6(dev);
       if (!idev) return kerr("EAFNOSUPPORT");
+      /* inet6_af_policy: [IFLA_INET6_TOKEN] = { .len = sizeof(struct in6_addr) } */
+      if (token !== undefined && token.length < 16) return kerr("ERANGE", "Attribute failed policy validation");
+      if (token !== undefined) {
+        const e = inet6SetIftoken(idev, token);
+        if (e) return e;
+      }
+      if (attrs.IFLA_INET6_ADDR_GEN_MODE === undefined) return undefined;
       const mode = attrs.IFLA_INET6_ADDR_GEN_MODE;
       if (mode < 0 || mode > 3) return kerr("EINVAL");
       idev.cnf.set("addr_gen_mode", mode);

@@ -278,7 +278,7 @@ function ipv6LonelyLladdr(ifp: Inet6Ifaddr): boolean {
 }
 
 /** net/ipv6/addrconf.c: ipv6_accept_ra() */
-function ipv6AcceptRa(idev: Inet6Dev): boolean {
+export function ipv6AcceptRa(idev: Inet6Dev): boolean {
   return cnf(idev, "forwarding", 0) ? cnf(idev, "accept_ra", 1) === 2 : cnf(idev, "accept_ra", 1) !== 0;
 }
 
@@ -308,6 +308,23 @@ function addrconfDadCompleted(ifp: Inet6Ifaddr, sendNa: boolean): void {
     s.rsSent = true;
     modDelayedWork(dev.net, s.rsTimer, s.rsInterval);
   }
+}
+
+/**
+ * net/ipv6/addrconf.c: inet6_set_iftoken()'s router solicitation once a token is set on a
+ * ready device: one RS from a link-local address past DAD, then the RS timer from the start
+ * (IF_RS_SENT, rs_probes 1)
+ */
+export function addrconfRsRestart(idev: Inet6Dev): void {
+  const dev = idev.dev;
+  const lladdr = ipv6GetLladdr(idev, IFA_F_TENTATIVE | IFA_F_OPTIMISTIC);
+  if (!lladdr) return;
+  ndiscSendRs(dev, lladdr, IN6ADDR_LINKLOCAL_ALLROUTERS);
+  const s = ndDev(idev);
+  s.rsSent = true;
+  s.rsInterval = rfc3315S14BackoffInit(dev, cnf(idev, "router_solicitation_interval", 4) * HZ);
+  s.rsProbes = 1;
+  modDelayedWork(dev.net, s.rsTimer, s.rsInterval);
 }
 
 /** net/ipv6/addrconf.c: rfc3315_s14_backoff_init() */

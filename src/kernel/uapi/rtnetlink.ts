@@ -115,6 +115,9 @@ export interface IflaAttrs {
   IFLA_LINKINFO?: LinkInfo;
   /** IFLA_AF_SPEC > AF_INET6 > IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*) */
   IFLA_INET6_ADDR_GEN_MODE?: number;
+  /** IFLA_AF_SPEC > AF_INET6 > IFLA_INET6_TOKEN (a SETLINK's: `ip token`), and IFLA_PROTINFO >
+   * IFLA_INET6_TOKEN of an AF_INET6 link dump: 16 bytes, the interface identifier in the low 8 */
+  IFLA_INET6_TOKEN?: Uint8Array;
   /** move to another netns: by name of a /run/netns entry (ip link set X netns NAME), by pid,
    * or by an nsid of the requesting netns */
   IFLA_NET_NS_NAME?: string;
@@ -400,7 +403,8 @@ export type RtnlMsg =
   | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs }
   | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
   | { type: "RTM_NEWSTATS" | "RTM_GETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
-  | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs };
+  | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs }
+  | { type: "RTM_NEWADDRLABEL" | "RTM_DELADDRLABEL" | "RTM_GETADDRLABEL"; flags: NlFlags; ifal: IfAddrlblMsg; attrs: IfalAttrs };
 
 export type LinkMsg = Extract<RtnlMsg, { ifi: IfInfoMsg }>;
 export type AddrMsg = Extract<RtnlMsg, { ifa: IfAddrMsg }>;
@@ -410,6 +414,24 @@ export type RuleMsg = Extract<RtnlMsg, { frh: FibRuleHdr }>;
 export type NetconfMsg = Extract<RtnlMsg, { ncm: { family: number } }>;
 export type StatsMsg = Extract<RtnlMsg, { ifsm: IfStatsMsg }>;
 export type MdbMsg = Extract<RtnlMsg, { bpm: { family: number; ifindex: number } }>;
+export type AddrlblMsg = Extract<RtnlMsg, { ifal: IfAddrlblMsg }>;
+
+/** include/uapi/linux/if_addrlabel.h: struct ifaddrlblmsg */
+export interface IfAddrlblMsg {
+  family: number;
+  prefixlen: number;
+  flags: number;
+  index: number;
+  /** the table's change counter (ip6addrlbl_table.seq) in the kernel's messages */
+  seq: number;
+}
+
+/** IFAL_* attributes */
+export interface IfalAttrs {
+  /** the prefix as sent: 16 bytes from a well-formed request (the kernel checks the length) */
+  IFAL_ADDRESS?: Uint8Array;
+  IFAL_LABEL?: number;
+}
 
 /** include/uapi/linux/if_bridge.h: struct br_mdb_entry (addr.proto 0: an L2 group, the MAC in
  * `addr.addr`) */

@@ -19,6 +19,8 @@ import { doNetns } from "./ipnetns.ts";
 import { doIprule } from "./iprule.ts";
 import { doMultiaddr } from "./ipmaddr.ts";
 import { doIpnetconf } from "./ipnetconf.ts";
+import { doIpaddrlabel } from "./ipaddrlabel.ts";
+import { doIptoken } from "./iptoken.ts";
 
 export const VERSION = "6.1.0";
 
@@ -68,7 +70,7 @@ function doXfrm(ctx: IpCtx, argv: string[]): number {
 /** ip/ip.c: cmds[] */
 const cmds: [string, IpCmd][] = [
   ["address", doIpaddr],
-  ["addrlabel", notModelled("addrlabel")],
+  ["addrlabel", doIpaddrlabel],
   ["maddress", doMultiaddr],
   ["route", doIproute],
   ["rule", doIprule],
@@ -85,7 +87,7 @@ const cmds: [string, IpCmd][] = [
   ["tunl", doIptunnel],
   ["tuntap", doIptuntap],
   ["tap", doIptuntap],
-  ["token", notModelled("token")],
+  ["token", doIptoken],
   ["tcpmetrics", notModelled("tcpmetrics")],
   ["tcp_metrics", notModelled("tcp_metrics")],
   ["monitor", notModelled("monitor")],
