@@ -1,8 +1,9 @@
 /**
  * net/core/neighbour.c: neighbour tables, the NUD state machine on the world's scheduler,
  * the queue of packets waiting for resolution, neigh_update(), and the RTM_*NEIGH handlers.
- * Only one table exists for now (ARP, AF_INET); its protocol half (solicit, error report,
- * constructor) is ipv4/arp.ts.
+ * The ARP table (AF_INET) holds entries; its protocol half (solicit, error report,
+ * constructor) is ipv4/arp.ts. nd_tbl (AF_INET6) exists only for its parameters; the tables'
+ * own messages (RTM_GETNEIGHTBL / RTM_SETNEIGHTBL, `ip ntable`) are at the end.
  */
 import type { SkBuff } from "./skbuff.ts";
 import type { NetDevice } from "./netdevice.ts";
@@ -11,8 +12,8 @@ import type { Timer } from "../../sim/scheduler.ts";
 import { HZ, USEC_PER_SEC } from "../../sim/scheduler.ts";
 import {
   NUD_INCOMPLETE, NUD_REACHABLE, NUD_STALE, NUD_DELAY, NUD_PROBE, NUD_FAILED, NUD_NOARP,
-  NUD_PERMANENT, NUD_NONE, NTF_ROUTER, NTF_PROXY, NTF_USE, NTF_EXT_LEARNED, AF_INET,
-  type NeighMsg, type NlAck,
+  NUD_PERMANENT, NUD_NONE, NTF_ROUTER, NTF_PROXY, NTF_USE, NTF_EXT_LEARNED, AF_INET, AF_INET6,
+  type NeighMsg, type NlAck, type NeightblMsg, type NdtpaAttrs, type NdtStats,
 } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { IFF_LOOPBACK, IFF_UP } from "../uapi/if.ts";
@@ -162,6 +163,9 @@ export class NeighGc {
   rlBegin = -1;
   rlPrinted = 0;
   rlMissed = 0;
+  /** nht->hash_shift: the hash starts with 8 buckets and doubles when entries outgrow it
+   * (neigh_hash_grow(); it never shrinks) */
+  hashShift = 3;
 }
 
 const gcs = new WeakMap<object, Map<number, NeighGc>>();
@@ -173,6 +177,9 @@ function neighGcOf(net: Net, family: number): NeighGc {
   if (!g) m.set(family, (g = new NeighGc()));
   return g;
 }
+
+/** the namespace's tables by family (neigh_tables[], as a namespace sees them) */
+const netTables = new WeakMap<Net, Map<number, NeighTable>>();
 
 /** struct neigh_table, per namespace (the kernel's is global and keyed by net; its global part is NeighGc) */
 export class NeighTable {
@@ -202,6 +209,9 @@ export class NeighTable {
     this.parms.reachableTime = neighRandReachTime(net, this.parms.baseReachableTime);
     this.gc = neighGcOf(net, family);
     this.gc.tables.add(this);
+    let m = netTables.get(net);
+    if (!m) netTables.set(net, (m = new Map()));
+    m.set(family, this);
   }
   /* the thresholds are the kernel's, whichever namespace's sysctl sets them */
   get gcThresh1(): number { return this.gc.gcThresh1; }
@@ -401,6 +411,11 @@ export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice, exempt
   hashAdd(tbl, n);
   if (!exemptFromGc) g.gcList.add(n);
   g.entries++;
+  // ___neigh_create(): more entries than buckets grows the hash
+  if (g.entries > 1 << g.hashShift) {
+    g.hashShift++;
+    tbl.stats.hashGrows++;
+  }
   neighArmPeriodic(g, tbl);
   return n;
 }
@@ -899,6 +914,281 @@ export function neighGet(tbl: NeighTable, req: NeighMsg): { ack: NlAck; answer?:
 /** a device is usable for ARP output */
 export function neighDevUp(dev: NetDevice): boolean {
   return (dev.flags & IFF_UP) !== 0;
+}
+
+// --------------------------------------------------------------------------- neighbour tables
+
+/** a jiffy (HZ=250, this kernel's), in µs: the unit the kernel keeps every neigh_parms time in */
+const JIFFY = USEC_PER_SEC / HZ;
+const MSEC_PER_JIFFY = 1000 / HZ;
+
+/** SKB_TRUESIZE(ETH_FRAME_LEN) on 6.18: the packet the deprecated unres_qlen (NDTPA_QUEUE_LEN)
+ * counts in, against unres_qlen_bytes (212992 bytes are 101 packets) */
+export const NEIGH_QUEUE_LEN_UNIT = 2090;
+
+/** what neigh_tables[] holds, in its order: tbl->family, tbl->id, key_len, entry_size (the
+ * sizeof(struct neighbour) + key of this kernel's build, as NDTA_CONFIG reports it) */
+const NEIGH_TABLES: readonly { family: number; id: string; keyLen: number; entrySize: number }[] = [
+  { family: AF_INET, id: "arp_cache", keyLen: 4, entrySize: 336 },
+  { family: AF_INET6, id: "ndisc_cache", keyLen: 16, entrySize: 344 },
+];
+type NeighTableInfo = (typeof NEIGH_TABLES)[number];
+
+/** nd_tbl's protocol half is not modelled (IPv6 resolves nothing through a neighbour cache
+ * here): the table exists for its parameters, which `ip ntable` shows and changes */
+const ndiscTblOps: NeighOps = {
+  id: "ndisc_cache",
+  constructor(): void {},
+  solicit(): void {},
+  errorReport(): void {},
+};
+
+/** the namespace's table of `family`; nd_tbl's is made on first use */
+function neighTableOf(net: Net, family: number): NeighTable | undefined {
+  const t = netTables.get(net)?.get(family);
+  if (t || family !== AF_INET6) return t;
+  const nd = new NeighTable(net, AF_INET6, ndiscTblOps);
+  nd.parms.locktime = 0; // nd_tbl.parms sets no LOCKTIME
+  for (const o of nd.gc.tables) if (!o.net.alive) nd.gc.tables.delete(o);
+  return nd;
+}
+
+/** ndisc_cache's neigh_parms of each inet6_dev (ipv6_add_dev(): neigh_parms_alloc(dev, &nd_tbl));
+ * a new inet6_dev starts from the table's defaults */
+const ndParms = new WeakMap<object, NeighParms>();
+
+/**
+ * A device's parms in a table, if the device has that family's per-device state (in_device,
+ * inet6_dev), which is what holds them in the kernel.
+ */
+function neighDevParms(tbl: NeighTable, dev: NetDevice): NeighParms | undefined {
+  if (tbl.family === AF_INET) return dev.ipPtr ? neighParmsOf(tbl, dev) : undefined;
+  const idev = dev.ip6Ptr;
+  if (!idev || typeof idev !== "object") return undefined;
+  let p = ndParms.get(idev);
+  if (!p) {
+    p = new NeighParms(dev);
+    p.copyFrom(tbl.parms);
+    p.reachableTime = neighRandReachTime(tbl.net, p.baseReachableTime);
+    ndParms.set(idev, p);
+  }
+  return p;
+}
+
+/**
+ * tbl->parms_list as the namespace sees it: neigh_parms_alloc() puts a device's parms right
+ * after the table's, so the newest device comes first. The devices come in the order their
+ * ARP parms were made (at NETDEV_REGISTER, again after a move to another namespace), the ones
+ * without any at the end in ifindex order; both families' parms are made at registration.
+ */
+function neighParmsList(tbl: NeighTable, net: Net): NeighParms[] {
+  const arp = netTables.get(net)?.get(AF_INET);
+  const known = arp ? [...arp.devParms.keys()].filter((d) => net.devByIndex.get(d.ifindex) === d) : [];
+  const seen = new Set(known);
+  const order = [...known, ...net.devices().filter((d) => !seen.has(d))].reverse();
+  const out: NeighParms[] = [];
+  for (const dev of order) {
+    const p = neighDevParms(tbl, dev);
+    if (p) out.push(p);
+  }
+  return out;
+}
+
+/**
+ * net/core/neighbour.c: lookup_neigh_parms(). The table's own parms (ifindex 0) belong to
+ * init_net, which no emulated namespace is: every host of a lab is a namespace of the machine
+ * (its neigh/default sysctls do not exist either).
+ */
+function lookupNeighParms(tbl: NeighTable, net: Net, ifindex: number): NeighParms | undefined {
+  if (!ifindex) return neighNetIsInitNet(net) ? tbl.parms : undefined;
+  const dev = net.devByIndex.get(ifindex);
+  return dev ? neighDevParms(tbl, dev) : undefined;
+}
+
+/** net_eq(net, &init_net): never for an emulated namespace (see lookupNeighParms) */
+function neighNetIsInitNet(_net: Net): boolean {
+  return false;
+}
+
+/** jiffies_to_msecs() of a stored time, as the u32 nla_put_msecs() carries */
+function neighMsecs(us: number): number {
+  return (Math.ceil(us / JIFFY) * MSEC_PER_JIFFY) >>> 0;
+}
+
+/** nla_get_msecs(): the u64 is cut to the unsigned int msecs_to_jiffies() takes, which rounds
+ * up to a jiffy; past INT_MAX it is MAX_JIFFY_OFFSET, which the int of NEIGH_VAR_SET() holds
+ * as -2. The result in µs. */
+function nlaGetMsecs(v: number | bigint): number {
+  const m = Number(BigInt.asUintN(32, BigInt(v)));
+  const j = m >= 0x80000000 ? -2 : Math.ceil(m / MSEC_PER_JIFFY);
+  return j * JIFFY;
+}
+
+/** NEIGH_VAR_SET() of a u32 attribute: the parms' ints */
+const s32 = (v: number): number => v | 0;
+
+/** net/core/neighbour.c: neightbl_fill_parms() */
+function neightblFillParms(p: NeighParms, refcnt: number): NdtpaAttrs {
+  const qbytes = p.queueLenBytes | 0;
+  // QUEUE_LEN_BYTES / SKB_TRUESIZE(): an int divided by a size_t, put as a u32
+  const qlen = qbytes >= 0
+    ? Math.floor(qbytes / NEIGH_QUEUE_LEN_UNIT)
+    : Number(BigInt.asUintN(32, BigInt.asUintN(64, BigInt(qbytes)) / BigInt(NEIGH_QUEUE_LEN_UNIT)));
+  const a: NdtpaAttrs = {};
+  if (p.dev) a.NDTPA_IFINDEX = p.dev.ifindex;
+  a.NDTPA_REFCNT = refcnt;
+  a.NDTPA_QUEUE_LENBYTES = qbytes >>> 0;
+  a.NDTPA_QUEUE_LEN = qlen;
+  a.NDTPA_PROXY_QLEN = p.proxyQlen >>> 0;
+  a.NDTPA_APP_PROBES = p.appProbes >>> 0;
+  a.NDTPA_UCAST_PROBES = p.ucastProbes >>> 0;
+  a.NDTPA_MCAST_PROBES = p.mcastProbes >>> 0;
+  a.NDTPA_MCAST_REPROBES = p.mcastReprobes >>> 0;
+  a.NDTPA_REACHABLE_TIME = neighMsecs(p.reachableTime);
+  a.NDTPA_BASE_REACHABLE_TIME = neighMsecs(p.baseReachableTime);
+  a.NDTPA_GC_STALETIME = neighMsecs(p.gcStaleTime);
+  a.NDTPA_DELAY_PROBE_TIME = neighMsecs(p.delayProbeTime);
+  a.NDTPA_RETRANS_TIME = neighMsecs(p.retransTime);
+  a.NDTPA_ANYCAST_DELAY = neighMsecs(p.anycastDelay);
+  a.NDTPA_PROXY_DELAY = neighMsecs(p.proxyDelay);
+  a.NDTPA_LOCKTIME = neighMsecs(p.locktime);
+  a.NDTPA_INTERVAL_PROBE_TIME_MS = neighMsecs(p.intervalProbeTimeMs);
+  return a;
+}
+
+/** parms->refcnt: the table's or device's own reference and one per entry using them */
+function neighParmsRefcnt(tbl: NeighTable): Map<NeighParms, number> {
+  const m = new Map<NeighParms, number>();
+  for (const n of tbl.hash) m.set(n.parms, (m.get(n.parms) ?? 0) + 1);
+  return m;
+}
+
+/** nht->hash_rnd[0]: drawn once at boot; here a fixed value per table (nothing depends on it) */
+function neighHashRnd(family: number): number {
+  let h = Math.imul(family ^ 0x6a09e667, 0x9e3779b1);
+  h = Math.imul(h ^ (h >>> 15), 0x85ebca6b);
+  return (h ^ (h >>> 13)) >>> 0;
+}
+
+/** net/core/neighbour.c: neightbl_fill_info(): the table, its global part and its own parms */
+function neightblFillInfo(tbl: NeighTable, info: NeighTableInfo, refs: Map<NeighParms, number>): NeightblMsg {
+  const g = tbl.gc;
+  const now = netSched(tbl.net).now;
+  const ago = (t: number): number => neighMsecs(Math.max(Math.floor((now - t) / JIFFY), 1) * JIFFY);
+  /* tbl->stats are per cpu and per kernel: every namespace's traffic counts */
+  const st: NdtStats = {
+    ndts_allocs: 0, ndts_destroys: 0, ndts_hash_grows: 0, ndts_res_failed: 0, ndts_lookups: 0, ndts_hits: 0,
+    ndts_rcv_probes_mcast: 0, ndts_rcv_probes_ucast: 0, ndts_periodic_gc_runs: 0, ndts_forced_gc_runs: 0, ndts_table_fulls: 0,
+  };
+  for (const t of g.tables) {
+    const s = t.stats;
+    st.ndts_allocs += s.allocs;
+    st.ndts_destroys += s.destroys;
+    st.ndts_hash_grows += s.hashGrows;
+    st.ndts_res_failed += s.resFailed;
+    st.ndts_lookups += s.lookups;
+    st.ndts_hits += s.hits;
+    st.ndts_periodic_gc_runs += s.periodicGcRuns;
+    st.ndts_forced_gc_runs += s.forcedGcRuns;
+    st.ndts_table_fulls += s.tableFulls;
+  }
+  return {
+    type: "RTM_NEWNEIGHTBL",
+    flags: {},
+    ndtm: { family: info.family },
+    attrs: {
+      NDTA_NAME: info.id,
+      NDTA_GC_INTERVAL: neighMsecs(g.gcInterval),
+      NDTA_THRESH1: g.gcThresh1 >>> 0,
+      NDTA_THRESH2: g.gcThresh2 >>> 0,
+      NDTA_THRESH3: g.gcThresh3 >>> 0,
+      NDTA_CONFIG: {
+        ndtc_key_len: info.keyLen,
+        ndtc_entry_size: info.entrySize,
+        ndtc_entries: g.entries,
+        ndtc_last_flush: ago(g.lastFlush),
+        ndtc_last_rand: ago(tbl.parms.reachableDrawn),
+        ndtc_hash_rnd: neighHashRnd(info.family),
+        ndtc_hash_mask: (1 << g.hashShift) - 1,
+        ndtc_hash_chain_gc: 0,
+        ndtc_proxy_qlen: 0,
+      },
+      NDTA_STATS: st,
+      NDTA_PARMS: neightblFillParms(tbl.parms, 1 + (refs.get(tbl.parms) ?? 0)),
+    },
+  };
+}
+
+/** net/core/neighbour.c: neightbl_fill_param_info(): one device's parms */
+function neightblFillParamInfo(info: NeighTableInfo, p: NeighParms, refcnt: number): NeightblMsg {
+  return {
+    type: "RTM_NEWNEIGHTBL",
+    flags: {},
+    ndtm: { family: info.family },
+    attrs: { NDTA_NAME: info.id, NDTA_PARMS: neightblFillParms(p, refcnt) },
+  };
+}
+
+/** net/core/neighbour.c: neightbl_dump_info() (RTM_GETNEIGHTBL): each table of the asked
+ * family, then the parms of each of the namespace's devices */
+export function neightblDumpInfo(net: Net, req: NeightblMsg): NeightblMsg[] {
+  const family = req.ndtm.family;
+  const out: NeightblMsg[] = [];
+  for (const info of NEIGH_TABLES) {
+    if (family && info.family !== family) continue;
+    const tbl = neighTableOf(net, info.family);
+    if (!tbl) continue;
+    const refs = neighParmsRefcnt(tbl);
+    out.push(neightblFillInfo(tbl, info, refs));
+    for (const p of neighParmsList(tbl, net)) out.push(neightblFillParamInfo(info, p, 1 + (refs.get(p) ?? 0)));
+  }
+  return out;
+}
+
+/** net/core/neighbour.c: neightbl_set() (RTM_SETNEIGHTBL): a device's parms first, then the
+ * table's thresholds (init_net's only: ENOENT, after the parms were changed) */
+export function neightblSet(net: Net, req: NeightblMsg): KErr | undefined {
+  const a = req.attrs;
+  if (a.NDTA_NAME === undefined) return kerr("EINVAL");
+  const info = NEIGH_TABLES.find((t) => !(req.ndtm.family && t.family !== req.ndtm.family) && t.id === a.NDTA_NAME);
+  if (!info) return kerr("ENOENT");
+  const tbl = neighTableOf(net, info.family);
+  if (!tbl) return kerr("ENOENT");
+  const tp = a.NDTA_PARMS;
+  if (tp) {
+    const p = lookupNeighParms(tbl, net, tp.NDTPA_IFINDEX ?? 0);
+    if (!p) return kerr("ENOENT");
+    // in NDTPA_* order (QUEUE_LENBYTES after QUEUE_LEN wins)
+    if (tp.NDTPA_BASE_REACHABLE_TIME !== undefined) {
+      p.baseReachableTime = nlaGetMsecs(tp.NDTPA_BASE_REACHABLE_TIME);
+      // the new base takes effect now, not at the next periodic redraw
+      p.reachableTime = neighRandReachTime(net, p.baseReachableTime);
+    }
+    if (tp.NDTPA_RETRANS_TIME !== undefined) p.retransTime = nlaGetMsecs(tp.NDTPA_RETRANS_TIME);
+    if (tp.NDTPA_GC_STALETIME !== undefined) p.gcStaleTime = nlaGetMsecs(tp.NDTPA_GC_STALETIME);
+    if (tp.NDTPA_DELAY_PROBE_TIME !== undefined) p.delayProbeTime = nlaGetMsecs(tp.NDTPA_DELAY_PROBE_TIME);
+    if (tp.NDTPA_QUEUE_LEN !== undefined) {
+      p.queueLenBytes = Number(BigInt.asIntN(32, BigInt(tp.NDTPA_QUEUE_LEN >>> 0) * BigInt(NEIGH_QUEUE_LEN_UNIT)));
+    }
+    if (tp.NDTPA_APP_PROBES !== undefined) p.appProbes = s32(tp.NDTPA_APP_PROBES);
+    if (tp.NDTPA_UCAST_PROBES !== undefined) p.ucastProbes = s32(tp.NDTPA_UCAST_PROBES);
+    if (tp.NDTPA_MCAST_PROBES !== undefined) p.mcastProbes = s32(tp.NDTPA_MCAST_PROBES);
+    if (tp.NDTPA_ANYCAST_DELAY !== undefined) p.anycastDelay = nlaGetMsecs(tp.NDTPA_ANYCAST_DELAY);
+    if (tp.NDTPA_PROXY_DELAY !== undefined) p.proxyDelay = nlaGetMsecs(tp.NDTPA_PROXY_DELAY);
+    if (tp.NDTPA_PROXY_QLEN !== undefined) p.proxyQlen = s32(tp.NDTPA_PROXY_QLEN);
+    if (tp.NDTPA_LOCKTIME !== undefined) p.locktime = nlaGetMsecs(tp.NDTPA_LOCKTIME);
+    if (tp.NDTPA_QUEUE_LENBYTES !== undefined) p.queueLenBytes = s32(tp.NDTPA_QUEUE_LENBYTES);
+    if (tp.NDTPA_MCAST_REPROBES !== undefined) p.mcastReprobes = s32(tp.NDTPA_MCAST_REPROBES);
+    if (tp.NDTPA_INTERVAL_PROBE_TIME_MS !== undefined) p.intervalProbeTimeMs = nlaGetMsecs(tp.NDTPA_INTERVAL_PROBE_TIME_MS);
+  }
+  const gcAttrs = a.NDTA_THRESH1 !== undefined || a.NDTA_THRESH2 !== undefined || a.NDTA_THRESH3 !== undefined || a.NDTA_GC_INTERVAL !== undefined;
+  if (gcAttrs && !neighNetIsInitNet(net)) return kerr("ENOENT");
+  const g = tbl.gc;
+  if (a.NDTA_THRESH1 !== undefined) g.gcThresh1 = s32(a.NDTA_THRESH1);
+  if (a.NDTA_THRESH2 !== undefined) g.gcThresh2 = s32(a.NDTA_THRESH2);
+  if (a.NDTA_THRESH3 !== undefined) g.gcThresh3 = s32(a.NDTA_THRESH3);
+  if (a.NDTA_GC_INTERVAL !== undefined) g.gcInterval = nlaGetMsecs(a.NDTA_GC_INTERVAL);
+  return undefined;
 }
 
 export { AF_INET, MS };

@@ -21,6 +21,7 @@ import {
 } from "./dev.ts";
 import { callNetdeviceNotifiers, NETDEV_CHANGEADDR } from "./notifier.ts";
 import { IF_OPER_DOWN, IF_OPER_UP, IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN } from "../uapi/if.ts";
+import { neightblDumpInfo, neightblSet } from "./neighbour.ts";
 
 export type RtnlMsgType = RtnlMsg["type"];
 
@@ -87,6 +88,8 @@ function msgFamily(m: RtnlMsg): number {
   if ("ifsm" in m) return m.ifsm.family;
   if ("bpm" in m) return m.bpm.family;
   if ("ifal" in m) return m.ifal.family;
+  if ("nhm" in m) return m.nhm.family;
+  if ("ndtm" in m) return m.ndtm.family;
   return m.frh.family;
 }
 
@@ -698,4 +701,7 @@ export function rtnetlinkInit(): void {
   rtnlRegister(AF_UNSPEC, "RTM_DELLINK", { doit: rtnlDellink });
   rtnlRegister(AF_UNSPEC, "RTM_GETLINK", { doit: rtnlGetlink, dumpit: rtnlDumpIfinfo });
   rtnlRegister(AF_UNSPEC, "RTM_GETSTATS", { dumpit: rtnlStatsDump });
+  // neigh_init(): the neighbour tables' messages (the tables' entries are the families')
+  rtnlRegister(AF_UNSPEC, "RTM_GETNEIGHTBL", { dumpit: neightblDumpInfo });
+  rtnlRegister(AF_UNSPEC, "RTM_SETNEIGHTBL", { doit: neightblSet });
 }

@@ -13,7 +13,7 @@ import { AF_INET, AF_UNSPEC, type NeighMsg, type RouteMsg } from "../uapi/rtnetl
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
 import { devAddProtocol } from "../core/dev_path.ts";
-import { neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighRandReachTime, type NeighParms, type NeighTable } from "../core/neighbour.ts";
+import { NEIGH_QUEUE_LEN_UNIT, neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighRandReachTime, type NeighParms, type NeighTable } from "../core/neighbour.ts";
 import {
   registerNetdeviceNotifier, NETDEV_DOWN, NETDEV_UNREGISTER, NETDEV_CHANGEADDR, NETDEV_CHANGE, NETDEV_REGISTER,
   NETDEV_CHANGENAME, type NotifierInfo,
@@ -316,7 +316,7 @@ function neighSysctlTable(net: Net, p: NeighParms): CtlTable[] {
     ms("retrans_time_ms", () => p.retransTime, (v) => void (p.retransTime = v)),
     intEntry("ucast_solicit", () => p.ucastProbes, (v) => void (p.ucastProbes = v), 0),
     // unres_qlen is unres_qlen_bytes / SKB_TRUESIZE(ETH_FRAME_LEN)
-    intEntry("unres_qlen", () => Math.floor(p.queueLenBytes / 2112) || 0, (v) => void (p.queueLenBytes = v * 2112), 0),
+    intEntry("unres_qlen", () => Math.floor(p.queueLenBytes / NEIGH_QUEUE_LEN_UNIT) || 0, (v) => void (p.queueLenBytes = v * NEIGH_QUEUE_LEN_UNIT), 0),
     intEntry("unres_qlen_bytes", () => p.queueLenBytes, (v) => void (p.queueLenBytes = v), 0),
   ];
   return t.sort((a, b) => (a.procname < b.procname ? -1 : 1));

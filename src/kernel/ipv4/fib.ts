@@ -12,7 +12,7 @@ import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.t
 import { kerr, isKErr, type KErr, type Errno } from "../uapi/errno.ts";
 import {
   RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_DEFAULT, RTN_UNICAST, RTN_BROADCAST, RTN_MULTICAST, RTN_UNREACHABLE,
-  RTN_PROHIBIT, RTNH_F_DEAD, RTNH_F_LINKDOWN, RT_SCOPE_UNIVERSE,
+  RTN_PROHIBIT, RTN_BLACKHOLE, RTNH_F_DEAD, RTNH_F_LINKDOWN, RT_SCOPE_UNIVERSE,
 } from "../uapi/rtnetlink.ts";
 import { inetMakeMask } from "./devinet.ts";
 import {
@@ -21,6 +21,7 @@ import {
 } from "./fib_semantics.ts";
 import { fibRulesLookup, fib4RulesInit, fibHasCustomRules, fibRulesInit } from "./fib_rules.ts";
 import { fibFrontendInit } from "./fib_frontend.ts";
+import { nexthopInit } from "./nexthop.ts";
 
 /** struct fib_alias */
 export interface FibAlias {
@@ -180,10 +181,11 @@ export function fibTablesInDumpOrder(net: Net): FibTable[] {
   return all.sort((a, b) => (a.id & 255) - (b.id & 255) || order.get(b)! - order.get(a)!);
 }
 
-/** all fib_info of a namespace (the fib_info_devhash walk of fib_sync_*) */
+/** all fib_info of a namespace with next hops of their own (the fib_info_devhash walk of
+ * fib_sync_*: a route through a nexthop object is not in it, the object's own notifier acts) */
 export function fibAllInfos(net: Net): FibInfo[] {
   const out: FibInfo[] = [];
-  for (const tb of fibNet(net).tables.values()) for (const fa of tb.aliases()) out.push(fa.faInfo);
+  for (const tb of fibNet(net).tables.values()) for (const fa of tb.aliases()) if (fa.faInfo.nh === undefined) out.push(fa.faInfo);
   return out;
 }
 
@@ -333,6 +335,7 @@ function fibLeafLookup(tb: FibTable, l: FibAlias[], fl: Flowi4, flags: number): 
     const err = fibProps[fa.faType]!.error;
     if (err) return kerr(err);
     if (fi.fibFlags & RTNH_F_DEAD) continue;
+    if (fi.nh !== undefined && fi.nh.isBlackhole()) return kerr(fibProps[RTN_BLACKHOLE]!.error!);
     const nhs = fi.fibNh;
     for (let i = 0; i < nhs.length; i++) {
       const nh = nhs[i]!;
@@ -376,7 +379,7 @@ export function fibTableLookupById(net: Net, id: number, fl: Flowi4, flags: numb
 // ------------------------------------------------------------------------- modification
 
 /** net/ipv4/fib_trie.c: fib_valid_key_len() */
-function fibValidKeyLen(key: number, plen: number): KErr | undefined {
+export function fibValidKeyLen(key: number, plen: number): KErr | undefined {
   if (plen > 32) return kerr("EINVAL", "Invalid prefix length");
   if (plen < 32 && plen > 0 && (key << plen) >>> 0 !== 0) return kerr("EINVAL", "Invalid prefix for given prefix length");
   if (plen === 0 && key !== 0) return kerr("EINVAL", "Invalid prefix for given prefix length");
@@ -585,6 +588,8 @@ export function fibInit(): void {
   fibRulesInit();
   registerPernetOps({ init: fibNetInit, exit: fibNetExit });
   fibFrontendInit();
+  /* net/ipv4/nexthop.c: nexthop_init() (a subsys_initcall of its own in Linux) */
+  nexthopInit();
 }
 
 export { fibHasCustomRules, RT_TABLE_DEFAULT, RTN_UNICAST };

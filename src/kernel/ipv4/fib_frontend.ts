@@ -31,8 +31,10 @@ import {
 } from "./devinet.ts";
 import {
   fibGetTable, fibNewTable, fibTableInsert, fibTableDelete, fibTableLookup, fibLookup, fibFlush, fibAllInfos,
-  fibTablesInDumpOrder, fibTableDump, fibNet, procNetRoute, FIB_LOOKUP_IGNORE_LINKSTATE, type FibResult, type Flowi4,
+  fibTablesInDumpOrder, fibTableDump, fibNet, procNetRoute, fibValidKeyLen, FIB_LOOKUP_IGNORE_LINKSTATE, type FibResult,
+  type Flowi4,
 } from "./fib.ts";
+import { nexthopFindById } from "./nexthop.ts";
 import { hooks, emptyFibConfig, fibSyncDownDev, fibSyncUp, type FibConfig, type FibInfo } from "./fib_semantics.ts";
 import { fibHasCustomRules } from "./fib_rules.ts";
 
@@ -211,8 +213,18 @@ function rtmToFibConfig(net: Net, m: RouteMsg): FibConfig | KErr {
     if (mp.some((n) => n.RTA_GATEWAY && n.RTA_GATEWAY.length < 4)) return kerr("EINVAL", "Invalid IPv4 address in RTA_GATEWAY");
     cfg.mp = mp.map((n) => ({ oif: n.rtnh_ifindex ?? 0, gw4: n.RTA_GATEWAY ? ipv4FromBytes(n.RTA_GATEWAY) : 0, flags: n.rtnh_flags ?? 0, weight: (n.rtnh_hops ?? 0) + 1 }));
   }
+  if (a.RTA_NH_ID !== undefined) cfg.nhId = a.RTA_NH_ID >>> 0;
+  if (cfg.nhId) {
+    if (cfg.oif || cfg.gwFamily || cfg.mp) return kerr("EINVAL", "Nexthop specification and nexthop id are mutually exclusive");
+  }
   if (!cfg.table) cfg.table = RT_TABLE_MAIN;
-  void net;
+  if (cfg.nhId) {
+    /* 6.x: the prefix is checked here, and the nexthop looked up before the table (for a
+     * delete too) */
+    const e = fibValidKeyLen(cfg.dst >>> 0, cfg.dstLen);
+    if (e) return e;
+    if (!nexthopFindById(net, cfg.nhId)) return kerr("EINVAL", "Nexthop id does not exist");
+  }
   return cfg;
 }
 

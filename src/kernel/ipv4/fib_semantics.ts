@@ -15,6 +15,7 @@ import {
 } from "../uapi/rtnetlink.ts";
 import { IFF_UP } from "../uapi/if.ts";
 import { devInDevice, inDevConf, ipv4ToBytes, inetSelectAddr, glue_devGetByIndex } from "./devinet.ts";
+import type { Nexthop } from "./nexthop.ts";
 
 export const RTNH_F_TRAP = 64;
 
@@ -37,12 +38,14 @@ export interface FibConfig {
   mx: RtaMetrics | undefined;
   /** multipath: each nexthop's oif, gw, flags, weight */
   mp: { oif: number; gw4: number; flags: number; weight: number }[] | undefined;
+  /** fc_nh_id: the nexthop object the route uses (0: none) */
+  nhId: number;
 }
 
 export function emptyFibConfig(): FibConfig {
   return {
     dstLen: 0, dscp: 0, table: 0, protocol: 0, scope: 0, type: 0, flags: 0, nlflags: {}, dst: 0, gw4: 0,
-    gwFamily: 0, oif: 0, priority: 0, prefsrc: 0, mx: undefined, mp: undefined,
+    gwFamily: 0, oif: 0, priority: 0, prefsrc: 0, mx: undefined, mp: undefined, nhId: 0,
   };
 }
 
@@ -70,8 +73,12 @@ export interface FibInfo {
   fibPriority: number;
   fibTbId: number;
   metrics: RtaMetrics;
+  /** the next hops; for a route through a nexthop object, the object's own `paths` array
+   * (fib_info_nhc() reads through fi->nh), which it keeps up to date */
   fibNh: FibNh[];
   fibDead: boolean;
+  /** fi->nh: the nexthop object (`nhid`), if the route uses one */
+  nh?: Nexthop;
 }
 
 /** net/ipv4/fib_semantics.c: fib_props[]: the error of reject types and the minimal scope */
@@ -108,8 +115,10 @@ function metricsEqual(a: RtaMetrics, b: RtaMetrics): boolean {
 export function fibInfoEqual(a: FibInfo, b: FibInfo): boolean {
   if (a.fibProtocol !== b.fibProtocol || a.fibScope !== b.fibScope || a.fibPrefsrc !== b.fibPrefsrc ||
     a.fibPriority !== b.fibPriority || a.fibType !== b.fibType || a.fibTbId !== b.fibTbId ||
-    (a.fibFlags & ~RTNH_F_LINKDOWN) !== (b.fibFlags & ~RTNH_F_LINKDOWN) || !metricsEqual(a.metrics, b.metrics) ||
-    a.fibNh.length !== b.fibNh.length) return false;
+    (a.fibFlags & ~RTNH_F_LINKDOWN) !== (b.fibFlags & ~RTNH_F_LINKDOWN) || !metricsEqual(a.metrics, b.metrics)) return false;
+  /* nh_comp(): routes through nexthop objects are the same when the object is */
+  if (a.nh || b.nh) return a.nh === b.nh;
+  if (a.fibNh.length !== b.fibNh.length) return false;
   for (let i = 0; i < a.fibNh.length; i++) {
     const x = a.fibNh[i]!;
     const y = b.fibNh[i]!;
@@ -182,8 +191,8 @@ function fibCheckNhNongw(net: Net, nh: FibNh): KErr | undefined {
   return undefined;
 }
 
-/** net/ipv4/fib_semantics.c: fib_check_nh() */
-function fibCheckNh(net: Net, nh: FibNh, table: number, scope: number): KErr | undefined {
+/** net/ipv4/fib_semantics.c: fib_check_nh() (nexthop.c's nh_create_ipv4() calls it too) */
+export function fibCheckNh(net: Net, nh: FibNh, table: number, scope: number): KErr | undefined {
   if (nh.nhGwFamily === AF_INET) return fibCheckNhV4Gw(net, nh, table, scope);
   return fibCheckNhNongw(net, nh);
 }
@@ -205,14 +214,27 @@ function newNh(oif: number, gw4: number, flags: number, weight: number): FibNh {
   return { nhDev: undefined, nhOif: oif, nhGw4: gw4, nhGwFamily: gw4 ? AF_INET : 0, nhScope: 0, nhFlags: flags, nhWeight: weight, nhSaddr: 0 };
 }
 
+/** the nexthop objects, for fib_create_info() (set by nexthop.ts: no import cycle at load) */
+export const nexthopHooks = {
+  findById: (_net: Net, _id: number): Nexthop | undefined => undefined,
+  check: (_nh: Nexthop, _scope: number): KErr | undefined => undefined,
+};
+
 /** net/ipv4/fib_semantics.c: fib_create_info() */
 export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
   if (cfg.type > RTN_MAX) return kerr("EINVAL", "Invalid route type");
   if (fibProps[cfg.type]!.scope > cfg.scope) return kerr("EINVAL", "Invalid scope");
   if (cfg.flags & (RTNH_F_DEAD | RTNH_F_LINKDOWN)) return kerr("EINVAL", "Invalid rtm_flags - can not contain DEAD or LINKDOWN");
 
+  let nhObj: Nexthop | undefined;
+  if (cfg.nhId) {
+    nhObj = nexthopHooks.findById(net, cfg.nhId);
+    if (!nhObj) return kerr("EINVAL", "Nexthop id does not exist");
+  }
   const nhs: FibNh[] = [];
-  if (cfg.mp) {
+  if (nhObj) {
+    /* the nexthop object's paths, shared */
+  } else if (cfg.mp) {
     for (const m of cfg.mp) nhs.push(newNh(m.oif, m.gw4, m.flags | (cfg.flags & RTNH_F_ONLINK), m.weight));
     if (!nhs.length) return kerr("EINVAL", "Invalid nexthop configuration - no valid nexthops");
   } else {
@@ -221,7 +243,7 @@ export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
   const fi: FibInfo = {
     net, fibProtocol: cfg.protocol, fibScope: cfg.scope, fibType: cfg.type, fibFlags: cfg.flags & ~RTNH_F_ONLINK,
     fibPrefsrc: cfg.prefsrc, fibPriority: cfg.priority, fibTbId: cfg.table, metrics: { ...(cfg.mx ?? {}) },
-    fibNh: nhs, fibDead: false,
+    fibNh: nhObj ? nhObj.paths : nhs, fibDead: false, nh: nhObj,
   };
 
   if (fibProps[cfg.type]!.error) {
@@ -235,6 +257,12 @@ export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
       return kerr("EINVAL", "Invalid route type");
   }
   if (cfg.scope > RT_SCOPE_HOST) return kerr("EINVAL", "Invalid scope");
+  if (nhObj) {
+    const e = nexthopHooks.check(nhObj, cfg.scope);
+    if (e) return e;
+    if (fi.fibPrefsrc && !fibValidPrefsrc(net, cfg, fi.fibPrefsrc)) return kerr("EINVAL", "Invalid prefsrc address");
+    return fi;
+  }
   if (cfg.scope === RT_SCOPE_HOST) {
     const nh = nhs[0]!;
     if (nhs.length !== 1) return kerr("EINVAL", "Route with host scope can not have multiple nexthops");
@@ -259,6 +287,8 @@ export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
 /** net/ipv4/fib_semantics.c: fib_nh_match() — 0 when the request names this route's nexthops */
 export function fibNhMatch(cfg: FibConfig, fi: FibInfo): boolean {
   if (cfg.priority && cfg.priority !== fi.fibPriority) return false;
+  if (cfg.nhId) return fi.nh !== undefined && fi.nh.id === cfg.nhId;
+  if (fi.nh) return !(cfg.oif || cfg.gwFamily || cfg.mp);
   if (cfg.oif || cfg.gwFamily) {
     const nh = fi.fibNh[0]!;
     if ((cfg.oif && cfg.oif !== nh.nhOif) || (cfg.gwFamily && cfg.gwFamily !== nh.nhGwFamily)) return false;
@@ -311,18 +341,26 @@ export function fibDumpInfo(
   if (fi.fibPriority) attrs.RTA_PRIORITY = fi.fibPriority;
   if (Object.keys(fi.metrics).some((k) => (fi.metrics as Record<string, number | undefined>)[k] !== undefined)) attrs.RTA_METRICS = { ...fi.metrics };
   if (fi.fibPrefsrc) attrs.RTA_PREFSRC = ipv4ToBytes(fi.fibPrefsrc);
+  /* the nexthop object's id, and a blackhole object makes the route one (the next hops follow:
+   * net.ipv4.nexthop_compat_mode is 1) */
+  let weights: number[] | undefined;
+  if (fi.nh) {
+    attrs.RTA_NH_ID = fi.nh.id;
+    if (fi.nh.isBlackhole()) faType = RTN_BLACKHOLE;
+    if (fi.nh.grp) weights = fi.nh.grp.entries.map((e) => e.weight);
+  }
   if (fi.fibNh.length === 1) {
     const nh = fi.fibNh[0]!;
     flags |= nhFlagsForDump(nh);
     if (nh.nhGwFamily === AF_INET) attrs.RTA_GATEWAY = ipv4ToBytes(nh.nhGw4);
     if (nh.nhDev) attrs.RTA_OIF = nh.nhDev.ifindex;
   } else {
-    const mp = fi.fibNh.map((nh) => ({
-      rtnh_flags: nhFlagsForDump(nh), rtnh_hops: nh.nhWeight - 1, rtnh_ifindex: nh.nhDev ? nh.nhDev.ifindex : 0,
+    const mp = fi.fibNh.map((nh, i) => ({
+      rtnh_flags: nhFlagsForDump(nh), rtnh_hops: (weights ? weights[i]! : nh.nhWeight) - 1, rtnh_ifindex: nh.nhDev ? nh.nhDev.ifindex : 0,
       RTA_GATEWAY: nh.nhGwFamily === AF_INET ? ipv4ToBytes(nh.nhGw4) : undefined,
     }));
     attrs.RTA_MULTIPATH = mp.map((n) => (n.RTA_GATEWAY ? n : { rtnh_flags: n.rtnh_flags, rtnh_hops: n.rtnh_hops, rtnh_ifindex: n.rtnh_ifindex }));
-    if (fi.fibNh.every((nh) => nh.nhFlags & RTNH_F_LINKDOWN)) flags |= RTNH_F_LINKDOWN;
+    if (!fi.nh && fi.fibNh.every((nh) => nh.nhFlags & RTNH_F_LINKDOWN)) flags |= RTNH_F_LINKDOWN;
   }
   return {
     type,

@@ -297,6 +297,52 @@ export interface RtaAttrs {
   RTA_IP_PROTO?: number;
   RTA_SPORT?: number;
   RTA_DPORT?: number;
+  /** the nexthop object a route uses (`nhid N`) */
+  RTA_NH_ID?: number;
+}
+
+// ------------------------------------------------------------------------------- nexthops
+
+/** include/uapi/linux/nexthop.h: struct nhmsg */
+export interface NhMsg {
+  family: number;
+  scope: number; // RT_SCOPE_* (a request must send 0)
+  protocol: number; // RTPROT_*
+  resvd: number;
+  flags: number; // RTNH_F_*
+}
+
+export const NEXTHOP_GRP_TYPE_MPATH = 0;
+export const NEXTHOP_GRP_TYPE_RES = 1;
+export const NEXTHOP_GRP_TYPE_MAX = NEXTHOP_GRP_TYPE_RES;
+
+/** struct nexthop_grp: one member of NHA_GROUP (weight is the weight - 1) */
+export interface NexthopGrp {
+  id: number;
+  weight: number;
+  resvd1?: number;
+  resvd2?: number;
+}
+
+/** NHA_* attributes (a dump request's filters NHA_GROUPS/NHA_MASTER/NHA_FDB included) */
+export interface NhaAttrs {
+  NHA_ID?: number;
+  NHA_GROUP?: NexthopGrp[];
+  NHA_GROUP_TYPE?: number;
+  NHA_BLACKHOLE?: true;
+  NHA_OIF?: number;
+  /** 4 bytes (IPv4) or 16 (IPv6), as sent */
+  NHA_GATEWAY?: Uint8Array;
+  NHA_ENCAP_TYPE?: number;
+  /** the encapsulation's own attributes (not modelled: only its presence is checked) */
+  NHA_ENCAP?: Record<string, unknown>;
+  NHA_GROUPS?: true;
+  NHA_MASTER?: number;
+  NHA_FDB?: true;
+  /** NHA_RES_GROUP nest: NHA_RES_GROUP_BUCKETS / _IDLE_TIMER / _UNBALANCED_TIMER (clock_t) */
+  NHA_RES_GROUP?: { NHA_RES_GROUP_BUCKETS?: number; NHA_RES_GROUP_IDLE_TIMER?: number; NHA_RES_GROUP_UNBALANCED_TIMER?: number };
+  /** NHA_RES_BUCKET nest of the bucket requests: NHA_RES_BUCKET_INDEX / NHA_RES_BUCKET_NH_ID */
+  NHA_RES_BUCKET?: { NHA_RES_BUCKET_INDEX?: number; NHA_RES_BUCKET_NH_ID?: number };
 }
 
 // ------------------------------------------------------------------------------ neighbours
@@ -352,6 +398,78 @@ export interface NdaAttrs {
   NDA_NDM_FLAGS_MASK?: number;
 }
 
+/** struct ndtmsg: a neighbour table message (RTM_*NEIGHTBL; `ip ntable`) */
+export interface NdtMsg {
+  family: number;
+}
+
+/** struct ndt_config (NDTA_CONFIG): the table's fixed sizes and hash state; times in ms ago */
+export interface NdtConfig {
+  ndtc_key_len: number;
+  ndtc_entry_size: number;
+  ndtc_entries: number;
+  ndtc_last_flush: number;
+  ndtc_last_rand: number;
+  ndtc_hash_rnd: number;
+  ndtc_hash_mask: number;
+  ndtc_hash_chain_gc: number;
+  ndtc_proxy_qlen: number;
+}
+
+/** struct ndt_stats (NDTA_STATS) */
+export interface NdtStats {
+  ndts_allocs: number;
+  ndts_destroys: number;
+  ndts_hash_grows: number;
+  ndts_res_failed: number;
+  ndts_lookups: number;
+  ndts_hits: number;
+  ndts_rcv_probes_mcast: number;
+  ndts_rcv_probes_ucast: number;
+  ndts_periodic_gc_runs: number;
+  ndts_forced_gc_runs: number;
+  ndts_table_fulls: number;
+}
+
+/**
+ * NDTPA_* (nested in NDTA_PARMS): one struct neigh_parms. u32 attributes are numbers; the
+ * time attributes are u64 milliseconds (bigint in a request, where any 64-bit value can be
+ * sent; numbers in the kernel's answers).
+ */
+export interface NdtpaAttrs {
+  NDTPA_IFINDEX?: number;
+  NDTPA_REFCNT?: number;
+  NDTPA_REACHABLE_TIME?: number | bigint;
+  NDTPA_BASE_REACHABLE_TIME?: number | bigint;
+  NDTPA_RETRANS_TIME?: number | bigint;
+  NDTPA_GC_STALETIME?: number | bigint;
+  NDTPA_DELAY_PROBE_TIME?: number | bigint;
+  NDTPA_QUEUE_LEN?: number;
+  NDTPA_APP_PROBES?: number;
+  NDTPA_UCAST_PROBES?: number;
+  NDTPA_MCAST_PROBES?: number;
+  NDTPA_ANYCAST_DELAY?: number | bigint;
+  NDTPA_PROXY_DELAY?: number | bigint;
+  NDTPA_PROXY_QLEN?: number;
+  NDTPA_LOCKTIME?: number | bigint;
+  NDTPA_QUEUE_LENBYTES?: number;
+  NDTPA_MCAST_REPROBES?: number;
+  NDTPA_INTERVAL_PROBE_TIME_MS?: number | bigint;
+}
+
+/** NDTA_* of a neighbour table message */
+export interface NdtaAttrs {
+  NDTA_NAME?: string;
+  NDTA_THRESH1?: number;
+  NDTA_THRESH2?: number;
+  NDTA_THRESH3?: number;
+  NDTA_CONFIG?: NdtConfig;
+  NDTA_PARMS?: NdtpaAttrs;
+  NDTA_STATS?: NdtStats;
+  /** u64 milliseconds */
+  NDTA_GC_INTERVAL?: number | bigint;
+}
+
 // ---------------------------------------------------------------------------------- rules
 
 export const FR_ACT_TO_TBL = 1;
@@ -400,21 +518,25 @@ export type RtnlMsg =
   | { type: "RTM_NEWADDR" | "RTM_DELADDR" | "RTM_GETADDR"; flags: NlFlags; ifa: IfAddrMsg; attrs: IfaAttrs }
   | { type: "RTM_NEWROUTE" | "RTM_DELROUTE" | "RTM_GETROUTE"; flags: NlFlags; rtm: RtMsg; attrs: RtaAttrs }
   | { type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" | "RTM_GETNEIGH"; flags: NlFlags; ndm: NdMsg; attrs: NdaAttrs }
+  | { type: "RTM_NEWNEIGHTBL" | "RTM_GETNEIGHTBL" | "RTM_SETNEIGHTBL"; flags: NlFlags; ndtm: NdtMsg; attrs: NdtaAttrs }
   | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs }
   | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
   | { type: "RTM_NEWSTATS" | "RTM_GETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
   | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs }
-  | { type: "RTM_NEWADDRLABEL" | "RTM_DELADDRLABEL" | "RTM_GETADDRLABEL"; flags: NlFlags; ifal: IfAddrlblMsg; attrs: IfalAttrs };
+  | { type: "RTM_NEWADDRLABEL" | "RTM_DELADDRLABEL" | "RTM_GETADDRLABEL"; flags: NlFlags; ifal: IfAddrlblMsg; attrs: IfalAttrs }
+  | { type: "RTM_NEWNEXTHOP" | "RTM_DELNEXTHOP" | "RTM_GETNEXTHOP" | "RTM_NEWNEXTHOPBUCKET" | "RTM_GETNEXTHOPBUCKET"; flags: NlFlags; nhm: NhMsg; attrs: NhaAttrs };
 
 export type LinkMsg = Extract<RtnlMsg, { ifi: IfInfoMsg }>;
 export type AddrMsg = Extract<RtnlMsg, { ifa: IfAddrMsg }>;
 export type RouteMsg = Extract<RtnlMsg, { rtm: RtMsg }>;
 export type NeighMsg = Extract<RtnlMsg, { ndm: NdMsg }>;
+export type NeightblMsg = Extract<RtnlMsg, { ndtm: NdtMsg }>;
 export type RuleMsg = Extract<RtnlMsg, { frh: FibRuleHdr }>;
 export type NetconfMsg = Extract<RtnlMsg, { ncm: { family: number } }>;
 export type StatsMsg = Extract<RtnlMsg, { ifsm: IfStatsMsg }>;
 export type MdbMsg = Extract<RtnlMsg, { bpm: { family: number; ifindex: number } }>;
 export type AddrlblMsg = Extract<RtnlMsg, { ifal: IfAddrlblMsg }>;
+export type NexthopMsg = Extract<RtnlMsg, { nhm: NhMsg }>;
 
 /** include/uapi/linux/if_addrlabel.h: struct ifaddrlblmsg */
 export interface IfAddrlblMsg {

@@ -21,6 +21,8 @@ import { doMultiaddr } from "./ipmaddr.ts";
 import { doIpnetconf } from "./ipnetconf.ts";
 import { doIpaddrlabel } from "./ipaddrlabel.ts";
 import { doIptoken } from "./iptoken.ts";
+import { doIpnh } from "./ipnexthop.ts";
+import { doIpntable } from "./ipntable.ts";
 
 export const VERSION = "6.1.0";
 
@@ -76,8 +78,8 @@ const cmds: [string, IpCmd][] = [
   ["rule", doIprule],
   ["neighbor", doIpneigh],
   ["neighbour", doIpneigh],
-  ["ntable", notModelled("ntable")],
-  ["ntbl", notModelled("ntbl")],
+  ["ntable", doIpntable],
+  ["ntbl", doIpntable],
   ["link", doIplink],
   ["l2tp", notModelled("l2tp")],
   ["fou", notModelled("fou")],
@@ -98,7 +100,7 @@ const cmds: [string, IpCmd][] = [
   ["netconf", doIpnetconf],
   ["vrf", notModelled("vrf")],
   ["sr", notModelled("sr")],
-  ["nexthop", notModelled("nexthop")],
+  ["nexthop", doIpnh],
   ["mptcp", notModelled("mptcp")],
   ["ioam", notModelled("ioam")],
   ["help", (ctx) => ipUsage(ctx)],

@@ -22,8 +22,9 @@ import {
   readFamily, rtAddrN2a, type InetPrefix,
 } from "../lib/utils.ts";
 import { rtnlDumpFilter, rtnlTalk } from "../lib/libnetlink.ts";
-import { strerror } from "../../kernel/uapi/errno.ts";
+import { strerror, type KErr } from "../../kernel/uapi/errno.ts";
 import { rtnlRtntypeA2n, rtnlRtntypeN2a } from "../lib/rt_names.ts";
+import { printCacheNexthopId } from "./ipnexthop.ts";
 
 const RTNH_F_TRAP = 64;
 const RTM_F_OFFLOAD = 0x4000;
@@ -99,6 +100,8 @@ interface RouteFilter {
   cloned: number;
   flushing: boolean;
   flushed: number;
+  /** filter.flushb: the deletes not sent yet */
+  flushb: RouteMsg[];
   protocol: number;
   protocolmask: number;
   scope: number;
@@ -125,7 +128,7 @@ interface RouteFilter {
 /** ip/iproute.c: iproute_reset_filter() */
 function iprouteResetFilter(ifindex: number): RouteFilter {
   const f: RouteFilter = {
-    tb: 0, cloned: 0, flushing: false, flushed: 0, protocol: 0, protocolmask: 0, scope: 0, scopemask: 0,
+    tb: 0, cloned: 0, flushing: false, flushed: 0, flushb: [], protocol: 0, protocolmask: 0, scope: 0, scopemask: 0,
     typemask: 0, tos: 0, tosmask: 0, iif: 0, iifmask: 0, oif: ifindex, oifmask: 0, mark: 0, markmask: 0,
     metric: 0, metricmask: 0, rprefsrc: newPrefix(), rvia: newPrefix(), rdst: newPrefix(), mdst: newPrefix(),
     rsrc: newPrefix(), msrc: newPrefix(),
@@ -212,7 +215,7 @@ function filterNlmsg(ctx: IpCtx, f: RouteFilter, n: RouteMsg, hostLen: number): 
 }
 
 /** ip/iproute.c: print_rt_flags() */
-function printRtFlags(ctx: IpCtx, flags: number): void {
+export function printRtFlags(ctx: IpCtx, flags: number): void {
   ctx.openJsonArray(PRINT_JSON, ctx.isJsonContext() ? "flags" : "");
   const fl: [number, string][] = [
     [RTNH_F_DEAD, "dead"], [RTNH_F_ONLINK, "onlink"], [RTNH_F_PERVASIVE, "pervasive"],
@@ -242,7 +245,7 @@ function printRtPref(ctx: IpCtx, pref: number): void {
 }
 
 /** ip/iproute.c: print_rta_ifidx() */
-function printRtaIfidx(ctx: IpCtx, ifidx: number, prefix: string): void {
+export function printRtaIfidx(ctx: IpCtx, ifidx: number, prefix: string): void {
   const ifname = ctx.ll.llIndexToName(ifidx);
   if (ctx.isJsonContext()) ctx.printString(PRINT_JSON, prefix, null, ifname);
   else {
@@ -341,8 +344,8 @@ export function printRoute(ctx: IpCtx, n: RtnlMsg): number {
   const table = rtmGetTable(n);
   if (!filterNlmsg(ctx, f, n, hostLen)) return 0;
   if (f.flushing) {
-    const del: RouteMsg = { type: "RTM_DELROUTE", flags: {}, rtm: { ...r }, attrs: tb };
-    if (rtnlTalk(ctx, del).ret < 0) return -2;
+    /* the dumped message goes into the flush buffer as an RTM_DELROUTE (flush_update() sends it) */
+    f.flushb.push({ type: "RTM_DELROUTE", flags: {}, rtm: { ...r }, attrs: tb });
     f.flushed++;
     if (ctx.showStats < 2) return 0;
   }
@@ -362,6 +365,7 @@ export function printRoute(ctx: IpCtx, n: RtnlMsg): number {
     const s = r.src_len !== hostLen ? `${rtAddrN2a(family, tb.RTA_SRC)}/${r.src_len}` : formatHost(family, tb.RTA_SRC);
     ctx.printString(PRINT_ANY, "from", "from %s ", s);
   } else if (r.src_len) ctx.printString(PRINT_ANY, "src", "from %s ", `0/${r.src_len}`);
+  if (tb.RTA_NH_ID !== undefined) ctx.printUint(PRINT_ANY, "nhid", "nhid %u ", tb.RTA_NH_ID);
   if (r.tos && f.tosmask !== -1) ctx.printString(PRINT_ANY, "tos", "tos %s ", ctx.names.rtnlDsfieldN2a(r.tos));
   if (tb.RTA_GATEWAY && f.rvia.bitlen !== hostLen) {
     const gw = formatHost(r.family, tb.RTA_GATEWAY);
@@ -409,6 +413,7 @@ export function printRoute(ctx: IpCtx, n: RtnlMsg): number {
   if (tb.RTA_METRICS) printRtaMetrics(ctx, tb.RTA_METRICS);
   if (tb.RTA_IIF !== undefined && f.iifmask !== -1) printRtaIfidx(ctx, tb.RTA_IIF, "iif");
   if (tb.RTA_PREF !== undefined) printRtPref(ctx, tb.RTA_PREF);
+  if (tb.RTA_NH_ID !== undefined && ctx.showDetails) printCacheNexthopId(ctx, "\n\tnh_info ", "nh_info", tb.RTA_NH_ID);
   if (tb.RTA_MULTIPATH) printRtaMultipath(ctx, r, tb.RTA_MULTIPATH);
   ctx.printString(PRINT_FP, null, "\n", null);
   ctx.closeJsonObject();
@@ -531,6 +536,7 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
   let scopeOk = false;
   let tableOk = false;
   let typeOk = false;
+  let nhid = 0;
   let argv = argvIn;
   if (cmd !== "RTM_DELROUTE") {
     r.protocol = RTPROT_BOOT;
@@ -612,6 +618,12 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     else if (a === "nexthop") {
       nhsOk = true;
       break;
+    } else if (a === "nhid") {
+      const v = next();
+      const id = getU32(v, 0);
+      if (id === undefined) invarg(ctx, '"id" value is invalid\n', v);
+      nhid = id;
+      req.attrs.RTA_NH_ID = id;
     } else if (!matches(a, "protocol")) {
       const v = next();
       const prot = ctx.names.rtnlRtprotA2n(v);
@@ -687,7 +699,7 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     else if (r.type === RTN_BROADCAST || r.type === RTN_MULTICAST || r.type === RTN_ANYCAST) r.scope = RT_SCOPE_LINK;
     else if (r.type === RTN_UNICAST || r.type === RTN_UNSPEC) {
       if (cmd === "RTM_DELROUTE") r.scope = RT_SCOPE_NOWHERE;
-      else if (!gwOk && !nhsOk) r.scope = RT_SCOPE_LINK;
+      else if (!gwOk && !nhsOk && !nhid) r.scope = RT_SCOPE_LINK;
     }
   }
   if (!typeOk && r.family === AF_MPLS) r.type = RTN_UNICAST;
@@ -756,9 +768,27 @@ function iprouteFlush(ctx: IpCtx, family: number, f: RouteFilter): number {
       return 0;
     }
     round++;
+    if (flushUpdate(ctx, f) < 0) return -2;
     if (ctx.showStats) ctx.printf("\n*** Round %d, deleting %d entries ***\n", round, f.flushed);
     if (round > 100) return -1;
   }
+}
+
+/** ip/iproute.c: flush_update(): rtnl_send_check() of the buffered deletes — each is sent,
+ * none asks for an ack; the first error the kernel answered is the one reported (its extack is
+ * not printed) */
+function flushUpdate(ctx: IpCtx, f: RouteFilter): number {
+  let errno: KErr["errno"] | undefined;
+  for (const m of f.flushb) {
+    const { ack } = ctx.rtnl.talk(m);
+    if (!ack.ok && errno === undefined) errno = ack.errno;
+  }
+  f.flushb = [];
+  if (errno !== undefined) {
+    ctx.err("Failed to send flush request: %s\n", strerror(errno));
+    return -2;
+  }
+  return 0;
 }
 
 /** route_dump_magic, as the host (little-endian) writes it */
