@@ -20,7 +20,7 @@ import {
   NETDEV_CHANGEADDR, NETDEV_PRE_CHANGEADDR, NETDEV_CHANGENAME, NETDEV_CHANGEUPPER,
   NETDEV_PRECHANGEUPPER, NETDEV_CHANGE_TX_QUEUE_LEN, NETDEV_POST_INIT,
 } from "./notifier.ts";
-import { rtmsgIfinfo } from "./rtnetlink.ts";
+import { rtmsgIfinfo, rtnlLinkInitializing } from "./rtnetlink.ts";
 
 /** include/uapi/linux/if.h: IFF_VOLATILE */
 export const IFF_VOLATILE = IFF_LOOPBACK | IFF_POINTOPOINT | IFF_BROADCAST | IFF_ECHO | IFF_MASTER |
@@ -150,7 +150,8 @@ export function registerNetdevice(net: Net, dev: NetDevice): KErr | undefined {
     rollbackRegistered(dev);
     return kerr("EINVAL");
   }
-  rtmsgIfinfo("RTM_NEWLINK", dev);
+  /* a device rtnl_newlink() creates announces itself in rtnl_configure_link() */
+  if (!rtnlLinkInitializing(dev)) rtmsgIfinfo("RTM_NEWLINK", dev);
   return undefined;
 }
 
@@ -163,8 +164,44 @@ function rollbackRegistered(dev: NetDevice): void {
   devCore(dev).registered = false;
 }
 
-/** net/core/dev.c: unregister_netdevice_queue() + unregister_netdevice_many() */
+/** the list_kill of a batch (rtnl_delete_link()): devices queued for unregister_netdevice_many() */
+let unregisterQueue: NetDevice[] | undefined;
+
+/** net/core/dev.c: unregister_netdevice_queue() — at once, or queued on the current batch */
 export function unregisterNetdevice(dev: NetDevice): void {
+  if (unregisterQueue) {
+    if (!unregisterQueue.includes(dev)) unregisterQueue.push(dev);
+    return;
+  }
+  unregisterNetdeviceMany([dev]);
+}
+
+/** run `fn` (a driver's dellink) with its unregister_netdevice_queue() calls collected, then
+ * unregister_netdevice_many() them: the caller's batch if one is open */
+export function unregisterNetdeviceBatch(fn: () => void): void {
+  if (unregisterQueue) {
+    fn();
+    return;
+  }
+  unregisterQueue = [];
+  let q: NetDevice[];
+  try {
+    fn();
+  } finally {
+    q = unregisterQueue;
+    unregisterQueue = undefined;
+  }
+  unregisterNetdeviceMany(q);
+}
+
+/** net/core/dev.c: unregister_netdevice_many() — dev_close_many() of them all, then each torn down */
+function unregisterNetdeviceMany(list: NetDevice[]): void {
+  const devs = list.filter(devIsRegistered);
+  for (const dev of devs) if (dev.isUp()) devClose(dev);
+  for (const dev of devs) unregisterOne(dev);
+}
+
+function unregisterOne(dev: NetDevice): void {
   if (!devIsRegistered(dev)) return;
   if (dev.isUp()) devClose(dev);
   dev.dismantle = true;
@@ -179,8 +216,12 @@ export function unregisterNetdevice(dev: NetDevice): void {
     else netdevUpperDevUnlink(dev, m);
   }
   linkwatchForgetDev(dev);
-  rtmsgIfinfo("RTM_DELLINK", dev);
+  /* Shutdown queueing discipline. */
+  devShutdown(dev);
+  /* Notify protocols, that we are about to destroy this device. They should clean all the
+   * things (the addresses' RTM_DELADDR come before the link's RTM_DELLINK). */
   callNetdeviceNotifiers(NETDEV_UNREGISTER, dev);
+  if (!rtnlLinkInitializing(dev)) rtmsgIfinfo("RTM_DELLINK", dev);
   dev.ops.uninit?.(dev);
   unlistNetdevice(dev);
   devCore(dev).registered = false;

@@ -5,6 +5,8 @@
  * constructor) is ipv4/arp.ts. nd_tbl (AF_INET6) exists only for its parameters; the tables'
  * own messages (RTM_GETNEIGHTBL / RTM_SETNEIGHTBL, `ip ntable`) are at the end.
  */
+import { rtnlHasListeners, rtnlNotify } from "./rtnl_notify.ts";
+import { RTNLGRP_NEIGH } from "../uapi/rtnetlink.ts";
 import type { SkBuff } from "./skbuff.ts";
 import type { NetDevice } from "./netdevice.ts";
 import type { Net } from "./net_namespace.ts";
@@ -740,10 +742,13 @@ export function registerNeighListener(fn: NeighListener): void {
   listeners.push(fn);
 }
 
+/** net/core/neighbour.c: __neigh_notify() — to RTNLGRP_NEIGH (and in-kernel subscribers) */
 function neighNotify(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH"): void {
-  if (!listeners.length) return;
+  const heard = rtnlHasListeners(n.net, RTNLGRP_NEIGH);
+  if (!listeners.length && !heard) return;
   const msg = neighFillInfo(n, type);
   for (const l of listeners) l(type, msg, n.net);
+  if (heard) rtnlNotify(n.net, RTNLGRP_NEIGH, msg);
 }
 
 // --------------------------------------------------------------------------- netlink

@@ -8,7 +8,9 @@ import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_UNSPEC, type RtnlMsg, type LinkMsg, type IflaAttrs, type NlAck, type Rtnetlink, type InfoData,
   type IfInfoMsg, type NeighMsg, type NdaAttrs, type StatsMsg, type StatsAttrs,
-  IFLA_STATS_FILTER_BIT, IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE,
+  IFLA_STATS_FILTER_BIT, IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE, RTNLGRP_LINK,
+  IFLA_STATS_LINK_64, IFLA_STATS_LINK_OFFLOAD_XSTATS, IFLA_STATS_AF_SPEC, IFLA_OFFLOAD_XSTATS_HW_S_INFO,
+  IFLA_OFFLOAD_XSTATS_L3_STATS, type OffloadXstats, type RtnlHwStats64,
 } from "../uapi/rtnetlink.ts";
 import type { NetDevice, RtnlLinkOps } from "./netdevice.ts";
 import { NET_ADDR_SET } from "./netdevice.ts";
@@ -17,9 +19,14 @@ import { peernet2idAlloc, getNetNsById } from "./net_namespace.ts";
 import {
   devGetByIndex, devGetByName, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress, devChangeName,
   devChangeNetNamespace, devChangeTxQueueLen, devSetAlias, devSetGroup, devValidateMtu, devGetIflink,
-  devGetValidName, unregisterNetdevice, netdevStateChange, netifRunning, linkwatchRunPending, linkwatchSyncDev,
+  devGetValidName, unregisterNetdevice, unregisterNetdeviceBatch, netdevStateChange, netifRunning, linkwatchRunPending, linkwatchSyncDev,
 } from "./dev.ts";
-import { callNetdeviceNotifiers, NETDEV_CHANGEADDR } from "./notifier.ts";
+import {
+  callNetdeviceNotifiers, registerNetdeviceNotifier, NETDEV_CHANGEADDR, NETDEV_REBOOT, NETDEV_CHANGEMTU, NETDEV_CHANGENAME,
+  NETDEV_FEAT_CHANGE, NETDEV_BONDING_FAILOVER, NETDEV_POST_TYPE_CHANGE, NETDEV_NOTIFY_PEERS, NETDEV_CHANGEUPPER,
+  NETDEV_RESEND_IGMP, NETDEV_CHANGEINFODATA, NETDEV_CHANGELOWERSTATE, NETDEV_CHANGE_TX_QUEUE_LEN,
+} from "./notifier.ts";
+import { rtnlHasListeners, rtnlListen, rtnlNotify } from "./rtnl_notify.ts";
 import { IF_OPER_DOWN, IF_OPER_UP, IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN } from "../uapi/if.ts";
 import { neightblDumpInfo, neightblSet } from "./neighbour.ts";
 
@@ -123,6 +130,7 @@ export function rtnetlinkFor(net: Net): Rtnetlink {
   return {
     talk: (req) => rtnetlinkRcvMsg(net, req),
     dump: (req) => rtnetlinkDump(net, req),
+    listen: (groups) => rtnlListen(net, groups),
   };
 }
 
@@ -267,11 +275,39 @@ export function rtnlFillIfinfo(srcNet: Net, dev: NetDevice, change = 0): LinkMsg
   };
 }
 
-/** net/core/rtnetlink.c: rtmsg_ifinfo() — nobody listens (no `ip monitor` yet), but building
- * the message allocates the nsid of the link's namespace, as the kernel does */
-export function rtmsgIfinfo(_type: "RTM_NEWLINK" | "RTM_DELLINK", dev: NetDevice, _change = 0): void {
-  const linkNet = dev.ops.getLinkNet?.(dev);
-  if (linkNet && dev.net && linkNet !== dev.net) peernet2idAlloc(dev.net, linkNet);
+/** net/core/rtnetlink.c: rtmsg_ifinfo() — the link's message to RTNLGRP_LINK. Building it
+ * allocates the nsid of the link's namespace (rtnl_fill_link_netnsid()), listener or not */
+export function rtmsgIfinfo(type: "RTM_NEWLINK" | "RTM_DELLINK", dev: NetDevice, change = 0): void {
+  const net = dev.net;
+  if (!net) return;
+  if (!rtnlHasListeners(net, RTNLGRP_LINK)) {
+    const linkNet = dev.ops.getLinkNet?.(dev);
+    if (linkNet && linkNet !== net) peernet2idAlloc(net, linkNet);
+    return;
+  }
+  const m = rtnlFillIfinfo(net, dev, change);
+  rtnlNotify(net, RTNLGRP_LINK, type === "RTM_NEWLINK" ? m : { ...m, type });
+}
+
+/** net/core/rtnetlink.c: rtnetlink_event() — the netdevice events that are a NEWLINK */
+function rtnetlinkEvent(event: number, dev: NetDevice): void {
+  switch (event) {
+    case NETDEV_REBOOT:
+    case NETDEV_CHANGEMTU:
+    case NETDEV_CHANGEADDR:
+    case NETDEV_CHANGENAME:
+    case NETDEV_FEAT_CHANGE:
+    case NETDEV_BONDING_FAILOVER:
+    case NETDEV_POST_TYPE_CHANGE:
+    case NETDEV_NOTIFY_PEERS:
+    case NETDEV_CHANGEUPPER:
+    case NETDEV_RESEND_IGMP:
+    case NETDEV_CHANGEINFODATA:
+    case NETDEV_CHANGELOWERSTATE:
+    case NETDEV_CHANGE_TX_QUEUE_LEN:
+      rtmsgIfinfo("RTM_NEWLINK", dev, 0);
+      break;
+  }
 }
 
 // -------------------------------------------------------------------------------- helpers
@@ -427,6 +463,14 @@ function doSetlink(_srcNet: Net, dev: NetDevice, ifi: IfInfoMsg, a: IflaAttrs, t
   return undefined;
 }
 
+/** dev->rtnl_link_state == RTNL_LINK_INITIALIZING: created by rtnl_create_link(), not yet
+ * configured (register_netdevice() leaves its RTM_NEWLINK to rtnl_configure_link()) */
+const linkInitializing = new WeakSet<NetDevice>();
+
+export function rtnlLinkInitializing(dev: NetDevice): boolean {
+  return linkInitializing.has(dev);
+}
+
 /** net/core/rtnetlink.c: rtnl_create_link() */
 export function rtnlCreateLink(net: Net, ifname: string, kind: RtnlLinkKind, p: NewlinkParams): NetDevice | KErr {
   const a = p.attrs;
@@ -442,6 +486,7 @@ export function rtnlCreateLink(net: Net, ifname: string, kind: RtnlLinkKind, p: 
   if (isKErr(dev)) return dev;
   dev.net = net;
   dev.linkOps = kind;
+  linkInitializing.add(dev);
   if (a.IFLA_NUM_TX_QUEUES !== undefined) dev.numTxQueues = a.IFLA_NUM_TX_QUEUES;
   if (a.IFLA_NUM_RX_QUEUES !== undefined) dev.numRxQueues = a.IFLA_NUM_RX_QUEUES;
   if (a.IFLA_MTU !== undefined) {
@@ -471,6 +516,7 @@ export function rtnlConfigureLink(dev: NetDevice, ifi: IfInfoMsg | undefined): K
     if (e) return e;
   }
   /* __dev_notify_flags(dev, old_flags, ~0U): the RTM_NEWLINK of a new device */
+  linkInitializing.delete(dev);
   rtmsgIfinfo("RTM_NEWLINK", dev, ~0);
   return undefined;
 }
@@ -596,7 +642,8 @@ function rtnlSetlink(net: Net, m: LinkMsg): RtnlDoitResult {
 export function rtnlDeleteLink(dev: NetDevice): KErr | undefined {
   const ops = dev.linkOps;
   if (!ops || !ops.dellink) return kerr("EOPNOTSUPP");
-  ops.dellink(dev);
+  /* ops->dellink(dev, &list_kill); unregister_netdevice_many(&list_kill) */
+  unregisterNetdeviceBatch(() => ops.dellink!(dev));
   return undefined;
 }
 
@@ -637,27 +684,82 @@ function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
 
 /** net/core/rtnetlink.c: rtnl_dump_ifinfo() with link_dump_filtered() (master, kind) */
 /**
- * net/core/rtnetlink.c: rtnl_stats_dump() -> rtnl_fill_statsinfo(): one RTM_NEWSTATS per
- * device with what the filter asks for: the kind's extended statistics (fill_linkxstats of its
- * own link ops, or of its master's for a port). IFLA_STATS_LINK_64 and the offload and AF
- * statistics are not filled.
+ * net/core/dev.c: dev->offload_xstats_l3 — the L3 HW statistics a device was asked to keep
+ * (`ip stats set dev D l3_stats on`); no driver here offloads, so they stay zero and unused
  */
+const offloadXstatsL3 = new WeakMap<NetDevice, RtnlHwStats64>();
+
+/** net/core/rtnetlink.c: stats_attr_valid(): the attribute asked for (nested filters aside) */
+function statsAttrValid(mask: number, attrid: number): boolean {
+  return (mask & IFLA_STATS_FILTER_BIT(attrid)) !== 0;
+}
+
+/** net/core/rtnetlink.c: rtnl_offload_xstats_fill() (with its IFLA_STATS_GET_FILTERS mask) */
+function rtnlOffloadXstatsFill(dev: NetDevice, filter: number | undefined): OffloadXstats {
+  const want = (t: number) => filter === undefined || (filter & IFLA_STATS_FILTER_BIT(t)) !== 0;
+  const o: OffloadXstats = {};
+  /* IFLA_OFFLOAD_XSTATS_CPU_HIT: only a driver with ndo_has_offload_stats fills it */
+  if (want(IFLA_OFFLOAD_XSTATS_HW_S_INFO)) {
+    /* rtnl_offload_xstats_fill_hw_s_info(): request = enabled, used = a driver reported use */
+    o.IFLA_OFFLOAD_XSTATS_HW_S_INFO = { IFLA_OFFLOAD_XSTATS_L3_STATS: { REQUEST: offloadXstatsL3.has(dev) ? 1 : 0, USED: 0 } };
+  }
+  const l3 = offloadXstatsL3.get(dev);
+  if (want(IFLA_OFFLOAD_XSTATS_L3_STATS) && l3) o.IFLA_OFFLOAD_XSTATS_L3_STATS = { ...l3 };
+  return o;
+}
+
+/**
+ * net/core/rtnetlink.c: rtnl_fill_statsinfo(): what the filter mask asks for — the 64-bit
+ * counters, the kind's extended statistics (fill_linkxstats of its own link ops, or of its
+ * master's for a port), the offload statistics, and the per-family nest (empty: no MPLS)
+ */
+function rtnlFillStatsinfo(dev: NetDevice, mask: number, filters: Record<number, number> | undefined): StatsMsg {
+  const attrs: StatsAttrs = {};
+  if (statsAttrValid(mask, IFLA_STATS_LINK_64)) attrs.IFLA_STATS_LINK_64 = { ...dev.stats };
+  if (statsAttrValid(mask, IFLA_STATS_LINK_XSTATS)) {
+    const x = dev.linkOps?.fillLinkxstats?.(dev, IFLA_STATS_LINK_XSTATS);
+    if (x) attrs.IFLA_STATS_LINK_XSTATS = x;
+  }
+  if (statsAttrValid(mask, IFLA_STATS_LINK_XSTATS_SLAVE)) {
+    const x = dev.master?.linkOps?.fillLinkxstats?.(dev, IFLA_STATS_LINK_XSTATS_SLAVE);
+    if (x) attrs.IFLA_STATS_LINK_XSTATS_SLAVE = x;
+  }
+  if (statsAttrValid(mask, IFLA_STATS_LINK_OFFLOAD_XSTATS))
+    attrs.IFLA_STATS_LINK_OFFLOAD_XSTATS = rtnlOffloadXstatsFill(dev, filters?.[IFLA_STATS_LINK_OFFLOAD_XSTATS]);
+  if (statsAttrValid(mask, IFLA_STATS_AF_SPEC)) attrs.IFLA_STATS_AF_SPEC = {};
+  return { type: "RTM_NEWSTATS", flags: {}, ifsm: { family: AF_UNSPEC, ifindex: dev.ifindex, filterMask: mask }, attrs };
+}
+
+/** net/core/rtnetlink.c: rtnl_stats_dump() — one RTM_NEWSTATS per device */
 function rtnlStatsDump(net: Net, m: StatsMsg): RtnlMsg[] {
   const mask = m.ifsm.filterMask;
-  const out: RtnlMsg[] = [];
-  for (const dev of net.devices()) {
-    const attrs: StatsAttrs = {};
-    if (mask & IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_XSTATS)) {
-      const x = dev.linkOps?.fillLinkxstats?.(dev, IFLA_STATS_LINK_XSTATS);
-      if (x) attrs.IFLA_STATS_LINK_XSTATS = x;
-    }
-    if (mask & IFLA_STATS_FILTER_BIT(IFLA_STATS_LINK_XSTATS_SLAVE)) {
-      const x = dev.master?.linkOps?.fillLinkxstats?.(dev, IFLA_STATS_LINK_XSTATS_SLAVE);
-      if (x) attrs.IFLA_STATS_LINK_XSTATS_SLAVE = x;
-    }
-    out.push({ type: "RTM_NEWSTATS", flags: {}, ifsm: { family: AF_UNSPEC, ifindex: dev.ifindex, filterMask: mask }, attrs });
+  if (!mask) return Object.assign([] as RtnlMsg[], { error: kerr("EINVAL", "Filter mask must be set for stats dump") });
+  return net.devices().map((dev) => rtnlFillStatsinfo(dev, mask, m.attrs.IFLA_STATS_GET_FILTERS));
+}
+
+/** net/core/rtnetlink.c: rtnl_stats_get() (with rtnl_valid_stats_req()) */
+function rtnlStatsGet(net: Net, m: StatsMsg): RtnlDoitResult {
+  if (!m.ifsm.filterMask) return kerr("EINVAL", "Filter mask must be set for stats get");
+  const dev = m.ifsm.ifindex > 0 ? devGetByIndex(net, m.ifsm.ifindex) : undefined;
+  if (!dev) return kerr("ENODEV");
+  return { answer: rtnlFillStatsinfo(dev, m.ifsm.filterMask, m.attrs.IFLA_STATS_GET_FILTERS) };
+}
+
+/** net/core/rtnetlink.c: rtnl_stats_set(): IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS turns the L3
+ * offload statistics on or off (netdev_offload_xstats_enable/disable(); -EALREADY is no error) */
+function rtnlStatsSet(net: Net, m: StatsMsg): RtnlDoitResult {
+  if (m.ifsm.filterMask) return kerr("EINVAL", "Filter mask must be 0 for stats set");
+  if (!m.ifsm.ifindex) return kerr("EINVAL", "ifindex can't be zero");
+  const dev = devGetByIndex(net, m.ifsm.ifindex);
+  if (!dev) return kerr("ENODEV");
+  const req = m.attrs.IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS;
+  if (req !== undefined) {
+    if (req) {
+      if (!offloadXstatsL3.has(dev))
+        offloadXstatsL3.set(dev, { rx_packets: 0, tx_packets: 0, rx_bytes: 0, tx_bytes: 0, rx_errors: 0, tx_errors: 0, rx_dropped: 0, tx_dropped: 0, multicast: 0 });
+    } else offloadXstatsL3.delete(dev);
   }
-  return out;
+  return undefined;
 }
 
 function rtnlDumpIfinfo(net: Net, m: LinkMsg): RtnlMsg[] {
@@ -700,8 +802,10 @@ export function rtnetlinkInit(): void {
   rtnlRegister(AF_UNSPEC, "RTM_SETLINK", { doit: rtnlSetlink });
   rtnlRegister(AF_UNSPEC, "RTM_DELLINK", { doit: rtnlDellink });
   rtnlRegister(AF_UNSPEC, "RTM_GETLINK", { doit: rtnlGetlink, dumpit: rtnlDumpIfinfo });
-  rtnlRegister(AF_UNSPEC, "RTM_GETSTATS", { dumpit: rtnlStatsDump });
+  rtnlRegister(AF_UNSPEC, "RTM_GETSTATS", { doit: rtnlStatsGet, dumpit: rtnlStatsDump });
+  rtnlRegister(AF_UNSPEC, "RTM_SETSTATS", { doit: rtnlStatsSet });
   // neigh_init(): the neighbour tables' messages (the tables' entries are the families')
   rtnlRegister(AF_UNSPEC, "RTM_GETNEIGHTBL", { dumpit: neightblDumpInfo });
   rtnlRegister(AF_UNSPEC, "RTM_SETNEIGHTBL", { doit: neightblSet });
+  registerNetdeviceNotifier(rtnetlinkEvent);
 }

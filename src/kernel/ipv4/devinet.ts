@@ -17,7 +17,7 @@ import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET, IFA_F_SECONDARY, IFA_F_PERMANENT, IFA_F_NOPREFIXROUTE, IFA_F_MCAUTOJOIN, IFA_F_DEPRECATED,
   RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RTN_LOCAL,
-  NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_NETCONF,
   type AddrMsg, type IfaAttrs, type NetconfMsg, type NlAck, type RtnlMsg,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_POINTOPOINT, IFF_BROADCAST, IFF_UP } from "../uapi/if.ts";
@@ -25,6 +25,7 @@ import { fibGetTable, fibTableLookup } from "./fib.ts";
 import { fibAddIfaddr, fibDelIfaddr, fibModifyPrefixMetric, inetAddrType as fibInetAddrType } from "./fib_frontend.ts";
 import { devGetByIndex, devGetByName, devChangeFlags } from "../core/dev.ts";
 import { rtnlRegister } from "../core/rtnetlink.ts";
+import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts } from "../core/sysctl.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { ipRtNetnsSysctlTable } from "./route.ts";
@@ -539,8 +540,12 @@ export function inetAddrType(net: Net, addr: number): number {
 
 // -------------------------------------------------------------------------------- netlink
 
-/** the address notifications are not delivered anywhere yet (no netlink listeners) */
-function rtmsgIfa(_type: "RTM_NEWADDR" | "RTM_DELADDR", _ifa: InIfaddr): void {}
+/** net/ipv4/devinet.c: rtmsg_ifa() — the address's message to RTNLGRP_IPV4_IFADDR */
+function rtmsgIfa(type: "RTM_NEWADDR" | "RTM_DELADDR", ifa: InIfaddr): void {
+  const net = ifa.ifaDev.dev.net;
+  if (!net || !rtnlHasListeners(net, RTNLGRP_IPV4_IFADDR)) return;
+  rtnlNotify(net, RTNLGRP_IPV4_IFADDR, inetFillIfaddr(ifa, type));
+}
 
 /** net/ipv4/devinet.c: inet_fill_ifaddr() */
 export function inetFillIfaddr(ifa: InIfaddr, type: "RTM_NEWADDR" | "RTM_DELADDR" = "RTM_NEWADDR"): AddrMsg {
@@ -920,11 +925,14 @@ function inetForwardChange(net: Net): void {
   const on = s.all.get(IPV4_DEVCONF.FORWARDING);
   s.all.set(IPV4_DEVCONF.ACCEPT_REDIRECTS, on ? 0 : 1);
   s.dflt.set(IPV4_DEVCONF.FORWARDING, on);
+  inetNetconfNotifyDevconf(net, IPV4_DEVCONF.FORWARDING, NETCONFA_IFINDEX_ALL, s.all);
+  inetNetconfNotifyDevconf(net, IPV4_DEVCONF.FORWARDING, NETCONFA_IFINDEX_DEFAULT, s.dflt);
   for (const dev of glue_forEachNetdev(net)) {
     const inDev = devInDevice(dev);
     if (!inDev) continue;
     if (on) glue_devDisableLro(dev);
     inDev.cnf.set(IPV4_DEVCONF.FORWARDING, on);
+    inetNetconfNotifyDevconf(net, IPV4_DEVCONF.FORWARDING, dev.ifindex, inDev.cnf);
   }
 }
 
@@ -955,6 +963,8 @@ function confTable(net: Net, cnf: Ipv4Devconf, which: "all" | "default" | NetDev
       cnf.state.add(i);
       if (which === "default") devinetCopyDfltConf(net, i);
       if (kind === "flush" && old !== v) glue_rtCacheFlush(net);
+      if (old !== v && (i === IPV4_DEVCONF.RP_FILTER || i === IPV4_DEVCONF.PROXY_ARP || i === IPV4_DEVCONF.IGNORE_ROUTES_WITH_LINKDOWN))
+        inetNetconfNotifyDevconf(net, i, devinetConfIfindex(which), cnf);
       return undefined;
     },
   }));
@@ -968,6 +978,7 @@ function devinetSysctlForward(net: Net, cnf: Ipv4Devconf, which: "all" | "defaul
   if (which === "default") {
     cnf.state.add(i);
     devinetCopyDfltConf(net, i);
+    if (v !== old) inetNetconfNotifyDevconf(net, i, NETCONFA_IFINDEX_DEFAULT, cnf);
     return undefined;
   }
   if (v !== old) {
@@ -976,10 +987,29 @@ function devinetSysctlForward(net: Net, cnf: Ipv4Devconf, which: "all" | "defaul
     } else {
       cnf.state.add(i);
       if (v) glue_devDisableLro(which);
+      inetNetconfNotifyDevconf(net, i, which.ifindex, cnf);
     }
     glue_rtCacheFlush(net);
   }
   return undefined;
+}
+
+/** devinet_conf_ifindex() */
+function devinetConfIfindex(which: "all" | "default" | NetDevice): number {
+  return which === "all" ? NETCONFA_IFINDEX_ALL : which === "default" ? NETCONFA_IFINDEX_DEFAULT : which.ifindex;
+}
+
+/** net/ipv4/devinet.c: inet_netconf_notify_devconf() — one setting (IPV4_DEVCONF_* `i`) of one
+ * devconf, to RTNLGRP_IPV4_NETCONF */
+function inetNetconfNotifyDevconf(net: Net, i: number, ifindex: number, cnf: Ipv4Devconf): void {
+  if (!rtnlHasListeners(net, RTNLGRP_IPV4_NETCONF)) return;
+  const attrs: NetconfMsg["attrs"] = { NETCONFA_IFINDEX: ifindex };
+  const v = cnf.get(i);
+  if (i === IPV4_DEVCONF.FORWARDING) attrs.NETCONFA_FORWARDING = v;
+  else if (i === IPV4_DEVCONF.RP_FILTER) attrs.NETCONFA_RP_FILTER = v;
+  else if (i === IPV4_DEVCONF.PROXY_ARP) attrs.NETCONFA_PROXY_NEIGH = v;
+  else if (i === IPV4_DEVCONF.IGNORE_ROUTES_WITH_LINKDOWN) attrs.NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN = v;
+  rtnlNotify(net, RTNLGRP_IPV4_NETCONF, { type: "RTM_NEWNETCONF", flags: {}, ncm: { family: AF_INET }, attrs });
 }
 
 /** devinet_sysctl_register(): conf/NAME (the device's neigh/NAME is arp's notifier's) */

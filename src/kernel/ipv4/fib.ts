@@ -22,6 +22,8 @@ import {
 import { fibRulesLookup, fib4RulesInit, fibHasCustomRules, fibRulesInit } from "./fib_rules.ts";
 import { fibFrontendInit } from "./fib_frontend.ts";
 import { nexthopInit } from "./nexthop.ts";
+import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
+import { RTNLGRP_IPV4_ROUTE } from "../uapi/rtnetlink.ts";
 
 /** struct fib_alias */
 export interface FibAlias {
@@ -427,6 +429,7 @@ export function fibTableInsert(net: Net, tb: FibTable, cfg: FibConfig): KErr | u
       const nfa: FibAlias = { faInfo: fi, faDscp: l![first]!.faDscp, faType: cfg.type, faSlen: 32 - plen, tbId: tb.id, key, plen, results: undefined };
       l![first] = nfa;
       if (tb.id === RT_TABLE_LOCAL && cfg.protocol !== 2) fibNet(net).customLocalRoutes = true;
+      rtmsgFib(net, "RTM_NEWROUTE", nfa);
       return undefined;
     }
     if (match >= 0) return kerr("EEXIST");
@@ -444,12 +447,20 @@ export function fibTableInsert(net: Net, tb: FibTable, cfg: FibConfig): KErr | u
   if (tb.id === RT_TABLE_LOCAL && cfg.protocol !== 2) fibNet(net).customLocalRoutes = true;
   fa = nfa;
   void fa;
+  rtmsgFib(net, "RTM_NEWROUTE", nfa);
   return undefined;
+}
+
+/** net/ipv4/fib_semantics.c: rtmsg_fib() — the route's message to RTNLGRP_IPV4_ROUTE (a
+ * device's routes flushed by fib_table_flush() are not announced, as in Linux) */
+function rtmsgFib(net: Net, event: "RTM_NEWROUTE" | "RTM_DELROUTE", fa: FibAlias): void {
+  if (!rtnlHasListeners(net, RTNLGRP_IPV4_ROUTE)) return;
+  const m = fibDumpInfo(event, fa.tbId, fa.faType, fa.key, fa.plen, fa.faDscp, fa.faInfo);
+  rtnlNotify(net, RTNLGRP_IPV4_ROUTE, m);
 }
 
 /** net/ipv4/fib_trie.c: fib_table_delete() */
 export function fibTableDelete(net: Net, tb: FibTable, cfg: FibConfig): KErr | undefined {
-  void net;
   const key = cfg.dst >>> 0;
   const plen = cfg.dstLen;
   const e = fibValidKeyLen(key, plen);
@@ -467,6 +478,7 @@ export function fibTableDelete(net: Net, tb: FibTable, cfg: FibConfig): KErr | u
       (!cfg.prefsrc || fi.fibPrefsrc === cfg.prefsrc) &&
       (!cfg.protocol || fi.fibProtocol === cfg.protocol) &&
       fibNhMatch(cfg, fi) && fibMetricsMatch(cfg, fi)) {
+      rtmsgFib(net, "RTM_DELROUTE", fa);
       tb.remove(fa);
       return undefined;
     }

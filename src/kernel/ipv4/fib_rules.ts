@@ -4,6 +4,8 @@
  * that walks the rules (fib_rules_lookup -> fib4_rule_match/action/suppress).
  * IPv6 rules are listed (the two default rules `ip -6 rule` shows) but never looked up.
  */
+import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
+import { RTNLGRP_IPV4_RULE, RTNLGRP_IPV6_RULE } from "../uapi/rtnetlink.ts";
 import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_CHANGENAME } from "../core/notifier.ts";
 import { rtnlRegister } from "../core/rtnetlink.ts";
@@ -358,6 +360,7 @@ export function fibNlNewrule(net: Net, m: RuleMsg): NlAck {
   }
   rules.splice(last + 1, 0, rule);
   if (m.frh.family === AF_INET) rulesNet(net).customRules = true;
+  notifyRule(net, m.frh.family, rule, rules, "RTM_NEWRULE");
   return ack(undefined);
 }
 
@@ -372,7 +375,16 @@ export function fibNlDelrule(net: Net, m: RuleMsg): NlAck {
   if (r.flags & FIB_RULE_PERMANENT) return ack(kerr("EPERM"));
   rules.splice(rules.indexOf(r), 1);
   if (m.frh.family === AF_INET) rulesNet(net).customRules = true;
+  notifyRule(net, m.frh.family, r, rules, "RTM_DELRULE");
   return ack(undefined);
+}
+
+/** net/core/fib_rules.c: notify_rule() — to the family's group (ops->nlgroup) */
+function notifyRule(net: Net, family: number, rule: FibRule, rules: FibRule[], event: "RTM_NEWRULE" | "RTM_DELRULE"): void {
+  const group = family === AF_INET ? RTNLGRP_IPV4_RULE : RTNLGRP_IPV6_RULE;
+  if (!rtnlHasListeners(net, group)) return;
+  const m = fibNlFillRule(family, rule, rules);
+  rtnlNotify(net, group, event === "RTM_NEWRULE" ? m : { ...m, type: event });
 }
 
 /** net/core/fib_rules.c: fib_nl_fill_rule() */

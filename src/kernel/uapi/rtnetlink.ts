@@ -521,7 +521,7 @@ export type RtnlMsg =
   | { type: "RTM_NEWNEIGHTBL" | "RTM_GETNEIGHTBL" | "RTM_SETNEIGHTBL"; flags: NlFlags; ndtm: NdtMsg; attrs: NdtaAttrs }
   | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs }
   | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
-  | { type: "RTM_NEWSTATS" | "RTM_GETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
+  | { type: "RTM_NEWSTATS" | "RTM_GETSTATS" | "RTM_SETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
   | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs }
   | { type: "RTM_NEWADDRLABEL" | "RTM_DELADDRLABEL" | "RTM_GETADDRLABEL"; flags: NlFlags; ifal: IfAddrlblMsg; attrs: IfalAttrs }
   | { type: "RTM_NEWNEXTHOP" | "RTM_DELNEXTHOP" | "RTM_GETNEXTHOP" | "RTM_NEWNEXTHOPBUCKET" | "RTM_GETNEXTHOPBUCKET"; flags: NlFlags; nhm: NhMsg; attrs: NhaAttrs };
@@ -597,6 +597,26 @@ export const IFLA_STATS_LINK_64 = 1;
 export const IFLA_STATS_LINK_XSTATS = 2;
 export const IFLA_STATS_LINK_XSTATS_SLAVE = 3;
 export const IFLA_STATS_FILTER_BIT = (attr: number): number => 1 << (attr - 1);
+export const IFLA_STATS_LINK_OFFLOAD_XSTATS = 4;
+export const IFLA_STATS_AF_SPEC = 5;
+/** IFLA_STATS_GET_FILTERS' nested masks and IFLA_OFFLOAD_XSTATS_* (the offload nest's members) */
+export const IFLA_OFFLOAD_XSTATS_CPU_HIT = 1;
+export const IFLA_OFFLOAD_XSTATS_HW_S_INFO = 2;
+export const IFLA_OFFLOAD_XSTATS_L3_STATS = 3;
+
+/** struct rtnl_hw_stats64 (IFLA_OFFLOAD_XSTATS_L3_STATS) */
+export interface RtnlHwStats64 {
+  rx_packets: number; tx_packets: number; rx_bytes: number; tx_bytes: number;
+  rx_errors: number; tx_errors: number; rx_dropped: number; tx_dropped: number; multicast: number;
+}
+
+/** IFLA_STATS_LINK_OFFLOAD_XSTATS: the members the device has */
+export interface OffloadXstats {
+  IFLA_OFFLOAD_XSTATS_CPU_HIT?: LinkStats64;
+  /** IFLA_OFFLOAD_XSTATS_HW_S_INFO: per statistics type, IFLA_OFFLOAD_XSTATS_HW_S_INFO_REQUEST/_USED */
+  IFLA_OFFLOAD_XSTATS_HW_S_INFO?: { IFLA_OFFLOAD_XSTATS_L3_STATS?: { REQUEST: number; USED: number } };
+  IFLA_OFFLOAD_XSTATS_L3_STATS?: RtnlHwStats64;
+}
 
 /** struct br_mcast_stats as the attribute carries it: [RX, TX] per counter */
 export interface BrMcastStatsAttr {
@@ -622,8 +642,16 @@ export interface LinkXstats {
 
 /** RTM_NEWSTATS attributes */
 export interface StatsAttrs {
+  IFLA_STATS_LINK_64?: LinkStats64;
   IFLA_STATS_LINK_XSTATS?: LinkXstats;
   IFLA_STATS_LINK_XSTATS_SLAVE?: LinkXstats;
+  IFLA_STATS_LINK_OFFLOAD_XSTATS?: OffloadXstats;
+  /** per address family (AF_MPLS's MPLS_STATS_LINK): empty without an af that fills it */
+  IFLA_STATS_AF_SPEC?: { AF_MPLS?: unknown };
+  /** request: IFLA_STATS_GET_FILTERS — per nest attribute number, the mask of its members */
+  IFLA_STATS_GET_FILTERS?: Record<number, number>;
+  /** RTM_SETSTATS request: IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS (u8 on/off) */
+  IFLA_STATS_SET_OFFLOAD_XSTATS_L3_STATS?: number;
 }
 
 /** include/uapi/linux/netconf.h: struct netconfmsg's attributes (NETCONFA_*) */
@@ -643,9 +671,52 @@ export const NETCONFA_IFINDEX_DEFAULT = -2;
 /** An acknowledgement: success (possibly with an extack warning) or an errno with extack text. */
 export type NlAck = { ok: true; warning?: string } | ({ ok: false } & KErr);
 
+/** include/uapi/linux/rtnetlink.h: enum rtnetlink_groups (the multicast groups a socket joins) */
+export const RTNLGRP_LINK = 1;
+export const RTNLGRP_NOTIFY = 2;
+export const RTNLGRP_NEIGH = 3;
+export const RTNLGRP_TC = 4;
+export const RTNLGRP_IPV4_IFADDR = 5;
+export const RTNLGRP_IPV4_MROUTE = 6;
+export const RTNLGRP_IPV4_ROUTE = 7;
+export const RTNLGRP_IPV4_RULE = 8;
+export const RTNLGRP_IPV6_IFADDR = 9;
+export const RTNLGRP_IPV6_MROUTE = 10;
+export const RTNLGRP_IPV6_ROUTE = 11;
+export const RTNLGRP_IPV6_IFINFO = 12;
+export const RTNLGRP_IPV6_PREFIX = 18;
+export const RTNLGRP_IPV6_RULE = 19;
+export const RTNLGRP_IPV4_NETCONF = 24;
+export const RTNLGRP_IPV6_NETCONF = 25;
+export const RTNLGRP_MPLS_ROUTE = 27;
+export const RTNLGRP_NSID = 28;
+export const RTNLGRP_MPLS_NETCONF = 29;
+export const RTNLGRP_NEXTHOP = 32;
+export const RTNLGRP_STATS = 36;
+
+/** a notification as a listening socket reads it: the message and, for a socket listening to
+ * all namespaces (NETLINK_LISTEN_ALL_NSID), the nsid of the one it came from (-1: its own) */
+export interface RtnlEvent {
+  msg: RtnlMsg;
+  nsid: number;
+}
+
+/** an NETLINK_ROUTE socket bound to multicast groups: its receive queue and a reader waiting */
+export interface RtnlListener {
+  read(): RtnlEvent | undefined;
+  onReadable(cb: (() => void) | undefined): void;
+  /** setsockopt(NETLINK_ADD_MEMBERSHIP) */
+  addGroup(group: number): void;
+  /** setsockopt(NETLINK_LISTEN_ALL_NSID) */
+  listenAllNsid(): void;
+  close(): void;
+}
+
 export interface Rtnetlink {
   /** a request (NEW/DEL/SET, or a GET of one object): ack, and for GETs the answer */
   talk(req: RtnlMsg): { ack: NlAck; answer?: RtnlMsg };
   /** a dump (NLM_F_DUMP), filtered the way the kernel filters a dump request */
   dump(req: RtnlMsg): RtnlMsg[];
+  /** a socket bound to the multicast groups RTNLGRP_* (`ip monitor`); optional for test doubles */
+  listen?(groups: number[]): RtnlListener;
 }

@@ -23,6 +23,9 @@ import { doIpaddrlabel } from "./ipaddrlabel.ts";
 import { doIptoken } from "./iptoken.ts";
 import { doIpnh } from "./ipnexthop.ts";
 import { doIpntable } from "./ipntable.ts";
+import { doIpmonitor } from "./ipmonitor.ts";
+import { doMultiroute } from "./ipmroute.ts";
+import { doIpstats } from "./ipstats.ts";
 
 export const VERSION = "6.1.0";
 
@@ -92,9 +95,9 @@ const cmds: [string, IpCmd][] = [
   ["token", doIptoken],
   ["tcpmetrics", notModelled("tcpmetrics")],
   ["tcp_metrics", notModelled("tcp_metrics")],
-  ["monitor", notModelled("monitor")],
+  ["monitor", doIpmonitor],
   ["xfrm", doXfrm],
-  ["mroute", notModelled("mroute")],
+  ["mroute", doMultiroute],
   ["mrule", notModelled("mrule")],
   ["netns", doNetns],
   ["netconf", doIpnetconf],
@@ -104,7 +107,7 @@ const cmds: [string, IpCmd][] = [
   ["mptcp", notModelled("mptcp")],
   ["ioam", notModelled("ioam")],
   ["help", (ctx) => ipUsage(ctx)],
-  ["stats", notModelled("stats")],
+  ["stats", doIpstats],
 ];
 
 /** ip/ip.c: do_cmd() */

@@ -220,7 +220,7 @@ function printAfSpec(ctx: IpCtx, mode: number): void {
 }
 
 /** ip/ipaddress.c: size_columns() */
-function sizeColumns(ctx: IpCtx, cols: number[], ...vals: number[]): void {
+export function sizeColumns(ctx: IpCtx, cols: number[], ...vals: number[]): void {
   for (let i = 0; i < vals.length; i++) {
     if (ctx.humanReadable) continue;
     let len = 1;

@@ -493,7 +493,7 @@ function mcastLeaves(ctx: IpCtx, proto: string, leaves: [number, number], errors
 }
 
 /** ip/iplink_bridge.c: bridge_print_stats_mcast() */
-function bridgePrintStatsMcast(ctx: IpCtx, m: BrMcastStatsAttr): void {
+export function bridgePrintStatsMcast(ctx: IpCtx, m: BrMcastStatsAttr): void {
   ctx.openJsonObject("multicast");
   mcastPair(ctx, "igmp_queries", "IGMP queries", [m.igmp_v1queries, m.igmp_v2queries, m.igmp_v3queries], ["v1", "v2", "v3"]);
   mcastPair(ctx, "igmp_reports", "IGMP reports", [m.igmp_v1reports, m.igmp_v2reports, m.igmp_v3reports], ["v1", "v2", "v3"]);
@@ -505,7 +505,7 @@ function bridgePrintStatsMcast(ctx: IpCtx, m: BrMcastStatsAttr): void {
 }
 
 /** ip/iplink_bridge.c: bridge_print_stats_stp() */
-function bridgePrintStatsStp(ctx: IpCtx, s: BrStpXstatsAttr): void {
+export function bridgePrintStatsStp(ctx: IpCtx, s: BrStpXstatsAttr): void {
   ctx.openJsonObject("stp");
   ctx.printString(PRINT_FP, null, "%-16s    STP BPDU:  ", "");
   ctx.printU64(PRINT_ANY, "rx_bpdu", "RX: %llu ", s.rx_bpdu);

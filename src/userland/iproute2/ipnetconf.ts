@@ -23,7 +23,7 @@ function printOnoff(ctx: IpCtx, flag: string, val: number): void {
 const RP_FILTER = ["off", "strict", "loose"];
 
 /** print_netconf(): one message, if the family and device filters let it through */
-function printNetconf(ctx: IpCtx, m: NetconfMsg, filter: { family: number; ifindex: number }): void {
+export function printNetconf(ctx: IpCtx, m: NetconfMsg, filter: { family: number; ifindex: number }): void {
   if (filter.family && filter.family !== m.ncm.family) return;
   const a = m.attrs;
   const ifindex = a.NETCONFA_IFINDEX ?? 0;

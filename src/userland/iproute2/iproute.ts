@@ -140,6 +140,12 @@ function iprouteResetFilter(ifindex: number): RouteFilter {
 }
 
 const filters = new WeakMap<IpCtx, RouteFilter>();
+
+/** iproute_reset_filter() of the process's filter (ip monitor) */
+export function iprouteResetFilterFor(ctx: IpCtx, ifindex: number): void {
+  filters.set(ctx, iprouteResetFilter(ifindex));
+}
+
 function filterOf(ctx: IpCtx): RouteFilter {
   let f = filters.get(ctx);
   if (!f) filters.set(ctx, (f = iprouteResetFilter(0)));
@@ -843,12 +849,11 @@ function iprouteShowdump(ctx: IpCtx): number {
   const b = routeDumpCheckMagic(ctx);
   if (!b) return -1;
   filters.set(ctx, iprouteResetFilter(0));
-  ctx.newJsonObj(ctx.json);
+  // show_handler(): print_route() with no JSON object opened, so `-j` prints text
   const err = rtnlFromFile(b, 4, (msg) => {
     printRoute(ctx, decodeRoute(msg));
     return 0;
   }, (s) => ctx.err(s));
-  ctx.deleteJsonObj();
   return err ? -2 : 0;
 }
 

@@ -1,7 +1,7 @@
 /**
  * Route messages as bytes: struct nlmsghdr + struct rtmsg + rtattrs, in the order the kernel's
- * fib_dump_info() puts them (RTA_TABLE, RTA_DST, RTA_PRIORITY, RTA_METRICS, RTA_PREFSRC, then
- * the next hop: RTA_GATEWAY and RTA_OIF, or RTA_MULTIPATH). `ip route save` writes a dump so,
+ * fib_dump_info() puts them (RTA_TABLE, RTA_DST, RTA_PRIORITY, RTA_METRICS, RTA_PREFSRC, RTA_NH_ID,
+ * then the next hop: RTA_GATEWAY and RTA_OIF, or RTA_MULTIPATH). `ip route save` writes a dump so,
  * `ip route restore` and `showdump` read it back (rtnl_from_file()).
  */
 import type { RouteMsg, RtaAttrs, RtaMetrics, RtNexthop } from "../../kernel/uapi/rtnetlink.ts";
@@ -12,7 +12,7 @@ const NLM_F_MULTI = 0x2;
 /** NLM_F_DUMP_FILTERED: the kernel applied the request's filter (strict checking) */
 export const NLM_F_DUMP_FILTERED = 0x20;
 
-const RTA = { DST: 1, SRC: 2, IIF: 3, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, CACHEINFO: 12, TABLE: 15, MARK: 16, PREF: 20, EXPIRES: 23, UID: 25 };
+const RTA = { DST: 1, SRC: 2, IIF: 3, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, CACHEINFO: 12, TABLE: 15, MARK: 16, PREF: 20, EXPIRES: 23, UID: 25, NH_ID: 30 };
 const RTAX: [keyof RtaMetrics, number][] = [["RTAX_LOCK", 1], ["RTAX_MTU", 2], ["RTAX_WINDOW", 3], ["RTAX_RTT", 4], ["RTAX_ADVMSS", 8], ["RTAX_HOPLIMIT", 10]];
 
 class Writer {
@@ -97,6 +97,8 @@ export function encodeRoute(m: RouteMsg, seq: number, pid: number, flags = NLM_F
     metrics();
     addr(RTA.PREFSRC, a.RTA_PREFSRC);
   }
+  // fib_dump_info(): the nexthop object's id, then (nexthop_compat_mode) its nexthop as well
+  u32(RTA.NH_ID, a.RTA_NH_ID);
   if (a.RTA_MULTIPATH) {
     const hops = a.RTA_MULTIPATH;
     w.attr(RTA.MULTIPATH, () => {
@@ -183,6 +185,7 @@ export function decodeRoute(msg: Uint8Array): RouteMsg {
     attrs.RTA_METRICS = metrics;
   }
   set("RTA_PREFSRC", copy(RTA.PREFSRC));
+  set("RTA_NH_ID", u32(RTA.NH_ID));
   set("RTA_GATEWAY", copy(RTA.GATEWAY));
   set("RTA_OIF", u32(RTA.OIF));
   const mp = tb.get(RTA.MULTIPATH);
