@@ -3,6 +3,7 @@
  * its event mask and event_sighandler()) with the entry text of libnetfilter_conntrack's
  * __snprintf_conntrack_default().
  */
+import { waitReadable } from "../lib/unistd.ts";
 import { CStdout } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { isKErr, strerror } from "../../kernel/uapi/errno.ts";
@@ -937,13 +938,7 @@ async function events(p: Process, groups: number, f: Filter, om: OutMode, bufsiz
         counter++;
       }
       if (p.signal.aborted) break;
-      const b = p.sys.block();
-      const wake = () => b.unblock();
-      p.signal.addEventListener("abort", wake);
-      l.onReadable(wake);
-      await b.promise;
-      l.onReadable(undefined);
-      p.signal.removeEventListener("abort", wake);
+      await waitReadable(p, l);
     }
   } finally {
     l.close();

@@ -5,6 +5,7 @@
  * print_rule, print_netconf), after print_headers()'s timestamp, `[nsid N]` and `[LABEL]`.
  * Like the real one it runs until a signal ends it.
  */
+import { waitReadable } from "../lib/unistd.ts";
 import type { IpCtx } from "../lib/context.ts";
 import {
   AF_INET, AF_INET6, RTM_F_CLONED, RTNLGRP_IPV4_IFADDR, RTNLGRP_IPV4_MROUTE, RTNLGRP_IPV4_NETCONF, RTNLGRP_IPV4_ROUTE,
@@ -249,13 +250,7 @@ export async function doIpmonitor(ctx: IpCtx, argv: string[]): Promise<number> {
         ctx.flush();
       }
       if (p.signal.aborted) break;
-      const b = p.sys.block();
-      const wake = () => b.unblock();
-      p.signal.addEventListener("abort", wake);
-      l.onReadable(wake);
-      await b.promise;
-      l.onReadable(undefined);
-      p.signal.removeEventListener("abort", wake);
+      await waitReadable(p, l);
     }
   } finally {
     l.close();

@@ -1,6 +1,7 @@
 /**
  * unistd.h's sleep() for a tool: on the simulated clock, and cut short by a signal that kills
- * the process (a loop that sleeps between rounds: tail -f, netstat -c).
+ * the process (a loop that sleeps between rounds: tail -f, netstat -c); and poll(2) on one
+ * event source (a netlink listener: ip monitor, conntrack -E).
  */
 import type { Process } from "../process.ts";
 
@@ -15,4 +16,20 @@ export function nap(p: Process, us: number): Promise<void> {
     p.signal.addEventListener("abort", done, { once: true });
     void p.sys.sleep(us).then(done);
   });
+}
+
+/** something a program can poll: it calls the callback when there is something to read */
+export interface Pollable {
+  onReadable(cb: (() => void) | undefined): void;
+}
+
+/** poll(2) on `src` until it has something to read or a signal ends the program */
+export async function waitReadable(p: Process, src: Pollable): Promise<void> {
+  const b = p.sys.block();
+  const wake = () => b.unblock();
+  p.signal.addEventListener("abort", wake);
+  src.onReadable(wake);
+  await b.promise;
+  src.onReadable(undefined);
+  p.signal.removeEventListener("abort", wake);
 }
