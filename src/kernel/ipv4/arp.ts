@@ -257,6 +257,9 @@ function arpAccept(dev: NetDevice, sip: number): number {
   }
 }
 
+/** arp_process()'s addr_type (see there) */
+const ARP_ADDR_TYPE = { v: -1 };
+
 /** net/ipv4/arp.c: arp_is_garp() */
 function arpIsGarp(net: Net, dev: NetDevice, addrType: { v: number }, op: number, sip: number, tip: number, b: Uint8Array, o: number): boolean {
   let isGarp = tip === sip;
@@ -339,7 +342,10 @@ export function arpProcess(skb: SkBuff): void {
   // update our ARP tables
   const tbl = arpTable(net);
   let n = neighLookup(tbl, sip, dev);
-  const addrType = { v: -1 };
+  // arp_process()'s addr_type, which arp_is_garp() may fill in (one object for every call:
+  // nothing keeps it past this function)
+  const addrType = ARP_ADDR_TYPE;
+  addrType.v = -1;
   let isGarp = false;
   const accept = arpAccept(dev, sip);
   if (n || accept) {
