@@ -20,6 +20,7 @@ import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brFdbGetDoit, b
 import { brFromDev, brPortGet } from "./br_private.ts";
 import { brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpRecalculateBridgeId } from "./br_stp.ts";
 import { BR_STATE_DISABLED } from "./br_private.ts";
+import { brIfinfoNotify } from "./br_netlink.ts";
 
 /** br_device_event(): what happens to a port changes its bridge */
 function brDeviceEvent(event: number, dev: NetDevice): void {
@@ -30,6 +31,7 @@ function brDeviceEvent(event: number, dev: NetDevice): void {
   const p = brPortGet(dev);
   if (!p) return;
   const br = p.br;
+  let notified = false;
   switch (event) {
     case NETDEV_CHANGEMTU:
       brMtuAutoAdjust(br);
@@ -42,14 +44,21 @@ function brDeviceEvent(event: number, dev: NetDevice): void {
     }
     case NETDEV_CHANGE:
     case NETDEV_UP:
-      brPortCarrierCheck(p);
+      notified = brPortCarrierCheck(p);
       break;
     case NETDEV_DOWN:
-      if (br.dev.isUp() && p.state !== BR_STATE_DISABLED) brStpDisablePort(p);
+      if (br.dev.isUp() && p.state !== BR_STATE_DISABLED) {
+        brStpDisablePort(p);
+        notified = true;
+      }
       break;
     case NETDEV_UNREGISTER:
       brDelIf(br, dev);
-      break;
+      return;
+  }
+  /* Events that may cause spanning tree to refresh */
+  if (!notified && (event === NETDEV_CHANGEADDR || event === NETDEV_UP || event === NETDEV_CHANGE || event === NETDEV_DOWN)) {
+    brIfinfoNotify("RTM_NEWLINK", p);
   }
 }
 

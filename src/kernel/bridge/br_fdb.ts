@@ -3,6 +3,7 @@
  * ageing with ONE gc timer per bridge re-armed to the earliest expiry (br_fdb_cleanup).
  */
 import { netPrintk, netScheduler } from "./br_compat.ts";
+import { fdbNotify } from "./br_netlink.ts";
 
 /** net_ratelimit(): 10 messages per 5 s (here per bridge) */
 const rl = new WeakMap<NetBridge, { begin: number; printed: number }>();
@@ -49,6 +50,7 @@ function fdbCreate(br: NetBridge, source: NetBridgePort | undefined, addr: Uint8
 
 /** fdb_delete() */
 export function fdbDelete(br: NetBridge, f: FdbEntry): void {
+  fdbNotify(br, f, "RTM_DELNEIGH");
   br.fdb.delete(macKey(f.addr, f.vid));
 }
 
@@ -60,7 +62,7 @@ export function fdbAddLocal(br: NetBridge, source: NetBridgePort | undefined, ad
     if (f.flags & BR_FDB_LOCAL) return 0;
     fdbDelete(br, f);
   }
-  fdbCreate(br, source, addr, vid, BR_FDB_LOCAL | BR_FDB_STATIC);
+  fdbNotify(br, fdbCreate(br, source, addr, vid, BR_FDB_LOCAL | BR_FDB_STATIC), "RTM_NEWNEIGH");
   return 0;
 }
 
@@ -129,10 +131,13 @@ export function brFdbUpdate(br: NetBridge, source: NetBridgePort, addr: Uint8Arr
     if (f.flags & BR_FDB_STICKY && f.dst !== source) return;
     const t = now(br);
     if (t !== f.updated) f.updated = t;
-    if (f.dst !== source) f.dst = source;
+    if (f.dst !== source) {
+      f.dst = source;
+      fdbNotify(br, f, "RTM_NEWNEIGH");
+    }
     return;
   }
-  fdbCreate(br, source, addr, vid, 0);
+  fdbNotify(br, fdbCreate(br, source, addr, vid, 0), "RTM_NEWNEIGH");
 }
 
 /** br_fdb_cleanup(): the gc work; re-armed to the earliest expiry */
@@ -187,7 +192,10 @@ export function fdbAddEntry(
   }
   f.flags |= BR_FDB_ADDED_BY_USER;
   f.used = now(br);
-  if (modified) f.updated = f.used;
+  if (modified) {
+    f.updated = f.used;
+    fdbNotify(br, f, "RTM_NEWNEIGH");
+  }
   return undefined;
 }
 

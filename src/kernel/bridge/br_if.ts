@@ -3,9 +3,10 @@
  * br_dev_xmit, br_dev_open/stop, br_set_mac_address, br_change_mtu) and ports
  * (br_add_if, br_del_if, new_nbp, del_nbp, port_cost, br_mtu_auto_adjust).
  */
+import { brIfinfoNotify } from "./br_netlink.ts";
 import type { Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import { rtnlLinkOpsGet } from "../core/rtnetlink.ts";
+import { rtmsgIfinfo, rtnlLinkOpsGet } from "../core/rtnetlink.ts";
 import { IFF_EBRIDGE, IFF_BRIDGE_PORT, IFF_NO_QUEUE, NET_ADDR_RANDOM, NET_ADDR_SET, NetDevice, type NetDeviceOps } from "../core/netdevice.ts";
 import { ARPHRD_ETHER, IFF_BROADCAST, IFF_LOOPBACK, IFF_MULTICAST, IF_OPER_UNKNOWN } from "../uapi/if.ts";
 import { type KErr, kerr, isKErr } from "../uapi/errno.ts";
@@ -264,9 +265,13 @@ export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
   br.ports.push(p);
   // nbp_update_port_count() -> br_manage_promisc(): all ports promiscuous without vlan filtering
   devSetPromiscuity(dev, 1);
+  // netdev_update_features(br->dev): the first port narrows the bridge's features
+  // (NETDEV_FEAT_CHANGE, a NEWLINK of the bridge)
+  if (br.ports.length === 1) rtmsgIfinfo("RTM_NEWLINK", br.dev);
   fdbAddLocal(br, p, dev.devAddr, 0);
   brStpRecalculateBridgeId(br);
   if (portUsable(p) && br.dev.isUp()) brStpEnablePort(p);
+  brIfinfoNotify("RTM_NEWLINK", p);
   brMtuAutoAdjust(br);
   brSetGsoLimits(br);
   return undefined;
@@ -286,6 +291,7 @@ function delNbp(p: NetBridgePort): void {
   devSetAllmulti(dev, -1);
   devSetPromiscuity(dev, -1);
   brStpDisablePort(p);
+  brIfinfoNotify("RTM_DELLINK", p);
   br.ports.splice(br.ports.indexOf(p), 1);
   brFdbDeleteByPort(br, p, 0, true);
   brMulticastDelPort(p);

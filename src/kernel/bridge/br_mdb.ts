@@ -7,14 +7,15 @@
 import type { Net } from "../core/net_namespace.ts";
 import { type KErr, kerr } from "../uapi/errno.ts";
 import {
-  AF_BRIDGE, MDB_PERMANENT, MDB_TEMPORARY, type BrMdbEntry, type MdbEntryInfo, type MdbMsg, type RtnlMsg,
+  AF_BRIDGE, MDB_PERMANENT, MDB_TEMPORARY, type BrMdbEntry, type MdbEntryInfo, type MdbMsg, type RtnlMsg, RTNLGRP_MDB,
 } from "../uapi/rtnetlink.ts";
 import { ETH_P_IP, ETH_P_IPV6 } from "../uapi/if.ts";
 import { brFromDev, brPortGet, BR_STATE_DISABLED, type NetBridge } from "./br_private.ts";
 import {
   brMdbGet, brMulticastDelPg, brMulticastHostJoin, brMulticastPgRefresh, brMulticastHostLeave, brMulticastNewGroup, brMulticastNewPortGroup,
-  MDB_PG_FLAGS_PERMANENT, type MdbEntry,
+  MDB_PG_FLAGS_PERMANENT, type MdbEntry, type MdbPortGroup,
 } from "./br_multicast.ts";
+import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
 import { brTimerValue } from "./br_stp.ts";
 import { netDevs } from "./br_compat.ts";
 
@@ -49,6 +50,21 @@ export function brMdbDump(net: Net, _req: RtnlMsg): RtnlMsg[] {
     out.push({ type: "RTM_NEWMDB", flags: {}, bpm: { family: AF_BRIDGE, ifindex: dev.ifindex }, attrs: { MDBA_MDB: brMdbFillInfo(br), MDBA_ROUTER: [] } });
   }
   return out;
+}
+
+/** br_mdb_notify(): a group of a port (or, without pg, the bridge's own membership) added or
+ * deleted, to RTNLGRP_MDB (`bridge monitor mdb`) */
+export function brMdbNotify(br: NetBridge, mp: MdbEntry, pg: MdbPortGroup | undefined, type: "RTM_NEWMDB" | "RTM_DELMDB"): void {
+  const net = br.dev.net;
+  if (!net || !rtnlHasListeners(net, RTNLGRP_MDB)) return;
+  const addr = { proto: mp.proto, addr: mp.addr.slice() };
+  const e: MdbEntryInfo = pg
+    ? {
+      ifindex: pg.port.dev.ifindex, state: pg.flags & MDB_PG_FLAGS_PERMANENT ? MDB_PERMANENT : MDB_TEMPORARY, flags: 0, vid: 0,
+      addr, timer: brTimerValue(br, pg.timer), rtprot: pg.rtprot,
+    }
+    : { ifindex: br.dev.ifindex, state: MDB_TEMPORARY, flags: 0, vid: 0, addr, timer: brTimerValue(br, mp.timer) };
+  rtnlNotify(net, RTNLGRP_MDB, { type, flags: {}, bpm: { family: AF_BRIDGE, ifindex: br.dev.ifindex }, attrs: { MDBA_MDB: [e] } });
 }
 
 const isLlAllNodes = (a: Uint8Array): boolean => a[0] === 0xff && a[1] === 0x02 && a.subarray(2, 15).every((x) => !x) && a[15] === 1;
@@ -119,12 +135,14 @@ export function brMdbAdd(net: Net, req: RtnlMsg): KErr | undefined {
   if (!port) {
     if (mp.hostJoined) return kerr("EEXIST", "bridge: Group is already joined by host");
     brMulticastHostJoin(br, mp);
+    brMdbNotify(br, mp, undefined, "RTM_NEWMDB");
     return undefined;
   }
   if (mp.ports.some((pg) => pg.port === port)) return kerr("EEXIST", "bridge: (*, G) group is already joined by port");
   const permanent = entry.state === MDB_PERMANENT;
   const pg = brMulticastNewPortGroup(br, mp, port, permanent ? MDB_PG_FLAGS_PERMANENT : 0, RTPROT_STATIC);
   if (!permanent) brMulticastPgRefresh(br, pg);
+  brMdbNotify(br, mp, pg, "RTM_NEWMDB");
   return undefined;
 }
 
@@ -137,6 +155,7 @@ export function brMdbDel(net: Net, req: RtnlMsg): KErr | undefined {
   if (!mp) return kerr("EINVAL");
   if (entry.ifindex === br.dev.ifindex && mp.hostJoined) {
     brMulticastHostLeave(br, mp);
+    brMdbNotify(br, mp, undefined, "RTM_DELMDB");
     return undefined;
   }
   const pg = mp.ports.find((g) => g.port.dev.ifindex === entry.ifindex);

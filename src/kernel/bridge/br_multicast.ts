@@ -7,6 +7,7 @@
  * mcast_stats_enabled, counts them per bridge and port (`ip link xstats type bridge`). No mdb:
  * multicast is flooded.
  */
+import { brMdbNotify } from "./br_mdb.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetBridgePort, BrMcastStats } from "./br_private.ts";
 import { BR_MULTICAST_FAST_LEAVE, BR_STATE_DISABLED } from "./br_private.ts";
@@ -327,6 +328,7 @@ export function brMulticastNewPortGroup(br: NetBridge, mp: MdbEntry, port: NetBr
 export function brMulticastDelPg(br: NetBridge, mp: MdbEntry, pg: MdbPortGroup): void {
   const i = mp.ports.indexOf(pg);
   if (i >= 0) mp.ports.splice(i, 1);
+  brMdbNotify(br, mp, pg, "RTM_DELMDB");
   pg.timer.cancel();
   if (!mp.ports.length && !mp.hostJoined && br.dev.isUp()) mp.timer.mod(netScheduler(br.dev.net).now);
 }
@@ -343,10 +345,16 @@ function brMulticastAddGroup(br: NetBridge, p: NetBridgePort | undefined, proto:
   const mp = brMulticastNewGroup(br, proto, addr);
   if (!mp) return;
   if (!p) {
+    const joined = mp.hostJoined;
     brMulticastHostJoin(br, mp);
+    if (!joined) brMdbNotify(br, mp, undefined, "RTM_NEWMDB");
     return;
   }
-  const pg = mp.ports.find((g) => g.port === p) ?? brMulticastNewPortGroup(br, mp, p, 0, RTPROT_KERNEL);
+  let pg = mp.ports.find((g) => g.port === p);
+  if (!pg) {
+    pg = brMulticastNewPortGroup(br, mp, p, 0, RTPROT_KERNEL);
+    brMdbNotify(br, mp, pg, "RTM_NEWMDB");
+  }
   brMulticastPgRefresh(br, pg);
 }
 

@@ -12,7 +12,9 @@ import { ndoFdbOpsOf, type NewlinkParams } from "../core/rtnetlink.ts";
 import {
   AF_BRIDGE, type IflaAttrs, type InfoData, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_MASTER,
   NTF_OFFLOADED, NTF_SELF, NTF_STICKY, NTF_USE, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type RtnlMsg,
+  RTNLGRP_LINK, RTNLGRP_NEIGH,
 } from "../uapi/rtnetlink.ts";
+import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
 import { devGetFlags, devSetPromiscuity, validateEtherAddrAttr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
 import { IF_OPER_DOWN } from "../uapi/if.ts";
 import { IFLA_STATS_LINK_XSTATS, type LinkXstats, type BrMcastStatsAttr } from "../uapi/rtnetlink.ts";
@@ -321,6 +323,16 @@ function brFillIfinfo(p: NetBridgePort): LinkMsg {
   };
 }
 
+/** br_ifinfo_notify(): a port's AF_BRIDGE link message to RTNLGRP_LINK (`bridge monitor link`);
+ * br_fill_ifinfo() gives IFLA_PROTINFO to a NEWLINK only */
+export function brIfinfoNotify(event: "RTM_NEWLINK" | "RTM_DELLINK", p: NetBridgePort): void {
+  const net = p.dev.net;
+  if (!net || !rtnlHasListeners(net, RTNLGRP_LINK)) return;
+  const m = brFillIfinfo(p);
+  if (event === "RTM_DELLINK") delete m.attrs.IFLA_PROTINFO;
+  rtnlNotify(net, RTNLGRP_LINK, event === "RTM_NEWLINK" ? m : { ...m, type: event });
+}
+
 /** br_getlink() via rtnl_bridge_getlink(): every bridge port of the namespace */
 export function brGetlinkDump(net: Net, _req: RtnlMsg): RtnlMsg[] {
   const out: RtnlMsg[] = [];
@@ -402,7 +414,11 @@ function brSetlinkPort(p: NetBridgePort, protinfo: InfoData | undefined, af: Inf
   const bad = vlanInfoInvalid(af, "bridge: Vlan id is invalid");
   if (bad) return bad;
   if (af && (af.IFLA_BRIDGE_VLAN_INFO !== undefined || af.IFLA_BRIDGE_MODE !== undefined)) return kerr("EOPNOTSUPP");
-  if (protinfo) return brSetport(p, protinfo);
+  if (protinfo) {
+    const err = brSetport(p, protinfo);
+    if (!err) brIfinfoNotify("RTM_NEWLINK", p);
+    return err;
+  }
   return undefined;
 }
 
@@ -428,6 +444,23 @@ function fdbFillInfo(br: NetBridge, f: ReturnType<typeof fdbListNewestFirst>[num
   };
   if (f.vid) attrs.NDA_VLAN = f.vid;
   return { type: "RTM_NEWNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex: dev.ifindex, state, flags, type: 0 }, attrs };
+}
+
+/** br_fdb.c: fdb_notify() — an entry's message to RTNLGRP_NEIGH */
+export function fdbNotify(br: NetBridge, f: ReturnType<typeof fdbListNewestFirst>[number], type: "RTM_NEWNEIGH" | "RTM_DELNEIGH"): void {
+  const net = br.dev.net;
+  if (!net || !rtnlHasListeners(net, RTNLGRP_NEIGH)) return;
+  const m = fdbFillInfo(br, f, netScheduler(net).now);
+  rtnlNotify(net, RTNLGRP_NEIGH, type === "RTM_NEWNEIGH" ? m : { ...m, type });
+}
+
+/** net/core/rtnetlink.c: rtnl_fdb_notify() — a device's own (`self`) entry added or deleted */
+function rtnlFdbNotify(dev: NetDevice, addr: Uint8Array, vid: number, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH", state: number): void {
+  const net = dev.net;
+  if (!net || !rtnlHasListeners(net, RTNLGRP_NEIGH)) return;
+  const attrs: NdaAttrs = { NDA_LLADDR: addr.slice() };
+  if (vid) attrs.NDA_VLAN = vid;
+  rtnlNotify(net, RTNLGRP_NEIGH, { type, flags: {}, ndm: { family: AF_BRIDGE, ifindex: dev.ifindex, state, flags: NTF_SELF, type: 0 }, attrs });
 }
 
 /** ndo_dflt_fdb_dump(): a device's unicast and multicast address lists as `self permanent` */
@@ -552,6 +585,7 @@ export function brFdbAdd(net: Net, req: RtnlMsg): KErr | undefined {
     if (brFromDev(dev)) err = brFdbAddDev(dev, req);
     else if (ops?.fdbAdd) err = ops.fdbAdd(req.ndm, req.attrs, dev, addr, req.attrs.NDA_VLAN ?? 0, req.flags);
     else err = ndoDfltFdbAdd(dev, req);
+    if (!err) rtnlFdbNotify(dev, addr, req.attrs.NDA_VLAN ?? 0, "RTM_NEWNEIGH", req.ndm.state);
   }
   return err;
 }
@@ -703,6 +737,7 @@ export function brFdbDel(net: Net, req: RtnlMsg): KErr | undefined {
         err = undefined;
       }
     }
+    if (!err) rtnlFdbNotify(dev, addr, vid, "RTM_DELNEIGH", req.ndm.state);
   }
   return err;
 }

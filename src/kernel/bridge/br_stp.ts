@@ -12,6 +12,7 @@ import { NFPROTO_BRIDGE, NF_BR_LOCAL_OUT, nfHook } from "../netfilter/core.ts";
 import { devQueueXmit, netifCarrierOff, netifCarrierOn, netPrintk, netScheduler } from "./br_compat.ts";
 import { brFdbChangeMacAddress, brFdbCleanup, brFdbDeleteByPort } from "./br_fdb.ts";
 import { brMulticastDisablePort } from "./br_multicast.ts";
+import { brIfinfoNotify } from "./br_netlink.ts";
 import {
   BR_KERNEL_STP, BR_NO_STP, BR_ROOT_BLOCK, BR_STATE_BLOCKING, BR_STATE_DISABLED, BR_STATE_FORWARDING,
   BR_STATE_LEARNING, BR_STATE_LISTENING, BR_USER_STP, type BridgeId, brMakePortId, brPortStateNames, macCmp, macEqual,
@@ -287,6 +288,7 @@ function brMakeBlocking(p: NetBridgePort): void {
   if (p.state !== BR_STATE_DISABLED && p.state !== BR_STATE_BLOCKING) {
     if (p.state === BR_STATE_FORWARDING || p.state === BR_STATE_LEARNING) brTopologyChangeDetection(p.br);
     brSetState(p, BR_STATE_BLOCKING);
+    brIfinfoNotify("RTM_NEWLINK", p);
     p.forwardDelayTimer.cancel();
   }
 }
@@ -303,6 +305,7 @@ function brMakeForwarding(p: NetBridgePort): void {
   } else if (br.stpEnabled === BR_KERNEL_STP) p.state = BR_STATE_LISTENING;
   else p.state = BR_STATE_LEARNING;
   brLogState(p);
+  brIfinfoNotify("RTM_NEWLINK", p);
   if (br.forwardDelay !== 0) p.forwardDelayTimer.mod(now(br) + br.forwardDelay);
 }
 
@@ -527,11 +530,13 @@ export function brForwardDelayTimerExpired(p: NetBridgePort): void {
       brLogState(p);
       brTopologyChangeDetection(br);
       netifCarrierOn(br.dev);
+      brIfinfoNotify("RTM_NEWLINK", p);
       return;
     }
     netifCarrierOn(br.dev);
   }
   brLogState(p);
+  brIfinfoNotify("RTM_NEWLINK", p);
 }
 
 /** br_tcn_timer_expired() */
@@ -610,6 +615,7 @@ export function brStpDisableBridge(br: NetBridge): void {
 export function brStpEnablePort(p: NetBridgePort): void {
   brInitPort(p);
   brPortStateSelection(p.br);
+  brIfinfoNotify("RTM_NEWLINK", p);
 }
 
 /** br_stp_disable_port() */
@@ -620,6 +626,7 @@ export function brStpDisablePort(p: NetBridgePort): void {
   brSetState(p, BR_STATE_DISABLED);
   p.topologyChangeAck = 0;
   p.configPending = 0;
+  brIfinfoNotify("RTM_NEWLINK", p);
   p.messageAgeTimer.cancel();
   p.forwardDelayTimer.cancel();
   p.holdTimer.cancel();
@@ -636,12 +643,19 @@ export function portUsable(p: NetBridgePort): boolean {
 }
 
 /** br_port_carrier_check() */
-export function brPortCarrierCheck(p: NetBridgePort): void {
+export function brPortCarrierCheck(p: NetBridgePort): boolean {
   const br = p.br;
-  if (!br.dev.isUp()) return;
+  if (!br.dev.isUp()) return false;
   if (portUsable(p)) {
-    if (p.state === BR_STATE_DISABLED) brStpEnablePort(p);
-  } else if (p.state !== BR_STATE_DISABLED) brStpDisablePort(p);
+    if (p.state === BR_STATE_DISABLED) {
+      brStpEnablePort(p);
+      return true;
+    }
+  } else if (p.state !== BR_STATE_DISABLED) {
+    brStpDisablePort(p);
+    return true;
+  }
+  return false;
 }
 
 /** br_stp_start() */

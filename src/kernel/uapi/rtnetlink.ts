@@ -692,6 +692,10 @@ export const RTNLGRP_MPLS_ROUTE = 27;
 export const RTNLGRP_NSID = 28;
 export const RTNLGRP_MPLS_NETCONF = 29;
 export const RTNLGRP_NEXTHOP = 32;
+/** bridge: RTM_*MDB (26), RTM_*VLAN (33), RTM_*TUNNEL (35) */
+export const RTNLGRP_MDB = 26;
+export const RTNLGRP_BRVLAN = 33;
+export const RTNLGRP_TUNNEL = 35;
 export const RTNLGRP_STATS = 36;
 
 /** a notification as a listening socket reads it: the message and, for a socket listening to

@@ -17,6 +17,7 @@ import {
 } from "../../lib/utils.ts";
 import { printNameAndLink } from "../ipaddress.ts";
 import { doMdb } from "./mdb.ts";
+import { doMonitor } from "./monitor.ts";
 import {
   AF_BRIDGE, AF_INET, AF_INET6, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_USE, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
   NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE,
@@ -83,10 +84,13 @@ function printProtinfo(ctx: IpCtx, t: Record<string, unknown>): void {
 }
 
 /** bridge/link.c: print_linkinfo() */
-function printLinkinfo(ctx: IpCtx, n: LinkMsg, filterIndex: number): void {
+export function printLinkinfo(ctx: IpCtx, n: LinkMsg, filterIndex: number, printHeaders?: (label: string) => void): void {
+  if (!(n.ifi.family === AF_BRIDGE || n.ifi.family === 0)) return;
   if (filterIndex && filterIndex !== n.ifi.index) return;
   const name = n.attrs.IFLA_IFNAME ?? "";
+  printHeaders?.("[LINK]");
   ctx.openJsonObject(null);
+  if (n.type === "RTM_DELLINK") ctx.printBool(PRINT_ANY, "deleted", "Deleted ", true);
   ctx.printInt(PRINT_ANY, "ifindex", "%d: ", n.ifi.index);
   const mflag = printNameAndLink(ctx, "%s: ", name, n.attrs);
   printLinkFlags(ctx, n.ifi.flags, mflag);
@@ -263,7 +267,7 @@ function stateN2a(s: number): string {
 }
 
 /** bridge/fdb.c: print_fdb() */
-function printFdb(ctx: IpCtx, n: NeighMsg, flt: FdbFilter): void {
+export function printFdb(ctx: IpCtx, n: NeighMsg, flt: FdbFilter, printHeaders?: (label: string) => void): void {
   if (n.ndm.family !== AF_BRIDGE) return;
   if (flt.index && flt.index !== n.ndm.ifindex) return;
   if (flt.state && !((n.ndm.state & flt.state) >>> 0)) return;
@@ -271,7 +275,9 @@ function printFdb(ctx: IpCtx, n: NeighMsg, flt: FdbFilter): void {
   if (flt.vlan && flt.vlan !== vid) return;
   if (flt.dynamic && n.ndm.state & NUD_PERMANENT) return;
   const filterIndex = flt.index;
+  printHeaders?.("[NEIGH]");
   ctx.openJsonObject(null);
+  if (n.type === "RTM_DELNEIGH") ctx.printBool(PRINT_ANY, "deleted", "Deleted ", true);
   if (n.attrs.NDA_LLADDR) {
     const mac = [...n.attrs.NDA_LLADDR].map((b) => (b | 0x100).toString(16).slice(1)).join(":");
     ctx.printString(PRINT_ANY, "mac", "%s ", mac, COLOR_MAC);
@@ -329,7 +335,7 @@ function stateA2n(arg: string): number | undefined {
 }
 
 /** what fdb_show()'s arguments filter on (filter_index, filter_state, filter_vlan, filter_dynamic) */
-interface FdbFilter {
+export interface FdbFilter {
   index: number;
   state: number;
   vlan: number;
@@ -861,13 +867,14 @@ function usage(ctx: IpCtx): never {
 }
 
 /** bridge/bridge.c: do_cmd() — cmds[] in order, an abbreviation taking the first match */
-function doCmd(ctx: IpCtx, obj: string, rest: string[]): number {
+function doCmd(ctx: IpCtx, obj: string, rest: string[]): number | Promise<number> {
   if (matches(obj, "link") === false) return doLink(ctx, rest);
   if (matches(obj, "fdb") === false) return doFdb(ctx, rest);
   for (const o of ["mdb", "vlan", "vni", "monitor"]) {
     if (matches(obj, o) !== false) continue;
     if (o === "mdb") return doMdb(ctx, rest);
     if (o === "vlan") return doVlan(ctx, rest);
+    if (o === "monitor") return doMonitor(ctx, rest);
     ctx.err("bridge: object %s is not supported by this emulator\n", o);
     return ctx.exit(-1);
   }
@@ -934,7 +941,7 @@ export const bridge: Command = async (p) => {
     ctx.checkEnableColor(color, ctx.json > 0, p.isatty, p.env["COLORFGBG"]);
     let r: number;
     if (batchFile !== undefined) r = await doBatch(ctx, batchFile, async (a) => doCmd(ctx, a[0]!, a.slice(1)));
-    else if (argv.length) r = doCmd(ctx, argv[0]!, argv.slice(1));
+    else if (argv.length) r = await doCmd(ctx, argv[0]!, argv.slice(1));
     else usage(ctx);
     ctx.flush();
     return r & 0xff;

@@ -62,6 +62,27 @@ function printRouterEntries(ctx: IpCtx, ifindex: number, ports: number[]): void 
   for (const p of ports) ctx.printf("router port dev %s master %s\n", ctx.ll.llIndexToName(p), br);
 }
 
+/** print_mdb_mon(): an RTM_NEWMDB / RTM_DELMDB notification (`bridge monitor mdb`) */
+export function printMdbMon(ctx: IpCtx, n: MdbMsg, printHeaders: (label: string) => void): void {
+  if (n.type !== "RTM_NEWMDB" && n.type !== "RTM_DELMDB") return;
+  printHeaders("[MDB]");
+  if (n.type === "RTM_DELMDB") ctx.printBool(PRINT_ANY, "deleted", "Deleted ", true);
+  for (const e of n.attrs.MDBA_MDB ?? []) printMdbEntry(ctx, n.bpm.ifindex, e, 0);
+  const ports = n.attrs.MDBA_ROUTER ?? [];
+  if (ports.length) {
+    // print_router_entries() of a notification: its first port
+    const br = ctx.ll.llIndexToName(n.bpm.ifindex);
+    const port = ctx.ll.llIndexToName(ports[0]!);
+    if (ctx.isJsonContext()) {
+      ctx.openJsonArray(PRINT_JSON, br);
+      ctx.openJsonObject(null);
+      ctx.printString(PRINT_JSON, "port", null, port);
+      ctx.closeJsonObject();
+      ctx.closeJsonArray(PRINT_JSON, null);
+    } else ctx.printf("router port dev %s master %s\n", port, br);
+  }
+}
+
 /** mdb_show() */
 function mdbShow(ctx: IpCtx, argv: string[]): number {
   let filterDev: string | undefined;
