@@ -23,6 +23,26 @@ export function registerProcNetNode(name: string, fn: (net: Net) => FsNode | und
   procNetNodes.set(name, fn);
 }
 
+const procNetStat = new Map<string, (net: Net) => string>();
+
+/**
+ * proc_create_net_single(…, net->proc_net_stat, …): /proc/net/stat/<name>, the per-CPU
+ * statistics files (rt_cache, nf_conntrack, synproxy). The directory lists them as the
+ * kernel's pde_subdir rbtree orders them: shorter names first, then by bytes (proc_match()).
+ */
+export function registerProcNetStat(name: string, show: (net: Net) => string): void {
+  procNetStat.set(name, show);
+}
+
+/** fs/proc/generic.c: proc_match(): the order of a proc directory's entries */
+function procMatch(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** the CPUs a per-CPU statistics file has a line for (the recording machines have 2) */
+export const NR_POSSIBLE_CPUS = 2;
+
 function pad(v: number | string, w: number): string {
   return String(v).padStart(w, " ");
 }
@@ -75,6 +95,8 @@ function procRoot(net: Net): FsNode {
         const n = fn(net);
         if (n) m.set(name, n);
       }
+      m.set("stat", fsDir(() => new Map([...procNetStat.entries()].sort((a, b) => procMatch(a[0], b[0]))
+        .map(([name, show]): [string, FsNode] => [name, fsFile(0o444, () => show(net))])), 0o555));
       return m;
     }, 0o555)],
     // fs/proc/uptime.c: seconds since boot and the idle time summed over the CPUs (2 here:

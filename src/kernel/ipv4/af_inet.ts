@@ -20,7 +20,7 @@ import {
 } from "../core/notifier.ts";
 import { rtnlRegister } from "../core/rtnetlink.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
-import { registerProcNet } from "../core/procfs.ts";
+import { registerProcNet, registerProcNetStat, NR_POSSIBLE_CPUS } from "../core/procfs.ts";
 import { inetConfGet } from "./devinet.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { setSockCreate } from "../syscalls.ts";
@@ -33,7 +33,7 @@ import { tcpExtStats } from "./tcp.ts";
 import { rawSockets } from "./raw.ts";
 import { sockstatSeqShow, sockstat6SeqShow } from "./inet_diag.ts";
 import type { InetSock } from "../socket/sock.ts";
-import { inetRtmGetroute, fnheDump } from "./route.ts";
+import { inetRtmGetroute, fnheDump, rtCpuSeqShow } from "./route.ts";
 import { setRouteCacheDumpHook } from "./fib_frontend.ts";
 import { sockCreate } from "../socket/socket.ts";
 
@@ -80,6 +80,7 @@ export function inetInit(): void {
   registerProcNet("raw", rawSeqShow);
   registerProcNet("sockstat", sockstatSeqShow);
   registerProcNet("sockstat6", sockstat6SeqShow);
+  registerProcNetStat("rt_cache", (net) => rtCpuSeqShow(net, NR_POSSIBLE_CPUS)); /* ip_rt_do_proc_init() */
   for (const r of ["SIOCSARP", "SIOCDARP", "SIOCGARP"]) registerIoctl(r, arpIoctl);
 
   registerNetdeviceNotifier(arpNotifier);

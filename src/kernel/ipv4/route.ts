@@ -933,3 +933,22 @@ export function ipRouteMeHarder(net: Net, skb: SkBuff): number {
   void old;
   return 0;
 }
+
+const hex8 = (v: number): string => (v >>> 0).toString(16).padStart(8, "0");
+
+/**
+ * net/ipv4/route.c: rt_cpu_seq_show(): /proc/net/stat/rt_cache, one line per possible CPU
+ * (the counters are all on the first: this kernel does not spread work over CPUs). `entries`
+ * (dst_entries_get_slow(), the machine's dst count) is not modelled: 0.
+ */
+export function rtCpuSeqShow(net: Net, cpus: number): string {
+  const st = routeNet(net).stat;
+  let out = "entries  in_hit   in_slow_tot in_slow_mc in_no_route in_brd   in_martian_dst in_martian_src out_hit  out_slow_tot out_slow_mc gc_total gc_ignored gc_goal_miss gc_dst_overflow in_hlist_search out_hlist_search\n";
+  for (let cpu = 0; cpu < cpus; cpu++) {
+    const c = cpu === 0 ? st : { inSlowTot: 0, inNoRoute: 0, inBrd: 0, inMartianDst: 0, inMartianSrc: 0, outSlowTot: 0 };
+    out += `${hex8(0)} ${hex8(0)} ${hex8(c.inSlowTot)}    ${hex8(0)}   ${hex8(c.inNoRoute)}    ${hex8(c.inBrd)} ${hex8(c.inMartianDst)}       ` +
+      `${hex8(c.inMartianSrc)}       ${hex8(0)} ${hex8(c.outSlowTot)}     ${hex8(0)}    ${hex8(0)} ${hex8(0)}   ` +
+      `${hex8(0)}     ${hex8(0)}        ${hex8(0)}        ${hex8(0)}\n`;
+  }
+  return out;
+}
