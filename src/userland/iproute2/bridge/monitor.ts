@@ -9,6 +9,7 @@
  * the monitor loses what is still buffered. The kernel modelled here has no
  * CONFIG_BRIDGE_VLAN_FILTERING and no vxlan vnifilter, so `vlan` and `vni` hear nothing.
  */
+import { waitReadable } from "../../lib/unistd.ts";
 import type { IpCtx } from "../../lib/context.ts";
 import { PRINT_FP } from "../../lib/json_print.ts";
 import { matches } from "../../lib/utils.ts";
@@ -151,13 +152,7 @@ export async function doMonitor(ctx: IpCtx, argv: string[]): Promise<number> {
         if (acceptMsg(ctx, ev, headers)) ctx.flush();
       }
       if (p.signal.aborted) break;
-      const b = p.sys.block();
-      const wake = () => b.unblock();
-      p.signal.addEventListener("abort", wake);
-      l.onReadable(wake);
-      await b.promise;
-      l.onReadable(undefined);
-      p.signal.removeEventListener("abort", wake);
+      await waitReadable(p, l);
     }
   } finally {
     l.close();
