@@ -5,6 +5,7 @@
  * print_rule, print_netconf), after print_headers()'s timestamp, `[nsid N]` and `[LABEL]`.
  * Like the real one it runs until a signal ends it.
  */
+import { rtnlMonitorOpen } from "../lib/libnetlink.ts";
 import { waitReadable } from "../lib/unistd.ts";
 import type { IpCtx } from "../lib/context.ts";
 import {
@@ -14,7 +15,7 @@ import {
   RTNLGRP_NEXTHOP, RTNLGRP_NSID, RTNLGRP_STATS, type LinkMsg, type NetconfMsg, type RtnlEvent,
 } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_FP } from "../lib/json_print.ts";
-import { AF_MPLS, invarg, matches } from "../lib/utils.ts";
+import { AF_MPLS, invarg, matches, printTimestamp } from "../lib/utils.ts";
 import { ipaddrResetFilter, printAddrinfo, printLinkinfo } from "./ipaddress.ts";
 import { iprouteResetFilterFor, printRoute } from "./iproute.ts";
 import { ipneighResetFilter, printNeigh } from "./ipneigh.ts";
@@ -54,26 +55,6 @@ function timestampShort(ctx: IpCtx): boolean {
     if (matches(opt, "-timestamp") && !matches(opt, "-tshort")) return true;
   }
   return false;
-}
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const p2 = (n: number): string => String(n).padStart(2, "0");
-
-/** lib/utils.c: print_timestamp() — gettimeofday() and localtime() (UTC here) */
-function printTimestamp(ctx: IpCtx, short: boolean): void {
-  const us = Math.floor(ctx.sys.wallclock() * 1e6);
-  const sec = Math.floor(us / 1e6);
-  const usec = us % 1e6;
-  const d = new Date(sec * 1000);
-  if (short) {
-    const t = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
-    ctx.printString(PRINT_FP, null, "%s", `[${t}.${String(usec).padStart(6, "0")}] `);
-  } else {
-    // asctime(): "Www Mmm dd hh:mm:ss yyyy"
-    const t = `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
-    ctx.printString(PRINT_FP, null, "%s", `Timestamp: ${t} ${usec} usec\n`);
-  }
 }
 
 interface MonState {
@@ -220,22 +201,8 @@ export async function doIpmonitor(ctx: IpCtx, argv: string[]): Promise<number> {
   }
   if (lmask & IPMON_LNSID) groups.push(RTNLGRP_NSID);
 
-  if (file !== undefined) {
-    // rtnl_from_file(): a saved netlink stream (ip monitor file / rtmon); not modelled
-    if ((await ctx.p.readFile(file)) === undefined) {
-      ctx.err("Cannot fopen: No such file or directory\n");
-      ctx.exit(-1);
-    }
-    ctx.err("ip monitor file: not supported by this emulator\n");
-    return -1;
-  }
-
-  const rtnl = ctx.rtnl;
-  if (!rtnl.listen) {
-    ctx.err("Cannot open netlink socket: Protocol not supported\n");
-    ctx.exit(1);
-  }
-  const l = rtnl.listen(groups);
+  const l = await rtnlMonitorOpen(ctx, "ip monitor", file, groups);
+  if (typeof l === "number") return l;
   if (lmask & IPMON_LNEXTHOP) l.addGroup(RTNLGRP_NEXTHOP);
   if (lmask & IPMON_LSTATS) l.addGroup(RTNLGRP_STATS);
   if (st.listenAllNsid) l.listenAllNsid();

@@ -4,7 +4,7 @@
  * becomes "RTNETLINK answers: <strerror>".
  */
 import type { IpCtx } from "./context.ts";
-import type { NlAck, RtnlMsg } from "../../kernel/uapi/rtnetlink.ts";
+import type { NlAck, RtnlListener, RtnlMsg } from "../../kernel/uapi/rtnetlink.ts";
 import { strerror, errnoNumbers, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
 
 /** lib/libnetlink.c: print_ext_ack_msg() */
@@ -91,4 +91,26 @@ export function rtnlDumpFilter(ctx: IpCtx, req: RtnlMsg): RtnlMsg[] | undefined 
 
 export function errnoValue(e: Errno): number {
   return errnoNumbers[e];
+}
+
+/**
+ * A monitor's socket (ip monitor, bridge monitor): with `file`, rtnl_from_file() of a saved
+ * stream, not modelled (a missing file is fopen()'s error); else rtnl_open() bound to `groups`.
+ * The listener, or the status `prog` returns with.
+ */
+export async function rtnlMonitorOpen(ctx: IpCtx, prog: string, file: string | undefined, groups: number[]): Promise<RtnlListener | number> {
+  if (file !== undefined) {
+    if ((await ctx.p.readFile(file)) === undefined) {
+      ctx.err("Cannot fopen: No such file or directory\n");
+      ctx.exit(-1);
+    }
+    ctx.err("%s file: not supported by this emulator\n", prog);
+    return -1;
+  }
+  const rtnl = ctx.rtnl;
+  if (!rtnl.listen) {
+    ctx.err("Cannot open netlink socket: Protocol not supported\n");
+    ctx.exit(1);
+  }
+  return rtnl.listen(groups);
 }

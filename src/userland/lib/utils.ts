@@ -3,6 +3,7 @@
  * exits (invarg, duparg, incomplete_command …) and address formatting.
  */
 import type { IpCtx } from "./context.ts";
+import { PRINT_FP } from "./json_print.ts";
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
 import { IFNAMSIZ } from "../../kernel/uapi/if.ts";
 
@@ -566,4 +567,24 @@ export function etherNtoa(a: Uint8Array): string {
 /** lib/utils.c: hexstring_n2a() */
 export function hexstringN2a(a: Uint8Array): string {
   return Array.from(a, (b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
+const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const p2 = (n: number): string => String(n).padStart(2, "0");
+
+/** lib/utils.c: print_timestamp() — gettimeofday() and localtime() (UTC here): asctime()'s
+ * "Timestamp: Www Mmm dd hh:mm:ss yyyy N usec" line, or with `short` (ip's -ts) an ISO prefix */
+export function printTimestamp(ctx: IpCtx, short = false): void {
+  const us = Math.floor(ctx.sys.wallclock() * 1e6);
+  const sec = Math.floor(us / 1e6);
+  const usec = us % 1e6;
+  const d = new Date(sec * 1000);
+  if (short) {
+    const t = `${d.getUTCFullYear()}-${p2(d.getUTCMonth() + 1)}-${p2(d.getUTCDate())}T${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
+    ctx.printString(PRINT_FP, null, "%s", `[${t}.${String(usec).padStart(6, "0")}] `);
+  } else {
+    const t = `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
+    ctx.printString(PRINT_FP, null, "%s", `Timestamp: ${t} ${usec} usec\n`);
+  }
 }

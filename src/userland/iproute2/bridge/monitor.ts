@@ -9,10 +9,11 @@
  * the monitor loses what is still buffered. The kernel modelled here has no
  * CONFIG_BRIDGE_VLAN_FILTERING and no vxlan vnifilter, so `vlan` and `vni` hear nothing.
  */
+import { rtnlMonitorOpen } from "../../lib/libnetlink.ts";
 import { waitReadable } from "../../lib/unistd.ts";
 import type { IpCtx } from "../../lib/context.ts";
 import { PRINT_FP } from "../../lib/json_print.ts";
-import { matches } from "../../lib/utils.ts";
+import { matches, printTimestamp } from "../../lib/utils.ts";
 import {
   RTNLGRP_BRVLAN, RTNLGRP_LINK, RTNLGRP_MDB, RTNLGRP_NEIGH, RTNLGRP_TC, RTNLGRP_TUNNEL, type LinkMsg, type MdbMsg,
   type NeighMsg, type RtnlEvent,
@@ -23,19 +24,6 @@ import { printMdbMon } from "./mdb.ts";
 function usage(ctx: IpCtx): never {
   ctx.err("Usage: bridge monitor [file | link | fdb | mdb | vlan | vni | all]\n");
   return ctx.exit(-1);
-}
-
-const DAYS = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"];
-const MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
-const p2 = (n: number): string => String(n).padStart(2, "0");
-
-/** lib/utils.c: print_timestamp() — asctime() of localtime() (UTC here); bridge has no -ts */
-function printTimestamp(ctx: IpCtx): void {
-  const us = Math.floor(ctx.sys.wallclock() * 1e6);
-  const sec = Math.floor(us / 1e6);
-  const d = new Date(sec * 1000);
-  const t = `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2, " ")} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())} ${d.getUTCFullYear()}`;
-  ctx.printString(PRINT_FP, null, "%s", `Timestamp: ${t} ${us % 1e6} usec\n`);
 }
 
 /** accept_msg(); true when the printer fflush()es */
@@ -117,21 +105,8 @@ export async function doMonitor(ctx: IpCtx, argv: string[]): Promise<number> {
   if (lneigh) groups.push(RTNLGRP_NEIGH);
   if (lmdb) groups.push(RTNLGRP_MDB);
 
-  if (file !== undefined) {
-    if ((await ctx.p.readFile(file)) === undefined) {
-      ctx.err("Cannot fopen: No such file or directory\n");
-      ctx.exit(-1);
-    }
-    ctx.err("bridge monitor file: not supported by this emulator\n");
-    return -1;
-  }
-
-  const rtnl = ctx.rtnl;
-  if (!rtnl.listen) {
-    ctx.err("Cannot open netlink socket: Protocol not supported\n");
-    ctx.exit(1);
-  }
-  const l = rtnl.listen(groups);
+  const l = await rtnlMonitorOpen(ctx, "bridge monitor", file, groups);
+  if (typeof l === "number") return l;
   if (lvlan) l.addGroup(RTNLGRP_BRVLAN);
   if (lvni) l.addGroup(RTNLGRP_TUNNEL);
   ctx.ll.llInitMap();
