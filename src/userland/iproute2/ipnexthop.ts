@@ -79,6 +79,19 @@ function nexthopDump(ctx: IpCtx, type: "RTM_GETNEXTHOP" | "RTM_GETNEXTHOPBUCKET"
   return rtnlDumpFilter(ctx, req) as NexthopMsg[] | undefined;
 }
 
+/** rtnl_nexthopdump_req() + rtnl_dump_filter() of a list: each answer through `print` */
+function nexthopDumpPrint(ctx: IpCtx, type: "RTM_GETNEXTHOP" | "RTM_GETNEXTHOPBUCKET", attrs: NhaAttrs, print: (ctx: IpCtx, n: NexthopMsg) => void): number {
+  const msgs = nexthopDump(ctx, type, attrs);
+  if (!msgs) {
+    ctx.err("Dump terminated\n");
+    return -2;
+  }
+  ctx.newJsonObj(ctx.json);
+  for (const n of msgs) print(ctx, n);
+  ctx.deleteJsonObj();
+  return 0;
+}
+
 /** ip/ipnexthop.c: delete_nexthop() */
 function deleteNexthop(ctx: IpCtx, id: number): number {
   const req: NexthopMsg = { type: "RTM_DELNEXTHOP", flags: {}, nhm: { family: AF_UNSPEC, scope: 0, protocol: 0, resvd: 0, flags: 0 }, attrs: { NHA_ID: id } };
@@ -459,15 +472,7 @@ function ipnhListFlush(ctx: IpCtx, argvIn: string[], action: number): number {
   if (action === IPNH_FLUSH) return ipnhFlush(ctx, f, all);
   const a: NhaAttrs = {};
   nhDumpFilter(f, a);
-  const msgs = nexthopDump(ctx, "RTM_GETNEXTHOP", a);
-  if (!msgs) {
-    ctx.err("Dump terminated\n");
-    return -2;
-  }
-  ctx.newJsonObj(ctx.json);
-  for (const n of msgs) printNexthop(ctx, n);
-  ctx.deleteJsonObj();
-  return 0;
+  return nexthopDumpPrint(ctx, "RTM_GETNEXTHOP", a, printNexthop);
 }
 
 /** ip/ipnexthop.c: ipnh_get() */
@@ -534,15 +539,7 @@ function ipnhBucketList(ctx: IpCtx, argvIn: string[]): number {
   nhDumpFilter(f, a);
   if (f.id) a.NHA_ID = f.id;
   if (f.nhid) a.NHA_RES_BUCKET = { NHA_RES_BUCKET_NH_ID: f.nhid };
-  const msgs = nexthopDump(ctx, "RTM_GETNEXTHOPBUCKET", a);
-  if (!msgs) {
-    ctx.err("Dump terminated\n");
-    return -2;
-  }
-  ctx.newJsonObj(ctx.json);
-  for (const n of msgs) printNexthopBucket(ctx, n);
-  ctx.deleteJsonObj();
-  return 0;
+  return nexthopDumpPrint(ctx, "RTM_GETNEXTHOPBUCKET", a, printNexthopBucket);
 }
 
 /** ip/ipnexthop.c: ipnh_bucket_get() + ipnh_bucket_get_id() */
