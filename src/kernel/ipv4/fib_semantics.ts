@@ -15,7 +15,7 @@ import {
 } from "../uapi/rtnetlink.ts";
 import { IFF_UP } from "../uapi/if.ts";
 import { devInDevice, inDevConf, ipv4ToBytes, inetSelectAddr, glue_devGetByIndex } from "./devinet.ts";
-import type { Nexthop } from "./nexthop.ts";
+import { fibCheckNexthop, nexthopFindById, type Nexthop } from "./nexthop.ts";
 
 export const RTNH_F_TRAP = 64;
 
@@ -214,12 +214,6 @@ function newNh(oif: number, gw4: number, flags: number, weight: number): FibNh {
   return { nhDev: undefined, nhOif: oif, nhGw4: gw4, nhGwFamily: gw4 ? AF_INET : 0, nhScope: 0, nhFlags: flags, nhWeight: weight, nhSaddr: 0 };
 }
 
-/** the nexthop objects, for fib_create_info() (set by nexthop.ts: no import cycle at load) */
-export const nexthopHooks = {
-  findById: (_net: Net, _id: number): Nexthop | undefined => undefined,
-  check: (_nh: Nexthop, _scope: number): KErr | undefined => undefined,
-};
-
 /** net/ipv4/fib_semantics.c: fib_create_info() */
 export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
   if (cfg.type > RTN_MAX) return kerr("EINVAL", "Invalid route type");
@@ -228,7 +222,7 @@ export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
 
   let nhObj: Nexthop | undefined;
   if (cfg.nhId) {
-    nhObj = nexthopHooks.findById(net, cfg.nhId);
+    nhObj = nexthopFindById(net, cfg.nhId);
     if (!nhObj) return kerr("EINVAL", "Nexthop id does not exist");
   }
   const nhs: FibNh[] = [];
@@ -258,7 +252,7 @@ export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
   }
   if (cfg.scope > RT_SCOPE_HOST) return kerr("EINVAL", "Invalid scope");
   if (nhObj) {
-    const e = nexthopHooks.check(nhObj, cfg.scope);
+    const e = fibCheckNexthop(nhObj, cfg.scope);
     if (e) return e;
     if (fi.fibPrefsrc && !fibValidPrefsrc(net, cfg, fi.fibPrefsrc)) return kerr("EINVAL", "Invalid prefsrc address");
     return fi;

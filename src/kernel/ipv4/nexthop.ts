@@ -30,7 +30,7 @@ import {
 } from "../uapi/rtnetlink.ts";
 import { IFF_UP, IFF_RUNNING, IFF_LOWER_UP } from "../uapi/if.ts";
 import { glue_devGetByIndex, glue_rtCacheFlush, ipv4FromBytes, ipv4ToBytes } from "./devinet.ts";
-import { fibCheckNh, fibInfoUpdateNhSaddr, nexthopHooks, type FibInfo, type FibNh } from "./fib_semantics.ts";
+import { fibCheckNh, fibInfoUpdateNhSaddr, type FibInfo, type FibNh } from "./fib_semantics.ts";
 import { fibFlush, fibNet } from "./fib.ts";
 
 /** include/net/nexthop.h: NEXTHOP_VALID_USER_FLAGS */
@@ -815,8 +815,6 @@ let inited = false;
 export function nexthopInit(): void {
   if (inited) return;
   inited = true;
-  nexthopHooks.findById = nexthopFindById;
-  nexthopHooks.check = fibCheckNexthop;
   registerPernetOps({ exit: (net) => void pernet.delete(net) });
   registerNetdeviceNotifier((event, dev) => nhNetdevEvent(event, dev));
   /* PF_INET and PF_INET6 register the same handlers; the family is the handler's to check */
