@@ -166,7 +166,10 @@ async function ipMain(ctx: IpCtx, argvIn: string[]): Promise<number> {
     else if (!matches(opt, "-resolve")) ++ctx.resolveHosts;
     else if (!matches(opt, "-oneline")) ++ctx.oneline;
     else if (!matches(opt, "-timestamp")) ++ctx.timestamp;
-    else if (!matches(opt, "-tshort")) ++ctx.timestamp;
+    else if (!matches(opt, "-tshort")) {
+      ++ctx.timestamp;
+      ctx.timestampShort = true;
+    }
     else if (!matches(opt, "-Version")) {
       ctx.printf("ip utility, iproute2-%s, libbpf 1.1.2\n", VERSION);
       return 0;

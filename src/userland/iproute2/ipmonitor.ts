@@ -47,25 +47,14 @@ function usage(ctx: IpCtx): never {
   return ctx.exit(-1);
 }
 
-/** ip.c's timestamp_short: `-ts[hort]` among the global options (IpCtx keeps only the count) */
-function timestampShort(ctx: IpCtx): boolean {
-  for (const a of ctx.p.argv.slice(1)) {
-    if (a === "--" || a[0] !== "-") break;
-    const opt = a[1] === "-" ? a.slice(1) : a;
-    if (matches(opt, "-timestamp") && !matches(opt, "-tshort")) return true;
-  }
-  return false;
-}
-
 interface MonState {
   prefixBanner: boolean;
   listenAllNsid: boolean;
-  tsShort: boolean;
 }
 
 /** print_headers() */
 function printHeaders(ctx: IpCtx, st: MonState, label: string, ev: RtnlEvent): void {
-  if (ctx.timestamp) printTimestamp(ctx, st.tsShort);
+  if (ctx.timestamp) printTimestamp(ctx, ctx.timestampShort);
   if (st.listenAllNsid) ctx.printString(PRINT_FP, null, "%s", ev.nsid < 0 ? "[nsid current]" : `[nsid ${ev.nsid}]`);
   if (st.prefixBanner) ctx.printString(PRINT_FP, null, "%s", label);
 }
@@ -130,7 +119,7 @@ export async function doIpmonitor(ctx: IpCtx, argv: string[]): Promise<number> {
   let lmask = 0;
   let file: string | undefined;
   let ifindex = 0;
-  const st: MonState = { prefixBanner: false, listenAllNsid: false, tsShort: timestampShort(ctx) };
+  const st: MonState = { prefixBanner: false, listenAllNsid: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!matches(a, "file")) {

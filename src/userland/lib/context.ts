@@ -24,6 +24,8 @@ export class IpCtx extends JsonPrint {
   brief = 0;
   json = 0;
   timestamp = 0;
+  /** timestamp_short: ip's -ts[hort] */
+  timestampShort = false;
   echoRequest = 0;
   force = 0;
   maxFlushLoops = 10;
