@@ -9,7 +9,7 @@ import { rtnlHasListeners, rtnlNotify } from "./rtnl_notify.ts";
 import { RTNLGRP_NEIGH } from "../uapi/rtnetlink.ts";
 import type { SkBuff } from "./skbuff.ts";
 import type { NetDevice } from "./netdevice.ts";
-import type { Net } from "./net_namespace.ts";
+import { registerPernetOps, type Net } from "./net_namespace.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import { HZ, USEC_PER_SEC } from "../../sim/scheduler.ts";
 import {
@@ -954,9 +954,17 @@ function neighTableOf(net: Net, family: number): NeighTable | undefined {
   if (t || family !== AF_INET6) return t;
   const nd = new NeighTable(net, AF_INET6, ndiscTblOps);
   nd.parms.locktime = 0; // nd_tbl.parms sets no LOCKTIME
-  for (const o of nd.gc.tables) if (!o.net.alive) nd.gc.tables.delete(o);
+  registerPernetOps(ndTblPernet);
   return nd;
 }
+
+/** a namespace's nd_tbl leaves the kernel's tables with it */
+const ndTblPernet = {
+  exit(net: Net): void {
+    const nd = netTables.get(net)?.get(AF_INET6);
+    if (nd) neighTableRelease(nd);
+  },
+};
 
 /** ndisc_cache's neigh_parms of each inet6_dev (ipv6_add_dev(): neigh_parms_alloc(dev, &nd_tbl));
  * a new inet6_dev starts from the table's defaults */
