@@ -1693,6 +1693,12 @@ export class HostShell implements Shell, IoHost {
       readError: (path: string) => readErrorOf(fs, sys.fs, resolve(path)),
       readdir: async (path: string) => {
         const full = resolve(path);
+        // getdents() of the kernel's own directories gives their order (procfs' pde_subdir,
+        // sysfs'), which the shell's merged view sorts
+        if (full.startsWith("/proc/net/") || full.startsWith("/proc/sys/") || full.startsWith("/sys/")) {
+          const k = sys.fs.readdir(full);
+          if (Array.isArray(k)) return k;
+        }
         try {
           if (!(await noStackTrace(() => fs.stat(full))).isDirectory) return undefined;
           return await fs.readdir(full);

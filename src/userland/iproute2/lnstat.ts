@@ -159,9 +159,8 @@ function scanFields(lf: LnstatFile, buf: string): void {
 
 /** lnstat_util.c: lnstat_scan_dir(): the files (only those asked for, when some are), last first */
 async function lnstatScanDir(p: Process, path: string, reqFiles: string[]): Promise<LnstatFile[]> {
-  /* readdir(3) in the kernel's order (getdents on procfs: its pde_subdir order, unsorted) */
-  const ents = p.sys.fs.readdir(path);
-  const names = Array.isArray(ents) ? ents : [];
+  /* readdir(3): the kernel's order (getdents on procfs: its pde_subdir order, unsorted) */
+  const names = (await p.readdir?.(path)) ?? [];
   const files: LnstatFile[] = [];
   for (const name of names) {
     if (reqFiles.length && !reqFiles.includes(name)) continue;

@@ -181,6 +181,11 @@ export async function run(cmd: Command, sys: Syscalls, argv: string[], files: Re
     spawn: async () => 127,
     readFile: async (path) => files[path],
     writeFile: async () => true,
+    // the kernel's directories as getdents() lists them (the shell's readdir of /proc and /sys)
+    readdir: async (path) => {
+      const k = sys.fs.readdir(path);
+      return Array.isArray(k) ? k : undefined;
+    },
   };
   let code: number;
   try {
