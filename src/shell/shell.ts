@@ -385,6 +385,39 @@ function stdinBytes(ctx: { stdin?: Parameters<typeof latin1FromBytes>[0] }): Uin
   return ctx.stdin ? latin1ToBytes(latin1FromBytes(ctx.stdin)) : new Uint8Array(0);
 }
 
+/**
+ * What a tool's process computes only when read (its stdin as bytes, its view of the process
+ * table), behind getters shared by every process. A getter written in the process's object
+ * literal would be a new function for each process, and V8 then gives each process object a
+ * map of its own, each hanging off the last: that chain keeps every process's objects alive
+ * through young-generation GCs until a full one (kilobytes promoted per command).
+ */
+const LAZY = Symbol("lazy");
+interface ProcessLazy {
+  stdinBytes(): Uint8Array;
+  procs(): ProcApi;
+}
+const PROCESS_LAZY: PropertyDescriptorMap = {
+  stdinBytes: {
+    get(this: { [LAZY]: ProcessLazy }) {
+      return this[LAZY].stdinBytes();
+    },
+    enumerable: true,
+    configurable: true,
+  },
+  procs: {
+    get(this: { [LAZY]: ProcessLazy }) {
+      return this[LAZY].procs();
+    },
+    enumerable: true,
+    configurable: true,
+  },
+};
+
+function withProcessLazy<T extends { [LAZY]: ProcessLazy }>(o: T): T & { readonly stdinBytes: Uint8Array; readonly procs: ProcApi } {
+  return Object.defineProperties(o, PROCESS_LAZY) as T & { readonly stdinBytes: Uint8Array; readonly procs: ProcApi };
+}
+
 /** bash's builtins (`help`'s list) */
 const BASH_BUILTINS = new Set(
   (". : [ alias bg bind break builtin caller cd command compgen complete compopt continue declare dirs disown " +
@@ -1567,14 +1600,23 @@ export class HostShell implements Shell, IoHost {
     let procApi: ProcApi | undefined;
     const procs = this.procs;
     const root = this.root;
-    const p: Process & { readonly procs: ProcApi } = {
+    const lazy: ProcessLazy = {
+      stdinBytes: () => stdinBytes(ctx),
+      procs: () =>
+        (procApi ??= {
+          ...procs.api(proc.pid),
+          netnsOf: (pid: number) => {
+            const e = procs.get(pid);
+            return e ? ((e.netns as Syscalls | undefined) ?? root) : undefined;
+          },
+        }),
+    };
+    const p: Process & { readonly procs: ProcApi } = withProcessLazy({
       argv: [name, ...args],
       env,
       cwd,
       stdin: ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "",
-      get stdinBytes() {
-        return stdinBytes(ctx);
-      },
+      [LAZY]: lazy,
       // a process a signal it does not catch has ended writes nothing more (its handlers, the
       // statistics of a ping's sigexit on SIGINT, never run for SIGTERM)
       stdout: {
@@ -1707,16 +1749,7 @@ export class HostShell implements Shell, IoHost {
         }
       },
       writeFileBytes: (path: string, data: Uint8Array, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
-      get procs() {
-        return (procApi ??= {
-          ...procs.api(proc.pid),
-          netnsOf: (pid: number) => {
-            const e = procs.get(pid);
-            return e ? ((e.netns as Syscalls | undefined) ?? root) : undefined;
-          },
-        });
-      },
-    };
+    });
     proc.netns = sys.ns ?? sys;
     const daemonsBefore = daemonSnapshot(name, sys);
     let code: number;
