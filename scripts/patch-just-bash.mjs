@@ -43,6 +43,12 @@
  *    is now one function, defined on the context after the literal, reading a per-command
  *    state held under a symbol key (copied with the context's descriptors where just-bash
  *    copies it); what reads stdin and what counts as consumed are unchanged.
+ *
+ * 6. Scripts of any length. The parser's guard against a loop that makes no progress stops
+ *    any script of more than 10,000 top-level statements ("Parser stuck: too many
+ *    iterations"), which bash runs. Every turn of that loop that does not fail consumes a
+ *    token, so the guard now fires only past both 10,000 turns and the script's token count:
+ *    still bounded. (Its limits on size stay: 1 MB and 100,000 tokens a script.)
  */
 import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -52,6 +58,7 @@ const MARK = "/*tuxnet:patched*/";
 const MARK_SBIN = "/*tuxnet:sbin*/";
 const MARK_DASH = "/*tuxnet:dash*/";
 const MARK_STDIN = "/*tuxnet:stdin*/";
+const MARK_PARSE = "/*tuxnet:parse*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -138,6 +145,13 @@ function sharedStdinGetter(span, m, p, d) {
   );
 }
 
+// parseScript(): `r++,r>1e4&&this.error("Parser stuck: too many iterations (>10000)")`
+const PARSE_GUARD = new RegExp(`(${ID})>1e4&&this\\.error\\("Parser stuck: too many iterations \\(>10000\\)"\\)`, "g");
+
+function parseGuardByTokens(span, r) {
+  return span.replace(`${r}>1e4&&`, () => `${r}>1e4&&${r}>this.tokens.length&&`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -163,6 +177,7 @@ export function patch(src) {
   }
   if (!out.includes(MARK_DASH)) out = MARK_DASH + edit(out, DASH, bashDashOrder, "$- flags");
   if (!out.includes(MARK_STDIN)) out = MARK_STDIN + edit(out, STDIN, sharedStdinGetter, "command context stdin getter");
+  if (!out.includes(MARK_PARSE)) out = MARK_PARSE + edit(out, PARSE_GUARD, parseGuardByTokens, "parser progress guard");
   return out;
 }
 

@@ -176,3 +176,10 @@ test("xargs takes -n1 and letters together as GNU xargs does", async () => {
   const { run } = setup();
   assert.equal((await run("seq 3 | xargs -rn1 echo x")).stdout, "x 1\nx 2\nx 3\n");
 });
+
+test("a script of more than 10,000 statements runs, as bash runs it", async () => {
+  const { run } = setup();
+  const r = await run(Array(12_000).fill("x=$((x + 1))").join("\n") + "\necho $x");
+  assert.equal(r.stderr, "");
+  assert.equal(r.stdout, "12000\n");
+});
