@@ -132,9 +132,11 @@ export class FibTable {
 
 interface FibNet {
   tables: Map<number, FibTable>;
-  /** the tables of the default rules that exist, in the rules' order (net->ipv4.fib_main and
-   * friends: the lookup without custom rules reads them without a Map) */
-  ruleTables: FibTable[];
+  /** net->ipv4.fib_main, fib_default and the local table once made (the lookup without custom
+   * rules reads them without a Map) */
+  local: FibTable | undefined;
+  main: FibTable | undefined;
+  dflt: FibTable | undefined;
   /** fib_has_custom_local_routes */
   customLocalRoutes: boolean;
 }
@@ -144,7 +146,7 @@ const pernet = new NetGeneric<FibNet>();
 export function fibNet(net: Net): FibNet {
   let s = pernet.get(net);
   if (!s) {
-    s = { tables: new Map(), ruleTables: [], customLocalRoutes: false };
+    s = { tables: new Map(), local: undefined, main: undefined, dflt: undefined, customLocalRoutes: false };
     pernet.set(net, s);
   }
   return s;
@@ -163,9 +165,9 @@ export function fibNewTable(net: Net, id: number): FibTable {
   if (!tb) {
     tb = new FibTable(id);
     s.tables.set(id, tb);
-    if (DEFAULT_RULE_TABLES.includes(id)) {
-      s.ruleTables = DEFAULT_RULE_TABLES.map((t) => s.tables.get(t)).filter((t) => t !== undefined);
-    }
+    if (id === RT_TABLE_LOCAL) s.local = tb;
+    else if (id === RT_TABLE_MAIN) s.main = tb;
+    else if (id === RT_TABLE_DEFAULT) s.dflt = tb;
   }
   return tb;
 }
@@ -324,6 +326,63 @@ export function fibTableLookup(tb: FibTable, fl: Flowi4, flags = 0): FibResult |
   return E_AGAIN;
 }
 
+/** the next leaf of a flat list from `i` on (an even index) that `daddr` matches, or -1 */
+function flatNextMatch(fk: number[], i: number, daddr: number): number {
+  for (; i < fk.length; i += 2) if ((daddr & MASKS[fk[i + 1]!]!) === fk[i]) return i;
+  return -1;
+}
+
+/**
+ * fib_table_lookup() in main while there are no custom rules: fib_new_table() then makes the
+ * local table an alias of main's trie, so one walk sees the routes of both and the longest
+ * prefix of either wins (a main route to 127.0.0.5/32 beats local's 127.0.0.0/8); within one
+ * leaf the local table's aliases come first (fib_find_alias() orders them by tb_id, highest
+ * first). Each result is still the one its own table gives (its table id: route.ts's
+ * rt_table shows such a local route as main's, as Linux does).
+ */
+export function fibMergedLookup(local: FibTable, main: FibTable, fl: Flowi4, flags = 0): FibResult | KErr {
+  const daddr = fl.daddr | 0;
+  const lk = local.flatKeys;
+  const mk = main.flatKeys;
+  if (lk !== undefined && mk !== undefined) {
+    let a = flatNextMatch(lk, 0, daddr);
+    let b = flatNextMatch(mk, 0, daddr);
+    while (a >= 0 || b >= 0) {
+      let r: FibResult | KErr | undefined;
+      if (a >= 0 && (b < 0 || lk[a + 1]! >= mk[b + 1]!)) {
+        r = fibLeafLookup(local, local.flatLeaves[a >> 1]!, fl, flags);
+        a = flatNextMatch(lk, a + 2, daddr);
+      } else {
+        r = fibLeafLookup(main, main.flatLeaves[b >> 1]!, fl, flags);
+        b = flatNextMatch(mk, b + 2, daddr);
+      }
+      if (r !== undefined) return r;
+    }
+    return E_AGAIN;
+  }
+  // prefix lengths of both, longest first (a length in both: local's leaf, then main's)
+  let i = 0;
+  let j = 0;
+  while (i < local.lens.length || j < main.lens.length) {
+    const pl = i < local.lens.length ? local.lens[i]! : -1;
+    const pm = j < main.lens.length ? main.lens[j]! : -1;
+    const plen = Math.max(pl, pm);
+    if (pl === plen) {
+      i++;
+      const l = local.byLen[plen]?.get(daddr & MASKS[plen]!);
+      const r = l && fibLeafLookup(local, l, fl, flags);
+      if (r !== undefined) return r;
+    }
+    if (pm === plen) {
+      j++;
+      const l = main.byLen[plen]?.get(daddr & MASKS[plen]!);
+      const r = l && fibLeafLookup(main, l, fl, flags);
+      if (r !== undefined) return r;
+    }
+  }
+  return E_AGAIN;
+}
+
 /** fib_table_lookup()'s walk of the aliases of the leaf that matched: a result, a reject
  * type's errno, or undefined to go on to a shorter prefix */
 function fibLeafLookup(tb: FibTable, l: FibAlias[], fl: Flowi4, flags: number): FibResult | KErr | undefined {
@@ -354,22 +413,20 @@ function fibLeafLookup(tb: FibTable, l: FibAlias[], fl: Flowi4, flags: number): 
  * then the tables they point to. ESRCH (no rule decided) becomes ENETUNREACH. */
 export function fibLookup(net: Net, fl: Flowi4, flags = 0): FibResult | KErr {
   if (!fibHasCustomRules(net)) {
-    // fib_lookup() without custom rules: the tables the three default rules name, in their
-    // order (Linux merges local into main then; the answer is the same)
-    const tables = fibNet(net).ruleTables;
-    for (let i = 0; i < tables.length; i++) {
-      const r = fibTableLookup(tables[i]!, fl, flags);
-      if (r !== E_AGAIN) return r; // (fibTableLookup()'s only EAGAIN is this one)
-    }
-    return E_NETUNREACH;
+    // fib_lookup() without custom rules: main (local merged into it), then default
+    const s = fibNet(net);
+    const { local, main } = s;
+    let r: FibResult | KErr = E_AGAIN;
+    if (local && main) r = fibMergedLookup(local, main, fl, flags);
+    else if (local ?? main) r = fibTableLookup((local ?? main)!, fl, flags);
+    if (r !== E_AGAIN) return r; // (the lookups' only EAGAIN is this one)
+    if (s.dflt) r = fibTableLookup(s.dflt, fl, flags);
+    return r === E_AGAIN ? E_NETUNREACH : r;
   }
   const r = fibRulesLookup(net, fl, flags);
   if (isKErr(r) && (r.errno === "ESRCH" || r.errno === "EAGAIN")) return E_NETUNREACH;
   return r;
 }
-
-/** local, main, default: what the default rules look up, in order */
-const DEFAULT_RULE_TABLES = [255, 254, 253];
 
 /** used by fib_rules: look one table up */
 export function fibTableLookupById(net: Net, id: number, fl: Flowi4, flags: number): FibResult | KErr {

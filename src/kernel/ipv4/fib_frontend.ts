@@ -30,7 +30,7 @@ import {
   glue_rtCacheFlush, inetDumpIfaddr, type InIfaddr,
 } from "./devinet.ts";
 import {
-  fibGetTable, fibNewTable, fibTableInsert, fibTableDelete, fibTableLookup, fibLookup, fibFlush, fibAllInfos,
+  fibGetTable, fibNewTable, fibTableInsert, fibTableDelete, fibTableLookup, fibMergedLookup, fibLookup, fibFlush, fibAllInfos,
   fibTablesInDumpOrder, fibTableDump, fibNet, procNetRoute, fibValidKeyLen, FIB_LOOKUP_IGNORE_LINKSTATE, type FibResult,
   type Flowi4,
 } from "./fib.ts";
@@ -52,14 +52,11 @@ function inetDevAddrType(net: Net, dev: NetDevice | undefined, addr: number, tbI
   const tb = fibGetTable(net, tbId);
   if (tb) {
     ret = RTN_UNICAST;
-    let res = fibTableLookup(tb, { daddr: addr });
     /* fib_new_table(): without custom rules the local table is an alias of main's trie, so a
-     * lookup in either sees the routes of both (the longest prefix wins) */
-    if ((tbId === RT_TABLE_MAIN || tbId === RT_TABLE_LOCAL) && !fibHasCustomRules(net)) {
-      const other = fibGetTable(net, tbId === RT_TABLE_MAIN ? RT_TABLE_LOCAL : RT_TABLE_MAIN);
-      const r2 = other ? fibTableLookup(other, { daddr: addr }) : undefined;
-      if (r2 && !isKErr(r2) && (isKErr(res) || r2.prefixlen > res.prefixlen || (r2.prefixlen === res.prefixlen && r2.table === RT_TABLE_LOCAL))) res = r2;
-    }
+     * lookup in either sees the routes of both */
+    const s = fibNet(net);
+    const merged = (tbId === RT_TABLE_MAIN || tbId === RT_TABLE_LOCAL) && !fibHasCustomRules(net) && s.local && s.main;
+    const res = merged ? fibMergedLookup(s.local!, s.main!, { daddr: addr }) : fibTableLookup(tb, { daddr: addr });
     if (!isKErr(res)) {
       if (!dev || dev === res.nh.nhDev) ret = res.type;
     }
