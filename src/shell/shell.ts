@@ -414,8 +414,10 @@ const PROCESS_LAZY: PropertyDescriptorMap = {
   },
 };
 
-function withProcessLazy<T extends { [LAZY]: ProcessLazy }>(o: T): T & { readonly stdinBytes: Uint8Array; readonly procs: ProcApi } {
-  return Object.defineProperties(o, PROCESS_LAZY) as T & { readonly stdinBytes: Uint8Array; readonly procs: ProcApi };
+type LazyFields = { readonly stdinBytes: Uint8Array; readonly procs: ProcApi };
+
+function withProcessLazy<T extends { [LAZY]: ProcessLazy }>(o: T): T & LazyFields {
+  return Object.defineProperties(o, PROCESS_LAZY) as T & LazyFields;
 }
 
 /** bash's builtins (`help`'s list) */
