@@ -49,8 +49,14 @@
  *    iterations"), which bash runs. Every turn of that loop that does not fail consumes a
  *    token, so the guard now fires only past both 10,000 turns and the script's token count:
  *    still bounded. (Its limits on size stay: 1 MB and 100,000 tokens a script.)
+ *
+ * 7. sed is 4.9. just-bash's sed checks a `v VERSION` command against 4.8.0 and refuses 4.9
+ *    or 4.8.1, which Debian's sed 4.9 runs; it now holds itself to be 4.9.0. (tuxnet checks
+ *    the script first as GNU sed compiles it, strverscmp() and all: shell/sedcompile.ts.) In
+ *    the ESM build this lives in a chunk of its own, so every file of the bundle that has it
+ *    is edited.
  */
-import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -59,6 +65,7 @@ const MARK_SBIN = "/*tuxnet:sbin*/";
 const MARK_DASH = "/*tuxnet:dash*/";
 const MARK_STDIN = "/*tuxnet:stdin*/";
 const MARK_PARSE = "/*tuxnet:parse*/";
+const MARK_SEDV = "/*tuxnet:sedv*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -152,6 +159,15 @@ function parseGuardByTokens(span, r) {
   return span.replace(`${r}>1e4&&`, () => `${r}>1e4&&${r}>this.tokens.length&&`);
 }
 
+// sed's `v`: `case"version":{let r=[4,8,0];if(i.minVersion){…`
+const SED_VERSION = new RegExp(`case"version":\\{let (${ID})=\\[4,8,0\\];`, "g");
+
+/** edit 7 on a file of the bundle that holds just-bash's sed (undefined: it does not) */
+export function patchSedVersion(src) {
+  if (src.includes(MARK_SEDV) || !src.includes('case"version":{let ')) return undefined;
+  return MARK_SEDV + edit(src, SED_VERSION, (_span, r) => `case"version":{let ${r}=[4,9,0];`, "sed's version");
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -196,3 +212,19 @@ for (const f of ["index.js", "index.cjs", "browser.js"]) {
   const out = patch(src);
   if (out !== src) writeFileSync(path, out);
 }
+// edit 7 wherever just-bash's sed is: inline in index.cjs and browser.js, a chunk of its own for index.js
+let sedFiles = 0;
+for (const f of ["index.js", "index.cjs", "browser.js", ...readdirSync(join(bundle, "chunks")).map((c) => `chunks/${c}`)]) {
+  const path = join(bundle, f);
+  if (!f.endsWith(".js") && !f.endsWith(".cjs")) continue;
+  const src = readFileSync(path, "utf8");
+  if (src.includes(MARK_SEDV)) {
+    sedFiles++;
+    continue;
+  }
+  const out = patchSedVersion(src);
+  if (out === undefined) continue;
+  writeFileSync(path, out);
+  sedFiles++;
+}
+if (sedFiles !== 3) throw new Error(`just-bash bundle: expected its sed in three files, found ${sedFiles}`);

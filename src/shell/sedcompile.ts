@@ -7,7 +7,11 @@
  * regcomp() errors are left to just-bash.
  */
 
+import { strverscmp } from "../userland/lib/strverscmp.ts";
+
 const EOF = -1;
+/** PACKAGE_VERSION: what a `v` command's version is compared with */
+const SED_VERSION = "4.9";
 
 class Bad extends Error {
   constructor(readonly text: string, readonly status: number) {
@@ -315,9 +319,11 @@ export function sedCompileError(pieces: string[], extended: boolean): { stderr: 
             if (hasA1) p.bad("comments don't accept any addresses");
             while ((ch = p.inchar()) !== EOF && ch !== 0x0a);
             break;
-          case 0x76: // v
-            readLabel(p);
+          case 0x76: { // v: the version the script needs, 4.0 when none is named
+            const version = readLabel(p) || "4.0";
+            if (strverscmp(version, SED_VERSION) > 0) p.bad("expected newer version of sed");
             break;
+          }
           case 0x7b: // {
             blocks.push(p.n);
             break;
