@@ -817,9 +817,10 @@ function doCommand(p: Process, o: Cmd): number {
       return 0;
     }
     case "E": {
+      // the new name is looked up first: taken, it is "File exists" whatever the old one is
+      if (find(o.newName)) nftError("File exists");
       const c = find(o.chain);
       if (!c || isBuiltin(c)) nftError("No chain/target/match by that name");
-      if (find(o.newName)) nftError("File exists");
       for (const x of t.chains) for (const r of x.entries) if (r.target === c.name) r.target = o.newName!;
       c.name = o.newName!;
       commit("CHAIN_RENAME", `chain ${o.chain}`);
