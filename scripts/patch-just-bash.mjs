@@ -55,6 +55,13 @@
  *    the script first as GNU sed compiles it, strverscmp() and all: shell/sedcompile.ts.) In
  *    the ESM build this lives in a chunk of its own, so every file of the bundle that has it
  *    is edited.
+ *
+ * 8. An aborted line keeps what it wrote. just-bash holds the output of its builtins and of
+ *    the statements run so far until the script returns, and an abort (the lab timeout's
+ *    kill) threw it away: the line came back with nothing but "execution aborted". Where its
+ *    statement loops pass the output gathered so far on to an exit, errexit or return error,
+ *    they now pass it on to the abort error too, and the abort result carries it, as a killed
+ *    bash leaves what it had written.
  */
 import { readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -66,6 +73,7 @@ const MARK_DASH = "/*tuxnet:dash*/";
 const MARK_STDIN = "/*tuxnet:stdin*/";
 const MARK_PARSE = "/*tuxnet:parse*/";
 const MARK_SEDV = "/*tuxnet:sedv*/";
+const MARK_ABORT = "/*tuxnet:abort*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -168,6 +176,33 @@ export function patchSedVersion(src) {
   return MARK_SEDV + edit(src, SED_VERSION, (_span, r) => `case"version":{let ${r}=[4,9,0];`, "sed's version");
 }
 
+// the abort error's class: `throwIfAborted(t="execution"){this.signal?.aborted&&this.fail(new ze(`
+const ABORT_CLASS = new RegExp(`throwIfAborted\\(${ID}="execution"\\)\\{this\\.signal\\?\\.aborted&&this\\.fail\\(new (${ID})\\(`);
+// the four places a statement loop hands its output on to an error it rethrows:
+// executeScript(): `throw i instanceof Te&&i.prependOutput(r.stdout,r.stderr),i}return{...r.build(`
+const ABORT_SCRIPT = new RegExp(`throw (${ID}) instanceof (${ID})&&\\1\\.prependOutput\\((${ID})\\.stdout,\\3\\.stderr\\),\\1\\}return\\{\\.\\.\\.\\3\\.build\\(`, "g");
+// a statement list: `if(Or(s)||s instanceof We||s instanceof G||s instanceof x||s instanceof Mt)throw s.prependOutput(`
+const ABORT_LIST = new RegExp(
+  `if\\((${ID})\\((${ID})\\)((?:\\|\\|\\2 instanceof ${ID}){4})\\)throw \\2\\.prependOutput\\(`,
+  "g",
+);
+// a loop body: `if(Or(d)||d instanceof We||d instanceof G)throw d.prependOutput(`
+const ABORT_BODY = new RegExp(`if\\((${ID})\\((${ID})\\)((?:\\|\\|\\2 instanceof ${ID}){2})\\)throw \\2\\.prependOutput\\(`, "g");
+// break/continue: `if(e instanceof Te||e instanceof We||e instanceof G||e instanceof x)return e.prependOutput(t,n),{action:"rethrow"`
+const ABORT_LOOP = new RegExp(
+  `if\\((${ID}) instanceof (${ID})((?:\\|\\|\\1 instanceof ${ID}){3})\\)return \\1\\.prependOutput\\(`,
+  "g",
+);
+
+function abortKeepsOutput(src) {
+  const cls = ABORT_CLASS.exec(src)?.[1];
+  if (!cls) throw new Error("just-bash bundle: expected its abort error's class, found none");
+  let out = edit(src, ABORT_SCRIPT, (_s, e, t, r) => `throw(${e} instanceof ${t}||${e} instanceof ${cls})&&${e}.prependOutput(${r}.stdout,${r}.stderr),${e}}return{...${r}.build(`, "script loop's rethrow");
+  out = edit(out, ABORT_LIST, (_s, f, v, rest) => `if(${f}(${v})${rest}||${v} instanceof ${cls})throw ${v}.prependOutput(`, "statement list's rethrow");
+  out = edit(out, ABORT_BODY, (_s, f, v, rest) => `if(${f}(${v})${rest}||${v} instanceof ${cls})throw ${v}.prependOutput(`, "loop body's rethrow");
+  return edit(out, ABORT_LOOP, (_s, e, t, rest) => `if(${e} instanceof ${t}${rest}||${e} instanceof ${cls})return ${e}.prependOutput(`, "loop control's rethrow");
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -194,6 +229,7 @@ export function patch(src) {
   if (!out.includes(MARK_DASH)) out = MARK_DASH + edit(out, DASH, bashDashOrder, "$- flags");
   if (!out.includes(MARK_STDIN)) out = MARK_STDIN + edit(out, STDIN, sharedStdinGetter, "command context stdin getter");
   if (!out.includes(MARK_PARSE)) out = MARK_PARSE + edit(out, PARSE_GUARD, parseGuardByTokens, "parser progress guard");
+  if (!out.includes(MARK_ABORT)) out = MARK_ABORT + abortKeepsOutput(out);
   return out;
 }
 

@@ -8,7 +8,7 @@
  * file depends only on the kernel's documented World/Host contract.
  */
 import type { Syscalls } from "../kernel/uapi/syscalls.ts";
-import type { Scheduler } from "../sim/scheduler.ts";
+import { USEC_PER_SEC, type Scheduler } from "../sim/scheduler.ts";
 import { HostShell, type ShellResult } from "../shell/shell.ts";
 import { runJob } from "../shell/drive.ts";
 import type { CommandTable } from "../userland/process.ts";
@@ -154,6 +154,7 @@ export class LabWorld {
     let onAbort: (() => void) | undefined;
     let written: (() => { stdout: string; stderr: string }) | undefined;
     let killGroup: (() => void) | undefined;
+    let timedOut = false;
     try {
       return await runJob<ShellResult>(
         sched,
@@ -168,17 +169,21 @@ export class LabWorld {
             timer = sched.after(
               opts.timeoutSec * 1_000_000,
               () => {
-                // labtool SIGKILLs the line: what it wrote so far stays, nothing more comes
-                const w = written?.() ?? { stdout: "", stderr: "" };
-                // killpg(): the line's background jobs die with it
+                // labtool SIGKILLs the line: what it wrote so far stays, nothing more comes.
+                // killpg(): the line's shell and every process below it die; the shell hands
+                // back what its builtins had written (just-bash keeps that until it returns),
+                // in its place among the tools' output
+                timedOut = true;
                 killGroup?.();
                 ac.abort();
-                h.finish({ ...w, exitCode: 124 });
+                // a program that ignores the kill: what reached the log by then
+                timer = sched.after(USEC_PER_SEC, () => h.finish({ ...(written?.() ?? { stdout: "", stderr: "" }), exitCode: 124 }), "lab command kill");
               },
               "lab command timeout",
             );
           }
-          return node.shell.exec(cmd, {
+          return node.shell
+            .exec(cmd, {
             signal: ac.signal,
             partial: (f) => (written = f),
             killGroup: (f) => (killGroup = f),
@@ -186,7 +191,8 @@ export class LabWorld {
             ...(opts.env !== undefined ? { env: opts.env } : {}),
             ...(opts.status !== undefined ? { status: opts.status } : {}),
             ...(opts.tty !== undefined ? { tty: opts.tty } : {}),
-          });
+            })
+            .then((r) => (timedOut ? { ...r, exitCode: 124 } : r));
         },
         (e) => ({ stdout: "", stderr: `tuxnet: ${e instanceof Error ? e.message : String(e)}\n`, exitCode: 1 }),
       );

@@ -1128,7 +1128,11 @@ export class HostShell implements Shell, IoHost {
       }
       return false;
     };
-    for (const e of this.procs.list()) if (e === line || below(e)) e.deliver(9);
+    // killpg(SIGKILL): every process of the group is dead before any of them could react to
+    // another's death (a tool woken by its shell's end writes nothing more)
+    const group = this.procs.list().filter((e) => e === line || below(e));
+    for (const e of group) e.killedBy ??= 9;
+    for (const e of group) e.deliver(9);
   }
 
   /** the terminal's SIGINT: every process below the line's shell that is not in a background
@@ -1803,7 +1807,10 @@ export class HostShell implements Shell, IoHost {
     if (before) Object.assign(proc, before);
     // exit(2) and the parent's wakeup in wait(2) take time too, in which what the exit set off
     // (a FIN to a peer, its process exiting in turn) runs
-    if (EXIT_COST_US > 0 && (hadFiles || proc.killedBy)) await this.sleep(EXIT_COST_US);
+    // (nobody waits when the parent died with it: a line killed as a whole, the lab timeout's
+    // killpg(), ends at the kill)
+    const parentDead = this.procs.get(proc.ppid)?.killedBy !== undefined;
+    if (EXIT_COST_US > 0 && (hadFiles || proc.killedBy) && !parentDead) await this.sleep(EXIT_COST_US);
     return { stdout: io.stdout, stderr: io.stderr, exitCode: code, ...(io.stdoutBytes ? { stdoutKind: "bytes" as const } : {}) };
   }
 }
