@@ -44,6 +44,20 @@ export class SimClockFs extends InMemoryFs {
     return e?.type === "file";
   }
 
+  /**
+   * A directory's entries in the order they were made: on tmpfs the order of their inode
+   * numbers, which GNU cp's savedir() sorts a directory by (readdir() here sorts by name).
+   * undefined for a path this tree does not hold (a mount).
+   */
+  entriesByAge(dir: string): string[] | undefined {
+    const data = (this as unknown as { data?: Map<string, unknown> }).data;
+    if (!data?.has(dir)) return undefined;
+    const prefix = dir === "/" ? "/" : `${dir}/`;
+    const out: string[] = [];
+    for (const k of data.keys()) if (k.length > prefix.length && k.startsWith(prefix) && !k.includes("/", prefix.length)) out.push(k.slice(prefix.length));
+    return out;
+  }
+
   private existsSyncDir(path: string): boolean {
     return (this as unknown as { data?: Map<string, unknown> }).data?.has(path) ?? false;
   }

@@ -1,0 +1,238 @@
+/**
+ * GNU cp (coreutils 9.1 src/cp.c, src/copy.c) for what a lab copies: files, directories (-r),
+ * symbolic links as links or as what they point to (-d -P -L -H, -a), -f -n -u -p -v, -t and
+ * -T, over the host's files. just-bash's cp knows -r -n -p -v only, copies a symlink operand as
+ * a link and prints resolved paths. A command line with an option outside this set (-i -l -s
+ * -b -S --parents --no-preserve, --remove-destination …) is left to just-bash's
+ * (`undefined`). The options come spelt out by gnuCommandLine() (gnuopts.ts), which has
+ * already refused the bad ones and checked the operand count.
+ */
+import type { IFileSystem, FsStat } from "just-bash";
+import { quoteaf } from "../userland/lib/quotearg.ts";
+
+type Deref = "always" | "never" | "cmdline";
+
+interface CpOptions {
+  recursive: boolean;
+  deref: Deref | undefined;
+  noClobber: boolean;
+  update: boolean;
+  verbose: boolean;
+  preserve: boolean;
+  targetDir: string | undefined;
+  noTargetDir: boolean;
+}
+
+const LONG: Record<string, (o: CpOptions, v: string | undefined) => boolean> = {
+  archive: (o) => ((o.recursive = true), (o.deref = "never"), (o.preserve = true)),
+  "no-dereference": (o) => ((o.deref = "never"), true),
+  dereference: (o) => ((o.deref = "always"), true),
+  force: () => true,
+  "no-clobber": (o) => ((o.noClobber = true), true),
+  recursive: (o) => ((o.recursive = true), true),
+  update: (o) => ((o.update = true), true),
+  verbose: (o) => ((o.verbose = true), true),
+  // --preserve[=LIST]: mode and timestamps are what these files have to keep
+  preserve: (o) => ((o.preserve = true), true),
+  "target-directory": (o, v) => ((o.targetDir = v), true),
+  "no-target-directory": (o) => ((o.noTargetDir = true), true),
+  "one-file-system": () => true,
+};
+
+const SHORT: Record<string, (o: CpOptions) => boolean> = {
+  a: (o) => LONG.archive!(o, undefined),
+  d: (o) => ((o.deref = "never"), true),
+  f: () => true,
+  H: (o) => ((o.deref = "cmdline"), true),
+  L: (o) => ((o.deref = "always"), true),
+  n: (o) => ((o.noClobber = true), true),
+  P: (o) => ((o.deref = "never"), true),
+  p: (o) => ((o.preserve = true), true),
+  r: (o) => ((o.recursive = true), true),
+  R: (o) => ((o.recursive = true), true),
+  u: (o) => ((o.update = true), true),
+  v: (o) => ((o.verbose = true), true),
+  x: () => true,
+  T: (o) => ((o.noTargetDir = true), true),
+};
+
+/** the options and operands, or undefined for a command line this port leaves alone */
+function parse(args: string[]): { o: CpOptions; files: string[] } | undefined {
+  const o: CpOptions = { recursive: false, deref: undefined, noClobber: false, update: false, verbose: false, preserve: false, targetDir: undefined, noTargetDir: false };
+  const files: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      files.push(...args.slice(i + 1));
+      break;
+    }
+    if (a.startsWith("--")) {
+      const eq = a.indexOf("=");
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      const set = LONG[name];
+      if (!set || (name === "preserve" && eq >= 0 && !/^(all|mode|timestamps|ownership|links)(,(all|mode|timestamps|ownership|links))*$/.test(a.slice(eq + 1)))) return undefined;
+      let v = eq < 0 ? undefined : a.slice(eq + 1);
+      if (name === "target-directory" && v === undefined) v = args[++i];
+      set(o, v);
+    } else if (a.startsWith("-") && a !== "-") {
+      for (let k = 1; k < a.length; k++) {
+        const c = a[k]!;
+        if (c === "t") {
+          o.targetDir = k + 1 < a.length ? a.slice(k + 1) : args[++i];
+          break;
+        }
+        const set = SHORT[c];
+        if (!set) return undefined;
+        set(o);
+      }
+    } else files.push(a);
+  }
+  return { o, files };
+}
+
+const resolve = (fs: IFileSystem, cwd: string, p: string) => fs.resolvePath(cwd, p);
+
+async function statOf(fs: IFileSystem, path: string, follow: boolean): Promise<FsStat | undefined> {
+  try {
+    return follow ? await fs.stat(path) : await fs.lstat(path);
+  } catch {
+    return undefined;
+  }
+}
+
+/** last_component() of a name, its trailing slashes dropped */
+function base(name: string): string {
+  const t = name.replace(/\/+$/, "");
+  return t === "" ? "/" : t.slice(t.lastIndexOf("/") + 1);
+}
+
+/** file_name_concat(): DIR/NAME without a doubled slash */
+const join = (dir: string, name: string) => (dir.endsWith("/") ? dir + name : `${dir}/${name}`);
+
+/**
+ * `byAge`: a directory's entries in the order they were made (SimClockFs.entriesByAge), the
+ * order GNU cp copies them in (savedir() sorts by inode number); readdir()'s otherwise.
+ */
+export async function cpPort(
+  args: string[],
+  fs: IFileSystem,
+  cwd: string,
+  byAge?: (dir: string) => string[] | undefined,
+): Promise<{ stdout: string; stderr: string; exitCode: number } | undefined> {
+  const parsed = parse(args);
+  if (!parsed) return undefined;
+  const { o, files } = parsed;
+  let out = "";
+  let err = "";
+  let ok = true;
+  const fail = (msg: string) => {
+    err += `cp: ${msg}\n`;
+    ok = false;
+  };
+  // cp.c: the default dereferencing: a recursive copy copies links as links
+  const deref: Deref = o.deref ?? (o.recursive ? "never" : "always");
+  const tryHelp = "Try 'cp --help' for more information.\n";
+
+  // the pairs to copy: into a directory, or one source onto one destination
+  const pairs: [string, string][] = [];
+  if (o.targetDir !== undefined) {
+    const st = await statOf(fs, resolve(fs, cwd, o.targetDir), true);
+    if (!st?.isDirectory) return { stdout: "", stderr: `cp: target directory ${quoteaf(o.targetDir)}: ${st ? "Not a directory" : "No such file or directory"}\n`, exitCode: 1 };
+    for (const f of files) pairs.push([f, join(o.targetDir, base(f))]);
+  } else {
+    const dest = files[files.length - 1]!;
+    const sources = files.slice(0, -1);
+    if (o.noTargetDir) {
+      if (files.length > 2) return { stdout: "", stderr: `cp: extra operand ${quoteaf(files[2]!)}\n${tryHelp}`, exitCode: 1 };
+      pairs.push([sources[0]!, dest]);
+    } else {
+      const st = await statOf(fs, resolve(fs, cwd, dest), true);
+      if (st?.isDirectory) for (const f of sources) pairs.push([f, join(dest, base(f))]);
+      else if (sources.length > 1) return { stdout: "", stderr: `cp: target ${quoteaf(dest)}: ${st ? "Not a directory" : "No such file or directory"}\n`, exitCode: 1 };
+      else pairs.push([sources[0]!, dest]);
+    }
+  }
+
+  // the directories this cp made (copy.c's remember_copied()): one of them met as a source is
+  // a directory being copied into itself, found when the copy reaches it, named by the
+  // command line's source and destination
+  const made = new Set<string>();
+  let top: [string, string] = ["", ""];
+  const copy = async (src: string, dst: string, cmdline: boolean): Promise<void> => {
+    const srcPath = resolve(fs, cwd, src);
+    const dstPath = resolve(fs, cwd, dst);
+    const follow = deref === "always" || (deref === "cmdline" && cmdline);
+    const st = await statOf(fs, srcPath, follow);
+    if (!st) return fail(`cannot stat ${quoteaf(src)}: No such file or directory`);
+    const dstSt = await statOf(fs, dstPath, false);
+    const dstReal = dstSt?.isSymbolicLink ? await statOf(fs, dstPath, true) : dstSt;
+    if (!dstSt) {
+      // the destination's stat(): a file where its directory should be
+      const dir = await statOf(fs, dstPath.slice(0, dstPath.lastIndexOf("/")) || "/", true);
+      if (dir && !dir.isDirectory) return fail(`cannot stat ${quoteaf(dst)}: Not a directory`);
+    }
+    if (st.isDirectory) {
+      if (!o.recursive) return fail(`-r not specified; omitting directory ${quoteaf(src)}`);
+      if (made.has(await fs.realpath(srcPath))) return fail(`cannot copy a directory, ${quoteaf(top[0])}, into itself, ${quoteaf(top[1])}`);
+      if (dstReal && !dstReal.isDirectory) return fail(`cannot overwrite non-directory ${quoteaf(dst)} with directory ${quoteaf(src)}`);
+      if (!dstReal) {
+        try {
+          await fs.mkdir(dstPath);
+        } catch {
+          return fail(`cannot create directory ${quoteaf(dst)}: No such file or directory`);
+        }
+        made.add(await fs.realpath(dstPath));
+        if (o.verbose) out += `${quoteaf(src)} -> ${quoteaf(dst)}\n`;
+      }
+      const names = await fs.readdir(srcPath);
+      const aged = byAge?.(srcPath);
+      const order = aged && aged.length === names.length ? aged : names;
+      for (const e of order) await copy(join(src, e), join(dst, e), false);
+      if (o.preserve) await preserve(srcPath, dstPath, st);
+      return;
+    }
+    if (dstReal?.isDirectory) return fail(`cannot overwrite directory ${quoteaf(dst)} with non-directory`);
+    if (dstSt) {
+      // the same file twice (a link to it included)
+      const a = await fs.realpath(srcPath).catch(() => srcPath);
+      const b = await fs.realpath(dstPath).catch(() => dstPath);
+      if (a === b && !(st.isSymbolicLink && !dstSt.isSymbolicLink)) return fail(`${quoteaf(src)} and ${quoteaf(dst)} are the same file`);
+      if (o.noClobber) return;
+      if (o.update && dstSt.mtime.getTime() >= st.mtime.getTime()) return;
+    }
+    // open(2) of the new name: its directory must be there (just-bash's writeFile would make it)
+    if (!dstSt) {
+      const dir = await statOf(fs, dstPath.slice(0, dstPath.lastIndexOf("/")) || "/", true);
+      const kind = st.isSymbolicLink ? "symbolic link" : "regular file";
+      if (!dir) return fail(`cannot create ${kind} ${quoteaf(dst)}: No such file or directory`);
+      if (!dir.isDirectory) return fail(`cannot create ${kind} ${quoteaf(dst)}: Not a directory`);
+    }
+    try {
+      if (st.isSymbolicLink) {
+        // a link copied as a link: what is there is replaced
+        if (dstSt) await fs.rm(dstPath);
+        await fs.symlink(await fs.readlink(srcPath), dstPath);
+      } else {
+        const data = await fs.readFileBuffer(srcPath);
+        await fs.writeFile(dstPath, data);
+        // a new file gets the source's mode less the umask (022); an old one keeps its own
+        if (!dstSt) await fs.chmod(dstPath, st.mode & 0o755);
+      }
+    } catch {
+      return fail(`cannot create ${st.isSymbolicLink ? "symbolic link" : "regular file"} ${quoteaf(dst)}: No such file or directory`);
+    }
+    if (o.preserve && !st.isSymbolicLink) await preserve(srcPath, dstPath, st);
+    if (o.verbose) out += `${quoteaf(src)} -> ${quoteaf(dst)}\n`;
+  };
+
+  const preserve = async (srcPath: string, dstPath: string, st: FsStat) => {
+    await fs.chmod(dstPath, st.mode & 0o7777);
+    await fs.utimes(dstPath, st.mtime, st.mtime);
+  };
+
+  for (const [s, d] of pairs) {
+    top = [s, d];
+    await copy(s, d, true);
+  }
+  return { stdout: out, stderr: err, exitCode: ok ? 0 : 1 };
+}
