@@ -31,6 +31,7 @@ import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { sedCommandLine, sedDropMissing, sedWithMissing } from "./sed.ts";
 import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords, splitOperands } from "./gnuopts.ts";
 import { cpPort } from "./cp.ts";
+import { rmPort } from "./rm.ts";
 import { tee } from "./tee.ts";
 import { quote, quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { latin1ToBytes } from "../wire/pcap.ts";
@@ -661,9 +662,11 @@ export class HostShell implements Shell, IoHost {
             if ("error" in cl) return { stdout: "", stderr: cl.error, exitCode: 1 };
             args = cl.args;
           }
-          // coreutils' cp for what it is mostly asked (cp.ts); anything else is just-bash's
-          if (tool === "cp") {
-            const r = await cpPort(args, ctx.fs, ctx.cwd, (dir) => this.fs.entriesByAge(dir));
+          // coreutils' cp and rm for what they are mostly asked (cp.ts, rm.ts); anything else is
+          // just-bash's
+          if (tool === "cp" || tool === "rm") {
+            const port = tool === "cp" ? cpPort : rmPort;
+            const r = await port(args, ctx.fs, ctx.cwd, (dir) => this.fs.entriesByAge(dir));
             if (r) return r;
           }
           // mawk's and GNU sed's command lines (awk.ts, sed.ts); sed goes on past a file it
