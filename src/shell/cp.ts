@@ -9,6 +9,7 @@
  */
 import type { IFileSystem, FsStat } from "just-bash";
 import { quoteaf } from "../userland/lib/quotearg.ts";
+import { Report, portArgs, statOf, type OptionTable } from "./coreport.ts";
 
 type Deref = "always" | "never" | "cmdline";
 
@@ -18,87 +19,63 @@ interface CpOptions {
   noClobber: boolean;
   update: boolean;
   verbose: boolean;
-  preserve: boolean;
+  /** true, or "other": a --preserve list this port does not keep */
+  preserve: boolean | "other";
   targetDir: string | undefined;
   noTargetDir: boolean;
 }
 
-const LONG: Record<string, (o: CpOptions, v: string | undefined) => boolean> = {
-  archive: (o) => ((o.recursive = true), (o.deref = "never"), (o.preserve = true)),
-  "no-dereference": (o) => ((o.deref = "never"), true),
-  dereference: (o) => ((o.deref = "always"), true),
-  force: () => true,
-  "no-clobber": (o) => ((o.noClobber = true), true),
-  recursive: (o) => ((o.recursive = true), true),
-  update: (o) => ((o.update = true), true),
-  verbose: (o) => ((o.verbose = true), true),
-  // --preserve[=LIST]: mode and timestamps are what these files have to keep
-  preserve: (o) => ((o.preserve = true), true),
-  "target-directory": (o, v) => ((o.targetDir = v), true),
-  "no-target-directory": (o) => ((o.noTargetDir = true), true),
-  "one-file-system": () => true,
+/** --preserve=LIST: mode and timestamps are what these files have to keep (a list of other
+ * attributes is left to just-bash's cp) */
+const PRESERVABLE = /^(all|mode|timestamps|ownership|links)(,(all|mode|timestamps|ownership|links))*$/;
+
+const archive = (o: CpOptions) => {
+  o.recursive = true;
+  o.deref = "never";
+  o.preserve = true;
 };
 
-const SHORT: Record<string, (o: CpOptions) => boolean> = {
-  a: (o) => LONG.archive!(o, undefined),
-  d: (o) => ((o.deref = "never"), true),
-  f: () => true,
-  H: (o) => ((o.deref = "cmdline"), true),
-  L: (o) => ((o.deref = "always"), true),
-  n: (o) => ((o.noClobber = true), true),
-  P: (o) => ((o.deref = "never"), true),
-  p: (o) => ((o.preserve = true), true),
-  r: (o) => ((o.recursive = true), true),
-  R: (o) => ((o.recursive = true), true),
-  u: (o) => ((o.update = true), true),
-  v: (o) => ((o.verbose = true), true),
-  x: () => true,
-  T: (o) => ((o.noTargetDir = true), true),
+const LONG: OptionTable<CpOptions> = {
+  archive,
+  "no-dereference": (o) => void (o.deref = "never"),
+  dereference: (o) => void (o.deref = "always"),
+  force: () => {},
+  "no-clobber": (o) => void (o.noClobber = true),
+  recursive: (o) => void (o.recursive = true),
+  update: (o) => void (o.update = true),
+  verbose: (o) => void (o.verbose = true),
+  preserve: (o, v) => void (o.preserve = v === undefined || PRESERVABLE.test(v) ? true : "other"),
+  "target-directory": (o, v) => void (o.targetDir = v),
+  "no-target-directory": (o) => void (o.noTargetDir = true),
+  "one-file-system": () => {},
+};
+
+const SHORT: OptionTable<CpOptions> = {
+  a: archive,
+  d: (o) => void (o.deref = "never"),
+  f: () => {},
+  H: (o) => void (o.deref = "cmdline"),
+  L: (o) => void (o.deref = "always"),
+  n: (o) => void (o.noClobber = true),
+  P: (o) => void (o.deref = "never"),
+  p: (o) => void (o.preserve = true),
+  r: (o) => void (o.recursive = true),
+  R: (o) => void (o.recursive = true),
+  u: (o) => void (o.update = true),
+  v: (o) => void (o.verbose = true),
+  x: () => {},
+  t: (o, v) => void (o.targetDir = v),
+  T: (o) => void (o.noTargetDir = true),
 };
 
 /** the options and operands, or undefined for a command line this port leaves alone */
 function parse(args: string[]): { o: CpOptions; files: string[] } | undefined {
   const o: CpOptions = { recursive: false, deref: undefined, noClobber: false, update: false, verbose: false, preserve: false, targetDir: undefined, noTargetDir: false };
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      files.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const name = a.slice(2, eq < 0 ? undefined : eq);
-      const set = LONG[name];
-      if (!set || (name === "preserve" && eq >= 0 && !/^(all|mode|timestamps|ownership|links)(,(all|mode|timestamps|ownership|links))*$/.test(a.slice(eq + 1)))) return undefined;
-      let v = eq < 0 ? undefined : a.slice(eq + 1);
-      if (name === "target-directory" && v === undefined) v = args[++i];
-      set(o, v);
-    } else if (a.startsWith("-") && a !== "-") {
-      for (let k = 1; k < a.length; k++) {
-        const c = a[k]!;
-        if (c === "t") {
-          o.targetDir = k + 1 < a.length ? a.slice(k + 1) : args[++i];
-          break;
-        }
-        const set = SHORT[c];
-        if (!set) return undefined;
-        set(o);
-      }
-    } else files.push(a);
-  }
-  return { o, files };
+  const files = portArgs(args, o, LONG, SHORT, ["t", "target-directory"]);
+  return files && o.preserve !== "other" ? { o, files } : undefined;
 }
 
 const resolve = (fs: IFileSystem, cwd: string, p: string) => fs.resolvePath(cwd, p);
-
-async function statOf(fs: IFileSystem, path: string, follow: boolean): Promise<FsStat | undefined> {
-  try {
-    return follow ? await fs.stat(path) : await fs.lstat(path);
-  } catch {
-    return undefined;
-  }
-}
 
 /** last_component() of a name, its trailing slashes dropped */
 function base(name: string): string {
@@ -122,13 +99,8 @@ export async function cpPort(
   const parsed = parse(args);
   if (!parsed) return undefined;
   const { o, files } = parsed;
-  let out = "";
-  let err = "";
-  let ok = true;
-  const fail = (msg: string) => {
-    err += `cp: ${msg}\n`;
-    ok = false;
-  };
+  const report = new Report("cp");
+  const fail = (msg: string) => report.fail(msg);
   // cp.c: the default dereferencing: a recursive copy copies links as links
   const deref: Deref = o.deref ?? (o.recursive ? "never" : "always");
   const tryHelp = "Try 'cp --help' for more information.\n";
@@ -182,7 +154,7 @@ export async function cpPort(
           return fail(`cannot create directory ${quoteaf(dst)}: No such file or directory`);
         }
         made.add(await fs.realpath(dstPath));
-        if (o.verbose) out += `${quoteaf(src)} -> ${quoteaf(dst)}\n`;
+        if (o.verbose) report.out += `${quoteaf(src)} -> ${quoteaf(dst)}\n`;
       }
       const names = await fs.readdir(srcPath);
       const aged = byAge?.(srcPath);
@@ -222,7 +194,7 @@ export async function cpPort(
       return fail(`cannot create ${st.isSymbolicLink ? "symbolic link" : "regular file"} ${quoteaf(dst)}: No such file or directory`);
     }
     if (o.preserve && !st.isSymbolicLink) await preserve(srcPath, dstPath, st);
-    if (o.verbose) out += `${quoteaf(src)} -> ${quoteaf(dst)}\n`;
+    if (o.verbose) report.out += `${quoteaf(src)} -> ${quoteaf(dst)}\n`;
   };
 
   const preserve = async (srcPath: string, dstPath: string, st: FsStat) => {
@@ -234,5 +206,5 @@ export async function cpPort(
     top = [s, d];
     await copy(s, d, true);
   }
-  return { stdout: out, stderr: err, exitCode: ok ? 0 : 1 };
+  return report.result();
 }

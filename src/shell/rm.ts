@@ -7,8 +7,26 @@
  * command line with another option (-i -I --interactive …) is left to just-bash's
  * (`undefined`). The options come spelt out by gnuCommandLine() (gnuopts.ts).
  */
-import type { IFileSystem, FsStat } from "just-bash";
+import type { IFileSystem } from "just-bash";
 import { quoteaf } from "../userland/lib/quotearg.ts";
+import { Report, portArgs, statOf, type OptionTable } from "./coreport.ts";
+
+interface RmOptions {
+  force: boolean;
+  recursive: boolean;
+  dir: boolean;
+  verbose: boolean;
+}
+
+const LONG: OptionTable<RmOptions> = {
+  force: (o) => void (o.force = true),
+  recursive: (o) => void (o.recursive = true),
+  dir: (o) => void (o.dir = true),
+  verbose: (o) => void (o.verbose = true),
+  "one-file-system": () => {},
+};
+
+const SHORT: OptionTable<RmOptions> = { f: LONG.force!, r: LONG.recursive!, R: LONG.recursive!, d: LONG.dir!, v: LONG.verbose! };
 
 export async function rmPort(
   args: string[],
@@ -16,51 +34,17 @@ export async function rmPort(
   cwd: string,
   byAge?: (dir: string) => string[] | undefined,
 ): Promise<{ stdout: string; stderr: string; exitCode: number } | undefined> {
-  let force = false;
-  let recursive = false;
-  let dir = false;
-  let verbose = false;
-  const files: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      files.push(...args.slice(i + 1));
-      break;
-    }
-    if (a.startsWith("--")) {
-      if (a === "--force") force = true;
-      else if (a === "--recursive") recursive = true;
-      else if (a === "--dir") dir = true;
-      else if (a === "--verbose") verbose = true;
-      else if (a !== "--one-file-system") return undefined;
-    } else if (a.startsWith("-") && a !== "-") {
-      for (const c of a.slice(1)) {
-        if (c === "f") force = true;
-        else if (c === "r" || c === "R") recursive = true;
-        else if (c === "d") dir = true;
-        else if (c === "v") verbose = true;
-        else return undefined;
-      }
-    } else files.push(a);
-  }
+  const o: RmOptions = { force: false, recursive: false, dir: false, verbose: false };
+  const files = portArgs(args, o, LONG, SHORT);
+  if (!files) return undefined;
+  const { force, recursive, dir, verbose } = o;
   if (files.length === 0) {
     if (force) return { stdout: "", stderr: "", exitCode: 0 };
     return { stdout: "", stderr: "rm: missing operand\nTry 'rm --help' for more information.\n", exitCode: 1 };
   }
-  let out = "";
-  let err = "";
-  let ok = true;
-  const fail = (msg: string) => {
-    err += `rm: ${msg}\n`;
-    ok = false;
-  };
-  const lstat = async (p: string): Promise<FsStat | undefined> => {
-    try {
-      return await fs.lstat(p);
-    } catch {
-      return undefined;
-    }
-  };
+  const report = new Report("rm");
+  const fail = (msg: string) => report.fail(msg);
+  const lstat = (p: string) => statOf(fs, p, false);
 
   /** remove.c's walk of a directory: its entries first, then itself */
   const removeTree = async (name: string, path: string): Promise<boolean> => {
@@ -77,12 +61,12 @@ export async function rmPort(
       if (st.isDirectory) all = (await removeTree(child, cpath)) && all;
       else {
         await fs.rm(cpath);
-        if (verbose) out += `removed ${quoteaf(child)}\n`;
+        if (verbose) report.out += `removed ${quoteaf(child)}\n`;
       }
     }
     if (!all) return false;
     await fs.rm(path, { recursive: true });
-    if (verbose) out += `removed directory ${quoteaf(name)}\n`;
+    if (verbose) report.out += `removed directory ${quoteaf(name)}\n`;
     return true;
   };
 
@@ -111,11 +95,11 @@ export async function rmPort(
         continue;
       }
       await fs.rm(path);
-      if (verbose) out += `removed directory ${quoteaf(name)}\n`;
+      if (verbose) report.out += `removed directory ${quoteaf(name)}\n`;
       continue;
     }
     await fs.rm(path);
-    if (verbose) out += `removed ${quoteaf(name)}\n`;
+    if (verbose) report.out += `removed ${quoteaf(name)}\n`;
   }
-  return { stdout: out, stderr: err, exitCode: ok ? 0 : 1 };
+  return report.result();
 }
