@@ -15,7 +15,7 @@ import {
   RTNLGRP_NEXTHOP, RTNLGRP_NSID, RTNLGRP_STATS, type LinkMsg, type NetconfMsg, type RtnlEvent,
 } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_FP } from "../lib/json_print.ts";
-import { AF_MPLS, invarg, matches, printTimestamp } from "../lib/utils.ts";
+import { AF_MPLS, incompleteCommand, invarg, matches, printTimestamp } from "../lib/utils.ts";
 import { ipaddrResetFilter, printAddrinfo, printLinkinfo } from "./ipaddress.ts";
 import { iprouteResetFilterFor, printRoute } from "./iproute.ts";
 import { ipneighResetFilter, printNeigh } from "./ipneigh.ts";
@@ -123,10 +123,7 @@ export async function doIpmonitor(ctx: IpCtx, argv: string[]): Promise<number> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!matches(a, "file")) {
-      if (++i >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (++i >= argv.length) incompleteCommand(ctx);
       file = argv[i]!;
     } else if (!matches(a, "label")) st.prefixBanner = true;
     else if (!matches(a, "link")) lmask |= IPMON_LLINK;
@@ -144,10 +141,7 @@ export async function doIpmonitor(ctx: IpCtx, argv: string[]): Promise<number> {
     else if (!matches(a, "all-nsid")) st.listenAllNsid = true;
     else if (!matches(a, "help")) usage(ctx);
     else if (a === "dev") {
-      if (++i >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (++i >= argv.length) incompleteCommand(ctx);
       ifindex = ctx.ll.llNameToIndex(argv[i]!);
       if (!ifindex) invarg(ctx, "Device does not exist\n", argv[i]!);
     } else {

@@ -13,7 +13,7 @@ import { rtnlMonitorOpen } from "../../lib/libnetlink.ts";
 import { waitReadable } from "../../lib/unistd.ts";
 import type { IpCtx } from "../../lib/context.ts";
 import { PRINT_FP } from "../../lib/json_print.ts";
-import { matches, printTimestamp } from "../../lib/utils.ts";
+import { incompleteCommand, matches, printTimestamp } from "../../lib/utils.ts";
 import {
   RTNLGRP_BRVLAN, RTNLGRP_LINK, RTNLGRP_MDB, RTNLGRP_NEIGH, RTNLGRP_TC, RTNLGRP_TUNNEL, type LinkMsg, type MdbMsg,
   type NeighMsg, type RtnlEvent,
@@ -66,10 +66,7 @@ export async function doMonitor(ctx: IpCtx, argv: string[]): Promise<number> {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (!matches(a, "file")) {
-      if (++i >= argv.length) {
-        ctx.err('Command line is not complete. Try option "help"\n');
-        ctx.exit(-1);
-      }
+      if (++i >= argv.length) incompleteCommand(ctx);
       file = argv[i]!;
     } else if (!matches(a, "link")) {
       llink = true;
