@@ -1818,8 +1818,7 @@ export class HostShell implements Shell, IoHost {
     // (a FIN to a peer, its process exiting in turn) runs
     // (nobody waits when the parent died with it: a line killed as a whole, the lab timeout's
     // killpg(), ends at the kill)
-    const parentDead = this.procs.get(proc.ppid)?.killedBy !== undefined;
-    if (EXIT_COST_US > 0 && (hadFiles || proc.killedBy) && !parentDead) await this.sleep(EXIT_COST_US);
+    if (EXIT_COST_US > 0 && (hadFiles || proc.killedBy) && this.procs.get(proc.ppid)?.killedBy === undefined) await this.sleep(EXIT_COST_US);
     return { stdout: io.stdout, stderr: io.stderr, exitCode: code, ...(io.stdoutBytes ? { stdoutKind: "bytes" as const } : {}) };
   }
 }
