@@ -40,6 +40,7 @@ export function createSyscalls(host: Host, net: Net): Syscalls {
       linkwatchRunPending(net);
       return r;
     },
+    openWrite: (p) => kfs.openWrite(p),
     readdir: (p) => kfs.readdir(p),
     stat: (p) => kfs.stat(p),
     /* stat() without following a final symlink (ls -l /sys/class/net) */

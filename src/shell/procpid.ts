@@ -126,6 +126,13 @@ export function procPidFs(kfs: KernelFs, procs: ProcTable): KernelFs {
       if ("link" in n) return n.link.link.startsWith("socket:") ? kerr("ENXIO") : "";
       return n.file;
     },
+    openWrite(path) {
+      if (!isPidPath(path)) return kfs.openWrite(path);
+      const st = statOf(node(path), true);
+      if ("errno" in st) return st;
+      if (st.isDirectory) return kerr("EISDIR");
+      return st.mode & 0o222 ? undefined : kerr("EACCES");
+    },
     write(path, data) {
       if (!isPidPath(path)) return kfs.write(path, data);
       const n = node(path);

@@ -95,14 +95,13 @@ const BASH_BUILTINS = new Set(["echo", "printf", "cat"]);
 
 /**
  * open(O_WRONLY) then one write(2) of a /proc or /sys file through the kernel: strerror() of
- * what failed and whether it was the open (the file's lookup, a directory, no write bit:
- * kernfs refuses that even for root) or the write (the value); undefined when it took it
+ * what failed and whether it was the open (the file's lookup, a directory, no writer: kernfs
+ * refuses that even for root) or the write (the value, a file with no writer that opened);
+ * undefined when it took it
  */
 export function kernfsWrite(sys: Syscalls, path: string, data: string): { at: "open" | "write"; err: string } | undefined {
-  const st = sys.fs.stat(path);
-  if (isKErr(st)) return { at: "open", err: strerror(st.errno) };
-  if (st.isDirectory) return { at: "open", err: "Is a directory" };
-  if ((st.mode & 0o222) === 0) return { at: "open", err: "Permission denied" };
+  const o = sys.fs.openWrite(path);
+  if (o) return { at: "open", err: strerror(o.errno) };
   if (data === "") return undefined;
   const e = sys.fs.write(path, data);
   return e ? { at: "write", err: strerror(e.errno) } : undefined;

@@ -39,5 +39,5 @@ export function procTablesInit(): void {
   registerProcNet("ip_mr_cache", () => "Group    Origin   Iif     Pkts    Bytes    Wrong Oifs\n");
   registerProcNet("ip6_mr_vif", () => "Interface      BytesIn  PktsIn  BytesOut PktsOut Flags\n");
   registerProcNet("ip6_mr_cache", () => "Group                            Origin                           Iif      Pkts  Bytes     Wrong  Oifs\n");
-  registerProcNet("xfrm_stat", () => XFRM_MIB.map((n) => `${n.padEnd(24)}\t0\n`).join(""));
+  registerProcNet("xfrm_stat", () => XFRM_MIB.map((n) => `${n.padEnd(24)}\t0\n`).join(""), "proc_create_net_single");
 }

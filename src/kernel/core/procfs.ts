@@ -8,12 +8,22 @@ import type { KernelFs, VfsStat } from "../uapi/syscalls.ts";
 import type { Net } from "./net_namespace.ts";
 import { sysctlLookup } from "./sysctl.ts";
 import { sysfsRoot, fsDir, fsFile, type FsNode } from "./sysfs.ts";
+import { netSched, softnetStat } from "./dev_path.ts";
 
-const procNet = new Map<string, (net: Net) => string>();
+/**
+ * How a /proc file was made, which decides what a write to it gets when it has no handler:
+ * proc_create_net()'s seq_open_net() refuses to open it for writing (EACCES); the single_open
+ * of proc_create_net_single() opens it and proc_simple_write() refuses the write (EACCES);
+ * proc_create() / proc_create_seq() / proc_create_single() open it and pde_write() fails (EIO).
+ */
+export type ProcCreate = "proc_create_net" | "proc_create_net_single" | "proc_create";
 
-/** net/core/net_namespace.c + fs/proc/proc_net.c: proc_create_net(): /proc/net/<name> */
-export function registerProcNet(name: string, show: (net: Net) => string): void {
-  procNet.set(name, show);
+type ProcShow = { show: (net: Net) => string; how: ProcCreate };
+const procNet = new Map<string, ProcShow>();
+
+/** net/core/net_namespace.c + fs/proc/proc_net.c: /proc/net/<name> as `how` makes it */
+export function registerProcNet(name: string, show: (net: Net) => string, how: ProcCreate = "proc_create_net"): void {
+  procNet.set(name, { show, how });
 }
 
 const procNetNodes = new Map<string, (net: Net) => FsNode | undefined>();
@@ -23,15 +33,15 @@ export function registerProcNetNode(name: string, fn: (net: Net) => FsNode | und
   procNetNodes.set(name, fn);
 }
 
-const procNetStat = new Map<string, (net: Net) => string>();
+const procNetStat = new Map<string, ProcShow>();
 
 /**
  * proc_create_net_single(…, net->proc_net_stat, …): /proc/net/stat/<name>, the per-CPU
  * statistics files (rt_cache, nf_conntrack, synproxy). The directory lists them as the
  * kernel's pde_subdir rbtree orders them: shorter names first, then by bytes (proc_match()).
  */
-export function registerProcNetStat(name: string, show: (net: Net) => string): void {
-  procNetStat.set(name, show);
+export function registerProcNetStat(name: string, show: (net: Net) => string, how: ProcCreate = "proc_create_net"): void {
+  procNetStat.set(name, { show, how });
 }
 
 /** fs/proc/generic.c: proc_match(): the order of a proc directory's entries */
@@ -66,6 +76,30 @@ function devSeqShow(net: Net): string {
 }
 registerProcNet("dev", devSeqShow);
 
+/**
+ * net/core/net-procfs.c: softnet_seq_show(), a line per online CPU of its softnet_data, the
+ * same in every namespace: processed, dropped, time_squeeze, five retired zeros, the retired
+ * cpu_collision, received_rps, flow_limit_count, the backlog (input + process queue), the
+ * CPU's index, then the two queues. The world's one backlog is CPU 0's.
+ */
+function softnetSeqShow(net: Net): string {
+  const sd = softnetStat(netSched(net));
+  const hex = (v: number) => (v >>> 0).toString(16).padStart(8, "0");
+  let out = "";
+  for (let cpu = 0; cpu < NR_POSSIBLE_CPUS; cpu++) {
+    const [processed, dropped, squeeze, qlen] = cpu === 0 ? [sd.processed, sd.dropped, sd.timeSqueeze, sd.backlog] : [0, 0, 0, 0];
+    out += [processed, dropped, squeeze, 0, 0, 0, 0, 0, 0, 0, 0, qlen, cpu, qlen, 0].map(hex).join(" ") + "\n";
+  }
+  return out;
+}
+registerProcNet("softnet_stat", softnetSeqShow, "proc_create"); /* proc_create_seq() */
+
+/** a read-only /proc file made as `how` says */
+function procFile(show: () => string | KErr, how: ProcCreate): FsNode {
+  if (how === "proc_create_net") return fsFile(0o444, show);
+  return { kind: "file", mode: 0o444, read: show, writeErr: how === "proc_create" ? "EIO" : "EACCES" };
+}
+
 /** /proc/sys/<rel> as a node */
 function sysctlNode(net: Net, rel: string): FsNode | undefined {
   const r = sysctlLookup(net, rel);
@@ -88,23 +122,23 @@ function procRoot(net: Net): FsNode {
   return fsDir(() => new Map<string, FsNode>([
     ["net", fsDir(() => {
       const m = new Map<string, FsNode>();
-      for (const [name, show] of [...procNet.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        m.set(name, fsFile(0o444, () => show(net)));
+      for (const [name, { show, how }] of [...procNet.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
+        m.set(name, procFile(() => show(net), how));
       }
       for (const [name, fn] of procNetNodes) {
         const n = fn(net);
         if (n) m.set(name, n);
       }
       m.set("stat", fsDir(() => new Map([...procNetStat.entries()].sort((a, b) => procMatch(a[0], b[0]))
-        .map(([name, show]): [string, FsNode] => [name, fsFile(0o444, () => show(net))])), 0o555));
+        .map(([name, { show, how }]): [string, FsNode] => [name, procFile(() => show(net), how)])), 0o555));
       return m;
     }, 0o555)],
     // fs/proc/uptime.c: seconds since boot and the idle time summed over the CPUs (2 here:
     // the machines the labs are recorded on; a lab machine idles nearly all the time)
-    ["uptime", fsFile(0o444, () => {
+    ["uptime", procFile(() => {
       const up = (net.host.world.sched.now - net.host.world.bootTime) / 1e6;
       return `${up.toFixed(2)} ${(up * 2).toFixed(2)}\n`;
-    })],
+    }, "proc_create")],
     ["sys", fsDir(() => {
       const m = new Map<string, FsNode>();
       const k = sysctlNode(net, "kernel");
@@ -148,6 +182,15 @@ function resolve(root: FsNode, path: string, followLast = true, depth = 0): FsNo
   return node;
 }
 
+/** open(O_WRONLY) of a node: a directory is EISDIR; kernfs, sysctl and proc_create_net()
+ * files without a writer or a write bit are EACCES even for root */
+function openWriteErr(n: FsNode): KErr | undefined {
+  if (n.kind === "dir") return kerr("EISDIR");
+  if (n.kind === "link") return kerr("EACCES");
+  if (n.writeErr !== undefined) return undefined;
+  return n.write && n.mode & 0o222 ? undefined : kerr("EACCES");
+}
+
 /** the /proc and /sys of one namespace */
 export function createKernelFs(net: Net): KernelFs & { lstat(path: string): VfsStat | KErr } {
   const root = (): FsNode => fsDir(() => new Map<string, FsNode>([["proc", procRoot(net)], ["sys", sysfsRoot(net)]]));
@@ -161,12 +204,17 @@ export function createKernelFs(net: Net): KernelFs & { lstat(path: string): VfsS
       if (!(n.mode & 0o444)) return kerr("EACCES");
       return n.read();
     },
+    openWrite(path) {
+      const n = lookup(path);
+      return isKErr(n) ? n : openWriteErr(n);
+    },
     write(path, data) {
       const n = lookup(path);
       if (isKErr(n)) return n;
-      if (n.kind === "dir") return kerr("EISDIR");
-      if (n.kind === "link" || !n.write || !(n.mode & 0o222)) return kerr("EACCES");
-      return n.write(data);
+      const e = openWriteErr(n);
+      if (e) return e;
+      if (n.kind !== "file") return kerr("EACCES");
+      return n.write ? n.write(data) : kerr(n.writeErr ?? "EACCES");
     },
     readdir(path) {
       const n = lookup(path);

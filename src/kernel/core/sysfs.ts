@@ -17,7 +17,17 @@ import { ethtoolGetLinkKsettings } from "./dev_ioctl.ts";
 /** a node of the kernel's pseudo filesystems */
 export type FsNode =
   | { kind: "dir"; mode?: number; children(): Map<string, FsNode> }
-  | { kind: "file"; mode: number; read(): string | KErr; write?(data: string): KErr | undefined }
+  | {
+      kind: "file";
+      mode: number;
+      read(): string | KErr;
+      write?(data: string): KErr | undefined;
+      /** a /proc file whose open does not check for a writer (proc_create(), the single_open
+       * of proc_create_net_single()): root opens it for writing whatever its mode, and the
+       * write without a handler fails with this (pde_write()'s EIO, proc_simple_write()'s
+       * EACCES) */
+      writeErr?: "EIO" | "EACCES";
+    }
   | { kind: "link"; target: string };
 
 export function fsDir(children: () => Map<string, FsNode>, mode = 0o755): FsNode {

@@ -74,13 +74,13 @@ export function inetInit(): void {
   setRouteCacheDumpHook(fnheDump);
 
   registerProcNet("arp", arpSeqShow);
-  registerProcNet("snmp", snmpSeqShow);
-  registerProcNet("netstat", netstatSeqShow);
+  registerProcNet("snmp", snmpSeqShow, "proc_create_net_single");
+  registerProcNet("netstat", netstatSeqShow, "proc_create_net_single");
   registerProcNet("udp", udp4SeqShow);
   registerProcNet("raw", rawSeqShow);
-  registerProcNet("sockstat", sockstatSeqShow);
-  registerProcNet("sockstat6", sockstat6SeqShow);
-  registerProcNetStat("rt_cache", (net) => rtCpuSeqShow(net, NR_POSSIBLE_CPUS)); /* ip_rt_do_proc_init() */
+  registerProcNet("sockstat", sockstatSeqShow, "proc_create_net_single");
+  registerProcNet("sockstat6", sockstat6SeqShow, "proc_create_net_single");
+  registerProcNetStat("rt_cache", (net) => rtCpuSeqShow(net, NR_POSSIBLE_CPUS), "proc_create"); /* ip_rt_do_proc_init() */
   for (const r of ["SIOCSARP", "SIOCDARP", "SIOCGARP"]) registerIoctl(r, arpIoctl);
 
   registerNetdeviceNotifier(arpNotifier);

@@ -658,10 +658,10 @@ export function fibFrontendInit(): void {
   /* net/ipv4/route.c: rt_cache_seq_show(): the IPv4 route cache is gone since 3.6; the file
    * keeps its header */
   registerProcNet("rt_cache", () =>
-    "Iface\tDestination\tGateway \tFlags\t\tRefCnt\tUse\tMetric\tSource\t\tMTU\tWindow\tIRTT\tTOS\tHHRef\tHHUptod\tSpecDst".padEnd(127) + "\n");
+    "Iface\tDestination\tGateway \tFlags\t\tRefCnt\tUse\tMetric\tSource\t\tMTU\tWindow\tIRTT\tTOS\tHHRef\tHHUptod\tSpecDst".padEnd(127) + "\n", "proc_create");
   /* net/sched/sch_api.c: psched_show(): NSEC_PER_USEC, PSCHED_TICKS2NS(1), 1000000 and
    * NSEC_PER_SEC / hrtimer_resolution (1 ns: high-resolution timers) */
-  registerProcNet("psched", () => "000003e8 00000040 000f4240 3b9aca00\n");
+  registerProcNet("psched", () => "000003e8 00000040 000f4240 3b9aca00\n", "proc_create");
 }
 
 export { fibLookup };

@@ -1038,7 +1038,7 @@ export function addrconfInit(): void {
   });
   registerProcNet("if_inet6", procIfInet6);
   registerProcNet("ipv6_route", procIpv6Route);
-  registerProcNet("snmp6", snmp6SeqShow); /* net/ipv6/proc.c: ipv6_proc_init_net() */
+  registerProcNet("snmp6", snmp6SeqShow, "proc_create_net_single"); /* net/ipv6/proc.c: ipv6_proc_init_net() */
 }
 
 export { RT_SCOPE_UNIVERSE };

@@ -31,6 +31,8 @@ export interface KernelFs {
   read(path: string): string | KErr;
   /** a write as one write(2) of `data`; returns the kernel's error (EINVAL …) */
   write(path: string, data: string): KErr | undefined;
+  /** what open(O_WRONLY) of `path` would fail with (ENOENT, EISDIR, EACCES), if anything */
+  openWrite(path: string): KErr | undefined;
   readdir(path: string): string[] | KErr;
   stat(path: string): VfsStat | KErr;
   /** stat() without following a final symlink (`ls -l /sys/class/net`) */

@@ -26,6 +26,7 @@ export class FakeSys {
       if (path === "/proc/sys/net/ipv4/ip_forward") return this.ipForward + "\n";
       return { errno: "ENOENT" };
     },
+    openWrite: (path: string): KErr | undefined => (path === "/proc/sys/net/ipv4/ip_forward" ? undefined : { errno: "ENOENT" }),
     write: (path: string, data: string): KErr | undefined => {
       if (path !== "/proc/sys/net/ipv4/ip_forward") return { errno: "ENOENT" };
       const v = data.trim();

@@ -113,6 +113,9 @@ export function fakeSys(): Fake {
       if (v === undefined) return f.dirs.has(path) ? { errno: "EISDIR" } : { errno: "ENOENT" };
       return v;
     },
+    openWrite(path) {
+      return f.files.has(path) ? undefined : { errno: "ENOENT" };
+    },
     write(path, data) {
       if (!f.files.has(path)) return { errno: "ENOENT" };
       f.writes.push([path, data]);
