@@ -221,7 +221,8 @@ function findPortno(br: NetBridge): number {
 export function brMtuAutoAdjust(br: NetBridge): void {
   if (br.mtuSetByUser) return;
   // br_mtu_min(): the smallest port MTU, ETH_DATA_LEN without ports
-  const mtu = br.ports.length ? Math.min(...br.ports.map((p) => p.dev.mtu)) : 1500;
+  let mtu = br.ports.length ? Infinity : 1500;
+  for (const p of br.ports) if (p.dev.mtu < mtu) mtu = p.dev.mtu;
   if (mtu === br.dev.mtu) return;
   br.mtuAdjusting = true;
   devSetMtu(br.dev, mtu);
@@ -280,8 +281,14 @@ export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
 /** br_set_gso_limits(): the smallest TSO limits of the ports */
 function brSetGsoLimits(br: NetBridge): void {
   if (!br.ports.length) return;
-  br.dev.tsoMaxSize = Math.min(...br.ports.map((p) => p.dev.tsoMaxSize));
-  br.dev.tsoMaxSegs = Math.min(...br.ports.map((p) => p.dev.tsoMaxSegs));
+  let size = Infinity;
+  let segs = Infinity;
+  for (const p of br.ports) {
+    if (p.dev.tsoMaxSize < size) size = p.dev.tsoMaxSize;
+    if (p.dev.tsoMaxSegs < segs) segs = p.dev.tsoMaxSegs;
+  }
+  br.dev.tsoMaxSize = size;
+  br.dev.tsoMaxSegs = segs;
 }
 
 /** del_nbp() */
