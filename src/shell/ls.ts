@@ -87,8 +87,13 @@ export function lsLong(kfs: KernelFs, opts: { all: boolean; dir?: boolean; paths
     return { mode: modeString(st), nlink: nlinkOf(path, st), size: st.isDirectory ? 0 : st.size, name: shown };
   };
   const render = (rows: Row[]): string => {
-    const wl = Math.max(...rows.map((r) => String(r.nlink).length));
-    const ws = Math.max(...rows.map((r) => String(r.size).length));
+    // (a loop: spreading a directory of 100,000 entries as arguments overflows the stack)
+    let wl = 0;
+    let ws = 0;
+    for (const r of rows) {
+      wl = Math.max(wl, String(r.nlink).length);
+      ws = Math.max(ws, String(r.size).length);
+    }
     return rows
       .map((r) => `${r.mode} ${String(r.nlink).padStart(wl)} root root ${String(r.size).padStart(ws)} ${date} ${r.name}\n`)
       .join("");

@@ -208,8 +208,13 @@ export async function lsLongFs(fs: IFileSystem, o: LsOpts, cwd: string, wallcloc
   const sizeStr = (n: number) => (o.human ? humanSize(n) : String(n));
   const render = (rows: Row[]): string => {
     if (!o.long) return rows.map((r) => `${r.name}\n`).join("");
-    const wl = Math.max(...rows.map((r) => String(r.nlink).length));
-    const ws = Math.max(...rows.map((r) => sizeStr(r.size).length));
+    // (a loop: spreading a directory of 100,000 entries as arguments overflows the stack)
+    let wl = 0;
+    let ws = 0;
+    for (const r of rows) {
+      wl = Math.max(wl, String(r.nlink).length);
+      ws = Math.max(ws, sizeStr(r.size).length);
+    }
     return rows
       .map((r) => `${r.mode} ${String(r.nlink).padStart(wl)} ${owner} ${owner} ${sizeStr(r.size).padStart(ws)} ${dateColumn(r.mtime, now)} ${r.name}\n`)
       .join("");

@@ -3,6 +3,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HostShell } from "../../../src/shell/shell.ts";
 import { FakeHost, asSys } from "./fake.ts";
+import { lsFsArgs, lsLongFs } from "../../../src/shell/lsfs.ts";
 
 const macrotask = () => new Promise<void>((r) => setImmediate(r));
 
@@ -80,4 +81,17 @@ test("ls -l /: the directories that hold mount points (/run, /usr) carry the wor
       "drwxr-xr-x 3 root root 4096 Nov 14 22:13 /run\n" +
       "drwxr-xr-x 4 root root 4096 Nov 14 22:13 /usr\n",
   );
+});
+
+test("ls -l of a directory of 130,000 files lists them all (no argument spread of the rows)", async () => {
+  const { InMemoryFs } = await import("just-bash");
+  const fs = new InMemoryFs();
+  await fs.mkdir("/d", { recursive: true });
+  for (let i = 0; i < 130_000; i++) await fs.writeFile(`/d/f${i}`, "");
+  const o = lsFsArgs(["-l", "/d"]);
+  assert.ok(o && !("error" in o));
+  const r = await lsLongFs(fs, o, "/", 1_700_000_000);
+  const lines = r.stdout.split("\n");
+  assert.equal(lines.length, 130_002); // total line, the files, the final newline
+  assert.match(lines[1]!, /^-rw-r--r-- 1 root root 0 .* f0$/);
 });
