@@ -36,9 +36,10 @@ export function registerProcNetNode(name: string, fn: (net: Net) => FsNode | und
 const procNetStat = new Map<string, ProcShow>();
 
 /**
- * proc_create_net_single(…, net->proc_net_stat, …): /proc/net/stat/<name>, the per-CPU
- * statistics files (rt_cache, nf_conntrack, synproxy). The directory lists them as the
- * kernel's pde_subdir rbtree orders them: shorter names first, then by bytes (proc_match()).
+ * /proc/net/stat/<name>, the per-CPU statistics files under net->proc_net_stat (nf_conntrack's
+ * and synproxy's made by proc_create_net(), rt_cache's by proc_create()). The directory lists
+ * them as the kernel's pde_subdir rbtree orders them: shorter names first, then by bytes
+ * (proc_match()).
  */
 export function registerProcNetStat(name: string, show: (net: Net) => string, how: ProcCreate = "proc_create_net"): void {
   procNetStat.set(name, { show, how });
