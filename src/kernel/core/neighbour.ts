@@ -18,6 +18,7 @@ import {
   type NeighMsg, type NlAck, type NeightblMsg, type NdtpaAttrs, type NdtStats,
 } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
+import { procDointvecMinmax, type CtlTable } from "./sysctl.ts";
 import { IFF_LOOPBACK, IFF_UP } from "../uapi/if.ts";
 import { netSched, netRng, devQueueXmit, devHardHeader } from "./dev_path.ts";
 import { kfreeSkbReason } from "./drop.ts";
@@ -1205,3 +1206,45 @@ export function neightblSet(net: Net, req: NeightblMsg): KErr | undefined {
 }
 
 export { AF_INET, MS };
+
+// ------------------------------------------------------------------ sysctls
+
+const HZ_USER = 100;
+
+/** net/core/neighbour.c: neigh_sysctl_register() — the entries of net/ipv4/neigh/DEV and
+ * net/ipv6/neigh/DEV (the default table, with gc_interval and gc_thresh1..3, is init_net's
+ * only) */
+export function neighSysctlTable(net: Net, p: NeighParms): CtlTable[] {
+  // neigh_proc_base_reachable_time(): a new base draws a new reachable_time at once
+  const setBase = (us: number): void => {
+    p.baseReachableTime = us;
+    p.reachableTime = neighRandReachTime(net, us);
+  };
+  const secs = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
+    procDointvecMinmax(name, () => Math.floor(get() / USEC_PER_SEC), (v) => set(v * USEC_PER_SEC), { min: 0 });
+  const userHz = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
+    procDointvecMinmax(name, () => Math.floor(get() / (USEC_PER_SEC / HZ_USER)), (v) => set(v * (USEC_PER_SEC / HZ_USER)), { min: 0 });
+  const ms = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
+    procDointvecMinmax(name, () => Math.floor(get() / 1000), (v) => set(v * 1000), { min: 0 });
+  const t: CtlTable[] = [
+    userHz("anycast_delay", () => p.anycastDelay, (v) => void (p.anycastDelay = v)),
+    procDointvecMinmax("app_solicit", () => p.appProbes, (v) => void (p.appProbes = v), { min: 0 }),
+    secs("base_reachable_time", () => p.baseReachableTime, setBase),
+    ms("base_reachable_time_ms", () => p.baseReachableTime, setBase),
+    secs("delay_first_probe_time", () => p.delayProbeTime, (v) => void (p.delayProbeTime = v)),
+    secs("gc_stale_time", () => p.gcStaleTime, (v) => void (p.gcStaleTime = v)),
+    ms("interval_probe_time_ms", () => p.intervalProbeTimeMs, (v) => void (p.intervalProbeTimeMs = v)),
+    userHz("locktime", () => p.locktime, (v) => void (p.locktime = v)),
+    procDointvecMinmax("mcast_resolicit", () => p.mcastReprobes, (v) => void (p.mcastReprobes = v), { min: 0 }),
+    procDointvecMinmax("mcast_solicit", () => p.mcastProbes, (v) => void (p.mcastProbes = v), { min: 0 }),
+    userHz("proxy_delay", () => p.proxyDelay, (v) => void (p.proxyDelay = v)),
+    procDointvecMinmax("proxy_qlen", () => p.proxyQlen, (v) => void (p.proxyQlen = v), { min: 0 }),
+    userHz("retrans_time", () => p.retransTime, (v) => void (p.retransTime = v)),
+    ms("retrans_time_ms", () => p.retransTime, (v) => void (p.retransTime = v)),
+    procDointvecMinmax("ucast_solicit", () => p.ucastProbes, (v) => void (p.ucastProbes = v), { min: 0 }),
+    // unres_qlen is unres_qlen_bytes / SKB_TRUESIZE(ETH_FRAME_LEN)
+    procDointvecMinmax("unres_qlen", () => Math.floor(p.queueLenBytes / NEIGH_QUEUE_LEN_UNIT) || 0, (v) => void (p.queueLenBytes = v * NEIGH_QUEUE_LEN_UNIT), { min: 0 }),
+    procDointvecMinmax("unres_qlen_bytes", () => p.queueLenBytes, (v) => void (p.queueLenBytes = v), { min: 0 }),
+  ];
+  return t.sort((a, b) => (a.procname < b.procname ? -1 : 1));
+}

@@ -6,6 +6,7 @@
  */
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { NetGeneric, registerPernetOps, type Net } from "./net_namespace.ts";
+import { knobSysctlsInit } from "./sysctl_knobs.ts";
 
 /** struct ctl_table, reduced: its text form is produced and parsed by the handlers */
 export interface CtlTable {
@@ -273,4 +274,5 @@ export function sysctlCoreInit(): void {
   done = true;
   registerPernetOps({ init: sysctlCoreNetInit, exit: (net) => unregisterNetSysctl(net, "net/core") });
   registerPernetOps({ init: utsSysctlNetInit, exit: (net) => unregisterNetSysctl(net, "kernel") });
+  knobSysctlsInit();
 }

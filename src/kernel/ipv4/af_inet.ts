@@ -13,13 +13,14 @@ import { AF_INET, AF_UNSPEC, type NeighMsg, type RouteMsg } from "../uapi/rtnetl
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
 import { devAddProtocol } from "../core/dev_path.ts";
-import { NEIGH_QUEUE_LEN_UNIT, neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighRandReachTime, type NeighParms, type NeighTable } from "../core/neighbour.ts";
+import { neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighSysctlTable, type NeighTable } from "../core/neighbour.ts";
 import {
   registerNetdeviceNotifier, NETDEV_DOWN, NETDEV_UNREGISTER, NETDEV_CHANGEADDR, NETDEV_CHANGE, NETDEV_REGISTER,
   NETDEV_CHANGENAME, type NotifierInfo,
 } from "../core/notifier.ts";
 import { rtnlRegister } from "../core/rtnetlink.ts";
-import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
+import { registerNetSysctl, unregisterNetSysctl, procParseInts, procConst, type CtlTable } from "../core/sysctl.ts";
+import { knobTable, IPV4_KNOBS } from "../core/sysctl_knobs.ts";
 import { registerProcNet, registerProcNetStat, NR_POSSIBLE_CPUS } from "../core/procfs.ts";
 import { inetConfGet } from "./devinet.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
@@ -260,7 +261,38 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
       s.ipProtSock = v;
       return undefined;
     }, 0, 65535),
+    // global: read-only in a namespace other than the machine's first
+    procConst("tcp_allowed_congestion_control", TCP_CONG_ALLOWED.join(" "), 0o444),
+    tcpFastopenKeyEntry(),
+    ...knobTable(IPV4_KNOBS),
   ];
+}
+
+/**
+ * proc_tcp_fastopen_key(): the primary key and, if set, the backup, each as four 32-bit words
+ * "%08x-%08x-%08x-%08x", comma-separated; a write is one or two keys of four hex words (fewer
+ * is EINVAL). No key yet reads as zeros.
+ */
+function tcpFastopenKeyEntry(): CtlTable {
+  let keys: number[][] = [];
+  const show = (k: number[]) => k.map((w) => w.toString(16).padStart(8, "0")).join("-");
+  return {
+    procname: "tcp_fastopen_key",
+    mode: 0o600,
+    read: () => `${keys.length ? keys.map(show).join(",") : show([0, 0, 0, 0])}\n`,
+    write: (data: string) => {
+      const parts = data.replace(/\n$/, "").split(",");
+      if (parts.length > 2) return kerr("EINVAL");
+      const parsed: number[][] = [];
+      for (const p of parts) {
+        const m = /^\s*([0-9a-fA-F]{1,8})-([0-9a-fA-F]{1,8})-([0-9a-fA-F]{1,8})-([0-9a-fA-F]{1,8})/.exec(p);
+        if (!m) return kerr("EINVAL");
+        parsed.push([m[1]!, m[2]!, m[3]!, m[4]!].map((h) => parseInt(h, 16)));
+      }
+      keys = parsed;
+      return undefined;
+    },
+  };
 }
 
 /** the congestion control modules the lab machines have loaded (tcp_get_available_congestion_control) */
@@ -282,45 +314,6 @@ function tcpMemEntry(procname: string, v: [number, number, number]): CtlTable {
       return undefined;
     },
   };
-}
-
-const HZ_USER = 100;
-
-/** net/core/neighbour.c: neigh_sysctl_register() — the entries of net/ipv4/neigh/DEV (the
- * default table, with gc_interval and gc_thresh1..3, is init_net's only) */
-function neighSysctlTable(net: Net, p: NeighParms): CtlTable[] {
-  // neigh_proc_base_reachable_time(): a new base draws a new reachable_time at once
-  const setBase = (us: number): void => {
-    p.baseReachableTime = us;
-    p.reachableTime = neighRandReachTime(net, us);
-  };
-  const secs = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
-    intEntry(name, () => Math.floor(get() / USEC_PER_SEC), (v) => set(v * USEC_PER_SEC), 0);
-  const userHz = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
-    intEntry(name, () => Math.floor(get() / (USEC_PER_SEC / HZ_USER)), (v) => set(v * (USEC_PER_SEC / HZ_USER)), 0);
-  const ms = (name: string, get: () => number, set: (us: number) => void): CtlTable =>
-    intEntry(name, () => Math.floor(get() / 1000), (v) => set(v * 1000), 0);
-  const t: CtlTable[] = [
-    userHz("anycast_delay", () => p.anycastDelay, (v) => void (p.anycastDelay = v)),
-    intEntry("app_solicit", () => p.appProbes, (v) => void (p.appProbes = v), 0),
-    secs("base_reachable_time", () => p.baseReachableTime, setBase),
-    ms("base_reachable_time_ms", () => p.baseReachableTime, setBase),
-    secs("delay_first_probe_time", () => p.delayProbeTime, (v) => void (p.delayProbeTime = v)),
-    secs("gc_stale_time", () => p.gcStaleTime, (v) => void (p.gcStaleTime = v)),
-    ms("interval_probe_time_ms", () => p.intervalProbeTimeMs, (v) => void (p.intervalProbeTimeMs = v)),
-    userHz("locktime", () => p.locktime, (v) => void (p.locktime = v)),
-    intEntry("mcast_resolicit", () => p.mcastReprobes, (v) => void (p.mcastReprobes = v), 0),
-    intEntry("mcast_solicit", () => p.mcastProbes, (v) => void (p.mcastProbes = v), 0),
-    userHz("proxy_delay", () => p.proxyDelay, (v) => void (p.proxyDelay = v)),
-    intEntry("proxy_qlen", () => p.proxyQlen, (v) => void (p.proxyQlen = v), 0),
-    userHz("retrans_time", () => p.retransTime, (v) => void (p.retransTime = v)),
-    ms("retrans_time_ms", () => p.retransTime, (v) => void (p.retransTime = v)),
-    intEntry("ucast_solicit", () => p.ucastProbes, (v) => void (p.ucastProbes = v), 0),
-    // unres_qlen is unres_qlen_bytes / SKB_TRUESIZE(ETH_FRAME_LEN)
-    intEntry("unres_qlen", () => Math.floor(p.queueLenBytes / NEIGH_QUEUE_LEN_UNIT) || 0, (v) => void (p.queueLenBytes = v * NEIGH_QUEUE_LEN_UNIT), 0),
-    intEntry("unres_qlen_bytes", () => p.queueLenBytes, (v) => void (p.queueLenBytes = v), 0),
-  ];
-  return t.sort((a, b) => (a.procname < b.procname ? -1 : 1));
 }
 
 // ------------------------------------------------------------------ /proc/net/udp, raw

@@ -7,6 +7,8 @@
  * token`: IFLA_INET6_TOKEN) and /proc/net/if_inet6. The address-label table is addrlabel.ts's.
  * DAD, solicited-node joins, MLD and router solicitations are ndisc.ts's (and mcast.ts's).
  */
+import { ipv6SysctlNetInit, ndiscParms, ndiscSysctlRegister, ndiscSysctlUnregister } from "./sysctl_net_ipv6.ts";
+import type { NeighParms } from "../core/neighbour.ts";
 import { registerFamilyIoctl } from "../core/dev_ioctl.ts";
 import { snmp6SeqShow } from "./proc.ts";
 import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
@@ -66,6 +68,8 @@ export interface Inet6Dev {
   dadTimer: { cancel(): void } | undefined;
   /** the interface identifier `ip token` sets (its low 8 bytes; :: when none) */
   token: Uint8Array;
+  /** nd_parms: the device's neighbour discovery parameters (net/ipv6/neigh/DEV) */
+  ndParms: NeighParms;
   /** mcast.ts's state of the device (struct inet6_dev's mc_list & co.), set on first use */
   mc?: unknown;
   /** its namespace's IPv6 MIB (proc.ts), set on first use: ip6_input.c counts every frame */
@@ -172,11 +176,12 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   }
   const idev: Inet6Dev = {
     dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
-    dadTimer: undefined, token: new Uint8Array(16),
+    dadTimer: undefined, token: new Uint8Array(16), ndParms: ndiscParms(dev),
   };
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
   if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   dev.ip6Ptr = idev;
+  ndiscSysctlRegister(dev, idev.ndParms);
   registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, cnf, idev));
   return idev;
 }
@@ -432,6 +437,7 @@ function addrconfNotify(event: number, dev: NetDevice): number {
           rt6FlushDev(dev);
           addrconfIfdown(idev, unregister);
           if (unregister) {
+            ndiscSysctlUnregister(dev.net, dev.name);
             unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
             dev.ip6Ptr = undefined;
           }
@@ -463,6 +469,7 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       rt6FlushDev(dev);
       if (idev) {
         addrconfIfdown(idev, true);
+        ndiscSysctlUnregister(dev.net, dev.name);
         unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
         dev.ip6Ptr = undefined;
       }
@@ -471,8 +478,12 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       if (idev) {
         const d = idev;
         // (what a refused name registered: nothing; dev_change_name() renames back)
-        if (sysctlDevNameIsAllowed(lastOldName)) unregisterNetSysctl(dev.net, `net/ipv6/conf/${lastOldName}`);
+        if (sysctlDevNameIsAllowed(lastOldName)) {
+          ndiscSysctlUnregister(dev.net, lastOldName);
+          unregisterNetSysctl(dev.net, `net/ipv6/conf/${lastOldName}`);
+        }
         if (!sysctlDevNameIsAllowed(dev.name)) return NOTIFY_BAD;
+        ndiscSysctlRegister(dev, d.ndParms);
         registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, d.cnf, d));
       }
       break;
@@ -550,6 +561,7 @@ function addrconfInitNet(net: Net): void {
   const s = addrconfNet(net);
   registerNetSysctl(net, "net/ipv6/conf/all", () => confTable(net, s.all, "all"));
   registerNetSysctl(net, "net/ipv6/conf/default", () => confTable(net, s.dflt, "default"));
+  ipv6SysctlNetInit(net);
 }
 
 // ------------------------------------------------------------------------------ netlink

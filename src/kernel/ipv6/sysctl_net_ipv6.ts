@@ -1,0 +1,138 @@
+/**
+ * net/ipv6/sysctl_net_ipv6.c: the per-namespace net/ipv6 entries (ipv6_table_template, with
+ * route.c's ipv6_route_table_template, icmp.c's ipv6_icmp_table_template, reassembly.c's
+ * fragment thresholds and xfrm6_policy.c's xfrm6_gc_thresh), and the net/ipv6/neigh/DEV
+ * entries ndisc's parameters give each device (neigh_sysctl_register() from ipv6_add_dev()).
+ * The emulator sends IPv6 only on the link (ndisc, MLD), so these are values with their
+ * handlers' parsing and bounds, not yet read by a datapath.
+ */
+import { kerr } from "../uapi/errno.ts";
+import type { NetDevice } from "../core/netdevice.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
+import { knobs, knobTable } from "../core/sysctl_knobs.ts";
+import { NeighParms, neighSysctlTable } from "../core/neighbour.ts";
+import { HZ } from "../../sim/scheduler.ts";
+
+const IPV6_KNOBS = knobs([
+  ["anycast_src_echo_reply", "u8", 0],
+  ["auto_flowlabels", "u8", 1, 0, 3],
+  ["bindv6only", "u8", 0],
+  ["fib_multipath_hash_fields", "uint", 7, 1, 0xfff],
+  ["fib_multipath_hash_policy", "u8", 0, 0, 3],
+  ["fib_notify_on_flag_change", "u8", 0, 0, 2],
+  ["flowlabel_consistency", "u8", 1],
+  ["flowlabel_reflect", "int", 0, 0, 7],
+  ["flowlabel_state_ranges", "u8", 0],
+  ["fwmark_reflect", "u8", 0],
+  ["idgen_delay", "jiffies", 1],
+  ["idgen_retries", "int", 3],
+  ["ioam6_id", "uint", 0xffffff, 0, 0xffffff],
+  ["ioam6_id_wide", "ulong", (1n << 56n) - 1n, 0, (1n << 56n) - 1n],
+  ["ip6frag_time", "jiffies", 60],
+  ["ip_nonlocal_bind", "u8", 0],
+  ["max_dst_opts_length", "int", 2147483647],
+  ["max_dst_opts_number", "int", 8],
+  ["max_hbh_length", "int", 2147483647],
+  ["max_hbh_opts_number", "int", 8],
+  ["seg6_flowlabel", "int", 0],
+  ["xfrm6_gc_thresh", "int", 32768],
+]);
+
+const ICMP_KNOBS = knobs([
+  ["echo_ignore_all", "u8", 0],
+  ["echo_ignore_anycast", "u8", 0],
+  ["echo_ignore_multicast", "u8", 0],
+  ["error_anycast_as_unicast", "u8", 0, 0, 1],
+  ["ratelimit", "ms_jiffies", 100, 0],
+  ["ratemask", "bitmap", "0-1,3-127", undefined, 256],
+]);
+
+const ROUTE_KNOBS = knobs([
+  ["gc_elasticity", "int", 9],
+  ["gc_interval", "jiffies", 30],
+  ["gc_thresh", "int", 1024],
+  ["gc_timeout", "jiffies", 60],
+  ["max_size", "int", 2147483647],
+  ["min_adv_mss", "int", 1220],
+  ["mtu_expires", "jiffies", 600],
+  ["skip_notify_on_dev_down", "u8", 0, 0, 1],
+]);
+
+const INT_MAX = 0x7fffffff;
+
+/** ip6_frags_ns_ctl_table: high at least low, low at most high (proc_doulongvec_minmax) */
+function fragThresholds(): CtlTable[] {
+  let high = 4194304;
+  let low = 3145728;
+  const entry = (procname: string, get: () => number, set: (v: number) => boolean): CtlTable => ({
+    procname, mode: 0o644,
+    read: () => `${get()}\n`,
+    write: (data) => {
+      const m = /^\s*(-?)(\d+)(?=\s|$)/.exec(data);
+      if (!m || m[1] === "-") return kerr("EINVAL");
+      return set(Number(m[2])) ? undefined : kerr("EINVAL");
+    },
+  });
+  return [
+    entry("ip6frag_high_thresh", () => high, (v) => v >= low && ((high = v), true)),
+    entry("ip6frag_low_thresh", () => low, (v) => v <= high && ((low = v), true)),
+  ];
+}
+
+/**
+ * route.c: gc_min_interval (proc_dointvec_jiffies) and gc_min_interval_ms
+ * (proc_dointvec_ms_jiffies) are one value in jiffies, HZ / 2 at first; flush is write-only
+ */
+function routeTable(): CtlTable[] {
+  let minInterval = HZ / 2;
+  const msPerJiffy = 1000 / HZ;
+  return [
+    ...knobTable(ROUTE_KNOBS),
+    { procname: "flush", mode: 0o200, read: () => kerr("EACCES"), write: (d) => { const r = procParseInts(d); return "errno" in r ? r : undefined; } },
+    {
+      procname: "gc_min_interval", mode: 0o644,
+      read: () => `${Math.trunc(minInterval / HZ)}\n`,
+      write: (d) => {
+        const r = procParseInts(d);
+        if ("errno" in r) return r;
+        if (Math.abs(r[0]!) > Math.floor(INT_MAX / HZ)) return kerr("EINVAL");
+        minInterval = r[0]! * HZ;
+        return undefined;
+      },
+    },
+    {
+      procname: "gc_min_interval_ms", mode: 0o644,
+      read: () => `${minInterval * msPerJiffy}\n`,
+      write: (d) => {
+        const r = procParseInts(d);
+        if ("errno" in r) return r;
+        const j = Math.ceil(Math.abs(r[0]!) / msPerJiffy);
+        minInterval = r[0]! < 0 ? -j : j;
+        return undefined;
+      },
+    },
+  ];
+}
+
+/** ipv6_sysctl_net_init(): net/ipv6, net/ipv6/route, net/ipv6/icmp */
+export function ipv6SysctlNetInit(net: Net): void {
+  registerNetSysctl(net, "net/ipv6", () => [...knobTable(IPV6_KNOBS), ...fragThresholds()]);
+  registerNetSysctl(net, "net/ipv6/route", routeTable);
+  registerNetSysctl(net, "net/ipv6/icmp", () => knobTable(ICMP_KNOBS));
+}
+
+/** nd_tbl's parameters a device starts with (ndisc.c: nd_tbl.parms): ARP's but a locktime of 0 */
+export function ndiscParms(dev: NetDevice): NeighParms {
+  const p = new NeighParms(dev);
+  p.locktime = 0;
+  return p;
+}
+
+/** neigh_sysctl_register() for IPv6 (ipv6_add_dev()) / neigh_sysctl_unregister() */
+export function ndiscSysctlRegister(dev: NetDevice, p: NeighParms): void {
+  registerNetSysctl(dev.net, `net/ipv6/neigh/${dev.name}`, () => neighSysctlTable(dev.net, p));
+}
+export function ndiscSysctlUnregister(net: Net, name: string): void {
+  unregisterNetSysctl(net, `net/ipv6/neigh/${name}`);
+}
