@@ -5,7 +5,7 @@
  * on Linux. A table is a list of knobs; knobTable() makes the CtlTable entries of one
  * namespace's copy.
  */
-import { kerr, type KErr } from "../uapi/errno.ts";
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { procParseInts, registerNetSysctl, unregisterNetSysctl, type CtlTable } from "./sysctl.ts";
 import { registerPernetOps } from "./net_namespace.ts";
 import { HZ } from "../../sim/scheduler.ts";
@@ -99,107 +99,70 @@ export function knobTable(list: readonly Knob[]): CtlTable[] {
   return list.map((k) => knobEntry(k));
 }
 
+/** an entry holding one value: its text, and what a write makes of the text written */
+function valueEntry<T>(k: Knob, mode: number, init: T, show: (v: T) => string, parse: (data: string) => T | KErr): CtlTable {
+  let v = init;
+  return {
+    procname: k.name,
+    mode,
+    read: () => `${show(v)}\n`,
+    write: (data) => {
+      const r = parse(data);
+      if (isKErr(r)) return r;
+      v = r;
+      return undefined;
+    },
+  };
+}
+
+/** procParseInts()'s one int, or EINVAL when `bad` says so */
+function parseInt32(data: string, bad: (x: number) => boolean): number | KErr {
+  const r = procParseInts(data);
+  if (isKErr(r)) return r;
+  return bad(r[0]!) ? kerr("EINVAL") : r[0]!;
+}
+
 function knobEntry(k: Knob): CtlTable {
   const mode = k.mode ?? (k.kind === "const" ? 0o444 : 0o644);
+  const str = (v: number | bigint) => String(v);
   switch (k.kind) {
     case "const":
       return { procname: k.name, mode, read: () => `${k.init}\n`, write: () => kerr("EPERM") };
     case "bitmap": {
       const len = Number(k.max ?? 65536);
-      let bits = bitmapParse(String(k.init), len) as Set<number>;
-      return {
-        procname: k.name, mode,
-        read: () => `${bitmapText(bits)}\n`,
-        write: (data) => {
-          const b = bitmapParse(data, len);
-          if (b instanceof Set) {
-            bits = b;
-            return undefined;
-          }
-          return b;
-        },
-      };
+      return valueEntry(k, mode, bitmapParse(String(k.init), len) as Set<number>, bitmapText, (d) => bitmapParse(d, len));
     }
-    case "ulong": {
-      let v = BigInt(k.init);
-      return {
-        procname: k.name, mode,
-        read: () => `${v}\n`,
-        write: (data) => {
-          const r = parseLong(data);
-          if ("errno" in r) return r;
-          if (r.neg) return kerr("EINVAL");
-          if ((k.min !== undefined && r.v < BigInt(k.min)) || (k.max !== undefined && r.v > BigInt(k.max))) return kerr("EINVAL");
-          v = r.v;
-          return undefined;
-        },
-      };
-    }
+    case "ulong":
+      return valueEntry(k, mode, BigInt(k.init), str, (d) => {
+        const r = parseLong(d);
+        if (isKErr(r)) return r;
+        if (r.neg || (k.min !== undefined && r.v < BigInt(k.min)) || (k.max !== undefined && r.v > BigInt(k.max))) return kerr("EINVAL");
+        return r.v;
+      });
     case "uint":
     case "u8": {
-      let v = Number(k.init);
       const lo = k.min ?? 0;
       const hi = Number(k.max ?? (k.kind === "u8" ? 255 : UINT_MAX));
-      return {
-        procname: k.name, mode,
-        read: () => `${v}\n`,
-        write: (data) => {
-          const r = parseLong(data);
-          if ("errno" in r) return r;
-          if (r.neg || r.v > BigInt(UINT_MAX)) return kerr("EINVAL");
-          const x = Number(r.v);
-          if (x < lo || x > hi) return kerr("EINVAL");
-          v = x;
-          return undefined;
-        },
-      };
+      return valueEntry(k, mode, Number(k.init), str, (d) => {
+        const r = parseLong(d);
+        if (isKErr(r)) return r;
+        if (r.neg || r.v > BigInt(UINT_MAX) || Number(r.v) < lo || Number(r.v) > hi) return kerr("EINVAL");
+        return Number(r.v);
+      });
     }
-    case "jiffies": {
-      let v = Number(k.init);
-      return {
-        procname: k.name, mode,
-        read: () => `${v}\n`,
-        write: (data) => {
-          const r = procParseInts(data);
-          if ("errno" in r) return r;
-          const x = r[0]!;
-          if (Math.abs(x) > Math.floor(INT_MAX / HZ)) return kerr("EINVAL");
-          v = x;
-          return undefined;
-        },
-      };
-    }
-    case "ms_jiffies": {
-      let j = msToJiffies(Number(k.init));
-      return {
-        procname: k.name, mode,
-        read: () => `${j * MS_PER_JIFFY}\n`,
-        write: (data) => {
-          const r = procParseInts(data);
-          if ("errno" in r) return r;
-          const x = r[0]!;
-          const nj = msToJiffies(Math.abs(x));
-          if (nj > INT_MAX || (k.min !== undefined && x < k.min)) return kerr("EINVAL");
-          j = x < 0 ? -nj : nj;
-          return undefined;
-        },
-      };
-    }
-    case "int": {
-      let v = Number(k.init);
-      return {
-        procname: k.name, mode,
-        read: () => `${v}\n`,
-        write: (data) => {
-          const r = procParseInts(data);
-          if ("errno" in r) return r;
-          const x = r[0]!;
-          if ((k.min !== undefined && x < k.min) || (k.max !== undefined && x > k.max)) return kerr("EINVAL");
-          v = x;
-          return undefined;
-        },
-      };
-    }
+    case "jiffies":
+      return valueEntry(k, mode, Number(k.init), str, (d) => parseInt32(d, (x) => Math.abs(x) > Math.floor(INT_MAX / HZ)));
+    case "ms_jiffies":
+      // kept in jiffies
+      return valueEntry(k, mode, msToJiffies(Number(k.init)), (j) => String(j * MS_PER_JIFFY), (d) => {
+        const x = parseInt32(d, (x) => k.min !== undefined && x < k.min);
+        if (isKErr(x)) return x;
+        const nj = msToJiffies(Math.abs(x));
+        return nj > INT_MAX ? kerr("EINVAL") : x < 0 ? -nj : nj;
+      });
+    case "int":
+      return valueEntry(k, mode, Number(k.init), str, (d) =>
+        parseInt32(d, (x) => (k.min !== undefined && x < k.min) || (k.max !== undefined && x > Number(k.max))));
   }
 }
 
