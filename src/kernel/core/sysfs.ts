@@ -141,8 +141,8 @@ function netdevDir(dev: NetDevice): Map<string, FsNode> {
   m.set("proto_down", fsFile(0o644, () => "0\n", () => kerr("EOPNOTSUPP")));
   m.set("queues", fsDir(() => {
     const q = new Map<string, FsNode>();
-    for (let i = 0; i < (dev.realNumRxQueues ?? dev.numRxQueues); i++) q.set(`rx-${i}`, fsDir(() => new Map()));
-    for (let i = 0; i < (dev.realNumTxQueues ?? dev.numTxQueues); i++) q.set(`tx-${i}`, fsDir(() => new Map()));
+    for (let i = 0; i < (dev.realNumRxQueues ?? dev.numRxQueues); i++) q.set(`rx-${i}`, fsDir(() => rxQueueAttrs(dev, i)));
+    for (let i = 0; i < (dev.realNumTxQueues ?? dev.numTxQueues); i++) q.set(`tx-${i}`, fsDir(() => txQueueAttrs(dev, i)));
     return q;
   }));
   m.set("speed", ro(() => {
@@ -198,4 +198,115 @@ export function sysfsRoot(net: Net): FsNode {
     ["class", fsDir(() => new Map([["net", classNet]]))],
     ["devices", fsDir(() => new Map([["virtual", fsDir(() => new Map([["net", virtNet]]))]]))],
   ]));
+}
+
+// -------------------------------------------------------------- net-sysfs.c: queues/rx-N, tx-N
+
+/** the CPUs a mask may name (nr_cpu_ids: the recording machines have 2) */
+const NR_CPU_IDS = 2;
+
+/** what the queue attributes hold (struct netdev_rx_queue's rps map and flow table size,
+ * struct netdev_queue's XPS maps), per device and queue, made when first written */
+interface QueueState {
+  rpsCpus: bigint;
+  flowCnt: number;
+  xpsCpus: bigint;
+  xpsRxqs: bigint;
+}
+const queueState = new WeakMap<NetDevice, Map<string, QueueState>>();
+function queueOf(dev: NetDevice, q: string): QueueState {
+  let m = queueState.get(dev);
+  if (!m) queueState.set(dev, (m = new Map()));
+  let st = m.get(q);
+  if (!st) m.set(q, (st = { rpsCpus: 0n, flowCnt: 0, xpsCpus: 0n, xpsRxqs: 0n }));
+  return st;
+}
+
+/**
+ * lib/bitmap-str.c: bitmap_parse() of a mask of `nbits` bits: hex chunks of up to 32 bits
+ * separated by commas or blanks, read from the end (up to a newline); a chunk of more than 8
+ * digits or a bit past nbits is EOVERFLOW, anything but hex digits EINVAL.
+ */
+export function bitmapParse(data: string, nbits: number): bigint | KErr {
+  const nl = data.indexOf("\n");
+  const chunks = (nl >= 0 ? data.slice(0, nl) : data).split(/[\s,]+/).filter((c) => c !== "").reverse();
+  let mask = 0n;
+  for (let i = 0; i < chunks.length; i++) {
+    const c = chunks[i]!;
+    if (!/^[0-9a-fA-F]+$/.test(c.slice(-8))) return kerr("EINVAL");
+    if (c.length > 8) return kerr("EOVERFLOW");
+    mask |= BigInt(`0x${c}`) << BigInt(32 * i);
+  }
+  return mask >> BigInt(nbits) ? kerr("EOVERFLOW") : mask;
+}
+
+/** lib/vsprintf.c: "%*pb": the mask in hex, the top 32-bit chunk as wide as nbits needs, the
+ * others 8 digits, comma-separated */
+export function bitmapShow(mask: bigint, nbits: number): string {
+  const n = Math.max(1, Math.ceil(nbits / 32));
+  const parts: string[] = [];
+  for (let i = n - 1; i >= 0; i--) {
+    const chunk = (mask >> BigInt(32 * i)) & 0xffffffffn;
+    const width = i === n - 1 ? Math.ceil((nbits - 32 * (n - 1)) / 4) : 8;
+    parts.push(chunk.toString(16).padStart(Math.max(1, width), "0"));
+  }
+  return parts.join(",");
+}
+
+/** netif_is_multiqueue(): more than one transmit queue allocated */
+const multiqueue = (dev: NetDevice) => dev.numTxQueues > 1;
+
+/** rx_queue_default_attrs: rps_cpus (store_rps_map) and rps_flow_cnt (store_rps_dev_flow_table_cnt) */
+function rxQueueAttrs(dev: NetDevice, i: number): Map<string, FsNode> {
+  const st = () => queueOf(dev, `rx-${i}`);
+  return new Map<string, FsNode>([
+    ["rps_cpus", fsFile(0o644, () => `${bitmapShow(st().rpsCpus, NR_CPU_IDS)}\n`, (d) => {
+      const m = bitmapParse(d, NR_CPU_IDS);
+      if (isKErr(m)) return m;
+      st().rpsCpus = m;
+      return undefined;
+    })],
+    ["rps_flow_cnt", fsFile(0o644, () => `${st().flowCnt}\n`, (d) => {
+      // kstrtoul(buf, 0): an optional '+', 0x / 0 prefixes, a trailing newline
+      const m = /^\+?(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9][0-9]*)\n?$/.exec(d);
+      if (!m) return kerr("EINVAL");
+      const t = m[1]!;
+      const count = /^0[xX]/.test(t) ? Number(BigInt(t)) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
+      if (count === 1) return kerr("EINVAL");
+      if (count === 0) {
+        st().flowCnt = 0;
+        return undefined;
+      }
+      // roundup_pow_of_two(); a table past the machine's memory is vmalloc()'s ENOMEM
+      const pow = 2 ** Math.ceil(Math.log2(count));
+      if (pow >= 2 ** 30) return kerr("ENOMEM");
+      st().flowCnt = pow;
+      return undefined;
+    })],
+  ]);
+}
+
+/** netdev_queue_default_attrs: traffic_class, tx_maxrate, tx_timeout, xps_cpus, xps_rxqs */
+function txQueueAttrs(dev: NetDevice, i: number): Map<string, FsNode> {
+  const st = () => queueOf(dev, `tx-${i}`);
+  return new Map<string, FsNode>([
+    // (a device of one queue has no traffic classes nor CPU maps: ENOENT)
+    ["traffic_class", fsFile(0o444, () => (multiqueue(dev) ? "0\n" : kerr("ENOENT")))],
+    // no emulated driver has ndo_set_tx_maxrate
+    ["tx_maxrate", fsFile(0o644, () => "0\n", () => kerr("EOPNOTSUPP"))],
+    ["tx_timeout", fsFile(0o444, () => "0\n")],
+    ["xps_cpus", fsFile(0o644, () => (multiqueue(dev) ? `${bitmapShow(st().xpsCpus, NR_CPU_IDS)}\n` : kerr("ENOENT")), (d) => {
+      if (!multiqueue(dev)) return kerr("ENOENT");
+      const m = bitmapParse(d, NR_CPU_IDS);
+      if (isKErr(m)) return m;
+      st().xpsCpus = m;
+      return undefined;
+    })],
+    ["xps_rxqs", fsFile(0o644, () => `${bitmapShow(st().xpsRxqs, dev.numRxQueues)}\n`, (d) => {
+      const m = bitmapParse(d, dev.numRxQueues);
+      if (isKErr(m)) return m;
+      st().xpsRxqs = m;
+      return undefined;
+    })],
+  ]);
 }
