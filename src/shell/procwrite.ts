@@ -8,9 +8,11 @@
  * `CMD … | __kwrite CMD /proc/X`, and `__kwrite` does the open and the one write(2) through
  * the kernel, printing what bash prints when either fails.
  *
- * The same for echo, printf and cat into an ordinary file (`CMD … | __fwrite > FILE`):
+ * The same for echo, printf and cat into an ordinary file (`CMD … | __fwrite > FILE CMD`):
  * just-bash's file system makes missing directories on the way, where bash's open(2) fails
- * (`bash: /no/dir/f: No such file or directory`, status 1).
+ * (`bash: /no/dir/f: No such file or directory`, status 1). A target that only resolves into
+ * /proc or /sys when the line runs (`echo 0 > $f`, a relative path after `cd /sys/…`) is
+ * written by __fwrite through the kernel as __kwrite does.
  */
 import type { TransformPlugin, WordNode } from "just-bash";
 import { internal, isNode, simpleCommand, word, type AnyNode } from "./ast.ts";
@@ -59,7 +61,7 @@ function rewrite(node: unknown): void {
       const r = outs[0];
       if (outs.length === 1 && r && (r.fd === null || r.fd === 1) && (r.operator === ">" || r.operator === ">>" || r.operator === ">|") && fileTarget(r.target)) {
         last.redirections = reds.filter((x) => x !== r);
-        cmds.push(simpleCommand(internal("__fwrite"), [word(r.operator === ">>" ? ">>" : ">"), r.target as WordNode]));
+        cmds.push(simpleCommand(internal("__fwrite"), [word(r.operator === ">>" ? ">>" : ">"), r.target as WordNode, word(commandName(last))]));
         if (Array.isArray(node.pipeStderr)) (node.pipeStderr as boolean[]).push(false);
       }
     }

@@ -870,8 +870,10 @@ export class HostShell implements Shell, IoHost {
     // `CMD … | __fwrite >|>> FILE` (procwrite.ts): bash's open(2) of a redirection, then the bytes
     custom.push(
       defineCommand("__fwrite", async (args, ctx) => {
-        const [mode = ">", target = ""] = args;
+        const [mode = ">", target = "", cmd = "echo"] = args;
         const path = fs.resolvePath(ctx.cwd, target);
+        // (a word that expanded, or a relative path, into the kernel's files)
+        if (/^\/(proc|sys)(\/|$)/.test(path)) return { stdout: "", ...kwrite(sys, [cmd, target], ctx.cwd, ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "") };
         const sink = await openToolFile(fs, path, mode === ">>", this.sched);
         if (typeof sink === "string") return { stdout: "", stderr: `bash: ${target}: ${sink}\n`, exitCode: 1 };
         if (ctx.stdin) sink.write(stdinBytes(ctx));
