@@ -54,7 +54,8 @@ export function legalNumber(s: string): number | undefined {
  * `shorts` is an optstring ("w:" takes a value, in the same word or the next); a long name
  * ending in "=" takes a value (`--width=80` or `--width 80`), one ending in "?" may have one
  * (`--color`, `--color=auto`). The words that are no option nor an option's value come back
- * as `operands` (their indexes in `args` as `operandAt`).
+ * as `operands` (their indexes in `args` as `operandAt`); the "--" that ends the options, if
+ * any, is at `endAt`.
  *
  * `hooks.value`, when given, sees each option's value as the loop meets it (the short letter
  * or the long name): an error it returns is the tool's own, made at that point of its getopt
@@ -68,12 +69,13 @@ export function gnuOptionsCheck(
   shorts: string,
   longs: string[],
   hooks: { value?: (opt: string, v: string) => string | undefined; alias?: Record<string, string> } = {},
-): { error?: string; help?: boolean; version?: boolean; operands?: string[]; operandAt?: number[] } {
+): { error?: string; help?: boolean; version?: boolean; operands?: string[]; operandAt?: number[]; endAt?: number } {
   const tryHelp = `Try '${prog} --help' for more information.\n`;
   const names = longs.map((l) => l.replace(/[=?]$/, ""));
   const { value, alias } = hooks;
   const operands: string[] = [];
   const operandAt: number[] = [];
+  let endAt: number | undefined;
   for (let i = 0; i < args.length; i++) {
     const a = args[i]!;
     if (a === "--") {
@@ -81,6 +83,7 @@ export function gnuOptionsCheck(
         operands.push(args[j]!);
         operandAt.push(j);
       }
+      endAt = i;
       break;
     }
     if (a.length < 2 || a[0] !== "-") {
@@ -128,5 +131,5 @@ export function gnuOptionsCheck(
       }
     }
   }
-  return { operands, operandAt };
+  return endAt === undefined ? { operands, operandAt } : { operands, operandAt, endAt };
 }

@@ -130,6 +130,11 @@ export function sedCommandLine(args: string[]): { result: { stdout: string; stde
     const bad = sedCompileError(script ? exprs : [o.operands![0]!], extended);
     if (bad) return { result: { stdout: "", stderr: bad.stderr, exitCode: bad.exitCode } };
   }
+  // just-bash's sed knows no "--" (getopt's end of the options, wherever it stands): it goes,
+  // unless a word after it would then read as an option
+  if (o.endAt !== undefined && !args.slice(o.endAt + 1).some((a) => a.startsWith("-") && a !== "-")) {
+    args = [...args.slice(0, o.endAt), ...args.slice(o.endAt + 1)];
+  }
   // long options by prefix, as letters where just-bash's sed has them; the ones that change
   // nothing sed prints to a pipe or file (-u, -b, --posix, --sandbox, --follow-symlinks) left out
   const spelt = spellOut(args, { shorts: SED_SHORTS, longs: SED_LONGS, letters: SED_LETTERS });

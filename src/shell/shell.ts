@@ -725,6 +725,9 @@ export class HostShell implements Shell, IoHost {
         const o = gnuOptionsCheck("cat", args, "benstuvAET", CAT_LONGOPTS);
         if (o.error) return { stdout: "", stderr: o.error, exitCode: 1 };
         if (o.help || o.version) return { stdout: o.help ? CAT_HELP : CAT_VERSION, stderr: "", exitCode: 0 };
+        // a second "-" finds standard input at its end already (just-bash's reads it again)
+        const dashes = (o.operandAt ?? []).filter((i) => args[i] === "-");
+        if (dashes.length > 1) args = args.map((a, i) => (dashes.indexOf(i) > 0 ? "/dev/null" : a));
         return fixFileErrors("cat", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
       }),
     );
