@@ -62,6 +62,14 @@
  *    statement loops pass the output gathered so far on to an exit, errexit or return error,
  *    they now pass it on to the abort error too, and the abort result carries it, as a killed
  *    bash leaves what it had written.
+ *
+ * 9. Errors inside a function are the function's source's. bash names its own messages after
+ *    BASH_SOURCE[0], which for a function defined in a `bash -c` string is "environment"
+ *    (`environment: line 1: nosuch: command not found`), where just-bash says "bash" as at the
+ *    top level. A function defined there (source "main") has the "bash: " of its body's
+ *    messages turned into "environment: line N: " when its body returns, N the line the body
+ *    ended on (exact for a one-line script, as every lab step is), before the caller's
+ *    redirections take them (`f 2>&1 | cat`).
  */
 import { readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -74,6 +82,7 @@ const MARK_STDIN = "/*tuxnet:stdin*/";
 const MARK_PARSE = "/*tuxnet:parse*/";
 const MARK_SEDV = "/*tuxnet:sedv*/";
 const MARK_ABORT = "/*tuxnet:abort*/";
+const MARK_FNSRC = "/*tuxnet:fnsrc*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -203,6 +212,14 @@ function abortKeepsOutput(src) {
   return edit(out, ABORT_LOOP, (_s, e, t, rest) => `if(${e} instanceof ${t}${rest}||${e} instanceof ${cls})return ${e}.prependOutput(`, "loop control's rethrow");
 }
 
+// callFunction(): `m=await e.executeCommand(t.body,p,h);return rn(…`
+const FUNC_BODY = new RegExp(`(${ID})=await (${ID})\\.executeCommand\\((${ID})\\.body,(${ID}),(${ID})\\);return `, "g");
+
+function functionSourceNames(_span, m, e, t, p, h) {
+  const named = `${m}.stderr.replace(/^bash: (line \\d+: )?/gm,(_,l)=>"environment: "+(l??"line "+${e}.state.currentLine+": "))`;
+  return `${m}=await ${e}.executeCommand(${t}.body,${p},${h});${m}.stderr&&(${t}.sourceFile??"main")==="main"&&(${m}={...${m},stderr:${named}});return `;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -230,6 +247,7 @@ export function patch(src) {
   if (!out.includes(MARK_STDIN)) out = MARK_STDIN + edit(out, STDIN, sharedStdinGetter, "command context stdin getter");
   if (!out.includes(MARK_PARSE)) out = MARK_PARSE + edit(out, PARSE_GUARD, parseGuardByTokens, "parser progress guard");
   if (!out.includes(MARK_ABORT)) out = MARK_ABORT + abortKeepsOutput(out);
+  if (!out.includes(MARK_FNSRC)) out = MARK_FNSRC + edit(out, FUNC_BODY, functionSourceNames, "function body's messages");
   return out;
 }
 

@@ -241,8 +241,9 @@ function bashVarsPlugin(sys: Syscalls): TransformPlugin {
  * just-bash prints `bash: nosuch: …`; a one-line script's messages get the line back.
  */
 function bashLinePrefix(stderr: string, script: string): string {
-  if (script.includes("\n") || !stderr.includes("bash: ")) return stderr;
-  return stderr.replace(/^bash: (?!line \d+: |-c: line \d+: )/gm, "bash: line 1: ");
+  if (script.includes("\n") || !(stderr.includes("bash: ") || stderr.includes("environment: "))) return stderr;
+  // (inside a function defined in the line: "environment", its BASH_SOURCE; patch edit 9)
+  return stderr.replace(/^(bash|environment): (?!line \d+: |-c: line \d+: )/gm, "$1: line 1: ");
 }
 
 const NEVER = new AbortController().signal;
