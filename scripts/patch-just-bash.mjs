@@ -70,6 +70,13 @@
  *    messages turned into "environment: line N: " when its body returns, N the line the body
  *    ended on (exact for a one-line script, as every lab step is), before the caller's
  *    redirections take them (`f 2>&1 | cat`).
+ *
+ * 10. bash's messages name their line. A non-interactive bash prefixes its own messages with
+ *    the script's line (`bash: line 2: nosuch: command not found`, also when `2>&1` sends
+ *    them to stdout); just-bash says `bash: nosuch: …`. Where a command's result meets its
+ *    redirections, the "bash: " of its messages gets the line the command is on, and inside a
+ *    function defined in the script edit 9's name (the interactive shell takes the line out
+ *    again: shell.ts).
  */
 import { readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -83,6 +90,7 @@ const MARK_PARSE = "/*tuxnet:parse*/";
 const MARK_SEDV = "/*tuxnet:sedv*/";
 const MARK_ABORT = "/*tuxnet:abort*/";
 const MARK_FNSRC = "/*tuxnet:fnsrc*/";
+const MARK_LINES = "/*tuxnet:lines*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -220,6 +228,15 @@ function functionSourceNames(_span, m, e, t, p, h) {
   return `${m}=await ${e}.executeCommand(${t}.body,${p},${h});${m}.stderr&&(${t}.sourceFile??"main")==="main"&&(${m}={...${m},stderr:${named}});return `;
 }
 
+// applying a command's redirections to its result: `async function rn(e,t,n,r,s=new Map,i=new Map,o="bash",a=!1){`
+const REDIRECT_RESULT = new RegExp(`async function (${ID})\\((${ID}),(${ID}),(${ID}),(${ID}),(${ID})=new Map,(${ID})=new Map,(${ID})="bash",(${ID})=!1\\)\\{`, "g");
+
+function messagesNameLine(span, _rn, e, t) {
+  // (in a function defined in the script, the name is edit 9's "environment")
+  const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
+  return `${span}${t}.stderr&&(${t}={...${t},stderr:${t}.stderr.replace(/^bash: (?!line \\d+: |-c: line \\d+: )/gm,()=>${name}+": line "+${e}.state.currentLine+": ")});`;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -248,6 +265,7 @@ export function patch(src) {
   if (!out.includes(MARK_PARSE)) out = MARK_PARSE + edit(out, PARSE_GUARD, parseGuardByTokens, "parser progress guard");
   if (!out.includes(MARK_ABORT)) out = MARK_ABORT + abortKeepsOutput(out);
   if (!out.includes(MARK_FNSRC)) out = MARK_FNSRC + edit(out, FUNC_BODY, functionSourceNames, "function body's messages");
+  if (!out.includes(MARK_LINES)) out = MARK_LINES + edit(out, REDIRECT_RESULT, messagesNameLine, "redirection of a command's result");
   return out;
 }
 

@@ -248,9 +248,10 @@ function bashLinePrefix(stderr: string, script: string): string {
 
 const NEVER = new AbortController().signal;
 
-/** just-bash's note that a killed exec stopped (after the sentinels of its marks, if any) */
+/** just-bash's note that a killed exec stopped (after the sentinels of its marks, if any; with
+ * the line patch edit 10 names) */
 function dropAborted(stderr: string): string {
-  return stderr.replace(/^((?:\uE000\d+\uE001)*)bash: execution aborted\n/m, "$1");
+  return stderr.replace(/^((?:\uE000\d+\uE001)*)(?:bash|environment): (?:line \d+: )?execution aborted\n/m, "$1");
 }
 
 /** run `fn` (up to its first await) without V8 capturing stack traces for its errors */
@@ -1110,8 +1111,8 @@ export class HostShell implements Shell, IoHost {
         });
         settle(this, route, t);
       }
-      // an interactive shell names no line in its messages
-      const prefix = (t: string) => (this.interactive ? t : bashLinePrefix(t, script));
+      // an interactive shell names no line in its messages (patch edit 10 named them)
+      const prefix = (t: string) => (this.interactive ? t.replace(/^(bash|environment): line \d+: /gm, "bash: ") : bashLinePrefix(t, script));
       const late = { o: session.lateStdout, e: session.lateStderr };
       session.lateStdout = session.lateStderr = "";
       return {
