@@ -38,7 +38,7 @@ import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs, grepCommandLine, grepNoMessages } from "./grep.ts";
 import { wcWidths } from "./wc.ts";
-import { uniqCommandLine } from "./uniq.ts";
+import { uniqPort, uniqRun, uniqCommandLine } from "./uniq.ts";
 import { awkCommandLine } from "./awk.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
@@ -802,8 +802,9 @@ export class HostShell implements Shell, IoHost {
         return { ...r, stderr: r.stderr.replace(/^grep: .*: (No such file or directory|Is a directory|Permission denied)\n/gm, "") };
       }),
     );
-    // uniq -c: coreutils prints the count as "%7d " (just-bash as "%4d "); the OUTPUT operand
-    // (uniq.ts), opened after INPUT and truncated before INPUT is read
+    // uniq: coreutils' (uniq.ts: -c's "%7d ", -d -D -u -i -f -s -w -z --group, the obsolete
+    // -N; just-bash's knows -c -d -u -i only); the OUTPUT operand, opened after INPUT and
+    // truncated before INPUT is read
     custom.push(
       defineCommand("uniq", async (argv, ctx) => {
         if (!ctx.origCommand) return { stdout: "", stderr: "bash: uniq: command not found\n", exitCode: 127 };
@@ -819,9 +820,16 @@ export class HostShell implements Shell, IoHost {
             sink = opened;
           }
         }
-        let r = await ctx.origCommand(args);
-        const counted = args.some((a) => a === "--count" || (/^-[a-zA-Z]+$/.test(a) && a.includes("c")));
-        if (counted && r.exitCode === 0) r = { ...r, stdout: r.stdout.replace(/^ *(\d+) /gm, (_m, n: string) => `${n.padStart(7)} `) };
+        // uniq.c's check_file() (uniq.ts); an INPUT it cannot read is just-bash's to report
+        const port = uniqPort(argv);
+        if (port && "error" in port) return { stdout: "", stderr: port.error, exitCode: 1 };
+        let r: { stdout: string; stderr: string; exitCode: number } | undefined;
+        if (port) {
+          const file = port.input === undefined || port.input === "-" ? undefined : ctx.fs.resolvePath(ctx.cwd, port.input);
+          const text = file === undefined ? (ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "") : await ctx.fs.readFile(file).catch(() => undefined);
+          if (text !== undefined) r = { stdout: uniqRun(text, port.opts), stderr: "", exitCode: 0 };
+        }
+        r ??= await ctx.origCommand(args);
         if (sink === undefined) return r;
         sink.write(r.stdout);
         await sink.done();
