@@ -71,6 +71,13 @@ function sizeOpt(v: string, what: string): number | { error: string } {
   return Number.isSafeInteger(n) ? n : Number.MAX_SAFE_INTEGER;
 }
 
+/** the options that take a size, what they set and size_opt()'s message for a bad one */
+const SIZE_OPTS = {
+  f: ["skipFields", "invalid number of fields to skip"],
+  s: ["skipChars", "invalid number of bytes to skip"],
+  w: ["checkChars", "invalid number of bytes to compare"],
+} as const;
+
 /**
  * uniq.c main()'s option loop over words gnuOptionsCheck() found valid: the settings, or what
  * uniq says and exits 1 with
@@ -106,27 +113,19 @@ export function uniqOptions(args: string[], operandAt: Set<number>): UniqOpts | 
         }
         break;
       }
-      case "f": {
-        obsolete = false;
-        const n = sizeOpt(v!, "invalid number of fields to skip");
+      case "f":
+      case "s":
+      case "w": {
+        // (-f starts the field count afresh after an obsolete -N)
+        if (c === "f") obsolete = false;
+        const [key, what] = SIZE_OPTS[c];
+        const n = sizeOpt(v!, what);
         if (typeof n !== "number") return n;
-        o.skipFields = n;
+        o[key] = n;
         break;
       }
       case "i": o.ignoreCase = true; break;
-      case "s": {
-        const n = sizeOpt(v!, "invalid number of bytes to skip");
-        if (typeof n !== "number") return n;
-        o.skipChars = n;
-        break;
-      }
       case "u": o.outputFirstRepeated = false; break;
-      case "w": {
-        const n = sizeOpt(v!, "invalid number of bytes to compare");
-        if (typeof n !== "number") return n;
-        o.checkChars = n;
-        break;
-      }
       case "z": o.delimiter = "\0"; break;
       default:
         if (c >= "0" && c <= "9") {
