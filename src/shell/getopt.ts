@@ -59,7 +59,8 @@ export function legalNumber(s: string): number | undefined {
  *
  * `hooks.value`, when given, sees each option's value as the loop meets it (the short letter
  * or the long name): an error it returns is the tool's own, made at that point of its getopt
- * loop (before a later bad option is seen). `hooks.alias` names the long options that are one
+ * loop (before a later bad option is seen). `hooks.flag` sees the other options the same way
+ * (a long one's optional value with it), so that a tool's settings come out of this one loop. `hooks.alias` names the long options that are one
  * (same letter, same kind: grep's --fixed-regexp and --fixed-strings): a prefix of several of
  * them only is not ambiguous (glibc compares has_arg, flag and val).
  */
@@ -68,11 +69,15 @@ export function gnuOptionsCheck(
   args: string[],
   shorts: string,
   longs: string[],
-  hooks: { value?: (opt: string, v: string) => string | undefined; alias?: Record<string, string> } = {},
+  hooks: {
+    value?: (opt: string, v: string) => string | undefined;
+    flag?: (opt: string, v?: string) => string | undefined;
+    alias?: Record<string, string>;
+  } = {},
 ): { error?: string; help?: boolean; version?: boolean; operands?: string[]; operandAt?: number[]; endAt?: number } {
   const tryHelp = `Try '${prog} --help' for more information.\n`;
   const names = longs.map((l) => l.replace(/[=?]$/, ""));
-  const { value, alias } = hooks;
+  const { value, flag, alias } = hooks;
   const operands: string[] = [];
   const operandAt: number[] = [];
   let endAt: number | undefined;
@@ -111,6 +116,8 @@ export function gnuOptionsCheck(
       if (eq >= 0 && kind !== "?") return { error: `${prog}: option '--${exact[0]}' doesn't allow an argument\n${tryHelp}` };
       if (exact[0] === "help") return { help: true };
       if (exact[0] === "version") return { version: true };
+      const bad = flag?.(exact[0]!, eq >= 0 ? a.slice(eq + 1) : undefined);
+      if (bad) return { error: bad };
       continue;
     }
     for (let k = 1; k < a.length; k++) {
@@ -129,6 +136,8 @@ export function gnuOptionsCheck(
         if (bad) return { error: bad };
         break;
       }
+      const bad = flag?.(c);
+      if (bad) return { error: bad };
     }
   }
   return endAt === undefined ? { operands, operandAt } : { operands, operandAt, endAt };

@@ -38,7 +38,7 @@ import { latin1ToBytes } from "../wire/pcap.ts";
 import { SPAWN_EACCES, SPAWN_ENOENT } from "../userland/process.ts";
 import { grepArgs, grepCommandLine, grepNoMessages } from "./grep.ts";
 import { wcWidths } from "./wc.ts";
-import { uniqPort, uniqRun, uniqCommandLine } from "./uniq.ts";
+import { uniqRun, uniqCommandLine } from "./uniq.ts";
 import { awkCommandLine } from "./awk.ts";
 import { LS_LONGOPTS, LS_SHORTOPTS, lsLong, lsLongArgs } from "./ls.ts";
 import { lsFsArgs, lsLongFs } from "./lsfs.ts";
@@ -821,13 +821,11 @@ export class HostShell implements Shell, IoHost {
           }
         }
         // uniq.c's check_file() (uniq.ts); an INPUT it cannot read is just-bash's to report
-        const port = uniqPort(argv);
-        if (port && "error" in port) return { stdout: "", stderr: port.error, exitCode: 1 };
         let r: { stdout: string; stderr: string; exitCode: number } | undefined;
-        if (port) {
-          const file = port.input === undefined || port.input === "-" ? undefined : ctx.fs.resolvePath(ctx.cwd, port.input);
+        if (cl.opts) {
+          const file = cl.input === undefined || cl.input === "-" ? undefined : ctx.fs.resolvePath(ctx.cwd, cl.input);
           const text = file === undefined ? (ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "") : await ctx.fs.readFile(file).catch(() => undefined);
-          if (text !== undefined) r = { stdout: uniqRun(text, port.opts), stderr: "", exitCode: 0 };
+          if (text !== undefined) r = { stdout: uniqRun(text, cl.opts), stderr: "", exitCode: 0 };
         }
         r ??= await ctx.origCommand(args);
         if (sink === undefined) return r;

@@ -7,6 +7,7 @@
  */
 import { gnuOptionsCheck } from "./getopt.ts";
 import { quote } from "../userland/lib/quotearg.ts";
+import { argmatch, argmatchMessage } from "../userland/lib/argmatch.ts";
 
 /** getopt_long()'s optstring and longopts[] of uniq.c (the leading "-" aside: operands come
  * back in order either way) */
@@ -16,28 +17,8 @@ const UNIQ_LONGS = [
   "check-chars=", "zero-terminated", "help", "version",
 ];
 
-export type UniqCommandLine =
-  | { result: { stdout: string; stderr: string; exitCode: number } }
-  | { args: string[]; input?: string; output?: string };
-
-/** the words just-bash's uniq gets (without OUTPUT), and INPUT and OUTPUT when there is one */
-export function uniqCommandLine(args: string[]): UniqCommandLine {
-  const o = gnuOptionsCheck("uniq", args, UNIQ_SHORTS, UNIQ_LONGS);
-  if (o.error || o.help || o.version || !o.operands || !o.operandAt) return { args };
-  if (o.operands.length > 2) {
-    const extra = o.operands[2]!;
-    return { result: { stdout: "", stderr: `uniq: extra operand ${quote(extra)}\nTry 'uniq --help' for more information.\n`, exitCode: 1 } };
-  }
-  if (o.operands.length < 2 || o.operands[1] === "-") {
-    // `uniq IN -`: OUTPUT "-" is stdout
-    if (o.operands.length === 2) return { args: args.filter((_, i) => i !== o.operandAt![1]) };
-    return { args };
-  }
-  return { args: args.filter((_, i) => i !== o.operandAt![1]), input: o.operands[0]!, output: o.operands[1]! };
-}
-
 /** uniq.c's settings, as its getopt loop leaves them */
-interface UniqOpts {
+export interface UniqOpts {
   count: boolean;
   outputUnique: boolean;
   outputFirstRepeated: boolean;
@@ -53,20 +34,14 @@ interface UniqOpts {
   delimiter: string;
 }
 
-/** argmatch(): an exact name or an unambiguous prefix; XARGMATCH's message otherwise */
-function argmatch(opt: string, v: string, names: readonly string[]): { value: string } | { error: string } {
-  const hit = names.includes(v) ? [v] : names.filter((n) => n.startsWith(v));
-  if (hit.length === 1 && v !== "") return { value: hit[0]! };
-  const why = hit.length > 1 ? "ambiguous" : "invalid";
-  return {
-    error: `uniq: ${why} argument ${quote(v)} for ${quote(opt)}\nValid arguments are:\n${names.map((n) => `  - ${quote(n)}\n`).join("")}Try 'uniq --help' for more information.\n`,
-  };
-}
+export type UniqCommandLine =
+  | { result: { stdout: string; stderr: string; exitCode: number } }
+  | { args: string[]; opts?: UniqOpts; input?: string; output?: string };
 
 /** size_opt(): a count of fields or bytes (an overflow is the most there can be) */
-function sizeOpt(v: string, what: string): number | { error: string } {
+function sizeOpt(v: string, what: string): number | string {
   const m = /^\s*\+?(\d+)$/.exec(v);
-  if (!m) return { error: `uniq: ${v}: ${what}\n` };
+  if (!m) return `uniq: ${v}: ${what}\n`;
   const n = Number(m[1]);
   return Number.isSafeInteger(n) ? n : Number.MAX_SAFE_INTEGER;
 }
@@ -78,39 +53,54 @@ const SIZE_OPTS = {
   w: ["checkChars", "invalid number of bytes to compare"],
 } as const;
 
+/** the long options by the letter uniq.c's switch treats them as */
+const LONG_AS: Record<string, string> = {
+  count: "c", repeated: "d", "all-repeated": "D", "ignore-case": "i", unique: "u",
+  "skip-fields": "f", "skip-chars": "s", "check-chars": "w", "zero-terminated": "z",
+};
+
+/** delimit_method_string[] and grouping_method_string[] */
+const DELIMIT_METHODS = ["none", "prepend", "separate"] as const;
+const GROUPING_METHODS = ["prepend", "append", "separate", "both"] as const;
+
 /**
- * uniq.c main()'s option loop over words gnuOptionsCheck() found valid: the settings, or what
- * uniq says and exits 1 with
+ * uniq.c main(): its getopt loop (gnuOptionsCheck() with its settings made as each option is
+ * met, size_opt() and XARGMATCH dying there) and the conflicts checked after it; then the
+ * operands: the words just-bash's uniq gets (without OUTPUT), INPUT and OUTPUT. Its --help and
+ * --version are just-bash's uniq's.
  */
-export function uniqOptions(args: string[], operandAt: Set<number>): UniqOpts | { error: string } {
+export function uniqCommandLine(args: string[]): UniqCommandLine {
+  const usage = "Try 'uniq --help' for more information.\n";
+  const fail = (stderr: string) => ({ result: { stdout: "", stderr, exitCode: 1 } });
   const o: UniqOpts = {
     count: false, outputUnique: true, outputFirstRepeated: true, outputLaterRepeated: false, delimit: "none",
     grouping: "none", ignoreCase: false, skipFields: 0, skipChars: 0, checkChars: Number.MAX_SAFE_INTEGER, delimiter: "\n",
   };
   // the obsolete -N: digits accumulate until -f starts afresh
   let obsolete = false;
-  const set = (c: string, v?: string): { error: string } | undefined => {
+  // XARGMATCH(): the method's index, or what uniq dies with
+  const method = (opt: string, v: string | undefined, names: readonly string[], dflt: number): number | string => {
+    if (v === undefined) return dflt;
+    const m = argmatch(v, names);
+    return m >= 0 ? m : argmatchMessage("uniq", opt, v, names, m) + usage;
+  };
+  const set = (name: string, v?: string): string | undefined => {
+    const c = LONG_AS[name] ?? name;
     switch (c) {
       case "c": o.count = true; break;
       case "d": o.outputUnique = false; break;
       case "D": {
         o.outputUnique = false;
         o.outputLaterRepeated = true;
-        if (v === undefined) o.delimit = "none";
-        else {
-          const m = argmatch("--all-repeated", v, ["none", "prepend", "separate"]);
-          if ("error" in m) return m;
-          o.delimit = m.value as UniqOpts["delimit"];
-        }
+        const m = method("--all-repeated", v, DELIMIT_METHODS, 0);
+        if (typeof m === "string") return m;
+        o.delimit = DELIMIT_METHODS[m]!;
         break;
       }
       case "group": {
-        if (v === undefined) o.grouping = "separate";
-        else {
-          const m = argmatch("--group", v, ["prepend", "append", "separate", "both"]);
-          if ("error" in m) return m;
-          o.grouping = m.value as UniqOpts["grouping"];
-        }
+        const m = method("--group", v, GROUPING_METHODS, 2);
+        if (typeof m === "string") return m;
+        o.grouping = GROUPING_METHODS[m]!;
         break;
       }
       case "f":
@@ -135,41 +125,19 @@ export function uniqOptions(args: string[], operandAt: Set<number>): UniqOpts | 
     }
     return undefined;
   };
-  const LONG: Record<string, string> = {
-    count: "c", repeated: "d", "all-repeated": "D", group: "group", "ignore-case": "i", unique: "u",
-    "skip-fields": "f", "skip-chars": "s", "check-chars": "w", "zero-terminated": "z",
-  };
-  for (let i = 0; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") break;
-    if (operandAt.has(i) || a.length < 2 || a[0] !== "-") continue;
-    if (a.startsWith("--")) {
-      const eq = a.indexOf("=");
-      const name = a.slice(2, eq < 0 ? undefined : eq);
-      const full = Object.keys(LONG).find((l) => l === name) ?? Object.keys(LONG).find((l) => l.startsWith(name));
-      if (!full) continue;
-      const c = LONG[full]!;
-      const v = eq >= 0 ? a.slice(eq + 1) : "fsw".includes(c) ? args[++i] : undefined;
-      const e = set(c, v);
-      if (e) return e;
-      continue;
-    }
-    for (let k = 1; k < a.length; k++) {
-      const c = a[k]!;
-      if ("fsw".includes(c)) {
-        const e = set(c, k + 1 < a.length ? a.slice(k + 1) : args[++i]);
-        if (e) return e;
-        break;
-      }
-      const e = set(c);
-      if (e) return e;
-    }
-  }
-  const usage = "Try 'uniq --help' for more information.\n";
+  const g = gnuOptionsCheck("uniq", args, UNIQ_SHORTS, UNIQ_LONGS, { value: set, flag: set });
+  if (g.error) return fail(g.error);
+  if (g.help || g.version || !g.operands || !g.operandAt) return { args };
   if (o.grouping !== "none" && (o.count || !o.outputUnique || !o.outputFirstRepeated || o.outputLaterRepeated))
-    return { error: `uniq: --group is mutually exclusive with -c/-d/-D/-u\n${usage}` };
-  if (o.count && o.outputLaterRepeated) return { error: `uniq: printing all duplicated lines and repeat counts is meaningless\n${usage}` };
-  return o;
+    return fail(`uniq: --group is mutually exclusive with -c/-d/-D/-u\n${usage}`);
+  if (o.count && o.outputLaterRepeated) return fail(`uniq: printing all duplicated lines and repeat counts is meaningless\n${usage}`);
+  if (g.operands.length > 2) return fail(`uniq: extra operand ${quote(g.operands[2]!)}\n${usage}`);
+  const input = g.operands[0];
+  if (g.operands.length < 2 || g.operands[1] === "-") {
+    // `uniq IN -`: OUTPUT "-" is stdout
+    return { args: g.operands.length === 2 ? args.filter((_, i) => i !== g.operandAt![1]) : args, opts: o, ...(input !== undefined ? { input } : {}) };
+  }
+  return { args: args.filter((_, i) => i !== g.operandAt![1]), opts: o, input: input!, output: g.operands[1]! };
 }
 
 /** uniq.c check_file() over the input's text: what it writes */
@@ -239,17 +207,4 @@ export function uniqRun(text: string, o: UniqOpts): string {
   }
   write(prev, false, matches);
   return out;
-}
-
-/**
- * The whole of `uniq ARGS` when this port runs it: its settings and INPUT (undefined or "-"
- * for standard input), or uniq's own error; undefined when the words are gnuOptionsCheck()'s
- * to answer (a bad option, --help, --version)
- */
-export function uniqPort(args: string[]): { opts: UniqOpts; input: string | undefined } | { error: string } | undefined {
-  const o = gnuOptionsCheck("uniq", args, UNIQ_SHORTS, UNIQ_LONGS);
-  if (o.error || o.help || o.version || !o.operands || !o.operandAt) return undefined;
-  const opts = uniqOptions(args, new Set(o.operandAt));
-  if ("error" in opts) return opts;
-  return { opts, input: o.operands[0] };
 }

@@ -9,6 +9,10 @@
 import type { CommandTable, Process } from "../process.ts";
 import { xstrtoumax, LONGINT_OK, LONGINT_OVERFLOW, LONGINT_INVALID_SUFFIX_CHAR } from "../lib/xstrtol.ts";
 import { quote, quotef } from "../lib/quotearg.ts";
+import { argmatch, argmatchMessage } from "../lib/argmatch.ts";
+
+/** od.c's endian_args[] */
+const ENDIANS = ["little", "big"] as const;
 import { readOperand } from "./operand.ts";
 
 const enum Fmt {
@@ -290,13 +294,15 @@ export async function od(p: Process): Promise<number> {
         traditional = true;
         return;
       case "E":
-        if ("big".startsWith(arg!) && arg) little = false;
-        else if ("little".startsWith(arg!) && arg) little = true;
-        else {
-          err(`invalid argument ${quote(arg!)} for '--endian'\nValid arguments are:\n  - 'big'\n  - 'little'`);
+      {
+        const endian = argmatch(arg!, ENDIANS);
+        if (endian < 0) {
+          p.stderr.write(argmatchMessage("od", "--endian", arg!, ENDIANS, endian));
           throw new Fatal(tryHelp().toString());
         }
+        little = ENDIANS[endian] === "little";
         return;
+      }
       case "w":
         modern = true;
         widthSpecified = true;

@@ -16,6 +16,10 @@ import { Exit, type CommandTable, type Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
 import { quote, quoteaf, quotef } from "../lib/quotearg.ts";
+import { argmatch, argmatchMessage } from "../lib/argmatch.ts";
+
+/** tail.c's follow_mode_string[] */
+const FOLLOW_MODES = ["descriptor", "name"] as const;
 import { readOperand, operandMessage, writeOut, headerWriter } from "./operand.ts";
 import { nap } from "../lib/unistd.ts";
 import { xdectoumax, xstrtoumax, strtod, LONGINT_OK, LONGINT_INVALID_SUFFIX_CHAR, UINTMAX_MAX } from "../lib/xstrtol.ts";
@@ -180,14 +184,9 @@ function parseOptions(p: Process, argv: string[], o: Opts): string[] {
           o.forever = true;
           if (arg === undefined) o.followName = false;
           else {
-            const m = ["descriptor", "name"].filter((w) => w.startsWith(arg));
-            const exact = ["descriptor", "name"].includes(arg);
-            if (m.length === 1 || exact) o.followName = (exact ? arg : m[0]) === "name";
-            else {
-              fatal =
-                `tail: ${m.length ? "ambiguous" : "invalid"} argument ${quote(arg)} for '--follow'\n` +
-                "Valid arguments are:\n  - 'descriptor'\n  - 'name'\nTry 'tail --help' for more information.\n";
-            }
+            const m = argmatch(arg, FOLLOW_MODES);
+            if (m >= 0) o.followName = FOLLOW_MODES[m] === "name";
+            else fatal = argmatchMessage("tail", "--follow", arg, FOLLOW_MODES, m) + "Try 'tail --help' for more information.\n";
           }
           return fatal !== undefined;
         case "\u0001retry":
