@@ -6,7 +6,7 @@
  * namespace's copy.
  */
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
-import { procParseInts, registerNetSysctl, unregisterNetSysctl, type CtlTable } from "./sysctl.ts";
+import { procConst, procParseInts, registerNetSysctl, unregisterNetSysctl, type CtlTable } from "./sysctl.ts";
 import { registerPernetOps } from "./net_namespace.ts";
 import { HZ } from "../../sim/scheduler.ts";
 
@@ -53,7 +53,7 @@ export function knobs(specs: KnobSpec[]): Knob[] {
 
 /** proc_get_long() over the start of `data`: blanks, an optional '-', digits, then a blank or
  * the end; the value as a bigint with its sign, or EINVAL */
-function parseLong(data: string): { neg: boolean; v: bigint } | KErr {
+export function parseLong(data: string): { neg: boolean; v: bigint } | KErr {
   const m = /^[\s]*(-?)(\d+)(?=\s|$)/.exec(data);
   if (!m) return kerr("EINVAL");
   const v = BigInt(m[2]!);
@@ -62,7 +62,7 @@ function parseLong(data: string): { neg: boolean; v: bigint } | KErr {
 }
 
 /** kernel/sysctl.c: proc_do_large_bitmap() read side: the set bits as ranges, "a-b,c" */
-function bitmapText(bits: Set<number>): string {
+function largeBitmapText(bits: Set<number>): string {
   const sorted = [...bits].sort((a, b) => a - b);
   const parts: string[] = [];
   for (let i = 0; i < sorted.length; ) {
@@ -75,7 +75,7 @@ function bitmapText(bits: Set<number>): string {
 }
 
 /** proc_do_large_bitmap() write side: comma-separated bits or ranges, each below `len` */
-function bitmapParse(data: string, len: number): Set<number> | KErr {
+function largeBitmapParse(data: string, len: number): Set<number> | KErr {
   const s = data.replace(/\n$/, "").trim();
   const bits = new Set<number>();
   if (s === "") return bits;
@@ -99,17 +99,22 @@ export function knobTable(list: readonly Knob[]): CtlTable[] {
   return list.map((k) => knobEntry(k));
 }
 
-/** an entry holding one value: its text, and what a write makes of the text written */
-function valueEntry<T>(k: Knob, mode: number, init: T, show: (v: T) => string, parse: (data: string) => T | KErr): CtlTable {
-  let v = init;
+/** where an entry keeps its value: its own, or one it shares with another entry (route.c's
+ * gc_min_interval and gc_min_interval_ms are one int of jiffies) */
+export interface KnobCell<T> {
+  v: T;
+}
+
+/** an entry over a cell: its text, and what a write makes of the text written */
+function valueEntry<T>(k: Knob, mode: number, cell: KnobCell<T>, show: (v: T) => string, parse: (data: string) => T | KErr): CtlTable {
   return {
     procname: k.name,
     mode,
-    read: () => `${show(v)}\n`,
+    read: () => `${show(cell.v)}\n`,
     write: (data) => {
       const r = parse(data);
       if (isKErr(r)) return r;
-      v = r;
+      cell.v = r;
       return undefined;
     },
   };
@@ -122,18 +127,23 @@ function parseInt32(data: string, bad: (x: number) => boolean): number | KErr {
   return bad(r[0]!) ? kerr("EINVAL") : r[0]!;
 }
 
-function knobEntry(k: Knob): CtlTable {
+/**
+ * The CtlTable entry of a knob, over a cell of its own (its `init` in the kind's unit) or the
+ * one given (jiffies and ms_jiffies keep jiffies there)
+ */
+export function knobEntry(k: Knob, shared?: KnobCell<number>): CtlTable {
   const mode = k.mode ?? (k.kind === "const" ? 0o444 : 0o644);
   const str = (v: number | bigint) => String(v);
+  const cell = <T>(v: T): KnobCell<T> => ({ v });
   switch (k.kind) {
     case "const":
-      return { procname: k.name, mode, read: () => `${k.init}\n`, write: () => kerr("EPERM") };
+      return procConst(k.name, String(k.init), mode);
     case "bitmap": {
       const len = Number(k.max ?? 65536);
-      return valueEntry(k, mode, bitmapParse(String(k.init), len) as Set<number>, bitmapText, (d) => bitmapParse(d, len));
+      return valueEntry(k, mode, cell(largeBitmapParse(String(k.init), len) as Set<number>), largeBitmapText, (d) => largeBitmapParse(d, len));
     }
     case "ulong":
-      return valueEntry(k, mode, BigInt(k.init), str, (d) => {
+      return valueEntry(k, mode, cell(BigInt(k.init)), str, (d) => {
         const r = parseLong(d);
         if (isKErr(r)) return r;
         if (r.neg || (k.min !== undefined && r.v < BigInt(k.min)) || (k.max !== undefined && r.v > BigInt(k.max))) return kerr("EINVAL");
@@ -143,7 +153,7 @@ function knobEntry(k: Knob): CtlTable {
     case "u8": {
       const lo = k.min ?? 0;
       const hi = Number(k.max ?? (k.kind === "u8" ? 255 : UINT_MAX));
-      return valueEntry(k, mode, Number(k.init), str, (d) => {
+      return valueEntry(k, mode, shared ?? cell(Number(k.init)), str, (d) => {
         const r = parseLong(d);
         if (isKErr(r)) return r;
         if (r.neg || r.v > BigInt(UINT_MAX) || Number(r.v) < lo || Number(r.v) > hi) return kerr("EINVAL");
@@ -151,17 +161,20 @@ function knobEntry(k: Knob): CtlTable {
       });
     }
     case "jiffies":
-      return valueEntry(k, mode, Number(k.init), str, (d) => parseInt32(d, (x) => Math.abs(x) > Math.floor(INT_MAX / HZ)));
+      // seconds, kept in jiffies (a read truncates toward zero, as C's division)
+      return valueEntry(k, mode, shared ?? cell(Number(k.init) * HZ), (j) => String(Math.trunc(j / HZ)), (d) => {
+        const x = parseInt32(d, (x) => Math.abs(x) > Math.floor(INT_MAX / HZ));
+        return isKErr(x) ? x : x * HZ;
+      });
     case "ms_jiffies":
-      // kept in jiffies
-      return valueEntry(k, mode, msToJiffies(Number(k.init)), (j) => String(j * MS_PER_JIFFY), (d) => {
+      return valueEntry(k, mode, shared ?? cell(msToJiffies(Number(k.init))), (j) => String(j * MS_PER_JIFFY), (d) => {
         const x = parseInt32(d, (x) => k.min !== undefined && x < k.min);
         if (isKErr(x)) return x;
         const nj = msToJiffies(Math.abs(x));
         return nj > INT_MAX ? kerr("EINVAL") : x < 0 ? -nj : nj;
       });
     case "int":
-      return valueEntry(k, mode, Number(k.init), str, (d) =>
+      return valueEntry(k, mode, shared ?? cell(Number(k.init)), str, (d) =>
         parseInt32(d, (x) => (k.min !== undefined && x < k.min) || (k.max !== undefined && x > Number(k.max))));
   }
 }

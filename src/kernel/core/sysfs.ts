@@ -13,6 +13,8 @@ import {
   linkwatchSyncDev,
 } from "./dev.ts";
 import { ethtoolGetLinkKsettings } from "./dev_ioctl.ts";
+// (nr_cpu_ids: the CPUs a queue's mask may name)
+import { NR_POSSIBLE_CPUS } from "./procfs.ts";
 
 /** a node of the kernel's pseudo filesystems */
 export type FsNode =
@@ -202,9 +204,6 @@ export function sysfsRoot(net: Net): FsNode {
 
 // -------------------------------------------------------------- net-sysfs.c: queues/rx-N, tx-N
 
-/** the CPUs a mask may name (nr_cpu_ids: the recording machines have 2) */
-const NR_CPU_IDS = 2;
-
 /** what the queue attributes hold (struct netdev_rx_queue's rps map and flow table size,
  * struct netdev_queue's XPS maps), per device and queue, made when first written */
 interface QueueState {
@@ -260,8 +259,8 @@ const multiqueue = (dev: NetDevice) => dev.numTxQueues > 1;
 function rxQueueAttrs(dev: NetDevice, i: number): Map<string, FsNode> {
   const st = () => queueOf(dev, `rx-${i}`);
   return new Map<string, FsNode>([
-    ["rps_cpus", fsFile(0o644, () => `${bitmapShow(st().rpsCpus, NR_CPU_IDS)}\n`, (d) => {
-      const m = bitmapParse(d, NR_CPU_IDS);
+    ["rps_cpus", fsFile(0o644, () => `${bitmapShow(st().rpsCpus, NR_POSSIBLE_CPUS)}\n`, (d) => {
+      const m = bitmapParse(d, NR_POSSIBLE_CPUS);
       if (isKErr(m)) return m;
       st().rpsCpus = m;
       return undefined;
@@ -295,9 +294,9 @@ function txQueueAttrs(dev: NetDevice, i: number): Map<string, FsNode> {
     // no emulated driver has ndo_set_tx_maxrate
     ["tx_maxrate", fsFile(0o644, () => "0\n", () => kerr("EOPNOTSUPP"))],
     ["tx_timeout", fsFile(0o444, () => "0\n")],
-    ["xps_cpus", fsFile(0o644, () => (multiqueue(dev) ? `${bitmapShow(st().xpsCpus, NR_CPU_IDS)}\n` : kerr("ENOENT")), (d) => {
+    ["xps_cpus", fsFile(0o644, () => (multiqueue(dev) ? `${bitmapShow(st().xpsCpus, NR_POSSIBLE_CPUS)}\n` : kerr("ENOENT")), (d) => {
       if (!multiqueue(dev)) return kerr("ENOENT");
-      const m = bitmapParse(d, NR_CPU_IDS);
+      const m = bitmapParse(d, NR_POSSIBLE_CPUS);
       if (isKErr(m)) return m;
       st().xpsCpus = m;
       return undefined;

@@ -6,11 +6,11 @@
  * The emulator sends IPv6 only on the link (ndisc, MLD), so these are values with their
  * handlers' parsing and bounds, not yet read by a datapath.
  */
-import { kerr } from "../uapi/errno.ts";
+import { kerr, isKErr } from "../uapi/errno.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
-import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
-import { knobs, knobTable } from "../core/sysctl_knobs.ts";
+import { registerNetSysctl, unregisterNetSysctl, type CtlTable } from "../core/sysctl.ts";
+import { knobEntry, knobs, knobTable, parseLong, type KnobCell } from "../core/sysctl_knobs.ts";
 import { NeighParms, neighSysctlTable } from "../core/neighbour.ts";
 import { HZ } from "../../sim/scheduler.ts";
 
@@ -59,8 +59,6 @@ const ROUTE_KNOBS = knobs([
   ["skip_notify_on_dev_down", "u8", 0, 0, 1],
 ]);
 
-const INT_MAX = 0x7fffffff;
-
 /** ip6_frags_ns_ctl_table: high at least low, low at most high (proc_doulongvec_minmax) */
 function fragThresholds(): CtlTable[] {
   let high = 4194304;
@@ -69,9 +67,9 @@ function fragThresholds(): CtlTable[] {
     procname, mode: 0o644,
     read: () => `${get()}\n`,
     write: (data) => {
-      const m = /^\s*(-?)(\d+)(?=\s|$)/.exec(data);
-      if (!m || m[1] === "-") return kerr("EINVAL");
-      return set(Number(m[2])) ? undefined : kerr("EINVAL");
+      const r = parseLong(data);
+      if (isKErr(r) || r.neg) return kerr("EINVAL");
+      return set(Number(r.v)) ? undefined : kerr("EINVAL");
     },
   });
   return [
@@ -82,36 +80,16 @@ function fragThresholds(): CtlTable[] {
 
 /**
  * route.c: gc_min_interval (proc_dointvec_jiffies) and gc_min_interval_ms
- * (proc_dointvec_ms_jiffies) are one value in jiffies, HZ / 2 at first; flush is write-only
+ * (proc_dointvec_ms_jiffies) are one int of jiffies, HZ / 2 at first; flush (proc_dointvec)
+ * is write-only
  */
 function routeTable(): CtlTable[] {
-  let minInterval = HZ / 2;
-  const msPerJiffy = 1000 / HZ;
+  const minInterval: KnobCell<number> = { v: HZ / 2 };
   return [
     ...knobTable(ROUTE_KNOBS),
-    { procname: "flush", mode: 0o200, read: () => kerr("EACCES"), write: (d) => { const r = procParseInts(d); return "errno" in r ? r : undefined; } },
-    {
-      procname: "gc_min_interval", mode: 0o644,
-      read: () => `${Math.trunc(minInterval / HZ)}\n`,
-      write: (d) => {
-        const r = procParseInts(d);
-        if ("errno" in r) return r;
-        if (Math.abs(r[0]!) > Math.floor(INT_MAX / HZ)) return kerr("EINVAL");
-        minInterval = r[0]! * HZ;
-        return undefined;
-      },
-    },
-    {
-      procname: "gc_min_interval_ms", mode: 0o644,
-      read: () => `${minInterval * msPerJiffy}\n`,
-      write: (d) => {
-        const r = procParseInts(d);
-        if ("errno" in r) return r;
-        const j = Math.ceil(Math.abs(r[0]!) / msPerJiffy);
-        minInterval = r[0]! < 0 ? -j : j;
-        return undefined;
-      },
-    },
+    knobEntry({ name: "flush", kind: "int", init: 0, mode: 0o200 }),
+    knobEntry({ name: "gc_min_interval", kind: "jiffies", init: 0 }, minInterval),
+    knobEntry({ name: "gc_min_interval_ms", kind: "ms_jiffies", init: 0 }, minInterval),
   ];
 }
 
