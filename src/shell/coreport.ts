@@ -7,6 +7,18 @@
 import type { IFileSystem, FsStat } from "just-bash";
 
 /** an option's effect on a port's settings `O`; a long option may take a value (`--x=V`) */
+/**
+ * A coreutils port's entry point: the words after the command name, the host's files, the
+ * working directory and a directory's entries in the order they were made
+ * (SimClockFs.entriesByAge); undefined for a command line the port leaves to just-bash.
+ */
+export type CorePort = (
+  args: string[],
+  fs: IFileSystem,
+  cwd: string,
+  byAge?: (dir: string) => string[] | undefined,
+) => Promise<{ stdout: string; stderr: string; exitCode: number } | undefined>;
+
 export type OptionTable<O> = Record<string, (o: O, value: string | undefined) => void>;
 
 /**

@@ -9,7 +9,7 @@
  */
 import type { IFileSystem, FsStat } from "just-bash";
 import { quoteaf } from "../userland/lib/quotearg.ts";
-import { Report, portArgs, statOf, type OptionTable } from "./coreport.ts";
+import { Report, portArgs, statOf, type CorePort, type OptionTable } from "./coreport.ts";
 
 type Deref = "always" | "never" | "cmdline";
 
@@ -90,12 +90,7 @@ const join = (dir: string, name: string) => (dir.endsWith("/") ? dir + name : `$
  * `byAge`: a directory's entries in the order they were made (SimClockFs.entriesByAge), the
  * order GNU cp copies them in (savedir() sorts by inode number); readdir()'s otherwise.
  */
-export async function cpPort(
-  args: string[],
-  fs: IFileSystem,
-  cwd: string,
-  byAge?: (dir: string) => string[] | undefined,
-): Promise<{ stdout: string; stderr: string; exitCode: number } | undefined> {
+export const cpPort: CorePort = async (args, fs, cwd, byAge) => {
   const parsed = parse(args);
   if (!parsed) return undefined;
   const { o, files } = parsed;
@@ -207,4 +202,4 @@ export async function cpPort(
     await copy(s, d, true);
   }
   return report.result();
-}
+};

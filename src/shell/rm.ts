@@ -7,9 +7,8 @@
  * command line with another option (-i -I --interactive …) is left to just-bash's
  * (`undefined`). The options come spelt out by gnuCommandLine() (gnuopts.ts).
  */
-import type { IFileSystem } from "just-bash";
 import { quoteaf } from "../userland/lib/quotearg.ts";
-import { Report, portArgs, statOf, type OptionTable } from "./coreport.ts";
+import { Report, portArgs, statOf, type CorePort, type OptionTable } from "./coreport.ts";
 
 interface RmOptions {
   force: boolean;
@@ -28,12 +27,7 @@ const LONG: OptionTable<RmOptions> = {
 
 const SHORT: OptionTable<RmOptions> = { f: LONG.force!, r: LONG.recursive!, R: LONG.recursive!, d: LONG.dir!, v: LONG.verbose! };
 
-export async function rmPort(
-  args: string[],
-  fs: IFileSystem,
-  cwd: string,
-  byAge?: (dir: string) => string[] | undefined,
-): Promise<{ stdout: string; stderr: string; exitCode: number } | undefined> {
+export const rmPort: CorePort = async (args, fs, cwd, byAge) => {
   const o: RmOptions = { force: false, recursive: false, dir: false, verbose: false };
   const files = portArgs(args, o, LONG, SHORT);
   if (!files) return undefined;
@@ -102,4 +96,4 @@ export async function rmPort(
     if (verbose) report.out += `removed ${quoteaf(name)}\n`;
   }
   return report.result();
-}
+};
