@@ -7,7 +7,7 @@
 import type { SkBuff } from "../core/skbuff.ts";
 import { brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook, nfHookPasses } from "../netfilter/core.ts";
-import { devQueueXmit, netXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
+import { devQueueXmit, devQueueXmitShared, netXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
 import { IFF_UP } from "../uapi/if.ts";
 import {
   BR_BCAST_FLOOD, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED, BR_MCAST_FLOOD, BR_STATE_FORWARDING,
@@ -109,11 +109,41 @@ function floodCopyDropped(br: NetBridge, p: NetBridgePort, skb: SkBuff): boolean
   return drops(dev, skb.len + ETH_HLEN);
 }
 
+/**
+ * A copy br_flood() would send to port `p` that, with nothing seeing it on the way
+ * (floodDropsCountable()), the port's driver would queue as it stands (veth into a peer that
+ * takes it): queued unbuilt, sharing `shared` (one copy of the flood's frame for all of its
+ * ports; see SharedRx in core/dev_path.ts). As on Linux, where each copy is an skb_clone()
+ * sharing the data, a thousand-port flood does not copy the frame a thousand times.
+ */
+function floodCopyShared(br: NetBridge, p: NetBridgePort, shared: SkBuff): boolean {
+  const dev = p.dev;
+  if (dev.net !== br.dev.net || shared.len > dev.mtu + dev.hardHeaderLen + VLAN_HLEN) return false;
+  return devQueueXmitShared(dev, shared);
+}
+
+/** what one br_flood() learns once for all its ports */
+class FloodState {
+  /** floodDropsCountable(), asked when a port first could use it: 1 yes, 0 no, -1 not asked */
+  countable = -1;
+  /** the flood's frame as it is now, for the copies queued unbuilt (floodCopyShared()) */
+  shared: SkBuff | undefined = undefined;
+}
+
+/** br_flood()'s delivery to one port: a copy of `skb` (or the frame itself, `copy` false) */
+function floodDeliver(br: NetBridge, p: NetBridgePort, skb: SkBuff, copy: boolean, localOrig: boolean, f: FloodState): void {
+  if (f.countable < 0 && p.dev.ops.xmitDrops !== undefined) f.countable = floodDropsCountable(br, skb, localOrig) ? 1 : 0;
+  if (f.countable === 1) {
+    if (floodCopyDropped(br, p, skb)) return;
+    if (p.dev.ops.xmitShared !== undefined && floodCopyShared(br, p, (f.shared ??= skb.copy()))) return;
+  }
+  __brForward(p, copy ? skb.copy() : skb, localOrig);
+}
+
 /** br_flood() */
 export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: boolean, localOrig: boolean): void {
   let prev: NetBridgePort | undefined;
-  // floodDropsCountable(), asked when a port first could use it: 1 yes, 0 no, -1 not asked
-  let countable = -1;
+  const f = new FloodState();
   for (const p of br.ports) {
     if (pktType === BR_PKT_UNICAST && !(p.flags & BR_FLOOD)) continue;
     if (pktType === BR_PKT_MULTICAST && !(p.flags & BR_MCAST_FLOOD) && skb.dev !== br.dev) continue;
@@ -121,14 +151,9 @@ export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: b
     if (!shouldDeliver(p, skb)) continue;
     // maybe_deliver(): an IGMP/MLD message counts as sent on each port it leaves by
     brMulticastCount(br, p, skb, BR_MCAST_DIR_TX);
-    if (prev) {
-      if (countable < 0 && prev.dev.ops.xmitDrops !== undefined) countable = floodDropsCountable(br, skb, localOrig) ? 1 : 0;
-      if (countable !== 1 || !floodCopyDropped(br, prev, skb)) __brForward(prev, skb.copy(), localOrig);
-    }
+    if (prev) floodDeliver(br, prev, skb, true, localOrig, f);
     prev = p;
   }
-  if (prev) {
-    if (countable < 0 && prev.dev.ops.xmitDrops !== undefined) countable = floodDropsCountable(br, skb, localOrig) ? 1 : 0;
-    if (countable !== 1 || !floodCopyDropped(br, prev, skb)) __brForward(prev, localRcv ? skb.copy() : skb, localOrig);
-  } else if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+  if (prev) floodDeliver(br, prev, skb, localRcv, localOrig, f);
+  else if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
 }

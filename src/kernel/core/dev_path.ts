@@ -94,9 +94,21 @@ export function devRemovePack(net: Net, pt: PacketType): void {
   }
 }
 
+/**
+ * A protocol handler's look at a frame it would end without keeping it (not for this host):
+ * given the bytes from the network header (`b[off..off+len)`), the pkt_type and the receiving
+ * device, it either counts what the handler counts on that way and returns non-zero (the
+ * handler's own code for how it ended), or returns 0 having done nothing. Lets a frame queued
+ * unbuilt (SharedRx) be received without being built.
+ */
+export type PtypePeek = (b: Uint8Array, off: number, len: number, pktType: number, dev: NetDevice) => number;
+const ptypePeek = new Map<number, PtypePeek>();
+
 /** net/core/dev.c: dev_add_pack() for the global protocol handlers (ARP, IPv4) */
-export function devAddProtocol(type: number, fn: (skb: SkBuff, dev: NetDevice, origDev: NetDevice) => void): void {
+export function devAddProtocol(type: number, fn: (skb: SkBuff, dev: NetDevice, origDev: NetDevice) => void, peek?: PtypePeek): void {
   ptypeBase.set(type, fn);
+  if (peek !== undefined) ptypePeek.set(type, peek);
+  else ptypePeek.delete(type);
 }
 
 // ------------------------------------------------------------------ transmit
@@ -192,7 +204,7 @@ export const NET_RX_COST_US = 1;
  * itself when work is left (so a storm advances in bounded steps, never recursively).
  */
 class SoftnetData {
-  q: (SkBuff | undefined)[] = new Array(1024);
+  q: (SkBuff | SharedRx | undefined)[] = new Array(1024);
   head = 0;
   count = 0;
   timer: Timer;
@@ -207,9 +219,9 @@ class SoftnetData {
   constructor(sched: Scheduler) {
     this.timer = sched.timer(() => netRxAction(this), "NET_RX");
   }
-  push(skb: SkBuff): void {
+  push(skb: SkBuff | SharedRx): void {
     if (this.count === this.q.length) {
-      const nq: (SkBuff | undefined)[] = new Array(this.q.length * 2);
+      const nq: (SkBuff | SharedRx | undefined)[] = new Array(this.q.length * 2);
       for (let i = 0; i < this.count; i++) nq[i] = this.q[(this.head + i) % this.q.length];
       this.q = nq;
       this.head = 0;
@@ -217,7 +229,7 @@ class SoftnetData {
     this.q[(this.head + this.count) % this.q.length] = skb;
     this.count++;
   }
-  shift(): SkBuff {
+  shift(): SkBuff | SharedRx {
     const skb = this.q[this.head]!;
     this.q[this.head] = undefined;
     this.head = (this.head + 1) % this.q.length;
@@ -264,18 +276,21 @@ export function ethTypeTrans(skb: SkBuff, dev: NetDevice): number {
   const b = skb.buf;
   const o = skb.data;
   skb.pull(14);
+  skb.pktType = ethPktType(b, o, dev);
+  skb.protocol = readU16(b, o + 12);
+  return skb.protocol;
+}
+
+/** eth_type_trans()'s pkt_type of the frame whose Ethernet header is at `b[o]`, received on `dev` */
+function ethPktType(b: Uint8Array, o: number, dev: NetDevice): number {
   if (b[o]! & 1) {
     let bc = 0xff;
     for (let i = 0; i < 6; i++) bc &= b[o + i]!;
-    skb.pktType = bc === 0xff ? PACKET_BROADCAST : PACKET_MULTICAST;
-  } else {
-    const a = dev.devAddr;
-    let same = true;
-    for (let i = 0; i < 6; i++) if (b[o + i] !== a[i]) { same = false; break; }
-    skb.pktType = same ? PACKET_HOST : PACKET_OTHERHOST;
+    return bc === 0xff ? PACKET_BROADCAST : PACKET_MULTICAST;
   }
-  skb.protocol = readU16(b, o + 12);
-  return skb.protocol;
+  const a = dev.devAddr;
+  for (let i = 0; i < 6; i++) if (b[o + i] !== a[i]) return PACKET_OTHERHOST;
+  return PACKET_HOST;
 }
 
 /**
@@ -359,9 +374,108 @@ export function netifRx(skb: SkBuff): number {
     return 1;
   }
   skb.tstamp = sched.now + sd.busy;
-  sd.push(skb);
-  if (!sd.timer.pending) sd.timer.mod(sched.now + NET_RX_DELAY_US); // ____napi_schedule + raise NET_RX
+  enqueueToBacklog(sched, sd, skb);
   return 0;
+}
+
+/** enqueue_to_backlog() of a frame it takes */
+function enqueueToBacklog(sched: Scheduler, sd: SoftnetData, e: SkBuff | SharedRx): void {
+  sd.push(e);
+  if (!sd.timer.pending) sd.timer.mod(sched.now + NET_RX_DELAY_US); // ____napi_schedule + raise NET_RX
+}
+
+/**
+ * A copy of a frame on the backlog that was not built: what a flood sends to a port with
+ * nobody watching (SharedRx is queued by devQueueXmitShared()). `src` holds the frame as the
+ * sender has it, its Ethernet header just before src.data, and is never written while shared;
+ * `dev` is the receiving device; `xnet`, `pktType` and `tstamp` are what skb_scrub_packet(),
+ * eth_type_trans() and netif_rx() found when it was queued. Its turn come, the frame is
+ * counted in place when its protocol handler ends it on the bytes alone with nobody watching
+ * the receive (PtypePeek), or else built (sharedRxSkb()) and received as any frame.
+ */
+export class SharedRx {
+  constructor(
+    readonly src: SkBuff,
+    readonly dev: NetDevice,
+    readonly xnet: boolean,
+    readonly pktType: number,
+    readonly tstamp: number,
+  ) {}
+}
+
+/** the skb a SharedRx stands for: the copy, pushed to its Ethernet header
+ * (br_dev_queue_push_xmit()), as __dev_queue_xmit() and __dev_forward_skb() left it */
+function sharedRxSkb(d: SharedRx): SkBuff {
+  const skb = d.src.copy();
+  skb.push(14);
+  if (skb.macHeader < 0) skb.macHeader = skb.data;
+  skbScrubPacket(skb, d.xnet);
+  ethTypeTrans(skb, d.dev);
+  skb.pktType = d.pktType;
+  skb.tstamp = d.tstamp;
+  return skb;
+}
+
+/**
+ * __dev_queue_xmit() of a copy of `src` (at its network header, the Ethernet header in front)
+ * through `dev` without building it, when the driver can queue it on a backlog as it stands
+ * (ndo xmitShared: veth into a peer that takes it); false, with nothing done, when the caller
+ * must build the copy and send it. The caller has made sure that nothing sees frames leave
+ * through `dev` (netXmitUnobserved()).
+ */
+export function devQueueXmitShared(dev: NetDevice, src: SkBuff): boolean {
+  const xs = dev.ops.xmitShared;
+  if (xs === undefined || !(dev.flags & IFF_UP) || !dev.txActive || src.ipSummed === CHECKSUM_PARTIAL) return false;
+  if (!xs(dev, src)) return false;
+  if (!(dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_TX_STATS)) && !(dev.flags & IFF_LOOPBACK)) {
+    dev.stats.tx_packets++;
+    dev.stats.tx_bytes += src.tail - src.data + 14;
+  }
+  return true;
+}
+
+/**
+ * __dev_forward_skb() + netif_rx() of a copy of `src` sent by `from` to `dev`, queued as a
+ * SharedRx; false, with nothing done, when that would not simply queue it (a device down, a
+ * frame too big, a full backlog: the caller's built copy takes the normal way).
+ */
+export function devForwardShared(dev: NetDevice, src: SkBuff, from: NetDevice): boolean {
+  if (!(dev.flags & IFF_UP) || dev.hardHeaderLen !== 14) return false;
+  if (src.tail - src.data > dev.mtu + 4) return false;
+  const sched = netSched(dev.net);
+  const sd = softnetOf(sched);
+  if (sd.count >= NETDEV_MAX_BACKLOG) return false;
+  enqueueToBacklog(sched, sd, new SharedRx(src, dev, from.net !== dev.net, ethPktType(src.buf, src.data - 14, dev), sched.now + sd.busy));
+  return true;
+}
+
+/** a SharedRx's turn in process_backlog(): counted in place, or built and received */
+function sharedRxReceive(d: SharedRx): void {
+  const dev = d.dev;
+  const src = d.src;
+  const b = src.buf;
+  const o = src.data;
+  const proto = readU16(b, o - 2);
+  // what __netif_receive_skb_core() would show it to before the protocol handler: the taps,
+  // the rx_handler, the handlers of its type in this namespace; and the drop tracepoint
+  const peek = dev.rxHandler !== undefined || dropTraced() ? undefined : ptypePeek.get(proto);
+  if (peek !== undefined && (ptypeCount === 0 || rxUntapped(dev, proto)) && peek(b, o, src.tail - o, d.pktType, dev) !== 0) {
+    if (!(dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_RX_STATS)) && !(dev.flags & IFF_LOOPBACK) && d.pktType !== PACKET_LOOPBACK) {
+      dev.stats.rx_packets++;
+      dev.stats.rx_bytes += src.tail - o + 14;
+    }
+    return;
+  }
+  netifReceiveSkb(sharedRxSkb(d));
+}
+
+/** no tap of dev's namespace, and no handler of ethertype `proto` there, would see a frame */
+function rxUntapped(dev: NetDevice, proto: number): boolean {
+  const p = netPtypes.get(dev.net);
+  if (p === undefined) return true;
+  if (p.all.length) return false;
+  for (const pt of p.specific) if (pt.type === proto) return false;
+  return true;
 }
 
 /** net/core/dev.c: net_rx_action() + process_backlog(): drain with a budget, re-arm if left */
@@ -417,10 +531,13 @@ function netRxBatch(sd: SoftnetData, now?: number): number {
     n++;
     if (skb.dev!.dismantle || !(skb.dev!.flags & IFF_UP)) {
       // flush_backlog(): the device went away (or down) while the frame waited
-      kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "flush_backlog");
+      if (skb instanceof SharedRx) {
+        if (dropTraced()) kfreeSkbReason(sharedRxSkb(skb), "SKB_DROP_REASON_DEV_READY", "flush_backlog");
+      } else kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "flush_backlog");
       continue;
     }
-    netifReceiveSkb(skb);
+    if (skb instanceof SharedRx) sharedRxReceive(skb);
+    else netifReceiveSkb(skb);
   }
   return n;
 }

@@ -56,6 +56,12 @@ export interface NetDeviceOps {
    * the caller sends the frame. Lets a flood skip building copies that cannot get through.
    */
   xmitDrops?(dev: NetDevice, len: number): boolean;
+  /**
+   * what startXmit() would do with a copy of `src` (at its network header, the Ethernet
+   * header in front), when that is to queue it on a backlog as it stands (veth: the peer takes
+   * it): queue it unbuilt (devForwardShared()) and return true; else false, nothing done.
+   */
+  xmitShared?(dev: NetDevice, src: SkBuff): boolean;
   /** ndo_get_iflink: the ifindex shown as @ifN / IFLA_LINK (veth peer) */
   getIflink?(dev: NetDevice): number;
   /** rtnl_link_ops->get_link_net: the netns of the link (veth peer's netns) */

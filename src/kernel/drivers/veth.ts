@@ -15,7 +15,7 @@ import {
 import {
   rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, iflaPolicyValidate, type NewlinkParams, type RtnlLinkKind,
 } from "../core/rtnetlink.ts";
-import { devForwardSkb, netifRxFull, netifRxCountDrop } from "../core/dev_path.ts";
+import { devForwardSkb, devForwardShared, netifRxFull, netifRxCountDrop } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { setEthtoolOps, ethtoolOpGetLink, ethtoolOpGetTsInfo, type EthtoolOps, type EthtoolChannels } from "../core/dev_ioctl.ts";
 
@@ -67,6 +67,12 @@ function vethXmitDrops(dev: NetDevice, len: number): boolean {
   netifRxCountDrop(rcv);
   dev.stats.tx_dropped++;
   return true;
+}
+
+/** veth_xmit() of a copy of `src` that the peer's netif_rx() takes: queued unbuilt */
+function vethXmitShared(dev: NetDevice, src: SkBuff): boolean {
+  const rcv = priv(dev).peer;
+  return rcv !== undefined && devForwardShared(rcv, src, dev);
 }
 
 /** drivers/net/veth.c: veth_open() */
@@ -166,6 +172,7 @@ const vethNetdevOps = {
   stop: vethClose,
   startXmit: vethXmit,
   xmitDrops: vethXmitDrops,
+  xmitShared: vethXmitShared,
   /** veth_get_iflink() */
   getIflink: (dev: NetDevice) => priv(dev).peer?.ifindex ?? 0,
   /** veth_get_link_net() */

@@ -22,10 +22,58 @@ import {
   NDISC_NEIGHBOUR_SOLICITATION, ND_OPT_NONCE, ipv6GetIfaddr, ifaDadNonce, addrconfDadFailure, ipv6AddrIsSolictMult,
 } from "./ndisc.ts";
 
+/** ipv6RcvPeek(): how a frame ended there */
+const PEEK_OTHERHOST = 1;
+const PEEK_MC_NOT_JOINED = 2;
+
+/** IPSTATS_MIB_NOECTPKTS + (ipv6_get_dsfield(hdr) & INET_ECN_MASK) */
+function countEcn(st: Ipv6Mib, b: Uint8Array, o: number): void {
+  switch ((b[o + 1]! >>> 4) & 3) {
+    case 0: st.ip.InNoECTPkts++; break;
+    case 1: st.ip.InECT1Pkts++; break;
+    case 2: st.ip.InECT0Pkts++; break;
+    default: st.ip.InCEPkts++;
+  }
+}
+
+/**
+ * ipv6_rcv()'s end of a frame that is not for this host, on the bytes alone (`b[o..o+len)`,
+ * the IPv6 header on): another host's (PACKET_OTHERHOST), or a valid packet to a group nobody
+ * here joined (ip6_mc_input(): the link-up chatter of every other port of a bridge ends so).
+ * Counts what ipv6_rcv() counts on that way and returns how it ended; else 0, nothing done.
+ * ipv6Rcv() starts with it; a frame queued unbuilt is received by it alone (PtypePeek).
+ */
+function ipv6RcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev: NetDevice): number {
+  if (pktType === PACKET_OTHERHOST) return PEEK_OTHERHOST;
+  const idev = devInet6(dev);
+  if (!idev || idev.cnf.disableIpv6 || pktType === PACKET_LOOPBACK) return 0;
+  if (len < IPV6_HDRLEN || b[o]! >>> 4 !== 6 || b[o + 24] !== 0xff) return 0;
+  if (((b[o + 4]! << 8) | b[o + 5]!) + IPV6_HDRLEN > len) return 0;
+  // read in place: no copies of the addresses for it
+  if (ipv6ChkMcastAddrAt(dev, b, o + 24)) return 0;
+  const st = (idev.mib ??= ipv6Stats(dev.net)) as Ipv6Mib;
+  /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
+  st.ip.InReceives++;
+  st.ip.InOctets += len;
+  countEcn(st, b, o);
+  /* ip6_mc_input(): IPSTATS_MIB_INMCAST */
+  st.ip.InMcastPkts++;
+  st.ip.InMcastOctets += len;
+  return PEEK_MC_NOT_JOINED;
+}
+
 /** net/ipv6/ip6_input.c: ipv6_rcv() / ip6_rcv_core() */
 export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
-  if (skb.pktType === PACKET_OTHERHOST) {
+  const b = skb.buf;
+  const o = skb.data;
+  const peek = ipv6RcvPeek(b, o, skb.len, skb.pktType, dev);
+  if (peek === PEEK_OTHERHOST) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_OTHERHOST", "ip6_rcv_core");
+    return;
+  }
+  if (peek === PEEK_MC_NOT_JOINED) {
+    skb.networkHeader = o;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
     return;
   }
   const idev = devInet6(dev);
@@ -38,19 +86,11 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_rcv_core");
     return;
   }
-  const b = skb.buf;
-  const o = skb.data;
   if (skb.len < IPV6_HDRLEN || b[o]! >>> 4 !== 6) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INHDR", "ip6_rcv_core");
     return;
   }
-  /* IPSTATS_MIB_NOECTPKTS + (ipv6_get_dsfield(hdr) & INET_ECN_MASK) */
-  switch ((b[o + 1]! >>> 4) & 3) {
-    case 0: st.ip.InNoECTPkts++; break;
-    case 1: st.ip.InECT1Pkts++; break;
-    case 2: st.ip.InECT0Pkts++; break;
-    default: st.ip.InCEPkts++;
-  }
+  countEcn(st, b, o);
   const plen = (b[o + 4]! << 8) | b[o + 5]!;
   if (plen + IPV6_HDRLEN > skb.len) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_SMALL", "ip6_rcv_core");
@@ -59,15 +99,9 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   skb.networkHeader = o;
   if (skb.pktType === PACKET_LOOPBACK) return;
   if (b[o + 24] === 0xff) {
-    /* ip6_mc_input(): IPSTATS_MIB_INMCAST */
+    /* ip6_mc_input(): IPSTATS_MIB_INMCAST (a group joined here: ipv6RcvPeek() ended the others) */
     st.ip.InMcastPkts++;
     st.ip.InMcastOctets += skb.len;
-    // a group nobody here joined is not for us: the link-up chatter of every other port of a
-    // bridge ends here, read in place (no copies of the addresses for it)
-    if (!ipv6ChkMcastAddrAt(dev, b, o + 24)) {
-      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
-      return;
-    }
   }
   const saddr = b.slice(o + 8, o + 24);
   const daddr = b.slice(o + 24, o + 40);
@@ -118,5 +152,5 @@ let inited = false;
 export function ipv6PacketInit(): void {
   if (inited) return;
   inited = true;
-  devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev));
+  devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev), ipv6RcvPeek);
 }
