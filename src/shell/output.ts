@@ -731,16 +731,33 @@ function wantsMarks(ast: AnyNode, isTool: (n: string) => boolean): boolean {
   return !pipestatus && spendsTime(ast, isTool);
 }
 
+/** the names of the functions a script defines, anywhere in it, into `into` */
+function functionNames(n: unknown, into: Set<string>): void {
+  if (Array.isArray(n)) {
+    for (const x of n) functionNames(x, into);
+    return;
+  }
+  if (!isNode(n)) return;
+  if (n.type === "FunctionDef" && typeof n.name === "string") into.add(n.name);
+  for (const k of Object.keys(n)) if (k !== "type" && typeof n[k] === "object") functionNames(n[k], into);
+}
+
 /**
  * The plugin: run it after the job-control plugin (it reads `__bg`). `isTool(name)`: the
  * commands whose writes it routes (the tuxnet tools, timeout); `toolCommand(flags, name)`:
  * the name of the command that is `__tool FLAGS NAME` (see ToolCommand).
  */
-export function outputPlugin(isTool: (name: string) => boolean, toolCommand?: ToolCommand): TransformPlugin {
+export function outputPlugin(isToolName: (name: string) => boolean, toolCommand?: ToolCommand): TransformPlugin {
+  // the names this shell has seen defined as functions: bash runs a function before a program
+  // of the same name, so a command of such a name is left for bash to look up as it runs
+  // (`ping() { command ping -c1 "$@"; }`), and stays so after an `unset -f`
+  const functions = new Set<string>();
+  const isTool = (name: string) => isToolName(name) && !functions.has(name);
   return {
     name: "tuxnet-output",
     transform({ ast }) {
       const root = ast as unknown as AnyNode;
+      functionNames(root, functions);
       const flow = new DirtyFlow(isTool);
       const w = new Walker(isTool, flow, toolCommand);
       const fds: Fds = new Map([
