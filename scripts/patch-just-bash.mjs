@@ -77,6 +77,13 @@
  *    redirections, the "bash: " of its messages gets the line the command is on, and inside a
  *    function defined in the script edit 9's name (the interactive shell takes the line out
  *    again: shell.ts).
+ *
+ * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
+ *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
+ *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
+ *    a stat() (seven path normalizations, four walks of the mount table) per tool run. A path
+ *    /usr/bin/__NAME that names a registered command is now that command, as the lookup
+ *    would have found it (/usr/bin shows every registered `__` command: kernfs.ts BinDirFs).
  */
 import { readFileSync, writeFileSync, existsSync, readdirSync } from "node:fs";
 import { dirname, join } from "node:path";
@@ -91,6 +98,7 @@ const MARK_SEDV = "/*tuxnet:sedv*/";
 const MARK_ABORT = "/*tuxnet:abort*/";
 const MARK_FNSRC = "/*tuxnet:fnsrc*/";
 const MARK_LINES = "/*tuxnet:lines*/";
+const MARK_INTERNAL = "/*tuxnet:internal*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -237,6 +245,16 @@ function messagesNameLine(span, _rn, e, t) {
   return `${span}${t}.stderr&&(${t}={...${t},stderr:${t}.stderr.replace(/^bash: (?!line \\d+: |-c: line \\d+: )/gm,()=>${name}+": line "+${e}.state.currentLine+": ")});`;
 }
 
+// the command lookup: `async function Xu(e,t,n){if(t.includes("/")){let o=e.fs.resolvePath(e.state.cwd,t);if(!await e.fs.exists(o))`
+const LOOKUP = new RegExp(
+  `async function (${ID})\\((${ID}),(${ID}),(${ID})\\)\\{if\\(\\3\\.includes\\("/"\\)\\)\\{let (${ID})=\\2\\.fs\\.resolvePath\\(\\2\\.state\\.cwd,\\3\\);if\\(!await \\2\\.fs\\.exists\\(\\5\\)\\)`,
+  "g",
+);
+
+function internalDirect(span, _f, e, t) {
+  return span.replace(`{if(${t}.includes("/")){`, () => `{if(${t}.startsWith("/usr/bin/__")){let c=${e}.commands.get(${t}.slice(9));if(c)return{cmd:c,path:${t}}}if(${t}.includes("/")){`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -266,6 +284,7 @@ export function patch(src) {
   if (!out.includes(MARK_ABORT)) out = MARK_ABORT + abortKeepsOutput(out);
   if (!out.includes(MARK_FNSRC)) out = MARK_FNSRC + edit(out, FUNC_BODY, functionSourceNames, "function body's messages");
   if (!out.includes(MARK_LINES)) out = MARK_LINES + edit(out, REDIRECT_RESULT, messagesNameLine, "redirection of a command's result");
+  if (!out.includes(MARK_INTERNAL)) out = MARK_INTERNAL + edit(out, LOOKUP, internalDirect, "command lookup");
   return out;
 }
 
