@@ -71,6 +71,9 @@ export interface Mc6Dev {
   dev: NetDevice;
   /** newest first */
   mcList: Ifmcaddr6[];
+  /** each group's `tail`, in mcList's order: what the receive path reads of a group it is
+   * not for (one array, not an object per group) */
+  mcTails: number[];
   /** deleted groups still to be reported (idev->mc_tomb), newest first */
   mcTomb: Ifmcaddr6[];
   qrv: number;
@@ -91,7 +94,7 @@ function mcDev(idev: Inet6Dev): Mc6Dev {
   if (s !== undefined) return s;
   s = mcState.get(idev);
   if (!s) {
-    s = { dev: idev.dev, mcList: [], mcTomb: [], qrv: MLD_QRV_DEFAULT, ifcCount: 0, dadCount: 0, ifcTimer: undefined, dadTimer: undefined, inited: false, dead: false };
+    s = { dev: idev.dev, mcList: [], mcTails: [], mcTomb: [], qrv: MLD_QRV_DEFAULT, ifcCount: 0, dadCount: 0, ifcTimer: undefined, dadTimer: undefined, inited: false, dead: false };
     mcState.set(idev, s);
   }
   idev.mc = s;
@@ -197,6 +200,7 @@ export function __ipv6DevMcInc(idev: Inet6Dev, addr: Uint8Array): number {
   }
   const mc = mcaAlloc(addr, MCAST_EXCLUDE);
   s.mcList.unshift(mc);
+  s.mcTails.unshift(mc.tail);
   mldDelDelrec(idev, mc);
   igmp6GroupAdded(idev, mc);
   return 0;
@@ -217,6 +221,7 @@ export function __ipv6DevMcDec(idev: Inet6Dev, addr: Uint8Array): number {
   const mc = s.mcList[i]!;
   if (--mc.users) return 0;
   s.mcList.splice(i, 1);
+  s.mcTails.splice(i, 1);
   igmp6GroupDropped(idev, mc);
   return 0;
 }
@@ -232,12 +237,12 @@ export function ipv6DevMcDec(dev: NetDevice, addr: Uint8Array): number {
 export function ipv6ChkMcastAddrAt(dev: NetDevice, b: Uint8Array, off: number): boolean {
   const idev = devInet6(dev);
   if (!idev) return false;
-  const l = mcDev(idev).mcList;
+  const s = mcDev(idev);
+  const tails = s.mcTails;
   const t = addrTail(b, off);
-  outer: for (let i = 0; i < l.length; i++) {
-    const m = l[i]!;
-    if (m.tail !== t) continue;
-    const a = m.addr;
+  outer: for (let i = 0; i < tails.length; i++) {
+    if (tails[i] !== t) continue;
+    const a = s.mcList[i]!.addr;
     for (let j = 11; j >= 0; j--) if (a[j] !== b[off + j]) continue outer;
     return true;
   }
@@ -307,6 +312,7 @@ export function ipv6McDestroyDev(idev: Inet6Dev): void {
   __ipv6DevMcDec(idev, IN6ADDR_LINKLOCAL_ALLNODES);
   for (const mc of s.mcList) igmp6GroupDropped(idev, mc);
   s.mcList = [];
+  s.mcTails = [];
 }
 
 // ------------------------------------------------------------------------------- reports
