@@ -1,6 +1,6 @@
 /**
  * How the real tools name a file they cannot read. just-bash's ports all say
- * "TOOL: NAME: MESSAGE" (and say ENOENT for a directory); wc, cat, cut and tee quotef() the name
+ * "TOOL: NAME: MESSAGE" (and say ENOENT for a directory); wc, cat and tee quotef() the name
  * (wc refuses "" outright), GNU sed "can't read NAME: …", mawk "cannot open NAME (…)", and grep,
  * sed and awk exit 2 for it. (head and tail are coreutils' own ports: userland/coreutils.)
  */
@@ -9,9 +9,9 @@ import type { KernelFs } from "../kernel/uapi/syscalls.ts";
 import { quoteaf, quotef } from "../userland/lib/quotearg.ts";
 import { readErrorOf } from "./fileio.ts";
 
-export type FileErrorTool = "cat" | "cut" | "wc" | "grep" | "sed" | "awk" | "tee" | "touch";
+export type FileErrorTool = "cat" | "wc" | "grep" | "sed" | "awk" | "tee" | "touch";
 
-const LINE = /^(cat|cut|wc|grep|sed|awk|tee): (.*): (No such file or directory|Is a directory|Permission denied|Not a directory)$/;
+const LINE = /^(cat|wc|grep|sed|awk|tee): (.*): (No such file or directory|Is a directory|Permission denied|Not a directory)$/;
 
 /** a line of `stderr` is one of just-bash's `TOOL: NAME: ERR` about a file (before rewording) */
 export function hasFileError(tool: FileErrorTool, stderr: string): boolean {
@@ -31,7 +31,6 @@ function reword(tool: Exclude<FileErrorTool, "touch">, name: string, err: string
     case "grep":
       return `grep: ${name}: ${err}`;
     case "cat":
-    case "cut":
     case "tee":
       return `${tool}: ${quotef(name)}: ${err}`;
   }

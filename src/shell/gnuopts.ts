@@ -34,12 +34,6 @@ export const SORT_OPTIONS: GnuTool = {
 };
 
 export const GNU_OPTIONS: Record<string, GnuTool> = {
-  cut: {
-    shorts: "b:c:d:f:nsz",
-    longs: ["bytes=", "characters=", "fields=", "delimiter=", "only-delimited", "output-delimiter=", "complement", "zero-terminated", "help", "version"],
-    // just-bash's cut knows these by their letters only
-    letters: { bytes: "b", characters: "c", fields: "f", delimiter: "d", "only-delimited": "s", "zero-terminated": "z" },
-  },
   wc: { shorts: "clLmw", longs: ["bytes", "chars", "lines", "words", "debug", "files0-from=", "max-line-length", "help", "version"] },
   // "+": options end at the first operand (tr a -d: "-d" is SET2)
   tr: { shorts: "+AcCdst", longs: ["complement", "delete", "squeeze-repeats", "truncate-set1", "help", "version"] },

@@ -29,7 +29,7 @@ import { Exit, type CommandTable, type Process, type SpawnOptions } from "../use
 import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { sedCommandLine, sedDropMissing, sedWithMissing } from "./sed.ts";
-import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords, splitOperands } from "./gnuopts.ts";
+import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
 import { cpPort } from "./cp.ts";
 import { rmPort } from "./rm.ts";
 import { tee } from "./tee.ts";
@@ -653,7 +653,7 @@ export class HostShell implements Shell, IoHost {
     );
     // a bad option as coreutils' getopt_long() words it (gnuopts.ts); a file they cannot read
     // named as coreutils, GNU sed and mawk name it (fileerrors.ts)
-    const fileTools = new Set<string>(["wc", "sed", "awk", "touch", "cut"]);
+    const fileTools = new Set<string>(["wc", "sed", "awk", "touch"]);
     for (const tool of new Set([...fileTools, ...Object.keys(GNU_OPTIONS).filter((t) => t !== "tr")]))
       custom.push(
         defineCommand(tool, async (args, ctx) => {
@@ -686,19 +686,6 @@ export class HostShell implements Shell, IoHost {
             ({ args, messages: sedMissing } = await sedDropMissing(args, ctx.fs, ctx.cwd));
           }
           let r = await ctx.origCommand(args);
-          // cut.c: every FILE in turn, one it cannot read named and skipped (just-bash's cut
-          // stops at it)
-          const cutFiles = tool === "cut" && o && r.exitCode !== 0 ? splitOperands(args, o) : undefined;
-          if (cutFiles && cutFiles.operands.length > 1) {
-            r = { stdout: "", stderr: "", exitCode: 0 };
-            for (const f of cutFiles.operands) {
-              // (just-bash's cut knows no "--": a name like "-n" goes as "./-n", named back)
-              const dashed = f.startsWith("-") && f !== "-";
-              const one = await ctx.origCommand([...cutFiles.options, dashed ? `./${f}` : f]);
-              const stderr = dashed ? one.stderr.split(`cut: ./${f}: `).join(`cut: ${f}: `) : one.stderr;
-              r = { stdout: r.stdout + one.stdout, stderr: r.stderr + stderr, exitCode: r.exitCode || one.exitCode };
-            }
-          }
           if (tool === "wc" && o) r = { ...r, stdout: await wcWidths(r.stdout, args, o.shorts, o.longs, ctx.fs, ctx.cwd) };
           if (tool === "sed") r = sedWithMissing(r, sedMissing);
           // cp.c / mv.c: target_directory_operand()'s errno for a last operand that is no directory
@@ -714,7 +701,7 @@ export class HostShell implements Shell, IoHost {
             r = { ...r, stderr: `${tool}: target ${quoteaf(notDir[2]!)}: ${why}\n` };
           }
           // usage(EXIT_FAILURE) after "missing operand": the Try line too
-          if (o && /^[a-z]+: (missing (file |destination file )?operand( after '.*')?|you must specify a list of bytes, characters, or fields)\n$/.test(r.stderr))
+          if (o && /^[a-z]+: (missing (file |destination file )?operand( after '.*')?)\n$/.test(r.stderr))
             r = { ...r, stderr: `${r.stderr}Try '${tool} --help' for more information.\n` };
           return fileTools.has(tool) ? fixFileErrors(tool as FileErrorTool, r, ctx.fs, sys.fs, ctx.cwd) : r;
         }),
