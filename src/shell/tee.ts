@@ -25,10 +25,13 @@ const LONGOPTS: LongOpt[] = [
 ];
 
 /** tee as coreutils runs it, or undefined to leave the run to just-bash's tee (--help,
- * --version, --output-error, a bad option) */
+ * --version, --output-error) */
 export async function tee(args: string[], io: TeeIo): Promise<{ stdout: string; stderr: string; exitCode: number; stdoutKind: "bytes" } | undefined> {
-  const quietSink = { stderr: { write: () => undefined } } as unknown as Process;
-  const g = getoptLong(quietSink, ["tee", ...args], "aip", LONGOPTS);
+  let messages = "";
+  const sink = { stderr: { write: (s: string) => void (messages += s) } } as unknown as Process;
+  const g = getoptLong(sink, ["tee", ...args], "aip", LONGOPTS, { stopAtError: true });
+  // a bad option: getopt_long()'s message, then usage(EXIT_FAILURE)'s line
+  if (g.opts.some(([o]) => o === "?")) return { stdout: "", stderr: `${messages}Try 'tee --help' for more information.\n`, exitCode: 1, stdoutKind: "bytes" };
   let append = false;
   for (const [o] of g.opts) {
     if (o === "a") append = true;

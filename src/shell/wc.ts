@@ -40,16 +40,16 @@ export async function wcWidths(stdout: string, args: string[], shorts: string, l
         }
       }),
     );
-    if (!st[0]!.failed) {
-      let min = 1;
-      let total = 0;
-      for (const s of st) {
-        if (s.failed) continue;
-        if (s.regular) total += s.size;
-        else min = 7;
-      }
-      width = Math.max(String(total).length, min);
+    // (compute_number_width()'s `fstatus[0].failed <= 0` holds for a file stat() failed on
+    // too: failed is stat()'s -1 there, 1 only for the lone count of one input, not asked)
+    let min = 1;
+    let total = 0;
+    for (const s of st) {
+      if (s.failed) continue;
+      if (s.regular) total += s.size;
+      else min = 7;
     }
+    width = Math.max(String(total).length, min);
   }
   const line = new RegExp(`^ *(\\d+)${" +(\\d+)".repeat(k - 1)}(?: (.*))?$`);
   return stdout
