@@ -11,28 +11,6 @@ import { gnuOptionsCheck } from "./getopt.ts";
  * with two (grep's --colour), taken as that one */
 type GnuTool = { shorts: string; longs: string[]; letters?: Record<string, string>; alias?: Record<string, string> };
 
-/**
- * sort (coreutils 9.1 src/sort.c): its own wrapper (shell.ts) runs its command line through
- * gnuCommandLine() with this; a bad option is usage(SORT_FAILURE), status 2. (The optstring's
- * leading "-", RETURN_IN_ORDER, reads options after operands as well, as permutation does.)
- */
-export const SORT_OPTIONS: GnuTool = {
-  shorts: "bcCdfghik:mMno:rRsS:t:T:uVy:z",
-  longs: [
-    "ignore-leading-blanks", "check?", "compress-program=", "debug", "dictionary-order", "ignore-case", "files0-from=",
-    "general-numeric-sort", "ignore-nonprinting", "key=", "merge", "month-sort", "numeric-sort", "human-numeric-sort",
-    "version-sort", "random-sort", "random-source=", "sort=", "output=", "reverse", "stable", "batch-size=",
-    "buffer-size=", "field-separator=", "temporary-directory=", "unique", "zero-terminated", "parallel=", "help", "version",
-  ],
-  // just-bash's sort surely knows these by their letters
-  letters: {
-    "ignore-leading-blanks": "b", "dictionary-order": "d", "ignore-case": "f", "general-numeric-sort": "g",
-    "ignore-nonprinting": "i", key: "k", merge: "m", "month-sort": "M", "numeric-sort": "n", "human-numeric-sort": "h",
-    "version-sort": "V", "random-sort": "R", output: "o", reverse: "r", stable: "s", "buffer-size": "S",
-    "field-separator": "t", "temporary-directory": "T", unique: "u", "zero-terminated": "z",
-  },
-};
-
 export const GNU_OPTIONS: Record<string, GnuTool> = {
   wc: { shorts: "clLmw", longs: ["bytes", "chars", "lines", "words", "debug", "files0-from=", "max-line-length", "help", "version"] },
   // "+": options end at the first operand (tr a -d: "-d" is SET2)

@@ -29,7 +29,8 @@ import { Exit, type CommandTable, type Process, type SpawnOptions } from "../use
 import { EmptyPathFs, execLookup, readErrorOf, readFileBytes, writeFileChecked } from "./fileio.ts";
 import { fixFileErrors, type FileErrorTool } from "./fileerrors.ts";
 import { sedCommandLine, sedDropMissing, sedWithMissing } from "./sed.ts";
-import { GNU_OPTIONS, SORT_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
+import { GNU_OPTIONS, gnuCommandLine, optionWords } from "./gnuopts.ts";
+import { sortRun } from "./sort.ts";
 import { cpPort } from "./cp.ts";
 import { rmPort } from "./rm.ts";
 import { tee } from "./tee.ts";
@@ -821,48 +822,36 @@ export class HostShell implements Shell, IoHost {
         return { ...r, stdout: "" };
       }),
     );
-    // sort in the C locale (LANG=C as labtool runs it): byte order; just-bash collates by
-    // locale. Plain sorts (-u, -r, files or stdin) are done here, the rest by just-bash.
+    // coreutils' sort in the C locale (sort.ts); what it leaves (--debug, -R, --files0-from,
+    // --help, --version) is just-bash's
     custom.push(
       defineCommand("sort", async (argv, ctx) => {
-        const cl = gnuCommandLine("sort", argv, SORT_OPTIONS);
-        if ("error" in cl) return { stdout: "", stderr: cl.error, exitCode: 2 };
-        const args = cl.args;
-        const flags = args.filter((a) => a.startsWith("-") && a !== "-");
-        const files = args.filter((a) => !a.startsWith("-") || a === "-");
-        if (flags.some((f) => !/^-[ur]+$/.test(f)) || !ctx.origCommand) {
-          return ctx.origCommand ? ctx.origCommand(args) : { stdout: "", stderr: "", exitCode: 2 };
-        }
-        const unique = flags.some((f) => f.includes("u"));
-        const reverse = flags.some((f) => f.includes("r"));
-        let text = "";
-        for (const f of files.length ? files : ["-"]) {
-          if (f === "-") text += ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "";
-          else {
-            try {
-              text += await ctx.fs.readFile(ctx.fs.resolvePath(ctx.cwd, f));
-            } catch {
-              // sort_die(): open() fails ("cannot read"), a directory opens and its read fails
-              const path = ctx.fs.resolvePath(ctx.cwd, f);
-              const err = f === "" ? undefined : await readErrorOf(ctx.fs, sys.fs, path);
-              const what = err === "Is a directory" ? "read failed" : "cannot read";
-              return { stdout: "", stderr: `sort: ${what}: ${quotef(f)}: ${err ?? "No such file or directory"}\n`, exitCode: 2 };
-            }
-          }
-          if (text && !text.endsWith("\n")) text += "\n";
-        }
-        const lines = text.split("\n");
-        lines.pop();
-        const enc = new TextEncoder();
-        const cmp = (a: string, b: string) => {
-          const x = enc.encode(a);
-          const y = enc.encode(b);
-          for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
-          return x.length - y.length;
-        };
-        lines.sort((a, b) => (reverse ? cmp(b, a) : cmp(a, b)));
-        const out = unique ? lines.filter((l, i) => i === 0 || cmp(l, lines[i - 1]!) !== 0) : lines;
-        return { stdout: out.map((l) => l + "\n").join(""), stderr: "", exitCode: 0 };
+        const resolve = (f: string) => ctx.fs.resolvePath(ctx.cwd, f);
+        const r = await sortRun(argv, {
+          stdin: stdinBytes(ctx),
+          readFile: async (f) => {
+            const path = resolve(f);
+            const b = await readFileBytes(ctx.fs, path).catch(() => undefined);
+            if (b) return b;
+            const err = (f === "" ? undefined : await readErrorOf(ctx.fs, sys.fs, path)) ?? "No such file or directory";
+            return err === "Is a directory" ? { readError: err } : { openError: err };
+          },
+          openOutput: async (f) => {
+            const sink = await openToolFile(ctx.fs, resolve(f), true, this.sched);
+            if (typeof sink === "string") return sink;
+            await sink.done();
+            return undefined;
+          },
+          writeFile: async (f, data) => {
+            const sink = await openToolFile(ctx.fs, resolve(f), false, this.sched);
+            if (typeof sink === "string") return sink;
+            sink.write(data);
+            await sink.done();
+            return undefined;
+          },
+        });
+        if (r) return r;
+        return ctx.origCommand ? ctx.origCommand(argv) : { stdout: "", stderr: "bash: sort: command not found\n", exitCode: 127 };
       }),
     );
     // `CMD … | __fwrite >|>> FILE` (procwrite.ts): bash's open(2) of a redirection, then the bytes

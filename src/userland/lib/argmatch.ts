@@ -19,10 +19,13 @@ export function argmatch(arg: string, names: readonly string[]): number {
 }
 
 /** argmatch_invalid() + argmatch_valid(): "PROG: invalid argument 'X' for '--OPT'" and the
- * list of the valid ones, each line ending in a newline */
-export function argmatchMessage(prog: string, context: string, arg: string, names: readonly string[], problem: number): string {
-  return (
-    `${prog}: ${problem === -2 ? "ambiguous" : "invalid"} argument ${quote(arg)} for ${quote(context)}\n` +
-    `Valid arguments are:\n${names.map((n) => `  - ${quote(n)}\n`).join("")}`
-  );
+ * list of the valid ones, each line ending in a newline; names next to each other that stand
+ * for the same value (`values`) share a line */
+export function argmatchMessage(prog: string, context: string, arg: string, names: readonly string[], problem: number, values?: readonly unknown[]): string {
+  let list = "";
+  names.forEach((n, i) => {
+    if (i > 0 && values !== undefined && values[i] === values[i - 1]) list += `, ${quote(n)}`;
+    else list += `${i ? "\n" : ""}  - ${quote(n)}`;
+  });
+  return `${prog}: ${problem === -2 ? "ambiguous" : "invalid"} argument ${quote(arg)} for ${quote(context)}\nValid arguments are:\n${list}\n`;
 }
