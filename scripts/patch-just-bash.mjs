@@ -78,6 +78,16 @@
  *    function defined in the script edit 9's name (the interactive shell takes the line out
  *    again: shell.ts).
  *
+ * 12. awk's numbers become strings as mawk's do. mawk (Debian's awk) writes a number as an
+ *    integer only within its int range (±2147483647; 4294967295 is "4.29497e+09"), anything
+ *    else by CONVFMT or, in print, OFMT ("%.6g": 0.1 + 0.2 is "0.3"); just-bash's awk wrote
+ *    every safe integer as one and other numbers with all their digits when made strings. Its
+ *    print and its two number-to-string conversions now take mawk's range, and the
+ *    conversions, and print with OFMT at its default, "%.6g"; printf's %s of a number is that
+ *    string, its %d mawk's d_to_I() (truncated, clamped to ±2147483647). (Setting CONVFMT is
+ *    not followed; just-bash's %g and %e, which printf and another OFMT use, are as they were.) In the ESM
+ *    build this is in awk's chunk, so every file of the bundle that has it is edited.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -99,6 +109,7 @@ const MARK_ABORT = "/*tuxnet:abort*/";
 const MARK_FNSRC = "/*tuxnet:fnsrc*/";
 const MARK_LINES = "/*tuxnet:lines*/";
 const MARK_INTERNAL = "/*tuxnet:internal*/";
+const MARK_AWKNUM = "/*tuxnet:awknum*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -194,6 +205,54 @@ function parseGuardByTokens(span, r) {
 
 // sed's `v`: `case"version":{let r=[4,8,0];if(i.minVersion){…`
 const SED_VERSION = new RegExp(`case"version":\\{let (${ID})=\\[4,8,0\\];`, "g");
+
+// awk's number to string: `function v(e){return typeof e=="string"?e:(Number.isInteger(e),String(e))}` (two),
+// and print's: `Number.isInteger(o)&&Math.abs(o)<Number.MAX_SAFE_INTEGER?r.push(String(o)):r.push(ie(e.OFMT,[o],e.maxOutputSize||void 0))`
+const AWK_TOSTR = new RegExp(`function (${ID})\\((${ID})\\)\\{return typeof \\2=="string"\\?\\2:\\(Number\\.isInteger\\(\\2\\),String\\(\\2\\)\\)\\}`, "g");
+const AWK_PRINT_INT = new RegExp(
+  `Number\\.isInteger\\((${ID})\\)&&Math\\.abs\\(\\1\\)<Number\\.MAX_SAFE_INTEGER\\?(${ID})\\.push\\(String\\(\\1\\)\\):\\2\\.push\\((${ID})\\((${ID})\\.OFMT,`,
+  "g",
+);
+/** mawk's number to string with CONVFMT "%.6g" (C's %g: 6 significant digits, no trailing zeros) */
+// (a function declaration at the end of the file: hoisted, and no statement before a leading
+// "use strict")
+const AWK_NUM =
+  ";function __tuxnetAwkNum(n){if(Number.isInteger(n)&&n>=-2147483647&&n<=2147483647)return String(n);" +
+  'if(Number.isNaN(n))return"nan";if(!Number.isFinite(n))return n>0?"inf":"-inf";' +
+  'let m=n.toExponential(5),x=Number(m.slice(m.indexOf("e")+1)),t=s=>s.includes(".")?s.replace(/0+$/,"").replace(/\\.$/,""):s;' +
+  'if(x>=-4&&x<6)return t(n.toFixed(5-x));let d=t(m.slice(0,m.indexOf("e")));return d+"e"+(x<0?"-":"+")+String(Math.abs(x)).padStart(2,"0")}\n';
+
+// its sprintf's %s and %d: `case"s":{let p=y!==void 0?String(y):"";`, `case"d":case"i":{let p=y!==void 0?Math.floor(Number(y)):0;`
+const AWK_FMT_S = new RegExp(`case"s":\\{let (${ID})=(${ID})!==void 0\\?String\\(\\2\\):"";`, "g");
+const AWK_FMT_D = new RegExp(`case"d":case"i":\\{let (${ID})=(${ID})!==void 0\\?Math\\.floor\\(Number\\(\\2\\)\\):0;`, "g");
+
+/** edit 12 on a file of the bundle that holds just-bash's awk (undefined: it does not) */
+export function patchAwkNumbers(src) {
+  if (src.includes(MARK_AWKNUM) || !new RegExp(AWK_PRINT_INT.source).test(src)) return undefined;
+  let n = 0;
+  let out = src.replace(AWK_TOSTR, (_m, f, e) => {
+    n++;
+    return `function ${f}(${e}){return typeof ${e}=="string"?${e}:__tuxnetAwkNum(${e})}`;
+  });
+  if (n !== 2) throw new Error(`just-bash bundle: expected awk's two number-to-string conversions, found ${n}`);
+  // (print with OFMT at its default: mawk's "%.6g", which just-bash's sprintf gets wrong)
+  out = edit(
+    out,
+    AWK_PRINT_INT,
+    (_m, o, r, ie, e) => `Number.isInteger(${o})&&${o}>=-2147483647&&${o}<=2147483647?${r}.push(String(${o})):${r}.push(${e}.OFMT==="%.6g"?__tuxnetAwkNum(${o}):${ie}(${e}.OFMT,`,
+    "awk print's number",
+  );
+  // printf's %s of a number is its string; %d is mawk's d_to_I(): truncated, within ±Max_Int
+  out = edit(out, AWK_FMT_S, (_m, p, y) => `case"s":{let ${p}=${y}!==void 0?typeof ${y}=="number"?__tuxnetAwkNum(${y}):String(${y}):"";`, "awk printf's %s");
+  out = edit(
+    out,
+    AWK_FMT_D,
+    (_m, p, y) =>
+      `case"d":case"i":{let ${p}=${y}!==void 0?(q=>Number.isNaN(q)?q:q>=2147483647?2147483647:q>-2147483647?Math.trunc(q):-2147483647)(Number(${y})):0;`,
+    "awk printf's %d",
+  );
+  return MARK_AWKNUM + out + AWK_NUM;
+}
 
 /** edit 7 on a file of the bundle that holds just-bash's sed (undefined: it does not) */
 export function patchSedVersion(src) {
@@ -319,3 +378,19 @@ for (const f of ["index.js", "index.cjs", "browser.js", ...readdirSync(join(bund
   sedFiles++;
 }
 if (sedFiles !== 3) throw new Error(`just-bash bundle: expected its sed in three files, found ${sedFiles}`);
+// edit 12 wherever just-bash's awk is (the same three files' worth)
+let awkFiles = 0;
+for (const f of ["index.js", "index.cjs", "browser.js", ...readdirSync(join(bundle, "chunks")).map((c) => `chunks/${c}`)]) {
+  const path = join(bundle, f);
+  if (!f.endsWith(".js") && !f.endsWith(".cjs")) continue;
+  const src = readFileSync(path, "utf8");
+  if (src.includes(MARK_AWKNUM)) {
+    awkFiles++;
+    continue;
+  }
+  const out = patchAwkNumbers(src);
+  if (out === undefined) continue;
+  writeFileSync(path, out);
+  awkFiles++;
+}
+if (awkFiles !== 3) throw new Error(`just-bash bundle: expected its awk in three files, found ${awkFiles}`);
