@@ -1,5 +1,5 @@
 /**
- * npm's postinstall: two edits of just-bash 3.4.2's bundles (index.js, index.cjs,
+ * npm's postinstall: edits of just-bash 3.4.2's bundles (index.js, index.cjs,
  * browser.js) that take per-command and per-word costs out of its interpreter without
  * changing what it does. Idempotent. The just-bash package.json pins is edited or the
  * script fails (a bundle not of the shape it expects), so an upgrade cannot silently lose the
@@ -362,35 +362,27 @@ for (const f of ["index.js", "index.cjs", "browser.js"]) {
   const out = patch(src);
   if (out !== src) writeFileSync(path, out);
 }
-// edit 7 wherever just-bash's sed is: inline in index.cjs and browser.js, a chunk of its own for index.js
-let sedFiles = 0;
-for (const f of ["index.js", "index.cjs", "browser.js", ...readdirSync(join(bundle, "chunks")).map((c) => `chunks/${c}`)]) {
-  const path = join(bundle, f);
-  if (!f.endsWith(".js") && !f.endsWith(".cjs")) continue;
-  const src = readFileSync(path, "utf8");
-  if (src.includes(MARK_SEDV)) {
-    sedFiles++;
-    continue;
+/**
+ * An edit of a part of just-bash that lives inline in index.cjs and browser.js and in a chunk
+ * of its own for index.js: made in every file of the bundle that has it (`fn` returns
+ * undefined for one that does not), which must be three.
+ */
+function patchEveryFile(mark, fn, what) {
+  let files = 0;
+  for (const f of ["index.js", "index.cjs", "browser.js", ...readdirSync(join(bundle, "chunks")).map((c) => `chunks/${c}`)]) {
+    const path = join(bundle, f);
+    if (!f.endsWith(".js") && !f.endsWith(".cjs")) continue;
+    const src = readFileSync(path, "utf8");
+    if (src.includes(mark)) {
+      files++;
+      continue;
+    }
+    const out = fn(src);
+    if (out === undefined) continue;
+    writeFileSync(path, out);
+    files++;
   }
-  const out = patchSedVersion(src);
-  if (out === undefined) continue;
-  writeFileSync(path, out);
-  sedFiles++;
+  if (files !== 3) throw new Error(`just-bash bundle: expected its ${what} in three files, found ${files}`);
 }
-if (sedFiles !== 3) throw new Error(`just-bash bundle: expected its sed in three files, found ${sedFiles}`);
-// edit 12 wherever just-bash's awk is (the same three files' worth)
-let awkFiles = 0;
-for (const f of ["index.js", "index.cjs", "browser.js", ...readdirSync(join(bundle, "chunks")).map((c) => `chunks/${c}`)]) {
-  const path = join(bundle, f);
-  if (!f.endsWith(".js") && !f.endsWith(".cjs")) continue;
-  const src = readFileSync(path, "utf8");
-  if (src.includes(MARK_AWKNUM)) {
-    awkFiles++;
-    continue;
-  }
-  const out = patchAwkNumbers(src);
-  if (out === undefined) continue;
-  writeFileSync(path, out);
-  awkFiles++;
-}
-if (awkFiles !== 3) throw new Error(`just-bash bundle: expected its awk in three files, found ${awkFiles}`);
+patchEveryFile(MARK_SEDV, patchSedVersion, "sed"); // edit 7
+patchEveryFile(MARK_AWKNUM, patchAwkNumbers, "awk"); // edit 12
