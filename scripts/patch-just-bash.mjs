@@ -1,7 +1,8 @@
 /**
  * npm's postinstall: edits of just-bash 3.4.2's bundles (index.js, index.cjs,
- * browser.js) that take per-command and per-word costs out of its interpreter without
- * changing what it does. Idempotent. The just-bash package.json pins is edited or the
+ * browser.js): some take per-command and per-word costs out of its interpreter without
+ * changing what it does, the others make it do what Debian's bash and tools do (numbered
+ * below). Idempotent. The just-bash package.json pins is edited or the
  * script fails (a bundle not of the shape it expects), so an upgrade cannot silently lose the
  * edits; another version (a parent project's, deduplicated) is left as it is, with a warning.
  * Node-only.
