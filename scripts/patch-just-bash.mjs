@@ -89,6 +89,11 @@
  *    not followed; just-bash's %g and %e, which printf and another OFMT use, are as they were.) In the ESM
  *    build this is in awk's chunk, so every file of the bundle that has it is edited.
  *
+ * 13. awk's printf formats floating point as C does. just-bash's %e wrote one-digit exponents
+ *    (1.5e+0), its %g cut exponents' zeros too (1e+10 as "1e+1"), and %f, %e and %g took no
+ *    flags ("+", " ", "0", "#"). A case for those five conversions now comes before
+ *    just-bash's own (which stay, unreached) and formats as glibc's printf (mawk has no %F).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -111,6 +116,7 @@ const MARK_FNSRC = "/*tuxnet:fnsrc*/";
 const MARK_LINES = "/*tuxnet:lines*/";
 const MARK_INTERNAL = "/*tuxnet:internal*/";
 const MARK_AWKNUM = "/*tuxnet:awknum*/";
+const MARK_AWKFMT = "/*tuxnet:awkfmt*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -215,13 +221,82 @@ const AWK_PRINT_INT = new RegExp(
   "g",
 );
 /** mawk's number to string with CONVFMT "%.6g" (C's %g: 6 significant digits, no trailing zeros) */
-// (a function declaration at the end of the file: hoisted, and no statement before a leading
-// "use strict")
-const AWK_NUM =
-  ";function __tuxnetAwkNum(n){if(Number.isInteger(n)&&n>=-2147483647&&n<=2147483647)return String(n);" +
-  'if(Number.isNaN(n))return"nan";if(!Number.isFinite(n))return n>0?"inf":"-inf";' +
-  'let m=n.toExponential(5),x=Number(m.slice(m.indexOf("e")+1)),t=s=>s.includes(".")?s.replace(/0+$/,"").replace(/\\.$/,""):s;' +
-  'if(x>=-4&&x<6)return t(n.toFixed(5-x));let d=t(m.slice(0,m.indexOf("e")));return d+"e"+(x<0?"-":"+")+String(Math.abs(x)).padStart(2,"0")}\n';
+/**
+ * The functions edits 12 and 13 add to a bundle, as their source (function declarations at the
+ * end of the file: hoisted, and no statement before a leading "use strict"). mawk's number to
+ * string: an integer within its int range as one, anything else "%.6g" (CONVFMT's default).
+ */
+function __tuxnetAwkNum(n) {
+  if (Number.isInteger(n) && n >= -2147483647 && n <= 2147483647) return String(n);
+  return __tuxnetCfmt("g", "", "", "6", n);
+}
+
+/**
+ * glibc's %f %e %E %g %G of v with FLAGS, WIDTH and PRECISION as written ("" when absent),
+ * rounded from the double's exact decimal value, ties to even as glibc rounds them.
+ */
+function __tuxnetCfmt(t, fl, wd, pr, v) {
+  const a = Math.abs(v);
+  const neg = v < 0 || Object.is(v, -0);
+  const l = t.toLowerCase();
+  let p = pr === "" ? 6 : +pr;
+  let s;
+  if (!Number.isFinite(a)) s = Number.isNaN(a) ? "nan" : "inf";
+  else {
+    // the exact value as N / 10^k
+    const dv = new DataView(new ArrayBuffer(8));
+    dv.setFloat64(0, a);
+    const hi = dv.getUint32(0);
+    const be = (hi >>> 20) & 0x7ff;
+    const m = (BigInt(hi & 0xfffff) << 32n) | BigInt(dv.getUint32(4));
+    const e = be === 0 ? -1074 : be - 1075;
+    const M = be === 0 ? m : m | (1n << 52n);
+    const N = e >= 0 ? M << BigInt(e) : M * 5n ** BigInt(-e);
+    const k = e >= 0 ? 0 : -e;
+    // N / 10^d rounded to an integer, ties to even
+    const div = (x, d) => {
+      if (d <= 0) return x * 10n ** BigInt(-d);
+      const u = 10n ** BigInt(d);
+      const q = x / u;
+      const r = x % u;
+      return r * 2n > u || (r * 2n === u && q % 2n === 1n) ? q + 1n : q;
+    };
+    const fixed = (q) => {
+      const d = div(N, k - q);
+      const str = String(d).padStart(q + 1, "0");
+      return q > 0 ? `${str.slice(0, -q)}.${str.slice(-q)}` : str;
+    };
+    const expo = (q) => {
+      if (N === 0n) return { str: q > 0 ? `0.${"0".repeat(q)}e+00` : "0e+00", x: 0 };
+      let x = String(N).length - 1 - k;
+      let d = div(N, k + x - q);
+      if (String(d).length > q + 1) {
+        d /= 10n;
+        x++;
+      }
+      const ds = String(d);
+      const mant = q > 0 ? `${ds[0]}.${ds.slice(1)}` : ds;
+      return { str: `${mant}e${x < 0 ? "-" : "+"}${String(Math.abs(x)).padStart(2, "0")}`, x };
+    };
+    if (l === "f") s = fixed(p);
+    else if (l === "e") s = expo(p).str;
+    else {
+      if (p === 0) p = 1;
+      const x = expo(p - 1).x;
+      s = x < p && x >= -4 ? fixed(p - 1 - x) : expo(p - 1).str;
+      if (!fl.includes("#") && s.includes(".")) s = s.replace(/0+(e|$)/, "$1").replace(/\.(e|$)/, "$1");
+    }
+    if (fl.includes("#") && !s.includes(".")) s = s.replace(/(e|$)/, ".$1");
+  }
+  if (t !== l) s = s.toUpperCase();
+  const g = neg ? "-" : fl.includes("+") ? "+" : fl.includes(" ") ? " " : "";
+  const w = wd === "" ? 0 : +wd;
+  if (fl.includes("-")) return (g + s).padEnd(w);
+  if (fl.includes("0") && Number.isFinite(a)) return g + s.padStart(w - g.length, "0");
+  return (g + s).padStart(w);
+}
+
+const AWK_FUNCTIONS = `;${__tuxnetAwkNum}\n${__tuxnetCfmt}\n`;
 
 // its sprintf's %s and %d: `case"s":{let p=y!==void 0?String(y):"";`, `case"d":case"i":{let p=y!==void 0?Math.floor(Number(y)):0;`
 const AWK_FMT_S = new RegExp(`case"s":\\{let (${ID})=(${ID})!==void 0\\?String\\(\\2\\):"";`, "g");
@@ -252,7 +327,26 @@ export function patchAwkNumbers(src) {
       `case"d":case"i":{let ${p}=${y}!==void 0?(q=>Number.isNaN(q)?q:q>=2147483647?2147483647:q>-2147483647?Math.trunc(q):-2147483647)(Number(${y})):0;`,
     "awk printf's %d",
   );
-  return MARK_AWKNUM + out + AWK_NUM;
+  return MARK_AWKNUM + out + AWK_FUNCTIONS;
+}
+
+// awk's sprintf: its "f" case (value, precision, width, flags, emit …), then the "e" one (the conversion's name)
+const AWK_FLOAT = new RegExp(
+  `case"f":\\{let (${ID})=(${ID})!==void 0\\?Number\\(\\2\\):0;Number\\.isNaN\\(\\1\\)&&\\(\\1=0\\);let (${ID})=(${ID})\\?parseInt\\(\\4,10\\):6;` +
+    `[^]*?if\\((${ID})\\)\\{let (${ID})=parseInt\\(\\5,10\\);(${ID})\\.includes\\("-"\\)[^]*?\\}(${ID})\\((${ID})\\),(${ID})===void 0&&(${ID})\\+\\+;break\\}case"e":case"E":\\{[^]*?if\\((${ID})==="E"&&`,
+  "g",
+);
+/** edit 13 on a file of the bundle that holds just-bash's awk (undefined: it does not) */
+export function patchAwkFloats(src) {
+  if (src.includes(MARK_AWKFMT) || !new RegExp(AWK_FLOAT.source).test(src)) return undefined;
+  const out = edit(
+    src,
+    AWK_FLOAT,
+    (span, _p, y, _n, pr, wd, _d, fl, emit, _g, a, r, conv) =>
+      `case"f":case"e":case"E":case"g":case"G":{${emit}(__tuxnetCfmt(${conv},${fl},${wd},${pr},${y}!==void 0?(q=>Number.isNaN(q)?0:q)(Number(${y})):0)),${a}===void 0&&${r}++;break}${span}`,
+    "awk sprintf's floating point",
+  );
+  return MARK_AWKFMT + out;
 }
 
 /** edit 7 on a file of the bundle that holds just-bash's sed (undefined: it does not) */
@@ -387,3 +481,4 @@ function patchEveryFile(mark, fn, what) {
 }
 patchEveryFile(MARK_SEDV, patchSedVersion, "sed"); // edit 7
 patchEveryFile(MARK_AWKNUM, patchAwkNumbers, "awk"); // edit 12
+patchEveryFile(MARK_AWKFMT, patchAwkFloats, "awk's sprintf"); // edit 13
