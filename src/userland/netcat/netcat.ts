@@ -267,8 +267,9 @@ class Nc {
       // getaddrinfo(sflag, pflag): the service is resolved before the host
       const sport = this.pflag !== undefined ? this.service(this.pflag) : 0;
       if (this.sflag !== undefined) {
-        // (the source's hints are AI_PASSIVE alone: a name is looked up even under -n)
-        const a = await getaddrinfo(this.p, this.sflag);
+        // (the source's hints: AI_PASSIVE and the destination's family, AF_INET — an IPv6
+        // source is EAI_ADDRFAMILY; a name is looked up even under -n)
+        const a = await getaddrinfo(this.p, this.sflag, "inet");
         if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
         addr = a.addr;
       }
