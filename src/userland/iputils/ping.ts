@@ -1857,6 +1857,9 @@ async function pingMain(p: Process): Promise<number> {
     if (sock4.sock) sock4.fd = nextFd++;
   }
   if (family !== AF_INET) {
+    // (the emulator has no ICMPv6 socket; where a machine's socket() succeeds and the lookup
+    // then fails — an IPv4 literal asked for as AF_INET6, EAI_ADDRFAMILY — that is all ping says)
+    if (family === AF_INET6 && !rts.optVerbose && inetAton(target) !== undefined) error(p, 2, 0, `${target}: Address family for hostname not supported`);
     sock6 = createSocket(p, rts, AF_INET6, socktype, IPPROTO_ICMPV6, !sock4.sock);
     if (sock6.sock) sock6.fd = nextFd++;
   }
