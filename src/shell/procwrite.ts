@@ -45,6 +45,29 @@ function fileTarget(w: unknown): boolean {
 
 const FILE_WRITERS = new Set(["echo", "printf", "cat"]);
 
+/** a word whose expansion has no effects and gives the same the second time: literals and plain
+ * parameter expansions, quoted or not */
+function pureWord(w: unknown): boolean {
+  const pure = (parts: unknown): boolean =>
+    Array.isArray(parts) &&
+    parts.every((p: AnyNode) =>
+      p.type === "Literal" || p.type === "SingleQuoted" || p.type === "Escaped"
+        ? true
+        : p.type === "ParameterExpansion"
+          ? !p.operation && p.parameter !== "RANDOM"
+          : p.type === "DoubleQuoted" && pure(p.parts),
+    );
+  return isNode(w) && w.type === "Word" && pure(w.parts);
+}
+
+/** `$_` after `CMD … > FILE` is CMD's last word: __fstatus ends with it (after "--") when it
+ * expands the same again (`$_` is else __fstatus's "--": a command substitution is not run twice) */
+function lastWord(cmd: AnyNode): unknown[] {
+  const args = (cmd.args as unknown[]) ?? [];
+  const w = args.length ? args[args.length - 1] : cmd.name;
+  return pureWord(w) ? [word("--"), w] : [word("--")];
+}
+
 function rewrite(node: unknown): void {
   if (Array.isArray(node)) {
     for (const n of node) rewrite(n);
@@ -61,8 +84,30 @@ function rewrite(node: unknown): void {
       const r = outs[0];
       if (outs.length === 1 && r && (r.fd === null || r.fd === 1) && (r.operator === ">" || r.operator === ">>" || r.operator === ">|") && fileTarget(r.target)) {
         last.redirections = reds.filter((x) => x !== r);
-        cmds.push(simpleCommand(internal("__fwrite"), [word(r.operator === ">>" ? ">>" : ">"), r.target as WordNode, word(commandName(last))]));
-        if (Array.isArray(node.pipeStderr)) (node.pipeStderr as boolean[]).push(false);
+        const inner: AnyNode = {
+          type: "Pipeline",
+          negated: false,
+          commands: [...cmds, simpleCommand(internal("__fwrite"), [word(r.operator === ">>" ? ">>" : ">"), r.target as WordNode, word(commandName(last))])],
+          ...(Array.isArray(node.pipeStderr) ? { pipeStderr: [...(node.pipeStderr as boolean[]), false] } : {}),
+        };
+        // the pipeline's status is the writer's (bash: `cat nosuch > f` is 1), or the open's
+        // when that failed, and PIPESTATUS the pipeline's own:
+        // `{ CMD … | __fwrite …; __fstatus "${PIPESTATUS[0]}" … "${PIPESTATUS[n-1]}"; }`
+        const n = cmds.length + 1;
+        const status = (i: number) => ({ type: "Word", parts: [{ type: "ParameterExpansion", parameter: `PIPESTATUS[${i}]`, operation: null }] });
+        const st = (p: AnyNode): AnyNode => ({ type: "Statement", background: false, operators: [], pipelines: [p] });
+        node.commands = [
+          {
+            type: "Group",
+            body: [
+              st(inner),
+              st({ type: "Pipeline", negated: false, commands: [simpleCommand(internal("__fstatus"), [...Array.from({ length: n }, (_, i) => status(i)), ...lastWord(last)])] }),
+            ],
+            redirections: [],
+          },
+        ];
+        if (Array.isArray(node.pipeStderr)) node.pipeStderr = [];
+        return;
       }
     }
     if (last && last.type === "SimpleCommand" && last.name) {

@@ -868,6 +868,16 @@ export class HostShell implements Shell, IoHost {
         return { stdout: "", stderr: "", exitCode: 0 };
       }),
     );
+    // `__fstatus STATUS… FWRITE -- [WORD]` (procwrite.ts): the status of `… | CMD > FILE`, the
+    // open's when it failed, and PIPESTATUS the statuses of the pipeline as written
+    custom.push(
+      defineCommand("__fstatus", async (args) => {
+        const end = args.indexOf("--");
+        const all = (end < 0 ? args : args.slice(0, end)).map((a) => Number(a) || 0);
+        const open = all.pop() ?? 0;
+        return { stdout: "", stderr: "", exitCode: open || (all[all.length - 1] ?? 0), internalPipeStatusOverride: all } as { stdout: string; stderr: string; exitCode: number };
+      }),
+    );
     custom.push(
       defineCommand("__kwrite", async (args, ctx) => ({
         stdout: "",
