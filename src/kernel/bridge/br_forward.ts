@@ -7,7 +7,7 @@
 import type { SkBuff } from "../core/skbuff.ts";
 import { brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook, nfHookPasses } from "../netfilter/core.ts";
-import { devQueueXmit, devQueueXmitShared, netXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
+import { devForwardable, devQueueXmit, devQueueXmitShared, netXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
 import { IFF_UP } from "../uapi/if.ts";
 import {
   BR_BCAST_FLOOD, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED, BR_MCAST_FLOOD, BR_STATE_FORWARDING,
@@ -19,7 +19,6 @@ export const BR_PKT_MULTICAST = 1;
 export const BR_PKT_BROADCAST = 2;
 
 const ETH_HLEN = 14;
-const VLAN_HLEN = 4;
 
 /** the offset of the Ethernet header of an skb (mac header if set, else data) */
 export function ethHdr(skb: SkBuff): number {
@@ -38,8 +37,7 @@ function shouldDeliver(p: NetBridgePort, skb: SkBuff): boolean {
 /** is_skb_forwardable() */
 function isSkbForwardable(skb: SkBuff): boolean {
   const dev = skb.dev!;
-  if (!dev.isUp()) return false;
-  return skb.len <= dev.mtu + dev.hardHeaderLen + VLAN_HLEN;
+  return dev.isUp() && devForwardable(dev, skb.len);
 }
 
 /** br_dev_queue_push_xmit() */
@@ -105,7 +103,7 @@ function floodCopyDropped(br: NetBridge, p: NetBridgePort, skb: SkBuff): boolean
   const drops = dev.ops.xmitDrops;
   if (drops === undefined || !(dev.flags & IFF_UP) || !dev.txActive || dev.net !== br.dev.net) return false;
   // br_dev_queue_push_xmit(): is_skb_forwardable() (a frame too big is another drop)
-  if (skb.len > dev.mtu + dev.hardHeaderLen + VLAN_HLEN) return false;
+  if (!devForwardable(dev, skb.len)) return false;
   return drops(dev, skb.len + ETH_HLEN);
 }
 
@@ -118,7 +116,7 @@ function floodCopyDropped(br: NetBridge, p: NetBridgePort, skb: SkBuff): boolean
  */
 function floodCopyShared(br: NetBridge, p: NetBridgePort, shared: SkBuff): boolean {
   const dev = p.dev;
-  if (dev.net !== br.dev.net || shared.len > dev.mtu + dev.hardHeaderLen + VLAN_HLEN) return false;
+  if (dev.net !== br.dev.net || !devForwardable(dev, shared.len)) return false;
   return devQueueXmitShared(dev, shared);
 }
 

@@ -164,14 +164,31 @@ export function devQueueXmit(skb: SkBuff): number {
   } finally {
     xmitRecursion--;
   }
-  if (rc === NETDEV_TX_OK) {
-    // the bridge counts in br_dev_xmit, loopback in loopback_xmit, tunnels in iptunnel_xmit
-    if (!(dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_TX_STATS)) && !(dev.flags & IFF_LOOPBACK)) {
-      dev.stats.tx_packets++;
-      dev.stats.tx_bytes += len;
-    }
-  }
+  if (rc === NETDEV_TX_OK) countTx(dev, len);
   return rc;
+}
+
+/** a frame of `len` bytes the driver took: tx stats (the bridge counts in br_dev_xmit,
+ * loopback in loopback_xmit, tunnels in iptunnel_xmit) */
+function countTx(dev: NetDevice, len: number): void {
+  if (dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_TX_STATS) || dev.flags & IFF_LOOPBACK) return;
+  dev.stats.tx_packets++;
+  dev.stats.tx_bytes += len;
+}
+
+/** netif_receive_skb()'s rx stats of a frame of `len` bytes (lo counts in loopback_xmit(); the
+ * other drivers count the whole frame here; rx multicast is a driver counter: veth, lo, vxlan
+ * and tun do not keep it) */
+function countRx(dev: NetDevice, pktType: number, len: number): void {
+  if (dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_RX_STATS) || dev.flags & IFF_LOOPBACK || pktType === PACKET_LOOPBACK) return;
+  dev.stats.rx_packets++;
+  dev.stats.rx_bytes += len;
+}
+
+/** is_skb_forwardable()'s size test: does a frame of `len` bytes fit `dev`'s MTU, link-layer
+ * header and a VLAN tag? */
+export function devForwardable(dev: NetDevice, len: number): boolean {
+  return len <= dev.mtu + dev.hardHeaderLen + 4;
 }
 
 /** net/core/dev.c: dev_hard_header(): write the Ethernet header in front of skb.data */
@@ -306,7 +323,7 @@ export function devForwardSkb(dev: NetDevice, skb: SkBuff): number {
     return 1;
   }
   // is_skb_forwardable(): a frame bigger than the receiver's MTU (+ header + VLAN) is dropped
-  if (skb.tail - skb.data > dev.mtu + dev.hardHeaderLen + 4) {
+  if (!devForwardable(dev, skb.tail - skb.data)) {
     dev.stats.rx_dropped++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_BIG", "__dev_forward_skb");
     return 1;
@@ -408,7 +425,6 @@ export class SharedRx {
 function sharedRxSkb(d: SharedRx): SkBuff {
   const skb = d.src.copy();
   skb.push(14);
-  if (skb.macHeader < 0) skb.macHeader = skb.data;
   skbScrubPacket(skb, d.xnet);
   ethTypeTrans(skb, d.dev);
   skb.pktType = d.pktType;
@@ -427,10 +443,7 @@ export function devQueueXmitShared(dev: NetDevice, src: SkBuff): boolean {
   const xs = dev.ops.xmitShared;
   if (xs === undefined || !(dev.flags & IFF_UP) || !dev.txActive || src.ipSummed === CHECKSUM_PARTIAL) return false;
   if (!xs(dev, src)) return false;
-  if (!(dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_TX_STATS)) && !(dev.flags & IFF_LOOPBACK)) {
-    dev.stats.tx_packets++;
-    dev.stats.tx_bytes += src.tail - src.data + 14;
-  }
+  countTx(dev, src.tail - src.data + 14);
   return true;
 }
 
@@ -440,8 +453,7 @@ export function devQueueXmitShared(dev: NetDevice, src: SkBuff): boolean {
  * frame too big, a full backlog: the caller's built copy takes the normal way).
  */
 export function devForwardShared(dev: NetDevice, src: SkBuff, from: NetDevice): boolean {
-  if (!(dev.flags & IFF_UP) || dev.hardHeaderLen !== 14) return false;
-  if (src.tail - src.data > dev.mtu + 4) return false;
+  if (!(dev.flags & IFF_UP) || dev.hardHeaderLen !== 14 || !devForwardable(dev, src.tail - src.data + 14)) return false;
   const sched = netSched(dev.net);
   const sd = softnetOf(sched);
   if (sd.count >= NETDEV_MAX_BACKLOG) return false;
@@ -460,10 +472,7 @@ function sharedRxReceive(d: SharedRx): void {
   // the rx_handler, the handlers of its type in this namespace; and the drop tracepoint
   const peek = dev.rxHandler !== undefined || dropTraced() ? undefined : ptypePeek.get(proto);
   if (peek !== undefined && (ptypeCount === 0 || rxUntapped(dev, proto)) && peek(b, o, src.tail - o, d.pktType, dev) !== 0) {
-    if (!(dev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_RX_STATS)) && !(dev.flags & IFF_LOOPBACK) && d.pktType !== PACKET_LOOPBACK) {
-      dev.stats.rx_packets++;
-      dev.stats.rx_bytes += src.tail - o + 14;
-    }
+    countRx(dev, d.pktType, src.tail - o + 14);
     return;
   }
   netifReceiveSkb(sharedRxSkb(d));
@@ -557,12 +566,7 @@ function deliverTaps(skb: SkBuff, dev: NetDevice, origDev: NetDevice, list: Pack
  */
 export function netifReceiveSkb(skb: SkBuff): void {
   const origDev = skb.dev!;
-  // (lo counts in loopback_xmit(); the other drivers count the whole frame here)
-  if (!(origDev.privFlags & (IFF_EBRIDGE | IFF_DRIVER_RX_STATS)) && !(origDev.flags & IFF_LOOPBACK) && skb.pktType !== PACKET_LOOPBACK) {
-    origDev.stats.rx_packets++;
-    origDev.stats.rx_bytes += skb.tail - skb.macHeader;
-    // (rx multicast is a driver counter: veth, lo, vxlan and tun do not keep it)
-  }
+  countRx(origDev, skb.pktType, skb.tail - skb.macHeader);
   skb.networkHeader = skb.data;
   skb.transportHeader = -1;
   let tapped = false;

@@ -15,7 +15,7 @@ import {
 import {
   rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, iflaPolicyValidate, type NewlinkParams, type RtnlLinkKind,
 } from "../core/rtnetlink.ts";
-import { devForwardSkb, devForwardShared, netifRxFull, netifRxCountDrop } from "../core/dev_path.ts";
+import { devForwardSkb, devForwardShared, devForwardable, netifRxFull, netifRxCountDrop } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { setEthtoolOps, ethtoolOpGetLink, ethtoolOpGetTsInfo, type EthtoolOps, type EthtoolChannels } from "../core/dev_ioctl.ts";
 
@@ -63,7 +63,7 @@ function vethXmit(skb: SkBuff, dev: NetDevice): number {
  */
 function vethXmitDrops(dev: NetDevice, len: number): boolean {
   const rcv = priv(dev).peer;
-  if (!rcv || !(rcv.flags & IFF_UP) || len > rcv.mtu + rcv.hardHeaderLen + 4 || !netifRxFull(rcv)) return false;
+  if (!rcv || !(rcv.flags & IFF_UP) || !devForwardable(rcv, len) || !netifRxFull(rcv)) return false;
   netifRxCountDrop(rcv);
   dev.stats.tx_dropped++;
   return true;
