@@ -15,7 +15,7 @@
  * written by __fwrite through the kernel as __kwrite does.
  */
 import type { TransformPlugin, WordNode } from "just-bash";
-import { internal, isNode, simpleCommand, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, paramWord, simpleCommand, simpleStatement, word, type AnyNode } from "./ast.ts";
 import { isKErr, strerror } from "../kernel/uapi/errno.ts";
 import type { Syscalls } from "../kernel/uapi/syscalls.ts";
 
@@ -93,15 +93,13 @@ function rewrite(node: unknown): void {
         // the pipeline's status is the writer's (bash: `cat nosuch > f` is 1), or the open's
         // when that failed, and PIPESTATUS the pipeline's own:
         // `{ CMD … | __fwrite …; __fstatus "${PIPESTATUS[0]}" … "${PIPESTATUS[n-1]}"; }`
-        const n = cmds.length + 1;
-        const status = (i: number) => ({ type: "Word", parts: [{ type: "ParameterExpansion", parameter: `PIPESTATUS[${i}]`, operation: null }] });
-        const st = (p: AnyNode): AnyNode => ({ type: "Statement", background: false, operators: [], pipelines: [p] });
+        const statuses = Array.from({ length: cmds.length + 1 }, (_, i) => paramWord(`PIPESTATUS[${i}]`));
         node.commands = [
           {
             type: "Group",
             body: [
-              st(inner),
-              st({ type: "Pipeline", negated: false, commands: [simpleCommand(internal("__fstatus"), [...Array.from({ length: n }, (_, i) => status(i)), ...lastWord(last)])] }),
+              { type: "Statement", background: false, operators: [], pipelines: [inner] },
+              simpleStatement(internal("__fstatus"), [...statuses, ...lastWord(last)]),
             ],
             redirections: [],
           },

@@ -348,6 +348,15 @@ async function openToolFile(
   };
 }
 
+/** openToolFile() and one write of `data`: bash's error text, or undefined */
+async function writeToolFile(fs: IFileSystem, path: string, data: Uint8Array, append: boolean, sched: Scheduler): Promise<string | undefined> {
+  const sink = await openToolFile(fs, path, append, sched);
+  if (typeof sink === "string") return sink;
+  if (data.length) sink.write(data);
+  await sink.done();
+  return undefined;
+}
+
 /** a job no longer counts for the session's `wait` (it ended, or was disowned): the last one
  * releases the waiters */
 function leaveSession(session: JobSession): void {
@@ -642,11 +651,7 @@ export class HostShell implements Shell, IoHost {
             // the kernel's files as a redirection's __kwrite writes them, the others as a
             // tool's redirected output is opened and written
             if (/^\/(proc|sys)(\/|$)/.test(path)) return kernfsWrite(sys, path, new TextDecoder().decode(data))?.err;
-            const sink = await openToolFile(ctx.fs, path, append, this.sched);
-            if (typeof sink === "string") return sink;
-            sink.write(data);
-            await sink.done();
-            return undefined;
+            return writeToolFile(ctx.fs, path, data, append, this.sched);
           },
         });
         return r ?? fixFileErrors("tee", await ctx.origCommand(args), ctx.fs, sys.fs, ctx.cwd);
@@ -836,19 +841,9 @@ export class HostShell implements Shell, IoHost {
             const err = (f === "" ? undefined : await readErrorOf(ctx.fs, sys.fs, path)) ?? "No such file or directory";
             return err === "Is a directory" ? { readError: err } : { openError: err };
           },
-          openOutput: async (f) => {
-            const sink = await openToolFile(ctx.fs, resolve(f), true, this.sched);
-            if (typeof sink === "string") return sink;
-            await sink.done();
-            return undefined;
-          },
-          writeFile: async (f, data) => {
-            const sink = await openToolFile(ctx.fs, resolve(f), false, this.sched);
-            if (typeof sink === "string") return sink;
-            sink.write(data);
-            await sink.done();
-            return undefined;
-          },
+          // check_output(): opened without O_TRUNC; the result written once sorted
+          openOutput: (f) => writeToolFile(ctx.fs, resolve(f), new Uint8Array(0), true, this.sched),
+          writeFile: (f, data) => writeToolFile(ctx.fs, resolve(f), data, false, this.sched),
         });
         if (r) return r;
         return ctx.origCommand ? ctx.origCommand(argv) : { stdout: "", stderr: "bash: sort: command not found\n", exitCode: 127 };

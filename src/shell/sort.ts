@@ -10,6 +10,9 @@ import { getoptLong, type LongOpt } from "../userland/net-tools/lib/util.ts";
 import type { Process } from "../userland/process.ts";
 import { quote, quotef, quoteaf } from "../userland/lib/quotearg.ts";
 import { argmatch, argmatchMessage } from "../userland/lib/argmatch.ts";
+import { bytesToLatin1 } from "../wire/pcap.ts";
+import { strtod } from "../userland/lib/xstrtol.ts";
+import { coreutilsTryHelp } from "../userland/coreutils/gnu_text.ts";
 
 const CHECK = "\u0001check";
 const COMPRESS = "\u0001compress-program";
@@ -448,23 +451,9 @@ function humanNumcompare(a: Uint8Array, b: Uint8Array, key: Key): number {
 
 /** strtold()'s value of the longest number at the start (after white space); undefined: none */
 function strtold(b: Uint8Array): number | undefined {
-  const s = String.fromCharCode(...b.subarray(0, Math.min(b.length, 4096)));
-  const m = /^[ \t\n\v\f\r]*([+-]?)(?:(0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?)|((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(inf(?:inity)?)|(nan(?:\([0-9A-Za-z_]*\))?))/i.exec(s);
-  if (!m) return undefined;
-  const sign = m[1] === "-" ? -1 : 1;
-  if (m[3] !== undefined) return sign * Number(m[3]);
-  if (m[4] !== undefined) return sign * Infinity;
-  if (m[5] !== undefined) return NaN;
-  // hexadecimal: mantissa, then the binary exponent
-  const h = /^0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)(?:[pP]([+-]?\d+))?$/.exec(m[2]!)!;
-  let v = 0;
-  for (const c of h[1]!) v = v * 16 + parseInt(c, 16);
-  let scale = 1 / 16;
-  for (const c of h[2]!) {
-    v += parseInt(c, 16) * scale;
-    scale /= 16;
-  }
-  return sign * v * 2 ** Number(h[3] ?? 0);
+  const s = bytesToLatin1(b.subarray(0, Math.min(b.length, 4096)));
+  const [v, rest] = strtod(s);
+  return rest === s ? undefined : v;
 }
 
 /** general_numcompare() */
@@ -678,7 +667,7 @@ export interface SortIo {
 
 export type SortResult = { stdout: string; stderr: string; exitCode: number; stdoutKind: "bytes" };
 
-const TRY = "Try 'sort --help' for more information.\n";
+const TRY = coreutilsTryHelp("sort");
 
 /** the lines of an input (the last one ended if it was not) */
 function splitLines(b: Uint8Array, eol: number, out: Uint8Array[]): void {
@@ -981,13 +970,7 @@ export async function sortRun(args: string[], io: SortIo): Promise<SortResult | 
     }
     return res(0);
   }
-  return res(0, latin1(bytes));
-}
-
-function latin1(b: Uint8Array): string {
-  let s = "";
-  for (let i = 0; i < b.length; i += 8192) s += String.fromCharCode(...b.subarray(i, i + 8192));
-  return s;
+  return res(0, bytesToLatin1(bytes));
 }
 
 /** would +POS1 be taken as a key (the traditional syntax)? */

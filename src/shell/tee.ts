@@ -9,6 +9,7 @@ import { quotef } from "../userland/lib/quotearg.ts";
 import { getoptLong, type LongOpt } from "../userland/net-tools/lib/util.ts";
 import type { Process } from "../userland/process.ts";
 import { bytesToLatin1 } from "../wire/pcap.ts";
+import { coreutilsTryHelp } from "../userland/coreutils/gnu_text.ts";
 
 export interface TeeIo {
   /** open and write one file; strerror() of the failure, or undefined */
@@ -31,7 +32,7 @@ export async function tee(args: string[], io: TeeIo): Promise<{ stdout: string; 
   const sink = { stderr: { write: (s: string) => void (messages += s) } } as unknown as Process;
   const g = getoptLong(sink, ["tee", ...args], "aip", LONGOPTS, { stopAtError: true });
   // a bad option: getopt_long()'s message, then usage(EXIT_FAILURE)'s line
-  if (g.opts.some(([o]) => o === "?")) return { stdout: "", stderr: `${messages}Try 'tee --help' for more information.\n`, exitCode: 1, stdoutKind: "bytes" };
+  if (g.opts.some(([o]) => o === "?")) return { stdout: "", stderr: `${messages}${coreutilsTryHelp("tee")}`, exitCode: 1, stdoutKind: "bytes" };
   let append = false;
   for (const [o] of g.opts) {
     if (o === "a") append = true;

@@ -8,6 +8,7 @@
 import { gnuOptionsCheck } from "./getopt.ts";
 import { quote } from "../userland/lib/quotearg.ts";
 import { argmatch, argmatchMessage } from "../userland/lib/argmatch.ts";
+import { coreutilsTryHelp } from "../userland/coreutils/gnu_text.ts";
 
 /** getopt_long()'s optstring and longopts[] of uniq.c (the leading "-" aside: operands come
  * back in order either way) */
@@ -70,7 +71,7 @@ const GROUPING_METHODS = ["prepend", "append", "separate", "both"] as const;
  * --version are just-bash's uniq's.
  */
 export function uniqCommandLine(args: string[]): UniqCommandLine {
-  const usage = "Try 'uniq --help' for more information.\n";
+  const usage = coreutilsTryHelp("uniq");
   const fail = (stderr: string) => ({ result: { stdout: "", stderr, exitCode: 1 } });
   const o: UniqOpts = {
     count: false, outputUnique: true, outputFirstRepeated: true, outputLaterRepeated: false, delimit: "none",

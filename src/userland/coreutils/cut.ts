@@ -7,9 +7,10 @@
  */
 import type { CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
-import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
+import { coreutilsAncillary, coreutilsVersion, coreutilsTryHelp } from "./gnu_text.ts";
 import { readOperand, writeOut } from "./operand.ts";
 import { quote, quotef } from "../lib/quotearg.ts";
+import { ByteBuf } from "../lib/bytebuf.ts";
 
 const OUTPUT_DELIMITER = "\u0001output-delimiter";
 const COMPLEMENT = "\u0001complement";
@@ -154,30 +155,6 @@ function setFields(list: string, pos: boolean, complement: boolean): RangePair[]
   return out;
 }
 
-/** a growing output buffer */
-class Out {
-  b = new Uint8Array(4096);
-  n = 0;
-  private room(k: number): void {
-    if (this.n + k <= this.b.length) return;
-    const nb = new Uint8Array(Math.max(this.b.length * 2, this.n + k));
-    nb.set(this.b.subarray(0, this.n));
-    this.b = nb;
-  }
-  put(c: number): void {
-    this.room(1);
-    this.b[this.n++] = c;
-  }
-  write(s: Uint8Array, from = 0, to = s.length): void {
-    this.room(to - from);
-    this.b.set(s.subarray(from, to), this.n);
-    this.n += to - from;
-  }
-  bytes(): Uint8Array {
-    return this.b.subarray(0, this.n);
-  }
-}
-
 interface CutSettings {
   frp: RangePair[];
   delim: number;
@@ -188,7 +165,7 @@ interface CutSettings {
 }
 
 /** cut_bytes() over one input */
-function cutBytes(b: Uint8Array, s: CutSettings, out: Out): void {
+function cutBytes(b: Uint8Array, s: CutSettings, out: ByteBuf): void {
   const { frp, lineDelim } = s;
   let idx = 0;
   let printDelim = false;
@@ -196,7 +173,7 @@ function cutBytes(b: Uint8Array, s: CutSettings, out: Out): void {
   for (let i = 0; i < b.length; i++) {
     const c = b[i]!;
     if (c === lineDelim) {
-      out.put(c);
+      out.u8(c);
       idx = 0;
       printDelim = false;
       rp = 0;
@@ -207,17 +184,17 @@ function cutBytes(b: Uint8Array, s: CutSettings, out: Out): void {
     if (idx > frp[rp]!.hi) rp++;
     if (frp[rp]!.lo <= idx) {
       if (s.outDelim) {
-        if (printDelim && idx === frp[rp]!.lo) out.write(s.outDelim);
+        if (printDelim && idx === frp[rp]!.lo) out.bytes(s.outDelim);
         printDelim = true;
       }
-      out.put(c);
+      out.u8(c);
     }
   }
-  if (idx > 0) out.put(lineDelim);
+  if (idx > 0) out.u8(lineDelim);
 }
 
 /** cut_fields() over one input (getc() on `b`, EOF past its end) */
-function cutFields(b: Uint8Array, s: CutSettings, out: Out): void {
+function cutFields(b: Uint8Array, s: CutSettings, out: ByteBuf): void {
   const { frp, delim, lineDelim, suppress } = s;
   const outDelim = s.outDelim ?? Uint8Array.of(delim);
   if (b.length === 0) return;
@@ -245,14 +222,14 @@ function cutFields(b: Uint8Array, s: CutSettings, out: Out): void {
       c = 0;
       if (last !== delim) {
         if (!suppress) {
-          out.write(b, start, at);
-          if (last !== lineDelim) out.put(lineDelim);
+          out.bytes(b, start, at);
+          if (last !== lineDelim) out.u8(lineDelim);
           c = lineDelim;
         }
         continue;
       }
       if (printKth(1)) {
-        out.write(b, start, at - 1);
+        out.bytes(b, start, at - 1);
         // with -d$'\n' the last '\n' is no delimiter
         if (delim === lineDelim) {
           if (at < b.length) foundAny = true;
@@ -262,10 +239,10 @@ function cutFields(b: Uint8Array, s: CutSettings, out: Out): void {
     }
     let prev = c;
     if (printKth(fieldIdx)) {
-      if (foundAny) out.write(outDelim);
+      if (foundAny) out.bytes(outDelim);
       foundAny = true;
       while ((c = getc()) !== delim && c !== lineDelim && c !== EOF) {
-        out.put(c);
+        out.u8(c);
         prev = c;
       }
     } else {
@@ -275,7 +252,7 @@ function cutFields(b: Uint8Array, s: CutSettings, out: Out): void {
     if (c === delim) next();
     else if (c === lineDelim || c === EOF) {
       if (foundAny || !(suppress && fieldIdx === 1)) {
-        if (c === lineDelim || prev !== lineDelim || delim === lineDelim) out.put(lineDelim);
+        if (c === lineDelim || prev !== lineDelim || delim === lineDelim) out.u8(lineDelim);
       }
       if (c === EOF) break;
       fieldIdx = 1;
@@ -343,7 +320,7 @@ async function cut(p: Process): Promise<number> {
   if (done) return 0;
   const usage = (message?: string) => {
     if (message !== undefined) p.stderr.write(`cut: ${message}\n`);
-    p.stderr.write("Try 'cut --help' for more information.\n");
+    p.stderr.write(coreutilsTryHelp("cut"));
     return 1;
   };
   if (fatal !== undefined) return usage(fatal);
@@ -360,7 +337,7 @@ async function cut(p: Process): Promise<number> {
   }
   if (!delimSpecified) delim = 9;
   const settings: CutSettings = { frp, delim, lineDelim, suppress, outDelim };
-  const out = new Out();
+  const out = new ByteBuf(4096);
   let ok = true;
   for (const name of g.args.length ? g.args : ["-"]) {
     const r = await readOperand(p, name);
@@ -374,7 +351,7 @@ async function cut(p: Process): Promise<number> {
     if (byteMode) cutBytes(r.bytes, settings, out);
     else cutFields(r.bytes, settings, out);
   }
-  writeOut(p, out.bytes());
+  writeOut(p, out.view());
   return ok ? 0 : 1;
 }
 

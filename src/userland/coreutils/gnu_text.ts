@@ -10,6 +10,11 @@ export function coreutilsAncillary(prog: string): string {
   );
 }
 
+/** emit_try_help(): the line after a usage error */
+export function coreutilsTryHelp(prog: string): string {
+  return `Try '${prog} --help' for more information.\n`;
+}
+
 /** version_etc(): --version */
 export function coreutilsVersion(prog: string, authors: string): string {
   return (

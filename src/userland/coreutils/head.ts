@@ -7,7 +7,7 @@
  */
 import type { CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
-import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
+import { coreutilsAncillary, coreutilsVersion, coreutilsTryHelp } from "./gnu_text.ts";
 import { readOperand, operandMessage, writeOut, headerWriter } from "./operand.ts";
 import { nap } from "../lib/unistd.ts";
 import { quote } from "../lib/quotearg.ts";
@@ -56,7 +56,7 @@ const HELP =
   "Binary prefixes can be used, too: KiB=K, MiB=M, and so on.\n\n" +
   coreutilsAncillary("head");
 
-const TRY = "Try 'head --help' for more information.\n";
+const TRY = coreutilsTryHelp("head");
 
 /** the first n lines (n from the start), or all but the last n (elide) */
 function lines(b: Uint8Array, n: number, elide: boolean, eol: number): Uint8Array {

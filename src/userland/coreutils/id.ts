@@ -6,6 +6,7 @@
 import type { Command, CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { quote } from "../lib/quotearg.ts";
+import { coreutilsTryHelp } from "./gnu_text.ts";
 
 interface User {
   name: string;
@@ -49,7 +50,7 @@ const withName = (id: number, name: string) => (name === String(id) ? name : `${
 const SELF: User = { name: "root", uid: 0, gid: 0 };
 
 function tryHelp(p: Process, prog: string): number {
-  p.stderr.write(`Try '${prog} --help' for more information.\n`);
+  p.stderr.write(coreutilsTryHelp(prog));
   return 1;
 }
 

@@ -14,6 +14,7 @@ import { argmatch, argmatchMessage } from "../lib/argmatch.ts";
 /** od.c's endian_args[] */
 const ENDIANS = ["little", "big"] as const;
 import { readOperand } from "./operand.ts";
+import { coreutilsTryHelp } from "./gnu_text.ts";
 
 const enum Fmt {
   Signed,
@@ -224,7 +225,7 @@ export async function od(p: Process): Promise<number> {
   const out: string[] = [];
   const err = (m: string) => p.stderr.write(`od: ${m}\n`);
   const tryHelp = () => {
-    p.stderr.write("Try 'od --help' for more information.\n");
+    p.stderr.write(coreutilsTryHelp("od"));
     return 1;
   };
   const specs: Spec[] = [];

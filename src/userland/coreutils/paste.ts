@@ -6,7 +6,7 @@
  */
 import type { CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
-import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
+import { coreutilsAncillary, coreutilsVersion, coreutilsTryHelp } from "./gnu_text.ts";
 import { readOperand, writeOut } from "./operand.ts";
 import { quotef } from "../lib/quotearg.ts";
 
@@ -172,7 +172,7 @@ async function paste(p: Process): Promise<number> {
   });
   if (done) return 0;
   if (g.opts.some(([c]) => c === "?")) {
-    p.stderr.write("Try 'paste --help' for more information.\n");
+    p.stderr.write(coreutilsTryHelp("paste"));
     return 1;
   }
   const names = g.args.length ? g.args : ["-"];

@@ -14,7 +14,7 @@
  */
 import { Exit, type CommandTable, type Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
-import { coreutilsAncillary, coreutilsVersion } from "./gnu_text.ts";
+import { coreutilsAncillary, coreutilsVersion, coreutilsTryHelp } from "./gnu_text.ts";
 import { quote, quoteaf, quotef } from "../lib/quotearg.ts";
 import { argmatch, argmatchMessage } from "../lib/argmatch.ts";
 
@@ -186,7 +186,7 @@ function parseOptions(p: Process, argv: string[], o: Opts): string[] {
           else {
             const m = argmatch(arg, FOLLOW_MODES);
             if (m >= 0) o.followName = FOLLOW_MODES[m] === "name";
-            else fatal = argmatchMessage("tail", "--follow", arg, FOLLOW_MODES, m) + "Try 'tail --help' for more information.\n";
+            else fatal = argmatchMessage("tail", "--follow", arg, FOLLOW_MODES, m) + coreutilsTryHelp("tail");
           }
           return fatal !== undefined;
         case "\u0001retry":
@@ -245,7 +245,7 @@ function parseOptions(p: Process, argv: string[], o: Opts): string[] {
   }
   if (stopCode) throw new Exit(0);
   if (g.opts.some(([c]) => c === "?")) {
-    p.stderr.write("Try 'tail --help' for more information.\n");
+    p.stderr.write(coreutilsTryHelp("tail"));
     throw new Exit(1);
   }
   if (retry) {

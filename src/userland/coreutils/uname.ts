@@ -6,6 +6,7 @@
 import type { Command, CommandTable, Process } from "../process.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
 import { quote } from "../lib/quotearg.ts";
+import { coreutilsTryHelp } from "./gnu_text.ts";
 
 const PRINT_KERNEL_NAME = 1;
 const PRINT_NODENAME = 2;
@@ -32,7 +33,7 @@ const LONG: LongOpt[] = (
 ).map(([name, val]) => ({ name, hasArg: 0, val }));
 
 function tryHelp(p: Process): number {
-  p.stderr.write("Try 'uname --help' for more information.\n");
+  p.stderr.write(coreutilsTryHelp("uname"));
   return 1;
 }
 

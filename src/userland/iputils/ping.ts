@@ -33,6 +33,7 @@ import {
   error,
   getopt,
   getaddrinfo,
+  EAI_ADDRFAMILY,
   inetAton,
   inetPton4,
   inCksum,
@@ -1859,7 +1860,7 @@ async function pingMain(p: Process): Promise<number> {
   if (family !== AF_INET) {
     // (the emulator has no ICMPv6 socket; where a machine's socket() succeeds and the lookup
     // then fails — an IPv4 literal asked for as AF_INET6, EAI_ADDRFAMILY — that is all ping says)
-    if (family === AF_INET6 && !rts.optVerbose && inetAton(target) !== undefined) error(p, 2, 0, `${target}: Address family for hostname not supported`);
+    if (family === AF_INET6 && !rts.optVerbose && inetAton(target) !== undefined) error(p, 2, 0, `${target}: ${EAI_ADDRFAMILY}`);
     sock6 = createSocket(p, rts, AF_INET6, socktype, IPPROTO_ICMPV6, !sock4.sock);
     if (sock6.sock) sock6.fd = nextFd++;
   }
@@ -1887,7 +1888,7 @@ async function pingMain(p: Process): Promise<number> {
     if (typeof ai === "string") error(p, 2, 0, `${target}: ${ai}`);
     const res = ai as AddrInfo;
     if (rts.optVerbose) p.stdout.write(`ai->ai_family: AF_INET, ai->ai_canonname: '${res.canonname}'\n`);
-    if (family === AF_INET6) error(p, 2, 0, `${target}: Address family for hostname not supported`);
+    if (family === AF_INET6) error(p, 2, 0, `${target}: ${EAI_ADDRFAMILY}`);
     if (!sock4.sock) error(p, 2, "EBADF", "setsockopt");
 
     const run = new Ping4(p, rts, sock4);

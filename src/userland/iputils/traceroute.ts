@@ -24,7 +24,7 @@ import {
 } from "../../kernel/uapi/socket.ts";
 import { AF_INET, AF_INET6 } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, errnoNumbers, type Errno } from "../../kernel/uapi/errno.ts";
-import { getaddrinfo, inCksum, ntoa, procTimer, strerr, strtod, NameCache, WallClock, type ProcTimer } from "./common.ts";
+import { getaddrinfo, inCksum, ntoa, procTimer, strerr, strtod, EAI_ADDRFAMILY, NameCache, WallClock, type ProcTimer } from "./common.ts";
 
 const MAX_HOPS = 255;
 const MAX_PROBES = 10;
@@ -624,7 +624,7 @@ class Traceroute {
     }
     const host = args[0]!;
     if (this.af === AF_INET6) {
-      p.stderr.write(`${host}: Address family for hostname not supported\n`);
+      p.stderr.write(`${host}: ${EAI_ADDRFAMILY}\n`);
       this.exError(`Cannot handle "host" cmdline arg \`${host}' on position 1 (argc ${this.argIdx[0]})`);
     }
     const r = await getaddrinfo(p, host);

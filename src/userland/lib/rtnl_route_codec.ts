@@ -5,6 +5,7 @@
  * `ip route restore` and `showdump` read it back (rtnl_from_file()).
  */
 import type { RouteMsg, RtaAttrs, RtaMetrics, RtNexthop } from "../../kernel/uapi/rtnetlink.ts";
+import { ByteBuf } from "./bytebuf.ts";
 
 const RTM_NEWROUTE = 24;
 const RTM_DELROUTE = 25;
@@ -15,19 +16,7 @@ export const NLM_F_DUMP_FILTERED = 0x20;
 const RTA = { DST: 1, SRC: 2, IIF: 3, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, CACHEINFO: 12, TABLE: 15, MARK: 16, PREF: 20, EXPIRES: 23, UID: 25, NH_ID: 30 };
 const RTAX: [keyof RtaMetrics, number][] = [["RTAX_LOCK", 1], ["RTAX_MTU", 2], ["RTAX_WINDOW", 3], ["RTAX_RTT", 4], ["RTAX_ADVMSS", 8], ["RTAX_HOPLIMIT", 10]];
 
-class Writer {
-  b = new Uint8Array(256);
-  n = 0;
-  room(k: number): void {
-    if (this.n + k <= this.b.length) return;
-    const nb = new Uint8Array(Math.max(this.b.length * 2, this.n + k));
-    nb.set(this.b);
-    this.b = nb;
-  }
-  u8(v: number): void {
-    this.room(1);
-    this.b[this.n++] = v & 0xff;
-  }
+class Writer extends ByteBuf {
   u16(v: number): void {
     this.room(2);
     this.b[this.n++] = v & 0xff;
@@ -36,11 +25,6 @@ class Writer {
   u32(v: number): void {
     this.u16(v & 0xffff);
     this.u16(v >>> 16);
-  }
-  bytes(d: Uint8Array): void {
-    this.room(d.length);
-    this.b.set(d, this.n);
-    this.n += d.length;
   }
   pad(): void {
     while (this.n & 3) this.u8(0);

@@ -99,10 +99,24 @@ export function xdectoumax(prog: string, s: string, min: bigint, max: bigint, su
   return `${prog}: ${what}: ${quote(s)}${why}\n`;
 }
 
-/** C strtod() prefix parse: [value, rest] (rest === str when nothing parsed) */
+/** C strtod() prefix parse: [value, rest] (rest === str when nothing parsed): decimal and
+ * hexadecimal (0x…p…) numbers, inf, infinity, nan and nan(chars) */
 export function strtod(str: string): [number, string] {
-  const m = /^\s*([+-]?(?:(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?|inf(?:inity)?|nan))/i.exec(str);
+  const m = /^[ \t\n\v\f\r]*([+-]?)(?:(0[xX](?:[0-9a-fA-F]+\.?[0-9a-fA-F]*|\.[0-9a-fA-F]+)(?:[pP][+-]?\d+)?)|((?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?)|(inf(?:inity)?)|(nan(?:\([0-9A-Za-z_]*\))?))/i.exec(str);
   if (!m) return [0, str];
-  const t = m[1]!.toLowerCase().replace(/^([+-]?)inf(inity)?$/, "$1Infinity").replace(/^[+-]?nan$/, "NaN");
-  return [Number(t), str.slice(m[0].length)];
+  const sign = m[1] === "-" ? -1 : 1;
+  const rest = str.slice(m[0].length);
+  if (m[3] !== undefined) return [sign * Number(m[3]), rest];
+  if (m[4] !== undefined) return [sign * Infinity, rest];
+  if (m[5] !== undefined) return [NaN, rest];
+  // hexadecimal: the mantissa's digits, then the binary exponent
+  const h = /^0[xX]([0-9a-fA-F]*)\.?([0-9a-fA-F]*)(?:[pP]([+-]?\d+))?$/.exec(m[2]!)!;
+  let v = 0;
+  for (const c of h[1]!) v = v * 16 + parseInt(c, 16);
+  let scale = 1 / 16;
+  for (const c of h[2]!) {
+    v += parseInt(c, 16) * scale;
+    scale /= 16;
+  }
+  return [sign * v * 2 ** Number(h[3] ?? 0), rest];
 }

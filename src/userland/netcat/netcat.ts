@@ -20,7 +20,7 @@ import { SOCK_DGRAM, SOCK_STREAM } from "../../kernel/uapi/socket.ts";
 import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, errnoNumbers, strerrorText, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
 import { SERVICES } from "../iptables/services.ts";
-import { getaddrinfo, ntoa, procTimer, NameCache, EAI_NONAME } from "../iputils/common.ts";
+import { getaddrinfo, ntoa, procTimer, NameCache, EAI_ADDRFAMILY, EAI_NONAME } from "../iputils/common.ts";
 import { inetAtonExact } from "../lib/inet_addr.ts";
 import { gaiService, getservbyname } from "../lib/etc_files.ts";
 
@@ -250,7 +250,7 @@ class Nc {
 
   async resolve(host: string, port: string): Promise<SockAddrIn> {
     // -6: an IPv4 literal has no AF_INET6 address (EAI_ADDRFAMILY); IPv6 sockets are not modelled
-    if (this.family === 10 && inetAtonExact(host) !== undefined) this.errx(1, `getaddrinfo for host "${host}" port ${port}: Address family for hostname not supported`);
+    if (this.family === 10 && inetAtonExact(host) !== undefined) this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${EAI_ADDRFAMILY}`);
     const a = await this.getaddrinfo(host);
     if (typeof a === "string") this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${a}`);
     return { family: 2, addr: a.addr, port: Number(port) };
