@@ -55,6 +55,8 @@ function entriesOf(dir: SysctlDir): ReadonlyMap<string, CtlTable> {
 }
 
 function normPath(path: string): string {
+  // (registrations give it clean already: no split for them)
+  if (path !== "" && path[0] !== "/" && path[path.length - 1] !== "/" && !path.includes("//")) return path;
   return path.split("/").filter((s) => s !== "").join("/");
 }
 

@@ -157,8 +157,7 @@ function ip6addrlblAlloc(prefix: Uint8Array, prefixlen: number, ifindex: number,
 }
 
 /** __ip6addrlbl_add(): in front of the first entry it outranks, replacing an equal one */
-function __ip6addrlblAdd(net: Net, newp: Ip6addrlblEntry, replace: boolean): KErr | undefined {
-  const t = ip6addrlblTable(net);
+function __ip6addrlblAdd(t: Ip6addrlblTable, newp: Ip6addrlblEntry, replace: boolean): KErr | undefined {
   let i = 0;
   for (; i < t.head.length; i++) {
     const p = t.head[i]!;
@@ -179,7 +178,7 @@ function __ip6addrlblAdd(net: Net, newp: Ip6addrlblEntry, replace: boolean): KEr
 function ip6addrlblAdd(net: Net, prefix: Uint8Array, prefixlen: number, ifindex: number, label: number, replace: boolean): KErr | undefined {
   const newp = ip6addrlblAlloc(prefix, prefixlen, ifindex, label);
   if (isKErr(newp)) return newp;
-  return __ip6addrlblAdd(net, newp, replace);
+  return __ip6addrlblAdd(ip6addrlblTable(net), newp, replace);
 }
 
 /** __ip6addrlbl_del() */
@@ -196,12 +195,28 @@ function ip6addrlblDel(net: Net, prefix: Uint8Array, prefixlen: number, ifindex:
   return __ip6addrlblDel(net, ipv6AddrPrefix(prefix, prefixlen), prefixlen, ifindex);
 }
 
+/**
+ * The table ip6addrlbl_net_init() makes, made once: entries are never changed in place (a
+ * replace puts a new one in the list), so every namespace starts with a copy of this list.
+ */
+let initialTable: Ip6addrlblTable | undefined;
+
+function ip6addrlblInitial(): Ip6addrlblTable {
+  if (initialTable !== undefined) return initialTable;
+  const t: Ip6addrlblTable = { head: [], seq: 0 };
+  for (const e of ip6addrlblInitTable) {
+    const p = ip6addrlblAlloc(e.prefix, e.prefixlen, 0, e.label);
+    if (!isKErr(p)) __ip6addrlblAdd(t, p, false);
+  }
+  return (initialTable = t);
+}
+
 /** ip6addrlbl_net_init(): the default entries */
 function ip6addrlblNetInit(net: Net): void {
   const t = ip6addrlblTable(net);
-  t.head = [];
-  t.seq = 0;
-  for (const e of ip6addrlblInitTable) ip6addrlblAdd(net, e.prefix, e.prefixlen, 0, e.label, false);
+  const init = ip6addrlblInitial();
+  t.head = init.head.slice();
+  t.seq = init.seq;
 }
 
 /** ip6addrlbl_net_exit() */

@@ -9,8 +9,22 @@ import { matches, strtoNum } from "./utils.ts";
 
 const CONFDIR = "/etc/iproute2";
 
+type IdNames = { readonly entries: readonly (readonly [number, string])[]; readonly corrupt?: string };
+
+/** the files parsed lately, by their text: every `ip` reads the same six (a few hundred bytes) */
+const parsedFiles = new Map<string, IdNames>();
+
+function parseIdNamesCached(text: string): IdNames {
+  let r = parsedFiles.get(text);
+  if (r === undefined) {
+    if (parsedFiles.size >= 32) parsedFiles.clear();
+    parsedFiles.set(text, (r = parseIdNames(text)));
+  }
+  return r;
+}
+
 /** lib/rt_names.c: fread_id_name() over a whole file: [id, name] pairs, or the corrupt line */
-function parseIdNames(text: string): { entries: [number, string][]; corrupt?: string } {
+function parseIdNames(text: string): IdNames {
   const entries: [number, string][] = [];
   for (const raw of text.split("\n")) {
     const p = raw.replace(/^[ \t]+/, "");
@@ -69,7 +83,7 @@ export class RtNames {
     );
     for (const { name, text } of files) {
       if (text === undefined) continue;
-      const { entries, corrupt } = parseIdNames(text);
+      const { entries, corrupt } = parseIdNamesCached(text);
       const path = `${CONFDIR}/${name}`;
       // a file's entries go into this process's own copy of its table
       let tab: (string | undefined)[] | undefined;
