@@ -29,7 +29,7 @@ export function loadLab(path: string): Lab {
 
 /** what a terminal shows for one command */
 export function terminalText(e: Entry): string {
-  return `root@${e.host}:~# ${e.cmd}\n${e.stdout}${e.stderr}`;
+  return `root@${e.host}:~# ${e.cmd}\n${e.output ?? e.stdout + e.stderr}`;
 }
 
 async function cmdRun(args: string[]): Promise<number> {

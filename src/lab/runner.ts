@@ -46,6 +46,7 @@ export async function runLab(lab: Lab, opts: RunOptions): Promise<{ world: LabWo
     const t0 = world.world.sched.now;
     const r = await world.run(host, cmd, { timeoutSec: isDump ? 20 : lab.timeout, ...(opts.signal ? { signal: opts.signal } : {}) });
     const e: Entry = { host, cmd, exit: r.exitCode, stdout: r.stdout, stderr: r.stderr };
+    if (r.output !== undefined) e.output = r.output;
     if (isDump) e.dump = true;
     // the simulated time the line took, as labtool records the wall time (`ms`)
     e.ms = Math.floor((world.world.sched.now - t0) / 1000);

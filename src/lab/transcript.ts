@@ -11,6 +11,9 @@ export interface Entry {
   /** which kernel run (kernel transcripts hold several) */
   run?: number;
   ms?: number;
+  /** stdout and stderr as a terminal showed them, interleaved in the order written (not in
+   * transcripts: they keep the two apart) */
+  output?: string;
 }
 
 export function parseJsonl(text: string): Entry[] {

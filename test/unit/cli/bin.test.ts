@@ -41,7 +41,7 @@ test("bin/tuxnet.js run --json: the library's transcript", async () => {
     const r = spawnSync(process.execPath, [join(root, "bin", "tuxnet.js"), "run", "--json", file], { encoding: "utf8" });
     assert.equal(r.status, 0, r.stderr);
     const got = r.stdout.trim().split("\n").map((l) => JSON.parse(l) as Record<string, unknown>);
-    const want = (await runLabText(LAB, { name: "two" })).map(({ dump: _d, ...e }) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>);
+    const want = (await runLabText(LAB, { name: "two" })).map(({ dump: _d, output: _o, ...e }) => JSON.parse(JSON.stringify(e)) as Record<string, unknown>);
     assert.equal(got.length, 15);
     assert.deepEqual(got, want);
     assert.match(String(got[12]!.stdout), /2 packets transmitted, 2 received/);
