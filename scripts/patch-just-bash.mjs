@@ -94,6 +94,15 @@
  *    flags ("+", " ", "0", "#"). A case for those five conversions now comes before
  *    just-bash's own (which stay, unreached) and formats as glibc's printf (mawk has no %F).
  *
+ * 14. `set -x` traces what was written, where bash writes it. A command the plugins rewrote into
+ *    one of the shell's own is traced as written (`+ ip -V`, not `+ /usr/bin/__tool.12.ip -V`),
+ *    and the shell's plumbing (output marks, the writer of `echo … > f`) not at all: the trace
+ *    asks tuxnet's hook for the words (shell/xtrace.ts). And the trace goes to the shell's
+ *    stderr before the command's own redirections take its output, as bash prints it before
+ *    it makes them (`echo a 2>/dev/null` still shows `+ echo a`). A `for` loop traces its head
+ *    before each turn (`+ for i in $v x`: the words as written, which tuxnet's plugin puts on
+ *    the loop's node as `xtraceHead`).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -117,6 +126,7 @@ const MARK_LINES = "/*tuxnet:lines*/";
 const MARK_INTERNAL = "/*tuxnet:internal*/";
 const MARK_AWKNUM = "/*tuxnet:awknum*/";
 const MARK_AWKFMT = "/*tuxnet:awkfmt*/";
+const MARK_XTRACE = "/*tuxnet:xtrace*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -409,6 +419,51 @@ function internalDirect(span, _f, e, t) {
   return span.replace(`{if(${t}.includes("/")){`, () => `{if(${t}.startsWith("/usr/bin/__")){let c=${e}.commands.get(${t}.slice(9));if(c)return{cmd:c,path:${t}}}if(${t}.includes("/")){`);
 }
 
+// the trace of a simple command: `async function ef(e,t,n){if(!e.state.options.xtrace)return"";let r=await Ju(e),s=[t,...n],`
+const XTRACE_WORDS = new RegExp(
+  `async function (${ID})\\((${ID}),(${ID}),(${ID})\\)\\{if\\(!\\2\\.state\\.options\\.xtrace\\)return"";let (${ID})=await (${ID})\\(\\2\\),(${ID})=\\[\\3,\\.\\.\\.\\4\\],(${ID})=(${ID})\\(\\7\\);`,
+  "g",
+);
+
+function xtraceAsWritten(_span, f, e, t, n, r, ju, s, i, am) {
+  return `async function ${f}(${e},${t},${n}){if(!${e}.state.options.xtrace)return"";let __w=globalThis.__tuxnetXtraceLine?.(${t},${n});if(__w===null)return"";let ${r}=await ${ju}(${e}),${s}=[${t},...${n}],${i}=__w??${am}(${s});`;
+}
+
+// the trace of an assignment: `async function tf(e,t,n){return e.state.options.xtrace?\`${await Ju(e)}${t}=${n}\n\`:""}`
+const XTRACE_ASSIGN = new RegExp(
+  `async function (${ID})\\((${ID}),(${ID}),(${ID})\\)\\{return \\2\\.state\\.options\\.xtrace\\?\`\\$\\{await (${ID})\\(\\2\\)\\}\\$\\{\\3\\}=\\$\\{\\4\\}`,
+  "g",
+);
+
+function assignmentQuoted(span, _f, _e, _t, n) {
+  return span.replace(new RegExp(`\\$\\{${n}\\}$`), () => `\${globalThis.__tuxnetXtraceQuote?.(${n},!0)??${n}}`);
+}
+
+// where a simple command's trace meets its result: `let A=o+S;if(A&&(v={...v,stderr:A+v.stderr}),v=await rn(this.ctx,v,t.redirections,…),w.finish(),k)throw k;`
+const TRACE_THEN_REDIRECT = new RegExp(
+  `let (${ID})=(${ID})\\+(${ID});if\\(\\1&&\\((${ID})=\\{\\.\\.\\.\\4,stderr:\\1\\+\\4\\.stderr\\}\\),\\4=await (${ID})\\(this\\.ctx,\\4,(${ID})\\.redirections,([^;]*?)\\),(${ID})\\.finish\\(\\),(${ID})\\)throw \\9;`,
+  "g",
+);
+
+function traceBeforeRedirect(_span, a, o, s, v, rn, t, rest, w, k) {
+  return `let ${a}=${o}+${s};if(${v}=await ${rn}(this.ctx,${v},${t}.redirections,${rest}),${a}&&(${v}={...${v},stderr:${a}+${v}.stderr}),${w}.finish(),${k})throw ${k};`;
+}
+
+// a for loop's turn: `async function Am(e,t){let n=new on(e),r=0,s=0;if(!/^[a-zA-Z_]…/.test(t.variable))…e.state.env.set(t.variable,o);`
+const FOR_TURN = new RegExp(
+  `async function (${ID})\\((${ID}),(${ID})\\)\\{let (${ID})=new ${ID}\\(\\2\\),${ID}=0,${ID}=0;if\\(!/\\^\\[a-zA-Z_\\]\\[a-zA-Z0-9_\\]\\*\\$/\\.test\\(\\3\\.variable\\)\\)[\\s\\S]*?\\2\\.state\\.env\\.set\\(\\3\\.variable,(${ID})\\);`,
+  "g",
+);
+
+/** edit 14's trace of a for loop's turn, with the PS4 of the bundle's own trace (`ps4`) */
+function forTurnTraced(ps4) {
+  return (span, _f, e, t, n, o) =>
+    span.replace(
+      new RegExp(`${e.replace(/\$/g, "\\$")}\\.state\\.env\\.set\\(${t.replace(/\$/g, "\\$")}\\.variable,${o.replace(/\$/g, "\\$")}\\);$`),
+      () => `${e}.state.options.xtrace&&${t}.xtraceHead!==void 0&&${n}.append("",await ${ps4}(${e})+${t}.xtraceHead+"\\n"),${e}.state.env.set(${t}.variable,${o});`,
+    );
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -439,6 +494,13 @@ export function patch(src) {
   if (!out.includes(MARK_FNSRC)) out = MARK_FNSRC + edit(out, FUNC_BODY, functionSourceNames, "function body's messages");
   if (!out.includes(MARK_LINES)) out = MARK_LINES + edit(out, REDIRECT_RESULT, messagesNameLine, "redirection of a command's result");
   if (!out.includes(MARK_INTERNAL)) out = MARK_INTERNAL + edit(out, LOOKUP, internalDirect, "command lookup");
+  if (!out.includes(MARK_XTRACE)) {
+    const ps4 = new RegExp(XTRACE_WORDS.source).exec(out)?.[6] ?? "";
+    out = edit(out, XTRACE_WORDS, xtraceAsWritten, "xtrace of a command");
+    out = edit(out, FOR_TURN, forTurnTraced(ps4), "for loop's turn");
+    out = edit(out, XTRACE_ASSIGN, assignmentQuoted, "xtrace of an assignment");
+    out = MARK_XTRACE + edit(out, TRACE_THEN_REDIRECT, traceBeforeRedirect, "xtrace and redirections");
+  }
   return out;
 }
 

@@ -8,6 +8,7 @@
  * kernel through `Syscalls`.
  */
 import { gnuOptionsCheck } from "./getopt.ts";
+import { installXtraceHook, xtracePlugin } from "./xtrace.ts";
 import { CAT_HELP, CAT_LONGOPTS, CAT_VERSION } from "./fileio.ts";
 import { internalName, isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
 import {
@@ -248,6 +249,9 @@ function bashLinePrefix(stderr: string, script: string): string {
 }
 
 const NEVER = new AbortController().signal;
+
+// `set -x` traces a rewritten command as it was written
+installXtraceHook();
 
 /** just-bash's note that a killed exec stopped (after the sentinels of its marks, if any; with
  * the line patch edit 10 names) */
@@ -944,6 +948,8 @@ export class HostShell implements Shell, IoHost {
       // the line's bash is a child of init in the process table (proctab): $PPID says so too
       processInfo: { pid: 1, ppid: 1, uid: 0, gid: 0 },
     });
+    // (first: it keeps words as written, before the others rewrite them)
+    b.registerTransformPlugin(xtracePlugin());
     b.registerTransformPlugin(bashVarsPlugin(sys));
     b.registerTransformPlugin(procWritePlugin);
     b.registerTransformPlugin(jobControlPlugin);
