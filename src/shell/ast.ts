@@ -27,6 +27,11 @@ export function paramWord(name: string): WordNode {
   return { type: "Word", parts: [{ type: "ParameterExpansion", parameter: name, operation: null }] } as unknown as WordNode;
 }
 
+/** a word that expands one parameter in double quotes: `"$_"` */
+export function quotedParamWord(name: string): WordNode {
+  return { type: "Word", parts: [{ type: "DoubleQuoted", parts: [{ type: "ParameterExpansion", parameter: name, operation: null }] }] } as unknown as WordNode;
+}
+
 /** the literal text of a word, or undefined if it expands */
 export function literalOf(w: unknown): string | undefined {
   if (!isNode(w) || w.type !== "Word") return undefined;

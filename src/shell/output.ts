@@ -21,7 +21,7 @@
  *   the environment variable IO_VAR, set by whoever starts the exec.
  */
 import type { TransformPlugin, WordNode } from "just-bash";
-import { internal, internalName, isNode, literalOf, paramWord, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, internalName, isNode, literalOf, paramWord, quotedParamWord, simpleStatement, word, type AnyNode } from "./ast.ts";
 import type { Killer } from "./killsignal.ts";
 
 /** the environment variable carrying an exec's output route: `LOG:OE:PIPE` */
@@ -222,7 +222,11 @@ const isDirect = (d: string | undefined): d is "1" | "2" => d === "1" || d === "
 const bitOf = (d: string | undefined): number => (d === "1" ? 1 : d === "2" ? 2 : 0);
 
 /** builtins that write nothing, and those that write only error messages (stderr) */
-const SILENT = new Set([":", "true", "false", internalName("__session")]);
+const SILENT = new Set([":", "true", "false", internalName("__session"), internalName("__fstatus")]);
+
+/** `__fstatus "${PIPESTATUS[0]}" …` (procwrite.ts): reads the status of the pipeline just before
+ * it, so no mark may come between them */
+const isFstatus = (st: AnyNode): boolean => commandName(((st.pipelines as AnyNode[] | undefined)?.[0]?.commands as AnyNode[] | undefined)?.[0]?.name) === internalName("__fstatus");
 const STDERR_ONLY = new Set(["[", "test", "continue", "break", "return", "exit", "shift", "unset", "export", "local", "readonly", "let"]);
 
 /**
@@ -239,7 +243,13 @@ const STDERR_ONLY = new Set(["[", "test", "continue", "break", "return", "exit",
 class DirtyFlow {
   private readonly need = new WeakSet<object>();
   private other = 0;
-  constructor(private readonly isTool: (name: string) => boolean) {}
+  /** in switches()' look ahead: decide nothing */
+  private dry = false;
+  constructor(
+    private readonly isTool: (name: string) => boolean,
+    /** may the script have marks at all (wantsMarks()) */
+    private readonly allowed: boolean,
+  ) {}
 
   needsMark(st: AnyNode): boolean {
     return this.need.has(st);
@@ -252,13 +262,28 @@ class DirtyFlow {
     const direct = bitOf(fds.get(1)) | bitOf(fds.get(2));
     const mark = markable && direct !== 0;
     for (const st of list as AnyNode[]) {
-      if (mark && spendsTime(st, this.isTool) && d & direct & ~this.cover(st, fds)) {
-        this.need.add(st);
+      if (mark && !isFstatus(st) && ((spendsTime(st, this.isTool) && d & direct & ~this.cover(st, fds)) || this.switches(st, fds, d & direct))) {
+        if (!this.dry) this.need.add(st);
         d &= ~direct;
       }
       d = this.statement(st, fds, d);
     }
     return d;
+  }
+
+  /**
+   * Would result text of `st` go to one direct fd while the other holds unplaced text
+   * (`dirty`)? Then a mark goes before it, or the terminal would show `echo a; ls /nosuch;
+   * echo c` as a, c, then the error: the result keeps stdout and stderr apart.
+   */
+  private switches(st: AnyNode, fds: Fds, dirty: number): boolean {
+    if (dirty === 0) return false;
+    // what it leaves unplaced, started clean (a dry run: nothing it decides is kept)
+    const saved = this.dry;
+    this.dry = true;
+    const w = this.statement(st, fds, 0) & (bitOf(fds.get(1)) | bitOf(fds.get(2)));
+    this.dry = saved;
+    return w !== 0 && (w | dirty) === 3;
   }
 
   private statement(st: AnyNode, fds: Fds, d: number): number {
@@ -324,7 +349,8 @@ class DirtyFlow {
     d = this.words(reds, fds, d);
     if (c.type === "SimpleCommand") return this.simple(c, fds, d);
     const inner = applyRedirections(fds, reds, this.fresh);
-    const markable = isDirect(inner.get(1)) || isDirect(inner.get(2));
+    // (none anywhere in a script that may not have them: wantsMarks())
+    const markable = this.allowed && (isDirect(inner.get(1)) || isDirect(inner.get(2)));
     switch (c.type) {
       case "Group":
       case "Subshell":
@@ -424,6 +450,8 @@ class Walker {
     private readonly isTool: (name: string) => boolean,
     private readonly flow: DirtyFlow,
     private readonly toolCommand: ToolCommand | undefined,
+    /** may the script have marks at all (wantsMarks()) */
+    private readonly allowed: boolean,
   ) {}
 
   private fresh(): string {
@@ -458,7 +486,8 @@ class Walker {
   }
 
   private markStatement(o: string, e: string): AnyNode {
-    return simpleStatement(internal("__mark"), [paramWord("?"), paramWord("-"), word(o + e)]);
+    // `"$_"` last: bash's $_ stays what the statement before left
+    return simpleStatement(internal("__mark"), [paramWord("?"), paramWord("-"), word(o + e), quotedParamWord("_")]);
   }
 
   private statement(st: AnyNode, fds: Fds): void {
@@ -487,7 +516,7 @@ class Walker {
     this.words(reds, fds);
     if (c.type === "SimpleCommand") return this.simple(c, fds, head);
     const inner = this.apply(fds, reds);
-    const markable = this.direct(inner.get(1)) || this.direct(inner.get(2));
+    const markable = this.allowed && (this.direct(inner.get(1)) || this.direct(inner.get(2)));
     switch (c.type) {
       case "Group":
       case "Subshell":
@@ -712,10 +741,10 @@ function bareTools(st: AnyNode, isTool: (n: string) => boolean): boolean {
 }
 
 /**
- * Does the script spend simulated time (so other jobs' output can come in between), and
- * does it not read PIPESTATUS (which a mark would clobber)?
+ * May marks go into the script: does it not read PIPESTATUS (which a mark would clobber)?
+ * (DirtyFlow puts them where time passes or the output switches fds.)
  */
-function wantsMarks(ast: AnyNode, isTool: (n: string) => boolean): boolean {
+function wantsMarks(ast: AnyNode): boolean {
   let pipestatus = false;
   const visit = (n: unknown): void => {
     if (pipestatus) return;
@@ -725,10 +754,12 @@ function wantsMarks(ast: AnyNode, isTool: (n: string) => boolean): boolean {
     }
     if (!isNode(n)) return;
     if (n.type === "ParameterExpansion" && String(n.parameter).startsWith("PIPESTATUS")) pipestatus = true;
+    // (the shell's own reader of it comes right after its pipeline: no mark goes there)
+    if (n.type === "SimpleCommand" && commandName(n.name) === internalName("__fstatus")) return;
     for (const k of Object.keys(n)) if (k !== "type" && isNode(n[k])) visit(n[k]);
   };
   visit(ast);
-  return !pipestatus && spendsTime(ast, isTool);
+  return !pipestatus;
 }
 
 /** the names of the functions a script defines, anywhere in it, into `into` */
@@ -758,13 +789,13 @@ export function outputPlugin(isToolName: (name: string) => boolean, toolCommand?
     transform({ ast }) {
       const root = ast as unknown as AnyNode;
       functionNames(root, functions);
-      const flow = new DirtyFlow(isTool);
-      const w = new Walker(isTool, flow, toolCommand);
+      const markable = wantsMarks(root);
+      const flow = new DirtyFlow(isTool, markable);
+      const w = new Walker(isTool, flow, toolCommand, markable);
       const fds: Fds = new Map([
         [1, "1"],
         [2, "2"],
       ]);
-      const markable = wantsMarks(root, isTool);
       flow.list(root.statements, fds, markable, 0);
       w.statements(root.statements, fds, markable);
       return { ast };

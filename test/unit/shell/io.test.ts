@@ -107,6 +107,20 @@ test("a tool places the builtin text before it itself: order across loops and co
   assert.equal(await terminal("echo a; tick 1 > /dev/null 2>&1; forever & sleep 0.15; kill %1; wait"), "a\nline0\nline1\n");
 });
 
+test("builtins and just-bash's commands show in the order written, no time passing (as bash 5.2 prints them)", async () => {
+  const terminal = async (cmd: string) => {
+    const { h, sh } = setup();
+    return (await h.sched.drive(sh.exec(cmd), macrotask)).output;
+  };
+  assert.equal(await terminal("echo a; echo b >&2; echo c"), "a\nb\nc\n");
+  assert.equal(await terminal("for i in 1 2; do echo o$i; echo e$i >&2; done"), "o1\ne1\no2\ne2\n");
+  assert.equal(await terminal("echo a; nosuch; echo c"), "a\nbash: line 1: nosuch: command not found\nc\n");
+  // a mark keeps $_ and $? as the statement before left them
+  assert.equal(await terminal('echo a b; echo x >&2; echo "[$_]"; false; echo y >&2; echo $?'), "a b\nx\n[x]\ny\n0\n");
+  // the writer of `cat … > f` reads PIPESTATUS right after its pipeline: no mark between
+  assert.equal(await terminal("echo x; cat /nosuch > f1; echo rc=$?"), "x\ncat: /nosuch: No such file or directory\nrc=1\n");
+});
+
 test("background output comes out when it is written", async () => {
   const { run } = setup();
   assert.equal((await run("tick 3 & sleep 1.5; echo mid; wait; echo end")).stdout, "tick0\ntick1\nmid\ntick2\nend\n");
