@@ -449,6 +449,43 @@ const BASH_BUILTINS = new Set(
 const BUILTIN_PROGRAMS = new Set(["[", "test", "echo", "printf", "true", "false", "pwd", "kill"]);
 
 /**
+ * bash's printf is a builtin: its errors are the shell's (builtin_error(): "bash: line N:
+ * printf: abc: invalid number", the line added where the result meets its redirections) and
+ * its usage line builtin_usage()'s, with -v; just-bash's printf wrote "printf: …" and a usage
+ * without -v.
+ */
+/** printf.def's internal_getopt(list, "v:"): -v VAR (or -vVAR), `--`; any other option is
+ * refused with the usage (a format that starts with "-" needs `--` first) */
+function printfOptions(args: string[]): { args: string[] } | { error: string } {
+  const usage = "printf: usage: printf [-v var] format [arguments]\n";
+  let v: string | undefined;
+  let i = 0;
+  for (; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") {
+      i++;
+      break;
+    }
+    if (!a.startsWith("-") || a === "-") break;
+    if (a[1] !== "v") return { error: `bash: printf: -${a[1]}: invalid option\n${usage}` };
+    if (a.length > 2) v = a.slice(2);
+    else if (i + 1 < args.length) v = args[++i];
+    else return { error: `bash: printf: -v: option requires an argument\n${usage}` };
+  }
+  const rest = args.slice(i);
+  return { args: [...(v !== undefined ? ["-v", v] : []), ...(rest[0]?.startsWith("-") ? ["--"] : []), ...rest] };
+}
+
+function builtinMessages<R extends { stderr: string; exitCode: number }>(r: R): R {
+  if (!r.stderr) return r;
+  const usage = "printf: usage: printf [-v var] format [arguments]\n";
+  let stderr = r.stderr.replace(/^printf: usage: printf format \[arguments\]\n/m, usage).replace(/^printf: (?!usage: )/gm, "bash: printf: ");
+  // a bad option (internal_getopt()) is followed by the usage, status 2 (EX_USAGE)
+  if (/^bash: printf: -.: (invalid option|option requires an argument)\n$/.test(stderr)) return { ...r, stderr: stderr + usage, exitCode: 2 };
+  return stderr === r.stderr ? r : { ...r, stderr };
+}
+
+/**
  * The commands Debian 12's packages install in /sbin (/usr/sbin): iproute2's ip and bridge,
  * bridge-utils, net-tools' arp, ifconfig and route, procps' sysctl, iptables and ebtables
  * (alternatives), ethtool, arping, conntrack, dnsmasq, dhclient, kmod, ifupdown, udhcpc.
@@ -747,7 +784,9 @@ export class HostShell implements Shell, IoHost {
       custom.push(
         defineCommand(name, async (args, ctx) => {
           if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${name}: command not found\n`, exitCode: 127 };
-          const r = await ctx.origCommand(args);
+          const o = printfOptions(args);
+          if ("error" in o) return { stdout: "", stderr: o.error, exitCode: 2 };
+          const r = builtinMessages(await ctx.origCommand(o.args));
           if (!/[\x80-\xff]/.test(r.stdout) || /[^\x00-\xff]/.test(r.stdout) || r.stdoutKind === "bytes") return r;
           if (args.some((a) => /[^\x00-\x7f]/.test(a))) return r;
           return { ...r, stdoutKind: "bytes" as const };
