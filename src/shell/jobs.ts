@@ -5,7 +5,7 @@
  * A transform plugin rewrites, at every depth of the AST (if/for/while bodies, groups,
  * functions, command substitutions, nested `bash -c` scripts, which are transformed when they
  * run):
- *   - a background statement `S &`   ->  `__bg '<S serialized>' $?`
+ *   - a background statement `S &`   ->  `__bg '<S serialized>' $? "$SHELLOPTS"`
  *   - a command named `wait`         ->  `__wait`
  *   - `$!`                           ->  `$__LASTBG`
  * `__bg` starts the statement as a new exec on the same Bash instance without awaiting it and
@@ -14,7 +14,7 @@
  * blocked on the simulator, so simulated time advances for the jobs it waits on.
  */
 import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
-import { internal, isNode, literalOf, paramWord, setupNodes, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, literalOf, paramWord, quotedParamWord, setupNodes, simpleStatement, word, type AnyNode } from "./ast.ts";
 import type { History } from "./history.ts";
 
 /** the environment variable that carries the job session of a top-level command line */
@@ -61,7 +61,8 @@ function rewrite(node: unknown): void {
     rewrite(inner.pipelines);
     const src = serialize({ type: "Script", statements: [inner] } as unknown as ScriptNode);
     // the job starts with the `$?` of its shell at `&`
-    Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), paramWord("?")]));
+    // and with its options (a forked shell keeps them): `__bg SRC $? "$SHELLOPTS"`
+    Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), paramWord("?"), quotedParamWord("SHELLOPTS")]));
     return;
   }
   // a job spec as a command (`%1`, `%+`) is bash's `fg` of it — not inside a pipeline, whose

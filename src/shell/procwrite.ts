@@ -87,7 +87,8 @@ function rewrite(node: unknown): void {
         const inner: AnyNode = {
           type: "Pipeline",
           negated: false,
-          commands: [...cmds, simpleCommand(internal("__fwrite"), [word(r.operator === ">>" ? ">>" : ">"), r.target as WordNode, word(commandName(last))])],
+          // (`$-` last: `set -C` refuses `>` onto an existing file, `>|` overrides it)
+          commands: [...cmds, simpleCommand(internal("__fwrite"), [word(r.operator), r.target as WordNode, word(commandName(last)), paramWord("-")])],
           ...(Array.isArray(node.pipeStderr) ? { pipeStderr: [...(node.pipeStderr as boolean[]), false] } : {}),
         };
         // the pipeline's status is the writer's (bash: `cat nosuch > f` is 1), or the open's

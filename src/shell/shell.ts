@@ -448,6 +448,15 @@ const BASH_BUILTINS = new Set(
 /** the builtins Debian 12 also ships as programs (coreutils; procps's kill) */
 const BUILTIN_PROGRAMS = new Set(["[", "test", "echo", "printf", "true", "false", "pwd", "kill"]);
 
+/** the options a job's forked shell keeps of its parent's SHELLOPTS, as a `set` before its
+ * statement (not traced: xtrace comes on after it) */
+const JOB_OPTIONS = ["allexport", "errexit", "noclobber", "noglob", "nounset", "pipefail", "xtrace"];
+
+function jobOptions(shellopts: string): string {
+  const on = shellopts.split(":").filter((o) => JOB_OPTIONS.includes(o));
+  return on.length ? `set ${on.map((o) => `-o ${o}`).join(" ")}; ` : "";
+}
+
 /**
  * bash's printf is a builtin: its errors are the shell's (builtin_error(): "bash: line N:
  * printf: abc: invalid number", the line added where the result meets its redirections) and
@@ -895,10 +904,14 @@ export class HostShell implements Shell, IoHost {
     // `CMD … | __fwrite >|>> FILE` (procwrite.ts): bash's open(2) of a redirection, then the bytes
     custom.push(
       defineCommand("__fwrite", async (args, ctx) => {
-        const [mode = ">", target = "", cmd = "echo"] = args;
+        // `__fwrite OP FILE CMD FLAGS` (procwrite.ts), OP `>`, `>>` or `>|`, FLAGS bash's `$-`
+        const [mode = ">", target = "", cmd = "echo", flags = ""] = args;
         const path = fs.resolvePath(ctx.cwd, target);
         // (a word that expanded, or a relative path, into the kernel's files)
         if (/^\/(proc|sys)(\/|$)/.test(path)) return { stdout: "", ...kwrite(sys, [cmd, target], ctx.cwd, ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "") };
+        // redir.c: noclobber opens a regular file that exists with O_EXCL, and fails
+        if (mode === ">" && flags.includes("C") && (await fs.stat(path).then((st) => st.isFile, () => false)))
+          return { stdout: "", stderr: `bash: ${target}: cannot overwrite existing file\n`, exitCode: 1 };
         const sink = await openToolFile(fs, path, mode === ">>", this.sched);
         if (typeof sink === "string") return { stdout: "", stderr: `bash: ${target}: ${sink}\n`, exitCode: 1 };
         if (ctx.stdin) sink.write(stdinBytes(ctx));
@@ -1259,8 +1272,8 @@ export class HostShell implements Shell, IoHost {
     const env = this.envOf(ctx);
     // the job's fds 1 and 2 are where this shell's were at `&` (output.ts): the same log
     const parent = parseRoute(ctx.env.get(IO_VAR));
-    // `__bg SRC STATUS FDS` (jobs.ts, then output.ts)
-    const at = args[2] ?? "--";
+    // `__bg SRC STATUS SHELLOPTS FDS` (jobs.ts, then output.ts)
+    const at = args[3] ?? "--";
     const via = (c: string | undefined): "1" | "2" | "-" => (c === "1" ? parent!.o : c === "2" ? parent!.e : "-");
     const route: Route | undefined = parent && this.logs.has(parent.log) ? { log: parent.log, o: via(at[0]), e: via(at[1]), pipe: "" } : undefined;
     env[IO_VAR] = route && (route.o !== "-" || route.e !== "-") ? `${route.log}:${route.o}${route.e}:` : "";
@@ -1332,7 +1345,7 @@ export class HostShell implements Shell, IoHost {
     void this.sched.track(
       // a simple command's signal goes to its program (its redirections still complete); a
       // forked bash's ends the whole job
-      bash.exec(src, { cwd: ctx.cwd, env, replaceEnv: true, ...(claimable ? {} : { signal: kill.signal }) }).then(
+      bash.exec(jobOptions(args[2] ?? "") + src, { cwd: ctx.cwd, env, replaceEnv: true, ...(claimable ? {} : { signal: kill.signal }) }).then(
         (res) => {
           // a job killed by a signal ends silently (its status tells)
           if (proc.killedBy) res = { ...res, stderr: dropAborted(res.stderr) };
