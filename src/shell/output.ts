@@ -575,11 +575,13 @@ class Walker {
         const open = (t: FileTarget | undefined): t is FileTarget => t !== undefined && !t.null;
         // /dev/null alone: nothing to open
         if (!open(files.out) && !open(files.err)) return this.tool(c, flags, name);
-        const redir = (fd: 1 | 2, t: FileTarget) => [word(`@${fd}${t.append ? ">>" : ">"}`), t.word as WordNode];
+        const redir = (fd: 1 | 2, t: FileTarget) => [word(`@${fd}${t.append ? ">>" : t.clobber ? ">|" : ">"}`), t.word as WordNode];
         c.args = [
           word(flags),
           // where bash's own message goes when a file cannot be opened: fd 2 as it was
           word(`@!${this.direct(e) ? e : "r"}`),
+          // bash's `$-` as the files are opened (set -C: `>` does not overwrite)
+          { type: "Word", parts: [{ type: "Literal", value: "@-" }, { type: "ParameterExpansion", parameter: "-", operation: null }] },
           ...(open(files.out) ? redir(1, files.out) : []),
           ...(open(files.err) && files.err !== files.out ? redir(2, files.err) : []),
           word(name),
@@ -657,6 +659,8 @@ class Walker {
 interface FileTarget {
   word: unknown;
   append: boolean;
+  /** `>|`: over a file `set -C` would keep */
+  clobber?: boolean;
   /** /dev/null: what goes there is dropped */
   null?: boolean;
 }
@@ -686,7 +690,7 @@ function fileRedirections(reds: AnyNode[]): { out?: FileTarget; err?: FileTarget
     if (op !== ">" && op !== ">>" && op !== ">|" && op !== "&>" && op !== "&>>") return undefined;
     const lt = literalOf(r.target);
     if (lt !== undefined && lt !== "/dev/null" && /^\/(proc|sys|dev)(\/|$)/.test(lt)) return undefined;
-    const t: FileTarget = { word: r.target, append: op === ">>" || op === "&>>", ...(lt === "/dev/null" ? { null: true } : {}) };
+    const t: FileTarget = { word: r.target, append: op === ">>" || op === "&>>", ...(op === ">|" ? { clobber: true } : {}), ...(lt === "/dev/null" ? { null: true } : {}) };
     if (op === "&>" || op === "&>>") {
       if (fd !== null) return undefined;
       out = err = t;

@@ -323,7 +323,9 @@ export function xargsEmptyRun(words: string[], input: string): { command: string
 }
 
 /** the files a tool's stdout/stderr are redirected to, which it writes itself (output.ts) */
-type ToolFiles = { out?: { path: string; append: boolean }; err?: { path: string; append: boolean }; shellErr?: "1" | "2" | "r" };
+/** a file a tool's fd is redirected to: `>>` appends; `noclobber`, a `>` under `set -C` */
+type ToolFile = { path: string; append: boolean; noclobber?: boolean };
+type ToolFiles = { out?: ToolFile; err?: ToolFile; shellErr?: "1" | "2" | "r" };
 
 /**
  * open(2) of a redirection's file as bash does before exec (O_TRUNC for `>`, O_APPEND for
@@ -334,9 +336,13 @@ async function openToolFile(
   path: string,
   append: boolean,
   sched: Scheduler,
+  noclobber = false,
 ): Promise<(FileSink & { done(): Promise<void> }) | string> {
   try {
-    if ((await fs.stat(path)).isDirectory) return "Is a directory";
+    const st = await fs.stat(path);
+    if (st.isDirectory) return "Is a directory";
+    // redir.c: under `set -C` a `>` opens a regular file that exists with O_EXCL, and fails
+    if (noclobber && st.isFile) return "cannot overwrite existing file";
   } catch {
     /* a new file */
   }
@@ -909,10 +915,7 @@ export class HostShell implements Shell, IoHost {
         const path = fs.resolvePath(ctx.cwd, target);
         // (a word that expanded, or a relative path, into the kernel's files)
         if (/^\/(proc|sys)(\/|$)/.test(path)) return { stdout: "", ...kwrite(sys, [cmd, target], ctx.cwd, ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "") };
-        // redir.c: noclobber opens a regular file that exists with O_EXCL, and fails
-        if (mode === ">" && flags.includes("C") && (await fs.stat(path).then((st) => st.isFile, () => false)))
-          return { stdout: "", stderr: `bash: ${target}: cannot overwrite existing file\n`, exitCode: 1 };
-        const sink = await openToolFile(fs, path, mode === ">>", this.sched);
+        const sink = await openToolFile(fs, path, mode === ">>", this.sched, mode === ">" && flags.includes("C"));
         if (typeof sink === "string") return { stdout: "", stderr: `bash: ${target}: ${sink}\n`, exitCode: 1 };
         if (ctx.stdin) sink.write(stdinBytes(ctx));
         await sink.done();
@@ -943,9 +946,11 @@ export class HostShell implements Shell, IoHost {
         // `@1> FILE`, `@2>> FILE`: files the tool writes itself (output.ts)
         const files: ToolFiles = {};
         if (/^@![12r]$/.test(more[0] ?? "")) files.shellErr = more.shift()![2] as "1" | "2" | "r";
-        while (more.length >= 2 && /^@[12]>>?$/.test(more[0]!)) {
+        // `@-FLAGS`: bash's `$-` (set -C)
+        const noclobber = more[0]?.startsWith("@-") ? more.shift()!.includes("C") : false;
+        while (more.length >= 2 && /^@[12](>>|>\|?)$/.test(more[0]!)) {
           const [r, path] = more.splice(0, 2) as [string, string];
-          files[r[1] === "1" ? "out" : "err"] = { path, append: r.endsWith(">>") };
+          files[r[1] === "1" ? "out" : "err"] = { path, append: r.endsWith(">>"), noclobber: noclobber && r.slice(2) === ">" };
         }
         const [name = "", ...rest] = more;
         return this.toolCall(flags, name, rest, ctx, sys, files);
@@ -1646,7 +1651,7 @@ export class HostShell implements Shell, IoHost {
     for (const which of ["out", "err"] as const) {
       const f = files[which];
       if (!f || openError) continue;
-      const sink = await openToolFile(fs, resolve(f.path), f.append, this.sched);
+      const sink = await openToolFile(fs, resolve(f.path), f.append, this.sched, f.noclobber);
       if (typeof sink === "string") openError = `bash: ${f.path}: ${sink}\n`;
       else sinks[which] = sink;
     }

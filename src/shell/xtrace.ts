@@ -33,9 +33,9 @@ export function xtraceWords(name: string, args: readonly string[]): string[] | n
   if (renamed !== undefined) return [renamed, ...args];
   switch (name) {
     case internalName("__tool"): {
-      // `__tool FLAGS [@!FD] [@1> FILE] [@2>> FILE] NAME ARGS` (output.ts)
+      // `__tool FLAGS [@!FD] [@-FLAGS] [@1> FILE] [@2>> FILE] NAME ARGS` (output.ts)
       let i = 1;
-      while (i < args.length && args[i]!.startsWith("@")) i += args[i]!.startsWith("@!") ? 1 : 2;
+      while (i < args.length && args[i]!.startsWith("@")) i += args[i]!.startsWith("@!") || args[i]!.startsWith("@-") ? 1 : 2;
       return args.slice(i);
     }
     case internalName("__jobspec"):

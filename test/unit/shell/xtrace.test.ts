@@ -6,7 +6,8 @@ test("a rewritten command is traced as written, the shell's plumbing not at all"
   assert.deepEqual(xtraceWords("/usr/bin/__tool.12.ip", ["-V"]), ["ip", "-V"]);
   assert.deepEqual(xtraceWords("/usr/bin/__tool.fh3.ip", ["a", "b"]), ["ip", "a", "b"]);
   // `__tool FLAGS @!FD @1> FILE @2>> FILE NAME ARGS`
-  assert.deepEqual(xtraceWords("/usr/bin/__tool", ["ff", "@!2", "@1>", "out", "@2>>", "err", "ping", "-c1", "x"]), ["ping", "-c1", "x"]);
+  assert.deepEqual(xtraceWords("/usr/bin/__tool", ["ff", "@!2", "@-hBc", "@1>", "out", "@2>>", "err", "ping", "-c1", "x"]), ["ping", "-c1", "x"]);
+  assert.deepEqual(xtraceWords("/usr/bin/__tool", ["fr", "@!2", "@-hCBc", "@1>|", "out", "ip", "-V"]), ["ip", "-V"]);
   assert.deepEqual(xtraceWords("/usr/bin/__tool", ["12", "ip", "-V"]), ["ip", "-V"]);
   assert.deepEqual(xtraceWords("/usr/bin/__wait", ["%1"]), ["wait", "%1"]);
   assert.deepEqual(xtraceWords("/usr/bin/__jobspec", ["fg", "%1"]), ["fg", "%1"]);
