@@ -7,7 +7,7 @@
  * coreutil working on the in-memory filesystem, or a tuxnet tool talking to the emulated
  * kernel through `Syscalls`.
  */
-import { gnuOptionsCheck } from "./getopt.ts";
+import { builtinGetopt, gnuOptionsCheck } from "./getopt.ts";
 import { installXtraceHook, xtracePlugin } from "./xtrace.ts";
 import { CAT_HELP, CAT_LONGOPTS, CAT_VERSION } from "./fileio.ts";
 import { internalName, isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
@@ -469,26 +469,13 @@ function jobOptions(shellopts: string): string {
  * its usage line builtin_usage()'s, with -v; just-bash's printf wrote "printf: …" and a usage
  * without -v.
  */
-/** printf.def's internal_getopt(list, "v:"): -v VAR (or -vVAR), `--`; any other option is
- * refused with the usage (a format that starts with "-" needs `--` first) */
+/** printf.def: internal_getopt(list, "v:") (-v VAR, -vVAR, `--`); any other option is refused
+ * with the usage (a format that starts with "-" needs `--` first) */
 function printfOptions(args: string[]): { args: string[] } | { error: string } {
-  const usage = "printf: usage: printf [-v var] format [arguments]\n";
-  let v: string | undefined;
-  let i = 0;
-  for (; i < args.length; i++) {
-    const a = args[i]!;
-    if (a === "--") {
-      i++;
-      break;
-    }
-    if (!a.startsWith("-") || a === "-") break;
-    if (a[1] !== "v") return { error: `bash: printf: -${a[1]}: invalid option\n${usage}` };
-    if (a.length > 2) v = a.slice(2);
-    else if (i + 1 < args.length) v = args[++i];
-    else return { error: `bash: printf: -v: option requires an argument\n${usage}` };
-  }
-  const rest = args.slice(i);
-  return { args: [...(v !== undefined ? ["-v", v] : []), ...(rest[0]?.startsWith("-") ? ["--"] : []), ...rest] };
+  const o = builtinGetopt(args, "v:");
+  if (o.error !== undefined) return { error: `bash: printf: ${o.error}\nprintf: usage: printf [-v var] format [arguments]\n` };
+  const v = o.opts.get("v");
+  return { args: [...(v !== undefined ? ["-v", v] : []), ...(o.rest[0]?.startsWith("-") ? ["--"] : []), ...o.rest] };
 }
 
 function builtinMessages<R extends { stderr: string; exitCode: number }>(r: R): R {
