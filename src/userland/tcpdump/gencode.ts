@@ -82,6 +82,17 @@ const PROTOS = new Set(["ether", "ip", "ip6", "arp", "rarp", "tcp", "udp", "icmp
 const DIRS = new Set(["src", "dst"]);
 const TYPES = new Set(["host", "net", "port", "portrange", "proto", "gateway"]);
 
+/**
+ * scanner.l's keywords that no production here takes where a term or an id may stand (pflog's
+ * fields, ATM's vpi/vci, 802.11's type/subtype/dir/addrN, ifindex, hsls …): the token is not
+ * an ID, so grammar.y fails on it with a plain syntax error (`ip and on`), not as a host name.
+ */
+const RESERVED = new Set([
+  "on", "ifname", "rnr", "rulenum", "reason", "rset", "ruleset", "srnr", "subrulenum", "action",
+  "ifindex", "vpi", "vci", "type", "subtype", "direction", "dir", "address1", "addr1", "address2",
+  "addr2", "address3", "addr3", "address4", "addr4", "length", "hsls",
+]);
+
 // ------------------------------------------------------------------------------ scanner
 
 function tokenize(s: string): string[] {
@@ -345,7 +356,7 @@ class Parser {
 
   term(bareOk = false): Pred {
     const tk = this.peek();
-    if (tk === undefined) throw new FilterError("can't parse filter expression: syntax error");
+    if (tk === undefined || RESERVED.has(tk)) throw new FilterError("can't parse filter expression: syntax error");
     if (tk === "not" || tk === "!") {
       this.i++;
       const e = this.term(bareOk);
@@ -654,7 +665,7 @@ class Parser {
 
   /** scanner.l: an ID starts with a letter or digit (or is escaped); MAC, HID and V6 tokens too */
   isId(tk: string): boolean {
-    return (/^(\\.+|[A-Za-z0-9][A-Za-z0-9_.:\-/]*)$/.test(tk) || isV6Literal(tk.split("/")[0]!)) && !["and", "or", "not"].includes(tk);
+    return (/^(\\.+|[A-Za-z0-9][A-Za-z0-9_.:\-/]*)$/.test(tk) || isV6Literal(tk.split("/")[0]!)) && !["and", "or", "not"].includes(tk) && !RESERVED.has(tk);
   }
 
   keyword(tk: string): Pred | undefined {
