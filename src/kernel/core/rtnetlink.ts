@@ -155,6 +155,9 @@ export interface RtnlLinkKind extends RtnlLinkOps {
   alloc(name: string, net: Net, p: NewlinkParams): NetDevice | KErr;
   /** ops->validate */
   validate?(p: NewlinkParams): KErr | undefined;
+  /** ops->peer_type: the peer's own ifinfomsg and attributes in a request's IFLA_INFO_DATA
+   * (veth's VETH_INFO_PEER), undefined when it has none */
+  peer?(data: NewlinkParams["data"]): { ifi: IfInfoMsg; attrs: IflaAttrs } | undefined;
   /** ops->newlink: register `dev` (and whatever goes with it, e.g. the veth peer) */
   newlink(dev: NetDevice, p: NewlinkParams): KErr | undefined;
 }
@@ -544,6 +547,15 @@ function rtnlNewlink(net: Net, m: LinkMsg): RtnlDoitResult {
   if (ops?.validate) {
     const ve = ops.validate({ srcNet: net, net, linkNet: undefined, ifi, attrs: a, data: a.IFLA_LINKINFO?.IFLA_INFO_DATA });
     if (ve) return ve;
+  }
+  /* rtnl_get_peer_net(): the peer's attributes are parsed, validated by the kind and their
+   * namespace found before the device is looked up (`peer v6 mtu 1` is EINVAL, not EEXIST) */
+  const peer = ops?.peer?.(a.IFLA_LINKINFO?.IFLA_INFO_DATA);
+  if (peer) {
+    const pe2 = iflaPolicyValidate(peer.attrs) ?? ops!.validate?.({ srcNet: net, net, linkNet: undefined, ifi: peer.ifi, attrs: peer.attrs, data: undefined });
+    if (pe2) return pe2;
+    const pn = rtnlLinkGetNet(net, peer.attrs);
+    if (isKErr(pn)) return pn;
   }
   let dev: NetDevice | undefined;
   if (ifi.index > 0) dev = devGetByIndex(net, ifi.index);

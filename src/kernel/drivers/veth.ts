@@ -13,7 +13,7 @@ import {
   registerNetdevice, unregisterNetdevice, netifCarrierOn, netifCarrierOff, ethMacAddr, validateEtherAddrAttr,
 } from "../core/dev.ts";
 import {
-  rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, iflaPolicyValidate, type NewlinkParams, type RtnlLinkKind,
+  rtnlLinkRegister, rtnlCreateLink, rtnlConfigureLink, rtmsgIfinfo, rtnlLinkGetNet, type NewlinkParams, type RtnlLinkKind,
 } from "../core/rtnetlink.ts";
 import { devForwardSkb, devForwardShared, devForwardable, netifRxFull, netifRxCountDrop } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
@@ -226,18 +226,19 @@ function vethValidate(tb: IflaAttrs): KErr | undefined {
   return undefined;
 }
 
+/** VETH_INFO_PEER of a request: the peer's ifinfomsg and attributes (`peer NAME …`) */
+function vethPeerRequest(data: NewlinkParams["data"]): { ifi: IfInfoMsg; attrs: IflaAttrs } | undefined {
+  return data?.IFLA_VETH_PEER as { ifi: IfInfoMsg; attrs: IflaAttrs } | undefined;
+}
+
 /** drivers/net/veth.c: veth_newlink() */
 function vethNewlink(dev: NetDevice, p: NewlinkParams): KErr | undefined {
-  const peerReq = p.data?.IFLA_VETH_PEER as { ifi: IfInfoMsg; attrs: IflaAttrs } | undefined;
+  const peerReq = vethPeerRequest(p.data);
   /* without "peer …" the peer is made from the same attributes as the device */
   const tbp: IflaAttrs = peerReq ? peerReq.attrs : p.attrs;
   const ifmp = peerReq?.ifi;
-  if (peerReq) {
-    /* rtnl_nla_parse_ifinfomsg(): the peer's attributes against ifla_policy (a name iproute2
-     * passed on unchecked, longer than IFNAMSIZ - 1), then veth_validate() */
-    const e = iflaPolicyValidate(tbp) ?? vethValidate(tbp);
-    if (e) return e;
-  }
+  /* (the peer's attributes were checked against ifla_policy — a name iproute2 passed on
+   * unchecked, longer than IFNAMSIZ - 1 — and by veth_validate() in rtnl_get_peer_net()) */
   /* the peer's namespace: rtnl_link_get_net(src_net, tbp) */
   const pn = rtnlLinkGetNet(p.srcNet, tbp);
   if (isKErr(pn)) return pn;
@@ -291,6 +292,7 @@ export const vethLinkOps: RtnlLinkKind = {
   kind: DRV_NAME,
   alloc: (name, net, p) => vethSetup(name, net, p.attrs),
   validate: (p) => vethValidate(p.attrs),
+  peer: vethPeerRequest,
   newlink: vethNewlink,
   dellink: vethDellink,
 };
