@@ -223,11 +223,11 @@ const bitOf = (d: string | undefined): number => (d === "1" ? 1 : d === "2" ? 2 
 
 /** builtins that write nothing, and those that write only error messages (stderr) */
 const SILENT = new Set([":", "true", "false", internalName("__session"), internalName("__fstatus")]);
+const STDERR_ONLY = new Set(["[", "test", "continue", "break", "return", "exit", "shift", "unset", "export", "local", "readonly", "let"]);
 
 /** `__fstatus "${PIPESTATUS[0]}" …` (procwrite.ts): reads the status of the pipeline just before
  * it, so no mark may come between them */
 const isFstatus = (st: AnyNode): boolean => commandName(((st.pipelines as AnyNode[] | undefined)?.[0]?.commands as AnyNode[] | undefined)?.[0]?.name) === internalName("__fstatus");
-const STDERR_ONLY = new Set(["[", "test", "continue", "break", "return", "exit", "shift", "unset", "export", "local", "readonly", "let"]);
 
 /**
  * Where unplaced result text may be. Builtins (echo …) write into just-bash's result, which
