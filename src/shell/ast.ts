@@ -22,14 +22,10 @@ export const internal = (name: `__${string}`): WordNode => word(internalName(nam
  * script does not see as commands of its own (they leave `$?` as it was) */
 export const setupNodes = new WeakSet<object>();
 
-/** a word that expands one parameter: `$?`, `$-`, `$NAME` */
-export function paramWord(name: string): WordNode {
-  return { type: "Word", parts: [{ type: "ParameterExpansion", parameter: name, operation: null }] } as unknown as WordNode;
-}
-
-/** a word that expands one parameter in double quotes: `"$_"` */
-export function quotedParamWord(name: string): WordNode {
-  return { type: "Word", parts: [{ type: "DoubleQuoted", parts: [{ type: "ParameterExpansion", parameter: name, operation: null }] }] } as unknown as WordNode;
+/** a word that expands one parameter: `$?`, `$-`, `$NAME` (`quoted`: in double quotes, `"$_"`) */
+export function paramWord(name: string, quoted = false): WordNode {
+  const part = { type: "ParameterExpansion", parameter: name, operation: null };
+  return { type: "Word", parts: [quoted ? { type: "DoubleQuoted", parts: [part] } : part] } as unknown as WordNode;
 }
 
 /** the literal text of a word, or undefined if it expands */

@@ -14,7 +14,7 @@
  * blocked on the simulator, so simulated time advances for the jobs it waits on.
  */
 import { parse, serialize, type ScriptNode, type TransformPlugin, type WordNode } from "just-bash";
-import { internal, isNode, literalOf, paramWord, quotedParamWord, setupNodes, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, isNode, literalOf, paramWord, setupNodes, simpleStatement, word, type AnyNode } from "./ast.ts";
 import type { History } from "./history.ts";
 
 /** the environment variable that carries the job session of a top-level command line */
@@ -62,7 +62,7 @@ function rewrite(node: unknown): void {
     const src = serialize({ type: "Script", statements: [inner] } as unknown as ScriptNode);
     // the job starts with the `$?` of its shell at `&`
     // and with its options (a forked shell keeps them): `__bg SRC $? "$SHELLOPTS"`
-    Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), paramWord("?"), quotedParamWord("SHELLOPTS")]));
+    Object.assign(node, simpleStatement(internal("__bg"), [word(src, true), paramWord("?"), paramWord("SHELLOPTS", true)]));
     return;
   }
   // a job spec as a command (`%1`, `%+`) is bash's `fg` of it — not inside a pipeline, whose

@@ -21,7 +21,7 @@
  *   the environment variable IO_VAR, set by whoever starts the exec.
  */
 import type { TransformPlugin, WordNode } from "just-bash";
-import { internal, internalName, isNode, literalOf, paramWord, quotedParamWord, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internal, internalName, isNode, literalOf, paramWord, simpleStatement, word, type AnyNode } from "./ast.ts";
 import type { Killer } from "./killsignal.ts";
 
 /** the environment variable carrying an exec's output route: `LOG:OE:PIPE` */
@@ -487,7 +487,7 @@ class Walker {
 
   private markStatement(o: string, e: string): AnyNode {
     // `"$_"` last: bash's $_ stays what the statement before left
-    return simpleStatement(internal("__mark"), [paramWord("?"), paramWord("-"), word(o + e), quotedParamWord("_")]);
+    return simpleStatement(internal("__mark"), [paramWord("?"), paramWord("-"), word(o + e), paramWord("_", true)]);
   }
 
   private statement(st: AnyNode, fds: Fds): void {

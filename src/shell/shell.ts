@@ -463,28 +463,27 @@ function jobOptions(shellopts: string): string {
   return on.length ? `set ${on.map((o) => `-o ${o}`).join(" ")}; ` : "";
 }
 
+/** builtin_usage() of bash's printf (no "bash: line N: " in front) */
+const PRINTF_USAGE = "printf: usage: printf [-v var] format [arguments]\n";
+
 /**
- * bash's printf is a builtin: its errors are the shell's (builtin_error(): "bash: line N:
- * printf: abc: invalid number", the line added where the result meets its redirections) and
- * its usage line builtin_usage()'s, with -v; just-bash's printf wrote "printf: …" and a usage
- * without -v.
+ * bash's printf is a builtin. Its options are printf.def's internal_getopt(list, "v:") (-v VAR,
+ * -vVAR, `--`; any other option is refused with the usage, a format that starts with "-" needs
+ * `--`), and without a format it gives the usage, status 2 (EX_USAGE); just-bash's printf is
+ * handed the rest.
  */
-/** printf.def: internal_getopt(list, "v:") (-v VAR, -vVAR, `--`); any other option is refused
- * with the usage (a format that starts with "-" needs `--` first) */
 function printfOptions(args: string[]): { args: string[] } | { error: string } {
   const o = builtinGetopt(args, "v:");
-  if (o.error !== undefined) return { error: `bash: printf: ${o.error}\nprintf: usage: printf [-v var] format [arguments]\n` };
+  if (o.error !== undefined) return { error: `bash: printf: ${o.error}\n${PRINTF_USAGE}` };
+  if (o.rest.length === 0) return { error: PRINTF_USAGE };
   const v = o.opts.get("v");
-  return { args: [...(v !== undefined ? ["-v", v] : []), ...(o.rest[0]?.startsWith("-") ? ["--"] : []), ...o.rest] };
+  return { args: [...(v !== undefined ? ["-v", v] : []), ...(o.rest[0]!.startsWith("-") ? ["--"] : []), ...o.rest] };
 }
 
-function builtinMessages<R extends { stderr: string; exitCode: number }>(r: R): R {
-  if (!r.stderr) return r;
-  const usage = "printf: usage: printf [-v var] format [arguments]\n";
-  let stderr = r.stderr.replace(/^printf: usage: printf format \[arguments\]\n/m, usage).replace(/^printf: (?!usage: )/gm, "bash: printf: ");
-  // a bad option (internal_getopt()) is followed by the usage, status 2 (EX_USAGE)
-  if (/^bash: printf: -.: (invalid option|option requires an argument)\n$/.test(stderr)) return { ...r, stderr: stderr + usage, exitCode: 2 };
-  return stderr === r.stderr ? r : { ...r, stderr };
+/** its errors are the shell's (builtin_error(): "bash: line N: printf: abc: invalid number",
+ * the line added where the result meets its redirections); just-bash's wrote "printf: …" */
+function printfErrors<R extends { stderr: string }>(r: R): R {
+  return r.stderr.includes("printf: ") ? { ...r, stderr: r.stderr.replace(/^printf: /gm, "bash: printf: ") } : r;
 }
 
 /**
@@ -788,7 +787,7 @@ export class HostShell implements Shell, IoHost {
           if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${name}: command not found\n`, exitCode: 127 };
           const o = printfOptions(args);
           if ("error" in o) return { stdout: "", stderr: o.error, exitCode: 2 };
-          const r = builtinMessages(await ctx.origCommand(o.args));
+          const r = printfErrors(await ctx.origCommand(o.args));
           if (!/[\x80-\xff]/.test(r.stdout) || /[^\x00-\xff]/.test(r.stdout) || r.stdoutKind === "bytes") return r;
           if (args.some((a) => /[^\x00-\x7f]/.test(a))) return r;
           return { ...r, stdoutKind: "bytes" as const };

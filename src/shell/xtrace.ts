@@ -6,7 +6,7 @@
  * (edit 14 of scripts/patch-just-bash.mjs: installXtraceHook()).
  */
 import { serialize, type ScriptNode, type TransformPlugin } from "just-bash";
-import { internalName, isNode, simpleStatement, word, type AnyNode } from "./ast.ts";
+import { internalName, isNode, simpleStatement, singleQuote, word, type AnyNode } from "./ast.ts";
 
 const PREFIX = internalName("__");
 const TOOL_DOT = internalName("__tool.");
@@ -93,18 +93,13 @@ function ansicQuote(s: string): string {
   return r + "'";
 }
 
-/** lib/sh/shquote.c: sh_single_quote() */
-function singleQuote(s: string): string {
-  if (s === "'") return "\\'";
-  return "'" + s.replace(/'/g, "'\\''") + "'";
-}
-
 /** a word as bash's xtrace prints it (print_cmd.c: xtrace_print_word_list()); the value of
  * an assignment (xtrace_print_assignment()) is the same but for nothing at all when empty */
 export function xtraceQuote(w: string, assignment = false): string {
   if (w === "") return assignment ? "" : "''";
   if (ansicShouldQuote(w)) return ansicQuote(w);
-  if (containsShellMetas(w)) return singleQuote(w);
+  // (sh_single_quote() writes a lone quote as \')
+  if (containsShellMetas(w)) return w === "'" ? "\\'" : singleQuote(w);
   return w;
 }
 
