@@ -362,14 +362,18 @@ export function netXmitUnobserved(net: Net): boolean {
   return taps === undefined || taps.length === 0;
 }
 
-/** would enqueue_to_backlog() refuse a frame for `dev` now (the backlog is full)? */
-export function netifRxFull(dev: NetDevice): boolean {
-  return softnetOf(netSched(dev.net)).count >= NETDEV_MAX_BACKLOG;
+/**
+ * would enqueue_to_backlog() refuse a frame now (the backlog is full)? The backlog is the
+ * world's (one CPU, one scheduler), so `net` may be any namespace of it: a sender passes its
+ * own, which it has at hand, rather than the receiver's (a flood asks this for every port)
+ */
+export function netifRxFull(net: Net): boolean {
+  return softnetOf(netSched(net)).count >= NETDEV_MAX_BACKLOG;
 }
 
-/** enqueue_to_backlog()'s drop of a frame for `dev`, counted without the frame (netifRxFull()) */
-export function netifRxCountDrop(dev: NetDevice): void {
-  softnetOf(netSched(dev.net)).dropped++;
+/** enqueue_to_backlog()'s drop of a frame for `dev`, counted without the frame (netifRxFull(net)) */
+export function netifRxCountDrop(dev: NetDevice, net: Net): void {
+  softnetOf(netSched(net)).dropped++;
   dev.stats.rx_dropped++;
 }
 
@@ -454,7 +458,8 @@ export function devQueueXmitShared(dev: NetDevice, src: SkBuff): boolean {
  */
 export function devForwardShared(dev: NetDevice, src: SkBuff, from: NetDevice): boolean {
   if (!(dev.flags & IFF_UP) || dev.hardHeaderLen !== 14 || !devForwardable(dev, src.tail - src.data + 14)) return false;
-  const sched = netSched(dev.net);
+  // (the sender's namespace for the world's backlog: see netifRxFull())
+  const sched = netSched(from.net);
   const sd = softnetOf(sched);
   if (sd.count >= NETDEV_MAX_BACKLOG) return false;
   enqueueToBacklog(sched, sd, new SharedRx(src, dev, from.net !== dev.net, ethPktType(src.buf, src.data - 14, dev), sched.now + sd.busy));

@@ -74,6 +74,13 @@ export interface Inet6Dev {
   mc?: unknown;
   /** its namespace's IPv6 MIB (proc.ts), set on first use: ip6_input.c counts every frame */
   mib?: unknown;
+  /** the MIB's IP counters (mib.ip), for the receive path: one object less to reach */
+  mibIp?: unknown;
+  /** cnf.disableIpv6, kept here too (Inet6Cnf.set()): every frame the device receives asks */
+  disableIpv6: number;
+  /** a bit per group joined (mcast.ts tailBit() of its last 32 bits): a received frame's group
+   * whose bit is clear is none of the device's, without reading the group list */
+  mcTailBits: number;
 }
 
 interface AddrconfNet {
@@ -142,6 +149,9 @@ const DEVCONF_DISABLE_IPV6 = DEVCONF_INDEX.get("disable_ipv6")!;
 export class Inet6Cnf {
   private readonly vals: (number | string)[];
   disableIpv6: number;
+  /** the device whose conf this is (a namespace's all and default have none): disable_ipv6 is
+   * kept on it too */
+  owner: Inet6Dev | undefined = undefined;
 
   /** a copy of `from`, or the built-in defaults */
   constructor(from?: Inet6Cnf) {
@@ -158,7 +168,10 @@ export class Inet6Cnf {
     const i = DEVCONF_INDEX.get(name);
     if (i === undefined) throw new Error(`ipv6_devconf has no ${name}`);
     this.vals[i] = v;
-    if (i === DEVCONF_DISABLE_IPV6) this.disableIpv6 = Number(v);
+    if (i === DEVCONF_DISABLE_IPV6) {
+      this.disableIpv6 = Number(v);
+      if (this.owner !== undefined) this.owner.disableIpv6 = this.disableIpv6;
+    }
     return this;
   }
 }
@@ -177,7 +190,11 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   const idev: Inet6Dev = {
     dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
     dadTimer: undefined, token: new Uint8Array(16), ndParms: ndiscParms(dev),
+    // (set on first use, but fields of the object from the start: not a properties store of
+    // their own to reach for every multicast frame received)
+    mc: undefined, mib: undefined, mibIp: undefined, disableIpv6: cnf.disableIpv6, mcTailBits: 0,
   };
+  cnf.owner = idev;
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
   if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   dev.ip6Ptr = idev;

@@ -27,12 +27,12 @@ const PEEK_OTHERHOST = 1;
 const PEEK_MC_NOT_JOINED = 2;
 
 /** IPSTATS_MIB_NOECTPKTS + (ipv6_get_dsfield(hdr) & INET_ECN_MASK) */
-function countEcn(st: Ipv6Mib, b: Uint8Array, o: number): void {
+function countEcn(ip: Ipv6Mib["ip"], b: Uint8Array, o: number): void {
   switch ((b[o + 1]! >>> 4) & 3) {
-    case 0: st.ip.InNoECTPkts++; break;
-    case 1: st.ip.InECT1Pkts++; break;
-    case 2: st.ip.InECT0Pkts++; break;
-    default: st.ip.InCEPkts++;
+    case 0: ip.InNoECTPkts++; break;
+    case 1: ip.InECT1Pkts++; break;
+    case 2: ip.InECT0Pkts++; break;
+    default: ip.InCEPkts++;
   }
 }
 
@@ -46,19 +46,19 @@ function countEcn(st: Ipv6Mib, b: Uint8Array, o: number): void {
 function ipv6RcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev: NetDevice): number {
   if (pktType === PACKET_OTHERHOST) return PEEK_OTHERHOST;
   const idev = devInet6(dev);
-  if (!idev || idev.cnf.disableIpv6 || pktType === PACKET_LOOPBACK) return 0;
+  if (!idev || idev.disableIpv6 || pktType === PACKET_LOOPBACK) return 0;
   if (len < IPV6_HDRLEN || b[o]! >>> 4 !== 6 || b[o + 24] !== 0xff) return 0;
   if (((b[o + 4]! << 8) | b[o + 5]!) + IPV6_HDRLEN > len) return 0;
   // read in place: no copies of the addresses for it
   if (ipv6ChkMcastAddrAt(dev, b, o + 24)) return 0;
-  const st = (idev.mib ??= ipv6Stats(dev.net)) as Ipv6Mib;
+  const ip = (idev.mibIp ??= ((idev.mib ??= ipv6Stats(dev.net)) as Ipv6Mib).ip) as Ipv6Mib["ip"];
   /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
-  st.ip.InReceives++;
-  st.ip.InOctets += len;
-  countEcn(st, b, o);
+  ip.InReceives++;
+  ip.InOctets += len;
+  countEcn(ip, b, o);
   /* ip6_mc_input(): IPSTATS_MIB_INMCAST */
-  st.ip.InMcastPkts++;
-  st.ip.InMcastOctets += len;
+  ip.InMcastPkts++;
+  ip.InMcastOctets += len;
   return PEEK_MC_NOT_JOINED;
 }
 
@@ -90,7 +90,7 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INHDR", "ip6_rcv_core");
     return;
   }
-  countEcn(st, b, o);
+  countEcn(st.ip, b, o);
   const plen = (b[o + 4]! << 8) | b[o + 5]!;
   if (plen + IPV6_HDRLEN > skb.len) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_SMALL", "ip6_rcv_core");

@@ -181,6 +181,18 @@ function addrTail(b: Uint8Array, off: number): number {
   return (b[off + 12]! << 24) | (b[off + 13]! << 16) | (b[off + 14]! << 8) | b[off + 15]!;
 }
 
+/** a group's bit in inet6_dev.mcTailBits (a small integer: 29 bits) */
+function tailBit(tail: number): number {
+  return 1 << ((tail >>> 0) % 29);
+}
+
+/** the device's groups changed: their bits again */
+function setTailBits(idev: Inet6Dev, s: Mc6Dev): void {
+  let bits = 0;
+  for (const t of s.mcTails) bits |= tailBit(t);
+  idev.mcTailBits = bits;
+}
+
 function mcaAlloc(addr: Uint8Array, mode: number): Ifmcaddr6 {
   const mc: Ifmcaddr6 = { addr: addr.slice(0, 16), tail: addrTail(addr, 0), users: 1, flags: 0, sfmode: mode, crcount: 0 };
   if (ipv6AddrEqual(addr, IN6ADDR_LINKLOCAL_ALLNODES) || ipv6AddrMcScope(addr) < IPV6_ADDR_SCOPE_LINKLOCAL) {
@@ -201,6 +213,7 @@ export function __ipv6DevMcInc(idev: Inet6Dev, addr: Uint8Array): number {
   const mc = mcaAlloc(addr, MCAST_EXCLUDE);
   s.mcList.unshift(mc);
   s.mcTails.unshift(mc.tail);
+  setTailBits(idev, s);
   mldDelDelrec(idev, mc);
   igmp6GroupAdded(idev, mc);
   return 0;
@@ -222,6 +235,7 @@ export function __ipv6DevMcDec(idev: Inet6Dev, addr: Uint8Array): number {
   if (--mc.users) return 0;
   s.mcList.splice(i, 1);
   s.mcTails.splice(i, 1);
+  setTailBits(idev, s);
   igmp6GroupDropped(idev, mc);
   return 0;
 }
@@ -237,9 +251,10 @@ export function ipv6DevMcDec(dev: NetDevice, addr: Uint8Array): number {
 export function ipv6ChkMcastAddrAt(dev: NetDevice, b: Uint8Array, off: number): boolean {
   const idev = devInet6(dev);
   if (!idev) return false;
+  const t = addrTail(b, off);
+  if (!(idev.mcTailBits & tailBit(t))) return false;
   const s = mcDev(idev);
   const tails = s.mcTails;
-  const t = addrTail(b, off);
   outer: for (let i = 0; i < tails.length; i++) {
     if (tails[i] !== t) continue;
     const a = s.mcList[i]!.addr;
@@ -313,6 +328,7 @@ export function ipv6McDestroyDev(idev: Inet6Dev): void {
   for (const mc of s.mcList) igmp6GroupDropped(idev, mc);
   s.mcList = [];
   s.mcTails = [];
+  setTailBits(idev, s);
 }
 
 // ------------------------------------------------------------------------------- reports
