@@ -211,8 +211,7 @@ function portCost(dev: NetDevice): number {
 /** find_portno() */
 function findPortno(br: NetBridge): number {
   // find_portno(): the lowest number no port has (a bitmap, as Linux's)
-  const used = new Uint8Array(BR_MAX_PORTS);
-  for (const p of br.ports) if (p.portNo < BR_MAX_PORTS) used[p.portNo] = 1;
+  const used = br.portNoUsed;
   for (let i = 1; i < BR_MAX_PORTS; i++) if (!used[i]) return i;
   return -1;
 }
@@ -264,6 +263,7 @@ export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
     return lerr;
   }
   br.ports.push(p);
+  br.portNoUsed[portNo] = 1;
   // nbp_update_port_count() -> br_manage_promisc(): all ports promiscuous without vlan filtering
   devSetPromiscuity(dev, 1);
   // netdev_update_features(br->dev): the first port narrows the bridge's features
@@ -300,6 +300,7 @@ function delNbp(p: NetBridgePort): void {
   brStpDisablePort(p);
   brIfinfoNotify("RTM_DELLINK", p);
   br.ports.splice(br.ports.indexOf(p), 1);
+  br.portNoUsed[p.portNo] = 0;
   brFdbDeleteByPort(br, p, 0, true);
   brMulticastDelPort(p);
   netdevUpperDevUnlink(dev, br.dev);

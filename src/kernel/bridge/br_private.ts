@@ -97,9 +97,11 @@ export function clockTToUs(c: number): number {
 }
 export const SEC = USEC_PER_SEC;
 
+/** a bridge id: a value, never changed in place (a port's designated bridge and root share the
+ * bridge's own object while they are equal to it: comparing them then reads neither) */
 export interface BridgeId {
-  prio: number; // 16 bits
-  addr: Uint8Array; // 6 bytes
+  readonly prio: number; // 16 bits
+  readonly addr: Uint8Array; // 6 bytes
 }
 
 export interface FdbEntry {
@@ -181,6 +183,8 @@ export class NetBridgePort {
 
 export class NetBridge {
   ports: NetBridgePort[] = [];
+  /** the port numbers in use (find_portno()'s bitmap, kept: adding a port reads no other port) */
+  readonly portNoUsed = new Uint8Array(BR_MAX_PORTS);
   /** fdb in insertion order; dumps walk it newest first (hlist_add_head) */
   fdb = new Map<string, FdbEntry>();
   bridgeId: BridgeId = { prio: 0x8000, addr: new Uint8Array(6) };

@@ -40,10 +40,10 @@ function roundJiffies(t: number): number {
 
 /** memcmp() of two struct bridge_id */
 function idCmp(a: BridgeId, b: BridgeId): number {
+  if (a === b) return 0;
   if (a.prio !== b.prio) return a.prio - b.prio;
   return macCmp(a.addr, b.addr);
 }
-const idCopy = (a: BridgeId): BridgeId => ({ prio: a.prio, addr: a.addr.slice() });
 
 /** br_log_state(): "<br>: port N(dev) entered X state" */
 export function brLogState(p: NetBridgePort): void {
@@ -114,11 +114,11 @@ function brRootSelection(br: NetBridge): void {
   }
   br.rootPort = rootPort;
   if (!rootPort) {
-    br.designatedRoot = idCopy(br.bridgeId);
+    br.designatedRoot = br.bridgeId;
     br.rootPathCost = 0;
   } else {
     const p = brGetPort(br, rootPort)!;
-    br.designatedRoot = idCopy(p.designatedRoot);
+    br.designatedRoot = p.designatedRoot;
     br.rootPathCost = p.designatedCost + p.pathCost;
   }
 }
@@ -184,9 +184,9 @@ function brTransmitConfig(p: NetBridgePort): void {
 
 /** br_record_config_information() */
 function brRecordConfigInformation(p: NetBridgePort, bpdu: ConfigBpdu): void {
-  p.designatedRoot = idCopy(bpdu.root);
+  p.designatedRoot = bpdu.root;
   p.designatedCost = bpdu.rootPathCost;
-  p.designatedBridge = idCopy(bpdu.bridgeId);
+  p.designatedBridge = bpdu.bridgeId;
   p.designatedPort = bpdu.portId;
   p.designatedAge = now(p.br) - bpdu.messageAge;
   p.messageAgeTimer.mod(now(p.br) + (bpdu.maxAge - bpdu.messageAge));
@@ -277,9 +277,9 @@ export function brConfigurationUpdate(br: NetBridge): void {
 /** br_become_designated_port() */
 export function brBecomeDesignatedPort(p: NetBridgePort): void {
   const br = p.br;
-  p.designatedRoot = idCopy(br.designatedRoot);
+  p.designatedRoot = br.designatedRoot;
   p.designatedCost = br.rootPathCost;
-  p.designatedBridge = idCopy(br.bridgeId);
+  p.designatedBridge = br.bridgeId;
   p.designatedPort = p.portId;
 }
 
@@ -724,12 +724,15 @@ export function brStpChangeBridgeId(br: NetBridge, addr: Uint8Array): void {
   const wasRoot = brIsRootBridge(br);
   const oldAddr = br.bridgeId.addr.slice();
   const oldDevAddr = br.dev.devAddr.slice();
-  br.bridgeId.addr = addr.slice(0, 6);
+  const oldId = br.bridgeId;
+  br.bridgeId = { prio: oldId.prio, addr: addr.slice(0, 6) };
   br.dev.devAddr = addr.slice(0, 6);
   brFdbChangeMacAddress(br, oldDevAddr, addr);
+  // the ports' ids with the old address take the new one (the bridge's own where they were it)
+  const withAddr = (id: BridgeId): BridgeId => (id === oldId ? br.bridgeId : { prio: id.prio, addr: br.bridgeId.addr });
   for (const p of br.ports) {
-    if (macEqual(p.designatedBridge.addr, oldAddr)) p.designatedBridge.addr = addr.slice(0, 6);
-    if (macEqual(p.designatedRoot.addr, oldAddr)) p.designatedRoot.addr = addr.slice(0, 6);
+    if (macEqual(p.designatedBridge.addr, oldAddr)) p.designatedBridge = withAddr(p.designatedBridge);
+    if (macEqual(p.designatedRoot.addr, oldAddr)) p.designatedRoot = withAddr(p.designatedRoot);
   }
   brConfigurationUpdate(br);
   brPortStateSelection(br);
@@ -753,10 +756,12 @@ export function brStpRecalculateBridgeId(br: NetBridge): boolean {
 /** br_stp_set_bridge_priority() */
 export function brStpSetBridgePriority(br: NetBridge, prio: number): void {
   const wasRoot = brIsRootBridge(br);
+  // the designated ports' bridge (equal to the bridge's own) takes the new priority with it
+  const id: BridgeId = { prio, addr: br.bridgeId.addr };
   for (const p of br.ports) {
-    if (p.state !== BR_STATE_DISABLED && brIsDesignatedPort(p)) p.designatedBridge.prio = prio;
+    if (p.state !== BR_STATE_DISABLED && brIsDesignatedPort(p)) p.designatedBridge = id;
   }
-  br.bridgeId.prio = prio;
+  br.bridgeId = id;
   brConfigurationUpdate(br);
   brPortStateSelection(br);
   if (brIsRootBridge(br) && !wasRoot) brBecomeRootBridge(br);

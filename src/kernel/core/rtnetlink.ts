@@ -13,7 +13,7 @@ import {
   IFLA_OFFLOAD_XSTATS_L3_STATS, type OffloadXstats, type RtnlHwStats64,
 } from "../uapi/rtnetlink.ts";
 import type { NetDevice, RtnlLinkOps } from "./netdevice.ts";
-import { NET_ADDR_SET } from "./netdevice.ts";
+import { NET_ADDR_SET, devStats64 } from "./netdevice.ts";
 import type { Net } from "./net_namespace.ts";
 import { peernet2idAlloc, getNetNsById } from "./net_namespace.ts";
 import {
@@ -251,7 +251,7 @@ export function rtnlFillIfinfo(srcNet: Net, dev: NetDevice, change = 0): LinkMsg
   if (dev.master) a.IFLA_MASTER = dev.master.ifindex;
   if (dev.permAddr && dev.permAddr.some((b) => b !== 0)) a.IFLA_PERM_ADDRESS = dev.permAddr.slice(0, dev.addrLen);
   if (dev.ifalias !== undefined) a.IFLA_IFALIAS = dev.ifalias;
-  a.IFLA_STATS64 = { ...dev.stats };
+  a.IFLA_STATS64 = devStats64(dev);
   /* rtnl_link_fill() + rtnl_link_slave_info_fill() */
   if (dev.linkOps || dev.master?.linkOps?.fillSlaveInfo) {
     const li: NonNullable<IflaAttrs["IFLA_LINKINFO"]> = {};
@@ -727,7 +727,7 @@ function rtnlOffloadXstatsFill(dev: NetDevice, filter: number | undefined): Offl
  */
 function rtnlFillStatsinfo(dev: NetDevice, mask: number, filters: Record<number, number> | undefined): StatsMsg {
   const attrs: StatsAttrs = {};
-  if (statsAttrValid(mask, IFLA_STATS_LINK_64)) attrs.IFLA_STATS_LINK_64 = { ...dev.stats };
+  if (statsAttrValid(mask, IFLA_STATS_LINK_64)) attrs.IFLA_STATS_LINK_64 = devStats64(dev);
   if (statsAttrValid(mask, IFLA_STATS_LINK_XSTATS)) {
     const x = dev.linkOps?.fillLinkxstats?.(dev, IFLA_STATS_LINK_XSTATS);
     if (x) attrs.IFLA_STATS_LINK_XSTATS = x;
