@@ -125,25 +125,35 @@ export function devStats64(dev: NetDevice): LinkStats64 {
 }
 
 export class NetDevice implements LinkStats64 {
-  // the fields the packet path reads come first: an object's first cache lines
-  name: string;
-  ifindex = 0;
+  // the fields a frame's way through a device reads come first, in the object's first cache
+  // lines: a flood through a bridge of a thousand veths reads them on two devices per port
+  // (sending: flags, mtu, ops, priv, the tx counters; receiving: dismantle, rxHandler, IPv6's
+  // summary, the rx counters)
   net!: Net;
   /** IFF_* as the device has them (UP, BROADCAST, MULTICAST, LOOPBACK, NOARP, POINTOPOINT,
    * PROMISC and ALLMULTI when the counters are non-zero); RUNNING/LOWER_UP/DORMANT are
    * derived in dev_get_flags() from carrier and operstate */
   flags: number;
   privFlags = 0;
-  /** ARPHRD_* */
-  type: number;
   mtu = 1500;
   hardHeaderLen = 14;
-  devAddr: Uint8Array;
   /** txq->qdisc is the root qdisc (dev_activate() with carrier), not noop_qdisc (core/dev.ts) */
   txActive = false;
   ops: NetDeviceOps;
   /** driver-private state (netdev_priv) */
   priv: unknown;
+  /** the device is being unregistered */
+  dismantle = false;
+  rxHandler: RxHandler | undefined;
+  /** IPv6 per-device state (struct inet6_dev *) */
+  ip6Ptr: unknown;
+  /** what ipv6_rcv() reads of ip6Ptr for every frame, kept on the device (ipv6/addrconf.ts,
+   * mcast.ts): a thousand-port flood then reads one object per receiver, not two. The
+   * inet6_dev's disable_ipv6, a bit per group it joined (mcast.ts tailBit()), its
+   * namespace's IPv6 MIB's IP counters (set on first use) */
+  ip6Disabled = 0;
+  ip6McBits = 0;
+  ip6MibIp: unknown = undefined;
   // struct rtnl_link_stats64, in the device itself (`stats` is the device): the counters every
   // frame moves next to the fields it reads, not an object of their own to reach (a flood
   // through a bridge of a thousand ports counts on two devices per port); the rest at the end
@@ -153,18 +163,18 @@ export class NetDevice implements LinkStats64 {
   tx_bytes = 0;
   rx_dropped = 0;
   tx_dropped = 0;
-  rxHandler: RxHandler | undefined;
+  name: string;
+  ifindex = 0;
+  /** ARPHRD_* */
+  type: number;
+  devAddr: Uint8Array;
   rxHandlerData: unknown;
   /** IPv4 per-device state (struct in_device *), set by devinet when registered */
   ipPtr: unknown;
-  /** IPv6 per-device state (struct inet6_dev *) */
-  ip6Ptr: unknown;
   /** bridge port state when enslaved to a bridge (struct net_bridge_port *) */
   brPort: unknown;
   /** the master (bridge) this device is enslaved to */
   master: NetDevice | undefined;
-  /** the device is being unregistered */
-  dismantle = false;
   /** flags the user set (dev->gflags: IFF_PROMISC/IFF_ALLMULTI via SIOCSIFFLAGS) */
   gflags = 0;
   promiscuity = 0;

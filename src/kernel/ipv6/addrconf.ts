@@ -74,13 +74,6 @@ export interface Inet6Dev {
   mc?: unknown;
   /** its namespace's IPv6 MIB (proc.ts), set on first use: ip6_input.c counts every frame */
   mib?: unknown;
-  /** the MIB's IP counters (mib.ip), for the receive path: one object less to reach */
-  mibIp?: unknown;
-  /** cnf.disableIpv6, kept here too (Inet6Cnf.set()): every frame the device receives asks */
-  disableIpv6: number;
-  /** a bit per group joined (mcast.ts tailBit() of its last 32 bits): a received frame's group
-   * whose bit is clear is none of the device's, without reading the group list */
-  mcTailBits: number;
 }
 
 interface AddrconfNet {
@@ -150,8 +143,8 @@ export class Inet6Cnf {
   private readonly vals: (number | string)[];
   disableIpv6: number;
   /** the device whose conf this is (a namespace's all and default have none): disable_ipv6 is
-   * kept on it too */
-  owner: Inet6Dev | undefined = undefined;
+   * kept on it too (NetDevice.ip6Disabled) */
+  owner: NetDevice | undefined = undefined;
 
   /** a copy of `from`, or the built-in defaults */
   constructor(from?: Inet6Cnf) {
@@ -170,7 +163,7 @@ export class Inet6Cnf {
     this.vals[i] = v;
     if (i === DEVCONF_DISABLE_IPV6) {
       this.disableIpv6 = Number(v);
-      if (this.owner !== undefined) this.owner.disableIpv6 = this.disableIpv6;
+      if (this.owner !== undefined) this.owner.ip6Disabled = this.disableIpv6;
     }
     return this;
   }
@@ -192,12 +185,16 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
     dadTimer: undefined, token: new Uint8Array(16), ndParms: ndiscParms(dev),
     // (set on first use, but fields of the object from the start: not a properties store of
     // their own to reach for every multicast frame received)
-    mc: undefined, mib: undefined, mibIp: undefined, disableIpv6: cnf.disableIpv6, mcTailBits: 0,
+    mc: undefined, mib: undefined,
   };
-  cnf.owner = idev;
+  cnf.owner = dev;
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
   if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   dev.ip6Ptr = idev;
+  // the receive path's summary of it on the device (a new inet6_dev: no group, the namespace's MIB)
+  dev.ip6Disabled = cnf.disableIpv6;
+  dev.ip6McBits = 0;
+  dev.ip6MibIp = undefined;
   ndiscSysctlRegister(dev, idev.ndParms);
   registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, cnf, idev));
   return idev;

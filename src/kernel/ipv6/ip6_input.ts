@@ -46,12 +46,12 @@ function countEcn(ip: Ipv6Mib["ip"], b: Uint8Array, o: number): void {
 function ipv6RcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev: NetDevice): number {
   if (pktType === PACKET_OTHERHOST) return PEEK_OTHERHOST;
   const idev = devInet6(dev);
-  if (!idev || idev.disableIpv6 || pktType === PACKET_LOOPBACK) return 0;
+  if (!idev || dev.ip6Disabled || pktType === PACKET_LOOPBACK) return 0;
   if (len < IPV6_HDRLEN || b[o]! >>> 4 !== 6 || b[o + 24] !== 0xff) return 0;
   if (((b[o + 4]! << 8) | b[o + 5]!) + IPV6_HDRLEN > len) return 0;
   // read in place: no copies of the addresses for it
   if (ipv6ChkMcastAddrAt(dev, b, o + 24)) return 0;
-  const ip = (idev.mibIp ??= ((idev.mib ??= ipv6Stats(dev.net)) as Ipv6Mib).ip) as Ipv6Mib["ip"];
+  const ip = (dev.ip6MibIp ??= ipv6Stats(dev.net).ip) as Ipv6Mib["ip"];
   /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
   ip.InReceives++;
   ip.InOctets += len;

@@ -181,7 +181,7 @@ function addrTail(b: Uint8Array, off: number): number {
   return (b[off + 12]! << 24) | (b[off + 13]! << 16) | (b[off + 14]! << 8) | b[off + 15]!;
 }
 
-/** a group's bit in inet6_dev.mcTailBits (a small integer: 29 bits) */
+/** a group's bit in NetDevice.ip6McBits (a small integer: 29 bits) */
 function tailBit(tail: number): number {
   return 1 << ((tail >>> 0) % 29);
 }
@@ -190,7 +190,7 @@ function tailBit(tail: number): number {
 function setTailBits(idev: Inet6Dev, s: Mc6Dev): void {
   let bits = 0;
   for (const t of s.mcTails) bits |= tailBit(t);
-  idev.mcTailBits = bits;
+  idev.dev.ip6McBits = bits;
 }
 
 function mcaAlloc(addr: Uint8Array, mode: number): Ifmcaddr6 {
@@ -252,7 +252,7 @@ export function ipv6ChkMcastAddrAt(dev: NetDevice, b: Uint8Array, off: number): 
   const idev = devInet6(dev);
   if (!idev) return false;
   const t = addrTail(b, off);
-  if (!(idev.mcTailBits & tailBit(t))) return false;
+  if (!(dev.ip6McBits & tailBit(t))) return false;
   const s = mcDev(idev);
   const tails = s.mcTails;
   outer: for (let i = 0; i < tails.length; i++) {
