@@ -39,6 +39,7 @@ function brDeviceEvent(event: number, dev: NetDevice): void {
     case NETDEV_CHANGEADDR: {
       const old = br.fdb.size ? [...br.fdb.values()].find((f) => f.dst === p && f.flags & 1)?.addr : undefined;
       brFdbChangeaddr(p, old ?? new Uint8Array(6), dev.devAddr);
+      br.lowestAddrCount = -1;
       brStpRecalculateBridgeId(br);
       break;
     }

@@ -301,6 +301,7 @@ function delNbp(p: NetBridgePort): void {
   brIfinfoNotify("RTM_DELLINK", p);
   br.ports.splice(br.ports.indexOf(p), 1);
   br.portNoUsed[p.portNo] = 0;
+  br.lowestAddrCount = -1;
   brFdbDeleteByPort(br, p, 0, true);
   brMulticastDelPort(p);
   netdevUpperDevUnlink(dev, br.dev);

@@ -742,12 +742,22 @@ export function brStpChangeBridgeId(br: NetBridge, addr: Uint8Array): void {
 /** br_stp_recalculate_bridge_id(): lowest port MAC unless the address was set; true when changed */
 export function brStpRecalculateBridgeId(br: NetBridge): boolean {
   if (br.dev.addrAssignType === NET_ADDR_SET) return false;
-  let addr: Uint8Array = new Uint8Array(6); // br_mac_zero: an empty bridge's id (and MAC) become zero
-  let zero = true;
-  for (const p of br.ports) {
-    if (zero || macCmp(p.dev.devAddr, addr) < 0) addr = p.dev.devAddr;
-    zero = false;
+  // the port with the lowest MAC (the first of equals), from where the last scan left it:
+  // ports are only appended, and removing one or a port's MAC changing forgets it
+  let from = br.lowestAddrCount;
+  let lowest = br.lowestAddrPort;
+  if (from < 0 || from > br.ports.length) {
+    from = 0;
+    lowest = undefined;
   }
+  for (let i = from; i < br.ports.length; i++) {
+    const p = br.ports[i]!;
+    if (lowest === undefined || macCmp(p.dev.devAddr, lowest.dev.devAddr) < 0) lowest = p;
+  }
+  br.lowestAddrPort = lowest;
+  br.lowestAddrCount = br.ports.length;
+  // br_mac_zero: an empty bridge's id (and MAC) become zero
+  const addr = lowest ? lowest.dev.devAddr : new Uint8Array(6);
   if (macEqual(br.bridgeId.addr, addr)) return false;
   brStpChangeBridgeId(br, addr);
   return true;
