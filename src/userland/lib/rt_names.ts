@@ -11,17 +11,19 @@ const CONFDIR = "/etc/iproute2";
 
 type IdNames = { readonly entries: readonly (readonly [number, string])[]; readonly corrupt?: string };
 
-/** the files parsed lately, by their text: every `ip` reads the same six (a few hundred bytes) */
-const parsedFiles = new Map<string, IdNames>();
-
-function parseIdNamesCached(text: string): IdNames {
-  let r = parsedFiles.get(text);
-  if (r === undefined) {
-    if (parsedFiles.size >= 32) parsedFiles.clear();
-    parsedFiles.set(text, (r = parseIdNames(text)));
-  }
-  return r;
-}
+/** the tables as the six files make them, by the files' texts: every `ip` reads the same six
+ * (a few hundred bytes), and the tables are only read once made */
+type Loaded = {
+  rtprot: (string | undefined)[];
+  rtscope: (string | undefined)[];
+  rtrealm: (string | undefined)[];
+  rtdsfield: (string | undefined)[];
+  rttable: [number, string][];
+  group: [number, string][];
+  /** "Database PATH is corrupted at LINE" for each file that is */
+  corrupt: [string, string][];
+};
+const loadedTables = new Map<string, Loaded>();
 
 /** lib/rt_names.c: fread_id_name() over a whole file: [id, name] pairs, or the corrupt line */
 function parseIdNames(text: string): IdNames {
@@ -60,6 +62,37 @@ const RTDSFIELD = table([[0, "0"]]);
 const RTTABLE: [number, string][] = [[253, "default"], [254, "main"], [255, "local"]];
 const GROUP: [number, string][] = [[0, "default"]];
 
+/** the compiled-in tables with the files' entries (`texts[i]` is file `names[i]`, undefined
+ * when missing) */
+function loadTables(names: string[], texts: (string | undefined)[]): Loaded {
+  const t: Loaded = { rtprot: RTPROT, rtscope: RTSCOPE, rtrealm: RTREALM, rtdsfield: RTDSFIELD, rttable: RTTABLE, group: GROUP, corrupt: [] };
+  names.forEach((name, k) => {
+    const text = texts[k];
+    if (text === undefined) return;
+    const { entries, corrupt } = parseIdNames(text);
+    // a file's entries go into a copy of its table
+    let tab: (string | undefined)[] | undefined;
+    switch (name) {
+      case "rt_protos": tab = t.rtprot = t.rtprot.slice(); break;
+      case "rt_scopes": tab = t.rtscope = t.rtscope.slice(); break;
+      case "rt_realms": tab = t.rtrealm = t.rtrealm.slice(); break;
+      case "rt_dsfield": tab = t.rtdsfield = t.rtdsfield.slice(); break;
+      case "rt_tables": t.rttable = t.rttable.slice(); break;
+      default: t.group = t.group.slice();
+    }
+    for (const [id, n] of entries) {
+      if (id < 0) continue;
+      if (tab) {
+        if (id > 256) continue;
+        tab[id] = n;
+      } else if (name === "rt_tables") t.rttable.unshift([id, n]);
+      else t.group.unshift([id, n]);
+    }
+    if (corrupt !== undefined) t.corrupt.push([`${CONFDIR}/${name}`, corrupt]);
+  });
+  return t;
+}
+
 export class RtNames {
   private rtprot = RTPROT;
   private rtscope = RTSCOPE;
@@ -77,34 +110,21 @@ export class RtNames {
     if (this.loaded) return;
     this.loaded = true;
     const p = this.ctx.p;
-    const read = async (name: string) => ({ name, text: await p.readFile(`${CONFDIR}/${name}`) });
-    const files = await Promise.all(
-      ["rt_protos", "rt_scopes", "rt_realms", "rt_dsfield", "rt_tables", "group"].map(read),
-    );
-    for (const { name, text } of files) {
-      if (text === undefined) continue;
-      const { entries, corrupt } = parseIdNamesCached(text);
-      const path = `${CONFDIR}/${name}`;
-      // a file's entries go into this process's own copy of its table
-      let tab: (string | undefined)[] | undefined;
-      switch (name) {
-        case "rt_protos": tab = this.rtprot = this.rtprot.slice(); break;
-        case "rt_scopes": tab = this.rtscope = this.rtscope.slice(); break;
-        case "rt_realms": tab = this.rtrealm = this.rtrealm.slice(); break;
-        case "rt_dsfield": tab = this.rtdsfield = this.rtdsfield.slice(); break;
-        case "rt_tables": this.rttable = this.rttable.slice(); break;
-        default: this.group = this.group.slice();
-      }
-      for (const [id, n] of entries) {
-        if (id < 0) continue;
-        if (tab) {
-          if (id > 256) continue;
-          tab[id] = n;
-        } else if (name === "rt_tables") this.rttable.unshift([id, n]);
-        else this.group.unshift([id, n]);
-      }
-      if (corrupt !== undefined) this.ctx.err("Database %s is corrupted at %s\n", path, corrupt);
+    const names = ["rt_protos", "rt_scopes", "rt_realms", "rt_dsfield", "rt_tables", "group"];
+    const texts = await Promise.all(names.map((name) => p.readFile(`${CONFDIR}/${name}`)));
+    const key = texts.map((t) => (t === undefined ? "\u0001" : t)).join("\u0000");
+    let t = loadedTables.get(key);
+    if (t === undefined) {
+      if (loadedTables.size >= 32) loadedTables.clear();
+      loadedTables.set(key, (t = loadTables(names, texts)));
     }
+    this.rtprot = t.rtprot;
+    this.rtscope = t.rtscope;
+    this.rtrealm = t.rtrealm;
+    this.rtdsfield = t.rtdsfield;
+    this.rttable = t.rttable;
+    this.group = t.group;
+    for (const [path, line] of t.corrupt) this.ctx.err("Database %s is corrupted at %s\n", path, line);
   }
 
   private tabA2n(tab: (string | undefined)[], arg: string, base = 0): number | undefined {
