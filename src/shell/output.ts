@@ -145,11 +145,13 @@ export function formatRoute(r: Route): string {
  * (the tool's own result), "f" (a file the tool writes as it goes: `@!E` (where fd 2 was
  * before the redirections) and `@1> WORD` / `@2>> WORD` arguments follow FLAGS), "n"
  * (/dev/null), stderr also "o" (where stdout goes: `2>&1` into a file or a pipe); then
- * optionally `h<N>` (a `head -N` reads stdout).
+ * optionally "c" (clean: no result text can be unplaced on its direct fds as it starts, so it
+ * puts no sentinel there: DirtyFlow.clean()); then optionally `h<N>` (a `head -N` reads stdout).
  */
 export interface ToolFlags {
   out: "1" | "2" | "r" | "f" | "n";
   err: "1" | "2" | "r" | "o" | "f" | "n";
+  clean: boolean;
   head: number | undefined;
 }
 
@@ -159,10 +161,10 @@ const flagsRead = new Map<string, ToolFlags>();
 export function parseFlags(f: string): ToolFlags {
   const known = flagsRead.get(f);
   if (known) return known;
-  const m = /^([12rfn])([12rofn])(?:h(\d+))?$/.exec(f);
+  const m = /^([12rfn])([12rofn])(c?)(?:h(\d+))?$/.exec(f);
   const flags: ToolFlags = m
-    ? { out: m[1] as ToolFlags["out"], err: m[2] as ToolFlags["err"], head: m[3] ? Number(m[3]) : undefined }
-    : { out: "r", err: "r", head: undefined };
+    ? { out: m[1] as ToolFlags["out"], err: m[2] as ToolFlags["err"], clean: m[3] === "c", head: m[4] ? Number(m[4]) : undefined }
+    : { out: "r", err: "r", clean: false, head: undefined };
   if (flagsRead.size < 256) flagsRead.set(f, Object.freeze(flags));
   return flags;
 }
@@ -218,6 +220,14 @@ function applyRedirections(fds: Fds, reds: AnyNode[], fresh: () => string): Fds 
 }
 
 const isDirect = (d: string | undefined): d is "1" | "2" => d === "1" || d === "2";
+/**
+ * Dirty bits 4 (stdout) and 8 (stderr): text the script did not write may be unplaced there
+ * (it was written before the script in the same exec). Sentinels place it as they place the
+ * script's own (bits 1 and 2), so they clear both (`bits * 5`); only a tool's own sentinels
+ * are decided by them (DirtyFlow.clean()), never where a `__mark` goes.
+ */
+const UNKNOWN_START = 4 | 8;
+
 /** the dirty bit of an exec fd a write lands on (0: not one of the exec's fds) */
 const bitOf = (d: string | undefined): number => (d === "1" ? 1 : d === "2" ? 2 : 0);
 
@@ -242,6 +252,10 @@ const isFstatus = (st: AnyNode): boolean => commandName(((st.pipelines as AnyNod
  */
 class DirtyFlow {
   private readonly need = new WeakSet<object>();
+  /** the tool commands met (not in a look-ahead), and those met with text that may be unplaced
+   * on one of their direct fds, in any turn of a loop */
+  private readonly tools = new WeakSet<object>();
+  private readonly dirtyTools = new WeakSet<object>();
   private other = 0;
   /** in switches()' look ahead: decide nothing */
   private dry = false;
@@ -255,6 +269,13 @@ class DirtyFlow {
     return this.need.has(st);
   }
 
+  /** can no result text be unplaced on tool command `c`'s direct fds as it starts? Then its
+   * sentinels would mark nothing ("c" in its flags). A command this pass never met (a
+   * function's body) may be reached with anything unplaced. */
+  clean(c: AnyNode): boolean {
+    return this.tools.has(c) && !this.dirtyTools.has(c);
+  }
+
   private fresh = (): string => `y${++this.other}`;
 
   list(list: unknown, fds: Fds, markable: boolean, d: number): number {
@@ -264,7 +285,7 @@ class DirtyFlow {
     for (const st of list as AnyNode[]) {
       if (mark && !isFstatus(st) && ((spendsTime(st, this.isTool) && d & direct & ~this.cover(st, fds)) || this.switches(st, fds, d & direct))) {
         if (!this.dry) this.need.add(st);
-        d &= ~direct;
+        d &= ~(direct * 5);
       }
       d = this.statement(st, fds, d);
     }
@@ -405,7 +426,12 @@ class DirtyFlow {
       const files = name === "timeout" ? undefined : fileRedirections((c.redirections as AnyNode[]) ?? []);
       const o = files?.out ? "f" : f.get(1);
       const e = files?.err ? "f" : f.get(2);
-      return d & ~(bitOf(o) | bitOf(e));
+      const bits = bitOf(o) | bitOf(e);
+      if (!this.dry) {
+        this.tools.add(c);
+        if (d & (bits * 5)) this.dirtyTools.add(c);
+      }
+      return d & ~(bits * 5);
     }
     if (name !== undefined && SILENT.has(name)) return d;
     if (name !== undefined && STDERR_ONLY.has(name)) return d | bitOf(f.get(2));
@@ -570,7 +596,7 @@ class Walker {
         const kind = (t: FileTarget) => (t.null ? "n" : "f");
         const out = files.out ? kind(files.out) : this.direct(o) ? o : "r";
         const err = files.err ? (files.err === files.out ? "o" : kind(files.err)) : this.direct(e) ? e : e === o ? "o" : "r";
-        const flags = out + err + (head !== undefined && !files.out ? `h${head}` : "");
+        const flags = out + err + (this.flow.clean(c) ? "c" : "") + (head !== undefined && !files.out ? `h${head}` : "");
         c.redirections = [];
         const open = (t: FileTarget | undefined): t is FileTarget => t !== undefined && !t.null;
         // /dev/null alone: nothing to open
@@ -595,7 +621,7 @@ class Walker {
       const e = f.get(2)!;
       const out = this.direct(o) ? o : "r";
       const err = this.direct(e) ? e : e === o ? "o" : "r";
-      return this.tool(c, out + err + (head !== undefined ? `h${head}` : ""), name);
+      return this.tool(c, out + err + (this.flow.clean(c) ? "c" : "") + (head !== undefined ? `h${head}` : ""), name);
     }
     // fds 1 and 2 are one stream: a command's own `>&2`/`2>&1` are no-ops, and `2>&1` makes
     // just-bash keep its stdout and stderr in one result (one command's worth of order)
@@ -800,7 +826,9 @@ export function outputPlugin(isToolName: (name: string) => boolean, toolCommand?
         [1, "1"],
         [2, "2"],
       ]);
-      flow.list(root.statements, fds, markable, 0);
+      // what was written before this script in its exec is not known (an `eval`, a sourced
+      // file may start with text unplaced): UNKNOWN_START, for the tools' sentinels only
+      flow.list(root.statements, fds, markable, UNKNOWN_START);
       w.statements(root.statements, fds, markable);
       return { ast };
     },

@@ -49,7 +49,7 @@ import { statArgs, statFs } from "./stat.ts";
 import { xxd } from "./xxd.ts";
 import { od } from "../userland/coreutils/od.ts";
 import { ETC_FILES } from "../userland/lib/etc_files.ts";
-import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseRoute, sentinel, type Route } from "./output.ts";
+import { IO_VAR, OutLog, PipeLimit, outputPlugin, parseFlags, parseRoute, sentinel, type Route } from "./output.ts";
 import { ToolIo, settle, type FileSink, type IoHost } from "./toolio.ts";
 import { JOB_SESSION_VAR, jobControlPlugin, type JobSession } from "./jobs.ts";
 import { BinDirFs, DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
@@ -1447,9 +1447,10 @@ export class HostShell implements Shell, IoHost {
       const fd = c === "1" ? route.o : c === "2" ? route.e : "-";
       return fd === "-" ? "" : sentinel(log.mark(fd === "1" ? 1 : 2));
     };
-    const o = flags[0];
-    const e = flags[1];
-    return { out: put(o), err: e === o ? "" : put(e) };
+    const f = parseFlags(flags);
+    // nothing that may be unplaced as it starts (output.ts DirtyFlow.clean()): no sentinels
+    if (f.clean) return { out: "", err: "" };
+    return { out: put(f.out), err: f.err === f.out ? "" : put(f.err) };
   }
 
   /** `__mark STATUS FLAGS OE` (output.ts): a sentinel on each direct fd, and $? back */

@@ -105,6 +105,10 @@ test("a tool places the builtin text before it itself: order across loops and co
   // a statement whose first tool does not write where the text is still gets a mark
   // (a SIGTERM it does not catch ends it: what its abort handler would write never comes)
   assert.equal(await terminal("echo a; tick 1 > /dev/null 2>&1; forever & sleep 0.15; kill %1; wait"), "a\nline0\nline1\n");
+  // a tool with nothing unplaced before it puts no sentinels ("c"): the order holds around it
+  assert.equal(await terminal("mix; mix; echo x; mix; mix"), "o1\ne1\no2\no1\ne1\no2\nx\no1\ne1\no2\no1\ne1\no2\n");
+  assert.equal(await terminal("for i in 1 2; do mix; mix >&2; echo b$i >&2; mix; done"),
+    "o1\ne1\no2\no1\ne1\no2\nb1\no1\ne1\no2\no1\ne1\no2\no1\ne1\no2\nb2\no1\ne1\no2\n");
 });
 
 test("builtins and just-bash's commands show in the order written, no time passing (as bash 5.2 prints them)", async () => {
