@@ -1829,9 +1829,9 @@ export class HostShell implements Shell, IoHost {
     io.close();
     signal.dispose();
     underTimeout?.delete(proc);
-    if (lentKill) delete proc.kill;
+    if (lentKill) proc.kill = undefined;
     // its handlers die with the program (an exec'd-in-place job entry lives on)
-    delete proc.handlers;
+    proc.handlers = undefined;
     if (sinks.out) await sinks.out.done();
     if (sinks.err) await sinks.err.done();
     if (proc !== job) this.procs.remove(proc.pid);
@@ -1854,7 +1854,7 @@ export class HostShell implements Shell, IoHost {
     const hadFiles = !forked && proc.fds !== undefined && proc.fds.size > 0;
     if (!forked) {
       exitFiles(proc.fds);
-      delete proc.fds;
+      proc.fds = undefined;
     }
     this.onToolExit?.(name, p.argv, code);
     if (before) Object.assign(proc, before);

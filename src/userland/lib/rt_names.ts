@@ -11,8 +11,9 @@ const CONFDIR = "/etc/iproute2";
 
 type IdNames = { readonly entries: readonly (readonly [number, string])[]; readonly corrupt?: string };
 
-/** the tables as the six files make them, by the files' texts: every `ip` reads the same six
- * (a few hundred bytes), and the tables are only read once made */
+/** the tables as the six files make them, for the files' texts last read: every `ip` reads the
+ * same six (the same strings: comparing them is comparing pointers), and the tables are only
+ * read once made */
 type Loaded = {
   rtprot: (string | undefined)[];
   rtscope: (string | undefined)[];
@@ -23,7 +24,9 @@ type Loaded = {
   /** "Database PATH is corrupted at LINE" for each file that is */
   corrupt: [string, string][];
 };
-const loadedTables = new Map<string, Loaded>();
+const DB_FILES = ["rt_protos", "rt_scopes", "rt_realms", "rt_dsfield", "rt_tables", "group"];
+let loadedTexts: (string | undefined)[] = [];
+let loadedTables: Loaded | undefined;
 
 /** lib/rt_names.c: fread_id_name() over a whole file: [id, name] pairs, or the corrupt line */
 function parseIdNames(text: string): IdNames {
@@ -110,13 +113,11 @@ export class RtNames {
     if (this.loaded) return;
     this.loaded = true;
     const p = this.ctx.p;
-    const names = ["rt_protos", "rt_scopes", "rt_realms", "rt_dsfield", "rt_tables", "group"];
-    const texts = await Promise.all(names.map((name) => p.readFile(`${CONFDIR}/${name}`)));
-    const key = texts.map((t) => (t === undefined ? "\u0001" : t)).join("\u0000");
-    let t = loadedTables.get(key);
-    if (t === undefined) {
-      if (loadedTables.size >= 32) loadedTables.clear();
-      loadedTables.set(key, (t = loadTables(names, texts)));
+    const texts = await Promise.all(DB_FILES.map((name) => p.readFile(`${CONFDIR}/${name}`)));
+    let t = loadedTables;
+    if (t === undefined || texts.some((x, i) => x !== loadedTexts[i])) {
+      t = loadedTables = loadTables(DB_FILES, texts);
+      loadedTexts = texts;
     }
     this.rtprot = t.rtprot;
     this.rtscope = t.rtscope;
