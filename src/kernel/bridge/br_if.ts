@@ -310,7 +310,7 @@ function delNbp(p: NetBridgePort): void {
   dev.brPort = undefined;
   p.forwardDelayTimer.cancel();
   p.holdTimer.cancel();
-  p.messageAgeTimer.cancel();
+  p.messageAgeTimer?.cancel();
 }
 
 /** br_del_if() */

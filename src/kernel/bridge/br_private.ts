@@ -145,12 +145,16 @@ export interface BrStpXstats {
 }
 
 export class NetBridgePort {
+  // what a flood reads of every port first, in the object's first cache line (constructor
+  // parameter properties would come after every field)
+  readonly br: NetBridge;
+  readonly dev: NetDevice;
+  state = BR_STATE_DISABLED;
+  flags = BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD;
   portNo = 0;
   portId = 0;
   priority = 0x20;
   pathCost = 100;
-  state = BR_STATE_DISABLED;
-  flags = BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD;
   designatedRoot: BridgeId = { prio: 0, addr: new Uint8Array(6) };
   designatedBridge: BridgeId = { prio: 0, addr: new Uint8Array(6) };
   designatedCost = 0;
@@ -162,21 +166,23 @@ export class NetBridgePort {
   groupFwdMask = 0;
   multicastRouter = 1;
   forwardDelayTimer: Timer;
-  messageAgeTimer: Timer;
+  /** made when first armed (a BPDU recorded: brMessageAgeTimer()); until then there is nothing
+   * to stop, and a port state selection over a thousand ports reads no timer */
+  messageAgeTimer: Timer | undefined = undefined;
   holdTimer: Timer;
+  /** the port's timer maker (the bridge namespace's scheduler) */
+  readonly mkTimer: (fn: () => void, label: string) => Timer;
   vlans = new Map<number, BrVlan>();
   pvid = 0;
   /** p->mcast_stats (counted while the bridge's mcast_stats_enabled is on) */
   mcastStats = newMcastStats();
   /** p->stp_xstats */
   stpXstats: BrStpXstats = { transitionBlk: 0, transitionFwd: 0, rxBpdu: 0, txBpdu: 0, rxTcn: 0, txTcn: 0 };
-  constructor(
-    readonly br: NetBridge,
-    readonly dev: NetDevice,
-    mk: (fn: () => void, label: string) => Timer,
-  ) {
+  constructor(br: NetBridge, dev: NetDevice, mk: (fn: () => void, label: string) => Timer) {
+    this.br = br;
+    this.dev = dev;
+    this.mkTimer = mk;
     this.forwardDelayTimer = mk(() => {}, "br_forward_delay_timer");
-    this.messageAgeTimer = mk(() => {}, "br_message_age_timer");
     this.holdTimer = mk(() => {}, "br_hold_timer");
   }
 }

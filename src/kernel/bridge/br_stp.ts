@@ -18,7 +18,7 @@ import {
   BR_STATE_LEARNING, BR_STATE_LISTENING, BR_USER_STP, type BridgeId, brMakePortId, brPortStateNames, macCmp, macEqual,
   jiffiesToClockT, type NetBridge, type NetBridgePort, SEC,
 } from "./br_private.ts";
-import { HZ, USEC_PER_JIFFY } from "../../sim/scheduler.ts";
+import { HZ, USEC_PER_JIFFY, type Timer } from "../../sim/scheduler.ts";
 
 const BR_HOLD_TIME = 1 * SEC;
 const BR_MIN_FORWARD_DELAY = 2 * SEC;
@@ -189,7 +189,7 @@ function brRecordConfigInformation(p: NetBridgePort, bpdu: ConfigBpdu): void {
   p.designatedBridge = bpdu.bridgeId;
   p.designatedPort = bpdu.portId;
   p.designatedAge = now(p.br) - bpdu.messageAge;
-  p.messageAgeTimer.mod(now(p.br) + (bpdu.maxAge - bpdu.messageAge));
+  brMessageAgeTimer(p).mod(now(p.br) + (bpdu.maxAge - bpdu.messageAge));
 }
 
 /** br_record_config_timeout_values() */
@@ -320,7 +320,7 @@ export function brPortStateSelection(br: NetBridge): void {
         p.topologyChangeAck = 0;
         brMakeForwarding(p);
       } else if (brIsDesignatedPort(p)) {
-        p.messageAgeTimer.cancel();
+        p.messageAgeTimer?.cancel();
         brMakeForwarding(p);
       } else {
         p.configPending = 0;
@@ -569,14 +569,18 @@ export function brStpTimerInit(br: NetBridge): void {
 
 /** br_stp_port_timer_init() */
 export function brStpPortTimerInit(p: NetBridgePort): void {
-  p.messageAgeTimer.fn = () => brMessageAgeTimerExpired(p);
   p.forwardDelayTimer.fn = () => brForwardDelayTimerExpired(p);
   p.holdTimer.fn = () => brHoldTimerExpired(p);
 }
 
-/** br_timer_value(): remaining time of a timer in clock_t */
-export function brTimerValue(br: NetBridge, t: { pending: boolean; when: number }): number {
-  if (!t.pending) return 0;
+/** the port's message age timer, made on first use (br_stp_port_timer_init()'s) */
+function brMessageAgeTimer(p: NetBridgePort): Timer {
+  return (p.messageAgeTimer ??= p.mkTimer(() => brMessageAgeTimerExpired(p), "br_message_age_timer"));
+}
+
+/** br_timer_value(): remaining time of a timer in clock_t (none made yet: not pending) */
+export function brTimerValue(br: NetBridge, t: { pending: boolean; when: number } | undefined): number {
+  if (!t?.pending) return 0;
   const left = Math.max(0, t.when - now(br));
   return jiffiesToClockT(Math.ceil(left / USEC_PER_JIFFY));
 }
@@ -627,7 +631,7 @@ export function brStpDisablePort(p: NetBridgePort): void {
   p.topologyChangeAck = 0;
   p.configPending = 0;
   brIfinfoNotify("RTM_NEWLINK", p);
-  p.messageAgeTimer.cancel();
+  p.messageAgeTimer?.cancel();
   p.forwardDelayTimer.cancel();
   p.holdTimer.cancel();
   brFdbDeleteByPort(br, p, 0, false);
