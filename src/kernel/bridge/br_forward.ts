@@ -142,13 +142,16 @@ function floodDeliver(br: NetBridge, p: NetBridgePort, skb: SkBuff, copy: boolea
 export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: boolean, localOrig: boolean): void {
   let prev: NetBridgePort | undefined;
   const f = new FloodState();
+  // maybe_deliver()'s count of an IGMP/MLD message on each port (what brMulticastCount() asks
+  // first, asked once for the flood)
+  const countMc = !!skb.brInputCb?.igmp && br.multicastStatsEnabled;
   for (const p of br.ports) {
     if (pktType === BR_PKT_UNICAST && !(p.flags & BR_FLOOD)) continue;
     if (pktType === BR_PKT_MULTICAST && !(p.flags & BR_MCAST_FLOOD) && skb.dev !== br.dev) continue;
     if (pktType === BR_PKT_BROADCAST && !(p.flags & BR_BCAST_FLOOD) && skb.dev !== br.dev) continue;
     if (!shouldDeliver(p, skb)) continue;
     // maybe_deliver(): an IGMP/MLD message counts as sent on each port it leaves by
-    brMulticastCount(br, p, skb, BR_MCAST_DIR_TX);
+    if (countMc) brMulticastCount(br, p, skb, BR_MCAST_DIR_TX);
     if (prev) floodDeliver(br, prev, skb, true, localOrig, f);
     prev = p;
   }
