@@ -478,7 +478,7 @@ function arpReqSetProxy(net: Net, dev: NetDevice | undefined, on: number): Recor
   const ind = devInDevice(dev);
   if (!ind) return kerr("ENXIO");
   ind.cnf.set(IPV4_DEVCONF.PROXY_ARP, on);
-  ind.cnf.state.add(IPV4_DEVCONF.PROXY_ARP);
+  ind.cnf.markSet(IPV4_DEVCONF.PROXY_ARP);
   return {};
 }
 

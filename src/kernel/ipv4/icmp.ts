@@ -121,7 +121,9 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
 export interface IcmpMib {
   InMsgs: number; InErrors: number; InCsumErrors: number; OutMsgs: number; OutErrors: number;
   OutRateLimitGlobal: number; OutRateLimitHost: number;
-  inType: number[]; outType: number[];
+  /** ICMPMSGIN/OUT by type (outside the heap: 256 counters each that young collections
+   * would copy for every namespace) */
+  inType: Float64Array; outType: Float64Array;
 }
 const icmpMibs = new NetGeneric<IcmpMib>();
 export function icmpStats(net: Net): IcmpMib {
@@ -129,7 +131,7 @@ export function icmpStats(net: Net): IcmpMib {
   if (!m) {
     m = {
       InMsgs: 0, InErrors: 0, InCsumErrors: 0, OutMsgs: 0, OutErrors: 0, OutRateLimitGlobal: 0,
-      OutRateLimitHost: 0, inType: new Array(256).fill(0), outType: new Array(256).fill(0),
+      OutRateLimitHost: 0, inType: new Float64Array(256), outType: new Float64Array(256),
     };
     icmpMibs.set(net, m);
   }

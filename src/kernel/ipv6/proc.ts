@@ -37,9 +37,10 @@ const UDPLITE6_ITEMS = ["InDatagrams", "NoPorts", "InErrors", "OutDatagrams", "R
 export interface Ipv6Mib {
   ip: Record<(typeof IP6_ITEMS)[number], number>;
   icmp: Record<(typeof ICMP6_COUNTERS)[number], number>;
-  /** ICMP6MSGIN/OUT_INC_STATS by type */
-  inType: number[];
-  outType: number[];
+  /** ICMP6MSGIN/OUT_INC_STATS by type (outside the heap: 256 counters each that young
+   * collections would copy for every namespace) */
+  inType: Float64Array;
+  outType: Float64Array;
   udp: Record<(typeof UDP6_ITEMS)[number], number>;
 }
 
@@ -59,7 +60,7 @@ function zeros<K extends string>(names: readonly K[]): Record<K, number> {
 export function ipv6Stats(net: Net): Ipv6Mib {
   let m = mibs.get(net);
   if (!m) {
-    m = { ip: zeros(IP6_HOT_FIRST), icmp: zeros(ICMP6_COUNTERS), inType: new Array(256).fill(0), outType: new Array(256).fill(0), udp: zeros(UDP6_ITEMS) };
+    m = { ip: zeros(IP6_HOT_FIRST), icmp: zeros(ICMP6_COUNTERS), inType: new Float64Array(256), outType: new Float64Array(256), udp: zeros(UDP6_ITEMS) };
     mibs.set(net, m);
   }
   return m;

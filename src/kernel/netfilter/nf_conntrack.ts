@@ -460,8 +460,12 @@ export class CtNet {
   hooks: NfHookOps[] = [];
   /** nf_ct_netns_get() references: the rules (and the nat table) that need conntrack */
   users = 0;
-  /** /proc/sys/net/netfilter values (seconds for timeouts) */
-  sysctl: Record<string, number> = Object.fromEntries(NF_CT_SYSCTL_DEFAULTS);
+  /** /proc/sys/net/netfilter values (seconds for timeouts), made on first use (a namespace
+   * that never tracks a connection keeps no table of ~45) */
+  private sysctlValues: Record<string, number> | undefined = undefined;
+  get sysctl(): Record<string, number> {
+    return (this.sysctlValues ??= Object.fromEntries(NF_CT_SYSCTL_DEFAULTS));
+  }
   /** ctnetlink event listeners (sockets bound to NFNLGRP_CONNTRACK_*) */
   listeners = new Set<CtListener>();
   constructor(readonly net: Net) {
