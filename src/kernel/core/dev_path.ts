@@ -221,7 +221,11 @@ export const NET_RX_COST_US = 1;
  * itself when work is left (so a storm advances in bounded steps, never recursively).
  */
 class SoftnetData {
-  q: (SkBuff | SharedRx | undefined)[] = new Array(1024);
+  /** the frames, or for a copy queued unbuilt its receiving device (with its SharedRx in `runs`) */
+  q: (SkBuff | NetDevice | undefined)[] = new Array(1024);
+  runs: (SharedRx | undefined)[] = new Array(1024);
+  /** the SharedRx of the entry shift() last returned (undefined: that was an skb) */
+  shifted: SharedRx | undefined = undefined;
   head = 0;
   count = 0;
   timer: Timer;
@@ -236,22 +240,32 @@ class SoftnetData {
   constructor(sched: Scheduler) {
     this.timer = sched.timer(() => netRxAction(this), "NET_RX");
   }
-  push(skb: SkBuff | SharedRx): void {
+  push(e: SkBuff | NetDevice, run?: SharedRx): void {
     if (this.count === this.q.length) {
-      const nq: (SkBuff | SharedRx | undefined)[] = new Array(this.q.length * 2);
-      for (let i = 0; i < this.count; i++) nq[i] = this.q[(this.head + i) % this.q.length];
+      const n = this.q.length;
+      const nq: (SkBuff | NetDevice | undefined)[] = new Array(n * 2);
+      const nr: (SharedRx | undefined)[] = new Array(n * 2);
+      for (let i = 0; i < this.count; i++) {
+        nq[i] = this.q[(this.head + i) % n];
+        nr[i] = this.runs[(this.head + i) % n];
+      }
       this.q = nq;
+      this.runs = nr;
       this.head = 0;
     }
-    this.q[(this.head + this.count) % this.q.length] = skb;
+    const i = (this.head + this.count) % this.q.length;
+    this.q[i] = e;
+    this.runs[i] = run;
     this.count++;
   }
-  shift(): SkBuff | SharedRx {
-    const skb = this.q[this.head]!;
+  shift(): SkBuff | NetDevice {
+    const e = this.q[this.head]!;
+    this.shifted = this.runs[this.head];
     this.q[this.head] = undefined;
+    this.runs[this.head] = undefined;
     this.head = (this.head + 1) % this.q.length;
     this.count--;
-    return skb;
+    return e;
   }
 }
 
@@ -399,38 +413,42 @@ export function netifRx(skb: SkBuff): number {
   return 0;
 }
 
-/** enqueue_to_backlog() of a frame it takes */
-function enqueueToBacklog(sched: Scheduler, sd: SoftnetData, e: SkBuff | SharedRx): void {
-  sd.push(e);
+/** enqueue_to_backlog() of a frame it takes (`e` a device: a copy of `run`'s frame for it) */
+function enqueueToBacklog(sched: Scheduler, sd: SoftnetData, e: SkBuff | NetDevice, run?: SharedRx): void {
+  sd.push(e, run);
   if (!sd.timer.pending) sd.timer.mod(sched.now + NET_RX_DELAY_US); // ____napi_schedule + raise NET_RX
 }
 
 /**
- * A copy of a frame on the backlog that was not built: what a flood sends to a port with
- * nobody watching (SharedRx is queued by devQueueXmitShared()). `src` holds the frame as the
- * sender has it, its Ethernet header just before src.data, and is never written while shared;
- * `dev` is the receiving device; `xnet`, `pktType` and `tstamp` are what skb_scrub_packet(),
- * eth_type_trans() and netif_rx() found when it was queued. Its turn come, the frame is
- * counted in place when its protocol handler ends it on the bytes alone with nobody watching
- * the receive (PtypePeek), or else built (sharedRxSkb()) and received as any frame.
+ * Copies of a frame on the backlog that were not built: what a flood sends to ports with
+ * nobody watching (queued by devQueueXmitShared()). `src` holds the frame as the sender has
+ * it, its Ethernet header just before src.data, and is never written while shared; the
+ * backlog holds each copy's receiving device, with this. `fromNet` (for skb_scrub_packet()'s
+ * xnet), `pktType` (eth_type_trans()) and `tstamp` (netif_rx()) are what the copies share: a
+ * flood's copies to a thousand ports are one SharedRx (the same frame, the same time, a group
+ * address), not a thousand objects for young collections. Its turn come, a copy is counted
+ * in place when its protocol handler ends it on the bytes alone with nobody watching the
+ * receive (PtypePeek), or else built (sharedRxSkb()) and received as any frame.
  */
 export class SharedRx {
   constructor(
     readonly src: SkBuff,
-    readonly dev: NetDevice,
-    readonly xnet: boolean,
+    readonly fromNet: Net,
     readonly pktType: number,
     readonly tstamp: number,
   ) {}
 }
 
-/** the skb a SharedRx stands for: the copy, pushed to its Ethernet header
+/** the SharedRx queued last: a flood's next copy of the same frame shares it */
+let lastShared: SharedRx | undefined;
+
+/** the skb a copy of `d`'s frame for `dev` stands for: the copy, pushed to its Ethernet header
  * (br_dev_queue_push_xmit()), as __dev_queue_xmit() and __dev_forward_skb() left it */
-function sharedRxSkb(d: SharedRx): SkBuff {
+function sharedRxSkb(d: SharedRx, dev: NetDevice): SkBuff {
   const skb = d.src.copy();
   skb.push(14);
-  skbScrubPacket(skb, d.xnet);
-  ethTypeTrans(skb, d.dev);
+  skbScrubPacket(skb, d.fromNet !== dev.net);
+  ethTypeTrans(skb, dev);
   skb.pktType = d.pktType;
   skb.tstamp = d.tstamp;
   return skb;
@@ -462,13 +480,19 @@ export function devForwardShared(dev: NetDevice, src: SkBuff, from: NetDevice): 
   const sched = netSched(from.net);
   const sd = softnetOf(sched);
   if (sd.count >= NETDEV_MAX_BACKLOG) return false;
-  enqueueToBacklog(sched, sd, new SharedRx(src, dev, from.net !== dev.net, ethPktType(src.buf, src.data - 14, dev), sched.now + sd.busy));
+  const pktType = ethPktType(src.buf, src.data - 14, dev);
+  const tstamp = sched.now + sd.busy;
+  let run = lastShared;
+  if (run === undefined || run.src !== src || run.fromNet !== from.net || run.pktType !== pktType || run.tstamp !== tstamp) {
+    run = lastShared = new SharedRx(src, from.net, pktType, tstamp);
+  }
+  enqueueToBacklog(sched, sd, dev, run);
   return true;
 }
 
-/** a SharedRx's turn in process_backlog(): counted in place, or built and received */
-function sharedRxReceive(d: SharedRx): void {
-  const dev = d.dev;
+/** the turn of a copy of `d`'s frame for `dev` in process_backlog(): counted in place, or
+ * built and received */
+function sharedRxReceive(d: SharedRx, dev: NetDevice): void {
   const src = d.src;
   const b = src.buf;
   const o = src.data;
@@ -480,7 +504,7 @@ function sharedRxReceive(d: SharedRx): void {
     countRx(dev, d.pktType, src.tail - o + 14);
     return;
   }
-  netifReceiveSkb(sharedRxSkb(d));
+  netifReceiveSkb(sharedRxSkb(d, dev));
 }
 
 /** no tap of dev's namespace, and no handler of ethertype `proto` there, would see a frame */
@@ -539,19 +563,22 @@ function netRxBatch(sd: SoftnetData, now?: number): number {
   let budget = NETDEV_BUDGET;
   let n = 0;
   while (sd.count > 0 && budget-- > 0) {
-    const skb = sd.shift();
-    if (now !== undefined) sd.busy = Math.max(sd.busy, skb.tstamp - now + NET_RX_DELAY_US);
+    const e = sd.shift();
+    const shared = sd.shifted;
+    // a copy queued unbuilt: `e` is its device
+    const dev = shared !== undefined ? (e as NetDevice) : (e as SkBuff).dev!;
+    if (now !== undefined) sd.busy = Math.max(sd.busy, (shared ?? (e as SkBuff)).tstamp - now + NET_RX_DELAY_US);
     sd.processed++;
     n++;
-    if (skb.dev!.dismantle || !(skb.dev!.flags & IFF_UP)) {
+    if (dev.dismantle || !(dev.flags & IFF_UP)) {
       // flush_backlog(): the device went away (or down) while the frame waited
-      if (skb instanceof SharedRx) {
-        if (dropTraced()) kfreeSkbReason(sharedRxSkb(skb), "SKB_DROP_REASON_DEV_READY", "flush_backlog");
-      } else kfreeSkbReason(skb, "SKB_DROP_REASON_DEV_READY", "flush_backlog");
+      if (shared !== undefined) {
+        if (dropTraced()) kfreeSkbReason(sharedRxSkb(shared, dev), "SKB_DROP_REASON_DEV_READY", "flush_backlog");
+      } else kfreeSkbReason(e as SkBuff, "SKB_DROP_REASON_DEV_READY", "flush_backlog");
       continue;
     }
-    if (skb instanceof SharedRx) sharedRxReceive(skb);
-    else netifReceiveSkb(skb);
+    if (shared !== undefined) sharedRxReceive(shared, dev);
+    else netifReceiveSkb(e as SkBuff);
   }
   return n;
 }
