@@ -51,9 +51,17 @@ export function devGetByIndex(net: Net, ifindex: number): NetDevice | undefined 
 }
 
 /** net/core/dev.c: dev_valid_name() */
+const utf8 = new TextEncoder();
+
+/** strlen() of the UTF-8 form of `s` (ASCII counted without encoding it) */
+export function utf8Length(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return utf8.encode(s).length;
+  return s.length;
+}
+
 export function devValidName(name: string): boolean {
   if (name === "") return false;
-  if (new TextEncoder().encode(name).length >= IFNAMSIZ) return false;
+  if (utf8Length(name) >= IFNAMSIZ) return false;
   if (name === "." || name === "..") return false;
   return !/[/:\s]/.test(name);
 }
@@ -66,7 +74,7 @@ function devAllocNameNs(net: Net, pattern: string): string | KErr {
   const post = pattern.slice(p + 2);
   for (let i = 0; i < 32768; i++) {
     const name = pre + i + post;
-    if (new TextEncoder().encode(name).length >= IFNAMSIZ) return kerr("EINVAL");
+    if (utf8Length(name) >= IFNAMSIZ) return kerr("EINVAL");
     if (!net.devByName.has(name)) return name;
   }
   return kerr("ENFILE");
@@ -769,7 +777,7 @@ export function devChangeTxQueueLen(dev: NetDevice, len: number): KErr | undefin
 
 /** net/core/dev.c: dev_set_alias() */
 export function devSetAlias(dev: NetDevice, alias: string): KErr | undefined {
-  if (new TextEncoder().encode(alias).length >= 256) return kerr("EINVAL");
+  if (utf8Length(alias) >= 256) return kerr("EINVAL");
   dev.ifalias = alias === "" ? undefined : alias;
   return undefined;
 }

@@ -19,7 +19,7 @@ import { peernet2idAlloc, getNetNsById } from "./net_namespace.ts";
 import {
   devGetByIndex, devGetByName, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress, devChangeName,
   devChangeNetNamespace, devChangeTxQueueLen, devSetAlias, devSetGroup, devValidateMtu, devGetIflink,
-  devGetValidName, unregisterNetdevice, unregisterNetdeviceBatch, netdevStateChange, netifRunning, linkwatchRunPending, linkwatchSyncDev,
+  devGetValidName, unregisterNetdevice, unregisterNetdeviceBatch, netdevStateChange, netifRunning, linkwatchRunPending, linkwatchSyncDev, utf8Length,
 } from "./dev.ts";
 import {
   callNetdeviceNotifiers, registerNetdeviceNotifier, NETDEV_CHANGEADDR, NETDEV_REBOOT, NETDEV_CHANGEMTU, NETDEV_CHANGENAME,
@@ -529,7 +529,7 @@ export function rtnlConfigureLink(dev: NetDevice, ifi: IfInfoMsg | undefined): K
 /** lib/nlattr.c: validate_nla() for ifla_policy's [IFLA_IFNAME] = { NLA_STRING, IFNAMSIZ - 1 }
  * (nlmsg_parse_deprecated() in rtnl_newlink()/rtnl_setlink(), before anything else) */
 export function iflaPolicyValidate(a: IflaAttrs): KErr | undefined {
-  if (a.IFLA_IFNAME !== undefined && new TextEncoder().encode(a.IFLA_IFNAME).length > 15) {
+  if (a.IFLA_IFNAME !== undefined && utf8Length(a.IFLA_IFNAME) > 15) {
     return kerr("ERANGE", "Attribute failed policy validation");
   }
   return undefined;

@@ -29,13 +29,43 @@ interface SysctlDir {
   pending: (() => CtlTable[])[] | undefined;
 }
 
-/** per netns: directory path ("net/ipv4/conf/eth0") -> its directory */
-const netSysctl = new NetGeneric<Map<string, SysctlDir>>();
+/**
+ * A namespace's tree: directory path ("net/ipv4/conf/eth0") -> its directory, made when the
+ * tree is first looked at; until then the registrations in order (two arrays: a namespace
+ * registers some thirty tables as it is made, and most are never read)
+ */
+interface NetSysctl {
+  dirs: Map<string, SysctlDir> | undefined;
+  paths: string[];
+  tables: (CtlTable[] | (() => CtlTable[]))[];
+}
+
+const netSysctl = new NetGeneric<NetSysctl>();
+
+function netSysctlOf(net: Net): NetSysctl {
+  let n = netSysctl.get(net);
+  if (!n) netSysctl.set(net, (n = { dirs: undefined, paths: [], tables: [] }));
+  return n;
+}
 
 function tablesOf(net: Net): Map<string, SysctlDir> {
-  let m = netSysctl.get(net);
-  if (!m) netSysctl.set(net, (m = new Map()));
+  const n = netSysctlOf(net);
+  if (n.dirs !== undefined) return n.dirs;
+  const m = (n.dirs = new Map());
+  for (let i = 0; i < n.paths.length; i++) addTable(m, normPath(n.paths[i]!), n.tables[i]!);
+  n.paths = [];
+  n.tables = [];
   return m;
+}
+
+function addTable(t: Map<string, SysctlDir>, p: string, table: CtlTable[] | (() => CtlTable[])): void {
+  let dir = t.get(p);
+  if (!dir) t.set(p, (dir = { entries: undefined, pending: undefined }));
+  // ([f], not [].push(f): a pushed-to empty array takes room for 17)
+  if (typeof table === "function") {
+    if (dir.pending) dir.pending.push(table);
+    else dir.pending = [table];
+  } else addEntries(dir, table);
 }
 
 const NO_ENTRIES: ReadonlyMap<string, CtlTable> = new Map();
@@ -65,23 +95,27 @@ function normPath(path: string): string {
  * may be given as a function that builds it: it runs when the directory is first read.
  */
 export function registerNetSysctl(net: Net, path: string, table: CtlTable[] | (() => CtlTable[])): void {
-  const p = normPath(path);
-  const t = tablesOf(net);
-  let dir = t.get(p);
-  if (!dir) t.set(p, (dir = { entries: undefined, pending: undefined }));
-  // ([f], not [].push(f): a pushed-to empty array takes room for 17)
-  if (typeof table === "function") {
-    if (dir.pending) dir.pending.push(table);
-    else dir.pending = [table];
+  const n = netSysctlOf(net);
+  if (n.dirs !== undefined) addTable(n.dirs, normPath(path), table);
+  else {
+    n.paths.push(path);
+    n.tables.push(table);
   }
-  else addEntries(dir, table);
 }
 
 /** net/sysctl_net.c: unregister_net_sysctl_table() — the whole directory (and below) */
 export function unregisterNetSysctl(net: Net, path: string): void {
   const p = normPath(path);
-  const t = tablesOf(net);
-  for (const k of [...t.keys()]) if (k === p || k.startsWith(p + "/")) t.delete(k);
+  const under = (k: string) => k === p || k.startsWith(p + "/");
+  const n = netSysctlOf(net);
+  if (n.dirs === undefined) {
+    // not looked at yet: the registrations under it go
+    const keep = n.paths.map((k) => !under(normPath(k)));
+    n.paths = n.paths.filter((_, i) => keep[i]);
+    n.tables = n.tables.filter((_, i) => keep[i]);
+    return;
+  }
+  for (const k of [...n.dirs.keys()]) if (under(k)) n.dirs.delete(k);
 }
 
 /** an entry of /proc/sys (`rel` like "net/ipv4/ip_forward"), a directory listing, or ENOENT */
