@@ -7,7 +7,8 @@
  * coreutil working on the in-memory filesystem, or a tuxnet tool talking to the emulated
  * kernel through `Syscalls`.
  */
-import { builtinGetopt, gnuOptionsCheck } from "./getopt.ts";
+import { gnuOptionsCheck } from "./getopt.ts";
+import { printfBuiltin } from "./printf.ts";
 import { installXtraceHook, xtracePlugin } from "./xtrace.ts";
 import { CAT_HELP, CAT_LONGOPTS, CAT_VERSION } from "./fileio.ts";
 import { internalName, isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
@@ -463,140 +464,6 @@ function jobOptions(shellopts: string): string {
   return on.length ? `set ${on.map((o) => `-o ${o}`).join(" ")}; ` : "";
 }
 
-/** builtin_usage() of bash's printf (no "bash: line N: " in front) */
-const PRINTF_USAGE = "printf: usage: printf [-v var] format [arguments]\n";
-
-/**
- * bash's printf is a builtin. Its options are printf.def's internal_getopt(list, "v:") (-v VAR,
- * -vVAR, `--`; any other option is refused with the usage, a format that starts with "-" needs
- * `--`), and without a format it gives the usage, status 2 (EX_USAGE); just-bash's printf is
- * handed the rest.
- */
-function printfOptions(args: string[]): { v: string | undefined; format: string; args: string[] } | { error: string } {
-  const o = builtinGetopt(args, "v:");
-  if (o.error !== undefined) return { error: `bash: printf: ${o.error}\n${PRINTF_USAGE}` };
-  if (o.rest.length === 0) return { error: PRINTF_USAGE };
-  return { v: o.opts.get("v"), format: o.rest[0]!, args: o.rest.slice(1) };
-}
-
-/** just-bash's printf command line for `printf [-v V] FORMAT ARGS` */
-function printfArgv(v: string | undefined, format: string, args: string[]): string[] {
-  return [...(v !== undefined ? ["-v", v] : []), ...(format.startsWith("-") ? ["--"] : []), format, ...args];
-}
-
-const PRINTF_FLAGS = "#'-+ 0";
-const PRINTF_LENMODS = "hjlLtz";
-const PRINTF_CONVERSIONS = "csbqQdiouxXeEfFgGaA";
-
-/**
- * printf.def's reading of a format, for what just-bash's printf does not do: the length
- * modifiers (`%ld`, `%hhu`, `%zd`: skipped), a directive without its conversion character
- * ("`%5.3': missing format character") or with one that is none ("`y': invalid format
- * character"), which end printf with status 1 after what came before was printed, `%Q` (%q
- * of the argument cut to the precision), and the warnings of a `\x` or `\u` without digits.
- * `fmt` is the format just-bash is given; `perPass` the arguments one use of it takes.
- */
-export interface PrintfScan {
-  fmt: string;
-  perPass: number;
-  /** the first bad directive: `fmt` up to `at` is what runs, taking `args` arguments */
-  error?: { at: number; args: number; message: string };
-  /** the argument slots of `%.NQ` directives, with N */
-  cut: { slot: number; prec: number }[];
-  warnings: string[];
-}
-
-export function printfScan(f: string): PrintfScan {
-  let out = "";
-  let slot = 0;
-  const cut: PrintfScan["cut"] = [];
-  const warnings: string[] = [];
-  const hex = (c: string | undefined) => c !== undefined && /[0-9a-fA-F]/.test(c);
-  let i = 0;
-  while (i < f.length) {
-    const c = f[i]!;
-    if (c === "\\") {
-      const e = f[i + 1];
-      if (e === "x" && !hex(f[i + 2])) warnings.push("printf: missing hex digit for \\x\n");
-      else if ((e === "u" || e === "U") && !hex(f[i + 2])) warnings.push(`printf: missing unicode digit for \\${e}\n`);
-      out += f.slice(i, i + 2);
-      i += 2;
-      continue;
-    }
-    if (c !== "%") {
-      out += c;
-      i++;
-      continue;
-    }
-    if (f[i + 1] === "%") {
-      out += "%%";
-      i += 2;
-      continue;
-    }
-    const start = i;
-    const at = out.length;
-    const args = slot;
-    i++;
-    while (i < f.length && PRINTF_FLAGS.includes(f[i]!)) i++;
-    if (f[i] === "*") {
-      i++;
-      slot++;
-    } else while (i < f.length && f[i]! >= "0" && f[i]! <= "9") i++;
-    let prec: number | undefined;
-    let precStart = -1;
-    if (f[i] === ".") {
-      precStart = i;
-      i++;
-      if (f[i] === "*") {
-        i++;
-        slot++;
-      } else {
-        const d = i;
-        while (i < f.length && f[i]! >= "0" && f[i]! <= "9") i++;
-        prec = Number(f.slice(d, i) || "0");
-      }
-    }
-    const spec = f.slice(start, i);
-    while (i < f.length && PRINTF_LENMODS.includes(f[i]!)) i++;
-    const conv = f[i];
-    if (conv === undefined) return { fmt: out, perPass: slot, error: { at, args, message: `printf: \`${f.slice(start)}': missing format character\n` }, cut, warnings };
-    if (conv === "(") {
-      // %(datefmt)T: as it is
-      const end = f.indexOf(")", i);
-      const t = end < 0 ? -1 : end + 1;
-      out += spec + f.slice(i, t < 0 ? f.length : t + 1);
-      i = t < 0 ? f.length : t + 1;
-      slot++;
-      continue;
-    }
-    if (!PRINTF_CONVERSIONS.includes(conv)) return { fmt: out, perPass: slot, error: { at, args, message: `printf: \`${conv}': invalid format character\n` }, cut, warnings };
-    if (conv === "Q") {
-      // the argument cut to the precision, then quoted as %q (no precision left for %q)
-      if (prec !== undefined) cut.push({ slot, prec });
-      out += (precStart >= 0 ? f.slice(start, precStart) : spec) + "q";
-    } else out += spec + conv;
-    slot++;
-    i++;
-  }
-  return { fmt: out, perPass: slot, cut, warnings };
-}
-
-/** the arguments with each `%.NQ` one cut to N characters, in every use of the format */
-function printfCut(args: string[], s: PrintfScan): string[] {
-  if (!s.cut.length || s.perPass === 0) return args;
-  const a = args.slice();
-  for (let base = 0; base < a.length; base += s.perPass) {
-    for (const { slot, prec } of s.cut) if (base + slot < a.length) a[base + slot] = a[base + slot]!.slice(0, prec);
-  }
-  return a;
-}
-
-/** its errors are the shell's (builtin_error(): "bash: line N: printf: abc: invalid number",
- * the line added where the result meets its redirections); just-bash's wrote "printf: …" */
-function printfErrors<R extends { stderr: string }>(r: R): R {
-  return r.stderr.includes("printf: ") ? { ...r, stderr: r.stderr.replace(/^printf: /gm, "bash: printf: ") } : r;
-}
-
 /**
  * The commands Debian 12's packages install in /sbin (/usr/sbin): iproute2's ip and bridge,
  * bridge-utils, net-tools' arp, ifconfig and route, procps' sysctl, iptables and ebtables
@@ -896,21 +763,8 @@ export class HostShell implements Shell, IoHost {
       custom.push(
         defineCommand(name, async (args, ctx) => {
           if (!ctx.origCommand) return { stdout: "", stderr: `bash: ${name}: command not found\n`, exitCode: 127 };
-          const o = printfOptions(args);
-          if ("error" in o) return { stdout: "", stderr: o.error, exitCode: 2 };
-          const scan = printfScan(o.format);
-          const run = scan.error
-            ? printfArgv(o.v, scan.fmt.slice(0, scan.error.at), o.args.slice(0, scan.error.args))
-            : printfArgv(o.v, scan.fmt, printfCut(o.args, scan));
-          // (an empty format prints nothing: just-bash is not asked, as it would give the usage)
-          let r =
-            scan.error && scan.error.at === 0 && o.v === undefined ? { stdout: "", stderr: "", exitCode: 0 } : await ctx.origCommand(scan.error?.at === 0 ? printfArgv(o.v, "%s", [""]) : run);
-          // (the format's warnings come again with each use of it: one per group of arguments)
-          const uses = scan.error ? 1 : scan.perPass > 0 ? Math.max(1, Math.ceil(o.args.length / scan.perPass)) : 1;
-          const warn = scan.warnings.join("").repeat(uses);
-          if (warn || scan.error) r = { ...r, stderr: warn + r.stderr + (scan.error?.message ?? ""), exitCode: scan.error ? 1 : r.exitCode };
-          r = printfErrors(r);
-          if (!/[\x80-\xff]/.test(r.stdout) || /[^\x00-\xff]/.test(r.stdout) || r.stdoutKind === "bytes") return r;
+          const r = await printfBuiltin(args, ctx.origCommand);
+          if (!/[\x80-\xff]/.test(r.stdout) || /[^\x00-\xff]/.test(r.stdout) || ("stdoutKind" in r && r.stdoutKind === "bytes")) return r;
           if (args.some((a) => /[^\x00-\x7f]/.test(a))) return r;
           return { ...r, stdoutKind: "bytes" as const };
         }),
