@@ -45,22 +45,58 @@ export interface PrintfScan {
   error?: { at: number; args: number; message: string };
   /** the argument slots of `%.NQ` directives, with N */
   cut: { slot: number; prec: number }[];
-  warnings: string[];
+  /** in the order bash meets them in one use of the format: its own escapes' warnings, and
+   * the argument slots of `%b` directives (whose arguments' escapes warn alike) */
+  warnings: (string | number)[];
+}
+
+const hex = (c: string | undefined) => c !== undefined && /[0-9a-fA-F]/.test(c);
+
+/** the warning of the escape at `s[i]` (a backslash), if it is `\x` or `\u`/`\U` without digits */
+function escapeWarning(s: string, i: number): string | undefined {
+  const e = s[i + 1];
+  if (e === "x" && !hex(s[i + 2])) return "printf: missing hex digit for \\x\n";
+  if ((e === "u" || e === "U") && !hex(s[i + 2])) return `printf: missing unicode digit for \\${e}\n`;
+  return undefined;
+}
+
+/** the warnings of a `%b` argument's escapes */
+function argWarnings(a: string): string {
+  let w = "";
+  for (let i = 0; i < a.length; i++) {
+    if (a[i] !== "\\") continue;
+    w += escapeWarning(a, i) ?? "";
+    i++;
+  }
+  return w;
+}
+
+/** the warnings of `uses` uses of the format over `args` */
+export function printfWarnings(s: PrintfScan, args: string[], uses: number): string {
+  let w = "";
+  for (let k = 0; k < uses; k++) {
+    for (const x of s.warnings) {
+      if (typeof x === "string") w += x;
+      else {
+        const a = args[k * s.perPass + x];
+        if (a !== undefined) w += argWarnings(a);
+      }
+    }
+  }
+  return w;
 }
 
 export function printfScan(f: string): PrintfScan {
   let out = "";
   let slot = 0;
   const cut: PrintfScan["cut"] = [];
-  const warnings: string[] = [];
-  const hex = (c: string | undefined) => c !== undefined && /[0-9a-fA-F]/.test(c);
+  const warnings: (string | number)[] = [];
   let i = 0;
   while (i < f.length) {
     const c = f[i]!;
     if (c === "\\") {
-      const e = f[i + 1];
-      if (e === "x" && !hex(f[i + 2])) warnings.push("printf: missing hex digit for \\x\n");
-      else if ((e === "u" || e === "U") && !hex(f[i + 2])) warnings.push(`printf: missing unicode digit for \\${e}\n`);
+      const w = escapeWarning(f, i);
+      if (w !== undefined) warnings.push(w);
       out += f.slice(i, i + 2);
       i += 2;
       continue;
@@ -117,6 +153,7 @@ export function printfScan(f: string): PrintfScan {
       if (prec !== undefined) cut.push({ slot, prec });
       out += (precStart >= 0 ? f.slice(start, precStart) : spec) + "q";
     } else out += spec + conv;
+    if (conv === "b") warnings.push(slot);
     slot++;
     i++;
   }
@@ -156,7 +193,7 @@ export async function printfBuiltin<R extends { stdout: string; stderr: string; 
     scan.error?.at === 0 ? (o.v === undefined ? { stdout: "", stderr: "", exitCode: 0 } : await orig(printfArgv(o.v, "%s", [""]))) : await orig(run);
   // (the format's warnings come again with each use of it: one per group of arguments)
   const uses = scan.error ? 1 : scan.perPass > 0 ? Math.max(1, Math.ceil(o.args.length / scan.perPass)) : 1;
-  const warn = scan.warnings.join("").repeat(uses);
+  const warn = printfWarnings(scan, o.args, uses);
   if (warn || scan.error) r = { ...r, stderr: warn + r.stderr + (scan.error?.message ?? ""), exitCode: scan.error ? 1 : r.exitCode };
   return printfErrors(r);
 }

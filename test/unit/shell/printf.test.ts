@@ -1,7 +1,7 @@
 /** printfScan(): printf.def's reading of a format, for what just-bash's printf does not do */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { printfScan } from "../../../src/shell/printf.ts";
+import { printfScan, printfWarnings } from "../../../src/shell/printf.ts";
 
 test("length modifiers are skipped; the arguments one use of the format takes", () => {
   const s = printfScan("%ld|%-6lu|%05hhd|%zu %jd %td %Lg %lc%%\\n");
@@ -39,4 +39,14 @@ test("\\x and \\u without digits warn; other escapes pass as they are", () => {
     "printf: missing unicode digit for \\U\n",
   ]);
   assert.equal(printfScan("a\\xZ").fmt, "a\\xZ");
+});
+
+test("%b arguments' escapes warn where bash meets them, once per use of the format", () => {
+  const s = printfScan("\\x%b|\\u\\n");
+  assert.deepEqual(s.warnings, ["printf: missing hex digit for \\x\n", 0, "printf: missing unicode digit for \\u\n"]);
+  assert.equal(
+    printfWarnings(s, ["a\\xq", "ok"], 2),
+    "printf: missing hex digit for \\x\n".repeat(2) + "printf: missing unicode digit for \\u\n" + "printf: missing hex digit for \\x\n" + "printf: missing unicode digit for \\u\n",
+  );
+  assert.equal(printfWarnings(printfScan("%b"), ["\\x41\\\\x"], 1), "");
 });
