@@ -18,7 +18,7 @@ import { brAddDelIf, brDevSiocdevprivate, brIoctlStub } from "./br_ioctl.ts";
 import { brDelIf, brDevRegistered, brDevSetup, brMtuAutoAdjust } from "./br_if.ts";
 import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brFdbGetDoit, brGetlinkDump, brLinkOps, brSetlink, brValidate } from "./br_netlink.ts";
 import { brFromDev, brPortGet } from "./br_private.ts";
-import { brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpRecalculateBridgeId } from "./br_stp.ts";
+import { brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpForgetLowestAddr, brStpRecalculateBridgeId } from "./br_stp.ts";
 import { BR_STATE_DISABLED } from "./br_private.ts";
 import { brIfinfoNotify } from "./br_netlink.ts";
 
@@ -39,7 +39,7 @@ function brDeviceEvent(event: number, dev: NetDevice): void {
     case NETDEV_CHANGEADDR: {
       const old = br.fdb.size ? [...br.fdb.values()].find((f) => f.dst === p && f.flags & 1)?.addr : undefined;
       brFdbChangeaddr(p, old ?? new Uint8Array(6), dev.devAddr);
-      br.lowestAddrCount = -1;
+      brStpForgetLowestAddr(br);
       brStpRecalculateBridgeId(br);
       break;
     }

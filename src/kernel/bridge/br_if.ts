@@ -25,7 +25,7 @@ import {
 } from "./br_private.ts";
 import {
   brInitPort, brSetState, brStpPortTimerInit, brStpChangeBridgeId, brStpDisableBridge,
-  brStpDisablePort, brStpEnableBridge, brStpEnablePort, brStpRecalculateBridgeId, brStpTimerInit, portUsable,
+  brStpDisablePort, brStpEnableBridge, brStpForgetLowestAddr, brStpEnablePort, brStpRecalculateBridgeId, brStpTimerInit, portUsable,
 } from "./br_stp.ts";
 
 /** all bridges, for netdevice events and dumps (a device knows its NetBridge through priv) */
@@ -301,7 +301,7 @@ function delNbp(p: NetBridgePort): void {
   brIfinfoNotify("RTM_DELLINK", p);
   br.ports.splice(br.ports.indexOf(p), 1);
   br.portNoUsed[p.portNo] = 0;
-  br.lowestAddrCount = -1;
+  brStpForgetLowestAddr(br);
   brFdbDeleteByPort(br, p, 0, true);
   brMulticastDelPort(p);
   netdevUpperDevUnlink(dev, br.dev);

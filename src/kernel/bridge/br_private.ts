@@ -192,10 +192,10 @@ export class NetBridge {
   /** the port numbers in use (find_portno()'s bitmap, kept: adding a port reads no other port) */
   readonly portNoUsed = new Uint8Array(BR_MAX_PORTS);
   /** br_stp_recalculate_bridge_id()'s lowest port MAC so far: the port that has it among the
-   * first `lowestAddrCount` ports (-1: not known; removing a port or a port's MAC changing
-   * forgets it), so that adding a port compares one address, not every port's */
+   * first `lowestAddrCount` ports (brStpForgetLowestAddr() when a port goes or a port's MAC
+   * changes), so that adding a port compares one address, not every port's */
   lowestAddrPort: NetBridgePort | undefined = undefined;
-  lowestAddrCount = -1;
+  lowestAddrCount = 0;
   /** fdb in insertion order; dumps walk it newest first (hlist_add_head) */
   fdb = new Map<string, FdbEntry>();
   bridgeId: BridgeId = { prio: 0x8000, addr: new Uint8Array(6) };

@@ -743,18 +743,19 @@ export function brStpChangeBridgeId(br: NetBridge, addr: Uint8Array): void {
   if (brIsRootBridge(br) && !wasRoot) brBecomeRootBridge(br);
 }
 
+/** a port went or a port's MAC changed: the next recalculation scans every port */
+export function brStpForgetLowestAddr(br: NetBridge): void {
+  br.lowestAddrPort = undefined;
+  br.lowestAddrCount = 0;
+}
+
 /** br_stp_recalculate_bridge_id(): lowest port MAC unless the address was set; true when changed */
 export function brStpRecalculateBridgeId(br: NetBridge): boolean {
   if (br.dev.addrAssignType === NET_ADDR_SET) return false;
   // the port with the lowest MAC (the first of equals), from where the last scan left it:
-  // ports are only appended, and removing one or a port's MAC changing forgets it
-  let from = br.lowestAddrCount;
+  // ports are only appended (brStpForgetLowestAddr() when one goes or a MAC changes)
   let lowest = br.lowestAddrPort;
-  if (from < 0 || from > br.ports.length) {
-    from = 0;
-    lowest = undefined;
-  }
-  for (let i = from; i < br.ports.length; i++) {
+  for (let i = br.lowestAddrCount; i < br.ports.length; i++) {
     const p = br.ports[i]!;
     if (lowest === undefined || macCmp(p.dev.devAddr, lowest.dev.devAddr) < 0) lowest = p;
   }

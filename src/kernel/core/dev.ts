@@ -50,7 +50,6 @@ export function devGetByIndex(net: Net, ifindex: number): NetDevice | undefined 
   return net.devByIndex.get(ifindex);
 }
 
-/** net/core/dev.c: dev_valid_name() */
 const utf8 = new TextEncoder();
 
 /** strlen() of the UTF-8 form of `s` (ASCII counted without encoding it) */
@@ -59,6 +58,7 @@ export function utf8Length(s: string): number {
   return s.length;
 }
 
+/** net/core/dev.c: dev_valid_name() */
 export function devValidName(name: string): boolean {
   if (name === "") return false;
   if (utf8Length(name) >= IFNAMSIZ) return false;

@@ -72,8 +72,6 @@ export interface Inet6Dev {
   ndParms: NeighParms;
   /** mcast.ts's state of the device (struct inet6_dev's mc_list & co.), set on first use */
   mc?: unknown;
-  /** its namespace's IPv6 MIB (proc.ts), set on first use: ip6_input.c counts every frame */
-  mib?: unknown;
 }
 
 interface AddrconfNet {
@@ -137,19 +135,17 @@ const DEVCONF_DISABLE_IPV6 = DEVCONF_INDEX.get("disable_ipv6")!;
  * struct ipv6_devconf (a namespace's all and default, each device's own), read and written by
  * name: one slot per entry of DEVCONF_DEFAULTS, as the C struct has one field per sysctl. (A
  * Map per conf cost a namespace with one device ~6 KB and its copying most of ipv6_add_dev().)
- * disable_ipv6, which every frame the device receives asks for, is also kept in a field.
+ * A device's disable_ipv6, which every frame it sends or receives asks for, is also kept on
+ * the device (NetDevice.ip6Disabled).
  */
 export class Inet6Cnf {
   private readonly vals: (number | string)[];
-  disableIpv6: number;
-  /** the device whose conf this is (a namespace's all and default have none): disable_ipv6 is
-   * kept on it too (NetDevice.ip6Disabled) */
+  /** the device whose conf this is (a namespace's all and default have none) */
   owner: NetDevice | undefined = undefined;
 
   /** a copy of `from`, or the built-in defaults */
   constructor(from?: Inet6Cnf) {
     this.vals = from ? from.vals.slice() : DEVCONF_DEFAULTS.map(([, v]) => v);
-    this.disableIpv6 = from ? from.disableIpv6 : Number(this.vals[DEVCONF_DISABLE_IPV6]);
   }
 
   get(name: string): number | string | undefined {
@@ -161,10 +157,7 @@ export class Inet6Cnf {
     const i = DEVCONF_INDEX.get(name);
     if (i === undefined) throw new Error(`ipv6_devconf has no ${name}`);
     this.vals[i] = v;
-    if (i === DEVCONF_DISABLE_IPV6) {
-      this.disableIpv6 = Number(v);
-      if (this.owner !== undefined) this.owner.ip6Disabled = this.disableIpv6;
-    }
+    if (i === DEVCONF_DISABLE_IPV6 && this.owner !== undefined) this.owner.ip6Disabled = Number(v);
     return this;
   }
 }
@@ -183,16 +176,16 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   const idev: Inet6Dev = {
     dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
     dadTimer: undefined, token: new Uint8Array(16), ndParms: ndiscParms(dev),
-    // (set on first use, but fields of the object from the start: not a properties store of
-    // their own to reach for every multicast frame received)
-    mc: undefined, mib: undefined,
+    // (set on first use, but a field of the object from the start: not a properties store of
+    // its own to reach for every multicast frame received)
+    mc: undefined,
   };
   cnf.owner = dev;
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
   if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   dev.ip6Ptr = idev;
   // the receive path's summary of it on the device (a new inet6_dev: no group, the namespace's MIB)
-  dev.ip6Disabled = cnf.disableIpv6;
+  dev.ip6Disabled = Number(cnf.get("disable_ipv6"));
   dev.ip6McBits = 0;
   dev.ip6MibIp = undefined;
   ndiscSysctlRegister(dev, idev.ndParms);

@@ -77,11 +77,11 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   const idev = devInet6(dev);
-  const st = idev ? ((idev.mib ??= ipv6Stats(dev.net)) as Ipv6Mib) : ipv6Stats(dev.net);
+  const st = ipv6Stats(dev.net);
   /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
   st.ip.InReceives++;
   st.ip.InOctets += skb.len;
-  if (!idev || idev.cnf.disableIpv6) {
+  if (!idev || dev.ip6Disabled) {
     st.ip.InDiscards++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_rcv_core");
     return;

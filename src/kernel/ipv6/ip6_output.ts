@@ -15,7 +15,6 @@ import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER } from "../uapi/if.ts";
 import { ipv6Stats } from "./proc.ts";
-import type { Inet6Cnf } from "./addrconf.ts";
 
 export const IPV6_HDRLEN = 40;
 export const NEXTHDR_HOP = 0;
@@ -124,8 +123,7 @@ export function ip6AllocSkb(len: number): SkBuff {
  */
 export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
   // ip6_output(): no inet6_dev or IPv6 disabled on the device
-  const idev = dev.ip6Ptr as { cnf?: Inet6Cnf } | undefined;
-  if (!idev || idev.cnf?.disableIpv6) {
+  if (!dev.ip6Ptr || dev.ip6Disabled) {
     skb.dev = dev;
     kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_output");
     return 0;
