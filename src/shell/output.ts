@@ -252,10 +252,9 @@ const isFstatus = (st: AnyNode): boolean => commandName(((st.pipelines as AnyNod
  */
 class DirtyFlow {
   private readonly need = new WeakSet<object>();
-  /** the tool commands met (not in a look-ahead), and those met with text that may be unplaced
-   * on one of their direct fds, in any turn of a loop */
-  private readonly tools = new WeakSet<object>();
-  private readonly dirtyTools = new WeakSet<object>();
+  /** the tool commands met (not in a look-ahead): true once one was met with text that may be
+   * unplaced on one of its direct fds, in any turn of a loop */
+  private readonly toolDirty = new WeakMap<object, boolean>();
   private other = 0;
   /** in switches()' look ahead: decide nothing */
   private dry = false;
@@ -273,7 +272,7 @@ class DirtyFlow {
    * sentinels would mark nothing ("c" in its flags). A command this pass never met (a
    * function's body) may be reached with anything unplaced. */
   clean(c: AnyNode): boolean {
-    return this.tools.has(c) && !this.dirtyTools.has(c);
+    return this.toolDirty.get(c) === false;
   }
 
   private fresh = (): string => `y${++this.other}`;
@@ -427,10 +426,7 @@ class DirtyFlow {
       const o = files?.out ? "f" : f.get(1);
       const e = files?.err ? "f" : f.get(2);
       const bits = bitOf(o) | bitOf(e);
-      if (!this.dry) {
-        this.tools.add(c);
-        if (d & (bits * 5)) this.dirtyTools.add(c);
-      }
+      if (!this.dry) this.toolDirty.set(c, this.toolDirty.get(c) === true || (d & (bits * 5)) !== 0);
       return d & ~(bits * 5);
     }
     if (name !== undefined && SILENT.has(name)) return d;
@@ -596,7 +592,7 @@ class Walker {
         const kind = (t: FileTarget) => (t.null ? "n" : "f");
         const out = files.out ? kind(files.out) : this.direct(o) ? o : "r";
         const err = files.err ? (files.err === files.out ? "o" : kind(files.err)) : this.direct(e) ? e : e === o ? "o" : "r";
-        const flags = out + err + (this.flow.clean(c) ? "c" : "") + (head !== undefined && !files.out ? `h${head}` : "");
+        const flags = this.toolFlags(c, out, err, files.out ? undefined : head);
         c.redirections = [];
         const open = (t: FileTarget | undefined): t is FileTarget => t !== undefined && !t.null;
         // /dev/null alone: nothing to open
@@ -621,7 +617,7 @@ class Walker {
       const e = f.get(2)!;
       const out = this.direct(o) ? o : "r";
       const err = this.direct(e) ? e : e === o ? "o" : "r";
-      return this.tool(c, out + err + (this.flow.clean(c) ? "c" : "") + (head !== undefined ? `h${head}` : ""), name);
+      return this.tool(c, this.toolFlags(c, out, err, head), name);
     }
     // fds 1 and 2 are one stream: a command's own `>&2`/`2>&1` are no-ops, and `2>&1` makes
     // just-bash keep its stdout and stderr in one result (one command's worth of order)
@@ -644,6 +640,11 @@ class Walker {
       const e = fds.get(2);
       (c.args as WordNode[]).push(word((this.direct(o) ? o : "-") + (this.direct(e) ? e : "-")));
     }
+  }
+
+  /** the FLAGS of tool command `c` (see ToolFlags) */
+  private toolFlags(c: AnyNode, out: string, err: string, head: number | undefined): string {
+    return out + err + (this.flow.clean(c) ? "c" : "") + (head !== undefined ? `h${head}` : "");
   }
 
   /** `__tool FLAGS NAME ARGS`, or the command of FLAGS and NAME when an argument is sure to

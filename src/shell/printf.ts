@@ -92,6 +92,11 @@ export function printfScan(f: string): PrintfScan {
   const cut: PrintfScan["cut"] = [];
   const warnings: (string | number)[] = [];
   let i = 0;
+  const digits = () => {
+    while (i < f.length && f[i]! >= "0" && f[i]! <= "9") i++;
+  };
+  // the first bad directive ends the scan: what came before runs
+  const bad = (at: number, args: number, message: string): PrintfScan => ({ fmt: out, perPass: slot, error: { at, args, message }, cut, warnings });
   while (i < f.length) {
     const c = f[i]!;
     if (c === "\\") {
@@ -119,7 +124,7 @@ export function printfScan(f: string): PrintfScan {
     if (f[i] === "*") {
       i++;
       slot++;
-    } else while (i < f.length && f[i]! >= "0" && f[i]! <= "9") i++;
+    } else digits();
     let prec: number | undefined;
     let precStart = -1;
     if (f[i] === ".") {
@@ -130,24 +135,24 @@ export function printfScan(f: string): PrintfScan {
         slot++;
       } else {
         const d = i;
-        while (i < f.length && f[i]! >= "0" && f[i]! <= "9") i++;
+        digits();
         prec = Number(f.slice(d, i) || "0");
       }
     }
     const spec = f.slice(start, i);
     while (i < f.length && PRINTF_LENMODS.includes(f[i]!)) i++;
     const conv = f[i];
-    if (conv === undefined) return { fmt: out, perPass: slot, error: { at, args, message: `printf: \`${f.slice(start)}': missing format character\n` }, cut, warnings };
+    if (conv === undefined) return bad(at, args, `printf: \`${f.slice(start)}': missing format character\n`);
     if (conv === "(") {
-      // %(datefmt)T: as it is
-      const end = f.indexOf(")", i);
-      const t = end < 0 ? -1 : end + 1;
-      out += spec + f.slice(i, t < 0 ? f.length : t + 1);
-      i = t < 0 ? f.length : t + 1;
+      // %(datefmt)T: as it is, through the T after the parenthesis
+      const close = f.indexOf(")", i);
+      const end = close < 0 ? f.length : close + 2;
+      out += spec + f.slice(i, end);
+      i = end;
       slot++;
       continue;
     }
-    if (!PRINTF_CONVERSIONS.includes(conv)) return { fmt: out, perPass: slot, error: { at, args, message: `printf: \`${conv}': invalid format character\n` }, cut, warnings };
+    if (!PRINTF_CONVERSIONS.includes(conv)) return bad(at, args, `printf: \`${conv}': invalid format character\n`);
     if (conv === "Q") {
       // the argument cut to the precision, then quoted as %q (no precision left for %q)
       if (prec !== undefined) cut.push({ slot, prec });

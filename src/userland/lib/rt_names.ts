@@ -65,11 +65,11 @@ const RTDSFIELD = table([[0, "0"]]);
 const RTTABLE: [number, string][] = [[253, "default"], [254, "main"], [255, "local"]];
 const GROUP: [number, string][] = [[0, "default"]];
 
-/** the compiled-in tables with the files' entries (`texts[i]` is file `names[i]`, undefined
+/** the compiled-in tables with the files' entries (`texts[i]` is file DB_FILES[i], undefined
  * when missing) */
-function loadTables(names: string[], texts: (string | undefined)[]): Loaded {
+function loadTables(texts: (string | undefined)[]): Loaded {
   const t: Loaded = { rtprot: RTPROT, rtscope: RTSCOPE, rtrealm: RTREALM, rtdsfield: RTDSFIELD, rttable: RTTABLE, group: GROUP, corrupt: [] };
-  names.forEach((name, k) => {
+  DB_FILES.forEach((name, k) => {
     const text = texts[k];
     if (text === undefined) return;
     const { entries, corrupt } = parseIdNames(text);
@@ -116,7 +116,7 @@ export class RtNames {
     const texts = await Promise.all(DB_FILES.map((name) => p.readFile(`${CONFDIR}/${name}`)));
     let t = loadedTables;
     if (t === undefined || texts.some((x, i) => x !== loadedTexts[i])) {
-      t = loadedTables = loadTables(DB_FILES, texts);
+      t = loadedTables = loadTables(texts);
       loadedTexts = texts;
     }
     this.rtprot = t.rtprot;
