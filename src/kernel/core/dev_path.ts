@@ -96,12 +96,13 @@ export function devRemovePack(net: Net, pt: PacketType): void {
 
 /**
  * A protocol handler's look at a frame it would end without keeping it (not for this host):
- * given the bytes from the network header (`b[off..off+len)`), the pkt_type and the receiving
- * device, it either counts what the handler counts on that way and returns non-zero (the
- * handler's own code for how it ended), or returns 0 having done nothing. Lets a frame queued
- * unbuilt (SharedRx) be received without being built.
+ * given the bytes from the network header (`b[off..off+len)`), the pkt_type, the receiving
+ * device and the skb's mark there, it either does what the handler does on that way (counts,
+ * and what it changes that keeps nothing of the frame) and returns non-zero (the handler's own
+ * code for how it ended), or returns 0 having done nothing. Lets a frame queued unbuilt
+ * (SharedRx) be received without being built.
  */
-export type PtypePeek = (b: Uint8Array, off: number, len: number, pktType: number, dev: NetDevice) => number;
+export type PtypePeek = (b: Uint8Array, off: number, len: number, pktType: number, dev: NetDevice, mark: number) => number;
 const ptypePeek = new Map<number, PtypePeek>();
 
 /** net/core/dev.c: dev_add_pack() for the global protocol handlers (ARP, IPv4) */
@@ -500,7 +501,8 @@ function sharedRxReceive(d: SharedRx, dev: NetDevice): void {
   // what __netif_receive_skb_core() would show it to before the protocol handler: the taps,
   // the rx_handler, the handlers of its type in this namespace; and the drop tracepoint
   const peek = dev.rxHandler !== undefined || dropTraced() ? undefined : ptypePeek.get(proto);
-  if (peek !== undefined && (ptypeCount === 0 || rxUntapped(dev, proto)) && peek(b, o, src.tail - o, d.pktType, dev) !== 0) {
+  // (the mark the built copy would have: skb_scrub_packet() clears it across namespaces)
+  if (peek !== undefined && (ptypeCount === 0 || rxUntapped(dev, proto)) && peek(b, o, src.tail - o, d.pktType, dev, d.fromNet !== dev.net ? 0 : src.mark) !== 0) {
     countRx(dev, d.pktType, src.tail - o + 14);
     return;
   }

@@ -26,7 +26,7 @@ import { inetConfGet } from "./devinet.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { setSockCreate } from "../syscalls.ts";
 import { ipRcv, inetAddProtocol, ipStats } from "./ip_input.ts";
-import { arpRcv, arpTable, arpTableIfAny, arpTableDrop, arpNetdevEvent, arpSeqShow, arpIoctl } from "./arp.ts";
+import { arpRcv, arpRcvPeek, arpTable, arpTableIfAny, arpTableDrop, arpNetdevEvent, arpSeqShow, arpIoctl } from "./arp.ts";
 import { icmpRcv, ipv4Sysctl, icmpStats } from "./icmp.ts";
 import { udpInit, udpStats, udpSockets } from "./udp.ts";
 import { tcpInit, tcpSnmpLine } from "./tcp_ipv4.ts";
@@ -46,7 +46,7 @@ export function inetInit(): void {
   done = true;
   // arp_init(), ip_init() / dev_add_pack(&ip_packet_type)
   devAddProtocol(ETH_P_IP, ipRcv);
-  devAddProtocol(ETH_P_ARP, arpRcv);
+  devAddProtocol(ETH_P_ARP, arpRcv, arpRcvPeek);
   inetAddProtocol(1, icmpRcv);
   udpInit();
   tcpInit();

@@ -23,11 +23,11 @@ import {
   neighIfdown, NUD_VALID, NEIGH_UPDATE_F_OVERRIDE, NEIGH_UPDATE_F_ADMIN, neighChangeaddr, neighCarrierDown, neighRemoveOne,
   neighTableRelease,
 } from "../core/neighbour.ts";
-import { nfHook, NFPROTO_ARP } from "../netfilter/core.ts";
+import { nfHook, nfHookEntries, NFPROTO_ARP } from "../netfilter/core.ts";
 import { readU16, readU32, ipv4IsMulticast, ipv4IsLoopback, macToString } from "../../wire/addr.ts";
 import { ARPOP_REQUEST, ARPOP_REPLY, ARP_SHA, ARP_THA, ARP_ETH_IP_LEN, arpWrite } from "../../wire/arp.ts";
 import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr, devinetNet, IPV4_DEVCONF } from "./devinet.ts";
-import { type Rtable, ipRouteInputNoref, ipRouteOutputKey, flowi4 } from "./route.ts";
+import { type Rtable, ipRouteInputNoref, ipRouteInputNoRoutePeek, ipRouteOutputKey, flowi4 } from "./route.ts";
 import { ipv4SendDestUnreach } from "./ip_options.ts";
 
 /** NF_ARP_IN / NF_ARP_OUT */
@@ -339,7 +339,17 @@ export function arpProcess(skb: SkBuff): void {
       }
     }
   }
-  // update our ARP tables
+  if (!arpUpdateTables(dev, b, o, op, sip, tip, skb.pktType)) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+  arpFinish(skb);
+}
+
+/**
+ * arp_process()'s end, "Update our ARP tables", from the ARP header at b[o..] (op, sip and tip
+ * read from it) of a frame of kind `pktType`: the sender's entry, if there is one or
+ * arp_accept allows one, takes its address. False when drop_gratuitous_arp drops it.
+ */
+function arpUpdateTables(dev: NetDevice, b: Uint8Array, o: number, op: number, sip: number, tip: number, pktType: number): boolean {
+  const net = dev.net;
   const tbl = arpTable(net);
   let n = neighLookup(tbl, sip, dev);
   // arp_process()'s addr_type, which arp_is_garp() may fill in (one object for every call:
@@ -351,7 +361,7 @@ export function arpProcess(skb: SkBuff): void {
   if (n || accept) {
     isGarp = arpIsGarp(net, dev, addrType, op, sip, tip, b, o);
     // drop_gratuitous_arp: a gratuitous ARP changes nothing
-    if (isGarp && inDevConf(dev, "drop_gratuitous_arp")) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+    if (isGarp && inDevConf(dev, "drop_gratuitous_arp")) return false;
   }
   if (accept) {
     if (!n && (isGarp || (op === ARPOP_REPLY && (addrType.v === RTN_UNICAST || (addrType.v < 0 && inetAddrType(net, sip) === RTN_UNICAST))))) {
@@ -362,11 +372,38 @@ export function arpProcess(skb: SkBuff): void {
     let state = NUD_REACHABLE;
     const now = netSched(net).now;
     const override = now > n.updated + n.parms.locktime || isGarp;
-    if (op !== ARPOP_REPLY || skb.pktType !== PACKET_HOST) state = NUD_STALE;
+    if (op !== ARPOP_REPLY || pktType !== PACKET_HOST) state = NUD_STALE;
     // (a view of the frame's bytes: __neigh_update() copies what it keeps)
     neighUpdate(n, b.subarray(o + ARP_SHA, o + ARP_SHA + 6), state, override ? NEIGH_UPDATE_F_OVERRIDE : 0);
   }
-  arpFinish(skb);
+  return true;
+}
+
+/**
+ * arp_rcv() and arp_process() of a request for another host, on the bytes alone (`b[o..o+len)`,
+ * the ARP header on; PtypePeek): with no arptables hook to see it, a well-formed request whose
+ * target ip_route_input_noref() finds neither local nor a broadcast on a device that does not
+ * forward (ipRouteInputNoRoutePeek()) changes nothing but the sender's entry, if any, and the
+ * counters. Does that and returns 1; returns 0 with nothing done for any other frame. An ARP
+ * broadcast through a bridge reaches every port's host so: each but one ends here.
+ */
+export function arpRcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev: NetDevice, mark: number): number {
+  // arp_rcv()
+  if (dev.flags & IFF_NOARP || pktType === PACKET_OTHERHOST || pktType === PACKET_LOOPBACK) return 0;
+  if (len < 8 + 2 * (dev.addrLen + 4) || b[o + 4] !== dev.addrLen || b[o + 5] !== 4) return 0;
+  if (nfHookEntries(dev.net, NFPROTO_ARP, NF_ARP_IN).length !== 0) return 0;
+  // arp_process()
+  if (!devInDevice(dev)) return 0;
+  const devType = dev.type === 772 ? ARPHRD_ETHER : dev.type;
+  if (readU16(b, o + 2) !== 0x0800 || readU16(b, o) !== devType) return 0;
+  const op = readU16(b, o + 6);
+  if (op !== ARPOP_REQUEST) return 0;
+  const sip = readU32(b, o + 14);
+  const tip = readU32(b, o + 24);
+  if (sip === 0 || ipv4IsMulticast(tip) || ipv4IsLoopback(tip)) return 0;
+  if (!ipRouteInputNoRoutePeek(dev, tip, sip, mark)) return 0;
+  arpUpdateTables(dev, b, o, op, sip, tip, pktType);
+  return 1;
 }
 
 /** net/core/neighbour.c: pneigh_enqueue(): a proxied reply after a random proxy_delay */

@@ -612,6 +612,33 @@ function inNoRoute(skb: SkBuff, dev: NetDevice, e: number): number {
  * ip_route_input_slow()'s stack) */
 const inputFl4: Flowi4 = { daddr: 0, saddr: 0, oif: 0, iif: 0, tos: 0, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 0, uid: -1 };
 
+/**
+ * ip_route_input_noref() of `daddr` from `saddr` arriving on `dev`, for a receive path that has
+ * no skb (ARP's PtypePeek), when it would end in no_route with nothing kept: a destination
+ * that is neither local nor a broadcast (or has no route), on a device that does not forward,
+ * neither address martian. Counts what that way counts (in_no_route, in_slow_tot) and returns
+ * true; returns false with nothing done for any other way (the caller then builds the skb and
+ * takes the full one, whose lookup finds the same).
+ */
+export function ipRouteInputNoRoutePeek(dev: NetDevice, daddr: number, saddr: number, mark: number): boolean {
+  if (!devInDevice(dev) || inDevForward(dev)) return false;
+  if (ipv4IsMulticast(daddr) || ipv4IsLbcast(daddr) || ipv4IsZeronet(daddr) || ipv4IsLoopback(daddr)) return false;
+  if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr) || ipv4IsZeronet(saddr) || ipv4IsLoopback(saddr)) return false;
+  const fl4 = inputFl4;
+  fl4.daddr = daddr;
+  fl4.saddr = saddr;
+  fl4.iif = dev.ifindex;
+  fl4.tos = 0;
+  fl4.mark = mark;
+  const r = fibLookup(dev.net, fl4);
+  if (isFibResult(r) && ((r as FibRes).type === RTN_LOCAL || (r as FibRes).type === RTN_BROADCAST)) return false;
+  lastInputReason = "SKB_DROP_REASON_NOT_SPECIFIED";
+  const st = routeNet(dev.net).stat;
+  st.inNoRoute++;
+  st.inSlowTot++;
+  return true;
+}
+
 export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos: number, dev: NetDevice): number {
   const net = dev.net;
   const rn = routeNet(net);
