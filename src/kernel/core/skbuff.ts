@@ -3,39 +3,16 @@
  * the packet as it is on the wire from the current layer down; headers are found by offsets.
  */
 import type { NetDevice } from "./netdevice.ts";
+import { allocBytes, copyBytes } from "../../wire/bytes.ts";
 
 export const SKB_HEADROOM = 64;
 const NO_BYTES = new Uint8Array(0);
 
-/*
- * Packet buffers come from 64 KiB slabs (as the kernel's kmalloc caches): a view into a
- * shared ArrayBuffer costs a fraction of a `new Uint8Array(n)` of its own, whose backing
- * store is allocated outside the JS heap once n is over 64 bytes (every frame is). A slab is
- * freed by the garbage collector when no buffer in it is referenced any more.
- */
-const SLAB_SIZE = 1 << 16;
-const SLAB_MAX_OBJ = 4096;
-let slab = new ArrayBuffer(SLAB_SIZE);
-let slabOff = 0;
-
-/** zeroed bytes for a packet buffer (kmalloc_reserve()) */
-export function skbAllocBytes(n: number): Uint8Array {
-  if (n > SLAB_MAX_OBJ) return new Uint8Array(n);
-  if (slabOff + n > SLAB_SIZE) {
-    slab = new ArrayBuffer(SLAB_SIZE);
-    slabOff = 0;
-  }
-  const a = new Uint8Array(slab, slabOff, n);
-  slabOff += (n + 7) & ~7;
-  return a;
-}
+/** zeroed bytes for a packet buffer (kmalloc_reserve(): a slab's, wire/bytes.ts) */
+export const skbAllocBytes = allocBytes;
 
 /** a copy of `src` in a packet buffer */
-export function skbCopyBytes(src: Uint8Array): Uint8Array {
-  const a = skbAllocBytes(src.length);
-  a.set(src);
-  return a;
-}
+export const skbCopyBytes = copyBytes;
 
 export class SkBuff {
   buf: Uint8Array;

@@ -11,6 +11,7 @@
  * The clock is the simulated one: gettimeofday() is WallClock, SO_TIMESTAMP is RecvMsg.stamp.
  */
 import { writeU32 } from "../../wire/addr.ts";
+import { allocBytes } from "../../wire/bytes.ts";
 import { CStdout, fflush } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
@@ -1842,7 +1843,7 @@ async function pingMain(p: Process): Promise<number> {
   if (!operands.length) error(p, 1, 0, "usage error: Destination address required");
 
   const target = operands[operands.length - 1]!;
-  rts.outpack = new Uint8Array(rts.datalen + 28);
+  rts.outpack = allocBytes(rts.datalen + 28);
   if (outpackFill !== undefined) fill(p, rts, outpackFill);
 
   if (rts.ident === 0) {

@@ -1,0 +1,30 @@
+/**
+ * Small byte buffers from 64 KiB slabs (as the kernel's kmalloc caches): a view into a shared
+ * ArrayBuffer costs a fraction of a `new Uint8Array(n)` of its own, whose backing store is
+ * allocated outside the JS heap once n is over 64 bytes (every frame is). A slab is freed by
+ * the garbage collector when no buffer in it is referenced any more. A buffer from here must
+ * not be reached through its `.buffer` (that is the whole slab).
+ */
+const SLAB_SIZE = 1 << 16;
+const SLAB_MAX_OBJ = 4096;
+let slab = new ArrayBuffer(SLAB_SIZE);
+let slabOff = 0;
+
+/** n zeroed bytes */
+export function allocBytes(n: number): Uint8Array<ArrayBuffer> {
+  if (n > SLAB_MAX_OBJ) return new Uint8Array(n);
+  if (slabOff + n > SLAB_SIZE) {
+    slab = new ArrayBuffer(SLAB_SIZE);
+    slabOff = 0;
+  }
+  const a = new Uint8Array(slab, slabOff, n);
+  slabOff += (n + 7) & ~7;
+  return a;
+}
+
+/** a copy of `src` in a buffer of allocBytes() */
+export function copyBytes(src: Uint8Array): Uint8Array<ArrayBuffer> {
+  const a = allocBytes(src.length);
+  a.set(src);
+  return a;
+}
