@@ -26,7 +26,7 @@ import {
 import { nfHook, nfHookEntries, NFPROTO_ARP } from "../netfilter/core.ts";
 import { readU16, readU32, ipv4IsMulticast, ipv4IsLoopback, macToString } from "../../wire/addr.ts";
 import { ARPOP_REQUEST, ARPOP_REPLY, ARP_SHA, ARP_THA, ARP_ETH_IP_LEN, arpWrite } from "../../wire/arp.ts";
-import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr, devinetNet, IPV4_DEVCONF } from "./devinet.ts";
+import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr, devinetNet, IPV4_DEVCONF, IN_DEV } from "./devinet.ts";
 import { type Rtable, ipRouteInputNoref, ipRouteInputNoRoutePeek, ipRouteOutputKey, flowi4 } from "./route.ts";
 import { ipv4SendDestUnreach } from "./ip_options.ts";
 
@@ -105,7 +105,7 @@ function arpSolicit(n: Neighbour, skb: SkBuff | undefined): void {
   const net = n.net;
   const target = n.key;
   let saddr = 0;
-  const announce = devInDevice(dev) ? inDevConf(dev, "arp_announce") : 0;
+  const announce = devInDevice(dev) ? inDevConf(dev, IN_DEV.arp_announce) : 0;
   const skbSaddr = skb && skb.networkHeader >= 0 ? readU32(skb.buf, skb.networkHeader + 12) : 0;
   switch (announce) {
     case 2:
@@ -200,7 +200,7 @@ export function arpRcv(skb: SkBuff, dev: NetDevice, _origDev: NetDevice): void {
 function arpIgnore(dev: NetDevice, sip: number, tip: number): boolean {
   let scope: number;
   let inDev = devInDevice(dev);
-  switch (inDevConf(dev, "arp_ignore")) {
+  switch (inDevConf(dev, IN_DEV.arp_ignore)) {
     case 0:
       return false;
     case 1:
@@ -234,17 +234,17 @@ function arpFilter(sip: number, tip: number, dev: NetDevice): boolean {
 /** net/ipv4/arp.c: arp_fwd_proxy() */
 function arpFwdProxy(inDevice: NetDevice, dev: NetDevice, rt: Rtable): boolean {
   if (rt.dev === dev) return false;
-  if (!inDevConf(inDevice, "proxy_arp")) return false;
-  const imi = inDevConf(inDevice, "medium_id");
+  if (!inDevConf(inDevice, IN_DEV.proxy_arp)) return false;
+  const imi = inDevConf(inDevice, IN_DEV.medium_id);
   if (imi === 0) return true;
   if (imi === -1) return false;
-  const omi = devInDevice(rt.dev) ? inDevConf(rt.dev, "medium_id") : 0;
+  const omi = devInDevice(rt.dev) ? inDevConf(rt.dev, IN_DEV.medium_id) : 0;
   return omi !== imi && omi !== -1;
 }
 
 /** net/ipv4/arp.c: arp_accept() */
 function arpAccept(dev: NetDevice, sip: number): number {
-  const v = inDevConf(dev, "arp_accept");
+  const v = inDevConf(dev, IN_DEV.arp_accept);
   switch (v) {
     case 0:
       return 0;
@@ -304,7 +304,7 @@ export function arpProcess(skb: SkBuff): void {
   if (op !== ARPOP_REPLY && op !== ARPOP_REQUEST) return arpFinish(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
   const sip = readU32(b, o + 14);
   const tip = readU32(b, o + 24);
-  if (ipv4IsMulticast(tip) || (ipv4IsLoopback(tip) && !inDevConf(dev, "route_localnet"))) return arpFinish(skb, "SKB_DROP_REASON_IP_INVALID_DEST");
+  if (ipv4IsMulticast(tip) || (ipv4IsLoopback(tip) && !inDevConf(dev, IN_DEV.route_localnet))) return arpFinish(skb, "SKB_DROP_REASON_IP_INVALID_DEST");
   if (sip === 0) {
     // RFC 2131 duplicate address detection probe
     if (op === ARPOP_REQUEST && inetAddrType(net, tip) === RTN_LOCAL && !arpIgnore(dev, sip, tip)) {
@@ -318,7 +318,7 @@ export function arpProcess(skb: SkBuff): void {
     const addrType = rt.rtType;
     if (addrType === RTN_LOCAL) {
       let dontSend = arpIgnore(dev, sip, tip);
-      if (!dontSend && inDevConf(dev, "arp_filter")) dontSend = arpFilter(sip, tip, dev);
+      if (!dontSend && inDevConf(dev, IN_DEV.arp_filter)) dontSend = arpFilter(sip, tip, dev);
       if (!dontSend) {
         const sha = arpSha(b, o);
         neighEventNs(arpTable(net), sha, sip, dev);
@@ -361,7 +361,7 @@ function arpUpdateTables(dev: NetDevice, b: Uint8Array, o: number, op: number, s
   if (n || accept) {
     isGarp = arpIsGarp(net, dev, addrType, op, sip, tip, b, o);
     // drop_gratuitous_arp: a gratuitous ARP changes nothing
-    if (isGarp && inDevConf(dev, "drop_gratuitous_arp")) return false;
+    if (isGarp && inDevConf(dev, IN_DEV.drop_gratuitous_arp)) return false;
   }
   if (accept) {
     if (!n && (isGarp || (op === ARPOP_REPLY && (addrType.v === RTN_UNICAST || (addrType.v < 0 && inetAddrType(net, sip) === RTN_UNICAST))))) {
@@ -427,7 +427,7 @@ export function arpNetdevEvent(event: "CHANGEADDR" | "DOWN" | "UNREGISTER" | "CH
   if (!t) return;
   if (event === "CHANGEADDR") neighChangeaddr(t, dev);
   else if (event === "CHANGE_NOCARRIER") {
-    if (inDevConf(dev, "arp_evict_nocarrier")) neighCarrierDown(t, dev);
+    if (inDevConf(dev, IN_DEV.arp_evict_nocarrier)) neighCarrierDown(t, dev);
   } else neighIfdown(t, dev, false);
 }
 

@@ -90,7 +90,7 @@ export const IPV4_DEVCONF = {
 export const IPV4_DEVCONF_MAX = 33;
 
 /** sysctl procname -> IPV4_DEVCONF_* (devinet_sysctl table) */
-const DEVCONF_NAMES: [string, number, "rw" | "ro" | "flush" | "fwd"][] = [
+const DEVCONF_NAMES = [
   ["forwarding", IPV4_DEVCONF.FORWARDING, "fwd"],
   ["mc_forwarding", IPV4_DEVCONF.MC_FORWARDING, "ro"],
   ["accept_redirects", IPV4_DEVCONF.ACCEPT_REDIRECTS, "rw"],
@@ -124,8 +124,10 @@ const DEVCONF_NAMES: [string, number, "rw" | "ro" | "flush" | "fwd"][] = [
   ["promote_secondaries", IPV4_DEVCONF.PROMOTE_SECONDARIES, "flush"],
   ["route_localnet", IPV4_DEVCONF.ROUTE_LOCALNET, "flush"],
   ["drop_unicast_in_l2_multicast", IPV4_DEVCONF.DROP_UNICAST_IN_L2_MULTICAST, "rw"],
-];
-const DEVCONF_BY_NAME = new Map(DEVCONF_NAMES.map(([n, i]) => [n, i]));
+] as const satisfies readonly (readonly [string, number, "rw" | "ro" | "flush" | "fwd"])[];
+/** a devinet sysctl's procname */
+export type DevconfName = (typeof DEVCONF_NAMES)[number][0];
+const DEVCONF_BY_NAME = new Map<string, number>(DEVCONF_NAMES.map(([n, i]) => [n, i]));
 
 /** struct ipv4_devconf: data[] plus the "explicitly set" bitmap (state) */
 export class Ipv4Devconf {
@@ -246,48 +248,55 @@ function isNetDevice(x: unknown): x is NetDevice {
   return typeof x === "object" && x !== null && "ifindex" in x && "devAddr" in x;
 }
 
-type Combine = "and" | "or" | "max" | "dev";
 /** include/linux/inetdevice.h: IN_DEV_* macros: how "all" combines with the device value */
-const COMBINE: Record<string, Combine> = {
-  forwarding: "dev", mc_forwarding: "dev", rp_filter: "max", src_valid_mark: "or",
-  accept_source_route: "and", bootp_relay: "and", accept_local: "or", log_martians: "or",
-  proxy_arp: "or", proxy_arp_pvlan: "or", shared_media: "or", send_redirects: "or",
-  secure_redirects: "or", route_localnet: "or", promote_secondaries: "or",
-  arp_filter: "or", arp_accept: "max", arp_announce: "max", arp_ignore: "max", arp_notify: "max",
-  arp_evict_nocarrier: "and", ignore_routes_with_linkdown: "or", drop_gratuitous_arp: "or",
-  drop_unicast_in_l2_multicast: "or", bc_forwarding: "and", disable_xfrm: "or", disable_policy: "or",
-  medium_id: "dev", tag: "dev", force_igmp_version: "max",
+const DEV = 0;
+const AND = 1;
+const OR = 2;
+const MAX = 3;
+const COMBINE: Partial<Record<DevconfName, number>> = {
+  forwarding: DEV, mc_forwarding: DEV, rp_filter: MAX, src_valid_mark: OR,
+  accept_source_route: AND, bootp_relay: AND, accept_local: OR, log_martians: OR,
+  proxy_arp: OR, proxy_arp_pvlan: OR, shared_media: OR, send_redirects: OR,
+  secure_redirects: OR, route_localnet: OR, promote_secondaries: OR,
+  arp_filter: OR, arp_accept: MAX, arp_announce: MAX, arp_ignore: MAX, arp_notify: MAX,
+  arp_evict_nocarrier: AND, ignore_routes_with_linkdown: OR, drop_gratuitous_arp: OR,
+  drop_unicast_in_l2_multicast: OR, bc_forwarding: AND, disable_xfrm: OR, disable_policy: OR,
+  medium_id: DEV, tag: DEV, force_igmp_version: MAX,
 };
 
-/** per conf name, resolved once: its index and how "all" combines with it (inDevConf runs
- * several times per forwarded packet) */
-const CONF_SPEC = new Map<string, { i: number; how: Combine }>(
-  [...DEVCONF_BY_NAME].map(([n, i]) => [n, { i, how: COMBINE[n] ?? "dev" }]),
+/** an IN_DEV_<NAME>() macro: the conf's index and how "all" combines with it */
+export interface InDevSpec {
+  readonly i: number;
+  readonly how: number;
+}
+
+/** the IN_DEV_* macros by procname, resolved once (`inDevConf(dev, IN_DEV.arp_accept)`: a
+ * property of one object, not a lookup by name; inDevConf runs several times per packet) */
+export const IN_DEV = Object.freeze(
+  Object.fromEntries(DEVCONF_NAMES.map(([n, i]) => [n, { i, how: COMBINE[n] ?? DEV }])) as Record<DevconfName, InDevSpec>,
 );
 
 /** IN_DEV_<NAME>(in_dev): the effective value the stack uses (IN_DEV_ACCEPT_REDIRECTS depends
  * on forwarding: AND when forwarding, OR otherwise) */
-export function inDevConf(dev: NetDevice, name: string): number {
+export function inDevConf(dev: NetDevice, spec: InDevSpec): number {
   const ind = devInDevice(dev);
   if (!ind) return 0;
-  const spec = CONF_SPEC.get(name);
-  if (spec === undefined) throw new Error(`devinet: unknown conf ${name}`);
   const i = spec.i;
   const all = ind.all.get(i);
   const v = ind.cnf.get(i);
   let how = spec.how;
-  if (i === IPV4_DEVCONF.ACCEPT_REDIRECTS) how = ind.cnf.get(IPV4_DEVCONF.FORWARDING) ? "and" : "or";
+  if (i === IPV4_DEVCONF.ACCEPT_REDIRECTS) how = ind.cnf.get(IPV4_DEVCONF.FORWARDING) ? AND : OR;
   switch (how) {
-    case "and": return all && v ? 1 : 0;
-    case "or": return all || v ? 1 : 0;
-    case "max": return Math.max(all, v);
+    case AND: return all && v ? 1 : 0;
+    case OR: return all || v ? 1 : 0;
+    case MAX: return Math.max(all, v);
     default: return v;
   }
 }
 
 /** IN_DEV_FORWARD() */
 export function inDevForward(dev: NetDevice): boolean {
-  return inDevConf(dev, "forwarding") !== 0;
+  return inDevConf(dev, IN_DEV.forwarding) !== 0;
 }
 
 // ---------------------------------------------------------------------- creation / removal
@@ -343,7 +352,7 @@ function inetDelIfaInner(inDev: InDevice, idx: number, destroy: boolean): void {
   const ifa1 = inDev.ifaList[idx]!;
   let promote: InIfaddr | undefined;
   let lastPrim: InIfaddr | undefined;
-  const doPromote = inDevConf(inDev.dev, "promote_secondaries") !== 0;
+  const doPromote = inDevConf(inDev.dev, IN_DEV.promote_secondaries) !== 0;
 
   // 1. Deleting primary ifaddr forces deletion all secondaries unless alias promotion is set
   if (!(ifa1.ifaFlags & IFA_F_SECONDARY)) {
@@ -465,7 +474,7 @@ export function inetSelectAddr(dev: NetDevice, dst: number, scope: number): numb
   let localnetScope = RT_SCOPE_HOST;
   const inDev = devInDevice(dev);
   if (inDev) {
-    if (inDevConf(dev, "route_localnet")) localnetScope = RT_SCOPE_LINK;
+    if (inDevConf(dev, IN_DEV.route_localnet)) localnetScope = RT_SCOPE_LINK;
     for (const ifa of inDev.ifaList) {
       if (ifa.ifaFlags & IFA_F_SECONDARY) continue;
       if (Math.min(ifa.ifaScope, localnetScope) > scope) continue;

@@ -27,8 +27,7 @@ import { IFF_UP, IFF_LOOPBACK, IFF_RUNNING, IFF_LOWER_UP } from "../uapi/if.ts";
 import {
   devInDevice, inDevConf, inetIfaByPrefix, inetIfaMatch, inetMakeMask, ipv4FromBytes, ipv4IsZeronet,
   ipv4IsLbcast, ipv4IsMulticast, inetSelectAddr, glue_devGetByIndex, glue_devGetByName, glue_forEachNetdev,
-  glue_rtCacheFlush, inetDumpIfaddr, type InIfaddr,
-} from "./devinet.ts";
+  glue_rtCacheFlush, inetDumpIfaddr, type InIfaddr, IN_DEV } from "./devinet.ts";
 import {
   fibGetTable, fibNewTable, fibTableInsert, fibTableDelete, fibTableLookup, fibMergedLookup, fibLookup, fibFlush, fibAllInfos,
   fibTablesInDumpOrder, fibTableDump, fibNet, procNetRoute, fibValidKeyLen, FIB_LOOKUP_IGNORE_LINKSTATE, type FibResult,
@@ -97,14 +96,14 @@ function fibValidateSourceFull(net: Net, src: number, dst: number, tos: number, 
   const noAddr = !inDev || inDev.ifaList.length === 0;
   const fl: Flowi4 = {
     oif: 0, iif: oif || LOOPBACK_IFINDEX, daddr: src, saddr: dst, tos, scope: RT_SCOPE_UNIVERSE,
-    mark: inDevConf(dev, "src_valid_mark") ? mark : 0,
+    mark: inDevConf(dev, IN_DEV.src_valid_mark) ? mark : 0,
   };
   let res = fibLookup(net, fl);
   if (isKErr(res)) {
     if (rpf) return kerr("EXDEV");
     return 0;
   }
-  if (res.type !== RTN_UNICAST && (res.type !== RTN_LOCAL || !inDevConf(dev, "accept_local"))) return kerr("EINVAL");
+  if (res.type !== RTN_UNICAST && (res.type !== RTN_LOCAL || !inDevConf(dev, IN_DEV.accept_local))) return kerr("EINVAL");
   let devMatch = fibInfoNhUsesDev(res.fi, dev);
   devMatch = devMatch || (res.type === RTN_LOCAL && dev === dev.net.loopbackDev);
   if (devMatch) return res.nh.nhScope >= RT_SCOPE_HOST ? 1 : 0;
@@ -131,10 +130,10 @@ export function fibValidateSource(skb: SkBuff, src: number, dst: number, tos: nu
 /** fib_validate_source() with a KErr result */
 export function fibValidateSourceK(net: Net, p: { src: number; dst: number; tos: number; oif: number; dev: NetDevice; mark?: number }): number | KErr {
   const dev = p.dev;
-  const r = inDevConf(dev, "rp_filter");
-  const txRedirects = inDevConf(dev, "send_redirects");
+  const r = inDevConf(dev, IN_DEV.rp_filter);
+  const txRedirects = inDevConf(dev, IN_DEV.send_redirects);
   if (!r && (dev.ifindex !== p.oif || !txRedirects)) {
-    if (inDevConf(dev, "accept_local")) return 0;
+    if (inDevConf(dev, IN_DEV.accept_local)) return 0;
     if (fibNet(net).customLocalRoutes || fibHasCustomRules(net)) {
       return fibValidateSourceFull(net, p.src >>> 0, p.dst >>> 0, p.tos, p.oif, dev, r, p.mark ?? 0);
     }
@@ -165,7 +164,7 @@ export function fibComputeSpecDst(dev: NetDevice, p: { saddr: number; daddr: num
   const net = dev.net;
   let scope = RT_SCOPE_UNIVERSE;
   if (!ipv4IsZeronet(p.saddr)) {
-    const vmark = devInDevice(dev) && inDevConf(dev, "src_valid_mark");
+    const vmark = devInDevice(dev) && inDevConf(dev, IN_DEV.src_valid_mark);
     const res = fibLookup(net, { iif: LOOPBACK_IFINDEX, daddr: p.saddr, tos: p.tos, scope, mark: vmark ? p.mark ?? 0 : 0 });
     if (!isKErr(res)) return res.prefsrc;
   } else scope = RT_SCOPE_LINK;

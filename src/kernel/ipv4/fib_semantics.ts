@@ -14,7 +14,7 @@ import {
   RTNH_F_OFFLOAD, type RouteMsg, type RtaAttrs, type RtaMetrics,
 } from "../uapi/rtnetlink.ts";
 import { IFF_UP } from "../uapi/if.ts";
-import { devInDevice, inDevConf, ipv4ToBytes, inetSelectAddr, glue_devGetByIndex } from "./devinet.ts";
+import { devInDevice, inDevConf, ipv4ToBytes, inetSelectAddr, glue_devGetByIndex, IN_DEV } from "./devinet.ts";
 import { fibCheckNexthop, nexthopFindById, type Nexthop } from "./nexthop.ts";
 
 export const RTNH_F_TRAP = 64;
@@ -100,7 +100,7 @@ const RTN_MAX = 11;
 
 /** include/net/ip_fib.h: ip_ignore_linkdown() */
 export function ipIgnoreLinkdown(dev: NetDevice | undefined): boolean {
-  return !!dev && !!devInDevice(dev) && inDevConf(dev, "ignore_routes_with_linkdown") !== 0;
+  return !!dev && !!devInDevice(dev) && inDevConf(dev, IN_DEV.ignore_routes_with_linkdown) !== 0;
 }
 
 function metricsEqual(a: RtaMetrics, b: RtaMetrics): boolean {

@@ -15,7 +15,7 @@ import { ICMP_TIME_EXCEEDED, ICMP_EXC_TTL, ICMP_DEST_UNREACH, ICMP_FRAG_NEEDED, 
 import { type Rtable, ipv4Mtu, dstOutput, IPSKB_FORWARDED, IPSKB_DOREDIRECT, inetGetpeerV4, jiffies } from "./route.ts";
 import { icmpSend } from "./icmp.ts";
 import { ipStats } from "./ip_input.ts";
-import { inDevConf, devInDevice } from "./devinet.ts";
+import { inDevConf, devInDevice, IN_DEV } from "./devinet.ts";
 import { IGNORE_DF } from "./ip_fragment.ts";
 import { ipForwardOptions } from "./ip_options.ts";
 
@@ -92,7 +92,7 @@ const IP_RT_REDIRECT_SILENCE = IP_RT_REDIRECT_LOAD << (IP_RT_REDIRECT_NUMBER + 1
 export function ipRtSendRedirect(skb: SkBuff): void {
   const rt = skb.dst as Rtable;
   const out = rt.dev;
-  if (!devInDevice(out) || !inDevConf(out, "send_redirects")) return;
+  if (!devInDevice(out) || !inDevConf(out, IN_DEV.send_redirects)) return;
   const net = out.net;
   const saddr = readU32(skb.buf, skb.networkHeader + 12);
   const daddr = readU32(skb.buf, skb.networkHeader + 16);

@@ -15,7 +15,7 @@ import { readU16, readU32 } from "../../wire/addr.ts";
 import { ipFastCsumOk, IP_MF, IP_OFFSET } from "../../wire/ipv4.ts";
 import { ICMP_DEST_UNREACH, ICMP_PROT_UNREACH } from "../../wire/icmp.ts";
 import { type Rtable, ipRouteInputNoref, lastInputReason, dstInput } from "./route.ts";
-import { inDevConf } from "./devinet.ts";
+import { inDevConf, IN_DEV } from "./devinet.ts";
 import { ipDefrag } from "./ip_fragment.ts";
 import { icmpSend } from "./icmp.ts";
 import { rawLocalDeliver } from "./raw.ts";
@@ -140,7 +140,7 @@ export function ipRcvFinish(skb: SkBuff): void {
     st.InBcastPkts++;
     st.InBcastOctets += skb.len;
   } else if (rt.rtType !== RTN_MULTICAST && (skb.pktType === PACKET_BROADCAST || skb.pktType === PACKET_MULTICAST)) {
-    if (inDevConf(dev, "drop_unicast_in_l2_multicast")) {
+    if (inDevConf(dev, IN_DEV.drop_unicast_in_l2_multicast)) {
       kfreeSkbReason(skb, "SKB_DROP_REASON_UNICAST_IN_L2_MULTICAST", "ip_rcv_finish_core");
       return;
     }

@@ -20,7 +20,7 @@ import { netSched } from "../core/dev_path.ts";
 import { type Rtable, ipRouteInputNoref } from "./route.ts";
 import { fibLookup } from "./fib.ts";
 import { inetAddrType } from "./fib_frontend.ts";
-import { inetSelectAddr, inDevConf, devInDevice } from "./devinet.ts";
+import { inetSelectAddr, inDevConf, devInDevice, IN_DEV } from "./devinet.ts";
 import { icmpSend, fibComputeSpecDst } from "./icmp.ts";
 
 export const IPOPT_END = 0;
@@ -557,8 +557,8 @@ export function ipRcvOptions(skb: SkBuff, dev: NetDevice, stats: { InHdrErrors: 
     return false;
   }
   if (opt.srr) {
-    if (devInDevice(dev) && !inDevConf(dev, "accept_source_route")) {
-      if (inDevConf(dev, "log_martians")) {
+    if (devInDevice(dev) && !inDevConf(dev, IN_DEV.accept_source_route)) {
+      if (inDevConf(dev, IN_DEV.log_martians)) {
         dev.net.host.dmesgLog(`IPv4: source route option ${ip4(readU32(b, iph + 12))} -> ${ip4(readU32(b, iph + 16))}`);
       }
       return false;

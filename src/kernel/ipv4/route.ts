@@ -25,7 +25,7 @@ import {
   ipv4IsMulticast, ipv4IsLbcast, ipv4IsZeronet, ipv4IsLoopback, ipv4IsLocalMulticast,
   ipv4FromBytes, ipv4ToBytes,
 } from "../../wire/addr.ts";
-import { inetSelectAddr, devInDevice, inDevConf, inDevForward, inetAddrType, ipDevFind } from "./devinet.ts";
+import { inetSelectAddr, devInDevice, inDevConf, inDevForward, inetAddrType, ipDevFind, IN_DEV } from "./devinet.ts";
 import { neighLookup, neighCreate, neighEventSend, NUD_VALID } from "../core/neighbour.ts";
 import { arpTable } from "./arp.ts";
 import { fibLookup, fibValidateSource } from "./fib_frontend.ts";
@@ -333,8 +333,8 @@ export function ipDoRedirect(net: Net, dev: NetDevice, daddr: number, oldGw: num
   if (isKErr(cur) || !cur.rtUsesGateway || cur.rtGw4 !== oldGw) return;
   const rdev = cur.dev;
   if (rdev !== dev || !devInDevice(dev)) return;
-  if (oldGw === newGw || !inDevConf(dev, "accept_redirects") || ipv4IsMulticast(newGw) || ipv4IsLbcast(newGw) || ipv4IsZeronet(newGw)) return;
-  if (!inDevConf(dev, "shared_media")) {
+  if (oldGw === newGw || !inDevConf(dev, IN_DEV.accept_redirects) || ipv4IsMulticast(newGw) || ipv4IsLbcast(newGw) || ipv4IsZeronet(newGw)) return;
+  if (!inDevConf(dev, IN_DEV.shared_media)) {
     if (!inetAddrOnlink(dev, newGw, oldGw)) return;
   } else if (inetAddrType(net, newGw) !== RTN_UNICAST) return;
   const tbl = arpTable(net);
@@ -514,7 +514,7 @@ function localDev(net: Net, res: FibRes | undefined, dev: NetDevice): NetDevice 
 /** route.c: ip_handle_martian_source() (log_martians: the line and the MAC header's hex dump) */
 function martianSource(net: Net, dev: NetDevice, daddr: number, saddr: number, skb?: SkBuff): void {
   routeNet(net).stat.inMartianSrc++;
-  if (inDevConf(dev, "log_martians")) {
+  if (inDevConf(dev, IN_DEV.log_martians)) {
     const h = net.host as unknown as { dmesgLog?: (m: string) => void };
     h.dmesgLog?.(`IPv4: martian source ${ip4(daddr)} from ${ip4(saddr)}, on dev ${dev.name}`);
     if (skb && dev.hardHeaderLen && skb.macHeader >= 0) {
@@ -546,7 +546,7 @@ function inMartianSource(net: Net, dev: NetDevice, daddr: number, saddr: number,
 /** martian_destination: */
 function inMartianDest(net: Net, dev: NetDevice, daddr: number, saddr: number): number {
   routeNet(net).stat.inMartianDst++;
-  if (inDevConf(dev, "log_martians")) {
+  if (inDevConf(dev, IN_DEV.log_martians)) {
     (net.host as unknown as { dmesgLog?: (m: string) => void }).dmesgLog?.(`IPv4: martian destination ${ip4(daddr)} from ${ip4(saddr)}, dev ${dev.name}`);
   }
   lastInputReason = "SKB_DROP_REASON_IP_INVALID_DEST";
@@ -591,7 +591,7 @@ function inMcInput(skb: SkBuff, dev: NetDevice, daddr: number, saddr: number, to
   };
   if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr)) return fail("SKB_DROP_REASON_IP_INVALID_SOURCE");
   if (skb.protocol !== ETH_P_IP) return fail("SKB_DROP_REASON_INVALID_PROTO");
-  if (ipv4IsLoopback(saddr) && !inDevConf(dev, "route_localnet")) return fail("SKB_DROP_REASON_IP_LOCALNET");
+  if (ipv4IsLoopback(saddr) && !inDevConf(dev, IN_DEV.route_localnet)) return fail("SKB_DROP_REASON_IP_LOCALNET");
   if (ipv4IsZeronet(saddr)) {
     if (!ipv4IsLocalMulticast(daddr) && skb.buf[skb.networkHeader + 9] !== 2 /* IPPROTO_IGMP */) return fail("SKB_DROP_REASON_IP_INVALID_SOURCE");
   } else {
@@ -658,9 +658,9 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   if (ipv4IsZeronet(saddr)) return inMartianSource(net, dev, daddr, saddr, skb);
   if (ipv4IsZeronet(daddr)) return inMartianDest(net, dev, daddr, saddr);
   if (ipv4IsLoopback(daddr)) {
-    if (!inDevConf(dev, "route_localnet")) return inMartianDest(net, dev, daddr, saddr);
+    if (!inDevConf(dev, IN_DEV.route_localnet)) return inMartianDest(net, dev, daddr, saddr);
   } else if (ipv4IsLoopback(saddr)) {
-    if (!inDevConf(dev, "route_localnet")) return inMartianSource(net, dev, daddr, saddr, skb);
+    if (!inDevConf(dev, IN_DEV.route_localnet)) return inMartianSource(net, dev, daddr, saddr, skb);
   }
   const fl4 = inputFl4;
   fl4.daddr = daddr;
@@ -691,13 +691,13 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   if (!outDev || !devInDevice(outDev)) return -errnoNumbers.EINVAL;
   const v = fibValidateSource(skb, saddr, daddr, tos, outDev.ifindex, dev);
   if (v < 0) return inMartianSource(net, dev, daddr, saddr, skb);
-  if (outDev === dev && v && inDevConf(dev, "send_redirects") && skb.protocol === ETH_P_IP) {
+  if (outDev === dev && v && inDevConf(dev, IN_DEV.send_redirects) && skb.protocol === ETH_P_IP) {
     const gw = res.nhGw;
-    if (inDevConf(dev, "shared_media") || inetAddrOnlink(dev, saddr, gw)) skb.ipcbFlags |= IPSKB_DOREDIRECT;
+    if (inDevConf(dev, IN_DEV.shared_media) || inetAddrOnlink(dev, saddr, gw)) skb.ipcbFlags |= IPSKB_DOREDIRECT;
   }
   if (skb.protocol !== ETH_P_IP) {
     // ARP: proxying back out of the same device needs proxy_arp_pvlan
-    if (outDev === dev && !inDevConf(dev, "proxy_arp_pvlan")) return -errnoNumbers.EINVAL;
+    if (outDev === dev && !inDevConf(dev, IN_DEV.proxy_arp_pvlan)) return -errnoNumbers.EINVAL;
   }
   const rt = new Rtable(outDev, 0, res.type);
   rt.rtIsInput = true;
