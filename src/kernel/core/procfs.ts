@@ -6,7 +6,7 @@
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import type { KernelFs, VfsStat } from "../uapi/syscalls.ts";
 import type { Net } from "./net_namespace.ts";
-import { sysctlLookup } from "./sysctl.ts";
+import { sysctlLookup, sysctlKind, SYSCTL_DIR } from "./sysctl.ts";
 import { sysfsRoot, fsDir, fsFile, type FsNode } from "./sysfs.ts";
 import { netSched, softnetStat } from "./dev_path.ts";
 
@@ -103,25 +103,39 @@ function procFile(show: () => string | KErr, how: ProcCreate): FsNode {
 
 /** /proc/sys/<rel> as a node */
 function sysctlNode(net: Net, rel: string): FsNode | undefined {
-  const r = sysctlLookup(net, rel);
-  if (!r) return undefined;
-  if ("entry" in r) {
-    const e = r.entry;
-    return e.write ? fsFile(e.mode, () => e.read(), (d) => e.write!(d)) : fsFile(e.mode, () => e.read());
-  }
-  return fsDir(() => {
-    const m = new Map<string, FsNode>();
-    for (const n of r.dir) {
-      const c = sysctlNode(net, rel === "" ? n : `${rel}/${n}`);
-      if (c) m.set(n, c);
-    }
-    return m;
-  }, 0o555);
+  const k = sysctlKind(net, rel);
+  if (k === undefined) return undefined;
+  if (k !== SYSCTL_DIR) return k.write ? fsFile(k.mode, () => k.read(), (d) => k.write!(d)) : fsFile(k.mode, () => k.read());
+  const under = (n: string) => (rel === "" ? n : `${rel}/${n}`);
+  return {
+    kind: "dir",
+    mode: 0o555,
+    children: () => {
+      const m = new Map<string, FsNode>();
+      const r = sysctlLookup(net, rel);
+      if (r === undefined || !("dir" in r)) return m;
+      for (const n of r.dir) {
+        const c = sysctlNode(net, under(n));
+        if (c) m.set(n, c);
+      }
+      return m;
+    },
+    child: (n) => sysctlNode(net, under(n)),
+  };
 }
 
-function procRoot(net: Net): FsNode {
-  return fsDir(() => new Map<string, FsNode>([
-    ["net", fsDir(() => {
+/** /proc/net/stat */
+function procNetStatDir(net: Net): FsNode {
+  return fsDir(() => new Map([...procNetStat.entries()].sort((a, b) => procMatch(a[0], b[0]))
+    .map(([name, { show, how }]): [string, FsNode] => [name, procFile(() => show(net), how)])), 0o555);
+}
+
+/** /proc/net */
+function procNetDir(net: Net): FsNode {
+  return {
+    kind: "dir",
+    mode: 0o555,
+    children: () => {
       const m = new Map<string, FsNode>();
       for (const [name, { show, how }] of [...procNet.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
         m.set(name, procFile(() => show(net), how));
@@ -130,25 +144,56 @@ function procRoot(net: Net): FsNode {
         const n = fn(net);
         if (n) m.set(name, n);
       }
-      m.set("stat", fsDir(() => new Map([...procNetStat.entries()].sort((a, b) => procMatch(a[0], b[0]))
-        .map(([name, { show, how }]): [string, FsNode] => [name, procFile(() => show(net), how)])), 0o555));
+      m.set("stat", procNetStatDir(net));
       return m;
-    }, 0o555)],
-    // fs/proc/uptime.c: seconds since boot and the idle time summed over the CPUs (2 here:
-    // the machines the labs are recorded on; a lab machine idles nearly all the time)
-    ["uptime", procFile(() => {
-      const up = (net.host.world.sched.now - net.host.world.bootTime) / 1e6;
-      return `${up.toFixed(2)} ${(up * 2).toFixed(2)}\n`;
-    }, "proc_create")],
-    ["sys", fsDir(() => {
+    },
+    // (as children() makes them: stat over a part's node over a registered file)
+    child: (name) => {
+      if (name === "stat") return procNetStatDir(net);
+      const n = procNetNodes.get(name)?.(net);
+      if (n) return n;
+      const f = procNet.get(name);
+      return f && procFile(() => f.show(net), f.how);
+    },
+  };
+}
+
+/** /proc/sys */
+function procSysDir(net: Net): FsNode {
+  const names = ["kernel", "net"];
+  return {
+    kind: "dir",
+    mode: 0o555,
+    children: () => {
       const m = new Map<string, FsNode>();
-      const k = sysctlNode(net, "kernel");
-      if (k) m.set("kernel", k);
-      const n = sysctlNode(net, "net");
-      if (n) m.set("net", n);
+      for (const name of names) {
+        const n = sysctlNode(net, name);
+        if (n) m.set(name, n);
+      }
       return m;
-    }, 0o555)],
-  ]), 0o555);
+    },
+    child: (name) => (names.includes(name) ? sysctlNode(net, name) : undefined),
+  };
+}
+
+/** fs/proc/uptime.c: seconds since boot and the idle time summed over the CPUs (2 here: the
+ * machines the labs are recorded on; a lab machine idles nearly all the time) */
+function procUptime(net: Net): FsNode {
+  return procFile(() => {
+    const up = (net.host.world.sched.now - net.host.world.bootTime) / 1e6;
+    return `${up.toFixed(2)} ${(up * 2).toFixed(2)}\n`;
+  }, "proc_create");
+}
+
+const PROC_ROOT: [string, (net: Net) => FsNode][] = [["net", procNetDir], ["uptime", procUptime], ["sys", procSysDir]];
+
+function procRoot(net: Net): FsNode {
+  return {
+    kind: "dir",
+    mode: 0o555,
+    children: () => new Map(PROC_ROOT.map(([name, make]) => [name, make(net)])),
+    child: (name) => PROC_ROOT.find(([n]) => n === name)?.[1](net),
+  };
 }
 
 /** resolve `path` (absolute) to a node, following symlinks except a final one when asked */
@@ -169,7 +214,7 @@ function resolve(root: FsNode, path: string, followLast = true, depth = 0): FsNo
       continue;
     }
     if (node.kind !== "dir") return kerr("ENOTDIR");
-    const child = node.children().get(p);
+    const child = node.child !== undefined ? node.child(p) : node.children().get(p);
     if (!child) return kerr("ENOENT");
     if (child.kind === "link" && (followLast || i < parts.length - 1)) {
       const base = child.target.startsWith("/") ? "" : "/" + stack.join("/");
@@ -194,7 +239,13 @@ function openWriteErr(n: FsNode): KErr | undefined {
 
 /** the /proc and /sys of one namespace */
 export function createKernelFs(net: Net): KernelFs & { lstat(path: string): VfsStat | KErr } {
-  const root = (): FsNode => fsDir(() => new Map<string, FsNode>([["proc", procRoot(net)], ["sys", sysfsRoot(net)]]));
+  const top = (name: string): FsNode | undefined => (name === "proc" ? procRoot(net) : name === "sys" ? sysfsRoot(net) : undefined);
+  const root = (): FsNode => ({
+    kind: "dir",
+    mode: 0o755,
+    children: () => new Map<string, FsNode>([["proc", procRoot(net)], ["sys", sysfsRoot(net)]]),
+    child: top,
+  });
   const lookup = (path: string, follow = true) => resolve(root(), path, follow);
   return {
     read(path) {

@@ -38,13 +38,16 @@ interface NetSysctl {
   dirs: Map<string, SysctlDir> | undefined;
   paths: string[];
   tables: (CtlTable[] | (() => CtlTable[]))[];
+  /** every path that is a proper ancestor of a directory of `dirs` (sysctlKind()), made when
+   * first asked, forgotten when `dirs` changes */
+  ancestors: Set<string> | undefined;
 }
 
 const netSysctl = new NetGeneric<NetSysctl>();
 
 function netSysctlOf(net: Net): NetSysctl {
   let n = netSysctl.get(net);
-  if (!n) netSysctl.set(net, (n = { dirs: undefined, paths: [], tables: [] }));
+  if (!n) netSysctl.set(net, (n = { dirs: undefined, paths: [], tables: [], ancestors: undefined }));
   return n;
 }
 
@@ -96,8 +99,10 @@ function normPath(path: string): string {
  */
 export function registerNetSysctl(net: Net, path: string, table: CtlTable[] | (() => CtlTable[])): void {
   const n = netSysctlOf(net);
-  if (n.dirs !== undefined) addTable(n.dirs, normPath(path), table);
-  else {
+  if (n.dirs !== undefined) {
+    addTable(n.dirs, normPath(path), table);
+    n.ancestors = undefined;
+  } else {
     n.paths.push(path);
     n.tables.push(table);
   }
@@ -116,6 +121,7 @@ export function unregisterNetSysctl(net: Net, path: string): void {
     return;
   }
   for (const k of [...n.dirs.keys()]) if (under(k)) n.dirs.delete(k);
+  n.ancestors = undefined;
 }
 
 /** an entry of /proc/sys (`rel` like "net/ipv4/ip_forward"), a directory listing, or ENOENT */
@@ -138,6 +144,32 @@ export function sysctlLookup(net: Net, rel: string): { entry: CtlTable } | { dir
   }
   if (names.size === 0 && p !== "") return undefined;
   return { dir: [...names].sort() };
+}
+
+/** sysctlKind()'s answer for a directory */
+export const SYSCTL_DIR = "dir";
+
+/**
+ * What sysctlLookup() finds at `rel` without listing a directory: the entry, SYSCTL_DIR, or
+ * undefined. (A path resolved through /proc/sys asks this of each directory on its way.)
+ */
+export function sysctlKind(net: Net, rel: string): CtlTable | typeof SYSCTL_DIR | undefined {
+  const p = normPath(rel);
+  if (p === "") return SYSCTL_DIR;
+  const t = tablesOf(net);
+  const slash = p.lastIndexOf("/");
+  const d = t.get(slash < 0 ? "" : p.slice(0, slash));
+  const entry = d ? entriesOf(d).get(slash < 0 ? p : p.slice(slash + 1)) : undefined;
+  if (entry) return entry;
+  // a directory: one below it, or entries of its own (sysctlLookup()'s non-empty listing)
+  const n = netSysctlOf(net);
+  if (n.ancestors === undefined) {
+    const a = (n.ancestors = new Set<string>());
+    for (const k of t.keys()) for (let i = k.indexOf("/"); i >= 0; i = k.indexOf("/", i + 1)) a.add(k.slice(0, i));
+  }
+  if (n.ancestors.has(p)) return SYSCTL_DIR;
+  const own = t.get(p);
+  return own !== undefined && entriesOf(own).size > 0 ? SYSCTL_DIR : undefined;
 }
 
 // -------------------------------------------------------------------- proc_dointvec & co

@@ -18,7 +18,14 @@ import { NR_POSSIBLE_CPUS } from "./procfs.ts";
 
 /** a node of the kernel's pseudo filesystems */
 export type FsNode =
-  | { kind: "dir"; mode?: number; children(): Map<string, FsNode> }
+  | {
+      kind: "dir";
+      mode?: number;
+      children(): Map<string, FsNode>;
+      /** children().get(name) without building the others (a path's resolution asks for one
+       * entry of each directory on the way) */
+      child?(name: string): FsNode | undefined;
+    }
   | {
       kind: "file";
       mode: number;
