@@ -8,9 +8,10 @@ import {
   NETDEV_CHANGE, NETDEV_CHANGEADDR, NETDEV_CHANGEMTU, NETDEV_DOWN, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_REGISTER,
 } from "../core/notifier.ts";
 import { AF_BRIDGE } from "../uapi/rtnetlink.ts";
+import { ETH_P_802_2 } from "../uapi/if.ts";
 import type { NewlinkParams } from "../core/rtnetlink.ts";
 import type { Net } from "../core/net_namespace.ts";
-import { registerNetdevice, registerIoctl, registerNetdeviceNotifier, rtnlLinkRegister, rtnlRegister } from "./br_compat.ts";
+import { devAddProtocol, registerNetdevice, registerIoctl, registerNetdeviceNotifier, rtnlLinkRegister, rtnlRegister } from "./br_compat.ts";
 import { brFdbChangeaddr } from "./br_fdb.ts";
 import { brSysfsInit } from "./br_sysfs.ts";
 import { brNetfilterInit } from "./br_netfilter.ts";
@@ -18,7 +19,7 @@ import { brAddDelIf, brDevSiocdevprivate, brIoctlStub } from "./br_ioctl.ts";
 import { brDelIf, brDevRegistered, brDevSetup, brMtuAutoAdjust } from "./br_if.ts";
 import { brChangelink, brDellink, brFdbAdd, brFdbDel, brFdbDump, brFdbGetDoit, brGetlinkDump, brLinkOps, brSetlink, brValidate } from "./br_netlink.ts";
 import { brFromDev, brPortGet } from "./br_private.ts";
-import { brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpForgetLowestAddr, brStpRecalculateBridgeId } from "./br_stp.ts";
+import { llcRcv, brPortCarrierCheck, brStpChangeBridgeId, brStpDisablePort, brStpForgetLowestAddr, brStpRecalculateBridgeId } from "./br_stp.ts";
 import { BR_STATE_DISABLED } from "./br_private.ts";
 import { brIfinfoNotify } from "./br_netlink.ts";
 
@@ -105,4 +106,5 @@ export function brInit(): void {
   registerNetdeviceNotifier(brDeviceEvent);
   brSysfsInit();
   brNetfilterInit(); // br_netfilter is loaded on the lab machines
+  devAddProtocol(ETH_P_802_2, llcRcv); // llc_init(): dev_add_pack(&llc_packet_type)
 }

@@ -28,7 +28,7 @@ export {
   setNetnsLocal,
   validateEtherAddrAttr,
 } from "../core/dev.ts";
-export { devForwardable, devQueueXmit, devQueueXmitShared, netXmitUnobserved, netifReceiveSkb, netSched, netRng } from "../core/dev_path.ts";
+export { devAddProtocol, devForwardable, devQueueXmit, devQueueXmitShared, netXmitUnobserved, netifReceiveSkb, netSched, netRng } from "../core/dev_path.ts";
 export { kfreeSkbReason } from "../core/drop.ts";
 export { rtnlRegister, rtnlLinkRegister } from "../core/rtnetlink.ts";
 export { registerPernetOps } from "../core/net_namespace.ts";

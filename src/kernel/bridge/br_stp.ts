@@ -9,7 +9,7 @@ import type { SkBuff } from "../core/skbuff.ts";
 import { SkBuff as Skb } from "../core/skbuff.ts";
 import { NET_ADDR_SET } from "../core/netdevice.ts";
 import { NFPROTO_BRIDGE, NF_BR_LOCAL_OUT, nfHook } from "../netfilter/core.ts";
-import { devQueueXmit, netifCarrierOff, netifCarrierOn, netPrintk, netScheduler } from "./br_compat.ts";
+import { devQueueXmit, kfreeSkbReason, netifCarrierOff, netifCarrierOn, netPrintk, netScheduler } from "./br_compat.ts";
 import { brFdbChangeMacAddress, brFdbCleanup, brFdbDeleteByPort } from "./br_fdb.ts";
 import { brMulticastDisablePort } from "./br_multicast.ts";
 import { brIfinfoNotify } from "./br_netlink.ts";
@@ -19,6 +19,7 @@ import {
   jiffiesToClockT, type NetBridge, type NetBridgePort, SEC,
 } from "./br_private.ts";
 import { HZ, USEC_PER_JIFFY, type Timer } from "../../sim/scheduler.ts";
+import { ETH_P_802_2 } from "../uapi/if.ts";
 
 const BR_HOLD_TIME = 1 * SEC;
 const BR_MIN_FORWARD_DELAY = 2 * SEC;
@@ -394,7 +395,7 @@ function brSendBpdu(p: NetBridgePort, data: Uint8Array): void {
   b[o + 16] = 0x03; // UI command
   b.set(data, o + 17);
   skb.dev = p.dev;
-  skb.protocol = 0x0004; // ETH_P_802_2
+  skb.protocol = ETH_P_802_2;
   skb.macHeader = o;
   skb.tstamp = now(p.br);
   nfHook(NFPROTO_BRIDGE, NF_BR_LOCAL_OUT, p.dev.net, skb, undefined, p.dev, (s) => void devQueueXmit(s));
@@ -448,6 +449,17 @@ function brSendTcnBpdu(p: NetBridgePort): void {
   if (p.br.stpEnabled !== BR_KERNEL_STP) return;
   brSendBpdu(p, new Uint8Array([0, 0, 0, BPDU_TYPE_TCN]));
   p.stpXstats.txTcn++;
+}
+
+/**
+ * net/llc/llc_input.c: llc_rcv(), the ETH_P_802_2 handler of the llc module every host loads
+ * at boot with stp and bridge (in every namespace since Linux 6.5). A bridge port's BPDUs do
+ * not come here (br_handle_frame() hands them to brStpRcv()); what does ends dropped and
+ * counted nowhere: a BPDU on a device that is no port (stp_pdu_rcv(): br_stp_rcv() finds no
+ * port), a frame to any other SAP (no llc2 to take it). Not an rx_nohandler: a handler took it.
+ */
+export function llcRcv(skb: SkBuff): void {
+  kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
 }
 
 /** br_stp_rcv(): a frame to the STP group address received on port `p` (the LLC layer's
@@ -714,10 +726,11 @@ export function brSetMaxAge(br: NetBridge, t: number): "ERANGE" | undefined {
   return undefined;
 }
 
-/** br_set_ageing_time(): the configured value; the current one unless a topology change runs */
+/** br_set_ageing_time(): the configured value and the current one, even while a topology
+ * change runs (its end restores the configured one: __br_set_topology_change()) */
 export function brSetAgeingTime(br: NetBridge, t: number): void {
   br.bridgeAgeingTime = t;
-  if (!br.topologyChange) br.ageingTime = t;
+  br.ageingTime = t;
   /* mod_delayed_work(system_long_wq, &br->gc_work, 0): the gc runs now and re-arms itself
    * (up or not: `brctl showstp` of a down bridge then shows a gc timer near ageing_time) */
   br.gcTimer?.mod(now(br));

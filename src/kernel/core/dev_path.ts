@@ -19,7 +19,7 @@ import {
   NETDEV_TX_OK, RX_HANDLER_CONSUMED, RX_HANDLER_ANOTHER, IFF_EBRIDGE, IFF_DRIVER_TX_STATS, IFF_DRIVER_RX_STATS,
 } from "./netdevice.ts";
 import {
-  IFF_UP, IFF_LOOPBACK, ETH_P_ALL,
+  IFF_UP, IFF_LOOPBACK, ETH_P_ALL, ETH_P_802_2, ETH_P_802_3, ETH_P_802_3_MIN,
   PACKET_HOST, PACKET_BROADCAST, PACKET_MULTICAST, PACKET_OTHERHOST, PACKET_OUTGOING, PACKET_LOOPBACK,
 } from "../uapi/if.ts";
 import { kfreeSkbReason, dropTraced } from "./drop.ts";
@@ -309,7 +309,9 @@ export function ethTypeTrans(skb: SkBuff, dev: NetDevice): number {
   const o = skb.data;
   skb.pull(14);
   skb.pktType = ethPktType(b, o, dev);
-  skb.protocol = readU16(b, o + 12);
+  const proto = readU16(b, o + 12);
+  // an 802.3 length, not a type: IPX's raw 802.3 (no LLC header: FFFF there), or 802.2 LLC
+  skb.protocol = proto >= ETH_P_802_3_MIN ? proto : skb.len >= 2 && b[o + 14] === 0xff && b[o + 15] === 0xff ? ETH_P_802_3 : ETH_P_802_2;
   return skb.protocol;
 }
 

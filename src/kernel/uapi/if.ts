@@ -45,6 +45,11 @@ export const ETH_P_8021Q = 0x8100;
 export const ETH_P_8021AD = 0x88a8;
 export const ETH_P_IPV6 = 0x86dd;
 export const ETH_P_ALL = 0x0003;
+/** what eth_type_trans() gives an 802.3 frame: raw (IPX), with an LLC header (STP BPDUs) */
+export const ETH_P_802_3 = 0x0001;
+export const ETH_P_802_2 = 0x0004;
+/** the smallest ethertype: a value below it is an 802.3 length */
+export const ETH_P_802_3_MIN = 0x0600;
 
 export const IFNAMSIZ = 16;
 
