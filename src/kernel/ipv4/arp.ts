@@ -29,6 +29,7 @@ import { ARPOP_REQUEST, ARPOP_REPLY, ARP_SHA, ARP_THA, ARP_ETH_IP_LEN, arpWrite 
 import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr, devinetNet, IPV4_DEVCONF, IN_DEV } from "./devinet.ts";
 import { type Rtable, ipRouteInputNoref, ipRouteInputNoRoutePeek, ipRouteOutputKey, flowi4 } from "./route.ts";
 import { ipv4SendDestUnreach } from "./ip_options.ts";
+import { tcpExtInc } from "./tcp.ts";
 
 /** NF_ARP_IN / NF_ARP_OUT */
 const NF_ARP_IN = 0;
@@ -228,7 +229,9 @@ function arpFilter(sip: number, tip: number, dev: NetDevice): boolean {
   const fl = flowi4(sip, tip);
   const rt = ipRouteOutputKey(dev.net, fl);
   if ("errno" in rt) return true;
-  return rt.dev !== dev;
+  if (rt.dev === dev) return false;
+  tcpExtInc(dev.net, "ArpFilter");
+  return true;
 }
 
 /** net/ipv4/arp.c: arp_fwd_proxy() */

@@ -19,6 +19,7 @@ import { inDevConf, IN_DEV } from "./devinet.ts";
 import { ipDefrag } from "./ip_fragment.ts";
 import { icmpSend } from "./icmp.ts";
 import { rawLocalDeliver } from "./raw.ts";
+import { tcpExtInc } from "./tcp.ts";
 
 /** the Ip: line of /proc/net/snmp (+ IpExt) */
 export interface IpMib {
@@ -120,7 +121,7 @@ export function ipRcvFinish(skb: SkBuff): void {
   if (skb.dst === undefined) {
     const err = ipRouteInputNoref(skb, readU32(b, o + 16), readU32(b, o + 12), b[o + 1]! & 0xfc, dev);
     if (err) {
-      if (err === -18) ipStats(dev.net).InNoRoutes++; // -EXDEV (rp_filter)
+      if (lastInputReason === "SKB_DROP_REASON_IP_RPFILTER") tcpExtInc(dev.net, "IPReversePathFilter");
       kfreeSkbReason(skb, lastInputReason, "ip_rcv_finish_core");
       return;
     }

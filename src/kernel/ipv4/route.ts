@@ -31,7 +31,7 @@ import { arpTable } from "./arp.ts";
 import { fibLookup, fibValidateSource } from "./fib_frontend.ts";
 import { fibHasCustomRules } from "./fib_rules.ts";
 import { fibGetTable, fibTableDump, isFibResult, type FibResult } from "./fib.ts";
-import { ipLocalDeliver } from "./ip_input.ts";
+import { ipLocalDeliver, ipStats } from "./ip_input.ts";
 import { ipForward } from "./ip_forward.ts";
 import { ipOutput, ipMcOutput, ipRtBug } from "./ip_output.ts";
 import { icmpSend } from "./icmp.ts";
@@ -537,9 +537,10 @@ const ip4 = (a: number): string => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) 
 export let lastInputReason = "SKB_DROP_REASON_NOT_SPECIFIED";
 
 /** martian_source: (label of ip_route_input_slow) */
-function inMartianSource(net: Net, dev: NetDevice, daddr: number, saddr: number, skb?: SkBuff): number {
+function inMartianSource(net: Net, dev: NetDevice, daddr: number, saddr: number, skb?: SkBuff, validateErr = 0): number {
   martianSource(net, dev, daddr, saddr, skb);
-  lastInputReason = "SKB_DROP_REASON_IP_INVALID_SOURCE";
+  // fib_validate_source_reason(): the reverse path check's failure is a reason of its own
+  lastInputReason = validateErr === -errnoNumbers.EXDEV ? "SKB_DROP_REASON_IP_RPFILTER" : "SKB_DROP_REASON_IP_INVALID_SOURCE";
   return -errnoNumbers.EINVAL;
 }
 
@@ -577,7 +578,7 @@ function inBrdInput(skb: SkBuff, dev: NetDevice, daddr: number, saddr: number, t
   if (skb.protocol !== ETH_P_IP) return -errnoNumbers.EINVAL;
   if (!ipv4IsZeronet(saddr)) {
     const e = fibValidateSource(skb, saddr, 0, tos, 0, dev);
-    if (e < 0) return inMartianSource(dev.net, dev, daddr, saddr, skb);
+    if (e < 0) return inMartianSource(dev.net, dev, daddr, saddr, skb, e);
   }
   routeNet(dev.net).stat.inBrd++;
   return inLocalInput(skb, dev, undefined, RTCF_BROADCAST, RTN_BROADCAST, 0);
@@ -678,7 +679,7 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   if (res.type === RTN_BROADCAST) return inBrdInput(skb, dev, daddr, saddr, tos);
   if (res.type === RTN_LOCAL) {
     const e = fibValidateSource(skb, saddr, daddr, tos, 0, dev);
-    if (e < 0) return inMartianSource(net, dev, daddr, saddr, skb);
+    if (e < 0) return inMartianSource(net, dev, daddr, saddr, skb, e);
     return inLocalInput(skb, dev, res, 0, RTN_LOCAL, 0);
   }
   if (!inDevForward(dev)) return inNoRoute(skb, dev, errnoNumbers.EHOSTUNREACH);
@@ -690,7 +691,7 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   const outDev = res.nhDev;
   if (!outDev || !devInDevice(outDev)) return -errnoNumbers.EINVAL;
   const v = fibValidateSource(skb, saddr, daddr, tos, outDev.ifindex, dev);
-  if (v < 0) return inMartianSource(net, dev, daddr, saddr, skb);
+  if (v < 0) return inMartianSource(net, dev, daddr, saddr, skb, v);
   if (outDev === dev && v && inDevConf(dev, IN_DEV.send_redirects) && skb.protocol === ETH_P_IP) {
     const gw = res.nhGw;
     if (inDevConf(dev, IN_DEV.shared_media) || inetAddrOnlink(dev, saddr, gw)) skb.ipcbFlags |= IPSKB_DOREDIRECT;
@@ -743,8 +744,13 @@ export function ipError(skb: SkBuff): void {
     return;
   }
   if (!inDevForward(dev)) {
-    if (rt.error === errnoNumbers.EHOSTUNREACH) reason = "SKB_DROP_REASON_IP_INADDRERRORS";
-    else if (rt.error === errnoNumbers.ENETUNREACH) reason = "SKB_DROP_REASON_IP_INNOROUTES";
+    if (rt.error === errnoNumbers.EHOSTUNREACH) {
+      reason = "SKB_DROP_REASON_IP_INADDRERRORS";
+      ipStats(net).InAddrErrors++;
+    } else if (rt.error === errnoNumbers.ENETUNREACH) {
+      reason = "SKB_DROP_REASON_IP_INNOROUTES";
+      ipStats(net).InNoRoutes++;
+    }
     kfreeSkbReason(skb, reason, "ip_error");
     return;
   }
@@ -756,6 +762,7 @@ export function ipError(skb: SkBuff): void {
     case errnoNumbers.ENETUNREACH:
       code = ICMP_NET_UNREACH;
       reason = "SKB_DROP_REASON_IP_INNOROUTES";
+      ipStats(net).InNoRoutes++;
       break;
     case errnoNumbers.EACCES:
       code = ICMP_PKT_FILTERED;

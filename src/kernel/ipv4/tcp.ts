@@ -74,7 +74,8 @@ export function tcpFinTime(sk: TcpSock): number {
 /** the TcpExt counters of /proc/net/netstat that are kept (LINUX_MIB_*, by their proc name);
  * the others read 0 */
 export type TcpExtCounter =
-  | "TCPTimeouts" | "TCPSynRetrans" | "TCPAbortOnTimeout" | "TCPWantZeroWindowAdv" | "TCPToZeroWindowAdv" | "TCPFromZeroWindowAdv";
+  | "TCPTimeouts" | "TCPSynRetrans" | "TCPAbortOnTimeout" | "TCPWantZeroWindowAdv" | "TCPToZeroWindowAdv" | "TCPFromZeroWindowAdv"
+  | "IPReversePathFilter" | "ArpFilter";
 const extMibs = new NetGeneric<Partial<Record<TcpExtCounter, number>>>();
 export function tcpExtStats(net: Net): Partial<Record<TcpExtCounter, number>> {
   let m = extMibs.get(net);
