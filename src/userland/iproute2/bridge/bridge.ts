@@ -836,6 +836,23 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
   }
   const tunnel = matches(c, "tunnelshow") === false;
   if (matches(c, "show") === false || matches(c, "lst") === false || matches(c, "list") === false || tunnel) {
+    // vlan_show(): its filters (a device that does not exist ends it), then the dump
+    let filterDev: string | undefined;
+    let filterVlan = 0;
+    for (let i = 1; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a !== "dev" && a !== "vid") continue;
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      const v = argv[++i]!;
+      if (a === "dev") {
+        if (filterDev !== undefined) duparg(ctx, "dev", v);
+        filterDev = v;
+      } else {
+        if (filterVlan) duparg(ctx, "vid", v);
+        filterVlan = atoi(v);
+      }
+    }
+    if (filterDev !== undefined && !ctx.ll.llNameToIndex(filterDev)) return nodev(ctx, filterDev);
     // no CONFIG_BRIDGE_VLAN_FILTERING: the dump has no vlan information
     ctx.newJsonObj(ctx.json);
     if (!ctx.isJsonContext()) {
@@ -925,9 +942,8 @@ export const bridge: Command = async (p) => {
       else if (matches(opt, "-compressvlans") === false) ctx.compressVlans++;
       else if (matches(opt, "-force") === false) ctx.force++;
       else if (matches(opt, "-json") === false) ctx.json++;
-      else if (matches(opt, "-pretty") === false) {
-        /* pretty json */
-      } else if (matches(opt, "-batch") === false) {
+      else if (matches(opt, "-pretty") === false) ++ctx.pretty;
+      else if (matches(opt, "-batch") === false) {
         argv = argv.slice(1);
         if (!argv.length) usage(ctx);
         batchFile = argv[0]!;
