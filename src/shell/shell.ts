@@ -57,7 +57,7 @@ import { BinDirFs, DevFs, KernelMountFs, NetnsDirFs } from "./kernfs.ts";
 import { kernfsWrite, kwrite, procWritePlugin } from "./procwrite.ts";
 import { sleepCommand } from "./sleep.ts";
 import { dateOutput } from "./date.ts";
-import { bashSyntaxError, emptyPipelineError } from "./syntax.ts";
+import { bashSyntaxError, emptyPipelineError, heredocWarnings } from "./syntax.ts";
 import { parseTimeoutArgs, signalNumber } from "./timeout.ts";
 import { ProcTable, exitFiles, type ProcEntry } from "./proctab.ts";
 import { History, historyBuiltin, historyExpand } from "./history.ts";
@@ -1033,8 +1033,13 @@ export class HostShell implements Shell, IoHost {
     // a pipeline with an empty element just-bash would run: bash refuses the line
     const bad = emptyPipelineError(script, this.interactive);
     if (bad !== undefined) return { stdout: "", stderr: shown + bad, output: shown + bad, exitCode: 2 };
+    // here-documents the line ends inside: bash warns as it reads them, before running the
+    // command they belong to (the line's last: each runs to the end of the line)
+    const warned = heredocWarnings(script, this.interactive);
+    if (warned && opts.tty) opts.tty.write(warned);
+    const before = shown + (opts.tty ? "" : warned);
     const r = await this.execLine(script, opts);
-    return shown ? { ...r, stderr: shown + r.stderr, output: shown + (r.output ?? r.stdout + r.stderr) } : r;
+    return before ? { ...r, stderr: before + r.stderr, output: before + (r.output ?? r.stdout + r.stderr) } : r;
   }
 
   /** the `history` builtin: the interactive shell's list, or the line's own */

@@ -157,3 +157,65 @@ export function emptyPipelineError(script: string, interactive: boolean): string
   const text = `syntax error near unexpected token \`${tok}'`;
   return interactive ? `bash: ${text}\n` : `bash: -c: line 1: ${text}\nbash: -c: line 1: \`${line}'\n`;
 }
+
+/** what bash says of the here-documents a script ends inside, in source order: each with the
+ * line of the command that has it (the nearest node on the way down that knows its line); a
+ * `$(…)` with some first says how many it has (backquotes do not) */
+type HeredocNote = { delimiter: string; line: number } | { comsub: number };
+
+function unterminatedHeredocs(node: unknown, line: number, out: HeredocNote[]): void {
+  if (node === null || typeof node !== "object") return;
+  if (Array.isArray(node)) {
+    for (const x of node) unterminatedHeredocs(x, line, out);
+    return;
+  }
+  const o = node as Record<string, unknown>;
+  const here = typeof o.line === "number" ? o.line : line;
+  if (o.type === "HereDoc" && o.terminated === false) out.push({ delimiter: String(o.delimiter), line: here });
+  if (o.type === "CommandSubstitution" && o.legacy !== true) {
+    const inner: HeredocNote[] = [];
+    unterminatedHeredocs(o.body, here, inner);
+    const n = inner.filter((d) => "delimiter" in d).length;
+    if (n > 0) out.push({ comsub: n });
+    // (its text is read again when it runs: its own here-documents, its own lines)
+    out.push(...inner);
+    return;
+  }
+  for (const k of Object.keys(o)) if (k !== "content") unterminatedHeredocs(o[k], here, out);
+}
+
+/**
+ * bash's warnings for here-documents the script ends inside (make_here_document()): "here-document
+ * at line S delimited by end-of-file (wanted `EOT')", from the line the reading of each
+ * began (its command's for the first on a line; the end of the script for one after it, whose
+ * reading starts where the first one's ended); non-interactive bash puts the line it reached,
+ * the script's last, in front ("bash: line L: warning: …"). A `$(…)` with some is announced
+ * first ("command substitution: 1 unterminated here-document"). Empty when there is none.
+ */
+export function heredocWarnings(script: string, interactive: boolean): string {
+  if (!script.includes("<<")) return "";
+  let ast: unknown;
+  try {
+    ast = parse(script);
+  } catch {
+    return "";
+  }
+  const notes: HeredocNote[] = [];
+  unterminatedHeredocs(ast, 1, notes);
+  if (notes.length === 0) return "";
+  const lines = script.replace(/\n$/, "").split("\n").length;
+  const prefix = interactive ? "bash: " : `bash: line ${lines}: `;
+  let out = "";
+  // the first here-document of a run (the script, or one substitution) starts on its own line
+  let first = true;
+  for (const d of notes) {
+    if ("comsub" in d) {
+      out += `${prefix}warning: command substitution: ${d.comsub} unterminated here-document${d.comsub === 1 ? "" : "s"}\n`;
+      first = true;
+      continue;
+    }
+    out += `${prefix}warning: here-document at line ${first ? d.line : lines} delimited by end-of-file (wanted \`${d.delimiter}')\n`;
+    first = false;
+  }
+  return out;
+}

@@ -4,7 +4,7 @@
  */
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { bashSyntaxError } from "../../../src/shell/syntax.ts";
+import { bashSyntaxError, heredocWarnings } from "../../../src/shell/syntax.ts";
 
 test("the unexpected token and the line echoed (bash -c)", () => {
   const cases: [string, string, string][] = [
@@ -32,4 +32,36 @@ test("the end of file: on the line after the last, $(( and quotes on their own",
 test("interactive: no source, no echo; anything else is left alone", () => {
   assert.equal(bashSyntaxError("bash: syntax error: Parse error at 1:10: Expected redirection target\n", "echo 1 > >", true), "bash: syntax error near unexpected token `>'\n");
   assert.equal(bashSyntaxError("bash: line 1: nosuch: command not found\n", "nosuch", false), undefined);
+});
+
+test("here-documents a script ends inside: bash 5.2's warnings (bash -c, stderr not a terminal)", () => {
+  const w = (s: string) => heredocWarnings(s, false);
+  assert.equal(w("cat <<EOT"), "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
+  assert.equal(w("cat <<EOT | tr a-z A-Z"), "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
+  assert.equal(w("echo a\ncat <<EOT\nfoo\nbar"), "bash: line 4: warning: here-document at line 2 delimited by end-of-file (wanted `EOT')\n");
+  assert.equal(
+    w("cat <<EOT; cat <<EOF2\nx"),
+    "bash: line 2: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n" +
+      "bash: line 2: warning: here-document at line 2 delimited by end-of-file (wanted `EOF2')\n",
+  );
+  assert.equal(w('cat <<-"E"\n\tq'), "bash: line 2: warning: here-document at line 1 delimited by end-of-file (wanted `E')\n");
+  assert.equal(w("cat <<EOT\na\n\n"), "bash: line 3: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
+  assert.equal(w("echo 1; cat <<A\nx\nA\ncat <<B\ny"), "bash: line 5: warning: here-document at line 4 delimited by end-of-file (wanted `B')\n");
+  assert.equal(w("cat <<EOT\nx\nEOT"), "");
+  assert.equal(w("cat <<< word; echo $((1 << 2))"), "");
+  assert.equal(
+    w('x=$(cat <<EOT; cat <<B); echo "[$x]"'),
+    "bash: line 1: warning: command substitution: 2 unterminated here-documents\n" +
+      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n" +
+      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `B')\n",
+  );
+  assert.equal(
+    w("echo $(cat <<EOT) $(cat <<B)"),
+    "bash: line 1: warning: command substitution: 1 unterminated here-document\n" +
+      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n" +
+      "bash: line 1: warning: command substitution: 1 unterminated here-document\n" +
+      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `B')\n",
+  );
+  assert.equal(w("x=`cat <<EOT`"), "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
+  assert.equal(heredocWarnings("cat <<EOT", true), "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
 });
