@@ -103,6 +103,10 @@
  *    before each turn (`+ for i in $v x`: the words as written, which tuxnet's plugin puts on
  *    the loop's node as `xtraceHead`).
  *
+ * 15. `command -v` / `-V` end as bash's describe_command() loop does: status 0 when any name was
+ *    found (just-bash failed when any was not), and -V's "not found" is the builtin's error
+ *    (`bash: line 1: command: nosuch: not found`), not a bare `nosuch: not found`.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -127,6 +131,7 @@ const MARK_INTERNAL = "/*tuxnet:internal*/";
 const MARK_AWKNUM = "/*tuxnet:awknum*/";
 const MARK_AWKFMT = "/*tuxnet:awkfmt*/";
 const MARK_XTRACE = "/*tuxnet:xtrace*/";
+const MARK_COMMANDV = "/*tuxnet:commandv*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -464,6 +469,18 @@ function forTurnTraced(ps4) {
     );
 }
 
+// `command -v/-V`: `async function cf(e,t,n,r){let s="",i="",o=0;for(let a of t){if(!a){o=1;continue}…return L(s,i,o)}`
+const COMMAND_V = new RegExp(
+  `async function (${ID})\\((${ID}),(${ID}),(${ID}),(${ID})\\)\\{let (${ID})="",(${ID})="",(${ID})=0;for\\(let (${ID}) of \\3\\)\\{if\\(!\\9\\)\\{\\8=1;continue\\}[\\s\\S]*?return (${ID})\\(\\6,\\7,\\8\\)\\}`,
+  "g",
+);
+
+function commandVAsBash(span, _f, _e, _t, _n, _r, s, i, _o, a, l) {
+  return span
+    .replaceAll(`${i}+=\`\${${a}}: not found\n\``, () => `${i}+=\`bash: command: \${${a}}: not found\n\``)
+    .replace(new RegExp(`return ${l.replace(/\$/g, "\\$")}\\(${s.replace(/\$/g, "\\$")},${i.replace(/\$/g, "\\$")},[\\w$]+\\)\\}$`), () => `return ${l}(${s},${i},${s}?0:1)}`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -501,6 +518,7 @@ export function patch(src) {
     out = edit(out, XTRACE_ASSIGN, assignmentQuoted, "xtrace of an assignment");
     out = MARK_XTRACE + edit(out, TRACE_THEN_REDIRECT, traceBeforeRedirect, "xtrace and redirections");
   }
+  if (!out.includes(MARK_COMMANDV)) out = MARK_COMMANDV + edit(out, COMMAND_V, commandVAsBash, "command -v/-V");
   return out;
 }
 
