@@ -238,9 +238,16 @@ export function iplinkParse(ctx: IpCtx, argvIn: string[], req: IplinkReq): { ret
       mtu = m;
       req.attrs.IFLA_MTU = m;
     } else if (a === "xdpgeneric" || a === "xdpdrv" || a === "xdpoffload" || a === "xdp") {
-      next();
-      ctx.err("ip link: XDP is not supported by this emulator\n");
-      ctx.exit(-1);
+      // ip/iplink_xdp.c: xdp_parse(): "off" or "none" as the last argument detaches (IFLA_XDP
+      // fd -1; no program is ever attached here, and the kernel's dev_xdp_attach() calls no
+      // driver when the program does not change: nothing happens); a program to load is not
+      // modelled
+      const v = next();
+      if (a === "xdpoffload" && !ctx.ll.llNameToIndex(dev ?? "")) incompleteCommand(ctx);
+      if (!(argv.length === 1 && (v === "off" || v === "none"))) {
+        ctx.err("ip link: XDP is not supported by this emulator\n");
+        ctx.exit(-1);
+      }
     } else if (a === "netns") {
       const v = next();
       if (netns) duparg(ctx, "netns", v);
