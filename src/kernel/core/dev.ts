@@ -109,6 +109,8 @@ export function devIndexReserve(net: Net, ifindex: number): number | KErr {
 function listNetdevice(net: Net, dev: NetDevice): void {
   dev.net = net;
   net.devByName.set(dev.name, dev);
+  // (the name hash holds every name node: altnames find the device as its name does)
+  if (dev.altnames) for (const a of dev.altnames) net.devByName.set(a, dev);
   net.devByIndex.set(dev.ifindex, dev);
   net.devBaseSeq++;
 }
@@ -116,8 +118,32 @@ function listNetdevice(net: Net, dev: NetDevice): void {
 function unlistNetdevice(dev: NetDevice): void {
   const net = dev.net;
   net.devByName.delete(dev.name);
+  if (dev.altnames) for (const a of dev.altnames) net.devByName.delete(a);
   net.devByIndex.delete(dev.ifindex);
   net.devBaseSeq++;
+}
+
+/** net/core/dev.c: netdev_name_node_alt_create(): EEXIST when any device of the namespace has
+ * the name, as its name or an altname */
+export function devAltnameCreate(dev: NetDevice, name: string): KErr | undefined {
+  const net = dev.net;
+  if (net.devByName.has(name)) return kerr("EEXIST");
+  (dev.altnames ??= []).push(name);
+  net.devByName.set(name, dev);
+  return undefined;
+}
+
+/** net/core/dev.c: netdev_name_node_alt_destroy(): ENOENT for a name nobody has, EINVAL for the
+ * device's own name or another device's */
+export function devAltnameDestroy(dev: NetDevice, name: string): KErr | undefined {
+  const net = dev.net;
+  const owner = net.devByName.get(name);
+  if (!owner) return kerr("ENOENT");
+  if (owner !== dev || name === dev.name) return kerr("EINVAL");
+  dev.altnames = dev.altnames!.filter((a) => a !== name);
+  if (dev.altnames.length === 0) dev.altnames = undefined;
+  net.devByName.delete(name);
+  return undefined;
 }
 
 /** core state of a device that struct net_device keeps but NetDevice does not expose */
@@ -824,6 +850,10 @@ export function devChangeNetNamespace(dev: NetDevice, net: Net, pat?: string, ne
     const n = devGetValidName(net, pat);
     if (typeof n !== "string") return { errno: n.errno, extack: `Unable to use '${pat}' for the new interface name in the target netns` };
     name = n;
+  }
+  /* Check that none of the altnames conflicts. */
+  for (const a of dev.altnames ?? []) {
+    if (net.devByName.has(a)) return kerr("EEXIST", `An interface with the altname ${a} exists in the target netns`);
   }
   if (newIfindex && net.devByIndex.has(newIfindex))
     return kerr("EBUSY", `The ifindex ${newIfindex} is not available in the target netns`);

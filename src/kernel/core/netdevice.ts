@@ -208,6 +208,8 @@ export class NetDevice implements LinkStats64 {
   groMaxSize = 65536;
   gsoIpv4MaxSize = 65536;
   groIpv4MaxSize = 65536;
+  /** the alternative names (netdev_name_node list past the first), in the order added */
+  altnames: string[] | undefined = undefined;
   ifalias: string | undefined;
   carrierUpCount = 0;
   carrierDownCount = 0;

@@ -19,7 +19,7 @@ import { peernet2idAlloc, getNetNsById } from "./net_namespace.ts";
 import {
   devGetByIndex, devGetByName, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress, devChangeName,
   devChangeNetNamespace, devChangeTxQueueLen, devSetAlias, devSetGroup, devValidateMtu, devGetIflink,
-  devGetValidName, unregisterNetdevice, unregisterNetdeviceBatch, netdevStateChange, netifRunning, linkwatchRunPending, linkwatchSyncDev, utf8Length,
+  devGetValidName, unregisterNetdevice, unregisterNetdeviceBatch, netdevStateChange, devAltnameCreate, devAltnameDestroy, netifRunning, linkwatchRunPending, linkwatchSyncDev, utf8Length,
 } from "./dev.ts";
 import {
   callNetdeviceNotifiers, registerNetdeviceNotifier, NETDEV_CHANGEADDR, NETDEV_REBOOT, NETDEV_CHANGEMTU, NETDEV_CHANGENAME,
@@ -251,6 +251,8 @@ export function rtnlFillIfinfo(srcNet: Net, dev: NetDevice, change = 0): LinkMsg
   if (dev.master) a.IFLA_MASTER = dev.master.ifindex;
   if (dev.permAddr && dev.permAddr.some((b) => b !== 0)) a.IFLA_PERM_ADDRESS = dev.permAddr.slice(0, dev.addrLen);
   if (dev.ifalias !== undefined) a.IFLA_IFALIAS = dev.ifalias;
+  /* rtnl_fill_prop_list() */
+  if (dev.altnames) a.IFLA_PROP_LIST = dev.altnames.slice();
   a.IFLA_STATS64 = devStats64(dev);
   /* rtnl_link_fill() + rtnl_link_slave_info_fill() */
   if (dev.linkOps || dev.master?.linkOps?.fillSlaveInfo) {
@@ -694,6 +696,38 @@ function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
   return { answer: rtnlFillIfinfo(net, dev) };
 }
 
+/** include/uapi/linux/if.h: ALTIFNAMSIZ */
+const ALTIFNAMSIZ = 128;
+
+/**
+ * net/core/rtnetlink.c: rtnl_linkprop() (RTM_NEWLINKPROP / RTM_DELLINKPROP): each
+ * IFLA_ALT_IFNAME of IFLA_PROP_LIST added or removed in turn (rtnl_alt_ifname(); the first
+ * error ends it, what came before it stays), then one netdev_state_change() if any did.
+ */
+function rtnlLinkprop(net: Net, m: LinkMsg): RtnlDoitResult {
+  const a = m.attrs;
+  let dev: NetDevice | undefined;
+  if (m.ifi.index > 0) dev = devGetByIndex(net, m.ifi.index);
+  else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
+  else return kerr("EINVAL");
+  if (!dev) return kerr("ENODEV");
+  if (!a.IFLA_PROP_LIST) return undefined;
+  let changed = false;
+  let err: KErr | undefined;
+  for (const name of a.IFLA_PROP_LIST) {
+    // ifla_policy[IFLA_ALT_IFNAME]: NLA_STRING of at most ALTIFNAMSIZ - 1 bytes
+    if (utf8Length(name) > ALTIFNAMSIZ - 1) {
+      err = kerr("EINVAL", "Attribute failed policy validation");
+      break;
+    }
+    err = m.type === "RTM_NEWLINKPROP" ? devAltnameCreate(dev, name) : devAltnameDestroy(dev, name);
+    if (err) break;
+    changed = true;
+  }
+  if (changed) netdevStateChange(dev);
+  return err;
+}
+
 /** net/core/rtnetlink.c: rtnl_dump_ifinfo() with link_dump_filtered() (master, kind) */
 /**
  * net/core/dev.c: dev->offload_xstats_l3 — the L3 HW statistics a device was asked to keep
@@ -814,6 +848,8 @@ export function rtnetlinkInit(): void {
   rtnlRegister(AF_UNSPEC, "RTM_SETLINK", { doit: rtnlSetlink });
   rtnlRegister(AF_UNSPEC, "RTM_DELLINK", { doit: rtnlDellink });
   rtnlRegister(AF_UNSPEC, "RTM_GETLINK", { doit: rtnlGetlink, dumpit: rtnlDumpIfinfo });
+  rtnlRegister(AF_UNSPEC, "RTM_NEWLINKPROP", { doit: rtnlLinkprop });
+  rtnlRegister(AF_UNSPEC, "RTM_DELLINKPROP", { doit: rtnlLinkprop });
   rtnlRegister(AF_UNSPEC, "RTM_GETSTATS", { doit: rtnlStatsGet, dumpit: rtnlStatsDump });
   rtnlRegister(AF_UNSPEC, "RTM_SETSTATS", { doit: rtnlStatsSet });
   // neigh_init(): the neighbour tables' messages (the tables' entries are the families')

@@ -499,7 +499,7 @@ function arpDevFor(net: Net, r: ArpReq, ip: number): NetDevice | KErr {
 /** net/core/dev.c: dev_getbyhwaddr_rcu() */
 function devGetByHwaddr(net: Net, type: number, ha: Uint8Array | undefined): NetDevice | undefined {
   if (!ha) return undefined;
-  for (const d of net.devByName.values()) {
+  for (const d of net.devByIndex.values()) {
     if (d.type !== type) continue;
     let same = d.devAddr.length > 0;
     for (let i = 0; i < d.devAddr.length && same; i++) if (d.devAddr[i] !== ha[i]) same = false;

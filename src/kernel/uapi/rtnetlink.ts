@@ -111,6 +111,9 @@ export interface IflaAttrs {
   IFLA_CARRIER_DOWN_COUNT?: number;
   IFLA_PROTO_DOWN?: number;
   IFLA_IFALIAS?: string;
+  /** IFLA_PROP_LIST: its IFLA_ALT_IFNAME entries, in order (a dump's: the device's altnames;
+   * RTM_NEWLINKPROP/RTM_DELLINKPROP's: those to add or remove) */
+  IFLA_PROP_LIST?: string[];
   IFLA_STATS64?: LinkStats64;
   IFLA_LINKINFO?: LinkInfo;
   /** IFLA_AF_SPEC > AF_INET6 > IFLA_INET6_ADDR_GEN_MODE (IN6_ADDR_GEN_MODE_*) */
@@ -514,7 +517,7 @@ export interface FraAttrs {
 // ------------------------------------------------------------------------------- messages
 
 export type RtnlMsg =
-  | { type: "RTM_NEWLINK" | "RTM_DELLINK" | "RTM_GETLINK" | "RTM_SETLINK"; flags: NlFlags; ifi: IfInfoMsg; attrs: IflaAttrs }
+  | { type: "RTM_NEWLINK" | "RTM_DELLINK" | "RTM_GETLINK" | "RTM_SETLINK" | "RTM_NEWLINKPROP" | "RTM_DELLINKPROP"; flags: NlFlags; ifi: IfInfoMsg; attrs: IflaAttrs }
   | { type: "RTM_NEWADDR" | "RTM_DELADDR" | "RTM_GETADDR"; flags: NlFlags; ifa: IfAddrMsg; attrs: IfaAttrs }
   | { type: "RTM_NEWROUTE" | "RTM_DELROUTE" | "RTM_GETROUTE"; flags: NlFlags; rtm: RtMsg; attrs: RtaAttrs }
   | { type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" | "RTM_GETNEIGH"; flags: NlFlags; ndm: NdMsg; attrs: NdaAttrs }

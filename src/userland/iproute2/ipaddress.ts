@@ -516,6 +516,14 @@ export function printLinkinfo(ctx: IpCtx, n: RtnlMsg): number {
     ctx.printNl();
     printLinkStatsInner(ctx, tb);
   }
+  if (tb.IFLA_PROP_LIST) {
+    ctx.openJsonArray(PRINT_JSON, "altnames");
+    for (const alt of tb.IFLA_PROP_LIST) {
+      ctx.printString(PRINT_FP, null, "%s    altname ", ctx.SL);
+      ctx.printString(PRINT_ANY, null, "%s", alt);
+    }
+    ctx.closeJsonArray(PRINT_JSON, null);
+  }
   ctx.printString(PRINT_FP, null, "%s", "\n");
   return 1;
 }

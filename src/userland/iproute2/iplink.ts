@@ -539,6 +539,51 @@ function doHelp(ctx: IpCtx, argv: string[]): void {
   } else iplinkUsage(ctx);
 }
 
+/** ip/iplink.c: iplink_prop() */
+function iplinkProp(ctx: IpCtx, argv: string[]): number {
+  if (argv.length <= 0 || !matches(argv[0]!, "help")) iplinkUsage(ctx);
+  if (!matches(argv[0]!, "add")) return iplinkPropMod(ctx, argv.slice(1), "RTM_NEWLINKPROP");
+  if (!matches(argv[0]!, "del")) return iplinkPropMod(ctx, argv.slice(1), "RTM_DELLINKPROP");
+  ctx.err("Operator required\n");
+  return -1;
+}
+
+/** ip/iplink.c: iplink_prop_mod(): an IFLA_PROP_LIST of the altnames given, for `dev` */
+function iplinkPropMod(ctx: IpCtx, argv: string[], cmd: "RTM_NEWLINKPROP" | "RTM_DELLINKPROP"): number {
+  const names: string[] = [];
+  let dev: string | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    let a = argv[i]!;
+    if (!matches(a, "altname")) {
+      if (++i >= argv.length) incompleteCommand(ctx);
+      if (checkAltifname(argv[i]!)) invarg(ctx, "not a valid altname", argv[i]!);
+      names.push(argv[i]!);
+    } else if (!matches(a, "help")) {
+      iplinkUsage(ctx);
+    } else {
+      if (a === "dev") {
+        if (++i >= argv.length) incompleteCommand(ctx);
+        a = argv[i]!;
+      }
+      if (dev !== undefined) duparg2(ctx, "dev", a);
+      if (checkAltifname(a)) invarg(ctx, '"dev" not a valid ifname', a);
+      dev = a;
+    }
+  }
+  if (dev === undefined) {
+    ctx.err('Not enough of information: "dev" argument is required.\n');
+    return ctx.exit(-1);
+  }
+  const index = ctx.ll.llNameToIndex(dev);
+  if (!index) return nodev(ctx, dev);
+  const r = rtnlTalk(ctx, {
+    type: cmd, flags: { create: true, excl: true },
+    ifi: { family: ctx.preferredFamily, type: 0, index, flags: 0, change: 0 },
+    attrs: { IFLA_PROP_LIST: names },
+  });
+  return r.ret < 0 ? -2 : 0;
+}
+
 /** ip/iplink.c: do_iplink() */
 export async function doIplink(ctx: IpCtx, argv: string[]): Promise<number> {
   if (argv.length < 1) return ipaddrListLink(ctx, []);
@@ -550,10 +595,11 @@ export async function doIplink(ctx: IpCtx, argv: string[]): Promise<number> {
   if (!matches(a, "delete")) return iplinkModify(ctx, "RTM_DELLINK", {}, rest);
   if (!matches(a, "show") || !matches(a, "lst") || !matches(a, "list")) return ipaddrListLink(ctx, rest);
   if (!matches(a, "xstats")) return iplinkIflaXstats(ctx, rest);
-  if (!matches(a, "afstats") || !matches(a, "property")) {
+  if (!matches(a, "afstats")) {
     ctx.err("ip link %s: not supported by this emulator\n", a);
     return -1;
   }
+  if (!matches(a, "property")) return iplinkProp(ctx, rest);
   if (!matches(a, "help")) {
     doHelp(ctx, rest);
     return 0;
