@@ -23,7 +23,7 @@ import { fibRulesLookup, fib4RulesInit, fibHasCustomRules, fibRulesInit } from "
 import { fibFrontendInit } from "./fib_frontend.ts";
 import { nexthopInit } from "./nexthop.ts";
 import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
-import { RTNLGRP_IPV4_ROUTE } from "../uapi/rtnetlink.ts";
+import { RTNLGRP_IPV4_ROUTE, type RtaMetrics } from "../uapi/rtnetlink.ts";
 
 /** struct fib_alias */
 export interface FibAlias {
@@ -234,6 +234,8 @@ export interface FibResult {
   readonly tos: number;
   /** RTAX_MTU metric, 0 if none */
   readonly mtu: number;
+  /** the route's metrics (fib_info's fib_metrics, which the dst takes: dst_init_metrics()) */
+  readonly metrics: RtaMetrics;
   readonly fi: FibInfo;
   readonly nh: FibNh;
 }
@@ -252,6 +254,7 @@ class FibResultImpl implements FibResult {
   readonly priority: number;
   readonly tos: number;
   readonly mtu: number;
+  readonly metrics: RtaMetrics;
   readonly fi: FibInfo;
   readonly nh: FibNh;
   constructor(tb: FibTable, fa: FibAlias, nh: FibNh) {
@@ -264,6 +267,7 @@ class FibResultImpl implements FibResult {
     this.priority = fi.fibPriority;
     this.tos = fa.faDscp;
     this.mtu = fi.metrics.RTAX_MTU ?? 0;
+    this.metrics = fi.metrics;
     this.fi = fi;
     this.nh = nh;
   }

@@ -6,7 +6,7 @@
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
-import { kerr, type KErr } from "../uapi/errno.ts";
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_INET, RTN_UNSPEC, RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_ANYCAST, RTN_MULTICAST, RTN_BLACKHOLE,
   RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_NAT, RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST,
@@ -234,9 +234,11 @@ export function fibCreateInfo(net: Net, cfg: FibConfig): FibInfo | KErr {
   } else {
     nhs.push(newNh(cfg.oif, cfg.gwFamily === AF_INET ? cfg.gw4 : 0, cfg.flags & RTNH_F_ONLINK, 1));
   }
+  const metrics = ipMetricsConvert(cfg.mx);
+  if (isKErr(metrics)) return metrics;
   const fi: FibInfo = {
     net, fibProtocol: cfg.protocol, fibScope: cfg.scope, fibType: cfg.type, fibFlags: cfg.flags & ~RTNH_F_ONLINK,
-    fibPrefsrc: cfg.prefsrc, fibPriority: cfg.priority, fibTbId: cfg.table, metrics: { ...(cfg.mx ?? {}) },
+    fibPrefsrc: cfg.prefsrc, fibPriority: cfg.priority, fibTbId: cfg.table, metrics,
     fibNh: nhObj ? nhObj.paths : nhs, fibDead: false, nh: nhObj,
   };
 
@@ -301,6 +303,38 @@ export function fibNhMatch(cfg: FibConfig, fi: FibInfo): boolean {
   return true;
 }
 
+/** include/uapi/linux/rtnetlink.h: RTAX_FEATURE_MASK (ECN, SACK, TIMESTAMP, ALLFRAG, TCP_USEC_TS) */
+const RTAX_FEATURE_MASK = 0x1f;
+/** the congestion control algorithms a lab machine's kernel has (tcp_ca_get_key_by_name()) */
+const TCP_CONG_ALGOS = new Set(["cubic", "reno"]);
+
+/** net/ipv4/metrics.c: ip_metrics_convert(): mtu, advmss and hoplimit capped, the feature mask
+ * and the congestion control's name checked */
+function ipMetricsConvert(mx: RtaMetrics | undefined): RtaMetrics | KErr {
+  const m: RtaMetrics = { ...mx };
+  if (m.RTAX_CC_ALGO !== undefined && !TCP_CONG_ALGOS.has(m.RTAX_CC_ALGO)) return kerr("EINVAL", "Unknown tcp congestion algorithm");
+  if (m.RTAX_ADVMSS !== undefined && m.RTAX_ADVMSS > 65535 - 40) m.RTAX_ADVMSS = 65535 - 40;
+  if (m.RTAX_MTU !== undefined && m.RTAX_MTU > 65535 - 15) m.RTAX_MTU = 65535 - 15;
+  if (m.RTAX_HOPLIMIT !== undefined && m.RTAX_HOPLIMIT > 255) m.RTAX_HOPLIMIT = 255;
+  if (m.RTAX_FEATURES !== undefined && m.RTAX_FEATURES & ~RTAX_FEATURE_MASK)
+    return kerr("EINVAL", "Unknown flag set in feature mask in metrics attribute");
+  return m;
+}
+
+/** net/core/rtnetlink.c: rtnetlink_put_metrics(): the metrics a message carries, those that are
+ * not zero (undefined for none) */
+export function rtnetlinkPutMetrics(m: RtaMetrics | undefined): RtaMetrics | undefined {
+  if (!m) return undefined;
+  const out: Record<string, number | string> = {};
+  let any = false;
+  for (const [k, v] of Object.entries(m)) {
+    if (!v) continue;
+    out[k] = v;
+    any = true;
+  }
+  return any ? (out as RtaMetrics) : undefined;
+}
+
 /** net/ipv4/fib_semantics.c: fib_metrics_match() */
 export function fibMetricsMatch(cfg: FibConfig, fi: FibInfo): boolean {
   if (!cfg.mx) return true;
@@ -333,7 +367,7 @@ export function fibDumpInfo(
   attrs.RTA_TABLE = tbId;
   if (dstLen) attrs.RTA_DST = ipv4ToBytes(dst);
   if (fi.fibPriority) attrs.RTA_PRIORITY = fi.fibPriority;
-  if (Object.keys(fi.metrics).some((k) => (fi.metrics as Record<string, number | undefined>)[k] !== undefined)) attrs.RTA_METRICS = { ...fi.metrics };
+  attrs.RTA_METRICS = rtnetlinkPutMetrics(fi.metrics);
   if (fi.fibPrefsrc) attrs.RTA_PREFSRC = ipv4ToBytes(fi.fibPrefsrc);
   /* the nexthop object's id, and a blackhole object makes the route one (the next hops follow:
    * net.ipv4.nexthop_compat_mode is 1) */

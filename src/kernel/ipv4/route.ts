@@ -31,6 +31,7 @@ import { arpTable } from "./arp.ts";
 import { fibLookup, fibValidateSource } from "./fib_frontend.ts";
 import { fibHasCustomRules } from "./fib_rules.ts";
 import { fibGetTable, fibTableDump, isFibResult, type FibResult } from "./fib.ts";
+import { rtnetlinkPutMetrics } from "./fib_semantics.ts";
 import { ipLocalDeliver, ipStats } from "./ip_input.ts";
 import { ipForward } from "./ip_forward.ts";
 import { ipOutput, ipMcOutput, ipRtBug } from "./ip_output.ts";
@@ -86,6 +87,8 @@ export class Rtable {
   use = 0;
   /** the metric mtu of the route (RTAX_MTU) */
   metricMtu = 0;
+  /** the route's metrics (dst_init_metrics() of the fib_info's), undefined for none */
+  metrics: RtaMetrics | undefined = undefined;
   /** the fib table it came from (0 when none) */
   table = 0;
   /** broadcast/multicast output through ip_mc_output (loops a copy back) */
@@ -372,6 +375,7 @@ function rtSetNexthop(net: Net, rt: Rtable, daddr: number, res: FibRes | undefin
       rt.rtUsesGateway = true;
     }
     rt.metricMtu = res.mtu || 0;
+    rt.metrics = res.metrics;
     rt.table = resTableId(net, res);
     rt.fibRes = res;
   }
@@ -495,7 +499,7 @@ export function ipRouteOutputKey(net: Net, fl4: Flowi4): Rtable | KErr {
 }
 
 function emptyRes(): FibRes {
-  return { type: RTN_UNICAST, table: 255, prefix: 0, prefixlen: 0, scope: RT_SCOPE_HOST, nhGw: 0, nhDev: undefined, nhScope: 0, nhFlags: 0, prefsrc: 0, priority: 0, tos: 0, mtu: 0 };
+  return { type: RTN_UNICAST, table: 255, prefix: 0, prefixlen: 0, scope: RT_SCOPE_HOST, nhGw: 0, nhDev: undefined, nhScope: 0, nhFlags: 0, prefsrc: 0, priority: 0, tos: 0, mtu: 0, metrics: {} };
 }
 
 // ------------------------------------------------------------------ input
@@ -794,16 +798,12 @@ function rtFillInfo(net: Net, dst: number, src: number, rt: Rtable, tableId: num
   const now = netSched(net).now;
   let expires = 0;
   if (rt.expires) expires = Math.max(1, rt.expires - now);
-  const metrics: RtaMetrics = {};
-  let hasMetrics = false;
-  if (rt.rtPmtu && expires) {
-    metrics.RTAX_MTU = rt.rtPmtu;
-    hasMetrics = true;
-  } else if (rt.metricMtu) {
-    metrics.RTAX_MTU = rt.metricMtu;
-    hasMetrics = true;
-  }
-  if (rt.rtMtuLocked && hasMetrics) metrics.RTAX_LOCK = 1 << 2; // 1 << RTAX_MTU
+  // the dst's metrics (the route's), the learned path MTU over its mtu while it lasts
+  const metrics: RtaMetrics = { ...rt.metrics };
+  if (rt.rtPmtu && expires) metrics.RTAX_MTU = rt.rtPmtu;
+  else if (rt.metricMtu) metrics.RTAX_MTU = rt.metricMtu;
+  if (rt.rtMtuLocked && (expires || metrics.RTAX_MTU)) metrics.RTAX_LOCK = (metrics.RTAX_LOCK ?? 0) | (1 << 2); // 1 << RTAX_MTU
+  const put = rtnetlinkPutMetrics(metrics);
   const msg: RouteMsg = {
     type: "RTM_NEWROUTE",
     flags: {},
@@ -825,7 +825,7 @@ function rtFillInfo(net: Net, dst: number, src: number, rt: Rtable, tableId: num
       RTA_OIF: rt.rtIsInput && rt.inputKind !== ROUTE_INPUT_FORWARD ? undefined : rt.dev.ifindex,
       RTA_PREFSRC: fl4 && !rt.rtIsInput && fl4.saddr !== src ? ipv4ToBytes(fl4.saddr) : undefined,
       RTA_GATEWAY: rt.rtUsesGateway ? ipv4ToBytes(rt.rtGw4) : undefined,
-      RTA_METRICS: hasMetrics ? metrics : undefined,
+      RTA_METRICS: put,
       RTA_MARK: fl4?.mark || undefined,
       RTA_UID: fl4 && uidSet ? fl4.uid : undefined,
       RTA_IIF: fl4 && rt.rtIsInput ? iif : undefined,

@@ -263,13 +263,35 @@ export interface RtaCacheInfo {
 }
 
 export interface RtaMetrics {
+  RTAX_LOCK?: number;
   RTAX_MTU?: number;
   RTAX_WINDOW?: number;
   RTAX_RTT?: number;
+  RTAX_RTTVAR?: number;
+  RTAX_SSTHRESH?: number;
+  RTAX_CWND?: number;
   RTAX_ADVMSS?: number;
+  RTAX_REORDERING?: number;
   RTAX_HOPLIMIT?: number;
-  RTAX_LOCK?: number;
+  RTAX_INITCWND?: number;
+  RTAX_FEATURES?: number;
+  RTAX_RTO_MIN?: number;
+  RTAX_INITRWND?: number;
+  RTAX_QUICKACK?: number;
+  /** the congestion control algorithm's name (the kernel keeps its key; a dump gives the name) */
+  RTAX_CC_ALGO?: string;
+  RTAX_FASTOPEN_NO_COOKIE?: number;
 }
+
+/** the RTAX_* metric numbers */
+export const RTAX: Readonly<Record<keyof RtaMetrics, number>> = {
+  RTAX_LOCK: 1, RTAX_MTU: 2, RTAX_WINDOW: 3, RTAX_RTT: 4, RTAX_RTTVAR: 5, RTAX_SSTHRESH: 6, RTAX_CWND: 7,
+  RTAX_ADVMSS: 8, RTAX_REORDERING: 9, RTAX_HOPLIMIT: 10, RTAX_INITCWND: 11, RTAX_FEATURES: 12, RTAX_RTO_MIN: 13,
+  RTAX_INITRWND: 14, RTAX_QUICKACK: 15, RTAX_CC_ALGO: 16, RTAX_FASTOPEN_NO_COOKIE: 17,
+};
+
+/** RTAX_FEATURE_ECN */
+export const RTAX_FEATURE_ECN = 1 << 0;
 
 /** struct rtnexthop + its RTA_GATEWAY: one next hop of RTA_MULTIPATH */
 export interface RtNexthop {

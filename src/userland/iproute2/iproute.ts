@@ -13,14 +13,13 @@ import {
   RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE, RTNH_F_UNRESOLVED,
   RTN_ANYCAST, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_UNICAST, RTN_UNSPEC, RTPROT_BOOT,
   RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN,
-  RT_TABLE_UNSPEC,
+  RT_TABLE_UNSPEC, RTAX_FEATURE_ECN,
 } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
 import {
   AF_MPLS, PREFIXLEN_SPECIFIED, afBitLen, duparg2, formatHost, getAddr, getPrefix, getU32, getU8,
   getUnsigned, incompleteCommand, inetAddrMatch, invarg, matches, newPrefix, nodev, prefixBytes,
-  readFamily, rtAddrN2a, type InetPrefix,
-} from "../lib/utils.ts";
+  readFamily, rtAddrN2a, type InetPrefix, getTimeRtt } from "../lib/utils.ts";
 import { rtnlDumpFilter, rtnlTalk } from "../lib/libnetlink.ts";
 import { strerror, type KErr } from "../../kernel/uapi/errno.ts";
 import { rtnlRtntypeA2n, rtnlRtntypeN2a } from "../lib/rt_names.ts";
@@ -306,10 +305,24 @@ function printRtaCacheinfo(ctx: IpCtx, ci: NonNullable<RtaAttrs["RTA_CACHEINFO"]
   }
 }
 
+/** ip/iproute.c: mx_names[], by RTAX_* number */
 const mxNames: [keyof RtaMetrics, number, string][] = [
-  ["RTAX_MTU", 2, "mtu"], ["RTAX_WINDOW", 3, "window"], ["RTAX_RTT", 4, "rtt"],
-  ["RTAX_ADVMSS", 8, "advmss"], ["RTAX_HOPLIMIT", 10, "hoplimit"],
+  ["RTAX_MTU", 2, "mtu"], ["RTAX_WINDOW", 3, "window"], ["RTAX_RTT", 4, "rtt"], ["RTAX_RTTVAR", 5, "rttvar"],
+  ["RTAX_SSTHRESH", 6, "ssthresh"], ["RTAX_CWND", 7, "cwnd"], ["RTAX_ADVMSS", 8, "advmss"],
+  ["RTAX_REORDERING", 9, "reordering"], ["RTAX_HOPLIMIT", 10, "hoplimit"], ["RTAX_INITCWND", 11, "initcwnd"],
+  ["RTAX_FEATURES", 12, "features"], ["RTAX_RTO_MIN", 13, "rto_min"], ["RTAX_INITRWND", 14, "initrwnd"],
+  ["RTAX_QUICKACK", 15, "quickack"], ["RTAX_CC_ALGO", 16, "congctl"], ["RTAX_FASTOPEN_NO_COOKIE", 17, "fastopen_no_cookie"],
 ];
+
+/** ip/iproute.c: print_rtax_features() */
+function printRtaxFeatures(ctx: IpCtx, features: number): void {
+  const of = features;
+  if (features & RTAX_FEATURE_ECN) {
+    ctx.printNull(PRINT_ANY, "ecn", "ecn ", null);
+    features &= ~RTAX_FEATURE_ECN;
+  }
+  if (features) ctx.print0xhex(PRINT_ANY, "features", "%#llx ", of);
+}
 
 /** ip/iproute.c: print_rta_metrics() */
 function printRtaMetrics(ctx: IpCtx, mx: RtaMetrics): void {
@@ -319,18 +332,21 @@ function printRtaMetrics(ctx: IpCtx, mx: RtaMetrics): void {
   for (const [key, i, name] of mxNames) {
     const present = mx[key] !== undefined;
     if (!present && !(mxlock & (1 << i))) continue;
-    let val = (mx[key] as number | undefined) ?? 0;
+    let val = key === "RTAX_CC_ALGO" ? 0 : ((mx[key] as number | undefined) ?? 0);
     if (i === 10 && (val | 0) === -1) continue;
     if (!ctx.isJsonContext()) {
       ctx.printf("%s ", name);
       if (mxlock & (1 << i)) ctx.printf("lock ");
     }
-    if (i === 4) {
-      val = Math.floor(val / 8);
+    if (key === "RTAX_FEATURES") printRtaxFeatures(ctx, val);
+    else if (key === "RTAX_RTT" || key === "RTAX_RTTVAR" || key === "RTAX_RTO_MIN") {
+      if (key === "RTAX_RTT") val = Math.floor(val / 8);
+      else if (key === "RTAX_RTTVAR") val = Math.floor(val / 4);
       if (ctx.isJsonContext()) ctx.printUint(PRINT_JSON, name, null, val);
       else if (val >= 1000) ctx.printf("%gs ", val / 1e3);
       else ctx.printf("%ums ", val);
-    } else ctx.printUint(PRINT_ANY, name, "%u ", val);
+    } else if (key === "RTAX_CC_ALGO") ctx.printString(PRINT_ANY, "congestion", "%s ", mx.RTAX_CC_ALGO ?? "");
+    else ctx.printUint(PRINT_ANY, name, "%u ", val);
   }
   ctx.closeJsonObject();
   ctx.closeJsonArray(PRINT_JSON, null);
@@ -565,6 +581,29 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     (mx as Record<string, number>)[key] = x;
     haveMx = true;
   };
+  /** a time metric (lib/utils.c get_time_rtt(): "200ms", "1.5s", or a raw number kept as it
+   * is); `lockable` ones take "lock" first, rto_min is always locked */
+  const metricTime = (name: string, key: keyof RtaMetrics, bit: number, scale: number, lockable: boolean) => {
+    let v = next();
+    if (!lockable) mxlock |= 1 << bit;
+    else if (v === "lock") {
+      mxlock |= 1 << bit;
+      v = next();
+    }
+    const t = getTimeRtt(v);
+    if (t === undefined) invarg(ctx, `"${name}" value is invalid\n`, v);
+    (mx as Record<string, number>)[key] = t.raw ? t.val : (t.val * scale) >>> 0;
+    haveMx = true;
+  };
+  /** a 0-or-1 metric (quickack, fastopen_no_cookie) */
+  const metricBool = (name: string, key: keyof RtaMetrics) => {
+    const v = next();
+    const x = getUnsigned(v, 0);
+    if (x === undefined) invarg(ctx, `"${name}" value is invalid\n`, v);
+    if (x !== 0 && x !== 1) invarg(ctx, `"${name}" value should be 0 or 1\n`, v);
+    (mx as Record<string, number>)[key] = x;
+    haveMx = true;
+  };
   while (argv.length > 0) {
     const a = argv[0]!;
     if (a === "src") {
@@ -619,7 +658,29 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     } else if (a === "mtu") metric32("mtu", "RTAX_MTU", 2);
     else if (a === "hoplimit") metric32("hoplimit", "RTAX_HOPLIMIT", 10, 255);
     else if (a === "advmss") metric32("mss", "RTAX_ADVMSS", 8);
+    else if (!matches(a, "reordering")) metric32("reordering", "RTAX_REORDERING", 9);
+    else if (a === "rtt") metricTime("rtt", "RTAX_RTT", 4, 8, true);
+    else if (a === "rto_min") metricTime("rto_min", "RTAX_RTO_MIN", 13, 1, false);
     else if (!matches(a, "window")) metric32("window", "RTAX_WINDOW", 3);
+    else if (!matches(a, "cwnd")) metric32("cwnd", "RTAX_CWND", 7);
+    else if (!matches(a, "initcwnd")) metric32("initcwnd", "RTAX_INITCWND", 11);
+    else if (!matches(a, "initrwnd")) metric32("initrwnd", "RTAX_INITRWND", 14);
+    else if (!matches(a, "features")) {
+      const v = next();
+      if (v !== "ecn") invarg(ctx, '"features" value not valid\n', v);
+      mx.RTAX_FEATURES = RTAX_FEATURE_ECN;
+      haveMx = true;
+    } else if (!matches(a, "quickack")) metricBool("quickack", "RTAX_QUICKACK");
+    else if (!matches(a, "congctl")) {
+      let v = next();
+      if (v === "lock") {
+        mxlock |= 1 << 16;
+        v = next();
+      }
+      mx.RTAX_CC_ALGO = v;
+      haveMx = true;
+    } else if (!matches(a, "rttvar")) metricTime("rttvar", "RTAX_RTTVAR", 5, 4, true);
+    else if (!matches(a, "ssthresh")) metric32("ssthresh", "RTAX_SSTHRESH", 6);
     else if (a === "onlink") r.flags |= RTNH_F_ONLINK;
     else if (a === "nexthop") {
       nhsOk = true;
@@ -658,7 +719,8 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
       else pref = getU8(v, 0);
       if (pref === undefined) invarg(ctx, '"pref" value is invalid\n', v);
       req.attrs.RTA_PREF = pref;
-    } else {
+    } else if (!matches(a, "fastopen_no_cookie")) metricBool("fastopen_no_cookie", "RTAX_FASTOPEN_NO_COOKIE");
+    else {
       let v = a;
       if (a === "to") v = next();
       if ((v[0]! < "0" || v[0]! > "9")) {

@@ -5,6 +5,7 @@
  * `ip route restore` and `showdump` read it back (rtnl_from_file()).
  */
 import type { RouteMsg, RtaAttrs, RtaMetrics, RtNexthop } from "../../kernel/uapi/rtnetlink.ts";
+import { RTAX as RTAX_NUM } from "../../kernel/uapi/rtnetlink.ts";
 import { ByteBuf } from "./bytebuf.ts";
 
 const RTM_NEWROUTE = 24;
@@ -14,7 +15,8 @@ const NLM_F_MULTI = 0x2;
 export const NLM_F_DUMP_FILTERED = 0x20;
 
 const RTA = { DST: 1, SRC: 2, IIF: 3, OIF: 4, GATEWAY: 5, PRIORITY: 6, PREFSRC: 7, METRICS: 8, MULTIPATH: 9, CACHEINFO: 12, TABLE: 15, MARK: 16, PREF: 20, EXPIRES: 23, UID: 25, NH_ID: 30 };
-const RTAX: [keyof RtaMetrics, number][] = [["RTAX_LOCK", 1], ["RTAX_MTU", 2], ["RTAX_WINDOW", 3], ["RTAX_RTT", 4], ["RTAX_ADVMSS", 8], ["RTAX_HOPLIMIT", 10]];
+/** the u32 metrics, each with its number (RTAX_CC_ALGO, a string, on its own) */
+const RTAX_U32 = (Object.entries(RTAX_NUM) as [keyof RtaMetrics, number][]).filter(([k]) => k !== "RTAX_CC_ALGO") as [Exclude<keyof RtaMetrics, "RTAX_CC_ALGO">, number][];
 
 class Writer extends ByteBuf {
   u16(v: number): void {
@@ -60,9 +62,12 @@ export function encodeRoute(m: RouteMsg, seq: number, pid: number, flags = NLM_F
   const addr = (t: number, v: Uint8Array | undefined) => v !== undefined && w.attr(t, () => w.bytes(v));
   const metrics = (): void => {
     const mx = a.RTA_METRICS;
-    if (!mx || !RTAX.some(([k]) => mx[k] !== undefined)) return;
+    if (!mx || !Object.values(mx).some((v) => v !== undefined)) return;
     w.attr(RTA.METRICS, () => {
-      for (const [k, t] of RTAX) if (mx[k] !== undefined) w.attr(t, () => w.u32(mx[k]!));
+      for (const [k, t] of RTAX_U32) {
+        if (mx[k] !== undefined) w.attr(t, () => w.u32(mx[k]!));
+        if (t === RTAX_NUM.RTAX_QUICKACK && mx.RTAX_CC_ALGO !== undefined) w.attr(RTAX_NUM.RTAX_CC_ALGO, () => w.bytes(new TextEncoder().encode(mx.RTAX_CC_ALGO)));
+      }
     });
   };
   const v6 = r.family === 10;
@@ -162,10 +167,12 @@ export function decodeRoute(msg: Uint8Array): RouteMsg {
   if (mx) {
     const mt = parseAttrs(mx, 0, mx.length);
     const metrics: RtaMetrics = {};
-    for (const [k, t] of RTAX) {
+    for (const [k, t] of RTAX_U32) {
       const v = mt.get(t);
       if (v && v.length >= 4) metrics[k] = rd32(v, 0);
     }
+    const cc = mt.get(RTAX_NUM.RTAX_CC_ALGO);
+    if (cc) metrics.RTAX_CC_ALGO = new TextDecoder().decode(cc).replace(/\0.*$/, "");
     attrs.RTA_METRICS = metrics;
   }
   set("RTA_PREFSRC", copy(RTA.PREFSRC));

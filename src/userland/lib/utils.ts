@@ -6,6 +6,7 @@ import type { IpCtx } from "./context.ts";
 import { PRINT_FP } from "./json_print.ts";
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
 import { IFNAMSIZ } from "../../kernel/uapi/if.ts";
+import { strtod } from "./xstrtol.ts";
 
 export const AF_MPLS = 28;
 
@@ -74,6 +75,39 @@ function getUnsignedN(arg: string | undefined, base: number, max: bigint): numbe
   if (v < 0n) v = (1n << 64n) + v;
   if (v > max) return undefined;
   return Number(v);
+}
+
+/**
+ * lib/utils.c: get_time_rtt(): a number (strtod when it has a '.', else strtoul base 0) with
+ * an optional unit, s/sec/secs (to ms) or ms/msec/msecs; no unit is `raw`. The value is rounded
+ * up to an unsigned int. undefined: not a time.
+ */
+export function getTimeRtt(arg: string): { val: number; raw: boolean } | undefined {
+  let t: number;
+  let rest: string;
+  if (arg.includes(".")) {
+    [t, rest] = strtod(arg);
+    if (t < 0 || rest === arg) return undefined;
+  } else {
+    const r = strtoNum(arg, 0);
+    if (!arg || !r) return undefined;
+    let v = r.v;
+    if (v < 0n) v = (1n << 64n) + v;
+    if (v > 0xffffffffffffffffn) return undefined;
+    t = Number(v);
+    rest = r.rest;
+  }
+  let raw = true;
+  if (rest !== "") {
+    raw = false;
+    const u = rest.toLowerCase();
+    if (u === "s" || u === "sec" || u === "secs") t *= 1000;
+    else if (u !== "ms" && u !== "msec" && u !== "msecs") return undefined;
+  }
+  // *val = t (a double to unsigned int), then one more when that cut a fraction off
+  let val = Number(BigInt.asUintN(32, BigInt(Math.trunc(Math.min(t, 2 ** 64 - 1)))));
+  if (val < t) val += 1;
+  return { val: val >>> 0, raw };
 }
 
 /** lib/utils.c: get_unsigned() */
