@@ -680,14 +680,20 @@ function rtnlDellink(net: Net, m: LinkMsg): RtnlDoitResult {
   return rtnlDeleteLink(dev);
 }
 
-/** net/core/rtnetlink.c: rtnl_getlink() */
-function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
-  const a = m.attrs;
+/** the device a getlink/linkprop request names: by ifi_index, else by IFLA_IFNAME (EINVAL
+ * with neither, ENODEV when there is no such device) */
+function rtnlRequestDev(net: Net, m: LinkMsg): NetDevice | KErr {
   let dev: NetDevice | undefined;
   if (m.ifi.index > 0) dev = devGetByIndex(net, m.ifi.index);
-  else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
+  else if (m.attrs.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, m.attrs);
   else return kerr("EINVAL");
-  if (!dev) return kerr("ENODEV");
+  return dev ?? kerr("ENODEV");
+}
+
+/** net/core/rtnetlink.c: rtnl_getlink() */
+function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
+  const dev = rtnlRequestDev(net, m);
+  if (isKErr(dev)) return dev;
   /* Synchronize the carrier state so we don't report a state that we're not actually going
    * to honour immediately; if the driver just did a carrier off->on transition, we can only
    * TX if link watch work has run, but without this we'd already report carrier on, even if
@@ -706,11 +712,8 @@ const ALTIFNAMSIZ = 128;
  */
 function rtnlLinkprop(net: Net, m: LinkMsg): RtnlDoitResult {
   const a = m.attrs;
-  let dev: NetDevice | undefined;
-  if (m.ifi.index > 0) dev = devGetByIndex(net, m.ifi.index);
-  else if (a.IFLA_IFNAME !== undefined) dev = rtnlDevGet(net, a);
-  else return kerr("EINVAL");
-  if (!dev) return kerr("ENODEV");
+  const dev = rtnlRequestDev(net, m);
+  if (isKErr(dev)) return dev;
   if (!a.IFLA_PROP_LIST) return undefined;
   let changed = false;
   let err: KErr | undefined;

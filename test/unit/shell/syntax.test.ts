@@ -36,32 +36,30 @@ test("interactive: no source, no echo; anything else is left alone", () => {
 
 test("here-documents a script ends inside: bash 5.2's warnings (bash -c, stderr not a terminal)", () => {
   const w = (s: string) => heredocWarnings(s, false);
-  assert.equal(w("cat <<EOT"), "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
-  assert.equal(w("cat <<EOT | tr a-z A-Z"), "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
-  assert.equal(w("echo a\ncat <<EOT\nfoo\nbar"), "bash: line 4: warning: here-document at line 2 delimited by end-of-file (wanted `EOT')\n");
-  assert.equal(
-    w("cat <<EOT; cat <<EOF2\nx"),
-    "bash: line 2: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n" +
-      "bash: line 2: warning: here-document at line 2 delimited by end-of-file (wanted `EOF2')\n",
-  );
-  assert.equal(w('cat <<-"E"\n\tq'), "bash: line 2: warning: here-document at line 1 delimited by end-of-file (wanted `E')\n");
-  assert.equal(w("cat <<EOT\na\n\n"), "bash: line 3: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
-  assert.equal(w("echo 1; cat <<A\nx\nA\ncat <<B\ny"), "bash: line 5: warning: here-document at line 4 delimited by end-of-file (wanted `B')\n");
+  // bash's warning at the line it reached (l) for a document begun at line s, wanting d
+  const eof = (l: number, s: number, d: string) => `bash: line ${l}: warning: here-document at line ${s} delimited by end-of-file (wanted \`${d}')\n`;
+  assert.equal(w("cat <<EOT"), eof(1, 1, "EOT"));
+  assert.equal(w("cat <<EOT | tr a-z A-Z"), eof(1, 1, "EOT"));
+  assert.equal(w("echo a\ncat <<EOT\nfoo\nbar"), eof(4, 2, "EOT"));
+  assert.equal(w("cat <<EOT; cat <<EOF2\nx"), eof(2, 1, "EOT") + eof(2, 2, "EOF2"));
+  assert.equal(w('cat <<-"E"\n\tq'), eof(2, 1, "E"));
+  assert.equal(w("cat <<EOT\na\n\n"), eof(3, 1, "EOT"));
+  assert.equal(w("echo 1; cat <<A\nx\nA\ncat <<B\ny"), eof(5, 4, "B"));
   assert.equal(w("cat <<EOT\nx\nEOT"), "");
   assert.equal(w("cat <<< word; echo $((1 << 2))"), "");
   assert.equal(
     w('x=$(cat <<EOT; cat <<B); echo "[$x]"'),
     "bash: line 1: warning: command substitution: 2 unterminated here-documents\n" +
-      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n" +
-      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `B')\n",
+      eof(1, 1, "EOT") +
+      eof(1, 1, "B"),
   );
   assert.equal(
     w("echo $(cat <<EOT) $(cat <<B)"),
     "bash: line 1: warning: command substitution: 1 unterminated here-document\n" +
-      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n" +
+      eof(1, 1, "EOT") +
       "bash: line 1: warning: command substitution: 1 unterminated here-document\n" +
-      "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `B')\n",
+      eof(1, 1, "B"),
   );
-  assert.equal(w("x=`cat <<EOT`"), "bash: line 1: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
+  assert.equal(w("x=`cat <<EOT`"), eof(1, 1, "EOT"));
   assert.equal(heredocWarnings("cat <<EOT", true), "bash: warning: here-document at line 1 delimited by end-of-file (wanted `EOT')\n");
 });
