@@ -6,7 +6,7 @@
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import type { KernelFs, VfsStat } from "../uapi/syscalls.ts";
 import type { Net } from "./net_namespace.ts";
-import { sysctlLookup, sysctlKind, SYSCTL_DIR } from "./sysctl.ts";
+import { sysctlKind, sysctlList, SYSCTL_DIR } from "./sysctl.ts";
 import { sysfsRoot, fsDir, fsFile, type FsNode } from "./sysfs.ts";
 import { netSched, softnetStat } from "./dev_path.ts";
 
@@ -107,20 +107,27 @@ function sysctlNode(net: Net, rel: string): FsNode | undefined {
   if (k === undefined) return undefined;
   if (k !== SYSCTL_DIR) return k.write ? fsFile(k.mode, () => k.read(), (d) => k.write!(d)) : fsFile(k.mode, () => k.read());
   const under = (n: string) => (rel === "" ? n : `${rel}/${n}`);
+  return namedDir(() => sysctlList(net, rel), (n) => sysctlNode(net, under(n)), 0o555);
+}
+
+/**
+ * A directory whose entries come by name: `child(name)` makes one (undefined: none), `names()`
+ * lists the names it may have; children() is every one that exists, in that order. A path's
+ * resolution asks child() alone.
+ */
+function namedDir(names: () => readonly string[], child: (name: string) => FsNode | undefined, mode: number): FsNode {
   return {
     kind: "dir",
-    mode: 0o555,
+    mode,
     children: () => {
       const m = new Map<string, FsNode>();
-      const r = sysctlLookup(net, rel);
-      if (r === undefined || !("dir" in r)) return m;
-      for (const n of r.dir) {
-        const c = sysctlNode(net, under(n));
+      for (const n of names()) {
+        const c = child(n);
         if (c) m.set(n, c);
       }
       return m;
     },
-    child: (n) => sysctlNode(net, under(n)),
+    child,
   };
 }
 
@@ -130,50 +137,24 @@ function procNetStatDir(net: Net): FsNode {
     .map(([name, { show, how }]): [string, FsNode] => [name, procFile(() => show(net), how)])), 0o555);
 }
 
-/** /proc/net */
+/** /proc/net: the registered files in name order, the parts' own nodes, stat (a later one
+ * of the same name over an earlier) */
 function procNetDir(net: Net): FsNode {
-  return {
-    kind: "dir",
-    mode: 0o555,
-    children: () => {
-      const m = new Map<string, FsNode>();
-      for (const [name, { show, how }] of [...procNet.entries()].sort((a, b) => (a[0] < b[0] ? -1 : 1))) {
-        m.set(name, procFile(() => show(net), how));
-      }
-      for (const [name, fn] of procNetNodes) {
-        const n = fn(net);
-        if (n) m.set(name, n);
-      }
-      m.set("stat", procNetStatDir(net));
-      return m;
-    },
-    // (as children() makes them: stat over a part's node over a registered file)
-    child: (name) => {
-      if (name === "stat") return procNetStatDir(net);
-      const n = procNetNodes.get(name)?.(net);
-      if (n) return n;
-      const f = procNet.get(name);
-      return f && procFile(() => f.show(net), f.how);
-    },
-  };
+  const names = () => [...new Set([...[...procNet.keys()].sort(), ...procNetNodes.keys(), "stat"])];
+  return namedDir(names, (name) => {
+    if (name === "stat") return procNetStatDir(net);
+    const n = procNetNodes.get(name)?.(net);
+    if (n) return n;
+    const f = procNet.get(name);
+    return f && procFile(() => f.show(net), f.how);
+  }, 0o555);
 }
+
+const PROC_SYS = ["kernel", "net"];
 
 /** /proc/sys */
 function procSysDir(net: Net): FsNode {
-  const names = ["kernel", "net"];
-  return {
-    kind: "dir",
-    mode: 0o555,
-    children: () => {
-      const m = new Map<string, FsNode>();
-      for (const name of names) {
-        const n = sysctlNode(net, name);
-        if (n) m.set(name, n);
-      }
-      return m;
-    },
-    child: (name) => (names.includes(name) ? sysctlNode(net, name) : undefined),
-  };
+  return namedDir(() => PROC_SYS, (name) => (PROC_SYS.includes(name) ? sysctlNode(net, name) : undefined), 0o555);
 }
 
 /** fs/proc/uptime.c: seconds since boot and the idle time summed over the CPUs (2 here: the
@@ -185,15 +166,16 @@ function procUptime(net: Net): FsNode {
   }, "proc_create");
 }
 
+/** a directory of fixed entries, each made by its function when reached */
+function fixedDir(net: Net, entries: readonly [string, (net: Net) => FsNode][], mode: number): FsNode {
+  return namedDir(() => entries.map(([n]) => n), (name) => entries.find(([n]) => n === name)?.[1](net), mode);
+}
+
 const PROC_ROOT: [string, (net: Net) => FsNode][] = [["net", procNetDir], ["uptime", procUptime], ["sys", procSysDir]];
+const KERNEL_FS_ROOT: [string, (net: Net) => FsNode][] = [["proc", procRoot], ["sys", sysfsRoot]];
 
 function procRoot(net: Net): FsNode {
-  return {
-    kind: "dir",
-    mode: 0o555,
-    children: () => new Map(PROC_ROOT.map(([name, make]) => [name, make(net)])),
-    child: (name) => PROC_ROOT.find(([n]) => n === name)?.[1](net),
-  };
+  return fixedDir(net, PROC_ROOT, 0o555);
 }
 
 /** resolve `path` (absolute) to a node, following symlinks except a final one when asked */
@@ -239,13 +221,7 @@ function openWriteErr(n: FsNode): KErr | undefined {
 
 /** the /proc and /sys of one namespace */
 export function createKernelFs(net: Net): KernelFs & { lstat(path: string): VfsStat | KErr } {
-  const top = (name: string): FsNode | undefined => (name === "proc" ? procRoot(net) : name === "sys" ? sysfsRoot(net) : undefined);
-  const root = (): FsNode => ({
-    kind: "dir",
-    mode: 0o755,
-    children: () => new Map<string, FsNode>([["proc", procRoot(net)], ["sys", sysfsRoot(net)]]),
-    child: top,
-  });
+  const root = (): FsNode => fixedDir(net, KERNEL_FS_ROOT, 0o755);
   const lookup = (path: string, follow = true) => resolve(root(), path, follow);
   return {
     read(path) {

@@ -27,7 +27,7 @@ import {
   NETDEV_RESEND_IGMP, NETDEV_CHANGEINFODATA, NETDEV_CHANGELOWERSTATE, NETDEV_CHANGE_TX_QUEUE_LEN,
 } from "./notifier.ts";
 import { rtnlHasListeners, rtnlListen, rtnlNotify } from "./rtnl_notify.ts";
-import { IF_OPER_DOWN, IF_OPER_UP, IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN } from "../uapi/if.ts";
+import { IF_OPER_DOWN, IF_OPER_UP, IF_OPER_DORMANT, IF_OPER_TESTING, IF_OPER_UNKNOWN, IFNAMSIZ, ALTIFNAMSIZ } from "../uapi/if.ts";
 import { neightblDumpInfo, neightblSet } from "./neighbour.ts";
 
 export type RtnlMsgType = RtnlMsg["type"];
@@ -531,10 +531,13 @@ export function rtnlConfigureLink(dev: NetDevice, ifi: IfInfoMsg | undefined): K
 /** lib/nlattr.c: validate_nla() for ifla_policy's [IFLA_IFNAME] = { NLA_STRING, IFNAMSIZ - 1 }
  * (nlmsg_parse_deprecated() in rtnl_newlink()/rtnl_setlink(), before anything else) */
 export function iflaPolicyValidate(a: IflaAttrs): KErr | undefined {
-  if (a.IFLA_IFNAME !== undefined && utf8Length(a.IFLA_IFNAME) > 15) {
-    return kerr("ERANGE", "Attribute failed policy validation");
-  }
-  return undefined;
+  return a.IFLA_IFNAME !== undefined ? nlaStringPolicy(a.IFLA_IFNAME, IFNAMSIZ - 1) : undefined;
+}
+
+/** lib/nlattr.c: validate_nla() of an NLA_STRING whose policy has a .len: a longer string
+ * fails it */
+function nlaStringPolicy(s: string, len: number): KErr | undefined {
+  return utf8Length(s) > len ? kerr("ERANGE", "Attribute failed policy validation") : undefined;
 }
 
 /** net/core/rtnetlink.c: rtnl_newlink() / __rtnl_newlink() */
@@ -702,9 +705,6 @@ function rtnlGetlink(net: Net, m: LinkMsg): RtnlDoitResult {
   return { answer: rtnlFillIfinfo(net, dev) };
 }
 
-/** include/uapi/linux/if.h: ALTIFNAMSIZ */
-const ALTIFNAMSIZ = 128;
-
 /**
  * net/core/rtnetlink.c: rtnl_linkprop() (RTM_NEWLINKPROP / RTM_DELLINKPROP): each
  * IFLA_ALT_IFNAME of IFLA_PROP_LIST added or removed in turn (rtnl_alt_ifname(); the first
@@ -718,11 +718,9 @@ function rtnlLinkprop(net: Net, m: LinkMsg): RtnlDoitResult {
   let changed = false;
   let err: KErr | undefined;
   for (const name of a.IFLA_PROP_LIST) {
-    // ifla_policy[IFLA_ALT_IFNAME]: NLA_STRING of at most ALTIFNAMSIZ - 1 bytes
-    if (utf8Length(name) > ALTIFNAMSIZ - 1) {
-      err = kerr("EINVAL", "Attribute failed policy validation");
-      break;
-    }
+    // rtnl_alt_ifname(): nla_validate() against ifla_policy[IFLA_ALT_IFNAME]
+    err = nlaStringPolicy(name, ALTIFNAMSIZ - 1);
+    if (err) break;
     err = m.type === "RTM_NEWLINKPROP" ? devAltnameCreate(dev, name) : devAltnameDestroy(dev, name);
     if (err) break;
     changed = true;

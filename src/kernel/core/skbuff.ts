@@ -8,12 +8,6 @@ import { allocBytes, copyBytes } from "../../wire/bytes.ts";
 export const SKB_HEADROOM = 64;
 const NO_BYTES = new Uint8Array(0);
 
-/** zeroed bytes for a packet buffer (kmalloc_reserve(): a slab's, wire/bytes.ts) */
-export const skbAllocBytes = allocBytes;
-
-/** a copy of `src` in a packet buffer */
-export const skbCopyBytes = copyBytes;
-
 export class SkBuff {
   buf: Uint8Array;
   /** start of the current layer's data */
@@ -66,7 +60,7 @@ export class SkBuff {
 
   constructor(len: number, headroom = SKB_HEADROOM) {
     // copy() replaces the buffer at once: no throw-away allocation for it
-    this.buf = len === 0 && headroom === 0 ? NO_BYTES : skbAllocBytes(headroom + len);
+    this.buf = len === 0 && headroom === 0 ? NO_BYTES : allocBytes(headroom + len);
     this.data = headroom;
     this.tail = headroom + len;
   }
@@ -95,7 +89,7 @@ export class SkBuff {
   push(n: number): number {
     if (this.data < n) {
       const grow = Math.max(n, SKB_HEADROOM);
-      const nb = skbAllocBytes(this.buf.length + grow);
+      const nb = allocBytes(this.buf.length + grow);
       nb.set(this.buf, grow);
       this.buf = nb;
       this.data += grow;
@@ -132,7 +126,7 @@ export class SkBuff {
   /** skb_copy(): a full private copy (the emulator copies where Linux clones) */
   copy(): SkBuff {
     const c = new SkBuff(0, 0);
-    c.buf = skbCopyBytes(this.buf);
+    c.buf = copyBytes(this.buf);
     c.data = this.data;
     c.tail = this.tail;
     c.macHeader = this.macHeader;

@@ -126,24 +126,23 @@ export function unregisterNetSysctl(net: Net, path: string): void {
 
 /** an entry of /proc/sys (`rel` like "net/ipv4/ip_forward"), a directory listing, or ENOENT */
 export function sysctlLookup(net: Net, rel: string): { entry: CtlTable } | { dir: string[] } | undefined {
+  const k = sysctlKind(net, rel);
+  if (k === undefined) return undefined;
+  return k === SYSCTL_DIR ? { dir: sysctlList(net, rel) } : { entry: k };
+}
+
+/** the names in the directory `rel` of /proc/sys (its entries and subdirectories), sorted */
+export function sysctlList(net: Net, rel: string): string[] {
   const p = normPath(rel);
-  const t = tablesOf(net);
-  const slash = p.lastIndexOf("/");
-  const dirPath = slash < 0 ? "" : p.slice(0, slash);
-  const name = slash < 0 ? p : p.slice(slash + 1);
-  const d = t.get(dirPath);
-  const entry = d ? entriesOf(d).get(name) : undefined;
-  if (entry) return { entry };
   const names = new Set<string>();
-  for (const [k, v] of t) {
+  for (const [k, v] of tablesOf(net)) {
     if (k === p) for (const n of entriesOf(v).keys()) names.add(n);
     else if (p === "" || k.startsWith(p + "/")) {
       const rest = p === "" ? k : k.slice(p.length + 1);
       names.add(rest.split("/")[0]!);
     }
   }
-  if (names.size === 0 && p !== "") return undefined;
-  return { dir: [...names].sort() };
+  return [...names].sort();
 }
 
 /** sysctlKind()'s answer for a directory */

@@ -232,8 +232,6 @@ export interface FibResult {
   readonly prefsrc: number;
   readonly priority: number;
   readonly tos: number;
-  /** RTAX_MTU metric, 0 if none */
-  readonly mtu: number;
   /** the route's metrics (fib_info's fib_metrics, which the dst takes: dst_init_metrics()) */
   readonly metrics: RtaMetrics;
   readonly fi: FibInfo;
@@ -253,7 +251,6 @@ class FibResultImpl implements FibResult {
   readonly scope: number;
   readonly priority: number;
   readonly tos: number;
-  readonly mtu: number;
   readonly metrics: RtaMetrics;
   readonly fi: FibInfo;
   readonly nh: FibNh;
@@ -266,7 +263,6 @@ class FibResultImpl implements FibResult {
     this.scope = fi.fibScope;
     this.priority = fi.fibPriority;
     this.tos = fa.faDscp;
-    this.mtu = fi.metrics.RTAX_MTU ?? 0;
     this.metrics = fi.metrics;
     this.fi = fi;
     this.nh = nh;

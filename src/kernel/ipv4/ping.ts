@@ -6,7 +6,7 @@
  */
 import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import { skbCopyBytes } from "../core/skbuff.ts";
+import { copyBytes } from "../../wire/bytes.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
@@ -124,7 +124,7 @@ export class PingSock extends InetSock {
 
   /** ping_queue_rcv_skb(): the ICMP message without the IP header */
   deliver(skb: SkBuff): boolean {
-    return dgramQueueRcv(this, skb, skbCopyBytes(skb.buf.subarray(skb.transportHeader, skb.tail)), 0);
+    return dgramQueueRcv(this, skb, copyBytes(skb.buf.subarray(skb.transportHeader, skb.tail)), 0);
   }
 }
 

@@ -21,7 +21,8 @@ import { type Flowi4, ipv4Mtu, inetIif } from "./route.ts";
 import { inetAddrType } from "./devinet.ts";
 import { ipSelectIdent, ipLocalOut, ipLocalOutErrno } from "./ip_output.ts";
 import { icmpOutCount } from "./icmp.ts";
-import { SkBuff as SkBuffCtor, skbCopyBytes } from "../core/skbuff.ts";
+import { SkBuff as SkBuffCtor } from "../core/skbuff.ts";
+import { copyBytes } from "../../wire/bytes.ts";
 
 /** icmp_err_convert[]: errno and fatality of each DEST_UNREACH code */
 export const ICMP_ERR_CONVERT: [number, boolean][] = [
@@ -197,7 +198,7 @@ export function rawLocalDeliver(skb: SkBuff, protocol: number): boolean {
 /** net/ipv4/raw.c: raw_rcv() / raw_rcv_skb(): queue a copy from the IP header on */
 function rawRcv(sk: RawSock, skb: SkBuff): void {
   const n = skb.networkHeader;
-  const data = skbCopyBytes(skb.buf.subarray(n, skb.tail));
+  const data = copyBytes(skb.buf.subarray(n, skb.tail));
   const ok = sk.queueRcv({
     data,
     from: { family: 2, addr: readU32(skb.buf, n + 12), port: 0 },

@@ -14,7 +14,7 @@ import {
   RTN_UNICAST, RTN_LOCAL, RTN_BROADCAST, RTN_MULTICAST, RTN_UNREACHABLE, RTN_BLACKHOLE,
   RT_SCOPE_UNIVERSE, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_TABLE_MAIN, RT_TABLE_LOCAL, RT_TABLE_COMPAT, RTPROT_UNSPEC, AF_INET,
   RTCF_LOCAL, RTCF_BROADCAST, RTCF_MULTICAST, RTCF_DOREDIRECT, RTCF_REDIRECTED, RTM_F_CLONED, RTM_F_LOOKUP_TABLE, RTM_F_FIB_MATCH,
-  type RouteMsg, type NlAck, type RtaMetrics,
+  RTAX, type RouteMsg, type NlAck, type RtaMetrics,
 } from "../uapi/rtnetlink.ts";
 import { kerr, errnoNumbers, type KErr, type Errno, isKErr } from "../uapi/errno.ts";
 import { IFF_UP, IFF_LOOPBACK, ETH_P_IP } from "../uapi/if.ts";
@@ -85,8 +85,6 @@ export class Rtable {
   expires = 0;
   lastuse = 0;
   use = 0;
-  /** the metric mtu of the route (RTAX_MTU) */
-  metricMtu = 0;
   /** the route's metrics (dst_init_metrics() of the fib_info's), undefined for none */
   metrics: RtaMetrics | undefined = undefined;
   /** the fib table it came from (0 when none) */
@@ -353,7 +351,7 @@ export function ipDoRedirect(net: Net, dev: NetDevice, daddr: number, oldGw: num
 /** include/net/ip.h: ipv4_mtu() / dst_mtu() */
 export function ipv4Mtu(rt: Rtable): number {
   let mtu = rt.rtPmtu;
-  if (!mtu || (rt.expires && netSched(rt.dev.net).now >= rt.expires)) mtu = rt.metricMtu;
+  if (!mtu || (rt.expires && netSched(rt.dev.net).now >= rt.expires)) mtu = rt.metrics?.RTAX_MTU ?? 0;
   if (mtu) return mtu;
   mtu = rt.dev.mtu;
   if (rt.rtMtuLocked && rt.rtUsesGateway && mtu > 576) mtu = 576;
@@ -374,7 +372,6 @@ function rtSetNexthop(net: Net, rt: Rtable, daddr: number, res: FibRes | undefin
       rt.rtGw4 = res.nhGw;
       rt.rtUsesGateway = true;
     }
-    rt.metricMtu = res.mtu || 0;
     rt.metrics = res.metrics;
     rt.table = resTableId(net, res);
     rt.fibRes = res;
@@ -499,7 +496,7 @@ export function ipRouteOutputKey(net: Net, fl4: Flowi4): Rtable | KErr {
 }
 
 function emptyRes(): FibRes {
-  return { type: RTN_UNICAST, table: 255, prefix: 0, prefixlen: 0, scope: RT_SCOPE_HOST, nhGw: 0, nhDev: undefined, nhScope: 0, nhFlags: 0, prefsrc: 0, priority: 0, tos: 0, mtu: 0, metrics: {} };
+  return { type: RTN_UNICAST, table: 255, prefix: 0, prefixlen: 0, scope: RT_SCOPE_HOST, nhGw: 0, nhDev: undefined, nhScope: 0, nhFlags: 0, prefsrc: 0, priority: 0, tos: 0, metrics: {} };
 }
 
 // ------------------------------------------------------------------ input
@@ -617,6 +614,17 @@ function inNoRoute(skb: SkBuff, dev: NetDevice, e: number): number {
  * ip_route_input_slow()'s stack) */
 const inputFl4: Flowi4 = { daddr: 0, saddr: 0, oif: 0, iif: 0, tos: 0, mark: 0, scope: RT_SCOPE_UNIVERSE, proto: 0, uid: -1 };
 
+/** ip_route_input_slow()'s fib_lookup() of a packet arriving on `dev` */
+function inputFibLookup(dev: NetDevice, daddr: number, saddr: number, tos: number, mark: number): FibResult | KErr {
+  const fl4 = inputFl4;
+  fl4.daddr = daddr;
+  fl4.saddr = saddr;
+  fl4.iif = dev.ifindex;
+  fl4.tos = tos;
+  fl4.mark = mark;
+  return fibLookup(dev.net, fl4);
+}
+
 /**
  * ip_route_input_noref() of `daddr` from `saddr` arriving on `dev`, for a receive path that has
  * no skb (ARP's PtypePeek), when it would end in no_route with nothing kept: a destination
@@ -629,13 +637,7 @@ export function ipRouteInputNoRoutePeek(dev: NetDevice, daddr: number, saddr: nu
   if (!devInDevice(dev) || inDevForward(dev)) return false;
   if (ipv4IsMulticast(daddr) || ipv4IsLbcast(daddr) || ipv4IsZeronet(daddr) || ipv4IsLoopback(daddr)) return false;
   if (ipv4IsMulticast(saddr) || ipv4IsLbcast(saddr) || ipv4IsZeronet(saddr) || ipv4IsLoopback(saddr)) return false;
-  const fl4 = inputFl4;
-  fl4.daddr = daddr;
-  fl4.saddr = saddr;
-  fl4.iif = dev.ifindex;
-  fl4.tos = 0;
-  fl4.mark = mark;
-  const r = fibLookup(dev.net, fl4);
+  const r = inputFibLookup(dev, daddr, saddr, 0, mark);
   if (isFibResult(r) && ((r as FibRes).type === RTN_LOCAL || (r as FibRes).type === RTN_BROADCAST)) return false;
   lastInputReason = "SKB_DROP_REASON_NOT_SPECIFIED";
   const st = routeNet(dev.net).stat;
@@ -667,13 +669,7 @@ export function ipRouteInputNoref(skb: SkBuff, daddr: number, saddr: number, tos
   } else if (ipv4IsLoopback(saddr)) {
     if (!inDevConf(dev, IN_DEV.route_localnet)) return inMartianSource(net, dev, daddr, saddr, skb);
   }
-  const fl4 = inputFl4;
-  fl4.daddr = daddr;
-  fl4.saddr = saddr;
-  fl4.iif = dev.ifindex;
-  fl4.tos = tos;
-  fl4.mark = skb.mark;
-  const r = fibLookup(net, fl4);
+  const r = inputFibLookup(dev, daddr, saddr, tos, skb.mark);
   if (!isFibResult(r)) {
     err = errnoNumbers[(r as KErr).errno];
     if (!inDevForward(dev)) err = errnoNumbers.EHOSTUNREACH;
@@ -801,8 +797,7 @@ function rtFillInfo(net: Net, dst: number, src: number, rt: Rtable, tableId: num
   // the dst's metrics (the route's), the learned path MTU over its mtu while it lasts
   const metrics: RtaMetrics = { ...rt.metrics };
   if (rt.rtPmtu && expires) metrics.RTAX_MTU = rt.rtPmtu;
-  else if (rt.metricMtu) metrics.RTAX_MTU = rt.metricMtu;
-  if (rt.rtMtuLocked && (expires || metrics.RTAX_MTU)) metrics.RTAX_LOCK = (metrics.RTAX_LOCK ?? 0) | (1 << 2); // 1 << RTAX_MTU
+  if (rt.rtMtuLocked && expires) metrics.RTAX_LOCK = (metrics.RTAX_LOCK ?? 0) | (1 << RTAX.RTAX_MTU);
   const put = rtnetlinkPutMetrics(metrics);
   const msg: RouteMsg = {
     type: "RTM_NEWROUTE",

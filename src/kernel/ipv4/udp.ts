@@ -6,7 +6,8 @@
  */
 import { inetAddrValidOrNonlocal } from "./inet_sock.ts";
 import type { SkBuff } from "../core/skbuff.ts";
-import { CHECKSUM_PARTIAL, skbCopyBytes } from "../core/skbuff.ts";
+import { CHECKSUM_PARTIAL } from "../core/skbuff.ts";
+import { copyBytes } from "../../wire/bytes.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DONT } from "../uapi/socket.ts";
@@ -174,7 +175,7 @@ export class UdpSock extends InetSock {
 
   deliver(skb: SkBuff): boolean {
     const t = skb.transportHeader;
-    return dgramQueueRcv(this, skb, skbCopyBytes(skb.buf.subarray(t + 8, t + readU16(skb.buf, t + 4))), readU16(skb.buf, t));
+    return dgramQueueRcv(this, skb, copyBytes(skb.buf.subarray(t + 8, t + readU16(skb.buf, t + 4))), readU16(skb.buf, t));
   }
 }
 

@@ -52,6 +52,8 @@ export const ETH_P_802_2 = 0x0004;
 export const ETH_P_802_3_MIN = 0x0600;
 
 export const IFNAMSIZ = 16;
+/** an alternative name's size, its NUL included */
+export const ALTIFNAMSIZ = 128;
 
 /** packet types (include/uapi/linux/if_packet.h) */
 export const PACKET_HOST = 0;

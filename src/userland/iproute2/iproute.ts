@@ -13,7 +13,7 @@ import {
   RTNH_F_DEAD, RTNH_F_LINKDOWN, RTNH_F_OFFLOAD, RTNH_F_ONLINK, RTNH_F_PERVASIVE, RTNH_F_UNRESOLVED,
   RTN_ANYCAST, RTN_BROADCAST, RTN_LOCAL, RTN_MULTICAST, RTN_NAT, RTN_UNICAST, RTN_UNSPEC, RTPROT_BOOT,
   RT_SCOPE_HOST, RT_SCOPE_LINK, RT_SCOPE_NOWHERE, RT_SCOPE_UNIVERSE, RT_TABLE_LOCAL, RT_TABLE_MAIN,
-  RT_TABLE_UNSPEC, RTAX_FEATURE_ECN,
+  RT_TABLE_UNSPEC, RTAX_FEATURE_ECN, RTAX,
 } from "../../kernel/uapi/rtnetlink.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../lib/json_print.ts";
 import {
@@ -305,13 +305,13 @@ function printRtaCacheinfo(ctx: IpCtx, ci: NonNullable<RtaAttrs["RTA_CACHEINFO"]
   }
 }
 
-/** ip/iproute.c: mx_names[], by RTAX_* number */
-const mxNames: [keyof RtaMetrics, number, string][] = [
-  ["RTAX_MTU", 2, "mtu"], ["RTAX_WINDOW", 3, "window"], ["RTAX_RTT", 4, "rtt"], ["RTAX_RTTVAR", 5, "rttvar"],
-  ["RTAX_SSTHRESH", 6, "ssthresh"], ["RTAX_CWND", 7, "cwnd"], ["RTAX_ADVMSS", 8, "advmss"],
-  ["RTAX_REORDERING", 9, "reordering"], ["RTAX_HOPLIMIT", 10, "hoplimit"], ["RTAX_INITCWND", 11, "initcwnd"],
-  ["RTAX_FEATURES", 12, "features"], ["RTAX_RTO_MIN", 13, "rto_min"], ["RTAX_INITRWND", 14, "initrwnd"],
-  ["RTAX_QUICKACK", 15, "quickack"], ["RTAX_CC_ALGO", 16, "congctl"], ["RTAX_FASTOPEN_NO_COOKIE", 17, "fastopen_no_cookie"],
+/** ip/iproute.c: mx_names[] (their RTAX_* numbers: uapi's RTAX) */
+const mxNames: [keyof RtaMetrics, string][] = [
+  ["RTAX_MTU", "mtu"], ["RTAX_WINDOW", "window"], ["RTAX_RTT", "rtt"], ["RTAX_RTTVAR", "rttvar"],
+  ["RTAX_SSTHRESH", "ssthresh"], ["RTAX_CWND", "cwnd"], ["RTAX_ADVMSS", "advmss"],
+  ["RTAX_REORDERING", "reordering"], ["RTAX_HOPLIMIT", "hoplimit"], ["RTAX_INITCWND", "initcwnd"],
+  ["RTAX_FEATURES", "features"], ["RTAX_RTO_MIN", "rto_min"], ["RTAX_INITRWND", "initrwnd"],
+  ["RTAX_QUICKACK", "quickack"], ["RTAX_CC_ALGO", "congctl"], ["RTAX_FASTOPEN_NO_COOKIE", "fastopen_no_cookie"],
 ];
 
 /** ip/iproute.c: print_rtax_features() */
@@ -329,11 +329,12 @@ function printRtaMetrics(ctx: IpCtx, mx: RtaMetrics): void {
   ctx.openJsonArray(PRINT_JSON, "metrics");
   ctx.openJsonObject(null);
   const mxlock = mx.RTAX_LOCK ?? 0;
-  for (const [key, i, name] of mxNames) {
+  for (const [key, name] of mxNames) {
+    const i = RTAX[key];
     const present = mx[key] !== undefined;
     if (!present && !(mxlock & (1 << i))) continue;
     let val = key === "RTAX_CC_ALGO" ? 0 : ((mx[key] as number | undefined) ?? 0);
-    if (i === 10 && (val | 0) === -1) continue;
+    if (key === "RTAX_HOPLIMIT" && (val | 0) === -1) continue;
     if (!ctx.isJsonContext()) {
       ctx.printf("%s ", name);
       if (mxlock & (1 << i)) ctx.printf("lock ");
@@ -570,7 +571,8 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     if (argv.length <= 0) incompleteCommand(ctx);
     return argv[0]!;
   };
-  const metric32 = (name: string, key: keyof RtaMetrics, bit: number, max?: number) => {
+  const metric32 = (name: string, key: keyof RtaMetrics, max?: number) => {
+    const bit = RTAX[key];
     let v = next();
     if (v === "lock") {
       mxlock |= 1 << bit;
@@ -583,7 +585,8 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
   };
   /** a time metric (lib/utils.c get_time_rtt(): "200ms", "1.5s", or a raw number kept as it
    * is); `lockable` ones take "lock" first, rto_min is always locked */
-  const metricTime = (name: string, key: keyof RtaMetrics, bit: number, scale: number, lockable: boolean) => {
+  const metricTime = (name: string, key: keyof RtaMetrics, scale: number, lockable: boolean) => {
+    const bit = RTAX[key];
     let v = next();
     if (!lockable) mxlock |= 1 << bit;
     else if (v === "lock") {
@@ -655,16 +658,16 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
       if (scope === undefined) invarg(ctx, 'invalid "scope" value\n', v);
       r.scope = scope;
       scopeOk = true;
-    } else if (a === "mtu") metric32("mtu", "RTAX_MTU", 2);
-    else if (a === "hoplimit") metric32("hoplimit", "RTAX_HOPLIMIT", 10, 255);
-    else if (a === "advmss") metric32("mss", "RTAX_ADVMSS", 8);
-    else if (!matches(a, "reordering")) metric32("reordering", "RTAX_REORDERING", 9);
-    else if (a === "rtt") metricTime("rtt", "RTAX_RTT", 4, 8, true);
-    else if (a === "rto_min") metricTime("rto_min", "RTAX_RTO_MIN", 13, 1, false);
-    else if (!matches(a, "window")) metric32("window", "RTAX_WINDOW", 3);
-    else if (!matches(a, "cwnd")) metric32("cwnd", "RTAX_CWND", 7);
-    else if (!matches(a, "initcwnd")) metric32("initcwnd", "RTAX_INITCWND", 11);
-    else if (!matches(a, "initrwnd")) metric32("initrwnd", "RTAX_INITRWND", 14);
+    } else if (a === "mtu") metric32("mtu", "RTAX_MTU");
+    else if (a === "hoplimit") metric32("hoplimit", "RTAX_HOPLIMIT", 255);
+    else if (a === "advmss") metric32("mss", "RTAX_ADVMSS");
+    else if (!matches(a, "reordering")) metric32("reordering", "RTAX_REORDERING");
+    else if (a === "rtt") metricTime("rtt", "RTAX_RTT", 8, true);
+    else if (a === "rto_min") metricTime("rto_min", "RTAX_RTO_MIN", 1, false);
+    else if (!matches(a, "window")) metric32("window", "RTAX_WINDOW");
+    else if (!matches(a, "cwnd")) metric32("cwnd", "RTAX_CWND");
+    else if (!matches(a, "initcwnd")) metric32("initcwnd", "RTAX_INITCWND");
+    else if (!matches(a, "initrwnd")) metric32("initrwnd", "RTAX_INITRWND");
     else if (!matches(a, "features")) {
       const v = next();
       if (v !== "ecn") invarg(ctx, '"features" value not valid\n', v);
@@ -674,13 +677,13 @@ function iprouteModify(ctx: IpCtx, cmd: "RTM_NEWROUTE" | "RTM_DELROUTE", flags: 
     else if (!matches(a, "congctl")) {
       let v = next();
       if (v === "lock") {
-        mxlock |= 1 << 16;
+        mxlock |= 1 << RTAX.RTAX_CC_ALGO;
         v = next();
       }
       mx.RTAX_CC_ALGO = v;
       haveMx = true;
-    } else if (!matches(a, "rttvar")) metricTime("rttvar", "RTAX_RTTVAR", 5, 4, true);
-    else if (!matches(a, "ssthresh")) metric32("ssthresh", "RTAX_SSTHRESH", 6);
+    } else if (!matches(a, "rttvar")) metricTime("rttvar", "RTAX_RTTVAR", 4, true);
+    else if (!matches(a, "ssthresh")) metric32("ssthresh", "RTAX_SSTHRESH");
     else if (a === "onlink") r.flags |= RTNH_F_ONLINK;
     else if (a === "nexthop") {
       nhsOk = true;

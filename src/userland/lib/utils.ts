@@ -66,15 +66,20 @@ export function strtoNum(arg: string, base: number): { v: bigint; rest: string }
   return { v: neg ? -v : v, rest: s.slice(m[0].length) };
 }
 
+/** C strtoul(): strtoNum() with a leading '-' negating in unsigned arithmetic; undefined for
+ * garbage or a value past ULONG_MAX (ERANGE) */
+function strtoul(arg: string, base: number): { v: bigint; rest: string } | undefined {
+  const r = strtoNum(arg, base);
+  if (!r) return undefined;
+  const v = r.v < 0n ? (1n << 64n) + r.v : r.v;
+  return v > 0xffffffffffffffffn ? undefined : { v, rest: r.rest };
+}
+
 function getUnsignedN(arg: string | undefined, base: number, max: bigint): number | undefined {
   if (!arg) return undefined;
-  const r = strtoNum(arg, base);
-  if (!r || r.rest !== "") return undefined;
-  let v = r.v;
-  // strtoul accepts a leading '-' and negates in unsigned arithmetic
-  if (v < 0n) v = (1n << 64n) + v;
-  if (v > max) return undefined;
-  return Number(v);
+  const r = strtoul(arg, base);
+  if (!r || r.rest !== "" || r.v > max) return undefined;
+  return Number(r.v);
 }
 
 /**
@@ -89,12 +94,9 @@ export function getTimeRtt(arg: string): { val: number; raw: boolean } | undefin
     [t, rest] = strtod(arg);
     if (t < 0 || rest === arg) return undefined;
   } else {
-    const r = strtoNum(arg, 0);
-    if (!arg || !r) return undefined;
-    let v = r.v;
-    if (v < 0n) v = (1n << 64n) + v;
-    if (v > 0xffffffffffffffffn) return undefined;
-    t = Number(v);
+    const r = arg ? strtoul(arg, 0) : undefined;
+    if (!r) return undefined;
+    t = Number(r.v);
     rest = r.rest;
   }
   let raw = true;

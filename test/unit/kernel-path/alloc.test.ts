@@ -5,19 +5,20 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import type { Net } from "../../../src/kernel/core/net_namespace.ts";
-import { SkBuff, skbAllocBytes, skbCopyBytes } from "../../../src/kernel/core/skbuff.ts";
+import { SkBuff } from "../../../src/kernel/core/skbuff.ts";
+import { allocBytes, copyBytes } from "../../../src/wire/bytes.ts";
 import {
   NF_ACCEPT, NF_INET_FORWARD, NF_INET_LOCAL_IN, NFPROTO_IPV4, nfHook, nfRegisterNetHook, type NfHookState,
 } from "../../../src/kernel/netfilter/core.ts";
 
 test("slab buffers are zeroed, disjoint, and big ones get their own", () => {
-  const a = skbAllocBytes(100);
-  const b = skbAllocBytes(100);
+  const a = allocBytes(100);
+  const b = allocBytes(100);
   assert.ok(a.every((x) => x === 0) && b.every((x) => x === 0));
   a.fill(7);
   assert.ok(b.every((x) => x === 0));
-  assert.equal(skbAllocBytes(70000).byteOffset, 0);
-  const c = skbCopyBytes(a);
+  assert.equal(allocBytes(70000).byteOffset, 0);
+  const c = copyBytes(a);
   a[0] = 1;
   assert.deepEqual([c.length, c[0]], [100, 7]);
 });
