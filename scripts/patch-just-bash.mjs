@@ -107,6 +107,13 @@
  *    found (just-bash failed when any was not), and -V's "not found" is the builtin's error
  *    (`bash: line 1: command: nosuch: not found`), not a bare `nosuch: not found`.
  *
+ * 16. just-bash's own commands are trusted too. Edit 1 runs trusted commands without the
+ *    membrane; just-bash registers its bundled commands (echo, grep, sed, awk, seq, cat …)
+ *    as untrusted, so each of them still paid it: ~60 µs a command, a third of the cost of
+ *    `echo x >/dev/null`. They are the shell's own code, as trusted as the interpreter that
+ *    runs them (the membrane guards against a host's *extensions*, and tuxnet registers
+ *    none): they are now registered trusted and run directly, as tuxnet's tools do.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -132,6 +139,7 @@ const MARK_AWKNUM = "/*tuxnet:awknum*/";
 const MARK_AWKFMT = "/*tuxnet:awkfmt*/";
 const MARK_XTRACE = "/*tuxnet:xtrace*/";
 const MARK_COMMANDV = "/*tuxnet:commandv*/";
+const MARK_BUNDLED = "/*tuxnet:bundled*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -481,6 +489,13 @@ function commandVAsBash(span, _f, _e, _t, _n, _r, s, i, _o, a, l) {
     .replace(new RegExp(`return ${l.replace(/\$/g, "\\$")}\\(${s.replace(/\$/g, "\\$")},${i.replace(/\$/g, "\\$")},[\\w$]+\\)\\}$`), () => `return ${l}(${s},${i},${s}?0:1)}`);
 }
 
+// `registerBundledCommand(t){this.registerCommandInternal(t,!1)}`: trusted as the third argument
+const BUNDLED = new RegExp(`registerBundledCommand\\((${ID})\\)\\{this\\.registerCommandInternal\\(\\1,!1\\)\\}`, "g");
+
+function bundledTrusted(span, t) {
+  return span.replace(`(${t},!1)`, `(${t},!1,!0)`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -519,6 +534,7 @@ export function patch(src) {
     out = MARK_XTRACE + edit(out, TRACE_THEN_REDIRECT, traceBeforeRedirect, "xtrace and redirections");
   }
   if (!out.includes(MARK_COMMANDV)) out = MARK_COMMANDV + edit(out, COMMAND_V, commandVAsBash, "command -v/-V");
+  if (!out.includes(MARK_BUNDLED)) out = MARK_BUNDLED + edit(out, BUNDLED, bundledTrusted, "bundled command registration");
   return out;
 }
 
