@@ -114,6 +114,13 @@
  *    runs them (the membrane guards against a host's *extensions*, and tuxnet registers
  *    none): they are now registered trusted and run directly, as tuxnet's tools do.
  *
+ * 17. A function's text is bash's. just-bash's `type f` printed the body's commands joined on one
+ *    line, `command -V f` only "f is a function", `declare -f f` nothing and `declare -f`
+ *    "# function body" for each; bash prints the definition as print_cmd.c lays it out. All
+ *    four now ask tuxnet's printer (shell/printcmd.ts, through
+ *    `globalThis.__tuxnetFunctionText(name, node)`) for the definition, and `declare -f NAME…`
+ *    prints those it finds (status 1 if any is not a function, as before).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -140,6 +147,7 @@ const MARK_AWKFMT = "/*tuxnet:awkfmt*/";
 const MARK_XTRACE = "/*tuxnet:xtrace*/";
 const MARK_COMMANDV = "/*tuxnet:commandv*/";
 const MARK_BUNDLED = "/*tuxnet:bundled*/";
+const MARK_FNTEXT = "/*tuxnet:fntext*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -496,6 +504,35 @@ function bundledTrusted(span, t) {
   return span.replace(`(${t},!1)`, `(${t},!1,!0)`);
 }
 
+// type's function text: `function sf(e,t){let n;return t.body.type==="Group"?…`
+const TYPE_FN = new RegExp(`function (${ID})\\((${ID}),(${ID})\\)\\{let ${ID};return \\3\\.body\\.type==="Group"\\?`, "g");
+
+function typeFnText(span, _f, name, node) {
+  return span.replace("{", `{if(globalThis.__tuxnetFunctionText)return\`\${${name}} is a function\\n\`+globalThis.__tuxnetFunctionText(${name},${node})+"\\n";`);
+}
+
+// declare -f: `for(let V of R)$+=`${V} ()\n{\n    # function body\n}\n`;return ee($)}let P=!0;for(let $ of g)e.state.functions.has($)||(P=!1);return L("","",P?0:1)}`
+const DECLARE_F = new RegExp(
+  `for\\(let (${ID}) of (${ID})\\)(${ID})\\+=\`\\$\\{\\1\\} \\(\\)\\n\\{\\n    # function body\\n\\}\\n\`;return (${ID})\\(\\3\\)\\}` +
+    `let (${ID})=!0;for\\(let (${ID}) of (${ID})\\)(${ID})\\.state\\.functions\\.has\\(\\6\\)\\|\\|\\(\\5=!1\\);return (${ID})\\("","",\\5\\?0:1\\)\\}`,
+  "g",
+);
+
+function declareFnText(_span, v, names, out, ret, ok, n, args, e, result) {
+  const text = (x) => `globalThis.__tuxnetFunctionText(${x},${e}.state.functions.get(${x}))`;
+  return (
+    `for(let ${v} of ${names})${out}+=${text(v)}+"\\n";return ${ret}(${out})}` +
+    `let ${ok}=!0,__o="";for(let ${n} of ${args})${e}.state.functions.has(${n})?__o+=${text(n)}+"\\n":${ok}=!1;return ${result}(__o,"",${ok}?0:1)}`
+  );
+}
+
+// command -V: `else if(e.state.functions.has(a))r?s+=`${a} is a function\n`:s+=`${a}\n`;`
+const COMMAND_V_FN = new RegExp(`else if\\((${ID})\\.state\\.functions\\.has\\((${ID})\\)\\)(${ID})\\?(${ID})\\+=\`\\$\\{\\2\\} is a function\\n\``, "g");
+
+function commandVFnText(span, e, a, _r, s) {
+  return span.replace(/`\$\{[\w$]+\} is a function\n`$/, () => `\`\${${a}} is a function\\n\`+globalThis.__tuxnetFunctionText(${a},${e}.state.functions.get(${a}))+"\\n"`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -535,6 +572,11 @@ export function patch(src) {
   }
   if (!out.includes(MARK_COMMANDV)) out = MARK_COMMANDV + edit(out, COMMAND_V, commandVAsBash, "command -v/-V");
   if (!out.includes(MARK_BUNDLED)) out = MARK_BUNDLED + edit(out, BUNDLED, bundledTrusted, "bundled command registration");
+  if (!out.includes(MARK_FNTEXT)) {
+    out = edit(out, TYPE_FN, typeFnText, "type's function text");
+    out = edit(out, DECLARE_F, declareFnText, "declare -f");
+    out = MARK_FNTEXT + edit(out, COMMAND_V_FN, commandVFnText, "command -V of a function");
+  }
   return out;
 }
 

@@ -10,6 +10,7 @@
 import { gnuOptionsCheck } from "./getopt.ts";
 import { printfBuiltin } from "./printf.ts";
 import { installXtraceHook, xtracePlugin } from "./xtrace.ts";
+import { functionPlugin, installFunctionTextHook } from "./printcmd.ts";
 import { CAT_HELP, CAT_LONGOPTS, CAT_VERSION } from "./fileio.ts";
 import { internalName, isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
 import {
@@ -253,6 +254,7 @@ const NEVER = new AbortController().signal;
 
 // `set -x` traces a rewritten command as it was written
 installXtraceHook();
+installFunctionTextHook();
 
 /** just-bash's note that a killed exec stopped (after the sentinels of its marks, if any; with
  * the line patch edit 10 names) */
@@ -967,7 +969,8 @@ export class HostShell implements Shell, IoHost {
       // the line's bash is a child of init in the process table (proctab): $PPID says so too
       processInfo: { pid: 1, ppid: 1, uid: 0, gid: 0 },
     });
-    // (first: it keeps words as written, before the others rewrite them)
+    // (first: they keep what was written, before the others rewrite it)
+    b.registerTransformPlugin(functionPlugin());
     b.registerTransformPlugin(xtracePlugin());
     b.registerTransformPlugin(bashVarsPlugin(sys));
     b.registerTransformPlugin(procWritePlugin);
