@@ -7,6 +7,8 @@ export const TCP_RST = 0x04;
 export const TCP_PSH = 0x08;
 export const TCP_ACK = 0x10;
 export const TCP_URG = 0x20;
+export const TCP_ECE = 0x40;
+export const TCP_CWR = 0x80;
 
 export const tcpSource = (b: Uint8Array, o: number): number => readU16(b, o);
 export const tcpDest = (b: Uint8Array, o: number): number => readU16(b, o + 2);

@@ -212,7 +212,6 @@ export const IPV4_KNOBS: readonly Knob[] = knobs([
   ["tcp_dsack", "u8", 1],
   ["tcp_early_demux", "u8", 1],
   ["tcp_early_retrans", "u8", 3, 0, 4],
-  ["tcp_ecn", "u8", 2, 0, 2],
   ["tcp_ecn_fallback", "u8", 1, 0, 1],
   ["tcp_ecn_option", "u8", 2, 0, 2],
   ["tcp_ecn_option_beacon", "u8", 3, 0, 3],

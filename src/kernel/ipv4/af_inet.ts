@@ -247,6 +247,7 @@ function ipv4SysctlTable(net: Net): CtlTable[] {
     intEntry("tcp_timestamps", () => s.tcpTimestamps, (v) => void (s.tcpTimestamps = v), 0, 255),
     intEntry("tcp_sack", () => s.tcpSack, (v) => void (s.tcpSack = v), 0, 255),
     intEntry("tcp_window_scaling", () => s.tcpWindowScaling, (v) => void (s.tcpWindowScaling = v), 0, 255),
+    intEntry("tcp_ecn", () => s.tcpEcn, (v) => void (s.tcpEcn = v), 0, 2),
     intEntry("tcp_syn_retries", () => s.tcpSynRetries, (v) => void (s.tcpSynRetries = v), 1, 127),
     intEntry("tcp_synack_retries", () => s.tcpSynackRetries, (v) => void (s.tcpSynackRetries = v), 0, 255),
     intEntry("tcp_retries1", () => s.tcpRetries1, (v) => void (s.tcpRetries1 = v), 0, 255),

@@ -80,6 +80,8 @@ export interface Ipv4Sysctl {
   tcpTimestamps: number;
   tcpSack: number;
   tcpWindowScaling: number;
+  /** tcp_ecn: 1 asks for ECN on connect and accepts it, 2 only accepts it */
+  tcpEcn: number;
   tcpSynRetries: number;
   tcpSynackRetries: number;
   tcpRetries1: number;
@@ -106,7 +108,7 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
       tcpAppWin: 31, tcpShrinkWindow: 0, tcpWorkaroundSignedWindows: 0,
       tcpCongestionControl: "bbr", igmpMaxMemberships: 20, igmpMaxMsf: 10, igmpQrv: 2, igmpLlmReports: 1, ipNonlocalBind: 0, ipProtSock: 1024,
       ipfragTime: 30 * USEC_PER_SEC, ipfragHighThresh: 4 * 1024 * 1024, ipfragLowThresh: 3 * 1024 * 1024, ipfragMaxDist: 64,
-      tcpTimestamps: 1, tcpSack: 1, tcpWindowScaling: 1, tcpSynRetries: 6, tcpSynackRetries: 5, tcpRetries1: 3, tcpRetries2: 15,
+      tcpTimestamps: 1, tcpSack: 1, tcpWindowScaling: 1, tcpEcn: 2, tcpSynRetries: 6, tcpSynackRetries: 5, tcpRetries1: 3, tcpRetries2: 15,
       tcpFinTimeout: 60 * USEC_PER_SEC, tcpSynLinearTimeouts: 4, tcpOrphanRetries: 0,
       globalCredit: 0, globalStamp: -HZ,
     };

@@ -151,6 +151,8 @@ export class TcpSock extends InetSock implements Socket {
   rcvWscale = 0;
   wscaleOk = false;
   sackOk = false;
+  /** inet_request_sock.ecn_ok: the SYN-ACK sets ECE (tcp_ecn_make_synack()) */
+  ecnOk = false;
   tstampOk = false;
   tsRecent = 0;
   tsOffset = 0;

@@ -9,7 +9,7 @@ import type { SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { kerr } from "../uapi/errno.ts";
 import { readU16, readU32 } from "../../wire/addr.ts";
-import { TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG } from "../../wire/tcp.ts";
+import { TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_URG, TCP_ECE, TCP_CWR } from "../../wire/tcp.ts";
 import {
   TcpSock, type TcpOptionsReceived, before, after, tcpStats,
   TCP_ESTABLISHED, TCP_SYN_SENT, TCP_SYN_RECV, TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_TIME_WAIT,
@@ -49,6 +49,8 @@ export interface TcpSeg {
   ack: number;
   flags: number;
   window: number;
+  /** the tcp header's offset in skb.buf */
+  th: number;
   /** payload offset and length in skb.buf */
   doff: number;
   len: number;
@@ -530,6 +532,14 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
   c.sackOk = o.sackOk;
   c.tstampOk = o.tstampOk;
   c.tsRecent = o.tsval;
+  // tcp_ecn_create_request(): a SYN with ECE and CWR, not itself ECN-capable (or with the
+  // reserved bits set), gets ECN when tcp_ecn allows it
+  if ((seg.flags & (TCP_ECE | TCP_CWR)) === (TCP_ECE | TCP_CWR)) {
+    const b = seg.skb.buf;
+    const ect = (b[seg.skb.networkHeader + 1]! & 3) !== 0;
+    const res1 = (b[seg.th + 12]! & 0x0f) !== 0;
+    if ((!ect || res1) && ipv4Sysctl(net).tcpEcn !== 0) c.ecnOk = true;
+  }
   if (o.tstampOk) {
     const tsOff = netRng(net).u32();
     c.tsOffset = ipv4Sysctl(net).tcpTimestamps === 1 ? tsOff : 0;

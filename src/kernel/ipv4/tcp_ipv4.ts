@@ -154,7 +154,7 @@ export function tcpV4Rcv(skb: SkBuff): void {
   const flags = b[o + 13]!;
   const seg: TcpSeg = {
     skb, saddr, daddr, sport: readU16(b, o), dport: readU16(b, o + 2), seq: readU32(b, o + 4),
-    ack: readU32(b, o + 8), flags, window: readU16(b, o + 14), doff: o + hlen, len: len - hlen,
+    ack: readU32(b, o + 8), flags, window: readU16(b, o + 14), th: o, doff: o + hlen, len: len - hlen,
     opt: tcpParseOptions(net, b, o, hlen, (flags & TCP_SYN) !== 0),
   };
   let sk = inetLookupEstablished(net, saddr, seg.sport, daddr, seg.dport);

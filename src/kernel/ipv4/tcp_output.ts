@@ -9,7 +9,7 @@ import type { SkBuff } from "../core/skbuff.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { isKErr } from "../uapi/errno.ts";
 import { writeU16, writeU32 } from "../../wire/addr.ts";
-import { TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK } from "../../wire/tcp.ts";
+import { TCP_FIN, TCP_SYN, TCP_RST, TCP_PSH, TCP_ACK, TCP_ECE } from "../../wire/tcp.ts";
 import { csumPartial, csumFold, csumTcpudpNofold } from "../../wire/checksum.ts";
 import { flowi4, ipRouteOutputKey, ipv4Mtu, type Rtable } from "./route.ts";
 import { ipSendData } from "./ip_output.ts";
@@ -351,8 +351,10 @@ export function tcpSendSynack(req: TcpSock): void {
   if (req.wscaleOk) f |= OPT_WSCALE;
   const opts: TcpOutOptions = { flags: f, mss: req.advmss, wscale: req.rcvWscale, tsval: tcpTimeStamp(req), tsecr: req.tsRecent };
   if (req.rttStamp < 0) req.rttStamp = req.sched.now;
+  // tcp_ecn_make_synack()
+  const flags = TCP_SYN | TCP_ACK | (req.ecnOk ? TCP_ECE : 0);
   tcpTransmit(req.net, req, req.inetSaddr, req.inetDaddr, req.inetSport, req.inetDport, req.iss, req.rcvNxt,
-    TCP_SYN | TCP_ACK, Math.min(req.rcvWnd, U16_MAX), opts, undefined, undefined, ttlOf(req));
+    flags, Math.min(req.rcvWnd, U16_MAX), opts, undefined, undefined, ttlOf(req));
 }
 
 /** net/ipv4/tcp_output.c: tcp_send_ack() */

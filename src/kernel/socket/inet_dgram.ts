@@ -160,6 +160,7 @@ export function ip4DatagramConnect(sk: InetSock, addr: SockAddr, proto: number, 
       sk.inetDaddr = 0;
       sk.inetDport = 0;
       sk.state = 7;
+      sk.dstMtu = undefined;
       return undefined;
     }
     return kerr("EAFNOSUPPORT");
@@ -171,17 +172,21 @@ export function ip4DatagramConnect(sk: InetSock, addr: SockAddr, proto: number, 
   // ip_route_connect(): without a source yet, the first lookup picks one and the flow is
   // looked up again from it — a source that cannot be one (a device's 255.255.255.255) is
   // EINVAL there
+  let dst = rt;
   if (!sk.inetSaddr && fl4.saddr) {
     sk.inetSaddr = fl4.saddr;
     const again = inetRouteDgram(sk, a.addr, proto, {} as Flowi4, true);
     sk.inetSaddr = 0;
     if (isKErr(again)) return again;
+    dst = again;
   }
   if (!sk.inetSaddr) sk.inetSaddr = fl4.saddr;
   if (!sk.inetRcvSaddr) sk.inetRcvSaddr = fl4.saddr;
   sk.inetDaddr = a.addr;
   sk.inetDport = a.port;
   sk.state = TCP_ESTABLISHED;
+  // sk_dst_set(): the route stays cached on the socket
+  sk.dstMtu = () => ipv4Mtu(dst);
   sk.inetId = sk.net.host.world.rng.u32() & 0xffff;
   if (autobind) return autobind();
   return undefined;

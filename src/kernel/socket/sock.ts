@@ -63,6 +63,8 @@ export abstract class InetSock implements Socket {
   mcLoop = true;
   mcIndex = 0;
   recverr = false;
+  /** sk_dst_get()'s dst_mtu(): the MTU of the route a datagram connect() cached */
+  dstMtu: (() => number) | undefined = undefined;
   recvttl = false;
   pktinfo = false;
   broadcast = false;
@@ -345,6 +347,9 @@ export abstract class InetSock implements Socket {
         return this.tos;
       case "IP_MTU_DISCOVER":
         return this.pmtudisc;
+      case "IP_MTU":
+        // ip_sockglue.c: do_ip_getsockopt(): no cached route, ENOTCONN
+        return this.dstMtu ? this.dstMtu() : kerr("ENOTCONN");
       case "IP_RECVERR":
         return this.recverr ? 1 : 0;
       case "IP_MULTICAST_TTL":

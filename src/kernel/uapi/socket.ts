@@ -62,6 +62,8 @@ export type SockOpt =
   /** the options every datagram carries (bytes, at most 40) */
   | "IP_OPTIONS"
   | "IP_MTU_DISCOVER"
+  /** getsockopt only: the path MTU of a connected socket's route (ENOTCONN without one) */
+  | "IP_MTU"
   | "IP_MULTICAST_TTL"
   | "IP_MULTICAST_LOOP"
   | "IP_MULTICAST_IF"

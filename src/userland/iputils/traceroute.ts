@@ -14,7 +14,9 @@ import type { Socket, SockAddrIn, SockExtendedErr, RecvMsg } from "../../kernel/
 import {
   SOCK_DGRAM,
   SOCK_RAW,
+  SOCK_STREAM,
   IPPROTO_ICMP,
+  IPPROTO_TCP,
   IPPROTO_UDP,
   IP_PMTUDISC_DONT,
   IP_PMTUDISC_DO,
@@ -178,6 +180,7 @@ const CLIF_EXIT = 1;
 const CLIF_ABBREV = 2;
 const CLIF_SEVERAL = 4;
 const CLIF_ONEDASH = 8;
+const CLIF_EXCL = 16;
 
 /** clif.c's strtoul(arg, &q, 0) acceptance */
 function clifUint(arg: string): number | undefined {
@@ -204,6 +207,76 @@ function clifDouble(arg: string): number | undefined {
   const [v, rest] = strtod(arg);
   if (rest === arg || rest !== "") return undefined;
   return v;
+}
+
+/** strtoul(arg, &q, 0) as CLIF_set_uint() takes it: any leading number (q != arg) */
+function strtoulPrefix(arg: string): number | undefined {
+  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)/.exec(arg);
+  if (!m) return undefined;
+  const t = m[2]!;
+  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
+  return (m[1] === "-" ? -v : v) >>> 0;
+}
+
+/** a module's option (CLIF_option of a tr_module's options, parsed as keywords) */
+interface ModOption {
+  name: string;
+  argName?: string;
+  help: string;
+  flags: number;
+  fn: (arg: string | undefined) => number;
+}
+
+/** clif.c: box_output(): a help string from column `left`, cut at spaces to `width` */
+function boxOutput(start: number, left: number, width: number, str: string, argName: string | undefined): string {
+  let out = left - start > 0 ? " ".repeat(left - start) : "\n" + " ".repeat(left);
+  const text = argName === undefined ? str : str.replace(/%([%s])/g, (_m, c: string) => (c === "%" ? "%" : argName));
+  let rest = text;
+  while (rest.length >= width) {
+    const cut = rest.lastIndexOf(" ", width - 1);
+    if (cut <= 0) return out;
+    out += rest.slice(0, cut) + "\n" + " ".repeat(left);
+    rest = rest.slice(cut + 1);
+  }
+  return out + rest;
+}
+
+/** clif.c: CLIF_print_options(NULL, options) of keyword options */
+function clifPrintKeywords(options: ModOption[]): string {
+  let out = "";
+  for (const o of options) {
+    const head = `  ${o.name}${o.argName ? `=${o.argName}` : ""}`;
+    out += head;
+    if (o.help) out += boxOutput(head.length, 30, 50, o.help, o.argName);
+    out += "\n";
+  }
+  const excl = options.filter((o) => o.flags & CLIF_EXCL).map((o) => o.name);
+  if (excl.length > 1) out += `Only one of these may be specified:\n    ${excl.join(" | ")}\n`;
+  return out;
+}
+
+/** clif.c's CLIF_MIN_ABBREV */
+const CLIF_MIN_ABBREV = 2;
+
+/** clif.c: find_long() for a keyword: [name, its `=` argument] */
+function findKeyword(options: ModOption[], arg: string): [ModOption, string | undefined] | undefined {
+  let abbrev: [ModOption, string | undefined] | undefined;
+  let found = false;
+  for (const o of options) {
+    let a = 0;
+    while (a < o.name.length && a < arg.length && arg[a] === o.name[a]) a++;
+    const end = a === arg.length;
+    if (!end && !(arg[a] === "=" && o.argName)) continue;
+    const value = end ? undefined : arg.slice(a + 1);
+    if (a === o.name.length) return [o, value];
+    if (o.flags & CLIF_ABBREV && a >= CLIF_MIN_ABBREV) {
+      if (!found) {
+        found = true;
+        abbrev = [o, value];
+      } else abbrev = undefined;
+    }
+  }
+  return abbrev;
 }
 
 class Traceroute {
@@ -238,6 +311,8 @@ class Traceroute {
   srcAddr: number | undefined;
   srcPort = 0;
   module = "default";
+  /** the -O arguments, for the module's own options */
+  modOpts: string[] = [];
   af = 0;
   probes: Probe[] = [];
   numProbes = 0;
@@ -380,10 +455,15 @@ class Traceroute {
         argName: "OPTS",
         flags: CLIF_SEVERAL,
         fn: (a) => {
+          // set_mod_option(): the options of the module chosen so far
           if (a === "help") {
-            this.p.stderr.write(`No options for module \`${this.module}'\n`);
+            const mod = MODULES[this.module];
+            const options = mod ? new mod(this).options : undefined;
+            if (options) this.p.stderr.write(clifPrintKeywords(options));
+            else this.p.stderr.write(`No options for module \`${this.module}'\n`);
             throw new TrExit(0);
           }
+          this.modOpts.push(a);
           return 0;
         },
       },
@@ -701,7 +781,9 @@ class Traceroute {
     this.clock = new WallClock(p.sys);
     if (!this.noresolve) await this.names.load(p);
 
-    this.mod.init(this.dstAddr, this.dstPortSeq);
+    const options = this.mod.options;
+    if (options && this.modOpts.length) this.parseModOptions(options);
+    await this.mod.init(this.dstAddr, this.dstPortSeq);
 
     return this.doIt();
   }
@@ -990,6 +1072,35 @@ class Traceroute {
     return true;
   }
 
+  /** clif.c: CLIF_parse(opts_idx, opts, ops->options, 0, CLIF_KEYWORD), exit 2 on an error */
+  private parseModOptions(options: ModOption[]): void {
+    const fail = (msg: string): never => {
+      this.p.stderr.write(msg + "\n");
+      throw new TrExit(2);
+    };
+    let exclusive = options.some((o) => o.flags & CLIF_EXCL) ? 1 : 0;
+    const argv = [this.module, ...this.modOpts];
+    for (let i = 1; i < argv.length; i++) {
+      const arg = argv[i]!;
+      if (arg[0] === "-" && arg.length > 1 && arg[1] !== "-") fail(`Bad option \`-${arg[1]}' (argc ${i})`);
+      const hit = arg[0] === "-" ? undefined : findKeyword(options, arg);
+      if (!hit) fail(`\`${arg}' (argc ${i}): arguments are not allowed`);
+      const [o, value] = hit!;
+      if (o.flags & CLIF_EXCL) {
+        if (!exclusive) {
+          const all = options.filter((x) => x.flags & CLIF_EXCL).map((x) => x.name).join(" | ");
+          fail(`Keyword \`${o.name}' (argc ${i}): Only one of:\n    ${all}\nmay be specified.`);
+        }
+        exclusive--;
+      }
+      if (o.argName && value === undefined) fail(`Keyword \`${o.name}' (argc ${i}) requires an argument: \`${o.name}=${o.argName}'`);
+      if (o.fn(value) < 0) {
+        if (o.argName) fail(`Cannot handle \`${o.name}' keyword with arg \`${value}' (argc ${i})`);
+        fail(`Cannot handle \`${o.name}' keyword (argc ${i})`);
+      }
+    }
+  }
+
   lastErrno: Errno | undefined;
 
   // ------------------------------------------------------------------ shared socket helpers
@@ -1206,8 +1317,10 @@ function gfmt(x: number): string {
 abstract class TrModule {
   abstract readonly headerLen: number;
   readonly onePerTime: boolean = false;
+  /** the module's -O keywords (undefined: none, and -O arguments are ignored) */
+  readonly options: ModOption[] | undefined = undefined;
   constructor(readonly tr: Traceroute) {}
-  abstract init(dest: number, portSeq: number): void;
+  abstract init(dest: number, portSeq: number): void | Promise<void>;
   abstract sendProbe(pb: Probe, ttl: number): void;
   abstract expireProbe(pb: Probe): void;
   /** do_poll(): read everything pending on the module's sockets */
@@ -1325,6 +1438,29 @@ class IcmpModule extends TrModule {
   private sk: Socket | undefined;
   private lastTtl = 0;
   private dgram = false;
+  private rawOnly = false;
+
+  /** mod-icmp.c: icmp_options[] */
+  override readonly options: ModOption[] = [
+    {
+      name: "raw",
+      help: "Use raw sockets way only. Default is try this way first (probably not allowed for unprivileged users), then try dgram",
+      flags: CLIF_EXCL,
+      fn: () => {
+        this.rawOnly = true;
+        return 0;
+      },
+    },
+    {
+      name: "dgram",
+      help: "Use dgram sockets way only. May be not implemented by old kernels or restricted by sysadmins",
+      flags: CLIF_EXCL,
+      fn: () => {
+        this.dgram = true;
+        return 0;
+      },
+    },
+  ];
 
   /** mod-icmp.c: icmp_init() */
   init(dest: number, portSeq: number): void {
@@ -1336,17 +1472,21 @@ class IcmpModule extends TrModule {
     for (let i = 8; i < tr.dataLen; i++) this.data[i] = 0x40 + (i & 0x3f);
     const sys = tr.p.sys;
     let icmpSk: Socket | undefined;
-    let err: Errno | undefined;
-    const d = sys.socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
-    if (!isKErr(d)) icmpSk = d;
-    const r = sys.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
-    if (isKErr(r)) {
-      err = r.errno;
-      if (!icmpSk) tr.errorOrPerm("socket", err);
-      this.dgram = true;
-    } else {
-      icmpSk?.close();
-      icmpSk = r;
+    // -O raw / -O dgram: that way only; by default raw, then dgram
+    if (!this.rawOnly) {
+      const d = sys.socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+      if (!isKErr(d)) icmpSk = d;
+      else if (this.dgram) tr.error("socket", d.errno);
+    }
+    if (!this.dgram) {
+      const r = sys.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+      if (isKErr(r)) {
+        if (this.rawOnly || !icmpSk) tr.errorOrPerm("socket", r.errno);
+        this.dgram = true;
+      } else {
+        icmpSk?.close();
+        icmpSk = r;
+      }
     }
     this.sk = icmpSk!;
     tr.tuneSocket(this.sk);
@@ -1437,7 +1577,306 @@ class IcmpModule extends TrModule {
   }
 }
 
-/** the methods the emulated kernel can carry (tcp, dccp and raw need raw IP sockets of those protocols) */
+/** tcp flags (mod-tcp.c's TH_*) and the probe options it adds */
+const TH_FIN = 0x01;
+const TH_SYN = 0x02;
+const TH_RST = 0x04;
+const TH_PSH = 0x08;
+const TH_ACK = 0x10;
+const TH_URG = 0x20;
+const TH_ECE = 0x40;
+const TH_CWR = 0x80;
+const FL_FLAGS = 0x0100;
+const FL_ECN = 0x0200;
+const FL_SACK = 0x0400;
+const FL_TSTAMP = 0x0800;
+const FL_WSCALE = 0x1000;
+const TCP_FLAG_NAMES: [string, number][] = [
+  ["fin", TH_FIN], ["syn", TH_SYN], ["rst", TH_RST], ["psh", TH_PSH], ["ack", TH_ACK], ["urg", TH_URG], ["ece", TH_ECE], ["cwr", TH_CWR],
+];
+
+/** the tcp flag keywords and their help, in tcp_options[]'s order */
+const TCP_FLAG_OPTIONS: [string, string][] = [
+  ["syn", "Set tcp flag SYN (default if no other tcp flags specified)"],
+  ["ack", "Set tcp flag ACK,"],
+  ["fin", "FIN,"],
+  ["rst", "RST,"],
+  ["psh", "PSH,"],
+  ["urg", "URG,"],
+  ["ece", "ECE,"],
+  ["cwr", "CWR"],
+];
+
+/** mod-tcp.c: names_by_flags() */
+function namesByFlags(flags: number): string {
+  return TCP_FLAG_NAMES.filter(([, f]) => flags & f).map(([n]) => n).join(",");
+}
+
+/**
+ * mod-tcp.c: the "tcp" method (-T, tcptraceroute): a SYN (by default) from a raw TCP socket,
+ * its source port held by a bound stream socket of its own per probe (half-open: the kernel
+ * answers a SYN+ACK with a reset, the target's reset needs nothing); the target is reached when
+ * any TCP segment comes back from it for that port.
+ */
+class TcpModule extends TrModule {
+  readonly headerLen = 0;
+  private destAddr = 0;
+  private destPort = 0;
+  private sk: Socket | undefined;
+  private lastTtl = 0;
+  /** the pseudo header (saddr, daddr, length, protocol) and the tcp header with its options */
+  private buf = new Uint8Array(0);
+  /** where the tcp header starts in `buf` */
+  private readonly th = 12;
+  private flags = 0;
+  private sysctl = false;
+  private reuse = false;
+  private mss = 0;
+  private info = false;
+
+  /** mod-tcp.c: tcp_options[] */
+  override readonly options: ModOption[] = [
+    ...TCP_FLAG_OPTIONS.map(([name, help]) => ({
+      name,
+      help,
+      flags: 0,
+      fn: () => {
+        this.flags |= TCP_FLAG_NAMES.find(([n]) => n === name)![1];
+        return 0;
+      },
+    })),
+    {
+      name: "flags",
+      argName: "NUM",
+      help: "Set tcp flags exactly to value %s",
+      flags: CLIF_ABBREV,
+      fn: (a) => {
+        const v = a === undefined ? undefined : strtoulPrefix(a);
+        if (v === undefined) return -1;
+        this.flags = (this.flags & ~0xff) | (v & 0xff) | FL_FLAGS;
+        return 0;
+      },
+    },
+    this.flagOption("ecn", "Send syn packet with tcp flags ECE and CWR (for Explicit Congestion Notification, rfc3168)", FL_ECN, 0),
+    this.flagOption("sack", "Use sack,", FL_SACK, 0),
+    this.flagOption("timestamps", "timestamps,", FL_TSTAMP, CLIF_ABBREV),
+    this.flagOption("window_scaling", "window_scaling option for tcp", FL_WSCALE, CLIF_ABBREV),
+    {
+      name: "sysctl",
+      help: 'Use current sysctl (/proc/sys/net/*) setting for the tcp options and ecn. Always set by default (with "syn") if nothing else specified',
+      flags: 0,
+      fn: () => {
+        this.sysctl = true;
+        return 0;
+      },
+    },
+    {
+      name: "reuse",
+      help: "Allow to reuse local port numbers for the huge workloads (SO_REUSEADDR)",
+      flags: 0,
+      fn: () => {
+        this.reuse = true;
+        return 0;
+      },
+    },
+    {
+      name: "mss",
+      argName: "NUM",
+      help: "Use value of %s for maxseg tcp option (when syn)",
+      flags: 0,
+      fn: (a) => {
+        const v = a === undefined ? undefined : strtoulPrefix(a);
+        if (v === undefined) return -1;
+        this.mss = v;
+        return 0;
+      },
+    },
+    {
+      name: "info",
+      help: "Print tcp flags of final tcp replies when target host is reached. Useful to determine whether an application listens the port etc.",
+      flags: 0,
+      fn: () => {
+        this.info = true;
+        return 0;
+      },
+    },
+  ];
+
+  /** mod-tcp.c: set_flag(): a probe option bit */
+  private flagOption(name: string, help: string, bit: number, flags: number): ModOption {
+    return {
+      name,
+      help,
+      flags,
+      fn: () => {
+        this.flags |= bit;
+        return 0;
+      },
+    };
+  }
+
+  /** mod-tcp.c: check_sysctl(): /proc/sys/net/ipv4/tcp_NAME starts with '1' */
+  private async checkSysctl(name: string): Promise<boolean> {
+    const v = await this.tr.p.readFile(`/proc/sys/net/ipv4/tcp_${name}`);
+    return v !== undefined && v[0] === "1";
+  }
+
+  /** mod-tcp.c: tcp_init() */
+  async init(dest: number, portSeq: number): Promise<void> {
+    const tr = this.tr;
+    this.destAddr = dest;
+    this.destPort = (portSeq || DEF_TCP_PORT) & 0xffff;
+    const s = tr.p.sys.socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+    if (isKErr(s)) tr.errorOrPerm("socket", s.errno);
+    const sk = s as Socket;
+    this.sk = sk;
+    tr.tuneSocket(sk);
+    const e = sk.connect({ family: AF_INET, addr: dest, port: 0 });
+    if (e) tr.error("connect", e.errno);
+    const src = sk.getsockname();
+    if (isKErr(src)) tr.error("getsockname", src.errno);
+    const m = sk.getsockopt("IP_MTU");
+    let mtu = isKErr(m) || typeof m !== "number" || m < 576 ? 576 : m;
+    mtu -= 20 + 20;
+    tr.useRecverr(sk);
+    sk.onReadable(tr.onReadable);
+
+    let flags = this.flags;
+    if (!flags) this.sysctl = true;
+    if (this.sysctl) {
+      if (await this.checkSysctl("ecn")) flags |= FL_ECN;
+      if (await this.checkSysctl("sack")) flags |= FL_SACK;
+      if (await this.checkSysctl("timestamps")) flags |= FL_TSTAMP;
+      if (await this.checkSysctl("window_scaling")) flags |= FL_WSCALE;
+    }
+    if (!(flags & (FL_FLAGS | 0xff))) {
+      flags |= TH_SYN;
+      if (flags & FL_ECN) flags |= TH_ECE | TH_CWR;
+    }
+    this.flags = flags;
+
+    const opts: number[] = [];
+    if (flags & TH_SYN) {
+      const v = this.mss || mtu;
+      opts.push(2, 4, (v >> 8) & 0xff, v & 0xff); // TCPOPT_MAXSEG
+    }
+    const u32 = (v: number) => [(v >>> 24) & 0xff, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff];
+    if (flags & FL_TSTAMP) {
+      if (flags & FL_SACK) opts.push(4, 2); // TCPOPT_SACK_PERMITTED
+      else opts.push(1, 1);
+      opts.push(8, 10, ...u32(tr.p.sys.random32()), ...u32(flags & TH_ACK ? tr.p.sys.random32() : 0));
+    } else if (flags & FL_SACK) opts.push(1, 1, 4, 2);
+    if (flags & FL_WSCALE) opts.push(1, 3, 3, 2);
+
+    const len = 20 + opts.length;
+    const b = new Uint8Array(this.th + len);
+    writeU32(b, 0, (src as SockAddrIn).addr);
+    writeU32(b, 4, dest);
+    b[8] = len >> 8;
+    b[9] = len & 0xff;
+    b[10] = 0;
+    b[11] = IPPROTO_TCP;
+    const th = this.th;
+    b[th + 2] = this.destPort >> 8;
+    b[th + 3] = this.destPort & 0xff;
+    b[th + 12] = (len >> 2) << 4;
+    b[th + 13] = flags & 0xff;
+    const win = (4 * mtu) & 0xffff;
+    b[th + 14] = win >> 8;
+    b[th + 15] = win & 0xff;
+    b.set(opts, th + 20);
+    this.buf = b;
+    tr.dataLen = len;
+  }
+
+  /** mod-tcp.c: tcp_send_probe() */
+  sendProbe(pb: Probe, ttl: number): void {
+    const tr = this.tr;
+    const raw = this.sk!;
+    const s = tr.p.sys.socket(AF_INET, SOCK_STREAM, 0);
+    if (isKErr(s)) tr.error("socket", s.errno);
+    const sk = s as Socket;
+    if (this.reuse) {
+      const e = sk.setsockopt("SO_REUSEADDR", 1);
+      if (e) tr.error("setsockopt SO_REUSEADDR", e.errno);
+    }
+    tr.bindSocket(sk);
+    const a = sk.getsockname();
+    if (isKErr(a)) tr.error("getsockname", a.errno);
+    const sport = (a as SockAddrIn).port & 0xffff;
+    const b = this.buf;
+    const th = this.th;
+    b[th] = sport >> 8;
+    b[th + 1] = sport & 0xff;
+    writeU32(b, th + 4, tr.p.sys.random32());
+    b[th + 16] = 0;
+    b[th + 17] = 0;
+    const ck = inCksum(b, 0, b.length);
+    b[th + 16] = ck >> 8;
+    b[th + 17] = ck & 0xff;
+    if (ttl !== this.lastTtl) {
+      tr.setTtl(raw, ttl);
+      this.lastTtl = ttl;
+    }
+    pb.sendTime = tr.now();
+    if (tr.doSend(raw, b.slice(th), { family: AF_INET, addr: this.destAddr, port: 0 }) < 0) {
+      sk.close();
+      pb.sendTime = 0;
+      return;
+    }
+    pb.seq = sport;
+    pb.sk = sk;
+  }
+
+  /** mod-tcp.c: tcp_check_reply() */
+  private readonly checkReply = (_sk: Socket, err: boolean, from: SockAddrIn | undefined, buf: Uint8Array): Probe | undefined => {
+    if (buf.length < 8) return undefined;
+    const src = (buf[0]! << 8) | buf[1]!;
+    const dst = (buf[2]! << 8) | buf[3]!;
+    const sport = err ? src : dst;
+    const dport = err ? dst : src;
+    if (dport !== this.destPort) return undefined;
+    // the error queue names the probe's own destination; a reply, its sender
+    if (!err && (!from || from.addr >>> 0 !== this.destAddr >>> 0)) return undefined;
+    const pb = this.tr.probeBySeq(sport);
+    if (!pb) return undefined;
+    if (!err) {
+      pb.final = true;
+      if (this.info && buf.length > 13) pb.ext = namesByFlags(buf[13]!);
+    }
+    return pb;
+  };
+
+  drain(): void {
+    const sk = this.sk;
+    if (!sk) return;
+    for (;;) {
+      const ee = sk.recvErr();
+      if (ee) {
+        this.tr.recvReply(sk, undefined, ee, this.checkReply);
+        continue;
+      }
+      const m = sk.recvfrom();
+      if (!m) break;
+      this.tr.recvReply(sk, m, undefined, this.checkReply);
+    }
+  }
+
+  /** mod-tcp.c: tcp_expire_probe() */
+  expireProbe(pb: Probe): void {
+    this.tr.probeDone(pb);
+  }
+
+  override cleanup(): void {
+    if (this.sk) {
+      this.sk.onReadable(undefined);
+      this.sk.close();
+      this.sk = undefined;
+    }
+  }
+}
+
+/** the methods the emulated kernel can carry (dccp and raw need raw IP sockets of those protocols) */
 const MODULES: Record<string, new (tr: Traceroute) => TrModule> = {
   default: class extends UdpModule {
     constructor(tr: Traceroute) {
@@ -1455,6 +1894,7 @@ const MODULES: Record<string, new (tr: Traceroute) => TrModule> = {
     }
   },
   icmp: IcmpModule,
+  tcp: TcpModule,
 };
 
 /** traceroute.c: main() */
