@@ -61,21 +61,8 @@ export function installFunctionTextHook(): void {
 export function namedFunctionString(name: string, fn: Node): string {
   const p = new Printer();
   if (RESERVED.has(name)) p.out += "function ";
-  p.out += `${name} () \n`;
-  p.indentation = 4;
-  p.insideFunctionDef++;
-  p.out += "{ \n";
-  const body = fn.body as Node;
-  // the braces' redirections apply to the whole function: printed after the closing one
-  const redirs = functionRedirections(fn);
-  p.command(body.type === "Group" ? list(body.body as Node[]) : { kind: "compound", node: body });
-  p.deferred("");
-  p.indentation = 0;
-  p.insideFunctionDef--;
-  if (redirs.length) {
-    p.newline("} ");
-    p.redirectionList(redirs);
-  } else p.newline("}");
+  p.out += `${name} () \n{ \n`;
+  p.functionBody(fn);
   return p.out;
 }
 
@@ -331,26 +318,31 @@ class Printer {
         this.condNode(n.expression as Node);
         this.out += " ]]";
         return;
-      case "FunctionDef": {
+      case "FunctionDef":
         // print_function_def(): a definition inside a function
         this.out += `function ${String(n.name)} () \n`;
         this.indent(this.indentation);
         this.out += "{ \n";
-        this.insideFunctionDef++;
-        this.indentation += 4;
-        const b = n.body as Node;
-        const redirs = functionRedirections(n);
-        this.command(b.type === "Group" ? list(b.body as Node[]) : { kind: "compound", node: b });
-        this.deferred("");
-        this.indentation -= 4;
-        this.insideFunctionDef--;
-        if (redirs.length) {
-          this.newline("} ");
-          this.redirectionList(redirs);
-        } else this.newline("}");
+        this.functionBody(n);
         return;
-      }
     }
+  }
+
+  /** the body of a function definition, one step in, then its closing brace and the
+   * redirections of the function as a whole after it */
+  functionBody(fn: Node): void {
+    const body = fn.body as Node;
+    const redirs = functionRedirections(fn);
+    this.insideFunctionDef++;
+    this.indentation += 4;
+    this.command(body.type === "Group" ? list(body.body as Node[]) : { kind: "compound", node: body });
+    this.deferred("");
+    this.indentation -= 4;
+    this.insideFunctionDef--;
+    if (redirs.length) {
+      this.newline("} ");
+      this.redirectionList(redirs);
+    } else this.newline("}");
   }
 
   /** print_if_command(): an elif is the else branch's own if */

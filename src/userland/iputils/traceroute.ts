@@ -1249,7 +1249,7 @@ class Traceroute {
     sk: Socket,
     m: RecvMsg | undefined,
     ee: SockExtendedErr | undefined,
-    checkReply: (sk: Socket, err: boolean, from: SockAddrIn | undefined, buf: Uint8Array) => Probe | undefined,
+    checkReply: CheckReply,
   ): void {
     const err = !!ee;
     let buf: Uint8Array;
@@ -1322,10 +1322,49 @@ abstract class TrModule {
   constructor(readonly tr: Traceroute) {}
   abstract init(dest: number, portSeq: number): void | Promise<void>;
   abstract sendProbe(pb: Probe, ttl: number): void;
-  abstract expireProbe(pb: Probe): void;
+  /** mod-*.c: the expire_probe()s: probe_done() */
+  expireProbe(pb: Probe): void {
+    this.tr.probeDone(pb);
+  }
   /** do_poll(): read everything pending on the module's sockets */
   abstract drain(): void;
   cleanup(): void {}
+
+  /** the module's recv_probe(): every error and reply queued on `sk` through recv_reply()
+   * (while `live()`: a reply may end the probe that owns the socket) */
+  protected drainSocket(sk: Socket, check: CheckReply, live: () => boolean = () => true): void {
+    while (live()) {
+      const ee = sk.recvErr();
+      if (ee) {
+        this.tr.recvReply(sk, undefined, ee, check);
+        continue;
+      }
+      const m = sk.recvfrom();
+      if (!m) break;
+      this.tr.recvReply(sk, m, undefined, check);
+    }
+  }
+}
+
+/** a module's check_reply(): the probe a reply or error answers */
+type CheckReply = (sk: Socket, err: boolean, from: SockAddrIn | undefined, buf: Uint8Array) => Probe | undefined;
+
+/** the modules that send and receive on one socket of their own (icmp, tcp) */
+abstract class OneSocketModule extends TrModule {
+  protected sk: Socket | undefined;
+  protected abstract readonly checkReply: CheckReply;
+
+  drain(): void {
+    if (this.sk) this.drainSocket(this.sk, this.checkReply);
+  }
+
+  override cleanup(): void {
+    if (this.sk) {
+      this.sk.onReadable(undefined);
+      this.sk.close();
+      this.sk = undefined;
+    }
+  }
 }
 
 /** mod-udp.c: the "default" (port per probe), "udp" (-U) and "udplite" methods */
@@ -1404,38 +1443,20 @@ class UdpModule extends TrModule {
   };
 
   drain(): void {
-    const tr = this.tr;
-    for (const pb of tr.probes) {
+    for (const pb of this.tr.probes) {
       const sk = pb.sk;
-      if (!sk) continue;
-      for (;;) {
-        if (pb.sk !== sk) break;
-        const ee = sk.recvErr();
-        if (ee) {
-          tr.recvReply(sk, undefined, ee, this.checkReply);
-          continue;
-        }
-        const m = sk.recvfrom();
-        if (!m) break;
-        tr.recvReply(sk, m, undefined, this.checkReply);
-      }
+      if (sk) this.drainSocket(sk, this.checkReply, () => pb.sk === sk);
     }
-  }
-
-  /** mod-udp.c: udp_expire_probe() */
-  expireProbe(pb: Probe): void {
-    this.tr.probeDone(pb);
   }
 }
 
 /** mod-icmp.c: the "icmp" method (-I) */
-class IcmpModule extends TrModule {
+class IcmpModule extends OneSocketModule {
   readonly headerLen = 0;
   private destAddr = 0;
   private seq = 1;
   private ident = 0;
   private data = new Uint8Array(0);
-  private sk: Socket | undefined;
   private lastTtl = 0;
   private dgram = false;
   private rawOnly = false;
@@ -1533,7 +1554,7 @@ class IcmpModule extends TrModule {
   }
 
   /** mod-icmp.c: icmp_check_reply() */
-  private readonly checkReply = (_sk: Socket, err: boolean, _from: SockAddrIn | undefined, buf: Uint8Array): Probe | undefined => {
+  protected readonly checkReply = (_sk: Socket, err: boolean, _from: SockAddrIn | undefined, buf: Uint8Array): Probe | undefined => {
     if (buf.length < 8) return undefined;
     const type = buf[0]!;
     const recvId = (buf[4]! << 8) | buf[5]!;
@@ -1548,33 +1569,6 @@ class IcmpModule extends TrModule {
     return pb;
   };
 
-  drain(): void {
-    const sk = this.sk;
-    if (!sk) return;
-    for (;;) {
-      const ee = sk.recvErr();
-      if (ee) {
-        this.tr.recvReply(sk, undefined, ee, this.checkReply);
-        continue;
-      }
-      const m = sk.recvfrom();
-      if (!m) break;
-      this.tr.recvReply(sk, m, undefined, this.checkReply);
-    }
-  }
-
-  /** mod-icmp.c: icmp_expire_probe() */
-  expireProbe(pb: Probe): void {
-    this.tr.probeDone(pb);
-  }
-
-  override cleanup(): void {
-    if (this.sk) {
-      this.sk.onReadable(undefined);
-      this.sk.close();
-      this.sk = undefined;
-    }
-  }
 }
 
 /** tcp flags (mod-tcp.c's TH_*) and the probe options it adds */
@@ -1618,11 +1612,10 @@ function namesByFlags(flags: number): string {
  * answers a SYN+ACK with a reset, the target's reset needs nothing); the target is reached when
  * any TCP segment comes back from it for that port.
  */
-class TcpModule extends TrModule {
+class TcpModule extends OneSocketModule {
   readonly headerLen = 0;
   private destAddr = 0;
   private destPort = 0;
-  private sk: Socket | undefined;
   private lastTtl = 0;
   /** the pseudo header (saddr, daddr, length, protocol) and the tcp header with its options */
   private buf = new Uint8Array(0);
@@ -1829,7 +1822,7 @@ class TcpModule extends TrModule {
   }
 
   /** mod-tcp.c: tcp_check_reply() */
-  private readonly checkReply = (_sk: Socket, err: boolean, from: SockAddrIn | undefined, buf: Uint8Array): Probe | undefined => {
+  protected readonly checkReply = (_sk: Socket, err: boolean, from: SockAddrIn | undefined, buf: Uint8Array): Probe | undefined => {
     if (buf.length < 8) return undefined;
     const src = (buf[0]! << 8) | buf[1]!;
     const dst = (buf[2]! << 8) | buf[3]!;
@@ -1847,33 +1840,6 @@ class TcpModule extends TrModule {
     return pb;
   };
 
-  drain(): void {
-    const sk = this.sk;
-    if (!sk) return;
-    for (;;) {
-      const ee = sk.recvErr();
-      if (ee) {
-        this.tr.recvReply(sk, undefined, ee, this.checkReply);
-        continue;
-      }
-      const m = sk.recvfrom();
-      if (!m) break;
-      this.tr.recvReply(sk, m, undefined, this.checkReply);
-    }
-  }
-
-  /** mod-tcp.c: tcp_expire_probe() */
-  expireProbe(pb: Probe): void {
-    this.tr.probeDone(pb);
-  }
-
-  override cleanup(): void {
-    if (this.sk) {
-      this.sk.onReadable(undefined);
-      this.sk.close();
-      this.sk = undefined;
-    }
-  }
 }
 
 /** the methods the emulated kernel can carry (dccp and raw need raw IP sockets of those protocols) */
