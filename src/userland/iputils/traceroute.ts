@@ -1330,6 +1330,19 @@ abstract class TrModule {
   abstract drain(): void;
   cleanup(): void {}
 
+  /** an option keyword without an argument that sets something (CLIF_set_flag and the like) */
+  protected keyword(name: string, help: string, set: () => unknown, flags = 0): ModOption {
+    return {
+      name,
+      help,
+      flags,
+      fn: () => {
+        set();
+        return 0;
+      },
+    };
+  }
+
   /** the module's recv_probe(): every error and reply queued on `sk` through recv_reply()
    * (while `live()`: a reply may end the probe that owns the socket) */
   protected drainSocket(sk: Socket, check: CheckReply, live: () => boolean = () => true): void {
@@ -1463,24 +1476,18 @@ class IcmpModule extends OneSocketModule {
 
   /** mod-icmp.c: icmp_options[] */
   override readonly options: ModOption[] = [
-    {
-      name: "raw",
-      help: "Use raw sockets way only. Default is try this way first (probably not allowed for unprivileged users), then try dgram",
-      flags: CLIF_EXCL,
-      fn: () => {
-        this.rawOnly = true;
-        return 0;
-      },
-    },
-    {
-      name: "dgram",
-      help: "Use dgram sockets way only. May be not implemented by old kernels or restricted by sysadmins",
-      flags: CLIF_EXCL,
-      fn: () => {
-        this.dgram = true;
-        return 0;
-      },
-    },
+    this.keyword(
+      "raw",
+      "Use raw sockets way only. Default is try this way first (probably not allowed for unprivileged users), then try dgram",
+      () => (this.rawOnly = true),
+      CLIF_EXCL,
+    ),
+    this.keyword(
+      "dgram",
+      "Use dgram sockets way only. May be not implemented by old kernels or restricted by sysadmins",
+      () => (this.dgram = true),
+      CLIF_EXCL,
+    ),
   ];
 
   /** mod-icmp.c: icmp_init() */
@@ -1629,15 +1636,7 @@ class TcpModule extends OneSocketModule {
 
   /** mod-tcp.c: tcp_options[] */
   override readonly options: ModOption[] = [
-    ...TCP_FLAG_OPTIONS.map(([name, help]) => ({
-      name,
-      help,
-      flags: 0,
-      fn: () => {
-        this.flags |= TCP_FLAG_NAMES.find(([n]) => n === name)![1];
-        return 0;
-      },
-    })),
+    ...TCP_FLAG_OPTIONS.map(([name, help]) => this.flagOption(name, help, TCP_FLAG_NAMES.find(([n]) => n === name)![1], 0)),
     {
       name: "flags",
       argName: "NUM",
@@ -1654,24 +1653,8 @@ class TcpModule extends OneSocketModule {
     this.flagOption("sack", "Use sack,", FL_SACK, 0),
     this.flagOption("timestamps", "timestamps,", FL_TSTAMP, CLIF_ABBREV),
     this.flagOption("window_scaling", "window_scaling option for tcp", FL_WSCALE, CLIF_ABBREV),
-    {
-      name: "sysctl",
-      help: 'Use current sysctl (/proc/sys/net/*) setting for the tcp options and ecn. Always set by default (with "syn") if nothing else specified',
-      flags: 0,
-      fn: () => {
-        this.sysctl = true;
-        return 0;
-      },
-    },
-    {
-      name: "reuse",
-      help: "Allow to reuse local port numbers for the huge workloads (SO_REUSEADDR)",
-      flags: 0,
-      fn: () => {
-        this.reuse = true;
-        return 0;
-      },
-    },
+    this.keyword("sysctl", 'Use current sysctl (/proc/sys/net/*) setting for the tcp options and ecn. Always set by default (with "syn") if nothing else specified', () => (this.sysctl = true)),
+    this.keyword("reuse", "Allow to reuse local port numbers for the huge workloads (SO_REUSEADDR)", () => (this.reuse = true)),
     {
       name: "mss",
       argName: "NUM",
@@ -1684,29 +1667,14 @@ class TcpModule extends OneSocketModule {
         return 0;
       },
     },
-    {
-      name: "info",
-      help: "Print tcp flags of final tcp replies when target host is reached. Useful to determine whether an application listens the port etc.",
-      flags: 0,
-      fn: () => {
-        this.info = true;
-        return 0;
-      },
-    },
+    this.keyword("info", "Print tcp flags of final tcp replies when target host is reached. Useful to determine whether an application listens the port etc.", () => (this.info = true)),
   ];
 
   /** mod-tcp.c: set_flag(): a probe option bit */
   private flagOption(name: string, help: string, bit: number, flags: number): ModOption {
-    return {
-      name,
-      help,
-      flags,
-      fn: () => {
-        this.flags |= bit;
-        return 0;
-      },
-    };
+    return this.keyword(name, help, () => (this.flags |= bit), flags);
   }
+
 
   /** mod-tcp.c: check_sysctl(): /proc/sys/net/ipv4/tcp_NAME starts with '1' */
   private async checkSysctl(name: string): Promise<boolean> {
