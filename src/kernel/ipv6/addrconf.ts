@@ -21,7 +21,7 @@ import { registerProcNet } from "../core/procfs.ts";
 import { netifOperUp, netifRunning, devGetFlags, devGetIflink, devGetByIndex } from "../core/dev.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
-  AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE,
+  AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE, IFA_F_DADFAILED, IFA_F_DEPRECATED,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTN_BLACKHOLE,
   RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
@@ -115,6 +115,11 @@ function addrconfNet(net: Net): AddrconfNet {
     pernet.set(net, s);
   }
   return s;
+}
+
+/** net->ipv6.devconf_all's value of `name` */
+export function addrconfAllCnf(net: Net, name: string): number {
+  return Number(addrconfNet(net).all.get(name) ?? 0);
 }
 
 export function devInet6(dev: NetDevice): Inet6Dev | undefined {
@@ -1061,3 +1066,111 @@ export function addrconfInit(): void {
 }
 
 export { RT_SCOPE_UNIVERSE };
+
+// ------------------------------------------------------------------ lookups for the data path
+
+/** what a route lookup found: the route (its device, gateway, type) */
+export interface Rt6Info {
+  type: number;
+  dev: NetDevice;
+  gw: Uint8Array | undefined;
+  local: boolean;
+  table: number;
+}
+
+/** include/net/ipv6.h: __ipv6_addr_needs_scope_id(): link-local unicast, link/interface-local
+ * multicast */
+export function ipv6AddrNeedsScopeId(a: Uint8Array): boolean {
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) return true;
+  if (a[0] === 0xff) {
+    const sc = a[1]! & 0x0f;
+    return sc === 1 || sc === 2;
+  }
+  return false;
+}
+
+/**
+ * net/ipv6/route.c: ip6_pol_route() through fib6_rule_lookup()'s default rules — the local
+ * table, then main: the longest prefix that covers `daddr`, the lowest metric among equals;
+ * with an output device (a socket's, a scope id) only the routes through it (a local route
+ * whatever the device: ip6_rt_get_dev_rcu() sends those through lo anyway). A link-local
+ * or multicast destination without a device takes the first device's route, as the strict
+ * lookup without an oif does. undefined: no route (ip6_null_entry, ENETUNREACH).
+ */
+export function ip6RouteLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undefined): Rt6Info | undefined {
+  const all = rt6Routes(net);
+  for (const table of [RT_TABLE_LOCAL, RT_TABLE_MAIN]) {
+    let best: Rt6 | undefined;
+    for (const r of all) {
+      if (r.table !== table || !prefixCovers(r, daddr)) continue;
+      if (oif && !r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && r.dev !== oif) continue;
+      if (!best || r.dstLen > best.dstLen || (r.dstLen === best.dstLen && r.metric < best.metric)) best = r;
+    }
+    if (best) return { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table };
+  }
+  return undefined;
+}
+
+/** include/net/ipv6.h: the scope of an address for source selection (RFC 6724: 1
+ * interface-local / loopback, 2 link-local, 5 site, 14 global) */
+function ipv6AddrScope(a: Uint8Array): number {
+  if (a[0] === 0xff) return a[1]! & 0x0f;
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) return 2;
+  if (a.every((x, i) => (i === 15 ? x === 1 : x === 0))) return 1; // ::1
+  return 14;
+}
+
+function commonPrefixLen(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 128; i++) if (bitAt(a, i) !== bitAt(b, i)) return i;
+  return 128;
+}
+
+/**
+ * net/ipv6/addrconf.c: ipv6_dev_get_saddr(): the source address for `daddr` out of `dev`
+ * (RFC 6724's rules as the kernel orders them: the same address, the appropriate scope, not
+ * deprecated, the outgoing device's, the longest matching prefix). The candidates are the
+ * device's addresses and, for a destination that needs no scope, every device's; tentative
+ * and DAD-failed ones never.
+ */
+export function ipv6DevGetSaddr(net: Net, dev: NetDevice | undefined, daddr: Uint8Array): Uint8Array | undefined {
+  const dstScope = ipv6AddrScope(daddr);
+  const devs = dev && (dstScope <= 2 || dev.flags & IFF_LOOPBACK) ? [dev] : net.devices();
+  let best: { ifp: Inet6Ifaddr; score: number[] } | undefined;
+  for (const d of devs) {
+    const idev = devInet6(d);
+    if (!idev || d.ip6Disabled) continue;
+    for (const ifp of idev.addrList) {
+      if (ifp.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) continue;
+      const sc = ipv6AddrScope(ifp.addr);
+      // a link-local source only on its own device
+      if (sc <= 2 && dev && d !== dev && !(dev.flags & IFF_LOOPBACK)) continue;
+      const same = sameAddr(ifp.addr, daddr) ? 1 : 0;
+      // rule 2: the smallest scope at least the destination's, else the largest
+      const scopeScore = sc >= dstScope ? 1000 - sc : sc;
+      const deprecated = ifp.flags & IFA_F_DEPRECATED ? 0 : 1;
+      const oif = dev && d === dev ? 1 : 0;
+      const score = [same, scopeScore, deprecated, oif, commonPrefixLen(ifp.addr, daddr)];
+      if (!best || cmpScore(score, best.score) > 0) best = { ifp, score };
+    }
+  }
+  return best?.ifp.addr.slice();
+}
+
+function cmpScore(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** net/ipv6/addrconf.c: ipv6_chk_addr(): is `addr` one of the namespace's addresses (past
+ * DAD), on `dev` when given */
+export function ipv6ChkAddr(net: Net, addr: Uint8Array, dev?: NetDevice): Inet6Ifaddr | undefined {
+  for (const d of dev ? [dev] : net.devices()) {
+    const idev = devInet6(d);
+    if (!idev) continue;
+    for (const ifp of idev.addrList) {
+      if (ifp.flags & IFA_F_TENTATIVE && !(ifp.flags & IFA_F_OPTIMISTIC)) continue;
+      if (sameAddr(ifp.addr, addr)) return ifp;
+    }
+  }
+  return undefined;
+}

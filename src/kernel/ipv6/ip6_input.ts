@@ -18,9 +18,7 @@ import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC } from "../uapi/rtnetlink.ts";
 import { IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, ipv6AddrIsMulticast, icmpv6Csum } from "./ip6_output.ts";
 import { ipv6ChkMcastAddrAt } from "./mcast.ts";
 import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
-import {
-  NDISC_NEIGHBOUR_SOLICITATION, ND_OPT_NONCE, ipv6GetIfaddr, ifaDadNonce, addrconfDadFailure, ipv6AddrIsSolictMult,
-} from "./ndisc.ts";
+import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv } from "./ndisc.ts";
 
 /** ipv6RcvPeek(): how a frame ended there */
 const PEEK_OTHERHOST = 1;
@@ -118,32 +116,15 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   st.inType[b[t]!]!++;
-  if (b[t] === NDISC_NEIGHBOUR_SOLICITATION) ndiscRecvNs(skb, dev, t, plen, saddr, daddr, b[o + 7]!);
+  icmpv6Rcv(skb, dev, t, plen, saddr, daddr, b[o + 7]!);
 }
 
-/** net/ipv6/ndisc.c: ndisc_recv_ns(), the DAD part */
-function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array, hopLimit: number): void {
-  const b = skb.buf;
-  if (hopLimit !== 255 || len < 24 || b[t + 1] !== 0) return; // ndisc_rcv(): invalid, dropped
-  const target = b.slice(t + 8, t + 24);
-  if (ipv6AddrIsMulticast(target)) return;
-  const dad = ipv6AddrAny(saddr);
-  if (dad && !ipv6AddrIsSolictMult(daddr)) return;
-  // options: the nonce
-  let nonce: Uint8Array | undefined;
-  for (let p = t + 24; p + 2 <= t + len; ) {
-    const olen = b[p + 1]! * 8;
-    if (!olen) return;
-    if (b[p] === ND_OPT_NONCE && olen === 8) nonce = b.slice(p + 2, p + 8);
-    p += olen;
+/** net/ipv6/icmp.c: icmpv6_rcv(), past the checksum: ND messages to ndisc_rcv() */
+function icmpv6Rcv(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array, hopLimit: number): void {
+  const type = skb.buf[t]!;
+  if (type === NDISC_NEIGHBOUR_SOLICITATION || type === NDISC_NEIGHBOUR_ADVERTISEMENT) {
+    if (!ndiscRcv(skb, dev, t, len, saddr, daddr, hopLimit)) kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6_NDISC_BAD_CODE", "ndisc_rcv");
   }
-  const ifp = ipv6GetIfaddr(dev, target);
-  if (!ifp) return;
-  if (!(ifp.flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)) || !dad) return; // a normal NS: NA not modelled
-  const ours = ifaDadNonce(ifp);
-  if (nonce && ours && nonce.every((x, i) => x === ours[i])) return; // our NS looped back
-  // we are colliding with another node who is doing DAD
-  addrconfDadFailure(skb, ifp);
 }
 
 let inited = false;

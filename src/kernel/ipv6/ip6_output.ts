@@ -10,7 +10,8 @@
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import { SkBuff } from "../core/skbuff.ts";
-import { devQueueXmit, devHardHeader } from "../core/dev_path.ts";
+import { neighOutput } from "../core/neighbour.ts";
+import { ndiscNeighFor } from "./ndisc.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER } from "../uapi/if.ts";
@@ -130,8 +131,6 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   }
   skb.dev = dev;
   skb.protocol = ETH_P_IPV6;
-  const ha = ndiscMcMap(daddr, dev, 1);
-  if (ha === undefined) return -22;
   /* ndisc_send_skb() / mld_sendpack(): OutRequests; ip6_finish_output2(): OUTMCAST and OUT
    * (OutTransmits, OutOctets); then ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS */
   const st = ipv6Stats(dev.net);
@@ -146,9 +145,49 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   /* the ICMPv6 header: right after the IPv6 header, or after a hop-by-hop one (MLD) */
   const t = b[o + 6] === NEXTHDR_ICMP ? o + IPV6_HDRLEN : b[o + 6] === NEXTHDR_HOP && b[o + IPV6_HDRLEN] === NEXTHDR_ICMP ? o + IPV6_HDRLEN + (b[o + IPV6_HDRLEN + 1]! + 1) * 8 : -1;
   const type = t >= 0 && t < skb.tail ? b[t]! : -1;
-  devHardHeader(skb, dev, ETH_P_IPV6, ha);
-  const r = devQueueXmit(skb);
-  if (type >= 0) {
+  const r = ip6FinishOutput2(skb, dev, daddr);
+  if (type >= 0 && r >= 0) {
+    st.outType[type]!++;
+    st.icmp.OutMsgs++;
+  }
+  return r;
+}
+
+/**
+ * net/ipv6/ip6_output.c: ip6_finish_output2()'s neighbour step: the entry of the next hop
+ * (__ipv6_neigh_lookup_noref(), else __neigh_create(): a group's is NOARP with its mapped
+ * address), the packet out through it (neigh_output(): queued while it resolves).
+ */
+export function ip6FinishOutput2(skb: SkBuff, dev: NetDevice, nexthop: Uint8Array): number {
+  const n = ndiscNeighFor(dev, nexthop);
+  if (!n) {
+    ipv6Stats(dev.net).ip.OutNoRoutes++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NEIGH_CREATEFAIL", "ip6_finish_output2");
+    return -22;
+  }
+  skb.dev = dev;
+  skb.protocol = ETH_P_IPV6;
+  return neighOutput(n, skb);
+}
+
+/**
+ * ndisc_send_skb() of a packet to a unicast address on `dev` (a neighbour advertisement, a
+ * unicast probe): its counters and ip6_finish_output2() through the destination's entry
+ */
+export function ip6OutputNdisc(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
+  if (!dev.ip6Ptr || dev.ip6Disabled) {
+    skb.dev = dev;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_output");
+    return 0;
+  }
+  const st = ipv6Stats(dev.net);
+  const len = skb.tail - skb.data;
+  const type = skb.buf[skb.data + IPV6_HDRLEN]!;
+  st.ip.OutRequests++;
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  const r = ip6FinishOutput2(skb, dev, daddr);
+  if (r >= 0) {
     st.outType[type]!++;
     st.icmp.OutMsgs++;
   }

@@ -104,6 +104,7 @@ export function ipv6SysctlNetInit(net: Net): void {
 export function ndiscParms(dev: NetDevice): NeighParms {
   const p = new NeighParms(dev);
   p.locktime = 0;
+  p.reachablePending = true; // neigh_parms_alloc()'s draw, made at first use
   return p;
 }
 
