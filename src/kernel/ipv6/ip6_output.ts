@@ -12,6 +12,7 @@ import type { NetDevice } from "../core/netdevice.ts";
 import { SkBuff } from "../core/skbuff.ts";
 import { neighOutput } from "../core/neighbour.ts";
 import { ndiscNeighFor } from "./ndisc.ts";
+import type { Dst6 } from "./route.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER } from "../uapi/if.ts";
@@ -192,4 +193,44 @@ export function ip6OutputNdisc(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): 
     st.icmp.OutMsgs++;
   }
   return r;
+}
+
+/**
+ * net/ipv6/ip6_output.c: ip6_append_data() + ip6_push_pending_frames() / ip6_xmit() for one
+ * locally made packet: the IPv6 header (`payload` after it), OutRequests, then ip6_output()
+ * -> ip6_finish_output2() through the dst's device and next hop (multicast counted as such).
+ */
+export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLimit: number, payload: Uint8Array, tclass = 0): number {
+  const dev = dst.dev;
+  const net = dev.net;
+  const skb = ip6AllocSkb(payload.length);
+  skb.buf.set(payload, skb.data);
+  ip6PushHdr(skb, dst.saddr, daddr, nexthdr, hopLimit, tclass);
+  const st = ipv6Stats(net);
+  st.ip.OutRequests++;
+  if (!dev.ip6Ptr || dev.ip6Disabled) {
+    skb.dev = dev;
+    st.ip.OutDiscards++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_output");
+    return 0;
+  }
+  const len = skb.tail - skb.data;
+  if (daddr[0] === 0xff) {
+    st.ip.OutMcastPkts++;
+    st.ip.OutMcastOctets += len;
+  }
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  if (dst.rt.local) loopedIif.set(skb, dst.rt.dev);
+  return ip6FinishOutput2(skb, dev, dst.nexthop);
+}
+
+/**
+ * A packet to a local address goes out through lo with its dst, whose idev is the address's
+ * device: ip6_rcv_core() takes that device as the packet's iif (IP6CB(skb)->iif), which is
+ * the scope a reader sees and the device an echo reply is routed by.
+ */
+const loopedIif = new WeakMap<SkBuff, NetDevice>();
+export function ip6LoopedIif(skb: SkBuff): NetDevice | undefined {
+  return loopedIif.get(skb);
 }
