@@ -24,7 +24,7 @@ import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE, IFA_F_DADFAILED, IFA_F_DEPRECATED,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTN_BLACKHOLE,
-  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTM_F_FIB_MATCH, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
   type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
@@ -1027,7 +1027,10 @@ export function addrconfInit(): void {
     // rtnetlink_rcv_msg(): no AF_INET6 doit, so the PF_UNSPEC one answers
     doit: (net: Net, m: LinkMsg) => rtnetlinkRcvMsg(net, { ...m, ifi: { ...m.ifi, family: 0 } }),
   });
-  rtnlRegister(AF_INET6, "RTM_GETROUTE", { dumpit: (net: Net, m: RouteMsg) => inet6DumpFib(net, m) });
+  rtnlRegister(AF_INET6, "RTM_GETROUTE", {
+    doit: (net: Net, m: RouteMsg) => inet6RtmGetroute(net, m),
+    dumpit: (net: Net, m: RouteMsg) => inet6DumpFib(net, m),
+  });
   rtnlRegister(AF_INET6, "RTM_GETNETCONF", {
     doit: (net: Net, m: RtnlMsg) => inet6NetconfGet(net, m as NetconfMsg),
     dumpit: (net: Net) => inet6NetconfDump(net),
@@ -1173,4 +1176,73 @@ export function ipv6ChkAddr(net: Net, addr: Uint8Array, dev?: NetDevice): Inet6I
     }
   }
   return undefined;
+}
+
+/** net/ipv6/route.c: fib6_prop[]: the error a reject route answers with */
+export function rt6TypeError(type: number): KErr | undefined {
+  switch (type) {
+    case RTN_UNREACHABLE: return kerr("EHOSTUNREACH");
+    case RTN_BLACKHOLE: return kerr("EINVAL");
+    case RTN_PROHIBIT: return kerr("EACCES");
+    case RTN_THROW: return kerr("EAGAIN");
+  }
+  return undefined;
+}
+
+/**
+ * net/ipv6/route.c: inet6_rtm_getroute() (`ip -6 route get`): the output route of RTA_DST
+ * (through RTA_OIF), or with RTA_IIF the input one, filled by rt6_fill_node() as a dst:
+ * the address asked and the source (:: when none), the device the packet would leave by (lo
+ * for a local one), the gateway, the source address the route picks (output only); with
+ * RTM_F_FIB_MATCH the matched route itself.
+ */
+export function inet6RtmGetroute(net: Net, req: RouteMsg): { ack: NlAck; answer?: RouteMsg } {
+  const a = req.attrs;
+  const fail = (e: KErr) => ({ ack: { ok: false as const, ...e } });
+  const dst = a.RTA_DST && a.RTA_DST.length === 16 ? a.RTA_DST : new Uint8Array(16);
+  const src = a.RTA_SRC && a.RTA_SRC.length === 16 ? a.RTA_SRC : new Uint8Array(16);
+  const iif = a.RTA_IIF ?? 0;
+  const oifIdx = a.RTA_OIF ?? 0;
+  let oif: NetDevice | undefined;
+  if (iif) {
+    if (!net.devByIndex.get(iif)) return fail(kerr("ENODEV"));
+  } else if (oifIdx) {
+    oif = net.devByIndex.get(oifIdx);
+    if (!oif) return fail(kerr("ENODEV"));
+  }
+  const all = rt6Routes(net);
+  let best: Rt6 | undefined;
+  for (const table of [RT_TABLE_LOCAL, RT_TABLE_MAIN]) {
+    for (const r of all) {
+      if (r.table !== table || !prefixCovers(r, dst)) continue;
+      if (oif && !r.local && r.type === RTN_UNICAST && r.dev !== oif) continue;
+      if (!best || r.dstLen > best.dstLen || (r.dstLen === best.dstLen && r.metric < best.metric)) best = r;
+    }
+    if (best) break;
+  }
+  if (!best) return fail(kerr("ENETUNREACH"));
+  const e = rt6TypeError(best.type);
+  if (e) return fail(e);
+  if (req.rtm.flags & RTM_F_FIB_MATCH) return { ack: { ok: true }, answer: rt6FillNode(best) };
+  const dev = best.local ? (net.loopbackDev ?? best.dev) : best.dev;
+  const prefsrc = iif ? undefined : best.local ? dst.slice() : ipv6DevGetSaddr(net, best.dev, dst);
+  const answer: RouteMsg = {
+    type: "RTM_NEWROUTE",
+    flags: {},
+    rtm: {
+      family: AF_INET6, dst_len: 128, src_len: 128, tos: 0, table: best.table < 256 ? best.table : 252,
+      protocol: best.local ? RTPROT_KERNEL : best.protocol ?? RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: best.type, flags: 0,
+    },
+    attrs: {
+      RTA_TABLE: best.table, RTA_DST: dst.slice(), RTA_SRC: src.slice(),
+      ...(iif ? { RTA_IIF: iif } : {}),
+      ...(prefsrc ? { RTA_PREFSRC: prefsrc } : {}),
+      RTA_PRIORITY: best.metric,
+      ...(best.gw ? { RTA_GATEWAY: best.gw.slice() } : {}),
+      RTA_OIF: dev.ifindex,
+      RTA_CACHEINFO: { rta_clntref: 0, rta_lastuse: 0, rta_expires: 0, rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0 },
+      RTA_PREF: 0,
+    },
+  };
+  return { ack: { ok: true }, answer };
 }

@@ -8,8 +8,7 @@
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
-import { RTN_BLACKHOLE, RTN_PROHIBIT, RTN_THROW, RTN_UNREACHABLE } from "../uapi/rtnetlink.ts";
-import { ip6RouteLookup, ipv6DevGetSaddr, type Rt6Info } from "./addrconf.ts";
+import { ip6RouteLookup, ipv6DevGetSaddr, rt6TypeError, type Rt6Info } from "./addrconf.ts";
 
 /** a dst for an output flow (struct rt6_info, reduced) */
 export interface Dst6 {
@@ -21,17 +20,6 @@ export interface Dst6 {
   saddr: Uint8Array;
 }
 
-/** net/ipv6/route.c: fib6_prop[]: the error of a reject route */
-function rtTypeError(type: number): KErr | undefined {
-  switch (type) {
-    case RTN_UNREACHABLE: return kerr("EHOSTUNREACH");
-    case RTN_BLACKHOLE: return kerr("EINVAL");
-    case RTN_PROHIBIT: return kerr("EACCES");
-    case RTN_THROW: return kerr("EAGAIN");
-  }
-  return undefined;
-}
-
 /**
  * net/ipv6/ip6_output.c: ip6_dst_lookup_flow(): the route of `daddr` (through `oif` when
  * given), the source address if `saddr` is none; ENETUNREACH without a route,
@@ -40,7 +28,7 @@ function rtTypeError(type: number): KErr | undefined {
 export function ip6DstLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undefined, saddr?: Uint8Array): Dst6 | KErr {
   const rt = ip6RouteLookup(net, daddr, oif);
   if (!rt) return kerr("ENETUNREACH");
-  const e = rtTypeError(rt.type);
+  const e = rt6TypeError(rt.type);
   if (e) return e;
   const dev = rt.local ? (net.loopbackDev ?? rt.dev) : rt.dev;
   let src = saddr && saddr.some((x) => x) ? saddr : undefined;
