@@ -21,9 +21,12 @@ import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
 import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, setNdiscErrorReport } from "./ndisc.ts";
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, type Errno } from "../uapi/errno.ts";
-import { ipv6ChkAddr } from "./addrconf.ts";
+import { ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
+import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
+import { consumeSkb } from "../core/drop.ts";
+import { PACKET_HOST } from "../uapi/if.ts";
 import { ip6DstLookup } from "./route.ts";
-import { ip6LocalOut, ip6LoopedIif } from "./ip6_output.ts";
+import { ip6LocalOut, ip6LoopedIif, ip6FinishOutput2, ip6AllocSkb } from "./ip6_output.ts";
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
 import { isKErr } from "../uapi/errno.ts";
 
@@ -111,10 +114,9 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   const saddr = b.slice(o + 8, o + 24);
   const daddr = b.slice(o + 24, o + 40);
   // ip6_route_input(): a unicast destination is delivered when it is one of the namespace's
-  // addresses (the local table); else ip6_forward(), which drops it with forwarding off
+  // addresses (the local table); else the route decides (ip6_forward(), ip6_pkt_discard())
   if (b[o + 24] !== 0xff && !ipv6ChkAddr(dev.net, daddr)) {
-    st.ip.InAddrErrors++;
-    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INADDRERRORS", "ip6_forward");
+    ip6RouteInputForward(skb, dev, o, plen, saddr, daddr);
     return;
   }
   if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
@@ -135,6 +137,87 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   // ip6_input_finish(): the raw sockets' copies before the protocol handler
   raw6LocalDeliver(skb, iif, t, plen, saddr, daddr);
   icmpv6Rcv(skb, iif, t, plen, saddr, daddr, b[o + 7]!);
+}
+
+const ICMPV6_NOROUTE = 0;
+const ICMPV6_ADM_PROHIBITED = 1;
+const ICMPV6_NOT_NEIGHBOUR = 2;
+
+/**
+ * net/ipv6/route.c: ip6_route_input() of a packet not for us, then its dst's input: no
+ * route or an unreachable/prohibit one answers with ICMPv6 (ip6_pkt_discard/_prohibit,
+ * InNoRoutes), a blackhole drops; a route out is net/ipv6/ip6_output.c: ip6_forward():
+ * refused with forwarding off (InAddrErrors), hop limit exceeded (ICMPv6 time exceeded,
+ * InHdrErrors), a link-local source (not a neighbour), too big for the way out (packet too
+ * big, InTooBigErrors); else one hop less and out through the route's neighbour
+ * (OutForwDatagrams). (Redirects to a host on the same link are not sent.)
+ */
+function ip6RouteInputForward(skb: SkBuff, dev: NetDevice, o: number, plen: number, saddr: Uint8Array, daddr: Uint8Array): void {
+  const net = dev.net;
+  const st = ipv6Stats(net);
+  const b = skb.buf;
+  const rt = ip6RouteLookup(net, daddr, undefined);
+  if (!rt || rt.type === RTN_UNREACHABLE || rt.type === RTN_PROHIBIT || rt.type === RTN_THROW) {
+    st.ip.InNoRoutes++;
+    icmp6Send(skb, ICMPV6_DEST_UNREACH, rt?.type === RTN_PROHIBIT ? ICMPV6_ADM_PROHIBITED : ICMPV6_NOROUTE, 0);
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INNOROUTES", "ip6_pkt_drop");
+    return;
+  }
+  if (rt.type === RTN_BLACKHOLE) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "dst_discard");
+    return;
+  }
+  const idev = devInet6(dev);
+  if (!addrconfAllCnf(net, "forwarding") && !(idev && Number(idev.cnf.get("force_forwarding") ?? 0))) {
+    st.ip.InAddrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6_FORWARDING_DISABLED", "ip6_forward");
+    return;
+  }
+  if (skb.pktType !== PACKET_HOST) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_forward");
+    return;
+  }
+  if (b[o + 7]! <= 1) {
+    icmp6Send(skb, ICMPV6_TIME_EXCEED, 0, 0);
+    st.ip.InHdrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INHDR", "ip6_forward");
+    return;
+  }
+  // this check is security critical: never forward from ::, a group, loopback or a link-local source
+  const loopback = saddr.every((x, i) => (i === 15 ? x === 1 : x === 0));
+  if (ipv6AddrAny(saddr) || saddr[0] === 0xff || loopback) {
+    st.ip.InAddrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INADDRERRORS", "ip6_forward");
+    return;
+  }
+  if (saddr[0] === 0xfe && (saddr[1]! & 0xc0) === 0x80) {
+    icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOT_NEIGHBOUR, 0);
+    st.ip.InAddrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INADDRERRORS", "ip6_forward");
+    return;
+  }
+  const out = rt.dev;
+  const mtu = Math.max(out.mtu, 1280);
+  const len = IPV6_HDRLEN + plen;
+  if (len > mtu) {
+    icmp6Send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+    st.ip.InTooBigErrors++;
+    st.ip.FragFails++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_BIG", "ip6_forward");
+    return;
+  }
+  const fwd = ip6AllocSkb(len - IPV6_HDRLEN);
+  const f = fwd.push(IPV6_HDRLEN);
+  fwd.buf.set(b.subarray(o, o + len), f);
+  fwd.buf[f + 7]!--;
+  fwd.networkHeader = f;
+  consumeSkb(skb);
+  /* ip6_forward_finish(): OUTFORWDATAGRAMS, OUTOCTETS; ip6_finish_output2(): OUT */
+  st.ip.OutForwDatagrams++;
+  st.ip.OutOctets += len;
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  ip6FinishOutput2(fwd, out, rt.gw ?? daddr);
 }
 
 /** net/ipv6/icmp.c: icmpv6_rcv(), past the checksum: ND messages to ndisc_rcv() */
