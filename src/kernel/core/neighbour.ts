@@ -1,8 +1,9 @@
 /**
  * net/core/neighbour.c: neighbour tables, the NUD state machine on the world's scheduler,
  * the queue of packets waiting for resolution, neigh_update(), and the RTM_*NEIGH handlers.
- * The ARP table (AF_INET) holds entries; its protocol half (solicit, error report,
- * constructor) is ipv4/arp.ts. nd_tbl (AF_INET6) exists only for its parameters; the tables'
+ * A table is generic over its key (NeighKey: an IPv4 number for arp_tbl, the
+ * UTF-16 form of an IPv6 address for nd_tbl); its protocol half (constructor, solicit, error
+ * report, the key's bytes) is ipv4/arp.ts's or ipv6/ndisc.ts's. The tables'
  * own messages (RTM_GETNEIGHTBL / RTM_SETNEIGHTBL, `ip ntable`) are at the end.
  */
 import { rtnlHasListeners, rtnlNotify } from "./rtnl_notify.ts";

@@ -625,8 +625,8 @@ interface Rt6 {
   rtf?: number;
 }
 
-/** net/ipv6/route.c, reduced to static routes (ip -6 route add/del): they are listed, never
- * looked up by a packet path */
+/** net/ipv6/route.c's static routes (ip -6 route add/del), listed with addrconf's own and
+ * looked up with them (ip6RouteLookup) */
 const staticRoutes = new NetGeneric<Rt6[]>();
 
 function staticRoutesOf(net: Net): Rt6[] {

@@ -1,34 +1,30 @@
 /**
- * net/ipv6/ip6_input.c: ipv6_rcv() for ETH_P_IPV6, reduced to what link-up traffic needs:
- * a frame is handled (so no rx_nohandler), checked like ip6_rcv_core() does, and consumed.
- * The one thing acted on is Duplicate Address Detection (net/ipv6/ndisc.c: ndisc_recv_ns()):
- * a neighbour solicitation from :: for one of our tentative addresses fails our DAD, unless it
- * carries our own nonce (our NS looped back).
+ * net/ipv6/ip6_input.c: ipv6_rcv() for ETH_P_IPV6 (checked like ip6_rcv_core() does; what is
+ * not for this host ends early in ipv6RcvPeek()), ip6_route_input() of a packet for another
+ * address and ip6_forward(), and local delivery of ICMPv6 (net/ipv6/icmp.c: icmpv6_rcv():
+ * the raw sockets' copies, ND to ndisc_rcv(), echo requests answered, echo replies to the
+ * ping sockets, errors to icmpv6_notify()), with icmp6_send() for the errors this host sends.
  *
- * Not modelled: routing and delivery of IPv6 (ICMPv6 echo, NA replies, UDP/TCP over IPv6),
- * MLD queries, router advertisements, the Ip6In* SNMP counters.
+ * Not modelled: extension headers, UDP/TCP over IPv6, MLD queries, router advertisements,
+ * redirects.
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_path.ts";
-import { kfreeSkbReason } from "../core/drop.ts";
-import { devInet6 } from "./addrconf.ts";
-import { ETH_P_IPV6 } from "../uapi/if.ts";
-import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC } from "../uapi/rtnetlink.ts";
-import { IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, ipv6AddrIsMulticast, icmpv6Csum } from "./ip6_output.ts";
+import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
+import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
+import { ETH_P_IPV6, PACKET_HOST } from "../uapi/if.ts";
+import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
+import {
+  IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutput2, ip6AllocSkb,
+} from "./ip6_output.ts";
 import { ipv6ChkMcastAddrAt } from "./mcast.ts";
 import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
 import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, setNdiscErrorReport } from "./ndisc.ts";
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
-import { errnoNumbers, type Errno } from "../uapi/errno.ts";
-import { ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
-import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
-import { consumeSkb } from "../core/drop.ts";
-import { PACKET_HOST } from "../uapi/if.ts";
+import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
 import { ip6DstLookup } from "./route.ts";
-import { ip6LocalOut, ip6LoopedIif, ip6FinishOutput2, ip6AllocSkb } from "./ip6_output.ts";
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
-import { isKErr } from "../uapi/errno.ts";
 
 /** ipv6RcvPeek(): how a frame ended there */
 const PEEK_OTHERHOST = 1;

@@ -1,12 +1,12 @@
 /**
- * net/ipv6/ip6_output.c, the part ND and MLD need: the IPv6 header (ip6_flow_hdr,
- * ip6_nd_hdr, ip6_mc_hdr), the ICMPv6 checksum over the pseudo-header (csum_ipv6_magic), and
- * output of a packet to a multicast group on one device (ip6_finish_output2 for a multicast
- * destination: the neighbour is NUD_NOARP with the mapped 33:33:xx:xx:xx:xx address).
+ * net/ipv6/ip6_output.c: the IPv6 header (ip6_flow_hdr, ip6_nd_hdr, ip6_mc_hdr), the ICMPv6
+ * checksum over the pseudo-header (csum_ipv6_magic), output of ND/MLD packets to a group or a
+ * neighbour, of locally made packets through a route (ip6LocalOut), and ip6_finish_output2()'s
+ * neighbour step (nd_tbl: a group's entry is NUD_NOARP with the mapped 33:33:xx:xx:xx:xx
+ * address, a unicast one resolves).
  *
- * Not modelled: the FIB6 route lookup, unicast neighbour resolution, fragmentation, the
- * multicast loopback copy (dev_loopback_xmit: AF_PACKET taps ignore PACKET_LOOPBACK anyway),
- * netfilter (NF_INET_LOCAL_OUT / POST_ROUTING for IPv6) and the Ip6Out* SNMP counters.
+ * Not modelled: fragmentation, the multicast loopback copy (dev_loopback_xmit), netfilter
+ * (NF_INET_LOCAL_OUT / POST_ROUTING for IPv6).
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import { SkBuff } from "../core/skbuff.ts";

@@ -1,5 +1,7 @@
 /**
- * net/ipv6/ndisc.c (sending neighbour and router solicitations) and the packet-sending half
+ * net/ipv6/ndisc.c: nd_tbl's protocol half (ndisc_constructor, ndisc_solicit,
+ * ndisc_error_report, pndisc_constructor), neighbour solicitations and advertisements sent
+ * and received (ndisc_send_ns/na, ndisc_recv_ns/na), router solicitations, and the packet-sending half
  * of net/ipv6/addrconf.c that runs when a link comes up: Duplicate Address Detection
  * (addrconf_dad_start/_begin/_kick/_work/_completed, one NS from :: to the solicited-node
  * group with a nonce after a random delay below rtr_solicit_delay, the address tentative

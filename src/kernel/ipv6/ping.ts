@@ -26,7 +26,6 @@ export const AF_INET6_NUM = 10;
 export const ICMPV6_ECHO_REQUEST = 128;
 export const ICMPV6_ECHO_REPLY = 129;
 
-const ANY6 = new Uint8Array(16);
 const isAny = (a: Uint8Array): boolean => !a.some((x) => x);
 const isMulticast = (a: Uint8Array): boolean => a[0] === 0xff;
 const isV4Mapped = (a: Uint8Array): boolean => a.subarray(0, 10).every((x) => x === 0) && a[10] === 0xff && a[11] === 0xff;
@@ -247,7 +246,7 @@ export class Ping6Sock extends Inet6DgramSock {
       daddr = (addr as SockAddrIn6).addr6;
       scopeId = (addr as SockAddrIn6).scopeId;
     } else {
-      if (this.state !== TCP_ESTABLISHED) return kerr("ENOTCONN");
+      if (this.state !== TCP_ESTABLISHED) return kerr("EDESTADDRREQ");
       daddr = this.daddr6;
       scopeId = this.scope;
     }
@@ -337,7 +336,6 @@ export class Udp6Sock extends Inet6DgramSock {
   }
 }
 
-export { ANY6 };
 
 const rawSocks = new NetGeneric<Set<Raw6Sock>>();
 

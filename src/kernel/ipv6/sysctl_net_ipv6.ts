@@ -3,8 +3,8 @@
  * route.c's ipv6_route_table_template, icmp.c's ipv6_icmp_table_template, reassembly.c's
  * fragment thresholds and xfrm6_policy.c's xfrm6_gc_thresh), and the net/ipv6/neigh/DEV
  * entries ndisc's parameters give each device (neigh_sysctl_register() from ipv6_add_dev()).
- * The emulator sends IPv6 only on the link (ndisc, MLD), so these are values with their
- * handlers' parsing and bounds, not yet read by a datapath.
+ * The net/ipv6 values are kept with their handlers' parsing and bounds; the data path reads
+ * the neighbour parameters (nd_tbl) and not yet the rest.
  */
 import { kerr, isKErr } from "../uapi/errno.ts";
 import type { NetDevice } from "../core/netdevice.ts";
