@@ -1,8 +1,9 @@
 /**
  * net/core/neighbour.c: neighbour tables, the NUD state machine on the world's scheduler,
  * the queue of packets waiting for resolution, neigh_update(), and the RTM_*NEIGH handlers.
- * The ARP table (AF_INET) holds entries; its protocol half (solicit, error report,
- * constructor) is ipv4/arp.ts. nd_tbl (AF_INET6) exists only for its parameters; the tables'
+ * A table is generic over its key (NeighKey: an IPv4 number for arp_tbl, the
+ * UTF-16 form of an IPv6 address for nd_tbl); its protocol half (constructor, solicit, error
+ * report, the key's bytes) is ipv4/arp.ts's or ipv6/ndisc.ts's. The tables'
  * own messages (RTM_GETNEIGHTBL / RTM_SETNEIGHTBL, `ip ntable`) are at the end.
  */
 import { rtnlHasListeners, rtnlNotify } from "./rtnl_notify.ts";
@@ -22,7 +23,13 @@ import { procDointvecMinmax, type CtlTable } from "./sysctl.ts";
 import { IFF_LOOPBACK, IFF_UP } from "../uapi/if.ts";
 import { netSched, netRng, devQueueXmit, devHardHeader } from "./dev_path.ts";
 import { kfreeSkbReason } from "./drop.ts";
-import { ipv4FromBytes, ipv4ToBytes } from "../../wire/addr.ts";
+
+/**
+ * A table's primary key: an IPv4 address as a number (arp_tbl: the hot path keys its Map by
+ * the int32, building nothing per packet), an IPv6 address as the 8 UTF-16 units of its 16
+ * bytes (nd_tbl: in6Key()).
+ */
+export type NeighKey = number | string;
 
 export const NUD_IN_TIMER = NUD_INCOMPLETE | NUD_REACHABLE | NUD_DELAY | NUD_PROBE;
 export const NUD_VALID = NUD_PERMANENT | NUD_NOARP | NUD_REACHABLE | NUD_PROBE | NUD_STALE | NUD_DELAY;
@@ -61,6 +68,10 @@ export class NeighParms {
   reachableTime = 0;
   /** when reachable_time was last drawn (neigh_periodic_work redraws it every 300 s) */
   reachableDrawn = 0;
+  /** reachable_time is drawn when first read (nd_tbl's parms: the draw the kernel makes at
+   * boot or ipv6_add_dev() is made here when something needs it, so that a table made by the
+   * first packet does not move the namespace's random stream) */
+  reachablePending = false;
   constructor(dev: NetDevice | undefined) {
     this.dev = dev;
   }
@@ -79,30 +90,57 @@ export class NeighParms {
     this.proxyDelay = p.proxyDelay;
     this.locktime = p.locktime;
     this.reachableTime = p.reachableTime;
+    this.reachablePending = p.reachablePending;
   }
 }
 
-/** the protocol half of a table (struct neigh_ops + constructor), filled by arp.ts */
-export interface NeighOps {
-  /** arp_constructor(): set type, nud_state (NOARP …) and ha */
-  constructor(n: Neighbour): void;
-  /** arp_solicit(): send a probe; `skb` is the newest queued packet (for the source address) */
-  solicit(n: Neighbour, skb: SkBuff | undefined): void;
-  /** arp_error_report(): a queued packet could not be resolved (ICMP host unreachable) */
-  errorReport(n: Neighbour, skb: SkBuff): void;
-  /** tbl->id ("arp_cache") */
+/** the protocol half of a table (struct neigh_ops + constructor + key handling), filled by
+ * arp.ts and ndisc.ts */
+export interface NeighOps<K extends NeighKey = number> {
+  /** arp_constructor() / ndisc_constructor(): set type, nud_state (NOARP …) and ha */
+  constructor(n: Neighbour<K>): void;
+  /** arp_solicit() / ndisc_solicit(): send a probe; `skb` is the newest queued packet (for the source address) */
+  solicit(n: Neighbour<K>, skb: SkBuff | undefined): void;
+  /** arp_error_report() / ndisc_error_report(): a queued packet could not be resolved */
+  errorReport(n: Neighbour<K>, skb: SkBuff): void;
+  /** tbl->id ("arp_cache", "ndisc_cache") */
   id: string;
+  /** tbl->key_len */
+  keyLen: number;
+  /** the key of an NDA_DST (its first key_len bytes) and back */
+  keyFromBytes(b: Uint8Array): K;
+  keyToBytes(k: K): Uint8Array;
   /** tbl->is_multicast(): such entries are always collectable */
-  isMulticast?(key: number): boolean;
+  isMulticast?(key: K): boolean;
+  /** neigh_add() refuses a permanent entry for this key (arp_tbl: an IPv4 multicast address;
+   * nd_tbl takes a permanent ff02::X, as the kernel does) */
+  permanentRefused?(key: K): boolean;
+  /** tbl->pconstructor() / pdestructor(): a proxy entry made / gone (pndisc_constructor
+   * joins the address's solicited-node group); false refuses the entry */
+  pconstructor?(p: PneighEntry<K>): boolean;
+  pdestructor?(p: PneighEntry<K>): void;
+  /** tbl->allow_add(): may netlink add an entry on this device (ndisc_allow_add) */
+  allowAdd?(dev: NetDevice): KErr | undefined;
+  /** the link-layer protocol of the packets this table resolves for (ETH_P_IP, ETH_P_IPV6) */
+  protocol: number;
+}
+
+/** any table / entry, for the code that does not look at the key's type */
+type AnyTable = NeighTable<NeighKey>;
+type AnyNeigh = Neighbour<NeighKey>;
+
+/** the Map key of a primary key: an IPv4 number as the int32 V8 keeps small */
+function hk<K extends NeighKey>(key: K): K {
+  return (typeof key === "number" ? key | 0 : key) as K;
 }
 
 /** struct neighbour */
-export class Neighbour {
-  readonly tbl: NeighTable;
+export class Neighbour<K extends NeighKey = number> {
+  readonly tbl: NeighTable<K>;
   readonly net: Net;
   readonly dev: NetDevice;
   /** primary_key: arp_constructor() rewrites it to 0.0.0.0 on loopback/point-to-point devices */
-  key: number;
+  key: K;
   parms: NeighParms;
   ha = new Uint8Array(6);
   nudState = NUD_NONE;
@@ -120,8 +158,8 @@ export class Neighbour {
   arpQueueLen = 0;
   timer: Timer;
   /** the next entry of the same key in its table's hash (another device's) */
-  hashNext: Neighbour | undefined = undefined;
-  constructor(tbl: NeighTable, dev: NetDevice, key: number, parms: NeighParms) {
+  hashNext: Neighbour<K> | undefined = undefined;
+  constructor(tbl: NeighTable<K>, dev: NetDevice, key: K, parms: NeighParms) {
     this.tbl = tbl;
     this.net = dev.net;
     this.dev = dev;
@@ -132,8 +170,8 @@ export class Neighbour {
 }
 
 /** a proxy entry (struct pneigh_entry): `ip neigh add proxy X dev D` */
-export interface PneighEntry {
-  key: number;
+export interface PneighEntry<K extends NeighKey = number> {
+  key: K;
   dev: NetDevice | undefined;
   flags: number;
   protocol: number;
@@ -153,11 +191,11 @@ export class NeighGc {
   /** tbl->last_flush: the last forced collection */
   lastFlush = 0;
   /** tbl->gc_list (its size is tbl->gc_entries): the entries the collector may remove, oldest first */
-  readonly gcList = new Set<Neighbour>();
+  readonly gcList = new Set<AnyNeigh>();
   /** tbl->entries: every entry, exempt ones too */
   entries = 0;
   /** the namespaces' tables */
-  readonly tables = new Set<NeighTable>();
+  readonly tables = new Set<AnyTable>();
   /** tbl->gc_work, armed while the table holds gc_thresh1 entries or more */
   work: Timer | undefined;
   /** when the periodic work first ran (neigh_table_init(): after reachable_time); it recurs every base_reachable_time/2 */
@@ -182,39 +220,40 @@ function neighGcOf(net: Net, family: number): NeighGc {
 }
 
 /** the namespace's tables by family (neigh_tables[], as a namespace sees them) */
-const netTables = new WeakMap<Net, Map<number, NeighTable>>();
+const netTables = new WeakMap<Net, Map<number, AnyTable>>();
 
 /** struct neigh_table, per namespace (the kernel's is global and keyed by net; its global part is NeighGc) */
-export class NeighTable {
+export class NeighTable<K extends NeighKey = number> {
   readonly net: Net;
   readonly family: number;
-  readonly ops: NeighOps;
+  readonly ops: NeighOps<K>;
   /** the entries in creation order (the dump order) */
-  readonly hash = new Set<Neighbour>();
+  readonly hash = new Set<Neighbour<K>>();
   /** key -> the entries of that key, chained through hashNext (one per device that has
    * one): neigh_lookup()'s hash (the key as an int32, which V8 keeps as a small integer: an
    * (ifindex, key) number past 2^31 was a heap number made per lookup) */
-  readonly byKey = new Map<number, Neighbour>();
-  readonly phash: PneighEntry[] = [];
+  readonly byKey = new Map<K, Neighbour<K>>();
+  readonly phash: PneighEntry<K>[] = [];
   readonly parms: NeighParms;
   readonly devParms = new Map<NetDevice, NeighParms>();
   readonly gc: NeighGc;
   /** statistics (ndt_stats) */
   stats = {
     allocs: 0, destroys: 0, hashGrows: 0, resFailed: 0, lookups: 0, hits: 0, forcedGcRuns: 0, periodicGcRuns: 0,
-    unresDiscards: 0, tableFulls: 0,
+    unresDiscards: 0, tableFulls: 0, rcvProbesMcast: 0, rcvProbesUcast: 0,
   };
-  constructor(net: Net, family: number, ops: NeighOps) {
+  constructor(net: Net, family: number, ops: NeighOps<K>, lazyReachable = false) {
     this.net = net;
     this.family = family;
     this.ops = ops;
     this.parms = new NeighParms(undefined);
-    this.parms.reachableTime = neighRandReachTime(net, this.parms.baseReachableTime);
+    if (lazyReachable) this.parms.reachablePending = true;
+    else this.parms.reachableTime = neighRandReachTime(net, this.parms.baseReachableTime);
     this.gc = neighGcOf(net, family);
-    this.gc.tables.add(this);
+    this.gc.tables.add(this as unknown as AnyTable);
     let m = netTables.get(net);
     if (!m) netTables.set(net, (m = new Map()));
-    m.set(family, this);
+    m.set(family, this as unknown as AnyTable);
   }
   /* the thresholds are the kernel's, whichever namespace's sysctl sets them */
   get gcThresh1(): number { return this.gc.gcThresh1; }
@@ -228,27 +267,27 @@ export class NeighTable {
 }
 
 /** the namespace is gone: its table leaves the kernel's (its entries went with neigh_ifdown) */
-export function neighTableRelease(tbl: NeighTable): void {
+export function neighTableRelease(tbl: AnyTable): void {
   for (const n of [...tbl.hash.values()]) neighDel(n);
   tbl.gc.tables.delete(tbl);
 }
 
-function hashGet(tbl: NeighTable, dev: NetDevice, key: number): Neighbour | undefined {
-  let n = tbl.byKey.get(key | 0);
+function hashGet<K extends NeighKey>(tbl: NeighTable<K>, dev: NetDevice, key: K): Neighbour<K> | undefined {
+  let n = tbl.byKey.get(hk(key));
   while (n !== undefined && n.dev !== dev) n = n.hashNext;
   return n;
 }
 
-function hashAdd(tbl: NeighTable, n: Neighbour): void {
-  const k = n.key | 0;
+function hashAdd<K extends NeighKey>(tbl: NeighTable<K>, n: Neighbour<K>): void {
+  const k = hk(n.key);
   n.hashNext = tbl.byKey.get(k);
   tbl.byKey.set(k, n);
   tbl.hash.add(n);
 }
 
-function hashDel(n: Neighbour): void {
+function hashDel(n: AnyNeigh): void {
   const tbl = n.tbl;
-  const k = n.key | 0;
+  const k = hk(n.key);
   const head = tbl.byKey.get(k);
   if (head === n) {
     if (n.hashNext === undefined) tbl.byKey.delete(k);
@@ -271,8 +310,9 @@ export function neighRandReachTime(net: Net, base: number): number {
 }
 
 /** the current reachable_time of a parms, redrawn every 300 s as neigh_periodic_work does */
-function reachableTime(n: Neighbour): number {
+function reachableTime(n: AnyNeigh): number {
   const p = n.parms;
+  parmsReachableTime(n.net, p);
   const now = netSched(n.net).now;
   if (now - p.reachableDrawn >= 300 * USEC_PER_SEC) {
     p.reachableDrawn = now;
@@ -281,9 +321,19 @@ function reachableTime(n: Neighbour): number {
   return p.reachableTime;
 }
 
+/** a parms' reachable_time, drawn now if it was left for its first use */
+export function parmsReachableTime(net: Net, p: NeighParms): number {
+  if (p.reachablePending) {
+    p.reachablePending = false;
+    p.reachableTime = neighRandReachTime(net, p.baseReachableTime);
+  }
+  return p.reachableTime;
+}
+
 /** net/core/neighbour.c: neigh_parms_alloc() for a device (inherits the table's defaults) */
-export function neighParmsOf(tbl: NeighTable, dev: NetDevice | undefined): NeighParms {
+export function neighParmsOf(tbl: AnyTable, dev: NetDevice | undefined): NeighParms {
   if (!dev) return tbl.parms;
+  if (tbl.family === AF_INET6) return neighDevParms(tbl, dev) ?? tbl.parms;
   let p = tbl.devParms.get(dev);
   if (!p) {
     p = new NeighParms(dev);
@@ -294,7 +344,7 @@ export function neighParmsOf(tbl: NeighTable, dev: NetDevice | undefined): Neigh
 }
 
 /** net/core/neighbour.c: neigh_lookup() */
-export function neighLookup(tbl: NeighTable, key: number, dev: NetDevice): Neighbour | undefined {
+export function neighLookup<K extends NeighKey>(tbl: NeighTable<K>, key: K, dev: NetDevice): Neighbour<K> | undefined {
   tbl.stats.lookups++;
   const n = hashGet(tbl, dev, key);
   if (n) tbl.stats.hits++;
@@ -303,7 +353,7 @@ export function neighLookup(tbl: NeighTable, key: number, dev: NetDevice): Neigh
 
 /** net/core/neighbour.c: neigh_forced_gc(): drop old unreferenced entries, oldest first,
  * down to gc_thresh2; returns how many went */
-function neighForcedGc(tbl: NeighTable, gcEntries: number): number {
+function neighForcedGc(tbl: AnyTable, gcEntries: number): number {
   const g = tbl.gc;
   const now = netSched(tbl.net).now;
   const tref = now - 5 * USEC_PER_SEC;
@@ -325,7 +375,7 @@ function neighForcedGc(tbl: NeighTable, gcEntries: number): number {
 }
 
 /** net_info_ratelimited() (net_ratelimit: 10 messages per 5 s, then a count of those missed) */
-function neighOverflowMessage(tbl: NeighTable): void {
+function neighOverflowMessage(tbl: AnyTable): void {
   const g = tbl.gc;
   const now = netSched(tbl.net).now;
   const log = (net: Net, msg: string) => net.host.dmesgLog(msg);
@@ -346,7 +396,7 @@ function neighOverflowMessage(tbl: NeighTable): void {
  * table holds gc_thresh1 entries or more, entries nobody holds that failed or were not used
  * for gc_staletime go.
  */
-function neighPeriodicWork(g: NeighGc, tbl: NeighTable): void {
+function neighPeriodicWork(g: NeighGc, tbl: AnyTable): void {
   const now = netSched(tbl.net).now;
   g.work = undefined;
   for (const t of g.tables) t.stats.periodicGcRuns++;
@@ -366,13 +416,13 @@ function neighPeriodicWork(g: NeighGc, tbl: NeighTable): void {
 }
 
 /** keep gc_work queued while it has something to look at (it recurs on the boot-time grid) */
-function neighArmPeriodic(g: NeighGc, tbl: NeighTable): void {
+function neighArmPeriodic(g: NeighGc, tbl: AnyTable): void {
   if (g.work?.pending || g.entries < g.gcThresh1) return;
   const sched = netSched(tbl.net);
   const now = sched.now;
   const period = Math.max(tbl.parms.baseReachableTime >> 1, 1);
   // neigh_table_init() queues the first run after reachable_time, from boot (time 0)
-  if (g.workEpoch < 0) g.workEpoch = tbl.parms.reachableTime;
+  if (g.workEpoch < 0) g.workEpoch = parmsReachableTime(tbl.net, tbl.parms);
   const when = now < g.workEpoch ? g.workEpoch : g.workEpoch + Math.ceil((now - g.workEpoch + 1) / period) * period;
   g.work = sched.timer(() => neighPeriodicWork(g, tbl), "neigh_periodic_work");
   g.work.mod(when);
@@ -383,7 +433,7 @@ function neighArmPeriodic(g: NeighGc, tbl: NeighTable): void {
  * is not exempt from garbage collection counts against the kernel's gc_thresh2/3: past
  * gc_thresh3 with nothing to collect there is none (ENOBUFS: undefined).
  */
-export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice, exemptFromGc = (dev.flags & IFF_LOOPBACK) !== 0): Neighbour | undefined {
+export function neighCreate<K extends NeighKey>(tbl: NeighTable<K>, key: K, dev: NetDevice, exemptFromGc = (dev.flags & IFF_LOOPBACK) !== 0): Neighbour<K> | undefined {
   const existing = hashGet(tbl, dev, key);
   if (existing) return existing;
   const now = netSched(tbl.net).now;
@@ -391,14 +441,14 @@ export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice, exempt
   if (!exemptFromGc) {
     const entries = g.gcList.size;
     if (entries >= g.gcThresh3 || (entries >= g.gcThresh2 && now > g.lastFlush + 5 * USEC_PER_SEC)) {
-      if (!neighForcedGc(tbl, entries + 1) && entries >= g.gcThresh3) {
-        neighOverflowMessage(tbl);
+      if (!neighForcedGc(tbl as unknown as AnyTable, entries + 1) && entries >= g.gcThresh3) {
+        neighOverflowMessage(tbl as unknown as AnyTable);
         tbl.stats.tableFulls++;
         return undefined;
       }
     }
   }
-  const n = new Neighbour(tbl, dev, key, neighParmsOf(tbl, dev));
+  const n = new Neighbour<K>(tbl, dev, key, neighParmsOf(tbl as unknown as AnyTable, dev));
   n.updated = now;
   n.used = now;
   tbl.ops.constructor(n);
@@ -412,19 +462,19 @@ export function neighCreate(tbl: NeighTable, key: number, dev: NetDevice, exempt
   n.confirmed = now - (n.parms.baseReachableTime << 1);
   tbl.stats.allocs++;
   hashAdd(tbl, n);
-  if (!exemptFromGc) g.gcList.add(n);
+  if (!exemptFromGc) g.gcList.add(n as unknown as AnyNeigh);
   g.entries++;
   // ___neigh_create(): more entries than buckets grows the hash
   if (g.entries > 1 << g.hashShift) {
     g.hashShift++;
     tbl.stats.hashGrows++;
   }
-  neighArmPeriodic(g, tbl);
+  neighArmPeriodic(g, tbl as unknown as AnyTable);
   return n;
 }
 
 /** net/core/neighbour.c: neigh_update_gc_list(): permanent (or externally learned) entries are not collected */
-function neighUpdateGcList(n: Neighbour): void {
+function neighUpdateGcList(n: AnyNeigh): void {
   const g = n.tbl.gc;
   const exempt = (n.nudState & NUD_PERMANENT) !== 0 || (n.flags & NTF_EXT_LEARNED) !== 0;
   if (exempt) g.gcList.delete(n);
@@ -432,7 +482,7 @@ function neighUpdateGcList(n: Neighbour): void {
 }
 
 /** net/core/neighbour.c: neigh_del(): unhash and mark dead */
-function neighDel(n: Neighbour): void {
+function neighDel(n: AnyNeigh): void {
   if (n.dead) return;
   const g = n.tbl.gc;
   g.gcList.delete(n);
@@ -445,11 +495,11 @@ function neighDel(n: Neighbour): void {
 }
 
 /** net/core/neighbour.c: neigh_remove_one(): unhash an entry now (arp -d, ip neigh del) */
-export function neighRemoveOne(n: Neighbour): void {
+export function neighRemoveOne(n: AnyNeigh): void {
   if (!n.dead) neighDel(n);
 }
 
-function neighPurgeQueue(n: Neighbour, reason: string): void {
+function neighPurgeQueue(n: AnyNeigh, reason: string): void {
   const q = n.arpQueue;
   n.arpQueue = [];
   n.arpQueueLen = 0;
@@ -462,20 +512,20 @@ function skbTruesize(skb: SkBuff): number {
 }
 
 /** net/core/neighbour.c: neigh_max_probes() */
-function neighMaxProbes(n: Neighbour): number {
+function neighMaxProbes(n: AnyNeigh): number {
   const p = n.parms;
   return p.ucastProbes + p.appProbes + (n.nudState & NUD_PROBE ? p.mcastReprobes : p.mcastProbes);
 }
 
 /** net/core/neighbour.c: neigh_probe() */
-function neighProbe(n: Neighbour): void {
+function neighProbe(n: AnyNeigh): void {
   const skb = n.arpQueue.length ? n.arpQueue[n.arpQueue.length - 1] : undefined;
   n.tbl.ops.solicit(n, skb);
   n.probes++;
 }
 
 /** net/core/neighbour.c: neigh_invalidate(): resolution failed, report the queued packets */
-function neighInvalidate(n: Neighbour): void {
+function neighInvalidate(n: AnyNeigh): void {
   n.tbl.stats.resFailed++;
   while (n.nudState === NUD_FAILED && n.arpQueue.length) {
     const skb = n.arpQueue.shift()!;
@@ -487,10 +537,10 @@ function neighInvalidate(n: Neighbour): void {
   n.arpQueueLen = 0;
 }
 
-const retrans = (n: Neighbour): number => Math.max(n.parms.retransTime, USEC_PER_SEC / 100);
+const retrans = (n: AnyNeigh): number => Math.max(n.parms.retransTime, USEC_PER_SEC / 100);
 
 /** net/core/neighbour.c: neigh_timer_handler() */
-function neighTimerHandler(n: Neighbour): void {
+function neighTimerHandler(n: AnyNeigh): void {
   const now = netSched(n.net).now;
   let state = n.nudState;
   let next = now + USEC_PER_SEC;
@@ -543,7 +593,7 @@ function neighTimerHandler(n: Neighbour): void {
  * net/core/neighbour.c: __neigh_event_send(): start or continue resolution for an outgoing
  * packet. Returns 0 when the entry can be used now, 1 when the skb was queued (or dropped).
  */
-export function neighEventSend(n: Neighbour, skb: SkBuff | undefined): number {
+export function neighEventSend(n: AnyNeigh, skb: SkBuff | undefined): number {
   const now = netSched(n.net).now;
   n.used = now;
   if (n.nudState & (NUD_CONNECTED | NUD_DELAY | NUD_PROBE)) return 0;
@@ -592,7 +642,7 @@ export function neighEventSend(n: Neighbour, skb: SkBuff | undefined): number {
 }
 
 /** net/core/neighbour.c: neigh_resolve_output() / neigh_connected_output() / neigh_hh_output() */
-export function neighOutput(n: Neighbour, skb: SkBuff): number {
+export function neighOutput(n: AnyNeigh, skb: SkBuff): number {
   if (!(n.nudState & NUD_CONNECTED) && neighEventSend(n, skb)) return 0;
   devHardHeader(skb, n.dev, skb.protocol || 0x0800, n.ha);
   skb.dev = n.dev;
@@ -603,7 +653,7 @@ export function neighOutput(n: Neighbour, skb: SkBuff): number {
  * net/core/neighbour.c: __neigh_update(). `lladdr` undefined keeps the current address.
  * Returns 0 or a negative errno.
  */
-export function neighUpdate(n: Neighbour, lladdr: Uint8Array | undefined, newState: number, flags: number): number {
+export function neighUpdate(n: AnyNeigh, lladdr: Uint8Array | undefined, newState: number, flags: number): number {
   const now = netSched(n.net).now;
   const old = n.nudState;
   let notify = false;
@@ -697,38 +747,43 @@ function macEq(a: Uint8Array, b: Uint8Array): boolean {
 
 /** net/core/neighbour.c: neigh_event_ns(): the peer told us its address (ARP request seen);
  * nothing when the table is full */
-export function neighEventNs(tbl: NeighTable, lladdr: Uint8Array, key: number, dev: NetDevice): Neighbour | undefined {
+export function neighEventNs<K extends NeighKey>(tbl: NeighTable<K>, lladdr: Uint8Array, key: K, dev: NetDevice): Neighbour<K> | undefined {
   const n = neighCreate(tbl, key, dev);
-  if (n) neighUpdate(n, lladdr, NUD_STALE, NEIGH_UPDATE_F_OVERRIDE);
+  if (n) neighUpdate(n as unknown as AnyNeigh, lladdr, NUD_STALE, NEIGH_UPDATE_F_OVERRIDE);
   return n;
 }
 
 /** net/core/neighbour.c: neigh_flush_dev() / neigh_ifdown(): a device went down/away */
-export function neighIfdown(tbl: NeighTable, dev: NetDevice | undefined, skipPerm: boolean): void {
+export function neighIfdown(tbl: AnyTable, dev: NetDevice | undefined, skipPerm: boolean): void {
   for (const n of [...tbl.hash.values()]) {
     if (dev && n.dev !== dev) continue;
     if (skipPerm && n.nudState & NUD_PERMANENT) continue;
     neighDel(n);
   }
   if (!skipPerm) {
-    for (let i = tbl.phash.length - 1; i >= 0; i--) if (!dev || tbl.phash[i]!.dev === dev) tbl.phash.splice(i, 1);
+    for (let i = tbl.phash.length - 1; i >= 0; i--) {
+      const p = tbl.phash[i]!;
+      if (dev && p.dev !== dev) continue;
+      tbl.phash.splice(i, 1);
+      tbl.ops.pdestructor?.(p);
+    }
   }
 }
 
 /** net/core/neighbour.c: neigh_changeaddr(): the device's address (or NOARP) changed:
  * neigh_flush_dev(tbl, dev, false) — permanent entries go too; proxy entries stay */
-export function neighChangeaddr(tbl: NeighTable, dev: NetDevice): void {
+export function neighChangeaddr(tbl: AnyTable, dev: NetDevice): void {
   for (const n of [...tbl.hash.values()]) if (n.dev === dev) neighDel(n);
 }
 
 /** net/core/neighbour.c: neigh_carrier_down(): __neigh_ifdown(tbl, dev, true) — what is not
  * permanent (pneigh_ifdown skips permanent proxy entries, which `ip neigh add proxy` makes) */
-export function neighCarrierDown(tbl: NeighTable, dev: NetDevice): void {
+export function neighCarrierDown(tbl: AnyTable, dev: NetDevice): void {
   neighIfdown(tbl, dev, true);
 }
 
 /** net/core/neighbour.c: pneigh_lookup() */
-export function pneighLookup(tbl: NeighTable, key: number, dev: NetDevice | undefined): PneighEntry | undefined {
+export function pneighLookup<K extends NeighKey>(tbl: NeighTable<K>, key: K, dev: NetDevice | undefined): PneighEntry<K> | undefined {
   for (const p of tbl.phash) if (p.key === key && (p.dev === dev || p.dev === undefined)) return p;
   return undefined;
 }
@@ -744,7 +799,7 @@ export function registerNeighListener(fn: NeighListener): void {
 }
 
 /** net/core/neighbour.c: __neigh_notify() — to RTNLGRP_NEIGH (and in-kernel subscribers) */
-function neighNotify(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH"): void {
+function neighNotify(n: AnyNeigh, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH"): void {
   const heard = rtnlHasListeners(n.net, RTNLGRP_NEIGH);
   if (!listeners.length && !heard) return;
   const msg = neighFillInfo(n, type);
@@ -757,7 +812,7 @@ function neighNotify(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH"): void 
 const toClock = (us: number): number => Math.floor(us / (USEC_PER_SEC / 100));
 
 /** net/core/neighbour.c: neigh_fill_info() */
-export function neighFillInfo(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" = "RTM_NEWNEIGH"): NeighMsg {
+export function neighFillInfo(n: AnyNeigh, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" = "RTM_NEWNEIGH"): NeighMsg {
   const now = netSched(n.net).now;
   const valid = (n.nudState & NUD_VALID) !== 0;
   return {
@@ -765,7 +820,7 @@ export function neighFillInfo(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH
     flags: {},
     ndm: { family: n.tbl.family, ifindex: n.dev.ifindex, state: n.nudState, flags: n.flags, type: n.type },
     attrs: {
-      NDA_DST: ipv4ToBytes(n.key),
+      NDA_DST: n.tbl.ops.keyToBytes(n.key),
       NDA_LLADDR: valid ? n.ha.slice(0, n.dev.addrLen || 6) : undefined,
       NDA_PROBES: n.probes,
       NDA_CACHEINFO: {
@@ -780,12 +835,12 @@ export function neighFillInfo(n: Neighbour, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH
 }
 
 /** net/core/neighbour.c: pneigh_fill_info() */
-export function pneighFillInfo(tbl: NeighTable, p: PneighEntry): NeighMsg {
+export function pneighFillInfo(tbl: AnyTable, p: PneighEntry<NeighKey>): NeighMsg {
   return {
     type: "RTM_NEWNEIGH",
     flags: {},
     ndm: { family: tbl.family, ifindex: p.dev ? p.dev.ifindex : 0, state: NUD_NONE, flags: p.flags | NTF_PROXY, type: 0 },
-    attrs: { NDA_DST: ipv4ToBytes(p.key), NDA_PROTOCOL: p.protocol || undefined },
+    attrs: { NDA_DST: tbl.ops.keyToBytes(p.key), NDA_PROTOCOL: p.protocol || undefined },
   };
 }
 
@@ -798,7 +853,7 @@ function devOf(net: Net, ifindex: number): NetDevice | undefined {
 }
 
 /** net/core/neighbour.c: neigh_add() (RTM_NEWNEIGH) */
-export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
+export function neighAdd(tbl: AnyTable, req: NeighMsg): NlAck {
   const { ndm, attrs } = req;
   const net = tbl.net;
   let dev: NetDevice | undefined;
@@ -808,8 +863,8 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
     if (!dev) return ack(kerr("ENODEV"));
     if (attrs.NDA_LLADDR && attrs.NDA_LLADDR.length < dev.addrLen) return ack(kerr("EINVAL", "Invalid link address"));
   }
-  if (attrs.NDA_DST.length < 4) return ack(kerr("EINVAL", "Invalid network address"));
-  const key = ipv4FromBytes(attrs.NDA_DST);
+  if (attrs.NDA_DST.length < tbl.ops.keyLen) return ack(kerr("EINVAL", "Invalid network address"));
+  const key = tbl.ops.keyFromBytes(attrs.NDA_DST);
   const proto = attrs.NDA_PROTOCOL ?? 0;
   if (ndm.flags & NTF_PROXY) {
     // pneigh_create(): an entry without a device answers for every device, so adding the
@@ -817,6 +872,8 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
     let p = pneighLookup(tbl, key, dev);
     if (!p) {
       p = { key, dev, flags: 0, protocol: proto };
+      // pneigh_create(): tbl->pconstructor() may refuse it (pndisc_constructor: no device)
+      if (tbl.ops.pconstructor && !tbl.ops.pconstructor(p)) return ack(kerr("ENOBUFS"));
       tbl.phash.push(p);
     }
     p.flags = ndm.flags & NTF_ROUTER ? NTF_ROUTER : 0;
@@ -824,7 +881,9 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
     return ack();
   }
   if (!dev) return ack(kerr("EINVAL", "Device not specified"));
-  if (ndm.state & NUD_PERMANENT && (key >>> 28) === 0xe) return ack(kerr("EINVAL", "Invalid state for multicast address"));
+  const refused = tbl.ops.allowAdd?.(dev);
+  if (refused) return ack(refused);
+  if (ndm.state & NUD_PERMANENT && tbl.ops.permanentRefused?.(key)) return ack(kerr("EINVAL", "Invalid state for multicast address"));
   let flags = NEIGH_UPDATE_F_ADMIN | NEIGH_UPDATE_F_OVERRIDE | NEIGH_UPDATE_F_OVERRIDE_ISROUTER;
   let n = neighLookup(tbl, key, dev);
   let created = false;
@@ -854,7 +913,7 @@ export function neighAdd(tbl: NeighTable, req: NeighMsg): NlAck {
 }
 
 /** net/core/neighbour.c: neigh_delete() (RTM_DELNEIGH) */
-export function neighDelete(tbl: NeighTable, req: NeighMsg): NlAck {
+export function neighDelete(tbl: AnyTable, req: NeighMsg): NlAck {
   const { ndm, attrs } = req;
   const net = tbl.net;
   if (!attrs.NDA_DST) return ack(kerr("EINVAL", "Network address not specified"));
@@ -863,11 +922,12 @@ export function neighDelete(tbl: NeighTable, req: NeighMsg): NlAck {
     dev = devOf(net, ndm.ifindex);
     if (!dev) return ack(kerr("ENODEV"));
   }
-  const key = ipv4FromBytes(attrs.NDA_DST);
+  const key = tbl.ops.keyFromBytes(attrs.NDA_DST);
   if (ndm.flags & NTF_PROXY) {
     const i = tbl.phash.findIndex((p) => p.key === key && p.dev === dev);
     if (i < 0) return ack(kerr("ENOENT"));
-    tbl.phash.splice(i, 1);
+    const [gone] = tbl.phash.splice(i, 1);
+    tbl.ops.pdestructor?.(gone!);
     return ack();
   }
   if (!dev) return ack(kerr("EINVAL"));
@@ -880,7 +940,7 @@ export function neighDelete(tbl: NeighTable, req: NeighMsg): NlAck {
 }
 
 /** net/core/neighbour.c: neigh_dump_table() + pneigh_dump_table() (NTF_PROXY in the request) */
-export function neighDump(tbl: NeighTable, req: NeighMsg | undefined): NeighMsg[] {
+export function neighDump(tbl: AnyTable, req: NeighMsg | undefined): NeighMsg[] {
   const out: NeighMsg[] = [];
   if (req && req.ndm.flags & NTF_PROXY) {
     for (const p of tbl.phash) if (!req.ndm.ifindex || p.dev?.ifindex === req.ndm.ifindex) out.push(pneighFillInfo(tbl, p));
@@ -897,10 +957,10 @@ export function neighDump(tbl: NeighTable, req: NeighMsg | undefined): NeighMsg[
 }
 
 /** net/core/neighbour.c: neigh_get() (RTM_GETNEIGH of one entry) */
-export function neighGet(tbl: NeighTable, req: NeighMsg): { ack: NlAck; answer?: NeighMsg } {
+export function neighGet(tbl: AnyTable, req: NeighMsg): { ack: NlAck; answer?: NeighMsg } {
   const { ndm, attrs } = req;
   if (!attrs.NDA_DST) return { ack: ack(kerr("EINVAL", "Network address not specified")) };
-  const key = ipv4FromBytes(attrs.NDA_DST);
+  const key = tbl.ops.keyFromBytes(attrs.NDA_DST);
   let dev: NetDevice | undefined;
   if (ndm.ifindex) {
     dev = devOf(tbl.net, ndm.ifindex);
@@ -940,52 +1000,31 @@ const NEIGH_TABLES: readonly { family: number; id: string; keyLen: number; entry
 ];
 type NeighTableInfo = (typeof NEIGH_TABLES)[number];
 
-/** nd_tbl's protocol half is not modelled (IPv6 resolves nothing through a neighbour cache
- * here): the table exists for its parameters, which `ip ntable` shows and changes */
-const ndiscTblOps: NeighOps = {
-  id: "ndisc_cache",
-  constructor(): void {},
-  solicit(): void {},
-  errorReport(): void {},
-};
+/** the makers of the tables made on first use (nd_tbl: ndisc.ts registers it) */
+const tableMakers = new Map<number, (net: Net) => AnyTable>();
 
-/** the namespace's table of `family`; nd_tbl's is made on first use */
-function neighTableOf(net: Net, family: number): NeighTable | undefined {
-  const t = netTables.get(net)?.get(family);
-  if (t || family !== AF_INET6) return t;
-  const nd = new NeighTable(net, AF_INET6, ndiscTblOps);
-  nd.parms.locktime = 0; // nd_tbl.parms sets no LOCKTIME
-  registerPernetOps(ndTblPernet);
-  return nd;
+/** a family's table made on demand for its namespace (ndisc.ts: ndTable) */
+export function registerNeighTableMaker(family: number, make: (net: Net) => AnyTable): void {
+  tableMakers.set(family, make);
 }
 
-/** a namespace's nd_tbl leaves the kernel's tables with it */
-const ndTblPernet = {
-  exit(net: Net): void {
-    const nd = netTables.get(net)?.get(AF_INET6);
-    if (nd) neighTableRelease(nd);
-  },
-};
-
-/** ndisc_cache's neigh_parms of each inet6_dev (ipv6_add_dev(): neigh_parms_alloc(dev, &nd_tbl));
- * a new inet6_dev starts from the table's defaults */
-const ndParms = new WeakMap<object, NeighParms>();
+/** the namespace's table of `family`; nd_tbl's is made on first use */
+export function neighTableOf(net: Net, family: number): AnyTable | undefined {
+  const t = netTables.get(net)?.get(family);
+  if (t) return t;
+  return tableMakers.get(family)?.(net);
+}
 
 /**
  * A device's parms in a table, if the device has that family's per-device state (in_device,
  * inet6_dev), which is what holds them in the kernel.
  */
-function neighDevParms(tbl: NeighTable, dev: NetDevice): NeighParms | undefined {
+function neighDevParms(tbl: AnyTable, dev: NetDevice): NeighParms | undefined {
   if (tbl.family === AF_INET) return dev.ipPtr ? neighParmsOf(tbl, dev) : undefined;
-  const idev = dev.ip6Ptr;
-  if (!idev || typeof idev !== "object") return undefined;
-  let p = ndParms.get(idev);
-  if (!p) {
-    p = new NeighParms(dev);
-    p.copyFrom(tbl.parms);
-    p.reachableTime = neighRandReachTime(tbl.net, p.baseReachableTime);
-    ndParms.set(idev, p);
-  }
+  // the inet6_dev's nd_parms (ipv6_add_dev(): neigh_parms_alloc(dev, &nd_tbl)), drawn its
+  // reachable_time when first used
+  const idev = dev.ip6Ptr as { ndParms?: NeighParms } | undefined;
+  const p = idev && typeof idev === "object" ? idev.ndParms : undefined;
   return p;
 }
 
@@ -995,7 +1034,7 @@ function neighDevParms(tbl: NeighTable, dev: NetDevice): NeighParms | undefined 
  * ARP parms were made (at NETDEV_REGISTER, again after a move to another namespace), the ones
  * without any at the end in ifindex order; both families' parms are made at registration.
  */
-function neighParmsList(tbl: NeighTable, net: Net): NeighParms[] {
+function neighParmsList(tbl: AnyTable, net: Net): NeighParms[] {
   const arp = netTables.get(net)?.get(AF_INET);
   const known = arp ? [...arp.devParms.keys()].filter((d) => net.devByIndex.get(d.ifindex) === d) : [];
   const seen = new Set(known);
@@ -1013,7 +1052,7 @@ function neighParmsList(tbl: NeighTable, net: Net): NeighParms[] {
  * init_net, which no emulated namespace is: every host of a lab is a namespace of the machine
  * (its neigh/default sysctls do not exist either).
  */
-function lookupNeighParms(tbl: NeighTable, net: Net, ifindex: number): NeighParms | undefined {
+function lookupNeighParms(tbl: AnyTable, net: Net, ifindex: number): NeighParms | undefined {
   if (!ifindex) return neighNetIsInitNet(net) ? tbl.parms : undefined;
   const dev = net.devByIndex.get(ifindex);
   return dev ? neighDevParms(tbl, dev) : undefined;
@@ -1071,7 +1110,7 @@ function neightblFillParms(p: NeighParms, refcnt: number): NdtpaAttrs {
 }
 
 /** parms->refcnt: the table's or device's own reference and one per entry using them */
-function neighParmsRefcnt(tbl: NeighTable): Map<NeighParms, number> {
+function neighParmsRefcnt(tbl: AnyTable): Map<NeighParms, number> {
   const m = new Map<NeighParms, number>();
   for (const n of tbl.hash) m.set(n.parms, (m.get(n.parms) ?? 0) + 1);
   return m;
@@ -1085,7 +1124,7 @@ function neighHashRnd(family: number): number {
 }
 
 /** net/core/neighbour.c: neightbl_fill_info(): the table, its global part and its own parms */
-function neightblFillInfo(tbl: NeighTable, info: NeighTableInfo, refs: Map<NeighParms, number>): NeightblMsg {
+function neightblFillInfo(tbl: AnyTable, info: NeighTableInfo, refs: Map<NeighParms, number>): NeightblMsg {
   const g = tbl.gc;
   const now = netSched(tbl.net).now;
   const ago = (t: number): number => neighMsecs(Math.max(Math.floor((now - t) / JIFFY), 1) * JIFFY);
@@ -1105,6 +1144,8 @@ function neightblFillInfo(tbl: NeighTable, info: NeighTableInfo, refs: Map<Neigh
     st.ndts_periodic_gc_runs += s.periodicGcRuns;
     st.ndts_forced_gc_runs += s.forcedGcRuns;
     st.ndts_table_fulls += s.tableFulls;
+    st.ndts_rcv_probes_mcast += s.rcvProbesMcast;
+    st.ndts_rcv_probes_ucast += s.rcvProbesUcast;
   }
   return {
     type: "RTM_NEWNEIGHTBL",
@@ -1153,8 +1194,11 @@ export function neightblDumpInfo(net: Net, req: NeightblMsg): NeightblMsg[] {
     const tbl = neighTableOf(net, info.family);
     if (!tbl) continue;
     const refs = neighParmsRefcnt(tbl);
+    parmsReachableTime(net, tbl.parms);
     out.push(neightblFillInfo(tbl, info, refs));
-    for (const p of neighParmsList(tbl, net)) out.push(neightblFillParamInfo(info, p, 1 + (refs.get(p) ?? 0)));
+    const list = neighParmsList(tbl, net);
+    for (const p of list) parmsReachableTime(net, p);
+    for (const p of list) out.push(neightblFillParamInfo(info, p, 1 + (refs.get(p) ?? 0)));
   }
   return out;
 }
@@ -1176,6 +1220,7 @@ export function neightblSet(net: Net, req: NeightblMsg): KErr | undefined {
     if (tp.NDTPA_BASE_REACHABLE_TIME !== undefined) {
       p.baseReachableTime = nlaGetMsecs(tp.NDTPA_BASE_REACHABLE_TIME);
       // the new base takes effect now, not at the next periodic redraw
+      p.reachablePending = false;
       p.reachableTime = neighRandReachTime(net, p.baseReachableTime);
     }
     if (tp.NDTPA_RETRANS_TIME !== undefined) p.retransTime = nlaGetMsecs(tp.NDTPA_RETRANS_TIME);
@@ -1218,6 +1263,7 @@ export function neighSysctlTable(net: Net, p: NeighParms): CtlTable[] {
   // neigh_proc_base_reachable_time(): a new base draws a new reachable_time at once
   const setBase = (us: number): void => {
     p.baseReachableTime = us;
+    p.reachablePending = false;
     p.reachableTime = neighRandReachTime(net, us);
   };
   const secs = (name: string, get: () => number, set: (us: number) => void): CtlTable =>

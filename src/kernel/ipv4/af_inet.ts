@@ -9,11 +9,13 @@ import type { Net } from "../core/net_namespace.ts";
 import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
 import { registerPernetOps } from "../core/net_namespace.ts";
 import { ETH_P_IP, ETH_P_ARP, IFF_NOARP } from "../uapi/if.ts";
-import { AF_INET, AF_UNSPEC, type NeighMsg, type RouteMsg } from "../uapi/rtnetlink.ts";
+import { AF_INET, AF_INET6, AF_UNSPEC, type NeighMsg, type RouteMsg } from "../uapi/rtnetlink.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
 import { devAddProtocol } from "../core/dev_path.ts";
-import { neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighSysctlTable, type NeighTable } from "../core/neighbour.ts";
+import {
+  neighAdd, neighDelete, neighDump, neighGet, neighParmsOf, neighSysctlTable, neighTableOf, type NeighTable, type NeighKey,
+} from "../core/neighbour.ts";
 import {
   registerNetdeviceNotifier, NETDEV_DOWN, NETDEV_UNREGISTER, NETDEV_CHANGEADDR, NETDEV_CHANGE, NETDEV_REGISTER,
   NETDEV_CHANGENAME, type NotifierInfo,
@@ -53,22 +55,35 @@ export function inetInit(): void {
   setSockCreate(sockCreate);
 
   // rtnetlink: neighbours (net/core/neighbour.c registers on PF_UNSPEC) and `ip route get`
-  const neighDoit = (fn: (t: NeighTable, m: NeighMsg) => { ok: true } | ({ ok: false } & KErr)) =>
+  // (neigh_find_table(): arp_tbl for AF_INET, nd_tbl for AF_INET6; a dump of AF_UNSPEC walks both)
+  const tableFor = (net: Net, family: number): NeighTable<NeighKey> | undefined =>
+    family === AF_INET || family === AF_UNSPEC ? (arpTable(net) as unknown as NeighTable<NeighKey>) : neighTableOf(net, family);
+  const neighDoit = (fn: (t: NeighTable<NeighKey>, m: NeighMsg) => { ok: true } | ({ ok: false } & KErr)) =>
     (net: Net, m: NeighMsg) => {
-      if (m.ndm.family !== AF_INET && m.ndm.family !== AF_UNSPEC) return kerr("EAFNOSUPPORT");
-      return { ack: fn(arpTable(net), m) };
+      const t = tableFor(net, m.ndm.family);
+      if (!t) return kerr("EAFNOSUPPORT");
+      return { ack: fn(t, m) };
     };
   rtnlRegister(AF_UNSPEC, "RTM_NEWNEIGH", { doit: neighDoit(neighAdd) });
   rtnlRegister(AF_UNSPEC, "RTM_DELNEIGH", { doit: neighDoit(neighDelete) });
   rtnlRegister(AF_UNSPEC, "RTM_GETNEIGH", {
     doit: (net: Net, m: NeighMsg) => {
-      if (m.ndm.family !== AF_INET && m.ndm.family !== AF_UNSPEC) return kerr("EAFNOSUPPORT");
-      return neighGet(arpTable(net), m);
+      const t = tableFor(net, m.ndm.family);
+      if (!t) return kerr("EAFNOSUPPORT");
+      return neighGet(t, m);
     },
     dumpit: (net: Net, m: NeighMsg) => {
-      if (m.ndm.family !== AF_INET && m.ndm.family !== AF_UNSPEC) return [];
-      const t = arpTableIfAny(net);
-      return t ? neighDump(t, m) : [];
+      const f = m.ndm.family;
+      const out: NeighMsg[] = [];
+      if (f === AF_INET || f === AF_UNSPEC) {
+        const t = arpTableIfAny(net);
+        if (t) out.push(...neighDump(t as unknown as NeighTable<NeighKey>, m));
+      }
+      if (f === AF_INET6 || f === AF_UNSPEC) {
+        const t = neighTableOf(net, AF_INET6);
+        if (t) out.push(...neighDump(t, m));
+      }
+      return out;
     },
   });
   rtnlRegister(AF_INET, "RTM_GETROUTE", { doit: (net: Net, m: RouteMsg) => inetRtmGetroute(net, m) });

@@ -8,7 +8,7 @@ import { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import {
-  IFF_NOARP, IFF_LOOPBACK, IFF_POINTOPOINT, IFF_UP, ETH_P_ARP, ARPHRD_ETHER,
+  IFF_NOARP, IFF_LOOPBACK, IFF_POINTOPOINT, IFF_UP, ETH_P_ARP, ETH_P_IP, ARPHRD_ETHER,
   PACKET_HOST, PACKET_OTHERHOST, PACKET_LOOPBACK,
 } from "../uapi/if.ts";
 import {
@@ -24,7 +24,7 @@ import {
   neighTableRelease,
 } from "../core/neighbour.ts";
 import { nfHook, nfHookEntries, NFPROTO_ARP } from "../netfilter/core.ts";
-import { readU16, readU32, ipv4IsMulticast, ipv4IsLoopback, macToString } from "../../wire/addr.ts";
+import { readU16, readU32, ipv4IsMulticast, ipv4IsLoopback, macToString, ipv4FromBytes, ipv4ToBytes } from "../../wire/addr.ts";
 import { ARPOP_REQUEST, ARPOP_REPLY, ARP_SHA, ARP_THA, ARP_ETH_IP_LEN, arpWrite } from "../../wire/arp.ts";
 import { inetSelectAddr, inetAddrType, devInDevice, inDevConf, inDevForward, inetConfirmAddr, devinetNet, IPV4_DEVCONF, IN_DEV } from "./devinet.ts";
 import { type Rtable, ipRouteInputNoref, ipRouteInputNoRoutePeek, ipRouteOutputKey, flowi4 } from "./route.ts";
@@ -70,8 +70,13 @@ function arpMcMap(addr: number, ha: Uint8Array): void {
 
 const arpOps: NeighOps = {
   id: "arp_cache",
+  keyLen: 4,
+  keyFromBytes: ipv4FromBytes,
+  keyToBytes: ipv4ToBytes,
+  protocol: ETH_P_IP,
   /** arp_is_multicast() */
   isMulticast: (key: number) => key >>> 28 === 0xe,
+  permanentRefused: (key: number) => key >>> 28 === 0xe,
   /** net/ipv4/arp.c: arp_constructor() */
   constructor(n: Neighbour): void {
     const dev = n.dev;

@@ -21,10 +21,10 @@ import { registerProcNet } from "../core/procfs.ts";
 import { netifOperUp, netifRunning, devGetFlags, devGetIflink, devGetByIndex } from "../core/dev.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
-  AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE,
+  AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE, IFA_F_DADFAILED, IFA_F_DEPRECATED,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTN_BLACKHOLE,
-  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTM_F_FIB_MATCH, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
   type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
@@ -115,6 +115,11 @@ function addrconfNet(net: Net): AddrconfNet {
     pernet.set(net, s);
   }
   return s;
+}
+
+/** net->ipv6.devconf_all's value of `name` */
+export function addrconfAllCnf(net: Net, name: string): number {
+  return Number(addrconfNet(net).all.get(name) ?? 0);
 }
 
 export function devInet6(dev: NetDevice): Inet6Dev | undefined {
@@ -620,8 +625,8 @@ interface Rt6 {
   rtf?: number;
 }
 
-/** net/ipv6/route.c, reduced to static routes (ip -6 route add/del): they are listed, never
- * looked up by a packet path */
+/** net/ipv6/route.c's static routes (ip -6 route add/del), listed with addrconf's own and
+ * looked up with them (ip6RouteLookup) */
 const staticRoutes = new NetGeneric<Rt6[]>();
 
 function staticRoutesOf(net: Net): Rt6[] {
@@ -1022,7 +1027,10 @@ export function addrconfInit(): void {
     // rtnetlink_rcv_msg(): no AF_INET6 doit, so the PF_UNSPEC one answers
     doit: (net: Net, m: LinkMsg) => rtnetlinkRcvMsg(net, { ...m, ifi: { ...m.ifi, family: 0 } }),
   });
-  rtnlRegister(AF_INET6, "RTM_GETROUTE", { dumpit: (net: Net, m: RouteMsg) => inet6DumpFib(net, m) });
+  rtnlRegister(AF_INET6, "RTM_GETROUTE", {
+    doit: (net: Net, m: RouteMsg) => inet6RtmGetroute(net, m),
+    dumpit: (net: Net, m: RouteMsg) => inet6DumpFib(net, m),
+  });
   rtnlRegister(AF_INET6, "RTM_GETNETCONF", {
     doit: (net: Net, m: RtnlMsg) => inet6NetconfGet(net, m as NetconfMsg),
     dumpit: (net: Net) => inet6NetconfDump(net),
@@ -1061,3 +1069,180 @@ export function addrconfInit(): void {
 }
 
 export { RT_SCOPE_UNIVERSE };
+
+// ------------------------------------------------------------------ lookups for the data path
+
+/** what a route lookup found: the route (its device, gateway, type) */
+export interface Rt6Info {
+  type: number;
+  dev: NetDevice;
+  gw: Uint8Array | undefined;
+  local: boolean;
+  table: number;
+}
+
+/** include/net/ipv6.h: __ipv6_addr_needs_scope_id(): link-local unicast, link/interface-local
+ * multicast */
+export function ipv6AddrNeedsScopeId(a: Uint8Array): boolean {
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) return true;
+  if (a[0] === 0xff) {
+    const sc = a[1]! & 0x0f;
+    return sc === 1 || sc === 2;
+  }
+  return false;
+}
+
+/**
+ * net/ipv6/route.c: ip6_pol_route() through fib6_rule_lookup()'s default rules — the local
+ * table, then main: the longest prefix that covers `daddr`, the lowest metric among equals;
+ * with an output device (a socket's, a scope id) only the routes through it (a local route
+ * whatever the device: ip6_rt_get_dev_rcu() sends those through lo anyway). A link-local
+ * or multicast destination without a device takes the first device's route, as the strict
+ * lookup without an oif does. undefined: no route (ip6_null_entry, ENETUNREACH).
+ */
+export function ip6RouteLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undefined): Rt6Info | undefined {
+  const all = rt6Routes(net);
+  for (const table of [RT_TABLE_LOCAL, RT_TABLE_MAIN]) {
+    let best: Rt6 | undefined;
+    for (const r of all) {
+      if (r.table !== table || !prefixCovers(r, daddr)) continue;
+      if (oif && !r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && r.dev !== oif) continue;
+      if (!best || r.dstLen > best.dstLen || (r.dstLen === best.dstLen && r.metric < best.metric)) best = r;
+    }
+    if (best) return { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table };
+  }
+  return undefined;
+}
+
+/** include/net/ipv6.h: the scope of an address for source selection (RFC 6724: 1
+ * interface-local / loopback, 2 link-local, 5 site, 14 global) */
+function ipv6AddrScope(a: Uint8Array): number {
+  if (a[0] === 0xff) return a[1]! & 0x0f;
+  if (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) return 2;
+  if (a.every((x, i) => (i === 15 ? x === 1 : x === 0))) return 1; // ::1
+  return 14;
+}
+
+function commonPrefixLen(a: Uint8Array, b: Uint8Array): number {
+  for (let i = 0; i < 128; i++) if (bitAt(a, i) !== bitAt(b, i)) return i;
+  return 128;
+}
+
+/**
+ * net/ipv6/addrconf.c: ipv6_dev_get_saddr(): the source address for `daddr` out of `dev`
+ * (RFC 6724's rules as the kernel orders them: the same address, the appropriate scope, not
+ * deprecated, the outgoing device's, the longest matching prefix). The candidates are the
+ * device's addresses and, for a destination that needs no scope, every device's; tentative
+ * and DAD-failed ones never.
+ */
+export function ipv6DevGetSaddr(net: Net, dev: NetDevice | undefined, daddr: Uint8Array): Uint8Array | undefined {
+  const dstScope = ipv6AddrScope(daddr);
+  const devs = dev && (dstScope <= 2 || dev.flags & IFF_LOOPBACK) ? [dev] : net.devices();
+  let best: { ifp: Inet6Ifaddr; score: number[] } | undefined;
+  for (const d of devs) {
+    const idev = devInet6(d);
+    if (!idev || d.ip6Disabled) continue;
+    for (const ifp of idev.addrList) {
+      if (ifp.flags & (IFA_F_TENTATIVE | IFA_F_DADFAILED)) continue;
+      const sc = ipv6AddrScope(ifp.addr);
+      // a link-local source only on its own device
+      if (sc <= 2 && dev && d !== dev && !(dev.flags & IFF_LOOPBACK)) continue;
+      const same = sameAddr(ifp.addr, daddr) ? 1 : 0;
+      // rule 2: the smallest scope at least the destination's, else the largest
+      const scopeScore = sc >= dstScope ? 1000 - sc : sc;
+      const deprecated = ifp.flags & IFA_F_DEPRECATED ? 0 : 1;
+      const oif = dev && d === dev ? 1 : 0;
+      const score = [same, scopeScore, deprecated, oif, commonPrefixLen(ifp.addr, daddr)];
+      if (!best || cmpScore(score, best.score) > 0) best = { ifp, score };
+    }
+  }
+  return best?.ifp.addr.slice();
+}
+
+function cmpScore(a: number[], b: number[]): number {
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  return 0;
+}
+
+/** net/ipv6/addrconf.c: ipv6_chk_addr(): is `addr` one of the namespace's addresses (past
+ * DAD), on `dev` when given */
+export function ipv6ChkAddr(net: Net, addr: Uint8Array, dev?: NetDevice): Inet6Ifaddr | undefined {
+  for (const d of dev ? [dev] : net.devices()) {
+    const idev = devInet6(d);
+    if (!idev) continue;
+    for (const ifp of idev.addrList) {
+      if (ifp.flags & IFA_F_TENTATIVE && !(ifp.flags & IFA_F_OPTIMISTIC)) continue;
+      if (sameAddr(ifp.addr, addr)) return ifp;
+    }
+  }
+  return undefined;
+}
+
+/** net/ipv6/route.c: fib6_prop[]: the error a reject route answers with */
+export function rt6TypeError(type: number): KErr | undefined {
+  switch (type) {
+    case RTN_UNREACHABLE: return kerr("EHOSTUNREACH");
+    case RTN_BLACKHOLE: return kerr("EINVAL");
+    case RTN_PROHIBIT: return kerr("EACCES");
+    case RTN_THROW: return kerr("EAGAIN");
+  }
+  return undefined;
+}
+
+/**
+ * net/ipv6/route.c: inet6_rtm_getroute() (`ip -6 route get`): the output route of RTA_DST
+ * (through RTA_OIF), or with RTA_IIF the input one, filled by rt6_fill_node() as a dst:
+ * the address asked and the source (:: when none), the device the packet would leave by (lo
+ * for a local one), the gateway, the source address the route picks (output only); with
+ * RTM_F_FIB_MATCH the matched route itself.
+ */
+export function inet6RtmGetroute(net: Net, req: RouteMsg): { ack: NlAck; answer?: RouteMsg } {
+  const a = req.attrs;
+  const fail = (e: KErr) => ({ ack: { ok: false as const, ...e } });
+  const dst = a.RTA_DST && a.RTA_DST.length === 16 ? a.RTA_DST : new Uint8Array(16);
+  const src = a.RTA_SRC && a.RTA_SRC.length === 16 ? a.RTA_SRC : new Uint8Array(16);
+  const iif = a.RTA_IIF ?? 0;
+  const oifIdx = a.RTA_OIF ?? 0;
+  let oif: NetDevice | undefined;
+  if (iif) {
+    if (!net.devByIndex.get(iif)) return fail(kerr("ENODEV"));
+  } else if (oifIdx) {
+    oif = net.devByIndex.get(oifIdx);
+    if (!oif) return fail(kerr("ENODEV"));
+  }
+  const all = rt6Routes(net);
+  let best: Rt6 | undefined;
+  for (const table of [RT_TABLE_LOCAL, RT_TABLE_MAIN]) {
+    for (const r of all) {
+      if (r.table !== table || !prefixCovers(r, dst)) continue;
+      if (oif && !r.local && r.type === RTN_UNICAST && r.dev !== oif) continue;
+      if (!best || r.dstLen > best.dstLen || (r.dstLen === best.dstLen && r.metric < best.metric)) best = r;
+    }
+    if (best) break;
+  }
+  if (!best) return fail(kerr("ENETUNREACH"));
+  const e = rt6TypeError(best.type);
+  if (e) return fail(e);
+  if (req.rtm.flags & RTM_F_FIB_MATCH) return { ack: { ok: true }, answer: rt6FillNode(best) };
+  const dev = best.local ? (net.loopbackDev ?? best.dev) : best.dev;
+  const prefsrc = iif ? undefined : best.local ? dst.slice() : ipv6DevGetSaddr(net, best.dev, dst);
+  const answer: RouteMsg = {
+    type: "RTM_NEWROUTE",
+    flags: {},
+    rtm: {
+      family: AF_INET6, dst_len: 128, src_len: 128, tos: 0, table: best.table < 256 ? best.table : 252,
+      protocol: best.local ? RTPROT_KERNEL : best.protocol ?? RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: best.type, flags: 0,
+    },
+    attrs: {
+      RTA_TABLE: best.table, RTA_DST: dst.slice(), RTA_SRC: src.slice(),
+      ...(iif ? { RTA_IIF: iif } : {}),
+      ...(prefsrc ? { RTA_PREFSRC: prefsrc } : {}),
+      RTA_PRIORITY: best.metric,
+      ...(best.gw ? { RTA_GATEWAY: best.gw.slice() } : {}),
+      RTA_OIF: dev.ifindex,
+      RTA_CACHEINFO: { rta_clntref: 0, rta_lastuse: 0, rta_expires: 0, rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0 },
+      RTA_PREF: 0,
+    },
+  };
+  return { ack: { ok: true }, answer };
+}

@@ -1,26 +1,30 @@
 /**
- * net/ipv6/ip6_input.c: ipv6_rcv() for ETH_P_IPV6, reduced to what link-up traffic needs:
- * a frame is handled (so no rx_nohandler), checked like ip6_rcv_core() does, and consumed.
- * The one thing acted on is Duplicate Address Detection (net/ipv6/ndisc.c: ndisc_recv_ns()):
- * a neighbour solicitation from :: for one of our tentative addresses fails our DAD, unless it
- * carries our own nonce (our NS looped back).
+ * net/ipv6/ip6_input.c: ipv6_rcv() for ETH_P_IPV6 (checked like ip6_rcv_core() does; what is
+ * not for this host ends early in ipv6RcvPeek()), ip6_route_input() of a packet for another
+ * address and ip6_forward(), and local delivery of ICMPv6 (net/ipv6/icmp.c: icmpv6_rcv():
+ * the raw sockets' copies, ND to ndisc_rcv(), echo requests answered, echo replies to the
+ * ping sockets, errors to icmpv6_notify()), with icmp6_send() for the errors this host sends.
  *
- * Not modelled: routing and delivery of IPv6 (ICMPv6 echo, NA replies, UDP/TCP over IPv6),
- * MLD queries, router advertisements, the Ip6In* SNMP counters.
+ * Not modelled: extension headers, UDP/TCP over IPv6, MLD queries, router advertisements,
+ * redirects.
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_path.ts";
-import { kfreeSkbReason } from "../core/drop.ts";
-import { devInet6 } from "./addrconf.ts";
-import { ETH_P_IPV6 } from "../uapi/if.ts";
-import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC } from "../uapi/rtnetlink.ts";
-import { IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, ipv6AddrIsMulticast, icmpv6Csum } from "./ip6_output.ts";
+import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
+import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
+import { ETH_P_IPV6, PACKET_HOST } from "../uapi/if.ts";
+import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
+import {
+  IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutput2, ip6AllocSkb,
+} from "./ip6_output.ts";
 import { ipv6ChkMcastAddrAt } from "./mcast.ts";
 import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
-import {
-  NDISC_NEIGHBOUR_SOLICITATION, ND_OPT_NONCE, ipv6GetIfaddr, ifaDadNonce, addrconfDadFailure, ipv6AddrIsSolictMult,
-} from "./ndisc.ts";
+import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, setNdiscErrorReport } from "./ndisc.ts";
+import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
+import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
+import { ip6DstLookup } from "./route.ts";
+import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
 
 /** ipv6RcvPeek(): how a frame ended there */
 const PEEK_OTHERHOST = 1;
@@ -105,6 +109,12 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   }
   const saddr = b.slice(o + 8, o + 24);
   const daddr = b.slice(o + 24, o + 40);
+  // ip6_route_input(): a unicast destination is delivered when it is one of the namespace's
+  // addresses (the local table); else the route decides (ip6_forward(), ip6_pkt_discard())
+  if (b[o + 24] !== 0xff && !ipv6ChkAddr(dev.net, daddr)) {
+    ip6RouteInputForward(skb, dev, o, plen, saddr, daddr);
+    return;
+  }
   if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
   const t = o + IPV6_HDRLEN;
   // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0
@@ -118,32 +128,215 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   st.inType[b[t]!]!++;
-  if (b[t] === NDISC_NEIGHBOUR_SOLICITATION) ndiscRecvNs(skb, dev, t, plen, saddr, daddr, b[o + 7]!);
+  // IP6CB(skb)->iif: a packet looped through lo to a local address came in by the address's device
+  const iif = ip6LoopedIif(skb) ?? dev;
+  // ip6_input_finish(): the raw sockets' copies before the protocol handler
+  raw6LocalDeliver(skb, iif, t, plen, saddr, daddr);
+  icmpv6Rcv(skb, iif, t, plen, saddr, daddr, b[o + 7]!);
 }
 
-/** net/ipv6/ndisc.c: ndisc_recv_ns(), the DAD part */
-function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array, hopLimit: number): void {
+const ICMPV6_NOROUTE = 0;
+const ICMPV6_ADM_PROHIBITED = 1;
+const ICMPV6_NOT_NEIGHBOUR = 2;
+
+/**
+ * net/ipv6/route.c: ip6_route_input() of a packet not for us, then its dst's input: no
+ * route or an unreachable/prohibit one answers with ICMPv6 (ip6_pkt_discard/_prohibit,
+ * InNoRoutes), a blackhole drops; a route out is net/ipv6/ip6_output.c: ip6_forward():
+ * refused with forwarding off (InAddrErrors), hop limit exceeded (ICMPv6 time exceeded,
+ * InHdrErrors), a link-local source (not a neighbour), too big for the way out (packet too
+ * big, InTooBigErrors); else one hop less and out through the route's neighbour
+ * (OutForwDatagrams). (Redirects to a host on the same link are not sent.)
+ */
+function ip6RouteInputForward(skb: SkBuff, dev: NetDevice, o: number, plen: number, saddr: Uint8Array, daddr: Uint8Array): void {
+  const net = dev.net;
+  const st = ipv6Stats(net);
   const b = skb.buf;
-  if (hopLimit !== 255 || len < 24 || b[t + 1] !== 0) return; // ndisc_rcv(): invalid, dropped
-  const target = b.slice(t + 8, t + 24);
-  if (ipv6AddrIsMulticast(target)) return;
-  const dad = ipv6AddrAny(saddr);
-  if (dad && !ipv6AddrIsSolictMult(daddr)) return;
-  // options: the nonce
-  let nonce: Uint8Array | undefined;
-  for (let p = t + 24; p + 2 <= t + len; ) {
-    const olen = b[p + 1]! * 8;
-    if (!olen) return;
-    if (b[p] === ND_OPT_NONCE && olen === 8) nonce = b.slice(p + 2, p + 8);
-    p += olen;
+  const rt = ip6RouteLookup(net, daddr, undefined);
+  if (!rt || rt.type === RTN_UNREACHABLE || rt.type === RTN_PROHIBIT || rt.type === RTN_THROW) {
+    st.ip.InNoRoutes++;
+    icmp6Send(skb, ICMPV6_DEST_UNREACH, rt?.type === RTN_PROHIBIT ? ICMPV6_ADM_PROHIBITED : ICMPV6_NOROUTE, 0);
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INNOROUTES", "ip6_pkt_drop");
+    return;
   }
-  const ifp = ipv6GetIfaddr(dev, target);
-  if (!ifp) return;
-  if (!(ifp.flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)) || !dad) return; // a normal NS: NA not modelled
-  const ours = ifaDadNonce(ifp);
-  if (nonce && ours && nonce.every((x, i) => x === ours[i])) return; // our NS looped back
-  // we are colliding with another node who is doing DAD
-  addrconfDadFailure(skb, ifp);
+  if (rt.type === RTN_BLACKHOLE) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "dst_discard");
+    return;
+  }
+  const idev = devInet6(dev);
+  if (!addrconfAllCnf(net, "forwarding") && !(idev && Number(idev.cnf.get("force_forwarding") ?? 0))) {
+    st.ip.InAddrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6_FORWARDING_DISABLED", "ip6_forward");
+    return;
+  }
+  if (skb.pktType !== PACKET_HOST) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_forward");
+    return;
+  }
+  if (b[o + 7]! <= 1) {
+    icmp6Send(skb, ICMPV6_TIME_EXCEED, 0, 0);
+    st.ip.InHdrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INHDR", "ip6_forward");
+    return;
+  }
+  // this check is security critical: never forward from ::, a group, loopback or a link-local source
+  const loopback = saddr.every((x, i) => (i === 15 ? x === 1 : x === 0));
+  if (ipv6AddrAny(saddr) || saddr[0] === 0xff || loopback) {
+    st.ip.InAddrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INADDRERRORS", "ip6_forward");
+    return;
+  }
+  if (saddr[0] === 0xfe && (saddr[1]! & 0xc0) === 0x80) {
+    icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_NOT_NEIGHBOUR, 0);
+    st.ip.InAddrErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IP_INADDRERRORS", "ip6_forward");
+    return;
+  }
+  const out = rt.dev;
+  const mtu = Math.max(out.mtu, 1280);
+  const len = IPV6_HDRLEN + plen;
+  if (len > mtu) {
+    icmp6Send(skb, ICMPV6_PKT_TOOBIG, 0, mtu);
+    st.ip.InTooBigErrors++;
+    st.ip.FragFails++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_BIG", "ip6_forward");
+    return;
+  }
+  const fwd = ip6AllocSkb(len - IPV6_HDRLEN);
+  const f = fwd.push(IPV6_HDRLEN);
+  fwd.buf.set(b.subarray(o, o + len), f);
+  fwd.buf[f + 7]!--;
+  fwd.networkHeader = f;
+  consumeSkb(skb);
+  /* ip6_forward_finish(): OUTFORWDATAGRAMS, OUTOCTETS; ip6_finish_output2(): OUT */
+  st.ip.OutForwDatagrams++;
+  st.ip.OutOctets += len;
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  ip6FinishOutput2(fwd, out, rt.gw ?? daddr);
+}
+
+/** net/ipv6/icmp.c: icmpv6_rcv(), past the checksum: ND messages to ndisc_rcv() */
+function icmpv6Rcv(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array, hopLimit: number): void {
+  const type = skb.buf[t]!;
+  if (type === NDISC_NEIGHBOUR_SOLICITATION || type === NDISC_NEIGHBOUR_ADVERTISEMENT) {
+    if (!ndiscRcv(skb, dev, t, len, saddr, daddr, hopLimit)) kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6_NDISC_BAD_CODE", "ndisc_rcv");
+  } else if (type === ICMPV6_ECHO_REQUEST) {
+    if (len >= 8) icmpv6EchoReply(skb, dev, t, len, saddr, daddr);
+  } else if (type === ICMPV6_ECHO_REPLY) {
+    if (len >= 8) ping6Rcv(skb, dev, t, len, saddr, daddr);
+  } else if (type >= ICMPV6_DEST_UNREACH && type <= ICMPV6_PARAMPROB) {
+    icmpv6Notify(skb, dev, t, len, saddr);
+  }
+}
+
+const ICMPV6_DEST_UNREACH = 1;
+const ICMPV6_PKT_TOOBIG = 2;
+const ICMPV6_TIME_EXCEED = 3;
+const ICMPV6_PARAMPROB = 4;
+const ICMPV6_ADDR_UNREACH = 3;
+
+/** net/ipv6/icmp.c: tab_unreach[]: errno and fatality of each destination-unreachable code */
+const TAB_UNREACH: [Errno, boolean][] = [
+  ["ENETUNREACH", false], ["EACCES", true], ["EHOSTUNREACH", false], ["EHOSTUNREACH", false],
+  ["ECONNREFUSED", true], ["EACCES", true], ["EACCES", true],
+];
+
+/** net/ipv6/icmp.c: icmpv6_err_convert() */
+function icmpv6ErrConvert(type: number, code: number): [Errno, boolean] {
+  switch (type) {
+    case ICMPV6_DEST_UNREACH: return TAB_UNREACH[code] ?? ["EPROTO", true];
+    case ICMPV6_PKT_TOOBIG: return ["EMSGSIZE", false];
+    case ICMPV6_PARAMPROB: return ["EPROTO", true];
+    case ICMPV6_TIME_EXCEED: return ["EHOSTUNREACH", false];
+  }
+  return ["EPROTO", false];
+}
+
+/**
+ * net/ipv6/icmp.c: icmpv6_notify() of an ICMPv6 error: the packet it is about (its IPv6
+ * header after the 8 bytes of ours); about an ICMPv6 message, the raw sockets hear of it
+ * (raw6_icmp_error(): SO_EE_ORIGIN_ICMP6 with the sender as offender). (Errors about other
+ * protocols, and ping sockets' ping_err(), are not modelled.)
+ */
+function icmpv6Notify(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array): void {
+  const b = skb.buf;
+  if (len < 8 + IPV6_HDRLEN) return;
+  const inner = t + 8;
+  if (b[inner + 6] !== NEXTHDR_ICMP) return;
+  const type = b[t]!;
+  const code = b[t + 1]!;
+  const info = ((b[t + 4]! << 24) | (b[t + 5]! << 16) | (b[t + 6]! << 8) | b[t + 7]!) >>> 0;
+  const [err, harderr] = icmpv6ErrConvert(type, code);
+  const ll = saddr[0] === 0xfe && (saddr[1]! & 0xc0) === 0x80;
+  raw6IcmpError(dev.net, { saddr: b.slice(inner + 8, inner + 24), daddr: b.slice(inner + 24, inner + 40), dif: dev.ifindex }, {
+    ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_ICMP6, ee_type: type, ee_code: code, ee_info: info, ee_data: 0,
+    offender6: saddr.slice(), offenderScope: ll ? dev.ifindex : 0, payload: b.slice(inner + IPV6_HDRLEN, t + len),
+  }, harderr);
+}
+
+/**
+ * net/ipv6/icmp.c: icmp6_send() of an error about `skb` (its IPv6 header at networkHeader,
+ * its device the one it was to leave or came in by): from the offending packet's destination
+ * when that is ours, else the source the route back picks; the packet quoted up to the
+ * minimum MTU. Never about a packet from :: or a group, nor about an ICMPv6 error.
+ */
+export function icmp6Send(skb: SkBuff, type: number, code: number, info: number): void {
+  const dev = skb.dev;
+  const n = skb.networkHeader;
+  if (!dev || n < 0 || skb.tail - n < IPV6_HDRLEN) return;
+  const net = dev.net;
+  const b = skb.buf;
+  const hdrSaddr = b.slice(n + 8, n + 24);
+  const hdrDaddr = b.slice(n + 24, n + 40);
+  if (ipv6AddrAny(hdrSaddr) || hdrSaddr[0] === 0xff) return;
+  // is_ineligible(): not about an ICMPv6 error or redirect
+  if (b[n + 6] === NEXTHDR_ICMP && skb.tail - n > IPV6_HDRLEN && (b[n + IPV6_HDRLEN]! < 128 || b[n + IPV6_HDRLEN] === 137)) return;
+  const src = ipv6ChkAddr(net, hdrDaddr, dev) ? hdrDaddr : undefined;
+  const dst = ip6DstLookup(net, hdrSaddr, dev, src);
+  if (isKErr(dst)) return;
+  const plen = Math.min(skb.tail - n, 1280 - IPV6_HDRLEN - 8);
+  const msg = new Uint8Array(8 + plen);
+  msg[0] = type;
+  msg[1] = code;
+  msg[4] = info >>> 24;
+  msg[5] = (info >>> 16) & 0xff;
+  msg[6] = (info >>> 8) & 0xff;
+  msg[7] = info & 0xff;
+  msg.set(b.subarray(n, n + plen), 8);
+  const csum = icmpv6Csum(msg, 0, msg.length, dst.saddr, hdrSaddr);
+  msg[2] = csum >>> 8;
+  msg[3] = csum & 0xff;
+  const st = ipv6Stats(net);
+  st.outType[type]!++;
+  st.icmp.OutMsgs++;
+  ip6LocalOut(dst, hdrSaddr, NEXTHDR_ICMP, ip6DstHoplimit(dst.dev === net.loopbackDev ? dst.rt.dev : dst.dev), msg);
+}
+
+/**
+ * net/ipv6/icmp.c: icmpv6_echo_reply(): the same identifier, sequence and data back, from
+ * the address asked (a group's echo is answered from the source the route picks), out of the
+ * device it came in by (icmp6_iif()), with the device's hop limit
+ */
+function icmpv6EchoReply(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array): void {
+  const net = dev.net;
+  const src = daddr[0] === 0xff ? undefined : daddr;
+  // local delivery came in through lo: the device of the address is the route's
+  const oif = dev;
+  const dst = ip6DstLookup(net, saddr, oif, src);
+  if (isKErr(dst)) return;
+  const reply = skb.buf.slice(t, t + len);
+  reply[0] = ICMPV6_ECHO_REPLY;
+  reply[2] = 0;
+  reply[3] = 0;
+  const csum = icmpv6Csum(reply, 0, len, dst.saddr, saddr);
+  reply[2] = csum >>> 8;
+  reply[3] = csum & 0xff;
+  const hop = saddr[0] === 0xff ? 1 : ip6DstHoplimit(dst.dev === net.loopbackDev ? dst.rt.dev : dst.dev);
+  const st = ipv6Stats(net);
+  st.outType[ICMPV6_ECHO_REPLY]!++;
+  st.icmp.OutMsgs++;
+  ip6LocalOut(dst, saddr, NEXTHDR_ICMP, hop, reply);
 }
 
 let inited = false;
@@ -153,4 +346,6 @@ export function ipv6PacketInit(): void {
   if (inited) return;
   inited = true;
   devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev), ipv6RcvPeek);
+  // ndisc_error_report() -> ip6_link_failure(): address unreachable
+  setNdiscErrorReport((skb) => icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0));
 }

@@ -1,16 +1,18 @@
 /**
- * net/ipv6/ip6_output.c, the part ND and MLD need: the IPv6 header (ip6_flow_hdr,
- * ip6_nd_hdr, ip6_mc_hdr), the ICMPv6 checksum over the pseudo-header (csum_ipv6_magic), and
- * output of a packet to a multicast group on one device (ip6_finish_output2 for a multicast
- * destination: the neighbour is NUD_NOARP with the mapped 33:33:xx:xx:xx:xx address).
+ * net/ipv6/ip6_output.c: the IPv6 header (ip6_flow_hdr, ip6_nd_hdr, ip6_mc_hdr), the ICMPv6
+ * checksum over the pseudo-header (csum_ipv6_magic), output of ND/MLD packets to a group or a
+ * neighbour, of locally made packets through a route (ip6LocalOut), and ip6_finish_output2()'s
+ * neighbour step (nd_tbl: a group's entry is NUD_NOARP with the mapped 33:33:xx:xx:xx:xx
+ * address, a unicast one resolves).
  *
- * Not modelled: the FIB6 route lookup, unicast neighbour resolution, fragmentation, the
- * multicast loopback copy (dev_loopback_xmit: AF_PACKET taps ignore PACKET_LOOPBACK anyway),
- * netfilter (NF_INET_LOCAL_OUT / POST_ROUTING for IPv6) and the Ip6Out* SNMP counters.
+ * Not modelled: fragmentation, the multicast loopback copy (dev_loopback_xmit), netfilter
+ * (NF_INET_LOCAL_OUT / POST_ROUTING for IPv6).
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import { SkBuff } from "../core/skbuff.ts";
-import { devQueueXmit, devHardHeader } from "../core/dev_path.ts";
+import { neighOutput } from "../core/neighbour.ts";
+import { ndiscNeighFor } from "./ndisc.ts";
+import type { Dst6 } from "./route.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER } from "../uapi/if.ts";
@@ -130,8 +132,6 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   }
   skb.dev = dev;
   skb.protocol = ETH_P_IPV6;
-  const ha = ndiscMcMap(daddr, dev, 1);
-  if (ha === undefined) return -22;
   /* ndisc_send_skb() / mld_sendpack(): OutRequests; ip6_finish_output2(): OUTMCAST and OUT
    * (OutTransmits, OutOctets); then ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS */
   const st = ipv6Stats(dev.net);
@@ -146,11 +146,91 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   /* the ICMPv6 header: right after the IPv6 header, or after a hop-by-hop one (MLD) */
   const t = b[o + 6] === NEXTHDR_ICMP ? o + IPV6_HDRLEN : b[o + 6] === NEXTHDR_HOP && b[o + IPV6_HDRLEN] === NEXTHDR_ICMP ? o + IPV6_HDRLEN + (b[o + IPV6_HDRLEN + 1]! + 1) * 8 : -1;
   const type = t >= 0 && t < skb.tail ? b[t]! : -1;
-  devHardHeader(skb, dev, ETH_P_IPV6, ha);
-  const r = devQueueXmit(skb);
-  if (type >= 0) {
+  const r = ip6FinishOutput2(skb, dev, daddr);
+  if (type >= 0 && r >= 0) {
     st.outType[type]!++;
     st.icmp.OutMsgs++;
   }
   return r;
+}
+
+/**
+ * net/ipv6/ip6_output.c: ip6_finish_output2()'s neighbour step: the entry of the next hop
+ * (__ipv6_neigh_lookup_noref(), else __neigh_create(): a group's is NOARP with its mapped
+ * address), the packet out through it (neigh_output(): queued while it resolves).
+ */
+export function ip6FinishOutput2(skb: SkBuff, dev: NetDevice, nexthop: Uint8Array): number {
+  const n = ndiscNeighFor(dev, nexthop);
+  if (!n) {
+    ipv6Stats(dev.net).ip.OutNoRoutes++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NEIGH_CREATEFAIL", "ip6_finish_output2");
+    return -22;
+  }
+  skb.dev = dev;
+  skb.protocol = ETH_P_IPV6;
+  return neighOutput(n, skb);
+}
+
+/**
+ * ndisc_send_skb() of a packet to a unicast address on `dev` (a neighbour advertisement, a
+ * unicast probe): its counters and ip6_finish_output2() through the destination's entry
+ */
+export function ip6OutputNdisc(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
+  if (!dev.ip6Ptr || dev.ip6Disabled) {
+    skb.dev = dev;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_output");
+    return 0;
+  }
+  const st = ipv6Stats(dev.net);
+  const len = skb.tail - skb.data;
+  const type = skb.buf[skb.data + IPV6_HDRLEN]!;
+  st.ip.OutRequests++;
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  const r = ip6FinishOutput2(skb, dev, daddr);
+  if (r >= 0) {
+    st.outType[type]!++;
+    st.icmp.OutMsgs++;
+  }
+  return r;
+}
+
+/**
+ * net/ipv6/ip6_output.c: ip6_append_data() + ip6_push_pending_frames() / ip6_xmit() for one
+ * locally made packet: the IPv6 header (`payload` after it), OutRequests, then ip6_output()
+ * -> ip6_finish_output2() through the dst's device and next hop (multicast counted as such).
+ */
+export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLimit: number, payload: Uint8Array, tclass = 0): number {
+  const dev = dst.dev;
+  const net = dev.net;
+  const skb = ip6AllocSkb(payload.length);
+  skb.buf.set(payload, skb.data);
+  ip6PushHdr(skb, dst.saddr, daddr, nexthdr, hopLimit, tclass);
+  const st = ipv6Stats(net);
+  st.ip.OutRequests++;
+  if (!dev.ip6Ptr || dev.ip6Disabled) {
+    skb.dev = dev;
+    st.ip.OutDiscards++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_output");
+    return 0;
+  }
+  const len = skb.tail - skb.data;
+  if (daddr[0] === 0xff) {
+    st.ip.OutMcastPkts++;
+    st.ip.OutMcastOctets += len;
+  }
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  if (dst.rt.local) loopedIif.set(skb, dst.rt.dev);
+  return ip6FinishOutput2(skb, dev, dst.nexthop);
+}
+
+/**
+ * A packet to a local address goes out through lo with its dst, whose idev is the address's
+ * device: ip6_rcv_core() takes that device as the packet's iif (IP6CB(skb)->iif), which is
+ * the scope a reader sees and the device an echo reply is routed by.
+ */
+const loopedIif = new WeakMap<SkBuff, NetDevice>();
+export function ip6LoopedIif(skb: SkBuff): NetDevice | undefined {
+  return loopedIif.get(skb);
 }

@@ -1,5 +1,7 @@
 /**
- * net/ipv6/ndisc.c (sending neighbour and router solicitations) and the packet-sending half
+ * net/ipv6/ndisc.c: nd_tbl's protocol half (ndisc_constructor, ndisc_solicit,
+ * ndisc_error_report, pndisc_constructor), neighbour solicitations and advertisements sent
+ * and received (ndisc_send_ns/na, ndisc_recv_ns/na), router solicitations, and the packet-sending half
  * of net/ipv6/addrconf.c that runs when a link comes up: Duplicate Address Detection
  * (addrconf_dad_start/_begin/_kick/_work/_completed, one NS from :: to the solicited-node
  * group with a nonce after a random delay below rtr_solicit_delay, the address tentative
@@ -18,9 +20,9 @@ import type { NetDevice } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import type { Inet6Dev, Inet6Ifaddr } from "./addrconf.ts";
-import { devInet6, dadConfig } from "./addrconf.ts";
+import { devInet6, dadConfig, addrconfAllCnf } from "./addrconf.ts";
 import {
-  registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE, NOTIFY_DONE,
+  registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE, NETDEV_CHANGEADDR, NOTIFY_DONE,
 } from "../core/notifier.ts";
 import { netSched, netRng } from "../core/dev_path.ts";
 import { netifOperUp } from "../core/dev.ts";
@@ -28,13 +30,23 @@ import { IFA_F_TENTATIVE, IFA_F_OPTIMISTIC, IFA_F_DADFAILED, IFA_F_NODAD, IFA_F_
 import { IFF_UP, IFF_LOOPBACK, IFF_NOARP, IFF_MULTICAST, IFF_SLAVE, ARPHRD_TUNNEL } from "../uapi/if.ts";
 import { HZ } from "../../sim/scheduler.ts";
 import {
-  ip6AllocSkb, ip6PushHdr, icmpv6Csum, ip6OutputMulticast, ipv6AddrAny, ipv6AddrEqual, NEXTHDR_ICMP, IN6ADDR_ANY,
+  ip6AllocSkb, ip6PushHdr, icmpv6Csum, ip6OutputMulticast, ip6OutputNdisc, ipv6AddrAny, ipv6AddrEqual, NEXTHDR_ICMP, IN6ADDR_ANY,
+  ndiscMcMap, ipv6AddrIsMulticast,
 } from "./ip6_output.ts";
 import {
   __ipv6DevMcInc, __ipv6DevMcDec, ipv6McUp, ipv6McDown, ipv6McInitDev, ipv6McDestroyDev, ipv6McDadComplete,
   ipv6GetLladdr, igmp6Init, IN6ADDR_LINKLOCAL_ALLROUTERS,
 } from "./mcast.ts";
 import { modDelayedWork, randomBelow, msecsToJiffies } from "../core/jiffies.ts";
+import {
+  NeighTable, type Neighbour, type NeighOps, type PneighEntry, registerNeighTableMaker, neighIfdown, neighTableRelease, neighChangeaddr,
+  neighCarrierDown, neighLookup, neighCreate, neighUpdate, NUD_VALID, NEIGH_UPDATE_F_OVERRIDE, NEIGH_UPDATE_F_WEAK_OVERRIDE,
+  NEIGH_UPDATE_F_OVERRIDE_ISROUTER, NEIGH_UPDATE_F_ISROUTER,
+} from "../core/neighbour.ts";
+import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
+import { AF_INET6, RTN_MULTICAST, RTN_UNICAST, RTN_LOCAL, NUD_NOARP, NUD_STALE, NUD_REACHABLE, NUD_FAILED } from "../uapi/rtnetlink.ts";
+import { kerr, type KErr } from "../uapi/errno.ts";
+import { ETH_P_IPV6, IFF_POINTOPOINT, PACKET_LOOPBACK } from "../uapi/if.ts";
 
 /** ICMPv6 ND message types (include/net/ndisc.h) */
 export const NDISC_ROUTER_SOLICITATION = 133;
@@ -432,12 +444,19 @@ function ndiscSendSkb(skb: SkBuff, dev: NetDevice, daddr: Uint8Array, saddr: Uin
   b[o + 3] = csum & 0xff;
   const idev = devInet6(dev);
   ip6PushHdr(skb, saddr, daddr, NEXTHDR_ICMP, 255, idev ? cnf(idev, "ndisc_tclass", 0) : 0);
-  ip6OutputMulticast(skb, dev, daddr);
+  if (daddr[0] === 0xff) ip6OutputMulticast(skb, dev, daddr);
+  else ip6OutputNdisc(skb, dev, daddr);
 }
 
-/** net/ipv6/ndisc.c: ndisc_send_ns() (multicast destinations only: DAD, solicited-node) */
-export function ndiscSendNs(dev: NetDevice, solicit: Uint8Array, daddr: Uint8Array, saddr: Uint8Array, nonce?: Uint8Array): void {
-  if (!(dev.flags & IFF_UP) || daddr[0] !== 0xff) return;
+/** net/ipv6/ndisc.c: ndisc_send_ns(): to a solicited-node group or (a probe) to the target;
+ * without a source, the device's link-local address */
+export function ndiscSendNs(dev: NetDevice, solicit: Uint8Array, daddr: Uint8Array, saddr: Uint8Array | undefined, nonce?: Uint8Array): void {
+  if (!(dev.flags & IFF_UP)) return;
+  if (!saddr) {
+    const idev = devInet6(dev);
+    saddr = idev && ipv6GetLladdr(idev, IFA_F_TENTATIVE | IFA_F_OPTIMISTIC);
+    if (!saddr) return;
+  }
   const incOpt = !ipv6AddrAny(saddr);
   let optlen = 0;
   if (incOpt) optlen += (dev.addrLen + 2 + 7) & ~7;
@@ -572,4 +591,373 @@ export function ndiscInit(): void {
   inited = true;
   igmp6Init();
   registerNetdeviceNotifier(ndiscNetdevEvent);
+  registerNetdeviceNotifier(ndiscNetdevTblEvent);
+  registerNeighTableMaker(AF_INET6, ndTable);
+  registerPernetOps({
+    exit(net: Net): void {
+      const t = ndTables.get(net);
+      if (t) {
+        neighIfdown(t, undefined, false);
+        neighTableRelease(t);
+      }
+      ndTables.delete(net);
+    },
+  });
+}
+
+/** net/ipv6/ndisc.c: ndisc_netdev_event() (nd_tbl's part) and addrconf_ifdown()'s
+ * neigh_ifdown() when the device goes away */
+function ndiscNetdevTblEvent(event: number, dev: NetDevice): number {
+  const t = ndTables.get(dev.net);
+  if (!t) return NOTIFY_DONE;
+  switch (event) {
+    case NETDEV_CHANGEADDR:
+      neighChangeaddr(t, dev);
+      break;
+    case NETDEV_CHANGE: {
+      const idev = devInet6(dev);
+      const all = addrconfAllCnf(dev.net, "ndisc_evict_nocarrier");
+      const evict = !idev || cnf(idev, "ndisc_evict_nocarrier", 1) !== 0 || all !== 0;
+      if (evict && !dev.carrier) neighCarrierDown(t, dev);
+      break;
+    }
+    case NETDEV_DOWN:
+    case NETDEV_UNREGISTER:
+      neighIfdown(t, dev, false);
+      break;
+  }
+  return NOTIFY_DONE;
+}
+
+// ------------------------------------------------------------------------------ nd_tbl
+
+/** an IPv6 address as nd_tbl's key: its eight 16-bit words as UTF-16 units */
+export function in6Key(b: Uint8Array, o = 0): string {
+  return String.fromCharCode(
+    (b[o]! << 8) | b[o + 1]!, (b[o + 2]! << 8) | b[o + 3]!, (b[o + 4]! << 8) | b[o + 5]!, (b[o + 6]! << 8) | b[o + 7]!,
+    (b[o + 8]! << 8) | b[o + 9]!, (b[o + 10]! << 8) | b[o + 11]!, (b[o + 12]! << 8) | b[o + 13]!, (b[o + 14]! << 8) | b[o + 15]!,
+  );
+}
+
+/** the address of an nd_tbl key */
+export function in6KeyBytes(k: string): Uint8Array {
+  const a = new Uint8Array(16);
+  for (let i = 0; i < 8; i++) {
+    const w = k.charCodeAt(i);
+    a[i * 2] = w >>> 8;
+    a[i * 2 + 1] = w & 0xff;
+  }
+  return a;
+}
+
+/** net/ipv6/ndisc.c: ndisc_is_multicast() */
+function ndiscIsMulticast(k: string): boolean {
+  return k.charCodeAt(0) >>> 8 === 0xff;
+}
+
+/** net/ipv6/ndisc.c: ndisc_allow_add() */
+function ndiscAllowAdd(dev: NetDevice): KErr | undefined {
+  const idev = devInet6(dev);
+  if (!idev || dev.ip6Disabled) return kerr("EINVAL", "IPv6 is disabled on this device");
+  return undefined;
+}
+
+/** net/ipv6/ndisc.c: ndisc_constructor() (the entry takes its device's nd_parms) */
+function ndiscConstructor(n: Neighbour<string>): void {
+  const dev = n.dev;
+  const isMulticast = ndiscIsMulticast(n.key);
+  n.type = isMulticast ? RTN_MULTICAST : RTN_UNICAST;
+  if (dev.hardHeaderLen < 14) {
+    // no header_ops: ndisc_direct_ops
+    n.nudState = NUD_NOARP;
+    return;
+  }
+  if (isMulticast) {
+    n.nudState = NUD_NOARP;
+    const ha = ndiscMcMap(in6KeyBytes(n.key), dev, 1);
+    if (ha) n.ha.set(ha.subarray(0, 6));
+  } else if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
+    n.nudState = NUD_NOARP;
+    n.ha.set(dev.devAddr.subarray(0, 6));
+    if (dev.flags & IFF_LOOPBACK) n.type = RTN_LOCAL;
+  } else if (dev.flags & IFF_POINTOPOINT) {
+    n.nudState = NUD_NOARP;
+    n.ha.set(dev.broadcast.subarray(0, 6));
+  }
+}
+
+/** net/ipv6/ndisc.c: ndisc_solicit(): unicast probes to the entry's address while it had one,
+ * else to the target's solicited-node group; from the queued packet's source when it is ours */
+function ndiscSolicit(n: Neighbour<string>, skb: SkBuff | undefined): void {
+  const dev = n.dev;
+  const target = in6KeyBytes(n.key);
+  let saddr: Uint8Array | undefined;
+  if (skb && skb.networkHeader >= 0) {
+    const src = skb.buf.slice(skb.networkHeader + 8, skb.networkHeader + 24);
+    const ifp = ipv6GetIfaddr(dev, src);
+    if (ifp && !(ifp.flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC))) saddr = src;
+  }
+  let probes = n.probes - n.parms.ucastProbes;
+  if (probes < 0) {
+    ndiscSendNs(dev, target, target, saddr);
+  } else if ((probes -= n.parms.appProbes) < 0) {
+    // neigh_app_ns(): no user-space resolver
+  } else {
+    ndiscSendNs(dev, target, addrconfAddrSolictMult(target), saddr);
+  }
+}
+
+/** ndisc_error_report() -> icmp6_send(ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH); ip6_input.ts
+ * sets it (ICMPv6 errors are sent from there) */
+let ndiscErrorHook: ((skb: SkBuff) => void) | undefined;
+export function setNdiscErrorReport(fn: (skb: SkBuff) => void): void {
+  ndiscErrorHook = fn;
+}
+
+/** net/ipv6/ndisc.c: ndisc_error_report() */
+function ndiscErrorReport(_n: Neighbour<string>, skb: SkBuff): void {
+  ndiscErrorHook?.(skb);
+}
+
+/** net/ipv6/ndisc.c: pndisc_constructor(): a proxied address's solicited-node group is joined */
+function pndiscConstructor(p: PneighEntry<string>): boolean {
+  const idev = p.dev && devInet6(p.dev);
+  if (!idev) return false;
+  __ipv6DevMcInc(idev, addrconfAddrSolictMult(in6KeyBytes(p.key)));
+  return true;
+}
+
+/** net/ipv6/ndisc.c: pndisc_destructor() */
+function pndiscDestructor(p: PneighEntry<string>): void {
+  const idev = p.dev && devInet6(p.dev);
+  if (idev) __ipv6DevMcDec(idev, addrconfAddrSolictMult(in6KeyBytes(p.key)));
+}
+
+const ndiscOps: NeighOps<string> = {
+  id: "ndisc_cache",
+  keyLen: 16,
+  protocol: ETH_P_IPV6,
+  keyFromBytes: (b) => in6Key(b),
+  keyToBytes: in6KeyBytes,
+  isMulticast: ndiscIsMulticast,
+  allowAdd: ndiscAllowAdd,
+  pconstructor: pndiscConstructor,
+  pdestructor: pndiscDestructor,
+  constructor: ndiscConstructor,
+  solicit: ndiscSolicit,
+  errorReport: ndiscErrorReport,
+};
+
+const ndTables = new NetGeneric<NeighTable<string>>();
+
+/** the namespace's nd_tbl */
+export function ndTable(net: Net): NeighTable<string> {
+  let t = ndTables.get(net);
+  if (!t) {
+    t = new NeighTable<string>(net, AF_INET6, ndiscOps, true);
+    t.parms.locktime = 0; // nd_tbl.parms sets no LOCKTIME
+    ndTables.set(net, t);
+  }
+  return t;
+}
+
+/** the namespace's nd_tbl if it has one yet */
+export function ndTableIfAny(net: Net): NeighTable<string> | undefined {
+  return ndTables.get(net);
+}
+
+/** the entry for `addr` on `dev`, made if there is none (__ipv6_neigh_lookup_noref() then
+ * __neigh_create()); undefined when the table is full */
+export function ndiscNeighFor(dev: NetDevice, addr: Uint8Array): Neighbour<string> | undefined {
+  const tbl = ndTable(dev.net);
+  const k = in6Key(addr);
+  return neighLookup(tbl, k, dev) ?? neighCreate(tbl, k, dev);
+}
+
+// --------------------------------------------------------------------------- receiving
+
+/** the ND options of a message (ndisc_parse_options()): the first of each kind; undefined
+ * when one is malformed */
+interface NdOpts {
+  srcLladdr?: number;
+  tgtLladdr?: number;
+  nonce?: Uint8Array;
+}
+
+function ndiscParseOptions(b: Uint8Array, o: number, end: number): NdOpts | undefined {
+  const opts: NdOpts = {};
+  while (o < end) {
+    if (end - o < 2) return undefined;
+    const l = b[o + 1]! << 3;
+    if (end - o < l || l === 0) return undefined;
+    const type = b[o]!;
+    if (type === ND_OPT_SOURCE_LL_ADDR) opts.srcLladdr ??= o;
+    else if (type === ND_OPT_TARGET_LL_ADDR) opts.tgtLladdr ??= o;
+    else if (type === ND_OPT_NONCE && l === 8) opts.nonce ??= b.slice(o + 2, o + 8);
+    o += l;
+  }
+  return opts;
+}
+
+/** ndisc_opt_addr_data(): the link-layer address of an option, if its length fits the device */
+function ndiscOptAddrData(b: Uint8Array, o: number, dev: NetDevice): Uint8Array | undefined {
+  const space = (dev.addrLen + 2 + 7) & ~7;
+  if (b[o + 1]! << 3 !== space) return undefined;
+  return b.slice(o + 2, o + 2 + dev.addrLen);
+}
+
+/** IPv6 all-nodes (ff02::1) */
+const IN6ADDR_LINKLOCAL_ALLNODES = Uint8Array.of(0xff, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+
+/** net/ipv6/ndisc.c: ndisc_send_na() */
+function ndiscSendNa(dev: NetDevice, daddr: Uint8Array, solicitedAddr: Uint8Array, router: boolean, solicited: boolean, override: boolean, incOpt: boolean): void {
+  const ifp = ipv6GetIfaddr(dev, solicitedAddr);
+  let src: Uint8Array | undefined;
+  if (ifp) {
+    src = solicitedAddr;
+    if (ifp.flags & IFA_F_OPTIMISTIC) override = false;
+    if (cnf(ifp.idev, "force_tllao", 0)) incOpt = true;
+  } else {
+    // ipv6_dev_get_saddr(): (anycast and proxy answers are not modelled)
+    return;
+  }
+  const optlen = incOpt ? (dev.addrLen + 2 + 7) & ~7 : 0;
+  const skb = ip6AllocSkb(24 + optlen);
+  const b = skb.buf;
+  const o = skb.data;
+  b[o] = NDISC_NEIGHBOUR_ADVERTISEMENT;
+  b[o + 4] = (router ? 0x80 : 0) | (solicited ? 0x40 : 0) | (override ? 0x20 : 0);
+  b.set(solicitedAddr.subarray(0, 16), o + 8);
+  if (incOpt) ndiscFillAddrOption(b, o + 24, ND_OPT_TARGET_LL_ADDR, dev.devAddr.subarray(0, dev.addrLen));
+  ndiscSendSkb(skb, dev, daddr, src);
+}
+
+/**
+ * net/ipv6/ndisc.c: ndisc_rcv() for solicitations and advertisements (`t`: the ICMPv6
+ * header, `len` bytes of it; the packet's checksum was checked). Returns whether it was
+ * taken (false: dropped as ndisc_rcv() drops an invalid one).
+ */
+export function ndiscRcv(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array, hopLimit: number): boolean {
+  // ndisc_rcv(): "NDISC: invalid hop-limit" / "NDISC: invalid ICMPv6 code"
+  if (hopLimit !== 255 || skb.buf[t + 1] !== 0) return false;
+  const type = skb.buf[t];
+  if (type === NDISC_NEIGHBOUR_SOLICITATION) return ndiscRecvNs(skb, dev, t, len, saddr, daddr);
+  if (type === NDISC_NEIGHBOUR_ADVERTISEMENT) return ndiscRecvNa(skb, dev, t, len, saddr, daddr);
+  return true;
+}
+
+/** net/ipv6/ndisc.c: ndisc_recv_ns() */
+function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array): boolean {
+  const b = skb.buf;
+  if (len < 24) return false;
+  const target = b.slice(t + 8, t + 24);
+  if (ipv6AddrIsMulticast(target)) return false; // "NS: multicast target address"
+  const dad = ipv6AddrAny(saddr);
+  // RFC2461 7.1.1: DAD has to be destined for solicited node multicast address
+  if (dad && !ipv6AddrIsSolictMult(daddr)) return false;
+  const opts = ndiscParseOptions(b, t + 24, t + len);
+  if (!opts) return false;
+  let lladdr: Uint8Array | undefined;
+  if (opts.srcLladdr !== undefined) {
+    lladdr = ndiscOptAddrData(b, opts.srcLladdr, dev);
+    if (!lladdr) return false; // "NS: invalid link-layer address length"
+    // RFC2461 7.1.1: no source link-layer address option from ::
+    if (dad) return false;
+  }
+  const inc = ipv6AddrIsMulticast(daddr);
+  const ifp = ipv6GetIfaddr(dev, target);
+  let idev: Inet6Dev | undefined;
+  if (ifp) {
+    if (ifp.flags & (IFA_F_TENTATIVE | IFA_F_OPTIMISTIC)) {
+      if (dad) {
+        const ours = ifaDadNonce(ifp);
+        if (opts.nonce && ours && opts.nonce.every((x, i) => x === ours[i])) return true; // our NS looped back
+        // we are colliding with another node who is doing DAD
+        addrconfDadFailure(skb, ifp);
+        return true;
+      }
+      // not a DAD solicitation: an optimistic node answers, a tentative one does not
+      if (!(ifp.flags & IFA_F_OPTIMISTIC)) return true;
+    }
+    idev = ifp.idev;
+  } else {
+    // not ours: anycast and proxy (proxy_ndp) answers are not modelled
+    return true;
+  }
+  const isRouter = cnf(idev, "forwarding", 0) !== 0;
+  if (dad) {
+    ndiscSendNa(dev, IN6ADDR_LINKLOCAL_ALLNODES, target, isRouter, false, true, true);
+    return true;
+  }
+  const tbl = ndTable(dev.net);
+  if (inc) tbl.stats.rcvProbesMcast++;
+  else tbl.stats.rcvProbesUcast++;
+  // update / create the cache entry for the source address (__neigh_lookup(creat))
+  const k = in6Key(saddr);
+  let n = neighLookup(tbl, k, dev);
+  if (!n && (!inc || lladdr || !dev.addrLen)) n = neighCreate(tbl, k, dev);
+  if (n) ndiscUpdate(n, lladdr, NUD_STALE, NEIGH_UPDATE_F_WEAK_OVERRIDE | NEIGH_UPDATE_F_OVERRIDE);
+  if (n || dev.hardHeaderLen < 14) ndiscSendNa(dev, saddr, target, isRouter, true, inc, inc);
+  return true;
+}
+
+/** net/ipv6/ndisc.c: ndisc_update() (no netlink ND user options: neigh_update()) */
+function ndiscUpdate(n: Neighbour<string>, lladdr: Uint8Array | undefined, state: number, flags: number): void {
+  neighUpdate(n, lladdr, state, flags);
+}
+
+/** net/ipv6/ndisc.c: ndisc_recv_na() */
+function ndiscRecvNa(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array): boolean {
+  const b = skb.buf;
+  if (len < 24) return false;
+  const flags = b[t + 4]!;
+  const router = (flags & 0x80) !== 0;
+  const solicited = (flags & 0x40) !== 0;
+  const override = (flags & 0x20) !== 0;
+  const target = b.slice(t + 8, t + 24);
+  if (ipv6AddrIsMulticast(target)) return false; // "NA: target address is multicast"
+  if (ipv6AddrIsMulticast(daddr) && solicited) return false; // "NA: solicited NA is multicasted"
+  const idev = devInet6(dev);
+  if (!solicited && idev && cnf(idev, "drop_unsolicited_na", 0)) return false;
+  const opts = ndiscParseOptions(b, t + 24, t + len);
+  if (!opts) return false;
+  let lladdr: Uint8Array | undefined;
+  if (opts.tgtLladdr !== undefined) {
+    lladdr = ndiscOptAddrData(b, opts.tgtLladdr, dev);
+    if (!lladdr) return false; // "NA: invalid link-layer address length"
+  }
+  const ifp = ipv6GetIfaddr(dev, target);
+  if (ifp) {
+    if (skb.pktType !== PACKET_LOOPBACK && ifp.flags & IFA_F_TENTATIVE) addrconfDadFailure(skb, ifp);
+    // else "NA: … advertised our address … on …!" (a rate-limited debug message)
+    return true;
+  }
+  const tbl = ndTable(dev.net);
+  const k = in6Key(target);
+  let n = neighLookup(tbl, k, dev);
+  let newState = solicited ? NUD_REACHABLE : NUD_STALE;
+  // RFC 9131: a router may create a STALE entry from an unsolicited NA (accept_untracked_na)
+  if (!n && lladdr && idev && cnf(idev, "forwarding", 0) && ndiscAcceptUntrackedNa(dev, idev, saddr)) {
+    n = neighCreate(tbl, k, dev);
+    newState = NUD_STALE;
+  }
+  if (!n || n.nudState & NUD_FAILED) return true;
+  ndiscUpdate(n, lladdr, newState,
+    NEIGH_UPDATE_F_WEAK_OVERRIDE | (override ? NEIGH_UPDATE_F_OVERRIDE : 0) | NEIGH_UPDATE_F_OVERRIDE_ISROUTER |
+      (router ? NEIGH_UPDATE_F_ISROUTER : 0));
+  // (a router that became a host: rt6_clean_tohost() has no RA-learnt routes to clean here)
+  return true;
+}
+
+/** net/ipv6/ndisc.c: accept_untracked_na(): 1 any source, 2 a source on one of the device's prefixes */
+function ndiscAcceptUntrackedNa(dev: NetDevice, idev: Inet6Dev, saddr: Uint8Array): boolean {
+  const v = cnf(idev, "accept_untracked_na", 0);
+  if (v === 1) return true;
+  if (v !== 2) return false;
+  return idev.addrList.some((ifp) => ipv6PrefixEqual(ifp.addr, saddr, ifp.prefixLen)) && dev === idev.dev;
+}
+
+function ipv6PrefixEqual(a: Uint8Array, b: Uint8Array, plen: number): boolean {
+  for (let i = 0; i < plen; i++) if (((a[i >> 3]! ^ b[i >> 3]!) >> (7 - (i & 7))) & 1) return false;
+  return true;
 }

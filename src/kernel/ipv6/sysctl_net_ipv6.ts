@@ -3,8 +3,8 @@
  * route.c's ipv6_route_table_template, icmp.c's ipv6_icmp_table_template, reassembly.c's
  * fragment thresholds and xfrm6_policy.c's xfrm6_gc_thresh), and the net/ipv6/neigh/DEV
  * entries ndisc's parameters give each device (neigh_sysctl_register() from ipv6_add_dev()).
- * The emulator sends IPv6 only on the link (ndisc, MLD), so these are values with their
- * handlers' parsing and bounds, not yet read by a datapath.
+ * The net/ipv6 values are kept with their handlers' parsing and bounds; the data path reads
+ * the neighbour parameters (nd_tbl) and not yet the rest.
  */
 import { kerr, isKErr } from "../uapi/errno.ts";
 import type { NetDevice } from "../core/netdevice.ts";
@@ -104,6 +104,7 @@ export function ipv6SysctlNetInit(net: Net): void {
 export function ndiscParms(dev: NetDevice): NeighParms {
   const p = new NeighParms(dev);
   p.locktime = 0;
+  p.reachablePending = true; // neigh_parms_alloc()'s draw, made at first use
   return p;
 }
 

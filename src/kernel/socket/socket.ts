@@ -5,7 +5,8 @@
  */
 import type { Net } from "../core/net_namespace.ts";
 import type { Socket } from "../uapi/socket.ts";
-import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, IPPROTO_ICMP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_TCP } from "../uapi/socket.ts";
+import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, IPPROTO_ICMP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_TCP, IPPROTO_ICMPV6 } from "../uapi/socket.ts";
+import { Ping6Sock, Raw6Sock, Udp6Sock } from "../ipv6/ping.ts";
 import { AF_INET, AF_PACKET, AF_INET6 } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { RawSock } from "../ipv4/raw.ts";
@@ -29,8 +30,29 @@ export function sockCreate(net: Net, family: number, type: number, protocol: num
     if (protocol !== NETLINK_NETFILTER) return kerr("EPROTONOSUPPORT");
     return new NfulnlSock(net);
   }
-  if (family === AF_INET6) return kerr("EAFNOSUPPORT");
+  if (family === AF_INET6) return inet6Create(net, type, protocol);
   return kerr("EAFNOSUPPORT");
+}
+
+/** net/ipv6/af_inet6.c: inet6_create() over inetsw6[]: the ICMPv6 ping socket, and a UDP
+ * socket as far as connect()/getsockname(), an ICMPv6 raw socket (no other raw protocol,
+ * UDP traffic or TCP over IPv6) */
+function inet6Create(net: Net, type: number, protocol: number): Socket | KErr {
+  switch (type) {
+    case SOCK_DGRAM:
+      if (protocol === IPPROTO_IP || protocol === IPPROTO_UDP) return new Udp6Sock(net);
+      if (protocol === IPPROTO_ICMPV6) {
+        if (!pingAllowed(net)) return kerr("EACCES");
+        return new Ping6Sock(net);
+      }
+      return kerr("EPROTONOSUPPORT");
+    case SOCK_RAW:
+      if (protocol < 0 || protocol > 255) return kerr("EINVAL");
+      if (protocol === IPPROTO_ICMPV6) return new Raw6Sock(net);
+      return kerr("EAFNOSUPPORT");
+    default:
+      return kerr("EAFNOSUPPORT");
+  }
 }
 
 /** net/ipv4/af_inet.c: inet_create() over inetsw[] */

@@ -13,6 +13,7 @@ export const IPPROTO_TCP = 6;
 export const IPPROTO_UDP = 17;
 export const IPPROTO_GRE = 47;
 export const IPPROTO_RAW = 255;
+export const IPPROTO_ICMPV6 = 58;
 
 export interface SockAddrIn {
   family: 2; // AF_INET
@@ -39,7 +40,16 @@ export interface SockAddrNfnl {
   copyRange: number;
 }
 
-export type SockAddr = SockAddrIn | SockAddrLl | SockAddrNfnl;
+/** struct sockaddr_in6 */
+export interface SockAddrIn6 {
+  family: 10; // AF_INET6
+  addr6: Uint8Array;
+  port: number;
+  /** sin6_scope_id: the device of a link-local address */
+  scopeId: number;
+}
+
+export type SockAddr = SockAddrIn | SockAddrLl | SockAddrNfnl | SockAddrIn6;
 
 /** socket options, by their C names; values are numbers, strings (SO_BINDTODEVICE) or booleans */
 export type SockOpt =
@@ -70,6 +80,15 @@ export type SockOpt =
   | "IP_HDRINCL"
   | "IP_PKTINFO"
   | "ICMP_FILTER"
+  | "IPV6_RECVERR"
+  | "IPV6_RECVHOPLIMIT"
+  | "IPV6_UNICAST_HOPS"
+  | "IPV6_MULTICAST_HOPS"
+  | "IPV6_MULTICAST_LOOP"
+  | "IPV6_MTU_DISCOVER"
+  | "IPV6_PKTINFO"
+  | "IPV6_TCLASS"
+  | "ICMP6_FILTER"
   | "PACKET_ADD_MEMBERSHIP"
   | "TCP_NODELAY"
   /** getsockopt only: the pending error (errno number), cleared by reading */
@@ -90,6 +109,9 @@ export interface SockExtendedErr {
   ee_data: number;
   /** the address of the node that sent the error (SO_EE_OFFENDER) */
   offender?: Ipv4;
+  /** an IPv6 offender (SO_EE_ORIGIN_ICMP6) and its sin6_scope_id */
+  offender6?: Uint8Array;
+  offenderScope?: number;
   /** the original datagram's payload as it was sent (what MSG_ERRQUEUE returns) */
   payload: Uint8Array;
   /** when it was queued (SO_TIMESTAMP on MSG_ERRQUEUE) */
@@ -103,6 +125,7 @@ export interface SockExtendedErr {
 export const SO_EE_ORIGIN_NONE = 0;
 export const SO_EE_ORIGIN_LOCAL = 1;
 export const SO_EE_ORIGIN_ICMP = 2;
+export const SO_EE_ORIGIN_ICMP6 = 3;
 
 export interface RecvMsg {
   data: Uint8Array;

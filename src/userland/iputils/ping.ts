@@ -16,7 +16,8 @@ import { CStdout, fflush } from "../lib/stdio.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
-import type { Socket, SockAddrIn, SockExtendedErr, RecvMsg } from "../../kernel/uapi/socket.ts";
+import type { Socket, SockAddrIn, SockAddrIn6, SockExtendedErr, RecvMsg } from "../../kernel/uapi/socket.ts";
+import { inetPton6, inetNtop6 } from "../lib/utils.ts";
 import {
   SOCK_DGRAM,
   SOCK_RAW,
@@ -26,6 +27,7 @@ import {
   IP_PMTUDISC_WANT,
   SO_EE_ORIGIN_LOCAL,
   SO_EE_ORIGIN_ICMP,
+  SO_EE_ORIGIN_ICMP6,
 } from "../../kernel/uapi/socket.ts";
 import { AF_INET, AF_INET6, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, errnoNumbers, type KErr, type Errno } from "../../kernel/uapi/errno.ts";
@@ -35,6 +37,7 @@ import {
   getopt,
   getaddrinfo,
   EAI_ADDRFAMILY,
+  EAI_NONAME,
   inetAton,
   inetPton4,
   inCksum,
@@ -51,6 +54,8 @@ import {
 } from "./common.ts";
 
 const IPPROTO_ICMPV6 = 58;
+const ICMP6_ECHO_REQUEST = 128;
+const ICMP6_ECHO_REPLY = 129;
 
 const DEFDATALEN = 64 - 8;
 const MAXWAIT = 10;
@@ -210,6 +215,12 @@ class PingRts {
   broadcastPings = false;
   source = 0;
   screenWidth = INT_MAX;
+  /** ping6: the target (whereto6, its sin6_scope_id) and source (source6) */
+  v6 = false;
+  whereto6: Uint8Array = new Uint8Array(16);
+  whereto6Scope = 0;
+  source6: Uint8Array = new Uint8Array(16);
+  subnetRouterAnycast = false;
 
   optAdaptive = false;
   optAudible = false;
@@ -573,6 +584,137 @@ class Ping4 {
     return this.mainLoop();
   }
 
+  /** ping6_common.c: ping6_run() */
+  async run6(targets: string[]): Promise<number> {
+    const rts = this.rts;
+    const p = this.p;
+    const sock = this.ping4Sock.sock!;
+    if (targets.length > 1) usage(p);
+    const target = targets[0]!;
+    if (target.includes(":")) rts.optNumeric = true;
+    const firsthop = rts.whereto6;
+    let firstScope = rts.whereto6Scope;
+    rts.hostname = target;
+    const ll = (a: Uint8Array): boolean => (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) || (a[0] === 0xff && (a[1]! & 0x0f) === 2);
+    let sourceScope = 0;
+    if (!rts.source6.some((x) => x)) {
+      const probe = this.sys.socket(AF_INET6, SOCK_DGRAM, 0);
+      if (isKErr(probe)) error(p, 2, probe.errno, "socket");
+      const probeFd = probe as Socket;
+      try {
+        if (rts.device !== undefined) {
+          const iface = this.ifNametoindex6();
+          if (ll(firsthop)) firstScope = iface;
+          let e = probeFd.setsockopt("IPV6_PKTINFO", iface) ?? sock.setsockopt("IPV6_PKTINFO", iface);
+          if (e) error(p, 2, e.errno, "setsockopt(IPV6_PKTINFO)");
+          e = probeFd.setsockopt("SO_BINDTODEVICE", rts.device) ?? sock.setsockopt("SO_BINDTODEVICE", rts.device);
+          if (e) error(p, 2, e.errno, `setsockopt(SO_BINDTODEVICE) ${rts.device}`);
+        }
+        if (rts.optMark) sockSetmark(p, rts.mark, probeFd);
+        // firsthop.sin6_family is set to AF_INET6 only for an address that is not link-local:
+        // a link-local one is "connected" as AF_UNSPEC, which disconnects, and the source stays ::
+        const fam = (ll(firsthop) ? 0 : 10) as 10;
+        const e = probeFd.connect({ family: fam, addr6: firsthop, port: 1025, scopeId: firstScope });
+        if (e) error(p, 2, e.errno, "connect");
+        const name = probeFd.getsockname();
+        if (isKErr(name)) error(p, 2, name.errno, "getsockname");
+        rts.source6 = (name as SockAddrIn6).addr6;
+        sourceScope = (name as SockAddrIn6).scopeId;
+        if (rts.device !== undefined && !this.deviceHasAddress6(rts.device, rts.source6)) {
+          error(p, 0, 0, `Warning: source address might be selected on device other than: ${rts.device}`);
+        }
+      } finally {
+        probeFd.close();
+      }
+    } else if (rts.device !== undefined && ll(rts.source6)) {
+      sourceScope = this.ifNametoindex6();
+    }
+    if (rts.device !== undefined && rts.optStrictsource) {
+      // (the IPV6_PKTINFO cmsg each probe carries names the device too)
+      this.ifNametoindex6();
+      const e = sock.setsockopt("SO_BINDTODEVICE", rts.device);
+      if (e) error(p, 2, e.errno, `SO_BINDTODEVICE ${rts.device}`);
+    }
+    if (rts.whereto6[0] === 0xff) {
+      rts.multicast = true;
+      if (rts.uid) {
+        if (rts.interval < 1000) error(p, 2, 0, `multicast ping with too short interval: ${rts.interval}`);
+        if (rts.pmtudisc >= 0 && rts.pmtudisc !== IP_PMTUDISC_DO) error(p, 2, 0, "multicast ping does not fragment");
+      }
+      if (rts.pmtudisc < 0) rts.pmtudisc = IP_PMTUDISC_DO;
+    }
+    // detect Subnet-Router anycast at least for the default prefix 64
+    rts.subnetRouterAnycast = rts.whereto6.subarray(8).every((x) => x === 0);
+    if (rts.pmtudisc >= 0) {
+      const e = sock.setsockopt("IPV6_MTU_DISCOVER", rts.pmtudisc);
+      if (e) error(p, 2, e.errno, "IPV6_MTU_DISCOVER");
+    }
+    const setIdent = rts.ident > 0 && this.ping4Sock.socktype === SOCK_DGRAM;
+    if (rts.optStrictsource || setIdent) {
+      const e = sock.bind({ family: 10, addr6: rts.source6, port: setIdent ? rts.ident : 0, scopeId: sourceScope });
+      if (e) error(p, 2, e.errno, "bind icmp socket");
+    }
+    if (rts.datalen >= TIMEVAL_SIZE) rts.timing = true;
+    let e = sock.setsockopt("IPV6_RECVERR", 1);
+    if (e) error(p, 2, e.errno, "IPV6_RECVERR");
+    let hold = rts.datalen + 8;
+    hold += Math.trunc((hold + 511) / 512) * (40 + 16 + 64 + 160);
+    sockSetbufs(p, rts, sock, hold);
+    if (rts.optNoloop) {
+      e = sock.setsockopt("IPV6_MULTICAST_LOOP", 0);
+      if (e) error(p, 2, e.errno, "can't disable multicast loopback");
+    }
+    if (rts.optTtl) {
+      e = sock.setsockopt("IPV6_MULTICAST_HOPS", rts.ttl);
+      if (e) error(p, 2, e.errno, "can't set multicast hop limit");
+      e = sock.setsockopt("IPV6_UNICAST_HOPS", rts.ttl);
+      if (e) error(p, 2, e.errno, "can't set unicast hop limit");
+    }
+    if (this.ping4Sock.socktype === SOCK_RAW) {
+      // IPV6_CHECKSUM at SOL_RAW (offset 2): ICMPv6 is always checksummed by the kernel
+      // select icmp echo reply as icmp type to receive (ICMP6_FILTER_SETBLOCKALL + SETPASS)
+      const filter = new Uint8Array(32).fill(0xff);
+      filter[ICMP6_ECHO_REPLY >> 3]! &= ~(1 << (ICMP6_ECHO_REPLY & 7));
+      e = sock.setsockopt("ICMP6_FILTER", filter);
+      if (e) error(p, 2, e.errno, "setsockopt(ICMP6_FILTER)");
+    }
+    e = sock.setsockopt("IPV6_RECVHOPLIMIT", 1);
+    if (e) error(p, 2, e.errno, "can't receive hop limit");
+    if (rts.settos) {
+      e = sock.setsockopt("IPV6_TCLASS", rts.settos);
+      if (e) error(p, 2, e.errno, "setsockopt(IPV6_TCLASS)");
+    }
+
+    let hdr = `PING ${rts.hostname}(${this.prAddr6(rts.whereto6, rts.whereto6Scope)}) `;
+    if (rts.device !== undefined || rts.optStrictsource) hdr += `from ${this.prAddr6(rts.source6, sourceScope)} ${rts.device ?? ""}: `;
+    hdr += `${rts.datalen} data bytes\n`;
+    this.printf(hdr);
+
+    this.setup();
+    return this.mainLoop();
+  }
+
+  /** ping6_common.c: if_name2index() */
+  private ifNametoindex6(): number {
+    const r = this.sys.ioctl({ request: "SIOCGIFINDEX", ifname: this.rts.device });
+    if (isKErr(r)) error(this.p, 2, 0, `unknown iface: ${this.rts.device}`);
+    return Number((r as Record<string, unknown>)["ifindex"] ?? 0);
+  }
+
+  /** getifaddrs(): does `dev` carry the IPv6 address `addr`? */
+  private deviceHasAddress6(dev: string, addr: Uint8Array): boolean {
+    let idx = -1;
+    for (const m of this.sys.rtnl.dump({ type: "RTM_GETLINK", flags: {}, ifi: { family: AF_UNSPEC, type: 0, index: 0, flags: 0, change: 0 }, attrs: {} })) {
+      if ("ifi" in m && m.attrs.IFLA_IFNAME === dev) idx = m.ifi.index;
+    }
+    for (const m of this.sys.rtnl.dump({ type: "RTM_GETADDR", flags: {}, ifa: { family: AF_INET6, prefixlen: 0, flags: 0, scope: 0, index: 0 }, attrs: {} })) {
+      if (!("ifa" in m) || m.ifa.family !== AF_INET6 || m.ifa.index !== idx) continue;
+      const a = m.attrs.IFA_ADDRESS ?? m.attrs.IFA_LOCAL;
+      if (a && a.length === 16 && a.every((x, i) => x === addr[i])) return true;
+    }
+    return false;
+  }
+
   /** getifaddrs(): does `dev` (by label) carry the address `addr`? */
   private deviceHasAddress(dev: string, addr: number): boolean {
     const names = new Map<number, string>();
@@ -923,6 +1065,7 @@ class Ping4 {
   /** ping.c: ping4_send_probe() */
   private sendProbe(): 0 | KErr {
     const rts = this.rts;
+    if (rts.v6) return this.sendProbe6();
     const icp = this.packetHdr;
     const seq = (rts.ntransmitted + 1) & 0xffff;
     icp[0] = ICMP_ECHO;
@@ -952,11 +1095,70 @@ class Ping4 {
     return r === cc ? 0 : { errno: "EIO" };
   }
 
+  /** ping6_common.c: ping6_send_probe(): the kernel checksums an ICMPv6 datagram socket's */
+  private sendProbe6(): 0 | KErr {
+    const rts = this.rts;
+    const icp = this.packetHdr;
+    const seq = (rts.ntransmitted + 1) & 0xffff;
+    icp[0] = ICMP6_ECHO_REQUEST;
+    icp[1] = 0;
+    icp[2] = 0;
+    icp[3] = 0;
+    icp[4] = 0;
+    icp[5] = 0;
+    icp[6] = seq >> 8;
+    icp[7] = seq & 0xff;
+    if (rts.ident !== -1) {
+      icp[4] = (rts.ident >> 8) & 0xff;
+      icp[5] = rts.ident & 0xff;
+    }
+    rts.rcvdClear(rts.ntransmitted + 1);
+    const cc = rts.datalen + 8;
+    if (rts.timing) writeTimeval(icp, 8, this.clock.us());
+    const r = this.ping4Sock.sock!.sendto(icp.subarray(0, cc), { family: 10, addr6: rts.whereto6, port: 0, scopeId: rts.whereto6Scope });
+    if (isKErr(r)) return r;
+    return r === cc ? 0 : { errno: "EIO" };
+  }
+
   // ---------------------------------------------------------------- receive
+
+  /** ping6_common.c: ping6_receive_error_msg(); returns net errors (> 0) or -local errors */
+  private receiveErrorMsg6(e: SockExtendedErr): number {
+    const rts = this.rts;
+    let netErrors = 0;
+    let localErrors = 0;
+    if (e.ee_origin === SO_EE_ORIGIN_LOCAL) {
+      localErrors++;
+      if (rts.optQuiet) return -localErrors;
+      if (rts.optFlood) this.printf("E");
+      else if (e.ee_errno !== errnoNumbers.EMSGSIZE) error(this.p, 0, 0, `local error: ${strerr(e.ee_errno)}`);
+      else error(this.p, 0, 0, `local error: message too long, mtu: ${e.ee_info >>> 0}`);
+      rts.nerrors++;
+    } else if (e.ee_origin === SO_EE_ORIGIN_ICMP6) {
+      const icmph = e.payload;
+      if (icmph.length < 8 || icmph[0] !== ICMP6_ECHO_REQUEST || !this.isOurs(((icmph[4]! << 8) | icmph[5]!) >>> 0)) {
+        return 0; // not our error, not an error at all
+      }
+      netErrors++;
+      rts.nerrors++;
+      if (rts.optQuiet) return netErrors;
+      if (rts.optFlood) {
+        this.printf("\bE");
+      } else {
+        this.printTimestamp();
+        const seq = (icmph[6]! << 8) | icmph[7]!;
+        this.printf(`From ${this.prAddr6(e.offender6 ?? new Uint8Array(16), e.offenderScope ?? 0)} icmp_seq=${seq} `);
+        this.printf(printIcmp6(e.ee_type, e.ee_code, e.ee_info >>> 0) + "\n");
+        fflush(this.p);
+      }
+    }
+    return netErrors ? netErrors : -localErrors;
+  }
 
   /** ping.c: ping4_receive_error_msg(); returns net errors (> 0) or -local errors */
   private receiveErrorMsg(e: SockExtendedErr): number {
     const rts = this.rts;
+    if (rts.v6) return this.receiveErrorMsg6(e);
     let netErrors = 0;
     let localErrors = 0;
     if (e.ee_origin === SO_EE_ORIGIN_LOCAL) {
@@ -999,9 +1201,60 @@ class Ping4 {
     return this.ping4Sock.socktype === SOCK_DGRAM || id === this.rts.ident;
   }
 
+  /** ping6_common.c: ping6_parse_reply(): the hop limit from its IPV6_HOPLIMIT cmsg */
+  private parseReply6(m: RecvMsg): number {
+    const rts = this.rts;
+    const icp = m.data;
+    const cc = icp.length;
+    const from = m.from as SockAddrIn6;
+    const hops = m.ttl ?? -1;
+    if (cc < 8) {
+      if (rts.optVerbose) error(this.p, 0, 0, `packet too short: ${cc} bytes`);
+      return 1;
+    }
+    const type = icp[0]!;
+    if (type === ICMP6_ECHO_REPLY) {
+      if (!this.isOurs((icp[4]! << 8) | icp[5]!)) return 1;
+      const wrongSource = !rts.multicast && !rts.subnetRouterAnycast && !from.addr6.every((x, i) => x === rts.whereto6[i]);
+      const seq = (icp[6]! << 8) | icp[7]!;
+      const recvUs = rts.optLatency ? this.clock.us() : this.clock.us(m.stamp);
+      if (this.gatherStatistics(icp, 8, cc, seq, hops, false, recvUs, this.prAddr6(from.addr6, from.scopeId), wrongSource)) {
+        fflush(this.p);
+        return 0;
+      }
+    } else {
+      // errors come through IPV6_RECVERR; anything else is not ours
+      return 1;
+    }
+    if (rts.optAudible) this.printf("\x07");
+    if (!rts.optFlood) {
+      this.printf("\n");
+      fflush(this.p);
+    }
+    return 0;
+  }
+
+  /** ping.c: pr_addr() of a sockaddr_in6: getnameinfo(NI_NUMERICHOST), with the scope's
+   * device after a link-local address */
+  prAddr6(a: Uint8Array, scope: number): string {
+    let s = inetNtop6(a);
+    const ll = (a[0] === 0xfe && (a[1]! & 0xc0) === 0x80) || (a[0] === 0xff && (a[1]! & 0x0f) === 2);
+    if (scope && ll) s += `%${this.ifIndexName(scope) ?? String(scope)}`;
+    return s;
+  }
+
+  /** if_indextoname() */
+  private ifIndexName(ifindex: number): string | undefined {
+    for (const m of this.sys.rtnl.dump({ type: "RTM_GETLINK", flags: {}, ifi: { family: AF_UNSPEC, type: 0, index: 0, flags: 0, change: 0 }, attrs: {} })) {
+      if ("ifi" in m && m.ifi.index === ifindex) return m.attrs.IFLA_IFNAME;
+    }
+    return undefined;
+  }
+
   /** ping.c: ping4_parse_reply(); returns 1 when the packet was not ours */
   private parseReply(m: RecvMsg): number {
     const rts = this.rts;
+    if (rts.v6) return this.parseReply6(m);
     const buf = m.data;
     let cc = buf.length;
     const from = m.from.family === AF_INET ? (m.from as SockAddrIn).addr >>> 0 : 0;
@@ -1395,6 +1648,36 @@ class Ping4 {
   }
 }
 
+/** ping6_common.c: print_icmp() */
+function printIcmp6(type: number, code: number, info: number): string {
+  switch (type) {
+    case 1: {
+      const t = ["No route", "Administratively prohibited", "Beyond scope of source address", "Address unreachable", "Port unreachable"][code];
+      return `Destination unreachable: ${t ?? `Unknown code ${code}`}`;
+    }
+    case 2:
+      return `Packet too big: mtu=${info}` + (code ? `, code=${code}` : "");
+    case 3:
+      return `Time exceeded: ${code === 0 ? "Hop limit" : code === 1 ? "Defragmentation failure" : `code ${code}`}`;
+    case 4: {
+      const t = code === 0 ? "Wrong header field " : code === 1 ? "Unknown header " : code === 2 ? "Unknown option " : `code ${code} `;
+      return `Parameter problem: ${t}at ${info}`;
+    }
+    case 128:
+      return "Echo request";
+    case 129:
+      return "Echo reply";
+    case 130:
+      return "MLD Query";
+    case 131:
+      return "MLD Report";
+    case 132:
+      return "MLD Reduction";
+    default:
+      return `unknown icmp type: ${type}`;
+  }
+}
+
 /** ping.c: pr_icmph(), the ICMP_DEST_UNREACH texts */
 function destUnreachText(code: number, info: number): string {
   switch (code) {
@@ -1661,6 +1944,19 @@ function strFamily(f: number): string {
   return String(f);
 }
 
+/** getaddrinfo() of an IPv6 literal with AI_NUMERICHOST's parsing: the address and its scope
+ * (after %, a device name or a number; -1 for a name no device has) */
+function inet6Literal(p: Process, s: string): { addr: Uint8Array; scope: number } | undefined {
+  const pct = s.indexOf("%");
+  const addr = inetPton6(pct >= 0 ? s.slice(0, pct) : s);
+  if (!addr) return undefined;
+  if (pct < 0) return { addr, scope: 0 };
+  const name = s.slice(pct + 1);
+  if (/^[0-9]+$/.test(name)) return { addr, scope: Number(name) };
+  const r = p.sys.ioctl({ request: "SIOCGIFINDEX", ifname: name });
+  return { addr, scope: isKErr(r) ? -1 : Number((r as Record<string, unknown>)["ifindex"] ?? 0) };
+}
+
 /** ping.c: main() */
 export async function ping(p: Process): Promise<number> {
   // its stdout through stdio: block-buffered on a pipe, flushed where ping_common.c fflush()es
@@ -1753,7 +2049,13 @@ async function pingMain(p: Process): Promise<number> {
       }
       case "I":
         if (arg.includes(":")) {
-          error(p, 2, 0, `invalid source address: ${arg}`);
+          // an IPv6 source, its %device after it
+          const pct = arg.indexOf("%");
+          const a6 = inetPton6(pct >= 0 ? arg.slice(0, pct) : arg);
+          if (pct >= 0) rts.device = arg.slice(pct + 1);
+          if (!a6) error(p, 2, 0, `invalid source address: ${arg}`);
+          rts.source6 = a6!;
+          rts.optStrictsource = true;
         } else {
           const a = inetPton4(arg);
           if (a !== undefined) {
@@ -1885,6 +2187,21 @@ async function pingMain(p: Process): Promise<number> {
       if (e) error(p, 2, e.errno, "setsockopt");
     }
 
+    // an IPv6 literal: ping6_run() (getaddrinfo() of a numeric host, its %scope a device)
+    const lit6 = askedFamily !== AF_INET ? inet6Literal(p, target) : undefined;
+    if (lit6) {
+      if (!target.includes("%") && sock6.socktype === SOCK_DGRAM && (lit6.addr[0] === 0xfe && (lit6.addr[1]! & 0xc0) === 0x80 || lit6.addr[0] === 0xff && (lit6.addr[1]! & 0x0f) === 2)) {
+        error(p, 0, 0, "Warning: IPv6 link-local address on ICMP datagram socket may require ifname or scope-id => use: address%<ifname|scope-id>");
+      }
+      if (lit6.scope < 0) error(p, 2, 0, `${target}: ${EAI_NONAME}`);
+      if (rts.optVerbose) p.stdout.write(`ai->ai_family: AF_INET6, ai->ai_canonname: '${target}'\n`);
+      if (!sock6.sock) error(p, 2, "EBADF", "setsockopt");
+      rts.v6 = true;
+      rts.whereto6 = lit6.addr;
+      rts.whereto6Scope = lit6.scope;
+      const run6 = new Ping4(p, rts, sock6);
+      return await run6.run6(operands);
+    }
     const ai = await getaddrinfo(p, target, askedFamily === AF_INET ? "inet" : "unspec");
     if (typeof ai === "string") error(p, 2, 0, `${target}: ${ai}`);
     const res = ai as AddrInfo;
