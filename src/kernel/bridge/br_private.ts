@@ -114,11 +114,6 @@ export interface FdbEntry {
   used: number;
 }
 
-export interface BrVlan {
-  vid: number;
-  flags: number;
-}
-
 /** struct br_mcast_stats: per direction [RX, TX] */
 export interface BrMcastStats {
   igmpV1queries: [number, number]; igmpV2queries: [number, number]; igmpV3queries: [number, number];
@@ -172,8 +167,8 @@ export class NetBridgePort {
   holdTimer: Timer;
   /** the port's timer maker (the bridge namespace's scheduler) */
   readonly mkTimer: (fn: () => void, label: string) => Timer;
-  vlans = new Map<number, BrVlan>();
-  pvid = 0;
+  /** p->vlgrp: its VLANs (CONFIG_BRIDGE_VLAN_FILTERING only: br_vlan.ts) */
+  vlgrp: import("./br_vlan.ts").NetBridgeVlanGroup | undefined = undefined;
   /** p->mcast_stats (counted while the bridge's mcast_stats_enabled is on) */
   mcastStats = newMcastStats();
   /** p->stp_xstats */
@@ -248,7 +243,10 @@ export class NetBridge {
   nfCallArptables = 0;
   noLinklocalLearn = 0;
   mcastVlanSnooping = 0;
-  vlans = new Map<number, BrVlan>();
+  /** br->vlgrp: the bridge's own VLANs (CONFIG_BRIDGE_VLAN_FILTERING only: br_vlan.ts) */
+  vlgrp: import("./br_vlan.ts").NetBridgeVlanGroup | undefined = undefined;
+  /** BROPT_GROUP_ADDR_SET: group_address set by the user */
+  groupAddrSet = false;
   /** BROPT_MTU_SET_BY_USER */
   mtuSetByUser = false;
   mtuAdjusting = false;

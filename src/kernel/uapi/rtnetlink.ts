@@ -131,8 +131,31 @@ export interface IflaAttrs {
   IFLA_TARGET_NETNSID?: number;
   /** AF_BRIDGE link messages (bridge link): IFLA_PROTINFO carries IFLA_BRPORT_* */
   IFLA_PROTINFO?: InfoData;
+  /** AF_BRIDGE IFLA_AF_SPEC: IFLA_BRIDGE_FLAGS, IFLA_BRIDGE_MODE, and IFLA_BRIDGE_VLAN_INFO as
+   * the list of its struct bridge_vlan_info attributes in order (BridgeVlanInfo[]) */
   IFLA_AF_SPEC_BRIDGE?: InfoData;
+  /** IFLA_EXT_MASK of a dump request (RTEXT_FILTER_*) */
+  IFLA_EXT_MASK?: number;
 }
+
+/** struct bridge_vlan_info */
+export interface BridgeVlanInfo {
+  flags: number;
+  vid: number;
+}
+
+export const RTEXT_FILTER_VF = 1 << 0;
+export const RTEXT_FILTER_BRVLAN = 1 << 1;
+export const RTEXT_FILTER_BRVLAN_COMPRESSED = 1 << 2;
+export const RTEXT_FILTER_SKIP_STATS = 1 << 3;
+
+/** include/uapi/linux/if_bridge.h: BRIDGE_VLAN_INFO_* */
+export const BRIDGE_VLAN_INFO_MASTER = 1 << 0;
+export const BRIDGE_VLAN_INFO_PVID = 1 << 1;
+export const BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
+export const BRIDGE_VLAN_INFO_RANGE_BEGIN = 1 << 3;
+export const BRIDGE_VLAN_INFO_RANGE_END = 1 << 4;
+export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
 
 // ------------------------------------------------------------------------------ addresses
 

@@ -1,7 +1,8 @@
 /**
  * iproute2 6.1 bridge/: bridge.c (options, object table), link.c (print_linkinfo,
- * print_protinfo), fdb.c (print_fdb, fdb_show, fdb_modify), vlan.c (show: the kernel this
- * mirrors has no CONFIG_BRIDGE_VLAN_FILTERING, so the dump is empty and add/del fail in it).
+ * print_protinfo), fdb.c (print_fdb, fdb_show, fdb_modify), vlan.c (vlan_modify, vlan_show
+ * with print_vlan_info; the lab kernel has no CONFIG_BRIDGE_VLAN_FILTERING, so there its dump
+ * has no vlans and add fails).
  */
 import { getservbyname } from "../../lib/etc_files.ts";
 import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor, matchesColorOpt } from "../../lib/json_print.ts";
@@ -20,7 +21,9 @@ import { doMdb } from "./mdb.ts";
 import { doMonitor } from "./monitor.ts";
 import {
   AF_BRIDGE, AF_INET, AF_INET6, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_USE, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
-  NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE,
+  NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type BridgeVlanInfo, BRIDGE_VLAN_INFO_PVID,
+  BRIDGE_VLAN_INFO_RANGE_BEGIN, BRIDGE_VLAN_INFO_RANGE_END, BRIDGE_VLAN_INFO_UNTAGGED, RTEXT_FILTER_BRVLAN,
+  RTEXT_FILTER_BRVLAN_COMPRESSED,
 } from "../../../kernel/uapi/rtnetlink.ts";
 import { IFF_RUNNING, IFF_UP } from "../../../kernel/uapi/if.ts";
 
@@ -770,6 +773,47 @@ function vlanUsage(ctx: IpCtx): never {
   return ctx.exit(-1);
 }
 
+/** bridge/vlan.c: filter_vlan_check(): -1 stop, 0 skip (a range's start, or below the vid
+ * asked for), 1 print */
+function filterVlanCheck(filterVlan: number, vid: number, flags: number): number {
+  if (filterVlan && vid > filterVlan && !(flags & BRIDGE_VLAN_INFO_RANGE_END)) return -1;
+  if (flags & BRIDGE_VLAN_INFO_RANGE_BEGIN || vid < filterVlan) return 0;
+  return 1;
+}
+
+/** bridge/vlan.c: print_vlan_info() with open_vlan_port(), print_range(), print_vlan_flags() */
+function printVlanInfo(ctx: IpCtx, list: BridgeVlanInfo[], ifindex: number, filterVlan: number): void {
+  let lastVidStart = 0;
+  let opened = false;
+  for (const vinfo of list) {
+    if (!(vinfo.flags & BRIDGE_VLAN_INFO_RANGE_END)) lastVidStart = vinfo.vid;
+    const c = filterVlanCheck(filterVlan, vinfo.vid, vinfo.flags);
+    if (c === -1) break;
+    if (c === 0) continue;
+    if (!opened) {
+      ctx.openJsonObject(null);
+      ctx.printString(PRINT_ANY, "ifname", "%-16s  ", ctx.ll.llIndexToName(ifindex), COLOR_IFNAME);
+      ctx.openJsonArray(PRINT_JSON, "vlans");
+      opened = true;
+    } else ctx.printString(PRINT_FP, null, "%-16s  ", "");
+    ctx.openJsonObject(null);
+    ctx.printUint(PRINT_ANY, "vlan", "%u", lastVidStart);
+    if (lastVidStart !== vinfo.vid) ctx.printUint(PRINT_ANY, "vlanEnd", "-%u", vinfo.vid);
+    if (vinfo.flags) {
+      ctx.openJsonArray(PRINT_JSON, "flags");
+      if (vinfo.flags & BRIDGE_VLAN_INFO_PVID) ctx.printString(PRINT_ANY, null, " %s", "PVID");
+      if (vinfo.flags & BRIDGE_VLAN_INFO_UNTAGGED) ctx.printString(PRINT_ANY, null, " %s", "Egress Untagged");
+      ctx.closeJsonArray(PRINT_JSON, null);
+    }
+    ctx.closeJsonObject();
+    ctx.printNl();
+  }
+  if (opened) {
+    ctx.closeJsonArray(PRINT_JSON, null);
+    ctx.closeJsonObject();
+  }
+}
+
 function doVlan(ctx: IpCtx, argv: string[]): number {
   ctx.ll.llInitMap();
   const c = argv[0] ?? "show";
@@ -825,8 +869,14 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
         return -1;
       }
     }
-    const af: Record<string, unknown> = { IFLA_BRIDGE_VLAN_INFO: { flags: vflags, vid, vidEnd: range ? vidEnd : undefined } };
+    // add_vlan_info_range(): a range as two attributes, RANGE_BEGIN then RANGE_END
+    const vinfo: BridgeVlanInfo[] = range
+      ? [{ vid: vid & 0xffff, flags: vflags | BRIDGE_VLAN_INFO_RANGE_BEGIN },
+        { vid: vidEnd & 0xffff, flags: vflags | BRIDGE_VLAN_INFO_RANGE_END }]
+      : [{ vid: vid & 0xffff, flags: vflags }];
+    const af: Record<string, unknown> = {};
     if (flags) af.IFLA_BRIDGE_FLAGS = flags;
+    af.IFLA_BRIDGE_VLAN_INFO = vinfo;
     const r = rtnlTalk(ctx, {
       type: matches(c, "add") === false ? "RTM_SETLINK" : "RTM_DELLINK", flags: {},
       ifi: { family: AF_BRIDGE, type: 0, index: ifindex, flags: 0, change: 0 },
@@ -852,12 +902,28 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
         filterVlan = atoi(v);
       }
     }
-    if (filterDev !== undefined && !ctx.ll.llNameToIndex(filterDev)) return nodev(ctx, filterDev);
-    // no CONFIG_BRIDGE_VLAN_FILTERING: the dump has no vlan information
+    const filterIndex = filterDev !== undefined ? ctx.ll.llNameToIndex(filterDev) : 0;
+    if (filterDev !== undefined && !filterIndex) return nodev(ctx, filterDev);
     ctx.newJsonObj(ctx.json);
-    if (!ctx.isJsonContext()) {
-      if (ctx.showStats && !tunnel) ctx.printf("%-16s  vlan-id\n", "port");
-      else ctx.printf("%-16s  %-9s%s\n", "port", "vlan-id", tunnel ? "  tunnel-id" : "");
+    if (ctx.showStats && !tunnel) {
+      // the statistics dump (not modelled per vlan): the header
+      if (!ctx.isJsonContext()) ctx.printf("%-16s  vlan-id\n", "port");
+      ctx.deleteJsonObj();
+      return 0;
+    }
+    const msgs = ctx.rtnl.dump({
+      type: "RTM_GETLINK", flags: {}, ifi: { family: AF_BRIDGE, type: 0, index: 0, flags: 0, change: 0 },
+      attrs: { IFLA_EXT_MASK: ctx.compressVlans ? RTEXT_FILTER_BRVLAN_COMPRESSED : RTEXT_FILTER_BRVLAN },
+    }) as LinkMsg[];
+    if (!ctx.isJsonContext()) ctx.printf("%-16s  %-9s%s\n", "port", "vlan-id", tunnel ? "  tunnel-id" : "");
+    // print_vlan(): AF_BRIDGE messages with an IFLA_AF_SPEC (tunnel info is not modelled: no
+    // port carries any)
+    for (const m of msgs) {
+      if (m.type !== "RTM_NEWLINK" || m.ifi.family !== AF_BRIDGE) continue;
+      if (filterIndex && filterIndex !== m.ifi.index) continue;
+      const af = m.attrs.IFLA_AF_SPEC_BRIDGE;
+      if (!af || tunnel) continue;
+      printVlanInfo(ctx, (af.IFLA_BRIDGE_VLAN_INFO as BridgeVlanInfo[] | undefined) ?? [], m.ifi.index, filterVlan >>> 0);
     }
     ctx.deleteJsonObj();
     return 0;
