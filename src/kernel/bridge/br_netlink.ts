@@ -172,11 +172,10 @@ export function brChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
   if (data.IFLA_BR_STP_STATE !== undefined) brStpSetEnabled(br, num(data.IFLA_BR_STP_STATE));
   if (data.IFLA_BR_PRIORITY !== undefined) brStpSetBridgePriority(br, num(data.IFLA_BR_PRIORITY) & 0xffff);
   if (data.IFLA_BR_VLAN_FILTERING !== undefined) {
-    // br_vlan_filter_toggle(): the stub without CONFIG_BRIDGE_VLAN_FILTERING refuses turning it on
-    if (br.vlgrp) {
-      const err = brVlanFilterToggle(br, num(data.IFLA_BR_VLAN_FILTERING) & 0xff);
-      if (err) return err;
-    } else if (num(data.IFLA_BR_VLAN_FILTERING)) return kerr("EOPNOTSUPP");
+    // br_vlan_filter_toggle(): the stub without CONFIG_BRIDGE_VLAN_FILTERING refuses any value
+    // (vlan_filtering 0 too)
+    const err = brVlanFilterToggle(br, num(data.IFLA_BR_VLAN_FILTERING) & 0xff);
+    if (err) return err;
   }
   // #ifdef CONFIG_BRIDGE_VLAN_FILTERING
   if (br.vlgrp) {
