@@ -24,7 +24,7 @@ import {
   BRIDGE_VLAN_INFO_BRENTRY, BRIDGE_VLAN_INFO_UNTAGGED, type BridgeVlanInfo, RTEXT_FILTER_BRVLAN,
   RTEXT_FILTER_BRVLAN_COMPRESSED,
 } from "../uapi/rtnetlink.ts";
-import { IFLA_STATS_LINK_XSTATS, type LinkXstats, type BrMcastStatsAttr } from "../uapi/rtnetlink.ts";
+import { IFLA_STATS_LINK_XSTATS, type LinkXstats, type BrMcastStatsAttr, type BridgeVlanXstats } from "../uapi/rtnetlink.ts";
 import type { BrMcastStats } from "./br_private.ts";
 import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
 import { brFdbFind, brFdbFlush, brFdbDeleteByPort, fdbDelete, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
@@ -309,20 +309,34 @@ function mcastStatsAttr(m: BrMcastStats): BrMcastStatsAttr {
   };
 }
 
-/** br_fill_linkxstats(): the bridge's or a port's multicast statistics (zeros while
- * mcast_stats_enabled is off: br_multicast_count() counts nothing then), and a port's STP
- * counters. No per-VLAN entries: VLAN filtering is not in the modelled kernel. */
+/** br_fill_linkxstats()'s BRIDGE_XSTATS_VLAN entries: every vlan of the group (master ones that
+ * are no BRENTRY too), the pvid flagged, with its counters (CONFIG_BRIDGE_VLAN_FILTERING) */
+function brVlanXstats(vg: NetBridgeVlanGroup | undefined): { BRIDGE_XSTATS_VLAN?: BridgeVlanXstats[] } {
+  if (!vg) return {};
+  const pvid = brGetPvid(vg);
+  return {
+    BRIDGE_XSTATS_VLAN: vg.list.map((v) => ({
+      rx_bytes: v.stats.rxBytes, rx_packets: v.stats.rxPackets, tx_bytes: v.stats.txBytes, tx_packets: v.stats.txPackets,
+      vid: v.vid, flags: v.flags | (v.vid === pvid ? BRIDGE_VLAN_INFO_PVID : 0),
+    })),
+  };
+}
+
+/** br_fill_linkxstats(): the bridge's or a port's vlan counters (with vlan filtering in the
+ * kernel), multicast statistics (zeros while mcast_stats_enabled is off: br_multicast_count()
+ * counts nothing then), and a port's STP counters */
 function brFillLinkxstats(dev: NetDevice, attr: number): LinkXstats | undefined {
   if (attr === IFLA_STATS_LINK_XSTATS) {
     const br = brFromDev(dev);
     if (!br) return undefined;
-    return { LINK_XSTATS_TYPE_BRIDGE: { BRIDGE_XSTATS_MCAST: mcastStatsAttr(br.mcastStats) } };
+    return { LINK_XSTATS_TYPE_BRIDGE: { ...brVlanXstats(br.vlgrp), BRIDGE_XSTATS_MCAST: mcastStatsAttr(br.mcastStats) } };
   }
   const p = brPortGet(dev);
   if (!p) return undefined;
   const x = p.stpXstats;
   return {
     LINK_XSTATS_TYPE_BRIDGE: {
+      ...brVlanXstats(p.vlgrp),
       BRIDGE_XSTATS_MCAST: mcastStatsAttr(p.mcastStats),
       BRIDGE_XSTATS_STP: {
         transition_blk: x.transitionBlk, transition_fwd: x.transitionFwd, rx_bpdu: x.rxBpdu, tx_bpdu: x.txBpdu,

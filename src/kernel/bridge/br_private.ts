@@ -54,11 +54,10 @@ export const BR_FDB_ADDED_BY_EXT_LEARN = 1 << 4;
 export const BR_FDB_OFFLOADED = 1 << 5;
 export const BR_FDB_NOTIFY = 1 << 6;
 
-/** bridge vlan flags (BRIDGE_VLAN_INFO_*) */
-export const BRIDGE_VLAN_INFO_MASTER = 1 << 0;
-export const BRIDGE_VLAN_INFO_PVID = 1 << 1;
-export const BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
-export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
+/** bridge vlan flags (BRIDGE_VLAN_INFO_*, include/uapi/linux/if_bridge.h) */
+export {
+  BRIDGE_VLAN_INFO_MASTER, BRIDGE_VLAN_INFO_PVID, BRIDGE_VLAN_INFO_UNTAGGED, BRIDGE_VLAN_INFO_BRENTRY,
+} from "../uapi/rtnetlink.ts";
 
 export const jiffies = (n: number): number => n * USEC_PER_JIFFY;
 /** TICK_NSEC: nanoseconds per jiffy */

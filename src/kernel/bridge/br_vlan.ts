@@ -515,6 +515,7 @@ export function brHandleVlan(br: NetBridge, p: NetBridgePort | undefined, vg: Ne
     skb.vlanTci = 0;
     skb.vlanProto = 0;
   }
+  // (p: a vlan tunnel port's egress, br_handle_egress_vlan_tunnel(), is not modelled)
   void p;
   return true;
 }

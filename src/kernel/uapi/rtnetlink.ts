@@ -685,7 +685,14 @@ export interface BrStpXstatsAttr {
 /** the nest of IFLA_STATS_LINK_XSTATS(_SLAVE): LINK_XSTATS_TYPE_* → the kind's attributes, in
  * the order the kernel puts them */
 export interface LinkXstats {
-  LINK_XSTATS_TYPE_BRIDGE?: { BRIDGE_XSTATS_MCAST?: BrMcastStatsAttr; BRIDGE_XSTATS_STP?: BrStpXstatsAttr };
+  LINK_XSTATS_TYPE_BRIDGE?: {
+    BRIDGE_XSTATS_VLAN?: BridgeVlanXstats[]; BRIDGE_XSTATS_MCAST?: BrMcastStatsAttr; BRIDGE_XSTATS_STP?: BrStpXstatsAttr;
+  };
+}
+
+/** struct bridge_vlan_xstats: one BRIDGE_XSTATS_VLAN attribute per vlan of the group */
+export interface BridgeVlanXstats {
+  rx_bytes: number; rx_packets: number; tx_bytes: number; tx_packets: number; vid: number; flags: number;
 }
 
 /** RTM_NEWSTATS attributes */

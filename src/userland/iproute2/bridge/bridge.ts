@@ -11,7 +11,7 @@ import { Exit } from "../../process.ts";
 import { IpCtx } from "../../lib/context.ts";
 import { doBatch, netnsSwitch } from "../ip.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../../lib/json_print.ts";
-import { rtnlTalk } from "../../lib/libnetlink.ts";
+import { rtnlDump, rtnlTalk } from "../../lib/libnetlink.ts";
 import {
   atoi, duparg, duparg2, formatHost, getAddr, getUnsigned, incompleteCommand, invarg, matches, nodev, parseOnOff,
   type InetPrefix,
@@ -23,7 +23,8 @@ import {
   AF_BRIDGE, AF_INET, AF_INET6, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_USE, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
   NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type BridgeVlanInfo, BRIDGE_VLAN_INFO_PVID,
   BRIDGE_VLAN_INFO_RANGE_BEGIN, BRIDGE_VLAN_INFO_RANGE_END, BRIDGE_VLAN_INFO_UNTAGGED, RTEXT_FILTER_BRVLAN,
-  RTEXT_FILTER_BRVLAN_COMPRESSED,
+  RTEXT_FILTER_BRVLAN_COMPRESSED, AF_UNSPEC, BRIDGE_VLAN_INFO_BRENTRY, BRIDGE_VLAN_INFO_MASTER, type BridgeVlanXstats,
+  IFLA_STATS_FILTER_BIT, IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE, type StatsMsg,
 } from "../../../kernel/uapi/rtnetlink.ts";
 import { IFF_RUNNING, IFF_UP } from "../../../kernel/uapi/if.ts";
 
@@ -799,12 +800,7 @@ function printVlanInfo(ctx: IpCtx, list: BridgeVlanInfo[], ifindex: number, filt
     ctx.openJsonObject(null);
     ctx.printUint(PRINT_ANY, "vlan", "%u", lastVidStart);
     if (lastVidStart !== vinfo.vid) ctx.printUint(PRINT_ANY, "vlanEnd", "-%u", vinfo.vid);
-    if (vinfo.flags) {
-      ctx.openJsonArray(PRINT_JSON, "flags");
-      if (vinfo.flags & BRIDGE_VLAN_INFO_PVID) ctx.printString(PRINT_ANY, null, " %s", "PVID");
-      if (vinfo.flags & BRIDGE_VLAN_INFO_UNTAGGED) ctx.printString(PRINT_ANY, null, " %s", "Egress Untagged");
-      ctx.closeJsonArray(PRINT_JSON, null);
-    }
+    printVlanFlags(ctx, vinfo.flags);
     ctx.closeJsonObject();
     ctx.printNl();
   }
@@ -812,6 +808,46 @@ function printVlanInfo(ctx: IpCtx, list: BridgeVlanInfo[], ifindex: number, filt
     ctx.closeJsonArray(PRINT_JSON, null);
     ctx.closeJsonObject();
   }
+}
+
+/** bridge/vlan.c: print_vlan_stats_attr() with print_one_vlan_stats(): a port's or bridge's
+ * vlans (not the master entries that are no BRENTRY: "pure port entries") and their counters */
+function printVlanStatsAttr(ctx: IpCtx, list: BridgeVlanXstats[], ifindex: number, filterVlan: number): void {
+  let found = false;
+  for (const v of list) {
+    if (filterVlan && filterVlan !== v.vid) continue;
+    if (v.flags & BRIDGE_VLAN_INFO_MASTER && !(v.flags & BRIDGE_VLAN_INFO_BRENTRY)) continue;
+    if (!found) {
+      ctx.openJsonObject(null);
+      ctx.printString(PRINT_ANY, "ifname", "%-16s  ", ctx.ll.llIndexToName(ifindex), COLOR_IFNAME);
+      ctx.openJsonArray(PRINT_JSON, "vlans");
+      found = true;
+    } else ctx.printString(PRINT_FP, null, "%-16s  ", "");
+    ctx.openJsonObject(null);
+    ctx.printHu(PRINT_ANY, "vid", "%hu", v.vid);
+    printVlanFlags(ctx, v.flags);
+    ctx.printNl();
+    ctx.printString(PRINT_FP, null, "%-16s    ", "");
+    ctx.printU64(PRINT_ANY, "rx_bytes", "RX: %llu bytes", v.rx_bytes);
+    ctx.printU64(PRINT_ANY, "rx_packets", " %llu packets\n", v.rx_packets);
+    ctx.printString(PRINT_FP, null, "%-16s    ", "");
+    ctx.printU64(PRINT_ANY, "tx_bytes", "TX: %llu bytes", v.tx_bytes);
+    ctx.printU64(PRINT_ANY, "tx_packets", " %llu packets\n", v.tx_packets);
+    ctx.closeJsonObject();
+  }
+  if (found) {
+    ctx.closeJsonArray(PRINT_JSON, null);
+    ctx.closeJsonObject();
+  }
+}
+
+/** bridge/vlan.c: print_vlan_flags() */
+function printVlanFlags(ctx: IpCtx, flags: number): void {
+  if (flags === 0) return;
+  ctx.openJsonArray(PRINT_JSON, "flags");
+  if (flags & BRIDGE_VLAN_INFO_PVID) ctx.printString(PRINT_ANY, null, " %s", "PVID");
+  if (flags & BRIDGE_VLAN_INFO_UNTAGGED) ctx.printString(PRINT_ANY, null, " %s", "Egress Untagged");
+  ctx.closeJsonArray(PRINT_JSON, null);
 }
 
 function doVlan(ctx: IpCtx, argv: string[]): number {
@@ -906,8 +942,19 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
     if (filterDev !== undefined && !filterIndex) return nodev(ctx, filterDev);
     ctx.newJsonObj(ctx.json);
     if (ctx.showStats && !tunnel) {
-      // the statistics dump (not modelled per vlan): the header
+      // the statistics dumps: the bridges' own (IFLA_STATS_LINK_XSTATS), then the ports'
+      // (IFLA_STATS_LINK_XSTATS_SLAVE), each through print_vlan_stats()
       if (!ctx.isJsonContext()) ctx.printf("%-16s  vlan-id\n", "port");
+      for (const attr of [IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE]) {
+        const msgs = rtnlDump(ctx, {
+          type: "RTM_GETSTATS", flags: {}, ifsm: { family: AF_UNSPEC, ifindex: 0, filterMask: IFLA_STATS_FILTER_BIT(attr) }, attrs: {},
+        }) as StatsMsg[];
+        for (const m of msgs) {
+          if (filterIndex && filterIndex !== m.ifsm.ifindex) continue;
+          for (const x of [m.attrs.IFLA_STATS_LINK_XSTATS, m.attrs.IFLA_STATS_LINK_XSTATS_SLAVE])
+            if (x) printVlanStatsAttr(ctx, x.LINK_XSTATS_TYPE_BRIDGE?.BRIDGE_XSTATS_VLAN ?? [], m.ifsm.ifindex, filterVlan >>> 0);
+        }
+      }
       ctx.deleteJsonObj();
       return 0;
     }
