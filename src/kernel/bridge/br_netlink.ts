@@ -223,7 +223,14 @@ export function brChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
   if (data.IFLA_BR_MULTI_BOOLOPT !== undefined) {
     const bm = data.IFLA_BR_MULTI_BOOLOPT as { optval: number; optmask: number };
     if (bm.optmask & 1) br.noLinklocalLearn = bm.optval & 1 ? 1 : 0;
-    if (bm.optmask & 2) br.mcastVlanSnooping = bm.optval & 2 ? 1 : 0;
+    if (bm.optmask & 2) {
+      // br_multicast_toggle_vlan_snooping() (br_multicast.c, there with or without vlan
+      // filtering in the kernel): not without vlan filtering on
+      const on = bm.optval & 2 ? 1 : 0;
+      if (on && on !== br.mcastVlanSnooping && !br.vlanEnabled)
+        return kerr("EINVAL", "bridge: Cannot enable multicast vlan snooping with vlan filtering disabled");
+      br.mcastVlanSnooping = on;
+    }
   }
   return undefined;
 }

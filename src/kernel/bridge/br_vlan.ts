@@ -19,6 +19,7 @@ import {
   BRIDGE_VLAN_INFO_UNTAGGED, type NetBridge, type NetBridgePort,
 } from "./br_private.ts";
 import { brFdbDeleteByPort, brFdbFind, fdbAddLocal, fdbDeleteLocal } from "./br_fdb.ts";
+import { netPrintk } from "./br_compat.ts";
 
 export const ETH_P_8021Q = 0x8100;
 export const ETH_P_8021AD = 0x88a8;
@@ -295,6 +296,11 @@ export function brVlanFilterToggle(br: NetBridge, val: number): KErr | undefined
   br.vlanEnabled = val ? 1 : 0;
   brManagePromisc(br);
   recalculateGroupAddr(br);
+  if (!val && br.mcastVlanSnooping) {
+    // br_info(), then br_multicast_toggle_vlan_snooping(br, false)
+    netPrintk(br.dev.net!, `${br.dev.name}: vlan filtering disabled, automatically disabling multicast vlan snooping`);
+    br.mcastVlanSnooping = 0;
+  }
   return undefined;
 }
 
@@ -386,7 +392,7 @@ export function brVlanSetDefaultPvidSysfs(br: NetBridge, val: number): KErr | un
     const host = br.dev.net!.host;
     if (!pvidInfoOnce.has(host)) {
       pvidInfoOnce.add(host);
-      host.dmesgLog("Please disable vlan filtering to change default_pvid");
+      netPrintk(br.dev.net!, "Please disable vlan filtering to change default_pvid");
     }
     return kerr("EPERM");
   }
