@@ -144,6 +144,10 @@ export interface BridgeVlanInfo {
   vid: number;
 }
 
+/** BRIDGE_VLANDB_DUMP_FLAGS bits */
+export const BRIDGE_VLANDB_DUMPF_STATS = 1 << 0;
+export const BRIDGE_VLANDB_DUMPF_GLOBAL = 1 << 1;
+
 export const RTEXT_FILTER_VF = 1 << 0;
 export const RTEXT_FILTER_BRVLAN = 1 << 1;
 export const RTEXT_FILTER_BRVLAN_COMPRESSED = 1 << 2;
@@ -571,6 +575,9 @@ export type RtnlMsg =
   | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
   | { type: "RTM_NEWSTATS" | "RTM_GETSTATS" | "RTM_SETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
   | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs }
+  /** struct br_vlan_msg (`bridge -d vlan show`, `bridge vlan global show`): no handler in the
+   * emulated kernel (the lab kernel, without CONFIG_BRIDGE_VLAN_FILTERING, has none either) */
+  | { type: "RTM_NEWVLAN" | "RTM_DELVLAN" | "RTM_GETVLAN"; flags: NlFlags; bvm: { family: number; ifindex: number }; attrs: { BRIDGE_VLANDB_DUMP_FLAGS?: number } }
   | { type: "RTM_NEWADDRLABEL" | "RTM_DELADDRLABEL" | "RTM_GETADDRLABEL"; flags: NlFlags; ifal: IfAddrlblMsg; attrs: IfalAttrs }
   | { type: "RTM_NEWNEXTHOP" | "RTM_DELNEXTHOP" | "RTM_GETNEXTHOP" | "RTM_NEWNEXTHOPBUCKET" | "RTM_GETNEXTHOPBUCKET"; flags: NlFlags; nhm: NhMsg; attrs: NhaAttrs };
 

@@ -11,7 +11,7 @@ import { Exit } from "../../process.ts";
 import { IpCtx } from "../../lib/context.ts";
 import { doBatch, netnsSwitch } from "../ip.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../../lib/json_print.ts";
-import { rtnlDump, rtnlTalk } from "../../lib/libnetlink.ts";
+import { type DumpResult, rtnlDump, rtnlTalk } from "../../lib/libnetlink.ts";
 import {
   atoi, duparg, duparg2, formatHost, getAddr, getUnsigned, incompleteCommand, invarg, matches, nodev, parseOnOff,
   type InetPrefix,
@@ -25,8 +25,10 @@ import {
   BRIDGE_VLAN_INFO_RANGE_BEGIN, BRIDGE_VLAN_INFO_RANGE_END, BRIDGE_VLAN_INFO_UNTAGGED, RTEXT_FILTER_BRVLAN,
   RTEXT_FILTER_BRVLAN_COMPRESSED, AF_UNSPEC, BRIDGE_VLAN_INFO_BRENTRY, BRIDGE_VLAN_INFO_MASTER, type BridgeVlanXstats,
   IFLA_STATS_FILTER_BIT, IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE, type StatsMsg,
+  BRIDGE_VLANDB_DUMPF_GLOBAL, BRIDGE_VLANDB_DUMPF_STATS,
 } from "../../../kernel/uapi/rtnetlink.ts";
 import { IFF_RUNNING, IFF_UP } from "../../../kernel/uapi/if.ts";
+import { strerror } from "../../../kernel/uapi/errno.ts";
 
 const stpStates = ["disabled", "listening", "learning", "forwarding", "blocking"];
 const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : Number(v ?? 0));
@@ -850,6 +852,26 @@ function printVlanFlags(ctx: IpCtx, flags: number): void {
   ctx.closeJsonArray(PRINT_JSON, null);
 }
 
+/**
+ * bridge/vlan.c: vlan_show()'s -d branch and vlan_global_show(): rtnl_brvlandump_req(), the
+ * header, then rtnl_dump_filter(). Neither the lab kernel (without
+ * CONFIG_BRIDGE_VLAN_FILTERING br_vlan_rtnl_init() registers no RTM_GETVLAN) nor the emulated
+ * one answers it: rtnl_dump_error()'s perror(), "Dump terminated", exit(1).
+ */
+function vlanRtmDump(ctx: IpCtx, dumpFlags: number): number {
+  const msgs = ctx.rtnl.dump({
+    type: "RTM_GETVLAN", flags: {}, bvm: { family: AF_BRIDGE, ifindex: 0 }, attrs: { BRIDGE_VLANDB_DUMP_FLAGS: dumpFlags },
+  }) as DumpResult;
+  if (!ctx.isJsonContext()) ctx.printf("%-16s  %-9s\n", "port", "vlan-id");
+  if (msgs.error) {
+    ctx.err("RTNETLINK answers: %s\n", strerror(msgs.error.errno));
+    ctx.err("Dump terminated\n");
+    return ctx.exit(1);
+  }
+  ctx.deleteJsonObj();
+  return 0;
+}
+
 function doVlan(ctx: IpCtx, argv: string[]): number {
   ctx.ll.llInitMap();
   const c = argv[0] ?? "show";
@@ -941,6 +963,8 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
     const filterIndex = filterDev !== undefined ? ctx.ll.llNameToIndex(filterDev) : 0;
     if (filterDev !== undefined && !filterIndex) return nodev(ctx, filterDev);
     ctx.newJsonObj(ctx.json);
+    // -d: the new dump format (RTM_GETVLAN, BRIDGE_VLANDB_DUMP_FLAGS)
+    if (ctx.showDetails && !tunnel) return vlanRtmDump(ctx, ctx.showStats ? BRIDGE_VLANDB_DUMPF_STATS : 0);
     if (ctx.showStats && !tunnel) {
       // the statistics dumps: the bridges' own (IFLA_STATS_LINK_XSTATS), then the ports'
       // (IFLA_STATS_LINK_XSTATS_SLAVE), each through print_vlan_stats()
@@ -975,8 +999,30 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
     ctx.deleteJsonObj();
     return 0;
   }
+  if (c === "global" && (argv.length < 2 || ["show", "lst", "list"].includes(argv[1]!))) {
+    // vlan_global() -> vlan_global_show(): its filters, then the RTM_GETVLAN dump
+    let filterDev: string | undefined;
+    let filterVlan = 0;
+    for (let i = 2; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a !== "dev" && a !== "vid") continue;
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      const v = argv[++i]!;
+      if (a === "dev") {
+        if (filterDev !== undefined) duparg(ctx, "dev", v);
+        filterDev = v;
+      } else {
+        if (filterVlan) duparg(ctx, "vid", v);
+        filterVlan = atoi(v);
+      }
+    }
+    if (filterDev !== undefined && !ctx.ll.llNameToIndex(filterDev)) return nodev(ctx, filterDev);
+    ctx.newJsonObj(ctx.json);
+    return vlanRtmDump(ctx, BRIDGE_VLANDB_DUMPF_GLOBAL);
+  }
+  if (c === "global" && argv[1] !== "set") vlanUsage(ctx);
   if (matches(c, "set") === false || c === "global") {
-    ctx.err("bridge vlan %s: not supported by this emulator\n", c === "global" ? "global" : "set");
+    ctx.err("bridge vlan %s: not supported by this emulator\n", c === "global" ? "global set" : "set");
     return ctx.exit(-1);
   }
   if (matches(c, "help") === false) vlanUsage(ctx);
