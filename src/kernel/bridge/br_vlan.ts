@@ -434,7 +434,10 @@ export function skbVlanUntag(skb: SkBuff): boolean {
  */
 export function skbVlanPushInside(skb: SkBuff): void {
   if (!skb.vlanPresent) return;
-  skb.push(VLAN_HLEN);
+  // room for the tag in front of the Ethernet header (skb_cow_head()): push() reallocates
+  // when the headroom is short of the header and the tag
+  skb.push(VLAN_HLEN + 14);
+  skb.pull(14);
   const b = skb.buf;
   const mac = skb.data - 14;
   // the addresses down by 4, then the tag between them and the type
@@ -463,8 +466,9 @@ export function brAllowedIngress(br: NetBridge, vg: NetBridgeVlanGroup | undefin
   }
   // a tag of another protocol (802.1ad on an 802.1Q bridge) is not taken out of the frame
   // here (the emulated devices carry tags in the frame): it is payload, the frame untagged
-  const { tagged } = brVlanGetTag(skb);
-  let vid = brVlanGetTag(skb).vid;
+  const tag = brVlanGetTag(skb);
+  const tagged = tag.tagged;
+  let vid = tag.vid;
   if (!vid) {
     const pvid = brGetPvid(vg);
     if (!pvid) return -1;
