@@ -15,8 +15,10 @@ import { runJob } from "./shell/drive.ts";
 import type { ShellResult } from "./shell/shell.ts";
 import { commands as defaultCommands } from "./userland/index.ts";
 import type { CommandTable } from "./userland/process.ts";
+import type { KernelConfig } from "./kernel/kconfig.ts";
 
 export { parseLab, expandLab } from "./lab/parse.ts";
+export type { KernelConfig } from "./kernel/kconfig.ts";
 export { diffTranscripts, normalized, render } from "./lab/normalize.ts";
 export { parseJsonl, entryLine, type Entry } from "./lab/transcript.ts";
 export type { ShellResult } from "./shell/shell.ts";
@@ -28,6 +30,9 @@ export interface WorldOptions {
   commands?: CommandTable;
   /** a different kernel (tests) */
   makeWorld?: WorldFactory;
+  /** the machines' kernel configuration, e.g. { CONFIG_BRIDGE_VLAN_FILTERING: true } (default:
+   * the lab kernel's, which lacks it) */
+  kconfig?: Partial<KernelConfig>;
 }
 
 export interface HostSnapshot {
@@ -104,6 +109,7 @@ function labWorld(opts: WorldOptions): LabWorld {
     makeWorld: opts.makeWorld ?? makeKernelWorld,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(opts.labMacs !== undefined ? { labMacs: opts.labMacs } : {}),
+    ...(opts.kconfig !== undefined ? { kconfig: opts.kconfig } : {}),
   });
 }
 

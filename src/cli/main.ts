@@ -3,6 +3,8 @@
  *   tuxnet run [--json] LAB     run a lab; a terminal-like log, or the transcript (JSON lines)
  *   tuxnet shell [--fast] [LAB] an interactive shell on the lab's hosts (@HOST switches host);
  *                               simulated time follows the wall clock unless --fast
+ *   (run and shell take --kconfig NAME=y|n, e.g. CONFIG_BRIDGE_VLAN_FILTERING=y: the machines'
+ *   kernel configuration, over the lab's `# tuxnet-kconfig:` lines)
  *   tuxnet diff KERNEL ACTUAL [--quiet]   compare transcripts as labtool does; last line = score
  *   tuxnet expand LAB           the lab with a state dump after every command (labtool expand)
  */
@@ -12,9 +14,10 @@ import { diffTranscripts, markDumps } from "../lab/normalize.ts";
 import { LabError, expandLab, parseLab, type Lab } from "../lab/parse.ts";
 import { runLab } from "../lab/runner.ts";
 import { entryLine, parseJsonl, type Entry } from "../lab/transcript.ts";
+import { parseKconfigAssignment, type KernelConfig } from "../kernel/kconfig.ts";
 
-const USAGE = `usage: tuxnet run [--json] LAB
-       tuxnet shell [--fast] [LAB]
+const USAGE = `usage: tuxnet run [--json] [--kconfig NAME=y|n]... LAB
+       tuxnet shell [--fast] [--kconfig NAME=y|n]... [LAB]
        tuxnet diff KERNEL.jsonl ACTUAL.jsonl [--quiet]
        tuxnet expand LAB
 `;
@@ -32,14 +35,42 @@ export function terminalText(e: Entry): string {
   return `root@${e.host}:~# ${e.cmd}\n${e.output ?? e.stdout + e.stderr}`;
 }
 
-async function cmdRun(args: string[]): Promise<number> {
+/** the `--kconfig NAME=y|n` (or `--kconfig=NAME=y`) options, taken out of args */
+export function takeKconfig(args: string[]): { args: string[]; kconfig: Partial<KernelConfig> } {
+  const rest: string[] = [];
+  const kconfig: Partial<KernelConfig> = {};
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    let v: string | undefined;
+    if (a === "--kconfig") {
+      v = args[++i];
+      if (v === undefined) throw new LabError("--kconfig needs NAME=y|n");
+    } else if (a.startsWith("--kconfig=")) v = a.slice("--kconfig=".length);
+    else {
+      rest.push(a);
+      continue;
+    }
+    const r = parseKconfigAssignment(v);
+    if ("error" in r) throw new LabError(r.error);
+    kconfig[r.name] = r.value;
+  }
+  return { args: rest, kconfig };
+}
+
+/** the lab's kernel configuration with the command line's over it */
+function withKconfig(lab: Lab, kconfig: Partial<KernelConfig>): Lab {
+  return Object.keys(kconfig).length ? { ...lab, kconfig: { ...lab.kconfig, ...kconfig } } : lab;
+}
+
+async function cmdRun(argv: string[]): Promise<number> {
+  const { args, kconfig } = takeKconfig(argv);
   const json = args.includes("--json");
   const files = args.filter((a) => !a.startsWith("--"));
   if (files.length !== 1) {
     process.stderr.write(USAGE);
     return 2;
   }
-  const lab = loadLab(files[0]!);
+  const lab = withKconfig(loadLab(files[0]!), kconfig);
   // the kernel and the tools load only for the verbs that need them
   const { makeKernelWorld } = await import("../lab/kernel.ts");
   const { commands } = await import("../userland/index.ts");
@@ -91,9 +122,10 @@ export async function main(argv: string[]): Promise<number> {
         return await cmdRun(rest);
       case "shell":
       {
-        const fast = rest.includes("--fast");
-        const file = rest.find((a) => !a.startsWith("--"));
-        return await (await import("./repl.ts")).repl(file ? loadLab(file) : undefined, { fast });
+        const { args, kconfig } = takeKconfig(rest);
+        const fast = args.includes("--fast");
+        const file = args.find((a) => !a.startsWith("--"));
+        return await (await import("./repl.ts")).repl(file ? withKconfig(loadLab(file), kconfig) : undefined, { fast, kconfig });
       }
       case "diff":
         return cmdDiff(rest);

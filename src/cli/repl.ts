@@ -10,6 +10,7 @@ import { createInterface } from "node:readline";
 import { makeKernelWorld } from "../lab/kernel.ts";
 import { parseLab, type Lab } from "../lab/parse.ts";
 import { LabWorld } from "../lab/world.ts";
+import type { KernelConfig } from "../kernel/kconfig.ts";
 import { TRAPS_VAR, parseTraps } from "../shell/trap.ts";
 import { parse } from "just-bash";
 import type { Scheduler } from "../sim/scheduler.ts";
@@ -64,9 +65,10 @@ function streamable(line: string): boolean {
   }
 }
 
-export async function repl(lab?: Lab, opts: { fast?: boolean } = {}): Promise<number> {
+export async function repl(lab?: Lab, opts: { fast?: boolean; kconfig?: Partial<KernelConfig> } = {}): Promise<number> {
   const theLab = lab ?? parseLab("#% host host\n", "shell");
-  const world = new LabWorld({ commands, makeWorld: makeKernelWorld });
+  // the command line's kernel configuration for machines added later too (`@NEWHOST`)
+  const world = new LabWorld({ commands, makeWorld: makeKernelWorld, ...(opts.kconfig ? { kconfig: opts.kconfig } : {}) });
   await world.build(theLab);
   for (const e of world.setupErrors) process.stderr.write(`tuxnet: ${e}\n`);
   // a lab's commands run first, as `tuxnet run` would, then the prompt

@@ -9,6 +9,7 @@ import { Scheduler, USEC_PER_SEC } from "../sim/scheduler.ts";
 import { Rng } from "../sim/rng.ts";
 import { kerr, type KErr } from "./uapi/errno.ts";
 import { IFF_UP } from "./uapi/if.ts";
+import { kconfigOf, type KernelConfig } from "./kconfig.ts";
 import type { Syscalls } from "./uapi/syscalls.ts";
 import { Net, NetGeneric, cleanupNet, setupNet } from "./core/net_namespace.ts";
 import { devChangeFlags, devChangeNetNamespace, unregisterNetdevice, devGetFlags, linkwatchRunPending } from "./core/dev.ts";
@@ -37,6 +38,8 @@ export interface WorldOptions {
   labMac?: (host: string, netns: string, ifname: string) => Uint8Array | undefined;
   /** wall-clock seconds since the epoch at simulated time 0 */
   epoch?: number;
+  /** the kernel configuration of every machine (default: the lab kernel's, src/kernel/kconfig.ts) */
+  kconfig?: Partial<KernelConfig>;
 }
 
 let kernelInitDone = false;
@@ -92,12 +95,15 @@ export class Host {
   /** the process table (the shell's): the namespace of a live pid (get_net_ns_by_pid) */
   pidNetns: ((pid: number) => Net | undefined) | undefined;
   hostname: string;
+  /** the machine's kernel build options */
+  readonly kconfig: Readonly<KernelConfig>;
   private readonly dmesgRing: string[] = [];
   readonly modules: { name: string; size: number; usedBy: string[] }[] = BOOT_MODULES.map((m) => ({ ...m, usedBy: [...m.usedBy] }));
 
-  constructor(world: World, name: string) {
+  constructor(world: World, name: string, kconfig: Partial<KernelConfig> = world.kconfig) {
     this.world = world;
     this.name = name;
+    this.kconfig = Object.freeze(kconfigOf(kconfig));
     this.hostname = name;
     setupNet(this, "", (net) => ((this as { initNet: Net }).initNet = net));
   }
@@ -187,11 +193,14 @@ export class World {
   readonly labMac: WorldOptions["labMac"];
   readonly epoch: number;
   readonly bootTime: number;
+  /** the machines' kernel configuration unless addHost() is given one */
+  readonly kconfig: Readonly<KernelConfig>;
 
   constructor(opts: WorldOptions = {}) {
     kernelInit();
     this.rng = new Rng(opts.seed ?? "tuxnet");
     this.labMac = opts.labMac;
+    this.kconfig = Object.freeze(kconfigOf(opts.kconfig));
     this.epoch = opts.epoch ?? 1_764_547_200;
     this.bootTime = this.sched.now;
   }
@@ -200,11 +209,12 @@ export class World {
     return this.labMac !== undefined;
   }
 
-  /** a machine: its initial namespace with lo up (as the lab runner leaves it) */
-  addHost(name: string): Host {
+  /** a machine: its initial namespace with lo up (as the lab runner leaves it); its kernel
+   * configuration the world's, or the one given */
+  addHost(name: string, kconfig?: Partial<KernelConfig>): Host {
     const existing = this.hosts.get(name);
     if (existing) return existing;
-    const h = new Host(this, name);
+    const h = new Host(this, name, kconfig ?? this.kconfig);
     this.hosts.set(name, h);
     const lo = h.initNet.loopbackDev;
     if (lo) devChangeFlags(lo, devGetFlags(lo) | IFF_UP);

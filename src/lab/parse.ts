@@ -1,7 +1,9 @@
 /**
  * The lab file (LAB-FORMAT.md), parsed exactly as labtool.py's Lab class does: `#%`
- * directives (host, switch, link, timeout), `@HOST [CMD]`, `\` continuation, comments.
+ * directives (host, switch, link, timeout), `@HOST [CMD]`, `\` continuation, comments; and
+ * tuxnet's own `# tuxnet-kconfig: NAME=y` comment (the machines' kernel configuration).
  */
+import { parseKconfigAssignment, type KernelConfig } from "../kernel/kconfig.ts";
 
 export interface LabLink {
   a: string;
@@ -21,9 +23,14 @@ export interface Lab {
   timeout: number;
   /** the `#%` lines, as written (for expand) */
   directives: string[];
+  /** `# tuxnet-kconfig: NAME=y|n …` lines: the machines' kernel configuration (a plain
+   * comment to labtool.py, which the lab kernel cannot follow anyway) */
+  kconfig?: Partial<KernelConfig>;
 }
 
 export class LabError extends Error {}
+
+export const KCONFIG_TAG = "# tuxnet-kconfig:";
 
 export function nodeKind(lab: Lab, name: string): "switch" | "host" | undefined {
   if (lab.switches.includes(name)) return "switch";
@@ -96,6 +103,16 @@ export function parseLab(text: string, name = "lab", path = name): Lab {
       }
       return;
     }
+    if (s.startsWith(KCONFIG_TAG)) {
+      const words = pySplit(s.slice(KCONFIG_TAG.length));
+      if (words.length === 0) throw new LabError(`${path}:${lineno}: tuxnet-kconfig takes NAME=y|n`);
+      for (const w of words) {
+        const a = parseKconfigAssignment(w);
+        if ("error" in a) throw new LabError(`${path}:${lineno}: ${a.error}`);
+        (lab.kconfig ??= {})[a.name] = a.value;
+      }
+      return;
+    }
     if (s.startsWith("#")) return;
     const m = /^@([A-Za-z0-9_.-]+)\s*(.*)$/.exec(s);
     if (m) {
@@ -120,7 +137,9 @@ export const DUMP_CMD = "ip -j link show; ip -all netns exec ip -j link show " +
 export function expandLab(text: string, name = "lab"): string {
   const lab = parseLab(text, name);
   const out: string[] = [];
-  for (const line of text.split("\n")) if (line.trim().startsWith("#%")) out.push(line.trim());
+  // the kernel configuration goes with the directives (labtool keeps only those: a lab with
+  // one is run by tuxnet, `tuxnet run --kconfig` being the way through labtool)
+  for (const line of text.split("\n")) if (line.trim().startsWith("#%") || line.trim().startsWith(KCONFIG_TAG)) out.push(line.trim());
   const nodes = [...lab.hosts, ...lab.switches];
   for (const { host, cmd } of lab.steps) {
     out.push(`@${host} ${cmd}`);

@@ -15,6 +15,7 @@ import type { CommandTable } from "../userland/process.ts";
 import { LabMacs, macString } from "./labmac.ts";
 import { labIpArgv } from "./ipshim.ts";
 import { nodeKind, type Lab } from "./parse.ts";
+import type { KernelConfig } from "../kernel/kconfig.ts";
 
 export interface KernelHostLike {
   readonly name: string;
@@ -26,7 +27,8 @@ export interface KernelHostLike {
 
 export interface KernelWorldLike {
   readonly sched: Scheduler;
-  addHost(name: string): KernelHostLike;
+  /** a machine, with the world's kernel configuration or the one given */
+  addHost(name: string, kconfig?: Partial<KernelConfig>): KernelHostLike;
   /** a veth pair between two hosts' root namespaces (hosts by name) */
   addCable(aHost: string, aIf: string, bHost: string, bIf: string): void;
 }
@@ -34,6 +36,7 @@ export interface KernelWorldLike {
 export interface WorldFactoryOptions {
   seed?: string;
   labMac?: (host: string, netns: string, ifname: string) => Uint8Array | undefined;
+  kconfig?: Partial<KernelConfig>;
 }
 
 export type WorldFactory = (opts: WorldFactoryOptions) => KernelWorldLike;
@@ -53,6 +56,8 @@ export interface LabWorldOptions {
   seed?: string;
   /** give random-MAC devices the lab's deterministic MACs (default true) */
   labMacs?: boolean;
+  /** every machine's kernel configuration (a lab's `# tuxnet-kconfig:` lines go over it) */
+  kconfig?: Partial<KernelConfig>;
 }
 
 /** The world of a lab: nodes by name, in lab order. */
@@ -63,12 +68,15 @@ export class LabWorld {
   /** MAC names drawn by the command running now; counted only if it succeeds */
   private pendingMacs: [string, string, string][] = [];
   private readonly commands: CommandTable;
+  private readonly kconfig: Partial<KernelConfig>;
 
   constructor(opts: LabWorldOptions) {
+    this.kconfig = { ...opts.kconfig };
     const useLab = opts.labMacs ?? true;
     this.commands = useLab ? this.withIpShim(opts.commands) : opts.commands;
     this.world = opts.makeWorld({
       seed: opts.seed ?? "tuxnet",
+      kconfig: this.kconfig,
       ...(useLab
         ? {
             labMac: (host: string, netns: string, ifname: string) => {
@@ -105,10 +113,10 @@ export class LabWorld {
   }
 
   /** Add a machine (a host or a switch node) with its shell. */
-  addNode(name: string, kind: "host" | "switch" = "host"): LabNode {
+  addNode(name: string, kind: "host" | "switch" = "host", kconfig?: Partial<KernelConfig>): LabNode {
     const existing = this.nodes.get(name);
     if (existing) return existing;
-    const host = this.world.addHost(name);
+    const host = this.world.addHost(name, { ...this.kconfig, ...kconfig });
     const sys = host.syscalls(host.initNet as never);
     sys.sethostname(name);
     const shell = new HostShell({
@@ -221,11 +229,11 @@ export class LabWorld {
   /** labtool.py: KernelWorld.build() */
   async build(lab: Lab): Promise<void> {
     for (const h of lab.hosts) {
-      this.addNode(h, "host");
+      this.addNode(h, "host", lab.kconfig);
       await this.setup(h, "ip link set lo up");
     }
     for (const s of lab.switches) {
-      this.addNode(s, "switch");
+      this.addNode(s, "switch", lab.kconfig);
       await this.setup(
         s,
         "sysctl -qw net.ipv6.conf.all.disable_ipv6=1; sysctl -qw net.ipv6.conf.default.disable_ipv6=1; " +

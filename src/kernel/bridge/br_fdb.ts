@@ -4,6 +4,7 @@
  */
 import { netPrintk, netScheduler } from "./br_compat.ts";
 import { fdbNotify } from "./br_netlink.ts";
+import { brVlanFind, brVlanShouldUse, brVlanUsedVids } from "./br_vlan.ts";
 
 /** net_ratelimit(): 10 messages per 5 s (here per bridge) */
 const rl = new WeakMap<NetBridge, { begin: number; printed: number }>();
@@ -66,38 +67,52 @@ export function fdbAddLocal(br: NetBridge, source: NetBridgePort | undefined, ad
   return 0;
 }
 
-/** fdb_delete_local(): a local address another port (or the bridge) still owns moves there */
-function fdbDeleteLocal(br: NetBridge, p: NetBridgePort | undefined, f: FdbEntry): void {
+/** fdb_delete_local(): a local address another port (or the bridge) still owns moves there,
+ * if that one has the entry's vlan */
+export function fdbDeleteLocal(br: NetBridge, p: NetBridgePort | undefined, f: FdbEntry): void {
+  const vid = f.vid;
   for (const op of br.ports) {
-    if (op !== p && macEqual(op.dev.devAddr, f.addr)) {
+    if (op !== p && macEqual(op.dev.devAddr, f.addr) && (!vid || brVlanFind(op.vlgrp, vid))) {
       f.dst = op;
+      f.flags &= ~BR_FDB_ADDED_BY_USER;
       return;
     }
   }
-  if (p && macEqual(br.dev.devAddr, f.addr)) {
+  const v = brVlanFind(br.vlgrp, vid);
+  if (p && macEqual(br.dev.devAddr, f.addr) && (!vid || (v && brVlanShouldUse(v)))) {
     f.dst = undefined;
+    f.flags &= ~BR_FDB_ADDED_BY_USER;
     return;
   }
   fdbDelete(br, f);
 }
 
-/** br_fdb_changeaddr(): a port's MAC changed */
+/** br_fdb_changeaddr(): a port's MAC changed (its entry per vlan too: without vlans the
+ * first local entry of the port found is moved, with them every one; then one is added for
+ * vid 0 and each of its vlans) */
 export function brFdbChangeaddr(p: NetBridgePort, oldAddr: Uint8Array, newAddr: Uint8Array): void {
   const br = p.br;
   for (const f of [...br.fdb.values()]) {
     if (f.dst === p && f.flags & BR_FDB_LOCAL && !(f.flags & BR_FDB_ADDED_BY_USER) && macEqual(f.addr, oldAddr)) {
       fdbDeleteLocal(br, p, f);
-      break;
+      // a port with vlans has one such entry per vlan: all go
+      if (!p.vlgrp?.numVlans) break;
     }
   }
   fdbAddLocal(br, p, newAddr, 0);
+  for (const vid of brVlanUsedVids(p.vlgrp)) fdbAddLocal(br, p, newAddr, vid);
 }
 
-/** br_fdb_change_mac_address(): the bridge's own MAC changed */
+/** br_fdb_change_mac_address(): the bridge's own MAC changed (and its entry per vlan) */
 export function brFdbChangeMacAddress(br: NetBridge, oldAddr: Uint8Array, newAddr: Uint8Array): void {
   const f = brFdbFind(br, oldAddr, 0);
   if (f && f.flags & BR_FDB_LOCAL && !f.dst && !(f.flags & BR_FDB_ADDED_BY_USER)) fdbDeleteLocal(br, undefined, f);
   fdbAddLocal(br, undefined, newAddr, 0);
+  for (const vid of brVlanUsedVids(br.vlgrp)) {
+    const g = brFdbFind(br, oldAddr, vid);
+    if (g && g.flags & BR_FDB_LOCAL && !g.dst && !(g.flags & BR_FDB_ADDED_BY_USER)) fdbDeleteLocal(br, undefined, g);
+    fdbAddLocal(br, undefined, newAddr, vid);
+  }
 }
 
 /** br_fdb_delete_by_port(): do_all also removes static/local entries (port removal) */

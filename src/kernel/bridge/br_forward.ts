@@ -13,6 +13,7 @@ import {
   BR_BCAST_FLOOD, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED, BR_MCAST_FLOOD, BR_STATE_FORWARDING,
   type NetBridge, type NetBridgePort,
 } from "./br_private.ts";
+import { brAllowedEgress, brHandleVlan, skbVlanPushInside } from "./br_vlan.ts";
 
 export const BR_PKT_UNICAST = 0;
 export const BR_PKT_MULTICAST = 1;
@@ -25,10 +26,11 @@ export function ethHdr(skb: SkBuff): number {
   return skb.macHeader >= 0 ? skb.macHeader : skb.data;
 }
 
-/** should_deliver() */
+/** should_deliver() (br_allowed_egress(): the frame's vlan must be the port's) */
 function shouldDeliver(p: NetBridgePort, skb: SkBuff): boolean {
   if (p.state !== BR_STATE_FORWARDING) return false;
   if (skb.dev === p.dev && !(p.flags & BR_HAIRPIN_MODE)) return false;
+  if (skb.brInputCb?.vlanFiltered && !brAllowedEgress(p.vlgrp, skb)) return false;
   // br_skb_isolated(): from an isolated port to an isolated port
   if (p.flags & BR_ISOLATED && skb.brInputCb?.srcPortIsolated) return false;
   return true;
@@ -46,6 +48,9 @@ export function brDevQueuePushXmit(skb: SkBuff): void {
     kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_BIG");
     return;
   }
+  // a tag still out of band (vlan filtering) goes into the frame: the emulated drivers carry
+  // it there (validate_xmit_vlan() for a device without tx VLAN offload)
+  skbVlanPushInside(skb);
   skb.push(ETH_HLEN);
   devQueueXmit(skb);
 }
@@ -55,8 +60,12 @@ export function brForwardFinish(skb: SkBuff): void {
   nfHook(NFPROTO_BRIDGE, NF_BR_POST_ROUTING, skb.dev!.net, skb, undefined, skb.dev, brDevQueuePushXmit);
 }
 
-/** __br_forward() */
+/** __br_forward(): br_handle_vlan() first (the tag of a vlan untagged on the port goes) */
 function __brForward(to: NetBridgePort, skb: SkBuff, localOrig: boolean): void {
+  if (skb.brInputCb?.vlanFiltered && !brHandleVlan(to.br, to, to.vlgrp, skb)) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+    return;
+  }
   let indev = skb.dev;
   skb.dev = to.dev;
   if (!localOrig) {
@@ -130,7 +139,9 @@ class FloodState {
 
 /** br_flood()'s delivery to one port: a copy of `skb` (or the frame itself, `copy` false) */
 function floodDeliver(br: NetBridge, p: NetBridgePort, skb: SkBuff, copy: boolean, localOrig: boolean, f: FloodState): void {
-  if (f.countable < 0 && p.dev.ops.xmitDrops !== undefined) f.countable = floodDropsCountable(br, skb, localOrig) ? 1 : 0;
+  // a vlan-filtered frame is changed per port (br_handle_vlan()): every copy is built
+  if (f.countable < 0 && p.dev.ops.xmitDrops !== undefined)
+    f.countable = !skb.brInputCb?.vlanFiltered && floodDropsCountable(br, skb, localOrig) ? 1 : 0;
   if (f.countable === 1) {
     if (floodCopyDropped(br, p, skb)) return;
     if (p.dev.ops.xmitShared !== undefined && floodCopyShared(br, p, (f.shared ??= skb.copy()))) return;

@@ -18,6 +18,7 @@ import {
 import { brFdbChangeMacAddress, brFdbDeleteByPort, brFdbFind, fdbAddLocal } from "./br_fdb.ts";
 import { BR_PKT_BROADCAST, BR_PKT_MULTICAST, BR_PKT_UNICAST, brFlood, brForward } from "./br_forward.ts";
 import { brHandleFrame } from "./br_input.ts";
+import { brAllowedIngress, brVlanFlush, brVlanInit, nbpVlanFlush, nbpVlanInit } from "./br_vlan.ts";
 import { brMulticastOpen, brMulticastStop, brMulticastRcv, brMulticastDelPort, brMulticastDevDel } from "./br_multicast.ts";
 import {
   BR_MAX_PORTS, BR_STATE_DISABLED, brFromDev, brPortGet, isMulticastEther, isValidEther, NetBridge,
@@ -38,10 +39,17 @@ function brDevXmit(skb: SkBuff, dev: NetDevice): number {
   const br = brFromDev(dev)!;
   dev.stats.tx_packets++;
   dev.stats.tx_bytes += skb.len;
-  skb.brInputCb = { brdev: dev };
+  skb.brInputCb = br.vlanEnabled ? { brdev: dev, vlanFiltered: true } : { brdev: dev };
   skb.macHeader = skb.data;
   const dest = skb.buf.slice(skb.data, skb.data + 6);
   skb.pull(14);
+  // br_allowed_ingress() on the bridge's own vlan group: a frame of an 802.1Q device on the
+  // bridge keeps its vid, an untagged one takes the bridge's pvid
+  const vid = br.vlanEnabled ? brAllowedIngress(br, br.vlgrp, skb) : 0;
+  if (vid < 0) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+    return 0;
+  }
   if (isMulticastEther(dest)) {
     const bc = dest.every((b) => b === 0xff);
     // the bridge's own IGMP/MLD go through br_multicast_rcv() too (no port: counted on it)
@@ -51,7 +59,7 @@ function brDevXmit(skb: SkBuff, dev: NetDevice): number {
     }
     brFlood(br, skb, bc ? BR_PKT_BROADCAST : BR_PKT_MULTICAST, false, true);
   } else {
-    const dst = brFdbFind(br, dest, 0);
+    const dst = brFdbFind(br, dest, vid);
     if (dst) brForward(dst.dst, skb, false, true);
     else brFlood(br, skb, BR_PKT_UNICAST, false, true);
   }
@@ -152,7 +160,10 @@ export function brDevSetup(net: Net, name: string): NetDevice {
 /** the bridge's own local entry, once registered (br_fdb_change_mac_address at creation) */
 export function brDevRegistered(dev: NetDevice): void {
   const br = brFromDev(dev);
-  if (br) fdbAddLocal(br, undefined, dev.devAddr, 0);
+  if (!br) return;
+  // br_dev_init() -> br_vlan_init(): vid 1 on the bridge (CONFIG_BRIDGE_VLAN_FILTERING)
+  brVlanInit(br);
+  fdbAddLocal(br, undefined, dev.devAddr, 0);
 }
 
 /** br_add_bridge(): SIOCBRADDBR / brctl addbr */
@@ -169,6 +180,8 @@ export function brAddBridge(net: Net, name: string): KErr | undefined {
 export function brDevDelete(br: NetBridge): void {
   for (const p of [...br.ports]) delNbp(p);
   brFdbDeleteByPort(br, undefined, 0, true);
+  // br_dev_uninit() -> br_vlan_flush()
+  brVlanFlush(br);
   brMulticastDevDel(br);
   br.gcTimer.cancel();
   br.helloTimer.cancel();
@@ -270,6 +283,8 @@ export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
   // (NETDEV_FEAT_CHANGE, a NEWLINK of the bridge)
   if (br.ports.length === 1) rtmsgIfinfo("RTM_NEWLINK", br.dev);
   fdbAddLocal(br, p, dev.devAddr, 0);
+  // nbp_vlan_init(): the default pvid on the port (CONFIG_BRIDGE_VLAN_FILTERING)
+  nbpVlanInit(p);
   brStpRecalculateBridgeId(br);
   if (portUsable(p) && br.dev.isUp()) brStpEnablePort(p);
   brIfinfoNotify("RTM_NEWLINK", p);
@@ -302,6 +317,7 @@ function delNbp(p: NetBridgePort): void {
   br.ports.splice(br.ports.indexOf(p), 1);
   br.portNoUsed[p.portNo] = 0;
   brStpForgetLowestAddr(br);
+  nbpVlanFlush(p);
   brFdbDeleteByPort(br, p, 0, true);
   brMulticastDelPort(p);
   netdevUpperDevUnlink(dev, br.dev);

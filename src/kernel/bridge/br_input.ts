@@ -9,6 +9,7 @@ import { IFF_PROMISC, PACKET_HOST, PACKET_LOOPBACK } from "../uapi/if.ts";
 import { NFPROTO_BRIDGE, NF_BR_LOCAL_IN, NF_BR_PRE_ROUTING, nfHook } from "../netfilter/core.ts";
 import { kfreeSkbReason, netifReceiveSkb, netScheduler } from "./br_compat.ts";
 import { brStpRcv } from "./br_stp.ts";
+import { brAllowedEgress, brAllowedIngress, brHandleVlan, brShouldLearn, skbVlanPushInside } from "./br_vlan.ts";
 import { brMulticastRcv, brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { brFdbFind, brFdbUpdate } from "./br_fdb.ts";
 import { BR_PKT_BROADCAST, BR_PKT_MULTICAST, BR_PKT_UNICAST, brFlood, brForward, ethHdr } from "./br_forward.ts";
@@ -28,6 +29,20 @@ export function brPassFrameUp(br: NetBridge, skb: SkBuff): void {
   const indev = skb.dev;
   brdev.stats.rx_packets++;
   brdev.stats.rx_bytes += skb.len;
+  if (skb.brInputCb?.vlanFiltered) {
+    // the bridge is a port of its own vlan group: br_allowed_egress() (unless promiscuous),
+    // then br_handle_vlan(); a tag left goes up in the frame, to an 802.1Q device on the bridge
+    if (!(brdev.flags & IFF_PROMISC) && !brAllowedEgress(br.vlgrp, skb)) {
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+      return;
+    }
+    skb.dev = brdev;
+    if (!brHandleVlan(br, undefined, br.vlgrp, skb)) {
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+      return;
+    }
+    skbVlanPushInside(skb);
+  }
   skb.dev = brdev;
   // an IGMP/MLD message up to the host counts as sent by the bridge
   brMulticastCount(br, undefined, skb, BR_MCAST_DIR_TX);
@@ -42,14 +57,22 @@ export function brHandleFrameFinish(skb: SkBuff): void {
     return;
   }
   const br = p.br;
+  // br_allowed_ingress(): with vlan filtering on, the frame's vid (its tag taken out of the
+  // frame, the port's pvid for an untagged one) or a drop
+  const vid = br.vlanEnabled ? brAllowedIngress(br, p.vlgrp, skb) : 0;
+  if (vid < 0) {
+    kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
+    return;
+  }
   const h = ethHdr(skb);
-  const vid = 0;
   if (p.flags & BR_LEARNING) brFdbUpdate(br, p, skb.buf.subarray(h + 6, h + 12), vid);
   // the learning above reads the source in place; the destination is read below, after any
   // hook ran, as Linux reads eth_hdr(skb)->h_dest
   const dest = skb.buf.subarray(h, h + 6);
   // a control block of its own (never one reset in place: the flood's clones share theirs)
-  skb.brInputCb = { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0 };
+  skb.brInputCb = br.vlanEnabled
+    ? { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0, vlanFiltered: true }
+    : { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0 };
   if (p.state === BR_STATE_LEARNING) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
     return;
@@ -86,12 +109,15 @@ export function brHandleFrameFinish(skb: SkBuff): void {
   if (localRcv) brPassFrameUp(br, skb);
 }
 
-/** __br_handle_local_finish(): a link-local frame still teaches the fdb */
+/** __br_handle_local_finish(): a link-local frame still teaches the fdb (br_should_learn():
+ * under its vlan, with vlan filtering on) */
 function brHandleLocalFinish(skb: SkBuff): void {
   const p = brPortGet(skb.dev!)!;
   const h = ethHdr(skb);
-  if (p.flags & BR_LEARNING && (p.state === BR_STATE_LEARNING || p.state === BR_STATE_FORWARDING) && !p.br.noLinklocalLearn)
-    brFdbUpdate(p.br, p, skb.buf.subarray(h + 6, h + 12), 0);
+  if (p.flags & BR_LEARNING && (p.state === BR_STATE_LEARNING || p.state === BR_STATE_FORWARDING) && !p.br.noLinklocalLearn) {
+    const vid = brShouldLearn(p, skb, 0);
+    if (vid >= 0) brFdbUpdate(p.br, p, skb.buf.subarray(h + 6, h + 12), vid);
+  }
 }
 
 /** br_handle_frame(): the rx_handler */

@@ -2,8 +2,10 @@
  * net/bridge/br_netlink.c (rtnl_link_ops "bridge": newlink/changelink/fill_info/
  * fill_slave_info, AF_BRIDGE RTM_GETLINK dump and RTM_SETLINK) and the AF_BRIDGE neighbour
  * handlers of br_fdb.c (br_fdb_add, br_fdb_delete, br_fdb_dump) with rtnl_fdb_dump's walk.
- * The kernel this mirrors is built without CONFIG_BRIDGE_VLAN_FILTERING (Debian's 6.18 lab
- * kernel answers `bridge vlan add` with EOPNOTSUPP): no IFLA_BR_VLAN_PROTOCOL/… attributes.
+ * The lab kernel is built without CONFIG_BRIDGE_VLAN_FILTERING (Debian's 6.18 lab kernel
+ * answers `bridge vlan add` with EOPNOTSUPP): no IFLA_BR_VLAN_PROTOCOL/… attributes, no vlan
+ * lists. A machine whose kernel configuration has it (src/kernel/kconfig.ts) gets them: the
+ * bridge then has a vlan group (br.vlgrp, br_vlan.ts), which is what the code below asks.
  */
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice, RtnlLinkOps } from "../core/netdevice.ts";
@@ -17,12 +19,22 @@ import {
 import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
 import { devGetFlags, devSetPromiscuity, validateEtherAddrAttr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
 import { IF_OPER_DOWN } from "../uapi/if.ts";
-import { IFLA_STATS_LINK_XSTATS, type LinkXstats, type BrMcastStatsAttr } from "../uapi/rtnetlink.ts";
+import {
+  BRIDGE_VLAN_INFO_MASTER, BRIDGE_VLAN_INFO_PVID, BRIDGE_VLAN_INFO_RANGE_BEGIN, BRIDGE_VLAN_INFO_RANGE_END,
+  BRIDGE_VLAN_INFO_BRENTRY, BRIDGE_VLAN_INFO_UNTAGGED, type BridgeVlanInfo, RTEXT_FILTER_BRVLAN,
+  RTEXT_FILTER_BRVLAN_COMPRESSED,
+} from "../uapi/rtnetlink.ts";
+import { IFLA_STATS_LINK_XSTATS, type LinkXstats, type BrMcastStatsAttr, type BridgeVlanXstats } from "../uapi/rtnetlink.ts";
 import type { BrMcastStats } from "./br_private.ts";
 import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
 import { brFdbFind, brFdbFlush, brFdbDeleteByPort, fdbDelete, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
 import { brDevDelete, isBridgeDev } from "./br_if.ts";
 import { brMulticastToggle } from "./br_multicast.ts";
+import {
+  brGetPvid, brVlanAdd, brVlanDelete, brVlanFilterToggle, brVlanFind, brVlanSetDefaultPvid, brVlanSetProto,
+  brVlanSetStats, brVlanSetStatsPerPort, brVlanShouldUse, brVlanUsedVids, brVlanValidId, ETH_P_8021AD, ETH_P_8021Q,
+  nbpVlanAdd, nbpVlanDelete, type NetBridgeVlanGroup, VLAN_VID_MASK,
+} from "./br_vlan.ts";
 import {
   BR_ADMIN_COST, BR_BCAST_FLOOD, BR_BPDU_GUARD, BR_FDB_ADDED_BY_EXT_LEARN, BR_FDB_ADDED_BY_USER, BR_FDB_LOCAL,
   BR_FDB_OFFLOADED, BR_FDB_STATIC, BR_FDB_STICKY, BR_FLOOD, BR_HAIRPIN_MODE, BR_ISOLATED,
@@ -83,6 +95,15 @@ export function brFillInfo(dev: NetDevice): InfoData | undefined {
     IFLA_BR_NF_CALL_IPTABLES: br.nfCallIptables,
     IFLA_BR_NF_CALL_IP6TABLES: br.nfCallIp6tables,
     IFLA_BR_NF_CALL_ARPTABLES: br.nfCallArptables,
+    // #ifdef CONFIG_BRIDGE_VLAN_FILTERING
+    ...(br.vlgrp
+      ? {
+          IFLA_BR_VLAN_PROTOCOL: br.vlanProto,
+          IFLA_BR_VLAN_DEFAULT_PVID: br.defaultPvid,
+          IFLA_BR_VLAN_STATS_ENABLED: br.vlanStatsEnabled,
+          IFLA_BR_VLAN_STATS_PER_PORT: br.vlanStatsPerPort,
+        }
+      : {}),
   };
 }
 
@@ -150,8 +171,31 @@ export function brChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
   if (data.IFLA_BR_AGEING_TIME !== undefined) brSetAgeingTime(br, clockTToUs(num(data.IFLA_BR_AGEING_TIME)));
   if (data.IFLA_BR_STP_STATE !== undefined) brStpSetEnabled(br, num(data.IFLA_BR_STP_STATE));
   if (data.IFLA_BR_PRIORITY !== undefined) brStpSetBridgePriority(br, num(data.IFLA_BR_PRIORITY) & 0xffff);
-  if (data.IFLA_BR_VLAN_FILTERING !== undefined && num(data.IFLA_BR_VLAN_FILTERING))
-    return kerr("EOPNOTSUPP");
+  if (data.IFLA_BR_VLAN_FILTERING !== undefined) {
+    // br_vlan_filter_toggle(): the stub without CONFIG_BRIDGE_VLAN_FILTERING refuses any value
+    // (vlan_filtering 0 too)
+    const err = brVlanFilterToggle(br, num(data.IFLA_BR_VLAN_FILTERING) & 0xff);
+    if (err) return err;
+  }
+  // #ifdef CONFIG_BRIDGE_VLAN_FILTERING
+  if (br.vlgrp) {
+    if (data.IFLA_BR_VLAN_PROTOCOL !== undefined) {
+      const err = brVlanSetProto(br, num(data.IFLA_BR_VLAN_PROTOCOL) & 0xffff);
+      if (err) return err;
+    }
+    if (data.IFLA_BR_VLAN_DEFAULT_PVID !== undefined) {
+      const err = brVlanSetDefaultPvid(br, num(data.IFLA_BR_VLAN_DEFAULT_PVID) & 0xffff);
+      if (err) return err;
+    }
+    if (data.IFLA_BR_VLAN_STATS_ENABLED !== undefined) {
+      const err = brVlanSetStats(br, num(data.IFLA_BR_VLAN_STATS_ENABLED) & 0xff);
+      if (err) return err;
+    }
+    if (data.IFLA_BR_VLAN_STATS_PER_PORT !== undefined) {
+      const err = brVlanSetStatsPerPort(br, num(data.IFLA_BR_VLAN_STATS_PER_PORT) & 0xff);
+      if (err) return err;
+    }
+  }
   if (data.IFLA_BR_GROUP_FWD_MASK !== undefined) {
     const m = num(data.IFLA_BR_GROUP_FWD_MASK);
     if (m & 0x4007) return kerr("EINVAL");
@@ -162,6 +206,7 @@ export function brChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
     if (!(a[0] === 1 && a[1] === 0x80 && a[2] === 0xc2 && a[3] === 0 && a[4] === 0 && (a[5]! & 0xf0) === 0)) return kerr("EINVAL");
     if (a[5] === 1 || a[5] === 2) return kerr("EINVAL");
     br.groupAddr = a.slice(0, 6);
+    br.groupAddrSet = true;
   }
   if (data.IFLA_BR_FDB_FLUSH !== undefined) brFdbFlush(br);
   if (data.IFLA_BR_MCAST_SNOOPING !== undefined) brMulticastToggle(br, num(data.IFLA_BR_MCAST_SNOOPING));
@@ -178,7 +223,14 @@ export function brChangelink(dev: NetDevice, data: InfoData): KErr | undefined {
   if (data.IFLA_BR_MULTI_BOOLOPT !== undefined) {
     const bm = data.IFLA_BR_MULTI_BOOLOPT as { optval: number; optmask: number };
     if (bm.optmask & 1) br.noLinklocalLearn = bm.optval & 1 ? 1 : 0;
-    if (bm.optmask & 2) br.mcastVlanSnooping = bm.optval & 2 ? 1 : 0;
+    if (bm.optmask & 2) {
+      // br_multicast_toggle_vlan_snooping() (br_multicast.c, there with or without vlan
+      // filtering in the kernel): not without vlan filtering on
+      const on = bm.optval & 2 ? 1 : 0;
+      if (on && on !== br.mcastVlanSnooping && !br.vlanEnabled)
+        return kerr("EINVAL", "bridge: Cannot enable multicast vlan snooping with vlan filtering disabled");
+      br.mcastVlanSnooping = on;
+    }
   }
   return undefined;
 }
@@ -238,10 +290,18 @@ export function brPortSlaveChangelink(_br: NetDevice, slave: NetDevice, data: In
   return brSetport(p, data);
 }
 
-/** br_validate(): an address must be a unicast Ethernet one (the VLAN attributes it also
- * checks need CONFIG_BRIDGE_VLAN_FILTERING, which the modelled kernel lacks) */
+/** br_validate(): an address must be a unicast Ethernet one; with CONFIG_BRIDGE_VLAN_FILTERING
+ * a vlan protocol must be 802.1Q or 802.1ad and a default pvid below 4095 */
 export function brValidate(p: NewlinkParams): KErr | undefined {
-  return validateEtherAddrAttr(p.attrs.IFLA_ADDRESS);
+  const err = validateEtherAddrAttr(p.attrs.IFLA_ADDRESS);
+  if (err || !p.data || p.net.host?.kconfig?.CONFIG_BRIDGE_VLAN_FILTERING !== true) return err;
+  if (p.data.IFLA_BR_VLAN_PROTOCOL !== undefined) {
+    const proto = num(p.data.IFLA_BR_VLAN_PROTOCOL) & 0xffff;
+    if (proto !== ETH_P_8021Q && proto !== ETH_P_8021AD) return kerr("EPROTONOSUPPORT");
+  }
+  if (p.data.IFLA_BR_VLAN_DEFAULT_PVID !== undefined && (num(p.data.IFLA_BR_VLAN_DEFAULT_PVID) & 0xffff) >= VLAN_VID_MASK)
+    return kerr("EINVAL");
+  return undefined;
 }
 
 /** struct br_mcast_stats as the attribute carries it */
@@ -256,20 +316,34 @@ function mcastStatsAttr(m: BrMcastStats): BrMcastStatsAttr {
   };
 }
 
-/** br_fill_linkxstats(): the bridge's or a port's multicast statistics (zeros while
- * mcast_stats_enabled is off: br_multicast_count() counts nothing then), and a port's STP
- * counters. No per-VLAN entries: VLAN filtering is not in the modelled kernel. */
+/** br_fill_linkxstats()'s BRIDGE_XSTATS_VLAN entries: every vlan of the group (master ones that
+ * are no BRENTRY too), the pvid flagged, with its counters (CONFIG_BRIDGE_VLAN_FILTERING) */
+function brVlanXstats(vg: NetBridgeVlanGroup | undefined): { BRIDGE_XSTATS_VLAN?: BridgeVlanXstats[] } {
+  if (!vg) return {};
+  const pvid = brGetPvid(vg);
+  return {
+    BRIDGE_XSTATS_VLAN: vg.list.map((v) => ({
+      rx_bytes: v.stats.rxBytes, rx_packets: v.stats.rxPackets, tx_bytes: v.stats.txBytes, tx_packets: v.stats.txPackets,
+      vid: v.vid, flags: v.flags | (v.vid === pvid ? BRIDGE_VLAN_INFO_PVID : 0),
+    })),
+  };
+}
+
+/** br_fill_linkxstats(): the bridge's or a port's vlan counters (with vlan filtering in the
+ * kernel), multicast statistics (zeros while mcast_stats_enabled is off: br_multicast_count()
+ * counts nothing then), and a port's STP counters */
 function brFillLinkxstats(dev: NetDevice, attr: number): LinkXstats | undefined {
   if (attr === IFLA_STATS_LINK_XSTATS) {
     const br = brFromDev(dev);
     if (!br) return undefined;
-    return { LINK_XSTATS_TYPE_BRIDGE: { BRIDGE_XSTATS_MCAST: mcastStatsAttr(br.mcastStats) } };
+    return { LINK_XSTATS_TYPE_BRIDGE: { ...brVlanXstats(br.vlgrp), BRIDGE_XSTATS_MCAST: mcastStatsAttr(br.mcastStats) } };
   }
   const p = brPortGet(dev);
   if (!p) return undefined;
   const x = p.stpXstats;
   return {
     LINK_XSTATS_TYPE_BRIDGE: {
+      ...brVlanXstats(p.vlgrp),
       BRIDGE_XSTATS_MCAST: mcastStatsAttr(p.mcastStats),
       BRIDGE_XSTATS_STP: {
         transition_blk: x.transitionBlk, transition_fwd: x.transitionFwd, rx_bpdu: x.rxBpdu, tx_bpdu: x.txBpdu,
@@ -302,19 +376,70 @@ export function netDevices(net: Net): NetDevice[] {
   return netDevs(net);
 }
 
-/** br_fill_ifinfo() for a port (AF_BRIDGE link dump) */
-function brFillIfinfo(p: NetBridgePort): LinkMsg {
-  const dev = p.dev;
+/** br_fill_ifvlaninfo(): every vlan in use, PVID and UNTAGGED the only flags */
+function brFillIfvlaninfo(vg: NetBridgeVlanGroup): BridgeVlanInfo[] {
+  const out: BridgeVlanInfo[] = [];
+  const pvid = brGetPvid(vg);
+  for (const v of vg.list) {
+    if (!brVlanShouldUse(v)) continue;
+    out.push({ vid: v.vid, flags: (v.vid === pvid ? BRIDGE_VLAN_INFO_PVID : 0) | (v.flags & BRIDGE_VLAN_INFO_UNTAGGED) });
+  }
+  return out;
+}
+
+/** br_fill_ifvlaninfo_compressed(): runs of consecutive vids with the same flags as a
+ * RANGE_BEGIN/RANGE_END pair (br_fill_ifvlaninfo_range()) */
+function brFillIfvlaninfoCompressed(vg: NetBridgeVlanGroup): BridgeVlanInfo[] {
+  const out: BridgeVlanInfo[] = [];
+  const range = (start: number, end: number, flags: number) => {
+    if (end - start > 0) {
+      out.push({ vid: start, flags: flags | BRIDGE_VLAN_INFO_RANGE_BEGIN });
+      out.push({ vid: end, flags: flags | BRIDGE_VLAN_INFO_RANGE_END });
+    } else out.push({ vid: start, flags });
+  };
+  const pvid = brGetPvid(vg);
+  let start = 0;
+  let end = 0;
+  let rflags = 0;
+  for (const v of vg.list) {
+    if (!brVlanShouldUse(v)) continue;
+    const flags = (v.vid === pvid ? BRIDGE_VLAN_INFO_PVID : 0) | (v.flags & BRIDGE_VLAN_INFO_UNTAGGED);
+    if (start !== 0) {
+      if (v.vid - end === 1 && flags === rflags) {
+        end = v.vid;
+        continue;
+      }
+      range(start, end, rflags);
+    }
+    start = end = v.vid;
+    rflags = flags;
+  }
+  if (start !== 0) range(start, end, rflags);
+  return out;
+}
+
+/** br_fill_ifinfo(): a port's (or, asked for vlans, the bridge's own) AF_BRIDGE link message */
+function brFillIfinfo(p: NetBridgePort | undefined, filterMask = 0, brdev?: NetDevice): LinkMsg {
+  const dev = p ? p.dev : brdev!;
+  const br = p ? p.br : brFromDev(dev)!;
   const attrs: IflaAttrs = {
     IFLA_IFNAME: dev.name,
-    IFLA_MASTER: p.br.dev.ifindex,
+    IFLA_MASTER: br.dev.ifindex,
     IFLA_MTU: dev.mtu,
     IFLA_OPERSTATE: netifRunning(dev) ? dev.operstate : IF_OPER_DOWN,
     IFLA_ADDRESS: dev.devAddr.slice(),
-    IFLA_PROTINFO: brPortFillAttrs(p),
   };
+  if (p) attrs.IFLA_PROTINFO = brPortFillAttrs(p);
   const iflink = dev.ops.getIflink?.(dev);
   if (iflink !== undefined && iflink !== dev.ifindex) attrs.IFLA_LINK = iflink;
+  if (filterMask & (RTEXT_FILTER_BRVLAN | RTEXT_FILTER_BRVLAN_COMPRESSED)) {
+    // the nest is there even when there is no vlan to put in it
+    const af: InfoData = {};
+    const vg = p ? p.vlgrp : br.vlgrp;
+    if (vg && vg.numVlans)
+      af.IFLA_BRIDGE_VLAN_INFO = filterMask & RTEXT_FILTER_BRVLAN_COMPRESSED ? brFillIfvlaninfoCompressed(vg) : brFillIfvlaninfo(vg);
+    attrs.IFLA_AF_SPEC_BRIDGE = af;
+  }
   return {
     type: "RTM_NEWLINK",
     flags: {},
@@ -333,12 +458,15 @@ export function brIfinfoNotify(event: "RTM_NEWLINK" | "RTM_DELLINK", p: NetBridg
   rtnlNotify(net, RTNLGRP_LINK, event === "RTM_NEWLINK" ? m : { ...m, type: event });
 }
 
-/** br_getlink() via rtnl_bridge_getlink(): every bridge port of the namespace */
-export function brGetlinkDump(net: Net, _req: RtnlMsg): RtnlMsg[] {
+/** br_getlink() via rtnl_bridge_getlink(): every bridge port of the namespace; with a vlan
+ * filter (RTEXT_FILTER_BRVLAN[_COMPRESSED], `bridge vlan show`) every bridge device too */
+export function brGetlinkDump(net: Net, req: RtnlMsg): RtnlMsg[] {
   const out: RtnlMsg[] = [];
+  const mask = "ifi" in req ? (req.attrs.IFLA_EXT_MASK ?? 0) : 0;
   for (const dev of netDevices(net)) {
     const p = brPortGet(dev);
-    if (p) out.push(brFillIfinfo(p));
+    if (p) out.push(brFillIfinfo(p, mask));
+    if (isBridgeDev(dev) && mask & (RTEXT_FILTER_BRVLAN | RTEXT_FILTER_BRVLAN_COMPRESSED)) out.push(brFillIfinfo(undefined, mask, dev));
   }
   return out;
 }
@@ -359,67 +487,141 @@ export function brSetlink(net: Net, req: RtnlMsg): KErr | undefined {
   if (!flags || flags & 1) {
     const p = brPortGet(dev);
     if (!p) return kerr("EOPNOTSUPP");
-    err = brSetlinkPort(p, req.attrs.IFLA_PROTINFO, af);
+    err = brSetlinkDev(p.br, p, req.attrs.IFLA_PROTINFO, af);
     if (err) return err;
   }
   if (flags & 2) {
     // only a bridge device has ndo_bridge_setlink among the emulated drivers
-    if (!brFromDev(dev)) return kerr("EOPNOTSUPP");
-    const bad = vlanInfoInvalid(af, "bridge: Vlan id is invalid");
-    if (bad) return bad;
-    if (af?.IFLA_BRIDGE_MODE !== undefined || af?.IFLA_BRIDGE_VLAN_INFO !== undefined) return kerr("EOPNOTSUPP");
+    const br = brFromDev(dev);
+    if (!br) return kerr("EOPNOTSUPP");
+    err = brSetlinkDev(br, undefined, req.attrs.IFLA_PROTINFO, af);
   }
   return err;
 }
 
-/**
- * br_afspec() → br_process_vlan_info(): br_vlan_valid_id() of each VLAN id (a range's first,
- * then its last) comes before anything is added or deleted: 0 and 4095 are EINVAL ("Vlan id
- * is invalid" where there is an extack: br_setlink() has one, br_dellink() not)
- */
-function vlanInfoInvalid(af: InfoData | undefined, extack?: string): KErr | undefined {
-  const v = af?.IFLA_BRIDGE_VLAN_INFO as { vid?: number; vidEnd?: number } | undefined;
-  if (!v) return undefined;
-  const valid = (vid: number) => vid > 0 && vid < 4095;
-  if (!valid(v.vid ?? 0) || (v.vidEnd !== undefined && !valid(v.vidEnd))) return extack ? kerr("EINVAL", extack) : kerr("EINVAL");
+/** the IFLA_BRIDGE_VLAN_INFO attributes of an IFLA_AF_SPEC, in order */
+function vlanInfos(af: InfoData | undefined): BridgeVlanInfo[] {
+  const v = af?.IFLA_BRIDGE_VLAN_INFO as BridgeVlanInfo[] | BridgeVlanInfo | undefined;
+  return v === undefined ? [] : Array.isArray(v) ? v : [v];
+}
+
+const VLAN_EXTACK = (extack: boolean, msg: string): KErr => (extack ? kerr("EINVAL", `bridge: ${msg}`) : kerr("EINVAL"));
+
+/** br_vlan_valid_range() */
+function brVlanValidRange(cur: BridgeVlanInfo, last: BridgeVlanInfo | undefined, extack: boolean): KErr | undefined {
+  if (cur.flags & BRIDGE_VLAN_INFO_PVID) return VLAN_EXTACK(extack, "Pvid isn't allowed in a range");
+  if (last) {
+    if (cur.flags & BRIDGE_VLAN_INFO_RANGE_BEGIN) return VLAN_EXTACK(extack, "Found a new vlan range start while already inside a range");
+    if (!(cur.flags & BRIDGE_VLAN_INFO_RANGE_END)) return VLAN_EXTACK(extack, "Vlan range end flag is missing");
+    if (cur.vid <= last.vid) return VLAN_EXTACK(extack, "End vlan id is less than or equal to start vlan id");
+  }
+  if (!(cur.flags & (BRIDGE_VLAN_INFO_RANGE_BEGIN | BRIDGE_VLAN_INFO_RANGE_END))) return VLAN_EXTACK(extack, "Both vlan range flags are missing");
   return undefined;
 }
 
+/**
+ * br_vlan_info(): one vid added (nbp_vlan_add, or br_vlan_add as a BRENTRY for the bridge) or
+ * deleted (a deletion's error is not passed on). Without CONFIG_BRIDGE_VLAN_FILTERING the
+ * stubs answer EOPNOTSUPP to an addition and fail a deletion.
+ */
+function brVlanInfo(br: NetBridge, p: NetBridgePort | undefined, cmd: "RTM_SETLINK" | "RTM_DELLINK", vinfo: BridgeVlanInfo): { err?: KErr; changed: boolean } {
+  if (!br.vlgrp) return cmd === "RTM_SETLINK" ? { err: kerr("EOPNOTSUPP"), changed: false } : { changed: false };
+  if (cmd === "RTM_SETLINK") {
+    return p ? nbpVlanAdd(p, vinfo.vid, vinfo.flags) : brVlanAdd(br, vinfo.vid, vinfo.flags | BRIDGE_VLAN_INFO_BRENTRY);
+  }
+  let changed = false;
+  if (p) {
+    if (!nbpVlanDelete(p, vinfo.vid)) changed = true;
+    if (vinfo.flags & BRIDGE_VLAN_INFO_MASTER && !brVlanDelete(p.br, vinfo.vid)) changed = true;
+  } else if (!brVlanDelete(br, vinfo.vid)) changed = true;
+  return { changed };
+}
+
+/** br_afspec() → br_process_vlan_info() for each IFLA_BRIDGE_VLAN_INFO: br_vlan_valid_id()
+ * (0 and 4095 are EINVAL, "Vlan id is invalid" where there is an extack: br_setlink() has
+ * one, br_dellink() not), a range's ends kept until its last, then each vid of it */
+function brAfspec(br: NetBridge, p: NetBridgePort | undefined, af: InfoData, cmd: "RTM_SETLINK" | "RTM_DELLINK", extack: boolean): { err?: KErr; changed: boolean } {
+  let changed = false;
+  let last: BridgeVlanInfo | undefined;
+  for (const cur of vlanInfos(af)) {
+    if (!brVlanValidId(cur.vid)) return { err: VLAN_EXTACK(extack, "Vlan id is invalid"), changed };
+    if (cur.flags & BRIDGE_VLAN_INFO_RANGE_BEGIN) {
+      const e = brVlanValidRange(cur, last, extack);
+      if (e) return { err: e, changed };
+      last = cur;
+      continue;
+    }
+    if (last) {
+      const e = brVlanValidRange(cur, last, extack);
+      if (e) return { err: e, changed };
+      for (let v = last.vid; v <= cur.vid; v++) {
+        const r = brVlanInfo(br, p, cmd, { vid: v, flags: last.flags });
+        if (r.changed) changed = true;
+        if (r.err) return { err: r.err, changed };
+      }
+      last = undefined;
+      continue;
+    }
+    const r = brVlanInfo(br, p, cmd, cur);
+    if (r.changed) changed = true;
+    if (r.err) return { err: r.err, changed };
+  }
+  return { changed };
+}
+
+/** br_setlink() on a port (p) or, `self`, on the bridge itself */
+function brSetlinkDev(br: NetBridge, p: NetBridgePort | undefined, protinfo: InfoData | undefined, af: InfoData | undefined): KErr | undefined {
+  if (!br.vlgrp) {
+    // the lab kernel: a vlan id is checked, then any vlan or mode is refused
+    const bad = vlanInfos(af).find((v) => !brVlanValidId(v.vid));
+    if (bad) return VLAN_EXTACK(true, "Vlan id is invalid");
+    if (af && (af.IFLA_BRIDGE_VLAN_INFO !== undefined || af.IFLA_BRIDGE_MODE !== undefined)) return kerr("EOPNOTSUPP");
+  } else if (af?.IFLA_BRIDGE_MODE !== undefined) return kerr("EOPNOTSUPP");
+  let changed = false;
+  if (p && protinfo) {
+    const err = brSetport(p, protinfo);
+    if (err) return err;
+    changed = true;
+  }
+  let err: KErr | undefined;
+  if (af && br.vlgrp) {
+    const r = brAfspec(br, p, af, "RTM_SETLINK", true);
+    err = r.err;
+    if (r.changed) changed = true;
+  }
+  if (changed && p) brIfinfoNotify("RTM_NEWLINK", p);
+  return err;
+}
+
 /** net/core/rtnetlink.c: rtnl_bridge_dellink() → br_dellink(): only vlan entries are
- * deleted this way, and this kernel has no vlan filtering */
+ * deleted this way (without vlan filtering, nothing is: the deletion fails unreported) */
 export function brDellink(net: Net, req: RtnlMsg): KErr | undefined {
   if (!("ifi" in req)) return kerr("EINVAL");
   const dev = devByIndex(net, req.ifi.index);
   if (!dev) return kerr("ENODEV");
   const af = req.attrs.IFLA_AF_SPEC_BRIDGE;
   const flags = num(af?.IFLA_BRIDGE_FLAGS);
-  // br_dellink() → br_afspec(RTM_DELLINK) → br_vlan_info(): without
-  // CONFIG_BRIDGE_VLAN_FILTERING nbp_vlan_delete()/br_vlan_delete() fail, and a deletion's
-  // error is not passed on (adding one is: br_setlink answers EOPNOTSUPP)
   if (!flags || flags & 1) {
-    if (!brPortGet(dev)) return kerr("EOPNOTSUPP");
-    const bad = vlanInfoInvalid(af);
-    if (bad) return bad;
+    const p = brPortGet(dev);
+    if (!p) return kerr("EOPNOTSUPP");
+    const err = brDellinkDev(p.br, p, af);
+    if (err) return err;
   }
   if (flags & 2) {
-    if (!brFromDev(dev)) return kerr("EOPNOTSUPP");
-    const bad = vlanInfoInvalid(af);
-    if (bad) return bad;
+    const br = brFromDev(dev);
+    if (!br) return kerr("EOPNOTSUPP");
+    return brDellinkDev(br, undefined, af);
   }
   return undefined;
 }
 
-/** br_setlink() for a port */
-function brSetlinkPort(p: NetBridgePort, protinfo: InfoData | undefined, af: InfoData | undefined): KErr | undefined {
-  const bad = vlanInfoInvalid(af, "bridge: Vlan id is invalid");
-  if (bad) return bad;
-  if (af && (af.IFLA_BRIDGE_VLAN_INFO !== undefined || af.IFLA_BRIDGE_MODE !== undefined)) return kerr("EOPNOTSUPP");
-  if (protinfo) {
-    const err = brSetport(p, protinfo);
-    if (!err) brIfinfoNotify("RTM_NEWLINK", p);
-    return err;
-  }
-  return undefined;
+/** br_dellink() */
+function brDellinkDev(br: NetBridge, p: NetBridgePort | undefined, af: InfoData | undefined): KErr | undefined {
+  if (!af) return undefined;
+  const r = brAfspec(br, p, af, "RTM_DELLINK", false);
+  // userspace expects RTM_NEWLINK for vlan dels
+  if (r.changed && p) brIfinfoNotify("RTM_NEWLINK", p);
+  return r.err;
 }
 
 // ------------------------------------------------------------------- AF_BRIDGE fdb
@@ -444,6 +646,14 @@ function fdbFillInfo(br: NetBridge, f: ReturnType<typeof fdbListNewestFirst>[num
   };
   if (f.vid) attrs.NDA_VLAN = f.vid;
   return { type: "RTM_NEWNEIGH", flags: {}, ndm: { family: AF_BRIDGE, ifindex: dev.ifindex, state, flags, type: 0 }, attrs };
+}
+
+/** br_fdb_delete(): one (addr, vid), or with no vid given that of vid 0 and of every vlan of
+ * the port (or bridge): ENOENT only if none was there */
+function brFdbDeleteVlans(br: NetBridge, p: NetBridgePort | undefined, vg: NetBridgeVlanGroup | undefined, addr: Uint8Array, vid: number): KErr | undefined {
+  let found = fdbDeleteByAddr(br, p, addr, vid);
+  if (!vid) for (const u of brVlanUsedVids(vg)) if (fdbDeleteByAddr(br, p, addr, u)) found = true;
+  return found ? undefined : kerr("ENOENT");
 }
 
 /** br_fdb.c: fdb_notify() — an entry's message to RTNLGRP_NEIGH */
@@ -521,7 +731,9 @@ function brFdbAddDev(dev: NetDevice, req: NeighMsg): KErr | undefined {
   if (!br) return kerr("EINVAL"); // "bridge: RTM_NEWNEIGH %s not a bridge port"
   const vid = req.attrs.NDA_VLAN ?? 0;
   // br_fdb_add(): a vlan given must be one of the port's (or, self, the bridge's)
-  if (vid && !(p ? p.vlans : br.vlans).has(vid)) {
+  const vg = p ? p.vlgrp : br.vlgrp;
+  const v = vid ? brVlanFind(vg, vid) : undefined;
+  if (vid && (!v || !brVlanShouldUse(v))) {
     netPrintk(dev.net, `bridge: RTM_NEWNEIGH with unconfigured vlan ${vid} on ${dev.name}`);
     return kerr("EINVAL");
   }
@@ -531,9 +743,16 @@ function brFdbAddDev(dev: NetDevice, req: NeighMsg): KErr | undefined {
   if (!p && !(state & NUD_PERMANENT)) return kerr("EINVAL");
   if (sticky && state & NUD_PERMANENT) return kerr("EINVAL");
   const kind = state & NUD_PERMANENT ? "permanent" : state & NUD_NOARP ? "static" : "dynamic";
-  const e = fdbAddEntry(br, p, req.attrs.NDA_LLADDR!, req.attrs.NDA_VLAN ?? 0, kind, sticky,
+  const add = (vid: number) => fdbAddEntry(br, p, req.attrs.NDA_LLADDR!, vid, kind, sticky,
     req.flags.create ?? false, req.flags.excl ?? false, req.flags.replace ?? false);
-  return e ? kerr(e) : undefined;
+  const e = add(vid);
+  if (e) return kerr(e);
+  // no vlan given, the port has vlans: "to be nice", the entry for every vlan too
+  if (!vid) for (const u of brVlanUsedVids(vg)) {
+    const eu = add(u);
+    if (eu) return kerr(eu);
+  }
+  return undefined;
 }
 
 /** ndo_dflt_fdb_add(): the device's own unicast/multicast lists */
@@ -716,14 +935,14 @@ export function brFdbDel(net: Net, req: RtnlMsg): KErr | undefined {
   const vid = req.attrs.NDA_VLAN ?? 0;
   const p = brPortGet(dev);
   if ((!flags || flags & NTF_MASTER) && p) {
-    err = fdbDeleteByAddr(p.br, p, addr, vid) ? undefined : kerr("ENOENT");
+    err = brFdbDeleteVlans(p.br, p, p.vlgrp, addr, vid);
     if (err) return err;
     flags &= ~NTF_MASTER;
   }
   if (flags & NTF_SELF) {
     const br = brFromDev(dev);
     const ops = ndoFdbOpsOf(dev);
-    if (br) err = fdbDeleteByAddr(br, undefined, addr, vid) ? undefined : kerr("ENOENT");
+    if (br) err = brFdbDeleteVlans(br, undefined, br.vlgrp, addr, vid);
     else if (ops?.fdbDel) err = ops.fdbDel(req.ndm, req.attrs, dev, addr, vid);
     else {
       // ndo_dflt_fdb_del(): dev_uc_del / dev_mc_del

@@ -54,11 +54,10 @@ export const BR_FDB_ADDED_BY_EXT_LEARN = 1 << 4;
 export const BR_FDB_OFFLOADED = 1 << 5;
 export const BR_FDB_NOTIFY = 1 << 6;
 
-/** bridge vlan flags (BRIDGE_VLAN_INFO_*) */
-export const BRIDGE_VLAN_INFO_MASTER = 1 << 0;
-export const BRIDGE_VLAN_INFO_PVID = 1 << 1;
-export const BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
-export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
+/** bridge vlan flags (BRIDGE_VLAN_INFO_*, include/uapi/linux/if_bridge.h) */
+export {
+  BRIDGE_VLAN_INFO_MASTER, BRIDGE_VLAN_INFO_PVID, BRIDGE_VLAN_INFO_UNTAGGED, BRIDGE_VLAN_INFO_BRENTRY,
+} from "../uapi/rtnetlink.ts";
 
 export const jiffies = (n: number): number => n * USEC_PER_JIFFY;
 /** TICK_NSEC: nanoseconds per jiffy */
@@ -114,11 +113,6 @@ export interface FdbEntry {
   used: number;
 }
 
-export interface BrVlan {
-  vid: number;
-  flags: number;
-}
-
 /** struct br_mcast_stats: per direction [RX, TX] */
 export interface BrMcastStats {
   igmpV1queries: [number, number]; igmpV2queries: [number, number]; igmpV3queries: [number, number];
@@ -172,8 +166,8 @@ export class NetBridgePort {
   holdTimer: Timer;
   /** the port's timer maker (the bridge namespace's scheduler) */
   readonly mkTimer: (fn: () => void, label: string) => Timer;
-  vlans = new Map<number, BrVlan>();
-  pvid = 0;
+  /** p->vlgrp: its VLANs (CONFIG_BRIDGE_VLAN_FILTERING only: br_vlan.ts) */
+  vlgrp: import("./br_vlan.ts").NetBridgeVlanGroup | undefined = undefined;
   /** p->mcast_stats (counted while the bridge's mcast_stats_enabled is on) */
   mcastStats = newMcastStats();
   /** p->stp_xstats */
@@ -248,7 +242,10 @@ export class NetBridge {
   nfCallArptables = 0;
   noLinklocalLearn = 0;
   mcastVlanSnooping = 0;
-  vlans = new Map<number, BrVlan>();
+  /** br->vlgrp: the bridge's own VLANs (CONFIG_BRIDGE_VLAN_FILTERING only: br_vlan.ts) */
+  vlgrp: import("./br_vlan.ts").NetBridgeVlanGroup | undefined = undefined;
+  /** BROPT_GROUP_ADDR_SET: group_address set by the user */
+  groupAddrSet = false;
   /** BROPT_MTU_SET_BY_USER */
   mtuSetByUser = false;
   mtuAdjusting = false;

@@ -1,8 +1,9 @@
 /**
  * net/bridge/br_sysfs_br.c (/sys/class/net/<br>/bridge/*, brif/) and br_sysfs_if.c
  * (/sys/class/net/<port>/brport/*). Values are the kernel's: timers and times in clock_t,
- * ids as "8000.aae153d64f92", port ids in hex. No vlan_* files: the kernel this mirrors has
- * no CONFIG_BRIDGE_VLAN_FILTERING.
+ * ids as "8000.aae153d64f92", port ids in hex. The vlan files (vlan_filtering, vlan_protocol,
+ * default_pvid, vlan_stats_enabled, vlan_stats_per_port) only with CONFIG_BRIDGE_VLAN_FILTERING
+ * (the lab kernel has none); a port has no per-vlan file.
  */
 import { type KErr, kerr, isKErr } from "../uapi/errno.ts";
 import type { NetDevice } from "../core/netdevice.ts";
@@ -11,6 +12,7 @@ import { brFdbDeleteByPort, brFdbFlush } from "./br_fdb.ts";
 import { brChangelink, brSetport } from "./br_netlink.ts";
 import { type BridgeId, brFromDev, brPortGet, type NetBridge, type NetBridgePort, usToClockT } from "./br_private.ts";
 import { brTimerValue } from "./br_stp.ts";
+import { brVlanFilterToggle, brVlanSetDefaultPvidSysfs, brVlanSetProtoSysfs, brVlanSetStats, brVlanSetStatsPerPort } from "./br_vlan.ts";
 
 const h2 = (b: number) => (b | 0x100).toString(16).slice(1);
 
@@ -85,6 +87,15 @@ function bridgeDir(br: NetBridge): Map<string, FsNode> {
   m.set("topology_change", ro(() => n(br.topologyChange)));
   m.set("topology_change_detected", ro(() => n(br.topologyChangeDetected)));
   m.set("topology_change_timer", ro(() => n(brTimerValue(br, br.topologyChangeTimer))));
+  if (br.vlgrp) {
+    // #ifdef CONFIG_BRIDGE_VLAN_FILTERING; store_bridge_parm() → the setters of br_vlan.c
+    m.set("default_pvid", rw(() => n(br.defaultPvid), (v) => brVlanSetDefaultPvidSysfs(br, v)));
+    m.set("vlan_filtering", rw(() => n(br.vlanEnabled), (v) => brVlanFilterToggle(br, v)));
+    m.set("vlan_protocol", rw(() => `0x${h2(br.vlanProto >> 8)}${h2(br.vlanProto & 0xff)}\n`, (v) => brVlanSetProtoSysfs(br, v)));
+    m.set("vlan_stats_enabled", rw(() => n(br.vlanStatsEnabled), (v) => brVlanSetStats(br, v)));
+    m.set("vlan_stats_per_port", rw(() => n(br.vlanStatsPerPort), (v) => brVlanSetStatsPerPort(br, v)));
+    return new Map([...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
+  }
   return m;
 }
 

@@ -234,7 +234,18 @@ export function createKernelFs(net: Net): KernelFs & { lstat(path: string): VfsS
     },
     openWrite(path) {
       const n = lookup(path);
-      return isKErr(n) ? n : openWriteErr(n);
+      if (isKErr(n)) {
+        // open(O_CREAT) of a name a /sys directory lacks: lookup_open() finds no ->create in
+        // kernfs's directory inode operations: EACCES, even for root (/proc/sys's lookup
+        // answers ENOENT first)
+        if (n.errno === "ENOENT" && path.startsWith("/sys/")) {
+          const slash = path.replace(/\/+$/, "").lastIndexOf("/");
+          const parent = slash > 0 ? lookup(path.slice(0, slash)) : undefined;
+          if (parent !== undefined && !isKErr(parent) && parent.kind === "dir") return kerr("EACCES");
+        }
+        return n;
+      }
+      return openWriteErr(n);
     },
     write(path, data) {
       const n = lookup(path);

@@ -94,6 +94,7 @@ function msgFamily(m: RtnlMsg): number {
   if ("ncm" in m) return m.ncm.family;
   if ("ifsm" in m) return m.ifsm.family;
   if ("bpm" in m) return m.bpm.family;
+  if ("bvm" in m) return m.bvm.family;
   if ("ifal" in m) return m.ifal.family;
   if ("nhm" in m) return m.nhm.family;
   if ("ndtm" in m) return m.ndtm.family;

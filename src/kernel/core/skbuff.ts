@@ -39,7 +39,7 @@ export class SkBuff {
   /** IPCB(skb)->opt: the compiled IP options of a datagram that has some */
   ipOpt: import("../ipv4/ip_options.ts").IpOptions | undefined = undefined;
   /** bridge input control block (BR_INPUT_SKB_CB) */
-  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; igmp?: number } | undefined;
+  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; igmp?: number; vlanFiltered?: boolean } | undefined;
   /** VLAN tag carried out of band (skb->vlan_tci, with VLAN_TAG_PRESENT semantics via vlanPresent) */
   vlanPresent = false;
   vlanTci = 0;

@@ -131,8 +131,35 @@ export interface IflaAttrs {
   IFLA_TARGET_NETNSID?: number;
   /** AF_BRIDGE link messages (bridge link): IFLA_PROTINFO carries IFLA_BRPORT_* */
   IFLA_PROTINFO?: InfoData;
+  /** AF_BRIDGE IFLA_AF_SPEC: IFLA_BRIDGE_FLAGS, IFLA_BRIDGE_MODE, and IFLA_BRIDGE_VLAN_INFO as
+   * the list of its struct bridge_vlan_info attributes in order (BridgeVlanInfo[]) */
   IFLA_AF_SPEC_BRIDGE?: InfoData;
+  /** IFLA_EXT_MASK of a dump request (RTEXT_FILTER_*) */
+  IFLA_EXT_MASK?: number;
 }
+
+/** struct bridge_vlan_info */
+export interface BridgeVlanInfo {
+  flags: number;
+  vid: number;
+}
+
+/** BRIDGE_VLANDB_DUMP_FLAGS bits */
+export const BRIDGE_VLANDB_DUMPF_STATS = 1 << 0;
+export const BRIDGE_VLANDB_DUMPF_GLOBAL = 1 << 1;
+
+export const RTEXT_FILTER_VF = 1 << 0;
+export const RTEXT_FILTER_BRVLAN = 1 << 1;
+export const RTEXT_FILTER_BRVLAN_COMPRESSED = 1 << 2;
+export const RTEXT_FILTER_SKIP_STATS = 1 << 3;
+
+/** include/uapi/linux/if_bridge.h: BRIDGE_VLAN_INFO_* */
+export const BRIDGE_VLAN_INFO_MASTER = 1 << 0;
+export const BRIDGE_VLAN_INFO_PVID = 1 << 1;
+export const BRIDGE_VLAN_INFO_UNTAGGED = 1 << 2;
+export const BRIDGE_VLAN_INFO_RANGE_BEGIN = 1 << 3;
+export const BRIDGE_VLAN_INFO_RANGE_END = 1 << 4;
+export const BRIDGE_VLAN_INFO_BRENTRY = 1 << 5;
 
 // ------------------------------------------------------------------------------ addresses
 
@@ -548,6 +575,9 @@ export type RtnlMsg =
   | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
   | { type: "RTM_NEWSTATS" | "RTM_GETSTATS" | "RTM_SETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
   | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs }
+  /** struct br_vlan_msg (`bridge -d vlan show`, `bridge vlan global show`): no handler in the
+   * emulated kernel (the lab kernel, without CONFIG_BRIDGE_VLAN_FILTERING, has none either) */
+  | { type: "RTM_NEWVLAN" | "RTM_DELVLAN" | "RTM_GETVLAN"; flags: NlFlags; bvm: { family: number; ifindex: number }; attrs: { BRIDGE_VLANDB_DUMP_FLAGS?: number } }
   | { type: "RTM_NEWADDRLABEL" | "RTM_DELADDRLABEL" | "RTM_GETADDRLABEL"; flags: NlFlags; ifal: IfAddrlblMsg; attrs: IfalAttrs }
   | { type: "RTM_NEWNEXTHOP" | "RTM_DELNEXTHOP" | "RTM_GETNEXTHOP" | "RTM_NEWNEXTHOPBUCKET" | "RTM_GETNEXTHOPBUCKET"; flags: NlFlags; nhm: NhMsg; attrs: NhaAttrs };
 
@@ -662,7 +692,14 @@ export interface BrStpXstatsAttr {
 /** the nest of IFLA_STATS_LINK_XSTATS(_SLAVE): LINK_XSTATS_TYPE_* → the kind's attributes, in
  * the order the kernel puts them */
 export interface LinkXstats {
-  LINK_XSTATS_TYPE_BRIDGE?: { BRIDGE_XSTATS_MCAST?: BrMcastStatsAttr; BRIDGE_XSTATS_STP?: BrStpXstatsAttr };
+  LINK_XSTATS_TYPE_BRIDGE?: {
+    BRIDGE_XSTATS_VLAN?: BridgeVlanXstats[]; BRIDGE_XSTATS_MCAST?: BrMcastStatsAttr; BRIDGE_XSTATS_STP?: BrStpXstatsAttr;
+  };
+}
+
+/** struct bridge_vlan_xstats: one BRIDGE_XSTATS_VLAN attribute per vlan of the group */
+export interface BridgeVlanXstats {
+  rx_bytes: number; rx_packets: number; tx_bytes: number; tx_packets: number; vid: number; flags: number;
 }
 
 /** RTM_NEWSTATS attributes */

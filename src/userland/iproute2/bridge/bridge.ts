@@ -1,7 +1,8 @@
 /**
  * iproute2 6.1 bridge/: bridge.c (options, object table), link.c (print_linkinfo,
- * print_protinfo), fdb.c (print_fdb, fdb_show, fdb_modify), vlan.c (show: the kernel this
- * mirrors has no CONFIG_BRIDGE_VLAN_FILTERING, so the dump is empty and add/del fail in it).
+ * print_protinfo), fdb.c (print_fdb, fdb_show, fdb_modify), vlan.c (vlan_modify, vlan_show
+ * with print_vlan_info; the lab kernel has no CONFIG_BRIDGE_VLAN_FILTERING, so there its dump
+ * has no vlans and add fails).
  */
 import { getservbyname } from "../../lib/etc_files.ts";
 import { COLOR_IFNAME, COLOR_MAC, ifaFamilyColor, matchesColorOpt } from "../../lib/json_print.ts";
@@ -10,7 +11,7 @@ import { Exit } from "../../process.ts";
 import { IpCtx } from "../../lib/context.ts";
 import { doBatch, netnsSwitch } from "../ip.ts";
 import { PRINT_ANY, PRINT_FP, PRINT_JSON } from "../../lib/json_print.ts";
-import { rtnlTalk } from "../../lib/libnetlink.ts";
+import { type DumpResult, rtnlDump, rtnlTalk } from "../../lib/libnetlink.ts";
 import {
   atoi, duparg, duparg2, formatHost, getAddr, getUnsigned, incompleteCommand, invarg, matches, nodev, parseOnOff,
   type InetPrefix,
@@ -20,9 +21,14 @@ import { doMdb } from "./mdb.ts";
 import { doMonitor } from "./monitor.ts";
 import {
   AF_BRIDGE, AF_INET, AF_INET6, type LinkMsg, type NdaAttrs, type NeighMsg, NTF_EXT_LEARNED, NTF_USE, NTF_MASTER, NTF_OFFLOADED, NTF_ROUTER, NTF_SELF,
-  NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE,
+  NTF_STICKY, NUD_NOARP, NUD_PERMANENT, NUD_REACHABLE, NUD_STALE, type BridgeVlanInfo, BRIDGE_VLAN_INFO_PVID,
+  BRIDGE_VLAN_INFO_RANGE_BEGIN, BRIDGE_VLAN_INFO_RANGE_END, BRIDGE_VLAN_INFO_UNTAGGED, RTEXT_FILTER_BRVLAN,
+  RTEXT_FILTER_BRVLAN_COMPRESSED, AF_UNSPEC, BRIDGE_VLAN_INFO_BRENTRY, BRIDGE_VLAN_INFO_MASTER, type BridgeVlanXstats,
+  IFLA_STATS_FILTER_BIT, IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE, type StatsMsg,
+  BRIDGE_VLANDB_DUMPF_GLOBAL, BRIDGE_VLANDB_DUMPF_STATS,
 } from "../../../kernel/uapi/rtnetlink.ts";
 import { IFF_RUNNING, IFF_UP } from "../../../kernel/uapi/if.ts";
+import { strerror } from "../../../kernel/uapi/errno.ts";
 
 const stpStates = ["disabled", "listening", "learning", "forwarding", "blocking"];
 const num = (v: unknown): number => (typeof v === "number" ? v : typeof v === "boolean" ? (v ? 1 : 0) : Number(v ?? 0));
@@ -770,6 +776,102 @@ function vlanUsage(ctx: IpCtx): never {
   return ctx.exit(-1);
 }
 
+/** bridge/vlan.c: filter_vlan_check(): -1 stop, 0 skip (a range's start, or below the vid
+ * asked for), 1 print */
+function filterVlanCheck(filterVlan: number, vid: number, flags: number): number {
+  if (filterVlan && vid > filterVlan && !(flags & BRIDGE_VLAN_INFO_RANGE_END)) return -1;
+  if (flags & BRIDGE_VLAN_INFO_RANGE_BEGIN || vid < filterVlan) return 0;
+  return 1;
+}
+
+/** bridge/vlan.c: print_vlan_info() with open_vlan_port(), print_range(), print_vlan_flags() */
+function printVlanInfo(ctx: IpCtx, list: BridgeVlanInfo[], ifindex: number, filterVlan: number): void {
+  let lastVidStart = 0;
+  let opened = false;
+  for (const vinfo of list) {
+    if (!(vinfo.flags & BRIDGE_VLAN_INFO_RANGE_END)) lastVidStart = vinfo.vid;
+    const c = filterVlanCheck(filterVlan, vinfo.vid, vinfo.flags);
+    if (c === -1) break;
+    if (c === 0) continue;
+    if (!opened) {
+      ctx.openJsonObject(null);
+      ctx.printString(PRINT_ANY, "ifname", "%-16s  ", ctx.ll.llIndexToName(ifindex), COLOR_IFNAME);
+      ctx.openJsonArray(PRINT_JSON, "vlans");
+      opened = true;
+    } else ctx.printString(PRINT_FP, null, "%-16s  ", "");
+    ctx.openJsonObject(null);
+    ctx.printUint(PRINT_ANY, "vlan", "%u", lastVidStart);
+    if (lastVidStart !== vinfo.vid) ctx.printUint(PRINT_ANY, "vlanEnd", "-%u", vinfo.vid);
+    printVlanFlags(ctx, vinfo.flags);
+    ctx.closeJsonObject();
+    ctx.printNl();
+  }
+  if (opened) {
+    ctx.closeJsonArray(PRINT_JSON, null);
+    ctx.closeJsonObject();
+  }
+}
+
+/** bridge/vlan.c: print_vlan_stats_attr() with print_one_vlan_stats(): a port's or bridge's
+ * vlans (not the master entries that are no BRENTRY: "pure port entries") and their counters */
+function printVlanStatsAttr(ctx: IpCtx, list: BridgeVlanXstats[], ifindex: number, filterVlan: number): void {
+  let found = false;
+  for (const v of list) {
+    if (filterVlan && filterVlan !== v.vid) continue;
+    if (v.flags & BRIDGE_VLAN_INFO_MASTER && !(v.flags & BRIDGE_VLAN_INFO_BRENTRY)) continue;
+    if (!found) {
+      ctx.openJsonObject(null);
+      ctx.printString(PRINT_ANY, "ifname", "%-16s  ", ctx.ll.llIndexToName(ifindex), COLOR_IFNAME);
+      ctx.openJsonArray(PRINT_JSON, "vlans");
+      found = true;
+    } else ctx.printString(PRINT_FP, null, "%-16s  ", "");
+    ctx.openJsonObject(null);
+    ctx.printHu(PRINT_ANY, "vid", "%hu", v.vid);
+    printVlanFlags(ctx, v.flags);
+    ctx.printNl();
+    ctx.printString(PRINT_FP, null, "%-16s    ", "");
+    ctx.printU64(PRINT_ANY, "rx_bytes", "RX: %llu bytes", v.rx_bytes);
+    ctx.printU64(PRINT_ANY, "rx_packets", " %llu packets\n", v.rx_packets);
+    ctx.printString(PRINT_FP, null, "%-16s    ", "");
+    ctx.printU64(PRINT_ANY, "tx_bytes", "TX: %llu bytes", v.tx_bytes);
+    ctx.printU64(PRINT_ANY, "tx_packets", " %llu packets\n", v.tx_packets);
+    ctx.closeJsonObject();
+  }
+  if (found) {
+    ctx.closeJsonArray(PRINT_JSON, null);
+    ctx.closeJsonObject();
+  }
+}
+
+/** bridge/vlan.c: print_vlan_flags() */
+function printVlanFlags(ctx: IpCtx, flags: number): void {
+  if (flags === 0) return;
+  ctx.openJsonArray(PRINT_JSON, "flags");
+  if (flags & BRIDGE_VLAN_INFO_PVID) ctx.printString(PRINT_ANY, null, " %s", "PVID");
+  if (flags & BRIDGE_VLAN_INFO_UNTAGGED) ctx.printString(PRINT_ANY, null, " %s", "Egress Untagged");
+  ctx.closeJsonArray(PRINT_JSON, null);
+}
+
+/**
+ * bridge/vlan.c: vlan_show()'s -d branch and vlan_global_show(): rtnl_brvlandump_req(), the
+ * header, then rtnl_dump_filter(). Neither the lab kernel (without
+ * CONFIG_BRIDGE_VLAN_FILTERING br_vlan_rtnl_init() registers no RTM_GETVLAN) nor the emulated
+ * one answers it: rtnl_dump_error()'s perror(), "Dump terminated", exit(1).
+ */
+function vlanRtmDump(ctx: IpCtx, dumpFlags: number): number {
+  const msgs = ctx.rtnl.dump({
+    type: "RTM_GETVLAN", flags: {}, bvm: { family: AF_BRIDGE, ifindex: 0 }, attrs: { BRIDGE_VLANDB_DUMP_FLAGS: dumpFlags },
+  }) as DumpResult;
+  if (!ctx.isJsonContext()) ctx.printf("%-16s  %-9s\n", "port", "vlan-id");
+  if (msgs.error) {
+    ctx.err("RTNETLINK answers: %s\n", strerror(msgs.error.errno));
+    ctx.err("Dump terminated\n");
+    return ctx.exit(1);
+  }
+  ctx.deleteJsonObj();
+  return 0;
+}
+
 function doVlan(ctx: IpCtx, argv: string[]): number {
   ctx.ll.llInitMap();
   const c = argv[0] ?? "show";
@@ -825,8 +927,14 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
         return -1;
       }
     }
-    const af: Record<string, unknown> = { IFLA_BRIDGE_VLAN_INFO: { flags: vflags, vid, vidEnd: range ? vidEnd : undefined } };
+    // add_vlan_info_range(): a range as two attributes, RANGE_BEGIN then RANGE_END
+    const vinfo: BridgeVlanInfo[] = range
+      ? [{ vid: vid & 0xffff, flags: vflags | BRIDGE_VLAN_INFO_RANGE_BEGIN },
+        { vid: vidEnd & 0xffff, flags: vflags | BRIDGE_VLAN_INFO_RANGE_END }]
+      : [{ vid: vid & 0xffff, flags: vflags }];
+    const af: Record<string, unknown> = {};
     if (flags) af.IFLA_BRIDGE_FLAGS = flags;
+    af.IFLA_BRIDGE_VLAN_INFO = vinfo;
     const r = rtnlTalk(ctx, {
       type: matches(c, "add") === false ? "RTM_SETLINK" : "RTM_DELLINK", flags: {},
       ifi: { family: AF_BRIDGE, type: 0, index: ifindex, flags: 0, change: 0 },
@@ -852,18 +960,69 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
         filterVlan = atoi(v);
       }
     }
-    if (filterDev !== undefined && !ctx.ll.llNameToIndex(filterDev)) return nodev(ctx, filterDev);
-    // no CONFIG_BRIDGE_VLAN_FILTERING: the dump has no vlan information
+    const filterIndex = filterDev !== undefined ? ctx.ll.llNameToIndex(filterDev) : 0;
+    if (filterDev !== undefined && !filterIndex) return nodev(ctx, filterDev);
     ctx.newJsonObj(ctx.json);
-    if (!ctx.isJsonContext()) {
-      if (ctx.showStats && !tunnel) ctx.printf("%-16s  vlan-id\n", "port");
-      else ctx.printf("%-16s  %-9s%s\n", "port", "vlan-id", tunnel ? "  tunnel-id" : "");
+    // -d: the new dump format (RTM_GETVLAN, BRIDGE_VLANDB_DUMP_FLAGS)
+    if (ctx.showDetails && !tunnel) return vlanRtmDump(ctx, ctx.showStats ? BRIDGE_VLANDB_DUMPF_STATS : 0);
+    if (ctx.showStats && !tunnel) {
+      // the statistics dumps: the bridges' own (IFLA_STATS_LINK_XSTATS), then the ports'
+      // (IFLA_STATS_LINK_XSTATS_SLAVE), each through print_vlan_stats()
+      if (!ctx.isJsonContext()) ctx.printf("%-16s  vlan-id\n", "port");
+      for (const attr of [IFLA_STATS_LINK_XSTATS, IFLA_STATS_LINK_XSTATS_SLAVE]) {
+        const msgs = rtnlDump(ctx, {
+          type: "RTM_GETSTATS", flags: {}, ifsm: { family: AF_UNSPEC, ifindex: 0, filterMask: IFLA_STATS_FILTER_BIT(attr) }, attrs: {},
+        }) as StatsMsg[];
+        for (const m of msgs) {
+          if (filterIndex && filterIndex !== m.ifsm.ifindex) continue;
+          for (const x of [m.attrs.IFLA_STATS_LINK_XSTATS, m.attrs.IFLA_STATS_LINK_XSTATS_SLAVE])
+            if (x) printVlanStatsAttr(ctx, x.LINK_XSTATS_TYPE_BRIDGE?.BRIDGE_XSTATS_VLAN ?? [], m.ifsm.ifindex, filterVlan >>> 0);
+        }
+      }
+      ctx.deleteJsonObj();
+      return 0;
+    }
+    const msgs = ctx.rtnl.dump({
+      type: "RTM_GETLINK", flags: {}, ifi: { family: AF_BRIDGE, type: 0, index: 0, flags: 0, change: 0 },
+      attrs: { IFLA_EXT_MASK: ctx.compressVlans ? RTEXT_FILTER_BRVLAN_COMPRESSED : RTEXT_FILTER_BRVLAN },
+    }) as LinkMsg[];
+    if (!ctx.isJsonContext()) ctx.printf("%-16s  %-9s%s\n", "port", "vlan-id", tunnel ? "  tunnel-id" : "");
+    // print_vlan(): AF_BRIDGE messages with an IFLA_AF_SPEC (tunnel info is not modelled: no
+    // port carries any)
+    for (const m of msgs) {
+      if (m.type !== "RTM_NEWLINK" || m.ifi.family !== AF_BRIDGE) continue;
+      if (filterIndex && filterIndex !== m.ifi.index) continue;
+      const af = m.attrs.IFLA_AF_SPEC_BRIDGE;
+      if (!af || tunnel) continue;
+      printVlanInfo(ctx, (af.IFLA_BRIDGE_VLAN_INFO as BridgeVlanInfo[] | undefined) ?? [], m.ifi.index, filterVlan >>> 0);
     }
     ctx.deleteJsonObj();
     return 0;
   }
+  if (c === "global" && (argv.length < 2 || ["show", "lst", "list"].includes(argv[1]!))) {
+    // vlan_global() -> vlan_global_show(): its filters, then the RTM_GETVLAN dump
+    let filterDev: string | undefined;
+    let filterVlan = 0;
+    for (let i = 2; i < argv.length; i++) {
+      const a = argv[i]!;
+      if (a !== "dev" && a !== "vid") continue;
+      if (i + 1 >= argv.length) incompleteCommand(ctx);
+      const v = argv[++i]!;
+      if (a === "dev") {
+        if (filterDev !== undefined) duparg(ctx, "dev", v);
+        filterDev = v;
+      } else {
+        if (filterVlan) duparg(ctx, "vid", v);
+        filterVlan = atoi(v);
+      }
+    }
+    if (filterDev !== undefined && !ctx.ll.llNameToIndex(filterDev)) return nodev(ctx, filterDev);
+    ctx.newJsonObj(ctx.json);
+    return vlanRtmDump(ctx, BRIDGE_VLANDB_DUMPF_GLOBAL);
+  }
+  if (c === "global" && argv[1] !== "set") vlanUsage(ctx);
   if (matches(c, "set") === false || c === "global") {
-    ctx.err("bridge vlan %s: not supported by this emulator\n", c === "global" ? "global" : "set");
+    ctx.err("bridge vlan %s: not supported by this emulator\n", c === "global" ? "global set" : "set");
     return ctx.exit(-1);
   }
   if (matches(c, "help") === false) vlanUsage(ctx);
