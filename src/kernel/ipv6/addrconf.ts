@@ -20,6 +20,8 @@ import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } 
 import { registerProcNet } from "../core/procfs.ts";
 import { netifOperUp, netifRunning, devGetFlags, devGetIflink, devGetByIndex } from "../core/dev.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import { netSched } from "../core/dev_path.ts";
+import { USEC_PER_SEC } from "../../sim/scheduler.ts";
 import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE, IFA_F_DADFAILED, IFA_F_DEPRECATED,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
@@ -49,6 +51,18 @@ export interface Inet6Ifaddr {
   idev: Inet6Dev;
   cstamp: number;
   tstamp: number;
+  /** valid_lft / prefered_lft in seconds from tstamp (INFINITY_LIFE_TIME: forever) */
+  validLft: number;
+  preferedLft: number;
+}
+
+/** a prefix route addrconf_prefix_route() made; `expires` (simulated µs) with RTF_EXPIRES */
+interface PrefixRoute {
+  dst: Uint8Array;
+  plen: number;
+  metric: number;
+  seq: number;
+  expires?: number;
 }
 
 /** struct inet6_dev, reduced */
@@ -61,7 +75,7 @@ export interface Inet6Dev {
   /** the multicast route ff00::/8 and fe80::/64 prefix route exist */
   routes: { mroute: boolean };
   /** the prefix routes addrconf_prefix_route() made (fe80::/64, an added address's prefix) */
-  prefixRoutes: { dst: Uint8Array; plen: number; metric: number; seq: number }[];
+  prefixRoutes: PrefixRoute[];
   /** order in which routes were inserted (fib6 keeps insertion order among equals) */
   mrouteSeq: number;
   llSeq: number;
@@ -80,6 +94,8 @@ interface AddrconfNet {
   seq: number;
   /** fib6_new_table(): the tables beyond main and local a route was ever added to */
   tables?: Set<number>;
+  /** net->ipv6.ip6_fib_timer while pending */
+  gcTimer?: { cancel(): void };
 }
 
 const pernet = new NetGeneric<AddrconfNet>();
@@ -212,7 +228,9 @@ function ipv6GenerateEui64(dev: NetDevice): Uint8Array | undefined {
 
 function addAddr(idev: Inet6Dev, addr: Uint8Array, plen: number, scope: number, flags: number): Inet6Ifaddr {
   const t = now(idev.dev.net);
-  const ifp: Inet6Ifaddr = { addr, prefixLen: plen, scope, flags, idev, cstamp: t, tstamp: t };
+  const ifp: Inet6Ifaddr = {
+    addr, prefixLen: plen, scope, flags, idev, cstamp: t, tstamp: t, validLft: INFINITY_LIFE_TIME, preferedLft: INFINITY_LIFE_TIME,
+  };
   // ipv6_link_dev_addr(): before the first address of the same or a smaller source scope
   const sc = ipv6AddrSrcScope(addr);
   let i = 0;
@@ -254,18 +272,96 @@ function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
-/** net/ipv6/addrconf.c: addrconf_prefix_route() (metric IP6_RT_PRIO_ADDRCONF unless given) */
-function addrconfPrefixRoute(idev: Inet6Dev, addr: Uint8Array, plen: number, metric: number): void {
+/**
+ * net/ipv6/addrconf.c: addrconf_prefix_route() (metric IP6_RT_PRIO_ADDRCONF unless given),
+ * `expires` µs from now with RTF_EXPIRES (undefined: none); the route already there takes the
+ * new one's expiry (fib6_add_rt2node()), and an expiring one starts fib6's gc timer
+ */
+function addrconfPrefixRoute(idev: Inet6Dev, addr: Uint8Array, plen: number, metric: number, expires?: number): void {
   const dst = prefixOf(addr, plen);
   const m = metric || 256;
-  if (idev.prefixRoutes.some((r) => r.plen === plen && r.metric === m && sameAddr(r.dst, dst))) return;
-  idev.prefixRoutes.push({ dst, plen, metric: m, seq: ++addrconfNet(idev.dev.net).seq });
+  const at = expires === undefined ? undefined : now(idev.dev.net) + expires;
+  const old = idev.prefixRoutes.find((r) => r.plen === plen && r.metric === m && sameAddr(r.dst, dst));
+  if (old) old.expires = at;
+  else idev.prefixRoutes.push({ dst, plen, metric: m, seq: ++addrconfNet(idev.dev.net).seq, expires: at });
+  if (at !== undefined) fib6StartGc(idev.dev.net);
 }
+
+/** ip6_fib.c: fib6_start_gc(): the gc timer armed gc_interval (30 s) on, unless pending */
+function fib6StartGc(net: Net): void {
+  const an = addrconfNet(net);
+  if (an.gcTimer) return;
+  an.gcTimer = netSched(net).after(FIB6_GC_INTERVAL, () => fib6RunGc(net), "ip6_fib_timer");
+}
+
+/** ip6_fib.c: fib6_gc_timer_cb() → fib6_run_gc(): expired routes go; again while any expires */
+function fib6RunGc(net: Net): void {
+  const an = addrconfNet(net);
+  an.gcTimer = undefined;
+  const t = now(net);
+  let more = false;
+  for (const dev of net.devices()) {
+    const idev = devInet6(dev);
+    if (!idev) continue;
+    idev.prefixRoutes = idev.prefixRoutes.filter((r) => r.expires === undefined || r.expires > t);
+    if (idev.prefixRoutes.some((r) => r.expires !== undefined)) more = true;
+  }
+  if (more) fib6StartGc(net);
+}
+
+/** net/ipv6/addrconf.c: addrconf_timeout_fixup() + addrconf_finite_timeout(): a lifetime in
+ * µs, or undefined for forever */
+function finiteLifetime(lft: number): number | undefined {
+  return lft === INFINITY_LIFE_TIME ? undefined : lft * USEC_PER_SEC;
+}
+
+/** what inet6_addr_add() / inet6_addr_modify() make of the lifetimes: PERMANENT without a
+ * valid lifetime, DEPRECATED with a preferred one of 0 */
+function lifetimeFlags(valid: number, prefered: number): number {
+  return (valid === INFINITY_LIFE_TIME ? IFA_F_PERMANENT : 0) | (prefered === 0 ? IFA_F_DEPRECATED : 0);
+}
+
+/** net/ipv6/addrconf.c: addrconf_verify_rtnl() for one address: deprecated when its
+ * preferred lifetime has passed, deleted with its valid one (the work's wakeup rounded up to a
+ * whole second, ages counted with ADDRCONF_TIMER_FUZZ_MINUS) */
+function addrconfVerify(ifp: Inet6Ifaddr): void {
+  const net = ifp.idev.dev.net;
+  lifetimeTimers.get(ifp)?.cancel();
+  lifetimeTimers.delete(ifp);
+  if (ifp.flags & IFA_F_PERMANENT && ifp.preferedLft === INFINITY_LIFE_TIME) return;
+  const t = now(net);
+  const age = Math.floor((t - ifp.tstamp + ADDRCONF_TIMER_FUZZ_MINUS) / USEC_PER_SEC);
+  if (ifp.validLft !== INFINITY_LIFE_TIME && age >= ifp.validLft) {
+    if (ifp.idev.addrList.includes(ifp)) ipv6DelAddr(ifp);
+    return;
+  }
+  let next: number | undefined;
+  if (ifp.preferedLft !== INFINITY_LIFE_TIME) {
+    if (age >= ifp.preferedLft) ifp.flags |= IFA_F_DEPRECATED;
+    else next = ifp.tstamp + ifp.preferedLft * USEC_PER_SEC;
+  }
+  if (ifp.validLft !== INFINITY_LIFE_TIME) {
+    const v = ifp.tstamp + ifp.validLft * USEC_PER_SEC;
+    if (next === undefined || v < next) next = v;
+  }
+  if (next === undefined) return;
+  const wake = Math.max(Math.ceil(next / USEC_PER_SEC) * USEC_PER_SEC, t + ADDRCONF_TIMER_FUZZ_MAX);
+  lifetimeTimers.set(ifp, netSched(net).after(wake - t, () => addrconfVerify(ifp), "addr_chk_work"));
+}
+
+const lifetimeTimers = new WeakMap<Inet6Ifaddr, { cancel(): void }>();
+/** ADDRCONF_TIMER_FUZZ_MINUS (HZ/50) and ADDRCONF_TIMER_FUZZ_MAX (HZ), in µs */
+const ADDRCONF_TIMER_FUZZ_MINUS = 20_000;
+const ADDRCONF_TIMER_FUZZ_MAX = USEC_PER_SEC;
+/** net.ipv6.route.gc_interval's default (30 s) */
+const FIB6_GC_INTERVAL = 30 * USEC_PER_SEC;
 
 /** net/ipv6/addrconf.c: ipv6_del_addr() + cleanup_prefix_route() */
 function ipv6DelAddr(ifp: Inet6Ifaddr): void {
   const idev = ifp.idev;
   idev.addrList = idev.addrList.filter((x) => x !== ifp);
+  lifetimeTimers.get(ifp)?.cancel();
+  lifetimeTimers.delete(ifp);
   addrconfLeaveSolict(ifp);
   if (ifp.flags & IFA_F_PERMANENT && !(ifp.flags & IFA_F_NOPREFIXROUTE)) {
     const dst = prefixOf(ifp.addr, ifp.prefixLen);
@@ -286,9 +382,15 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
   if (!idev) return kerr("ENOBUFS");
   if (idev.cnf.get("disable_ipv6")) return kerr("EACCES", "ipv6: IPv6 is disabled on this device");
   const flags = (m.attrs.IFA_FLAGS ?? ifm.flags) & (IFA_F_NODAD | IFA_F_OPTIMISTIC | IFA_F_NOPREFIXROUTE | IFA_F_MANAGETEMPADDR | IFA_F_MCAUTOJOIN);
+  const ci = m.attrs.IFA_CACHEINFO;
+  const validLft = ci ? ci.ifa_valid >>> 0 : INFINITY_LIFE_TIME;
+  const preferedLft = ci ? ci.ifa_prefered >>> 0 : INFINITY_LIFE_TIME;
+  // inet6_rtm_newaddr(): "address lifetime invalid"
+  if (!validLft || preferedLft > validLft) return kerr("EINVAL", "ipv6: address lifetime invalid");
   const existing = idev.addrList.find((x) => sameAddr(x.addr, pfx));
   if (existing) {
     if (m.flags.excl || !m.flags.replace) return kerr("EEXIST", "ipv6: address already assigned");
+    inet6AddrModify(existing, flags, validLft, preferedLft, m.attrs.IFA_RT_PRIORITY ?? 0);
     return undefined;
   }
   // ipv6_add_addr(): the address types no device takes, and ::1 only on a loopback device
@@ -306,12 +408,31 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
     idev.mrouteSeq = ++addrconfNet(net).seq;
   }
   const metric = m.attrs.IFA_RT_PRIORITY ?? 0;
-  const ifp = addAddr(idev, pfx.slice(), ifm.prefixlen, ipv6AddrRtScope(pfx), IFA_F_PERMANENT | (flags & ~IFA_F_NODAD) | (flags & IFA_F_NODAD));
-  if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, pfx, ifm.prefixlen, metric);
+  const ifp = addAddr(idev, pfx.slice(), ifm.prefixlen, ipv6AddrRtScope(pfx), lifetimeFlags(validLft, preferedLft) | flags);
+  ifp.validLft = validLft;
+  ifp.preferedLft = preferedLft;
+  if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, pfx, ifm.prefixlen, metric, finiteLifetime(validLft));
   // Linux starts DAD for every new address; it stays tentative until the link is ready
   if (!(flags & IFA_F_NODAD)) ifp.flags |= IFA_F_TENTATIVE;
   addrconfDadStart(ifp);
+  addrconfVerify(ifp);
   return undefined;
+}
+
+/**
+ * net/ipv6/addrconf.c: inet6_addr_modify() (`ip -6 addr change|replace` of an address there):
+ * the request's flags and lifetimes replace the address's, counted from now; its prefix route
+ * takes the new expiry (or is made again)
+ */
+function inet6AddrModify(ifp: Inet6Ifaddr, flags: number, validLft: number, preferedLft: number, metric: number): void {
+  const idev = ifp.idev;
+  ifp.flags &= ~(IFA_F_DEPRECATED | IFA_F_PERMANENT | IFA_F_NODAD | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE);
+  ifp.flags |= lifetimeFlags(validLft, preferedLft) | (flags & (IFA_F_NODAD | IFA_F_MANAGETEMPADDR | IFA_F_NOPREFIXROUTE));
+  ifp.tstamp = now(idev.dev.net);
+  ifp.validLft = validLft;
+  ifp.preferedLft = preferedLft;
+  if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, ifp.addr, ifp.prefixLen, metric, finiteLifetime(validLft));
+  addrconfVerify(ifp);
 }
 
 /**
@@ -586,13 +707,24 @@ function inet6FillIfaddr(ifp: Inet6Ifaddr): AddrMsg {
     ifa: { family: AF_INET6, prefixlen: ifp.prefixLen, flags: ifp.flags & 0xff, scope: ifp.scope, index: ifp.idev.dev.ifindex },
     attrs: {
       IFA_ADDRESS: ifp.addr.slice(),
-      IFA_CACHEINFO: {
-        ifa_prefered: INFINITY_LIFE_TIME, ifa_valid: INFINITY_LIFE_TIME,
-        cstamp: Math.floor(ifp.cstamp / 10_000), tstamp: Math.floor(ifp.tstamp / 10_000),
-      },
+      IFA_CACHEINFO: { ...inet6IfaLifetimes(ifp), cstamp: Math.floor(ifp.cstamp / 10_000), tstamp: Math.floor(ifp.tstamp / 10_000) },
       IFA_FLAGS: ifp.flags,
     },
   };
+}
+
+/** inet6_fill_ifaddr()'s lifetimes: what is left of them (the valid one counted down only
+ * with a finite preferred one, as the kernel does) */
+function inet6IfaLifetimes(ifp: Inet6Ifaddr): { ifa_prefered: number; ifa_valid: number } {
+  if (ifp.flags & IFA_F_PERMANENT && ifp.preferedLft === INFINITY_LIFE_TIME) return { ifa_prefered: INFINITY_LIFE_TIME, ifa_valid: INFINITY_LIFE_TIME };
+  let preferred = ifp.preferedLft;
+  let valid = ifp.validLft;
+  if (preferred !== INFINITY_LIFE_TIME) {
+    const tval = Math.floor((now(ifp.idev.dev.net) - ifp.tstamp) / USEC_PER_SEC);
+    preferred = preferred > tval ? preferred - tval : 0;
+    if (valid !== INFINITY_LIFE_TIME) valid = valid > tval ? valid - tval : 0;
+  }
+  return { ifa_prefered: preferred, ifa_valid: valid };
 }
 
 /** net/ipv6/addrconf.c: inet6_dump_ifaddr() */
@@ -623,6 +755,8 @@ interface Rt6 {
   /** fib6_flags beyond RTF_UP that route(8)'s in6_rtmsg asked for (RTF_HOST, RTF_MODIFIED,
    * RTF_DYNAMIC): /proc/net/ipv6_route shows them */
   rtf?: number;
+  /** RTF_EXPIRES: when (simulated µs) */
+  expires?: number;
 }
 
 /** net/ipv6/route.c's static routes (ip -6 route add/del), listed with addrconf's own and
@@ -819,7 +953,7 @@ function rt6Routes(net: Net): Rt6[] {
     const idev = devInet6(dev);
     if (!idev || !(dev.flags & IFF_UP)) continue;
     for (const r of idev.prefixRoutes) {
-      out.push({ table: RT_TABLE_MAIN, type: RTN_UNICAST, dst: r.dst, dstLen: r.plen, dev, metric: r.metric, seq: r.seq, local: false });
+      out.push({ table: RT_TABLE_MAIN, type: RTN_UNICAST, dst: r.dst, dstLen: r.plen, dev, metric: r.metric, seq: r.seq, local: false, expires: r.expires });
     }
     if (idev.routes.mroute) {
       const p = new Uint8Array(16);
@@ -851,10 +985,18 @@ function rt6FillNode(r: Rt6): RouteMsg {
     attrs: {
       RTA_TABLE: r.table, ...(r.dstLen ? { RTA_DST: r.dst.slice() } : {}), ...(r.gw ? { RTA_GATEWAY: r.gw.slice() } : {}),
       RTA_OIF: r.dev.ifindex, RTA_PRIORITY: r.metric,
-      RTA_CACHEINFO: { rta_clntref: 0, rta_lastuse: 0, rta_expires: 0, rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0 },
+      RTA_CACHEINFO: {
+        rta_clntref: 0, rta_lastuse: 0, rta_expires: r.expires === undefined ? 0 : rt6ExpiresClock(r.dev.net, r.expires),
+        rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0,
+      },
       RTA_PREF: 0,
     },
   };
+}
+
+/** rt6_fill_node(): expires - jiffies as clock_t (USER_HZ, negative once past) */
+function rt6ExpiresClock(net: Net, at: number): number {
+  return Math.trunc((at - now(net)) / 10_000);
 }
 
 /** net/ipv6/ip6_fib.c: inet6_dump_fib() */
@@ -1101,15 +1243,26 @@ export function ipv6AddrNeedsScopeId(a: Uint8Array): boolean {
  * lookup without an oif does. undefined: no route (ip6_null_entry, ENETUNREACH).
  */
 export function ip6RouteLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undefined): Rt6Info | undefined {
+  const best = fib6Lookup(net, daddr, (r) => !!oif && !r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && r.dev !== oif);
+  return best && { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table: best.table };
+}
+
+/**
+ * fib6_table_lookup() over the local table, then main: the longest prefix covering `daddr`,
+ * then the lowest metric, of the routes `skip` does not pass over; an expired route is passed
+ * over until gc takes it (fib6_check_expired())
+ */
+function fib6Lookup(net: Net, daddr: Uint8Array, skip: (r: Rt6) => boolean): Rt6 | undefined {
   const all = rt6Routes(net);
+  const t = now(net);
   for (const table of [RT_TABLE_LOCAL, RT_TABLE_MAIN]) {
     let best: Rt6 | undefined;
     for (const r of all) {
       if (r.table !== table || !prefixCovers(r, daddr)) continue;
-      if (oif && !r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && r.dev !== oif) continue;
+      if ((r.expires !== undefined && r.expires <= t) || skip(r)) continue;
       if (!best || r.dstLen > best.dstLen || (r.dstLen === best.dstLen && r.metric < best.metric)) best = r;
     }
-    if (best) return { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table };
+    if (best) return best;
   }
   return undefined;
 }
@@ -1210,16 +1363,7 @@ export function inet6RtmGetroute(net: Net, req: RouteMsg): { ack: NlAck; answer?
     oif = net.devByIndex.get(oifIdx);
     if (!oif) return fail(kerr("ENODEV"));
   }
-  const all = rt6Routes(net);
-  let best: Rt6 | undefined;
-  for (const table of [RT_TABLE_LOCAL, RT_TABLE_MAIN]) {
-    for (const r of all) {
-      if (r.table !== table || !prefixCovers(r, dst)) continue;
-      if (oif && !r.local && r.type === RTN_UNICAST && r.dev !== oif) continue;
-      if (!best || r.dstLen > best.dstLen || (r.dstLen === best.dstLen && r.metric < best.metric)) best = r;
-    }
-    if (best) break;
-  }
+  const best = fib6Lookup(net, dst, (r) => !!oif && !r.local && r.type === RTN_UNICAST && r.dev !== oif);
   if (!best) return fail(kerr("ENETUNREACH"));
   const e = rt6TypeError(best.type);
   if (e) return fail(e);
