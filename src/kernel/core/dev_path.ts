@@ -394,6 +394,16 @@ export function netifRxCountDrop(dev: NetDevice, net: Net): void {
   dev.stats.rx_dropped++;
 }
 
+/** net/core/dev.c: dev_loopback_xmit(): the looped copy of a multicast or broadcast, back up
+ * the stack of the device it was sent on */
+export function devLoopbackXmit(skb: SkBuff): void {
+  skb.push(14); // make sure there is room for the (fake) mac header
+  skb.pull(14);
+  skb.macHeader = skb.data - 14;
+  skb.pktType = PACKET_LOOPBACK;
+  netifRx(skb);
+}
+
 /**
  * net/core/dev.c: netif_rx(): queue a received frame on the backlog. `skb.dev` is the
  * receiving device. A frame still at its link-layer header (a driver that did not call

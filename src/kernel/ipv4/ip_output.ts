@@ -10,7 +10,7 @@ import { ETH_P_IP, PACKET_LOOPBACK } from "../uapi/if.ts";
 import { RTCF_BROADCAST, RTCF_MULTICAST, RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { nfHook, NFPROTO_IPV4, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING } from "../netfilter/core.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
-import { netifRx, netSched, netRng, devRecursionLevel } from "../core/dev_path.ts";
+import { netifRx, netSched, netRng, devRecursionLevel, devLoopbackXmit } from "../core/dev_path.ts";
 import { neighLookup, neighCreate, neighOutput } from "../core/neighbour.ts";
 import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
 import { readU32, writeU16, writeU32 } from "../../wire/addr.ts";
@@ -75,15 +75,6 @@ export function ipMcOutput(net: Net, skb: SkBuff): number {
   }
   nfHook(NFPROTO_IPV4, NF_INET_POST_ROUTING, net, skb, undefined, dev, ipFinishOutput);
   return 0;
-}
-
-/** net/core/dev.c: dev_loopback_xmit(): the looped copy of a broadcast, back up the stack */
-function devLoopbackXmit(skb: SkBuff): void {
-  skb.push(14); // make sure there is room for the (fake) mac header
-  skb.pull(14);
-  skb.macHeader = skb.data - 14;
-  skb.pktType = PACKET_LOOPBACK;
-  netifRx(skb);
 }
 
 /** include/net/ip.h: ip_skb_dst_mtu() */

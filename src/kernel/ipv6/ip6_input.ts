@@ -101,7 +101,6 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   skb.networkHeader = o;
-  if (skb.pktType === PACKET_LOOPBACK) return;
   if (b[o + 24] === 0xff) {
     /* ip6_mc_input(): IPSTATS_MIB_INMCAST (a group joined here: ipv6RcvPeek() ended the others) */
     st.ip.InMcastPkts++;

@@ -5,17 +5,19 @@
  * neighbour step (nd_tbl: a group's entry is NUD_NOARP with the mapped 33:33:xx:xx:xx:xx
  * address, a unicast one resolves).
  *
- * Not modelled: fragmentation, the multicast loopback copy (dev_loopback_xmit), netfilter
+ * Not modelled: fragmentation, netfilter
  * (NF_INET_LOCAL_OUT / POST_ROUTING for IPv6).
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import { SkBuff } from "../core/skbuff.ts";
 import { neighOutput } from "../core/neighbour.ts";
 import { ndiscNeighFor } from "./ndisc.ts";
+import { ipv6ChkMcastAddr } from "./mcast.ts";
+import { devLoopbackXmit } from "../core/dev_path.ts";
 import type { Dst6 } from "./route.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
-import { ETH_P_IPV6, ARPHRD_ETHER } from "../uapi/if.ts";
+import { ETH_P_IPV6, ARPHRD_ETHER, IFF_LOOPBACK } from "../uapi/if.ts";
 import { ipv6Stats } from "./proc.ts";
 
 export const IPV6_HDRLEN = 40;
@@ -222,6 +224,19 @@ export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLi
   st.ip.OutTransmits++;
   st.ip.OutOctets += len;
   if (dst.rt.local) loopedIif.set(skb, dst.rt.dev);
+  // ip6_finish_output2(): a multicast to a group the device has joined loops a copy back up
+  // its stack (sk_mc_loop(): IPV6_MULTICAST_LOOP, on by default); hop limit 0 goes no further
+  if (daddr[0] === 0xff && !(dev.flags & IFF_LOOPBACK) && ipv6ChkMcastAddr(dev, daddr)) {
+    const n = skb.copy();
+    n.dev = dev;
+    n.protocol = ETH_P_IPV6;
+    devLoopbackXmit(n);
+    if (hopLimit === 0) {
+      st.ip.OutDiscards++;
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_finish_output2");
+      return 0;
+    }
+  }
   return ip6FinishOutput2(skb, dev, dst.nexthop);
 }
 
