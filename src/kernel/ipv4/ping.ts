@@ -14,7 +14,8 @@ import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
 import { RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
 import {
-  inetRouteDgram, inetPushDgram, ip4DatagramConnect, portHash, skAddNode, skDelNode, dgramQueueRcv, type PortHash,
+  pingGetPort,
+  inetRouteDgram, inetPushDgram, ip4DatagramConnect, portHash, skDelNode, dgramQueueRcv, type PortHash,
 } from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng } from "../core/dev_path.ts";
@@ -55,21 +56,7 @@ export class PingSock extends InetSock {
 
   /** net/ipv4/ping.c: ping_get_port(): ident 0 picks the next free one */
   private getPort(ident: number): KErr | undefined {
-    const t = pingTable(this.net);
-    if (!ident) {
-      let next = (netRng(this.net).u32() & 0xffff) || 1;
-      for (let i = 0; i < 0x10000; i++) {
-        if (!t.has(next)) break;
-        next = (next + 1) & 0xffff || 1;
-      }
-      ident = next;
-    } else if (t.get(ident)?.some((s) => !(s.reuseaddr && this.reuseaddr))) {
-      return kerr("EADDRINUSE");
-    }
-    this.inetNum = ident;
-    this.inetSport = ident;
-    skAddNode(t, ident, this);
-    return undefined;
+    return pingGetPort(pingTable(this.net), this, ident, netRng(this.net));
   }
 
   /** net/ipv4/ping.c: ping_bind() */

@@ -13,7 +13,7 @@ import type { SockAddr, SockAddrIn6, SockOpt, SockExtendedErr } from "../uapi/so
 import { errnoName } from "../ipv4/raw.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
-import { portHash, skAddNode, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
+import { pingGetPort, portHash, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng, netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
@@ -202,21 +202,7 @@ export class Ping6Sock extends Inet6DgramSock {
 
   /** net/ipv4/ping.c: ping_get_port() (shared by both families there; one table each here) */
   private getPort(ident: number): KErr | undefined {
-    const t = pingTable(this.net);
-    if (!ident) {
-      let next = (netRng(this.net).u32() & 0xffff) || 1;
-      for (let i = 0; i < 0x10000; i++) {
-        if (!t.has(next)) break;
-        next = (next + 1) & 0xffff || 1;
-      }
-      ident = next;
-    } else if (t.get(ident)?.some((s) => !(s.reuseaddr && this.reuseaddr))) {
-      return kerr("EADDRINUSE");
-    }
-    this.inetNum = ident;
-    this.inetSport = ident;
-    skAddNode(t, ident, this);
-    return undefined;
+    return pingGetPort(pingTable(this.net), this, ident, netRng(this.net));
   }
 
   protected override autobind(): KErr | undefined {

@@ -117,6 +117,27 @@ export function inetPushDgram(sk: InetSock, rt: Rtable, fl4: Flowi4, proto: numb
 /** a protocol's port hash (udp_table, ping_table): port -> the sockets bound to it */
 export type PortHash<S> = Map<number, S[]>;
 
+/** net/ipv4/ping.c: ping_get_port() (both families' ping sockets, a table each here): ident 0
+ * picks the next free one from a random start; a taken one is EADDRINUSE unless both reuse */
+export function pingGetPort<S extends { reuseaddr: boolean; inetNum: number; inetSport: number }>(
+  t: PortHash<S>, sk: S, ident: number, rng: { u32(): number },
+): KErr | undefined {
+  if (!ident) {
+    let next = (rng.u32() & 0xffff) || 1;
+    for (let i = 0; i < 0x10000; i++) {
+      if (!t.has(next)) break;
+      next = (next + 1) & 0xffff || 1;
+    }
+    ident = next;
+  } else if (t.get(ident)?.some((s) => !(s.reuseaddr && sk.reuseaddr))) {
+    return kerr("EADDRINUSE");
+  }
+  sk.inetNum = ident;
+  sk.inetSport = ident;
+  skAddNode(t, ident, sk);
+  return undefined;
+}
+
 /** the namespace's port hash of a protocol, created on first use */
 export function portHash<S>(tables: NetGeneric<PortHash<S>>, net: Net): PortHash<S> {
   let t = tables.get(net);

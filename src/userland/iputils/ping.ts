@@ -1062,18 +1062,14 @@ class Ping4 {
     return SCHINT(rts.interval);
   }
 
-  /** ping.c: ping4_send_probe() */
+  /** ping.c: ping4_send_probe() / ping6_common.c: ping6_send_probe(): the echo header and
+   * its time stamp (an ICMPv6 datagram socket's checksum is the kernel's) */
   private sendProbe(): 0 | KErr {
     const rts = this.rts;
-    if (rts.v6) return this.sendProbe6();
     const icp = this.packetHdr;
     const seq = (rts.ntransmitted + 1) & 0xffff;
-    icp[0] = ICMP_ECHO;
-    icp[1] = 0;
-    icp[2] = 0;
-    icp[3] = 0;
-    icp[4] = 0;
-    icp[5] = 0;
+    icp[0] = rts.v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
+    icp.fill(0, 1, 6);
     icp[6] = seq >> 8;
     icp[7] = seq & 0xff;
     if (rts.ident !== -1) {
@@ -1082,40 +1078,17 @@ class Ping4 {
     }
     rts.rcvdClear(rts.ntransmitted + 1);
     const cc = rts.datalen + 8;
-    if (rts.timing) {
-      // struct timeval (little-endian tv_sec, tv_usec), written at send time
-      const us = this.clock.us();
-      writeTimeval(icp, 8, us);
-    }
-    const ck = inCksum(icp, 0, cc);
-    icp[2] = ck >> 8;
-    icp[3] = ck & 0xff;
-    const r = this.ping4Sock.sock!.sendto(icp.subarray(0, cc), { family: AF_INET, addr: rts.whereto, port: 0 });
-    if (isKErr(r)) return r;
-    return r === cc ? 0 : { errno: "EIO" };
-  }
-
-  /** ping6_common.c: ping6_send_probe(): the kernel checksums an ICMPv6 datagram socket's */
-  private sendProbe6(): 0 | KErr {
-    const rts = this.rts;
-    const icp = this.packetHdr;
-    const seq = (rts.ntransmitted + 1) & 0xffff;
-    icp[0] = ICMP6_ECHO_REQUEST;
-    icp[1] = 0;
-    icp[2] = 0;
-    icp[3] = 0;
-    icp[4] = 0;
-    icp[5] = 0;
-    icp[6] = seq >> 8;
-    icp[7] = seq & 0xff;
-    if (rts.ident !== -1) {
-      icp[4] = (rts.ident >> 8) & 0xff;
-      icp[5] = rts.ident & 0xff;
-    }
-    rts.rcvdClear(rts.ntransmitted + 1);
-    const cc = rts.datalen + 8;
+    // struct timeval (little-endian tv_sec, tv_usec), written at send time
     if (rts.timing) writeTimeval(icp, 8, this.clock.us());
-    const r = this.ping4Sock.sock!.sendto(icp.subarray(0, cc), { family: 10, addr6: rts.whereto6, port: 0, scopeId: rts.whereto6Scope });
+    let r: number | KErr;
+    if (rts.v6) {
+      r = this.ping4Sock.sock!.sendto(icp.subarray(0, cc), { family: 10, addr6: rts.whereto6, port: 0, scopeId: rts.whereto6Scope });
+    } else {
+      const ck = inCksum(icp, 0, cc);
+      icp[2] = ck >> 8;
+      icp[3] = ck & 0xff;
+      r = this.ping4Sock.sock!.sendto(icp.subarray(0, cc), { family: AF_INET, addr: rts.whereto, port: 0 });
+    }
     if (isKErr(r)) return r;
     return r === cc ? 0 : { errno: "EIO" };
   }

@@ -945,21 +945,7 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
   const tunnel = matches(c, "tunnelshow") === false;
   if (matches(c, "show") === false || matches(c, "lst") === false || matches(c, "list") === false || tunnel) {
     // vlan_show(): its filters (a device that does not exist ends it), then the dump
-    let filterDev: string | undefined;
-    let filterVlan = 0;
-    for (let i = 1; i < argv.length; i++) {
-      const a = argv[i]!;
-      if (a !== "dev" && a !== "vid") continue;
-      if (i + 1 >= argv.length) incompleteCommand(ctx);
-      const v = argv[++i]!;
-      if (a === "dev") {
-        if (filterDev !== undefined) duparg(ctx, "dev", v);
-        filterDev = v;
-      } else {
-        if (filterVlan) duparg(ctx, "vid", v);
-        filterVlan = atoi(v);
-      }
-    }
+    const { filterDev, filterVlan } = vlanShowFilters(ctx, argv, 1);
     const filterIndex = filterDev !== undefined ? ctx.ll.llNameToIndex(filterDev) : 0;
     if (filterDev !== undefined && !filterIndex) return nodev(ctx, filterDev);
     ctx.newJsonObj(ctx.json);
@@ -1001,21 +987,7 @@ function doVlan(ctx: IpCtx, argv: string[]): number {
   }
   if (c === "global" && (argv.length < 2 || ["show", "lst", "list"].includes(argv[1]!))) {
     // vlan_global() -> vlan_global_show(): its filters, then the RTM_GETVLAN dump
-    let filterDev: string | undefined;
-    let filterVlan = 0;
-    for (let i = 2; i < argv.length; i++) {
-      const a = argv[i]!;
-      if (a !== "dev" && a !== "vid") continue;
-      if (i + 1 >= argv.length) incompleteCommand(ctx);
-      const v = argv[++i]!;
-      if (a === "dev") {
-        if (filterDev !== undefined) duparg(ctx, "dev", v);
-        filterDev = v;
-      } else {
-        if (filterVlan) duparg(ctx, "vid", v);
-        filterVlan = atoi(v);
-      }
-    }
+    const { filterDev, filterVlan } = vlanShowFilters(ctx, argv, 2);
     if (filterDev !== undefined && !ctx.ll.llNameToIndex(filterDev)) return nodev(ctx, filterDev);
     ctx.newJsonObj(ctx.json);
     return vlanRtmDump(ctx, BRIDGE_VLANDB_DUMPF_GLOBAL);
@@ -1128,3 +1100,24 @@ export const bridge: Command = async (p) => {
 };
 
 export const bridgeCommands: CommandTable = { bridge };
+
+/** vlan_show() / vlan_global_show(): the `dev NAME` and `vid VID` filters from argv[from] on
+ * (each at most once; a keyword without its value is an incomplete command) */
+function vlanShowFilters(ctx: IpCtx, argv: string[], from: number): { filterDev: string | undefined; filterVlan: number } {
+  let filterDev: string | undefined;
+  let filterVlan = 0;
+  for (let i = from; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a !== "dev" && a !== "vid") continue;
+    if (i + 1 >= argv.length) incompleteCommand(ctx);
+    const v = argv[++i]!;
+    if (a === "dev") {
+      if (filterDev !== undefined) duparg(ctx, "dev", v);
+      filterDev = v;
+    } else {
+      if (filterVlan) duparg(ctx, "vid", v);
+      filterVlan = atoi(v);
+    }
+  }
+  return { filterDev, filterVlan };
+}
