@@ -18,7 +18,7 @@ import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng, netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
 import { devInet6, ipv6AddrNeedsScopeId, ipv6ChkAddr } from "./addrconf.ts";
-import { ip6DstLookup } from "./route.ts";
+import { ip6DstLookup, type Dst6 } from "./route.ts";
 import { ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP } from "./ip6_output.ts";
 import { ipv6Stats } from "./proc.ts";
 
@@ -38,6 +38,24 @@ export function ip6DstHoplimit(dev: NetDevice): number {
 
 /** an AF_INET6 datagram socket's addresses and IPv6 options (struct ipv6_pinfo, reduced) */
 export abstract class Inet6DgramSock extends InetSock {
+  /** the destination of a send: the address given (AF_INET6 only), else the connected one
+   * (`unconnected` without one: ping says EDESTADDRREQ, raw ENOTCONN) */
+  protected sendDest(addr: SockAddr | undefined, unconnected: "EDESTADDRREQ" | "ENOTCONN"): { daddr: Uint8Array; scopeId: number } | KErr {
+    if (addr) {
+      if (addr.family !== AF_INET6_NUM) return kerr("EAFNOSUPPORT");
+      return { daddr: (addr as SockAddrIn6).addr6, scopeId: (addr as SockAddrIn6).scopeId };
+    }
+    if (this.state !== TCP_ESTABLISHED) return kerr(unconnected);
+    return { daddr: this.daddr6, scopeId: this.scope };
+  }
+
+  /** ip6_sk_dst_hoplimit(): IPV6_MULTICAST_HOPS (1 unset) to a group, else IPV6_UNICAST_HOPS
+   * or the route's (the address's device for a local destination sent through lo) */
+  protected sendHops(daddr: Uint8Array, dst: Dst6): number {
+    if (isMulticast(daddr)) return this.mcastHops < 0 ? 1 : this.mcastHops;
+    return this.hopLimit < 0 ? ip6DstHoplimit(dst.dev === this.net.loopbackDev ? dst.rt.dev : dst.dev) : this.hopLimit;
+  }
+
   override readonly family: number = AF_INET6_NUM;
   saddr6 = new Uint8Array(16);
   rcvSaddr6 = new Uint8Array(16);
@@ -225,17 +243,9 @@ export class Ping6Sock extends Inet6DgramSock {
     if (len > 0xffff) return kerr("EMSGSIZE");
     // ping_common_sendmsg(): an echo request, code 0
     if (len < 8 || data[0] !== ICMPV6_ECHO_REQUEST || data[1] !== 0) return kerr("EINVAL");
-    let daddr: Uint8Array;
-    let scopeId = 0;
-    if (addr) {
-      if (addr.family !== AF_INET6_NUM) return kerr("EAFNOSUPPORT");
-      daddr = (addr as SockAddrIn6).addr6;
-      scopeId = (addr as SockAddrIn6).scopeId;
-    } else {
-      if (this.state !== TCP_ESTABLISHED) return kerr("EDESTADDRREQ");
-      daddr = this.daddr6;
-      scopeId = this.scope;
-    }
+    const to = this.sendDest(addr, "EDESTADDRREQ");
+    if (isKErr(to)) return to;
+    const { daddr, scopeId } = to;
     if (isV4Mapped(daddr)) return kerr("EINVAL");
     const f = this.flowOif(scopeId, daddr);
     if (isKErr(f)) return f;
@@ -255,7 +265,7 @@ export class Ping6Sock extends Inet6DgramSock {
     const csum = icmpv6Csum(b, 0, len, dst.saddr, daddr);
     b[2] = csum >>> 8;
     b[3] = csum & 0xff;
-    const hop = isMulticast(daddr) ? (this.mcastHops < 0 ? 1 : this.mcastHops) : this.hopLimit < 0 ? ip6DstHoplimit(dst.dev === this.net.loopbackDev ? dst.rt.dev : dst.dev) : this.hopLimit;
+    const hop = this.sendHops(daddr, dst);
     /* icmpv6_push_pending_frames(): ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS */
     const st = ipv6Stats(this.net);
     st.outType[ICMPV6_ECHO_REQUEST]!++;
@@ -385,17 +395,9 @@ export class Raw6Sock extends Inet6DgramSock {
   sendto(data: Uint8Array, addr?: SockAddr): number | KErr {
     const len = data.length;
     if (len > 0xffff) return kerr("EMSGSIZE");
-    let daddr: Uint8Array;
-    let scopeId = 0;
-    if (addr) {
-      if (addr.family !== AF_INET6_NUM) return kerr("EAFNOSUPPORT");
-      daddr = (addr as SockAddrIn6).addr6;
-      scopeId = (addr as SockAddrIn6).scopeId;
-    } else {
-      if (this.state !== TCP_ESTABLISHED) return kerr("ENOTCONN");
-      daddr = this.daddr6;
-      scopeId = this.scope;
-    }
+    const to = this.sendDest(addr, "ENOTCONN");
+    if (isKErr(to)) return to;
+    const { daddr, scopeId } = to;
     const f = this.flowOif(scopeId, daddr, false);
     if (isKErr(f)) return f;
     const dst = ip6DstLookup(this.net, daddr, f.oif, isAny(this.saddr6) ? undefined : this.saddr6);
@@ -408,7 +410,7 @@ export class Raw6Sock extends Inet6DgramSock {
       b[2] = csum >>> 8;
       b[3] = csum & 0xff;
     }
-    const hop = isMulticast(daddr) ? (this.mcastHops < 0 ? 1 : this.mcastHops) : this.hopLimit < 0 ? ip6DstHoplimit(dst.dev === this.net.loopbackDev ? dst.rt.dev : dst.dev) : this.hopLimit;
+    const hop = this.sendHops(daddr, dst);
     const st = ipv6Stats(this.net);
     if (len > 0) st.outType[b[0]!]!++;
     st.icmp.OutMsgs++;
