@@ -5,7 +5,7 @@
  */
 import { brIfinfoNotify } from "./br_netlink.ts";
 import type { Net } from "../core/net_namespace.ts";
-import type { SkBuff } from "../core/skbuff.ts";
+import { BrInputCb, type SkBuff } from "../core/skbuff.ts";
 import { rtmsgIfinfo, rtnlLinkOpsGet } from "../core/rtnetlink.ts";
 import { IFF_EBRIDGE, IFF_BRIDGE_PORT, IFF_NO_QUEUE, NET_ADDR_RANDOM, NET_ADDR_SET, NetDevice, type NetDeviceOps } from "../core/netdevice.ts";
 import { ARPHRD_ETHER, IFF_BROADCAST, IFF_LOOPBACK, IFF_MULTICAST, IF_OPER_UNKNOWN } from "../uapi/if.ts";
@@ -39,7 +39,7 @@ function brDevXmit(skb: SkBuff, dev: NetDevice): number {
   const br = brFromDev(dev)!;
   dev.stats.tx_packets++;
   dev.stats.tx_bytes += skb.len;
-  skb.brInputCb = br.vlanEnabled ? { brdev: dev, vlanFiltered: true } : { brdev: dev };
+  skb.brInputCb = new BrInputCb(dev, false, br.vlanEnabled !== 0);
   skb.macHeader = skb.data;
   const dest = skb.buf.slice(skb.data, skb.data + 6);
   skb.pull(14);

@@ -3,7 +3,7 @@
  * NF_BR_PRE_ROUTING hook (nf_hook_bridge_pre), br_handle_frame_finish(), and
  * br_pass_frame_up() with NF_BR_LOCAL_IN. br_netfilter is a registration on these hooks.
  */
-import type { SkBuff } from "../core/skbuff.ts";
+import { BrInputCb, type SkBuff } from "../core/skbuff.ts";
 import { RX_HANDLER_CONSUMED, RX_HANDLER_PASS } from "../core/netdevice.ts";
 import { IFF_PROMISC, PACKET_HOST, PACKET_LOOPBACK } from "../uapi/if.ts";
 import { NFPROTO_BRIDGE, NF_BR_LOCAL_IN, NF_BR_PRE_ROUTING, nfHook } from "../netfilter/core.ts";
@@ -70,9 +70,7 @@ export function brHandleFrameFinish(skb: SkBuff): void {
   // hook ran, as Linux reads eth_hdr(skb)->h_dest
   const dest = skb.buf.subarray(h, h + 6);
   // a control block of its own (never one reset in place: the flood's clones share theirs)
-  skb.brInputCb = br.vlanEnabled
-    ? { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0, vlanFiltered: true }
-    : { brdev: br.dev, srcPortIsolated: (p.flags & BR_ISOLATED) !== 0 };
+  skb.brInputCb = new BrInputCb(br.dev, (p.flags & BR_ISOLATED) !== 0, br.vlanEnabled !== 0);
   if (p.state === BR_STATE_LEARNING) {
     kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
     return;

@@ -8,7 +8,7 @@
  * multicast is flooded.
  */
 import { brMdbNotify } from "./br_mdb.ts";
-import type { SkBuff } from "../core/skbuff.ts";
+import { BrInputCb, type SkBuff } from "../core/skbuff.ts";
 import type { NetBridgePort, BrMcastStats } from "./br_private.ts";
 import { BR_MULTICAST_FAST_LEAVE, BR_STATE_DISABLED } from "./br_private.ts";
 import type { Timer } from "../../sim/scheduler.ts";
@@ -165,7 +165,7 @@ function ipv6McCheckMld(b: Uint8Array, o: number, end: number): number {
  * drops the frame. skb.data is at the network header.
  */
 export function brMulticastRcv(br: NetBridge, p: NetBridgePort | undefined, skb: SkBuff): number {
-  const cb = (skb.brInputCb ??= {});
+  const cb = (skb.brInputCb ??= new BrInputCb(undefined, false, false));
   cb.igmp = 0;
   if (!br.multicastSnooping) return 0;
   const v4 = skb.protocol === ETH_P_IP;

@@ -39,7 +39,7 @@ export class SkBuff {
   /** IPCB(skb)->opt: the compiled IP options of a datagram that has some */
   ipOpt: import("../ipv4/ip_options.ts").IpOptions | undefined = undefined;
   /** bridge input control block (BR_INPUT_SKB_CB) */
-  brInputCb: { brdev?: NetDevice; srcPortIsolated?: boolean; igmp?: number; vlanFiltered?: boolean } | undefined;
+  brInputCb: BrInputCb | undefined;
   /** VLAN tag carried out of band (skb->vlan_tci, with VLAN_TAG_PRESENT semantics via vlanPresent) */
   vlanPresent = false;
   vlanTci = 0;
@@ -182,4 +182,20 @@ export function skbChecksumHelp(skb: SkBuff): void {
   b[at] = c >> 8;
   b[at + 1] = c & 0xff;
   skb.ipSummed = CHECKSUM_NONE;
+}
+
+/**
+ * struct br_input_skb_cb (BR_INPUT_SKB_CB): what the bridge notes on a frame it takes in.
+ * Every field is set at construction, so the bridge's per-port reads of it (a flood's
+ * should_deliver()) see one object shape.
+ */
+export class BrInputCb {
+  /** igmp: the IGMP/MLD message type br_multicast_rcv() found (0: none) */
+  igmp = 0;
+  constructor(
+    readonly brdev: NetDevice | undefined,
+    readonly srcPortIsolated: boolean,
+    /** the bridge filters by vlan (br_opt_get(br, BROPT_VLAN_ENABLED)) */
+    readonly vlanFiltered: boolean,
+  ) {}
 }

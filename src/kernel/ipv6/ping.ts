@@ -49,6 +49,24 @@ export abstract class Inet6DgramSock extends InetSock {
     return { daddr: this.daddr6, scopeId: this.scope };
   }
 
+  /** icmpv6_push_pending_frames() / rawv6_send_hdrinc()'s ICMPv6 part: the checksum over the
+   * pseudo-header, ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS, then ip6_local_out() */
+  protected sendIcmp6(daddr: Uint8Array, dst: Dst6, b: Uint8Array): number | KErr {
+    const len = b.length;
+    if (len >= 4) {
+      b[2] = 0;
+      b[3] = 0;
+      const csum = icmpv6Csum(b, 0, len, dst.saddr, daddr);
+      b[2] = csum >>> 8;
+      b[3] = csum & 0xff;
+    }
+    const st = ipv6Stats(this.net);
+    if (len > 0) st.outType[b[0]!]!++;
+    st.icmp.OutMsgs++;
+    const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, this.sendHops(daddr, dst), b, this.tos);
+    return r < 0 ? kerr("EINVAL") : len;
+  }
+
   /** ip6_sk_dst_hoplimit(): IPV6_MULTICAST_HOPS (1 unset) to a group, else IPV6_UNICAST_HOPS
    * or the route's (the address's device for a local destination sent through lo) */
   protected sendHops(daddr: Uint8Array, dst: Dst6): number {
@@ -260,19 +278,7 @@ export class Ping6Sock extends Inet6DgramSock {
     const b = copyBytes(data);
     b[4] = this.inetSport >>> 8;
     b[5] = this.inetSport & 0xff;
-    b[2] = 0;
-    b[3] = 0;
-    const csum = icmpv6Csum(b, 0, len, dst.saddr, daddr);
-    b[2] = csum >>> 8;
-    b[3] = csum & 0xff;
-    const hop = this.sendHops(daddr, dst);
-    /* icmpv6_push_pending_frames(): ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS */
-    const st = ipv6Stats(this.net);
-    st.outType[ICMPV6_ECHO_REQUEST]!++;
-    st.icmp.OutMsgs++;
-    const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, hop, b, this.tos);
-    if (r < 0) return kerr("EINVAL");
-    return len;
+    return this.sendIcmp6(daddr, dst, b);
   }
 
   /** ping_queue_rcv_skb(): the ICMPv6 message, its sender, the hop limit it came with */
@@ -402,21 +408,7 @@ export class Raw6Sock extends Inet6DgramSock {
     if (isKErr(f)) return f;
     const dst = ip6DstLookup(this.net, daddr, f.oif, isAny(this.saddr6) ? undefined : this.saddr6);
     if (isKErr(dst)) return dst;
-    const b = copyBytes(data);
-    if (len >= 4) {
-      b[2] = 0;
-      b[3] = 0;
-      const csum = icmpv6Csum(b, 0, len, dst.saddr, daddr);
-      b[2] = csum >>> 8;
-      b[3] = csum & 0xff;
-    }
-    const hop = this.sendHops(daddr, dst);
-    const st = ipv6Stats(this.net);
-    if (len > 0) st.outType[b[0]!]!++;
-    st.icmp.OutMsgs++;
-    const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, hop, b, this.tos);
-    if (r < 0) return kerr("EINVAL");
-    return len;
+    return this.sendIcmp6(daddr, dst, copyBytes(data));
   }
 
   /** raw6_local_deliver() -> rawv6_rcv(): a copy of an ICMPv6 message for this socket? */

@@ -1095,18 +1095,26 @@ class Ping4 {
 
   // ---------------------------------------------------------------- receive
 
+  /** the receive_error_msg()s' local error (ping4 writes "mtu=", ping6 "mtu: "): quiet (true)
+   * counts it only, flood prints an E, else its message */
+  private localError(e: SockExtendedErr, mtuSep: string): boolean {
+    const rts = this.rts;
+    if (rts.optQuiet) return true;
+    if (rts.optFlood) this.printf("E");
+    else if (e.ee_errno !== errnoNumbers.EMSGSIZE) error(this.p, 0, 0, `local error: ${strerr(e.ee_errno)}`);
+    else error(this.p, 0, 0, `local error: message too long, mtu${mtuSep}${e.ee_info >>> 0}`);
+    rts.nerrors++;
+    return false;
+  }
+
   /** ping6_common.c: ping6_receive_error_msg(); returns net errors (> 0) or -local errors */
   private receiveErrorMsg6(e: SockExtendedErr): number {
     const rts = this.rts;
     let netErrors = 0;
     let localErrors = 0;
     if (e.ee_origin === SO_EE_ORIGIN_LOCAL) {
+      if (this.localError(e, ": ")) return -1;
       localErrors++;
-      if (rts.optQuiet) return -localErrors;
-      if (rts.optFlood) this.printf("E");
-      else if (e.ee_errno !== errnoNumbers.EMSGSIZE) error(this.p, 0, 0, `local error: ${strerr(e.ee_errno)}`);
-      else error(this.p, 0, 0, `local error: message too long, mtu: ${e.ee_info >>> 0}`);
-      rts.nerrors++;
     } else if (e.ee_origin === SO_EE_ORIGIN_ICMP6) {
       const icmph = e.payload;
       if (icmph.length < 8 || icmph[0] !== ICMP6_ECHO_REQUEST || !this.isOurs(((icmph[4]! << 8) | icmph[5]!) >>> 0)) {
@@ -1135,12 +1143,8 @@ class Ping4 {
     let netErrors = 0;
     let localErrors = 0;
     if (e.ee_origin === SO_EE_ORIGIN_LOCAL) {
+      if (this.localError(e, "=")) return -1;
       localErrors++;
-      if (rts.optQuiet) return -localErrors;
-      if (rts.optFlood) this.printf("E");
-      else if (e.ee_errno !== errnoNumbers.EMSGSIZE) error(this.p, 0, 0, `local error: ${strerr(e.ee_errno)}`);
-      else error(this.p, 0, 0, `local error: message too long, mtu=${e.ee_info >>> 0}`);
-      rts.nerrors++;
     } else if (e.ee_origin === SO_EE_ORIGIN_ICMP) {
       const icmph = e.payload;
       if (icmph.length < 8 || icmph[0] !== ICMP_ECHO || !this.isOurs(((icmph[4]! << 8) | icmph[5]!) >>> 0)) {
