@@ -8,6 +8,7 @@
  * the probe sockets' readiness callbacks, while the process waits on one Block.
  */
 import { writeU32 } from "../../wire/addr.ts";
+import { strtoNum } from "../lib/utils.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
 import type { Socket, SockAddrIn, SockExtendedErr, RecvMsg } from "../../kernel/uapi/socket.ts";
@@ -209,13 +210,11 @@ function clifDouble(arg: string): number | undefined {
   return v;
 }
 
-/** strtoul(arg, &q, 0) as CLIF_set_uint() takes it: any leading number (q != arg) */
+/** strtoul(arg, &q, 0) as CLIF_set_uint() takes it: any leading number (q != arg), as an
+ * unsigned int */
 function strtoulPrefix(arg: string): number | undefined {
-  const m = /^\s*([+-]?)(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)/.exec(arg);
-  if (!m) return undefined;
-  const t = m[2]!;
-  const v = /^0[xX]/.test(t) ? parseInt(t.slice(2), 16) : t.length > 1 && t[0] === "0" ? parseInt(t, 8) : Number(t);
-  return (m[1] === "-" ? -v : v) >>> 0;
+  const r = strtoNum(arg, 0);
+  return r && Number(BigInt.asUintN(32, r.v));
 }
 
 /** a module's option (CLIF_option of a tr_module's options, parsed as keywords) */
