@@ -8,6 +8,12 @@ import type { Timer } from "../../sim/scheduler.ts";
 import { netSched, netRng } from "./dev_path.ts";
 import { USEC_PER_JIFFY, HZ } from "../../sim/scheduler.ts";
 
+/** jiffies_to_clock_t() of a time in µs: USER_HZ (100) ticks, toward zero (rtnl_put_cacheinfo()
+ * gives a negative delta as minus the ticks of its magnitude) */
+export function usToClockT(us: number): number {
+  return Math.trunc(us / 10_000);
+}
+
 /** jiffies now (the world boots at jiffy 0) */
 export function jiffiesNow(net: Net): number {
   return Math.floor(netSched(net).now / USEC_PER_JIFFY);

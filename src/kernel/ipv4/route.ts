@@ -19,6 +19,7 @@ import {
 import { kerr, errnoNumbers, type KErr, type Errno, isKErr } from "../uapi/errno.ts";
 import { IFF_UP, IFF_LOOPBACK, ETH_P_IP } from "../uapi/if.ts";
 import { USEC_PER_SEC, HZ } from "../../sim/scheduler.ts";
+import { usToClockT } from "../core/jiffies.ts";
 import { netSched } from "../core/dev_path.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import {
@@ -787,7 +788,6 @@ export function ipError(skb: SkBuff): void {
 
 // ------------------------------------------------------------------ RTM_GETROUTE
 
-const clockT = (us: number): number => Math.floor(us / (USEC_PER_SEC / 100));
 
 /** route.c: rt_fill_info() */
 function rtFillInfo(net: Net, dst: number, src: number, rt: Rtable, tableId: number, fl4: Flowi4 | undefined, iif: number, uidSet: boolean): RouteMsg {
@@ -826,8 +826,8 @@ function rtFillInfo(net: Net, dst: number, src: number, rt: Rtable, tableId: num
       RTA_IIF: fl4 && rt.rtIsInput ? iif : undefined,
       RTA_CACHEINFO: {
         rta_clntref: 1,
-        rta_lastuse: clockT(now - rt.lastuse),
-        rta_expires: expires ? clockT(expires) : 0,
+        rta_lastuse: usToClockT(now - rt.lastuse),
+        rta_expires: expires ? usToClockT(expires) : 0,
         rta_error: rt.error ? -rt.error : 0,
         rta_used: rt.use,
         rta_id: 0,

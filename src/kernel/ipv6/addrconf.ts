@@ -21,6 +21,7 @@ import { registerProcNet } from "../core/procfs.ts";
 import { netifOperUp, netifRunning, devGetFlags, devGetIflink, devGetByIndex } from "../core/dev.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { netSched } from "../core/dev_path.ts";
+import { usToClockT } from "../core/jiffies.ts";
 import { USEC_PER_SEC } from "../../sim/scheduler.ts";
 import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE, IFA_F_DADFAILED, IFA_F_DEPRECATED,
@@ -986,7 +987,7 @@ function rt6FillNode(r: Rt6): RouteMsg {
       RTA_TABLE: r.table, ...(r.dstLen ? { RTA_DST: r.dst.slice() } : {}), ...(r.gw ? { RTA_GATEWAY: r.gw.slice() } : {}),
       RTA_OIF: r.dev.ifindex, RTA_PRIORITY: r.metric,
       RTA_CACHEINFO: {
-        rta_clntref: 0, rta_lastuse: 0, rta_expires: r.expires === undefined ? 0 : rt6ExpiresClock(r.dev.net, r.expires),
+        rta_clntref: 0, rta_lastuse: 0, rta_expires: r.expires === undefined ? 0 : usToClockT(r.expires - now(r.dev.net)),
         rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0,
       },
       RTA_PREF: 0,
@@ -994,10 +995,6 @@ function rt6FillNode(r: Rt6): RouteMsg {
   };
 }
 
-/** rt6_fill_node(): expires - jiffies as clock_t (USER_HZ, negative once past) */
-function rt6ExpiresClock(net: Net, at: number): number {
-  return Math.trunc((at - now(net)) / 10_000);
-}
 
 /** net/ipv6/ip6_fib.c: inet6_dump_fib() */
 export function inet6DumpFib(net: Net, req: RouteMsg): RouteMsg[] {
