@@ -753,13 +753,25 @@ export function neighEventNs<K extends NeighKey>(tbl: NeighTable<K>, lladdr: Uin
   return n;
 }
 
-/** net/core/neighbour.c: neigh_flush_dev() / neigh_ifdown(): a device went down/away */
-export function neighIfdown(tbl: AnyTable, dev: NetDevice | undefined, skipPerm: boolean): void {
-  for (const n of [...tbl.hash.values()]) {
-    if (dev && n.dev !== dev) continue;
-    if (skipPerm && n.nudState & NUD_PERMANENT) continue;
+/**
+ * net/core/neighbour.c: neigh_flush_dev(): the entries of `dev` (every device's when
+ * undefined), permanent ones too unless `skipPerm`, each unhashed and announced with
+ * RTM_DELNEIGH (neigh_cleanup_and_release()). Linux walks the device's own list, where new
+ * entries go first: the newest goes first.
+ */
+function neighFlushDev(tbl: AnyTable, dev: NetDevice | undefined, skipPerm: boolean): void {
+  const gone = [...tbl.hash.values()].filter((n) => (!dev || n.dev === dev) && !(skipPerm && n.nudState & NUD_PERMANENT));
+  for (let i = gone.length - 1; i >= 0; i--) {
+    const n = gone[i]!;
     neighDel(n);
+    neighNotify(n, "RTM_DELNEIGH");
   }
+}
+
+/** net/core/neighbour.c: neigh_ifdown(): a device went down/away — its entries and, unless
+ * `skipPerm`, its proxy entries */
+export function neighIfdown(tbl: AnyTable, dev: NetDevice | undefined, skipPerm: boolean): void {
+  neighFlushDev(tbl, dev, skipPerm);
   if (!skipPerm) {
     for (let i = tbl.phash.length - 1; i >= 0; i--) {
       const p = tbl.phash[i]!;
@@ -773,7 +785,7 @@ export function neighIfdown(tbl: AnyTable, dev: NetDevice | undefined, skipPerm:
 /** net/core/neighbour.c: neigh_changeaddr(): the device's address (or NOARP) changed:
  * neigh_flush_dev(tbl, dev, false) — permanent entries go too; proxy entries stay */
 export function neighChangeaddr(tbl: AnyTable, dev: NetDevice): void {
-  for (const n of [...tbl.hash.values()]) if (n.dev === dev) neighDel(n);
+  neighFlushDev(tbl, dev, false);
 }
 
 /** net/core/neighbour.c: neigh_carrier_down(): __neigh_ifdown(tbl, dev, true) — what is not

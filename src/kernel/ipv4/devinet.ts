@@ -1038,12 +1038,22 @@ function devinetSysctlRegister(inDev: InDevice): KErr | undefined {
   const dev = inDev.dev;
   if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   glue_registerSysctl(dev.net, `net/ipv4/conf/${dev.name}`, () => confTable(dev.net, inDev.cnf, dev));
+  // __devinet_sysctl_register(): the new devconf, whole, to RTNLGRP_IPV4_NETCONF
+  if (rtnlHasListeners(dev.net, RTNLGRP_IPV4_NETCONF)) {
+    rtnlNotify(dev.net, RTNLGRP_IPV4_NETCONF, inetNetconfFill(dev.ifindex, (n) => inDev.cnf.get(DEVCONF_BY_NAME.get(n)!)));
+  }
   return undefined;
 }
 
-/** devinet_sysctl_unregister() of what devinet_sysctl_register() made under `name` */
+/** devinet_sysctl_unregister() of what devinet_sysctl_register() made under `name`, and
+ * __devinet_sysctl_unregister()'s RTM_DELNETCONF of the device */
 function devinetSysctlUnregister(inDev: InDevice, name = inDev.dev.name): void {
-  if (sysctlDevNameIsAllowed(name)) glue_unregisterSysctl(inDev.dev.net, `net/ipv4/conf/${name}`);
+  const net = inDev.dev.net;
+  if (!sysctlDevNameIsAllowed(name)) return;
+  glue_unregisterSysctl(net, `net/ipv4/conf/${name}`);
+  if (rtnlHasListeners(net, RTNLGRP_IPV4_NETCONF)) {
+    rtnlNotify(net, RTNLGRP_IPV4_NETCONF, { type: "RTM_DELNETCONF", flags: {}, ncm: { family: AF_INET }, attrs: { NETCONFA_IFINDEX: inDev.dev.ifindex } });
+  }
 }
 
 /** net/ipv4/devinet.c: devinet_init_net() */

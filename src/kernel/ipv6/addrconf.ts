@@ -16,6 +16,7 @@ import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.t
 import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE,
   NETDEV_CHANGENAME, NETDEV_CHANGEMTU, NOTIFY_DONE, NOTIFY_BAD } from "../core/notifier.ts";
 import { rtnlRegister, registerRtnlAfOps, rtnetlinkRcvMsg } from "../core/rtnetlink.ts";
+import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts, type CtlTable } from "../core/sysctl.ts";
 import { registerProcNet } from "../core/procfs.ts";
 import { netifOperUp, netifRunning, devGetFlags, devGetIflink, devGetByIndex } from "../core/dev.ts";
@@ -28,11 +29,13 @@ import {
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTN_BLACKHOLE,
   RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTM_F_FIB_MATCH, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_NETCONF,
   type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
-import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK } from "../uapi/if.ts";
+import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK, IF_OPER_UP, IF_OPER_UNKNOWN } from "../uapi/if.ts";
 import {
   addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady, ipv6AcceptRa, addrconfRsRestart,
+  ndiscNeighIfdown,
 } from "./ndisc.ts";
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
 
@@ -55,6 +58,10 @@ export interface Inet6Ifaddr {
   /** valid_lft / prefered_lft in seconds from tstamp (INFINITY_LIFE_TIME: forever) */
   validLft: number;
   preferedLft: number;
+  /** IFA_RT_PRIORITY: the metric of its prefix route (0: IP6_RT_PRIO_ADDRCONF) */
+  rtPriority: number;
+  /** its local route (ifp->rt) is in the fib: inserted once DAD is over (__ipv6_ifa_notify()) */
+  rtIn: boolean;
 }
 
 /** a prefix route addrconf_prefix_route() made; `expires` (simulated µs) with RTF_EXPIRES */
@@ -210,9 +217,33 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   dev.ip6Disabled = Number(cnf.get("disable_ipv6"));
   dev.ip6McBits = 0;
   dev.ip6MibIp = undefined;
-  ndiscSysctlRegister(dev, idev.ndParms);
-  registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, cnf, idev));
+  addrconfSysctlRegister(idev);
   return idev;
+}
+
+/** net/ipv6/addrconf.c: addrconf_sysctl_register(): neigh/DEV and conf/DEV, the latter
+ * announced to RTNLGRP_IPV6_NETCONF (on the lab kernel without NETCONFA_MC_FORWARDING, which
+ * RTM_GETNETCONF answers carry) */
+function addrconfSysctlRegister(idev: Inet6Dev): void {
+  const dev = idev.dev;
+  ndiscSysctlRegister(dev, idev.ndParms);
+  registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, idev.cnf, idev));
+  if (rtnlHasListeners(dev.net, RTNLGRP_IPV6_NETCONF)) {
+    const m = inet6NetconfFill(dev.ifindex, idev.cnf);
+    delete m.attrs.NETCONFA_MC_FORWARDING;
+    rtnlNotify(dev.net, RTNLGRP_IPV6_NETCONF, m);
+  }
+}
+
+/** net/ipv6/addrconf.c: addrconf_sysctl_unregister() of what was registered under `name`,
+ * with its RTM_DELNETCONF */
+function addrconfSysctlUnregister(idev: Inet6Dev, name: string): void {
+  const net = idev.dev.net;
+  unregisterNetSysctl(net, `net/ipv6/conf/${name}`);
+  if (rtnlHasListeners(net, RTNLGRP_IPV6_NETCONF)) {
+    rtnlNotify(net, RTNLGRP_IPV6_NETCONF, { type: "RTM_DELNETCONF", flags: {}, ncm: { family: AF_INET6 }, attrs: { NETCONFA_IFINDEX: idev.dev.ifindex } });
+  }
+  ndiscSysctlUnregister(net, name);
 }
 
 /** net/ipv6/addrconf.c: addrconf_link_ready() */
@@ -231,6 +262,7 @@ function addAddr(idev: Inet6Dev, addr: Uint8Array, plen: number, scope: number, 
   const t = now(idev.dev.net);
   const ifp: Inet6Ifaddr = {
     addr, prefixLen: plen, scope, flags, idev, cstamp: t, tstamp: t, validLft: INFINITY_LIFE_TIME, preferedLft: INFINITY_LIFE_TIME,
+    rtPriority: 0, rtIn: false,
   };
   // ipv6_link_dev_addr(): before the first address of the same or a smaller source scope
   const sc = ipv6AddrSrcScope(addr);
@@ -279,13 +311,58 @@ function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
  * new one's expiry (fib6_add_rt2node()), and an expiring one starts fib6's gc timer
  */
 function addrconfPrefixRoute(idev: Inet6Dev, addr: Uint8Array, plen: number, metric: number, expires?: number): void {
+  // ip6_route_add() → fib6_nh_init(): "Nexthop device is not up" (addrconf_permanent_addr()
+  // makes it when the device comes up)
+  if (!(idev.dev.flags & IFF_UP)) return;
   const dst = prefixOf(addr, plen);
   const m = metric || 256;
   const at = expires === undefined ? undefined : now(idev.dev.net) + expires;
   const old = idev.prefixRoutes.find((r) => r.plen === plen && r.metric === m && sameAddr(r.dst, dst));
   if (old) old.expires = at;
-  else idev.prefixRoutes.push({ dst, plen, metric: m, seq: ++addrconfNet(idev.dev.net).seq, expires: at });
+  else {
+    const pr: PrefixRoute = { dst, plen, metric: m, seq: ++addrconfNet(idev.dev.net).seq, expires: at };
+    idev.prefixRoutes.push(pr);
+    inet6RtNotify("RTM_NEWROUTE", prefixRt6(idev, pr));
+  }
   if (at !== undefined) fib6StartGc(idev.dev.net);
+}
+
+/** net/ipv6/addrconf.c: addrconf_add_mroute(): ff00::/8 in the local table */
+function addrconfAddMroute(idev: Inet6Dev): void {
+  if (idev.routes.mroute) return;
+  idev.routes.mroute = true;
+  idev.mrouteSeq = ++addrconfNet(idev.dev.net).seq;
+  inet6RtNotify("RTM_NEWROUTE", mrouteRt6(idev));
+}
+
+/** net/ipv6/addrconf.c: inet6_ifa_notify() — the address to RTNLGRP_IPV6_IFADDR */
+function inet6IfaNotify(type: "RTM_NEWADDR" | "RTM_DELADDR", ifp: Inet6Ifaddr): void {
+  const net = ifp.idev.dev.net;
+  if (!rtnlHasListeners(net, RTNLGRP_IPV6_IFADDR)) return;
+  rtnlNotify(net, RTNLGRP_IPV6_IFADDR, { ...inet6FillIfaddr(ifp), type });
+}
+
+/** net/ipv6/route.c: inet6_rt_notify() — the route to RTNLGRP_IPV6_ROUTE */
+function inet6RtNotify(type: "RTM_NEWROUTE" | "RTM_DELROUTE", r: Rt6, carrier?: boolean): void {
+  const net = r.dev.net;
+  if (!rtnlHasListeners(net, RTNLGRP_IPV6_ROUTE)) return;
+  rtnlNotify(net, RTNLGRP_IPV6_ROUTE, { ...rt6FillNode(r, carrier), type });
+}
+
+/**
+ * net/ipv6/addrconf.c: ipv6_ifa_notify() / __ipv6_ifa_notify(): the address's message
+ * (RTM_NEWADDR for event 0), then for RTM_NEWADDR its local route into the fib unless there,
+ * for RTM_DELADDR the local route out
+ */
+export function ipv6IfaNotify(event: 0 | "RTM_NEWADDR" | "RTM_DELADDR", ifp: Inet6Ifaddr): void {
+  inet6IfaNotify(event || "RTM_NEWADDR", ifp);
+  if (event === "RTM_NEWADDR" && !ifp.rtIn) {
+    ifp.rtIn = true;
+    inet6RtNotify("RTM_NEWROUTE", localRt6(ifp));
+  } else if (event === "RTM_DELADDR" && ifp.rtIn) {
+    ifp.rtIn = false;
+    inet6RtNotify("RTM_DELROUTE", localRt6(ifp));
+  }
 }
 
 /** ip6_fib.c: fib6_start_gc(): the gc timer armed gc_interval (30 s) on, unless pending */
@@ -304,6 +381,8 @@ function fib6RunGc(net: Net): void {
   for (const dev of net.devices()) {
     const idev = devInet6(dev);
     if (!idev) continue;
+    // fib6_age() → fib6_del(): each announced
+    for (const r of idev.prefixRoutes) if (r.expires !== undefined && r.expires <= t) inet6RtNotify("RTM_DELROUTE", prefixRt6(idev, r));
     idev.prefixRoutes = idev.prefixRoutes.filter((r) => r.expires === undefined || r.expires > t);
     if (idev.prefixRoutes.some((r) => r.expires !== undefined)) more = true;
   }
@@ -338,8 +417,12 @@ function addrconfVerify(ifp: Inet6Ifaddr): void {
   }
   let next: number | undefined;
   if (ifp.preferedLft !== INFINITY_LIFE_TIME) {
-    if (age >= ifp.preferedLft) ifp.flags |= IFA_F_DEPRECATED;
-    else next = ifp.tstamp + ifp.preferedLft * USEC_PER_SEC;
+    if (age >= ifp.preferedLft) {
+      if (!(ifp.flags & IFA_F_DEPRECATED)) {
+        ifp.flags |= IFA_F_DEPRECATED;
+        ipv6IfaNotify(0, ifp);
+      }
+    } else next = ifp.tstamp + ifp.preferedLft * USEC_PER_SEC;
   }
   if (ifp.validLft !== INFINITY_LIFE_TIME) {
     const v = ifp.tstamp + ifp.validLft * USEC_PER_SEC;
@@ -358,16 +441,20 @@ const ADDRCONF_TIMER_FUZZ_MAX = USEC_PER_SEC;
 const FIB6_GC_INTERVAL = 30 * USEC_PER_SEC;
 
 /** net/ipv6/addrconf.c: ipv6_del_addr() + cleanup_prefix_route() */
-function ipv6DelAddr(ifp: Inet6Ifaddr): void {
+export function ipv6DelAddr(ifp: Inet6Ifaddr): void {
   const idev = ifp.idev;
   idev.addrList = idev.addrList.filter((x) => x !== ifp);
   lifetimeTimers.get(ifp)?.cancel();
   lifetimeTimers.delete(ifp);
+  ipv6IfaNotify("RTM_DELADDR", ifp);
   addrconfLeaveSolict(ifp);
   if (ifp.flags & IFA_F_PERMANENT && !(ifp.flags & IFA_F_NOPREFIXROUTE)) {
     const dst = prefixOf(ifp.addr, ifp.prefixLen);
     const stillUsed = idev.addrList.some((x) => x.prefixLen === ifp.prefixLen && sameAddr(prefixOf(x.addr, x.prefixLen), dst));
-    if (!stillUsed) idev.prefixRoutes = idev.prefixRoutes.filter((r) => !(r.plen === ifp.prefixLen && sameAddr(r.dst, dst)));
+    if (!stillUsed) {
+      for (const r of idev.prefixRoutes) if (r.plen === ifp.prefixLen && sameAddr(r.dst, dst)) inet6RtNotify("RTM_DELROUTE", prefixRt6(idev, r));
+      idev.prefixRoutes = idev.prefixRoutes.filter((r) => !(r.plen === ifp.prefixLen && sameAddr(r.dst, dst)));
+    }
   }
 }
 
@@ -404,17 +491,18 @@ export function inet6RtmNewaddr(net: Net, m: AddrMsg): KErr | undefined {
   }
   // inet6_addr_add() → addrconf_add_dev(): the default multicast route, carrier or not (on a
   // device that is down, ip6_route_add() fails: "Nexthop device is not up")
-  if (!(dev.flags & IFF_LOOPBACK) && dev.flags & IFF_UP && !idev.routes.mroute) {
-    idev.routes.mroute = true;
-    idev.mrouteSeq = ++addrconfNet(net).seq;
-  }
+  if (!(dev.flags & IFF_LOOPBACK) && dev.flags & IFF_UP) addrconfAddMroute(idev);
   const metric = m.attrs.IFA_RT_PRIORITY ?? 0;
   const ifp = addAddr(idev, pfx.slice(), ifm.prefixlen, ipv6AddrRtScope(pfx), lifetimeFlags(validLft, preferedLft) | flags);
   ifp.validLft = validLft;
   ifp.preferedLft = preferedLft;
+  ifp.rtPriority = metric;
   if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, pfx, ifm.prefixlen, metric, finiteLifetime(validLft));
   // Linux starts DAD for every new address; it stays tentative until the link is ready
   if (!(flags & IFA_F_NODAD)) ifp.flags |= IFA_F_TENTATIVE;
+  // inet6_addr_add(): "Send a netlink notification if DAD is enabled and optimistic flag is
+  // not set" (a nodad address is announced when its DAD completes, at once)
+  if (!(ifp.flags & (IFA_F_OPTIMISTIC | IFA_F_NODAD))) ipv6IfaNotify(0, ifp);
   addrconfDadStart(ifp);
   addrconfVerify(ifp);
   return undefined;
@@ -432,7 +520,9 @@ function inet6AddrModify(ifp: Inet6Ifaddr, flags: number, validLft: number, pref
   ifp.tstamp = now(idev.dev.net);
   ifp.validLft = validLft;
   ifp.preferedLft = preferedLft;
+  if (metric) ifp.rtPriority = metric;
   if (!(flags & IFA_F_NOPREFIXROUTE)) addrconfPrefixRoute(idev, ifp.addr, ifp.prefixLen, metric, finiteLifetime(validLft));
+  if (!(ifp.flags & IFA_F_TENTATIVE) || ifp.flags & IFA_F_DADFAILED) ipv6IfaNotify(0, ifp);
   addrconfVerify(ifp);
 }
 
@@ -489,23 +579,20 @@ function addrconfDadStart(ifp: Inet6Ifaddr): void {
 /** net/ipv6/addrconf.c: addrconf_dev_config() / init_loopback() */
 function addrconfDevConfig(idev: Inet6Dev): void {
   const dev = idev.dev;
-  const s = addrconfNet(dev.net);
   if (idev.cnf.get("disable_ipv6")) return;
   if (dev.type === ARPHRD_LOOPBACK || dev.flags & IFF_LOOPBACK) {
     // init_loopback(): ::1/128
     if (!idev.addrList.some((a) => a.addr[15] === 1 && a.addr.slice(0, 15).every((b) => b === 0))) {
       const a = new Uint8Array(16);
       a[15] = 1;
-      addAddr(idev, a, 128, RT_SCOPE_HOST, IFA_F_PERMANENT);
+      // add_addr(): not tentative, announced with its local route
+      ipv6IfaNotify("RTM_NEWADDR", addAddr(idev, a, 128, RT_SCOPE_HOST, IFA_F_PERMANENT));
     }
     return;
   }
   if (dev.type !== ARPHRD_ETHER) return;
   // addrconf_add_dev(): the default multicast route
-  if (!idev.routes.mroute) {
-    idev.routes.mroute = true;
-    idev.mrouteSeq = ++s.seq;
-  }
+  addrconfAddMroute(idev);
   if (idev.cnf.get("addr_gen_mode") === IN6_ADDR_GEN_MODE_NONE) return;
   const eui = ipv6GenerateEui64(dev);
   if (!eui) return;
@@ -520,15 +607,52 @@ function addrconfDevConfig(idev: Inet6Dev): void {
   addrconfDadStart(ifp);
 }
 
-/** net/ipv6/addrconf.c: addrconf_ifdown() */
+/**
+ * net/ipv6/route.c: rt6_disable_ip(): rt6_sync_down_dev() takes every route through the
+ * device out of the fib, each announced (fib6_clean_all() walks main, then local, in tree
+ * order), then nd_tbl's entries of the device go (neigh_ifdown())
+ */
+function rt6DisableIp(dev: NetDevice): void {
+  if (rtnlHasListeners(dev.net, RTNLGRP_IPV6_ROUTE)) {
+    // RTNH_F_LINKDOWN is what the last NETDEV_CHANGE left (linkwatch's operstate), not the
+    // carrier dev_close() has just dropped
+    const carrier = dev.operstate === IF_OPER_UP || dev.operstate === IF_OPER_UNKNOWN;
+    for (const r of rt6Routes(dev.net, dev)) inet6RtNotify("RTM_DELROUTE", r, carrier);
+  }
+  const idev = devInet6(dev);
+  if (idev) {
+    for (const ifp of idev.addrList) ifp.rtIn = false;
+    idev.routes = { mroute: false };
+    idev.prefixRoutes = [];
+  }
+  rt6FlushDev(dev);
+  ndiscNeighIfdown(dev);
+}
+
+/** net/ipv6/addrconf.c: addrconf_ifdown() after rt6_disable_ip(): the addresses go (unless
+ * keep_addr_on_down), each announced */
 function addrconfIfdown(idev: Inet6Dev, unregister: boolean): void {
   idev.ready = false;
   idev.dadTimer?.cancel();
   idev.dadTimer = undefined;
-  if (!idev.cnf.get("keep_addr_on_down") || unregister) idev.addrList = [];
+  if (!idev.cnf.get("keep_addr_on_down") || unregister) {
+    const gone = idev.addrList;
+    idev.addrList = [];
+    for (const ifp of gone) ipv6IfaNotify("RTM_DELADDR", ifp);
+  }
   idev.routes = { mroute: false };
   idev.prefixRoutes = [];
-  void unregister;
+}
+
+/**
+ * net/ipv6/addrconf.c: addrconf_permanent_addr() on NETDEV_UP: each permanent address gets
+ * back its prefix route (fixup_permanent_addr(); its local route comes with DAD)
+ */
+function addrconfPermanentAddr(idev: Inet6Dev): void {
+  for (const ifp of idev.addrList) {
+    if (!(ifp.flags & IFA_F_PERMANENT) || ifp.flags & IFA_F_NOPREFIXROUTE) continue;
+    addrconfPrefixRoute(idev, ifp.addr, ifp.prefixLen, ifp.rtPriority);
+  }
 }
 
 /** net/ipv6/addrconf.c: addrconf_notify() */
@@ -545,6 +669,7 @@ function addrconfNotify(event: number, dev: NetDevice): number {
     case NETDEV_CHANGE:
       if (idev && idev.cnf.get("disable_ipv6")) break;
       if (event === NETDEV_UP) {
+        if (idev) addrconfPermanentAddr(idev);
         if (!addrconfLinkReady(dev)) break;
         if (!idev) {
           const r = ipv6AddDev(dev);
@@ -568,11 +693,10 @@ function addrconfNotify(event: number, dev: NetDevice): number {
           /* addrconf_ifdown(dev, dev != net->loopback_dev): lo keeps its inet6_dev (and its
            * conf/), not its addresses, until it next comes up */
           const unregister = !(dev.flags & IFF_LOOPBACK);
-          rt6FlushDev(dev);
+          rt6DisableIp(dev);
           addrconfIfdown(idev, unregister);
           if (unregister) {
-            ndiscSysctlUnregister(dev.net, dev.name);
-            unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
+            addrconfSysctlUnregister(idev, dev.name);
             dev.ip6Ptr = undefined;
           }
         }
@@ -596,15 +720,14 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       addrconfDevConfig(idev);
       break;
     case NETDEV_DOWN:
-      rt6FlushDev(dev);
+      rt6DisableIp(dev);
       if (idev) addrconfIfdown(idev, false);
       break;
     case NETDEV_UNREGISTER:
-      rt6FlushDev(dev);
+      rt6DisableIp(dev);
       if (idev) {
         addrconfIfdown(idev, true);
-        ndiscSysctlUnregister(dev.net, dev.name);
-        unregisterNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`);
+        addrconfSysctlUnregister(idev, dev.name);
         dev.ip6Ptr = undefined;
       }
       break;
@@ -612,13 +735,9 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       if (idev) {
         const d = idev;
         // (what a refused name registered: nothing; dev_change_name() renames back)
-        if (sysctlDevNameIsAllowed(lastOldName)) {
-          ndiscSysctlUnregister(dev.net, lastOldName);
-          unregisterNetSysctl(dev.net, `net/ipv6/conf/${lastOldName}`);
-        }
+        if (sysctlDevNameIsAllowed(lastOldName)) addrconfSysctlUnregister(d, lastOldName);
         if (!sysctlDevNameIsAllowed(dev.name)) return NOTIFY_BAD;
-        ndiscSysctlRegister(dev, d.ndParms);
-        registerNetSysctl(dev.net, `net/ipv6/conf/${dev.name}`, () => confTable(dev.net, d.cnf, d));
+        addrconfSysctlRegister(d);
       }
       break;
   }
@@ -635,7 +754,7 @@ function devDisableChange(idev: Inet6Dev): void {
   if (idev.cnf.get("disable_ipv6")) {
     // addrconf_notify(NETDEV_DOWN) → addrconf_ifdown() → rt6_disable_ip(): the routes
     // through the device go first
-    rt6FlushDev(dev);
+    rt6DisableIp(dev);
     addrconfIfdown(idev, false);
     ndiscIfdown(idev, false);
   } else if (dev.flags & IFF_UP && addrconfLinkReady(dev)) {
@@ -855,11 +974,13 @@ export function inet6RtmNewroute(net: Net, m: RouteMsg, rtf = 0): KErr | undefin
     if (m.flags.excl || !m.flags.replace) return kerr("EEXIST");
     const i = list.indexOf(same);
     if (i >= 0) list[i] = nr;
+    inet6RtNotify("RTM_NEWROUTE", i >= 0 ? nr : same);
     return undefined;
   }
   if (!m.flags.create) return kerr("ENOENT");
   (addrconfNet(net).tables ??= new Set()).add(table);
   list.push(nr);
+  inet6RtNotify("RTM_NEWROUTE", nr);
   return undefined;
 }
 
@@ -887,6 +1008,7 @@ export function inet6RtmDelroute(net: Net, m: RouteMsg): KErr | undefined {
     return kerr("ESRCH");
   }
   const i = list.indexOf(hit);
+  inet6RtNotify("RTM_DELROUTE", hit);
   if (i >= 0) list.splice(i, 1);
   else {
     // an addrconf prefix route
@@ -947,34 +1069,44 @@ function cmpAddr(a: Uint8Array, b: Uint8Array): number {
   return 0;
 }
 
-/** the routes addrconf made, in fib6 dump order */
-function rt6Routes(net: Net): Rt6[] {
+/** a prefix route addrconf made, as the fib holds it */
+function prefixRt6(idev: Inet6Dev, r: PrefixRoute): Rt6 {
+  return { table: RT_TABLE_MAIN, type: RTN_UNICAST, dst: r.dst, dstLen: r.plen, dev: idev.dev, metric: r.metric, seq: r.seq, local: false, expires: r.expires };
+}
+
+/** the device's ff00::/8 (addrconf_add_mroute()) */
+function mrouteRt6(idev: Inet6Dev): Rt6 {
+  const p = new Uint8Array(16);
+  p[0] = 0xff;
+  return { table: RT_TABLE_LOCAL, type: RTN_MULTICAST, dst: p, dstLen: 8, dev: idev.dev, metric: 256, seq: idev.mrouteSeq, local: false };
+}
+
+/** the address's local route (addrconf_f6i_alloc()) */
+function localRt6(ifp: Inet6Ifaddr): Rt6 {
+  return { table: RT_TABLE_LOCAL, type: RTN_LOCAL, dst: ifp.addr, dstLen: 128, dev: ifp.idev.dev, metric: 0, seq: 0, local: true };
+}
+
+/** the routes addrconf made and the static ones, in fib6 dump order; with `only`, those
+ * through that device, up or not (what rt6_sync_down_dev() finds) */
+function rt6Routes(net: Net, only?: NetDevice): Rt6[] {
   const out: Rt6[] = [];
-  for (const dev of net.devices()) {
+  for (const dev of only ? [only] : net.devices()) {
     const idev = devInet6(dev);
-    if (!idev || !(dev.flags & IFF_UP)) continue;
-    for (const r of idev.prefixRoutes) {
-      out.push({ table: RT_TABLE_MAIN, type: RTN_UNICAST, dst: r.dst, dstLen: r.plen, dev, metric: r.metric, seq: r.seq, local: false, expires: r.expires });
-    }
-    if (idev.routes.mroute) {
-      const p = new Uint8Array(16);
-      p[0] = 0xff;
-      out.push({ table: RT_TABLE_LOCAL, type: RTN_MULTICAST, dst: p, dstLen: 8, dev, metric: 256, seq: idev.mrouteSeq, local: false });
-    }
-    for (const ifp of idev.addrList) {
-      // __ipv6_ifa_notify(RTM_NEWADDR) inserts the local route once DAD has completed
-      if (ifp.flags & IFA_F_TENTATIVE) continue;
-      out.push({ table: RT_TABLE_LOCAL, type: RTN_LOCAL, dst: ifp.addr, dstLen: 128, dev, metric: 0, seq: 0, local: true });
-    }
+    if (!idev) continue;
+    for (const r of idev.prefixRoutes) out.push(prefixRt6(idev, r));
+    if (idev.routes.mroute) out.push(mrouteRt6(idev));
+    // __ipv6_ifa_notify(RTM_NEWADDR) inserts the local route once DAD has completed (also on a
+    // device that is down: a nodad address's)
+    for (const ifp of idev.addrList) if (ifp.rtIn) out.push(localRt6(ifp));
   }
-  for (const r of staticRoutes.get(net) ?? []) out.push(r);
+  for (const r of staticRoutes.get(net) ?? []) if (!only || r.dev === only) out.push(r);
   return out.sort((a, b) => (a.table & 255) - (b.table & 255) || a.table - b.table || cmpFib6(a, b));
 }
 
 /** net/ipv6/route.c: rt6_fill_node() */
-function rt6FillNode(r: Rt6): RouteMsg {
+function rt6FillNode(r: Rt6, carrier = r.dev.carrier): RouteMsg {
   let flags = 0;
-  if (!r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && !r.dev.carrier) flags |= RTNH_F_LINKDOWN;
+  if (!r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && !carrier) flags |= RTNH_F_LINKDOWN;
   if (r.onlink) flags |= RTNH_F_ONLINK;
   return {
     type: "RTM_NEWROUTE",
@@ -1000,7 +1132,7 @@ function rt6FillNode(r: Rt6): RouteMsg {
 export function inet6DumpFib(net: Net, req: RouteMsg): RouteMsg[] {
   const table = req.attrs.RTA_TABLE ?? req.rtm.table;
   const oif = req.attrs.RTA_OIF;
-  return rt6Routes(net).filter((r) => (!table || r.table === table) && (!oif || r.dev.ifindex === oif)).map(rt6FillNode);
+  return rt6Routes(net).filter((r) => (!table || r.table === table) && (!oif || r.dev.ifindex === oif)).map((r) => rt6FillNode(r));
 }
 
 /** net/ipv6/route.c: ipv6_route_native_seq_show() — /proc/net/ipv6_route (route -A inet6):

@@ -20,7 +20,7 @@ import type { NetDevice } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import type { Inet6Dev, Inet6Ifaddr } from "./addrconf.ts";
-import { devInet6, dadConfig, addrconfAllCnf } from "./addrconf.ts";
+import { devInet6, dadConfig, addrconfAllCnf, ipv6IfaNotify, ipv6DelAddr } from "./addrconf.ts";
 import {
   registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE, NETDEV_CHANGEADDR, NOTIFY_DONE,
 } from "../core/notifier.ts";
@@ -113,6 +113,17 @@ function cnf(idev: Inet6Dev, name: string, dflt: number): number {
 /** DAD timings collapse to 0 unless addrconf's dadConfig says the clock runs as on Linux */
 function dadDelay(j: number): number {
   return dadConfig.realistic ? j : 0;
+}
+
+/**
+ * addrconf_dad_kick()'s wait before the first NS, collapsed (dadConfig.realistic off) to
+ * DAD_KICK_JIFFIES: Linux waits a random part of rtr_solicit_delay (1 s), so the link-up's
+ * first MLD report (mld_ifc_start_work(): 2 jiffies) nearly always goes first, and with it
+ * its neighbour entry (ff02::16 before the solicited-node group in nd_tbl)
+ */
+const DAD_KICK_JIFFIES = 3;
+function dadKickDelay(j: number): number {
+  return dadConfig.realistic ? j : Math.min(j, DAD_KICK_JIFFIES);
 }
 
 // ---------------------------------------------------------------------------- addresses
@@ -211,14 +222,16 @@ function addrconfDadBegin(ifp: Inet6Ifaddr): void {
   addrconfDadKick(ifp);
 }
 
-/** net/ipv6/addrconf.c: addrconf_dad_stop() */
+/** net/ipv6/addrconf.c: addrconf_dad_stop(): a permanent address stays, tentative (and
+ * announced when DAD failed); any other goes */
 function addrconfDadStop(ifp: Inet6Ifaddr, dadFailed: boolean): void {
   const d = dadOf(ifp);
   d.timer.cancel();
   if (ifp.flags & IFA_F_PERMANENT) {
     ifp.flags |= IFA_F_TENTATIVE;
     if (dadFailed) ifp.flags |= IFA_F_DADFAILED;
-  }
+    if (dadFailed) ipv6IfaNotify(0, ifp);
+  } else if (ifp.idev.addrList.includes(ifp)) ipv6DelAddr(ifp);
 }
 
 /** net/ipv6/addrconf.c: addrconf_dad_kick() */
@@ -237,7 +250,7 @@ function addrconfDadKick(ifp: Inet6Ifaddr): void {
   }
   d.probes = cnf(idev, "dad_transmits", 1);
   d.state = IfaState.DAD;
-  modDelayedWork(net, d.timer, dadDelay(randNum));
+  modDelayedWork(net, d.timer, dadKickDelay(randNum));
 }
 
 /** net/ipv6/addrconf.c: addrconf_dad_work() */
@@ -301,7 +314,8 @@ function addrconfDadCompleted(ifp: Inet6Ifaddr, sendNa: boolean): void {
   const d = dadOf(ifp);
   d.timer.cancel();
   d.state = IfaState.POSTDAD;
-  // ipv6_ifa_notify(RTM_NEWADDR): addrconf's route dump shows the local route once not tentative
+  // ipv6_ifa_notify(RTM_NEWADDR): the address announced, its local route into the fib
+  ipv6IfaNotify("RTM_NEWADDR", ifp);
   const sendMld = ifp.scope === RT_SCOPE_LINK && ipv6LonelyLladdr(ifp);
   const sendRs = sendMld && ipv6AcceptRa(idev) && cnf(idev, "router_solicitations", -1) !== 0 &&
     !(dev.flags & IFF_LOOPBACK) && dev.type !== ARPHRD_TUNNEL;
@@ -605,8 +619,7 @@ export function ndiscInit(): void {
   });
 }
 
-/** net/ipv6/ndisc.c: ndisc_netdev_event() (nd_tbl's part) and addrconf_ifdown()'s
- * neigh_ifdown() when the device goes away */
+/** net/ipv6/ndisc.c: ndisc_netdev_event() (nd_tbl's part) */
 function ndiscNetdevTblEvent(event: number, dev: NetDevice): number {
   const t = ndTables.get(dev.net);
   if (!t) return NOTIFY_DONE;
@@ -621,12 +634,14 @@ function ndiscNetdevTblEvent(event: number, dev: NetDevice): number {
       if (evict && !dev.carrier) neighCarrierDown(t, dev);
       break;
     }
-    case NETDEV_DOWN:
-    case NETDEV_UNREGISTER:
-      neighIfdown(t, dev, false);
-      break;
   }
   return NOTIFY_DONE;
+}
+
+/** rt6_disable_ip()'s neigh_ifdown(&nd_tbl, dev): the device's entries go (NETDEV_DOWN, UNREGISTER) */
+export function ndiscNeighIfdown(dev: NetDevice): void {
+  const t = ndTables.get(dev.net);
+  if (t) neighIfdown(t, dev, false);
 }
 
 // ------------------------------------------------------------------------------ nd_tbl

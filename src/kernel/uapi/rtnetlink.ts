@@ -572,7 +572,7 @@ export type RtnlMsg =
   | { type: "RTM_NEWNEIGH" | "RTM_DELNEIGH" | "RTM_GETNEIGH"; flags: NlFlags; ndm: NdMsg; attrs: NdaAttrs }
   | { type: "RTM_NEWNEIGHTBL" | "RTM_GETNEIGHTBL" | "RTM_SETNEIGHTBL"; flags: NlFlags; ndtm: NdtMsg; attrs: NdtaAttrs }
   | { type: "RTM_NEWRULE" | "RTM_DELRULE" | "RTM_GETRULE"; flags: NlFlags; frh: FibRuleHdr; attrs: FraAttrs }
-  | { type: "RTM_NEWNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
+  | { type: "RTM_NEWNETCONF" | "RTM_DELNETCONF" | "RTM_GETNETCONF"; flags: NlFlags; ncm: { family: number }; attrs: NetconfAttrs }
   | { type: "RTM_NEWSTATS" | "RTM_GETSTATS" | "RTM_SETSTATS"; flags: NlFlags; ifsm: IfStatsMsg; attrs: StatsAttrs }
   | { type: "RTM_NEWMDB" | "RTM_DELMDB" | "RTM_GETMDB"; flags: NlFlags; bpm: { family: number; ifindex: number }; attrs: MdbAttrs }
   /** struct br_vlan_msg (`bridge -d vlan show`, `bridge vlan global show`): no handler in the

@@ -106,6 +106,7 @@ function acceptMsg(ctx: IpCtx, st: MonState, ev: RtnlEvent): void {
       printRule(ctx, n);
       return;
     case "RTM_NEWNETCONF":
+    case "RTM_DELNETCONF":
       printHeaders(ctx, st, "[NETCONF]", ev);
       printNetconf(ctx, n as NetconfMsg, { family: 0, ifindex: 0 });
       return;

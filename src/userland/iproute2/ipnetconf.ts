@@ -29,6 +29,7 @@ export function printNetconf(ctx: IpCtx, m: NetconfMsg, filter: { family: number
   const ifindex = a.NETCONFA_IFINDEX ?? 0;
   if (filter.ifindex && filter.ifindex !== ifindex) return;
   ctx.openJsonObject(null);
+  if (m.type === "RTM_DELNETCONF") ctx.printBool(PRINT_ANY, "deleted", "Deleted ", true);
   ctx.printString(PRINT_ANY, "family", "%s ", familyName(m.ncm.family));
   const name = ifindex === NETCONFA_IFINDEX_ALL ? "all" : ifindex === NETCONFA_IFINDEX_DEFAULT ? "default" : ctx.ll.llIndexToName(ifindex);
   ctx.printString(PRINT_ANY, "interface", "%s ", name);

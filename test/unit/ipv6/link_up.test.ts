@@ -67,7 +67,8 @@ test("dev_addr_lists: refcounts, tail insertion, /proc/net/dev_mcast", async () 
 
 test("link up: the groups, bridge fdb self entries and /proc files as on Linux", async () => {
   const { w } = await linkUp(false);
-  await w.advance(1_000);
+  // past the link-up's first MLD report (2 jiffies) and DAD (collapsed to 3 jiffies)
+  await w.advance(20_000);
   const veth0 = (await w.exec("h", "cat /sys/class/net/veth0/address")).stdout.trim();
   const tail = veth0.split(":").slice(3).join(":");
   const fdb = (await w.exec("h", "bridge fdb show | grep self")).stdout;
