@@ -33,7 +33,6 @@ export function procTablesInit(): void {
   // udp4_seq_show() for UDP-Lite
   registerProcNet("udplite", () => pad127("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops"));
   registerProcNet("unix", () => "Num       RefCount Protocol Flags    Type St Inode Path\n");
-  registerProcNet("anycast6", () => "");
   registerProcNet("ip6_flowlabel", () => "Label S Owner  Users  Linger Expires  Dst                              Opt\n");
   registerProcNet("ip_mr_vif", () => "Interface      BytesIn  PktsIn  BytesOut PktsOut Flags Local    Remote\n");
   registerProcNet("ip_mr_cache", () => "Group    Origin   Iif     Pkts    Bytes    Wrong Oifs\n");

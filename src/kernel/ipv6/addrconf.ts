@@ -28,16 +28,18 @@ import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE, IFA_F_DADFAILED, IFA_F_DEPRECATED,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTN_BLACKHOLE,
-  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTM_F_FIB_MATCH, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_ANYCAST, RTM_F_FIB_MATCH, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
   RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_NETCONF,
   type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
 } from "../uapi/rtnetlink.ts";
-import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK, IF_OPER_UP, IF_OPER_UNKNOWN } from "../uapi/if.ts";
+import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK, IF_OPER_UP, IF_OPER_UNKNOWN, IFF_MULTICAST } from "../uapi/if.ts";
 import {
   addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady, ipv6AcceptRa, addrconfRsRestart,
   ndiscNeighIfdown,
 } from "./ndisc.ts";
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
+import { __ipv6DevAcInc, __ipv6DevAcDec, procAnycast6, type Ifacaddr6 } from "./anycast.ts";
+import { __ipv6DevMcInc, __ipv6DevMcDec } from "./mcast.ts";
 
 export const IN6_ADDR_GEN_MODE_EUI64 = 0;
 export const IN6_ADDR_GEN_MODE_NONE = 1;
@@ -94,6 +96,8 @@ export interface Inet6Dev {
   ndParms: NeighParms;
   /** mcast.ts's state of the device (struct inet6_dev's mc_list & co.), set on first use */
   mc?: unknown;
+  /** ac_list: the device's anycast addresses, newest first (anycast.ts) */
+  acList: Ifacaddr6[];
 }
 
 interface AddrconfNet {
@@ -208,6 +212,7 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
     // (set on first use, but a field of the object from the start: not a properties store of
     // its own to reach for every multicast frame received)
     mc: undefined,
+    acList: [],
   };
   cnf.owner = dev;
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
@@ -356,13 +361,120 @@ function inet6RtNotify(type: "RTM_NEWROUTE" | "RTM_DELROUTE", r: Rt6, carrier?: 
  */
 export function ipv6IfaNotify(event: 0 | "RTM_NEWADDR" | "RTM_DELADDR", ifp: Inet6Ifaddr): void {
   inet6IfaNotify(event || "RTM_NEWADDR", ifp);
-  if (event === "RTM_NEWADDR" && !ifp.rtIn) {
-    ifp.rtIn = true;
-    inet6RtNotify("RTM_NEWROUTE", localRt6(ifp));
-  } else if (event === "RTM_DELADDR" && ifp.rtIn) {
-    ifp.rtIn = false;
-    inet6RtNotify("RTM_DELROUTE", localRt6(ifp));
+  const forwarding = Number(ifp.idev.cnf.get("forwarding")) !== 0;
+  if (event === "RTM_NEWADDR") {
+    if (!ifp.rtIn) {
+      ifp.rtIn = true;
+      inet6RtNotify("RTM_NEWROUTE", localRt6(ifp));
+    }
+    if (forwarding) addrconfJoinAnycast(ifp);
+  } else if (event === "RTM_DELADDR") {
+    if (forwarding) addrconfLeaveAnycast(ifp);
+    if (ifp.rtIn) {
+      ifp.rtIn = false;
+      inet6RtNotify("RTM_DELROUTE", localRt6(ifp));
+    }
   }
+}
+
+/** net/ipv6/addrconf.c: addrconf_join_anycast() / addrconf_leave_anycast(): the subnet-router
+ * anycast address of the address's prefix (none for a /127 or /128, RFC 6164, nor for ::) */
+function anycastOf(ifp: Inet6Ifaddr): Uint8Array | undefined {
+  if (ifp.prefixLen >= 127) return undefined;
+  const a = prefixOf(ifp.addr, ifp.prefixLen);
+  return a.some((b) => b !== 0) ? a : undefined;
+}
+
+function addrconfJoinAnycast(ifp: Inet6Ifaddr): void {
+  const a = anycastOf(ifp);
+  if (a) __ipv6DevAcInc(ifp.idev, a);
+}
+
+function addrconfLeaveAnycast(ifp: Inet6Ifaddr): void {
+  const a = anycastOf(ifp);
+  if (a) __ipv6DevAcDec(ifp.idev, a);
+}
+
+/** anycast.c's aca_rt: into the fib when the anycast address is made, out when it goes
+ * (unless the link going down took it already) */
+export function addrconfAnycastRoute(idev: Inet6Dev, aca: Ifacaddr6, add: boolean): void {
+  if (add === aca.rtIn) return;
+  aca.rtIn = add;
+  inet6RtNotify(add ? "RTM_NEWROUTE" : "RTM_DELROUTE", anycastRt6(idev, aca));
+}
+
+/**
+ * net/ipv6/addrconf.c: dev_forward_change(): a device's forwarding turned on joins the
+ * all-routers groups and the subnet-router anycast address of each of its prefixes (its
+ * tentative addresses' when their DAD ends); off, it leaves them; then RTM_NEWNETCONF
+ */
+function devForwardChange(idev: Inet6Dev): void {
+  const dev = idev.dev;
+  const on = Number(idev.cnf.get("forwarding")) !== 0;
+  if (dev.flags & IFF_MULTICAST) {
+    for (const g of ALL_ROUTERS) (on ? __ipv6DevMcInc : __ipv6DevMcDec)(idev, g);
+  }
+  for (const ifp of idev.addrList) {
+    if (ifp.flags & IFA_F_TENTATIVE) continue;
+    if (on) addrconfJoinAnycast(ifp);
+    else addrconfLeaveAnycast(ifp);
+  }
+  inet6NetconfNotify(dev.net, dev.ifindex, idev.cnf, "forwarding");
+}
+
+/** in6addr_linklocal_allrouters, in6addr_interfacelocal_allrouters, in6addr_sitelocal_allrouters */
+const ALL_ROUTERS = [0x02, 0x01, 0x05].map((scope) => Uint8Array.of(0xff, scope, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2));
+
+/** the NETCONFA_* attribute a conf/ entry reports (inet6_netconf_notify_devconf()'s type) */
+const NETCONF_ATTR: Record<string, "NETCONFA_FORWARDING" | "NETCONFA_PROXY_NEIGH" | "NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN"> = {
+  forwarding: "NETCONFA_FORWARDING",
+  proxy_ndp: "NETCONFA_PROXY_NEIGH",
+  ignore_routes_with_linkdown: "NETCONFA_IGNORE_ROUTES_WITH_LINKDOWN",
+};
+
+/** net/ipv6/addrconf.c: inet6_netconf_notify_devconf() of one setting */
+function inet6NetconfNotify(net: Net, ifindex: number, cnf: Inet6Cnf, name: string): void {
+  if (!rtnlHasListeners(net, RTNLGRP_IPV6_NETCONF)) return;
+  rtnlNotify(net, RTNLGRP_IPV6_NETCONF, {
+    type: "RTM_NEWNETCONF", flags: {}, ncm: { family: AF_INET6 },
+    attrs: { NETCONFA_IFINDEX: ifindex, [NETCONF_ATTR[name]!]: Number(cnf.get(name)) },
+  });
+}
+
+/**
+ * net/ipv6/addrconf.c: addrconf_fixup_forwarding() / addrconf_fixup_linkdown() and the
+ * proxy_ndp handler: a new value of forwarding, ignore_routes_with_linkdown or proxy_ndp in
+ * `which`'s conf. default's is announced when it changes; all's goes to default and every
+ * device (forwarding announces default too), each device that changed announced (forwarding
+ * through dev_forward_change()), then all's when it changed.
+ */
+function addrconfFixupNetconf(net: Net, cnf: Inet6Cnf, which: Inet6Dev | "all" | "default", name: string, v: number): void {
+  const old = Number(cnf.get(name));
+  cnf.set(name, v);
+  const changed = (a: number, b: number) => !a !== !b;
+  if (which === "default") {
+    if (changed(old, v)) inet6NetconfNotify(net, NETCONFA_IFINDEX_DEFAULT, cnf, name);
+    return;
+  }
+  if (which === "all" && name !== "proxy_ndp") {
+    const s = addrconfNet(net);
+    const oldDflt = Number(s.dflt.get(name));
+    s.dflt.set(name, v);
+    if (name === "forwarding" && changed(oldDflt, v)) inet6NetconfNotify(net, NETCONFA_IFINDEX_DEFAULT, s.dflt, name);
+    for (const d of net.devices()) {
+      const idev = devInet6(d);
+      if (!idev) continue;
+      const was = Number(idev.cnf.get(name));
+      idev.cnf.set(name, v);
+      if (!changed(was, v)) continue;
+      if (name === "forwarding") devForwardChange(idev);
+      else inet6NetconfNotify(net, d.ifindex, idev.cnf, name);
+    }
+  }
+  if (!changed(old, v)) return;
+  if (which === "all") inet6NetconfNotify(net, NETCONFA_IFINDEX_ALL, cnf, name);
+  else if (name === "forwarding") devForwardChange(which);
+  else inet6NetconfNotify(net, which.dev.ifindex, cnf, name);
 }
 
 /** ip6_fib.c: fib6_start_gc(): the gc timer armed gc_interval (30 s) on, unless pending */
@@ -622,6 +734,7 @@ function rt6DisableIp(dev: NetDevice): void {
   const idev = devInet6(dev);
   if (idev) {
     for (const ifp of idev.addrList) ifp.rtIn = false;
+    for (const aca of idev.acList) aca.rtIn = false;
     idev.routes = { mroute: false };
     idev.prefixRoutes = [];
   }
@@ -800,11 +913,11 @@ function confTable(net: Net, cnf: Inet6Cnf, which: Inet6Dev | "all" | "default")
         }
         return undefined;
       }
-      cnf.set(name, v);
-      if (which === "all" && name === "forwarding") {
-        addrconfNet(net).dflt.set(name, v);
-        for (const d of net.devices()) devInet6(d)?.cnf.set(name, v);
+      if (name in NETCONF_ATTR) {
+        addrconfFixupNetconf(net, cnf, which, name, v);
+        return undefined;
       }
+      cnf.set(name, v);
       return undefined;
     },
   }));
@@ -1081,6 +1194,11 @@ function mrouteRt6(idev: Inet6Dev): Rt6 {
   return { table: RT_TABLE_LOCAL, type: RTN_MULTICAST, dst: p, dstLen: 8, dev: idev.dev, metric: 256, seq: idev.mrouteSeq, local: false };
 }
 
+/** an anycast address's route (addrconf_f6i_alloc(anycast)): delivered here, as a local one */
+function anycastRt6(idev: Inet6Dev, aca: Ifacaddr6): Rt6 {
+  return { table: RT_TABLE_LOCAL, type: RTN_ANYCAST, dst: aca.addr, dstLen: 128, dev: idev.dev, metric: 0, seq: 0, local: true };
+}
+
 /** the address's local route (addrconf_f6i_alloc()) */
 function localRt6(ifp: Inet6Ifaddr): Rt6 {
   return { table: RT_TABLE_LOCAL, type: RTN_LOCAL, dst: ifp.addr, dstLen: 128, dev: ifp.idev.dev, metric: 0, seq: 0, local: true };
@@ -1098,6 +1216,7 @@ function rt6Routes(net: Net, only?: NetDevice): Rt6[] {
     // __ipv6_ifa_notify(RTM_NEWADDR) inserts the local route once DAD has completed (also on a
     // device that is down: a nodad address's)
     for (const ifp of idev.addrList) if (ifp.rtIn) out.push(localRt6(ifp));
+    for (const aca of idev.acList) if (aca.rtIn) out.push(anycastRt6(idev, aca));
   }
   for (const r of staticRoutes.get(net) ?? []) if (!only || r.dev === only) out.push(r);
   return out.sort((a, b) => (a.table & 255) - (b.table & 255) || a.table - b.table || cmpFib6(a, b));
@@ -1335,6 +1454,7 @@ export function addrconfInit(): void {
     },
   });
   registerProcNet("if_inet6", procIfInet6);
+  registerProcNet("anycast6", procAnycast6);
   registerProcNet("ipv6_route", procIpv6Route);
   registerProcNet("snmp6", snmp6SeqShow, "proc_create_net_single"); /* net/ipv6/proc.c: ipv6_proc_init_net() */
 }

@@ -13,6 +13,8 @@ import type { NetDevice } from "../core/netdevice.ts";
 import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_path.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
+import { ipv6ChkAcastAddr } from "./anycast.ts";
+import { ipv6SysctlGet } from "./sysctl_net_ipv6.ts";
 import { ETH_P_IPV6, PACKET_HOST } from "../uapi/if.ts";
 import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
 import {
@@ -110,7 +112,7 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
   const daddr = b.slice(o + 24, o + 40);
   // ip6_route_input(): a unicast destination is delivered when it is one of the namespace's
   // addresses (the local table); else the route decides (ip6_forward(), ip6_pkt_discard())
-  if (b[o + 24] !== 0xff && !ipv6ChkAddr(dev.net, daddr)) {
+  if (b[o + 24] !== 0xff && !ipv6ChkAddr(dev.net, daddr) && !ipv6ChkAcastAddr(dev.net, undefined, daddr)) {
     ip6RouteInputForward(skb, dev, o, plen, saddr, daddr);
     return;
   }
@@ -319,7 +321,10 @@ export function icmp6Send(skb: SkBuff, type: number, code: number, info: number)
  */
 function icmpv6EchoReply(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array): void {
   const net = dev.net;
-  const src = daddr[0] === 0xff ? undefined : daddr;
+  // icmpv6_echo_reply(): to a group, or to an anycast address (unless anycast_src_echo_reply),
+  // the reply takes the source the route gives
+  const acast = daddr[0] !== 0xff && ipv6ChkAcastAddr(net, undefined, daddr);
+  const src = daddr[0] === 0xff || (acast && !ipv6SysctlGet(net, "anycast_src_echo_reply")) ? undefined : daddr;
   // local delivery came in through lo: the device of the address is the route's
   const oif = dev;
   const dst = ip6DstLookup(net, saddr, oif, src);

@@ -20,7 +20,7 @@ import type { NetDevice } from "../core/netdevice.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import type { Inet6Dev, Inet6Ifaddr } from "./addrconf.ts";
-import { devInet6, dadConfig, addrconfAllCnf, ipv6IfaNotify, ipv6DelAddr } from "./addrconf.ts";
+import { devInet6, dadConfig, addrconfAllCnf, ipv6IfaNotify, ipv6DelAddr, ipv6DevGetSaddr } from "./addrconf.ts";
 import {
   registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE, NETDEV_CHANGEADDR, NOTIFY_DONE,
 } from "../core/notifier.ts";
@@ -46,7 +46,9 @@ import {
 import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import { AF_INET6, RTN_MULTICAST, RTN_UNICAST, RTN_LOCAL, NUD_NOARP, NUD_STALE, NUD_REACHABLE, NUD_FAILED } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
-import { ETH_P_IPV6, IFF_POINTOPOINT, PACKET_LOOPBACK } from "../uapi/if.ts";
+import { ETH_P_IPV6, IFF_POINTOPOINT, PACKET_LOOPBACK, PACKET_HOST } from "../uapi/if.ts";
+import { ipv6ChkAcastAddr } from "./anycast.ts";
+import { USEC_PER_JIFFY } from "../../sim/scheduler.ts";
 
 /** ICMPv6 ND message types (include/net/ndisc.h) */
 export const NDISC_ROUTER_SOLICITATION = 133;
@@ -833,8 +835,9 @@ function ndiscSendNa(dev: NetDevice, daddr: Uint8Array, solicitedAddr: Uint8Arra
     if (ifp.flags & IFA_F_OPTIMISTIC) override = false;
     if (cnf(ifp.idev, "force_tllao", 0)) incOpt = true;
   } else {
-    // ipv6_dev_get_saddr(): (anycast and proxy answers are not modelled)
-    return;
+    // an anycast target: the source the route to the solicitor would take
+    src = ipv6DevGetSaddr(dev.net, dev, daddr);
+    if (!src) return;
   }
   const optlen = incOpt ? (dev.addrLen + 2 + 7) & ~7 : 0;
   const skb = ip6AllocSkb(24 + optlen);
@@ -862,7 +865,7 @@ export function ndiscRcv(skb: SkBuff, dev: NetDevice, t: number, len: number, sa
 }
 
 /** net/ipv6/ndisc.c: ndisc_recv_ns() */
-function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array): boolean {
+function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: Uint8Array, daddr: Uint8Array, requeued = false): boolean {
   const b = skb.buf;
   if (len < 24) return false;
   const target = b.slice(t + 8, t + 24);
@@ -896,12 +899,25 @@ function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr:
     }
     idev = ifp.idev;
   } else {
-    // not ours: anycast and proxy (proxy_ndp) answers are not modelled
-    return true;
+    idev = devInet6(dev);
+    if (!idev) return true;
+    // an anycast address of ours (proxy_ndp answers are not modelled)
+    if (!ipv6ChkAcastAddr(dev.net, dev, target)) return true;
+    // "for anycast or proxy, sender should delay its response by a random time between 0 and
+    // MAX_ANYCAST_DELAY_TIME seconds" (pneigh_enqueue(): up to proxy_delay, then again)
+    const delay = idev.ndParms.proxyDelay;
+    if (!requeued && skb.pktType !== PACKET_HOST && inc && delay !== 0) {
+      const again = skb.copy();
+      const j = randomBelow(dev.net, Math.floor(delay / USEC_PER_JIFFY));
+      netSched(dev.net).after(j * USEC_PER_JIFFY, () => {
+        if (dev.flags & IFF_UP) ndiscRecvNs(again, dev, t, len, saddr, daddr, true);
+      }, "proxy_timer");
+      return true;
+    }
   }
   const isRouter = cnf(idev, "forwarding", 0) !== 0;
   if (dad) {
-    ndiscSendNa(dev, IN6ADDR_LINKLOCAL_ALLNODES, target, isRouter, false, true, true);
+    ndiscSendNa(dev, IN6ADDR_LINKLOCAL_ALLNODES, target, isRouter, false, ifp !== undefined, true);
     return true;
   }
   const tbl = ndTable(dev.net);
@@ -912,7 +928,7 @@ function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr:
   let n = neighLookup(tbl, k, dev);
   if (!n && (!inc || lladdr || !dev.addrLen)) n = neighCreate(tbl, k, dev);
   if (n) ndiscUpdate(n, lladdr, NUD_STALE, NEIGH_UPDATE_F_WEAK_OVERRIDE | NEIGH_UPDATE_F_OVERRIDE);
-  if (n || dev.hardHeaderLen < 14) ndiscSendNa(dev, saddr, target, isRouter, true, inc, inc);
+  if (n || dev.hardHeaderLen < 14) ndiscSendNa(dev, saddr, target, isRouter, true, ifp !== undefined && inc, inc);
   return true;
 }
 

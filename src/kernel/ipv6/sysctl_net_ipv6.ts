@@ -9,7 +9,7 @@
 import { kerr, isKErr } from "../uapi/errno.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import type { Net } from "../core/net_namespace.ts";
-import { registerNetSysctl, unregisterNetSysctl, type CtlTable } from "../core/sysctl.ts";
+import { registerNetSysctl, unregisterNetSysctl, sysctlLookup, type CtlTable } from "../core/sysctl.ts";
 import { knobEntry, knobs, knobTable, parseLong, type KnobCell } from "../core/sysctl_knobs.ts";
 import { NeighParms, neighSysctlTable } from "../core/neighbour.ts";
 import { HZ } from "../../sim/scheduler.ts";
@@ -98,6 +98,14 @@ export function ipv6SysctlNetInit(net: Net): void {
   registerNetSysctl(net, "net/ipv6", () => [...knobTable(IPV6_KNOBS), ...fragThresholds()]);
   registerNetSysctl(net, "net/ipv6/route", routeTable);
   registerNetSysctl(net, "net/ipv6/icmp", () => knobTable(ICMP_KNOBS));
+}
+
+/** the value of a net/ipv6 (or net/ipv6/icmp, with "icmp/") integer knob, read through its
+ * entry: for the rare paths that consult one (an echo to an anycast address) */
+export function ipv6SysctlGet(net: Net, name: string): number {
+  const k = sysctlLookup(net, `net/ipv6/${name}`);
+  const v = k && "entry" in k ? k.entry.read() : "0";
+  return typeof v === "string" ? Number(v.trim()) || 0 : 0;
 }
 
 /** nd_tbl's parameters a device starts with (ndisc.c: nd_tbl.parms): ARP's but a locktime of 0 */
