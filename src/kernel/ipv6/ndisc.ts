@@ -41,10 +41,10 @@ import { modDelayedWork, randomBelow, msecsToJiffies } from "../core/jiffies.ts"
 import {
   NeighTable, type Neighbour, type NeighOps, type PneighEntry, registerNeighTableMaker, neighIfdown, neighTableRelease, neighChangeaddr,
   neighCarrierDown, neighLookup, neighCreate, neighUpdate, NUD_VALID, NEIGH_UPDATE_F_OVERRIDE, NEIGH_UPDATE_F_WEAK_OVERRIDE,
-  NEIGH_UPDATE_F_OVERRIDE_ISROUTER, NEIGH_UPDATE_F_ISROUTER,
+  NEIGH_UPDATE_F_OVERRIDE_ISROUTER, NEIGH_UPDATE_F_ISROUTER, pneighLookup,
 } from "../core/neighbour.ts";
 import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
-import { AF_INET6, RTN_MULTICAST, RTN_UNICAST, RTN_LOCAL, NUD_NOARP, NUD_STALE, NUD_REACHABLE, NUD_FAILED } from "../uapi/rtnetlink.ts";
+import { AF_INET6, RTN_MULTICAST, RTN_UNICAST, RTN_LOCAL, NUD_NOARP, NUD_STALE, NUD_REACHABLE, NUD_FAILED, NTF_ROUTER } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { ETH_P_IPV6, IFF_POINTOPOINT, PACKET_LOOPBACK, PACKET_HOST } from "../uapi/if.ts";
 import { ipv6ChkAcastAddr } from "./anycast.ts";
@@ -898,11 +898,19 @@ function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr:
       if (!(ifp.flags & IFA_F_OPTIMISTIC)) return true;
     }
     idev = ifp.idev;
-  } else {
+  }
+  let isRouter = -1;
+  if (!ifp) {
     idev = devInet6(dev);
     if (!idev) return true;
-    // an anycast address of ours (proxy_ndp answers are not modelled)
-    if (!ipv6ChkAcastAddr(dev.net, dev, target)) return true;
+    // an anycast address of ours, or one proxied here (proxy_ndp on a forwarding device, an
+    // `ip -6 neigh add proxy` entry: pndisc_is_router() gives its router flag)
+    if (!ipv6ChkAcastAddr(dev.net, dev, target)) {
+      if (!cnf(idev, "forwarding", 0) || !(addrconfAllCnf(dev.net, "proxy_ndp") || cnf(idev, "proxy_ndp", 0))) return true;
+      const p = pneighLookup(ndTable(dev.net), in6Key(target), dev);
+      if (!p) return true;
+      isRouter = p.flags & NTF_ROUTER ? 1 : 0;
+    }
     // "for anycast or proxy, sender should delay its response by a random time between 0 and
     // MAX_ANYCAST_DELAY_TIME seconds" (pneigh_enqueue(): up to proxy_delay, then again)
     const delay = idev.ndParms.proxyDelay;
@@ -915,9 +923,9 @@ function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr:
       return true;
     }
   }
-  const isRouter = cnf(idev, "forwarding", 0) !== 0;
+  if (isRouter < 0) isRouter = cnf(idev!, "forwarding", 0) !== 0 ? 1 : 0;
   if (dad) {
-    ndiscSendNa(dev, IN6ADDR_LINKLOCAL_ALLNODES, target, isRouter, false, ifp !== undefined, true);
+    ndiscSendNa(dev, IN6ADDR_LINKLOCAL_ALLNODES, target, isRouter === 1, false, ifp !== undefined, true);
     return true;
   }
   const tbl = ndTable(dev.net);
@@ -928,7 +936,7 @@ function ndiscRecvNs(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr:
   let n = neighLookup(tbl, k, dev);
   if (!n && (!inc || lladdr || !dev.addrLen)) n = neighCreate(tbl, k, dev);
   if (n) ndiscUpdate(n, lladdr, NUD_STALE, NEIGH_UPDATE_F_WEAK_OVERRIDE | NEIGH_UPDATE_F_OVERRIDE);
-  if (n || dev.hardHeaderLen < 14) ndiscSendNa(dev, saddr, target, isRouter, true, ifp !== undefined && inc, inc);
+  if (n || dev.hardHeaderLen < 14) ndiscSendNa(dev, saddr, target, isRouter === 1, true, ifp !== undefined && inc, inc);
   return true;
 }
 
