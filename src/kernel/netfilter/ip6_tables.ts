@@ -5,11 +5,11 @@
  * IPv6 header (ipv6_find_hdr() for the protocol past the extension headers), ip6t_do_table(),
  * the icmp6 match, the ip6table_{filter,mangle,raw,security,nat} templates (ip6table_*.c),
  * ip6t_REJECT (nf_reject_ipv6.c: nf_send_unreach6()) and the LOG target's IPv6 logger
- * (nf_log_syslog.c: nf_log_ip6_packet()).
+ * (nf_log_syslog.c: nf_log_ip6_packet()), the hl match and HL target (xt_hl.c, xt_HL.c).
  *
  * Not modelled: IPv6 conntrack and NAT (the nat table exists and lists, its rules are only
  * walked), nf_send_reset6() (no TCP over IPv6 yet), the ip6t_* extension-header matches
- * (frag, hbh, dst, rt, ipv6header, mh), hl/HL.
+ * (frag, hbh, dst, rt, ipv6header, mh).
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr } from "../uapi/errno.ts";
@@ -335,6 +335,28 @@ function logTg6(skb: SkBuff, par: XtActionParam, d: any): number {
   return XT_CONTINUE;
 }
 
+/** net/netfilter/xt_hl.c: hl_mt6() (IP6T_HL_EQ, _NE, _LT, _GT) */
+function hlMt6(skb: SkBuff, _par: XtActionParam, d: any): boolean {
+  const hl = skb.buf[ipHdrOff(skb) + 7]!;
+  switch (d.mode) {
+    case 0: return hl === d.hop_limit;
+    case 1: return hl !== d.hop_limit;
+    case 2: return hl < d.hop_limit;
+    case 3: return hl > d.hop_limit;
+  }
+  return false;
+}
+
+/** net/netfilter/xt_HL.c: hl_tg6() (IP6T_HL_SET, _INC, _DEC; no header checksum in IPv6) */
+function hlTg6(skb: SkBuff, _par: XtActionParam, d: any): number {
+  const o = ipHdrOff(skb) + 7;
+  const old = skb.buf[o]!;
+  if (d.mode === 0) skb.buf[o] = d.hop_limit;
+  else if (d.mode === 1) skb.buf[o] = Math.min(255, old + d.hop_limit);
+  else if (d.mode === 2) skb.buf[o] = Math.max(0, old - d.hop_limit);
+  return XT_CONTINUE;
+}
+
 let done = false;
 
 /** module init: ip6_tables' icmp6 match, ip6t_REJECT, the LOG target's IPv6 side, the
@@ -349,8 +371,15 @@ export function ip6tablesInit(): void {
     checkentry: (p, d) => (d["with"] === IP6T_ICMP6_ECHOREPLY ? kerr("EINVAL")
       : d["with"] === IP6T_TCP_RESET && (p.proto !== NEXTHDR_TCP || p.invflags & IPT_INV_PROTO) ? kerr("EINVAL") : undefined) });
   xtRegisterTarget({ name: "LOG", revision: 0, family: F, target: logTg6 });
-  xtRegisterAlsoFor(F, NFPROTO_IPV4, "match", ["tcp", "udp", "comment", "mark", "limit"]);
-  xtRegisterAlsoFor(F, NFPROTO_IPV4, "target", ["MARK"]);
+  xtRegisterMatch({ name: "hl", revision: 0, family: F, match: hlMt6,
+    checkentry: (_p, d) => (Number(d["mode"]) > 3 ? kerr("EINVAL") : undefined) });
+  xtRegisterTarget({ name: "HL", revision: 0, family: F, table: "mangle", target: hlTg6,
+    checkentry: (_p, d) => (Number(d["mode"]) > 2 || (Number(d["mode"]) === 2 && d["hop_limit"] === 0) ? kerr("EINVAL") : undefined) });
+  // (the ones that read no IPv4 header field: transport ports at thoff, the link layer, meta)
+  xtRegisterAlsoFor(F, NFPROTO_IPV4, "match", [
+    "tcp", "udp", "comment", "mark", "limit", "multiport", "mac", "physdev", "statistic", "quota", "devgroup", "cpu", "time", "u32",
+  ]);
+  xtRegisterAlsoFor(F, NFPROTO_IPV4, "target", ["MARK", "CLASSIFY", "NFQUEUE"]);
   const t6 = { family: F, hook: ip6tDoTable };
   iptRegisterTemplate({ ...t6, name: "raw", validHooks: PRE | OUT, priority: NF_IP_PRI_RAW });
   iptRegisterTemplate({ ...t6, name: "mangle", validHooks: PRE | IN | FWD | OUT | POST, priority: NF_IP_PRI_MANGLE });

@@ -1,9 +1,10 @@
 /**
  * The ip6tables-only extensions (iptables 1.8.9 extensions/libip6t_*.c): the icmp6 match
- * (libip6t_icmp6.c) and the IPv6 REJECT target (libip6t_REJECT.c). The family-independent
+ * (libip6t_icmp6.c), the IPv6 REJECT target (libip6t_REJECT.c), the hl match and HL target
+ * (libip6t_hl.c, libip6t_HL.c). The family-independent
  * libxt_* ones serve ip6tables as they are; the libipt_* ones are marked `family: 4`.
  */
-import { parseIcmpType, printIcmpType, registerExts, type Ext } from "./extensions.ts";
+import { parseIcmpType, parseUintOpt, printIcmpType, registerExts, type Ext } from "./extensions.ts";
 import { ICMP6_HELP_HEAD, icmpHelp, rejectHelp } from "./ext-help.ts";
 import { XTOPT_INVERT, XTOPT_MAND, optsOf, type XtOpt } from "./xtoptions.ts";
 import { PARAMETER_PROBLEM, xtablesError } from "./xshared.ts";
@@ -76,4 +77,57 @@ const REJECT6: Ext = {
   save: (d) => ` --reject-with ${reject6Name(d["with"])}`,
 };
 
-registerExts([icmp6, REJECT6]);
+/** enum ip6t_hl_mode: IP6T_HL_EQ, _NE, _LT, _GT */
+const HL_OPS = ["==", "!=", "<", ">"];
+/** F_ANY: each option excludes the others */
+const HL_ANY = 7;
+
+/** libip6t_hl.c (struct ip6t_hl_info: mode, hop_limit) */
+const hl: Ext = {
+  name: "hl", revision: 0, kind: "match", family: 6, opts: { "hl-eq": true, "hl-lt": true, "hl-gt": true },
+  // (in libip6t_hl.c's table order)
+  x6: [
+    { name: "hl-lt", id: 1, type: "string", excl: HL_ANY },
+    { name: "hl-gt", id: 2, type: "string", excl: HL_ANY },
+    { name: "hl-eq", id: 0, type: "string", flags: XTOPT_INVERT, excl: HL_ANY },
+  ],
+  help: "hl match options:\n[!] --hl-eq value\tMatch hop limit value\n  --hl-lt value\tMatch HL < value\n  --hl-gt value\tMatch HL > value\n",
+  init: () => ({ mode: 0, hop_limit: 0 }),
+  parse(o, arg, invert, d) {
+    d["hop_limit"] = parseUintOpt(arg, 255, "hl", o);
+    d["mode"] = o === "hl-eq" ? (invert ? 1 : 0) : o === "hl-lt" ? 2 : 3;
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "HL match: You must specify one of `--hl-eq', `--hl-lt', `--hl-gt'");
+    delete d["__set"];
+  },
+  print: (d) => ` HL match HL ${HL_OPS[d["mode"]]} ${d["hop_limit"]}`,
+  save: (d) => [` --hl-eq ${d["hop_limit"]}`, ` ! --hl-eq ${d["hop_limit"]}`, ` --hl-lt ${d["hop_limit"]}`, ` --hl-gt ${d["hop_limit"]}`][d["mode"]]!,
+};
+
+/** libip6t_HL.c (struct ip6t_HL_info: mode IP6T_HL_SET/_INC/_DEC, hop_limit) */
+const HL: Ext = {
+  name: "HL", revision: 0, kind: "target", family: 6, opts: { "hl-set": true, "hl-dec": true, "hl-inc": true },
+  x6: [
+    { name: "hl-set", id: 0, type: "string", excl: HL_ANY },
+    { name: "hl-dec", id: 2, type: "string", excl: HL_ANY },
+    { name: "hl-inc", id: 1, type: "string", excl: HL_ANY },
+  ],
+  help: "HL target options\n  --hl-set value\t\tSet HL to <value 0-255>\n  --hl-dec value\t\tDecrement HL by <value 1-255>\n  --hl-inc value\t\tIncrement HL by <value 1-255>\n",
+  init: () => ({ mode: 0, hop_limit: 0 }),
+  parse(o, arg, _i, d) {
+    // XTTYPE_UINT8; --hl-inc and --hl-dec from 1
+    d["hop_limit"] = parseUintOpt(arg, 255, "HL", o, o === "hl-set" ? 0 : 1);
+    d["mode"] = o === "hl-set" ? 0 : o === "hl-inc" ? 1 : 2;
+    d["__set"] = 1;
+  },
+  final(d) {
+    if (!d["__set"]) xtablesError(PARAMETER_PROBLEM, "HL: You must specify an action");
+    delete d["__set"];
+  },
+  print: (d) => [` HL set to ${d["hop_limit"]}`, ` HL increment by ${d["hop_limit"]}`, ` HL decrement by ${d["hop_limit"]}`][d["mode"]]!,
+  save: (d) => [` --hl-set ${d["hop_limit"]}`, ` --hl-inc ${d["hop_limit"]}`, ` --hl-dec ${d["hop_limit"]}`][d["mode"]]!,
+};
+
+registerExts([icmp6, REJECT6, hl, HL]);

@@ -916,8 +916,9 @@ function printAddr(ip: IptIp, dst: boolean, format: number, ctx: Pick<IptCtx, "h
   const numeric = !!(format & FMT_NUMERIC);
   let a: string;
   if (isIp6(ip)) {
-    const m = dst ? ip.dmsk6 : ip.smsk6;
-    a = m.every((x) => x === 0) && !numeric ? "anywhere" : addrName6(dst ? ip.dst6 : ip.src6, numeric, ctx.hostsRev6) + ip6maskToNumeric(m);
+    // (print_ipv6_addresses(): "anywhere" is the address ::, whatever its mask)
+    const x = dst ? ip.dst6 : ip.src6;
+    a = x.every((w) => w === 0) && !numeric ? "anywhere" : addrName6(x, numeric, ctx.hostsRev6) + ip6maskToNumeric(dst ? ip.dmsk6 : ip.smsk6);
   } else {
     const m = dst ? ip.dmsk : ip.smsk;
     a = m === 0 && !numeric ? "anywhere" : addrName(dst ? ip.dst : ip.src, numeric, ctx.hostsRev) + maskToNumeric(m);
@@ -1138,9 +1139,9 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
         if (h.references(chain)) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${chain}`);
         h.chains.splice(h.chains.indexOf(c), 1);
       } else {
-        // every user chain nothing refers to (nft: those left unreferenced after the flush)
+        // every user chain, each empty and unreferenced (nf_tables refuses another: EBUSY)
         for (const c of h.chains.filter((x) => x.hook < 0)) {
-          if (h.references(c.name)) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${c.name}`);
+          if (c.rules.length || h.references(c.name)) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${c.name}`);
         }
         h.chains = h.chains.filter((x) => x.hook >= 0);
       }
