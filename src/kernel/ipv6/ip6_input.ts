@@ -27,6 +27,9 @@ import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
 import { ip6DstLookup } from "./route.ts";
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
+import {
+  nfHook, nfHookActive, NFPROTO_IPV6, NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD, NF_INET_POST_ROUTING,
+} from "../netfilter/core.ts";
 
 /** ipv6RcvPeek(): how a frame ended there */
 const PEEK_OTHERHOST = 1;
@@ -51,6 +54,8 @@ function countEcn(ip: Ipv6Mib["ip"], b: Uint8Array, o: number): void {
  */
 function ipv6RcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev: NetDevice): number {
   if (pktType === PACKET_OTHERHOST) return PEEK_OTHERHOST;
+  // (NF_INET_PRE_ROUTING sees a group's packet before ip6_mc_input() drops it)
+  if (nfHookActive(dev.net, NFPROTO_IPV6, NF_INET_PRE_ROUTING)) return 0;
   const idev = devInet6(dev);
   if (!idev || dev.ip6Disabled || pktType === PACKET_LOOPBACK) return 0;
   if (len < IPV6_HDRLEN || b[o]! >>> 4 !== 6 || b[o + 24] !== 0xff) return 0;
@@ -103,11 +108,33 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     return;
   }
   skb.networkHeader = o;
+  if (nfHookActive(dev.net, NFPROTO_IPV6, NF_INET_PRE_ROUTING)) {
+    nfHook(NFPROTO_IPV6, NF_INET_PRE_ROUTING, dev.net, skb, dev, undefined, (s) => ip6RcvFinish(s, dev, true));
+    return;
+  }
+  ip6RcvFinish(skb, dev, false);
+}
+
+/**
+ * net/ipv6/ip6_input.c: ip6_rcv_finish(): the route (ip6_route_input()) and its input: a
+ * group's packet to ip6_mc_input() (one not joined here already ended in ipv6RcvPeek(), unless
+ * PRE_ROUTING hooks (`hooked`) let it this far), a local one through NF_INET_LOCAL_IN to
+ * ip6_input_finish(), others to ip6_forward()
+ */
+function ip6RcvFinish(skb: SkBuff, dev: NetDevice, hooked: boolean): void {
+  const b = skb.buf;
+  const o = skb.networkHeader;
+  const st = ipv6Stats(dev.net);
   if (b[o + 24] === 0xff) {
     /* ip6_mc_input(): IPSTATS_MIB_INMCAST (a group joined here: ipv6RcvPeek() ended the others) */
     st.ip.InMcastPkts++;
     st.ip.InMcastOctets += skb.len;
+    if (hooked && !ipv6ChkMcastAddrAt(dev, b, o + 24)) {
+      kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_mc_input");
+      return;
+    }
   }
+  const plen = (b[o + 4]! << 8) | b[o + 5]!;
   const saddr = b.slice(o + 8, o + 24);
   const daddr = b.slice(o + 24, o + 40);
   // ip6_route_input(): a unicast destination is delivered when it is one of the namespace's
@@ -116,6 +143,18 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     ip6RouteInputForward(skb, dev, o, plen, saddr, daddr);
     return;
   }
+  // ip6_input()
+  if (nfHookActive(dev.net, NFPROTO_IPV6, NF_INET_LOCAL_IN)) {
+    nfHook(NFPROTO_IPV6, NF_INET_LOCAL_IN, dev.net, skb, dev, undefined, (s) => ip6InputFinish(s, dev, o, plen, saddr, daddr));
+    return;
+  }
+  ip6InputFinish(skb, dev, o, plen, saddr, daddr);
+}
+
+/** net/ipv6/ip6_input.c: ip6_input_finish(): the raw sockets' copies, then the protocol */
+function ip6InputFinish(skb: SkBuff, dev: NetDevice, o: number, plen: number, saddr: Uint8Array, daddr: Uint8Array): void {
+  const b = skb.buf;
+  const st = ipv6Stats(dev.net);
   if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
   const t = o + IPV6_HDRLEN;
   // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0
@@ -208,13 +247,37 @@ function ip6RouteInputForward(skb: SkBuff, dev: NetDevice, o: number, plen: numb
   fwd.buf.set(b.subarray(o, o + len), f);
   fwd.buf[f + 7]!--;
   fwd.networkHeader = f;
+  fwd.dev = dev;
+  fwd.mark = skb.mark;
   consumeSkb(skb);
-  /* ip6_forward_finish(): OUTFORWDATAGRAMS, OUTOCTETS; ip6_finish_output2(): OUT */
+  const nexthop = rt.gw ?? daddr;
+  if (nfHookActive(net, NFPROTO_IPV6, NF_INET_FORWARD) || nfHookActive(net, NFPROTO_IPV6, NF_INET_POST_ROUTING)) {
+    nfHook(NFPROTO_IPV6, NF_INET_FORWARD, net, fwd, dev, out, (s) => ip6ForwardFinish(s, out, nexthop, len));
+    return;
+  }
+  ip6ForwardFinish(fwd, out, nexthop, len);
+}
+
+/** net/ipv6/ip6_output.c: ip6_forward_finish() -> dst_output() -> ip6_output():
+ * NF_INET_POST_ROUTING, then ip6_finish_output2() */
+function ip6ForwardFinish(skb: SkBuff, out: NetDevice, nexthop: Uint8Array, len: number): void {
+  const st = ipv6Stats(out.net);
+  /* ip6_forward_finish(): OUTFORWDATAGRAMS, OUTOCTETS */
   st.ip.OutForwDatagrams++;
   st.ip.OutOctets += len;
+  if (nfHookActive(out.net, NFPROTO_IPV6, NF_INET_POST_ROUTING)) {
+    nfHook(NFPROTO_IPV6, NF_INET_POST_ROUTING, out.net, skb, undefined, out, (s) => ip6ForwardOut(s, out, nexthop, len));
+    return;
+  }
+  ip6ForwardOut(skb, out, nexthop, len);
+}
+
+/** ip6_finish_output2() of a forwarded packet: OUT, then the neighbour */
+function ip6ForwardOut(skb: SkBuff, out: NetDevice, nexthop: Uint8Array, len: number): void {
+  const st = ipv6Stats(out.net);
   st.ip.OutTransmits++;
   st.ip.OutOctets += len;
-  ip6FinishOutput2(fwd, out, rt.gw ?? daddr);
+  ip6FinishOutput2(skb, out, nexthop);
 }
 
 /** net/ipv6/icmp.c: icmpv6_rcv(), past the checksum: ND messages to ndisc_rcv() */

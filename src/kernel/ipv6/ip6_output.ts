@@ -5,8 +5,11 @@
  * neighbour step (nd_tbl: a group's entry is NUD_NOARP with the mapped 33:33:xx:xx:xx:xx
  * address, a unicast one resolves).
  *
- * Not modelled: fragmentation, netfilter
- * (NF_INET_LOCAL_OUT / POST_ROUTING for IPv6).
+ * Netfilter: NF_INET_LOCAL_OUT (__ip6_local_out(), ndisc_send_skb(), mld_sendpack()) and
+ * NF_INET_POST_ROUTING (ip6_output()) around ip6_finish_output2(), only entered when an IPv6
+ * hook is registered in the namespace (ip6NfOutActive()).
+ *
+ * Not modelled: fragmentation.
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import { SkBuff } from "../core/skbuff.ts";
@@ -19,6 +22,27 @@ import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER, IFF_LOOPBACK } from "../uapi/if.ts";
 import { ipv6Stats } from "./proc.ts";
+import type { Net } from "../core/net_namespace.ts";
+import { nfHook, nfHookActive, NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING } from "../netfilter/core.ts";
+
+/** does a packet this host sends meet an IPv6 hook (LOCAL_OUT or POST_ROUTING) in `net`? */
+function ip6NfOutActive(net: Net): boolean {
+  return nfHookActive(net, NFPROTO_IPV6, NF_INET_LOCAL_OUT) || nfHookActive(net, NFPROTO_IPV6, NF_INET_POST_ROUTING);
+}
+
+/**
+ * net/ipv6/output_core.c: __ip6_local_out()'s NF_INET_LOCAL_OUT, then ip6_output()'s
+ * NF_INET_POST_ROUTING, around `finish` (ip6_finish_output()): its value, or -EPERM (-1) when
+ * a hook dropped the packet (nf_hook_slow())
+ */
+function ip6NfLocalOut(net: Net, skb: SkBuff, dev: NetDevice, finish: (skb: SkBuff) => number): number {
+  let r = -1;
+  nfHook(NFPROTO_IPV6, NF_INET_LOCAL_OUT, net, skb, undefined, dev, (s) =>
+    nfHook(NFPROTO_IPV6, NF_INET_POST_ROUTING, net, s, undefined, dev, (s2) => {
+      r = finish(s2);
+    }));
+  return r;
+}
 
 export const IPV6_HDRLEN = 40;
 export const NEXTHDR_HOP = 0;
@@ -137,23 +161,30 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   /* ndisc_send_skb() / mld_sendpack(): OutRequests; ip6_finish_output2(): OUTMCAST and OUT
    * (OutTransmits, OutOctets); then ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS */
   const st = ipv6Stats(dev.net);
-  const len = skb.tail - skb.data;
   st.ip.OutRequests++;
-  st.ip.OutMcastPkts++;
-  st.ip.OutMcastOctets += len;
-  st.ip.OutTransmits++;
-  st.ip.OutOctets += len;
   const b = skb.buf;
   const o = skb.data;
   /* the ICMPv6 header: right after the IPv6 header, or after a hop-by-hop one (MLD) */
   const t = b[o + 6] === NEXTHDR_ICMP ? o + IPV6_HDRLEN : b[o + 6] === NEXTHDR_HOP && b[o + IPV6_HDRLEN] === NEXTHDR_ICMP ? o + IPV6_HDRLEN + (b[o + IPV6_HDRLEN + 1]! + 1) * 8 : -1;
   const type = t >= 0 && t < skb.tail ? b[t]! : -1;
-  const r = ip6FinishOutput2(skb, dev, daddr);
+  if (skb.networkHeader < 0) skb.networkHeader = o;
+  const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6McFinishOutput(s, dev, daddr)) : ip6McFinishOutput(skb, dev, daddr);
   if (type >= 0 && r >= 0) {
     st.outType[type]!++;
     st.icmp.OutMsgs++;
   }
   return r;
+}
+
+/** ip6_finish_output2() of a packet to a group: OUTMCAST and OUT, then the neighbour */
+function ip6McFinishOutput(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
+  const st = ipv6Stats(dev.net);
+  const len = skb.tail - skb.data;
+  st.ip.OutMcastPkts++;
+  st.ip.OutMcastOctets += len;
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  return ip6FinishOutput2(skb, dev, daddr);
 }
 
 /**
@@ -184,17 +215,24 @@ export function ip6OutputNdisc(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): 
     return 0;
   }
   const st = ipv6Stats(dev.net);
-  const len = skb.tail - skb.data;
   const type = skb.buf[skb.data + IPV6_HDRLEN]!;
   st.ip.OutRequests++;
-  st.ip.OutTransmits++;
-  st.ip.OutOctets += len;
-  const r = ip6FinishOutput2(skb, dev, daddr);
+  if (skb.networkHeader < 0) skb.networkHeader = skb.data;
+  const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6NdiscFinishOutput(s, dev, daddr)) : ip6NdiscFinishOutput(skb, dev, daddr);
   if (r >= 0) {
     st.outType[type]!++;
     st.icmp.OutMsgs++;
   }
   return r;
+}
+
+/** ip6_finish_output2() of a unicast ND packet: OUT, then the neighbour */
+function ip6NdiscFinishOutput(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
+  const st = ipv6Stats(dev.net);
+  const len = skb.tail - skb.data;
+  st.ip.OutTransmits++;
+  st.ip.OutOctets += len;
+  return ip6FinishOutput2(skb, dev, daddr);
 }
 
 /**
@@ -216,6 +254,17 @@ export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLi
     kfreeSkbReason(skb, "SKB_DROP_REASON_IPV6DISABLED", "ip6_output");
     return 0;
   }
+  if (dst.rt.local) loopedIif.set(skb, dst.rt.dev);
+  if (skb.networkHeader < 0) skb.networkHeader = skb.data;
+  if (ip6NfOutActive(net)) return ip6NfLocalOut(net, skb, dev, (s) => ip6LocalFinishOutput(s, dst, daddr, hopLimit));
+  return ip6LocalFinishOutput(skb, dst, daddr, hopLimit);
+}
+
+/** ip6_finish_output2() of a locally made packet: OUT (OUTMCAST to a group), the copy looped
+ * back to a joined group, then the neighbour */
+function ip6LocalFinishOutput(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLimit: number): number {
+  const dev = dst.dev;
+  const st = ipv6Stats(dev.net);
   const len = skb.tail - skb.data;
   if (daddr[0] === 0xff) {
     st.ip.OutMcastPkts++;
@@ -223,7 +272,6 @@ export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLi
   }
   st.ip.OutTransmits++;
   st.ip.OutOctets += len;
-  if (dst.rt.local) loopedIif.set(skb, dst.rt.dev);
   // ip6_finish_output2(): a multicast to a group the device has joined loops a copy back up
   // its stack (sk_mc_loop(): IPV6_MULTICAST_LOOP, on by default); hop limit 0 goes no further
   if (daddr[0] === 0xff && !(dev.flags & IFF_LOOPBACK) && ipv6ChkMcastAddr(dev, daddr)) {

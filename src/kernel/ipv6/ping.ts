@@ -64,7 +64,8 @@ export abstract class Inet6DgramSock extends InetSock {
     if (len > 0) st.outType[b[0]!]!++;
     st.icmp.OutMsgs++;
     const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, this.sendHops(daddr, dst), b, this.tos);
-    return r < 0 ? kerr("EINVAL") : len;
+    // (-1: a netfilter hook dropped it, nf_hook_slow()'s -EPERM)
+    return r < 0 ? kerr(r === -1 ? "EPERM" : "EINVAL") : len;
   }
 
   /** ip6_sk_dst_hoplimit(): IPV6_MULTICAST_HOPS (1 unset) to a group, else IPV6_UNICAST_HOPS

@@ -192,6 +192,12 @@ export function nfHookEntries(net: Net, pf: number, hook: number): readonly NfHo
   return hooksOf(net)?.[pf * NF_MAX_HOOKS + hook] ?? NO_HOOKS;
 }
 
+/** is any hook registered at (net, pf, hook)? (NF_HOOK()'s static key: a caller that would
+ * build an okfn for nfHook() skips it when nothing is there) */
+export function nfHookActive(net: Net, pf: number, hook: number): boolean {
+  return hooksOf(net)?.[pf * NF_MAX_HOOKS + hook] !== undefined;
+}
+
 /** would NF_HOOK(pf, hook) accept `skb` with nothing done on the way (no hook, or every hook
  * says it passes it untouched)? */
 export function nfHookPasses(net: Net, pf: number, hook: number, skb: SkBuff): boolean {

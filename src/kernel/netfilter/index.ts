@@ -9,7 +9,9 @@ import { IPT_TABLE_ORDER, iptAddCounters, iptDoReplace, iptGetEntries, iptGetInf
 import { iptableInit } from "./iptable_tables.ts";
 import { ctnlFamilyErr, nfConntrackCreate, nfConntrackDelete, nfConntrackDump, nfConntrackListen, nfConntrackUpdate, type CtnlTuple } from "./nf_conntrack.ts";
 import { xtFindRevision } from "./x_tables.ts";
-import { NFPROTO_IPV4 } from "./core.ts";
+import { NFPROTO_IPV4, NFPROTO_IPV6 } from "./core.ts";
+import { ip6tablesInit } from "./ip6_tables.ts";
+import { icmp6Send } from "../ipv6/ip6_input.ts";
 import { xtMatchesInit } from "./xt_matches.ts";
 import { ebtDoReplace, ebtGetEntries, ebtablesInit } from "./ebtables.ts";
 import type { EbtTableInfo } from "../uapi/ebtables.ts";
@@ -25,7 +27,7 @@ import { nfulnlSeqShow } from "./nfnetlink_log.ts";
 import { nfLogSeqShow } from "./nf_log.ts";
 import { registerProcNetNode } from "../core/procfs.ts";
 import { fsDir, fsFile } from "../core/sysfs.ts";
-import { nfSetIpv4Ops } from "./nf_glue.ts";
+import { nfSetIpv4Ops, nfSetIpv6Ops } from "./nf_glue.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { registerProcNet } from "../core/procfs.ts";
 import { nfConntrackStandaloneInit } from "./nf_conntrack_standalone.ts";
@@ -46,8 +48,23 @@ export const nfIoctls: Record<string, NfIoctlHandler> = {
     const e = iptAddCounters(net, info.name, info.counters);
     return e ?? {};
   },
-  IPT_SO_GET_REVISION_MATCH: (_net, req) => revision(String(req["name"]), Number(req["revision"]), false),
-  IPT_SO_GET_REVISION_TARGET: (_net, req) => revision(String(req["name"]), Number(req["revision"]), true),
+  IPT_SO_GET_REVISION_MATCH: (_net, req) => revision(NFPROTO_IPV4, String(req["name"]), Number(req["revision"]), false),
+  IPT_SO_GET_REVISION_TARGET: (_net, req) => revision(NFPROTO_IPV4, String(req["name"]), Number(req["revision"]), true),
+  /** ip6_tables.c: do_ip6t_get_ctl()/do_ip6t_set_ctl(), the same over the IPv6 tables */
+  IP6T_SO_GET_INFO: (net, req) => wrap(iptGetInfo(net, String(req["table"]), NFPROTO_IPV6)),
+  IP6T_SO_GET_ENTRIES: (net, req) => wrap(iptGetEntries(net, String(req["table"]), NFPROTO_IPV6)),
+  IP6T_SO_SET_REPLACE: (net, req) => wrap(iptDoReplace(net, req["replace"] as IptReplace, NFPROTO_IPV6)),
+  IP6T_SO_SET_ADD_COUNTERS: (net, req) => {
+    const info = req["info"] as XtCountersInfo;
+    return iptAddCounters(net, info.name, info.counters, NFPROTO_IPV6) ?? {};
+  },
+  IP6T_SO_GET_REVISION_MATCH: (_net, req) => revision(NFPROTO_IPV6, String(req["name"]), Number(req["revision"]), false),
+  IP6T_SO_GET_REVISION_TARGET: (_net, req) => revision(NFPROTO_IPV6, String(req["name"]), Number(req["revision"]), true),
+  /** /proc/net/ip6_tables_names, in the order ip6tables-save prints them */
+  IP6T_TABLE_NAMES: (net) => {
+    const names = iptTableNames(net, NFPROTO_IPV6);
+    return { names: IPT_TABLE_ORDER.filter((n) => names.includes(n)) };
+  },
   /** ctnetlink IPCTNL_MSG_CT_GET dump ({zero}: IPCTNL_MSG_CT_GET_CTRZERO): {entries: NfConntrackInfo[]} */
   NFCT_GET: (net, req) => ({ entries: nfConntrackDump(net, req["zero"] === true) }),
   /** IPCTNL_MSG_CT_DELETE by id: {ids, portid} -> {deleted} */
@@ -85,8 +102,8 @@ function wrap<T extends object>(r: T | KErr): Record<string, unknown> | KErr {
   return isKErr(r) ? r : (r as unknown as Record<string, unknown>);
 }
 
-function revision(name: string, rev: number, target: boolean): Record<string, unknown> | KErr {
-  const have = xtFindRevision(NFPROTO_IPV4, name, target);
+function revision(family: number, name: string, rev: number, target: boolean): Record<string, unknown> | KErr {
+  const have = xtFindRevision(family, name, target);
   if (have < 0) return kerr("ENOENT");
   if (have < rev) return kerr("EPROTONOSUPPORT");
   return { revision: have };
@@ -150,6 +167,7 @@ export function netfilterInit(): void {
   xtMiscInit();
   nfnetlinkQueueInit();
   iptableInit();
+  ip6tablesInit();
   ebtablesInit();
   for (const [k, h] of Object.entries(nfIoctls)) registerIoctl(k, h);
   registerProcNet("nf_conntrack", ctSeqShow);
@@ -160,6 +178,7 @@ export function netfilterInit(): void {
     ["nfnetlink_queue", fsFile(0o440, () => nfqnlSeqShow(net))],
   ]), 0o555));
   nfConntrackStandaloneInit();
+  nfSetIpv6Ops({ icmp6Send });
   nfSetIpv4Ops({
     inetAddrType: (net, addr, dev) => (dev ? inetAddrTypeDevTable(net, dev, addr) : inetAddrType(net, addr)),
     inetSelectAddr: (dev, dst) => inetSelectAddr(dev, dst, RT_SCOPE_UNIVERSE),

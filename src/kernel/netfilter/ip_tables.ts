@@ -6,17 +6,21 @@
  * ipt_do_table() walks per packet with a jump stack, counting packets and bytes per rule.
  * Tables are instantiated per namespace on first use (as xt_request_find_table_lock()
  * loading iptable_filter & co.), so a namespace that never runs iptables has no hooks.
+ *
+ * The table machinery is shared with net/ipv6/netfilter/ip6_tables.c (ip6_tables.ts): the
+ * functions take the family (NFPROTO_IPV4 or NFPROTO_IPV6), whose entries are headed by an
+ * ipt_ip or an ip6t_ip6, and whose tables are registered on that family's hooks.
  */
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SkBuff } from "../core/skbuff.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import {
-  type IptEntry, type IptGetinfo, type IptReplace, type IptIp, type XtEntryExt,
+  type IptEntry, type IptGetinfo, type IptReplace, type IptIp, type Ip6tIp6, type XtEntryExt, isIp6, IP6T_F_GOTO,
   IPT_F_FRAG, IPT_F_GOTO, IPT_INV_VIA_IN, IPT_INV_VIA_OUT, IPT_INV_SRCIP, IPT_INV_DSTIP,
   IPT_INV_FRAG, IPT_INV_PROTO, XT_ERROR_TARGET, XT_RETURN, XT_STANDARD_TARGET,
 } from "../uapi/xtables.ts";
 import {
-  NF_ACCEPT, NF_DROP, NF_INET_NUMHOOKS, NFPROTO_IPV4, nfRegisterNetHook,
+  NF_ACCEPT, NF_DROP, NF_INET_NUMHOOKS, NFPROTO_IPV4, NFPROTO_IPV6, nfRegisterNetHook,
   type NfHookOps, type NfHookState,
 } from "./core.ts";
 import {
@@ -196,6 +200,8 @@ function compileFast(entries: IptCompiledEntry[]): IptFastMatch {
 /** struct xt_table */
 export interface XtTable {
   name: string;
+  /** NFPROTO_IPV4 or NFPROTO_IPV6 */
+  family: number;
   validHooks: number;
   priority: number;
   net: Net;
@@ -206,6 +212,8 @@ export interface XtTable {
 /** a table template (iptable_filter, iptable_nat …): name, hooks, priority, hook fn */
 export interface IptTableTemplate {
   name: string;
+  /** NFPROTO_IPV4 (default) or NFPROTO_IPV6 (ip6table_*) */
+  family?: number;
   validHooks: number;
   priority: number;
   /** per-hook priority override (nat: dst -100 in PRE/OUT, src +100 in POST/IN) */
@@ -216,18 +224,27 @@ export interface IptTableTemplate {
   hook?(table: XtTable, skb: SkBuff, state: NfHookState): number;
 }
 
-const templates = new Map<string, IptTableTemplate>();
-const netTables = new NetGeneric<Map<string, XtTable>>();
+/** per family: the table templates by name, and each namespace's instantiated tables */
+const templates = new Map<number, Map<string, IptTableTemplate>>();
+const netTables = new Map<number, NetGeneric<Map<string, XtTable>>>([
+  [NFPROTO_IPV4, new NetGeneric()], [NFPROTO_IPV6, new NetGeneric()],
+]);
+
+function templatesOf(family: number): Map<string, IptTableTemplate> {
+  let m = templates.get(family);
+  if (!m) templates.set(family, (m = new Map()));
+  return m;
+}
 
 /** the order iptables-save (nft) prints tables in */
 export const IPT_TABLE_ORDER = ["mangle", "security", "raw", "filter", "nat"];
 
 export function iptRegisterTemplate(t: IptTableTemplate): void {
-  templates.set(t.name, t);
+  templatesOf(t.family ?? NFPROTO_IPV4).set(t.name, t);
 }
 
 /** ipt_alloc_initial_table(): one ACCEPT policy per valid hook, then the ERROR tail */
-export function iptAllocInitialTable(validHooks: number): IptReplace {
+export function iptAllocInitialTable(validHooks: number, family = NFPROTO_IPV4): IptReplace {
   const entries: IptEntry[] = [];
   const hookEntry: number[] = [];
   const underflow: number[] = [];
@@ -236,30 +253,42 @@ export function iptAllocInitialTable(validHooks: number): IptReplace {
     underflow.push(0);
     if (!(validHooks & (1 << h))) continue;
     hookEntry[h] = underflow[h] = entries.length;
-    entries.push(standardEntry(-NF_ACCEPT - 1));
+    entries.push(standardEntry(-NF_ACCEPT - 1, family));
   }
-  entries.push(errorEntry("ERROR"));
+  entries.push(errorEntry("ERROR", family));
   return { name: "", validHooks, numEntries: entries.length, hookEntry, underflow, entries, counterHooks: 0, createdHooks: 0 };
 }
 
-export function emptyIp(): IptIp {
-  return { src: 0, dst: 0, smsk: 0, dmsk: 0, iniface: "", outiface: "", proto: 0, flags: 0, invflags: 0 };
+/** an all-zero ipt_ip, or ip6t_ip6 for NFPROTO_IPV6 */
+export function emptyIp(family = NFPROTO_IPV4): IptIp {
+  const ip: IptIp = { src: 0, dst: 0, smsk: 0, dmsk: 0, iniface: "", outiface: "", proto: 0, flags: 0, invflags: 0 };
+  if (family !== NFPROTO_IPV6) return ip;
+  const ip6: Ip6tIp6 = { ...ip, src6: [0, 0, 0, 0], dst6: [0, 0, 0, 0], smsk6: [0, 0, 0, 0], dmsk6: [0, 0, 0, 0], tos: 0 };
+  return ip6;
 }
 
-export function standardEntry(verdict: number): IptEntry {
-  return { ip: emptyIp(), matches: [], target: { name: XT_STANDARD_TARGET, revision: 0, data: { verdict } }, counters: { pcnt: 0, bcnt: 0 } };
+/** a copy of an entry header (an ip6t_ip6's address words included) */
+function cloneIp(ip: IptIp): IptIp {
+  if (!isIp6(ip)) return { ...ip };
+  const ip6: Ip6tIp6 = { ...ip, src6: ip.src6.slice(), dst6: ip.dst6.slice(), smsk6: ip.smsk6.slice(), dmsk6: ip.dmsk6.slice() };
+  return ip6;
 }
 
-export function errorEntry(errorname: string): IptEntry {
-  return { ip: emptyIp(), matches: [], target: { name: XT_ERROR_TARGET, revision: 0, data: { errorname } }, counters: { pcnt: 0, bcnt: 0 } };
+export function standardEntry(verdict: number, family = NFPROTO_IPV4): IptEntry {
+  return { ip: emptyIp(family), matches: [], target: { name: XT_STANDARD_TARGET, revision: 0, data: { verdict } }, counters: { pcnt: 0, bcnt: 0 } };
 }
 
-/** the tables instantiated in `net` */
-export function iptTables(net: Net): Map<string, XtTable> {
-  let m = netTables.get(net);
+export function errorEntry(errorname: string, family = NFPROTO_IPV4): IptEntry {
+  return { ip: emptyIp(family), matches: [], target: { name: XT_ERROR_TARGET, revision: 0, data: { errorname } }, counters: { pcnt: 0, bcnt: 0 } };
+}
+
+/** the tables of `family` instantiated in `net` */
+export function iptTables(net: Net, family = NFPROTO_IPV4): Map<string, XtTable> {
+  const g = netTables.get(family)!;
+  let m = g.get(net);
   if (!m) {
     m = new Map();
-    netTables.set(net, m);
+    g.set(net, m);
   }
   return m;
 }
@@ -268,39 +297,40 @@ export function iptTables(net: Net): Map<string, XtTable> {
  * net/netfilter/x_tables.c: xt_request_find_table_lock(): the table, instantiating it in
  * this namespace on first use (the table module's pernet init: ipt_register_table()).
  */
-export function xtRequestFindTable(net: Net, name: string): XtTable | undefined {
-  const tables = iptTables(net);
+export function xtRequestFindTable(net: Net, name: string, family = NFPROTO_IPV4): XtTable | undefined {
+  const tables = iptTables(net, family);
   const t = tables.get(name);
   if (t) return t;
-  const tmpl = templates.get(name);
+  const tmpl = templatesOf(family).get(name);
   if (!tmpl) return undefined;
-  return iptRegisterTable(net, tmpl, iptAllocInitialTable(tmpl.validHooks));
+  return iptRegisterTable(net, tmpl, iptAllocInitialTable(tmpl.validHooks, family));
 }
 
-/** net/ipv4/netfilter/ip_tables.c: ipt_register_table() */
+/** net/ipv4/netfilter/ip_tables.c: ipt_register_table() (ip6_tables.c: ip6t_register_table()) */
 export function iptRegisterTable(net: Net, tmpl: IptTableTemplate, repl: IptReplace): XtTable {
-  const info = translateTable(net, tmpl.name, repl);
+  const family = tmpl.family ?? NFPROTO_IPV4;
+  const info = translateTable(net, tmpl.name, repl, family);
   if ("errno" in info) throw new Error(`ipt_register_table ${tmpl.name}: ${info.errno}`);
-  const table: XtTable = { name: tmpl.name, validHooks: tmpl.validHooks, priority: tmpl.priority, net, info, ops: [] };
+  const table: XtTable = { name: tmpl.name, family, validHooks: tmpl.validHooks, priority: tmpl.priority, net, info, ops: [] };
   const fn = tmpl.hook ?? ((tb: XtTable, skb: SkBuff, st: NfHookState) => iptDoTable(tb, skb, st));
   for (let h = 0; h < NF_INET_NUMHOOKS; h++) {
     if (!(tmpl.validHooks & (1 << h))) continue;
     const ops: NfHookOps = {
-      pf: NFPROTO_IPV4,
+      pf: family,
       hooknum: h,
       priority: tmpl.hookPriority ? tmpl.hookPriority(h) : tmpl.priority,
       hook: (_priv, skb, state) => fn(table, skb, state),
     };
     table.ops.push(ops);
   }
-  iptTables(net).set(tmpl.name, table);
+  iptTables(net, family).set(tmpl.name, table);
   tmpl.onInit?.(net);
   for (const o of table.ops) nfRegisterNetHook(net, o);
   return table;
 }
 
 function compileEntry(e: IptEntry): IptCompiledEntry {
-  const ip = { ...e.ip };
+  const ip = cloneIp(e.ip);
   return {
     ip,
     inPrefix: ip.iniface.endsWith("+"),
@@ -320,10 +350,20 @@ function compileEntry(e: IptEntry): IptCompiledEntry {
   };
 }
 
+/** unconditional(): an all-zero ipt_ip / ip6t_ip6 and no match */
 function unconditional(e: IptEntry): boolean {
   const ip = e.ip;
+  if (isIp6(ip)) {
+    for (let k = 0; k < 4; k++) if (ip.src6[k] || ip.dst6[k] || ip.smsk6[k] || ip.dmsk6[k]) return false;
+    if (ip.tos) return false;
+  }
   return e.matches.length === 0 && ip.src === 0 && ip.dst === 0 && ip.smsk === 0 && ip.dmsk === 0 &&
     ip.iniface === "" && ip.outiface === "" && ip.proto === 0 && ip.flags === 0 && ip.invflags === 0;
+}
+
+/** the entry's header flag for a goto (IPT_F_GOTO, IP6T_F_GOTO) */
+function isGoto(ip: IptIp): boolean {
+  return isIp6(ip) ? (ip.flags & IP6T_F_GOTO) !== 0 : (ip.flags & IPT_F_GOTO) !== 0;
 }
 
 /**
@@ -356,7 +396,7 @@ function markSourceChains(repl: IptReplace, comefrom: number[]): KErr | undefine
           if (err) return err;
           done.add(v);
         }
-        if ((e.ip.flags & IPT_F_GOTO) && unconditional(e)) return undefined;
+        if (isGoto(e.ip) && unconditional(e)) return undefined;
       }
       return undefined;
     };
@@ -367,7 +407,7 @@ function markSourceChains(repl: IptReplace, comefrom: number[]): KErr | undefine
 }
 
 /** net/ipv4/netfilter/ip_tables.c: translate_table() + find_check_entry() */
-export function translateTable(net: Net, table: string, repl: IptReplace): XtTableInfo | KErr {
+export function translateTable(net: Net, table: string, repl: IptReplace, family = NFPROTO_IPV4): XtTableInfo | KErr {
   const n = repl.entries.length;
   if (n === 0 || repl.numEntries !== n) return kerr("EINVAL");
   for (let h = 0; h < NF_INET_NUMHOOKS; h++) {
@@ -382,22 +422,24 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
     if (v !== NF_ACCEPT && v !== NF_DROP) return kerr("EINVAL");
   }
   if (repl.entries[n - 1]!.target.name !== XT_ERROR_TARGET) return kerr("EINVAL");
+  // (ip6_tables' entries carry an ip6t_ip6, ip_tables' an ipt_ip)
+  if (repl.entries.some((e) => isIp6(e.ip) !== (family === NFPROTO_IPV6))) return kerr("EINVAL");
   const comefrom = new Array<number>(n).fill(0);
   const err = markSourceChains(repl, comefrom);
   if (err) return err;
   const entries: IptCompiledEntry[] = [];
   // translate_table(): an entry that fails its check undoes what the checked ones took
   const fail = (c: IptCompiledEntry, e: KErr): KErr => {
-    for (const x of [...entries, c]) cleanupEntry(net, table, x);
+    for (const x of [...entries, c]) cleanupEntry(net, table, x, family);
     return e;
   };
   for (let i = 0; i < n; i++) {
     const e = repl.entries[i]!;
     const c = compileEntry(e);
     c.comefrom = comefrom[i]!;
-    const chk = { net, table, proto: e.ip.proto, invflags: e.ip.invflags, hookMask: comefrom[i]!, family: NFPROTO_IPV4 };
+    const chk = { net, table, proto: e.ip.proto, invflags: e.ip.invflags, hookMask: comefrom[i]!, family };
     for (const me of e.matches) {
-      const m = xtFindMatch(NFPROTO_IPV4, me.name, me.revision);
+      const m = xtFindMatch(family, me.name, me.revision);
       if (!m) return fail(c, kerr("ENOENT"));
       const bad = checkExt(m, chk, me);
       if (bad) return fail(c, bad);
@@ -407,7 +449,7 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
       const v = c.verdict;
       if (!Number.isInteger(v) || v < XT_RETURN || v >= n) return fail(c, kerr("EINVAL"));
     } else if (!c.isError) {
-      const t = xtFindTarget(NFPROTO_IPV4, e.target.name, e.target.revision);
+      const t = xtFindTarget(family, e.target.name, e.target.revision);
       if (!t) return fail(c, kerr("ENOENT"));
       const bad = checkExt(t, chk, e.target);
       if (bad) return fail(c, bad);
@@ -429,8 +471,8 @@ export function translateTable(net: Net, table: string, repl: IptReplace): XtTab
 
 /** ip_tables.c: cleanup_entry(): each match's and the target's destroy (a conntrack user
  * lets go, nf_ct_netns_put()) */
-function cleanupEntry(net: Net, table: string, c: IptCompiledEntry): void {
-  const par = { net, table, proto: c.ip.proto, invflags: c.ip.invflags, hookMask: c.comefrom, family: NFPROTO_IPV4 };
+function cleanupEntry(net: Net, table: string, c: IptCompiledEntry, family: number): void {
+  const par = { net, table, proto: c.ip.proto, invflags: c.ip.invflags, hookMask: c.comefrom, family };
   for (const x of c.matches) x.m.destroy?.(par, x.data);
   c.target?.destroy?.(par, c.tdata);
 }
@@ -449,7 +491,7 @@ export function ipHdrOff(skb: SkBuff): number {
 }
 
 /** ip_packet_match(), the interface part: -i/-o names (a trailing "+" is a prefix) */
-function ifaceMatch(e: IptCompiledEntry, state: NfHookState): boolean {
+export function ifaceMatch(e: IptCompiledEntry, state: NfHookState): boolean {
   const ipinfo = e.ip;
   if (ipinfo.iniface !== "") {
     const indev = state.in ? state.in.name : "";
@@ -596,30 +638,30 @@ export function iptDoTable(table: XtTable, skb: SkBuff, state: NfHookState): num
  * instantiating it. iptables-nft creates a table only when it writes to it, so listing a
  * table registers no hooks (and iptables-save does not show it).
  */
-function tableForRead(net: Net, name: string): Pick<XtTable, "name" | "info"> | undefined {
-  const t = iptTables(net).get(name);
+function tableForRead(net: Net, name: string, family: number): Pick<XtTable, "name" | "info"> | undefined {
+  const t = iptTables(net, family).get(name);
   if (t) return t;
-  const tmpl = templates.get(name);
+  const tmpl = templatesOf(family).get(name);
   if (!tmpl) return undefined;
-  const info = translateTable(net, name, iptAllocInitialTable(tmpl.validHooks));
+  const info = translateTable(net, name, iptAllocInitialTable(tmpl.validHooks, family), family);
   return "errno" in info ? undefined : { name, info };
 }
 
 /** do_ipt_get_ctl(IPT_SO_GET_INFO) */
-export function iptGetInfo(net: Net, name: string): IptGetinfo | KErr {
-  const t = tableForRead(net, name);
+export function iptGetInfo(net: Net, name: string, family = NFPROTO_IPV4): IptGetinfo | KErr {
+  const t = tableForRead(net, name, family);
   if (!t) return kerr("ENOENT");
   const info = t.info;
   return {
     name: t.name, validHooks: info.validHooks, hookEntry: info.hookEntry.slice(), underflow: info.underflow.slice(),
-    numEntries: info.entries.length, size: info.entries.length, exists: iptTables(net).has(name),
-    counterHooks: info.counterHooks, createdHooks: iptTables(net).has(name) ? info.createdHooks : 0,
+    numEntries: info.entries.length, size: info.entries.length, exists: iptTables(net, family).has(name),
+    counterHooks: info.counterHooks, createdHooks: iptTables(net, family).has(name) ? info.createdHooks : 0,
   };
 }
 
 /** get_entries(): the rules with their counters now */
-export function iptGetEntries(net: Net, name: string): { name: string; entries: IptEntry[] } | KErr {
-  const t = tableForRead(net, name);
+export function iptGetEntries(net: Net, name: string, family = NFPROTO_IPV4): { name: string; entries: IptEntry[] } | KErr {
+  const t = tableForRead(net, name, family);
   if (!t) return kerr("ENOENT");
   const entries = t.info.user.map((u, i) => {
     const c = t.info.entries[i]!;
@@ -630,7 +672,7 @@ export function iptGetEntries(net: Net, name: string): { name: string; entries: 
 
 function structuredCloneEntry(e: IptEntry, pcnt: number, bcnt: number, comefrom: number): IptEntry {
   return {
-    ip: { ...e.ip },
+    ip: cloneIp(e.ip),
     matches: e.matches.map((m) => ({ name: m.name, revision: m.revision, data: cloneData(m.data) })),
     target: { name: e.target.name, revision: e.target.revision, data: cloneData(e.target.data) },
     counters: { pcnt, bcnt },
@@ -686,27 +728,27 @@ function jsonClone(v: unknown): unknown {
 }
 
 /** do_replace(): translate the new blob, swap it in, hand back the old counters */
-export function iptDoReplace(net: Net, repl: IptReplace): { counters: { pcnt: number; bcnt: number }[] } | KErr {
-  const t = xtRequestFindTable(net, repl.name);
+export function iptDoReplace(net: Net, repl: IptReplace, family = NFPROTO_IPV4): { counters: { pcnt: number; bcnt: number }[] } | KErr {
+  const t = xtRequestFindTable(net, repl.name, family);
   if (!t) return kerr("ENOENT");
   if (repl.validHooks !== t.validHooks) return kerr("EINVAL");
   const clean: IptReplace = {
     ...repl,
     entries: repl.entries.map((e) => structuredCloneEntry(e, e.counters?.pcnt ?? 0, e.counters?.bcnt ?? 0, 0)),
   };
-  const info = translateTable(net, t.name, clean);
+  const info = translateTable(net, t.name, clean, family);
   if ("errno" in info) return info;
   const old = t.info.entries.map((e) => ({ pcnt: e.pcnt, bcnt: e.bcnt }));
   const gone = t.info.entries;
   t.info = info;
   // __do_replace(): the old entries are cleaned up once the new ones are in
-  for (const e of gone) cleanupEntry(net, t.name, e);
+  for (const e of gone) cleanupEntry(net, t.name, e, family);
   return { counters: old };
 }
 
 /** do_add_counters() */
-export function iptAddCounters(net: Net, name: string, counters: { pcnt: number; bcnt: number }[]): KErr | undefined {
-  const t = iptTables(net).get(name);
+export function iptAddCounters(net: Net, name: string, counters: { pcnt: number; bcnt: number }[], family = NFPROTO_IPV4): KErr | undefined {
+  const t = iptTables(net, family).get(name);
   if (!t) return kerr("ENOENT");
   if (counters.length !== t.info.entries.length) return kerr("EINVAL");
   counters.forEach((c, i) => {
@@ -716,7 +758,7 @@ export function iptAddCounters(net: Net, name: string, counters: { pcnt: number;
   return undefined;
 }
 
-/** /proc/net/ip_tables_names */
-export function iptTableNames(net: Net): string[] {
-  return [...iptTables(net).keys()];
+/** /proc/net/ip_tables_names (/proc/net/ip6_tables_names) */
+export function iptTableNames(net: Net, family = NFPROTO_IPV4): string[] {
+  return [...iptTables(net, family).keys()];
 }

@@ -58,3 +58,18 @@ export const nfIpv4Ops: NfIpv4Ops = {
 export function nfSetIpv4Ops(ops: Partial<NfIpv4Ops>): void {
   Object.assign(nfIpv4Ops, ops);
 }
+
+/** what netfilter needs from the IPv6 stack (include/linux/netfilter_ipv6.h: nf_ipv6_ops) */
+export interface NfIpv6Ops {
+  /** net/ipv6/icmp.c: icmp6_send() about `skb` (its IPv6 header at networkHeader) */
+  icmp6Send(skb: SkBuff, type: number, code: number, info: number): void;
+}
+
+export const nfIpv6Ops: NfIpv6Ops = {
+  icmp6Send: () => {},
+};
+
+/** called by ipv6/ (af_inet6) or the world at init */
+export function nfSetIpv6Ops(ops: Partial<NfIpv6Ops>): void {
+  Object.assign(nfIpv6Ops, ops);
+}

@@ -114,3 +114,16 @@ export function xtFindRevision(family: number, name: string, target: boolean): n
   for (const x of target ? targets : matches) if (x.name === name && x.family === family && x.revision > r) r = x.revision;
   return r;
 }
+
+/**
+ * The modules registered for IPv4 that Linux registers for IPv6 too (xt_tcpudp, xt_mark,
+ * xt_limit, xt_comment … list NFPROTO_IPV6 beside NFPROTO_IPV4 or use NFPROTO_UNSPEC): the
+ * same match/target functions, registered for `family` as well.
+ */
+export function xtRegisterAlsoFor(family: number, from: number, kind: "match" | "target", names: readonly string[]): void {
+  const list: (XtMatch | XtTarget)[] = kind === "match" ? matches : targets;
+  for (const x of list.slice()) {
+    if (x.family !== from || !names.includes(x.name)) continue;
+    list.push({ ...x, family } as XtMatch & XtTarget);
+  }
+}

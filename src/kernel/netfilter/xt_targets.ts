@@ -153,6 +153,19 @@ function dumpIpv4Packet(b: Uint8Array, nh: number, end: number, inner: boolean, 
   return s;
 }
 
+/** net/netfilter/nf_log_syslog.c: dump_mac_header() (dump_ipv6_mac_header() without
+ * --log-macdecode): "MAC=" and the link-layer header's bytes */
+export function dumpMacHeader(skb: SkBuff, nh: number): string {
+  let s = "MAC=";
+  const hl = skb.dev?.hardHeaderLen ?? 0;
+  if (hl && skb.macHeader >= 0 && skb.macHeader !== nh) {
+    const mac: string[] = [];
+    for (let i = 0; i < hl; i++) mac.push(skb.buf[skb.macHeader + i]!.toString(16).padStart(2, "0"));
+    s += mac.join(":");
+  }
+  return s + " ";
+}
+
 /** net/netfilter/xt_LOG.c + nf_log_syslog.c: nf_log_ip_packet() */
 function logTg(skb: SkBuff, par: XtActionParam, d: any): number {
   const b = skb.buf;
@@ -161,17 +174,7 @@ function logTg(skb: SkBuff, par: XtActionParam, d: any): number {
   const nf = skb.nfBridge as { physindev?: { name: string }; physoutdev?: { name: string } } | undefined;
   if (nf?.physindev && nf.physindev !== (par.in as unknown)) s += `PHYSIN=${nf.physindev.name} `;
   if (nf?.physoutdev && nf.physoutdev !== (par.out as unknown)) s += `PHYSOUT=${nf.physoutdev.name} `;
-  if (par.in) {
-    // dump_mac_header()
-    s += "MAC=";
-    const hl = skb.dev?.hardHeaderLen ?? 0;
-    if (hl && skb.macHeader >= 0 && skb.macHeader !== nh) {
-      const mac: string[] = [];
-      for (let i = 0; i < hl; i++) mac.push(b[skb.macHeader + i]!.toString(16).padStart(2, "0"));
-      s += mac.join(":");
-    }
-    s += " ";
-  }
+  if (par.in) s += dumpMacHeader(skb, nh);
   s += dumpIpv4Packet(b, nh, skb.tail, false, d.logflags ?? 0);
   if (skb.mark) s += `MARK=0x${skb.mark.toString(16)} `;
   nfIpv4Ops.printk(par.net, d.level ?? 4, s);

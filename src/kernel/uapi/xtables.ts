@@ -53,6 +53,32 @@ export interface IptIp {
   invflags: number;
 }
 
+/** include/uapi/linux/netfilter_ipv6/ip6_tables.h: ip6t_ip6.flags */
+export const IP6T_F_PROTO = 0x01;
+export const IP6T_F_TOS = 0x02;
+export const IP6T_F_GOTO = 0x04;
+export const IP6T_F_MASK = 0x07;
+/** ip6t_ip6.invflags: the bits of ipt_ip's (IP6T_INV_VIA_IN … IP6T_INV_PROTO = IPT_INV_*) */
+export const IP6T_INV_MASK = 0x7f;
+
+/**
+ * struct ip6t_ip6: ipt_ip's interface, protocol, flags and invflags fields (IP6T_F_* flags)
+ * with 128-bit addresses and masks in src6/dst6/smsk6/dmsk6, four host-order u32 words each
+ * (the IPv4 src/dst/smsk/dmsk stay 0), and the traffic class (tos).
+ */
+export interface Ip6tIp6 extends IptIp {
+  src6: number[];
+  dst6: number[];
+  smsk6: number[];
+  dmsk6: number[];
+  tos: number;
+}
+
+/** an entry's header is an IPv6 one (ip6t_entry) */
+export function isIp6(ip: IptIp): ip is Ip6tIp6 {
+  return (ip as Partial<Ip6tIp6>).src6 !== undefined;
+}
+
 /** struct xt_counters */
 export interface XtCounters {
   pcnt: number;
@@ -215,6 +241,8 @@ export interface NfConntrackListener {
  * NFCT_GET (conntrack dump: {entries: NfConntrackInfo[]}), NFCT_DELETE {ids, portid} -> {deleted},
  * NFCT_FLUSH {portid} -> {deleted}, NFCT_LISTEN {groups: 1 new | 2 update | 4 destroy} ->
  * {listener: NfConntrackListener}.
+ * IPv6 (ip6_tables.h, an AF_INET6 socket): the same requests named IP6T_SO_* and
+ * IP6T_TABLE_NAMES (/proc/net/ip6_tables_names), entries headed by an Ip6tIp6.
  */
 export type XtablesRequest =
   | "IPT_SO_GET_INFO"
@@ -224,6 +252,13 @@ export type XtablesRequest =
   | "IPT_SO_GET_REVISION_MATCH"
   | "IPT_SO_GET_REVISION_TARGET"
   | "IPT_TABLE_NAMES"
+  | "IP6T_SO_GET_INFO"
+  | "IP6T_SO_GET_ENTRIES"
+  | "IP6T_SO_SET_REPLACE"
+  | "IP6T_SO_SET_ADD_COUNTERS"
+  | "IP6T_SO_GET_REVISION_MATCH"
+  | "IP6T_SO_GET_REVISION_TARGET"
+  | "IP6T_TABLE_NAMES"
   | "NFCT_GET"
   | "NFCT_DELETE"
   | "NFCT_FLUSH"

@@ -215,8 +215,11 @@ export const LIMIT_HELP =
 
 /** libipt_icmp.c: icmp_help(), its type list as xt_print_icmp_types() lays it out: a type's
  * first name flush left, its codes indented, an alias (same type and codes) in parentheses */
-export function icmpHelp(codes: readonly (readonly [string, number, number, number])[]): string {
-  let s = "icmp match options:\n[!] --icmp-type typename\tmatch icmp type\n[!] --icmp-type type[/code]\t(or numeric type or type/code)\nValid ICMP Types:";
+export function icmpHelp(
+  codes: readonly (readonly [string, number, number, number])[],
+  head = "icmp match options:\n[!] --icmp-type typename\tmatch icmp type\n[!] --icmp-type type[/code]\t(or numeric type or type/code)\nValid ICMP Types:",
+): string {
+  let s = head;
   codes.forEach(([name, type, min, max], i) => {
     const prev = codes[i - 1];
     if (prev && prev[1] === type) s += prev[2] === min && prev[3] === max ? ` (${name})` : `\n   ${name}`;
@@ -226,13 +229,20 @@ export function icmpHelp(codes: readonly (readonly [string, number, number, numb
 }
 
 /** libipt_REJECT.c: REJECT_help() with print_reject_types(): [name, alias, description] */
-export function rejectHelp(types: readonly (readonly [string, string, string])[]): string {
+export function rejectHelp(
+  types: readonly (readonly [string, string, string])[],
+  tail = "\n(*) See man page or read the INCOMPATIBILITES file for compatibility issues.\n",
+): string {
   let s =
     "REJECT target options:\n--reject-with type              drop input packet and send back\n" +
     "                                a reply packet according to type:\nValid reject types:\n";
   for (const [name, alias, desc] of types) s += `    ${name.padEnd(25)}\t${desc}\n    ${alias.padEnd(25)}\talias\n`;
-  return s + "\n(*) See man page or read the INCOMPATIBILITES file for compatibility issues.\n";
+  return s + tail;
 }
+
+/** libip6t_icmp6.c: icmp6_help() */
+export const ICMP6_HELP_HEAD =
+  "icmpv6 match options:\n[!] --icmpv6-type typename\tmatch icmpv6 type\n\t\t\t\t(or numeric type or type/code)\nValid ICMPv6 Types:";
 
 /** libxt_addrtype.c: addrtype_help_v1() with addrtype_help_types() */
 export function addrtypeHelp(types: readonly string[]): string {

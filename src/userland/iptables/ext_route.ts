@@ -301,7 +301,7 @@ const devgroup: Ext = {
 // ---- realm (libipt_realm.c) ----
 const REALM_OPTS: XtOpt[] = [{ name: "realm", id: 0, type: "string", flags: XTOPT_MAND | XTOPT_INVERT }];
 const realm: Ext = {
-  name: "realm", revision: 0, kind: "match", opts: optsOf(REALM_OPTS),
+  name: "realm", revision: 0, kind: "match", family: 4, opts: optsOf(REALM_OPTS),
   help: HELP.REALM_HELP,
   init: () => ({ id: 0, mask: 0, invert: 0 }),
   parse(o, arg, invert, d) {

@@ -32,6 +32,8 @@ export interface Ext {
   saveName?(d: Record<string, any>): string;
   /** what -h prints for it once loaded */
   help?: string;
+  /** a libipt_* (4) or libip6t_* (6) extension; undefined: libxt_*, both families */
+  family?: 4 | 6;
   /** its userspacesize is 0 (libxt_helper.c sets none): -D/-C compare none of its data
    * (nft-shared.c compare_matches() memcmp()s userspacesize bytes) */
   noCompare?: boolean;
@@ -352,54 +354,64 @@ function icmpHelpTypes(): [string, number, number, number][] {
   return ICMP_CODES.flatMap((c) => (aliases[c[0]] ? [c, [aliases[c[0]]!, c[1], c[2], c[3]] as [string, number, number, number]] : [c]));
 }
 
+/**
+ * libxt_icmp.h: __parse_icmp() for ICMP and ICMPv6 (`label`): a prefix of a name or alias
+ * (any case), unambiguous over the whole table; else TYPE[:TYPE][/CODE[:CODE]], where a type
+ * range is refused. Sets d.type and d.code.
+ */
+export function parseIcmpType(arg: string, codes: readonly (readonly [string, number, number, number])[], label: string, d: Record<string, any>): void {
+  let match: readonly [string, number, number, number] | undefined;
+  for (const c of codes) {
+    if (!c[0].startsWith(arg.toLowerCase())) continue;
+    if (match) xtablesError(PARAMETER_PROBLEM, `Ambiguous ${label} type \`${arg}': \`${match[0]}' or \`${c[0]}'?`);
+    match = c;
+  }
+  if (match) {
+    d["type"] = match[1];
+    d["code"] = [match[2], match[3]];
+    return;
+  }
+  const t = icmpParseRange(arg);
+  if (!t) xtablesError(PARAMETER_PROBLEM, `Unknown ${label} type \`${arg}'`);
+  let code = [0, 255];
+  let next = t[2];
+  if (next[0] === "/") {
+    const c = icmpParseRange(next.slice(1));
+    if (!c) xtablesError(PARAMETER_PROBLEM, `Unknown ${label} code \`${arg}'`);
+    code = [c[0], c[1]];
+    next = c[2];
+  }
+  if (next !== "") xtablesError(PARAMETER_PROBLEM, `unknown character ${next[0]}`);
+  if (t[0] !== t[1]) xtablesError(PARAMETER_PROBLEM, `${label} type range not supported`);
+  d["type"] = t[0];
+  d["code"] = code;
+}
+
+/** libipt_icmp.c print_icmptype() / libip6t_icmp6.c print_icmpv6type() after `name` */
+export function printIcmpType(name: string, codes: readonly (readonly [string, number, number, number])[], d: Record<string, any>, numeric: boolean): string {
+  const inv = !!(d["invflags"] & 1);
+  let s = ` ${name}`;
+  if (!numeric) {
+    const e = codes.find(([, t, a, b]) => t === d["type"] && a === d["code"][0] && b === d["code"][1]);
+    if (e) return `${s} ${inv ? "!" : ""}${e[0]}`;
+  }
+  if (inv) s += " !";
+  s += `type ${d["type"]}`;
+  if (d["code"][0] === d["code"][1]) s += ` code ${d["code"][0]}`;
+  else if (d["code"][0] !== 0 || d["code"][1] !== 0xff) s += ` codes ${d["code"][0]}-${d["code"][1]}`;
+  return s;
+}
+
 const icmp: Ext = {
-  name: "icmp", revision: 0, kind: "match", opts: { "icmp-type": true },
+  name: "icmp", revision: 0, kind: "match", opts: { "icmp-type": true }, family: 4,
   x6: [xo("icmp-type", 0, MAND | INV)],
   help: HELP.icmpHelp(icmpHelpTypes()),
   init: () => ({ type: 0xff, code: [0, 0xff], invflags: 0 }),
   parse(_o, arg, invert, d) {
-    // libxt_icmp.h: __parse_icmp(): a prefix of a name or alias (any case), unambiguous over
-    // the whole table; else TYPE[:TYPE][/CODE[:CODE]], where a type range is refused
-    let match: [string, number, number, number] | undefined;
-    for (const c of icmpHelpTypes()) {
-      if (!c[0].startsWith(arg.toLowerCase())) continue;
-      if (match) xtablesError(PARAMETER_PROBLEM, `Ambiguous ICMP type \`${arg}': \`${match[0]}' or \`${c[0]}'?`);
-      match = c;
-    }
-    if (match) {
-      d["type"] = match[1];
-      d["code"] = [match[2], match[3]];
-    } else {
-      const t = icmpParseRange(arg);
-      if (!t) xtablesError(PARAMETER_PROBLEM, `Unknown ICMP type \`${arg}'`);
-      let code = [0, 255];
-      let next = t[2];
-      if (next[0] === "/") {
-        const c = icmpParseRange(next.slice(1));
-        if (!c) xtablesError(PARAMETER_PROBLEM, `Unknown ICMP code \`${arg}'`);
-        code = [c[0], c[1]];
-        next = c[2];
-      }
-      if (next !== "") xtablesError(PARAMETER_PROBLEM, `unknown character ${next[0]}`);
-      if (t[0] !== t[1]) xtablesError(PARAMETER_PROBLEM, "ICMP type range not supported");
-      d["type"] = t[0];
-      d["code"] = code;
-    }
+    parseIcmpType(arg, icmpHelpTypes(), "ICMP", d);
     if (invert) d["invflags"] |= 1;
   },
-  print(d, numeric) {
-    const inv = !!(d["invflags"] & 1);
-    let s = " icmp";
-    if (!numeric) {
-      const e = ICMP_CODES.find(([, t, a, b]) => t === d["type"] && a === d["code"][0] && b === d["code"][1]);
-      if (e) return `${s} ${inv ? "!" : ""}${e[0]}`;
-    }
-    if (inv) s += " !";
-    s += `type ${d["type"]}`;
-    if (d["code"][0] === d["code"][1]) s += ` code ${d["code"][0]}`;
-    else if (d["code"][0] !== 0 || d["code"][1] !== 0xff) s += ` codes ${d["code"][0]}-${d["code"][1]}`;
-    return s;
-  },
+  print: (d, numeric) => printIcmpType("icmp", ICMP_CODES, d, numeric),
   save(d) {
     let s = d["invflags"] & 1 ? " !" : "";
     if (d["type"] === 0xff) return s + " --icmp-type any";
@@ -712,7 +724,7 @@ const length: Ext = {
 
 // ---- ttl (libipt_ttl.c) ----
 const ttl: Ext = {
-  name: "ttl", revision: 0, kind: "match", opts: { "ttl-eq": true, "ttl-lt": true, "ttl-gt": true, ttl: true },
+  name: "ttl", revision: 0, kind: "match", family: 4, opts: { "ttl-eq": true, "ttl-lt": true, "ttl-gt": true, ttl: true },
   // F_ANY: one of them, in libipt_ttl.c's table order (--ttl is --ttl-eq's other name)
   x6: [xo("ttl-lt", 1, 0, 7), xo("ttl-gt", 2, 0, 7), xo("ttl-eq", 0, INV, 7), xo("ttl", 0, 0, 7)],
   help: HELP.TTL_MT_HELP,
@@ -791,7 +803,7 @@ const REJECT_HELP_TYPES: [string, string, string][] = REJECT_WITH.filter((_, i) 
   "ICMP network prohibited", "ICMP host prohibited", "TCP RST packet", "ICMP administratively prohibited (*)",
 ][i]!]);
 const REJECT: Ext = {
-  name: "REJECT", revision: 0, kind: "target", opts: { "reject-with": true },
+  name: "REJECT", revision: 0, kind: "target", opts: { "reject-with": true }, family: 4,
   x6: [xo("reject-with", 0)],
   help: HELP.rejectHelp(REJECT_HELP_TYPES),
   init: () => ({ with: 3 }),
@@ -1073,7 +1085,7 @@ function connmarkShift(d: Record<string, any>, prefix: string): string {
 }
 
 const TTL: Ext = {
-  name: "TTL", revision: 0, kind: "target", opts: { "ttl-set": true, "ttl-inc": true, "ttl-dec": true },
+  name: "TTL", revision: 0, kind: "target", family: 4, opts: { "ttl-set": true, "ttl-inc": true, "ttl-dec": true },
   // F_ANY: one of them, in libipt_TTL.c's table order
   x6: [xo("ttl-set", 0, 0, 7), xo("ttl-dec", 2, 0, 7), xo("ttl-inc", 1, 0, 7)],
   help: HELP.TTL_TG_HELP,
@@ -1369,17 +1381,24 @@ export function registerExts(exts: Ext[]): void {
   for (const e of exts) (e.kind === "match" ? MATCHES : TARGETS).push(e);
 }
 
-export function findMatch(name: string): Ext | undefined {
-  return MATCHES.find((m) => m.name === name);
+/** an extension of `family` (4: iptables, 6: ip6tables) */
+function ofFamily(e: Ext, family: 4 | 6): boolean {
+  return e.family === undefined || e.family === family;
 }
-export function findTarget(name: string): Ext | undefined {
-  return TARGETS.find((t) => t.name === name);
+
+/** libxtables: xtables_find_match(): "icmpv6" and "ipv6-icmp" are icmp6 */
+export function findMatch(name: string, family: 4 | 6 = 4): Ext | undefined {
+  if (name === "icmpv6" || name === "ipv6-icmp") name = "icmp6";
+  return MATCHES.find((m) => m.name === name && ofFamily(m, family));
+}
+export function findTarget(name: string, family: 4 | 6 = 4): Ext | undefined {
+  return TARGETS.find((t) => t.name === name && ofFamily(t, family));
 }
 /** the userland extension for a kernel match/target entry (alias-aware) */
-export function extForEntry(kind: "match" | "target", name: string, data: Record<string, any>): Ext | undefined {
+export function extForEntry(kind: "match" | "target", name: string, data: Record<string, any>, family: 4 | 6 = 4): Ext | undefined {
   if (kind === "match") {
-    return findMatch(name);
+    return findMatch(name, family);
   }
   if (name === "CT" && data["flags"] & XT_CT_NOTRACK_ALIAS) return NOTRACK;
-  return findTarget(name);
+  return findTarget(name, family);
 }

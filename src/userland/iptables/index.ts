@@ -1,8 +1,8 @@
 /** the iptables family of commands (nf_tables variant names and the legacy aliases) */
 import type { CommandTable } from "../process.ts";
-import { iptablesMain } from "./iptables.ts";
-import { iptablesRestoreMain } from "./iptables_restore.ts";
-import { iptablesSaveMain } from "./iptables_save.ts";
+import { ip6tablesMain, iptablesMain } from "./iptables.ts";
+import { ip6tablesRestoreMain, iptablesRestoreMain } from "./iptables_restore.ts";
+import { ip6tablesSaveMain, iptablesSaveMain } from "./iptables_save.ts";
 
 export const iptablesCommands: CommandTable = {
   iptables: iptablesMain,
@@ -14,4 +14,13 @@ export const iptablesCommands: CommandTable = {
   "iptables-restore": iptablesRestoreMain,
   "iptables-nft-restore": iptablesRestoreMain,
   "iptables-legacy-restore": iptablesRestoreMain,
+  ip6tables: ip6tablesMain,
+  "ip6tables-nft": ip6tablesMain,
+  "ip6tables-legacy": ip6tablesMain,
+  "ip6tables-save": ip6tablesSaveMain,
+  "ip6tables-nft-save": ip6tablesSaveMain,
+  "ip6tables-legacy-save": ip6tablesSaveMain,
+  "ip6tables-restore": ip6tablesRestoreMain,
+  "ip6tables-nft-restore": ip6tablesRestoreMain,
+  "ip6tables-legacy-restore": ip6tablesRestoreMain,
 };

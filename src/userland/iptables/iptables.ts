@@ -2,12 +2,14 @@
  * iptables 1.8.9 (nf_tables variant output): iptables/xshared.c do_parse() and
  * iptables/xtables.c do_commandx(), the listing (nft-shared.c print_rule_details,
  * xshared.c print_header/print_ifaces, nft-ipv4.c) and the -S/iptables-save format.
+ * ip6tables is the same program for AF_INET6 (IptCtx.v6): nft-ipv6.c's addresses, the
+ * family's extensions (libip6t_*), ipv6_post_parse() and the IPv6 tables (libip6tc).
  */
 import type { Process } from "../process.ts";
 import { isKErr, strerror, type Errno } from "../../kernel/uapi/errno.ts";
 import {
-  IPT_F_FRAG, IPT_F_GOTO, IPT_INV_DSTIP, IPT_INV_FRAG, IPT_INV_PROTO, IPT_INV_SRCIP, IPT_INV_VIA_IN,
-  IPT_INV_VIA_OUT, type IptIp, type XtEntryExt,
+  IPT_F_FRAG, IPT_F_GOTO, IP6T_F_GOTO, IP6T_F_PROTO, IPT_INV_DSTIP, IPT_INV_FRAG, IPT_INV_PROTO, IPT_INV_SRCIP, IPT_INV_VIA_IN,
+  IPT_INV_VIA_OUT, isIp6, type IptIp, type Ip6tIp6, type XtEntryExt,
 } from "../../kernel/uapi/xtables.ts";
 import { parseProtocol as xtablesParseProtocol } from "./ext_route.ts";
 import { extForEntry, findMatch, findTarget, numericToIpaddr, parseIp, strtouiMax, type Ext, type ParseCtx } from "./extensions.ts";
@@ -21,11 +23,14 @@ import "./ext_state.ts";
 import "./ext_route.ts";
 import "./ext_tg.ts";
 import "./ext_misc.ts";
+import "./ext_ip6.ts";
+import { bytesToWords6, ip6maskToCidr, ip6maskToNumeric, ip6parseMultiple, ip6ToStr, type Ip6Words } from "./xtaddr.ts";
+import { inetPton6 } from "../lib/utils.ts";
 import { noOptionsHelp, PROTO_ONLY_HELP, STANDARD_HELP } from "./ext-help.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { getaddrinfo } from "../iputils/common.ts";
 import { inetAtonExact } from "../lib/inet_addr.ts";
-import { IptcHandle, STANDARD_TARGETS, sameRule, zeroIp, type Chain, type Rule } from "./libiptc.ts";
+import { IptcHandle, STANDARD_TARGETS, isGoto, sameRule, zeroIp, type Chain, type Rule } from "./libiptc.ts";
 import {
   OTHER_PROBLEM, PARAMETER_PROBLEM, RESOURCE_PROBLEM, VERSION_PROBLEM, XtablesError, renderXtablesError, xtablesError,
 } from "./xshared.ts";
@@ -292,11 +297,11 @@ function parseRulenumber(s: string): number {
 const isspace = (c: string) => c === " " || (c >= "\t" && c <= "\r");
 
 /** xshared.c: assert_valid_chain_name() (-N only) */
-function assertValidChainName(s: string): void {
+function assertValidChainName(s: string, fam: 4 | 6): void {
   if (s.length >= 29) xtablesError(PARAMETER_PROBLEM, `chain name \`${s}' too long (must be under 29 chars)`);
   if (s[0] === "-" || s[0] === "!") xtablesError(PARAMETER_PROBLEM, `chain name not allowed to start with \`${s[0]}'`);
   // xtables_find_target(): "" is the standard target too
-  if (s === "" || findTarget(s) || s in STANDARD_TARGETS) xtablesError(PARAMETER_PROBLEM, "chain name may not clash with target name");
+  if (s === "" || findTarget(s, fam) || s in STANDARD_TARGETS) xtablesError(PARAMETER_PROBLEM, "chain name may not clash with target name");
   for (const c of s) if (isspace(c)) xtablesError(PARAMETER_PROBLEM, `Invalid chain name \`${s}'`);
 }
 
@@ -332,19 +337,23 @@ function setOption(cs: CmdState, opt: string, inv: number | undefined, invert: b
   }
 }
 
-/** the hosts /etc/hosts names (localhost …) for -s/-d and -L without -n */
-async function loadHosts(p: Process): Promise<Map<string, number>> {
+/** the hosts /etc/hosts names (localhost …) for -s/-d and -L without -n: IPv4 ones, and
+ * (for ip6tables) the IPv6 ones */
+async function loadHosts(p: Process): Promise<{ v4: Map<string, number>; v6: Map<string, Ip6Words> }> {
   const m = new Map<string, number>([["localhost", 0x7f000001]]);
+  const m6 = new Map<string, Ip6Words>();
   const txt = await p.readFile("/etc/hosts");
   if (txt) {
     for (const line of txt.split("\n")) {
       const f = line.replace(/#.*/, "").trim().split(/\s+/);
       const a = parseIp(f[0] ?? "");
+      const a6 = a === undefined ? inetPton6(f[0] ?? "") : undefined;
+      if (a6) for (const n of f.slice(1)) if (!m6.has(n)) m6.set(n, bytesToWords6(a6));
       if (a === undefined) continue;
       for (const n of f.slice(1)) if (!m.has(n)) m.set(n, a);
     }
   }
-  return m;
+  return { v4: m, v6: m6 };
 }
 
 /** xshared.c: do_parse() */
@@ -357,6 +366,8 @@ export interface ExtLoader {
   sys: Process["sys"];
   /** the extensions this process has loaded ("match:NAME", "target:NAME") */
   loaded: Set<string>;
+  /** ip6tables: the revisions are asked of the IPv6 side */
+  v6?: boolean;
 }
 
 function loadExt(ext: Ext, loader: ExtLoader | undefined, warn: (msg: string) => void): Ext {
@@ -364,18 +375,19 @@ function loadExt(ext: Ext, loader: ExtLoader | undefined, warn: (msg: string) =>
   const key = `${ext.kind}:${ext.name}`;
   if (loader.loaded.has(key)) return ext;
   loader.loaded.add(key);
-  const r = loader.sys.ioctl({
-    request: ext.kind === "match" ? "IPT_SO_GET_REVISION_MATCH" : "IPT_SO_GET_REVISION_TARGET", name: ext.realName ?? ext.name, revision: ext.revision,
-  });
+  const req = `${loader.v6 ? "IP6T" : "IPT"}_SO_GET_REVISION_${ext.kind === "match" ? "MATCH" : "TARGET"}`;
+  const r = loader.sys.ioctl({ request: req, name: ext.realName ?? ext.name, revision: ext.revision });
   if (isKErr(r) && (r.errno === "ENOENT" || r.errno === "EPROTONOSUPPORT") && ext.revision === 0)
     warn(`Warning: Extension ${ext.name} revision 0 not supported, missing kernel module?\n`);
   return ext;
 }
 
-function doParse(argv: string[], hosts: Map<string, number>, restoreTable: string | undefined, warn: (msg: string) => void, asked?: Set<string>, loader?: ExtLoader): CmdState {
+function doParse(argv: string[], ictx: Pick<IptCtx, "hosts" | "hosts6" | "v6">, restoreTable: string | undefined, warn: (msg: string) => void, asked?: Set<string>, loader?: ExtLoader): CmdState {
+  const hosts = ictx.hosts;
+  const fam = ictx.v6 ? 6 : 4;
   const cs: CmdState = {
     command: CMD_NONE, chain: undefined, newname: "", policy: "", rulenum: 0, table: restoreTable ?? "filter", verbose: 0,
-    numeric: false, exact: false, linenumbers: false, ip: zeroIp(), saddrs: undefined, daddrs: undefined, jumpto: "",
+    numeric: false, exact: false, linenumbers: false, ip: zeroIp(ictx.v6), saddrs: undefined, daddrs: undefined, jumpto: "",
     target: undefined, matches: [], options: new Set(), protoUsed: false, counters: undefined,
   };
   const loaded = (): Ext[] => [...cs.matches.map((m) => m.ext), ...(cs.target ? [cs.target.ext] : [])];
@@ -459,7 +471,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         break;
       }
       case "N":
-        assertValidChainName(optarg!);
+        assertValidChainName(optarg!, fam);
         addCommand(cs, CMD_NEW_CHAIN, CMD_NONE, invert);
         cs.chain = optarg!;
         break;
@@ -490,7 +502,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         else if (cs.standardUsed) helps.push(STANDARD_HELP);
         for (const m of cs.matches) helps.push(m.ext.help ?? noOptionsHelp(m.ext.name));
         if (!cs.matches.length && cs.protocol !== undefined) {
-          const pm = findMatch(cs.protocol);
+          const pm = findMatch(cs.protocol, fam);
           const h = pm ? (pm.help ?? noOptionsHelp(pm.name)) : Object.hasOwn(PROTO_ONLY_HELP, cs.protocol) ? PROTO_ONLY_HELP[cs.protocol] : undefined;
           if (h !== undefined) helps.push(h);
         }
@@ -515,13 +527,13 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
       case "g": {
         if (c === "g") {
           setOption(cs, "g", undefined, invert);
-          cs.ip.flags |= IPT_F_GOTO;
+          cs.ip.flags |= ictx.v6 ? IP6T_F_GOTO : IPT_F_GOTO;
           cs.jumpto = parseTarget(optarg!);
           break;
         }
         setOption(cs, "j", undefined, invert);
         cs.jumpto = parseTarget(optarg!);
-        const t = findTarget(optarg!);
+        const t = findTarget(optarg!, fam);
         if (t) cs.target = { ext: loadExt(t, loader, warn), data: t.init() };
         else if (Object.hasOwn(STANDARD_TARGETS, optarg!)) cs.standardUsed = true;
         break;
@@ -537,6 +549,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         cs.ip.outiface = parseInterface(optarg!, warn);
         break;
       case "f":
+        if (ictx.v6) xtablesError(PARAMETER_PROBLEM, "`-f' is not supported in IPv6, use -m frag instead");
         setOption(cs, "f", IPT_INV_FRAG, invert);
         cs.ip.flags |= IPT_F_FRAG;
         break;
@@ -546,7 +559,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         break;
       case "m": {
         if (invert) xtablesError(PARAMETER_PROBLEM, "unexpected ! flag before --match");
-        const m = findMatch(optarg!);
+        const m = findMatch(optarg!, fam);
         if (!m) xtablesError(PARAMETER_PROBLEM, `Couldn't load match \`${optarg}':No such file or directory\n`);
         cs.matches.push({ ext: loadExt(m, loader, warn), data: m.init() });
         break;
@@ -591,10 +604,10 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         break;
       }
       case "4":
-        break;
       case "6":
-        // exit_tryhelp(2): no message of its own (iptables-restore: the rest of the line is
-        // not parsed)
+        // the other family's: exit_tryhelp(2), no message of its own (iptables-restore: the
+        // rest of the line is not parsed)
+        if ((c === "6") === ictx.v6) break;
         if (restoreTable !== undefined) return cs;
         throw new BadArgument();
       case "\x01":
@@ -623,7 +636,7 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
         // command_default(): the protocol's match loaded implicitly (-p tcp --dport)
         const bad = argv[g.optind - 1]!;
         const pname = protoName(cs.ip.proto);
-        const pm = !cs.protoUsed && cs.ip.proto && !(cs.ip.invflags & IPT_INV_PROTO) && pname ? findMatch(pname) : undefined;
+        const pm = !cs.protoUsed && cs.ip.proto && !(cs.ip.invflags & IPT_INV_PROTO) && pname ? findMatch(pname, fam) : undefined;
         if (pm && bad.startsWith("--")) {
           cs.protoUsed = true;
           cs.matches.push({ ext: loadExt(pm, loader, warn), data: pm.init() });
@@ -646,9 +659,16 @@ function doParse(argv: string[], hosts: Map<string, number>, restoreTable: strin
   if (g.optind < argv.length) xtablesError(PARAMETER_PROBLEM, "unknown arguments found on commandline");
   if (cs.command === CMD_NONE) xtablesError(PARAMETER_PROBLEM, "no command specified");
   if (invert) xtablesError(PARAMETER_PROBLEM, "nothing appropriate following !");
-  // ipv4_post_parse(): -s and -d are resolved before the options are checked against the command
-  if (cs.saddrs !== undefined) parseAddrs(cs.saddrs, hosts, asked);
-  if (cs.daddrs !== undefined) parseAddrs(cs.daddrs, hosts, asked);
+  // ipv4_post_parse() / ipv6_post_parse(): -s and -d are resolved before the options are
+  // checked against the command; ip6tables-legacy's IP6T_F_PROTO is set on every rule
+  if (ictx.v6) {
+    cs.ip.flags |= IP6T_F_PROTO;
+    if (cs.saddrs !== undefined) ip6parseMultiple(cs.saddrs, ictx.hosts6);
+    if (cs.daddrs !== undefined) ip6parseMultiple(cs.daddrs, ictx.hosts6);
+  } else {
+    if (cs.saddrs !== undefined) parseAddrs(cs.saddrs, hosts, asked);
+    if (cs.daddrs !== undefined) parseAddrs(cs.daddrs, hosts, asked);
+  }
   genericOptCheck(cs.command, cs.options);
   if (cs.chain === "PREROUTING" || cs.chain === "INPUT") {
     // -o is not valid with incoming packets
@@ -756,18 +776,43 @@ class BatchFail extends Error {
 }
 
 /** the rules a command adds: one per (source, destination) pair, as iptables expands -s/-d lists */
-function buildRules(cs: CmdState, hosts: Map<string, number>): Rule[] {
+function buildRules(cs: CmdState, ctx: IptCtx): Rule[] {
+  if (isIp6(cs.ip)) return buildRules6(cs, cs.ip, ctx.hosts6);
+  const hosts = ctx.hosts;
   const srcs = cs.saddrs !== undefined ? parseAddrs(cs.saddrs, hosts) : [{ addr: 0, mask: 0 }];
   const dsts = cs.daddrs !== undefined ? parseAddrs(cs.daddrs, hosts) : [{ addr: 0, mask: 0 }];
-  const matches: XtEntryExt[] = cs.matches.map((m) => ({ name: m.ext.realName ?? m.ext.name, revision: m.ext.revision, data: JSON.parse(JSON.stringify(m.data)) }));
-  const target: XtEntryExt | undefined = cs.target
-    ? { name: cs.target.ext.realName ?? cs.target.ext.name, revision: cs.target.ext.revision, data: JSON.parse(JSON.stringify(cs.target.data)) }
-    : undefined;
+  const { matches, target } = ruleExts(cs);
   const out: Rule[] = [];
   for (const s of srcs) {
     for (const d of dsts) {
       const ip = { ...cs.ip, src: s.addr, smsk: s.mask, dst: d.addr, dmsk: d.mask };
       out.push({ ip, matches, jumpto: target ? target.name : cs.jumpto, target, counters: { ...(cs.counters ?? { pcnt: 0, bcnt: 0 }) } });
+    }
+  }
+  return out;
+}
+
+/** the matches and target of the rules a command adds */
+function ruleExts(cs: CmdState): { matches: XtEntryExt[]; target: XtEntryExt | undefined } {
+  const matches: XtEntryExt[] = cs.matches.map((m) => ({ name: m.ext.realName ?? m.ext.name, revision: m.ext.revision, data: JSON.parse(JSON.stringify(m.data)) }));
+  const target: XtEntryExt | undefined = cs.target
+    ? { name: cs.target.ext.realName ?? cs.target.ext.name, revision: cs.target.ext.revision, data: JSON.parse(JSON.stringify(cs.target.data)) }
+    : undefined;
+  return { matches, target };
+}
+
+/** ip6tables' rules: one per (source, destination) pair of xtables_ip6parse_multiple() */
+function buildRules6(cs: CmdState, ip6: Ip6tIp6, hosts6: Map<string, Ip6Words>): Rule[] {
+  const none = [{ addr: [0, 0, 0, 0], mask: [0, 0, 0, 0] }];
+  const srcs = cs.saddrs !== undefined ? ip6parseMultiple(cs.saddrs, hosts6) : none;
+  const dsts = cs.daddrs !== undefined ? ip6parseMultiple(cs.daddrs, hosts6) : none;
+  const { matches, target } = ruleExts(cs);
+  const out: Rule[] = [];
+  for (const s of srcs) {
+    for (const d of dsts) {
+      const ip: Ip6tIp6 = { ...ip6, src6: s.addr, smsk6: s.mask, dst6: d.addr, dmsk6: d.mask };
+      // (nft-ipv6.c's rule carries no counters: -c and a restore line's [p:b] give zero)
+      out.push({ ip, matches, jumpto: target ? target.name : cs.jumpto, target, counters: { pcnt: 0, bcnt: 0 } });
     }
   }
   return out;
@@ -837,7 +882,8 @@ function addrName(a: number, numeric: boolean, hostsRev: Map<number, string>): s
  * (and so its counters) was read, before printing; names DNS gives join ctx.hostsRev.
  */
 async function resolveListNames(ctx: IptCtx, h: IptcHandle, cs: CmdState): Promise<void> {
-  if (cs.numeric) return;
+  // (ip6tables: only the names /etc/hosts gives, see addrName6())
+  if (cs.numeric || ctx.v6) return;
   const chains = cs.chain !== undefined ? [h.findChain(cs.chain)] : h.chains;
   const rules: Rule[] = [];
   for (const c of chains) {
@@ -859,8 +905,29 @@ async function resolveListNames(ctx: IptCtx, h: IptcHandle, cs: CmdState): Promi
   }
 }
 
-/** nft-ipv4.c: nft_ipv4_print_rule() through print_rule_details(), print_fragment(), print_ifaces(), print_ipv4_addresses() */
-function printRule(r: Rule, num: number, format: number, hostsRev: Map<number, string>): string {
+/** nft-ipv6.c: xtables_ip6addr_to_anyname() (from /etc/hosts, else numeric) */
+function addrName6(a: Ip6Words, numeric: boolean, hostsRev6: Map<string, string>): string {
+  const t = ip6ToStr(a);
+  return (!numeric && hostsRev6.get(t)) || t;
+}
+
+/** print_ipv4_addresses() / nft-ipv6.c print_ipv6_addresses(): one address column */
+function printAddr(ip: IptIp, dst: boolean, format: number, ctx: Pick<IptCtx, "hostsRev" | "hostsRev6">): string {
+  const numeric = !!(format & FMT_NUMERIC);
+  let a: string;
+  if (isIp6(ip)) {
+    // (print_ipv6_addresses(): "anywhere" is the address ::, whatever its mask)
+    const x = dst ? ip.dst6 : ip.src6;
+    a = x.every((w) => w === 0) && !numeric ? "anywhere" : addrName6(x, numeric, ctx.hostsRev6) + ip6maskToNumeric(dst ? ip.dmsk6 : ip.smsk6);
+  } else {
+    const m = dst ? ip.dmsk : ip.smsk;
+    a = m === 0 && !numeric ? "anywhere" : addrName(dst ? ip.dst : ip.src, numeric, ctx.hostsRev) + maskToNumeric(m);
+  }
+  return fmt(format, padR(a, 19) + " ", `${a} `);
+}
+
+/** nft-ipv4.c: nft_ipv4_print_rule() (nft-ipv6.c: nft_ipv6_print_rule()) through print_rule_details(), print_fragment(), print_ifaces(), print_ipv4_addresses() */
+function printRule(r: Rule, num: number, format: number, ctx: Pick<IptCtx, "hostsRev" | "hostsRev6">): string {
   const ip = r.ip;
   const numeric = !!(format & FMT_NUMERIC);
   let s = "";
@@ -872,7 +939,8 @@ function printRule(r: Rule, num: number, format: number, hostsRev: Map<number, s
   s += pname ? fmt(format, padR(pname, 4) + " ", `${pname} `) : fmt(format, padR(String(ip.proto), 4) + " ", `${ip.proto} `);
   if (format & FMT_OPTIONS) {
     if (format & FMT_NOTABLE) s += "opt ";
-    s += (ip.invflags & IPT_INV_FRAG ? "!" : "-") + (ip.flags & IPT_F_FRAG ? "f" : "-") + " ";
+    // (an ip6t_ip6 has no fragment flag: its IP6T_F_PROTO shares the bit)
+    s += (ip.invflags & IPT_INV_FRAG ? "!" : "-") + (ip.flags & IPT_F_FRAG && !isIp6(ip) ? "f" : "-") + " ";
   }
   if (format & FMT_VIA) {
     const any = numeric ? "*" : "any";
@@ -881,20 +949,19 @@ function printRule(r: Rule, num: number, format: number, hostsRev: Map<number, s
     s += fmt(format, " " + padR(i, 6) + " ", `in ${i} `) + fmt(format, padR(o, 6) + " ", `out ${o} `);
   }
   s += ip.invflags & IPT_INV_SRCIP ? "!" : " ";
-  const src = ip.smsk === 0 && !numeric ? "anywhere" : addrName(ip.src, numeric, hostsRev) + maskToNumeric(ip.smsk);
-  s += fmt(format, padR(src, 19) + " ", `${src} `);
+  s += printAddr(ip, false, format, ctx);
   s += ip.invflags & IPT_INV_DSTIP ? "!" : " ";
-  const dst = ip.dmsk === 0 && !numeric ? "anywhere" : addrName(ip.dst, numeric, hostsRev) + maskToNumeric(ip.dmsk);
-  s += fmt(format, padR(dst, 19) + " ", `${dst} `);
+  s += printAddr(ip, true, format, ctx);
   if (format & FMT_NOTABLE) s += "  ";
-  if (ip.flags & IPT_F_GOTO) s += "[goto] ";
+  if (isGoto(ip)) s += "[goto] ";
+  const fam = isIp6(ip) ? 6 : 4;
   // print_matches_and_target()
   for (const m of r.matches) {
-    const e = extForEntry("match", m.name, m.data);
+    const e = extForEntry("match", m.name, m.data, fam);
     s += e ? e.print(m.data, numeric, ip.proto) : `${m.name} `;
   }
   if (r.target) {
-    const e = extForEntry("target", r.target.name, r.target.data);
+    const e = extForEntry("target", r.target.name, r.target.data, fam);
     if (e) s += e.print(r.target.data, numeric, ip.proto);
   }
   if (!(format & FMT_NONEWLINE)) s += "\n";
@@ -909,24 +976,36 @@ function saveRule(r: Rule, counters = false): string {
     if (!m && !(ip.invflags & flag)) return;
     s += `${ip.invflags & flag ? " !" : ""} ${opt} ${ipStr(a)}${maskLen(m) >= 0 ? "/" + maskLen(m) : "/" + ipStr(m)}`;
   };
-  addr(IPT_INV_SRCIP, "-s", ip.src, ip.smsk);
-  addr(IPT_INV_DSTIP, "-d", ip.dst, ip.dmsk);
+  // nft-ipv6.c: save_ipv6_addr()
+  const addr6 = (flag: number, opt: string, a: Ip6Words, m: Ip6Words) => {
+    const l = ip6maskToCidr(m);
+    if (!(ip.invflags & flag) && l === 0) return;
+    s += `${ip.invflags & flag ? " !" : ""} ${opt} ${ip6ToStr(a)}/${l < 0 ? ip6ToStr(m) : l}`;
+  };
+  if (isIp6(ip)) {
+    addr6(IPT_INV_SRCIP, "-s", ip.src6, ip.smsk6);
+    addr6(IPT_INV_DSTIP, "-d", ip.dst6, ip.dmsk6);
+  } else {
+    addr(IPT_INV_SRCIP, "-s", ip.src, ip.smsk);
+    addr(IPT_INV_DSTIP, "-d", ip.dst, ip.dmsk);
+  }
   if (ip.iniface) s += `${ip.invflags & IPT_INV_VIA_IN ? " !" : ""} -i ${ip.iniface}`;
   if (ip.outiface) s += `${ip.invflags & IPT_INV_VIA_OUT ? " !" : ""} -o ${ip.outiface}`;
   if (ip.proto) s += `${ip.invflags & IPT_INV_PROTO ? " !" : ""} -p ${protoName(ip.proto) ?? ip.proto}`;
-  if (ip.flags & IPT_F_FRAG) s += `${ip.invflags & IPT_INV_FRAG ? " !" : ""} -f`;
+  if (ip.flags & IPT_F_FRAG && !isIp6(ip)) s += `${ip.invflags & IPT_INV_FRAG ? " !" : ""} -f`;
   if (counters) s += ` -c ${r.counters.pcnt} ${r.counters.bcnt}`;
+  const fam = isIp6(ip) ? 6 : 4;
   for (const m of r.matches) {
-    const e = extForEntry("match", m.name, m.data);
+    const e = extForEntry("match", m.name, m.data, fam);
     s += ` -m ${e ? e.name : m.name}`;
     if (e) s += e.save(m.data);
   }
   if (r.target) {
-    const e = extForEntry("target", r.target.name, r.target.data);
+    const e = extForEntry("target", r.target.name, r.target.data, fam);
     s += ` -j ${e?.saveName ? e.saveName(r.target.data) : r.target.name}`;
     if (e) s += e.save(r.target.data);
   } else if (r.jumpto) {
-    s += ip.flags & IPT_F_GOTO ? ` -g ${r.jumpto}` : ` -j ${r.jumpto}`;
+    s += isGoto(ip) ? ` -g ${r.jumpto}` : ` -j ${r.jumpto}`;
   }
   return s;
 }
@@ -938,16 +1017,21 @@ export interface IptCtx {
   prog: string;
   hostsRev: Map<number, string>;
   hosts: Map<string, number>;
+  /** ip6tables (AF_INET6): the IPv6 tables, addresses and extensions */
+  v6: boolean;
+  /** /etc/hosts' IPv6 names, and the first name of each address (by its text) */
+  hosts6: Map<string, Ip6Words>;
+  hostsRev6: Map<string, string>;
 }
 
 function extLoader(ctx: IptCtx): ExtLoader {
-  return (ctx.loader ??= { sys: ctx.p.sys, loaded: new Set() });
+  return (ctx.loader ??= { sys: ctx.p.sys, loaded: new Set(), v6: ctx.v6 });
 }
 
 function openTable(ctx: IptCtx, table: string): IptcHandle {
-  const h = IptcHandle.init(ctx.p.sys, table);
+  const h = IptcHandle.init(ctx.p.sys, table, ctx.v6);
   if (isKErr(h)) {
-    if (h.errno === "ENOENT") throw new XtablesError(VERSION_PROBLEM, `table '${table}' does not exist\nPerhaps iptables or your kernel needs to be upgraded.`);
+    if (h.errno === "ENOENT") throw new XtablesError(VERSION_PROBLEM, `table '${table}' does not exist\nPerhaps ${ctx.v6 ? "ip6tables" : "iptables"} or your kernel needs to be upgraded.`);
     throw new XtablesError(OTHER_PROBLEM, `can't initialize iptables table \`${table}': ${strerror(h.errno)}`);
   }
   return h;
@@ -977,7 +1061,7 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
   // (every command but -L -S -F -Z -X has its chain operand by now)
   const chain = cs.chain ?? "";
   if (cmd & (CMD_APPEND | CMD_INSERT | CMD_REPLACE | CMD_DELETE | CMD_CHECK)) {
-    const rules = buildRules(cs, ctx.hosts);
+    const rules = buildRules(cs, ctx);
     if (cmd === CMD_APPEND || cmd === CMD_INSERT) {
       const c = needChain(h, chain, cmd === CMD_APPEND ? "rule_append" : "rule_insert");
       checkJump(h, cs);
@@ -1050,13 +1134,14 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
     case CMD_DELETE_CHAIN: {
       if (cs.chain !== undefined) {
         const c = needChain(h, chain, "chain_user_del");
-        if (c.hook >= 0) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${chain}`);
+        // (nf_tables refuses to delete a chain that still holds rules)
+        if (c.hook >= 0 || c.rules.length) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${chain}`);
         if (h.references(chain)) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${chain}`);
         h.chains.splice(h.chains.indexOf(c), 1);
       } else {
-        // every user chain nothing refers to (nft: those left unreferenced after the flush)
+        // every user chain, each empty and unreferenced (nf_tables refuses another: EBUSY)
         for (const c of h.chains.filter((x) => x.hook < 0)) {
-          if (h.references(c.name)) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${c.name}`);
+          if (c.rules.length || h.references(c.name)) throw new BatchFail("CHAIN_DEL", "EBUSY", `chain ${c.name}`);
         }
         h.chains = h.chains.filter((x) => x.hook >= 0);
       }
@@ -1078,6 +1163,8 @@ export function doCommand(ctx: IptCtx, cs: CmdState, h: IptcHandle, out: string[
       const c = h.findChain(chain);
       if (!c || c.hook < 0) throw new CmdFail("chain_set", "ENOENT");
       c.policy = cs.policy;
+      // nft_chain_new(): the base chain is sent again, its counters zero (-c or not)
+      c.counters = { pcnt: 0, bcnt: 0 };
       c.countersOn = true;
       c.created = true;
       return true;
@@ -1133,12 +1220,12 @@ function listEntries(ctx: IptCtx, h: IptcHandle, cs: CmdState, out: string[]): v
   for (const c of chains) {
     if (cs.rulenum) {
       const r = c.rules[cs.rulenum - 1];
-      if (r) out.push(printRule(r, cs.rulenum, format, ctx.hostsRev));
+      if (r) out.push(printRule(r, cs.rulenum, format, ctx));
       continue;
     }
     if (found) out.push("\n");
     out.push(printHeader(format, c, h.references(c.name)));
-    c.rules.forEach((r, i) => out.push(printRule(r, i + 1, format, ctx.hostsRev)));
+    c.rules.forEach((r, i) => out.push(printRule(r, i + 1, format, ctx)));
     found = true;
   }
 }
@@ -1172,11 +1259,13 @@ export function saveTable(h: IptcHandle, counters: boolean): string {
   return s + "COMMIT\n";
 }
 
-export async function makeCtx(p: Process, prog: string): Promise<IptCtx> {
-  const hosts = await loadHosts(p);
+export async function makeCtx(p: Process, prog: string, v6 = false): Promise<IptCtx> {
+  const { v4: hosts, v6: hosts6 } = await loadHosts(p);
   const hostsRev = new Map<number, string>();
   for (const [n, a] of hosts) if (!hostsRev.has(a)) hostsRev.set(a, n);
-  return { p, prog, hosts, hostsRev };
+  const hostsRev6 = new Map<string, string>();
+  for (const [n, a] of hosts6) if (!hostsRev6.has(ip6ToStr(a))) hostsRev6.set(ip6ToStr(a), n);
+  return { p, prog, hosts, hostsRev, v6, hosts6, hostsRev6 };
 }
 
 function opName(cs: CmdState): string {
@@ -1199,7 +1288,7 @@ export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHan
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable: string | undefined, counters: { pcnt: number; bcnt: number } | undefined, out: string[], lookups: true): Promise<RunResult>;
 export function runOne(ctx: IptCtx, argv: string[], handles: Map<string, IptcHandle>, restoreTable?: string, counters?: { pcnt: number; bcnt: number }, out: string[] = [], lookups = false): RunResult | Promise<RunResult> {
   if (lookups) return parseWithLookups(ctx, argv, restoreTable).then((cs) => runParsed(ctx, cs, handles, counters, out, true));
-  return runParsed(ctx, doParse(argv, ctx.hosts, restoreTable, (m) => ctx.p.stderr.write(m), undefined, extLoader(ctx)), handles, counters, out, false);
+  return runParsed(ctx, doParse(argv, ctx, restoreTable, (m) => ctx.p.stderr.write(m), undefined, extLoader(ctx)), handles, counters, out, false);
 }
 
 /**
@@ -1215,7 +1304,7 @@ async function parseWithLookups(ctx: IptCtx, argv: string[], restoreTable: strin
       // a parse that stops for a lookup is done again: it loads (and warns) afresh
       const loader = extLoader(ctx);
       const loaded = new Set(loader.loaded);
-      const cs = doParse(argv, ctx.hosts, restoreTable, (m) => warnings.push(m), asked, { sys: loader.sys, loaded });
+      const cs = doParse(argv, ctx, restoreTable, (m) => warnings.push(m), asked, { sys: loader.sys, loaded, v6: ctx.v6 });
       for (const k of loaded) loader.loaded.add(k);
       ctx.p.stderr.write(warnings.join(""));
       return cs;
@@ -1275,9 +1364,18 @@ export function renderFailure(ctx: IptCtx, e: unknown): number {
 }
 
 /** iptables: xtables_main() for AF_INET */
-export async function iptablesMain(p: Process): Promise<number> {
-  const prog = "iptables";
-  const ctx = await makeCtx(p, prog);
+export function iptablesMain(p: Process): Promise<number> {
+  return xtablesMain(p, "iptables", false);
+}
+
+/** ip6tables: xtables_main() for AF_INET6 */
+export function ip6tablesMain(p: Process): Promise<number> {
+  return xtablesMain(p, "ip6tables", true);
+}
+
+/** iptables-nft-multi.c: xtables_main() of a family */
+async function xtablesMain(p: Process, prog: string, v6: boolean): Promise<number> {
+  const ctx = await makeCtx(p, prog, v6);
   const out: string[] = [];
   try {
     const handles = new Map<string, IptcHandle>();
@@ -1289,7 +1387,7 @@ export async function iptablesMain(p: Process): Promise<number> {
     if (out.length) p.stdout.write(out.join(""));
     if (e instanceof HelpRequest) {
       // xtables_printhelp(): the general text, then a blank line before each extension's
-      p.stdout.write(iptablesHelp(prog) + e.helps.map((h) => `\n${h}`).join(""));
+      p.stdout.write(iptablesHelp(prog, v6) + e.helps.map((h) => `\n${h}`).join(""));
       return 0;
     }
     if (e instanceof VersionRequest) {

@@ -44,9 +44,18 @@ export function tokenize(line: string): string[] {
   return out;
 }
 
-export async function iptablesRestoreMain(p: Process): Promise<number> {
-  const prog = "iptables-restore";
-  const ctx = await makeCtx(p, prog);
+export function iptablesRestoreMain(p: Process): Promise<number> {
+  return xtablesRestoreMain(p, false);
+}
+
+/** ip6tables-restore: the same over the IPv6 tables */
+export function ip6tablesRestoreMain(p: Process): Promise<number> {
+  return xtablesRestoreMain(p, true);
+}
+
+async function xtablesRestoreMain(p: Process, v6: boolean): Promise<number> {
+  const prog = v6 ? "ip6tables-restore" : "iptables-restore";
+  const ctx = await makeCtx(p, prog, v6);
   let noflush = false;
   let counters = false;
   let test = false;
@@ -56,6 +65,10 @@ export async function iptablesRestoreMain(p: Process): Promise<number> {
     else if (a === "-t" || a === "--test") test = true;
     else if (a === "-c" || a === "--counters") counters = true;
     else if (a === "-v" || a === "--verbose") continue;
+    else if (a === "-V" || a === "--version") {
+      p.stdout.write(`${prog} v${IPTABLES_VERSION} (${IPTABLES_VARIANT})\n`);
+      return 0;
+    }
     else if (!a.startsWith("-")) file = a;
   }
   let input = p.stdin;
@@ -86,7 +99,14 @@ export async function iptablesRestoreMain(p: Process): Promise<number> {
         const h = openTable(ctx, table);
         handles.set(table, h);
         if (!noflush) {
-          for (const c of h.chains) c.rules = [];
+          // the table is flushed whole: its base chains come back with policy ACCEPT
+          for (const c of h.chains) {
+            c.rules = [];
+            if (c.hook >= 0) {
+              c.policy = "ACCEPT";
+              c.counters = { pcnt: 0, bcnt: 0 };
+            }
+          }
           h.chains = h.chains.filter((c) => c.hook >= 0);
         }
         continue;

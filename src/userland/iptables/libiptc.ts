@@ -8,8 +8,8 @@ import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import { findMatch } from "./extensions.ts";
 import { isKErr, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
 import {
-  type IptEntry, type IptGetinfo, type IptIp, type XtEntryExt, type XtCounters,
-  IPT_F_GOTO, XT_ERROR_TARGET, XT_RETURN, XT_STANDARD_TARGET,
+  type IptEntry, type IptGetinfo, type IptIp, type Ip6tIp6, type XtEntryExt, type XtCounters,
+  IPT_F_GOTO, IP6T_F_GOTO, XT_ERROR_TARGET, XT_RETURN, XT_STANDARD_TARGET, isIp6,
 } from "../../kernel/uapi/xtables.ts";
 
 export const HOOK_NAMES = ["PREROUTING", "INPUT", "FORWARD", "OUTPUT", "POSTROUTING"];
@@ -50,14 +50,20 @@ export class IptcHandle {
   validHooks = 0;
   /** the table exists in the kernel (false: a template answered the read) */
   exists = true;
-  constructor(public readonly sys: Syscalls, public readonly table: string) {}
+  /** @param v6 libip6tc: the IPv6 tables (IP6T_SO_* on an AF_INET6 socket) */
+  constructor(public readonly sys: Syscalls, public readonly table: string, public readonly v6 = false) {}
 
-  /** iptc_init(): ENOENT when the table does not exist */
-  static init(sys: Syscalls, table: string): IptcHandle | KErr {
-    const h = new IptcHandle(sys, table);
-    const info = sys.ioctl({ request: "IPT_SO_GET_INFO", table });
+  /** the sockopt names of the handle's family: IPT_SO_* or IP6T_SO_* */
+  private req(name: string): string {
+    return (this.v6 ? "IP6T_" : "IPT_") + name;
+  }
+
+  /** iptc_init() (ip6tc_init()): ENOENT when the table does not exist */
+  static init(sys: Syscalls, table: string, v6 = false): IptcHandle | KErr {
+    const h = new IptcHandle(sys, table, v6);
+    const info = sys.ioctl({ request: h.req("SO_GET_INFO"), table });
     if (isKErr(info)) return info;
-    const ents = sys.ioctl({ request: "IPT_SO_GET_ENTRIES", table });
+    const ents = sys.ioctl({ request: h.req("SO_GET_ENTRIES"), table });
     if (isKErr(ents)) return ents;
     h.parse(info as unknown as IptGetinfo, (ents as { entries: IptEntry[] }).entries);
     h.exists = (info as { exists?: boolean }).exists !== false;
@@ -114,7 +120,7 @@ export class IptcHandle {
         jumpto = e.target.name;
         target = e.target;
       }
-      cur.rules.push({ ip: { ...e.ip }, matches: e.matches, jumpto, target, counters: { ...e.counters } });
+      cur.rules.push({ ip: copyIp(e.ip), matches: e.matches, jumpto, target, counters: { ...e.counters } });
     }
     user.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     this.chains.push(...user);
@@ -153,7 +159,7 @@ export class IptcHandle {
       n += c.rules.length + 1;
     }
     for (const c of this.chains) {
-      if (c.hook < 0) entries.push(errEntry(c.name));
+      if (c.hook < 0) entries.push(errEntry(c.name, this.v6));
       else hookEntry[c.hook] = entries.length;
       for (const r of c.rules) {
         let target: XtEntryExt;
@@ -165,14 +171,14 @@ export class IptcHandle {
       }
       if (c.hook >= 0) {
         underflow[c.hook] = entries.length;
-        entries.push({ ip: zeroIp(), matches: [], target: std(STANDARD_TARGETS[c.policy]!), counters: { ...c.counters } });
+        entries.push({ ip: zeroIp(this.v6), matches: [], target: std(STANDARD_TARGETS[c.policy]!), counters: { ...c.counters } });
       } else {
-        entries.push({ ip: zeroIp(), matches: [], target: std(XT_RETURN), counters: { pcnt: 0, bcnt: 0 } });
+        entries.push({ ip: zeroIp(this.v6), matches: [], target: std(XT_RETURN), counters: { pcnt: 0, bcnt: 0 } });
       }
     }
-    entries.push(errEntry("ERROR"));
+    entries.push(errEntry("ERROR", this.v6));
     const r = this.sys.ioctl({
-      request: "IPT_SO_SET_REPLACE",
+      request: this.req("SO_SET_REPLACE"),
       replace: { name: this.table, validHooks: this.validHooks, numEntries: entries.length, hookEntry, underflow, entries, counterHooks, createdHooks },
     });
     return isKErr(r) ? r : undefined;
@@ -183,12 +189,28 @@ function std(verdict: number): XtEntryExt {
   return { name: XT_STANDARD_TARGET, revision: 0, data: { verdict } };
 }
 
-function errEntry(name: string): IptEntry {
-  return { ip: zeroIp(), matches: [], target: { name: XT_ERROR_TARGET, revision: 0, data: { errorname: name } }, counters: { pcnt: 0, bcnt: 0 } };
+function errEntry(name: string, v6: boolean): IptEntry {
+  return { ip: zeroIp(v6), matches: [], target: { name: XT_ERROR_TARGET, revision: 0, data: { errorname: name } }, counters: { pcnt: 0, bcnt: 0 } };
 }
 
-export function zeroIp(): IptIp {
-  return { src: 0, dst: 0, smsk: 0, dmsk: 0, iniface: "", outiface: "", proto: 0, flags: 0, invflags: 0 };
+/** an all-zero ipt_ip, or ip6t_ip6 (v6) */
+export function zeroIp(v6 = false): IptIp {
+  const ip: IptIp = { src: 0, dst: 0, smsk: 0, dmsk: 0, iniface: "", outiface: "", proto: 0, flags: 0, invflags: 0 };
+  if (!v6) return ip;
+  const ip6: Ip6tIp6 = { ...ip, src6: [0, 0, 0, 0], dst6: [0, 0, 0, 0], smsk6: [0, 0, 0, 0], dmsk6: [0, 0, 0, 0], tos: 0 };
+  return ip6;
+}
+
+/** a copy of a rule's header (the address words of an ip6t_ip6 too) */
+export function copyIp(ip: IptIp): IptIp {
+  if (!isIp6(ip)) return { ...ip };
+  const ip6: Ip6tIp6 = { ...ip, src6: ip.src6.slice(), dst6: ip.dst6.slice(), smsk6: ip.smsk6.slice(), dmsk6: ip.dmsk6.slice() };
+  return ip6;
+}
+
+/** the rule's goto flag (IPT_F_GOTO, IP6T_F_GOTO) */
+export function isGoto(ip: IptIp): boolean {
+  return (ip.flags & (isIp6(ip) ? IP6T_F_GOTO : IPT_F_GOTO)) !== 0;
 }
 
 export function verdictName(v: number): string {
@@ -199,7 +221,8 @@ export function verdictName(v: number): string {
 /** is_same(): the rule identity -D/-C compare (everything but counters) */
 export function sameRule(a: Rule, b: Rule): boolean {
   // a match whose userspacesize is 0 compares by name alone
-  const cmp = (r: Rule) => r.matches.map((m) => (findMatch(m.name)?.noCompare ? { ...m, data: {} } : m));
-  return JSON.stringify([a.ip, cmp(a), a.jumpto, a.target, (a.ip.flags & IPT_F_GOTO) !== 0]) ===
-    JSON.stringify([b.ip, cmp(b), b.jumpto, b.target, (b.ip.flags & IPT_F_GOTO) !== 0]);
+  const fam = isIp6(a.ip) ? 6 : 4;
+  const cmp = (r: Rule) => r.matches.map((m) => (findMatch(m.name, fam)?.noCompare ? { ...m, data: {} } : m));
+  return JSON.stringify([a.ip, cmp(a), a.jumpto, a.target, isGoto(a.ip)]) ===
+    JSON.stringify([b.ip, cmp(b), b.jumpto, b.target, isGoto(b.ip)]);
 }
