@@ -14,11 +14,12 @@ import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_p
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
 import { ipv6ChkAcastAddr } from "./anycast.ts";
+import { ipv6FragRcv, setFragTimeExceeded } from "./reassembly.ts";
 import { ipv6SysctlGet } from "./sysctl_net_ipv6.ts";
 import { ETH_P_IPV6, PACKET_HOST } from "../uapi/if.ts";
 import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
 import {
-  IPV6_HDRLEN, NEXTHDR_ICMP, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutput2, ip6AllocSkb,
+  IPV6_HDRLEN, NEXTHDR_ICMP, NEXTHDR_FRAGMENT, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutput2, ip6AllocSkb,
 } from "./ip6_output.ts";
 import { ipv6ChkMcastAddrAt } from "./mcast.ts";
 import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
@@ -155,6 +156,12 @@ function ip6RcvFinish(skb: SkBuff, dev: NetDevice, hooked: boolean): void {
 function ip6InputFinish(skb: SkBuff, dev: NetDevice, o: number, plen: number, saddr: Uint8Array, daddr: Uint8Array): void {
   const b = skb.buf;
   const st = ipv6Stats(dev.net);
+  if (b[o + 6] === NEXTHDR_FRAGMENT) {
+    // ipv6_frag_rcv(): the whole packet once its last piece is in, then on as one
+    const whole = ipv6FragRcv(dev.net, skb);
+    if (whole) ip6InputFinish(whole, dev, whole.networkHeader, (whole.buf[whole.networkHeader + 4]! << 8) | whole.buf[whole.networkHeader + 5]!, saddr, daddr);
+    return;
+  }
   if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
   const t = o + IPV6_HDRLEN;
   // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0
@@ -297,6 +304,7 @@ function icmpv6Rcv(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr: U
 const ICMPV6_DEST_UNREACH = 1;
 const ICMPV6_PKT_TOOBIG = 2;
 const ICMPV6_TIME_EXCEED = 3;
+const ICMPV6_EXC_FRAGTIME = 1;
 const ICMPV6_PARAMPROB = 4;
 const ICMPV6_ADDR_UNREACH = 3;
 
@@ -415,4 +423,6 @@ export function ipv6PacketInit(): void {
   devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev), ipv6RcvPeek);
   // ndisc_error_report() -> ip6_link_failure(): address unreachable
   setNdiscErrorReport((skb) => icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0));
+  // ip6_expire_frag_queue(): fragment reassembly time exceeded
+  setFragTimeExceeded((skb) => icmp6Send(skb, ICMPV6_TIME_EXCEED, ICMPV6_EXC_FRAGTIME, 0));
 }

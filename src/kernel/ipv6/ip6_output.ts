@@ -9,14 +9,14 @@
  * NF_INET_POST_ROUTING (ip6_output()) around ip6_finish_output2(), only entered when an IPv6
  * hook is registered in the namespace (ip6NfOutActive()).
  *
- * Not modelled: fragmentation.
+ * ip6_fragment() of locally made packets bigger than the route's MTU.
  */
 import type { NetDevice } from "../core/netdevice.ts";
 import { SkBuff } from "../core/skbuff.ts";
 import { neighOutput } from "../core/neighbour.ts";
 import { ndiscNeighFor } from "./ndisc.ts";
 import { ipv6ChkMcastAddr } from "./mcast.ts";
-import { devLoopbackXmit } from "../core/dev_path.ts";
+import { devLoopbackXmit, netRng } from "../core/dev_path.ts";
 import type { Dst6 } from "./route.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
@@ -47,6 +47,8 @@ function ip6NfLocalOut(net: Net, skb: SkBuff, dev: NetDevice, finish: (skb: SkBu
 export const IPV6_HDRLEN = 40;
 export const NEXTHDR_HOP = 0;
 export const NEXTHDR_ICMP = 58;
+export const NEXTHDR_FRAGMENT = 44;
+const FRAG_HDRLEN = 8;
 export const IPPROTO_ICMPV6 = 58;
 /** the headroom an skb built by ND/MLD reserves (LL_RESERVED_SPACE + the IPv6 header) */
 export const IP6_HEADROOM = 14 + IPV6_HDRLEN + 16;
@@ -260,9 +262,75 @@ export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLi
   return ip6LocalFinishOutput(skb, dst, daddr, hopLimit);
 }
 
+/** ip6_finish_output() of a locally made packet: fragmented when bigger than the route's MTU
+ * (the device's IPv6 mtu; the socket refused it earlier if it may not be fragmented) */
+function ip6LocalFinishOutput(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLimit: number): number {
+  const mtu = ip6DevMtu(dst.dev);
+  if (skb.tail - skb.data > mtu) return ip6Fragment(skb, dst.dev, mtu, (f) => ip6LocalFinishOutput2(f, dst, daddr, hopLimit));
+  return ip6LocalFinishOutput2(skb, dst, daddr, hopLimit);
+}
+
+/** ip6_mtu(): the device's IPv6 mtu (conf/DEV/mtu, which follows the device's) */
+export function ip6DevMtu(dev: NetDevice): number {
+  const idev = dev.ip6Ptr as { cnf: { get(name: string): number | string | undefined } } | undefined;
+  const m = Number(idev?.cnf.get("mtu") ?? dev.mtu);
+  return m > 0 ? m : dev.mtu;
+}
+
+/**
+ * net/ipv6/ip6_output.c: ip6_fragment() of a packet whose only header is the IPv6 one: the
+ * payload cut into pieces of the MTU less the IPv6 and Fragment headers (multiples of 8 but
+ * the last), each behind a copy of the header with a Fragment header (the original next
+ * header, its offset, more-fragments, one random identification), out by `output` in order;
+ * FragCreates each, FragOKs once
+ */
+function ip6Fragment(skb: SkBuff, dev: NetDevice, mtu: number, output: (skb: SkBuff) => number): number {
+  const b = skb.buf;
+  const o = skb.data;
+  const st = ipv6Stats(dev.net);
+  const total = skb.tail - o - IPV6_HDRLEN;
+  const room = (mtu - IPV6_HDRLEN - FRAG_HDRLEN) & ~7;
+  // ipv6_select_ident(): a random identification, never 0
+  let id = 0;
+  while (id === 0) id = netRng(dev.net).u32();
+  let r = 0;
+  for (let off = 0; off < total; off += room) {
+    const len = Math.min(room, total - off);
+    const more = off + len < total;
+    const f = ip6AllocSkb(FRAG_HDRLEN + len);
+    const fb = f.buf;
+    const fo = f.data;
+    fb[fo] = b[o + 6]!;
+    fb[fo + 1] = 0;
+    fb[fo + 2] = off >>> 8;
+    fb[fo + 3] = (off & 0xf8) | (more ? 1 : 0);
+    fb[fo + 4] = id >>> 24;
+    fb[fo + 5] = (id >>> 16) & 0xff;
+    fb[fo + 6] = (id >>> 8) & 0xff;
+    fb[fo + 7] = id & 0xff;
+    fb.set(b.subarray(o + IPV6_HDRLEN + off, o + IPV6_HDRLEN + off + len), fo + FRAG_HDRLEN);
+    const h = f.push(IPV6_HDRLEN);
+    fb.set(b.subarray(o, o + IPV6_HDRLEN), h);
+    fb[h + 4] = (FRAG_HDRLEN + len) >>> 8;
+    fb[h + 5] = (FRAG_HDRLEN + len) & 0xff;
+    fb[h + 6] = NEXTHDR_FRAGMENT;
+    f.networkHeader = h;
+    f.protocol = ETH_P_IPV6;
+    f.dev = dev;
+    f.mark = skb.mark;
+    const lo = loopedIif.get(skb);
+    if (lo) loopedIif.set(f, lo);
+    st.ip.FragCreates++;
+    r = output(f);
+    if (r < 0) return r;
+  }
+  st.ip.FragOKs++;
+  return r;
+}
+
 /** ip6_finish_output2() of a locally made packet: OUT (OUTMCAST to a group), the copy looped
  * back to a joined group, then the neighbour */
-function ip6LocalFinishOutput(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLimit: number): number {
+function ip6LocalFinishOutput2(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLimit: number): number {
   const dev = dst.dev;
   const st = ipv6Stats(dev.net);
   const len = skb.tail - skb.data;

@@ -11,7 +11,8 @@ import type { NetDevice } from "../core/netdevice.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn6, SockOpt, SockExtendedErr } from "../uapi/socket.ts";
 import { errnoName } from "../ipv4/raw.ts";
-import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
+import { SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
 import { pingGetPort, portHash, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
@@ -19,8 +20,13 @@ import { netRng, netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
 import { devInet6, ipv6AddrNeedsScopeId, ipv6ChkAddr } from "./addrconf.ts";
 import { ip6DstLookup, type Dst6 } from "./route.ts";
-import { ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP } from "./ip6_output.ts";
+import { ip6LocalOut, icmpv6Csum, ip6DevMtu, NEXTHDR_ICMP, IPV6_HDRLEN } from "./ip6_output.ts";
 import { ipv6Stats } from "./proc.ts";
+
+/** include/uapi/linux/in6.h: IPV6_PMTUDISC_* */
+const IPV6_PMTUDISC_DO = 2;
+const IPV6_PMTUDISC_PROBE = 3;
+const IPV6_PMTUDISC_OMIT = 5;
 
 export const AF_INET6_NUM = 10;
 export const ICMPV6_ECHO_REQUEST = 128;
@@ -53,6 +59,18 @@ export abstract class Inet6DgramSock extends InetSock {
    * pseudo-header, ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS, then ip6_local_out() */
   protected sendIcmp6(daddr: Uint8Array, dst: Dst6, b: Uint8Array): number | KErr {
     const len = b.length;
+    // __ip6_append_data(): a socket that may not fragment (ip6_sk_ignore_df() false:
+    // IPV6_PMTUDISC_DO or PROBE) refuses what the MTU does not take (PROBE: the device's),
+    // with a local error carrying that MTU (ipv6_local_error())
+    if (this.pmtudisc >= IPV6_PMTUDISC_DO && this.pmtudisc !== IPV6_PMTUDISC_OMIT) {
+      const mtu = this.pmtudisc >= IPV6_PMTUDISC_PROBE ? dst.dev.mtu : ip6DevMtu(dst.dev);
+      if (IPV6_HDRLEN + len > mtu) {
+        if (this.recverr6) {
+          this.queueErr({ ee_errno: errnoNumbers.EMSGSIZE, ee_origin: SO_EE_ORIGIN_LOCAL, ee_type: 0, ee_code: 0, ee_info: mtu, ee_data: 0, payload: new Uint8Array(0) });
+        }
+        return kerr("EMSGSIZE");
+      }
+    }
     if (len >= 4) {
       b[2] = 0;
       b[3] = 0;
