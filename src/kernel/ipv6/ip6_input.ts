@@ -24,6 +24,9 @@ import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, 
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
 import { ip6DstLookup } from "./route.ts";
+import { udpv6Rcv, udpv6Err } from "./udp.ts";
+
+const IPPROTO_UDP = 17;
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
 
 /** ipv6RcvPeek(): how a frame ended there */
@@ -114,8 +117,14 @@ export function ipv6Rcv(skb: SkBuff, dev: NetDevice): void {
     ip6RouteInputForward(skb, dev, o, plen, saddr, daddr);
     return;
   }
-  if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
   const t = o + IPV6_HDRLEN;
+  if (b[o + 6] === IPPROTO_UDP) {
+    /* ip6_input_finish(): InDelivers; udpv6_rcv() (a looped packet: the address's device) */
+    st.ip.InDelivers++;
+    udpv6Rcv(skb, ip6LoopedIif(skb) ?? dev, t, plen, saddr, daddr, icmp6Send);
+    return;
+  }
+  if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no other transport handler is modelled
   // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0
   /* ip6_input_finish(): InDelivers; icmpv6_rcv(): ICMP6_MIB_INMSGS, then the checksum */
   st.ip.InDelivers++;
@@ -262,11 +271,16 @@ function icmpv6Notify(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr
   const b = skb.buf;
   if (len < 8 + IPV6_HDRLEN) return;
   const inner = t + 8;
-  if (b[inner + 6] !== NEXTHDR_ICMP) return;
   const type = b[t]!;
   const code = b[t + 1]!;
   const info = ((b[t + 4]! << 24) | (b[t + 5]! << 16) | (b[t + 6]! << 8) | b[t + 7]!) >>> 0;
   const [err, harderr] = icmpv6ErrConvert(type, code);
+  /* ipprot->err_handler: __udp6_lib_err() */
+  if (b[inner + 6] === IPPROTO_UDP) {
+    if (!udpv6Err(skb, dev, t, len, inner, type, code, info, err, harderr)) ipv6Stats(dev.net).icmp.InErrors++;
+    return;
+  }
+  if (b[inner + 6] !== NEXTHDR_ICMP) return;
   const ll = saddr[0] === 0xfe && (saddr[1]! & 0xc0) === 0x80;
   raw6IcmpError(dev.net, { saddr: b.slice(inner + 8, inner + 24), daddr: b.slice(inner + 24, inner + 40), dif: dev.ifindex }, {
     ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_ICMP6, ee_type: type, ee_code: code, ee_info: info, ee_data: 0,

@@ -1,0 +1,416 @@
+/**
+ * net/ipv6/udp.c: UDP over IPv6 — the AF_INET6 SOCK_DGRAM socket (bind and port allocation,
+ * connect through datagram.c's ip6_datagram_connect(), udpv6_sendmsg() with the header and its
+ * mandatory checksum, the local EMSGSIZE of ip6_append_data()), __udp6_lib_rcv() (length and
+ * checksum checks, __udp6_lib_lookup()'s scoring, ICMPv6 port unreachable when nobody
+ * listens) and __udp6_lib_err() (an ICMPv6 error to the socket: sk_err, and with IPV6_RECVERR
+ * the error queue — ipv6_icmp_error(), SO_EE_ORIGIN_ICMP6 with the sender as offender).
+ *
+ * The port space is IPv6's own here: a socket on :: does not take IPv4 datagrams (Linux's
+ * dual-stack sockets without IPV6_V6ONLY, v4-mapped addresses) and binds do not conflict with
+ * IPv4 ones. Datagrams larger than the route's MTU are not fragmented.
+ */
+import type { SkBuff } from "../core/skbuff.ts";
+import type { NetDevice } from "../core/netdevice.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
+import type { SockAddr, SockAddrIn6, SockOpt } from "../uapi/socket.ts";
+import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
+import { kerr, isKErr, errnoNumbers, type KErr, type Errno } from "../uapi/errno.ts";
+import { TCP_ESTABLISHED } from "../socket/sock.ts";
+import { portHash, skAddNode, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
+import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
+import { netRng, netSched } from "../core/dev_path.ts";
+import { copyBytes } from "../../wire/bytes.ts";
+import { csumPartial } from "../../wire/checksum.ts";
+import { devInet6, ipv6AddrNeedsScopeId } from "./addrconf.ts";
+import { ip6DstLookup, type Dst6 } from "./route.ts";
+import { ip6LocalOut, csumIpv6Magic, IPV6_HDRLEN } from "./ip6_output.ts";
+import { ipv4Sysctl } from "../ipv4/icmp.ts";
+import { errnoName } from "../ipv4/raw.ts";
+import { ipv6Stats } from "./proc.ts";
+import { Inet6DgramSock, AF_INET6_NUM } from "./ping.ts";
+
+export const IPPROTO_UDP6 = 17;
+const ICMPV6_DEST_UNREACH = 1;
+const ICMPV6_PKT_TOOBIG = 2;
+const ICMPV6_PORT_UNREACH = 4;
+const IPV6_PMTUDISC_DONT = 0;
+const IPV6_PMTUDISC_OMIT = 5;
+
+const isAny = (a: Uint8Array): boolean => !a.some((x) => x);
+const eq6 = (a: Uint8Array, b: Uint8Array, bo = 0): boolean => {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[bo + i]) return false;
+  return true;
+};
+
+/** the UDP checksum over IPv6's pseudo-header (0 computed is sent as 0xffff) */
+export function udp6Csum(b: Uint8Array, o: number, len: number, saddr: Uint8Array, daddr: Uint8Array): number {
+  const c = csumIpv6Magic(saddr, daddr, len, IPPROTO_UDP6, csumPartial(b, o, len));
+  return c === 0 ? 0xffff : c;
+}
+
+/** udp_table for AF_INET6 sockets: port -> sockets */
+const udp6Tables = new NetGeneric<PortHash<Udp6Sock>>();
+const udp6Table = (net: Net): PortHash<Udp6Sock> => portHash(udp6Tables, net);
+
+/** every UDPv6 socket of a namespace (for /proc/net/udp6) */
+export function udp6Sockets(net: Net): Udp6Sock[] {
+  const out: Udp6Sock[] = [];
+  for (const l of udp6Tables.get(net)?.values() ?? []) out.push(...l);
+  return out;
+}
+
+/** ip6_mtu(): the route's MTU (its device's IPv6 mtu) */
+function dst6Mtu(dst: Dst6): number {
+  const v = devInet6(dst.rt.local ? dst.dev : dst.rt.dev)?.cnf.get("mtu");
+  return v === undefined ? dst.dev.mtu : Number(v);
+}
+
+export class Udp6Sock extends Inet6DgramSock {
+  readonly type = 2;
+  /** IPV6_V6ONLY (kept for getsockopt; IPv4 does not reach IPv6 sockets here either way) */
+  v6only = false;
+  /** the route connect() cached (sk_dst_cache) */
+  private dst: Dst6 | undefined;
+
+  constructor(net: Net) {
+    super(net, IPPROTO_UDP6);
+  }
+
+  protected unhash(): void {
+    if (this.inetNum) skDelNode(udp6Table(this.net), this.inetNum, this);
+  }
+
+  /** net/ipv4/udp.c: udp_lib_get_port() with ipv6_rcv_saddr_equal() */
+  getPort(snum: number): KErr | undefined {
+    const t = udp6Table(this.net);
+    const conflict = (port: number): boolean => {
+      for (const s of t.get(port) ?? []) {
+        if (s.reuseaddr && this.reuseaddr) continue;
+        if (s.reuseport && this.reuseport) continue;
+        if (s.boundDevIf && this.boundDevIf && s.boundDevIf !== this.boundDevIf) continue;
+        if (!isAny(s.rcvSaddr6) && !isAny(this.rcvSaddr6) && !eq6(s.rcvSaddr6, this.rcvSaddr6)) continue;
+        return true;
+      }
+      return false;
+    };
+    if (!snum) {
+      const [low, high] = ipv4Sysctl(this.net).ipLocalPortRange;
+      const remaining = high - low + 1;
+      const first = low + netRng(this.net).below(remaining);
+      let found = 0;
+      for (let i = 0; i < remaining; i++) {
+        const p = low + ((first - low + i) % remaining);
+        if (!conflict(p)) {
+          found = p;
+          break;
+        }
+      }
+      if (!found) return kerr("EADDRINUSE");
+      snum = found;
+    } else if (conflict(snum)) {
+      return kerr("EADDRINUSE");
+    }
+    this.inetNum = snum;
+    this.inetSport = snum;
+    skAddNode(t, snum, this);
+    return undefined;
+  }
+
+  protected override autobind(): KErr | undefined {
+    return this.inetNum ? undefined : this.getPort(0);
+  }
+
+  /** net/ipv6/af_inet6.c: __inet6_bind() */
+  bind(addr: SockAddr): KErr | undefined {
+    if (addr.family !== AF_INET6_NUM) return kerr("EAFNOSUPPORT");
+    const a = addr as SockAddrIn6;
+    if (this.inetNum) return kerr("EINVAL");
+    const dev = this.boundDevIf;
+    const e = this.bindAddr(a);
+    if (e) return e;
+    const pe = this.getPort(a.port);
+    if (pe) {
+      this.rcvSaddr6 = new Uint8Array(16);
+      this.saddr6 = new Uint8Array(16);
+      this.boundDevIf = dev;
+      return pe;
+    }
+    if (!isAny(a.addr6)) this.userlocks |= 4;
+    if (a.port) this.userlocks |= 8;
+    return undefined;
+  }
+
+  /** inet_dgram_connect(): inet_autobind() first, then ip6_datagram_connect() */
+  override connect(addr: SockAddr): KErr | undefined {
+    if ((addr.family as number) !== 0 && !this.inetNum) {
+      const e = this.getPort(0);
+      if (e) return kerr("EAGAIN");
+    }
+    const e = super.connect(addr);
+    if (e) return e;
+    if (this.state !== TCP_ESTABLISHED) {
+      this.dst = undefined;
+      this.dstMtu = undefined;
+      return undefined;
+    }
+    // ip6_datagram_dst_update(): the route stays cached on the socket
+    const oifIdx = this.boundDevIf || (ipv6AddrNeedsScopeId(this.daddr6) ? this.scope : 0);
+    const dst = ip6DstLookup(this.net, this.daddr6, oifIdx ? this.net.devByIndex.get(oifIdx) : undefined, this.saddr6);
+    if (!isKErr(dst)) {
+      this.dst = dst;
+      this.dstMtu = () => dst6Mtu(dst);
+    }
+    return undefined;
+  }
+
+  override setsockopt(name: SockOpt, value: number | string | boolean | Uint8Array): KErr | undefined {
+    if (name === "IPV6_V6ONLY") {
+      if (this.inetNum) return kerr("EINVAL");
+      this.v6only = !!value;
+      return undefined;
+    }
+    return super.setsockopt(name, value);
+  }
+
+  /** do_ipv6_getsockopt() */
+  override getsockopt(name: SockOpt): number | string | KErr {
+    switch (name) {
+      case "IPV6_MTU": {
+        const v = this.dst ? dst6Mtu(this.dst) : 0;
+        return v ? v : kerr("ENOTCONN");
+      }
+      case "IPV6_MTU_DISCOVER":
+        return this.pmtudisc;
+      case "IPV6_UNICAST_HOPS":
+        return this.hopLimit < 0 ? (this.dst ? this.sendHops(this.daddr6, this.dst) : 64) : this.hopLimit;
+      case "IPV6_RECVERR":
+        return this.recverr6 ? 1 : 0;
+      case "IPV6_V6ONLY":
+        return this.v6only ? 1 : 0;
+      case "IP_MTU":
+      case "IP_TTL":
+      case "IP_MTU_DISCOVER":
+      case "IP_RECVERR":
+        return kerr("ENOPROTOOPT");
+    }
+    return super.getsockopt(name);
+  }
+
+  /** net/ipv6/datagram.c: ipv6_local_error() (IPV6_RECVERR only) */
+  private localError(err: Errno, info: number, dport: number): void {
+    if (!this.recverr6) return;
+    this.queueErr({ ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_LOCAL, ee_type: 0, ee_code: 0, ee_info: info, ee_data: 0, payload: new Uint8Array(0), port: dport });
+  }
+
+  /** net/ipv6/udp.c: udpv6_sendmsg() */
+  sendto(data: Uint8Array, addr?: SockAddr): number | KErr {
+    const len = data.length;
+    if (len > 0xffff - 8) return kerr("EMSGSIZE");
+    let daddr: Uint8Array;
+    let dport: number;
+    let scopeId: number;
+    if (addr) {
+      if (addr.family !== AF_INET6_NUM) return kerr("EAFNOSUPPORT");
+      const a = addr as SockAddrIn6;
+      daddr = a.addr6;
+      dport = a.port;
+      scopeId = a.scopeId;
+      if (dport === 0) return kerr("EINVAL");
+      // sendto(::) goes to the loopback address
+      if (isAny(daddr)) {
+        daddr = new Uint8Array(16);
+        daddr[15] = 1;
+      }
+    } else {
+      if (this.state !== TCP_ESTABLISHED) return kerr("EDESTADDRREQ");
+      daddr = this.daddr6;
+      dport = this.inetDport;
+      scopeId = this.scope;
+    }
+    if (daddr.subarray(0, 10).every((x) => x === 0) && daddr[10] === 0xff && daddr[11] === 0xff) return kerr("ENETUNREACH");
+    const f = this.flowOif(scopeId, daddr, false);
+    if (isKErr(f)) return f;
+    if (!this.inetNum) {
+      const e = this.getPort(0);
+      if (e) return kerr("EAGAIN");
+    }
+    const dst = ip6DstLookup(this.net, daddr, f.oif, isAny(this.saddr6) ? undefined : this.saddr6);
+    if (isKErr(dst)) {
+      if (dst.errno === "ENETUNREACH") ipv6Stats(this.net).ip.OutNoRoutes++;
+      return dst;
+    }
+    // ip6_setup_cork() / __ip6_append_data(): the MTU (the device's with IPV6_PMTUDISC_PROBE),
+    // and past it EMSGSIZE when the socket forbids fragments
+    const mtu = this.pmtudisc === IP_PMTUDISC_PROBE ? dst.dev.mtu : dst6Mtu(dst);
+    const ignoreDf = this.pmtudisc < IP_PMTUDISC_DO || this.pmtudisc === IPV6_PMTUDISC_OMIT;
+    const maxnonfrag = ignoreDf ? IPV6_HDRLEN + 0xffff : mtu;
+    if (8 + len > maxnonfrag - IPV6_HDRLEN) {
+      this.localError("EMSGSIZE", mtu, dport);
+      return kerr("EMSGSIZE");
+    }
+    const pending = this.sockError();
+    if (pending) return pending;
+    const ulen = 8 + len;
+    const b = new Uint8Array(ulen);
+    b[0] = this.inetSport >>> 8;
+    b[1] = this.inetSport & 0xff;
+    b[2] = dport >>> 8;
+    b[3] = dport & 0xff;
+    b[4] = ulen >>> 8;
+    b[5] = ulen & 0xff;
+    b.set(data, 8);
+    const c = udp6Csum(b, 0, ulen, dst.saddr, daddr);
+    b[6] = c >>> 8;
+    b[7] = c & 0xff;
+    const r = ip6LocalOut(dst, daddr, IPPROTO_UDP6, this.sendHops(daddr, dst), b, this.tos);
+    if (r === -105 && this.recverr6) {
+      ipv6Stats(this.net).udp.SndbufErrors++;
+      return kerr("ENOBUFS");
+    }
+    ipv6Stats(this.net).udp.OutDatagrams++;
+    return len;
+  }
+
+  /** __udpv6_queue_rcv_skb(): the payload, its sender (its scope for a link-local one), the
+   * hop limit with IPV6_RECVHOPLIMIT */
+  deliver(skb: SkBuff, t: number, ulen: number, saddr: Uint8Array, dev: NetDevice): boolean {
+    const b = skb.buf;
+    return this.queueRcv({
+      data: copyBytes(b.subarray(t + 8, t + ulen)),
+      from: { family: AF_INET6_NUM, addr6: saddr.slice(), port: (b[t]! << 8) | b[t + 1]!, scopeId: ipv6AddrNeedsScopeId(saddr) ? dev.ifindex : 0 },
+      ttl: this.recvHoplimit ? b[skb.networkHeader + 7] : undefined,
+      ifindex: dev.ifindex,
+      stamp: skb.tstamp || netSched(this.net).now,
+    });
+  }
+
+  /** the error half of __udp6_lib_err(): sk_err, and the error queue with IPV6_RECVERR */
+  err(skb: SkBuff, t: number, len: number, uh: number, type: number, code: number, info: number, errno: Errno, harderr: boolean, dev: NetDevice): void {
+    const b = skb.buf;
+    if (type === ICMPV6_PKT_TOOBIG) {
+      if (this.pmtudisc !== IPV6_PMTUDISC_DONT) harderr = true;
+    }
+    if (!this.recverr6) {
+      if (!harderr || this.state !== TCP_ESTABLISHED) return;
+    } else {
+      const n = skb.networkHeader;
+      const off = b.subarray(n + 8, n + 24);
+      const ll = off[0] === 0xfe && (off[1]! & 0xc0) === 0x80;
+      this.queueErr({
+        ee_errno: errnoNumbers[errno], ee_origin: SO_EE_ORIGIN_ICMP6, ee_type: type, ee_code: code, ee_info: info, ee_data: 0,
+        offender6: off.slice(), offenderScope: ll ? dev.ifindex : 0,
+        payload: b.slice(uh + 8, t + len),
+        ttl: this.recvHoplimit ? b[n + 7] : undefined,
+        port: (b[uh + 2]! << 8) | b[uh + 3]!,
+      });
+    }
+    this.skErr = { errno: errnoName(errnoNumbers[errno]) };
+    this.dataReady();
+  }
+}
+
+/** net/ipv6/udp.c: compute_score() + __udp6_lib_lookup() */
+export function udp6LibLookup(net: Net, saddr: Uint8Array, sport: number, daddr: Uint8Array, dport: number, dif: number): Udp6Sock | undefined {
+  const l = udp6Tables.get(net)?.get(dport);
+  if (!l) return undefined;
+  let best: Udp6Sock | undefined;
+  let bestScore = -1;
+  for (const sk of l) {
+    if (sk.closed) continue;
+    let score = 0;
+    if (!isAny(sk.rcvSaddr6)) {
+      if (!eq6(sk.rcvSaddr6, daddr)) continue;
+      score++;
+    }
+    if (sk.inetDport) {
+      if (sk.inetDport !== sport) continue;
+      score++;
+    }
+    if (sk.state === TCP_ESTABLISHED && !isAny(sk.daddr6)) {
+      if (!eq6(sk.daddr6, saddr)) continue;
+      score++;
+    }
+    if (sk.boundDevIf) {
+      if (sk.boundDevIf !== dif) continue;
+      score++;
+    }
+    if (score > bestScore) {
+      best = sk;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
+/**
+ * net/ipv6/udp.c: udpv6_rcv() / __udp6_lib_rcv() of the UDP datagram at `t` (`plen` bytes to
+ * the end of the IPv6 payload), come in by `dev`; `icmp6Send` answers port unreachable
+ */
+export function udpv6Rcv(
+  skb: SkBuff, dev: NetDevice, t: number, plen: number, saddr: Uint8Array, daddr: Uint8Array,
+  icmp6Send: (skb: SkBuff, type: number, code: number, info: number) => void,
+): void {
+  const net = dev.net;
+  const st = ipv6Stats(net).udp;
+  const b = skb.buf;
+  if (plen < 8) {
+    st.InErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_SMALL", "__udp6_lib_rcv");
+    return;
+  }
+  let ulen = (b[t + 4]! << 8) | b[t + 5]!;
+  // a jumbogram's length is 0: the payload's
+  if (ulen === 0) ulen = plen;
+  if (ulen > plen || ulen < 8) {
+    st.InErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_PKT_TOO_SMALL", "__udp6_lib_rcv");
+    return;
+  }
+  // udp6_csum_init(): the checksum is mandatory over IPv6 (udp6_csum_zero_error())
+  const zero = b[t + 6] === 0 && b[t + 7] === 0;
+  if (zero || csumIpv6Magic(saddr, daddr, ulen, IPPROTO_UDP6, csumPartial(b, t, ulen)) !== 0) {
+    st.InCsumErrors++;
+    st.InErrors++;
+    kfreeSkbReason(skb, "SKB_DROP_REASON_UDP_CSUM", "__udp6_lib_rcv");
+    return;
+  }
+  const sport = (b[t]! << 8) | b[t + 1]!;
+  const dport = (b[t + 2]! << 8) | b[t + 3]!;
+  const sk = udp6LibLookup(net, saddr, sport, daddr, dport, dev.ifindex);
+  if (sk) {
+    if (!sk.deliver(skb, t, ulen, saddr, dev)) {
+      st.RcvbufErrors++;
+      st.InErrors++;
+      kfreeSkbReason(skb, "SKB_DROP_REASON_SOCKET_RCVBUFF", "udpv6_queue_rcv_one_skb");
+      return;
+    }
+    st.InDatagrams++;
+    consumeSkb(skb);
+    return;
+  }
+  if (daddr[0] === 0xff) {
+    // __udp6_lib_mcast_deliver(): nobody joined with this port
+    st.IgnoredMulti++;
+    consumeSkb(skb);
+    return;
+  }
+  st.NoPorts++;
+  icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_PORT_UNREACH, 0);
+  kfreeSkbReason(skb, "SKB_DROP_REASON_NO_SOCKET", "__udp6_lib_rcv");
+}
+
+/**
+ * net/ipv6/udp.c: __udp6_lib_err() of an ICMPv6 error (at `t`, `len` bytes) quoting a UDP
+ * datagram (its header at `uh`) that went from inner saddr:sport to daddr:dport; false when
+ * no socket sent it
+ */
+export function udpv6Err(skb: SkBuff, dev: NetDevice, t: number, len: number, inner: number, type: number, code: number, info: number, errno: Errno, harderr: boolean): boolean {
+  const b = skb.buf;
+  const uh = inner + IPV6_HDRLEN;
+  if (uh + 8 > t + len) return false;
+  const sk = udp6LibLookup(dev.net, b.subarray(inner + 24, inner + 40), (b[uh + 2]! << 8) | b[uh + 3]!, b.subarray(inner + 8, inner + 24), (b[uh]! << 8) | b[uh + 1]!, dev.ifindex);
+  if (!sk) return false;
+  sk.err(skb, t, len, uh, type, code, info, errno, harderr, dev);
+  return true;
+}
