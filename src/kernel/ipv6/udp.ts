@@ -206,7 +206,7 @@ export class Udp6Sock extends Inet6DgramSock {
   /** net/ipv6/udp.c: udpv6_sendmsg() */
   sendto(data: Uint8Array, addr?: SockAddr): number | KErr {
     const len = data.length;
-    if (len > 0xffff - 8) return kerr("EMSGSIZE");
+    if (len > 0x7fffffff - 8) return kerr("EMSGSIZE");
     let daddr: Uint8Array;
     let dport: number;
     let scopeId: number;
