@@ -12,7 +12,7 @@ import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_path.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
-import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
+import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf, ipv6AddrNeedsScopeId } from "./addrconf.ts";
 import { ETH_P_IPV6, PACKET_HOST } from "../uapi/if.ts";
 import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
 import {
@@ -306,7 +306,10 @@ export function icmp6Send(skb: SkBuff, type: number, code: number, info: number)
   // is_ineligible(): not about an ICMPv6 error or redirect
   if (b[n + 6] === NEXTHDR_ICMP && skb.tail - n > IPV6_HDRLEN && (b[n + IPV6_HDRLEN]! < 128 || b[n + IPV6_HDRLEN] === 137)) return;
   const src = ipv6ChkAddr(net, hdrDaddr, dev) ? hdrDaddr : undefined;
-  const dst = ip6DstLookup(net, hdrSaddr, dev, src);
+  // flowi6_oif: the device only for a source that needs a scope (icmp6_iif()); a global one
+  // is routed back whatever device the packet was on (a forwarded one's way out, for
+  // ip6_link_failure())
+  const dst = ip6DstLookup(net, hdrSaddr, ipv6AddrNeedsScopeId(hdrSaddr) ? dev : undefined, src);
   if (isKErr(dst)) return;
   const plen = Math.min(skb.tail - n, 1280 - IPV6_HDRLEN - 8);
   const msg = new Uint8Array(8 + plen);
