@@ -24,7 +24,7 @@ import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, 
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
 import { ip6DstLookup } from "./route.ts";
-import { udpv6Rcv, udpv6Err } from "./udp.ts";
+import { udpv6Rcv, udpv6Err, udpv6Init } from "./udp.ts";
 
 const IPPROTO_UDP = 17;
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
@@ -362,6 +362,7 @@ export function ipv6PacketInit(): void {
   if (inited) return;
   inited = true;
   devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev), ipv6RcvPeek);
+  udpv6Init();
   // ndisc_error_report() -> ip6_link_failure(): address unreachable
   setNdiscErrorReport((skb) => icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0));
 }

@@ -29,6 +29,7 @@ import { ipv4Sysctl } from "../ipv4/icmp.ts";
 import { errnoName } from "../ipv4/raw.ts";
 import { ipv6Stats } from "./proc.ts";
 import { Inet6DgramSock, AF_INET6_NUM } from "./ping.ts";
+import { registerProcNet } from "../core/procfs.ts";
 
 export const IPPROTO_UDP6 = 17;
 const ICMPV6_DEST_UNREACH = 1;
@@ -68,7 +69,8 @@ function dst6Mtu(dst: Dst6): number {
 
 export class Udp6Sock extends Inet6DgramSock {
   readonly type = 2;
-  /** IPV6_V6ONLY (kept for getsockopt; IPv4 does not reach IPv6 sockets here either way) */
+  /** sk_ipv6only: IPV6_V6ONLY, or bound to an IPv6 address (IPv4 does not reach IPv6 sockets
+   * here either way; ss prints :: as * without it) */
   v6only = false;
   /** the route connect() cached (sk_dst_cache) */
   private dst: Dst6 | undefined;
@@ -136,7 +138,11 @@ export class Udp6Sock extends Inet6DgramSock {
       this.boundDevIf = dev;
       return pe;
     }
-    if (!isAny(a.addr6)) this.userlocks |= 4;
+    // a socket bound to an address of its own (not v4-mapped) is IPv6's alone
+    if (!isAny(a.addr6)) {
+      this.userlocks |= 4;
+      this.v6only = true;
+    }
     if (a.port) this.userlocks |= 8;
     return undefined;
   }
@@ -413,4 +419,30 @@ export function udpv6Err(skb: SkBuff, dev: NetDevice, t: number, len: number, in
   if (!sk) return false;
   sk.err(skb, t, len, uh, type, code, info, errno, harderr, dev);
   return true;
+}
+
+/** %08X of each of an address's four 32-bit words as the machine (little-endian) reads them */
+function hexAddr6(a: Uint8Array): string {
+  let out = "";
+  for (let w = 0; w < 16; w += 4) {
+    for (let i = 3; i >= 0; i--) out += a[w + i]!.toString(16).toUpperCase().padStart(2, "0");
+  }
+  return out;
+}
+const hex = (v: number, w: number): string => v.toString(16).toUpperCase().padStart(w, "0");
+
+/** net/ipv6/udp.c: udp6_seq_show() -> net/ipv6/datagram.c: __ip6_dgram_sock_seq_show() */
+function udp6SeqShow(net: Net): string {
+  let out = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n";
+  const socks = udp6Sockets(net).sort((x, y) => (x.inetNum & 127) - (y.inetNum & 127));
+  for (const sk of socks) {
+    out += `${String(sk.inetNum & 127).padStart(5)}: ${hexAddr6(sk.rcvSaddr6)}:${hex(sk.inetNum, 4)} ${hexAddr6(sk.daddr6)}:${hex(sk.inetDport, 4)} ` +
+      `${hex(sk.state, 2)} ${hex(0, 8)}:${hex(sk.rmemAlloc, 8)} 00:00000000 00000000 ${"0".padStart(5)} ${"0".padStart(8)} ${sk.ino} 2 0000000000000000 ${sk.drops}\n`;
+  }
+  return out;
+}
+
+/** net/ipv6/af_inet6.c: udpv6_init() + udp6_proc_init() */
+export function udpv6Init(): void {
+  registerProcNet("udp6", udp6SeqShow);
 }
