@@ -53,6 +53,13 @@ function udpTable(net: Net): PortHash<UdpSock> {
   return portHash(udpTables, net);
 }
 
+/** the AF_INET6 half of udp_lib_lport_inuse() (ipv6/udp.ts sets it): does an IPv6 socket on
+ * `port` keep `sk` from binding it? (Linux has one table for both families) */
+let udpV6PortConflict: ((sk: UdpSock, port: number) => boolean) | undefined;
+export function setUdpV6PortConflict(fn: (sk: UdpSock, port: number) => boolean): void {
+  udpV6PortConflict = fn;
+}
+
 /** every UDP socket of a namespace (for /proc/net/udp and ss) */
 export function udpSockets(net: Net): UdpSock[] {
   const out: UdpSock[] = [];
@@ -79,6 +86,7 @@ export class UdpSock extends InetSock {
   getPort(snum: number): KErr | undefined {
     const t = udpTable(this.net);
     const conflict = (port: number): boolean => {
+      if (udpV6PortConflict?.(this, port)) return true;
       const l = t.get(port);
       if (!l) return false;
       for (const s of l) {

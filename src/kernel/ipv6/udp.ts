@@ -6,9 +6,10 @@
  * listens) and __udp6_lib_err() (an ICMPv6 error to the socket: sk_err, and with IPV6_RECVERR
  * the error queue — ipv6_icmp_error(), SO_EE_ORIGIN_ICMP6 with the sender as offender).
  *
- * The port space is IPv6's own here: a socket on :: does not take IPv4 datagrams (Linux's
- * dual-stack sockets without IPV6_V6ONLY, v4-mapped addresses) and binds do not conflict with
- * IPv4 ones. Datagrams larger than the route's MTU are not fragmented.
+ * The port space is shared with IPv4 as udp_lib_get_port() shares it (a socket on :: that is
+ * not IPV6_V6ONLY takes the port from IPv4 too), but such a socket does not receive IPv4
+ * datagrams (no v4-mapped addresses are modelled). Datagrams larger than the route's MTU
+ * are not fragmented.
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
@@ -16,7 +17,8 @@ import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn6, SockOpt } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr, type Errno } from "../uapi/errno.ts";
-import { TCP_ESTABLISHED } from "../socket/sock.ts";
+import { TCP_ESTABLISHED, type InetSock } from "../socket/sock.ts";
+import { udpSockets, setUdpV6PortConflict } from "../ipv4/udp.ts";
 import { portHash, skAddNode, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng, netSched } from "../core/dev_path.ts";
@@ -48,6 +50,24 @@ const eq6 = (a: Uint8Array, b: Uint8Array, bo = 0): boolean => {
 export function udp6Csum(b: Uint8Array, o: number, len: number, saddr: Uint8Array, daddr: Uint8Array): number {
   const c = csumIpv6Magic(saddr, daddr, len, IPPROTO_UDP6, csumPartial(b, o, len));
   return c === 0 ? 0xffff : c;
+}
+
+/** udp_lib_lport_inuse(): two sockets may share a port (both SO_REUSEADDR, both
+ * SO_REUSEPORT, or bound to different devices) */
+function sharesPort(a: InetSock, b: InetSock): boolean {
+  if (a.reuseaddr && b.reuseaddr) return true;
+  if (a.reuseport && b.reuseport) return true;
+  return !!a.boundDevIf && !!b.boundDevIf && a.boundDevIf !== b.boundDevIf;
+}
+
+/** the IPv4 side (setUdpV6PortConflict()): ipv4_rcv_saddr_equal() of an IPv4 socket against
+ * an IPv6 one that is not IPv6's alone — its rcv_saddr 0 for ::, and either wildcard matches */
+function udpV6PortConflict(sk: InetSock, port: number): boolean {
+  for (const s of udp6Table(sk.net).get(port) ?? []) {
+    if (s.v6only || sharesPort(s, sk)) continue;
+    if (!sk.inetRcvSaddr || isAny(s.rcvSaddr6)) return true;
+  }
+  return false;
 }
 
 /** udp_table for AF_INET6 sockets: port -> sockets */
@@ -88,11 +108,14 @@ export class Udp6Sock extends Inet6DgramSock {
     const t = udp6Table(this.net);
     const conflict = (port: number): boolean => {
       for (const s of t.get(port) ?? []) {
-        if (s.reuseaddr && this.reuseaddr) continue;
-        if (s.reuseport && this.reuseport) continue;
-        if (s.boundDevIf && this.boundDevIf && s.boundDevIf !== this.boundDevIf) continue;
+        if (sharesPort(s, this)) continue;
         if (!isAny(s.rcvSaddr6) && !isAny(this.rcvSaddr6) && !eq6(s.rcvSaddr6, this.rcvSaddr6)) continue;
         return true;
+      }
+      // the IPv4 sockets of the port: ipv6_rcv_saddr_equal() against a v4-mapped address,
+      // which only a wildcard that is not IPv6's alone takes
+      if (isAny(this.rcvSaddr6) && !this.v6only) {
+        for (const s of udpSockets(this.net)) if (s.inetNum === port && !sharesPort(s, this)) return true;
       }
       return false;
     };
@@ -131,18 +154,19 @@ export class Udp6Sock extends Inet6DgramSock {
     const dev = this.boundDevIf;
     const e = this.bindAddr(a);
     if (e) return e;
+    // a socket bound to an address of its own (not v4-mapped) is IPv6's alone, before the
+    // port is taken
+    const savedV6only = this.v6only;
+    if (!isAny(a.addr6)) this.v6only = true;
     const pe = this.getPort(a.port);
     if (pe) {
+      this.v6only = savedV6only;
       this.rcvSaddr6 = new Uint8Array(16);
       this.saddr6 = new Uint8Array(16);
       this.boundDevIf = dev;
       return pe;
     }
-    // a socket bound to an address of its own (not v4-mapped) is IPv6's alone
-    if (!isAny(a.addr6)) {
-      this.userlocks |= 4;
-      this.v6only = true;
-    }
+    if (!isAny(a.addr6)) this.userlocks |= 4;
     if (a.port) this.userlocks |= 8;
     return undefined;
   }
@@ -445,4 +469,5 @@ function udp6SeqShow(net: Net): string {
 /** net/ipv6/af_inet6.c: udpv6_init() + udp6_proc_init() */
 export function udpv6Init(): void {
   registerProcNet("udp6", udp6SeqShow);
+  setUdpV6PortConflict(udpV6PortConflict);
 }
