@@ -6,10 +6,10 @@
  * listens) and __udp6_lib_err() (an ICMPv6 error to the socket: sk_err, and with IPV6_RECVERR
  * the error queue — ipv6_icmp_error(), SO_EE_ORIGIN_ICMP6 with the sender as offender).
  *
- * The port space is shared with IPv4 as udp_lib_get_port() shares it (a socket on :: that is
- * not IPV6_V6ONLY takes the port from IPv4 too), but such a socket does not receive IPv4
- * datagrams (no v4-mapped addresses are modelled). Datagrams larger than the route's MTU
- * are not fragmented.
+ * The port space is shared with IPv4 as udp_lib_get_port() shares it, and a socket on :: that
+ * is not IPV6_V6ONLY takes IPv4 datagrams (the sender v4-mapped), connects and sends to
+ * v4-mapped addresses over IPv4 (udp_sendmsg()); ICMP errors about those datagrams do not
+ * reach it. Datagrams larger than the route's MTU are not fragmented.
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
@@ -18,7 +18,10 @@ import type { SockAddr, SockAddrIn6, SockOpt } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr, type Errno } from "../uapi/errno.ts";
 import { TCP_ESTABLISHED, type InetSock } from "../socket/sock.ts";
-import { udpSockets, setUdpV6PortConflict } from "../ipv4/udp.ts";
+import { udpSockets, udpStats, setUdpV6PortConflict, setUdpV6Lookup4, type UdpV4MappedSock } from "../ipv4/udp.ts";
+import { inetRouteDgram, inetPushDgram, ip4DatagramConnect } from "../socket/inet_dgram.ts";
+import type { Flowi4, Rtable } from "../ipv4/route.ts";
+import { udpWrite } from "../../wire/udp.ts";
 import { portHash, skAddNode, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng, netSched } from "../core/dev_path.ts";
@@ -87,7 +90,21 @@ function dst6Mtu(dst: Dst6): number {
   return v === undefined ? dst.dev.mtu : Number(v);
 }
 
-export class Udp6Sock extends Inet6DgramSock {
+const isV4Mapped = (a: Uint8Array): boolean => a.subarray(0, 10).every((x) => x === 0) && a[10] === 0xff && a[11] === 0xff;
+const v4Of = (a: Uint8Array): number => ((a[12]! << 24) | (a[13]! << 16) | (a[14]! << 8) | a[15]!) >>> 0;
+/** ipv6_addr_set_v4mapped() */
+function v4Mapped(v4: number): Uint8Array<ArrayBuffer> {
+  const a = new Uint8Array(16);
+  a[10] = 0xff;
+  a[11] = 0xff;
+  a[12] = v4 >>> 24;
+  a[13] = (v4 >>> 16) & 0xff;
+  a[14] = (v4 >>> 8) & 0xff;
+  a[15] = v4 & 0xff;
+  return a;
+}
+
+export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
   readonly type = 2;
   /** sk_ipv6only: IPV6_V6ONLY, or bound to an IPv6 address (IPv4 does not reach IPv6 sockets
    * here either way; ss prints :: as * without it) */
@@ -177,6 +194,20 @@ export class Udp6Sock extends Inet6DgramSock {
       const e = this.getPort(0);
       if (e) return kerr("EAGAIN");
     }
+    // __ip6_datagram_connect(): a v4-mapped peer is __ip4_datagram_connect()'s, the
+    // socket's IPv6 addresses its mapped ones
+    if (addr.family === AF_INET6_NUM && isV4Mapped((addr as SockAddrIn6).addr6)) {
+      if (this.v6only) return kerr("ENETUNREACH");
+      const a = addr as SockAddrIn6;
+      if (isV4Mapped(this.saddr6)) this.inetSaddr = v4Of(this.saddr6);
+      const e = ip4DatagramConnect(this, { family: 2, addr: v4Of(a.addr6), port: a.port }, IPPROTO_UDP6);
+      if (e) return e;
+      this.daddr6 = v4Mapped(this.inetDaddr);
+      if (isAny(this.saddr6) || isV4Mapped(this.saddr6)) this.saddr6 = v4Mapped(this.inetSaddr);
+      if (isAny(this.rcvSaddr6) || isV4Mapped(this.rcvSaddr6)) this.rcvSaddr6 = v4Mapped(this.inetRcvSaddr);
+      this.dst = undefined;
+      return undefined;
+    }
     const e = super.connect(addr);
     if (e) return e;
     if (this.state !== TCP_ESTABLISHED) {
@@ -258,7 +289,11 @@ export class Udp6Sock extends Inet6DgramSock {
       dport = this.inetDport;
       scopeId = this.scope;
     }
-    if (daddr.subarray(0, 10).every((x) => x === 0) && daddr[10] === 0xff && daddr[11] === 0xff) return kerr("ENETUNREACH");
+    // a v4-mapped destination goes out as IPv4 (udp_sendmsg())
+    if (isV4Mapped(daddr)) {
+      if (this.v6only) return kerr("ENETUNREACH");
+      return this.sendto4(data, v4Of(daddr), dport);
+    }
     const f = this.flowOif(scopeId, daddr, false);
     if (isKErr(f)) return f;
     if (!this.inetNum) {
@@ -300,6 +335,43 @@ export class Udp6Sock extends Inet6DgramSock {
     }
     ipv6Stats(this.net).udp.OutDatagrams++;
     return len;
+  }
+
+  /** net/ipv4/udp.c: udp_sendmsg() of this socket's datagram to a v4-mapped address: the
+   * IPv4 route and header, IPv4's counters */
+  private sendto4(data: Uint8Array, daddr: number, dport: number): number | KErr {
+    const len = data.length;
+    if (len > 0xffff - 28) return kerr("EMSGSIZE");
+    const pending = this.sockError();
+    if (pending) return pending;
+    if (!this.inetNum) {
+      const e = this.getPort(0);
+      if (e) return kerr("EAGAIN");
+    }
+    const fl4 = {} as Flowi4;
+    const rt = inetRouteDgram(this, daddr, IPPROTO_UDP6, fl4);
+    if (isKErr(rt)) return rt;
+    const ulen = 8 + len;
+    const b = new Uint8Array(ulen);
+    b.set(data, 8);
+    udpWrite(b, 0, this.inetSport, dport, ulen, fl4.saddr, fl4.daddr);
+    const r = inetPushDgram(this, rt as Rtable, fl4, IPPROTO_UDP6, b, ulen, dport, false, true);
+    if (isKErr(r)) return r;
+    udpStats(this.net).OutDatagrams++;
+    return len;
+  }
+
+  /** udpv6_recvmsg() of an IPv4 datagram (its UDP header at the transport header): the
+   * sender as a v4-mapped address */
+  deliver4(skb: SkBuff, saddr: number, sport: number): boolean {
+    const t = skb.transportHeader;
+    const b = skb.buf;
+    return this.queueRcv({
+      data: copyBytes(b.subarray(t + 8, t + ((b[t + 4]! << 8) | b[t + 5]!))),
+      from: { family: AF_INET6_NUM, addr6: v4Mapped(saddr), port: sport, scopeId: 0 },
+      ifindex: skb.skbIif || skb.dev?.ifindex,
+      stamp: skb.tstamp || netSched(this.net).now,
+    });
   }
 
   /** __udpv6_queue_rcv_skb(): the payload, its sender (its scope for a link-local one), the
@@ -467,7 +539,40 @@ function udp6SeqShow(net: Net): string {
 }
 
 /** net/ipv6/af_inet6.c: udpv6_init() + udp6_proc_init() */
+/** compute_score() of __udp4_lib_lookup() over the IPv6 sockets that take IPv4: on :: (or a
+ * v4-mapped address), connected to a v4-mapped peer if at all */
+function udp6Lookup4(net: Net, saddr: number, sport: number, daddr: number, dport: number, dif: number): Udp6Sock | undefined {
+  let best: Udp6Sock | undefined;
+  let bestScore = -1;
+  for (const sk of udp6Tables.get(net)?.get(dport) ?? []) {
+    if (sk.closed || sk.v6only) continue;
+    let score = 0;
+    if (!isAny(sk.rcvSaddr6)) {
+      if (!isV4Mapped(sk.rcvSaddr6) || v4Of(sk.rcvSaddr6) !== daddr) continue;
+      score += 4;
+    }
+    if (sk.state === TCP_ESTABLISHED) {
+      if (!isV4Mapped(sk.daddr6) || v4Of(sk.daddr6) !== saddr) continue;
+      score += 4;
+      if (sk.inetDport) {
+        if (sk.inetDport !== sport) continue;
+        score += 4;
+      }
+    }
+    if (sk.boundDevIf) {
+      if (sk.boundDevIf !== dif) continue;
+      score += 4;
+    }
+    if (score > bestScore) {
+      best = sk;
+      bestScore = score;
+    }
+  }
+  return best;
+}
+
 export function udpv6Init(): void {
   registerProcNet("udp6", udp6SeqShow);
+  setUdpV6Lookup4(udp6Lookup4);
   setUdpV6PortConflict(udpV6PortConflict);
 }
