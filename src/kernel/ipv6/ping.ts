@@ -129,6 +129,11 @@ export abstract class Inet6DgramSock extends InetSock {
       case "IPV6_PKTINFO":
       case "ICMP6_FILTER":
         return undefined;
+      case "IPV6_RTHDR":
+        // do_ipv6_setsockopt(): only a type 2 (Mobile IPv6) or segment routing header may be
+        // sticky — a type 0 one is EINVAL (those two are not modelled: EINVAL as well); an
+        // empty one removes it
+        return value instanceof Uint8Array && value.length === 0 ? undefined : kerr("EINVAL");
       case "IP_TTL":
       case "IP_TOS":
       case "IP_RECVERR":

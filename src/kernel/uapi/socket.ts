@@ -91,6 +91,8 @@ export type SockOpt =
   /** getsockopt only: the MTU of a connected socket's route (ENOTCONN without one) */
   | "IPV6_MTU"
   | "IPV6_V6ONLY"
+  /** a routing header for every packet (bytes) */
+  | "IPV6_RTHDR"
   | "ICMP6_FILTER"
   | "PACKET_ADD_MEMBERSHIP"
   | "TCP_NODELAY"

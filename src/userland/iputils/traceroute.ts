@@ -36,6 +36,8 @@ import { getaddrinfo, inCksum, ntoa, procTimer, strerr, strtod, EAI_ADDRFAMILY, 
 const MAX_HOPS = 255;
 const MAX_PROBES = 10;
 const MAX_GATEWAYS_4 = 8;
+const MAX_GATEWAYS_6 = 127;
+const IPV6_RTHDR_TYPE_0 = 0;
 const DEF_HOPS = 30;
 const DEF_SIM_PROBES = 16;
 const DEF_NUM_PROBES = 3;
@@ -754,8 +756,31 @@ class Traceroute {
       this.hereFactor = this.nearFactor = 0;
     }
 
-    // init_ip_options(): loose source routing through -g gateways
-    if (this.gateways.length) {
+    // init_ip_options(): loose source routing through -g gateways (IPv6: a routing header,
+    // its type first when the first gateway is a number)
+    if (this.gateways.length && this.af === AF_INET6) {
+      let rthdrType = IPV6_RTHDR_TYPE_0;
+      if (this.gateways.length > 1 && /^[0-9]+$/.test(this.gateways[0]!)) rthdrType = Number(this.gateways.shift()!) >>> 0;
+      if (this.gateways.length > MAX_GATEWAYS_6) this.exError(`Too many gateways specified. No more than ${MAX_GATEWAYS_6}`);
+      const gates: Uint8Array[] = [];
+      for (const g of this.gateways) {
+        const gr = await this.getaddr(g);
+        if (typeof gr === "string") {
+          p.stderr.write(`${g}: ${gr}\n`);
+          this.exError("");
+        }
+        if (typeof gr === "number") this.exError("IP versions mismatch in gateway addresses");
+        gates.push(gr as Uint8Array);
+      }
+      // inet6_rth_init() + inet6_rth_add(): 8 bytes, then the addresses (segments left 0 +n)
+      const n = gates.length;
+      const rtbuf = new Uint8Array(8 + n * 16);
+      rtbuf[1] = n * 2;
+      rtbuf[2] = rthdrType;
+      rtbuf[3] = n;
+      gates.forEach((a, i) => rtbuf.set(a, 8 + i * 16));
+      this.rtbuf = rtbuf;
+    } else if (this.gateways.length) {
       if (this.gateways.length > MAX_GATEWAYS_4) this.exError(`Too many gateways specified. No more than ${MAX_GATEWAYS_4}`);
       const gates: number[] = [];
       for (const g of this.gateways) {
@@ -1147,8 +1172,9 @@ class Traceroute {
       if (e) this.error("setsockopt SO_MARK", e.errno);
     }
     if (this.rtbuf.length) {
-      const e = sk.setsockopt("IP_OPTIONS", this.rtbuf);
-      if (e) this.error("setsockopt IP_OPTIONS", e.errno);
+      const v6 = this.af === AF_INET6;
+      const e = sk.setsockopt(v6 ? "IPV6_RTHDR" : "IP_OPTIONS", this.rtbuf);
+      if (e) this.error(v6 ? "setsockopt IPV6_RTHDR" : "setsockopt IP_OPTIONS", e.errno);
     }
     this.bindSocket(sk);
     if (this.af === AF_INET6) {
@@ -1504,7 +1530,8 @@ class UdpModule extends TrModule {
       throw x;
     }
     pb.sendTime = tr.now();
-    if (tr.doSend(sk, this.data, undefined) < 0) {
+    // do_send(data, data_len): --mtu shrinks data_len as the path MTU comes back
+    if (tr.doSend(sk, this.data.subarray(0, tr.dataLen), undefined) < 0) {
       sk.close();
       pb.sendTime = 0;
       return;
@@ -1615,7 +1642,7 @@ class IcmpModule extends OneSocketModule {
       tr.setTtl(sk, ttl);
       this.lastTtl = ttl;
     }
-    const d = this.data;
+    const d = this.data.subarray(0, tr.dataLen);
     const v6 = tr.af === AF_INET6;
     d[0] = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
     d[1] = 0;
