@@ -14,7 +14,7 @@
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
-import type { SockAddr, SockAddrIn6, SockOpt } from "../uapi/socket.ts";
+import type { SockAddr, SockAddrIn, SockAddrIn6, SockOpt } from "../uapi/socket.ts";
 import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr, type Errno } from "../uapi/errno.ts";
 import { TCP_ESTABLISHED, type InetSock } from "../socket/sock.ts";
@@ -196,11 +196,13 @@ export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
     }
     // __ip6_datagram_connect(): a v4-mapped peer is __ip4_datagram_connect()'s, the
     // socket's IPv6 addresses its mapped ones
-    if (addr.family === AF_INET6_NUM && isV4Mapped((addr as SockAddrIn6).addr6)) {
-      if (this.v6only) return kerr("ENETUNREACH");
-      const a = addr as SockAddrIn6;
+    // (an AF_INET address as well, where the socket is not IPv6's alone)
+    const v4 = addr.family === 2;
+    if (v4 || (addr.family === AF_INET6_NUM && isV4Mapped((addr as SockAddrIn6).addr6))) {
+      if (this.v6only) return kerr(v4 ? "EAFNOSUPPORT" : "ENETUNREACH");
       if (isV4Mapped(this.saddr6)) this.inetSaddr = v4Of(this.saddr6);
-      const e = ip4DatagramConnect(this, { family: 2, addr: v4Of(a.addr6), port: a.port }, IPPROTO_UDP6);
+      const to = v4 ? (addr as SockAddrIn).addr : v4Of((addr as SockAddrIn6).addr6);
+      const e = ip4DatagramConnect(this, { family: 2, addr: to, port: (addr as SockAddrIn | SockAddrIn6).port }, IPPROTO_UDP6);
       if (e) return e;
       this.daddr6 = v4Mapped(this.inetDaddr);
       if (isAny(this.saddr6) || isV4Mapped(this.saddr6)) this.saddr6 = v4Mapped(this.inetSaddr);
@@ -272,7 +274,14 @@ export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
     let dport: number;
     let scopeId: number;
     if (addr) {
-      if (addr.family !== AF_INET6_NUM) return kerr("EAFNOSUPPORT");
+      // an AF_INET destination is udp_sendmsg()'s (unless the socket is IPv6's alone)
+      if (addr.family === 2) {
+        if (this.v6only) return kerr("ENETUNREACH");
+        const a4 = addr as SockAddrIn;
+        if (a4.port === 0) return kerr("EINVAL");
+        return this.sendto4(data, a4.addr, a4.port);
+      }
+      if (addr.family !== AF_INET6_NUM) return kerr("EINVAL");
       const a = addr as SockAddrIn6;
       daddr = a.addr6;
       dport = a.port;
