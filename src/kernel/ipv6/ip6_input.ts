@@ -23,18 +23,12 @@ import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
 import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, setNdiscErrorReport } from "./ndisc.ts";
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
-import { ip6DstLookup, type Dst6 } from "./route.ts";
-import type { Net } from "../core/net_namespace.ts";
-import { NetGeneric } from "../core/net_namespace.ts";
-import { IFF_LOOPBACK } from "../uapi/if.ts";
-import { HZ } from "../../sim/scheduler.ts";
-import { jiffies, inetPeerXrlimAllow, type InetPeer } from "../ipv4/route.ts";
-import { icmpGlobalAllow, icmpGlobalConsume, icmpStats } from "../ipv4/icmp.ts";
-import { icmpv6Ratelimit } from "./sysctl_net_ipv6.ts";
+import { ip6DstLookup } from "./route.ts";
+import { icmpv6XrlimAllow } from "./icmp.ts";
 import { udpv6Rcv, udpv6Err, udpv6Init } from "./udp.ts";
+import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
 
 const IPPROTO_UDP = 17;
-import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
 
 /** ipv6RcvPeek(): how a frame ended there */
 const PEEK_OTHERHOST = 1;
@@ -293,39 +287,6 @@ function icmpv6Notify(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr
     ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_ICMP6, ee_type: type, ee_code: code, ee_info: info, ee_data: 0,
     offender6: saddr.slice(), offenderScope: ll ? dev.ifindex : 0, payload: b.slice(inner + IPV6_HDRLEN, t + len),
   }, harderr);
-}
-
-/** inet_getpeer_v6(): the per-destination state of the rate limit */
-const peers6 = new NetGeneric<Map<string, InetPeer>>();
-
-/**
- * net/ipv6/icmp.c: icmpv6_global_allow() + icmpv6_xrlim_allow(): a type in
- * net.ipv6.icmp.ratemask draws on the global credit (icmp_global_allow(), IPv4's), then on the
- * destination's token bucket — net.ipv6.icmp.ratelimit, shifted for a wider prefix — unless
- * it leaves by loopback (OutRateLimitHost when refused)
- */
-function icmpv6XrlimAllow(net: Net, type: number, dst: Dst6, daddr: Uint8Array): boolean {
-  const rl = icmpv6Ratelimit(net, type);
-  if (!rl.masked) return true;
-  if (!icmpGlobalAllow(net)) {
-    icmpStats(net).OutRateLimitGlobal++;
-    return false;
-  }
-  let ok = true;
-  if (!(dst.dev.flags & IFF_LOOPBACK)) {
-    let tmo = rl.jiffies;
-    const plen = dst.rt.dstLen ?? 128;
-    if (plen < 128) tmo >>= (128 - plen) >> 5;
-    let m = peers6.get(net);
-    if (!m) peers6.set(net, (m = new Map()));
-    const key = Array.from(daddr, (x) => x.toString(16).padStart(2, "0")).join("");
-    let peer = m.get(key);
-    if (!peer) m.set(key, (peer = { rateTokens: 0, rateLast: jiffies(net) - 60 * HZ, nRedirects: 0 }));
-    ok = inetPeerXrlimAllow(net, peer, tmo);
-  }
-  if (!ok) ipv6Stats(net).icmp.OutRateLimitHost++;
-  else icmpGlobalConsume(net);
-  return ok;
 }
 
 /**
