@@ -163,8 +163,8 @@ function icmpv4MaskAllow(net: Net, type: number, code: number): boolean {
   return false;
 }
 
-/** icmp.c: icmp_global_allow() */
-function icmpGlobalAllow(net: Net): boolean {
+/** icmp.c: icmp_global_allow() (IPv6's icmp6_send() draws on the same credit) */
+export function icmpGlobalAllow(net: Net): boolean {
   const s = ipv4Sysctl(net);
   if (s.globalCredit > 0) return true;
   const now = jiffies(net);
@@ -178,7 +178,7 @@ function icmpGlobalAllow(net: Net): boolean {
 }
 
 /** icmp.c: icmp_global_consume() */
-function icmpGlobalConsume(net: Net): void {
+export function icmpGlobalConsume(net: Net): void {
   const credits = netRng(net).below(3);
   if (credits) ipv4Sysctl(net).globalCredit -= credits;
 }

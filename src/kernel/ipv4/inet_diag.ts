@@ -13,6 +13,7 @@ import { tcpSockets } from "./inet_hashtables.ts";
 import { TCP_LISTEN, TCP_TIME_WAIT, TCP_FIN_WAIT2, type TcpSock } from "./tcp.ts";
 import { udpSockets } from "./udp.ts";
 import { rawSockets } from "./raw.ts";
+import { udp6Sockets, type Udp6Sock } from "../ipv6/udp.ts";
 
 const AF_INET = 2;
 const IPPROTO_TCP = 6;
@@ -122,11 +123,17 @@ function dgramFill(sk: InetSock): InetDiagMsg {
   };
 }
 
-/** struct inet_diag_entry: what the bytecode sees of a socket */
+/** an AF_INET6 socket's common part: its addresses in 16 bytes, IPV6_V6ONLY */
+function common6(sk: Udp6Sock): ReturnType<typeof common> & { src6: Uint8Array; dst6: Uint8Array; v6only: boolean } {
+  return { ...common(sk), family: AF_INET6, src: 0, dst: 0, src6: sk.rcvSaddr6.slice(), dst6: sk.daddr6.slice(), v6only: sk.v6only };
+}
+
+/** struct inet_diag_entry: what the bytecode sees of a socket (an IPv6 one's addresses in
+ * 16 bytes) */
 interface InetDiagEntry {
   family: number;
-  saddr: number;
-  daddr: number;
+  saddr: number | Uint8Array;
+  daddr: number | Uint8Array;
   sport: number;
   dport: number;
   ifindex: number;
@@ -134,9 +141,9 @@ interface InetDiagEntry {
   userlocks: number;
 }
 
-/** bitstring_match() of a host-order IPv4 address against a prefix */
-function prefixMatch(a: number, p: Uint8Array, plen: number): boolean {
-  const b = Uint8Array.from([a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff]);
+/** bitstring_match() of a host-order IPv4 address (or an IPv6 one's bytes) against a prefix */
+function prefixMatch(a: number | Uint8Array, p: Uint8Array, plen: number): boolean {
+  const b = typeof a === "number" ? Uint8Array.from([a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff]) : a;
   for (let i = 0; i < plen; i++) {
     const bit = 7 - (i & 7);
     if (((b[i >> 3]! >> bit) & 1) !== (((p[i >> 3] ?? 0) >> bit) & 1)) return false;
@@ -171,10 +178,11 @@ function bcRun(bc: InetDiagBc, e: InetDiagEntry): boolean {
 }
 
 /** inet_diag_bc_sk(): a full socket shows its userlocks and mark, a timewait one neither */
-function bcSk(bc: InetDiagBc | undefined, sk: InetSock, tw: boolean): boolean {
+function bcSk(bc: InetDiagBc | undefined, sk: InetSock, tw: boolean, v6?: Udp6Sock): boolean {
   if (!bc) return true;
   return bcRun(bc, {
-    family: AF_INET, saddr: sk.inetRcvSaddr >>> 0, daddr: sk.inetDaddr >>> 0, sport: sk.inetNum, dport: sk.inetDport,
+    family: v6 ? AF_INET6 : AF_INET, saddr: v6 ? v6.rcvSaddr6 : sk.inetRcvSaddr >>> 0, daddr: v6 ? v6.daddr6 : sk.inetDaddr >>> 0,
+    sport: sk.inetNum, dport: sk.inetDport,
     ifindex: sk.boundDevIf, mark: tw ? 0 : sk.mark, userlocks: tw ? 0 : sk.userlocks,
   });
 }
@@ -190,8 +198,15 @@ export function inetDiagDump(net: Net, req: InetDiagReq, now: number): InetDiagM
   if (req.family !== AF_INET && req.family !== AF_INET6) return kerr("ENOENT");
   if (req.protocol === IPPROTO_DCCP) return kerr("EINVAL");
   if (req.protocol !== IPPROTO_TCP && req.protocol !== IPPROTO_UDP && req.protocol !== IPPROTO_RAW) return kerr("ENOENT");
-  if (req.family !== AF_INET) return out; /* no IPv6 sockets are modelled */
   const want = (state: number) => (req.states & (1 << state)) !== 0;
+  if (req.family === AF_INET6) {
+    /* udp_diag: the AF_INET6 UDP sockets (no TCP or raw sockets over IPv6 are modelled) */
+    if (req.protocol === IPPROTO_UDP) {
+      const socks = udp6Sockets(net).sort((x, y) => (x.inetNum & 127) - (y.inetNum & 127));
+      for (const sk of socks) if (want(sk.state) && bcSk(req.bc, sk, false, sk)) out.push({ ...dgramFill(sk), ...common6(sk) });
+    }
+    return out;
+  }
   if (req.protocol === IPPROTO_TCP) {
     for (const sk of tcpSockets(net)) {
       if (sk.ctl) continue;
@@ -223,7 +238,8 @@ export function sockstatSeqShow(net: Net): string {
   const orphans = full.filter((s) => s.orphan).length;
   const udp = udpSockets(net).length;
   const raw = rawSockets(net).length;
-  return `sockets: used ${full.length + udp + raw}\n` +
+  // sock_inuse_get(): every socket of the namespace, IPv6's UDP ones too
+  return `sockets: used ${full.length + udp + raw + udp6Sockets(net).length}\n` +
     `TCP: inuse ${full.length} orphan ${orphans} tw ${tw} alloc ${full.length} mem 0\n` +
     `UDP: inuse ${udp} mem 0\n` +
     `UDPLITE: inuse 0\n` +
@@ -231,7 +247,7 @@ export function sockstatSeqShow(net: Net): string {
     `FRAG: inuse 0 memory 0\n`;
 }
 
-/** net/ipv6/proc.c: sockstat6_seq_show() (no IPv6 sockets are modelled) */
-export function sockstat6SeqShow(_net: Net): string {
-  return "TCP6: inuse 0\nUDP6: inuse 0\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n";
+/** net/ipv6/proc.c: sockstat6_seq_show() (of the IPv6 sockets, UDP's are counted) */
+export function sockstat6SeqShow(net: Net): string {
+  return `TCP6: inuse 0\nUDP6: inuse ${udp6Sockets(net).length}\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n`;
 }

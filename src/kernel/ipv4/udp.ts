@@ -53,6 +53,23 @@ function udpTable(net: Net): PortHash<UdpSock> {
   return portHash(udpTables, net);
 }
 
+/** the AF_INET6 half of udp_lib_lport_inuse() (ipv6/udp.ts sets it): does an IPv6 socket on
+ * `port` keep `sk` from binding it? (Linux has one table for both families) */
+let udpV6PortConflict: ((sk: UdpSock, port: number) => boolean) | undefined;
+export function setUdpV6PortConflict(fn: (sk: UdpSock, port: number) => boolean): void {
+  udpV6PortConflict = fn;
+}
+
+/** an AF_INET6 socket that takes IPv4 datagrams (not IPV6_V6ONLY): what __udp4_lib_lookup()
+ * finds of it (ipv6/udp.ts sets the lookup) */
+export interface UdpV4MappedSock {
+  deliver4(skb: SkBuff, saddr: number, sport: number): boolean;
+}
+let udpV6Lookup4: ((net: Net, saddr: number, sport: number, daddr: number, dport: number, dif: number) => (InetSock & UdpV4MappedSock) | undefined) | undefined;
+export function setUdpV6Lookup4(fn: typeof udpV6Lookup4): void {
+  udpV6Lookup4 = fn;
+}
+
 /** every UDP socket of a namespace (for /proc/net/udp and ss) */
 export function udpSockets(net: Net): UdpSock[] {
   const out: UdpSock[] = [];
@@ -79,6 +96,7 @@ export class UdpSock extends InetSock {
   getPort(snum: number): KErr | undefined {
     const t = udpTable(this.net);
     const conflict = (port: number): boolean => {
+      if (udpV6PortConflict?.(this, port)) return true;
       const l = t.get(port);
       if (!l) return false;
       for (const s of l) {
@@ -264,9 +282,11 @@ export function udpRcv(skb: SkBuff): void {
     encap(skb);
     return;
   }
-  const sk = udp4LibLookup(net, saddr, sport, daddr, dport, inetIif(skb));
+  const sk4 = udp4LibLookup(net, saddr, sport, daddr, dport, inetIif(skb));
+  // compute_score(): an IPv4 socket before an IPv6 one that takes IPv4 too
+  const sk = sk4 ?? udpV6Lookup4?.(net, saddr, sport, daddr, dport, inetIif(skb));
   if (sk) {
-    if (!sk.deliver(skb)) {
+    if (!(sk4 ? sk4.deliver(skb) : (sk as UdpV4MappedSock).deliver4(skb, saddr, sport))) {
       st.RcvbufErrors++;
       st.InErrors++;
       kfreeSkbReason(skb, "SKB_DROP_REASON_SOCKET_RCVBUFF", "udp_queue_rcv_skb");
@@ -299,7 +319,8 @@ export function udpErr(skb: SkBuff, info: number): void {
   // the quoted datagram went from us (its saddr:sport) to daddr:dport
   // __udp4_lib_err() looks up by skb->dev->ifindex, not inet_iif(): an error looped back
   // over lo does not reach a socket bound to another device
-  const sk = udp4LibLookup(net, readU32(b, inner + 16), readU16(b, uh + 2), readU32(b, inner + 12), readU16(b, uh), skb.dev!.ifindex);
+  const sk: InetSock | undefined = udp4LibLookup(net, readU32(b, inner + 16), readU16(b, uh + 2), readU32(b, inner + 12), readU16(b, uh), skb.dev!.ifindex) ??
+    udpV6Lookup4?.(net, readU32(b, inner + 16), readU16(b, uh + 2), readU32(b, inner + 12), readU16(b, uh), skb.dev!.ifindex);
   if (!sk) {
     icmpStats(net).InErrors++;
     return;

@@ -1466,6 +1466,8 @@ export { RT_SCOPE_UNIVERSE };
 /** what a route lookup found: the route (its device, gateway, type) */
 export interface Rt6Info {
   type: number;
+  /** rt6i_dst.plen: the prefix length of the route */
+  dstLen?: number;
   dev: NetDevice;
   gw: Uint8Array | undefined;
   local: boolean;
@@ -1493,7 +1495,7 @@ export function ipv6AddrNeedsScopeId(a: Uint8Array): boolean {
  */
 export function ip6RouteLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undefined): Rt6Info | undefined {
   const best = fib6Lookup(net, daddr, (r) => !!oif && !r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && r.dev !== oif);
-  return best && { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table: best.table };
+  return best && { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table: best.table, dstLen: best.dstLen };
 }
 
 /**

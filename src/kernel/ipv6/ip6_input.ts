@@ -12,7 +12,7 @@ import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_path.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
-import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf } from "./addrconf.ts";
+import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf, ipv6AddrNeedsScopeId } from "./addrconf.ts";
 import { ipv6ChkAcastAddr } from "./anycast.ts";
 import { ipv6FragRcv, setFragTimeExceeded } from "./reassembly.ts";
 import { ipv6SysctlGet } from "./sysctl_net_ipv6.ts";
@@ -27,10 +27,14 @@ import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, 
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
 import { ip6DstLookup } from "./route.ts";
+import { icmpv6XrlimAllow } from "./icmp.ts";
+import { udpv6Rcv, udpv6Err, udpv6Init } from "./udp.ts";
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
 import {
   nfHook, nfHookActive, NFPROTO_IPV6, NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD, NF_INET_POST_ROUTING,
 } from "../netfilter/core.ts";
+
+const IPPROTO_UDP = 17;
 
 /** ipv6RcvPeek(): how a frame ended there */
 const PEEK_OTHERHOST = 1;
@@ -162,8 +166,14 @@ function ip6InputFinish(skb: SkBuff, dev: NetDevice, o: number, plen: number, sa
     if (whole) ip6InputFinish(whole, dev, whole.networkHeader, (whole.buf[whole.networkHeader + 4]! << 8) | whole.buf[whole.networkHeader + 5]!, saddr, daddr);
     return;
   }
-  if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no transport handler is modelled
   const t = o + IPV6_HDRLEN;
+  if (b[o + 6] === IPPROTO_UDP) {
+    /* ip6_input_finish(): InDelivers; udpv6_rcv() (a looped packet: the address's device) */
+    st.ip.InDelivers++;
+    udpv6Rcv(skb, ip6LoopedIif(skb) ?? dev, t, plen, saddr, daddr, icmp6Send);
+    return;
+  }
+  if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no other transport handler is modelled
   // icmpv6_rcv(): the checksum over a correct packet, pseudo-header included, folds to 0
   /* ip6_input_finish(): InDelivers; icmpv6_rcv(): ICMP6_MIB_INMSGS, then the checksum */
   st.ip.InDelivers++;
@@ -335,11 +345,16 @@ function icmpv6Notify(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr
   const b = skb.buf;
   if (len < 8 + IPV6_HDRLEN) return;
   const inner = t + 8;
-  if (b[inner + 6] !== NEXTHDR_ICMP) return;
   const type = b[t]!;
   const code = b[t + 1]!;
   const info = ((b[t + 4]! << 24) | (b[t + 5]! << 16) | (b[t + 6]! << 8) | b[t + 7]!) >>> 0;
   const [err, harderr] = icmpv6ErrConvert(type, code);
+  /* ipprot->err_handler: __udp6_lib_err() */
+  if (b[inner + 6] === IPPROTO_UDP) {
+    if (!udpv6Err(skb, dev, t, len, inner, type, code, info, err, harderr)) ipv6Stats(dev.net).icmp.InErrors++;
+    return;
+  }
+  if (b[inner + 6] !== NEXTHDR_ICMP) return;
   const ll = saddr[0] === 0xfe && (saddr[1]! & 0xc0) === 0x80;
   raw6IcmpError(dev.net, { saddr: b.slice(inner + 8, inner + 24), daddr: b.slice(inner + 24, inner + 40), dif: dev.ifindex }, {
     ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_ICMP6, ee_type: type, ee_code: code, ee_info: info, ee_data: 0,
@@ -365,8 +380,12 @@ export function icmp6Send(skb: SkBuff, type: number, code: number, info: number)
   // is_ineligible(): not about an ICMPv6 error or redirect
   if (b[n + 6] === NEXTHDR_ICMP && skb.tail - n > IPV6_HDRLEN && (b[n + IPV6_HDRLEN]! < 128 || b[n + IPV6_HDRLEN] === 137)) return;
   const src = ipv6ChkAddr(net, hdrDaddr, dev) ? hdrDaddr : undefined;
-  const dst = ip6DstLookup(net, hdrSaddr, dev, src);
+  // flowi6_oif: the device only for a source that needs a scope (icmp6_iif()); a global one
+  // is routed back whatever device the packet was on (a forwarded one's way out, for
+  // ip6_link_failure())
+  const dst = ip6DstLookup(net, hdrSaddr, ipv6AddrNeedsScopeId(hdrSaddr) ? dev : undefined, src);
   if (isKErr(dst)) return;
+  if (!icmpv6XrlimAllow(net, type, dst, hdrSaddr)) return;
   const plen = Math.min(skb.tail - n, 1280 - IPV6_HDRLEN - 8);
   const msg = new Uint8Array(8 + plen);
   msg[0] = type;
@@ -421,6 +440,7 @@ export function ipv6PacketInit(): void {
   if (inited) return;
   inited = true;
   devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev), ipv6RcvPeek);
+  udpv6Init();
   // ndisc_error_report() -> ip6_link_failure(): address unreachable
   setNdiscErrorReport((skb) => icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0));
   // ip6_expire_frag_queue(): fragment reassembly time exceeded

@@ -2,9 +2,8 @@
  * net/ipv6/ping.c: ICMPv6 "ping" sockets (SOCK_DGRAM, IPPROTO_ICMPV6) and the datagram
  * socket half of net/ipv6/datagram.c they stand on (ip6_datagram_connect(), the source a
  * connect picks): the kernel owns the echo identifier, checksums what is sent and delivers
- * echo replies by identifier, with the hop limit (IPV6_RECVHOPLIMIT). Udp6Sock is the
- * AF_INET6 SOCK_DGRAM socket as far as connect()/getsockname() go — what iputils' ping6_run()
- * uses it for (its source address probe); it carries no UDP traffic.
+ * echo replies by identifier, with the hop limit (IPV6_RECVHOPLIMIT). (UDP's
+ * socket on the same base is udp.ts's Udp6Sock.)
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
@@ -149,6 +148,11 @@ export abstract class Inet6DgramSock extends InetSock {
       case "IPV6_PKTINFO":
       case "ICMP6_FILTER":
         return undefined;
+      case "IPV6_RTHDR":
+        // do_ipv6_setsockopt(): only a type 2 (Mobile IPv6) or segment routing header may be
+        // sticky — a type 0 one is EINVAL (those two are not modelled: EINVAL as well); an
+        // empty one removes it
+        return value instanceof Uint8Array && value.length === 0 ? undefined : kerr("EINVAL");
       case "IP_TTL":
       case "IP_TOS":
       case "IP_RECVERR":
@@ -339,24 +343,6 @@ export function ping6Rcv(skb: SkBuff, dev: NetDevice, t: number, len: number, sa
   }
   consumeSkb(skb);
 }
-
-/** an AF_INET6 SOCK_DGRAM socket: bind, connect (the route and source it finds), getsockname */
-export class Udp6Sock extends Inet6DgramSock {
-  readonly type = 2;
-  constructor(net: Net) {
-    super(net, 17);
-  }
-  protected unhash(): void {}
-  bind(addr: SockAddr): KErr | undefined {
-    if (addr.family !== AF_INET6_NUM) return kerr("EAFNOSUPPORT");
-    return this.bindAddr(addr as SockAddrIn6);
-  }
-  /** UDP over IPv6 is not modelled: nothing is sent */
-  sendto(): number | KErr {
-    return kerr("EOPNOTSUPP");
-  }
-}
-
 
 const rawSocks = new NetGeneric<Set<Raw6Sock>>();
 

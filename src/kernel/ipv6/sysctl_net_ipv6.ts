@@ -8,7 +8,7 @@
  */
 import { kerr, isKErr } from "../uapi/errno.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import type { Net } from "../core/net_namespace.ts";
+import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import { registerNetSysctl, unregisterNetSysctl, sysctlLookup, type CtlTable } from "../core/sysctl.ts";
 import { knobEntry, knobs, knobTable, parseLong, type KnobCell } from "../core/sysctl_knobs.ts";
 import { NeighParms, neighSysctlTable } from "../core/neighbour.ts";
@@ -97,7 +97,30 @@ function routeTable(): CtlTable[] {
 export function ipv6SysctlNetInit(net: Net): void {
   registerNetSysctl(net, "net/ipv6", () => [...knobTable(IPV6_KNOBS), ...fragThresholds()]);
   registerNetSysctl(net, "net/ipv6/route", routeTable);
-  registerNetSysctl(net, "net/ipv6/icmp", () => knobTable(ICMP_KNOBS));
+  registerNetSysctl(net, "net/ipv6/icmp", () => icmpTable(net));
+}
+
+/** a namespace's net/ipv6/icmp entries, made once: the data path reads what they hold */
+const icmpTables = new NetGeneric<CtlTable[]>();
+function icmpTable(net: Net): CtlTable[] {
+  let t = icmpTables.get(net);
+  if (!t) icmpTables.set(net, (t = knobTable(ICMP_KNOBS)));
+  return t;
+}
+
+/** net->ipv6.sysctl.icmpv6_time (in jiffies) and whether icmpv6_ratemask has `type` */
+export function icmpv6Ratelimit(net: Net, type: number): { jiffies: number; masked: boolean } {
+  const t = icmpTable(net);
+  const text = (name: string): string => {
+    const r = t.find((e) => e.procname === name)?.read();
+    return typeof r === "string" ? r.trim() : "";
+  };
+  const masked = text("ratemask").split(",").some((r) => {
+    const [a, b] = r.split("-");
+    if (a === undefined || a === "") return false;
+    return type >= Number(a) && type <= Number(b ?? a);
+  });
+  return { jiffies: Math.floor((Number(text("ratelimit")) * HZ) / 1000), masked };
 }
 
 /** the value of a net/ipv6 (or net/ipv6/icmp, with "icmp/") integer knob, read through its

@@ -6,7 +6,8 @@
 import type { Net } from "../core/net_namespace.ts";
 import type { Socket } from "../uapi/socket.ts";
 import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, IPPROTO_ICMP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_TCP, IPPROTO_ICMPV6 } from "../uapi/socket.ts";
-import { Ping6Sock, Raw6Sock, Udp6Sock } from "../ipv6/ping.ts";
+import { Ping6Sock, Raw6Sock } from "../ipv6/ping.ts";
+import { Udp6Sock } from "../ipv6/udp.ts";
 import { AF_INET, AF_PACKET, AF_INET6 } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { RawSock } from "../ipv4/raw.ts";
@@ -34,9 +35,8 @@ export function sockCreate(net: Net, family: number, type: number, protocol: num
   return kerr("EAFNOSUPPORT");
 }
 
-/** net/ipv6/af_inet6.c: inet6_create() over inetsw6[]: the ICMPv6 ping socket, and a UDP
- * socket as far as connect()/getsockname(), an ICMPv6 raw socket (no other raw protocol,
- * UDP traffic or TCP over IPv6) */
+/** net/ipv6/af_inet6.c: inet6_create() over inetsw6[]: the ICMPv6 ping socket, UDP, an
+ * ICMPv6 raw socket (no other raw protocol, no TCP over IPv6) */
 function inet6Create(net: Net, type: number, protocol: number): Socket | KErr {
   switch (type) {
     case SOCK_DGRAM:

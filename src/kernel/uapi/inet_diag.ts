@@ -59,6 +59,11 @@ export interface InetDiagMsg {
   /** id.idiag_src / idiag_dst (IPv4, host order) */
   src: number;
   dst: number;
+  /** an AF_INET6 socket's id.idiag_src / idiag_dst (16 bytes) */
+  src6?: Uint8Array;
+  dst6?: Uint8Array;
+  /** INET_DIAG_SKV6ONLY (AF_INET6 sockets) */
+  v6only?: boolean;
   /** id.idiag_if: SO_BINDTODEVICE's ifindex */
   ifindex: number;
   /** id.idiag_cookie: sock_gen_cookie() */

@@ -88,6 +88,11 @@ export type SockOpt =
   | "IPV6_MTU_DISCOVER"
   | "IPV6_PKTINFO"
   | "IPV6_TCLASS"
+  /** getsockopt only: the MTU of a connected socket's route (ENOTCONN without one) */
+  | "IPV6_MTU"
+  | "IPV6_V6ONLY"
+  /** a routing header for every packet (bytes) */
+  | "IPV6_RTHDR"
   | "ICMP6_FILTER"
   | "PACKET_ADD_MEMBERSHIP"
   | "TCP_NODELAY"

@@ -13,7 +13,7 @@ import type { Syscalls } from "../../kernel/uapi/syscalls.ts";
 import type { InetDiagBc, InetDiagMsg } from "../../kernel/uapi/inet_diag.ts";
 import { strerror } from "../../kernel/uapi/errno.ts";
 import { getoptLong, type LongOpt } from "../net-tools/lib/util.ts";
-import { getInteger, getPrefix1, inetPton6, newPrefix, type InetPrefix } from "../lib/utils.ts";
+import { getInteger, getPrefix1, inetNtop6, inetPton6, newPrefix, type InetPrefix } from "../lib/utils.ts";
 import { StubResolver } from "../lib/resolv.ts";
 import { inetProtoN2a } from "./iprule.ts";
 import { SERVICES } from "../iptables/services.ts";
@@ -1108,7 +1108,7 @@ class Ss {
   sockstat(r: InetDiagMsg, protocol: number): SockStat {
     const be = (a: number) => Uint8Array.from([a >>> 24, (a >>> 16) & 0xff, (a >>> 8) & 0xff, a & 0xff]);
     return {
-      state: r.state, family: r.family, local: be(r.src), remote: be(r.dst), lport: r.sport, rport: r.dport,
+      state: r.state, family: r.family, local: r.src6 ?? be(r.src), remote: r.dst6 ?? be(r.dst), lport: r.sport, rport: r.dport,
       iface: r.ifindex, mark: r.mark ?? 0, rq: r.rqueue, wq: r.wqueue, ino: r.inode, uid: r.uid, sk: r.cookie,
       type: protocol,
     };
@@ -1130,7 +1130,13 @@ class Ss {
     o.out(String(s.wq).padEnd(6));
     o.set(COL_ADDR);
     /* format_host(): the name with -r, else the number */
+    /* inet_addr_print(): an IPv6 address bracketed, :: as * unless the socket is v6only */
     const ntoa = (a: Uint8Array) => {
+      if (a.length === 16) {
+        if (!r.v6only && a.every((x) => x === 0)) return "*";
+        const n = inetNtop6(a);
+        return `[${(this.resolveHosts && this.hostsRev.get(n)) || n}]`;
+      }
       const n = `${a[0]}.${a[1]}.${a[2]}.${a[3]}`;
       return (this.resolveHosts && this.hostsRev.get(n)) || n;
     };

@@ -10,6 +10,9 @@ export const iputilsCommands: CommandTable = {
   ping4: ping,
   traceroute,
   "traceroute.db": traceroute,
+  /* /usr/bin/traceroute6 -> /etc/alternatives/traceroute6 -> traceroute6.db -> traceroute.db */
+  traceroute6: traceroute,
+  "traceroute6.db": traceroute,
   arping,
   tracepath,
 };

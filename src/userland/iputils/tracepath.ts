@@ -1,13 +1,15 @@
 /**
- * iputils 20221126 tracepath (tracepath.c), IPv4: UDP probes to base_port + slot with TTL 1, 2
+ * iputils 20221126 tracepath (tracepath.c), IPv4 and IPv6: UDP probes to base_port + slot with TTL 1, 2
  * … sent with IP_PMTUDISC_DO and the path MTU as their size, each answer read from the error
  * queue (IP_RECVERR, IP_RECVTTL): a local EMSGSIZE or an ICMP frag-needed lowers the MTU and
  * the probe is sent again, time exceeded names a hop, port unreachable is "reached".
  */
 import type { Command, Process } from "../process.ts";
 import { Exit } from "../process.ts";
-import { SOCK_DGRAM, SO_EE_ORIGIN_ICMP, SO_EE_ORIGIN_LOCAL, IP_PMTUDISC_DO, type Socket } from "../../kernel/uapi/socket.ts";
-import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
+import { SOCK_DGRAM, SO_EE_ORIGIN_ICMP, SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL, IP_PMTUDISC_DO, type Socket } from "../../kernel/uapi/socket.ts";
+import { AF_INET, AF_INET6, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
+import { inetNtop6, inetPton6 } from "../lib/utils.ts";
+import { EAI_ADDRFAMILY } from "./common.ts";
 import { errnoNumbers, isKErr } from "../../kernel/uapi/errno.ts";
 import { NameCache, WallClock, error, getaddrinfo, getopt, strtolOrErr } from "./common.ts";
 
@@ -18,6 +20,8 @@ const HOST_COLUMN_SIZE = 52;
 const HIS_ARRAY_SIZE = 64;
 const OVERHEAD = 28;
 const DEFAULT_MTU = 65535;
+const DEFAULT_OVERHEAD_IPV6 = 48;
+const DEFAULT_MTU_IPV6 = 128000;
 const DEFAULT_BASEPORT = 44444;
 /** sizeof(struct probehdr): a u32 ttl, padding, a struct timespec */
 const PROBEHDR = 24;
@@ -44,6 +48,7 @@ class Tracepath {
   mtu = 0;
   hopsTo = -1;
   hopsFrom = -1;
+  overhead = OVERHEAD;
   private out = "";
   private readonly names = new NameCache();
   private readonly clock: WallClock;
@@ -51,6 +56,8 @@ class Tracepath {
     readonly p: Process,
     readonly s: Socket,
     readonly target: number,
+    /** the IPv6 destination (undefined: IPv4's target) */
+    readonly target6: Uint8Array | undefined,
     readonly basePort: number,
     readonly noResolve: boolean,
     readonly showBoth: boolean,
@@ -109,14 +116,16 @@ class Tracepath {
       }
       let rethops = e.ttl ?? -1;
       if (e.ee_origin === SO_EE_ORIGIN_LOCAL) this.printf(`${String(this.ttl).padStart(2)}?: ${"[LOCALHOST]".padEnd(32)} `);
-      else if (e.ee_origin === SO_EE_ORIGIN_ICMP) {
+      else if (e.ee_origin === SO_EE_ORIGIN_ICMP || e.ee_origin === SO_EE_ORIGIN_ICMP6) {
         this.printf(sndhops > 0 ? `${String(sndhops).padStart(2)}:  ` : `${String(this.ttl).padStart(2)}?: `);
+        const v6 = e.ee_origin === SO_EE_ORIGIN_ICMP6;
         const addr = e.offender ?? 0;
-        const numeric = `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
+        const numeric = v6 ? inetNtop6(e.offender6 ?? new Uint8Array(16)) : `${addr >>> 24}.${(addr >>> 16) & 255}.${(addr >>> 8) & 255}.${addr & 255}`;
         let name = "";
+        // (IPv6 addresses have no names here: getnameinfo() fails, "???")
         if (!this.noResolve || this.showBoth) {
-          await this.names.ensure(this.p, addr);
-          name = this.names.lookup(addr) || "???";
+          if (!v6) await this.names.ensure(this.p, addr);
+          name = (v6 ? "" : this.names.lookup(addr)) || "???";
         }
         if (this.noResolve) this.printHost(numeric, name);
         else this.printHost(name, numeric);
@@ -147,7 +156,8 @@ class Tracepath {
           this.printf("!P\n");
           return 0;
         case errnoNumbers.EHOSTUNREACH:
-          if (e.ee_origin === SO_EE_ORIGIN_ICMP && e.ee_type === 11 && e.ee_code === 0) {
+          if ((e.ee_origin === SO_EE_ORIGIN_ICMP && e.ee_type === 11 && e.ee_code === 0) ||
+            (e.ee_origin === SO_EE_ORIGIN_ICMP6 && e.ee_type === 3 && e.ee_code === 0)) {
             if (rethops >= 0) {
               if (sndhops >= 0 && rethops !== sndhops) this.printf(`asymm ${String(rethops).padStart(2)} `);
               if (sndhops < 0 && rethops !== this.ttl) this.printf(`asymm ${String(rethops).padStart(2)} `);
@@ -192,7 +202,7 @@ class Tracepath {
     let i: number;
     restart: for (;;) {
       for (i = 0; i < MAX_PROBES; i++) {
-        const pkt = new Uint8Array(this.mtu - OVERHEAD);
+        const pkt = new Uint8Array(this.mtu - this.overhead);
         const v = new DataView(pkt.buffer);
         const now = this.now();
         if (pkt.length >= PROBEHDR) {
@@ -203,7 +213,8 @@ class Tracepath {
         const h = this.his[this.hisptr]!;
         h.hops = this.ttl;
         h.sendtime = now;
-        const r = this.s.sendto(pkt, { family: AF_INET, addr: this.target, port: this.basePort + this.hisptr });
+        const port = this.basePort + this.hisptr;
+        const r = this.s.sendto(pkt, this.target6 ? { family: AF_INET6, addr6: this.target6, port, scopeId: 0 } : { family: AF_INET, addr: this.target, port });
         if (!isKErr(r)) break;
         const res = await this.recverr();
         h.hops = 0;
@@ -242,6 +253,9 @@ async function main(p: Process): Promise<number> {
   let mtu = 0;
   let maxHops = MAX_HOPS_DEFAULT;
   let basePort = 0;
+  // called as tracepath4 / tracepath6
+  const a0 = p.argv[0] ?? "tracepath";
+  let family = a0.endsWith("4") ? AF_INET : a0.endsWith("6") ? AF_INET6 : AF_UNSPEC;
   const usage = (): number => {
     p.stderr.write(USAGE);
     return 255;
@@ -252,10 +266,13 @@ async function main(p: Process): Promise<number> {
         if (o.msg) p.stderr.write(o.msg);
         return usage();
       case "4":
+        if (family === AF_INET6) error(p, 2, 0, "Only one -4 or -6 option may be specified");
+        family = AF_INET;
         break;
       case "6":
-        p.stderr.write("tracepath: IPv6 is not supported by this emulator\n");
-        return 1;
+        if (family === AF_INET) error(p, 2, 0, "Only one -4 or -6 option may be specified");
+        family = AF_INET6;
+        break;
       case "n":
         noResolve = true;
         break;
@@ -287,24 +304,49 @@ async function main(p: Process): Promise<number> {
       dest = dest.slice(0, slash);
     } else basePort = DEFAULT_BASEPORT;
   }
-  const ai = await getaddrinfo(p, dest);
-  if (typeof ai === "string") error(p, 1, 0, `${dest}: ${ai}`);
-  const target = (ai as { addr: number }).addr;
-  const s = p.sys.socket(AF_INET, SOCK_DGRAM, 0);
+  // getaddrinfo() with hints.ai_family: an IPv6 literal is AF_INET6's; IPv4 (literals, names)
+  // is AF_INET's only
+  let target = 0;
+  let target6 = inetPton6(dest);
+  if (target6) {
+    if (family === AF_INET) error(p, 1, 0, `${dest}: ${EAI_ADDRFAMILY}`);
+  } else {
+    const ai = await getaddrinfo(p, dest);
+    if (typeof ai === "string") error(p, 1, 0, `${dest}: ${ai}`);
+    if (family === AF_INET6) error(p, 1, 0, `${dest}: ${EAI_ADDRFAMILY}`);
+    target = (ai as { addr: number }).addr;
+  }
+  const v6 = target6 !== undefined;
+  const s = p.sys.socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, 17);
   if (isKErr(s)) error(p, 1, s.errno, "socket/connect");
   const sock = s as Socket;
-  if (!mtu) mtu = DEFAULT_MTU;
-  if (mtu <= OVERHEAD) error(p, 1, 0, `pktlen must be within: ${OVERHEAD} < value <= 2147483647`);
-  sock.setsockopt("IP_MTU_DISCOVER", IP_PMTUDISC_DO);
-  sock.setsockopt("IP_RECVERR", 1);
-  sock.setsockopt("IP_RECVTTL", 1);
-  const t = new Tracepath(p, sock, target, basePort, noResolve, showBoth);
+  const overhead = v6 ? DEFAULT_OVERHEAD_IPV6 : OVERHEAD;
+  if (!mtu) mtu = v6 ? DEFAULT_MTU_IPV6 : DEFAULT_MTU;
+  if (mtu <= overhead) error(p, 1, 0, `pktlen must be within: ${overhead} < value <= 2147483647`);
+  if (v6) {
+    let e = sock.setsockopt("IPV6_MTU_DISCOVER", IP_PMTUDISC_DO);
+    if (e) error(p, 1, e.errno, "IPV6_MTU_DISCOVER");
+    e = sock.setsockopt("IPV6_RECVERR", 1);
+    if (e) error(p, 1, e.errno, "IPV6_RECVERR");
+    // IPV6_HOPLIMIT, else IPV6_2292HOPLIMIT: the hop limit of what comes back
+    e = sock.setsockopt("IPV6_RECVHOPLIMIT", 1);
+    if (e) error(p, 1, e.errno, "IPV6_HOPLIMIT");
+  } else {
+    sock.setsockopt("IP_MTU_DISCOVER", IP_PMTUDISC_DO);
+    sock.setsockopt("IP_RECVERR", 1);
+    sock.setsockopt("IP_RECVTTL", 1);
+  }
+  const t = new Tracepath(p, sock, target, target6, basePort, noResolve, showBoth);
   t.mtu = mtu;
+  t.overhead = overhead;
   try {
     let done = false;
     for (t.ttl = 1; t.ttl <= maxHops && !done; t.ttl++) {
       let res = -1;
-      sock.setsockopt("IP_TTL", t.ttl);
+      if (v6) {
+        const e = sock.setsockopt("IPV6_UNICAST_HOPS", t.ttl);
+        if (e) error(p, 1, e.errno, "IPV6_UNICAST_HOPS");
+      } else sock.setsockopt("IP_TTL", t.ttl);
       restart: for (;;) {
         for (let i = 0; i < 3; i++) {
           const old = t.mtu;

@@ -2,7 +2,8 @@
  * traceroute — "Modern traceroute for Linux" 2.1.2 by Dmitry Butskoy (Debian's `traceroute`
  * package): traceroute/traceroute.c (options, the do_it() probe loop, printing), poll.c,
  * mod-udp.c (the default method and -U), mod-icmp.c (-I), and libsupp/clif.c (its option
- * parser, whose messages it prints). IPv4 only.
+ * parser, whose messages it prints), for IPv4 and IPv6 (traceroute -6, traceroute6: numeric IPv6
+ * addresses; names resolve to IPv4 only, and IPv6 addresses are printed without a name).
  *
  * do_it() is a poll() loop in C; here the loop body runs in simulator context on a timer and on
  * the probe sockets' readiness callbacks, while the process waits on one Block.
@@ -11,27 +12,32 @@ import { writeU32 } from "../../wire/addr.ts";
 import { strtoNum } from "../lib/utils.ts";
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
-import type { Socket, SockAddrIn, SockExtendedErr, RecvMsg } from "../../kernel/uapi/socket.ts";
+import type { Socket, SockAddr, SockAddrIn, SockAddrIn6, SockExtendedErr, RecvMsg } from "../../kernel/uapi/socket.ts";
 import {
   SOCK_DGRAM,
   SOCK_RAW,
   SOCK_STREAM,
   IPPROTO_ICMP,
+  IPPROTO_ICMPV6,
   IPPROTO_TCP,
   IPPROTO_UDP,
   IP_PMTUDISC_DONT,
   IP_PMTUDISC_DO,
   IP_PMTUDISC_PROBE,
   SO_EE_ORIGIN_ICMP,
+  SO_EE_ORIGIN_ICMP6,
   SO_EE_ORIGIN_LOCAL,
 } from "../../kernel/uapi/socket.ts";
 import { AF_INET, AF_INET6 } from "../../kernel/uapi/rtnetlink.ts";
 import { isKErr, errnoNumbers, type Errno } from "../../kernel/uapi/errno.ts";
+import { inetNtop6, inetPton6 } from "../lib/utils.ts";
 import { getaddrinfo, inCksum, ntoa, procTimer, strerr, strtod, EAI_ADDRFAMILY, NameCache, WallClock, type ProcTimer } from "./common.ts";
 
 const MAX_HOPS = 255;
 const MAX_PROBES = 10;
 const MAX_GATEWAYS_4 = 8;
+const MAX_GATEWAYS_6 = 127;
+const IPV6_RTHDR_TYPE_0 = 0;
 const DEF_HOPS = 30;
 const DEF_SIM_PROBES = 16;
 const DEF_NUM_PROBES = 3;
@@ -51,6 +57,11 @@ const ICMP_SOURCE_QUENCH = 4;
 const ICMP_REDIRECT = 5;
 const ICMP_ECHO = 8;
 const ICMP_TIME_EXCEEDED = 11;
+const ICMP6_DST_UNREACH = 1;
+const ICMP6_PACKET_TOO_BIG = 2;
+const ICMP6_TIME_EXCEEDED = 3;
+const ICMP6_ECHO_REQUEST = 128;
+const ICMP6_ECHO_REPLY = 129;
 
 const ttl2hops = (x: number): number => (x <= 64 ? 65 : x <= 128 ? 129 : 256) - x;
 
@@ -150,8 +161,9 @@ Arguments:
 interface Probe {
   done: boolean;
   final: boolean;
-  /** the address that answered (0 family = none) */
-  res: number | undefined;
+  /** the address that answered (undefined = none): IPv4's as a number, IPv6's in its
+   * numeric form */
+  res: number | string | undefined;
   ext: string | undefined;
   seq: number;
   sk: Socket | undefined;
@@ -305,9 +317,12 @@ class Traceroute {
   mtudisc = false;
   backward = false;
   dstAddr = 0;
+  /** the IPv6 destination (af AF_INET6) */
+  dstAddr6: Uint8Array = new Uint8Array(16);
   dstName = "";
   device: string | undefined;
   srcAddr: number | undefined;
+  srcAddr6: Uint8Array | undefined;
   srcPort = 0;
   module = "default";
   /** the -O arguments, for the module's own options */
@@ -692,28 +707,30 @@ class Traceroute {
 
     // the arguments are handled after all the options, as clif does
     if (this.pendingSource !== undefined) {
-      // set_source() runs as its option is seen; report as clif does on failure
-      const r = await getaddrinfo(p, this.pendingSource);
+      // set_source() runs as its option is seen (getaddr() with the family given so far);
+      // report as clif does on failure
+      const src = this.pendingSource;
+      const r = await this.getaddr(src);
       if (typeof r === "string") {
-        p.stderr.write(`${this.pendingSource}: ${r}\n`);
-        const idx = p.argv.indexOf(this.pendingSource);
-        this.exError(`Cannot handle \`-s' option with arg \`${this.pendingSource}' (argc ${idx})`);
+        p.stderr.write(`${src}: ${r}\n`);
+        const idx = p.argv.indexOf(src);
+        this.exError(`Cannot handle \`-s' option with arg \`${src}' (argc ${idx})`);
       }
-      this.srcAddr = (r as { addr: number }).addr;
+      if (typeof r === "number") this.srcAddr = r;
+      else this.srcAddr6 = r;
+      // the source's family is the one the destination must have
+      if (!this.af) this.af = typeof r === "number" ? AF_INET : AF_INET6;
     }
     const host = args[0]!;
-    if (this.af === AF_INET6) {
-      p.stderr.write(`${host}: ${EAI_ADDRFAMILY}\n`);
-      this.exError(`Cannot handle "host" cmdline arg \`${host}' on position 1 (argc ${this.argIdx[0]})`);
-    }
-    const r = await getaddrinfo(p, host);
+    const r = await this.getaddr(host);
     if (typeof r === "string") {
       p.stderr.write(`${host}: ${r}\n`);
       this.exError(`Cannot handle "host" cmdline arg \`${host}' on position 1 (argc ${this.argIdx[0]})`);
     }
-    this.dstAddr = (r as { addr: number }).addr;
+    if (typeof r === "number") this.dstAddr = r;
+    else this.dstAddr6 = r as Uint8Array;
     this.dstName = host;
-    if (!this.af) this.af = AF_INET;
+    if (!this.af) this.af = typeof r === "number" ? AF_INET : AF_INET6;
     if (args.length > 1) {
       const v = clifInt(args[1]!);
       if (v === undefined)
@@ -739,8 +756,31 @@ class Traceroute {
       this.hereFactor = this.nearFactor = 0;
     }
 
-    // init_ip_options(): loose source routing through -g gateways
-    if (this.gateways.length) {
+    // init_ip_options(): loose source routing through -g gateways (IPv6: a routing header,
+    // its type first when the first gateway is a number)
+    if (this.gateways.length && this.af === AF_INET6) {
+      let rthdrType = IPV6_RTHDR_TYPE_0;
+      if (this.gateways.length > 1 && /^[0-9]+$/.test(this.gateways[0]!)) rthdrType = Number(this.gateways.shift()!) >>> 0;
+      if (this.gateways.length > MAX_GATEWAYS_6) this.exError(`Too many gateways specified. No more than ${MAX_GATEWAYS_6}`);
+      const gates: Uint8Array[] = [];
+      for (const g of this.gateways) {
+        const gr = await this.getaddr(g);
+        if (typeof gr === "string") {
+          p.stderr.write(`${g}: ${gr}\n`);
+          this.exError("");
+        }
+        if (typeof gr === "number") this.exError("IP versions mismatch in gateway addresses");
+        gates.push(gr as Uint8Array);
+      }
+      // inet6_rth_init() + inet6_rth_add(): 8 bytes, then the addresses (segments left 0 +n)
+      const n = gates.length;
+      const rtbuf = new Uint8Array(8 + n * 16);
+      rtbuf[1] = n * 2;
+      rtbuf[2] = rthdrType;
+      rtbuf[3] = n;
+      gates.forEach((a, i) => rtbuf.set(a, 8 + i * 16));
+      this.rtbuf = rtbuf;
+    } else if (this.gateways.length) {
       if (this.gateways.length > MAX_GATEWAYS_4) this.exError(`Too many gateways specified. No more than ${MAX_GATEWAYS_4}`);
       const gates: number[] = [];
       for (const g of this.gateways) {
@@ -763,7 +803,7 @@ class Traceroute {
     }
     const rtbufLen = this.rtbuf.length;
 
-    this.headerLen = 20 + rtbufLen + this.mod.headerLen;
+    this.headerLen = (this.af === AF_INET6 ? 40 : 20) + rtbufLen + this.mod.headerLen;
     if (this.mtudisc) {
       this.dontfrag = true;
       this.simProbes = 1;
@@ -790,26 +830,43 @@ class Traceroute {
   /** rtbuf: the IP options of -g (a loose source route) */
   rtbuf = new Uint8Array(0);
 
+  /** traceroute.c: getaddr(): getaddrinfo() with ai_family = af (AF_UNSPEC until -4/-6 or
+   * the program's name set it): an IPv6 literal, else IPv4's lookup */
+  private async getaddr(name: string): Promise<number | Uint8Array | string> {
+    const a6 = inetPton6(name);
+    if (a6) return this.af === AF_INET ? EAI_ADDRFAMILY : a6;
+    const r = await getaddrinfo(this.p, name);
+    if (typeof r === "string") return r;
+    if (this.af === AF_INET6) return EAI_ADDRFAMILY;
+    return r.addr;
+  }
+
+  /** the destination as a socket address */
+  destSockaddr(port: number): SockAddr {
+    if (this.af === AF_INET6) return { family: AF_INET6, addr6: this.dstAddr6, port, scopeId: 0 };
+    return { family: AF_INET, addr: this.dstAddr, port };
+  }
+
   // ------------------------------------------------------------------ printing
 
-  private addr2str(a: number): string {
-    return ntoa(a);
+  private addr2str(a: number | string): string {
+    return typeof a === "string" ? a : ntoa(a);
   }
 
   /** traceroute.c: print_header() — without the ending newline */
   private printHeader(): void {
     this.out(
-      `traceroute to ${this.dstName} (${this.addr2str(this.dstAddr)}), ${this.maxHops} hops max, ${this.headerLen + this.dataLen} byte packets`,
+      `traceroute to ${this.dstName} (${this.af === AF_INET6 ? inetNtop6(this.dstAddr6) : this.addr2str(this.dstAddr)}), ${this.maxHops} hops max, ${this.headerLen + this.dataLen} byte packets`,
     );
   }
 
   /** traceroute.c: print_addr() */
-  private printAddr(res: number | undefined): void {
+  private printAddr(res: number | string | undefined): void {
     if (res === undefined) return;
     const str = this.addr2str(res);
     if (this.noresolve) this.out(` ${str}`);
     else {
-      const name = this.names.lookup(res);
+      const name = typeof res === "string" ? "" : this.names.lookup(res);
       this.out(` ${name || str} (${str})`);
     }
     if (this.asLookups) this.out(" [*]");
@@ -1115,10 +1172,27 @@ class Traceroute {
       if (e) this.error("setsockopt SO_MARK", e.errno);
     }
     if (this.rtbuf.length) {
-      const e = sk.setsockopt("IP_OPTIONS", this.rtbuf);
-      if (e) this.error("setsockopt IP_OPTIONS", e.errno);
+      const v6 = this.af === AF_INET6;
+      const e = sk.setsockopt(v6 ? "IPV6_RTHDR" : "IP_OPTIONS", this.rtbuf);
+      if (e) this.error(v6 ? "setsockopt IPV6_RTHDR" : "setsockopt IP_OPTIONS", e.errno);
     }
     this.bindSocket(sk);
+    if (this.af === AF_INET6) {
+      let i = this.dontfrag ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
+      let e = sk.setsockopt("IPV6_MTU_DISCOVER", i);
+      if (e && this.dontfrag) {
+        i = IP_PMTUDISC_DO;
+        e = sk.setsockopt("IPV6_MTU_DISCOVER", i);
+      }
+      if (e) this.error("setsockopt IPV6_MTU_DISCOVER", e.errno);
+      if (this.tos) {
+        const e2 = sk.setsockopt("IPV6_TCLASS", this.tos);
+        if (e2) this.error("setsockopt IPV6_TCLASS", e2.errno);
+      }
+      sk.setsockopt("SO_TIMESTAMP", 1);
+      sk.setsockopt("IPV6_RECVHOPLIMIT", 1);
+      return;
+    }
     let i = this.dontfrag ? IP_PMTUDISC_PROBE : IP_PMTUDISC_DONT;
     let e = sk.setsockopt("IP_MTU_DISCOVER", i);
     if (e && this.dontfrag) {
@@ -1141,24 +1215,28 @@ class Traceroute {
       const e = sk.setsockopt("SO_BINDTODEVICE", this.device);
       if (e) this.error("setsockopt SO_BINDTODEVICE", e.errno);
     }
-    const e = sk.bind({ family: AF_INET, addr: this.srcAddr ?? 0, port: this.srcPort });
+    const e = sk.bind(this.af === AF_INET6
+      ? { family: AF_INET6, addr6: this.srcAddr6 ?? new Uint8Array(16), port: this.srcPort, scopeId: 0 }
+      : { family: AF_INET, addr: this.srcAddr ?? 0, port: this.srcPort });
     if (e) this.error("bind", e.errno);
   }
 
   /** traceroute.c: use_recverr() */
   useRecverr(sk: Socket): void {
-    const e = sk.setsockopt("IP_RECVERR", 1);
-    if (e) this.error("setsockopt IP_RECVERR", e.errno);
+    const v6 = this.af === AF_INET6;
+    const e = sk.setsockopt(v6 ? "IPV6_RECVERR" : "IP_RECVERR", 1);
+    if (e) this.error(v6 ? "setsockopt IPV6_RECVERR" : "setsockopt IP_RECVERR", e.errno);
   }
 
   /** traceroute.c: set_ttl() */
   setTtl(sk: Socket, ttl: number): void {
-    const e = sk.setsockopt("IP_TTL", ttl);
-    if (e) this.error("setsockopt IP_TTL", e.errno);
+    const v6 = this.af === AF_INET6;
+    const e = sk.setsockopt(v6 ? "IPV6_UNICAST_HOPS" : "IP_TTL", ttl);
+    if (e) this.error(v6 ? "setsockopt IPV6_UNICAST_HOPS" : "setsockopt IP_TTL", e.errno);
   }
 
   /** traceroute.c: do_send(); < 0 on a transient failure */
-  doSend(sk: Socket, data: Uint8Array, addr: SockAddrIn | undefined): number {
+  doSend(sk: Socket, data: Uint8Array, addr: SockAddr | undefined): number {
     const r = sk.sendto(data, addr);
     if (isKErr(r)) {
       this.lastErrno = r.errno;
@@ -1172,7 +1250,29 @@ class Traceroute {
   /** traceroute.c: parse_icmp_res() */
   parseIcmpRes(pb: Probe, type: number, code: number, info: number): void {
     let str: string | undefined;
-    if (type === ICMP_TIME_EXCEEDED) {
+    if (this.af === AF_INET6) {
+      if (type === ICMP6_TIME_EXCEEDED) {
+        if (code === 0) return;
+      } else if (type === ICMP6_DST_UNREACH) {
+        switch (code) {
+          case 0:
+            str = "!N";
+            break;
+          case 2:
+          case 3:
+            str = "!H";
+            break;
+          case 1:
+            str = "!X";
+            break;
+          case 4:
+            str = "";
+            break;
+          default:
+            str = `!<${code}>`;
+        }
+      } else if (type === ICMP6_PACKET_TOO_BIG) str = `!F-${info | 0}`;
+    } else if (type === ICMP_TIME_EXCEEDED) {
       if (code === 0) return;
     } else if (type === ICMP_DEST_UNREACH) {
       switch (code) {
@@ -1252,14 +1352,14 @@ class Traceroute {
   ): void {
     const err = !!ee;
     let buf: Uint8Array;
-    let from: SockAddrIn | undefined;
+    let from: SockAddrIn | SockAddrIn6 | undefined;
     let recvTime = 0;
     let recvTtl = 0;
     if (m) {
       buf = m.data;
-      from = m.from.family === AF_INET ? (m.from as SockAddrIn) : undefined;
-      if (this.mod.headerLen === 0 && sk.type === SOCK_RAW) {
-        // raw sockets return the full IPv4 header
+      from = m.from.family === AF_INET || m.from.family === AF_INET6 ? (m.from as SockAddrIn | SockAddrIn6) : undefined;
+      if (this.mod.headerLen === 0 && sk.type === SOCK_RAW && this.af === AF_INET) {
+        // raw sockets return the full IPv4 header (IPv6's, the message alone)
         if (buf.length < 20) return;
         const hlen = (buf[0]! & 0x0f) << 2;
         if (buf.length < hlen) return;
@@ -1280,15 +1380,15 @@ class Traceroute {
       } else return;
     }
     if (ee) {
-      if (ee.ee_origin !== SO_EE_ORIGIN_ICMP && ee.ee_origin !== SO_EE_ORIGIN_LOCAL) return;
+      if (ee.ee_origin !== SO_EE_ORIGIN_ICMP && ee.ee_origin !== SO_EE_ORIGIN_ICMP6 && ee.ee_origin !== SO_EE_ORIGIN_LOCAL) return;
       if (ee.ee_origin === SO_EE_ORIGIN_ICMP && (ee.ee_type === ICMP_SOURCE_QUENCH || ee.ee_type === ICMP_REDIRECT)) return;
     }
     if (!recvTime) recvTime = this.now();
-    if (!err && from) pb.res = from.addr >>> 0;
+    if (!err && from) pb.res = from.family === AF_INET6 ? inetNtop6(from.addr6) : from.addr >>> 0;
     pb.recvTime = recvTime;
     pb.recvTtl = recvTtl;
     if (ee && ee.ee_origin !== SO_EE_ORIGIN_LOCAL) {
-      pb.res = (ee.offender ?? 0) >>> 0;
+      pb.res = ee.ee_origin === SO_EE_ORIGIN_ICMP6 ? inetNtop6(ee.offender6 ?? new Uint8Array(16)) : (ee.offender ?? 0) >>> 0;
       this.parseIcmpRes(pb, ee.ee_type, ee.ee_code, ee.ee_info);
     }
     if (ee && ee.ee_origin === SO_EE_ORIGIN_LOCAL) this.parseLocalRes(pb, ee.ee_errno, ee.ee_info);
@@ -1359,7 +1459,7 @@ abstract class TrModule {
 }
 
 /** a module's check_reply(): the probe a reply or error answers */
-type CheckReply = (sk: Socket, err: boolean, from: SockAddrIn | undefined, buf: Uint8Array) => Probe | undefined;
+type CheckReply = (sk: Socket, err: boolean, from: SockAddrIn | SockAddrIn6 | undefined, buf: Uint8Array) => Probe | undefined;
 
 /** the modules that send and receive on one socket of their own (icmp, tcp) */
 abstract class OneSocketModule extends TrModule {
@@ -1416,13 +1516,13 @@ class UdpModule extends TrModule {
   sendProbe(pb: Probe, ttl: number): void {
     const tr = this.tr;
     const proto = this.kind === "udplite" ? 136 : IPPROTO_UDP;
-    const s = tr.p.sys.socket(AF_INET, SOCK_DGRAM, proto);
+    const s = tr.p.sys.socket(tr.af, SOCK_DGRAM, proto);
     if (isKErr(s)) tr.error("socket", s.errno);
     const sk = s as Socket;
     try {
       tr.tuneSocket(sk);
       tr.setTtl(sk, ttl);
-      const e = sk.connect({ family: AF_INET, addr: this.destAddr, port: this.destPort });
+      const e = sk.connect(tr.destSockaddr(this.destPort));
       if (e) tr.error("connect", e.errno);
       tr.useRecverr(sk);
     } catch (x) {
@@ -1430,7 +1530,8 @@ class UdpModule extends TrModule {
       throw x;
     }
     pb.sendTime = tr.now();
-    if (tr.doSend(sk, this.data, undefined) < 0) {
+    // do_send(data, data_len): --mtu shrinks data_len as the path MTU comes back
+    if (tr.doSend(sk, this.data.subarray(0, tr.dataLen), undefined) < 0) {
       sk.close();
       pb.sendTime = 0;
       return;
@@ -1445,7 +1546,7 @@ class UdpModule extends TrModule {
   }
 
   /** mod-udp.c: udp_check_reply() */
-  private readonly checkReply = (sk: Socket, err: boolean, from: SockAddrIn | undefined): Probe | undefined => {
+  private readonly checkReply = (sk: Socket, err: boolean, from: SockAddrIn | SockAddrIn6 | undefined): Probe | undefined => {
     const pb = this.tr.probeBySk(sk);
     if (!pb) return undefined;
     // the error queue reports the probe's own destination (port) as msg_name
@@ -1500,13 +1601,15 @@ class IcmpModule extends OneSocketModule {
     const sys = tr.p.sys;
     let icmpSk: Socket | undefined;
     // -O raw / -O dgram: that way only; by default raw, then dgram
+    const v6 = tr.af === AF_INET6;
+    const proto = v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP;
     if (!this.rawOnly) {
-      const d = sys.socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
+      const d = sys.socket(tr.af, SOCK_DGRAM, proto);
       if (!isKErr(d)) icmpSk = d;
       else if (this.dgram) tr.error("socket", d.errno);
     }
     if (!this.dgram) {
-      const r = sys.socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+      const r = sys.socket(tr.af, SOCK_RAW, proto);
       if (isKErr(r)) {
         if (this.rawOnly || !icmpSk) tr.errorOrPerm("socket", r.errno);
         this.dgram = true;
@@ -1517,9 +1620,10 @@ class IcmpModule extends OneSocketModule {
     }
     this.sk = icmpSk!;
     tr.tuneSocket(this.sk);
-    const e = this.sk.connect({ family: AF_INET, addr: dest, port: 0 });
+    const e = this.sk.connect(tr.destSockaddr(0));
     if (e) tr.error("connect", e.errno);
     tr.useRecverr(this.sk);
+    void dest;
     if (this.dgram) {
       const a = this.sk.getsockname();
       if (isKErr(a)) tr.error("getsockname", a.errno);
@@ -1538,8 +1642,9 @@ class IcmpModule extends OneSocketModule {
       tr.setTtl(sk, ttl);
       this.lastTtl = ttl;
     }
-    const d = this.data;
-    d[0] = ICMP_ECHO;
+    const d = this.data.subarray(0, tr.dataLen);
+    const v6 = tr.af === AF_INET6;
+    d[0] = v6 ? ICMP6_ECHO_REQUEST : ICMP_ECHO;
     d[1] = 0;
     d[2] = 0;
     d[3] = 0;
@@ -1547,11 +1652,14 @@ class IcmpModule extends OneSocketModule {
     d[5] = this.ident & 0xff;
     d[6] = this.seq >> 8;
     d[7] = this.seq & 0xff;
-    const ck = inCksum(d, 0, d.length);
-    d[2] = ck >> 8;
-    d[3] = ck & 0xff;
+    // (the kernel checksums ICMPv6)
+    if (!v6) {
+      const ck = inCksum(d, 0, d.length);
+      d[2] = ck >> 8;
+      d[3] = ck & 0xff;
+    }
     pb.sendTime = tr.now();
-    if (tr.doSend(sk, d, { family: AF_INET, addr: this.destAddr, port: 0 }) < 0) {
+    if (tr.doSend(sk, d, tr.destSockaddr(0)) < 0) {
       pb.sendTime = 0;
       return;
     }
@@ -1560,8 +1668,9 @@ class IcmpModule extends OneSocketModule {
   }
 
   /** mod-icmp.c: icmp_check_reply() */
-  protected readonly checkReply = (_sk: Socket, err: boolean, _from: SockAddrIn | undefined, buf: Uint8Array): Probe | undefined => {
+  protected readonly checkReply = (_sk: Socket, err: boolean, _from: SockAddrIn | SockAddrIn6 | undefined, buf: Uint8Array): Probe | undefined => {
     if (buf.length < 8) return undefined;
+    const echoReply = this.tr.af === AF_INET6 ? ICMP6_ECHO_REPLY : ICMP_ECHOREPLY;
     const type = buf[0]!;
     const recvId = (buf[4]! << 8) | buf[5]!;
     const recvSeq = (buf[6]! << 8) | buf[7]!;
@@ -1569,7 +1678,7 @@ class IcmpModule extends OneSocketModule {
     const pb = this.tr.probeBySeq(recvSeq);
     if (!pb) return undefined;
     if (!err) {
-      if (type !== ICMP_ECHOREPLY) return undefined;
+      if (type !== echoReply) return undefined;
       pb.final = true;
     }
     return pb;
@@ -1686,7 +1795,7 @@ class TcpModule extends OneSocketModule {
     const tr = this.tr;
     this.destAddr = dest;
     this.destPort = (portSeq || DEF_TCP_PORT) & 0xffff;
-    const s = tr.p.sys.socket(AF_INET, SOCK_RAW, IPPROTO_TCP);
+    const s = tr.p.sys.socket(tr.af, SOCK_RAW, IPPROTO_TCP);
     if (isKErr(s)) tr.errorOrPerm("socket", s.errno);
     const sk = s as Socket;
     this.sk = sk;
@@ -1789,7 +1898,7 @@ class TcpModule extends OneSocketModule {
   }
 
   /** mod-tcp.c: tcp_check_reply() */
-  protected readonly checkReply = (_sk: Socket, err: boolean, from: SockAddrIn | undefined, buf: Uint8Array): Probe | undefined => {
+  protected readonly checkReply = (_sk: Socket, err: boolean, from: SockAddrIn | SockAddrIn6 | undefined, buf: Uint8Array): Probe | undefined => {
     if (buf.length < 8) return undefined;
     const src = (buf[0]! << 8) | buf[1]!;
     const dst = (buf[2]! << 8) | buf[3]!;
@@ -1797,7 +1906,7 @@ class TcpModule extends OneSocketModule {
     const dport = err ? dst : src;
     if (dport !== this.destPort) return undefined;
     // the error queue names the probe's own destination; a reply, its sender
-    if (!err && (!from || from.addr >>> 0 !== this.destAddr >>> 0)) return undefined;
+    if (!err && (!from || from.family !== AF_INET || from.addr >>> 0 !== this.destAddr >>> 0)) return undefined;
     const pb = this.tr.probeBySeq(sport);
     if (!pb) return undefined;
     if (!err) {

@@ -296,6 +296,7 @@ async function netstatMain(p: Process): Promise<number> {
         }
       }
       if (v4 && (!flagArg || f.udp)) out += inetRows(p, "/proc/net/udp", "udp", sockets);
+      if (v6 && (!flagArg || f.udp)) out += inet6Rows(p, "/proc/net/udp6", "udp6", sockets);
       // (udplite_info(): /proc/net/udplite is there and empty: no UDP-Lite sockets)
       if (v4 && (!flagArg || f.raw)) out += inetRows(p, "/proc/net/raw", "raw", sockets);
     }
@@ -450,6 +451,53 @@ function inetRows(p: Process, path: string, prot: string, o: SockOpts): string {
     if (o.exp > 1) out += sprintf(" %-10s %-10s", uid, inode);
     /* finish_this_one(): prg_cache_get() */
     if (o.prgs) out += sprintf(" %-20s", o.prgs.get(String(Number(inode))) ?? "-");
+    out += "\n";
+  }
+  return out;
+}
+
+/** lib/inet6.c: INET6_sprint() of a /proc/net/*6 address (32 hex digits, each 32-bit word
+ * as the machine wrote it): the number with -n, else "[::]" for the unspecified address and
+ * the number for the others (no IPv6 names are looked up) */
+function inet6Sprint(hex: string, numeric: boolean): string {
+  const a = new Uint8Array(16);
+  for (let w = 0; w < 4; w++) for (let i = 0; i < 4; i++) a[w * 4 + 3 - i] = parseInt(hex.slice(w * 8 + i * 2, w * 8 + i * 2 + 2), 16);
+  if (!numeric && a.every((x) => x === 0)) return "[::]";
+  return inetNtop6(a);
+}
+
+/** netstat.c: addr_do_one() for an IPv6 address */
+function addr6DoOne(o: SockOpts, hex: string, port: number, proto: string): string {
+  const saddr = inet6Sprint(hex, o.numHost);
+  const sport = port === 0 ? "*" : o.numPort ? String(port) : o.services.get(`${port}/${proto.replace(/6$/, "")}`) ?? String(port);
+  let addrLen = saddr.length;
+  let portLen = sport.length;
+  if (addrLen + portLen > 22) {
+    portLen = Math.min(portLen, 22 - 4);
+    addrLen = 22 - portLen;
+    return `${saddr.slice(0, addrLen)}:${sport.slice(0, portLen)}`;
+  }
+  return `${saddr}:${sport}`;
+}
+
+/** netstat.c: udp_do_one() for the lines of /proc/net/udp6 */
+function inet6Rows(p: Process, path: string, prot: string, o: SockOpts): string {
+  const text = p.sys.fs.read(path);
+  if (typeof text !== "string") return "";
+  let out = "";
+  for (const line of text.split("\n").slice(1)) {
+    const m = /^\s*\d+:\s+([0-9A-Fa-f]{32}):([0-9A-Fa-f]+)\s+([0-9A-Fa-f]{32}):([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+)\s+([0-9A-Fa-f]+):([0-9A-Fa-f]+)\s+\S+\s+\S+\s+(\d+)\s+\d+\s+(\d+)/.exec(line);
+    if (!m) continue;
+    const lport = parseInt(m[2]!, 16);
+    const rport = parseInt(m[4]!, 16);
+    const state = parseInt(m[5]!, 16);
+    const notnull = !/^0+$/.test(m[3]!) || rport !== 0;
+    if (!(o.all || (notnull && !o.lst) || (!notnull && o.lst))) continue;
+    const l = addr6DoOne(o, m[1]!, lport, prot);
+    const r = addr6DoOne(o, m[3]!, rport, prot);
+    out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, parseInt(m[7]!, 16), parseInt(m[6]!, 16), Math.max(23, l.length), l, Math.max(23, r.length), r, state === 1 ? "ESTABLISHED" : "");
+    if (o.exp > 1) out += sprintf(" %-10s %-10s", m[8]!, m[9]!);
+    if (o.prgs) out += sprintf(" %-20s", o.prgs.get(String(Number(m[9]!))) ?? "-");
     out += "\n";
   }
   return out;

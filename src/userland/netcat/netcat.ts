@@ -2,7 +2,8 @@
  * nc — netcat-openbsd 1.219 (Debian 12's `netcat-openbsd`): netcat.c main() (option parsing,
  * the "cruft" checks and their messages), build_ports()/strtoport(), remote_connect(),
  * timeout_connect(), local_listen(), udptest(), connection_info(), report_sock() and the
- * readwrite() poll loop, for AF_INET over the emulated kernel's sockets.
+ * readwrite() poll loop, for AF_INET and AF_INET6 (numeric IPv6 addresses; names resolve to
+ * IPv4 only) over the emulated kernel's sockets.
  *
  * Kernel contract: socket(AF_INET, SOCK_DGRAM|SOCK_STREAM, 0), bind, connect, sendto,
  * recvfrom, onReadable. A pending socket error (what read(2)/poll(2) report as POLLERR after
@@ -15,9 +16,10 @@
  */
 import type { Process } from "../process.ts";
 import { Exit } from "../process.ts";
-import type { Socket, SockAddrIn, RecvMsg } from "../../kernel/uapi/socket.ts";
+import type { Socket, SockAddr, SockAddrIn, SockAddrIn6, RecvMsg } from "../../kernel/uapi/socket.ts";
 import { SOCK_DGRAM, SOCK_STREAM } from "../../kernel/uapi/socket.ts";
-import { AF_INET } from "../../kernel/uapi/rtnetlink.ts";
+import { AF_INET, AF_INET6 } from "../../kernel/uapi/rtnetlink.ts";
+import { inetNtop6, inetPton6 } from "../lib/utils.ts";
 import { isKErr, errnoNumbers, strerrorText, type Errno, type KErr } from "../../kernel/uapi/errno.ts";
 import { SERVICES } from "../iptables/services.ts";
 import { getaddrinfo, ntoa, procTimer, NameCache, EAI_ADDRFAMILY, EAI_NONAME } from "../iputils/common.ts";
@@ -161,7 +163,7 @@ class Nc {
 
   /** set_common_sockopts(): -T's IP_TOS (the other options it sets have no effect here) */
   setCommonSockopts(s: Socket): void {
-    if (this.Tflag !== -1) s.setsockopt("IP_TOS", this.Tflag);
+    if (this.Tflag !== -1) s.setsockopt(s.family === AF_INET6 ? "IPV6_TCLASS" : "IP_TOS", this.Tflag);
   }
 
   /** strtonum(3) of an option's value, or errx(1, what(errstr)) */
@@ -248,35 +250,45 @@ class Nc {
 
   // ---------------------------------------------------------------- sockets
 
-  async resolve(host: string, port: string): Promise<SockAddrIn> {
-    // -6: an IPv4 literal has no AF_INET6 address (EAI_ADDRFAMILY); IPv6 sockets are not modelled
-    if (this.family === 10 && inetAtonExact(host) !== undefined) this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${EAI_ADDRFAMILY}`);
+  async resolve(host: string, port: string): Promise<SockAddrIn | SockAddrIn6> {
     const a = await this.getaddrinfo(host);
     if (typeof a === "string") this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${a}`);
+    if (a.addr6) return { family: AF_INET6, addr6: a.addr6, port: Number(port), scopeId: 0 };
     return { family: 2, addr: a.addr, port: Number(port) };
   }
 
   /** remote_connect() */
   async remoteConnect(host: string, port: string): Promise<Socket | undefined> {
     const dst = await this.resolve(host, port);
-    this.ipaddr = ntoa(dst.addr);
-    const s = this.p.sys.socket(AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
+    const v6 = dst.family === AF_INET6;
+    this.ipaddr = v6 ? inetNtop6(dst.addr6) : ntoa(dst.addr);
+    const s = this.p.sys.socket(dst.family, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (isKErr(s)) return undefined;
     if (this.sflag !== undefined || this.pflag !== undefined) {
       let addr = 0;
+      let addr6: Uint8Array = new Uint8Array(16);
       // getaddrinfo(sflag, pflag): the service is resolved before the host
       const sport = this.pflag !== undefined ? this.service(this.pflag) : 0;
       if (this.sflag !== undefined) {
-        // (the source's hints: AI_PASSIVE and the destination's family, AF_INET — an IPv6
-        // source is EAI_ADDRFAMILY; a name is looked up even under -n)
-        const a = await getaddrinfo(this.p, this.sflag, "inet");
-        if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
-        addr = a.addr;
+        // (the source's hints: AI_PASSIVE and the destination's family — a source of the other
+        // family is EAI_ADDRFAMILY; a name is looked up even under -n)
+        if (v6) {
+          const a6 = inetPton6(this.sflag);
+          if (!a6) {
+            const a = await getaddrinfo(this.p, this.sflag, "inet");
+            this.errx(1, `getaddrinfo: ${typeof a === "string" && a !== EAI_ADDRFAMILY ? a : EAI_ADDRFAMILY}`);
+          }
+          addr6 = a6!;
+        } else {
+          const a = await getaddrinfo(this.p, this.sflag, "inet");
+          if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
+          addr = (a as { addr: number }).addr;
+        }
       }
-      const e = s.bind({ family: 2, addr, port: sport });
+      const e = s.bind(v6 ? { family: AF_INET6, addr6, port: sport, scopeId: 0 } : { family: 2, addr, port: sport });
       if (e) this.err(1, "bind failed", e.errno);
     }
-    if (this.uflag) s.setsockopt("IP_RECVERR", 1);
+    if (this.uflag) s.setsockopt(v6 ? "IPV6_RECVERR" : "IP_RECVERR", 1);
     this.setCommonSockopts(s);
     const e = await this.timeoutConnect(s, dst);
     if (!e) return s;
@@ -294,7 +306,7 @@ class Nc {
    * -w) for the handshake, then SO_ERROR says how it went. A poll timeout leaves errno at
    * EINPROGRESS, which is what Debian's message prints ("timed out: Operation now in progress").
    */
-  async timeoutConnect(s: Socket, dst: SockAddrIn): Promise<(KErr & { timedOut?: boolean }) | undefined> {
+  async timeoutConnect(s: Socket, dst: SockAddr): Promise<(KErr & { timedOut?: boolean }) | undefined> {
     const e = s.connect(dst);
     if (!e) return undefined;
     if (e.errno !== "EINPROGRESS") return e;
@@ -345,10 +357,12 @@ class Nc {
    * files do not know fails as glibc fails without a reachable DNS server (EAI_AGAIN), which
    * Debian's nc reports with warnx and goes on.
    */
-  reportSock(msg: string, a: SockAddrIn): void {
-    let host = ntoa(a.addr);
+  reportSock(msg: string, sa: SockAddr): void {
+    if (sa.family !== AF_INET && sa.family !== AF_INET6) return;
+    const a = sa as SockAddrIn | SockAddrIn6;
+    let host = a.family === AF_INET6 ? inetNtop6(a.addr6) : ntoa(a.addr);
     if (!this.nflag) {
-      const n = this.names.lookup(a.addr);
+      const n = a.family === AF_INET6 ? "" : this.names.lookup(a.addr);
       if (!n) {
         this.p.stderr.write("nc: getnameinfo: Temporary failure in name resolution\n");
         return;
@@ -362,8 +376,12 @@ class Nc {
   /** remote_connect()'s ipaddr: the numeric form of the address connected to */
   ipaddr = "";
 
-  /** getaddrinfo() with nc's hints: -n is AI_NUMERICHOST (a name is EAI_NONAME) */
-  async getaddrinfo(host: string): Promise<{ addr: number } | string> {
+  /** getaddrinfo() with nc's hints (-4/-6: ai_family; -n is AI_NUMERICHOST, a name is
+   * EAI_NONAME): an IPv6 literal is AF_INET6's, a literal of the other family EAI_ADDRFAMILY */
+  async getaddrinfo(host: string): Promise<{ addr: number; addr6?: Uint8Array } | string> {
+    const a6 = inetPton6(host);
+    if (a6) return this.family === AF_INET ? EAI_ADDRFAMILY : { addr: 0, addr6: a6 };
+    if (this.family === AF_INET6 && inetAtonExact(host) !== undefined) return EAI_ADDRFAMILY;
     if (!this.nflag) return getaddrinfo(this.p, host);
     const a = inetAtonExact(host);
     return a === undefined ? EAI_NONAME : { addr: a };
@@ -372,19 +390,22 @@ class Nc {
   /** local_listen(): getaddrinfo(AI_PASSIVE) of the host given (even an empty one) */
   async localListen(host: string | undefined, port: string): Promise<Socket | Errno> {
     let addr = 0;
+    // AI_PASSIVE without a host: the wildcard of the family asked for (IPv4's first)
+    let addr6: Uint8Array | undefined = this.family === AF_INET6 ? new Uint8Array(16) : undefined;
     // getaddrinfo(host, port, AI_PASSIVE): the service first, then the host
     const lport = this.service(port);
     if (host !== undefined) {
       const a = await this.getaddrinfo(host);
       if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
       addr = a.addr;
+      addr6 = a.addr6;
     }
-    const s = this.p.sys.socket(AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
+    const s = this.p.sys.socket(addr6 ? AF_INET6 : AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (isKErr(s)) return s.errno;
     s.setsockopt("SO_REUSEPORT", 1);
-    if (this.uflag) s.setsockopt("IP_RECVERR", 1);
+    if (this.uflag) s.setsockopt(addr6 ? "IPV6_RECVERR" : "IP_RECVERR", 1);
     this.setCommonSockopts(s);
-    const e = s.bind({ family: 2, addr, port: lport });
+    const e = s.bind(addr6 ? { family: AF_INET6, addr6, port: lport, scopeId: 0 } : { family: 2, addr, port: lport });
     if (e) {
       s.close();
       return e.errno;
@@ -395,7 +416,7 @@ class Nc {
     }
     if (this.vflag) {
       const sn = s.getsockname();
-      if (!isKErr(sn) && sn.family === 2) this.reportSock(this.uflag ? "Bound" : "Listening", sn);
+      if (!isKErr(sn)) this.reportSock(this.uflag ? "Bound" : "Listening", sn);
     }
     return s;
   }
@@ -682,7 +703,7 @@ class Nc {
             m = s.recvfrom();
             s.recvErr();
           }
-          const from = m.from as SockAddrIn;
+          const from = m.from;
           const e = s.connect(from);
           if (e) this.err(1, "connect", e.errno);
           if (this.vflag) this.reportSock("Connection received", from);
@@ -701,7 +722,7 @@ class Nc {
         }
         if (this.vflag) {
           const pn = c.getpeername();
-          if (!isKErr(pn) && pn.family === 2) this.reportSock("Connection received", pn);
+          if (!isKErr(pn)) this.reportSock("Connection received", pn);
         }
         await this.readwrite(c);
         c.close();
