@@ -10,7 +10,7 @@ import type { NetDevice } from "../core/netdevice.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn6, SockOpt, SockExtendedErr } from "../uapi/socket.ts";
 import { errnoName } from "../ipv4/raw.ts";
-import { kerr, isKErr, errnoNumbers, type KErr } from "../uapi/errno.ts";
+import { kerr, isKErr, errnoNumbers, type KErr, type Errno } from "../uapi/errno.ts";
 import { SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
 import { InetSock, TCP_ESTABLISHED } from "../socket/sock.ts";
 import { pingGetPort, portHash, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
@@ -58,18 +58,8 @@ export abstract class Inet6DgramSock extends InetSock {
    * pseudo-header, ICMP6MSGOUT_INC_STATS + ICMP6_MIB_OUTMSGS, then ip6_local_out() */
   protected sendIcmp6(daddr: Uint8Array, dst: Dst6, b: Uint8Array): number | KErr {
     const len = b.length;
-    // __ip6_append_data(): a socket that may not fragment (ip6_sk_ignore_df() false:
-    // IPV6_PMTUDISC_DO or PROBE) refuses what the MTU does not take (PROBE: the device's),
-    // with a local error carrying that MTU (ipv6_local_error())
-    if (this.pmtudisc >= IPV6_PMTUDISC_DO && this.pmtudisc !== IPV6_PMTUDISC_OMIT) {
-      const mtu = this.pmtudisc >= IPV6_PMTUDISC_PROBE ? dst.dev.mtu : ip6DevMtu(dst.dev);
-      if (IPV6_HDRLEN + len > mtu) {
-        if (this.recverr6) {
-          this.queueErr({ ee_errno: errnoNumbers.EMSGSIZE, ee_origin: SO_EE_ORIGIN_LOCAL, ee_type: 0, ee_code: 0, ee_info: mtu, ee_data: 0, payload: new Uint8Array(0) });
-        }
-        return kerr("EMSGSIZE");
-      }
-    }
+    const big = this.appendDataMtu(dst, len, 0);
+    if (big) return big;
     if (len >= 4) {
       b[2] = 0;
       b[3] = 0;
@@ -83,6 +73,27 @@ export abstract class Inet6DgramSock extends InetSock {
     const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, this.sendHops(daddr, dst), b, this.tos);
     // (-1: a netfilter hook dropped it, nf_hook_slow()'s -EPERM)
     return r < 0 ? kerr(r === -1 ? "EPERM" : "EINVAL") : len;
+  }
+
+  /**
+   * ip6_setup_cork() / __ip6_append_data(): the MTU (the device's with IPV6_PMTUDISC_PROBE);
+   * a socket that may not fragment (ip6_sk_ignore_df() false: IPV6_PMTUDISC_DO or PROBE)
+   * refuses a datagram of `len` bytes (its transport header included) the MTU does not take,
+   * with a local error carrying that MTU (ipv6_local_error(), for `dport`)
+   */
+  protected appendDataMtu(dst: Dst6, len: number, dport: number): KErr | undefined {
+    const mtu = this.pmtudisc === IPV6_PMTUDISC_PROBE ? dst.dev.mtu : ip6DevMtu(dst.rt.local ? dst.dev : dst.rt.dev);
+    const ignoreDf = this.pmtudisc < IPV6_PMTUDISC_DO || this.pmtudisc === IPV6_PMTUDISC_OMIT;
+    const maxnonfrag = ignoreDf ? IPV6_HDRLEN + 0xffff : mtu;
+    if (len <= maxnonfrag - IPV6_HDRLEN) return undefined;
+    this.localError("EMSGSIZE", mtu, dport);
+    return kerr("EMSGSIZE");
+  }
+
+  /** net/ipv6/datagram.c: ipv6_local_error() (IPV6_RECVERR only) */
+  protected localError(err: Errno, info: number, dport: number): void {
+    if (!this.recverr6) return;
+    this.queueErr({ ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_LOCAL, ee_type: 0, ee_code: 0, ee_info: info, ee_data: 0, payload: new Uint8Array(0), port: dport });
   }
 
   /** ip6_sk_dst_hoplimit(): IPV6_MULTICAST_HOPS (1 unset) to a group, else IPV6_UNICAST_HOPS

@@ -15,7 +15,7 @@ import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { SockAddr, SockAddrIn, SockAddrIn6, SockOpt } from "../uapi/socket.ts";
-import { IP_PMTUDISC_DO, IP_PMTUDISC_PROBE, SO_EE_ORIGIN_ICMP6, SO_EE_ORIGIN_LOCAL } from "../uapi/socket.ts";
+import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr, type Errno } from "../uapi/errno.ts";
 import { TCP_ESTABLISHED, type InetSock } from "../socket/sock.ts";
 import { udpSockets, udpStats, setUdpV6PortConflict, setUdpV6Lookup4, type UdpV4MappedSock } from "../ipv4/udp.ts";
@@ -27,9 +27,9 @@ import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng, netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
 import { csumPartial } from "../../wire/checksum.ts";
-import { devInet6, ipv6AddrNeedsScopeId } from "./addrconf.ts";
+import { ipv6AddrNeedsScopeId } from "./addrconf.ts";
 import { ip6DstLookup, type Dst6 } from "./route.ts";
-import { ip6LocalOut, csumIpv6Magic, IPV6_HDRLEN } from "./ip6_output.ts";
+import { ip6LocalOut, csumIpv6Magic, ip6DevMtu, IPV6_HDRLEN } from "./ip6_output.ts";
 import { ipv4Sysctl } from "../ipv4/icmp.ts";
 import { errnoName } from "../ipv4/raw.ts";
 import { ipv6Stats } from "./proc.ts";
@@ -41,7 +41,6 @@ const ICMPV6_DEST_UNREACH = 1;
 const ICMPV6_PKT_TOOBIG = 2;
 const ICMPV6_PORT_UNREACH = 4;
 const IPV6_PMTUDISC_DONT = 0;
-const IPV6_PMTUDISC_OMIT = 5;
 
 const isAny = (a: Uint8Array): boolean => !a.some((x) => x);
 const eq6 = (a: Uint8Array, b: Uint8Array, bo = 0): boolean => {
@@ -86,8 +85,7 @@ export function udp6Sockets(net: Net): Udp6Sock[] {
 
 /** ip6_mtu(): the route's MTU (its device's IPv6 mtu) */
 function dst6Mtu(dst: Dst6): number {
-  const v = devInet6(dst.rt.local ? dst.dev : dst.rt.dev)?.cnf.get("mtu");
-  return v === undefined ? dst.dev.mtu : Number(v);
+  return ip6DevMtu(dst.rt.local ? dst.dev : dst.rt.dev);
 }
 
 const isV4Mapped = (a: Uint8Array): boolean => a.subarray(0, 10).every((x) => x === 0) && a[10] === 0xff && a[11] === 0xff;
@@ -260,12 +258,6 @@ export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
     return super.getsockopt(name);
   }
 
-  /** net/ipv6/datagram.c: ipv6_local_error() (IPV6_RECVERR only) */
-  private localError(err: Errno, info: number, dport: number): void {
-    if (!this.recverr6) return;
-    this.queueErr({ ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_LOCAL, ee_type: 0, ee_code: 0, ee_info: info, ee_data: 0, payload: new Uint8Array(0), port: dport });
-  }
-
   /** net/ipv6/udp.c: udpv6_sendmsg() */
   sendto(data: Uint8Array, addr?: SockAddr): number | KErr {
     const len = data.length;
@@ -314,15 +306,8 @@ export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
       if (dst.errno === "ENETUNREACH") ipv6Stats(this.net).ip.OutNoRoutes++;
       return dst;
     }
-    // ip6_setup_cork() / __ip6_append_data(): the MTU (the device's with IPV6_PMTUDISC_PROBE),
-    // and past it EMSGSIZE when the socket forbids fragments
-    const mtu = this.pmtudisc === IP_PMTUDISC_PROBE ? dst.dev.mtu : dst6Mtu(dst);
-    const ignoreDf = this.pmtudisc < IP_PMTUDISC_DO || this.pmtudisc === IPV6_PMTUDISC_OMIT;
-    const maxnonfrag = ignoreDf ? IPV6_HDRLEN + 0xffff : mtu;
-    if (8 + len > maxnonfrag - IPV6_HDRLEN) {
-      this.localError("EMSGSIZE", mtu, dport);
-      return kerr("EMSGSIZE");
-    }
+    const big = this.appendDataMtu(dst, 8 + len, dport);
+    if (big) return big;
     const pending = this.sockError();
     if (pending) return pending;
     const ulen = 8 + len;
