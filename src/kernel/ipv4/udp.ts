@@ -77,6 +77,35 @@ export function udpSockets(net: Net): UdpSock[] {
   return out;
 }
 
+/**
+ * net/ipv4/udp.c: udp_lib_get_port() for both families: `snum`, or with 0 the first port of
+ * ip_local_port_range from a random start that `conflict` leaves free (EADDRINUSE when none
+ * is); the socket hashed in `table` under it
+ */
+export function udpLibGetPort<S extends InetSock>(sk: S, table: PortHash<S>, snum: number, conflict: (port: number) => boolean): KErr | undefined {
+  if (!snum) {
+    const [low, high] = ipv4Sysctl(sk.net).ipLocalPortRange;
+    const remaining = high - low + 1;
+    const first = low + netRng(sk.net).below(remaining);
+    let found = 0;
+    for (let i = 0; i < remaining; i++) {
+      const p = low + ((first - low + i) % remaining);
+      if (!conflict(p)) {
+        found = p;
+        break;
+      }
+    }
+    if (!found) return kerr("EADDRINUSE");
+    snum = found;
+  } else if (conflict(snum)) {
+    return kerr("EADDRINUSE");
+  }
+  sk.inetNum = snum;
+  sk.inetSport = snum;
+  skAddNode(table, snum, sk);
+  return undefined;
+}
+
 export class UdpSock extends InetSock {
   readonly type = 2;
   private readonly fl4 = {} as Flowi4;
@@ -108,28 +137,7 @@ export class UdpSock extends InetSock {
       }
       return false;
     };
-    if (!snum) {
-      const [low, high] = ipv4Sysctl(this.net).ipLocalPortRange;
-      const remaining = high - low + 1;
-      let first = low + netRng(this.net).below(remaining);
-      let found = 0;
-      for (let i = 0; i < remaining; i++) {
-        const p = low + ((first - low + i) % remaining);
-        if (!conflict(p)) {
-          found = p;
-          break;
-        }
-      }
-      if (!found) return kerr("EADDRINUSE");
-      snum = found;
-      void first;
-    } else if (conflict(snum)) {
-      return kerr("EADDRINUSE");
-    }
-    this.inetNum = snum;
-    this.inetSport = snum;
-    skAddNode(t, snum, this);
-    return undefined;
+    return udpLibGetPort(this, t, snum, conflict);
   }
 
   /** net/ipv4/af_inet.c: __inet_bind() */

@@ -18,19 +18,18 @@ import type { SockAddr, SockAddrIn, SockAddrIn6, SockOpt } from "../uapi/socket.
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { kerr, isKErr, errnoNumbers, type KErr, type Errno } from "../uapi/errno.ts";
 import { TCP_ESTABLISHED, type InetSock } from "../socket/sock.ts";
-import { udpSockets, udpStats, setUdpV6PortConflict, setUdpV6Lookup4, type UdpV4MappedSock } from "../ipv4/udp.ts";
+import { udpSockets, udpStats, setUdpV6PortConflict, setUdpV6Lookup4, udpLibGetPort, type UdpV4MappedSock } from "../ipv4/udp.ts";
 import { inetRouteDgram, inetPushDgram, ip4DatagramConnect } from "../socket/inet_dgram.ts";
 import type { Flowi4, Rtable } from "../ipv4/route.ts";
 import { udpWrite } from "../../wire/udp.ts";
-import { portHash, skAddNode, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
+import { portHash, skDelNode, type PortHash } from "../socket/inet_dgram.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
-import { netRng, netSched } from "../core/dev_path.ts";
+import { netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
 import { csumPartial } from "../../wire/checksum.ts";
 import { ipv6AddrNeedsScopeId } from "./addrconf.ts";
 import { ip6DstLookup, type Dst6 } from "./route.ts";
 import { ip6LocalOut, csumIpv6Magic, ip6DevMtu, IPV6_HDRLEN } from "./ip6_output.ts";
-import { ipv4Sysctl } from "../ipv4/icmp.ts";
 import { errnoName } from "../ipv4/raw.ts";
 import { ipv6Stats } from "./proc.ts";
 import { Inet6DgramSock, AF_INET6_NUM } from "./ping.ts";
@@ -134,27 +133,7 @@ export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
       }
       return false;
     };
-    if (!snum) {
-      const [low, high] = ipv4Sysctl(this.net).ipLocalPortRange;
-      const remaining = high - low + 1;
-      const first = low + netRng(this.net).below(remaining);
-      let found = 0;
-      for (let i = 0; i < remaining; i++) {
-        const p = low + ((first - low + i) % remaining);
-        if (!conflict(p)) {
-          found = p;
-          break;
-        }
-      }
-      if (!found) return kerr("EADDRINUSE");
-      snum = found;
-    } else if (conflict(snum)) {
-      return kerr("EADDRINUSE");
-    }
-    this.inetNum = snum;
-    this.inetSport = snum;
-    skAddNode(t, snum, this);
-    return undefined;
+    return udpLibGetPort(this, t, snum, conflict);
   }
 
   protected override autobind(): KErr | undefined {

@@ -190,7 +190,10 @@ export function ip6tDoTable(table: XtTable, skb: SkBuff, state: NfHookState): nu
         }
         if (v !== i + 1 && !(e.ip.flags & IP6T_F_GOTO)) {
           if (stack === undefined) stack = [];
-          if (stack.length >= XT_MAX_JUMPSTACK) break;
+          if (stack.length >= XT_MAX_JUMPSTACK) {
+            verdict = NF_DROP;
+            break;
+          }
           stack.push(i);
         }
         i = v;

@@ -405,9 +405,9 @@ async function loadServices(p: Process): Promise<Map<string, string>> {
   return m;
 }
 
-/** netstat.c: addr_do_one() (IPv4) */
-function addrDoOne(o: SockOpts, addr: number, port: number, proto: string): string {
-  const saddr = o.res.inetSprint(addr, o.numHost ? 4 : 0);
+/** netstat.c: addr_do_one(): "address:port" of either family (`saddr` already printed), cut
+ * to 22 characters at the address's end; the port's service name looked up for `proto` */
+function addrDoOne(o: SockOpts, saddr: string, port: number, proto: string): string {
   const sport = port === 0 ? "*" : o.numPort ? String(port) : o.services.get(`${port}/${proto}`) ?? String(port);
   let addrLen = saddr.length;
   let portLen = sport.length;
@@ -445,8 +445,8 @@ function inetRows(p: Process, path: string, prot: string, o: SockOpts): string {
       if (!(o.all || (notnull && !o.lst) || (!notnull && o.lst))) continue;
       st = prot === "udp" ? (state === 1 ? "ESTABLISHED" : "") : String(state);
     }
-    const l = addrDoOne(o, local, lport, prot);
-    const r = addrDoOne(o, rem, rport, prot);
+    const l = addrDoOne(o, o.res.inetSprint(local, o.numHost ? 4 : 0), lport, prot);
+    const r = addrDoOne(o, o.res.inetSprint(rem, o.numHost ? 4 : 0), rport, prot);
     out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, rxq, txq, Math.max(23, l.length), l, Math.max(23, r.length), r, st);
     if (o.exp > 1) out += sprintf(" %-10s %-10s", uid, inode);
     /* finish_this_one(): prg_cache_get() */
@@ -466,20 +466,6 @@ function inet6Sprint(hex: string, numeric: boolean): string {
   return inetNtop6(a);
 }
 
-/** netstat.c: addr_do_one() for an IPv6 address */
-function addr6DoOne(o: SockOpts, hex: string, port: number, proto: string): string {
-  const saddr = inet6Sprint(hex, o.numHost);
-  const sport = port === 0 ? "*" : o.numPort ? String(port) : o.services.get(`${port}/${proto.replace(/6$/, "")}`) ?? String(port);
-  let addrLen = saddr.length;
-  let portLen = sport.length;
-  if (addrLen + portLen > 22) {
-    portLen = Math.min(portLen, 22 - 4);
-    addrLen = 22 - portLen;
-    return `${saddr.slice(0, addrLen)}:${sport.slice(0, portLen)}`;
-  }
-  return `${saddr}:${sport}`;
-}
-
 /** netstat.c: udp_do_one() for the lines of /proc/net/udp6 */
 function inet6Rows(p: Process, path: string, prot: string, o: SockOpts): string {
   const text = p.sys.fs.read(path);
@@ -493,8 +479,9 @@ function inet6Rows(p: Process, path: string, prot: string, o: SockOpts): string 
     const state = parseInt(m[5]!, 16);
     const notnull = !/^0+$/.test(m[3]!) || rport !== 0;
     if (!(o.all || (notnull && !o.lst) || (!notnull && o.lst))) continue;
-    const l = addr6DoOne(o, m[1]!, lport, prot);
-    const r = addr6DoOne(o, m[3]!, rport, prot);
+    // (tcp_do_one() and udp_do_one() name the port by "tcp"/"udp" for either family)
+    const l = addrDoOne(o, inet6Sprint(m[1]!, o.numHost), lport, prot.replace(/6$/, ""));
+    const r = addrDoOne(o, inet6Sprint(m[3]!, o.numHost), rport, prot.replace(/6$/, ""));
     out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, parseInt(m[7]!, 16), parseInt(m[6]!, 16), Math.max(23, l.length), l, Math.max(23, r.length), r, state === 1 ? "ESTABLISHED" : "");
     if (o.exp > 1) out += sprintf(" %-10s %-10s", m[8]!, m[9]!);
     if (o.prgs) out += sprintf(" %-20s", o.prgs.get(String(Number(m[9]!))) ?? "-");
