@@ -40,7 +40,7 @@ import {
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
 import { __ipv6DevAcInc, __ipv6DevAcDec, procAnycast6, type Ifacaddr6 } from "./anycast.ts";
 import { __ipv6DevMcInc, __ipv6DevMcDec } from "./mcast.ts";
-import { rt6Key, rt6FindCachedRt, rt6ExceptionsOf, rt6FlushExceptions, rt6RemoveException, rt6ExceptionsUpdatePmtu, type Rt6Exception } from "./rt6_exception.ts";
+import { rt6Key, rt6HasExceptions, rt6FindCachedRt, rt6ExceptionsOf, rt6FlushExceptions, rt6RemoveException, rt6ExceptionsUpdatePmtu, type Rt6Exception } from "./rt6_exception.ts";
 
 export const IN6_ADDR_GEN_MODE_EUI64 = 0;
 export const IN6_ADDR_GEN_MODE_NONE = 1;
@@ -352,7 +352,7 @@ function inet6IfaNotify(type: "RTM_NEWADDR" | "RTM_DELADDR", ifp: Inet6Ifaddr): 
 function inet6RtNotify(type: "RTM_NEWROUTE" | "RTM_DELROUTE", r: Rt6, carrier?: boolean): void {
   const net = r.dev.net;
   // fib6_del_route() -> fib6_purge_rt() -> fib6_nh_flush_exceptions(): its exceptions go with it
-  if (type === "RTM_DELROUTE") rt6FlushExceptions(net, rt6Key(r));
+  if (type === "RTM_DELROUTE" && rt6HasExceptions(net)) rt6FlushExceptions(net, rt6Key(r));
   if (!rtnlHasListeners(net, RTNLGRP_IPV6_ROUTE)) return;
   rtnlNotify(net, RTNLGRP_IPV6_ROUTE, { ...rt6FillNode(r, carrier), type });
 }
@@ -1192,7 +1192,7 @@ function ipv6RouteIoctl(net: Net, req: Record<string, unknown>): Record<string, 
 function rt6FlushDev(dev: NetDevice): void {
   const list = staticRoutes.get(dev.net);
   if (!list) return;
-  for (const r of list) if (r.dev === dev) rt6FlushExceptions(dev.net, rt6Key(r));
+  if (rt6HasExceptions(dev.net)) for (const r of list) if (r.dev === dev) rt6FlushExceptions(dev.net, rt6Key(r));
   staticRoutes.set(dev.net, list.filter((x) => x.dev !== dev));
 }
 
@@ -1549,7 +1549,8 @@ export function ipv6AddrNeedsScopeId(a: Uint8Array): boolean {
  */
 export function ip6RouteLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undefined): Rt6Info | undefined {
   const best = fib6Lookup(net, daddr, (r) => !!oif && !r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && r.dev !== oif);
-  return best && { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table: best.table, dstLen: best.dstLen, key: rt6Key(best) };
+  // the key is built only when asked (an exception is looked for): not on every packet's lookup
+  return best && { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table: best.table, dstLen: best.dstLen, get key() { return rt6Key(best); } };
 }
 
 /**

@@ -10,7 +10,7 @@ import type { NetDevice } from "../core/netdevice.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import { ip6RouteLookup, ipv6DevGetSaddr, ipv6AddrNeedsScopeId, rt6TypeError, type Rt6Info } from "./addrconf.ts";
 import { ip6DevMtu } from "./ip6_output.ts";
-import { rt6FindCachedRt, rt6InsertException } from "./rt6_exception.ts";
+import { rt6FindCachedRt, rt6HasExceptions, rt6InsertException } from "./rt6_exception.ts";
 import { ipv6SysctlGet } from "./sysctl_net_ipv6.ts";
 import { USEC_PER_SEC } from "../../sim/scheduler.ts";
 
@@ -56,7 +56,7 @@ export const IPV6_MIN_MTU = 1280;
  */
 export function ip6DstMtu(dst: Dst6): number {
   const dev = dst.rt.local ? dst.dev : dst.rt.dev;
-  const e = dst.rt.local ? undefined : rt6FindCachedRt(dev.net, dst.rt.key, dst.daddr);
+  const e = dst.rt.local || !rt6HasExceptions(dev.net) ? undefined : rt6FindCachedRt(dev.net, dst.rt.key, dst.daddr);
   return e ? e.pmtu : ip6DevMtu(dev);
 }
 

@@ -53,6 +53,11 @@ function expired(net: Net, e: Rt6Exception): boolean {
   return netSched(net).now >= e.expires;
 }
 
+/** whether the namespace holds any exception (the data path asks before building a route's key) */
+export function rt6HasExceptions(net: Net): boolean {
+  return (buckets.get(net)?.length ?? 0) > 0;
+}
+
 /** rt6_find_cached_rt(): the live exception of `from` for `daddr` */
 export function rt6FindCachedRt(net: Net, from: string, daddr: Uint8Array): Rt6Exception | undefined {
   const e = buckets.get(net)?.find((x) => x.from === from && sameAddr(x.daddr, daddr));
