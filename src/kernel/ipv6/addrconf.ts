@@ -28,9 +28,9 @@ import {
   AF_INET6, IFA_F_PERMANENT, IFA_F_TENTATIVE, IFA_F_NODAD, IFA_F_OPTIMISTIC, IFA_F_NOPREFIXROUTE, IFA_F_DADFAILED, IFA_F_DEPRECATED,
   IFA_F_MANAGETEMPADDR, IFA_F_MCAUTOJOIN, RT_SCOPE_LINK, RT_SCOPE_HOST, RT_SCOPE_UNIVERSE, RT_TABLE_MAIN,
   RT_TABLE_LOCAL, RTN_UNICAST, RTN_LOCAL, RTN_MULTICAST, RTPROT_KERNEL, RTNH_F_LINKDOWN, RTNH_F_ONLINK, RTN_BLACKHOLE,
-  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_ANYCAST, RTM_F_FIB_MATCH, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
+  RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_ANYCAST, RTM_F_FIB_MATCH, RTM_F_CLONED, NETCONFA_IFINDEX_ALL, NETCONFA_IFINDEX_DEFAULT,
   RTNLGRP_IPV6_IFADDR, RTNLGRP_IPV6_ROUTE, RTNLGRP_IPV6_NETCONF,
-  type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck,
+  type AddrMsg, type RouteMsg, type RtnlMsg, type IflaAttrs, type LinkMsg, type NetconfMsg, type NlAck, type RtaCacheInfo,
 } from "../uapi/rtnetlink.ts";
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK, IF_OPER_UP, IF_OPER_UNKNOWN, IFF_MULTICAST } from "../uapi/if.ts";
 import {
@@ -40,6 +40,7 @@ import {
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
 import { __ipv6DevAcInc, __ipv6DevAcDec, procAnycast6, type Ifacaddr6 } from "./anycast.ts";
 import { __ipv6DevMcInc, __ipv6DevMcDec } from "./mcast.ts";
+import { rt6Key, rt6HasExceptions, rt6FindCachedRt, rt6ExceptionsOf, rt6FlushExceptions, rt6RemoveException, rt6ExceptionsUpdatePmtu, type Rt6Exception } from "./rt6_exception.ts";
 
 export const IN6_ADDR_GEN_MODE_EUI64 = 0;
 export const IN6_ADDR_GEN_MODE_NONE = 1;
@@ -350,6 +351,8 @@ function inet6IfaNotify(type: "RTM_NEWADDR" | "RTM_DELADDR", ifp: Inet6Ifaddr): 
 /** net/ipv6/route.c: inet6_rt_notify() — the route to RTNLGRP_IPV6_ROUTE */
 function inet6RtNotify(type: "RTM_NEWROUTE" | "RTM_DELROUTE", r: Rt6, carrier?: boolean): void {
   const net = r.dev.net;
+  // fib6_del_route() -> fib6_purge_rt() -> fib6_nh_flush_exceptions(): its exceptions go with it
+  if (type === "RTM_DELROUTE" && rt6HasExceptions(net)) rt6FlushExceptions(net, rt6Key(r));
   if (!rtnlHasListeners(net, RTNLGRP_IPV6_ROUTE)) return;
   rtnlNotify(net, RTNLGRP_IPV6_ROUTE, { ...rt6FillNode(r, carrier), type });
 }
@@ -816,7 +819,10 @@ function addrconfNotify(event: number, dev: NetDevice): number {
         break;
       }
       if (idev) {
-        // rt6_mtu_change(): the device's IPv6 mtu follows
+        // rt6_mtu_change(): the exceptions of the routes through the device
+        // (rt6_exceptions_update_pmtu()), then the device's IPv6 mtu follows
+        const old = Number(idev.cnf.get("mtu") ?? 0);
+        for (const r of rt6Routes(dev.net, dev)) rt6ExceptionsUpdatePmtu(dev.net, rt6Key(r), dev.mtu, old);
         idev.cnf.set("mtu", dev.mtu);
         break;
       }
@@ -1106,6 +1112,18 @@ export function inet6RtmDelroute(net: Net, m: RouteMsg): KErr | undefined {
   const gw = a.RTA_GATEWAY;
   const list = staticRoutesOf(net);
   const all = rt6Routes(net);
+  if (r.flags & RTM_F_CLONED) {
+    // RTF_CACHE: fib6_locate() without an exact match (the longest prefix holding dst), then
+    // each of its routes' exception for dst: ip6_del_cached_rt() when device and gateway match
+    const covering = all.filter((x) => x.table === table && prefixCovers(x, dst));
+    const len = Math.max(-1, ...covering.map((x) => x.dstLen));
+    for (const x of covering) {
+      if (x.dstLen !== len) continue;
+      if ((a.RTA_OIF && x.dev.ifindex !== a.RTA_OIF) || (gw && !(x.gw && sameAddr(x.gw, gw)))) continue;
+      if (rt6RemoveException(net, rt6Key(x), dst)) return undefined;
+    }
+    return kerr("ESRCH");
+  }
   const hit = all.find((x) => x.table === table && x.dstLen === r.dst_len && sameAddr(x.dst, dst) &&
     (!a.RTA_OIF || x.dev.ifindex === a.RTA_OIF) && (!gw || (!!x.gw && sameAddr(x.gw, gw))) &&
     (!a.RTA_PRIORITY || x.metric === a.RTA_PRIORITY) && (!r.protocol || (x.protocol ?? RTPROT_KERNEL) === r.protocol) && !x.local);
@@ -1174,6 +1192,7 @@ function ipv6RouteIoctl(net: Net, req: Record<string, unknown>): Record<string, 
 function rt6FlushDev(dev: NetDevice): void {
   const list = staticRoutes.get(dev.net);
   if (!list) return;
+  if (rt6HasExceptions(dev.net)) for (const r of list) if (r.dev === dev) rt6FlushExceptions(dev.net, rt6Key(r));
   staticRoutes.set(dev.net, list.filter((x) => x.dev !== dev));
 }
 
@@ -1247,11 +1266,44 @@ function rt6FillNode(r: Rt6, carrier = r.dev.carrier): RouteMsg {
 }
 
 
-/** net/ipv6/ip6_fib.c: inet6_dump_fib() */
+/**
+ * net/ipv6/route.c: rt6_fill_node() of an exception (an RTF_CACHE rt6_info cloned from `r`):
+ * the destination as a /128, RTM_F_CLONED, the route's gateway, device and metric, the
+ * learned MTU as RTAX_MTU and the time left (RTF_EXPIRES)
+ */
+function rt6FillException(r: Rt6, e: Rt6Exception): RouteMsg {
+  return {
+    type: "RTM_NEWROUTE",
+    flags: {},
+    rtm: {
+      family: AF_INET6, dst_len: 128, src_len: 0, tos: 0, table: r.table < 256 ? r.table : 252, protocol: r.protocol ?? RTPROT_KERNEL,
+      scope: RT_SCOPE_UNIVERSE, type: r.type, flags: RTM_F_CLONED,
+    },
+    attrs: {
+      RTA_TABLE: r.table, RTA_DST: e.daddr.slice(), ...(r.gw ? { RTA_GATEWAY: r.gw.slice() } : {}),
+      RTA_OIF: r.dev.ifindex, RTA_PRIORITY: r.metric, RTA_METRICS: { RTAX_MTU: e.pmtu },
+      RTA_CACHEINFO: rt6ExceptionCacheinfo(r.dev.net, e),
+      RTA_PREF: 0,
+    },
+  };
+}
+
+/** rtnl_put_cacheinfo() of an exception: the time it has left */
+function rt6ExceptionCacheinfo(net: Net, e: Rt6Exception): RtaCacheInfo {
+  return {
+    rta_clntref: 0, rta_lastuse: 0, rta_expires: usToClockT(Math.max(1, e.expires - now(net))),
+    rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0,
+  };
+}
+
+/** net/ipv6/ip6_fib.c: inet6_dump_fib(): the routes, or with RTM_F_CLONED (filter.dump_exceptions
+ * without dump_routes) each route's live exceptions (rt6_nh_dump_exceptions()) */
 export function inet6DumpFib(net: Net, req: RouteMsg): RouteMsg[] {
   const table = req.attrs.RTA_TABLE ?? req.rtm.table;
   const oif = req.attrs.RTA_OIF;
-  return rt6Routes(net).filter((r) => (!table || r.table === table) && (!oif || r.dev.ifindex === oif)).map((r) => rt6FillNode(r));
+  const routes = rt6Routes(net).filter((r) => (!table || r.table === table) && (!oif || r.dev.ifindex === oif));
+  if (req.rtm.flags & RTM_F_CLONED) return routes.flatMap((r) => rt6ExceptionsOf(net, rt6Key(r)).map((e) => rt6FillException(r, e)));
+  return routes.map((r) => rt6FillNode(r));
 }
 
 /** net/ipv6/route.c: ipv6_route_native_seq_show() — /proc/net/ipv6_route (route -A inet6):
@@ -1472,6 +1524,8 @@ export interface Rt6Info {
   gw: Uint8Array | undefined;
   local: boolean;
   table: number;
+  /** the route's identity, which its exceptions hang off (rt6Key()) */
+  key: string;
 }
 
 /** include/net/ipv6.h: __ipv6_addr_needs_scope_id(): link-local unicast, link/interface-local
@@ -1495,7 +1549,8 @@ export function ipv6AddrNeedsScopeId(a: Uint8Array): boolean {
  */
 export function ip6RouteLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undefined): Rt6Info | undefined {
   const best = fib6Lookup(net, daddr, (r) => !!oif && !r.local && r.type !== RTN_BLACKHOLE && r.type !== RTN_UNREACHABLE && r.type !== RTN_PROHIBIT && r.dev !== oif);
-  return best && { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table: best.table, dstLen: best.dstLen };
+  // the key is built only when asked (an exception is looked for): not on every packet's lookup
+  return best && { type: best.type, dev: best.dev, gw: best.gw, local: best.local, table: best.table, dstLen: best.dstLen, get key() { return rt6Key(best); } };
 }
 
 /**
@@ -1621,12 +1676,15 @@ export function inet6RtmGetroute(net: Net, req: RouteMsg): { ack: NlAck; answer?
   if (req.rtm.flags & RTM_F_FIB_MATCH) return { ack: { ok: true }, answer: rt6FillNode(best) };
   const dev = best.local ? (net.loopbackDev ?? best.dev) : best.dev;
   const prefsrc = iif ? undefined : best.local ? dst.slice() : ipv6DevGetSaddr(net, best.dev, dst);
+  // ip6_pol_route() -> rt6_find_cached_rt(): the destination's exception is the dst, if any
+  const exc = best.local ? undefined : rt6FindCachedRt(net, rt6Key(best), dst);
   const answer: RouteMsg = {
     type: "RTM_NEWROUTE",
     flags: {},
     rtm: {
       family: AF_INET6, dst_len: 128, src_len: 128, tos: 0, table: best.table < 256 ? best.table : 252,
-      protocol: best.local ? RTPROT_KERNEL : best.protocol ?? RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: best.type, flags: 0,
+      protocol: best.local ? RTPROT_KERNEL : best.protocol ?? RTPROT_KERNEL, scope: RT_SCOPE_UNIVERSE, type: best.type,
+      flags: exc ? RTM_F_CLONED : 0,
     },
     attrs: {
       RTA_TABLE: best.table, RTA_DST: dst.slice(), RTA_SRC: src.slice(),
@@ -1635,7 +1693,9 @@ export function inet6RtmGetroute(net: Net, req: RouteMsg): { ack: NlAck; answer?
       RTA_PRIORITY: best.metric,
       ...(best.gw ? { RTA_GATEWAY: best.gw.slice() } : {}),
       RTA_OIF: dev.ifindex,
-      RTA_CACHEINFO: { rta_clntref: 0, rta_lastuse: 0, rta_expires: 0, rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0 },
+      ...(exc ? { RTA_METRICS: { RTAX_MTU: exc.pmtu } } : {}),
+      RTA_CACHEINFO: exc ? rt6ExceptionCacheinfo(net, exc)
+        : { rta_clntref: 0, rta_lastuse: 0, rta_expires: 0, rta_error: 0, rta_used: 0, rta_id: 0, rta_ts: 0, rta_tsage: 0 },
       RTA_PREF: 0,
     },
   };

@@ -26,7 +26,7 @@ import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
 import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, setNdiscErrorReport } from "./ndisc.ts";
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
-import { ip6DstLookup } from "./route.ts";
+import { ip6DstLookup, ip6UpdatePmtu } from "./route.ts";
 import { icmpv6XrlimAllow } from "./icmp.ts";
 import { udpv6Rcv, udpv6Err, udpv6Init } from "./udp.ts";
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
@@ -349,16 +349,27 @@ function icmpv6Notify(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr
   const code = b[t + 1]!;
   const info = ((b[t + 4]! << 24) | (b[t + 5]! << 16) | (b[t + 6]! << 8) | b[t + 7]!) >>> 0;
   const [err, harderr] = icmpv6ErrConvert(type, code);
+  // ipv6_skip_exthdr(): past a Fragment header to the protocol of a first fragment (a later
+  // one's has no handler)
+  let nexthdr = b[inner + 6]!;
+  let thoff = inner + IPV6_HDRLEN;
+  if (nexthdr === NEXTHDR_FRAGMENT) {
+    if (thoff + 8 > t + len || ((b[thoff + 2]! << 8) | b[thoff + 3]!) & ~7) return;
+    nexthdr = b[thoff]!;
+    thoff += 8;
+  }
   /* ipprot->err_handler: __udp6_lib_err() */
-  if (b[inner + 6] === IPPROTO_UDP) {
-    if (!udpv6Err(skb, dev, t, len, inner, type, code, info, err, harderr)) ipv6Stats(dev.net).icmp.InErrors++;
+  if (nexthdr === IPPROTO_UDP) {
+    if (!udpv6Err(skb, dev, t, len, inner, type, code, info, err, harderr, thoff)) ipv6Stats(dev.net).icmp.InErrors++;
     return;
   }
-  if (b[inner + 6] !== NEXTHDR_ICMP) return;
+  if (nexthdr !== NEXTHDR_ICMP) return;
+  // icmpv6_err(): a Packet Too Big about an ICMPv6 message updates the path MTU (ip6_update_pmtu())
+  if (type === ICMPV6_PKT_TOOBIG) ip6UpdatePmtu(dev.net, b.slice(inner + 24, inner + 40), b.slice(inner + 8, inner + 24), info, dev);
   const ll = saddr[0] === 0xfe && (saddr[1]! & 0xc0) === 0x80;
   raw6IcmpError(dev.net, { saddr: b.slice(inner + 8, inner + 24), daddr: b.slice(inner + 24, inner + 40), dif: dev.ifindex }, {
     ee_errno: errnoNumbers[err], ee_origin: SO_EE_ORIGIN_ICMP6, ee_type: type, ee_code: code, ee_info: info, ee_data: 0,
-    offender6: saddr.slice(), offenderScope: ll ? dev.ifindex : 0, payload: b.slice(inner + IPV6_HDRLEN, t + len),
+    offender6: saddr.slice(), offenderScope: ll ? dev.ifindex : 0, payload: b.slice(thoff, t + len),
   }, harderr);
 }
 

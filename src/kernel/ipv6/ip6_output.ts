@@ -17,7 +17,7 @@ import { neighOutput } from "../core/neighbour.ts";
 import { ndiscNeighFor } from "./ndisc.ts";
 import { ipv6ChkMcastAddr } from "./mcast.ts";
 import { devLoopbackXmit, netRng } from "../core/dev_path.ts";
-import type { Dst6 } from "./route.ts";
+import { ip6DstMtu, type Dst6 } from "./route.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER, IFF_LOOPBACK } from "../uapi/if.ts";
@@ -242,7 +242,7 @@ function ip6NdiscFinishOutput(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): n
  * locally made packet: the IPv6 header (`payload` after it), OutRequests, then ip6_output()
  * -> ip6_finish_output2() through the dst's device and next hop (multicast counted as such).
  */
-export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLimit: number, payload: Uint8Array, tclass = 0): number {
+export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLimit: number, payload: Uint8Array, tclass = 0, probe = false): number {
   const dev = dst.dev;
   const net = dev.net;
   const skb = ip6AllocSkb(payload.length);
@@ -258,14 +258,16 @@ export function ip6LocalOut(dst: Dst6, daddr: Uint8Array, nexthdr: number, hopLi
   }
   if (dst.rt.local) loopedIif.set(skb, dst.rt.dev);
   if (skb.networkHeader < 0) skb.networkHeader = skb.data;
-  if (ip6NfOutActive(net)) return ip6NfLocalOut(net, skb, dev, (s) => ip6LocalFinishOutput(s, dst, daddr, hopLimit));
-  return ip6LocalFinishOutput(skb, dst, daddr, hopLimit);
+  if (ip6NfOutActive(net)) return ip6NfLocalOut(net, skb, dev, (s) => ip6LocalFinishOutput(s, dst, daddr, hopLimit, probe));
+  return ip6LocalFinishOutput(skb, dst, daddr, hopLimit, probe);
 }
 
 /** ip6_finish_output() of a locally made packet: fragmented when bigger than the route's MTU
- * (the device's IPv6 mtu; the socket refused it earlier if it may not be fragmented) */
-function ip6LocalFinishOutput(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLimit: number): number {
-  const mtu = ip6DevMtu(dst.dev);
+ * (ip6_skb_dst_mtu(): the device's mtu for a socket whose pmtudisc is IPV6_PMTUDISC_PROBE or
+ * more (`probe`), else dst_mtu(): a learned path MTU, else the device's IPv6 mtu; the socket
+ * refused it earlier if it may not be fragmented) */
+function ip6LocalFinishOutput(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLimit: number, probe: boolean): number {
+  const mtu = probe ? dst.dev.mtu : dst.rt.local ? ip6DevMtu(dst.dev) : ip6DstMtu(dst);
   if (skb.tail - skb.data > mtu) return ip6Fragment(skb, dst.dev, mtu, (f) => ip6LocalFinishOutput2(f, dst, daddr, hopLimit));
   return ip6LocalFinishOutput2(skb, dst, daddr, hopLimit);
 }

@@ -18,8 +18,8 @@ import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { netRng, netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
 import { devInet6, ipv6AddrNeedsScopeId, ipv6ChkAddr } from "./addrconf.ts";
-import { ip6DstLookup, type Dst6 } from "./route.ts";
-import { ip6LocalOut, icmpv6Csum, ip6DevMtu, NEXTHDR_ICMP, IPV6_HDRLEN } from "./ip6_output.ts";
+import { ip6DstLookup, ip6DstMtu, type Dst6 } from "./route.ts";
+import { ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP, IPV6_HDRLEN } from "./ip6_output.ts";
 import { ipv6Stats } from "./proc.ts";
 
 /** include/uapi/linux/in6.h: IPV6_PMTUDISC_* */
@@ -70,7 +70,7 @@ export abstract class Inet6DgramSock extends InetSock {
     const st = ipv6Stats(this.net);
     if (len > 0) st.outType[b[0]!]!++;
     st.icmp.OutMsgs++;
-    const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, this.sendHops(daddr, dst), b, this.tos);
+    const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, this.sendHops(daddr, dst), b, this.tos, this.pmtudisc >= IPV6_PMTUDISC_PROBE);
     // (-1: a netfilter hook dropped it, nf_hook_slow()'s -EPERM)
     return r < 0 ? kerr(r === -1 ? "EPERM" : "EINVAL") : len;
   }
@@ -82,7 +82,7 @@ export abstract class Inet6DgramSock extends InetSock {
    * with a local error carrying that MTU (ipv6_local_error(), for `dport`)
    */
   protected appendDataMtu(dst: Dst6, len: number, dport: number): KErr | undefined {
-    const mtu = this.pmtudisc === IPV6_PMTUDISC_PROBE ? dst.dev.mtu : ip6DevMtu(dst.rt.local ? dst.dev : dst.rt.dev);
+    const mtu = this.pmtudisc === IPV6_PMTUDISC_PROBE ? dst.dev.mtu : ip6DstMtu(dst);
     const ignoreDf = this.pmtudisc < IPV6_PMTUDISC_DO || this.pmtudisc === IPV6_PMTUDISC_OMIT;
     const maxnonfrag = ignoreDf ? IPV6_HDRLEN + 0xffff : mtu;
     if (len <= maxnonfrag - IPV6_HDRLEN) return undefined;

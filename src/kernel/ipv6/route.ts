@@ -7,8 +7,12 @@
  */
 import type { Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import { kerr, type KErr } from "../uapi/errno.ts";
-import { ip6RouteLookup, ipv6DevGetSaddr, rt6TypeError, type Rt6Info } from "./addrconf.ts";
+import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
+import { ip6RouteLookup, ipv6DevGetSaddr, ipv6AddrNeedsScopeId, rt6TypeError, type Rt6Info } from "./addrconf.ts";
+import { ip6DevMtu } from "./ip6_output.ts";
+import { rt6FindCachedRt, rt6HasExceptions, rt6InsertException } from "./rt6_exception.ts";
+import { ipv6SysctlGet } from "./sysctl_net_ipv6.ts";
+import { USEC_PER_SEC } from "../../sim/scheduler.ts";
 
 /** a dst for an output flow (struct rt6_info, reduced) */
 export interface Dst6 {
@@ -18,6 +22,8 @@ export interface Dst6 {
   /** the neighbour to resolve: the gateway, else the destination */
   nexthop: Uint8Array;
   saddr: Uint8Array;
+  /** the destination the dst was looked up for (an exception of the route is its own) */
+  daddr: Uint8Array;
 }
 
 /**
@@ -37,5 +43,34 @@ export function ip6DstLookup(net: Net, daddr: Uint8Array, oif: NetDevice | undef
     src = ipv6DevGetSaddr(net, rt.local ? rt.dev : (oif ?? rt.dev), daddr);
     if (!src) return kerr("EADDRNOTAVAIL");
   }
-  return { rt, dev, nexthop: rt.gw ?? daddr, saddr: src };
+  return { rt, dev, nexthop: rt.gw ?? daddr, saddr: src, daddr: daddr.slice() };
+}
+
+/** include/net/ipv6.h: IPV6_MIN_MTU */
+export const IPV6_MIN_MTU = 1280;
+
+/**
+ * dst_mtu() of an output dst: ip6_mtu() — the learned path MTU of the destination's exception
+ * (rt6_find_cached_rt() in ip6_pol_route() makes it the dst) while it lives, else the
+ * route's device's IPv6 mtu (the address's device for a local destination sent through lo)
+ */
+export function ip6DstMtu(dst: Dst6): number {
+  const dev = dst.rt.local ? dst.dev : dst.rt.dev;
+  const e = dst.rt.local || !rt6HasExceptions(dev.net) ? undefined : rt6FindCachedRt(dev.net, dst.rt.key, dst.daddr);
+  return e ? e.pmtu : ip6DevMtu(dev);
+}
+
+/**
+ * net/ipv6/route.c: ip6_update_pmtu() -> __ip6_rt_update_pmtu(): a Packet Too Big about a
+ * packet from `saddr` to `daddr` said `mtu`: the output route of that packet, and if the MTU
+ * is at least IPV6_MIN_MTU (RFC 8201: a smaller one is ignored) and below the dst's, an
+ * exception of the route for daddr with it (rt6_do_update_pmtu(): RTAX_MTU, expiring after
+ * net.ipv6.route.mtu_expires; rt6_insert_exception() replaces an older one)
+ */
+export function ip6UpdatePmtu(net: Net, daddr: Uint8Array, saddr: Uint8Array, mtu: number, dev: NetDevice): void {
+  const dst = ip6DstLookup(net, daddr, ipv6AddrNeedsScopeId(daddr) ? dev : undefined, saddr);
+  if (isKErr(dst) || dst.rt.local) return;
+  if (mtu < IPV6_MIN_MTU) return;
+  if (mtu >= ip6DstMtu(dst)) return;
+  rt6InsertException(net, dst.rt.key, daddr, mtu, ipv6SysctlGet(net, "route/mtu_expires") * USEC_PER_SEC);
 }

@@ -28,8 +28,8 @@ import { netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
 import { csumPartial } from "../../wire/checksum.ts";
 import { ipv6AddrNeedsScopeId } from "./addrconf.ts";
-import { ip6DstLookup, type Dst6 } from "./route.ts";
-import { ip6LocalOut, csumIpv6Magic, ip6DevMtu, IPV6_HDRLEN } from "./ip6_output.ts";
+import { ip6DstLookup, ip6DstMtu, ip6UpdatePmtu, type Dst6 } from "./route.ts";
+import { ip6LocalOut, csumIpv6Magic, IPV6_HDRLEN } from "./ip6_output.ts";
 import { errnoName } from "../ipv4/raw.ts";
 import { ipv6Stats } from "./proc.ts";
 import { Inet6DgramSock, AF_INET6_NUM } from "./ping.ts";
@@ -40,6 +40,9 @@ const ICMPV6_DEST_UNREACH = 1;
 const ICMPV6_PKT_TOOBIG = 2;
 const ICMPV6_PORT_UNREACH = 4;
 const IPV6_PMTUDISC_DONT = 0;
+const IPV6_PMTUDISC_PROBE = 3;
+const IPV6_PMTUDISC_INTERFACE = 4;
+const IPV6_PMTUDISC_OMIT = 5;
 
 const isAny = (a: Uint8Array): boolean => !a.some((x) => x);
 const eq6 = (a: Uint8Array, b: Uint8Array, bo = 0): boolean => {
@@ -82,9 +85,9 @@ export function udp6Sockets(net: Net): Udp6Sock[] {
   return out;
 }
 
-/** ip6_mtu(): the route's MTU (its device's IPv6 mtu) */
+/** dst_mtu(): the route's MTU (a learned path MTU, else its device's IPv6 mtu) */
 function dst6Mtu(dst: Dst6): number {
-  return ip6DevMtu(dst.rt.local ? dst.dev : dst.rt.dev);
+  return ip6DstMtu(dst);
 }
 
 const isV4Mapped = (a: Uint8Array): boolean => a.subarray(0, 10).every((x) => x === 0) && a[10] === 0xff && a[11] === 0xff;
@@ -301,7 +304,7 @@ export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
     const c = udp6Csum(b, 0, ulen, dst.saddr, daddr);
     b[6] = c >>> 8;
     b[7] = c & 0xff;
-    const r = ip6LocalOut(dst, daddr, IPPROTO_UDP6, this.sendHops(daddr, dst), b, this.tos);
+    const r = ip6LocalOut(dst, daddr, IPPROTO_UDP6, this.sendHops(daddr, dst), b, this.tos, this.pmtudisc >= IPV6_PMTUDISC_PROBE);
     if (r === -105 && this.recverr6) {
       ipv6Stats(this.net).udp.SndbufErrors++;
       return kerr("ENOBUFS");
@@ -480,12 +483,16 @@ export function udpv6Rcv(
  * datagram (its header at `uh`) that went from inner saddr:sport to daddr:dport; false when
  * no socket sent it
  */
-export function udpv6Err(skb: SkBuff, dev: NetDevice, t: number, len: number, inner: number, type: number, code: number, info: number, errno: Errno, harderr: boolean): boolean {
+export function udpv6Err(skb: SkBuff, dev: NetDevice, t: number, len: number, inner: number, type: number, code: number, info: number, errno: Errno, harderr: boolean,
+  uh = inner + IPV6_HDRLEN): boolean {
   const b = skb.buf;
-  const uh = inner + IPV6_HDRLEN;
   if (uh + 8 > t + len) return false;
   const sk = udp6LibLookup(dev.net, b.subarray(inner + 24, inner + 40), (b[uh + 2]! << 8) | b[uh + 3]!, b.subarray(inner + 8, inner + 24), (b[uh]! << 8) | b[uh + 1]!, dev.ifindex);
   if (!sk) return false;
+  // ip6_sk_update_pmtu() of a Packet Too Big, unless the socket takes no path MTU
+  // (ip6_sk_accept_pmtu(): IPV6_PMTUDISC_INTERFACE, _OMIT)
+  if (type === ICMPV6_PKT_TOOBIG && sk.pmtudisc !== IPV6_PMTUDISC_INTERFACE && sk.pmtudisc !== IPV6_PMTUDISC_OMIT)
+    ip6UpdatePmtu(dev.net, b.slice(inner + 24, inner + 40), b.slice(inner + 8, inner + 24), info, dev);
   sk.err(skb, t, len, uh, type, code, info, errno, harderr, dev);
   return true;
 }
