@@ -1,6 +1,6 @@
 /**
  * The /proc/net tables of socket families and subsystems nothing in this kernel puts an
- * entry in (TCP and raw IPv6 sockets, UDP-Lite sockets, AF_UNIX, IPv4/IPv6 multicast routing, IPv6 flow labels
+ * entry in (raw IPv6 sockets, UDP-Lite sockets, AF_UNIX, IPv4/IPv6 multicast routing, IPv6 flow labels
  * and anycast, IPsec): each is its seq_show's header line (or nothing), as a namespace where
  * none exists shows it. xfrm_stat is xfrm_proc.c's counter list, all zero without IPsec.
  */
@@ -9,8 +9,7 @@ import { registerProcNet } from "./procfs.ts";
 /** seq_setwidth(seq, 127) + seq_pad(seq, '\n'): a header padded to 127 characters */
 const pad127 = (s: string): string => `${s.padEnd(127)}\n`;
 
-/** tcp6_seq_show(), ip6_dgram_sock_seq_show()'s raw6, udplite6, icmp6 (udp6 is ipv6/udp.ts's) */
-const TCP6_HEADER = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+/** ip6_dgram_sock_seq_show()'s raw6, udplite6, icmp6 (udp6 is ipv6/udp.ts's, tcp6 ipv6/tcp_ipv6.ts's) */
 const DGRAM6_HEADER = "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops\n";
 
 /** net/xfrm/xfrm_proc.c: xfrm_mib_list */
@@ -28,7 +27,6 @@ let inited = false;
 export function procTablesInit(): void {
   if (inited) return;
   inited = true;
-  registerProcNet("tcp6", () => TCP6_HEADER);
   for (const f of ["raw6", "udplite6", "icmp6"]) registerProcNet(f, () => DGRAM6_HEADER);
   // udp4_seq_show() for UDP-Lite
   registerProcNet("udplite", () => pad127("   sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode ref pointer drops"));

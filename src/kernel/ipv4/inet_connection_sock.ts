@@ -9,6 +9,29 @@ import { ipv4Sysctl } from "./icmp.ts";
 import { tcpHashinfo, inetBindHash, inetHashListener } from "./inet_hashtables.ts";
 import { type TcpSock, TCP_LISTEN, TCP_CLOSE } from "./tcp.ts";
 
+/** the IPv6 side of a socket (tcp_ipv6.ts's Tcp6Sock) */
+interface Sk6 {
+  rcvSaddr6: Uint8Array;
+  v6only: boolean;
+}
+const isAny6 = (a: Uint8Array): boolean => !a.some((x) => x);
+
+/**
+ * net/ipv4/inet_connection_sock.c: inet_rcv_saddr_equal() (wildcards match): two IPv4
+ * sockets by their addresses, two IPv6 ones by theirs (ipv6_rcv_saddr_equal()); across the
+ * families only an IPv6 socket that is not IPv6's alone (bound to ::) meets an IPv4 one.
+ */
+function inetRcvSaddrEqual(sk: TcpSock, sk2: TcpSock): boolean {
+  if (sk.family === 10 && sk2.family === 10) {
+    const a = (sk as unknown as Sk6).rcvSaddr6;
+    const b = (sk2 as unknown as Sk6).rcvSaddr6;
+    return isAny6(a) || isAny6(b) || a.every((x, i) => x === b[i]);
+  }
+  if (sk.family === 10) return !(sk as unknown as Sk6).v6only;
+  if (sk2.family === 10) return !(sk2 as unknown as Sk6).v6only;
+  return !sk.inetRcvSaddr || !sk2.inetRcvSaddr || sk.inetRcvSaddr === sk2.inetRcvSaddr;
+}
+
 /** net/ipv4/inet_connection_sock.c: inet_csk_bind_conflict() (relax: listen() re-checking) */
 function inetCskBindConflict(sk: TcpSock, port: number, relax: boolean): boolean {
   const owners = tcpHashinfo(sk.net).bhash.get(port);
@@ -19,7 +42,7 @@ function inetCskBindConflict(sk: TcpSock, port: number, relax: boolean): boolean
     if (sk.reuseaddr && sk2.reuseaddr && sk2.state !== TCP_LISTEN) continue;
     if (relax && sk.reuseaddr && sk2.reuseaddr && sk2.state !== TCP_LISTEN) continue;
     if (sk.reuseport && sk2.reuseport) continue;
-    if (sk.inetRcvSaddr && sk2.inetRcvSaddr && sk.inetRcvSaddr !== sk2.inetRcvSaddr) continue;
+    if (!inetRcvSaddrEqual(sk, sk2)) continue;
     return true;
   }
   return false;

@@ -13,7 +13,7 @@ import { tcpSockets } from "./inet_hashtables.ts";
 import { TCP_LISTEN, TCP_TIME_WAIT, TCP_FIN_WAIT2, type TcpSock } from "./tcp.ts";
 import { udpSockets } from "./udp.ts";
 import { rawSockets } from "./raw.ts";
-import { udp6Sockets, type Udp6Sock } from "../ipv6/udp.ts";
+import { udp6Sockets } from "../ipv6/udp.ts";
 
 const AF_INET = 2;
 const IPPROTO_TCP = 6;
@@ -124,8 +124,15 @@ function dgramFill(sk: InetSock): InetDiagMsg {
 }
 
 /** an AF_INET6 socket's common part: its addresses in 16 bytes, IPV6_V6ONLY */
-function common6(sk: Udp6Sock): ReturnType<typeof common> & { src6: Uint8Array; dst6: Uint8Array; v6only: boolean } {
-  return { ...common(sk), family: AF_INET6, src: 0, dst: 0, src6: sk.rcvSaddr6.slice(), dst6: sk.daddr6.slice(), v6only: sk.v6only };
+/** an AF_INET6 socket's addresses (struct ipv6_pinfo's) */
+interface Sk6 {
+  rcvSaddr6: Uint8Array;
+  daddr6: Uint8Array;
+  v6only: boolean;
+}
+
+function common6(sk: InetSock, s6: Sk6): ReturnType<typeof common> & { src6: Uint8Array; dst6: Uint8Array; v6only: boolean } {
+  return { ...common(sk), family: AF_INET6, src: 0, dst: 0, src6: s6.rcvSaddr6.slice(), dst6: s6.daddr6.slice(), v6only: s6.v6only };
 }
 
 /** struct inet_diag_entry: what the bytecode sees of a socket (an IPv6 one's addresses in
@@ -178,7 +185,7 @@ function bcRun(bc: InetDiagBc, e: InetDiagEntry): boolean {
 }
 
 /** inet_diag_bc_sk(): a full socket shows its userlocks and mark, a timewait one neither */
-function bcSk(bc: InetDiagBc | undefined, sk: InetSock, tw: boolean, v6?: Udp6Sock): boolean {
+function bcSk(bc: InetDiagBc | undefined, sk: InetSock, tw: boolean, v6?: Sk6): boolean {
   if (!bc) return true;
   return bcRun(bc, {
     family: v6 ? AF_INET6 : AF_INET, saddr: v6 ? v6.rcvSaddr6 : sk.inetRcvSaddr >>> 0, daddr: v6 ? v6.daddr6 : sk.inetDaddr >>> 0,
@@ -200,16 +207,25 @@ export function inetDiagDump(net: Net, req: InetDiagReq, now: number): InetDiagM
   if (req.protocol !== IPPROTO_TCP && req.protocol !== IPPROTO_UDP && req.protocol !== IPPROTO_RAW) return kerr("ENOENT");
   const want = (state: number) => (req.states & (1 << state)) !== 0;
   if (req.family === AF_INET6) {
-    /* udp_diag: the AF_INET6 UDP sockets (no TCP or raw sockets over IPv6 are modelled) */
+    /* tcp_diag / udp_diag: the AF_INET6 TCP and UDP sockets (no raw sockets over IPv6 are modelled) */
+    if (req.protocol === IPPROTO_TCP) {
+      for (const sk of tcpSockets(net)) {
+        if (sk.ctl || sk.family !== AF_INET6) continue;
+        const s6 = sk as unknown as Sk6;
+        const tw = sk.state === TCP_TIME_WAIT || (sk.state === TCP_FIN_WAIT2 && sk.orphan && !!sk.twTimer?.pending);
+        if (!want(tw ? TCP_TIME_WAIT : sk.state) || !bcSk(req.bc, sk, tw, s6)) continue;
+        out.push({ ...(tw ? twskFill(sk, now) : tcpFill(sk, now)), ...common6(sk, s6) });
+      }
+    }
     if (req.protocol === IPPROTO_UDP) {
       const socks = udp6Sockets(net).sort((x, y) => (x.inetNum & 127) - (y.inetNum & 127));
-      for (const sk of socks) if (want(sk.state) && bcSk(req.bc, sk, false, sk)) out.push({ ...dgramFill(sk), ...common6(sk) });
+      for (const sk of socks) if (want(sk.state) && bcSk(req.bc, sk, false, sk)) out.push({ ...dgramFill(sk), ...common6(sk, sk) });
     }
     return out;
   }
   if (req.protocol === IPPROTO_TCP) {
     for (const sk of tcpSockets(net)) {
-      if (sk.ctl) continue;
+      if (sk.ctl || sk.family !== AF_INET) continue;
       const tw = sk.state === TCP_TIME_WAIT || (sk.state === TCP_FIN_WAIT2 && sk.orphan && !!sk.twTimer?.pending);
       if (!want(tw ? TCP_TIME_WAIT : sk.state) || !bcSk(req.bc, sk, tw)) continue;
       out.push(tw ? twskFill(sk, now) : tcpFill(sk, now));
@@ -232,22 +248,25 @@ function isTw(sk: TcpSock): boolean {
 
 /** net/ipv4/proc.c: sockstat_seq_show() (no memory accounting is modelled: mem 0) */
 export function sockstatSeqShow(net: Net): string {
+  // TCP: inuse counts tcp_prot's sockets (IPv4), orphan, tw and alloc both families'
   const tcp = tcpSockets(net).filter((s) => !s.ctl);
   const full = tcp.filter((s) => !isTw(s));
   const tw = tcp.length - full.length;
   const orphans = full.filter((s) => s.orphan).length;
+  const inuse4 = full.filter((s) => s.family === AF_INET).length;
   const udp = udpSockets(net).length;
   const raw = rawSockets(net).length;
   // sock_inuse_get(): every socket of the namespace, IPv6's UDP ones too
   return `sockets: used ${full.length + udp + raw + udp6Sockets(net).length}\n` +
-    `TCP: inuse ${full.length} orphan ${orphans} tw ${tw} alloc ${full.length} mem 0\n` +
+    `TCP: inuse ${inuse4} orphan ${orphans} tw ${tw} alloc ${full.length} mem 0\n` +
     `UDP: inuse ${udp} mem 0\n` +
     `UDPLITE: inuse 0\n` +
     `RAW: inuse ${raw}\n` +
     `FRAG: inuse 0 memory 0\n`;
 }
 
-/** net/ipv6/proc.c: sockstat6_seq_show() (of the IPv6 sockets, UDP's are counted) */
+/** net/ipv6/proc.c: sockstat6_seq_show() (of the IPv6 sockets, TCP's and UDP's are counted) */
 export function sockstat6SeqShow(net: Net): string {
-  return `TCP6: inuse 0\nUDP6: inuse ${udp6Sockets(net).length}\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n`;
+  const tcp6 = tcpSockets(net).filter((s) => !s.ctl && s.family === AF_INET6 && !isTw(s)).length;
+  return `TCP6: inuse ${tcp6}\nUDP6: inuse ${udp6Sockets(net).length}\nUDPLITE6: inuse 0\nRAW6: inuse 0\nFRAG6: inuse 0 memory 0\n`;
 }

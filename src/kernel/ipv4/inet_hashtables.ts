@@ -78,7 +78,7 @@ export function inetPutPort(sk: TcpSock): void {
 
 /** net/ipv4/inet_hashtables.c: inet_ehash_insert() */
 export function inetEhashInsert(sk: TcpSock): void {
-  tcpHashinfo(sk.net).ehash.set(ehashKey(sk.inetRcvSaddr, sk.inetNum, sk.inetDaddr, sk.inetDport), sk);
+  tcpHashinfo(sk.net).ehash.set(sk.ehashKeyOf(), sk);
   sk.hashed = true;
 }
 
@@ -105,7 +105,7 @@ export function inetUnhash(sk: TcpSock): void {
       return;
     }
   }
-  const k = ehashKey(sk.inetRcvSaddr, sk.inetNum, sk.inetDaddr, sk.inetDport);
+  const k = sk.ehashKeyOf();
   if (h.ehash.get(k) === sk) h.ehash.delete(k);
 }
 
@@ -121,6 +121,8 @@ export function inetLookupListener(net: Net, daddr: number, dport: number, dif: 
   let best: TcpSock | undefined;
   let hiscore = 0;
   for (const sk of l) {
+    // an AF_INET6 listener takes no IPv4 connections here (no v4-mapped children)
+    if (sk.family !== 2) continue;
     let score = 1;
     if (sk.inetRcvSaddr) {
       if (sk.inetRcvSaddr !== daddr) continue;
@@ -158,8 +160,7 @@ export function inetHashConnect(sk: TcpSock): KErr | undefined {
   const net = sk.net;
   const h = tcpHashinfo(net);
   if (sk.inetNum) {
-    const k = ehashKey(sk.inetRcvSaddr, sk.inetNum, sk.inetDaddr, sk.inetDport);
-    if (h.ehash.has(k)) return kerr("EADDRNOTAVAIL");
+    if (h.ehash.has(sk.ehashKeyOf())) return kerr("EADDRNOTAVAIL");
     inetEhashInsert(sk);
     return undefined;
   }
@@ -178,7 +179,7 @@ export function inetHashConnect(sk: TcpSock): KErr | undefined {
       if (owners) {
         // a port bound by bind() is not shared; one taken by connect() is, if the 4-tuple differs
         if (owners.some((o) => !o.connectBound)) continue;
-        if (h.ehash.has(ehashKey(sk.inetRcvSaddr, port, sk.inetDaddr, sk.inetDport))) continue;
+        if (h.ehash.has(sk.ehashKeyOf(port))) continue;
       }
       h.perturb.set(dkey, (perturb + i + 2) >>> 0);
       sk.connectBound = true;

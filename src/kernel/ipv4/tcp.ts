@@ -20,10 +20,10 @@ import { RTN_MULTICAST, RTN_BROADCAST } from "../uapi/rtnetlink.ts";
 import { InetSock, truesize } from "../socket/sock.ts";
 import { netSched } from "../core/dev_path.ts";
 import { inetAddrType } from "./devinet.ts";
-import { inetUnhash, inetPutPort, tcpSockets } from "./inet_hashtables.ts";
+import { inetUnhash, inetPutPort, tcpSockets, ehashKey } from "./inet_hashtables.ts";
 import { inetCskGetPort, inetCskListenStart, inetCskAccept } from "./inet_connection_sock.ts";
 import { tcpV4Connect } from "./tcp_ipv4.ts";
-import { tcpPush, tcpSendFin, tcpSendActiveReset, tcpSendAck, tcpReceiveWindow, __tcpSelectWindow } from "./tcp_output.ts";
+import { tcpPush, tcpSendFin, tcpSendActiveReset, tcpSendAck, tcpReceiveWindow, __tcpSelectWindow, tcpRoute, tcpAdvmss } from "./tcp_output.ts";
 import { tcpClearXmitTimers, tcpTimeWait } from "./tcp_timer.ts";
 
 // include/net/tcp_states.h
@@ -239,6 +239,33 @@ export class TcpSock extends InetSock implements Socket {
     inetUnhash(this);
   }
 
+  // ------------------------------------------- the family's part (struct inet_connection_sock_af_ops)
+
+  /** the ehash key of this socket's 4-tuple with local port `lport` (INET_MATCH / INET6_MATCH) */
+  ehashKeyOf(lport = this.inetNum): string {
+    return ehashKey(this.inetRcvSaddr, lport, this.inetDaddr, this.inetDport);
+  }
+
+  /** the advertised MSS of the route to the peer (dst_metric_advmss(): ipv4_default_advmss) */
+  routeAdvmss(): number {
+    const rt = tcpRoute(this);
+    return rt ? tcpAdvmss(rt) : 536;
+  }
+
+  /** tcp_v4_syn_recv_sock()'s addresses: a child of this listener for `seg` */
+  newChild(seg: { saddr: number; daddr: number; sport: number }): TcpSock {
+    const c = new TcpSock(this.net);
+    c.inetRcvSaddr = c.inetSaddr = seg.daddr;
+    c.inetDaddr = seg.saddr;
+    c.inetDport = seg.sport;
+    return c;
+  }
+
+  /** the peer as recvfrom()/getpeername() give it */
+  peerAddr(): SockAddr {
+    return { family: 2, addr: this.inetDaddr, port: this.inetDport };
+  }
+
   // -------------------------------------------------------------- bind / connect / listen
 
   /** net/ipv4/af_inet.c: __inet_bind() */
@@ -280,10 +307,15 @@ export class TcpSock extends InetSock implements Socket {
       default:
         return kerr("EINVAL");
     }
-    if (addr.family !== 2) return kerr("EAFNOSUPPORT");
-    const e = tcpV4Connect(this, addr as SockAddrIn);
+    const e = this.connectFamily(addr);
     if (e) return e;
     return kerr("EINPROGRESS");
+  }
+
+  /** icsk_af_ops->connect-time part: tcp_v4_connect() */
+  protected connectFamily(addr: SockAddr): KErr | undefined {
+    if (addr.family !== 2) return kerr("EAFNOSUPPORT");
+    return tcpV4Connect(this, addr as SockAddrIn);
   }
 
   /** net/ipv4/af_inet.c: inet_listen() */
@@ -302,7 +334,7 @@ export class TcpSock extends InetSock implements Socket {
 
   override getpeername(): SockAddr | KErr {
     if (!this.inetDport || this.state === TCP_CLOSE || this.state === TCP_SYN_SENT || this.state === TCP_LISTEN) return kerr("ENOTCONN");
-    return { family: 2, addr: this.inetDaddr, port: this.inetDport };
+    return this.peerAddr();
   }
 
   // -------------------------------------------------------------- data
@@ -347,7 +379,7 @@ export class TcpSock extends InetSock implements Socket {
     }
     if ((this.rcvEof || this.shutdownFlags & RCV_SHUTDOWN) && !this.eofReported) {
       this.eofReported = true;
-      return { data: new Uint8Array(0), from: { family: 2, addr: this.inetDaddr, port: this.inetDport }, stamp: this.sched.now };
+      return { data: new Uint8Array(0), from: this.peerAddr(), stamp: this.sched.now };
     }
     return undefined;
   }
@@ -377,7 +409,7 @@ export class TcpSock extends InetSock implements Socket {
 
   /** tcp_data_queue(): in-order payload to the reader */
   queueData(data: Uint8Array): void {
-    this.rq.push({ data, from: { family: 2, addr: this.inetDaddr, port: this.inetDport }, stamp: this.sched.now });
+    this.rq.push({ data, from: this.peerAddr(), stamp: this.sched.now });
     this.rmemAlloc += truesize(data.length);
     this.dataReady();
   }
@@ -507,15 +539,37 @@ const hex = (v: number, w: number): string => (v >>> 0).toString(16).toUpperCase
 /** jiffies_delta_to_clock_t(): USER_HZ 100 */
 const clockT = (us: number): number => Math.max(0, Math.floor(us / 10_000));
 
+/** tcp6_seq_show()'s address: the four 32-bit words of the address as the host loads them */
+function hexAddr6(a: Uint8Array): string {
+  let s = "";
+  for (let w = 0; w < 16; w += 4) s += hexAddr(((a[w]! << 24) | (a[w + 1]! << 16) | (a[w + 2]! << 8) | a[w + 3]!) >>> 0);
+  return s;
+}
+
 /** net/ipv4/tcp_ipv4.c: tcp4_seq_show() / get_tcp4_sock() / get_timewait4_sock() / get_openreq4() */
 export function tcp4SeqShow(net: Net): string {
+  return tcpSeqShowFamily(net, 2);
+}
+
+/**
+ * The rows of /proc/net/tcp (AF_INET: tcp4_seq_show(), lines padded to TMPSZ) or
+ * /proc/net/tcp6 (AF_INET6: net/ipv6/tcp_ipv6.c: tcp6_seq_show() / get_tcp6_sock() /
+ * get_timewait6_sock() / get_openreq6(), the same fields, the addresses in 32 hex digits)
+ */
+export function tcpSeqShowFamily(net: Net, family: number): string {
   const TMPSZ = 150;
-  let out = "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode".padEnd(TMPSZ - 1) + "\n";
+  const v6 = family === 10;
+  const pad = (l: string): string => (v6 ? l : l.padEnd(TMPSZ - 1));
+  let out = v6
+    ? "  sl  local_address                         remote_address                        st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n"
+    : "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode".padEnd(TMPSZ - 1) + "\n";
   const now = netSched(net).now;
   let i = 0;
   for (const sk of tcpSockets(net)) {
-    const src = `${hexAddr(sk.inetRcvSaddr)}:${hex(sk.inetNum, 4)}`;
-    const dst = `${hexAddr(sk.inetDaddr)}:${hex(sk.inetDport, 4)}`;
+    if (sk.family !== family || sk.ctl) continue;
+    const s6 = sk as unknown as { rcvSaddr6: Uint8Array; daddr6: Uint8Array };
+    const src = `${v6 ? hexAddr6(s6.rcvSaddr6) : hexAddr(sk.inetRcvSaddr)}:${hex(sk.inetNum, 4)}`;
+    const dst = `${v6 ? hexAddr6(s6.daddr6) : hexAddr(sk.inetDaddr)}:${hex(sk.inetDport, 4)}`;
     const sl = String(i++).padStart(4);
     let line: string;
     if (sk.state === TCP_TIME_WAIT) {
@@ -540,7 +594,7 @@ export function tcp4SeqShow(net: Net): string {
       const ssthresh = listen ? 0 : sk.sndSsthresh >= 0x7fffffff ? -1 : sk.sndSsthresh;
       line = `${sl}: ${src} ${dst} ${hex(sk.state, 2)} ${hex(txq, 8)}:${hex(rxq, 8)} ${hex(tr, 2)}:${hex(clockT(when), 8)} ${hex(sk.retransmits, 8)} ${"0".padStart(5)} ${"0".padStart(8)} ${sk.ino} 1 0000000000000000 ${rto} ${ato} ${qp} ${sk.sndCwnd} ${ssthresh}`;
     }
-    out += line.padEnd(TMPSZ - 1) + "\n";
+    out += pad(line) + "\n";
   }
   return out;
 }

@@ -18,7 +18,7 @@ import {
 } from "./tcp.ts";
 import {
   TCPOPT_EOL, TCPOPT_NOP, TCPOPT_MSS, TCPOPT_WINDOW, TCPOPT_SACK_PERM, TCPOPT_TIMESTAMP,
-  tcpSendAck, tcpSendSynack, tcpWriteXmit, tcpRoute, tcpAdvmss, tcpSelectInitialWindow, tcpUserClamp, tcpFullSpace, tcpSpace, tcpWinFromSpace, tcpReceiveWindow,
+  tcpSendAck, tcpSendSynack, tcpWriteXmit, tcpSelectInitialWindow, tcpUserClamp, tcpFullSpace, tcpSpace, tcpWinFromSpace, tcpReceiveWindow,
   TCPOLEN_TSTAMP_ALIGNED,
   tcpSendActiveReset,
 } from "./tcp_output.ts";
@@ -51,6 +51,10 @@ export interface TcpSeg {
   window: number;
   /** the tcp header's offset in skb.buf */
   th: number;
+  /** an IPv6 segment's addresses (saddr/daddr 0) and the device it came in by */
+  saddr6?: Uint8Array;
+  daddr6?: Uint8Array;
+  iif?: number;
   /** payload offset and length in skb.buf */
   doff: number;
   len: number;
@@ -512,18 +516,15 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
     tcpStats(net).ListenDrops++;
     return;
   }
-  const c = new TcpSock(net);
+  const c = lsk.newChild(seg);
   c.parent = lsk;
   c.reuseaddr = lsk.reuseaddr;
   c.reuseport = lsk.reuseport;
-  c.boundDevIf = lsk.boundDevIf;
+  if (!c.boundDevIf) c.boundDevIf = lsk.boundDevIf;
   c.mark = lsk.mark;
   c.tos = lsk.tos;
   c.ucTtl = lsk.ucTtl;
   c.nodelay = lsk.nodelay;
-  c.inetRcvSaddr = c.inetSaddr = seg.daddr;
-  c.inetDaddr = seg.saddr;
-  c.inetDport = seg.sport;
   c.inetId = netRng(net).u32() & 0xffff;
   inetBindHash(c, lsk.inetNum);
   const o = seg.opt;
@@ -536,7 +537,9 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
   // reserved bits set), gets ECN when tcp_ecn allows it
   if ((seg.flags & (TCP_ECE | TCP_CWR)) === (TCP_ECE | TCP_CWR)) {
     const b = seg.skb.buf;
-    const ect = (b[seg.skb.networkHeader + 1]! & 3) !== 0;
+    // the ECN field: the low bits of the TOS, or of the IPv6 traffic class
+    const nh = seg.skb.networkHeader;
+    const ect = (c.family === 10 ? (b[nh + 1]! >>> 4) & 3 : b[nh + 1]! & 3) !== 0;
     const res1 = (b[seg.th + 12]! & 0x0f) !== 0;
     if ((!ect || res1) && ipv4Sysctl(net).tcpEcn !== 0) c.ecnOk = true;
   }
@@ -544,8 +547,7 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
     const tsOff = netRng(net).u32();
     c.tsOffset = ipv4Sysctl(net).tcpTimestamps === 1 ? tsOff : 0;
   } else c.tsOffset = 0;
-  const rt = tcpRoute(c);
-  c.advmss = rt ? tcpAdvmss(rt) : 536;
+  c.advmss = c.routeAdvmss();
   tcpSyncMss(c, o.mss);
   // sk_clone_lock(): the child has the listener's buffers and buffer locks, not its port
   // lock (ss counts it autobound); tcp_openreq_init_rwin(): its window from the listener's
@@ -574,10 +576,16 @@ export function tcpConnRequest(lsk: TcpSock, seg: TcpSeg): void {
 
 // set by tcp_ipv4.ts (tcp_v4_send_reset for a segment that reached a socket)
 let sendReset: (seg: TcpSeg) => void = () => undefined;
+let sendReset6: (seg: TcpSeg) => void = () => undefined;
 export function setTcpSendReset(fn: (seg: TcpSeg) => void): void {
   sendReset = fn;
 }
+/** set by tcp_ipv6.ts: tcp_v6_send_reset() */
+export function setTcpV6SendReset(fn: (seg: TcpSeg) => void): void {
+  sendReset6 = fn;
+}
 function tcpV4SendResetSeg(_sk: TcpSock, seg: TcpSeg): void {
-  sendReset(seg);
+  if (seg.saddr6) sendReset6(seg);
+  else sendReset(seg);
 }
 

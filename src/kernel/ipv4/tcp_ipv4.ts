@@ -52,6 +52,15 @@ export function tcpV4Connect(sk: TcpSock, usin: SockAddrIn): KErr | undefined {
     sk.inetDport = 0;
     return e;
   }
+  tcpConnectSecure(sk);
+  return undefined;
+}
+
+/** the end of tcp_v4_connect() and tcp_v6_connect() once the socket is hashed: the ISN and
+ * timestamp offset (secure_tcp_seq() / secure_tcp_ts_off()), the options the SYN offers, the
+ * SYN (tcp_connect()) */
+export function tcpConnectSecure(sk: TcpSock): void {
+  const net = sk.net;
   const rng = netRng(net);
   // secure_tcp_seq() / secure_tcp_ts_off(): keyed hashes of the 4-tuple plus the clock
   const sys = ipv4Sysctl(net);
@@ -66,7 +75,6 @@ export function tcpV4Connect(sk: TcpSock, usin: SockAddrIn): KErr | undefined {
   sk.sackOk = sys.tcpSack !== 0;
   tcpStats(net).ActiveOpens++;
   tcpConnect(sk);
-  return undefined;
 }
 
 /**

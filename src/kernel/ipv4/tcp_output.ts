@@ -228,6 +228,13 @@ function tcpOptionsWrite(b: Uint8Array, o: number, opts: TcpOutOptions): number 
 
 const scratch = { b: new Uint8Array(4096) };
 
+/** set by tcp_ipv6.ts: the IPv6 half of sending a segment (`b` holds its `len` bytes, the
+ * checksum field 0) from an AF_INET6 socket's addresses */
+let tcpV6Xmit: (net: Net, sk: TcpSock, b: Uint8Array, len: number) => boolean = () => false;
+export function setTcpV6Xmit(fn: typeof tcpV6Xmit): void {
+  tcpV6Xmit = fn;
+}
+
 /** the output route of a connected socket (__sk_dst_check + ip_route_output_ports) */
 export function tcpRoute(sk: TcpSock): Rtable | undefined {
   const fl4 = flowi4(sk.inetDaddr, sk.inetSaddr, sk.boundDevIf);
@@ -249,12 +256,17 @@ export function tcpTransmit(
   seq: number, ack: number, flags: number, window: number, opts: TcpOutOptions,
   payload: Uint8Array | undefined, idSk: TcpSock | undefined, ttl: number, anysrc = false, ctFrom?: SkBuff,
 ): boolean {
+  const v6 = sk.family === 10;
+  let rt: Rtable | undefined;
   const fl4 = flowi4(daddr, saddr, sk.boundDevIf);
-  fl4.proto = 6;
-  fl4.mark = sk.mark;
-  fl4.anysrc = anysrc;
-  const rt = ipRouteOutputKey(net, fl4);
-  if (isKErr(rt)) return false;
+  if (!v6) {
+    fl4.proto = 6;
+    fl4.mark = sk.mark;
+    fl4.anysrc = anysrc;
+    const r = ipRouteOutputKey(net, fl4);
+    if (isKErr(r)) return false;
+    rt = r;
+  }
   const plen = payload ? payload.length : 0;
   if (scratch.b.length < 60 + plen) scratch.b = new Uint8Array((60 + plen) * 2);
   const b = scratch.b;
@@ -273,13 +285,19 @@ export function tcpTransmit(
   b[19] = 0;
   if (payload) b.set(payload, hlen);
   const len = hlen + plen;
+  // an AF_INET6 socket's segment: inet6_csk_xmit() / tcp_v6_send_response()
+  if (v6) {
+    if (!tcpV6Xmit(net, sk, b, len)) return false;
+    tcpStats(net).OutSegs++;
+    return true;
+  }
   const src = saddr || fl4.saddr;
   // tcp_v4_send_check(): a socket's segments leave CHECKSUM_PARTIAL, the field holding the
   // pseudo-header sum; the replies of the control socket (RST, TIME_WAIT ACK:
   // ip_send_unicast_reply()) are summed in full
   const partial = !sk.ctl;
   writeU16(b, 16, partial ? ~csumFold(csumTcpudpNofold(src, daddr, len, 6)) & 0xffff : csumFold(csumTcpudpNofold(src, daddr, len, 6, csumPartial(b, 0, len))));
-  ipSendData(net, rt, {
+  ipSendData(net, rt!, {
     saddr: src, daddr, protocol: 6, tos: sk.tos, ttl, df: true,
     sk: idSk, owner: sk, mark: sk.mark, ...(partial ? { csumOffset: 16 } : {}), ...(ctFrom ? { ctFrom } : {}),
   }, b, len);
@@ -313,8 +331,7 @@ function tcpEventAckSent(sk: TcpSock): void {
 
 /** net/ipv4/tcp_output.c: tcp_connect() — send the SYN */
 export function tcpConnect(sk: TcpSock): void {
-  const rt = tcpRoute(sk);
-  sk.advmss = rt ? tcpAdvmss(rt) : 536;
+  sk.advmss = sk.routeAdvmss();
   const w = tcpSelectInitialWindow(sk, tcpFullSpace(sk), sk.advmss, tcpUserClamp(sk, sk.windowClamp), sk.wscaleOk);
   sk.rcvWnd = w.rcvWnd;
   sk.windowClamp = w.windowClamp;

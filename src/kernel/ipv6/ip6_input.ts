@@ -29,12 +29,14 @@ import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
 import { ip6DstLookup, ip6UpdatePmtu } from "./route.ts";
 import { icmpv6XrlimAllow } from "./icmp.ts";
 import { udpv6Rcv, udpv6Err, udpv6Init } from "./udp.ts";
+import { tcpV6Rcv, tcpV6Err, tcpv6Init } from "./tcp_ipv6.ts";
 import { ping6Rcv, raw6LocalDeliver, raw6IcmpError, ip6DstHoplimit, ICMPV6_ECHO_REQUEST, ICMPV6_ECHO_REPLY } from "./ping.ts";
 import {
   nfHook, nfHookActive, NFPROTO_IPV6, NF_INET_PRE_ROUTING, NF_INET_LOCAL_IN, NF_INET_FORWARD, NF_INET_POST_ROUTING,
 } from "../netfilter/core.ts";
 
 const IPPROTO_UDP = 17;
+const IPPROTO_TCP = 6;
 
 /** ipv6RcvPeek(): how a frame ended there */
 const PEEK_OTHERHOST = 1;
@@ -171,6 +173,12 @@ function ip6InputFinish(skb: SkBuff, dev: NetDevice, o: number, plen: number, sa
     /* ip6_input_finish(): InDelivers; udpv6_rcv() (a looped packet: the address's device) */
     st.ip.InDelivers++;
     udpv6Rcv(skb, ip6LoopedIif(skb) ?? dev, t, plen, saddr, daddr, icmp6Send);
+    return;
+  }
+  if (b[o + 6] === IPPROTO_TCP) {
+    /* ip6_input_finish(): InDelivers; tcp_v6_rcv() (a looped packet: the address's device) */
+    st.ip.InDelivers++;
+    tcpV6Rcv(skb, ip6LoopedIif(skb) ?? dev, t, plen, saddr, daddr);
     return;
   }
   if (b[o + 6] !== NEXTHDR_ICMP) return; // consumed: no other transport handler is modelled
@@ -363,6 +371,11 @@ function icmpv6Notify(skb: SkBuff, dev: NetDevice, t: number, len: number, saddr
     if (!udpv6Err(skb, dev, t, len, inner, type, code, info, err, harderr, thoff)) ipv6Stats(dev.net).icmp.InErrors++;
     return;
   }
+  /* tcp_v6_err() */
+  if (nexthdr === IPPROTO_TCP) {
+    if (!tcpV6Err(dev.net, b, inner, type, err)) ipv6Stats(dev.net).icmp.InErrors++;
+    return;
+  }
   if (nexthdr !== NEXTHDR_ICMP) return;
   // icmpv6_err(): a Packet Too Big about an ICMPv6 message updates the path MTU (ip6_update_pmtu())
   if (type === ICMPV6_PKT_TOOBIG) ip6UpdatePmtu(dev.net, b.slice(inner + 24, inner + 40), b.slice(inner + 8, inner + 24), info, dev);
@@ -452,6 +465,7 @@ export function ipv6PacketInit(): void {
   inited = true;
   devAddProtocol(ETH_P_IPV6, (skb, dev) => ipv6Rcv(skb, dev), ipv6RcvPeek);
   udpv6Init();
+  tcpv6Init();
   // ndisc_error_report() -> ip6_link_failure(): address unreachable
   setNdiscErrorReport((skb) => icmp6Send(skb, ICMPV6_DEST_UNREACH, ICMPV6_ADDR_UNREACH, 0));
   // ip6_expire_frag_queue(): fragment reassembly time exceeded

@@ -8,6 +8,7 @@ import type { Socket } from "../uapi/socket.ts";
 import { SOCK_DGRAM, SOCK_RAW, SOCK_STREAM, IPPROTO_ICMP, IPPROTO_UDP, IPPROTO_IP, IPPROTO_TCP, IPPROTO_ICMPV6 } from "../uapi/socket.ts";
 import { Ping6Sock, Raw6Sock } from "../ipv6/ping.ts";
 import { Udp6Sock } from "../ipv6/udp.ts";
+import { Tcp6Sock } from "../ipv6/tcp_ipv6.ts";
 import { AF_INET, AF_PACKET, AF_INET6 } from "../uapi/rtnetlink.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import { RawSock } from "../ipv4/raw.ts";
@@ -36,7 +37,7 @@ export function sockCreate(net: Net, family: number, type: number, protocol: num
 }
 
 /** net/ipv6/af_inet6.c: inet6_create() over inetsw6[]: the ICMPv6 ping socket, UDP, an
- * ICMPv6 raw socket (no other raw protocol, no TCP over IPv6) */
+ * ICMPv6 raw socket (no other raw protocol), TCP */
 function inet6Create(net: Net, type: number, protocol: number): Socket | KErr {
   switch (type) {
     case SOCK_DGRAM:
@@ -50,6 +51,9 @@ function inet6Create(net: Net, type: number, protocol: number): Socket | KErr {
       if (protocol < 0 || protocol > 255) return kerr("EINVAL");
       if (protocol === IPPROTO_ICMPV6) return new Raw6Sock(net);
       return kerr("EAFNOSUPPORT");
+    case SOCK_STREAM:
+      if (protocol === IPPROTO_IP || protocol === IPPROTO_TCP) return new Tcp6Sock(net);
+      return kerr("EPROTONOSUPPORT");
     default:
       return kerr("EAFNOSUPPORT");
   }

@@ -286,6 +286,7 @@ async function netstatMain(p: Process): Promise<number> {
       const prgs = f.prg ? prgCacheLoad(p) : undefined;
       const sockets = { res, services, numHost: (f.not & FLAG_NUM_HOST) !== 0, numPort: (f.not & FLAG_NUM_PORT) !== 0, all: f.all, lst: f.lst, exp: f.exp, prgs };
       if (v4 && (!flagArg || f.tcp)) out += inetRows(p, "/proc/net/tcp", "tcp", sockets);
+      if (v6 && (!flagArg || f.tcp)) out += inet6Rows(p, "/proc/net/tcp6", "tcp6", sockets);
       // sctp_info(): no SCTP in the kernel, so no /proc/net/sctp/eps: INFO_GUTS1 reports it when
       // SCTP was asked for (by -S, or -v), not when a family chose every protocol (flag_noprot)
       if (v4 && (!flagArg || f.sctp) && !noprot && (flagArg || f.ver)) {
@@ -466,7 +467,7 @@ function inet6Sprint(hex: string, numeric: boolean): string {
   return inetNtop6(a);
 }
 
-/** netstat.c: udp_do_one() for the lines of /proc/net/udp6 */
+/** netstat.c: tcp_do_one() / udp_do_one() for the lines of /proc/net/tcp6 and /proc/net/udp6 */
 function inet6Rows(p: Process, path: string, prot: string, o: SockOpts): string {
   const text = p.sys.fs.read(path);
   if (typeof text !== "string") return "";
@@ -477,12 +478,20 @@ function inet6Rows(p: Process, path: string, prot: string, o: SockOpts): string 
     const lport = parseInt(m[2]!, 16);
     const rport = parseInt(m[4]!, 16);
     const state = parseInt(m[5]!, 16);
-    const notnull = !/^0+$/.test(m[3]!) || rport !== 0;
-    if (!(o.all || (notnull && !o.lst) || (!notnull && o.lst))) continue;
+    let st: string;
+    if (prot === "tcp6") {
+      /* tcp_do_one() */
+      if (!o.all && ((o.lst && rport) || (!o.lst && !rport))) continue;
+      st = TCP_STATES[state] ?? "UNKNOWN";
+    } else {
+      const notnull = !/^0+$/.test(m[3]!) || rport !== 0;
+      if (!(o.all || (notnull && !o.lst) || (!notnull && o.lst))) continue;
+      st = state === 1 ? "ESTABLISHED" : "";
+    }
     // (tcp_do_one() and udp_do_one() name the port by "tcp"/"udp" for either family)
     const l = addrDoOne(o, inet6Sprint(m[1]!, o.numHost), lport, prot.replace(/6$/, ""));
     const r = addrDoOne(o, inet6Sprint(m[3]!, o.numHost), rport, prot.replace(/6$/, ""));
-    out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, parseInt(m[7]!, 16), parseInt(m[6]!, 16), Math.max(23, l.length), l, Math.max(23, r.length), r, state === 1 ? "ESTABLISHED" : "");
+    out += sprintf("%-4s  %6ld %6ld %-*s %-*s %-11s", prot, parseInt(m[7]!, 16), parseInt(m[6]!, 16), Math.max(23, l.length), l, Math.max(23, r.length), r, st);
     if (o.exp > 1) out += sprintf(" %-10s %-10s", m[8]!, m[9]!);
     if (o.prgs) out += sprintf(" %-20s", o.prgs.get(String(Number(m[9]!))) ?? "-");
     out += "\n";

@@ -253,7 +253,7 @@ class Nc {
   async resolve(host: string, port: string): Promise<SockAddrIn | SockAddrIn6> {
     const a = await this.getaddrinfo(host);
     if (typeof a === "string") this.errx(1, `getaddrinfo for host "${host}" port ${port}: ${a}`);
-    if (a.addr6) return { family: AF_INET6, addr6: a.addr6, port: Number(port), scopeId: 0 };
+    if (a.addr6) return { family: AF_INET6, addr6: a.addr6, port: Number(port), scopeId: a.scopeId ?? 0 };
     return { family: 2, addr: a.addr, port: Number(port) };
   }
 
@@ -261,7 +261,7 @@ class Nc {
   async remoteConnect(host: string, port: string): Promise<Socket | undefined> {
     const dst = await this.resolve(host, port);
     const v6 = dst.family === AF_INET6;
-    this.ipaddr = v6 ? inetNtop6(dst.addr6) : ntoa(dst.addr);
+    this.ipaddr = v6 ? inetNtop6(dst.addr6) + this.scopeSuffix(dst) : ntoa(dst.addr);
     const s = this.p.sys.socket(dst.family, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (isKErr(s)) return undefined;
     if (this.sflag !== undefined || this.pflag !== undefined) {
@@ -361,7 +361,10 @@ class Nc {
     if (sa.family !== AF_INET && sa.family !== AF_INET6) return;
     const a = sa as SockAddrIn | SockAddrIn6;
     let host = a.family === AF_INET6 ? inetNtop6(a.addr6) : ntoa(a.addr);
-    if (!this.nflag) {
+    // glibc's gethostbyaddr_r() answers HOST_NOT_FOUND for :: at once, and getnameinfo()
+    // falls back to the numeric form
+    const v6Any = a.family === AF_INET6 && !a.addr6.some((x) => x);
+    if (!this.nflag && !v6Any) {
       const n = a.family === AF_INET6 ? "" : this.names.lookup(a.addr);
       if (!n) {
         this.p.stderr.write("nc: getnameinfo: Temporary failure in name resolution\n");
@@ -372,13 +375,43 @@ class Nc {
     this.p.stderr.write(`${msg} on ${host} ${a.port}\n`);
   }
 
+  /** getnameinfo(NI_NUMERICHOST)'s scope of a link-local address: %name (if_indextoname()),
+   * else %number */
+  scopeSuffix(a: SockAddrIn6): string {
+    if (!a.scopeId) return "";
+    const ll = (a.addr6[0] === 0xfe && (a.addr6[1]! & 0xc0) === 0x80) || (a.addr6[0] === 0xff && (a.addr6[1]! & 0x0f) === 2);
+    if (ll) {
+      const r = this.p.sys.ioctl({ request: "SIOCGIFNAME", ifindex: a.scopeId });
+      if (!isKErr(r)) return `%${String((r as Record<string, unknown>)["ifname"])}`;
+    }
+    return `%${a.scopeId}`;
+  }
+
   readonly names = new NameCache();
   /** remote_connect()'s ipaddr: the numeric form of the address connected to */
   ipaddr = "";
 
   /** getaddrinfo() with nc's hints (-4/-6: ai_family; -n is AI_NUMERICHOST, a name is
    * EAI_NONAME): an IPv6 literal is AF_INET6's, a literal of the other family EAI_ADDRFAMILY */
-  async getaddrinfo(host: string): Promise<{ addr: number; addr6?: Uint8Array } | string> {
+  async getaddrinfo(host: string): Promise<{ addr: number; addr6?: Uint8Array; scopeId?: number } | string> {
+    const pct = host.indexOf("%");
+    if (pct >= 0) {
+      // gaih_inet_parse_numeric() / __inet6_scopeid_pton(): ADDR%SCOPE — a link-local
+      // address's scope may be an interface name, any one a number; else EAI_NONAME
+      const a6 = inetPton6(host.slice(0, pct));
+      if (a6) {
+        const scope = host.slice(pct + 1);
+        const ll = (a6[0] === 0xfe && (a6[1]! & 0xc0) === 0x80) || (a6[0] === 0xff && (a6[1]! & 0x0f) === 2);
+        let idx: number | undefined;
+        if (ll) {
+          const r = this.p.sys.ioctl({ request: "SIOCGIFINDEX", ifname: scope });
+          if (!isKErr(r)) idx = Number((r as Record<string, unknown>)["ifindex"] ?? 0);
+        }
+        if (idx === undefined && /^[0-9]+$/.test(scope) && Number(scope) <= 0xffffffff) idx = Number(scope);
+        if (idx === undefined) return EAI_NONAME;
+        return this.family === AF_INET ? EAI_ADDRFAMILY : { addr: 0, addr6: a6, scopeId: idx };
+      }
+    }
     const a6 = inetPton6(host);
     if (a6) return this.family === AF_INET ? EAI_ADDRFAMILY : { addr: 0, addr6: a6 };
     if (this.family === AF_INET6 && inetAtonExact(host) !== undefined) return EAI_ADDRFAMILY;
@@ -392,6 +425,7 @@ class Nc {
     let addr = 0;
     // AI_PASSIVE without a host: the wildcard of the family asked for (IPv4's first)
     let addr6: Uint8Array | undefined = this.family === AF_INET6 ? new Uint8Array(16) : undefined;
+    let scopeId = 0;
     // getaddrinfo(host, port, AI_PASSIVE): the service first, then the host
     const lport = this.service(port);
     if (host !== undefined) {
@@ -399,13 +433,14 @@ class Nc {
       if (typeof a === "string") this.errx(1, `getaddrinfo: ${a}`);
       addr = a.addr;
       addr6 = a.addr6;
+      scopeId = a.scopeId ?? 0;
     }
     const s = this.p.sys.socket(addr6 ? AF_INET6 : AF_INET, this.uflag ? SOCK_DGRAM : SOCK_STREAM, 0);
     if (isKErr(s)) return s.errno;
     s.setsockopt("SO_REUSEPORT", 1);
     if (this.uflag) s.setsockopt(addr6 ? "IPV6_RECVERR" : "IP_RECVERR", 1);
     this.setCommonSockopts(s);
-    const e = s.bind(addr6 ? { family: AF_INET6, addr6, port: lport, scopeId: 0 } : { family: 2, addr, port: lport });
+    const e = s.bind(addr6 ? { family: AF_INET6, addr6, port: lport, scopeId } : { family: 2, addr, port: lport });
     if (e) {
       s.close();
       return e.errno;
