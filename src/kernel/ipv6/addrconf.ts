@@ -38,6 +38,7 @@ import {
   ndiscNeighIfdown,
 } from "./ndisc.ts";
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
+import { ipv6AddrEqual as sameAddr } from "./ip6_output.ts";
 import { __ipv6DevAcInc, __ipv6DevAcDec, procAnycast6, type Ifacaddr6 } from "./anycast.ts";
 import { __ipv6DevMcInc, __ipv6DevMcDec } from "./mcast.ts";
 import { rt6Key, rt6HasExceptions, rt6FindCachedRt, rt6ExceptionsOf, rt6FlushExceptions, rt6RemoveException, rt6ExceptionsUpdatePmtu, type Rt6Exception } from "./rt6_exception.ts";
@@ -306,10 +307,6 @@ function prefixOf(a: Uint8Array, plen: number): Uint8Array {
   return p;
 }
 
-function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
 
 /**
  * net/ipv6/addrconf.c: addrconf_prefix_route() (metric IP6_RT_PRIO_ADDRCONF unless given),

@@ -11,6 +11,7 @@ import { IFF_LOOPBACK, IFF_NOARP } from "../uapi/if.ts";
 import { devInet6, addrconfAnycastRoute, type Inet6Dev } from "./addrconf.ts";
 import { __ipv6DevMcInc, __ipv6DevMcDec } from "./mcast.ts";
 import { addrconfAddrSolictMult } from "./ndisc.ts";
+import { ipv6AddrEqual as sameAddr } from "./ip6_output.ts";
 
 /** struct ifacaddr6, reduced */
 export interface Ifacaddr6 {
@@ -20,10 +21,8 @@ export interface Ifacaddr6 {
   rtIn: boolean;
 }
 
-function sameAddr(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
+/** how many anycast addresses a namespace's devices hold */
+const acCount = new WeakMap<Net, number>();
 
 /** net/ipv6/anycast.c: __ipv6_dev_ac_inc(): one more user of `addr` on the device; a new one
  * goes first in the list, joins its solicited-node group and gets its route */
@@ -35,6 +34,8 @@ export function __ipv6DevAcInc(idev: Inet6Dev, addr: Uint8Array): void {
   }
   const aca: Ifacaddr6 = { addr: addr.slice(0, 16), users: 1, rtIn: false };
   idev.acList.unshift(aca);
+  const net = idev.dev.net;
+  acCount.set(net, (acCount.get(net) ?? 0) + 1);
   addrconfAnycastRoute(idev, aca, true);
   // addrconf_join_solict()
   if (!(idev.dev.flags & (IFF_LOOPBACK | IFF_NOARP))) __ipv6DevMcInc(idev, addrconfAddrSolictMult(aca.addr));
@@ -48,6 +49,8 @@ export function __ipv6DevAcDec(idev: Inet6Dev, addr: Uint8Array): void {
   const aca = idev.acList[i]!;
   if (--aca.users > 0) return;
   idev.acList.splice(i, 1);
+  const net = idev.dev.net;
+  acCount.set(net, (acCount.get(net) ?? 1) - 1);
   if (!(idev.dev.flags & (IFF_LOOPBACK | IFF_NOARP))) __ipv6DevMcDec(idev, addrconfAddrSolictMult(aca.addr));
   addrconfAnycastRoute(idev, aca, false);
 }
@@ -55,6 +58,9 @@ export function __ipv6DevAcDec(idev: Inet6Dev, addr: Uint8Array): void {
 /** net/ipv6/anycast.c: ipv6_chk_acast_addr(): `addr` is an anycast address of `dev` (of any
  * device of the namespace when undefined) */
 export function ipv6ChkAcastAddr(net: Net, dev: NetDevice | undefined, addr: Uint8Array): boolean {
+  // (every unicast packet not for one of our addresses asks: a namespace without anycast
+  // addresses answers at once)
+  if (!acCount.get(net)) return false;
   for (const d of dev ? [dev] : net.devices()) {
     const idev = devInet6(d);
     if (idev?.acList.some((a) => sameAddr(a.addr, addr))) return true;

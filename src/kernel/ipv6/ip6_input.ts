@@ -19,7 +19,7 @@ import { ipv6SysctlGet } from "./sysctl_net_ipv6.ts";
 import { ETH_P_IPV6, PACKET_HOST } from "../uapi/if.ts";
 import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi/rtnetlink.ts";
 import {
-  IPV6_HDRLEN, NEXTHDR_ICMP, NEXTHDR_FRAGMENT, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutput2, ip6AllocSkb,
+  IPV6_HDRLEN, NEXTHDR_ICMP, NEXTHDR_FRAGMENT, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutputCounted, ip6AllocSkb,
 } from "./ip6_output.ts";
 import { ipv6ChkMcastAddrAt } from "./mcast.ts";
 import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
@@ -277,32 +277,24 @@ function ip6RouteInputForward(skb: SkBuff, dev: NetDevice, o: number, plen: numb
   consumeSkb(skb);
   const nexthop = rt.gw ?? daddr;
   if (nfHookActive(net, NFPROTO_IPV6, NF_INET_FORWARD) || nfHookActive(net, NFPROTO_IPV6, NF_INET_POST_ROUTING)) {
-    nfHook(NFPROTO_IPV6, NF_INET_FORWARD, net, fwd, dev, out, (s) => ip6ForwardFinish(s, out, nexthop, len));
+    nfHook(NFPROTO_IPV6, NF_INET_FORWARD, net, fwd, dev, out, (s) => ip6ForwardFinish(s, out, daddr, nexthop, len));
     return;
   }
-  ip6ForwardFinish(fwd, out, nexthop, len);
+  ip6ForwardFinish(fwd, out, daddr, nexthop, len);
 }
 
 /** net/ipv6/ip6_output.c: ip6_forward_finish() -> dst_output() -> ip6_output():
  * NF_INET_POST_ROUTING, then ip6_finish_output2() */
-function ip6ForwardFinish(skb: SkBuff, out: NetDevice, nexthop: Uint8Array, len: number): void {
+function ip6ForwardFinish(skb: SkBuff, out: NetDevice, daddr: Uint8Array, nexthop: Uint8Array, len: number): void {
   const st = ipv6Stats(out.net);
   /* ip6_forward_finish(): OUTFORWDATAGRAMS, OUTOCTETS */
   st.ip.OutForwDatagrams++;
   st.ip.OutOctets += len;
   if (nfHookActive(out.net, NFPROTO_IPV6, NF_INET_POST_ROUTING)) {
-    nfHook(NFPROTO_IPV6, NF_INET_POST_ROUTING, out.net, skb, undefined, out, (s) => ip6ForwardOut(s, out, nexthop, len));
+    nfHook(NFPROTO_IPV6, NF_INET_POST_ROUTING, out.net, skb, undefined, out, (s) => ip6FinishOutputCounted(s, out, daddr, nexthop));
     return;
   }
-  ip6ForwardOut(skb, out, nexthop, len);
-}
-
-/** ip6_finish_output2() of a forwarded packet: OUT, then the neighbour */
-function ip6ForwardOut(skb: SkBuff, out: NetDevice, nexthop: Uint8Array, len: number): void {
-  const st = ipv6Stats(out.net);
-  st.ip.OutTransmits++;
-  st.ip.OutOctets += len;
-  ip6FinishOutput2(skb, out, nexthop);
+  ip6FinishOutputCounted(skb, out, daddr, nexthop);
 }
 
 /** net/ipv6/icmp.c: icmpv6_rcv(), past the checksum: ND messages to ndisc_rcv() */

@@ -62,9 +62,16 @@ export function ipv6AddrAny(a: Uint8Array): boolean {
   return true;
 }
 
-export function ipv6AddrEqual(a: Uint8Array, b: Uint8Array): boolean {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
+/** ipv6_addr_equal() of `a` and the address at `b[bo..bo+16)` */
+export function ipv6AddrEqual(a: Uint8Array, b: Uint8Array, bo = 0): boolean {
+  for (let i = 0; i < 16; i++) if (a[i] !== b[bo + i]) return false;
   return true;
+}
+
+/** include/net/ipv6.h: ipv6_addr_v4mapped(): ::ffff:a.b.c.d */
+export function ipv6AddrV4Mapped(a: Uint8Array): boolean {
+  for (let i = 0; i < 10; i++) if (a[i]) return false;
+  return a[10] === 0xff && a[11] === 0xff;
 }
 
 export function ipv6AddrIsMulticast(a: Uint8Array): boolean {
@@ -170,7 +177,7 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   const t = b[o + 6] === NEXTHDR_ICMP ? o + IPV6_HDRLEN : b[o + 6] === NEXTHDR_HOP && b[o + IPV6_HDRLEN] === NEXTHDR_ICMP ? o + IPV6_HDRLEN + (b[o + IPV6_HDRLEN + 1]! + 1) * 8 : -1;
   const type = t >= 0 && t < skb.tail ? b[t]! : -1;
   if (skb.networkHeader < 0) skb.networkHeader = o;
-  const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6McFinishOutput(s, dev, daddr)) : ip6McFinishOutput(skb, dev, daddr);
+  const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6FinishOutputCounted(s, dev, daddr)) : ip6FinishOutputCounted(skb, dev, daddr);
   if (type >= 0 && r >= 0) {
     st.outType[type]!++;
     st.icmp.OutMsgs++;
@@ -178,15 +185,22 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   return r;
 }
 
-/** ip6_finish_output2() of a packet to a group: OUTMCAST and OUT, then the neighbour */
-function ip6McFinishOutput(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
+/** ip6_finish_output2()'s counters of a packet to `daddr` out of `dev`: OUTMCAST to a group, OUT */
+function ip6CountOut(dev: NetDevice, daddr: Uint8Array, len: number): void {
   const st = ipv6Stats(dev.net);
-  const len = skb.tail - skb.data;
-  st.ip.OutMcastPkts++;
-  st.ip.OutMcastOctets += len;
+  if (daddr[0] === 0xff) {
+    st.ip.OutMcastPkts++;
+    st.ip.OutMcastOctets += len;
+  }
   st.ip.OutTransmits++;
   st.ip.OutOctets += len;
-  return ip6FinishOutput2(skb, dev, daddr);
+}
+
+/** ip6_finish_output2() of a packet nothing loops back (a group's ND/MLD, a unicast ND
+ * packet, a forwarded one): its counters, then the neighbour of `nexthop` */
+export function ip6FinishOutputCounted(skb: SkBuff, dev: NetDevice, daddr: Uint8Array, nexthop = daddr): number {
+  ip6CountOut(dev, daddr, skb.tail - skb.data);
+  return ip6FinishOutput2(skb, dev, nexthop);
 }
 
 /**
@@ -194,7 +208,7 @@ function ip6McFinishOutput(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): numb
  * (__ipv6_neigh_lookup_noref(), else __neigh_create(): a group's is NOARP with its mapped
  * address), the packet out through it (neigh_output(): queued while it resolves).
  */
-export function ip6FinishOutput2(skb: SkBuff, dev: NetDevice, nexthop: Uint8Array): number {
+function ip6FinishOutput2(skb: SkBuff, dev: NetDevice, nexthop: Uint8Array): number {
   const n = ndiscNeighFor(dev, nexthop);
   if (!n) {
     ipv6Stats(dev.net).ip.OutNoRoutes++;
@@ -220,21 +234,12 @@ export function ip6OutputNdisc(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): 
   const type = skb.buf[skb.data + IPV6_HDRLEN]!;
   st.ip.OutRequests++;
   if (skb.networkHeader < 0) skb.networkHeader = skb.data;
-  const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6NdiscFinishOutput(s, dev, daddr)) : ip6NdiscFinishOutput(skb, dev, daddr);
+  const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6FinishOutputCounted(s, dev, daddr)) : ip6FinishOutputCounted(skb, dev, daddr);
   if (r >= 0) {
     st.outType[type]!++;
     st.icmp.OutMsgs++;
   }
   return r;
-}
-
-/** ip6_finish_output2() of a unicast ND packet: OUT, then the neighbour */
-function ip6NdiscFinishOutput(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): number {
-  const st = ipv6Stats(dev.net);
-  const len = skb.tail - skb.data;
-  st.ip.OutTransmits++;
-  st.ip.OutOctets += len;
-  return ip6FinishOutput2(skb, dev, daddr);
 }
 
 /**
@@ -334,14 +339,7 @@ function ip6Fragment(skb: SkBuff, dev: NetDevice, mtu: number, output: (skb: SkB
  * back to a joined group, then the neighbour */
 function ip6LocalFinishOutput2(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLimit: number): number {
   const dev = dst.dev;
-  const st = ipv6Stats(dev.net);
-  const len = skb.tail - skb.data;
-  if (daddr[0] === 0xff) {
-    st.ip.OutMcastPkts++;
-    st.ip.OutMcastOctets += len;
-  }
-  st.ip.OutTransmits++;
-  st.ip.OutOctets += len;
+  ip6CountOut(dev, daddr, skb.tail - skb.data);
   // ip6_finish_output2(): a multicast to a group the device has joined loops a copy back up
   // its stack (sk_mc_loop(): IPV6_MULTICAST_LOOP, on by default); hop limit 0 goes no further
   if (daddr[0] === 0xff && !(dev.flags & IFF_LOOPBACK) && ipv6ChkMcastAddr(dev, daddr)) {
@@ -350,7 +348,7 @@ function ip6LocalFinishOutput2(skb: SkBuff, dst: Dst6, daddr: Uint8Array, hopLim
     n.protocol = ETH_P_IPV6;
     devLoopbackXmit(n);
     if (hopLimit === 0) {
-      st.ip.OutDiscards++;
+      ipv6Stats(dev.net).ip.OutDiscards++;
       kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED", "ip6_finish_output2");
       return 0;
     }

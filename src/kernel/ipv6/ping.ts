@@ -19,7 +19,10 @@ import { netRng, netSched } from "../core/dev_path.ts";
 import { copyBytes } from "../../wire/bytes.ts";
 import { devInet6, ipv6AddrNeedsScopeId, ipv6ChkAddr } from "./addrconf.ts";
 import { ip6DstLookup, ip6DstMtu, type Dst6 } from "./route.ts";
-import { ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP, IPV6_HDRLEN } from "./ip6_output.ts";
+import {
+  ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP, IPV6_HDRLEN, ipv6AddrAny as isAny, ipv6AddrIsMulticast as isMulticast,
+  ipv6AddrV4Mapped as isV4Mapped,
+} from "./ip6_output.ts";
 import { ipv6Stats } from "./proc.ts";
 
 /** include/uapi/linux/in6.h: IPV6_PMTUDISC_* */
@@ -31,9 +34,6 @@ export const AF_INET6_NUM = 10;
 export const ICMPV6_ECHO_REQUEST = 128;
 export const ICMPV6_ECHO_REPLY = 129;
 
-const isAny = (a: Uint8Array): boolean => !a.some((x) => x);
-const isMulticast = (a: Uint8Array): boolean => a[0] === 0xff;
-const isV4Mapped = (a: Uint8Array): boolean => a.subarray(0, 10).every((x) => x === 0) && a[10] === 0xff && a[11] === 0xff;
 
 /** the hop limit of a packet out of `dev` (ip6_dst_hoplimit(): the device's hop_limit) */
 export function ip6DstHoplimit(dev: NetDevice): number {

@@ -15,7 +15,7 @@ import { netSched } from "../core/dev_path.ts";
 import type { Timer } from "../../sim/scheduler.ts";
 import { USEC_PER_SEC } from "../../sim/scheduler.ts";
 import { ipv6Stats } from "./proc.ts";
-import { ipv6SysctlGet } from "./sysctl_net_ipv6.ts";
+import { ipv6SysctlGet, ipv6FragThresh } from "./sysctl_net_ipv6.ts";
 
 const FRAG_HDRLEN = 8;
 const IP6_MF = 0x0001;
@@ -63,7 +63,7 @@ export function ipv6FragRcv(net: Net, skb: SkBuff): SkBuff | undefined {
     st.ReasmOKs++;
     return joined(skb, b[f]!, [{ off: 0, data: b.slice(f + FRAG_HDRLEN, o + 40 + plen) }], plen - FRAG_HDRLEN);
   }
-  if (!ipv6SysctlGet(net, "ip6frag_high_thresh")) {
+  if (!ipv6FragThresh(net).high) {
     st.ReasmFails++;
     kfreeSkbReason(skb, "SKB_DROP_REASON_FRAG_REASM_TIMEOUT", "ipv6_frag_rcv");
     return undefined;

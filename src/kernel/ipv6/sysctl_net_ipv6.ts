@@ -60,9 +60,16 @@ const ROUTE_KNOBS = knobs([
 ]);
 
 /** ip6_frags_ns_ctl_table: high at least low, low at most high (proc_doulongvec_minmax) */
-function fragThresholds(): CtlTable[] {
-  let high = 4194304;
-  let low = 3145728;
+/** net->ipv6.fqdir's high and low thresholds (reassembly.ts reads the high one per fragment) */
+const fragThresh = new NetGeneric<{ high: number; low: number }>();
+export function ipv6FragThresh(net: Net): { high: number; low: number } {
+  let t = fragThresh.get(net);
+  if (!t) fragThresh.set(net, (t = { high: 4194304, low: 3145728 }));
+  return t;
+}
+
+function fragThresholds(net: Net): CtlTable[] {
+  const t = ipv6FragThresh(net);
   const entry = (procname: string, get: () => number, set: (v: number) => boolean): CtlTable => ({
     procname, mode: 0o644,
     read: () => `${get()}\n`,
@@ -73,8 +80,8 @@ function fragThresholds(): CtlTable[] {
     },
   });
   return [
-    entry("ip6frag_high_thresh", () => high, (v) => v >= low && ((high = v), true)),
-    entry("ip6frag_low_thresh", () => low, (v) => v <= high && ((low = v), true)),
+    entry("ip6frag_high_thresh", () => t.high, (v) => v >= t.low && ((t.high = v), true)),
+    entry("ip6frag_low_thresh", () => t.low, (v) => v <= t.high && ((t.low = v), true)),
   ];
 }
 
@@ -95,7 +102,7 @@ function routeTable(): CtlTable[] {
 
 /** ipv6_sysctl_net_init(): net/ipv6, net/ipv6/route, net/ipv6/icmp */
 export function ipv6SysctlNetInit(net: Net): void {
-  registerNetSysctl(net, "net/ipv6", () => [...knobTable(IPV6_KNOBS), ...fragThresholds()]);
+  registerNetSysctl(net, "net/ipv6", () => [...knobTable(IPV6_KNOBS), ...fragThresholds(net)]);
   registerNetSysctl(net, "net/ipv6/route", routeTable);
   registerNetSysctl(net, "net/ipv6/icmp", () => icmpTable(net));
 }

@@ -31,7 +31,10 @@ import { tcpTransmit, setTcpV6Xmit } from "../ipv4/tcp_output.ts";
 import { tcpConnectSecure } from "../ipv4/tcp_ipv4.ts";
 import { ipv6AddrNeedsScopeId, ipv6ChkAddr } from "./addrconf.ts";
 import { ip6DstLookup, type Dst6 } from "./route.ts";
-import { ip6LocalOut, csumIpv6Magic, ip6DevMtu } from "./ip6_output.ts";
+import {
+  ip6LocalOut, csumIpv6Magic, ip6DevMtu, ipv6AddrAny as isAny, ipv6AddrIsMulticast as isMulticast,
+  ipv6AddrV4Mapped as isV4Mapped, ipv6AddrEqual as eq6,
+} from "./ip6_output.ts";
 import { ip6DstHoplimit } from "./ping.ts";
 
 const AF_INET6 = 10;
@@ -40,10 +43,6 @@ const IPPROTO_TCP = 6;
  * address (no IPv4 address ever equals it) */
 const LOOPBACK4_IPV6 = 0x7f000006;
 
-const isAny = (a: Uint8Array): boolean => !a.some((x) => x);
-const isMulticast = (a: Uint8Array): boolean => a[0] === 0xff;
-const isV4Mapped = (a: Uint8Array): boolean => a.subarray(0, 10).every((x) => x === 0) && a[10] === 0xff && a[11] === 0xff;
-const eq6 = (a: Uint8Array, b: Uint8Array): boolean => a.every((x, i) => x === b[i]);
 const hex6 = (a: Uint8Array): string => Array.from(a, (x) => x.toString(16).padStart(2, "0")).join("");
 
 /** INET6_MATCH: the ehash key of an IPv6 4-tuple */

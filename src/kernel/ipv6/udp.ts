@@ -29,7 +29,9 @@ import { copyBytes } from "../../wire/bytes.ts";
 import { csumPartial } from "../../wire/checksum.ts";
 import { ipv6AddrNeedsScopeId } from "./addrconf.ts";
 import { ip6DstLookup, ip6DstMtu, ip6UpdatePmtu, type Dst6 } from "./route.ts";
-import { ip6LocalOut, csumIpv6Magic, IPV6_HDRLEN } from "./ip6_output.ts";
+import {
+  ip6LocalOut, csumIpv6Magic, IPV6_HDRLEN, ipv6AddrAny as isAny, ipv6AddrEqual as eq6, ipv6AddrV4Mapped as isV4Mapped,
+} from "./ip6_output.ts";
 import { errnoName } from "../ipv4/raw.ts";
 import { ipv6Stats } from "./proc.ts";
 import { Inet6DgramSock, AF_INET6_NUM } from "./ping.ts";
@@ -44,11 +46,6 @@ const IPV6_PMTUDISC_PROBE = 3;
 const IPV6_PMTUDISC_INTERFACE = 4;
 const IPV6_PMTUDISC_OMIT = 5;
 
-const isAny = (a: Uint8Array): boolean => !a.some((x) => x);
-const eq6 = (a: Uint8Array, b: Uint8Array, bo = 0): boolean => {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[bo + i]) return false;
-  return true;
-};
 
 /** the UDP checksum over IPv6's pseudo-header (0 computed is sent as 0xffff) */
 export function udp6Csum(b: Uint8Array, o: number, len: number, saddr: Uint8Array, daddr: Uint8Array): number {
@@ -90,7 +87,6 @@ function dst6Mtu(dst: Dst6): number {
   return ip6DstMtu(dst);
 }
 
-const isV4Mapped = (a: Uint8Array): boolean => a.subarray(0, 10).every((x) => x === 0) && a[10] === 0xff && a[11] === 0xff;
 const v4Of = (a: Uint8Array): number => ((a[12]! << 24) | (a[13]! << 16) | (a[14]! << 8) | a[15]!) >>> 0;
 /** ipv6_addr_set_v4mapped() */
 function v4Mapped(v4: number): Uint8Array<ArrayBuffer> {
