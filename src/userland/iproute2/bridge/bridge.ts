@@ -793,12 +793,8 @@ function printVlanInfo(ctx: IpCtx, list: BridgeVlanInfo[], ifindex: number, filt
     const c = filterVlanCheck(filterVlan, vinfo.vid, vinfo.flags);
     if (c === -1) break;
     if (c === 0) continue;
-    if (!opened) {
-      ctx.openJsonObject(null);
-      ctx.printString(PRINT_ANY, "ifname", "%-16s  ", ctx.ll.llIndexToName(ifindex), COLOR_IFNAME);
-      ctx.openJsonArray(PRINT_JSON, "vlans");
-      opened = true;
-    } else ctx.printString(PRINT_FP, null, "%-16s  ", "");
+    openVlanPort(ctx, ifindex, opened);
+    opened = true;
     ctx.openJsonObject(null);
     ctx.printUint(PRINT_ANY, "vlan", "%u", lastVidStart);
     if (lastVidStart !== vinfo.vid) ctx.printUint(PRINT_ANY, "vlanEnd", "-%u", vinfo.vid);
@@ -806,10 +802,25 @@ function printVlanInfo(ctx: IpCtx, list: BridgeVlanInfo[], ifindex: number, filt
     ctx.closeJsonObject();
     ctx.printNl();
   }
+  if (opened) closeVlanPort(ctx);
+}
+
+/** bridge/vlan.c: open_vlan_port() for a port's first vlan (its name and the json array),
+ * the name column's blank for the others */
+function openVlanPort(ctx: IpCtx, ifindex: number, opened: boolean): void {
   if (opened) {
-    ctx.closeJsonArray(PRINT_JSON, null);
-    ctx.closeJsonObject();
+    ctx.printString(PRINT_FP, null, "%-16s  ", "");
+    return;
   }
+  ctx.openJsonObject(null);
+  ctx.printString(PRINT_ANY, "ifname", "%-16s  ", ctx.ll.llIndexToName(ifindex), COLOR_IFNAME);
+  ctx.openJsonArray(PRINT_JSON, "vlans");
+}
+
+/** bridge/vlan.c: close_vlan_port() */
+function closeVlanPort(ctx: IpCtx): void {
+  ctx.closeJsonArray(PRINT_JSON, null);
+  ctx.closeJsonObject();
 }
 
 /** bridge/vlan.c: print_vlan_stats_attr() with print_one_vlan_stats(): a port's or bridge's
@@ -819,12 +830,8 @@ function printVlanStatsAttr(ctx: IpCtx, list: BridgeVlanXstats[], ifindex: numbe
   for (const v of list) {
     if (filterVlan && filterVlan !== v.vid) continue;
     if (v.flags & BRIDGE_VLAN_INFO_MASTER && !(v.flags & BRIDGE_VLAN_INFO_BRENTRY)) continue;
-    if (!found) {
-      ctx.openJsonObject(null);
-      ctx.printString(PRINT_ANY, "ifname", "%-16s  ", ctx.ll.llIndexToName(ifindex), COLOR_IFNAME);
-      ctx.openJsonArray(PRINT_JSON, "vlans");
-      found = true;
-    } else ctx.printString(PRINT_FP, null, "%-16s  ", "");
+    openVlanPort(ctx, ifindex, found);
+    found = true;
     ctx.openJsonObject(null);
     ctx.printHu(PRINT_ANY, "vid", "%hu", v.vid);
     printVlanFlags(ctx, v.flags);
@@ -837,10 +844,7 @@ function printVlanStatsAttr(ctx: IpCtx, list: BridgeVlanXstats[], ifindex: numbe
     ctx.printU64(PRINT_ANY, "tx_packets", " %llu packets\n", v.tx_packets);
     ctx.closeJsonObject();
   }
-  if (found) {
-    ctx.closeJsonArray(PRINT_JSON, null);
-    ctx.closeJsonObject();
-  }
+  if (found) closeVlanPort(ctx);
 }
 
 /** bridge/vlan.c: print_vlan_flags() */
