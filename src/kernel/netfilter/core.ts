@@ -138,6 +138,14 @@ export function nfSetDropHandler(fn: (skb: SkBuff, reason: string) => void): voi
   freeSkb = fn;
 }
 
+/**
+ * net/netfilter/core.c: nf_hooks_needed[pf][hook], the static keys NF_HOOK() tests first: how
+ * many hooks are registered at each (pf, hook) in all namespaces together. While one is 0, a
+ * frame passing that hook reads nothing of its namespace (a thousand-port flood's copies
+ * each land in another namespace, whose hook array would be one more object to fetch).
+ */
+const nfHooksNeeded = new Int32Array(NFPROTO_NUMPROTO * NF_MAX_HOOKS);
+
 /** net/netfilter/core.c: nf_register_net_hook() */
 export function nfRegisterNetHook(net: Net, ops: NfHookOps): void {
   if (ops.hooknum < 0 || ops.hooknum >= NF_MAX_HOOKS) throw new Error(`nf: bad hook ${ops.hooknum}`);
@@ -161,6 +169,7 @@ export function nfRegisterNetHook(net: Net, ops: NfHookOps): void {
   }
   if (!inserted) next.push(ops);
   arr[idx] = next;
+  nfHooksNeeded[idx]!++; // static_key_slow_inc(&nf_hooks_needed[pf][hooknum])
 }
 
 /** net/netfilter/core.c: nf_register_net_hooks() */
@@ -177,6 +186,7 @@ export function nfUnregisterNetHook(net: Net, ops: NfHookOps): void {
   if (!old) return;
   const next = old.filter((o) => o !== ops);
   arr[idx] = next.length ? next : undefined;
+  nfHooksNeeded[idx]! -= old.length - next.length; // static_key_slow_dec()
 }
 
 /** net/netfilter/core.c: nf_unregister_net_hooks() */
@@ -195,13 +205,16 @@ export function nfHookEntries(net: Net, pf: number, hook: number): readonly NfHo
 /** is any hook registered at (net, pf, hook)? (NF_HOOK()'s static key: a caller that would
  * build an okfn for nfHook() skips it when nothing is there) */
 export function nfHookActive(net: Net, pf: number, hook: number): boolean {
-  return hooksOf(net)?.[pf * NF_MAX_HOOKS + hook] !== undefined;
+  const i = pf * NF_MAX_HOOKS + hook;
+  return nfHooksNeeded[i] !== 0 && hooksOf(net)?.[i] !== undefined;
 }
 
 /** would NF_HOOK(pf, hook) accept `skb` with nothing done on the way (no hook, or every hook
  * says it passes it untouched)? */
 export function nfHookPasses(net: Net, pf: number, hook: number, skb: SkBuff): boolean {
-  const entries = hooksOf(net)?.[pf * NF_MAX_HOOKS + hook];
+  const i = pf * NF_MAX_HOOKS + hook;
+  if (nfHooksNeeded[i] === 0) return true;
+  const entries = hooksOf(net)?.[i];
   if (entries === undefined) return true;
   for (let i = 0; i < entries.length; i++) {
     const e = entries[i]!;
@@ -256,7 +269,8 @@ export function nfHook(
   outdev: NetDevice | undefined,
   okfn: NfOkfn,
 ): void {
-  const entries = hooksOf(net)?.[pf * NF_MAX_HOOKS + hook];
+  const i = pf * NF_MAX_HOOKS + hook;
+  const entries = nfHooksNeeded[i] === 0 ? undefined : hooksOf(net)?.[i];
   if (entries === undefined) {
     okfn(skb);
     return;
