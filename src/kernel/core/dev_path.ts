@@ -514,7 +514,7 @@ function sharedRxReceive(d: SharedRx, dev: NetDevice): void {
   // the rx_handler, the handlers of its type in this namespace; and the drop tracepoint
   const peek = dev.rxHandler !== undefined || dropTraced() ? undefined : ptypePeek.get(proto);
   // (the mark the built copy would have: skb_scrub_packet() clears it across namespaces)
-  if (peek !== undefined && (ptypeCount === 0 || rxUntapped(dev, proto)) && peek(b, o, src.tail - o, d.pktType, dev, d.fromNet !== dev.net ? 0 : src.mark) !== 0) {
+  if (peek !== undefined && (ptypeCount === 0 || rxUntapped(dev, proto)) && peek(b, o, src.tail - o, d.pktType, dev, src.mark === 0 || d.fromNet !== dev.net ? 0 : src.mark) !== 0) {
     countRx(dev, d.pktType, src.tail - o + 14);
     return;
   }

@@ -125,23 +125,32 @@ export function devStats64(dev: NetDevice): LinkStats64 {
 }
 
 export class NetDevice implements LinkStats64 {
-  // the fields a frame's way through a device reads come first, in the object's first cache
-  // lines: a flood through a bridge of a thousand veths reads them on two devices per port
-  // (sending: flags, mtu, ops, priv, the tx counters; receiving: dismantle, rxHandler, IPv6's
-  // summary, the rx counters)
-  net!: Net;
+  // the fields a frame's way through a device reads come first, in the order a flood through a
+  // bridge of a thousand veths reads them (its cost is the cache lines it fetches: three
+  // objects per port, and a copy the full backlog drops reads only the first few fields of
+  // each): what a dropped copy reads of its receiver (flags, mtu, header length) and counts
+  // there; then of its sender (namespace, ops, peer, qdisc) and counts there; what a sent copy
+  // counts; what a received copy reads (IPv6's summary) and counts
   /** IFF_* as the device has them (UP, BROADCAST, MULTICAST, LOOPBACK, NOARP, POINTOPOINT,
    * PROMISC and ALLMULTI when the counters are non-zero); RUNNING/LOWER_UP/DORMANT are
    * derived in dev_get_flags() from carrier and operstate */
   flags: number;
-  privFlags = 0;
   mtu = 1500;
   hardHeaderLen = 14;
-  /** txq->qdisc is the root qdisc (dev_activate() with carrier), not noop_qdisc (core/dev.ts) */
-  txActive = false;
+  // struct rtnl_link_stats64, in the device itself (`stats` is the device): the counters every
+  // frame moves next to the fields it reads, not an object of their own to reach; the rest
+  // at the end
+  rx_dropped = 0;
+  net!: Net;
   ops: NetDeviceOps;
   /** driver-private state (netdev_priv) */
   priv: unknown;
+  /** txq->qdisc is the root qdisc (dev_activate() with carrier), not noop_qdisc (core/dev.ts) */
+  txActive = false;
+  tx_dropped = 0;
+  privFlags = 0;
+  tx_packets = 0;
+  tx_bytes = 0;
   /** the device is being unregistered */
   dismantle = false;
   rxHandler: RxHandler | undefined;
@@ -154,15 +163,8 @@ export class NetDevice implements LinkStats64 {
   ip6Disabled = 0;
   ip6McBits = 0;
   ip6MibIp: unknown = undefined;
-  // struct rtnl_link_stats64, in the device itself (`stats` is the device): the counters every
-  // frame moves next to the fields it reads, not an object of their own to reach (a flood
-  // through a bridge of a thousand ports counts on two devices per port); the rest at the end
   rx_packets = 0;
-  tx_packets = 0;
   rx_bytes = 0;
-  tx_bytes = 0;
-  rx_dropped = 0;
-  tx_dropped = 0;
   name: string;
   ifindex = 0;
   /** ARPHRD_* */
