@@ -5,6 +5,7 @@
  * receive path pulled it, br_dev_xmit pulls it); br_dev_queue_push_xmit() pushes it back.
  */
 import type { SkBuff } from "../core/skbuff.ts";
+import type { NetDevice } from "../core/netdevice.ts";
 import { brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook, nfHookPasses } from "../netfilter/core.ts";
 import { devForwardable, devQueueXmit, devQueueXmitShared, netXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
@@ -26,13 +27,15 @@ export function ethHdr(skb: SkBuff): number {
   return skb.macHeader >= 0 ? skb.macHeader : skb.data;
 }
 
-/** should_deliver() (br_allowed_egress(): the frame's vlan must be the port's) */
-function shouldDeliver(p: NetBridgePort, skb: SkBuff): boolean {
-  if (p.state !== BR_STATE_FORWARDING) return false;
-  if (skb.dev === p.dev && !(p.flags & BR_HAIRPIN_MODE)) return false;
-  if (skb.brInputCb?.vlanFiltered && !brAllowedEgress(p.vlgrp, skb)) return false;
+/** should_deliver() of the port at `i` of br.ports (br_allowed_egress(): the frame's vlan must be
+ * the port's), read from the bridge's per-port arrays */
+function shouldDeliver(br: NetBridge, i: number, skb: SkBuff): boolean {
+  if (br.portState[i] !== BR_STATE_FORWARDING) return false;
+  const flags = br.portFlags[i]!;
+  if (skb.dev === br.portDev[i] && !(flags & BR_HAIRPIN_MODE)) return false;
+  if (skb.brInputCb?.vlanFiltered && !brAllowedEgress(br.ports[i]!.vlgrp, skb)) return false;
   // br_skb_isolated(): from an isolated port to an isolated port
-  if (p.flags & BR_ISOLATED && skb.brInputCb?.srcPortIsolated) return false;
+  if (flags & BR_ISOLATED && skb.brInputCb?.srcPortIsolated) return false;
   return true;
 }
 
@@ -79,7 +82,7 @@ function __brForward(to: NetBridgePort, skb: SkBuff, localOrig: boolean): void {
 
 /** br_forward() */
 export function brForward(to: NetBridgePort | undefined, skb: SkBuff, localRcv: boolean, localOrig: boolean): void {
-  if (to && shouldDeliver(to, skb)) {
+  if (to && to.idx >= 0 && shouldDeliver(to.br, to.idx, skb)) {
     __brForward(to, localRcv ? skb.copy() : skb, localOrig);
     return;
   }
@@ -107,8 +110,7 @@ function floodDropsCountable(br: NetBridge, skb: SkBuff, localOrig: boolean): bo
  * copy's would be and no copy is made. Link-up floods into a thousand ports fill the backlog
  * within one flood; most of their copies end so (as on Linux, where each is an skb_clone).
  */
-function floodCopyDropped(br: NetBridge, p: NetBridgePort, skb: SkBuff): boolean {
-  const dev = p.dev;
+function floodCopyDropped(br: NetBridge, dev: NetDevice, skb: SkBuff): boolean {
   const drops = dev.ops.xmitDrops;
   if (drops === undefined || !(dev.flags & IFF_UP) || !dev.txActive || dev.net !== br.dev.net) return false;
   // br_dev_queue_push_xmit(): is_skb_forwardable() (a frame too big is another drop)
@@ -123,8 +125,7 @@ function floodCopyDropped(br: NetBridge, p: NetBridgePort, skb: SkBuff): boolean
  * ports; see SharedRx in core/dev_path.ts). As on Linux, where each copy is an skb_clone()
  * sharing the data, a thousand-port flood does not copy the frame a thousand times.
  */
-function floodCopyShared(br: NetBridge, p: NetBridgePort, shared: SkBuff): boolean {
-  const dev = p.dev;
+function floodCopyShared(br: NetBridge, dev: NetDevice, shared: SkBuff): boolean {
   if (dev.net !== br.dev.net || !devForwardable(dev, shared.len)) return false;
   return devQueueXmitShared(dev, shared);
 }
@@ -137,35 +138,43 @@ class FloodState {
   shared: SkBuff | undefined = undefined;
 }
 
-/** br_flood()'s delivery to one port: a copy of `skb` (or the frame itself, `copy` false) */
-function floodDeliver(br: NetBridge, p: NetBridgePort, skb: SkBuff, copy: boolean, localOrig: boolean, f: FloodState): void {
+/** br_flood()'s delivery to the port at `i`: a copy of `skb` (or the frame itself, `copy` false) */
+function floodDeliver(br: NetBridge, i: number, skb: SkBuff, copy: boolean, localOrig: boolean, f: FloodState): void {
+  const dev = br.portDev[i]!;
   // a vlan-filtered frame is changed per port (br_handle_vlan()): every copy is built
-  if (f.countable < 0 && p.dev.ops.xmitDrops !== undefined)
+  if (f.countable < 0 && dev.ops.xmitDrops !== undefined)
     f.countable = !skb.brInputCb?.vlanFiltered && floodDropsCountable(br, skb, localOrig) ? 1 : 0;
   if (f.countable === 1) {
-    if (floodCopyDropped(br, p, skb)) return;
-    if (p.dev.ops.xmitShared !== undefined && floodCopyShared(br, p, (f.shared ??= skb.copy()))) return;
+    if (floodCopyDropped(br, dev, skb)) return;
+    if (dev.ops.xmitShared !== undefined && floodCopyShared(br, dev, (f.shared ??= skb.copy()))) return;
   }
-  __brForward(p, copy ? skb.copy() : skb, localOrig);
+  __brForward(br.ports[i]!, copy ? skb.copy() : skb, localOrig);
 }
 
 /** br_flood() */
 export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: boolean, localOrig: boolean): void {
-  let prev: NetBridgePort | undefined;
+  let prev = -1;
   const f = new FloodState();
   // maybe_deliver()'s count of an IGMP/MLD message on each port (what brMulticastCount() asks
   // first, asked once for the flood)
   const countMc = !!skb.brInputCb?.igmp && br.multicastStatsEnabled;
-  for (const p of br.ports) {
-    if (pktType === BR_PKT_UNICAST && !(p.flags & BR_FLOOD)) continue;
-    if (pktType === BR_PKT_MULTICAST && !(p.flags & BR_MCAST_FLOOD) && skb.dev !== br.dev) continue;
-    if (pktType === BR_PKT_BROADCAST && !(p.flags & BR_BCAST_FLOOD) && skb.dev !== br.dev) continue;
-    if (!shouldDeliver(p, skb)) continue;
+  // the port flag the frame's kind needs (a frame the bridge device sends needs none but
+  // BR_FLOOD for unicast)
+  const need =
+    pktType === BR_PKT_UNICAST ? BR_FLOOD
+    : skb.dev === br.dev ? 0
+    : pktType === BR_PKT_MULTICAST ? BR_MCAST_FLOOD
+    : pktType === BR_PKT_BROADCAST ? BR_BCAST_FLOOD
+    : 0;
+  const flags = br.portFlags;
+  for (let i = 0; i < flags.length; i++) {
+    if ((flags[i]! & need) !== need) continue;
+    if (!shouldDeliver(br, i, skb)) continue;
     // maybe_deliver(): an IGMP/MLD message counts as sent on each port it leaves by
-    if (countMc) brMulticastCount(br, p, skb, BR_MCAST_DIR_TX);
-    if (prev) floodDeliver(br, prev, skb, true, localOrig, f);
-    prev = p;
+    if (countMc) brMulticastCount(br, br.ports[i]!, skb, BR_MCAST_DIR_TX);
+    if (prev >= 0) floodDeliver(br, prev, skb, true, localOrig, f);
+    prev = i;
   }
-  if (prev) floodDeliver(br, prev, skb, localRcv, localOrig, f);
+  if (prev >= 0) floodDeliver(br, prev, skb, localRcv, localOrig, f);
   else if (!localRcv) kfreeSkbReason(skb, "SKB_DROP_REASON_NOT_SPECIFIED");
 }

@@ -21,8 +21,8 @@ import { brHandleFrame } from "./br_input.ts";
 import { brAllowedIngress, brVlanFlush, brVlanInit, nbpVlanFlush, nbpVlanInit } from "./br_vlan.ts";
 import { brMulticastOpen, brMulticastStop, brMulticastRcv, brMulticastDelPort, brMulticastDevDel } from "./br_multicast.ts";
 import {
-  BR_MAX_PORTS, BR_STATE_DISABLED, brFromDev, brPortGet, isMulticastEther, isValidEther, NetBridge,
-  NetBridgePort,
+  BR_MAX_PORTS, BR_STATE_DISABLED, brFromDev, brPortGet, brPortsAdd, brPortsDel, isMulticastEther, isValidEther,
+  NetBridge, NetBridgePort,
 } from "./br_private.ts";
 import {
   brInitPort, brSetState, brStpPortTimerInit, brStpChangeBridgeId, brStpDisableBridge,
@@ -275,7 +275,7 @@ export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
     dev.brPort = undefined;
     return lerr;
   }
-  br.ports.push(p);
+  brPortsAdd(br, p);
   br.portNoUsed[portNo] = 1;
   // nbp_update_port_count() -> br_manage_promisc(): all ports promiscuous without vlan filtering
   devSetPromiscuity(dev, 1);
@@ -314,7 +314,7 @@ function delNbp(p: NetBridgePort): void {
   devSetPromiscuity(dev, -1);
   brStpDisablePort(p);
   brIfinfoNotify("RTM_DELLINK", p);
-  br.ports.splice(br.ports.indexOf(p), 1);
+  brPortsDel(br, p);
   br.portNoUsed[p.portNo] = 0;
   brStpForgetLowestAddr(br);
   nbpVlanFlush(p);

@@ -140,11 +140,30 @@ export interface BrStpXstats {
 
 export class NetBridgePort {
   // what a flood reads of every port first, in the object's first cache line (constructor
-  // parameter properties would come after every field)
+  // parameter properties would come after every field); the state and flags are also kept in
+  // the bridge's per-port arrays (brPortsAdd()), which is what a flood reads
   readonly br: NetBridge;
   readonly dev: NetDevice;
-  state = BR_STATE_DISABLED;
-  flags = BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD;
+  private st = BR_STATE_DISABLED;
+  private fl = BR_LEARNING | BR_FLOOD | BR_MCAST_FLOOD | BR_BCAST_FLOOD;
+  /** the port's index in br.ports (-1 while it is not in it) */
+  idx = -1;
+  /** p->state */
+  get state(): number {
+    return this.st;
+  }
+  set state(v: number) {
+    this.st = v;
+    if (this.idx >= 0) this.br.portState[this.idx] = v;
+  }
+  /** p->flags (BR_*) */
+  get flags(): number {
+    return this.fl;
+  }
+  set flags(v: number) {
+    this.fl = v;
+    if (this.idx >= 0) this.br.portFlags[this.idx] = v;
+  }
   portNo = 0;
   portId = 0;
   priority = 0x20;
@@ -182,7 +201,14 @@ export class NetBridgePort {
 }
 
 export class NetBridge {
-  ports: NetBridgePort[] = [];
+  /** br->port_list, in the order the ports were added (brPortsAdd(), brPortsDel()) */
+  readonly ports: NetBridgePort[] = [];
+  /** each port's device, state and flags, by its index in `ports`: a flood over a thousand
+   * ports walks these three arrays (a cache line holds eight ports' worth of each) and reads a
+   * port's own object only for a copy it builds, not one cache line more per port */
+  readonly portDev: NetDevice[] = [];
+  readonly portState: number[] = [];
+  readonly portFlags: number[] = [];
   /** the port numbers in use (find_portno()'s bitmap, kept: adding a port reads no other port) */
   readonly portNoUsed = new Uint8Array(BR_MAX_PORTS);
   /** br_stp_recalculate_bridge_id()'s lowest port MAC so far: the port that has it among the
@@ -295,4 +321,25 @@ export function brFromDev(dev: NetDevice): NetBridge | undefined {
 /** br_make_port_id() */
 export function brMakePortId(priority: number, portNo: number): number {
   return ((priority & 0x3f) << BR_PORT_BITS) | (portNo & (BR_MAX_PORTS - 1));
+}
+
+/** list_add_rcu(&p->list, &br->port_list): `p` goes last */
+export function brPortsAdd(br: NetBridge, p: NetBridgePort): void {
+  p.idx = br.ports.length;
+  br.ports.push(p);
+  br.portDev.push(p.dev);
+  br.portState.push(p.state);
+  br.portFlags.push(p.flags);
+}
+
+/** list_del_rcu(&p->list) */
+export function brPortsDel(br: NetBridge, p: NetBridgePort): void {
+  const i = p.idx;
+  if (i < 0 || br.ports[i] !== p) return;
+  br.ports.splice(i, 1);
+  br.portDev.splice(i, 1);
+  br.portState.splice(i, 1);
+  br.portFlags.splice(i, 1);
+  for (let j = i; j < br.ports.length; j++) br.ports[j]!.idx = j;
+  p.idx = -1;
 }
