@@ -444,6 +444,8 @@ function enqueueToBacklog(sched: Scheduler, sd: SoftnetData, e: SkBuff | NetDevi
  * receive (PtypePeek), or else built (sharedRxSkb()) and received as any frame.
  */
 export class SharedRx {
+  /** its ethertype's PtypePeek (null: none), looked up for the first copy received */
+  peek: PtypePeek | null | undefined = undefined;
   constructor(
     readonly src: SkBuff,
     readonly fromNet: Net,
@@ -509,12 +511,13 @@ function sharedRxReceive(d: SharedRx, dev: NetDevice): void {
   const src = d.src;
   const b = src.buf;
   const o = src.data;
-  const proto = readU16(b, o - 2);
+  // (its handler's peek, the same for every copy of the flood)
+  let peek = d.peek;
+  if (peek === undefined) peek = d.peek = ptypePeek.get(readU16(b, o - 2)) ?? null;
   // what __netif_receive_skb_core() would show it to before the protocol handler: the taps,
   // the rx_handler, the handlers of its type in this namespace; and the drop tracepoint
-  const peek = dev.rxHandler !== undefined || dropTraced() ? undefined : ptypePeek.get(proto);
   // (the mark the built copy would have: skb_scrub_packet() clears it across namespaces)
-  if (peek !== undefined && (ptypeCount === 0 || rxUntapped(dev, proto)) && peek(b, o, src.tail - o, d.pktType, dev, src.mark === 0 || d.fromNet !== dev.net ? 0 : src.mark) !== 0) {
+  if (peek !== null && dev.rxHandler === undefined && !dropTraced() && (ptypeCount === 0 || rxUntapped(dev, readU16(b, o - 2))) && peek(b, o, src.tail - o, d.pktType, dev, src.mark === 0 || d.fromNet !== dev.net ? 0 : src.mark) !== 0) {
     countRx(dev, d.pktType, src.tail - o + 14);
     return;
   }
