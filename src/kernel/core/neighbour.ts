@@ -157,8 +157,6 @@ export class Neighbour<K extends NeighKey = number> {
   arpQueue: SkBuff[] = [];
   arpQueueLen = 0;
   timer: Timer;
-  /** the next entry of the same key in its table's hash (another device's) */
-  hashNext: Neighbour<K> | undefined = undefined;
   constructor(tbl: NeighTable<K>, dev: NetDevice, key: K, parms: NeighParms) {
     this.tbl = tbl;
     this.net = dev.net;
@@ -229,10 +227,11 @@ export class NeighTable<K extends NeighKey = number> {
   readonly ops: NeighOps<K>;
   /** the entries in creation order (the dump order) */
   readonly hash = new Set<Neighbour<K>>();
-  /** key -> the entries of that key, chained through hashNext (one per device that has
-   * one): neigh_lookup()'s hash (the key as an int32, which V8 keeps as a small integer: an
-   * (ifindex, key) number past 2^31 was a heap number made per lookup) */
-  readonly byKey = new Map<K, Neighbour<K>>();
+  /** device -> key -> its entry: neigh_lookup()'s hash, which mixes the device into the key's
+   * (a group's address has an entry on every device that sends to it: a bridge's thousand
+   * ports each have one for ff02::16, which a chain per key walked at every lookup). The key
+   * as an int32, which V8 keeps as a small integer */
+  readonly byDev = new Map<NetDevice, Map<K, Neighbour<K>>>();
   readonly phash: PneighEntry<K>[] = [];
   readonly parms: NeighParms;
   readonly devParms = new Map<NetDevice, NeighParms>();
@@ -273,31 +272,24 @@ export function neighTableRelease(tbl: AnyTable): void {
 }
 
 function hashGet<K extends NeighKey>(tbl: NeighTable<K>, dev: NetDevice, key: K): Neighbour<K> | undefined {
-  let n = tbl.byKey.get(hk(key));
-  while (n !== undefined && n.dev !== dev) n = n.hashNext;
-  return n;
+  return tbl.byDev.get(dev)?.get(hk(key));
 }
 
 function hashAdd<K extends NeighKey>(tbl: NeighTable<K>, n: Neighbour<K>): void {
-  const k = hk(n.key);
-  n.hashNext = tbl.byKey.get(k);
-  tbl.byKey.set(k, n);
+  let m = tbl.byDev.get(n.dev);
+  if (m === undefined) tbl.byDev.set(n.dev, (m = new Map()));
+  m.set(hk(n.key), n);
   tbl.hash.add(n);
 }
 
 function hashDel(n: AnyNeigh): void {
   const tbl = n.tbl;
+  const m = tbl.byDev.get(n.dev);
   const k = hk(n.key);
-  const head = tbl.byKey.get(k);
-  if (head === n) {
-    if (n.hashNext === undefined) tbl.byKey.delete(k);
-    else tbl.byKey.set(k, n.hashNext);
-  } else {
-    let p = head;
-    while (p !== undefined && p.hashNext !== n) p = p.hashNext;
-    if (p !== undefined) p.hashNext = n.hashNext;
+  if (m !== undefined && m.get(k) === n) {
+    m.delete(k);
+    if (m.size === 0) tbl.byDev.delete(n.dev);
   }
-  n.hashNext = undefined;
   tbl.hash.delete(n);
 }
 
