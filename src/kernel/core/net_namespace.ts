@@ -91,9 +91,11 @@ export class NetGeneric<T> {
 const pernetSubsys: PernetOperations[] = [];
 const pernetDevice: PernetOperations[] = [];
 const liveNets = new Set<Net>();
+/** the two lists joined, made again when either changes (every setup_net() walks it) */
+let pernetJoined: readonly PernetOperations[] | undefined;
 
-function pernetList(): PernetOperations[] {
-  return [...pernetSubsys, ...pernetDevice];
+function pernetList(): readonly PernetOperations[] {
+  return (pernetJoined ??= [...pernetSubsys, ...pernetDevice]);
 }
 
 /** net/core/net_namespace.c: register_pernet_subsys(): runs init on every namespace that
@@ -102,6 +104,7 @@ function pernetList(): PernetOperations[] {
 export function registerPernetOps(ops: PernetOperations): void {
   if (pernetSubsys.includes(ops) || pernetDevice.includes(ops)) return;
   pernetSubsys.push(ops);
+  pernetJoined = undefined;
   for (const net of liveNets) ops.init?.(net);
 }
 
@@ -109,6 +112,7 @@ export function registerPernetOps(ops: PernetOperations): void {
 export function registerPernetDevice(ops: PernetOperations): void {
   if (pernetSubsys.includes(ops) || pernetDevice.includes(ops)) return;
   pernetDevice.push(ops);
+  pernetJoined = undefined;
   for (const net of liveNets) ops.init?.(net);
 }
 
@@ -117,6 +121,7 @@ export function unregisterPernetOps(ops: PernetOperations): void {
     const i = list.indexOf(ops);
     if (i < 0) continue;
     list.splice(i, 1);
+    pernetJoined = undefined;
     for (const net of liveNets) ops.exit?.(net);
   }
 }
@@ -136,7 +141,7 @@ export function setupNet(host: Host, name: string, attach?: (net: Net) => void):
  * namespace is gone: every other namespace forgets its nsid */
 export function cleanupNet(net: Net): void {
   if (!net.alive) return;
-  const ops = pernetList().reverse();
+  const ops = pernetList().slice().reverse();
   for (const o of ops) o.preExit?.(net);
   for (const o of ops) o.exit?.(net);
   net.alive = false;
