@@ -152,15 +152,14 @@ interface DevCore {
   uppers: NetDevice[];
   lowers: NetDevice[];
 }
-const core = new WeakMap<NetDevice, DevCore>();
 function devCore(dev: NetDevice): DevCore {
-  let c = core.get(dev);
-  if (!c) core.set(dev, (c = { registered: false, uppers: [], lowers: [] }));
+  let c = dev.core as DevCore | undefined;
+  if (!c) dev.core = c = { registered: false, uppers: [], lowers: [] };
   return c;
 }
 
 export function devIsRegistered(dev: NetDevice): boolean {
-  return core.get(dev)?.registered ?? false;
+  return (dev.core as DevCore | undefined)?.registered ?? false;
 }
 
 // --------------------------------------------------------------------- register / unregister

@@ -240,6 +240,10 @@ export class NetDevice implements LinkStats64 {
   rx_compressed = 0;
   tx_compressed = 0;
   rx_nohandler = 0;
+  /** dev.ts's state of the device (reg_state, the adjacency lists): on the device, as
+   * struct net_device has it, where a WeakMap beside it was a probe into a table of every
+   * device of the world (and an ephemeron for the collector) for each registration */
+  core: unknown = undefined;
 
   constructor(name: string, type: number, flags: number, ops: NetDeviceOps, addr: Uint8Array, broadcast: Uint8Array) {
     this.name = name;
