@@ -47,8 +47,10 @@ export class Net {
   alive = true;
   /** net->nf.hooks_*: netfilter's hook entries by pf * NF_MAX_HOOKS + hook (netfilter/core.ts) */
   nfHooks: (readonly unknown[] | undefined)[] | undefined;
-  /** net->gen: the parts' per-namespace state, by the id of each part's NetGeneric */
-  readonly gen: unknown[] = [];
+  /** net->gen: the parts' per-namespace state, by the id of each part's NetGeneric; made
+   * with a slot for every id there is (net_alloc_generic() sizes it by max_gen_ptrs), not
+   * grown and copied slot by slot as the pernet inits fill it in their order */
+  readonly gen: unknown[] = new Array<unknown>(netGenIds).fill(undefined);
 
   constructor(host: Host, name: string) {
     this.host = host;
