@@ -576,9 +576,10 @@ function linkwatchAddEvent(lw: LinkWatch, dev: NetDevice): void {
 function linkwatchUnlist(lw: LinkWatch, dev: NetDevice): boolean {
   const c = dev.core as DevCore | undefined;
   if (!c?.lwListed) return false;
-  const i = lw.list.indexOf(dev);
-  if (i >= 0) lw.list.splice(i, 1);
   c.lwListed = false;
+  const i = lw.list.indexOf(dev);
+  if (i < 0) return false;
+  lw.list.splice(i, 1);
   return true;
 }
 
