@@ -232,9 +232,14 @@ function findPortno(br: NetBridge): number {
 /** br_mtu_auto_adjust(): the bridge MTU follows the smallest port MTU */
 export function brMtuAutoAdjust(br: NetBridge): void {
   if (br.mtuSetByUser) return;
-  // br_mtu_min(): the smallest port MTU, ETH_DATA_LEN without ports
-  let mtu = br.ports.length ? Infinity : 1500;
-  for (const p of br.ports) if (p.dev.mtu < mtu) mtu = p.dev.mtu;
+  // br_mtu_min(): the smallest port MTU, ETH_DATA_LEN without ports (an indexed loop, each
+  // device read once: it runs over every port for each port added, a thousand in bench a)
+  const ports = br.ports;
+  let mtu = ports.length ? ports[0]!.dev.mtu : 1500;
+  for (let i = 1; i < ports.length; i++) {
+    const m = ports[i]!.dev.mtu;
+    if (m < mtu) mtu = m;
+  }
   if (mtu === br.dev.mtu) return;
   br.mtuAdjusting = true;
   devSetMtu(br.dev, mtu);
@@ -295,12 +300,14 @@ export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
 
 /** br_set_gso_limits(): the smallest TSO limits of the ports */
 function brSetGsoLimits(br: NetBridge): void {
-  if (!br.ports.length) return;
-  let size = Infinity;
-  let segs = Infinity;
-  for (const p of br.ports) {
-    if (p.dev.tsoMaxSize < size) size = p.dev.tsoMaxSize;
-    if (p.dev.tsoMaxSegs < segs) segs = p.dev.tsoMaxSegs;
+  const ports = br.ports;
+  if (!ports.length) return;
+  let size = ports[0]!.dev.tsoMaxSize;
+  let segs = ports[0]!.dev.tsoMaxSegs;
+  for (let i = 1; i < ports.length; i++) {
+    const d = ports[i]!.dev;
+    if (d.tsoMaxSize < size) size = d.tsoMaxSize;
+    if (d.tsoMaxSegs < segs) segs = d.tsoMaxSegs;
   }
   br.dev.tsoMaxSize = size;
   br.dev.tsoMaxSegs = segs;

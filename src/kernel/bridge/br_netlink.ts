@@ -57,8 +57,9 @@ export function brFillInfo(dev: NetDevice): InfoData | undefined {
     IFLA_BR_FORWARD_DELAY: usToClockT(br.forwardDelay),
     IFLA_BR_HELLO_TIME: usToClockT(br.helloTime),
     IFLA_BR_MAX_AGE: usToClockT(br.maxAge),
-    /* u32 ageing_time = jiffies_to_clock_t(br->ageing_time); nla_put_u32() */
-    IFLA_BR_AGEING_TIME: Number(BigInt.asUintN(32, BigInt(usToClockT(br.ageingTime)))),
+    /* u32 ageing_time = jiffies_to_clock_t(br->ageing_time); nla_put_u32(): the integer
+     * modulo 2^32 (ToUint32, which is what BigInt.asUintN(32) gives for an integer) */
+    IFLA_BR_AGEING_TIME: usToClockT(br.ageingTime) >>> 0,
     IFLA_BR_STP_STATE: br.stpEnabled,
     IFLA_BR_PRIORITY: br.bridgeId.prio,
     IFLA_BR_VLAN_FILTERING: br.vlanEnabled,

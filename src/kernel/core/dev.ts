@@ -151,16 +151,17 @@ interface DevCore {
   registered: boolean;
   uppers: NetDevice[];
   lowers: NetDevice[];
+  /** the device is on the link watch's lweventlist (!list_empty(&dev->link_watch_list)) */
+  lwListed: boolean;
 }
-const core = new WeakMap<NetDevice, DevCore>();
 function devCore(dev: NetDevice): DevCore {
-  let c = core.get(dev);
-  if (!c) core.set(dev, (c = { registered: false, uppers: [], lowers: [] }));
+  let c = dev.core as DevCore | undefined;
+  if (!c) dev.core = c = { registered: false, uppers: [], lowers: [], lwListed: false };
   return c;
 }
 
 export function devIsRegistered(dev: NetDevice): boolean {
-  return core.get(dev)?.registered ?? false;
+  return (dev.core as DevCore | undefined)?.registered ?? false;
 }
 
 // --------------------------------------------------------------------- register / unregister
@@ -562,7 +563,24 @@ function linkwatchUrgentEvent(dev: NetDevice): boolean {
 
 /** net/core/link_watch.c: linkwatch_add_event() */
 function linkwatchAddEvent(lw: LinkWatch, dev: NetDevice): void {
-  if (!lw.list.includes(dev)) lw.list.push(dev);
+  // list_empty(&dev->link_watch_list): a flag on the device, not a search of the list (which
+  // holds every device of the world with an event not yet run: thousands, when a script makes
+  // veths faster than the once-a-second work takes them)
+  const c = devCore(dev);
+  if (c.lwListed) return;
+  c.lwListed = true;
+  lw.list.push(dev);
+}
+
+/** list_del_init(&dev->link_watch_list) of a device found on it */
+function linkwatchUnlist(lw: LinkWatch, dev: NetDevice): boolean {
+  const c = dev.core as DevCore | undefined;
+  if (!c?.lwListed) return false;
+  c.lwListed = false;
+  const i = lw.list.indexOf(dev);
+  if (i < 0) return false;
+  lw.list.splice(i, 1);
+  return true;
 }
 
 /** net/core/link_watch.c: linkwatch_schedule_work() */
@@ -599,17 +617,19 @@ function __linkwatchRunQueue(lw: LinkWatch, urgentOnly: boolean): void {
   lw.urgent = false;
   const wrk = lw.list;
   lw.list = [];
-  while (wrk.length && doDev > 0) {
-    const dev = wrk.shift()!;
+  let i = 0;
+  while (i < wrk.length && doDev > 0) {
+    const dev = wrk[i++]!;
     if (!devIsRegistered(dev) || (urgentOnly && !linkwatchUrgentEvent(dev))) {
       lw.list.push(dev);
       continue;
     }
+    (dev.core as DevCore).lwListed = false;
     linkwatchDoDev(dev);
     doDev--;
   }
   /* Add the remaining work back to lweventlist */
-  lw.list.push(...wrk);
+  for (; i < wrk.length; i++) lw.list.push(wrk[i]!);
   if (lw.list.length) linkwatchScheduleWork(lw, false);
 }
 
@@ -656,10 +676,7 @@ export function linkwatchRunQueue(net?: Net): void {
 export function linkwatchSyncDev(dev: NetDevice): void {
   const sched = devSched(dev);
   const lw = sched && linkwatches.get(sched);
-  if (!lw) return;
-  const i = lw.list.indexOf(dev);
-  if (i < 0) return;
-  lw.list.splice(i, 1);
+  if (!lw || !linkwatchUnlist(lw, dev)) return;
   linkwatchDoDev(dev);
 }
 
@@ -667,10 +684,7 @@ export function linkwatchSyncDev(dev: NetDevice): void {
 function linkwatchForgetDev(dev: NetDevice): void {
   const sched = devSched(dev);
   const lw = sched && linkwatches.get(sched);
-  if (!lw) return;
-  const i = lw.list.indexOf(dev);
-  if (i < 0) return;
-  lw.list.splice(i, 1);
+  if (!lw || !linkwatchUnlist(lw, dev)) return;
   lwPending.delete(dev);
   rfc2863Policy(dev);
 }

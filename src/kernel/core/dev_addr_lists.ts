@@ -40,6 +40,15 @@ function lists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
   return { uc: d.uc, mc: d.mc };
 }
 
+/** the device's uc / mc list (lists() made both on first use, in that order) without the
+ * pair lists() returns: adding a group reads one of them */
+function ucOf(dev: NetDevice): Uint8Array[] {
+  return (dev as unknown as DevLists).uc ?? lists(dev).uc;
+}
+function mcOf(dev: NetDevice): Uint8Array[] {
+  return (dev as unknown as DevLists).mc ?? lists(dev).mc;
+}
+
 function metaOf(ha: Uint8Array): HwAddrMeta {
   let m = meta.get(ha);
   if (!m) meta.set(ha, (m = { refcount: 1, global: false, globalUse: false, synced: 0 }));
@@ -55,7 +64,7 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 /** net/core/dev_addr_lists.c: __hw_addr_add_ex() */
 function hwAddrAddEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, global: boolean, exclusive: boolean): KErr | undefined {
   if (addr.length < addrLen) return kerr("EINVAL");
-  const a = addr.subarray(0, addrLen);
+  const a = addr.length === addrLen ? addr : addr.subarray(0, addrLen);
   for (const ha of list) {
     if (!same(ha, a)) continue;
     if (exclusive) return kerr("EEXIST");
@@ -79,7 +88,7 @@ function hwAddrAddEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, glob
 
 /** net/core/dev_addr_lists.c: __hw_addr_del_ex() */
 function hwAddrDelEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, global: boolean): KErr | undefined {
-  const a = addr.subarray(0, addrLen);
+  const a = addr.length === addrLen ? addr : addr.subarray(0, addrLen);
   const i = list.findIndex((ha) => same(ha, a));
   if (i < 0) return kerr("ENOENT");
   const ha = list[i]!;
@@ -104,7 +113,7 @@ export function devSetRxMode(dev: NetDevice): void {
   if (!dev.isUp()) return;
   if (dev.privFlags & IFF_UNICAST_FLT) return;
   const d = dev as unknown as DevLists;
-  const empty = lists(dev).uc.length === 0;
+  const empty = ucOf(dev).length === 0;
   if (!empty && !d.ucPromisc) {
     devSetPromiscuity(dev, 1);
     d.ucPromisc = true;
@@ -116,28 +125,28 @@ export function devSetRxMode(dev: NetDevice): void {
 
 /** net/core/dev_addr_lists.c: dev_uc_add() */
 export function devUcAdd(dev: NetDevice, addr: Uint8Array): KErr | undefined {
-  const err = hwAddrAddEx(lists(dev).uc, addr, dev.addrLen, false, false);
+  const err = hwAddrAddEx(ucOf(dev), addr, dev.addrLen, false, false);
   if (!err) devSetRxMode(dev);
   return err;
 }
 
 /** net/core/dev_addr_lists.c: dev_uc_add_excl() */
 export function devUcAddExcl(dev: NetDevice, addr: Uint8Array): KErr | undefined {
-  const err = hwAddrAddEx(lists(dev).uc, addr, dev.addrLen, false, true);
+  const err = hwAddrAddEx(ucOf(dev), addr, dev.addrLen, false, true);
   if (!err) devSetRxMode(dev);
   return err;
 }
 
 /** net/core/dev_addr_lists.c: dev_uc_del() */
 export function devUcDel(dev: NetDevice, addr: Uint8Array): KErr | undefined {
-  const err = hwAddrDelEx(lists(dev).uc, addr, dev.addrLen, false);
+  const err = hwAddrDelEx(ucOf(dev), addr, dev.addrLen, false);
   if (!err) devSetRxMode(dev);
   return err;
 }
 
 /** net/core/dev_addr_lists.c: __dev_mc_add() */
 function __devMcAdd(dev: NetDevice, addr: Uint8Array, global: boolean): KErr | undefined {
-  const err = hwAddrAddEx(lists(dev).mc, addr, dev.addrLen, global, false);
+  const err = hwAddrAddEx(mcOf(dev), addr, dev.addrLen, global, false);
   if (!err) devSetRxMode(dev);
   return err;
 }
@@ -154,14 +163,14 @@ export function devMcAddGlobal(dev: NetDevice, addr: Uint8Array): KErr | undefin
 
 /** net/core/dev_addr_lists.c: dev_mc_add_excl() (ndo_dflt_fdb_add for a multicast address) */
 export function devMcAddExcl(dev: NetDevice, addr: Uint8Array): KErr | undefined {
-  const err = hwAddrAddEx(lists(dev).mc, addr, dev.addrLen, false, true);
+  const err = hwAddrAddEx(mcOf(dev), addr, dev.addrLen, false, true);
   if (!err) devSetRxMode(dev);
   return err;
 }
 
 /** net/core/dev_addr_lists.c: __dev_mc_del() */
 function __devMcDel(dev: NetDevice, addr: Uint8Array, global: boolean): KErr | undefined {
-  const err = hwAddrDelEx(lists(dev).mc, addr, dev.addrLen, global);
+  const err = hwAddrDelEx(mcOf(dev), addr, dev.addrLen, global);
   if (!err) devSetRxMode(dev);
   return err;
 }

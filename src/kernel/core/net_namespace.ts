@@ -31,8 +31,14 @@ export class Net {
   readonly devByIndex = new Map<number, NetDevice>();
   /** net->ifindex: the cyclic hint of dev_index_reserve() */
   ifindex = 1;
-  /** net->netns_ids: the ids this namespace gave its peers */
+  /** net->netns_ids: the ids this namespace gave its peers (change it only through
+   * allocNetid() and netnsIdsForget(), which keep the two fields after it right) */
   readonly netnsIds = new Map<Net, number>();
+  /** the same ids by id (the idr's lookup side: get_net_ns_by_id()) */
+  readonly netnsIdPeer = new Map<number, Net>();
+  /** every id below this one is taken: alloc_netid()'s search for the lowest free id starts
+   * here, not at 0 (lowered when an id is freed) */
+  netnsIdFree = 0;
   /** the loopback device (net->loopback_dev) */
   loopbackDev: NetDevice | undefined;
   /** net->dev_base_seq */
@@ -41,8 +47,10 @@ export class Net {
   alive = true;
   /** net->nf.hooks_*: netfilter's hook entries by pf * NF_MAX_HOOKS + hook (netfilter/core.ts) */
   nfHooks: (readonly unknown[] | undefined)[] | undefined;
-  /** net->gen: the parts' per-namespace state, by the id of each part's NetGeneric */
-  readonly gen: unknown[] = [];
+  /** net->gen: the parts' per-namespace state, by the id of each part's NetGeneric; made
+   * with a slot for every id there is (net_alloc_generic() sizes it by max_gen_ptrs), not
+   * grown and copied slot by slot as the pernet inits fill it in their order */
+  readonly gen: unknown[] = new Array<unknown>(netGenIds).fill(undefined);
 
   constructor(host: Host, name: string) {
     this.host = host;
@@ -91,9 +99,11 @@ export class NetGeneric<T> {
 const pernetSubsys: PernetOperations[] = [];
 const pernetDevice: PernetOperations[] = [];
 const liveNets = new Set<Net>();
+/** the two lists joined, made again when either changes (every setup_net() walks it) */
+let pernetJoined: readonly PernetOperations[] | undefined;
 
-function pernetList(): PernetOperations[] {
-  return [...pernetSubsys, ...pernetDevice];
+function pernetList(): readonly PernetOperations[] {
+  return (pernetJoined ??= [...pernetSubsys, ...pernetDevice]);
 }
 
 /** net/core/net_namespace.c: register_pernet_subsys(): runs init on every namespace that
@@ -102,6 +112,7 @@ function pernetList(): PernetOperations[] {
 export function registerPernetOps(ops: PernetOperations): void {
   if (pernetSubsys.includes(ops) || pernetDevice.includes(ops)) return;
   pernetSubsys.push(ops);
+  pernetJoined = undefined;
   for (const net of liveNets) ops.init?.(net);
 }
 
@@ -109,6 +120,7 @@ export function registerPernetOps(ops: PernetOperations): void {
 export function registerPernetDevice(ops: PernetOperations): void {
   if (pernetSubsys.includes(ops) || pernetDevice.includes(ops)) return;
   pernetDevice.push(ops);
+  pernetJoined = undefined;
   for (const net of liveNets) ops.init?.(net);
 }
 
@@ -117,6 +129,7 @@ export function unregisterPernetOps(ops: PernetOperations): void {
     const i = list.indexOf(ops);
     if (i < 0) continue;
     list.splice(i, 1);
+    pernetJoined = undefined;
     for (const net of liveNets) ops.exit?.(net);
   }
 }
@@ -136,32 +149,41 @@ export function setupNet(host: Host, name: string, attach?: (net: Net) => void):
  * namespace is gone: every other namespace forgets its nsid */
 export function cleanupNet(net: Net): void {
   if (!net.alive) return;
-  const ops = pernetList().reverse();
+  const ops = pernetList().slice().reverse();
   for (const o of ops) o.preExit?.(net);
   for (const o of ops) o.exit?.(net);
   net.alive = false;
   liveNets.delete(net);
-  for (const other of liveNets) other.netnsIds.delete(net);
+  for (const other of liveNets) netnsIdsForget(other, net);
   net.netnsIds.clear();
+  net.netnsIdPeer.clear();
+  net.netnsIdFree = 0;
+}
+
+/** idr_remove() of the id `net` gave `peer`, if any */
+function netnsIdsForget(net: Net, peer: Net): void {
+  const id = net.netnsIds.get(peer);
+  if (id === undefined) return;
+  net.netnsIds.delete(peer);
+  net.netnsIdPeer.delete(id);
+  if (id < net.netnsIdFree) net.netnsIdFree = id;
 }
 
 /** net/core/net_namespace.c: alloc_netid() — the lowest free id >= 0 (idr_alloc(..., 0, 0)) */
 function allocNetid(net: Net, peer: Net, reqid: number): number {
-  // idr_alloc(): the id asked for, or the lowest free one (one of the first size+1 is free)
-  const used = new Uint8Array(net.netnsIds.size + 1);
-  let taken = false;
-  for (const id of net.netnsIds.values()) {
-    if (id === reqid) taken = true;
-    if (id < used.length) used[id] = 1;
-  }
+  // idr_alloc(): the id asked for, or the lowest free one (every id below netnsIdFree is
+  // taken, so the search starts there: the root namespace of a thousand named ones does not
+  // read a thousand ids for each new one)
+  let id = reqid;
   if (reqid >= 0) {
-    if (taken) return -1;
-    net.netnsIds.set(peer, reqid);
-    return reqid;
+    if (net.netnsIdPeer.has(reqid)) return -1;
+  } else {
+    id = net.netnsIdFree;
+    while (net.netnsIdPeer.has(id)) id++;
+    net.netnsIdFree = id + 1;
   }
-  let id = 0;
-  while (used[id]) id++;
   net.netnsIds.set(peer, id);
+  net.netnsIdPeer.set(id, peer);
   return id;
 }
 
@@ -181,8 +203,7 @@ export function peernet2idAlloc(net: Net, peer: Net): number {
 /** net/core/net_namespace.c: get_net_ns_by_id() */
 export function getNetNsById(net: Net, id: number): Net | undefined {
   if (id < 0) return undefined;
-  for (const [peer, i] of net.netnsIds) if (i === id) return peer;
-  return undefined;
+  return net.netnsIdPeer.get(id);
 }
 
 /** net/core/net_namespace.c: rtnl_net_newid() core: assign `nsid` (or the next free one when

@@ -115,13 +115,21 @@ export function emptyStats(): LinkStats64 {
   };
 }
 
-const STATS64_KEYS = Object.keys(emptyStats()) as (keyof LinkStats64)[];
-
-/** a copy of the device's counters (dev_get_stats()), for a message */
+/** a copy of the device's counters (dev_get_stats()), for a message: the fields of
+ * emptyStats() in its order, read by name (a loop over the key list reads each through a
+ * keyed load, and every RTM_GETLINK answer carries one) */
 export function devStats64(dev: NetDevice): LinkStats64 {
-  const s = emptyStats();
-  for (const k of STATS64_KEYS) s[k] = dev[k];
-  return s;
+  return {
+    rx_packets: dev.rx_packets, tx_packets: dev.tx_packets, rx_bytes: dev.rx_bytes, tx_bytes: dev.tx_bytes,
+    rx_errors: dev.rx_errors, tx_errors: dev.tx_errors, rx_dropped: dev.rx_dropped, tx_dropped: dev.tx_dropped,
+    multicast: dev.multicast, collisions: dev.collisions, rx_length_errors: dev.rx_length_errors,
+    rx_over_errors: dev.rx_over_errors, rx_crc_errors: dev.rx_crc_errors, rx_frame_errors: dev.rx_frame_errors,
+    rx_fifo_errors: dev.rx_fifo_errors, rx_missed_errors: dev.rx_missed_errors,
+    tx_aborted_errors: dev.tx_aborted_errors, tx_carrier_errors: dev.tx_carrier_errors,
+    tx_fifo_errors: dev.tx_fifo_errors, tx_heartbeat_errors: dev.tx_heartbeat_errors,
+    tx_window_errors: dev.tx_window_errors, rx_compressed: dev.rx_compressed, tx_compressed: dev.tx_compressed,
+    rx_nohandler: dev.rx_nohandler,
+  };
 }
 
 export class NetDevice implements LinkStats64 {
@@ -234,6 +242,10 @@ export class NetDevice implements LinkStats64 {
   rx_compressed = 0;
   tx_compressed = 0;
   rx_nohandler = 0;
+  /** dev.ts's state of the device (reg_state, the adjacency lists): on the device, as
+   * struct net_device has it, where a WeakMap beside it was a probe into a table of every
+   * device of the world (and an ephemeron for the collector) for each registration */
+  core: unknown = undefined;
 
   constructor(name: string, type: number, flags: number, ops: NetDeviceOps, addr: Uint8Array, broadcast: Uint8Array) {
     this.name = name;

@@ -59,24 +59,27 @@ export interface NotifierInfo {
 /** a notifier returns NOTIFY_* (undefined = NOTIFY_DONE) */
 export type NetdevNotifier = (event: number, dev: NetDevice, info?: NotifierInfo) => number | void;
 
-const netdevChain: NetdevNotifier[] = [];
+/** the chain is replaced, never changed in place (copy on write): a walk goes over the chain
+ * as it was when the event started, whatever its notifiers register or unregister meanwhile,
+ * without copying it for every event (a namespace and its devices raise dozens) */
+let netdevChain: readonly NetdevNotifier[] = [];
 
 /** net/core/dev.c: register_netdevice_notifier() (without the replay of existing devices:
  * parts register at init, before any device exists) */
 export function registerNetdeviceNotifier(fn: NetdevNotifier): void {
-  if (!netdevChain.includes(fn)) netdevChain.push(fn);
+  if (!netdevChain.includes(fn)) netdevChain = [...netdevChain, fn];
 }
 
 export function unregisterNetdeviceNotifier(fn: NetdevNotifier): void {
-  const i = netdevChain.indexOf(fn);
-  if (i >= 0) netdevChain.splice(i, 1);
+  if (netdevChain.includes(fn)) netdevChain = netdevChain.filter((f) => f !== fn);
 }
 
 /** net/core/dev.c: call_netdevice_notifiers_info(): runs the chain, stops at NOTIFY_STOP_MASK */
 export function callNetdeviceNotifiers(event: number, dev: NetDevice, info?: NotifierInfo): number {
   let ret = NOTIFY_DONE;
-  for (const fn of netdevChain.slice()) {
-    ret = fn(event, dev, info) ?? NOTIFY_DONE;
+  const chain = netdevChain;
+  for (let i = 0; i < chain.length; i++) {
+    ret = chain[i]!(event, dev, info) ?? NOTIFY_DONE;
     if (ret & NOTIFY_STOP_MASK) break;
   }
   return ret;
@@ -90,16 +93,18 @@ export function notifierRefused(ret: number): boolean {
 /** net/ipv4/devinet.c: the inetaddr chain (an address went up/down). `ifa` is devinet's
  * struct in_ifaddr; typed loosely so core does not depend on ipv4. */
 export type InetaddrNotifier = (event: number, ifa: unknown) => number | void;
-const inetaddrChain: InetaddrNotifier[] = [];
+/** copy on write, as netdevChain */
+let inetaddrChain: readonly InetaddrNotifier[] = [];
 
 export function registerInetaddrNotifier(fn: InetaddrNotifier): void {
-  if (!inetaddrChain.includes(fn)) inetaddrChain.push(fn);
+  if (!inetaddrChain.includes(fn)) inetaddrChain = [...inetaddrChain, fn];
 }
 
 export function callInetaddrNotifiers(event: number, ifa: unknown): number {
   let ret = NOTIFY_DONE;
-  for (const fn of inetaddrChain.slice()) {
-    ret = fn(event, ifa) ?? NOTIFY_DONE;
+  const chain = inetaddrChain;
+  for (let i = 0; i < chain.length; i++) {
+    ret = chain[i]!(event, ifa) ?? NOTIFY_DONE;
     if (ret & NOTIFY_STOP_MASK) break;
   }
   return ret;

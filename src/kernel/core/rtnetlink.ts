@@ -70,20 +70,25 @@ interface RtnlLink {
   dumpit?: RtnlDumpit;
 }
 
-const rtnlMsgHandlers = new Map<string, RtnlLink>();
+/** rtnl_msg_handlers[protocol][msgtype], here by message type, then family (the lookup of
+ * every request: no key string to build and hash per message) */
+const rtnlMsgHandlers = new Map<string, Map<number, RtnlLink>>();
 
 /** net/core/rtnetlink.c: rtnl_register() — merges doit/dumpit into what is registered */
 export function rtnlRegister(family: number, msgtype: RtnlMsgType | string, h: { doit?: RtnlDoit; dumpit?: RtnlDumpit }): void {
-  const key = `${family}/${msgtype}`;
-  const cur = rtnlMsgHandlers.get(key) ?? {};
+  let byFamily = rtnlMsgHandlers.get(msgtype);
+  if (!byFamily) rtnlMsgHandlers.set(msgtype, (byFamily = new Map()));
+  const cur = byFamily.get(family) ?? {};
   if (h.doit) cur.doit = h.doit;
   if (h.dumpit) cur.dumpit = h.dumpit;
-  rtnlMsgHandlers.set(key, cur);
+  byFamily.set(family, cur);
 }
 
 /** net/core/rtnetlink.c: rtnl_get_link(): (family, type), falling back to PF_UNSPEC */
 function rtnlGetLink(family: number, msgtype: string): RtnlLink | undefined {
-  return rtnlMsgHandlers.get(`${family}/${msgtype}`) ?? rtnlMsgHandlers.get(`${AF_UNSPEC}/${msgtype}`);
+  const byFamily = rtnlMsgHandlers.get(msgtype);
+  if (!byFamily) return undefined;
+  return byFamily.get(family) ?? byFamily.get(AF_UNSPEC);
 }
 
 function msgFamily(m: RtnlMsg): number {
@@ -831,13 +836,10 @@ function rtnlDumpIfinfo(net: Net, m: LinkMsg): RtnlMsg[] {
 /** net/core/rtnetlink.c: rtnl_dump_all() — a PF_UNSPEC dump asks every family that can */
 function rtnlDumpAll(net: Net, m: RtnlMsg): RtnlMsg[] {
   const out: RtnlMsg[] = [];
-  const families = [...rtnlMsgHandlers.keys()]
-    .map((k) => k.split("/") as [string, string])
-    .filter(([f, t]) => t === m.type && f !== String(AF_UNSPEC))
-    .map(([f]) => Number(f))
-    .sort((a, b) => a - b);
+  const byFamily = rtnlMsgHandlers.get(m.type);
+  const families = [...(byFamily?.keys() ?? [])].filter((f) => f !== AF_UNSPEC).sort((a, b) => a - b);
   for (const f of families) {
-    const link = rtnlMsgHandlers.get(`${f}/${m.type}`);
+    const link = byFamily!.get(f);
     if (link?.dumpit) out.push(...link.dumpit(net, m));
   }
   return out;

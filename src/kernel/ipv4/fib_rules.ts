@@ -95,16 +95,15 @@ function newRule(pref: number, table: number): FibRule {
 export function fib4RulesInit(net: Net): void {
   const s = rulesNet(net);
   if (s.v4.length) return;
-  for (const [pref, table] of [[0, RT_TABLE_LOCAL], [0x7ffe, RT_TABLE_MAIN], [0x7fff, RT_TABLE_DEFAULT]] as const) {
-    const r = newRule(pref, table);
-    r.proto = RTPROT_KERNEL;
-    s.v4.push(r);
-  }
-  for (const [pref, table] of [[0, RT_TABLE_LOCAL], [0x7ffe, RT_TABLE_MAIN]] as const) {
-    const r = newRule(pref, table);
-    r.proto = RTPROT_KERNEL;
-    s.v6.push(r);
-  }
+  s.v4.push(defaultRule(0, RT_TABLE_LOCAL), defaultRule(0x7ffe, RT_TABLE_MAIN), defaultRule(0x7fff, RT_TABLE_DEFAULT));
+  s.v6.push(defaultRule(0, RT_TABLE_LOCAL), defaultRule(0x7ffe, RT_TABLE_MAIN));
+}
+
+/** fib_default_rule_add(): a rule of the kernel's own (FR_ACT_TO_TBL, RTPROT_KERNEL) */
+function defaultRule(pref: number, table: number): FibRule {
+  const r = newRule(pref, table);
+  r.proto = RTPROT_KERNEL;
+  return r;
 }
 
 // ----------------------------------------------------------------------------- lookup

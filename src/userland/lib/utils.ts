@@ -482,9 +482,18 @@ export function nodev(ctx: IpCtx, dev: string): number {
   return -1;
 }
 
+const utf8 = new TextEncoder();
+
+/** strlen() of the UTF-8 form of `s` (ASCII, every name a script gives, counted without
+ * encoding it: each `ip` command checks its device names) */
+function strlenUtf8(s: string): number {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return utf8.encode(s).length;
+  return s.length;
+}
+
 /** lib/utils.c: check_ifname() */
 export function checkIfname(name: string): number {
-  if (new TextEncoder().encode(name).length >= IFNAMSIZ) return -1;
+  if (strlenUtf8(name) >= IFNAMSIZ) return -1;
   return checkAltifname(name);
 }
 
