@@ -232,12 +232,13 @@ function findPortno(br: NetBridge): number {
 /** br_mtu_auto_adjust(): the bridge MTU follows the smallest port MTU */
 export function brMtuAutoAdjust(br: NetBridge): void {
   if (br.mtuSetByUser) return;
-  // br_mtu_min(): the smallest port MTU, ETH_DATA_LEN without ports (an indexed loop, each
-  // device read once: it runs over every port for each port added, a thousand in bench a)
-  const ports = br.ports;
-  let mtu = ports.length ? ports[0]!.dev.mtu : 1500;
-  for (let i = 1; i < ports.length; i++) {
-    const m = ports[i]!.dev.mtu;
+  // br_mtu_min(): the smallest port MTU, ETH_DATA_LEN without ports (the bridge's array of port
+  // devices, not each port's object: it runs over every port for each port added, a thousand
+  // in bench a)
+  const devs = br.portDev;
+  let mtu = devs.length ? devs[0]!.mtu : 1500;
+  for (let i = 1; i < devs.length; i++) {
+    const m = devs[i]!.mtu;
     if (m < mtu) mtu = m;
   }
   if (mtu === br.dev.mtu) return;
@@ -300,12 +301,12 @@ export function brAddIf(br: NetBridge, dev: NetDevice): KErr | undefined {
 
 /** br_set_gso_limits(): the smallest TSO limits of the ports */
 function brSetGsoLimits(br: NetBridge): void {
-  const ports = br.ports;
-  if (!ports.length) return;
-  let size = ports[0]!.dev.tsoMaxSize;
-  let segs = ports[0]!.dev.tsoMaxSegs;
-  for (let i = 1; i < ports.length; i++) {
-    const d = ports[i]!.dev;
+  const devs = br.portDev;
+  if (!devs.length) return;
+  let size = devs[0]!.tsoMaxSize;
+  let segs = devs[0]!.tsoMaxSegs;
+  for (let i = 1; i < devs.length; i++) {
+    const d = devs[i]!;
     if (d.tsoMaxSize < size) size = d.tsoMaxSize;
     if (d.tsoMaxSegs < segs) segs = d.tsoMaxSegs;
   }
