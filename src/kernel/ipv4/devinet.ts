@@ -131,18 +131,28 @@ const DEVCONF_BY_NAME = new Map<string, number>(DEVCONF_NAMES.map(([n, i]) => [n
 
 /** struct ipv4_devconf: data[] plus the "explicitly set" bitmap (state) */
 export class Ipv4Devconf {
-  data: number[];
+  /** the values; shared with the conf it was copied from until either is written (a device's
+   * conf is its namespace's default as it was: ~30 numbers per device, most never changed) */
+  private data: number[];
+  private cow = false;
   /** the state bitmap (an entry set on this device: "default" no longer reaches it), entry i
    * at bit i - 1 of two words of 30 bits (a Set cost each device ~360 bytes) */
   private state0 = 0;
   private state1 = 0;
-  constructor(src?: number[]) {
-    this.data = src ? src.slice() : new Array<number>(IPV4_DEVCONF_MAX).fill(0);
+  constructor(src?: Ipv4Devconf) {
+    if (src) {
+      this.data = src.data;
+      this.cow = src.cow = true;
+    } else this.data = new Array<number>(IPV4_DEVCONF_MAX).fill(0);
   }
   get(i: number): number {
     return this.data[i - 1]!;
   }
   set(i: number, v: number): void {
+    if (this.cow) {
+      this.data = this.data.slice();
+      this.cow = false;
+    }
     this.data[i - 1] = v;
   }
   /** set_bit(i - 1, state) */
@@ -304,7 +314,7 @@ export function inDevForward(dev: NetDevice): boolean {
 /** net/ipv4/devinet.c: inetdev_init() (a name the sysctl tree refuses: no in_device, EINVAL) */
 function inetdevInit(dev: NetDevice): InDevice | KErr {
   const s = devinetNet(dev.net);
-  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt.data), all: s.all, dead: false };
+  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt), all: s.all, dead: false };
   if (dev.flags & IFF_LOOPBACK) {
     inDev.cnf.set(IPV4_DEVCONF.NOXFRM, 1);
     inDev.cnf.set(IPV4_DEVCONF.NOPOLICY, 1);
