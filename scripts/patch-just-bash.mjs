@@ -121,6 +121,14 @@
  *    `globalThis.__tuxnetFunctionText(name, node)`) for the definition, and `declare -f NAME…`
  *    prints those it finds (status 1 if any is not a function, as before).
  *
+ * 18. A path already in normal form is its own normal form. just-bash's filesystems normalize
+ *    every path they are handed (a split on "/", a filter, a join: ~1-2 µs and four arrays),
+ *    several times per file operation and so per command (a redirection's exists/stat/open, a
+ *    tool's read of /etc/iproute2/*, the mount table walk). An absolute path with no empty
+ *    segment ("//"), no "." or ".." segment and no trailing "/" comes out of that as it went
+ *    in, so it is now returned at once; any other path is normalized as before. In the ESM
+ *    build this is in a chunk of its own, so every file of the bundle that has it is edited.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -148,6 +156,7 @@ const MARK_XTRACE = "/*tuxnet:xtrace*/";
 const MARK_COMMANDV = "/*tuxnet:commandv*/";
 const MARK_BUNDLED = "/*tuxnet:bundled*/";
 const MARK_FNTEXT = "/*tuxnet:fntext*/";
+const MARK_NORMPATH = "/*tuxnet:normpath*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -533,6 +542,25 @@ function commandVFnText(span, e, a, _r, s) {
   return span.replace(/`\$\{[\w$]+\} is a function\n`$/, () => `\`\${${a}} is a function\\n\`+globalThis.__tuxnetFunctionText(${a},${e}.state.functions.get(${a}))+"\\n"`);
 }
 
+// just-bash's normalizePath(): `function o(n){if(!n||n==="/")return"/";let t=n.endsWith("/")&&n!=="/"?…`
+const NORMALIZE_PATH = new RegExp(
+  `function (${ID})\\((${ID})\\)\\{if\\(!\\2\\|\\|\\2==="/"\\)return"/";(let ${ID}=\\2\\.endsWith\\("/"\\)&&\\2!=="/"\\?\\2\\.slice\\(0,-1\\):\\2;)`,
+  "g",
+);
+/** edit 18 on a file of the bundle that holds just-bash's normalizePath() (undefined: it does not) */
+export function patchNormalizePath(src) {
+  if (src.includes(MARK_NORMPATH) || !new RegExp(NORMALIZE_PATH.source).test(src)) return undefined;
+  return (
+    MARK_NORMPATH +
+    edit(
+      src,
+      NORMALIZE_PATH,
+      (_m, f, n, rest) => `function ${f}(${n}){if(!${n}||${n}==="/")return"/";if(${n}.charCodeAt(0)===47&&!/\\/\\/|\\/\\.\\.?(?:\\/|$)|\\/$/.test(${n}))return ${n};${rest}`,
+      "path normalization",
+    )
+  );
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -620,3 +648,4 @@ function patchEveryFile(mark, fn, what) {
 patchEveryFile(MARK_SEDV, patchSedVersion, "sed"); // edit 7
 patchEveryFile(MARK_AWKNUM, patchAwkNumbers, "awk"); // edit 12
 patchEveryFile(MARK_AWKFMT, patchAwkFloats, "awk's sprintf"); // edit 13
+patchEveryFile(MARK_NORMPATH, patchNormalizePath, "path normalization"); // edit 18
