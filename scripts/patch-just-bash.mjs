@@ -129,6 +129,13 @@
  *    in, so it is now returned at once; any other path is normalized as before. In the ESM
  *    build this is in a chunk of its own, so every file of the bundle that has it is edited.
  *
+ * 19. A command's exported environment without a set in between. buildExportedEnv(), run for
+ *    every command, copied the names of the exported and the temporarily exported variables
+ *    into a new Set, then made the environment object from it. It now walks the exported
+ *    names, then those temporarily exported that are not also exported: the same names in the
+ *    same order (a Set keeps first insertion order), the same values, the same null-prototype
+ *    object (also when there is none).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -157,6 +164,7 @@ const MARK_COMMANDV = "/*tuxnet:commandv*/";
 const MARK_BUNDLED = "/*tuxnet:bundled*/";
 const MARK_FNTEXT = "/*tuxnet:fntext*/";
 const MARK_NORMPATH = "/*tuxnet:normpath*/";
+const MARK_EXPENV = "/*tuxnet:expenv*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -561,6 +569,20 @@ export function patchNormalizePath(src) {
   );
 }
 
+// `buildExportedEnv(){let t=this.ctx.state.exportedVars,n=this.ctx.state.tempExportedVars,r=new Set;…return s}`
+const EXPORTED_ENV = new RegExp(
+  `buildExportedEnv\\(\\)\\{let (${ID})=this\\.ctx\\.state\\.exportedVars,(${ID})=this\\.ctx\\.state\\.tempExportedVars,(${ID})=new Set;` +
+    `if\\(\\1\\)for\\(let (${ID}) of \\1\\)\\3\\.add\\(\\4\\);if\\(\\2\\)for\\(let (${ID}) of \\2\\)\\3\\.add\\(\\5\\);if\\(\\3\\.size===0\\)return Object\\.create\\(null\\);` +
+    `let (${ID})=Object\\.create\\(null\\);for\\(let (${ID}) of \\3\\)\\{let (${ID})=this\\.ctx\\.state\\.env\\.get\\(\\7\\);\\8!==void 0&&\\(\\6\\[\\7\\]=\\8\\)\\}return \\6\\}`,
+);
+function exportedEnvDirect(_m, t, n) {
+  return (
+    `buildExportedEnv(){let ${t}=this.ctx.state.exportedVars,${n}=this.ctx.state.tempExportedVars,__tuxS=Object.create(null),__tuxE=this.ctx.state.env;` +
+    `if(${t})for(let __tuxI of ${t}){let __tuxO=__tuxE.get(__tuxI);__tuxO!==void 0&&(__tuxS[__tuxI]=__tuxO)}` +
+    `if(${n})for(let __tuxI of ${n})if(!${t}||!${t}.has(__tuxI)){let __tuxO=__tuxE.get(__tuxI);__tuxO!==void 0&&(__tuxS[__tuxI]=__tuxO)}return __tuxS}`
+  );
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -605,6 +627,7 @@ export function patch(src) {
     out = edit(out, DECLARE_F, declareFnText, "declare -f");
     out = MARK_FNTEXT + edit(out, COMMAND_V_FN, commandVFnText, "command -V of a function");
   }
+  if (!out.includes(MARK_EXPENV)) out = MARK_EXPENV + edit(out, EXPORTED_ENV, exportedEnvDirect, "exported environment");
   return out;
 }
 
