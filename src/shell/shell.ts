@@ -68,7 +68,7 @@ import { procPidFs, taskSyscalls } from "./procpid.ts";
 import { disownBuiltin, jobLine, jobStatus, jobsBuiltin, killBuiltin, waitOptions, waitTarget } from "./jobctl.ts";
 import { simpleCommand, type Job } from "./jobs.ts";
 import type { ProcApi } from "../userland/procps/ps.ts";
-import { AnyKill, Kill, NEVER_KILLED, type KillSignal } from "./killsignal.ts";
+import { AnyKill, Kill, NEVER_KILLED, relayOf, type KillSignal } from "./killsignal.ts";
 
 /** the environment variable naming the kill switch of a `timeout`'s child */
 const KILL_VAR = "TUXNET_KILL";
@@ -1672,7 +1672,8 @@ export class HostShell implements Shell, IoHost {
     const io = new ToolIo(this, ioVar, flags, tty, sinks);
     // what ends it: its kill switch, SIGPIPE, the exec's abort, a `timeout` above it firing
     const timeoutKill = timeoutKid ? this.kills.get(timeoutKid) : undefined;
-    const signal = new AnyKill([ctx.signal ?? NEVER_KILLED, timeoutKill?.signal ?? NEVER_KILLED, io.kill, (proc.kill ?? pkill).signal]);
+    // (the line's, a job's and a timeout's signals through their relays: killsignal.ts relayOf())
+    const signal = new AnyKill([ctx.signal ? relayOf(ctx.signal) : NEVER_KILLED, timeoutKill ? relayOf(timeoutKill.signal) : NEVER_KILLED, io.kill, (proc.kill ?? pkill).signal]);
     // the host's process table, for ps, kill, pgrep, pkill, killall (procps/ps.ts: ProcApi)
     let procApi: ProcApi | undefined;
     const procs = this.procs;
