@@ -25,6 +25,15 @@ function toUnsigned(v: number | bigint): bigint {
   return BigInt(n);
 }
 
+/** toUnsigned(v) of a number, as a number, when that is a safe integer (else undefined: the
+ * BigInt path, which also throws for NaN and infinities as it did) */
+function unsignedSafe(v: number): number | undefined {
+  const n = Math.trunc(v);
+  if (!Number.isSafeInteger(n)) return undefined;
+  if (n >= 0) return n;
+  return n >= -0x80000000 ? n + 0x100000000 : undefined;
+}
+
 /** %e body: mantissa with `prec` decimals and a two-digit (at least) exponent */
 function fmtExp(v: number, prec: number, upper: boolean): string {
   let s = v.toExponential(prec);
@@ -91,7 +100,16 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
     switch (conv) {
       case "d":
       case "i": {
-        const n = typeof arg === "bigint" ? arg : BigInt(Math.trunc(Number(arg ?? 0)));
+        const num = typeof arg === "bigint" ? undefined : Math.trunc(Number(arg ?? 0));
+        if (num !== undefined && Number.isSafeInteger(num)) {
+          // (a safe integer's digits are its BigInt's: the same text without making one)
+          let digits = (num < 0 ? -num : num).toString();
+          if (prec !== undefined) digits = prec === 0 && num === 0 ? "" : digits.padStart(prec, "0");
+          s = (num < 0 ? "-" : plus ? "+" : space ? " " : "") + digits;
+          out += pad(s, width, left, zero && prec === undefined);
+          continue;
+        }
+        const n = typeof arg === "bigint" ? arg : BigInt(num!);
         let digits = (n < 0n ? -n : n).toString();
         if (prec !== undefined) digits = prec === 0 && n === 0n ? "" : digits.padStart(prec, "0");
         s = (n < 0n ? "-" : plus ? "+" : space ? " " : "") + digits;
@@ -102,6 +120,17 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
       case "x":
       case "X":
       case "o": {
+        const un = typeof arg === "bigint" ? undefined : unsignedSafe(Number(arg ?? 0));
+        if (un !== undefined) {
+          // (toUnsigned()'s value as a number when it is a safe integer: the same digits)
+          let digits = un.toString(conv === "u" ? 10 : conv === "o" ? 8 : 16);
+          if (conv === "X") digits = digits.toUpperCase();
+          if (prec !== undefined) digits = prec === 0 && un === 0 ? "" : digits.padStart(prec, "0");
+          if (alt && un !== 0 && (conv === "x" || conv === "X")) digits = (conv === "x" ? "0x" : "0X") + digits;
+          if (alt && conv === "o" && !digits.startsWith("0")) digits = "0" + digits;
+          out += pad(digits, width, left, zero && prec === undefined);
+          continue;
+        }
         const n = toUnsigned(typeof arg === "bigint" ? arg : Number(arg ?? 0));
         let digits = n.toString(conv === "u" ? 10 : conv === "o" ? 8 : 16);
         if (conv === "X") digits = digits.toUpperCase();
