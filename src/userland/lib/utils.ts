@@ -482,9 +482,25 @@ export function nodev(ctx: IpCtx, dev: string): number {
   return -1;
 }
 
+/** strlen() of `s` as UTF-8 (TextEncoder's bytes: a lone surrogate is U+FFFD, 3 bytes),
+ * counted without encoding it */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}
+
 /** lib/utils.c: check_ifname() */
 export function checkIfname(name: string): number {
-  if (new TextEncoder().encode(name).length >= IFNAMSIZ) return -1;
+  if (utf8Length(name) >= IFNAMSIZ) return -1;
   return checkAltifname(name);
 }
 
