@@ -60,36 +60,68 @@ export function fmtG(v: number, precIn: number, alt = false, upper = false): str
   return upper ? s.toUpperCase() : s;
 }
 
-export function sprintf(fmt: string, ...args: unknown[]): string {
-  let out = "";
-  let ai = 0;
+/** one conversion of a format: the text before it, then its flags, width, precision and letter
+ * (the regex's groups 1, 2, 3 and 5; the length modifier is ignored) */
+interface Conversion {
+  readonly before: string;
+  readonly flags: string;
+  readonly width: string | undefined;
+  readonly prec: string | undefined;
+  readonly conv: string;
+}
+/** a format split at its conversions, and the text after the last */
+interface ParsedFormat {
+  readonly convs: readonly Conversion[];
+  readonly tail: string;
+}
+
+/** formats as split (a pure function of the string; the code's formats are a few hundred
+ * literals, read again at every call: a tool prints thousands of lines with a dozen) */
+const formats = new Map<string, ParsedFormat>();
+
+function parseFormat(fmt: string): ParsedFormat {
+  const known = formats.get(fmt);
+  if (known) return known;
   const re = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|z|j|t|L)?([diuxXoscfFeEgGp%])/g;
+  const convs: Conversion[] = [];
   let last = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(fmt)) !== null) {
-    out += fmt.slice(last, m.index);
+    convs.push({ before: fmt.slice(last, m.index), flags: m[1] ?? "", width: m[2], prec: m[3], conv: m[5]! });
     last = re.lastIndex;
-    const flags = m[1] ?? "";
-    const conv = m[5]!;
+  }
+  const f: ParsedFormat = { convs, tail: fmt.slice(last) };
+  if (formats.size < 4096) formats.set(fmt, f);
+  return f;
+}
+
+export function sprintf(fmt: string, ...args: unknown[]): string {
+  let out = "";
+  let ai = 0;
+  const parsed = parseFormat(fmt);
+  for (const c of parsed.convs) {
+    out += c.before;
+    const flags = c.flags;
+    const conv = c.conv;
     if (conv === "%") {
       out += "%";
       continue;
     }
     let width = 0;
     let left = flags.includes("-");
-    if (m[2] === "*") {
+    if (c.width === "*") {
       width = Number(args[ai++]);
       if (width < 0) {
         left = true;
         width = -width;
       }
-    } else if (m[2]) width = parseInt(m[2], 10);
+    } else if (c.width) width = parseInt(c.width, 10);
     let prec: number | undefined;
-    if (m[3] !== undefined) {
-      if (m[3] === "*") {
+    if (c.prec !== undefined) {
+      if (c.prec === "*") {
         prec = Number(args[ai++]);
         if (prec < 0) prec = undefined;
-      } else prec = m[3] === "" ? 0 : parseInt(m[3], 10);
+      } else prec = c.prec === "" ? 0 : parseInt(c.prec, 10);
     }
     const zero = flags.includes("0") && !left;
     const plus = flags.includes("+");
@@ -173,5 +205,5 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
       }
     }
   }
-  return out + fmt.slice(last);
+  return out + parsed.tail;
 }
