@@ -121,6 +121,21 @@
  *    `globalThis.__tuxnetFunctionText(name, node)`) for the definition, and `declare -f NAME…`
  *    prints those it finds (status 1 if any is not a function, as before).
  *
+ * 18. A path already in normal form is its own normal form. just-bash's filesystems normalize
+ *    every path they are handed (a split on "/", a filter, a join: ~1-2 µs and four arrays),
+ *    several times per file operation and so per command (a redirection's exists/stat/open, a
+ *    tool's read of /etc/iproute2/*, the mount table walk). An absolute path with no empty
+ *    segment ("//"), no "." or ".." segment and no trailing "/" comes out of that as it went
+ *    in, so it is now returned at once; any other path is normalized as before. In the ESM
+ *    build this is in a chunk of its own, so every file of the bundle that has it is edited.
+ *
+ * 19. A command's exported environment without a set in between. buildExportedEnv(), run for
+ *    every command, copied the names of the exported and the temporarily exported variables
+ *    into a new Set, then made the environment object from it. It now walks the exported
+ *    names, then those temporarily exported that are not also exported: the same names in the
+ *    same order (a Set keeps first insertion order), the same values, the same null-prototype
+ *    object (also when there is none).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -148,6 +163,8 @@ const MARK_XTRACE = "/*tuxnet:xtrace*/";
 const MARK_COMMANDV = "/*tuxnet:commandv*/";
 const MARK_BUNDLED = "/*tuxnet:bundled*/";
 const MARK_FNTEXT = "/*tuxnet:fntext*/";
+const MARK_NORMPATH = "/*tuxnet:normpath*/";
+const MARK_EXPENV = "/*tuxnet:expenv*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -533,6 +550,39 @@ function commandVFnText(span, e, a, _r, s) {
   return span.replace(/`\$\{[\w$]+\} is a function\n`$/, () => `\`\${${a}} is a function\\n\`+globalThis.__tuxnetFunctionText(${a},${e}.state.functions.get(${a}))+"\\n"`);
 }
 
+// just-bash's normalizePath(): `function o(n){if(!n||n==="/")return"/";let t=n.endsWith("/")&&n!=="/"?…`
+const NORMALIZE_PATH = new RegExp(
+  `function (${ID})\\((${ID})\\)\\{if\\(!\\2\\|\\|\\2==="/"\\)return"/";(let ${ID}=\\2\\.endsWith\\("/"\\)&&\\2!=="/"\\?\\2\\.slice\\(0,-1\\):\\2;)`,
+  "g",
+);
+/** edit 18 on a file of the bundle that holds just-bash's normalizePath() (undefined: it does not) */
+export function patchNormalizePath(src) {
+  if (src.includes(MARK_NORMPATH) || !new RegExp(NORMALIZE_PATH.source).test(src)) return undefined;
+  return (
+    MARK_NORMPATH +
+    edit(
+      src,
+      NORMALIZE_PATH,
+      (_m, f, n, rest) => `function ${f}(${n}){if(!${n}||${n}==="/")return"/";if(${n}.charCodeAt(0)===47&&!/\\/\\/|\\/\\.\\.?(?:\\/|$)|\\/$/.test(${n}))return ${n};${rest}`,
+      "path normalization",
+    )
+  );
+}
+
+// `buildExportedEnv(){let t=this.ctx.state.exportedVars,n=this.ctx.state.tempExportedVars,r=new Set;…return s}`
+const EXPORTED_ENV = new RegExp(
+  `buildExportedEnv\\(\\)\\{let (${ID})=this\\.ctx\\.state\\.exportedVars,(${ID})=this\\.ctx\\.state\\.tempExportedVars,(${ID})=new Set;` +
+    `if\\(\\1\\)for\\(let (${ID}) of \\1\\)\\3\\.add\\(\\4\\);if\\(\\2\\)for\\(let (${ID}) of \\2\\)\\3\\.add\\(\\5\\);if\\(\\3\\.size===0\\)return Object\\.create\\(null\\);` +
+    `let (${ID})=Object\\.create\\(null\\);for\\(let (${ID}) of \\3\\)\\{let (${ID})=this\\.ctx\\.state\\.env\\.get\\(\\7\\);\\8!==void 0&&\\(\\6\\[\\7\\]=\\8\\)\\}return \\6\\}`,
+);
+function exportedEnvDirect(_m, t, n) {
+  return (
+    `buildExportedEnv(){let ${t}=this.ctx.state.exportedVars,${n}=this.ctx.state.tempExportedVars,__tuxS=Object.create(null),__tuxE=this.ctx.state.env;` +
+    `if(${t})for(let __tuxI of ${t}){let __tuxO=__tuxE.get(__tuxI);__tuxO!==void 0&&(__tuxS[__tuxI]=__tuxO)}` +
+    `if(${n})for(let __tuxI of ${n})if(!${t}||!${t}.has(__tuxI)){let __tuxO=__tuxE.get(__tuxI);__tuxO!==void 0&&(__tuxS[__tuxI]=__tuxO)}return __tuxS}`
+  );
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -577,6 +627,7 @@ export function patch(src) {
     out = edit(out, DECLARE_F, declareFnText, "declare -f");
     out = MARK_FNTEXT + edit(out, COMMAND_V_FN, commandVFnText, "command -V of a function");
   }
+  if (!out.includes(MARK_EXPENV)) out = MARK_EXPENV + edit(out, EXPORTED_ENV, exportedEnvDirect, "exported environment");
   return out;
 }
 
@@ -620,3 +671,4 @@ function patchEveryFile(mark, fn, what) {
 patchEveryFile(MARK_SEDV, patchSedVersion, "sed"); // edit 7
 patchEveryFile(MARK_AWKNUM, patchAwkNumbers, "awk"); // edit 12
 patchEveryFile(MARK_AWKFMT, patchAwkFloats, "awk's sprintf"); // edit 13
+patchEveryFile(MARK_NORMPATH, patchNormalizePath, "path normalization"); // edit 18

@@ -28,7 +28,12 @@ function eperm(op: string, path: string): Error {
   return fsError({ errno: "EPERM" }, op, path);
 }
 
+/** a path with no empty, "." or ".." segment and no trailing "/": its own normal form */
+const NOT_NORMAL = /\/\/|\/\.\.?(?:\/|$)|\/$/;
+
 function normalize(path: string): string {
+  // (the common case, every lookup of /dev/null or /proc/…: no split and join)
+  if (path.charCodeAt(0) === 47 && !NOT_NORMAL.test(path)) return path;
   const out: string[] = [];
   for (const part of path.split("/")) {
     if (part === "" || part === ".") continue;

@@ -116,3 +116,47 @@ export class AnyKill implements KillSignal {
 }
 
 const ABORTED: KillSignal = { aborted: true, addEventListener() {}, removeEventListener() {} };
+
+/**
+ * An AbortSignal as a `Kill`-priced source. A line's signal (and a job's, a `timeout`'s) is a
+ * real AbortSignal that outlives thousands of tool runs, and every run's AnyKill put a
+ * listener on it and took it off again (the exec cost's sleep listens: EventTarget's add and
+ * remove were ~2% of bench a). The relay listens to the signal once, for the signal's life, and
+ * keeps the runs' listeners in a list of its own: they fire when the signal aborts, in the
+ * order they were added, as they did on the signal (nothing else listens on these signals:
+ * every listener on them came through a tool's AnyKill). Its `aborted` is the signal's own,
+ * so it is exact also while the signal's abort event is being dispatched.
+ */
+class SignalRelay implements KillSignal {
+  private readonly fns = new Kill();
+  private listening = false;
+
+  constructor(private readonly source: KillSignal) {}
+
+  get aborted(): boolean {
+    return this.source.aborted;
+  }
+
+  addEventListener(_type: "abort", fn: () => void): void {
+    if (this.source.aborted) return;
+    if (!this.listening) {
+      this.listening = true;
+      this.source.addEventListener("abort", () => this.fns.abort(), { once: true });
+    }
+    this.fns.addEventListener("abort", fn);
+  }
+
+  removeEventListener(_type: "abort", fn: () => void): void {
+    this.fns.removeEventListener("abort", fn);
+  }
+}
+
+const relays = new WeakMap<KillSignal, KillSignal>();
+
+/** `s` with listeners that cost what a Kill's do (a Kill or NEVER_KILLED: itself) */
+export function relayOf(s: KillSignal): KillSignal {
+  if (s instanceof Kill || s === NEVER_KILLED) return s;
+  let r = relays.get(s);
+  if (!r) relays.set(s, (r = new SignalRelay(s)));
+  return r;
+}

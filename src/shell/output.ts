@@ -130,10 +130,17 @@ export interface Route {
   pipe: string;
 }
 
-export function parseRoute(v: string | undefined): Route | undefined {
+/** the route last parsed: every command of a line reads the same one (twice per tool run) */
+let lastRouteVar = "";
+let lastRoute: Readonly<Route> | undefined;
+
+export function parseRoute(v: string | undefined): Readonly<Route> | undefined {
   if (!v) return undefined;
+  // (a pure function of the string; the route is frozen, so a caller cannot change it)
+  if (v === lastRouteVar && lastRoute) return lastRoute;
   const [log = "", oe = "--", pipe = ""] = v.split(":");
-  return { log, o: (oe[0] ?? "-") as Route["o"], e: (oe[1] ?? "-") as Route["e"], pipe };
+  lastRouteVar = v;
+  return (lastRoute = Object.freeze({ log, o: (oe[0] ?? "-") as Route["o"], e: (oe[1] ?? "-") as Route["e"], pipe }));
 }
 
 export function formatRoute(r: Route): string {

@@ -68,7 +68,7 @@ import { procPidFs, taskSyscalls } from "./procpid.ts";
 import { disownBuiltin, jobLine, jobStatus, jobsBuiltin, killBuiltin, waitOptions, waitTarget } from "./jobctl.ts";
 import { simpleCommand, type Job } from "./jobs.ts";
 import type { ProcApi } from "../userland/procps/ps.ts";
-import { AnyKill, Kill, NEVER_KILLED, type KillSignal } from "./killsignal.ts";
+import { AnyKill, Kill, NEVER_KILLED, relayOf, type KillSignal } from "./killsignal.ts";
 
 /** the environment variable naming the kill switch of a `timeout`'s child */
 const KILL_VAR = "TUXNET_KILL";
@@ -419,32 +419,66 @@ function stdinBytes(ctx: { stdin?: Parameters<typeof latin1FromBytes>[0] }): Uin
  * map of its own, each hanging off the last: that chain keeps every process's objects alive
  * through young-generation GCs until a full one (kilobytes promoted per command).
  */
-const LAZY = Symbol("lazy");
 interface ProcessLazy {
   stdinBytes(): Uint8Array;
   procs(): ProcApi;
 }
-const PROCESS_LAZY: PropertyDescriptorMap = {
-  stdinBytes: {
-    get(this: { [LAZY]: ProcessLazy }) {
-      return this[LAZY].stdinBytes();
-    },
-    enumerable: true,
-    configurable: true,
-  },
-  procs: {
-    get(this: { [LAZY]: ProcessLazy }) {
-      return this[LAZY].procs();
-    },
-    enumerable: true,
-    configurable: true,
-  },
-};
 
-type LazyFields = { readonly stdinBytes: Uint8Array; readonly procs: ProcApi };
+type ProcessFields = Omit<Process, "stdinBytes"> & Required<Pick<Process, "onSignal" | "readdir" | "readFileBytes" | "readError" | "writeFileBytes">>;
 
-function withProcessLazy<T extends { [LAZY]: ProcessLazy }>(o: T): T & LazyFields {
-  return Object.defineProperties(o, PROCESS_LAZY) as T & LazyFields;
+/**
+ * A tool's process: its fields, and the lazy ones as getters of the class (one map for every
+ * process, made without Object.defineProperties(), which cost more than the rest of the
+ * object; a spread of it, `{ ...p, argv }`, copies the fields but not the getters).
+ */
+class ToolProcess implements Process {
+  argv: string[];
+  env: Record<string, string>;
+  cwd: string;
+  stdin: string;
+  stdout: Process["stdout"];
+  stderr: Process["stderr"];
+  sys: Syscalls;
+  signal: Process["signal"];
+  isatty: boolean;
+  onSignal: ProcessFields["onSignal"];
+  spawn: Process["spawn"];
+  readFile: Process["readFile"];
+  writeFile: Process["writeFile"];
+  readFileBytes: ProcessFields["readFileBytes"];
+  readError: ProcessFields["readError"];
+  readdir: ProcessFields["readdir"];
+  writeFileBytes: ProcessFields["writeFileBytes"];
+  readonly #lazy: ProcessLazy;
+
+  constructor(f: ProcessFields, lazy: ProcessLazy) {
+    this.argv = f.argv;
+    this.env = f.env;
+    this.cwd = f.cwd;
+    this.stdin = f.stdin;
+    this.stdout = f.stdout;
+    this.stderr = f.stderr;
+    this.sys = f.sys;
+    this.signal = f.signal;
+    this.isatty = f.isatty;
+    this.onSignal = f.onSignal;
+    this.spawn = f.spawn;
+    this.readFile = f.readFile;
+    this.writeFile = f.writeFile;
+    this.readFileBytes = f.readFileBytes;
+    this.readError = f.readError;
+    this.readdir = f.readdir;
+    this.writeFileBytes = f.writeFileBytes;
+    this.#lazy = lazy;
+  }
+
+  get stdinBytes(): Uint8Array {
+    return this.#lazy.stdinBytes();
+  }
+
+  get procs(): ProcApi {
+    return this.#lazy.procs();
+  }
 }
 
 /** bash's builtins (`help`'s list) */
@@ -1638,7 +1672,8 @@ export class HostShell implements Shell, IoHost {
     const io = new ToolIo(this, ioVar, flags, tty, sinks);
     // what ends it: its kill switch, SIGPIPE, the exec's abort, a `timeout` above it firing
     const timeoutKill = timeoutKid ? this.kills.get(timeoutKid) : undefined;
-    const signal = new AnyKill([ctx.signal ?? NEVER_KILLED, timeoutKill?.signal ?? NEVER_KILLED, io.kill, (proc.kill ?? pkill).signal]);
+    // (the line's, a job's and a timeout's signals through their relays: killsignal.ts relayOf())
+    const signal = new AnyKill([ctx.signal ? relayOf(ctx.signal) : NEVER_KILLED, timeoutKill ? relayOf(timeoutKill.signal) : NEVER_KILLED, io.kill, (proc.kill ?? pkill).signal]);
     // the host's process table, for ps, kill, pgrep, pkill, killall (procps/ps.ts: ProcApi)
     let procApi: ProcApi | undefined;
     const procs = this.procs;
@@ -1654,12 +1689,11 @@ export class HostShell implements Shell, IoHost {
           },
         }),
     };
-    const p: Process & { readonly procs: ProcApi } = withProcessLazy({
+    const p = new ToolProcess({
       argv: [name, ...args],
       env,
       cwd,
       stdin: ctx.stdin ? decodeBytesToUtf8(ctx.stdin) : "",
-      [LAZY]: lazy,
       // a process a signal it does not catch has ended writes nothing more (its handlers, the
       // statistics of a ping's sigexit on SIGINT, never run for SIGTERM)
       stdout: {
@@ -1792,7 +1826,7 @@ export class HostShell implements Shell, IoHost {
         }
       },
       writeFileBytes: (path: string, data: Uint8Array, append?: boolean) => writeFileChecked(fs, resolve(path), data, append),
-    });
+    }, lazy);
     proc.netns = sys.ns ?? sys;
     const daemonsBefore = daemonSnapshot(name, sys);
     let code: number;

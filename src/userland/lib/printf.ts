@@ -25,6 +25,15 @@ function toUnsigned(v: number | bigint): bigint {
   return BigInt(n);
 }
 
+/** toUnsigned(v) of a number, as a number, when that is a safe integer (else undefined: the
+ * BigInt path, which also throws for NaN and infinities as it did) */
+function unsignedSafe(v: number): number | undefined {
+  const n = Math.trunc(v);
+  if (!Number.isSafeInteger(n)) return undefined;
+  if (n >= 0) return n;
+  return n >= -0x80000000 ? n + 0x100000000 : undefined;
+}
+
 /** %e body: mantissa with `prec` decimals and a two-digit (at least) exponent */
 function fmtExp(v: number, prec: number, upper: boolean): string {
   let s = v.toExponential(prec);
@@ -51,36 +60,68 @@ export function fmtG(v: number, precIn: number, alt = false, upper = false): str
   return upper ? s.toUpperCase() : s;
 }
 
-export function sprintf(fmt: string, ...args: unknown[]): string {
-  let out = "";
-  let ai = 0;
+/** one conversion of a format: the text before it, then its flags, width, precision and letter
+ * (the regex's groups 1, 2, 3 and 5; the length modifier is ignored) */
+interface Conversion {
+  readonly before: string;
+  readonly flags: string;
+  readonly width: string | undefined;
+  readonly prec: string | undefined;
+  readonly conv: string;
+}
+/** a format split at its conversions, and the text after the last */
+interface ParsedFormat {
+  readonly convs: readonly Conversion[];
+  readonly tail: string;
+}
+
+/** formats as split (a pure function of the string; the code's formats are a few hundred
+ * literals, read again at every call: a tool prints thousands of lines with a dozen) */
+const formats = new Map<string, ParsedFormat>();
+
+function parseFormat(fmt: string): ParsedFormat {
+  const known = formats.get(fmt);
+  if (known) return known;
   const re = /%([-+ #0]*)(\*|\d+)?(?:\.(\*|\d*))?(hh|h|ll|l|z|j|t|L)?([diuxXoscfFeEgGp%])/g;
+  const convs: Conversion[] = [];
   let last = 0;
   let m: RegExpExecArray | null;
   while ((m = re.exec(fmt)) !== null) {
-    out += fmt.slice(last, m.index);
+    convs.push({ before: fmt.slice(last, m.index), flags: m[1] ?? "", width: m[2], prec: m[3], conv: m[5]! });
     last = re.lastIndex;
-    const flags = m[1] ?? "";
-    const conv = m[5]!;
+  }
+  const f: ParsedFormat = { convs, tail: fmt.slice(last) };
+  if (formats.size < 4096) formats.set(fmt, f);
+  return f;
+}
+
+export function sprintf(fmt: string, ...args: unknown[]): string {
+  let out = "";
+  let ai = 0;
+  const parsed = parseFormat(fmt);
+  for (const c of parsed.convs) {
+    out += c.before;
+    const flags = c.flags;
+    const conv = c.conv;
     if (conv === "%") {
       out += "%";
       continue;
     }
     let width = 0;
     let left = flags.includes("-");
-    if (m[2] === "*") {
+    if (c.width === "*") {
       width = Number(args[ai++]);
       if (width < 0) {
         left = true;
         width = -width;
       }
-    } else if (m[2]) width = parseInt(m[2], 10);
+    } else if (c.width) width = parseInt(c.width, 10);
     let prec: number | undefined;
-    if (m[3] !== undefined) {
-      if (m[3] === "*") {
+    if (c.prec !== undefined) {
+      if (c.prec === "*") {
         prec = Number(args[ai++]);
         if (prec < 0) prec = undefined;
-      } else prec = m[3] === "" ? 0 : parseInt(m[3], 10);
+      } else prec = c.prec === "" ? 0 : parseInt(c.prec, 10);
     }
     const zero = flags.includes("0") && !left;
     const plus = flags.includes("+");
@@ -91,7 +132,16 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
     switch (conv) {
       case "d":
       case "i": {
-        const n = typeof arg === "bigint" ? arg : BigInt(Math.trunc(Number(arg ?? 0)));
+        const num = typeof arg === "bigint" ? undefined : Math.trunc(Number(arg ?? 0));
+        if (num !== undefined && Number.isSafeInteger(num)) {
+          // (a safe integer's digits are its BigInt's: the same text without making one)
+          let digits = (num < 0 ? -num : num).toString();
+          if (prec !== undefined) digits = prec === 0 && num === 0 ? "" : digits.padStart(prec, "0");
+          s = (num < 0 ? "-" : plus ? "+" : space ? " " : "") + digits;
+          out += pad(s, width, left, zero && prec === undefined);
+          continue;
+        }
+        const n = typeof arg === "bigint" ? arg : BigInt(num!);
         let digits = (n < 0n ? -n : n).toString();
         if (prec !== undefined) digits = prec === 0 && n === 0n ? "" : digits.padStart(prec, "0");
         s = (n < 0n ? "-" : plus ? "+" : space ? " " : "") + digits;
@@ -102,6 +152,17 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
       case "x":
       case "X":
       case "o": {
+        const un = typeof arg === "bigint" ? undefined : unsignedSafe(Number(arg ?? 0));
+        if (un !== undefined) {
+          // (toUnsigned()'s value as a number when it is a safe integer: the same digits)
+          let digits = un.toString(conv === "u" ? 10 : conv === "o" ? 8 : 16);
+          if (conv === "X") digits = digits.toUpperCase();
+          if (prec !== undefined) digits = prec === 0 && un === 0 ? "" : digits.padStart(prec, "0");
+          if (alt && un !== 0 && (conv === "x" || conv === "X")) digits = (conv === "x" ? "0x" : "0X") + digits;
+          if (alt && conv === "o" && !digits.startsWith("0")) digits = "0" + digits;
+          out += pad(digits, width, left, zero && prec === undefined);
+          continue;
+        }
         const n = toUnsigned(typeof arg === "bigint" ? arg : Number(arg ?? 0));
         let digits = n.toString(conv === "u" ? 10 : conv === "o" ? 8 : 16);
         if (conv === "X") digits = digits.toUpperCase();
@@ -144,5 +205,5 @@ export function sprintf(fmt: string, ...args: unknown[]): string {
       }
     }
   }
-  return out + fmt.slice(last);
+  return out + parsed.tail;
 }

@@ -482,18 +482,25 @@ export function nodev(ctx: IpCtx, dev: string): number {
   return -1;
 }
 
-const utf8 = new TextEncoder();
-
-/** strlen() of the UTF-8 form of `s` (ASCII, every name a script gives, counted without
- * encoding it: each `ip` command checks its device names) */
-function strlenUtf8(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return utf8.encode(s).length;
-  return s.length;
+/** strlen() of `s` as UTF-8 (TextEncoder's bytes: a lone surrogate is U+FFFD, 3 bytes),
+ * counted without encoding it */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
 }
 
 /** lib/utils.c: check_ifname() */
 export function checkIfname(name: string): number {
-  if (strlenUtf8(name) >= IFNAMSIZ) return -1;
+  if (utf8Length(name) >= IFNAMSIZ) return -1;
   return checkAltifname(name);
 }
 
