@@ -156,14 +156,27 @@ export class Neighbour<K extends NeighKey = number> {
   protocol = 0;
   arpQueue: SkBuff[] = [];
   arpQueueLen = 0;
-  timer: Timer;
+  /** n->timer, made when first armed: most entries never are (a NOARP entry of every group a
+   * device sends to, a permanent one) */
+  private tm: Timer | undefined = undefined;
   constructor(tbl: NeighTable<K>, dev: NetDevice, key: K, parms: NeighParms) {
     this.tbl = tbl;
     this.net = dev.net;
     this.dev = dev;
     this.key = key;
     this.parms = parms;
-    this.timer = netSched(dev.net).timer(() => neighTimerHandler(this), "neigh");
+  }
+  /** mod_timer(&n->timer, when) */
+  timerMod(when: number): void {
+    (this.tm ??= netSched(this.net).timer(() => neighTimerHandler(this), "neigh")).mod(when);
+  }
+  /** timer_delete(&n->timer) */
+  timerCancel(): void {
+    this.tm?.cancel();
+  }
+  /** timer_pending(&n->timer) */
+  get timerPending(): boolean {
+    return this.tm?.pending ?? false;
   }
 }
 
@@ -480,7 +493,7 @@ function neighDel(n: AnyNeigh): void {
   g.gcList.delete(n);
   g.entries--;
   hashDel(n);
-  n.timer.cancel();
+  n.timerCancel();
   n.dead = true;
   neighPurgeQueue(n, "SKB_DROP_REASON_NEIGH_DEAD");
   n.tbl.stats.destroys++;
@@ -576,7 +589,7 @@ function neighTimerHandler(n: AnyNeigh): void {
     if (notify) neighNotify(n, "RTM_NEWNEIGH");
     return;
   }
-  if (n.nudState & NUD_IN_TIMER) n.timer.mod(next < now + USEC_PER_SEC / 2 / HZ ? now + USEC_PER_SEC / 2 / HZ : next);
+  if (n.nudState & NUD_IN_TIMER) n.timerMod(next < now + USEC_PER_SEC / 2 / HZ ? now + USEC_PER_SEC / 2 / HZ : next);
   if (n.nudState & (NUD_INCOMPLETE | NUD_PROBE)) neighProbe(n);
   if (notify) neighNotify(n, "RTM_NEWNEIGH");
 }
@@ -597,11 +610,11 @@ export function neighEventSend(n: AnyNeigh, skb: SkBuff | undefined): number {
   if (!(n.nudState & (NUD_STALE | NUD_INCOMPLETE))) {
     if (n.parms.mcastProbes + n.parms.appProbes) {
       n.probes = n.parms.ucastProbes;
-      n.timer.cancel();
+      n.timerCancel();
       n.nudState = NUD_INCOMPLETE;
       n.updated = now;
       immediateProbe = true;
-      n.timer.mod(now + retrans(n));
+      n.timerMod(now + retrans(n));
     } else {
       n.nudState = NUD_FAILED;
       n.updated = now;
@@ -609,10 +622,10 @@ export function neighEventSend(n: AnyNeigh, skb: SkBuff | undefined): number {
       return 1;
     }
   } else if (n.nudState & NUD_STALE) {
-    n.timer.cancel();
+    n.timerCancel();
     n.nudState = NUD_DELAY;
     n.updated = now;
-    n.timer.mod(now + n.parms.delayProbeTime);
+    n.timerMod(now + n.parms.delayProbeTime);
   }
   if (n.nudState === NUD_INCOMPLETE) {
     if (skb) {
@@ -654,7 +667,7 @@ export function neighUpdate(n: AnyNeigh, lladdr: Uint8Array | undefined, newStat
   if (n.dead) return -22;
 
   if (!(newState & NUD_VALID)) {
-    n.timer.cancel();
+    n.timerCancel();
     n.nudState = newState;
     notify = (old & NUD_VALID) !== 0;
     if (old & (NUD_INCOMPLETE | NUD_PROBE) && newState & NUD_FAILED) {
@@ -698,9 +711,9 @@ export function neighUpdate(n: AnyNeigh, lladdr: Uint8Array | undefined, newStat
   }
   if (newState !== old || !sameAddr) n.updated = now;
   if (newState !== old) {
-    n.timer.cancel();
+    n.timerCancel();
     if (newState & NUD_PROBE) n.probes = 0;
-    if (newState & NUD_IN_TIMER) n.timer.mod(now + (newState & NUD_REACHABLE ? reachableTime(n) : 0));
+    if (newState & NUD_IN_TIMER) n.timerMod(now + (newState & NUD_REACHABLE ? reachableTime(n) : 0));
     n.nudState = newState;
     notify = true;
   }
@@ -831,7 +844,7 @@ export function neighFillInfo(n: AnyNeigh, type: "RTM_NEWNEIGH" | "RTM_DELNEIGH"
         ndm_confirmed: toClock(now - n.confirmed),
         ndm_used: toClock(now - n.used),
         ndm_updated: toClock(now - n.updated),
-        ndm_refcnt: n.timer.pending ? 1 : 0,
+        ndm_refcnt: n.timerPending ? 1 : 0,
       },
       NDA_PROTOCOL: n.protocol || undefined,
     },
