@@ -28,3 +28,19 @@ export function copyBytes(src: Uint8Array): Uint8Array<ArrayBuffer> {
   a.set(src);
   return a;
 }
+
+/** strlen() of `s` as UTF-8 (TextEncoder's bytes: a lone surrogate is U+FFFD, 3 bytes),
+ * counted without encoding it */
+export function utf8Length(s: string): number {
+  let n = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x80) n += 1;
+    else if (c < 0x800) n += 2;
+    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      n += 4;
+      i++;
+    } else n += 3;
+  }
+  return n;
+}

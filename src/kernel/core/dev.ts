@@ -3,6 +3,7 @@
  * ifindexes, open/close, flags, promiscuity/allmulti, carrier and operstate, mtu, MAC, rename,
  * moving between namespaces, upper/lower links and rx handlers. The packet path is dev_path.ts.
  */
+import { utf8Length } from "../../wire/bytes.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 import {
   IFF_UP, IFF_DEBUG, IFF_NOTRAILERS, IFF_NOARP, IFF_DYNAMIC, IFF_MULTICAST, IFF_PORTSEL,
@@ -50,13 +51,6 @@ export function devGetByIndex(net: Net, ifindex: number): NetDevice | undefined 
   return net.devByIndex.get(ifindex);
 }
 
-const utf8 = new TextEncoder();
-
-/** strlen() of the UTF-8 form of `s` (ASCII counted without encoding it) */
-export function utf8Length(s: string): number {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return utf8.encode(s).length;
-  return s.length;
-}
 
 /** net/core/dev.c: dev_valid_name() */
 export function devValidName(name: string): boolean {

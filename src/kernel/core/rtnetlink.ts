@@ -4,6 +4,7 @@
  * ops (rtnl_af_register), and the link messages themselves: RTM_NEWLINK/SETLINK (rtnl_newlink,
  * do_setlink), RTM_DELLINK, RTM_GETLINK and rtnl_fill_ifinfo().
  */
+import { utf8Length } from "../../wire/bytes.ts";
 import { kerr, isKErr, type KErr } from "../uapi/errno.ts";
 import {
   AF_UNSPEC, type RtnlMsg, type LinkMsg, type IflaAttrs, type NlAck, type Rtnetlink, type InfoData,
@@ -19,7 +20,7 @@ import { peernet2idAlloc, getNetNsById } from "./net_namespace.ts";
 import {
   devGetByIndex, devGetByName, devGetFlags, devChangeFlags, devSetMtu, devSetMacAddress, devChangeName,
   devChangeNetNamespace, devChangeTxQueueLen, devSetAlias, devSetGroup, devValidateMtu, devGetIflink,
-  devGetValidName, unregisterNetdevice, unregisterNetdeviceBatch, netdevStateChange, devAltnameCreate, devAltnameDestroy, netifRunning, linkwatchRunPending, linkwatchSyncDev, utf8Length,
+  devGetValidName, unregisterNetdevice, unregisterNetdeviceBatch, netdevStateChange, devAltnameCreate, devAltnameDestroy, netifRunning, linkwatchRunPending, linkwatchSyncDev,
 } from "./dev.ts";
 import {
   callNetdeviceNotifiers, registerNetdeviceNotifier, NETDEV_CHANGEADDR, NETDEV_REBOOT, NETDEV_CHANGEMTU, NETDEV_CHANGENAME,

@@ -7,6 +7,7 @@ import { PRINT_FP } from "./json_print.ts";
 import { AF_BRIDGE, AF_INET, AF_INET6, AF_PACKET, AF_UNSPEC } from "../../kernel/uapi/rtnetlink.ts";
 import { IFNAMSIZ } from "../../kernel/uapi/if.ts";
 import { strtod } from "./xstrtol.ts";
+import { utf8Length } from "../../wire/bytes.ts";
 
 export const AF_MPLS = 28;
 
@@ -480,22 +481,6 @@ export function duparg2(ctx: IpCtx, key: string, arg: string): never {
 export function nodev(ctx: IpCtx, dev: string): number {
   ctx.err('Cannot find device "%s"\n', dev);
   return -1;
-}
-
-/** strlen() of `s` as UTF-8 (TextEncoder's bytes: a lone surrogate is U+FFFD, 3 bytes),
- * counted without encoding it */
-export function utf8Length(s: string): number {
-  let n = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) n += 1;
-    else if (c < 0x800) n += 2;
-    else if (c >= 0xd800 && c <= 0xdbff && i + 1 < s.length && (s.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
-      n += 4;
-      i++;
-    } else n += 3;
-  }
-  return n;
 }
 
 /** lib/utils.c: check_ifname() */
