@@ -38,7 +38,7 @@ import {
   ndiscNeighIfdown,
 } from "./ndisc.ts";
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
-import { ipv6AddrEqual as sameAddr } from "./ip6_output.ts";
+import { ipv6AddrEqual as sameAddr, in6addrLoopback } from "./ip6_output.ts";
 import { __ipv6DevAcInc, __ipv6DevAcDec, procAnycast6, type Ifacaddr6 } from "./anycast.ts";
 import { __ipv6DevMcInc, __ipv6DevMcDec } from "./mcast.ts";
 import { rt6Key, rt6HasExceptions, rt6FindCachedRt, rt6ExceptionsOf, rt6FlushExceptions, rt6RemoveException, rt6ExceptionsUpdatePmtu, type Rt6Exception } from "./rt6_exception.ts";
@@ -694,11 +694,10 @@ function addrconfDevConfig(idev: Inet6Dev): void {
   if (idev.cnf.get("disable_ipv6")) return;
   if (dev.type === ARPHRD_LOOPBACK || dev.flags & IFF_LOOPBACK) {
     // init_loopback(): ::1/128
-    if (!idev.addrList.some((a) => a.addr[15] === 1 && a.addr.slice(0, 15).every((b) => b === 0))) {
-      const a = new Uint8Array(16);
-      a[15] = 1;
+    const lo = in6addrLoopback();
+    if (!idev.addrList.some((a) => sameAddr(a.addr, lo))) {
       // add_addr(): not tentative, announced with its local route
-      ipv6IfaNotify("RTM_NEWADDR", addAddr(idev, a, 128, RT_SCOPE_HOST, IFA_F_PERMANENT));
+      ipv6IfaNotify("RTM_NEWADDR", addAddr(idev, lo, 128, RT_SCOPE_HOST, IFA_F_PERMANENT));
     }
     return;
   }

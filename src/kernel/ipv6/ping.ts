@@ -20,7 +20,7 @@ import { copyBytes } from "../../wire/bytes.ts";
 import { devInet6, ipv6AddrNeedsScopeId, ipv6ChkAddr } from "./addrconf.ts";
 import { ip6DstLookup, ip6DstMtu, type Dst6 } from "./route.ts";
 import {
-  ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP, IPV6_HDRLEN, ipv6AddrAny as isAny, ipv6AddrIsMulticast as isMulticast,
+  ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP, IPV6_HDRLEN, ipv6AddrAny as isAny, in6addrLoopback, ipv6AddrIsMulticast as isMulticast,
   ipv6AddrV4Mapped as isV4Mapped,
 } from "./ip6_output.ts";
 import { ipv6Stats } from "./proc.ts";
@@ -203,10 +203,7 @@ export abstract class Inet6DgramSock extends InetSock {
     const a = addr as SockAddrIn6;
     let daddr = a.addr6;
     // connect to :: is a connect to the loopback address
-    if (isAny(daddr)) {
-      daddr = new Uint8Array(16);
-      daddr[15] = 1;
-    }
+    if (isAny(daddr)) daddr = in6addrLoopback();
     if (isV4Mapped(daddr)) return kerr("ENETUNREACH");
     if (ipv6AddrNeedsScopeId(daddr)) {
       if (a.scopeId) {

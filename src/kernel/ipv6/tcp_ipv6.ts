@@ -32,7 +32,7 @@ import { tcpConnectSecure } from "../ipv4/tcp_ipv4.ts";
 import { ipv6AddrNeedsScopeId, ipv6ChkAddr } from "./addrconf.ts";
 import { ip6DstLookup, type Dst6 } from "./route.ts";
 import {
-  ip6LocalOut, csumIpv6Magic, ip6DevMtu, ipv6AddrAny as isAny, ipv6AddrIsMulticast as isMulticast,
+  ip6LocalOut, csumIpv6Magic, ip6DevMtu, ipv6AddrAny as isAny, in6addrLoopback, ipv6AddrIsMulticast as isMulticast,
   ipv6AddrV4Mapped as isV4Mapped, ipv6AddrEqual as eq6,
 } from "./ip6_output.ts";
 import { ip6DstHoplimit } from "./ping.ts";
@@ -159,10 +159,7 @@ export class Tcp6Sock extends TcpSock {
     const a = addr as SockAddrIn6;
     let daddr = a.addr6;
     // connect() to :: means the loopback address
-    if (isAny(daddr)) {
-      daddr = new Uint8Array(16);
-      daddr[15] = 1;
-    }
+    if (isAny(daddr)) daddr = in6addrLoopback();
     if (isMulticast(daddr)) return kerr("ENETUNREACH");
     if (ipv6AddrNeedsScopeId(daddr)) {
       if (a.scopeId) {

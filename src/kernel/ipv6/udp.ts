@@ -30,7 +30,7 @@ import { csumPartial } from "../../wire/checksum.ts";
 import { ipv6AddrNeedsScopeId } from "./addrconf.ts";
 import { ip6DstLookup, ip6DstMtu, ip6UpdatePmtu, type Dst6 } from "./route.ts";
 import {
-  ip6LocalOut, csumIpv6Magic, IPV6_HDRLEN, ipv6AddrAny as isAny, ipv6AddrEqual as eq6, ipv6AddrV4Mapped as isV4Mapped,
+  ip6LocalOut, csumIpv6Magic, IPV6_HDRLEN, ipv6AddrAny as isAny, in6addrLoopback, ipv6AddrEqual as eq6, ipv6AddrV4Mapped as isV4Mapped,
 } from "./ip6_output.ts";
 import { errnoName } from "../ipv4/raw.ts";
 import { ipv6Stats } from "./proc.ts";
@@ -258,10 +258,7 @@ export class Udp6Sock extends Inet6DgramSock implements UdpV4MappedSock {
       scopeId = a.scopeId;
       if (dport === 0) return kerr("EINVAL");
       // sendto(::) goes to the loopback address
-      if (isAny(daddr)) {
-        daddr = new Uint8Array(16);
-        daddr[15] = 1;
-      }
+      if (isAny(daddr)) daddr = in6addrLoopback();
     } else {
       if (this.state !== TCP_ESTABLISHED) return kerr("EDESTADDRREQ");
       daddr = this.daddr6;
