@@ -4,7 +4,8 @@
  * For each bench/scenarios/*.sh: the wall time of tuxnet (a fresh World from the build in
  * dist/, in a node process of its own, the script run by the emulated shell on one host) and,
  * when run as root, of the real kernel (the same script under `unshare --net --mount` with a
- * private tmpfs /run/netns), side by side with the ratio; each once the CPUs are idle again.
+ * private tmpfs /run/netns), side by side with the speed-up (kernel time over tuxnet time);
+ * each once the CPUs are idle again.
  * A kernel run that takes longer than --kernel-timeout seconds (300: what Mininet's pingall
  * was given) is killed with everything it started and shows as "> S".
  * Node-only code.
@@ -101,10 +102,16 @@ async function settle(): Promise<void> {
   }
 }
 
+/** how many times faster tuxnet ran than the kernel ("> N" when the kernel was killed at k s) */
+function speedUp(t: number, k: number, timedOut: boolean): string {
+  const x = k / t;
+  return (timedOut ? "> " : "") + x.toFixed(x < 10 ? 2 : 1) + "x";
+}
+
 const last = (s: string) => s.split("\n").slice(-1)[0] ?? "";
 // tuxnet cpu s: the process's CPU time (user + system) — on a loaded machine the wall time
 // of either side also counts the time it waited for a CPU
-const rows: string[][] = [["scenario", "tuxnet s", "tuxnet cpu s", "kernel s", "tuxnet/kernel", "sim s", "tuxnet last line", "kernel last line"]];
+const rows: string[][] = [["scenario", "tuxnet s", "tuxnet cpu s", "kernel s", "speed-up", "sim s", "tuxnet last line", "kernel last line"]];
 for (const f of scenarios) {
   const path = join(dir, f);
   process.stderr.write(`bench: ${f} …\n`);
@@ -117,7 +124,7 @@ for (const f of scenarios) {
     t ? t.s.toFixed(2) : "-",
     t ? t.cpuS.toFixed(2) : "-",
     k ? (k.timedOut ? "> " + kernelTimeoutS : k.s.toFixed(2)) : "-",
-    t && k ? (k.timedOut ? "< " : "") + (t.s / k.s).toFixed(k.timedOut ? 3 : 1) + "x" : "-",
+    t && k ? speedUp(t.s, k.s, k.timedOut) : "-",
     t ? t.simS.toFixed(1) : "-",
     t ? last(t.out).slice(0, 40) : "-",
     k ? last(k.out).slice(0, 40) : "-",
