@@ -257,8 +257,15 @@ export interface MdbEntry {
   ports: MdbPortGroup[];
 }
 
+/** the mdb's key of a group: one character for the protocol, one per address byte (a lookup
+ * for every report a bridge snoops: no join() of the bytes into a dotted string) */
 function mdbKey(proto: number, addr: Uint8Array): string {
-  return `${proto}/${addr.join(".")}`;
+  const a = addr;
+  if (a.length === 4) return String.fromCharCode(proto, a[0]!, a[1]!, a[2]!, a[3]!);
+  if (a.length === 16) {
+    return String.fromCharCode(proto, a[0]!, a[1]!, a[2]!, a[3]!, a[4]!, a[5]!, a[6]!, a[7]!, a[8]!, a[9]!, a[10]!, a[11]!, a[12]!, a[13]!, a[14]!, a[15]!);
+  }
+  return String.fromCharCode(proto, ...a);
 }
 
 /** br_mdb_ip_get() */
