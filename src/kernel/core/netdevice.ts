@@ -166,11 +166,15 @@ export class NetDevice implements LinkStats64 {
   ip6Ptr: unknown;
   /** what ipv6_rcv() reads of ip6Ptr for every frame, kept on the device (ipv6/addrconf.ts,
    * mcast.ts): a thousand-port flood then reads one object per receiver, not two. The
-   * inet6_dev's disable_ipv6, a bit per group it joined (mcast.ts tailBit()), its
-   * namespace's IPv6 MIB's IP counters (set on first use) */
+   * inet6_dev's disable_ipv6, a bit per group it joined (mcast.ts tailBit()) */
   ip6Disabled = 0;
   ip6McBits = 0;
-  ip6MibIp: unknown = undefined;
+  /** the packets (and their bytes) ipv6_rcv() dropped as to a group not joined here, counted
+   * on the device until its namespace's IPv6 MIB is read or it leaves the namespace
+   * (ipv6/proc.ts ipv6MibFoldDev(), as Linux sums its per-CPU MIBs on read): a flood's copy
+   * then counts where it is read, not in one more object per receiver */
+  ip6McDropPkts = 0;
+  ip6McDropOctets = 0;
   rx_packets = 0;
   rx_bytes = 0;
   name: string;

@@ -10,7 +10,7 @@
 import { ipv6SysctlNetInit, ndiscParms, ndiscSysctlRegister, ndiscSysctlUnregister } from "./sysctl_net_ipv6.ts";
 import type { NeighParms } from "../core/neighbour.ts";
 import { registerFamilyIoctl } from "../core/dev_ioctl.ts";
-import { snmp6SeqShow } from "./proc.ts";
+import { snmp6SeqShow, ipv6MibFoldDev } from "./proc.ts";
 import { sysctlDevNameIsAllowed, type NetDevice } from "../core/netdevice.ts";
 import { NetGeneric, registerPernetOps, type Net } from "../core/net_namespace.ts";
 import { registerNetdeviceNotifier, NETDEV_REGISTER, NETDEV_UNREGISTER, NETDEV_UP, NETDEV_DOWN, NETDEV_CHANGE,
@@ -220,10 +220,9 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
   if (!sysctlDevNameIsAllowed(dev.name)) return kerr("EINVAL");
   dev.ip6Ptr = idev;
-  // the receive path's summary of it on the device (a new inet6_dev: no group, the namespace's MIB)
+  // the receive path's summary of it on the device (a new inet6_dev: no group)
   dev.ip6Disabled = Number(cnf.get("disable_ipv6"));
   dev.ip6McBits = 0;
-  dev.ip6MibIp = undefined;
   addrconfSysctlRegister(idev);
   return idev;
 }
@@ -839,6 +838,8 @@ function addrconfNotify(event: number, dev: NetDevice): number {
       if (idev) addrconfIfdown(idev, false);
       break;
     case NETDEV_UNREGISTER:
+      // (what the device counted for the namespace it leaves goes to that namespace's MIB)
+      ipv6MibFoldDev(dev);
       rt6DisableIp(dev);
       if (idev) {
         addrconfIfdown(idev, true);

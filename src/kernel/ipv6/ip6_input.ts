@@ -69,14 +69,20 @@ function ipv6RcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev
   if (((b[o + 4]! << 8) | b[o + 5]!) + IPV6_HDRLEN > len) return 0;
   // read in place: no copies of the addresses for it
   if (ipv6ChkMcastAddrAt(dev, b, o + 24)) return 0;
-  const ip = (dev.ip6MibIp ??= ipv6Stats(dev.net).ip) as Ipv6Mib["ip"];
-  /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len) */
-  ip.InReceives++;
-  ip.InOctets += len;
-  countEcn(ip, b, o);
-  /* ip6_mc_input(): IPSTATS_MIB_INMCAST */
-  ip.InMcastPkts++;
-  ip.InMcastOctets += len;
+  /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len), IPSTATS_MIB_NOECTPKTS +
+   * ECN, and ip6_mc_input()'s IPSTATS_MIB_INMCAST: on the device until the MIB is read
+   * (ipv6MibFoldDev()), a not-ECT packet's (every link-up message) all of them */
+  if ((b[o + 1]! >>> 4) & 3) {
+    const ip = ipv6Stats(dev.net).ip;
+    ip.InReceives++;
+    ip.InOctets += len;
+    countEcn(ip, b, o);
+    ip.InMcastPkts++;
+    ip.InMcastOctets += len;
+  } else {
+    dev.ip6McDropPkts++;
+    dev.ip6McDropOctets += len;
+  }
   return PEEK_MC_NOT_JOINED;
 }
 

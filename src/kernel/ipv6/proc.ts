@@ -5,6 +5,7 @@
  * ip6OutputMulticast() counts what it transmits here.
  */
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
+import type { NetDevice } from "../core/netdevice.ts";
 
 /** snmp6_ipstats_list[] (Linux 6.18) */
 const IP6_ITEMS = [
@@ -71,8 +72,27 @@ function item(name: string, v: number): string {
   return `${name.padEnd(32)}\t${v}\n`;
 }
 
+/**
+ * The counts ipv6_rcv() keeps on a device (see NetDevice.ip6McDropPkts) added to its
+ * namespace's MIB, as Linux adds up its per-CPU counters when the MIB is read: when it is read
+ * (snmp6SeqShow()) and when the device leaves the namespace (NETDEV_UNREGISTER).
+ */
+export function ipv6MibFoldDev(dev: NetDevice): void {
+  const pkts = dev.ip6McDropPkts;
+  if (pkts === 0) return;
+  const ip = ipv6Stats(dev.net).ip;
+  ip.InReceives += pkts;
+  ip.InNoECTPkts += pkts;
+  ip.InMcastPkts += pkts;
+  ip.InOctets += dev.ip6McDropOctets;
+  ip.InMcastOctets += dev.ip6McDropOctets;
+  dev.ip6McDropPkts = 0;
+  dev.ip6McDropOctets = 0;
+}
+
 /** net/ipv6/proc.c: snmp6_seq_show() */
 export function snmp6SeqShow(net: Net): string {
+  for (const dev of net.devices()) ipv6MibFoldDev(dev);
   const m = ipv6Stats(net);
   let out = "";
   for (const n of IP6_ITEMS) out += item(`Ip6${n}`, m.ip[n]);
