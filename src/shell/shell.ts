@@ -422,6 +422,7 @@ function stdinBytes(ctx: { stdin?: Parameters<typeof latin1FromBytes>[0] }): Uin
 interface ProcessLazy {
   stdinBytes(): Uint8Array;
   procs(): ProcApi;
+  readFileKnown(path: string): string | undefined | null;
 }
 
 type ProcessFields = Omit<Process, "stdinBytes"> & Required<Pick<Process, "onSignal" | "readdir" | "readFileBytes" | "readError" | "writeFileBytes">>;
@@ -478,6 +479,10 @@ class ToolProcess implements Process {
 
   get procs(): ProcApi {
     return this.#lazy.procs();
+  }
+
+  readFileKnown(path: string): string | undefined | null {
+    return this.#lazy.readFileKnown(path);
   }
 }
 
@@ -1593,6 +1598,13 @@ export class HostShell implements Shell, IoHost {
     return this.missing.has(path);
   }
 
+  /** readFile()'s answer for `full` when known without reading (Process.readFileKnown) */
+  private etcKnown(full: string): string | undefined | null {
+    if (!full.startsWith("/etc/")) return null;
+    if (this.knownMissing(full)) return undefined;
+    return this.etcText.get(full) ?? null;
+  }
+
   private noteMissing(path: string, version: number): void {
     if (version === this.fs.version && version === this.missingVersion) this.missing.add(path);
   }
@@ -1680,6 +1692,7 @@ export class HostShell implements Shell, IoHost {
     const root = this.root;
     const lazy: ProcessLazy = {
       stdinBytes: () => stdinBytes(ctx),
+      readFileKnown: (path: string) => this.etcKnown(resolve(path)),
       procs: () =>
         (procApi ??= {
           ...procs.api(proc.pid),
