@@ -136,6 +136,23 @@
  *    same order (a Set keeps first insertion order), the same values, the same null-prototype
  *    object (also when there is none).
  *
+ * 20. A command's plain words are expanded in one pass. Edit 2 still left a word such as `add`,
+ *    `n$i` or `v$i` some ten async steps (expandWordWithGlob()'s flags scan and brace test, the
+ *    general expansion or the splitting pass with a record per part, the glob pass), ~17 KB
+ *    of garbage per command of bench a (~85 MB of its 474). The expansion of a command's words
+ *    (gt()) now takes two kinds of word itself, before just-bash's own path, which every other
+ *    word still takes:
+ *    - only literals: the word is their text (none when empty), when it has no glob character
+ *      (the glob pass would look for files) and is within the string limit (beyond it the long
+ *      way gives its error); nothing is expanded, so any other word goes the long way intact;
+ *    - literals, plain `$NAME`s (no operation, not `@`/`*`, no subscript) and arithmetic
+ *      expansions, at least one `$NAME`, IFS not empty: the word just-bash hands to its
+ *      splitting pass. The parts are expanded in order by the same expandPart(); when no
+ *      expanded part holds an IFS character nothing splits, and the word is their
+ *      concatenation (none when empty), globbed as before when it has a glob character;
+ *      otherwise the splitting pass runs as before, on the values already expanded (no part
+ *      is expanded twice: `$((i++))` counts once).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -165,6 +182,7 @@ const MARK_BUNDLED = "/*tuxnet:bundled*/";
 const MARK_FNTEXT = "/*tuxnet:fntext*/";
 const MARK_NORMPATH = "/*tuxnet:normpath*/";
 const MARK_EXPENV = "/*tuxnet:expenv*/";
+const MARK_WORDFAST = "/*tuxnet:wordfast*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -583,6 +601,43 @@ function exportedEnvDirect(_m, t, n) {
   );
 }
 
+// expandWordWithGlob() (after edit 2): `async function Ic(e,t,n){e.coverage?.hit("bash:expansion:word_glob");…
+// if((i||o||l)&&!Oe(e.state.env)){let g=ke(e.state.env),y=n.buildIfsCharClassPattern(g),S=await n.smartWordSplit(e,r,g,y,n.expandPart);return Dc(e,S)}…`
+// up to the next function's glob test `!e.state.options.noglob&&At(s,e.state.shoptOptions.extglob)`
+const WORD_GLOB = new RegExp(
+  `async function (${ID})\\((${ID}),${ID},(${ID})\\)\\{\\2\\.coverage\\?\\.hit\\("bash:expansion:word_glob"\\);` +
+    `[\\s\\S]{0,1500}?if\\(\\(${ID}\\|\\|${ID}\\|\\|${ID}\\)&&!(${ID})\\(\\2\\.state\\.env\\)\\)\\{let (${ID})=(${ID})\\(\\2\\.state\\.env\\),(${ID})=\\3\\.buildIfsCharClassPattern\\(\\5\\),` +
+    `(${ID})=await \\3\\.smartWordSplit\\(\\2,${ID},\\5,\\7,\\3\\.expandPart\\);return (${ID})\\(\\2,\\8\\)\\}` +
+    `[\\s\\S]{0,500}?!${ID}\\.state\\.options\\.noglob&&(${ID})\\(${ID},${ID}\\.state\\.shoptOptions\\.extglob\\)`,
+);
+// its caller for a command's words: `async function gt(e,t){return Ic(e,t,Kp())}`
+const wordGlobCall = (ic) => new RegExp(`async function (${ID})\\((${ID}),(${ID})\\)\\{return ${ic.replace(/\$/g, "\\$")}\\(\\2,\\3,(${ID})\\(\\)\\)\\}`, "g");
+
+/** edit 20: gt() takes the plain words itself, the others to Ic() (names: see WORD_GLOB) */
+function wordFast(src) {
+  const all = [...src.matchAll(new RegExp(WORD_GLOB.source, "g"))];
+  if (all.length !== 1) throw new Error(`just-bash bundle: expected one word expansion with glob to patch, found ${all.length}`);
+  const m = all[0];
+  const [, ic, , , oe, , ke, , , dc, at] = m;
+  // (the functions below name their own locals with single letters)
+  if ([oe, ke, dc, at].some((n) => n.length === 1)) throw new Error("just-bash bundle: word expansion's helpers have one-letter names");
+  const glob = (w) => `(e.state.options.noglob||!${at}(${w},e.state.shoptOptions.extglob))`;
+  const fast =
+    // undefined: the word is not one of these, or needs the general path (nothing expanded yet)
+    `function __tuxnetWordFast(e,t,kp){let r=t.parts,l=!0,k=0;for(;k<r.length;k++){let x=r[k];if(x.type!=="Literal"){` +
+    `if(x.type==="ParameterExpansion"?x.operation||x.parameter==="@"||x.parameter==="*"||x.parameter.includes("["):x.type!=="ArithmeticExpansion")return;l=!1}}` +
+    `if(l){let w=r.length===1?r[0].value:r.map(x=>x.value).join("");if(w.length>e.limits.maxStringLength||!${glob("w")})return;` +
+    `e.coverage?.hit("bash:expansion:word_glob");return Promise.resolve({values:w===""?[]:[w],quoted:!1})}` +
+    `if(!r.some(x=>x.type==="ParameterExpansion")||${oe}(e.state.env))return;e.coverage?.hit("bash:expansion:word_glob");return __tuxnetWordVars(e,r,kp())}` +
+    // the parts expanded in order; split and globbed as the splitting pass would when needed
+    `async function __tuxnetWordVars(e,r,n){let g=${ke}(e.state.env),v=[],s=!0;` +
+    `for(let k=0;k<r.length;k++){let x=r[k];if(x.type==="Literal"){v.push(x.value);continue}let o=await n.expandPart(e,x);v.push(o);` +
+    `if(typeof o!=="string")s=!1;else for(let c=0;s&&c<o.length;c++)g.includes(o[c])&&(s=!1)}` +
+    `if(s){e.coverage?.hit("bash:expansion:word_split");let w=v.join("");return ${glob("w")}?{values:w===""?[]:[w],quoted:!1}:${dc}(e,[w])}` +
+    `let i=0;return ${dc}(e,await n.smartWordSplit(e,r,g,n.buildIfsCharClassPattern(g),()=>v[i++]))}`;
+  return edit(src, wordGlobCall(ic), (_s, gt, e, t, kp) => `${fast}function ${gt}(${e},${t}){return __tuxnetWordFast(${e},${t},${kp})??__tuxnetWordSlow(${e},${t})}async function __tuxnetWordSlow(${e},${t}){return ${ic}(${e},${t},${kp}())}`, "expansion of a command's word");
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -628,6 +683,7 @@ export function patch(src) {
     out = MARK_FNTEXT + edit(out, COMMAND_V_FN, commandVFnText, "command -V of a function");
   }
   if (!out.includes(MARK_EXPENV)) out = MARK_EXPENV + edit(out, EXPORTED_ENV, exportedEnvDirect, "exported environment");
+  if (!out.includes(MARK_WORDFAST)) out = MARK_WORDFAST + wordFast(out);
   return out;
 }
 
