@@ -153,6 +153,15 @@
  *      otherwise the splitting pass runs as before, on the values already expanded (no part
  *      is expanded twice: `$((i++))` counts once).
  *
+ * 21. A command without redirections sets none up. For every simple command just-bash made the
+ *    redirections' state (five snapshot Maps and two closures) and, preparing them, the routes
+ *    of fds 0-2 and standard input, then six closures for the redirection loop, which has
+ *    nothing to do for an empty list, and restored the empty snapshots when done. With no
+ *    redirection the preparation now returns, after the routes and standard input, what it
+ *    returned after the empty loop (the same maps and values); the set-up, except for the
+ *    "bare" policy of a redirection-only command (whose finish also restores the next free fd),
+ *    hands the preparation one shared, never written state and finishes with nothing to undo.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -183,6 +192,7 @@ const MARK_FNTEXT = "/*tuxnet:fntext*/";
 const MARK_NORMPATH = "/*tuxnet:normpath*/";
 const MARK_EXPENV = "/*tuxnet:expenv*/";
 const MARK_WORDFAST = "/*tuxnet:wordfast*/";
+const MARK_NOREDIR = "/*tuxnet:noredir*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -638,6 +648,30 @@ function wordFast(src) {
   return edit(src, wordGlobCall(ic), (_s, gt, e, t, kp) => `${fast}function ${gt}(${e},${t}){return __tuxnetWordFast(${e},${t},${kp})??__tuxnetWordSlow(${e},${t})}async function __tuxnetWordSlow(${e},${t}){return ${ic}(${e},${t},${kp}())}`, "expansion of a command's word");
 }
 
+// the redirections' set-up: `function Vn(e,t,n){let r={numericSnapshot:new Map,…,policy:n},s=!1;return{prepare:(i="")=>kh(e,t,i,r),finish:()=>{…`
+const REDIR_SETUP = new RegExp(`function (${ID})\\((${ID}),(${ID}),(${ID})\\)\\{let (${ID})=\\{numericSnapshot:new Map,fdVariableSnapshot:new Map,standardSnapshot:new Map,standardClosedSnapshot:new Map,fdVariableEnv:new Map,nextFd:\\2\\.state\\.nextFd,policy:\\4\\},(${ID})=!1;return\\{prepare:\\((${ID})=""\\)=>(${ID})\\(\\2,\\3,\\7,\\5\\),finish:`, "g");
+
+function noRedirSetup(span, vn, e, t, n, _r, _s, i, kh) {
+  return (
+    `var __tuxnetNoSnapshots={numericSnapshot:new Map,fdVariableSnapshot:new Map,standardSnapshot:new Map,standardClosedSnapshot:new Map,fdVariableEnv:new Map,nextFd:0,policy:"scoped"};` +
+    span.replace(`function ${vn}(${e},${t},${n}){`, () => `function ${vn}(${e},${t},${n}){if(${t}.length===0&&${n}!=="bare")return{prepare:(${i}="")=>${kh}(${e},${t},${i},__tuxnetNoSnapshots),finish(){}};`)
+  );
+}
+
+// kh(): `async function kh(e,t,n,r){let s=new Map,i=new Map,o=…,a=new Map([[0,o(0,{kind:"dup-in",sourceFd:0})],…]),l=r.numericSnapshot,c,u=-1,f=a.get(0);
+// f?.kind==="input"?(c=f.content,u=0):f?.kind==="readwrite"&&(c=f.content.slice(f.position),u=0);let d=()=>({targets:s,dupSources:i,standardRoutes:a,stdin:c,stdinSourceFd:u,error:null}),`
+const REDIR_PREPARE = new RegExp(
+  `async function ${ID}\\(${ID},(${ID}),${ID},${ID}\\)\\{let (${ID})=new Map,(${ID})=new Map,[\\s\\S]{0,400}?` +
+    `(${ID})\\?\\.kind==="input"\\?\\((${ID})=\\4\\.content,(${ID})=0\\):\\4\\?\\.kind==="readwrite"&&\\(\\5=\\4\\.content\\.slice\\(\\4\\.position\\),\\6=0\\);` +
+    `let ${ID}=\\(\\)=>\\(\\{targets:\\2,dupSources:\\3,standardRoutes:(${ID}),stdin:\\5,stdinSourceFd:\\6,error:null\\}\\),`,
+  "g",
+);
+
+function noRedirPrepare(span, t, s, i, _f, c, u, a) {
+  return span.replace(/;let ([\w$]+)=\(\)=>\(\{targets:[\w$]+,dupSources:[\w$]+,standardRoutes:[\w$]+,stdin:[\w$]+,stdinSourceFd:[\w$]+,error:null\}\),$/, (m) =>
+    `;if(${t}.length===0)return{targets:${s},dupSources:${i},standardRoutes:${a},stdin:${c},stdinSourceFd:${u},error:null}` + m);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -684,6 +718,10 @@ export function patch(src) {
   }
   if (!out.includes(MARK_EXPENV)) out = MARK_EXPENV + edit(out, EXPORTED_ENV, exportedEnvDirect, "exported environment");
   if (!out.includes(MARK_WORDFAST)) out = MARK_WORDFAST + wordFast(out);
+  if (!out.includes(MARK_NOREDIR)) {
+    out = edit(out, REDIR_SETUP, noRedirSetup, "redirections' set-up");
+    out = MARK_NOREDIR + edit(out, REDIR_PREPARE, noRedirPrepare, "redirections' preparation");
+  }
   return out;
 }
 
