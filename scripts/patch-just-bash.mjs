@@ -162,6 +162,12 @@
  *    "bare" policy of a redirection-only command (whose finish also restores the next free fd),
  *    hands the preparation one shared, never written state and finishes with nothing to undo.
  *
+ * 22. One command runner's context per interpreter. runCommand() made, for every command, the
+ *    object it hands the builtins and the command dispatch (the context and three closures
+ *    calling back into the interpreter), which none of them writes to; it is now made once per
+ *    interpreter and context (remade if the interpreter's context is another), and the same
+ *    closures do the same calls.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -193,6 +199,7 @@ const MARK_NORMPATH = "/*tuxnet:normpath*/";
 const MARK_EXPENV = "/*tuxnet:expenv*/";
 const MARK_WORDFAST = "/*tuxnet:wordfast*/";
 const MARK_NOREDIR = "/*tuxnet:noredir*/";
+const MARK_RUNCTX = "/*tuxnet:runctx*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -672,6 +679,17 @@ function noRedirPrepare(span, t, s, i, _f, c, u, a) {
     `;if(${t}.length===0)return{targets:${s},dupSources:${i},standardRoutes:${a},stdin:${c},stdinSourceFd:${u},error:null}` + m);
 }
 
+// the interpreter's runCommand(): `async runCommand(t,n,r,s,i=!1,o=!1,a=-1,l=!1){let c={ctx:this.ctx,runCommand:(d,p,h,m,w,b,g,y)=>this.runCommand(d,p,h,m,w,b,g,y),buildExportedEnv:()=>this.buildExportedEnv(),executeUserScript:(d,p,h)=>this.executeUserScript(d,p,h)},`
+const RUN_CTX = new RegExp(
+  `(async runCommand\\(${ID},${ID},${ID},${ID},${ID}=!1,${ID}=!1,${ID}=-1,${ID}=!1\\)\\{let (${ID})=)(\\{ctx:this\\.ctx,runCommand:\\(([\\w$,]+)\\)=>this\\.runCommand\\(\\4\\),` +
+    `buildExportedEnv:\\(\\)=>this\\.buildExportedEnv\\(\\),executeUserScript:\\(([\\w$,]+)\\)=>this\\.executeUserScript\\(\\5\\)\\}),`,
+  "g",
+);
+
+function runCtxOnce(_m, head, _c, literal) {
+  return `${head}this.__tuxnetRunCtx!==void 0&&this.__tuxnetRunCtx.ctx===this.ctx?this.__tuxnetRunCtx:(this.__tuxnetRunCtx=${literal}),`;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -722,6 +740,7 @@ export function patch(src) {
     out = edit(out, REDIR_SETUP, noRedirSetup, "redirections' set-up");
     out = MARK_NOREDIR + edit(out, REDIR_PREPARE, noRedirPrepare, "redirections' preparation");
   }
+  if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
   return out;
 }
 
