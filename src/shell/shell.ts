@@ -486,6 +486,9 @@ class ToolProcess implements Process {
   }
 }
 
+/** the fds a tool's own files are for (runTool) */
+const FILE_FDS = ["out", "err"] as const;
+
 /** bash's builtins (`help`'s list) */
 const BASH_BUILTINS = new Set(
   (". : [ alias bg bind break builtin caller cd command compgen complete compopt continue declare dirs disown " +
@@ -1665,13 +1668,15 @@ export class HostShell implements Shell, IoHost {
     // its files: bash opens them before the program runs (a file it cannot open: no program)
     const sinks: { out?: FileSink & { done(): Promise<void> }; err?: FileSink & { done(): Promise<void> } } = {};
     let openError: string | undefined;
-    for (const which of ["out", "err"] as const) {
-      const f = files[which];
-      if (!f || openError) continue;
-      const sink = await openToolFile(fs, resolve(f.path), f.append, this.sched, f.noclobber);
-      if (typeof sink === "string") openError = `bash: ${f.path}: ${sink}\n`;
-      else sinks[which] = sink;
-    }
+    // (most runs have none: no loop, whose array and iterator were garbage at every command)
+    if (files.out || files.err)
+      for (const which of FILE_FDS) {
+        const f = files[which];
+        if (!f || openError) continue;
+        const sink = await openToolFile(fs, resolve(f.path), f.append, this.sched, f.noclobber);
+        if (typeof sink === "string") openError = `bash: ${f.path}: ${sink}\n`;
+        else sinks[which] = sink;
+      }
     if (openError) {
       // bash reports it on the shell's own stderr (where fd 2 pointed before the redirections)
       const io = new ToolIo(this, ioVar, `r${files.shellErr ?? "r"}`, tty);
