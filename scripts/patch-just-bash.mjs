@@ -136,6 +136,38 @@
  *    same order (a Set keeps first insertion order), the same values, the same null-prototype
  *    object (also when there is none).
  *
+ * 20. A command's plain words are expanded in one pass. Edit 2 still left a word such as `add`,
+ *    `n$i` or `v$i` some ten async steps (expandWordWithGlob()'s flags scan and brace test, the
+ *    general expansion or the splitting pass with a record per part, the glob pass), ~17 KB
+ *    of garbage per command of bench a (~85 MB of its 474). The expansion of a command's words
+ *    (gt()) now takes two kinds of word itself, before just-bash's own path, which every other
+ *    word still takes:
+ *    - only literals: the word is their text (none when empty), when it has no glob character
+ *      (the glob pass would look for files) and is within the string limit (beyond it the long
+ *      way gives its error); nothing is expanded, so any other word goes the long way intact;
+ *    - literals, plain `$NAME`s (no operation, not `@`/`*`, no subscript) and arithmetic
+ *      expansions, at least one `$NAME`, IFS not empty: the word just-bash hands to its
+ *      splitting pass. The parts are expanded in order by the same expandPart(); when no
+ *      expanded part holds an IFS character nothing splits, and the word is their
+ *      concatenation (none when empty), globbed as before when it has a glob character;
+ *      otherwise the splitting pass runs as before, on the values already expanded (no part
+ *      is expanded twice: `$((i++))` counts once).
+ *
+ * 21. A command without redirections sets none up. For every simple command just-bash made the
+ *    redirections' state (five snapshot Maps and two closures) and, preparing them, the routes
+ *    of fds 0-2 and standard input, then six closures for the redirection loop, which has
+ *    nothing to do for an empty list, and restored the empty snapshots when done. With no
+ *    redirection the preparation now returns, after the routes and standard input, what it
+ *    returned after the empty loop (the same maps and values); the set-up, except for the
+ *    "bare" policy of a redirection-only command (whose finish also restores the next free fd),
+ *    hands the preparation one shared, never written state and finishes with nothing to undo.
+ *
+ * 22. One command runner's context per interpreter. runCommand() made, for every command, the
+ *    object it hands the builtins and the command dispatch (the context and three closures
+ *    calling back into the interpreter), which none of them writes to; it is now made once per
+ *    interpreter and context (remade if the interpreter's context is another), and the same
+ *    closures do the same calls.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -165,6 +197,9 @@ const MARK_BUNDLED = "/*tuxnet:bundled*/";
 const MARK_FNTEXT = "/*tuxnet:fntext*/";
 const MARK_NORMPATH = "/*tuxnet:normpath*/";
 const MARK_EXPENV = "/*tuxnet:expenv*/";
+const MARK_WORDFAST = "/*tuxnet:wordfast*/";
+const MARK_NOREDIR = "/*tuxnet:noredir*/";
+const MARK_RUNCTX = "/*tuxnet:runctx*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -583,6 +618,78 @@ function exportedEnvDirect(_m, t, n) {
   );
 }
 
+// expandWordWithGlob() (after edit 2): `async function Ic(e,t,n){e.coverage?.hit("bash:expansion:word_glob");…
+// if((i||o||l)&&!Oe(e.state.env)){let g=ke(e.state.env),y=n.buildIfsCharClassPattern(g),S=await n.smartWordSplit(e,r,g,y,n.expandPart);return Dc(e,S)}…`
+// up to the next function's glob test `!e.state.options.noglob&&At(s,e.state.shoptOptions.extglob)`
+const WORD_GLOB = new RegExp(
+  `async function (${ID})\\((${ID}),${ID},(${ID})\\)\\{\\2\\.coverage\\?\\.hit\\("bash:expansion:word_glob"\\);` +
+    `[\\s\\S]{0,1500}?if\\(\\(${ID}\\|\\|${ID}\\|\\|${ID}\\)&&!(${ID})\\(\\2\\.state\\.env\\)\\)\\{let (${ID})=(${ID})\\(\\2\\.state\\.env\\),(${ID})=\\3\\.buildIfsCharClassPattern\\(\\5\\),` +
+    `(${ID})=await \\3\\.smartWordSplit\\(\\2,${ID},\\5,\\7,\\3\\.expandPart\\);return (${ID})\\(\\2,\\8\\)\\}` +
+    `[\\s\\S]{0,500}?!${ID}\\.state\\.options\\.noglob&&(${ID})\\(${ID},${ID}\\.state\\.shoptOptions\\.extglob\\)`,
+);
+// its caller for a command's words: `async function gt(e,t){return Ic(e,t,Kp())}`
+const wordGlobCall = (ic) => new RegExp(`async function (${ID})\\((${ID}),(${ID})\\)\\{return ${ic.replace(/\$/g, "\\$")}\\(\\2,\\3,(${ID})\\(\\)\\)\\}`, "g");
+
+/** edit 20: gt() takes the plain words itself, the others to Ic() (names: see WORD_GLOB) */
+function wordFast(src) {
+  const all = [...src.matchAll(new RegExp(WORD_GLOB.source, "g"))];
+  if (all.length !== 1) throw new Error(`just-bash bundle: expected one word expansion with glob to patch, found ${all.length}`);
+  const m = all[0];
+  const [, ic, , , oe, , ke, , , dc, at] = m;
+  // (the functions below name their own locals with single letters)
+  if ([oe, ke, dc, at].some((n) => n.length === 1)) throw new Error("just-bash bundle: word expansion's helpers have one-letter names");
+  const glob = (w) => `(e.state.options.noglob||!${at}(${w},e.state.shoptOptions.extglob))`;
+  const fast =
+    // undefined: the word is not one of these, or needs the general path (nothing expanded yet)
+    `function __tuxnetWordFast(e,t,kp){let r=t.parts,l=!0,k=0;for(;k<r.length;k++){let x=r[k];if(x.type!=="Literal"){` +
+    `if(x.type==="ParameterExpansion"?x.operation||x.parameter==="@"||x.parameter==="*"||x.parameter.includes("["):x.type!=="ArithmeticExpansion")return;l=!1}}` +
+    `if(l){let w=r.length===1?r[0].value:r.map(x=>x.value).join("");if(w.length>e.limits.maxStringLength||!${glob("w")})return;` +
+    `e.coverage?.hit("bash:expansion:word_glob");return Promise.resolve({values:w===""?[]:[w],quoted:!1})}` +
+    `if(!r.some(x=>x.type==="ParameterExpansion")||${oe}(e.state.env))return;e.coverage?.hit("bash:expansion:word_glob");return __tuxnetWordVars(e,r,kp())}` +
+    // the parts expanded in order; split and globbed as the splitting pass would when needed
+    `async function __tuxnetWordVars(e,r,n){let g=${ke}(e.state.env),v=[],s=!0;` +
+    `for(let k=0;k<r.length;k++){let x=r[k];if(x.type==="Literal"){v.push(x.value);continue}let o=await n.expandPart(e,x);v.push(o);` +
+    `if(typeof o!=="string")s=!1;else for(let c=0;s&&c<o.length;c++)g.includes(o[c])&&(s=!1)}` +
+    `if(s){e.coverage?.hit("bash:expansion:word_split");let w=v.join("");return ${glob("w")}?{values:w===""?[]:[w],quoted:!1}:${dc}(e,[w])}` +
+    `let i=0;return ${dc}(e,await n.smartWordSplit(e,r,g,n.buildIfsCharClassPattern(g),()=>v[i++]))}`;
+  return edit(src, wordGlobCall(ic), (_s, gt, e, t, kp) => `${fast}function ${gt}(${e},${t}){return __tuxnetWordFast(${e},${t},${kp})??__tuxnetWordSlow(${e},${t})}async function __tuxnetWordSlow(${e},${t}){return ${ic}(${e},${t},${kp}())}`, "expansion of a command's word");
+}
+
+// the redirections' set-up: `function Vn(e,t,n){let r={numericSnapshot:new Map,…,policy:n},s=!1;return{prepare:(i="")=>kh(e,t,i,r),finish:()=>{…`
+const REDIR_SETUP = new RegExp(`function (${ID})\\((${ID}),(${ID}),(${ID})\\)\\{let (${ID})=\\{numericSnapshot:new Map,fdVariableSnapshot:new Map,standardSnapshot:new Map,standardClosedSnapshot:new Map,fdVariableEnv:new Map,nextFd:\\2\\.state\\.nextFd,policy:\\4\\},(${ID})=!1;return\\{prepare:\\((${ID})=""\\)=>(${ID})\\(\\2,\\3,\\7,\\5\\),finish:`, "g");
+
+function noRedirSetup(span, vn, e, t, n, _r, _s, i, kh) {
+  return (
+    `var __tuxnetNoSnapshots={numericSnapshot:new Map,fdVariableSnapshot:new Map,standardSnapshot:new Map,standardClosedSnapshot:new Map,fdVariableEnv:new Map,nextFd:0,policy:"scoped"};` +
+    span.replace(`function ${vn}(${e},${t},${n}){`, () => `function ${vn}(${e},${t},${n}){if(${t}.length===0&&${n}!=="bare")return{prepare:(${i}="")=>${kh}(${e},${t},${i},__tuxnetNoSnapshots),finish(){}};`)
+  );
+}
+
+// kh(): `async function kh(e,t,n,r){let s=new Map,i=new Map,o=…,a=new Map([[0,o(0,{kind:"dup-in",sourceFd:0})],…]),l=r.numericSnapshot,c,u=-1,f=a.get(0);
+// f?.kind==="input"?(c=f.content,u=0):f?.kind==="readwrite"&&(c=f.content.slice(f.position),u=0);let d=()=>({targets:s,dupSources:i,standardRoutes:a,stdin:c,stdinSourceFd:u,error:null}),`
+const REDIR_PREPARE = new RegExp(
+  `async function ${ID}\\(${ID},(${ID}),${ID},${ID}\\)\\{let (${ID})=new Map,(${ID})=new Map,[\\s\\S]{0,400}?` +
+    `(${ID})\\?\\.kind==="input"\\?\\((${ID})=\\4\\.content,(${ID})=0\\):\\4\\?\\.kind==="readwrite"&&\\(\\5=\\4\\.content\\.slice\\(\\4\\.position\\),\\6=0\\);` +
+    `let ${ID}=\\(\\)=>\\(\\{targets:\\2,dupSources:\\3,standardRoutes:(${ID}),stdin:\\5,stdinSourceFd:\\6,error:null\\}\\),`,
+  "g",
+);
+
+function noRedirPrepare(span, t, s, i, _f, c, u, a) {
+  return span.replace(/;let ([\w$]+)=\(\)=>\(\{targets:[\w$]+,dupSources:[\w$]+,standardRoutes:[\w$]+,stdin:[\w$]+,stdinSourceFd:[\w$]+,error:null\}\),$/, (m) =>
+    `;if(${t}.length===0)return{targets:${s},dupSources:${i},standardRoutes:${a},stdin:${c},stdinSourceFd:${u},error:null}` + m);
+}
+
+// the interpreter's runCommand(): `async runCommand(t,n,r,s,i=!1,o=!1,a=-1,l=!1){let c={ctx:this.ctx,runCommand:(d,p,h,m,w,b,g,y)=>this.runCommand(d,p,h,m,w,b,g,y),buildExportedEnv:()=>this.buildExportedEnv(),executeUserScript:(d,p,h)=>this.executeUserScript(d,p,h)},`
+const RUN_CTX = new RegExp(
+  `(async runCommand\\(${ID},${ID},${ID},${ID},${ID}=!1,${ID}=!1,${ID}=-1,${ID}=!1\\)\\{let (${ID})=)(\\{ctx:this\\.ctx,runCommand:\\(([\\w$,]+)\\)=>this\\.runCommand\\(\\4\\),` +
+    `buildExportedEnv:\\(\\)=>this\\.buildExportedEnv\\(\\),executeUserScript:\\(([\\w$,]+)\\)=>this\\.executeUserScript\\(\\5\\)\\}),`,
+  "g",
+);
+
+function runCtxOnce(_m, head, _c, literal) {
+  return `${head}this.__tuxnetRunCtx!==void 0&&this.__tuxnetRunCtx.ctx===this.ctx?this.__tuxnetRunCtx:(this.__tuxnetRunCtx=${literal}),`;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -628,6 +735,12 @@ export function patch(src) {
     out = MARK_FNTEXT + edit(out, COMMAND_V_FN, commandVFnText, "command -V of a function");
   }
   if (!out.includes(MARK_EXPENV)) out = MARK_EXPENV + edit(out, EXPORTED_ENV, exportedEnvDirect, "exported environment");
+  if (!out.includes(MARK_WORDFAST)) out = MARK_WORDFAST + wordFast(out);
+  if (!out.includes(MARK_NOREDIR)) {
+    out = edit(out, REDIR_SETUP, noRedirSetup, "redirections' set-up");
+    out = MARK_NOREDIR + edit(out, REDIR_PREPARE, noRedirPrepare, "redirections' preparation");
+  }
+  if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
   return out;
 }
 

@@ -422,6 +422,7 @@ function stdinBytes(ctx: { stdin?: Parameters<typeof latin1FromBytes>[0] }): Uin
 interface ProcessLazy {
   stdinBytes(): Uint8Array;
   procs(): ProcApi;
+  readFileKnown(path: string): string | undefined | null;
 }
 
 type ProcessFields = Omit<Process, "stdinBytes"> & Required<Pick<Process, "onSignal" | "readdir" | "readFileBytes" | "readError" | "writeFileBytes">>;
@@ -479,7 +480,14 @@ class ToolProcess implements Process {
   get procs(): ProcApi {
     return this.#lazy.procs();
   }
+
+  readFileKnown(path: string): string | undefined | null {
+    return this.#lazy.readFileKnown(path);
+  }
 }
+
+/** the fds a tool's own files are for (runTool) */
+const FILE_FDS = ["out", "err"] as const;
 
 /** bash's builtins (`help`'s list) */
 const BASH_BUILTINS = new Set(
@@ -1593,6 +1601,13 @@ export class HostShell implements Shell, IoHost {
     return this.missing.has(path);
   }
 
+  /** readFile()'s answer for `full` when known without reading (Process.readFileKnown) */
+  private etcKnown(full: string): string | undefined | null {
+    if (!full.startsWith("/etc/")) return null;
+    if (this.knownMissing(full)) return undefined;
+    return this.etcText.get(full) ?? null;
+  }
+
   private noteMissing(path: string, version: number): void {
     if (version === this.fs.version && version === this.missingVersion) this.missing.add(path);
   }
@@ -1653,13 +1668,15 @@ export class HostShell implements Shell, IoHost {
     // its files: bash opens them before the program runs (a file it cannot open: no program)
     const sinks: { out?: FileSink & { done(): Promise<void> }; err?: FileSink & { done(): Promise<void> } } = {};
     let openError: string | undefined;
-    for (const which of ["out", "err"] as const) {
-      const f = files[which];
-      if (!f || openError) continue;
-      const sink = await openToolFile(fs, resolve(f.path), f.append, this.sched, f.noclobber);
-      if (typeof sink === "string") openError = `bash: ${f.path}: ${sink}\n`;
-      else sinks[which] = sink;
-    }
+    // (most runs have none: no loop, whose array and iterator were garbage at every command)
+    if (files.out || files.err)
+      for (const which of FILE_FDS) {
+        const f = files[which];
+        if (!f || openError) continue;
+        const sink = await openToolFile(fs, resolve(f.path), f.append, this.sched, f.noclobber);
+        if (typeof sink === "string") openError = `bash: ${f.path}: ${sink}\n`;
+        else sinks[which] = sink;
+      }
     if (openError) {
       // bash reports it on the shell's own stderr (where fd 2 pointed before the redirections)
       const io = new ToolIo(this, ioVar, `r${files.shellErr ?? "r"}`, tty);
@@ -1680,6 +1697,7 @@ export class HostShell implements Shell, IoHost {
     const root = this.root;
     const lazy: ProcessLazy = {
       stdinBytes: () => stdinBytes(ctx),
+      readFileKnown: (path: string) => this.etcKnown(resolve(path)),
       procs: () =>
         (procApi ??= {
           ...procs.api(proc.pid),

@@ -45,6 +45,12 @@ export interface Process {
   spawn(argv: string[], sys: Syscalls, opts?: SpawnOptions): Promise<number>;
   /** read a file of the host's filesystem (e.g. /etc/hosts, /etc/iproute2/rt_tables) */
   readFile(path: string): Promise<string | undefined>;
+  /**
+   * What readFile(path) would give, when the host knows it without reading (a file of /etc it
+   * read or found missing since its files last changed): the text, undefined for a missing
+   * file, null when it must be read (iproute2 reads six files at every start, usually missing)
+   */
+  readFileKnown?(path: string): string | undefined | null;
   /** false when the file cannot be written (missing directory, a directory, /proc …) */
   writeFile(path: string, data: string, append?: boolean): Promise<boolean>;
   /** a binary file, byte for byte (pcap files); undefined when it cannot be read */

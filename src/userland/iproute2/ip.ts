@@ -112,7 +112,9 @@ const cmds: [string, IpCmd][] = [
 
 /** ip/ip.c: do_cmd() */
 async function doCmd(ctx: IpCtx, argv0: string, argv: string[], final: boolean): Promise<number> {
-  for (const [name, func] of cmds) {
+  for (let i = 0; i < cmds.length; i++) {
+    const name = cmds[i]![0];
+    const func = cmds[i]![1];
     if (matches(argv0, name)) continue;
     // iproute2 reads its names databases on first use (rtnl_*_initialize()); `ip netns` uses
     // none, so neither reads them nor reports them corrupt (and `ip netns exec` in a loop

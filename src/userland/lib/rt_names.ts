@@ -113,7 +113,14 @@ export class RtNames {
     if (this.loaded) return;
     this.loaded = true;
     const p = this.ctx.p;
-    const texts = await Promise.all(DB_FILES.map((name) => p.readFile(`${CONFDIR}/${name}`)));
+    // (what the host knows without reading it taken as it is, else all six read)
+    let texts: (string | undefined)[] | undefined = p.readFileKnown ? [] : undefined;
+    for (let i = 0; texts && i < DB_FILES.length; i++) {
+      const known = p.readFileKnown!(`${CONFDIR}/${DB_FILES[i]}`);
+      if (known === null) texts = undefined;
+      else texts.push(known);
+    }
+    texts ??= await Promise.all(DB_FILES.map((name) => p.readFile(`${CONFDIR}/${name}`)));
     let t = loadedTables;
     if (t === undefined || texts.some((x, i) => x !== loadedTexts[i])) {
       t = loadedTables = loadTables(texts);
