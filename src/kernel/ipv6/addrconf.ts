@@ -139,9 +139,8 @@ const RO_ENTRIES = new Set(["mc_forwarding"]);
 function addrconfNet(net: Net): AddrconfNet {
   let s = pernet.get(net);
   if (!s) {
-    s = { all: new Inet6Cnf(), dflt: new Inet6Cnf(), seq: 0 };
     // ipv6_devconf (all) differs from ipv6_devconf_dflt in accept_dad
-    s.all.set("accept_dad", 0);
+    s = { all: new Inet6Cnf(DEVCONF_ALL_CNF), dflt: new Inet6Cnf(), seq: 0 };
     pernet.set(net, s);
   }
   return s;
@@ -165,6 +164,11 @@ function now(net: Net): number {
 
 const DEVCONF_INDEX = new Map(DEVCONF_DEFAULTS.map(([name], i) => [name, i]));
 const DEVCONF_DISABLE_IPV6 = DEVCONF_INDEX.get("disable_ipv6")!;
+const DEVCONF_MTU = DEVCONF_INDEX.get("mtu")!;
+
+/** the built-in defaults (ipv6_devconf_dflt), which new confs share until written (set
+ * once the class below exists) */
+let DEVCONF_DEFAULT_CNF: Inet6Cnf | undefined;
 
 /**
  * struct ipv6_devconf (a namespace's all and default, each device's own), read and written by
@@ -174,28 +178,54 @@ const DEVCONF_DISABLE_IPV6 = DEVCONF_INDEX.get("disable_ipv6")!;
  * the device (NetDevice.ip6Disabled).
  */
 export class Inet6Cnf {
-  private readonly vals: (number | string)[];
+  /** the values but mtu; shared with the conf this one was copied from (or the built-in
+   * defaults) until either writes a value it does not hold already: a namespace's all and
+   * default and each device's conf are copies of ~60 values that most never change */
+  private vals: (number | string)[];
+  private cow: boolean;
+  /** mtu6: every device's conf writes its own at ipv6_add_dev(), so not in the shared values */
+  private mtu6: number | string;
   /** the device whose conf this is (a namespace's all and default have none) */
   owner: NetDevice | undefined = undefined;
 
   /** a copy of `from`, or the built-in defaults */
   constructor(from?: Inet6Cnf) {
-    this.vals = from ? from.vals.slice() : DEVCONF_DEFAULTS.map(([, v]) => v);
+    const src = from ?? DEVCONF_DEFAULT_CNF;
+    if (src === undefined) {
+      this.vals = DEVCONF_DEFAULTS.map(([, v]) => v);
+      this.cow = false;
+      this.mtu6 = this.vals[DEVCONF_MTU]!;
+    } else {
+      this.vals = src.vals;
+      this.cow = src.cow = true;
+      this.mtu6 = src.mtu6;
+    }
   }
 
   get(name: string): number | string | undefined {
     const i = DEVCONF_INDEX.get(name);
-    return i === undefined ? undefined : this.vals[i];
+    return i === undefined ? undefined : i === DEVCONF_MTU ? this.mtu6 : this.vals[i];
   }
 
   set(name: string, v: number | string): this {
     const i = DEVCONF_INDEX.get(name);
     if (i === undefined) throw new Error(`ipv6_devconf has no ${name}`);
-    this.vals[i] = v;
+    if (i === DEVCONF_MTU) this.mtu6 = v;
+    else if (this.vals[i] !== v) {
+      if (this.cow) {
+        this.vals = this.vals.slice();
+        this.cow = false;
+      }
+      this.vals[i] = v;
+    }
     if (i === DEVCONF_DISABLE_IPV6 && this.owner !== undefined) this.owner.ip6Disabled = Number(v);
     return this;
   }
 }
+
+DEVCONF_DEFAULT_CNF = new Inet6Cnf();
+/** ipv6_devconf (all): the defaults but accept_dad */
+const DEVCONF_ALL_CNF = new Inet6Cnf().set("accept_dad", 0);
 
 /** net/ipv6/addrconf.c: ipv6_add_dev() */
 function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
