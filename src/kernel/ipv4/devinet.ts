@@ -29,6 +29,7 @@ import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts } from "../core/sysctl.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { ipRtNetnsSysctlTable } from "./route.ts";
+import type { InDevMc } from "./igmp.ts";
 
 // ------------------------------------------------------------------------- address helpers
 
@@ -217,6 +218,8 @@ export interface InDevice {
    * dies in one namespace */
   all: Ipv4Devconf;
   dead: boolean;
+  /** igmp.ts's half of the in_device (mc_list, mc_tomb, mr_*), made when first needed */
+  mc: InDevMc | undefined;
 }
 
 interface DevinetNet {
@@ -314,7 +317,7 @@ export function inDevForward(dev: NetDevice): boolean {
 /** net/ipv4/devinet.c: inetdev_init() (a name the sysctl tree refuses: no in_device, EINVAL) */
 function inetdevInit(dev: NetDevice): InDevice | KErr {
   const s = devinetNet(dev.net);
-  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt), all: s.all, dead: false };
+  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt), all: s.all, dead: false, mc: undefined };
   if (dev.flags & IFF_LOOPBACK) {
     inDev.cnf.set(IPV4_DEVCONF.NOXFRM, 1);
     inDev.cnf.set(IPV4_DEVCONF.NOPOLICY, 1);

@@ -31,7 +31,7 @@ import { isKErr } from "../uapi/errno.ts";
 import { ipv4IsLocalMulticast, writeU16, writeU32, readU32 } from "../../wire/addr.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 import { IP_DF } from "../../wire/ipv4.ts";
-import { inetConfGet, devInDevice } from "./devinet.ts";
+import { inetConfGet, devInDevice, type InDevice } from "./devinet.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import { ipRouteOutputKey, type Rtable, type Flowi4 } from "./route.ts";
 import { RT_SCOPE_UNIVERSE } from "../uapi/rtnetlink.ts";
@@ -83,8 +83,8 @@ export interface IpMcList {
   timer: Timer | undefined;
 }
 
-/** the IGMP half of struct in_device */
-interface InDevMc {
+/** the IGMP half of struct in_device (InDevice.mc) */
+export interface InDevMc {
   dev: NetDevice;
   /** newest first (in_dev->mc_list) */
   mcList: IpMcList[];
@@ -99,20 +99,18 @@ interface InDevMc {
   ifcTimer: Timer;
 }
 
-/** keyed by the in_device object (dev.ipPtr): a new in_device starts with an empty list */
-const mcState = new WeakMap<object, InDevMc>();
-
-/** the device's state, made by ip_mc_init_dev() when first needed */
+/** the device's state, made by ip_mc_init_dev() when first needed: on the in_device
+ * (dev.ipPtr), so a new in_device starts with an empty list */
 function inDev(dev: NetDevice): InDevMc | undefined {
-  const ip = dev.ipPtr as object | undefined;
+  const ip = dev.ipPtr as InDevice | undefined;
   if (!ip) return undefined;
-  let s = mcState.get(ip);
+  let s = ip.mc;
   if (!s) {
     const st: InDevMc = {
       dev, mcList: [], tomb: [], dead: false, qrv: ipv4Sysctl(dev.net).igmpQrv, ifcCount: 0,
       ifcTimer: netSched(dev.net).timer(() => igmpIfcTimerExpire(st), "igmp_ifc_timer"),
     };
-    mcState.set(ip, (s = st));
+    ip.mc = s = st;
   }
   return s;
 }
@@ -324,7 +322,8 @@ export function ipMcDestroyDev(dev: NetDevice): void {
   for (const im of s.mcList) igmpStopTimer(im);
   s.mcList = [];
   // the in_device is gone; a new one (netns move) starts afresh
-  mcState.delete(dev.ipPtr as object);
+  const ip = dev.ipPtr as InDevice | undefined;
+  if (ip) ip.mc = undefined;
 }
 
 /** the groups of a device, newest first (for `ip maddr` via /proc/net/igmp, and tests) */
@@ -335,7 +334,7 @@ export function ipMcList(dev: NetDevice): readonly IpMcList[] {
 /** net/ipv4/igmp.c: ip_check_mc_rcu() — is `mcAddr` a group of this device (for IGMP any
  * member; with no source filters a member is also one for every source) */
 export function ipCheckMc(dev: NetDevice, mcAddr: number, _srcAddr: number, _proto: number): boolean {
-  const s = devInDevice(dev) ? mcState.get(dev.ipPtr as object) : undefined;
+  const s = devInDevice(dev) ? (dev.ipPtr as InDevice).mc : undefined;
   if (!s) return false;
   mcAddr >>>= 0;
   for (const im of s.mcList) if (im.multiaddr === mcAddr) return true;

@@ -35,7 +35,7 @@ import {
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK, IF_OPER_UP, IF_OPER_UNKNOWN, IFF_MULTICAST } from "../uapi/if.ts";
 import {
   addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady, ipv6AcceptRa, addrconfRsRestart,
-  ndiscNeighIfdown,
+  ndiscNeighIfdown, type DadState, type NdDev,
 } from "./ndisc.ts";
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
 import { ipv6AddrEqual as sameAddr, in6addrLoopback } from "./ip6_output.ts";
@@ -66,6 +66,9 @@ export interface Inet6Ifaddr {
   rtPriority: number;
   /** its local route (ifp->rt) is in the fib: inserted once DAD is over (__ipv6_ifa_notify()) */
   rtIn: boolean;
+  /** ndisc.ts's DAD state of the address (ifp->state, dad_probes, dad_work…), made when first
+   * needed */
+  dad: DadState | undefined;
 }
 
 /** a prefix route addrconf_prefix_route() made; `expires` (simulated µs) with RTF_EXPIRES */
@@ -100,6 +103,8 @@ export interface Inet6Dev {
   mc?: unknown;
   /** ac_list: the device's anycast addresses, newest first (anycast.ts) */
   acList: Ifacaddr6[];
+  /** ndisc.ts's RS and readiness state (if_flags, rs_timer…), made when first needed */
+  nd: NdDev | undefined;
 }
 
 interface AddrconfNet {
@@ -245,6 +250,7 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
     // its own to reach for every multicast frame received)
     mc: undefined,
     acList: [],
+    nd: undefined,
   };
   cnf.owner = dev;
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
@@ -299,7 +305,7 @@ function addAddr(idev: Inet6Dev, addr: Uint8Array, plen: number, scope: number, 
   const t = now(idev.dev.net);
   const ifp: Inet6Ifaddr = {
     addr, prefixLen: plen, scope, flags, idev, cstamp: t, tstamp: t, validLft: INFINITY_LIFE_TIME, preferedLft: INFINITY_LIFE_TIME,
-    rtPriority: 0, rtIn: false,
+    rtPriority: 0, rtIn: false, dad: undefined,
   };
   // ipv6_link_dev_addr(): before the first address of the same or a smaller source scope
   const sc = ipv6AddrSrcScope(addr);

@@ -86,17 +86,12 @@ export interface Mc6Dev {
   dead: boolean;
 }
 
-const mcState = new WeakMap<Inet6Dev, Mc6Dev>();
-
 function mcDev(idev: Inet6Dev): Mc6Dev {
   // on the inet6_dev itself, as Linux has it: every multicast frame a device receives asks
+  // (and no side table whose entries every collection would trace as ephemerons)
   let s = idev.mc as Mc6Dev | undefined;
   if (s !== undefined) return s;
-  s = mcState.get(idev);
-  if (!s) {
-    s = { dev: idev.dev, mcList: [], mcTails: [], mcTomb: [], qrv: MLD_QRV_DEFAULT, ifcCount: 0, dadCount: 0, ifcTimer: undefined, dadTimer: undefined, inited: false, dead: false };
-    mcState.set(idev, s);
-  }
+  s = { dev: idev.dev, mcList: [], mcTails: [], mcTomb: [], qrv: MLD_QRV_DEFAULT, ifcCount: 0, dadCount: 0, ifcTimer: undefined, dadTimer: undefined, inited: false, dead: false };
   idev.mc = s;
   return s;
 }
@@ -319,7 +314,7 @@ export function ipv6McInitDev(idev: Inet6Dev): void {
 
 /** net/ipv6/mcast.c: ipv6_mc_destroy_dev() */
 export function ipv6McDestroyDev(idev: Inet6Dev): void {
-  const s = mcState.get(idev);
+  const s = idev.mc as Mc6Dev | undefined;
   if (!s) return;
   ipv6McDown(idev);
   s.mcTomb = [];
