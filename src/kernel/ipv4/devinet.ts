@@ -150,6 +150,8 @@ export class Ipv4Devconf {
     return this.data[i - 1]!;
   }
   set(i: number, v: number): void {
+    // (a value it holds already: nothing to write, and so nothing to copy)
+    if (this.data[i - 1] === v) return;
     if (this.cow) {
       this.data = this.data.slice();
       this.cow = false;
@@ -236,10 +238,14 @@ export function devInDevice(dev: NetDevice): InDevice | undefined {
   return dev.ipPtr as InDevice | undefined;
 }
 
+/** the compiled values, which every namespace's all and default share until written */
+let devconfAll: Ipv4Devconf | undefined;
+let devconfDflt: Ipv4Devconf | undefined;
+
 export function devinetNet(net: Net): DevinetNet {
   let s = pernet.get(net);
   if (!s) {
-    s = { all: ipv4DevconfAll(), dflt: ipv4DevconfDflt() };
+    s = { all: new Ipv4Devconf((devconfAll ??= ipv4DevconfAll())), dflt: new Ipv4Devconf((devconfDflt ??= ipv4DevconfDflt())) };
     pernet.set(net, s);
   }
   return s;
