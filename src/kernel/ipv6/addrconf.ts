@@ -232,6 +232,10 @@ DEVCONF_DEFAULT_CNF = new Inet6Cnf();
 /** ipv6_devconf (all): the defaults but accept_dad */
 const DEVCONF_ALL_CNF = new Inet6Cnf().set("accept_dad", 0);
 
+/** the token of every inet6_dev no `ip token` has set (::): one for all, never written
+ * (inet6SetIftoken() gives the device its own first) */
+const NO_TOKEN = new Uint8Array(16);
+
 /** net/ipv6/addrconf.c: ipv6_add_dev() */
 function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) return undefined;
@@ -245,7 +249,7 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   }
   const idev: Inet6Dev = {
     dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
-    dadTimer: undefined, token: new Uint8Array(16), ndParms: ndiscParms(dev),
+    dadTimer: undefined, token: NO_TOKEN, ndParms: ndiscParms(dev),
     // (set on first use, but a field of the object from the start: not a properties store of
     // its own to reach for every multicast frame received)
     mc: undefined,
@@ -1395,6 +1399,7 @@ function inet6SetIftoken(idev: Inet6Dev, token: Uint8Array): KErr | undefined {
   if (dev.flags & IFF_NOARP) return kerr("EINVAL", "ipv6: Device does not do neighbour discovery");
   if (!ipv6AcceptRa(idev)) return kerr("EINVAL", "ipv6: Router advertisement is disabled on device");
   if (Number(idev.cnf.get("router_solicitations")) === 0) return kerr("EINVAL", "Router solicitation is disabled on device");
+  if (idev.token === NO_TOKEN) idev.token = new Uint8Array(16);
   idev.token.set(token.subarray(8, 16), 8);
   const clearToken = token.every((b) => b === 0);
   // if we're not ready, then normal ifup will take care of this; otherwise request our RS here
