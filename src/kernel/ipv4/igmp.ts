@@ -95,8 +95,9 @@ export interface InDevMc {
   qrv: number;
   /** in_dev->mr_ifc_count: change reports still to send */
   ifcCount: number;
-  /** in_dev->mr_ifc_timer */
-  ifcTimer: Timer;
+  /** in_dev->mr_ifc_timer, made when first armed: most devices never send a change report
+   * (the scheduler orders events by arming, so nothing else changes) */
+  ifcTimer: Timer | undefined;
 }
 
 /** the device's state, made by ip_mc_init_dev() when first needed: on the in_device
@@ -106,11 +107,8 @@ function inDev(dev: NetDevice): InDevMc | undefined {
   if (!ip) return undefined;
   let s = ip.mc;
   if (!s) {
-    const st: InDevMc = {
-      dev, mcList: [], tomb: [], dead: false, qrv: ipv4Sysctl(dev.net).igmpQrv, ifcCount: 0,
-      ifcTimer: netSched(dev.net).timer(() => igmpIfcTimerExpire(st), "igmp_ifc_timer"),
-    };
-    ip.mc = s = st;
+    s = { dev, mcList: [], tomb: [], dead: false, qrv: ipv4Sysctl(dev.net).igmpQrv, ifcCount: 0, ifcTimer: undefined };
+    ip.mc = s;
   }
   return s;
 }
@@ -159,7 +157,8 @@ function qrvOf(s: InDevMc): number {
 
 /** net/ipv4/igmp.c: igmp_ifc_start_timer() */
 function igmpIfcStartTimer(s: InDevMc, delay: number): void {
-  modDelayedWork(s.dev.net, s.ifcTimer, randomBelow(s.dev.net, delay) + 2);
+  const t = (s.ifcTimer ??= netSched(s.dev.net).timer(() => igmpIfcTimerExpire(s), "igmp_ifc_timer"));
+  modDelayedWork(s.dev.net, t, randomBelow(s.dev.net, delay) + 2);
 }
 
 /** net/ipv4/igmp.c: igmp_ifc_event() */
@@ -308,7 +307,7 @@ export function ipMcDown(dev: NetDevice): void {
   if (!s) return;
   for (const im of s.mcList) igmpGroupDropped(s, im);
   s.ifcCount = 0;
-  s.ifcTimer.cancel();
+  s.ifcTimer?.cancel();
   ipMcDecGroup(dev, IGMP_ALL_HOSTS);
 }
 

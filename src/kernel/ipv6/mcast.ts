@@ -301,9 +301,8 @@ export function ipv6McInitDev(idev: Inet6Dev): void {
   const s = mcDev(idev);
   if (s.inited) return;
   s.inited = true;
-  const net = idev.dev.net;
-  s.ifcTimer = netSched(net).timer(() => mldIfcWork(idev), "mld_ifc_work");
-  s.dadTimer = netSched(net).timer(() => mldDadWork(idev), "mld_dad_work");
+  // (mc_ifc_work and mc_dad_work are made when first queued: most devices never queue one
+  // of them, lo neither; the scheduler orders events by arming, so nothing else changes)
   ipv6McReset(idev);
   __ipv6DevMcInc(idev, IN6ADDR_INTERFACELOCAL_ALLNODES);
   __ipv6DevMcInc(idev, IN6ADDR_LINKLOCAL_ALLNODES);
@@ -331,16 +330,18 @@ export function ipv6McDestroyDev(idev: Inet6Dev): void {
 /** net/ipv6/mcast.c: mld_ifc_start_work() */
 function mldIfcStartWork(idev: Inet6Dev, delay: number): void {
   const s = mcDev(idev);
-  if (!s.ifcTimer) return;
+  if (!s.inited) return;
   const tv = randomBelow(idev.dev.net, delay);
+  s.ifcTimer ??= netSched(idev.dev.net).timer(() => mldIfcWork(idev), "mld_ifc_work");
   modDelayedWork(idev.dev.net, s.ifcTimer, tv + 2);
 }
 
 /** net/ipv6/mcast.c: mld_dad_start_work() */
 function mldDadStartWork(idev: Inet6Dev, delay: number): void {
   const s = mcDev(idev);
-  if (!s.dadTimer) return;
+  if (!s.inited) return;
   const tv = randomBelow(idev.dev.net, delay);
+  s.dadTimer ??= netSched(idev.dev.net).timer(() => mldDadWork(idev), "mld_dad_work");
   modDelayedWork(idev.dev.net, s.dadTimer, tv + 2);
 }
 
