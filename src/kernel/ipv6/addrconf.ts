@@ -207,6 +207,11 @@ export class Inet6Cnf {
     }
   }
 
+  /** this conf holds `o`'s values (mtu aside) because it shares them */
+  sharesValuesOf(o: Inet6Cnf): boolean {
+    return this.vals === o.vals;
+  }
+
   get(name: string): number | string | undefined {
     const i = DEVCONF_INDEX.get(name);
     return i === undefined ? undefined : i === DEVCONF_MTU ? this.mtu6 : this.vals[i];
@@ -231,6 +236,8 @@ export class Inet6Cnf {
 DEVCONF_DEFAULT_CNF = new Inet6Cnf();
 /** ipv6_devconf (all): the defaults but accept_dad */
 const DEVCONF_ALL_CNF = new Inet6Cnf().set("accept_dad", 0);
+/** what ipv6_add_dev() makes of the defaults for a loopback device (below) */
+const DEVCONF_LOOPBACK_CNF = new Inet6Cnf().set("accept_dad", -1).set("use_tempaddr", -1);
 
 /** the token of every inet6_dev no `ip token` has set (::): one for all, never written
  * (inet6SetIftoken() gives the device its own first) */
@@ -240,7 +247,10 @@ const NO_TOKEN = new Uint8Array(16);
 function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) return undefined;
   const s = addrconfNet(dev.net);
-  const cnf = new Inet6Cnf(s.dflt);
+  // (a loopback device of a namespace whose default conf is still the built-in one shares
+  // the values the two writes below make of it: every namespace's lo)
+  const loDefaults = dev.flags & IFF_LOOPBACK && s.dflt.sharesValuesOf(DEVCONF_DEFAULT_CNF!);
+  const cnf = new Inet6Cnf(loDefaults ? DEVCONF_LOOPBACK_CNF : s.dflt);
   cnf.set("mtu", dev.mtu);
   if (dev.flags & IFF_LOOPBACK) {
     // ipv6_add_dev(): no DAD and no temporary addresses on loopback
