@@ -1080,8 +1080,11 @@ function devinetInitNet(net: Net): void {
   const s = devinetNet(net);
   glue_registerSysctl(net, "net/ipv4/conf/all", () => confTable(net, s.all, "all"));
   glue_registerSysctl(net, "net/ipv4/conf/default", () => confTable(net, s.dflt, "default"));
-  // ctl_forward_entry: net/ipv4/ip_forward is conf/all/forwarding
-  glue_registerSysctl(net, "net/ipv4", [{
+  // ctl_forward_entry: net/ipv4/ip_forward is conf/all/forwarding. (This table and
+  // net/ipv4/route are built when their directory is first read, as the others are: their
+  // entries' closures and the knobs' map cost every namespace ~1.4 KB, and most are never
+  // read; the values they show are the defaults until written, either way.)
+  glue_registerSysctl(net, "net/ipv4", () => [{
     procname: "ip_forward",
     mode: 0o644,
     read: () => `${s.all.get(IPV4_DEVCONF.FORWARDING)}\n`,
@@ -1095,7 +1098,7 @@ function devinetInitNet(net: Net): void {
    * neither re-maps skb->priority nor uses the PMTU differently in this model) */
   fwdKnob(net, "ip_forward_update_priority", 1, 0, 1),
   fwdKnob(net, "ip_forward_use_pmtu", 0, 0, 1)]);
-  registerNetSysctl(net, "net/ipv4/route", ipRtNetnsSysctlTable(net, () => glue_rtCacheFlush(net)));
+  registerNetSysctl(net, "net/ipv4/route", () => ipRtNetnsSysctlTable(net, () => glue_rtCacheFlush(net)));
 }
 
 const fwdKnobs = new NetGeneric<Map<string, number>>();
