@@ -250,6 +250,9 @@ export class NetDevice implements LinkStats64 {
    * struct net_device has it, where a WeakMap beside it was a probe into a table of every
    * device of the world (and an ephemeron for the collector) for each registration */
   core: unknown = undefined;
+  /** ipv6/ndisc.ts: the inet6_dev as last seen (addrconf clears ip6Ptr before ndisc's
+   * NETDEV_UNREGISTER step): a field, not a side table of every device */
+  ip6Last: unknown = undefined;
 
   constructor(name: string, type: number, flags: number, ops: NetDeviceOps, addr: Uint8Array, broadcast: Uint8Array) {
     this.name = name;

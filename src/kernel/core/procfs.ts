@@ -219,61 +219,70 @@ function openWriteErr(n: FsNode): KErr | undefined {
   return n.write && n.mode & 0o222 ? undefined : kerr("EACCES");
 }
 
+/** the /proc and /sys of one namespace (a class: its methods are shared, where an object of
+ * closures cost every namespace a process ran in ~10 functions and their context) */
+class NetKernelFs implements KernelFs {
+  private readonly net: Net;
+  constructor(net: Net) {
+    this.net = net;
+  }
+  private lookup(path: string, follow = true): FsNode | KErr {
+    return resolve(fixedDir(this.net, KERNEL_FS_ROOT, 0o755), path, follow);
+  }
+  read(path: string): string | KErr {
+    const n = this.lookup(path);
+    if (isKErr(n)) return n;
+    if (n.kind === "dir") return kerr("EISDIR");
+    if (n.kind === "link") return kerr("EINVAL");
+    if (!(n.mode & 0o444)) return kerr("EACCES");
+    return n.read();
+  }
+  openWrite(path: string): KErr | undefined {
+    const n = this.lookup(path);
+    if (isKErr(n)) {
+      // open(O_CREAT) of a name a /sys directory lacks: lookup_open() finds no ->create in
+      // kernfs's directory inode operations: EACCES, even for root (/proc/sys's lookup
+      // answers ENOENT first)
+      if (n.errno === "ENOENT" && path.startsWith("/sys/")) {
+        const slash = path.replace(/\/+$/, "").lastIndexOf("/");
+        const parent = slash > 0 ? this.lookup(path.slice(0, slash)) : undefined;
+        if (parent !== undefined && !isKErr(parent) && parent.kind === "dir") return kerr("EACCES");
+      }
+      return n;
+    }
+    return openWriteErr(n);
+  }
+  write(path: string, data: string): KErr | undefined {
+    const n = this.lookup(path);
+    if (isKErr(n)) return n;
+    const e = openWriteErr(n);
+    if (e) return e;
+    if (n.kind !== "file") return kerr("EACCES");
+    return n.write ? n.write(data) : kerr(n.writeErr ?? "EACCES");
+  }
+  readdir(path: string): string[] | KErr {
+    const n = this.lookup(path);
+    if (isKErr(n)) return n;
+    if (n.kind !== "dir") return kerr("ENOTDIR");
+    return [...n.children().keys()];
+  }
+  stat(path: string): VfsStat | KErr {
+    return statOf(this.lookup(path), path);
+  }
+  lstat(path: string): VfsStat | KErr {
+    return statOf(this.lookup(path, false), path);
+  }
+  readlink(path: string): string | KErr {
+    const n = this.lookup(path, false);
+    if (isKErr(n)) return n;
+    if (n.kind !== "link") return kerr("EINVAL");
+    return n.target;
+  }
+}
+
 /** the /proc and /sys of one namespace */
 export function createKernelFs(net: Net): KernelFs & { lstat(path: string): VfsStat | KErr } {
-  const root = (): FsNode => fixedDir(net, KERNEL_FS_ROOT, 0o755);
-  const lookup = (path: string, follow = true) => resolve(root(), path, follow);
-  return {
-    read(path) {
-      const n = lookup(path);
-      if (isKErr(n)) return n;
-      if (n.kind === "dir") return kerr("EISDIR");
-      if (n.kind === "link") return kerr("EINVAL");
-      if (!(n.mode & 0o444)) return kerr("EACCES");
-      return n.read();
-    },
-    openWrite(path) {
-      const n = lookup(path);
-      if (isKErr(n)) {
-        // open(O_CREAT) of a name a /sys directory lacks: lookup_open() finds no ->create in
-        // kernfs's directory inode operations: EACCES, even for root (/proc/sys's lookup
-        // answers ENOENT first)
-        if (n.errno === "ENOENT" && path.startsWith("/sys/")) {
-          const slash = path.replace(/\/+$/, "").lastIndexOf("/");
-          const parent = slash > 0 ? lookup(path.slice(0, slash)) : undefined;
-          if (parent !== undefined && !isKErr(parent) && parent.kind === "dir") return kerr("EACCES");
-        }
-        return n;
-      }
-      return openWriteErr(n);
-    },
-    write(path, data) {
-      const n = lookup(path);
-      if (isKErr(n)) return n;
-      const e = openWriteErr(n);
-      if (e) return e;
-      if (n.kind !== "file") return kerr("EACCES");
-      return n.write ? n.write(data) : kerr(n.writeErr ?? "EACCES");
-    },
-    readdir(path) {
-      const n = lookup(path);
-      if (isKErr(n)) return n;
-      if (n.kind !== "dir") return kerr("ENOTDIR");
-      return [...n.children().keys()];
-    },
-    stat(path): VfsStat | KErr {
-      return statOf(lookup(path), path);
-    },
-    lstat(path): VfsStat | KErr {
-      return statOf(lookup(path, false), path);
-    },
-    readlink(path) {
-      const n = lookup(path, false);
-      if (isKErr(n)) return n;
-      if (n.kind !== "link") return kerr("EINVAL");
-      return n.target;
-    },
-  };
+  return new NetKernelFs(net);
 }
 
 /** the stat of a node: directories, symlinks, files (sysfs files report 4096 bytes) */

@@ -29,6 +29,7 @@ import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
 import { registerNetSysctl, unregisterNetSysctl, procParseInts } from "../core/sysctl.ts";
 import { registerIoctl } from "../core/dev_ioctl.ts";
 import { ipRtNetnsSysctlTable } from "./route.ts";
+import type { InDevMc } from "./igmp.ts";
 
 // ------------------------------------------------------------------------- address helpers
 
@@ -149,6 +150,8 @@ export class Ipv4Devconf {
     return this.data[i - 1]!;
   }
   set(i: number, v: number): void {
+    // (a value it holds already: nothing to write, and so nothing to copy)
+    if (this.data[i - 1] === v) return;
     if (this.cow) {
       this.data = this.data.slice();
       this.cow = false;
@@ -217,6 +220,8 @@ export interface InDevice {
    * dies in one namespace */
   all: Ipv4Devconf;
   dead: boolean;
+  /** igmp.ts's half of the in_device (mc_list, mc_tomb, mr_*), made when first needed */
+  mc: InDevMc | undefined;
 }
 
 interface DevinetNet {
@@ -233,10 +238,14 @@ export function devInDevice(dev: NetDevice): InDevice | undefined {
   return dev.ipPtr as InDevice | undefined;
 }
 
+/** the compiled values, which every namespace's all and default share until written */
+let devconfAll: Ipv4Devconf | undefined;
+let devconfDflt: Ipv4Devconf | undefined;
+
 export function devinetNet(net: Net): DevinetNet {
   let s = pernet.get(net);
   if (!s) {
-    s = { all: ipv4DevconfAll(), dflt: ipv4DevconfDflt() };
+    s = { all: new Ipv4Devconf((devconfAll ??= ipv4DevconfAll())), dflt: new Ipv4Devconf((devconfDflt ??= ipv4DevconfDflt())) };
     pernet.set(net, s);
   }
   return s;
@@ -314,7 +323,7 @@ export function inDevForward(dev: NetDevice): boolean {
 /** net/ipv4/devinet.c: inetdev_init() (a name the sysctl tree refuses: no in_device, EINVAL) */
 function inetdevInit(dev: NetDevice): InDevice | KErr {
   const s = devinetNet(dev.net);
-  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt), all: s.all, dead: false };
+  const inDev: InDevice = { dev, ifaList: [], cnf: new Ipv4Devconf(s.dflt), all: s.all, dead: false, mc: undefined };
   if (dev.flags & IFF_LOOPBACK) {
     inDev.cnf.set(IPV4_DEVCONF.NOXFRM, 1);
     inDev.cnf.set(IPV4_DEVCONF.NOPOLICY, 1);
@@ -1071,8 +1080,11 @@ function devinetInitNet(net: Net): void {
   const s = devinetNet(net);
   glue_registerSysctl(net, "net/ipv4/conf/all", () => confTable(net, s.all, "all"));
   glue_registerSysctl(net, "net/ipv4/conf/default", () => confTable(net, s.dflt, "default"));
-  // ctl_forward_entry: net/ipv4/ip_forward is conf/all/forwarding
-  glue_registerSysctl(net, "net/ipv4", [{
+  // ctl_forward_entry: net/ipv4/ip_forward is conf/all/forwarding. (This table and
+  // net/ipv4/route are built when their directory is first read, as the others are: their
+  // entries' closures and the knobs' map cost every namespace ~1.4 KB, and most are never
+  // read; the values they show are the defaults until written, either way.)
+  glue_registerSysctl(net, "net/ipv4", () => [{
     procname: "ip_forward",
     mode: 0o644,
     read: () => `${s.all.get(IPV4_DEVCONF.FORWARDING)}\n`,
@@ -1086,7 +1098,7 @@ function devinetInitNet(net: Net): void {
    * neither re-maps skb->priority nor uses the PMTU differently in this model) */
   fwdKnob(net, "ip_forward_update_priority", 1, 0, 1),
   fwdKnob(net, "ip_forward_use_pmtu", 0, 0, 1)]);
-  registerNetSysctl(net, "net/ipv4/route", ipRtNetnsSysctlTable(net, () => glue_rtCacheFlush(net)));
+  registerNetSysctl(net, "net/ipv4/route", () => ipRtNetnsSysctlTable(net, () => glue_rtCacheFlush(net)));
 }
 
 const fwdKnobs = new NetGeneric<Map<string, number>>();

@@ -74,7 +74,8 @@ export class FibTable {
     if (!m) {
       if (!create) return undefined;
       m = this.byLen[plen] = new Map();
-      this.lens = this.byLen.map((x, i) => (x ? i : -1)).filter((i) => i >= 0).sort((a, b) => b - a);
+      // (slice(): an array of its size; the filtered one keeps room for 17, in every table)
+      this.lens = this.byLen.map((x, i) => (x ? i : -1)).filter((i) => i >= 0).sort((a, b) => b - a).slice();
     }
     let l = m.get(key | 0);
     if (!l && create) {
@@ -100,8 +101,10 @@ export class FibTable {
         leaves.push(l);
       }
     }
-    this.flatKeys = keys;
-    this.flatLeaves = leaves;
+    // (copies of their size, at most 2 × FLAT_MAX: the pushed-to arrays keep room for 17 or
+    // more, and every namespace has a local and a main table)
+    this.flatKeys = keys.slice();
+    this.flatLeaves = leaves.slice();
   }
 
   /** the leaf's alias list for key/plen */

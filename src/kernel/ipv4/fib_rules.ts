@@ -95,6 +95,13 @@ function newRule(pref: number, table: number): FibRule {
 export function fib4RulesInit(net: Net): void {
   const s = rulesNet(net);
   if (s.v4.length) return;
+  // (new arrays of their size: pushed onto the empty ones, each took room for 20 rules in
+  // every namespace; the lists are new, nobody holds the empty ones)
+  if (s.v4.length === 0 && s.v6.length === 0) {
+    s.v4 = [defaultRule(0, RT_TABLE_LOCAL), defaultRule(0x7ffe, RT_TABLE_MAIN), defaultRule(0x7fff, RT_TABLE_DEFAULT)];
+    s.v6 = [defaultRule(0, RT_TABLE_LOCAL), defaultRule(0x7ffe, RT_TABLE_MAIN)];
+    return;
+  }
   s.v4.push(defaultRule(0, RT_TABLE_LOCAL), defaultRule(0x7ffe, RT_TABLE_MAIN), defaultRule(0x7fff, RT_TABLE_DEFAULT));
   s.v6.push(defaultRule(0, RT_TABLE_LOCAL), defaultRule(0x7ffe, RT_TABLE_MAIN));
 }

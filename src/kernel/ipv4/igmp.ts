@@ -31,7 +31,7 @@ import { isKErr } from "../uapi/errno.ts";
 import { ipv4IsLocalMulticast, writeU16, writeU32, readU32 } from "../../wire/addr.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 import { IP_DF } from "../../wire/ipv4.ts";
-import { inetConfGet, devInDevice } from "./devinet.ts";
+import { inetConfGet, devInDevice, type InDevice } from "./devinet.ts";
 import { ipv4Sysctl } from "./icmp.ts";
 import { ipRouteOutputKey, type Rtable, type Flowi4 } from "./route.ts";
 import { RT_SCOPE_UNIVERSE } from "../uapi/rtnetlink.ts";
@@ -83,8 +83,8 @@ export interface IpMcList {
   timer: Timer | undefined;
 }
 
-/** the IGMP half of struct in_device */
-interface InDevMc {
+/** the IGMP half of struct in_device (InDevice.mc) */
+export interface InDevMc {
   dev: NetDevice;
   /** newest first (in_dev->mc_list) */
   mcList: IpMcList[];
@@ -95,24 +95,20 @@ interface InDevMc {
   qrv: number;
   /** in_dev->mr_ifc_count: change reports still to send */
   ifcCount: number;
-  /** in_dev->mr_ifc_timer */
-  ifcTimer: Timer;
+  /** in_dev->mr_ifc_timer, made when first armed: most devices never send a change report
+   * (the scheduler orders events by arming, so nothing else changes) */
+  ifcTimer: Timer | undefined;
 }
 
-/** keyed by the in_device object (dev.ipPtr): a new in_device starts with an empty list */
-const mcState = new WeakMap<object, InDevMc>();
-
-/** the device's state, made by ip_mc_init_dev() when first needed */
+/** the device's state, made by ip_mc_init_dev() when first needed: on the in_device
+ * (dev.ipPtr), so a new in_device starts with an empty list */
 function inDev(dev: NetDevice): InDevMc | undefined {
-  const ip = dev.ipPtr as object | undefined;
+  const ip = dev.ipPtr as InDevice | undefined;
   if (!ip) return undefined;
-  let s = mcState.get(ip);
+  let s = ip.mc;
   if (!s) {
-    const st: InDevMc = {
-      dev, mcList: [], tomb: [], dead: false, qrv: ipv4Sysctl(dev.net).igmpQrv, ifcCount: 0,
-      ifcTimer: netSched(dev.net).timer(() => igmpIfcTimerExpire(st), "igmp_ifc_timer"),
-    };
-    mcState.set(ip, (s = st));
+    s = { dev, mcList: [], tomb: [], dead: false, qrv: ipv4Sysctl(dev.net).igmpQrv, ifcCount: 0, ifcTimer: undefined };
+    ip.mc = s;
   }
   return s;
 }
@@ -161,7 +157,8 @@ function qrvOf(s: InDevMc): number {
 
 /** net/ipv4/igmp.c: igmp_ifc_start_timer() */
 function igmpIfcStartTimer(s: InDevMc, delay: number): void {
-  modDelayedWork(s.dev.net, s.ifcTimer, randomBelow(s.dev.net, delay) + 2);
+  const t = (s.ifcTimer ??= netSched(s.dev.net).timer(() => igmpIfcTimerExpire(s), "igmp_ifc_timer"));
+  modDelayedWork(s.dev.net, t, randomBelow(s.dev.net, delay) + 2);
 }
 
 /** net/ipv4/igmp.c: igmp_ifc_event() */
@@ -310,7 +307,7 @@ export function ipMcDown(dev: NetDevice): void {
   if (!s) return;
   for (const im of s.mcList) igmpGroupDropped(s, im);
   s.ifcCount = 0;
-  s.ifcTimer.cancel();
+  s.ifcTimer?.cancel();
   ipMcDecGroup(dev, IGMP_ALL_HOSTS);
 }
 
@@ -324,7 +321,8 @@ export function ipMcDestroyDev(dev: NetDevice): void {
   for (const im of s.mcList) igmpStopTimer(im);
   s.mcList = [];
   // the in_device is gone; a new one (netns move) starts afresh
-  mcState.delete(dev.ipPtr as object);
+  const ip = dev.ipPtr as InDevice | undefined;
+  if (ip) ip.mc = undefined;
 }
 
 /** the groups of a device, newest first (for `ip maddr` via /proc/net/igmp, and tests) */
@@ -335,7 +333,7 @@ export function ipMcList(dev: NetDevice): readonly IpMcList[] {
 /** net/ipv4/igmp.c: ip_check_mc_rcu() — is `mcAddr` a group of this device (for IGMP any
  * member; with no source filters a member is also one for every source) */
 export function ipCheckMc(dev: NetDevice, mcAddr: number, _srcAddr: number, _proto: number): boolean {
-  const s = devInDevice(dev) ? mcState.get(dev.ipPtr as object) : undefined;
+  const s = devInDevice(dev) ? (dev.ipPtr as InDevice).mc : undefined;
   if (!s) return false;
   mcAddr >>>= 0;
   for (const im of s.mcList) if (im.multiaddr === mcAddr) return true;

@@ -35,7 +35,7 @@ import {
 import { IFF_LOOPBACK, IFF_NOARP, IFF_UP, ARPHRD_ETHER, ARPHRD_LOOPBACK, IF_OPER_UP, IF_OPER_UNKNOWN, IFF_MULTICAST } from "../uapi/if.ts";
 import {
   addrconfDadStart as ndiscDadStart, addrconfLeaveSolict, ndiscIfdown, ndiscDevReady, ipv6AcceptRa, addrconfRsRestart,
-  ndiscNeighIfdown,
+  ndiscNeighIfdown, type DadState, type NdDev,
 } from "./ndisc.ts";
 import { ipv6AddrLabelInit, ipv6AddrLabelRtnlRegister } from "./addrlabel.ts";
 import { ipv6AddrEqual as sameAddr, in6addrLoopback } from "./ip6_output.ts";
@@ -66,6 +66,9 @@ export interface Inet6Ifaddr {
   rtPriority: number;
   /** its local route (ifp->rt) is in the fib: inserted once DAD is over (__ipv6_ifa_notify()) */
   rtIn: boolean;
+  /** ndisc.ts's DAD state of the address (ifp->state, dad_probes, dad_work…), made when first
+   * needed */
+  dad: DadState | undefined;
 }
 
 /** a prefix route addrconf_prefix_route() made; `expires` (simulated µs) with RTF_EXPIRES */
@@ -100,6 +103,8 @@ export interface Inet6Dev {
   mc?: unknown;
   /** ac_list: the device's anycast addresses, newest first (anycast.ts) */
   acList: Ifacaddr6[];
+  /** ndisc.ts's RS and readiness state (if_flags, rs_timer…), made when first needed */
+  nd: NdDev | undefined;
 }
 
 interface AddrconfNet {
@@ -139,9 +144,8 @@ const RO_ENTRIES = new Set(["mc_forwarding"]);
 function addrconfNet(net: Net): AddrconfNet {
   let s = pernet.get(net);
   if (!s) {
-    s = { all: new Inet6Cnf(), dflt: new Inet6Cnf(), seq: 0 };
     // ipv6_devconf (all) differs from ipv6_devconf_dflt in accept_dad
-    s.all.set("accept_dad", 0);
+    s = { all: new Inet6Cnf(DEVCONF_ALL_CNF), dflt: new Inet6Cnf(), seq: 0 };
     pernet.set(net, s);
   }
   return s;
@@ -165,6 +169,11 @@ function now(net: Net): number {
 
 const DEVCONF_INDEX = new Map(DEVCONF_DEFAULTS.map(([name], i) => [name, i]));
 const DEVCONF_DISABLE_IPV6 = DEVCONF_INDEX.get("disable_ipv6")!;
+const DEVCONF_MTU = DEVCONF_INDEX.get("mtu")!;
+
+/** the built-in defaults (ipv6_devconf_dflt), which new confs share until written (set
+ * once the class below exists) */
+let DEVCONF_DEFAULT_CNF: Inet6Cnf | undefined;
 
 /**
  * struct ipv6_devconf (a namespace's all and default, each device's own), read and written by
@@ -174,34 +183,74 @@ const DEVCONF_DISABLE_IPV6 = DEVCONF_INDEX.get("disable_ipv6")!;
  * the device (NetDevice.ip6Disabled).
  */
 export class Inet6Cnf {
-  private readonly vals: (number | string)[];
+  /** the values but mtu; shared with the conf this one was copied from (or the built-in
+   * defaults) until either writes a value it does not hold already: a namespace's all and
+   * default and each device's conf are copies of ~60 values that most never change */
+  private vals: (number | string)[];
+  private cow: boolean;
+  /** mtu6: every device's conf writes its own at ipv6_add_dev(), so not in the shared values */
+  private mtu6: number | string;
   /** the device whose conf this is (a namespace's all and default have none) */
   owner: NetDevice | undefined = undefined;
 
   /** a copy of `from`, or the built-in defaults */
   constructor(from?: Inet6Cnf) {
-    this.vals = from ? from.vals.slice() : DEVCONF_DEFAULTS.map(([, v]) => v);
+    const src = from ?? DEVCONF_DEFAULT_CNF;
+    if (src === undefined) {
+      this.vals = DEVCONF_DEFAULTS.map(([, v]) => v);
+      this.cow = false;
+      this.mtu6 = this.vals[DEVCONF_MTU]!;
+    } else {
+      this.vals = src.vals;
+      this.cow = src.cow = true;
+      this.mtu6 = src.mtu6;
+    }
+  }
+
+  /** this conf holds `o`'s values (mtu aside) because it shares them */
+  sharesValuesOf(o: Inet6Cnf): boolean {
+    return this.vals === o.vals;
   }
 
   get(name: string): number | string | undefined {
     const i = DEVCONF_INDEX.get(name);
-    return i === undefined ? undefined : this.vals[i];
+    return i === undefined ? undefined : i === DEVCONF_MTU ? this.mtu6 : this.vals[i];
   }
 
   set(name: string, v: number | string): this {
     const i = DEVCONF_INDEX.get(name);
     if (i === undefined) throw new Error(`ipv6_devconf has no ${name}`);
-    this.vals[i] = v;
+    if (i === DEVCONF_MTU) this.mtu6 = v;
+    else if (this.vals[i] !== v) {
+      if (this.cow) {
+        this.vals = this.vals.slice();
+        this.cow = false;
+      }
+      this.vals[i] = v;
+    }
     if (i === DEVCONF_DISABLE_IPV6 && this.owner !== undefined) this.owner.ip6Disabled = Number(v);
     return this;
   }
 }
 
+DEVCONF_DEFAULT_CNF = new Inet6Cnf();
+/** ipv6_devconf (all): the defaults but accept_dad */
+const DEVCONF_ALL_CNF = new Inet6Cnf().set("accept_dad", 0);
+/** what ipv6_add_dev() makes of the defaults for a loopback device (below) */
+const DEVCONF_LOOPBACK_CNF = new Inet6Cnf().set("accept_dad", -1).set("use_tempaddr", -1);
+
+/** the token of every inet6_dev no `ip token` has set (::): one for all, never written
+ * (inet6SetIftoken() gives the device its own first) */
+const NO_TOKEN = new Uint8Array(16);
+
 /** net/ipv6/addrconf.c: ipv6_add_dev() */
 function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   if (dev.mtu < IPV6_MIN_MTU && !(dev.flags & IFF_LOOPBACK)) return undefined;
   const s = addrconfNet(dev.net);
-  const cnf = new Inet6Cnf(s.dflt);
+  // (a loopback device of a namespace whose default conf is still the built-in one shares
+  // the values the two writes below make of it: every namespace's lo)
+  const loDefaults = dev.flags & IFF_LOOPBACK && s.dflt.sharesValuesOf(DEVCONF_DEFAULT_CNF!);
+  const cnf = new Inet6Cnf(loDefaults ? DEVCONF_LOOPBACK_CNF : s.dflt);
   cnf.set("mtu", dev.mtu);
   if (dev.flags & IFF_LOOPBACK) {
     // ipv6_add_dev(): no DAD and no temporary addresses on loopback
@@ -210,11 +259,12 @@ function ipv6AddDev(dev: NetDevice): Inet6Dev | undefined | KErr {
   }
   const idev: Inet6Dev = {
     dev, addrList: [], cnf, ready: false, routes: { mroute: false }, prefixRoutes: [], mrouteSeq: 0, llSeq: 0,
-    dadTimer: undefined, token: new Uint8Array(16), ndParms: ndiscParms(dev),
+    dadTimer: undefined, token: NO_TOKEN, ndParms: ndiscParms(dev),
     // (set on first use, but a field of the object from the start: not a properties store of
     // its own to reach for every multicast frame received)
     mc: undefined,
     acList: [],
+    nd: undefined,
   };
   cnf.owner = dev;
   // addrconf_sysctl_register(): a name the sysctl tree refuses gets no inet6_dev (EINVAL)
@@ -268,7 +318,7 @@ function addAddr(idev: Inet6Dev, addr: Uint8Array, plen: number, scope: number, 
   const t = now(idev.dev.net);
   const ifp: Inet6Ifaddr = {
     addr, prefixLen: plen, scope, flags, idev, cstamp: t, tstamp: t, validLft: INFINITY_LIFE_TIME, preferedLft: INFINITY_LIFE_TIME,
-    rtPriority: 0, rtIn: false,
+    rtPriority: 0, rtIn: false, dad: undefined,
   };
   // ipv6_link_dev_addr(): before the first address of the same or a smaller source scope
   const sc = ipv6AddrSrcScope(addr);
@@ -1360,6 +1410,7 @@ function inet6SetIftoken(idev: Inet6Dev, token: Uint8Array): KErr | undefined {
   if (dev.flags & IFF_NOARP) return kerr("EINVAL", "ipv6: Device does not do neighbour discovery");
   if (!ipv6AcceptRa(idev)) return kerr("EINVAL", "ipv6: Router advertisement is disabled on device");
   if (Number(idev.cnf.get("router_solicitations")) === 0) return kerr("EINVAL", "Router solicitation is disabled on device");
+  if (idev.token === NO_TOKEN) idev.token = new Uint8Array(16);
   idev.token.set(token.subarray(8, 16), 8);
   const clearToken = token.every((b) => b === 0);
   // if we're not ready, then normal ifup will take care of this; otherwise request our RS here

@@ -22,7 +22,7 @@ import {
   IPV6_HDRLEN, NEXTHDR_ICMP, NEXTHDR_FRAGMENT, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutputCounted, ip6AllocSkb,
 } from "./ip6_output.ts";
 import { ipv6ChkMcastAddrAt } from "./mcast.ts";
-import { ipv6Stats, type Ipv6Mib } from "./proc.ts";
+import { ipv6Stats, icmp6MsgInInc, icmp6MsgOutInc, type Ipv6Mib } from "./proc.ts";
 import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, setNdiscErrorReport } from "./ndisc.ts";
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
 import { errnoNumbers, isKErr, type Errno } from "../uapi/errno.ts";
@@ -198,7 +198,7 @@ function ip6InputFinish(skb: SkBuff, dev: NetDevice, o: number, plen: number, sa
     kfreeSkbReason(skb, "SKB_DROP_REASON_ICMP_CSUM", "icmpv6_rcv");
     return;
   }
-  st.inType[b[t]!]!++;
+  icmp6MsgInInc(st, b[t]!);
   // IP6CB(skb)->iif: a packet looped through lo to a local address came in by the address's device
   const iif = ip6LoopedIif(skb) ?? dev;
   // ip6_input_finish(): the raw sockets' copies before the protocol handler
@@ -421,7 +421,7 @@ export function icmp6Send(skb: SkBuff, type: number, code: number, info: number)
   msg[2] = csum >>> 8;
   msg[3] = csum & 0xff;
   const st = ipv6Stats(net);
-  st.outType[type]!++;
+  icmp6MsgOutInc(st, type);
   st.icmp.OutMsgs++;
   ip6LocalOut(dst, hdrSaddr, NEXTHDR_ICMP, ip6DstHoplimit(dst.dev === net.loopbackDev ? dst.rt.dev : dst.dev), msg);
 }
@@ -450,7 +450,7 @@ function icmpv6EchoReply(skb: SkBuff, dev: NetDevice, t: number, len: number, sa
   reply[3] = csum & 0xff;
   const hop = saddr[0] === 0xff ? 1 : ip6DstHoplimit(dst.dev === net.loopbackDev ? dst.rt.dev : dst.dev);
   const st = ipv6Stats(net);
-  st.outType[ICMPV6_ECHO_REPLY]!++;
+  icmp6MsgOutInc(st, ICMPV6_ECHO_REPLY);
   st.icmp.OutMsgs++;
   ip6LocalOut(dst, saddr, NEXTHDR_ICMP, hop, reply);
 }

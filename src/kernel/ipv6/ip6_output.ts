@@ -21,7 +21,7 @@ import { ip6DstMtu, type Dst6 } from "./route.ts";
 import { kfreeSkbReason } from "../core/drop.ts";
 import { csumPartial, csumFold } from "../../wire/checksum.ts";
 import { ETH_P_IPV6, ARPHRD_ETHER, IFF_LOOPBACK } from "../uapi/if.ts";
-import { ipv6Stats } from "./proc.ts";
+import { ipv6Stats, icmp6MsgOutInc } from "./proc.ts";
 import type { Net } from "../core/net_namespace.ts";
 import { nfHook, nfHookActive, NFPROTO_IPV6, NF_INET_LOCAL_OUT, NF_INET_POST_ROUTING } from "../netfilter/core.ts";
 
@@ -186,7 +186,7 @@ export function ip6OutputMulticast(skb: SkBuff, dev: NetDevice, daddr: Uint8Arra
   if (skb.networkHeader < 0) skb.networkHeader = o;
   const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6FinishOutputCounted(s, dev, daddr)) : ip6FinishOutputCounted(skb, dev, daddr);
   if (type >= 0 && r >= 0) {
-    st.outType[type]!++;
+    icmp6MsgOutInc(st, type);
     st.icmp.OutMsgs++;
   }
   return r;
@@ -243,7 +243,7 @@ export function ip6OutputNdisc(skb: SkBuff, dev: NetDevice, daddr: Uint8Array): 
   if (skb.networkHeader < 0) skb.networkHeader = skb.data;
   const r = ip6NfOutActive(dev.net) ? ip6NfLocalOut(dev.net, skb, dev, (s) => ip6FinishOutputCounted(s, dev, daddr)) : ip6FinishOutputCounted(skb, dev, daddr);
   if (r >= 0) {
-    st.outType[type]!++;
+    icmp6MsgOutInc(st, type);
     st.icmp.OutMsgs++;
   }
   return r;

@@ -86,17 +86,12 @@ export interface Mc6Dev {
   dead: boolean;
 }
 
-const mcState = new WeakMap<Inet6Dev, Mc6Dev>();
-
 function mcDev(idev: Inet6Dev): Mc6Dev {
   // on the inet6_dev itself, as Linux has it: every multicast frame a device receives asks
+  // (and no side table whose entries every collection would trace as ephemerons)
   let s = idev.mc as Mc6Dev | undefined;
   if (s !== undefined) return s;
-  s = mcState.get(idev);
-  if (!s) {
-    s = { dev: idev.dev, mcList: [], mcTails: [], mcTomb: [], qrv: MLD_QRV_DEFAULT, ifcCount: 0, dadCount: 0, ifcTimer: undefined, dadTimer: undefined, inited: false, dead: false };
-    mcState.set(idev, s);
-  }
+  s = { dev: idev.dev, mcList: [], mcTails: [], mcTomb: [], qrv: MLD_QRV_DEFAULT, ifcCount: 0, dadCount: 0, ifcTimer: undefined, dadTimer: undefined, inited: false, dead: false };
   idev.mc = s;
   return s;
 }
@@ -306,9 +301,8 @@ export function ipv6McInitDev(idev: Inet6Dev): void {
   const s = mcDev(idev);
   if (s.inited) return;
   s.inited = true;
-  const net = idev.dev.net;
-  s.ifcTimer = netSched(net).timer(() => mldIfcWork(idev), "mld_ifc_work");
-  s.dadTimer = netSched(net).timer(() => mldDadWork(idev), "mld_dad_work");
+  // (mc_ifc_work and mc_dad_work are made when first queued: most devices never queue one
+  // of them, lo neither; the scheduler orders events by arming, so nothing else changes)
   ipv6McReset(idev);
   __ipv6DevMcInc(idev, IN6ADDR_INTERFACELOCAL_ALLNODES);
   __ipv6DevMcInc(idev, IN6ADDR_LINKLOCAL_ALLNODES);
@@ -319,7 +313,7 @@ export function ipv6McInitDev(idev: Inet6Dev): void {
 
 /** net/ipv6/mcast.c: ipv6_mc_destroy_dev() */
 export function ipv6McDestroyDev(idev: Inet6Dev): void {
-  const s = mcState.get(idev);
+  const s = idev.mc as Mc6Dev | undefined;
   if (!s) return;
   ipv6McDown(idev);
   s.mcTomb = [];
@@ -336,16 +330,18 @@ export function ipv6McDestroyDev(idev: Inet6Dev): void {
 /** net/ipv6/mcast.c: mld_ifc_start_work() */
 function mldIfcStartWork(idev: Inet6Dev, delay: number): void {
   const s = mcDev(idev);
-  if (!s.ifcTimer) return;
+  if (!s.inited) return;
   const tv = randomBelow(idev.dev.net, delay);
+  s.ifcTimer ??= netSched(idev.dev.net).timer(() => mldIfcWork(idev), "mld_ifc_work");
   modDelayedWork(idev.dev.net, s.ifcTimer, tv + 2);
 }
 
 /** net/ipv6/mcast.c: mld_dad_start_work() */
 function mldDadStartWork(idev: Inet6Dev, delay: number): void {
   const s = mcDev(idev);
-  if (!s.dadTimer) return;
+  if (!s.inited) return;
   const tv = randomBelow(idev.dev.net, delay);
+  s.dadTimer ??= netSched(idev.dev.net).timer(() => mldDadWork(idev), "mld_dad_work");
   modDelayedWork(idev.dev.net, s.dadTimer, tv + 2);
 }
 

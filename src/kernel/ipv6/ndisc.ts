@@ -68,7 +68,7 @@ const ND_RETRANS_TIME_MS = 1000;
 const enum IfaState { PREDAD, DAD, POSTDAD, ERRDAD, DEAD }
 
 /** the DAD half of struct inet6_ifaddr */
-interface DadState {
+export interface DadState {
   state: IfaState;
   probes: number;
   nonce: Uint8Array | undefined;
@@ -78,7 +78,7 @@ interface DadState {
 }
 
 /** the RS/readiness half of struct inet6_dev */
-interface NdDev {
+export interface NdDev {
   idev: Inet6Dev;
   ready: boolean;
   rsTimer: Timer;
@@ -90,19 +90,19 @@ interface NdDev {
   ifas: Set<Inet6Ifaddr>;
 }
 
-const dadState = new WeakMap<Inet6Ifaddr, DadState>();
-const ndDevs = new WeakMap<Inet6Dev, NdDev>();
-/** dev -> its inet6_dev as last seen (addrconf clears dev.ip6Ptr before our NETDEV_UNREGISTER) */
-const lastIdev = new WeakMap<NetDevice, Inet6Dev>();
+/* the DAD state of an address is its Inet6Ifaddr.dad, the RS state of a device its
+ * Inet6Dev.nd, the inet6_dev a device had last its NetDevice.ip6Last (addrconf clears
+ * dev.ip6Ptr before our NETDEV_UNREGISTER): fields, as struct inet6_ifaddr and inet6_dev have
+ * them, not side tables every collection traces as ephemerons */
 
 function ndDev(idev: Inet6Dev): NdDev {
-  let s = ndDevs.get(idev);
+  let s = idev.nd;
   if (!s) {
     s = {
       idev, ready: false, rsTimer: netSched(idev.dev.net).timer(() => addrconfRsTimer(idev), "addrconf_rs_timer"),
       rsInterval: 0, rsProbes: 0, rsSent: false, raRcvd: false, ifas: new Set(),
     };
-    ndDevs.set(idev, s);
+    idev.nd = s;
   }
   return s;
 }
@@ -161,11 +161,11 @@ function addrconfLeaveSolictAddr(idev: Inet6Dev, addr: Uint8Array): void {
 }
 
 function dadOf(ifp: Inet6Ifaddr): DadState {
-  let d = dadState.get(ifp);
+  let d = ifp.dad;
   if (!d) {
     const net = ifp.idev.dev.net;
     d = { state: IfaState.PREDAD, probes: 0, nonce: undefined, timer: netSched(net).timer(() => addrconfDadWork(ifp), "addrconf_dad_work"), solicitJoined: false };
-    dadState.set(ifp, d);
+    ifp.dad = d;
     ndDev(ifp.idev).ifas.add(ifp);
   }
   return d;
@@ -176,11 +176,11 @@ function dadOf(ifp: Inet6Ifaddr): DadState {
  * calls this when it removes an address (ipv6_del_addr, addrconf_ifdown).
  */
 export function addrconfLeaveSolict(ifp: Inet6Ifaddr): void {
-  const d = dadState.get(ifp);
+  const d = ifp.dad;
   if (!d) return;
   d.timer.cancel();
   d.state = IfaState.DEAD;
-  ndDevs.get(ifp.idev)?.ifas.delete(ifp);
+  ifp.idev.nd?.ifas.delete(ifp);
   if (d.solicitJoined) {
     d.solicitJoined = false;
     addrconfLeaveSolictAddr(ifp.idev, ifp.addr);
@@ -387,7 +387,7 @@ function addrconfRsTimer(idev: Inet6Dev): void {
 /** net/ipv6/addrconf.c: addrconf_dad_run() — the link became ready: DAD every tentative address */
 function addrconfDadRun(idev: Inet6Dev): void {
   for (const ifp of idev.addrList.slice()) {
-    const d = dadState.get(ifp);
+    const d = ifp.dad;
     if (!d) {
       // an address addrconf made without calling addrconfDadStart (it cleared TENTATIVE
       // itself): give it the DAD Linux would have run
@@ -436,7 +436,7 @@ export function ipv6GetIfaddr(dev: NetDevice, addr: Uint8Array): Inet6Ifaddr | u
 
 /** the DAD nonce an address sent its NS with (ifp->dad_nonce) */
 export function ifaDadNonce(ifp: Inet6Ifaddr): Uint8Array | undefined {
-  return dadState.get(ifp)?.nonce;
+  return ifp.dad?.nonce;
 }
 
 // ----------------------------------------------------------------------------- sending
@@ -519,7 +519,7 @@ function addrconfLinkReady(dev: NetDevice): boolean {
 export function ndiscDevReady(idev: Inet6Dev): void {
   const dev = idev.dev;
   ipv6McInitDev(idev);
-  lastIdev.set(dev, idev);
+  dev.ip6Last = idev;
   const s = ndDev(idev);
   if (s.ready) return;
   s.ready = true;
@@ -531,7 +531,7 @@ export function ndiscDevReady(idev: Inet6Dev): void {
 function ensureMcInit(dev: NetDevice): Inet6Dev | undefined {
   const idev = devInet6(dev);
   if (!idev) return undefined;
-  lastIdev.set(dev, idev);
+  dev.ip6Last = idev;
   ipv6McInitDev(idev);
   return idev;
 }
@@ -547,7 +547,7 @@ export function ndiscIfdown(idev: Inet6Dev, unregister: boolean): void {
   s.rsSent = false;
   s.raRcvd = false;
   for (const ifp of [...s.ifas]) {
-    const d = dadState.get(ifp)!;
+    const d = ifp.dad!;
     d.timer.cancel();
     const kept = !unregister && idev.addrList.includes(ifp);
     if (kept) {
@@ -585,14 +585,14 @@ function ndiscNetdevEvent(event: number, dev: NetDevice): number {
       break;
     }
     case NETDEV_DOWN: {
-      const idev = devInet6(dev) ?? lastIdev.get(dev);
+      const idev = devInet6(dev) ?? (dev.ip6Last as Inet6Dev | undefined);
       if (idev) ndiscIfdown(idev, false);
       break;
     }
     case NETDEV_UNREGISTER: {
-      const idev = lastIdev.get(dev);
+      const idev = dev.ip6Last as Inet6Dev | undefined;
       if (idev) ndiscIfdown(idev, true);
-      lastIdev.delete(dev);
+      dev.ip6Last = undefined;
       break;
     }
   }

@@ -23,7 +23,7 @@ import {
   ip6LocalOut, icmpv6Csum, NEXTHDR_ICMP, IPV6_HDRLEN, ipv6AddrAny as isAny, in6addrLoopback, ipv6AddrIsMulticast as isMulticast,
   ipv6AddrV4Mapped as isV4Mapped,
 } from "./ip6_output.ts";
-import { ipv6Stats } from "./proc.ts";
+import { ipv6Stats, icmp6MsgOutInc } from "./proc.ts";
 
 /** include/uapi/linux/in6.h: IPV6_PMTUDISC_* */
 const IPV6_PMTUDISC_DO = 2;
@@ -68,7 +68,7 @@ export abstract class Inet6DgramSock extends InetSock {
       b[3] = csum & 0xff;
     }
     const st = ipv6Stats(this.net);
-    if (len > 0) st.outType[b[0]!]!++;
+    if (len > 0) icmp6MsgOutInc(st, b[0]!);
     st.icmp.OutMsgs++;
     const r = ip6LocalOut(dst, daddr, NEXTHDR_ICMP, this.sendHops(daddr, dst), b, this.tos, this.pmtudisc >= IPV6_PMTUDISC_PROBE);
     // (-1: a netfilter hook dropped it, nf_hook_slow()'s -EPERM)

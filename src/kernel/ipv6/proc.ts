@@ -39,9 +39,10 @@ export interface Ipv6Mib {
   ip: Record<(typeof IP6_ITEMS)[number], number>;
   icmp: Record<(typeof ICMP6_COUNTERS)[number], number>;
   /** ICMP6MSGIN/OUT_INC_STATS by type (outside the heap: 256 counters each that young
-   * collections would copy for every namespace) */
-  inType: Float64Array;
-  outType: Float64Array;
+   * collections would copy for every namespace), made at the first count (icmp6MsgInInc(),
+   * icmp6MsgOutInc()): most namespaces send ICMPv6 (MLD, DAD) but never receive any */
+  inType: Float64Array | undefined;
+  outType: Float64Array | undefined;
   udp: Record<(typeof UDP6_ITEMS)[number], number>;
 }
 
@@ -62,11 +63,24 @@ function zeros<K extends string>(names: readonly K[]): Record<K, number> {
 export function ipv6Stats(net: Net): Ipv6Mib {
   let m = mibs.get(net);
   if (!m) {
-    m = { ip: zeros(IP6_HOT_FIRST), icmp: zeros(ICMP6_COUNTERS), inType: new Float64Array(256), outType: new Float64Array(256), udp: zeros(UDP6_ITEMS) };
+    m = { ip: zeros(IP6_HOT_FIRST), icmp: zeros(ICMP6_COUNTERS), inType: undefined, outType: undefined, udp: zeros(UDP6_ITEMS) };
     mibs.set(net, m);
   }
   return m;
 }
+
+/** ICMP6MSGIN_INC_STATS() */
+export function icmp6MsgInInc(st: Ipv6Mib, type: number): void {
+  (st.inType ??= new Float64Array(256))[type]!++;
+}
+
+/** ICMP6MSGOUT_INC_STATS() */
+export function icmp6MsgOutInc(st: Ipv6Mib, type: number): void {
+  (st.outType ??= new Float64Array(256))[type]!++;
+}
+
+/** the counters of a type no message has been counted for are zero */
+const NO_MSGS = new Float64Array(256);
 
 function item(name: string, v: number): string {
   return `${name.padEnd(32)}\t${v}\n`;
@@ -94,14 +108,16 @@ export function ipv6MibFoldDev(dev: NetDevice): void {
 export function snmp6SeqShow(net: Net): string {
   for (const dev of net.devices()) ipv6MibFoldDev(dev);
   const m = ipv6Stats(net);
+  const inType = m.inType ?? NO_MSGS;
+  const outType = m.outType ?? NO_MSGS;
   let out = "";
   for (const n of IP6_ITEMS) out += item(`Ip6${n}`, m.ip[n]);
   /* snmp6_seq_show_icmpv6(): the MIB, then the per-type in/out counts */
   for (const n of ICMP6_COUNTERS) out += item(`Icmp6${n}`, m.icmp[n]);
-  for (const [n, t] of ICMP6_TYPES) out += item(`Icmp6In${n}`, m.inType[t]!);
-  for (const [n, t] of ICMP6_TYPES) out += item(`Icmp6Out${n}`, m.outType[t]!);
-  for (let t = 0; t < 256; t++) if (m.inType[t]) out += item(`Icmp6InType${t}`, m.inType[t]!);
-  for (let t = 0; t < 256; t++) if (m.outType[t]) out += item(`Icmp6OutType${t}`, m.outType[t]!);
+  for (const [n, t] of ICMP6_TYPES) out += item(`Icmp6In${n}`, inType[t]!);
+  for (const [n, t] of ICMP6_TYPES) out += item(`Icmp6Out${n}`, outType[t]!);
+  for (let t = 0; t < 256; t++) if (inType[t]) out += item(`Icmp6InType${t}`, inType[t]!);
+  for (let t = 0; t < 256; t++) if (outType[t]) out += item(`Icmp6OutType${t}`, outType[t]!);
   for (const n of UDP6_ITEMS) out += item(`Udp6${n}`, m.udp[n]);
   for (const n of UDPLITE6_ITEMS) out += item(`UdpLite6${n}`, 0);
   return out;
