@@ -676,9 +676,8 @@ function rtnlFdbNotify(dev: NetDevice, addr: Uint8Array, vid: number, type: "RTM
 
 /** ndo_dflt_fdb_dump(): a device's unicast and multicast address lists as `self permanent` */
 function dfltFdbDump(dev: NetDevice): NeighMsg[] {
-  const d = dev as unknown as { uc?: Uint8Array[]; mc?: Uint8Array[] };
   const out: NeighMsg[] = [];
-  for (const a of [...(d.uc ?? []), ...(d.mc ?? [])]) {
+  for (const a of [...(dev.uc ?? []), ...(dev.mc ?? [])]) {
     if (a.length !== 6) continue;
     out.push({
       type: "RTM_NEWNEIGH", flags: {},
@@ -713,14 +712,11 @@ export function brFdbDump(net: Net, req: RtnlMsg): RtnlMsg[] {
   return out;
 }
 
-/** the device's address lists (dev->uc, dev->mc of net/core/dev_addr_lists.c), read
- * structurally: core has no lists yet; ndo_dflt_fdb_add/del and the bridge's multicast
- * snooper joins keep them here under these names */
+/** the device's address lists (dev->uc, dev->mc of net/core/dev_addr_lists.c), made on first use */
 export function devAddrLists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
-  const d = dev as unknown as { uc?: Uint8Array[]; mc?: Uint8Array[] };
-  d.uc ??= [];
-  d.mc ??= [];
-  return { uc: d.uc, mc: d.mc };
+  dev.uc ??= [];
+  dev.mc ??= [];
+  return { uc: dev.uc, mc: dev.mc };
 }
 
 const sameMac = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
@@ -773,14 +769,13 @@ function ndoDfltFdbAdd(dev: NetDevice, req: NeighMsg): KErr | undefined {
  * unicast list is not empty (dev->uc_promisc) */
 function devSetRxModeUc(dev: NetDevice): void {
   if (!dev.isUp() || dev.privFlags & IFF_UNICAST_FLT) return;
-  const d = dev as unknown as { ucPromisc?: boolean };
   const empty = devAddrLists(dev).uc.length === 0;
-  if (!empty && !d.ucPromisc) {
+  if (!empty && !dev.ucPromisc) {
     devSetPromiscuity(dev, 1);
-    d.ucPromisc = true;
-  } else if (empty && d.ucPromisc) {
+    dev.ucPromisc = true;
+  } else if (empty && dev.ucPromisc) {
     devSetPromiscuity(dev, -1);
-    d.ucPromisc = false;
+    dev.ucPromisc = false;
   }
 }
 

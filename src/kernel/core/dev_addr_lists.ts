@@ -27,26 +27,19 @@ interface HwAddrMeta {
 
 const meta = new WeakMap<Uint8Array, HwAddrMeta>();
 
-interface DevLists {
-  uc?: Uint8Array[];
-  mc?: Uint8Array[];
-  ucPromisc?: boolean;
-}
-
 function lists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
-  const d = dev as unknown as DevLists;
-  d.uc ??= [];
-  d.mc ??= [];
-  return { uc: d.uc, mc: d.mc };
+  dev.uc ??= [];
+  dev.mc ??= [];
+  return { uc: dev.uc, mc: dev.mc };
 }
 
 /** the device's uc / mc list (lists() made both on first use, in that order) without the
  * pair lists() returns: adding a group reads one of them */
 function ucOf(dev: NetDevice): Uint8Array[] {
-  return (dev as unknown as DevLists).uc ?? lists(dev).uc;
+  return dev.uc ?? lists(dev).uc;
 }
 function mcOf(dev: NetDevice): Uint8Array[] {
-  return (dev as unknown as DevLists).mc ?? lists(dev).mc;
+  return dev.mc ?? lists(dev).mc;
 }
 
 function metaOf(ha: Uint8Array): HwAddrMeta {
@@ -112,14 +105,13 @@ function hwAddrDelEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, glob
 export function devSetRxMode(dev: NetDevice): void {
   if (!dev.isUp()) return;
   if (dev.privFlags & IFF_UNICAST_FLT) return;
-  const d = dev as unknown as DevLists;
   const empty = ucOf(dev).length === 0;
-  if (!empty && !d.ucPromisc) {
+  if (!empty && !dev.ucPromisc) {
     devSetPromiscuity(dev, 1);
-    d.ucPromisc = true;
-  } else if (empty && d.ucPromisc) {
+    dev.ucPromisc = true;
+  } else if (empty && dev.ucPromisc) {
     devSetPromiscuity(dev, -1);
-    d.ucPromisc = false;
+    dev.ucPromisc = false;
   }
 }
 

@@ -253,6 +253,13 @@ export class NetDevice implements LinkStats64 {
   /** ipv6/ndisc.ts: the inet6_dev as last seen (addrconf clears ip6Ptr before ndisc's
    * NETDEV_UNREGISTER step): a field, not a side table of every device */
   ip6Last: unknown = undefined;
+  /** dev->uc, dev->mc: the hardware address lists (core/dev_addr_lists.ts, made on first use)
+   * and dev->uc_promisc; declared, so that every device keeps the class's shape (a field
+   * added later gives the object a map of its own, and every site that reads devices then
+   * sees two) */
+  uc: Uint8Array[] | undefined = undefined;
+  mc: Uint8Array[] | undefined = undefined;
+  ucPromisc = false;
 
   constructor(name: string, type: number, flags: number, ops: NetDeviceOps, addr: Uint8Array, broadcast: Uint8Array) {
     this.name = name;
