@@ -4,9 +4,9 @@
  *
  * The lists are the plain arrays `dev.uc` / `dev.mc` (6-byte Uint8Arrays, in list order:
  * __hw_addr_create() appends at the tail), as the bridge reads them for `bridge fdb show`
- * (ndo_dflt_fdb_dump) and as /proc/net/dev_mcast prints them. The per-entry counts live in a
- * WeakMap keyed by the entry's array, so an entry some other code pushed onto the array
- * directly simply counts as refcount 1.
+ * (ndo_dflt_fdb_dump) and as /proc/net/dev_mcast prints them. An entry made here is a HwAddr,
+ * the bytes with struct netdev_hw_addr's counts; an entry some other code pushed onto the array
+ * directly (a plain Uint8Array) gets its counts in a WeakMap on first use, as refcount 1.
  */
 import type { NetDevice } from "./netdevice.ts";
 import type { Net } from "./net_namespace.ts";
@@ -25,6 +25,19 @@ interface HwAddrMeta {
   synced: number;
 }
 
+/** struct netdev_hw_addr: the address's bytes and its counts in one object */
+class HwAddr extends Uint8Array implements HwAddrMeta {
+  /** what slice()/subarray()/map() of an entry make: plain bytes, not entries */
+  static get [Symbol.species](): Uint8ArrayConstructor {
+    return Uint8Array;
+  }
+  refcount = 1;
+  global = false;
+  globalUse = false;
+  synced = 0;
+}
+
+/** the counts of entries pushed as plain arrays (not made by __hw_addr_create()) */
 const meta = new WeakMap<Uint8Array, HwAddrMeta>();
 
 function lists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
@@ -43,6 +56,7 @@ function mcOf(dev: NetDevice): Uint8Array[] {
 }
 
 function metaOf(ha: Uint8Array): HwAddrMeta {
+  if (ha instanceof HwAddr) return ha;
   let m = meta.get(ha);
   if (!m) meta.set(ha, (m = { refcount: 1, global: false, globalUse: false, synced: 0 }));
   return m;
@@ -73,8 +87,10 @@ function hwAddrAddEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, glob
     return undefined;
   }
   // __hw_addr_create(): list_add_tail
-  const ha = a.slice();
-  meta.set(ha, { refcount: 1, global, globalUse: global, synced: 0 });
+  const ha = new HwAddr(a.length);
+  ha.set(a);
+  ha.global = global;
+  ha.globalUse = global;
   list.push(ha);
   return undefined;
 }
@@ -93,7 +109,7 @@ function hwAddrDelEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, glob
   }
   if (--m.refcount) return undefined;
   list.splice(i, 1);
-  meta.delete(ha);
+  if (!(ha instanceof HwAddr)) meta.delete(ha);
   return undefined;
 }
 
