@@ -86,6 +86,9 @@ const KNOWN_MODULES = new Set([
 /** the Syscalls object of each namespace (a namespace belongs to one host) */
 const syscallsOf = new NetGeneric<Syscalls>();
 
+/** the lines the printk ring keeps */
+const DMESG_RING_LINES = 4096;
+
 export class Host {
   readonly name: string;
   readonly world: World;
@@ -97,7 +100,11 @@ export class Host {
   hostname: string;
   /** the machine's kernel build options */
   readonly kconfig: Readonly<KernelConfig>;
-  private readonly dmesgRing: string[] = [];
+  /** the printk ring: each message and its time, formatted when read (dmesg()); the oldest
+   * go past DMESG_RING_LINES */
+  private readonly dmesgMsgs: string[] = [];
+  private readonly dmesgTimes: number[] = [];
+  private dmesgHead = 0;
   readonly modules: { name: string; size: number; usedBy: string[] }[] = BOOT_MODULES.map((m) => ({ ...m, usedBy: [...m.usedBy] }));
 
   constructor(world: World, name: string, kconfig: Partial<KernelConfig> = world.kconfig) {
@@ -108,17 +115,31 @@ export class Host {
     setupNet(this, "", (net) => ((this as { initNet: Net }).initNet = net));
   }
 
-  /** printk into this machine's ring, "[%5lu.%06lu] msg" from simulated time since boot */
+  /** printk into this machine's ring, at the simulated time since boot */
   dmesgLog(msg: string): void {
     const t = this.world.sched.now - this.world.bootTime;
-    const sec = Math.floor(t / USEC_PER_SEC);
-    const usec = t % USEC_PER_SEC;
-    this.dmesgRing.push(`[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] ${msg}`);
-    if (this.dmesgRing.length > 4096) this.dmesgRing.shift();
+    if (this.dmesgMsgs.length < DMESG_RING_LINES) {
+      this.dmesgMsgs.push(msg);
+      this.dmesgTimes.push(t);
+      return;
+    }
+    this.dmesgMsgs[this.dmesgHead] = msg;
+    this.dmesgTimes[this.dmesgHead] = t;
+    this.dmesgHead = (this.dmesgHead + 1) % DMESG_RING_LINES;
   }
 
+  /** the ring, oldest first, each line "[%5lu.%06lu] msg" */
   dmesg(): string[] {
-    return this.dmesgRing.slice();
+    const n = this.dmesgMsgs.length;
+    const out: string[] = [];
+    for (let k = 0; k < n; k++) {
+      const i = (this.dmesgHead + k) % n;
+      const t = this.dmesgTimes[i]!;
+      const sec = Math.floor(t / USEC_PER_SEC);
+      const usec = t % USEC_PER_SEC;
+      out.push(`[${String(sec).padStart(5, " ")}.${String(usec).padStart(6, "0")}] ${this.dmesgMsgs[i]}`);
+    }
+    return out;
   }
 
   /** the Syscalls of processes in `net` (one object per namespace, for as long as it lives) */
