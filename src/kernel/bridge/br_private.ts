@@ -164,24 +164,27 @@ export class NetBridgePort {
     this.fl = v;
     if (this.idx >= 0) this.br.portFlags[this.idx] = v;
   }
+  // what br_port_state_selection() reads of every port of the bridge (state above, the port's
+  // number and id, whether it is the designated port, its message age timer) next to each
+  // other: a thousand-port bridge runs it for each port that comes up
   portNo = 0;
   portId = 0;
-  priority = 0x20;
-  pathCost = 100;
-  designatedRoot: BridgeId = { prio: 0, addr: new Uint8Array(6) };
   designatedBridge: BridgeId = { prio: 0, addr: new Uint8Array(6) };
-  designatedCost = 0;
   designatedPort = 0;
-  /** designated_age: when the designated bridge's info was born (µs) */
-  designatedAge = 0;
-  topologyChangeAck = 0;
-  configPending = 0;
-  groupFwdMask = 0;
-  multicastRouter = 1;
-  forwardDelayTimer: Timer;
   /** made when first armed (a BPDU recorded: brMessageAgeTimer()); until then there is nothing
    * to stop, and a port state selection over a thousand ports reads no timer */
   messageAgeTimer: Timer | undefined = undefined;
+  topologyChangeAck = 0;
+  configPending = 0;
+  priority = 0x20;
+  pathCost = 100;
+  designatedRoot: BridgeId = { prio: 0, addr: new Uint8Array(6) };
+  designatedCost = 0;
+  /** designated_age: when the designated bridge's info was born (µs) */
+  designatedAge = 0;
+  groupFwdMask = 0;
+  multicastRouter = 1;
+  forwardDelayTimer: Timer;
   holdTimer: Timer;
   /** the port's timer maker (the bridge namespace's scheduler) */
   readonly mkTimer: (fn: () => void, label: string) => Timer;
