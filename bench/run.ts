@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- [--no-kernel | --no-tuxnet] [--kernel-timeout S] [--dir DIR] [NAME-SUBSTRING...]]
+ * npm run bench [-- [--no-kernel | --no-tuxnet] [--runs N] [--kernel-timeout S] [--dir DIR] [NAME-SUBSTRING...]]
  *
  * For each bench/scenarios/*.sh: the wall time of tuxnet (a fresh World from the build in
  * dist/, in a node process of its own, the script run by the emulated shell on one host) and,
@@ -7,7 +7,9 @@
  * private tmpfs /run/netns), side by side with the speed-up (kernel time over tuxnet time);
  * each once the CPUs are idle again.
  * A kernel run that takes longer than --kernel-timeout seconds (300: what Mininet's pingall
- * was given) is killed with everything it started and shows as "> S".
+ * was given) is killed with everything it started and shows as "> S". With --runs N each
+ * scenario runs N times on each side (tuxnet, kernel, tuxnet, kernel …): the table shows the
+ * medians, and the speed-up's median and the range of the N runs' own speed-ups.
  * Node-only code.
  */
 import { existsSync, readFileSync, readdirSync } from "node:fs";
@@ -25,6 +27,9 @@ const dir = dirAt >= 0 ? args.splice(dirAt, 2)[1]! : join(dirname(fileURLToPath(
 const toAt = args.indexOf("--kernel-timeout");
 const kernelTimeoutS = toAt >= 0 ? Number(args.splice(toAt, 2)[1]) : 300;
 if (!(kernelTimeoutS > 0)) throw new Error("--kernel-timeout wants a number of seconds");
+const runsAt = args.indexOf("--runs");
+const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 1;
+if (!(Number.isInteger(runs) && runs >= 1)) throw new Error("--runs wants a number of runs");
 const noKernel = args.includes("--no-kernel");
 const noTuxnet = args.includes("--no-tuxnet");
 const filters = args.filter((a) => !a.startsWith("--"));
@@ -112,19 +117,41 @@ const last = (s: string) => s.split("\n").slice(-1)[0] ?? "";
 // tuxnet cpu s: the process's CPU time (user + system) — on a loaded machine the wall time
 // of either side also counts the time it waited for a CPU
 const rows: string[][] = [["scenario", "tuxnet s", "tuxnet cpu s", "kernel s", "speed-up", "sim s", "tuxnet last line", "kernel last line"]];
+/** the median of some numbers (the lower middle one of an even count) */
+function median(xs: number[]): number {
+  const a = [...xs].sort((x, y) => x - y);
+  return a[(a.length - 1) >> 1]!;
+}
+
 for (const f of scenarios) {
   const path = join(dir, f);
-  process.stderr.write(`bench: ${f} …\n`);
-  await settle();
-  const t = noTuxnet ? undefined : timeTuxnet(path);
-  await settle();
-  const k = timeKernel(path);
+  const ts: TuxnetTime[] = [];
+  const ks: NonNullable<ReturnType<typeof timeKernel>>[] = [];
+  for (let r = 0; r < runs; r++) {
+    process.stderr.write(`bench: ${f}${runs > 1 ? ` (run ${r + 1} of ${runs})` : ""} …\n`);
+    await settle();
+    if (!noTuxnet) ts.push(timeTuxnet(path));
+    await settle();
+    const k = timeKernel(path);
+    if (k) ks.push(k);
+  }
+  // (each run's tuxnet time against the same run's kernel time)
+  const ratios = ts.length === ks.length ? ts.map((t, i) => ks[i]!.s / t.s) : [];
+  const t = ts.length ? { s: median(ts.map((x) => x.s)), cpuS: median(ts.map((x) => x.cpuS)), out: ts[ts.length - 1]!.out, simS: ts[0]!.simS } : undefined;
+  const timedOut = ks.some((x) => x.timedOut);
+  const k = ks.length ? { s: median(ks.map((x) => x.s)), out: ks[ks.length - 1]!.out, timedOut } : undefined;
+  let sp = t && k ? speedUp(t.s, k.s, k.timedOut) : "-";
+  if (t && k && runs > 1 && ratios.length) {
+    const lo = Math.min(...ratios);
+    const hi = Math.max(...ratios);
+    sp = `${speedUp(1, median(ratios), timedOut)} (${lo.toFixed(lo < 10 ? 2 : 1)}-${hi.toFixed(hi < 10 ? 2 : 1)})`;
+  }
   rows.push([
     f.replace(/\.sh$/, ""),
     t ? t.s.toFixed(2) : "-",
     t ? t.cpuS.toFixed(2) : "-",
     k ? (k.timedOut ? "> " + kernelTimeoutS : k.s.toFixed(2)) : "-",
-    t && k ? speedUp(t.s, k.s, k.timedOut) : "-",
+    sp,
     t ? t.simS.toFixed(1) : "-",
     t ? last(t.out).slice(0, 40) : "-",
     k ? last(k.out).slice(0, 40) : "-",
