@@ -28,6 +28,7 @@ export {
   setNetnsLocal,
   validateEtherAddrAttr,
 } from "../core/dev.ts";
+export { devUcAddExcl, devUcDel, devMcAddExcl, devMcDel } from "../core/dev_addr_lists.ts";
 export { devAddProtocol, devForwardable, devQueueXmit, devQueueXmitShared, netXmitUnobserved, netifReceiveSkb, netSched, netRng } from "../core/dev_path.ts";
 export { kfreeSkbReason } from "../core/drop.ts";
 export { rtnlRegister, rtnlLinkRegister } from "../core/rtnetlink.ts";

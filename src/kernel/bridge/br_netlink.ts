@@ -17,7 +17,10 @@ import {
   RTNLGRP_LINK, RTNLGRP_NEIGH,
 } from "../uapi/rtnetlink.ts";
 import { rtnlHasListeners, rtnlNotify } from "../core/rtnl_notify.ts";
-import { devGetFlags, devSetPromiscuity, validateEtherAddrAttr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice } from "./br_compat.ts";
+import {
+  devGetFlags, validateEtherAddrAttr, netDevs, netifRunning, netPrintk, netScheduler, unregisterNetdevice,
+  devUcAddExcl, devUcDel, devMcAddExcl, devMcDel,
+} from "./br_compat.ts";
 import { IF_OPER_DOWN } from "../uapi/if.ts";
 import {
   BRIDGE_VLAN_INFO_MASTER, BRIDGE_VLAN_INFO_PVID, BRIDGE_VLAN_INFO_RANGE_BEGIN, BRIDGE_VLAN_INFO_RANGE_END,
@@ -26,7 +29,6 @@ import {
 } from "../uapi/rtnetlink.ts";
 import { IFLA_STATS_LINK_XSTATS, type LinkXstats, type BrMcastStatsAttr, type BridgeVlanXstats } from "../uapi/rtnetlink.ts";
 import type { BrMcastStats } from "./br_private.ts";
-import { IFF_UNICAST_FLT } from "../core/netdevice.ts";
 import { brFdbFind, brFdbFlush, brFdbDeleteByPort, fdbDelete, holdTime, fdbAddEntry, fdbDeleteByAddr, fdbListNewestFirst } from "./br_fdb.ts";
 import { brDevDelete, isBridgeDev } from "./br_if.ts";
 import { brMulticastToggle } from "./br_multicast.ts";
@@ -712,14 +714,12 @@ export function brFdbDump(net: Net, req: RtnlMsg): RtnlMsg[] {
   return out;
 }
 
-/** the device's address lists (dev->uc, dev->mc of net/core/dev_addr_lists.c), made on first use */
-export function devAddrLists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
-  dev.uc ??= [];
-  dev.mc ??= [];
-  return { uc: dev.uc, mc: dev.mc };
+/** is_unicast_ether_addr() || is_link_local_ether_addr() (01:80:c2:00:00:0X): the addresses
+ * ndo_dflt_fdb_add/del keep in the unicast list */
+function dfltFdbUc(addr: Uint8Array): boolean {
+  if (!(addr[0]! & 1)) return true;
+  return addr[0] === 0x01 && addr[1] === 0x80 && addr[2] === 0xc2 && addr[3] === 0 && addr[4] === 0 && (addr[5]! & 0xf0) === 0;
 }
-
-const sameMac = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /** br_fdb_add() on a port or (self) on the bridge device; fdb_add_entry()'s checks */
 function brFdbAddDev(dev: NetDevice, req: NeighMsg): KErr | undefined {
@@ -757,26 +757,10 @@ function ndoDfltFdbAdd(dev: NetDevice, req: NeighMsg): KErr | undefined {
   if (req.ndm.state && !(req.ndm.state & NUD_PERMANENT)) return kerr("EINVAL"); // "FDB only supports static addresses"
   if (req.attrs.NDA_VLAN) return kerr("EINVAL"); // "vlans aren't supported yet for dev_uc|mc_add()"
   const addr = req.attrs.NDA_LLADDR!;
-  const l = devAddrLists(dev);
-  const list = addr[0]! & 1 && !(addr[0] === 1 && addr[1] === 0x80 && addr[2] === 0xc2) ? l.mc : l.uc;
-  if (list.some((a) => sameMac(a, addr))) return req.flags.excl ? kerr("EEXIST") : undefined;
-  list.push(addr.slice());
-  devSetRxModeUc(dev);
-  return undefined;
-}
-
-/** __dev_set_rx_mode(): a device without unicast filtering goes promiscuous while its
- * unicast list is not empty (dev->uc_promisc) */
-function devSetRxModeUc(dev: NetDevice): void {
-  if (!dev.isUp() || dev.privFlags & IFF_UNICAST_FLT) return;
-  const empty = devAddrLists(dev).uc.length === 0;
-  if (!empty && !dev.ucPromisc) {
-    devSetPromiscuity(dev, 1);
-    dev.ucPromisc = true;
-  } else if (empty && dev.ucPromisc) {
-    devSetPromiscuity(dev, -1);
-    dev.ucPromisc = false;
-  }
+  const err = dfltFdbUc(addr) ? devUcAddExcl(dev, addr) : devMcAddExcl(dev, addr);
+  /* Only return duplicate errors if NLM_F_EXCL is set */
+  if (err?.errno === "EEXIST" && !req.flags.excl) return undefined;
+  return err;
 }
 
 /** net/core/rtnetlink.c: rtnl_fdb_add() for AF_BRIDGE */
@@ -942,15 +926,7 @@ export function brFdbDel(net: Net, req: RtnlMsg): KErr | undefined {
     else if (ops?.fdbDel) err = ops.fdbDel(req.ndm, req.attrs, dev, addr, vid);
     else {
       // ndo_dflt_fdb_del(): dev_uc_del / dev_mc_del
-      const l = devAddrLists(dev);
-      const list = addr[0]! & 1 ? l.mc : l.uc;
-      const i = list.findIndex((a) => sameMac(a, addr));
-      if (i < 0) err = kerr("ENOENT");
-      else {
-        list.splice(i, 1);
-        devSetRxModeUc(dev);
-        err = undefined;
-      }
+      err = dfltFdbUc(addr) ? devUcDel(dev, addr) : devMcDel(dev, addr);
     }
     if (!err) rtnlFdbNotify(dev, addr, vid, "RTM_DELNEIGH", req.ndm.state);
   }

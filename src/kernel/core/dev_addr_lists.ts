@@ -2,11 +2,10 @@
  * net/core/dev_addr_lists.c: a device's unicast and multicast hardware address lists
  * (dev->uc, dev->mc), with the reference counts of struct netdev_hw_addr.
  *
- * The lists are the plain arrays `dev.uc` / `dev.mc` (6-byte Uint8Arrays, in list order:
- * __hw_addr_create() appends at the tail), as the bridge reads them for `bridge fdb show`
- * (ndo_dflt_fdb_dump) and as /proc/net/dev_mcast prints them. An entry made here is a HwAddr,
- * the bytes with struct netdev_hw_addr's counts; an entry some other code pushed onto the array
- * directly (a plain Uint8Array) gets its counts in a WeakMap on first use, as refcount 1.
+ * The lists are the plain arrays `dev.uc` / `dev.mc` of HwAddr entries (the address's bytes
+ * with struct netdev_hw_addr's counts), in list order: __hw_addr_create() appends at the tail.
+ * The bridge reads them for `bridge fdb show` (ndo_dflt_fdb_dump) and /proc/net/dev_mcast
+ * prints them; every entry is made and removed here.
  */
 import type { NetDevice } from "./netdevice.ts";
 import type { Net } from "./net_namespace.ts";
@@ -16,31 +15,19 @@ import { registerProcNet } from "./procfs.ts";
 import { registerNetdeviceNotifier, NETDEV_UNREGISTER, NOTIFY_DONE } from "./notifier.ts";
 import { kerr, type KErr } from "../uapi/errno.ts";
 
-/** struct netdev_hw_addr: what the array entry does not hold itself */
-interface HwAddrMeta {
-  refcount: number;
-  /** the address was added with the global flag (dev_mc_add_global) */
-  global: boolean;
-  globalUse: boolean;
-  synced: number;
-}
-
 /** struct netdev_hw_addr: the address's bytes and its counts in one object */
-class HwAddr extends Uint8Array implements HwAddrMeta {
+export class HwAddr extends Uint8Array {
   /** what slice()/subarray()/map() of an entry make: plain bytes, not entries */
   static get [Symbol.species](): Uint8ArrayConstructor {
     return Uint8Array;
   }
   refcount = 1;
+  /** the address was added with the global flag (dev_mc_add_global) */
   global = false;
   globalUse = false;
-  synced = 0;
 }
 
-/** the counts of entries pushed as plain arrays (not made by __hw_addr_create()) */
-const meta = new WeakMap<Uint8Array, HwAddrMeta>();
-
-function lists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
+function lists(dev: NetDevice): { uc: HwAddr[]; mc: HwAddr[] } {
   dev.uc ??= [];
   dev.mc ??= [];
   return { uc: dev.uc, mc: dev.mc };
@@ -48,18 +35,11 @@ function lists(dev: NetDevice): { uc: Uint8Array[]; mc: Uint8Array[] } {
 
 /** the device's uc / mc list (lists() made both on first use, in that order) without the
  * pair lists() returns: adding a group reads one of them */
-function ucOf(dev: NetDevice): Uint8Array[] {
+function ucOf(dev: NetDevice): HwAddr[] {
   return dev.uc ?? lists(dev).uc;
 }
-function mcOf(dev: NetDevice): Uint8Array[] {
+function mcOf(dev: NetDevice): HwAddr[] {
   return dev.mc ?? lists(dev).mc;
-}
-
-function metaOf(ha: Uint8Array): HwAddrMeta {
-  if (ha instanceof HwAddr) return ha;
-  let m = meta.get(ha);
-  if (!m) meta.set(ha, (m = { refcount: 1, global: false, globalUse: false, synced: 0 }));
-  return m;
 }
 
 function same(a: Uint8Array, b: Uint8Array): boolean {
@@ -69,21 +49,20 @@ function same(a: Uint8Array, b: Uint8Array): boolean {
 }
 
 /** net/core/dev_addr_lists.c: __hw_addr_add_ex() */
-function hwAddrAddEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, global: boolean, exclusive: boolean): KErr | undefined {
+function hwAddrAddEx(list: HwAddr[], addr: Uint8Array, addrLen: number, global: boolean, exclusive: boolean): KErr | undefined {
   if (addr.length < addrLen) return kerr("EINVAL");
   const a = addr.length === addrLen ? addr : addr.subarray(0, addrLen);
   for (const ha of list) {
     if (!same(ha, a)) continue;
     if (exclusive) return kerr("EEXIST");
-    const m = metaOf(ha);
     if (global) {
       /* check if addr is already used as global */
-      if (m.global) return undefined;
+      if (ha.global) return undefined;
       /* ha->global_use = true (what /proc/net/dev_mcast prints as the 4th column) */
-      m.global = true;
-      m.globalUse = true;
+      ha.global = true;
+      ha.globalUse = true;
     }
-    m.refcount++;
+    ha.refcount++;
     return undefined;
   }
   // __hw_addr_create(): list_add_tail
@@ -96,20 +75,18 @@ function hwAddrAddEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, glob
 }
 
 /** net/core/dev_addr_lists.c: __hw_addr_del_ex() */
-function hwAddrDelEx(list: Uint8Array[], addr: Uint8Array, addrLen: number, global: boolean): KErr | undefined {
+function hwAddrDelEx(list: HwAddr[], addr: Uint8Array, addrLen: number, global: boolean): KErr | undefined {
   const a = addr.length === addrLen ? addr : addr.subarray(0, addrLen);
   const i = list.findIndex((ha) => same(ha, a));
   if (i < 0) return kerr("ENOENT");
   const ha = list[i]!;
-  const m = metaOf(ha);
   if (global) {
-    if (!m.global) return kerr("ENOENT");
-    m.global = false;
-    m.globalUse = false;
+    if (!ha.global) return kerr("ENOENT");
+    ha.global = false;
+    ha.globalUse = false;
   }
-  if (--m.refcount) return undefined;
+  if (--ha.refcount) return undefined;
   list.splice(i, 1);
-  if (!(ha instanceof HwAddr)) meta.delete(ha);
   return undefined;
 }
 
@@ -204,27 +181,26 @@ export function devMcFlush(dev: NetDevice): void {
 }
 
 /** the multicast list in order (netdev_for_each_mc_addr) */
-export function devMcList(dev: NetDevice): readonly Uint8Array[] {
+export function devMcList(dev: NetDevice): readonly HwAddr[] {
   return lists(dev).mc;
 }
 
 /** the unicast list in order (netdev_for_each_uc_addr) */
-export function devUcList(dev: NetDevice): readonly Uint8Array[] {
+export function devUcList(dev: NetDevice): readonly HwAddr[] {
   return lists(dev).uc;
 }
 
 /** the refcount of a list entry (netdev_hw_addr.refcount) */
-export function hwAddrRefcount(ha: Uint8Array): number {
-  return metaOf(ha).refcount;
+export function hwAddrRefcount(ha: HwAddr): number {
+  return ha.refcount;
 }
 
 /** net/core/dev_addr_lists.c: dev_mc_seq_show() — /proc/net/dev_mcast */
 function devMcSeqShow(net: Net): string {
   let out = "";
   for (const dev of net.devices()) {
-    for (const ha of lists(dev).mc) {
-      const m = metaOf(ha);
-      const hex = [...ha].map((b) => b.toString(16).padStart(2, "0")).join("");
+    for (const m of lists(dev).mc) {
+      const hex = [...m].map((b) => b.toString(16).padStart(2, "0")).join("");
       out += `${String(dev.ifindex).padEnd(4, " ")} ${dev.name.padEnd(15, " ")} ${String(m.refcount).padEnd(5, " ")} ` +
         `${String(m.globalUse ? 1 : 0).padEnd(5, " ")} ${hex}\n`;
     }

@@ -6,6 +6,7 @@
 import type { LinkStats64, InfoData, LinkXstats, IflaAttrs } from "../uapi/rtnetlink.ts";
 import type { KErr } from "../uapi/errno.ts";
 import type { SkBuff } from "./skbuff.ts";
+import type { HwAddr } from "./dev_addr_lists.ts";
 import type { Net } from "./net_namespace.ts";
 
 /** netdev_tx_t */
@@ -257,8 +258,8 @@ export class NetDevice implements LinkStats64 {
    * and dev->uc_promisc; declared, so that every device keeps the class's shape (a field
    * added later gives the object a map of its own, and every site that reads devices then
    * sees two) */
-  uc: Uint8Array[] | undefined = undefined;
-  mc: Uint8Array[] | undefined = undefined;
+  uc: HwAddr[] | undefined = undefined;
+  mc: HwAddr[] | undefined = undefined;
   ucPromisc = false;
 
   constructor(name: string, type: number, flags: number, ops: NetDeviceOps, addr: Uint8Array, broadcast: Uint8Array) {
