@@ -139,9 +139,9 @@ export interface BrStpXstats {
 }
 
 export class NetBridgePort {
-  // what a flood reads of every port first, in the object's first cache line (constructor
-  // parameter properties would come after every field); the state and flags are also kept in
-  // the bridge's per-port arrays (brPortsAdd()), which is what a flood reads
+  // (declared fields: constructor parameter properties would come after every field) the
+  // state and flags are also kept in the bridge's per-port arrays (brPortsAdd()), which is
+  // what a flood reads instead of the port
   readonly br: NetBridge;
   readonly dev: NetDevice;
   private st = BR_STATE_DISABLED;

@@ -68,7 +68,6 @@ export function ipv6AddrEqual(a: Uint8Array, b: Uint8Array, bo = 0): boolean {
   return true;
 }
 
-/** include/net/ipv6.h: ipv6_addr_v4mapped(): ::ffff:a.b.c.d */
 /** in6addr_loopback (::1), a copy of its own: where connect() and sendto() take :: */
 export function in6addrLoopback(): Uint8Array {
   const a = new Uint8Array(16);
@@ -76,6 +75,7 @@ export function in6addrLoopback(): Uint8Array {
   return a;
 }
 
+/** include/net/ipv6.h: ipv6_addr_v4mapped(): ::ffff:a.b.c.d */
 export function ipv6AddrV4Mapped(a: Uint8Array): boolean {
   for (let i = 0; i < 10; i++) if (a[i]) return false;
   return a[10] === 0xff && a[11] === 0xff;
