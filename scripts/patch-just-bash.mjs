@@ -168,6 +168,24 @@
  *    interpreter and context (remade if the interpreter's context is another), and the same
  *    closures do the same calls.
  *
+ * 23. Expansion errors end the line as bash's do. An unset variable under nounset made just-bash
+ *    throw an error of its own, which a loop, a `{ }` group, a function body or an `eval` turned
+ *    into a failed command (status 1, a bare "nosuch: unbound variable") and went on from, and
+ *    which ended the line with status 1; `${NAME?WORD}` ended it with status 1 and the word
+ *    alone; `${!NAME}` of an unset NAME was a "bad substitution" the line went on from. bash
+ *    reports these (subst.c: err_unboundvar(), `$1` for a positional parameter and `!x` for
+ *    the variable an indirection names; parameter_brace_expand_error(): "NAME: WORD",
+ *    "NAME: parameter not set", "NAME: parameter null or not set"; "NAME: invalid indirect
+ *    expansion") and throws to its top level: FORCE_EOF for the first two, where a `bash -c`
+ *    line ends with status 127 (shell.c run_one_command()), a simple command of a pipeline
+ *    (forked) exits 127, and a subshell, a compound command of a pipeline or a command
+ *    substitution exits 1 (execute_in_subshell(): the status the error set); DISCARD for the
+ *    indirection and for the length of an unset array (`${#a[@]}`), status 1. An EXIT trap still
+ *    runs. These now throw the error `exit STATUS` throws, with bash's message (named as edit 10
+ *    names them: "environment" in a function the script defined), FORCE_EOF's with a mark that
+ *    those places read as status 1 and that keeps the script's variables (its traps) as the
+ *    line ends. An indirection's own name is looked up without nounset, as bash does.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -200,6 +218,7 @@ const MARK_EXPENV = "/*tuxnet:expenv*/";
 const MARK_WORDFAST = "/*tuxnet:wordfast*/";
 const MARK_NOREDIR = "/*tuxnet:noredir*/";
 const MARK_RUNCTX = "/*tuxnet:runctx*/";
+const MARK_UNBOUND = "/*tuxnet:unbound*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -690,6 +709,115 @@ function runCtxOnce(_m, head, _c, literal) {
   return `${head}this.__tuxnetRunCtx!==void 0&&this.__tuxnetRunCtx.ctx===this.ctx?this.__tuxnetRunCtx:(this.__tuxnetRunCtx=${literal}),`;
 }
 
+// the class `exit` throws, as a fatal arithmetic error throws it: `if(i.fatal)throw new G(1,"",l);`
+const EXIT_CLASS = new RegExp(`if\\(${ID}\\.fatal\\)throw new (${ID})\\(1,"",`);
+// the nounset error's class: `if(n&&e.state.options.nounset)throw new Ve("FUNCNAME")`
+const UNBOUND_CLASS = new RegExp(`\\.state\\.options\\.nounset\\)throw new (${ID})\\("FUNCNAME"\\)`);
+// its ten throws: `if(o===void 0&&n&&e.state.options.nounset)throw new Ve(\`${o}[${c}]\`)`,
+// `if(e.state.options.nounset&&!(e.state.env.has(t.array)||Ne(e,t.array)))throw new Ve(…)`
+const UNBOUND_THROW = (v) => new RegExp(`(${ID})\\.state\\.options\\.nounset([^;{}]{0,80}?)\\)throw new ${v}\\(([^()]*)\\)`, "g");
+// ${NAME?WORD}: `if(e.coverage?.hit("bash:expansion:error_if_unset"),r.isUnset||n.checkEmpty&&r.isEmpty){let o=n.word?await s(e,n.word.parts,r.inDoubleQuotes):\`${t}: parameter null or not set\`;throw new G(1,"",\`bash: ${o}\n\`)}`
+const ERROR_IF_UNSET = new RegExp(
+  `,(${ID})\\.isUnset\\|\\|(${ID})\\.checkEmpty&&\\1\\.isEmpty\\)\\{let (${ID})=\\2\\.word\\?await (${ID})\\((${ID}),\\2\\.word\\.parts,\\1\\.inDoubleQuotes\\):\`\\$\\{(${ID})\\}: parameter null or not set\`;throw new ${ID}\\(1,"",\`bash: \\$\\{\\3\\}\\n\`\\)\\}`,
+  "g",
+);
+// ${!NAME} of an unset NAME: `if(e.coverage?.hit("bash:expansion:indirection"),ue(e,t))return En(e,t)||"";let a=…;if(r){if(s.innerOp?.type==="UseAlternative")return"";throw new Ke(\`\${!${t}}\`)}`
+const INDIRECT_UNSET = new RegExp(
+  `(${ID})\\.coverage\\?\\.hit\\("bash:expansion:indirection"\\),${ID}\\(\\1,(${ID})\\)\\)return ${ID}\\(\\1,\\2\\)\\|\\|"";let ${ID}=[^;]*;if\\((${ID})\\)\\{if\\(${ID}\\.innerOp\\?\\.type==="UseAlternative"\\)return"";throw new ${ID}\\(\`\\\\\\$\\{!\\$\\{\\2\\}\\}\`\\)\\}`,
+  "g",
+);
+// an indirection's own name is looked up as for ${NAME-WORD}, not under nounset (its being unset
+// is the indirection's error): `let o=s&&(s.type==="DefaultValue"||…||s.type==="ErrorIfUnset"),a=await ie(e,r,!o);`
+const INDIRECT_NAME = new RegExp(
+  `(let (${ID})=(${ID})&&\\(\\3\\.type==="DefaultValue"\\|\\|\\3\\.type==="AssignDefault"\\|\\|\\3\\.type==="UseAlternative"\\|\\|\\3\\.type==="ErrorIfUnset")(\\),${ID}=await ${ID}\\(${ID},${ID},!\\2\\);)`,
+  "g",
+);
+// a pipeline's element: `N=await n(y,s)}catch($){if($ instanceof Ke)N=…;else if($ instanceof G&&t.commands.length>1)N={stdout:$.stdout,stderr:$.stderr,exitCode:$.exitCode}`
+const PIPE_ELEMENT_EXIT = (g) =>
+  new RegExp(
+    `(await ${ID}\\((${ID}),${ID}\\)\\}catch\\((${ID})\\)\\{if\\(\\3 instanceof ${ID}\\)${ID}=\\{stdout:\\3\\.stdout,stderr:\\3\\.stderr,exitCode:1\\};else if\\(\\3 instanceof ${g}&&${ID}\\.commands\\.length>1\\)${ID}=\\{stdout:\\3\\.stdout,stderr:\\3\\.stderr,exitCode:)\\3\\.exitCode\\}`,
+    "g",
+  );
+// …and the end of that function, the lookup of the name NAME holds: `return i(e,u,o)}return await ie(e,l)}`
+const INDIRECT_TARGET = new RegExp(
+  `(hit\\("bash:expansion:indirection"\\),${ID}\\(${ID},(${ID})\\)\\)[\\s\\S]{0,1200}?return ${ID}\\(${ID},${ID},${ID}\\)\\})(return await ${ID}\\(${ID},${ID}\\))\\}`,
+  "g",
+);
+// ${#NAME[@]}: `hit("bash:expansion:length");let r=t.match(…);if(r){let s=r[1],i=K(e,s);return i.length>0?…}if(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(t)&&pt(e,t)){`
+const LENGTH_ALL = new RegExp(
+  `((${ID})\\.coverage\\?\\.hit\\("bash:expansion:length"\\);let (${ID})=(${ID})\\.match\\([^;]*\\);if\\(\\3\\)\\{let (${ID})=\\3\\[1\\],(${ID})=${ID}\\(\\2,\\5\\);)(return \\6\\.length>0[^}]*\\}if\\(/\\^\\[a-zA-Z_\\]\\[a-zA-Z0-9_\\]\\*\\$/\\.test\\(\\4\\)&&(${ID})\\(\\2,\\4\\)\\))`,
+  "g",
+);
+// a subshell's end: `a instanceof G||a instanceof Te||a instanceof We?(i.append("stdout",…),i.append("stderr",…),i.build(a.exitCode))`
+const SUBSHELL_EXIT = new RegExp(
+  `((${ID}) instanceof ${ID}\\|\\|\\2 instanceof ${ID}\\|\\|\\2 instanceof ${ID}\\?\\((${ID})\\.append\\("stdout",\\2\\.stdout,\\2\\.internalOutputAccounting\\.stdout\\),\\3\\.append\\("stderr",\\2\\.stderr,\\2\\.internalOutputAccounting\\.stderr\\),\\3\\.build\\()\\2\\.exitCode\\)`,
+  "g",
+);
+// the command substitutions' exit: `c instanceof G?(e.state.lastExitCode=c.exitCode,e.state.env.set("?",String(c.exitCode))`
+// and `if(p instanceof G){e.state.lastExitCode=p.exitCode,e.state.env.set("?",String(p.exitCode))`
+const SUBST_EXIT = (g) =>
+  new RegExp(`(${ID}) instanceof ${g}(\\?\\(|\\)\\{)(${ID})\\.state\\.lastExitCode=\\1\\.exitCode,\\3\\.state\\.env\\.set\\("\\?",String\\(\\1\\.exitCode\\)\\)`, "g");
+// the line's end by `exit`: `catch(y){if(y instanceof G)return l({stdout:y.stdout,…,env:Xe(this.state.env,u.env)})`,
+// with the script's state (`N=await new kr(k,m).executeScript(S)`) and what makes an env of it
+// (`env:Wt(this.ctx.state.env)`)
+const LINE_EXIT = new RegExp(
+  `(catch\\((${ID})\\)\\{if\\(\\2 instanceof ${ID}\\)return ${ID}\\(\\{stdout:\\2\\.stdout,stderr:\\2\\.stderr,exitCode:\\2\\.exitCode,internalOutputAccounting:\\2\\.internalOutputAccounting,env:)(${ID}\\(this\\.state\\.env,${ID}\\.env\\))\\}\\)`,
+  "g",
+);
+const LINE_STATE = new RegExp(`await new ${ID}\\(${ID},(${ID})\\)\\.executeScript\\(`, "g");
+const ENV_OF = new RegExp(`env:(${ID})\\(this\\.ctx\\.state\\.env\\)`, "g");
+
+const reEscape = (id) => id.replace(/\$/g, "\\$");
+
+function expansionErrorsEndLine(src) {
+  const g = EXIT_CLASS.exec(src)?.[1];
+  const v = UNBOUND_CLASS.exec(src)?.[1];
+  if (!g || !v) throw new Error("just-bash bundle: expected the exit and nounset errors' classes, found none");
+  // the error `exit STATUS` throws, with bash's message named as edit 10 names them; `eof`:
+  // FORCE_EOF's mark (status 1 in a subshell or a command substitution)
+  const thrown = (e, status, msg, eof) => {
+    const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
+    const err = `new ${g}(${status},"",${name}+": line "+${e}.state.currentLine+": "+${msg}+"\\n")`;
+    return eof ? `Object.assign(${err},{__tuxnetEof:!0})` : err;
+  };
+  let n = 0;
+  let out = src.replace(UNBOUND_THROW(reEscape(v)), (_m, e, cond, arg) => {
+    n++;
+    const shown = `((v)=>/^[1-9][0-9]*$/.test(v)?"$"+v:v)(${arg})+": unbound variable"`;
+    return `${e}.state.options.nounset${cond})throw ${thrown(e, 127, shown, true)}`;
+  });
+  if (n !== 10) throw new Error(`just-bash bundle: expected ten nounset errors to patch, found ${n}`);
+  out = edit(out, ERROR_IF_UNSET, (_m, r, op, _o, expand, e, t) => {
+    const msg = `(${op}.word?.parts.some((p)=>p.type!=="Literal"||p.value!=="")?${t}+": "+await ${expand}(${e},${op}.word.parts,${r}.inDoubleQuotes):${t}+(${op}.checkEmpty?": parameter null or not set":": parameter not set"))`;
+    return `,${r}.isUnset||${op}.checkEmpty&&${r}.isEmpty)throw ${thrown(e, 127, msg, true)};`;
+  }, "${NAME?WORD}");
+  out = edit(out, INDIRECT_UNSET, (m, e, t, r) => m.replace(/if\([\w$]+\)\{[\s\S]*\}$/, () => `if(${r})throw ${thrown(e, 1, `${t}+": invalid indirect expansion"`, false)};`), "${!NAME}");
+  // an unset variable that an indirection names is "!NAME" in the message (`!x: unbound variable`)
+  out = edit(out, INDIRECT_TARGET, (_m, head, t, ret) => `${head}try{${ret}}catch(__e){if(__e?.__tuxnetEof)__e.stderr=__e.stderr.replace(/: [^:\\n]*: unbound variable\\n$/,()=>": !"+${t}+": unbound variable\\n");throw __e}}`, "indirection's target");
+  // the length of an array with no element under nounset (bash 5.2 counts a scalar's `${#s[@]}` so
+  // too): subst.c's error for it is not fatal (DISCARD: status 1)
+  out = edit(out, LENGTH_ALL, (_m, head, e, _r, _t, name, elems, rest, isSet) =>
+    `${head}if(!${elems}.length&&${e}.state.options.nounset&&!${isSet}(${e},${name}))throw ${thrown(e, 1, `${name}+": unbound variable"`, false)};${rest}`, "${#NAME[@]}");
+  out = edit(out, INDIRECT_NAME, (_m, head, _o, op, tail) => `${head}||${op}.type==="Indirection"${tail}`, "indirection's name lookup");
+  // (a compound command of a pipeline runs in a subshell: execute_in_subshell()'s status 1; a
+  // simple command, forked, still throws to the line's top level: 127)
+  out = edit(out, PIPE_ELEMENT_EXIT(reEscape(g)), (_m, head, y, err) => `${head}${err}.__tuxnetEof&&${y}.type!=="SimpleCommand"?1:${err}.exitCode}`, "pipeline element's exit status");
+  out = edit(out, SUBSHELL_EXIT, (_m, head, a) => `${head}${a}.__tuxnetEof?1:${a}.exitCode)`, "subshell's exit status");
+  let k = 0;
+  out = out.replace(SUBST_EXIT(reEscape(g)), (_m, c, open, e) => {
+    k++;
+    const st = `(${c}.__tuxnetEof?1:${c}.exitCode)`;
+    return `${c} instanceof ${g}${open}${e}.state.lastExitCode=${st},${e}.state.env.set("?",String(${st}))`;
+  });
+  if (k !== 2) throw new Error(`just-bash bundle: expected two command substitutions' exit to patch, found ${k}`);
+  // a line so ended keeps the script's variables, not those it began with, so that its EXIT
+  // trap is found (shell.ts runs it) as after errexit
+  const states = [...out.matchAll(LINE_STATE)].map((m) => m[1]);
+  const envOf = new Set([...out.matchAll(ENV_OF)].map((m) => m[1]));
+  if (states.length !== 1 || envOf.size !== 1) throw new Error("just-bash bundle: expected the line's state and its env maker, one of each");
+  return edit(out, LINE_EXIT, (_m, head, y, initial) => `${head}${y}.__tuxnetEof?${[...envOf][0]}(${states[0]}.env):${initial}})`, "line's exit");
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -741,6 +869,7 @@ export function patch(src) {
     out = MARK_NOREDIR + edit(out, REDIR_PREPARE, noRedirPrepare, "redirections' preparation");
   }
   if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
+  if (!out.includes(MARK_UNBOUND)) out = MARK_UNBOUND + expansionErrorsEndLine(out);
   return out;
 }
 
