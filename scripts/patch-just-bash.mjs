@@ -186,6 +186,19 @@
  *    those places read as status 1 and that keeps the script's variables (its traps) as the
  *    line ends. An indirection's own name is looked up without nounset, as bash does.
  *
+ * 24. Arithmetic errors in bash's words, and an expansion's error ends the line. just-bash's
+ *    arithmetic keeps no positions: its errors said "division by 0" where bash says
+ *    `3/(2-2)*4: division by 0 (error token is "(2-2)*4")`, `((…))` said "arithmetic
+ *    expression: …" for bash's "((: …", and an error in `$((…))` was a failed command the line
+ *    went on from, where bash's expr.c evalerror() throws to the top level (DISCARD: the line
+ *    ends with status 1; a subshell, a pipeline's element or a command substitution exits 1).
+ *    When just-bash's evaluation fails, the shell now asks tuxnet (shell/arith.ts, through
+ *    `globalThis.__tuxnetArithError(text, lookup)`, the text with its `$NAME`s expanded as bash
+ *    expands them first) for bash's message, and keeps just-bash's where that finds no error;
+ *    `$((…))` throws the error `exit 1` throws with it (named as edit 10 names messages),
+ *    `((…))` and `let` print it after "((: " and "let: " and fail, as bash's do. An `exit`
+ *    error from inside (nounset) goes on up as before.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -219,6 +232,7 @@ const MARK_WORDFAST = "/*tuxnet:wordfast*/";
 const MARK_NOREDIR = "/*tuxnet:noredir*/";
 const MARK_RUNCTX = "/*tuxnet:runctx*/";
 const MARK_UNBOUND = "/*tuxnet:unbound*/";
+const MARK_ARITH = "/*tuxnet:arith*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -818,6 +832,48 @@ function expansionErrorsEndLine(src) {
   return edit(out, LINE_EXIT, (_m, head, y, initial) => `${head}${y}.__tuxnetEof?${[...envOf][0]}(${states[0]}.env):${initial}})`, "line's exit");
 }
 
+// the arithmetic error's class: `case"/":if(t===0)throw new ce("division by 0");`
+const ARITH_CLASS = new RegExp(`throw new (${ID})\\("division by 0"\\)`);
+// `$((…))`: `case"ArithmeticExpansion":{let s=t.expression.originalText;if(s&&/\$[a-zA-Z_]…/.test(s)){let o=await Bl(e,s),a=new Q,l=re(a,o);return String(await Y(e,l.expression,!0))}return String(await Y(e,t.expression.expression,!0))}`
+const ARITH_EXPANSION = new RegExp(
+  `case"ArithmeticExpansion":\\{let (${ID})=(${ID})\\.expression\\.originalText;if\\(\\1&&(\\/(?:\\\\.|[^\\/])+\\/)\\.test\\(\\1\\)\\)\\{let (${ID})=await (${ID})\\((${ID}),\\1\\),(${ID})=new (${ID}),(${ID})=(${ID})\\(\\7,\\4\\);return String\\(await (${ID})\\(\\6,\\9\\.expression,!0\\)\\)\\}return String\\(await \\11\\(\\6,\\2\\.expression\\.expression,!0\\)\\)\\}`,
+  "g",
+);
+// `((…))`: `async executeArithmeticCommand(t){…}catch(n){return D(\`bash: arithmetic expression: ${n.message}\n\`)}`
+const ARITH_COMMAND = new RegExp(
+  `(async executeArithmeticCommand\\((${ID})\\)\\{[^]{0,400}?\\}catch\\((${ID})\\)\\{)return (${ID})\\(\`bash: arithmetic expression: \\$\\{\\3\\.message\\}\\n\`\\)\\}`,
+  "g",
+);
+// `let`: `async function zo(e,t){if(t.length===0)return D(\`bash: let: expression expected\n\`);…}catch(i){return D(\`bash: let: ${s}: ${i.message}\n\`)}`
+const LET_ERROR = new RegExp(
+  `(async function ${ID}\\((${ID}),(${ID})\\)\\{if\\(\\3\\.length===0\\)return ${ID}\\(\`bash: let: expression expected\\n\`\\);[^]{0,500}?\\}catch\\((${ID})\\)\\{)return (${ID})\\(\`bash: let: \\$\\{(${ID})\\}: \\$\\{\\4\\.message\\}\\n\`\\)\\}`,
+  "g",
+);
+
+// a constant with a fraction, thrown while the line is parsed (the whole line fails before it
+// runs): `if(t[s]==="."&&/[0-9]/.test(t[s+1]))throw new ce(\`${c}.${t[s+1]}...: syntax error: invalid arithmetic operator\`);`
+const ARITH_FRACTION = new RegExp(`throw new ${ID}\\(\`\\$\\{${ID}\\}\\.\\$\\{(${ID})\\[${ID}\\+1\\]\\}\\.\\.\\.: syntax error: invalid arithmetic operator\`\\);`, "g");
+
+function arithmeticAsBash(src) {
+  const g = EXIT_CLASS.exec(src)?.[1];
+  const ce = ARITH_CLASS.exec(src)?.[1];
+  const expander = new RegExp(ARITH_EXPANSION.source).exec(src)?.[5];
+  if (!g || !ce || !expander) throw new Error("just-bash bundle: expected the exit and arithmetic errors' classes and $((…)), found none");
+  // bash's message for the expression `text` (a JS expression) in context `e`, else just-bash's own
+  const asBash = (text, e, err) => `(globalThis.__tuxnetArithError?.(${text},(__v)=>${e}.state.env.get(__v))??${err}.message)`;
+  let out = edit(src, ARITH_EXPANSION, (_m, s, t, dollar, o, bl, e, a, q, l, re, y) => {
+    const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
+    return `case"ArithmeticExpansion":{let ${s}=${t}.expression.originalText,__x=${s};try{if(${s}&&${dollar}.test(${s})){let ${o}=await ${bl}(${e},${s});__x=${o};let ${a}=new ${q},${l}=${re}(${a},${o});return String(await ${y}(${e},${l}.expression,!0))}return String(await ${y}(${e},${t}.expression.expression,!0))}catch(__e){if(!(__e instanceof ${ce}))throw __e;if(/\\$/.test(__x??""))try{__x=await ${bl}(${e},__x)}catch{}throw new ${g}(1,"",${name}+": line "+${e}.state.currentLine+": "+${asBash(`__x??""`, e, "__e")}+"\\n")}}`;
+  }, "$((…))");
+  out = edit(out, ARITH_COMMAND, (_m, head, t, n, d) =>
+    `${head}if(${n} instanceof ${g})throw ${n};let __x=${t}.expression.originalText??"";if(/\\$/.test(__x))try{__x=await ${expander}(this.ctx,__x)}catch{}return ${d}("bash: ((: "+${asBash("__x", "this.ctx", n)}+"\\n")}`, "((…))'s error");
+  // as bash, which finds it when it evaluates the expression: an error node (what a syntax error
+  // the parser finds becomes), thrown when it is evaluated
+  out = edit(out, ARITH_FRACTION, (_m, t) => `return{expr:{type:"ArithSyntaxError",errorToken:".",message:"syntax error: invalid arithmetic operator"},pos:${t}.length};`, "fraction in arithmetic");
+  return edit(out, LET_ERROR, (_m, head, e, _t, i, d, s) =>
+    `${head}if(${i} instanceof ${g})throw ${i};return ${d}("bash: let: "+(globalThis.__tuxnetArithError?.(${s},(__v)=>${e}.state.env.get(__v))??${s}+": "+${i}.message)+"\\n")}`, "let's error");
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -870,6 +926,7 @@ export function patch(src) {
   }
   if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
   if (!out.includes(MARK_UNBOUND)) out = MARK_UNBOUND + expansionErrorsEndLine(out);
+  if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithmeticAsBash(out);
   return out;
 }
 

@@ -10,6 +10,7 @@
 import { gnuOptionsCheck } from "./getopt.ts";
 import { printfBuiltin } from "./printf.ts";
 import { installXtraceHook, xtracePlugin } from "./xtrace.ts";
+import { installArithHook } from "./arith.ts";
 import { functionPlugin, installFunctionTextHook } from "./printcmd.ts";
 import { CAT_HELP, CAT_LONGOPTS, CAT_VERSION } from "./fileio.ts";
 import { internalName, isNode, setupNodes, simpleStatement, singleQuote, word } from "./ast.ts";
@@ -255,6 +256,8 @@ const NEVER = new AbortController().signal;
 // `set -x` traces a rewritten command as it was written
 installXtraceHook();
 installFunctionTextHook();
+// arithmetic errors in bash's words
+installArithHook();
 
 /** just-bash's note that a killed exec stopped (after the sentinels of its marks, if any; with
  * the line patch edit 10 names) */
