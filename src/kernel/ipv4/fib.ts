@@ -96,10 +96,11 @@ export class FibTable {
     const keys: number[] = [];
     const leaves: FibAlias[][] = [];
     for (const plen of this.lens) {
-      for (const [key, l] of this.byLen[plen]!) {
+      // (forEach: no [key, leaf] pair made per entry, as for…of over the Map makes)
+      this.byLen[plen]!.forEach((l, key) => {
         keys.push(key, plen);
         leaves.push(l);
-      }
+      });
     }
     // (copies of their size, at most 2 × FLAT_MAX: the pushed-to arrays keep room for 17 or
     // more, and every namespace has a local and a main table)
@@ -191,8 +192,19 @@ export function fibTablesInDumpOrder(net: Net): FibTable[] {
 /** all fib_info of a namespace with next hops of their own (the fib_info_devhash walk of
  * fib_sync_*: a route through a nexthop object is not in it, the object's own notifier acts) */
 export function fibAllInfos(net: Net): FibInfo[] {
+  // (the leaves read in place, in aliases()' order: every device event of a namespace asks,
+  // and a copy of each table's aliases per event was most of its garbage)
   const out: FibInfo[] = [];
-  for (const tb of fibNet(net).tables.values()) for (const fa of tb.aliases()) if (fa.faInfo.nh === undefined) out.push(fa.faInfo);
+  const add = (l: FibAlias[]): void => {
+    for (let i = 0; i < l.length; i++) {
+      const fi = l[i]!.faInfo;
+      if (fi.nh === undefined) out.push(fi);
+    }
+  };
+  for (const tb of fibNet(net).tables.values()) {
+    const byLen = tb.byLen;
+    for (let plen = 0; plen < byLen.length; plen++) byLen[plen]?.forEach(add);
+  }
   return out;
 }
 

@@ -104,10 +104,19 @@ export function ipIgnoreLinkdown(dev: NetDevice | undefined): boolean {
 }
 
 function metricsEqual(a: RtaMetrics, b: RtaMetrics): boolean {
-  const ka = Object.keys(a).filter((k) => (a as Record<string, number | undefined>)[k] !== undefined);
-  const kb = Object.keys(b).filter((k) => (b as Record<string, number | undefined>)[k] !== undefined);
-  if (ka.length !== kb.length) return false;
-  return ka.every((k) => (a as Record<string, number>)[k] === (b as Record<string, number>)[k]);
+  // the metrics set (not undefined) in each are the same, with the same values (no key lists
+  // made: a kernel route's metrics are empty, and every fib_magic() re-add compares them)
+  const ra = a as Record<string, number | string | undefined>;
+  const rb = b as Record<string, number | string | undefined>;
+  let na = 0;
+  for (const k in ra) {
+    if (!Object.hasOwn(ra, k) || ra[k] === undefined) continue;
+    if (ra[k] !== rb[k]) return false;
+    na++;
+  }
+  let nb = 0;
+  for (const k in rb) if (Object.hasOwn(rb, k) && rb[k] !== undefined) nb++;
+  return na === nb;
 }
 
 /** net/ipv4/fib_semantics.c: fib_info_nh_uses_dev() / nh_comp(): two fib_info are "the same"
@@ -401,6 +410,14 @@ export function fibDumpInfo(
   };
 }
 
+/** the fib_info_devhash bucket test of fib_sync_down_dev()/fib_sync_up(): a next hop through
+ * `dev` (a loop, not some() with a closure made per route and event) */
+function fibInfoUsesDev(fi: FibInfo, dev: NetDevice): boolean {
+  const nhs = fi.fibNh;
+  for (let i = 0; i < nhs.length; i++) if (nhs[i]!.nhDev === dev) return true;
+  return false;
+}
+
 /** net/ipv4/fib_semantics.c: fib_sync_down_dev() — marks the nexthops through `dev`
  * (NETDEV_CHANGE: LINKDOWN; NETDEV_DOWN/UNREGISTER: DEAD|LINKDOWN); host-scope nexthops
  * (local routes) survive a down unless forced. Returns how many fib_info lost every nexthop. */
@@ -408,7 +425,7 @@ export function fibSyncDownDev(infos: Iterable<FibInfo>, dev: NetDevice, event: 
   let ret = 0;
   const scope = force ? -1 : RT_SCOPE_NOWHERE;
   for (const fi of infos) {
-    if (!fi.fibNh.some((nh) => nh.nhDev === dev)) continue;
+    if (!fibInfoUsesDev(fi, dev)) continue;
     let dead = 0;
     for (const nh of fi.fibNh) {
       if (nh.nhFlags & RTNH_F_DEAD) dead++;
@@ -441,7 +458,7 @@ export function fibSyncUp(infos: Iterable<FibInfo>, dev: NetDevice, nhFlags: num
   if (!(dev.flags & IFF_UP)) return 0;
   if (nhFlags & RTNH_F_DEAD && running) nhFlags |= RTNH_F_LINKDOWN;
   for (const fi of infos) {
-    if (!fi.fibNh.some((nh) => nh.nhDev === dev)) continue;
+    if (!fibInfoUsesDev(fi, dev)) continue;
     let alive = 0;
     for (const nh of fi.fibNh) {
       if (!(nh.nhFlags & nhFlags)) {
