@@ -199,6 +199,14 @@
  *    `((…))` and `let` print it after "((: " and "let: " and fail, as bash's do. An `exit`
  *    error from inside (nounset) goes on up as before.
  *
+ * 25. `((` is an arithmetic command when bash would take it for one. just-bash's lexer guessed
+ *    from what follows (a name then a space and `/`, `-`, a letter… looked like a command in a
+ *    subshell), so `(( a / (b - 1) ))` was a syntax error and `(( (n - 5) ))` ran `n` in two
+ *    subshells. bash (parse.y parse_dparen(), parse_arith_cmd()) reads the text after `((` as a
+ *    matched pair up to the `)` that closes the second `(`, and takes it for arithmetic when
+ *    the next character is `)`, for nested subshells otherwise; the lexer now does the same
+ *    (quotes and backslashes hide their parentheses, as in parse_matched_pair()).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -233,6 +241,7 @@ const MARK_NOREDIR = "/*tuxnet:noredir*/";
 const MARK_RUNCTX = "/*tuxnet:runctx*/";
 const MARK_UNBOUND = "/*tuxnet:unbound*/";
 const MARK_ARITH = "/*tuxnet:arith*/";
+const MARK_DPAREN = "/*tuxnet:dparen*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -874,6 +883,13 @@ function arithmeticAsBash(src) {
     `${head}if(${i} instanceof ${g})throw ${i};return ${d}("bash: let: "+(globalThis.__tuxnetArithError?.(${s},(__v)=>${e}.state.env.get(__v))??${s}+": "+${i}.message)+"\\n")}`, "let's error");
 }
 
+// the lexer's choice at `((`: `this.looksLikeNestedSubshells(n+2)||this.dparenClosesWithSpacedParens(n+2)`
+const DPAREN_GUESS = new RegExp(`this\\.looksLikeNestedSubshells\\((${ID})\\+2\\)\\|\\|this\\.dparenClosesWithSpacedParens\\(\\1\\+2\\)`, "g");
+
+function dparenAsBash(_m, n) {
+  return `((t,p)=>{let d=1,q="";for(;p<t.length;p++){let c=t[p];if(q){if(c==="\\\\"&&q==='"'){p++;continue}if(c===q)q="";continue}if(c==="\\\\"){p++;continue}if(c==="'"||c==='"'){q=c;continue}if(c==="(")d++;else if(c===")"&&--d===0)return t[p+1]!==")"}return!1})(this.input,${n}+2)`;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -927,6 +943,7 @@ export function patch(src) {
   if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
   if (!out.includes(MARK_UNBOUND)) out = MARK_UNBOUND + expansionErrorsEndLine(out);
   if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithmeticAsBash(out);
+  if (!out.includes(MARK_DPAREN)) out = MARK_DPAREN + edit(out, DPAREN_GUESS, dparenAsBash, "(( as arithmetic or subshells");
   return out;
 }
 
