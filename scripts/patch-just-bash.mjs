@@ -205,7 +205,9 @@
  *    subshells. bash (parse.y parse_dparen(), parse_arith_cmd()) reads the text after `((` as a
  *    matched pair up to the `)` that closes the second `(`, and takes it for arithmetic when
  *    the next character is `)`, for nested subshells otherwise; the lexer now does the same
- *    (quotes and backslashes hide their parentheses, as in parse_matched_pair()).
+ *    (quotes and backslashes hide their parentheses, as in parse_matched_pair()). The command's
+ *    expression keeps that text as written (just-bash's parser rebuilt it from its tokens:
+ *    `n/( n-5)` for `n/(n-5)`), which bash's error messages show (edit 24).
  *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
@@ -890,6 +892,12 @@ function dparenAsBash(_m, n) {
   return `((t,p)=>{let d=1,q="";for(;p<t.length;p++){let c=t[p];if(q){if(c==="\\\\"&&q==='"'){p++;continue}if(c===q)q="";continue}if(c==="\\\\"){p++;continue}if(c==="'"||c==='"'){q=c;continue}if(c==="(")d++;else if(c===")"&&--d===0)return t[p+1]!==")"}return!1})(this.input,${n}+2)`;
 }
 
+// the text of an arithmetic command: `parseArithmeticCommand(){let t=this.expect(E.DPAREN_START),…let a=this.parseArithmeticExpression(n.trim()),l=`
+const DPAREN_TEXT = new RegExp(
+  `(parseArithmeticCommand\\(\\)\\{let (${ID})=this\\.expect\\([^]{0,1500}?let (${ID})=this\\.parseArithmeticExpression\\(${ID}\\.trim\\(\\)\\))(,${ID}=this\\.parseOptionalRedirections\\(\\);)`,
+  "g",
+);
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -943,7 +951,12 @@ export function patch(src) {
   if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
   if (!out.includes(MARK_UNBOUND)) out = MARK_UNBOUND + expansionErrorsEndLine(out);
   if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithmeticAsBash(out);
-  if (!out.includes(MARK_DPAREN)) out = MARK_DPAREN + edit(out, DPAREN_GUESS, dparenAsBash, "(( as arithmetic or subshells");
+  if (!out.includes(MARK_DPAREN)) {
+    out = edit(out, DPAREN_GUESS, dparenAsBash, "(( as arithmetic or subshells");
+    // (the same scan from the token's end, to the ) that closes the second parenthesis)
+    out = MARK_DPAREN + edit(out, DPAREN_TEXT, (_m, head, t, a, tail) =>
+      `${head};{let __s=this._input,__p=${t}.end,__d=1,__q="";for(;__p<__s.length;__p++){let c=__s[__p];if(__q){if(c==="\\\\"&&__q==='"'){__p++;continue}if(c===__q)__q="";continue}if(c==="\\\\"){__p++;continue}if(c==="'"||c==='"'){__q=c;continue}if(c==="(")__d++;else if(c===")"&&--__d===0)break}__p<__s.length&&(${a}.originalText=__s.slice(${t}.end,__p))}let ${tail.slice(1)}`, "arithmetic command's text");
+  }
   return out;
 }
 
