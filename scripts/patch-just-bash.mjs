@@ -183,8 +183,8 @@
  *    indirection and for the length of an unset array (`${#a[@]}`), status 1. An EXIT trap still
  *    runs. These now throw the error `exit STATUS` throws, with bash's message (named as edit 10
  *    names them: "environment" in a function the script defined), FORCE_EOF's with a mark that
- *    those places read as status 1 and that keeps the script's variables (its traps) as the
- *    line ends. An indirection's own name is looked up without nounset, as bash does.
+ *    those places read as status 1 (and an interactive shell's line, which bash's DISCARD ends
+ *    with 1) and that keeps the script's variables (its traps) as the line ends. An indirection's own name is looked up without nounset, as bash does.
  *
  * 24. Arithmetic errors in bash's words, and an expansion's error ends the line. just-bash's
  *    arithmetic keeps no positions: its errors said "division by 0" where bash says
@@ -840,7 +840,9 @@ function expansionErrorsEndLine(src) {
   const states = [...out.matchAll(LINE_STATE)].map((m) => m[1]);
   const envOf = new Set([...out.matchAll(ENV_OF)].map((m) => m[1]));
   if (states.length !== 1 || envOf.size !== 1) throw new Error("just-bash bundle: expected the line's state and its env maker, one of each");
-  return edit(out, LINE_EXIT, (_m, head, y, initial) => `${head}${y}.__tuxnetEof?${[...envOf][0]}(${states[0]}.env):${initial}})`, "line's exit");
+  // (an interactive shell goes on to its next line: DISCARD's status 1, shell.ts's variable says which)
+  return edit(out, LINE_EXIT, (_m, head, y, initial) =>
+    `${head.replace(`exitCode:${y}.exitCode`, () => `exitCode:${y}.__tuxnetEof&&${states[0]}.env.get("TUXNET_INTERACTIVE")?1:${y}.exitCode`)}${y}.__tuxnetEof?${[...envOf][0]}(${states[0]}.env):${initial}})`, "line's exit");
 }
 
 // the arithmetic error's class: `case"/":if(t===0)throw new ce("division by 0");`

@@ -84,7 +84,10 @@ const SHELLPID_VAR = "TUXNET_SHELLPID";
 /** the `$?` a script starts with when not 0: a terminal's last status, a background job's
  * parent's `$?` at `&` (its first command, `__session`, returns it and clears it) */
 const STATUS_VAR = "TUXNET_STATUS";
-const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR, STATUS_VAR]);
+/** set on the lines of an interactive shell, which an expansion error ends with status 1
+ * where a `bash -c` line ends with 127 (patch edit 23) */
+const INTERACTIVE_VAR = "TUXNET_INTERACTIVE";
+const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR, STATUS_VAR, INTERACTIVE_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
 export const EXEC_COST_US = 1000;
 /** simulated µs a process that held sockets (or was killed) takes to exit before its parent
@@ -1151,6 +1154,7 @@ export class HostShell implements Shell, IoHost {
           ...baseEnv(), ...opts.env, [JOB_SESSION_VAR]: sid, ...tty, [IO_VAR]: `${route.log}:12:`, [PID_VAR]: String(line.pid),
           [SHELLPID_VAR]: String(line.pid), ...(execs ? { [EXECPID_VAR]: String(line.pid) } : {}),
           ...(opts.status ? { [STATUS_VAR]: String(opts.status & 0xff) } : {}),
+          ...(this.interactive ? { [INTERACTIVE_VAR]: "1" } : {}),
         },
         replaceEnv: true,
         ...(opts.stdin !== undefined ? { stdin: opts.stdin } : {}),
