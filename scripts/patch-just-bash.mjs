@@ -209,6 +209,13 @@
  *    expression keeps that text as written (just-bash's parser rebuilt it from its tokens:
  *    `n/( n-5)` for `n/(n-5)`), which bash's error messages show (edit 24).
  *
+ * 26. The integer operands of `[[` and `test` as bash reads them. `[[ A -eq B ]]` evaluates A and
+ *    B as arithmetic; where that failed just-bash took the number they began with (so
+ *    `[[ 1 -eq 1/0 ]]` was true), where bash prints `[[: 1/0: division by 0 (error token is
+ *    "0")` (edit 24's message) and the test fails (status 1). `test`/`[` with an operand that
+ *    is no integer failed with status 2 and said nothing; bash says `[: abc: integer
+ *    expression expected` (test.c integer_expected_error(), the builtin's name as called).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -244,6 +251,7 @@ const MARK_RUNCTX = "/*tuxnet:runctx*/";
 const MARK_UNBOUND = "/*tuxnet:unbound*/";
 const MARK_ARITH = "/*tuxnet:arith*/";
 const MARK_DPAREN = "/*tuxnet:dparen*/";
+const MARK_TESTINT = "/*tuxnet:testint*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -900,6 +908,49 @@ const DPAREN_TEXT = new RegExp(
   "g",
 );
 
+// `[[`'s integer operand: `async function ou(e,t){if(t=t.trim(),t==="")return 0;if(/^[+-]?(…)$/.test(t))return au(t);try{let n=new Q,r=re(n,t);return await Y(e,r.expression)}catch{return au(t)}}`
+const COND_OPERAND = new RegExp(
+  `(async function ${ID}\\((${ID}),(${ID})\\)\\{if\\(\\3=\\3\\.trim\\(\\),\\3===""\\)return 0;if\\(\\/[^/]+\\/\\.test\\(\\3\\)\\)return (${ID})\\(\\3\\);try\\{let ${ID}=new ${ID},${ID}=${ID}\\(${ID},\\3\\);return await ${ID}\\(\\2,${ID}\\.expression\\)\\})catch\\{return \\4\\(\\3\\)\\}\\}`,
+  "g",
+);
+// `[[`'s error: `catch(n){let r=n instanceof ce?1:2;return D(\`bash: conditional expression: ${n.message}\n\`,r)}`
+const COND_ERROR = new RegExp(`(catch\\((${ID})\\)\\{let ${ID}=\\2 instanceof ${ID}\\?1:2;return ${ID}\\(\`bash: )conditional expression: \\$\\{\\2\\.message\\}`, "g");
+// test's three words: `async function mr(e,t){if(t.length===0)return L("","",1);…D(\`test: '(' without matching ')'…if(ms(s)){let o=Ss(r),a=Ss(i);return!o.valid||!a.valid?L("","",2)`
+const TEST_INTEGERS = new RegExp(
+  `(async function ${ID}\\((${ID}),(${ID})\\)\\{if\\(\\3\\.length===0\\)return ${ID}\\("","",1\\);[^]{0,300}?\\?(${ID})\\(\`test: '\\(' without[^]{0,800}?if\\(${ID}\\((${ID})\\)\\)\\{let (${ID})=(${ID})\\((${ID})\\),(${ID})=\\7\\((${ID})\\);return!\\6\\.valid\\|\\|!\\9\\.valid\\?)${ID}\\("","",2\\)`,
+  "g",
+);
+// the builtin's dispatch: `if(t==="["||t==="test"){let f=n;if(t==="["){…}return mr(c,f)}`
+const TEST_DISPATCH = new RegExp(`(if\\((${ID})==="\\["\\|\\|\\2==="test"\\)\\{let (${ID})=${ID};if\\(\\2==="\\["\\)\\{[^}]*\\}return )(${ID})\\((${ID}),\\3\\)\\}`, "g");
+
+// an empty operand is no integer for test (test.c legal_number()): `function Ss(e){if(e=e.trim(),e==="")return{value:0,valid:!0};`
+const TEST_EMPTY = new RegExp(`(function ${ID}\\((${ID})\\)\\{if\\(\\2=\\2\\.trim\\(\\),\\2===""\\)return\\{value:0,valid:)!0\\}`, "g");
+// test of more words: `if(ms(s)){let i=Ss(r),o=Ss(t[n+2]??"0");return!i.valid||!o.valid?{value:!1,pos:n+3}`
+const TEST_INTEGERS_MORE = new RegExp(
+  `(if\\(${ID}\\(${ID}\\)\\)\\{let (${ID})=(${ID})\\((${ID})\\),(${ID})=\\3\\((${ID})\\[(${ID})\\+2\\]\\?\\?"0"\\);return!\\2\\.valid\\|\\|!\\5\\.valid\\?)\\{value:!1,pos:\\7\\+3\\}`,
+  "g",
+);
+
+function testIntegersAsBash(src) {
+  const g = EXIT_CLASS.exec(src)?.[1];
+  const ce = ARITH_CLASS.exec(src)?.[1];
+  if (!g || !ce) throw new Error("just-bash bundle: expected the exit and arithmetic errors' classes, found none");
+  let out = edit(src, COND_OPERAND, (_m, head, e, t, au) =>
+    `${head}catch(__e){if(__e instanceof ${g})throw __e;let __m=globalThis.__tuxnetArithError?.(${t},(__v)=>${e}.state.env.get(__v));if(__m!==void 0)throw Object.assign(new ${ce}(__m),{__tuxnetCond:!0});return ${au}(${t})}}`, "[['s integer operand");
+  out = edit(out, COND_ERROR, (_m, head, n) => `${head}\${${n}.__tuxnetCond?"[[":"conditional expression"}: \${${n}.message}`, "[['s error");
+  // (the name the builtin was called by, on the context for the test: `[` or `test`; an
+  // operand of a longer test that is no integer ends the test: TEST_INTEGERS_MORE's throw)
+  const d = /return ([\w$]+)\("\[: missing/.exec(src)?.[1];
+  if (!d) throw new Error("just-bash bundle: expected test's missing-] error, found none");
+  out = edit(out, TEST_DISPATCH, (_m, head, t, f, mr, c) =>
+    `${head}(${c}.state.__tuxnetTest=${t},${mr}(${c},${f}).catch((__e)=>{if(__e?.__tuxnetTestInt===void 0)throw __e;return ${d}(\`bash: \${${t}}: \${__e.__tuxnetTestInt}: integer expression expected\\n\`,2)}))}`, "test's dispatch");
+  out = edit(out, TEST_EMPTY, (_m, head) => `${head}!1}`, "test's empty operand");
+  out = edit(out, TEST_INTEGERS_MORE, (_m, head, i, _ss, r, o, t, n) =>
+    `${head}(()=>{throw Object.assign(new Error("integer expression expected"),{__tuxnetTestInt:${i}.valid?${t}[${n}+2]??"":${r}})})()`, "test's integer operands (more words)");
+  return edit(out, TEST_INTEGERS, (_m, head, e, _t, d, _op, o, _ss, r, a, i) =>
+    `${head}${d}(\`bash: \${${e}.state.__tuxnetTest??"test"}: \${${o}.valid?${i}:${r}}: integer expression expected\\n\`,2)`, "test's integer operands");
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -953,6 +1004,7 @@ export function patch(src) {
   if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
   if (!out.includes(MARK_UNBOUND)) out = MARK_UNBOUND + expansionErrorsEndLine(out);
   if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithmeticAsBash(out);
+  if (!out.includes(MARK_TESTINT)) out = MARK_TESTINT + testIntegersAsBash(out);
   if (!out.includes(MARK_DPAREN)) {
     out = edit(out, DPAREN_GUESS, dparenAsBash, "(( as arithmetic or subshells");
     // (the same scan from the token's end, to the ) that closes the second parenthesis)
