@@ -216,6 +216,12 @@
  *    is no integer failed with status 2 and said nothing; bash says `[: abc: integer
  *    expression expected` (test.c integer_expected_error(), the builtin's name as called).
  *
+ * 27. An integer variable's assignment and an array's subscript fail as bash's do. Where the
+ *    arithmetic of `z=1/0` (z declared -i) or of `${a[1/0]}` failed, just-bash assigned 0 or
+ *    took the subscript for a variable's name and went on; bash reports the error (edit 24's
+ *    message) and the line ends with status 1 (DISCARD), as for `$((…))`. An error in a
+ *    `for ((…))` head gets the message `((: EXPR: …` too (the loop fails with 1, as it did).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -252,6 +258,7 @@ const MARK_UNBOUND = "/*tuxnet:unbound*/";
 const MARK_ARITH = "/*tuxnet:arith*/";
 const MARK_DPAREN = "/*tuxnet:dparen*/";
 const MARK_TESTINT = "/*tuxnet:testint*/";
+const MARK_INTVAR = "/*tuxnet:intvar*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -951,6 +958,43 @@ function testIntegersAsBash(src) {
     `${head}${d}(\`bash: \${${e}.state.__tuxnetTest??"test"}: \${${o}.valid?${i}:${r}}: integer expression expected\\n\`,2)`, "test's integer operands");
 }
 
+// an integer variable's assignment: `if(Er(e,a))try{let f=new Q;if(s){…}else{let d=re(f,r);c=String(await Y(e,d.expression))}}catch{c="0"}`
+const INT_ASSIGN = new RegExp(
+  `(if\\(${ID}\\((${ID}),(${ID})\\)\\)try\\{let ${ID}=new ${ID};if\\(${ID}\\)\\{[^]{0,200}?\\}else\\{let ${ID}=${ID}\\(${ID},(${ID})\\);(${ID})=String\\(await ${ID}\\(\\2,${ID}\\.expression\\)\\)\\}\\})catch\\{\\5="0"\\}`,
+  "g",
+);
+// an element's subscript: `let c;if(/^-?\d+$/.test(a))c=Number.parseInt(a,10);else try{let f=new Q,d=re(f,a);c=await Y(e,d.expression)}catch{…}if(c<0){let f=K(e,o),d=e.state.currentLine;`
+const ELEMENT_SUBSCRIPT = new RegExp(
+  `(let (${ID});if\\(\\/\\^-\\?\\\\d\\+\\$\\/\\.test\\((${ID})\\)\\)\\2=Number\\.parseInt\\(\\3,10\\);else try\\{let ${ID}=new ${ID},${ID}=${ID}\\(${ID},\\3\\);\\2=await ${ID}\\((${ID}),${ID}\\.expression\\)\\}catch)\\{([^]{0,120}?\\}if\\(\\2<0\\)\\{let ${ID}=${ID}\\(${ID},${ID}\\),${ID}=${ID}\\.state\\.currentLine;)`,
+  "g",
+);
+
+// the C-style for loop: `async function vm(e,t){let n=t.line;…t.init&&await Y(e,t.init.expression)`
+const FOR_ARITH = new RegExp(`async function (${ID})\\((${ID}),(${ID})\\)\\{(?=let ${ID}=\\3\\.line;[^]{0,120}?\\3\\.init&&await ${ID}\\(\\2,\\3\\.init\\.expression\\))`, "g");
+
+function integerErrorsAsBash(src) {
+  const g = EXIT_CLASS.exec(src)?.[1];
+  if (!g) throw new Error("just-bash bundle: expected the exit error's class, found none");
+  // the error `exit 1` throws with bash's message for `text` (edit 24), named as edit 10 names messages
+  const discard = (e, text, err) => {
+    const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
+    return `new ${g}(1,"",${name}+": line "+${e}.state.currentLine+": "+(globalThis.__tuxnetArithError?.(${text},(__v)=>${e}.state.env.get(__v))??${err}.message)+"\\n")`;
+  };
+  const ce = ARITH_CLASS.exec(src)?.[1];
+  if (!ce) throw new Error("just-bash bundle: expected the arithmetic error's class, found none");
+  // (the loop's body, renamed, inside a function of its name that words an arithmetic error
+  // of its head: of init, condition and update, the first bash finds an error in)
+  let out = edit(src, FOR_ARITH, (_m, f, e, t) =>
+    `async function ${f}(${e},${t}){try{return await ${f}__tux(${e},${t})}catch(__e){if(__e instanceof ${ce}&&!__e.__tuxnetFor){let __m;for(let __x of [${t}.init,${t}.condition,${t}.update])if(__x&&(__m=globalThis.__tuxnetArithError?.(__x.originalText??"",(__v)=>${e}.state.env.get(__v)))!==void 0)break;if(__m!==void 0)__e.stderr="bash: ((: "+__m+"\\n",__e.__tuxnetFor=!0}throw __e}}async function ${f}__tux(${e},${t}){`, "for ((…))'s head");
+  // (what the loop wrote before its head failed goes with the error, as bash has written it)
+  const inner = new RegExp(`(async function [\\w$]+__tux\\([\\w$]+,[\\w$]+\\)\\{[^]{0,1500}?)(\\}finally\\{([\\w$]+)\\.state\\.loopDepth--\\}return ([\\w$]+)\\.build\\()`, "g");
+  out = edit(out, inner, (_m, head, tail, _e, r) => `${head}}catch(__e){throw __e instanceof ${ce}&&__e.prependOutput(${r}.stdout,${r}.stderr),__e${tail}`, "for ((…))'s output before an error");
+  out = edit(out, INT_ASSIGN, (_m, head, e, _a, r) => `${head}catch(__e){if(__e instanceof ${g})throw __e;throw ${discard(e, r, "__e")}}`, "integer variable's assignment");
+  // (a subscript that is no expression, which bash also fails on, still goes just-bash's way)
+  return edit(out, ELEMENT_SUBSCRIPT, (_m, head, _c, a, e, rest) =>
+    `${head}(__e){if(__e instanceof ${g})throw __e;if(globalThis.__tuxnetArithError?.(${a},(__v)=>${e}.state.env.get(__v))!==void 0)throw ${discard(e, a, "__e")};${rest}`, "array element's subscript");
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -1005,6 +1049,7 @@ export function patch(src) {
   if (!out.includes(MARK_UNBOUND)) out = MARK_UNBOUND + expansionErrorsEndLine(out);
   if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithmeticAsBash(out);
   if (!out.includes(MARK_TESTINT)) out = MARK_TESTINT + testIntegersAsBash(out);
+  if (!out.includes(MARK_INTVAR)) out = MARK_INTVAR + integerErrorsAsBash(out);
   if (!out.includes(MARK_DPAREN)) {
     out = edit(out, DPAREN_GUESS, dparenAsBash, "(( as arithmetic or subshells");
     // (the same scan from the token's end, to the ) that closes the second parenthesis)
