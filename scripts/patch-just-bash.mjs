@@ -535,10 +535,22 @@ function functionSourceNames(_span, m, e, t, p, h) {
 // applying a command's redirections to its result: `async function rn(e,t,n,r,s=new Map,i=new Map,o="bash",a=!1){`
 const REDIRECT_RESULT = new RegExp(`async function (${ID})\\((${ID}),(${ID}),(${ID}),(${ID}),(${ID})=new Map,(${ID})=new Map,(${ID})="bash",(${ID})=!1\\)\\{`, "g");
 
+/** the name bash gives its messages in context `e` (a JS expression): in a function defined in
+ * the script, edit 9's "environment" */
+const messageName = (e) => `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
+
+/** edits 23, 24, 27: the error `exit STATUS` throws (class `g`), with bash's message `msg` (a JS
+ * expression) named and lined as edit 10 names a command's messages */
+const exitWithMessage = (g, e, status, msg) => `new ${g}(${status},"",${messageName(e)}+": line "+${e}.state.currentLine+": "+${msg}+"\\n")`;
+
+/** edits 24, 26, 27: bash's message for the arithmetic expression `text` in context `e` (JS
+ * expressions; shell/arith.ts), undefined when it finds no error; arithMessage(): else
+ * just-bash's own error's (`err`) */
+const arithError = (text, e) => `globalThis.__tuxnetArithError?.(${text},(__v)=>${e}.state.env.get(__v))`;
+const arithMessage = (text, e, err) => `(${arithError(text, e)}??${err}.message)`;
+
 function messagesNameLine(span, _rn, e, t) {
-  // (in a function defined in the script, the name is edit 9's "environment")
-  const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
-  return `${span}${t}.stderr&&(${t}={...${t},stderr:${t}.stderr.replace(/^bash: (?!line \\d+: |-c: line \\d+: )/gm,()=>${name}+": line "+${e}.state.currentLine+": ")});`;
+  return `${span}${t}.stderr&&(${t}={...${t},stderr:${t}.stderr.replace(/^bash: (?!line \\d+: |-c: line \\d+: )/gm,()=>${messageName(e)}+": line "+${e}.state.currentLine+": ")});`;
 }
 
 // the command lookup: `async function Xu(e,t,n){if(t.includes("/")){let o=e.fs.resolvePath(e.state.cwd,t);if(!await e.fs.exists(o))`
@@ -815,11 +827,7 @@ function expansionErrorsEndLine(src) {
   if (!g || !v) throw new Error("just-bash bundle: expected the exit and nounset errors' classes, found none");
   // the error `exit STATUS` throws, with bash's message named as edit 10 names them; `eof`:
   // FORCE_EOF's mark (status 1 in a subshell or a command substitution)
-  const thrown = (e, status, msg, eof) => {
-    const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
-    const err = `new ${g}(${status},"",${name}+": line "+${e}.state.currentLine+": "+${msg}+"\\n")`;
-    return eof ? `Object.assign(${err},{__tuxnetEof:!0})` : err;
-  };
+  const thrown = (e, status, msg, eof) => (eof ? `Object.assign(${exitWithMessage(g, e, status, msg)},{__tuxnetEof:!0})` : exitWithMessage(g, e, status, msg));
   let n = 0;
   let out = src.replace(UNBOUND_THROW(reEscape(v)), (_m, e, cond, arg) => {
     n++;
@@ -887,19 +895,16 @@ function arithmeticAsBash(src) {
   const ce = ARITH_CLASS.exec(src)?.[1];
   const expander = new RegExp(ARITH_EXPANSION.source).exec(src)?.[5];
   if (!g || !ce || !expander) throw new Error("just-bash bundle: expected the exit and arithmetic errors' classes and $((…)), found none");
-  // bash's message for the expression `text` (a JS expression) in context `e`, else just-bash's own
-  const asBash = (text, e, err) => `(globalThis.__tuxnetArithError?.(${text},(__v)=>${e}.state.env.get(__v))??${err}.message)`;
   let out = edit(src, ARITH_EXPANSION, (_m, s, t, dollar, o, bl, e, a, q, l, re, y) => {
-    const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
-    return `case"ArithmeticExpansion":{let ${s}=${t}.expression.originalText,__x=${s};try{if(${s}&&${dollar}.test(${s})){let ${o}=await ${bl}(${e},${s});__x=${o};let ${a}=new ${q},${l}=${re}(${a},${o});return String(await ${y}(${e},${l}.expression,!0))}return String(await ${y}(${e},${t}.expression.expression,!0))}catch(__e){if(!(__e instanceof ${ce}))throw __e;if(/\\$/.test(__x??""))try{__x=await ${bl}(${e},__x)}catch{}throw new ${g}(1,"",${name}+": line "+${e}.state.currentLine+": "+${asBash(`__x??""`, e, "__e")}+"\\n")}}`;
+    return `case"ArithmeticExpansion":{let ${s}=${t}.expression.originalText,__x=${s};try{if(${s}&&${dollar}.test(${s})){let ${o}=await ${bl}(${e},${s});__x=${o};let ${a}=new ${q},${l}=${re}(${a},${o});return String(await ${y}(${e},${l}.expression,!0))}return String(await ${y}(${e},${t}.expression.expression,!0))}catch(__e){if(!(__e instanceof ${ce}))throw __e;if(/\\$/.test(__x??""))try{__x=await ${bl}(${e},__x)}catch{}throw ${exitWithMessage(g, e, 1, arithMessage(`__x??""`, e, "__e"))}}}`;
   }, "$((…))");
   out = edit(out, ARITH_COMMAND, (_m, head, t, n, d) =>
-    `${head}if(${n} instanceof ${g})throw ${n};let __x=${t}.expression.originalText??"";if(/\\$/.test(__x))try{__x=await ${expander}(this.ctx,__x)}catch{}return ${d}("bash: ((: "+${asBash("__x", "this.ctx", n)}+"\\n")}`, "((…))'s error");
+    `${head}if(${n} instanceof ${g})throw ${n};let __x=${t}.expression.originalText??"";if(/\\$/.test(__x))try{__x=await ${expander}(this.ctx,__x)}catch{}return ${d}("bash: ((: "+${arithMessage("__x", "this.ctx", n)}+"\\n")}`, "((…))'s error");
   // as bash, which finds it when it evaluates the expression: an error node (what a syntax error
   // the parser finds becomes), thrown when it is evaluated
   out = edit(out, ARITH_FRACTION, (_m, t) => `return{expr:{type:"ArithSyntaxError",errorToken:".",message:"syntax error: invalid arithmetic operator"},pos:${t}.length};`, "fraction in arithmetic");
   return edit(out, LET_ERROR, (_m, head, e, _t, i, d, s) =>
-    `${head}if(${i} instanceof ${g})throw ${i};return ${d}("bash: let: "+(globalThis.__tuxnetArithError?.(${s},(__v)=>${e}.state.env.get(__v))??${s}+": "+${i}.message)+"\\n")}`, "let's error");
+    `${head}if(${i} instanceof ${g})throw ${i};return ${d}("bash: let: "+(${arithError(s, e)}??${s}+": "+${i}.message)+"\\n")}`, "let's error");
 }
 
 // the lexer's choice at `((`: `this.looksLikeNestedSubshells(n+2)||this.dparenClosesWithSpacedParens(n+2)`
@@ -943,7 +948,7 @@ function testIntegersAsBash(src) {
   const ce = ARITH_CLASS.exec(src)?.[1];
   if (!g || !ce) throw new Error("just-bash bundle: expected the exit and arithmetic errors' classes, found none");
   let out = edit(src, COND_OPERAND, (_m, head, e, t, au) =>
-    `${head}catch(__e){if(__e instanceof ${g})throw __e;let __m=globalThis.__tuxnetArithError?.(${t},(__v)=>${e}.state.env.get(__v));if(__m!==void 0)throw Object.assign(new ${ce}(__m),{__tuxnetCond:!0});return ${au}(${t})}}`, "[['s integer operand");
+    `${head}catch(__e){if(__e instanceof ${g})throw __e;let __m=${arithError(t, e)};if(__m!==void 0)throw Object.assign(new ${ce}(__m),{__tuxnetCond:!0});return ${au}(${t})}}`, "[['s integer operand");
   out = edit(out, COND_ERROR, (_m, head, n) => `${head}\${${n}.__tuxnetCond?"[[":"conditional expression"}: \${${n}.message}`, "[['s error");
   // (the name the builtin was called by, on the context for the test: `[` or `test`; an
   // operand of a longer test that is no integer ends the test: TEST_INTEGERS_MORE's throw)
@@ -975,24 +980,20 @@ const FOR_ARITH = new RegExp(`async function (${ID})\\((${ID}),(${ID})\\)\\{(?=l
 function integerErrorsAsBash(src) {
   const g = EXIT_CLASS.exec(src)?.[1];
   if (!g) throw new Error("just-bash bundle: expected the exit error's class, found none");
-  // the error `exit 1` throws with bash's message for `text` (edit 24), named as edit 10 names messages
-  const discard = (e, text, err) => {
-    const name = `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
-    return `new ${g}(1,"",${name}+": line "+${e}.state.currentLine+": "+(globalThis.__tuxnetArithError?.(${text},(__v)=>${e}.state.env.get(__v))??${err}.message)+"\\n")`;
-  };
+  const discard = (e, text, err) => exitWithMessage(g, e, 1, arithMessage(text, e, err));
   const ce = ARITH_CLASS.exec(src)?.[1];
   if (!ce) throw new Error("just-bash bundle: expected the arithmetic error's class, found none");
   // (the loop's body, renamed, inside a function of its name that words an arithmetic error
   // of its head: of init, condition and update, the first bash finds an error in)
   let out = edit(src, FOR_ARITH, (_m, f, e, t) =>
-    `async function ${f}(${e},${t}){try{return await ${f}__tux(${e},${t})}catch(__e){if(__e instanceof ${ce}&&!__e.__tuxnetFor){let __m;for(let __x of [${t}.init,${t}.condition,${t}.update])if(__x&&(__m=globalThis.__tuxnetArithError?.(__x.originalText??"",(__v)=>${e}.state.env.get(__v)))!==void 0)break;if(__m!==void 0)__e.stderr="bash: ((: "+__m+"\\n",__e.__tuxnetFor=!0}throw __e}}async function ${f}__tux(${e},${t}){`, "for ((…))'s head");
+    `async function ${f}(${e},${t}){try{return await ${f}__tux(${e},${t})}catch(__e){if(__e instanceof ${ce}&&!__e.__tuxnetFor){let __m;for(let __x of [${t}.init,${t}.condition,${t}.update])if(__x&&(__m=${arithError("__x.originalText??\"\"", e)})!==void 0)break;if(__m!==void 0)__e.stderr="bash: ((: "+__m+"\\n",__e.__tuxnetFor=!0}throw __e}}async function ${f}__tux(${e},${t}){`, "for ((…))'s head");
   // (what the loop wrote before its head failed goes with the error, as bash has written it)
   const inner = new RegExp(`(async function [\\w$]+__tux\\([\\w$]+,[\\w$]+\\)\\{[^]{0,1500}?)(\\}finally\\{([\\w$]+)\\.state\\.loopDepth--\\}return ([\\w$]+)\\.build\\()`, "g");
   out = edit(out, inner, (_m, head, tail, _e, r) => `${head}}catch(__e){throw __e instanceof ${ce}&&__e.prependOutput(${r}.stdout,${r}.stderr),__e${tail}`, "for ((…))'s output before an error");
   out = edit(out, INT_ASSIGN, (_m, head, e, _a, r) => `${head}catch(__e){if(__e instanceof ${g})throw __e;throw ${discard(e, r, "__e")}}`, "integer variable's assignment");
   // (a subscript that is no expression, which bash also fails on, still goes just-bash's way)
   return edit(out, ELEMENT_SUBSCRIPT, (_m, head, _c, a, e, rest) =>
-    `${head}(__e){if(__e instanceof ${g})throw __e;if(globalThis.__tuxnetArithError?.(${a},(__v)=>${e}.state.env.get(__v))!==void 0)throw ${discard(e, a, "__e")};${rest}`, "array element's subscript");
+    `${head}(__e){if(__e instanceof ${g})throw __e;if(${arithError(a, e)}!==void 0)throw ${discard(e, a, "__e")};${rest}`, "array element's subscript");
 }
 
 function edit(src, re, fn, what) {
