@@ -222,6 +222,11 @@
  *    message) and the line ends with status 1 (DISCARD), as for `$((…))`. An error in a
  *    `for ((…))` head gets the message `((: EXPR: …` too (the loop fails with 1, as it did).
  *
+ * 28. An interactive shell's `$-`. Edit 4 gives every line the flags of a `bash -c` line
+ *    ("hBc"); the lines of tuxnet's interactive shell (shell.ts marks their variables) now have
+ *    an interactive bash's on a terminal ("himBHs": interactive, job control, history
+ *    expansion, commands read from standard input), so `[[ $- == *i* ]]` tells as in a bashrc.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -259,6 +264,7 @@ const MARK_ARITH = "/*tuxnet:arith*/";
 const MARK_DPAREN = "/*tuxnet:dparen*/";
 const MARK_TESTINT = "/*tuxnet:testint*/";
 const MARK_INTVAR = "/*tuxnet:intvar*/";
+const MARK_DASHI = "/*tuxnet:dashi*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -996,6 +1002,14 @@ function integerErrorsAsBash(src) {
     `${head}(__e){if(__e instanceof ${g})throw __e;if(${arithError(a, e)}!==void 0)throw ${discard(e, a, "__e")};${rest}`, "array element's subscript");
 }
 
+// `$-` after edit 4: `case"-":{let o="";return …,o+="h",…,o+="c",o}`
+const DASH_LINE = new RegExp(`(case"-":\\{let (${ID})="";return ([\\w$]+)\\.state\\.options\\.errexit[^}]*?\\2\\+="h",)([^}]*?)\\2\\+="c",\\2\\}`, "g");
+
+function dashInteractive(_m, head, o, e, rest) {
+  const tty = `${e}.state.env.get("TUXNET_INTERACTIVE")`;
+  return `${head}${tty}&&(${o}+="im"),${rest}${o}+=${tty}?"Hs":"c",${o}}`;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -1051,6 +1065,7 @@ export function patch(src) {
   if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithmeticAsBash(out);
   if (!out.includes(MARK_TESTINT)) out = MARK_TESTINT + testIntegersAsBash(out);
   if (!out.includes(MARK_INTVAR)) out = MARK_INTVAR + integerErrorsAsBash(out);
+  if (!out.includes(MARK_DASHI)) out = MARK_DASHI + edit(out, DASH_LINE, dashInteractive, "an interactive line's $-");
   if (!out.includes(MARK_DPAREN)) {
     out = edit(out, DPAREN_GUESS, dparenAsBash, "(( as arithmetic or subshells");
     // (the same scan from the token's end, to the ) that closes the second parenthesis)

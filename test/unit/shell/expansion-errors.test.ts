@@ -34,3 +34,8 @@ test("an arithmetic expansion's error: bash's message, the line ends with 1", as
   });
   assert.deepEqual(await line("((3 ** -1)); echo st=$?"), { stdout: "st=1\n", stderr: 'bash: line 1: ((: 3 ** -1: exponent less than 0 (error token is "1")\n', exitCode: 0 });
 });
+
+test("$- is an interactive bash's on the interactive shell, a bash -c line's elsewhere", async () => {
+  assert.equal((await shell(true)("echo $-; set -u -C; echo $-")).stdout, "himBHs\nhimuBCHs\n");
+  assert.equal((await shell(false)("echo $-; set -u -C; echo $-")).stdout, "hBc\nhuBCc\n");
+});
