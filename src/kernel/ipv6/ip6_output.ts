@@ -135,8 +135,12 @@ export function ip6PushHdr(skb: SkBuff, saddr: Uint8Array, daddr: Uint8Array, ne
   b[o + 5] = payloadLen & 0xff;
   b[o + 6] = nexthdr;
   b[o + 7] = hopLimit;
-  b.set(saddr.subarray(0, 16), o + 8);
-  b.set(daddr.subarray(0, 16), o + 24);
+  // (byte by byte: a subarray view of an address made for this packet costs its bytes a
+  // buffer of their own, outside the heap)
+  for (let i = 0; i < 16; i++) {
+    b[o + 8 + i] = saddr[i]!;
+    b[o + 24 + i] = daddr[i]!;
+  }
   skb.networkHeader = o;
   skb.protocol = ETH_P_IPV6;
 }

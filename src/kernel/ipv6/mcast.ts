@@ -445,8 +445,11 @@ function mldSendpack(idev: Inet6Dev, recs: Grec[]): void {
   const skb = ip6AllocSkb(8 + mldlen);
   const b = skb.buf;
   const o = skb.data;
-  // the hop-by-hop header: next ICMPv6, router alert (MLD), PadN
-  b.set([58, 0, 5, 2, 0, 0, 1, 0], o);
+  // the hop-by-hop header: next ICMPv6, router alert (MLD), PadN (the zeros are the buffer's)
+  b[o] = 58;
+  b[o + 2] = 5;
+  b[o + 3] = 2;
+  b[o + 6] = 1;
   const m = o + 8;
   b[m] = ICMPV6_MLD2_REPORT;
   b[m + 6] = recs.length >>> 8;
