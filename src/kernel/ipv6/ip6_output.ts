@@ -158,6 +158,22 @@ export function ndiscMcMap(addr: Uint8Array, dev: NetDevice, dir: 0 | 1): Uint8A
   return undefined;
 }
 
+/** ndisc_mc_map() as Linux has it: the address written into `buf` (at most its length in
+ * bytes); 0, or -EINVAL with nothing written (ndisc_constructor(): a group's entry) */
+export function ndiscMcMapTo(addr: Uint8Array, buf: Uint8Array, dev: NetDevice, dir: 0 | 1): number {
+  if (dev.type === ARPHRD_ETHER) {
+    // ipv6_eth_mc_map()
+    buf[0] = 0x33;
+    buf[1] = 0x33;
+    for (let i = 2; i < 6; i++) buf[i] = addr[10 + i]!;
+    return 0;
+  }
+  if (!dir) return -22;
+  const n = Math.min(dev.addrLen, dev.broadcast.length, buf.length);
+  for (let i = 0; i < n; i++) buf[i] = dev.broadcast[i]!;
+  return 0;
+}
+
 /** an skb with room for the link-layer and IPv6 headers, holding `len` bytes of payload */
 export function ip6AllocSkb(len: number): SkBuff {
   const skb = new SkBuff(len, IP6_HEADROOM);

@@ -31,7 +31,7 @@ import { IFF_UP, IFF_LOOPBACK, IFF_NOARP, IFF_MULTICAST, IFF_SLAVE, ARPHRD_TUNNE
 import { HZ } from "../../sim/scheduler.ts";
 import {
   ip6AllocSkb, ip6PushHdr, icmpv6Csum, ip6OutputMulticast, ip6OutputNdisc, ipv6AddrAny, ipv6AddrEqual, NEXTHDR_ICMP, IN6ADDR_ANY,
-  ndiscMcMap, ipv6AddrIsMulticast,
+  ndiscMcMapTo, ipv6AddrIsMulticast,
 } from "./ip6_output.ts";
 import {
   __ipv6DevMcInc, __ipv6DevMcDec, ipv6McUp, ipv6McDown, ipv6McInitDev, ipv6McDestroyDev, ipv6McDadComplete,
@@ -693,9 +693,7 @@ function ndiscConstructor(n: Neighbour<string>): void {
   }
   if (isMulticast) {
     n.nudState = NUD_NOARP;
-    const ha = ndiscMcMap(in6KeyBytes(n.key), dev, 1);
-    // (byte by byte: a subarray view of the new address would give it a buffer of its own)
-    if (ha) for (let i = 0; i < 6 && i < ha.length; i++) n.ha[i] = ha[i]!;
+    ndiscMcMapTo(in6KeyBytes(n.key), n.ha, dev, 1);
   } else if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
     n.nudState = NUD_NOARP;
     n.ha.set(dev.devAddr.subarray(0, 6));
