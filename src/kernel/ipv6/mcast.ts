@@ -244,9 +244,19 @@ export function ipv6DevMcDec(dev: NetDevice, addr: Uint8Array): number {
 
 /** ipv6_chk_mcast_addr() on the group at `b[off..off+16)`, read in place (the receive path) */
 export function ipv6ChkMcastAddrAt(dev: NetDevice, b: Uint8Array, off: number): boolean {
+  return ipv6ChkMcastAddrTail(dev, b, off, addrTail(b, off));
+}
+
+/** the group's last 32 bits as ipv6ChkMcastAddrTail() takes them (the copies of a flood
+ * read them once) */
+export function ipv6McastTail(b: Uint8Array, off: number): number {
+  return addrTail(b, off);
+}
+
+/** ipv6ChkMcastAddrAt() of a group whose addrTail() is `t` */
+export function ipv6ChkMcastAddrTail(dev: NetDevice, b: Uint8Array, off: number, t: number): boolean {
   const idev = devInet6(dev);
   if (!idev) return false;
-  const t = addrTail(b, off);
   if (!(dev.ip6McBits & tailBit(t))) return false;
   const s = mcDev(idev);
   const tails = s.mcTails;
