@@ -5,7 +5,7 @@
  * receive path pulled it, br_dev_xmit pulls it); br_dev_queue_push_xmit() pushes it back.
  */
 import type { SkBuff } from "../core/skbuff.ts";
-import type { NetDevice } from "../core/netdevice.ts";
+import type { Net } from "../core/net_namespace.ts";
 import { brMulticastCount, BR_MCAST_DIR_TX } from "./br_multicast.ts";
 import { NFPROTO_BRIDGE, NF_BR_FORWARD, NF_BR_LOCAL_OUT, NF_BR_POST_ROUTING, nfHook, nfHookPasses } from "../netfilter/core.ts";
 import { devForwardable, devQueueXmit, devQueueXmitShared, netXmitUnobserved, kfreeSkbReason } from "./br_compat.ts";
@@ -103,50 +103,44 @@ function floodDropsCountable(br: NetBridge, skb: SkBuff, localOrig: boolean): bo
   );
 }
 
-/**
- * A copy br_flood() would send to port `p` that is sure to be dropped at the end of the way
- * with nothing seeing it on the way (floodDropsCountable(), the port up with its qdisc, the
- * port's driver refusing any frame now: veth into a full backlog): its drop is counted as the
- * copy's would be and no copy is made. Link-up floods into a thousand ports fill the backlog
- * within one flood; most of their copies end so (as on Linux, where each is an skb_clone).
- */
-function floodCopyDropped(br: NetBridge, dev: NetDevice, skb: SkBuff): boolean {
-  const drops = dev.ops.xmitDrops;
-  if (drops === undefined || !(dev.flags & IFF_UP) || !dev.txActive || dev.net !== br.dev.net) return false;
-  // br_dev_queue_push_xmit(): is_skb_forwardable() (a frame too big is another drop)
-  if (!devForwardable(dev, skb.len)) return false;
-  return drops(dev, skb.len + ETH_HLEN);
-}
-
-/**
- * A copy br_flood() would send to port `p` that, with nothing seeing it on the way
- * (floodDropsCountable()), the port's driver would queue as it stands (veth into a peer that
- * takes it): queued unbuilt, sharing `shared` (one copy of the flood's frame for all of its
- * ports; see SharedRx in core/dev_path.ts). As on Linux, where each copy is an skb_clone()
- * sharing the data, a thousand-port flood does not copy the frame a thousand times.
- */
-function floodCopyShared(br: NetBridge, dev: NetDevice, shared: SkBuff): boolean {
-  if (dev.net !== br.dev.net || !devForwardable(dev, shared.len)) return false;
-  return devQueueXmitShared(dev, shared);
-}
-
 /** what one br_flood() learns once for all its ports */
 class FloodState {
   /** floodDropsCountable(), asked when a port first could use it: 1 yes, 0 no, -1 not asked */
   countable = -1;
-  /** the flood's frame as it is now, for the copies queued unbuilt (floodCopyShared()) */
+  /** the flood's frame as it is now, for the copies queued unbuilt (devQueueXmitShared()) */
   shared: SkBuff | undefined = undefined;
+  constructor(
+    /** the bridge's namespace: a copy counted or queued unbuilt stays in it */
+    readonly net: Net,
+    /** the frame's length (the copies' skb->len) */
+    readonly len: number,
+  ) {}
 }
 
-/** br_flood()'s delivery to the port at `i`: a copy of `skb` (or the frame itself, `copy` false) */
+/**
+ * br_flood()'s delivery to the port at `i`: a copy of `skb` (or the frame itself, `copy`
+ * false). With nothing seeing a copy on its way out (floodDropsCountable()) to a port that is
+ * up with its qdisc, in the bridge's namespace, and takes a frame of this size
+ * (br_dev_queue_push_xmit()'s is_skb_forwardable(): a frame too big is another drop), the
+ * copy need not be built:
+ * - the port's driver refuses any frame now (veth into a full backlog): its drop is counted
+ *   as the copy's would be. Link-up floods into a thousand ports fill the backlog within one
+ *   flood; most of their copies end so (as on Linux, where each is an skb_clone);
+ * - the port's driver would queue it as it stands (veth into a peer that takes it): queued
+ *   unbuilt, sharing f.shared (one copy of the flood's frame for all of its ports; see
+ *   SharedRx in core/dev_path.ts). As on Linux, where each copy is an skb_clone() sharing the
+ *   data, a thousand-port flood does not copy the frame a thousand times.
+ */
 function floodDeliver(br: NetBridge, i: number, skb: SkBuff, copy: boolean, localOrig: boolean, f: FloodState): void {
   const dev = br.portDev[i]!;
+  const ops = dev.ops;
   // a vlan-filtered frame is changed per port (br_handle_vlan()): every copy is built
-  if (f.countable < 0 && dev.ops.xmitDrops !== undefined)
+  if (f.countable < 0 && ops.xmitDrops !== undefined)
     f.countable = !skb.brInputCb?.vlanFiltered && floodDropsCountable(br, skb, localOrig) ? 1 : 0;
-  if (f.countable === 1) {
-    if (floodCopyDropped(br, dev, skb)) return;
-    if (dev.ops.xmitShared !== undefined && floodCopyShared(br, dev, (f.shared ??= skb.copy()))) return;
+  if (f.countable === 1 && dev.flags & IFF_UP && dev.txActive && dev.net === f.net && devForwardable(dev, f.len)) {
+    const drops = ops.xmitDrops;
+    if (drops !== undefined && drops(dev, f.len + ETH_HLEN)) return;
+    if (ops.xmitShared !== undefined && devQueueXmitShared(dev, (f.shared ??= skb.copy()))) return;
   }
   __brForward(br.ports[i]!, copy ? skb.copy() : skb, localOrig);
 }
@@ -154,22 +148,35 @@ function floodDeliver(br: NetBridge, i: number, skb: SkBuff, copy: boolean, loca
 /** br_flood() */
 export function brFlood(br: NetBridge, skb: SkBuff, pktType: number, localRcv: boolean, localOrig: boolean): void {
   let prev = -1;
-  const f = new FloodState();
+  const f = new FloodState(br.dev.net, skb.len);
+  // what should_deliver() asks of the frame, the same for every port: only copies of it go
+  // out during the walk, and its control block is read-only
+  const cb = skb.brInputCb;
+  const vlanFiltered = cb !== undefined && cb.vlanFiltered;
+  const srcIsolated = cb !== undefined && cb.srcPortIsolated;
+  const from = skb.dev;
   // maybe_deliver()'s count of an IGMP/MLD message on each port (what brMulticastCount() asks
   // first, asked once for the flood)
-  const countMc = !!skb.brInputCb?.igmp && br.multicastStatsEnabled;
+  const countMc = cb !== undefined && cb.igmp !== 0 && br.multicastStatsEnabled;
   // the port flag the frame's kind needs (a frame the bridge device sends needs none but
   // BR_FLOOD for unicast)
   const need =
     pktType === BR_PKT_UNICAST ? BR_FLOOD
-    : skb.dev === br.dev ? 0
+    : from === br.dev ? 0
     : pktType === BR_PKT_MULTICAST ? BR_MCAST_FLOOD
     : pktType === BR_PKT_BROADCAST ? BR_BCAST_FLOOD
     : 0;
   const flags = br.portFlags;
+  const state = br.portState;
+  const devs = br.portDev;
   for (let i = 0; i < flags.length; i++) {
-    if ((flags[i]! & need) !== need) continue;
-    if (!shouldDeliver(br, i, skb)) continue;
+    const fl = flags[i]!;
+    if ((fl & need) !== need) continue;
+    // should_deliver() (shouldDeliver() with the frame's part read above)
+    if (state[i] !== BR_STATE_FORWARDING) continue;
+    if (devs[i] === from && !(fl & BR_HAIRPIN_MODE)) continue;
+    if (vlanFiltered && !brAllowedEgress(br.ports[i]!.vlgrp, skb)) continue;
+    if (fl & BR_ISOLATED && srcIsolated) continue;
     // maybe_deliver(): an IGMP/MLD message counts as sent on each port it leaves by
     if (countMc) brMulticastCount(br, br.ports[i]!, skb, BR_MCAST_DIR_TX);
     if (prev >= 0) floodDeliver(br, prev, skb, true, localOrig, f);

@@ -102,7 +102,7 @@ export function devRemovePack(net: Net, pt: PacketType): void {
  * code for how it ended), or returns 0 having done nothing. Lets a frame queued unbuilt
  * (SharedRx) be received without being built.
  */
-export type PtypePeek = (b: Uint8Array, off: number, len: number, pktType: number, dev: NetDevice, mark: number) => number;
+export type PtypePeek = (b: Uint8Array, off: number, len: number, pktType: number, dev: NetDevice, mark: number, run?: SharedRx) => number;
 const ptypePeek = new Map<number, PtypePeek>();
 
 /** net/core/dev.c: dev_add_pack() for the global protocol handlers (ARP, IPv4) */
@@ -451,6 +451,10 @@ function enqueueToBacklog(sched: Scheduler, sd: SoftnetData, e: SkBuff | NetDevi
 export class SharedRx {
   /** its ethertype's PtypePeek (null: none), looked up for the first copy received */
   peek: PtypePeek | null | undefined = undefined;
+  /** what the peek made of the bytes alone at the first copy it saw, for the others (the
+   * peek's own encoding; -1: not yet): every copy has the same bytes */
+  peekFrame = -1;
+  peekTail = 0;
   constructor(
     readonly src: SkBuff,
     readonly fromNet: Net,
@@ -522,7 +526,7 @@ function sharedRxReceive(d: SharedRx, dev: NetDevice): void {
   // what __netif_receive_skb_core() would show it to before the protocol handler: the taps,
   // the rx_handler, the handlers of its type in this namespace; and the drop tracepoint
   // (the mark the built copy would have: skb_scrub_packet() clears it across namespaces)
-  if (peek !== null && dev.rxHandler === undefined && !dropTraced() && (ptypeCount === 0 || rxUntapped(dev, readU16(b, o - 2))) && peek(b, o, src.tail - o, d.pktType, dev, src.mark === 0 || d.fromNet !== dev.net ? 0 : src.mark) !== 0) {
+  if (peek !== null && dev.rxHandler === undefined && !dropTraced() && (ptypeCount === 0 || rxUntapped(dev, readU16(b, o - 2))) && peek(b, o, src.tail - o, d.pktType, dev, src.mark === 0 || d.fromNet !== dev.net ? 0 : src.mark, d) !== 0) {
     countRx(dev, d.pktType, src.tail - o + 14);
     return;
   }

@@ -506,6 +506,9 @@ export function neighRemoveOne(n: AnyNeigh): void {
 
 function neighPurgeQueue(n: AnyNeigh, reason: string): void {
   const q = n.arpQueue;
+  n.arpQueueLen = 0;
+  // (an entry that never queued, as every group's, keeps its empty queue)
+  if (q.length === 0) return;
   n.arpQueue = [];
   n.arpQueueLen = 0;
   for (const skb of q) kfreeSkbReason(skb, reason, "neigh_purge");

@@ -10,7 +10,7 @@
  */
 import type { SkBuff } from "../core/skbuff.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK } from "../core/dev_path.ts";
+import { devAddProtocol, PACKET_OTHERHOST, PACKET_LOOPBACK, type SharedRx } from "../core/dev_path.ts";
 import { kfreeSkbReason, consumeSkb } from "../core/drop.ts";
 import { devInet6, ipv6ChkAddr, ip6RouteLookup, addrconfAllCnf, ipv6AddrNeedsScopeId } from "./addrconf.ts";
 import { ipv6ChkAcastAddr } from "./anycast.ts";
@@ -21,7 +21,7 @@ import { RTN_UNREACHABLE, RTN_PROHIBIT, RTN_THROW, RTN_BLACKHOLE } from "../uapi
 import {
   IPV6_HDRLEN, NEXTHDR_ICMP, NEXTHDR_FRAGMENT, ipv6AddrAny, icmpv6Csum, ip6LocalOut, ip6LoopedIif, ip6FinishOutputCounted, ip6AllocSkb,
 } from "./ip6_output.ts";
-import { ipv6ChkMcastAddrAt } from "./mcast.ts";
+import { ipv6ChkMcastAddrAt, ipv6ChkMcastAddrTail, ipv6McastTail } from "./mcast.ts";
 import { ipv6Stats, icmp6MsgInInc, icmp6MsgOutInc, type Ipv6Mib } from "./proc.ts";
 import { NDISC_NEIGHBOUR_SOLICITATION, NDISC_NEIGHBOUR_ADVERTISEMENT, ndiscRcv, setNdiscErrorReport } from "./ndisc.ts";
 import { SO_EE_ORIGIN_ICMP6 } from "../uapi/socket.ts";
@@ -42,6 +42,21 @@ const IPPROTO_TCP = 6;
 const PEEK_OTHERHOST = 1;
 const PEEK_MC_NOT_JOINED = 2;
 
+/** ipv6PeekFrame(): a valid packet to a group, not ECT / ECT (or CE) */
+const PEEK_FRAME_NOT_ECT = 1;
+const PEEK_FRAME_ECT = 2;
+
+/**
+ * ipv6RcvPeek()'s look at the frame alone: 0 unless it is a packet ip6_rcv_core() passes
+ * (not looped back, version 6, the payload there) to a group; else PEEK_FRAME_*
+ */
+function ipv6PeekFrame(b: Uint8Array, o: number, len: number, pktType: number): number {
+  if (pktType === PACKET_LOOPBACK) return 0;
+  if (len < IPV6_HDRLEN || b[o]! >>> 4 !== 6 || b[o + 24] !== 0xff) return 0;
+  if (((b[o + 4]! << 8) | b[o + 5]!) + IPV6_HDRLEN > len) return 0;
+  return (b[o + 1]! >>> 4) & 3 ? PEEK_FRAME_ECT : PEEK_FRAME_NOT_ECT;
+}
+
 /** IPSTATS_MIB_NOECTPKTS + (ipv6_get_dsfield(hdr) & INET_ECN_MASK) */
 function countEcn(ip: Ipv6Mib["ip"], b: Uint8Array, o: number): void {
   switch ((b[o + 1]! >>> 4) & 3) {
@@ -57,22 +72,35 @@ function countEcn(ip: Ipv6Mib["ip"], b: Uint8Array, o: number): void {
  * the IPv6 header on): another host's (PACKET_OTHERHOST), or a valid packet to a group nobody
  * here joined (ip6_mc_input(): the link-up chatter of every other port of a bridge ends so).
  * Counts what ipv6_rcv() counts on that way and returns how it ended; else 0, nothing done.
- * ipv6Rcv() starts with it; a frame queued unbuilt is received by it alone (PtypePeek).
+ * ipv6Rcv() starts with it; a frame queued unbuilt is received by it alone (PtypePeek), and
+ * what the frame alone decides is looked at once for all the copies of `run`.
  */
-function ipv6RcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev: NetDevice): number {
+function ipv6RcvPeek(b: Uint8Array, o: number, len: number, pktType: number, dev: NetDevice, _mark?: number, run?: SharedRx): number {
   if (pktType === PACKET_OTHERHOST) return PEEK_OTHERHOST;
   // (NF_INET_PRE_ROUTING sees a group's packet before ip6_mc_input() drops it)
   if (nfHookActive(dev.net, NFPROTO_IPV6, NF_INET_PRE_ROUTING)) return 0;
   const idev = devInet6(dev);
-  if (!idev || dev.ip6Disabled || pktType === PACKET_LOOPBACK) return 0;
-  if (len < IPV6_HDRLEN || b[o]! >>> 4 !== 6 || b[o + 24] !== 0xff) return 0;
-  if (((b[o + 4]! << 8) | b[o + 5]!) + IPV6_HDRLEN > len) return 0;
+  if (!idev || dev.ip6Disabled) return 0;
+  let frame: number;
+  let tail: number;
+  if (run === undefined) {
+    frame = ipv6PeekFrame(b, o, len, pktType);
+    tail = frame === 0 ? 0 : ipv6McastTail(b, o + 24);
+  } else {
+    if (run.peekFrame < 0) {
+      run.peekFrame = ipv6PeekFrame(b, o, len, pktType);
+      run.peekTail = run.peekFrame === 0 ? 0 : ipv6McastTail(b, o + 24);
+    }
+    frame = run.peekFrame;
+    tail = run.peekTail;
+  }
+  if (frame === 0) return 0;
   // read in place: no copies of the addresses for it
-  if (ipv6ChkMcastAddrAt(dev, b, o + 24)) return 0;
+  if (ipv6ChkMcastAddrTail(dev, b, o + 24, tail)) return 0;
   /* __IP6_UPD_PO_STATS(net, idev, IPSTATS_MIB_IN, skb->len), IPSTATS_MIB_NOECTPKTS +
    * ECN, and ip6_mc_input()'s IPSTATS_MIB_INMCAST: on the device until the MIB is read
    * (ipv6MibFoldDev()), a not-ECT packet's (every link-up message) all of them */
-  if ((b[o + 1]! >>> 4) & 3) {
+  if (frame === PEEK_FRAME_ECT) {
     const ip = ipv6Stats(dev.net).ip;
     ip.InReceives++;
     ip.InOctets += len;

@@ -135,8 +135,12 @@ export function ip6PushHdr(skb: SkBuff, saddr: Uint8Array, daddr: Uint8Array, ne
   b[o + 5] = payloadLen & 0xff;
   b[o + 6] = nexthdr;
   b[o + 7] = hopLimit;
-  b.set(saddr.subarray(0, 16), o + 8);
-  b.set(daddr.subarray(0, 16), o + 24);
+  // (byte by byte: a subarray view of an address made for this packet costs its bytes a
+  // buffer of their own, outside the heap)
+  for (let i = 0; i < 16; i++) {
+    b[o + 8 + i] = saddr[i]!;
+    b[o + 24 + i] = daddr[i]!;
+  }
   skb.networkHeader = o;
   skb.protocol = ETH_P_IPV6;
 }
@@ -152,6 +156,22 @@ export function ndiscMcMap(addr: Uint8Array, dev: NetDevice, dir: 0 | 1): Uint8A
   if (dev.type === ARPHRD_ETHER) return ipv6EthMcMap(addr);
   if (dir) return dev.broadcast.slice(0, dev.addrLen);
   return undefined;
+}
+
+/** ndisc_mc_map() as Linux has it: the address written into `buf` (at most its length in
+ * bytes); 0, or -EINVAL with nothing written (ndisc_constructor(): a group's entry) */
+export function ndiscMcMapTo(addr: Uint8Array, buf: Uint8Array, dev: NetDevice, dir: 0 | 1): number {
+  if (dev.type === ARPHRD_ETHER) {
+    // ipv6_eth_mc_map()
+    buf[0] = 0x33;
+    buf[1] = 0x33;
+    for (let i = 2; i < 6; i++) buf[i] = addr[10 + i]!;
+    return 0;
+  }
+  if (!dir) return -22;
+  const n = Math.min(dev.addrLen, dev.broadcast.length, buf.length);
+  for (let i = 0; i < n; i++) buf[i] = dev.broadcast[i]!;
+  return 0;
 }
 
 /** an skb with room for the link-layer and IPv6 headers, holding `len` bytes of payload */

@@ -244,9 +244,19 @@ export function ipv6DevMcDec(dev: NetDevice, addr: Uint8Array): number {
 
 /** ipv6_chk_mcast_addr() on the group at `b[off..off+16)`, read in place (the receive path) */
 export function ipv6ChkMcastAddrAt(dev: NetDevice, b: Uint8Array, off: number): boolean {
+  return ipv6ChkMcastAddrTail(dev, b, off, addrTail(b, off));
+}
+
+/** the group's last 32 bits as ipv6ChkMcastAddrTail() takes them (the copies of a flood
+ * read them once) */
+export function ipv6McastTail(b: Uint8Array, off: number): number {
+  return addrTail(b, off);
+}
+
+/** ipv6ChkMcastAddrAt() of a group whose addrTail() is `t` */
+export function ipv6ChkMcastAddrTail(dev: NetDevice, b: Uint8Array, off: number, t: number): boolean {
   const idev = devInet6(dev);
   if (!idev) return false;
-  const t = addrTail(b, off);
   if (!(dev.ip6McBits & tailBit(t))) return false;
   const s = mcDev(idev);
   const tails = s.mcTails;
@@ -445,8 +455,11 @@ function mldSendpack(idev: Inet6Dev, recs: Grec[]): void {
   const skb = ip6AllocSkb(8 + mldlen);
   const b = skb.buf;
   const o = skb.data;
-  // the hop-by-hop header: next ICMPv6, router alert (MLD), PadN
-  b.set([58, 0, 5, 2, 0, 0, 1, 0], o);
+  // the hop-by-hop header: next ICMPv6, router alert (MLD), PadN (the zeros are the buffer's)
+  b[o] = 58;
+  b[o + 2] = 5;
+  b[o + 3] = 2;
+  b[o + 6] = 1;
   const m = o + 8;
   b[m] = ICMPV6_MLD2_REPORT;
   b[m + 6] = recs.length >>> 8;

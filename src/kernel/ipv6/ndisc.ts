@@ -31,7 +31,7 @@ import { IFF_UP, IFF_LOOPBACK, IFF_NOARP, IFF_MULTICAST, IFF_SLAVE, ARPHRD_TUNNE
 import { HZ } from "../../sim/scheduler.ts";
 import {
   ip6AllocSkb, ip6PushHdr, icmpv6Csum, ip6OutputMulticast, ip6OutputNdisc, ipv6AddrAny, ipv6AddrEqual, NEXTHDR_ICMP, IN6ADDR_ANY,
-  ndiscMcMap, ipv6AddrIsMulticast,
+  ndiscMcMapTo, ipv6AddrIsMulticast,
 } from "./ip6_output.ts";
 import {
   __ipv6DevMcInc, __ipv6DevMcDec, ipv6McUp, ipv6McDown, ipv6McInitDev, ipv6McDestroyDev, ipv6McDadComplete,
@@ -441,12 +441,14 @@ export function ifaDadNonce(ifp: Inet6Ifaddr): Uint8Array | undefined {
 
 // ----------------------------------------------------------------------------- sending
 
-/** net/ipv6/ndisc.c: ndisc_fill_addr_option(): type, length in 8-octet units, the address */
-function ndiscFillAddrOption(b: Uint8Array, o: number, type: number, addr: Uint8Array): number {
-  const space = (addr.length + 2 + 7) & ~7;
+/** net/ipv6/ndisc.c: ndisc_fill_addr_option(): type, length in 8-octet units, the first
+ * `len` bytes of `addr` (the device's address, read in place) */
+function ndiscFillAddrOption(b: Uint8Array, o: number, type: number, addr: Uint8Array, len: number): number {
+  const n = Math.min(len, addr.length);
+  const space = (n + 2 + 7) & ~7;
   b[o] = type;
   b[o + 1] = space >>> 3;
-  b.set(addr, o + 2);
+  for (let i = 0; i < n; i++) b[o + 2 + i] = addr[i]!;
   return space;
 }
 
@@ -481,13 +483,13 @@ export function ndiscSendNs(dev: NetDevice, solicit: Uint8Array, daddr: Uint8Arr
   const b = skb.buf;
   let o = skb.data;
   b[o] = NDISC_NEIGHBOUR_SOLICITATION;
-  b.set(solicit.subarray(0, 16), o + 8);
+  for (let i = 0; i < 16; i++) b[o + 8 + i] = solicit[i]!;
   o += 24;
-  if (incOpt) o += ndiscFillAddrOption(b, o, ND_OPT_SOURCE_LL_ADDR, dev.devAddr.subarray(0, dev.addrLen));
+  if (incOpt) o += ndiscFillAddrOption(b, o, ND_OPT_SOURCE_LL_ADDR, dev.devAddr, dev.addrLen);
   if (nonce) {
     b[o] = ND_OPT_NONCE;
     b[o + 1] = 1;
-    b.set(nonce.subarray(0, 6), o + 2);
+    for (let i = 0; i < 6; i++) b[o + 2 + i] = nonce[i]!;
   }
   ndiscSendSkb(skb, dev, daddr, saddr);
 }
@@ -501,7 +503,7 @@ export function ndiscSendRs(dev: NetDevice, saddr: Uint8Array, daddr: Uint8Array
   const b = skb.buf;
   const o = skb.data;
   b[o] = NDISC_ROUTER_SOLICITATION;
-  if (sendSllao) ndiscFillAddrOption(b, o + 8, ND_OPT_SOURCE_LL_ADDR, dev.devAddr.subarray(0, dev.addrLen));
+  if (sendSllao) ndiscFillAddrOption(b, o + 8, ND_OPT_SOURCE_LL_ADDR, dev.devAddr, dev.addrLen);
   ndiscSendSkb(skb, dev, daddr, saddr);
 }
 
@@ -691,8 +693,7 @@ function ndiscConstructor(n: Neighbour<string>): void {
   }
   if (isMulticast) {
     n.nudState = NUD_NOARP;
-    const ha = ndiscMcMap(in6KeyBytes(n.key), dev, 1);
-    if (ha) n.ha.set(ha.subarray(0, 6));
+    ndiscMcMapTo(in6KeyBytes(n.key), n.ha, dev, 1);
   } else if (dev.flags & (IFF_NOARP | IFF_LOOPBACK)) {
     n.nudState = NUD_NOARP;
     n.ha.set(dev.devAddr.subarray(0, 6));
@@ -845,8 +846,8 @@ function ndiscSendNa(dev: NetDevice, daddr: Uint8Array, solicitedAddr: Uint8Arra
   const o = skb.data;
   b[o] = NDISC_NEIGHBOUR_ADVERTISEMENT;
   b[o + 4] = (router ? 0x80 : 0) | (solicited ? 0x40 : 0) | (override ? 0x20 : 0);
-  b.set(solicitedAddr.subarray(0, 16), o + 8);
-  if (incOpt) ndiscFillAddrOption(b, o + 24, ND_OPT_TARGET_LL_ADDR, dev.devAddr.subarray(0, dev.addrLen));
+  for (let i = 0; i < 16; i++) b[o + 8 + i] = solicitedAddr[i]!;
+  if (incOpt) ndiscFillAddrOption(b, o + 24, ND_OPT_TARGET_LL_ADDR, dev.devAddr, dev.addrLen);
   ndiscSendSkb(skb, dev, daddr, src);
 }
 
