@@ -16,6 +16,7 @@ import { HZ, USEC_PER_SEC } from "../../sim/scheduler.ts";
 import { readU16, readU32, writeU32 } from "../../wire/addr.ts";
 import { ipComputeCsum } from "../../wire/checksum.ts";
 import { IP_OFFSET } from "../../wire/ipv4.ts";
+import { allocFloat64 } from "../../wire/bytes.ts";
 import {
   ICMP_ECHOREPLY, ICMP_DEST_UNREACH, ICMP_SOURCE_QUENCH, ICMP_REDIRECT, ICMP_ECHO, ICMP_TIME_EXCEEDED,
   ICMP_PARAMETERPROB, ICMP_TIMESTAMP, ICMP_TIMESTAMPREPLY, NR_ICMP_TYPES, NR_ICMP_UNREACH,
@@ -123,8 +124,8 @@ export function ipv4Sysctl(net: Net): Ipv4Sysctl {
 export interface IcmpMib {
   InMsgs: number; InErrors: number; InCsumErrors: number; OutMsgs: number; OutErrors: number;
   OutRateLimitGlobal: number; OutRateLimitHost: number;
-  /** ICMPMSGIN/OUT by type (outside the heap: 256 counters each that young collections
-   * would copy for every namespace) */
+  /** ICMPMSGIN/OUT by type (outside the heap, in a slab: 256 counters each that young
+   * collections would copy for every namespace) */
   inType: Float64Array; outType: Float64Array;
 }
 const icmpMibs = new NetGeneric<IcmpMib>();
@@ -133,7 +134,7 @@ export function icmpStats(net: Net): IcmpMib {
   if (!m) {
     m = {
       InMsgs: 0, InErrors: 0, InCsumErrors: 0, OutMsgs: 0, OutErrors: 0, OutRateLimitGlobal: 0,
-      OutRateLimitHost: 0, inType: new Float64Array(256), outType: new Float64Array(256),
+      OutRateLimitHost: 0, inType: allocFloat64(256), outType: allocFloat64(256),
     };
     icmpMibs.set(net, m);
   }

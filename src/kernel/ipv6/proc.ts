@@ -6,7 +6,7 @@
  */
 import { NetGeneric, type Net } from "../core/net_namespace.ts";
 import type { NetDevice } from "../core/netdevice.ts";
-import { allocBytes } from "../../wire/bytes.ts";
+import { allocFloat64 } from "../../wire/bytes.ts";
 
 /** snmp6_ipstats_list[] (Linux 6.18) */
 const IP6_ITEMS = [
@@ -70,13 +70,8 @@ export function ipv6Stats(net: Net): Ipv6Mib {
   return m;
 }
 
-/** 256 zeroed per-type counters in a slab of allocBytes() (its offsets are 8-byte aligned): a
- * `new Float64Array(256)` has a backing store of its own outside the heap, which costs twenty
- * times as much to make (and to collect) — once per namespace that sends ICMPv6 */
-function msgCounters(): Float64Array {
-  const b = allocBytes(256 * 8);
-  return new Float64Array(b.buffer, b.byteOffset, 256);
-}
+/** 256 zeroed per-type counters (once per namespace that sends ICMPv6) */
+const msgCounters = (): Float64Array => allocFloat64(256);
 
 /** ICMP6MSGIN_INC_STATS() */
 export function icmp6MsgInInc(st: Ipv6Mib, type: number): void {
