@@ -168,6 +168,29 @@
  *    interpreter and context (remade if the interpreter's context is another), and the same
  *    closures do the same calls.
  *
+ * 23. A trusted command is called as it is. Edit 1 still ran one inside two async wrappers that
+ *    do nothing without a defense-in-depth context (runTrustedAsync() calls it when there is no
+ *    async-local store, the defense assertion passes when none is required): four promises
+ *    and three closures per command. Without that context and store it is now called directly;
+ *    and a name /usr/bin/__NAME that edit 11's lookup finds is found before the lookup's own
+ *    async call.
+ *
+ * 24. Plain arithmetic is evaluated at once. `$((i / 250))` went through the async evaluator:
+ *    an async call, its frame and a promise per node and variable (~6 KB per expansion). An
+ *    expression of numbers, variables holding a decimal integer (or empty), and the operators
+ *    that change nothing (binary, unary but ++/--, ternary, grouping) is now evaluated
+ *    synchronously, with the same functions for the operators; anything else (an assignment,
+ *    ++, a variable holding an expression, an unset one, a division by zero) goes the async
+ *    way from the start, which yields the same value or error: what was skipped read nothing
+ *    but variables.
+ *
+ * 25. A simple command's steps that have nothing to do are not awaited. The temporary
+ *    assignments (none written), the xtrace line (xtrace off), the process substitutions'
+ *    clean-up (none made), the builtin dispatch (a name it does not handle, no function of
+ *    that name, no coverage), the command name and the arguments that are single literals
+ *    (edit 20's first kind) each cost an async call and an await per command or word; what
+ *    they return in those cases is now made without them, the same values.
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -200,6 +223,9 @@ const MARK_EXPENV = "/*tuxnet:expenv*/";
 const MARK_WORDFAST = "/*tuxnet:wordfast*/";
 const MARK_NOREDIR = "/*tuxnet:noredir*/";
 const MARK_RUNCTX = "/*tuxnet:runctx*/";
+const MARK_TRUSTCALL = "/*tuxnet:trustcall*/";
+const MARK_ARITH = "/*tuxnet:arith*/";
+const MARK_NOAWAIT = "/*tuxnet:noawait*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -690,6 +716,120 @@ function runCtxOnce(_m, head, _c, literal) {
   return `${head}this.__tuxnetRunCtx!==void 0&&this.__tuxnetRunCtx.ctx===this.ctx?this.__tuxnetRunCtx:(this.__tuxnetRunCtx=${literal}),`;
 }
 
+// pf()'s lookup and call of the command: `let{ctx:i,buildExportedEnv:o,executeUserScript:a}=e,c=await Xu(i,t,s?"/usr/bin:/bin":void 0);`
+// and (after edit 1) `try{let v=()=>ma(i.requireDefenseContext,"command",`${t} execution`,()=>u.execute(n,y)),k=()=>u.trusted?v():wm(…),A=u.trusted?await Ce.runTrustedAsync(k):await k();`
+const CMD_LOOKUP = new RegExp(`let\\{ctx:(${ID}),buildExportedEnv:${ID},executeUserScript:${ID}\\}=${ID},(${ID})=await (${ID})\\(\\1,(${ID}),(${ID})\\?"/usr/bin:/bin":void 0\\);`, "g");
+const CMD_CALL = new RegExp(
+  `let (${ID})=\\(\\)=>${ID}\\((${ID})\\.requireDefenseContext,"command",\`\\$\\{${ID}\\} execution\`,\\(\\)=>(${ID})\\.execute\\((${ID}),(${ID})\\)\\),` +
+    `(${ID})=\\(\\)=>\\3\\.trusted\\?\\1\\(\\):[^;]*?,(${ID})=\\3\\.trusted\\?await (${ID})\\.runTrustedAsync\\(\\6\\):await \\6\\(\\);`,
+  "g",
+);
+
+function lookupInternalFirst(span, i, c, xu, t) {
+  return span.replace(`${c}=await ${xu}(`, () => `${c}=${t}.startsWith("/usr/bin/__")&&${i}.commands.get(${t}.slice(9))?{cmd:${i}.commands.get(${t}.slice(9)),path:${t}}:await ${xu}(`);
+}
+
+function trustedCalled(span, _v, i, u, n, y, k, a, ce) {
+  const tail = `,${a}=${u}.trusted?await ${ce}.runTrustedAsync(${k}):await ${k}();`;
+  if (!span.endsWith(tail)) throw new Error("just-bash bundle: trusted command's call not as expected");
+  return span.slice(0, -tail.length) + `,${a}=${u}.trusted?${i}.requireDefenseContext||${ce}.getCurrentExecutionId()!==void 0?await ${ce}.runTrustedAsync(${k}):await ${u}.execute(${n},${y}):await ${k}();`;
+}
+
+// the word expansion's arithmetic: `case"ArithmeticExpansion":{let s=t.expression.originalText;…return String(await Y(e,t.expression.expression,!0))}`;
+// the evaluator's operators: `let i=await s(t.left),o=await s(t.right);return Yp(i,o,t.operator)}case"ArithUnary":` … `return Jp(i,t.operator)}case"ArithTernary"`
+const ARITH_EXPANSION = new RegExp(
+  `(case"ArithmeticExpansion":\\{let ${ID}=(${ID})\\.expression\\.originalText;[^}]*\\})return String\\(await (${ID})\\((${ID}),\\2\\.expression\\.expression,!0\\)\\)\\}`,
+  "g",
+);
+const ARITH_BINOP = new RegExp(`let (${ID})=await (${ID})\\((${ID})\\.left\\),(${ID})=await \\2\\(\\3\\.right\\);return (${ID})\\(\\1,\\4,\\3\\.operator\\)\\}case"ArithUnary":`);
+const ARITH_UNOP = new RegExp(`return (${ID})\\((${ID}),(${ID})\\.operator\\)\\}case"ArithTernary"`);
+
+/** edit 24's evaluator (undefined: not one it takes; nothing was changed) */
+function arithSync(yp, jp) {
+  const ev = "__tuxnetArithSync";
+  return (
+    `function ${ev}(e,t){if(!t)return;switch(t.type){` +
+    `case"ArithNumber":return Number.isNaN(t.value)?void 0:t.value;` +
+    // Hi(): the variable's value, "" as 0, a decimal integer as itself
+    `case"ArithVariable":{let v=e.state.env.get(t.name);if(v===void 0)return;if(!v)return 0;let n=Number.parseInt(v,10);return!Number.isNaN(n)&&/^-?\\d+$/.test(v.trim())?n:void 0}` +
+    `case"ArithNested":case"ArithGroup":return ${ev}(e,t.expression);` +
+    `case"ArithBinary":{let l=${ev}(e,t.left);if(l===void 0)return;` +
+    `if(t.operator==="||"){if(l)return 1;let r=${ev}(e,t.right);return r===void 0?void 0:r?1:0}` +
+    `if(t.operator==="&&"){if(!l)return 0;let r=${ev}(e,t.right);return r===void 0?void 0:r?1:0}` +
+    `let r=${ev}(e,t.right);if(r===void 0||r===0&&(t.operator==="/"||t.operator==="%")||r<0&&t.operator==="**")return;return ${yp}(l,r,t.operator)}` +
+    `case"ArithUnary":{if(t.operator==="++"||t.operator==="--")return;let i=${ev}(e,t.operand);return i===void 0?void 0:${jp}(i,t.operator)}` +
+    `case"ArithTernary":{let c=${ev}(e,t.condition);return c===void 0?void 0:${ev}(e,c?t.consequent:t.alternate)}` +
+    `}}`
+  );
+}
+
+function arithFirst(src) {
+  const yp = ARITH_BINOP.exec(src)?.[5];
+  const jp = ARITH_UNOP.exec(src)?.[1];
+  if (!yp || !jp) throw new Error("just-bash bundle: arithmetic evaluator's operators not found");
+  const out = edit(
+    src,
+    ARITH_EXPANSION,
+    (_m, head, t, y, e) =>
+      `${head}{let __a=__tuxnetArithSync(${e},${t}.expression.expression);return String(__a!==void 0?__a:await ${y}(${e},${t}.expression.expression,!0))}}`,
+    "arithmetic expansion",
+  );
+  return out + `;${arithSync(yp, jp)}\n`;
+}
+
+// executeSimpleCommandInner(): `this.ctx.state.expansionStderr="";let s=await nf(this.ctx,t);`, `let u=await se(this.ctx,t.name),f=[],`,
+// `else for(let P of t.args){let $=await gt(this.ctx,P);`, `let S=await ef(this.ctx,u,f);`
+const ASSIGNS = new RegExp(`this\\.ctx\\.state\\.expansionStderr="";let (${ID})=await (${ID})\\(this\\.ctx,(${ID})\\);`, "g");
+const NAME_WORD = new RegExp(`let (${ID})=await (${ID})\\(this\\.ctx,(${ID})\\.name\\),(${ID})=\\[\\],`, "g");
+const ARG_WORDS = new RegExp(`else for\\(let (${ID}) of (${ID})\\.args\\)\\{let (${ID})=await (${ID})\\(this\\.ctx,\\1\\);`, "g");
+const TRACE_CMD = new RegExp(`let (${ID})=await (${ID})\\(this\\.ctx,(${ID}),(${ID})\\);(${ID})\\.size>0&&\\(this\\.ctx\\.state\\.tempEnvBindings`, "g");
+// executeCommand(): `let o=await qi(this.ctx,s);return!o.stdout&&!o.stderr?i:`
+const PROC_SUBST = new RegExp(`let (${ID})=await (${ID})\\(this\\.ctx,(${ID})\\);return!\\1\\.stdout&&!\\1\\.stderr\\?(${ID}):`, "g");
+// runCommand(): `u=await df(c,t,n,r,s,i,o,a,l);` and df(): `async function df(e,t,n,r,s,i,o,a,l=!1){let{ctx:c,runCommand:u}=e;if(c.coverage&&…return null}`
+const BUILTINS_CALL = new RegExp(`(${ID})=await (${ID})\\((${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID})\\);return \\1!==null\\?`, "g");
+
+/** the names df() handles: every `t==="NAME"` in its body */
+function builtinNames(src, df) {
+  const m = new RegExp(`async function ${df.replace(/\$/g, "\\$")}\\(${ID},(${ID}),[^)]*\\)\\{let\\{ctx:${ID},runCommand:${ID}\\}=${ID};([\\s\\S]*?)return null\\}`).exec(src);
+  if (!m) throw new Error("just-bash bundle: builtin dispatch not found");
+  const names = [...m[2].matchAll(new RegExp(`(?<![\\w$.])${m[1].replace(/\$/g, "\\$")}==="([^"\\\\]*)"`, "g"))].map((x) => x[1]);
+  for (const must of ["export", "cd", "true", "[", "test", "exec", "type", "readonly", "__just_bash_tee_restore"])
+    if (!names.includes(must)) throw new Error(`just-bash bundle: builtin dispatch without ${must}`);
+  return [...new Set(names)];
+}
+
+function stepsNotAwaited(src) {
+  let out = edit(src, ASSIGNS, (_m, s, nf, t) => `this.ctx.state.expansionStderr="";let ${s}=${t}.assignments.length===0?{continueToNext:!1,xtraceOutput:"",tempAssignments:new Map}:await ${nf}(this.ctx,${t});`, "simple command's assignments");
+  // a one-literal name: Zi()'s value (within the string limit, or its error the long way)
+  out = edit(
+    out,
+    NAME_WORD,
+    (_m, u, se, t, f) =>
+      `let ${u}=${t}.name.parts.length===1&&${t}.name.parts[0].type==="Literal"&&${t}.name.parts[0].value.length<=this.ctx.limits.maxStringLength?${t}.name.parts[0].value:await ${se}(this.ctx,${t}.name),${f}=[],`,
+    "simple command's name",
+  );
+  out = edit(out, ARG_WORDS, (_m, p, t, w, gt) => `else for(let ${p} of ${t}.args){let ${w}=__tuxnetWordLit(this.ctx,${p})??await ${gt}(this.ctx,${p});`, "simple command's words");
+  out = edit(out, TRACE_CMD, (m, s, ef) => m.replace(`${s}=await ${ef}(`, () => `${s}=!this.ctx.state.options.xtrace?"":await ${ef}(`), "simple command's trace");
+  out = edit(out, PROC_SUBST, (m, o, qi, s) => m.replace(`${o}=await ${qi}(`, () => `${o}=(this.ctx.state.processSubstitutions?.length??0)<=${s}?{stdout:"",stderr:""}:await ${qi}(`), "process substitutions' clean-up");
+  const df = new RegExp(BUILTINS_CALL.source).exec(out)?.[2] ?? "";
+  const names = JSON.stringify(builtinNames(out, df));
+  out = edit(
+    out,
+    BUILTINS_CALL,
+    (m, u, _df, c, t, _n, _r, _s, i) =>
+      m.replace(`${u}=await `, () => `${u}=!${c}.ctx.coverage&&!__tuxnetBuiltins.has(${t})&&(${i}||!${c}.ctx.state.functions.get(${t}))?null:await `),
+    "builtin dispatch",
+  );
+  // edit 20's first kind of word, synchronously (the glob test as there)
+  const at = /\(e\.state\.options\.noglob\|\|!([\w$]+)\(w,e\.state\.shoptOptions\.extglob\)\)/.exec(out)?.[1];
+  if (!at) throw new Error("just-bash bundle: edit 20's word expansion not found");
+  const lit =
+    `function __tuxnetWordLit(e,t){let r=t.parts;for(let k=0;k<r.length;k++)if(r[k].type!=="Literal")return;` +
+    `let w=r.length===1?r[0].value:r.map(x=>x.value).join("");if(w.length>e.limits.maxStringLength||!(e.state.options.noglob||!${at}(w,e.state.shoptOptions.extglob)))return;` +
+    `e.coverage?.hit("bash:expansion:word_glob");return{values:w===""?[]:[w],quoted:!1}}`;
+  return out + `;var __tuxnetBuiltins=new Set(${names});${lit}\n`;
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -741,6 +881,12 @@ export function patch(src) {
     out = MARK_NOREDIR + edit(out, REDIR_PREPARE, noRedirPrepare, "redirections' preparation");
   }
   if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
+  if (!out.includes(MARK_TRUSTCALL)) {
+    out = edit(out, CMD_LOOKUP, lookupInternalFirst, "command lookup's call");
+    out = MARK_TRUSTCALL + edit(out, CMD_CALL, trustedCalled, "trusted command's call");
+  }
+  if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithFirst(out);
+  if (!out.includes(MARK_NOAWAIT)) out = MARK_NOAWAIT + stepsNotAwaited(out);
   return out;
 }
 
