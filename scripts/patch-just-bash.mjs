@@ -187,9 +187,31 @@
  * 25. A simple command's steps that have nothing to do are not awaited. The temporary
  *    assignments (none written), the xtrace line (xtrace off), the process substitutions'
  *    clean-up (none made), the builtin dispatch (a name it does not handle, no function of
- *    that name, no coverage), the command name and the arguments that are single literals
- *    (edit 20's first kind) each cost an async call and an await per command or word; what
- *    they return in those cases is now made without them, the same values.
+ *    that name, no coverage) and a one-literal command name each cost an async call and an
+ *    await per command; what they return in those cases is now made without them. An argument
+ *    of literals, plain `$NAME`s and arithmetic expansions is expanded in place when every
+ *    part's value is at hand: a `$NAME` of a set variable that is neither a nameref nor one
+ *    that expandParameter() computes (`$LINENO`, `$RANDOM` …: the names of its switch),
+ *    edit 24's arithmetic; and the word then needs neither splitting (no IFS character in
+ *    what was expanded: edit 20's test) nor globbing. Its value is the one edit 20 (a `$NAME`
+ *    in it) or Ic()'s unsplit expansion (none) gives; any other word, or one of those whose
+ *    part is not at hand, is expanded as before, from the start (what was looked at was only
+ *    read; the temporary-environment note a `$NAME` leaves is made again, the same).
+ *
+ * 26. A command's result with one field more is copied by Object.assign(). pf() and runCommand()
+ *    copy every command's result with a field it does not have (`{...A, internalStdinConsumed}`,
+ *    `{...r, internalProducerCommand}`). In V8 11 (Node 20) an object literal that spreads one
+ *    object and then adds a property gets a map of its own, ~1.7 µs (10 ns without the added
+ *    property), and so does every property added to it later (accountResult()'s): several
+ *    microseconds per command. `Object.assign({}, A, {k: v})` makes the same object (the same
+ *    own properties in the same order, the same values, read once each through the same
+ *    getters; a plain object target has no setter but `__proto__`, which no result has) on
+ *    the shared maps.
+ *
+ * 27. No clock read against an endless deadline. The execution scope's throwIfAborted(), run
+ *    several times per command (each output accounting, each command's charge), read Date.now()
+ *    to compare the time spent with maxExecutionTimeMs; tuxnet's is infinite (simulated time is
+ *    the scheduler's), and no time exceeds it, so the clock is read only for a finite one.
  *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
@@ -226,6 +248,8 @@ const MARK_RUNCTX = "/*tuxnet:runctx*/";
 const MARK_TRUSTCALL = "/*tuxnet:trustcall*/";
 const MARK_ARITH = "/*tuxnet:arith*/";
 const MARK_NOAWAIT = "/*tuxnet:noawait*/";
+const MARK_ASSIGN = "/*tuxnet:assign*/";
+const MARK_DEADLINE = "/*tuxnet:deadline*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -751,7 +775,7 @@ function arithSync(yp, jp) {
     `function ${ev}(e,t){if(!t)return;switch(t.type){` +
     `case"ArithNumber":return Number.isNaN(t.value)?void 0:t.value;` +
     // Hi(): the variable's value, "" as 0, a decimal integer as itself
-    `case"ArithVariable":{let v=e.state.env.get(t.name);if(v===void 0)return;if(!v)return 0;let n=Number.parseInt(v,10);return!Number.isNaN(n)&&/^-?\\d+$/.test(v.trim())?n:void 0}` +
+    `case"ArithVariable":{let v=e.state.env.get(t.name);if(v===void 0)return;if(!v)return 0;let n=Number.parseInt(v,10);return!Number.isNaN(n)&&__tuxnetDecimal.test(v.trim())?n:void 0}` +
     `case"ArithNested":case"ArithGroup":return ${ev}(e,t.expression);` +
     `case"ArithBinary":{let l=${ev}(e,t.left);if(l===void 0)return;` +
     `if(t.operator==="||"){if(l)return 1;let r=${ev}(e,t.right);return r===void 0?void 0:r?1:0}` +
@@ -759,7 +783,8 @@ function arithSync(yp, jp) {
     `let r=${ev}(e,t.right);if(r===void 0||r===0&&(t.operator==="/"||t.operator==="%")||r<0&&t.operator==="**")return;return ${yp}(l,r,t.operator)}` +
     `case"ArithUnary":{if(t.operator==="++"||t.operator==="--")return;let i=${ev}(e,t.operand);return i===void 0?void 0:${jp}(i,t.operator)}` +
     `case"ArithTernary":{let c=${ev}(e,t.condition);return c===void 0?void 0:${ev}(e,c?t.consequent:t.alternate)}` +
-    `}}`
+    // (a regular expression literal is a new object at each evaluation)
+    `}}var __tuxnetDecimal=/^-?\\d+$/;`
   );
 }
 
@@ -808,7 +833,7 @@ function stepsNotAwaited(src) {
       `let ${u}=${t}.name.parts.length===1&&${t}.name.parts[0].type==="Literal"&&${t}.name.parts[0].value.length<=this.ctx.limits.maxStringLength?${t}.name.parts[0].value:await ${se}(this.ctx,${t}.name),${f}=[],`,
     "simple command's name",
   );
-  out = edit(out, ARG_WORDS, (_m, p, t, w, gt) => `else for(let ${p} of ${t}.args){let ${w}=__tuxnetWordLit(this.ctx,${p})??await ${gt}(this.ctx,${p});`, "simple command's words");
+  out = edit(out, ARG_WORDS, (_m, p, t, w, gt) => `else for(let ${p} of ${t}.args){let ${w}=__tuxnetWordSync(this.ctx,${p})??await ${gt}(this.ctx,${p});`, "simple command's words");
   out = edit(out, TRACE_CMD, (m, s, ef) => m.replace(`${s}=await ${ef}(`, () => `${s}=!this.ctx.state.options.xtrace?"":await ${ef}(`), "simple command's trace");
   out = edit(out, PROC_SUBST, (m, o, qi, s) => m.replace(`${o}=await ${qi}(`, () => `${o}=(this.ctx.state.processSubstitutions?.length??0)<=${s}?{stdout:"",stderr:""}:await ${qi}(`), "process substitutions' clean-up");
   const df = new RegExp(BUILTINS_CALL.source).exec(out)?.[2] ?? "";
@@ -820,14 +845,60 @@ function stepsNotAwaited(src) {
       m.replace(`${u}=await `, () => `${u}=!${c}.ctx.coverage&&!__tuxnetBuiltins.has(${t})&&(${i}||!${c}.ctx.state.functions.get(${t}))?null:await `),
     "builtin dispatch",
   );
-  // edit 20's first kind of word, synchronously (the glob test as there)
+  // (the helpers edit 20 names: the glob test, IFS empty, IFS's characters)
   const at = /\(e\.state\.options\.noglob\|\|!([\w$]+)\(w,e\.state\.shoptOptions\.extglob\)\)/.exec(out)?.[1];
-  if (!at) throw new Error("just-bash bundle: edit 20's word expansion not found");
-  const lit =
-    `function __tuxnetWordLit(e,t){let r=t.parts;for(let k=0;k<r.length;k++)if(r[k].type!=="Literal")return;` +
-    `let w=r.length===1?r[0].value:r.map(x=>x.value).join("");if(w.length>e.limits.maxStringLength||!(e.state.options.noglob||!${at}(w,e.state.shoptOptions.extglob)))return;` +
-    `e.coverage?.hit("bash:expansion:word_glob");return{values:w===""?[]:[w],quoted:!1}}`;
-  return out + `;var __tuxnetBuiltins=new Set(${names});${lit}\n`;
+  const oe = /\|\|([\w$]+)\(e\.state\.env\)\)return;e\.coverage\?\.hit\("bash:expansion:word_glob"\);return __tuxnetWordVars/.exec(out)?.[1];
+  const ke = /async function __tuxnetWordVars\(e,r,n\)\{let g=([\w$]+)\(e\.state\.env\)/.exec(out)?.[1];
+  if (!at || !oe || !ke) throw new Error("just-bash bundle: edit 20's word expansion not found");
+  const specials = JSON.stringify(computedVars(out));
+  const glob = (w) => `(e.state.options.noglob||!${at}(${w},e.state.shoptOptions.extglob))`;
+  const sync =
+    // expandParameter()'s value of a plain $NAME, when it only reads the variable
+    `function __tuxnetParamSync(e,x){let t=x.parameter;if(x.operation||!__tuxnetIdent.test(t)||__tuxnetComputedVars.has(t)||e.state.namerefs?.has(t))return;` +
+    `let i=e.state.env.get(t);if(i===void 0)return;` +
+    `e.state.tempEnvBindings?.some(o=>o.has(t))&&(e.state.accessedTempEnvVars=e.state.accessedTempEnvVars||new Set,e.state.accessedTempEnvVars.add(t));return i}` +
+    `function __tuxnetWordSync(e,t){let r=t.parts,pe=!1,v=[];for(let k=0;k<r.length;k++){let x=r[k],o;` +
+    `if(x.type==="Literal")o=x.value;else if(x.type==="ParameterExpansion"){o=__tuxnetParamSync(e,x);if(o===void 0)return;pe=!0}` +
+    `else if(x.type==="ArithmeticExpansion"){let s=x.expression.originalText;if(s&&__tuxnetDollarName.test(s))return;let a=__tuxnetArithSync(e,x.expression.expression);if(a===void 0)return;o=String(a)}` +
+    `else return;v.push(o)}let w=v.length===1?v[0]:v.join("");` +
+    // no $NAME: Ic()'s expansion, unsplit (within the string limit, or its error the long way)
+    `if(!pe){if(w.length>e.limits.maxStringLength||!${glob("w")})return;e.coverage?.hit("bash:expansion:word_glob");return{values:w===""?[]:[w],quoted:!1}}` +
+    // a $NAME: edit 20's, when nothing splits
+    `if(${oe}(e.state.env))return;let g=${ke}(e.state.env);for(let k=0;k<r.length;k++)if(r[k].type!=="Literal"){let o=v[k];for(let c=0;c<o.length;c++)if(g.includes(o[c]))return}` +
+    `if(!${glob("w")})return;e.coverage?.hit("bash:expansion:word_glob");e.coverage?.hit("bash:expansion:word_split");return{values:w===""?[]:[w],quoted:!1}}`;
+  return out + `;var __tuxnetBuiltins=new Set(${names}),__tuxnetComputedVars=new Set(${specials}),__tuxnetIdent=/^[a-zA-Z_][a-zA-Z0-9_]*$/,__tuxnetDollarName=/\\$[a-zA-Z_][a-zA-Z0-9_]*(?![{[(])/;${sync}\n`;
+}
+
+/** the variables expandParameter() computes or reads its own way: the names of its switch */
+function computedVars(src) {
+  const m = new RegExp(`async function ${ID}\\(${ID},(${ID}),${ID}=!0,${ID}=!1\\)\\{switch\\(\\1\\)\\{(case"\\?":return String\\([\\s\\S]*?)\\}if\\(/\\^\\[a-zA-Z_\\]`).exec(src);
+  if (!m) throw new Error("just-bash bundle: parameter expansion's special variables not found");
+  const names = [...m[2].matchAll(/case"([^"]*)":/g)].map((x) => x[1]).filter((n) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(n));
+  for (const must of ["_", "LINENO", "RANDOM", "SECONDS", "PWD", "BASH_SOURCE", "PPID"])
+    if (!names.includes(must)) throw new Error(`just-bash bundle: parameter expansion's special variables without ${must}`);
+  return names;
+}
+
+// pf(): `return{...A,internalStdinConsumed:A.internalStdinConsumed??(p.p?r.length:0)}`;
+// runCommand(): `{...u,internalProducerCommand:t}:u:{...await pf(c,t,n,s,o),internalProducerCommand:t}`
+const STDIN_CONSUMED = new RegExp(`return\\{\\.\\.\\.(${ID}),internalStdinConsumed:(\\1\\.internalStdinConsumed\\?\\?\\(${ID}\\.p\\?${ID}\\.length:0\\))\\}`, "g");
+const PRODUCER = new RegExp(`\\{\\.\\.\\.(${ID}),internalProducerCommand:(${ID})\\}:\\1:\\{\\.\\.\\.(await ${ID}\\([\\w$,]*\\)),internalProducerCommand:\\2\\}`, "g");
+
+function resultsAssigned(src) {
+  const out = edit(src, STDIN_CONSUMED, (_m, a, v) => `return Object.assign({},${a},{internalStdinConsumed:${v}})`, "command's stdin consumed");
+  return edit(
+    out,
+    PRODUCER,
+    (_m, u, t, call) => `Object.assign({},${u},{internalProducerCommand:${t}}):${u}:Object.assign({},${call},{internalProducerCommand:${t}})`,
+    "command's producer",
+  );
+}
+
+// the execution scope's throwIfAborted(): `…,Date.now()-this.startedAt>this.limits.maxExecutionTimeMs&&this.fail(`
+const DEADLINE = /,Date\.now\(\)-this\.startedAt>this\.limits\.maxExecutionTimeMs&&this\.fail\(/g;
+
+function deadlineFinite(span) {
+  return span.replace(",Date.now()", ",this.limits.maxExecutionTimeMs!==1/0&&Date.now()");
 }
 
 function edit(src, re, fn, what) {
@@ -887,6 +958,8 @@ export function patch(src) {
   }
   if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithFirst(out);
   if (!out.includes(MARK_NOAWAIT)) out = MARK_NOAWAIT + stepsNotAwaited(out);
+  if (!out.includes(MARK_ASSIGN)) out = MARK_ASSIGN + resultsAssigned(out);
+  if (!out.includes(MARK_DEADLINE)) out = MARK_DEADLINE + edit(out, DEADLINE, deadlineFinite, "execution deadline");
   return out;
 }
 
