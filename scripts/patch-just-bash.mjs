@@ -213,6 +213,12 @@
  *    to compare the time spent with maxExecutionTimeMs; tuxnet's is infinite (simulated time is
  *    the scheduler's), and no time exceeds it, so the clock is read only for a finite one.
  *
+ * 28. SHELLOPTS is sorted without the collator. Its option names (`set -o`'s, all lower-case
+ *    ASCII) were sorted with localeCompare(), whose first call loads ICU's collation data, ~10
+ *    ms when the first shell starts (about 1% of bench a, whose commands compare nothing else
+ *    by locale). They are now sorted by code unit, which the script checks gives the same order
+ *    for the names the bundle holds (or it fails).
+ *
  * 11. The shell's own commands are found at once. tuxnet's plumbing commands are named by path
  *    (`/usr/bin/__tool.rr.ip`, `/usr/bin/__mark`: ast.ts internalName()) so that bash does not
  *    hash them; just-bash looked each one up through the mounted filesystems, an exists() and
@@ -250,6 +256,7 @@ const MARK_ARITH = "/*tuxnet:arith*/";
 const MARK_NOAWAIT = "/*tuxnet:noawait*/";
 const MARK_ASSIGN = "/*tuxnet:assign*/";
 const MARK_DEADLINE = "/*tuxnet:deadline*/";
+const MARK_OPTSORT = "/*tuxnet:optsort*/";
 const ID = "[\\w$]+";
 
 // pf(): `let g=ff(m,t),y=ta(g.context,t),S=()=>{g.revoke(),b()};try{let v=()=>ma(…,()=>u.execute(n,y)),k=()=>wm(v,y,S,t,…`
@@ -901,6 +908,19 @@ function deadlineFinite(span) {
   return span.replace(",Date.now()", ",this.limits.maxExecutionTimeMs!==1/0&&Date.now()");
 }
 
+// SHELLOPTS' names: `var sd=["allexport",…,"xtrace"],id=["braceexpand",…];function si(e){…].sort((r,s)=>r.name.localeCompare(s.name));`
+const SHELLOPTS_SORT = new RegExp(
+  `var ${ID}=(\\["allexport"[^\\]]*\\]),${ID}=(\\[[^\\]]*\\]);function ${ID}\\(${ID}\\)\\{[^;]*?\\.sort\\(\\((${ID}),(${ID})\\)=>\\3\\.name\\.localeCompare\\(\\4\\.name\\)\\)`,
+  "g",
+);
+
+function shelloptsByCodeUnit(span, a, b, r, s) {
+  const names = [...JSON.parse(a), ...JSON.parse(b)];
+  const byUnit = [...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  if (byUnit.join() !== [...names].sort((x, y) => x.localeCompare(y)).join()) throw new Error("just-bash bundle: SHELLOPTS' names sort differently by code unit");
+  return span.replace(`.sort((${r},${s})=>${r}.name.localeCompare(${s}.name))`, () => `.sort((${r},${s})=>${r}.name<${s}.name?-1:${r}.name>${s}.name?1:0)`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -960,6 +980,7 @@ export function patch(src) {
   if (!out.includes(MARK_NOAWAIT)) out = MARK_NOAWAIT + stepsNotAwaited(out);
   if (!out.includes(MARK_ASSIGN)) out = MARK_ASSIGN + resultsAssigned(out);
   if (!out.includes(MARK_DEADLINE)) out = MARK_DEADLINE + edit(out, DEADLINE, deadlineFinite, "execution deadline");
+  if (!out.includes(MARK_OPTSORT)) out = MARK_OPTSORT + edit(out, SHELLOPTS_SORT, shelloptsByCodeUnit, "SHELLOPTS' sort");
   return out;
 }
 
