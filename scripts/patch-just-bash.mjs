@@ -201,7 +201,7 @@
  * 26. A command's result with one field more is copied by Object.assign(). pf() and runCommand()
  *    copy every command's result with a field it does not have (`{...A, internalStdinConsumed}`,
  *    `{...r, internalProducerCommand}`). In V8 11 (Node 20) an object literal that spreads one
- *    object and then adds a property gets a map of its own, ~1.7 µs (10 ns without the added
+ *    object and then adds a property gets a map of its own, ~1.7 µs (tens of ns without the added
  *    property), and so does every property added to it later (accountResult()'s): several
  *    microseconds per command. `Object.assign({}, A, {k: v})` makes the same object (the same
  *    own properties in the same order, the same values, read once each through the same
