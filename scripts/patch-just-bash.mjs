@@ -168,7 +168,58 @@
  *    interpreter and context (remade if the interpreter's context is another), and the same
  *    closures do the same calls.
  *
- * 23. Expansion errors end the line as bash's do. An unset variable under nounset made just-bash
+ * 23. A trusted command is called as it is. Edit 1 still ran one inside two async wrappers that
+ *    do nothing without a defense-in-depth context (runTrustedAsync() calls it when there is no
+ *    async-local store, the defense assertion passes when none is required): four promises
+ *    and three closures per command. Without that context and store it is now called directly;
+ *    and a name /usr/bin/__NAME that edit 11's lookup finds is found before the lookup's own
+ *    async call.
+ *
+ * 24. Plain arithmetic is evaluated at once. `$((i / 250))` went through the async evaluator:
+ *    an async call, its frame and a promise per node and variable (~6 KB per expansion). An
+ *    expression of numbers, variables holding a decimal integer (or empty), and the operators
+ *    that change nothing (binary, unary but ++/--, ternary, grouping) is now evaluated
+ *    synchronously, with the same functions for the operators; anything else (an assignment,
+ *    ++, a variable holding an expression, an unset one, a division by zero) goes the async
+ *    way from the start, which yields the same value or error: what was skipped read nothing
+ *    but variables.
+ *
+ * 25. A simple command's steps that have nothing to do are not awaited. The temporary
+ *    assignments (none written), the xtrace line (xtrace off), the process substitutions'
+ *    clean-up (none made), the builtin dispatch (a name it does not handle, no function of
+ *    that name, no coverage) and a one-literal command name each cost an async call and an
+ *    await per command; what they return in those cases is now made without them. An argument
+ *    of literals, plain `$NAME`s and arithmetic expansions is expanded in place when every
+ *    part's value is at hand: a `$NAME` of a set variable that is neither a nameref nor one
+ *    that expandParameter() computes (`$LINENO`, `$RANDOM` …: the names of its switch),
+ *    edit 24's arithmetic; and the word then needs neither splitting (no IFS character in
+ *    what was expanded: edit 20's test) nor globbing. Its value is the one edit 20 (a `$NAME`
+ *    in it) or Ic()'s unsplit expansion (none) gives; any other word, or one of those whose
+ *    part is not at hand, is expanded as before, from the start (what was looked at was only
+ *    read; the temporary-environment note a `$NAME` leaves is made again, the same).
+ *
+ * 26. A command's result with one field more is copied by Object.assign(). pf() and runCommand()
+ *    copy every command's result with a field it does not have (`{...A, internalStdinConsumed}`,
+ *    `{...r, internalProducerCommand}`). In V8 11 (Node 20) an object literal that spreads one
+ *    object and then adds a property gets a map of its own, ~1.7 µs (tens of ns without the added
+ *    property), and so does every property added to it later (accountResult()'s): several
+ *    microseconds per command. `Object.assign({}, A, {k: v})` makes the same object (the same
+ *    own properties in the same order, the same values, read once each through the same
+ *    getters; a plain object target has no setter but `__proto__`, which no result has) on
+ *    the shared maps.
+ *
+ * 27. No clock read against an endless deadline. The execution scope's throwIfAborted(), run
+ *    several times per command (each output accounting, each command's charge), read Date.now()
+ *    to compare the time spent with maxExecutionTimeMs; tuxnet's is infinite (simulated time is
+ *    the scheduler's), and no time exceeds it, so the clock is read only for a finite one.
+ *
+ * 28. SHELLOPTS is sorted without the collator. Its option names (`set -o`'s, all lower-case
+ *    ASCII) were sorted with localeCompare(), whose first call loads ICU's collation data, ~10
+ *    ms when the first shell starts (about 1% of bench a, whose commands compare nothing else
+ *    by locale). They are now sorted by code unit, which the script checks gives the same order
+ *    for the names the bundle holds (or it fails).
+ *
+ * 29. Expansion errors end the line as bash's do. An unset variable under nounset made just-bash
  *    throw an error of its own, which a loop, a `{ }` group, a function body or an `eval` turned
  *    into a failed command (status 1, a bare "nosuch: unbound variable") and went on from, and
  *    which ended the line with status 1; `${NAME?WORD}` ended it with status 1 and the word
@@ -186,7 +237,7 @@
  *    those places read as status 1 (and an interactive shell's line, which bash's DISCARD ends
  *    with 1) and that keeps the script's variables (its traps) as the line ends. An indirection's own name is looked up without nounset, as bash does.
  *
- * 24. Arithmetic errors in bash's words, and an expansion's error ends the line. just-bash's
+ * 30. Arithmetic errors in bash's words, and an expansion's error ends the line. just-bash's
  *    arithmetic keeps no positions: its errors said "division by 0" where bash says
  *    `3/(2-2)*4: division by 0 (error token is "(2-2)*4")`, `((…))` said "arithmetic
  *    expression: …" for bash's "((: …", and an error in `$((…))` was a failed command the line
@@ -199,7 +250,7 @@
  *    `((…))` and `let` print it after "((: " and "let: " and fail, as bash's do. An `exit`
  *    error from inside (nounset) goes on up as before.
  *
- * 25. `((` is an arithmetic command when bash would take it for one. just-bash's lexer guessed
+ * 31. `((` is an arithmetic command when bash would take it for one. just-bash's lexer guessed
  *    from what follows (a name then a space and `/`, `-`, a letter… looked like a command in a
  *    subshell), so `(( a / (b - 1) ))` was a syntax error and `(( (n - 5) ))` ran `n` in two
  *    subshells. bash (parse.y parse_dparen(), parse_arith_cmd()) reads the text after `((` as a
@@ -207,22 +258,22 @@
  *    the next character is `)`, for nested subshells otherwise; the lexer now does the same
  *    (quotes and backslashes hide their parentheses, as in parse_matched_pair()). The command's
  *    expression keeps that text as written (just-bash's parser rebuilt it from its tokens:
- *    `n/( n-5)` for `n/(n-5)`), which bash's error messages show (edit 24).
+ *    `n/( n-5)` for `n/(n-5)`), which bash's error messages show (edit 30).
  *
- * 26. The integer operands of `[[` and `test` as bash reads them. `[[ A -eq B ]]` evaluates A and
+ * 32. The integer operands of `[[` and `test` as bash reads them. `[[ A -eq B ]]` evaluates A and
  *    B as arithmetic; where that failed just-bash took the number they began with (so
  *    `[[ 1 -eq 1/0 ]]` was true), where bash prints `[[: 1/0: division by 0 (error token is
- *    "0")` (edit 24's message) and the test fails (status 1). `test`/`[` with an operand that
+ *    "0")` (edit 30's message) and the test fails (status 1). `test`/`[` with an operand that
  *    is no integer failed with status 2 and said nothing; bash says `[: abc: integer
  *    expression expected` (test.c integer_expected_error(), the builtin's name as called).
  *
- * 27. An integer variable's assignment and an array's subscript fail as bash's do. Where the
+ * 33. An integer variable's assignment and an array's subscript fail as bash's do. Where the
  *    arithmetic of `z=1/0` (z declared -i) or of `${a[1/0]}` failed, just-bash assigned 0 or
- *    took the subscript for a variable's name and went on; bash reports the error (edit 24's
+ *    took the subscript for a variable's name and went on; bash reports the error (edit 30's
  *    message) and the line ends with status 1 (DISCARD), as for `$((…))`. An error in a
  *    `for ((…))` head gets the message `((: EXPR: …` too (the loop fails with 1, as it did).
  *
- * 28. An interactive shell's `$-`. Edit 4 gives every line the flags of a `bash -c` line
+ * 34. An interactive shell's `$-`. Edit 4 gives every line the flags of a `bash -c` line
  *    ("hBc"); the lines of tuxnet's interactive shell (shell.ts marks their variables) now have
  *    an interactive bash's on a terminal ("himBHs": interactive, job control, history
  *    expansion, commands read from standard input), so `[[ $- == *i* ]]` tells as in a bashrc.
@@ -259,8 +310,14 @@ const MARK_EXPENV = "/*tuxnet:expenv*/";
 const MARK_WORDFAST = "/*tuxnet:wordfast*/";
 const MARK_NOREDIR = "/*tuxnet:noredir*/";
 const MARK_RUNCTX = "/*tuxnet:runctx*/";
-const MARK_UNBOUND = "/*tuxnet:unbound*/";
+const MARK_TRUSTCALL = "/*tuxnet:trustcall*/";
 const MARK_ARITH = "/*tuxnet:arith*/";
+const MARK_NOAWAIT = "/*tuxnet:noawait*/";
+const MARK_ASSIGN = "/*tuxnet:assign*/";
+const MARK_DEADLINE = "/*tuxnet:deadline*/";
+const MARK_OPTSORT = "/*tuxnet:optsort*/";
+const MARK_UNBOUND = "/*tuxnet:unbound*/";
+const MARK_ARITHMSG = "/*tuxnet:arithmsg*/";
 const MARK_DPAREN = "/*tuxnet:dparen*/";
 const MARK_TESTINT = "/*tuxnet:testint*/";
 const MARK_INTVAR = "/*tuxnet:intvar*/";
@@ -545,11 +602,11 @@ const REDIRECT_RESULT = new RegExp(`async function (${ID})\\((${ID}),(${ID}),(${
  * the script, edit 9's "environment" */
 const messageName = (e) => `(${e}.state.funcNameStack?.length&&(${e}.state.sourceStack?.[0]??"main")==="main"?"environment":"bash")`;
 
-/** edits 23, 24, 27: the error `exit STATUS` throws (class `g`), with bash's message `msg` (a JS
+/** edits 29, 30, 33: the error `exit STATUS` throws (class `g`), with bash's message `msg` (a JS
  * expression) named and lined as edit 10 names a command's messages */
 const exitWithMessage = (g, e, status, msg) => `new ${g}(${status},"",${messageName(e)}+": line "+${e}.state.currentLine+": "+${msg}+"\\n")`;
 
-/** edits 24, 26, 27: bash's message for the arithmetic expression `text` in context `e` (JS
+/** edits 30, 32, 33: bash's message for the arithmetic expression `text` in context `e` (JS
  * expressions; shell/arith.ts), undefined when it finds no error; arithMessage(): else
  * just-bash's own error's (`err`) */
 const arithError = (text, e) => `globalThis.__tuxnetArithError?.(${text},(__v)=>${e}.state.env.get(__v))`;
@@ -877,8 +934,10 @@ function expansionErrorsEndLine(src) {
 // the arithmetic error's class: `case"/":if(t===0)throw new ce("division by 0");`
 const ARITH_CLASS = new RegExp(`throw new (${ID})\\("division by 0"\\)`);
 // `$((…))`: `case"ArithmeticExpansion":{let s=t.expression.originalText;if(s&&/\$[a-zA-Z_]…/.test(s)){let o=await Bl(e,s),a=new Q,l=re(a,o);return String(await Y(e,l.expression,!0))}return String(await Y(e,t.expression.expression,!0))}`
-const ARITH_EXPANSION = new RegExp(
-  `case"ArithmeticExpansion":\\{let (${ID})=(${ID})\\.expression\\.originalText;if\\(\\1&&(\\/(?:\\\\.|[^\\/])+\\/)\\.test\\(\\1\\)\\)\\{let (${ID})=await (${ID})\\((${ID}),\\1\\),(${ID})=new (${ID}),(${ID})=(${ID})\\(\\7,\\4\\);return String\\(await (${ID})\\(\\6,\\9\\.expression,!0\\)\\)\\}return String\\(await \\11\\(\\6,\\2\\.expression\\.expression,!0\\)\\)\\}`,
+// (its last return as edit 24 makes it: `{let __a=__tuxnetArithSync(e,t.expression.expression);return String(__a!==void 0?__a:await Y(…))}`)
+const ARITH_EXPANSION_ERRORS = new RegExp(
+  `case"ArithmeticExpansion":\\{let (${ID})=(${ID})\\.expression\\.originalText;if\\(\\1&&(\\/(?:\\\\.|[^\\/])+\\/)\\.test\\(\\1\\)\\)\\{let (${ID})=await (${ID})\\((${ID}),\\1\\),(${ID})=new (${ID}),(${ID})=(${ID})\\(\\7,\\4\\);return String\\(await (${ID})\\(\\6,\\9\\.expression,!0\\)\\)\\}` +
+    `(return String\\(await \\11\\(\\6,\\2\\.expression\\.expression,!0\\)\\)|\\{let __a=__tuxnetArithSync\\(\\6,\\2\\.expression\\.expression\\);return String\\(__a!==void 0\\?__a:await \\11\\(\\6,\\2\\.expression\\.expression,!0\\)\\)\\})\\}`,
   "g",
 );
 // `((…))`: `async executeArithmeticCommand(t){…}catch(n){return D(\`bash: arithmetic expression: ${n.message}\n\`)}`
@@ -899,10 +958,10 @@ const ARITH_FRACTION = new RegExp(`throw new ${ID}\\(\`\\$\\{${ID}\\}\\.\\$\\{($
 function arithmeticAsBash(src) {
   const g = EXIT_CLASS.exec(src)?.[1];
   const ce = ARITH_CLASS.exec(src)?.[1];
-  const expander = new RegExp(ARITH_EXPANSION.source).exec(src)?.[5];
+  const expander = new RegExp(ARITH_EXPANSION_ERRORS.source).exec(src)?.[5];
   if (!g || !ce || !expander) throw new Error("just-bash bundle: expected the exit and arithmetic errors' classes and $((…)), found none");
-  let out = edit(src, ARITH_EXPANSION, (_m, s, t, dollar, o, bl, e, a, q, l, re, y) => {
-    return `case"ArithmeticExpansion":{let ${s}=${t}.expression.originalText,__x=${s};try{if(${s}&&${dollar}.test(${s})){let ${o}=await ${bl}(${e},${s});__x=${o};let ${a}=new ${q},${l}=${re}(${a},${o});return String(await ${y}(${e},${l}.expression,!0))}return String(await ${y}(${e},${t}.expression.expression,!0))}catch(__e){if(!(__e instanceof ${ce}))throw __e;if(/\\$/.test(__x??""))try{__x=await ${bl}(${e},__x)}catch{}throw ${exitWithMessage(g, e, 1, arithMessage(`__x??""`, e, "__e"))}}}`;
+  let out = edit(src, ARITH_EXPANSION_ERRORS, (_m, s, t, dollar, o, bl, e, a, q, l, re, y, tail) => {
+    return `case"ArithmeticExpansion":{let ${s}=${t}.expression.originalText,__x=${s};try{if(${s}&&${dollar}.test(${s})){let ${o}=await ${bl}(${e},${s});__x=${o};let ${a}=new ${q},${l}=${re}(${a},${o});return String(await ${y}(${e},${l}.expression,!0))}${tail}}catch(__e){if(!(__e instanceof ${ce}))throw __e;if(/\\$/.test(__x??""))try{__x=await ${bl}(${e},__x)}catch{}throw ${exitWithMessage(g, e, 1, arithMessage(`__x??""`, e, "__e"))}}}`;
   }, "$((…))");
   out = edit(out, ARITH_COMMAND, (_m, head, t, n, d) =>
     `${head}if(${n} instanceof ${g})throw ${n};let __x=${t}.expression.originalText??"";if(/\\$/.test(__x))try{__x=await ${expander}(this.ctx,__x)}catch{}return ${d}("bash: ((: "+${arithMessage("__x", "this.ctx", n)}+"\\n")}`, "((…))'s error");
@@ -1010,6 +1069,180 @@ function dashInteractive(_m, head, o, e, rest) {
   return `${head}${tty}&&(${o}+="im"),${rest}${o}+=${tty}?"Hs":"c",${o}}`;
 }
 
+// pf()'s lookup and call of the command: `let{ctx:i,buildExportedEnv:o,executeUserScript:a}=e,c=await Xu(i,t,s?"/usr/bin:/bin":void 0);`
+// and (after edit 1) `try{let v=()=>ma(i.requireDefenseContext,"command",`${t} execution`,()=>u.execute(n,y)),k=()=>u.trusted?v():wm(…),A=u.trusted?await Ce.runTrustedAsync(k):await k();`
+const CMD_LOOKUP = new RegExp(`let\\{ctx:(${ID}),buildExportedEnv:${ID},executeUserScript:${ID}\\}=${ID},(${ID})=await (${ID})\\(\\1,(${ID}),(${ID})\\?"/usr/bin:/bin":void 0\\);`, "g");
+const CMD_CALL = new RegExp(
+  `let (${ID})=\\(\\)=>${ID}\\((${ID})\\.requireDefenseContext,"command",\`\\$\\{${ID}\\} execution\`,\\(\\)=>(${ID})\\.execute\\((${ID}),(${ID})\\)\\),` +
+    `(${ID})=\\(\\)=>\\3\\.trusted\\?\\1\\(\\):[^;]*?,(${ID})=\\3\\.trusted\\?await (${ID})\\.runTrustedAsync\\(\\6\\):await \\6\\(\\);`,
+  "g",
+);
+
+function lookupInternalFirst(span, i, c, xu, t) {
+  return span.replace(`${c}=await ${xu}(`, () => `${c}=${t}.startsWith("/usr/bin/__")&&${i}.commands.get(${t}.slice(9))?{cmd:${i}.commands.get(${t}.slice(9)),path:${t}}:await ${xu}(`);
+}
+
+function trustedCalled(span, _v, i, u, n, y, k, a, ce) {
+  const tail = `,${a}=${u}.trusted?await ${ce}.runTrustedAsync(${k}):await ${k}();`;
+  if (!span.endsWith(tail)) throw new Error("just-bash bundle: trusted command's call not as expected");
+  return span.slice(0, -tail.length) + `,${a}=${u}.trusted?${i}.requireDefenseContext||${ce}.getCurrentExecutionId()!==void 0?await ${ce}.runTrustedAsync(${k}):await ${u}.execute(${n},${y}):await ${k}();`;
+}
+
+// the word expansion's arithmetic: `case"ArithmeticExpansion":{let s=t.expression.originalText;…return String(await Y(e,t.expression.expression,!0))}`;
+// the evaluator's operators: `let i=await s(t.left),o=await s(t.right);return Yp(i,o,t.operator)}case"ArithUnary":` … `return Jp(i,t.operator)}case"ArithTernary"`
+const ARITH_EXPANSION = new RegExp(
+  `(case"ArithmeticExpansion":\\{let ${ID}=(${ID})\\.expression\\.originalText;[^}]*\\})return String\\(await (${ID})\\((${ID}),\\2\\.expression\\.expression,!0\\)\\)\\}`,
+  "g",
+);
+const ARITH_BINOP = new RegExp(`let (${ID})=await (${ID})\\((${ID})\\.left\\),(${ID})=await \\2\\(\\3\\.right\\);return (${ID})\\(\\1,\\4,\\3\\.operator\\)\\}case"ArithUnary":`);
+const ARITH_UNOP = new RegExp(`return (${ID})\\((${ID}),(${ID})\\.operator\\)\\}case"ArithTernary"`);
+
+/** edit 24's evaluator (undefined: not one it takes; nothing was changed) */
+function arithSync(yp, jp) {
+  const ev = "__tuxnetArithSync";
+  return (
+    `function ${ev}(e,t){if(!t)return;switch(t.type){` +
+    `case"ArithNumber":return Number.isNaN(t.value)?void 0:t.value;` +
+    // Hi(): the variable's value, "" as 0, a decimal integer as itself
+    `case"ArithVariable":{let v=e.state.env.get(t.name);if(v===void 0)return;if(!v)return 0;let n=Number.parseInt(v,10);return!Number.isNaN(n)&&__tuxnetDecimal.test(v.trim())?n:void 0}` +
+    `case"ArithNested":case"ArithGroup":return ${ev}(e,t.expression);` +
+    `case"ArithBinary":{let l=${ev}(e,t.left);if(l===void 0)return;` +
+    `if(t.operator==="||"){if(l)return 1;let r=${ev}(e,t.right);return r===void 0?void 0:r?1:0}` +
+    `if(t.operator==="&&"){if(!l)return 0;let r=${ev}(e,t.right);return r===void 0?void 0:r?1:0}` +
+    `let r=${ev}(e,t.right);if(r===void 0||r===0&&(t.operator==="/"||t.operator==="%")||r<0&&t.operator==="**")return;return ${yp}(l,r,t.operator)}` +
+    `case"ArithUnary":{if(t.operator==="++"||t.operator==="--")return;let i=${ev}(e,t.operand);return i===void 0?void 0:${jp}(i,t.operator)}` +
+    `case"ArithTernary":{let c=${ev}(e,t.condition);return c===void 0?void 0:${ev}(e,c?t.consequent:t.alternate)}` +
+    // (a regular expression literal is a new object at each evaluation)
+    `}}var __tuxnetDecimal=/^-?\\d+$/;`
+  );
+}
+
+function arithFirst(src) {
+  const yp = ARITH_BINOP.exec(src)?.[5];
+  const jp = ARITH_UNOP.exec(src)?.[1];
+  if (!yp || !jp) throw new Error("just-bash bundle: arithmetic evaluator's operators not found");
+  const out = edit(
+    src,
+    ARITH_EXPANSION,
+    (_m, head, t, y, e) =>
+      `${head}{let __a=__tuxnetArithSync(${e},${t}.expression.expression);return String(__a!==void 0?__a:await ${y}(${e},${t}.expression.expression,!0))}}`,
+    "arithmetic expansion",
+  );
+  return out + `;${arithSync(yp, jp)}\n`;
+}
+
+// executeSimpleCommandInner(): `this.ctx.state.expansionStderr="";let s=await nf(this.ctx,t);`, `let u=await se(this.ctx,t.name),f=[],`,
+// `else for(let P of t.args){let $=await gt(this.ctx,P);`, `let S=await ef(this.ctx,u,f);`
+const ASSIGNS = new RegExp(`this\\.ctx\\.state\\.expansionStderr="";let (${ID})=await (${ID})\\(this\\.ctx,(${ID})\\);`, "g");
+const NAME_WORD = new RegExp(`let (${ID})=await (${ID})\\(this\\.ctx,(${ID})\\.name\\),(${ID})=\\[\\],`, "g");
+const ARG_WORDS = new RegExp(`else for\\(let (${ID}) of (${ID})\\.args\\)\\{let (${ID})=await (${ID})\\(this\\.ctx,\\1\\);`, "g");
+const TRACE_CMD = new RegExp(`let (${ID})=await (${ID})\\(this\\.ctx,(${ID}),(${ID})\\);(${ID})\\.size>0&&\\(this\\.ctx\\.state\\.tempEnvBindings`, "g");
+// executeCommand(): `let o=await qi(this.ctx,s);return!o.stdout&&!o.stderr?i:`
+const PROC_SUBST = new RegExp(`let (${ID})=await (${ID})\\(this\\.ctx,(${ID})\\);return!\\1\\.stdout&&!\\1\\.stderr\\?(${ID}):`, "g");
+// runCommand(): `u=await df(c,t,n,r,s,i,o,a,l);` and df(): `async function df(e,t,n,r,s,i,o,a,l=!1){let{ctx:c,runCommand:u}=e;if(c.coverage&&…return null}`
+const BUILTINS_CALL = new RegExp(`(${ID})=await (${ID})\\((${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID}),(${ID})\\);return \\1!==null\\?`, "g");
+
+/** the names df() handles: every `t==="NAME"` in its body */
+function builtinNames(src, df) {
+  const m = new RegExp(`async function ${df.replace(/\$/g, "\\$")}\\(${ID},(${ID}),[^)]*\\)\\{let\\{ctx:${ID},runCommand:${ID}\\}=${ID};([\\s\\S]*?)return null\\}`).exec(src);
+  if (!m) throw new Error("just-bash bundle: builtin dispatch not found");
+  const names = [...m[2].matchAll(new RegExp(`(?<![\\w$.])${m[1].replace(/\$/g, "\\$")}==="([^"\\\\]*)"`, "g"))].map((x) => x[1]);
+  for (const must of ["export", "cd", "true", "[", "test", "exec", "type", "readonly", "__just_bash_tee_restore"])
+    if (!names.includes(must)) throw new Error(`just-bash bundle: builtin dispatch without ${must}`);
+  return [...new Set(names)];
+}
+
+function stepsNotAwaited(src) {
+  let out = edit(src, ASSIGNS, (_m, s, nf, t) => `this.ctx.state.expansionStderr="";let ${s}=${t}.assignments.length===0?{continueToNext:!1,xtraceOutput:"",tempAssignments:new Map}:await ${nf}(this.ctx,${t});`, "simple command's assignments");
+  // a one-literal name: Zi()'s value (within the string limit, or its error the long way)
+  out = edit(
+    out,
+    NAME_WORD,
+    (_m, u, se, t, f) =>
+      `let ${u}=${t}.name.parts.length===1&&${t}.name.parts[0].type==="Literal"&&${t}.name.parts[0].value.length<=this.ctx.limits.maxStringLength?${t}.name.parts[0].value:await ${se}(this.ctx,${t}.name),${f}=[],`,
+    "simple command's name",
+  );
+  out = edit(out, ARG_WORDS, (_m, p, t, w, gt) => `else for(let ${p} of ${t}.args){let ${w}=__tuxnetWordSync(this.ctx,${p})??await ${gt}(this.ctx,${p});`, "simple command's words");
+  out = edit(out, TRACE_CMD, (m, s, ef) => m.replace(`${s}=await ${ef}(`, () => `${s}=!this.ctx.state.options.xtrace?"":await ${ef}(`), "simple command's trace");
+  out = edit(out, PROC_SUBST, (m, o, qi, s) => m.replace(`${o}=await ${qi}(`, () => `${o}=(this.ctx.state.processSubstitutions?.length??0)<=${s}?{stdout:"",stderr:""}:await ${qi}(`), "process substitutions' clean-up");
+  const df = new RegExp(BUILTINS_CALL.source).exec(out)?.[2] ?? "";
+  const names = JSON.stringify(builtinNames(out, df));
+  out = edit(
+    out,
+    BUILTINS_CALL,
+    (m, u, _df, c, t, _n, _r, _s, i) =>
+      m.replace(`${u}=await `, () => `${u}=!${c}.ctx.coverage&&!__tuxnetBuiltins.has(${t})&&(${i}||!${c}.ctx.state.functions.get(${t}))?null:await `),
+    "builtin dispatch",
+  );
+  // (the helpers edit 20 names: the glob test, IFS empty, IFS's characters)
+  const at = /\(e\.state\.options\.noglob\|\|!([\w$]+)\(w,e\.state\.shoptOptions\.extglob\)\)/.exec(out)?.[1];
+  const oe = /\|\|([\w$]+)\(e\.state\.env\)\)return;e\.coverage\?\.hit\("bash:expansion:word_glob"\);return __tuxnetWordVars/.exec(out)?.[1];
+  const ke = /async function __tuxnetWordVars\(e,r,n\)\{let g=([\w$]+)\(e\.state\.env\)/.exec(out)?.[1];
+  if (!at || !oe || !ke) throw new Error("just-bash bundle: edit 20's word expansion not found");
+  const specials = JSON.stringify(computedVars(out));
+  const glob = (w) => `(e.state.options.noglob||!${at}(${w},e.state.shoptOptions.extglob))`;
+  const sync =
+    // expandParameter()'s value of a plain $NAME, when it only reads the variable
+    `function __tuxnetParamSync(e,x){let t=x.parameter;if(x.operation||!__tuxnetIdent.test(t)||__tuxnetComputedVars.has(t)||e.state.namerefs?.has(t))return;` +
+    `let i=e.state.env.get(t);if(i===void 0)return;` +
+    `e.state.tempEnvBindings?.some(o=>o.has(t))&&(e.state.accessedTempEnvVars=e.state.accessedTempEnvVars||new Set,e.state.accessedTempEnvVars.add(t));return i}` +
+    `function __tuxnetWordSync(e,t){let r=t.parts,pe=!1,v=[];for(let k=0;k<r.length;k++){let x=r[k],o;` +
+    `if(x.type==="Literal")o=x.value;else if(x.type==="ParameterExpansion"){o=__tuxnetParamSync(e,x);if(o===void 0)return;pe=!0}` +
+    `else if(x.type==="ArithmeticExpansion"){let s=x.expression.originalText;if(s&&__tuxnetDollarName.test(s))return;let a=__tuxnetArithSync(e,x.expression.expression);if(a===void 0)return;o=String(a)}` +
+    `else return;v.push(o)}let w=v.length===1?v[0]:v.join("");` +
+    // no $NAME: Ic()'s expansion, unsplit (within the string limit, or its error the long way)
+    `if(!pe){if(w.length>e.limits.maxStringLength||!${glob("w")})return;e.coverage?.hit("bash:expansion:word_glob");return{values:w===""?[]:[w],quoted:!1}}` +
+    // a $NAME: edit 20's, when nothing splits
+    `if(${oe}(e.state.env))return;let g=${ke}(e.state.env);for(let k=0;k<r.length;k++)if(r[k].type!=="Literal"){let o=v[k];for(let c=0;c<o.length;c++)if(g.includes(o[c]))return}` +
+    `if(!${glob("w")})return;e.coverage?.hit("bash:expansion:word_glob");e.coverage?.hit("bash:expansion:word_split");return{values:w===""?[]:[w],quoted:!1}}`;
+  return out + `;var __tuxnetBuiltins=new Set(${names}),__tuxnetComputedVars=new Set(${specials}),__tuxnetIdent=/^[a-zA-Z_][a-zA-Z0-9_]*$/,__tuxnetDollarName=/\\$[a-zA-Z_][a-zA-Z0-9_]*(?![{[(])/;${sync}\n`;
+}
+
+/** the variables expandParameter() computes or reads its own way: the names of its switch */
+function computedVars(src) {
+  const m = new RegExp(`async function ${ID}\\(${ID},(${ID}),${ID}=!0,${ID}=!1\\)\\{switch\\(\\1\\)\\{(case"\\?":return String\\([\\s\\S]*?)\\}if\\(/\\^\\[a-zA-Z_\\]`).exec(src);
+  if (!m) throw new Error("just-bash bundle: parameter expansion's special variables not found");
+  const names = [...m[2].matchAll(/case"([^"]*)":/g)].map((x) => x[1]).filter((n) => /^[a-zA-Z_][a-zA-Z0-9_]*$/.test(n));
+  for (const must of ["_", "LINENO", "RANDOM", "SECONDS", "PWD", "BASH_SOURCE", "PPID"])
+    if (!names.includes(must)) throw new Error(`just-bash bundle: parameter expansion's special variables without ${must}`);
+  return names;
+}
+
+// pf(): `return{...A,internalStdinConsumed:A.internalStdinConsumed??(p.p?r.length:0)}`;
+// runCommand(): `{...u,internalProducerCommand:t}:u:{...await pf(c,t,n,s,o),internalProducerCommand:t}`
+const STDIN_CONSUMED = new RegExp(`return\\{\\.\\.\\.(${ID}),internalStdinConsumed:(\\1\\.internalStdinConsumed\\?\\?\\(${ID}\\.p\\?${ID}\\.length:0\\))\\}`, "g");
+const PRODUCER = new RegExp(`\\{\\.\\.\\.(${ID}),internalProducerCommand:(${ID})\\}:\\1:\\{\\.\\.\\.(await ${ID}\\([\\w$,]*\\)),internalProducerCommand:\\2\\}`, "g");
+
+function resultsAssigned(src) {
+  const out = edit(src, STDIN_CONSUMED, (_m, a, v) => `return Object.assign({},${a},{internalStdinConsumed:${v}})`, "command's stdin consumed");
+  return edit(
+    out,
+    PRODUCER,
+    (_m, u, t, call) => `Object.assign({},${u},{internalProducerCommand:${t}}):${u}:Object.assign({},${call},{internalProducerCommand:${t}})`,
+    "command's producer",
+  );
+}
+
+// the execution scope's throwIfAborted(): `…,Date.now()-this.startedAt>this.limits.maxExecutionTimeMs&&this.fail(`
+const DEADLINE = /,Date\.now\(\)-this\.startedAt>this\.limits\.maxExecutionTimeMs&&this\.fail\(/g;
+
+function deadlineFinite(span) {
+  return span.replace(",Date.now()", ",this.limits.maxExecutionTimeMs!==1/0&&Date.now()");
+}
+
+// SHELLOPTS' names: `var sd=["allexport",…,"xtrace"],id=["braceexpand",…];function si(e){…].sort((r,s)=>r.name.localeCompare(s.name));`
+const SHELLOPTS_SORT = new RegExp(
+  `var ${ID}=(\\["allexport"[^\\]]*\\]),${ID}=(\\[[^\\]]*\\]);function ${ID}\\(${ID}\\)\\{[^;]*?\\.sort\\(\\((${ID}),(${ID})\\)=>\\3\\.name\\.localeCompare\\(\\4\\.name\\)\\)`,
+  "g",
+);
+
+function shelloptsByCodeUnit(span, a, b, r, s) {
+  const names = [...JSON.parse(a), ...JSON.parse(b)];
+  const byUnit = [...names].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0));
+  if (byUnit.join() !== [...names].sort((x, y) => x.localeCompare(y)).join()) throw new Error("just-bash bundle: SHELLOPTS' names sort differently by code unit");
+  return span.replace(`.sort((${r},${s})=>${r}.name.localeCompare(${s}.name))`, () => `.sort((${r},${s})=>${r}.name<${s}.name?-1:${r}.name>${s}.name?1:0)`);
+}
+
 function edit(src, re, fn, what) {
   let n = 0;
   const out = src.replace(re, (...m) => {
@@ -1061,8 +1294,17 @@ export function patch(src) {
     out = MARK_NOREDIR + edit(out, REDIR_PREPARE, noRedirPrepare, "redirections' preparation");
   }
   if (!out.includes(MARK_RUNCTX)) out = MARK_RUNCTX + edit(out, RUN_CTX, runCtxOnce, "command runner's context");
+  if (!out.includes(MARK_TRUSTCALL)) {
+    out = edit(out, CMD_LOOKUP, lookupInternalFirst, "command lookup's call");
+    out = MARK_TRUSTCALL + edit(out, CMD_CALL, trustedCalled, "trusted command's call");
+  }
+  if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithFirst(out);
+  if (!out.includes(MARK_NOAWAIT)) out = MARK_NOAWAIT + stepsNotAwaited(out);
+  if (!out.includes(MARK_ASSIGN)) out = MARK_ASSIGN + resultsAssigned(out);
+  if (!out.includes(MARK_DEADLINE)) out = MARK_DEADLINE + edit(out, DEADLINE, deadlineFinite, "execution deadline");
+  if (!out.includes(MARK_OPTSORT)) out = MARK_OPTSORT + edit(out, SHELLOPTS_SORT, shelloptsByCodeUnit, "SHELLOPTS' sort");
   if (!out.includes(MARK_UNBOUND)) out = MARK_UNBOUND + expansionErrorsEndLine(out);
-  if (!out.includes(MARK_ARITH)) out = MARK_ARITH + arithmeticAsBash(out);
+  if (!out.includes(MARK_ARITHMSG)) out = MARK_ARITHMSG + arithmeticAsBash(out);
   if (!out.includes(MARK_TESTINT)) out = MARK_TESTINT + testIntegersAsBash(out);
   if (!out.includes(MARK_INTVAR)) out = MARK_INTVAR + integerErrorsAsBash(out);
   if (!out.includes(MARK_DASHI)) out = MARK_DASHI + edit(out, DASH_LINE, dashInteractive, "an interactive line's $-");

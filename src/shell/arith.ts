@@ -3,7 +3,7 @@
  *
  * just-bash evaluates arithmetic with a parser of its own that keeps no positions, so its
  * errors say "division by 0" where bash says `3/(2-2)*4: division by 0 (error token is
- * "(2-2)*4")`. When just-bash fails on an expression, the shell (patch edit 24) asks here for
+ * "(2-2)*4")`. When just-bash fails on an expression, the shell (patch edit 30) asks here for
  * bash's words: the expression is read again as bash's expr.c reads it (its tokenizer, its
  * precedence climb from the comma down to the operand, its 64-bit integers, its rules for
  * where the error token starts) and evaluated on a copy of the variables, so an assignment
@@ -408,7 +408,7 @@ export function bashArithError(text: string, lookup: (name: string) => string | 
   }
 }
 
-/** where the patched just-bash finds bashArithError() (edit 24): the same for every shell */
+/** where the patched just-bash finds bashArithError() (edit 30): the same for every shell */
 export function installArithHook(): void {
   (globalThis as Record<string, unknown>).__tuxnetArithError = bashArithError;
 }

@@ -85,7 +85,7 @@ const SHELLPID_VAR = "TUXNET_SHELLPID";
  * parent's `$?` at `&` (its first command, `__session`, returns it and clears it) */
 const STATUS_VAR = "TUXNET_STATUS";
 /** set on the lines of an interactive shell, which an expansion error ends with status 1
- * where a `bash -c` line ends with 127 (patch edit 23) */
+ * where a `bash -c` line ends with 127 (patch edit 29) */
 const INTERACTIVE_VAR = "TUXNET_INTERACTIVE";
 const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR, STATUS_VAR, INTERACTIVE_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
@@ -491,6 +491,9 @@ class ToolProcess implements Process {
     return this.#lazy.readFileKnown(path);
   }
 }
+
+/** a tool run's sentinels when it puts none (toolCall) */
+const NO_MARKS: Readonly<{ out: string; err: string }> = Object.freeze({ out: "", err: "" });
 
 /** the fds a tool's own files are for (runTool) */
 const FILE_FDS = ["out", "err"] as const;
@@ -1042,15 +1045,16 @@ export class HostShell implements Shell, IoHost {
     return b;
   }
 
-  /** `__tool FLAGS NAME ARGS` (output.ts): tool NAME (or timeout), its fds 1 and 2 as FLAGS say */
-  private async toolCall(flags: string, name: string, args: string[], ctx: ResolvedCommandContext, sys: Syscalls, files: ToolFiles = {}) {
+  /** `__tool FLAGS NAME ARGS` (output.ts): tool NAME (or timeout), its fds 1 and 2 as FLAGS say
+   * (the run's own promise when there are no sentinels: no async layer of its own per command) */
+  private toolCall(flags: string, name: string, args: string[], ctx: ResolvedCommandContext, sys: Syscalls, files: ToolFiles = {}) {
     const tool = this.commands[name];
     // a sentinel on each direct fd as it starts: the result text written before it goes
     // before its writes to the log (output.ts DirtyFlow counts on it)
     const marks = this.selfMarks(flags, ctx);
-    const r = await (tool ? this.runTool(name, tool, args, ctx, sys, flags, files) : this.timeout(args, ctx, sys, flags));
-    if (!marks.out && !marks.err) return r;
-    return { ...r, stdout: marks.out + r.stdout, stderr: marks.err + r.stderr };
+    const run = tool ? this.runTool(name, tool, args, ctx, sys, flags, files) : this.timeout(args, ctx, sys, flags);
+    if (!marks.out && !marks.err) return run;
+    return run.then((r) => ({ ...r, stdout: marks.out + r.stdout, stderr: marks.err + r.stderr }));
   }
 
   /**
@@ -1475,14 +1479,14 @@ export class HostShell implements Shell, IoHost {
   private selfMarks(flags: string, ctx: ResolvedCommandContext): { out: string; err: string } {
     const route = parseRoute(ctx.env.get(IO_VAR));
     const log = route ? this.logs.get(route.log) : undefined;
-    if (!route || !log?.open) return { out: "", err: "" };
+    if (!route || !log?.open) return NO_MARKS;
     const put = (c: string | undefined) => {
       const fd = c === "1" ? route.o : c === "2" ? route.e : "-";
       return fd === "-" ? "" : sentinel(log.mark(fd === "1" ? 1 : 2));
     };
     const f = parseFlags(flags);
     // nothing that may be unplaced as it starts (output.ts DirtyFlow.clean()): no sentinels
-    if (f.clean) return { out: "", err: "" };
+    if (f.clean) return NO_MARKS;
     return { out: put(f.out), err: f.err === f.out ? "" : put(f.err) };
   }
 

@@ -1,5 +1,5 @@
 /** An expansion error ends the line: 127 for a `bash -c` line (FORCE_EOF), 1 for an interactive
- * shell's, which goes on to its next line (patch edits 23 and 24). */
+ * shell's, which goes on to its next line (patch edits 29 and 30). */
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { HostShell } from "../../../src/shell/shell.ts";
