@@ -145,24 +145,18 @@ export function ip6PushHdr(skb: SkBuff, saddr: Uint8Array, daddr: Uint8Array, ne
   skb.protocol = ETH_P_IPV6;
 }
 
-/** include/net/if_inet6.h: ipv6_eth_mc_map() */
-export function ipv6EthMcMap(addr: Uint8Array): Uint8Array {
-  return Uint8Array.of(0x33, 0x33, addr[12]!, addr[13]!, addr[14]!, addr[15]!);
-}
-
 /** net/ipv6/ndisc.c: ndisc_mc_map() — the link-layer address of a multicast group on `dev`,
  * undefined where Linux answers -EINVAL (dir 0: loopback and other non-Ethernet types) */
 export function ndiscMcMap(addr: Uint8Array, dev: NetDevice, dir: 0 | 1): Uint8Array | undefined {
-  if (dev.type === ARPHRD_ETHER) return ipv6EthMcMap(addr);
-  if (dir) return dev.broadcast.slice(0, dev.addrLen);
-  return undefined;
+  const buf = new Uint8Array(dev.type === ARPHRD_ETHER ? 6 : Math.min(dev.addrLen, dev.broadcast.length));
+  return ndiscMcMapTo(addr, buf, dev, dir) === 0 ? buf : undefined;
 }
 
 /** ndisc_mc_map() as Linux has it: the address written into `buf` (at most its length in
  * bytes); 0, or -EINVAL with nothing written (ndisc_constructor(): a group's entry) */
 export function ndiscMcMapTo(addr: Uint8Array, buf: Uint8Array, dev: NetDevice, dir: 0 | 1): number {
   if (dev.type === ARPHRD_ETHER) {
-    // ipv6_eth_mc_map()
+    // include/net/if_inet6.h: ipv6_eth_mc_map()
     buf[0] = 0x33;
     buf[1] = 0x33;
     for (let i = 2; i < 6; i++) buf[i] = addr[10 + i]!;
