@@ -612,6 +612,12 @@ const exitWithMessage = (g, e, status, msg) => `new ${g}(${status},"",${messageN
 const arithError = (text, e) => `globalThis.__tuxnetArithError?.(${text},(__v)=>${e}.state.env.get(__v))`;
 const arithMessage = (text, e, err) => `(${arithError(text, e)}??${err}.message)`;
 
+/** edit 30: the variable `v` (an expression's text) with its `$NAME`s expanded by `expand` in
+ * context `e`, as bash expands the text before it evaluates it; undefined for a text with a
+ * command substitution, whose commands ran once already and are not run again for a message
+ * (just-bash's own message stands) */
+const expandForMessage = (v, expand, e) => `if(/\\$\\(|\`/.test(${v}))${v}=void 0;else if(/\\$/.test(${v}))try{${v}=await ${expand}(${e},${v})}catch{}`;
+
 function messagesNameLine(span, _rn, e, t) {
   return `${span}${t}.stderr&&(${t}={...${t},stderr:${t}.stderr.replace(/^bash: (?!line \\d+: |-c: line \\d+: )/gm,()=>${messageName(e)}+": line "+${e}.state.currentLine+": ")});`;
 }
@@ -884,6 +890,9 @@ const ENV_OF = new RegExp(`env:(${ID})\\(this\\.ctx\\.state\\.env\\)`, "g");
 
 const reEscape = (id) => id.replace(/\$/g, "\\$");
 
+/** the variable shell.ts sets on the lines of its interactive shell (INTERACTIVE_VAR there) */
+const interactiveLine = (e) => `${e}.env.get("TUXNET_INTERACTIVE")`;
+
 function expansionErrorsEndLine(src) {
   const g = EXIT_CLASS.exec(src)?.[1];
   const v = UNBOUND_CLASS.exec(src)?.[1];
@@ -928,7 +937,7 @@ function expansionErrorsEndLine(src) {
   if (states.length !== 1 || envOf.size !== 1) throw new Error("just-bash bundle: expected the line's state and its env maker, one of each");
   // (an interactive shell goes on to its next line: DISCARD's status 1, shell.ts's variable says which)
   return edit(out, LINE_EXIT, (_m, head, y, initial) =>
-    `${head.replace(`exitCode:${y}.exitCode`, () => `exitCode:${y}.__tuxnetEof&&${states[0]}.env.get("TUXNET_INTERACTIVE")?1:${y}.exitCode`)}${y}.__tuxnetEof?${[...envOf][0]}(${states[0]}.env):${initial}})`, "line's exit");
+    `${head.replace(`exitCode:${y}.exitCode`, () => `exitCode:${y}.__tuxnetEof&&${interactiveLine(states[0])}?1:${y}.exitCode`)}${y}.__tuxnetEof?${[...envOf][0]}(${states[0]}.env):${initial}})`, "line's exit");
 }
 
 // the arithmetic error's class: `case"/":if(t===0)throw new ce("division by 0");`
@@ -961,10 +970,10 @@ function arithmeticAsBash(src) {
   const expander = new RegExp(ARITH_EXPANSION_ERRORS.source).exec(src)?.[5];
   if (!g || !ce || !expander) throw new Error("just-bash bundle: expected the exit and arithmetic errors' classes and $((…)), found none");
   let out = edit(src, ARITH_EXPANSION_ERRORS, (_m, s, t, dollar, o, bl, e, a, q, l, re, y, tail) => {
-    return `case"ArithmeticExpansion":{let ${s}=${t}.expression.originalText,__x=${s};try{if(${s}&&${dollar}.test(${s})){let ${o}=await ${bl}(${e},${s});__x=${o};let ${a}=new ${q},${l}=${re}(${a},${o});return String(await ${y}(${e},${l}.expression,!0))}${tail}}catch(__e){if(!(__e instanceof ${ce}))throw __e;if(/\\$/.test(__x??""))try{__x=await ${bl}(${e},__x)}catch{}throw ${exitWithMessage(g, e, 1, arithMessage(`__x??""`, e, "__e"))}}}`;
+    return `case"ArithmeticExpansion":{let ${s}=${t}.expression.originalText,__x=${s};try{if(${s}&&${dollar}.test(${s})){let ${o}=await ${bl}(${e},${s});__x=${o};let ${a}=new ${q},${l}=${re}(${a},${o});return String(await ${y}(${e},${l}.expression,!0))}${tail}}catch(__e){if(!(__e instanceof ${ce}))throw __e;__x??="";${expandForMessage("__x", bl, e)}throw ${exitWithMessage(g, e, 1, arithMessage("__x", e, "__e"))}}}`;
   }, "$((…))");
   out = edit(out, ARITH_COMMAND, (_m, head, t, n, d) =>
-    `${head}if(${n} instanceof ${g})throw ${n};let __x=${t}.expression.originalText??"";if(/\\$/.test(__x))try{__x=await ${expander}(this.ctx,__x)}catch{}return ${d}("bash: ((: "+${arithMessage("__x", "this.ctx", n)}+"\\n")}`, "((…))'s error");
+    `${head}if(${n} instanceof ${g})throw ${n};let __x=${t}.expression.originalText??"";${expandForMessage("__x", expander, "this.ctx")}return ${d}("bash: ((: "+${arithMessage("__x", "this.ctx", n)}+"\\n")}`, "((…))'s error");
   // as bash, which finds it when it evaluates the expression: an error node (what a syntax error
   // the parser finds becomes), thrown when it is evaluated
   out = edit(out, ARITH_FRACTION, (_m, t) => `return{expr:{type:"ArithSyntaxError",errorToken:".",message:"syntax error: invalid arithmetic operator"},pos:${t}.length};`, "fraction in arithmetic");
@@ -975,8 +984,14 @@ function arithmeticAsBash(src) {
 // the lexer's choice at `((`: `this.looksLikeNestedSubshells(n+2)||this.dparenClosesWithSpacedParens(n+2)`
 const DPAREN_GUESS = new RegExp(`this\\.looksLikeNestedSubshells\\((${ID})\\+2\\)\\|\\|this\\.dparenClosesWithSpacedParens\\(\\1\\+2\\)`, "g");
 
+/** the index of the `)` that closes the second parenthesis of a `((` whose text goes on at
+ * `p` in the source `s` (JS expressions), -1 when none does: bash's parse_matched_pair() (quotes
+ * and backslashes hide their parentheses) */
+const dparenClose = (s, p) =>
+  `((t,p)=>{let d=1,q="";for(;p<t.length;p++){let c=t[p];if(q){if(c==="\\\\"&&q==='"'){p++;continue}if(c===q)q="";continue}if(c==="\\\\"){p++;continue}if(c==="'"||c==='"'){q=c;continue}if(c==="(")d++;else if(c===")"&&--d===0)return p}return-1})(${s},${p})`;
+
 function dparenAsBash(_m, n) {
-  return `((t,p)=>{let d=1,q="";for(;p<t.length;p++){let c=t[p];if(q){if(c==="\\\\"&&q==='"'){p++;continue}if(c===q)q="";continue}if(c==="\\\\"){p++;continue}if(c==="'"||c==='"'){q=c;continue}if(c==="(")d++;else if(c===")"&&--d===0)return t[p+1]!==")"}return!1})(this.input,${n}+2)`;
+  return `((i)=>i>=0&&this.input[i+1]!==")")(${dparenClose("this.input", `${n}+2`)})`;
 }
 
 // the text of an arithmetic command: `parseArithmeticCommand(){let t=this.expect(E.DPAREN_START),…let a=this.parseArithmeticExpression(n.trim()),l=`
@@ -1008,6 +1023,10 @@ const TEST_INTEGERS_MORE = new RegExp(
   "g",
 );
 
+/** test's error for the operand `word` (a JS expression) that is no integer: thrown to the
+ * builtin's dispatch, which words it (TEST_DISPATCH) */
+const testIntError = (word) => `(()=>{throw Object.assign(new Error("integer expression expected"),{__tuxnetTestInt:${word}})})()`;
+
 function testIntegersAsBash(src) {
   const g = EXIT_CLASS.exec(src)?.[1];
   const ce = ARITH_CLASS.exec(src)?.[1];
@@ -1015,17 +1034,16 @@ function testIntegersAsBash(src) {
   let out = edit(src, COND_OPERAND, (_m, head, e, t, au) =>
     `${head}catch(__e){if(__e instanceof ${g})throw __e;let __m=${arithError(t, e)};if(__m!==void 0)throw Object.assign(new ${ce}(__m),{__tuxnetCond:!0});return ${au}(${t})}}`, "[['s integer operand");
   out = edit(out, COND_ERROR, (_m, head, n) => `${head}\${${n}.__tuxnetCond?"[[":"conditional expression"}: \${${n}.message}`, "[['s error");
-  // (the name the builtin was called by, on the context for the test: `[` or `test`; an
-  // operand of a longer test that is no integer ends the test: TEST_INTEGERS_MORE's throw)
+  // (an operand that is no integer ends the test, with three words or more: testIntError()'s
+  // throw, worded here with the name the builtin was called by, `[` or `test`)
   const d = /return ([\w$]+)\("\[: missing/.exec(src)?.[1];
   if (!d) throw new Error("just-bash bundle: expected test's missing-] error, found none");
   out = edit(out, TEST_DISPATCH, (_m, head, t, f, mr, c) =>
-    `${head}(${c}.state.__tuxnetTest=${t},${mr}(${c},${f}).catch((__e)=>{if(__e?.__tuxnetTestInt===void 0)throw __e;return ${d}(\`bash: \${${t}}: \${__e.__tuxnetTestInt}: integer expression expected\\n\`,2)}))}`, "test's dispatch");
+    `${head}${mr}(${c},${f}).catch((__e)=>{if(__e?.__tuxnetTestInt===void 0)throw __e;return ${d}(\`bash: \${${t}}: \${__e.__tuxnetTestInt}: integer expression expected\\n\`,2)})}`, "test's dispatch");
   out = edit(out, TEST_EMPTY, (_m, head) => `${head}!1}`, "test's empty operand");
   out = edit(out, TEST_INTEGERS_MORE, (_m, head, i, _ss, r, o, t, n) =>
-    `${head}(()=>{throw Object.assign(new Error("integer expression expected"),{__tuxnetTestInt:${i}.valid?${t}[${n}+2]??"":${r}})})()`, "test's integer operands (more words)");
-  return edit(out, TEST_INTEGERS, (_m, head, e, _t, d, _op, o, _ss, r, a, i) =>
-    `${head}${d}(\`bash: \${${e}.state.__tuxnetTest??"test"}: \${${o}.valid?${i}:${r}}: integer expression expected\\n\`,2)`, "test's integer operands");
+    `${head}${testIntError(`${i}.valid?${t}[${n}+2]??"":${r}`)}`, "test's integer operands (more words)");
+  return edit(out, TEST_INTEGERS, (_m, head, _e, _t, _d, _op, o, _ss, r, _a, i) => `${head}${testIntError(`${o}.valid?${i}:${r}`)}`, "test's integer operands");
 }
 
 // an integer variable's assignment: `if(Er(e,a))try{let f=new Q;if(s){…}else{let d=re(f,r);c=String(await Y(e,d.expression))}}catch{c="0"}`
@@ -1065,7 +1083,7 @@ function integerErrorsAsBash(src) {
 const DASH_LINE = new RegExp(`(case"-":\\{let (${ID})="";return ([\\w$]+)\\.state\\.options\\.errexit[^}]*?\\2\\+="h",)([^}]*?)\\2\\+="c",\\2\\}`, "g");
 
 function dashInteractive(_m, head, o, e, rest) {
-  const tty = `${e}.state.env.get("TUXNET_INTERACTIVE")`;
+  const tty = interactiveLine(`${e}.state`);
   return `${head}${tty}&&(${o}+="im"),${rest}${o}+=${tty}?"Hs":"c",${o}}`;
 }
 
@@ -1312,7 +1330,7 @@ export function patch(src) {
     out = edit(out, DPAREN_GUESS, dparenAsBash, "(( as arithmetic or subshells");
     // (the same scan from the token's end, to the ) that closes the second parenthesis)
     out = MARK_DPAREN + edit(out, DPAREN_TEXT, (_m, head, t, a, tail) =>
-      `${head};{let __s=this._input,__p=${t}.end,__d=1,__q="";for(;__p<__s.length;__p++){let c=__s[__p];if(__q){if(c==="\\\\"&&__q==='"'){__p++;continue}if(c===__q)__q="";continue}if(c==="\\\\"){__p++;continue}if(c==="'"||c==='"'){__q=c;continue}if(c==="(")__d++;else if(c===")"&&--__d===0)break}__p<__s.length&&(${a}.originalText=__s.slice(${t}.end,__p))}let ${tail.slice(1)}`, "arithmetic command's text");
+      `${head};{let __p=${dparenClose("this._input", `${t}.end`)};__p>=0&&(${a}.originalText=this._input.slice(${t}.end,__p))}let ${tail.slice(1)}`, "arithmetic command's text");
   }
   return out;
 }

@@ -23,7 +23,11 @@ type Tok =
 /** expr.c's EXP_EXPANDED recursion limit (MAX_EXPR_RECURSION_LEVEL) */
 const MAX_LEVEL = 1024;
 
-class ArithError extends Error {}
+class ArithError extends Error {
+  /** the message is bash's whole line (the expression and the error token): an error of a
+   * variable's value, read as an expression of its own, keeps that expression's */
+  located = false;
+}
 
 const I64 = (v: bigint): bigint => BigInt.asIntN(64, v);
 
@@ -178,7 +182,7 @@ class Reader {
       if (v === undefined) return 0n;
       return this.sub(v);
     }
-    const s = this.lookup(name.includes("[") ? name : name);
+    const s = this.lookup(name);
     if (s === undefined || s === "") return 0n;
     return this.sub(s);
   }
@@ -385,20 +389,22 @@ function evaluate(text: string, vars: Map<string, bigint | string | undefined>, 
     if (r.cur() !== "eof") r.fail("syntax error in expression");
     return v;
   } catch (e) {
-    if (e instanceof ArithError && !(e as { located?: boolean }).located) {
+    if (e instanceof ArithError && !e.located) {
       const shown = r.cut === undefined ? text : text.slice(0, r.cut);
       const t = shown.replace(/^[ \t\n]+/, "");
       const tok = shown.slice(r.lasttp);
       const located = new ArithError(`${t}: ${e.message} (error token is "${tok}")`);
-      (located as { located?: boolean }).located = true;
+      located.located = true;
       throw located;
     }
     throw e;
   }
 }
 
-/** bash's message for the arithmetic error in `text`, undefined when it has none */
-export function bashArithError(text: string, lookup: (name: string) => string | undefined): string | undefined {
+/** bash's message for the arithmetic error in `text`, undefined when it has none (or there is
+ * no text to read again) */
+export function bashArithError(text: string | undefined, lookup: (name: string) => string | undefined): string | undefined {
+  if (text === undefined) return undefined;
   try {
     evaluate(text, new Map(), lookup, 0);
     return undefined;
