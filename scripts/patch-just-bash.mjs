@@ -771,6 +771,10 @@ const WORD_GLOB = new RegExp(
 const wordGlobCall = (ic) => new RegExp(`async function (${ID})\\((${ID}),(${ID})\\)\\{return ${ic.replace(/\$/g, "\\$")}\\(\\2,\\3,(${ID})\\(\\)\\)\\}`, "g");
 
 /** edit 20: gt() takes the plain words itself, the others to Ic() (names: see WORD_GLOB) */
+/** edits 20 and 25: would the word `w` (a JS expression) go to the glob pass? `at`: the bundle's
+ * pattern test */
+const globTest = (at, w) => `(e.state.options.noglob||!${at}(${w},e.state.shoptOptions.extglob))`;
+
 function wordFast(src) {
   const all = [...src.matchAll(new RegExp(WORD_GLOB.source, "g"))];
   if (all.length !== 1) throw new Error(`just-bash bundle: expected one word expansion with glob to patch, found ${all.length}`);
@@ -778,7 +782,7 @@ function wordFast(src) {
   const [, ic, , , oe, , ke, , , dc, at] = m;
   // (the functions below name their own locals with single letters)
   if ([oe, ke, dc, at].some((n) => n.length === 1)) throw new Error("just-bash bundle: word expansion's helpers have one-letter names");
-  const glob = (w) => `(e.state.options.noglob||!${at}(${w},e.state.shoptOptions.extglob))`;
+  const glob = (w) => globTest(at, w);
   const fast =
     // undefined: the word is not one of these, or needs the general path (nothing expanded yet)
     `function __tuxnetWordFast(e,t,kp){let r=t.parts,l=!0,k=0;for(;k<r.length;k++){let x=r[k];if(x.type!=="Literal"){` +
@@ -1198,7 +1202,7 @@ function stepsNotAwaited(src) {
   const ke = /async function __tuxnetWordVars\(e,r,n\)\{let g=([\w$]+)\(e\.state\.env\)/.exec(out)?.[1];
   if (!at || !oe || !ke) throw new Error("just-bash bundle: edit 20's word expansion not found");
   const specials = JSON.stringify(computedVars(out));
-  const glob = (w) => `(e.state.options.noglob||!${at}(${w},e.state.shoptOptions.extglob))`;
+  const glob = (w) => globTest(at, w);
   const sync =
     // expandParameter()'s value of a plain $NAME, when it only reads the variable
     `function __tuxnetParamSync(e,x){let t=x.parameter;if(x.operation||!__tuxnetIdent.test(t)||__tuxnetComputedVars.has(t)||e.state.namerefs?.has(t))return;` +
