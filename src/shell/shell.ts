@@ -84,8 +84,8 @@ const SHELLPID_VAR = "TUXNET_SHELLPID";
 /** the `$?` a script starts with when not 0: a terminal's last status, a background job's
  * parent's `$?` at `&` (its first command, `__session`, returns it and clears it) */
 const STATUS_VAR = "TUXNET_STATUS";
-/** set on the lines of an interactive shell, which an expansion error ends with status 1
- * where a `bash -c` line ends with 127 (patch edit 29) */
+/** set on the lines of an interactive shell: an expansion error ends its line with status 1
+ * where a `bash -c` line ends with 127 (patch edit 29), and `$-` is "himBHs" (edit 34) */
 const INTERACTIVE_VAR = "TUXNET_INTERACTIVE";
 const INTERNAL_VARS = new Set([JOB_SESSION_VAR, KILL_VAR, TTY_VAR, IO_VAR, PID_VAR, EXECPID_VAR, SHELLPID_VAR, STATUS_VAR, INTERACTIVE_VAR]);
 /** simulated µs an external command costs before it runs (fork + exec on a real machine) */
